@@ -1,0 +1,1 @@
+"""Device drivers and simulators. Qt-free: events leave through plain callbacks."""

@@ -1,0 +1,68 @@
+"""What every device has: a name, a health tracker, a worker thread, a self-test."""
+
+from __future__ import annotations
+
+from devices.health import HealthTracker, SelfTestResult
+from devices.worker import DeviceWorker
+
+
+class Device:
+    kind = "device"
+
+    def __init__(self, name: str, *, poll_interval_s: float | None = None) -> None:
+        self.name = name
+        self.health = HealthTracker(name)
+        poll = self._poll if poll_interval_s is not None else None
+        self._worker = DeviceWorker(name, poll=poll, poll_interval_s=poll_interval_s or 0.2)
+
+    def start(self) -> None:
+        """Start the worker thread and open the device on it."""
+        self._worker.start()
+        self._worker.submit(self._open)
+
+    def stop(self) -> None:
+        if self._worker.running:
+            try:
+                self._worker.call(self._close, timeout_s=3.0)
+            except Exception:
+                pass
+        self._worker.stop()
+
+    def self_test(self, timeout_s: float = 10.0) -> SelfTestResult:
+        return self._worker.call(self._self_test, timeout_s=timeout_s)
+
+    # Driver hooks, run on the worker thread.
+    def _open(self) -> None:
+        raise NotImplementedError
+
+    def _close(self) -> None:
+        pass
+
+    def _poll(self) -> None:
+        pass
+
+    def _self_test(self) -> SelfTestResult:
+        raise NotImplementedError
+
+
+class FaultInjection:
+    """Simulators take faults on command, so tests and the demo can break them on purpose."""
+
+    faults: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        self._faults: set[str] = set()
+
+    def inject(self, fault: str) -> None:
+        if fault == "clear":
+            self._faults.clear()
+            return
+        if fault not in self.faults:
+            raise ValueError(f"unknown fault {fault!r}; this simulator knows: {', '.join(self.faults)}, clear")
+        self._faults.add(fault)
+
+    def clear(self, fault: str) -> None:
+        self._faults.discard(fault)
+
+    def fault(self, fault: str) -> bool:
+        return fault in self._faults

@@ -1,0 +1,1 @@
+"""Camera frame sources, shared by the QR scanner and the document camera."""

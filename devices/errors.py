@@ -1,0 +1,36 @@
+"""One exception tree for every device; each error carries a plain-language message."""
+
+from __future__ import annotations
+
+from kiosk.i18n import Text, text
+
+
+class DeviceError(Exception):
+    """Base of all device errors. ``message`` is what a citizen or clerk is shown."""
+
+    default = "The device is not working right now."
+
+    def __init__(self, message: Text | str | None = None, *, detail: str = "") -> None:
+        if message is None:
+            message = text(self.default)
+        elif isinstance(message, str):
+            message = text(message)
+        self.message: Text = message
+        self.detail = detail
+        super().__init__(f"{message.msgid}{': ' + detail if detail else ''}")
+
+
+class DeviceTimeoutError(DeviceError):
+    default = "The device did not answer in time."
+
+
+class DeviceOfflineError(DeviceError):
+    default = "The device is not connected."
+
+
+class DeviceBusyError(DeviceError):
+    default = "The device is busy. Please wait a moment."
+
+
+class ProtocolError(DeviceError):
+    default = "The device sent something we could not understand."

@@ -1,0 +1,1 @@
+"""ID-card readers: the interface, drivers, the simulator and pure parsers."""

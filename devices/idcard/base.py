@@ -1,0 +1,42 @@
+"""The ID-card reader interface: it reports a card once per placement, and its removal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+from devices.base import Device
+from devices.errors import DeviceError
+from devices.events import Listeners
+from kiosk.domain import Identity
+from kiosk.i18n import Text
+
+
+class IdCardError(DeviceError):
+    default = "The ID card could not be read. Please place it flat on the reader and try again."
+
+
+@dataclass(frozen=True)
+class CardRead:
+    identity: Identity
+
+
+@dataclass(frozen=True)
+class CardRemoved:
+    pass
+
+
+@dataclass(frozen=True)
+class ReadFailed:
+    message: Text
+
+
+CardEvent = Union[CardRead, CardRemoved, ReadFailed]
+
+
+class IdCardReader(Device):
+    kind = "id_reader"
+
+    def __init__(self, name: str, poll_interval_s: float = 0.15) -> None:
+        super().__init__(name, poll_interval_s=poll_interval_s)
+        self.events: Listeners[CardEvent] = Listeners(f"{name} events")

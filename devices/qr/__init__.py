@@ -1,0 +1,1 @@
+"""QR code scanners: camera, keyboard-wedge and serial; the simulator."""

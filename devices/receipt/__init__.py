@@ -1,0 +1,1 @@
+"""Thermal receipt printers: a layout model, the ESC/POS encoder, transports, a virtual printer."""

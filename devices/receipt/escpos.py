@@ -1,0 +1,135 @@
+"""ESC/POS: one encoder builds every command; printer differences are a profile, not ``if`` chains."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import segno
+
+from devices.receipt.document import Feed, Line, Qr, ReceiptDocument, Rule
+
+ESC, GS, FS, DLE, LF = b"\x1b", b"\x1d", b"\x1c", b"\x10", b"\n"
+
+INIT = ESC + b"@"
+CHINESE_ON = FS + b"&"
+CUT = GS + b"V\x42\x00"  # feed to the cutter, then partial cut
+STATUS_PRINTER = DLE + b"\x04\x01"
+STATUS_PAPER = DLE + b"\x04\x04"
+_ALIGN = {"left": 0, "center": 1, "right": 2}
+
+
+@dataclass(frozen=True)
+class PrinterProfile:
+    name: str
+    columns: int          # characters of font A per line
+    width_dots: int       # printable width
+    native_qr: bool = True
+    encoding: str = "gb18030"
+
+
+PROFILES = {
+    "80mm": PrinterProfile("80mm", columns=48, width_dots=576),
+    "58mm": PrinterProfile("58mm", columns=32, width_dots=384),
+    "80mm-raster": PrinterProfile("80mm-raster", columns=48, width_dots=576, native_qr=False),
+}
+
+
+def display_width(s: str) -> int:
+    """Columns a string takes: CJK characters are two columns wide on a receipt printer."""
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in s)
+
+
+def wrap(s: str, columns: int) -> list[str]:
+    """Split ``s`` into lines of at most ``columns``; Latin words stay whole when they fit."""
+    lines: list[str] = []
+    current = ""
+    for ch in s:
+        if display_width(current + ch) <= columns:
+            current += ch
+            continue
+        cut = current.rfind(" ") if ch != " " and ord(ch) <= 0x2E7F else -1
+        if cut > 0 and ord(current[-1]) <= 0x2E7F:
+            lines.append(current[:cut])
+            current = current[cut + 1:] + ch
+        else:
+            lines.append(current)
+            current = "" if ch == " " else ch
+    lines.append(current)
+    return lines
+
+
+def qr_commands(data: bytes, module: int) -> bytes:
+    """GS ( k: model 2, module size, error correction M, store, print."""
+    store_len = len(data) + 3
+    return b"".join([
+        GS + b"(k\x04\x00\x31\x41\x32\x00",
+        GS + b"(k\x03\x00\x31\x43" + bytes([max(1, min(16, module))]),
+        GS + b"(k\x03\x00\x31\x45\x31",
+        GS + b"(k" + bytes([store_len & 0xFF, store_len >> 8]) + b"\x31\x50\x30" + data,
+        GS + b"(k\x03\x00\x31\x51\x30",
+    ])
+
+
+def raster_commands(rows: list[list[bool]]) -> bytes:
+    """GS v 0: a 1-bit raster image, for printers without native QR."""
+    height = len(rows)
+    width = len(rows[0]) if rows else 0
+    width_bytes = (width + 7) // 8
+    out = bytearray(GS + b"v0\x00" + bytes([width_bytes & 0xFF, width_bytes >> 8, height & 0xFF, height >> 8]))
+    for row in rows:
+        for xb in range(width_bytes):
+            byte = 0
+            for bit in range(8):
+                x = xb * 8 + bit
+                if x < width and row[x]:
+                    byte |= 0x80 >> bit
+            out.append(byte)
+    return bytes(out)
+
+
+def qr_raster(data: str, module: int) -> list[list[bool]]:
+    matrix = segno.make_qr(data, error="m").matrix
+    rows = []
+    for mrow in matrix:
+        row = [bool(v) for v in mrow for _ in range(module)]
+        rows.extend([row] * module)
+    return rows
+
+
+def encode(document: ReceiptDocument, profile: PrinterProfile) -> bytes:
+    """The exact bytes a printer with ``profile`` receives for ``document``."""
+    out = bytearray(INIT)
+    if profile.encoding == "gb18030":
+        out += CHINESE_ON
+    for element in document.elements:
+        if isinstance(element, Line):
+            columns = profile.columns // element.size
+            out += ESC + b"a" + bytes([_ALIGN[element.align]])
+            out += ESC + b"E" + (b"\x01" if element.bold else b"\x00")
+            out += GS + b"!" + bytes([(element.size - 1) << 4 | (element.size - 1)])
+            for part in wrap(element.text, columns):
+                out += part.encode(profile.encoding, errors="replace") + LF
+            out += GS + b"!\x00" + ESC + b"E\x00"
+        elif isinstance(element, Rule):
+            out += ESC + b"a\x00" + (element.char * profile.columns).encode("ascii", errors="replace") + LF
+        elif isinstance(element, Feed):
+            out += ESC + b"d" + bytes([max(0, min(255, element.lines))])
+        elif isinstance(element, Qr):
+            out += ESC + b"a\x01"
+            if profile.native_qr:
+                out += qr_commands(element.data.encode("utf-8"), element.module)
+            else:
+                out += raster_commands(qr_raster(element.data, element.module))
+            out += LF + ESC + b"a\x00"
+    out += ESC + b"d\x03" + CUT
+    return bytes(out)
+
+
+def paper_out(status_byte: int) -> bool:
+    """DLE EOT 4 reply: bits 5 and 6 set when the paper roll is at its end."""
+    return bool(status_byte & 0x60)
+
+
+def offline(status_byte: int) -> bool:
+    """DLE EOT 1 reply: bit 3 set when the printer is offline."""
+    return bool(status_byte & 0x08)

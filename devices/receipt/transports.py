@@ -1,0 +1,155 @@
+"""Byte transports for ESC/POS printers. Each implements only: open, write, read, close."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from devices.errors import DeviceOfflineError, DeviceTimeoutError
+from kiosk.i18n import text
+
+OFFLINE = "The receipt printer is not connected."
+
+
+class Transport(Protocol):
+    def open(self) -> None: ...
+    def write(self, data: bytes) -> None: ...
+    def read(self, n: int, timeout_s: float) -> bytes: ...
+    def close(self) -> None: ...
+
+
+@dataclass
+class TcpTransport:
+    """A network printer (raw TCP, port 9100)."""
+
+    host: str
+    port: int = 9100
+    timeout_s: float = 5.0
+    _sock: socket.socket | None = None
+
+    def open(self) -> None:
+        try:
+            self._sock = socket.create_connection((self.host, self.port), timeout=self.timeout_s)
+        except socket.timeout:
+            raise DeviceTimeoutError(text(OFFLINE), detail=f"connect {self.host}:{self.port} timed out") from None
+        except OSError as exc:
+            raise DeviceOfflineError(text(OFFLINE), detail=f"{self.host}:{self.port}: {exc}") from None
+
+    def write(self, data: bytes) -> None:
+        if self._sock is None:
+            self.open()
+        assert self._sock is not None
+        try:
+            self._sock.sendall(data)
+        except socket.timeout:
+            raise DeviceTimeoutError(detail="send timed out") from None
+        except OSError as exc:
+            raise DeviceOfflineError(text(OFFLINE), detail=str(exc)) from None
+
+    def read(self, n: int, timeout_s: float) -> bytes:
+        if self._sock is None:
+            self.open()
+        assert self._sock is not None
+        self._sock.settimeout(timeout_s)
+        try:
+            return self._sock.recv(n)
+        except socket.timeout:
+            return b""
+        except OSError as exc:
+            raise DeviceOfflineError(text(OFFLINE), detail=str(exc)) from None
+        finally:
+            self._sock.settimeout(self.timeout_s)
+
+    def close(self) -> None:
+        if self._sock is not None:
+            try:
+                self._sock.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+            self._sock.close()
+            self._sock = None
+
+
+@dataclass
+class SerialTransport:
+    """A printer on a serial or USB-serial port."""
+
+    port: str
+    baudrate: int = 9600
+    timeout_s: float = 5.0
+    _serial: object | None = None
+
+    def open(self) -> None:
+        import serial  # pyserial
+
+        try:
+            self._serial = serial.Serial(self.port, self.baudrate, timeout=self.timeout_s, write_timeout=self.timeout_s)
+        except serial.SerialException as exc:
+            raise DeviceOfflineError(text(OFFLINE), detail=str(exc)) from None
+
+    def write(self, data: bytes) -> None:
+        import serial
+
+        if self._serial is None:
+            self.open()
+        try:
+            self._serial.write(data)  # type: ignore[union-attr]
+            self._serial.flush()  # type: ignore[union-attr]
+        except serial.SerialTimeoutException:
+            raise DeviceTimeoutError(detail="serial write timed out") from None
+        except serial.SerialException as exc:
+            raise DeviceOfflineError(text(OFFLINE), detail=str(exc)) from None
+
+    def read(self, n: int, timeout_s: float) -> bytes:
+        if self._serial is None:
+            self.open()
+        self._serial.timeout = timeout_s  # type: ignore[union-attr]
+        return self._serial.read(n)  # type: ignore[union-attr]
+
+    def close(self) -> None:
+        if self._serial is not None:
+            self._serial.close()  # type: ignore[union-attr]
+            self._serial = None
+
+
+@dataclass
+class DeviceFileTransport:
+    """A USB printer through the kernel's usblp driver (``/dev/usb/lp0``); writes only."""
+
+    path: str
+    timeout_s: float = 5.0
+    _fd: int | None = None
+
+    def open(self) -> None:
+        try:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            raise DeviceOfflineError(text(OFFLINE), detail=f"{self.path}: {exc.strerror}") from None
+
+    def write(self, data: bytes) -> None:
+        if self._fd is None:
+            self.open()
+        assert self._fd is not None
+        deadline = time.monotonic() + self.timeout_s
+        view = memoryview(data)
+        while view:
+            try:
+                written = os.write(self._fd, view)
+                view = view[written:]
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise DeviceTimeoutError(detail=f"{self.path}: write timed out") from None
+                time.sleep(0.01)
+            except OSError as exc:
+                raise DeviceOfflineError(text(OFFLINE), detail=f"{self.path}: {exc.strerror}") from None
+
+    def read(self, n: int, timeout_s: float) -> bytes:
+        return b""  # usblp gives no status back through this path
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None

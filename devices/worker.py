@@ -1,0 +1,120 @@
+"""One worker thread owns each device's I/O.
+
+Callers on other threads hand it work with :meth:`DeviceWorker.call` (blocking,
+with a timeout) or :meth:`DeviceWorker.submit` (a future). Methods that touch
+the hardware are decorated with :func:`on_worker`, which asserts they run on
+the owning thread. An optional ``poll`` function runs between jobs, for
+readers that must be asked repeatedly whether a card is present.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import queue
+import threading
+from concurrent.futures import Future
+from typing import Any, Callable, TypeVar
+
+from devices.errors import DeviceOfflineError, DeviceTimeoutError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+_STOP = object()
+
+
+class DeviceWorker:
+    def __init__(self, name: str, poll: Callable[[], None] | None = None, poll_interval_s: float = 0.2) -> None:
+        self.name = name
+        self._poll = poll
+        self._poll_interval_s = poll_interval_s
+        self._jobs: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._running = threading.Event()
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._running.set()
+        self._thread = threading.Thread(target=self._loop, name=f"device-{self.name}", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        thread = self._thread
+        if thread is None:
+            return
+        self._running.clear()
+        self._jobs.put(_STOP)
+        if thread is not threading.current_thread():
+            thread.join(timeout_s)
+            if thread.is_alive():
+                log.warning("%s: worker did not stop within %.1f s", self.name, timeout_s)
+        self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._running.is_set()
+
+    def is_current(self) -> bool:
+        return self._thread is not None and threading.current_thread() is self._thread
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> "Future[T]":
+        future: Future = Future()
+        if not self.running:
+            future.set_exception(DeviceOfflineError(detail=f"{self.name} is stopped"))
+            return future
+        self._jobs.put((future, fn, args))
+        return future
+
+    def call(self, fn: Callable[..., T], *args: Any, timeout_s: float) -> T:
+        """Run ``fn`` on the worker and wait at most ``timeout_s`` for it."""
+        if self.is_current():
+            return fn(*args)
+        future = self.submit(fn, *args)
+        try:
+            return future.result(timeout=timeout_s)
+        except TimeoutError:
+            future.cancel()
+            raise DeviceTimeoutError(detail=f"{self.name}: no result within {timeout_s:.1f} s") from None
+
+    def _loop(self) -> None:
+        while self._running.is_set():
+            try:
+                job = self._jobs.get(timeout=self._poll_interval_s if self._poll else None)
+            except queue.Empty:
+                job = None
+            if job is _STOP:
+                break
+            if job is not None:
+                future, fn, args = job
+                if not future.set_running_or_notify_cancel():
+                    continue
+                try:
+                    future.set_result(fn(*args))
+                except BaseException as exc:  # delivered to the caller, never lost
+                    future.set_exception(exc)
+                continue
+            if self._poll is not None:
+                try:
+                    self._poll()
+                except Exception:
+                    log.exception("%s: poll failed", self.name)
+        # Fail whatever is still waiting so no caller hangs.
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is not _STOP:
+                job[0].set_exception(DeviceOfflineError(detail=f"{self.name} stopped"))
+
+
+def on_worker(method: Callable[..., T]) -> Callable[..., T]:
+    """Assert that a device method runs on the thread that owns the device's I/O."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args: Any, **kwargs: Any) -> T:
+        assert self._worker.is_current(), f"{type(self).__name__}.{method.__name__} must run on its device worker"
+        return method(self, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,79 @@
+"""Builds every service the terminal runs on and passes each in through constructors.
+
+Nothing here is global: a test or the demo builds its own :class:`Services`
+from its own :class:`~kiosk.config.Config`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from devices.base import Device
+from devices.docprinter.base import DocumentPrinter
+from devices.doccam.base import DocumentCamera
+from devices.idcard.base import IdCardReader
+from devices.qr.base import QrScanner
+from devices.receipt.base import ReceiptPrinter
+from devices.registry import build_device
+from kiosk.backend.client import BackendClient
+from kiosk.config import DEVICE_KINDS, Config
+from kiosk.i18n import set_language
+from kiosk.masking import Masker
+from kiosk.tasks import TaskRunner
+from kiosk.workflows.citizen import CitizenSession
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Devices:
+    id_reader: IdCardReader
+    qr_scanner: QrScanner
+    document_camera: DocumentCamera
+    receipt_printer: ReceiptPrinter
+    document_printer: DocumentPrinter
+
+    def all(self) -> list[Device]:
+        return [getattr(self, kind) for kind in DEVICE_KINDS]
+
+
+def build_devices(config: Config) -> Devices:
+    data_dir = config.data_dir
+    built = {}
+    for kind in DEVICE_KINDS:
+        section = config.device(kind)
+        built[kind] = build_device(kind, section.type, section.options, data_dir)
+    return Devices(**built)
+
+
+@dataclass
+class Services:
+    config: Config
+    masker: Masker
+    backend: BackendClient
+    devices: Devices
+    tasks: TaskRunner
+
+    def new_citizen_session(self) -> CitizenSession:
+        return CitizenSession(backend=self.backend, printer=self.devices.receipt_printer, tasks=self.tasks,
+                              terminal_id=self.config.terminal.id, masker=self.masker)
+
+    def start(self) -> None:
+        for device in self.devices.all():
+            device.start()
+
+    def stop(self) -> None:
+        for device in self.devices.all():
+            device.stop()
+        self.tasks.shutdown()
+        self.backend.close()
+
+
+def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = None) -> Services:
+    set_language(config.terminal.language)
+    Path(config.data_dir).mkdir(parents=True, exist_ok=True)
+    return Services(config=config, masker=masker or Masker(),
+                    backend=BackendClient(config.backend, config.terminal.id),
+                    devices=build_devices(config), tasks=tasks)

@@ -1,0 +1,1 @@
+"""The hall backend's client: typed calls, typed errors, never a ``requests`` exception outside."""

@@ -1,0 +1,56 @@
+"""JSON from the backend into domain objects; anything off-contract is a ServerError, not a crash."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kiosk.backend.errors import ServerError
+from kiosk.domain import MaterialKind, MaterialRequirement, ServiceItem
+
+
+def _get(obj: dict[str, Any], key: str, tp: type, default: Any = ...) -> Any:
+    if not isinstance(obj, dict):
+        raise ServerError(detail=f"expected an object, got {type(obj).__name__}")
+    if key not in obj or obj[key] is None:
+        if default is ...:
+            raise ServerError(detail=f"missing field {key!r}")
+        return default
+    value = obj[key]
+    if tp is float and isinstance(value, int):
+        value = float(value)
+    if not isinstance(value, tp):
+        raise ServerError(detail=f"field {key!r}: expected {tp.__name__}")
+    return value
+
+
+def material_from_json(obj: dict[str, Any]) -> MaterialRequirement:
+    kind = _get(obj, "kind", str, "copy")
+    try:
+        mkind = MaterialKind(kind)
+    except ValueError:
+        raise ServerError(detail=f"unknown material kind {kind!r}") from None
+    return MaterialRequirement(
+        code=_get(obj, "code", str), name_zh=_get(obj, "name_zh", str), name_en=_get(obj, "name_en", str, ""),
+        required=_get(obj, "required", bool, True), condition=_get(obj, "condition", str, ""), kind=mkind,
+        pages=_get(obj, "pages", int, 1), e_licence_type=_get(obj, "e_licence_type", str, ""))
+
+
+def service_from_json(obj: dict[str, Any]) -> ServiceItem:
+    return ServiceItem(
+        code=_get(obj, "code", str), name_zh=_get(obj, "name_zh", str), name_en=_get(obj, "name_en", str, ""),
+        category=_get(obj, "category", str, ""),
+        applicant_types=tuple(_get(obj, "applicant_types", list, ["person"])),
+        description_zh=_get(obj, "description_zh", str, ""), description_en=_get(obj, "description_en", str, ""),
+        legal_basis=_get(obj, "legal_basis", str, ""), fee=_get(obj, "fee", str, ""),
+        statutory_days=_get(obj, "statutory_days", int, 0), promised_days=_get(obj, "promised_days", int, 0),
+        visits=_get(obj, "visits", int, 0),
+        materials=tuple(material_from_json(m) for m in _get(obj, "materials", list, [])),
+        form=tuple(_get(obj, "form", list, [])))
+
+
+def parse_time(value: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ServerError(detail=f"bad timestamp {value!r}") from None

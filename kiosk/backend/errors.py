@@ -1,0 +1,52 @@
+"""What can go wrong talking to the backend, each with a message a citizen can read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.i18n import Text, text
+
+
+class BackendError(Exception):
+    default = "The service system is not answering right now."
+
+    def __init__(self, message: Text | None = None, *, detail: str = "", status: int | None = None) -> None:
+        self.message = message or text(self.default)
+        self.detail = detail
+        self.status = status
+        super().__init__(f"{type(self).__name__}: {detail or self.message.msgid}")
+
+
+class OfflineError(BackendError):
+    """The backend could not be reached (connection refused, DNS, timeout, dropped)."""
+
+    default = "The service system cannot be reached right now."
+
+
+class ServerError(BackendError):
+    """The backend answered 5xx or something that is not the contract."""
+
+    default = "The service system had a problem. Please try again in a moment."
+
+
+class AuthError(BackendError):
+    """The backend refused this terminal's credentials or signature."""
+
+    default = "This terminal is not authorised by the service system. Please ask the hall staff."
+
+
+class RejectedError(BackendError):
+    """The backend refused the request itself (4xx); ``code`` and ``fields`` come from the server."""
+
+    default = "The service system did not accept the request."
+
+    def __init__(self, message: Text | None = None, *, code: str = "", message_zh: str = "", message_en: str = "",
+                 fields: dict[str, Any] | None = None, status: int | None = None, detail: str = "") -> None:
+        self.code = code
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.fields = fields or {}
+        super().__init__(message, detail=detail or code, status=status)
+
+    def server_message(self, lang: str) -> str:
+        return (self.message_en if lang == "en" else self.message_zh) or self.message.render(lang)

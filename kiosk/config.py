@@ -1,0 +1,272 @@
+"""The terminal's configuration: one typed tree, validated at start.
+
+Layers, each overriding the one before:
+
+1. built-in defaults (the dataclasses below),
+2. the site file (TOML),
+3. keys the backend sends remotely (only those marked ``remote``),
+4. environment variables: ``KIOSK_<SECTION>__<KEY>``, e.g. ``KIOSK_BACKEND__URL``
+   or ``KIOSK_DEVICES__RECEIPT_PRINTER__TYPE``.
+
+Every error names the key and where the value came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from kiosk.i18n import LANGUAGES
+
+MODES = ("kiosk", "window", "maintenance")
+
+
+class ConfigError(Exception):
+    """A configuration value is missing, unknown or of the wrong type; the message names it."""
+
+
+def option(default: Any, *, choices: tuple | None = None, minimum: float | None = None,
+           maximum: float | None = None, remote: bool = False, doc: str = "") -> Any:
+    meta = {"choices": choices, "min": minimum, "max": maximum, "remote": remote, "doc": doc}
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: type(default)(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class TerminalConfig:
+    id: str = option("ZJ-HZ-T001", doc="terminal id, as enrolled with the backend")
+    hall_id: str = option("330106-XH-01", doc="service hall id")
+    mode: str = option("kiosk", choices=MODES, doc="what the terminal starts as")
+    language: str = option("zh_CN", choices=LANGUAGES, remote=True, doc="default language")
+    idle_timeout_s: float = option(90.0, minimum=10, maximum=900, remote=True,
+                                   doc="seconds without a touch before the session is wiped")
+    staff_pin: str = option("246810", doc="maintenance PIN (hall staff)")
+
+
+@dataclass(frozen=True)
+class BackendConfig:
+    url: str = option("http://127.0.0.1:8710", doc="base URL of the hall's backend")
+    connect_timeout_s: float = option(3.0, minimum=0.1, maximum=60, remote=True)
+    read_timeout_s: float = option(10.0, minimum=0.1, maximum=300, remote=True)
+    retries: int = option(2, minimum=0, maximum=10, remote=True, doc="bounded retries for safe calls")
+    ca_bundle: str = option("", doc="CA bundle for TLS; empty means the system store")
+
+
+@dataclass(frozen=True)
+class PathsConfig:
+    data_dir: str = option("~/.local/share/onetrip", doc="logs, queue and session scratch space")
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    level: str = option("INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"), remote=True)
+    console: bool = option(True)
+
+
+@dataclass(frozen=True)
+class DeviceConfig:
+    """One device: ``type`` picks the driver, the rest are that driver's options."""
+
+    type: str = "sim"
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+DEVICE_KINDS = ("id_reader", "qr_scanner", "document_camera", "receipt_printer", "document_printer")
+
+
+@dataclass(frozen=True)
+class DevicesConfig:
+    id_reader: DeviceConfig = field(default_factory=DeviceConfig)
+    qr_scanner: DeviceConfig = field(default_factory=DeviceConfig)
+    document_camera: DeviceConfig = field(default_factory=DeviceConfig)
+    receipt_printer: DeviceConfig = field(default_factory=DeviceConfig)
+    document_printer: DeviceConfig = field(default_factory=DeviceConfig)
+
+
+@dataclass(frozen=True)
+class Config:
+    terminal: TerminalConfig = field(default_factory=TerminalConfig)
+    backend: BackendConfig = field(default_factory=BackendConfig)
+    paths: PathsConfig = field(default_factory=PathsConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
+    devices: DevicesConfig = field(default_factory=DevicesConfig)
+    source: str = field(default="defaults", compare=False)
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(os.path.expanduser(self.paths.data_dir))
+
+    def device(self, kind: str) -> DeviceConfig:
+        return getattr(self.devices, kind)
+
+
+_SECTIONS = {"terminal": TerminalConfig, "backend": BackendConfig, "paths": PathsConfig, "logging": LoggingConfig}
+
+
+def _type_name(tp: Any) -> str:
+    return {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}.get(tp, str(tp))
+
+
+def coerce(value: Any, tp: Any, where: str, *, from_text: bool = False) -> Any:
+    """Check ``value`` against ``tp`` (str, int, float, bool); ``from_text`` parses env strings."""
+    if from_text and isinstance(value, str):
+        try:
+            if tp is bool:
+                lowered = value.strip().lower()
+                if lowered in ("1", "true", "yes", "on"):
+                    return True
+                if lowered in ("0", "false", "no", "off"):
+                    return False
+                raise ValueError(value)
+            if tp in (int, float):
+                return tp(value)
+        except ValueError:
+            raise ConfigError(f"{where}: expected {_type_name(tp)}, got {value!r}") from None
+    if tp is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if tp is bool and not isinstance(value, bool):
+        raise ConfigError(f"{where}: expected {_type_name(tp)}, got {value!r}")
+    if tp in (int, float) and isinstance(value, bool):
+        raise ConfigError(f"{where}: expected {_type_name(tp)}, got {value!r}")
+    if not isinstance(value, tp):
+        raise ConfigError(f"{where}: expected {_type_name(tp)}, got {value!r}")
+    return value
+
+
+def _check_field(f: dataclasses.Field, value: Any, where: str) -> None:
+    choices, lo, hi = f.metadata.get("choices"), f.metadata.get("min"), f.metadata.get("max")
+    if choices and value not in choices:
+        raise ConfigError(f"{where}: {value!r} is not one of {', '.join(map(str, choices))}")
+    if lo is not None and value < lo:
+        raise ConfigError(f"{where}: {value!r} is below the minimum {lo}")
+    if hi is not None and value > hi:
+        raise ConfigError(f"{where}: {value!r} is above the maximum {hi}")
+
+
+def _section(cls: type, values: Mapping[str, Any], base: Any, origin: str, name: str,
+             *, from_text: bool = False, remote_only: bool = False) -> Any:
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    changes = {}
+    for key, value in values.items():
+        where = f"{origin}: [{name}] {key}"
+        f = fields.get(key)
+        if f is None:
+            known = ", ".join(sorted(fields))
+            raise ConfigError(f"{where}: unknown key (known keys: {known})")
+        if remote_only and not f.metadata.get("remote"):
+            raise ConfigError(f"{where}: this key cannot be set remotely")
+        value = coerce(value, hints[key], where, from_text=from_text)
+        _check_field(f, value, where)
+        changes[key] = value
+    return dataclasses.replace(base, **changes)
+
+
+def _device(kind: str, values: Mapping[str, Any], base: DeviceConfig, origin: str,
+            *, from_text: bool = False) -> DeviceConfig:
+    from devices.registry import validate_options  # devices/ is Qt-free and knows its drivers
+
+    values = dict(values)
+    dtype = values.pop("type", base.type)
+    where = f"{origin}: [devices.{kind}]"
+    if not isinstance(dtype, str):
+        raise ConfigError(f"{where} type: expected a string, got {dtype!r}")
+    base_options = dataclasses.asdict(base.options) if dataclasses.is_dataclass(base.options) else base.options
+    merged = dict(base_options) if dtype == base.type else {}
+    merged.update(values)
+    return DeviceConfig(type=dtype, options=validate_options(kind, dtype, merged, where, from_text=from_text))
+
+
+def merge(config: Config, data: Mapping[str, Any], origin: str, *, from_text: bool = False,
+          remote_only: bool = False) -> Config:
+    """Apply one layer (a parsed TOML document, remote keys, or env values) on top of ``config``."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{origin}: expected a table of sections")
+    changes: dict[str, Any] = {}
+    for name, values in data.items():
+        if name in _SECTIONS:
+            if not isinstance(values, Mapping):
+                raise ConfigError(f"{origin}: [{name}] must be a table")
+            changes[name] = _section(_SECTIONS[name], values, getattr(config, name), origin, name,
+                                     from_text=from_text, remote_only=remote_only)
+        elif name == "devices" and not remote_only:
+            if not isinstance(values, Mapping):
+                raise ConfigError(f"{origin}: [devices] must be a table")
+            devices = {}
+            for kind, dvalues in values.items():
+                if kind not in DEVICE_KINDS:
+                    raise ConfigError(f"{origin}: [devices.{kind}]: unknown device (known: {', '.join(DEVICE_KINDS)})")
+                if not isinstance(dvalues, Mapping):
+                    raise ConfigError(f"{origin}: [devices.{kind}] must be a table")
+                devices[kind] = _device(kind, dvalues, config.device(kind), origin, from_text=from_text)
+            changes["devices"] = dataclasses.replace(config.devices, **devices)
+        else:
+            known = ", ".join(sorted([*_SECTIONS, "devices"]))
+            raise ConfigError(f"{origin}: [{name}]: unknown section (known sections: {known})")
+    return dataclasses.replace(config, **changes)
+
+
+def env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
+    """``KIOSK_BACKEND__URL=...`` -> ``{"backend": {"url": "..."}}``."""
+    layer: dict[str, Any] = {}
+    for name, value in environ.items():
+        if not name.startswith("KIOSK_") or "__" not in name:
+            continue
+        parts = name[len("KIOSK_"):].lower().split("__")
+        node = layer
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"environment: {name}: conflicts with another variable")
+        node[parts[-1]] = value
+    return layer
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except (PermissionError, IsADirectoryError, OSError) as exc:
+        raise ConfigError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+
+
+def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None,
+                overrides: Mapping[str, Any] | None = None) -> Config:
+    """Defaults, then the site file, then ``overrides`` (e.g. from the CLI), then the environment."""
+    config = Config()
+    if path is not None:
+        config = merge(config, read_toml(path), str(path))
+        config = dataclasses.replace(config, source=str(path))
+    if overrides:
+        config = merge(config, overrides, "command line")
+    env = env_layer(os.environ if environ is None else environ)
+    if env:
+        config = merge(config, env, "environment", from_text=True)
+    return config
+
+
+def apply_remote(config: Config, remote: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Config:
+    """Apply keys the backend sent; the environment still wins, as on start."""
+    config = merge(config, remote, "remote configuration", remote_only=True)
+    env = env_layer(os.environ if environ is None else environ)
+    if env:
+        config = merge(config, env, "environment", from_text=True)
+    return config
+
+
+def remote_keys() -> list[str]:
+    """The keys the backend may set, as ``section.key``."""
+    return [f"{name}.{f.name}" for name, cls in _SECTIONS.items()
+            for f in dataclasses.fields(cls) if f.metadata.get("remote")]

@@ -1,0 +1,153 @@
+"""The terminal's domain: who is applying, for what, with which materials, and the receipt."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.masking import mask_id_number, mask_name
+
+
+class CardType(enum.Enum):
+    RESIDENT = "resident"            # 居民身份证
+    HMT_RESIDENCE = "hmt_residence"  # 港澳台居民居住证 (J)
+    FOREIGNER_2017 = "foreigner_2017"  # 外国人永久居留身份证 (I)
+    FOREIGNER_2023 = "foreigner_2023"  # 外国人永久居留身份证, 2023 (Y)
+    APP_TOKEN = "app_token"          # identified through the government app's QR code
+
+
+@dataclass
+class Identity:
+    """A person as read from a card or resolved from an app token. Lives for one session only."""
+
+    id_number: str
+    name: str
+    card_type: CardType = CardType.RESIDENT
+    gender: str = ""
+    nation: str = ""
+    birth_date: dt.date | None = None
+    address: str = ""
+    issuer: str = ""
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None  # None: long-term (长期)
+    name_en: str = ""
+    nationality: str = ""
+    photo: bytearray = field(default_factory=bytearray, repr=False)
+    raw: bytearray = field(default_factory=bytearray, repr=False)
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+    def __repr__(self) -> str:  # never print the unmasked fields
+        return f"Identity({self.masked_name}, {self.masked_id}, {self.card_type.value})"
+
+    def expired(self, today: dt.date | None = None) -> bool:
+        return self.valid_to is not None and self.valid_to < (today or dt.date.today())
+
+    def wipe(self) -> None:
+        """Zero the byte buffers and drop the text fields (Python strings cannot be zeroed)."""
+        for buf in (self.photo, self.raw):
+            buf[:] = b"\x00" * len(buf)
+            del buf[:]
+        self.id_number = self.name = self.address = self.issuer = self.name_en = ""
+        self.birth_date = None
+
+
+class MaterialKind(enum.Enum):
+    ORIGINAL = "original"
+    COPY = "copy"
+    ORIGINAL_AND_COPY = "original_and_copy"
+
+
+@dataclass(frozen=True)
+class MaterialRequirement:
+    code: str
+    name_zh: str
+    name_en: str
+    required: bool = True
+    condition: str = ""  # when it is required, for conditional materials
+    kind: MaterialKind = MaterialKind.COPY
+    pages: int = 1
+    e_licence_type: str = ""  # an electronic licence that can stand in for it
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name_zh
+
+
+@dataclass(frozen=True)
+class ServiceItem:
+    code: str
+    name_zh: str
+    name_en: str
+    category: str
+    applicant_types: tuple[str, ...] = ("person",)
+    description_zh: str = ""
+    description_en: str = ""
+    legal_basis: str = ""
+    fee: str = ""
+    statutory_days: int = 0
+    promised_days: int = 0
+    visits: int = 0
+    materials: tuple[MaterialRequirement, ...] = ()
+    form: tuple[dict[str, Any], ...] = ()
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name_zh
+
+    def description(self, lang: str) -> str:
+        return self.description_en if lang == "en" and self.description_en else self.description_zh
+
+
+@dataclass
+class Application:
+    """One citizen's application. The idempotency key is made here, once, not at send time."""
+
+    service: ServiceItem
+    applicant: Identity
+    terminal_id: str
+    form: dict[str, Any] = field(default_factory=dict)
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    idempotency_key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
+
+    def payload(self) -> dict[str, Any]:
+        """The JSON body of a case submission."""
+        a = self.applicant
+        return {
+            "application_id": self.id,
+            "service_code": self.service.code,
+            "terminal_id": self.terminal_id,
+            "created_at": self.created_at.isoformat(timespec="seconds"),
+            "applicant": {
+                "type": "person",
+                "id_number": a.id_number,
+                "name": a.name,
+                "card_type": a.card_type.value,
+            },
+            "form": self.form,
+        }
+
+
+@dataclass(frozen=True)
+class Receipt:
+    case_number: str
+    service_code: str
+    service_name_zh: str
+    service_name_en: str
+    applicant_masked_name: str
+    applicant_masked_id: str
+    terminal_id: str
+    submitted_at: dt.datetime
+    promised_days: int = 0
+    provisional: bool = False
+
+    def service_name(self, lang: str) -> str:
+        return self.service_name_en if lang == "en" and self.service_name_en else self.service_name_zh

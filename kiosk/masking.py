@@ -1,0 +1,71 @@
+"""Masked forms of personal data, for logs and for what the screen shows a passer-by."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+# 18-character resident ID numbers (GB 11643) and 15-digit first-generation numbers.
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])|(?<!\d)(\d{6})(\d{6})(\d{3})(?!\d)")
+# Mainland mobile numbers, optionally with +86.
+_PHONE = re.compile(r"(?<!\d)((?:\+?86)?1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+
+
+def mask_id_number(number: str) -> str:
+    """``330106199001011234`` -> ``3301**********1234``: the first four and last four kept."""
+    if len(number) <= 8:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def mask_name(name: str) -> str:
+    """``张三`` -> ``张*``; ``欧阳小明`` -> ``欧***``; Latin names keep the first letter of each word."""
+    name = name.strip()
+    if not name:
+        return name
+    if name.isascii():
+        return " ".join(w[0] + "*" * (len(w) - 1) for w in name.split())
+    return name[0] + "*" * (len(name) - 1)
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:-8] + "****" + phone[-4:] if len(phone) >= 11 else "*" * len(phone)
+
+
+class Masker:
+    """Replaces ID numbers, phone numbers and registered names in free text.
+
+    Names cannot be found by pattern, so a session registers its applicant's
+    name while it runs and forgets it when the session ends.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._names: dict[str, str] = {}
+        self._name_pattern: re.Pattern[str] | None = None
+
+    def add_name(self, name: str) -> None:
+        name = name.strip()
+        if len(name) < 2:
+            return
+        with self._lock:
+            self._names[name] = mask_name(name)
+            self._rebuild()
+
+    def forget_names(self) -> None:
+        with self._lock:
+            self._names.clear()
+            self._name_pattern = None
+
+    def _rebuild(self) -> None:
+        names = sorted(self._names, key=len, reverse=True)
+        self._name_pattern = re.compile("|".join(re.escape(n) for n in names)) if names else None
+
+    def mask(self, message: str) -> str:
+        message = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), message)
+        message = _PHONE.sub(lambda m: mask_phone(m.group(0)), message)
+        with self._lock:
+            pattern, names = self._name_pattern, dict(self._names)
+        if pattern is not None:
+            message = pattern.sub(lambda m: names[m.group(0)], message)
+        return message

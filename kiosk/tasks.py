@@ -1,0 +1,59 @@
+"""Background work that reports back on the caller's thread.
+
+Device and network calls block (with timeouts), so they never run on the GUI
+thread: workflows hand them to a :class:`TaskRunner`, which runs them on a
+pool and delivers the result or the exception through ``post`` (the Qt bridge
+posts onto the GUI thread). Tests of workflows use :class:`SyncTaskRunner`.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Protocol
+
+log = logging.getLogger(__name__)
+Done = Callable[[Any], None]
+Failed = Callable[[BaseException], None]
+
+
+class TaskRunner(Protocol):
+    def run(self, fn: Callable[[], Any], on_done: Done, on_error: Failed) -> None: ...
+    def shutdown(self) -> None: ...
+
+
+class SyncTaskRunner:
+    """Runs the task at once on the caller's thread (tests and scripts)."""
+
+    def run(self, fn: Callable[[], Any], on_done: Done, on_error: Failed) -> None:
+        try:
+            result = fn()
+        except Exception as exc:
+            on_error(exc)
+        else:
+            on_done(result)
+
+    def shutdown(self) -> None:
+        pass
+
+
+class ThreadTaskRunner:
+    """Runs tasks on a small pool; ``post`` carries each callback to the thread that owns the caller."""
+
+    def __init__(self, post: Callable[[Callable[[], None]], None], workers: int = 4) -> None:
+        self._post = post
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="task")
+
+    def run(self, fn: Callable[[], Any], on_done: Done, on_error: Failed) -> None:
+        def work() -> None:
+            try:
+                result = fn()
+            except Exception as exc:
+                self._post(lambda: on_error(exc))
+            else:
+                self._post(lambda: on_done(result))
+
+        self._pool.submit(work)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,218 @@
+"""A citizen's session at the kiosk, as a state machine without Qt.
+
+Home -> place ID card -> identity shown masked -> choose a service -> confirm
+-> submit -> receipt printed -> done -> home. The session never blocks: network
+and printer calls go to the :class:`~kiosk.tasks.TaskRunner`, and their results
+come back as method calls on the owning thread. A result that arrives after
+the session was cancelled or timed out is dropped (the generation changed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from devices.errors import DeviceError
+from devices.receipt.base import ReceiptPrinter
+from kiosk.backend.client import BackendClient, Submitted
+from kiosk.backend.errors import BackendError, RejectedError
+from kiosk.domain import Application, Identity, Receipt, ServiceItem
+from kiosk.i18n import Text, language, text
+from kiosk.masking import Masker
+from kiosk.receipts import citizen_receipt
+from kiosk.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+class Step(enum.Enum):
+    HOME = "home"
+    READ_CARD = "read_card"
+    IDENTIFIED = "identified"
+    CHOOSE_SERVICE = "choose_service"
+    CONFIRM = "confirm"
+    SUBMITTING = "submitting"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A plain-language message for the screen, with whether it is an error."""
+
+    message: Text
+    error: bool = True
+
+
+def user_message(exc: BaseException) -> Text:
+    """The plain-language message for any failure; a traceback never reaches a citizen."""
+    if isinstance(exc, RejectedError):
+        return text("{message}", message=exc.server_message(language()))
+    if isinstance(exc, (BackendError, DeviceError)):
+        return exc.message
+    return text("Something went wrong. Please try again or ask the hall staff.")
+
+
+class CitizenSession:
+    def __init__(self, *, backend: BackendClient, printer: ReceiptPrinter, tasks: TaskRunner,
+                 terminal_id: str, masker: Masker) -> None:
+        self._backend = backend
+        self._printer = printer
+        self._tasks = tasks
+        self._terminal_id = terminal_id
+        self._masker = masker
+        self._observers: list[Callable[["CitizenSession"], None]] = []
+        self._generation = 0
+        self.step = Step.HOME
+        self.identity: Identity | None = None
+        self.catalogue: list[ServiceItem] = []
+        self.service: ServiceItem | None = None
+        self.application: Application | None = None
+        self.receipt: Receipt | None = None
+        self.notice: Notice | None = None
+        self.busy = False
+
+    # -- observation -------------------------------------------------------
+
+    def subscribe(self, observer: Callable[["CitizenSession"], None]) -> None:
+        self._observers.append(observer)
+
+    def _go(self, step: Step, notice: Notice | None = None) -> None:
+        log.info("session: %s -> %s", self.step.value, step.value)
+        self.step, self.notice = step, notice
+        self._changed()
+
+    def _changed(self) -> None:
+        for observer in list(self._observers):
+            observer(self)
+
+    def _background(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+                    on_error: Callable[[BaseException], None]) -> None:
+        generation = self._generation
+
+        def done(result: Any) -> None:
+            if generation == self._generation:
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                on_error(exc)
+            else:
+                log.info("session: dropped a late failure: %s", exc)
+
+        self._tasks.run(fn, done, failed)
+
+    # -- citizen actions and device events ---------------------------------
+
+    def start_with_card(self) -> None:
+        if self.step is Step.HOME:
+            self._go(Step.READ_CARD)
+
+    def card_read(self, identity: Identity) -> None:
+        if self.step not in (Step.HOME, Step.READ_CARD):
+            identity.wipe()  # a card placed mid-session does not replace the applicant
+            return
+        if identity.expired():
+            identity.wipe()
+            self._go(Step.READ_CARD, Notice(text("This ID card has expired. Please use a valid card.")))
+            return
+        self.identity = identity
+        self._masker.add_name(identity.name)
+        log.info("session: identified %s", identity.masked_id)
+        self._go(Step.IDENTIFIED)
+
+    def card_failed(self, message: Text) -> None:
+        if self.step in (Step.HOME, Step.READ_CARD):
+            self._go(Step.READ_CARD, Notice(message))
+
+    def continue_to_services(self) -> None:
+        if self.step is not Step.IDENTIFIED:
+            return
+        self.busy = True
+        self._changed()
+        self._background(self._backend.catalogue, self._catalogue_loaded, self._catalogue_failed)
+
+    def _catalogue_loaded(self, items: list[ServiceItem]) -> None:
+        self.busy = False
+        self.catalogue = [s for s in items if "person" in s.applicant_types]
+        self._go(Step.CHOOSE_SERVICE)
+
+    def _catalogue_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        log.warning("session: catalogue failed: %s", exc)
+        self._go(Step.IDENTIFIED, Notice(user_message(exc)))
+
+    def choose_service(self, code: str) -> None:
+        if self.step is not Step.CHOOSE_SERVICE or self.identity is None:
+            return
+        found = next((s for s in self.catalogue if s.code == code), None)
+        if found is None:
+            self._go(Step.CHOOSE_SERVICE, Notice(text("That service is not available at this terminal.")))
+            return
+        self.service = found
+        if self.application is None or self.application.service.code != code:
+            self.application = Application(found, self.identity, self._terminal_id)
+        self._go(Step.CONFIRM)
+
+    def back(self) -> None:
+        previous = {Step.CONFIRM: Step.CHOOSE_SERVICE, Step.CHOOSE_SERVICE: Step.IDENTIFIED,
+                    Step.FAILED: Step.CONFIRM}
+        if self.step in previous and not self.busy:
+            self._go(previous[self.step])
+
+    def confirm(self) -> None:
+        if self.step is not Step.CONFIRM or self.application is None:
+            return
+        self._go(Step.SUBMITTING)
+        application = self.application
+        self._background(lambda: self._backend.submit(application), self._submitted, self._submit_failed)
+
+    def _submitted(self, submitted: Submitted) -> None:
+        assert self.application is not None and self.identity is not None
+        service = self.application.service
+        try:
+            when = dt.datetime.fromisoformat(submitted.submitted_at)
+        except ValueError:
+            when = dt.datetime.now().astimezone()
+        self.receipt = Receipt(
+            case_number=submitted.case_number, service_code=service.code, service_name_zh=service.name_zh,
+            service_name_en=service.name_en, applicant_masked_name=self.identity.masked_name,
+            applicant_masked_id=self.identity.masked_id, terminal_id=self._terminal_id, submitted_at=when,
+            promised_days=submitted.promised_days)
+        log.info("session: case %s submitted", submitted.case_number)
+        document = citizen_receipt(self.receipt, language())
+        self._background(lambda: self._printer.print_receipt(document), self._printed, self._print_failed)
+
+    def _submit_failed(self, exc: BaseException) -> None:
+        log.warning("session: submission failed: %s", exc)
+        self._go(Step.FAILED, Notice(user_message(exc)))
+
+    def _printed(self, _result: Any) -> None:
+        self._go(Step.DONE, Notice(text("Your receipt has been printed. Please take it."), error=False))
+
+    def _print_failed(self, exc: BaseException) -> None:
+        log.warning("session: receipt not printed: %s", exc)
+        self._go(Step.DONE, Notice(text("The receipt could not be printed ({reason}). Your case number is on the "
+                                        "screen; please note it down.", reason=user_message(exc))))
+
+    def finish(self) -> None:
+        """The citizen is done (or walked away): wipe everything and go home."""
+        self.end("finished")
+
+    def timeout(self) -> None:
+        if self.step is not Step.HOME:
+            self.end("idle timeout")
+
+    def end(self, reason: str) -> None:
+        log.info("session: ended (%s)", reason)
+        self._generation += 1
+        if self.identity is not None:
+            self.identity.wipe()
+        self.identity = self.service = self.application = self.receipt = None
+        self.catalogue = []
+        self.busy = False
+        self._masker.forget_names()
+        self._go(Step.HOME)
