@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from kiosk.i18n import Text, text
+from kiosk.i18n import N_, Text, text
 
 
 class DeviceError(Exception):
     """Base of all device errors. ``message`` is what a citizen or clerk is shown."""
 
-    default = "The device is not working right now."
+    default = N_("The device is not working right now.")
 
     def __init__(self, message: Text | str | None = None, *, detail: str = "") -> None:
         if message is None:
@@ -21,16 +21,16 @@ class DeviceError(Exception):
 
 
 class DeviceTimeoutError(DeviceError):
-    default = "The device did not answer in time."
+    default = N_("The device did not answer in time.")
 
 
 class DeviceOfflineError(DeviceError):
-    default = "The device is not connected."
+    default = N_("The device is not connected.")
 
 
 class DeviceBusyError(DeviceError):
-    default = "The device is busy. Please wait a moment."
+    default = N_("The device is busy. Please wait a moment.")
 
 
 class ProtocolError(DeviceError):
-    default = "The device sent something we could not understand."
+    default = N_("The device sent something we could not understand.")

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from kiosk.i18n import Text
+from kiosk.i18n import N_, Text, text
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +19,13 @@ class DeviceState(enum.Enum):
     BUSY = "busy"
     OFFLINE = "offline"
     ERROR = "error"
+
+    @property
+    def label(self) -> Text:
+        return text(_STATE_LABELS[self.value])
+
+
+_STATE_LABELS = {"ready": N_("Ready"), "busy": N_("Busy"), "offline": N_("Offline"), "error": N_("Error")}
 
 
 @dataclass(frozen=True)

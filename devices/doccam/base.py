@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kiosk.i18n import N_
 from devices.base import Device
 from devices.errors import DeviceError
 
 
 class CaptureError(DeviceError):
-    default = "The page could not be captured. Please lay it flat under the camera and try again."
+    default = N_("The page could not be captured. Please lay it flat under the camera and try again.")
 
 
 @dataclass

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from kiosk.i18n import N_
 from devices.base import Device
 from devices.errors import DeviceError
 
 
 class DocumentPrintError(DeviceError):
-    default = "The document could not be printed. Please ask the hall staff for help."
+    default = N_("The document could not be printed. Please ask the hall staff for help.")
 
 
 class DocumentPrinter(Device):

@@ -9,11 +9,11 @@ from devices.base import Device
 from devices.errors import DeviceError
 from devices.events import Listeners
 from kiosk.domain import Identity
-from kiosk.i18n import Text
+from kiosk.i18n import N_, Text
 
 
 class IdCardError(DeviceError):
-    default = "The ID card could not be read. Please place it flat on the reader and try again."
+    default = N_("The ID card could not be read. Please place it flat on the reader and try again.")
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,13 @@ from devices.receipt.document import Line, ReceiptDocument
 from devices.receipt.escpos import PrinterProfile
 from devices.receipt.transports import Transport
 from devices.worker import on_worker
-from kiosk.i18n import text
+from kiosk.i18n import N_, text
 
 log = logging.getLogger(__name__)
 
 
 class PaperOutError(DeviceError):
-    default = "The receipt printer is out of paper. Please ask the hall staff for help."
+    default = N_("The receipt printer is out of paper. Please ask the hall staff for help.")
 
 
 @dataclass(frozen=True)

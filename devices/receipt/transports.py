@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from devices.errors import DeviceOfflineError, DeviceTimeoutError
-from kiosk.i18n import text
+from kiosk.i18n import N_, text
 
-OFFLINE = "The receipt printer is not connected."
+OFFLINE = N_("The receipt printer is not connected.")
 
 
 class Transport(Protocol):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.i18n import Text, text
+from kiosk.i18n import N_, Text, text
 
 
 class BackendError(Exception):
-    default = "The service system is not answering right now."
+    default = N_("The service system is not answering right now.")
 
     def __init__(self, message: Text | None = None, *, detail: str = "", status: int | None = None) -> None:
         self.message = message or text(self.default)
@@ -20,25 +20,25 @@ class BackendError(Exception):
 class OfflineError(BackendError):
     """The backend could not be reached (connection refused, DNS, timeout, dropped)."""
 
-    default = "The service system cannot be reached right now."
+    default = N_("The service system cannot be reached right now.")
 
 
 class ServerError(BackendError):
     """The backend answered 5xx or something that is not the contract."""
 
-    default = "The service system had a problem. Please try again in a moment."
+    default = N_("The service system had a problem. Please try again in a moment.")
 
 
 class AuthError(BackendError):
     """The backend refused this terminal's credentials or signature."""
 
-    default = "This terminal is not authorised by the service system. Please ask the hall staff."
+    default = N_("This terminal is not authorised by the service system. Please ask the hall staff.")
 
 
 class RejectedError(BackendError):
     """The backend refused the request itself (4xx); ``code`` and ``fields`` come from the server."""
 
-    default = "The service system did not accept the request."
+    default = N_("The service system did not accept the request.")
 
     def __init__(self, message: Text | None = None, *, code: str = "", message_zh: str = "", message_en: str = "",
                  fields: dict[str, Any] | None = None, status: int | None = None, detail: str = "") -> None:

@@ -1,0 +1,108 @@
+"""The ``kiosk`` command. A user error prints one clear line and exits non-zero; never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.config import MODES, ConfigError, load_config
+
+log = logging.getLogger("kiosk")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="OneTrip service-hall terminal")
+    parser.add_argument("--version", action="version", version=f"OneTrip {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="start the terminal")
+    run.add_argument("--config", type=Path, help="site configuration file (TOML)")
+    run.add_argument("--mode", choices=MODES, help="override terminal.mode")
+    run.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+
+    demo = sub.add_parser("demo", help="the kiosk on simulated devices and the sandbox backend")
+    demo.add_argument("--output", type=Path, default=Path("demo-output"), help="where screenshots go")
+    demo.add_argument("--headless", action="store_true", help="scripted walkthrough even with a display")
+
+    sandbox = sub.add_parser("sandbox", help="run the sandbox backend")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8710)
+    sandbox.add_argument("--db", type=Path, help="SQLite file (default: in memory)")
+
+    config = sub.add_parser("config", help="configuration tools")
+    config_sub = config.add_subparsers(dest="config_command", metavar="ACTION")
+    check = config_sub.add_parser("check", help="validate a configuration file")
+    check.add_argument("file", type=Path)
+    return parser
+
+
+def _setup_logging(config) -> None:
+    from kiosk.logging_setup import configure_logging
+    from kiosk.masking import Masker
+
+    masker = Masker()
+    configure_logging(config.data_dir / "logs", masker, config.logging.level, config.logging.console)
+    return masker
+
+
+def _cmd_run(args) -> int:
+    overrides = {"terminal": {"mode": args.mode}} if args.mode else None
+    config = load_config(args.config, overrides=overrides)
+    masker = _setup_logging(config)
+    from ui.app import run_gui
+
+    log.info("starting OneTrip %s as %s (terminal %s)", __version__, config.terminal.mode, config.terminal.id)
+    return run_gui(config, config.terminal.mode, masker, fullscreen=not args.windowed)
+
+
+def _cmd_demo(args) -> int:
+    headless = args.headless or not os.environ.get("DISPLAY")
+    if headless:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ui.demo import run_demo
+
+    return run_demo(args.output.resolve(), headless)
+
+
+def _cmd_sandbox(args) -> int:
+    from sandbox.server import SandboxServer
+
+    server = SandboxServer(args.host, args.port, args.db)
+    print(f"sandbox backend on {server.url} (Ctrl+C to stop)")
+    server.serve_forever()
+    return 0
+
+
+def _cmd_config_check(args) -> int:
+    config = load_config(args.file)
+    print(f"{args.file}: OK (terminal {config.terminal.id}, mode {config.terminal.mode}, backend {config.backend.url})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            return _cmd_run(args)
+        if args.command == "demo":
+            return _cmd_demo(args)
+        if args.command == "sandbox":
+            return _cmd_sandbox(args)
+        if args.command == "config" and args.config_command == "check":
+            return _cmd_config_check(args)
+        parser.print_help()
+        return 2
+    except ConfigError as exc:
+        print(f"kiosk: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # last resort: one line, the details in the log
+        log.exception("kiosk %s failed", args.command)
+        print(f"kiosk: {args.command} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1

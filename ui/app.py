@@ -1,0 +1,62 @@
+"""Start the Qt application for one mode on a built set of services."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from kiosk.app import Services, build_services
+from kiosk.config import Config
+from kiosk.masking import Masker
+from kiosk.tasks import ThreadTaskRunner
+from ui.bridge import DeviceBridge, Dispatcher
+from ui.main_window import MainWindow
+from ui.theme import install_font, stylesheet
+
+log = logging.getLogger(__name__)
+
+
+def _never_exit(exc_type, exc, tb) -> None:
+    """A bug in a slot is logged (masked) and the terminal keeps running; no traceback on screen."""
+    log.error("unhandled error in the UI", exc_info=(exc_type, exc, tb))
+
+
+def qt_application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    install_font(app)
+    app.setStyleSheet(stylesheet())
+    sys.excepthook = _never_exit
+    return app
+
+
+class Gui:
+    """The services, the bridge and the window, built together and torn down together."""
+
+    def __init__(self, config: Config, mode: str, masker: Masker | None = None) -> None:
+        self.app = qt_application()
+        self.dispatcher = Dispatcher()
+        self.services: Services = build_services(config, ThreadTaskRunner(self.dispatcher.post), masker)
+        self.bridge = DeviceBridge(self.services.devices)
+        self.services.start()
+        self.window = MainWindow(self.services, self.bridge, mode)
+
+    def close(self) -> None:
+        if self.window.session is not None:
+            self.window.session.end("shutdown")
+        self.window.close()
+        self.services.stop()
+
+
+def run_gui(config: Config, mode: str, masker: Masker | None = None, fullscreen: bool = True) -> int:
+    gui = Gui(config, mode, masker)
+    if fullscreen:
+        gui.window.showFullScreen()
+    else:
+        gui.window.resize(1280, 800)
+        gui.window.show()
+    try:
+        return gui.app.exec()
+    finally:
+        gui.close()

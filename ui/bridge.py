@@ -1,0 +1,63 @@
+"""Device events and background results, carried onto the GUI thread as Qt signals.
+
+Device listeners run on each device's worker thread; the signals here are
+emitted there and delivered (queued) to slots on the GUI thread. Nothing in
+this module touches a device's I/O.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from devices.health import Health
+from devices.idcard.base import CardEvent, CardRead, CardRemoved, ReadFailed
+from devices.qr.base import CodeScanned
+from kiosk.app import Devices
+
+
+class Dispatcher(QObject):
+    """``post(fn)`` from any thread runs ``fn`` on the GUI thread."""
+
+    _posted = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._posted.connect(self._run)
+
+    def post(self, fn: Callable[[], None]) -> None:
+        self._posted.emit(fn)
+
+    @Slot(object)
+    def _run(self, fn: Callable[[], None]) -> None:
+        fn()
+
+
+class DeviceBridge(QObject):
+    card_read = Signal(object)       # Identity
+    card_removed = Signal()
+    card_failed = Signal(object)     # kiosk.i18n.Text
+    code_scanned = Signal(object)    # CodeScanned
+    health_changed = Signal(object)  # Health
+
+    def __init__(self, devices: Devices) -> None:
+        super().__init__()
+        devices.id_reader.events.subscribe(self._on_card)
+        devices.qr_scanner.events.subscribe(self._on_code)
+        for device in devices.all():
+            device.health.subscribe(self._on_health)
+
+    def _on_card(self, event: CardEvent) -> None:
+        if isinstance(event, CardRead):
+            self.card_read.emit(event.identity)
+        elif isinstance(event, CardRemoved):
+            self.card_removed.emit()
+        elif isinstance(event, ReadFailed):
+            self.card_failed.emit(event.message)
+
+    def _on_code(self, event: CodeScanned) -> None:
+        self.code_scanned.emit(event)
+
+    def _on_health(self, health: Health) -> None:
+        self.health_changed.emit(health)

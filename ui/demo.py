@@ -1,0 +1,137 @@
+"""``kiosk demo``: the kiosk on simulated devices and the sandbox backend.
+
+With a display it opens the window (F2 places the sample ID card). Without
+one it walks the citizen's journey offscreen and saves a PNG of every screen
+and the printed receipt under the output directory.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QCoreApplication, QEventLoop
+
+from kiosk.config import load_config
+from kiosk.i18n import set_language
+from kiosk.workflows.citizen import Step
+from sandbox.server import SandboxServer
+from ui.app import Gui, run_gui
+
+DEMO_SERVICE = "GT-001"
+
+
+def demo_config(url: str, data_dir: Path):
+    return load_config(overrides={"backend": {"url": url}, "paths": {"data_dir": str(data_dir)},
+                                  "logging": {"console": False}})
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the demo step did not finish in time")
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.01)
+
+
+def settle() -> None:
+    for _ in range(5):
+        QCoreApplication.processEvents()
+
+
+class Walkthrough:
+    """Scripted steps through the kiosk, saving a screenshot after each."""
+
+    def __init__(self, gui: Gui, out: Path) -> None:
+        self.gui, self.out = gui, out
+        self.shots: list[Path] = []
+        self.window = gui.window
+        self.window.resize(1280, 800)
+        self.window.show()
+
+    def shot(self, name: str) -> Path:
+        settle()
+        path = self.out / f"{len(self.shots) + 1:02d}-{name}.png"
+        self.window.grab().save(str(path))
+        self.shots.append(path)
+        return path
+
+    def citizen_journey(self, suffix: str = "") -> Path | None:
+        session = self.window.session
+        view = self.window.view
+        self.shot(f"home{suffix}")
+        view.screens[Step.HOME].card_button.click()
+        self.shot(f"place-card{suffix}")
+        self.gui.services.devices.id_reader.place_card("resident")
+        wait_until(lambda: session.step is Step.IDENTIFIED)
+        self.shot(f"identity{suffix}")
+        view.screens[Step.IDENTIFIED].next.click()
+        wait_until(lambda: session.step is Step.CHOOSE_SERVICE)
+        self.shot(f"services{suffix}")
+        view.screens[Step.CHOOSE_SERVICE].buttons[DEMO_SERVICE].click()
+        self.shot(f"confirm{suffix}")
+        view.screens[Step.CONFIRM].confirm.click()
+        wait_until(lambda: session.step is Step.DONE, 20)
+        self.shot(f"done{suffix}")
+        printer = self.gui.services.devices.receipt_printer
+        receipt = Path(printer.last_png) if getattr(printer, "last_png", None) else None
+        view.screens[Step.DONE].finish.click()
+        self.gui.services.devices.id_reader.remove_card()
+        wait_until(lambda: session.step is Step.HOME)
+        return receipt
+
+
+def run_headless(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.png"):
+        old.unlink()
+    data_dir = out / "data"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    set_language("zh_CN")
+    with SandboxServer() as sandbox:
+        gui = Gui(demo_config(sandbox.url, data_dir), "kiosk")
+        try:
+            walk = Walkthrough(gui, out)
+            receipts = [walk.citizen_journey()]
+            gui.window.toggle_language()
+            receipts.append(walk.citizen_journey("-en"))
+            gui.window.toggle_language()
+            gui.window.toggle_elderly()
+            walk.shot("home-large-text")
+            gui.window.toggle_elderly()
+        finally:
+            gui.close()
+        saved = []
+        for index, receipt in enumerate(receipts, 1):
+            if receipt is not None:
+                target = out / f"receipt-{index}.png"
+                shutil.copy(receipt, target)
+                saved.append(target)
+        maintenance = Gui(demo_config(sandbox.url, data_dir), "maintenance")
+        try:
+            walk = Walkthrough(maintenance, out)
+            walk.shots = [None] * (len(list(out.glob("[0-9][0-9]-*.png"))))  # keep numbering going
+            view = maintenance.window.view
+            walk.shot("maintenance-pin")
+            view.pin.entry.setText(maintenance.services.config.terminal.staff_pin)
+            view.pin.submit()
+            view.status.run_self_tests()
+            wait_until(lambda: len(view.status._results) == len(maintenance.services.devices.all()))
+            walk.shot("maintenance-devices")
+        finally:
+            maintenance.close()
+    return sorted(out.glob("[0-9][0-9]-*.png")) + saved
+
+
+def run_demo(out: Path, headless: bool) -> int:
+    if headless:
+        paths = run_headless(out)
+        for path in paths:
+            print(path)
+        return 0
+    with SandboxServer() as sandbox:
+        print(f"sandbox backend on {sandbox.url}; press F2 to place the sample ID card, F3 to remove it")
+        return run_gui(demo_config(sandbox.url, out / "data"), "kiosk", fullscreen=False)

@@ -1,0 +1,72 @@
+"""The citizen kiosk: one screen per session step, and the idle timeout that wipes the session."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QStackedWidget
+
+from kiosk.workflows.citizen import CitizenSession, Step
+from ui.bridge import DeviceBridge
+from ui.screens.citizen import (ConfirmScreen, DoneScreen, FailedScreen, HomeScreen, IdentityScreen,
+                                ReadCardScreen, ServicesScreen, SubmittingScreen)
+from ui.widgets import Screen
+
+_USER_INPUT = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress}
+
+
+class KioskView(QStackedWidget):
+    def __init__(self, session: CitizenSession, bridge: DeviceBridge, idle_timeout_s: float) -> None:
+        super().__init__()
+        self.session = session
+        self.screens: dict[Step, Screen] = {
+            Step.HOME: HomeScreen(session),
+            Step.READ_CARD: ReadCardScreen(session),
+            Step.IDENTIFIED: IdentityScreen(session),
+            Step.CHOOSE_SERVICE: ServicesScreen(session),
+            Step.CONFIRM: ConfirmScreen(session),
+            Step.SUBMITTING: SubmittingScreen(session),
+            Step.DONE: DoneScreen(session),
+            Step.FAILED: FailedScreen(session),
+        }
+        for screen in self.screens.values():
+            self.addWidget(screen)
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(int(idle_timeout_s * 1000))
+        self.idle.timeout.connect(session.timeout)
+        bridge.card_read.connect(session.card_read)
+        bridge.card_failed.connect(session.card_failed)
+        session.subscribe(lambda _s: self.show_step())
+        self.show_step()
+
+    def current_screen(self) -> Screen:
+        return self.screens[self.session.step]
+
+    def show_step(self) -> None:
+        screen = self.current_screen()
+        screen.refresh(self.session)
+        self.setCurrentWidget(screen)
+        if self.session.step is Step.HOME:
+            self.idle.stop()
+        else:
+            self.idle.start()
+
+    def retranslate(self) -> None:
+        self.current_screen().refresh(self.session)
+
+    def user_active(self) -> None:
+        if self.idle.isActive():
+            self.idle.start()
+
+
+class ActivityFilter(QObject):
+    """Restarts the idle timer on every touch, click or key press anywhere in the app."""
+
+    def __init__(self, view: KioskView) -> None:
+        super().__init__()
+        self._view = view
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _USER_INPUT:
+            self._view.user_active()
+        return False

@@ -1,0 +1,106 @@
+"""The window every mode shares: a header (hall, clock, language, large text), the mode's view, a footer."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QMainWindow, QVBoxLayout, QWidget
+
+from kiosk.app import Services
+from kiosk.i18n import _, language, set_language
+from ui.bridge import DeviceBridge
+from ui.kiosk_view import ActivityFilter, KioskView
+from ui.maintenance_view import MaintenanceView
+from ui.theme import stylesheet
+from ui.widgets import button, label
+
+ELDERLY_SCALE = 1.35
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: Services, bridge: DeviceBridge, mode: str) -> None:
+        super().__init__()
+        self.services = services
+        self.mode = mode
+        self.elderly = False
+        root = QWidget()
+        root.setObjectName("root")
+        column = QVBoxLayout(root)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+
+        header = QWidget()
+        header.setObjectName("header")
+        bar = QHBoxLayout(header)
+        bar.setContentsMargins(24, 10, 24, 10)
+        self.hall = label("", align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.clock = label("", align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.language_button = button("", self.toggle_language)
+        self.elderly_button = button("", self.toggle_elderly)
+        bar.addWidget(self.hall, 1)
+        bar.addWidget(self.clock)
+        bar.addWidget(self.elderly_button)
+        bar.addWidget(self.language_button)
+        column.addWidget(header)
+
+        self.session = None
+        if mode == "maintenance":
+            self.view = MaintenanceView(services, bridge)
+            self.elderly_button.hide()
+        else:
+            self.session = services.new_citizen_session()
+            self.view = KioskView(self.session, bridge, services.config.terminal.idle_timeout_s)
+            self._activity = ActivityFilter(self.view)
+            QApplication.instance().installEventFilter(self._activity)
+        column.addWidget(self.view, 1)
+
+        footer = QWidget()
+        footer.setObjectName("footer")
+        line = QHBoxLayout(footer)
+        line.setContentsMargins(24, 6, 24, 6)
+        self.help = label("", align=Qt.AlignmentFlag.AlignLeft)
+        self.terminal = label("", align=Qt.AlignmentFlag.AlignRight)
+        line.addWidget(self.help, 1)
+        line.addWidget(self.terminal)
+        column.addWidget(footer)
+        self.setCentralWidget(root)
+
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._update_clock)
+        self._tick.start(1000)
+        self._install_rehearsal_keys()
+        self.retranslate()
+
+    def _install_rehearsal_keys(self) -> None:
+        """With a simulated reader, F2 places the sample card and F3 takes it away (rehearsals, demo)."""
+        reader = self.services.devices.id_reader
+        if hasattr(reader, "place_card"):
+            QShortcut(QKeySequence("F2"), self, activated=lambda: reader.place_card("resident"))
+            QShortcut(QKeySequence("F3"), self, activated=reader.remove_card)
+
+    def _update_clock(self) -> None:
+        self.clock.setText(time.strftime("%Y-%m-%d %H:%M"))
+
+    def retranslate(self) -> None:
+        title = {"kiosk": _("Government Service Hall · Self-service"),
+                 "window": _("Government Service Hall · Integrated window"),
+                 "maintenance": _("Government Service Hall · Maintenance")}[self.mode]
+        self.hall.setText(title)
+        self.setWindowTitle("OneTrip — " + title)
+        self.language_button.setText("English" if language() == "zh_CN" else "中文")
+        self.elderly_button.setText(_("Standard text") if self.elderly else _("Large text"))
+        self.help.setText(_("Need help? Please ask the hall staff."))
+        self.terminal.setText(_("Terminal {id}").format(id=self.services.config.terminal.id))
+        self._update_clock()
+        self.view.retranslate()
+
+    def toggle_language(self) -> None:
+        set_language("en" if language() == "zh_CN" else "zh_CN")
+        self.retranslate()
+
+    def toggle_elderly(self) -> None:
+        self.elderly = not self.elderly
+        QApplication.instance().setStyleSheet(stylesheet(ELDERLY_SCALE if self.elderly else 1.0))
+        self.retranslate()

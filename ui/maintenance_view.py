@@ -1,0 +1,144 @@
+"""Maintenance mode for hall staff: a PIN, then device status, self-tests and a test print."""
+
+from __future__ import annotations
+
+import hmac
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QStackedWidget, QTableWidget, QTableWidgetItem)
+
+from devices.health import Health, SelfTestResult
+from kiosk.app import Services
+from kiosk.i18n import _, text
+from kiosk.workflows.citizen import Notice, user_message
+from ui.bridge import DeviceBridge
+from ui.widgets import NoticeLabel, Screen, button, label
+
+MAX_ATTEMPTS = 5
+LOCKOUT_S = 60.0
+
+
+class PinScreen(Screen):
+    def __init__(self, pin: str, on_unlocked) -> None:
+        super().__init__()
+        self._pin = pin
+        self._on_unlocked = on_unlocked
+        self._failures = 0
+        self._locked_until = 0.0
+        self.title = label("title")
+        self.entry = QLineEdit()
+        self.entry.setEchoMode(QLineEdit.EchoMode.Password)
+        self.entry.setMaxLength(12)
+        self.entry.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.entry.returnPressed.connect(self.submit)
+        self.notice = NoticeLabel()
+        pad = QGridLayout()
+        for i, key in enumerate("123456789C0✓"):
+            handler = {"C": self.entry.clear, "✓": self.submit}.get(key, lambda _c=False, k=key: self.entry.insert(k))
+            widget = button("primary" if key == "✓" else "", handler)
+            widget.setText(key)
+            pad.addWidget(widget, i // 3, i % 3)
+        self.layout_.addWidget(self.title)
+        self.layout_.addWidget(self.entry)
+        self.layout_.addWidget(self.notice)
+        self.layout_.addLayout(pad)
+        self.layout_.addStretch(1)
+
+    def refresh(self, _session=None) -> None:
+        self.title.setText(_("Staff PIN"))
+
+    def submit(self) -> None:
+        entered, now = self.entry.text(), time.monotonic()
+        self.entry.clear()
+        if now < self._locked_until:
+            self.notice.show_notice(Notice(text("Too many wrong PINs. Try again in {s} seconds.",
+                                                s=int(self._locked_until - now) + 1)))
+            return
+        if hmac.compare_digest(entered.encode(), self._pin.encode()):
+            self._failures = 0
+            self.notice.show_notice(None)
+            self._on_unlocked()
+            return
+        self._failures += 1
+        if self._failures >= MAX_ATTEMPTS:
+            self._failures, self._locked_until = 0, now + LOCKOUT_S
+        self.notice.show_notice(Notice(text("Wrong PIN.")))
+
+
+class StatusScreen(Screen):
+    COLUMNS = 4
+
+    def __init__(self, services: Services, bridge: DeviceBridge) -> None:
+        super().__init__()
+        self._services = services
+        self._results: dict[str, SelfTestResult] = {}
+        self.title = label("title")
+        self.table = QTableWidget(len(services.devices.all()), self.COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.notice = NoticeLabel()
+        self.self_test = button("primary", self.run_self_tests)
+        self.test_print = button("", self.run_test_print)
+        self.layout_.addWidget(self.title)
+        self.layout_.addWidget(self.table, 1)
+        self.layout_.addWidget(self.notice)
+        row = QHBoxLayout()
+        row.addWidget(self.self_test)
+        row.addWidget(self.test_print)
+        row.addStretch(1)
+        self.layout_.addLayout(row)
+        bridge.health_changed.connect(lambda _h: self.refresh())
+
+    def refresh(self, _session=None) -> None:
+        self.title.setText(_("Devices"))
+        self.table.setHorizontalHeaderLabels([_("Device"), _("State"), _("Reason"), _("Self-test")])
+        self.self_test.setText(_("Run self-tests"))
+        self.test_print.setText(_("Test print"))
+        for row, device in enumerate(self._services.devices.all()):
+            health: Health = device.health.snapshot()
+            result = self._results.get(device.name)
+            cells = [device.name, health.state.label.render(), health.reason.render() if health.reason else "",
+                     ("✓ " if result.ok else "✗ ") + result.message.render() if result else ""]
+            for col, value in enumerate(cells):
+                self.table.setItem(row, col, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+
+    def run_self_tests(self) -> None:
+        for device in self._services.devices.all():
+            self._services.tasks.run(device.self_test, self._self_tested,
+                                     lambda exc, name=device.name: self._self_test_failed(name, exc))
+
+    def _self_tested(self, result: SelfTestResult) -> None:
+        self._results[result.device] = result
+        self.refresh()
+
+    def _self_test_failed(self, name: str, exc: BaseException) -> None:
+        self._results[name] = SelfTestResult(name, False, user_message(exc))
+        self.refresh()
+
+    def run_test_print(self) -> None:
+        printer = self._services.devices.receipt_printer
+        page = printer.test_page() if hasattr(printer, "test_page") else None
+        if page is None:
+            return
+        self._services.tasks.run(lambda: printer.print_receipt(page),
+                                 lambda _r: self.notice.show_notice(Notice(text("Test page printed."), error=False)),
+                                 lambda exc: self.notice.show_notice(Notice(user_message(exc))))
+
+
+class MaintenanceView(QStackedWidget):
+    def __init__(self, services: Services, bridge: DeviceBridge) -> None:
+        super().__init__()
+        self.pin = PinScreen(services.config.terminal.staff_pin, self.unlock)
+        self.status = StatusScreen(services, bridge)
+        self.addWidget(self.pin)
+        self.addWidget(self.status)
+        self.pin.refresh()
+
+    def unlock(self) -> None:
+        self.status.refresh()
+        self.setCurrentWidget(self.status)
+
+    def retranslate(self) -> None:
+        self.currentWidget().refresh()

@@ -1,0 +1,240 @@
+"""The citizen's screens at the kiosk, one per step of the session."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QListWidget, QListWidgetItem, QProgressBar, QScrollArea,
+                               QWidget)
+
+from kiosk.i18n import _, language
+from kiosk.workflows.citizen import CitizenSession
+from ui.widgets import NoticeLabel, Screen, button, label
+
+
+class HomeScreen(Screen):
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self.title, self.subtitle, self.hint = label("title"), label("subtitle"), label("subtitle")
+        self.card_button = button("primary", session.start_with_card)
+        self.layout_.addStretch(1)
+        for widget in (self.title, self.subtitle):
+            self.layout_.addWidget(widget)
+        self.layout_.addSpacing(40)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.card_button.setMinimumSize(420, 140)
+        row.addWidget(self.card_button)
+        row.addStretch(1)
+        self.layout_.addLayout(row)
+        self.layout_.addWidget(self.hint)
+        self.layout_.addStretch(2)
+
+    def refresh(self, session: CitizenSession) -> None:
+        self.title.setText(_("Run at most once"))
+        self.subtitle.setText(_("Do your government errands here, in one visit or none."))
+        self.card_button.setText(_("Start with my ID card"))
+        self.hint.setText(_("You can also place your ID card on the reader at any time."))
+
+
+class ReadCardScreen(Screen):
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self.title, self.hint = label("title"), label("subtitle")
+        self.notice = NoticeLabel()
+        self.back = button("", session.finish)
+        self.layout_.addStretch(1)
+        self.layout_.addWidget(self.title)
+        self.layout_.addWidget(self.hint)
+        self.layout_.addWidget(self.notice)
+        self.layout_.addStretch(2)
+        self.layout_.addWidget(self.back, alignment=Qt.AlignmentFlag.AlignLeft)
+
+    def refresh(self, session: CitizenSession) -> None:
+        self.title.setText(_("Please place your ID card on the reader"))
+        self.hint.setText(_("Lay the card flat in the marked area below the screen and keep it there until it "
+                            "has been read."))
+        self.notice.show_notice(session.notice)
+        self.back.setText(_("Back to start"))
+
+
+class IdentityScreen(Screen):
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self.title = label("title")
+        self.card = QWidget()
+        self.card.setObjectName("card")
+        grid = QGridLayout(self.card)
+        grid.setContentsMargins(32, 24, 32, 24)
+        self.fields = {key: (label("", align=Qt.AlignmentFlag.AlignRight), label("big" if key == "name" else "",
+                                                                               align=Qt.AlignmentFlag.AlignLeft))
+                       for key in ("name", "id", "valid")}
+        for row, (caption, value) in enumerate(self.fields.values()):
+            grid.addWidget(caption, row, 0)
+            grid.addWidget(value, row, 1)
+        self.notice = NoticeLabel()
+        self.next = button("primary", session.continue_to_services)
+        self.back = button("", session.finish)
+        self.layout_.addWidget(self.title)
+        self.layout_.addWidget(self.card)
+        self.layout_.addWidget(self.notice)
+        self.layout_.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.back)
+        row.addStretch(1)
+        row.addWidget(self.next)
+        self.layout_.addLayout(row)
+
+    def refresh(self, session: CitizenSession) -> None:
+        identity = session.identity
+        self.title.setText(_("Welcome"))
+        captions = {"name": _("Name"), "id": _("ID number"), "valid": _("Valid until")}
+        if identity is not None:
+            valid = identity.valid_to.isoformat() if identity.valid_to else _("Long-term")
+            values = {"name": identity.masked_name, "id": identity.masked_id, "valid": valid}
+        else:
+            values = {key: "" for key in captions}
+        for key, (caption, value) in self.fields.items():
+            caption.setText(captions[key] + "：")
+            value.setText(values[key])
+        self.notice.show_notice(session.notice)
+        self.next.setText(_("Loading services…") if session.busy else _("Continue"))
+        self.next.setEnabled(not session.busy)
+        self.back.setText(_("Not me / cancel"))
+
+
+class ServicesScreen(Screen):
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self._session = session
+        self.title = label("title")
+        self.notice = NoticeLabel()
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setSpacing(16)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.grid_host)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.back = button("", session.back)
+        self.layout_.addWidget(self.title)
+        self.layout_.addWidget(self.notice)
+        self.layout_.addWidget(scroll, 1)
+        self.layout_.addWidget(self.back, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.buttons: dict[str, object] = {}
+
+    def refresh(self, session: CitizenSession) -> None:
+        lang = language()
+        self.title.setText(_("Choose a service"))
+        self.notice.show_notice(session.notice)
+        self.back.setText(_("Back"))
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.buttons = {}
+        for index, service in enumerate(session.catalogue):
+            visits = _("No visit needed") if service.visits == 0 else _("One visit")
+            days = (_("Done on the spot") if service.promised_days == 0
+                    else _("Within {days} working days").format(days=service.promised_days))
+            widget = button("service", lambda _checked=False, code=service.code: self._session.choose_service(code))
+            widget.setText(f"{service.name(lang)}\n{visits} · {days}")
+            self.grid.addWidget(widget, index // 2, index % 2)
+            self.buttons[service.code] = widget
+
+
+class ConfirmScreen(Screen):
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self.title = label("title")
+        self.summary = label("subtitle", align=Qt.AlignmentFlag.AlignLeft)
+        self.materials_title = label("", align=Qt.AlignmentFlag.AlignLeft)
+        self.materials = QListWidget()
+        self.confirm = button("primary", session.confirm)
+        self.back = button("", session.back)
+        for widget in (self.title, self.summary, self.materials_title):
+            self.layout_.addWidget(widget)
+        self.layout_.addWidget(self.materials, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.back)
+        row.addStretch(1)
+        row.addWidget(self.confirm)
+        self.layout_.addLayout(row)
+
+    def refresh(self, session: CitizenSession) -> None:
+        service, lang = session.service, language()
+        if service is None:
+            return
+        self.title.setText(service.name(lang))
+        days = (_("Done on the spot") if service.promised_days == 0
+                else _("Within {days} working days").format(days=service.promised_days))
+        fee, limit = _("Fee"), _("Time limit")
+        self.summary.setText(f"{service.description(lang)}\n{fee}：{service.fee or '-'}　{limit}：{days}")
+        self.materials_title.setText(_("Materials (we fetch electronic licences for you where we can):"))
+        self.materials.clear()
+        for m in service.materials:
+            tag = _("required") if m.required else _("if applicable")
+            e_ok = "  ✓ " + _("electronic licence accepted") if m.e_licence_type else ""
+            QListWidgetItem(f"• {m.name(lang)}（{tag}）{e_ok}", self.materials)
+        self.confirm.setText(_("Confirm and submit"))
+        self.back.setText(_("Back"))
+
+
+class SubmittingScreen(Screen):
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self.title = label("title")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.bar.setTextVisible(False)
+        self.layout_.addStretch(1)
+        self.layout_.addWidget(self.title)
+        self.layout_.addWidget(self.bar)
+        self.layout_.addStretch(1)
+
+    def refresh(self, session: CitizenSession) -> None:
+        self.title.setText(_("Submitting your application, please wait…"))
+
+
+class DoneScreen(Screen):
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self.title, self.caption, self.number = label("title"), label("subtitle"), label("big")
+        self.notice = NoticeLabel()
+        self.finish = button("primary", session.finish)
+        self.layout_.addStretch(1)
+        for widget in (self.title, self.caption, self.number, self.notice):
+            self.layout_.addWidget(widget)
+        self.layout_.addStretch(1)
+        self.layout_.addWidget(self.finish, alignment=Qt.AlignmentFlag.AlignCenter)
+
+    def refresh(self, session: CitizenSession) -> None:
+        receipt = session.receipt
+        self.title.setText(_("Submitted"))
+        self.caption.setText(_("Your case number"))
+        self.number.setText(receipt.case_number if receipt else "")
+        self.notice.show_notice(session.notice)
+        self.finish.setText(_("Finish"))
+
+
+class FailedScreen(Screen):
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self.title = label("title")
+        self.notice = NoticeLabel()
+        self.retry = button("primary", session.back)
+        self.home = button("", session.finish)
+        self.layout_.addStretch(1)
+        self.layout_.addWidget(self.title)
+        self.layout_.addWidget(self.notice)
+        self.layout_.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.home)
+        row.addStretch(1)
+        row.addWidget(self.retry)
+        self.layout_.addLayout(row)
+
+    def refresh(self, session: CitizenSession) -> None:
+        self.title.setText(_("Not submitted yet"))
+        self.notice.show_notice(session.notice)
+        self.retry.setText(_("Try again"))
+        self.home.setText(_("Back to start"))

@@ -1,0 +1,60 @@
+"""Small building blocks shared by the screens."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.workflows.citizen import Notice
+
+
+def label(name: str = "", wrap: bool = True, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter) -> QLabel:
+    widget = QLabel()
+    if name:
+        widget.setObjectName(name)
+    widget.setWordWrap(wrap)
+    widget.setAlignment(align)
+    return widget
+
+
+def button(name: str = "", handler=None) -> QPushButton:
+    widget = QPushButton()
+    if name:
+        widget.setObjectName(name)
+    widget.setCursor(Qt.CursorShape.PointingHandCursor)
+    if handler is not None:
+        widget.clicked.connect(handler)
+    return widget
+
+
+class NoticeLabel(QLabel):
+    """Shows a session's notice in red (error) or green (information); hidden when there is none."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hide()
+
+    def show_notice(self, notice: Notice | None) -> None:
+        if notice is None:
+            self.hide()
+            return
+        self.setObjectName("notice" if notice.error else "info")
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.setText(notice.message.render())
+        self.show()
+
+
+class Screen(QWidget):
+    """A full-window page. ``refresh`` re-reads everything, so a language switch is just a refresh."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(48, 32, 48, 32)
+        self.layout_.setSpacing(20)
+
+    def refresh(self, session) -> None:  # pragma: no cover - each screen overrides
+        raise NotImplementedError
