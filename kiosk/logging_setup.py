@@ -49,7 +49,7 @@ class JsonLinesFormatter(logging.Formatter):
 
 
 def configure_logging(log_dir: Path, masker: Masker, level: str = "INFO", console: bool = True,
-                      max_bytes: int = 5 * 1024 * 1024, backups: int = 5) -> Path:
+                      max_bytes: int = 5 * 1024 * 1024, backups: int = 5, stream=None) -> Path:
     """Install the file and console handlers on the root logger; returns the log file's path."""
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / "kiosk.log"
@@ -62,7 +62,7 @@ def configure_logging(log_dir: Path, masker: Masker, level: str = "INFO", consol
     file_handler.setFormatter(JsonLinesFormatter())
     handlers: list[logging.Handler] = [file_handler]
     if console:
-        console_handler = logging.StreamHandler()
+        console_handler = logging.StreamHandler(stream)
         console_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S"))
         handlers.append(console_handler)
     for handler in handlers:

@@ -49,7 +49,7 @@ class ThreadTaskRunner:
             try:
                 result = fn()
             except Exception as exc:
-                self._post(lambda: on_error(exc))
+                self._post(lambda error=exc: on_error(error))  # bind now: ``exc`` is cleared after the block
             else:
                 self._post(lambda: on_done(result))
 

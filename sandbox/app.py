@@ -64,8 +64,8 @@ def create_app(store: Store) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(error_body(f"http_{exc.status_code}", "请求无法处理", str(exc.detail)),
-                            status_code=exc.status_code)
+        code = "invalid_request" if exc.status_code == 400 else f"http_{exc.status_code}"
+        return JSONResponse(error_body(code, "请求无法处理", str(exc.detail)), status_code=exc.status_code)
 
     @app.get("/api/v1/health")
     def health() -> dict[str, Any]:

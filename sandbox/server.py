@@ -10,6 +10,7 @@ from pathlib import Path
 import uvicorn
 
 from sandbox.app import create_app, open_store
+from sandbox.faults import FaultMiddleware, FaultSwitches
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -26,7 +27,8 @@ class SandboxServer:
         self.port = port or free_port(host)
         self.store = open_store(db)
         self.app = create_app(self.store)
-        config = uvicorn.Config(self.app, host=self.host, port=self.port, log_level="warning",
+        self.faults = FaultSwitches()
+        config = uvicorn.Config(FaultMiddleware(self.app, self.faults), host=self.host, port=self.port, log_level="warning",
                                 access_log=False, lifespan="off", timeout_keep_alive=5)
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None

@@ -39,7 +39,12 @@ class SimIdReader(IdCardReader, FaultInjection):
 
     @on_worker
     def _place(self, sample: str | None) -> None:
-        self._placed, self._reported = sample, False
+        if sample is not None and self._placed is not None and self._reported:
+            self._reported = False  # a new placement without a removal in between: report the removal first
+            self.events.emit(CardRemoved())
+        self._placed = sample
+        if sample is not None:
+            self._reported = False
 
     @on_worker
     def _open(self) -> None:

@@ -1,0 +1,67 @@
+"""Fault switches for the sandbox: make the backend fail on purpose, and stop again.
+
+``down`` answers 503 with Retry-After, ``error`` answers 500, ``slow`` delays
+every answer by ``slow_s`` seconds, ``drop`` starts the answer and cuts the
+connection mid-body. Health checks are affected too, as a real outage would be.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from dataclasses import dataclass, field
+
+FAULTS = ("down", "error", "slow", "drop")
+
+
+@dataclass
+class FaultSwitches:
+    slow_s: float = 3.0
+    _on: set[str] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def set(self, fault: str, on: bool = True) -> None:
+        if fault not in FAULTS:
+            raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
+        with self._lock:
+            (self._on.add if on else self._on.discard)(fault)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._on.clear()
+
+    def active(self) -> set[str]:
+        with self._lock:
+            return set(self._on)
+
+
+class FaultMiddleware:
+    """ASGI middleware that applies the switches before the API sees the request."""
+
+    def __init__(self, app, switches: FaultSwitches) -> None:
+        self.app = app
+        self.switches = switches
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"].startswith("/control/"):
+            return await self.app(scope, receive, send)
+        active = self.switches.active()
+        if "slow" in active:
+            await asyncio.sleep(self.switches.slow_s)
+        if "down" in active or "error" in active:
+            status = 503 if "down" in active else 500
+            body = json.dumps({"error": {"code": "unavailable" if status == 503 else "internal",
+                                         "message_zh": "服务暂不可用", "message_en": "Service unavailable"}}).encode()
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+            if status == 503:
+                headers.append((b"retry-after", b"1"))
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        if "drop" in active:
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")]})
+            await send({"type": "http.response.body", "body": b'{"partial": ', "more_body": True})
+            raise ConnectionAbortedError("sandbox fault: connection dropped mid-body")
+        return await self.app(scope, receive, send)

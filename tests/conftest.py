@@ -1,0 +1,47 @@
+"""Shared fixtures: a real sandbox backend on loopback, a temporary data directory, a config for both."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from kiosk.config import Config, load_config  # noqa: E402
+from kiosk.i18n import set_language  # noqa: E402
+from sandbox.server import SandboxServer  # noqa: E402
+
+
+@pytest.fixture
+def sandbox():
+    with SandboxServer() as server:
+        yield server
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def make_config(data_dir: Path):
+    def make(url: str = "http://127.0.0.1:9", **sections) -> Config:
+        overrides = {"backend": {"url": url, "retries": 0, "connect_timeout_s": 1.0, "read_timeout_s": 2.0},
+                     "paths": {"data_dir": str(data_dir)}, "logging": {"console": False}}
+        for name, values in sections.items():
+            overrides.setdefault(name, {}).update(values)
+        return load_config(environ={}, overrides=overrides)
+    return make
+
+
+@pytest.fixture(autouse=True)
+def chinese_by_default():
+    set_language("zh_CN")
+    yield
+    set_language("zh_CN")

@@ -1,0 +1,98 @@
+import socket
+
+import pytest
+import requests
+
+from kiosk.backend.client import BackendClient
+from kiosk.backend.errors import OfflineError, RejectedError, ServerError
+from kiosk.config import BackendConfig
+from kiosk.domain import Application
+from devices.idcard.samples import sample_identity
+
+
+def client_for(url: str, **kw) -> BackendClient:
+    config = BackendConfig(url=url, connect_timeout_s=1.0, read_timeout_s=kw.pop("read_timeout_s", 2.0),
+                           retries=kw.pop("retries", 0))
+    return BackendClient(config, "T-TEST", backoff_s=0.01, **kw)
+
+
+def application(client: BackendClient, code: str = "GT-001") -> Application:
+    service = next(s for s in client.catalogue() if s.code == code)
+    return Application(service, sample_identity("resident"), "T-TEST", form={"phone": "13800000000"})
+
+
+def test_catalogue_is_parsed_into_domain_objects(sandbox):
+    client = client_for(sandbox.url)
+    items = {s.code: s for s in client.catalogue()}
+    assert items["GT-001"].name_zh == "个体工商户设立登记"
+    assert items["GT-001"].materials[1].e_licence_type == "resident_id"
+    assert client.service("JZ-002").visits == 1
+
+
+def test_submission_returns_a_case_number_and_replays_are_idempotent(sandbox):
+    client = client_for(sandbox.url)
+    app = application(client)
+    first = client.submit(app)
+    again = client.submit(app)
+    assert first.case_number.startswith("SQ") and first == again
+    assert sandbox.store.cases_count() == 1
+    assert client.case_status(first.case_number)["status"] == "submitted"
+
+
+def test_same_key_different_content_is_a_conflict(sandbox):
+    client = client_for(sandbox.url)
+    app = application(client)
+    client.submit(app)
+    app.form["phone"] = "13900000000"
+    with pytest.raises(RejectedError) as caught:
+        client.submit(app)
+    assert caught.value.status == 409 and caught.value.code == "idempotency_conflict"
+    assert caught.value.server_message("zh_CN") == "同一幂等键提交了不同内容"
+
+
+def test_bad_input_is_rejected_with_the_servers_reason(sandbox):
+    client = client_for(sandbox.url)
+    with pytest.raises(RejectedError) as caught:
+        client.service("NOPE")
+    assert caught.value.status == 404 and caught.value.code == "service_not_found"
+    raw = requests.post(sandbox.url + "/api/v1/cases", data=b"\xff{not json", timeout=5,
+                        headers={"Idempotency-Key": "abcdefgh1234", "Content-Type": "application/json"})
+    assert raw.status_code == 400 and raw.json()["error"]["code"] == "invalid_request"
+    raw = requests.post(sandbox.url + "/api/v1/cases", json={"service_code": 3}, timeout=5)
+    assert raw.status_code == 400
+
+
+def test_nothing_listening_is_offline():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        client = client_for(f"http://127.0.0.1:{s.getsockname()[1]}", retries=2)
+        with pytest.raises(OfflineError) as caught:
+            client.catalogue()
+        assert "无法连接" in caught.value.message.render("zh_CN")
+
+
+@pytest.mark.parametrize("fault, error", [("error", ServerError), ("down", ServerError), ("drop", OfflineError)])
+def test_fault_switches_become_typed_errors(sandbox, fault, error):
+    client = client_for(sandbox.url)
+    sandbox.faults.set(fault)
+    with pytest.raises(error):
+        client.catalogue()
+    sandbox.faults.clear()
+    assert client.catalogue()
+
+
+def test_slow_backend_hits_the_read_timeout(sandbox):
+    sandbox.faults.slow_s = 1.5
+    sandbox.faults.set("slow")
+    client = client_for(sandbox.url, read_timeout_s=0.3)
+    with pytest.raises(OfflineError, match="no answer"):
+        client.catalogue()
+
+
+def test_reads_are_retried_with_a_bound(sandbox):
+    sleeps = []
+    client = client_for(sandbox.url, retries=2, sleep=sleeps.append)
+    sandbox.faults.set("error")
+    with pytest.raises(ServerError):
+        client.catalogue()
+    assert len(sleeps) == 2 and sleeps[1] > 0

@@ -1,0 +1,108 @@
+"""The citizen's session without Qt: the sandbox backend over HTTP and a simulated printer."""
+
+import pytest
+
+from devices.idcard.samples import sample_identity
+from devices.receipt.virtual import render
+from kiosk.app import build_services
+from kiosk.tasks import SyncTaskRunner
+from kiosk.workflows.citizen import Step
+
+
+class Deferred:
+    """A task runner that holds tasks until the test releases them (to test late results)."""
+
+    def __init__(self):
+        self.pending = []
+
+    def run(self, fn, on_done, on_error):
+        self.pending.append((fn, on_done, on_error))
+
+    def release(self):
+        while self.pending:
+            SyncTaskRunner().run(*self.pending.pop(0))
+
+    def shutdown(self):
+        pass
+
+
+@pytest.fixture
+def services(sandbox, make_config):
+    built = build_services(make_config(sandbox.url), SyncTaskRunner())
+    built.start()
+    yield built
+    built.stop()
+
+
+def walk_to_confirm(session, code="GT-001"):
+    session.start_with_card()
+    session.card_read(sample_identity("resident"))
+    session.continue_to_services()
+    session.choose_service(code)
+
+
+def test_the_whole_journey_prints_a_receipt_with_the_case_number(services, sandbox):
+    session = services.new_citizen_session()
+    steps = []
+    session.subscribe(lambda s: steps.append(s.step))
+    walk_to_confirm(session)
+    session.confirm()
+    assert session.step is Step.DONE and not session.notice.error
+    number = session.receipt.case_number
+    assert sandbox.store.case(number)["service_code"] == "GT-001"
+    printer = services.devices.receipt_printer
+    page = render(printer.last_bytes, printer.profile)
+    assert f"办件编号：{number}" in page.lines
+    assert "申请人：张**（3301**********1236）" in page.lines
+    assert page.qr_codes == [f"OTR1:{number}"]
+    assert steps[:4] == [Step.READ_CARD, Step.IDENTIFIED, Step.IDENTIFIED, Step.CHOOSE_SERVICE]
+    session.finish()
+    assert session.step is Step.HOME and session.identity is None and session.receipt is None
+
+
+def test_an_expired_card_is_refused_with_a_reason(services):
+    session = services.new_citizen_session()
+    session.start_with_card()
+    session.card_read(sample_identity("expired"))
+    assert session.step is Step.READ_CARD and "过有效期" in session.notice.message.render()
+    assert session.identity is None
+
+
+def test_backend_down_is_a_plain_message_not_a_crash(services, sandbox):
+    session = services.new_citizen_session()
+    walk_to_confirm(session)
+    sandbox.faults.set("error")
+    session.confirm()
+    assert session.step is Step.FAILED
+    assert "稍后重试" in session.notice.message.render()
+    sandbox.faults.clear()
+    session.back()
+    session.confirm()
+    assert session.step is Step.DONE
+
+
+def test_printer_out_of_paper_still_shows_the_case_number(services):
+    services.devices.receipt_printer.inject("paper_out")
+    session = services.new_citizen_session()
+    walk_to_confirm(session)
+    session.confirm()
+    assert session.step is Step.DONE and session.receipt is not None
+    assert session.notice.error and "缺纸" in session.notice.message.render()
+
+
+def test_a_result_after_a_timeout_is_dropped_and_the_session_is_wiped(sandbox, make_config):
+    deferred = Deferred()
+    built = build_services(make_config(sandbox.url), deferred)
+    session = built.new_citizen_session()
+    identity = sample_identity("resident")
+    photo = identity.photo
+    session.start_with_card()
+    session.card_read(identity)
+    assert built.masker.mask("张测试") == "张**"
+    session.continue_to_services()
+    session.timeout()
+    deferred.release()  # the catalogue arrives after the citizen walked away
+    assert session.step is Step.HOME and session.catalogue == []
+    assert identity.id_number == "" and len(photo) == 0
+    assert built.masker.mask("张测试") == "张测试"
+    built.stop()

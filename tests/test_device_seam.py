@@ -1,0 +1,97 @@
+import threading
+import time
+
+import pytest
+
+from devices.errors import DeviceTimeoutError
+from devices.health import DeviceState
+from devices.idcard.base import CardRead, CardRemoved, ReadFailed
+from devices.idcard.sim import SimIdReader
+from devices.qr.sim import SimQrScanner
+from devices.worker import DeviceWorker
+
+
+def wait_for(predicate, timeout_s=3.0):
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def reader():
+    device = SimIdReader()
+    events = []
+    device.events.subscribe(events.append)
+    device.start()
+    yield device, events
+    device.stop()
+
+
+def test_a_card_is_read_once_per_placement_and_its_removal_reported(reader):
+    device, events = reader
+    device.place_card("resident")
+    wait_for(lambda: events)
+    time.sleep(0.5)  # several polls with the card still there
+    assert len(events) == 1 and isinstance(events[0], CardRead)
+    assert events[0].identity.name == "张测试"
+    device.remove_card()
+    wait_for(lambda: len(events) == 2)
+    assert isinstance(events[1], CardRemoved)
+    assert device.health.snapshot().counters["cards_read"] == 1
+
+
+def test_faults_give_plain_messages_and_states(reader):
+    device, events = reader
+    device.inject("read_error")
+    device.place_card("resident")
+    wait_for(lambda: events)
+    assert isinstance(events[0], ReadFailed)
+    assert "重试" in events[0].message.render("zh_CN")
+    device.inject("unplugged")
+    wait_for(lambda: device.health.state is DeviceState.OFFLINE)
+    assert not device.self_test().ok
+    device.inject("clear")
+    wait_for(lambda: device.health.state is DeviceState.READY)
+
+
+def test_health_listeners_see_every_transition(reader):
+    device, _ = reader
+    seen = []
+    device.health.subscribe(lambda h: seen.append(h.state))
+    device.inject("unplugged")
+    wait_for(lambda: DeviceState.OFFLINE in seen)
+    device.inject("clear")
+    wait_for(lambda: seen[-1] is DeviceState.READY)
+
+
+def test_worker_times_out_instead_of_hanging():
+    worker = DeviceWorker("slow")
+    worker.start()
+    try:
+        release = threading.Event()
+        with pytest.raises(DeviceTimeoutError):
+            worker.call(release.wait, 5, timeout_s=0.1)
+        release.set()
+        assert worker.call(lambda: 42, timeout_s=1) == 42
+    finally:
+        worker.stop()
+
+
+def test_device_io_runs_only_on_its_own_worker():
+    device = SimIdReader()
+    with pytest.raises(AssertionError, match="must run on its device worker"):
+        device._poll()
+
+
+def test_qr_simulator_reports_presented_codes():
+    scanner = SimQrScanner()
+    codes = []
+    scanner.events.subscribe(codes.append)
+    scanner.start()
+    try:
+        scanner.present("OTR1:SQ2026112700001")
+        wait_for(lambda: codes)
+        assert codes[0].text == "OTR1:SQ2026112700001"
+    finally:
+        scanner.stop()

@@ -1,0 +1,39 @@
+import pytest
+
+from ui.app import Gui
+
+
+@pytest.fixture
+def gui(qapp, sandbox, make_config):
+    built = Gui(make_config(sandbox.url), "maintenance")
+    built.window.show()
+    yield built
+    built.close()
+
+
+def test_maintenance_opens_at_the_pin_and_shows_devices(gui, qtbot):
+    view = gui.window.view
+    assert view.currentWidget() is view.pin
+    view.pin.entry.setText("000000")
+    view.pin.submit()
+    assert view.currentWidget() is view.pin and view.pin.notice.text() == "密码错误。"
+    view.pin.entry.setText(gui.services.config.terminal.staff_pin)
+    view.pin.submit()
+    assert view.currentWidget() is view.status
+    gui.services.devices.receipt_printer.inject("paper_out")
+    view.status.run_self_tests()
+    qtbot.waitUntil(lambda: len(view.status._results) == 5, timeout=10000)
+    cells = {view.status.table.item(r, 0).text(): view.status.table.item(r, 3).text() for r in range(5)}
+    assert cells["receipt_printer"].startswith("✗") and "缺纸" in cells["receipt_printer"]
+    assert cells["id_reader"].startswith("✓")
+
+
+def test_wrong_pins_lock_the_keypad(gui):
+    pin = gui.window.view.pin
+    for _ in range(5):
+        pin.entry.setText("1")
+        pin.submit()
+    pin.entry.setText(gui.services.config.terminal.staff_pin)
+    pin.submit()
+    assert gui.window.view.currentWidget() is pin
+    assert "秒后再试" in pin.notice.text()

@@ -1,0 +1,94 @@
+"""The kiosk window, offscreen, driven like a citizen would, against the sandbox backend."""
+
+from pathlib import Path
+
+import pytest
+
+from devices.receipt.virtual import render
+from kiosk.i18n import language
+from kiosk.workflows.citizen import Step
+from ui.app import Gui
+
+
+@pytest.fixture
+def gui(qapp, sandbox, make_config):
+    built = Gui(make_config(sandbox.url, terminal={"idle_timeout_s": 10}), "kiosk")
+    built.window.resize(1280, 800)
+    built.window.show()
+    yield built
+    built.close()
+
+
+def test_citizen_journey_end_to_end(gui, qtbot, sandbox):
+    window, session = gui.window, gui.window.session
+    screens = window.view.screens
+    assert window.view.currentWidget() is screens[Step.HOME]
+    assert screens[Step.HOME].card_button.text() == "刷身份证办理"
+
+    qtbot.mouseClick(screens[Step.HOME].card_button, qtbot_button())
+    assert window.view.currentWidget() is screens[Step.READ_CARD]
+
+    gui.services.devices.id_reader.place_card("resident")
+    qtbot.waitUntil(lambda: session.step is Step.IDENTIFIED, timeout=5000)
+    identity_screen = screens[Step.IDENTIFIED]
+    assert identity_screen.fields["name"][1].text() == "张**"
+    assert identity_screen.fields["id"][1].text() == "3301**********1236"
+
+    qtbot.mouseClick(identity_screen.next, qtbot_button())
+    qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
+    services_screen = screens[Step.CHOOSE_SERVICE]
+    assert "个体工商户设立登记" in services_screen.buttons["GT-001"].text()
+
+    qtbot.mouseClick(services_screen.buttons["GT-001"], qtbot_button())
+    assert window.view.currentWidget() is screens[Step.CONFIRM]
+    assert screens[Step.CONFIRM].materials.count() == 4
+
+    qtbot.mouseClick(screens[Step.CONFIRM].confirm, qtbot_button())
+    qtbot.waitUntil(lambda: session.step is Step.DONE, timeout=10000)
+    number = screens[Step.DONE].number.text()
+    assert number.startswith("SQ") and sandbox.store.case(number) is not None
+
+    printer = gui.services.devices.receipt_printer
+    assert Path(printer.last_png).exists()
+    assert f"办件编号：{number}" in render(printer.last_bytes, printer.profile).lines
+
+    qtbot.mouseClick(screens[Step.DONE].finish, qtbot_button())
+    assert session.step is Step.HOME and session.identity is None
+
+
+def test_idle_timeout_wipes_the_session(gui, qtbot):
+    session = gui.window.session
+    gui.window.view.idle.setInterval(200)
+    gui.services.devices.id_reader.place_card("resident")
+    qtbot.waitUntil(lambda: session.step is Step.IDENTIFIED, timeout=5000)
+    qtbot.waitUntil(lambda: session.step is Step.HOME, timeout=3000)
+    assert session.identity is None
+
+
+def test_language_and_large_text_switch_the_whole_screen(gui, qtbot):
+    home = gui.window.view.screens[Step.HOME]
+    size_before = home.title.fontInfo().pixelSize()
+    qtbot.mouseClick(gui.window.language_button, qtbot_button())
+    assert language() == "en"
+    assert home.card_button.text() == "Start with my ID card"
+    assert gui.window.language_button.text() == "中文"
+    qtbot.mouseClick(gui.window.elderly_button, qtbot_button())
+    assert home.title.fontInfo().pixelSize() > size_before
+
+
+def test_backend_down_shows_a_message_and_the_citizen_can_go_home(gui, qtbot, sandbox):
+    session = gui.window.session
+    gui.services.devices.id_reader.place_card("resident")
+    qtbot.waitUntil(lambda: session.step is Step.IDENTIFIED, timeout=5000)
+    sandbox.faults.set("down")
+    qtbot.mouseClick(gui.window.view.screens[Step.IDENTIFIED].next, qtbot_button())
+    notice = gui.window.view.screens[Step.IDENTIFIED].notice
+    qtbot.waitUntil(lambda: notice.isVisible(), timeout=5000)
+    assert "稍后重试" in notice.text()
+    qtbot.mouseClick(gui.window.view.screens[Step.IDENTIFIED].back, qtbot_button())
+    assert session.step is Step.HOME
+
+
+def qtbot_button():
+    from PySide6.QtCore import Qt
+    return Qt.MouseButton.LeftButton
