@@ -33,6 +33,15 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=8710)
     sandbox.add_argument("--db", type=Path, help="SQLite file (default: in memory)")
 
+    bench = sub.add_parser("bench", help="benchmarks and soak runs (not part of the tests)")
+    bench_sub = bench.add_subparsers(dest="bench_name", metavar="NAME")
+    from kiosk.bench import BENCHMARKS, load
+
+    for name, (_module, help_text) in BENCHMARKS.items():
+        bench_parser = bench_sub.add_parser(name, help=help_text)
+        bench_parser.set_defaults(bench_module=name)
+        load(name).add_arguments(bench_parser)
+
     config = sub.add_parser("config", help="configuration tools")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION")
     check = config_sub.add_parser("check", help="validate a configuration file")
@@ -40,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _setup_logging(config) -> None:
+def _setup_logging(config):
     from kiosk.logging_setup import configure_logging
     from kiosk.masking import Masker
 
@@ -63,9 +72,11 @@ def _cmd_demo(args) -> int:
     headless = args.headless or not os.environ.get("DISPLAY")
     if headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ui.demo import run_demo
+    from ui.demo import demo_config, run_demo
 
-    return run_demo(args.output.resolve(), headless)
+    out = args.output.resolve()
+    masker = _setup_logging(demo_config("http://127.0.0.1:9", out / "data"))
+    return run_demo(out, headless, masker)
 
 
 def _cmd_sandbox(args) -> int:
@@ -93,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_demo(args)
         if args.command == "sandbox":
             return _cmd_sandbox(args)
+        if args.command == "bench" and getattr(args, "bench_module", None):
+            from kiosk.bench import load
+
+            return load(args.bench_module).run(args)
         if args.command == "config" and args.config_command == "check":
             return _cmd_config_check(args)
         parser.print_help()

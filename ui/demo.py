@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop
 
 from kiosk.config import load_config
 from kiosk.i18n import set_language
+from kiosk.masking import Masker
 from kiosk.workflows.citizen import Step
 from sandbox.server import SandboxServer
 from ui.app import Gui, run_gui
@@ -84,15 +85,15 @@ class Walkthrough:
         return receipt
 
 
-def run_headless(out: Path) -> list[Path]:
+def run_headless(out: Path, masker: Masker | None = None) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.png"):
         old.unlink()
     data_dir = out / "data"
-    shutil.rmtree(data_dir, ignore_errors=True)
+    shutil.rmtree(data_dir / "receipts", ignore_errors=True)
     set_language("zh_CN")
     with SandboxServer() as sandbox:
-        gui = Gui(demo_config(sandbox.url, data_dir), "kiosk")
+        gui = Gui(demo_config(sandbox.url, data_dir), "kiosk", masker)
         try:
             walk = Walkthrough(gui, out)
             receipts = [walk.citizen_journey()]
@@ -110,7 +111,7 @@ def run_headless(out: Path) -> list[Path]:
                 target = out / f"receipt-{index}.png"
                 shutil.copy(receipt, target)
                 saved.append(target)
-        maintenance = Gui(demo_config(sandbox.url, data_dir), "maintenance")
+        maintenance = Gui(demo_config(sandbox.url, data_dir), "maintenance", masker)
         try:
             walk = Walkthrough(maintenance, out)
             walk.shots = [None] * (len(list(out.glob("[0-9][0-9]-*.png"))))  # keep numbering going
@@ -126,12 +127,12 @@ def run_headless(out: Path) -> list[Path]:
     return sorted(out.glob("[0-9][0-9]-*.png")) + saved
 
 
-def run_demo(out: Path, headless: bool) -> int:
+def run_demo(out: Path, headless: bool, masker: Masker | None = None) -> int:
     if headless:
-        paths = run_headless(out)
+        paths = run_headless(out, masker)
         for path in paths:
             print(path)
         return 0
     with SandboxServer() as sandbox:
         print(f"sandbox backend on {sandbox.url}; press F2 to place the sample ID card, F3 to remove it")
-        return run_gui(demo_config(sandbox.url, out / "data"), "kiosk", fullscreen=False)
+        return run_gui(demo_config(sandbox.url, out / "data"), "kiosk", masker, fullscreen=False)

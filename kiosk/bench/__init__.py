@@ -1,0 +1,36 @@
+"""``kiosk bench NAME ...``: benchmarks and soak runs, kept out of the test suite.
+
+Each benchmark is a module here with ``add_arguments(parser)`` and ``run(args) -> int``;
+list it in :data:`BENCHMARKS` and the CLI picks it up.
+"""
+
+from __future__ import annotations
+
+import importlib
+import statistics
+from types import ModuleType
+
+# name -> (module, one-line help)
+BENCHMARKS: dict[str, tuple[str, str]] = {
+}
+
+
+def load(name: str) -> ModuleType:
+    return importlib.import_module(BENCHMARKS[name][0])
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) by linear interpolation; 0.0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * q / 100.0
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
