@@ -1,7 +1,8 @@
 """``kiosk bench NAME ...``: benchmarks and soak runs, kept out of the test suite.
 
 Each benchmark is a module here with ``add_arguments(parser)`` and ``run(args) -> int``;
-list it in :data:`BENCHMARKS` and the CLI picks it up.
+list it in :data:`BENCHMARKS` and the CLI picks it up. Keep a bench module's top-level
+imports light (the CLI imports it to build its arguments): import heavy libraries inside ``run``.
 """
 
 from __future__ import annotations
