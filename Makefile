@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 MO := $(patsubst %.po,%.mo,$(wildcard kiosk/locale/*/LC_MESSAGES/*.po))
 
-.PHONY: demo test system-deps venv i18n clean
+.PHONY: demo test system-deps venv i18n openapi clean
 
 system-deps:
 	@scripts/system-deps.sh
@@ -32,6 +32,9 @@ demo: venv i18n
 test: venv i18n
 	scripts/test-services.sh
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+openapi: venv
+	$(PY) -m sandbox.openapi > docs/api/openapi.yaml
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache

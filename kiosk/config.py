@@ -56,6 +56,8 @@ class BackendConfig:
     read_timeout_s: float = option(10.0, minimum=0.1, maximum=300, remote=True)
     retries: int = option(2, minimum=0, maximum=10, remote=True, doc="bounded retries for safe calls")
     ca_bundle: str = option("", doc="CA bundle for TLS; empty means the system store")
+    signing_key_file: str = option("", doc="the terminal's HMAC key (raw or hex); empty: the sandbox demo key")
+    signature_alg: str = option("HMAC-SHA256", choices=("HMAC-SHA256", "HMAC-SM3"))
 
 
 @dataclass(frozen=True)

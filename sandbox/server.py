@@ -9,8 +9,11 @@ from pathlib import Path
 
 import uvicorn
 
-from sandbox.app import create_app, open_store
+from kiosk.backend.signing import demo_key
+from sandbox.app import create_app, key_lookup
 from sandbox.faults import FaultMiddleware, FaultSwitches
+from sandbox.signing_check import SigningMiddleware
+from sandbox.store import Store
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -20,22 +23,38 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 class SandboxServer:
-    """A real HTTP server on loopback. ``with SandboxServer() as s: s.url``."""
+    """A real HTTP(S) server on loopback. ``with SandboxServer() as s: s.url``.
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, db: Path | None = None) -> None:
+    ``keys`` maps terminal ids to signing keys; with ``demo_keys`` (the default) any terminal
+    that signs with its demo key (``kiosk.backend.signing.demo_key``) is accepted.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, db: Path | None = None, *,
+                 keys: dict[str, bytes] | None = None, demo_keys: bool = True, advance_s: float = 60.0,
+                 ssl_certfile: str | None = None, ssl_keyfile: str | None = None, signing: bool = True) -> None:
         self.host = host
         self.port = port or free_port(host)
-        self.store = open_store(db)
-        self.app = create_app(self.store)
+        self.store = Store(db if db is not None else ":memory:", advance_s=advance_s)
         self.faults = FaultSwitches()
-        config = uvicorn.Config(FaultMiddleware(self.app, self.faults), host=self.host, port=self.port, log_level="warning",
-                                access_log=False, lifespan="off", timeout_keep_alive=5)
+        self.keys = dict(keys or {})
+        self.app = create_app(self.store, self.faults)
+        signed = SigningMiddleware(self.app, self.store, key_lookup(self.keys, demo_key if demo_keys else None),
+                                   enabled=signing)
+        self.scheme = "https" if ssl_certfile else "http"
+        config = uvicorn.Config(FaultMiddleware(signed, self.faults), host=self.host, port=self.port,
+                                log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=5,
+                                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, limit_concurrency=1000,
+                                backlog=2048)
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
+
+    @property
+    def remote_config(self) -> dict:
+        return self.app.state.settings["remote_config"]
 
     def start(self, timeout_s: float = 10.0) -> "SandboxServer":
         self._thread = threading.Thread(target=self._server.run, name="sandbox-http", daemon=True)

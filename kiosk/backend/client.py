@@ -1,8 +1,10 @@
-"""The one HTTP client for the hall's backend.
+"""The one HTTP client for the hall's backend (docs/api/openapi.yaml).
 
-Every call has connect and read timeouts. Reads, and writes that carry an
-idempotency key, are retried a bounded number of times with exponential
-backoff; nothing else is. Whatever ``requests`` raises is turned into a typed
+Every call has connect and read timeouts and is signed (kiosk/backend/signing.py).
+Reads, and writes that carry an idempotency key, are retried a bounded number of
+times with exponential backoff and jitter, honouring ``Retry-After``; nothing else
+is. A refused timestamp corrects the clock offset from the server's time and is
+retried once. Whatever ``requests`` raises becomes a typed
 :mod:`kiosk.backend.errors` error before it leaves this module.
 """
 
@@ -12,19 +14,24 @@ import json
 import logging
 import random
 import time
+import uuid
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import quote, urlencode, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 
 from kiosk.backend.codec import _get, parse_time, service_from_json
 from kiosk.backend.errors import AuthError, BackendError, OfflineError, RejectedError, ServerError
+from kiosk.backend.signing import H_SERVER_TIME, Signer, demo_key
 from kiosk.config import BackendConfig
 from kiosk.domain import Application, ServiceItem
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
+MAX_RETRY_AFTER_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -33,23 +40,55 @@ class Submitted:
     status: str
     submitted_at: str
     promised_days: int
+    provisional_number: str | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One scanned page: ``name`` like ``M2-1.jpg`` (material code and page)."""
+
+    name: str
+    mime: str
+    data: bytes
+
+
+def load_signer(config: BackendConfig, terminal_id: str) -> Signer:
+    if config.signing_key_file:
+        try:
+            raw = Path(config.signing_key_file).read_bytes().strip()
+        except OSError as exc:
+            raise AuthError(detail=f"cannot read signing key {config.signing_key_file}: {exc.strerror}") from None
+        try:
+            key = bytes.fromhex(raw.decode("ascii"))
+        except (UnicodeDecodeError, ValueError):
+            key = raw
+    else:
+        log.warning("backend: signing with the sandbox demo key (set backend.signing_key_file in a hall)")
+        key = demo_key(terminal_id)
+    return Signer(terminal_id, key, config.signature_alg)
+
+
+def _q(value: str) -> str:
+    return quote(value, safe="")
 
 
 class BackendClient:
     def __init__(self, config: BackendConfig, terminal_id: str, *, pool_size: int = 4,
-                 backoff_s: float = 0.3, sleep=time.sleep) -> None:
+                 backoff_s: float = 0.3, sleep=time.sleep, signer: Signer | None = None) -> None:
         self._config = config
         self._terminal_id = terminal_id
+        self._prefix = urlsplit(config.url.rstrip("/")).path + API
         self._base = config.url.rstrip("/") + API
         self._backoff_s = backoff_s
         self._sleep = sleep
+        self._signer = signer or load_signer(config, terminal_id)
+        self.clock_offset_s = 0.0
         self._session = requests.Session()
         adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
-        self._session.headers.update({"User-Agent": f"OneTrip/{terminal_id}", "X-Terminal-Id": terminal_id})
-        if config.ca_bundle:
-            self._session.verify = config.ca_bundle
+        self._session.headers.update({"User-Agent": f"OneTrip/{terminal_id}"})
+        self._session.verify = config.ca_bundle or True
 
     def close(self) -> None:
         self._session.close()
@@ -58,59 +97,194 @@ class BackendClient:
     def timeout(self) -> tuple[float, float]:
         return (self._config.connect_timeout_s, self._config.read_timeout_s)
 
-    # -- calls -------------------------------------------------------------
+    # -- terminals ------------------------------------------------------------------
 
     def health(self) -> dict[str, Any]:
-        return self._request("GET", "/health", retry=True)
+        return self._call("GET", "/health", retry=False)
 
-    def catalogue(self) -> list[ServiceItem]:
-        body = self._request("GET", "/services", retry=True)
+    def enrol(self, hall_id: str, version: str, mode: str) -> dict[str, Any]:
+        return self._call("POST", "/terminals/enrol", body={"terminal_id": self._terminal_id, "hall_id": hall_id,
+                                                             "version": version, "mode": mode}, retry=True)
+
+    def heartbeat(self, status: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", f"/terminals/{_q(self._terminal_id)}/heartbeat", body=status, retry=True)
+
+    # -- identity ----------------------------------------------------------------------
+
+    def resolve_app_token(self, token: str) -> dict[str, Any]:
+        return self._call("POST", "/identity/app-token", body={"token": token})
+
+    def lookup_identity(self, id_number: str, name: str) -> dict[str, Any]:
+        return self._call("POST", "/identity/lookup", body={"id_number": id_number, "name": name}, retry=True)
+
+    def record_consent(self, id_number: str, service_code: str, method: str) -> str:
+        body = self._call("POST", "/consents", body={"id_number": id_number, "scope": "licences",
+                                                      "service_code": service_code, "method": method})
+        return _get(body, "consent_id", str)
+
+    def licences(self, id_number: str, consent_id: str) -> list[dict[str, Any]]:
+        body = self._call("GET", f"/persons/{_q(id_number)}/licences", headers={"X-Consent-Id": consent_id},
+                          retry=True)
+        return _get(body, "items", list)
+
+    # -- catalogue and drafts ------------------------------------------------------------
+
+    def catalogue(self, category: str | None = None, applicant_type: str | None = None) -> list[ServiceItem]:
+        query = {k: v for k, v in (("category", category), ("applicant_type", applicant_type)) if v}
+        body = self._call("GET", "/services", query=query, retry=True)
         return [service_from_json(item) for item in _get(body, "items", list)]
 
     def service(self, code: str) -> ServiceItem:
-        return service_from_json(self._request("GET", f"/services/{code}", retry=True))
+        return service_from_json(self._call("GET", f"/services/{_q(code)}", retry=True))
 
-    def submit(self, application: Application) -> Submitted:
-        body = self._request("POST", "/cases", json_body=application.payload(), retry=True,
-                             headers={"Idempotency-Key": application.idempotency_key})
+    def save_draft(self, id_number: str, service_code: str, form: dict[str, Any],
+                   materials_done: Iterable[str] = ()) -> dict[str, Any]:
+        return self._call("PUT", "/drafts", body={"id_number": id_number, "service_code": service_code, "form": form,
+                                                   "materials_done": list(materials_done)}, retry=True)
+
+    def drafts(self, id_number: str) -> list[dict[str, Any]]:
+        return _get(self._call("GET", "/drafts", query={"id_number": id_number}, retry=True), "items", list)
+
+    def delete_draft(self, draft_id: str) -> None:
+        self._call("DELETE", f"/drafts/{_q(draft_id)}", retry=True)
+
+    # -- cases ------------------------------------------------------------------------------
+
+    def submit(self, application: Application, attachments: Iterable[Attachment] = (),
+               provisional_number: str | None = None) -> Submitted:
+        payload = application.payload()
+        if provisional_number:
+            payload["provisional_number"] = provisional_number
+        body = self._call("POST", "/cases", body=payload, files=list(attachments), retry=True,
+                          headers={"Idempotency-Key": application.idempotency_key})
         parse_time(_get(body, "submitted_at", str))
-        return Submitted(_get(body, "case_number", str), _get(body, "status", str),
-                         _get(body, "submitted_at", str), _get(body, "promised_days", int, 0))
+        return Submitted(_get(body, "case_number", str), _get(body, "status", str), _get(body, "submitted_at", str),
+                         _get(body, "promised_days", int, 0), _get(body, "provisional_number", str, None))
 
     def case_status(self, case_number: str) -> dict[str, Any]:
-        return self._request("GET", f"/cases/{case_number}", retry=True)
+        return self._call("GET", f"/cases/{_q(case_number)}", retry=True)
 
-    # -- plumbing ----------------------------------------------------------
+    def case_by_provisional(self, number: str) -> dict[str, Any] | None:
+        items = _get(self._call("GET", "/cases", query={"provisional_number": number}, retry=True), "items", list)
+        return items[0] if items else None
 
-    def _request(self, method: str, path: str, *, json_body: Any = None, retry: bool = False,
-                 headers: dict[str, str] | None = None) -> Any:
-        attempts = 1 + (self._config.retries if retry else 0)
+    def cases_of(self, id_number: str) -> list[dict[str, Any]]:
+        return _get(self._call("GET", "/cases", query={"id_number": id_number}, retry=True), "items", list)
+
+    def issue_notice(self, service_code: str, id_number: str, missing: list[str], note: str = "",
+                     case_number: str | None = None) -> dict[str, Any]:
+        body = {"service_code": service_code, "id_number": id_number, "missing": missing, "note": note}
+        if case_number:
+            body["case_number"] = case_number
+        return self._call("POST", "/notices", body=body)
+
+    def payment_order(self, case_number: str) -> dict[str, Any]:
+        return self._call("POST", f"/cases/{_q(case_number)}/payment", retry=True)  # one order per case: safe
+
+    def payment_status(self, order_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/payments/{_q(order_id)}", retry=True)
+
+    def ready_licences(self, id_number: str) -> list[dict[str, Any]]:
+        return _get(self._call("GET", "/licences/ready", query={"id_number": id_number}, retry=True), "items", list)
+
+    def print_ticket(self, licence_id: str) -> dict[str, Any]:
+        return self._call("POST", f"/licences/{_q(licence_id)}/print-ticket")
+
+    def confirm_ticket(self, ticket_id: str) -> dict[str, Any]:
+        return self._call("POST", f"/print-tickets/{_q(ticket_id)}/confirm", retry=True)
+
+    def release_ticket(self, ticket_id: str) -> dict[str, Any]:
+        return self._call("POST", f"/print-tickets/{_q(ticket_id)}/release", retry=True)
+
+    def evaluate(self, case_number: str, level: int, reason: str = "", channel: str = "kiosk") -> dict[str, Any]:
+        return self._call("POST", "/evaluations", body={"case_number": case_number, "level": level,
+                                                         "reason": reason, "channel": channel})
+
+    # -- clerk work ------------------------------------------------------------------------------
+
+    def staff_sign_in(self, staff_id: str, password: str) -> dict[str, Any]:
+        return self._call("POST", "/staff/sign-in", body={"staff_id": staff_id, "password": password})
+
+    def decide(self, case_number: str, staff_token: str, decision: str, notice_id: str | None = None,
+               legal_reason: str = "", note: str = "") -> dict[str, Any]:
+        body = {"decision": decision, "legal_reason": legal_reason, "note": note}
+        if notice_id:
+            body["notice_id"] = notice_id
+        return self._call("POST", f"/cases/{_q(case_number)}/decision", body=body,
+                          headers={"X-Staff-Token": staff_token})
+
+    def handover(self, staff_token: str, case_number: str, licence_id: str, recipient_id_number: str,
+                 recipient_is_agent: bool = False) -> dict[str, Any]:
+        return self._call("POST", "/handovers", headers={"X-Staff-Token": staff_token},
+                          body={"case_number": case_number, "licence_id": licence_id,
+                                "recipient_id_number": recipient_id_number, "recipient_is_agent": recipient_is_agent})
+
+    def send_audit(self, entries: list[dict[str, Any]]) -> dict[str, Any]:
+        return self._call("POST", "/audit", body={"entries": entries}, retry=True)  # the chain makes resends safe
+
+    # -- plumbing ------------------------------------------------------------------------------------
+
+    def _call(self, method: str, path: str, *, body: Any = None, files: list[Attachment] | None = None,
+              query: dict[str, str] | None = None, headers: dict[str, str] | None = None,
+              retry: bool = False) -> Any:
+        target = path + ("?" + urlencode(query) if query else "")
+        data, content_type = self._encode(body, files)
+        attempts = 1 + (self._config.retries if (retry or method == "GET") else 0)
+        clock_retried = False
         last: BackendError | None = None
-        for attempt in range(attempts):
-            if attempt:
-                delay = self._backoff_s * (2 ** (attempt - 1)) * (0.5 + random.random())
-                if isinstance(last, ServerError) and getattr(last, "retry_after", None):
-                    delay = max(delay, min(last.retry_after, 30.0))  # type: ignore[attr-defined]
-                self._sleep(delay)
+        attempt = 0
+        while attempt < attempts:
+            if attempt and last is not None:
+                self._sleep(self._delay(attempt, last))
             try:
-                return self._once(method, path, json_body, headers)
+                return self._once(method, target, data, content_type, headers or {})
+            except AuthError as exc:
+                if exc.detail == "stale_timestamp" and not clock_retried:
+                    clock_retried = True  # the offset was corrected from the refusal's server time
+                    log.warning("%s %s: clock refused; retrying with offset %.1f s", method, path, self.clock_offset_s)
+                    continue
+                raise
             except (OfflineError, ServerError) as exc:
                 last = exc
-                log.warning("%s %s failed (attempt %d of %d): %s", method, path, attempt + 1, attempts, exc.detail)
+                attempt += 1
+                log.warning("%s %s failed (attempt %d of %d): %s", method, path, attempt, attempts, exc.detail)
         assert last is not None
         raise last
 
-    def _once(self, method: str, path: str, json_body: Any, headers: dict[str, str] | None) -> Any:
-        url = self._base + path
-        data = None
-        all_headers = dict(headers or {})
-        if json_body is not None:
-            data = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
-            all_headers["Content-Type"] = "application/json; charset=utf-8"
+    def _delay(self, attempt: int, last: BackendError) -> float:
+        delay = self._backoff_s * (2 ** (attempt - 1)) * (0.5 + random.random())
+        retry_after = getattr(last, "retry_after", 0.0)
+        return min(max(delay, retry_after), MAX_RETRY_AFTER_S)
+
+    @staticmethod
+    def _encode(body: Any, files: list[Attachment] | None) -> tuple[bytes, str | None]:
+        if body is None:
+            return b"", None
+        text = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        if not files:
+            return text, "application/json; charset=utf-8"
+        boundary = "onetrip-" + uuid.uuid4().hex
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="case"\r\n'
+                 f"Content-Type: application/json; charset=utf-8\r\n\r\n".encode() + text + b"\r\n"]
+        for f in files:
+            safe = f.name.replace('"', "").replace("\r", "").replace("\n", "")
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="{safe}"\r\n'
+                         f"Content-Type: {f.mime}\r\n\r\n".encode() + f.data + b"\r\n")
+        parts.append(f"--{boundary}--\r\n".encode())
+        return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+    def _once(self, method: str, target: str, data: bytes, content_type: str | None,
+              extra: dict[str, str]) -> Any:
+        url = self._base + target
+        headers = dict(extra)
+        if content_type:
+            headers["Content-Type"] = content_type
+        headers.update(self._signer.headers(method, self._prefix + target, data, time.time() + self.clock_offset_s))
+        started = time.time()
         try:
-            response = self._session.request(method, url, data=data, headers=all_headers, timeout=self.timeout)
+            response = self._session.request(method, url, data=data or None, headers=headers, timeout=self.timeout)
         except requests.exceptions.SSLError as exc:
-            raise AuthError(detail=f"TLS: {exc}") from None
+            raise AuthError(detail=f"TLS: the backend's certificate is not trusted ({type(exc).__name__})") from None
         except requests.exceptions.ConnectTimeout:
             raise OfflineError(detail=f"connect to {url} timed out") from None
         except requests.exceptions.ReadTimeout:
@@ -118,26 +292,34 @@ class BackendClient:
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             raise OfflineError(detail=f"{url}: {type(exc).__name__}") from None
         except requests.exceptions.RequestException as exc:
-            raise OfflineError(detail=f"{url}: {exc}") from None
+            raise OfflineError(detail=f"{url}: {type(exc).__name__}") from None
+        self._learn_clock(response, started, time.time())
         return self._answer(response)
+
+    def _learn_clock(self, response: requests.Response, sent: float, received: float) -> None:
+        try:
+            server = float(response.headers.get(H_SERVER_TIME, ""))
+        except ValueError:
+            return
+        self.clock_offset_s = server - (sent + received) / 2
 
     @staticmethod
     def _answer(response: requests.Response) -> Any:
         status = response.status_code
         try:
-            body = response.json()
+            body = response.json() if response.content else {}
         except ValueError:
             body = None
+        err = body.get("error") if isinstance(body, dict) else None
+        err = err if isinstance(err, dict) else {}
         if status >= 500:
             error = ServerError(detail=f"HTTP {status}", status=status)
             retry_after = response.headers.get("Retry-After", "")
             error.retry_after = float(retry_after) if retry_after.isdigit() else 0.0  # type: ignore[attr-defined]
             raise error
-        if status in (401, 403):
-            raise AuthError(detail=f"HTTP {status}", status=status)
+        if status == 401:
+            raise AuthError(detail=str(err.get("code", f"HTTP {status}")), status=status)
         if status >= 400:
-            err = body.get("error", {}) if isinstance(body, dict) else {}
-            err = err if isinstance(err, dict) else {}
             raise RejectedError(code=str(err.get("code", f"http_{status}")), message_zh=str(err.get("message_zh", "")),
                                 message_en=str(err.get("message_en", "")), fields=err.get("fields") or {},
                                 status=status)

@@ -1,0 +1,28 @@
+"""ISO 7064 pure-system check characters (MOD 11-2 for ID numbers, MOD 37-2 for provisional numbers)."""
+
+from __future__ import annotations
+
+MOD11_2 = ("0123456789X", 11, 2)
+MOD37_2 = ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*", 37, 2)
+_DIGITS36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def pure_check(data: str, system: tuple[str, int, int] = MOD37_2) -> str:
+    """The check character that makes ``data + check`` valid under the pure system ``(charset, M, r)``."""
+    charset, modulus, radix = system
+    p = 0
+    for ch in data.upper():
+        value = _DIGITS36.find(ch)
+        if value < 0 or value >= modulus:
+            raise ValueError(f"character {ch!r} is not allowed here")
+        p = ((p + value) * radix) % modulus
+    return charset[(modulus + 1 - p) % modulus]
+
+
+def pure_valid(data_with_check: str, system: tuple[str, int, int] = MOD37_2) -> bool:
+    if len(data_with_check) < 2:
+        return False
+    try:
+        return pure_check(data_with_check[:-1], system) == data_with_check[-1].upper()
+    except ValueError:
+        return False

@@ -1,0 +1,41 @@
+"""Provisional case numbers, issued by a terminal while the backend is out of reach.
+
+Format (docs/api/payloads.md): ``P-<terminal id>-<YYYYMMDD>-<sequence, 5 digits>-<check>``, where
+the check character is ISO 7064 MOD 37-2 over the terminal id (dashes removed), the date and the
+sequence. Example: ``P-ZJ-HZ-T001-20261127-00042-<c>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from kiosk.checkchars import MOD37_2, pure_check
+
+PATTERN = re.compile(r"^P-(?P<terminal>[A-Z0-9-]{1,16})-(?P<date>\d{8})-(?P<seq>\d{5})-(?P<check>[0-9A-Z*])$")
+
+
+def _body(terminal_id: str, date: str, sequence: int) -> str:
+    return terminal_id.replace("-", "") + date + f"{sequence:05d}"
+
+
+def make(terminal_id: str, day: dt.date, sequence: int) -> str:
+    terminal_id = terminal_id.upper()
+    if not re.fullmatch(r"[A-Z0-9-]{1,16}", terminal_id):
+        raise ValueError("terminal id must be 1-16 letters, digits or dashes")
+    if not 0 < sequence < 100000:
+        raise ValueError("sequence must be 1..99999")
+    date = day.strftime("%Y%m%d")
+    return f"P-{terminal_id}-{date}-{sequence:05d}-{pure_check(_body(terminal_id, date, sequence), MOD37_2)}"
+
+
+def is_valid(number: str) -> bool:
+    match = PATTERN.match(number)
+    if match is None:
+        return False
+    try:
+        dt.datetime.strptime(match["date"], "%Y%m%d")
+    except ValueError:
+        return False
+    body = _body(match["terminal"], match["date"], int(match["seq"]))
+    return pure_check(body, MOD37_2) == match["check"]

@@ -1,0 +1,215 @@
+"""Cases, one-time notices, fees, licences to print, and evaluations."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Optional
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+
+from kiosk.idnumber import is_valid
+from sandbox import attachments as att
+from sandbox.errors import ApiError, documented, not_found
+from sandbox.licence_pdf import licence_pdf_base64
+from sandbox.models import (CaseIn, CaseList, CaseView, EvaluationIn, EvaluationOut, NoticeIn, NoticeOut, PaymentOut,
+                            PrintTicket, ReadyList, Submitted, TicketState)
+from sandbox.store import Store, now_iso
+
+_KEY = re.compile(r"^[A-Za-z0-9_-]{8,80}$")
+MULTIPART_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/CaseIn"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["case"],
+                    "properties": {
+                        "case": {"type": "string", "description": "the CaseIn object as JSON text"},
+                        "attachments": {"type": "array", "items": {"type": "string", "format": "binary"},
+                                        "description": "scans: JPEG, PNG or PDF, at most 5 MB each, 20 in all; "
+                                                       "the filename is the material code and page, e.g. M2-1.jpg"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+def _invalid(fields: dict) -> ApiError:
+    return ApiError(400, "invalid_request", "请求内容不符合要求", "The request is not valid", fields)
+
+
+async def _read_case(request: Request) -> tuple[CaseIn, list[tuple[str, str, str, bytes]]]:
+    ctype = request.headers.get("content-type", "")
+    files: list[tuple[str, str, str, bytes]] = []
+    if ctype.startswith("multipart/form-data"):
+        try:
+            form = await request.form(max_files=att.MAX_FILES, max_fields=5, max_part_size=1024 * 1024)
+        except Exception as exc:  # the multipart parser's own errors: malformed or over the limits
+            raise _invalid({"body": str(exc)[:200]}) from None
+        raw = form.get("case")
+        if not isinstance(raw, str):
+            raise _invalid({"case": "missing"})
+        total = 0
+        for upload in form.getlist("attachments"):
+            if not isinstance(upload, UploadFile):
+                raise _invalid({"attachments": "must be files"})
+            data = await upload.read(att.MAX_FILE_BYTES + 1)
+            total += len(data)
+            reason = att.check(upload.filename or "", upload.content_type or "", data)
+            if reason or total > att.MAX_TOTAL_BYTES:
+                raise ApiError(422, "bad_attachment", "附件不符合要求", "An attachment is not acceptable",
+                               {upload.filename or "attachment": reason or "total size over the limit"})
+            files.append((upload.filename or "attachment", att.sniff(data) or "", hashlib.sha256(data).hexdigest(),
+                          data))
+    elif ctype.startswith("application/json"):
+        raw = await request.body()
+    else:
+        raise ApiError(415, "unsupported_media_type", "请求格式不受支持", "Send JSON or multipart/form-data")
+    try:
+        return CaseIn.model_validate_json(raw), files
+    except ValidationError as exc:
+        raise _invalid({".".join(str(p) for p in e["loc"]): e["msg"] for e in exc.errors()}) from None
+
+
+def routes(store: Store, settings: dict) -> APIRouter:
+    api = APIRouter(prefix="/api/v1")
+
+    @api.post("/cases", response_model=Submitted, status_code=201, tags=["cases"], openapi_extra=MULTIPART_DOC,
+              responses={200: {"model": Submitted, "description": "a replay of an earlier submission"},
+                         **documented(400, 401, 409, 415, 422)})
+    async def submit(request: Request, idempotency_key: str = Header(..., alias="Idempotency-Key")) -> JSONResponse:
+        if not _KEY.match(idempotency_key):
+            raise ApiError(400, "bad_idempotency_key", "幂等键格式不正确", "The Idempotency-Key is malformed")
+        case, files = await _read_case(request)
+        if store.service(case.service_code) is None:
+            raise ApiError(422, "service_not_found", "没有找到该事项", "No such service",
+                           {"service_code": case.service_code})
+        if not is_valid(case.applicant.id_number):
+            raise ApiError(422, "bad_id_number", "身份证号码校验不通过", "The ID number fails its check",
+                           {"applicant.id_number": "check character"})
+        if case.terminal_id != request.state.terminal_id:
+            raise ApiError(403, "terminal_mismatch", "终端编号与签名不符", "Terminal id does not match the signature")
+        canonical = json.dumps(case.model_dump(), sort_keys=True, ensure_ascii=False)
+        digest = hashlib.sha256((canonical + "".join(f"|{n}:{s}" for n, _m, s, _d in sorted(files))).encode())
+        try:
+            response, replayed = store.create_case(idempotency_key, digest.hexdigest(), case.model_dump(), files)
+        except KeyError:
+            raise ApiError(409, "idempotency_conflict", "同一幂等键提交了不同内容",
+                           "Different content was sent under the same Idempotency-Key") from None
+        return JSONResponse(response, status_code=200 if replayed else 201)
+
+    @api.get("/cases/{case_number}", response_model=CaseView, tags=["cases"], responses=documented(401, 404))
+    def case_status(case_number: str) -> dict:
+        found = store.case(case_number)
+        if found is None:
+            raise not_found("case")
+        return found
+
+    @api.get("/cases", response_model=CaseList, tags=["cases"], responses=documented(400, 401, 404))
+    def case_search(provisional_number: Optional[str] = None, id_number: Optional[str] = None) -> dict:
+        if provisional_number:
+            found = store.case_by_provisional(provisional_number)
+            return {"items": [found] if found else []}
+        if id_number:
+            return {"items": store.cases_of(id_number)}
+        raise _invalid({"query": "give provisional_number or id_number"})
+
+    @api.post("/notices", response_model=NoticeOut, status_code=201, tags=["cases"], responses=documented(400, 401, 422))
+    def notice(body: NoticeIn) -> dict:
+        service = store.service(body.service_code)
+        if service is None:
+            raise ApiError(422, "service_not_found", "没有找到该事项", "No such service")
+        materials = {m["code"]: m for m in service["materials"]}
+        unknown = [code for code in body.missing if code not in materials]
+        if unknown:
+            raise ApiError(422, "unknown_material", "材料编号不属于该事项", "A material code is not in this service",
+                           {"missing": ",".join(unknown)})
+        notice_id, number = store.add_notice(body.model_dump())
+        return {"notice_id": notice_id, "number": number, "issued_at": now_iso(),
+                "missing": [materials[c] for c in body.missing]}
+
+    @api.post("/cases/{case_number}/payment", response_model=PaymentOut, tags=["fees"], responses=documented(401, 404, 422))
+    def payment(case_number: str) -> dict:
+        case = store.case(case_number)
+        if case is None:
+            raise not_found("case")
+        fee = (store.service(case["service_code"]) or {}).get("fee_yuan", 0)
+        if not fee:
+            raise ApiError(422, "no_fee", "该事项不收费", "This service has no fee")
+        return store.payment_for(case_number, float(fee))
+
+    @api.get("/payments/{order_id}", response_model=PaymentOut, tags=["fees"], responses=documented(401, 404))
+    def payment_status(order_id: str) -> dict:
+        found = store.payment(order_id)
+        if found is None:
+            raise not_found("order")
+        return found
+
+    @api.get("/licences/ready", response_model=ReadyList, tags=["licences"], responses=documented(400, 401))
+    def ready(id_number: str) -> dict:
+        items = []
+        for case in store.cases_of(id_number):
+            if case["status"] == "ready":
+                items.append({"licence_id": "LIC-" + case["case_number"], "case_number": case["case_number"],
+                              "name_zh": case["service_name_zh"], "name_en": case["service_name_en"]})
+        return {"items": items}
+
+    @api.post("/licences/{licence_id}/print-ticket", response_model=PrintTicket, status_code=201, tags=["licences"],
+              responses=documented(401, 404, 409))
+    def print_ticket(licence_id: str) -> dict:
+        case_number = licence_id.removeprefix("LIC-")
+        case = store.case(case_number)
+        if not licence_id.startswith("LIC-") or case is None or case["status"] != "ready":
+            raise not_found("licence")
+        issued = store.issue_ticket(licence_id)
+        if issued is None:
+            raise ApiError(409, "already_printed", "该证照已打印或正在打印", "This licence is printed or being printed")
+        ticket_id, expires = issued
+        return {"ticket_id": ticket_id, "licence_id": licence_id, "status": "issued", "expires_at": now_iso(expires),
+                "document_pdf_base64": licence_pdf_base64(case, store.case_holder(case_number) or "")}
+
+    def finish(ticket_id: str, status: str) -> dict:
+        result = store.finish_ticket(ticket_id, status)
+        if result is None:
+            raise not_found("ticket")
+        if result != status:
+            raise ApiError(409, "ticket_closed", "该打印凭证已结束", f"The ticket is already {result}")
+        if status == "consumed":
+            row = store.ticket(ticket_id)
+            store.set_status(row["licence_id"].removeprefix("LIC-"), "collected", "证照已自助打印",
+                             "Licence printed at a terminal")
+        return {"ticket_id": ticket_id, "status": status}
+
+    @api.post("/print-tickets/{ticket_id}/confirm", response_model=TicketState, tags=["licences"],
+              responses=documented(401, 404, 409))
+    def confirm(ticket_id: str) -> dict:
+        return finish(ticket_id, "consumed")
+
+    @api.post("/print-tickets/{ticket_id}/release", response_model=TicketState, tags=["licences"],
+              responses=documented(401, 404, 409))
+    def release(ticket_id: str) -> dict:
+        return finish(ticket_id, "released")
+
+    @api.post("/evaluations", response_model=EvaluationOut, status_code=201, tags=["evaluation"],
+              responses=documented(400, 401, 404, 409, 422))
+    def evaluate(body: EvaluationIn) -> dict:
+        if body.level <= 2 and not body.reason.strip():
+            raise ApiError(422, "reason_required", "不满意评价请填写原因", "Please give a reason for a low rating",
+                           {"reason": "required for levels 1 and 2"})
+        if store.case(body.case_number) is None:
+            raise not_found("case")
+        recorded = store.add_evaluation(body.model_dump())
+        if recorded is None:
+            raise ApiError(409, "already_evaluated", "该办件已评价", "This case has already been rated")
+        return {"evaluation_id": recorded[0], "recorded_at": recorded[1]}
+
+    return api

@@ -1,0 +1,76 @@
+"""Clerk work: staff sign-in, acceptance decisions, licence hand-overs, and terminals' audit chains."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Header, Request
+
+from sandbox.errors import ApiError, documented, not_found
+from sandbox.models import AuditIn, AuditOut, DecisionIn, DecisionOut, HandoverIn, HandoverOut, StaffSession, StaffSignIn
+from sandbox.store import Store, now_iso
+
+DECISION_NOTES = {
+    "accepted": ("窗口已受理", "Accepted at the window"),
+    "incomplete": ("材料不全，已出具一次性告知书", "Materials incomplete: a one-time notice was issued"),
+    "not_accepted": ("不予受理", "Not accepted"),
+}
+
+
+def routes(store: Store, settings: dict) -> APIRouter:
+    api = APIRouter(prefix="/api/v1")
+
+    def staff(token: str | None) -> dict:
+        found = store.staff_for_token(token or "")
+        if found is None:
+            raise ApiError(401, "staff_auth", "工作人员登录已失效，请重新登录", "Staff sign-in expired; sign in again")
+        return found
+
+    @api.post("/staff/sign-in", response_model=StaffSession, tags=["staff"], responses=documented(400, 401))
+    def sign_in(body: StaffSignIn) -> dict:
+        session = store.staff_sign_in(body.staff_id, body.password)
+        if session is None:
+            raise ApiError(401, "staff_auth", "工号或密码错误", "Wrong staff id or password")
+        return session
+
+    @api.post("/cases/{case_number}/decision", response_model=DecisionOut, tags=["staff"],
+              responses=documented(400, 401, 403, 404, 409, 422))
+    def decide(case_number: str, body: DecisionIn,
+               token: str | None = Header(default=None, alias="X-Staff-Token")) -> dict:
+        clerk = staff(token)
+        if "clerk" not in clerk.get("roles", []):
+            raise ApiError(403, "not_a_clerk", "该账号无受理权限", "This account may not decide cases")
+        case = store.case(case_number)
+        if case is None:
+            raise not_found("case")
+        if case["status"] not in ("submitted",):
+            raise ApiError(409, "already_decided", "该办件已作出受理决定", "This case has already been decided")
+        if body.decision == "incomplete" and not (body.notice_id and store.notice_exists(body.notice_id)):
+            raise ApiError(422, "notice_required", "材料不全须先出具一次性告知书",
+                           "An incomplete decision needs its one-time notice", {"notice_id": "required"})
+        if body.decision == "not_accepted" and not body.legal_reason.strip():
+            raise ApiError(422, "legal_reason_required", "不予受理须说明法律依据",
+                           "Not accepting needs the legal reason", {"legal_reason": "required"})
+        zh, en = DECISION_NOTES[body.decision]
+        store.set_status(case_number, body.decision, f"{zh} {body.legal_reason}".strip(), en)
+        at = now_iso()
+        store.add_decision(case_number, {**body.model_dump(), "staff_id": clerk["staff_id"], "at": at})
+        return {"case_number": case_number, "status": body.decision, "decided_by": clerk["staff_id"], "decided_at": at}
+
+    @api.post("/handovers", response_model=HandoverOut, status_code=201, tags=["staff"],
+              responses=documented(400, 401, 404))
+    def handover(body: HandoverIn, token: str | None = Header(default=None, alias="X-Staff-Token")) -> dict:
+        clerk = staff(token)
+        if store.case(body.case_number) is None:
+            raise not_found("case")
+        handover_id, at = store.add_handover({**body.model_dump(), "staff_id": clerk["staff_id"]})
+        return {"handover_id": handover_id, "recorded_at": at}
+
+    @api.post("/audit", response_model=AuditOut, tags=["staff"], responses=documented(400, 401, 409))
+    def audit(body: AuditIn, request: Request) -> dict:
+        try:
+            accepted, head = store.add_audit(request.state.terminal_id, [e.model_dump() for e in body.entries])
+        except ValueError as exc:
+            raise ApiError(409, "audit_chain_broken", "审计链不连续", "The audit chain does not link",
+                           {"entries": str(exc)}) from None
+        return {"accepted": accepted, "head": head}
+
+    return api

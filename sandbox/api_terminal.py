@@ -1,0 +1,114 @@
+"""Terminals, identity and the catalogue."""
+
+from __future__ import annotations
+
+import time
+from typing import Optional
+
+from fastapi import APIRouter, Header, Request
+
+from kiosk.idnumber import is_valid
+from sandbox.errors import ApiError, documented, not_found
+from sandbox.models import (AppTokenIn, ConsentIn, ConsentOut, Draft, DraftIn, DraftList, EnrolIn, Health,
+                            HeartbeatIn, IdentityLookupIn, LicenceList, Person, Service, ServiceList, TerminalReply)
+from sandbox.store import Store, now_iso
+
+
+def person_view(p: dict) -> dict:
+    return {k: p.get(k, "") for k in ("id_number", "name", "gender", "nation", "birth_date", "address", "phone")}
+
+
+def routes(store: Store, settings: dict) -> APIRouter:
+    api = APIRouter(prefix="/api/v1")
+
+    @api.get("/health", response_model=Health, tags=["terminals"])
+    def health() -> dict:
+        return {"status": "ok", "server_time": time.time()}
+
+    def reply(terminal_id: str) -> dict:
+        return {"terminal_id": terminal_id, "server_time": time.time(), "config": settings["remote_config"]}
+
+    @api.post("/terminals/enrol", response_model=TerminalReply, tags=["terminals"], responses=documented(400, 401, 403))
+    def enrol(body: EnrolIn, request: Request) -> dict:
+        if body.terminal_id != request.state.terminal_id:
+            raise ApiError(403, "terminal_mismatch", "终端编号与签名不符", "Terminal id does not match the signature")
+        store.touch_terminal(body.terminal_id, {"enrolled_at": now_iso(), **body.model_dump()})
+        return reply(body.terminal_id)
+
+    @api.post("/terminals/{terminal_id}/heartbeat", response_model=TerminalReply, tags=["terminals"],
+              responses=documented(400, 401, 403))
+    def heartbeat(terminal_id: str, body: HeartbeatIn, request: Request) -> dict:
+        if terminal_id != request.state.terminal_id:
+            raise ApiError(403, "terminal_mismatch", "终端编号与签名不符", "Terminal id does not match the signature")
+        store.touch_terminal(terminal_id, {"last_heartbeat": now_iso(), **body.model_dump()})
+        return reply(terminal_id)
+
+    @api.post("/identity/app-token", response_model=Person, tags=["identity"], responses=documented(400, 401, 404))
+    def resolve_token(body: AppTokenIn) -> dict:
+        person = store.person_by_token(body.token)
+        if person is None:
+            raise not_found("token")
+        return person_view(person)
+
+    @api.post("/identity/lookup", response_model=Person, tags=["identity"], responses=documented(400, 401, 404, 422))
+    def lookup(body: IdentityLookupIn) -> dict:
+        if not is_valid(body.id_number):
+            raise ApiError(422, "bad_id_number", "身份证号码校验不通过", "The ID number fails its check")
+        person = store.person(body.id_number)
+        if person is None:
+            raise not_found("person")
+        if person["name"] != body.name:
+            raise ApiError(422, "name_mismatch", "姓名与证件号码不符", "The name does not match the ID number")
+        return person_view(person)
+
+    @api.post("/consents", response_model=ConsentOut, status_code=201, tags=["identity"],
+              responses=documented(400, 401, 404))
+    def consent(body: ConsentIn, request: Request) -> dict:
+        if store.person(body.id_number) is None:
+            raise not_found("person")
+        if store.service(body.service_code) is None:
+            raise not_found("service")
+        consent_id, expires = store.add_consent(body.id_number, body.scope, body.service_code, body.method,
+                                                request.state.terminal_id)
+        return {"consent_id": consent_id, "expires_at": now_iso(expires)}
+
+    @api.get("/persons/{id_number}/licences", response_model=LicenceList, tags=["identity"],
+             responses=documented(400, 401, 403, 404))
+    def licences(id_number: str, consent_id: Optional[str] = Header(default=None, alias="X-Consent-Id")) -> dict:
+        if store.person(id_number) is None:
+            raise not_found("person")
+        if not consent_id or not store.consent_valid(consent_id, id_number):
+            raise ApiError(403, "consent_required", "调取电子证照需要申请人本人授权",
+                           "Electronic licences need the applicant's recorded consent")
+        return {"items": store.licences(id_number)}
+
+    @api.get("/services", response_model=ServiceList, tags=["catalogue"], responses=documented(400, 401))
+    def services(category: Optional[str] = None, applicant_type: Optional[str] = None) -> dict:
+        items = [s for s in store.services()
+                 if (category is None or s["category"] == category)
+                 and (applicant_type is None or applicant_type in s["applicant_types"])]
+        return {"items": items}
+
+    @api.get("/services/{code}", response_model=Service, tags=["catalogue"], responses=documented(401, 404))
+    def service(code: str) -> dict:
+        found = store.service(code)
+        if found is None:
+            raise not_found("service")
+        return found
+
+    @api.put("/drafts", response_model=Draft, tags=["drafts"], responses=documented(400, 401, 422))
+    def save_draft(body: DraftIn) -> dict:
+        if store.service(body.service_code) is None:
+            raise ApiError(422, "service_not_found", "没有找到该事项", "No such service")
+        return store.save_draft(body.model_dump())
+
+    @api.get("/drafts", response_model=DraftList, tags=["drafts"], responses=documented(400, 401))
+    def drafts(id_number: str) -> dict:
+        return {"items": store.drafts(id_number)}
+
+    @api.delete("/drafts/{draft_id}", status_code=204, tags=["drafts"], responses=documented(401, 404))
+    def delete_draft(draft_id: str) -> None:
+        if not store.delete_draft(draft_id):
+            raise not_found("draft")
+
+    return api

@@ -1,0 +1,383 @@
+"""The contract's shapes (pydantic). They generate docs/api/openapi.yaml, so the spec cannot drift."""
+
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ID_NUMBER = r"^[0-9]{17}[0-9X]$"
+CREDIT_CODE = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
+CASE_NUMBER = r"^SQ[0-9]{13}$"
+PROVISIONAL = r"^P-[A-Z0-9-]{1,16}-[0-9]{8}-[0-9]{5}-[0-9A-Z*]$"
+CaseStatus = Literal["submitted", "accepted", "in_review", "approved", "ready", "collected",
+                     "incomplete", "not_accepted"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="machine-readable error code")
+    message_zh: str
+    message_en: str
+    fields: dict[str, str] = Field(default_factory=dict)
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+# -- terminals ----------------------------------------------------------------
+
+class DeviceStatus(Strict):
+    name: str = Field(max_length=40)
+    state: Literal["ready", "busy", "offline", "error"]
+    reason: str = Field(default="", max_length=200)
+
+
+class QueueStatus(Strict):
+    depth: int = Field(ge=0)
+    oldest_age_s: float = Field(ge=0)
+    dead: int = Field(default=0, ge=0)
+
+
+class EnrolIn(Strict):
+    terminal_id: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9-]+$")
+    hall_id: str = Field(min_length=1, max_length=32)
+    version: str = Field(max_length=32)
+    mode: Literal["kiosk", "window", "maintenance"]
+
+
+class HeartbeatIn(Strict):
+    version: str = Field(max_length=32)
+    mode: Literal["kiosk", "window", "maintenance"] = "kiosk"
+    devices: list[DeviceStatus] = Field(default_factory=list, max_length=20)
+    queue: QueueStatus
+    free_disk_mb: float = Field(ge=0)
+    audit_head: str = Field(default="", max_length=128, description="hash at the head of the terminal's audit chain")
+
+
+class TerminalReply(BaseModel):
+    terminal_id: str
+    server_time: float = Field(description="seconds since the epoch, for clock-offset correction")
+    config: dict[str, dict[str, float | int | str | bool]] = Field(
+        description="remote configuration: only the keys the terminal lists as remote")
+
+
+# -- identity -----------------------------------------------------------------
+
+class AppTokenIn(Strict):
+    token: str = Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+class IdentityLookupIn(Strict):
+    id_number: str = Field(pattern=ID_NUMBER)
+    name: str = Field(min_length=1, max_length=60)
+
+
+class Person(BaseModel):
+    id_number: str
+    name: str
+    gender: str
+    nation: str
+    birth_date: str
+    address: str
+    phone: str = ""
+
+
+class ConsentIn(Strict):
+    id_number: str = Field(pattern=ID_NUMBER)
+    scope: Literal["licences"] = "licences"
+    service_code: str = Field(min_length=1, max_length=32)
+    method: Literal["id_card", "app_token", "clerk_witnessed"]
+
+
+class ConsentOut(BaseModel):
+    consent_id: str
+    expires_at: str
+
+
+class Licence(BaseModel):
+    licence_id: str
+    type: str
+    name_zh: str
+    name_en: str
+    number: str
+    issuer: str
+    valid_to: str
+
+
+class LicenceList(BaseModel):
+    items: list[Licence]
+
+
+# -- catalogue and drafts ------------------------------------------------------
+
+class Choice(BaseModel):
+    value: str
+    label_zh: str
+    label_en: str
+
+
+class FormField(BaseModel):
+    name: str
+    label_zh: str
+    label_en: str
+    type: Literal["text", "phone", "number", "date", "choice"]
+    required: bool = False
+    max_length: Optional[int] = None
+    choices: list[Choice] = Field(default_factory=list)
+
+
+class Material(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+    required: bool = True
+    condition: str = ""
+    kind: Literal["original", "copy", "original_and_copy"] = "copy"
+    pages: int = 1
+    e_licence_type: str = ""
+
+
+class Service(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+    category: str
+    applicant_types: list[Literal["person", "company"]]
+    description_zh: str = ""
+    description_en: str = ""
+    conditions_zh: str = ""
+    conditions_en: str = ""
+    legal_basis: str = ""
+    fee: str = ""
+    fee_yuan: float = 0
+    statutory_days: int = 0
+    promised_days: int = 0
+    visits: Literal[0, 1] = 0
+    agent_allowed: bool = False
+    materials: list[Material] = Field(default_factory=list)
+    form: list[FormField] = Field(default_factory=list)
+
+
+class ServiceList(BaseModel):
+    items: list[Service]
+
+
+class DraftIn(Strict):
+    id_number: str = Field(pattern=ID_NUMBER)
+    service_code: str = Field(min_length=1, max_length=32)
+    form: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    materials_done: list[str] = Field(default_factory=list, max_length=30)
+
+
+class Draft(DraftIn):
+    draft_id: str
+    updated_at: str
+
+
+class DraftList(BaseModel):
+    items: list[Draft]
+
+
+# -- cases ---------------------------------------------------------------------
+
+class Applicant(Strict):
+    type: Literal["person", "company"]
+    id_number: str = Field(pattern=ID_NUMBER, description="the person, or the company's legal representative")
+    name: str = Field(min_length=1, max_length=60)
+    card_type: str = Field(max_length=20)
+    credit_code: Optional[str] = Field(default=None, pattern=CREDIT_CODE)
+    company_name: Optional[str] = Field(default=None, max_length=100)
+
+
+class Agent(Strict):
+    id_number: str = Field(pattern=ID_NUMBER)
+    name: str = Field(min_length=1, max_length=60)
+
+
+class CaseIn(Strict):
+    application_id: str = Field(min_length=8, max_length=64)
+    service_code: str = Field(min_length=1, max_length=32)
+    terminal_id: str = Field(min_length=1, max_length=32)
+    created_at: str = Field(max_length=40)
+    applicant: Applicant
+    agent: Optional[Agent] = None
+    form: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    e_licences: list[str] = Field(default_factory=list, max_length=30,
+                                  description="licence ids standing in for paper materials")
+    consent_id: Optional[str] = Field(default=None, max_length=64)
+    provisional_number: Optional[str] = Field(default=None, pattern=PROVISIONAL,
+                                              description="set when the terminal accepted the case offline")
+
+
+class Submitted(BaseModel):
+    case_number: str
+    status: CaseStatus
+    submitted_at: str
+    promised_days: int
+    provisional_number: Optional[str] = None
+    attachments: int = 0
+
+
+class HistoryEntry(BaseModel):
+    status: CaseStatus
+    at: str
+    note_zh: str = ""
+    note_en: str = ""
+
+
+class CaseView(BaseModel):
+    case_number: str
+    service_code: str
+    service_name_zh: str
+    service_name_en: str
+    status: CaseStatus
+    submitted_at: str
+    provisional_number: Optional[str] = None
+    licence_ready: bool = False
+    history: list[HistoryEntry]
+
+
+class CaseList(BaseModel):
+    items: list[CaseView]
+
+
+# -- clerk work ------------------------------------------------------------------
+
+class StaffSignIn(Strict):
+    staff_id: str = Field(min_length=2, max_length=16)
+    password: str = Field(min_length=1, max_length=128)
+
+
+class OfflineVerifier(BaseModel):
+    algorithm: Literal["pbkdf2-sha256"] = "pbkdf2-sha256"
+    salt: str
+    iterations: int
+    hash: str
+    valid_until: str
+
+
+class StaffSession(BaseModel):
+    token: str
+    staff_id: str
+    name: str
+    roles: list[str]
+    window: str
+    expires_at: str
+    offline_verifier: OfflineVerifier
+
+
+class DecisionIn(Strict):
+    decision: Literal["accepted", "incomplete", "not_accepted"]
+    notice_id: Optional[str] = Field(default=None, max_length=64)
+    legal_reason: str = Field(default="", max_length=500)
+    note: str = Field(default="", max_length=500)
+
+
+class DecisionOut(BaseModel):
+    case_number: str
+    status: CaseStatus
+    decided_by: str
+    decided_at: str
+
+
+class HandoverIn(Strict):
+    case_number: str = Field(pattern=CASE_NUMBER)
+    licence_id: str = Field(min_length=1, max_length=64)
+    recipient_id_number: str = Field(pattern=ID_NUMBER)
+    recipient_is_agent: bool = False
+
+
+class HandoverOut(BaseModel):
+    handover_id: str
+    recorded_at: str
+
+
+class AuditEntry(Strict):
+    seq: int = Field(ge=0)
+    at: str = Field(max_length=40)
+    actor: str = Field(max_length=40)
+    action: str = Field(max_length=60)
+    detail: str = Field(default="", max_length=1000)
+    prev_hash: str = Field(max_length=128)
+    hash: str = Field(max_length=128)
+
+
+class AuditIn(Strict):
+    entries: list[AuditEntry] = Field(min_length=1, max_length=500)
+
+
+class AuditOut(BaseModel):
+    accepted: int
+    head: str
+
+
+# -- notices, fees, licences, evaluation --------------------------------------------
+
+class NoticeIn(Strict):
+    service_code: str = Field(min_length=1, max_length=32)
+    id_number: str = Field(pattern=ID_NUMBER)
+    missing: list[str] = Field(min_length=1, max_length=30, description="material codes")
+    note: str = Field(default="", max_length=500)
+    case_number: Optional[str] = Field(default=None, pattern=CASE_NUMBER)
+
+
+class NoticeOut(BaseModel):
+    notice_id: str
+    number: str
+    issued_at: str
+    missing: list[Material]
+
+
+class PaymentOut(BaseModel):
+    order_id: str
+    case_number: str
+    amount_yuan: float
+    status: Literal["unpaid", "paid", "expired"]
+    qr_payload: str
+    expires_at: str
+
+
+class ReadyLicence(BaseModel):
+    licence_id: str
+    case_number: str
+    name_zh: str
+    name_en: str
+
+
+class ReadyList(BaseModel):
+    items: list[ReadyLicence]
+
+
+class PrintTicket(BaseModel):
+    ticket_id: str
+    licence_id: str
+    status: Literal["issued", "consumed", "released"]
+    expires_at: str
+    document_pdf_base64: str = Field(description="the licence to print, as a PDF")
+
+
+class TicketState(BaseModel):
+    ticket_id: str
+    status: Literal["issued", "consumed", "released"]
+
+
+class EvaluationIn(Strict):
+    case_number: str = Field(pattern=CASE_NUMBER)
+    level: Literal[1, 2, 3, 4, 5] = Field(description="5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意")
+    reason: str = Field(default="", max_length=500, description="required for levels 1 and 2")
+    channel: Literal["kiosk", "window"] = "kiosk"
+
+
+class EvaluationOut(BaseModel):
+    evaluation_id: str
+    recorded_at: str
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    server_time: float

@@ -1,0 +1,430 @@
+"""The sandbox's SQLite store: seed data, and every record the contract creates.
+
+One connection, used from the server's threads under one lock; every write is
+one transaction. Case progress is computed from the time since submission
+(``advance_s`` per stage), so progress queries show movement without a timer thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+from contextlib import contextmanager
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS services (code TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS persons (id_number TEXT PRIMARY KEY, body TEXT NOT NULL, app_token TEXT UNIQUE);
+CREATE TABLE IF NOT EXISTS companies (credit_code TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS licences (licence_id TEXT PRIMARY KEY, holder TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS consents (consent_id TEXT PRIMARY KEY, id_number TEXT NOT NULL, scope TEXT NOT NULL,
+    service_code TEXT NOT NULL, method TEXT NOT NULL, terminal_id TEXT NOT NULL, expires REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS drafts (draft_id TEXT PRIMARY KEY, id_number TEXT NOT NULL, service_code TEXT NOT NULL,
+    body TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (id_number, service_code));
+CREATE TABLE IF NOT EXISTS cases (case_number TEXT PRIMARY KEY, service_code TEXT NOT NULL, holder TEXT NOT NULL,
+    terminal_id TEXT NOT NULL, provisional_number TEXT UNIQUE, body TEXT NOT NULL, submitted REAL NOT NULL,
+    fixed_status TEXT, history TEXT NOT NULL DEFAULT '[]', licence_ready INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS attachments (case_number TEXT NOT NULL, name TEXT NOT NULL, mime TEXT NOT NULL,
+    sha256 TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, digest TEXT NOT NULL, response TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS notices (notice_id TEXT PRIMARY KEY, number TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS staff (staff_id TEXT PRIMARY KEY, body TEXT NOT NULL, salt TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS staff_sessions (token TEXT PRIMARY KEY, staff_id TEXT NOT NULL, expires REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS decisions (case_number TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS handovers (handover_id TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (terminal_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (terminal_id, seq));
+CREATE TABLE IF NOT EXISTS payments (order_id TEXT PRIMARY KEY, case_number TEXT UNIQUE NOT NULL, body TEXT NOT NULL,
+    created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS tickets (ticket_id TEXT PRIMARY KEY, licence_id TEXT NOT NULL, status TEXT NOT NULL,
+    expires REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS evaluations (evaluation_id TEXT PRIMARY KEY, case_number TEXT UNIQUE NOT NULL,
+    body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS terminals (terminal_id TEXT PRIMARY KEY, body TEXT NOT NULL, last_seen REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, seen REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+
+PROGRESSION = ("submitted", "accepted", "in_review", "approved", "ready")
+STAGE_NOTES = {
+    "submitted": ("申请已提交", "Application submitted"),
+    "accepted": ("已受理", "Accepted"),
+    "in_review": ("审查中", "Under review"),
+    "approved": ("已审批通过", "Approved"),
+    "ready": ("证照已制作完成，可自助打印或到窗口领取", "Licence ready: print it at a terminal or collect it"),
+    "collected": ("证照已领取", "Licence collected"),
+}
+PBKDF2_ITERATIONS = 60_000
+
+
+def _seed(name: str) -> list[dict[str, Any]]:
+    resource = resources.files("sandbox").joinpath(f"data/{name}.json")
+    return json.loads(resource.read_text("utf-8")) if resource.is_file() else []
+
+
+def now_iso(ts: float | None = None) -> str:
+    return dt.datetime.fromtimestamp(time.time() if ts is None else ts).astimezone().isoformat(timespec="seconds")
+
+
+def password_hash(password: str, salt: bytes, iterations: int = PBKDF2_ITERATIONS) -> str:
+    return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations).hex()
+
+
+class Store:
+    def __init__(self, path: Path | str = ":memory:", advance_s: float = 60.0) -> None:
+        self.advance_s = advance_s
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        if str(path) != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(SCHEMA)
+        with self.tx() as db:
+            if db.execute("SELECT COUNT(*) FROM services").fetchone()[0] == 0:
+                self._load_seed(db)
+
+    # -- plumbing -------------------------------------------------------------------
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _one(self, sql: str, *args: Any) -> sqlite3.Row | None:
+        with self._lock:
+            return self._db.execute(sql, args).fetchone()
+
+    def _all(self, sql: str, *args: Any) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def next_number(self, db: sqlite3.Connection, name: str) -> int:
+        db.execute("INSERT INTO counters VALUES (?, 0) ON CONFLICT(name) DO NOTHING", (name,))
+        db.execute("UPDATE counters SET value = value + 1 WHERE name = ?", (name,))
+        return db.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()[0]
+
+    def _load_seed(self, db: sqlite3.Connection) -> None:
+        for s in _seed("services"):
+            db.execute("INSERT INTO services VALUES (?, ?)", (s["code"], json.dumps(s, ensure_ascii=False)))
+        for p in _seed("applicants"):
+            licences = p.pop("licences", [])
+            holder = p.get("id_number") or p.get("credit_code")
+            if "credit_code" in p:
+                db.execute("INSERT INTO companies VALUES (?, ?)", (p["credit_code"], json.dumps(p, ensure_ascii=False)))
+            else:
+                db.execute("INSERT INTO persons VALUES (?, ?, ?)",
+                           (p["id_number"], json.dumps(p, ensure_ascii=False), p.get("app_token")))
+            for lic in licences:
+                db.execute("INSERT INTO licences VALUES (?, ?, ?)",
+                           (lic["licence_id"], holder, json.dumps(lic, ensure_ascii=False)))
+        for c in _seed("cases"):
+            submitted = dt.datetime.fromisoformat(c["submitted_at"]).timestamp()
+            db.execute("INSERT INTO cases (case_number, service_code, holder, terminal_id, body, submitted, "
+                       "fixed_status, history, licence_ready) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (c["case_number"], c["service_code"], c.get("id_number") or c.get("credit_code"), "seed",
+                        json.dumps(c, ensure_ascii=False), submitted, c["status"],
+                        json.dumps(c.get("history", []), ensure_ascii=False), int(c.get("licence_ready", False))))
+        for s in _seed("staff"):
+            salt = secrets.token_bytes(16)
+            password = s.pop("password")
+            db.execute("INSERT INTO staff VALUES (?, ?, ?, ?)", (s["staff_id"], json.dumps(s, ensure_ascii=False),
+                                                                 salt.hex(), password_hash(password, salt)))
+
+    # -- catalogue, identity ------------------------------------------------------------
+
+    def services(self) -> list[dict[str, Any]]:
+        return [json.loads(r["body"]) for r in self._all("SELECT body FROM services ORDER BY code")]
+
+    def service(self, code: str) -> dict[str, Any] | None:
+        row = self._one("SELECT body FROM services WHERE code = ?", code)
+        return json.loads(row["body"]) if row else None
+
+    def person(self, id_number: str) -> dict[str, Any] | None:
+        row = self._one("SELECT body FROM persons WHERE id_number = ?", id_number)
+        return json.loads(row["body"]) if row else None
+
+    def person_by_token(self, token: str) -> dict[str, Any] | None:
+        row = self._one("SELECT body FROM persons WHERE app_token = ?", token)
+        return json.loads(row["body"]) if row else None
+
+    def add_consent(self, id_number: str, scope: str, service_code: str, method: str, terminal_id: str,
+                    ttl_s: float = 1800) -> tuple[str, float]:
+        consent_id, expires = "CS-" + secrets.token_hex(8), time.time() + ttl_s
+        with self.tx() as db:
+            db.execute("INSERT INTO consents VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (consent_id, id_number, scope, service_code, method, terminal_id, expires))
+        return consent_id, expires
+
+    def consent_valid(self, consent_id: str, id_number: str) -> bool:
+        row = self._one("SELECT expires FROM consents WHERE consent_id = ? AND id_number = ?", consent_id, id_number)
+        return row is not None and row["expires"] > time.time()
+
+    def licences(self, holder: str) -> list[dict[str, Any]]:
+        return [json.loads(r["body"]) for r in self._all("SELECT body FROM licences WHERE holder = ? ORDER BY licence_id",
+                                                         holder)]
+
+    def licence(self, licence_id: str) -> tuple[str, dict[str, Any]] | None:
+        row = self._one("SELECT holder, body FROM licences WHERE licence_id = ?", licence_id)
+        return (row["holder"], json.loads(row["body"])) if row else None
+
+    # -- drafts ------------------------------------------------------------------------------
+
+    def save_draft(self, body: dict[str, Any]) -> dict[str, Any]:
+        with self.tx() as db:
+            row = db.execute("SELECT draft_id FROM drafts WHERE id_number = ? AND service_code = ?",
+                             (body["id_number"], body["service_code"])).fetchone()
+            draft_id = row["draft_id"] if row else "DR-" + secrets.token_hex(6)
+            saved = dict(body, draft_id=draft_id, updated_at=now_iso())
+            db.execute("INSERT OR REPLACE INTO drafts VALUES (?, ?, ?, ?, ?)",
+                       (draft_id, body["id_number"], body["service_code"], json.dumps(saved, ensure_ascii=False),
+                        saved["updated_at"]))
+        return saved
+
+    def drafts(self, id_number: str) -> list[dict[str, Any]]:
+        return [json.loads(r["body"]) for r in self._all("SELECT body FROM drafts WHERE id_number = ? "
+                                                         "ORDER BY updated_at DESC", id_number)]
+
+    def delete_draft(self, draft_id: str) -> bool:
+        with self.tx() as db:
+            return db.execute("DELETE FROM drafts WHERE draft_id = ?", (draft_id,)).rowcount > 0
+
+    # -- cases ---------------------------------------------------------------------------------
+
+    def create_case(self, key: str, digest: str, body: dict[str, Any],
+                    attachments: list[tuple[str, str, str, bytes]]) -> tuple[dict[str, Any], bool]:
+        """Store a case once per idempotency key: (response, replayed). KeyError when the key's content differs."""
+        with self.tx() as db:
+            row = db.execute("SELECT digest, response FROM idempotency WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                if row["digest"] != digest:
+                    raise KeyError(key)
+                return json.loads(row["response"]), True
+            provisional = body.get("provisional_number")
+            if provisional:
+                row = db.execute("SELECT case_number FROM cases WHERE provisional_number = ?", (provisional,)).fetchone()
+                if row is not None:
+                    raise KeyError(provisional)
+            now = time.time()
+            day = dt.datetime.fromtimestamp(now).strftime("%Y%m%d")
+            case_number = f"SQ{day}{self.next_number(db, 'case:' + day):05d}"
+            service = json.loads(db.execute("SELECT body FROM services WHERE code = ?",
+                                            (body["service_code"],)).fetchone()["body"])
+            holder = body["applicant"].get("credit_code") or body["applicant"]["id_number"]
+            response = {"case_number": case_number, "status": "submitted", "submitted_at": now_iso(now),
+                        "promised_days": service.get("promised_days", 0), "provisional_number": provisional,
+                        "attachments": len(attachments)}
+            db.execute("INSERT INTO cases (case_number, service_code, holder, terminal_id, provisional_number, body, "
+                       "submitted) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (case_number, body["service_code"], holder, body["terminal_id"], provisional,
+                        json.dumps(body, ensure_ascii=False), now))
+            for name, mime, sha, data in attachments:
+                db.execute("INSERT INTO attachments VALUES (?, ?, ?, ?, ?)", (case_number, name, mime, sha, data))
+            db.execute("INSERT INTO idempotency VALUES (?, ?, ?)", (key, digest, json.dumps(response)))
+            return response, False
+
+    def _view(self, row: sqlite3.Row) -> dict[str, Any]:
+        service = self.service(row["service_code"]) or {}
+        history = json.loads(row["history"])
+        if row["fixed_status"]:
+            status = row["fixed_status"]
+        else:
+            reached = min(int((time.time() - row["submitted"]) // self.advance_s), len(PROGRESSION) - 1)
+            status = PROGRESSION[reached]
+            history = history + [{"status": s, "at": now_iso(row["submitted"] + i * self.advance_s),
+                                  "note_zh": STAGE_NOTES[s][0], "note_en": STAGE_NOTES[s][1]}
+                                 for i, s in enumerate(PROGRESSION[:reached + 1])]
+        return {"case_number": row["case_number"], "service_code": row["service_code"],
+                "service_name_zh": service.get("name_zh", ""), "service_name_en": service.get("name_en", ""),
+                "status": status, "submitted_at": now_iso(row["submitted"]),
+                "provisional_number": row["provisional_number"],
+                "licence_ready": bool(row["licence_ready"]) or status == "ready", "history": history}
+
+    def case(self, case_number: str) -> dict[str, Any] | None:
+        row = self._one("SELECT * FROM cases WHERE case_number = ?", case_number)
+        return self._view(row) if row else None
+
+    def case_by_provisional(self, number: str) -> dict[str, Any] | None:
+        row = self._one("SELECT * FROM cases WHERE provisional_number = ?", number)
+        return self._view(row) if row else None
+
+    def cases_of(self, holder: str) -> list[dict[str, Any]]:
+        return [self._view(r) for r in self._all("SELECT * FROM cases WHERE holder = ? ORDER BY submitted DESC", holder)]
+
+    def case_holder(self, case_number: str) -> str | None:
+        row = self._one("SELECT holder FROM cases WHERE case_number = ?", case_number)
+        return row["holder"] if row else None
+
+    def cases_count(self) -> int:
+        return self._one("SELECT COUNT(*) AS n FROM cases")["n"]
+
+    def attachments(self, case_number: str) -> list[tuple[str, str, str]]:
+        return [(r["name"], r["mime"], r["sha256"]) for r in
+                self._all("SELECT name, mime, sha256 FROM attachments WHERE case_number = ?", case_number)]
+
+    def set_status(self, case_number: str, status: str, note_zh: str, note_en: str) -> None:
+        with self.tx() as db:
+            row = db.execute("SELECT * FROM cases WHERE case_number = ?", (case_number,)).fetchone()
+            history = self._view(row)["history"] + [{"status": status, "at": now_iso(), "note_zh": note_zh,
+                                                     "note_en": note_en}]
+            db.execute("UPDATE cases SET fixed_status = ?, history = ? WHERE case_number = ?",
+                       (status, json.dumps(history, ensure_ascii=False), case_number))
+
+    # -- staff ------------------------------------------------------------------------------------
+
+    def staff_sign_in(self, staff_id: str, password: str, ttl_s: float = 8 * 3600) -> dict[str, Any] | None:
+        row = self._one("SELECT * FROM staff WHERE staff_id = ?", staff_id)
+        if row is None or not secrets.compare_digest(password_hash(password, bytes.fromhex(row["salt"])), row["hash"]):
+            return None
+        token, expires = secrets.token_urlsafe(24), time.time() + ttl_s
+        with self.tx() as db:
+            db.execute("INSERT INTO staff_sessions VALUES (?, ?, ?)", (token, staff_id, expires))
+        body = json.loads(row["body"])
+        return dict(body, token=token, expires_at=now_iso(expires),
+                    offline_verifier={"algorithm": "pbkdf2-sha256", "salt": row["salt"], "iterations": PBKDF2_ITERATIONS,
+                                      "hash": row["hash"], "valid_until": now_iso(time.time() + 7 * 86400)})
+
+    def staff_for_token(self, token: str) -> dict[str, Any] | None:
+        row = self._one("SELECT s.body FROM staff_sessions t JOIN staff s ON s.staff_id = t.staff_id "
+                        "WHERE t.token = ? AND t.expires > ?", token, time.time())
+        return json.loads(row["body"]) if row else None
+
+    def add_handover(self, body: dict[str, Any]) -> tuple[str, str]:
+        handover_id, at = "HO-" + secrets.token_hex(6), now_iso()
+        with self.tx() as db:
+            db.execute("INSERT INTO handovers VALUES (?, ?)",
+                       (handover_id, json.dumps(dict(body, at=at), ensure_ascii=False)))
+        return handover_id, at
+
+    def add_decision(self, case_number: str, body: dict[str, Any]) -> None:
+        with self.tx() as db:
+            db.execute("INSERT INTO decisions VALUES (?, ?)", (case_number, json.dumps(body, ensure_ascii=False)))
+
+    def add_notice(self, body: dict[str, Any]) -> tuple[str, str]:
+        with self.tx() as db:
+            day = dt.date.today().strftime("%Y%m%d")
+            number = f"GZ{day}{self.next_number(db, 'notice:' + day):05d}"
+            notice_id = "NT-" + secrets.token_hex(6)
+            db.execute("INSERT INTO notices VALUES (?, ?, ?)", (notice_id, number, json.dumps(body, ensure_ascii=False)))
+        return notice_id, number
+
+    def notice_exists(self, notice_id: str) -> bool:
+        return self._one("SELECT 1 FROM notices WHERE notice_id = ?", notice_id) is not None
+
+    def add_audit(self, terminal_id: str, entries: list[dict[str, Any]]) -> tuple[int, str]:
+        """Append a terminal's audit entries; the chain must link (prev_hash) and not rewrite history."""
+        with self.tx() as db:
+            last = db.execute("SELECT body FROM audit WHERE terminal_id = ? ORDER BY seq DESC LIMIT 1",
+                              (terminal_id,)).fetchone()
+            head = json.loads(last["body"])["hash"] if last else ""
+            last_seq = json.loads(last["body"])["seq"] if last else -1
+            accepted = 0
+            for entry in entries:
+                if entry["seq"] <= last_seq:
+                    old = db.execute("SELECT body FROM audit WHERE terminal_id = ? AND seq = ?",
+                                     (terminal_id, entry["seq"])).fetchone()
+                    if old is not None and json.loads(old["body"])["hash"] == entry["hash"]:
+                        continue  # a resend of what we have
+                    raise ValueError(f"entry {entry['seq']} rewrites recorded history")
+                if entry["prev_hash"] != head or entry["seq"] != last_seq + 1:
+                    raise ValueError(f"entry {entry['seq']} does not link to the chain head")
+                db.execute("INSERT INTO audit VALUES (?, ?, ?)", (terminal_id, entry["seq"], json.dumps(entry)))
+                head, last_seq, accepted = entry["hash"], entry["seq"], accepted + 1
+            return accepted, head
+
+    # -- payments, print tickets, evaluations --------------------------------------------------------
+
+    def payment_for(self, case_number: str, amount: float, ttl_s: float = 900) -> dict[str, Any]:
+        with self.tx() as db:
+            row = db.execute("SELECT body FROM payments WHERE case_number = ?", (case_number,)).fetchone()
+            if row is not None:
+                return json.loads(row["body"])
+            order_id = "PO" + dt.date.today().strftime("%Y%m%d") + secrets.token_hex(4).upper()
+            body = {"order_id": order_id, "case_number": case_number, "amount_yuan": amount, "status": "unpaid",
+                    "qr_payload": f"OTP1:{order_id}:{amount:.2f}", "expires_at": now_iso(time.time() + ttl_s)}
+            db.execute("INSERT INTO payments VALUES (?, ?, ?, ?)", (order_id, case_number, json.dumps(body), time.time()))
+            return body
+
+    def payment(self, order_id: str) -> dict[str, Any] | None:
+        row = self._one("SELECT body FROM payments WHERE order_id = ?", order_id)
+        return json.loads(row["body"]) if row else None
+
+    def mark_paid(self, order_id: str) -> None:
+        with self.tx() as db:
+            row = db.execute("SELECT body FROM payments WHERE order_id = ?", (order_id,)).fetchone()
+            body = dict(json.loads(row["body"]), status="paid")
+            db.execute("UPDATE payments SET body = ? WHERE order_id = ?", (json.dumps(body), order_id))
+
+    def issue_ticket(self, licence_id: str, ttl_s: float = 600) -> tuple[str, float] | None:
+        """One open ticket per licence; a consumed licence gets no new ticket (print once)."""
+        with self.tx() as db:
+            rows = db.execute("SELECT status, expires FROM tickets WHERE licence_id = ?", (licence_id,)).fetchall()
+            if any(r["status"] == "consumed" for r in rows):
+                return None
+            if any(r["status"] == "issued" and r["expires"] > time.time() for r in rows):
+                return None
+            ticket_id, expires = "TK-" + secrets.token_hex(8), time.time() + ttl_s
+            db.execute("INSERT INTO tickets VALUES (?, ?, 'issued', ?)", (ticket_id, licence_id, expires))
+            return ticket_id, expires
+
+    def finish_ticket(self, ticket_id: str, status: str) -> str | None:
+        """issued -> consumed | released. Returns the new status, or the current one when it cannot change."""
+        with self.tx() as db:
+            row = db.execute("SELECT status FROM tickets WHERE ticket_id = ?", (ticket_id,)).fetchone()
+            if row is None:
+                return None
+            if row["status"] != "issued":
+                return row["status"]
+            db.execute("UPDATE tickets SET status = ? WHERE ticket_id = ?", (status, ticket_id))
+            return status
+
+    def ticket(self, ticket_id: str) -> sqlite3.Row | None:
+        return self._one("SELECT * FROM tickets WHERE ticket_id = ?", ticket_id)
+
+    def add_evaluation(self, body: dict[str, Any]) -> tuple[str, str] | None:
+        with self.tx() as db:
+            if db.execute("SELECT 1 FROM evaluations WHERE case_number = ?", (body["case_number"],)).fetchone():
+                return None
+            evaluation_id, at = "EV-" + secrets.token_hex(6), now_iso()
+            db.execute("INSERT INTO evaluations VALUES (?, ?, ?)",
+                       (evaluation_id, body["case_number"], json.dumps(dict(body, at=at), ensure_ascii=False)))
+            return evaluation_id, at
+
+    # -- terminals, nonces ------------------------------------------------------------------------------
+
+    def touch_terminal(self, terminal_id: str, body: dict[str, Any]) -> None:
+        with self.tx() as db:
+            db.execute("INSERT OR REPLACE INTO terminals VALUES (?, ?, ?)",
+                       (terminal_id, json.dumps(body, ensure_ascii=False), time.time()))
+
+    def terminal(self, terminal_id: str) -> dict[str, Any] | None:
+        row = self._one("SELECT body FROM terminals WHERE terminal_id = ?", terminal_id)
+        return json.loads(row["body"]) if row else None
+
+    def use_nonce(self, nonce: str, window_s: float) -> bool:
+        """True the first time a nonce is seen within the window; False for a replay."""
+        with self.tx() as db:
+            now = time.time()
+            db.execute("DELETE FROM nonces WHERE seen < ?", (now - window_s,))
+            try:
+                db.execute("INSERT INTO nonces VALUES (?, ?)", (nonce, now))
+            except sqlite3.IntegrityError:
+                return False
+            return True
