@@ -95,6 +95,8 @@ def _cmd_config_check(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if not logging.getLogger().handlers:
+        logging.getLogger().addHandler(logging.NullHandler())  # no traceback on the console, ever
     parser = _parser()
     args = parser.parse_args(argv)
     try:

@@ -157,7 +157,8 @@ def routes(store: Store, settings: dict) -> APIRouter:
     @api.get("/licences/ready", response_model=ReadyList, tags=["licences"], responses=documented(400, 401))
     def ready(id_number: str) -> dict:
         items = []
-        for case in store.cases_of(id_number):
+        holders = [id_number, *store.companies_represented_by(id_number)]  # a legal representative prints for the company
+        for case in (c for holder in holders for c in store.cases_of(holder)):
             if case["status"] == "ready":
                 items.append({"licence_id": "LIC-" + case["case_number"], "case_number": case["case_number"],
                               "name_zh": case["service_name_zh"], "name_en": case["service_name_en"]})

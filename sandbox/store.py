@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS evaluations (evaluation_id TEXT PRIMARY KEY, case_num
     body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS terminals (terminal_id TEXT PRIMARY KEY, body TEXT NOT NULL, last_seen REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, seen REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS nonces_seen ON nonces (seen);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 
@@ -164,6 +165,10 @@ class Store:
     def person_by_token(self, token: str) -> dict[str, Any] | None:
         row = self._one("SELECT body FROM persons WHERE app_token = ?", token)
         return json.loads(row["body"]) if row else None
+
+    def companies_represented_by(self, id_number: str) -> list[str]:
+        return [json.loads(r["body"])["credit_code"] for r in self._all("SELECT body FROM companies")
+                if json.loads(r["body"]).get("legal_representative_id") == id_number]
 
     def add_consent(self, id_number: str, scope: str, service_code: str, method: str, terminal_id: str,
                     ttl_s: float = 1800) -> tuple[str, float]:

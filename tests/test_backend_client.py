@@ -1,24 +1,10 @@
+import json
 import socket
 
 import pytest
-import requests
 
-from kiosk.backend.client import BackendClient
 from kiosk.backend.errors import OfflineError, RejectedError, ServerError
-from kiosk.config import BackendConfig
-from kiosk.domain import Application
-from devices.idcard.samples import sample_identity
-
-
-def client_for(url: str, **kw) -> BackendClient:
-    config = BackendConfig(url=url, connect_timeout_s=1.0, read_timeout_s=kw.pop("read_timeout_s", 2.0),
-                           retries=kw.pop("retries", 0))
-    return BackendClient(config, "T-TEST", backoff_s=0.01, **kw)
-
-
-def application(client: BackendClient, code: str = "GT-001") -> Application:
-    service = next(s for s in client.catalogue() if s.code == code)
-    return Application(service, sample_identity("resident"), "T-TEST", form={"phone": "13800000000"})
+from tests.backend_helpers import application, client_for, signed
 
 
 def test_catalogue_is_parsed_into_domain_objects(sandbox):
@@ -31,11 +17,12 @@ def test_catalogue_is_parsed_into_domain_objects(sandbox):
 
 def test_submission_returns_a_case_number_and_replays_are_idempotent(sandbox):
     client = client_for(sandbox.url)
+    before = sandbox.store.cases_count()
     app = application(client)
     first = client.submit(app)
     again = client.submit(app)
     assert first.case_number.startswith("SQ") and first == again
-    assert sandbox.store.cases_count() == 1
+    assert sandbox.store.cases_count() == before + 1
     assert client.case_status(first.case_number)["status"] == "submitted"
 
 
@@ -55,11 +42,12 @@ def test_bad_input_is_rejected_with_the_servers_reason(sandbox):
     with pytest.raises(RejectedError) as caught:
         client.service("NOPE")
     assert caught.value.status == 404 and caught.value.code == "service_not_found"
-    raw = requests.post(sandbox.url + "/api/v1/cases", data=b"\xff{not json", timeout=5,
-                        headers={"Idempotency-Key": "abcdefgh1234", "Content-Type": "application/json"})
+    raw = signed("POST", sandbox.url, "/api/v1/cases", b"\xff{not json",
+                 headers={"Idempotency-Key": "abcdefgh1234", "Content-Type": "application/json"})
     assert raw.status_code == 400 and raw.json()["error"]["code"] == "invalid_request"
-    raw = requests.post(sandbox.url + "/api/v1/cases", json={"service_code": 3}, timeout=5)
-    assert raw.status_code == 400
+    raw = signed("POST", sandbox.url, "/api/v1/cases", json.dumps({"service_code": 3}).encode(),
+                 headers={"Idempotency-Key": "abcdefgh1234", "Content-Type": "application/json"})
+    assert raw.status_code == 400 and "applicant" in raw.json()["error"]["fields"]
 
 
 def test_nothing_listening_is_offline():
@@ -89,10 +77,25 @@ def test_slow_backend_hits_the_read_timeout(sandbox):
         client.catalogue()
 
 
-def test_reads_are_retried_with_a_bound(sandbox):
+def test_reads_are_retried_with_a_bound_and_retry_after_is_honoured(sandbox):
     sleeps = []
     client = client_for(sandbox.url, retries=2, sleep=sleeps.append)
     sandbox.faults.set("error")
     with pytest.raises(ServerError):
         client.catalogue()
     assert len(sleeps) == 2 and sleeps[1] > 0
+    sleeps.clear()
+    sandbox.faults.clear()
+    sandbox.faults.set("down")  # 503 with Retry-After: 1
+    with pytest.raises(ServerError):
+        client.catalogue()
+    assert len(sleeps) == 2 and min(sleeps) >= 1.0
+
+
+def test_writes_without_an_idempotency_key_are_not_retried(sandbox):
+    sleeps = []
+    client = client_for(sandbox.url, retries=3, sleep=sleeps.append)
+    sandbox.faults.set("error")
+    with pytest.raises(ServerError):
+        client.evaluate("SQ2026112700001", 5)
+    assert sleeps == []

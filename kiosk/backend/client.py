@@ -74,13 +74,14 @@ def _q(value: str) -> str:
 
 class BackendClient:
     def __init__(self, config: BackendConfig, terminal_id: str, *, pool_size: int = 4,
-                 backoff_s: float = 0.3, sleep=time.sleep, signer: Signer | None = None) -> None:
+                 backoff_s: float = 0.3, sleep=time.sleep, signer: Signer | None = None, clock=time.time) -> None:
         self._config = config
         self._terminal_id = terminal_id
         self._prefix = urlsplit(config.url.rstrip("/")).path + API
         self._base = config.url.rstrip("/") + API
         self._backoff_s = backoff_s
         self._sleep = sleep
+        self._clock = clock  # the terminal's own clock, which may drift
         self._signer = signer or load_signer(config, terminal_id)
         self.clock_offset_s = 0.0
         self._session = requests.Session()
@@ -88,7 +89,8 @@ class BackendClient:
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._session.headers.update({"User-Agent": f"OneTrip/{terminal_id}"})
-        self._session.verify = config.ca_bundle or True
+        # Passed on every request: a session-level value loses to REQUESTS_CA_BUNDLE in the environment.
+        self._verify: str | bool = config.ca_bundle or True
 
     def close(self) -> None:
         self._session.close()
@@ -279,12 +281,13 @@ class BackendClient:
         headers = dict(extra)
         if content_type:
             headers["Content-Type"] = content_type
-        headers.update(self._signer.headers(method, self._prefix + target, data, time.time() + self.clock_offset_s))
-        started = time.time()
+        headers.update(self._signer.headers(method, self._prefix + target, data, self._clock() + self.clock_offset_s))
+        started = self._clock()
         try:
-            response = self._session.request(method, url, data=data or None, headers=headers, timeout=self.timeout)
+            response = self._session.request(method, url, data=data or None, headers=headers, timeout=self.timeout,
+                                             verify=self._verify)
         except requests.exceptions.SSLError as exc:
-            raise AuthError(detail=f"TLS: the backend's certificate is not trusted ({type(exc).__name__})") from None
+            raise AuthError(detail=f"TLS: the backend's certificate is not trusted ({exc})") from None
         except requests.exceptions.ConnectTimeout:
             raise OfflineError(detail=f"connect to {url} timed out") from None
         except requests.exceptions.ReadTimeout:
@@ -293,7 +296,7 @@ class BackendClient:
             raise OfflineError(detail=f"{url}: {type(exc).__name__}") from None
         except requests.exceptions.RequestException as exc:
             raise OfflineError(detail=f"{url}: {type(exc).__name__}") from None
-        self._learn_clock(response, started, time.time())
+        self._learn_clock(response, started, self._clock())
         return self._answer(response)
 
     def _learn_clock(self, response: requests.Response, sent: float, received: float) -> None:

@@ -13,6 +13,7 @@ from types import ModuleType
 
 # name -> (module, one-line help)
 BENCHMARKS: dict[str, tuple[str, str]] = {
+    "backend": ("kiosk.bench.backend", "simulated terminals against the sandbox: req/s, p50/p99, pooling"),
 }
 
 

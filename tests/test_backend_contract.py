@@ -1,0 +1,135 @@
+"""The contract, the sandbox and the client agree: the spec is the sandbox's, fuzzed, signed, over TLS."""
+
+import datetime as dt
+import ipaddress
+import time
+from pathlib import Path
+
+import pytest
+import requests
+import schemathesis
+import yaml
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from hypothesis import HealthCheck, given, settings
+
+from kiosk.backend.errors import AuthError
+from kiosk.backend.signing import Signer, demo_key
+from sandbox.openapi import dump, spec
+from sandbox.server import SandboxServer
+from tests.backend_helpers import TERMINAL, client_for, signed
+
+SPEC_FILE = Path(__file__).resolve().parent.parent / "docs" / "api" / "openapi.yaml"
+
+
+def test_checked_in_spec_is_what_the_sandbox_serves():
+    generated = spec()
+    assert yaml.safe_load(SPEC_FILE.read_text(encoding="utf-8")) == yaml.safe_load(dump(generated)), \
+        "docs/api/openapi.yaml drifted from the sandbox: run make openapi"
+    assert generated["openapi"].startswith("3.1")
+    paths = set(generated["paths"])
+    for needed in ("/api/v1/terminals/enrol", "/api/v1/identity/app-token", "/api/v1/persons/{id_number}/licences",
+                   "/api/v1/drafts", "/api/v1/cases", "/api/v1/staff/sign-in", "/api/v1/notices",
+                   "/api/v1/cases/{case_number}/payment", "/api/v1/licences/{licence_id}/print-ticket",
+                   "/api/v1/evaluations", "/api/v1/audit"):
+        assert needed in paths
+
+
+class SigningAuth(requests.auth.AuthBase):
+    def __init__(self, signer: Signer) -> None:
+        self.signer = signer
+
+    def __call__(self, request):
+        body = request.body or b""
+        body = body.encode() if isinstance(body, str) else body
+        path = request.path_url
+        request.headers.update(self.signer.headers(request.method, path, body, time.time()))
+        return request
+
+
+def test_generated_requests_never_get_a_server_error_or_an_undocumented_answer(sandbox):
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
+                                                   status_code_conformance)
+
+    schema = schemathesis.openapi.from_dict(spec())
+    session = requests.Session()
+    session.auth = SigningAuth(Signer(TERMINAL, demo_key(TERMINAL)))
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 20
+    for operation in operations:
+        @settings(max_examples=8, deadline=None, derandomize=True, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy())
+        def exercise(case):
+            response = case.call(base_url=sandbox.url, session=session, timeout=10)
+            case.validate_response(response, checks=checks)
+
+        exercise()
+
+
+@pytest.mark.parametrize("mutate, code", [
+    (lambda h: h.pop("X-Signature"), "unsigned"),
+    (lambda h: h.update({"X-Signature": "0" * 64}), "bad_signature"),
+    (lambda h: h.update({"X-Content-SHA256": "0" * 64}), "bad_digest"),
+    (lambda h: h.update({"X-Signature-Alg": "HMAC-MD5"}), "bad_signature"),
+])
+def test_tampered_signatures_are_refused(sandbox, mutate, code):
+    headers = Signer(TERMINAL, demo_key(TERMINAL)).headers("GET", "/api/v1/services", b"", time.time())
+    mutate(headers)
+    response = requests.get(sandbox.url + "/api/v1/services", headers=headers, timeout=5)
+    assert response.status_code == 401 and response.json()["error"]["code"] == code
+
+
+def test_replayed_nonce_and_stale_timestamp_are_refused(sandbox):
+    headers = Signer(TERMINAL, demo_key(TERMINAL)).headers("GET", "/api/v1/services", b"", time.time())
+    assert requests.get(sandbox.url + "/api/v1/services", headers=headers, timeout=5).status_code == 200
+    replay = requests.get(sandbox.url + "/api/v1/services", headers=headers, timeout=5)
+    assert replay.status_code == 401 and replay.json()["error"]["code"] == "replayed_nonce"
+    stale = signed("GET", sandbox.url, "/api/v1/services", now=time.time() - 301)
+    assert stale.status_code == 401 and stale.json()["error"]["code"] == "stale_timestamp"
+
+
+def test_a_drifting_terminal_clock_corrects_itself(sandbox):
+    client = client_for(sandbox.url, clock=lambda: time.time() + 3600)
+    assert client.catalogue()  # refused once as stale, then corrected from X-Server-Time
+    assert abs(client.clock_offset_s + 3600) < 5
+    assert client.service("GT-001").code == "GT-001"
+
+
+def test_sm3_signatures_work_and_unknown_terminals_do_not(sandbox):
+    assert client_for(sandbox.url, signature_alg="HMAC-SM3").catalogue()
+    with SandboxServer(demo_keys=False, keys={"T-KNOWN": b"k" * 32}) as strict:
+        with pytest.raises(AuthError, match="unknown_terminal"):
+            client_for(strict.url, terminal="T-OTHER").catalogue()
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tls")
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def test_tls_backend_is_refused_without_its_ca_and_trusted_with_it(tls_files):
+    cert, key = tls_files
+    with SandboxServer(ssl_certfile=str(cert), ssl_keyfile=str(key)) as server:
+        assert server.url.startswith("https://")
+        with pytest.raises(AuthError, match="not trusted"):
+            client_for(server.url).catalogue()
+        assert client_for(server.url, ca_bundle=str(cert)).catalogue()
