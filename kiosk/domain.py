@@ -35,6 +35,11 @@ class Identity:
     valid_to: dt.date | None = None  # None: long-term (长期)
     name_en: str = ""
     nationality: str = ""
+    pass_number: str = ""         # J: the Hong Kong/Macau/Taiwan travel permit number
+    issue_count: str = ""         # J: how many times the permit was issued
+    renewal_count: str = ""       # Y: how many times the card was renewed
+    card_version: str = ""        # I: card version
+    appended_address: str = ""    # resident: the address endorsement (追加住址), when the card has one
     photo: bytearray = field(default_factory=bytearray, repr=False)
     raw: bytearray = field(default_factory=bytearray, repr=False)
 
@@ -53,12 +58,14 @@ class Identity:
         return self.valid_to is not None and self.valid_to < (today or dt.date.today())
 
     def wipe(self) -> None:
-        """Zero the byte buffers and drop the text fields (Python strings cannot be zeroed)."""
+        """Zero the byte buffers and drop every personal field (Python strings cannot be zeroed)."""
         for buf in (self.photo, self.raw):
             buf[:] = b"\x00" * len(buf)
             del buf[:]
         self.id_number = self.name = self.address = self.issuer = self.name_en = ""
-        self.birth_date = None
+        self.gender = self.nation = self.nationality = ""
+        self.pass_number = self.issue_count = self.renewal_count = self.card_version = self.appended_address = ""
+        self.birth_date = self.valid_from = self.valid_to = None
 
 
 class MaterialKind(enum.Enum):
