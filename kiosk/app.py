@@ -19,6 +19,7 @@ from devices.receipt.base import ReceiptPrinter
 from devices.registry import build_device
 from kiosk.backend.client import BackendClient
 from kiosk.config import DEVICE_KINDS, Config
+from kiosk.heartbeat import Heartbeat
 from kiosk.i18n import set_language
 from kiosk.masking import Masker
 from kiosk.tasks import TaskRunner
@@ -55,6 +56,7 @@ class Services:
     backend: BackendClient
     devices: Devices
     tasks: TaskRunner
+    heartbeat: Heartbeat
 
     def new_citizen_session(self) -> CitizenSession:
         return CitizenSession(backend=self.backend, printer=self.devices.receipt_printer, tasks=self.tasks,
@@ -63,8 +65,10 @@ class Services:
     def start(self) -> None:
         for device in self.devices.all():
             device.start()
+        self.heartbeat.start()
 
     def stop(self) -> None:
+        self.heartbeat.stop()
         for device in self.devices.all():
             device.stop()
         self.tasks.shutdown()
@@ -74,6 +78,7 @@ class Services:
 def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = None) -> Services:
     set_language(config.terminal.language)
     Path(config.data_dir).mkdir(parents=True, exist_ok=True)
-    return Services(config=config, masker=masker or Masker(),
-                    backend=BackendClient(config.backend, config.terminal.id),
-                    devices=build_devices(config), tasks=tasks)
+    backend = BackendClient(config.backend, config.terminal.id)
+    devices = build_devices(config)
+    return Services(config=config, masker=masker or Masker(), backend=backend, devices=devices, tasks=tasks,
+                    heartbeat=Heartbeat(backend, config, devices.all()))

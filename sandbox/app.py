@@ -5,6 +5,7 @@ Bad input gets a 4xx with a structured error (code, Chinese, English), never a 5
 
 from __future__ import annotations
 
+import copy
 import time
 from typing import Any, Callable
 
@@ -37,7 +38,7 @@ def create_app(store: Store, faults: FaultSwitches | None = None,
                   description="The contract between OneTrip terminals and a service hall's backend. Every "
                               "/api/v1 request except /health is signed (see docs/api/payloads.md, 'Request "
                               "signing'); every error body is {error: {code, message_zh, message_en, fields}}.")
-    settings = {"remote_config": remote_config or DEFAULT_REMOTE_CONFIG}
+    settings = {"remote_config": copy.deepcopy(remote_config or DEFAULT_REMOTE_CONFIG)}
     app.state.store, app.state.settings = store, settings
     app.state.faults = faults or FaultSwitches()
 

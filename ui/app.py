@@ -39,8 +39,9 @@ class Gui:
         self.dispatcher = Dispatcher()
         self.services: Services = build_services(config, ThreadTaskRunner(self.dispatcher.post), masker)
         self.bridge = DeviceBridge(self.services.devices)
-        self.services.start()
         self.window = MainWindow(self.services, self.bridge, mode)
+        self.services.heartbeat._on_config = lambda cfg: self.dispatcher.post(lambda: self.window.apply_config(cfg))
+        self.services.start()
 
     def close(self) -> None:
         if self.window.session is not None:

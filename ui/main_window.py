@@ -96,6 +96,11 @@ class MainWindow(QMainWindow):
         self._update_clock()
         self.view.retranslate()
 
+    def apply_config(self, config) -> None:
+        """Remote configuration from the backend, applied live where it is safe to."""
+        if isinstance(self.view, KioskView):
+            self.view.idle.setInterval(int(config.terminal.idle_timeout_s * 1000))
+
     def toggle_language(self) -> None:
         set_language("en" if language() == "zh_CN" else "zh_CN")
         self.retranslate()

@@ -1,0 +1,96 @@
+"""Enrolment and the periodic heartbeat: the backend sees the terminal's health, the terminal gets remote config.
+
+Runs on its own thread with a bounded interval; a failed beat is logged and retried at the
+next interval, never raised. Remote configuration is validated (only listed keys) and handed
+to ``on_config``; the caller decides what to apply live.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from pathlib import Path
+from typing import Callable
+
+from kiosk import __version__
+from kiosk.backend.client import BackendClient
+from kiosk.backend.errors import BackendError
+from kiosk.config import Config, ConfigError, apply_remote
+
+log = logging.getLogger(__name__)
+
+
+def free_disk_mb(path: Path) -> float:
+    try:
+        return shutil.disk_usage(path).free / (1024 * 1024)
+    except OSError:
+        return 0.0
+
+
+class Heartbeat:
+    def __init__(self, backend: BackendClient, config: Config, devices: list, *,
+                 status_extra: Callable[[], dict] | None = None,
+                 on_config: Callable[[Config], None] | None = None, interval_s: float = 60.0) -> None:
+        self._backend = backend
+        self._config = config
+        self._devices = devices
+        self._status_extra = status_extra or (lambda: {"queue": {"depth": 0, "oldest_age_s": 0.0}})
+        self._on_config = on_config
+        self._interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.enrolled = False
+        self.last_error: BackendError | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def status(self) -> dict:
+        devices = []
+        for device in self._devices:
+            health = device.health.snapshot()
+            devices.append({"name": device.name, "state": health.state.value,
+                            "reason": health.reason.render("en") if health.reason else ""})
+        status = {"version": __version__, "mode": self._config.terminal.mode, "devices": devices,
+                  "free_disk_mb": round(free_disk_mb(self._config.data_dir), 1), "audit_head": ""}
+        status.update(self._status_extra())
+        return status
+
+    def beat_once(self) -> bool:
+        try:
+            if not self.enrolled:
+                reply = self._backend.enrol(self._config.terminal.hall_id, __version__, self._config.terminal.mode)
+                self.enrolled = True
+            else:
+                reply = self._backend.heartbeat(self.status())
+        except BackendError as exc:
+            self.last_error = exc
+            log.warning("heartbeat: %s", exc.detail or type(exc).__name__)
+            return False
+        self.last_error = None
+        self._apply(reply.get("config") or {})
+        return True
+
+    def _apply(self, remote: dict) -> None:
+        try:
+            updated = apply_remote(self._config, remote)
+        except ConfigError as exc:
+            log.warning("heartbeat: remote configuration refused: %s", exc)
+            return
+        if updated != self._config:
+            self._config = updated
+            log.info("heartbeat: remote configuration applied")
+            if self._on_config is not None:
+                self._on_config(updated)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.beat_once()
+            self._stop.wait(self._interval_s)
