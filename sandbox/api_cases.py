@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import secrets
 from typing import Optional
 
 from fastapi import APIRouter, Header, Request
@@ -15,9 +16,10 @@ from starlette.datastructures import UploadFile
 from kiosk.idnumber import is_valid
 from sandbox import attachments as att
 from sandbox.errors import ApiError, documented, not_found
-from sandbox.licence_pdf import licence_pdf_base64
-from sandbox.models import (CaseIn, CaseList, CaseView, EvaluationIn, EvaluationOut, NoticeIn, NoticeOut, PaymentOut,
-                            PrintTicket, ReadyList, Submitted, TicketState)
+from sandbox.licence_pdf import licence_pdf_base64, verification_code
+from kiosk.masking import mask_id_number
+from sandbox.models import (CaseIn, CaseList, CaseView, EvaluationIn, EvaluationOut, LicenceVerifyIn, LicenceVerifyOut,
+                            NoticeIn, NoticeOut, PaymentOut, PrintTicket, ReadyList, Submitted, TicketState)
 from sandbox.store import Store, now_iso
 
 _KEY = re.compile(r"^[A-Za-z0-9_-]{8,80}$")
@@ -177,6 +179,20 @@ def routes(store: Store, settings: dict) -> APIRouter:
         ticket_id, expires = issued
         return {"ticket_id": ticket_id, "licence_id": licence_id, "status": "issued", "expires_at": now_iso(expires),
                 "document_pdf_base64": licence_pdf_base64(case, store.case_holder(case_number) or "")}
+
+    @api.post("/licences/verify", response_model=LicenceVerifyOut, tags=["licences"], responses=documented(400, 401))
+    def verify_licence(body: LicenceVerifyIn) -> dict:
+        parts = body.payload.split(":")
+        if len(parts) != 3 or parts[0] != "OTL1":
+            return {"valid": False}
+        licence_id, code = parts[1], parts[2]
+        case = store.case(licence_id.removeprefix("LIC-")) if licence_id.startswith("LIC-") else None
+        if case is None or not secrets.compare_digest(code, verification_code(licence_id)):
+            return {"valid": False}
+        holder = store.case_holder(case["case_number"]) or ""
+        return {"valid": True, "licence_id": licence_id, "case_number": case["case_number"],
+                "name_zh": case["service_name_zh"], "name_en": case["service_name_en"],
+                "holder_masked": mask_id_number(holder)}
 
     def finish(ticket_id: str, status: str) -> dict:
         result = store.finish_ticket(ticket_id, status)

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 from io import BytesIO
+
+import segno
+from reportlab.lib.utils import ImageReader
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
@@ -14,6 +19,17 @@ from kiosk.fonts import cjk_font_path
 from kiosk.masking import mask_id_number
 
 _FONT = "OneTripCJK"
+_VERIFY_SECRET = b"onetrip-sandbox licence verification (demo)"
+
+
+def verification_code(licence_id: str) -> str:
+    """8 characters of base32 HMAC: what the OTL1 QR code on a printed licence carries."""
+    digest = hmac.new(_VERIFY_SECRET, licence_id.encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest).decode()[:8]
+
+
+def verification_payload(licence_id: str) -> str:
+    return f"OTL1:{licence_id}:{verification_code(licence_id)}"
 
 
 def _font() -> str:
@@ -35,6 +51,12 @@ def licence_pdf_base64(case: dict, holder: str) -> str:
              f"提交时间：{case['submitted_at']}", "本证照由演示后台生成，不具法律效力。"]
     for i, line in enumerate(lines):
         pdf.drawString(90, height - 200 - 28 * i, line)
+    qr = BytesIO()
+    segno.make_qr(verification_payload("LIC-" + case["case_number"]), error="m").save(qr, kind="png", scale=6)
+    qr.seek(0)
+    pdf.drawImage(ImageReader(qr), width - 220, 90, 130, 130)
+    pdf.setFont(font, 10)
+    pdf.drawString(width - 230, 76, "扫码核验证照真伪")
     pdf.showPage()
     pdf.save()
     return base64.b64encode(buf.getvalue()).decode()

@@ -366,6 +366,19 @@ class TicketState(BaseModel):
     status: Literal["issued", "consumed", "released"]
 
 
+class LicenceVerifyIn(Strict):
+    payload: str = Field(min_length=8, max_length=256, description="the OTL1 QR payload printed on a licence")
+
+
+class LicenceVerifyOut(BaseModel):
+    valid: bool
+    licence_id: str = ""
+    case_number: str = ""
+    name_zh: str = ""
+    name_en: str = ""
+    holder_masked: str = ""
+
+
 class EvaluationIn(Strict):
     case_number: str = Field(pattern=CASE_NUMBER)
     level: Literal[1, 2, 3, 4, 5] = Field(description="5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意")

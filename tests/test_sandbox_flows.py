@@ -132,6 +132,15 @@ def test_a_licence_prints_once(client):
     assert client.ready_licences(ZHANG) == []
 
 
+def test_a_printed_licence_verifies_by_its_qr_code(client):
+    from sandbox.licence_pdf import verification_payload
+
+    good = client.verify_licence(verification_payload("LIC-SQ2026112000007"))
+    assert good["valid"] and good["holder_masked"] == "3301**********1236"
+    assert not client.verify_licence("OTL1:LIC-SQ2026112000007:AAAAAAAA")["valid"]
+    assert not client.verify_licence("https://example.com/licence")["valid"]
+
+
 def test_clerk_decisions_notices_handover_and_audit(client):
     with pytest.raises(AuthError):
         client.staff_sign_in("XH0001", "wrong")

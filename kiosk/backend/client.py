@@ -189,6 +189,9 @@ class BackendClient:
     def ready_licences(self, id_number: str) -> list[dict[str, Any]]:
         return _get(self._call("GET", "/licences/ready", query={"id_number": id_number}, retry=True), "items", list)
 
+    def verify_licence(self, payload: str) -> dict[str, Any]:
+        return self._call("POST", "/licences/verify", body={"payload": payload}, retry=True)  # a read
+
     def print_ticket(self, licence_id: str) -> dict[str, Any]:
         return self._call("POST", f"/licences/{_q(licence_id)}/print-ticket")
 
