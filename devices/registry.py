@@ -12,6 +12,7 @@ from devices.base import Device
 from devices.docprinter.cups import CupsDocumentPrinter, CupsDocumentPrinterOptions
 from devices.docprinter.sim import SimDocumentPrinter, SimDocumentPrinterOptions
 from devices.doccam.sim import SimDocumentCamera, SimDocumentCameraOptions
+from devices.idcard.serial_sam import SerialSamIdReader, SerialSamIdReaderOptions
 from devices.idcard.sim import SimIdReader, SimIdReaderOptions
 from devices.qr.sim import SimQrScanner, SimQrScannerOptions
 from devices.receipt.base import EscposReceiptPrinter
@@ -53,6 +54,7 @@ Factory = Callable[[str, Any, Path], Device]
 DRIVERS: dict[str, dict[str, tuple[type, Factory]]] = {
     "id_reader": {
         "sim": (SimIdReaderOptions, lambda name, o, d: SimIdReader(name, o)),
+        "serial_sam": (SerialSamIdReaderOptions, lambda name, o, d: SerialSamIdReader(name, o)),
     },
     "qr_scanner": {
         "sim": (SimQrScannerOptions, lambda name, o, d: SimQrScanner(name)),
@@ -102,7 +104,10 @@ def validate_options(kind: str, dtype: str, values: Mapping[str, Any], where: st
         if key in _CHOICES and value not in _CHOICES[key]:
             raise ConfigError(f"{where} {key}: {value!r} is not one of {', '.join(_CHOICES[key])}")
         checked[key] = value
-    return cls(**checked)
+    try:
+        return cls(**checked)
+    except ValueError as exc:  # an options class's own check (e.g. a list of baud rates)
+        raise ConfigError(f"{where} {exc}") from None
 
 
 def build_device(kind: str, dtype: str, options: Any, data_dir: Path) -> Device:

@@ -1,88 +1,51 @@
-"""A simulated reader: a card is placed and removed on command; faults on command."""
+"""The simulated ID-card reader: the real serial driver, talking to a protocol simulator on a pty.
+
+``place_card``, ``remove_card`` and ``inject`` drive the simulated reader; everything the terminal
+sees comes through :class:`~devices.idcard.serial_sam.SerialSamIdReader` and real bytes.
+"""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
-from devices.base import FaultInjection
-from devices.health import DeviceState, SelfTestResult
-from devices.idcard.base import CardRead, CardRemoved, IdCardError, IdCardReader, ReadFailed
-from devices.idcard.samples import SAMPLES, sample_identity
-from devices.worker import on_worker
-from kiosk.i18n import text
+from devices.idcard.pty_sim import SamReaderSimulator
+from devices.idcard.serial_sam import SerialSamIdReader, SerialSamIdReaderOptions
 
 
 @dataclass(frozen=True)
 class SimIdReaderOptions:
-    read_delay_s: float = 0.05
+    read_delay_s: float = 0.05    # the simulated reader's time to read the chip
+    baudrate: int = 115200        # the simulated reader's speed (the driver tries 115200, then 9600)
+    pace: bool = True             # deliver bytes no faster than the baud rate allows
+    slow_s: float = 2.0           # the extra delay of the "slow" fault
+    reconnect_interval_s: float = 0.3
+    photo_decoder: str = ""
 
 
-class SimIdReader(IdCardReader, FaultInjection):
-    faults = ("read_error", "unplugged", "slow")
+class SimIdReader(SerialSamIdReader):
+    faults = SamReaderSimulator.faults
 
     def __init__(self, name: str = "id_reader", options: SimIdReaderOptions = SimIdReaderOptions()) -> None:
-        IdCardReader.__init__(self, name)
-        FaultInjection.__init__(self)
-        self._options = options
-        self._placed: str | None = None
-        self._reported = False
+        self.simulator = SamReaderSimulator(baudrate=options.baudrate, pace=options.pace,
+                                            read_delay_s=options.read_delay_s, slow_s=options.slow_s)
+        super().__init__(name, SerialSamIdReaderOptions(
+            port=self.simulator.port, reconnect_interval_s=options.reconnect_interval_s,
+            photo_decoder=options.photo_decoder))
 
-    # Commands (any thread).
+    def start(self) -> None:
+        self.simulator.start()
+        super().start()
+
+    def stop(self) -> None:
+        super().stop()
+        self.simulator.stop()
+
+    # Commands (any thread), as the demo's F2/F3 keys and the tests use them.
     def place_card(self, sample: str = "resident") -> None:
-        if sample not in SAMPLES:
-            raise ValueError(f"unknown sample card {sample!r}; known: {', '.join(SAMPLES)}")
-        self._worker.submit(self._place, sample)
+        self.simulator.place_card(sample)
 
     def remove_card(self) -> None:
-        self._worker.submit(self._place, None)
+        self.simulator.remove_card()
 
-    @on_worker
-    def _place(self, sample: str | None) -> None:
-        if sample is not None and self._placed is not None and self._reported:
-            self._reported = False  # a new placement without a removal in between: report the removal first
-            self.events.emit(CardRemoved())
-        self._placed = sample
-        if sample is not None:
-            self._reported = False
-
-    @on_worker
-    def _open(self) -> None:
-        self.health.set_state(DeviceState.READY)
-
-    @on_worker
-    def _poll(self) -> None:
-        if self.fault("unplugged"):
-            self.health.set_state(DeviceState.OFFLINE, text("The ID card reader is not connected."))
-            return
-        if self.health.state is DeviceState.OFFLINE:
-            self.health.set_state(DeviceState.READY)
-        if self._placed is None:
-            if self._reported:
-                self._reported = False
-                self.events.emit(CardRemoved())
-            return
-        if self._reported:
-            return
-        self._reported = True
-        self.health.set_state(DeviceState.BUSY)
-        try:
-            time.sleep(2.0 if self.fault("slow") else self._options.read_delay_s)
-            if self.fault("read_error"):
-                self.clear("read_error")
-                raise IdCardError()
-            identity = sample_identity(self._placed)
-        except IdCardError as exc:
-            self.health.count("read_errors")
-            self.events.emit(ReadFailed(exc.message))
-        else:
-            self.health.count("cards_read")
-            self.events.emit(CardRead(identity))
-        finally:
-            self.health.set_state(DeviceState.READY)
-
-    @on_worker
-    def _self_test(self) -> SelfTestResult:
-        if self.fault("unplugged"):
-            return SelfTestResult(self.name, False, text("The ID card reader is not connected."))
-        return SelfTestResult(self.name, True, text("Simulated ID card reader is ready."))
+    def inject(self, fault: str) -> None:
+        self.simulator.inject(fault)
