@@ -78,6 +78,8 @@ class SamReaderSimulator(FaultInjection):
         self.port = str(Path(tempfile.gettempdir()) / f"onetrip-samsim-{os.getpid()}-{next(_counter)}" / "ttySAM0")
         self.commands: collections.Counter[str] = collections.Counter()
         self.last_reply_done = 0.0  # perf_counter() when the last byte of the last reply was written
+        self.card_found_at = 0.0    # perf_counter() when a "find" that found a card arrived
+        self._request_at = 0.0
         self._lock = threading.RLock()
         self._pty: _Pty | None = None
         self._card: _Card | None = None
@@ -204,6 +206,7 @@ class SamReaderSimulator(FaultInjection):
                 return
             request = bytes(received[:found.end - found.start])
             del received[:len(request)]
+            self._request_at = time.perf_counter()
             if not self._at_my_baud_rate(port):
                 continue  # at another speed the reader sees only line noise, and stays silent
             if self.pace:
@@ -249,7 +252,7 @@ class SamReaderSimulator(FaultInjection):
         if command is f.FIND_CARD:
             if card is None or card.selected:
                 return f.build_reply(0x80)
-            card.found = True
+            card.found, self.card_found_at = True, self._request_at
             return f.build_reply(f.SW_CARD_FOUND, bytes(4))
         if command is f.SELECT_CARD:
             if card is None or not card.found:

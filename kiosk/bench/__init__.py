@@ -13,6 +13,7 @@ from types import ModuleType
 
 # name -> (module, one-line help)
 BENCHMARKS: dict[str, tuple[str, str]] = {
+    "idcard": ("kiosk.bench.idcard", "ID card: last byte to Identity, and a full read over a pty against the wire time"),
     "backend": ("kiosk.bench.backend", "simulated terminals against the sandbox: req/s, p50/p99, pooling"),
 }
 
