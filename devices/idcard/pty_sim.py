@@ -82,6 +82,7 @@ class SamReaderSimulator(FaultInjection):
         self._request_at = 0.0
         self._lock = threading.RLock()
         self._pty: _Pty | None = None
+        self._to_close: list[int] = []
         self._card: _Card | None = None
         self._scripted: dict[tuple[int, int], collections.deque[int]] = collections.defaultdict(collections.deque)
         self._thread: threading.Thread | None = None
@@ -104,6 +105,7 @@ class SamReaderSimulator(FaultInjection):
             self._thread.join(3.0)
             self._thread = None
         self._unplug()
+        self._close_unplugged()
         self.remove_card()
         try:
             Path(self.port).parent.rmdir()
@@ -126,17 +128,25 @@ class SamReaderSimulator(FaultInjection):
                 self._card.found = self._card.selected = False  # the reader powered up again: a fresh card
 
     def _unplug(self) -> None:
+        """The reader is gone. Its descriptors are closed by the loop thread, the only one that uses
+        them, so a number the kernel hands out again is never read by a stale loop iteration."""
         with self._lock:
             Path(self.port).unlink(missing_ok=True)
-            if self._pty is None:
-                return
-            for fd in (self._pty.master, self._pty.slave):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-            self._pty.closed = True
-            self._pty = None
+            if self._pty is not None:
+                self._pty.closed = True
+                self._to_close += [self._pty.master, self._pty.slave]
+                self._pty = None
+            if not self._running.is_set():
+                self._close_unplugged()
+
+    def _close_unplugged(self) -> None:
+        with self._lock:
+            closing, self._to_close = self._to_close, []
+        for fd in closing:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
     # -- commands (any thread) -------------------------------------------------------------------
 
@@ -180,6 +190,7 @@ class SamReaderSimulator(FaultInjection):
     def _loop(self) -> None:
         received = bytearray()
         while self._running.is_set():
+            self._close_unplugged()
             with self._lock:
                 port = self._pty
             if port is None:
