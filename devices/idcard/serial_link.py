@@ -141,8 +141,13 @@ class SerialLink:
         self._length += len(chunk)
         return bool(chunk)
 
-    def read_frame(self, deadline: float) -> memoryview:
-        """The next whole frame, as a view into the buffer; call :meth:`release` when done with it."""
+    def read_frame(self, deadline: float, gap_s: float | None = None) -> memoryview:
+        """The next whole frame, as a view into the buffer; call :meth:`release` when done with it.
+
+        ``gap_s``: once part of a frame has arrived, give up when the line stays quiet this long
+        (a reader streams a reply without pauses; a stalled reply will not complete).
+        """
+        last_arrival = time.monotonic()
         while True:
             found = frames.scan(self._buffer, end=self._length)
             if found.start:
@@ -150,9 +155,13 @@ class SerialLink:
                 self._drop(found.start)
             if found.end is not None:
                 return memoryview(self._buffer)[:found.end - found.start]
-            if not self._fill(deadline):
+            wait_until = deadline
+            if gap_s is not None and self._length:
+                wait_until = min(deadline, last_arrival + gap_s)
+            if not self._fill(wait_until):
                 raise ReplyTimeoutError(received=self._length, detail=f"{self.port}: no whole reply in time "
                                                                        f"({self._length} bytes of one)")
+            last_arrival = time.monotonic()
 
     def release(self, frame: memoryview) -> None:
         """Zero a frame returned by :meth:`read_frame` and drop it from the buffer."""

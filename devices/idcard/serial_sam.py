@@ -56,6 +56,7 @@ class SerialSamIdReaderOptions:
     baudrates: str | list | tuple = (115200, 9600)  # tried in this order
     reply_timeout_s: float = 1.0       # SAM status, find and select
     read_timeout_s: float = 3.0        # the card read
+    gap_timeout_s: float = 0.25        # silence within a reply that has begun: the reply is broken off
     poll_interval_s: float = 0.15
     reconnect_interval_s: float = 1.0
     max_timeouts: int = 3              # silent replies in a row before the port is closed and reopened
@@ -66,7 +67,7 @@ class SerialSamIdReaderOptions:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "baudrates", parse_baudrates(self.baudrates))
-        for name in ("reply_timeout_s", "read_timeout_s", "poll_interval_s", "reconnect_interval_s"):
+        for name in ("reply_timeout_s", "read_timeout_s", "gap_timeout_s", "poll_interval_s", "reconnect_interval_s"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name}: must be above 0")
         if self.max_timeouts < 1:
@@ -120,7 +121,7 @@ class SerialSamIdReader(IdCardReader):
         accept = _expected_shape(command)
         while True:
             skipped = self._link.garbage_bytes
-            frame = self._link.read_frame(deadline)
+            frame = self._link.read_frame(deadline, self.options.gap_timeout_s)
             if self._link.garbage_bytes != skipped:
                 self.health.count("skipped_bytes", self._link.garbage_bytes - skipped)
             try:
