@@ -61,6 +61,11 @@ class HealthTracker:
         with self._lock:
             self._listeners.append(listener)
 
+    def unsubscribe(self, listener: Callable[[Health], None]) -> None:
+        with self._lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
     def set_state(self, state: DeviceState, reason: Text | None = None) -> None:
         with self._lock:
             if state == self._state and reason == self._reason:

@@ -20,10 +20,12 @@ from devices.registry import build_device
 from kiosk.backend.client import BackendClient
 from kiosk.config import DEVICE_KINDS, Config
 from kiosk.heartbeat import Heartbeat
+from kiosk.submission import Submitter
 from kiosk.i18n import set_language
 from kiosk.masking import Masker
 from kiosk.tasks import TaskRunner
 from kiosk.workflows.citizen import CitizenSession
+from offline_queue.setup import Queue, build_queue
 
 log = logging.getLogger(__name__)
 
@@ -57,18 +59,22 @@ class Services:
     devices: Devices
     tasks: TaskRunner
     heartbeat: Heartbeat
+    queue: Queue
+    submitter: Submitter
 
     def new_citizen_session(self) -> CitizenSession:
-        return CitizenSession(backend=self.backend, printer=self.devices.receipt_printer, tasks=self.tasks,
-                              terminal_id=self.config.terminal.id, masker=self.masker)
+        return CitizenSession(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,
+                              tasks=self.tasks, terminal_id=self.config.terminal.id, masker=self.masker)
 
     def start(self) -> None:
         for device in self.devices.all():
             device.start()
+        self.queue.sync.start()
         self.heartbeat.start()
 
     def stop(self) -> None:
         self.heartbeat.stop()
+        self.queue.close()
         for device in self.devices.all():
             device.stop()
         self.tasks.shutdown()
@@ -80,5 +86,13 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
     Path(config.data_dir).mkdir(parents=True, exist_ok=True)
     backend = BackendClient(config.backend, config.terminal.id)
     devices = build_devices(config)
+    queue = build_queue(config, backend)
+    heartbeat = Heartbeat(backend, config, devices.all(), status_extra=lambda: queue_status(queue))
     return Services(config=config, masker=masker or Masker(), backend=backend, devices=devices, tasks=tasks,
-                    heartbeat=Heartbeat(backend, config, devices.all()))
+                    heartbeat=heartbeat, queue=queue, submitter=Submitter(queue, backend))
+
+
+def queue_status(queue: Queue) -> dict:
+    status = queue.outbox.status()
+    return {"queue": {"depth": status["counts"]["pending"], "oldest_age_s": status["oldest_age_s"],
+                      "dead": status["counts"]["dead"] + status["counts"]["quarantined"]}}

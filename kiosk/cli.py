@@ -42,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
         bench_parser.set_defaults(bench_module=name)
         load(name).add_arguments(bench_parser)
 
+    from kiosk.queue_cli import add_commands as add_queue_commands
+
+    add_queue_commands(sub)
+
     config = sub.add_parser("config", help="configuration tools")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION")
     check = config_sub.add_parser("check", help="validate a configuration file")
@@ -110,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
             from kiosk.bench import load
 
             return load(args.bench_module).run(args)
+        if args.command == "queue":
+            from kiosk.queue_cli import run as run_queue
+
+            return run_queue(args)
         if args.command == "config" and args.config_command == "check":
             return _cmd_config_check(args)
         parser.print_help()

@@ -66,6 +66,20 @@ class PathsConfig:
 
 
 @dataclass(frozen=True)
+class QueueConfig:
+    key_file: str = option("queue.key", doc="32-byte key, mode 0600; relative to the data directory")
+    cipher: str = option("AES-256-GCM", choices=("AES-256-GCM", "SM4-GCM"))
+    min_free_mb: float = option(200.0, minimum=0, doc="refuse offline submissions under this much free disk")
+    max_items: int = option(2000, minimum=1)
+    max_mb: float = option(2048.0, minimum=1)
+    purge_after_s: float = option(0.0, minimum=0, maximum=7 * 86400,
+                                  doc="delete a delivered item's payload and scans this long after delivery")
+    keep_metadata_days: float = option(30.0, minimum=0, maximum=3650, doc="audit metadata of delivered items")
+    max_attempts: int = option(500, minimum=1, maximum=100000)
+    max_delay_s: float = option(300.0, minimum=1, maximum=3600, remote=True)
+
+
+@dataclass(frozen=True)
 class LoggingConfig:
     level: str = option("INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"), remote=True)
     console: bool = option(True)
@@ -96,6 +110,7 @@ class Config:
     terminal: TerminalConfig = field(default_factory=TerminalConfig)
     backend: BackendConfig = field(default_factory=BackendConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
+    queue: QueueConfig = field(default_factory=QueueConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     devices: DevicesConfig = field(default_factory=DevicesConfig)
     source: str = field(default="defaults", compare=False)
@@ -108,7 +123,8 @@ class Config:
         return getattr(self.devices, kind)
 
 
-_SECTIONS = {"terminal": TerminalConfig, "backend": BackendConfig, "paths": PathsConfig, "logging": LoggingConfig}
+_SECTIONS = {"terminal": TerminalConfig, "backend": BackendConfig, "paths": PathsConfig, "queue": QueueConfig,
+             "logging": LoggingConfig}
 
 
 def _type_name(tp: Any) -> str:

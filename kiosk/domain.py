@@ -158,3 +158,12 @@ class Receipt:
 
     def service_name(self, lang: str) -> str:
         return self.service_name_en if lang == "en" and self.service_name_en else self.service_name_zh
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One scanned page or file of a material: ``name`` like ``M2-1.jpg`` (material code, page)."""
+
+    name: str
+    mime: str
+    data: bytes = field(repr=False)

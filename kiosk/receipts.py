@@ -14,10 +14,12 @@ def receipt_qr_payload(receipt: Receipt) -> str:
 
 def citizen_receipt(receipt: Receipt, lang: str) -> ReceiptDocument:
     t = catalogue(lang).gettext
+    number_line = (t("Provisional number: {number}") if receipt.provisional
+                   else t("Case number: {number}")).format(number=receipt.case_number)
     lines = [
         Line(t("Service Hall Receipt"), "center", bold=True, size=2),
         Feed(1),
-        Line(t("Case number: {number}").format(number=receipt.case_number), bold=True),
+        Line(number_line, bold=True),
         Line(t("Service: {name}").format(name=receipt.service_name(lang))),
         Line(t("Applicant: {name} ({id})").format(name=receipt.applicant_masked_name, id=receipt.applicant_masked_id)),
         Line(t("Submitted: {time}").format(time=receipt.submitted_at.strftime("%Y-%m-%d %H:%M"))),
@@ -26,6 +28,9 @@ def citizen_receipt(receipt: Receipt, lang: str) -> ReceiptDocument:
         lines.append(Line(t("Promised within {days} working days").format(days=receipt.promised_days)))
     else:
         lines.append(Line(t("Done on the spot")))
+    if receipt.provisional:
+        lines.append(Line(t("Saved while the service system was offline; it will be sent automatically. "
+                            "Progress can be checked with this number.")))
     lines += [
         Line(t("Terminal: {terminal}").format(terminal=receipt.terminal_id)),
         Rule(),

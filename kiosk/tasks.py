@@ -56,4 +56,5 @@ class ThreadTaskRunner:
         self._pool.submit(work)
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Drop queued tasks and wait for running ones (each is bounded by its own timeout)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)

@@ -1,8 +1,10 @@
 """Fault switches for the sandbox: make the backend fail on purpose, and stop again.
 
 ``down`` answers 503 with Retry-After, ``error`` answers 500, ``slow`` delays
-every answer by ``slow_s`` seconds, ``drop`` starts the answer and cuts the
-connection mid-body. Health checks are affected too, as a real outage would be.
+every answer by ``slow_s`` seconds, ``drop`` cuts the connection without reading
+the request (mid-upload for a large one), ``lose_reply`` lets the backend do the
+work and then cuts the connection before the answer arrives (the terminal cannot
+know it succeeded). Health checks are affected too, as a real outage would be.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 
-FAULTS = ("down", "error", "slow", "drop")
+FAULTS = ("down", "error", "slow", "drop", "lose_reply")
 
 
 @dataclass
@@ -59,6 +61,12 @@ class FaultMiddleware:
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
             return
+        if "lose_reply" in active and scope["method"] != "GET":
+            async def swallow(message):
+                if message["type"] == "http.response.start":
+                    return await send(message)  # the headers go out, then the line is cut
+                raise ConnectionAbortedError("sandbox fault: reply lost after the work was done")
+            return await self.app(scope, receive, swallow)
         if "drop" in active:
             await send({"type": "http.response.start", "status": 200,
                         "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")]})

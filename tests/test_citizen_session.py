@@ -1,9 +1,12 @@
 """The citizen's session without Qt: the sandbox backend over HTTP and a simulated printer."""
 
+import time
+
 import pytest
 
 from devices.idcard.samples import sample_identity
 from devices.receipt.virtual import render
+from kiosk import provisional
 from kiosk.app import build_services
 from kiosk.tasks import SyncTaskRunner
 from kiosk.workflows.citizen import Step
@@ -68,17 +71,25 @@ def test_an_expired_card_is_refused_with_a_reason(services):
     assert session.identity is None
 
 
-def test_backend_down_is_a_plain_message_not_a_crash(services, sandbox):
+def test_backend_down_accepts_offline_and_delivers_later_exactly_once(services, sandbox):
     session = services.new_citizen_session()
     walk_to_confirm(session)
     sandbox.faults.set("error")
     session.confirm()
-    assert session.step is Step.FAILED
-    assert "稍后重试" in session.notice.message.render()
+    assert session.step is Step.DONE and session.receipt.provisional
+    number = session.receipt.case_number
+    assert provisional.is_valid(number) and "不需要再跑" in session.notice.message.render()
+    printer = services.devices.receipt_printer
+    lines = render(printer.last_bytes, printer.profile).lines
+    assert f"临时编号：{number}" in lines and printer.last_bytes.count(b"OTR1:" + number.encode()) == 1
     sandbox.faults.clear()
-    session.back()
-    session.confirm()
-    assert session.step is Step.DONE
+    deadline = time.monotonic() + 20
+    while sandbox.store.case_by_provisional(number) is None:
+        assert time.monotonic() < deadline, "the queued case was not delivered"
+        time.sleep(0.1)
+    (item,) = services.queue.outbox.items()
+    assert item.state == "delivered" and not item.has_payload
+    assert item.case_number == sandbox.store.case_by_provisional(number)["case_number"]
 
 
 def test_printer_out_of_paper_still_shows_the_case_number(services):

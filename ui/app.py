@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app import Services, build_services
@@ -44,10 +45,18 @@ class Gui:
         self.services.start()
 
     def close(self) -> None:
+        """Tear down in order: no thread may hold or emit on a Qt object once it is deleted."""
         if self.window.session is not None:
             self.window.session.end("shutdown")
+        self.services.heartbeat._on_config = None
+        self.services.stop()  # joins device, sync and heartbeat threads; waits for running tasks
+        self.bridge.detach()
+        self.window.shutdown()
         self.window.close()
-        self.services.stop()
+        for obj in (self.window, self.bridge, self.dispatcher):
+            obj.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QCoreApplication.processEvents()
 
 
 def run_gui(config: Config, mode: str, masker: Masker | None = None, fullscreen: bool = True) -> int:

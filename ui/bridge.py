@@ -43,10 +43,18 @@ class DeviceBridge(QObject):
 
     def __init__(self, devices: Devices) -> None:
         super().__init__()
+        self._devices = devices
         devices.id_reader.events.subscribe(self._on_card)
         devices.qr_scanner.events.subscribe(self._on_code)
         for device in devices.all():
             device.health.subscribe(self._on_health)
+
+    def detach(self) -> None:
+        """Stop listening, so no device thread holds (or emits on) this object after it is gone."""
+        self._devices.id_reader.events.unsubscribe(self._on_card)
+        self._devices.qr_scanner.events.unsubscribe(self._on_code)
+        for device in self._devices.all():
+            device.health.unsubscribe(self._on_health)
 
     def _on_card(self, event: CardEvent) -> None:
         if isinstance(event, CardRead):

@@ -73,6 +73,12 @@ class MainWindow(QMainWindow):
         self._install_rehearsal_keys()
         self.retranslate()
 
+    def shutdown(self) -> None:
+        self._tick.stop()
+        if isinstance(self.view, KioskView):
+            self.view.idle.stop()
+            QApplication.instance().removeEventFilter(self._activity)
+
     def _install_rehearsal_keys(self) -> None:
         """With a simulated reader, F2 places the sample card and F3 takes it away (rehearsals, demo)."""
         reader = self.services.devices.id_reader

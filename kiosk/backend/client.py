@@ -27,7 +27,7 @@ from kiosk.backend.codec import _get, parse_time, service_from_json
 from kiosk.backend.errors import AuthError, BackendError, OfflineError, RejectedError, ServerError
 from kiosk.backend.signing import H_SERVER_TIME, Signer, demo_key
 from kiosk.config import BackendConfig
-from kiosk.domain import Application, ServiceItem
+from kiosk.domain import Application, Attachment, ServiceItem
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
@@ -43,13 +43,6 @@ class Submitted:
     provisional_number: str | None = None
 
 
-@dataclass(frozen=True)
-class Attachment:
-    """One scanned page: ``name`` like ``M2-1.jpg`` (material code and page)."""
-
-    name: str
-    mime: str
-    data: bytes
 
 
 def load_signer(config: BackendConfig, terminal_id: str) -> Signer:
@@ -157,8 +150,13 @@ class BackendClient:
         payload = application.payload()
         if provisional_number:
             payload["provisional_number"] = provisional_number
+        return self.submit_payload(payload, application.idempotency_key, attachments)
+
+    def submit_payload(self, payload: dict[str, Any], idempotency_key: str,
+                       attachments: Iterable[Attachment] = ()) -> Submitted:
+        """Send a case as stored (the offline queue keeps the exact JSON it first built)."""
         body = self._call("POST", "/cases", body=payload, files=list(attachments), retry=True,
-                          headers={"Idempotency-Key": application.idempotency_key})
+                          headers={"Idempotency-Key": idempotency_key})
         parse_time(_get(body, "submitted_at", str))
         return Submitted(_get(body, "case_number", str), _get(body, "status", str), _get(body, "submitted_at", str),
                          _get(body, "promised_days", int, 0), _get(body, "provisional_number", str, None))

@@ -17,12 +17,13 @@ from typing import Any, Callable
 
 from devices.errors import DeviceError
 from devices.receipt.base import ReceiptPrinter
-from kiosk.backend.client import BackendClient, Submitted
+from kiosk.backend.client import BackendClient
 from kiosk.backend.errors import BackendError, RejectedError
 from kiosk.domain import Application, Identity, Receipt, ServiceItem
 from kiosk.i18n import Text, language, text
 from kiosk.masking import Masker
 from kiosk.receipts import citizen_receipt
+from kiosk.submission import Outcome, Submitter
 from kiosk.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -51,15 +52,16 @@ def user_message(exc: BaseException) -> Text:
     """The plain-language message for any failure; a traceback never reaches a citizen."""
     if isinstance(exc, RejectedError):
         return text("{message}", message=exc.server_message(language()))
-    if isinstance(exc, (BackendError, DeviceError)):
+    if isinstance(exc, (BackendError, DeviceError)) or isinstance(getattr(exc, "message", None), Text):
         return exc.message
     return text("Something went wrong. Please try again or ask the hall staff.")
 
 
 class CitizenSession:
-    def __init__(self, *, backend: BackendClient, printer: ReceiptPrinter, tasks: TaskRunner,
+    def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  terminal_id: str, masker: Masker) -> None:
         self._backend = backend
+        self._submitter = submitter
         self._printer = printer
         self._tasks = tasks
         self._terminal_id = terminal_id
@@ -168,21 +170,21 @@ class CitizenSession:
             return
         self._go(Step.SUBMITTING)
         application = self.application
-        self._background(lambda: self._backend.submit(application), self._submitted, self._submit_failed)
+        self._background(lambda: self._submitter.submit(application), self._submitted, self._submit_failed)
 
-    def _submitted(self, submitted: Submitted) -> None:
+    def _submitted(self, outcome: Outcome) -> None:
         assert self.application is not None and self.identity is not None
         service = self.application.service
         try:
-            when = dt.datetime.fromisoformat(submitted.submitted_at)
+            when = dt.datetime.fromisoformat(outcome.submitted_at)
         except ValueError:
             when = dt.datetime.now().astimezone()
         self.receipt = Receipt(
-            case_number=submitted.case_number, service_code=service.code, service_name_zh=service.name_zh,
+            case_number=outcome.number, service_code=service.code, service_name_zh=service.name_zh,
             service_name_en=service.name_en, applicant_masked_name=self.identity.masked_name,
             applicant_masked_id=self.identity.masked_id, terminal_id=self._terminal_id, submitted_at=when,
-            promised_days=submitted.promised_days)
-        log.info("session: case %s submitted", submitted.case_number)
+            promised_days=outcome.promised_days, provisional=outcome.provisional)
+        log.info("session: case %s %s", outcome.number, "stored offline" if outcome.provisional else "submitted")
         document = citizen_receipt(self.receipt, language())
         self._background(lambda: self._printer.print_receipt(document), self._printed, self._print_failed)
 
@@ -191,6 +193,11 @@ class CitizenSession:
         self._go(Step.FAILED, Notice(user_message(exc)))
 
     def _printed(self, _result: Any) -> None:
+        if self.receipt is not None and self.receipt.provisional:
+            self._go(Step.DONE, Notice(text("The service system is offline. Your application is saved on this "
+                                            "terminal and will be sent automatically; you do not need to come "
+                                            "back. Your receipt has been printed."), error=False))
+            return
         self._go(Step.DONE, Notice(text("Your receipt has been printed. Please take it."), error=False))
 
     def _print_failed(self, exc: BaseException) -> None:

@@ -1,0 +1,59 @@
+"""Submitting a case so that it is never lost: into the outbox first, then straight on if the backend answers.
+
+Every application is stored durably (encrypted) with a provisional number before
+anything is sent. If the backend takes it at once, the citizen gets the official
+case number; if not, the receipt carries the provisional number and the sync
+worker delivers the case later, exactly once (same idempotency key).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Iterable
+
+from kiosk.backend.client import BackendClient
+from kiosk.backend.errors import BackendError
+from kiosk.domain import Application, Attachment
+from offline_queue.outbox import QueueFullError
+from offline_queue.setup import Queue
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    number: str                 # the official case number, or the provisional one
+    provisional: bool
+    provisional_number: str
+    promised_days: int = 0
+    submitted_at: str = ""
+
+
+class Submitter:
+    def __init__(self, queue: Queue, backend: BackendClient, deliver_timeout_s: float = 15.0) -> None:
+        self._queue = queue
+        self._backend = backend
+        self._deliver_timeout_s = deliver_timeout_s
+
+    def submit(self, application: Application, attachments: Iterable[Attachment] = ()) -> Outcome:
+        """Blocking (fsync, network): call from a worker, never from the GUI thread."""
+        attachments = list(attachments)
+        provisional = self._queue.sequence.next()
+        payload = dict(application.payload(), provisional_number=provisional)
+        try:
+            item_id = self._queue.outbox.enqueue(payload, application.idempotency_key,
+                                                 application.applicant.id_number, provisional, attachments)
+        except QueueFullError as full:
+            log.warning("submission: queue refused (%s); trying the backend directly", full.detail)
+            try:  # nothing can wait offline, but an online submission still works
+                sent = self._backend.submit_payload(payload, application.idempotency_key, attachments)
+            except BackendError:
+                raise full from None
+            return Outcome(sent.case_number, False, provisional, sent.promised_days, sent.submitted_at)
+        sent = self._queue.sync.deliver_now(item_id, self._deliver_timeout_s)
+        if sent is not None:
+            return Outcome(sent.case_number, False, provisional, sent.promised_days, sent.submitted_at)
+        self._queue.sync.notify()
+        log.info("submission: accepted offline as %s", provisional)
+        return Outcome(provisional, True, provisional, application.service.promised_days)

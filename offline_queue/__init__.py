@@ -1,0 +1,1 @@
+"""The durable, encrypted outbox: nothing a citizen submits is lost or sent twice."""

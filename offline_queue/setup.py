@@ -1,0 +1,48 @@
+"""Build the outbox, its sealer, the provisional sequence and the sync worker from configuration."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.backend.client import BackendClient
+from kiosk.config import Config
+from offline_queue.crypto import Sealer, load_or_create_key
+from offline_queue.outbox import Outbox, QueueLimits
+from offline_queue.sequence import ProvisionalSequence
+from offline_queue.sync import SyncPolicy, SyncWorker
+
+
+@dataclass
+class Queue:
+    outbox: Outbox
+    sequence: ProvisionalSequence
+    sync: SyncWorker
+
+    def close(self) -> None:
+        self.sync.stop()
+        self.outbox.close()
+
+
+def key_path(config: Config) -> Path:
+    path = Path(config.queue.key_file).expanduser()
+    return path if path.is_absolute() else config.data_dir / path
+
+
+def open_outbox(config: Config) -> Outbox:
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    master = load_or_create_key(key_path(config))
+    q = config.queue
+    return Outbox(config.data_dir / "queue", Sealer(master, q.cipher),
+                  hmac.new(master, b"applicant-order", hashlib.sha256).digest(),
+                  limits=QueueLimits(q.min_free_mb, q.max_items, q.max_mb))
+
+
+def build_queue(config: Config, backend: BackendClient) -> Queue:
+    outbox = open_outbox(config)
+    policy = SyncPolicy(max_delay_s=config.queue.max_delay_s, max_attempts=config.queue.max_attempts)
+    sync = SyncWorker(outbox, backend, policy, purge_on_delivery=config.queue.purge_after_s == 0)
+    sequence = ProvisionalSequence(config.data_dir / "provisional-sequence.json", config.terminal.id)
+    return Queue(outbox, sequence, sync)

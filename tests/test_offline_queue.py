@@ -1,0 +1,210 @@
+"""The outbox on disk: durable, encrypted, bounded, recoverable."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from kiosk.domain import Attachment
+from offline_queue.crypto import KeyFileError, Sealer, TamperedError, load_or_create_key
+from offline_queue.outbox import QueueFullError, QueueLimits
+from offline_queue.sequence import ProvisionalSequence
+from kiosk import provisional
+from tests.queue_helpers import KEY, SCAN, outbox
+
+BODY = {"application_id": "a" * 32, "applicant": {"id_number": "330106199003071236", "name": "张测试"}}
+
+
+@pytest.mark.parametrize("cipher", ["AES-256-GCM", "SM4-GCM"])
+def test_seal_and_open_with_the_item_id_bound_in(cipher):
+    sealer = Sealer(KEY, cipher)
+    blob = sealer.seal(b"secret", b"item-1")
+    assert sealer.open(blob, b"item-1") == b"secret"
+    with pytest.raises(TamperedError):
+        sealer.open(blob, b"item-2")  # moved to another item
+    with pytest.raises(TamperedError):
+        sealer.open(blob[:-1] + bytes([blob[-1] ^ 1]), b"item-1")
+    assert Sealer(KEY, "AES-256-GCM").open(Sealer(KEY, "SM4-GCM").seal(b"x", b"i"), b"i") == b"x"
+
+
+def test_key_file_is_created_private_and_checked(tmp_path):
+    path = tmp_path / "queue.key"
+    key = load_or_create_key(path)
+    assert len(key) == 32 and (path.stat().st_mode & 0o777) == 0o600
+    assert load_or_create_key(path) == key
+    path.chmod(0o644)
+    with pytest.raises(KeyFileError, match="owner only"):
+        load_or_create_key(path)
+    path.chmod(0o600)
+    path.write_bytes(b"short")
+    with pytest.raises(KeyFileError, match="exactly 32 bytes"):
+        load_or_create_key(path)
+
+
+def test_nothing_personal_is_stored_in_the_clear(tmp_path):
+    box = outbox(tmp_path)
+    item = box.enqueue(BODY, "key-00000001", "330106199003071236", "P-T-20261127-00001-X",
+                       [Attachment("M2-1.jpg", "image/jpeg", b"\xff\xd8\xff" + "张测试的扫描件".encode() * 100)])
+    box.close()
+    raw = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    for secret in (b"330106199003071236", "张测试".encode(), "张测试的扫描件".encode()):
+        assert secret not in raw
+    box = outbox(tmp_path)
+    loaded = box.load(item)
+    assert loaded.body == BODY and loaded.attachments[0].data.startswith(b"\xff\xd8\xff")
+    loaded.wipe()
+    assert loaded.body == {} and loaded.buffers == []
+
+
+def test_delivery_purges_payload_and_scans_and_keeps_audit_metadata(tmp_path):
+    box = outbox(tmp_path)
+    item = box.enqueue(BODY, "key-00000001", "330106199003071236", None, [SCAN, SCAN])
+    assert len(list((tmp_path / "attachments" / item).iterdir())) == 2
+    box.mark_delivered(item, "SQ2026112700001")
+    meta = box.item(item)
+    assert meta.state == "delivered" and meta.case_number == "SQ2026112700001" and not meta.has_payload
+    assert not (tmp_path / "attachments" / item).exists()
+    assert box.purge_delivered(keep_metadata_days=0) == 0
+    assert box.item(item) is None  # past retention, the metadata goes too
+
+
+def test_delayed_purge(tmp_path):
+    now = [1000.0]
+    box = outbox(tmp_path)
+    box._clock = lambda: now[0]
+    item = box.enqueue(BODY, "key-00000001", "330106199003071236")
+    box.mark_delivered(item, "SQ1", purge=False)
+    assert box.purge_delivered(older_than_s=60) == 0 and box.item(item).has_payload
+    now[0] += 61
+    assert box.purge_delivered(older_than_s=60) == 1 and not box.item(item).has_payload
+
+
+def test_per_applicant_order_and_backoff(tmp_path):
+    box = outbox(tmp_path)
+    a1 = box.enqueue(BODY, "k-a1-0000", "A")
+    a2 = box.enqueue(BODY, "k-a2-0000", "A")
+    b1 = box.enqueue(BODY, "k-b1-0000", "B")
+    assert [i.id for i in box.due()] == [a1, b1]
+    box.mark_retry(a1, "OfflineError", 60)
+    assert [i.id for i in box.due()] == [b1]  # a2 waits behind a1: order per applicant is kept
+    box.mark_dead(a1, "422 bad")
+    assert [i.id for i in box.due()] == [a2, b1]
+    assert box.retry(dead=True) == 1
+
+
+def test_limits_refuse_with_a_plain_message_and_store_nothing(tmp_path):
+    box = outbox(tmp_path, limits=QueueLimits(min_free_mb=0, max_items=1))
+    box.enqueue(BODY, "key-00000001", "A")
+    with pytest.raises(QueueFullError) as caught:
+        box.enqueue(BODY, "key-00000002", "A", None, [SCAN])
+    assert "无法保存" in caught.value.message.render("zh_CN") and "quota" in caught.value.detail
+    assert len(box.items()) == 1 and list((tmp_path / "attachments").iterdir()) == []
+    roomy = outbox(tmp_path / "2", limits=QueueLimits(min_free_mb=10**9))
+    with pytest.raises(QueueFullError, match="free disk"):
+        roomy.enqueue(BODY, "key-00000003", "A")
+
+
+def test_a_full_disk_never_corrupts_the_queue(tmp_path):
+    mount = tmp_path / "small"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)], check=True, timeout=10)
+    try:
+        # The free-space check off (negative threshold), so the writes run into the disk's own ENOSPC.
+        box = outbox(mount, limits=QueueLimits(min_free_mb=-10))
+        stored, refused = [], 0
+        for n in range(40):
+            try:
+                stored.append(box.enqueue(BODY, f"key-{n:08d}", "A", None, [Attachment("M", "image/jpeg",
+                                                                                        os.urandom(60_000))]))
+            except QueueFullError as exc:
+                assert "disk full" in exc.detail
+                refused += 1
+        assert refused and stored
+        box.close()
+        box = outbox(mount, limits=QueueLimits(min_free_mb=-10))  # reopens cleanly: no corruption, every stored item intact
+        assert box.recovered_from is None
+        for item in stored:
+            assert box.load(item).attachments[0].name == "M"
+        assert not list(mount.rglob("*.tmp"))
+        box.close()
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], timeout=10)
+
+
+def test_tampered_item_is_quarantined_reason_given(tmp_path):
+    box = outbox(tmp_path)
+    item = box.enqueue(BODY, "key-00000001", "A", None, [SCAN])
+    blob = tmp_path / "attachments" / item / "0.bin"
+    data = bytearray(blob.read_bytes())
+    data[40] ^= 0xFF
+    blob.write_bytes(bytes(data))
+    with pytest.raises(TamperedError):
+        box.load(item)
+
+
+def test_a_corrupt_database_is_moved_aside_with_its_attachments(tmp_path):
+    box = outbox(tmp_path)
+    item = box.enqueue(BODY, "key-00000001", "A", None, [SCAN])
+    box.close()
+    db = tmp_path / "queue.sqlite3"
+    with open(db, "r+b") as fh:
+        fh.seek(0)
+        fh.write(b"this is not a database" * 10)
+    box = outbox(tmp_path)
+    assert box.recovered_from is not None
+    assert (box.recovered_from / "attachments" / item / "0.bin").exists()
+    assert "failed its check" in (box.recovered_from / "REASON.txt").read_text()
+    assert box.items() == [] and box.status()["recovered_from"] == str(box.recovered_from)
+    box.enqueue(BODY, "key-00000002", "A")  # the fresh queue works
+
+
+def test_orphans_and_temporaries_are_swept_at_start(tmp_path):
+    box = outbox(tmp_path)
+    box.close()
+    orphan = tmp_path / "attachments" / "deadbeef"
+    orphan.mkdir()
+    (orphan / "0.bin").write_bytes(b"x")
+    (tmp_path / "attachments" / "half.bin.tmp").write_bytes(b"x")
+    outbox(tmp_path)
+    assert not orphan.exists() and not list(tmp_path.rglob("*.tmp"))
+
+
+def test_provisional_numbers_survive_restarts_and_queue_resets(tmp_path):
+    path = tmp_path / "seq.json"
+    first = ProvisionalSequence(path, "ZJ-HZ-T001", block=3)
+    issued = [first.next() for _ in range(4)]
+    second = ProvisionalSequence(path, "ZJ-HZ-T001", block=3)  # a restart: the rest of the block is skipped
+    issued += [second.next() for _ in range(2)]
+    assert len(set(issued)) == 6 and all(provisional.is_valid(n) for n in issued)
+    sequences = [int(n.split("-")[-2]) for n in issued]
+    assert sequences == sorted(sequences)
+
+
+def test_export_then_import_on_another_terminal_with_the_same_key(tmp_path):
+    box = outbox(tmp_path / "a")
+    item = box.enqueue(BODY, "key-00000001", "A", "P-T-20261127-00001-X", [SCAN])
+    assert box.export(tmp_path / "usb") == 1
+    raw = b"".join(p.read_bytes() for p in (tmp_path / "usb").rglob("*") if p.is_file())
+    assert b"330106199003071236" not in raw
+    other = outbox(tmp_path / "b")
+    assert other.import_(tmp_path / "usb") == (1, [])
+    assert other.load(item).body == BODY and other.item(item).provisional_number == "P-T-20261127-00001-X"
+    assert other.import_(tmp_path / "usb") == (0, [])  # importing twice adds nothing
+    stranger = outbox(tmp_path / "c")
+    stranger._sealer = Sealer(bytes(32))
+    imported, problems = stranger.import_(tmp_path / "usb")
+    assert imported == 0 and "not importable" in problems[0]
+
+
+def test_queue_cli_status_and_retry(tmp_path):
+    env = dict(os.environ, KIOSK_PATHS__DATA_DIR=str(tmp_path))
+    run = lambda *a: subprocess.run([sys.executable, "-m", "kiosk", "queue", *a], capture_output=True, text=True,
+                                    env=env, timeout=60)
+    status = run("status")
+    assert status.returncode == 0 and "pending: 0" in status.stdout
+    bad = run("retry")
+    assert bad.returncode == 2 and "needs an item id" in bad.stdout
+    assert run("export", str(tmp_path / "out")).returncode == 0
+    assert "Traceback" not in bad.stderr + status.stderr

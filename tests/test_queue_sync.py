@@ -1,0 +1,169 @@
+"""Delivery against the real sandbox over HTTP: every failure ends in exactly one case."""
+
+import time
+
+import pytest
+
+from kiosk.domain import Attachment
+from sandbox.server import SandboxServer, free_port
+from tests.backend_helpers import client_for
+from tests.queue_helpers import SCAN, enqueue, fast_sync, outbox, payload
+
+
+def deliver_all(sync, box, timeout_s=15.0):
+    deadline = time.monotonic() + timeout_s
+    while box.items(("pending",)):
+        assert time.monotonic() < deadline, f"still pending: {box.items(('pending',))}"
+        sync.run_once()
+        time.sleep(0.05)
+
+
+def cases_for(sandbox, provisional_number):
+    return [c for c in sandbox.store.cases_of("330106199003071236") if c["provisional_number"] == provisional_number]
+
+
+@pytest.mark.parametrize("fault", ["error", "down", "drop", "lose_reply"])
+def test_every_fault_ends_in_exactly_one_case(sandbox, tmp_path, fault):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    sync = fast_sync(box, client)
+    item = enqueue(box, client, "P-T-TEST-20261127-00001-Q", [SCAN])
+    sandbox.faults.set(fault)
+    assert sync.run_once() == 0
+    state = box.item(item)
+    assert state.state == "pending" and state.attempts == 1 and state.last_error
+    sandbox.faults.clear()
+    deliver_all(sync, box)
+    (case,) = cases_for(sandbox, "P-T-TEST-20261127-00001-Q")
+    assert box.item(item).case_number == case["case_number"]
+    assert len(sandbox.store.attachments(case["case_number"])) == 1
+
+
+def test_slow_backend_past_the_read_timeout(sandbox, tmp_path):
+    client = client_for(sandbox.url, read_timeout_s=0.3)
+    box = outbox(tmp_path)
+    sync = fast_sync(box, client)
+    enqueue(box, client, "P-T-TEST-20261127-00002-Q")
+    sandbox.faults.slow_s = 1.0
+    sandbox.faults.set("slow")
+    assert sync.run_once() == 0  # the terminal gave up, the backend still did the work
+    time.sleep(1.2)
+    sandbox.faults.clear()
+    deliver_all(sync, box)
+    assert len(cases_for(sandbox, "P-T-TEST-20261127-00002-Q")) == 1
+
+
+def test_connection_dropped_mid_upload_of_large_scans(sandbox, tmp_path):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    sync = fast_sync(box, client)
+    big = [Attachment(f"M2-{i}.jpg", "image/jpeg", b"\xff\xd8\xff" + bytes(3 * 1024 * 1024)) for i in range(2)]
+    enqueue(box, client, "P-T-TEST-20261127-00003-Q", big)
+    sandbox.faults.set("drop")
+    assert sync.run_once() == 0
+    sandbox.faults.clear()
+    deliver_all(sync, box)
+    (case,) = cases_for(sandbox, "P-T-TEST-20261127-00003-Q")
+    assert len(sandbox.store.attachments(case["case_number"])) == 2
+
+
+def test_backend_not_there_then_back_and_a_terminal_restart_in_between(sandbox, tmp_path):
+    port = free_port()
+    client = client_for(f"http://127.0.0.1:{port}")
+    box = outbox(tmp_path)
+    sync = fast_sync(box, client)
+    item = enqueue(box, client_for(sandbox.url), "P-T-TEST-20261127-00004-Q")  # built while the catalogue answered
+    assert sync.run_once() == 0
+    assert sync.run_once() == 0  # probes /health first, backs off, sends nothing
+    box.close()
+    with SandboxServer(port=port) as server:
+        box = outbox(tmp_path)  # the terminal restarted
+        sync = fast_sync(box, client_for(server.url))
+        deliver_all(sync, box)
+        assert len(cases_for(server, "P-T-TEST-20261127-00004-Q")) == 1
+        assert box.item(item).state == "delivered"
+
+
+def test_crash_between_sent_and_recorded_is_resolved_by_the_idempotency_key(sandbox, tmp_path):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    item = enqueue(box, client, "P-T-TEST-20261127-00005-Q")
+    loaded = box.load(item)
+    client.submit_payload(loaded.body, box.item(item).idempotency_key)  # sent, then the terminal died
+    box.close()
+    box = outbox(tmp_path)
+    deliver_all(fast_sync(box, client), box)
+    assert len(cases_for(sandbox, "P-T-TEST-20261127-00005-Q")) == 1
+
+
+def test_a_409_is_resolved_from_the_provisional_number_not_retried(sandbox, tmp_path):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    body, key = payload(client, "P-T-TEST-20261127-00006-Q")
+    earlier = client.submit_payload(dict(body, form={"phone": "13900000000"}), key)  # another version got there
+    item = box.enqueue(body, key, body["applicant"]["id_number"], "P-T-TEST-20261127-00006-Q")
+    deliver_all(fast_sync(box, client), box)
+    assert box.item(item).state == "delivered" and box.item(item).case_number == earlier.case_number
+    body2, key2 = payload(client)
+    client.submit_payload(dict(body2, form={"x": "other"}), key2)
+    lost = box.enqueue(body2, key2, "A")  # no provisional number to look up
+    sync = fast_sync(box, client)
+    sync.run_once()
+    assert box.item(lost).state == "dead" and "409" in box.item(lost).last_error
+
+
+def test_permanent_rejection_is_a_dead_letter_with_the_servers_reason(sandbox, tmp_path):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    body, key = payload(client)
+    body["service_code"] = "NO-SUCH"
+    item = box.enqueue(body, key, "A")
+    good = enqueue(box, client)
+    sync = fast_sync(box, client)
+    sync.run_once()
+    assert box.item(item).state == "dead" and "service_not_found" in box.item(item).last_error
+    assert box.item(good).state == "delivered"
+
+
+def test_a_tampered_item_is_quarantined_and_the_rest_go_on(sandbox, tmp_path):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    bad = enqueue(box, client, attachments=[SCAN])
+    good = enqueue(box, client, sample="resident_long_term")
+    blob = tmp_path / "attachments" / bad / "0.bin"
+    blob.write_bytes(blob.read_bytes()[:-3] + b"xyz")
+    fast_sync(box, client).run_once()
+    assert box.item(bad).state == "quarantined" and "decrypt" in box.item(bad).last_error
+    assert box.item(good).state == "delivered"
+
+
+def test_attempts_are_bounded(sandbox, tmp_path):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    item = enqueue(box, client)
+    sync = fast_sync(box, client, max_attempts=3)
+    sandbox.faults.set("error")
+    deadline = time.monotonic() + 10
+    while box.item(item).state == "pending":
+        assert time.monotonic() < deadline
+        sync.run_once()
+        time.sleep(0.05)
+    assert box.item(item).state == "dead" and "gave up after 3 attempts" in box.item(item).last_error
+
+
+def test_the_worker_thread_delivers_on_its_own_and_stops_cleanly(sandbox, tmp_path):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    sync = fast_sync(box, client)
+    sync.start()
+    try:
+        item = enqueue(box, client)
+        sync.notify()
+        deadline = time.monotonic() + 10
+        while box.item(item).state != "delivered":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        began = time.monotonic()
+        sync.stop()
+        assert time.monotonic() - began < 5
