@@ -5,15 +5,16 @@ from __future__ import annotations
 MOD11_2 = ("0123456789X", 11, 2)
 MOD37_2 = ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*", 37, 2)
 _DIGITS36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_VALUE = {ch: i for i, ch in enumerate(_DIGITS36)} | {ch.lower(): i for i, ch in enumerate(_DIGITS36)}
 
 
 def pure_check(data: str, system: tuple[str, int, int] = MOD37_2) -> str:
     """The check character that makes ``data + check`` valid under the pure system ``(charset, M, r)``."""
     charset, modulus, radix = system
     p = 0
-    for ch in data.upper():
-        value = _DIGITS36.find(ch)
-        if value < 0 or value >= modulus:
+    for ch in data:
+        value = _VALUE.get(ch, modulus)
+        if value >= modulus:
             raise ValueError(f"character {ch!r} is not allowed here")
         p = ((p + value) * radix) % modulus
     return charset[(modulus + 1 - p) % modulus]

@@ -19,13 +19,17 @@ def _body(terminal_id: str, date: str, sequence: int) -> str:
     return terminal_id.replace("-", "") + date + f"{sequence:05d}"
 
 
-def make(terminal_id: str, day: dt.date, sequence: int) -> str:
+_TERMINAL = re.compile(r"[A-Z0-9-]{1,16}")
+
+
+def make(terminal_id: str, day: dt.date, sequence: int, date: str = "") -> str:
+    """``date`` may be passed pre-formatted (YYYYMMDD) by a caller that issues many numbers a day."""
     terminal_id = terminal_id.upper()
-    if not re.fullmatch(r"[A-Z0-9-]{1,16}", terminal_id):
+    if not _TERMINAL.fullmatch(terminal_id):
         raise ValueError("terminal id must be 1-16 letters, digits or dashes")
     if not 0 < sequence < 100000:
         raise ValueError("sequence must be 1..99999")
-    date = day.strftime("%Y%m%d")
+    date = date or day.strftime("%Y%m%d")
     return f"P-{terminal_id}-{date}-{sequence:05d}-{pure_check(_body(terminal_id, date, sequence), MOD37_2)}"
 
 

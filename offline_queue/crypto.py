@@ -76,18 +76,32 @@ class Sealer:
         if self.algorithm not in ALGORITHMS:
             raise ValueError(f"unknown cipher {self.algorithm!r}; known: {', '.join(ALGORITHMS)}")
         self._keys = {name: _derive(self.master, name) for name in ALGORITHMS}
+        self._aes = AESGCM(self._keys["AES-256-GCM"])
 
     def seal(self, plaintext: bytes, associated: bytes) -> bytes:
+        if self.algorithm == "AES-256-GCM" and len(plaintext) < 64 * 1024:
+            nonce, header = os.urandom(NONCE), bytes([VERSION, ALGORITHMS[self.algorithm]])
+            return header + nonce + self._aes.encrypt(nonce, plaintext, header + associated)
+        return bytes(self.seal_into(plaintext, associated))
+
+    def seal_into(self, plaintext: bytes, associated: bytes) -> bytearray:
+        """Seal into one preallocated buffer (no copies of a large scan beyond the ciphertext itself)."""
         nonce = os.urandom(NONCE)
         header = bytes([VERSION, ALGORITHMS[self.algorithm]])
         key = self._keys[self.algorithm]
-        if self.algorithm == "AES-256-GCM":
-            body = AESGCM(key).encrypt(nonce, plaintext, header + associated)
-        else:
-            encryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce)).encryptor()
-            encryptor.authenticate_additional_data(header + associated)
-            body = encryptor.update(plaintext) + encryptor.finalize() + encryptor.tag
-        return header + nonce + body
+        cipher = algorithms.AES(key) if self.algorithm == "AES-256-GCM" else algorithms.SM4(key)
+        out = bytearray(2 + NONCE + len(plaintext) + 15 + TAG)
+        out[:2], out[2:2 + NONCE] = header, nonce
+        encryptor = Cipher(cipher, modes.GCM(nonce)).encryptor()
+        encryptor.authenticate_additional_data(header + associated)
+        view = memoryview(out)
+        n = encryptor.update_into(plaintext, view[2 + NONCE:])
+        encryptor.finalize()
+        end = 2 + NONCE + n
+        out[end:end + TAG] = encryptor.tag
+        del view
+        del out[end + TAG:]
+        return out
 
     def open(self, blob: bytes, associated: bytes) -> bytes:
         """Decrypt a blob sealed under either algorithm (the header says which)."""
@@ -101,7 +115,7 @@ class Sealer:
         key = self._keys[name]
         try:
             if name == "AES-256-GCM":
-                return AESGCM(key).decrypt(nonce, body, header + associated)
+                return self._aes.decrypt(nonce, body, header + associated)  # same GCM as the Cipher API
             decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, body[-TAG:])).decryptor()
             decryptor.authenticate_additional_data(header + associated)
             return decryptor.update(body[:-TAG]) + decryptor.finalize()

@@ -37,8 +37,8 @@ STATES = (PENDING, DELIVERED, DEAD, QUARANTINED)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
-    id TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL UNIQUE,
+    seq INTEGER PRIMARY KEY,            -- the rowid: enqueue order, no extra index to write
+    id TEXT NOT NULL UNIQUE,
     applicant TEXT NOT NULL,            -- keyed hash of the applicant's ID number, for per-applicant order
     idempotency_key TEXT NOT NULL,
     provisional_number TEXT,
@@ -50,16 +50,8 @@ CREATE TABLE IF NOT EXISTS items (
     case_number TEXT,
     last_error TEXT NOT NULL DEFAULT '',
     size INTEGER NOT NULL,
+    files TEXT NOT NULL DEFAULT '[]',   -- attachment metadata: [{idx, name, mime, size}] (no personal data)
     payload BLOB                        -- sealed; NULL once purged
-);
-CREATE INDEX IF NOT EXISTS items_due ON items (state, applicant, seq);
-CREATE TABLE IF NOT EXISTS attachments (
-    item_id TEXT NOT NULL,
-    idx INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    mime TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    PRIMARY KEY (item_id, idx)
 );
 """
 
@@ -135,6 +127,7 @@ class Outbox:
         self.limits = limits
         self._clock = clock
         self._lock = threading.RLock()
+        self._free_read_at, self._free_at_read, self._written_since = -1e9, 0, 0
         self.recovered_from: Path | None = None
         root.mkdir(parents=True, exist_ok=True)
         self._files = root / "attachments"
@@ -143,6 +136,7 @@ class Outbox:
         self._db = self._open_checked()
         self._files.mkdir(exist_ok=True)
         self._sweep_orphans()
+        self._count_open()
 
     # -- opening, corruption ---------------------------------------------------------------
 
@@ -182,13 +176,28 @@ class Outbox:
         log.error("queue: database failed its check (%s); moved aside to %s, starting a fresh queue", reason, target)
         return target
 
+    def _attachment_path(self, item_id: str, idx: int) -> Path:
+        return self._files / f"{item_id}.{idx}.bin"
+
+    def _attachment_files(self, item_id: str) -> list[Path]:
+        return sorted(self._files.glob(f"{item_id}.*.bin"))
+
     def _sweep_orphans(self) -> None:
         with self._lock:
             known = {r["id"] for r in self._db.execute("SELECT id FROM items WHERE payload IS NOT NULL")}
-        for folder in self._files.iterdir():
-            if folder.is_dir() and folder.name not in known:
-                shutil.rmtree(folder, ignore_errors=True)
-                log.info("queue: removed attachments of an item that never committed (%s)", folder.name)
+        orphans = {p.name.split(".")[0] for p in self._files.iterdir() if p.name.split(".")[0] not in known}
+        for path in self._files.iterdir():
+            if path.name.split(".")[0] in orphans:
+                path.unlink(missing_ok=True)
+        for item_id in orphans:
+            log.info("queue: removed attachments of an item that never committed (%s)", item_id)
+
+    def _count_open(self) -> None:
+        """Tallies of what counts against the quota, kept in memory so enqueue does not scan the table."""
+        with self._lock:
+            self._open_items, self._open_bytes = self._db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM items "
+                "WHERE state IN ('pending', 'dead', 'quarantined')").fetchone()
 
     def close(self) -> None:
         with self._lock:
@@ -199,16 +208,21 @@ class Outbox:
     def applicant_key(self, id_number: str) -> str:
         return hmac.new(self._applicant_secret, id_number.encode(), hashlib.sha256).hexdigest()[:32]
 
+    def _free_bytes(self, new_bytes: int) -> int:
+        """Free disk space, read at most once a second or per 8 MB written (what we wrote since is subtracted)."""
+        now = time.monotonic()
+        if now - self._free_read_at > 1.0 or self._written_since > 8 * 1024 * 1024:
+            try:
+                self._free_at_read = shutil.disk_usage(self.root).free
+            except OSError as exc:
+                raise QueueFullError(text(FULL_MESSAGE), f"cannot read free disk space: {exc}") from None
+            self._free_read_at, self._written_since = now, 0
+        return self._free_at_read - self._written_since
+
     def _check_room(self, new_bytes: int) -> None:
-        try:
-            usage = shutil.disk_usage(self.root)
-        except OSError as exc:
-            raise QueueFullError(text(FULL_MESSAGE), f"cannot read free disk space: {exc}") from None
-        if (usage.free - new_bytes) / (1024 * 1024) < self.limits.min_free_mb:
+        if (self._free_bytes(new_bytes) - new_bytes) / (1024 * 1024) < self.limits.min_free_mb:
             raise QueueFullError(text(FULL_MESSAGE), f"free disk under {self.limits.min_free_mb} MB")
-        with self._lock:
-            count, size = self._db.execute("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM items "
-                                           "WHERE state IN ('pending', 'dead', 'quarantined')").fetchone()
+        count, size = self._open_items, self._open_bytes
         if count >= self.limits.max_items or (size + new_bytes) / (1024 * 1024) > self.limits.max_mb:
             raise QueueFullError(text(FULL_MESSAGE), f"queue quota reached ({count} items, {size} bytes)")
 
@@ -220,33 +234,30 @@ class Outbox:
         sealed = self._sealer.seal(json.dumps(body, ensure_ascii=False).encode(), item_id.encode())
         size = len(sealed) + sum(len(a.data) for a in attachments)
         self._check_room(size)
-        folder = self._files / item_id
+        written: list[Path] = []
         try:
             if attachments:
-                folder.mkdir()
                 for idx, att in enumerate(attachments):
-                    blob = self._sealer.seal(att.data, f"{item_id}:{idx}".encode())
-                    write_durably(folder / f"{idx}.bin", blob, sync_dir=False)
-                fsync_dir(folder)
-                fsync_dir(self._files)
+                    blob = self._sealer.seal_into(att.data, f"{item_id}:{idx}".encode())
+                    path = self._attachment_path(item_id, idx)
+                    written.append(path)
+                    write_durably(path, blob, sync_dir=False)
+                fsync_dir(self._files)  # one directory fsync covers every rename above
             now = self._clock()
-            with self._lock:
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM items").fetchone()[0]
-                    self._db.execute(
-                        "INSERT INTO items (id, seq, applicant, idempotency_key, provisional_number, state, "
-                        "next_attempt_at, created_at, size, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (item_id, seq, self.applicant_key(applicant_id), idempotency_key, provisional_number,
-                         PENDING, now, now, size, sealed))
-                    self._db.executemany("INSERT INTO attachments VALUES (?, ?, ?, ?, ?)",
-                                         [(item_id, i, a.name, a.mime, len(a.data)) for i, a in enumerate(attachments)])
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
+            files = json.dumps([{"idx": i, "name": a.name, "mime": a.mime, "size": len(a.data)}
+                                for i, a in enumerate(attachments)])
+            with self._lock:  # one INSERT, one commit: the row is the moment the item exists
+                self._db.execute(
+                    "INSERT INTO items (id, applicant, idempotency_key, provisional_number, state, next_attempt_at, "
+                    "created_at, size, files, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (item_id, self.applicant_key(applicant_id), idempotency_key, provisional_number, PENDING, now, now,
+                     size, files, sealed))
+                self._open_items += 1
+                self._open_bytes += size
+                self._written_since += size
         except (DiskFullError, sqlite3.OperationalError, OSError) as exc:
-            shutil.rmtree(folder, ignore_errors=True)
+            for path in written:
+                path.unlink(missing_ok=True)
             full = isinstance(exc, DiskFullError) or "full" in str(exc) or getattr(exc, "errno", 0) == errno.ENOSPC
             if full:
                 raise QueueFullError(text(FULL_MESSAGE), f"disk full while storing: {exc}") from None
@@ -286,11 +297,10 @@ class Outbox:
     def load(self, item_id: str) -> Payload:
         """Decrypt an item for sending. TamperedError when it does not authenticate (the caller quarantines)."""
         with self._lock:
-            row = self._db.execute("SELECT payload FROM items WHERE id = ?", (item_id,)).fetchone()
-            metas = self._db.execute("SELECT idx, name, mime FROM attachments WHERE item_id = ? ORDER BY idx",
-                                     (item_id,)).fetchall()
+            row = self._db.execute("SELECT payload, files FROM items WHERE id = ?", (item_id,)).fetchone()
         if row is None or row["payload"] is None:
             raise TamperedError("the item has no payload")
+        metas = json.loads(row["files"])
         body_bytes = bytearray(self._sealer.open(row["payload"], item_id.encode()))
         try:
             body = json.loads(body_bytes)
@@ -298,7 +308,7 @@ class Outbox:
             raise TamperedError("the payload is not JSON") from None
         payload = Payload(body, [], [body_bytes])
         for meta in metas:
-            path = self._files / item_id / f"{meta['idx']}.bin"
+            path = self._attachment_path(item_id, meta["idx"])
             try:
                 blob = path.read_bytes()
             except OSError:
@@ -309,11 +319,19 @@ class Outbox:
             payload.attachments.append(Attachment(meta["name"], meta["mime"], bytes(data)))
         return payload
 
+    def _leave_open(self, item_id: str) -> None:
+        with self._lock:
+            row = self._db.execute("SELECT state, size FROM items WHERE id = ?", (item_id,)).fetchone()
+            if row is not None and row["state"] in (PENDING, DEAD, QUARANTINED):
+                self._open_items -= 1
+                self._open_bytes -= row["size"]
+
     def _update(self, item_id: str, sql: str, *args: Any) -> None:
         with self._lock:
             self._db.execute(f"UPDATE items SET {sql} WHERE id = ?", (*args, item_id))
 
     def mark_delivered(self, item_id: str, case_number: str, purge: bool = True) -> None:
+        self._leave_open(item_id)
         self._update(item_id, "state = ?, case_number = ?, delivered_at = ?, last_error = ''",
                      DELIVERED, case_number, self._clock())
         if purge:
@@ -342,15 +360,15 @@ class Outbox:
                                        (self._clock(),))
             else:
                 return 0
-            return cur.rowcount
+            return cur.rowcount  # pending, dead and quarantined all count against the quota: no change
 
     # -- retention ---------------------------------------------------------------------------------
 
     def _purge_payload(self, item_id: str) -> None:
         with self._lock:
-            self._db.execute("UPDATE items SET payload = NULL WHERE id = ?", (item_id,))
-            self._db.execute("DELETE FROM attachments WHERE item_id = ?", (item_id,))
-        shutil.rmtree(self._files / item_id, ignore_errors=True)
+            self._db.execute("UPDATE items SET payload = NULL, files = '[]' WHERE id = ?", (item_id,))
+        for path in self._attachment_files(item_id):
+            path.unlink(missing_ok=True)
 
     def purge_delivered(self, older_than_s: float = 0.0, keep_metadata_days: float = 30.0) -> int:
         """Clear delivered payloads older than ``older_than_s``; drop their metadata after the retention period."""
@@ -387,17 +405,14 @@ class Outbox:
         with self._lock:
             rows = self._db.execute("SELECT * FROM items WHERE state IN ('pending', 'dead', 'quarantined') "
                                     "AND payload IS NOT NULL ORDER BY seq").fetchall()
-            metas = {r["id"]: [dict(m) for m in self._db.execute(
-                "SELECT idx, name, mime, size FROM attachments WHERE item_id = ? ORDER BY idx", (r["id"],))]
-                for r in rows}
         lines = []
         for row in rows:
-            record = {k: row[k] for k in row.keys() if k != "payload"}
+            record = {k: row[k] for k in row.keys() if k not in ("payload", "files")}
             record["payload"] = row["payload"].hex()
-            record["attachments"] = metas[row["id"]]
+            record["attachments"] = json.loads(row["files"])
             lines.append(json.dumps(record))
-            if metas[row["id"]]:
-                shutil.copytree(self._files / row["id"], target / row["id"], dirs_exist_ok=True)
+            for path in self._attachment_files(row["id"]):
+                shutil.copy2(path, target / path.name)
             exported += 1
         write_durably(target / "items.jsonl", ("\n".join(lines) + "\n").encode())
         return exported
@@ -421,22 +436,19 @@ class Outbox:
                 continue
             if self.item(record["id"]) is not None:
                 continue
-            folder = self._files / record["id"]
-            if record["attachments"]:
-                shutil.copytree(source / record["id"], folder, dirs_exist_ok=True)
-                fsync_dir(folder)
+            for meta in record["attachments"]:
+                name = f"{record['id']}.{meta['idx']}.bin"
+                write_durably(self._files / name, (source / name).read_bytes(), sync_dir=False)
+            fsync_dir(self._files)
             with self._lock:
-                seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM items").fetchone()[0]
-                self._db.execute("BEGIN IMMEDIATE")
                 self._db.execute(
-                    "INSERT INTO items (id, seq, applicant, idempotency_key, provisional_number, state, attempts, "
-                    "next_attempt_at, created_at, size, payload, last_error) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, "
-                    "?, ?, ?, ?)", (record["id"], seq, record["applicant"], record["idempotency_key"],
-                                    record["provisional_number"], record["attempts"], self._clock(),
-                                    record["created_at"], record["size"], sealed, record.get("last_error", "")))
-                self._db.executemany("INSERT INTO attachments VALUES (?, ?, ?, ?, ?)",
-                                     [(record["id"], m["idx"], m["name"], m["mime"], m["size"])
-                                      for m in record["attachments"]])
-                self._db.execute("COMMIT")
+                    "INSERT INTO items (id, applicant, idempotency_key, provisional_number, state, attempts, "
+                    "next_attempt_at, created_at, size, files, payload, last_error) VALUES (?, ?, ?, ?, 'pending', ?, "
+                    "?, ?, ?, ?, ?, ?)", (record["id"], record["applicant"], record["idempotency_key"],
+                                          record["provisional_number"], record["attempts"], self._clock(),
+                                          record["created_at"], record["size"], json.dumps(record["attachments"]),
+                                          sealed, record.get("last_error", "")))
+                self._open_items += 1
+                self._open_bytes += record["size"]
             imported += 1
         return imported, problems

@@ -16,7 +16,7 @@ from pathlib import Path
 from kiosk import provisional
 from offline_queue.durable import write_durably
 
-BLOCK = 50
+BLOCK = 200
 
 
 class ProvisionalSequence:
@@ -38,7 +38,7 @@ class ProvisionalSequence:
 
     def next(self, today: dt.date | None = None) -> str:
         day_date = today or dt.date.today()
-        day = day_date.strftime("%Y%m%d")
+        day = f"{day_date.year:04d}{day_date.month:02d}{day_date.day:02d}"
         with self._lock:
             if day != self._day:
                 self._day = day
@@ -49,4 +49,4 @@ class ProvisionalSequence:
                 write_durably(self._path, json.dumps({day: self._reserved}).encode())
             number = self._next
             self._next += 1
-        return provisional.make(self._terminal_id, day_date, number)
+        return provisional.make(self._terminal_id, day_date, number, day)

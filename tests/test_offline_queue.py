@@ -61,11 +61,11 @@ def test_nothing_personal_is_stored_in_the_clear(tmp_path):
 def test_delivery_purges_payload_and_scans_and_keeps_audit_metadata(tmp_path):
     box = outbox(tmp_path)
     item = box.enqueue(BODY, "key-00000001", "330106199003071236", None, [SCAN, SCAN])
-    assert len(list((tmp_path / "attachments" / item).iterdir())) == 2
+    assert len(list((tmp_path / "attachments").glob(f"{item}.*.bin"))) == 2
     box.mark_delivered(item, "SQ2026112700001")
     meta = box.item(item)
     assert meta.state == "delivered" and meta.case_number == "SQ2026112700001" and not meta.has_payload
-    assert not (tmp_path / "attachments" / item).exists()
+    assert not list((tmp_path / "attachments").glob(f"{item}.*"))
     assert box.purge_delivered(keep_metadata_days=0) == 0
     assert box.item(item) is None  # past retention, the metadata goes too
 
@@ -136,7 +136,7 @@ def test_a_full_disk_never_corrupts_the_queue(tmp_path):
 def test_tampered_item_is_quarantined_reason_given(tmp_path):
     box = outbox(tmp_path)
     item = box.enqueue(BODY, "key-00000001", "A", None, [SCAN])
-    blob = tmp_path / "attachments" / item / "0.bin"
+    blob = tmp_path / "attachments" / f"{item}.0.bin"
     data = bytearray(blob.read_bytes())
     data[40] ^= 0xFF
     blob.write_bytes(bytes(data))
@@ -154,7 +154,7 @@ def test_a_corrupt_database_is_moved_aside_with_its_attachments(tmp_path):
         fh.write(b"this is not a database" * 10)
     box = outbox(tmp_path)
     assert box.recovered_from is not None
-    assert (box.recovered_from / "attachments" / item / "0.bin").exists()
+    assert (box.recovered_from / "attachments" / f"{item}.0.bin").exists()
     assert "failed its check" in (box.recovered_from / "REASON.txt").read_text()
     assert box.items() == [] and box.status()["recovered_from"] == str(box.recovered_from)
     box.enqueue(BODY, "key-00000002", "A")  # the fresh queue works
@@ -163,10 +163,9 @@ def test_a_corrupt_database_is_moved_aside_with_its_attachments(tmp_path):
 def test_orphans_and_temporaries_are_swept_at_start(tmp_path):
     box = outbox(tmp_path)
     box.close()
-    orphan = tmp_path / "attachments" / "deadbeef"
-    orphan.mkdir()
-    (orphan / "0.bin").write_bytes(b"x")
-    (tmp_path / "attachments" / "half.bin.tmp").write_bytes(b"x")
+    orphan = tmp_path / "attachments" / "deadbeef.0.bin"
+    orphan.write_bytes(b"x")
+    (tmp_path / "attachments" / "half.0.bin.tmp").write_bytes(b"x")
     outbox(tmp_path)
     assert not orphan.exists() and not list(tmp_path.rglob("*.tmp"))
 

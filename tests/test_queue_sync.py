@@ -130,7 +130,7 @@ def test_a_tampered_item_is_quarantined_and_the_rest_go_on(sandbox, tmp_path):
     box = outbox(tmp_path)
     bad = enqueue(box, client, attachments=[SCAN])
     good = enqueue(box, client, sample="resident_long_term")
-    blob = tmp_path / "attachments" / bad / "0.bin"
+    blob = tmp_path / "attachments" / f"{bad}.0.bin"
     blob.write_bytes(blob.read_bytes()[:-3] + b"xyz")
     fast_sync(box, client).run_once()
     assert box.item(bad).state == "quarantined" and "decrypt" in box.item(bad).last_error

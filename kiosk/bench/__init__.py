@@ -14,6 +14,8 @@ from types import ModuleType
 # name -> (module, one-line help)
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "idcard": ("kiosk.bench.idcard", "ID card: last byte to Identity, and a full read over a pty against the wire time"),
+    "queue": ("kiosk.bench.queue", "durable enqueue throughput and latency, queue against a bare baseline"),
+    "queue-crash": ("kiosk.bench.queue_crash", "SIGKILL a queueing terminal at random; check exactly-once delivery"),
     "backend": ("kiosk.bench.backend", "simulated terminals against the sandbox: req/s, p50/p99, pooling"),
 }
 

@@ -1,0 +1,57 @@
+"""The process the crash harness kills: enqueue cases and deliver them, as a terminal does.
+
+``python -m kiosk.bench.queue_crash_child DATA_DIR URL [--drain]``. After each enqueue
+returns it prints ``E <application id>`` (flushed), so the harness knows which cases the
+terminal promised. With ``--drain`` it enqueues nothing and exits once the queue is empty.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import uuid
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    from devices.idcard.samples import sample_identity
+    from kiosk.backend.client import BackendClient
+    from kiosk.config import load_config
+    from kiosk.domain import Application, Attachment
+    from offline_queue.setup import build_queue
+    from offline_queue.sync import SyncPolicy, SyncWorker
+
+    data_dir, url, drain = Path(argv[0]), argv[1], "--drain" in argv
+    config = load_config(environ={}, overrides={"paths": {"data_dir": str(data_dir)},
+                                               "terminal": {"id": "CRASH-T1"},
+                                               "backend": {"url": url, "read_timeout_s": 5.0, "retries": 0},
+                                               "queue": {"min_free_mb": 0}})
+    backend = BackendClient(config.backend, config.terminal.id)
+    queue = build_queue(config, backend)
+    queue.sync = SyncWorker(queue.outbox, backend, SyncPolicy(base_delay_s=0.05, max_delay_s=0.5, idle_poll_s=0.05))
+    queue.sync.start()
+    if drain:
+        deadline = time.monotonic() + 120
+        while queue.outbox.items(("pending",)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = len(queue.outbox.items(("pending",)))
+        queue.close()
+        return 0 if left == 0 else 1
+    service = backend.service("GT-001")
+    scan = Attachment("M2-1.jpg", "image/jpeg", b"\xff\xd8\xff" + bytes(40_000))
+    n = 0
+    while True:
+        app = Application(service, sample_identity("resident"), config.terminal.id, form={"seq": n})
+        app.id = "crash-" + uuid.uuid4().hex
+        number = queue.sequence.next()
+        payload = dict(app.payload(), provisional_number=number)
+        item = queue.outbox.enqueue(payload, app.idempotency_key, app.applicant.id_number, number,
+                                    [scan] if n % 3 == 0 else [])
+        sys.stdout.write(f"E {app.id}\n")
+        sys.stdout.flush()
+        queue.sync.deliver_now(item, 5.0)
+        n += 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
