@@ -75,11 +75,16 @@ def _cmd_run(args) -> int:
 def _cmd_demo(args) -> int:
     headless = args.headless or not os.environ.get("DISPLAY")
     if headless:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ui.demo import demo_config, run_demo
+        if not os.environ.get("QT_QPA_PLATFORM"):
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from ui.demo import run_demo
+
+    from kiosk.logging_setup import configure_logging
+    from kiosk.masking import Masker
 
     out = args.output.resolve()
-    masker = _setup_logging(demo_config("http://127.0.0.1:9", out / "data"))
+    masker = Masker()
+    configure_logging(out / "logs", masker, "INFO", console=False)
     return run_demo(out, headless, masker)
 
 

@@ -42,7 +42,9 @@ def open_outbox(config: Config) -> Outbox:
 
 def build_queue(config: Config, backend: BackendClient) -> Queue:
     outbox = open_outbox(config)
-    policy = SyncPolicy(max_delay_s=config.queue.max_delay_s, max_attempts=config.queue.max_attempts)
-    sync = SyncWorker(outbox, backend, policy, purge_on_delivery=config.queue.purge_after_s == 0)
+    q = config.queue
+    policy = SyncPolicy(max_delay_s=q.max_delay_s, max_attempts=q.max_attempts, purge_after_s=q.purge_after_s,
+                        keep_metadata_days=q.keep_metadata_days)
+    sync = SyncWorker(outbox, backend, policy)
     sequence = ProvisionalSequence(config.data_dir / "provisional-sequence.json", config.terminal.id)
     return Queue(outbox, sequence, sync)

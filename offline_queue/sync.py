@@ -34,6 +34,9 @@ class SyncPolicy:
     max_delay_s: float = 300.0
     max_attempts: int = 500
     idle_poll_s: float = 5.0
+    purge_after_s: float = 0.0          # delivered payloads go this long after delivery (0: at delivery)
+    keep_metadata_days: float = 30.0
+    retention_every_s: float = 60.0
 
 
 class SyncWorker:
@@ -44,7 +47,8 @@ class SyncWorker:
         self._backend = backend
         self._policy = policy
         self._on_delivered = on_delivered
-        self._purge = purge_on_delivery
+        self._purge = purge_on_delivery and policy.purge_after_s == 0
+        self._retention_at = 0.0
         self._deliver_lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -173,10 +177,17 @@ class SyncWorker:
         log.warning("queue: item %s conflicted but the backend has it as case %s", item.id, submitted.case_number)
         return submitted
 
+    def retention(self) -> int:
+        """Delete delivered payloads past ``purge_after_s`` and metadata past the retention period."""
+        self._retention_at = time.monotonic()
+        return self._outbox.purge_delivered(self._policy.purge_after_s, self._policy.keep_metadata_days)
+
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
                 self.run_once()
+                if time.monotonic() - self._retention_at > self._policy.retention_every_s:
+                    self.retention()
             except Exception:  # a bug must not stop delivery for good: log, wait, go on
                 log.exception("queue: sync pass failed")
             next_due = self._outbox.next_due_at()

@@ -167,3 +167,15 @@ def test_the_worker_thread_delivers_on_its_own_and_stops_cleanly(sandbox, tmp_pa
         began = time.monotonic()
         sync.stop()
         assert time.monotonic() - began < 5
+
+
+def test_delayed_purge_runs_from_the_worker(sandbox, tmp_path):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    sync = fast_sync(box, client, purge_after_s=0.3)
+    item = enqueue(box, client, attachments=[SCAN])
+    sync.run_once()
+    assert box.item(item).state == "delivered" and box.item(item).has_payload  # kept for the configured time
+    time.sleep(0.4)
+    assert sync.retention() == 1
+    assert not box.item(item).has_payload and not list((tmp_path / "attachments").glob(f"{item}.*"))

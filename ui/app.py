@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app import Services, build_services
@@ -24,7 +24,14 @@ def _never_exit(exc_type, exc, tb) -> None:
     log.error("unhandled error in the UI", exc_info=(exc_type, exc, tb))
 
 
+def _qt_message(mode: QtMsgType, context, message: str) -> None:
+    """Qt's own warnings go to the log, not to the console a citizen might see."""
+    level = logging.WARNING if mode in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg) else logging.DEBUG
+    log.log(level, "qt: %s", message)
+
+
 def qt_application() -> QApplication:
+    qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     install_font(app)
     app.setStyleSheet(stylesheet())

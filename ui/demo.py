@@ -60,7 +60,7 @@ class Walkthrough:
         self.shots.append(path)
         return path
 
-    def citizen_journey(self, suffix: str = "") -> Path | None:
+    def citizen_journey(self, suffix: str = "", before_confirm: Callable[[], None] | None = None) -> Path | None:
         session = self.window.session
         view = self.window.view
         self.shot(f"home{suffix}")
@@ -74,6 +74,8 @@ class Walkthrough:
         self.shot(f"services{suffix}")
         view.screens[Step.CHOOSE_SERVICE].buttons[DEMO_SERVICE].click()
         self.shot(f"confirm{suffix}")
+        if before_confirm is not None:
+            before_confirm()
         view.screens[Step.CONFIRM].confirm.click()
         wait_until(lambda: session.step is Step.DONE, 20)
         self.shot(f"done{suffix}")
@@ -90,7 +92,7 @@ def run_headless(out: Path, masker: Masker | None = None) -> list[Path]:
     for old in out.glob("*.png"):
         old.unlink()
     data_dir = out / "data"
-    shutil.rmtree(data_dir / "receipts", ignore_errors=True)
+    shutil.rmtree(data_dir, ignore_errors=True)  # a fresh terminal each run (queue, receipts)
     set_language("zh_CN")
     with SandboxServer() as sandbox:
         gui = Gui(demo_config(sandbox.url, data_dir), "kiosk", masker)
@@ -100,6 +102,15 @@ def run_headless(out: Path, masker: Masker | None = None) -> list[Path]:
             gui.window.toggle_language()
             receipts.append(walk.citizen_journey("-en"))
             gui.window.toggle_language()
+            # The network fails just as the citizen confirms: accepted offline, delivered later.
+            receipts.append(walk.citizen_journey("-offline", before_confirm=lambda: sandbox.faults.set("down")))
+            sandbox.faults.clear()
+            outbox = gui.services.queue.outbox
+            gui.services.queue.sync.notify()
+            wait_until(lambda: not outbox.items(("pending",)), 30)
+            for item in outbox.items(("delivered",)):
+                if item.provisional_number and item.attempts:
+                    print(f"offline case {item.provisional_number} delivered later as {item.case_number}")
             gui.window.toggle_elderly()
             walk.shot("home-large-text")
             gui.window.toggle_elderly()

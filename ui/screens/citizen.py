@@ -209,8 +209,9 @@ class DoneScreen(Screen):
 
     def refresh(self, session: CitizenSession) -> None:
         receipt = session.receipt
-        self.title.setText(_("Submitted"))
-        self.caption.setText(_("Your case number"))
+        offline = receipt is not None and receipt.provisional
+        self.title.setText(_("Saved on this terminal") if offline else _("Submitted"))
+        self.caption.setText(_("Your provisional number") if offline else _("Your case number"))
         self.number.setText(receipt.case_number if receipt else "")
         self.notice.show_notice(session.notice)
         self.finish.setText(_("Finish"))
