@@ -19,12 +19,14 @@ from devices.receipt.base import ReceiptPrinter
 from devices.registry import build_device
 from kiosk.backend.client import BackendClient
 from kiosk.config import DEVICE_KINDS, Config
+from kiosk.audit import AuditTrail
 from kiosk.heartbeat import Heartbeat
 from kiosk.submission import Submitter
 from kiosk.i18n import set_language
 from kiosk.masking import Masker
 from kiosk.tasks import TaskRunner
 from kiosk.workflows.citizen import CitizenSession
+from kiosk.workflows.clerk import ClerkDesk
 from offline_queue.setup import Queue, build_queue
 
 log = logging.getLogger(__name__)
@@ -61,10 +63,15 @@ class Services:
     heartbeat: Heartbeat
     queue: Queue
     submitter: Submitter
+    audit: AuditTrail
 
     def new_citizen_session(self) -> CitizenSession:
         return CitizenSession(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,
                               tasks=self.tasks, terminal_id=self.config.terminal.id, masker=self.masker)
+
+    def new_clerk_desk(self) -> ClerkDesk:
+        return ClerkDesk(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,
+                         tasks=self.tasks, audit=self.audit, terminal_id=self.config.terminal.id, masker=self.masker)
 
     def start(self) -> None:
         for device in self.devices.all():
@@ -87,12 +94,14 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
     backend = BackendClient(config.backend, config.terminal.id)
     devices = build_devices(config)
     queue = build_queue(config, backend)
-    heartbeat = Heartbeat(backend, config, devices.all(), status_extra=lambda: queue_status(queue))
+    audit = AuditTrail(config.data_dir / "audit" / "trail.jsonl")
+    heartbeat = Heartbeat(backend, config, devices.all(), status_extra=lambda: terminal_status(queue, audit))
     return Services(config=config, masker=masker or Masker(), backend=backend, devices=devices, tasks=tasks,
-                    heartbeat=heartbeat, queue=queue, submitter=Submitter(queue, backend))
+                    heartbeat=heartbeat, queue=queue, submitter=Submitter(queue, backend), audit=audit)
 
 
-def queue_status(queue: Queue) -> dict:
+def terminal_status(queue: Queue, audit: AuditTrail) -> dict:
     status = queue.outbox.status()
     return {"queue": {"depth": status["counts"]["pending"], "oldest_age_s": status["oldest_age_s"],
-                      "dead": status["counts"]["dead"] + status["counts"]["quarantined"]}}
+                      "dead": status["counts"]["dead"] + status["counts"]["quarantined"]},
+            "audit_head": audit.head}

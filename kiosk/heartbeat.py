@@ -59,7 +59,7 @@ class Heartbeat:
             devices.append({"name": device.name, "state": health.state.value,
                             "reason": health.reason.render("en") if health.reason else ""})
         status = {"version": __version__, "mode": self._config.terminal.mode, "devices": devices,
-                  "free_disk_mb": round(free_disk_mb(self._config.data_dir), 1), "audit_head": ""}
+                  "free_disk_mb": round(free_disk_mb(self._config.data_dir), 1)}
         status.update(self._status_extra())
         return status
 

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from devices.receipt.document import Feed, Line, Qr, ReceiptDocument, Rule
-from kiosk.domain import Receipt
+from kiosk.domain import Application, MaterialKind, MaterialRequirement, Receipt, ServiceItem
 from kiosk.i18n import catalogue
+
+if TYPE_CHECKING:
+    from kiosk.submission import Outcome
 
 
 def receipt_qr_payload(receipt: Receipt) -> str:
@@ -40,3 +48,59 @@ def citizen_receipt(receipt: Receipt, lang: str) -> ReceiptDocument:
         Line(t("Run at most once: we bring the data, not you."), "center"),
     ]
     return ReceiptDocument(f"receipt {receipt.case_number}", tuple(lines))
+
+
+def acceptance_receipt(outcome: "Outcome", application: Application, clerk: str, lang: str) -> ReceiptDocument:
+    """受理回执: printed at the window when a clerk accepts a case."""
+    t = catalogue(lang).gettext
+    service, applicant = application.service, application.applicant
+    number_line = (t("Provisional number: {number}") if outcome.provisional
+                   else t("Case number: {number}")).format(number=outcome.number)
+    lines = [
+        Line(t("Acceptance Receipt"), "center", bold=True, size=2),
+        Feed(1),
+        Line(number_line, bold=True),
+        Line(t("Service: {name}").format(name=service.name(lang))),
+        Line(t("Applicant: {name} ({id})").format(name=applicant.masked_name, id=applicant.masked_id)),
+        Line(t("Accepted by: {clerk}").format(clerk=clerk or "-")),
+        Line(t("Accepted: {time}").format(time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))),
+        Line(t("Promised within {days} working days").format(days=service.promised_days) if service.promised_days
+             else t("Done on the spot")),
+        Rule(),
+        Qr(f"OTR1:{outcome.number}"),
+        Line(t("Scan this code at any terminal to check progress."), "center"),
+    ]
+    return ReceiptDocument(f"acceptance {outcome.number}", tuple(lines))
+
+
+def _kind(material: MaterialRequirement, lang: str) -> str:
+    t = catalogue(lang).gettext
+    return {MaterialKind.ORIGINAL: t("original"), MaterialKind.COPY: t("copy"),
+            MaterialKind.ORIGINAL_AND_COPY: t("original and copy")}[material.kind]
+
+
+def one_time_notice(number: str, service: ServiceItem, applicant_masked_name: str,
+                    missing: list[MaterialRequirement], terminal_id: str, lang: str) -> ReceiptDocument:
+    """一次性告知书: everything still missing, so that the next visit is the last."""
+    t = catalogue(lang).gettext
+    lines = [
+        Line(t("One-Time Notice"), "center", bold=True, size=2),
+        Feed(1),
+        Line(t("Notice number: {number}").format(number=number or t("(recorded when the network returns)"))),
+        Line(t("Service: {name}").format(name=service.name(lang))),
+        Line(t("Applicant: {name}").format(name=applicant_masked_name)),
+        Rule(),
+        Line(t("Please bring the following and your application can be accepted:"), bold=True),
+    ]
+    for i, m in enumerate(missing, 1):
+        pages = t("{n} page(s)").format(n=m.pages)
+        lines.append(Line(f"{i}. {m.name(lang)} ({_kind(m, lang)}, {pages})"))
+        if m.e_licence_type:
+            lines.append(Line("   " + t("or authorise us to fetch your electronic licence instead")))
+    lines += [
+        Rule(),
+        Line(t("This list is complete: nothing else will be asked for this service.")),
+        Line(t("Terminal: {terminal}").format(terminal=terminal_id)),
+        Line(t("Issued: {time}").format(time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))),
+    ]
+    return ReceiptDocument(f"notice {number}", tuple(lines))

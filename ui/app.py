@@ -55,6 +55,8 @@ class Gui:
         """Tear down in order: no thread may hold or emit on a Qt object once it is deleted."""
         if self.window.session is not None:
             self.window.session.end("shutdown")
+        if self.window.desk is not None:
+            self.window.desk.next_applicant()
         self.services.heartbeat._on_config = None
         self.services.stop()  # joins device, sync and heartbeat threads; waits for running tasks
         self.bridge.detach()

@@ -122,6 +122,31 @@ def run_headless(out: Path, masker: Masker | None = None) -> list[Path]:
                 target = out / f"receipt-{index}.png"
                 shutil.copy(receipt, target)
                 saved.append(target)
+        clerk = Gui(demo_config(sandbox.url, data_dir), "window", masker)
+        try:
+            walk = Walkthrough(clerk, out)
+            walk.shots = [None] * (len(list(out.glob("[0-9][0-9]-*.png"))))
+            view = clerk.window.view
+            walk.shot("window-sign-in")
+            view.sign_in.staff_id.setText("XH0001")
+            view.sign_in.password.setText("demo-XH0001")
+            view.sign_in.submit()
+            wait_until(lambda: view.desk.staff is not None)
+            clerk.services.devices.id_reader.place_card("resident")
+            wait_until(lambda: view.desk.identity is not None)
+            view.desk.choose_service("GJJ-004")
+            view.desk.mark("M1", True)
+            walk.shot("window-checking")
+            view.desk.issue_notice()
+            wait_until(lambda: view.desk.result != "", 20)
+            walk.shot("window-notice-issued")
+            printer = clerk.services.devices.receipt_printer
+            if getattr(printer, "last_png", None):
+                target = out / "one-time-notice.png"
+                shutil.copy(printer.last_png, target)
+                saved.append(target)
+        finally:
+            clerk.close()
         maintenance = Gui(demo_config(sandbox.url, data_dir), "maintenance", masker)
         try:
             walk = Walkthrough(maintenance, out)

@@ -13,6 +13,7 @@ from kiosk.i18n import _, language, set_language
 from ui.bridge import DeviceBridge
 from ui.kiosk_view import ActivityFilter, KioskView
 from ui.maintenance_view import MaintenanceView
+from ui.window_view import WindowView
 from ui.theme import stylesheet
 from ui.widgets import button, label
 
@@ -46,8 +47,13 @@ class MainWindow(QMainWindow):
         column.addWidget(header)
 
         self.session = None
+        self.desk = None
         if mode == "maintenance":
             self.view = MaintenanceView(services, bridge)
+            self.elderly_button.hide()
+        elif mode == "window":
+            self.desk = services.new_clerk_desk()
+            self.view = WindowView(self.desk, bridge)
             self.elderly_button.hide()
         else:
             self.session = services.new_citizen_session()

@@ -48,6 +48,7 @@ def stylesheet(scale: float = 1.0) -> str:
     QPushButton#primary {{ background: {ACCENT}; color: white; }}
     QPushButton#service {{ text-align: left; padding: 16px; font-size: {px(22)}; min-height: {px(96)}; }}
     QPushButton:disabled {{ border-color: #aaa; color: #aaa; }}
+    QPushButton#primary:disabled {{ background: #b0bec5; color: white; border-color: #b0bec5; }}
     QProgressBar {{ min-height: {px(18)}; border-radius: 9px; background: #dde5f0; }}
     QProgressBar::chunk {{ background: {ACCENT}; border-radius: 9px; }}
     QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; }}

@@ -1,0 +1,80 @@
+"""The clerk's audit trail: an append-only, hash-chained log of every step, sent to the backend.
+
+Each entry links to the one before (``hash = SHA-256(prev_hash + canonical entry)``), so a
+removed or edited entry breaks the chain. Entries carry masked identifiers only. The file
+(JSON lines, fsynced) survives restarts; entries the backend has not confirmed are resent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
+    body = {k: entry[k] for k in ("seq", "at", "actor", "action", "detail")}
+    return hashlib.sha256((prev_hash + json.dumps(body, sort_keys=True, ensure_ascii=False)).encode()).hexdigest()
+
+
+class AuditTrail:
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.entries: list[dict[str, Any]] = []
+        self.sent = 0  # entries[:sent] are confirmed by the backend
+        if path.exists():
+            for line in path.read_text("utf-8").splitlines():
+                try:
+                    self.entries.append(json.loads(line))
+                except ValueError:
+                    log.error("audit: unreadable line in %s ignored (the chain check will show it)", path)
+        state = path.with_suffix(".sent")
+        if state.exists():
+            try:
+                self.sent = min(int(state.read_text().strip() or 0), len(self.entries))
+            except ValueError:
+                self.sent = 0
+
+    @property
+    def head(self) -> str:
+        return self.entries[-1]["hash"] if self.entries else ""
+
+    def record(self, actor: str, action: str, detail: str = "") -> dict[str, Any]:
+        """Append one step (durably). ``detail`` must already be masked."""
+        with self._lock:
+            entry = {"seq": len(self.entries), "at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                     "actor": actor, "action": action, "detail": detail[:1000], "prev_hash": self.head}
+            entry["hash"] = entry_hash(entry["prev_hash"], entry)
+            with open(self._path, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            self.entries.append(entry)
+        log.info("audit: %s %s %s", actor, action, detail)
+        return entry
+
+    def verify(self) -> bool:
+        prev = ""
+        for i, entry in enumerate(self.entries):
+            if entry.get("seq") != i or entry.get("prev_hash") != prev or entry_hash(prev, entry) != entry.get("hash"):
+                return False
+            prev = entry["hash"]
+        return True
+
+    def unsent(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.entries[self.sent:])
+
+    def mark_sent(self, count: int) -> None:
+        with self._lock:
+            self.sent = min(len(self.entries), self.sent + count)
+            self._path.with_suffix(".sent").write_text(str(self.sent))

@@ -1,0 +1,245 @@
+"""The clerk's desk at the integrated window (一窗受理), as a state machine without Qt.
+
+Sign in -> the applicant's card -> the service -> check the materials -> accept (the case is
+submitted through the outbox, the acceptance decision recorded, a receipt printed) or issue the
+one-time notice listing everything missing -> next applicant. Every step goes into the
+hash-chained audit trail, with masked identifiers, and the trail is pushed to the backend.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+import logging
+import time
+from typing import Any, Callable
+
+from devices.receipt.base import ReceiptPrinter
+from kiosk.audit import AuditTrail
+from kiosk.backend.client import BackendClient
+from kiosk.backend.errors import BackendError, OfflineError, ServerError
+from kiosk.domain import Application, Identity, MaterialRequirement, ServiceItem
+from kiosk.i18n import language, text
+from kiosk.masking import Masker
+from kiosk.receipts import acceptance_receipt, one_time_notice
+from kiosk.submission import Outcome, Submitter
+from kiosk.tasks import TaskRunner
+from kiosk.workflows.citizen import Notice, user_message
+
+log = logging.getLogger(__name__)
+
+
+class Desk(enum.Enum):
+    SIGNED_OUT = "signed_out"
+    WAITING = "waiting"          # for the applicant's card
+    CHECKING = "checking"        # service chosen, materials being checked
+    WORKING = "working"
+    DONE = "done"
+
+
+class ClerkDesk:
+    def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
+                 audit: AuditTrail, terminal_id: str, masker: Masker) -> None:
+        self._backend, self._submitter, self._printer = backend, submitter, printer
+        self._tasks, self._audit, self._terminal_id, self._masker = tasks, audit, terminal_id, masker
+        self._observers: list[Callable[["ClerkDesk"], None]] = []
+        self._verifiers: dict[str, dict[str, Any]] = {}  # offline sign-in, from the last online one
+        self.step = Desk.SIGNED_OUT
+        self.staff: dict[str, Any] | None = None
+        self.catalogue: list[ServiceItem] = []
+        self.identity: Identity | None = None
+        self.service: ServiceItem | None = None
+        self.provided: dict[str, bool] = {}
+        self.result: str = ""
+        self.notice: Notice | None = None
+        self.busy = False
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def subscribe(self, observer: Callable[["ClerkDesk"], None]) -> None:
+        self._observers.append(observer)
+
+    def _go(self, step: Desk, notice: Notice | None = None) -> None:
+        self.step, self.notice, self.busy = step, notice, False
+        for observer in list(self._observers):
+            observer(self)
+
+    @property
+    def actor(self) -> str:
+        return self.staff["staff_id"] if self.staff else "-"
+
+    def _audit_step(self, action: str, detail: str = "") -> None:
+        self._audit.record(self.actor, action, self._masker.mask(detail))
+        batch = self._audit.unsent()
+        if batch:
+            self._tasks.run(lambda: self._backend.send_audit(batch), lambda _r: self._audit.mark_sent(len(batch)),
+                            lambda exc: log.info("audit: kept for later (%s)", type(exc).__name__))
+
+    # -- sign-in ------------------------------------------------------------------------------
+
+    def sign_in(self, staff_id: str, password: str) -> None:
+        self.busy = True
+        self._go(self.step)
+        self.busy = True
+
+        def work() -> tuple[dict[str, Any], list[ServiceItem]]:
+            try:
+                session = self._backend.staff_sign_in(staff_id, password)
+            except (OfflineError, ServerError):
+                session = self._offline_sign_in(staff_id, password)
+            try:
+                catalogue = self._backend.catalogue()
+            except BackendError:
+                catalogue = []
+            return session, catalogue
+
+        self._tasks.run(work, self._signed_in, self._sign_in_failed)
+
+    def _offline_sign_in(self, staff_id: str, password: str) -> dict[str, Any]:
+        verifier = self._verifiers.get(staff_id)
+        if verifier is None:
+            raise OfflineError(detail="no cached verifier for offline sign-in")
+        digest = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(verifier["salt"]),
+                                     verifier["iterations"]).hex()
+        if not hmac.compare_digest(digest, verifier["hash"]):
+            raise PermissionError("wrong password")
+        return {"staff_id": staff_id, "name": verifier["name"], "roles": verifier["roles"], "token": "",
+                "offline": True}
+
+    def _signed_in(self, result: tuple[dict[str, Any], list[ServiceItem]]) -> None:
+        session, catalogue = result
+        self.staff = session
+        if session.get("offline_verifier"):
+            self._verifiers[session["staff_id"]] = dict(session["offline_verifier"], name=session.get("name", ""),
+                                                        roles=session.get("roles", []))
+        self.catalogue = catalogue or self.catalogue
+        self._audit_step("sign_in", "offline" if session.get("offline") else "")
+        self._go(Desk.WAITING)
+
+    def _sign_in_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, PermissionError) or getattr(exc, "code", "") == "staff_auth" or \
+                getattr(exc, "detail", "") == "staff_auth":
+            self._go(Desk.SIGNED_OUT, Notice(text("Wrong staff id or password.")))
+        else:
+            self._go(Desk.SIGNED_OUT, Notice(user_message(exc)))
+
+    def sign_out(self) -> None:
+        self.next_applicant()
+        self._audit_step("sign_out")
+        self.staff = None
+        self._go(Desk.SIGNED_OUT)
+
+    # -- the applicant ---------------------------------------------------------------------------
+
+    def card_read(self, identity: Identity) -> None:
+        if self.step not in (Desk.WAITING, Desk.DONE) or self.staff is None:
+            identity.wipe()
+            return
+        self._clear_applicant()
+        if identity.expired():
+            identity.wipe()
+            self._go(Desk.WAITING, Notice(text("This ID card has expired. Please use a valid card.")))
+            return
+        self.identity = identity
+        self._masker.add_name(identity.name)
+        self._audit_step("card_read", identity.masked_id)
+        self._go(Desk.WAITING)
+
+    def choose_service(self, code: str) -> None:
+        if self.identity is None or self.step not in (Desk.WAITING, Desk.CHECKING):
+            return
+        self.service = next((s for s in self.catalogue if s.code == code), None)
+        if self.service is None:
+            return
+        self.provided = {m.code: False for m in self.service.materials}
+        self._audit_step("service_chosen", code)
+        self._go(Desk.CHECKING)
+
+    def mark(self, material_code: str, provided: bool) -> None:
+        if self.step is Desk.CHECKING and material_code in self.provided:
+            self.provided[material_code] = provided
+            self._audit_step("material_checked", f"{material_code}={'provided' if provided else 'missing'}")
+            self._go(Desk.CHECKING)
+
+    def missing(self) -> list[MaterialRequirement]:
+        if self.service is None:
+            return []
+        return [m for m in self.service.materials if m.required and not self.provided.get(m.code)]
+
+    # -- decisions ---------------------------------------------------------------------------------
+
+    def accept(self) -> None:
+        if self.step is not Desk.CHECKING or self.missing() or self.identity is None or self.service is None:
+            return
+        application = Application(self.service, self.identity, self._terminal_id)
+        token = (self.staff or {}).get("token", "")
+        self.busy = True
+        self._go(Desk.WORKING)
+
+        def work() -> Outcome:
+            outcome = self._submitter.submit(application)
+            if not outcome.provisional and token:
+                try:
+                    self._backend.decide(outcome.number, token, "accepted")
+                except BackendError as exc:
+                    log.warning("desk: acceptance decision not recorded yet (%s)", type(exc).__name__)
+            document = acceptance_receipt(outcome, application, (self.staff or {}).get("name", ""), language())
+            self._printer.print_receipt(document)
+            return outcome
+
+        self._tasks.run(work, self._accepted, self._failed)
+
+    def _accepted(self, outcome: Outcome) -> None:
+        self.result = outcome.number
+        self._audit_step("accepted", outcome.number)
+        self._go(Desk.DONE, Notice(text("Accepted as {number}; the receipt is printed.", number=outcome.number),
+                                   error=False))
+
+    def issue_notice(self) -> None:
+        missing = self.missing()
+        if self.step is not Desk.CHECKING or not missing or self.identity is None or self.service is None:
+            return
+        service, identity = self.service, self.identity
+        self.busy = True
+        self._go(Desk.WORKING)
+
+        def work() -> str:
+            try:
+                number = self._backend.issue_notice(service.code, identity.id_number,
+                                                    [m.code for m in missing])["number"]
+            except (OfflineError, ServerError):
+                number = ""  # the citizen still leaves with the list; the record is made when online
+            document = one_time_notice(number, service, identity.masked_name, missing, self._terminal_id, language())
+            self._printer.print_receipt(document)
+            return number or "-"
+
+        self._tasks.run(work, self._notice_issued, self._failed)
+
+    def _notice_issued(self, number: str) -> None:
+        self.result = number
+        self._audit_step("notice_issued", number)
+        self._go(Desk.DONE, Notice(text("One-time notice {number} printed: it lists everything still missing.",
+                                        number=number), error=False))
+
+    def _failed(self, exc: BaseException) -> None:
+        self._audit_step("failed", type(exc).__name__)
+        self._go(Desk.CHECKING, Notice(user_message(exc)))
+
+    def next_applicant(self) -> None:
+        if self.identity is not None:
+            self._audit_step("applicant_done")
+        self._clear_applicant()
+        if self.staff is not None:
+            self._go(Desk.WAITING)
+
+    def _clear_applicant(self) -> None:
+        if self.identity is not None:
+            self.identity.wipe()
+        self.identity = self.service = None
+        self.provided, self.result = {}, ""
+        self._masker.forget_names()
+
+
+def now() -> float:
+    return time.time()

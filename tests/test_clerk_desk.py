@@ -1,0 +1,97 @@
+"""The clerk's desk: accept with a receipt, or a one-time notice listing what is missing; all audited."""
+
+import json
+
+import pytest
+
+from devices.idcard.samples import sample_identity
+from devices.receipt.virtual import render
+from kiosk.app import build_services
+from kiosk.audit import AuditTrail
+from kiosk.tasks import SyncTaskRunner
+from kiosk.workflows.clerk import Desk
+
+
+@pytest.fixture
+def services(sandbox, make_config):
+    built = build_services(make_config(sandbox.url), SyncTaskRunner())
+    built.start()
+    yield built
+    built.stop()
+
+
+def signed_in(services):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    assert desk.step is Desk.WAITING and desk.staff["name"] == "陈示范"
+    desk.card_read(sample_identity("resident"))
+    return desk
+
+
+def test_wrong_password_is_refused_plainly(services):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "nope")
+    assert desk.step is Desk.SIGNED_OUT and "密码错误" in desk.notice.message.render()
+
+
+def test_accept_when_every_required_material_is_there(services, sandbox):
+    desk = signed_in(services)
+    desk.choose_service("SB-003")
+    assert desk.step is Desk.CHECKING and [m.code for m in desk.missing()] == ["M1"]
+    desk.accept()  # refused: something is missing
+    assert desk.step is Desk.CHECKING
+    desk.mark("M1", True)
+    desk.accept()
+    assert desk.step is Desk.DONE and desk.result.startswith("SQ")
+    assert sandbox.store.case(desk.result)["status"] == "accepted"
+    printer = services.devices.receipt_printer
+    page = render(printer.last_bytes, printer.profile)
+    assert "受理回执" in page.lines[0] and f"办件编号：{desk.result}" in page.lines
+
+
+def test_one_time_notice_lists_everything_missing(services):
+    desk = signed_in(services)
+    desk.choose_service("GJJ-004")
+    desk.mark("M1", True)
+    desk.issue_notice()
+    assert desk.step is Desk.DONE and desk.result.startswith("GZ")
+    printer = services.devices.receipt_printer
+    text = "\n".join(render(printer.last_bytes, printer.profile).lines)
+    assert "一次性告知书" in text and "购房合同" in text and "购房发票" in text and "本人银行卡" in text
+    listed = [line for line in text.splitlines() if line[:2] in ("1.", "2.", "3.", "4.")]
+    assert len(listed) == 3 and not any("居民身份证" in line for line in listed)  # M1 was provided
+
+
+def test_every_step_is_in_a_linked_masked_audit_trail_sent_to_the_backend(services, sandbox):
+    desk = signed_in(services)
+    desk.choose_service("SB-003")
+    desk.mark("M1", True)
+    desk.accept()
+    desk.next_applicant()
+    desk.sign_out()
+    audit = services.audit
+    actions = [e["action"] for e in audit.entries]
+    assert actions == ["sign_in", "card_read", "service_chosen", "material_checked", "accepted", "applicant_done",
+                       "sign_out"]
+    assert audit.verify() and audit.sent == len(audit.entries)
+    raw = (services.config.data_dir / "audit" / "trail.jsonl").read_text("utf-8")
+    assert "330106199003071236" not in raw and "张测试" not in raw and "3301**********1236" in raw
+    reopened = AuditTrail(services.config.data_dir / "audit" / "trail.jsonl")
+    assert reopened.verify() and reopened.head == audit.head
+    lines = raw.splitlines()
+    forged = json.loads(lines[1])
+    forged["detail"] = "edited"
+    lines[1] = json.dumps(forged, ensure_ascii=False)
+    (services.config.data_dir / "audit" / "trail.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    assert not AuditTrail(services.config.data_dir / "audit" / "trail.jsonl").verify()
+
+
+def test_offline_sign_in_with_the_cached_verifier(services, sandbox):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    desk.sign_out()
+    sandbox.faults.set("down")
+    desk.sign_in("XH0001", "wrong")
+    assert desk.step is Desk.SIGNED_OUT
+    desk.sign_in("XH0001", "demo-XH0001")
+    assert desk.step is Desk.WAITING and desk.staff.get("offline")

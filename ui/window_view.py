@@ -1,0 +1,154 @@
+"""The integrated window (一窗受理): the clerk signs in, reads the applicant's card, checks materials, decides."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
+                               QStackedWidget, QVBoxLayout, QWidget)
+
+from kiosk.i18n import _, language
+from kiosk.workflows.clerk import ClerkDesk, Desk
+from ui.bridge import DeviceBridge
+from ui.widgets import NoticeLabel, Screen, button, label
+
+
+class SignInScreen(Screen):
+    def __init__(self, desk: ClerkDesk) -> None:
+        super().__init__()
+        self._desk = desk
+        self.title = label("title")
+        self.staff_id, self.password = QLineEdit(), QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.returnPressed.connect(self.submit)
+        self.notice = NoticeLabel()
+        self.sign_in = button("primary", self.submit)
+        form = QGridLayout()
+        self.id_caption, self.password_caption = label("", align=Qt.AlignmentFlag.AlignRight), \
+            label("", align=Qt.AlignmentFlag.AlignRight)
+        form.addWidget(self.id_caption, 0, 0)
+        form.addWidget(self.staff_id, 0, 1)
+        form.addWidget(self.password_caption, 1, 0)
+        form.addWidget(self.password, 1, 1)
+        self.layout_.addStretch(1)
+        self.layout_.addWidget(self.title)
+        self.layout_.addLayout(form)
+        self.layout_.addWidget(self.notice)
+        self.layout_.addWidget(self.sign_in, alignment=Qt.AlignmentFlag.AlignCenter)
+        self.layout_.addStretch(2)
+
+    def submit(self) -> None:
+        password = self.password.text()
+        self.password.clear()
+        self._desk.sign_in(self.staff_id.text().strip(), password)
+
+    def refresh(self, desk: ClerkDesk) -> None:
+        self.title.setText(_("Clerk sign-in"))
+        self.id_caption.setText(_("Staff id"))
+        self.password_caption.setText(_("Password"))
+        self.sign_in.setText(_("Signing in…") if desk.busy else _("Sign in"))
+        self.sign_in.setEnabled(not desk.busy)
+        self.notice.show_notice(desk.notice)
+
+
+class DeskScreen(Screen):
+    def __init__(self, desk: ClerkDesk) -> None:
+        super().__init__()
+        self._desk = desk
+        self._filling = False
+        row = QHBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        self.clerk = label("subtitle", align=Qt.AlignmentFlag.AlignLeft)
+        self.applicant = label("", align=Qt.AlignmentFlag.AlignLeft)
+        self.applicant.setObjectName("card")
+        self.applicant.setMinimumHeight(160)
+        self.services = QComboBox()
+        self.services.activated.connect(self._service_chosen)
+        self.materials = QListWidget()
+        self.materials.itemChanged.connect(self._material_changed)
+        self.notice = NoticeLabel()
+        self.accept = button("primary", desk.accept)
+        self.issue = button("", desk.issue_notice)
+        self.next = button("", desk.next_applicant)
+        self.sign_out = button("", desk.sign_out)
+        left.addWidget(self.clerk)
+        left.addWidget(self.applicant)
+        left.addStretch(1)
+        left.addWidget(self.next)
+        left.addWidget(self.sign_out)
+        right.addWidget(self.services)
+        right.addWidget(self.materials, 1)
+        right.addWidget(self.notice)
+        actions = QHBoxLayout()
+        actions.addWidget(self.issue)
+        actions.addStretch(1)
+        actions.addWidget(self.accept)
+        right.addLayout(actions)
+        row.addLayout(left, 1)
+        row.addLayout(right, 2)
+        self.layout_.addLayout(row)
+
+    def _service_chosen(self, index: int) -> None:
+        code = self.services.itemData(index)
+        if code:
+            self._desk.choose_service(code)
+
+    def _material_changed(self, item: QListWidgetItem) -> None:
+        if not self._filling:
+            self._desk.mark(item.data(Qt.ItemDataRole.UserRole), item.checkState() == Qt.CheckState.Checked)
+
+    def refresh(self, desk: ClerkDesk) -> None:
+        lang = language()
+        staff = desk.staff or {}
+        self.clerk.setText(_("Clerk: {name} ({id})").format(name=staff.get("name", ""), id=staff.get("staff_id", "")))
+        if desk.identity is None:
+            self.applicant.setText(_("Ask the applicant to place their ID card on the reader."))
+        else:
+            identity = desk.identity
+            valid = identity.valid_to.isoformat() if identity.valid_to else _("Long-term")
+            self.applicant.setText(f"{identity.masked_name}\n{identity.masked_id}\n{_('Valid until')}：{valid}")
+        self._filling = True
+        self.services.clear()
+        self.services.addItem(_("Choose the service…"), "")
+        for service in desk.catalogue:
+            self.services.addItem(service.name(lang), service.code)
+        if desk.service is not None:
+            self.services.setCurrentIndex(self.services.findData(desk.service.code))
+        self.materials.clear()
+        for m in (desk.service.materials if desk.service else ()):
+            tag = _("required") if m.required else _("if applicable")
+            item = QListWidgetItem(f"{m.name(lang)}（{tag}）", self.materials)
+            item.setData(Qt.ItemDataRole.UserRole, m.code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if desk.provided.get(m.code) else Qt.CheckState.Unchecked)
+        self._filling = False
+        has_applicant = desk.identity is not None
+        self.services.setEnabled(has_applicant and not desk.busy)
+        checking = desk.step is Desk.CHECKING and not desk.busy
+        self.accept.setEnabled(checking and not desk.missing())
+        self.issue.setEnabled(checking and bool(desk.missing()))
+        self.accept.setText(_("Accept"))
+        self.issue.setText(_("Issue one-time notice ({n} missing)").format(n=len(desk.missing())))
+        self.next.setText(_("Next applicant"))
+        self.sign_out.setText(_("Sign out"))
+        self.notice.show_notice(desk.notice)
+
+
+class WindowView(QStackedWidget):
+    def __init__(self, desk: ClerkDesk, bridge: DeviceBridge) -> None:
+        super().__init__()
+        self.desk = desk
+        self.sign_in = SignInScreen(desk)
+        self.desk_screen = DeskScreen(desk)
+        self.addWidget(self.sign_in)
+        self.addWidget(self.desk_screen)
+        bridge.card_read.connect(desk.card_read)
+        desk.subscribe(lambda _d: self.show_step())
+        self.show_step()
+
+    def show_step(self) -> None:
+        screen = self.sign_in if self.desk.step is Desk.SIGNED_OUT else self.desk_screen
+        screen.refresh(self.desk)
+        self.setCurrentWidget(screen)
+
+    def retranslate(self) -> None:
+        self.show_step()
