@@ -20,14 +20,18 @@ def receipt_qr_payload(receipt: Receipt) -> str:
     return f"OTR1:{receipt.case_number}"
 
 
+def _number_line(number: str, provisional: bool, lang: str) -> Line:
+    t = catalogue(lang).gettext
+    template = t("Provisional number: {number}") if provisional else t("Case number: {number}")
+    return Line(template.format(number=number), bold=True)
+
+
 def citizen_receipt(receipt: Receipt, lang: str) -> ReceiptDocument:
     t = catalogue(lang).gettext
-    number_line = (t("Provisional number: {number}") if receipt.provisional
-                   else t("Case number: {number}")).format(number=receipt.case_number)
     lines = [
         Line(t("Service Hall Receipt"), "center", bold=True, size=2),
         Feed(1),
-        Line(number_line, bold=True),
+        _number_line(receipt.case_number, receipt.provisional, lang),
         Line(t("Service: {name}").format(name=receipt.service_name(lang))),
         Line(t("Applicant: {name} ({id})").format(name=receipt.applicant_masked_name, id=receipt.applicant_masked_id)),
         Line(t("Submitted: {time}").format(time=receipt.submitted_at.strftime("%Y-%m-%d %H:%M"))),
@@ -54,12 +58,10 @@ def acceptance_receipt(outcome: "Outcome", application: Application, clerk: str,
     """受理回执: printed at the window when a clerk accepts a case."""
     t = catalogue(lang).gettext
     service, applicant = application.service, application.applicant
-    number_line = (t("Provisional number: {number}") if outcome.provisional
-                   else t("Case number: {number}")).format(number=outcome.number)
     lines = [
         Line(t("Acceptance Receipt"), "center", bold=True, size=2),
         Feed(1),
-        Line(number_line, bold=True),
+        _number_line(outcome.number, outcome.provisional, lang),
         Line(t("Service: {name}").format(name=service.name(lang))),
         Line(t("Applicant: {name} ({id})").format(name=applicant.masked_name, id=applicant.masked_id)),
         Line(t("Accepted by: {clerk}").format(clerk=clerk or "-")),

@@ -45,3 +45,15 @@ def chinese_by_default():
     set_language("zh_CN")
     yield
     set_language("zh_CN")
+
+
+@pytest.fixture
+def services(sandbox, make_config):
+    """The terminal's services (no Qt), background work run synchronously, against the sandbox."""
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+
+    built = build_services(make_config(sandbox.url), SyncTaskRunner())
+    built.start()
+    yield built
+    built.stop()

@@ -2,7 +2,6 @@
 
 import time
 
-import pytest
 
 from devices.idcard.samples import sample_identity
 from devices.receipt.virtual import render
@@ -27,14 +26,6 @@ class Deferred:
 
     def shutdown(self):
         pass
-
-
-@pytest.fixture
-def services(sandbox, make_config):
-    built = build_services(make_config(sandbox.url), SyncTaskRunner())
-    built.start()
-    yield built
-    built.stop()
 
 
 def walk_to_confirm(session, code="GT-001"):

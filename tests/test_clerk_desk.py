@@ -2,22 +2,11 @@
 
 import json
 
-import pytest
 
 from devices.idcard.samples import sample_identity
 from devices.receipt.virtual import render
-from kiosk.app import build_services
 from kiosk.audit import AuditTrail
-from kiosk.tasks import SyncTaskRunner
 from kiosk.workflows.clerk import Desk
-
-
-@pytest.fixture
-def services(sandbox, make_config):
-    built = build_services(make_config(sandbox.url), SyncTaskRunner())
-    built.start()
-    yield built
-    built.stop()
 
 
 def signed_in(services):

@@ -1,7 +1,6 @@
 """The outbox on disk: durable, encrypted, bounded, recoverable."""
 
 import os
-import sqlite3
 import subprocess
 import sys
 

@@ -1,1 +1,16 @@
 """Plain-Python state machines for a citizen's session and a clerk's case (no Qt)."""
+
+from __future__ import annotations
+
+from kiosk.domain import Identity
+from kiosk.i18n import Text, text
+from kiosk.masking import Masker
+
+
+def admit(identity: Identity, masker: Masker) -> Text | None:
+    """Take a card for the session: None when it is accepted, else why not (the card's data is wiped)."""
+    if identity.expired():
+        identity.wipe()
+        return text("This ID card has expired. Please use a valid card.")
+    masker.add_name(identity.name)
+    return None

@@ -25,6 +25,7 @@ from kiosk.masking import Masker
 from kiosk.receipts import citizen_receipt
 from kiosk.submission import Outcome, Submitter
 from kiosk.tasks import TaskRunner
+from kiosk.workflows import admit
 
 log = logging.getLogger(__name__)
 
@@ -117,12 +118,11 @@ class CitizenSession:
         if self.step not in (Step.HOME, Step.READ_CARD):
             identity.wipe()  # a card placed mid-session does not replace the applicant
             return
-        if identity.expired():
-            identity.wipe()
-            self._go(Step.READ_CARD, Notice(text("This ID card has expired. Please use a valid card.")))
+        refused = admit(identity, self._masker)
+        if refused is not None:
+            self._go(Step.READ_CARD, Notice(refused))
             return
         self.identity = identity
-        self._masker.add_name(identity.name)
         log.info("session: identified %s", identity.masked_id)
         self._go(Step.IDENTIFIED)
 

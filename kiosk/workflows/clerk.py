@@ -25,6 +25,7 @@ from kiosk.masking import Masker
 from kiosk.receipts import acceptance_receipt, one_time_notice
 from kiosk.submission import Outcome, Submitter
 from kiosk.tasks import TaskRunner
+from kiosk.workflows import admit
 from kiosk.workflows.citizen import Notice, user_message
 
 log = logging.getLogger(__name__)
@@ -137,12 +138,11 @@ class ClerkDesk:
             identity.wipe()
             return
         self._clear_applicant()
-        if identity.expired():
-            identity.wipe()
-            self._go(Desk.WAITING, Notice(text("This ID card has expired. Please use a valid card.")))
+        refused = admit(identity, self._masker)
+        if refused is not None:
+            self._go(Desk.WAITING, Notice(refused))
             return
         self.identity = identity
-        self._masker.add_name(identity.name)
         self._audit_step("card_read", identity.masked_id)
         self._go(Desk.WAITING)
 
