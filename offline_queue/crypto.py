@@ -84,6 +84,20 @@ class Sealer:
             return header + nonce + self._aes.encrypt(nonce, plaintext, header + associated)
         return bytes(self.seal_into(plaintext, associated))
 
+    def seal_chunks(self, plaintext: bytes, associated: bytes, chunk: int = 256 * 1024):
+        """The sealed blob as a stream of chunks (same bytes as :meth:`seal`), for writing while encrypting."""
+        nonce = os.urandom(NONCE)
+        header = bytes([VERSION, ALGORITHMS[self.algorithm]])
+        key = self._keys[self.algorithm]
+        cipher = algorithms.AES(key) if self.algorithm == "AES-256-GCM" else algorithms.SM4(key)
+        encryptor = Cipher(cipher, modes.GCM(nonce)).encryptor()
+        encryptor.authenticate_additional_data(header + associated)
+        yield header + nonce
+        view = memoryview(plaintext)
+        for start in range(0, len(view), chunk):
+            yield encryptor.update(view[start:start + chunk])
+        yield encryptor.finalize() + encryptor.tag
+
     def seal_into(self, plaintext: bytes, associated: bytes) -> bytearray:
         """Seal into one preallocated buffer (no copies of a large scan beyond the ciphertext itself)."""
         nonce = os.urandom(NONCE)

@@ -238,10 +238,10 @@ class Outbox:
         try:
             if attachments:
                 for idx, att in enumerate(attachments):
-                    blob = self._sealer.seal_into(att.data, f"{item_id}:{idx}".encode())
                     path = self._attachment_path(item_id, idx)
                     written.append(path)
-                    write_durably(path, blob, sync_dir=False)
+                    write_durably(path, self._sealer.seal_chunks(att.data, f"{item_id}:{idx}".encode()),
+                                  sync_dir=False)
                 fsync_dir(self._files)  # one directory fsync covers every rename above
             now = self._clock()
             files = json.dumps([{"idx": i, "name": a.name, "mime": a.mime, "size": len(a.data)}
