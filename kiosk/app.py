@@ -82,6 +82,7 @@ class Services:
     def stop(self) -> None:
         self.heartbeat.stop()
         self.queue.close()
+        self.audit.close()
         for device in self.devices.all():
             device.stop()
         self.tasks.shutdown()

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ class AuditTrail:
     def __init__(self, path: Path) -> None:
         self._path = path
         self._lock = threading.Lock()
+        # Appends and fsyncs happen on this one thread, in order: the GUI thread never waits on a disk.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-writer")
         path.parent.mkdir(parents=True, exist_ok=True)
         self.entries: list[dict[str, Any]] = []
         self.sent = 0  # entries[:sent] are confirmed by the backend
@@ -49,18 +52,32 @@ class AuditTrail:
         return self.entries[-1]["hash"] if self.entries else ""
 
     def record(self, actor: str, action: str, detail: str = "") -> dict[str, Any]:
-        """Append one step (durably). ``detail`` must already be masked."""
+        """Append one step; it is written and fsynced on the writer thread. ``detail`` must be masked."""
         with self._lock:
             entry = {"seq": len(self.entries), "at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
                      "actor": actor, "action": action, "detail": detail[:1000], "prev_hash": self.head}
             entry["hash"] = entry_hash(entry["prev_hash"], entry)
-            with open(self._path, "a", encoding="utf-8") as fh:
-                fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
             self.entries.append(entry)
+            self._writer.submit(self._append, json.dumps(entry, ensure_ascii=False) + "\n")
         log.info("audit: %s %s %s", actor, action, detail)
         return entry
+
+    def _append(self, line: str) -> None:
+        try:
+            with open(self._path, "a", encoding="utf-8") as fh:
+                fh.write(line)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            log.error("audit: could not write the trail (%s); entries stay in memory and go to the backend",
+                      exc.strerror)
+
+    def flush(self) -> None:
+        """Wait until every recorded entry is on disk (tests, shutdown)."""
+        self._writer.submit(lambda: None).result(timeout=10)
+
+    def close(self) -> None:
+        self._writer.shutdown(wait=True)
 
     def verify(self) -> bool:
         prev = ""
@@ -77,4 +94,5 @@ class AuditTrail:
     def mark_sent(self, count: int) -> None:
         with self._lock:
             self.sent = min(len(self.entries), self.sent + count)
-            self._path.with_suffix(".sent").write_text(str(self.sent))
+            sent = self.sent
+        self._writer.submit(self._path.with_suffix(".sent").write_text, str(sent))

@@ -59,6 +59,7 @@ def test_every_step_is_in_a_linked_masked_audit_trail_sent_to_the_backend(servic
     desk.next_applicant()
     desk.sign_out()
     audit = services.audit
+    audit.flush()
     actions = [e["action"] for e in audit.entries]
     assert actions == ["sign_in", "card_read", "service_chosen", "material_checked", "accepted", "applicant_done",
                        "sign_out"]
