@@ -1,0 +1,71 @@
+"""A4 printing through a real CUPS spooler and its PDF printer (scripts/test-services.sh starts them)."""
+
+import io
+import os
+import pwd
+import re
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from devices.docprinter.base import DocumentPrintError
+from devices.docprinter.cups import CupsDocumentPrinter, CupsDocumentPrinterOptions
+from kiosk.fonts import cjk_font_path
+
+OUTPUT = Path(pwd.getpwuid(os.getuid()).pw_dir) / "PDF"  # cups-pdf writes to the job owner's ~/PDF
+
+
+def a4_pdf(line: str) -> bytes:
+    if "CJK" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("CJK", str(cjk_font_path()), subfontIndex=0))
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4)
+    pdf.setFont("CJK", 18)
+    pdf.drawString(72, 760, line)
+    pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+@pytest.fixture
+def printer():
+    device = CupsDocumentPrinter("document_printer", CupsDocumentPrinterOptions(printer="OneTrip-A4", timeout_s=20))
+    device.start()
+    yield device
+    device.stop()
+
+
+def test_a_pdf_goes_through_cups_and_comes_out_intact(printer):
+    assert printer.self_test().ok
+    title = "onetrip-" + uuid.uuid4().hex[:8]
+    job = printer.print_pdf(a4_pdf(f"营业执照（样证） {title}"), title, timeout_s=30)
+    assert job.startswith("OneTrip-A4-")
+    deadline = time.monotonic() + 30
+    while not any(p.read_bytes().rstrip().endswith(b"%%EOF") for p in OUTPUT.glob(f"{title}*.pdf")):
+        assert time.monotonic() < deadline, f"cups-pdf wrote no complete PDF to {OUTPUT}"
+        time.sleep(0.2)
+    (out,) = OUTPUT.glob(f"{title}*.pdf")
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, timeout=30).stdout
+    assert re.search(r"Pages:\s+1\n", info) and "595 x 842 pts (A4)" in info
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, timeout=30).stdout
+    assert title in text
+    out.unlink()  # a licence is personal data: nothing stays on disk after the test
+
+
+def test_a_printer_cups_does_not_know_is_a_plain_error():
+    device = CupsDocumentPrinter("document_printer", CupsDocumentPrinterOptions(printer="No-Such-Queue", timeout_s=10))
+    device.start()
+    try:
+        assert not device.self_test().ok
+        with pytest.raises(DocumentPrintError) as caught:
+            device.print_pdf(a4_pdf("x"), "x", timeout_s=20)
+        assert "工作人员" in caught.value.message.render("zh_CN")
+    finally:
+        device.stop()
