@@ -1,0 +1,235 @@
+"""``decode(frame)``: every QR code in a camera frame, by a cascade of two decoders and image fixes.
+
+Why this cascade (numbers from ``kiosk bench qr --vs``, see docs/qr-decoding.md):
+
+1. zxing-cpp (QR only) on the greyscale frame. It is the best single decoder on real photos and the
+   fastest by far when told to look for QR codes only; it already tries 90° rotations, inverted
+   (dark-mode) symbols and downscaled copies of large frames.
+2. zbar in binary mode on the same greyscale frame. It reads a different set of damaged codes
+   (blurred, low contrast, perspective) than zxing-cpp does, so the union beats either; it runs
+   always, because a frame may hold a second code zxing-cpp missed.
+3. Only when neither found anything, fixes that each rescue codes both decoders miss, cheapest
+   first, stopping at the first hit: inverted frame for zbar (zbar has no inversion of its own);
+   upscaling for small modules; a light blur (it removes JPEG blocks, screen moire and the
+   noise that breaks the binariser); a global binariser instead of zxing-cpp's local one; contrast
+   equalisation (CLAHE); adaptive thresholding. Their cost is bounded by a pixel budget: big frames
+   are shrunk for these passes, which is where a big frame's code is readable anyway.
+
+Text is never taken from a decoder's own guess: zbar hands over raw bytes (binary mode),
+zxing-cpp its ``bytes`` and ECI-aware ``text``, and :mod:`devices.qr.text` decides. Both decoders
+check the Reed-Solomon code; a result is returned only if its decoder called it valid.
+
+``decode`` never raises on a bad frame (empty, 1x1, wrong dtype, NaN): it returns ``[]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+import cv2
+import numpy as np
+
+from devices.qr import text as qrtext
+from devices.qr import zbar
+
+log = logging.getLogger(__name__)
+
+# Frames up to this size (longer side) are upscaled 2x in the fixes, larger ones 1.5x.
+SMALL_FRAME = 800
+# zbar's time grows with pixels and texture; it sees the frame shrunk to this size at most.
+ZBAR_MAX_SIDE = 800
+# No fix pass starts after BUDGET_BASE_MS + BUDGET_MS_PER_MEGAPIXEL * megapixels (see decode_gray):
+# 3.4 ms for a 240x240 crop, 4.8 ms for 640x480, 8.5 ms for 1280x720.
+BUDGET_BASE_MS = 3.0
+BUDGET_MS_PER_MEGAPIXEL = 6.0
+AUTO = -1.0
+
+
+@dataclass(frozen=True)
+class QrResult:
+    text: str
+    raw: bytes = field(repr=False)
+    corners: np.ndarray = field(repr=False, compare=False)  # float32 (4, 2): TL, TR, BR, BL in frame pixels
+    decoder: str = ""  # which pass found it (for the benchmark and the log)
+
+
+# -- input --------------------------------------------------------------------------------------
+
+def to_gray(frame: object) -> np.ndarray | None:
+    """An 8-bit, C-contiguous greyscale copy of ``frame`` (BGR, BGRA, grey, any numeric dtype), or None."""
+    if not isinstance(frame, np.ndarray) or frame.size == 0:
+        return None
+    image = frame
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[:, :, 0]
+    if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (3, 4)):
+        return None
+    if image.shape[0] < 8 or image.shape[1] < 8:
+        return None
+    if image.dtype != np.uint8:
+        image = _to_uint8(image)
+        if image is None:
+            return None
+    if image.ndim == 3:
+        code = cv2.COLOR_BGR2GRAY if image.shape[2] == 3 else cv2.COLOR_BGRA2GRAY
+        image = cv2.cvtColor(np.ascontiguousarray(image), code)
+    return np.ascontiguousarray(image)
+
+
+def _to_uint8(image: np.ndarray) -> np.ndarray | None:
+    if image.dtype == np.bool_:
+        return image.astype(np.uint8) * 255
+    if not (np.issubdtype(image.dtype, np.integer) or np.issubdtype(image.dtype, np.floating)):
+        return None
+    values = image.astype(np.float32)
+    values = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
+    if np.issubdtype(image.dtype, np.floating) and float(values.max(initial=0.0)) <= 1.0:
+        values = values * 255.0  # floats in 0..1
+    elif image.dtype in (np.uint16, np.int32, np.uint32, np.int64, np.uint64) and float(values.max(initial=0)) > 255:
+        values = values * (255.0 / float(values.max()))
+    return np.clip(values, 0, 255).astype(np.uint8)
+
+
+# -- the two decoders ---------------------------------------------------------------------------
+
+@dataclass
+class _Hit:
+    text: str
+    raw: bytes
+    corners: np.ndarray  # in the coordinates of the image the decoder saw
+    decoder: str
+
+
+def _zxing(gray: np.ndarray, name: str = "zxing", **options: object) -> list[_Hit]:
+    import zxingcpp
+
+    try:
+        found = zxingcpp.read_barcodes(gray, formats=[zxingcpp.BarcodeFormat.QRCode],
+                                       text_mode=zxingcpp.TextMode.Plain, **options)
+    except Exception:  # a binding error on an odd image must not reach the camera loop
+        log.debug("zxing-cpp failed", exc_info=True)
+        return []
+    hits = []
+    for barcode in found:
+        if not barcode.valid:
+            continue
+        raw = bytes(barcode.bytes)
+        p = barcode.position
+        corners = np.array([[p.top_left.x, p.top_left.y], [p.top_right.x, p.top_right.y],
+                            [p.bottom_right.x, p.bottom_right.y], [p.bottom_left.x, p.bottom_left.y]],
+                           dtype=np.float32)
+        hits.append(_Hit(qrtext.reconcile(raw, barcode.text), raw, corners, name))
+    return hits
+
+
+def _zbar(gray: np.ndarray, name: str = "zbar") -> list[_Hit]:
+    try:
+        found = zbar.scan(gray)
+    except Exception:  # pyzbar raises ValueError / PyZbarError on some images
+        log.debug("zbar failed", exc_info=True)
+        return []
+    hits = []
+    for symbol in found:
+        points = np.array(symbol.points, dtype=np.float32).reshape(-1, 2)
+        hits.append(_Hit(qrtext.decode_bytes(symbol.data), symbol.data, _quad(points), name))
+    return hits
+
+
+def _quad(points: np.ndarray) -> np.ndarray:
+    """zbar's QR location (TL, BL, BR, TR) as TL, TR, BR, BL; any other polygon by its bounding box."""
+    if points.shape == (4, 2):
+        return points[[0, 3, 2, 1]].copy()
+    if len(points) == 0:
+        return np.zeros((4, 2), np.float32)
+    x0, y0 = points.min(axis=0)
+    x1, y1 = points.max(axis=0)
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+
+
+# -- the cascade --------------------------------------------------------------------------------
+
+def _scaled(image: np.ndarray, scale: float) -> np.ndarray:
+    if scale == 1.0:
+        return image
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    return cv2.resize(image, None, fx=scale, fy=scale, interpolation=interpolation)
+
+
+def _fix_passes(gray: np.ndarray) -> Iterator[tuple[float, Callable[[], list[_Hit]]]]:
+    """(scale the pass sees the frame at, run) for the fixes, in order of codes rescued per ms."""
+    import zxingcpp
+
+    global_bin = zxingcpp.Binarizer.GlobalHistogram
+    longest = max(gray.shape)
+    # A global threshold instead of zxing-cpp's local one: glare gradients, low contrast.
+    yield 1.0, lambda: _zxing(gray, "zxing:global", binarizer=global_bin)
+    # Small modules: upscale (zxing-cpp samples modules at the centre; 2-3 px modules blur out).
+    if longest <= SMALL_FRAME:
+        up = _scaled(gray, 2.0)
+        yield 2.0, lambda: _zxing(up, "zxing:up2:global", binarizer=global_bin)
+        yield 2.0, lambda: _zxing(up, "zxing:up2")
+    else:
+        yield 1.5, lambda: _zxing(_scaled(gray, 1.5), "zxing:up1.5")
+    # Blur and defocus: unsharp mask.
+    yield 1.0, lambda: _zxing(cv2.addWeighted(gray, 2.0, cv2.GaussianBlur(gray, (0, 0), 2), -1.0, 0), "zxing:sharpen")
+    # zbar reads some damaged codes zxing-cpp does not (finder patterns broken by glare or print).
+    cap = min(1.0, ZBAR_MAX_SIDE / longest)
+    yield cap, lambda: _zbar(_scaled(gray, cap), "zbar")
+    # Uneven light: local contrast equalisation, then adaptive threshold.
+    yield 1.0, lambda: _zxing(cv2.createCLAHE(2.0, (8, 8)).apply(gray), "zxing:clahe")
+    yield 1.0, lambda: _zxing(cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
+                                                    51, 5), "zxing:adaptive")
+    # Moire and noise: a median filter.
+    yield 1.0, lambda: _zxing(cv2.medianBlur(gray, 3), "zxing:median")
+
+
+def _to_results(hits: list[_Hit], scale: float, offset: tuple[float, float], seen: dict[str, QrResult]) -> None:
+    for hit in hits:
+        if hit.text in seen:
+            continue
+        corners = hit.corners / np.float32(scale) + np.array(offset, np.float32)
+        seen[hit.text] = QrResult(hit.text, hit.raw, corners.astype(np.float32), hit.decoder)
+
+
+def budget_for(gray: np.ndarray) -> float:
+    """Milliseconds after which no fix pass starts: the passes' cost grows with the pixels."""
+    return BUDGET_BASE_MS + BUDGET_MS_PER_MEGAPIXEL * gray.size / 1e6
+
+
+def decode_gray(gray: np.ndarray, *, offset: tuple[float, float] = (0.0, 0.0),
+                budget_ms: float | None = AUTO) -> list[QrResult]:
+    """The cascade on an 8-bit greyscale image; corners shifted by ``offset`` (for crops).
+
+    ``budget_ms``: no fix pass starts after this many milliseconds (``AUTO``: :func:`budget_for`;
+    None: run them all). In a camera loop the next frame, 30-60 ms later, is a better bet than
+    more passes on this one, and a kiosk must answer at the camera's pace.
+    """
+    started = time.perf_counter()
+    if budget_ms == AUTO:
+        budget_ms = budget_for(gray)
+    seen: dict[str, QrResult] = {}
+    _to_results(_zxing(gray), 1.0, offset, seen)
+    if seen:
+        return list(seen.values())
+    for scale, run in _fix_passes(gray):
+        if budget_ms is not None and (time.perf_counter() - started) * 1000.0 > budget_ms:
+            break
+        _to_results(run(), scale, offset, seen)
+        if seen:
+            break
+    return list(seen.values())
+
+
+def decode(frame: np.ndarray, *, budget_ms: float | None = AUTO) -> list[QrResult]:
+    """Every QR code in ``frame`` (BGR or greyscale ``numpy.ndarray``); ``[]`` for none or a bad frame."""
+    try:
+        gray = to_gray(frame)
+        if gray is None:
+            return []
+        return decode_gray(gray, budget_ms=budget_ms)
+    except Exception:  # the camera loop must survive any frame
+        log.exception("QR decode failed on a frame of shape %s", getattr(frame, "shape", None))
+        return []

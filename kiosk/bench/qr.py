@@ -1,0 +1,206 @@
+"""``kiosk bench qr DIR``: decode rate, wrong decodes and time per image of ``devices.qr.decode``.
+
+A corpus is either a folder tree of images with the expected text beside each (``NAME.png`` and
+``NAME.txt``, UTF-8, compared exactly; the format of ``shared/corpus/qr-real``), or a folder with a
+``manifest.json`` (``kiosk bench qr --make-corpus DIR`` writes one; see
+:mod:`kiosk.bench.qr_corpus`). Images without an expected text are skipped.
+
+Columns: ``codes`` expected texts, ``decoded`` of them returned exactly, ``rate`` their share,
+``wrong`` returned texts that are not expected in that image (garbled text counts), and the median
+and 95th percentile of milliseconds per image (decode only, images already in memory, one thread).
+``--vs`` runs plain pyzbar, OpenCV's QRCodeDetector and zxing-cpp over the same images in the
+same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from kiosk.bench import median, percentile
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("corpus", nargs="?", type=Path, help="corpus folder (image + .txt pairs, or manifest.json)")
+    parser.add_argument("--vs", action="store_true", help="also run plain pyzbar, OpenCV and zxing-cpp")
+    parser.add_argument("--by", choices=("none", "folder", "condition"), default="none",
+                        help="also print a row per folder (qr-real) or condition (manifest)")
+    parser.add_argument("--make-corpus", type=Path, metavar="DIR", help="write the synthetic corpus into DIR first")
+    parser.add_argument("--count", type=int, default=280, help="images in the synthetic corpus (default 280)")
+    parser.add_argument("--seed", type=int, default=6, help="seed of the synthetic corpus (default 6)")
+    parser.add_argument("--repeat", type=int, default=1, help="time each image this many times (the minimum counts)")
+    parser.add_argument("--list-misses", action="store_true", help="name the images ours missed or misread")
+
+
+@dataclass
+class Sample:
+    path: Path
+    texts: list[str]
+    group: str  # folder or condition
+
+
+@dataclass
+class Score:
+    name: str
+    codes: int = 0
+    decoded: int = 0
+    wrong: int = 0
+    times_ms: list[float] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+
+    def row(self) -> str:
+        rate = 100.0 * self.decoded / self.codes if self.codes else 0.0
+        return (f"{self.name:<22} {len(self.times_ms):>6} {self.codes:>6} {self.decoded:>7} {rate:>6.1f}% "
+                f"{self.wrong:>6} {median(self.times_ms):>8.2f} {percentile(self.times_ms, 95):>8.2f}")
+
+
+HEADER = f"{'decoder':<22} {'images':>6} {'codes':>6} {'decoded':>7} {'rate':>7} {'wrong':>6} {'median':>8} {'p95 ms':>8}"
+
+
+def load_corpus(root: Path) -> tuple[list[Sample], int]:
+    """The samples with expected texts, and how many images had none (skipped)."""
+    manifest = root / "manifest.json"
+    if manifest.is_file():
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        samples = [Sample(root / item["file"], list(item["texts"]), item.get("condition", ""))
+                   for item in data["images"]]
+        return samples, 0
+    samples, skipped = [], 0
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        folder = Path(dirpath)
+        for name in sorted(filenames):
+            path = folder / name
+            if path.suffix.lower() not in IMAGE_SUFFIXES:
+                continue
+            expected = path.with_suffix(".txt")
+            if not expected.is_file():
+                skipped += 1
+                continue
+            text = expected.read_bytes().decode("utf-8")
+            samples.append(Sample(path, [text], str(folder.relative_to(root))))
+    return samples, skipped
+
+
+def _ours() -> Callable:
+    from devices.qr import decode
+
+    return lambda image: [r.text for r in decode(image)]
+
+
+def _plain_pyzbar() -> Callable:
+    import cv2
+    from pyzbar import pyzbar
+
+    def run(image):
+        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)  # pyzbar takes 8-bit grey only
+        try:
+            return [s.data.decode("utf-8", errors="replace") for s in pyzbar.decode(gray)]
+        except Exception:  # pyzbar raises ValueError/PyZbarError on some images
+            return []
+    return run
+
+
+def _plain_opencv() -> Callable:
+    import cv2
+
+    detector = cv2.QRCodeDetector()
+
+    def run(image):
+        try:  # the Bytes variant: detectAndDecodeMulti raises UnicodeDecodeError on non-UTF-8 codes
+            ok, found, _points, _ = detector.detectAndDecodeBytesMulti(image)
+        except cv2.error:
+            return []
+        return [bytes(b).decode("utf-8", errors="replace") for b in found if len(b)] if ok else []
+    return run
+
+
+def _plain_zxing() -> Callable:
+    import zxingcpp
+
+    qr = [zxingcpp.BarcodeFormat.QRCode]  # QR only: its fastest and fairest setting
+    return lambda image: [r.text for r in zxingcpp.read_barcodes(image, formats=qr)]
+
+
+def score(name: str, decode: Callable, images: list, samples: list[Sample], repeat: int = 1,
+          by: dict[str, Score] | None = None) -> Score:
+    result = Score(name)
+    for image, sample in zip(images, samples):
+        best = float("inf")
+        for _ in range(max(1, repeat)):
+            started = time.perf_counter()
+            texts = decode(image)
+            best = min(best, (time.perf_counter() - started) * 1000.0)
+        found = set(texts)
+        decoded = sum(1 for t in sample.texts if t in found)
+        wrong = sum(1 for t in found if t not in sample.texts)
+        for target in (result, by.setdefault(sample.group, Score(sample.group)) if by is not None else None):
+            if target is None:
+                continue
+            target.codes += len(sample.texts)
+            target.decoded += decoded
+            target.wrong += wrong
+            target.times_ms.append(best)
+        if decoded < len(sample.texts) or wrong:
+            result.misses.append(f"{sample.path.name}: {decoded}/{len(sample.texts)} decoded, {wrong} wrong")
+    return result
+
+
+def run(args: argparse.Namespace) -> int:
+    import cv2
+
+    cv2.setNumThreads(1)
+    if args.make_corpus:
+        from kiosk.bench.qr_corpus import make_corpus
+
+        path = make_corpus(args.make_corpus, args.count, args.seed)
+        print(f"wrote {args.count} images and {path}")
+        if args.corpus is None:
+            return 0
+    if args.corpus is None:
+        print("kiosk bench qr: give a corpus folder (or --make-corpus DIR)")
+        return 2
+    samples, skipped = load_corpus(args.corpus)
+    if not samples:
+        print(f"no images with expected texts under {args.corpus}")
+        return 2
+    images, kept = [], []
+    for sample in samples:
+        image = cv2.imread(str(sample.path), cv2.IMREAD_COLOR)
+        if image is None:
+            print(f"unreadable, skipped: {sample.path}")
+            continue
+        images.append(image)
+        kept.append(sample)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"corpus {args.corpus}: {len(kept)} images, {sum(len(s.texts) for s in kept)} codes"
+          f" ({skipped} without expected text skipped); load {load:.2f}; one thread")
+    decoders = [("devices.qr.decode", _ours())]
+    if args.vs:
+        decoders += [("pyzbar", _plain_pyzbar()), ("opencv QRCodeDetector", _plain_opencv()),
+                     ("zxing-cpp", _plain_zxing())]
+    print(HEADER)
+    groups: dict[str, Score] = {}
+    scores = []
+    for name, decode in decoders:
+        by = groups if (name == "devices.qr.decode" and args.by != "none") else None
+        result = score(name, decode, images, kept, args.repeat, by)
+        scores.append(result)
+        print(result.row(), flush=True)
+    if args.by != "none":
+        print(f"\ndevices.qr.decode by {args.by}")
+        print(HEADER)
+        for name in sorted(groups):
+            print(groups[name].row())
+    if args.list_misses:
+        print("\nmissed or misread by devices.qr.decode:")
+        for line in scores[0].misses:
+            print("  " + line)
+    return 0
