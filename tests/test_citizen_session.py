@@ -108,3 +108,27 @@ def test_a_result_after_a_timeout_is_dropped_and_the_session_is_wiped(sandbox, m
     assert identity.id_number == "" and len(photo) == 0
     assert built.masker.mask("张测试") == "张测试"
     built.stop()
+
+
+def test_a_ready_licence_prints_once_and_a_jam_leaves_it_printable(services, sandbox):
+    session = services.new_citizen_session()
+    printer = services.devices.document_printer
+    printer.inject("jam")
+    session.start_with_card("licence")
+    session.card_read(sample_identity("resident"))
+    assert session.step is Step.LICENCES
+    (licence,) = session.licences
+    assert licence["case_number"] == "SQ2026112000007"
+    session.print_licence(licence["licence_id"])
+    assert session.step is Step.LICENCES and "卡纸" in session.notice.message.render()
+    assert sandbox.store.case("SQ2026112000007")["status"] == "ready"  # released, still printable
+    printer.inject("clear")
+    session.print_licence(licence["licence_id"])
+    assert session.step is Step.DONE and "证照已打印" in session.notice.message.render()
+    assert sandbox.store.case("SQ2026112000007")["status"] == "collected"
+    pdfs = list((services.config.data_dir / "printouts").glob("*.pdf"))
+    assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF")
+    session.finish()
+    session.start_with_card("licence")
+    session.card_read(sample_identity("resident"))
+    assert session.licences == [] and "暂时没有" in session.notice.message.render()

@@ -86,6 +86,22 @@ class Walkthrough:
         wait_until(lambda: session.step is Step.HOME)
         return receipt
 
+    def licence_journey(self) -> None:
+        """Home -> print my licence -> card -> the ready licences -> printed through the document printer."""
+        session, view = self.window.session, self.window.view
+        view.screens[Step.HOME].licence_button.click()
+        self.gui.services.devices.id_reader.place_card("resident")
+        wait_until(lambda: session.step is Step.LICENCES and not session.busy)
+        self.shot("licences")
+        licence = next(iter(view.screens[Step.LICENCES].buttons.values()), None)
+        if licence is not None:
+            licence.click()
+            wait_until(lambda: session.step is Step.DONE, 20)
+            self.shot("licence-printed")
+        session.finish()
+        self.gui.services.devices.id_reader.remove_card()
+        wait_until(lambda: session.step is Step.HOME)
+
 
 def run_headless(out: Path, masker: Masker | None = None) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
@@ -111,6 +127,7 @@ def run_headless(out: Path, masker: Masker | None = None) -> list[Path]:
             for item in outbox.items(("delivered",)):
                 if item.provisional_number and item.attempts:
                     print(f"offline case {item.provisional_number} delivered later as {item.case_number}")
+            walk.licence_journey()
             gui.window.toggle_elderly()
             walk.shot("home-large-text")
             gui.window.toggle_elderly()

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QStackedWidget
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.bridge import DeviceBridge
 from ui.screens.citizen import (ConfirmScreen, DoneScreen, FailedScreen, HomeScreen, IdentityScreen,
-                                ReadCardScreen, ServicesScreen, SubmittingScreen)
+                                LicencesScreen, ReadCardScreen, ServicesScreen, SubmittingScreen)
 from ui.widgets import Screen
 
 _USER_INPUT = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress}
@@ -25,10 +25,12 @@ class KioskView(QStackedWidget):
             Step.CHOOSE_SERVICE: ServicesScreen(session),
             Step.CONFIRM: ConfirmScreen(session),
             Step.SUBMITTING: SubmittingScreen(session),
+            Step.LICENCES: LicencesScreen(session),
             Step.DONE: DoneScreen(session),
             Step.FAILED: FailedScreen(session),
         }
-        for screen in self.screens.values():
+        self.screens[Step.PRINTING] = self.screens[Step.SUBMITTING]  # one waiting screen, its text by step
+        for screen in set(self.screens.values()):
             self.addWidget(screen)
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)

@@ -9,12 +9,14 @@ the session was cancelled or timed out is dropped (the generation changed).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import enum
 import logging
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from devices.docprinter.base import DocumentPrinter
 from devices.errors import DeviceError
 from devices.receipt.base import ReceiptPrinter
 from kiosk.backend.client import BackendClient
@@ -37,6 +39,8 @@ class Step(enum.Enum):
     CHOOSE_SERVICE = "choose_service"
     CONFIRM = "confirm"
     SUBMITTING = "submitting"
+    LICENCES = "licences"        # ready licences to print (the "print my licence" errand)
+    PRINTING = "printing"
     DONE = "done"
     FAILED = "failed"
 
@@ -60,9 +64,12 @@ def user_message(exc: BaseException) -> Text:
 
 class CitizenSession:
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
-                 terminal_id: str, masker: Masker) -> None:
+                 terminal_id: str, masker: Masker, document_printer: DocumentPrinter | None = None) -> None:
         self._backend = backend
         self._submitter = submitter
+        self._document_printer = document_printer
+        self.purpose = "apply"   # or "licence": print a licence that is ready
+        self.licences: list[dict[str, Any]] = []
         self._printer = printer
         self._tasks = tasks
         self._terminal_id = terminal_id
@@ -110,8 +117,9 @@ class CitizenSession:
 
     # -- citizen actions and device events ---------------------------------
 
-    def start_with_card(self) -> None:
+    def start_with_card(self, purpose: str = "apply") -> None:
         if self.step is Step.HOME:
+            self.purpose = purpose
             self._go(Step.READ_CARD)
 
     def card_read(self, identity: Identity) -> None:
@@ -124,7 +132,53 @@ class CitizenSession:
             return
         self.identity = identity
         log.info("session: identified %s", identity.masked_id)
+        if self.purpose == "licence":
+            self.busy = True
+            self._go(Step.LICENCES)
+            self._background(lambda: self._backend.ready_licences(identity.id_number), self._licences_loaded,
+                             self._licences_failed)
+            return
         self._go(Step.IDENTIFIED)
+
+    # -- printing a licence that is ready -----------------------------------------------------
+
+    def _licences_loaded(self, items: list[dict[str, Any]]) -> None:
+        self.busy = False
+        self.licences = items
+        self._go(Step.LICENCES, None if items else Notice(text("No licence is ready to print for you yet."),
+                                                          error=False))
+
+    def _licences_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self._go(Step.LICENCES, Notice(user_message(exc)))
+
+    def print_licence(self, licence_id: str) -> None:
+        if self.step is not Step.LICENCES or self._document_printer is None:
+            return
+        printer, backend = self._document_printer, self._backend
+        self._go(Step.PRINTING)
+
+        def work() -> str:
+            ticket = backend.print_ticket(licence_id)  # the backend hands out one open ticket per licence
+            pdf = bytearray(base64.b64decode(ticket["document_pdf_base64"]))
+            try:
+                printer.print_pdf(bytes(pdf), licence_id)
+            except Exception:
+                backend.release_ticket(ticket["ticket_id"])  # not printed: the licence stays printable
+                raise
+            finally:
+                pdf[:] = b"\x00" * len(pdf)
+            backend.confirm_ticket(ticket["ticket_id"])  # printed: consumed, once
+            return licence_id
+
+        self._background(work, self._licence_printed,
+                         lambda exc: self._go(Step.LICENCES, Notice(user_message(exc))))
+
+    def _licence_printed(self, licence_id: str) -> None:
+        log.info("session: licence %s printed", licence_id)
+        self.licences = [item for item in self.licences if item["licence_id"] != licence_id]
+        self._go(Step.DONE, Notice(text("Your licence has been printed. Please take it from the printer."),
+                                   error=False))
 
     def card_failed(self, message: Text) -> None:
         if self.step in (Step.HOME, Step.READ_CARD):
@@ -220,6 +274,8 @@ class CitizenSession:
             self.identity.wipe()
         self.identity = self.service = self.application = self.receipt = None
         self.catalogue = []
+        self.licences = []
+        self.purpose = "apply"
         self.busy = False
         self._masker.forget_names()
         self._go(Step.HOME)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QListWidget, QListWidgetItem, QProgressBar, QScrollArea,
-                               QWidget)
+                               QVBoxLayout, QWidget)
 
 from kiosk.i18n import _, language
-from kiosk.workflows.citizen import CitizenSession
+from kiosk.workflows.citizen import CitizenSession, Step
 from ui.widgets import NoticeLabel, Screen, button, label
 
 
@@ -16,6 +16,7 @@ class HomeScreen(Screen):
         super().__init__()
         self.title, self.subtitle, self.hint = label("title"), label("subtitle"), label("subtitle")
         self.card_button = button("primary", session.start_with_card)
+        self.licence_button = button("", lambda: session.start_with_card("licence"))
         self.layout_.addStretch(1)
         for widget in (self.title, self.subtitle):
             self.layout_.addWidget(widget)
@@ -23,7 +24,10 @@ class HomeScreen(Screen):
         row = QHBoxLayout()
         row.addStretch(1)
         self.card_button.setMinimumSize(420, 140)
+        self.licence_button.setMinimumSize(320, 140)
         row.addWidget(self.card_button)
+        row.addSpacing(32)
+        row.addWidget(self.licence_button)
         row.addStretch(1)
         self.layout_.addLayout(row)
         self.layout_.addWidget(self.hint)
@@ -33,6 +37,7 @@ class HomeScreen(Screen):
         self.title.setText(_("Run at most once"))
         self.subtitle.setText(_("Do your government errands here, in one visit or none."))
         self.card_button.setText(_("Start with my ID card"))
+        self.licence_button.setText(_("Print my licence"))
         self.hint.setText(_("You can also place your ID card on the reader at any time."))
 
 
@@ -179,6 +184,40 @@ class ConfirmScreen(Screen):
         self.back.setText(_("Back"))
 
 
+class LicencesScreen(Screen):
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self._session = session
+        self.title = label("title")
+        self.notice = NoticeLabel()
+        self.list_host = QWidget()
+        self.list = QVBoxLayout(self.list_host)
+        self.back = button("", session.finish)
+        self.layout_.addWidget(self.title)
+        self.layout_.addWidget(self.notice)
+        self.layout_.addWidget(self.list_host)
+        self.layout_.addStretch(1)
+        self.layout_.addWidget(self.back, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.buttons: dict[str, object] = {}
+
+    def refresh(self, session: CitizenSession) -> None:
+        lang = language()
+        self.title.setText(_("Looking for your licences…") if session.busy else _("Licences ready to print"))
+        self.notice.show_notice(session.notice)
+        self.back.setText(_("Back to start"))
+        while self.list.count():
+            item = self.list.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.buttons = {}
+        for licence in session.licences:
+            name = licence["name_en"] if lang == "en" else licence["name_zh"]
+            widget = button("service", lambda _c=False, lid=licence["licence_id"]: self._session.print_licence(lid))
+            widget.setText(f"{name}\n{_('Case number')}：{licence['case_number']}")
+            self.list.addWidget(widget)
+            self.buttons[licence["licence_id"]] = widget
+
+
 class SubmittingScreen(Screen):
     def __init__(self, session: CitizenSession) -> None:
         super().__init__()
@@ -192,7 +231,8 @@ class SubmittingScreen(Screen):
         self.layout_.addStretch(1)
 
     def refresh(self, session: CitizenSession) -> None:
-        self.title.setText(_("Submitting your application, please wait…"))
+        self.title.setText(_("Printing your licence, please wait…") if session.step is Step.PRINTING
+                           else _("Submitting your application, please wait…"))
 
 
 class DoneScreen(Screen):
@@ -210,7 +250,9 @@ class DoneScreen(Screen):
     def refresh(self, session: CitizenSession) -> None:
         receipt = session.receipt
         offline = receipt is not None and receipt.provisional
-        self.title.setText(_("Saved on this terminal") if offline else _("Submitted"))
+        self.title.setText(_("Done") if receipt is None else _("Saved on this terminal") if offline
+                           else _("Submitted"))
+        self.caption.setVisible(receipt is not None)
         self.caption.setText(_("Your provisional number") if offline else _("Your case number"))
         self.number.setText(receipt.case_number if receipt else "")
         self.notice.show_notice(session.notice)
