@@ -132,3 +132,17 @@ def test_a_ready_licence_prints_once_and_a_jam_leaves_it_printable(services, san
     session.start_with_card("licence")
     session.card_read(sample_identity("resident"))
     assert session.licences == [] and "暂时没有" in session.notice.message.render()
+
+
+def test_rating_the_service_once_with_a_reason_for_low_levels(services, sandbox):
+    session = services.new_citizen_session()
+    walk_to_confirm(session)
+    session.confirm()
+    assert session.can_rate()
+    session.rate(2)  # a low rating without a reason is not sent
+    assert session.rating is None
+    session.rate(2, "Long wait")
+    assert session.rating == 2 and not session.can_rate()
+    assert "感谢" in session.notice.message.render()
+    session.rate(5)  # once per case
+    assert session.rating == 2

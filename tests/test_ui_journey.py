@@ -95,3 +95,22 @@ def test_backend_down_shows_a_message_and_the_citizen_can_go_home(gui, qtbot, sa
 def qtbot_button():
     from PySide6.QtCore import Qt
     return Qt.MouseButton.LeftButton
+
+
+def test_the_done_screen_asks_for_a_rating_and_why_when_it_is_low(gui, qtbot):
+    session = gui.window.session
+    gui.services.devices.id_reader.place_card("resident")
+    qtbot.waitUntil(lambda: session.step is Step.IDENTIFIED, timeout=5000)
+    session.continue_to_services()
+    qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
+    session.choose_service("SB-003")
+    session.confirm()
+    qtbot.waitUntil(lambda: session.step is Step.DONE, timeout=10000)
+    done = gui.window.view.screens[Step.DONE]
+    assert done.rate_buttons[1].isVisible() and done.rate_buttons[1].text() == "非常不满意"
+    qtbot.mouseClick(done.rate_buttons[1], qtbot_button())
+    reason = done.reason_buttons["Long wait"]
+    assert reason.isVisible() and reason.text() == "等候时间长" and not done.rate_buttons[5].isVisible()
+    qtbot.mouseClick(reason, qtbot_button())
+    qtbot.waitUntil(lambda: "感谢" in done.notice.text(), timeout=5000)
+    assert session.rating == 1 and not done.rate_buttons[5].isVisible()

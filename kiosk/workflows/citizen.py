@@ -22,7 +22,7 @@ from devices.receipt.base import ReceiptPrinter
 from kiosk.backend.client import BackendClient
 from kiosk.backend.errors import BackendError, RejectedError
 from kiosk.domain import Application, Identity, Receipt, ServiceItem
-from kiosk.i18n import Text, language, text
+from kiosk.i18n import N_, Text, language, text
 from kiosk.masking import Masker
 from kiosk.receipts import citizen_receipt
 from kiosk.submission import Outcome, Submitter
@@ -30,6 +30,12 @@ from kiosk.tasks import TaskRunner
 from kiosk.workflows import admit
 
 log = logging.getLogger(__name__)
+
+
+RATINGS = (  # 好差评: five levels; the two lowest need a reason
+    (5, N_("Very satisfied")), (4, N_("Satisfied")), (3, N_("Fair")), (2, N_("Dissatisfied")),
+    (1, N_("Very dissatisfied")))
+LOW_RATING_REASONS = (N_("Long wait"), N_("Hard to use"), N_("Unclear what to bring"), N_("A device did not work"))
 
 
 class Step(enum.Enum):
@@ -69,6 +75,7 @@ class CitizenSession:
         self._submitter = submitter
         self._document_printer = document_printer
         self.purpose = "apply"   # or "licence": print a licence that is ready
+        self.rating: int | None = None  # 好差评 given for this session's case
         self.licences: list[dict[str, Any]] = []
         self._printer = printer
         self._tasks = tasks
@@ -259,6 +266,21 @@ class CitizenSession:
         self._go(Step.DONE, Notice(text("The receipt could not be printed ({reason}). Your case number is on the "
                                         "screen; please note it down.", reason=user_message(exc))))
 
+    def can_rate(self) -> bool:
+        return (self.step is Step.DONE and self.receipt is not None and not self.receipt.provisional
+                and self.rating is None)
+
+    def rate(self, level: int, reason: str = "") -> None:
+        """The citizen's evaluation of this case (好差评); levels 1 and 2 need one of the reasons."""
+        if not self.can_rate() or level not in (1, 2, 3, 4, 5) or (level <= 2 and not reason):
+            return
+        assert self.receipt is not None
+        number, self.rating = self.receipt.case_number, level
+        self._changed()
+        self._background(lambda: self._backend.evaluate(number, level, reason),
+                         lambda _r: self._go(Step.DONE, Notice(text("Thank you for your evaluation."), error=False)),
+                         lambda exc: self._go(Step.DONE, Notice(user_message(exc))))
+
     def finish(self) -> None:
         """The citizen is done (or walked away): wipe everything and go home."""
         self.end("finished")
@@ -276,6 +298,7 @@ class CitizenSession:
         self.catalogue = []
         self.licences = []
         self.purpose = "apply"
+        self.rating = None
         self.busy = False
         self._masker.forget_names()
         self._go(Step.HOME)

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QListWidget, QListWidge
                                QVBoxLayout, QWidget)
 
 from kiosk.i18n import _, language
-from kiosk.workflows.citizen import CitizenSession, Step
+from kiosk.workflows.citizen import LOW_RATING_REASONS, RATINGS, CitizenSession, Step
 from ui.widgets import NoticeLabel, Screen, button, label
 
 
@@ -238,14 +238,39 @@ class SubmittingScreen(Screen):
 class DoneScreen(Screen):
     def __init__(self, session: CitizenSession) -> None:
         super().__init__()
+        self._session = session
+        self._pending_low: int | None = None
         self.title, self.caption, self.number = label("title"), label("subtitle"), label("big")
         self.notice = NoticeLabel()
         self.finish = button("primary", session.finish)
+        self.rate_caption = label("subtitle")
+        self.rate_row, self.reason_row = QHBoxLayout(), QHBoxLayout()
+        self.rate_buttons = {level: button("", lambda _c=False, lv=level: self._rate(lv)) for level, _m in RATINGS}
+        for widget in self.rate_buttons.values():
+            self.rate_row.addWidget(widget)
+        self.reason_buttons = {reason: button("", lambda _c=False, r=reason: self._reason(r))
+                               for reason in LOW_RATING_REASONS}
+        for widget in self.reason_buttons.values():
+            self.reason_row.addWidget(widget)
         self.layout_.addStretch(1)
-        for widget in (self.title, self.caption, self.number, self.notice):
+        for widget in (self.title, self.caption, self.number, self.notice, self.rate_caption):
             self.layout_.addWidget(widget)
+        self.layout_.addLayout(self.rate_row)
+        self.layout_.addLayout(self.reason_row)
         self.layout_.addStretch(1)
         self.layout_.addWidget(self.finish, alignment=Qt.AlignmentFlag.AlignCenter)
+
+    def _rate(self, level: int) -> None:
+        if level <= 2:
+            self._pending_low = level  # ask why before sending
+            self.refresh(self._session)
+        else:
+            self._session.rate(level)
+
+    def _reason(self, reason: str) -> None:
+        if self._pending_low is not None:
+            level, self._pending_low = self._pending_low, None
+            self._session.rate(level, reason)
 
     def refresh(self, session: CitizenSession) -> None:
         receipt = session.receipt
@@ -257,6 +282,18 @@ class DoneScreen(Screen):
         self.number.setText(receipt.case_number if receipt else "")
         self.notice.show_notice(session.notice)
         self.finish.setText(_("Finish"))
+        rating = session.can_rate()
+        if not rating:
+            self._pending_low = None
+        asking_why = rating and self._pending_low is not None
+        self.rate_caption.setVisible(rating)
+        self.rate_caption.setText(_("Why were you dissatisfied?") if asking_why else _("How was our service?"))
+        for level, message in RATINGS:
+            self.rate_buttons[level].setText(_(message))
+            self.rate_buttons[level].setVisible(rating and not asking_why)
+        for reason, widget in self.reason_buttons.items():
+            widget.setText(_(reason))
+            widget.setVisible(asking_why)
 
 
 class FailedScreen(Screen):
