@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -10,8 +10,11 @@ if TYPE_CHECKING:
     from devices.qr.decoder import QrResult
 
 
-def decode(frame: "np.ndarray") -> "list[QrResult]":
-    """Every QR code in a BGR or greyscale frame; see :mod:`devices.qr.decoder`. Never raises."""
+def decode(frame: "np.ndarray", **options: Any) -> "list[QrResult]":
+    """Every QR code in a BGR or greyscale frame; see :mod:`devices.qr.decoder`. Never raises.
+
+    ``budget_ms`` (keyword): the fix passes' time budget; None runs them all (tests, offline use).
+    """
     from devices.qr.decoder import decode as _decode
 
-    return _decode(frame)
+    return _decode(frame, **options)

@@ -32,7 +32,7 @@ class SimQrScanner(QrScanner, FaultInjection):
             self.health.set_state(DeviceState.OFFLINE, text("The QR code scanner is not connected."))
             return
         self.health.count("codes_scanned")
-        self.events.emit(CodeScanned(payload, payload.encode("utf-8")))
+        self.events.emit(CodeScanned(payload, payload.encode("utf-8"), source="sim"))
 
     @on_worker
     def _open(self) -> None:
