@@ -84,7 +84,7 @@ class Sealer:
             return header + nonce + self._aes.encrypt(nonce, plaintext, header + associated)
         return bytes(self.seal_into(plaintext, associated))
 
-    def seal_chunks(self, plaintext: bytes, associated: bytes, chunk: int = 256 * 1024):
+    def seal_chunks(self, plaintext: bytes, associated: bytes, chunk: int = 64 * 1024):
         """The sealed blob as a stream of chunks (same bytes as :meth:`seal`), for writing while encrypting."""
         nonce = os.urandom(NONCE)
         header = bytes([VERSION, ALGORITHMS[self.algorithm]])
