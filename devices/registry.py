@@ -11,9 +11,12 @@ from typing import Any, Callable, Mapping
 from devices.base import Device
 from devices.docprinter.cups import CupsDocumentPrinter, CupsDocumentPrinterOptions
 from devices.docprinter.sim import SimDocumentPrinter, SimDocumentPrinterOptions
+from devices.doccam.camera import CameraDocumentCamera, CameraDocumentCameraOptions
 from devices.doccam.sim import SimDocumentCamera, SimDocumentCameraOptions
 from devices.idcard.serial_sam import SerialSamIdReader, SerialSamIdReaderOptions
 from devices.idcard.sim import SimIdReader, SimIdReaderOptions
+from devices.qr.camera import CameraQrScanner, CameraQrScannerOptions, SimCameraQrScannerOptions
+from devices.qr.serial_scanner import SerialQrScanner, SerialQrScannerOptions
 from devices.qr.sim import SimQrScanner, SimQrScannerOptions
 from devices.receipt.base import EscposReceiptPrinter
 from devices.receipt.escpos import PROFILES
@@ -58,10 +61,16 @@ DRIVERS: dict[str, dict[str, tuple[type, Factory]]] = {
     },
     "qr_scanner": {
         "sim": (SimQrScannerOptions, lambda name, o, d: SimQrScanner(name)),
+        "camera": (CameraQrScannerOptions, lambda name, o, d: CameraQrScanner.from_options(name, o)),
+        "sim_camera": (SimCameraQrScannerOptions, lambda name, o, d: CameraQrScanner.simulated(name, o, d)),
+        "serial": (SerialQrScannerOptions, lambda name, o, d: SerialQrScanner(name, o)),
     },
     "document_camera": {
         "sim": (SimDocumentCameraOptions,
-                lambda name, o, d: SimDocumentCamera(name, _data_path(d, o.folder) if o.folder else None)),
+                lambda name, o, d: SimDocumentCamera(
+                    name, _data_path(d, o.folder) if o.folder else None,
+                    CameraDocumentCameraOptions(mode=o.mode, auto_capture=o.auto_capture))),
+        "camera": (CameraDocumentCameraOptions, lambda name, o, d: CameraDocumentCamera(name, o)),
     },
     "receipt_printer": {
         "sim": (SimReceiptPrinterOptions,

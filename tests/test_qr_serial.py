@@ -1,0 +1,135 @@
+"""The serial QR scanner over a real pty: scans, line endings, repeats, unplug and replug."""
+
+from __future__ import annotations
+
+import os
+import pty
+import time
+import tty
+from pathlib import Path
+
+import pytest
+
+from devices.health import DeviceState
+from devices.qr.serial_scanner import SerialQrScanner, SerialQrScannerOptions, split_scans
+
+
+def wait_for(condition, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.01)
+
+
+class Pty:
+    """A scanner's end of a serial line; the scanner under test opens ``link`` (a symlink we move)."""
+
+    def __init__(self, link: Path) -> None:
+        self.link = link
+        self.master = -1
+        self.plug()
+
+    def plug(self) -> None:
+        master, slave = pty.openpty()
+        tty.setraw(slave)
+        path = os.ttyname(slave)
+        os.close(slave)  # the scanner opens it by name
+        self.master = master
+        if self.link.is_symlink():
+            self.link.unlink()
+        self.link.symlink_to(path)
+
+    def unplug(self) -> None:
+        os.close(self.master)
+        self.link.unlink()
+
+    def send(self, data: bytes) -> None:
+        os.write(self.master, data)
+
+
+@pytest.fixture
+def line(tmp_path):
+    port = Pty(tmp_path / "ttyQR")
+    yield port
+    try:
+        os.close(port.master)
+    except OSError:
+        pass
+
+
+@pytest.fixture
+def scanner(line):
+    device = SerialQrScanner("qr", SerialQrScannerOptions(port=str(line.link), reconnect_interval_s=0.05,
+                                                           inter_byte_timeout_s=0.2, repeat_suppress_s=0.5))
+    device.codes = []
+    device.events.subscribe(lambda e: device.codes.append(e))
+    device.start()
+    yield device
+    device.stop()
+
+
+@pytest.mark.parametrize("buffer, scans, rest", [
+    (b"ABC\r\n", [b"ABC"], b""),
+    (b"ABC\rDEF\nGHI", [b"ABC", b"DEF"], b"GHI"),
+    (b"\r\n\r\nABC\r", [b"ABC"], b""),
+    (b"AB", [], b"AB"),
+    (b"", [], b""),
+])
+def test_scans_are_split_at_line_endings(buffer, scans, rest):
+    assert split_scans(buffer) == (scans, rest)
+
+
+def test_scans_arrive_as_events_with_their_bytes_and_text(line, scanner):
+    wait_for(lambda: scanner.health.state is DeviceState.READY)
+    line.send(b"OTR1:SQ2026112700042\r\n")
+    line.send("办事大厅".encode("gb18030") + b"\r")
+    line.send("办事".encode("utf-8") + b"\n")
+    wait_for(lambda: len(scanner.codes) == 3)
+    assert [c.text for c in scanner.codes] == ["OTR1:SQ2026112700042", "办事大厅", "办事"]
+    assert scanner.codes[1].raw == "办事大厅".encode("gb18030")
+    assert {c.source for c in scanner.codes} == {"serial"}
+
+
+def test_a_scan_split_over_reads_and_one_without_line_ending(line, scanner):
+    wait_for(lambda: scanner.health.state is DeviceState.READY)
+    line.send(b"ZLBID1:ZLB-Q5M2")
+    time.sleep(0.05)
+    line.send(b"K7XP4DWR8N3TY6HJ9VCB\r\n")
+    wait_for(lambda: len(scanner.codes) == 1)
+    line.send(b"OTP1:PO1:10.00")  # a scanner set up without a suffix: the gap ends it
+    wait_for(lambda: len(scanner.codes) == 2)
+    assert [c.text for c in scanner.codes] == ["ZLBID1:ZLB-Q5M2K7XP4DWR8N3TY6HJ9VCB", "OTP1:PO1:10.00"]
+
+
+def test_continuous_mode_repeats_are_one_presentation(line, scanner):
+    wait_for(lambda: scanner.health.state is DeviceState.READY)
+    line.send(b"OTR1:SQ2026112700042\r\n" * 5 + b"OTR1:SQ2026112700043\r\n")
+    wait_for(lambda: len(scanner.codes) == 2)
+    assert [c.text for c in scanner.codes] == ["OTR1:SQ2026112700042", "OTR1:SQ2026112700043"]
+
+
+def test_unplug_goes_offline_and_replug_reads_again(line, scanner):
+    wait_for(lambda: scanner.health.state is DeviceState.READY)
+    line.send(b"OTR1:SQ2026112700042\r\n")
+    wait_for(lambda: len(scanner.codes) == 1)
+    line.unplug()
+    wait_for(lambda: scanner.health.state is DeviceState.OFFLINE)
+    assert scanner.health.snapshot().reason.render("en") == "The QR code scanner is not connected."
+    assert not scanner.self_test(timeout_s=5).ok
+    line.plug()
+    wait_for(lambda: scanner.health.state is DeviceState.READY)
+    line.send(b"OTR1:SQ2026112700043\r\n")
+    wait_for(lambda: len(scanner.codes) == 2)
+    assert scanner.codes[-1].text == "OTR1:SQ2026112700043"
+    assert scanner.self_test(timeout_s=5).ok
+
+
+def test_a_port_that_is_not_there_is_offline(tmp_path):
+    device = SerialQrScanner("qr", SerialQrScannerOptions(port=str(tmp_path / "nothing"), reconnect_interval_s=0.05))
+    device.start()
+    try:
+        wait_for(lambda: device.health.snapshot().reason is not None)
+        assert device.health.state is DeviceState.OFFLINE
+    finally:
+        device.stop()
