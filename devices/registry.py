@@ -11,6 +11,7 @@ from typing import Any, Callable, Mapping
 from devices.base import Device
 from devices.docprinter.cups import CupsDocumentPrinter, CupsDocumentPrinterOptions
 from devices.docprinter.sim import SimDocumentPrinter, SimDocumentPrinterOptions
+from devices.doccam.camera import CameraDocumentCamera, CameraDocumentCameraOptions
 from devices.doccam.sim import SimDocumentCamera, SimDocumentCameraOptions
 from devices.idcard.serial_sam import SerialSamIdReader, SerialSamIdReaderOptions
 from devices.idcard.sim import SimIdReader, SimIdReaderOptions
@@ -66,7 +67,10 @@ DRIVERS: dict[str, dict[str, tuple[type, Factory]]] = {
     },
     "document_camera": {
         "sim": (SimDocumentCameraOptions,
-                lambda name, o, d: SimDocumentCamera(name, _data_path(d, o.folder) if o.folder else None)),
+                lambda name, o, d: SimDocumentCamera(
+                    name, _data_path(d, o.folder) if o.folder else None,
+                    CameraDocumentCameraOptions(mode=o.mode, auto_capture=o.auto_capture))),
+        "camera": (CameraDocumentCameraOptions, lambda name, o, d: CameraDocumentCamera(name, o)),
     },
     "receipt_printer": {
         "sim": (SimReceiptPrinterOptions,

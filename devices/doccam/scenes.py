@@ -110,7 +110,7 @@ def _desk(background: str, size: tuple[int, int], rng: np.random.Generator) -> t
     w, h = size
     sw, sh = w // 4, h // 4
     yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32)
-    page_level = float(rng.uniform(238, 252))
+    page_level = float(rng.uniform(232, 246))  # auto-exposure keeps paper just under white
     if background in ("wood", "cluttered") and (background == "wood" or rng.random() < 0.5):
         angle = rng.uniform(0, np.pi)
         t = xx * np.cos(angle) + yy * np.sin(angle)
@@ -241,8 +241,10 @@ def _place_page(frame: np.ndarray, page: np.ndarray, corners: np.ndarray, bow: f
 
 
 def render_scene(seed: int, size: tuple[int, int] = (1920, 1080), background: str | None = None,
-                 content: str | None = None) -> Scene:
-    """One frame of a page on a desk, drawn from ``seed``: frame, true corners, and what is in it."""
+                 content: str | None = None, calm: bool = False) -> Scene:
+    """One frame of a page on a desk, drawn from ``seed``: frame, true corners, and what is in it.
+
+    ``calm``: no shadow, glare, blur or noise (the simulator's still, sharp page)."""
     rng = np.random.default_rng(seed)
     background = background or BACKGROUNDS[int(rng.integers(0, len(BACKGROUNDS)))]
     content = content or CONTENTS[int(rng.integers(0, len(CONTENTS)))]
@@ -272,12 +274,12 @@ def render_scene(seed: int, size: tuple[int, int] = (1920, 1080), background: st
     frame = desk
     yy, xx = np.mgrid[0:h // 8, 0:w // 8].astype(np.float32)
     yy, xx = yy / (h / 8), xx / (w / 8)
-    if rng.random() < 0.45:  # light from one side, and a vignette
+    if not calm and rng.random() < 0.45:  # light from one side, and a vignette
         gain = 1 + rng.uniform(-0.25, 0.25) * (xx - 0.5) + rng.uniform(-0.25, 0.25) * (yy - 0.5)
         gain -= rng.uniform(0, 0.35) * ((xx - 0.5) ** 2 + (yy - 0.5) ** 2)
-        frame *= cv2.resize(gain, (w, h))[..., None]
+        frame *= cv2.resize(np.minimum(gain, 1.0), (w, h))[..., None]
         conditions.append("uneven_light")
-    if rng.random() < 0.4:  # the shadow of an arm or of the camera's head
+    if not calm and rng.random() < 0.4:  # the shadow of an arm or of the camera's head
         mask = np.zeros((h // 8, w // 8), np.float32)
         c = np.array([rng.uniform(0, w / 8), rng.uniform(0, h / 8)])
         pts = c + rng.normal(0, 1, (5, 2)) * min(w, h) / 8 * 0.35
@@ -285,14 +287,14 @@ def render_scene(seed: int, size: tuple[int, int] = (1920, 1080), background: st
         mask = cv2.GaussianBlur(mask, (0, 0), rng.uniform(1, 6))
         frame *= (1 - rng.uniform(0.2, 0.5) * cv2.resize(mask, (w, h)))[..., None]
         conditions.append("shadow")
-    if rng.random() < 0.35:  # glare: a specular spot, often on the page
+    if not calm and rng.random() < 0.35:  # glare: a specular spot, often on the page
         c = corners.mean(axis=0) + rng.normal(0, 1, 2) * np.linalg.norm(corners[2] - corners[0]) * 0.25
         r = rng.uniform(0.03, 0.09) * min(w, h)
         ay, ax = (np.mgrid[0:h // 4, 0:w // 4].astype(np.float32) * 4)
         spot = np.exp(-(((ax - c[0]) / r) ** 2 + ((ay - c[1]) / (r * rng.uniform(0.5, 1.5))) ** 2))
         frame += cv2.resize(spot, (w, h))[..., None] * rng.uniform(120, 300)
         conditions.append("glare")
-    if rng.random() < 0.4:
+    if not calm and rng.random() < 0.4:
         if rng.random() < 0.6:
             frame = cv2.GaussianBlur(frame, (0, 0), rng.uniform(0.8, 2.5) * h / 1080)
         else:
@@ -303,7 +305,7 @@ def render_scene(seed: int, size: tuple[int, int] = (1920, 1080), background: st
             kernel = cv2.warpAffine(kernel, rot, (k, k))
             frame = cv2.filter2D(frame, -1, kernel / max(kernel.sum(), 1e-6))
         conditions.append("blur")
-    if rng.random() < 0.5:
+    if not calm and rng.random() < 0.5:
         sigma = rng.uniform(2, 7)
         luma = rng.normal(0, sigma, (h, w, 1)).astype(np.float32)
         frame += luma + rng.normal(0, sigma * 0.4, (h, w, 3)).astype(np.float32)

@@ -1,54 +1,75 @@
-"""A simulated document camera over the simulated frame source."""
+"""A simulated document camera: the real driver over simulated frames.
+
+Without a folder it plays pages on desks drawn in memory (:mod:`devices.doccam.scenes`), each
+held still for a while, so auto-capture and the whole capture pipeline run as on a real camera;
+with a folder it plays those images (``devices.camera.sim.SimFrameSource``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
+import numpy as np
 
 from devices.base import FaultInjection
 from devices.camera.sim import SimFrameSource
-from devices.doccam.base import CapturedPage, CaptureError, DocumentCamera
-from devices.health import DeviceState, SelfTestResult
+from devices.doccam.base import CapturedPage, CaptureError
+from devices.doccam.camera import CameraDocumentCamera, CameraDocumentCameraOptions
+from devices.doccam.scenes import render_scene
+from devices.health import SelfTestResult
 from devices.worker import on_worker
 from kiosk.i18n import text
 
 
 @dataclass(frozen=True)
 class SimDocumentCameraOptions:
-    folder: str = ""  # images of pages on desks; empty: a drawn page
+    folder: str = ""  # images of pages on desks; empty: pages on desks drawn in memory
+    mode: str = "colour"
+    auto_capture: bool = False
 
 
-class SimDocumentCamera(DocumentCamera, FaultInjection):
+class SceneFrameSource:
+    """Pages on desks drawn in memory from seeds, each shown for ``frames_per_page`` reads."""
+
+    def __init__(self, seeds: tuple[int, ...] = (3, 8, 14), size: tuple[int, int] = (1920, 1080),
+                 frames_per_page: int = 30) -> None:
+        self._seeds, self._size, self._per = seeds, size, frames_per_page
+        self._cache: dict[int, np.ndarray] = {}
+        self._n = 0
+
+    def open(self) -> None:
+        self._n = 0
+
+    def read(self, timeout_s: float) -> np.ndarray | None:
+        seed = self._seeds[(self._n // self._per) % len(self._seeds)]
+        self._n += 1
+        if seed not in self._cache:
+            # Calm desks for the simulator: a still, sharp page, as a citizen lays it.
+            self._cache[seed] = render_scene(seed, self._size, background=("wood", "light_grey", "dark_mat")[seed % 3],
+                                             calm=True).frame
+        return self._cache[seed].copy()
+
+    def close(self) -> None:
+        self._cache.clear()
+
+
+class SimDocumentCamera(CameraDocumentCamera, FaultInjection):
     faults = ("no_frame", "unplugged")
 
-    def __init__(self, name: str = "document_camera", folder: Path | None = None) -> None:
-        DocumentCamera.__init__(self, name)
+    def __init__(self, name: str = "document_camera", folder: Path | None = None,
+                 options: CameraDocumentCameraOptions | None = None) -> None:
+        source = SimFrameSource(folder) if folder is not None else SceneFrameSource()
+        CameraDocumentCamera.__init__(self, name, options or CameraDocumentCameraOptions(auto_capture=False), source)
         FaultInjection.__init__(self)
-        self._source = SimFrameSource(folder)
-
-    @on_worker
-    def _open(self) -> None:
-        self._source.open()
-        self.health.set_state(DeviceState.READY)
-
-    @on_worker
-    def _close(self) -> None:
-        self._source.close()
 
     @on_worker
     def _capture(self) -> CapturedPage:
         if self.fault("unplugged"):
             raise CaptureError(text("The document camera is not connected."))
-        frame = None if self.fault("no_frame") else self._source.read(timeout_s=2.0)
-        if frame is None:
+        if self.fault("no_frame"):
             raise CaptureError()
-        ok, jpeg = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 85])
-        if not ok:
-            raise CaptureError()
-        self.health.count("pages_captured")
-        return CapturedPage(bytearray(jpeg.tobytes()), frame.shape[1], frame.shape[0])
+        return super()._capture()
 
     @on_worker
     def _self_test(self) -> SelfTestResult:

@@ -1,0 +1,56 @@
+"""The simulated document camera: the real driver over pages drawn in memory."""
+
+import time
+
+import pytest
+
+from devices.doccam.base import CapturedPage, CaptureError
+from devices.doccam.camera import CameraDocumentCameraOptions, CaptureAdvice, PageCaptured
+from devices.doccam.sim import SimDocumentCamera
+from devices.registry import build_device
+
+
+@pytest.fixture
+def camera():
+    device = SimDocumentCamera()
+    device.start()
+    yield device
+    device.stop()
+
+
+def test_capture_returns_a_flattened_page(camera):
+    page = camera.capture(timeout_s=30)
+    assert isinstance(page, CapturedPage)
+    assert page.dpi > 0 and page.jpeg[:2] == b"\xff\xd8"
+    assert page.height / page.width == pytest.approx(297 / 210, rel=0.02)
+    page.wipe()
+
+
+def test_faults_raise_capture_errors(camera):
+    camera.inject("unplugged")
+    with pytest.raises(CaptureError):
+        camera.capture(timeout_s=10)
+    assert not camera.self_test().ok
+
+
+def test_auto_capture_takes_a_still_page_by_itself():
+    device = SimDocumentCamera(options=CameraDocumentCameraOptions(auto_capture=True, still_s=0.3))
+    events = []
+    device.events.subscribe(events.append)
+    device.start()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(isinstance(e, PageCaptured) for e in events):
+            time.sleep(0.05)
+    finally:
+        device.stop()
+    captured = [e for e in events if isinstance(e, PageCaptured)]
+    assert captured and captured[0].page.dpi > 0
+    assert any(isinstance(e, CaptureAdvice) for e in events)
+
+
+def test_registry_builds_the_sim_and_camera_drivers(tmp_path):
+    device = build_device("document_camera", "sim", {}, tmp_path)
+    assert isinstance(device, SimDocumentCamera)
+    camera = build_device("document_camera", "camera", {"device": "/dev/video-none", "mode": "text"}, tmp_path)
+    assert camera.settings.mode == "text"
