@@ -2,6 +2,8 @@
 
 import time
 
+import pytest
+
 
 from devices.idcard.samples import sample_identity
 from devices.receipt.virtual import render
@@ -146,3 +148,37 @@ def test_rating_the_service_once_with_a_reason_for_low_levels(services, sandbox)
     assert "感谢" in session.notice.message.render()
     session.rate(5)  # once per case
     assert session.rating == 2
+
+
+def test_the_government_app_code_identifies_the_citizen(services):
+    session = services.new_citizen_session()
+    session.code_scanned("ZLBID1:ZLB-CQTJKSZPRFK5CKNC7JBD4R6C")
+    assert session.step is Step.IDENTIFIED
+    assert session.identity.name == "张测试" and session.identity.card_type.value == "app_token"
+    session.finish()
+    session.code_scanned("ZLBID1:ZLB-NOTAREALTOKEN0000000000")
+    assert session.step is Step.HOME and "刷新" in session.notice.message.render()
+
+
+def test_a_receipt_code_shows_progress(services, sandbox):
+    session = services.new_citizen_session()
+    session.code_scanned("OTR1:SQ2026112000007\r\n")
+    assert session.step is Step.PROGRESS and session.progress["status"] == "ready"
+    session.finish()
+    from kiosk import provisional as prov
+    import datetime as dt
+    pending = prov.make("ZJ-HZ-T009", dt.date(2026, 11, 27), 7)
+    session.code_scanned(f"OTR1:{pending}")
+    assert session.step is Step.PROGRESS and session.progress["pending"]
+
+
+@pytest.mark.parametrize("scanned, says", [
+    ("https://example.com/pay", "无法在此使用"),
+    ("OTR1:SQ123", "无效"),
+    ("\x00\x01binary", "不是本系统"),
+    ("x" * 5000, "不是本系统"),
+])
+def test_anything_else_gets_a_plain_message_and_nothing_is_opened(services, scanned, says):
+    session = services.new_citizen_session()
+    session.code_scanned(scanned)
+    assert session.step is Step.HOME and says in session.notice.message.render()

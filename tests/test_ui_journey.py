@@ -114,3 +114,13 @@ def test_the_done_screen_asks_for_a_rating_and_why_when_it_is_low(gui, qtbot):
     qtbot.mouseClick(reason, qtbot_button())
     qtbot.waitUntil(lambda: "感谢" in done.notice.text(), timeout=5000)
     assert session.rating == 1 and not done.rate_buttons[5].isVisible()
+
+
+def test_a_receipt_shown_to_the_scanner_opens_its_progress(gui, qtbot):
+    session = gui.window.session
+    gui.services.devices.qr_scanner.present("OTR1:SQ2026112000007")
+    qtbot.waitUntil(lambda: session.step is Step.PROGRESS, timeout=5000)
+    screen = gui.window.view.screens[Step.PROGRESS]
+    assert screen.status.text() == "可领取或自助打印" and screen.history.count() >= 1
+    qtbot.mouseClick(screen.back, qtbot_button())
+    assert session.step is Step.HOME and session.progress is None

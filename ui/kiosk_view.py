@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QStackedWidget
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.bridge import DeviceBridge
 from ui.screens.citizen import (ConfirmScreen, DoneScreen, FailedScreen, HomeScreen, IdentityScreen,
-                                LicencesScreen, ReadCardScreen, ServicesScreen, SubmittingScreen)
+                                LicencesScreen, ProgressScreen, ReadCardScreen, ServicesScreen, SubmittingScreen)
+from ui.wedge import WedgeFilter
 from ui.widgets import Screen
 
 _USER_INPUT = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress}
@@ -26,6 +27,7 @@ class KioskView(QStackedWidget):
             Step.CONFIRM: ConfirmScreen(session),
             Step.SUBMITTING: SubmittingScreen(session),
             Step.LICENCES: LicencesScreen(session),
+            Step.PROGRESS: ProgressScreen(session),
             Step.DONE: DoneScreen(session),
             Step.FAILED: FailedScreen(session),
         }
@@ -38,6 +40,9 @@ class KioskView(QStackedWidget):
         self.idle.timeout.connect(session.timeout)
         bridge.card_read.connect(session.card_read)
         bridge.card_failed.connect(session.card_failed)
+        bridge.code_scanned.connect(lambda event: session.code_scanned(event.text))
+        self.wedge = WedgeFilter(self)  # keyboard-wedge scanners type fast and press Enter
+        self.wedge.scanned.connect(session.code_scanned)
         session.subscribe(lambda _s: self.show_step())
         self.show_step()
 

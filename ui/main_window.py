@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
             self.view = KioskView(self.session, bridge, services.config.terminal.idle_timeout_s)
             self._activity = ActivityFilter(self.view)
             QApplication.instance().installEventFilter(self._activity)
+            QApplication.instance().installEventFilter(self.view.wedge)
         column.addWidget(self.view, 1)
 
         footer = QWidget()
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         if isinstance(self.view, KioskView):
             self.view.idle.stop()
             QApplication.instance().removeEventFilter(self._activity)
+            QApplication.instance().removeEventFilter(self.view.wedge)
 
     def _install_rehearsal_keys(self) -> None:
         """With a simulated reader, F2 places the sample card and F3 takes it away (rehearsals, demo)."""

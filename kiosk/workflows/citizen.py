@@ -21,15 +21,34 @@ from devices.errors import DeviceError
 from devices.receipt.base import ReceiptPrinter
 from kiosk.backend.client import BackendClient
 from kiosk.backend.errors import BackendError, RejectedError
-from kiosk.domain import Application, Identity, Receipt, ServiceItem
+from kiosk.domain import Application, CardType, Identity, Receipt, ServiceItem
 from kiosk.i18n import N_, Text, language, text
 from kiosk.masking import Masker
+from kiosk.payloads import PayloadKind, classify
 from kiosk.receipts import citizen_receipt
 from kiosk.submission import Outcome, Submitter
 from kiosk.tasks import TaskRunner
 from kiosk.workflows import admit
 
 log = logging.getLogger(__name__)
+
+
+STATUS_LABELS = {
+    "submitted": N_("Submitted"), "accepted": N_("Accepted"), "in_review": N_("Under review"),
+    "approved": N_("Approved"), "ready": N_("Ready to collect or print"), "collected": N_("Collected"),
+    "incomplete": N_("Materials incomplete"), "not_accepted": N_("Not accepted"),
+}
+
+
+def identity_from_person(person: dict[str, Any]) -> Identity:
+    """The applicant the backend resolved from the government app's identity code."""
+    try:
+        birth = dt.date.fromisoformat(person.get("birth_date", ""))
+    except ValueError:
+        birth = None
+    return Identity(id_number=person["id_number"], name=person["name"], card_type=CardType.APP_TOKEN,
+                    gender=person.get("gender", ""), nation=person.get("nation", ""), birth_date=birth,
+                    address=person.get("address", ""))
 
 
 RATINGS = (  # 好差评: five levels; the two lowest need a reason
@@ -46,6 +65,7 @@ class Step(enum.Enum):
     CONFIRM = "confirm"
     SUBMITTING = "submitting"
     LICENCES = "licences"        # ready licences to print (the "print my licence" errand)
+    PROGRESS = "progress"        # a case's progress, from a scanned receipt code
     PRINTING = "printing"
     DONE = "done"
     FAILED = "failed"
@@ -76,6 +96,7 @@ class CitizenSession:
         self._document_printer = document_printer
         self.purpose = "apply"   # or "licence": print a licence that is ready
         self.rating: int | None = None  # 好差评 given for this session's case
+        self.progress: dict[str, Any] | None = None
         self.licences: list[dict[str, Any]] = []
         self._printer = printer
         self._tasks = tasks
@@ -146,6 +167,49 @@ class CitizenSession:
                              self._licences_failed)
             return
         self._go(Step.IDENTIFIED)
+
+    # -- scanned codes ---------------------------------------------------------------------------
+
+    def code_scanned(self, scanned: str) -> None:
+        """A code from any scanner: the app's identity code, a receipt (progress), or a plain refusal."""
+        if self.step not in (Step.HOME, Step.READ_CARD, Step.PROGRESS) or self.busy:
+            return
+        payload = classify(scanned)
+        log.info("session: scanned a %s code", payload.kind.value)
+        if payload.kind is PayloadKind.IDENTITY_TOKEN:
+            token = payload.fields["token"]
+            self.busy = True
+            self._changed()
+            self._background(lambda: identity_from_person(self._backend.resolve_app_token(token)),
+                             self._token_resolved, self._scan_failed)
+        elif payload.kind is PayloadKind.RECEIPT:
+            number = payload.fields.get("case_number") or payload.fields["provisional_number"]
+            self.busy = True
+            self._changed()
+            self._background(lambda: self._lookup_progress(number), self._progress_found, self._scan_failed)
+        else:
+            self._go(self.step if self.step is not Step.PROGRESS else Step.HOME,
+                     Notice(payload.message or text("This code cannot be used here.")))
+
+    def _token_resolved(self, identity: Identity) -> None:
+        self.busy = False
+        if self.step is Step.PROGRESS:
+            self.step = Step.HOME
+        self.card_read(identity)
+
+    def _lookup_progress(self, number: str) -> dict[str, Any] | None:
+        if number.startswith("P-"):
+            return self._backend.case_by_provisional(number) or {"provisional_number": number, "pending": True}
+        return self._backend.case_status(number)
+
+    def _progress_found(self, case: dict[str, Any] | None) -> None:
+        self.busy = False
+        self.progress = case
+        self._go(Step.PROGRESS)
+
+    def _scan_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self._go(self.step if self.step is not Step.PROGRESS else Step.HOME, Notice(user_message(exc)))
 
     # -- printing a licence that is ready -----------------------------------------------------
 
@@ -299,6 +363,7 @@ class CitizenSession:
         self.licences = []
         self.purpose = "apply"
         self.rating = None
+        self.progress = None
         self.busy = False
         self._masker.forget_names()
         self._go(Step.HOME)

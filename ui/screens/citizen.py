@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QListWidget, QListWidge
                                QVBoxLayout, QWidget)
 
 from kiosk.i18n import _, language
-from kiosk.workflows.citizen import LOW_RATING_REASONS, RATINGS, CitizenSession, Step
+from kiosk.workflows.citizen import LOW_RATING_REASONS, RATINGS, STATUS_LABELS, CitizenSession, Step
 from ui.widgets import NoticeLabel, Screen, button, label
 
 
@@ -15,6 +15,7 @@ class HomeScreen(Screen):
     def __init__(self, session: CitizenSession) -> None:
         super().__init__()
         self.title, self.subtitle, self.hint = label("title"), label("subtitle"), label("subtitle")
+        self.notice = NoticeLabel()
         self.card_button = button("primary", session.start_with_card)
         self.licence_button = button("", lambda: session.start_with_card("licence"))
         self.layout_.addStretch(1)
@@ -31,6 +32,7 @@ class HomeScreen(Screen):
         row.addStretch(1)
         self.layout_.addLayout(row)
         self.layout_.addWidget(self.hint)
+        self.layout_.addWidget(self.notice)
         self.layout_.addStretch(2)
 
     def refresh(self, session: CitizenSession) -> None:
@@ -38,7 +40,9 @@ class HomeScreen(Screen):
         self.subtitle.setText(_("Do your government errands here, in one visit or none."))
         self.card_button.setText(_("Start with my ID card"))
         self.licence_button.setText(_("Print my licence"))
-        self.hint.setText(_("You can also place your ID card on the reader at any time."))
+        self.hint.setText(_("Or place your ID card on the reader, show your government app's identity code, or "
+                            "scan your receipt to check progress."))
+        self.notice.show_notice(session.notice)
 
 
 class ReadCardScreen(Screen):
@@ -182,6 +186,37 @@ class ConfirmScreen(Screen):
             QListWidgetItem(f"• {m.name(lang)}（{tag}）{e_ok}", self.materials)
         self.confirm.setText(_("Confirm and submit"))
         self.back.setText(_("Back"))
+
+
+class ProgressScreen(Screen):
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self.title, self.status = label("title"), label("big")
+        self.service = label("subtitle")
+        self.history = QListWidget()
+        self.back = button("primary", session.finish)
+        for widget in (self.title, self.service, self.status):
+            self.layout_.addWidget(widget)
+        self.layout_.addWidget(self.history, 1)
+        self.layout_.addWidget(self.back, alignment=Qt.AlignmentFlag.AlignCenter)
+
+    def refresh(self, session: CitizenSession) -> None:
+        lang, case = language(), session.progress or {}
+        self.back.setText(_("Back to start"))
+        self.history.clear()
+        if case.get("pending"):
+            self.title.setText(case.get("provisional_number", ""))
+            self.service.setText("")
+            self.status.setText(_("On its way"))
+            QListWidgetItem(_("Saved on a terminal while the service system was offline; it is sent automatically "
+                              "and will show here once it has arrived."), self.history)
+            return
+        self.title.setText(_("Case {number}").format(number=case.get("case_number", "")))
+        self.service.setText(case.get("service_name_en" if lang == "en" else "service_name_zh", ""))
+        self.status.setText(_(STATUS_LABELS.get(case.get("status", ""), "")) if case.get("status") else "")
+        for entry in case.get("history", []):
+            note = entry.get("note_en" if lang == "en" else "note_zh", "")
+            QListWidgetItem(f"{entry.get('at', '')[:16].replace('T', ' ')}  {note}", self.history)
 
 
 class LicencesScreen(Screen):
