@@ -86,6 +86,14 @@ class Walkthrough:
         wait_until(lambda: session.step is Step.HOME)
         return receipt
 
+    def progress_by_receipt(self, code: str) -> None:
+        """A citizen shows a receipt's QR code to the scanner: the case's progress."""
+        session = self.window.session
+        self.gui.services.devices.qr_scanner.present(code)
+        wait_until(lambda: session.step is Step.PROGRESS)
+        self.shot("progress")
+        session.finish()
+
     def licence_journey(self) -> None:
         """Home -> print my licence -> card -> the ready licences -> printed through the document printer."""
         session, view = self.window.session, self.window.view
@@ -128,6 +136,7 @@ def run_headless(out: Path, masker: Masker | None = None) -> list[Path]:
                 if item.provisional_number and item.attempts:
                     print(f"offline case {item.provisional_number} delivered later as {item.case_number}")
             walk.licence_journey()
+            walk.progress_by_receipt("OTR1:SQ2026112000007")
             gui.window.toggle_elderly()
             walk.shot("home-large-text")
             gui.window.toggle_elderly()
