@@ -1,19 +1,19 @@
 """``decode(frame)``: every QR code in a camera frame, by a cascade of two decoders and image fixes.
 
-Why this cascade (numbers from ``kiosk bench qr --vs``, see docs/qr-decoding.md):
+Why this cascade (the measurements are in docs/qr-decoding.md; ``kiosk bench qr --vs``):
 
-1. zxing-cpp (QR only) on the greyscale frame. It is the best single decoder on real photos and the
-   fastest by far when told to look for QR codes only; it already tries 90° rotations, inverted
-   (dark-mode) symbols and downscaled copies of large frames.
-2. zbar in binary mode on the same greyscale frame. It reads a different set of damaged codes
-   (blurred, low contrast, perspective) than zxing-cpp does, so the union beats either; it runs
-   always, because a frame may hold a second code zxing-cpp missed.
-3. Only when neither found anything, fixes that each rescue codes both decoders miss, cheapest
-   first, stopping at the first hit: inverted frame for zbar (zbar has no inversion of its own);
-   upscaling for small modules; a light blur (it removes JPEG blocks, screen moire and the
-   noise that breaks the binariser); a global binariser instead of zxing-cpp's local one; contrast
-   equalisation (CLAHE); adaptive thresholding. Their cost is bounded by a pixel budget: big frames
-   are shrunk for these passes, which is where a big frame's code is readable anyway.
+1. zxing-cpp (QR only) on the greyscale frame. It is the best single decoder on real photos and
+   the fastest by far when told to look for QR codes only; it already tries rotations, inverted
+   (dark-mode) symbols and downscaled copies of large frames, and reads every code of a frame
+   with several.
+2. Only when it found nothing, fixes that each rescued codes it missed, in order of codes rescued
+   per millisecond, stopping at the first hit: a global binariser (glare, low contrast); upscaling
+   (2x for frames up to 800 px, 1.5x beyond: small modules); an unsharp mask (blur); zbar in
+   binary mode (it reads some damaged codes zxing-cpp does not; on a frame shrunk to 800 px, as it
+   is slow); CLAHE; an adaptive threshold; a median filter (moire, noise). Passes that produced a
+   wrong text on the real corpus are left out.
+3. The fixes' cost is bounded by a budget that grows with the frame's pixels, counted in
+   estimated (not measured) milliseconds, so a frame gets the same passes whatever the load.
 
 Text is never taken from a decoder's own guess: zbar hands over raw bytes (binary mode),
 zxing-cpp its ``bytes`` and ECI-aware ``text``, and :mod:`devices.qr.text` decides. Both decoders
@@ -25,7 +25,6 @@ check the Reed-Solomon code; a result is returned only if its decoder called it 
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -41,10 +40,12 @@ log = logging.getLogger(__name__)
 SMALL_FRAME = 800
 # zbar's time grows with pixels and texture; it sees the frame shrunk to this size at most.
 ZBAR_MAX_SIDE = 800
-# No fix pass starts after BUDGET_BASE_MS + BUDGET_MS_PER_MEGAPIXEL * megapixels (see decode_gray):
-# 3.4 ms for a 240x240 crop, 4.8 ms for 640x480, 8.5 ms for 1280x720.
+# No fix pass starts once the estimated time spent passes BUDGET_BASE_MS + BUDGET_MS_PER_MEGAPIXEL
+# * megapixels (see decode_gray): 3.4 ms for a 240x240 crop, 4.8 ms for 640x480, 8.5 ms for 1280x720.
 BUDGET_BASE_MS = 3.0
 BUDGET_MS_PER_MEGAPIXEL = 6.0
+PASS_OVERHEAD_MS = 0.1
+BASE_MS_PER_MEGAPIXEL = 2.5  # the first zxing-cpp pass
 AUTO = -1.0
 
 
@@ -158,32 +159,40 @@ def _scaled(image: np.ndarray, scale: float) -> np.ndarray:
     return cv2.resize(image, None, fx=scale, fy=scale, interpolation=interpolation)
 
 
-def _fix_passes(gray: np.ndarray) -> Iterator[tuple[float, Callable[[], list[_Hit]]]]:
-    """(scale the pass sees the frame at, run) for the fixes, in order of codes rescued per ms."""
+def _fix_passes(gray: np.ndarray) -> Iterator[tuple[float, float, Callable[[], list[_Hit]]]]:
+    """(scale the pass sees the frame at, its estimated ms, run) for the fixes, in order of codes
+    rescued per ms. Estimates: ``PASS_OVERHEAD_MS + cost * megapixels``, costs measured with
+    ``kiosk bench qr`` on frames where nothing is found (the worst case) on one 2-core machine."""
     import zxingcpp
 
     global_bin = zxingcpp.Binarizer.GlobalHistogram
     longest = max(gray.shape)
+    mp = gray.size / 1e6
+
+    def cost(per_mp: float) -> float:
+        return PASS_OVERHEAD_MS + per_mp * mp
+
     # A global threshold instead of zxing-cpp's local one: glare gradients, low contrast.
-    yield 1.0, lambda: _zxing(gray, "zxing:global", binarizer=global_bin)
+    yield 1.0, cost(1.2), lambda: _zxing(gray, "zxing:global", binarizer=global_bin)
     # Small modules: upscale (zxing-cpp samples modules at the centre; 2-3 px modules blur out).
     if longest <= SMALL_FRAME:
         up = _scaled(gray, 2.0)
-        yield 2.0, lambda: _zxing(up, "zxing:up2:global", binarizer=global_bin)
-        yield 2.0, lambda: _zxing(up, "zxing:up2")
+        yield 2.0, cost(3.5), lambda: _zxing(up, "zxing:up2:global", binarizer=global_bin)
+        yield 2.0, cost(5.5), lambda: _zxing(up, "zxing:up2")
     else:
-        yield 1.5, lambda: _zxing(_scaled(gray, 1.5), "zxing:up1.5")
+        yield 1.5, cost(5.6), lambda: _zxing(_scaled(gray, 1.5), "zxing:up1.5")
     # Blur and defocus: unsharp mask.
-    yield 1.0, lambda: _zxing(cv2.addWeighted(gray, 2.0, cv2.GaussianBlur(gray, (0, 0), 2), -1.0, 0), "zxing:sharpen")
+    yield 1.0, cost(6.0), lambda: _zxing(cv2.addWeighted(gray, 2.0, cv2.GaussianBlur(gray, (0, 0), 2), -1.0, 0),
+                                         "zxing:sharpen")
     # zbar reads some damaged codes zxing-cpp does not (finder patterns broken by glare or print).
     cap = min(1.0, ZBAR_MAX_SIDE / longest)
-    yield cap, lambda: _zbar(_scaled(gray, cap), "zbar")
+    yield cap, cost(35.0 * cap * cap), lambda: _zbar(_scaled(gray, cap), "zbar")
     # Uneven light: local contrast equalisation, then adaptive threshold.
-    yield 1.0, lambda: _zxing(cv2.createCLAHE(2.0, (8, 8)).apply(gray), "zxing:clahe")
-    yield 1.0, lambda: _zxing(cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
-                                                    51, 5), "zxing:adaptive")
+    yield 1.0, cost(9.0), lambda: _zxing(cv2.createCLAHE(2.0, (8, 8)).apply(gray), "zxing:clahe")
+    yield 1.0, cost(4.3), lambda: _zxing(cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
+                                                               cv2.THRESH_BINARY, 51, 5), "zxing:adaptive")
     # Moire and noise: a median filter.
-    yield 1.0, lambda: _zxing(cv2.medianBlur(gray, 3), "zxing:median")
+    yield 1.0, cost(2.1), lambda: _zxing(cv2.medianBlur(gray, 3), "zxing:median")
 
 
 def _to_results(hits: list[_Hit], scale: float, offset: tuple[float, float], seen: dict[str, QrResult]) -> None:
@@ -195,7 +204,7 @@ def _to_results(hits: list[_Hit], scale: float, offset: tuple[float, float], see
 
 
 def budget_for(gray: np.ndarray) -> float:
-    """Milliseconds after which no fix pass starts: the passes' cost grows with the pixels."""
+    """Estimated milliseconds after which no fix pass starts: the passes' cost grows with the pixels."""
     return BUDGET_BASE_MS + BUDGET_MS_PER_MEGAPIXEL * gray.size / 1e6
 
 
@@ -203,20 +212,23 @@ def decode_gray(gray: np.ndarray, *, offset: tuple[float, float] = (0.0, 0.0),
                 budget_ms: float | None = AUTO) -> list[QrResult]:
     """The cascade on an 8-bit greyscale image; corners shifted by ``offset`` (for crops).
 
-    ``budget_ms``: no fix pass starts after this many milliseconds (``AUTO``: :func:`budget_for`;
-    None: run them all). In a camera loop the next frame, 30-60 ms later, is a better bet than
-    more passes on this one, and a kiosk must answer at the camera's pace.
+    ``budget_ms``: no fix pass starts once the estimated time spent exceeds this (``AUTO``:
+    :func:`budget_for`; None: run them all). In a camera loop the next frame, 30-60 ms later, is a
+    better bet than more passes on this one, and a kiosk must answer at the camera's pace. The
+    estimate, not the clock, decides, so a frame gets the same passes on a busy machine as on an
+    idle one and results do not depend on load.
     """
-    started = time.perf_counter()
     if budget_ms == AUTO:
         budget_ms = budget_for(gray)
+    spent = PASS_OVERHEAD_MS + BASE_MS_PER_MEGAPIXEL * gray.size / 1e6
     seen: dict[str, QrResult] = {}
     _to_results(_zxing(gray), 1.0, offset, seen)
     if seen:
         return list(seen.values())
-    for scale, run in _fix_passes(gray):
-        if budget_ms is not None and (time.perf_counter() - started) * 1000.0 > budget_ms:
+    for scale, estimate, run in _fix_passes(gray):
+        if budget_ms is not None and spent > budget_ms:
             break
+        spent += estimate
         _to_results(run(), scale, offset, seen)
         if seen:
             break

@@ -25,7 +25,6 @@ CFG_Y_DENSITY = 0x101
 _FOURCC_Y800 = 0x30303859  # 'Y800', 8-bit grey
 
 _local = threading.local()
-_loaded: object = None
 
 
 @dataclass(frozen=True)
@@ -33,18 +32,6 @@ class ZbarSymbol:
     data: bytes
     points: tuple[tuple[int, int], ...]
     quality: int
-
-
-def available() -> bool:
-    """Whether libzbar could be loaded (pyzbar raises ImportError without it)."""
-    global _loaded
-    if _loaded is None:
-        try:
-            from pyzbar import wrapper  # noqa: F401  (loads libzbar)
-            _loaded = True
-        except Exception:
-            _loaded = False
-    return bool(_loaded)
 
 
 def _scanner(binary: bool):
