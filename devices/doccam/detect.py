@@ -33,9 +33,14 @@ from devices.doccam.geometry import order_corners
 
 WORK_SIDE = 512          # working long side in pixels
 COLOUR_WEIGHT = 2.0      # CIELAB a*, b* count twice: 8-bit Lab compresses colour differences
-MAX_LINES = 36
+MAX_LINES = 48           # lines kept for quadrilaterals (a cluttered desk needs more than a tidy one)
+LINES_PER_DIRECTION = 8  # ... and at most this many in any one 6-degree band of directions
 STEP_MIN = 5.0          # CIELAB units (a*, b* weighted) between the strips either side of an edge
-MIN_SCORE = 0.45
+MIN_SCORE = 0.4
+CONTAIN_REL = 0.5        # a candidate holding the pick wins at this share of its score ...
+CONTAIN_SIDE = 0.3       # ... with every side at least this well supported ...
+PAPER_TOL = 15.0         # ... and what it adds this close to the paper (CIELAB, a*, b* weighted)
+SECOND_PASS = 40         # candidates scored finely after a coarse pass
 
 
 def _sample(img: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -60,6 +65,7 @@ class _Features:
         self.lab = cv2.GaussianBlur(lab, (0, 0), 1.0)
         self.gx = cv2.Sobel(self.lab, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
         self.gy = cv2.Sobel(self.lab, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
+        self.flat = [a.reshape(-1, 3) for a in (self.lab, self.gx, self.gy)]
         self.lightness = np.clip(self.lab[..., 0], 0, 255).astype(np.uint8)
 
 
@@ -106,44 +112,53 @@ def _merge_lines(segs: np.ndarray, feat: _Features) -> np.ndarray:
     normals = np.stack([-d[:, 1], d[:, 0]], -1) / length[:, None]
     mids = (segs[:, :2] + segs[:, 2:]) / 2
     cos_tol, rho_tol, gap = np.cos(np.deg2rad(3.0)), 2.5, 0.08 * max(feat.w, feat.h)
-    lines: list[np.ndarray] = []      # nx, ny, rho, support, t0, t1
-    moments: list[np.ndarray] = []    # w, wx, wy, wxx, wxy, wyy over segment end points
+    # Preallocated: rebuilding an array of the lines for every segment was a third of the time.
+    L = np.zeros((len(segs), 6))      # nx, ny, rho, support, t0, t1
+    M = np.zeros((len(segs), 6))      # w, wx, wy, wxx, wxy, wyy over segment end points
+    T = np.zeros((len(segs), 2))      # tangents (-ny, nx)
+    count = 0
     for i in np.argsort(-length * strength):
         placed = -1
-        if lines:
-            A = np.array(lines)
-            tang = np.stack([-A[:, 1], A[:, 0]], -1)
-            t_a, t_b = tang @ segs[i, :2], tang @ segs[i, 2:]
+        p = segs[i].reshape(2, 2)
+        if count:
+            A, tang = L[:count], T[:count]
+            t_a, t_b = tang @ p[0], tang @ p[1]
             near = ((np.abs(A[:, :2] @ normals[i]) > cos_tol) & (np.abs(A[:, :2] @ mids[i] - A[:, 2]) < rho_tol)
                     & (np.minimum(t_a, t_b) < A[:, 5] + gap) & (np.maximum(t_a, t_b) > A[:, 4] - gap))
-            if near.any():
-                placed = int(np.argmax(near))
-        p = segs[i].reshape(2, 2)
+            hit = np.flatnonzero(near)
+            if len(hit):
+                placed = int(hit[0])
         w = float(length[i] * strength[i])  # strong steps count more than wood grain or print
-        add = w * np.array([2, p[:, 0].sum(), p[:, 1].sum(), (p[:, 0] ** 2).sum(), (p[:, 0] * p[:, 1]).sum(),
-                            (p[:, 1] ** 2).sum()])
+        px, py = p[:, 0], p[:, 1]
+        add = w * np.array([2.0, px[0] + px[1], py[0] + py[1], px[0] * px[0] + px[1] * px[1],
+                            px[0] * py[0] + px[1] * py[1], py[0] * py[0] + py[1] * py[1]])
         if placed < 0:
             n = normals[i]
             t = np.array([-n[1], n[0]]) @ p.T
-            lines.append(np.array([n[0], n[1], n @ mids[i], w, t.min(), t.max()]))
-            moments.append(add)
+            L[count] = [n[0], n[1], n @ mids[i], w, t.min(), t.max()]
+            T[count] = [-n[1], n[0]]
+            M[count] = add
+            count += 1
             continue
-        m = moments[placed] + add
-        moments[placed] = m
+        m = M[placed] + add
+        M[placed] = m
         cx, cy = m[1] / m[0], m[2] / m[0]
-        cov = np.array([[m[3] / m[0] - cx * cx, m[4] / m[0] - cx * cy], [m[4] / m[0] - cx * cy, m[5] / m[0] - cy * cy]])
-        n = np.linalg.eigh(cov)[1][:, 0]
-        line = lines[placed]
+        sxx, sxy, syy = m[3] / m[0] - cx * cx, m[4] / m[0] - cx * cy, m[5] / m[0] - cy * cy
+        # The normal is the eigenvector of the smaller eigenvalue of [[sxx, sxy], [sxy, syy]].
+        angle = 0.5 * np.arctan2(2 * sxy, sxx - syy)       # direction of the larger one (the line)
+        n = np.array([-np.sin(angle), np.cos(angle)])
+        line = L[placed]
         if n @ line[:2] < 0:
             n = -n
         t = np.array([-n[1], n[0]]) @ p.T
         line[:] = [n[0], n[1], n @ np.array([cx, cy]), line[3] + w, min(line[4], t.min()), max(line[5], t.max())]
-    out = np.array(lines)
-    out = out[np.argsort(-out[:, 3])]
+        T[placed] = [-n[1], n[0]]
+    lines = L[:count]
+    out = lines[np.argsort(-lines[:, 3])]
     # At most a few lines per direction, so wood grain or rows of print cannot crowd out the page.
     bins = (np.degrees(np.arctan2(out[:, 1], out[:, 0])) % 180 // 6).astype(int)
     rank = np.array([np.sum(bins[:k] == bins[k]) for k in range(len(out))])
-    return out[rank < 6][:MAX_LINES]
+    return out[rank < LINES_PER_DIRECTION][:MAX_LINES]
 
 
 def _line_candidates(feat: _Features) -> list[np.ndarray]:
@@ -160,11 +175,11 @@ def _line_candidates(feat: _Features) -> list[np.ndarray]:
     ix = (rho[:, None] * n[None, :, 1] - n[:, None, 1] * rho[None, :]) / safe
     iy = (n[:, None, 0] * rho[None, :] - rho[:, None] * n[None, :, 0]) / safe
     min_gap = 0.12 * min(feat.w, feat.h)
-    pairs = [(i, j) for i in range(k) for j in range(i + 1, k)
-             if cosang[i, j] > np.cos(np.deg2rad(35)) and abs(rho[i] - np.sign(n[i] @ n[j]) * rho[j]) > min_gap]
-    if len(pairs) < 2:
+    gap_ij = np.abs(rho[:, None] - np.sign(n @ n.T) * rho[None, :])
+    pi, pj = np.nonzero(np.triu((cosang > np.cos(np.deg2rad(35))) & (gap_ij > min_gap), 1))
+    if len(pi) < 2:
         return []
-    P = np.array(pairs)
+    P = np.stack([pi, pj], 1)
     a, b = np.meshgrid(np.arange(len(P)), np.arange(len(P)), indexing="ij")
     keep = a < b
     a, b = a[keep], b[keep]
@@ -240,19 +255,31 @@ def _score(feat: _Features, quads: np.ndarray, points: int = 24) -> tuple[np.nda
     normal = normal * np.where(flip == 0, 1, flip)                                    # outward
     nx, ny = normal[..., None, 0], normal[..., None, 1]
     x, y = pts[..., 0], pts[..., 1]
-    inner = (_sample(feat.lab, x - 3 * nx, y - 3 * ny) + _sample(feat.lab, x - 5 * nx, y - 5 * ny)) / 2
-    outer = (_sample(feat.lab, x + 3 * nx, y + 3 * ny) + _sample(feat.lab, x + 5 * nx, y + 5 * ny)) / 2
+    x, y = x.astype(np.float32), y.astype(np.float32)
+    nx, ny = nx.astype(np.float32), ny.astype(np.float32)
+    lab, fgx, fgy = feat.flat
+    W, H = feat.w - 1, feat.h - 1
+
+    def at(off: float) -> np.ndarray:   # flat indices of the points moved off pixels along the normal
+        xi = np.clip(x + off * nx + 0.5, 0, W).astype(np.intp)
+        yi = np.clip(y + off * ny + 0.5, 0, H).astype(np.intp)
+        return yi * feat.w + xi
+
+    inner = (lab[at(-3)] + lab[at(-5)]) / 2
+    outer = (lab[at(3)] + lab[at(5)]) / 2
     step = np.linalg.norm(outer - inner, axis=-1)                                     # m,4,P
     best_n = np.zeros_like(step)
     best_t = np.zeros_like(step)
+    nx3, ny3 = nx[..., None], ny[..., None]
     for off in (-2, -1, 0, 1, 2):
-        xs, ys = x + off * nx, y + off * ny
-        gx, gy = _sample(feat.gx, xs, ys), _sample(feat.gy, xs, ys)
-        gn = np.linalg.norm(gx * nx[..., None] + gy * ny[..., None], axis=-1)
-        gt = np.linalg.norm(gx * -ny[..., None] + gy * nx[..., None], axis=-1)
+        k = at(off)
+        gx, gy = fgx[k], fgy[k]
+        gn = np.einsum("...c,...c->...", *(2 * [gx * nx3 + gy * ny3]))
+        gt = np.einsum("...c,...c->...", *(2 * [gy * nx3 - gx * ny3]))
         better = gn > best_n
         best_n = np.where(better, gn, best_n)
         best_t = np.where(better, gt, best_t)
+    best_n, best_t = np.sqrt(best_n), np.sqrt(best_t)
     ox, oy = x + 5 * nx, y + 5 * ny
     in_frame = (ox >= 0) & (oy >= 0) & (ox <= feat.w - 1) & (oy <= feat.h - 1)
     ok = (step > STEP_MIN) & (best_n > 1.0) & (best_n > 1.2 * best_t) & in_frame
@@ -304,6 +331,40 @@ def _aspect_prior(quads: np.ndarray, aspect: float) -> np.ndarray:
     return 0.7 + 0.3 * np.exp(-(np.log(r / aspect) / 0.25) ** 2)
 
 
+def _paper_beyond(feat: _Features, big: np.ndarray, small: np.ndarray) -> bool:
+    """Whether what ``big`` adds to ``small`` looks like the paper inside ``small`` rather than like
+    what lies round ``big`` (the page reaching further, not a quad out onto the desk)."""
+    u = np.linspace(0.04, 0.96, 14)
+    uu, vv = np.meshgrid(u, u)
+    uu, vv = uu.ravel()[:, None], vv.ravel()[:, None]
+
+    def grid(q: np.ndarray) -> np.ndarray:
+        return ((1 - uu) * (1 - vv) * q[0] + uu * (1 - vv) * q[1] + uu * vv * q[2] + (1 - uu) * vv * q[3])
+
+    def colours(pts: np.ndarray) -> np.ndarray:
+        return _sample(feat.lab, pts[:, 0], pts[:, 1])
+
+    pts = grid(big)
+    small32 = small.astype(np.float32)
+    extra = np.array([cv2.pointPolygonTest(small32, (float(x), float(y)), True) < -2 for x, y in pts], bool)
+    if extra.sum() < 6:
+        return False
+    paper = np.median(colours(grid(small)), axis=0)
+    added = np.median(colours(pts[extra]), axis=0)
+    centre = big.mean(axis=0)
+    ring = centre + (big - centre) * 1.08
+    around = np.median(colours(np.concatenate([ring[i] + (ring[(i + 1) % 4] - ring[i]) * u[:, None]
+                                               for i in range(4)])), axis=0)
+    d_added = float(np.linalg.norm(added - paper))
+    if not (d_added < PAPER_TOL and d_added < 0.5 * float(np.linalg.norm(around - paper))):
+        return False
+    # Nearly all of it, not just most: a quad reaching over another sheet and then onto the desk
+    # has paper for its median too.
+    each = colours(pts[extra])
+    d_paper = np.linalg.norm(each - paper, axis=1)
+    return bool(np.mean((d_paper < np.linalg.norm(each - around, axis=1)) & (d_paper < 2 * PAPER_TOL)) >= 0.85)
+
+
 def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspect: float,
             aspect: float) -> tuple[np.ndarray | None, float]:
     if not quads:
@@ -312,9 +373,9 @@ def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspec
     Q = Q[_shape_ok(feat, Q, min_area, max_aspect)]
     if len(Q) == 0:
         return None, 0.0
-    if len(Q) > 80:
+    if len(Q) > SECOND_PASS:
         score, _ = _score(feat, Q, points=10)
-        Q = Q[np.argsort(-score)[:80]]
+        Q = Q[np.argsort(-score)[:SECOND_PASS]]
     score, side = _score(feat, Q, points=32)
     score = score * _aspect_prior(Q, aspect)
     best = float(score.max())
@@ -326,6 +387,22 @@ def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspec
     if not good.any():
         good = score >= best
     pick = int(np.argmax(np.where(good, area * (0.85 + 0.15 * score / best), -1)))
+    # A row of print, a table or a photo cuts the page into quads that are supported on all sides;
+    # the page itself holds them, and may be fainter on one side (lying on another sheet, in glare).
+    # Prefer a clearly larger candidate that contains the pick and is still supported all round.
+    rel, smin = CONTAIN_REL, CONTAIN_SIDE
+    for _ in range(3):
+        outer = np.flatnonzero((area > 1.12 * area[pick]) & (score >= rel * score[pick]) & (side.min(axis=1) >= smin))
+        if len(outer) == 0:
+            break
+        slack = 0.01 * max(feat.w, feat.h)
+        inside = np.array([all(cv2.pointPolygonTest(Q[j].astype(np.float32), (float(x), float(y)), True) >= -slack
+                               for x, y in Q[pick]) for j in outer], bool)
+        outer = outer[inside]
+        outer = outer[[_paper_beyond(feat, Q[j], Q[pick]) for j in outer]]
+        if len(outer) == 0:
+            break
+        pick = int(outer[np.argmax(score[outer] * (0.85 + 0.15 * area[outer] / area[outer].max()))])
     return Q[pick], float(score[pick])
 
 
