@@ -48,6 +48,7 @@ CONTAIN_REL = 0.5        # a candidate holding the pick wins at this share of it
 CONTAIN_SIDE = 0.3       # ... with every side at least this well supported ...
 PAPER_TOL = 15.0         # ... and what it adds this close to the paper (CIELAB, a*, b* weighted)
 EARLY = 0.85             # a region candidate scoring this well is taken without looking for lines
+EXTEND_MAX = 0.5         # a corner moves out along its side by at most this share of the side
 SECOND_PASS = 40         # candidates scored finely after a coarse pass
 
 
@@ -414,6 +415,67 @@ def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspec
     return Q[pick], float(score[pick])
 
 
+def _edge_ok(feat: _Features, pts: np.ndarray, normal: np.ndarray) -> np.ndarray:
+    """Whether each point lies on a step across ``normal`` (outward), as :func:`_score` counts it."""
+    nx, ny = normal
+    x, y = pts[:, 0], pts[:, 1]
+    inner = (_sample(feat.lab, x - 3 * nx, y - 3 * ny) + _sample(feat.lab, x - 5 * nx, y - 5 * ny)) / 2
+    outer = (_sample(feat.lab, x + 3 * nx, y + 3 * ny) + _sample(feat.lab, x + 5 * nx, y + 5 * ny)) / 2
+    step = np.linalg.norm(outer - inner, axis=-1)
+    best_n = np.zeros(len(pts))
+    best_t = np.zeros(len(pts))
+    for off in (-2, -1, 0, 1, 2):
+        gx = _sample(feat.gx, x + off * nx, y + off * ny)
+        gy = _sample(feat.gy, x + off * nx, y + off * ny)
+        gn = np.linalg.norm(gx * nx + gy * ny, axis=-1)
+        gt = np.linalg.norm(gy * nx - gx * ny, axis=-1)
+        better = gn > best_n
+        best_n, best_t = np.where(better, gn, best_n), np.where(better, gt, best_t)
+    inside = (x + 5 * nx >= 0) & (y + 5 * ny >= 0) & (x + 5 * nx <= feat.w - 1) & (y + 5 * ny <= feat.h - 1)
+    return (step > STEP_MIN) & (best_n > 1.0) & (best_n > 1.2 * best_t) & inside
+
+
+def _extend(feat: _Features, quad: np.ndarray) -> np.ndarray:
+    """Corners moved out along their sides while both the side and the paper go on.
+
+    A page lying on another sheet has a faint edge there, so the pick may stop at a row of print or a
+    table instead; the page's other two edges, crossing that one, still show where the page ends."""
+    q = quad.astype(np.float64).copy()
+    for i in range(4):                          # side i runs from q[i] to q[i+1]; try moving it out
+        ends = []
+        for corner, other in ((i, (i - 1) % 4), ((i + 1) % 4, (i + 2) % 4)):
+            d = q[corner] - q[other]                     # along the adjacent side, away from it
+            length = float(np.linalg.norm(d))
+            if length < 8:
+                ends = []
+                break
+            u = d / length
+            normal = np.array([u[1], -u[0]])
+            if normal @ ((q[corner] + q[other]) / 2 - q.mean(axis=0)) < 0:   # outward
+                normal = -normal
+            steps = np.arange(1, int(EXTEND_MAX * length))
+            if len(steps) < 8:
+                ends = []
+                break
+            ok = _edge_ok(feat, q[corner] + steps[:, None] * u, normal).astype(np.float64)
+            run = np.convolve(ok, np.ones(8), "valid") >= 4      # windows of 8 px, half on a step
+            k = int(np.argmin(run)) if not run.all() else len(run)
+            ends.append((q[corner], u, k))
+        if len(ends) < 2:
+            continue
+        (p0, u0, k0), (p1, u1, k1) = ends
+        # As found, or both as far as the shorter run: one of the two may run on along something else.
+        for e0, e1 in ((k0, k1), (min(k0, k1), min(k0, k1))):
+            if e0 + e1 < 6:
+                continue
+            new = q.copy()
+            new[i], new[(i + 1) % 4] = p0 + e0 * u0, p1 + e1 * u1
+            if _paper_beyond(feat, new, q):
+                q = new
+                break
+    return q
+
+
 # --------------------------------------------------------------------------- refinement
 
 def _refine_side(frame: np.ndarray, a: np.ndarray, b: np.ndarray, outward: np.ndarray,
@@ -510,6 +572,7 @@ def find_page(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = 
         quad, _ = _select(feat, _line_candidates(feat) + regions, min_area, max_aspect, aspect)
     if quad is None:
         return None
+    quad = _extend(feat, quad)
     refined = _refine(frame, quad / feat.scale, feat.scale)
     h, w = frame.shape[:2]
     refined[:, 0] = np.clip(refined[:, 0], 0, w - 1)
