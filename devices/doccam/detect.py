@@ -416,23 +416,66 @@ def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspec
 
 
 def _edge_ok(feat: _Features, pts: np.ndarray, normal: np.ndarray) -> np.ndarray:
-    """Whether each point lies on a step across ``normal`` (outward), as :func:`_score` counts it."""
-    nx, ny = normal
-    x, y = pts[:, 0], pts[:, 1]
-    inner = (_sample(feat.lab, x - 3 * nx, y - 3 * ny) + _sample(feat.lab, x - 5 * nx, y - 5 * ny)) / 2
-    outer = (_sample(feat.lab, x + 3 * nx, y + 3 * ny) + _sample(feat.lab, x + 5 * nx, y + 5 * ny)) / 2
-    step = np.linalg.norm(outer - inner, axis=-1)
-    best_n = np.zeros(len(pts))
-    best_t = np.zeros(len(pts))
+    """Whether each point lies on a step across its ``normal`` (outward), as :func:`_score` counts it."""
+    lab, fgx, fgy = feat.flat
+    x, y = pts[:, 0].astype(np.float32), pts[:, 1].astype(np.float32)
+    nx, ny = normal[:, 0].astype(np.float32), normal[:, 1].astype(np.float32)
+
+    def at(off: float) -> np.ndarray:
+        xi = np.clip(x + off * nx + 0.5, 0, feat.w - 1).astype(np.intp)
+        yi = np.clip(y + off * ny + 0.5, 0, feat.h - 1).astype(np.intp)
+        return yi * feat.w + xi
+
+    step = np.linalg.norm((lab[at(3)] + lab[at(5)]) - (lab[at(-3)] + lab[at(-5)]), axis=-1) / 2
+    best_n = np.zeros(len(pts), np.float32)
+    best_t = np.zeros(len(pts), np.float32)
+    nx1, ny1 = nx[:, None], ny[:, None]
     for off in (-2, -1, 0, 1, 2):
-        gx = _sample(feat.gx, x + off * nx, y + off * ny)
-        gy = _sample(feat.gy, x + off * nx, y + off * ny)
-        gn = np.linalg.norm(gx * nx + gy * ny, axis=-1)
-        gt = np.linalg.norm(gy * nx - gx * ny, axis=-1)
+        k = at(off)
+        gx, gy = fgx[k], fgy[k]
+        gn = np.einsum("ic,ic->i", *(2 * [gx * nx1 + gy * ny1]))
+        gt = np.einsum("ic,ic->i", *(2 * [gy * nx1 - gx * ny1]))
         better = gn > best_n
         best_n, best_t = np.where(better, gn, best_n), np.where(better, gt, best_t)
+    best_n, best_t = np.sqrt(best_n), np.sqrt(best_t)
     inside = (x + 5 * nx >= 0) & (y + 5 * ny >= 0) & (x + 5 * nx <= feat.w - 1) & (y + 5 * ny <= feat.h - 1)
     return (step > STEP_MIN) & (best_n > 1.0) & (best_n > 1.2 * best_t) & inside
+
+
+def _runs(feat: _Features, q: np.ndarray) -> list[tuple[np.ndarray, int] | None]:
+    """For each corner and each of its two sides: how far that side goes on, on a step, past the corner
+    (one batch of samples for all eight)."""
+    centre = q.mean(axis=0)
+    walks, pts, normals = [], [], []
+    for corner in range(4):
+        for other in ((corner - 1) % 4, (corner + 1) % 4):
+            d = q[corner] - q[other]                     # along the side, away from the other corner
+            length = float(np.linalg.norm(d))
+            n_steps = int(EXTEND_MAX * length) - 1 if length >= 8 else 0
+            if n_steps < 8:
+                walks.append(None)
+                continue
+            u = d / length
+            normal = np.array([u[1], -u[0]])
+            if normal @ ((q[corner] + q[other]) / 2 - centre) < 0:   # outward
+                normal = -normal
+            steps = np.arange(1, n_steps + 1)
+            walks.append((u, len(steps)))
+            pts.append(q[corner] + steps[:, None] * u)
+            normals.append(np.broadcast_to(normal, (len(steps), 2)))
+    if not pts:
+        return [None] * 8
+    ok = _edge_ok(feat, np.concatenate(pts), np.concatenate(normals)).astype(np.float64)
+    out, at = [], 0
+    for walk in walks:
+        if walk is None:
+            out.append(None)
+            continue
+        u, n = walk
+        run = np.convolve(ok[at:at + n], np.ones(8), "valid") >= 4      # windows of 8 px, half on a step
+        at += n
+        out.append((u, int(np.argmin(run)) if not run.all() else len(run)))
+    return out
 
 
 def _extend(feat: _Features, quad: np.ndarray) -> np.ndarray:
@@ -441,37 +484,24 @@ def _extend(feat: _Features, quad: np.ndarray) -> np.ndarray:
     A page lying on another sheet has a faint edge there, so the pick may stop at a row of print or a
     table instead; the page's other two edges, crossing that one, still show where the page ends."""
     q = quad.astype(np.float64).copy()
+    runs = _runs(feat, q)
     for i in range(4):                          # side i runs from q[i] to q[i+1]; try moving it out
-        ends = []
-        for corner, other in ((i, (i - 1) % 4), ((i + 1) % 4, (i + 2) % 4)):
-            d = q[corner] - q[other]                     # along the adjacent side, away from it
-            length = float(np.linalg.norm(d))
-            if length < 8:
-                ends = []
-                break
-            u = d / length
-            normal = np.array([u[1], -u[0]])
-            if normal @ ((q[corner] + q[other]) / 2 - q.mean(axis=0)) < 0:   # outward
-                normal = -normal
-            steps = np.arange(1, int(EXTEND_MAX * length))
-            if len(steps) < 8:
-                ends = []
-                break
-            ok = _edge_ok(feat, q[corner] + steps[:, None] * u, normal).astype(np.float64)
-            run = np.convolve(ok, np.ones(8), "valid") >= 4      # windows of 8 px, half on a step
-            k = int(np.argmin(run)) if not run.all() else len(run)
-            ends.append((q[corner], u, k))
-        if len(ends) < 2:
+        j = (i + 1) % 4
+        # Corner i walks along the side from corner i-1 (index 0 of its pair); corner j along the side
+        # from corner j+1 (index 1 of its pair).
+        r0, r1 = runs[2 * i], runs[2 * j + 1]
+        if r0 is None or r1 is None:
             continue
-        (p0, u0, k0), (p1, u1, k1) = ends
+        (u0, k0), (u1, k1) = r0, r1
         # As found, or both as far as the shorter run: one of the two may run on along something else.
         for e0, e1 in ((k0, k1), (min(k0, k1), min(k0, k1))):
             if e0 + e1 < 6:
                 continue
             new = q.copy()
-            new[i], new[(i + 1) % 4] = p0 + e0 * u0, p1 + e1 * u1
+            new[i], new[j] = q[i] + e0 * u0, q[j] + e1 * u1
             if _paper_beyond(feat, new, q):
                 q = new
+                runs = _runs(feat, q)
                 break
     return q
 
