@@ -40,8 +40,8 @@ from devices.doccam.geometry import order_corners
 
 WORK_SIDE = 512          # working long side in pixels
 COLOUR_WEIGHT = 2.0      # CIELAB a*, b* count twice: 8-bit Lab compresses colour differences
-MAX_LINES = 48           # lines kept for quadrilaterals (a cluttered desk needs more than a tidy one)
-LINES_PER_DIRECTION = 8  # ... and at most this many in any one 6-degree band of directions
+MAX_LINES = 60           # lines kept for quadrilaterals (a cluttered desk needs more than a tidy one)
+LINES_PER_DIRECTION = 10  # ... and at most this many in any one 6-degree band of directions
 STEP_MIN = 5.0          # CIELAB units (a*, b* weighted) between the strips either side of an edge
 MIN_SCORE = 0.4
 CONTAIN_REL = 0.5        # a candidate holding the pick wins at this share of its score ...
