@@ -10,6 +10,7 @@ from typing import Iterable
 
 TMP_SUFFIX = ".tmp"
 _SYNC_FILE_RANGE_WRITE = 2
+WRITEBACK_BYTES = 512 * 1024  # start writeback in runs this large: smaller ones cost more than they save
 
 
 def _sync_file_range():
@@ -49,15 +50,15 @@ def write_durably(path: Path, data: bytes | Iterable[bytes], *, sync_dir: bool =
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            offset = 0
+            offset = flushed = 0
             for chunk in chunks:
                 view = memoryview(chunk)
-                start = offset
                 while view:
                     written = os.write(fd, view)
                     view, offset = view[written:], offset + written
-                if _START_WRITEBACK is not None and offset - start >= 64 * 1024:
-                    _START_WRITEBACK(fd, start, offset - start, _SYNC_FILE_RANGE_WRITE)
+                if _START_WRITEBACK is not None and offset - flushed >= WRITEBACK_BYTES:
+                    _START_WRITEBACK(fd, flushed, offset - flushed, _SYNC_FILE_RANGE_WRITE)
+                    flushed = offset
             os.fsync(fd)
         finally:
             os.close(fd)
