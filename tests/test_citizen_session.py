@@ -77,7 +77,8 @@ def test_backend_down_accepts_offline_and_delivers_later_exactly_once(services, 
     assert f"临时编号：{number}" in lines and printer.last_bytes.count(b"OTR1:" + number.encode()) == 1
     sandbox.faults.clear()
     deadline = time.monotonic() + 20
-    while sandbox.store.case_by_provisional(number) is None:
+    # Delivered means both: the backend has the case, and the terminal has recorded its answer.
+    while sandbox.store.case_by_provisional(number) is None or services.queue.outbox.items(("pending",)):
         assert time.monotonic() < deadline, "the queued case was not delivered"
         time.sleep(0.1)
     (item,) = services.queue.outbox.items()

@@ -58,9 +58,8 @@ def test_citizen_journey_end_to_end(gui, qtbot, sandbox):
 
 def test_idle_timeout_wipes_the_session(gui, qtbot):
     session = gui.window.session
-    qtbot.waitUntil(lambda: gui.services.heartbeat.enrolled, timeout=5000)
-    qtbot.wait(100)  # the remote configuration from the enrolment reaches the window first
-    assert gui.window.view.idle.interval() == 90_000  # the sandbox's remote idle timeout
+    # The remote configuration from the enrolment reaches the window first: the sandbox's idle timeout.
+    qtbot.waitUntil(lambda: gui.window.view.idle.interval() == 90_000, timeout=10000)
     gui.window.view.idle.setInterval(200)
     gui.services.devices.id_reader.place_card("resident")
     qtbot.waitUntil(lambda: session.step is Step.IDENTIFIED, timeout=5000)
