@@ -28,9 +28,5 @@ class DeviceOfflineError(DeviceError):
     default = N_("The device is not connected.")
 
 
-class DeviceBusyError(DeviceError):
-    default = N_("The device is busy. Please wait a moment.")
-
-
 class ProtocolError(DeviceError):
     default = N_("The device sent something we could not understand.")

@@ -18,12 +18,3 @@ def pure_check(data: str, system: tuple[str, int, int] = MOD37_2) -> str:
             raise ValueError(f"character {ch!r} is not allowed here")
         p = ((p + value) * radix) % modulus
     return charset[(modulus + 1 - p) % modulus]
-
-
-def pure_valid(data_with_check: str, system: tuple[str, int, int] = MOD37_2) -> bool:
-    if len(data_with_check) < 2:
-        return False
-    try:
-        return pure_check(data_with_check[:-1], system) == data_with_check[-1].upper()
-    except ValueError:
-        return False

@@ -6,7 +6,6 @@ Bad input gets a 4xx with a structured error (code, Chinese, English), never a 5
 from __future__ import annotations
 
 import copy
-import time
 from typing import Any, Callable
 
 from fastapi import FastAPI, Request
@@ -87,7 +86,3 @@ def key_lookup(keys: dict[str, bytes], derive: Callable[[str], bytes] | None) ->
             return keys[terminal_id]
         return derive(terminal_id) if derive is not None else None
     return key_for
-
-
-def server_time() -> float:
-    return time.time()

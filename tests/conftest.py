@@ -57,3 +57,22 @@ def services(sandbox, make_config):
     built.start()
     yield built
     built.stop()
+
+
+@pytest.fixture
+def open_gui(qapp, sandbox, make_config):
+    """Open the terminal's window in a mode, offscreen, against the sandbox; closed after the test."""
+    from ui.app import Gui
+
+    opened = []
+
+    def open_(mode: str, **sections):
+        gui = Gui(make_config(sandbox.url, **sections), mode)
+        gui.window.resize(1280, 800)
+        gui.window.show()
+        opened.append(gui)
+        return gui
+
+    yield open_
+    for gui in opened:
+        gui.close()

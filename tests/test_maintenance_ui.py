@@ -1,14 +1,10 @@
 import pytest
 
-from ui.app import Gui
 
 
 @pytest.fixture
-def gui(qapp, sandbox, make_config):
-    built = Gui(make_config(sandbox.url), "maintenance")
-    built.window.show()
-    yield built
-    built.close()
+def gui(open_gui):
+    return open_gui("maintenance")
 
 
 def test_maintenance_opens_at_the_pin_and_shows_devices(gui, qtbot):

@@ -7,16 +7,11 @@ import pytest
 from devices.receipt.virtual import render
 from kiosk.i18n import language
 from kiosk.workflows.citizen import Step
-from ui.app import Gui
 
 
 @pytest.fixture
-def gui(qapp, sandbox, make_config):
-    built = Gui(make_config(sandbox.url, terminal={"idle_timeout_s": 10}), "kiosk")
-    built.window.resize(1280, 800)
-    built.window.show()
-    yield built
-    built.close()
+def gui(open_gui):
+    return open_gui("kiosk", terminal={"idle_timeout_s": 10})
 
 
 def test_citizen_journey_end_to_end(gui, qtbot, sandbox):

@@ -2,16 +2,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kiosk.workflows.clerk import Desk
-from ui.app import Gui
 
 
 @pytest.fixture
-def gui(qapp, sandbox, make_config):
-    built = Gui(make_config(sandbox.url), "window")
-    built.window.resize(1280, 800)
-    built.window.show()
-    yield built
-    built.close()
+def gui(open_gui):
+    return open_gui("window")
 
 
 def test_clerk_signs_in_reads_a_card_and_issues_a_notice(gui, qtbot):

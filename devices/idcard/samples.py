@@ -99,7 +99,3 @@ _APPENDED_ADDRESSES = {"resident_long_term": "浙江省杭州市上城区新址�
 def sample_appended_address(sample: str = "resident") -> str:
     """The address endorsement written to the card after issue (追加住址), for the samples that have one."""
     return _APPENDED_ADDRESSES.get(sample, "")
-
-
-def card_type_of(identity: Identity) -> CardType:
-    return identity.card_type

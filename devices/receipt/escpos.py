@@ -13,7 +13,6 @@ ESC, GS, FS, DLE, LF = b"\x1b", b"\x1d", b"\x1c", b"\x10", b"\n"
 INIT = ESC + b"@"
 CHINESE_ON = FS + b"&"
 CUT = GS + b"V\x42\x00"  # feed to the cutter, then partial cut
-STATUS_PRINTER = DLE + b"\x04\x01"
 STATUS_PAPER = DLE + b"\x04\x04"
 _ALIGN = {"left": 0, "center": 1, "right": 2}
 

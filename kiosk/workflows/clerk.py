@@ -12,7 +12,6 @@ import enum
 import hashlib
 import hmac
 import logging
-import time
 from typing import Any, Callable
 
 from devices.receipt.base import ReceiptPrinter
@@ -63,6 +62,9 @@ class ClerkDesk:
 
     def _go(self, step: Desk, notice: Notice | None = None) -> None:
         self.step, self.notice, self.busy = step, notice, False
+        self._changed()
+
+    def _changed(self) -> None:
         for observer in list(self._observers):
             observer(self)
 
@@ -80,9 +82,8 @@ class ClerkDesk:
     # -- sign-in ------------------------------------------------------------------------------
 
     def sign_in(self, staff_id: str, password: str) -> None:
-        self.busy = True
-        self._go(self.step)
-        self.busy = True
+        self.busy, self.notice = True, None
+        self._changed()
 
         def work() -> tuple[dict[str, Any], list[ServiceItem]]:
             try:
@@ -239,7 +240,3 @@ class ClerkDesk:
         self.identity = self.service = None
         self.provided, self.result = {}, ""
         self._masker.forget_names()
-
-
-def now() -> float:
-    return time.time()
