@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from kiosk.checkchars import MOD37_2, pure_check
+from kiosk.checkchars import MOD37_2, check_for_state, pure_check, pure_state
 
 PATTERN = re.compile(r"^P-(?P<terminal>[A-Z0-9-]{1,16})-(?P<date>\d{8})-(?P<seq>\d{5})-(?P<check>[0-9A-Z*])$")
 
@@ -22,15 +22,25 @@ def _body(terminal_id: str, date: str, sequence: int) -> str:
 _TERMINAL = re.compile(r"[A-Z0-9-]{1,16}")
 
 
-def make(terminal_id: str, day: dt.date, sequence: int, date: str = "") -> str:
-    """``date`` may be passed pre-formatted (YYYYMMDD) by a caller that issues many numbers a day."""
-    terminal_id = terminal_id.upper()
-    if not _TERMINAL.fullmatch(terminal_id):
-        raise ValueError("terminal id must be 1-16 letters, digits or dashes")
-    if not 0 < sequence < 100000:
-        raise ValueError("sequence must be 1..99999")
-    date = date or day.strftime("%Y%m%d")
-    return f"P-{terminal_id}-{date}-{sequence:05d}-{pure_check(_body(terminal_id, date, sequence), MOD37_2)}"
+class DayNumbers:
+    """The numbers of one terminal on one day; the check over the fixed prefix is computed once."""
+
+    def __init__(self, terminal_id: str, date: str) -> None:
+        terminal_id = terminal_id.upper()
+        if not _TERMINAL.fullmatch(terminal_id):
+            raise ValueError("terminal id must be 1-16 letters, digits or dashes")
+        self._prefix = f"P-{terminal_id}-{date}-"
+        self._state = pure_state(terminal_id.replace("-", "") + date, MOD37_2)
+
+    def make(self, sequence: int) -> str:
+        if not 0 < sequence < 100000:
+            raise ValueError("sequence must be 1..99999")
+        digits = f"{sequence:05d}"
+        return f"{self._prefix}{digits}-{check_for_state(pure_state(digits, MOD37_2, self._state), MOD37_2)}"
+
+
+def make(terminal_id: str, day: dt.date, sequence: int) -> str:
+    return DayNumbers(terminal_id, day.strftime("%Y%m%d")).make(sequence)
 
 
 def is_valid(number: str) -> bool:

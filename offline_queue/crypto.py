@@ -84,8 +84,13 @@ class Sealer:
             return header + nonce + self._aes.encrypt(nonce, plaintext, header + associated)
         return bytes(self.seal_into(plaintext, associated))
 
-    def seal_chunks(self, plaintext: bytes, associated: bytes, chunk: int = 64 * 1024):
-        """The sealed blob as a stream of chunks (same bytes as :meth:`seal`), for writing while encrypting."""
+    def seal_chunks(self, plaintext: bytes, associated: bytes, chunk: int = 256 * 1024):
+        """The sealed blob as a stream of chunks (same bytes as :meth:`seal`), for writing while encrypting.
+
+        Every ciphertext chunk is a view of one reused buffer: the consumer must use a chunk
+        before asking for the next (``write_durably`` does). Reusing the buffer matters: a new
+        256 KB object per chunk costs more in page faults than the encryption itself.
+        """
         nonce = os.urandom(NONCE)
         header = bytes([VERSION, ALGORITHMS[self.algorithm]])
         key = self._keys[self.algorithm]
@@ -93,9 +98,10 @@ class Sealer:
         encryptor = Cipher(cipher, modes.GCM(nonce)).encryptor()
         encryptor.authenticate_additional_data(header + associated)
         yield header + nonce
+        out = memoryview(bytearray(min(chunk, len(plaintext)) + 15))
         view = memoryview(plaintext)
         for start in range(0, len(view), chunk):
-            yield encryptor.update(view[start:start + chunk])
+            yield out[:encryptor.update_into(view[start:start + chunk], out)]
         yield encryptor.finalize() + encryptor.tag
 
     def seal_into(self, plaintext: bytes, associated: bytes) -> bytearray:

@@ -230,7 +230,7 @@ class Outbox:
                 provisional_number: str | None = None, attachments: Iterable[Attachment] = ()) -> str:
         """Store an item durably and return its id; raises QueueFullError (nothing stored) when there is no room."""
         attachments = list(attachments)
-        item_id = uuid.uuid4().hex
+        item_id = os.urandom(16).hex()  # as random as uuid4().hex, without building a UUID object
         sealed = self._sealer.seal(json.dumps(body, ensure_ascii=False).encode(), item_id.encode())
         size = len(sealed) + sum(len(a.data) for a in attachments)
         self._check_room(size)
@@ -245,7 +245,7 @@ class Outbox:
                 fsync_dir(self._files)  # one directory fsync covers every rename above
             now = self._clock()
             files = json.dumps([{"idx": i, "name": a.name, "mime": a.mime, "size": len(a.data)}
-                                for i, a in enumerate(attachments)])
+                                for i, a in enumerate(attachments)]) if attachments else "[]"
             with self._lock:  # one INSERT, one commit: the row is the moment the item exists
                 self._db.execute(
                     "INSERT INTO items (id, applicant, idempotency_key, provisional_number, state, next_attempt_at, "

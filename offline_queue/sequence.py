@@ -25,7 +25,8 @@ class ProvisionalSequence:
         self._terminal_id = terminal_id
         self._block = block
         self._lock = threading.Lock()
-        self._day = ""
+        self._day: dt.date | None = None
+        self._numbers: provisional.DayNumbers | None = None
         self._next = 0
         self._reserved = 0  # the highest number the file promises we may use today
 
@@ -38,15 +39,16 @@ class ProvisionalSequence:
 
     def next(self, today: dt.date | None = None) -> str:
         day_date = today or dt.date.today()
-        day = f"{day_date.year:04d}{day_date.month:02d}{day_date.day:02d}"
         with self._lock:
-            if day != self._day:
-                self._day = day
+            if day_date != self._day or self._numbers is None:
+                day = day_date.strftime("%Y%m%d")
+                self._numbers = provisional.DayNumbers(self._terminal_id, day)
+                self._day = day_date
                 self._reserved = self._load(day)
                 self._next = self._reserved + 1  # whatever was reserved before a restart is skipped
             if self._next > self._reserved:
                 self._reserved = self._next + self._block - 1
-                write_durably(self._path, json.dumps({day: self._reserved}).encode())
+                write_durably(self._path, json.dumps({self._day.strftime("%Y%m%d"): self._reserved}).encode())
             number = self._next
             self._next += 1
-        return provisional.make(self._terminal_id, day_date, number, day)
+            return self._numbers.make(number)

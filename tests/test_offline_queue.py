@@ -28,6 +28,18 @@ def test_seal_and_open_with_the_item_id_bound_in(cipher):
     assert Sealer(KEY, "AES-256-GCM").open(Sealer(KEY, "SM4-GCM").seal(b"x", b"i"), b"i") == b"x"
 
 
+@pytest.mark.parametrize("cipher", ["AES-256-GCM", "SM4-GCM"])
+@pytest.mark.parametrize("size", [0, 1, 1000, 256 * 1024, 700_001])
+def test_streamed_seal_opens_like_a_whole_one(cipher, size):
+    sealer = Sealer(KEY, cipher)
+    plaintext = os.urandom(size)
+    blob = b"".join(bytes(chunk) for chunk in sealer.seal_chunks(plaintext, b"item-1:0", chunk=256 * 1024))
+    assert len(blob) == len(sealer.seal(plaintext, b"item-1:0"))
+    assert sealer.open(blob, b"item-1:0") == plaintext
+    with pytest.raises(TamperedError):
+        sealer.open(blob, b"item-1:1")  # moved to another attachment slot
+
+
 def test_key_file_is_created_private_and_checked(tmp_path):
     path = tmp_path / "queue.key"
     key = load_or_create_key(path)
