@@ -10,12 +10,13 @@ import pytest
 from devices.doccam.autocapture import AutoCapture, AutoCaptureOptions, CaptureState, Observation
 from devices.doccam.camera import id_card_page
 from devices.doccam.enhance import enhance, upright
-from devices.doccam.idcopy import CARD_MM, card_box_px, card_sheet
+from devices.doccam.idcopy import CARD_MM, card_box_px, card_sheet, find_card
 from devices.doccam.marking import VERIFICATION_TEXT, mark_page
 from devices.doccam.output import encode_jpeg, mm_to_px, pages_pdf
 from devices.doccam.pipeline import CaptureSettings, finish_page
 from devices.doccam.quality import MSG_BLURRED, MSG_GLARE, MSG_NOT_FOUND, assess
-from devices.doccam.scenes import page_image, render_scene
+from devices.doccam.geometry import smartdoc_iou
+from devices.doccam.scenes import empty_desk, page_image, render_scene
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +114,24 @@ def test_id_card_sides_lie_on_a4_at_true_size():
     page = id_card_page(front, back, CaptureSettings())
     assert (page.width, page.height) == (sheet.shape[1], sheet.shape[0]) and page.dpi == dpi
     assert page.size_mm[0] == pytest.approx(210, abs=0.2) and len(page.jpeg) <= 500_000
+
+
+@pytest.mark.parametrize("seed, background", [(0, "wood"), (3, "dark_mat"), (5, "light_grey"), (7, "wood")])
+def test_a_card_on_the_desk_is_found_with_its_own_proportions(seed, background):
+    rng = np.random.default_rng(seed)
+    frame = empty_desk(seed, (1920, 1080), background).astype(np.float32)
+    card = np.full((540, 856, 3), (200, 190, 170), np.float32)      # a card: photo, lines of text
+    cv2.rectangle(card, (40, 60), (300, 420), (120, 120, 140), -1)
+    for k in range(6):
+        cv2.line(card, (340, 80 + 60 * k), (800, 80 + 60 * k), (60, 60, 60), 6)
+    width = rng.uniform(250, 420)
+    box = cv2.boxPoints(((rng.uniform(500, 1400), rng.uniform(300, 780)), (width, width / 1.585),
+                         rng.uniform(0, 180))).astype(np.float32)
+    h = cv2.getPerspectiveTransform(np.float32([[0, 0], [856, 0], [856, 540], [0, 540]]), box)
+    mask = cv2.warpPerspective(np.ones((540, 856), np.float32), h, (1920, 1080))[..., None]
+    frame = frame * (1 - mask) + cv2.warpPerspective(card, h, (1920, 1080)) * mask
+    frame = np.clip(frame + rng.normal(0, 3, frame.shape), 0, 255).astype(np.uint8)
+    assert smartdoc_iou(find_card(frame), box, CARD_MM) > 0.9
 
 
 def test_the_verification_mark_is_on_the_page():

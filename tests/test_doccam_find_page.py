@@ -5,7 +5,7 @@ import pytest
 
 from devices.doccam.detect import classic_find_page, find_page
 from devices.doccam.geometry import smartdoc_iou
-from devices.doccam.scenes import BACKGROUNDS, render_scene
+from devices.doccam.scenes import BACKGROUNDS, empty_desk, render_scene
 
 SEEDS = (500, 501, 502)
 
@@ -40,3 +40,9 @@ def test_an_empty_desk_has_no_page():
     rng = np.random.default_rng(1)
     desk = np.clip(rng.normal(120, 3, (1080, 1920, 3)), 0, 255).astype(np.uint8)
     assert find_page(desk) is None
+
+
+@pytest.mark.parametrize("background", ["wood", "white", "light_grey", "dark_mat"])
+def test_a_desk_without_a_page_has_no_page(background):
+    for seed in range(4):
+        assert find_page(empty_desk(seed, (1920, 1080), background)) is None, f"{background} seed {seed}"

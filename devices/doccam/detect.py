@@ -14,12 +14,15 @@ breaks on white paper on a white desk, on clutter that touches the page, on glar
    all round, paper inside, something else outside) the line segments are not looked for at all.
 3. Each candidate is scored along its four sides at a few dozen points: is there a step (not a
    thin line, as a table's rule or a cutting mat's grid is) between a strip just inside and a strip
-   just outside, with the gradient across the side and not along it? A page must be supported on all
-   four sides; among the well-supported candidates the outermost wins (a table, a photo or a stamp on
-   the page is supported too, but lies inside it), with a mild preference for paper proportions.
-   A page lying on another sheet or in glare can be faint on one side, so a print row, a table or a
-   photo cuts it into a better-supported quad: a larger candidate that holds the pick is preferred
-   when it is still supported all round and what it adds is the pick's paper, not the desk.
+   just outside, with the gradient across the side and not along it? Is there paper just inside
+   every side and something else outside? That evidence, with the candidate's shape and how it lies
+   among the others (holding them, held by them), is weighed by a small learned model
+   (:mod:`devices.doccam.ranking`: gradient-boosted trees fitted to seeded corpora, predicting each
+   candidate's IoU with the page) and the best prediction wins. Without the model file, or for an ID
+   card (proportions it did not learn), the hand weighting decides: a page must be supported on all
+   four sides; among the well-supported candidates the outermost wins, with a mild preference for
+   paper proportions, and a larger candidate that holds the pick is preferred when it is still
+   supported all round and what it adds is the pick's paper, not the desk.
 4. The winner is refined at full resolution: every side is searched across a narrow band for the
    strongest step of the side's polarity at 48 places, a line is fitted to those points robustly
    (Huber), and the corners are where the lines meet. This gives sub-pixel corners, so the page's
@@ -36,6 +39,7 @@ import math
 import cv2
 import numpy as np
 
+from devices.doccam import ranking
 from devices.doccam.geometry import order_corners
 
 WORK_SIDE = 512          # working long side in pixels
@@ -44,6 +48,7 @@ MAX_LINES = 60           # lines kept for quadrilaterals (a cluttered desk needs
 LINES_PER_DIRECTION = 10  # ... and at most this many in any one 6-degree band of directions
 STEP_MIN = 5.0          # CIELAB units (a*, b* weighted) between the strips either side of an edge
 MIN_SCORE = 0.4
+CONFIDENT = 0.75         # ... unless the ranker expects this IoU of its pick (a faint page: white on white)
 CONTAIN_REL = 0.5        # a candidate holding the pick wins at this share of its score ...
 CONTAIN_SIDE = 0.3       # ... with every side at least this well supported ...
 PAPER_TOL = 15.0         # ... and what it adds this close to the paper (CIELAB, a*, b* weighted)
@@ -247,8 +252,9 @@ def _region_candidates(feat: _Features) -> list[np.ndarray]:
 
 # --------------------------------------------------------------------------- scoring
 
-def _score(feat: _Features, quads: np.ndarray, points: int = 24) -> tuple[np.ndarray, np.ndarray]:
-    """Per-candidate score (0..1) and per-side support, from steps across each side."""
+def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool = False):
+    """Per-candidate score (0..1) and per-side support, from steps across each side (and with
+    ``details``, what they were made of, for :mod:`devices.doccam.ranking`)."""
     m = len(quads)
     p0 = quads
     p1 = np.roll(quads, -1, axis=1)
@@ -310,6 +316,9 @@ def _score(feat: _Features, quads: np.ndarray, points: int = 24) -> tuple[np.nda
     brighter = (np.median(inner[..., 0] - outer[..., 0], axis=-1) > 0).mean(axis=1)
     score = ((0.5 * side.mean(axis=1) + 0.5 * side.min(axis=1)) * (0.4 + 0.6 * same)
              * (0.6 + 0.4 * other) * (0.7 + 0.3 * brighter))
+    if details:
+        return score, side, {"step": step, "polar": polar, "same": same, "other": other, "brighter": brighter,
+                             "inner": inner, "outer": outer, "paper": paper}
     return score, side
 
 
@@ -374,20 +383,36 @@ def _paper_beyond(feat: _Features, big: np.ndarray, small: np.ndarray) -> bool:
     return bool(np.mean((d_paper < np.linalg.norm(each - around, axis=1)) & (d_paper < 2 * PAPER_TOL)) >= 0.85)
 
 
-def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspect: float,
-            aspect: float) -> tuple[np.ndarray | None, float]:
+def scored_candidates(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspect: float,
+                      aspect: float):
+    """The candidates of a plausible shape, the best :data:`SECOND_PASS` of them scored finely:
+    (quads, score, side support, the score's parts), or None when there are none."""
     if not quads:
-        return None, 0.0
+        return None
     Q = np.array(quads, dtype=np.float64).reshape(-1, 4, 2)
     Q = Q[_shape_ok(feat, Q, min_area, max_aspect)]
     if len(Q) == 0:
-        return None, 0.0
+        return None
     if len(Q) > SECOND_PASS:
         score, _ = _score(feat, Q, points=10)
         Q = Q[np.argsort(-score)[:SECOND_PASS]]
-    score, side = _score(feat, Q, points=32)
-    score = score * _aspect_prior(Q, aspect)
+    score, side, parts = _score(feat, Q, points=32, details=True)
+    return Q, score * _aspect_prior(Q, aspect), side, parts
+
+
+def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspect: float,
+            aspect: float) -> tuple[np.ndarray | None, float]:
+    found = scored_candidates(feat, quads, min_area, max_aspect, aspect)
+    if found is None:
+        return None, 0.0
+    Q, score, side, parts = found
     best = float(score.max())
+    if ranking.available(aspect):
+        predicted = ranking.predict(ranking.candidate_features(feat, Q, score, side, parts, aspect))
+        pick = int(np.argmax(predicted))
+        if best < MIN_SCORE and predicted[pick] < CONFIDENT:
+            return None, best
+        return Q[pick], float(score[pick])
     if best < MIN_SCORE:
         return None, best
     # The outermost well-supported candidate: a table or photo on the page is supported too.

@@ -136,6 +136,12 @@ def _desk(background: str, size: tuple[int, int], rng: np.random.Generator) -> t
     return cv2.resize(desk, (w, h), interpolation=cv2.INTER_LINEAR), page_level
 
 
+def empty_desk(seed: int, size: tuple[int, int] = (1920, 1080), background: str = "wood") -> np.ndarray:
+    """A desk with no page on it (BGR uint8): what the camera sees between two citizens."""
+    desk, _ = _desk(background, size, np.random.default_rng(seed))
+    return np.clip(desk, 0, 255).astype(np.uint8)
+
+
 def _clutter(desk: np.ndarray, page_quad: np.ndarray, rng: np.random.Generator, page_level: float) -> None:
     """Pens, cups, other sheets and a keyboard or phone, drawn on the desk around (and under) the page."""
     h, w = desk.shape[:2]

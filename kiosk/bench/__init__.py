@@ -17,6 +17,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "queue": ("kiosk.bench.queue", "durable enqueue throughput and latency, queue against a bare baseline"),
     "queue-crash": ("kiosk.bench.queue_crash", "SIGKILL a queueing terminal at random; check exactly-once delivery"),
     "docscan": ("kiosk.bench.docscan", "document camera: find_page over a corpus of pages on desks (IoU, ms), --vs classic"),
+    "docscan-train": ("kiosk.bench.docscan_train", "fit the page ranker of find_page to seeded corpora (never seed 7)"),
     "qr": ("kiosk.bench.qr", "QR decode rate, wrong decodes and ms per image on a corpus; --vs single decoders"),
     "backend": ("kiosk.bench.backend", "simulated terminals against the sandbox: req/s, p50/p99, pooling"),
 }

@@ -1,0 +1,192 @@
+"""Which candidate quadrilateral is the page: measured evidence, weighed by a small learned model.
+
+:func:`devices.doccam.detect.find_page` makes candidates from line segments and regions and
+measures each (steps across its sides, paper inside, something else outside). Weighing that
+evidence by hand picked a part of the page (cut off by a shadow, a photo or the edge of the
+print) or a sheet of paper beside it on about one frame in ten. Here the same evidence, with the
+candidate's shape and its relation to the others, becomes a row of :data:`FEATURES`, and a random
+set of
+gradient-boosted trees (300 trees of depth 5, shipped as plain arrays in ``page_ranker.npz`` beside
+this file and walked with numpy: well under a millisecond for a frame's candidates) predicts each candidate's IoU with the true
+page. ``kiosk bench docscan-train`` rebuilds the model from seeded corpora; the seeds it was
+trained on are recorded in the model's folder (``page_ranker.json``) and must never be the seed
+the benchmark reports.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import numpy as np
+
+MODEL = Path(__file__).with_name("page_ranker.npz")
+MODEL_INFO = Path(__file__).with_name("page_ranker.json")
+TRAINED_ASPECT = 1.414   # the proportions of the pages it learned from (A4)
+
+FEATURES = (
+    "support_min", "support_2", "support_3", "support_max", "score", "score_rel",
+    "paper_same", "outside_other", "brighter", "polar_min",
+    "step_min", "step_max", "paper_L", "paper_chroma", "outer_dist_min", "outer_dist_mean",
+    "log_area", "area_rel", "aspect_dev", "angle_dev", "opposite_ratio", "border_gap",
+    "holds", "held_by", "texture_in", "texture_out", "lightness_sd_in",
+)
+
+_U = np.linspace(0.1, 0.9, 9)
+_GRID_U, _GRID_V = (a.ravel()[:, None] for a in np.meshgrid(_U, _U))
+
+
+def _grid(quads: np.ndarray) -> np.ndarray:
+    """Points spread over each quad (bilinear in its corners): m, 81, 2."""
+    q = quads[:, None, :, :]
+    u, v = _GRID_U[None], _GRID_V[None]
+    return (1 - u) * (1 - v) * q[:, :, 0] + u * (1 - v) * q[:, :, 1] + u * v * q[:, :, 2] + (1 - u) * v * q[:, :, 3]
+
+
+def _inside(quads: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """m x n: whether point j lies inside convex quad i (either winding)."""
+    p0 = quads[:, None, :, :]                                  # m,1,4,2
+    e = np.roll(quads, -1, axis=1)[:, None] - p0               # m,1,4,2
+    r = pts[None, :, None, :] - p0                             # m,n,4,2
+    cross = e[..., 0] * r[..., 1] - e[..., 1] * r[..., 0]      # m,n,4
+    return (cross >= 0).all(-1) | (cross <= 0).all(-1)
+
+
+def candidate_features(feat, quads: np.ndarray, score: np.ndarray, side: np.ndarray, parts: dict,
+                       aspect: float = 1.414) -> np.ndarray:
+    """One row of :data:`FEATURES` per candidate (working-scale quads, as scored by ``_score``); ``aspect``
+    is the proportions looked for (A4 1.414, an ID card 1.586)."""
+    m = len(quads)
+    sides_sorted = np.sort(side, axis=1)
+    step = np.median(parts["step"], axis=-1)                                   # m,4
+    paper = parts["paper"]                                                     # m,3
+    outer_med = np.median(parts["outer"], axis=2)                              # m,4,3
+    outer_dist = np.linalg.norm(outer_med - paper[:, None, :], axis=-1)        # m,4
+    x, y = quads[..., 0], quads[..., 1]
+    area = np.abs((x * np.roll(y, -1, axis=1)).sum(1) - (y * np.roll(x, -1, axis=1)).sum(1)) / 2
+    d = np.roll(quads, -1, axis=1) - quads
+    lengths = np.linalg.norm(d, axis=-1) + 1e-9
+    a, b = (lengths[:, 0] + lengths[:, 2]) / 2, (lengths[:, 1] + lengths[:, 3]) / 2
+    ratio = np.maximum(a, b) / np.maximum(np.minimum(a, b), 1e-6)
+    u = d / lengths[..., None]
+    cosang = np.abs((u * np.roll(u, 1, axis=1)).sum(-1))                       # at each corner
+    angle_dev = np.degrees(np.arcsin(np.clip(cosang, 0, 1))).max(axis=1) / 90.0
+    opposite = np.maximum(np.maximum(lengths[:, 0], lengths[:, 2]) / np.minimum(lengths[:, 0], lengths[:, 2]),
+                          np.maximum(lengths[:, 1], lengths[:, 3]) / np.minimum(lengths[:, 1], lengths[:, 3]))
+    border = np.minimum.reduce([x.min(1), y.min(1), feat.w - 1 - x.max(1), feat.h - 1 - y.max(1)])
+    centres = quads.mean(axis=1)
+    inside = _inside(quads, centres)
+    np.fill_diagonal(inside, False)
+    strong = score >= 0.5 * max(float(score.max()), 1e-6)
+    holds = (inside & strong[None, :]).sum(1)                  # strong candidates lying inside this one
+    held_by = (inside & strong[:, None]).sum(0)                # strong candidates this one lies inside
+    # Texture: print inside a page, and what lies round it (a ring 8 % out from the centre).
+    grad = np.sqrt((feat.gx[..., 0] ** 2 + feat.gy[..., 0] ** 2))
+    g_in = _grid(quads)
+    ring = centres[:, None, :] + (quads - centres[:, None, :]) * 1.08
+
+    def sample(img: np.ndarray, pts: np.ndarray) -> np.ndarray:
+        xi = np.clip(np.rint(pts[..., 0]).astype(np.intp), 0, feat.w - 1)
+        yi = np.clip(np.rint(pts[..., 1]).astype(np.intp), 0, feat.h - 1)
+        return img[yi, xi]
+
+    ring_pts = np.concatenate([ring[:, k:k + 1] + (np.roll(ring, -1, axis=1)[:, k:k + 1] - ring[:, k:k + 1])
+                               * _U[None, :, None] for k in range(4)], axis=1)
+    texture_in = (sample(grad, g_in) > 4.0).mean(1)
+    texture_out = (sample(grad, ring_pts) > 4.0).mean(1)
+    lightness_sd = sample(feat.lab[..., 0], g_in).std(1) / 64.0
+    best = max(float(score.max()), 1e-6)
+    rows = np.column_stack([
+        sides_sorted, score, score / best,
+        parts["same"], parts["other"], parts["brighter"], parts["polar"].min(axis=1),
+        step.min(axis=1) / 50.0, step.max(axis=1) / 50.0, paper[:, 0] / 255.0,
+        np.linalg.norm(paper[:, 1:], axis=1) / 50.0, outer_dist.min(axis=1) / 50.0, outer_dist.mean(axis=1) / 50.0,
+        np.log(area / (feat.w * feat.h) + 1e-6), area / max(float(area.max()), 1e-6),
+        np.abs(np.log(ratio / aspect)), angle_dev, np.log(opposite),
+        border / min(feat.w, feat.h), np.minimum(holds, 8) / 8.0, np.minimum(held_by, 8) / 8.0,
+        texture_in, texture_out, lightness_sd,
+    ]).astype(np.float32)
+    assert rows.shape == (m, len(FEATURES))
+    return rows
+
+
+@functools.lru_cache(maxsize=1)
+def _model() -> dict | None:
+    """The trained trees as arrays, or None when the file is missing or does not fit :data:`FEATURES`."""
+    try:
+        with np.load(MODEL) as data:
+            model = {k: data[k] for k in data.files}
+    except (OSError, ValueError):
+        return None
+    if int(model["n_features"]) != len(FEATURES):
+        return None
+    return model
+
+
+def available(aspect: float) -> bool:
+    """Whether the model can weigh candidates of these proportions (it learned A4 pages only; an ID
+    card's candidates are weighed by hand)."""
+    return abs(aspect - TRAINED_ASPECT) < 0.01 and _model() is not None
+
+
+def predict(rows: np.ndarray) -> np.ndarray:
+    """Predicted IoU with the true page, one per row."""
+    return _walk(_model(), rows)
+
+
+def _walk(m: dict, rows: np.ndarray) -> np.ndarray:
+    """Every tree walked at once, level by level (a leaf points to itself and stays put)."""
+    n_trees, width = m["feature"].shape
+    feature, threshold = m["feature"].ravel(), m["threshold"].ravel()
+    left, right, value = m["left"].ravel(), m["right"].ravel(), m["value"].ravel()
+    rows = np.ascontiguousarray(rows, np.float32)
+    base = (np.arange(n_trees) * width)[:, None]                     # trees, 1: where each tree starts
+    at = np.broadcast_to(base, (n_trees, len(rows))).copy()          # flat index of each row's node
+    cell = np.arange(len(rows))[None, :] * rows.shape[1]
+    flat_rows = rows.ravel()
+    for _ in range(int(m["depth"])):
+        f = feature[at]
+        go_left = flat_rows[cell + f] <= threshold[at]
+        at = base + np.where(go_left, left[at], right[at])
+    return float(m["init"]) + float(m["rate"]) * value[at].sum(axis=0)
+
+
+def export(estimator, depth: int) -> dict:
+    """scikit-learn's GradientBoostingRegressor as the arrays :func:`predict` walks (a leaf: threshold inf, both
+    children itself)."""
+    trees = [t[0].tree_ for t in estimator.estimators_]
+    width = max(t.node_count for t in trees)
+    shape = (len(trees), width)
+    out = {"feature": np.zeros(shape, np.int16), "threshold": np.zeros(shape, np.float64),
+           "left": np.zeros(shape, np.int16), "right": np.zeros(shape, np.int16), "value": np.zeros(shape, np.float32)}
+    for i, t in enumerate(trees):
+        n = t.node_count
+        leaf = t.children_left[:n] < 0
+        own = np.arange(n)
+        out["feature"][i, :n] = np.where(leaf, 0, t.feature[:n])
+        out["threshold"][i, :n] = np.where(leaf, np.inf, t.threshold[:n])
+        out["left"][i, :n] = np.where(leaf, own, t.children_left[:n])
+        out["right"][i, :n] = np.where(leaf, own, t.children_right[:n])
+        out["value"][i, :n] = t.value[:n, 0, 0]
+    init = float(np.ravel(estimator.init_.constant_)[0]) if hasattr(estimator.init_, "constant_") else 0.0
+    out.update(init=np.float64(init), rate=np.float64(estimator.learning_rate), depth=np.int16(depth),
+               n_features=np.int16(len(FEATURES)))
+    return out
+
+
+def train(rows: np.ndarray, targets: np.ndarray, info: dict, trees: int = 300, depth: int = 5) -> None:
+    """Fit gradient-boosted trees (scikit-learn, a training-time tool only) to candidate rows and their
+    true IoU; write them as arrays, and ``info``, beside this module."""
+    from sklearn.ensemble import GradientBoostingRegressor
+
+    estimator = GradientBoostingRegressor(n_estimators=trees, max_depth=depth, learning_rate=0.05,
+                                          subsample=0.8, random_state=0)
+    estimator.fit(rows, targets)
+    arrays = export(estimator, depth)
+    np.savez_compressed(MODEL, **arrays)
+    check = rows[:: max(1, len(rows) // 2000)]
+    if not np.allclose(_walk(arrays, check.astype(np.float32)), estimator.predict(check), atol=1e-4):
+        raise RuntimeError("the exported trees do not reproduce scikit-learn's predictions")
+    MODEL_INFO.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+    _model.cache_clear()

@@ -1,0 +1,76 @@
+"""``kiosk bench docscan-train DIR...``: fit the page ranker (:mod:`devices.doccam.ranking`) to seeded corpora.
+
+Every candidate quadrilateral ``find_page`` would weigh in each frame (the region candidates alone,
+as on its early path, and regions with line candidates) becomes a row of evidence, labelled with its
+IoU against the true corners. The forest is written beside the ranking module with the seeds and
+frame counts it learned from. Corpora of the benchmark's reporting seed (7) are refused: a model
+must never see the frames it is judged on.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+REPORTING_SEED = 7
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dirs", type=Path, nargs="+", help="corpus folders (kiosk bench docscan --make-corpus)")
+    parser.add_argument("--trees", type=int, default=300)
+    parser.add_argument("--depth", type=int, default=5)
+
+
+def candidate_rows(frame, truth, page_mm=(210.0, 297.0)):
+    """(rows, IoU labels) for one frame: both candidate sets find_page may weigh."""
+    import numpy as np
+
+    from devices.doccam import detect, ranking
+    from devices.doccam.geometry import order_corners, smartdoc_iou
+
+    feat = detect._Features(frame)
+    regions = detect._region_candidates(feat)
+    rows, labels = [], []
+    for quads in (regions, detect._line_candidates(feat) + regions):
+        found = detect.scored_candidates(feat, quads, 0.04, 2.6, ranking.TRAINED_ASPECT)
+        if found is None:
+            continue
+        Q, score, side, parts = found
+        rows.append(ranking.candidate_features(feat, Q, score, side, parts, ranking.TRAINED_ASPECT))
+        labels.append(np.array([smartdoc_iou(order_corners(q / feat.scale), truth, page_mm) for q in Q], np.float32))
+    if not rows:
+        return np.zeros((0, len(ranking.FEATURES)), np.float32), np.zeros(0, np.float32)
+    return np.concatenate(rows), np.concatenate(labels)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    import cv2
+    import numpy as np
+
+    from devices.doccam import ranking
+
+    cv2.setNumThreads(1)
+    all_rows, all_labels, sources = [], [], []
+    for folder in args.dirs:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        seed = manifest.get("seed")
+        if seed == REPORTING_SEED:
+            print(f"kiosk bench docscan-train: {folder} is seed {seed}, the benchmark's reporting seed; not used")
+            return 2
+        for entry in manifest["frames"]:
+            frame = cv2.imread(str(folder / entry["file"]), cv2.IMREAD_COLOR)
+            rows, labels = candidate_rows(frame, np.array(entry["corners"], np.float64),
+                                          tuple(entry.get("page_mm", (210.0, 297.0))))
+            all_rows.append(rows)
+            all_labels.append(labels)
+        sources.append({"seed": seed, "frames": len(manifest["frames"])})
+        print(f"   {folder}: seed {seed}, {len(manifest['frames'])} frames", flush=True)
+    rows, labels = np.concatenate(all_rows), np.concatenate(all_labels)
+    print(f"   {len(rows)} candidates, {np.mean(labels > 0.9):.1%} of them with IoU > 0.9")
+    ranking.train(rows, labels, {"trained_on": sources, "candidates": int(len(rows)), "features": list(ranking.FEATURES),
+                                 "trees": args.trees, "depth": args.depth, "label": "SmartDoc IoU of the candidate"},
+                  trees=args.trees, depth=args.depth)
+    print(f"   wrote {ranking.MODEL} ({ranking.MODEL.stat().st_size // 1024} KB) and {ranking.MODEL_INFO.name}")
+    return 0

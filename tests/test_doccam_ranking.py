@@ -1,0 +1,46 @@
+"""The page ranker: the shipped model, and the tree walk that stands in for scikit-learn at run time."""
+
+import json
+
+import numpy as np
+
+from devices.doccam import ranking
+
+
+def test_the_shipped_model_fits_the_features_and_never_saw_the_reporting_seed():
+    assert ranking.available(ranking.TRAINED_ASPECT)
+    assert not ranking.available(85.6 / 54.0)  # an ID card is weighed by hand
+    info = json.loads(ranking.MODEL_INFO.read_text("utf-8"))
+    assert info["features"] == list(ranking.FEATURES)
+    assert 7 not in [source["seed"] for source in info["trained_on"]]
+    assert sum(source["frames"] for source in info["trained_on"]) >= 1000
+
+
+def test_the_walk_follows_each_tree_to_its_leaf_and_adds_them_up():
+    # Two trees of depth 2 over 3 features. Tree 0: f0 <= 0.5 ? (f1 <= 1 ? 10 : 20) : 30.
+    # Tree 1: f2 <= -1 ? 1 : (leaf 2, reached at depth 1 and staying put).
+    inf = np.inf
+    model = {
+        "feature": np.array([[0, 1, 0, 0, 0], [2, 0, 0, 0, 0]], np.int16),
+        "threshold": np.array([[0.5, 1.0, inf, inf, inf], [-1.0, inf, inf, 0, 0]], np.float64),
+        "left": np.array([[1, 3, 2, 3, 4], [1, 1, 2, 3, 4]], np.int16),
+        "right": np.array([[2, 4, 2, 3, 4], [2, 1, 2, 3, 4]], np.int16),
+        "value": np.array([[0, 0, 30, 10, 20], [0, 1, 2, 0, 0]], np.float32),
+        "init": np.float64(0.5), "rate": np.float64(0.1), "depth": np.int16(2), "n_features": np.int16(3),
+    }
+    rows = np.array([[0.0, 0.0, -5.0], [0.0, 2.0, 0.0], [1.0, 0.0, 0.0]], np.float32)
+    expected = 0.5 + 0.1 * np.array([10 + 1, 20 + 2, 30 + 2])
+    assert np.allclose(ranking._walk(model, rows), expected)
+
+
+def test_a_broken_model_file_falls_back_to_the_hand_weighting(tmp_path, monkeypatch):
+    broken = tmp_path / "page_ranker.npz"
+    broken.write_bytes(b"not a model")
+    monkeypatch.setattr(ranking, "MODEL", broken)
+    ranking._model.cache_clear()
+    try:
+        assert not ranking.available(ranking.TRAINED_ASPECT)
+    finally:
+        monkeypatch.undo()
+        ranking._model.cache_clear()
+    assert ranking.available(ranking.TRAINED_ASPECT)
