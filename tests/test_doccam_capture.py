@@ -134,6 +134,13 @@ def test_a_card_on_the_desk_is_found_with_its_own_proportions(seed, background):
     assert smartdoc_iou(find_card(frame), box, CARD_MM) > 0.9
 
 
+def test_the_verification_mark_stays_red_on_a_grey_copy():
+    grey = np.full((mm_to_px(297, 150), mm_to_px(210, 150)), 250, np.uint8)
+    marked = mark_page(grey, 150, terminal_id="ZJ-HZ-T001", when=dt.datetime(2025, 3, 1, 10, 30))
+    assert marked.ndim == 3
+    assert ((marked[..., 2] > 150) & (marked[..., 1] < 90) & (marked[..., 0] < 90)).sum() > 500
+
+
 def test_the_verification_mark_is_on_the_page():
     page = np.full((mm_to_px(297, 150), mm_to_px(210, 150), 3), 255, np.uint8)
     marked = mark_page(page, 150, terminal_id="ZJ-HZ-T001", when=dt.datetime(2025, 3, 1, 10, 30))

@@ -30,13 +30,13 @@ def mark_lines(text: str, terminal_id: str, when: dt.datetime) -> list[str]:
 
 def mark_page(page: np.ndarray, dpi: float, *, terminal_id: str, when: dt.datetime,
               text: str = VERIFICATION_TEXT) -> np.ndarray:
-    """``page`` (BGR or grey) with a boxed verification mark at its foot, sized for ``dpi``.
+    """``page`` (BGR or grey) with a boxed verification mark at its foot, sized for ``dpi``; always BGR.
 
     The mark is about 4 mm high a line (legible on a printout), inside a thin frame, over a white
-    backing so it stays readable where it falls on print.
+    backing so it stays readable where it falls on print. It stays red on a grey or text-mode copy:
+    the page comes back in colour so the mark reads as a mark, not as more print.
     """
-    colour = page.ndim == 3
-    rgb = cv2.cvtColor(page, cv2.COLOR_BGR2RGB) if colour else cv2.cvtColor(page, cv2.COLOR_GRAY2RGB)
+    rgb = cv2.cvtColor(page, cv2.COLOR_BGR2RGB) if page.ndim == 3 else cv2.cvtColor(page, cv2.COLOR_GRAY2RGB)
     img = Image.fromarray(rgb)
     draw = ImageDraw.Draw(img)
     size = max(12, round(3.2 / 25.4 * dpi))
@@ -54,5 +54,4 @@ def mark_page(page: np.ndarray, dpi: float, *, terminal_id: str, when: dt.dateti
                    width=max(2, size // 8))
     for i, line in enumerate(lines):
         draw.text((x0 + pad, y0 + pad + i * int(size * 1.35)), line, font=font, fill=MARK_COLOUR)
-    out = np.asarray(img)
-    return cv2.cvtColor(out, cv2.COLOR_RGB2BGR) if colour else cv2.cvtColor(out, cv2.COLOR_RGB2GRAY)
+    return cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR)
