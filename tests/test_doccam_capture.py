@@ -62,12 +62,14 @@ def test_text_mode_removes_a_shadow_and_keeps_the_print():
     assert (out < 80).mean() > 0.01  # the print is still black
 
 
-def test_a_page_upside_down_is_turned_upright():
-    page = page_image("text")
-    for turn, code in ((180, cv2.ROTATE_180), (90, cv2.ROTATE_90_COUNTERCLOCKWISE)):
+@pytest.mark.parametrize("content", ["text", "table", "photo", "stamp"])
+def test_a_page_upside_down_or_on_its_side_is_turned_upright(content):
+    page = page_image(content)
+    assert upright(page)[1] == 0
+    for turn, code in ((180, cv2.ROTATE_180), (90, cv2.ROTATE_90_COUNTERCLOCKWISE), (270, cv2.ROTATE_90_CLOCKWISE)):
         fixed, turned = upright(cv2.rotate(page, code))
-        assert turned == turn
-        assert fixed.shape == page.shape
+        assert turned == turn, content
+        assert np.array_equal(fixed, page)
 
 
 def feed(auto, t, quad, sharp=9000.0, glare=0.0):
