@@ -318,7 +318,7 @@ def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool =
              * (0.6 + 0.4 * other) * (0.7 + 0.3 * brighter))
     if details:
         return score, side, {"step": step, "polar": polar, "same": same, "other": other, "brighter": brighter,
-                             "inner": inner, "outer": outer, "paper": paper}
+                             "inner": inner, "outer": outer, "paper": paper, "across": best_n, "along": best_t}
     return score, side
 
 
