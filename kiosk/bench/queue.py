@@ -55,8 +55,10 @@ def unsealed_attachments(sealer):
     """A diagnostic: the queue with attachment encryption switched off, to show what the rest of it costs."""
 
     class Unsealed(type(sealer)):
-        def seal_chunks(self, plaintext: bytes, associated: bytes, chunk: int = 0):
-            yield plaintext
+        def seal_chunks(self, plaintext: bytes, associated: bytes, chunk: int = 256 * 1024):
+            view = memoryview(plaintext)  # the same pieces as the sealed stream, just not encrypted
+            for start in range(0, len(view), chunk):
+                yield view[start:start + chunk]
 
     return Unsealed(sealer.master, sealer.algorithm)
 
