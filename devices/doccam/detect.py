@@ -400,6 +400,19 @@ def scored_candidates(feat: _Features, quads: list[np.ndarray], min_area: float,
     return Q, score * _aspect_prior(Q, aspect), side, parts
 
 
+def _extend_if_better(feat: _Features, Q: np.ndarray, predicted: np.ndarray, pick: int, aspect: float) -> np.ndarray:
+    """The pick moved out along its sides (:func:`_extend`) when the ranker, weighing it among the same
+    candidates, expects it to be nearer the page than the pick; else the pick."""
+    extended = _extend(feat, Q[pick])
+    if np.allclose(extended, Q[pick]):
+        return Q[pick]
+    both = np.concatenate([Q, extended[None]])
+    score, side, parts = _score(feat, both, points=32, details=True)
+    again = ranking.predict(ranking.candidate_features(feat, both, score * _aspect_prior(both, aspect), side, parts,
+                                                       aspect))
+    return extended if again[-1] > again[pick] else Q[pick]
+
+
 def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspect: float,
             aspect: float) -> tuple[np.ndarray | None, float]:
     found = scored_candidates(feat, quads, min_area, max_aspect, aspect)
@@ -412,7 +425,7 @@ def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspec
         pick = int(np.argmax(predicted))
         if best < MIN_SCORE and predicted[pick] < CONFIDENT:
             return None, best
-        return Q[pick], float(score[pick])
+        return _extend_if_better(feat, Q, predicted, pick, aspect), float(score[pick])
     if best < MIN_SCORE:
         return None, best
     # The outermost well-supported candidate: a table or photo on the page is supported too.
@@ -627,7 +640,8 @@ def find_page(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = 
         quad, _ = _select(feat, _line_candidates(feat) + regions, min_area, max_aspect, aspect)
     if quad is None:
         return None
-    quad = _extend(feat, quad)
+    if not ranking.available(aspect):  # with the ranker, _select has weighed the extension already
+        quad = _extend(feat, quad)
     refined = _refine(frame, quad / feat.scale, feat.scale)
     h, w = frame.shape[:2]
     refined[:, 0] = np.clip(refined[:, 0], 0, w - 1)
