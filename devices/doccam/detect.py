@@ -252,6 +252,33 @@ def _region_candidates(feat: _Features) -> list[np.ndarray]:
 
 # --------------------------------------------------------------------------- scoring
 
+def _probe(feat: _Features, x: np.ndarray, y: np.ndarray, nx: np.ndarray, ny: np.ndarray):
+    """At points (x, y) with outward normals (nx, ny), any matching shapes (float32): the colour 3-5 px
+    inside and 3-5 px outside, and the strongest gradient across the normal within 2 px, with the
+    gradient along it at that place."""
+    lab, fgx, fgy = feat.flat
+    W, H = feat.w - 1, feat.h - 1
+
+    def at(off: float) -> np.ndarray:   # flat indices of the points moved off pixels along the normal
+        xi = np.clip(x + off * nx + 0.5, 0, W).astype(np.intp)
+        yi = np.clip(y + off * ny + 0.5, 0, H).astype(np.intp)
+        return yi * feat.w + xi
+
+    inner = (lab[at(-3)] + lab[at(-5)]) / 2
+    outer = (lab[at(3)] + lab[at(5)]) / 2
+    best_n = np.zeros(inner.shape[:-1], np.float32)
+    best_t = np.zeros(inner.shape[:-1], np.float32)
+    nxc, nyc = nx[..., None], ny[..., None]
+    for off in (-2, -1, 0, 1, 2):
+        k = at(off)
+        gx, gy = fgx[k], fgy[k]
+        gn = np.einsum("...c,...c->...", *(2 * [gx * nxc + gy * nyc]))
+        gt = np.einsum("...c,...c->...", *(2 * [gy * nxc - gx * nyc]))
+        better = gn > best_n
+        best_n, best_t = np.where(better, gn, best_n), np.where(better, gt, best_t)
+    return inner, outer, np.sqrt(best_n), np.sqrt(best_t)
+
+
 def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool = False):
     """Per-candidate score (0..1) and per-side support, from steps across each side (and with
     ``details``, what they were made of, for :mod:`devices.doccam.ranking`)."""
@@ -272,29 +299,8 @@ def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool =
     x, y = pts[..., 0], pts[..., 1]
     x, y = x.astype(np.float32), y.astype(np.float32)
     nx, ny = nx.astype(np.float32), ny.astype(np.float32)
-    lab, fgx, fgy = feat.flat
-    W, H = feat.w - 1, feat.h - 1
-
-    def at(off: float) -> np.ndarray:   # flat indices of the points moved off pixels along the normal
-        xi = np.clip(x + off * nx + 0.5, 0, W).astype(np.intp)
-        yi = np.clip(y + off * ny + 0.5, 0, H).astype(np.intp)
-        return yi * feat.w + xi
-
-    inner = (lab[at(-3)] + lab[at(-5)]) / 2
-    outer = (lab[at(3)] + lab[at(5)]) / 2
+    inner, outer, best_n, best_t = _probe(feat, x, y, nx, ny)
     step = np.linalg.norm(outer - inner, axis=-1)                                     # m,4,P
-    best_n = np.zeros_like(step)
-    best_t = np.zeros_like(step)
-    nx3, ny3 = nx[..., None], ny[..., None]
-    for off in (-2, -1, 0, 1, 2):
-        k = at(off)
-        gx, gy = fgx[k], fgy[k]
-        gn = np.einsum("...c,...c->...", *(2 * [gx * nx3 + gy * ny3]))
-        gt = np.einsum("...c,...c->...", *(2 * [gy * nx3 - gx * ny3]))
-        better = gn > best_n
-        best_n = np.where(better, gn, best_n)
-        best_t = np.where(better, gt, best_t)
-    best_n, best_t = np.sqrt(best_n), np.sqrt(best_t)
     ox, oy = x + 5 * nx, y + 5 * ny
     in_frame = (ox >= 0) & (oy >= 0) & (ox <= feat.w - 1) & (oy <= feat.h - 1)
     ok = (step > STEP_MIN) & (best_n > 1.0) & (best_n > 1.2 * best_t) & in_frame
@@ -455,27 +461,10 @@ def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspec
 
 def _edge_ok(feat: _Features, pts: np.ndarray, normal: np.ndarray) -> np.ndarray:
     """Whether each point lies on a step across its ``normal`` (outward), as :func:`_score` counts it."""
-    lab, fgx, fgy = feat.flat
     x, y = pts[:, 0].astype(np.float32), pts[:, 1].astype(np.float32)
     nx, ny = normal[:, 0].astype(np.float32), normal[:, 1].astype(np.float32)
-
-    def at(off: float) -> np.ndarray:
-        xi = np.clip(x + off * nx + 0.5, 0, feat.w - 1).astype(np.intp)
-        yi = np.clip(y + off * ny + 0.5, 0, feat.h - 1).astype(np.intp)
-        return yi * feat.w + xi
-
-    step = np.linalg.norm((lab[at(3)] + lab[at(5)]) - (lab[at(-3)] + lab[at(-5)]), axis=-1) / 2
-    best_n = np.zeros(len(pts), np.float32)
-    best_t = np.zeros(len(pts), np.float32)
-    nx1, ny1 = nx[:, None], ny[:, None]
-    for off in (-2, -1, 0, 1, 2):
-        k = at(off)
-        gx, gy = fgx[k], fgy[k]
-        gn = np.einsum("ic,ic->i", *(2 * [gx * nx1 + gy * ny1]))
-        gt = np.einsum("ic,ic->i", *(2 * [gy * nx1 - gx * ny1]))
-        better = gn > best_n
-        best_n, best_t = np.where(better, gn, best_n), np.where(better, gt, best_t)
-    best_n, best_t = np.sqrt(best_n), np.sqrt(best_t)
+    inner, outer, best_n, best_t = _probe(feat, x, y, nx, ny)
+    step = np.linalg.norm(outer - inner, axis=-1)
     inside = (x + 5 * nx >= 0) & (y + 5 * ny >= 0) & (x + 5 * nx <= feat.w - 1) & (y + 5 * ny <= feat.h - 1)
     return (step > STEP_MIN) & (best_n > 1.0) & (best_n > 1.2 * best_t) & inside
 
