@@ -4,11 +4,10 @@
 measures each (steps across its sides, paper inside, something else outside). Weighing that
 evidence by hand picked a part of the page (cut off by a shadow, a photo or the edge of the
 print) or a sheet of paper beside it on about one frame in ten. Here the same evidence, with the
-candidate's shape and its relation to the others, becomes a row of :data:`FEATURES`, and a random
-set of
-gradient-boosted trees (300 trees of depth 5, shipped as plain arrays in ``page_ranker.npz`` beside
-this file and walked with numpy: well under a millisecond for a frame's candidates) predicts each candidate's IoU with the true
-page. ``kiosk bench docscan-train`` rebuilds the model from seeded corpora; the seeds it was
+candidate's shape and its relation to the others, becomes a row of :data:`FEATURES`, and a set of
+gradient-boosted trees (500 trees of depth 6, shipped as plain arrays in ``page_ranker.npz`` beside
+this file and walked with numpy: about 4 ms a frame with the features) predicts each candidate's
+IoU with the true page. ``kiosk bench docscan-train`` rebuilds the model from seeded corpora; the seeds it was
 trained on are recorded in the model's folder (``page_ranker.json``) and must never be the seed
 the benchmark reports.
 """
