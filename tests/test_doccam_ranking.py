@@ -34,12 +34,15 @@ def test_the_walk_follows_each_tree_to_its_leaf_and_adds_them_up():
 
 
 def test_a_broken_model_file_falls_back_to_the_hand_weighting(tmp_path, monkeypatch):
-    broken = tmp_path / "page_ranker.npz"
-    broken.write_bytes(b"not a model")
-    monkeypatch.setattr(ranking, "MODEL", broken)
-    ranking._model.cache_clear()
+    garbage = tmp_path / "garbage.npz"
+    garbage.write_bytes(b"not a model")
+    partial = tmp_path / "partial.npz"
+    np.savez(partial, feature=np.zeros((2, 3), np.int16))   # arrays missing
     try:
-        assert not ranking.available(ranking.TRAINED_ASPECT)
+        for broken in (garbage, partial, tmp_path / "missing.npz"):
+            monkeypatch.setattr(ranking, "MODEL", broken)
+            ranking._model.cache_clear()
+            assert not ranking.available(ranking.TRAINED_ASPECT), broken.name
     finally:
         monkeypatch.undo()
         ranking._model.cache_clear()

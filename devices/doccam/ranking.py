@@ -123,11 +123,10 @@ def _model() -> dict | None:
     try:
         with np.load(MODEL) as data:
             model = {k: data[k] for k in data.files}
-    except (OSError, ValueError):
+        fits = int(model["n_features"]) == len(FEATURES) and model["feature"].shape == model["value"].shape
+    except (OSError, ValueError, KeyError):
         return None
-    if int(model["n_features"]) != len(FEATURES):
-        return None
-    return model
+    return model if fits else None
 
 
 def available(aspect: float) -> bool:
