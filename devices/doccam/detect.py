@@ -406,16 +406,19 @@ def scored_candidates(feat: _Features, quads: list[np.ndarray], min_area: float,
     return Q, score * _aspect_prior(Q, aspect), side, parts
 
 
-def _extend_if_better(feat: _Features, Q: np.ndarray, predicted: np.ndarray, pick: int, aspect: float) -> np.ndarray:
+def _extend_if_better(feat: _Features, found: tuple, pick: int, aspect: float) -> np.ndarray:
     """The pick moved out along its sides (:func:`_extend`) when the ranker, weighing it among the same
     candidates, expects it to be nearer the page than the pick; else the pick."""
+    Q, score, side, parts = found
     extended = _extend(feat, Q[pick])
     if np.allclose(extended, Q[pick]):
         return Q[pick]
+    # Scores are per candidate: only the extended quad needs scoring, then it joins the others.
+    e_score, e_side, e_parts = _score(feat, extended[None], points=32, details=True)
     both = np.concatenate([Q, extended[None]])
-    score, side, parts = _score(feat, both, points=32, details=True)
-    again = ranking.predict(ranking.candidate_features(feat, both, score * _aspect_prior(both, aspect), side, parts,
-                                                       aspect))
+    again = ranking.predict(ranking.candidate_features(
+        feat, both, np.concatenate([score, e_score * _aspect_prior(extended[None], aspect)]),
+        np.concatenate([side, e_side]), {k: np.concatenate([parts[k], e_parts[k]]) for k in parts}, aspect))
     return extended if again[-1] > again[pick] else Q[pick]
 
 
@@ -431,7 +434,7 @@ def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspec
         pick = int(np.argmax(predicted))
         if best < MIN_SCORE and predicted[pick] < CONFIDENT:
             return None, best
-        return _extend_if_better(feat, Q, predicted, pick, aspect), float(score[pick])
+        return _extend_if_better(feat, found, pick, aspect), float(score[pick])
     if best < MIN_SCORE:
         return None, best
     # The outermost well-supported candidate: a table or photo on the page is supported too.
