@@ -46,5 +46,5 @@ def build_queue(config: Config, backend: BackendClient) -> Queue:
     policy = SyncPolicy(max_delay_s=q.max_delay_s, max_attempts=q.max_attempts, purge_after_s=q.purge_after_s,
                         keep_metadata_days=q.keep_metadata_days)
     sync = SyncWorker(outbox, backend, policy)
-    sequence = ProvisionalSequence(config.data_dir / "provisional-sequence.json", config.terminal.id)
+    sequence = ProvisionalSequence(config.data_dir / "provisional-sequence.dat", config.terminal.id)
     return Queue(outbox, sequence, sync)

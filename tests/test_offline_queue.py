@@ -1,5 +1,6 @@
 """The outbox on disk: durable, encrypted, bounded, recoverable."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import pytest
 from kiosk.domain import Attachment
 from offline_queue.crypto import KeyFileError, Sealer, TamperedError, load_or_create_key
 from offline_queue.outbox import QueueFullError, QueueLimits
+from offline_queue import sequence
 from offline_queue.sequence import ProvisionalSequence
 from kiosk import provisional
 from tests.queue_helpers import KEY, SCAN, outbox
@@ -182,7 +184,7 @@ def test_orphans_and_temporaries_are_swept_at_start(tmp_path):
 
 
 def test_provisional_numbers_survive_restarts_and_queue_resets(tmp_path):
-    path = tmp_path / "seq.json"
+    path = tmp_path / "seq.dat"
     first = ProvisionalSequence(path, "ZJ-HZ-T001", block=3)
     issued = [first.next() for _ in range(4)]
     second = ProvisionalSequence(path, "ZJ-HZ-T001", block=3)  # a restart: the rest of the block is skipped
@@ -190,6 +192,42 @@ def test_provisional_numbers_survive_restarts_and_queue_resets(tmp_path):
     assert len(set(issued)) == 6 and all(provisional.is_valid(n) for n in issued)
     sequences = [int(n.split("-")[-2]) for n in issued]
     assert sequences == sorted(sequences)
+    assert path.stat().st_size == 2 * sequence.SLOT  # reservations overwrite the two slots in place
+
+
+def seq_numbers(numbers):
+    return [int(n.split("-")[-2]) for n in numbers]
+
+
+def test_a_torn_slot_falls_back_to_the_other_and_no_number_repeats(tmp_path):
+    path = tmp_path / "seq.dat"
+    first = ProvisionalSequence(path, "ZJ-HZ-T001", block=3)
+    issued = [first.next() for _ in range(6)]  # two reservations: up to 3, then up to 6
+    data = bytearray(path.read_bytes())
+    data[(3 % 2) * sequence.SLOT + 10] ^= 0xFF  # power lost while the third went to its slot: torn, never used
+    path.write_bytes(bytes(data))
+    again = ProvisionalSequence(path, "ZJ-HZ-T001", block=3)
+    issued += [again.next() for _ in range(2)]
+    assert seq_numbers(issued)[-2:] == [7, 8]  # the other slot still promises up to 6
+    assert len(set(issued)) == 8
+
+
+def test_a_damaged_sequence_file_jumps_far_ahead_rather_than_repeat(tmp_path, caplog):
+    path = tmp_path / "seq.dat"
+    ProvisionalSequence(path, "ZJ-HZ-T001", block=3).next()
+    path.write_bytes(b"garbage" * 300)
+    after = ProvisionalSequence(path, "ZJ-HZ-T001", block=3)
+    assert seq_numbers([after.next(), after.next()]) == [sequence.RESUME_AFTER_DAMAGE + 1,
+                                                         sequence.RESUME_AFTER_DAMAGE + 2]
+    assert "damaged" in caplog.text
+    assert seq_numbers([ProvisionalSequence(path, "ZJ-HZ-T001", block=3).next()]) == [sequence.RESUME_AFTER_DAMAGE + 4]
+
+
+def test_a_new_day_starts_at_one(tmp_path):
+    seq = ProvisionalSequence(tmp_path / "seq.dat", "ZJ-HZ-T001", block=3)
+    assert seq_numbers([seq.next(dt.date(2026, 11, 27)), seq.next(dt.date(2026, 11, 27))]) == [1, 2]
+    assert seq_numbers([seq.next(dt.date(2026, 11, 28))]) == [1]
+    assert "-20261128-" in ProvisionalSequence(tmp_path / "seq.dat", "ZJ-HZ-T001").next(dt.date(2026, 11, 28))
 
 
 def test_export_then_import_on_another_terminal_with_the_same_key(tmp_path):
