@@ -77,12 +77,18 @@ class Sealer:
             raise ValueError(f"unknown cipher {self.algorithm!r}; known: {', '.join(ALGORITHMS)}")
         self._keys = {name: _derive(self.master, name) for name in ALGORITHMS}
         self._aes = AESGCM(self._keys["AES-256-GCM"])
+        key = self._keys[self.algorithm]
+        self._cipher = algorithms.AES(key) if self.algorithm == "AES-256-GCM" else algorithms.SM4(key)
 
     def seal(self, plaintext: bytes, associated: bytes) -> bytes:
-        if self.algorithm == "AES-256-GCM" and len(plaintext) < 64 * 1024:
-            nonce, header = os.urandom(NONCE), bytes([VERSION, ALGORITHMS[self.algorithm]])
+        if len(plaintext) >= 64 * 1024:
+            return bytes(self.seal_into(plaintext, associated))
+        nonce, header = os.urandom(NONCE), bytes([VERSION, ALGORITHMS[self.algorithm]])
+        if self.algorithm == "AES-256-GCM":
             return header + nonce + self._aes.encrypt(nonce, plaintext, header + associated)
-        return bytes(self.seal_into(plaintext, associated))
+        encryptor = Cipher(self._cipher, modes.GCM(nonce)).encryptor()  # a small case: no buffer juggling
+        encryptor.authenticate_additional_data(header + associated)
+        return header + nonce + encryptor.update(plaintext) + encryptor.finalize() + encryptor.tag
 
     def seal_chunks(self, plaintext: bytes, associated: bytes, chunk: int = 256 * 1024):
         """The sealed blob as a stream of chunks (same bytes as :meth:`seal`), for writing while encrypting.
@@ -93,9 +99,7 @@ class Sealer:
         """
         nonce = os.urandom(NONCE)
         header = bytes([VERSION, ALGORITHMS[self.algorithm]])
-        key = self._keys[self.algorithm]
-        cipher = algorithms.AES(key) if self.algorithm == "AES-256-GCM" else algorithms.SM4(key)
-        encryptor = Cipher(cipher, modes.GCM(nonce)).encryptor()
+        encryptor = Cipher(self._cipher, modes.GCM(nonce)).encryptor()
         encryptor.authenticate_additional_data(header + associated)
         yield header + nonce
         out = memoryview(bytearray(min(chunk, len(plaintext)) + 15))
@@ -108,11 +112,9 @@ class Sealer:
         """Seal into one preallocated buffer (no copies of a large scan beyond the ciphertext itself)."""
         nonce = os.urandom(NONCE)
         header = bytes([VERSION, ALGORITHMS[self.algorithm]])
-        key = self._keys[self.algorithm]
-        cipher = algorithms.AES(key) if self.algorithm == "AES-256-GCM" else algorithms.SM4(key)
         out = bytearray(2 + NONCE + len(plaintext) + 15 + TAG)
         out[:2], out[2:2 + NONCE] = header, nonce
-        encryptor = Cipher(cipher, modes.GCM(nonce)).encryptor()
+        encryptor = Cipher(self._cipher, modes.GCM(nonce)).encryptor()
         encryptor.authenticate_additional_data(header + associated)
         view = memoryview(out)
         n = encryptor.update_into(plaintext, view[2 + NONCE:])
