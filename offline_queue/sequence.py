@@ -90,9 +90,9 @@ class ProvisionalSequence:
         self._generation = record[0]
         return record[2] if record[1] == day else 0
 
-    def _write(self) -> None:
+    def _write(self, reserved: int) -> None:
         self._generation += 1
-        generation, day, reserved = self._generation, self._daynum, self._reserved
+        generation, day = self._generation, self._daynum
         try:
             in_place = generation > 1 and self._path.stat().st_size == 2 * SLOT
         except OSError:
@@ -124,8 +124,9 @@ class ProvisionalSequence:
                 self._reserved = self._load(self._daynum)
                 self._next = self._reserved + 1  # whatever was reserved before a restart is skipped
             if self._next > self._reserved:
-                self._reserved = self._next + self._block - 1
-                self._write()
+                reserved = self._next + self._block - 1
+                self._write(reserved)  # durable first: a failed write hands out nothing beyond the file's promise
+                self._reserved = reserved
             number = self._next
             self._next += 1
             return self._numbers.make(number)

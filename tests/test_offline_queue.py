@@ -223,6 +223,16 @@ def test_a_damaged_sequence_file_jumps_far_ahead_rather_than_repeat(tmp_path, ca
     assert seq_numbers([ProvisionalSequence(path, "ZJ-HZ-T001", block=3).next()]) == [sequence.RESUME_AFTER_DAMAGE + 4]
 
 
+def test_a_failed_reservation_hands_out_nothing(tmp_path):
+    path = tmp_path / "not-yet" / "seq.dat"
+    seq = ProvisionalSequence(path, "ZJ-HZ-T001", block=3)
+    with pytest.raises(OSError):
+        seq.next()
+    path.parent.mkdir()
+    assert seq_numbers([seq.next()]) == [1]
+    assert ProvisionalSequence(path, "ZJ-HZ-T001", block=3).next().split("-")[-2] == "00004"  # 1 was on disk first
+
+
 def test_a_new_day_starts_at_one(tmp_path):
     seq = ProvisionalSequence(tmp_path / "seq.dat", "ZJ-HZ-T001", block=3)
     assert seq_numbers([seq.next(dt.date(2026, 11, 27)), seq.next(dt.date(2026, 11, 27))]) == [1, 2]
