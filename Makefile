@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-MO := $(patsubst %.po,%.mo,$(wildcard kiosk/locale/*/LC_MESSAGES/*.po))
+MO := $(patsubst %.po,%.mo,$(wildcard common/locale/*/LC_MESSAGES/*.po))
 
 .PHONY: demo test system-deps venv i18n openapi clean
 

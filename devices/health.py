@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from kiosk.i18n import N_, Text, text
+from common.i18n import N_, Text, text
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from common.options import ConfigError, coerce
 from devices.base import Device
 from devices.docprinter.cups import CupsDocumentPrinter, CupsDocumentPrinterOptions
 from devices.docprinter.sim import SimDocumentPrinter, SimDocumentPrinterOptions
@@ -94,8 +95,6 @@ _CHOICES = {"profile": tuple(PROFILES)}
 
 def validate_options(kind: str, dtype: str, values: Mapping[str, Any], where: str, *, from_text: bool = False) -> Any:
     """Check a device section against its driver's options; errors name the key."""
-    from kiosk.config import ConfigError, coerce
-
     drivers = DRIVERS[kind]
     if dtype not in drivers:
         raise ConfigError(f"{where} type: unknown driver {dtype!r} (known: {', '.join(drivers)})")

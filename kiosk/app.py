@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from devices.base import Device
 from devices.docprinter.base import DocumentPrinter
@@ -22,12 +23,12 @@ from kiosk.config import DEVICE_KINDS, Config
 from kiosk.audit import AuditTrail
 from kiosk.heartbeat import Heartbeat
 from kiosk.submission import Submitter
-from kiosk.i18n import set_language
-from kiosk.masking import Masker
+from common.i18n import set_language
+from common.masking import Masker
 from kiosk.tasks import TaskRunner
 from kiosk.workflows.citizen import CitizenSession
 from kiosk.workflows.clerk import ClerkDesk
-from offline_queue.setup import Queue, build_queue
+from kiosk.queue_setup import Queue, build_queue
 
 log = logging.getLogger(__name__)
 
@@ -90,14 +91,17 @@ class Services:
         self.backend.close()
 
 
-def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = None) -> Services:
+def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = None, *,
+                   on_config: Callable[[Config], None] | None = None) -> Services:
+    """The composition root. ``on_config`` receives remote configuration (on the heartbeat's thread)."""
     set_language(config.terminal.language)
     Path(config.data_dir).mkdir(parents=True, exist_ok=True)
     backend = BackendClient(config.backend, config.terminal.id)
     devices = build_devices(config)
     queue = build_queue(config, backend)
     audit = AuditTrail(config.data_dir / "audit" / "trail.jsonl")
-    heartbeat = Heartbeat(backend, config, devices.all(), status_extra=lambda: terminal_status(queue, audit))
+    heartbeat = Heartbeat(backend, config, devices.all(), status_extra=lambda: terminal_status(queue, audit),
+                          on_config=on_config)
     return Services(config=config, masker=masker or Masker(), backend=backend, devices=devices, tasks=tasks,
                     heartbeat=heartbeat, queue=queue, submitter=Submitter(queue, backend), audit=audit)
 

@@ -21,21 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from kiosk.i18n import LANGUAGES
+from common.i18n import LANGUAGES
+from common.options import ConfigError, check_field, coerce, option
+from devices.registry import validate_options
 
 MODES = ("kiosk", "window", "maintenance")
-
-
-class ConfigError(Exception):
-    """A configuration value is missing, unknown or of the wrong type; the message names it."""
-
-
-def option(default: Any, *, choices: tuple | None = None, minimum: float | None = None,
-           maximum: float | None = None, remote: bool = False, doc: str = "") -> Any:
-    meta = {"choices": choices, "min": minimum, "max": maximum, "remote": remote, "doc": doc}
-    if isinstance(default, (list, dict)):
-        return field(default_factory=lambda: type(default)(default), metadata=meta)
-    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True)
@@ -127,46 +117,6 @@ _SECTIONS = {"terminal": TerminalConfig, "backend": BackendConfig, "paths": Path
              "logging": LoggingConfig}
 
 
-def _type_name(tp: Any) -> str:
-    return {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}.get(tp, str(tp))
-
-
-def coerce(value: Any, tp: Any, where: str, *, from_text: bool = False) -> Any:
-    """Check ``value`` against ``tp`` (str, int, float, bool); ``from_text`` parses env strings."""
-    if from_text and isinstance(value, str):
-        try:
-            if tp is bool:
-                lowered = value.strip().lower()
-                if lowered in ("1", "true", "yes", "on"):
-                    return True
-                if lowered in ("0", "false", "no", "off"):
-                    return False
-                raise ValueError(value)
-            if tp in (int, float):
-                return tp(value)
-        except ValueError:
-            raise ConfigError(f"{where}: expected {_type_name(tp)}, got {value!r}") from None
-    if tp is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if tp is bool and not isinstance(value, bool):
-        raise ConfigError(f"{where}: expected {_type_name(tp)}, got {value!r}")
-    if tp in (int, float) and isinstance(value, bool):
-        raise ConfigError(f"{where}: expected {_type_name(tp)}, got {value!r}")
-    if not isinstance(value, tp):
-        raise ConfigError(f"{where}: expected {_type_name(tp)}, got {value!r}")
-    return value
-
-
-def _check_field(f: dataclasses.Field, value: Any, where: str) -> None:
-    choices, lo, hi = f.metadata.get("choices"), f.metadata.get("min"), f.metadata.get("max")
-    if choices and value not in choices:
-        raise ConfigError(f"{where}: {value!r} is not one of {', '.join(map(str, choices))}")
-    if lo is not None and value < lo:
-        raise ConfigError(f"{where}: {value!r} is below the minimum {lo}")
-    if hi is not None and value > hi:
-        raise ConfigError(f"{where}: {value!r} is above the maximum {hi}")
-
-
 def _section(cls: type, values: Mapping[str, Any], base: Any, origin: str, name: str,
              *, from_text: bool = False, remote_only: bool = False) -> Any:
     hints = typing.get_type_hints(cls)
@@ -181,15 +131,13 @@ def _section(cls: type, values: Mapping[str, Any], base: Any, origin: str, name:
         if remote_only and not f.metadata.get("remote"):
             raise ConfigError(f"{where}: this key cannot be set remotely")
         value = coerce(value, hints[key], where, from_text=from_text)
-        _check_field(f, value, where)
+        check_field(f, value, where)
         changes[key] = value
     return dataclasses.replace(base, **changes)
 
 
 def _device(kind: str, values: Mapping[str, Any], base: DeviceConfig, origin: str,
             *, from_text: bool = False) -> DeviceConfig:
-    from devices.registry import validate_options  # devices/ is Qt-free and knows its drivers
-
     values = dict(values)
     dtype = values.pop("type", base.type)
     where = f"{origin}: [devices.{kind}]"

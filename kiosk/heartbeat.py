@@ -15,7 +15,7 @@ from typing import Callable
 
 from kiosk import __version__
 from kiosk.backend.client import BackendClient
-from kiosk.backend.errors import BackendError
+from common.backend_errors import BackendError
 from kiosk.config import Config, ConfigError, apply_remote
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ import logging.handlers
 import time
 from pathlib import Path
 
-from kiosk.masking import Masker
+from common.masking import Masker
 
 _FORMATTED = logging.Formatter()
 

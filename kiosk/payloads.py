@@ -13,8 +13,8 @@ import enum
 import re
 from dataclasses import dataclass, field
 
-from kiosk import provisional
-from kiosk.i18n import N_, Text, text
+from common import provisional
+from common.i18n import N_, Text, text
 
 MAX_LENGTH = 256
 

@@ -8,8 +8,8 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from devices.receipt.document import Feed, Line, Qr, ReceiptDocument, Rule
-from kiosk.domain import Application, MaterialKind, MaterialRequirement, Receipt, ServiceItem
-from kiosk.i18n import catalogue
+from common.domain import Application, MaterialKind, MaterialRequirement, Receipt, ServiceItem
+from common.i18n import catalogue
 
 if TYPE_CHECKING:
     from kiosk.submission import Outcome

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from kiosk.backend.client import BackendClient
-from kiosk.backend.errors import BackendError
-from kiosk.domain import Application, Attachment
+from common.backend_errors import BackendError
+from common.domain import Application, Attachment
 from offline_queue.outbox import QueueFullError
-from offline_queue.setup import Queue
+from kiosk.queue_setup import Queue
 
 log = logging.getLogger(__name__)
 

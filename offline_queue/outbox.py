@@ -26,8 +26,9 @@ from typing import Any, Iterable
 
 import orjson
 
-from kiosk.domain import Attachment
-from kiosk.i18n import N_, Text, text
+from common.domain import Attachment
+from common.errors import OneTripError
+from common.i18n import N_, Text, text
 from offline_queue.crypto import Sealer, TamperedError
 from offline_queue.durable import DiskFullError, fsync_dir, sweep_temporaries, write_durably
 
@@ -57,13 +58,11 @@ CREATE TABLE IF NOT EXISTS items (
 """
 
 
-class QueueFullError(Exception):
+class QueueFullError(OneTripError):
     """The queue will not take a new item (disk or quota); ``message`` is for the citizen."""
 
     def __init__(self, message: Text, detail: str) -> None:
-        super().__init__(detail)
-        self.message = message
-        self.detail = detail
+        super().__init__(message, detail=detail)
 
 
 FULL_MESSAGE = N_("This terminal cannot store applications right now. Please ask the hall staff for help.")

@@ -26,7 +26,7 @@ import time
 import zlib
 from pathlib import Path
 
-from kiosk import provisional
+from common import provisional
 from offline_queue.durable import write_durably
 
 log = logging.getLogger(__name__)

@@ -20,9 +20,10 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from kiosk.backend.client import BackendClient, Submitted
-from kiosk.backend.errors import AuthError, BackendError, OfflineError, RejectedError, ServerError
+from common.backend_errors import AuthError, BackendError, OfflineError, RejectedError, ServerError
+from common.domain import Submitted
 from offline_queue.crypto import TamperedError
+from offline_queue.delivery import Deliverer
 from offline_queue.outbox import Outbox, OutboxItem
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ class SyncPolicy:
 
 
 class SyncWorker:
-    def __init__(self, outbox: Outbox, backend: BackendClient, policy: SyncPolicy = SyncPolicy(), *,
+    def __init__(self, outbox: Outbox, backend: Deliverer, policy: SyncPolicy = SyncPolicy(), *,
                  on_delivered: Callable[[OutboxItem, Submitted], None] | None = None,
                  purge_on_delivery: bool = True) -> None:
         self._outbox = outbox

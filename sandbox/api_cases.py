@@ -13,11 +13,11 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from kiosk.idnumber import is_valid
+from common.idnumber import is_valid
 from sandbox import attachments as att
 from sandbox.errors import ApiError, documented, not_found
 from sandbox.licence_pdf import licence_pdf_base64, verification_code
-from kiosk.masking import mask_id_number
+from common.masking import mask_id_number
 from sandbox.models import (CaseIn, CaseList, CaseView, EvaluationIn, EvaluationOut, LicenceVerifyIn, LicenceVerifyOut,
                             NoticeIn, NoticeOut, PaymentOut, PrintTicket, ReadyList, Submitted, TicketState)
 from sandbox.store import Store, now_iso

@@ -7,7 +7,7 @@ from typing import Optional
 
 from fastapi import APIRouter, Header, Request
 
-from kiosk.idnumber import is_valid
+from common.idnumber import is_valid
 from sandbox.errors import ApiError, documented, not_found
 from sandbox.models import (AppTokenIn, ConsentIn, ConsentOut, Draft, DraftIn, DraftList, EnrolIn, Health,
                             HeartbeatIn, IdentityLookupIn, LicenceList, Person, Service, ServiceList, TerminalReply)

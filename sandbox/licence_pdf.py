@@ -15,8 +15,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from kiosk.fonts import cjk_font_path
-from kiosk.masking import mask_id_number
+from common.fonts import cjk_font_path
+from common.masking import mask_id_number
 
 _FONT = "OneTripCJK"
 _VERIFY_SECRET = b"onetrip-sandbox licence verification (demo)"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import uvicorn
 
-from kiosk.backend.signing import demo_key
+from common.signing import demo_key
 from sandbox.app import create_app, key_lookup
 from sandbox.faults import FaultMiddleware, FaultSwitches
 from sandbox.signing_check import SigningMiddleware
@@ -26,7 +26,7 @@ class SandboxServer:
     """A real HTTP(S) server on loopback. ``with SandboxServer() as s: s.url``.
 
     ``keys`` maps terminal ids to signing keys; with ``demo_keys`` (the default) any terminal
-    that signs with its demo key (``kiosk.backend.signing.demo_key``) is accepted.
+    that signs with its demo key (``common.signing.demo_key``) is accepted.
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, db: Path | None = None, *,

@@ -1,4 +1,4 @@
-"""ASGI middleware: every API request must be signed by an enrolled terminal (see kiosk/backend/signing.py).
+"""ASGI middleware: every API request must be signed by an enrolled terminal (see common/signing.py).
 
 It buffers the body (bounded), verifies timestamp, nonce, digest and HMAC, and
 replays the body to the application. Every answer carries ``X-Server-Time`` so
@@ -11,7 +11,7 @@ import json
 import time
 from typing import Callable
 
-from kiosk.backend.signing import H_SERVER_TIME, MAX_SKEW_S, SignatureError, verify
+from common.signing import H_SERVER_TIME, MAX_SKEW_S, SignatureError, verify
 from sandbox.store import Store
 
 UNSIGNED_PATHS = ("/api/v1/health",)

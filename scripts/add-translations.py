@@ -9,7 +9,7 @@ import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent / "kiosk" / "locale"
+ROOT = Path(__file__).resolve().parent.parent / "common" / "locale"
 
 
 def quote(s: str) -> str:

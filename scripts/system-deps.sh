@@ -8,7 +8,7 @@ PACKAGES=(
   libzbar0                                        # pyzbar loads zbar at run time
   libpcsclite-dev pcscd vsmartcard-vpcd           # a real PC/SC stack and a virtual card reader for tests
   fonts-wqy-microhei                              # Chinese glyphs for Qt, receipts and PDFs
-  fontconfig                                      # fc-match (kiosk/fonts.py), fc-list and the font cache
+  fontconfig                                      # fc-match (common/fonts.py), fc-list and the font cache
   libgl1 libegl1 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libglib2.0-0                                    # every Qt6 library in the PySide6 wheel links libglib/libgthread
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0

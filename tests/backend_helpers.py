@@ -8,9 +8,9 @@ import requests
 
 from devices.idcard.samples import sample_identity
 from kiosk.backend.client import BackendClient
-from kiosk.backend.signing import Signer, demo_key
+from common.signing import Signer, demo_key
 from kiosk.config import BackendConfig
-from kiosk.domain import Application
+from common.domain import Application
 
 TERMINAL = "T-TEST"
 

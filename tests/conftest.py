@@ -12,7 +12,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from kiosk.config import Config, load_config  # noqa: E402
-from kiosk.i18n import set_language  # noqa: E402
+from common.i18n import set_language  # noqa: E402
 from sandbox.server import SandboxServer  # noqa: E402
 
 
@@ -76,3 +76,6 @@ def open_gui(qapp, sandbox, make_config):
     yield open_
     for gui in opened:
         gui.close()
+
+
+pytest_plugins = ["pytester"]

@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 
 from devices.idcard.samples import sample_identity
-from kiosk.domain import Application, Attachment
+from common.domain import Application, Attachment
 from offline_queue.crypto import Sealer
 from offline_queue.outbox import Outbox, QueueLimits
 from offline_queue.sync import SyncPolicy, SyncWorker

@@ -3,7 +3,7 @@ import socket
 
 import pytest
 
-from kiosk.backend.errors import OfflineError, RejectedError, ServerError
+from common.backend_errors import OfflineError, RejectedError, ServerError
 from tests.backend_helpers import application, client_for, signed
 
 

@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from hypothesis import HealthCheck, given, settings
 
-from kiosk.backend.errors import AuthError
-from kiosk.backend.signing import Signer, demo_key
+from common.backend_errors import AuthError
+from common.signing import Signer, demo_key
 from sandbox.openapi import dump, spec
 from sandbox.server import SandboxServer
 from tests.backend_helpers import TERMINAL, client_for, signed

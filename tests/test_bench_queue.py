@@ -6,7 +6,7 @@ import sys
 
 
 def test_bench_queue_reports_every_ratio(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "kiosk", "bench", "queue", "--cases", "20", "--attachments", "4",
+    result = subprocess.run([sys.executable, "-m", "entry", "bench", "queue", "--cases", "20", "--attachments", "4",
                              "--trials", "2", "--dir", str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert result.returncode in (0, 1), result.stderr  # 1 = a ratio under target on this run; not a crash
     ratios = re.findall(r"^(1 KB case|1 MB attachment): throughput ratio queue/baseline = (\d+\.\d\d) \(median of "

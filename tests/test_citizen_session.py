@@ -7,7 +7,7 @@ import pytest
 
 from devices.idcard.samples import sample_identity
 from devices.receipt.virtual import render
-from kiosk import provisional
+from common import provisional
 from kiosk.app import build_services
 from kiosk.tasks import SyncTaskRunner
 from kiosk.workflows.citizen import Step
@@ -166,7 +166,7 @@ def test_a_receipt_code_shows_progress(services, sandbox):
     session.code_scanned("OTR1:SQ2026112000007\r\n")
     assert session.step is Step.PROGRESS and session.progress["status"] == "ready"
     session.finish()
-    from kiosk import provisional as prov
+    from common import provisional as prov
     import datetime as dt
     pending = prov.make("ZJ-HZ-T009", dt.date(2026, 11, 27), 7)
     session.code_scanned(f"OTR1:{pending}")

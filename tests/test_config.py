@@ -98,7 +98,7 @@ def test_remote_keys_are_a_listed_set():
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "entry", *args], capture_output=True, text=True, timeout=60)
 
 
 def test_cli_config_check_prints_one_line(tmp_path):

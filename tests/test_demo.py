@@ -1,6 +1,6 @@
 from PIL import Image
 
-from ui.demo import run_headless
+from entry.demo import run_headless
 
 
 def test_headless_demo_writes_screens_and_receipts(qapp, tmp_path):

@@ -17,7 +17,7 @@ from reportlab.pdfgen import canvas
 
 from devices.docprinter.base import DocumentPrintError
 from devices.docprinter.cups import CupsDocumentPrinter, CupsDocumentPrinterOptions
-from kiosk.fonts import cjk_font_path
+from common.fonts import cjk_font_path
 
 OUTPUT = Path(pwd.getpwuid(os.getuid()).pw_dir) / "PDF"  # cups-pdf writes to the job owner's ~/PDF
 

@@ -2,7 +2,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from kiosk.i18n import LOCALE_DIR, _, catalogue, language, set_language, text
+from common.i18n import LOCALE_DIR, _, catalogue, language, set_language, text
 
 PO = LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "onetrip.po"
 
@@ -36,17 +36,17 @@ def test_lazy_text_follows_the_language_when_shown():
 def test_every_message_in_the_code_has_a_chinese_translation(tmp_path):
     pot = tmp_path / "onetrip.pot"
     root = Path(__file__).resolve().parent.parent
-    files = sorted(str(p) for d in ("kiosk", "devices", "ui", "offline_queue") for p in (root / d).rglob("*.py"))
+    files = sorted(str(p) for d in ("common", "kiosk", "devices", "ui", "offline_queue", "entry") for p in (root / d).rglob("*.py"))
     subprocess.run(["xgettext", "--language=Python", "--from-code=UTF-8", "--keyword=_", "--keyword=N_",
                     "--keyword=text", "--keyword=t", "--no-location", "-o", str(pot), *files], check=True, timeout=60)
     wanted = {k for k in po_entries(pot) if k}
     translated = {k for k, v in po_entries(PO).items() if v}
     missing = sorted(wanted - translated)
-    assert not missing, f"untranslated (run scripts/extract-messages.sh and fill kiosk/locale/zh_CN): {missing}"
+    assert not missing, f"untranslated (run scripts/extract-messages.sh and fill common/locale/zh_CN): {missing}"
 
 
 def test_compiled_catalogue_matches_its_source():
     entries = po_entries(PO)
     zh = catalogue("zh_CN")
     stale = [k for k, v in entries.items() if k and v and zh.gettext(k) != v.replace('\\"', '"')]
-    assert not stale, f"kiosk/locale/zh_CN .mo is stale for {stale[:3]}: run make i18n"
+    assert not stale, f"common/locale/zh_CN .mo is stale for {stale[:3]}: run make i18n"

@@ -20,7 +20,7 @@ from devices.idcard.pty_sim import SamReaderSimulator
 from devices.idcard.samples import SAMPLES, sample_appended_address, sample_identity
 from devices.idcard.serial_link import NOT_CONNECTED
 from devices.idcard.serial_sam import NOT_ANSWERING, SerialSamIdReader, SerialSamIdReaderOptions
-from kiosk.masking import mask_id_number
+from common.masking import mask_id_number
 
 READABLE = [s for s in SAMPLES if s != "expired"]
 

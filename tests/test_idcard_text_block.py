@@ -9,8 +9,8 @@ from devices.idcard import codes
 from devices.idcard import errors as e
 from devices.idcard.samples import ALL_SAMPLES, SAMPLES, sample_identity, sample_text_block
 from devices.idcard.text_block import LAYOUTS, encode_text_block, parse_text_block
-from kiosk.domain import CardType, Identity
-from kiosk.idnumber import complete
+from common.domain import CardType, Identity
+from common.idnumber import complete
 
 TODAY = dt.date(2026, 6, 1)
 COMPARED = ("id_number", "name", "card_type", "gender", "nation", "birth_date", "address", "issuer", "valid_from",

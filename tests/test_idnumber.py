@@ -1,6 +1,6 @@
 import pytest
 
-from kiosk.idnumber import check_character, complete, is_valid
+from common.idnumber import check_character, complete, is_valid
 
 
 @pytest.mark.parametrize("number", ["11010519491231002X", "440524188001010014", "33010619900307123" + check_character("33010619900307123")])

@@ -5,7 +5,7 @@ import logging
 import pytest
 
 from kiosk.logging_setup import configure_logging
-from kiosk.masking import Masker, mask_id_number, mask_name
+from common.masking import Masker, mask_id_number, mask_name
 
 
 def test_masked_forms():

@@ -7,12 +7,12 @@ import sys
 
 import pytest
 
-from kiosk.domain import Attachment
+from common.domain import Attachment
 from offline_queue.crypto import KeyFileError, Sealer, TamperedError, load_or_create_key
 from offline_queue.outbox import QueueFullError, QueueLimits
 from offline_queue import sequence
 from offline_queue.sequence import ProvisionalSequence
-from kiosk import provisional
+from common import provisional
 from tests.queue_helpers import KEY, SCAN, outbox
 
 BODY = {"application_id": "a" * 32, "applicant": {"id_number": "330106199003071236", "name": "张测试"}}
@@ -258,7 +258,7 @@ def test_export_then_import_on_another_terminal_with_the_same_key(tmp_path):
 
 def test_queue_cli_status_and_retry(tmp_path):
     env = dict(os.environ, KIOSK_PATHS__DATA_DIR=str(tmp_path))
-    run = lambda *a: subprocess.run([sys.executable, "-m", "kiosk", "queue", *a], capture_output=True, text=True,
+    run = lambda *a: subprocess.run([sys.executable, "-m", "entry", "queue", *a], capture_output=True, text=True,
                                     env=env, timeout=60)
     status = run("status")
     assert status.returncode == 0 and "pending: 0" in status.stdout

@@ -18,7 +18,7 @@ from devices.health import DeviceState
 from devices.qr.base import PresentationTracker
 from devices.qr.camera import CameraQrScanner, SimCameraQrScannerOptions
 from devices.registry import build_device, validate_options
-from kiosk.bench.qr_corpus import qr_matrix, render
+from entry.bench.qr_corpus import qr_matrix, render
 
 A = "OTR1:SQ2026112700042"
 B = "ZLBID1:ZLB-Q5M2K7XP4DWR8N3TY6HJ9VCB"

@@ -11,8 +11,8 @@ import pytest
 from devices.qr import decode
 from devices.qr.decoder import to_gray
 from devices.qr.tracking import TrackingDecoder
-from kiosk.bench.qr import load_corpus
-from kiosk.bench.qr_corpus import make_corpus, make_frame, qr_matrix, render
+from entry.bench.qr import load_corpus
+from entry.bench.qr_corpus import make_corpus, make_frame, qr_matrix, render
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "qr-real"
 

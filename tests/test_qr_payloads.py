@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kiosk import provisional
+from common import provisional
 from kiosk.payloads import MAX_LENGTH, PayloadKind, classify
 
 PROVISIONAL = provisional.make("ZJ-HZ-T001", dt.date(2026, 11, 27), 7)

@@ -1,6 +1,6 @@
 """The short crash run in CI: 20 SIGKILLs of a queueing terminal; nothing lost, nothing doubled."""
 
-from kiosk.bench.queue_crash import run_trials
+from entry.bench.queue_crash import run_trials
 
 
 def test_sigkill_at_random_moments_loses_and_doubles_nothing(tmp_path):

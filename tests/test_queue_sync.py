@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from kiosk.domain import Attachment
+from common.domain import Attachment
 from sandbox.server import SandboxServer, free_port
 from tests.backend_helpers import client_for
 from tests.queue_helpers import SCAN, enqueue, fast_sync, outbox, payload

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from kiosk.backend.client import Attachment
-from kiosk.backend.errors import AuthError, RejectedError
+from common.backend_errors import AuthError, RejectedError
 from sandbox.server import SandboxServer
 from tests.backend_helpers import TERMINAL, application, client_for
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from devices.receipt.virtual import render
-from kiosk.i18n import language
+from common.i18n import language
 from kiosk.workflows.citizen import Step
 
 

@@ -10,18 +10,13 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.app import Services, build_services
 from kiosk.config import Config
-from kiosk.masking import Masker
+from common.masking import Masker
 from kiosk.tasks import ThreadTaskRunner
 from ui.bridge import DeviceBridge, Dispatcher
 from ui.main_window import MainWindow
 from ui.theme import install_font, stylesheet
 
 log = logging.getLogger(__name__)
-
-
-def _never_exit(exc_type, exc, tb) -> None:
-    """A bug in a slot is logged (masked) and the terminal keeps running; no traceback on screen."""
-    log.error("unhandled error in the UI", exc_info=(exc_type, exc, tb))
 
 
 def _qt_message(mode: QtMsgType, context, message: str) -> None:
@@ -35,7 +30,6 @@ def qt_application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     install_font(app)
     app.setStyleSheet(stylesheet())
-    sys.excepthook = _never_exit
     return app
 
 
@@ -45,11 +39,16 @@ class Gui:
     def __init__(self, config: Config, mode: str, masker: Masker | None = None) -> None:
         self.app = qt_application()
         self.dispatcher = Dispatcher()
-        self.services: Services = build_services(config, ThreadTaskRunner(self.dispatcher.post), masker)
+        self.window: MainWindow | None = None
+        self.services: Services = build_services(config, ThreadTaskRunner(self.dispatcher.post), masker,
+                                                 on_config=self._remote_config)
         self.bridge = DeviceBridge(self.services.devices)
         self.window = MainWindow(self.services, self.bridge, mode)
-        self.services.heartbeat._on_config = lambda cfg: self.dispatcher.post(lambda: self.window.apply_config(cfg))
         self.services.start()
+
+    def _remote_config(self, config: Config) -> None:
+        """From the heartbeat thread: applied on the GUI thread, and only while the window stands."""
+        self.dispatcher.post(lambda: self.window is not None and self.window.apply_config(config))
 
     def close(self) -> None:
         """Tear down in order: no thread may hold or emit on a Qt object once it is deleted."""
@@ -57,7 +56,6 @@ class Gui:
             self.window.session.end("shutdown")
         if self.window.desk is not None:
             self.window.desk.next_applicant()
-        self.services.heartbeat._on_config = None
         self.services.stop()  # joins device, sync and heartbeat threads; waits for running tasks
         self.bridge.detach()
         self.window.shutdown()

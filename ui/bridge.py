@@ -37,7 +37,7 @@ class Dispatcher(QObject):
 class DeviceBridge(QObject):
     card_read = Signal(object)       # Identity
     card_removed = Signal()
-    card_failed = Signal(object)     # kiosk.i18n.Text
+    card_failed = Signal(object)     # common.i18n.Text
     code_scanned = Signal(object)    # CodeScanned
     health_changed = Signal(object)  # Health
 

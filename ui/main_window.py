@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QMainWindow, QVBoxLayout, QWidget
 
 from kiosk.app import Services
-from kiosk.i18n import _, language, set_language
+from common.i18n import _, language, set_language
 from ui.bridge import DeviceBridge
 from ui.kiosk_view import ActivityFilter, KioskView
 from ui.maintenance_view import MaintenanceView

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QStackedWidg
 
 from devices.health import Health, SelfTestResult
 from kiosk.app import Services
-from kiosk.i18n import _, text
+from common.i18n import _, text
 from kiosk.workflows.citizen import Notice, user_message
 from ui.bridge import DeviceBridge
 from ui.widgets import NoticeLabel, Screen, button, label

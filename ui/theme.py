@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from kiosk.fonts import FontMissingError, cjk_font_path
+from common.fonts import FontMissingError, cjk_font_path
 
 ACCENT = "#1565c0"
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
                                QStackedWidget, QVBoxLayout)
 
-from kiosk.i18n import _, language
+from common.i18n import _, language
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.bridge import DeviceBridge
 from ui.widgets import NoticeLabel, Screen, button, label

@@ -37,7 +37,7 @@ from typing import Protocol
 import numpy as np
 
 from devices.errors import DeviceError, DeviceOfflineError
-from kiosk.i18n import N_
+from common.i18n import N_
 
 
 class CameraUnavailableError(DeviceOfflineError):

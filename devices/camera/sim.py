@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from devices.camera.base import CameraUnavailableError
-from kiosk.fonts import cjk_font_path
+from common.fonts import cjk_font_path
 
 
 def synthetic_page(width: int = 1280, height: int = 960, title: str = "居民身份证复印件 (模拟)") -> np.ndarray:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from devices.doccam.quality import GLARE_MAX, SHARPNESS_MIN, MSG_BLURRED, MSG_GLARE, MSG_MOVING, MSG_NOT_FOUND, MSG_READY
-from kiosk.i18n import N_, Text, text
+from common.i18n import N_, Text, text
 
 MSG_TAKE_NEXT = N_("Captured. Lay the next page, or take the page away.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kiosk.i18n import N_, Text
+from common.i18n import N_, Text
 from devices.base import Device
 from devices.errors import DeviceError
 

@@ -28,7 +28,7 @@ from devices.doccam.quality import MSG_NOT_FOUND, assess
 from devices.events import Listeners
 from devices.health import DeviceState, SelfTestResult
 from devices.worker import on_worker
-from kiosk.i18n import N_, Text, text
+from common.i18n import N_, Text, text
 
 log = logging.getLogger(__name__)
 MSG_OFFLINE = N_("The document camera is not connected.")

@@ -19,7 +19,7 @@ MARK_COLOUR = (200, 30, 30)  # RGB: the red of a seal, legible on a grey print t
 
 @functools.lru_cache(maxsize=8)
 def _font(size: int) -> ImageFont.FreeTypeFont:
-    from kiosk.fonts import cjk_font_path
+    from common.fonts import cjk_font_path
 
     return ImageFont.truetype(str(cjk_font_path()), size)
 

@@ -1,6 +1,6 @@
 """Is this capture good enough? Sharpness (variance of the Laplacian), glare, and what to tell the user.
 
-The advice is a translatable :class:`~kiosk.i18n.Text`, shown by the UI as it is.
+The advice is a translatable :class:`~common.i18n.Text`, shown by the UI as it is.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from devices.doccam.geometry import warp_page
-from kiosk.i18n import N_, Text, text
+from common.i18n import N_, Text, text
 
 MSG_NOT_FOUND = N_("Page not found. Lay the page flat under the camera.")
 MSG_BLURRED = N_("Hold still: the picture is blurred.")

@@ -44,7 +44,7 @@ class Scene:
 
 @functools.lru_cache(maxsize=1)
 def _fonts() -> tuple:
-    from kiosk.fonts import cjk_font_path
+    from common.fonts import cjk_font_path
 
     path = str(cjk_font_path())
     return (ImageFont.truetype(path, 54), ImageFont.truetype(path, 30), ImageFont.truetype(path, 24))

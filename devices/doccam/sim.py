@@ -19,7 +19,7 @@ from devices.doccam.camera import CameraDocumentCamera, CameraDocumentCameraOpti
 from devices.doccam.scenes import render_scene
 from devices.health import SelfTestResult
 from devices.worker import on_worker
-from kiosk.i18n import text
+from common.i18n import text
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.i18n import N_
+from common.i18n import N_
 from devices.base import Device
 from devices.errors import DeviceError
 

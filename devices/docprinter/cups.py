@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from devices.docprinter.base import DocumentPrinter, DocumentPrintError
 from devices.health import DeviceState, SelfTestResult
 from devices.worker import on_worker
-from kiosk.i18n import text
+from common.i18n import text
 
 
 @dataclass(frozen=True)

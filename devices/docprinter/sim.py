@@ -12,7 +12,7 @@ from devices.base import FaultInjection
 from devices.docprinter.base import DocumentPrinter, DocumentPrintError
 from devices.health import DeviceState, SelfTestResult
 from devices.worker import on_worker
-from kiosk.i18n import text
+from common.i18n import text
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from typing import Union
 from devices.base import Device
 from devices.errors import DeviceError
 from devices.events import Listeners
-from kiosk.domain import Identity
-from kiosk.i18n import N_, Text
+from common.domain import Identity
+from common.i18n import N_, Text
 
 
 class IdCardError(DeviceError):

@@ -7,7 +7,7 @@ Their ``detail`` never carries card data: no names, no numbers, no dates.
 from __future__ import annotations
 
 from devices.idcard.base import IdCardError
-from kiosk.i18n import N_, Text
+from common.i18n import N_, Text
 
 
 class ReaderStatusError(IdCardError):

@@ -18,7 +18,7 @@ from typing import NamedTuple, Union
 
 from devices.errors import ProtocolError
 from devices.idcard import errors as e
-from kiosk.i18n import N_, text
+from common.i18n import N_, text
 
 PREAMBLE = b"\xAA\xAA\xAA\x96\x69"
 HEADER_LEN = len(PREAMBLE) + 2

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kiosk.domain import CardType, Identity
-from kiosk.idnumber import complete
+from common.domain import CardType, Identity
+from common.idnumber import complete
 
 SAMPLES = ("resident", "resident_long_term", "expired", "hmt_residence", "foreigner_2017", "foreigner_2023")
 BROKEN_SAMPLES = ("wrong_check_digit", "impossible_date", "unknown_type")

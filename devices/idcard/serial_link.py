@@ -13,7 +13,7 @@ import time
 
 from devices.errors import DeviceOfflineError, DeviceTimeoutError
 from devices.idcard import frames
-from kiosk.i18n import N_, text
+from common.i18n import N_, text
 
 NOT_CONNECTED = N_("The ID card reader is not connected.")
 CAPACITY = 8192

@@ -29,8 +29,8 @@ from devices.idcard.photo import PhotoDecoder
 from devices.idcard.serial_link import NOT_CONNECTED, ReplyTimeoutError, SerialLink
 from devices.idcard.text_block import parse_text_block
 from devices.worker import on_worker
-from kiosk.domain import CardType, Identity
-from kiosk.i18n import N_, text
+from common.domain import CardType, Identity
+from common.i18n import N_, text
 
 log = logging.getLogger(__name__)
 

@@ -32,8 +32,8 @@ from typing import Union
 from devices.idcard import codes
 from devices.idcard.errors import (CardDataError, ExpiredCardError, ImpossibleDateError, InvalidIdNumberError,
                                    UnknownCardTypeError)
-from kiosk.domain import CardType, Identity
-from kiosk.idnumber import is_valid
+from common.domain import CardType, Identity
+from common.idnumber import is_valid
 
 TEXT_LEN = 256
 FLAG_OFFSET = 248

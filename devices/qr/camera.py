@@ -17,7 +17,7 @@ from devices.health import DeviceState, SelfTestResult
 from devices.qr.base import CodeScanned, PresentationTracker, QrScanner
 from devices.qr.tracking import TrackingDecoder
 from devices.worker import on_worker
-from kiosk.i18n import text
+from common.i18n import text
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from devices.health import DeviceState, SelfTestResult
 from devices.qr.base import CodeScanned, QrScanner
 from devices.qr.text import decode_bytes
 from devices.worker import on_worker
-from kiosk.i18n import text
+from common.i18n import text
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from devices.base import FaultInjection
 from devices.health import DeviceState, SelfTestResult
 from devices.qr.base import CodeScanned, QrScanner
 from devices.worker import on_worker
-from kiosk.i18n import text
+from common.i18n import text
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from devices.receipt.document import Line, ReceiptDocument
 from devices.receipt.escpos import PrinterProfile
 from devices.receipt.transports import Transport
 from devices.worker import on_worker
-from kiosk.i18n import N_, text
+from common.i18n import N_, text
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from devices.errors import DeviceOfflineError
 from devices.receipt.base import EscposReceiptPrinter
 from devices.receipt.escpos import PROFILES
 from devices.receipt.virtual import render
-from kiosk.i18n import text
+from common.i18n import text
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from devices.errors import DeviceOfflineError, DeviceTimeoutError
-from kiosk.i18n import N_, text
+from common.i18n import N_, text
 
 OFFLINE = N_("The receipt printer is not connected.")
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageDraw, ImageFont
 
 from devices.receipt.escpos import PrinterProfile
-from kiosk.fonts import cjk_font_path
+from common.fonts import cjk_font_path
 
 log = logging.getLogger(__name__)
 

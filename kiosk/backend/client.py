@@ -1,11 +1,11 @@
 """The one HTTP client for the hall's backend (docs/api/openapi.yaml).
 
-Every call has connect and read timeouts and is signed (kiosk/backend/signing.py).
+Every call has connect and read timeouts and is signed (common/signing.py).
 Reads, and writes that carry an idempotency key, are retried a bounded number of
 times with exponential backoff and jitter, honouring ``Retry-After``; nothing else
 is. A refused timestamp corrects the clock offset from the server's time and is
 retried once. Whatever ``requests`` raises becomes a typed
-:mod:`kiosk.backend.errors` error before it leaves this module.
+:mod:`common.backend_errors` error before it leaves this module.
 """
 
 from __future__ import annotations
@@ -24,23 +24,16 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from kiosk.backend.codec import _get, parse_time, service_from_json
-from kiosk.backend.errors import AuthError, BackendError, OfflineError, RejectedError, ServerError
-from kiosk.backend.signing import H_SERVER_TIME, Signer, demo_key
+from common.backend_errors import AuthError, BackendError, OfflineError, RejectedError, ServerError
+from common.signing import H_SERVER_TIME, Signer, demo_key
 from kiosk.config import BackendConfig
-from kiosk.domain import Application, Attachment, ServiceItem
+from common.domain import Application, Attachment, ServiceItem, Submitted
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
 MAX_RETRY_AFTER_S = 30.0
 
 
-@dataclass(frozen=True)
-class Submitted:
-    case_number: str
-    status: str
-    submitted_at: str
-    promised_days: int
-    provisional_number: str | None = None
 
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kiosk.backend.errors import ServerError
-from kiosk.domain import MaterialKind, MaterialRequirement, ServiceItem
+from common.backend_errors import ServerError
+from common.domain import MaterialKind, MaterialRequirement, ServiceItem
 
 
 def _get(obj: dict[str, Any], key: str, tp: type, default: Any = ...) -> Any:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kiosk.domain import Identity
-from kiosk.i18n import Text, text
-from kiosk.masking import Masker
+from common.domain import Identity
+from common.i18n import Text, text
+from common.masking import Masker
 
 
 def admit(identity: Identity, masker: Masker) -> Text | None:

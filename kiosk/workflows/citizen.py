@@ -20,10 +20,10 @@ from devices.docprinter.base import DocumentPrinter
 from devices.errors import DeviceError
 from devices.receipt.base import ReceiptPrinter
 from kiosk.backend.client import BackendClient
-from kiosk.backend.errors import BackendError, RejectedError
-from kiosk.domain import Application, CardType, Identity, Receipt, ServiceItem
-from kiosk.i18n import N_, Text, language, text
-from kiosk.masking import Masker
+from common.backend_errors import BackendError, RejectedError
+from common.domain import Application, CardType, Identity, Receipt, ServiceItem
+from common.i18n import N_, Text, language, text
+from common.masking import Masker
 from kiosk.payloads import PayloadKind, classify
 from kiosk.receipts import citizen_receipt
 from kiosk.submission import Outcome, Submitter

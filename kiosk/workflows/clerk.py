@@ -17,10 +17,10 @@ from typing import Any, Callable
 from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import AuditTrail
 from kiosk.backend.client import BackendClient
-from kiosk.backend.errors import BackendError, OfflineError, ServerError
-from kiosk.domain import Application, Identity, MaterialRequirement, ServiceItem
-from kiosk.i18n import language, text
-from kiosk.masking import Masker
+from common.backend_errors import BackendError, OfflineError, ServerError
+from common.domain import Application, Identity, MaterialRequirement, ServiceItem
+from common.i18n import language, text
+from common.masking import Masker
 from kiosk.receipts import acceptance_receipt, one_time_notice
 from kiosk.submission import Outcome, Submitter
 from kiosk.tasks import TaskRunner

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QListWidget, QListWidgetItem, QProgressBar, QScrollArea,
                                QVBoxLayout, QWidget)
 
-from kiosk.i18n import _, language
+from common.i18n import _, language
 from kiosk.workflows.citizen import LOW_RATING_REASONS, RATINGS, STATUS_LABELS, CitizenSession, Step
 from ui.widgets import NoticeLabel, Screen, button, label
 

@@ -13,13 +13,13 @@ from types import ModuleType
 
 # name -> (module, one-line help)
 BENCHMARKS: dict[str, tuple[str, str]] = {
-    "idcard": ("kiosk.bench.idcard", "ID card: last byte to Identity, and a full read over a pty against the wire time"),
-    "queue": ("kiosk.bench.queue", "durable enqueue throughput and latency, queue against a bare baseline"),
-    "queue-crash": ("kiosk.bench.queue_crash", "SIGKILL a queueing terminal at random; check exactly-once delivery"),
-    "docscan": ("kiosk.bench.docscan", "document camera: find_page over a corpus of pages on desks (IoU, ms), --vs classic"),
-    "docscan-train": ("kiosk.bench.docscan_train", "fit the page ranker of find_page to seeded corpora (never seed 7)"),
-    "qr": ("kiosk.bench.qr", "QR decode rate, wrong decodes and ms per image on a corpus; --vs single decoders"),
-    "backend": ("kiosk.bench.backend", "simulated terminals against the sandbox: req/s, p50/p99, pooling"),
+    "idcard": ("entry.bench.idcard", "ID card: last byte to Identity, and a full read over a pty against the wire time"),
+    "queue": ("entry.bench.queue", "durable enqueue throughput and latency, queue against a bare baseline"),
+    "queue-crash": ("entry.bench.queue_crash", "SIGKILL a queueing terminal at random; check exactly-once delivery"),
+    "docscan": ("entry.bench.docscan", "document camera: find_page over a corpus of pages on desks (IoU, ms), --vs classic"),
+    "docscan-train": ("entry.bench.docscan_train", "fit the page ranker of find_page to seeded corpora (never seed 7)"),
+    "qr": ("entry.bench.qr", "QR decode rate, wrong decodes and ms per image on a corpus; --vs single decoders"),
+    "backend": ("entry.bench.backend", "simulated terminals against the sandbox: req/s, p50/p99, pooling"),
 }
 
 

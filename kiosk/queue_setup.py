@@ -1,4 +1,4 @@
-"""Build the outbox, its sealer, the provisional sequence and the sync worker from configuration."""
+"""Build the outbox, its sealer, the provisional sequence and the sync worker from configuration (composition)."""
 
 from __future__ import annotations
 

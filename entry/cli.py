@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 from kiosk import __version__
@@ -35,14 +36,14 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="benchmarks and soak runs (not part of the tests)")
     bench_sub = bench.add_subparsers(dest="bench_name", metavar="NAME")
-    from kiosk.bench import BENCHMARKS, load
+    from entry.bench import BENCHMARKS, load
 
     for name, (_module, help_text) in BENCHMARKS.items():
         bench_parser = bench_sub.add_parser(name, help=help_text)
         bench_parser.set_defaults(bench_module=name)
         load(name).add_arguments(bench_parser)
 
-    from kiosk.queue_cli import add_commands as add_queue_commands
+    from entry.queue_cli import add_commands as add_queue_commands
 
     add_queue_commands(sub)
 
@@ -55,17 +56,34 @@ def _parser() -> argparse.ArgumentParser:
 
 def _setup_logging(config):
     from kiosk.logging_setup import configure_logging
-    from kiosk.masking import Masker
+    from common.masking import Masker
 
     masker = Masker()
     configure_logging(config.data_dir / "logs", masker, config.logging.level, config.logging.console)
     return masker
 
 
+def _log_unhandled(exc_type, exc, tb) -> None:
+    """A bug in a Qt slot is logged (masked) and the terminal keeps running; no traceback on screen."""
+    log.error("unhandled error in the UI", exc_info=(exc_type, exc, tb))
+
+
+def _log_unhandled_in_thread(args: threading.ExceptHookArgs) -> None:
+    log.error("unhandled error in thread %s", getattr(args.thread, "name", "?"),
+              exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+
+
+def keep_running_on_errors() -> None:
+    """Process-wide, so only an entry point calls it (tests keep pytest-qt's hook, which fails them)."""
+    sys.excepthook = _log_unhandled
+    threading.excepthook = _log_unhandled_in_thread
+
+
 def _cmd_run(args) -> int:
     overrides = {"terminal": {"mode": args.mode}} if args.mode else None
     config = load_config(args.config, overrides=overrides)
     masker = _setup_logging(config)
+    keep_running_on_errors()
     from ui.app import run_gui
 
     log.info("starting OneTrip %s as %s (terminal %s)", __version__, config.terminal.mode, config.terminal.id)
@@ -77,10 +95,10 @@ def _cmd_demo(args) -> int:
     if headless:
         if not os.environ.get("QT_QPA_PLATFORM"):
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from ui.demo import run_demo
+    from entry.demo import run_demo
 
     from kiosk.logging_setup import configure_logging
-    from kiosk.masking import Masker
+    from common.masking import Masker
 
     out = args.output.resolve()
     masker = Masker()
@@ -116,11 +134,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "sandbox":
             return _cmd_sandbox(args)
         if args.command == "bench" and getattr(args, "bench_module", None):
-            from kiosk.bench import load
+            from entry.bench import load
 
             return load(args.bench_module).run(args)
         if args.command == "queue":
-            from kiosk.queue_cli import run as run_queue
+            from entry.queue_cli import run as run_queue
 
             return run_queue(args)
         if args.command == "config" and args.config_command == "check":

@@ -116,7 +116,7 @@ def bench_reads(sample: str, reads: int, baudrate: int) -> tuple[list[float], li
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.bench import median, percentile
+    from entry.bench import median, percentile
 
     parse = bench_parse(args.sample, args.iterations)
     parse_ok = percentile(parse, 99) < PARSE_TARGET_MS

@@ -29,7 +29,7 @@ def _start_sandbox() -> tuple[subprocess.Popen, str]:
     from sandbox.server import free_port
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "sandbox", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "entry", "sandbox", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     import requests
@@ -50,10 +50,10 @@ def run(args: argparse.Namespace) -> int:
 
     from devices.idcard.samples import sample_identity
     from kiosk.backend.client import BackendClient
-    from kiosk.backend.errors import BackendError
-    from kiosk.bench import median, percentile
+    from common.backend_errors import BackendError
+    from entry.bench import median, percentile
     from kiosk.config import BackendConfig
-    from kiosk.domain import Application
+    from common.domain import Application
 
     logging.getLogger("kiosk.backend.client").setLevel(logging.ERROR)
     proc, url = (None, args.url) if args.url else _start_sandbox()

@@ -33,7 +33,7 @@ def _when(ts: float | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from offline_queue.setup import open_outbox
+    from kiosk.queue_setup import open_outbox
 
     config = load_config(args.config)
     outbox = open_outbox(config)

@@ -61,13 +61,13 @@ def run_trials(trials: int, seed: int | None = None, max_run_s: float = 1.5, wor
     data_dir, sandbox_db = work / "terminal", work / "sandbox.sqlite3"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    sandbox = subprocess.Popen([sys.executable, "-m", "kiosk", "sandbox", "--port", str(port), "--db", str(sandbox_db)],
+    sandbox = subprocess.Popen([sys.executable, "-m", "entry", "sandbox", "--port", str(port), "--db", str(sandbox_db)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     promised: list[str] = []
     kills = 0
     try:
         _wait_health(url)
-        child_cmd = [sys.executable, "-m", "kiosk.bench.queue_crash_child", str(data_dir), url]
+        child_cmd = [sys.executable, "-m", "entry.bench.queue_crash_child", str(data_dir), url]
         for trial in range(trials):
             lines: list[str] = []
             child = subprocess.Popen(child_cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -92,7 +92,7 @@ def run_trials(trials: int, seed: int | None = None, max_run_s: float = 1.5, wor
     lost = [i for i in promised if ids[i] == 0]
     doubled = [i for i, n in ids.items() if n > 1]
     from kiosk.config import load_config
-    from offline_queue.setup import open_outbox
+    from kiosk.queue_setup import open_outbox
 
     outbox = open_outbox(load_config(environ={}, overrides={"paths": {"data_dir": str(data_dir)},
                                                             "queue": {"min_free_mb": 0}}))

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.masking import mask_id_number, mask_name
+from common.masking import mask_id_number, mask_name
 
 
 class CardType(enum.Enum):
@@ -167,3 +167,14 @@ class Attachment:
     name: str
     mime: str
     data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The backend's answer to a submitted case (or the case it already holds for a replay)."""
+
+    case_number: str
+    status: str
+    submitted_at: str
+    promised_days: int
+    provisional_number: str | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from kiosk.checkchars import MOD37_2, check_for_state, pure_check, pure_state
+from common.checkchars import MOD37_2, check_for_state, pure_check, pure_state
 
 PATTERN = re.compile(r"^P-(?P<terminal>[A-Z0-9-]{1,16})-(?P<date>\d{8})-(?P<seq>\d{5})-(?P<check>[0-9A-Z*])$")
 

@@ -15,8 +15,8 @@ from typing import Callable
 from PySide6.QtCore import QCoreApplication, QEventLoop
 
 from kiosk.config import load_config
-from kiosk.i18n import set_language
-from kiosk.masking import Masker
+from common.i18n import set_language
+from common.masking import Masker
 from kiosk.workflows.citizen import Step
 from sandbox.server import SandboxServer
 from ui.app import Gui, run_gui

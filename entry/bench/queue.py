@@ -64,8 +64,8 @@ def unsealed_attachments(sealer):
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.bench import median, percentile
-    from kiosk.domain import Attachment
+    from entry.bench import median, percentile
+    from common.domain import Attachment
     from offline_queue.crypto import Sealer
     from offline_queue.outbox import Outbox, QueueLimits
     from offline_queue.sequence import ProvisionalSequence

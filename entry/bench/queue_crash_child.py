@@ -1,6 +1,6 @@
 """The process the crash harness kills: enqueue cases and deliver them, as a terminal does.
 
-``python -m kiosk.bench.queue_crash_child DATA_DIR URL [--drain]``. After each enqueue
+``python -m entry.bench.queue_crash_child DATA_DIR URL [--drain]``. After each enqueue
 returns it prints ``E <application id>`` (flushed), so the harness knows which cases the
 terminal promised. With ``--drain`` it enqueues nothing and exits once the queue is empty.
 """
@@ -17,8 +17,8 @@ def main(argv: list[str]) -> int:
     from devices.idcard.samples import sample_identity
     from kiosk.backend.client import BackendClient
     from kiosk.config import load_config
-    from kiosk.domain import Application, Attachment
-    from offline_queue.setup import build_queue
+    from common.domain import Application, Attachment
+    from kiosk.queue_setup import build_queue
     from offline_queue.sync import SyncPolicy, SyncWorker
 
     data_dir, url, drain = Path(argv[0]), argv[1], "--drain" in argv

@@ -1,7 +1,7 @@
 """``kiosk bench docscan DIR``: how well and how fast ``find_page`` finds the page in a corpus.
 
 DIR holds frames and a ``manifest.json`` of their true corners (``--make-corpus DIR`` writes a
-seeded one: see :mod:`kiosk.bench.docscan_corpus`). For each method it prints the mean IoU (ICDAR
+seeded one: see :mod:`entry.bench.docscan_corpus`). For each method it prints the mean IoU (ICDAR
 2015 SmartDoc: both quadrilaterals mapped into the page's own plane by the homography of the true
 corners), the share of frames with IoU > 0.9, how often it returned nothing, and the median and
 p95 time on one thread. ``--vs classic`` runs the textbook recipe (Canny, largest four-sided
@@ -57,7 +57,7 @@ def _evaluate(method, entries, folder: Path) -> list[dict]:
 
 
 def _line(label: str, rows: list[dict]) -> str:
-    from kiosk.bench import median, percentile
+    from entry.bench import median, percentile
 
     if not rows:
         return f"   {label:24} {'-':>6}"
@@ -75,10 +75,10 @@ def run(args: argparse.Namespace) -> int:
     import cv2
 
     from devices.doccam.detect import classic_find_page, find_page
-    from kiosk.bench import median
+    from entry.bench import median
 
     if args.make_corpus:
-        from kiosk.bench.docscan_corpus import make_corpus
+        from entry.bench.docscan_corpus import make_corpus
 
         print(f"writing {args.frames} frames (seed {args.seed}) to {args.make_corpus} ...", flush=True)
         make_corpus(args.make_corpus, args.frames, args.seed)

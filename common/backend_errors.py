@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.i18n import N_, Text, text
+from common.errors import OneTripError
+from common.i18n import N_, Text
 
 
-class BackendError(Exception):
+class BackendError(OneTripError):
     default = N_("The service system is not answering right now.")
 
     def __init__(self, message: Text | None = None, *, detail: str = "", status: int | None = None) -> None:
-        self.message = message or text(self.default)
-        self.detail = detail
+        super().__init__(message, detail=detail)
         self.status = status
-        super().__init__(f"{type(self).__name__}: {detail or self.message.msgid}")
 
 
 class OfflineError(BackendError):

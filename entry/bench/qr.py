@@ -3,7 +3,7 @@
 A corpus is either a folder tree of images with the expected text beside each (``NAME.png`` and
 ``NAME.txt``, UTF-8, compared exactly; the format of ``shared/corpus/qr-real``), or a folder with a
 ``manifest.json`` (``kiosk bench qr --make-corpus DIR`` writes one; see
-:mod:`kiosk.bench.qr_corpus`). Images without an expected text are skipped.
+:mod:`entry.bench.qr_corpus`). Images without an expected text are skipped.
 
 Columns: ``codes`` expected texts, ``decoded`` of them returned exactly, ``rate`` their share,
 ``wrong`` returned texts that are not expected in that image (garbled text counts), and the median
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kiosk.bench import median, percentile
+from entry.bench import median, percentile
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
 
@@ -158,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
 
     cv2.setNumThreads(1)
     if args.make_corpus:
-        from kiosk.bench.qr_corpus import make_corpus
+        from entry.bench.qr_corpus import make_corpus
 
         path = make_corpus(args.make_corpus, args.count, args.seed)
         print(f"wrote {args.count} images and {path}")

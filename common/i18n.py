@@ -5,7 +5,7 @@ Source strings are English and marked with ``_()`` (translate now) or
 :class:`Text`, which is rendered in whatever language is active when it is
 shown, so a message made on a worker thread still follows the citizen's
 language choice. Catalogues are GNU gettext ``.mo`` files compiled from the
-``.po`` sources in ``kiosk/locale`` (``make i18n``).
+``.po`` sources in ``common/locale`` (``make i18n``).
 """
 
 from __future__ import annotations
