@@ -14,7 +14,7 @@ from devices.qr.tracking import TrackingDecoder
 from entry.bench.qr import load_corpus
 from entry.bench.qr_corpus import make_corpus, make_frame, qr_matrix, render
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "qr-real"
+CORPUS = Path(__file__).resolve().parent / "data" / "qr-real"  # see its README, LICENSE and NOTICE
 
 
 @pytest.mark.parametrize("name", ["zxing/qrcode-1/1.png", "zxing/qrcode-3/10.png", "zxing/qrcode-5/01.png",

@@ -1,8 +1,8 @@
 """``kiosk bench qr DIR``: decode rate, wrong decodes and time per image of ``devices.qr.decode``.
 
 A corpus is either a folder tree of images with the expected text beside each (``NAME.png`` and
-``NAME.txt``, UTF-8, compared exactly; the format of ``shared/corpus/qr-real``), or a folder with a
-``manifest.json`` (``kiosk bench qr --make-corpus DIR`` writes one; see
+``NAME.txt``, UTF-8, compared exactly; the format of ``tests/data/qr-real``, the default corpus in a
+checkout), or a folder with a ``manifest.json`` (``kiosk bench qr --make-corpus DIR`` writes one; see
 :mod:`entry.bench.qr_corpus`). Images without an expected text are skipped.
 
 Columns: ``codes`` expected texts, ``decoded`` of them returned exactly, ``rate`` their share,
@@ -25,10 +25,13 @@ from typing import Callable
 from entry.bench import median, percentile
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
+# The real photos the tests read, in the repository (absent from an installed package).
+REAL_CORPUS = Path(__file__).resolve().parents[2] / "tests" / "data" / "qr-real"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("corpus", nargs="?", type=Path, help="corpus folder (image + .txt pairs, or manifest.json)")
+    parser.add_argument("corpus", nargs="?", type=Path,
+                        help="corpus folder (image + .txt pairs, or manifest.json; default tests/data/qr-real)")
     parser.add_argument("--vs", action="store_true", help="also run plain pyzbar, OpenCV and zxing-cpp")
     parser.add_argument("--by", choices=("none", "folder", "condition"), default="none",
                         help="also print a row per folder (qr-real) or condition (manifest)")
@@ -164,6 +167,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {args.count} images and {path}")
         if args.corpus is None:
             return 0
+    if args.corpus is None and REAL_CORPUS.is_dir():
+        args.corpus = REAL_CORPUS
     if args.corpus is None:
         print("kiosk bench qr: give a corpus folder (or --make-corpus DIR)")
         return 2
