@@ -6,11 +6,22 @@ device section). Used by ``kiosk/config.py`` and ``devices/registry.py``.
 from __future__ import annotations
 
 import dataclasses
+import math
+import reprlib
 from dataclasses import field
 from typing import Any
 
 from common.errors import OneTripError
 from common.i18n import N_
+
+
+def _repr_limits() -> reprlib.Repr:
+    limits = reprlib.Repr()
+    limits.maxlevel, limits.maxstring, limits.maxother, limits.maxlong = 2, 60, 60, 40
+    return limits
+
+
+_SHOWN = _repr_limits()
 
 
 class ConfigError(OneTripError):
@@ -33,12 +44,25 @@ def option(default: Any, *, choices: tuple | None = None, minimum: float | None 
     return field(default=default, metadata=meta)
 
 
+_INT_LIMIT = 2**31 - 1    # no count, size or port of ours is larger; a larger one is a typo or an attack
+_MAX_NESTING = 4         # a list of lists is as deep as any option goes
+
+
 def _type_name(tp: Any) -> str:
     return {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}.get(tp, str(tp))
 
 
+def shown(value: Any) -> str:
+    """A value for an error message: short, and safe for a value nested 100,000 deep."""
+    return _SHOWN.repr(value)
+
+
 def coerce(value: Any, tp: Any, where: str, *, from_text: bool = False) -> Any:
-    """Check ``value`` against ``tp`` (str, int, float, bool); ``from_text`` parses env strings."""
+    """Check ``value`` against ``tp`` (str, int, float, bool); ``from_text`` parses env strings.
+
+    Whatever the source, a number must be finite and within 32 bits, a string must not hold NUL,
+    and a list must not nest deeper than a few levels: each is refused with the key named.
+    """
     if from_text and isinstance(value, str):
         try:
             if tp is bool:
@@ -49,24 +73,40 @@ def coerce(value: Any, tp: Any, where: str, *, from_text: bool = False) -> Any:
                     return False
                 raise ValueError(value)
             if tp in (int, float):
-                return tp(value)
-        except ValueError:
-            raise ConfigError(f"{where}: expected {_type_name(tp)}, got {value!r}") from None
+                value = tp(value)
+        except (ValueError, OverflowError):
+            raise ConfigError(f"{where}: expected {_type_name(tp)}, got {shown(value)}") from None
     if tp is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if tp is bool and not isinstance(value, bool):
-        raise ConfigError(f"{where}: expected {_type_name(tp)}, got {value!r}")
-    if tp in (int, float) and isinstance(value, bool):
-        raise ConfigError(f"{where}: expected {_type_name(tp)}, got {value!r}")
+        try:
+            value = float(value)
+        except OverflowError:
+            raise ConfigError(f"{where}: {shown(value)} is too large") from None
+    if tp in (bool, int, float) and isinstance(value, bool) != (tp is bool):
+        raise ConfigError(f"{where}: expected {_type_name(tp)}, got {shown(value)}")
     if not isinstance(value, tp):
-        raise ConfigError(f"{where}: expected {_type_name(tp)}, got {value!r}")
+        raise ConfigError(f"{where}: expected {_type_name(tp)}, got {shown(value)}")
+    return _sane(value, where, 0)
+
+
+def _sane(value: Any, where: str, depth: int) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{where}: {value!r} is not a number that can be used (NaN and infinity are refused)")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _INT_LIMIT:
+        raise ConfigError(f"{where}: {shown(value)} is too large")
+    if isinstance(value, str) and "\x00" in value:
+        raise ConfigError(f"{where}: contains a NUL character")
+    if isinstance(value, (list, tuple, dict)):
+        if depth >= _MAX_NESTING:
+            raise ConfigError(f"{where}: nested too deeply")
+        for item in (value.values() if isinstance(value, dict) else value):
+            _sane(item, where, depth + 1)
     return value
 
 
 def check_field(f: dataclasses.Field, value: Any, where: str) -> None:
     choices, lo, hi = f.metadata.get("choices"), f.metadata.get("min"), f.metadata.get("max")
     if choices and value not in choices:
-        raise ConfigError(f"{where}: {value!r} is not one of {', '.join(map(str, choices))}")
+        raise ConfigError(f"{where}: {shown(value)} is not one of {', '.join(map(str, choices))}")
     if lo is not None and value < lo:
         raise ConfigError(f"{where}: {value!r} is below the minimum {lo}")
     if hi is not None and value > hi:

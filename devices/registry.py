@@ -109,6 +109,8 @@ def validate_options(kind: str, dtype: str, values: Mapping[str, Any], where: st
             known = ", ".join(sorted(fields)) or "none"
             raise ConfigError(f"{where} {key}: unknown key for type {dtype!r} (known keys: {known})")
         value = coerce(value, hints[key], f"{where} {key}", from_text=from_text)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            raise ConfigError(f"{where} {key}: {value!r} must not be negative")
         if key in _CHOICES and value not in _CHOICES[key]:
             raise ConfigError(f"{where} {key}: {value!r} is not one of {', '.join(_CHOICES[key])}")
         checked[key] = value
