@@ -32,7 +32,9 @@ def test_a_card_is_read_once_per_placement_and_its_removal_reported(reader):
     device, events = reader
     device.place_card("resident")
     wait_for(lambda: events)
-    time.sleep(0.5)  # several polls with the card still there
+    polls = device.health.snapshot().counters.get("polls", 0)
+    # three polls begun and finished with the card still there (the counter goes up as a poll ends)
+    wait_for(lambda: device.health.snapshot().counters.get("polls", 0) >= polls + 4)
     assert len(events) == 1 and isinstance(events[0], CardRead)
     assert events[0].identity.name == "张测试"
     device.remove_card()

@@ -165,6 +165,7 @@ class SerialSamIdReader(IdCardReader):
 
     def _connect(self) -> bool:
         """Open the port and find the baud rate the reader answers at."""
+        self.health.count("connect_attempts")
         self._next_connect = time.monotonic() + self.options.reconnect_interval_s
         try:
             self._link.open(self.options.baudrates[0])
@@ -235,6 +236,7 @@ class SerialSamIdReader(IdCardReader):
             self.health.set_state(DeviceState.ERROR, exc.message)
         finally:
             self._done()
+            self.health.count("polls")  # a finished look at the reader, with whatever it reported already emitted
 
     def _poll_card(self) -> None:
         found = self._transact(f.FIND_CARD)
