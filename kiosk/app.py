@@ -22,6 +22,7 @@ from kiosk.backend.client import BackendClient
 from kiosk.config import DEVICE_KINDS, Config
 from kiosk.audit import AuditTrail
 from kiosk.heartbeat import Heartbeat
+from kiosk.logging_setup import set_log_level
 from kiosk.submission import Submitter
 from common.i18n import set_language
 from common.masking import Masker
@@ -93,17 +94,37 @@ class Services:
 
 def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = None, *,
                    on_config: Callable[[Config], None] | None = None) -> Services:
-    """The composition root. ``on_config`` receives remote configuration (on the heartbeat's thread)."""
+    """The composition root: every service of the terminal is built here and nowhere else.
+
+    Remote configuration from the heartbeat is applied to the services first, then handed to
+    ``on_config`` (on the heartbeat's thread) for what the caller applies itself (the UI's part).
+    """
     set_language(config.terminal.language)
     Path(config.data_dir).mkdir(parents=True, exist_ok=True)
     backend = BackendClient(config.backend, config.terminal.id)
     devices = build_devices(config)
     queue = build_queue(config, backend)
     audit = AuditTrail(config.data_dir / "audit" / "trail.jsonl")
+
+    def remote_config(updated: Config) -> None:
+        apply_remote_config(updated, backend, queue)
+        if on_config is not None:
+            on_config(updated)
+
     heartbeat = Heartbeat(backend, config, devices.all(), status_extra=lambda: terminal_status(queue, audit),
-                          on_config=on_config)
+                          on_config=remote_config)
     return Services(config=config, masker=masker or Masker(), backend=backend, devices=devices, tasks=tasks,
                     heartbeat=heartbeat, queue=queue, submitter=Submitter(queue, backend), audit=audit)
+
+
+def apply_remote_config(config: Config, backend: BackendClient, queue: Queue) -> None:
+    """The services' part of remote configuration, applied live on the heartbeat's thread: the
+    client's timeouts and retries, the sync worker's backoff cap, the log level. The UI applies its
+    part (idle timeout, default language) on the GUI thread. Every key marked remote is in one of
+    the two; tests/test_remote_config.py checks each."""
+    backend.reconfigure(config.backend)
+    queue.sync.set_max_delay(config.queue.max_delay_s)
+    set_log_level(config.logging.level)
 
 
 def terminal_status(queue: Queue, audit: AuditTrail) -> dict:

@@ -71,3 +71,8 @@ def configure_logging(log_dir: Path, masker: Masker, level: str = "INFO", consol
         root.addHandler(handler)
     root.setLevel(level)
     return path
+
+
+def set_log_level(level: str) -> None:
+    """The root logger's level (start-up and remote configuration)."""
+    logging.getLogger().setLevel(level)

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import threading
@@ -76,6 +77,15 @@ class SyncWorker:
         self._wake.set()
 
     # -- delivery ------------------------------------------------------------------------------
+
+    @property
+    def policy(self) -> SyncPolicy:
+        return self._policy
+
+    def set_max_delay(self, max_delay_s: float) -> None:
+        """Cap the backoff anew (remote configuration); the next wait takes it."""
+        self._policy = dataclasses.replace(self._policy, max_delay_s=max_delay_s)
+        self._wake.set()
 
     def delay(self, attempts: int, retry_after: float = 0.0) -> float:
         backoff = min(self._policy.max_delay_s, self._policy.base_delay_s * 2 ** max(0, attempts - 1))

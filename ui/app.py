@@ -6,15 +6,18 @@ import logging
 import sys
 
 from PySide6.QtCore import QCoreApplication, QEvent, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.app import Services, build_services
 from kiosk.config import Config
 from common.masking import Masker
 from kiosk.tasks import ThreadTaskRunner
 from ui.bridge import DeviceBridge, Dispatcher
+from ui.kiosk_view import KioskView
 from ui.main_window import MainWindow
+from ui.maintenance_view import MaintenanceView, StatusScreen
 from ui.theme import install_font, stylesheet
+from ui.window_view import WindowView
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,22 @@ def qt_application() -> QApplication:
     return app
 
 
+def build_view(mode: str, services: Services, bridge: DeviceBridge) -> QWidget:
+    """The mode's view, each screen given what it uses (a session, a desk, devices), not the services."""
+    if mode == "window":
+        return WindowView(services.new_clerk_desk(), bridge)
+    if mode == "maintenance":
+        devices = services.devices
+        status = StatusScreen(devices.all(), devices.receipt_printer, services.tasks, bridge)
+        return MaintenanceView(services.config.terminal.staff_pin, status)
+    return KioskView(services.new_citizen_session(), bridge, services.config.terminal.idle_timeout_s)
+
+
+def rehearsal_card(reader):
+    """A simulated reader takes F2/F3 (place and remove the sample card); a real one is left alone."""
+    return reader if hasattr(reader, "place_card") else None
+
+
 class Gui:
     """The services, the bridge and the window, built together and torn down together."""
 
@@ -43,7 +62,9 @@ class Gui:
         self.services: Services = build_services(config, ThreadTaskRunner(self.dispatcher.post), masker,
                                                  on_config=self._remote_config)
         self.bridge = DeviceBridge(self.services.devices)
-        self.window = MainWindow(self.services, self.bridge, mode)
+        self.window = MainWindow(build_view(mode, self.services, self.bridge), mode, config.terminal.id,
+                                 default_language=config.terminal.language,
+                                 card_sim=rehearsal_card(self.services.devices.id_reader))
         self.services.start()
 
     def _remote_config(self, config: Config) -> None:

@@ -8,11 +8,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QMainWindow, QVBoxLayout, QWidget
 
-from kiosk.app import Services
+from kiosk.workflows.citizen import Step
 from common.i18n import _, language, set_language
-from ui.bridge import DeviceBridge
 from ui.kiosk_view import ActivityFilter, KioskView
-from ui.maintenance_view import MaintenanceView
 from ui.window_view import WindowView
 from ui.theme import stylesheet
 from ui.widgets import button, label
@@ -21,11 +19,18 @@ ELDERLY_SCALE = 1.35
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, bridge: DeviceBridge, mode: str) -> None:
+    """The frame around one mode's view. It gets the view built for it and the little it shows itself."""
+
+    def __init__(self, view: QWidget, mode: str, terminal_id: str, *, default_language: str,
+                 card_sim=None) -> None:
         super().__init__()
-        self.services = services
+        self.view = view
         self.mode = mode
+        self.terminal_id = terminal_id
+        self.default_language = default_language
         self.elderly = False
+        self.session = view.session if isinstance(view, KioskView) else None
+        self.desk = view.desk if isinstance(view, WindowView) else None
         root = QWidget()
         root.setObjectName("root")
         column = QVBoxLayout(root)
@@ -46,21 +51,13 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.language_button)
         column.addWidget(header)
 
-        self.session = None
-        self.desk = None
-        if mode == "maintenance":
-            self.view = MaintenanceView(services, bridge)
-            self.elderly_button.hide()
-        elif mode == "window":
-            self.desk = services.new_clerk_desk()
-            self.view = WindowView(self.desk, bridge)
-            self.elderly_button.hide()
-        else:
-            self.session = services.new_citizen_session()
-            self.view = KioskView(self.session, bridge, services.config.terminal.idle_timeout_s)
+        if self.session is not None:
             self._activity = ActivityFilter(self.view)
             QApplication.instance().installEventFilter(self._activity)
             QApplication.instance().installEventFilter(self.view.wedge)
+            self.session.subscribe(self._session_changed)
+        else:
+            self.elderly_button.hide()
         column.addWidget(self.view, 1)
 
         footer = QWidget()
@@ -77,20 +74,19 @@ class MainWindow(QMainWindow):
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._update_clock)
         self._tick.start(1000)
-        self._install_rehearsal_keys()
+        self._install_rehearsal_keys(card_sim)
         self.retranslate()
 
     def shutdown(self) -> None:
         self._tick.stop()
-        if isinstance(self.view, KioskView):
+        if self.session is not None:
             self.view.idle.stop()
             QApplication.instance().removeEventFilter(self._activity)
             QApplication.instance().removeEventFilter(self.view.wedge)
 
-    def _install_rehearsal_keys(self) -> None:
+    def _install_rehearsal_keys(self, reader) -> None:
         """With a simulated reader, F2 places the sample card and F3 takes it away (rehearsals, demo)."""
-        reader = self.services.devices.id_reader
-        if hasattr(reader, "place_card"):
+        if reader is not None:
             QShortcut(QKeySequence("F2"), self, activated=lambda: reader.place_card("resident"))
             QShortcut(QKeySequence("F3"), self, activated=reader.remove_card)
 
@@ -106,14 +102,28 @@ class MainWindow(QMainWindow):
         self.language_button.setText("English" if language() == "zh_CN" else "中文")
         self.elderly_button.setText(_("Standard text") if self.elderly else _("Large text"))
         self.help.setText(_("Need help? Please ask the hall staff."))
-        self.terminal.setText(_("Terminal {id}").format(id=self.services.config.terminal.id))
+        self.terminal.setText(_("Terminal {id}").format(id=self.terminal_id))
         self._update_clock()
         self.view.retranslate()
 
     def apply_config(self, config) -> None:
-        """Remote configuration from the backend, applied live where it is safe to."""
-        if isinstance(self.view, KioskView):
+        """Remote configuration, on the GUI thread: the idle timeout at once (a running countdown keeps
+        its start), the default language at once on the home screen, else when the citizen is done."""
+        if self.session is not None:
             self.view.idle.setInterval(int(config.terminal.idle_timeout_s * 1000))
+        self.default_language = config.terminal.language
+        if self.session is None or self.session.step is Step.HOME:
+            self._back_to_default_language()
+
+    def _session_changed(self, session) -> None:
+        if session.step is Step.HOME:
+            self._back_to_default_language()
+
+    def _back_to_default_language(self) -> None:
+        """Each citizen starts in the hall's language, whatever the last one chose."""
+        if language() != self.default_language:
+            set_language(self.default_language)
+            self.retranslate()
 
     def toggle_language(self) -> None:
         set_language("en" if language() == "zh_CN" else "zh_CN")

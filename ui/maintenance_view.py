@@ -9,8 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QStackedWidget, QTableWidget, QTableWidgetItem)
 
 from devices.health import Health, SelfTestResult
-from kiosk.app import Services
-from common.i18n import _, text
+from devices.base import Device
+from devices.receipt.base import ReceiptPrinter
+from kiosk.tasks import TaskRunner
+from common.i18n import _, plural_text, text
 from kiosk.workflows.citizen import Notice, user_message
 from ui.bridge import DeviceBridge
 from ui.widgets import NoticeLabel, Screen, button, label
@@ -34,11 +36,13 @@ class PinScreen(Screen):
         self.entry.returnPressed.connect(self.submit)
         self.notice = NoticeLabel()
         pad = QGridLayout()
+        self.keys = {}  # the keypad's buttons by their label
         for i, key in enumerate("123456789C0✓"):
             handler = {"C": self.entry.clear, "✓": self.submit}.get(key, lambda _c=False, k=key: self.entry.insert(k))
             widget = button("primary" if key == "✓" else "", handler)
             widget.setText(key)
             pad.addWidget(widget, i // 3, i % 3)
+            self.keys[key] = widget
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.entry)
         self.layout_.addWidget(self.notice)
@@ -52,8 +56,10 @@ class PinScreen(Screen):
         entered, now = self.entry.text(), time.monotonic()
         self.entry.clear()
         if now < self._locked_until:
-            self.notice.show_notice(Notice(text("Too many wrong PINs. Try again in {s} seconds.",
-                                                s=int(self._locked_until - now) + 1)))
+            seconds = int(self._locked_until - now) + 1
+            self.notice.show_notice(Notice(plural_text("Too many wrong PINs. Try again in {s} second.",
+                                                       "Too many wrong PINs. Try again in {s} seconds.",
+                                                       seconds, s=seconds)))
             return
         if hmac.compare_digest(entered.encode(), self._pin.encode()):
             self._failures = 0
@@ -69,12 +75,15 @@ class PinScreen(Screen):
 class StatusScreen(Screen):
     COLUMNS = 4
 
-    def __init__(self, services: Services, bridge: DeviceBridge) -> None:
+    def __init__(self, devices: list[Device], receipt_printer: ReceiptPrinter, tasks: TaskRunner,
+                 bridge: DeviceBridge) -> None:
         super().__init__()
-        self._services = services
+        self._devices = devices
+        self._receipt_printer = receipt_printer
+        self._tasks = tasks
         self._results: dict[str, SelfTestResult] = {}
         self.title = label("title")
-        self.table = QTableWidget(len(services.devices.all()), self.COLUMNS)
+        self.table = QTableWidget(len(devices), self.COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.notice = NoticeLabel()
@@ -95,7 +104,7 @@ class StatusScreen(Screen):
         self.table.setHorizontalHeaderLabels([_("Device"), _("State"), _("Reason"), _("Self-test")])
         self.self_test.setText(_("Run self-tests"))
         self.test_print.setText(_("Test print"))
-        for row, device in enumerate(self._services.devices.all()):
+        for row, device in enumerate(self._devices):
             health: Health = device.health.snapshot()
             result = self._results.get(device.name)
             cells = [device.name, health.state.label.render(), health.reason.render() if health.reason else "",
@@ -105,8 +114,8 @@ class StatusScreen(Screen):
         self.table.resizeColumnsToContents()
 
     def run_self_tests(self) -> None:
-        for device in self._services.devices.all():
-            self._services.tasks.run(device.self_test, self._self_tested,
+        for device in self._devices:
+            self._tasks.run(device.self_test, self._self_tested,
                                      lambda exc, name=device.name: self._self_test_failed(name, exc))
 
     def _self_tested(self, result: SelfTestResult) -> None:
@@ -118,20 +127,20 @@ class StatusScreen(Screen):
         self.refresh()
 
     def run_test_print(self) -> None:
-        printer = self._services.devices.receipt_printer
+        printer = self._receipt_printer
         page = printer.test_page() if hasattr(printer, "test_page") else None
         if page is None:
             return
-        self._services.tasks.run(lambda: printer.print_receipt(page),
+        self._tasks.run(lambda: printer.print_receipt(page),
                                  lambda _r: self.notice.show_notice(Notice(text("Test page printed."), error=False)),
                                  lambda exc: self.notice.show_notice(Notice(user_message(exc))))
 
 
 class MaintenanceView(QStackedWidget):
-    def __init__(self, services: Services, bridge: DeviceBridge) -> None:
+    def __init__(self, staff_pin: str, status: StatusScreen) -> None:
         super().__init__()
-        self.pin = PinScreen(services.config.terminal.staff_pin, self.unlock)
-        self.status = StatusScreen(services, bridge)
+        self.pin = PinScreen(staff_pin, self.unlock)
+        self.status = status
         self.addWidget(self.pin)
         self.addWidget(self.status)
         self.pin.refresh()

@@ -81,6 +81,13 @@ class BackendClient:
     def close(self) -> None:
         self._session.close()
 
+    def reconfigure(self, config: BackendConfig) -> None:
+        """Take new timeouts and retries (remote configuration); calls already under way keep theirs."""
+        if (config.url, config.ca_bundle, config.signing_key_file, config.signature_alg) != (
+                self._config.url, self._config.ca_bundle, self._config.signing_key_file, self._config.signature_alg):
+            raise ValueError("only timeouts and retries change while the client runs")
+        self._config = config
+
     @property
     def timeout(self) -> tuple[float, float]:
         return (self._config.connect_timeout_s, self._config.read_timeout_s)

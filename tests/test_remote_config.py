@@ -1,0 +1,100 @@
+"""Every key the backend may set takes effect live, each checked by what it changes, not by the
+stored value alone. The backend is the sandbox (real HTTP); the heartbeat carries the keys."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+
+from common.backend_errors import OfflineError, ServerError
+from common.i18n import language
+from kiosk.config import remote_keys
+from kiosk.workflows.citizen import Step
+
+TESTED = {"terminal.language", "terminal.idle_timeout_s", "backend.connect_timeout_s", "backend.read_timeout_s",
+          "backend.retries", "queue.max_delay_s", "logging.level"}
+
+
+def send(services, sandbox, section: str, key: str, value) -> None:
+    """The backend changes a key; two beats (enrol, then a heartbeat) bring it to the terminal."""
+    sandbox.remote_config.setdefault(section, {})[key] = value
+    assert services.heartbeat.beat_once()
+    assert services.heartbeat.beat_once()
+
+
+def test_every_remote_key_has_a_test_here():
+    assert set(remote_keys()) == TESTED
+
+
+def test_read_timeout_applies_to_the_next_call(services, sandbox):
+    sandbox.faults.slow_s = 1.5
+    send(services, sandbox, "backend", "read_timeout_s", 0.3)
+    assert services.backend.timeout[1] == 0.3
+    sandbox.faults.set("slow")
+    started = time.monotonic()
+    with pytest.raises(OfflineError):
+        services.backend.health()
+    assert time.monotonic() - started < 1.4  # gave up at the new timeout, not the sandbox's 1.5 s
+
+
+def test_connect_timeout_applies(services, sandbox):
+    send(services, sandbox, "backend", "connect_timeout_s", 0.7)
+    assert services.backend.timeout[0] == 0.7
+
+
+def test_retries_apply_to_the_next_call(services, sandbox, monkeypatch):
+    """Counted on the wire: each try is a real request that the sandbox answers 500."""
+    send(services, sandbox, "backend", "retries", 3)
+    session = services.backend._session
+    tries = []
+    real_request = session.request
+    monkeypatch.setattr(session, "request", lambda *a, **kw: tries.append(a[1]) or real_request(*a, **kw))
+    sandbox.faults.set("error")
+    with pytest.raises(ServerError):
+        services.backend.catalogue()
+    assert len(tries) == 4  # one try and the three retries the backend asked for
+
+
+def test_max_delay_caps_the_sync_backoff(services, sandbox):
+    send(services, sandbox, "queue", "max_delay_s", 7)
+    assert services.queue.sync.policy.max_delay_s == 7
+    assert max(services.queue.sync.delay(attempts) for attempts in range(1, 40)) <= 7
+
+
+def test_log_level_applies(services, sandbox):
+    root = logging.getLogger()
+    before = root.level
+    try:
+        send(services, sandbox, "logging", "level", "WARNING")
+        assert root.level == logging.WARNING
+        assert not root.isEnabledFor(logging.INFO)
+    finally:
+        root.setLevel(before)
+
+
+def test_idle_timeout_applies_to_the_kiosk_view(open_gui, sandbox, qtbot):
+    gui = open_gui("kiosk", terminal={"idle_timeout_s": 60})
+    sandbox.remote_config["terminal"]["idle_timeout_s"] = 25
+    assert gui.services.heartbeat.beat_once() and gui.services.heartbeat.beat_once()
+    qtbot.waitUntil(lambda: gui.window.view.idle.interval() == 25_000, timeout=3000)
+
+
+def test_language_applies_at_home_and_after_the_citizen_in_front(open_gui, sandbox, qtbot):
+    gui = open_gui("kiosk")
+    window, session = gui.window, gui.window.session
+    assert language() == "zh_CN"
+    sandbox.remote_config["terminal"]["language"] = "en"
+    assert gui.services.heartbeat.beat_once() and gui.services.heartbeat.beat_once()
+    qtbot.waitUntil(lambda: language() == "en", timeout=3000)
+    assert window.view.screens[Step.HOME].card_button.text() != "刷身份证办理"
+
+    # A citizen switches to Chinese; the hall's default comes back when they are done, not before.
+    window.language_button.click()
+    assert language() == "zh_CN"
+    window.view.screens[Step.HOME].card_button.click()
+    assert session.step is Step.READ_CARD and language() == "zh_CN"
+    session.finish()
+    qtbot.waitUntil(lambda: session.step is Step.HOME, timeout=3000)
+    assert language() == "en"
