@@ -42,6 +42,7 @@ class Heartbeat:
         self._thread: threading.Thread | None = None
         self.enrolled = False
         self.last_error: BackendError | None = None
+        self.config_refused = ""  # why the backend's last configuration was refused; reported back and in maintenance
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
@@ -59,7 +60,8 @@ class Heartbeat:
             devices.append({"name": device.name, "state": health.state.value,
                             "reason": health.reason.render("en") if health.reason else ""})
         status = {"version": __version__, "mode": self._config.terminal.mode, "devices": devices,
-                  "free_disk_mb": round(free_disk_mb(self._config.data_dir), 1)}
+                  "free_disk_mb": round(free_disk_mb(self._config.data_dir), 1),
+                  "config_refused": self.config_refused}
         status.update(self._status_extra())
         return status
 
@@ -83,7 +85,9 @@ class Heartbeat:
             updated = apply_remote(self._config, remote)
         except ConfigError as exc:
             log.warning("heartbeat: remote configuration refused: %s", exc)
+            self.config_refused = str(exc)[:300]
             return
+        self.config_refused = ""
         if updated != self._config:
             self._config = updated
             log.info("heartbeat: remote configuration applied")

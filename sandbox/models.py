@@ -57,6 +57,8 @@ class HeartbeatIn(Strict):
     queue: QueueStatus
     free_disk_mb: float = Field(ge=0)
     audit_head: str = Field(default="", max_length=128, description="hash at the head of the terminal's audit chain")
+    config_refused: str = Field(default="", max_length=300,
+                                description="why the last remote configuration was refused (empty: it was applied)")
 
 
 class TerminalReply(BaseModel):

@@ -40,3 +40,18 @@ def test_backend_down_is_logged_not_raised(sandbox, make_config):
     beat = Heartbeat(client_for(sandbox.url), make_config(sandbox.url), [])
     sandbox.faults.set("error")
     assert not beat.beat_once() and beat.last_error is not None
+
+
+def test_a_refused_remote_configuration_is_reported_back_and_not_applied(sandbox, make_config):
+    config = make_config(sandbox.url, terminal={"id": TERMINAL, "idle_timeout_s": 60})
+    applied = []
+    beat = Heartbeat(client_for(sandbox.url), config, [], on_config=applied.append)
+    sandbox.remote_config["terminal"]["idle_timeout_s"] = float("nan")
+    assert beat.beat_once() and beat.beat_once()
+    assert applied == []
+    assert "[terminal] idle_timeout_s" in beat.config_refused
+    assert "idle_timeout_s" in sandbox.store.terminal(TERMINAL)["config_refused"]
+    sandbox.remote_config["terminal"]["idle_timeout_s"] = 45
+    assert beat.beat_once() and beat.beat_once()
+    assert applied[-1].terminal.idle_timeout_s == 45.0 and beat.config_refused == ""
+    assert sandbox.store.terminal(TERMINAL)["config_refused"] == ""
