@@ -1,28 +1,22 @@
-"""Which driver each ``[devices.<kind>] type`` names, its typed options, and how to build it."""
+"""Which driver each ``[devices.<kind>] type`` names, its typed options, and how to build it.
+
+A driver's module is imported only when a configuration names it: the camera drivers bring
+OpenCV and numpy (about 0.25 s of imports), which a terminal with serial scanners never needs,
+and validating a configuration must not pay for drivers it does not use.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import typing
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Callable, Mapping
 
 from common.options import ConfigError, coerce
 from devices.base import Device
-from devices.docprinter.cups import CupsDocumentPrinter, CupsDocumentPrinterOptions
-from devices.docprinter.sim import SimDocumentPrinter, SimDocumentPrinterOptions
-from devices.doccam.camera import CameraDocumentCamera, CameraDocumentCameraOptions
-from devices.doccam.sim import SimDocumentCamera, SimDocumentCameraOptions
-from devices.idcard.serial_sam import SerialSamIdReader, SerialSamIdReaderOptions
-from devices.idcard.sim import SimIdReader, SimIdReaderOptions
-from devices.qr.camera import CameraQrScanner, CameraQrScannerOptions, SimCameraQrScannerOptions
-from devices.qr.serial_scanner import SerialQrScanner, SerialQrScannerOptions
-from devices.qr.sim import SimQrScanner, SimQrScannerOptions
-from devices.receipt.base import EscposReceiptPrinter
-from devices.receipt.escpos import PROFILES
-from devices.receipt.sim import SimReceiptPrinter, SimReceiptPrinterOptions
-from devices.receipt.transports import DeviceFileTransport, SerialTransport, TcpTransport
 
 
 @dataclass(frozen=True)
@@ -53,44 +47,81 @@ def _data_path(data_dir: Path, value: str) -> Path:
     return path if path.is_absolute() else data_dir / path
 
 
-Factory = Callable[[str, Any, Path], Device]
+Factory = Callable[[ModuleType, str, Any, Path], Device]  # (the driver's module, name, options, data dir)
 
-DRIVERS: dict[str, dict[str, tuple[type, Factory]]] = {
+
+@dataclass(frozen=True)
+class Driver:
+    module: str    # imported when this driver is configured, not before
+    options: str   # the options class, in ``module``
+    build: Factory
+
+    def load(self) -> ModuleType:
+        return importlib.import_module(self.module)
+
+    def options_class(self) -> type:
+        return getattr(self.load(), self.options)
+
+
+def _escpos(transport: Callable[[ModuleType, Any], Any], status_query: bool = True) -> Factory:
+    def build(_module: ModuleType, name: str, o: Any, d: Path) -> Device:
+        from devices.receipt import transports
+        from devices.receipt.base import EscposReceiptPrinter
+        from devices.receipt.escpos import PROFILES
+
+        return EscposReceiptPrinter(name, transport(transports, o), PROFILES[o.profile], status_query=status_query)
+    return build
+
+
+DRIVERS: dict[str, dict[str, Driver]] = {
     "id_reader": {
-        "sim": (SimIdReaderOptions, lambda name, o, d: SimIdReader(name, o)),
-        "serial_sam": (SerialSamIdReaderOptions, lambda name, o, d: SerialSamIdReader(name, o)),
+        "sim": Driver("devices.idcard.sim", "SimIdReaderOptions", lambda m, name, o, d: m.SimIdReader(name, o)),
+        "serial_sam": Driver("devices.idcard.serial_sam", "SerialSamIdReaderOptions",
+                             lambda m, name, o, d: m.SerialSamIdReader(name, o)),
     },
     "qr_scanner": {
-        "sim": (SimQrScannerOptions, lambda name, o, d: SimQrScanner(name)),
-        "camera": (CameraQrScannerOptions, lambda name, o, d: CameraQrScanner.from_options(name, o)),
-        "sim_camera": (SimCameraQrScannerOptions, lambda name, o, d: CameraQrScanner.simulated(name, o, d)),
-        "serial": (SerialQrScannerOptions, lambda name, o, d: SerialQrScanner(name, o)),
+        "sim": Driver("devices.qr.sim", "SimQrScannerOptions", lambda m, name, o, d: m.SimQrScanner(name)),
+        "camera": Driver("devices.qr.camera", "CameraQrScannerOptions",
+                         lambda m, name, o, d: m.CameraQrScanner.from_options(name, o)),
+        "sim_camera": Driver("devices.qr.camera", "SimCameraQrScannerOptions",
+                             lambda m, name, o, d: m.CameraQrScanner.simulated(name, o, d)),
+        "serial": Driver("devices.qr.serial_scanner", "SerialQrScannerOptions",
+                         lambda m, name, o, d: m.SerialQrScanner(name, o)),
     },
     "document_camera": {
-        "sim": (SimDocumentCameraOptions,
-                lambda name, o, d: SimDocumentCamera(
-                    name, _data_path(d, o.folder) if o.folder else None,
-                    CameraDocumentCameraOptions(mode=o.mode, auto_capture=o.auto_capture))),
-        "camera": (CameraDocumentCameraOptions, lambda name, o, d: CameraDocumentCamera(name, o)),
+        "sim": Driver("devices.doccam.sim", "SimDocumentCameraOptions",
+                      lambda m, name, o, d: m.SimDocumentCamera(
+                          name, _data_path(d, o.folder) if o.folder else None,
+                          m.CameraDocumentCameraOptions(mode=o.mode, auto_capture=o.auto_capture))),
+        "camera": Driver("devices.doccam.camera", "CameraDocumentCameraOptions",
+                         lambda m, name, o, d: m.CameraDocumentCamera(name, o)),
     },
     "receipt_printer": {
-        "sim": (SimReceiptPrinterOptions,
-                lambda name, o, d: SimReceiptPrinter(name, _data_path(d, o.output_dir), o.profile)),
-        "escpos_tcp": (EscposTcpOptions, lambda name, o, d: EscposReceiptPrinter(
-            name, TcpTransport(o.host, o.port, o.timeout_s), PROFILES[o.profile])),
-        "escpos_serial": (EscposSerialOptions, lambda name, o, d: EscposReceiptPrinter(
-            name, SerialTransport(o.port, o.baudrate, o.timeout_s), PROFILES[o.profile])),
-        "escpos_usb": (EscposUsbOptions, lambda name, o, d: EscposReceiptPrinter(
-            name, DeviceFileTransport(o.path, o.timeout_s), PROFILES[o.profile], status_query=False)),
+        "sim": Driver("devices.receipt.sim", "SimReceiptPrinterOptions",
+                      lambda m, name, o, d: m.SimReceiptPrinter(name, _data_path(d, o.output_dir), o.profile)),
+        "escpos_tcp": Driver(__name__, "EscposTcpOptions",
+                             _escpos(lambda t, o: t.TcpTransport(o.host, o.port, o.timeout_s))),
+        "escpos_serial": Driver(__name__, "EscposSerialOptions",
+                                _escpos(lambda t, o: t.SerialTransport(o.port, o.baudrate, o.timeout_s))),
+        "escpos_usb": Driver(__name__, "EscposUsbOptions",
+                             _escpos(lambda t, o: t.DeviceFileTransport(o.path, o.timeout_s), status_query=False)),
     },
     "document_printer": {
-        "sim": (SimDocumentPrinterOptions,
-                lambda name, o, d: SimDocumentPrinter(name, _data_path(d, o.output_dir))),
-        "cups": (CupsDocumentPrinterOptions, lambda name, o, d: CupsDocumentPrinter(name, o)),
+        "sim": Driver("devices.docprinter.sim", "SimDocumentPrinterOptions",
+                      lambda m, name, o, d: m.SimDocumentPrinter(name, _data_path(d, o.output_dir))),
+        "cups": Driver("devices.docprinter.cups", "CupsDocumentPrinterOptions",
+                       lambda m, name, o, d: m.CupsDocumentPrinter(name, o)),
     },
 }
 
-_CHOICES = {"profile": tuple(PROFILES)}
+
+def _profiles() -> tuple[str, ...]:
+    from devices.receipt.escpos import PROFILES
+
+    return tuple(PROFILES)
+
+
+_CHOICES: dict[str, Callable[[], tuple[str, ...]]] = {"profile": _profiles}
 
 
 def validate_options(kind: str, dtype: str, values: Mapping[str, Any], where: str, *, from_text: bool = False) -> Any:
@@ -98,7 +129,7 @@ def validate_options(kind: str, dtype: str, values: Mapping[str, Any], where: st
     drivers = DRIVERS[kind]
     if dtype not in drivers:
         raise ConfigError(f"{where} type: unknown driver {dtype!r} (known: {', '.join(drivers)})")
-    cls = drivers[dtype][0]
+    cls = drivers[dtype].options_class()
     if isinstance(values, cls):
         return values
     hints = typing.get_type_hints(cls)
@@ -111,8 +142,8 @@ def validate_options(kind: str, dtype: str, values: Mapping[str, Any], where: st
         value = coerce(value, hints[key], f"{where} {key}", from_text=from_text)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
             raise ConfigError(f"{where} {key}: {value!r} must not be negative")
-        if key in _CHOICES and value not in _CHOICES[key]:
-            raise ConfigError(f"{where} {key}: {value!r} is not one of {', '.join(_CHOICES[key])}")
+        if key in _CHOICES and value not in _CHOICES[key]():
+            raise ConfigError(f"{where} {key}: {value!r} is not one of {', '.join(_CHOICES[key]())}")
         checked[key] = value
     try:
         return cls(**checked)
@@ -121,7 +152,9 @@ def validate_options(kind: str, dtype: str, values: Mapping[str, Any], where: st
 
 
 def build_device(kind: str, dtype: str, options: Any, data_dir: Path) -> Device:
-    opts_cls, factory = DRIVERS[kind][dtype]
+    driver = DRIVERS[kind][dtype]
+    module = driver.load()
+    opts_cls = getattr(module, driver.options)
     if not isinstance(options, opts_cls):
         options = opts_cls(**dict(options))
-    return factory(kind, options, data_dir)
+    return driver.build(module, kind, options, data_dir)
