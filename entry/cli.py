@@ -8,11 +8,15 @@ import os
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kiosk import __version__
 from kiosk.config import MODES, ConfigError, load_config
 
 log = logging.getLogger("kiosk")
+
+# What pyproject's sandbox extra brings: kiosk sandbox and kiosk demo need it, a terminal installs without it.
+SANDBOX_MODULES = frozenset({"fastapi", "starlette", "pydantic", "uvicorn", "multipart", "python_multipart", "yaml"})
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="the kiosk on simulated devices and the sandbox backend")
     demo.add_argument("--output", type=Path, default=Path("demo-output"), help="where screenshots go")
     demo.add_argument("--headless", action="store_true", help="scripted walkthrough even with a display")
+    demo.add_argument("--backend", metavar="URL",
+                      help="a backend already running (e.g. kiosk sandbox --db FILE) instead of our own sandbox")
 
     sandbox = sub.add_parser("sandbox", help="run the sandbox backend")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -91,6 +97,11 @@ def _cmd_run(args) -> int:
 
 
 def _cmd_demo(args) -> int:
+    if args.backend is not None:
+        parts = urlsplit(args.backend)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            print(f"kiosk: --backend needs a URL such as http://127.0.0.1:8710, not {args.backend!r}", file=sys.stderr)
+            return 2
     headless = args.headless or not os.environ.get("DISPLAY")
     if headless:
         if not os.environ.get("QT_QPA_PLATFORM"):
@@ -103,7 +114,7 @@ def _cmd_demo(args) -> int:
     out = args.output.resolve()
     masker = Masker()
     configure_logging(out / "logs", masker, "INFO", console=False)
-    return run_demo(out, headless, masker)
+    return run_demo(out, headless, masker, args.backend)
 
 
 def _cmd_sandbox(args) -> int:
@@ -151,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # last resort: one line, the details in the log
+        if isinstance(exc, ModuleNotFoundError) and (exc.name or "").partition(".")[0] in SANDBOX_MODULES:
+            print(f"kiosk: {args.command} needs the sandbox packages ({exc.name} is not installed): "
+                  "pip install -e '.[sandbox]'", file=sys.stderr)
+            return 2
         log.exception("kiosk %s failed", args.command)
         print(f"kiosk: {args.command} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

@@ -1,200 +1,221 @@
-"""``kiosk demo``: the kiosk on simulated devices and the sandbox backend.
+"""``kiosk demo``: the terminal on simulated devices, against our own sandbox or a backend already running.
 
-With a display it opens the window (F2 places the sample ID card). Without
-one it walks the citizen's journey offscreen and saves a PNG of every screen
-and the printed receipt under the output directory.
+With a display it opens the kiosk window (F2 places the sample ID card). Without one (or with
+``--headless``) it walks the terminal as people would, through the screens' widgets
+(entry/walkthrough.py), saving a PNG of every screen and each printed receipt under the output
+directory:
+
+- a citizen applies in Chinese, then in English; then a third time while the backend goes away just
+  as they confirm (entry/outage.py says how): the case is saved under a provisional number and
+  delivered once the backend is back; the citizen prints a licence and checks the offline case's
+  progress by showing its receipt's QR code; the large-text mode;
+- a clerk signs in at the window, ticks the materials the applicant brought and issues a one-time
+  notice for what is missing;
+- hall staff unlock maintenance mode on the keypad and run the self-tests.
+
+At the end it prints what it sent (case numbers, the offline case's provisional and final numbers,
+the notice number) so they can be looked up in the backend's database.
+
+``--backend URL`` uses a backend that is already running instead of starting a sandbox. Every demo
+run is a new terminal, ``DEMO-xxxxxx``, signing with the sandbox's demo key (which ``kiosk sandbox``
+accepts for any terminal id): the backend keeps provisional numbers unique, and a fresh terminal's
+numbers start again at 00001. A hall's staging system sets its enrolled terminal and key in the
+environment (``KIOSK_TERMINAL__ID``, ``KIOSK_BACKEND__SIGNING_KEY_FILE``); the sample card, services
+and staff account are the sandbox's demo data.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
 import shutil
-import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Iterator
 
-from PySide6.QtCore import QCoreApplication, QEventLoop
-
-from kiosk.config import load_config
-from common.i18n import set_language
+from common.i18n import language, set_language
 from common.masking import Masker
-from kiosk.workflows.citizen import Step
-from sandbox.server import SandboxServer
+from entry import walkthrough as walk
+from entry.outage import outage_for
+from kiosk.config import Config, load_config
 from ui.app import Gui, run_gui
 
 DEMO_SERVICE = "GT-001"
+CLERK_SERVICE, CLERK_MATERIALS = "GJJ-004", ("M1",)
+STAFF_ID, STAFF_PASSWORD = "XH0001", "demo-XH0001"
+# The environment may name the terminal and its key; the demo keeps its own backend, data and devices.
+_ENV_KEPT_BY_DEMO = ("KIOSK_BACKEND__URL", "KIOSK_PATHS__", "KIOSK_DEVICES__")
 
 
-def demo_config(url: str, data_dir: Path):
-    return load_config(overrides={"backend": {"url": url}, "paths": {"data_dir": str(data_dir)},
-                                  "logging": {"console": False}})
+def demo_terminal_id() -> str:
+    return "DEMO-" + secrets.token_hex(3).upper()
 
 
-def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the demo step did not finish in time")
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        time.sleep(0.01)
+def demo_config(url: str, data_dir: Path, terminal_id: str | None = None) -> Config:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(_ENV_KEPT_BY_DEMO)}
+    overrides = {"backend": {"url": url}, "paths": {"data_dir": str(data_dir)}, "logging": {"console": False}}
+    if terminal_id:
+        overrides["terminal"] = {"id": terminal_id}
+    return load_config(environ=environ, overrides=overrides)
 
 
-def settle() -> None:
-    for _ in range(5):
-        QCoreApplication.processEvents()
+@contextlib.contextmanager
+def backend_at(url: str | None) -> Iterator[str]:
+    """The given backend, or our own sandbox for the length of the demo (imported only then)."""
+    if url:
+        yield url.rstrip("/")
+        return
+    from sandbox.server import SandboxServer
+
+    with SandboxServer() as sandbox:
+        yield sandbox.url
 
 
-class Walkthrough:
-    """Scripted steps through the kiosk, saving a screenshot after each."""
+@dataclass
+class Sent:
+    """What the demo sent, to look up in the backend."""
 
-    def __init__(self, gui: Gui, out: Path) -> None:
-        self.gui, self.out = gui, out
-        self.shots: list[Path] = []
-        self.window = gui.window
-        self.window.resize(1280, 800)
-        self.window.show()
+    backend: str
+    terminal_id: str = ""
+    cases: list[tuple[str, str]] = field(default_factory=list)  # (what, case number)
+    offline: tuple[str, str] | None = None                      # (provisional number, case number)
+    notice: str = ""
+    outage: str = ""
 
-    def shot(self, name: str) -> Path:
-        settle()
-        path = self.out / f"{len(self.shots) + 1:02d}-{name}.png"
-        self.window.grab().save(str(path))
-        self.shots.append(path)
-        return path
-
-    def citizen_journey(self, suffix: str = "", before_confirm: Callable[[], None] | None = None) -> Path | None:
-        session = self.window.session
-        view = self.window.view
-        self.shot(f"home{suffix}")
-        view.screens[Step.HOME].card_button.click()
-        self.shot(f"place-card{suffix}")
-        self.gui.services.devices.id_reader.place_card("resident")
-        wait_until(lambda: session.step is Step.IDENTIFIED)
-        self.shot(f"identity{suffix}")
-        view.screens[Step.IDENTIFIED].next.click()
-        wait_until(lambda: session.step is Step.CHOOSE_SERVICE)
-        self.shot(f"services{suffix}")
-        view.screens[Step.CHOOSE_SERVICE].buttons[DEMO_SERVICE].click()
-        self.shot(f"confirm{suffix}")
-        if before_confirm is not None:
-            before_confirm()
-        view.screens[Step.CONFIRM].confirm.click()
-        wait_until(lambda: session.step is Step.DONE, 20)
-        self.shot(f"done{suffix}")
-        printer = self.gui.services.devices.receipt_printer
-        receipt = Path(printer.last_png) if getattr(printer, "last_png", None) else None
-        view.screens[Step.DONE].finish.click()
-        self.gui.services.devices.id_reader.remove_card()
-        wait_until(lambda: session.step is Step.HOME)
-        return receipt
-
-    def progress_by_receipt(self, code: str) -> None:
-        """A citizen shows a receipt's QR code to the scanner: the case's progress."""
-        session = self.window.session
-        self.gui.services.devices.qr_scanner.present(code)
-        wait_until(lambda: session.step is Step.PROGRESS)
-        self.shot("progress")
-        session.finish()
-
-    def licence_journey(self) -> None:
-        """Home -> print my licence -> card -> the ready licences -> printed through the document printer."""
-        session, view = self.window.session, self.window.view
-        view.screens[Step.HOME].licence_button.click()
-        self.gui.services.devices.id_reader.place_card("resident")
-        wait_until(lambda: session.step is Step.LICENCES and not session.busy)
-        self.shot("licences")
-        licence = next(iter(view.screens[Step.LICENCES].buttons.values()), None)
-        if licence is not None:
-            licence.click()
-            wait_until(lambda: session.step is Step.DONE, 20)
-            self.shot("licence-printed")
-        session.finish()
-        self.gui.services.devices.id_reader.remove_card()
-        wait_until(lambda: session.step is Step.HOME)
+    def report(self) -> str:
+        lines = [f"sent to {self.backend} as terminal {self.terminal_id}:"]
+        lines += [f"  case {number}  ({what})" for what, number in self.cases]
+        if self.offline is not None:
+            provisional, number = self.offline
+            lines.append(f"  case {number}  (offline at confirm: provisional {provisional}, delivered later)")
+        lines.append(f"  one-time notice {self.notice or '(none)'}  (clerk {STAFF_ID}, service {CLERK_SERVICE})")
+        lines.append(f"outage at confirm: {self.outage}")
+        lines.append(f"in a sandbox's database: SELECT case_number, provisional_number FROM cases "
+                     f"WHERE terminal_id = '{self.terminal_id}'")
+        return "\n".join(lines)
 
 
-def run_headless(out: Path, masker: Masker | None = None) -> list[Path]:
+@dataclass
+class DemoRun:
+    paths: list[Path]
+    sent: Sent
+
+
+def _prepare(out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.png"):
         old.unlink()
     data_dir = out / "data"
     shutil.rmtree(data_dir, ignore_errors=True)  # a fresh terminal each run (queue, receipts)
-    set_language("zh_CN")
-    with SandboxServer() as sandbox:
-        gui = Gui(demo_config(sandbox.url, data_dir), "kiosk", masker)
-        try:
-            walk = Walkthrough(gui, out)
-            receipts = [walk.citizen_journey()]
-            gui.window.toggle_language()
-            receipts.append(walk.citizen_journey("-en"))
-            gui.window.toggle_language()
+    return data_dir
+
+
+def _speak(gui: Gui, wanted: str) -> None:
+    if language() != wanted:
+        walk.switch_language(gui)
+
+
+def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sent, outage) -> list[Path]:
+    """The citizen's journeys; returns the printed receipts."""
+    gui = Gui(config, "kiosk", masker)
+    receipts: list[Path | None] = []
+    try:
+        walk.show(gui)
+        sent.terminal_id = gui.services.config.terminal.id
+        first = walk.citizen_journey(gui, DEMO_SERVICE, camera, rating=5)
+        sent.cases.append(("citizen, in Chinese, rated 'very satisfied'", first.number))
+        _speak(gui, "en")
+        second = walk.citizen_journey(gui, DEMO_SERVICE, camera, "-en")
+        sent.cases.append(("citizen, in English", second.number))
+        _speak(gui, "zh_CN")
+        receipts += [first.receipt_png, second.receipt_png]
+        if outage is None:
+            sent.outage = "none: an HTTPS backend without the sandbox's fault switch cannot be cut on loopback"
+        else:
             # The network fails just as the citizen confirms: accepted offline, delivered later.
-            receipts.append(walk.citizen_journey("-offline", before_confirm=lambda: sandbox.faults.set("down")))
-            sandbox.faults.clear()
+            offline = walk.citizen_journey(gui, DEMO_SERVICE, camera, "-offline", before_confirm=outage.begin)
+            outage.end()
+            sent.outage = outage.how
+            receipts.append(offline.receipt_png)
+            if not offline.provisional:
+                raise walk.WalkError(f"the backend was away at confirm, yet the case got number {offline.number}")
             outbox = gui.services.queue.outbox
-            gui.services.queue.sync.notify()
-            wait_until(lambda: not outbox.items(("pending",)), 30)
-            for item in outbox.items(("delivered",)):
-                if item.provisional_number and item.attempts:
-                    print(f"offline case {item.provisional_number} delivered later as {item.case_number}")
-            walk.licence_journey()
-            walk.progress_by_receipt("OTR1:SQ2026112000007")
-            gui.window.toggle_elderly()
-            walk.shot("home-large-text")
-            gui.window.toggle_elderly()
-        finally:
-            gui.close()
-        saved = []
-        for index, receipt in enumerate(receipts, 1):
-            if receipt is not None:
-                target = out / f"receipt-{index}.png"
-                shutil.copy(receipt, target)
-                saved.append(target)
-        clerk = Gui(demo_config(sandbox.url, data_dir), "window", masker)
-        try:
-            walk = Walkthrough(clerk, out)
-            walk.shots = [None] * (len(list(out.glob("[0-9][0-9]-*.png"))))
-            view = clerk.window.view
-            walk.shot("window-sign-in")
-            view.sign_in.staff_id.setText("XH0001")
-            view.sign_in.password.setText("demo-XH0001")
-            view.sign_in.submit()
-            wait_until(lambda: view.desk.staff is not None)
-            clerk.services.devices.id_reader.place_card("resident")
-            wait_until(lambda: view.desk.identity is not None)
-            view.desk.choose_service("GJJ-004")
-            view.desk.mark("M1", True)
-            walk.shot("window-checking")
-            view.desk.issue_notice()
-            wait_until(lambda: view.desk.result != "", 20)
-            walk.shot("window-notice-issued")
-            printer = clerk.services.devices.receipt_printer
-            if getattr(printer, "last_png", None):
-                target = out / "one-time-notice.png"
-                shutil.copy(printer.last_png, target)
-                saved.append(target)
-        finally:
-            clerk.close()
-        maintenance = Gui(demo_config(sandbox.url, data_dir), "maintenance", masker)
-        try:
-            walk = Walkthrough(maintenance, out)
-            walk.shots = [None] * (len(list(out.glob("[0-9][0-9]-*.png"))))  # keep numbering going
-            view = maintenance.window.view
-            walk.shot("maintenance-pin")
-            view.pin.entry.setText(maintenance.services.config.terminal.staff_pin)
-            view.pin.submit()
-            view.status.run_self_tests()
-            wait_until(lambda: len(view.status._results) == len(maintenance.services.devices.all()))
-            walk.shot("maintenance-devices")
-        finally:
-            maintenance.close()
-    return sorted(out.glob("[0-9][0-9]-*.png")) + saved
+            walk.wait_until(lambda: not outbox.items(("pending",)), "the offline case to be delivered", 60)
+            delivered = {item.provisional_number: item.case_number for item in outbox.items(("delivered",))}
+            sent.offline = (offline.number, delivered.get(offline.number, "(not delivered)"))
+            walk.progress_by_receipt(gui, f"OTR1:{offline.number}", camera)
+        walk.licence_journey(gui, camera)
+        walk.toggle_large_text(gui)
+        camera.shot(gui, "home-large-text")
+        walk.toggle_large_text(gui)
+    finally:
+        gui.close()
+    return [r for r in receipts if r is not None]
 
 
-def run_demo(out: Path, headless: bool, masker: Masker | None = None) -> int:
+def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sent) -> Path | None:
+    """The clerk's notice; returns the printed notice."""
+    gui = Gui(config, "window", masker)
+    try:
+        walk.show(gui)
+        walk.clerk_sign_in(gui, STAFF_ID, STAFF_PASSWORD, camera)
+        walk.clerk_check_materials(gui, CLERK_SERVICE, CLERK_MATERIALS, camera)
+        sent.notice = walk.clerk_issue_notice(gui, camera)
+        printer = gui.services.devices.receipt_printer
+        return Path(printer.last_png) if getattr(printer, "last_png", None) else None
+    finally:
+        gui.close()
+
+
+def _maintenance(config: Config, masker: Masker | None, camera: walk.Camera) -> None:
+    gui = Gui(config, "maintenance", masker)
+    try:
+        walk.show(gui)
+        walk.maintenance_unlock(gui, config.terminal.staff_pin, camera)
+        walk.maintenance_self_test(gui, camera)
+    finally:
+        gui.close()
+
+
+def run_headless(out: Path, masker: Masker | None = None, backend: str | None = None,
+                 outage: str = "auto") -> DemoRun:
+    """The scripted walkthrough. ``outage``: ``auto``, ``backend`` (its fault switch) or ``terminal`` (a line cut)."""
+    data_dir = _prepare(out)
+    set_language("zh_CN")
+    camera = walk.Camera(out)
+    with backend_at(backend) as url:
+        sent = Sent(url)
+        terminal_id = demo_terminal_id()
+        cut = outage_for(url, outage)
+        try:
+            kiosk_url = cut.terminal_url if cut is not None else url
+            receipts = _kiosk(demo_config(kiosk_url, data_dir, terminal_id), masker, camera, sent, cut)
+        finally:
+            if cut is not None:
+                cut.close()
+        config = demo_config(url, data_dir, terminal_id)
+        notice = _clerk(config, masker, camera, sent)
+        _maintenance(config, masker, camera)
+    saved = []
+    for index, receipt in enumerate(receipts, 1):
+        target = out / f"receipt-{index}.png"
+        shutil.copy(receipt, target)
+        saved.append(target)
+    if notice is not None:
+        target = out / "one-time-notice.png"
+        shutil.copy(notice, target)
+        saved.append(target)
+    return DemoRun(camera.shots + saved, sent)
+
+
+def run_demo(out: Path, headless: bool, masker: Masker | None = None, backend: str | None = None) -> int:
     if headless:
-        paths = run_headless(out, masker)
-        for path in paths:
+        run = run_headless(out, masker, backend)
+        for path in run.paths:
             print(path)
+        print(run.sent.report())
         return 0
-    with SandboxServer() as sandbox:
-        print(f"sandbox backend on {sandbox.url}; press F2 to place the sample ID card, F3 to remove it")
-        return run_gui(demo_config(sandbox.url, out / "data"), "kiosk", masker, fullscreen=False)
+    with backend_at(backend) as url:
+        print(f"backend on {url}; press F2 to place the sample ID card, F3 to remove it")
+        return run_gui(demo_config(url, out / "data"), "kiosk", masker, fullscreen=False)

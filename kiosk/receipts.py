@@ -37,7 +37,9 @@ def citizen_receipt(receipt: Receipt, lang: str) -> ReceiptDocument:
         Line(t("Submitted: {time}").format(time=receipt.submitted_at.strftime("%Y-%m-%d %H:%M"))),
     ]
     if receipt.promised_days:
-        lines.append(Line(t("Promised within {days} working days").format(days=receipt.promised_days)))
+        days = receipt.promised_days
+        lines.append(Line(catalogue(lang).ngettext("Promised within {days} working day",
+                                                   "Promised within {days} working days", days).format(days=days)))
     else:
         lines.append(Line(t("Done on the spot")))
     if receipt.provisional:
@@ -66,8 +68,9 @@ def acceptance_receipt(outcome: "Outcome", application: Application, clerk: str,
         Line(t("Applicant: {name} ({id})").format(name=applicant.masked_name, id=applicant.masked_id)),
         Line(t("Accepted by: {clerk}").format(clerk=clerk or "-")),
         Line(t("Accepted: {time}").format(time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))),
-        Line(t("Promised within {days} working days").format(days=service.promised_days) if service.promised_days
-             else t("Done on the spot")),
+        Line(catalogue(lang).ngettext("Promised within {days} working day", "Promised within {days} working days",
+                                      service.promised_days).format(days=service.promised_days)
+             if service.promised_days else t("Done on the spot")),
         Rule(),
         Qr(f"OTR1:{outcome.number}"),
         Line(t("Scan this code at any terminal to check progress."), "center"),
@@ -95,7 +98,7 @@ def one_time_notice(number: str, service: ServiceItem, applicant_masked_name: st
         Line(t("Please bring the following and your application can be accepted:"), bold=True),
     ]
     for i, m in enumerate(missing, 1):
-        pages = t("{n} page(s)").format(n=m.pages)
+        pages = catalogue(lang).ngettext("{n} page", "{n} pages", m.pages).format(n=m.pages)
         lines.append(Line(f"{i}. {m.name(lang)} ({_kind(m, lang)}, {pages})"))
         if m.e_licence_type:
             lines.append(Line("   " + t("or authorise us to fetch your electronic licence instead")))

@@ -1,15 +1,104 @@
+"""``kiosk demo``: the headless walkthrough on its own sandbox, and against a sandbox started as a separate process."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
 from PIL import Image
 
-from entry.demo import run_headless
+from common import provisional
+from entry.cli import main
+from entry.demo import CLERK_MATERIALS, CLERK_SERVICE, run_headless
+from entry.outage import BackendSwitch, LineCut
+from kiosk.payloads import is_case_number
+from sandbox.server import free_port
+
+REPO = Path(__file__).resolve().parent.parent
 
 
-def test_headless_demo_writes_screens_and_receipts(qapp, tmp_path):
-    paths = run_headless(tmp_path)
-    names = [p.name for p in paths]
+def assert_numbers(sent) -> None:
+    assert [what for what, _n in sent.cases] == ["citizen, in Chinese, rated 'very satisfied'", "citizen, in English"]
+    assert all(is_case_number(number) for _what, number in sent.cases)
+    offline_provisional, offline_case = sent.offline
+    assert provisional.is_valid(offline_provisional) and offline_provisional.startswith(f"P-{sent.terminal_id}-")
+    assert is_case_number(offline_case)
+    assert len({n for _w, n in sent.cases} | {offline_case}) == 3
+    assert sent.notice.startswith("GZ")
+
+
+def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_path):
+    run = run_headless(tmp_path, outage="terminal")
+    names = [p.name for p in run.paths]
     assert "01-home.png" in names and "06-done.png" in names and "receipt-1.png" in names
+    assert "18-done-offline.png" in names and "19-progress.png" in names and "one-time-notice.png" in names
     assert any("maintenance-devices" in n for n in names)
-    for path in paths:
+    for path in run.paths:
         with Image.open(path) as image:
             assert image.width > 300 and image.height > 300
             # Not blank: a screen or a receipt has dark ink somewhere.
             assert min(image.convert("L").getextrema()) < 80
+    assert run.sent.outage == LineCut.how
+    assert_numbers(run.sent)
+    report = run.sent.report()
+    assert run.sent.offline[0] in report and run.sent.offline[1] in report and run.sent.notice in report
+
+
+def start_sandbox(port: int, db: Path, log: Path) -> subprocess.Popen:
+    with open(log, "wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "entry", "sandbox", "--port", str(port), "--db", str(db)],
+                                   cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while True:
+        assert process.poll() is None, log.read_text()
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).ok:
+                return process
+        except requests.ConnectionError:
+            pass  # not listening yet
+        assert time.monotonic() < deadline, "the sandbox process did not answer /health in 30 s"
+        time.sleep(0.1)
+
+
+def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path):
+    port, db = free_port(), tmp_path / "sandbox.sqlite"
+    process = start_sandbox(port, db, tmp_path / "sandbox.log")
+    try:
+        run = run_headless(tmp_path / "out", backend=f"http://127.0.0.1:{port}")
+        switch = requests.post(f"http://127.0.0.1:{port}/control/faults", json={"fault": "down", "on": False},
+                               timeout=5)
+        assert switch.json()["active"] == []  # the demo left the sandbox's fault switches as it found them
+    finally:
+        process.terminate()
+        process.wait(15)
+    sent = run.sent
+    assert sent.backend == f"http://127.0.0.1:{port}" and sent.outage == BackendSwitch.how
+    assert_numbers(sent)
+    with sqlite3.connect(db) as store:
+        cases = store.execute("SELECT case_number, provisional_number, service_code FROM cases WHERE terminal_id = ? "
+                              "ORDER BY case_number", (sent.terminal_id,)).fetchall()
+        offline_provisional, offline_case = sent.offline
+        # The two online cases and the offline one delivered later, each exactly once (every case is queued
+        # first, so each carries its provisional number); the offline one under the number on its receipt.
+        assert sorted(number for number, _p, _s in cases) == sorted([n for _w, n in sent.cases] + [offline_case])
+        assert {service for _n, _p, service in cases} == {"GT-001"}
+        assert len({p for _n, p, _s in cases}) == 3
+        assert (offline_case, offline_provisional, "GT-001") in cases
+        assert store.execute("SELECT COUNT(*) FROM cases WHERE provisional_number = ?",
+                             (offline_provisional,)).fetchone()[0] == 1
+        rating = store.execute("SELECT body FROM evaluations WHERE case_number = ?", (sent.cases[0][1],)).fetchone()
+        assert json.loads(rating[0])["level"] == 5
+        (notice,) = store.execute("SELECT body FROM notices WHERE number = ?", (sent.notice,)).fetchall()
+        body = json.loads(notice[0])
+        assert body["service_code"] == CLERK_SERVICE and body["missing"]
+        assert not set(CLERK_MATERIALS) & set(body["missing"])  # what the clerk ticked is not asked for again
+        terminals = [row[0] for row in store.execute("SELECT terminal_id FROM terminals")]
+        assert sent.terminal_id in terminals  # the demo terminal enrolled with the hand-started sandbox
+
+
+def test_demo_refuses_a_backend_that_is_not_a_url(capsys):
+    assert main(["demo", "--headless", "--backend", "localhost:8710"]) == 2
+    assert "--backend needs a URL" in capsys.readouterr().err

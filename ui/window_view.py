@@ -105,7 +105,8 @@ class DeskScreen(Screen):
         else:
             identity = desk.identity
             valid = identity.valid_to.isoformat() if identity.valid_to else _("Long-term")
-            self.applicant.setText(f"{identity.masked_name}\n{identity.masked_id}\n{_('Valid until')}：{valid}")
+            self.applicant.setText(f"{identity.masked_name}\n{identity.masked_id}\n"
+                                   + _("Valid until: {date}").format(date=valid))
         self._filling = True
         self.services.clear()
         self.services.addItem(_("Choose the service…"), "")

@@ -13,7 +13,7 @@ from devices.receipt.document import Line, ReceiptDocument
 from devices.receipt.escpos import PrinterProfile
 from devices.receipt.transports import Transport
 from devices.worker import on_worker
-from common.i18n import N_, text
+from common.i18n import N_, _, ngettext, text
 
 log = logging.getLogger(__name__)
 
@@ -102,5 +102,8 @@ class EscposReceiptPrinter(ReceiptPrinter):
         return SelfTestResult(self.name, True, text("The receipt printer is ready."))
 
     def test_page(self) -> ReceiptDocument:
-        return ReceiptDocument("test page", (Line("OneTrip 打印测试 / test print", "center", bold=True),
-                                             Line(f"{self.profile.name} {self.profile.columns} columns", "center")))
+        columns = self.profile.columns
+        return ReceiptDocument("test page", (
+            Line(_("OneTrip test print"), "center", bold=True),
+            Line(ngettext("{profile}: {n} column", "{profile}: {n} columns", columns).format(
+                profile=self.profile.name, n=columns), "center")))

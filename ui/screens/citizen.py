@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QListWidget, QListWidgetItem, QProgressBar, QScrollArea,
                                QVBoxLayout, QWidget)
 
-from common.i18n import _, language
+from common.i18n import _, language, ngettext
 from kiosk.workflows.citizen import LOW_RATING_REASONS, RATINGS, STATUS_LABELS, CitizenSession, Step
 from ui.widgets import NoticeLabel, Screen, button, label
 
@@ -144,7 +144,8 @@ class ServicesScreen(Screen):
         for index, service in enumerate(session.catalogue):
             visits = _("No visit needed") if service.visits == 0 else _("One visit")
             days = (_("Done on the spot") if service.promised_days == 0
-                    else _("Within {days} working days").format(days=service.promised_days))
+                    else ngettext("Within {days} working day", "Within {days} working days",
+                                  service.promised_days).format(days=service.promised_days))
             widget = button("service", lambda _checked=False, code=service.code: self._session.choose_service(code))
             widget.setText(f"{service.name(lang)}\n{visits} · {days}")
             self.grid.addWidget(widget, index // 2, index % 2)
@@ -175,7 +176,8 @@ class ConfirmScreen(Screen):
             return
         self.title.setText(service.name(lang))
         days = (_("Done on the spot") if service.promised_days == 0
-                else _("Within {days} working days").format(days=service.promised_days))
+                else ngettext("Within {days} working day", "Within {days} working days",
+                              service.promised_days).format(days=service.promised_days))
         fee, limit = _("Fee"), _("Time limit")
         self.summary.setText(f"{service.description(lang)}\n{fee}：{service.fee or '-'}　{limit}：{days}")
         self.materials_title.setText(_("Materials (we fetch electronic licences for you where we can):"))
@@ -248,7 +250,7 @@ class LicencesScreen(Screen):
         for licence in session.licences:
             name = licence["name_en"] if lang == "en" else licence["name_zh"]
             widget = button("service", lambda _c=False, lid=licence["licence_id"]: self._session.print_licence(lid))
-            widget.setText(f"{name}\n{_('Case number')}：{licence['case_number']}")
+            widget.setText(f"{name}\n" + _("Case number: {number}").format(number=licence["case_number"]))
             self.list.addWidget(widget)
             self.buttons[licence["licence_id"]] = widget
 

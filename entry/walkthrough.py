@@ -1,0 +1,309 @@
+"""Drive the terminal's screens as a person would: taps on buttons, keys into fields.
+
+``kiosk demo`` walks its journeys with these steps, and ``kiosk bench ui`` may script sessions with
+them. Every action is a Qt mouse or key event on a widget a person can see and reach (``tap``
+refuses a hidden or disabled widget with a clear error instead of clicking into nothing); only the
+citizen's hand on a device, placing the ID card or holding a code to the scanner, is a simulator call.
+Waits watch what the window shows (the current screen, a button becoming usable) or, where the
+screen has nothing to see yet, the workflow's state; never a fixed time.
+
+Each step takes the ``Gui`` (``ui.app.Gui``: services, bridge and window) and, optionally, a
+:class:`Camera` that saves a screenshot at the moments worth showing; without one it only acts.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (QComboBox, QLineEdit, QListWidget, QStyle, QStyleOptionViewItem, QTableWidget,
+                               QWidget)
+
+from common import provisional
+from kiosk.workflows.citizen import Step
+from ui.app import Gui
+
+
+class WalkError(RuntimeError):
+    """A step could not be done as a person would do it: the message says which and why."""
+
+
+def settle() -> None:
+    for _ in range(5):
+        QCoreApplication.processEvents()
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = 10.0) -> None:
+    """Run the event loop until ``condition`` holds; ``what`` names the awaited sight in the error."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise WalkError(f"waited {timeout_s:g} s for {what}")
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.01)
+
+
+def tap(widget: QWidget | None, what: str) -> None:
+    """A finger on the widget's centre: press and release, as the touch screen sends them."""
+    if widget is None:
+        raise WalkError(f"there is no {what} on the screen")
+    if not widget.isVisible():
+        raise WalkError(f"the {what} is not on the screen")
+    if not widget.isEnabled():
+        raise WalkError(f"the {what} is greyed out")
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+    settle()
+
+
+def type_into(field: QLineEdit, value: str, what: str) -> None:
+    """Tap the field, then type the text key by key."""
+    tap(field, what)
+    field.selectAll()
+    QTest.keyClicks(field, value)
+    settle()
+
+
+def choose(combo: QComboBox, data: str, what: str) -> None:
+    """Open the drop-down with a tap, walk to the entry with the arrow keys, take it with Enter."""
+    target = combo.findData(data)
+    if target < 0:
+        raise WalkError(f"the {what} offers no {data}")
+    tap(combo, what)
+    view = combo.view()
+    wait_until(view.isVisible, f"the {what}'s list to open", 5)
+    for _ in range(combo.count() + 1):
+        row = view.currentIndex().row()
+        if row == target:
+            break
+        QTest.keyClick(view, Qt.Key.Key_Down if row < target else Qt.Key.Key_Up)
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    settle()
+    if combo.currentIndex() != target:
+        raise WalkError(f"the {what} did not take {data}")
+
+
+def tick(items: QListWidget, data: str, what: str, checked: bool = True) -> None:
+    """Tap the check box of the entry whose data is ``data`` (only if it is not already as wanted)."""
+    def entry():
+        for row in range(items.count()):
+            if items.item(row).data(Qt.ItemDataRole.UserRole) == data:
+                return items.item(row)
+        raise WalkError(f"the {what} has no entry {data}")
+
+    item = entry()
+    wanted = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+    if item.checkState() == wanted:
+        return
+    items.scrollToItem(item)
+    option = QStyleOptionViewItem()
+    items.initViewItemOption(option)
+    option.rect = items.visualItemRect(item)
+    option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+    box = items.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, items)
+    QTest.mouseClick(items.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, box.center())
+    settle()
+    if entry().checkState() != wanted:  # the screen may have redrawn the list, with new entries
+        raise WalkError(f"tapping the check box of {data} in the {what} did not change it")
+
+
+class Camera:
+    """Saves numbered screenshots of one window into a folder: ``01-home.png``, ``02-...``."""
+
+    def __init__(self, out: Path, first: int = 1) -> None:
+        self.out = out
+        self.next = first
+        self.shots: list[Path] = []
+
+    def shot(self, gui: Gui, name: str) -> Path:
+        settle()
+        path = self.out / f"{self.next:02d}-{name}.png"
+        gui.window.grab().save(str(path))
+        self.next += 1
+        self.shots.append(path)
+        return path
+
+
+def _snap(camera: Camera | None, gui: Gui, name: str) -> None:
+    if camera is not None:
+        camera.shot(gui, name)
+
+
+def show(gui: Gui, width: int = 1280, height: int = 800) -> None:
+    gui.window.resize(width, height)
+    gui.window.show()
+    settle()
+
+
+# -- the header, in every mode ------------------------------------------------------------------
+
+def switch_language(gui: Gui) -> None:
+    tap(gui.window.language_button, "language button")
+
+
+def toggle_large_text(gui: Gui) -> None:
+    tap(gui.window.elderly_button, "large-text button")
+
+
+# -- the citizen at the kiosk ------------------------------------------------------------------------
+
+def _screen(gui: Gui, step: Step):
+    return gui.window.view.screens[step]
+
+
+def showing(gui: Gui, step: Step) -> bool:
+    return gui.window.view.currentWidget() is _screen(gui, step)
+
+
+def wait_for_screen(gui: Gui, step: Step, timeout_s: float = 10.0) -> None:
+    wait_until(lambda: showing(gui, step) and not gui.window.session.busy, f"the {step.value} screen", timeout_s)
+
+
+@dataclass(frozen=True)
+class Journey:
+    """What a citizen's journey left: the number on the done screen and the printed receipt."""
+
+    number: str
+    receipt_png: Path | None
+
+    @property
+    def provisional(self) -> bool:
+        return provisional.is_valid(self.number)
+
+
+def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, suffix: str = "",
+                    before_confirm: Callable[[], None] | None = None, sample_card: str = "resident",
+                    rating: int | None = None) -> Journey:
+    """Home -> "start with my ID card" -> card on the reader -> continue -> a service -> confirm
+    -> (a satisfaction rating) -> finish."""
+    reader = gui.services.devices.id_reader
+    _snap(camera, gui, f"home{suffix}")
+    tap(_screen(gui, Step.HOME).card_button, "'start with my ID card' button")
+    wait_for_screen(gui, Step.READ_CARD)
+    _snap(camera, gui, f"place-card{suffix}")
+    reader.place_card(sample_card)
+    wait_for_screen(gui, Step.IDENTIFIED)
+    _snap(camera, gui, f"identity{suffix}")
+    tap(_screen(gui, Step.IDENTIFIED).next, "'continue' button")
+    services = _screen(gui, Step.CHOOSE_SERVICE)
+    wait_until(lambda: showing(gui, Step.CHOOSE_SERVICE) and service_code in services.buttons,
+               f"service {service_code} in the list", 20)
+    _snap(camera, gui, f"services{suffix}")
+    tap(services.buttons[service_code], f"service button {service_code}")
+    wait_for_screen(gui, Step.CONFIRM)
+    _snap(camera, gui, f"confirm{suffix}")
+    if before_confirm is not None:
+        before_confirm()
+    tap(_screen(gui, Step.CONFIRM).confirm, "'confirm and submit' button")
+    wait_until(lambda: showing(gui, Step.DONE) or showing(gui, Step.FAILED), "the done screen", 30)
+    if showing(gui, Step.FAILED):
+        _snap(camera, gui, f"failed{suffix}")
+        raise WalkError(f"the application was not submitted: {_screen(gui, Step.FAILED).notice.text()}")
+    _snap(camera, gui, f"done{suffix}")
+    done = _screen(gui, Step.DONE)
+    number = done.number.text()
+    printer = gui.services.devices.receipt_printer
+    receipt = Path(printer.last_png) if getattr(printer, "last_png", None) else None
+    if rating is not None:
+        tap(done.rate_buttons.get(rating), f"rating button {rating}")
+        wait_until(done.notice.isVisible, "the rating's thanks", 10)
+    tap(done.finish, "'finish' button")
+    reader.remove_card()
+    wait_for_screen(gui, Step.HOME)
+    return Journey(number, receipt)
+
+
+def licence_journey(gui: Gui, camera: Camera | None = None, sample_card: str = "resident") -> bool:
+    """Home -> "print my licence" -> card -> the ready licences -> the first printed. False when none was ready."""
+    reader = gui.services.devices.id_reader
+    tap(_screen(gui, Step.HOME).licence_button, "'print my licence' button")
+    wait_for_screen(gui, Step.READ_CARD)
+    reader.place_card(sample_card)
+    wait_for_screen(gui, Step.LICENCES, 20)
+    _snap(camera, gui, "licences")
+    licences = _screen(gui, Step.LICENCES)
+    first = next(iter(licences.buttons.values()), None)
+    if first is None:
+        tap(licences.back, "'back to start' button")
+    else:
+        tap(first, "licence button")
+        wait_for_screen(gui, Step.DONE, 30)
+        _snap(camera, gui, "licence-printed")
+        tap(_screen(gui, Step.DONE).finish, "'finish' button")
+    reader.remove_card()
+    wait_for_screen(gui, Step.HOME)
+    return first is not None
+
+
+def progress_by_receipt(gui: Gui, code: str, camera: Camera | None = None) -> str:
+    """The citizen holds a receipt's QR code to the scanner; returns the progress screen's title."""
+    gui.services.devices.qr_scanner.present(code)
+    wait_for_screen(gui, Step.PROGRESS, 20)
+    _snap(camera, gui, "progress")
+    screen = _screen(gui, Step.PROGRESS)
+    title = screen.title.text()
+    tap(screen.back, "'back to start' button")
+    wait_for_screen(gui, Step.HOME)
+    return title
+
+
+# -- the clerk at the window -----------------------------------------------------------------------------
+
+def clerk_sign_in(gui: Gui, staff_id: str, password: str, camera: Camera | None = None) -> None:
+    view = gui.window.view
+    _snap(camera, gui, "window-sign-in")
+    type_into(view.sign_in.staff_id, staff_id, "staff id field")
+    type_into(view.sign_in.password, password, "password field")
+    tap(view.sign_in.sign_in, "'sign in' button")
+    wait_until(lambda: view.currentWidget() is view.desk_screen, "the clerk's desk", 20)
+
+
+def clerk_check_materials(gui: Gui, service_code: str, provided: tuple[str, ...], camera: Camera | None = None,
+                          sample_card: str = "resident") -> None:
+    """The applicant's card on the reader, the service chosen from the list, the materials at hand ticked."""
+    desk = gui.window.view.desk_screen
+    gui.services.devices.id_reader.place_card(sample_card)
+    wait_until(lambda: desk.services.isEnabled(), "the applicant's card to be read", 20)
+    choose(desk.services, service_code, "service list")
+    wait_until(lambda: desk.materials.count() > 0 and desk.services.isEnabled(), "the service's materials", 20)
+    for code in provided:
+        tick(desk.materials, code, "materials list")
+    _snap(camera, gui, "window-checking")
+
+
+def clerk_issue_notice(gui: Gui, camera: Camera | None = None) -> str:
+    """Tap "issue one-time notice"; returns its number ("-" when the backend could not record it)."""
+    tap(gui.window.view.desk_screen.issue, "'issue one-time notice' button")
+    wait_until(lambda: gui.window.desk.result != "", "the notice to be issued", 30)
+    _snap(camera, gui, "window-notice-issued")
+    return gui.window.desk.result
+
+
+# -- hall staff in maintenance mode -------------------------------------------------------------------------
+
+def maintenance_unlock(gui: Gui, pin: str, camera: Camera | None = None) -> None:
+    """The PIN typed on the on-screen keypad, then its ✓ key."""
+    view = gui.window.view
+    _snap(camera, gui, "maintenance-pin")
+    for digit in pin:
+        tap(view.pin.keys.get(digit), f"keypad key {digit}")
+    tap(view.pin.keys.get("✓"), "keypad's ✓ key")
+    wait_until(lambda: view.currentWidget() is view.status, "the device status screen", 5)
+
+
+def maintenance_self_test(gui: Gui, camera: Camera | None = None) -> list[tuple[str, str]]:
+    """Tap "run self-tests" and wait until every device's row shows its result: [(device, result)]."""
+    status = gui.window.view.status
+    table: QTableWidget = status.table
+    tap(status.self_test, "'run self-tests' button")
+
+    def results() -> list[tuple[str, str]]:
+        rows = [(table.item(r, 0), table.item(r, 3)) for r in range(table.rowCount())]
+        return [(name.text(), result.text()) for name, result in rows if name and result and result.text()]
+
+    wait_until(lambda: len(results()) == table.rowCount(), "every device's self-test result", 30)
+    _snap(camera, gui, "maintenance-devices")
+    return results()
