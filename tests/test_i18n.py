@@ -102,6 +102,16 @@ def test_every_marked_message_is_in_both_catalogues(marked):
     assert not problems, f"{len(problems)} catalogue gaps ({HOW_TO_FIX}):\n" + "\n".join(problems)
 
 
+# Field names that hold a count: a message with one of them must be a plural (ngettext, plural_text).
+COUNTS = {"n", "count", "days", "hours", "minutes", "seconds", "s", "pages", "items", "attempts", "copies", "times"}
+
+
+def test_a_message_with_a_count_has_a_plural(marked):
+    singular = [mid for mid, entry in sorted(marked.items())
+                if entry.plural is None and {f.strip("{}") for f in fields(mid)} & COUNTS]
+    assert not singular, f"use ngettext or plural_text for: {singular}"
+
+
 def fields(message: str) -> set[str]:
     """The ``str.format`` field names and the printf-style conversions of a message."""
     names = set()

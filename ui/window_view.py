@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
                                QStackedWidget, QVBoxLayout)
 
-from common.i18n import _, language
+from common.i18n import _, language, ngettext
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.bridge import DeviceBridge
 from ui.widgets import NoticeLabel, Screen, button, label
@@ -128,7 +128,9 @@ class DeskScreen(Screen):
         self.accept.setEnabled(checking and not desk.missing())
         self.issue.setEnabled(checking and bool(desk.missing()))
         self.accept.setText(_("Accept"))
-        self.issue.setText(_("Issue one-time notice ({n} missing)").format(n=len(desk.missing())))
+        missing = len(desk.missing())
+        self.issue.setText(ngettext("Issue one-time notice ({n} item missing)",
+                                    "Issue one-time notice ({n} items missing)", missing).format(n=missing))
         self.next.setText(_("Next applicant"))
         self.sign_out.setText(_("Sign out"))
         self.notice.show_notice(desk.notice)
