@@ -71,6 +71,7 @@ def open_gui(qapp, sandbox, make_config):
         gui.window.resize(1280, 800)
         gui.window.show()
         opened.append(gui)
+        qtbot.waitUntil(lambda: gui.started)  # the services start once the window has been painted
         return gui
 
     yield open_

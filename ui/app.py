@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.app import Services, build_services
@@ -52,8 +53,27 @@ def rehearsal_card(reader):
     return reader if hasattr(reader, "place_card") else None
 
 
+class AfterFirstPaint(QObject):
+    """Calls ``then`` once, on the GUI thread, after ``widget``'s first paint has been drawn."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)  # after this paint and its children's, not inside it
+        return False
+
+
 class Gui:
-    """The services, the bridge and the window, built together and torn down together."""
+    """The services, the bridge and the window, built together and torn down together.
+
+    The services start after the window's first paint (:class:`AfterFirstPaint`); a window that
+    is never shown never starts them.
+    """
 
     def __init__(self, config: Config, mode: str, masker: Masker | None = None) -> None:
         self.app = qt_application()
@@ -65,7 +85,15 @@ class Gui:
         self.window = MainWindow(build_view(mode, self.services, self.bridge), mode, config.terminal.id,
                                  default_language=config.terminal.language,
                                  card_sim=rehearsal_card(self.services.devices.id_reader))
-        self.services.start()
+        self.started = self._closed = False
+        self._after_paint = AfterFirstPaint(self.window, self._start)
+
+    def _start(self) -> None:
+        """Devices, queue sync and heartbeat start once the window has been painted: the home screen
+        first (their threads would otherwise compete with the first paint for the interpreter)."""
+        if not self.started and not self._closed:
+            self.started = True
+            self.services.start()
 
     def _remote_config(self, config: Config) -> None:
         """From the heartbeat thread: applied on the GUI thread, and only while the window stands."""
@@ -73,6 +101,7 @@ class Gui:
 
     def close(self) -> None:
         """Tear down in order: no thread may hold or emit on a Qt object once it is deleted."""
+        self._closed = True
         if self.window.session is not None:
             self.window.session.end("shutdown")
         if self.window.desk is not None:
