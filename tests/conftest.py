@@ -60,7 +60,7 @@ def services(sandbox, make_config):
 
 
 @pytest.fixture
-def open_gui(qapp, sandbox, make_config):
+def open_gui(qapp, qtbot, sandbox, make_config):
     """Open the terminal's window in a mode, offscreen, against the sandbox; closed after the test."""
     from ui.app import Gui
 
