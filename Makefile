@@ -6,17 +6,20 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
 MO := $(patsubst %.po,%.mo,$(wildcard common/locale/*/LC_MESSAGES/*.po))
 
-.PHONY: demo test system-deps venv i18n openapi clean
+.PHONY: demo test system-deps venv i18n openapi lock clean
 
 system-deps:
 	@scripts/system-deps.sh
 
-$(STAMP): pyproject.toml | system-deps
+# Exactly the locked versions (requirements.lock; `make lock` refreshes it): pip first, then the
+# project with its test and sandbox extras, the lock constraining the source builds' tools as well.
+$(STAMP): pyproject.toml $(LOCK) | system-deps
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -c $(LOCK) pip
+	$(PY) -m pip install -q -c $(LOCK) --build-constraint $(LOCK) -e '.[test,sandbox]'
 	touch $(STAMP)
 
 venv: system-deps $(STAMP)
@@ -35,6 +38,9 @@ test: venv i18n
 
 openapi: venv
 	$(PY) -m sandbox.openapi > docs/api/openapi.yaml
+
+lock: system-deps
+	PYTHON=$(PYTHON) scripts/lock.sh $(LOCK)
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache
