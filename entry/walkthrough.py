@@ -187,10 +187,14 @@ def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, s
     reader.place_card(sample_card)
     wait_for_screen(gui, Step.IDENTIFIED)
     _snap(camera, gui, f"identity{suffix}")
-    tap(_screen(gui, Step.IDENTIFIED).next, "'continue' button")
+    identified = _screen(gui, Step.IDENTIFIED)
+    tap(identified.next, "'continue' button")
     services = _screen(gui, Step.CHOOSE_SERVICE)
-    wait_until(lambda: showing(gui, Step.CHOOSE_SERVICE) and service_code in services.buttons,
+    refused = lambda: showing(gui, Step.IDENTIFIED) and not gui.window.session.busy and identified.notice.isVisible()
+    wait_until(lambda: (showing(gui, Step.CHOOSE_SERVICE) and service_code in services.buttons) or refused(),
                f"service {service_code} in the list", 20)
+    if refused():
+        raise WalkError(f"the services could not be shown: {identified.notice.text()}")
     _snap(camera, gui, f"services{suffix}")
     tap(services.buttons[service_code], f"service button {service_code}")
     wait_for_screen(gui, Step.CONFIRM)
