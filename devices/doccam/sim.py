@@ -7,6 +7,7 @@ with a folder it plays those images (``devices.camera.sim.SimFrameSource``).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,15 +34,24 @@ class SceneFrameSource:
     """Pages on desks drawn in memory from seeds, each shown for ``frames_per_page`` reads."""
 
     def __init__(self, seeds: tuple[int, ...] = (3, 8, 14), size: tuple[int, int] = (1920, 1080),
-                 frames_per_page: int = 30) -> None:
+                 frames_per_page: int = 30, fps: float = 15.0) -> None:
         self._seeds, self._size, self._per = seeds, size, frames_per_page
         self._cache: dict[int, np.ndarray] = {}
         self._n = 0
+        self._interval_s = 1.0 / fps if fps > 0 else 0.0
+        self._next_due = 0.0
 
     def open(self) -> None:
         self._n = 0
+        self._next_due = time.monotonic()
 
     def read(self, timeout_s: float) -> np.ndarray | None:
+        # Paced like a real camera (a 1080p document camera gives about 15 frames a second): unpaced,
+        # the feed thread copied a 6 MB frame as fast as it could and kept a core busy.
+        delay = self._next_due - time.monotonic()
+        if delay > 0:
+            time.sleep(min(delay, timeout_s))
+        self._next_due = max(self._next_due + self._interval_s, time.monotonic() - self._interval_s)
         seed = self._seeds[(self._n // self._per) % len(self._seeds)]
         self._n += 1
         if seed not in self._cache:
