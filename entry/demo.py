@@ -5,10 +5,10 @@ With a display it opens the kiosk window (F2 places the sample ID card). Without
 (entry/walkthrough.py), saving a PNG of every screen and each printed receipt under the output
 directory:
 
-- a citizen applies in Chinese, then in English; then a third time while the backend goes away just
-  as they confirm (entry/outage.py says how): the case is saved under a provisional number and
-  delivered once the backend is back; the citizen prints a licence and checks the offline case's
-  progress by showing its receipt's QR code; the large-text mode;
+- a citizen applies in Chinese (and rates the service), then in English; then a third time while the
+  backend goes away just as they confirm (entry/outage.py says how): the case is saved under a
+  provisional number and delivered once the backend is back, and the QR code printed on that
+  receipt, shown to the scanner, brings up the case; a licence is printed; the large-text mode;
 - a clerk signs in at the window, ticks the materials the applicant brought and issues a one-time
   notice for what is missing;
 - hall staff unlock maintenance mode on the keypad and run the self-tests.
@@ -18,10 +18,11 @@ the notice number) so they can be looked up in the backend's database.
 
 ``--backend URL`` uses a backend that is already running instead of starting a sandbox. Every demo
 run is a new terminal, ``DEMO-xxxxxx``, signing with the sandbox's demo key (which ``kiosk sandbox``
-accepts for any terminal id): the backend keeps provisional numbers unique, and a fresh terminal's
-numbers start again at 00001. A hall's staging system sets its enrolled terminal and key in the
-environment (``KIOSK_TERMINAL__ID``, ``KIOSK_BACKEND__SIGNING_KEY_FILE``); the sample card, services
-and staff account are the sandbox's demo data.
+accepts for any terminal id), so what one run sent is found by its terminal id and its provisional
+numbers (unique per terminal in the backend) never meet an earlier run's. For a hall's staging
+system, set its enrolled terminal and key in the environment (``KIOSK_TERMINAL__ID``,
+``KIOSK_BACKEND__SIGNING_KEY_FILE``); the sample card, services and staff account are the sandbox's
+demo data, which that system must hold too.
 """
 
 from __future__ import annotations
@@ -82,13 +83,15 @@ class Sent:
     offline: tuple[str, str] | None = None                      # (provisional number, case number)
     notice: str = ""
     outage: str = ""
+    progress: str = ""  # the progress screen's title after the offline receipt's code was scanned
 
     def report(self) -> str:
         lines = [f"sent to {self.backend} as terminal {self.terminal_id}:"]
         lines += [f"  case {number}  ({what})" for what, number in self.cases]
         if self.offline is not None:
             provisional, number = self.offline
-            lines.append(f"  case {number}  (offline at confirm: provisional {provisional}, delivered later)")
+            lines.append(f"  case {number}  (offline at confirm: provisional {provisional}, delivered later; "
+                         f"its receipt's QR code brought up '{self.progress}')")
         lines.append(f"  one-time notice {self.notice or '(none)'}  (clerk {STAFF_ID}, service {CLERK_SERVICE})")
         lines.append(f"outage at confirm: {self.outage}")
         lines.append(f"in a sandbox's database: SELECT case_number, provisional_number FROM cases "
@@ -109,6 +112,22 @@ def _prepare(out: Path) -> Path:
     data_dir = out / "data"
     shutil.rmtree(data_dir, ignore_errors=True)  # a fresh terminal each run (queue, receipts)
     return data_dir
+
+
+def receipt_code(receipt_png: Path | None) -> str:
+    """The QR code printed on a receipt, read as the scanner would read the paper."""
+    import numpy as np
+    from PIL import Image
+
+    from devices.qr.decoder import decode
+
+    if receipt_png is None:
+        raise walk.WalkError("the receipt printer left no picture of the receipt to scan")
+    with Image.open(receipt_png) as image:
+        codes = [result.text for result in decode(np.asarray(image.convert("L")))]
+    if len(codes) != 1:
+        raise walk.WalkError(f"the printed receipt {receipt_png.name} shows {len(codes)} readable QR codes, not one")
+    return codes[0]
 
 
 def _speak(gui: Gui, wanted: str) -> None:
@@ -144,7 +163,7 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
             walk.wait_until(lambda: not outbox.items(("pending",)), "the offline case to be delivered", 60)
             delivered = {item.provisional_number: item.case_number for item in outbox.items(("delivered",))}
             sent.offline = (offline.number, delivered.get(offline.number, "(not delivered)"))
-            walk.progress_by_receipt(gui, f"OTR1:{offline.number}", camera)
+            sent.progress = walk.progress_by_receipt(gui, receipt_code(offline.receipt_png), camera)
         walk.licence_journey(gui, camera)
         walk.toggle_large_text(gui)
         camera.shot(gui, "home-large-text")
@@ -184,19 +203,22 @@ def run_headless(out: Path, masker: Masker | None = None, backend: str | None = 
     data_dir = _prepare(out)
     set_language("zh_CN")
     camera = walk.Camera(out)
-    with backend_at(backend) as url:
-        sent = Sent(url)
-        terminal_id = demo_terminal_id()
-        cut = outage_for(url, outage)
-        try:
-            kiosk_url = cut.terminal_url if cut is not None else url
-            receipts = _kiosk(demo_config(kiosk_url, data_dir, terminal_id), masker, camera, sent, cut)
-        finally:
-            if cut is not None:
-                cut.close()
-        config = demo_config(url, data_dir, terminal_id)
-        notice = _clerk(config, masker, camera, sent)
-        _maintenance(config, masker, camera)
+    try:
+        with backend_at(backend) as url:
+            sent = Sent(url)
+            terminal_id = demo_terminal_id()
+            cut = outage_for(url, outage)
+            try:
+                kiosk_url = cut.terminal_url if cut is not None else url
+                receipts = _kiosk(demo_config(kiosk_url, data_dir, terminal_id), masker, camera, sent, cut)
+            finally:
+                if cut is not None:
+                    cut.close()
+            config = demo_config(url, data_dir, terminal_id)
+            notice = _clerk(config, masker, camera, sent)
+            _maintenance(config, masker, camera)
+    finally:
+        camera.close()
     saved = []
     for index, receipt in enumerate(receipts, 1):
         target = out / f"receipt-{index}.png"

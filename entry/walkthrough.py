@@ -14,11 +14,13 @@ Each step takes the ``Gui`` (``ui.app.Gui``: services, bridge and window) and, o
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (QComboBox, QLineEdit, QListWidget, QStyle, QStyleOptionViewItem, QTableWidget,
                                QWidget)
@@ -111,20 +113,41 @@ def tick(items: QListWidget, data: str, what: str, checked: bool = True) -> None
 
 
 class Camera:
-    """Saves numbered screenshots of one window into a folder: ``01-home.png``, ``02-...``."""
+    """Saves numbered screenshots of the window into a folder: ``01-home.png``, ``02-...``.
+
+    The window is grabbed on the GUI thread; the PNG is encoded and written on one writer thread
+    (about 0.17 s a screen, a quarter of the demo's time when done in line). ``close`` waits for
+    the writes and raises the first that failed.
+    """
 
     def __init__(self, out: Path, first: int = 1) -> None:
         self.out = out
         self.next = first
         self.shots: list[Path] = []
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="demo-shots")
+        self._writes: list[Future] = []
 
     def shot(self, gui: Gui, name: str) -> Path:
         settle()
         path = self.out / f"{self.next:02d}-{name}.png"
-        gui.window.grab().save(str(path))
+        image = gui.window.grab().toImage()
+        self._writes.append(self._writer.submit(self._write, image, path))
         self.next += 1
         self.shots.append(path)
         return path
+
+    @staticmethod
+    def _write(image: QImage, path: Path) -> None:
+        if not image.save(str(path), "PNG"):
+            raise OSError(f"could not write the screenshot {path}")
+
+    def close(self, timeout_s: float = 60.0) -> None:
+        try:
+            for write in self._writes:
+                write.result(timeout_s)
+        finally:
+            self._writer.shutdown(wait=False)
+            self._writes = []
 
 
 def _snap(camera: Camera | None, gui: Gui, name: str) -> None:

@@ -26,6 +26,7 @@ def assert_numbers(sent) -> None:
     offline_provisional, offline_case = sent.offline
     assert provisional.is_valid(offline_provisional) and offline_provisional.startswith(f"P-{sent.terminal_id}-")
     assert is_case_number(offline_case)
+    assert offline_case in sent.progress  # the offline receipt's printed QR code, scanned, shows the delivered case
     assert len({n for _w, n in sent.cases} | {offline_case}) == 3
     assert sent.notice.startswith("GZ")
 
