@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+import requests
+
 from common.i18n import language, set_language
 from common.masking import Masker
 from entry import walkthrough as walk
@@ -65,7 +67,12 @@ def demo_config(url: str, data_dir: Path, terminal_id: str | None = None) -> Con
 def backend_at(url: str | None) -> Iterator[str]:
     """The given backend, or our own sandbox for the length of the demo (imported only then)."""
     if url:
-        yield url.rstrip("/")
+        url = url.rstrip("/")
+        try:
+            requests.get(url + "/api/v1/health", timeout=(3, 10)).raise_for_status()
+        except requests.RequestException as exc:
+            raise walk.WalkError(f"no backend answers at {url} (GET /api/v1/health: {type(exc).__name__})") from None
+        yield url
         return
     from sandbox.server import SandboxServer
 

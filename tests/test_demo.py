@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 from PIL import Image
 
@@ -14,6 +15,7 @@ from common import provisional
 from entry.cli import main
 from entry.demo import CLERK_MATERIALS, CLERK_SERVICE, run_headless
 from entry.outage import BackendSwitch, LineCut
+from entry.walkthrough import WalkError
 from kiosk.payloads import is_case_number
 from sandbox.server import free_port
 
@@ -103,3 +105,8 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path):
 def test_demo_refuses_a_backend_that_is_not_a_url(capsys):
     assert main(["demo", "--headless", "--backend", "localhost:8710"]) == 2
     assert "--backend needs a URL" in capsys.readouterr().err
+
+
+def test_demo_says_so_when_no_backend_answers(tmp_path):
+    with pytest.raises(WalkError, match=r"no backend answers at http://127\.0\.0\.1:\d+ \(GET /api/v1/health: Conn"):
+        run_headless(tmp_path, backend=f"http://127.0.0.1:{free_port()}")
