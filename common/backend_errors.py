@@ -28,6 +28,15 @@ class ServerError(BackendError):
     default = N_("The service system had a problem. Please try again in a moment.")
 
 
+class UnverifiedAnswerError(ServerError):
+    """An answer without this terminal's response signature, or with a wrong one: not believed.
+
+    Forged, altered, replayed from another request, or from something in front of the backend
+    that cannot sign. Nothing in it is acted on (not its status, body or headers). It is a
+    ``ServerError``, so the sync worker retries later and never counts it as delivery.
+    """
+
+
 class AuthError(BackendError):
     """The backend refused this terminal's credentials or signature."""
 

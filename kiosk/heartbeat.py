@@ -1,8 +1,10 @@
 """Enrolment and the periodic heartbeat: the backend sees the terminal's health, the terminal gets remote config.
 
 Runs on its own thread with a bounded interval; a failed beat is logged and retried at the
-next interval, never raised. Remote configuration is validated (only listed keys) and handed
-to ``on_config``; the caller decides what to apply live.
+next interval, never raised. Any other exception (a status source, ``on_config``, a bug) is
+logged with its context and the thread goes on, waiting up to 8 intervals while it repeats.
+Remote configuration is validated (only listed keys) and handed to ``on_config``; the caller
+decides what to apply live.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from common.backend_errors import BackendError
 from kiosk.config import Config, ConfigError, apply_remote
 
 log = logging.getLogger(__name__)
+MAX_BACKOFF_FACTOR = 8  # after repeated exceptions, beats come at most 8 intervals apart
 
 
 def free_disk_mb(path: Path) -> float:
@@ -95,6 +98,12 @@ class Heartbeat:
                 self._on_config(updated)
 
     def _run(self) -> None:
+        failures = 0  # consecutive beats that raised: the wait grows, bounded, so a bug cannot spin
         while not self._stop.is_set():
-            self.beat_once()
-            self._stop.wait(self._interval_s)
+            try:
+                self.beat_once()
+                failures = 0
+            except Exception:  # a bug here (status, on_config, the client) must not stop the heartbeat for good
+                failures += 1
+                log.exception("heartbeat: beat failed (enrolled=%s, %d in a row); going on", self.enrolled, failures)
+            self._stop.wait(self._interval_s * min(2 ** max(0, failures - 1), MAX_BACKOFF_FACTOR))

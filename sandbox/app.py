@@ -12,13 +12,33 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sandbox import api_cases, api_staff, api_terminal
 from sandbox.errors import ApiError, error_body, not_found
 from sandbox.faults import FAULTS, FaultSwitches
+from sandbox.models import CaseIn
 from sandbox.store import Store
 
+# Models a route refers to by hand (a request body it reads itself, documented through openapi_extra):
+# FastAPI does not see them, so the document would point at schemas it does not define.
+HAND_REFERENCED = (CaseIn,)
+ANSWER_HEADERS = {
+    "X-Server-Time": {
+        "description": "the backend's clock, Unix seconds with up to 3 decimals; the terminal corrects its own "
+                       "clock offset from it",
+        "schema": {"type": "string", "pattern": r"^[0-9]{1,10}(\.[0-9]{1,9})?$"},
+    },
+    "X-Response-Signature": {
+        "description": "lower-case hex HMAC, under the terminal's key and with the request's X-Signature-Alg, of "
+                       "RESPONSE, the status, the request's METHOD, PATH?QUERY and X-Nonce, SHA-256 of the body, "
+                       "X-Server-Time and the terminal id, joined by newlines (docs/api/payloads.md, 'Answer "
+                       "signing'). On every answer to a request whose signature checked out; a terminal believes "
+                       "no answer without it",
+        "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+    },
+}
 DEFAULT_REMOTE_CONFIG: dict[str, dict[str, Any]] = {
     "terminal": {"idle_timeout_s": 90},
     "backend": {"read_timeout_s": 10},
@@ -36,7 +56,9 @@ def create_app(store: Store, faults: FaultSwitches | None = None,
     app = FastAPI(title="OneTrip hall backend", version="1.0.0",
                   description="The contract between OneTrip terminals and a service hall's backend. Every "
                               "/api/v1 request except /health is signed (see docs/api/payloads.md, 'Request "
-                              "signing'); every error body is {error: {code, message_zh, message_en, fields}}.")
+                              "signing'), and every answer to a signed request is signed back (X-Response-"
+                              "Signature, 'Answer signing'); every error body is {error: {code, message_zh, "
+                              "message_en, fields}}.")
     settings = {"remote_config": copy.deepcopy(remote_config or DEFAULT_REMOTE_CONFIG)}
     app.state.store, app.state.settings = store, settings
     app.state.faults = faults or FaultSwitches()
@@ -76,7 +98,30 @@ def create_app(store: Store, faults: FaultSwitches | None = None,
         store.mark_paid(order_id)
         return {"order_id": order_id, "status": "paid"}
 
+    app.openapi = lambda: _contract_document(app)
     return app
+
+
+def _contract_document(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, with the hand-referenced schemas and the answer headers on every answer."""
+    if app.openapi_schema is not None:
+        return app.openapi_schema
+    document = FastAPI.openapi(app)
+    components = document.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    _, extra = models_json_schema([(model, "validation") for model in HAND_REFERENCED],
+                                  ref_template="#/components/schemas/{model}")
+    for name, schema in extra.get("$defs", {}).items():
+        if schemas.setdefault(name, schema) != schema:
+            raise RuntimeError(f"two different schemas are both called {name}")
+    components["schemas"] = dict(sorted(schemas.items()))
+    components["headers"] = copy.deepcopy(ANSWER_HEADERS)
+    refs = {name: {"$ref": f"#/components/headers/{name}"} for name in ANSWER_HEADERS}
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            for response in operation.get("responses", {}).values():
+                response.setdefault("headers", {}).update(copy.deepcopy(refs))
+    return document
 
 
 def key_lookup(keys: dict[str, bytes], derive: Callable[[str], bytes] | None) -> Callable[[str], bytes | None]:

@@ -1,20 +1,27 @@
 """Fault switches for the sandbox: make the backend fail on purpose, and stop again.
 
-``down`` answers 503 with Retry-After, ``error`` answers 500, ``slow`` delays
-every answer by ``slow_s`` seconds, ``drop`` cuts the connection without reading
-the request (mid-upload for a large one), ``lose_reply`` lets the backend do the
-work and then cuts the connection before the answer arrives (the terminal cannot
-know it succeeded). Health checks are affected too, as a real outage would be.
+The backend answering badly (:class:`FaultAnswers`, inside the signing, so these answers are
+signed as the backend's own): ``down`` answers 503 with Retry-After, ``error`` answers 500,
+``slow`` delays every answer by ``slow_s`` seconds.
+
+The line misbehaving (:class:`FaultMiddleware`, outside the signing): ``drop`` cuts the
+connection without reading the request (mid-upload for a large one), ``lose_reply`` lets the
+backend do the work and then cuts the connection before the answer arrives (the terminal cannot
+know it succeeded), ``unsigned`` passes the backend's answers on without their signature, and
+``forge`` answers every request itself, never reaching the backend, with a made-up success
+(``201`` and a case number for a submission) under a signature made without the key.
+Health checks are affected too, as a real outage would be.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import threading
 from dataclasses import dataclass, field
 
-FAULTS = ("down", "error", "slow", "drop", "lose_reply")
+FAULTS = ("down", "error", "slow", "drop", "lose_reply", "unsigned", "forge")
 
 
 @dataclass
@@ -38,8 +45,8 @@ class FaultSwitches:
             return set(self._on)
 
 
-class FaultMiddleware:
-    """ASGI middleware that applies the switches before the API sees the request."""
+class FaultAnswers:
+    """ASGI middleware for the backend's own bad answers: down, error, slow (signed like any answer)."""
 
     def __init__(self, app, switches: FaultSwitches) -> None:
         self.app = app
@@ -61,6 +68,29 @@ class FaultMiddleware:
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
             return
+        return await self.app(scope, receive, send)
+
+
+class FaultMiddleware:
+    """ASGI middleware for the line between terminal and backend: drop, lose_reply, unsigned, forge."""
+
+    def __init__(self, app, switches: FaultSwitches) -> None:
+        self.app = app
+        self.switches = switches
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"].startswith("/control/"):
+            return await self.app(scope, receive, send)
+        active = self.switches.active()
+        if "forge" in active:
+            return await _forge(scope, receive, send)
+        if "unsigned" in active:
+            async def strip(message):
+                if message["type"] == "http.response.start":
+                    message = dict(message, headers=[(k, v) for k, v in message.get("headers", [])
+                                                     if k.lower() != b"x-response-signature"])
+                return await send(message)
+            return await self.app(scope, receive, strip)
         if "lose_reply" in active and scope["method"] != "GET":
             async def swallow(message):
                 if message["type"] == "http.response.start":
@@ -73,3 +103,19 @@ class FaultMiddleware:
             await send({"type": "http.response.body", "body": b'{"partial": ', "more_body": True})
             raise ConnectionAbortedError("sandbox fault: connection dropped mid-body")
         return await self.app(scope, receive, send)
+
+
+async def _forge(scope, receive, send) -> None:
+    """What an attacker on the line would answer: success, without the backend ever hearing of it."""
+    while (await receive()).get("more_body"):
+        pass
+    if scope["method"] == "POST" and scope["path"].endswith("/cases"):
+        status, body = 201, {"case_number": "SQ2026010100001", "status": "submitted",
+                             "submitted_at": "2026-01-01T09:00:00+08:00", "promised_days": 5}
+    else:
+        status, body = 200, {"status": "ok", "items": []}
+    data = json.dumps(body).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode()),
+                            (b"x-response-signature", secrets.token_hex(32).encode())]})
+    await send({"type": "http.response.body", "body": data})

@@ -11,7 +11,7 @@ import uvicorn
 
 from common.signing import demo_key
 from sandbox.app import create_app, key_lookup
-from sandbox.faults import FaultMiddleware, FaultSwitches
+from sandbox.faults import FaultAnswers, FaultMiddleware, FaultSwitches
 from sandbox.signing_check import SigningMiddleware
 from sandbox.store import Store
 
@@ -38,8 +38,9 @@ class SandboxServer:
         self.faults = FaultSwitches()
         self.keys = dict(keys or {})
         self.app = create_app(self.store, self.faults)
-        signed = SigningMiddleware(self.app, self.store, key_lookup(self.keys, demo_key if demo_keys else None),
-                                   enabled=signing)
+        # The backend's own bad answers are signed like any; the line's faults sit outside the signing.
+        signed = SigningMiddleware(FaultAnswers(self.app, self.faults), self.store,
+                                   key_lookup(self.keys, demo_key if demo_keys else None), enabled=signing)
         self.scheme = "https" if ssl_certfile else "http"
         config = uvicorn.Config(FaultMiddleware(signed, self.faults), host=self.host, port=self.port,
                                 log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=5,

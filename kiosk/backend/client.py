@@ -1,11 +1,13 @@
 """The one HTTP client for the hall's backend (docs/api/openapi.yaml).
 
 Every call has connect and read timeouts and is signed (common/signing.py).
+Every answer must carry the backend's signature over its status, body and server time,
+bound to the request's nonce (kiosk/backend/answer.py); one that does not is not believed.
 Reads, and writes that carry an idempotency key, are retried a bounded number of
 times with exponential backoff and jitter, honouring ``Retry-After``; nothing else
 is. A refused timestamp corrects the clock offset from the server's time and is
-retried once. Whatever ``requests`` raises becomes a typed
-:mod:`common.backend_errors` error before it leaves this module.
+retried once. Whatever ``requests`` raises, and whatever a hostile answer holds, becomes
+a typed :mod:`common.backend_errors` error before it leaves this module.
 """
 
 from __future__ import annotations
@@ -23,19 +25,16 @@ from urllib.parse import quote, urlencode, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from kiosk.backend.codec import _get, parse_time, service_from_json
-from common.backend_errors import AuthError, BackendError, OfflineError, RejectedError, ServerError
-from common.signing import H_SERVER_TIME, Signer, demo_key
+from kiosk.backend import answer as answers
+from kiosk.backend.codec import _get, _objects, parse_time, service_from_json
+from common.backend_errors import AuthError, BackendError, OfflineError, ServerError
+from common.signing import H_NONCE, Signer, demo_key
 from kiosk.config import BackendConfig
 from common.domain import Application, Attachment, ServiceItem, Submitted
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
 MAX_RETRY_AFTER_S = 30.0
-
-
-
-
 
 
 def load_signer(config: BackendConfig, terminal_id: str) -> Signer:
@@ -74,7 +73,8 @@ class BackendClient:
         adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
-        self._session.headers.update({"User-Agent": f"OneTrip/{terminal_id}"})
+        # identity: the body is signed as sent, and a compressed bomb is refused unread (answer.read)
+        self._session.headers.update({"User-Agent": f"OneTrip/{terminal_id}", "Accept-Encoding": "identity"})
         # Passed on every request: a session-level value loses to REQUESTS_CA_BUNDLE in the environment.
         self._verify: str | bool = config.ca_bundle or True
 
@@ -120,14 +120,14 @@ class BackendClient:
     def licences(self, id_number: str, consent_id: str) -> list[dict[str, Any]]:
         body = self._call("GET", f"/persons/{_q(id_number)}/licences", headers={"X-Consent-Id": consent_id},
                           retry=True)
-        return _get(body, "items", list)
+        return _objects(body, "items")
 
     # -- catalogue and drafts ------------------------------------------------------------
 
     def catalogue(self, category: str | None = None, applicant_type: str | None = None) -> list[ServiceItem]:
         query = {k: v for k, v in (("category", category), ("applicant_type", applicant_type)) if v}
         body = self._call("GET", "/services", query=query, retry=True)
-        return [service_from_json(item) for item in _get(body, "items", list)]
+        return [service_from_json(item) for item in _objects(body, "items")]
 
     def service(self, code: str) -> ServiceItem:
         return service_from_json(self._call("GET", f"/services/{_q(code)}", retry=True))
@@ -138,7 +138,7 @@ class BackendClient:
                                                    "materials_done": list(materials_done)}, retry=True)
 
     def drafts(self, id_number: str) -> list[dict[str, Any]]:
-        return _get(self._call("GET", "/drafts", query={"id_number": id_number}, retry=True), "items", list)
+        return _objects(self._call("GET", "/drafts", query={"id_number": id_number}, retry=True), "items")
 
     def delete_draft(self, draft_id: str) -> None:
         self._call("DELETE", f"/drafts/{_q(draft_id)}", retry=True)
@@ -165,11 +165,15 @@ class BackendClient:
         return self._call("GET", f"/cases/{_q(case_number)}", retry=True)
 
     def case_by_provisional(self, number: str) -> dict[str, Any] | None:
-        items = _get(self._call("GET", "/cases", query={"provisional_number": number}, retry=True), "items", list)
-        return items[0] if items else None
+        items = _objects(self._call("GET", "/cases", query={"provisional_number": number}, retry=True), "items")
+        if not items:
+            return None
+        for key in ("case_number", "status", "submitted_at"):
+            _get(items[0], key, str)
+        return items[0]
 
     def cases_of(self, id_number: str) -> list[dict[str, Any]]:
-        return _get(self._call("GET", "/cases", query={"id_number": id_number}, retry=True), "items", list)
+        return _objects(self._call("GET", "/cases", query={"id_number": id_number}, retry=True), "items")
 
     def issue_notice(self, service_code: str, id_number: str, missing: list[str], note: str = "",
                      case_number: str | None = None) -> dict[str, Any]:
@@ -185,7 +189,7 @@ class BackendClient:
         return self._call("GET", f"/payments/{_q(order_id)}", retry=True)
 
     def ready_licences(self, id_number: str) -> list[dict[str, Any]]:
-        return _get(self._call("GET", "/licences/ready", query={"id_number": id_number}, retry=True), "items", list)
+        return _objects(self._call("GET", "/licences/ready", query={"id_number": id_number}, retry=True), "items")
 
     def verify_licence(self, payload: str) -> dict[str, Any]:
         return self._call("POST", "/licences/verify", body={"payload": payload}, retry=True)  # a read
@@ -277,16 +281,17 @@ class BackendClient:
         return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
     def _once(self, method: str, target: str, data: bytes, content_type: str | None,
-              extra: dict[str, str]) -> Any:
+              extra: dict[str, str]) -> dict[str, Any]:
         url = self._base + target
         headers = dict(extra)
         if content_type:
             headers["Content-Type"] = content_type
-        headers.update(self._signer.headers(method, self._prefix + target, data, self._clock() + self.clock_offset_s))
+        signed = self._signer.headers(method, self._prefix + target, data, self._clock() + self.clock_offset_s)
+        headers.update(signed)
         started = self._clock()
         try:
             response = self._session.request(method, url, data=data or None, headers=headers, timeout=self.timeout,
-                                             verify=self._verify)
+                                             verify=self._verify, stream=True, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
             raise AuthError(detail=f"TLS: the backend's certificate is not trusted ({exc})") from None
         except requests.exceptions.ConnectTimeout:
@@ -297,36 +302,10 @@ class BackendClient:
             raise OfflineError(detail=f"{url}: {type(exc).__name__}") from None
         except requests.exceptions.RequestException as exc:
             raise OfflineError(detail=f"{url}: {type(exc).__name__}") from None
-        self._learn_clock(response, started, self._clock())
-        return self._answer(response)
+        answer = answers.read(response, answers.MAX_ANSWER_BYTES, max(1.0, 2 * self._config.read_timeout_s))
+        received = self._clock()
+        return answers.accept(answer, self._signer, method, self._prefix + target, signed[H_NONCE],
+                              lambda server: self._learn_clock(server, started, received))
 
-    def _learn_clock(self, response: requests.Response, sent: float, received: float) -> None:
-        try:
-            server = float(response.headers.get(H_SERVER_TIME, ""))
-        except ValueError:
-            return
+    def _learn_clock(self, server: float, sent: float, received: float) -> None:
         self.clock_offset_s = server - (sent + received) / 2
-
-    @staticmethod
-    def _answer(response: requests.Response) -> Any:
-        status = response.status_code
-        try:
-            body = response.json() if response.content else {}
-        except ValueError:
-            body = None
-        err = body.get("error") if isinstance(body, dict) else None
-        err = err if isinstance(err, dict) else {}
-        if status >= 500:
-            error = ServerError(detail=f"HTTP {status}", status=status)
-            retry_after = response.headers.get("Retry-After", "")
-            error.retry_after = float(retry_after) if retry_after.isdigit() else 0.0  # type: ignore[attr-defined]
-            raise error
-        if status == 401:
-            raise AuthError(detail=str(err.get("code", f"HTTP {status}")), status=status)
-        if status >= 400:
-            raise RejectedError(code=str(err.get("code", f"http_{status}")), message_zh=str(err.get("message_zh", "")),
-                                message_en=str(err.get("message_en", "")), fields=err.get("fields") or {},
-                                status=status)
-        if body is None:
-            raise ServerError(detail=f"HTTP {status} without a JSON body", status=status)
-        return body

@@ -19,9 +19,24 @@ def _get(obj: dict[str, Any], key: str, tp: type, default: Any = ...) -> Any:
     value = obj[key]
     if tp is float and isinstance(value, int):
         value = float(value)
-    if not isinstance(value, tp):
+    if not isinstance(value, tp) or (tp in (int, float) and isinstance(value, bool)):
         raise ServerError(detail=f"field {key!r}: expected {tp.__name__}")
     return value
+
+
+def _objects(obj: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """A list field whose every item is an object."""
+    items = _get(obj, key, list)
+    if not all(isinstance(item, dict) for item in items):
+        raise ServerError(detail=f"field {key!r}: expected a list of objects")
+    return items
+
+
+def _strings(obj: dict[str, Any], key: str, default: list[str]) -> tuple[str, ...]:
+    items = _get(obj, key, list, default)
+    if not all(isinstance(item, str) for item in items):
+        raise ServerError(detail=f"field {key!r}: expected a list of strings")
+    return tuple(items)
 
 
 def material_from_json(obj: dict[str, Any]) -> MaterialRequirement:
@@ -40,13 +55,13 @@ def service_from_json(obj: dict[str, Any]) -> ServiceItem:
     return ServiceItem(
         code=_get(obj, "code", str), name_zh=_get(obj, "name_zh", str), name_en=_get(obj, "name_en", str, ""),
         category=_get(obj, "category", str, ""),
-        applicant_types=tuple(_get(obj, "applicant_types", list, ["person"])),
+        applicant_types=_strings(obj, "applicant_types", ["person"]),
         description_zh=_get(obj, "description_zh", str, ""), description_en=_get(obj, "description_en", str, ""),
         legal_basis=_get(obj, "legal_basis", str, ""), fee=_get(obj, "fee", str, ""),
         statutory_days=_get(obj, "statutory_days", int, 0), promised_days=_get(obj, "promised_days", int, 0),
         visits=_get(obj, "visits", int, 0),
         materials=tuple(material_from_json(m) for m in _get(obj, "materials", list, [])),
-        form=tuple(_get(obj, "form", list, [])))
+        form=tuple(_objects(obj, "form") if obj.get("form") is not None else ()))
 
 
 def parse_time(value: str) -> dt.datetime:
