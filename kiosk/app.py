@@ -129,6 +129,8 @@ def apply_remote_config(config: Config, backend: BackendClient, queue: Queue) ->
 
 def terminal_status(queue: Queue, audit: AuditTrail) -> dict:
     status = queue.outbox.status()
-    return {"queue": {"depth": status["counts"]["pending"], "oldest_age_s": status["oldest_age_s"],
-                      "dead": status["counts"]["dead"] + status["counts"]["quarantined"]},
+    counts = status["counts"]
+    return {"queue": {"depth": counts["pending"], "oldest_age_s": status["oldest_age_s"], "dead": counts["dead"],
+                      "quarantined": counts["quarantined"], "held": counts["held"],
+                      "recovered_from": status["recovered_from"]},
             "audit_head": audit.head}

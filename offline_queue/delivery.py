@@ -1,4 +1,4 @@
-"""What the sync worker needs of a backend: three calls, not the whole client.
+"""What the sync worker needs of a backend: two calls, not the whole client.
 
 ``kiosk.backend.client.BackendClient`` satisfies it; so can a test double or another transport.
 Failures are raised as the contract's typed errors (``common.backend_errors``).
@@ -17,7 +17,9 @@ class Deliverer(Protocol):
 
     def submit_payload(self, body: dict[str, Any], idempotency_key: str,
                        attachments: Iterable[Attachment] = ()) -> Submitted:
-        """Send one queued case; the same key twice never makes two cases."""
+        """Send one queued case; the same key twice never makes two cases.
 
-    def case_by_provisional(self, provisional_number: str) -> dict[str, Any] | None:
-        """The case the backend holds for a provisional number, or None."""
+        A 409 is a ``RejectedError`` whose ``code`` says which conflict: ``idempotency_conflict``
+        (other content under this key; ``fields["case_number"]`` names the case the key holds) or
+        ``provisional_number_taken`` (another application holds the provisional number).
+        """

@@ -3,8 +3,14 @@
 ``enqueue`` returns only once the item is durable. Attachments are written
 first (temporary name, fsync, rename, directory fsync), then the row in one
 transaction; a crash in between leaves an orphan directory that the start-up
-sweep removes. A database that fails its check at start is moved aside with
-its attachments, and a fresh queue starts (``recovered_from`` says where).
+sweep removes. A database that fails its check at start (SQLite's integrity
+check, or the markers of offline_queue/recovery.py: a missing or empty file, a
+lost write-ahead log) is moved aside with its attachments, and a fresh queue
+starts (``recovered_from`` says where; ``import_`` takes its items back).
+
+Each row's fixed metadata is bound to its sealed payload (offline_queue/rows.py),
+so a damaged row is quarantined with the reason when it is read, never delivered
+altered, and never stops the rows after it; start-up never fails on one.
 """
 
 from __future__ import annotations
@@ -29,13 +35,22 @@ import orjson
 from common.domain import Attachment
 from common.errors import OneTripError
 from common.i18n import N_, Text, text
-from offline_queue.crypto import Sealer, TamperedError
+from offline_queue import recovery, transfer
+from offline_queue.crypto import NONCE, TAG, Sealer, TamperedError
 from offline_queue.durable import DiskFullError, fsync_dir, sweep_temporaries, write_durably
+from offline_queue.rows import (AAD_ROW, COLUMNS, OPEN_STATES, STATES, ItemState, OutboxItem, decode_text, finite,
+                                id_problem, payload_aad, row_aad, state_problem)
 
 log = logging.getLogger(__name__)
 
-PENDING, DELIVERED, DEAD, QUARANTINED = "pending", "delivered", "dead", "quarantined"
-STATES = (PENDING, DELIVERED, DEAD, QUARANTINED)
+PENDING, DELIVERED, DEAD, QUARANTINED, HELD = (ItemState.PENDING, ItemState.DELIVERED, ItemState.DEAD,
+                                               ItemState.QUARANTINED, ItemState.HELD)
+_OPEN = ", ".join(f"'{s.value}'" for s in OPEN_STATES)  # for SQL: the enum is the one place states are spelled
+SEAL_OVERHEAD = 2 + NONCE + TAG  # a sealed blob's header, nonce and tag (crypto.py)
+SQLITE_FULL = 13
+_INSERT = ("INSERT INTO items (id, applicant, idempotency_key, provisional_number, state, next_attempt_at, created_at, "
+           f"size, files, payload, aad) VALUES (?1, ?2, ?3, ?4, '{PENDING.value}', ?5, ?5, ?6, ?7, ?8, {AAD_ROW})")
+MAX_ITEM_BYTES = 1 << 40  # a size past this is damage, not an item (it must not fill the quota)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -53,7 +68,8 @@ CREATE TABLE IF NOT EXISTS items (
     last_error TEXT NOT NULL DEFAULT '',
     size INTEGER NOT NULL,
     files TEXT NOT NULL DEFAULT '[]',   -- attachment metadata: [{idx, name, mime, size}] (no personal data)
-    payload BLOB                        -- sealed; NULL once purged
+    payload BLOB,                       -- sealed; NULL once purged
+    aad INTEGER NOT NULL DEFAULT 1      -- what the payload is bound to (rows.py): 2, the row's fixed metadata
 );
 """
 
@@ -82,6 +98,8 @@ class Payload:
     body: dict[str, Any]
     attachments: list[Attachment]
     buffers: list[bytearray] = field(default_factory=list, repr=False)
+    idempotency_key: str = ""             # as authenticated with the payload: send under this one
+    provisional_number: str | None = None
 
     def wipe(self) -> None:
         for buf in self.buffers:
@@ -89,33 +107,6 @@ class Payload:
         self.buffers.clear()
         self.attachments.clear()
         self.body.clear()
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    id: str
-    seq: int
-    state: str
-    attempts: int
-    next_attempt_at: float
-    created_at: float
-    delivered_at: float | None
-    case_number: str | None
-    provisional_number: str | None
-    idempotency_key: str
-    last_error: str
-    size: int
-    has_payload: bool
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> "OutboxItem":
-        return cls(row["id"], row["seq"], row["state"], row["attempts"], row["next_attempt_at"], row["created_at"],
-                   row["delivered_at"], row["case_number"], row["provisional_number"], row["idempotency_key"],
-                   row["last_error"], row["size"], row["has_payload"])
-
-
-_COLUMNS = ("id, seq, state, attempts, next_attempt_at, created_at, delivered_at, case_number, provisional_number, "
-            "idempotency_key, last_error, size, payload IS NOT NULL AS has_payload")
 
 
 class Outbox:
@@ -129,13 +120,19 @@ class Outbox:
         self._lock = threading.RLock()
         self._free_read_at, self._free_at_read, self._written_since = -1e9, 0, 0
         self.recovered_from: Path | None = None
+        self.damaged_rows = 0  # rows quarantined as damaged at this start
         root.mkdir(parents=True, exist_ok=True)
         self._files = root / "attachments"
         self._db_path = root / "queue.sqlite3"
+        self._markers = recovery.OpenMarkers(root)
         sweep_temporaries(root)
         self._db = self._open_checked()
         self._files.mkdir(exist_ok=True)
-        self._sweep_orphans()
+        self._check_rows()
+        if self.damaged_rows:  # their attachments may still be someone's: keep everything this time
+            log.error("queue: %d damaged row(s) quarantined; unreferenced attachments kept", self.damaged_rows)
+        else:
+            self._sweep_orphans()
         self._count_open()
 
     # -- opening, corruption ---------------------------------------------------------------
@@ -143,38 +140,72 @@ class Outbox:
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(str(self._db_path), check_same_thread=False, isolation_level=None, timeout=10)
         db.row_factory = sqlite3.Row
+        db.text_factory = decode_text  # a damaged byte in one row must not make a whole query raise
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA secure_delete=ON")  # freed pages (purged payloads) are zeroed
         return db
 
+    def _check_database(self, db: sqlite3.Connection, fresh: bool) -> None:
+        """SQLite's integrity check (indexes too: a damaged id index hides rows from lookups); raises when it fails.
+
+        An index that alone disagrees with its table is rebuilt from the table (REINDEX), not thrown away.
+        """
+        problems = [r[0] for r in db.execute("PRAGMA integrity_check(20)")]
+        if problems != ["ok"] and all("index" in p for p in problems):
+            log.warning("queue: rebuilding indexes (%s)", problems[0])
+            db.execute("REINDEX")
+            problems = [r[0] for r in db.execute("PRAGMA integrity_check(20)")]
+        if problems != ["ok"]:
+            raise sqlite3.DatabaseError("; ".join(problems)[:300])
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "items" not in tables and not fresh and (self.root / recovery.INITIALISED).exists():
+            raise sqlite3.DatabaseError("the items table is missing")
+
     def _open_checked(self) -> sqlite3.Connection:
+        reason = recovery.damage(self.root, self._db_path, self._files, self._markers)
+        if reason is not None:
+            self.recovered_from = recovery.move_aside(self.root, self._db_path, self._files, reason)
+        db = None
         try:
             db = self._connect()
-            result = db.execute("PRAGMA quick_check").fetchone()[0]
-            if result != "ok":
-                db.close()
-                raise sqlite3.DatabaseError(result)
-            db.executescript(SCHEMA)
-            return db
+            self._check_database(db, fresh=self.recovered_from is not None)
+            self._create_schema(db)
         except sqlite3.DatabaseError as exc:
-            self.recovered_from = self._move_aside(str(exc))
+            if db is not None:
+                db.close()
+            self.recovered_from = recovery.move_aside(self.root, self._db_path, self._files, str(exc))
             db = self._connect()
-            db.executescript(SCHEMA)
-            return db
+            self._create_schema(db)
+        self._markers.claim()
+        recovery.mark_initialised(self.root)
+        return db
 
-    def _move_aside(self, reason: str) -> Path:
-        target = self.root / f"corrupt-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
-        target.mkdir()
-        for name in (self._db_path.name, self._db_path.name + "-wal", self._db_path.name + "-shm"):
-            if (self.root / name).exists():
-                os.rename(self.root / name, target / name)
-        if self._files.exists():
-            os.rename(self._files, target / "attachments")
-        (target / "REASON.txt").write_text(f"queue database failed its check at start: {reason}\n", "utf-8")
-        fsync_dir(self.root)
-        log.error("queue: database failed its check (%s); moved aside to %s, starting a fresh queue", reason, target)
-        return target
+    @staticmethod
+    def _create_schema(db: sqlite3.Connection) -> None:
+        db.executescript(SCHEMA)
+        if "aad" not in {r[1] for r in db.execute("PRAGMA table_info(items)")}:  # a queue from before
+            db.execute("ALTER TABLE items ADD COLUMN aad INTEGER NOT NULL DEFAULT 1")
+
+    def _check_rows(self) -> None:
+        """Quarantine rows whose state or id cannot be one the outbox wrote; repair attempts and retry times."""
+        with self._lock:
+            rows = self._db.execute("SELECT seq, id, state FROM items").fetchall()
+            for row in rows:
+                problem = state_problem(row["state"]) or id_problem(row["id"])
+                if problem is not None:
+                    self._quarantine_row(row["seq"], problem)
+                    self.damaged_rows += 1
+            self._db.execute(f"UPDATE items SET attempts = 0 WHERE state IN ({_OPEN}) "
+                             "AND (typeof(attempts) != 'integer' OR attempts < 0)")
+            self._db.execute(f"UPDATE items SET next_attempt_at = ? WHERE state IN ({_OPEN}) "
+                             "AND typeof(next_attempt_at) NOT IN ('integer', 'real')", (self._clock(),))
+
+    def _quarantine_row(self, seq: int, reason: str) -> None:
+        with self._lock:
+            self._db.execute("UPDATE items SET state = ?, last_error = ? WHERE seq = ?",
+                             (QUARANTINED.value, reason[:500], seq))
+        log.error("queue: row %s quarantined: %s", seq, reason)
 
     def _attachment_path(self, item_id: str, idx: int) -> Path:
         return self._files / f"{item_id}.{idx}.bin"
@@ -196,12 +227,13 @@ class Outbox:
         """Tallies of what counts against the quota, kept in memory so enqueue does not scan the table."""
         with self._lock:
             self._open_items, self._open_bytes = self._db.execute(
-                "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM items "
-                "WHERE state IN ('pending', 'dead', 'quarantined')").fetchone()
+                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN typeof(size) = 'integer' AND size BETWEEN 0 AND ? "
+                f"THEN size ELSE 0 END), 0) FROM items WHERE state IN ({_OPEN})", (MAX_ITEM_BYTES,)).fetchone()
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+        self._markers.release()
 
     # -- enqueue -----------------------------------------------------------------------------
 
@@ -232,9 +264,15 @@ class Outbox:
         """Store an item durably and return its id; raises QueueFullError (nothing stored) when there is no room."""
         attachments = list(attachments)
         item_id = os.urandom(16).hex()  # as random as uuid4().hex, without building a UUID object
-        sealed = self._sealer.seal(orjson.dumps(body), item_id.encode())  # UTF-8 JSON, as json.loads reads it
-        size = len(sealed) + sum(len(a.data) for a in attachments)
+        body_bytes = orjson.dumps(body)  # UTF-8 JSON, as json.loads reads it
+        size = len(body_bytes) + SEAL_OVERHEAD + sum(len(a.data) for a in attachments)
         self._check_room(size)
+        now = self._clock()
+        files = json.dumps([{"idx": i, "name": a.name, "mime": a.mime, "size": len(a.data)}
+                            for i, a in enumerate(attachments)]) if attachments else "[]"
+        applicant = self.applicant_key(applicant_id)
+        sealed = self._sealer.seal(body_bytes, row_aad(item_id, applicant, idempotency_key, provisional_number, now,
+                                                       size, files))
         written: list[Path] = []
         try:
             if attachments:
@@ -244,22 +282,17 @@ class Outbox:
                     write_durably(path, self._sealer.seal_chunks(att.data, f"{item_id}:{idx}".encode()),
                                   sync_dir=False)
                 fsync_dir(self._files)  # one directory fsync covers every rename above
-            now = self._clock()
-            files = json.dumps([{"idx": i, "name": a.name, "mime": a.mime, "size": len(a.data)}
-                                for i, a in enumerate(attachments)]) if attachments else "[]"
             with self._lock:  # one INSERT, one commit: the row is the moment the item exists
-                self._db.execute(
-                    "INSERT INTO items (id, applicant, idempotency_key, provisional_number, state, next_attempt_at, "
-                    "created_at, size, files, payload) VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5, ?6, ?7, ?8)",
-                    (item_id, self.applicant_key(applicant_id), idempotency_key, provisional_number, now, size, files,
-                     sealed))
+                self._db.execute(_INSERT, (item_id, applicant, idempotency_key, provisional_number, now, size, files,
+                                           sealed))
                 self._open_items += 1
                 self._open_bytes += size
                 self._written_since += size
         except (DiskFullError, sqlite3.OperationalError, OSError) as exc:
             for path in written:
                 path.unlink(missing_ok=True)
-            full = isinstance(exc, DiskFullError) or "full" in str(exc) or getattr(exc, "errno", 0) == errno.ENOSPC
+            full = (isinstance(exc, DiskFullError) or getattr(exc, "sqlite_errorcode", None) == SQLITE_FULL
+                    or getattr(exc, "errno", 0) == errno.ENOSPC)
             if full:
                 raise QueueFullError(text(FULL_MESSAGE), f"disk full while storing: {exc}") from None
             raise
@@ -270,62 +303,87 @@ class Outbox:
 
     def item(self, item_id: str) -> OutboxItem | None:
         with self._lock:
-            row = self._db.execute(f"SELECT {_COLUMNS} FROM items WHERE id = ?", (item_id,)).fetchone()
+            row = self._db.execute(f"SELECT {COLUMNS} FROM items WHERE id = ?", (item_id,)).fetchone()
         return OutboxItem.from_row(row) if row else None
 
     def items(self, states: Iterable[str] = STATES, limit: int = 1000) -> list[OutboxItem]:
-        states = tuple(states)
+        states = tuple(str(s) for s in states)
         marks = ",".join("?" * len(states))
         with self._lock:
-            rows = self._db.execute(f"SELECT {_COLUMNS} FROM items WHERE state IN ({marks}) ORDER BY seq LIMIT ?",
+            rows = self._db.execute(f"SELECT {COLUMNS} FROM items WHERE state IN ({marks}) ORDER BY seq LIMIT ?",
                                     (*states, limit)).fetchall()
         return [OutboxItem.from_row(r) for r in rows]
 
-    def due(self, limit: int = 20) -> list[OutboxItem]:
-        """The next item of each applicant, if its time has come, oldest first (order per applicant is kept)."""
+    def due(self, limit: int = 20, horizon_s: float = 86400.0) -> list[OutboxItem]:
+        """The next item of each applicant, if its time has come, oldest first (order per applicant is kept).
+
+        A retry time more than ``horizon_s`` ahead was not set by a backoff from now: the clock was set
+        back since (or the value is damaged), and the item is due rather than stuck for that long.
+        """
+        now = self._clock()
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM items i WHERE state = 'pending' AND seq = "
-                "(SELECT MIN(seq) FROM items j WHERE j.applicant = i.applicant AND j.state = 'pending') "
-                "AND next_attempt_at <= ? ORDER BY seq LIMIT ?", (self._clock(), limit)).fetchall()
+                f"SELECT {COLUMNS} FROM items i WHERE state = ?1 AND seq = "
+                "(SELECT MIN(seq) FROM items j WHERE j.applicant = i.applicant AND j.state = ?1) "
+                "AND (next_attempt_at <= ?2 OR next_attempt_at > ?3 OR next_attempt_at IS NULL) ORDER BY seq LIMIT ?4",
+                (PENDING.value, now, now + horizon_s, limit)).fetchall()
         return [OutboxItem.from_row(r) for r in rows]
 
     def next_due_at(self) -> float | None:
         with self._lock:
-            row = self._db.execute("SELECT MIN(next_attempt_at) FROM items WHERE state = 'pending'").fetchone()
-        return row[0]
+            row = self._db.execute("SELECT MIN(next_attempt_at) FROM items WHERE state = ?",
+                                   (PENDING.value,)).fetchone()
+        return row[0] if finite(row[0]) else None
 
     def load(self, item_id: str) -> Payload:
-        """Decrypt an item for sending. TamperedError when it does not authenticate (the caller quarantines)."""
+        """Decrypt an item for sending, its metadata authenticated with it.
+
+        Raises TamperedError, with the reason, for anything that keeps it from being sent as it was
+        stored (the caller quarantines it): no payload, metadata or payload that does not
+        authenticate, an attachment missing, damaged or of the wrong size.
+        """
         with self._lock:
-            row = self._db.execute("SELECT payload, files FROM items WHERE id = ?", (item_id,)).fetchone()
+            row = self._db.execute("SELECT id, applicant, idempotency_key, provisional_number, created_at, size, "
+                                   "files, payload, aad FROM items WHERE id = ?", (item_id,)).fetchone()
         if row is None or row["payload"] is None:
             raise TamperedError("the item has no payload")
-        metas = json.loads(row["files"])
-        body_bytes = bytearray(self._sealer.open(row["payload"], item_id.encode()))
+        payload = Payload({}, [])
         try:
-            body = json.loads(body_bytes)
-        except ValueError:
-            raise TamperedError("the payload is not JSON") from None
-        payload = Payload(body, [], [body_bytes])
-        for meta in metas:
-            path = self._attachment_path(item_id, meta["idx"])
             try:
-                blob = path.read_bytes()
-            except OSError:
-                payload.wipe()
-                raise TamperedError(f"attachment {meta['idx']} is missing") from None
-            data = bytearray(self._sealer.open(blob, f"{item_id}:{meta['idx']}".encode()))
-            payload.buffers.append(data)
-            payload.attachments.append(Attachment(meta["name"], meta["mime"], bytes(data)))
+                body_bytes = bytearray(self._sealer.open(bytes(row["payload"]), payload_aad(row)))
+            except TamperedError as exc:
+                raise TamperedError(f"the payload or its row's metadata does not authenticate ({exc})") from None
+            payload.buffers.append(body_bytes)
+            payload.body = json.loads(body_bytes)
+            payload.idempotency_key, payload.provisional_number = row["idempotency_key"], row["provisional_number"]
+            for meta in json.loads(row["files"]):
+                idx, name, mime, size = meta["idx"], meta["name"], meta["mime"], meta.get("size")
+                try:
+                    blob = self._attachment_path(item_id, int(idx)).read_bytes()
+                except OSError:
+                    raise TamperedError(f"attachment {idx} is missing") from None
+                try:
+                    data = bytearray(self._sealer.open(blob, f"{item_id}:{idx}".encode()))
+                except TamperedError as exc:
+                    raise TamperedError(f"attachment {idx} does not authenticate ({exc})") from None
+                payload.buffers.append(data)
+                if size is not None and size != len(data):
+                    raise TamperedError(f"attachment {idx} has {len(data)} bytes, {size} were stored")
+                payload.attachments.append(Attachment(str(name), str(mime), bytes(data)))
+        except TamperedError:
+            payload.wipe()
+            raise
+        except Exception as exc:  # anything else wrong with a row is damage to that item, not to the queue
+            payload.wipe()
+            raise TamperedError(f"the item does not read ({type(exc).__name__}: {exc})"[:300]) from None
         return payload
 
     def _leave_open(self, item_id: str) -> None:
         with self._lock:
             row = self._db.execute("SELECT state, size FROM items WHERE id = ?", (item_id,)).fetchone()
-            if row is not None and row["state"] in (PENDING, DEAD, QUARANTINED):
+            if row is not None and row["state"] in OPEN_STATES:
                 self._open_items -= 1
-                self._open_bytes -= row["size"]
+                self._open_bytes -= row["size"] if isinstance(row["size"], int) and row["size"] <= MAX_ITEM_BYTES else 0
 
     def _update(self, item_id: str, sql: str, *args: Any) -> None:
         with self._lock:
@@ -334,7 +392,7 @@ class Outbox:
     def mark_delivered(self, item_id: str, case_number: str, purge: bool = True) -> None:
         self._leave_open(item_id)
         self._update(item_id, "state = ?, case_number = ?, delivered_at = ?, last_error = ''",
-                     DELIVERED, case_number, self._clock())
+                     DELIVERED.value, case_number, self._clock())
         if purge:
             self._purge_payload(item_id)
 
@@ -343,25 +401,31 @@ class Outbox:
                      self._clock() + delay_s, reason[:500])
 
     def mark_dead(self, item_id: str, reason: str) -> None:
-        self._update(item_id, "state = ?, attempts = attempts + 1, last_error = ?", DEAD, reason[:500])
+        self._update(item_id, "state = ?, attempts = attempts + 1, last_error = ?", DEAD.value, reason[:500])
         log.warning("queue: item %s moved to dead letters: %s", item_id, reason)
 
+    def hold(self, item_id: str, reason: str) -> None:
+        """Keep the item, payload and all, out of delivery until staff decide (``reason`` says what happened)."""
+        self._update(item_id, "state = ?, attempts = attempts + 1, last_error = ?", HELD.value, reason[:500])
+        log.error("queue: item %s held for staff: %s", item_id, reason)
+
     def quarantine(self, item_id: str, reason: str) -> None:
-        self._update(item_id, "state = ?, last_error = ?", QUARANTINED, reason[:500])
+        self._update(item_id, "state = ?, last_error = ?", QUARANTINED.value, reason[:500])
         log.error("queue: item %s quarantined: %s", item_id, reason)
 
     def retry(self, item_id: str | None = None, dead: bool = False) -> int:
-        """Staff: put one item, or every dead letter, back in line now."""
+        """Staff: put one item (pending, dead or held), or every dead letter, back in line now."""
         with self._lock:
             if item_id is not None:
-                cur = self._db.execute("UPDATE items SET state = 'pending', next_attempt_at = ? WHERE id = ? "
-                                       "AND state IN ('pending', 'dead')", (self._clock(), item_id))
+                cur = self._db.execute("UPDATE items SET state = ?1, next_attempt_at = ?2 WHERE id = ?3 "
+                                       "AND state IN (?1, ?4, ?5)",
+                                       (PENDING.value, self._clock(), item_id, DEAD.value, HELD.value))
             elif dead:
-                cur = self._db.execute("UPDATE items SET state = 'pending', next_attempt_at = ? WHERE state = 'dead'",
-                                       (self._clock(),))
+                cur = self._db.execute("UPDATE items SET state = ?, next_attempt_at = ? WHERE state = ?",
+                                       (PENDING.value, self._clock(), DEAD.value))
             else:
                 return 0
-            return cur.rowcount  # pending, dead and quarantined all count against the quota: no change
+            return cur.rowcount  # every open state counts against the quota: no change
 
     # -- retention ---------------------------------------------------------------------------------
 
@@ -376,13 +440,13 @@ class Outbox:
         now = self._clock()
         with self._lock:
             ids = [r["id"] for r in self._db.execute(
-                "SELECT id FROM items WHERE state = 'delivered' AND payload IS NOT NULL AND delivered_at <= ?",
-                (now - older_than_s,))]
+                "SELECT id FROM items WHERE state = ? AND payload IS NOT NULL AND delivered_at <= ?",
+                (DELIVERED.value, now - older_than_s))]
         for item_id in ids:
             self._purge_payload(item_id)
         with self._lock:
-            self._db.execute("DELETE FROM items WHERE state = 'delivered' AND delivered_at < ?",
-                             (now - keep_metadata_days * 86400,))
+            self._db.execute("DELETE FROM items WHERE state = ? AND delivered_at < ?",
+                             (DELIVERED.value, now - keep_metadata_days * 86400))
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return len(ids)
 
@@ -390,11 +454,13 @@ class Outbox:
 
     def status(self) -> dict[str, Any]:
         with self._lock:
-            counts = {s: 0 for s in STATES}
+            counts = {s.value: 0 for s in STATES}
             for row in self._db.execute("SELECT state, COUNT(*) AS n FROM items GROUP BY state"):
-                counts[row["state"]] = row["n"]
-            oldest = self._db.execute("SELECT MIN(created_at) FROM items WHERE state = 'pending'").fetchone()[0]
-        return {"counts": counts, "oldest_age_s": round(self._clock() - oldest, 1) if oldest else 0.0,
+                if row["state"] in counts:
+                    counts[row["state"]] = row["n"]
+            oldest = self._db.execute("SELECT MIN(created_at) FROM items WHERE state = ?",
+                                      (PENDING.value,)).fetchone()[0]
+        return {"counts": counts, "oldest_age_s": max(0.0, round(self._clock() - oldest, 1)) if finite(oldest) else 0.0,
                 "recovered_from": str(self.recovered_from) if self.recovered_from else None}
 
     # -- export and import (still encrypted) ------------------------------------------------------
@@ -404,7 +470,7 @@ class Outbox:
         target.mkdir(parents=True, exist_ok=True)
         exported = 0
         with self._lock:
-            rows = self._db.execute("SELECT * FROM items WHERE state IN ('pending', 'dead', 'quarantined') "
+            rows = self._db.execute(f"SELECT * FROM items WHERE state IN ({_OPEN}) "
                                     "AND payload IS NOT NULL ORDER BY seq").fetchall()
         lines = []
         for row in rows:
@@ -419,37 +485,61 @@ class Outbox:
         return exported
 
     def import_(self, source: Path) -> tuple[int, list[str]]:
-        """Take items exported by a terminal with the same key. Returns (imported, problems)."""
+        """Take undelivered items from an export folder or a moved-aside queue (``corrupt-*``), sealed under
+        this terminal's key. Each is taken once (by id), only if it and its attachments authenticate.
+        Returns (imported, problems)."""
+        if (source / "queue.sqlite3").exists():
+            records = transfer.read_database(source / "queue.sqlite3")
+        elif (source / "items.jsonl").exists():
+            records = transfer.read_export(source)
+        else:
+            return 0, [f"{source}: neither an export (items.jsonl) nor a moved-aside queue (queue.sqlite3)"]
         imported, problems = 0, []
-        try:
-            lines = (source / "items.jsonl").read_text("utf-8").splitlines()
-        except OSError as exc:
-            return 0, [f"{source / 'items.jsonl'}: {exc.strerror}"]
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
+        for record in records:
+            if record.problem:
+                problems.append(f"{record.where}: {record.problem}")
                 continue
             try:
-                record = json.loads(line)
-                sealed = bytes.fromhex(record["payload"])
-                self._sealer.open(sealed, record["id"].encode())  # same key, untampered
-            except (ValueError, KeyError, TamperedError) as exc:
-                problems.append(f"line {number}: not importable ({type(exc).__name__})")
-                continue
-            if self.item(record["id"]) is not None:
-                continue
-            for meta in record["attachments"]:
-                name = f"{record['id']}.{meta['idx']}.bin"
-                write_durably(self._files / name, (source / name).read_bytes(), sync_dir=False)
-            fsync_dir(self._files)
-            with self._lock:
-                self._db.execute(
-                    "INSERT INTO items (id, applicant, idempotency_key, provisional_number, state, attempts, "
-                    "next_attempt_at, created_at, size, files, payload, last_error) VALUES (?, ?, ?, ?, 'pending', ?, "
-                    "?, ?, ?, ?, ?, ?)", (record["id"], record["applicant"], record["idempotency_key"],
-                                          record["provisional_number"], record["attempts"], self._clock(),
-                                          record["created_at"], record["size"], json.dumps(record["attachments"]),
-                                          sealed, record.get("last_error", "")))
-                self._open_items += 1
-                self._open_bytes += record["size"]
-            imported += 1
+                if self._import_one(record.fields, record.attachments_dir):
+                    imported += 1
+            except TamperedError as exc:
+                problems.append(f"{record.where}: not importable ({exc})")
         return imported, problems
+
+    def _import_one(self, fields: dict[str, Any], attachments_dir: Path) -> bool:
+        """Verify one record and store it; False when this queue has it already. TamperedError when it is not ours."""
+        try:
+            item_id = fields["id"]
+            if id_problem(item_id) is not None or not isinstance(fields["payload"], (bytes, bytearray)):
+                raise TamperedError("damaged record")
+            self._sealer.open(bytes(fields["payload"]), payload_aad(fields))  # same key, untampered
+            metas = json.loads(fields["files"])
+            blobs = []
+            for meta in metas:
+                name = f"{item_id}.{int(meta['idx'])}.bin"
+                blob = (attachments_dir / name).read_bytes()
+                self._sealer.open(blob, f"{item_id}:{meta['idx']}".encode())
+                blobs.append((name, blob))
+        except TamperedError:
+            raise
+        except Exception as exc:  # a missing file, a field of the wrong shape: this record only
+            raise TamperedError(f"{type(exc).__name__}: {exc}"[:200]) from None
+        if self.item(item_id) is not None:
+            return False
+        for name, blob in blobs:
+            write_durably(self._files / name, blob, sync_dir=False)
+        fsync_dir(self._files)
+        state = fields["state"] if fields["state"] in (DEAD.value, HELD.value) else PENDING.value
+        size = fields["size"] if isinstance(fields["size"], int) else 0
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO items (id, applicant, idempotency_key, provisional_number, state, attempts, "
+                "next_attempt_at, created_at, size, files, payload, last_error, aad) "
+                "VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
+                (item_id, fields["applicant"], fields["idempotency_key"], fields["provisional_number"], state,
+                 self._clock(), fields["created_at"], fields["size"], fields["files"], bytes(fields["payload"]),
+                 str(fields.get("last_error") or ""), fields["aad"]))
+            self._open_items += 1
+            self._open_bytes += min(max(size, 0), MAX_ITEM_BYTES)
+        log.info("queue: imported item %s (%s)", item_id, state)
+        return True

@@ -4,9 +4,17 @@
   ``max_delay_s``, honouring ``Retry-After``; after ``max_attempts`` the item is a dead letter.
 - After a transient failure the next pass first probes ``/health`` (cheap) before sending.
 - A permanent rejection (4xx) is a dead letter with the server's reason, for staff.
-- A 409 on the idempotency key is resolved: the case the backend holds for the item's
-  provisional number is recorded; if there is none, the item is a dead letter, not retried.
-- A payload that does not decrypt is quarantined; the others go on.
+- A 409 is resolved only when the backend's case is provably this application: it holds a
+  case under this item's own idempotency key (the key is made with the application) and names
+  it. Otherwise (another application holds the item's provisional number, or the backend does
+  not say which case) the item is held for staff with the reason, payload and all: nothing is
+  deleted and no one else's case is adopted.
+- An item that cannot be loaded as it was stored (it does not decrypt or authenticate, its
+  metadata does not parse, an attachment is missing) is quarantined with the reason; the
+  others go on.
+- The worker thread survives any exception: an unexpected one from the backend for an item
+  backs that item off like a transient failure; one from a pass (the outbox, a callback) is
+  logged with its context, and the next pass comes after a bounded, growing wait.
 - One delivery at a time (``deliver_now`` from a submission and the background loop share a
   lock), so an item is never in flight twice from this terminal.
 """
@@ -25,7 +33,8 @@ from common.backend_errors import AuthError, BackendError, OfflineError, Rejecte
 from common.domain import Submitted
 from offline_queue.crypto import TamperedError
 from offline_queue.delivery import Deliverer
-from offline_queue.outbox import Outbox, OutboxItem
+from offline_queue.outbox import Outbox, OutboxItem, Payload
+from offline_queue.rows import ItemState
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +66,7 @@ class SyncWorker:
         self._thread: threading.Thread | None = None
         self._offline_until = 0.0
         self._offline_streak = 0
+        self._failed_passes = 0  # consecutive passes that raised: the loop backs off on them
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -97,11 +107,18 @@ class SyncWorker:
             return None
         try:
             item = self._outbox.item(item_id)
-            if item is None or item.state != "pending":
+            if item is None or item.state != ItemState.PENDING:
                 return None
-            return self._deliver(item)
+            return self._deliver_guarded(item)
+        except Exception:  # the outbox itself failed: the item stays queued for the worker
+            log.exception("queue: immediate delivery of item %s failed; it stays queued", item_id)
+            return None
         finally:
             self._deliver_lock.release()
+
+    def _horizon_s(self) -> float:
+        """A retry time further ahead than any backoff sets means the clock was set back: due now."""
+        return 2 * self._policy.max_delay_s + 60.0
 
     def run_once(self) -> int:
         """One pass over what is due; returns how many items were delivered."""
@@ -110,14 +127,14 @@ class SyncWorker:
         if self._offline_streak and not self._probe():
             return 0
         delivered = 0
-        for item in self._outbox.due():
+        for item in self._outbox.due(horizon_s=self._horizon_s()):
             if self._stop.is_set():
                 break
             with self._deliver_lock:
                 current = self._outbox.item(item.id)
-                if current is None or current.state != "pending":
+                if current is None or current.state != ItemState.PENDING:
                     continue
-                result = self._deliver(current)
+                result = self._deliver_guarded(current)
             if result is not None:
                 delivered += 1
             elif self._offline_streak:
@@ -127,24 +144,40 @@ class SyncWorker:
     def _probe(self) -> bool:
         try:
             self._backend.health()
-        except BackendError:
+        except Exception as exc:  # typed (BackendError) or not: the backend is not usable now
+            if not isinstance(exc, BackendError):
+                log.warning("queue: health probe raised %s: %s", type(exc).__name__, exc)
             self._offline_streak += 1
             self._offline_until = time.time() + self.delay(self._offline_streak)
             return False
         return True
 
+    def _deliver_guarded(self, item: OutboxItem) -> Submitted | None:
+        """``_deliver``, where any exception the backend or the outbox raises for this item backs it off."""
+        try:
+            return self._deliver(item)
+        except Exception as exc:
+            log.exception("queue: delivering item %s raised %s; it backs off and the others go on",
+                          item.id, type(exc).__name__)
+            try:
+                self._retry_later(item, exc)
+            except Exception:
+                log.exception("queue: could not record the failure of item %s", item.id)
+            return None
+
     def _deliver(self, item: OutboxItem) -> Submitted | None:
         try:
             payload = self._outbox.load(item.id)
-        except TamperedError as exc:
-            self._outbox.quarantine(item.id, f"cannot decrypt: {exc}")
+        except Exception as exc:  # TamperedError with its reason, or anything else: this item only
+            reason = str(exc) if isinstance(exc, TamperedError) else f"{type(exc).__name__}: {exc}"
+            self._outbox.quarantine(item.id, f"cannot load: {reason}")
             return None
         try:
-            submitted = self._backend.submit_payload(payload.body, item.idempotency_key, payload.attachments)
+            submitted = self._backend.submit_payload(payload.body, payload.idempotency_key, payload.attachments)
         except RejectedError as exc:
             self._offline_streak = 0
-            if exc.status == 409 and exc.code == "idempotency_conflict":
-                return self._resolve_conflict(item, exc)
+            if exc.status == 409:
+                return self._resolve_conflict(item, payload, exc)
             self._outbox.mark_dead(item.id, f"{exc.status} {exc.code}: {exc.message_en or exc.message_zh}")
             return None
         except (OfflineError, ServerError, AuthError) as exc:
@@ -155,38 +188,48 @@ class SyncWorker:
         self._offline_streak = 0
         self._outbox.mark_delivered(item.id, submitted.case_number, purge=self._purge)
         log.info("queue: item %s delivered as case %s", item.id, submitted.case_number)
-        if self._on_delivered is not None:
-            self._on_delivered(item, submitted)
+        self._notify_delivered(item, submitted)
         return submitted
 
-    def _retry_later(self, item: OutboxItem, exc: BackendError) -> None:
+    def _notify_delivered(self, item: OutboxItem, submitted: Submitted) -> None:
+        if self._on_delivered is None:
+            return
+        try:
+            self._on_delivered(item, submitted)
+        except Exception:  # the item is delivered and recorded; a listener's bug must not undo that
+            log.exception("queue: the delivery listener failed for item %s", item.id)
+
+    def _retry_later(self, item: OutboxItem, exc: Exception) -> None:
         if isinstance(exc, OfflineError):
             self._offline_streak += 1
+        detail = exc.detail if isinstance(exc, BackendError) else str(exc)
         attempts = item.attempts + 1
         if attempts >= self._policy.max_attempts:
-            self._outbox.mark_dead(item.id, f"gave up after {attempts} attempts: {exc.detail}")
+            self._outbox.mark_dead(item.id, f"gave up after {attempts} attempts: {detail}")
             return
-        delay = self.delay(attempts, getattr(exc, "retry_after", 0.0))
-        self._outbox.mark_retry(item.id, f"{type(exc).__name__}: {exc.detail}", delay)
+        delay = self.delay(attempts, getattr(exc, "retry_after", 0.0) or 0.0)
+        self._outbox.mark_retry(item.id, f"{type(exc).__name__}: {detail}", delay)
         log.info("queue: item %s not delivered (%s); next try in %.1f s", item.id, type(exc).__name__, delay)
 
-    def _resolve_conflict(self, item: OutboxItem, exc: RejectedError) -> Submitted | None:
-        found = None
-        if item.provisional_number:
-            try:
-                found = self._backend.case_by_provisional(item.provisional_number)
-            except BackendError as lookup:
-                self._retry_later(item, lookup)
-                return None
-        if found is None:
-            self._outbox.mark_dead(item.id, "409 idempotency_conflict: the backend holds other content under this "
-                                            "key and no case for the provisional number")
-            return None
-        submitted = Submitted(found["case_number"], found["status"], found["submitted_at"], 0,
-                              item.provisional_number)
-        self._outbox.mark_delivered(item.id, submitted.case_number, purge=self._purge)
-        log.warning("queue: item %s conflicted but the backend has it as case %s", item.id, submitted.case_number)
-        return submitted
+    def _resolve_conflict(self, item: OutboxItem, payload: Payload, exc: RejectedError) -> Submitted | None:
+        """A 409: adopt the backend's case only if it is provably this application; otherwise hold the item."""
+        case_number = str(exc.fields.get("case_number") or "")
+        if exc.code == "idempotency_conflict" and case_number:
+            # The backend holds a case under this item's own idempotency key, made with this application.
+            self._outbox.mark_delivered(item.id, case_number, purge=self._purge)
+            log.warning("queue: item %s conflicted, but the backend holds it under its idempotency key as case %s",
+                        item.id, case_number)
+            submitted = Submitted(case_number, "submitted", "", 0, payload.provisional_number)
+            self._notify_delivered(item, submitted)
+            return submitted
+        if exc.code == "provisional_number_taken":
+            reason = (f"held: the backend holds another application under provisional number "
+                      f"{payload.provisional_number}; this one is kept, not delivered (staff: resolve with the backend)")
+        else:
+            reason = (f"held: 409 {exc.code}: the backend refused this item and did not name a case that is "
+                      f"provably this application; it is kept, not delivered (staff: resolve with the backend)")
+        self._outbox.hold(item.id, reason)
+        return None
 
     def retention(self) -> int:
         """Delete delivered payloads past ``purge_after_s`` and metadata past the retention period."""
@@ -195,16 +238,19 @@ class SyncWorker:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            wait = self._policy.idle_poll_s
             try:
                 self.run_once()
                 if time.monotonic() - self._retention_at > self._policy.retention_every_s:
                     self.retention()
-            except Exception:  # a bug must not stop delivery for good: log, wait, go on
-                log.exception("queue: sync pass failed")
-            next_due = self._outbox.next_due_at()
-            wait = self._policy.idle_poll_s
-            if next_due is not None:
-                wait = min(wait, max(0.05, next_due - time.time()))
+                next_due = self._outbox.next_due_at()
+                if next_due is not None:
+                    wait = min(wait, max(0.05, next_due - time.time()))
+                self._failed_passes = 0
+            except Exception:  # a bug or a damaged store must not stop delivery for good: log, back off, go on
+                self._failed_passes += 1
+                wait = self.delay(self._failed_passes)
+                log.exception("queue: sync pass failed (%d in a row); next pass in %.1f s", self._failed_passes, wait)
             if time.time() < self._offline_until:
                 wait = min(self._policy.idle_poll_s, max(0.05, self._offline_until - time.time()))
             self._wake.wait(wait)

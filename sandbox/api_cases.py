@@ -20,7 +20,7 @@ from sandbox.licence_pdf import licence_pdf_base64, verification_code
 from common.masking import mask_id_number
 from sandbox.models import (CaseIn, CaseList, CaseView, EvaluationIn, EvaluationOut, LicenceVerifyIn, LicenceVerifyOut,
                             NoticeIn, NoticeOut, PaymentOut, PrintTicket, ReadyList, Submitted, TicketState)
-from sandbox.store import Store, now_iso
+from sandbox.store import CaseConflict, Store, now_iso
 
 _KEY = re.compile(r"^[A-Za-z0-9_-]{8,80}$")
 MULTIPART_DOC = {
@@ -104,9 +104,14 @@ def routes(store: Store, settings: dict) -> APIRouter:
         digest = hashlib.sha256((canonical + "".join(f"|{n}:{s}" for n, _m, s, _d in sorted(files))).encode())
         try:
             response, replayed = store.create_case(idempotency_key, digest.hexdigest(), case.model_dump(), files)
-        except KeyError:
+        except CaseConflict as conflict:
+            if conflict.by == "provisional_number":  # another application's: its case is not this terminal's to learn
+                raise ApiError(409, "provisional_number_taken", "该临时编号已被另一件申请使用",
+                               "Another application holds this provisional number",
+                               {"provisional_number": case.provisional_number}) from None
             raise ApiError(409, "idempotency_conflict", "同一幂等键提交了不同内容",
-                           "Different content was sent under the same Idempotency-Key") from None
+                           "Different content was sent under the same Idempotency-Key",
+                           {"case_number": conflict.case_number}) from None
         return JSONResponse(response, status_code=200 if replayed else 201)
 
     @api.get("/cases/{case_number}", response_model=CaseView, tags=["cases"], responses=documented(401, 404))

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 ID_NUMBER = r"^[0-9]{17}[0-9X]$"
 CREDIT_CODE = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 CASE_NUMBER = r"^SQ[0-9]{13}$"
-PROVISIONAL = r"^P-[A-Z0-9-]{1,16}-[0-9]{8}-[0-9]{5}-[0-9A-Z*]$"
+PROVISIONAL = r"^P-[A-Z0-9-]{1,16}-[0-9]{8}-([0-9A-HJ-NP-Z]{4}-)?[0-9]{5}-[0-9A-Z*]$"  # series optional: the first format
 CaseStatus = Literal["submitted", "accepted", "in_review", "approved", "ready", "collected",
                      "incomplete", "not_accepted"]
 
@@ -38,9 +38,15 @@ class DeviceStatus(Strict):
 
 
 class QueueStatus(Strict):
-    depth: int = Field(ge=0)
+    depth: int = Field(ge=0, description="items waiting to be delivered")
     oldest_age_s: float = Field(ge=0)
-    dead: int = Field(default=0, ge=0)
+    dead: int = Field(default=0, ge=0, description="refused by the backend or given up on: staff may retry")
+    quarantined: int = Field(default=0, ge=0, description="damaged on the terminal: cannot be read or authenticated")
+    held: int = Field(default=0, ge=0, description="kept for staff: the backend holds another application under "
+                                                   "the item's provisional number")
+    recovered_from: Optional[str] = Field(default=None, max_length=500,
+                                          description="where a damaged queue database was moved aside at start "
+                                                      "(kiosk queue import takes its items back); null when none")
 
 
 class EnrolIn(Strict):

@@ -79,6 +79,14 @@ def password_hash(password: str, salt: bytes, iterations: int = PBKDF2_ITERATION
     return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations).hex()
 
 
+class CaseConflict(Exception):
+    """A submission that conflicts with a stored case: by its idempotency key or its provisional number."""
+
+    def __init__(self, by: str, case_number: str) -> None:
+        super().__init__(by)
+        self.by, self.case_number = by, case_number
+
+
 class Store:
     def __init__(self, path: Path | str = ":memory:", advance_s: float = 60.0) -> None:
         self.advance_s = advance_s
@@ -215,18 +223,22 @@ class Store:
 
     def create_case(self, key: str, digest: str, body: dict[str, Any],
                     attachments: list[tuple[str, str, str, bytes]]) -> tuple[dict[str, Any], bool]:
-        """Store a case once per idempotency key: (response, replayed). KeyError when the key's content differs."""
+        """Store a case once per idempotency key: (response, replayed).
+
+        CaseConflict when the key holds other content (naming the key's case), or when another
+        key's case holds the provisional number.
+        """
         with self.tx() as db:
             row = db.execute("SELECT digest, response FROM idempotency WHERE key = ?", (key,)).fetchone()
             if row is not None:
                 if row["digest"] != digest:
-                    raise KeyError(key)
+                    raise CaseConflict("idempotency_key", json.loads(row["response"])["case_number"])
                 return json.loads(row["response"]), True
             provisional = body.get("provisional_number")
             if provisional:
                 row = db.execute("SELECT case_number FROM cases WHERE provisional_number = ?", (provisional,)).fetchone()
                 if row is not None:
-                    raise KeyError(provisional)
+                    raise CaseConflict("provisional_number", row["case_number"])
             now = time.time()
             day = dt.datetime.fromtimestamp(now).strftime("%Y%m%d")
             case_number = f"SQ{day}{self.next_number(db, 'case:' + day):05d}"

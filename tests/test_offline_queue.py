@@ -13,6 +13,7 @@ from offline_queue.outbox import QueueFullError, QueueLimits
 from offline_queue import sequence
 from offline_queue.sequence import ProvisionalSequence
 from common import provisional
+from common.checkchars import MOD37_2, pure_check
 from tests.queue_helpers import KEY, SCAN, outbox
 
 BODY = {"application_id": "a" * 32, "applicant": {"id_number": "330106199003071236", "name": "张测试"}}
@@ -212,15 +213,17 @@ def test_a_torn_slot_falls_back_to_the_other_and_no_number_repeats(tmp_path):
     assert len(set(issued)) == 8
 
 
-def test_a_damaged_sequence_file_jumps_far_ahead_rather_than_repeat(tmp_path, caplog):
+def test_a_damaged_sequence_file_starts_a_new_series_rather_than_repeat(tmp_path, caplog):
     path = tmp_path / "seq.dat"
-    ProvisionalSequence(path, "ZJ-HZ-T001", block=3).next()
+    before = ProvisionalSequence(path, "ZJ-HZ-T001", block=3)
+    issued = [before.next() for _ in range(2)]
     path.write_bytes(b"garbage" * 300)
     after = ProvisionalSequence(path, "ZJ-HZ-T001", block=3)
-    assert seq_numbers([after.next(), after.next()]) == [sequence.RESUME_AFTER_DAMAGE + 1,
-                                                         sequence.RESUME_AFTER_DAMAGE + 2]
+    issued += [after.next(), after.next(), ProvisionalSequence(path, "ZJ-HZ-T001", block=3).next()]
     assert "damaged" in caplog.text
-    assert seq_numbers([ProvisionalSequence(path, "ZJ-HZ-T001", block=3).next()]) == [sequence.RESUME_AFTER_DAMAGE + 4]
+    assert len(set(issued)) == 5 and all(provisional.is_valid(n) for n in issued)
+    assert issued[2].split("-")[-3] != issued[0].split("-")[-3]  # a new series
+    assert issued[4].split("-")[-3] == issued[2].split("-")[-3]  # ... kept from then on
 
 
 def test_a_failed_reservation_hands_out_nothing(tmp_path):
@@ -233,11 +236,46 @@ def test_a_failed_reservation_hands_out_nothing(tmp_path):
     assert ProvisionalSequence(path, "ZJ-HZ-T001", block=3).next().split("-")[-2] == "00004"  # 1 was on disk first
 
 
-def test_a_new_day_starts_at_one(tmp_path):
+D1, D2, D3 = dt.date(2026, 11, 27), dt.date(2026, 11, 28), dt.date(2026, 11, 29)
+
+
+def test_a_clock_set_back_in_the_same_process_repeats_no_number(tmp_path):
     seq = ProvisionalSequence(tmp_path / "seq.dat", "ZJ-HZ-T001", block=3)
-    assert seq_numbers([seq.next(dt.date(2026, 11, 27)), seq.next(dt.date(2026, 11, 27))]) == [1, 2]
-    assert seq_numbers([seq.next(dt.date(2026, 11, 28))]) == [1]
-    assert "-20261128-" in ProvisionalSequence(tmp_path / "seq.dat", "ZJ-HZ-T001").next(dt.date(2026, 11, 28))
+    issued = [seq.next(D1), seq.next(D1), seq.next(D2), seq.next(D1), seq.next(D1), seq.next(D2), seq.next(D3)]
+    assert len(set(issued)) == len(issued) and all(provisional.is_valid(n) for n in issued)
+    assert "-20261127-" in issued[3] and "-20261128-" in issued[2]  # the date printed is the clock's
+
+
+def test_a_clock_set_back_across_a_restart_repeats_no_number(tmp_path):
+    path = tmp_path / "seq.dat"
+    issued = [ProvisionalSequence(path, "ZJ-HZ-T001", block=3).next(D1) for _ in range(2)]
+    issued += [ProvisionalSequence(path, "ZJ-HZ-T001", block=3).next(D2)]  # jumped a day ahead
+    issued += [ProvisionalSequence(path, "ZJ-HZ-T001", block=3).next(D1) for _ in range(2)]  # and set back
+    assert len(set(issued)) == len(issued)
+
+
+@pytest.mark.parametrize("clock_back", [False, True])
+def test_a_lost_sequence_file_repeats_no_number(tmp_path, clock_back):
+    path = tmp_path / "seq.dat"
+    seq = ProvisionalSequence(path, "ZJ-HZ-T001", block=3)
+    issued = [seq.next(D2), seq.next(D2)]
+    path.unlink()  # lost while running: the process still knows where it is
+    issued += [seq.next(D1 if clock_back else D2)]
+    path.unlink(missing_ok=True)  # lost while stopped
+    again = ProvisionalSequence(path, "ZJ-HZ-T001", block=3)
+    issued += [again.next(D1 if clock_back else D2) for _ in range(2)]
+    assert len(set(issued)) == len(issued) and all(provisional.is_valid(n) for n in issued)
+
+
+def test_numbers_of_the_first_format_stay_valid_and_a_series_runs_on_into_the_next(tmp_path):
+    assert provisional.is_valid("P-ZJ-HZ-T001-20261127-00042-" + pure_check("ZJHZT0012026112700042", MOD37_2))
+    assert not provisional.is_valid("P-ZJ-HZ-T001-20261127-K7QI-00042-X")  # no I or O in a series
+    path = tmp_path / "seq.dat"
+    path.write_bytes(sequence._pack(1, 5, provisional.MAX_SEQUENCE) * 2)
+    seq = ProvisionalSequence(path, "ZJ-HZ-T001", block=3)
+    first, second = seq.next(D1), seq.next(D1)
+    assert first.split("-")[-3:-1] == [provisional.series_name(6), "00001"]
+    assert second.split("-")[-3:-1] == [provisional.series_name(6), "00002"]
 
 
 def test_export_then_import_on_another_terminal_with_the_same_key(tmp_path):

@@ -96,7 +96,7 @@ def test_crash_between_sent_and_recorded_is_resolved_by_the_idempotency_key(sand
     assert len(cases_for(sandbox, "P-T-TEST-20261127-00005-Q")) == 1
 
 
-def test_a_409_is_resolved_from_the_provisional_number_not_retried(sandbox, tmp_path):
+def test_a_409_is_resolved_only_under_the_items_own_idempotency_key(sandbox, tmp_path):
     client = client_for(sandbox.url)
     box = outbox(tmp_path)
     body, key = payload(client, "P-T-TEST-20261127-00006-Q")
@@ -104,12 +104,24 @@ def test_a_409_is_resolved_from_the_provisional_number_not_retried(sandbox, tmp_
     item = box.enqueue(body, key, body["applicant"]["id_number"], "P-T-TEST-20261127-00006-Q")
     deliver_all(fast_sync(box, client), box)
     assert box.item(item).state == "delivered" and box.item(item).case_number == earlier.case_number
-    body2, key2 = payload(client)
-    client.submit_payload(dict(body2, form={"x": "other"}), key2)
-    lost = box.enqueue(body2, key2, "A")  # no provisional number to look up
-    sync = fast_sync(box, client)
-    sync.run_once()
-    assert box.item(lost).state == "dead" and "409" in box.item(lost).last_error
+    assert len(cases_for(sandbox, "P-T-TEST-20261127-00006-Q")) == 1
+
+
+def test_a_provisional_number_held_by_another_application_holds_the_item_and_deletes_nothing(sandbox, tmp_path):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    number = "P-T-TEST-20261127-00016-Q"
+    first, first_key = payload(client, number)
+    theirs = client.submit_payload(first, first_key)  # the first citizen's case, delivered under this number
+    mine = enqueue(box, client, number, [SCAN], sample="resident_long_term")  # a repeated number, another citizen
+    fast_sync(box, client).run_once()
+    held = box.item(mine)
+    assert held.state == "held" and held.case_number is None and held.has_payload
+    assert "another application" in held.last_error and number in held.last_error
+    kept = box.load(mine)  # nothing deleted: the application can still be sent once staff have resolved it
+    assert kept.attachments[0].data == SCAN.data and kept.body["provisional_number"] == number
+    assert [c["case_number"] for c in cases_for(sandbox, number)] == [theirs.case_number]
+    assert box.status()["counts"]["held"] == 1 and box.due() == []
 
 
 def test_permanent_rejection_is_a_dead_letter_with_the_servers_reason(sandbox, tmp_path):
@@ -133,7 +145,7 @@ def test_a_tampered_item_is_quarantined_and_the_rest_go_on(sandbox, tmp_path):
     blob = tmp_path / "attachments" / f"{bad}.0.bin"
     blob.write_bytes(blob.read_bytes()[:-3] + b"xyz")
     fast_sync(box, client).run_once()
-    assert box.item(bad).state == "quarantined" and "decrypt" in box.item(bad).last_error
+    assert box.item(bad).state == "quarantined" and "attachment 0 does not authenticate" in box.item(bad).last_error
     assert box.item(good).state == "delivered"
 
 
@@ -179,3 +191,82 @@ def test_delayed_purge_runs_from_the_worker(sandbox, tmp_path):
     time.sleep(0.4)
     assert sync.retention() == 1
     assert not box.item(item).has_payload and not list((tmp_path / "attachments").glob(f"{item}.*"))
+
+
+def test_an_item_whose_metadata_does_not_parse_is_quarantined_and_the_rest_go_on(sandbox, tmp_path):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    bad = enqueue(box, client, attachments=[SCAN])
+    goods = [enqueue(box, client, sample=sample) for sample in ("resident_long_term", "resident")]
+    box._db.execute("UPDATE items SET files = '[{\"idx\": 0, \"na' WHERE id = ?", (bad,))
+    sync = fast_sync(box, client)
+    deliver_all(sync, box)
+    assert box.item(bad).state == "quarantined" and box.item(bad).last_error.startswith("cannot load")
+    assert [box.item(g).state for g in goods] == ["delivered", "delivered"]
+
+
+class FlakyDeliverer:
+    """The real client, except that items under ``broken_keys`` raise an error no one expects."""
+
+    def __init__(self, client, broken_keys, error):
+        self._client, self.broken_keys, self._error = client, broken_keys, error
+
+    def health(self):
+        return self._client.health()
+
+    def submit_payload(self, body, idempotency_key, attachments=()):
+        if idempotency_key in self.broken_keys:
+            raise self._error
+        return self._client.submit_payload(body, idempotency_key, attachments)
+
+
+def wait_for(condition, timeout_s=10.0):
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("error", [ValueError("nan"), KeyError("case_number"), RuntimeError("boom")])
+def test_the_worker_thread_survives_a_deliverer_that_raises_and_delivers_the_next_item(sandbox, tmp_path, error):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    body, key = payload(client)
+    broken = box.enqueue(body, key, body["applicant"]["id_number"])
+    good = enqueue(box, client, sample="resident_long_term")
+    sync = fast_sync(box, FlakyDeliverer(client, {key}, error))
+    sync.start()
+    try:
+        wait_for(lambda: box.item(good).state == "delivered")
+        wait_for(lambda: box.item(broken).attempts >= 2)  # backed off and tried again, not stuck or dropped
+        assert sync._thread.is_alive()
+        assert box.item(broken).state == "pending" and type(error).__name__ in box.item(broken).last_error
+    finally:
+        sync.stop()
+
+
+@pytest.mark.parametrize("method", ["due", "next_due_at", "mark_delivered"])
+def test_the_worker_thread_survives_an_outbox_method_that_raises(sandbox, tmp_path, monkeypatch, method):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    real, calls = getattr(box, method), []
+
+    def raises_once(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise OSError(5, "Input/output error")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(box, method, raises_once)
+    item = enqueue(box, client, "P-T-TEST-20261127-00021-Q")
+    sync = fast_sync(box, client)
+    sync.start()
+    try:
+        wait_for(lambda: calls)
+        other = enqueue(box, client, sample="resident_long_term")
+        sync.notify()
+        wait_for(lambda: box.item(item).state == box.item(other).state == "delivered")
+        assert sync._thread.is_alive()
+        assert len(cases_for(sandbox, "P-T-TEST-20261127-00021-Q")) == 1  # sent again after the failure, once
+    finally:
+        sync.stop()
