@@ -75,12 +75,12 @@ _FLAG_OF = {card_type: flag for flag, card_type in FLAGS.items()}
 _DATE_FIELDS = ("birth_date", "valid_from", "valid_to")
 
 
-def _decode(view: memoryview) -> str:
+def _decode(view: memoryview, *, strip: bool = True) -> str:
     try:
         value, _ = codecs.utf_16_le_decode(view, "strict", True)
     except UnicodeDecodeError:
         raise CardDataError(detail="a field is not valid UCS-2") from None
-    return value.rstrip(" \x00")
+    return value.rstrip(" \x00") if strip else value
 
 
 def card_type_of(block: Buffer) -> CardType:
@@ -95,7 +95,7 @@ def card_type_of(block: Buffer) -> CardType:
 def _date(value: str, field: str, card_type: CardType) -> dt.date | None:
     if field == "valid_to" and value == LONG_TERM and card_type is CardType.RESIDENT:
         return None
-    if len(value) != 8 or not value.isdigit():
+    if len(value) != 8 or not (value.isascii() and value.isdigit()):  # not ０-９, ٠-٩ or ²
         raise ImpossibleDateError(detail=f"{field} is not a YYYYMMDD date")
     try:
         return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
@@ -109,9 +109,11 @@ def parse_text_block(block: Buffer, *, today: dt.date | None = None, check: bool
     if len(view) != TEXT_LEN:
         raise CardDataError(detail=f"text block of {len(view)} bytes, expected {TEXT_LEN}")
     card_type = card_type_of(view)
-    values = {f.name: _decode(view[f.offset:f.offset + f.size]) for f in LAYOUTS[card_type]}
+    values = {f.name: _decode(view[f.offset:f.offset + f.size], strip=f.name != "name_en") for f in LAYOUTS[card_type]}
+    # The 2023 card continues a long English name in a second field: the first is full, and a blank
+    # at its end is a blank between two words, not padding.
     name_en = values.pop("name_en", "")
-    name_en = (name_en + values.pop("name_en_more", "")).rstrip() if "name_en_more" in values else name_en
+    name_en = (name_en.rstrip("\x00") + values.pop("name_en_more", "")).rstrip(" \x00")
     dates = {name: _date(values.pop(name), name, card_type) for name in _DATE_FIELDS}
     gender = codes.gender_name(values.pop("gender"))
     nation = codes.nation_name(values.pop("nation")) if "nation" in values else ""
@@ -129,6 +131,8 @@ def parse_text_block(block: Buffer, *, today: dt.date | None = None, check: bool
 
 def _check_number(identity: Identity) -> None:
     number, card_type, birth = identity.id_number, identity.card_type, identity.birth_date
+    if not number.isascii():  # isdigit() and int() take full-width, Arabic-Indic and superscript digits too
+        raise InvalidIdNumberError(detail=f"{card_type.value} number holds characters other than A-Z and 0-9")
     if card_type is CardType.FOREIGNER_2017:
         shaped = len(number) == 15 and number[:3].isalpha() and number[:3].isupper() and number[3:].isdigit()
         if not shaped:

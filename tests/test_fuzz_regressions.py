@@ -1,0 +1,41 @@
+"""The minimal failing examples the fuzzing found (kiosk bench fuzz, tests/test_fuzz_*.py), kept as plain tests."""
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from devices.idcard import errors as e
+from devices.idcard.samples import sample_identity
+from devices.idcard.text_block import encode_text_block, parse_text_block
+
+TODAY = dt.date(2026, 6, 1)
+
+
+def test_a_2023_card_keeps_the_blank_where_its_english_name_continues_in_the_second_field():
+    # identity_round_trips: 'A A AAA AAA AAAA AAAAAAA AAAAAAAAA A' came back without its 35th character.
+    card = dataclasses.replace(sample_identity("foreigner_2023"), name_en="A" * 34 + " B")
+    assert parse_text_block(encode_text_block(card), today=TODAY).name_en == "A" * 34 + " B"
+
+
+def test_a_2017_number_with_a_full_width_digit_is_refused():
+    # text_block_parses_or_card_error: 'AAA０00000010100' passed the 2017 number check (isdigit() takes ０).
+    card = sample_identity("foreigner_2017")  # USA330185061513
+    card = dataclasses.replace(card, id_number="USA\uff1330185061513")
+    with pytest.raises(e.InvalidIdNumberError):
+        parse_text_block(encode_text_block(card), today=TODAY)
+
+
+@pytest.mark.parametrize("digit", ["\uff13", "\u0663"])  # full-width and Arabic-Indic three: int() takes both
+def test_an_18_character_number_with_digits_of_another_script_is_refused(digit):
+    card = sample_identity("resident")  # 330106199003071236: its check character holds for any script's 3
+    card = dataclasses.replace(card, id_number="3" + digit + card.id_number[2:])
+    with pytest.raises(e.InvalidIdNumberError):
+        parse_text_block(encode_text_block(card), today=TODAY)
+
+
+def test_a_date_in_full_width_digits_is_refused():
+    block = encode_text_block(sample_identity("resident"))
+    block[188:204] = "２０２００５０１".encode("utf-16-le")  # valid from
+    with pytest.raises(e.ImpossibleDateError):
+        parse_text_block(block, today=TODAY)
