@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable
-
-import numpy as np
+from typing import TYPE_CHECKING, Callable
 
 from devices.base import Device
 from devices.events import Listeners
+
+if TYPE_CHECKING:  # numpy costs 0.2 s of imports; a scanner without a camera never needs it
+    import numpy as np
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import segno
-
 from devices.receipt.document import Feed, Line, Qr, ReceiptDocument, Rule
 
 ESC, GS, FS, DLE, LF = b"\x1b", b"\x1d", b"\x1c", b"\x10", b"\n"
@@ -87,6 +85,8 @@ def raster_commands(rows: list[list[bool]]) -> bytes:
 
 
 def qr_raster(data: str, module: int) -> list[list[bool]]:
+    import segno  # here, on the printer's worker: its imports would otherwise delay the kiosk's first paint
+
     matrix = segno.make_qr(data, error="m").matrix
     rows = []
     for mrow in matrix:

@@ -1,0 +1,205 @@
+"""The citizen's journey driven through the kiosk's widgets, for ``kiosk bench ui``'s stall and memory figures.
+
+A person taps buttons and lays a card on the reader: here the bench clicks the same buttons
+(``QPushButton.click()`` runs the same slot a tap runs, on the GUI thread) and places the sample
+card on the simulated reader (real bytes over a pty). It never calls a workflow method where a
+person would tap. Waiting is done by running the GUI event loop until the screen shows the next
+step, never by sleeping on the GUI thread, so :class:`StallMeter` sees only the terminal's own work.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
+
+from kiosk.workflows.citizen import Step
+from ui.app import Gui
+
+SERVICE = "GT-001"
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 30.0) -> None:
+    """Run the GUI event loop until ``condition`` holds; TimeoutError naming ``what`` after ``timeout_s``."""
+    if condition():
+        return
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setTimerType(Qt.TimerType.PreciseTimer)
+    poll.timeout.connect(lambda: condition() and loop.quit())
+    poll.start(2)
+    give_up = QTimer()
+    give_up.setSingleShot(True)
+    give_up.timeout.connect(loop.quit)
+    give_up.start(int(timeout_s * 1000))
+    loop.exec()
+    poll.stop()
+    give_up.stop()
+    if not condition():
+        raise TimeoutError(f"the kiosk did not reach '{what}' within {timeout_s:.0f} s")
+
+
+class StallMeter(QObject):
+    """A precise timer on the GUI thread every ``interval_ms``; the longest gap between two firings.
+
+    A gap longer than the interval is time the GUI thread spent on something else: a slot, a
+    repaint, a wait. The gap is reported whole (interval included), charged to the step running
+    when it ended, with the GUI thread's own CPU time in it (``time.thread_time``): a gap far
+    longer than its CPU time is the thread waiting (for the interpreter lock, or for a CPU on a
+    loaded machine), not working.
+    """
+
+    def __init__(self, interval_ms: int = 5) -> None:
+        super().__init__()
+        self.step = ""
+        self.worst_ms = self.worst_cpu_ms = 0.0
+        self.worst_step = ""
+        self.by_step: dict[str, float] = {}
+        self._last = self._last_cpu = 0.0
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._last, self._last_cpu = time.perf_counter(), time.thread_time()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        now, cpu = time.perf_counter(), time.thread_time()
+        gap, gap_cpu = (now - self._last) * 1000.0, (cpu - self._last_cpu) * 1000.0
+        self._last, self._last_cpu = now, cpu
+        if gap > self.by_step.get(self.step, 0.0):
+            self.by_step[self.step] = gap
+        if gap > self.worst_ms:
+            self.worst_ms, self.worst_cpu_ms, self.worst_step = gap, gap_cpu, self.step
+
+
+class Journey:
+    """Steps through one kiosk window; ``meter`` (if given) is told which step is running."""
+
+    def __init__(self, gui: Gui, backend_url: str, meter: StallMeter | None = None) -> None:
+        self.gui, self.url, self.meter = gui, backend_url, meter
+        self.window = gui.window
+        self.session = gui.window.session
+        self.screens = gui.window.view.screens
+        self.reader = gui.services.devices.id_reader
+        self.removed = 0
+        gui.bridge.card_removed.connect(self._card_removed)
+
+    def _card_removed(self) -> None:
+        self.removed += 1
+
+    def _step(self, name: str) -> None:
+        if self.meter is not None:
+            self.meter.step = name
+
+    def set_fault(self, fault: str) -> None:
+        """Switch the sandbox's fault from a helper thread; the meter pauses: the bench's own call is not
+        the kiosk's work."""
+        if self.meter is not None:
+            self.meter.stop()
+        done = threading.Event()
+        errors: list[BaseException] = []
+
+        def post() -> None:
+            try:
+                request = urllib.request.Request(self.url + "/control/faults", method="POST",
+                                                 data=json.dumps({"fault": fault}).encode(),
+                                                 headers={"Content-Type": "application/json"})
+                with urllib.request.urlopen(request, timeout=5) as reply:
+                    reply.read()
+            except BaseException as exc:  # reported on the GUI thread below
+                errors.append(exc)
+            finally:
+                done.set()
+
+        threading.Thread(target=post, name="bench-fault", daemon=True).start()
+        wait_for(done.is_set, f"sandbox fault {fault}")
+        if self.meter is not None:
+            self.meter.start()
+        if errors:
+            raise RuntimeError(f"could not switch the sandbox fault {fault!r}: {errors[0]}")
+
+    def session_once(self, label: str = "online", offline: bool = False) -> str:
+        """Card placed -> identified -> catalogue -> service -> confirm -> receipt -> finish -> home.
+
+        Returns the number on the done screen (a case number, or a provisional one offline).
+        """
+        session, screens = self.session, self.screens
+        wait_for(lambda: session.step is Step.HOME, "home")
+        self._step("card read")
+        screens[Step.HOME].card_button.click()
+        self.reader.place_card("resident")
+        wait_for(lambda: session.step is Step.IDENTIFIED, "identified")
+        self._step("catalogue")
+        screens[Step.IDENTIFIED].next.click()
+        wait_for(lambda: session.step is Step.CHOOSE_SERVICE, "the service list")
+        self._step("service chosen")
+        screens[Step.CHOOSE_SERVICE].buttons[SERVICE].click()
+        wait_for(lambda: session.step is Step.CONFIRM, "confirm")
+        if offline:
+            self.set_fault("down")
+        self._step(f"submitted {label}, receipt printed")
+        screens[Step.CONFIRM].confirm.click()
+        wait_for(lambda: session.step in (Step.DONE, Step.FAILED), "done", timeout_s=60)
+        if session.step is Step.FAILED:
+            raise RuntimeError(f"the {label} submission failed: {session.notice}")
+        number = screens[Step.DONE].number.text()
+        if offline:
+            self.set_fault("clear")
+        self._step("finish, card removed")
+        removed = self.removed
+        screens[Step.DONE].finish.click()
+        self.reader.remove_card()
+        wait_for(lambda: session.step is Step.HOME and self.removed > removed, "home with the card removed")
+        return number
+
+
+def rss_mb() -> float:
+    """This process's resident memory (VmRSS), after a full garbage collection."""
+    gc.collect()
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024.0
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+# Files a terminal keeps by design, not left behind by a session, relative to the data directory:
+# the outbox database and its WAL, the queue key, the provisional sequence, logs, the audit trail,
+# and the simulated printers' output (the simulator's paper: one receipt per session, by design).
+BY_DESIGN = {
+    "queue database": lambda p: p.parts[0] == "queue" and p.name.startswith("queue.sqlite3"),
+    "queue key": lambda p: p == Path("queue.key"),
+    "provisional sequence": lambda p: p.name.startswith("provisional-sequence"),
+    "logs": lambda p: p.parts[0] == "logs",
+    "audit trail": lambda p: p.parts[0] == "audit",
+    "simulated receipts (paper)": lambda p: p.parts[0] == "receipts",
+    "simulated printouts (paper)": lambda p: p.parts[0] == "printouts",
+}
+
+
+def files_under(root: Path) -> set[Path]:
+    return {path.relative_to(root) for path in root.rglob("*") if path.is_file()}
+
+
+def classify_new_files(root: Path, before: set[Path]) -> tuple[list[Path], dict[str, int]]:
+    """Files created since ``before``: (left by sessions, {by-design kind: count})."""
+    left: list[Path] = []
+    kept: dict[str, int] = {}
+    for path in sorted(files_under(root) - before):
+        kind = next((name for name, match in BY_DESIGN.items() if match(path)), None)
+        if kind is None:
+            left.append(path)
+        else:
+            kept[kind] = kept.get(kind, 0) + 1
+    return left, kept
