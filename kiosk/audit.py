@@ -17,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from common.private_files import open_private, private_dir, write_private
+
 log = logging.getLogger(__name__)
 
 
@@ -31,7 +33,7 @@ class AuditTrail:
         self._lock = threading.Lock()
         # Appends and fsyncs happen on this one thread, in order: the GUI thread never waits on a disk.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-writer")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         self.entries: list[dict[str, Any]] = []
         self.sent = 0  # entries[:sent] are confirmed by the backend
         if path.exists():
@@ -64,7 +66,7 @@ class AuditTrail:
 
     def _append(self, line: str) -> None:
         try:
-            with open(self._path, "a", encoding="utf-8") as fh:
+            with os.fdopen(open_private(self._path), "a", encoding="utf-8") as fh:
                 fh.write(line)
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -95,4 +97,11 @@ class AuditTrail:
         with self._lock:
             self.sent = min(len(self.entries), self.sent + count)
             sent = self.sent
-        self._writer.submit(self._path.with_suffix(".sent").write_text, str(sent))
+        self._writer.submit(self._write_sent, str(sent))
+
+    def _write_sent(self, sent: str) -> None:
+        try:
+            write_private(self._path.with_suffix(".sent"), sent.encode())
+        except OSError as exc:
+            log.error("audit: could not record how far the backend confirmed (%s); entries may be resent",
+                      exc.strerror)

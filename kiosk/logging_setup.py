@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import logging.handlers
+import os
 import time
 from pathlib import Path
 
 from common.masking import Masker
+from common.private_files import open_private, private_dir
 
 _FORMATTED = logging.Formatter()
 
@@ -34,6 +36,14 @@ class MaskingFilter(logging.Filter):
         return True
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Each log file (the current one and, by renaming, its backups) is 0600 (common/private_files.py)."""
+
+    def _open(self):
+        return os.fdopen(open_private(Path(self.baseFilename)), self.mode, encoding=self.encoding,
+                         errors=self.errors)
+
+
 class JsonLinesFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -51,14 +61,14 @@ class JsonLinesFormatter(logging.Formatter):
 def configure_logging(log_dir: Path, masker: Masker, level: str = "INFO", console: bool = True,
                       max_bytes: int = 5 * 1024 * 1024, backups: int = 5, stream=None) -> Path:
     """Install the file and console handlers on the root logger; returns the log file's path."""
-    log_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(log_dir)
     path = log_dir / "kiosk.log"
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_onetrip", False):
             root.removeHandler(handler)
             handler.close()
-    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+    file_handler = PrivateRotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
     file_handler.setFormatter(JsonLinesFormatter())
     handlers: list[logging.Handler] = [file_handler]
     if console:

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.private_files import private_dir, write_private
 from devices.base import FaultInjection
 from devices.docprinter.base import DocumentPrinter, DocumentPrintError
 from devices.health import DeviceState, SelfTestResult
@@ -37,10 +38,10 @@ class SimDocumentPrinter(DocumentPrinter, FaultInjection):
     def _print_pdf(self, pdf: bytes, title: str) -> str:
         if self.fault("jam"):
             raise DocumentPrintError(text("The document printer has a paper jam. Please ask the hall staff for help."))
-        self.output_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.output_dir)
         safe = re.sub(r"[^\w.-]+", "_", title)[:40] or "document"
         path = self.output_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{next(self._numbers):03d}-{safe}.pdf"
-        path.write_bytes(pdf)
+        write_private(path, pdf)
         return str(path)
 
     @on_worker

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.private_files import private_dir, private_writer, write_private
 from devices.base import FaultInjection
 from devices.errors import DeviceOfflineError
 from devices.receipt.base import EscposReceiptPrinter
@@ -69,12 +70,13 @@ class SimReceiptPrinter(EscposReceiptPrinter, FaultInjection):
         self.last_bytes: bytes = b""
 
     def _save(self, data: bytes) -> None:
-        self.output_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.output_dir)
         stem = self.output_dir / f"receipt-{time.strftime('%Y%m%d-%H%M%S')}-{next(self._numbers):03d}"
-        stem.with_suffix(".bin").write_bytes(data)
+        write_private(stem.with_suffix(".bin"), data)
         page = render(data, self.profile)
         assert page.image is not None
-        page.image.save(stem.with_suffix(".png"))
+        with private_writer(stem.with_suffix(".png")) as fh:
+            page.image.save(fh, format="PNG")
         self.last_png, self.last_bytes = stem.with_suffix(".png"), data
 
     def _artifact(self) -> str:
