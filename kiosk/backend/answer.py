@@ -23,13 +23,15 @@ import math
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import orjson
-import requests
 
 from common.backend_errors import AuthError, OfflineError, RejectedError, ServerError, UnverifiedAnswerError
 from common.signing import H_RESPONSE_SIGNATURE, H_SERVER_TIME, Signer
+
+if TYPE_CHECKING:
+    import requests
 
 MAX_ANSWER_BYTES = 16 * 1024 * 1024   # the largest contract answer is a print ticket's PDF, well under 1 MB
 EARLIEST_SERVER_TIME = 946684800.0    # 2000-01-01
@@ -49,6 +51,8 @@ class Answer:
 def read(response: requests.Response, max_bytes: int, deadline_s: float, clock: Callable[[], float] = time.monotonic
          ) -> Answer:
     """The whole body, or OfflineError / ServerError; the response is closed either way."""
+    import requests  # imported once the client made its session; not at the kiosk's start
+
     try:
         coding = response.headers.get("Content-Encoding", "").strip().lower()
         if coding not in ("", "identity"):

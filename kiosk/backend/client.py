@@ -15,15 +15,13 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import quote, urlencode, urlsplit
-
-import requests
-from requests.adapters import HTTPAdapter
 
 from kiosk.backend import answer as answers
 from kiosk.backend.codec import _get, _objects, parse_time, service_from_json
@@ -31,6 +29,9 @@ from common.backend_errors import AuthError, BackendError, OfflineError, ServerE
 from common.signing import H_NONCE, Signer, demo_key
 from kiosk.config import BackendConfig
 from common.domain import Application, Attachment, ServiceItem, Submitted
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
@@ -69,17 +70,34 @@ class BackendClient:
         self._clock = clock  # the terminal's own clock, which may drift
         self._signer = signer or load_signer(config, terminal_id)
         self.clock_offset_s = 0.0
-        self._session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
-        # identity: the body is signed as sent, and a compressed bomb is refused unread (answer.read)
-        self._session.headers.update({"User-Agent": f"OneTrip/{terminal_id}", "Accept-Encoding": "identity"})
+        self._pool_size = pool_size
+        self._http: requests.Session | None = None
+        self._http_lock = threading.Lock()
         # Passed on every request: a session-level value loses to REQUESTS_CA_BUNDLE in the environment.
         self._verify: str | bool = config.ca_bundle or True
 
+    @property
+    def _session(self) -> requests.Session:
+        """The pooled HTTP session, made on the first call: importing requests takes 0.1-0.2 s, which the
+        kiosk's first paint does not wait for (the heartbeat's first call makes it, on its own thread)."""
+        with self._http_lock:
+            if self._http is None:
+                import requests
+                from requests.adapters import HTTPAdapter
+
+                session = requests.Session()
+                adapter = HTTPAdapter(pool_connections=self._pool_size, pool_maxsize=self._pool_size, max_retries=0)
+                session.mount("http://", adapter)
+                session.mount("https://", adapter)
+                # identity: the body is signed as sent, and a compressed bomb is refused unread (answer.read)
+                session.headers.update({"User-Agent": f"OneTrip/{self._terminal_id}", "Accept-Encoding": "identity"})
+                self._http = session
+            return self._http
+
     def close(self) -> None:
-        self._session.close()
+        with self._http_lock:
+            if self._http is not None:
+                self._http.close()
 
     def reconfigure(self, config: BackendConfig) -> None:
         """Take new timeouts and retries (remote configuration); calls already under way keep theirs."""
@@ -289,8 +307,11 @@ class BackendClient:
         signed = self._signer.headers(method, self._prefix + target, data, self._clock() + self.clock_offset_s)
         headers.update(signed)
         started = self._clock()
+        session = self._session
+        import requests  # made (and imported) by the line above
+
         try:
-            response = self._session.request(method, url, data=data or None, headers=headers, timeout=self.timeout,
+            response = session.request(method, url, data=data or None, headers=headers, timeout=self.timeout,
                                              verify=self._verify, stream=True, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
             raise AuthError(detail=f"TLS: the backend's certificate is not trusted ({exc})") from None
