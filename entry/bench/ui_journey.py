@@ -1,10 +1,11 @@
 """The citizen's journey driven through the kiosk's widgets, for ``kiosk bench ui``'s stall and memory figures.
 
-A person taps buttons and lays a card on the reader: here the bench clicks the same buttons
-(``QPushButton.click()`` runs the same slot a tap runs, on the GUI thread) and places the sample
-card on the simulated reader (real bytes over a pty). It never calls a workflow method where a
-person would tap. Waiting is done by running the GUI event loop until the screen shows the next
-step, never by sleeping on the GUI thread, so :class:`StallMeter` sees only the terminal's own work.
+A person taps buttons and lays a card on the reader: here the bench taps the same buttons with the
+demo's step helper (``entry.walkthrough.tap``: a mouse press and release on a visible, enabled
+widget) and places the sample card on the simulated reader (real bytes over a pty). It never calls
+a workflow method where a person would tap. It waits with its own :func:`wait_for`, which runs the
+GUI event loop until the window shows the next screen: the walkthrough's ``wait_until`` sleeps
+10 ms at a time on the GUI thread, which :class:`StallMeter` would count as the terminal's stall.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Callable
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
 
+from entry.walkthrough import WalkError, showing, tap
 from kiosk.workflows.citizen import Step
 from ui.app import Gui
 
@@ -130,38 +132,45 @@ class Journey:
         if errors:
             raise RuntimeError(f"could not switch the sandbox fault {fault!r}: {errors[0]}")
 
+    def _wait_screen(self, step: Step, timeout_s: float = 30.0) -> None:
+        wait_for(lambda: showing(self.gui, step) and not self.session.busy, f"the {step.value} screen", timeout_s)
+
     def session_once(self, label: str = "online", offline: bool = False) -> str:
         """Card placed -> identified -> catalogue -> service -> confirm -> receipt -> finish -> home.
 
         Returns the number on the done screen (a case number, or a provisional one offline).
         """
-        session, screens = self.session, self.screens
-        wait_for(lambda: session.step is Step.HOME, "home")
+        screens = self.screens
+        self._wait_screen(Step.HOME)
         self._step("card read")
-        screens[Step.HOME].card_button.click()
+        tap(screens[Step.HOME].card_button, "'start with my ID card' button")
+        self._wait_screen(Step.READ_CARD)
         self.reader.place_card("resident")
-        wait_for(lambda: session.step is Step.IDENTIFIED, "identified")
+        self._wait_screen(Step.IDENTIFIED)
         self._step("catalogue")
-        screens[Step.IDENTIFIED].next.click()
-        wait_for(lambda: session.step is Step.CHOOSE_SERVICE, "the service list")
+        tap(screens[Step.IDENTIFIED].next, "'continue' button")
+        wait_for(lambda: showing(self.gui, Step.CHOOSE_SERVICE) and SERVICE in screens[Step.CHOOSE_SERVICE].buttons
+                 or (showing(self.gui, Step.IDENTIFIED) and not self.session.busy), "the service list")
+        if not showing(self.gui, Step.CHOOSE_SERVICE):
+            raise WalkError(f"the services could not be shown: {screens[Step.IDENTIFIED].notice.text()}")
         self._step("service chosen")
-        screens[Step.CHOOSE_SERVICE].buttons[SERVICE].click()
-        wait_for(lambda: session.step is Step.CONFIRM, "confirm")
+        tap(screens[Step.CHOOSE_SERVICE].buttons[SERVICE], f"service button {SERVICE}")
+        self._wait_screen(Step.CONFIRM)
         if offline:
             self.set_fault("down")
         self._step(f"submitted {label}, receipt printed")
-        screens[Step.CONFIRM].confirm.click()
-        wait_for(lambda: session.step in (Step.DONE, Step.FAILED), "done", timeout_s=60)
-        if session.step is Step.FAILED:
-            raise RuntimeError(f"the {label} submission failed: {session.notice}")
+        tap(screens[Step.CONFIRM].confirm, "'confirm and submit' button")
+        wait_for(lambda: showing(self.gui, Step.DONE) or showing(self.gui, Step.FAILED), "the done screen", 60)
+        if showing(self.gui, Step.FAILED):
+            raise WalkError(f"the {label} application was not submitted: {screens[Step.FAILED].notice.text()}")
         number = screens[Step.DONE].number.text()
         if offline:
             self.set_fault("clear")
         self._step("finish, card removed")
         removed = self.removed
-        screens[Step.DONE].finish.click()
+        tap(screens[Step.DONE].finish, "'finish' button")
         self.reader.remove_card()
-        wait_for(lambda: session.step is Step.HOME and self.removed > removed, "home with the card removed")
+        wait_for(lambda: showing(self.gui, Step.HOME) and self.removed > removed, "home with the card removed")
         return number
 
 
