@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from kiosk.backend.client import BackendClient
 from kiosk.config import Config
@@ -31,20 +33,25 @@ def key_path(config: Config) -> Path:
     return path if path.is_absolute() else config.data_dir / path
 
 
-def open_outbox(config: Config) -> Outbox:
+def sequence_path(config: Config) -> Path:
+    return config.data_dir / "provisional-sequence.dat"
+
+
+def open_outbox(config: Config, clock: Callable[[], float] = time.time) -> Outbox:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     master = load_or_create_key(key_path(config))
     q = config.queue
     return Outbox(config.data_dir / "queue", Sealer(master, q.cipher),
                   hmac.new(master, b"applicant-order", hashlib.sha256).digest(),
-                  limits=QueueLimits(q.min_free_mb, q.max_items, q.max_mb))
+                  limits=QueueLimits(q.min_free_mb, q.max_items, q.max_mb), clock=clock)
 
 
-def build_queue(config: Config, backend: BackendClient) -> Queue:
-    outbox = open_outbox(config)
+def build_queue(config: Config, backend: BackendClient, clock: Callable[[], float] = time.time) -> Queue:
+    """The queue's parts; ``clock`` (wall time) is for tests and benches that set a terminal's clock."""
+    outbox = open_outbox(config, clock)
     q = config.queue
     policy = SyncPolicy(max_delay_s=q.max_delay_s, max_attempts=q.max_attempts, purge_after_s=q.purge_after_s,
                         keep_metadata_days=q.keep_metadata_days)
     sync = SyncWorker(outbox, backend, policy)
-    sequence = ProvisionalSequence(config.data_dir / "provisional-sequence.dat", config.terminal.id)
+    sequence = ProvisionalSequence(sequence_path(config), config.terminal.id, clock=clock)
     return Queue(outbox, sequence, sync)

@@ -74,6 +74,19 @@ CREATE TABLE IF NOT EXISTS items (
 """
 
 
+def _schema_columns() -> list[tuple[str, str, int, int]]:
+    """(name, type, not null, primary key) of each column, as SQLite reports them for SCHEMA."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.executescript(SCHEMA)
+        return [(r[1], r[2], r[3], r[5]) for r in db.execute("PRAGMA table_info(items)")]
+    finally:
+        db.close()
+
+
+_SCHEMA_COLUMNS = _schema_columns()  # a flipped bit in the stored schema text renames or retypes a column
+
+
 class QueueFullError(OneTripError):
     """The queue will not take a new item (disk or quota); ``message`` is for the citizen."""
 
@@ -159,8 +172,13 @@ class Outbox:
         if problems != ["ok"]:
             raise sqlite3.DatabaseError("; ".join(problems)[:300])
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "items" not in tables and not fresh and (self.root / recovery.INITIALISED).exists():
-            raise sqlite3.DatabaseError("the items table is missing")
+        if "items" not in tables:
+            if not fresh and (self.root / recovery.INITIALISED).exists():
+                raise sqlite3.DatabaseError("the items table is missing")
+            return
+        columns = [(r[1], r[2], r[3], r[5]) for r in db.execute("PRAGMA table_info(items)")]
+        if columns[:len(_SCHEMA_COLUMNS)] != _SCHEMA_COLUMNS[:len(columns)] or len(columns) < len(_SCHEMA_COLUMNS) - 1:
+            raise sqlite3.DatabaseError(f"the items table is not as written: {columns}"[:300])
 
     def _open_checked(self) -> sqlite3.Connection:
         reason = recovery.damage(self.root, self._db_path, self._files, self._markers)
@@ -460,8 +478,17 @@ class Outbox:
                     counts[row["state"]] = row["n"]
             oldest = self._db.execute("SELECT MIN(created_at) FROM items WHERE state = ?",
                                       (PENDING.value,)).fetchone()[0]
+        aside = self.recovered_from or self.moved_aside()
         return {"counts": counts, "oldest_age_s": max(0.0, round(self._clock() - oldest, 1)) if finite(oldest) else 0.0,
-                "recovered_from": str(self.recovered_from) if self.recovered_from else None}
+                "recovered_from": str(aside) if aside else None}
+
+    def moved_aside(self) -> Path | None:
+        """The newest damaged database still kept beside the queue (this start's or an earlier one's), if any.
+
+        It stays reported until staff have imported what it holds and removed the folder.
+        """
+        folders = sorted(p for p in self.root.glob(recovery.ASIDE_PREFIX + "*") if p.is_dir())
+        return folders[-1] if folders else None
 
     # -- export and import (still encrypted) ------------------------------------------------------
 

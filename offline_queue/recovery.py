@@ -33,6 +33,7 @@ from offline_queue.durable import fsync_dir, write_durably
 log = logging.getLogger(__name__)
 
 INITIALISED = "queue.initialised"
+ASIDE_PREFIX = "corrupt-"
 OPEN_DIR = "open"
 
 
@@ -108,7 +109,7 @@ def mark_initialised(root: Path) -> None:
 
 def move_aside(root: Path, db_path: Path, files: Path, reason: str) -> Path:
     """Move the database, its log and the attachments into ``corrupt-<when>-<random>/`` with a REASON.txt."""
-    target = root / f"corrupt-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    target = root / f"{ASIDE_PREFIX}{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
     target.mkdir()
     for name in (db_path.name, db_path.name + "-wal", db_path.name + "-shm"):
         if (root / name).exists():

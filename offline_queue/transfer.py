@@ -75,6 +75,14 @@ def read_database(db_file: Path) -> Iterator[Record]:
             db = sqlite3.connect(str(copy), timeout=5)
             db.text_factory = decode_text
             db.row_factory = sqlite3.Row
+            try:
+                check = [r[0] for r in db.execute("PRAGMA integrity_check(5)")]
+            except sqlite3.Error as exc:
+                check = [str(exc)]
+            if check != ["ok"]:  # a damaged page can hide rows from every query: say so, keep the folder
+                yield Record(str(db_file), {}, attachments,
+                             f"the database fails its integrity check ({'; '.join(check)[:200]}): rows on damaged "
+                             f"pages may not be readable; keep this folder")
             seqs: list[int] = []
             try:
                 seqs.extend(r[0] for r in db.execute("SELECT seq FROM items ORDER BY seq"))
@@ -84,15 +92,23 @@ def read_database(db_file: Path) -> Iterator[Record]:
             yield Record(str(db_file), {}, attachments, f"cannot read the database: {exc}")
             return
         try:
-            columns = {r[1] for r in db.execute("PRAGMA table_info(items)")}
-            wanted = ", ".join(f if f in columns else f"{AAD_ITEM_ID} AS aad" for f in FIELDS)
+            try:
+                columns = {r[1] for r in db.execute("PRAGMA table_info(items)")}
+            except sqlite3.Error as exc:
+                yield Record(str(db_file), {}, attachments, f"cannot read the table's columns: {exc}")
+                return
+            wanted = ", ".join(f if f in columns else f"{AAD_ITEM_ID} AS aad" if f == "aad" else f"NULL AS {f}"
+                               for f in FIELDS)
             for seq in seqs:
                 try:
                     row = db.execute(f"SELECT {wanted} FROM items WHERE seq = ?", (seq,)).fetchone()
                 except sqlite3.Error as exc:
                     yield Record(f"row {seq}", {}, attachments, f"unreadable ({exc})")
                     continue
-                if row is None or row["state"] in (ItemState.DELIVERED.value, ItemState.QUARANTINED.value):
+                if row is None:
+                    yield Record(f"row {seq}", {}, attachments, "listed but not found (a damaged page)")
+                    continue
+                if row["state"] in (ItemState.DELIVERED.value, ItemState.QUARANTINED.value):
                     continue
                 if row["state"] not in {s.value for s in IMPORTED_STATES} or row["payload"] is None:
                     yield Record(f"row {seq}", {}, attachments, f"damaged (state {row['state']!r:.20}, "

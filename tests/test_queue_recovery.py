@@ -127,3 +127,35 @@ def test_the_heartbeat_reports_quarantined_held_and_where_a_queue_was_moved_asid
     queue = sandbox.store.terminal(services.config.terminal.id)["queue"]
     assert (queue["quarantined"], queue["held"], queue["dead"]) == (1, 1, 0)
     assert queue["recovered_from"].endswith("corrupt-20261127-120000-abcdef")
+
+
+def test_staff_see_and_import_a_moved_aside_queue_with_the_cli(tmp_path):
+    from kiosk.config import load_config
+    from kiosk.queue_setup import open_outbox
+
+    config = load_config(environ={}, overrides={"paths": {"data_dir": str(tmp_path)}, "queue": {"min_free_mb": 0}})
+    box = open_outbox(config)
+    items = [box.enqueue(BODY, f"key-0000000{n}", "A", None, [SCAN]) for n in range(2)]
+    box.close()
+    db = tmp_path / "queue" / "queue.sqlite3"
+    header = bytearray(db.read_bytes())
+    header[36:40] = (3).to_bytes(4, "big")  # a freelist count that is not true: the integrity check fails
+    db.write_bytes(bytes(header))
+    box = open_outbox(config)  # the kiosk starts: the database is moved aside, a fresh one begins
+    aside = box.recovered_from
+    assert aside is not None and box.items() == []
+    box.close()
+    env = dict(os.environ, KIOSK_PATHS__DATA_DIR=str(tmp_path), KIOSK_QUEUE__MIN_FREE_MB="0")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "entry", "queue", *a], capture_output=True, text=True,
+                                    env=env, timeout=60, cwd=ROOT)
+    status = run("status")
+    assert status.returncode == 0 and f"kiosk queue import {aside}" in status.stdout
+    imported = run("import", str(aside))
+    assert "2 item(s) imported" in imported.stdout and "integrity check" in imported.stdout  # and said so
+    assert "0 item(s) imported" in run("import", str(aside)).stdout  # once only
+    assert "Traceback" not in status.stderr + imported.stderr
+    box = open_outbox(config)
+    box.hold(box.enqueue(BODY, "key-00000009", "B"), "held: the backend holds another application")
+    listing = run("list", "--state", "held")
+    assert "held: the backend holds another application" in listing.stdout
+    assert {i.id for i in box.items(("pending",))} == set(items)

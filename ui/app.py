@@ -43,7 +43,8 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge) -> QWidget:
         return WindowView(services.new_clerk_desk(), bridge)
     if mode == "maintenance":
         devices = services.devices
-        status = StatusScreen(devices.all(), devices.receipt_printer, services.tasks, bridge)
+        status = StatusScreen(devices.all(), devices.receipt_printer, services.tasks, bridge,
+                              queue_status=services.queue.outbox.status)
         return MaintenanceView(services.config.terminal.staff_pin, status)
     return KioskView(services.new_citizen_session(), bridge, services.config.terminal.idle_timeout_s)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import time
+from typing import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QStackedWidget, QTableWidget, QTableWidgetItem)
@@ -76,8 +77,10 @@ class StatusScreen(Screen):
     COLUMNS = 4
 
     def __init__(self, devices: list[Device], receipt_printer: ReceiptPrinter, tasks: TaskRunner,
-                 bridge: DeviceBridge) -> None:
+                 bridge: DeviceBridge, queue_status: Callable[[], dict] | None = None) -> None:
         super().__init__()
+        self._queue_status = queue_status  # Outbox.status, read on the task pool (it may wait on the queue's lock)
+        self.queue_line = label("", align=Qt.AlignmentFlag.AlignLeft)
         self._devices = devices
         self._receipt_printer = receipt_printer
         self._tasks = tasks
@@ -91,6 +94,7 @@ class StatusScreen(Screen):
         self.test_print = button("", self.run_test_print)
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.table, 1)
+        self.layout_.addWidget(self.queue_line)
         self.layout_.addWidget(self.notice)
         row = QHBoxLayout()
         row.addWidget(self.self_test)
@@ -112,6 +116,19 @@ class StatusScreen(Screen):
             for col, value in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
+        if self._queue_status is not None:
+            self._tasks.run(self._queue_status, self._show_queue,
+                            lambda exc: self.queue_line.setText(user_message(exc).render()))
+
+    def _show_queue(self, status: dict) -> None:
+        counts = status["counts"]
+        lines = [text("Offline queue: waiting {pending}, refused {dead}, damaged {quarantined}, "
+                      "held for staff {held}", pending=counts["pending"], dead=counts["dead"],
+                      quarantined=counts["quarantined"], held=counts["held"]).render()]
+        if status.get("recovered_from"):
+            lines.append(text("A damaged queue database was moved aside to {path}. Take its items back with: "
+                              "kiosk queue import {path}", path=status["recovered_from"]).render())
+        self.queue_line.setText("\n".join(lines))
 
     def run_self_tests(self) -> None:
         for device in self._devices:

@@ -16,6 +16,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "idcard": ("entry.bench.idcard", "ID card: last byte to Identity, and a full read over a pty against the wire time"),
     "queue": ("entry.bench.queue", "durable enqueue throughput and latency, queue against a bare baseline"),
     "queue-crash": ("entry.bench.queue_crash", "SIGKILL a queueing terminal at random; check exactly-once delivery"),
+    "queue-corrupt": ("entry.bench.queue_corrupt", "flip random bits of a queue database; nothing lost or altered silently"),
     "docscan": ("entry.bench.docscan", "document camera: find_page over a corpus of pages on desks (IoU, ms), --vs classic"),
     "docscan-train": ("entry.bench.docscan_train", "fit the page ranker of find_page to seeded corpora (never seed 7)"),
     "qr": ("entry.bench.qr", "QR decode rate, wrong decodes and ms per image on a corpus; --vs single decoders"),

@@ -7,6 +7,11 @@ backend: every case whose enqueue returned must be there exactly once, no
 application may appear twice, and the queue must open clean. Exit status 1 when
 anything is lost, doubled or corrupt.
 
+Between trials the harness also sets the terminal's clock a day ahead, back, or two days
+back (``--clock-faults``), and deletes its provisional sequence file (``--sequence-faults``):
+numbers must still never repeat, or the backend would refuse a second citizen's case as
+holding a first one's number.
+
 SIGKILL ends the process at any instruction but leaves the kernel's page cache
 intact: it tests the queue's crash consistency, not power loss (fsync ordering
 against a disk that loses its cache is not simulated here).
@@ -31,7 +36,12 @@ from pathlib import Path
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trials", type=int, default=200)
     parser.add_argument("--seed", type=int, default=None)
-    parser.add_argument("--max-run-s", type=float, default=1.5, help="longest time before a kill")
+    parser.add_argument("--max-run-s", type=float, default=1.5,
+                        help="longest time before a kill, from the moment the child has its imports done")
+    parser.add_argument("--clock-faults", type=float, default=0.3,
+                        help="share of trials with the clock set elsewhere (a day ahead, back, two days back)")
+    parser.add_argument("--sequence-faults", type=float, default=0.2,
+                        help="share of trials before which the provisional sequence file is deleted")
 
 
 def _read_lines(proc: subprocess.Popen, sink: list[str]) -> None:
@@ -52,8 +62,11 @@ def _wait_health(url: str, timeout_s: float = 20.0) -> None:
     raise RuntimeError("the sandbox backend did not start")
 
 
+CLOCK_OFFSETS_S = (86400.0, -86400.0, -2 * 86400.0)
+
+
 def run_trials(trials: int, seed: int | None = None, max_run_s: float = 1.5, workdir: Path | None = None,
-               quiet: bool = False) -> dict:
+               quiet: bool = False, clock_faults: float = 0.3, sequence_faults: float = 0.2) -> dict:
     from sandbox.server import free_port
 
     rng = random.Random(seed)
@@ -64,16 +77,26 @@ def run_trials(trials: int, seed: int | None = None, max_run_s: float = 1.5, wor
     sandbox = subprocess.Popen([sys.executable, "-m", "entry", "sandbox", "--port", str(port), "--db", str(sandbox_db)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     promised: list[str] = []
-    kills = 0
+    kills = clock_changes = sequence_losses = 0
     try:
         _wait_health(url)
         child_cmd = [sys.executable, "-m", "entry.bench.queue_crash_child", str(data_dir), url]
         for trial in range(trials):
             lines: list[str] = []
-            child = subprocess.Popen(child_cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            offset = 0.0
+            if rng.random() < clock_faults:
+                offset = rng.choice(CLOCK_OFFSETS_S)
+                clock_changes += 1
+            if rng.random() < sequence_faults and (data_dir / "provisional-sequence.dat").exists():
+                (data_dir / "provisional-sequence.dat").unlink()
+                sequence_losses += 1
+            child = subprocess.Popen(child_cmd + ["--clock-offset-s", str(offset)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
             reader = threading.Thread(target=_read_lines, args=(child, lines), daemon=True)
             reader.start()
-            time.sleep(rng.uniform(0.05, max_run_s))
+            ready_by = time.monotonic() + 60  # python's imports take a second or more on a loaded machine
+            while not lines and child.poll() is None and time.monotonic() < ready_by:
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0.0, max_run_s))
             child.send_signal(signal.SIGKILL)
             child.wait()
             reader.join(5)
@@ -98,23 +121,27 @@ def run_trials(trials: int, seed: int | None = None, max_run_s: float = 1.5, wor
                                                             "queue": {"min_free_mb": 0}}))
     status = outbox.status()
     outbox.close()
-    return {"kills": kills, "promised": len(promised), "at_backend": sum(ids.values()), "lost": lost,
+    return {"kills": kills, "clock_changes": clock_changes, "sequence_losses": sequence_losses,
+            "promised": len(promised), "at_backend": sum(ids.values()), "lost": lost,
             "doubled": doubled, "drained": drained, "queue": status, "workdir": str(work)}
 
 
 def run(args: argparse.Namespace) -> int:
-    print(f"queue crash harness: {args.trials} SIGKILLs at random moments (0.05-{args.max_run_s} s into a run)")
+    print(f"queue crash harness: {args.trials} SIGKILLs at random moments (0-{args.max_run_s} s after the imports)")
     print("note: SIGKILL does not simulate power loss; the kernel keeps what was written. This checks crash "
           "consistency of the queue and exactly-once delivery, not the disk's durability.", flush=True)
     began = time.monotonic()
-    result = run_trials(args.trials, args.seed, args.max_run_s)
+    result = run_trials(args.trials, args.seed, args.max_run_s, clock_faults=args.clock_faults,
+                        sequence_faults=args.sequence_faults)
     counts = result["queue"]["counts"]
+    print(f"clock set elsewhere before {result['clock_changes']} trials, sequence file deleted before "
+          f"{result['sequence_losses']}")
     print(f"kills {result['kills']}, cases promised (enqueue returned) {result['promised']}, "
           f"at the backend {result['at_backend']} (extra ones were stored but killed before they were reported)")
     print(f"lost {len(result['lost'])}, doubled {len(result['doubled'])}, queue drained {result['drained']}, "
           f"queue after: {counts}, recovered from corruption: {result['queue']['recovered_from'] is not None}")
     print(f"{time.monotonic() - began:.0f} s; work files in {result['workdir']}")
     ok = (not result["lost"] and not result["doubled"] and result["drained"] and counts["quarantined"] == 0
-          and counts["dead"] == 0 and result["queue"]["recovered_from"] is None)
+          and counts["dead"] == 0 and counts.get("held", 0) == 0 and result["queue"]["recovered_from"] is None)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1

@@ -1,8 +1,10 @@
 """The process the crash harness kills: enqueue cases and deliver them, as a terminal does.
 
-``python -m entry.bench.queue_crash_child DATA_DIR URL [--drain]``. After each enqueue
-returns it prints ``E <application id>`` (flushed), so the harness knows which cases the
-terminal promised. With ``--drain`` it enqueues nothing and exits once the queue is empty.
+``python -m entry.bench.queue_crash_child DATA_DIR URL [--drain] [--clock-offset-s S]``. After
+each enqueue returns it prints ``E <application id>`` (flushed), so the harness knows which cases
+the terminal promised. With ``--drain`` it enqueues nothing and exits once the queue is empty.
+``--clock-offset-s`` sets this terminal's wall clock (the queue's times, the provisional numbers'
+dates) that far from the real one, as a clock set wrong or set back would.
 """
 
 from __future__ import annotations
@@ -22,12 +24,15 @@ def main(argv: list[str]) -> int:
     from offline_queue.sync import SyncPolicy, SyncWorker
 
     data_dir, url, drain = Path(argv[0]), argv[1], "--drain" in argv
+    offset = float(argv[argv.index("--clock-offset-s") + 1]) if "--clock-offset-s" in argv else 0.0
     config = load_config(environ={}, overrides={"paths": {"data_dir": str(data_dir)},
                                                "terminal": {"id": "CRASH-T1"},
                                                "backend": {"url": url, "read_timeout_s": 5.0, "retries": 0},
                                                "queue": {"min_free_mb": 0}})
     backend = BackendClient(config.backend, config.terminal.id)
-    queue = build_queue(config, backend)
+    sys.stdout.write("R\n")  # imports done: from here on every moment is worth a kill (opening the queue too)
+    sys.stdout.flush()
+    queue = build_queue(config, backend, clock=lambda: time.time() + offset)
     queue.sync = SyncWorker(queue.outbox, backend, SyncPolicy(base_delay_s=0.05, max_delay_s=0.5, idle_poll_s=0.05))
     queue.sync.start()
     if drain:

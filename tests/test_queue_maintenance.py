@@ -1,0 +1,24 @@
+"""Staff see the offline queue in maintenance: what waits, what is damaged or held, and a moved-aside database."""
+
+import pytest
+
+BODY = {"application_id": "d" * 32, "applicant": {"id_number": "330106199003071236", "name": "张测试"}}
+
+
+@pytest.fixture
+def gui(open_gui):
+    return open_gui("maintenance")
+
+
+def test_the_maintenance_status_shows_the_queue_and_a_moved_aside_database(gui, qtbot):
+    box = gui.services.queue.outbox
+    box.quarantine(box.enqueue(BODY, "key-00000001", "A"), "test: damaged")
+    box.hold(box.enqueue(BODY, "key-00000002", "B"), "test: held")
+    box.recovered_from = box.root / "corrupt-20261127-120000-abcdef"
+    view = gui.window.view
+    view.pin.entry.setText(gui.services.config.terminal.staff_pin)
+    view.pin.submit()
+    line = view.status.queue_line
+    qtbot.waitUntil(lambda: "已损坏 1" in line.text(), timeout=10000)
+    assert "待工作人员处理 1" in line.text()
+    assert "kiosk queue import" in line.text() and "corrupt-20261127-120000-abcdef" in line.text()
