@@ -10,10 +10,17 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
 
 from kiosk.config import Config, load_config  # noqa: E402
 from common.i18n import set_language  # noqa: E402
 from sandbox.server import SandboxServer  # noqa: E402
+
+# Property tests: a small budget, the same examples on every run (kiosk bench fuzz runs the same
+# properties with a large budget and random seeds).
+settings.register_profile("onetrip-tests", max_examples=200, deadline=None, derandomize=True, database=None,
+                          print_blob=False, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "onetrip-tests"))
 
 
 @pytest.fixture

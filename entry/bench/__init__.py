@@ -21,6 +21,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "docscan-train": ("entry.bench.docscan_train", "fit the page ranker of find_page to seeded corpora (never seed 7)"),
     "qr": ("entry.bench.qr", "QR decode rate, wrong decodes and ms per image on a corpus; --vs single decoders"),
     "backend": ("entry.bench.backend", "simulated terminals against the sandbox: req/s, p50/p99, pooling"),
+    "fuzz": ("entry.bench.fuzz", "property-based fuzzing of frames, text blocks, QR payloads and text, configuration"),
     "ui": ("entry.bench.ui", "kiosk start-up, GUI-thread stall and memory per session, against a bare PySide6 window"),
 }
 

@@ -1,0 +1,483 @@
+"""What must hold for any input to the terminal's parsers: the properties that fuzzing checks.
+
+Each parser returns a valid result or raises only its own typed error, never ``IndexError``,
+``UnicodeDecodeError``, ``ValueError`` or ``RecursionError``; where an encoder exists, what it
+makes parses back to what it was made from; and a configuration either loads with every number
+finite and inside its bounds or is refused with a :class:`~common.options.ConfigError` that names
+the key (or, for a file that cannot be read as TOML at all, the file).
+
+A check is a plain function that raises (``AssertionError`` or the parser's own escaped error) on a
+violation. :data:`TARGETS` pairs each with its strategy from :mod:`entry.bench.fuzz_strategies`;
+``tests/test_fuzz_*.py`` run them with the small fixed budget of the test profile, ``kiosk bench
+fuzz`` with a large budget and random seeds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from common import provisional
+from common.domain import CardType, Identity
+from common.errors import OneTripError
+from common.i18n import set_language
+from common.options import ConfigError
+from devices.idcard import frames as f
+from devices.idcard.base import IdCardError
+from devices.idcard.text_block import parse_text_block
+from devices.qr.serial_scanner import split_scans
+from devices.qr.text import _ZXING_GUESSES, _strict, decode_bytes, reconcile
+from entry.bench import fuzz_strategies as s
+from entry.bench.toml_text import toml_document
+from kiosk import config as kconfig
+from kiosk.payloads import MAX_LENGTH, PayloadKind, classify, is_case_number
+
+# -- shared checks ------------------------------------------------------------------------------
+
+
+def _readable(exc: OneTripError) -> None:
+    """A typed error carries a message a person can read, in both languages."""
+    for language in ("zh_CN", "en"):
+        set_language(language)
+        assert str(exc.message).strip(), f"{type(exc).__name__} has an empty message"
+    set_language("zh_CN")
+
+
+# -- SAM frames ---------------------------------------------------------------------------------
+
+
+def frame_parses_or_frame_error(frame: bytes) -> None:
+    """A frame is a reply (that re-encodes to the same bytes) or a FrameError; so is its command reading."""
+    try:
+        reply = f.parse_reply(frame)
+    except f.FrameError as exc:
+        _readable(exc)
+    else:
+        assert bytes(f.build_reply(reply.sw3, reply.data, sw1=reply.sw1, sw2=reply.sw2)) == frame
+        for with_fingerprint in (False, True):
+            try:
+                parts = f.split_card_data(reply.data, with_fingerprint=with_fingerprint)
+            except f.FrameLengthError as exc:
+                _readable(exc)
+            else:
+                assert len(parts.text) + len(parts.photo) + len(parts.fingerprint) <= len(reply.data)
+        try:
+            f.check(reply)
+        except IdCardError as exc:
+            _readable(exc)
+        else:
+            assert reply.sw3 == f.SW_SUCCESS
+    try:
+        code, para, data = f.parse_command(frame)
+    except f.FrameError as exc:
+        _readable(exc)
+    else:
+        assert f.build_command(f.Command(code, para, ""), data) == frame
+
+
+def _resync(buffer: bytearray) -> list[bytes]:
+    """The driver's receive loop (SerialLink.read_frame and skip_false_start) over a whole buffer."""
+    found_frames = []
+    for _ in range(len(buffer) + 1):
+        found = f.scan(buffer, end=len(buffer))
+        assert 0 <= found.start <= len(buffer), found
+        del buffer[:found.start]
+        if found.end is None:
+            assert found.needed > 0, found
+            return found_frames
+        size = found.end - found.start
+        assert f.HEADER_LEN + f.MIN_BODY <= size <= len(buffer), found
+        assert bytes(buffer[:len(f.PREAMBLE)]) == f.PREAMBLE
+        try:
+            f.parse_reply(bytes(buffer[:size]))
+        except f.FrameChecksumError:
+            del buffer[:1]  # a false start: skip one byte and look again
+        else:
+            found_frames.append(bytes(buffer[:size]))
+            del buffer[:size]
+    raise AssertionError("the receive loop made no progress")
+
+
+def scan_resynchronises(noise: bytes) -> None:
+    """Scanning any bytes finds frames that parse, skips the rest, and always makes progress."""
+    for frame in _resync(bytearray(noise)):
+        f.parse_reply(frame)
+
+
+def stream_gives_back_its_frames(case: tuple[bytes, list[bytes]]) -> None:
+    """Frames in garbage that holds no preamble come out of the receive loop exactly, in order."""
+    stream, sent = case
+    replies = [frame for frame in sent if len(frame) >= f.HEADER_LEN + f.MIN_BODY]
+    assert _resync(bytearray(stream)) == replies
+
+
+def cut_frame_waits_for_the_rest(case: tuple[bytes, float]) -> None:
+    """A frame cut anywhere is reported incomplete, asking for no more bytes than are missing."""
+    frame, where = case
+    for cut in {0, 1, 5, 6, 7, min(int(where * len(frame)), len(frame) - 1), len(frame) - 1}:
+        found = f.scan(frame, end=cut)
+        assert found.end is None and 0 < found.needed <= len(frame) - cut, (cut, found)
+    assert f.scan(frame) == f.Scan(0, len(frame), 0)
+
+
+def card_data_round_trips(parts: tuple[bytes, bytes, bytes | None]) -> None:
+    text, photo, fingerprint = parts
+    reply = f.check(f.parse_reply(f.card_data_reply(text, photo, fingerprint)))
+    split = f.split_card_data(reply.data, with_fingerprint=fingerprint is not None)
+    assert (bytes(split.text), bytes(split.photo), bytes(split.fingerprint)) == (text, photo, fingerprint or b"")
+
+
+# -- text blocks --------------------------------------------------------------------------------
+
+_SHAPES = {
+    CardType.RESIDENT: re.compile(r"[1-6][0-9]{16}[0-9X]", re.ASCII),
+    CardType.HMT_RESIDENCE: re.compile(r"8[123][0-9]{15}[0-9X]", re.ASCII),
+    CardType.FOREIGNER_2017: re.compile(r"[A-Z]{3}[0-9]{12}", re.ASCII),
+    CardType.FOREIGNER_2023: re.compile(r"9[0-9]{16}[0-9X]", re.ASCII),
+}
+_COMPARED = ("id_number", "name", "card_type", "gender", "nation", "birth_date", "address", "issuer", "valid_from",
+             "valid_to", "name_en", "nationality", "pass_number", "issue_count", "renewal_count", "card_version")
+
+
+def _personal_texts(block: bytes) -> list[str]:
+    """Runs of four or more characters in the block: a detail must not carry any of them."""
+    decoded = bytes(block[:len(block) - len(block) % 2]).decode("utf-16-le", "replace")
+    return [run for run in re.split(r"[ \x00\ufffd]+", decoded) if len(run) >= 4]
+
+
+def text_block_parses_or_card_error(block: bytes) -> None:
+    """A text block gives an Identity (checked: a valid number of its type, real dates in order, not
+    expired) or an IdCardError whose detail carries no card data."""
+    personal = _personal_texts(block) if len(block) == s.TEXT_LEN else []
+    for check in (True, False):
+        try:
+            identity = parse_text_block(block, today=s.TODAY, check=check)
+        except IdCardError as exc:
+            _readable(exc)
+            leaked = [run for run in personal if run in exc.detail]
+            assert not leaked, f"{type(exc).__name__} detail {exc.detail!r} carries card text"
+            continue
+        assert isinstance(identity, Identity)
+        if check:
+            number = identity.id_number
+            assert _SHAPES[identity.card_type].fullmatch(number), number.encode("unicode_escape")
+            assert identity.birth_date is not None and identity.valid_from is not None
+            assert identity.birth_date <= s.TODAY and identity.birth_date <= identity.valid_from
+            assert identity.valid_to is None or identity.valid_to >= max(identity.valid_from, s.TODAY)
+
+
+def identity_round_trips(identity: Identity) -> None:
+    """What the simulator encodes, the reader parses back, field for field, and accepts."""
+    from devices.idcard.text_block import encode_text_block
+
+    parsed = parse_text_block(encode_text_block(identity), today=identity.valid_from)
+    for name in _COMPARED:
+        assert getattr(parsed, name) == getattr(identity, name), (name, getattr(parsed, name), getattr(identity, name))
+
+
+# -- QR payloads --------------------------------------------------------------------------------
+
+_USABLE = {PayloadKind.IDENTITY_TOKEN, PayloadKind.RECEIPT, PayloadKind.LICENCE, PayloadKind.PAYMENT_ORDER}
+_FIELD_RULES: dict[str, Callable[[str], bool]] = {
+    "token": lambda v: re.fullmatch(r"[A-Za-z0-9_-]{8,128}", v) is not None,
+    "case_number": is_case_number,
+    "provisional_number": provisional.is_valid,
+    "licence_id": lambda v: re.fullmatch(r"[A-Z0-9][A-Z0-9-]{0,63}", v) is not None,
+    "code": lambda v: re.fullmatch(r"[A-Z2-7]{8}", v) is not None,
+    "order_id": lambda v: re.fullmatch(r"[A-Z0-9][A-Z0-9-]{0,63}", v) is not None,
+    "amount": lambda v: re.fullmatch(r"(0|[1-9][0-9]{0,8})\.[0-9]{2}", v) is not None,
+}
+
+
+def _printable_ascii(value: str) -> bool:
+    return all(" " <= ch <= "~" for ch in value)
+
+
+def payload_is_classified(scanned: str) -> None:
+    """Any text gets a kind; only our valid formats are usable; everything else carries a plain
+    message; nothing too long or outside printable ASCII passes; the log detail never holds the text."""
+    payload = classify(scanned)
+    assert isinstance(payload.kind, PayloadKind)
+    assert payload.usable == (payload.kind in _USABLE) == (payload.message is None), payload
+    if payload.message is not None:
+        for language in ("zh_CN", "en"):
+            set_language(language)
+            assert str(payload.message).strip()
+        set_language("zh_CN")
+    stripped = scanned.rstrip("\r\n")
+    if len(scanned) > MAX_LENGTH or not stripped or not _printable_ascii(stripped):
+        assert payload.kind is PayloadKind.REJECTED, payload
+    for name, value in payload.fields.items():
+        if payload.usable:
+            assert _FIELD_RULES[name](value), (name, value)
+            assert value in scanned
+    if len(scanned) >= 12:
+        assert scanned not in payload.detail
+
+
+def payload_round_trips(case: tuple[str, str, dict[str, str]]) -> None:
+    scanned, kind, fields = case
+    payload = classify(scanned)
+    assert (payload.kind.value, payload.fields) == (kind, fields)
+    if len(scanned) + 2 <= MAX_LENGTH:  # a scanner's line ending changes nothing
+        assert classify(scanned + "\r\n") == payload
+
+
+def wrong_check_is_invalid(scanned: str) -> None:
+    assert classify(scanned).kind is PayloadKind.INVALID
+
+
+# -- QR text ------------------------------------------------------------------------------------
+
+
+def bytes_give_text(raw: bytes) -> None:
+    decoded = decode_bytes(raw)
+    assert isinstance(decoded, str)
+    if raw.isascii():
+        assert decoded == raw.decode("ascii")
+    assert reconcile(raw, None) == decoded
+
+
+def utf8_round_trips(value: str) -> None:
+    assert decode_bytes(value.encode("utf-8")) == value
+
+
+def zxing_reading_reconciles(case: tuple[bytes, str | None]) -> None:
+    """Whatever zxing-cpp reports, reconcile gives text; a text no guess of zxing's reproduces came
+    from an ECI and is kept as it is."""
+    raw, reported = case
+    decoded = reconcile(raw, reported)
+    assert isinstance(decoded, str)
+    guesses = {_strict(raw, codec) for codec in _ZXING_GUESSES}
+    if reported and reported not in guesses:
+        assert decoded == reported
+
+
+def scanner_stream_splits(stream: bytes) -> None:
+    """A serial scanner's bytes split into non-empty scans without line endings, losing nothing else."""
+    scans, rest = split_scans(stream)
+    assert all(scan and b"\r" not in scan and b"\n" not in scan for scan in scans)
+    assert b"\r" not in rest and b"\n" not in rest
+    assert b"".join(scans) + rest == stream.replace(b"\r", b"").replace(b"\n", b"")
+
+
+# -- configuration ------------------------------------------------------------------------------
+
+
+def _numbers(value: Any) -> list[float]:
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, (int, float)):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [n for item in value for n in _numbers(item)]
+    return []
+
+
+def _sound(config: kconfig.Config) -> None:
+    """Every number finite and within its bounds; no NUL in any text."""
+    for name, cls in kconfig._SECTIONS.items():
+        section = getattr(config, name)
+        for fld in dataclasses.fields(cls):
+            value = getattr(section, fld.name)
+            where = f"[{name}] {fld.name} = {value!r}"
+            for number in _numbers(value):
+                assert math.isfinite(number), f"accepted {where}"
+                lo, hi = fld.metadata.get("min"), fld.metadata.get("max")
+                assert (lo is None or number >= lo) and (hi is None or number <= hi), f"accepted {where}"
+            if isinstance(value, str):
+                assert "\x00" not in value, f"accepted {where}"
+            if fld.metadata.get("choices"):
+                assert value in fld.metadata["choices"], f"accepted {where}"
+    for kind in kconfig.DEVICE_KINDS:
+        options = config.device(kind).options
+        values = dataclasses.asdict(options) if dataclasses.is_dataclass(options) else dict(options)
+        for key, value in values.items():
+            for number in _numbers(value):
+                assert math.isfinite(number), f"accepted [devices.{kind}] {key} = {value!r}"
+            if isinstance(value, str):
+                assert "\x00" not in value, f"accepted [devices.{kind}] {key} = {value!r}"
+
+
+def _names(layer: Any) -> set[str]:
+    """Every key and section name in a layer, at any depth."""
+    found: set[str] = set()
+    stack = [layer]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            found.update(str(k) for k in node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def _names_the_key(exc: ConfigError, origin: str, layer: Any, *, file_level_ok: bool = False) -> None:
+    message = str(exc)
+    assert message.startswith(origin), f"{message!r} does not name {origin!r}"
+    _readable(exc)
+    if file_level_ok:
+        return  # a file that is not TOML at all, or refused as a whole, is named by its path
+    if isinstance(layer, dict) and layer:
+        assert any(name and name in message for name in _names(layer)), f"{message!r} names no key of the layer"
+
+
+def _parsed(document: bytes) -> Any:
+    import tomllib
+
+    try:
+        return tomllib.loads(document.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def config_file_loads_or_names_the_key(case: tuple[bytes, dict[str, str]]) -> None:
+    """A site file (and environment) load into a sound Config, or a ConfigError names the key or file."""
+    document, env = case
+    with tempfile.TemporaryDirectory(prefix="onetrip-fuzz-") as folder:
+        path = Path(folder) / "site.toml"
+        path.write_bytes(document)
+        try:
+            config = kconfig.load_config(path, environ=env)
+        except ConfigError as exc:
+            if str(exc).startswith("environment"):
+                _names_the_key(exc, "environment", kconfig.env_layer(env) if _env_ok(env) else env)
+            else:
+                parsed = _parsed(document)
+                _names_the_key(exc, str(path), parsed, file_level_ok=parsed is None or _deep(parsed))
+            return
+    _sound(config)
+
+
+def _env_ok(env: dict[str, str]) -> bool:
+    try:
+        kconfig.env_layer(env)
+    except ConfigError:
+        return False
+    return True
+
+
+def _deep(layer: Any, limit: int = 8) -> bool:
+    """Nested deeper than any configuration is: a loader may refuse it as a whole."""
+    stack = [(layer, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def valid_config_loads(table: dict[str, Any]) -> None:
+    """Known keys with values of their type inside their bounds are accepted, as they are."""
+    with tempfile.TemporaryDirectory(prefix="onetrip-fuzz-") as folder:
+        path = Path(folder) / "site.toml"
+        path.write_text(toml_document(table), encoding="utf-8")
+        config = kconfig.load_config(path, environ={})
+    _sound(config)
+    for name, values in table.items():
+        for key, value in values.items():
+            assert getattr(getattr(config, name), key) == value, (name, key)
+
+
+def env_loads_or_names_the_key(env: dict[str, str]) -> None:
+    try:
+        config = kconfig.load_config(environ=env)
+    except ConfigError as exc:
+        message = str(exc)
+        assert message.startswith("environment"), message
+        _readable(exc)
+        names = {n.lower() for n in env} | {part for n in env for part in n.lower().split("__")}
+        assert any(name and name in message.lower() for name in names), f"{message!r} names no variable or key"
+        return
+    _sound(config)
+
+
+def valid_env_loads(case: tuple[dict[str, Any], dict[str, str]]) -> None:
+    """Known keys with valid values, as environment text, are accepted and parsed to those values."""
+    table, env = case
+    config = kconfig.load_config(environ=env)
+    _sound(config)
+    for name, values in table.items():
+        for key, value in values.items():
+            assert getattr(getattr(config, name), key) == value, (name, key)
+
+
+def remote_applies_or_names_the_key(remote: Any) -> None:
+    """Remote keys are applied to a sound Config or refused with a ConfigError naming the key."""
+    try:
+        config = kconfig.apply_remote(kconfig.Config(), remote, environ={})
+    except ConfigError as exc:
+        _names_the_key(exc, "remote configuration", remote, file_level_ok=not isinstance(remote, dict) or _deep(remote))
+        return
+    _sound(config)
+
+
+# -- what runs --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Property:
+    name: str
+    strategy: Callable[[], st.SearchStrategy]
+    check: Callable[[Any], None]
+
+    def test(self, on_example: Callable[[], None] | None = None) -> Callable[[], None]:
+        """The check as a hypothesis test (under the settings in force, or a ``settings`` decorator)."""
+        check = self.check
+
+        def run(value: Any) -> None:
+            if on_example is not None:
+                on_example()
+            check(value)
+
+        run.__name__ = run.__qualname__ = self.name  # the derandomised seed follows the name
+        return given(self.strategy())(run)
+
+
+TARGETS: dict[str, tuple[Property, ...]] = {
+    "frames": (
+        Property("frame_parses_or_frame_error", s.frame_inputs, frame_parses_or_frame_error),
+        Property("scan_resynchronises", lambda: st.one_of(s.preamble_noise(), s.mutated_frames(), st.binary()),
+                 scan_resynchronises),
+        Property("stream_gives_back_its_frames", s.framed_streams, stream_gives_back_its_frames),
+        Property("cut_frame_waits_for_the_rest",
+                 lambda: st.tuples(st.one_of(s.valid_replies(), s.card_data_replies()), st.floats(0, 1)),
+                 cut_frame_waits_for_the_rest),
+        Property("card_data_round_trips", s.card_data_parts, card_data_round_trips),
+    ),
+    "textblock": (
+        Property("text_block_parses_or_card_error", s.text_blocks, text_block_parses_or_card_error),
+        Property("identity_round_trips", s.valid_identities, identity_round_trips),
+    ),
+    "payloads": (
+        Property("payload_is_classified", s.payload_strings, payload_is_classified),
+        Property("payload_round_trips", s.valid_payloads, payload_round_trips),
+        Property("wrong_check_is_invalid", s.wrong_check_numbers, wrong_check_is_invalid),
+    ),
+    "qrtext": (
+        Property("bytes_give_text", s.qr_bytes, bytes_give_text),
+        Property("utf8_round_trips", s.utf8_texts, utf8_round_trips),
+        Property("zxing_reading_reconciles", s.zxing_readings, zxing_reading_reconciles),
+        Property("scanner_stream_splits", s.scanner_streams, scanner_stream_splits),
+    ),
+    "config": (
+        Property("config_file_loads_or_names_the_key",
+                 lambda: st.tuples(s.toml_documents(), st.one_of(st.just({}), s.valid_env_dicts().map(lambda c: c[1]))),
+                 config_file_loads_or_names_the_key),
+        Property("valid_config_loads", s.valid_config_tables, valid_config_loads),
+        Property("env_loads_or_names_the_key", s.env_dicts, env_loads_or_names_the_key),
+        Property("valid_env_loads", s.valid_env_dicts, valid_env_loads),
+        Property("remote_applies_or_names_the_key", s.remote_tables, remote_applies_or_names_the_key),
+    ),
+}

@@ -1,0 +1,19 @@
+"""Scanned payloads and QR bytes under fuzzing: every text is classified, every byte string decodes.
+
+The properties and strategies are shared with ``kiosk bench fuzz`` (entry/bench/fuzz_properties.py),
+which runs them with a large budget; here they run with the test profile's small fixed one.
+"""
+
+import pytest
+
+from entry.bench.fuzz_properties import TARGETS
+
+
+@pytest.mark.parametrize("prop", TARGETS["payloads"], ids=lambda p: p.name)
+def test_payloads_hold_under_fuzzing(prop):
+    prop.test()()
+
+
+@pytest.mark.parametrize("prop", TARGETS["qrtext"], ids=lambda p: p.name)
+def test_qr_text_holds_under_fuzzing(prop):
+    prop.test()()
