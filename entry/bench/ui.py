@@ -113,15 +113,17 @@ def measure_journeys(url: str, work: Path, sessions: int) -> dict:
         journey.meter = None
         before = files_under(data_dir)
         rss: dict[int, float] = {}
+        nones: dict[int, int] = {}
         for done in range(1, sessions + 1):
             journey.session_once()
             if done in (10, sessions):
                 rss[done] = rss_mb()
+                nones[done] = sys.getrefcount(None)
         left, kept = classify_new_files(data_dir, before)
     finally:
         gui.close()
     return {"stall": meter.worst_ms, "stall_cpu": meter.worst_cpu_ms, "stall_step": meter.worst_step,
-            "by_step": meter.by_step, "rss": rss, "left": left, "kept": kept}
+            "by_step": meter.by_step, "rss": rss, "none_refs": nones, "left": left, "kept": kept}
 
 
 # -- report ------------------------------------------------------------------------------------------
@@ -159,6 +161,12 @@ def report(args: argparse.Namespace, url: str, startup: dict[str, list[float]], 
     print("  longest GUI-thread gap by step (ms): "
           + ", ".join(f"{step} {ms:.1f}" for step, ms in journeys["by_step"].items()))
     print(f"  files in the data directory kept by design, not counted: {kept}")
+    nones = journeys["none_refs"]
+    lost = nones[10] - nones[args.sessions]
+    if lost > 0:  # None is immortal from Python 3.12; before, a binding that under-counts it aborts the process
+        print(f"  WARNING: references to None fell by {lost} over {args.sessions - 10} sessions: a C extension drops "
+              f"references it does not own (seen with PySide6 6.12.0 on Python 3.11: every call of a void method); "
+              f"the process aborts once the count reaches zero")
     failed: list[str] = []
     lines = [
         _verdict("paint_ratio", paint / bare, f"{paint / bare:.2f}", f"home screen {paint:.0f} / bare {bare:.0f} ms",
