@@ -6,7 +6,7 @@ examples, each with a new seed, until a target has tried ``--examples`` examples
 have passed. Prints the examples tried per property and target, and for each failure the minimal
 failing example hypothesis shrank it to; exits 1 on any failure.
 
-Targets: ``frames`` (SAM frames), ``textblock`` (ID card text blocks), ``payloads`` (scanned QR
+Targets: ``frames`` (SAM frames), ``textblock`` (ID card text blocks and photos), ``payloads`` (scanned QR
 payloads), ``qrtext`` (QR bytes to text, serial scanner lines), ``config`` (site file, environment,
 remote keys), or ``all``.
 """

@@ -32,6 +32,7 @@ from common.i18n import set_language
 from common.options import ConfigError
 from devices.idcard import frames as f
 from devices.idcard.base import IdCardError
+from devices.idcard.photo import OUT_CAPACITY, PhotoDecoder, _as_bmp, is_placeholder
 from devices.idcard.text_block import parse_text_block
 from devices.qr.serial_scanner import split_scans
 from devices.qr.text import _ZXING_GUESSES, _strict, decode_bytes, reconcile
@@ -181,6 +182,16 @@ def identity_round_trips(identity: Identity) -> None:
     parsed = parse_text_block(encode_text_block(identity), today=identity.valid_from)
     for name in _COMPARED:
         assert getattr(parsed, name) == getattr(identity, name), (name, getattr(parsed, name), getattr(identity, name))
+
+
+def photo_gives_a_bitmap(case: tuple[bytes, bytes]) -> None:
+    """Whatever the card's photo bytes, or a vendor library's output, the reader gets a 24-bit BMP."""
+    compressed, vendor_output = case
+    assert is_placeholder(PhotoDecoder().decode(compressed))  # no vendor library: the placeholder
+    out = bytearray(OUT_CAPACITY)
+    out[:len(vendor_output)] = vendor_output[:OUT_CAPACITY]
+    bmp = _as_bmp(memoryview(out))
+    assert bytes(bmp[:2]) == b"BM" and 54 < len(bmp) <= OUT_CAPACITY
 
 
 # -- QR payloads --------------------------------------------------------------------------------
@@ -459,6 +470,8 @@ TARGETS: dict[str, tuple[Property, ...]] = {
     "textblock": (
         Property("text_block_parses_or_card_error", s.text_blocks, text_block_parses_or_card_error),
         Property("identity_round_trips", s.valid_identities, identity_round_trips),
+        Property("photo_gives_a_bitmap", lambda: st.tuples(s.photo_bytes(), s.vendor_photo_output()),
+                 photo_gives_a_bitmap),
     ),
     "payloads": (
         Property("payload_is_classified", s.payload_strings, payload_is_classified),

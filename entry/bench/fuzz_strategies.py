@@ -9,7 +9,8 @@ parser), and plain noise.
 - frames: SAM replies and commands (right preamble, length and checksum, then bytes flipped,
   cut, inserted, the length field or checksum changed), streams of frames in garbage, random bytes;
 - text blocks: the four card layouts with random field contents (dates that do not exist, numbers
-  with a wrong check character, digits from other scripts, lone surrogates, non-BMP characters);
+  with a wrong check character, digits from other scripts, lone surrogates, non-BMP characters),
+  photo bytes and what a vendor's photo library may leave in its output;
 - QR payloads: the grammar of docs/api/payloads.md, valid, then truncated, oversized, with a wrong
   check, control characters or non-BMP characters; QR bytes in UTF-8, GBK, Shift_JIS and mixes;
 - configuration: TOML documents (NaN, infinities, -0, huge integers, NUL in strings, nested tables,
@@ -32,6 +33,8 @@ from common.domain import CardType, Identity
 from common.idnumber import complete
 from devices.idcard import codes
 from devices.idcard import frames as f
+from devices.idcard.photo import IN_SIZE as PHOTO_LEN
+from devices.idcard.photo import OUT_CAPACITY
 from devices.idcard.text_block import FLAG_OFFSET, LAYOUTS, TEXT_LEN, _field_values, encode_text_block
 from entry.bench.toml_text import toml_document
 from kiosk import config as kconfig
@@ -322,6 +325,21 @@ def text_blocks() -> st.SearchStrategy[bytes]:
     return st.one_of(near_valid_text_blocks(), near_valid_text_blocks(),
                      valid_identities().map(lambda i: bytes(encode_text_block(i))),
                      st.binary(min_size=TEXT_LEN, max_size=TEXT_LEN), st.binary(max_size=2 * TEXT_LEN))
+
+
+@functools.lru_cache(maxsize=None)
+def photo_bytes() -> st.SearchStrategy[bytes]:
+    return st.one_of(st.binary(min_size=PHOTO_LEN, max_size=PHOTO_LEN), st.binary(max_size=2 * PHOTO_LEN))
+
+
+@functools.lru_cache(maxsize=None)
+def vendor_photo_output() -> st.SearchStrategy[bytes]:
+    """What a vendor's photo library may leave in its output buffer: a BMP (with any size field) or pixels."""
+    bmp = st.builds(lambda size, rest: b"BM" + size.to_bytes(4, "little") + rest,
+                    st.one_of(st.integers(0, 2 ** 32 - 1), st.sampled_from((0, 54, 55, 38862, OUT_CAPACITY,
+                                                                            OUT_CAPACITY + 1))),
+                    st.binary(max_size=100))
+    return st.one_of(bmp, st.binary(max_size=200))
 
 
 # -- QR payloads and text -----------------------------------------------------------------------
