@@ -142,8 +142,8 @@ class Outbox:
         self._db = self._open_checked()
         self._files.mkdir(exist_ok=True)
         self._check_rows()
-        if self.damaged_rows:  # their attachments may still be someone's: keep everything this time
-            log.error("queue: %d damaged row(s) quarantined; unreferenced attachments kept", self.damaged_rows)
+        if self.damaged_rows or self._has_quarantined():  # a damaged row's scans may be named by its true id
+            log.warning("queue: quarantined items present; attachments no row names are kept, not swept")
         else:
             self._sweep_orphans()
         self._count_open()
@@ -218,6 +218,11 @@ class Outbox:
                              "AND (typeof(attempts) != 'integer' OR attempts < 0)")
             self._db.execute(f"UPDATE items SET next_attempt_at = ? WHERE state IN ({_OPEN}) "
                              "AND typeof(next_attempt_at) NOT IN ('integer', 'real')", (self._clock(),))
+
+    def _has_quarantined(self) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM items WHERE state = ? LIMIT 1",
+                                    (QUARANTINED.value,)).fetchone() is not None
 
     def _quarantine_row(self, seq: int, reason: str) -> None:
         with self._lock:

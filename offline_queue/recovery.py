@@ -8,7 +8,7 @@ kinds of marker beside the database:
 
 - ``queue.initialised``, written once the schema is on disk: a missing or empty
   database after that (or while attachments or a ``-wal`` are there) is damage;
-- ``open/<pid>-<random>``, one per open outbox, removed when it closes. SQLite
+- ``open/<pid>-<boot>-<random>``, one per open outbox, removed when it closes. SQLite
   folds the log into the database and deletes it when the last connection closes
   cleanly; after an unclean stop (a crash, power loss) the log holds the latest
   commits. A marker of a process that is gone, with no ``-wal`` beside the
@@ -37,6 +37,17 @@ ASIDE_PREFIX = "corrupt-"
 OPEN_DIR = "open"
 
 
+def _boot_id() -> str:
+    """This boot of the machine (Linux); a marker from an earlier boot is stale whatever its pid."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip().replace("-", "")[:12]
+    except OSError:
+        return "noboot"
+
+
+BOOT = _boot_id()
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -61,15 +72,16 @@ class OpenMarkers:
             return []
         found = []
         for path in names:
-            pid = path.name.split("-", 1)[0]
-            if path != self._own and (not pid.isdigit() or not _alive(int(pid))):
-                found.append(path)
+            pid, _, rest = path.name.partition("-")
+            boot = rest.partition("-")[0]
+            if path != self._own and (not pid.isdigit() or boot != BOOT or not _alive(int(pid))):
+                found.append(path)  # gone, or of an earlier boot (after a reboot a pid may be ours again)
         return found
 
     def claim(self) -> None:
         """Put this outbox's marker down (durably), then clear the dead ones it now stands in for."""
         self._dir.mkdir(exist_ok=True)
-        self._own = self._dir / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._own = self._dir / f"{os.getpid()}-{BOOT}-{uuid.uuid4().hex[:8]}"
         write_durably(self._own, b"")
         for path in self.stale():
             path.unlink(missing_ok=True)

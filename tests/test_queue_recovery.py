@@ -159,3 +159,13 @@ def test_staff_see_and_import_a_moved_aside_queue_with_the_cli(tmp_path):
     listing = run("list", "--state", "held")
     assert "held: the backend holds another application" in listing.stdout
     assert {i.id for i in box.items(("pending",))} == set(items)
+
+
+def test_a_lost_log_is_seen_after_a_reboot_that_gave_the_terminal_its_old_pid_again(tmp_path):
+    box = outbox(tmp_path)
+    box.enqueue(BODY, "key-00000001", "A", None, [SCAN])
+    box.close()
+    # what a crash before the reboot left: a marker with the pid this process now has, and its log then lost
+    (tmp_path / "open" / f"{os.getpid()}-0123456789ab-deadbeef").write_bytes(b"")
+    box = outbox(tmp_path)
+    assert box.recovered_from is not None and "write-ahead log" in (box.recovered_from / "REASON.txt").read_text()
