@@ -26,7 +26,7 @@ SERIES_COUNT = len(SERIES_ALPHABET) ** SERIES_LENGTH
 MAX_SEQUENCE = 99999
 
 PATTERN = re.compile(r"^P-(?P<terminal>[A-Z0-9-]{1,16})-(?P<date>\d{8})-(?:(?P<series>[0-9A-HJ-NP-Z]{4})-)?"
-                     r"(?P<seq>\d{5})-(?P<check>[0-9A-Z*])$")
+                     r"(?P<seq>\d{5})-(?P<check>[0-9A-Z*])$", re.ASCII)  # \d: not ０-９ or ٠-٩
 
 _TERMINAL = re.compile(r"[A-Z0-9-]{1,16}")
 
@@ -72,7 +72,7 @@ def make(terminal_id: str, day: dt.date, sequence: int, series: int = 0) -> str:
 
 def is_valid(number: str) -> bool:
     """A well-formed provisional number of either format, with a real date and the right check character."""
-    match = PATTERN.match(number)
+    match = PATTERN.fullmatch(number)  # match() let a trailing newline through ($ matches before it)
     if match is None:
         return False
     try:

@@ -46,12 +46,13 @@ class Payload:
         return self.message is None
 
 
-_CASE = re.compile(r"SQ(?P<date>\d{8})(?P<seq>\d{5})")
+# ASCII only: a bare \d also takes ０-９, ٠-٩ and the like, and int() and strptime() read them.
+_CASE = re.compile(r"SQ(?P<date>[0-9]{8})(?P<seq>[0-9]{5})")
 _B32 = re.compile(r"[A-Z2-7]{8}")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{8,128}")
 _LICENCE_ID = re.compile(r"[A-Z0-9][A-Z0-9-]{0,63}")
 _ORDER_ID = re.compile(r"[A-Z0-9][A-Z0-9-]{0,63}")
-_AMOUNT = re.compile(r"(0|[1-9]\d{0,8})\.\d{2}")
+_AMOUNT = re.compile(r"(0|[1-9][0-9]{0,8})\.[0-9]{2}")
 _URL = re.compile(r"(?i)^(https?|ftp|ftps|file|javascript|data|mailto|tel|sms|weixin|alipays?|intent|market|zlb)"
                   r":(//)?\S*$")
 _WWW = re.compile(r"(?i)^www\.[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$")

@@ -5,9 +5,11 @@ import datetime as dt
 
 import pytest
 
+from common import provisional
 from devices.idcard import errors as e
 from devices.idcard.samples import sample_identity
 from devices.idcard.text_block import encode_text_block, parse_text_block
+from kiosk.payloads import PayloadKind, classify, is_case_number
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -39,3 +41,23 @@ def test_a_date_in_full_width_digits_is_refused():
     block[188:204] = "２０２００５０１".encode("utf-16-le")  # valid from
     with pytest.raises(e.ImpossibleDateError):
         parse_text_block(block, today=TODAY)
+
+
+@pytest.mark.parametrize("value", ["SQ000\uff11010100000", "SQ\u0662\u0660\u0662\u0666112700042"])
+def test_a_case_number_in_digits_of_another_script_is_not_one(value):
+    # validators_answer_any_text: 'SQ000１010100000' was a case number (\d and strptime take １).
+    assert not is_case_number(value)
+    assert classify(f"OTR1:{value}").kind is PayloadKind.REJECTED
+
+
+@pytest.mark.parametrize("value", ["P-0-000\uff110101-00000-0", "P-0-000\uff110101-0000-00000-0"])
+def test_a_provisional_number_in_digits_of_another_script_is_refused_without_raising(value):
+    # validators_answer_any_text: 'P-0-000１0101-00000-0' made is_valid raise ValueError.
+    assert provisional.is_valid(value) is False
+
+
+@pytest.mark.parametrize("value", ["P-0-20000101-00001-J", "P-0-20000101-0000-00001-N"])
+def test_a_provisional_number_with_a_trailing_newline_is_refused(value):
+    # validators_answer_any_text: 'P-0-20000101-00001-J\n' was valid ($ matches before a final newline).
+    assert provisional.is_valid(value)
+    assert not provisional.is_valid(value + "\n")

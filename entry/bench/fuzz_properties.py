@@ -234,6 +234,14 @@ def payload_is_classified(scanned: str) -> None:
         assert scanned not in payload.detail
 
 
+def validators_answer_any_text(scanned: str) -> None:
+    """The case and provisional number checks say yes or no to any text, and yes only to printable ASCII."""
+    for value in {scanned, scanned.partition(":")[2]}:
+        for valid in (is_case_number, provisional.is_valid):
+            answer = valid(value)
+            assert answer in (True, False) and (not answer or _printable_ascii(value)), (valid.__name__, value)
+
+
 def payload_round_trips(case: tuple[str, str, dict[str, str]]) -> None:
     scanned, kind, fields = case
     payload = classify(scanned)
@@ -475,6 +483,7 @@ TARGETS: dict[str, tuple[Property, ...]] = {
     ),
     "payloads": (
         Property("payload_is_classified", s.payload_strings, payload_is_classified),
+        Property("validators_answer_any_text", s.payload_strings, validators_answer_any_text),
         Property("payload_round_trips", s.valid_payloads, payload_round_trips),
         Property("wrong_check_is_invalid", s.wrong_check_numbers, wrong_check_is_invalid),
     ),

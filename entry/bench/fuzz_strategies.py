@@ -29,6 +29,7 @@ import typing
 from hypothesis import strategies as st
 
 from common import provisional
+from common.checkchars import MOD37_2, pure_check
 from common.domain import CardType, Identity
 from common.idnumber import complete
 from devices.idcard import codes
@@ -371,7 +372,9 @@ def valid_payloads() -> st.SearchStrategy[tuple[str, str, dict[str, str]]]:
     """``(scanned text, kind value, fields)`` of valid payloads, by the grammar of docs/api/payloads.md."""
     token = st.text(st.sampled_from(_TOKEN_CHARS), min_size=8, max_size=128)
     case = st.builds(lambda d, n: f"SQ{d:%Y%m%d}{n:05d}", _dates(), st.integers(0, 99999))
-    number = st.builds(provisional.make, _terminal_ids(), _dates(), st.integers(1, 99999))
+    number = st.one_of(st.builds(provisional.make, _terminal_ids(), _dates(), st.integers(1, 99999),
+                                 st.integers(0, provisional.SERIES_COUNT - 1)),
+                       st.builds(first_format_number, _terminal_ids(), _dates(), st.integers(1, 99999)))
     b32 = st.text(st.sampled_from(_B32_CHARS), min_size=8, max_size=8)
     amount = st.builds(lambda y, c: f"{y}.{c:02d}", st.integers(0, 999_999_999), st.integers(0, 99))
     return st.one_of(
@@ -385,19 +388,29 @@ def valid_payloads() -> st.SearchStrategy[tuple[str, str, dict[str, str]]]:
     )
 
 
+def first_format_number(terminal_id: str, day: dt.date, sequence: int) -> str:
+    """A provisional number of the first format, without a series (still valid on old receipts)."""
+    body = f"{terminal_id.replace('-', '')}{day:%Y%m%d}{sequence:05d}"
+    return f"P-{terminal_id}-{day:%Y%m%d}-{sequence:05d}-{pure_check(body, MOD37_2)}"
+
+
 @st.composite
 def wrong_check_numbers(draw) -> str:
     """A provisional number with every part valid but its check character."""
-    number = provisional.make(draw(_terminal_ids()), draw(_dates()), draw(st.integers(1, 99999)))
+    number = provisional.make(draw(_terminal_ids()), draw(_dates()), draw(st.integers(1, 99999)),
+                              draw(st.integers(0, provisional.SERIES_COUNT - 1)))
     wrong = draw(st.sampled_from([c for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*" if c != number[-1]]))
     return f"OTR1:{number[:-1]}{wrong}"
+
+
+_PAYLOAD_MUTATIONS = st.sampled_from(("truncate", "oversize", "replace", "insert_control", "insert_non_bmp",
+                                      "insert_any", "line_ending", "lower", "drop_colon", "double", "other_digits"))
 
 
 @st.composite
 def mutated_payloads(draw) -> str:
     text, _, _ = draw(valid_payloads())
-    how = draw(st.sampled_from(("truncate", "oversize", "replace", "insert_control", "insert_non_bmp",
-                                "insert_any", "line_ending", "lower", "drop_colon", "double")))
+    how = draw(_PAYLOAD_MUTATIONS)
     at = draw(st.integers(0, len(text)))
     if how == "truncate":
         return text[:at]
@@ -416,6 +429,9 @@ def mutated_payloads(draw) -> str:
         return text + draw(st.sampled_from(("\r\n", "\n", "\r", "\n\n", "\r\n\r\n", " \r\n", "\t")))
     if how == "lower":
         return text.lower()
+    if how == "other_digits":
+        positions = draw(st.lists(st.integers(0, len(text)), min_size=1, max_size=3))
+        return _other_digits(text, positions, [draw(_OTHER_DIGIT) for _ in positions])
     if how == "drop_colon":
         return text.replace(":", "", 1)
     return text + text
