@@ -416,7 +416,7 @@ def env_loads_or_names_the_key(env: dict[str, str]) -> None:
         message = str(exc)
         assert message.startswith("environment"), message
         _readable(exc)
-        names = {n.lower() for n in env} | {part for n in env for part in n.lower().split("__")}
+        names = {n.lower() for n in env} | {part for n in env for part in n[len("KIOSK_"):].lower().split("__")}
         assert any(name and name in message.lower() for name in names), f"{message!r} names no variable or key"
         return
     _sound(config)
