@@ -114,10 +114,53 @@ def scan_resynchronises(noise: bytes) -> None:
 
 
 def stream_gives_back_its_frames(case: tuple[bytes, list[bytes]]) -> None:
-    """Frames in garbage that holds no preamble come out of the receive loop exactly, in order."""
+    """Frames in garbage that holds no preamble, written to a pty, come out of the driver's own
+    SerialLink (read_frame, skip_false_start, release, as SerialSamIdReader._transact uses them)
+    exactly, in order."""
+    import os
+    import pty
+    import threading
+    import time
+    import tty
+
+    from devices.idcard.serial_link import ReplyTimeoutError, SerialLink
+
     stream, sent = case
     replies = [frame for frame in sent if len(frame) >= f.HEADER_LEN + f.MIN_BODY]
-    assert _resync(bytearray(stream)) == replies
+    master, slave = pty.openpty()
+    tty.setraw(slave)
+    link = SerialLink(os.ttyname(slave))
+    writer = threading.Thread(target=_write_all, args=(master, stream), daemon=True)
+    got: list[bytes] = []
+    try:
+        link.open(115200)
+        writer.start()
+        while len(got) < len(replies):
+            try:
+                frame = link.read_frame(time.monotonic() + 2.0, gap_s=0.2)
+            except ReplyTimeoutError:
+                break
+            try:
+                f.parse_reply(frame)
+            except f.FrameError:
+                link.skip_false_start(frame)
+                continue
+            got.append(bytes(frame))
+            link.release(frame)
+    finally:
+        writer.join(5.0)
+        link.close()
+        os.close(master)
+        os.close(slave)
+    assert got == replies
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    import os
+
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def cut_frame_waits_for_the_rest(case: tuple[bytes, float]) -> None:
