@@ -104,7 +104,8 @@ class ScriptedBackend:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="scripted-backend", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), name="scripted-backend",
+                                        daemon=True)  # a short poll: shutdown() waits for it
 
     @property
     def url(self) -> str:
