@@ -75,7 +75,13 @@ def run(args: argparse.Namespace) -> int:
     import random
     import time
 
-    from entry.bench.fuzz_properties import TARGETS
+    try:
+        from entry.bench.fuzz_properties import TARGETS
+    except ModuleNotFoundError as exc:
+        if exc.name != "hypothesis":
+            raise
+        print("kiosk bench fuzz needs hypothesis, from the test extra: pip install -e '.[test]'")
+        return 2
 
     targets = TARGET_NAMES if args.target == "all" else (args.target,)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2 ** 32)
