@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import reprlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -488,6 +489,17 @@ def remote_applies_or_names_the_key(remote: Any) -> None:
 # -- what runs --------------------------------------------------------------------------------
 
 
+def _example_repr() -> reprlib.Repr:
+    shown = reprlib.Repr()
+    shown.maxstring = shown.maxother = 3000
+    shown.maxlist = shown.maxtuple = shown.maxdict = shown.maxset = 50
+    shown.maxlevel = 8
+    return shown
+
+
+_EXAMPLE = _example_repr()
+
+
 @dataclass(frozen=True)
 class Property:
     name: str
@@ -501,7 +513,12 @@ class Property:
         def run(value: Any) -> None:
             if on_example is not None:
                 on_example()
-            check(value)
+            try:
+                check(value)
+            except Exception as exc:
+                # Our own note of the example: schemathesis's pytest plugin blanks hypothesis's ("value=,").
+                exc.add_note(f"Example: {_EXAMPLE.repr(value)}")
+                raise
 
         run.__name__ = run.__qualname__ = self.name  # the derandomised seed follows the name
         return given(self.strategy())(run)
