@@ -34,7 +34,7 @@ from common.options import ConfigError
 from devices.idcard import frames as f
 from devices.idcard.base import IdCardError
 from devices.idcard.photo import OUT_CAPACITY, PhotoDecoder, _as_bmp, is_placeholder
-from devices.idcard.text_block import parse_text_block
+from devices.idcard.text_block import encode_text_block, parse_text_block
 from devices.qr.serial_scanner import split_scans
 from devices.qr.text import _ZXING_GUESSES, _strict, decode_bytes, reconcile
 from entry.bench import fuzz_strategies as s
@@ -221,8 +221,6 @@ def text_block_parses_or_card_error(block: bytes) -> None:
 
 def identity_round_trips(identity: Identity) -> None:
     """What the simulator encodes, the reader parses back, field for field, and accepts."""
-    from devices.idcard.text_block import encode_text_block
-
     parsed = parse_text_block(encode_text_block(identity), today=identity.valid_from)
     for name in _COMPARED:
         assert getattr(parsed, name) == getattr(identity, name), (name, getattr(parsed, name), getattr(identity, name))
