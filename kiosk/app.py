@@ -26,6 +26,7 @@ from kiosk.logging_setup import set_log_level
 from kiosk.submission import Submitter
 from common.i18n import set_language
 from common.masking import Masker
+from common.private_files import private_dir
 from kiosk.tasks import TaskRunner
 from kiosk.workflows.citizen import CitizenSession
 from kiosk.workflows.clerk import ClerkDesk
@@ -100,7 +101,7 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
     ``on_config`` (on the heartbeat's thread) for what the caller applies itself (the UI's part).
     """
     set_language(config.terminal.language)
-    Path(config.data_dir).mkdir(parents=True, exist_ok=True)
+    private_dir(config.data_dir)
     backend = BackendClient(config.backend, config.terminal.id)
     devices = build_devices(config)
     queue = build_queue(config, backend)

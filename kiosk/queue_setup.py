@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from common.private_files import private_dir
 from kiosk.backend.client import BackendClient
 from kiosk.config import Config
 from offline_queue.crypto import Sealer, load_or_create_key
@@ -38,7 +39,7 @@ def sequence_path(config: Config) -> Path:
 
 
 def open_outbox(config: Config, clock: Callable[[], float] = time.time) -> Outbox:
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(config.data_dir)
     master = load_or_create_key(key_path(config))
     q = config.queue
     return Outbox(config.data_dir / "queue", Sealer(master, q.cipher),

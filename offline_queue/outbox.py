@@ -35,6 +35,7 @@ import orjson
 from common.domain import Attachment
 from common.errors import OneTripError
 from common.i18n import N_, Text, text
+from common.private_files import FILE_MODE, private_dir
 from offline_queue import recovery, transfer
 from offline_queue.crypto import NONCE, TAG, Sealer, TamperedError
 from offline_queue.durable import DiskFullError, fsync_dir, sweep_temporaries, write_durably
@@ -134,13 +135,13 @@ class Outbox:
         self._free_read_at, self._free_at_read, self._written_since = -1e9, 0, 0
         self.recovered_from: Path | None = None
         self.damaged_rows = 0  # rows quarantined as damaged at this start
-        root.mkdir(parents=True, exist_ok=True)
+        private_dir(root)
         self._files = root / "attachments"
         self._db_path = root / "queue.sqlite3"
         self._markers = recovery.OpenMarkers(root)
         sweep_temporaries(root)
         self._db = self._open_checked()
-        self._files.mkdir(exist_ok=True)
+        private_dir(self._files)
         self._check_rows()
         if self.damaged_rows or self._has_quarantined():  # a damaged row's scans may be named by its true id
             log.warning("queue: quarantined items present; attachments no row names are kept, not swept")
@@ -152,6 +153,9 @@ class Outbox:
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(str(self._db_path), check_same_thread=False, isolation_level=None, timeout=10)
+        for path in (self._db_path, *(self._db_path.with_name(self._db_path.name + s) for s in ("-wal", "-shm"))):
+            if path.exists():  # SQLite makes its -wal and -shm with the database's mode: 0600 from here on
+                os.chmod(path, FILE_MODE)
         db.row_factory = sqlite3.Row
         db.text_factory = decode_text  # a damaged byte in one row must not make a whole query raise
         db.execute("PRAGMA journal_mode=WAL")

@@ -28,6 +28,7 @@ import os
 import uuid
 from pathlib import Path
 
+from common.private_files import DIR_MODE, private_dir
 from offline_queue.durable import fsync_dir, write_durably
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ class OpenMarkers:
 
     def claim(self) -> None:
         """Put this outbox's marker down (durably), then clear the dead ones it now stands in for."""
-        self._dir.mkdir(exist_ok=True)
+        private_dir(self._dir)
         self._own = self._dir / f"{os.getpid()}-{BOOT}-{uuid.uuid4().hex[:8]}"
         write_durably(self._own, b"")
         for path in self.stale():
@@ -122,7 +123,7 @@ def mark_initialised(root: Path) -> None:
 def move_aside(root: Path, db_path: Path, files: Path, reason: str) -> Path:
     """Move the database, its log and the attachments into ``corrupt-<when>-<random>/`` with a REASON.txt."""
     target = root / f"{ASIDE_PREFIX}{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
-    target.mkdir()
+    target.mkdir(mode=DIR_MODE)
     for name in (db_path.name, db_path.name + "-wal", db_path.name + "-shm"):
         if (root / name).exists():
             os.rename(root / name, target / name)

@@ -88,3 +88,37 @@ def test_printed_receipts_and_documents_of_the_simulators_are_private(tmp_path):
     finally:
         documents.stop()
     assert_private(tmp_path / "documents", sorted((tmp_path / "documents").iterdir()))
+
+
+def test_the_whole_data_folder_is_private_after_an_offline_case_with_a_scan(sandbox, make_config):
+    """Queue database, its -wal and -shm, attachments, markers, sequence, key, logs: all 0600 in 0700."""
+    from common.domain import Application, Attachment
+    from devices.idcard.samples import sample_identity
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+
+    config = make_config(sandbox.url)
+    services = build_services(config, SyncTaskRunner())
+    services.start()
+    try:
+        configure_logging(config.data_dir / "logs", Masker(), "INFO", console=False)
+        logging.getLogger("onetrip.test").info("a line")
+        service = services.backend.catalogue()[0]
+        sandbox.faults.set("down")
+        outcome = services.submitter.submit(Application(service, sample_identity("resident"), config.terminal.id),
+                                            [Attachment("M1-1.jpg", "image/jpeg", b"\xff\xd8\xff" + b"0" * 2000)])
+        assert outcome.provisional  # kept on the terminal, with its scan
+    finally:
+        services.stop()
+        for handler in list(logging.getLogger().handlers):
+            if getattr(handler, "_onetrip", False):
+                logging.getLogger().removeHandler(handler)
+                handler.close()
+    folders = [p for p in config.data_dir.rglob("*") if p.is_dir()] + [config.data_dir]
+    files = [p for p in config.data_dir.rglob("*") if p.is_file()]
+    names = {p.name for p in files}
+    assert {"queue.sqlite3", "queue.sqlite3-wal"} <= names or "queue.sqlite3" in names
+    assert any(p.parent.name == "attachments" for p in files), sorted(names)
+    loose_dirs = {str(d.relative_to(config.data_dir)): oct(mode(d)) for d in folders if mode(d) != 0o700}
+    loose_files = {str(f.relative_to(config.data_dir)): oct(mode(f)) for f in files if mode(f) != 0o600}
+    assert not loose_dirs and not loose_files, (loose_dirs, loose_files)
