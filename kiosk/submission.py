@@ -15,7 +15,8 @@ from typing import Iterable
 from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError
 from common.domain import Application, Attachment
-from offline_queue.outbox import QueueFullError
+from common.i18n import text
+from offline_queue.outbox import FULL_MESSAGE, QueueFullError
 from kiosk.queue_setup import Queue
 
 log = logging.getLogger(__name__)
@@ -37,23 +38,36 @@ class Submitter:
         self._deliver_timeout_s = deliver_timeout_s
 
     def submit(self, application: Application, attachments: Iterable[Attachment] = ()) -> Outcome:
-        """Blocking (fsync, network): call from a worker, never from the GUI thread."""
+        """Blocking (fsync, network): call from a worker, never from the GUI thread.
+
+        When the terminal cannot store the case (a full disk for the queue or for the sequence
+        file's reservation, or the queue's quota), nothing can wait offline: the case is sent
+        straight to the backend, and only if that fails too is the citizen told to ask the staff.
+        """
         attachments = list(attachments)
-        provisional = self._queue.sequence.next()
+        try:
+            provisional = self._queue.sequence.next()
+        except OSError as exc:  # DiskFullError included: no number can be promised durably
+            full = QueueFullError(text(FULL_MESSAGE), f"cannot reserve provisional numbers: {exc}")
+            return self._send_directly(application, application.payload(), "", attachments, full)
         payload = dict(application.payload(), provisional_number=provisional)
         try:
             item_id = self._queue.outbox.enqueue(payload, application.idempotency_key,
                                                  application.applicant.id_number, provisional, attachments)
         except QueueFullError as full:
-            log.warning("submission: queue refused (%s); trying the backend directly", full.detail)
-            try:  # nothing can wait offline, but an online submission still works
-                sent = self._backend.submit_payload(payload, application.idempotency_key, attachments)
-            except BackendError:
-                raise full from None
-            return Outcome(sent.case_number, False, provisional, sent.promised_days, sent.submitted_at)
+            return self._send_directly(application, payload, provisional, attachments, full)
         sent = self._queue.sync.deliver_now(item_id, self._deliver_timeout_s)
         if sent is not None:
             return Outcome(sent.case_number, False, provisional, sent.promised_days, sent.submitted_at)
         self._queue.sync.notify()
         log.info("submission: accepted offline as %s", provisional)
         return Outcome(provisional, True, provisional, application.service.promised_days)
+
+    def _send_directly(self, application: Application, payload: dict, provisional: str,
+                       attachments: list[Attachment], full: QueueFullError) -> Outcome:
+        log.warning("submission: cannot store the case (%s); trying the backend directly", full.detail)
+        try:  # nothing can wait offline, but an online submission still works
+            sent = self._backend.submit_payload(payload, application.idempotency_key, attachments)
+        except BackendError:
+            raise full from None
+        return Outcome(sent.case_number, False, provisional, sent.promised_days, sent.submitted_at)

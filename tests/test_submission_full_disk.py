@@ -1,0 +1,70 @@
+"""A full disk at the sequence file's first reservation falls back like the queue's full disk:
+the case goes straight to the backend, and only when that fails is the citizen told to ask the
+staff (a plain message, nothing half-stored). The disk is a real 64 KB tmpfs, filled up."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+
+import pytest
+
+from common.domain import Application
+from devices.idcard.samples import sample_identity
+from kiosk.queue_setup import Queue
+from kiosk.submission import Submitter
+from offline_queue.outbox import QueueFullError
+from offline_queue.sequence import ProvisionalSequence
+from offline_queue.sync import SyncWorker
+from tests.backend_helpers import TERMINAL, client_for
+from tests.queue_helpers import outbox
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    mount = tmp_path / "full"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], check=True, timeout=10)
+    try:
+        fd = os.open(mount / "filler", os.O_WRONLY | os.O_CREAT)
+        try:
+            while os.write(fd, b"\0" * 4096):
+                pass
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+        finally:
+            os.close(fd)
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], timeout=10)
+
+
+def submitter_with_sequence_on(full_disk, tmp_path, sandbox):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path / "queue")
+    queue = Queue(box, ProvisionalSequence(full_disk / "sequence.dat", TERMINAL), SyncWorker(box, client))
+    return Submitter(queue, client), client, box
+
+
+def application(client) -> Application:
+    return Application(client.catalogue()[0], sample_identity("resident"), TERMINAL)
+
+
+def test_the_case_goes_straight_to_the_backend(full_disk, tmp_path, sandbox):
+    submitter, client, box = submitter_with_sequence_on(full_disk, tmp_path, sandbox)
+    outcome = submitter.submit(application(client))
+    assert not outcome.provisional and outcome.number.startswith("SQ")
+    assert sandbox.store.case(outcome.number) is not None
+    assert box.items() == []  # nothing half-stored on the terminal
+
+
+def test_with_the_backend_away_the_citizen_gets_the_plain_message(full_disk, tmp_path, sandbox):
+    submitter, client, box = submitter_with_sequence_on(full_disk, tmp_path, sandbox)
+    app = application(client)
+    sandbox.faults.set("down")
+    with pytest.raises(QueueFullError) as caught:
+        submitter.submit(app)
+    assert "cannot reserve provisional numbers" in caught.value.detail
+    assert "工作人员" in caught.value.message.render("zh_CN")
+    assert box.items() == []
