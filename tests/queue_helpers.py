@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+import time
 from pathlib import Path
 
 from devices.idcard.samples import sample_identity
@@ -16,8 +17,9 @@ KEY = bytes(range(32))
 JPEG = b"\xff\xd8\xff\xe0" + bytes(3000)
 
 
-def outbox(root: Path, cipher: str = "AES-256-GCM", limits: QueueLimits = QueueLimits(min_free_mb=0)) -> Outbox:
-    return Outbox(root, Sealer(KEY, cipher), b"applicant-secret", limits=limits)
+def outbox(root: Path, cipher: str = "AES-256-GCM", limits: QueueLimits = QueueLimits(min_free_mb=0),
+           clock=time.time) -> Outbox:
+    return Outbox(root, Sealer(KEY, cipher), b"applicant-secret", limits=limits, clock=clock)
 
 
 def fast_sync(box: Outbox, client, **policy) -> SyncWorker:

@@ -18,6 +18,13 @@ def deliver_all(sync, box, timeout_s=15.0):
         time.sleep(0.05)
 
 
+def wait_for(condition, timeout_s=10.0):
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "the awaited state never came"
+        time.sleep(0.02)
+
+
 def cases_for(sandbox, provisional_number):
     return [c for c in sandbox.store.cases_of("330106199003071236") if c["provisional_number"] == provisional_number]
 
@@ -47,7 +54,7 @@ def test_slow_backend_past_the_read_timeout(sandbox, tmp_path):
     sandbox.faults.slow_s = 1.0
     sandbox.faults.set("slow")
     assert sync.run_once() == 0  # the terminal gave up, the backend still did the work
-    time.sleep(1.2)
+    wait_for(lambda: len(cases_for(sandbox, "P-T-TEST-20261127-00002-Q")) == 1)
     sandbox.faults.clear()
     deliver_all(sync, box)
     assert len(cases_for(sandbox, "P-T-TEST-20261127-00002-Q")) == 1
@@ -183,12 +190,15 @@ def test_the_worker_thread_delivers_on_its_own_and_stops_cleanly(sandbox, tmp_pa
 
 def test_delayed_purge_runs_from_the_worker(sandbox, tmp_path):
     client = client_for(sandbox.url)
-    box = outbox(tmp_path)
+    now = [time.time()]
+    box = outbox(tmp_path, clock=lambda: now[0])
     sync = fast_sync(box, client, purge_after_s=0.3)
     item = enqueue(box, client, attachments=[SCAN])
     sync.run_once()
     assert box.item(item).state == "delivered" and box.item(item).has_payload  # kept for the configured time
-    time.sleep(0.4)
+    now[0] += 0.29
+    assert sync.retention() == 0 and box.item(item).has_payload
+    now[0] += 0.02
     assert sync.retention() == 1
     assert not box.item(item).has_payload and not list((tmp_path / "attachments").glob(f"{item}.*"))
 
