@@ -33,3 +33,16 @@ def test_wrong_pins_lock_the_keypad(gui):
     pin.submit()
     assert gui.window.view.currentWidget() is pin
     assert "秒后再试" in pin.notice.text()
+
+
+def test_a_refused_remote_configuration_is_shown_to_staff(gui, sandbox, qtbot):
+    sandbox.remote_config["terminal"]["idle_timeout_s"] = "soon"
+    heartbeat = gui.services.heartbeat
+    assert heartbeat.beat_once() and heartbeat.beat_once()
+    view = gui.window.view
+    for key in gui.services.config.terminal.staff_pin:
+        view.pin.keys[key].click()
+    view.pin.keys["✓"].click()
+    assert view.currentWidget() is view.status
+    assert view.status.config_line.isVisible()
+    assert "未予采用" in view.status.config_line.text() and "idle_timeout_s" in view.status.config_line.text()

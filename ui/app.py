@@ -44,7 +44,8 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge) -> QWidget:
     if mode == "maintenance":
         devices = services.devices
         status = StatusScreen(devices.all(), devices.receipt_printer, services.tasks, bridge,
-                              queue_status=services.queue.outbox.status)
+                              queue_status=services.queue.outbox.status,
+                              config_refused=lambda: services.heartbeat.config_refused)
         return MaintenanceView(services.config.terminal.staff_pin, status)
     return KioskView(services.new_citizen_session(), bridge, services.config.terminal.idle_timeout_s)
 

@@ -77,8 +77,10 @@ class StatusScreen(Screen):
     COLUMNS = 4
 
     def __init__(self, devices: list[Device], receipt_printer: ReceiptPrinter, tasks: TaskRunner,
-                 bridge: DeviceBridge, queue_status: Callable[[], dict] | None = None) -> None:
+                 bridge: DeviceBridge, queue_status: Callable[[], dict] | None = None,
+                 config_refused: Callable[[], str] = lambda: "") -> None:
         super().__init__()
+        self._config_refused = config_refused  # the heartbeat's last refusal of remote configuration
         self._queue_status = queue_status  # Outbox.status, read on the task pool (it may wait on the queue's lock)
         self.queue_line = label("", align=Qt.AlignmentFlag.AlignLeft)
         self._devices = devices
@@ -95,6 +97,9 @@ class StatusScreen(Screen):
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.table, 1)
         self.layout_.addWidget(self.queue_line)
+        self.config_line = label("", align=Qt.AlignmentFlag.AlignLeft)
+        self.config_line.setWordWrap(True)
+        self.layout_.addWidget(self.config_line)
         self.layout_.addWidget(self.notice)
         row = QHBoxLayout()
         row.addWidget(self.self_test)
@@ -108,6 +113,10 @@ class StatusScreen(Screen):
         self.table.setHorizontalHeaderLabels([_("Device"), _("State"), _("Reason"), _("Self-test")])
         self.self_test.setText(_("Run self-tests"))
         self.test_print.setText(_("Test print"))
+        refused = self._config_refused()
+        self.config_line.setText(_("The backend's last configuration was refused and not applied: {reason}").format(
+            reason=refused) if refused else "")
+        self.config_line.setVisible(bool(refused))
         for row, device in enumerate(self._devices):
             health: Health = device.health.snapshot()
             result = self._results.get(device.name)
