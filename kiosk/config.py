@@ -185,6 +185,8 @@ def env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
         if not name.startswith("KIOSK_") or "__" not in name:
             continue
         parts = name[len("KIOSK_"):].lower().split("__")
+        if not all(parts):
+            raise ConfigError(f"environment: {name}: not of the form KIOSK_<SECTION>__<KEY>")
         node = layer
         for part in parts[:-1]:
             node = node.setdefault(part, {})
@@ -194,18 +196,33 @@ def env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
     return layer
 
 
+MAX_SITE_FILE = 256 * 1024   # a site file is a few KB; this bounds what the parser is asked to do
+MAX_KEY_PARTS = 8             # `[devices.receipt_printer]` has two; tomllib's cost grows with the square of a dotted key
+
+
 def read_toml(path: Path) -> dict[str, Any]:
+    """The site file, parsed; anything that is not a plausible configuration is a ConfigError naming the file."""
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            data = fh.read(MAX_SITE_FILE + 1)
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
     except (PermissionError, IsADirectoryError, OSError) as exc:
         raise ConfigError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    if len(data) > MAX_SITE_FILE:
+        raise ConfigError(f"{path}: larger than {MAX_SITE_FILE // 1024} KB, too large to be a configuration file")
+    try:
+        body = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text") from None
+    for number, line in enumerate(body.splitlines(), 1):
+        key = line.split("=", 1)[0] if "=" in line else line.strip().strip("[]")
+        if key.count(".") >= MAX_KEY_PARTS:
+            raise ConfigError(f"{path}: line {number}: a key of more than {MAX_KEY_PARTS} dotted parts")
+    try:
+        return tomllib.loads(body)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     except RecursionError:
         raise ConfigError(f"{path}: nested too deeply to be a configuration file") from None
 

@@ -82,3 +82,20 @@ def test_config_check_says_no_to_nan(tmp_path: Path):
     assert result.returncode == 2
     assert result.stderr.strip() == (f"kiosk: configuration error: {path}: [terminal] idle_timeout_s: nan is not a "
                                      "number that can be used (NaN and infinity are refused)")
+
+
+def test_a_small_hostile_site_file_is_refused_before_the_parser_chews_on_it(tmp_path: Path):
+    """A 40 KB dotted key cost tomllib 10 s and 2.4 GB; a file past 256 KB is no site file either."""
+    dotted = tmp_path / "dotted.toml"
+    dotted.write_text("[terminal]\n" + ".".join(["a"] * 20_000) + " = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"dotted.toml: line 2: a key of more than 8 dotted parts"):
+        load_config(dotted, environ={})
+    large = tmp_path / "large.toml"
+    large.write_text("# padding\n" * 30_000, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"large.toml: larger than 256 KB"):
+        load_config(large, environ={})
+
+
+def test_an_environment_variable_without_a_section_or_key_is_named():
+    with pytest.raises(ConfigError, match=r"environment: KIOSK___: not of the form KIOSK_<SECTION>__<KEY>"):
+        load_config(environ={"KIOSK___": "nan"})

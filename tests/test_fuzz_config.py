@@ -9,11 +9,6 @@ import pytest
 
 from entry.bench.fuzz_properties import TARGETS
 
-# env_loads_or_names_the_key runs in the bench only until kiosk/config.py's env_layer names the
-# variable in its errors: KIOSK___=nan is refused as "environment: []: unknown section".
-PENDING = {"env_loads_or_names_the_key"}
-
-
-@pytest.mark.parametrize("prop", [p for p in TARGETS["config"] if p.name not in PENDING], ids=lambda p: p.name)
+@pytest.mark.parametrize("prop", TARGETS["config"], ids=lambda p: p.name)
 def test_configuration_holds_under_fuzzing(prop):
     prop.test()()
