@@ -1,24 +1,23 @@
-"""Start the Qt application for one mode on a built set of services."""
+"""Start the Qt application for one mode: the window first, then the services it runs on."""
 
 from __future__ import annotations
 
 import logging
 import sys
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.app import Services, build_services
-from kiosk.config import Config
-from common.masking import Masker
-from kiosk.tasks import ThreadTaskRunner
-from ui.bridge import DeviceBridge, Dispatcher
 from ui.kiosk_view import KioskView
 from ui.main_window import MainWindow
-from ui.maintenance_view import MaintenanceView, StatusScreen
 from ui.theme import install_font, stylesheet
-from ui.window_view import WindowView
+
+if TYPE_CHECKING:  # imported where the services are built, after the first paint under `kiosk run`
+    from common.masking import Masker
+    from kiosk.app import Services
+    from kiosk.config import Config
+    from ui.bridge import DeviceBridge, Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -37,17 +36,23 @@ def qt_application() -> QApplication:
     return app
 
 
-def build_view(mode: str, services: Services, bridge: DeviceBridge) -> QWidget:
-    """The mode's view, each screen given what it uses (a session, a desk, devices), not the services."""
+def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidget) -> QWidget:
+    """The mode's working view, each screen given what it uses (a session, a desk, devices), not the
+    services. The kiosk's is the view already on screen (``first``), now given its session."""
     if mode == "window":
+        from ui.window_view import WindowView
+
         return WindowView(services.new_clerk_desk(), bridge)
     if mode == "maintenance":
+        from ui.maintenance_view import MaintenanceView, StatusScreen
+
         devices = services.devices
         status = StatusScreen(devices.all(), devices.receipt_printer, services.tasks, bridge,
                               queue_status=services.queue.outbox.status,
                               config_refused=lambda: services.heartbeat.config_refused)
         return MaintenanceView(services.config.terminal.staff_pin, status)
-    return KioskView(services.new_citizen_session(), bridge, services.config.terminal.idle_timeout_s)
+    first.attach(services.new_citizen_session(), bridge, services.config.terminal.idle_timeout_s)
+    return first
 
 
 def rehearsal_card(reader):
@@ -73,22 +78,45 @@ class AfterFirstPaint(QObject):
 class Gui:
     """The services, the bridge and the window, built together and torn down together.
 
-    The services start after the window's first paint (:class:`AfterFirstPaint`); a window that
-    is never shown never starts them.
+    The window comes first: for the kiosk its real home screen, built from Qt and the translation
+    layer alone. The services (and the imports they need: the backend client, the queue, device
+    drivers) are built either at once (``staged=False``: tests, the demo, benches that drive it) or,
+    as ``kiosk run`` does, right after that first paint (``staged=True``); either way the devices,
+    the queue sync and the heartbeat start only after it (:class:`AfterFirstPaint`), and a window
+    that is never shown never starts them.
     """
 
-    def __init__(self, config: Config, mode: str, masker: Masker | None = None) -> None:
+    def __init__(self, config: Config, mode: str, masker: Masker | None = None, *, staged: bool = False) -> None:
         self.app = qt_application()
-        self.dispatcher = Dispatcher()
-        self.window: MainWindow | None = None
-        self.services: Services = build_services(config, ThreadTaskRunner(self.dispatcher.post), masker,
-                                                 on_config=self._remote_config)
-        self.bridge = DeviceBridge(self.services.devices)
-        self.window = MainWindow(build_view(mode, self.services, self.bridge), mode, config.terminal.id,
-                                 default_language=config.terminal.language,
-                                 card_sim=rehearsal_card(self.services.devices.id_reader))
+        self.config, self.mode, self.masker = config, mode, masker
+        self.services: Services | None = None
+        self.bridge: DeviceBridge | None = None
+        self.dispatcher: Dispatcher | None = None
         self.started = self._closed = False
-        self._after_paint = AfterFirstPaint(self.window, self._start)
+        first = KioskView() if mode == "kiosk" else QWidget()
+        self.window = MainWindow(first, mode, config.terminal.id, default_language=config.terminal.language)
+        if staged:
+            self._after_paint = AfterFirstPaint(self.window, self._build_and_start)
+        else:
+            self._build()
+            self._after_paint = AfterFirstPaint(self.window, self._start)
+
+    def _build(self) -> None:
+        from kiosk.app import build_services
+        from kiosk.tasks import ThreadTaskRunner
+        from ui.bridge import DeviceBridge, Dispatcher
+
+        self.dispatcher = Dispatcher()
+        self.services = build_services(self.config, ThreadTaskRunner(self.dispatcher.post), self.masker,
+                                       on_config=self._remote_config)
+        self.bridge = DeviceBridge(self.services.devices)
+        view = build_view(self.mode, self.services, self.bridge, self.window.view)
+        self.window.attach(view, card_sim=rehearsal_card(self.services.devices.id_reader))
+
+    def _build_and_start(self) -> None:
+        if not self._closed:
+            self._build()
+            self._start()
 
     def _start(self) -> None:
         """Devices, queue sync and heartbeat start once the window has been painted: the home screen
@@ -104,6 +132,12 @@ class Gui:
     def close(self) -> None:
         """Tear down in order: no thread may hold or emit on a Qt object once it is deleted."""
         self._closed = True
+        if self.services is None:  # closed before the services were built
+            self.window.shutdown()
+            self.window.close()
+            self.window.deleteLater()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            return
         if self.window.session is not None:
             self.window.session.end("shutdown")
         if self.window.desk is not None:
@@ -119,7 +153,7 @@ class Gui:
 
 
 def run_gui(config: Config, mode: str, masker: Masker | None = None, fullscreen: bool = True) -> int:
-    gui = Gui(config, mode, masker)
+    gui = Gui(config, mode, masker, staged=True)
     if fullscreen:
         gui.window.showFullScreen()
     else:

@@ -2,25 +2,44 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QStackedWidget
 
-from kiosk.workflows.citizen import CitizenSession, Step
-from ui.bridge import DeviceBridge
-from ui.screens.citizen import (ConfirmScreen, DoneScreen, FailedScreen, HomeScreen, IdentityScreen,
-                                LicencesScreen, ProgressScreen, ReadCardScreen, ServicesScreen, SubmittingScreen)
+from ui.screens.home import HomeScreen
 from ui.wedge import WedgeFilter
 from ui.widgets import Screen
+
+if TYPE_CHECKING:
+    from kiosk.workflows.citizen import CitizenSession, Step
+    from ui.bridge import DeviceBridge
 
 _USER_INPUT = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress}
 
 
 class KioskView(QStackedWidget):
-    def __init__(self, session: CitizenSession, bridge: DeviceBridge, idle_timeout_s: float) -> None:
+    """The home screen at once; the session and the other screens when the services are built (:meth:`attach`)."""
+
+    def __init__(self) -> None:
         super().__init__()
+        self.home = HomeScreen()
+        self.addWidget(self.home)
+        self.session: CitizenSession | None = None
+        self.screens: dict[Step, Screen] = {}
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.wedge = WedgeFilter(self)  # keyboard-wedge scanners type fast and press Enter
+
+    def attach(self, session: CitizenSession, bridge: DeviceBridge, idle_timeout_s: float) -> None:
+        from kiosk.workflows.citizen import Step
+        from ui.screens.citizen import (ConfirmScreen, DoneScreen, FailedScreen, IdentityScreen, LicencesScreen,
+                                        ProgressScreen, ReadCardScreen, ServicesScreen, SubmittingScreen)
+
         self.session = session
-        self.screens: dict[Step, Screen] = {
-            Step.HOME: HomeScreen(session),
+        self.home.bind(session)
+        self.screens = {
+            Step.HOME: self.home,
             Step.READ_CARD: ReadCardScreen(session),
             Step.IDENTIFIED: IdentityScreen(session),
             Step.CHOOSE_SERVICE: ServicesScreen(session),
@@ -32,28 +51,25 @@ class KioskView(QStackedWidget):
             Step.FAILED: FailedScreen(session),
         }
         self.screens[Step.PRINTING] = self.screens[Step.SUBMITTING]  # one waiting screen, its text by step
-        for screen in set(self.screens.values()):
+        for screen in set(self.screens.values()) - {self.home}:
             self.addWidget(screen)
-        self.idle = QTimer(self)
-        self.idle.setSingleShot(True)
         self.idle.setInterval(int(idle_timeout_s * 1000))
         self.idle.timeout.connect(session.timeout)
         bridge.card_read.connect(session.card_read)
         bridge.card_failed.connect(session.card_failed)
         bridge.code_scanned.connect(lambda event: session.code_scanned(event.text))
-        self.wedge = WedgeFilter(self)  # keyboard-wedge scanners type fast and press Enter
         self.wedge.scanned.connect(session.code_scanned)
         session.subscribe(lambda _s: self.show_step())
         self.show_step()
 
     def current_screen(self) -> Screen:
-        return self.screens[self.session.step]
+        return self.screens[self.session.step] if self.session is not None else self.home
 
     def show_step(self) -> None:
         screen = self.current_screen()
         screen.refresh(self.session)
         self.setCurrentWidget(screen)
-        if self.session.step is Step.HOME:
+        if screen is self.home:
             self.idle.stop()
         else:
             self.idle.start()

@@ -8,10 +8,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QMainWindow, QVBoxLayout, QWidget
 
-from kiosk.workflows.citizen import Step
 from common.i18n import _, language, set_language
-from ui.kiosk_view import ActivityFilter, KioskView
-from ui.window_view import WindowView
+from ui.kiosk_view import ActivityFilter
 from ui.theme import stylesheet
 from ui.widgets import button, label
 
@@ -21,16 +19,14 @@ ELDERLY_SCALE = 1.35
 class MainWindow(QMainWindow):
     """The frame around one mode's view. It gets the view built for it and the little it shows itself."""
 
-    def __init__(self, view: QWidget, mode: str, terminal_id: str, *, default_language: str,
-                 card_sim=None) -> None:
+    def __init__(self, view: QWidget, mode: str, terminal_id: str, *, default_language: str) -> None:
         super().__init__()
         self.view = view
         self.mode = mode
         self.terminal_id = terminal_id
         self.default_language = default_language
         self.elderly = False
-        self.session = view.session if isinstance(view, KioskView) else None
-        self.desk = view.desk if isinstance(view, WindowView) else None
+        self.session = self.desk = None
         root = QWidget()
         root.setObjectName("root")
         column = QVBoxLayout(root)
@@ -51,13 +47,9 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.language_button)
         column.addWidget(header)
 
-        if self.session is not None:
-            self._activity = ActivityFilter(self.view)
-            QApplication.instance().installEventFilter(self._activity)
-            QApplication.instance().installEventFilter(self.view.wedge)
-            self.session.subscribe(self._session_changed)
-        else:
+        if mode != "kiosk":
             self.elderly_button.hide()
+        self._column = column
         column.addWidget(self.view, 1)
 
         footer = QWidget()
@@ -74,6 +66,22 @@ class MainWindow(QMainWindow):
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._update_clock)
         self._tick.start(1000)
+        self.retranslate()
+
+    def attach(self, view: QWidget, card_sim=None) -> None:
+        """The mode's working view, once the services are built: the kiosk's view is the one shown
+        from the start (its home screen), now with its session; another mode's replaces the placeholder."""
+        if view is not self.view:
+            self._column.replaceWidget(self.view, view)
+            self.view.deleteLater()
+            self.view = view
+        self.session = getattr(view, "session", None)
+        self.desk = getattr(view, "desk", None)
+        if self.session is not None:
+            self._activity = ActivityFilter(self.view)
+            QApplication.instance().installEventFilter(self._activity)
+            QApplication.instance().installEventFilter(self.view.wedge)
+            self.session.subscribe(self._session_changed)
         self._install_rehearsal_keys(card_sim)
         self.retranslate()
 
@@ -104,7 +112,8 @@ class MainWindow(QMainWindow):
         self.help.setText(_("Need help? Please ask the hall staff."))
         self.terminal.setText(_("Terminal {id}").format(id=self.terminal_id))
         self._update_clock()
-        self.view.retranslate()
+        if hasattr(self.view, "retranslate"):
+            self.view.retranslate()
 
     def apply_config(self, config) -> None:
         """Remote configuration, on the GUI thread: the idle timeout at once (a running countdown keeps
@@ -112,11 +121,11 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.view.idle.setInterval(int(config.terminal.idle_timeout_s * 1000))
         self.default_language = config.terminal.language
-        if self.session is None or self.session.step is Step.HOME:
+        if self.session is None or self.session.at_home:
             self._back_to_default_language()
 
     def _session_changed(self, session) -> None:
-        if session.step is Step.HOME:
+        if session.at_home:
             self._back_to_default_language()
 
     def _back_to_default_language(self) -> None:

@@ -55,25 +55,27 @@ def _main() -> None:
         url, data_dir = sys.argv[2], sys.argv[3]
         config = load_config(overrides={"backend": {"url": url}, "paths": {"data_dir": data_dir},
                                         "logging": {"console": False}})
-        gui = Gui(config, "kiosk")
+        gui = Gui(config, "kiosk", staged=True)  # as `kiosk run` starts it: the home screen, then the services
         app = gui.app
-        from kiosk.workflows.citizen import Step
-
-        gui.window.view.screens[Step.HOME].installEventFilter(first_paint)
+        gui.window.view.home.installEventFilter(first_paint)
         gui.window.resize(1280, 800)
         gui.window.show()
-        from devices.health import DeviceState
 
-        devices = gui.services.devices
-        readers = (devices.id_reader, devices.qr_scanner)  # what the home screen invites a citizen to use
+        def ready(devices) -> bool:
+            from devices.health import DeviceState
+
+            return all(d.health.state is DeviceState.READY for d in devices)
 
         def usable() -> bool:
-            heartbeat = gui.services.heartbeat
-            return ("paint" in marks and gui.started and all(d.health.state is DeviceState.READY for d in readers)
-                    and (heartbeat.enrolled or heartbeat.last_error is not None))
+            if "paint" not in marks or not gui.started:
+                return False
+            devices, heartbeat = gui.services.devices, gui.services.heartbeat
+            # what the home screen invites a citizen to use: the ID card reader and the QR scanner
+            return ready((devices.id_reader, devices.qr_scanner)) and (
+                heartbeat.enrolled or heartbeat.last_error is not None)
 
         def all_ready() -> bool:
-            return gui.started and all(d.health.state is DeviceState.READY for d in devices.all())
+            return gui.started and ready(gui.services.devices.all())
         close = gui.close
 
     def check() -> None:

@@ -113,6 +113,11 @@ class CitizenSession:
         self.notice: Notice | None = None
         self.busy = False
 
+    @property
+    def at_home(self) -> bool:
+        """No citizen in front of the terminal."""
+        return self.step is Step.HOME
+
     # -- observation -------------------------------------------------------
 
     def subscribe(self, observer: Callable[["CitizenSession"], None]) -> None:

@@ -11,40 +11,6 @@ from kiosk.workflows.citizen import LOW_RATING_REASONS, RATINGS, STATUS_LABELS, 
 from ui.widgets import NoticeLabel, Screen, button, label
 
 
-class HomeScreen(Screen):
-    def __init__(self, session: CitizenSession) -> None:
-        super().__init__()
-        self.title, self.subtitle, self.hint = label("title"), label("subtitle"), label("subtitle")
-        self.notice = NoticeLabel()
-        self.card_button = button("primary", session.start_with_card)
-        self.licence_button = button("", lambda: session.start_with_card("licence"))
-        self.layout_.addStretch(1)
-        for widget in (self.title, self.subtitle):
-            self.layout_.addWidget(widget)
-        self.layout_.addSpacing(40)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.card_button.setMinimumSize(420, 140)
-        self.licence_button.setMinimumSize(320, 140)
-        row.addWidget(self.card_button)
-        row.addSpacing(32)
-        row.addWidget(self.licence_button)
-        row.addStretch(1)
-        self.layout_.addLayout(row)
-        self.layout_.addWidget(self.hint)
-        self.layout_.addWidget(self.notice)
-        self.layout_.addStretch(2)
-
-    def refresh(self, session: CitizenSession) -> None:
-        self.title.setText(_("Run at most once"))
-        self.subtitle.setText(_("Do your government errands here, in one visit or none."))
-        self.card_button.setText(_("Start with my ID card"))
-        self.licence_button.setText(_("Print my licence"))
-        self.hint.setText(_("Or place your ID card on the reader, show your government app's identity code, or "
-                            "scan your receipt to check progress."))
-        self.notice.show_notice(session.notice)
-
-
 class ReadCardScreen(Screen):
     def __init__(self, session: CitizenSession) -> None:
         super().__init__()

@@ -1,0 +1,50 @@
+"""`kiosk run` paints the real home screen before it builds the services (the bench's paint_ratio):
+the modules it needs for that first paint import none of the heavy ones, and a staged Gui has a
+home screen and no services until its first paint, then builds and starts them by itself."""
+
+import subprocess
+import sys
+
+from kiosk.workflows.citizen import Step
+
+FIRST_PAINT_IMPORTS = '''
+import sys
+import ui.app
+heavy = [m for m in ("kiosk.app", "kiosk.backend.client", "offline_queue.outbox", "devices.registry",
+                     "numpy", "cv2", "requests", "cryptography", "sqlite3") if m in sys.modules]
+print(",".join(heavy))
+'''
+
+
+def test_what_the_first_paint_needs_imports_nothing_heavy():
+    result = subprocess.run([sys.executable, "-c", FIRST_PAINT_IMPORTS], capture_output=True, text=True,
+                            timeout=60, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr[-400:]
+    assert result.stdout.strip() == ""
+
+
+def test_a_staged_gui_shows_home_first_then_builds_and_starts_its_services(qapp, qtbot, sandbox, make_config):
+    from ui.app import Gui
+
+    gui = Gui(make_config(sandbox.url), "kiosk", staged=True)
+    try:
+        assert gui.services is None and gui.window.session is None
+        assert gui.window.view.currentWidget() is gui.window.view.home
+        assert gui.window.view.home.card_button.text() == "刷身份证办理"
+        gui.window.resize(1280, 800)
+        gui.window.show()
+        qtbot.waitUntil(lambda: gui.started, timeout=10000)
+        session = gui.window.session
+        assert session is not None and gui.window.view.screens[Step.HOME] is gui.window.view.home
+        gui.window.view.home.card_button.click()
+        assert session.step is Step.READ_CARD
+    finally:
+        gui.close()
+
+
+def test_a_staged_gui_closed_before_its_first_paint_builds_nothing(qapp, sandbox, make_config):
+    from ui.app import Gui
+
+    gui = Gui(make_config(sandbox.url), "kiosk", staged=True)
+    gui.close()
+    assert gui.services is None and not gui.started

@@ -1,0 +1,50 @@
+"""The kiosk's home screen. It is the first thing `kiosk run` paints, before the services exist
+(ui/app.py), so it imports nothing heavier than Qt and the translation layer; the session is
+bound to its buttons once the services are built, a few hundred milliseconds later."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout
+
+from common.i18n import _
+from ui.widgets import NoticeLabel, Screen, button, label
+
+
+class HomeScreen(Screen):
+    def __init__(self) -> None:
+        super().__init__()
+        self.title, self.subtitle, self.hint = label("title"), label("subtitle"), label("subtitle")
+        self.notice = NoticeLabel()
+        self.card_button = button("primary")
+        self.licence_button = button("")
+        self.layout_.addStretch(1)
+        for widget in (self.title, self.subtitle):
+            self.layout_.addWidget(widget)
+        self.layout_.addSpacing(40)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.card_button.setMinimumSize(420, 140)
+        self.licence_button.setMinimumSize(320, 140)
+        row.addWidget(self.card_button)
+        row.addSpacing(32)
+        row.addWidget(self.licence_button)
+        row.addStretch(1)
+        self.layout_.addLayout(row)
+        self.layout_.addWidget(self.hint)
+        self.layout_.addWidget(self.notice)
+        self.layout_.addStretch(2)
+        self.refresh()
+
+    def bind(self, session) -> None:
+        """The citizen's session takes the taps from here on."""
+        self.card_button.clicked.connect(session.start_with_card)
+        self.licence_button.clicked.connect(lambda: session.start_with_card("licence"))
+
+    def refresh(self, session=None) -> None:
+        self.title.setText(_("Run at most once"))
+        self.subtitle.setText(_("Do your government errands here, in one visit or none."))
+        self.card_button.setText(_("Start with my ID card"))
+        self.licence_button.setText(_("Print my licence"))
+        self.hint.setText(_("Or place your ID card on the reader, show your government app's identity code, or "
+                            "scan your receipt to check progress."))
+        self.notice.show_notice(session.notice if session is not None else None)
