@@ -6,13 +6,16 @@ from its own :class:`~kiosk.config.Config`.
 
 from __future__ import annotations
 
+import functools
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from devices.base import Device
 from devices.docprinter.base import DocumentPrinter
+from devices.doccam.late import LateDocumentCamera
 from devices.doccam.base import DocumentCamera
 from devices.idcard.base import IdCardReader
 from devices.qr.base import QrScanner
@@ -47,12 +50,18 @@ class Devices:
         return [getattr(self, kind) for kind in DEVICE_KINDS]
 
 
-def build_devices(config: Config) -> Devices:
+def build_devices(config: Config, late: threading.Event | None = None) -> Devices:
+    """Every device from its configuration. With ``late``, the document camera's driver is built
+    on its own worker once ``late`` is set (see devices/doccam/late.py), not here."""
     data_dir = config.data_dir
     built = {}
     for kind in DEVICE_KINDS:
         section = config.device(kind)
-        built[kind] = build_device(kind, section.type, section.options, data_dir)
+        if kind == "document_camera" and late is not None:
+            build = functools.partial(build_device, kind, section.type, section.options, data_dir)
+            built[kind] = LateDocumentCamera(kind, build, after=late)
+        else:
+            built[kind] = build_device(kind, section.type, section.options, data_dir)
     return Devices(**built)
 
 
@@ -94,16 +103,19 @@ class Services:
 
 
 def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = None, *,
-                   on_config: Callable[[Config], None] | None = None) -> Services:
+                   on_config: Callable[[Config], None] | None = None, late_document_camera: bool = False) -> Services:
     """The composition root: every service of the terminal is built here and nowhere else.
 
     Remote configuration from the heartbeat is applied to the services first, then handed to
     ``on_config`` (on the heartbeat's thread) for what the caller applies itself (the UI's part).
+    With ``late_document_camera`` (``kiosk run``) the document camera's driver is built after the
+    heartbeat's first answer, when the rest of the terminal is usable.
     """
     set_language(config.terminal.language)
     private_dir(config.data_dir)
     backend = BackendClient(config.backend, config.terminal.id)
-    devices = build_devices(config)
+    answered = threading.Event()
+    devices = build_devices(config, late=answered if late_document_camera else None)
     queue = build_queue(config, backend)
     audit = AuditTrail(config.data_dir / "audit" / "trail.jsonl")
 
@@ -113,7 +125,7 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
             on_config(updated)
 
     heartbeat = Heartbeat(backend, config, devices.all(), status_extra=lambda: terminal_status(queue, audit),
-                          on_config=remote_config)
+                          on_config=remote_config, on_first_beat=answered.set)
     return Services(config=config, masker=masker or Masker(), backend=backend, devices=devices, tasks=tasks,
                     heartbeat=heartbeat, queue=queue, submitter=Submitter(queue, backend), audit=audit)
 

@@ -34,12 +34,14 @@ def free_disk_mb(path: Path) -> float:
 class Heartbeat:
     def __init__(self, backend: BackendClient, config: Config, devices: list, *,
                  status_extra: Callable[[], dict] | None = None,
-                 on_config: Callable[[Config], None] | None = None, interval_s: float = 60.0) -> None:
+                 on_config: Callable[[Config], None] | None = None, interval_s: float = 60.0,
+                 on_first_beat: Callable[[], None] | None = None) -> None:
         self._backend = backend
         self._config = config
         self._devices = devices
         self._status_extra = status_extra or (lambda: {"queue": {"depth": 0, "oldest_age_s": 0.0}})
         self._on_config = on_config
+        self._on_first_beat = on_first_beat  # once, after the first beat's answer or failure
         self._interval_s = interval_s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -106,4 +108,7 @@ class Heartbeat:
             except Exception:  # a bug here (status, on_config, the client) must not stop the heartbeat for good
                 failures += 1
                 log.exception("heartbeat: beat failed (enrolled=%s, %d in a row); going on", self.enrolled, failures)
+            if self._on_first_beat is not None:
+                first, self._on_first_beat = self._on_first_beat, None
+                first()
             self._stop.wait(self._interval_s * min(2 ** max(0, failures - 1), MAX_BACKOFF_FACTOR))

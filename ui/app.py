@@ -81,14 +81,15 @@ class Gui:
     The window comes first: for the kiosk its real home screen, built from Qt and the translation
     layer alone. The services (and the imports they need: the backend client, the queue, device
     drivers) are built either at once (``staged=False``: tests, the demo, benches that drive it) or,
-    as ``kiosk run`` does, right after that first paint (``staged=True``); either way the devices,
+    as ``kiosk run`` does, right after that first paint (``staged=True``, and the document camera's
+    driver after the heartbeat's first answer: devices/doccam/late.py); either way the devices,
     the queue sync and the heartbeat start only after it (:class:`AfterFirstPaint`), and a window
     that is never shown never starts them.
     """
 
     def __init__(self, config: Config, mode: str, masker: Masker | None = None, *, staged: bool = False) -> None:
         self.app = qt_application()
-        self.config, self.mode, self.masker = config, mode, masker
+        self.config, self.mode, self.masker, self.staged = config, mode, masker, staged
         self.services: Services | None = None
         self.bridge: DeviceBridge | None = None
         self.dispatcher: Dispatcher | None = None
@@ -108,7 +109,7 @@ class Gui:
 
         self.dispatcher = Dispatcher()
         self.services = build_services(self.config, ThreadTaskRunner(self.dispatcher.post), self.masker,
-                                       on_config=self._remote_config)
+                                       on_config=self._remote_config, late_document_camera=self.staged)
         self.bridge = DeviceBridge(self.services.devices)
         view = build_view(self.mode, self.services, self.bridge, self.window.view)
         self.window.attach(view, card_sim=rehearsal_card(self.services.devices.id_reader))
