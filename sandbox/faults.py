@@ -45,15 +45,23 @@ class FaultSwitches:
             return set(self._on)
 
 
-class FaultAnswers:
-    """ASGI middleware for the backend's own bad answers: down, error, slow (signed like any answer)."""
+class _FaultLayer:
+    """An ASGI middleware that the fault switches steer; the control API always passes through."""
 
     def __init__(self, app, switches: FaultSwitches) -> None:
         self.app = app
         self.switches = switches
 
+    @staticmethod
+    def passes(scope) -> bool:
+        return scope["type"] != "http" or scope["path"].startswith("/control/")
+
+
+class FaultAnswers(_FaultLayer):
+    """The backend's own bad answers: down, error, slow (signed like any answer)."""
+
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["path"].startswith("/control/"):
+        if self.passes(scope):
             return await self.app(scope, receive, send)
         active = self.switches.active()
         if "slow" in active:
@@ -71,15 +79,11 @@ class FaultAnswers:
         return await self.app(scope, receive, send)
 
 
-class FaultMiddleware:
-    """ASGI middleware for the line between terminal and backend: drop, lose_reply, unsigned, forge."""
-
-    def __init__(self, app, switches: FaultSwitches) -> None:
-        self.app = app
-        self.switches = switches
+class FaultMiddleware(_FaultLayer):
+    """The line between terminal and backend: drop, lose_reply, unsigned, forge."""
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["path"].startswith("/control/"):
+        if self.passes(scope):
             return await self.app(scope, receive, send)
         active = self.switches.active()
         if "forge" in active:
