@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from devices.health import HealthTracker, SelfTestResult
 from devices.worker import DeviceWorker
+
+log = logging.getLogger(__name__)
 
 
 class Device:
@@ -24,8 +28,8 @@ class Device:
         if self._worker.running:
             try:
                 self._worker.call(self._close, timeout_s=3.0)
-            except Exception:
-                pass
+            except Exception:  # stopping goes on: the worker is stopped below whatever the driver did
+                log.warning("%s: closing failed while stopping", self.name, exc_info=True)
         self._worker.stop()
 
     def self_test(self, timeout_s: float = 10.0) -> SelfTestResult:

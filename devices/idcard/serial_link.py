@@ -7,6 +7,8 @@ is used. Garbage before a frame is dropped (resynchronisation), and counted.
 
 from __future__ import annotations
 
+import logging
+
 import os
 import select
 import time
@@ -17,6 +19,8 @@ from common.i18n import N_, text
 
 NOT_CONNECTED = N_("The ID card reader is not connected.")
 CAPACITY = 8192
+
+log = logging.getLogger(__name__)
 
 
 class ReplyTimeoutError(DeviceTimeoutError):
@@ -62,8 +66,8 @@ class SerialLink:
         if self._serial is not None:
             try:
                 self._serial.close()
-            except Exception:
-                pass
+            except Exception as exc:  # the port is gone either way
+                log.debug("%s: closing failed: %s", self.port, exc)
             self._serial = None
         self.discard()
 
@@ -89,8 +93,8 @@ class SerialLink:
         if self._serial is not None:
             try:
                 self._serial.reset_input_buffer()
-            except Exception:
-                pass
+            except Exception as exc:  # a port that cannot flush fails its next read, which says so
+                log.debug("%s: flushing input failed: %s", self.port, exc)
 
     def _drop(self, count: int) -> None:
         """Remove ``count`` bytes from the front of the buffer; the freed tail is zeroed."""

@@ -80,8 +80,8 @@ class SerialQrScanner(QrScanner):
         if port is not None:
             try:
                 port.close()
-            except Exception:
-                pass
+            except Exception as exc:  # the port is gone either way
+                log.debug("%s: closing the port failed: %s", self.name, exc)
 
     @on_worker
     def _poll(self) -> None:
