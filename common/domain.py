@@ -89,6 +89,52 @@ class MaterialRequirement:
         return self.name_en if lang == "en" and self.name_en else self.name_zh
 
 
+class FieldType(enum.Enum):
+    """A form field's kind (the contract's FormField.type): it sets the validation and the touch keyboard."""
+
+    TEXT = "text"
+    CHINESE_TEXT = "chinese_text"
+    LATIN_TEXT = "latin_text"
+    DIGITS = "digits"            # a string of digits: an account number, not a quantity
+    PHONE = "phone"              # a mainland mobile number
+    NUMBER = "number"
+    DATE = "date"                # YYYY-MM-DD
+    CHOICE = "choice"
+    ID_NUMBER = "id_number"      # 18 characters, GB 11643 check character
+    CREDIT_CODE = "credit_code"  # unified social credit code, GB 32100 check character
+
+
+@dataclass(frozen=True)
+class FormChoice:
+    value: str
+    label_zh: str
+    label_en: str = ""
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" and self.label_en else self.label_zh
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One field of a service's form, as the catalogue defines it (see kiosk/forms.py for its checks)."""
+
+    name: str
+    label_zh: str
+    label_en: str
+    type: FieldType = FieldType.TEXT
+    required: bool = False
+    min_length: int | None = None
+    max_length: int | None = None
+    min: float | None = None
+    max: float | None = None
+    pattern: str = ""            # checked for safety when the catalogue is decoded (common.form_patterns)
+    choices: tuple[FormChoice, ...] = ()
+    prefill: str = ""            # the identity's or company's attribute that fills it ("" for none)
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" and self.label_en else self.label_zh
+
+
 @dataclass(frozen=True)
 class ServiceItem:
     code: str
@@ -98,19 +144,26 @@ class ServiceItem:
     applicant_types: tuple[str, ...] = ("person",)
     description_zh: str = ""
     description_en: str = ""
+    conditions_zh: str = ""
+    conditions_en: str = ""
     legal_basis: str = ""
     fee: str = ""
+    fee_yuan: float = 0.0
     statutory_days: int = 0
     promised_days: int = 0
     visits: int = 0
+    agent_allowed: bool = False
     materials: tuple[MaterialRequirement, ...] = ()
-    form: tuple[dict[str, Any], ...] = ()
+    form: tuple[FormField, ...] = ()
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name_zh
 
     def description(self, lang: str) -> str:
         return self.description_en if lang == "en" and self.description_en else self.description_zh
+
+    def conditions(self, lang: str) -> str:
+        return self.conditions_en if lang == "en" and self.conditions_en else self.conditions_zh
 
 
 @dataclass

@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 
 from common.idnumber import is_valid
 from sandbox import attachments as att
+from sandbox.case_form import form_errors
 from sandbox.errors import ApiError, documented, not_found
 from sandbox.licence_pdf import licence_pdf_base64, verification_code
 from common.masking import mask_id_number
@@ -95,6 +96,11 @@ def routes(store: Store, settings: dict) -> APIRouter:
         if store.service(case.service_code) is None:
             raise ApiError(422, "service_not_found", "没有找到该事项", "No such service",
                            {"service_code": case.service_code})
+        if settings.get("enforce_forms"):
+            wrong = form_errors(store.service(case.service_code) or {}, case.form)
+            if wrong:
+                raise ApiError(422, "form_invalid", "表单有必填项未填或填写不正确",
+                               "A form field is missing or wrong: " + ", ".join(sorted(wrong)), wrong)
         if not is_valid(case.applicant.id_number):
             raise ApiError(422, "bad_id_number", "身份证号码校验不通过", "The ID number fails its check",
                            {"applicant.id_number": "check character"})

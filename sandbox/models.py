@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from common.form_patterns import MAX_PATTERN, compile_pattern
 
 ID_NUMBER = r"^[0-9]{17}[0-9X]$"
 CREDIT_CODE = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
@@ -129,14 +131,40 @@ class Choice(BaseModel):
     label_en: str
 
 
+FormFieldType = Literal["text", "chinese_text", "latin_text", "digits", "phone", "number", "date", "choice", "id_number",
+                        "credit_code"]
+Prefill = Literal["", "name", "id_number", "address", "birth_date", "company_name", "credit_code",
+                  "legal_representative"]
+
+
 class FormField(BaseModel):
-    name: str
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     label_zh: str
     label_en: str
-    type: Literal["text", "phone", "number", "date", "choice"]
+    type: FormFieldType = Field(description="the value's kind, which also chooses the touch keyboard (see payloads.md)")
     required: bool = False
-    max_length: Optional[int] = None
+    min_length: Optional[int] = Field(default=None, ge=0, le=2000)
+    max_length: Optional[int] = Field(default=None, ge=1, le=2000)
+    min: Optional[float] = Field(default=None, description="number fields: the smallest value allowed")
+    max: Optional[float] = Field(default=None, description="number fields: the largest value allowed")
+    pattern: str = Field(default="", max_length=MAX_PATTERN,
+                         description="a regular expression the whole value must match (Python syntax); no nested "
+                                     "quantifier, alternation inside a repeat or backreference (payloads.md)")
     choices: list[Choice] = Field(default_factory=list)
+    prefill: Prefill = Field(default="", description="the identity's or company's attribute that fills it")
+
+    @field_validator("pattern")
+    @classmethod
+    def _safe_pattern(cls, value: str) -> str:
+        if value:
+            compile_pattern(value)  # UnsafePattern is a ValueError: pydantic reports it as a validation error
+        return value
+
+    @model_validator(mode="after")
+    def _choices_for_choice(self) -> "FormField":
+        if (self.type == "choice") != bool(self.choices):
+            raise ValueError("a choice field needs choices, and only a choice field has them")
+        return self
 
 
 class Material(BaseModel):

@@ -20,6 +20,8 @@ from typing import Any, Iterator
 
 from contextlib import contextmanager
 
+from sandbox.models import Service
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS services (code TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS persons (id_number TEXT PRIMARY KEY, body TEXT NOT NULL, app_token TEXT UNIQUE);
@@ -132,6 +134,7 @@ class Store:
 
     def _load_seed(self, db: sqlite3.Connection) -> None:
         for s in _seed("services"):
+            Service.model_validate(s)  # a malformed entry or an unsafe form pattern stops the sandbox at start
             db.execute("INSERT INTO services VALUES (?, ?)", (s["code"], json.dumps(s, ensure_ascii=False)))
         for p in _seed("applicants"):
             licences = p.pop("licences", [])

@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 from common.backend_errors import ServerError
-from common.domain import MaterialKind, MaterialRequirement, ServiceItem
+from common.domain import FieldType, FormChoice, FormField, MaterialKind, MaterialRequirement, ServiceItem
+from common.form_patterns import UnsafePattern, compile_pattern
 
 
 def _get(obj: dict[str, Any], key: str, tp: type, default: Any = ...) -> Any:
@@ -51,17 +52,52 @@ def material_from_json(obj: dict[str, Any]) -> MaterialRequirement:
         pages=_get(obj, "pages", int, 1), e_licence_type=_get(obj, "e_licence_type", str, ""))
 
 
+def _optional_number(obj: dict[str, Any], key: str, tp: type) -> Any:
+    return _get(obj, key, tp, None)
+
+
+def choice_from_json(obj: dict[str, Any]) -> FormChoice:
+    return FormChoice(value=_get(obj, "value", str), label_zh=_get(obj, "label_zh", str),
+                      label_en=_get(obj, "label_en", str, ""))
+
+
+def form_field_from_json(obj: dict[str, Any]) -> FormField:
+    name = _get(obj, "name", str)
+    kind = _get(obj, "type", str, "text")
+    try:
+        ftype = FieldType(kind)
+    except ValueError:
+        raise ServerError(detail=f"form field {name!r}: unknown type {kind!r}") from None
+    pattern = _get(obj, "pattern", str, "")
+    if pattern:
+        try:
+            compile_pattern(pattern)
+        except UnsafePattern as exc:
+            raise ServerError(detail=f"form field {name!r}: pattern refused ({exc})") from None
+    lengths = [_optional_number(obj, key, int) for key in ("min_length", "max_length")]
+    if any(n is not None and n < 0 for n in lengths):
+        raise ServerError(detail=f"form field {name!r}: a negative length")
+    return FormField(
+        name=name, label_zh=_get(obj, "label_zh", str), label_en=_get(obj, "label_en", str, ""), type=ftype,
+        required=_get(obj, "required", bool, False), min_length=lengths[0], max_length=lengths[1],
+        min=_optional_number(obj, "min", float), max=_optional_number(obj, "max", float), pattern=pattern,
+        choices=tuple(choice_from_json(c) for c in _objects(obj, "choices")) if obj.get("choices") else (),
+        prefill=_get(obj, "prefill", str, ""))
+
+
 def service_from_json(obj: dict[str, Any]) -> ServiceItem:
     return ServiceItem(
         code=_get(obj, "code", str), name_zh=_get(obj, "name_zh", str), name_en=_get(obj, "name_en", str, ""),
         category=_get(obj, "category", str, ""),
         applicant_types=_strings(obj, "applicant_types", ["person"]),
         description_zh=_get(obj, "description_zh", str, ""), description_en=_get(obj, "description_en", str, ""),
+        conditions_zh=_get(obj, "conditions_zh", str, ""), conditions_en=_get(obj, "conditions_en", str, ""),
         legal_basis=_get(obj, "legal_basis", str, ""), fee=_get(obj, "fee", str, ""),
+        fee_yuan=_get(obj, "fee_yuan", float, 0.0),
         statutory_days=_get(obj, "statutory_days", int, 0), promised_days=_get(obj, "promised_days", int, 0),
-        visits=_get(obj, "visits", int, 0),
-        materials=tuple(material_from_json(m) for m in _get(obj, "materials", list, [])),
-        form=tuple(_objects(obj, "form") if obj.get("form") is not None else ()))
+        visits=_get(obj, "visits", int, 0), agent_allowed=_get(obj, "agent_allowed", bool, False),
+        materials=tuple(material_from_json(m) for m in _objects(obj, "materials")) if obj.get("materials") else (),
+        form=tuple(form_field_from_json(f) for f in _objects(obj, "form")) if obj.get("form") else ())
 
 
 def parse_time(value: str) -> dt.datetime:

@@ -1,0 +1,185 @@
+"""A service's form, Qt-free: each field's check with a plain message, pre-filling, and its keyboard.
+
+The catalogue defines the fields (common.domain.FormField, decoded by kiosk/backend/codec.py); the
+screens show :func:`validate`'s message next to the field as it is typed, and submit only when
+:func:`validate_all` is empty, with the values put through :func:`normalise`. Messages are
+:class:`common.i18n.Text`, so they show in the citizen's language.
+
+Patterns come from the backend: they are compiled through common.form_patterns, which refuses a
+pattern over 200 characters, one that does not parse, and one with a nested quantifier (a repeat
+inside a repeat, an alternation inside a repeat, or a backreference, found by walking the standard
+library's own parse of the pattern) or too many repeats; a value over 500 characters is refused
+before any pattern runs. So a hostile catalogue cannot hang the kiosk in `re`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import re
+from typing import Any, Mapping
+
+from common import idnumber, uscc
+from common.domain import FieldType, FormField, Identity, ServiceItem
+from common.form_patterns import MAX_VALUE, UnsafePattern, full_match
+from common.i18n import Text, plural_text, text
+
+
+class Keyboard(enum.Enum):
+    """The touch keyboard a field asks for (the seam the on-screen keyboard plugs into)."""
+
+    DIGITS = "digits"
+    DECIMAL = "decimal"          # digits and a decimal point
+    PHONE = "phone"
+    ID_NUMBER = "id_number"      # digits and X
+    CREDIT_CODE = "credit_code"  # digits and the capitals a credit code uses
+    LATIN = "latin"
+    CHINESE = "chinese"          # pinyin input later; a scanner or hardware keyboard until then
+    NONE = "none"                # a choice: buttons, no keyboard
+
+
+_KEYBOARDS = {
+    FieldType.TEXT: Keyboard.CHINESE, FieldType.CHINESE_TEXT: Keyboard.CHINESE, FieldType.LATIN_TEXT: Keyboard.LATIN,
+    FieldType.DIGITS: Keyboard.DIGITS, FieldType.PHONE: Keyboard.PHONE, FieldType.NUMBER: Keyboard.DECIMAL,
+    FieldType.DATE: Keyboard.DIGITS, FieldType.CHOICE: Keyboard.NONE, FieldType.ID_NUMBER: Keyboard.ID_NUMBER,
+    FieldType.CREDIT_CODE: Keyboard.CREDIT_CODE,
+}
+
+_PHONE = re.compile(r"1[3-9][0-9]{9}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NUMBER = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,6})?")
+# Chinese text: CJK ideographs, CJK and full-width punctuation, the middle dot of transliterated
+# names, digits and spaces; no Latin letters.
+_CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uff65\u00b7\u2014\u2026\u201c\u201d"
+                      r"\u2018\u20190-9\s]+")
+_LATIN = re.compile(r"[\x20-\x7e]+")
+_SEPARATORS = re.compile(r"[\s-]+")
+
+# Prefill sources: the identity's attributes, then the company's (duck-typed: name, credit_code,
+# legal_representative), so the company type can grow without this module changing.
+_FROM_IDENTITY = {"name": "name", "id_number": "id_number", "address": "address", "birth_date": "birth_date"}
+_FROM_COMPANY = {"company_name": "name", "credit_code": "credit_code", "legal_representative": "legal_representative"}
+
+
+def keyboard_for(field: FormField) -> Keyboard:
+    return _KEYBOARDS[field.type]
+
+
+def normalise(field: FormField, value: Any) -> str:
+    """The value as it is checked and submitted: trimmed; phone and digits without spaces or hyphens;
+    ID numbers and credit codes in capitals without spaces."""
+    raw = "" if value is None else str(value).strip()
+    if field.type in (FieldType.PHONE, FieldType.DIGITS):
+        return _SEPARATORS.sub("", raw)
+    if field.type == FieldType.ID_NUMBER:
+        return "".join(raw.split()).upper()
+    if field.type == FieldType.CREDIT_CODE:
+        return uscc.normalise(raw)
+    return raw
+
+
+def _number_message(field: FormField, raw: str) -> Text | None:
+    if not _NUMBER.fullmatch(raw):
+        return text("Please enter a number, such as 1200 or 35.5")
+    value = float(raw)
+    if not math.isfinite(value):
+        return text("Please enter a number, such as 1200 or 35.5")
+    if field.min is not None and value < field.min:
+        return text("Please enter a number no smaller than {min}", min=f"{field.min:g}")
+    if field.max is not None and value > field.max:
+        return text("Please enter a number no larger than {max}", max=f"{field.max:g}")
+    return None
+
+
+def _kind_message(field: FormField, value: str) -> Text | None:
+    kind = field.type
+    if kind == FieldType.PHONE and not _PHONE.fullmatch(value):
+        return text("Please enter an 11-digit mobile number")
+    if kind == FieldType.DIGITS and not (value.isascii() and value.isdigit()):
+        return text("Please enter digits only")
+    if kind == FieldType.NUMBER:
+        return _number_message(field, value)
+    if kind == FieldType.DATE:
+        try:
+            if not _DATE.fullmatch(value):
+                raise ValueError(value)
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return text("Please enter a date such as 2026-03-01")
+    if kind == FieldType.CHOICE and value not in {c.value for c in field.choices}:
+        return text("Please choose one of the options")
+    if kind == FieldType.ID_NUMBER and not idnumber.is_valid(value):
+        if len(value) != 18:
+            return text("Please enter an 18-character ID number; the last may be X")
+        return text("This ID number fails its check; please look at it again")
+    if kind == FieldType.CREDIT_CODE:
+        why = uscc.problem(value)
+        if why == "character":
+            return text("A credit code does not use the letters I, O, Z, S or V")
+        if why == "check":
+            return text("This credit code fails its check; please look at it again")
+        if why:
+            return text("Please enter the 18-character unified social credit code")
+    if kind == FieldType.CHINESE_TEXT and not _CHINESE.fullmatch(value):
+        return text("Please write this in Chinese")
+    if kind == FieldType.LATIN_TEXT and not _LATIN.fullmatch(value):
+        return text("Please use Latin letters, digits and spaces only")
+    return None
+
+
+def validate(field: FormField, value: Any) -> Text | None:
+    """The message to show next to the field, or None when the value will do."""
+    value = normalise(field, value)
+    if not value:
+        return text("Please fill this in") if field.required else None
+    longest = min(field.max_length or MAX_VALUE, MAX_VALUE)
+    if len(value) > longest:
+        return plural_text("Please enter no more than {count} character", "Please enter no more than {count} characters",
+                           longest, count=longest)
+    if field.min_length and len(value) < field.min_length:
+        return plural_text("Please enter at least {count} character", "Please enter at least {count} characters",
+                           field.min_length, count=field.min_length)
+    message = _kind_message(field, value)
+    if message is not None:
+        return message
+    if field.pattern:
+        try:
+            if not full_match(field.pattern, value):
+                return text("This is not in the expected form; please look at it again")
+        except UnsafePattern:
+            return text("This field cannot be checked here; please ask a member of staff")
+    return None
+
+
+def validate_all(service: ServiceItem, values: Mapping[str, Any]) -> dict[str, Text]:
+    """{field name: message} for every field of the service's form that is not right yet."""
+    problems: dict[str, Text] = {}
+    for field in service.form:
+        message = validate(field, values.get(field.name))
+        if message is not None:
+            problems[field.name] = message
+    return problems
+
+
+def _attribute(source: Any, name: str) -> str:
+    value = getattr(source, name, None) if source is not None else None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value if isinstance(value, str) else ""
+
+
+def prefill(service: ServiceItem, identity: Identity, company: Any = None) -> dict[str, str]:
+    """The values the card (and the company, when one applies) give the form: only fields that declare a
+    `prefill` source, and only sources that hold something."""
+    values: dict[str, str] = {}
+    for field in service.form:
+        if field.prefill in _FROM_IDENTITY:
+            value = _attribute(identity, _FROM_IDENTITY[field.prefill])
+        elif field.prefill in _FROM_COMPANY:
+            value = _attribute(company, _FROM_COMPANY[field.prefill])
+        else:
+            value = ""
+        if value:
+            values[field.name] = value
+    return values
