@@ -58,3 +58,15 @@ class RejectedError(BackendError):
 
     def server_message(self, lang: str) -> str:
         return (self.message_en if lang == "en" else self.message_zh) or self.message.render(lang)
+
+
+class CompanyNotFoundError(RejectedError):
+    """The backend holds no company under this unified social credit code (404 company_not_found)."""
+
+    default = N_("This company is not registered; please check the code or ask the hall staff.")
+
+
+class BadCreditCodeError(RejectedError):
+    """A unified social credit code that fails GB 32100 (refused before sending, or 422 bad_credit_code)."""
+
+    default = N_("This unified social credit code is not valid; please check it against the business licence.")

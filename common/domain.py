@@ -177,6 +177,7 @@ class Application:
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     idempotency_key: str = field(default_factory=lambda: uuid.uuid4().hex)
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
+    consents: list[Consent] = field(default_factory=list)  # travel with the case: one made offline is not lost
 
     def payload(self) -> dict[str, Any]:
         """The JSON body of a case submission."""
@@ -193,7 +194,7 @@ class Application:
                 "card_type": a.card_type.value,
             },
             "form": self.form,
-        }
+        } | ({"consents": [c.payload() for c in self.consents]} if self.consents else {})
 
 
 @dataclass(frozen=True)
@@ -231,3 +232,65 @@ class Submitted:
     submitted_at: str
     promised_days: int
     provisional_number: str | None = None
+
+
+@dataclass(frozen=True)
+class Consent:
+    """A citizen's agreement (PIPL) to one consent text, as the terminal took it.
+
+    ``scope``: "identity" (the card read into a session) or "licences" (electronic licences for
+    ``service_code``). ``key`` makes the backend record it once, alone or inside a case.
+    """
+
+    id_number: str
+    scope: str
+    method: str
+    text_version: str
+    service_code: str | None = None
+    agreed_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def payload(self) -> dict[str, Any]:
+        return {"id_number": self.id_number, "scope": self.scope, "service_code": self.service_code,
+                "method": self.method, "text_version": self.text_version,
+                "agreed_at": self.agreed_at.isoformat(timespec="seconds"), "consent_key": self.key}
+
+
+@dataclass(frozen=True)
+class RecordedConsent:
+    """A consent as the backend stored it; ``consent_id`` unlocks electronic licences (scope "licences")."""
+
+    consent_id: str
+    scope: str
+    service_code: str | None
+    text_version: str
+    agreed_at: str
+    recorded_at: str
+    expires_at: str
+    key: str | None = None
+    case_number: str | None = None
+
+
+class CompanyRole(enum.Enum):
+    LEGAL_REPRESENTATIVE = "legal_representative"  # 法定代表人
+    AUTHORISED_HANDLER = "authorised_handler"      # 经授权的经办人
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Company:
+    """A company found by its unified social credit code, and what the applicant is to it."""
+
+    credit_code: str
+    name_zh: str
+    name_en: str
+    address: str
+    legal_representative_masked_name: str
+    applicant_role: CompanyRole
+
+    @property
+    def may_apply(self) -> bool:
+        return self.applicant_role is not CompanyRole.NONE
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name_zh

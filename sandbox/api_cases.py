@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 from common.idnumber import is_valid
 from sandbox import attachments as att
 from sandbox.case_form import form_errors
+from sandbox.consents import check_consent
 from sandbox.errors import ApiError, documented, not_found
 from sandbox.licence_pdf import licence_pdf_base64, verification_code
 from common.masking import mask_id_number
@@ -106,6 +107,8 @@ def routes(store: Store, settings: dict) -> APIRouter:
                            {"applicant.id_number": "check character"})
         if case.terminal_id != request.state.terminal_id:
             raise ApiError(403, "terminal_mismatch", "终端编号与签名不符", "Terminal id does not match the signature")
+        for i, consent in enumerate(case.consents):
+            check_consent(store, consent, f"consents.{i}.")
         canonical = json.dumps(case.model_dump(), sort_keys=True, ensure_ascii=False)
         digest = hashlib.sha256((canonical + "".join(f"|{n}:{s}" for n, _m, s, _d in sorted(files))).encode())
         try:

@@ -7,15 +7,30 @@ from typing import Optional
 
 from fastapi import APIRouter, Header, Request
 
+from common import uscc
 from common.idnumber import is_valid
+from common.masking import mask_name
+from sandbox.consents import check_consent
 from sandbox.errors import ApiError, documented, not_found
-from sandbox.models import (AppTokenIn, ConsentIn, ConsentOut, Draft, DraftIn, DraftList, EnrolIn, Health,
+from sandbox.models import (AppTokenIn, Company, ConsentIn, ConsentList, ConsentOut, Draft, DraftIn, DraftList, EnrolIn, Health,
                             HeartbeatIn, IdentityLookupIn, LicenceList, Person, Service, ServiceList, TerminalReply)
 from sandbox.store import Store, now_iso
 
 
 def person_view(p: dict) -> dict:
     return {k: p.get(k, "") for k in ("id_number", "name", "gender", "nation", "birth_date", "address", "phone")}
+
+
+def company_view(company: dict, store: Store, id_number: Optional[str]) -> dict:
+    representative = company.get("legal_representative_id", "")
+    person = store.person(representative) or {}
+    role = None
+    if id_number:
+        role = ("legal_representative" if id_number == representative
+                else "authorised_handler" if id_number in company.get("handler_ids", []) else "none")
+    return {"credit_code": company["credit_code"], "name_zh": company["name"], "name_en": company.get("name_en", ""),
+            "address": company.get("address", ""),
+            "legal_representative_masked_name": mask_name(person.get("name", "")), "applicant_role": role}
 
 
 def routes(store: Store, settings: dict) -> APIRouter:
@@ -62,15 +77,16 @@ def routes(store: Store, settings: dict) -> APIRouter:
         return person_view(person)
 
     @api.post("/consents", response_model=ConsentOut, status_code=201, tags=["identity"],
-              responses=documented(400, 401, 404))
+              responses=documented(400, 401, 404, 422))
     def consent(body: ConsentIn, request: Request) -> dict:
         if store.person(body.id_number) is None:
             raise not_found("person")
-        if store.service(body.service_code) is None:
-            raise not_found("service")
-        consent_id, expires = store.add_consent(body.id_number, body.scope, body.service_code, body.method,
-                                                request.state.terminal_id)
-        return {"consent_id": consent_id, "expires_at": now_iso(expires)}
+        check_consent(store, body)
+        return store.add_consent(body.model_dump(), request.state.terminal_id)
+
+    @api.get("/consents", response_model=ConsentList, tags=["identity"], responses=documented(400, 401))
+    def consents(id_number: str) -> dict:
+        return {"items": store.consents(id_number)}
 
     @api.get("/persons/{id_number}/licences", response_model=LicenceList, tags=["identity"],
              responses=documented(400, 401, 403, 404))
@@ -81,6 +97,19 @@ def routes(store: Store, settings: dict) -> APIRouter:
             raise ApiError(403, "consent_required", "调取电子证照需要申请人本人授权",
                            "Electronic licences need the applicant's recorded consent")
         return {"items": store.licences(id_number)}
+
+    @api.get("/companies/{credit_code}", response_model=Company, tags=["companies"],
+             responses=documented(400, 401, 404, 422))
+    def company(credit_code: str, id_number: Optional[str] = None) -> dict:
+        """A company by its unified social credit code; ``id_number``: the applicant, whose role it answers."""
+        if uscc.problem(credit_code):
+            raise ApiError(422, "bad_credit_code", "统一社会信用代码不正确，请核对", "The unified social credit code "
+                           "is not valid; please check it", {"credit_code": uscc.problem(credit_code)})
+        found = store.company(credit_code)
+        if found is None:
+            raise ApiError(404, "company_not_found", "没有找到该企业，请核对代码或咨询大厅工作人员",
+                           "This company is not registered; please check the code or ask the hall staff")
+        return company_view(found, store, id_number)
 
     @api.get("/services", response_model=ServiceList, tags=["catalogue"], responses=documented(400, 401))
     def services(category: Optional[str] = None, applicant_type: Optional[str] = None) -> dict:

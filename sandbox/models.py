@@ -98,15 +98,59 @@ class Person(BaseModel):
 
 
 class ConsentIn(Strict):
+    """A citizen's agreement (PIPL) to what one screen said: recorded online, or inside a queued case."""
+
     id_number: str = Field(pattern=ID_NUMBER)
-    scope: Literal["licences"] = "licences"
-    service_code: str = Field(min_length=1, max_length=32)
+    scope: Literal["identity", "licences"] = Field(
+        default="licences", description="identity: the card read into a session; licences: electronic licences "
+                                        "fetched for one service")
+    service_code: Optional[str] = Field(default=None, min_length=1, max_length=32,
+                                        description="required for the licences scope (else 422 service_required)")
     method: Literal["id_card", "app_token", "clerk_witnessed"]
+    text_version: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$",
+                              description="the version id of the consent text the citizen was shown")
+    agreed_at: Optional[str] = Field(default=None, max_length=40,
+                                     description="when the citizen agreed, ISO 8601 on the terminal's clock "
+                                                 "(null: when the backend records it)")
+    consent_key: Optional[str] = Field(default=None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                                       description="made by the terminal: a consent is recorded once per key, "
+                                                   "whether it arrives alone or inside a case")
+
+
+class CaseConsent(ConsentIn):
+    """A consent carried inside a case (CaseIn.consents): the same fields as ConsentIn."""
 
 
 class ConsentOut(BaseModel):
     consent_id: str
     expires_at: str
+    id_number: str
+    scope: Literal["identity", "licences"]
+    service_code: Optional[str] = None
+    method: str
+    text_version: str
+    agreed_at: str
+    recorded_at: str
+    terminal_id: str
+    consent_key: Optional[str] = None
+    case_number: Optional[str] = Field(default=None, description="set when the consent came inside a case")
+
+
+class ConsentList(BaseModel):
+    items: list[ConsentOut]
+
+
+# -- companies -------------------------------------------------------------------
+
+class Company(BaseModel):
+    credit_code: str = Field(description="the unified social credit code (GB 32100-2015)")
+    name_zh: str
+    name_en: str = ""
+    address: str = ""
+    legal_representative_masked_name: str = Field(description="masked (张*): never another person's full name "
+                                                               "or ID number")
+    applicant_role: Optional[Literal["legal_representative", "authorised_handler", "none"]] = Field(
+        default=None, description="what the id_number given in the query is to this company (null: none given)")
 
 
 class Licence(BaseModel):
@@ -246,6 +290,9 @@ class CaseIn(Strict):
     e_licences: list[str] = Field(default_factory=list, max_length=30,
                                   description="licence ids standing in for paper materials")
     consent_id: Optional[str] = Field(default=None, max_length=64)
+    consents: list[CaseConsent] = Field(default_factory=list, max_length=6,
+                                      description="consents given in the session that made the case; recorded "
+                                                  "with it (once per consent_key), so one made offline is not lost")
     provisional_number: Optional[str] = Field(default=None, pattern=PROVISIONAL,
                                               description="set when the terminal accepted the case offline")
 

@@ -98,11 +98,22 @@ class Store:
         if str(path) != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
+        self._migrate()
         with self.tx() as db:
             if db.execute("SELECT COUNT(*) FROM services").fetchone()[0] == 0:
                 self._load_seed(db)
 
     # -- plumbing -------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        """Columns added since a database file was made (kiosk sandbox --db keeps one across versions)."""
+        with self.tx() as db:
+            columns = {r["name"] for r in db.execute("PRAGMA table_info(consents)")}
+            if "body" not in columns:
+                db.execute("ALTER TABLE consents ADD COLUMN body TEXT NOT NULL DEFAULT '{}'")
+            if "consent_key" not in columns:
+                db.execute("ALTER TABLE consents ADD COLUMN consent_key TEXT")
+            db.execute("CREATE UNIQUE INDEX IF NOT EXISTS consents_key ON consents (consent_key)")
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
@@ -181,16 +192,50 @@ class Store:
         return [json.loads(r["body"])["credit_code"] for r in self._all("SELECT body FROM companies")
                 if json.loads(r["body"]).get("legal_representative_id") == id_number]
 
-    def add_consent(self, id_number: str, scope: str, service_code: str, method: str, terminal_id: str,
-                    ttl_s: float = 1800) -> tuple[str, float]:
-        consent_id, expires = "CS-" + secrets.token_hex(8), time.time() + ttl_s
-        with self.tx() as db:
-            db.execute("INSERT INTO consents VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (consent_id, id_number, scope, service_code, method, terminal_id, expires))
-        return consent_id, expires
+    def company(self, credit_code: str) -> dict[str, Any] | None:
+        row = self._one("SELECT body FROM companies WHERE credit_code = ?", credit_code)
+        return json.loads(row["body"]) if row else None
 
-    def consent_valid(self, consent_id: str, id_number: str) -> bool:
-        row = self._one("SELECT expires FROM consents WHERE consent_id = ? AND id_number = ?", consent_id, id_number)
+    def add_consent(self, consent: dict[str, Any], terminal_id: str, case_number: str | None = None,
+                    ttl_s: float = 1800, db: sqlite3.Connection | None = None) -> dict[str, Any]:
+        """Record a consent (ConsentIn's fields) once per ``consent_key``: the stored one (ConsentOut's fields).
+
+        A key already recorded returns the stored consent, and a case that carries it is linked to it.
+        ``db``: inside the caller's transaction (a case and its consents are stored together).
+        """
+        if db is None:
+            with self.tx() as db:
+                return self.add_consent(consent, terminal_id, case_number, ttl_s, db)
+        key = consent.get("consent_key")
+        if key:
+            row = db.execute("SELECT consent_id, body FROM consents WHERE consent_key = ?", (key,)).fetchone()
+            if row is not None:
+                stored = json.loads(row["body"])
+                if case_number and not stored.get("case_number"):
+                    stored["case_number"] = case_number
+                    db.execute("UPDATE consents SET body = ? WHERE consent_id = ?",
+                               (json.dumps(stored, ensure_ascii=False), row["consent_id"]))
+                return stored
+        now = time.time()
+        consent_id, expires = "CS-" + secrets.token_hex(8), now + ttl_s
+        stored = {"consent_id": consent_id, "expires_at": now_iso(expires), "id_number": consent["id_number"],
+                  "scope": consent["scope"], "service_code": consent.get("service_code"), "method": consent["method"],
+                  "text_version": consent["text_version"], "agreed_at": consent.get("agreed_at") or now_iso(now),
+                  "recorded_at": now_iso(now), "terminal_id": terminal_id, "consent_key": key,
+                  "case_number": case_number}
+        db.execute("INSERT INTO consents (consent_id, id_number, scope, service_code, method, terminal_id, expires, "
+                   "body, consent_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (consent_id, consent["id_number"], consent["scope"], consent.get("service_code") or "",
+                    consent["method"], terminal_id, expires, json.dumps(stored, ensure_ascii=False), key))
+        return stored
+
+    def consents(self, id_number: str) -> list[dict[str, Any]]:
+        return [json.loads(r["body"]) for r in self._all("SELECT body FROM consents WHERE id_number = ? "
+                                                         "AND body != '{}' ORDER BY rowid", id_number)]
+
+    def consent_valid(self, consent_id: str, id_number: str, scope: str = "licences") -> bool:
+        row = self._one("SELECT expires FROM consents WHERE consent_id = ? AND id_number = ? AND scope = ?",
+                        consent_id, id_number, scope)
         return row is not None and row["expires"] > time.time()
 
     def licences(self, holder: str) -> list[dict[str, Any]]:
@@ -257,6 +302,8 @@ class Store:
                         json.dumps(body, ensure_ascii=False), now))
             for name, mime, sha, data in attachments:
                 db.execute("INSERT INTO attachments VALUES (?, ?, ?, ?, ?)", (case_number, name, mime, sha, data))
+            for consent in body.get("consents", []):
+                self.add_consent(consent, body["terminal_id"], case_number, db=db)
             db.execute("INSERT INTO idempotency VALUES (?, ?, ?)", (key, digest, json.dumps(response)))
             return response, False
 

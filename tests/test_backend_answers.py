@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from common.backend_errors import AuthError, BackendError, RejectedError, ServerError
+from common.domain import Consent
 from common.signing import H_RESPONSE_SIGNATURE, H_SERVER_TIME, Signer, demo_key
 from kiosk.backend import answer as answers
 from tests.backend_helpers import (TERMINAL, Scripted, ScriptedBackend, client_for, signed, submitted_body)
@@ -175,7 +176,7 @@ def test_every_failure_of_the_client_is_a_backend_error(line):
     """The client's whole surface raises nothing but the contract's errors on a hostile line."""
     client = client_for(line.url)
     line.answer = Scripted(200, b'{"items": [{"case_number": 1}], "consent_id": 3}')
-    for call in (lambda: client.case_by_provisional("P-X"), lambda: client.record_consent("1", "GT-001", "card"),
+    for call in (lambda: client.case_by_provisional("P-X"), lambda: client.record_consent(Consent("1", "licences", "card", "v1", "GT-001")),
                  lambda: client.submit_payload(CASE, "idem-key-1")):
         with pytest.raises(BackendError):
             call()

@@ -7,6 +7,7 @@ import pytest
 
 from kiosk.backend.client import Attachment
 from common.backend_errors import AuthError, RejectedError
+from common.domain import Consent
 from sandbox.server import SandboxServer
 from tests.backend_helpers import TERMINAL, application, client_for
 
@@ -56,8 +57,8 @@ def test_licences_only_with_recorded_consent(client):
     with pytest.raises(RejectedError) as caught:
         client.licences(ZHANG, "CS-forged")
     assert caught.value.code == "consent_required" and caught.value.status == 403
-    consent = client.record_consent(ZHANG, "GT-001", "id_card")
-    types = {lic["type"] for lic in client.licences(ZHANG, consent)}
+    consent = client.record_consent(Consent(ZHANG, "licences", "id_card", "pipl-licences-1", "GT-001"))
+    types = {lic["type"] for lic in client.licences(ZHANG, consent.consent_id)}
     assert {"resident_id", "property_certificate"} <= types
 
 

@@ -24,11 +24,13 @@ from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import quote, urlencode, urlsplit
 
 from kiosk.backend import answer as answers
-from kiosk.backend.codec import _get, _objects, parse_time, service_from_json
-from common.backend_errors import AuthError, BackendError, OfflineError, ServerError
+from kiosk.backend.codec import _get, _objects, company_from_json, consent_from_json, parse_time, service_from_json
+from common import uscc
+from common.backend_errors import (AuthError, BackendError, BadCreditCodeError, CompanyNotFoundError, OfflineError,
+                                   RejectedError, ServerError)
 from common.signing import H_NONCE, Signer, demo_key
 from kiosk.config import BackendConfig
-from common.domain import Application, Attachment, ServiceItem, Submitted
+from common.domain import Application, Attachment, Company, Consent, RecordedConsent, ServiceItem, Submitted
 
 if TYPE_CHECKING:
     import requests
@@ -130,10 +132,32 @@ class BackendClient:
     def lookup_identity(self, id_number: str, name: str) -> dict[str, Any]:
         return self._call("POST", "/identity/lookup", body={"id_number": id_number, "name": name}, retry=True)
 
-    def record_consent(self, id_number: str, service_code: str, method: str) -> str:
-        body = self._call("POST", "/consents", body={"id_number": id_number, "scope": "licences",
-                                                      "service_code": service_code, "method": method})
-        return _get(body, "consent_id", str)
+    def record_consent(self, consent: Consent) -> RecordedConsent:
+        """Record a consent (once per ``consent.key``: a retry or the same consent inside a case is not a second)."""
+        return consent_from_json(self._call("POST", "/consents", body=consent.payload(), retry=True))
+
+    def consents(self, id_number: str) -> list[RecordedConsent]:
+        items = _objects(self._call("GET", "/consents", query={"id_number": id_number}, retry=True), "items")
+        return [consent_from_json(item) for item in items]
+
+    def company(self, credit_code: str, applicant_id_number: str) -> Company:
+        """The company under a unified social credit code, and the applicant's role in it.
+
+        BadCreditCodeError for a code that fails GB 32100 (checked here first, no call made),
+        CompanyNotFoundError for one the backend does not hold.
+        """
+        code = uscc.normalise(credit_code)
+        if uscc.problem(code):
+            raise BadCreditCodeError(code="bad_credit_code", detail=f"credit code: {uscc.problem(code)}")
+        try:
+            body = self._call("GET", f"/companies/{_q(code)}", query={"id_number": applicant_id_number}, retry=True)
+        except RejectedError as exc:
+            typed = {"company_not_found": CompanyNotFoundError, "bad_credit_code": BadCreditCodeError}.get(exc.code)
+            if typed is None:
+                raise
+            raise typed(code=exc.code, message_zh=exc.message_zh, message_en=exc.message_en, fields=exc.fields,
+                        status=exc.status) from None
+        return company_from_json(body)
 
     def licences(self, id_number: str, consent_id: str) -> list[dict[str, Any]]:
         body = self._call("GET", f"/persons/{_q(id_number)}/licences", headers={"X-Consent-Id": consent_id},

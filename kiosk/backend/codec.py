@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from common.backend_errors import ServerError
+from common.domain import Company, CompanyRole, RecordedConsent
 from common.domain import FieldType, FormChoice, FormField, MaterialKind, MaterialRequirement, ServiceItem
 from common.form_patterns import UnsafePattern, compile_pattern
 
@@ -98,6 +99,24 @@ def service_from_json(obj: dict[str, Any]) -> ServiceItem:
         visits=_get(obj, "visits", int, 0), agent_allowed=_get(obj, "agent_allowed", bool, False),
         materials=tuple(material_from_json(m) for m in _objects(obj, "materials")) if obj.get("materials") else (),
         form=tuple(form_field_from_json(f) for f in _objects(obj, "form")) if obj.get("form") else ())
+
+
+def consent_from_json(obj: dict[str, Any]) -> RecordedConsent:
+    return RecordedConsent(_get(obj, "consent_id", str), _get(obj, "scope", str), _get(obj, "service_code", str, None),
+                           _get(obj, "text_version", str), _get(obj, "agreed_at", str), _get(obj, "recorded_at", str),
+                           _get(obj, "expires_at", str), _get(obj, "consent_key", str, None),
+                           _get(obj, "case_number", str, None))
+
+
+def company_from_json(obj: dict[str, Any]) -> Company:
+    role = _get(obj, "applicant_role", str, "none")
+    try:
+        applicant_role = CompanyRole(role)
+    except ValueError:
+        raise ServerError(detail=f"field 'applicant_role': unknown value {role[:40]!r}") from None
+    return Company(_get(obj, "credit_code", str), _get(obj, "name_zh", str), _get(obj, "name_en", str, ""),
+                   _get(obj, "address", str, ""), _get(obj, "legal_representative_masked_name", str, ""),
+                   applicant_role)
 
 
 def parse_time(value: str) -> dt.datetime:
