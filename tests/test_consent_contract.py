@@ -100,3 +100,22 @@ def test_a_case_with_a_licences_consent_without_service_is_refused_whole(client)
         client.submit(app)
     assert caught.value.code == "service_required" and caught.value.fields == {"consents.0.service_code": "required"}
     assert client.consents(identity.id_number) == []
+
+
+def test_a_database_file_from_before_consent_records_still_opens_and_records(tmp_path):
+    """kiosk sandbox --db keeps its file across versions: the consents table gains its columns."""
+    import sqlite3
+
+    from sandbox.store import Store
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE consents (consent_id TEXT PRIMARY KEY, id_number TEXT NOT NULL, scope TEXT NOT NULL,"
+                   " service_code TEXT NOT NULL, method TEXT NOT NULL, terminal_id TEXT NOT NULL, expires REAL NOT NULL)")
+        db.execute("INSERT INTO consents VALUES ('CS-old', ?, 'licences', 'GT-001', 'id_card', 'T', 0)", (ZHANG,))
+    store = Store(path)
+    try:
+        stored = store.add_consent(Consent(ZHANG, "identity", "id_card", "v1").payload(), "T-OLD")
+        assert [c["consent_id"] for c in store.consents(ZHANG)] == [stored["consent_id"]]
+    finally:
+        store.close()
