@@ -21,7 +21,7 @@ import re
 from typing import Any, Mapping
 
 from common import idnumber, uscc
-from common.domain import FieldType, FormField, Identity, ServiceItem
+from common.domain import Company, FieldType, FormField, Identity, ServiceItem
 from common.form_patterns import MAX_VALUE, UnsafePattern, full_match
 from common.i18n import Text, plural_text, text
 
@@ -56,10 +56,10 @@ _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uff65\u0
 _LATIN = re.compile(r"[\x20-\x7e]+")
 _SEPARATORS = re.compile(r"[\s-]+")
 
-# Prefill sources: the identity's attributes, then the company's (duck-typed: name, credit_code,
-# legal_representative), so the company type can grow without this module changing.
+# Prefill sources: the identity's attributes, then the company's (common.domain.Company). The legal
+# representative is not one: the backend gives only a masked name, which is no value to submit.
 _FROM_IDENTITY = {"name": "name", "id_number": "id_number", "address": "address", "birth_date": "birth_date"}
-_FROM_COMPANY = {"company_name": "name", "credit_code": "credit_code", "legal_representative": "legal_representative"}
+_FROM_COMPANY = {"company_name": "name_zh", "credit_code": "credit_code", "company_address": "address"}
 
 
 def keyboard_for(field: FormField) -> Keyboard:
@@ -169,7 +169,7 @@ def _attribute(source: Any, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def prefill(service: ServiceItem, identity: Identity, company: Any = None) -> dict[str, str]:
+def prefill(service: ServiceItem, identity: Identity, company: Company | None = None) -> dict[str, str]:
     """The values the card (and the company, when one applies) give the form: only fields that declare a
     `prefill` source, and only sources that hold something."""
     values: dict[str, str] = {}

@@ -178,7 +178,7 @@ class Choice(BaseModel):
 FormFieldType = Literal["text", "chinese_text", "latin_text", "digits", "phone", "number", "date", "choice", "id_number",
                         "credit_code"]
 Prefill = Literal["", "name", "id_number", "address", "birth_date", "company_name", "credit_code",
-                  "legal_representative"]
+                  "company_address"]
 
 
 class FormField(BaseModel):

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from common.domain import FieldType, FormChoice, FormField, ServiceItem
+from common.domain import Company, CompanyRole, FieldType, FormChoice, FormField, ServiceItem
 from common.form_patterns import MAX_VALUE, UnsafePattern, compile_pattern, full_match
 from common.uscc import check_character
 from devices.idcard.samples import sample_identity
@@ -88,7 +88,8 @@ def test_prefill_from_the_sample_card_and_a_company():
     fields = [FormField(src, src, src, FieldType.TEXT, prefill=src)
               for src in ("name", "id_number", "address", "birth_date", "company_name", "credit_code")]
     fields.append(FormField("phone", "电话", "Phone", FieldType.PHONE))
-    company = type("Company", (), {"name": "杭州示例餐饮有限公司", "credit_code": CREDIT})()
+    company = Company(CREDIT, "杭州示例餐饮有限公司", "Hangzhou Example Catering", "", "张*",
+                      CompanyRole.LEGAL_REPRESENTATIVE)
     values = prefill(service(*fields), identity)
     assert values == {"name": identity.name, "id_number": identity.id_number, "address": identity.address,
                       "birth_date": identity.birth_date.isoformat()}
