@@ -37,7 +37,8 @@ test: venv i18n
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 openapi: venv
-	$(PY) -m sandbox.openapi > docs/api/openapi.yaml
+	$(PY) -m sandbox.openapi > docs/api/openapi.yaml.tmp
+	mv docs/api/openapi.yaml.tmp docs/api/openapi.yaml
 
 lock: system-deps
 	PYTHON=$(PYTHON) scripts/lock.sh $(LOCK)
