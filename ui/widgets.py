@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QAbstractScrollArea, QLabel, QPushButton, QScroller, QScrollerProperties, QVBoxLayout,
+                               QWidget)
 
 if TYPE_CHECKING:
     from kiosk.workflows.citizen import Notice
@@ -29,6 +30,20 @@ def button(name: str = "", handler=None) -> QPushButton:
     if handler is not None:
         widget.clicked.connect(handler)
     return widget
+
+
+def enable_swipe(area: QAbstractScrollArea) -> None:
+    """Let a finger drag the list: kinetic scrolling on the viewport, the scrollbar stays.
+
+    Touch screens deliver mouse events too, so the left-button gesture serves both a finger and a mouse."""
+    viewport = area.viewport()
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    scroller = QScroller.scroller(viewport)
+    properties = scroller.scrollerProperties()
+    # Pass a press to the button under the finger at once (Qt holds it back 0.25 s by default, so a
+    # quick tap could be lost); a drag still scrolls.
+    properties.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0)
+    scroller.setScrollerProperties(properties)
 
 
 class NoticeLabel(QLabel):

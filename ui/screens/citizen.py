@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QListWidget, QListWidgetItem, QProgressBar, QScrollArea,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QProgressBar,
+                               QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from common.i18n import _, language, ngettext
-from kiosk.workflows.citizen import LOW_RATING_REASONS, RATINGS, STATUS_LABELS, CitizenSession, Step
-from ui.widgets import NoticeLabel, Screen, button, label
+from kiosk.workflows.citizen import (CATEGORY_LABELS, LOW_RATING_REASONS, RATINGS, STATUS_LABELS, CitizenSession,
+                                     Step)
+from ui.widgets import NoticeLabel, Screen, button, enable_swipe, label
 
 
 class ReadCardScreen(Screen):
@@ -78,44 +79,114 @@ class IdentityScreen(Screen):
 
 
 class ServicesScreen(Screen):
+    """The service list: a search field and a category row on top, the matching services below.
+
+    The query and the category live in the session; this screen renders them. The service buttons
+    are built once per catalogue and language, and each refresh shows the matching ones in rank order.
+    """
+
     def __init__(self, session: CitizenSession) -> None:
         super().__init__()
         self._session = session
         self.title = label("title")
         self.notice = NoticeLabel()
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumHeight(56)
+        self.search.textChanged.connect(session.set_service_query)
+        self.category_row = QHBoxLayout()
+        self.category_row.setSpacing(12)
+        self.category_buttons: dict[str | None, QPushButton] = {}
+        self.no_match = label("subtitle")
+        self.show_all = button("", session.clear_service_search)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
         self.grid.setSpacing(16)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.grid_host)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.grid_host)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        enable_swipe(self.scroll)
         self.back = button("", session.back)
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.notice)
-        self.layout_.addWidget(scroll, 1)
+        self.layout_.addWidget(self.search)
+        self.layout_.addLayout(self.category_row)
+        self.layout_.addWidget(self.no_match)
+        self.layout_.addWidget(self.show_all, alignment=Qt.AlignmentFlag.AlignCenter)
+        self.layout_.addWidget(self.scroll, 1)
         self.layout_.addWidget(self.back, alignment=Qt.AlignmentFlag.AlignLeft)
-        self.buttons: dict[str, object] = {}
+        self.buttons: dict[str, QPushButton] = {}
+        self._built_for: tuple[tuple[str, ...], str] | None = None
 
     def refresh(self, session: CitizenSession) -> None:
         lang = language()
         self.title.setText(_("Choose a service"))
         self.notice.show_notice(session.notice)
+        self.search.setPlaceholderText(_("Search: name, pinyin initials or code"))
+        if self.search.text() != session.service_query:
+            self.search.setText(session.service_query)
+        self.show_all.setText(_("Show all services"))
         self.back.setText(_("Back"))
+        built_for = (tuple(s.code for s in session.catalogue), lang)
+        if built_for != self._built_for:
+            self._build(session, lang)
+            self._built_for = built_for
+        self._check_category()
+        visible = session.visible_services(lang)
         while self.grid.count():
-            item = self.grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        self.buttons = {}
-        for index, service in enumerate(session.catalogue):
+            self.grid.takeAt(0)
+        shown = {s.code for s in visible}
+        for code, widget in self.buttons.items():
+            widget.setVisible(code in shown)
+        for index, service in enumerate(visible):
+            self.grid.addWidget(self.buttons[service.code], index // 2, index % 2)
+        nothing = not visible and bool(session.catalogue)
+        if nothing:
+            self.no_match.setText(_("No service matches “{query}”.").format(query=session.service_query.strip())
+                                  if session.service_query.strip() else _("No service in this category."))
+        self.no_match.setVisible(nothing)
+        self.show_all.setVisible(nothing)
+
+    def _tap_category(self, category: str | None) -> None:
+        self._session.set_service_category(category)
+        self._check_category()  # a second tap on the chosen one changes nothing: keep it checked
+
+    def _check_category(self) -> None:
+        for category, widget in self.category_buttons.items():
+            widget.setChecked(category == self._session.service_category)
+
+    def _build(self, session: CitizenSession, lang: str) -> None:
+        """One button per service and per category, for this catalogue in this language."""
+        for widget in [*self.buttons.values(), *self.category_buttons.values()]:
+            widget.deleteLater()
+        while self.grid.count():
+            self.grid.takeAt(0)
+        while self.category_row.count():
+            self.category_row.takeAt(0)
+        self.buttons, self.category_buttons = {}, {}
+        for service in session.catalogue:
             visits = _("No visit needed") if service.visits == 0 else _("One visit")
             days = (_("Done on the spot") if service.promised_days == 0
                     else ngettext("Within {days} working day", "Within {days} working days",
                                   service.promised_days).format(days=service.promised_days))
             widget = button("service", lambda _checked=False, code=service.code: self._session.choose_service(code))
+            widget.setParent(self.grid_host)
             widget.setText(f"{service.name(lang)}\n{visits} · {days}")
-            self.grid.addWidget(widget, index // 2, index % 2)
             self.buttons[service.code] = widget
+        categories = session.service_categories()
+        if len(categories) > 1:
+            choices = [(None, _("All"))] + [(c.category, _(CATEGORY_LABELS[c.category]) if c.category in CATEGORY_LABELS
+                                             else c.category) for c in categories]
+            for category, name in choices:
+                widget = button("category", lambda _checked=False, c=category: self._tap_category(c))
+                widget.setCheckable(True)
+                widget.setText(name)
+                self.category_row.addWidget(widget)
+                self.category_buttons[category] = widget
+            self.category_row.addStretch(1)
 
 
 class ConfirmScreen(Screen):

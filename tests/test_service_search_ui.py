@@ -1,0 +1,126 @@
+"""Finding a service at the kiosk: search as you type, categories, no match, swipe; offscreen, against the sandbox."""
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QScroller
+
+from kiosk.workflows.citizen import Step
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def gui(open_gui):
+    return open_gui("kiosk", terminal={"idle_timeout_s": 60})
+
+
+def reach_services(gui, qtbot):
+    session = gui.window.session
+    gui.services.devices.id_reader.place_card("resident")
+    qtbot.waitUntil(lambda: session.step is Step.IDENTIFIED, timeout=5000)
+    qtbot.mouseClick(gui.window.view.screens[Step.IDENTIFIED].next, LEFT)
+    qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
+    return gui.window.view.screens[Step.CHOOSE_SERVICE]
+
+
+def visible_codes(screen):
+    return {code for code, widget in screen.buttons.items() if widget.isVisible()}
+
+
+def test_typing_initials_keeps_the_matching_service_and_hides_the_rest(gui, qtbot):
+    screen = reach_services(gui, qtbot)
+    everything = set(screen.buttons)
+    assert len(everything) > 3 and visible_codes(screen) == everything
+    first_button = screen.buttons["GT-001"]
+
+    screen.search.setFocus()
+    qtbot.keyClicks(screen.search, "gtgsh")
+    assert gui.window.session.service_query == "gtgsh"
+    assert "GT-001" in visible_codes(screen)
+    assert "个体工商户" in screen.buttons["GT-001"].text()
+    assert visible_codes(screen) < everything  # 居住证申领, 出生登记 ... are hidden
+    assert not screen.buttons["JZ-002"].isVisible() and not screen.no_match.isVisible()
+    assert screen.grid.itemAtPosition(0, 0).widget() is screen.buttons["GT-001"]  # best match first
+    assert screen.buttons["GT-001"] is first_button  # the same button, still the one to click
+
+    qtbot.mouseClick(screen.buttons["GT-001"], LEFT)
+    assert gui.window.session.step is Step.CONFIRM
+    assert gui.window.session.service.code == "GT-001"
+
+
+def test_a_category_tap_filters_and_all_shows_everything_again(gui, qtbot):
+    screen = reach_services(gui, qtbot)
+    everything = set(screen.buttons)
+    assert list(screen.category_buttons)[0] is None and screen.category_buttons[None].text() == "全部"
+    assert screen.category_buttons[None].isChecked()
+
+    qtbot.mouseClick(screen.category_buttons["public_security"], LEFT)
+    shown = visible_codes(screen)
+    assert {"JZ-002", "CS-006"} <= shown and "GT-001" not in shown
+    assert all(s.category == "public_security" for s in gui.window.session.catalogue if s.code in shown)
+    assert screen.category_buttons["public_security"].isChecked()
+    assert not screen.category_buttons[None].isChecked()
+    qtbot.mouseClick(screen.category_buttons["public_security"], LEFT)  # a second tap keeps it chosen
+    assert screen.category_buttons["public_security"].isChecked()
+
+    qtbot.mouseClick(screen.category_buttons[None], LEFT)
+    assert visible_codes(screen) == everything
+
+
+def test_nonsense_shows_the_no_match_line_and_a_way_back(gui, qtbot):
+    screen = reach_services(gui, qtbot)
+    everything = set(screen.buttons)
+    qtbot.keyClicks(screen.search, "qqqzzz")
+    assert visible_codes(screen) == set()
+    assert screen.no_match.isVisible() and "qqqzzz" in screen.no_match.text()
+    assert screen.show_all.isVisible()
+
+    qtbot.mouseClick(screen.show_all, LEFT)
+    assert screen.search.text() == "" and gui.window.session.service_query == ""
+    assert visible_codes(screen) == everything and not screen.no_match.isVisible()
+
+
+def test_the_list_scrolls_by_swiping_and_keeps_its_scrollbar(gui, qtbot):
+    screen = reach_services(gui, qtbot)
+    viewport = screen.scroll.viewport()
+    assert QScroller.hasScroller(viewport)
+    assert screen.scroll.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+
+
+def test_a_finished_session_starts_the_next_citizen_with_an_empty_search(gui, qtbot):
+    session = gui.window.session
+    screen = reach_services(gui, qtbot)
+    qtbot.keyClicks(screen.search, "gtgsh")
+    qtbot.mouseClick(screen.category_buttons["market"], LEFT)
+    assert session.service_query == "gtgsh" and session.service_category == "market"
+
+    index = session._service_index
+    assert index is not None
+    qtbot.mouseClick(screen.back, LEFT)  # to the identity screen
+    qtbot.mouseClick(gui.window.view.screens[Step.IDENTIFIED].back, LEFT)
+    qtbot.waitUntil(lambda: session.step is Step.HOME, timeout=5000)
+    assert session.service_query == "" and session.service_category is None
+
+    screen = reach_services(gui, qtbot)
+    assert session._service_index is index  # the same catalogue: its index is not built again
+    assert screen.search.text() == ""
+    assert visible_codes(screen) == set(screen.buttons)
+    assert screen.category_buttons[None].isChecked()
+
+
+def test_a_finger_drag_up_scrolls_the_list(gui, qtbot):
+    from PySide6.QtTest import QTest
+
+    screen = reach_services(gui, qtbot)
+    gui.window.resize(1280, 600)  # short enough that the services overflow
+    bar = screen.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=3000)
+    viewport = screen.scroll.viewport()
+    window = gui.window.windowHandle()  # through the window, as the platform delivers a touch
+    start = viewport.mapTo(gui.window, QPoint(viewport.width() // 2, viewport.height() - 20))
+    QTest.mousePress(window, LEFT, Qt.KeyboardModifier.NoModifier, start)
+    for step in range(1, 21):
+        QTest.mouseMove(window, start - QPoint(0, step * 15), 10)
+    QTest.mouseRelease(window, LEFT, Qt.KeyboardModifier.NoModifier, start - QPoint(0, 300), 10)
+    qtbot.waitUntil(lambda: bar.value() > 0, timeout=3000)
+    assert gui.window.session.step is Step.CHOOSE_SERVICE  # a drag is not a tap on a service
