@@ -124,3 +124,14 @@ def test_a_finger_drag_up_scrolls_the_list(gui, qtbot):
     QTest.mouseRelease(window, LEFT, Qt.KeyboardModifier.NoModifier, start - QPoint(0, 300), 10)
     qtbot.waitUntil(lambda: bar.value() > 0, timeout=3000)
     assert gui.window.session.step is Step.CHOOSE_SERVICE  # a drag is not a tap on a service
+
+
+def test_the_category_row_never_makes_the_screen_wider_than_the_window(gui, qtbot):
+    """Nine categories in English are wider than 1280 px: they scroll sideways in their strip."""
+    gui.window.language_button.click()
+    reach_services(gui, qtbot)
+    screen = gui.window.view.screens[Step.CHOOSE_SERVICE]
+    assert len(screen.category_buttons) > 5
+    assert gui.window.minimumSizeHint().width() <= 1280
+    assert gui.window.width() == 1280
+    assert QScroller.hasScroller(screen.category_strip.viewport())

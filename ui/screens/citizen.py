@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QProgressBar,
-                               QPushButton, QScrollArea, QVBoxLayout, QWidget)
+                               QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
 from common.i18n import _, language, ngettext
 from kiosk.workflows.citizen import (CATEGORY_LABELS, LOW_RATING_REASONS, RATINGS, STATUS_LABELS, CitizenSession,
@@ -95,8 +95,18 @@ class ServicesScreen(Screen):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumHeight(56)
         self.search.textChanged.connect(session.set_service_query)
-        self.category_row = QHBoxLayout()
+        self.category_host = QWidget()
+        self.category_row = QHBoxLayout(self.category_host)
+        self.category_row.setContentsMargins(0, 0, 0, 0)
         self.category_row.setSpacing(12)
+        # a strip that scrolls sideways: however many categories, the screen never grows wider
+        self.category_strip = QScrollArea()
+        self.category_strip.setWidgetResizable(True)
+        self.category_strip.setWidget(self.category_host)
+        self.category_strip.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.category_strip.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.category_strip.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        enable_swipe(self.category_strip)
         self.category_buttons: dict[str | None, QPushButton] = {}
         self.no_match = label("subtitle")
         self.show_all = button("", session.clear_service_search)
@@ -113,7 +123,7 @@ class ServicesScreen(Screen):
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.notice)
         self.layout_.addWidget(self.search)
-        self.layout_.addLayout(self.category_row)
+        self.layout_.addWidget(self.category_strip)
         self.layout_.addWidget(self.no_match)
         self.layout_.addWidget(self.show_all, alignment=Qt.AlignmentFlag.AlignCenter)
         self.layout_.addWidget(self.scroll, 1)
@@ -135,6 +145,9 @@ class ServicesScreen(Screen):
             self._build(session, lang)
             self._built_for = built_for
         self._check_category()
+        # tall enough for the buttons (at this text size) and a sideways scrollbar when they overflow
+        bar = self.category_strip.horizontalScrollBar().sizeHint().height()
+        self.category_strip.setFixedHeight(self.category_host.sizeHint().height() + bar)
         visible = session.visible_services(lang)
         while self.grid.count():
             self.grid.takeAt(0)
@@ -187,6 +200,7 @@ class ServicesScreen(Screen):
                 self.category_row.addWidget(widget)
                 self.category_buttons[category] = widget
             self.category_row.addStretch(1)
+        self.category_strip.setVisible(bool(self.category_buttons))
 
 
 class ConfirmScreen(Screen):
