@@ -1,7 +1,7 @@
 """Tests read nothing outside the repository: no test file names a path that leaves the checkout.
 
 A static check of every ``tests/**/*.py`` (this file included), so that a clone anywhere passes. It
-flags what took a test outside before: climbing above the repository (``parents[2]``, a third
+flags what took a test outside before: climbing above the repository (a ``parents`` index of 2 or more, a third
 ``.parent``, a ``..`` segment), the home directory (``~``, ``Path.home()``, ``expanduser``,
 ``$HOME``), and an absolute path literal that exists on this machine outside the checkout (such as a
 file under ``/etc``, ``/usr/share`` or a sibling folder of the checkout). Device and kernel paths
@@ -96,15 +96,15 @@ def test_no_test_file_points_outside_the_repository(path):
 
 
 @pytest.mark.parametrize("line", [
-    'CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "qr-real"',
-    'CORPUS = Path(__file__).resolve().parent.parent.parent / "shared"',
-    'CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "shared")',
-    'CORPUS = Path("../shared/corpus/qr-real")',
+    'CORPUS = Path(__file__).resolve().parents[' + '2] / "sibling" / "corpus" / "qr-real"',  # split: a sample
+    'CORPUS = Path(__file__).resolve().parent.parent.parent / "sibling"',
+    'CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "sibling")',
+    'CORPUS = Path("../sibling/corpus/qr-real")',
     'CONFIG = Path("~/.config/onetrip/site.toml")',
     'CONFIG = Path.home() / ".config"',
     'CONFIG = os.path.expanduser(name)',
     'CONFIG = os.environ["HOME"]',
-    f'SITE = Path({str(ROOT.parent)!r}) / "shared"',
+    f'SITE = Path({str(ROOT.parent)!r}) / "sibling"',
     'PASSWD = open("/etc/passwd").read()',
     'PASSWD = open("/etc/passwd").read()  # not read:',
 ])

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import enum
+from typing import Any, TypeVar
 
 from common.backend_errors import ServerError
 from common.domain import Company, CompanyRole, RecordedConsent
 from common.domain import FieldType, FormChoice, FormField, MaterialKind, MaterialRequirement, ServiceItem
 from common.form_patterns import UnsafePattern, compile_pattern
+
+E = TypeVar("E", bound=enum.Enum)
 
 
 def _get(obj: dict[str, Any], key: str, tp: type, default: Any = ...) -> Any:
@@ -24,6 +27,15 @@ def _get(obj: dict[str, Any], key: str, tp: type, default: Any = ...) -> Any:
     if not isinstance(value, tp) or (tp in (int, float) and isinstance(value, bool)):
         raise ServerError(detail=f"field {key!r}: expected {tp.__name__}")
     return value
+
+
+def _member(obj: dict[str, Any], key: str, kind: type[E], default: str, *, where: str = "") -> E:
+    """The enum member named by ``obj[key]``; an unknown value is the contract's ServerError."""
+    value = _get(obj, key, str, default)
+    try:
+        return kind(value)
+    except ValueError:
+        raise ServerError(detail=f"{where}field {key!r}: unknown value {value[:40]!r}") from None
 
 
 def _objects(obj: dict[str, Any], key: str) -> list[dict[str, Any]]:
@@ -42,11 +54,7 @@ def _strings(obj: dict[str, Any], key: str, default: list[str]) -> tuple[str, ..
 
 
 def material_from_json(obj: dict[str, Any]) -> MaterialRequirement:
-    kind = _get(obj, "kind", str, "copy")
-    try:
-        mkind = MaterialKind(kind)
-    except ValueError:
-        raise ServerError(detail=f"unknown material kind {kind!r}") from None
+    mkind = _member(obj, "kind", MaterialKind, "copy")
     return MaterialRequirement(
         code=_get(obj, "code", str), name_zh=_get(obj, "name_zh", str), name_en=_get(obj, "name_en", str, ""),
         required=_get(obj, "required", bool, True), condition=_get(obj, "condition", str, ""), kind=mkind,
@@ -64,11 +72,7 @@ def choice_from_json(obj: dict[str, Any]) -> FormChoice:
 
 def form_field_from_json(obj: dict[str, Any]) -> FormField:
     name = _get(obj, "name", str)
-    kind = _get(obj, "type", str, "text")
-    try:
-        ftype = FieldType(kind)
-    except ValueError:
-        raise ServerError(detail=f"form field {name!r}: unknown type {kind!r}") from None
+    ftype = _member(obj, "type", FieldType, "text", where=f"form field {name!r}: ")
     pattern = _get(obj, "pattern", str, "")
     if pattern:
         try:
@@ -109,11 +113,7 @@ def consent_from_json(obj: dict[str, Any]) -> RecordedConsent:
 
 
 def company_from_json(obj: dict[str, Any]) -> Company:
-    role = _get(obj, "applicant_role", str, "none")
-    try:
-        applicant_role = CompanyRole(role)
-    except ValueError:
-        raise ServerError(detail=f"field 'applicant_role': unknown value {role[:40]!r}") from None
+    applicant_role = _member(obj, "applicant_role", CompanyRole, "none")
     return Company(_get(obj, "credit_code", str), _get(obj, "name_zh", str), _get(obj, "name_en", str, ""),
                    _get(obj, "address", str, ""), _get(obj, "legal_representative_masked_name", str, ""),
                    applicant_role)
