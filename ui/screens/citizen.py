@@ -118,6 +118,7 @@ class ServicesScreen(Screen):
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.grid_host)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the list scrolls down only
         enable_swipe(self.scroll)
         self.back = button("", session.back)
         self.layout_.addWidget(self.title)
@@ -187,6 +188,7 @@ class ServicesScreen(Screen):
                                   service.promised_days).format(days=service.promised_days))
             widget = button("service", lambda _checked=False, code=service.code: self._session.choose_service(code))
             widget.setParent(self.grid_host)
+            widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # the columns share the width
             widget.setText(f"{service.name(lang)}\n{visits} · {days}")
             self.buttons[service.code] = widget
         categories = session.service_categories()
