@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 
 from common.idnumber import is_valid
 from sandbox import attachments as att
+from sandbox.applicants import check_applicant
 from sandbox.case_form import form_errors
 from sandbox.consents import check_consent
 from sandbox.errors import ApiError, documented, not_found
@@ -94,17 +95,19 @@ def routes(store: Store, settings: dict) -> APIRouter:
         if not _KEY.match(idempotency_key):
             raise ApiError(400, "bad_idempotency_key", "幂等键格式不正确", "The Idempotency-Key is malformed")
         case, files = await _read_case(request)
-        if store.service(case.service_code) is None:
+        service = store.service(case.service_code)
+        if service is None:
             raise ApiError(422, "service_not_found", "没有找到该事项", "No such service",
                            {"service_code": case.service_code})
-        if settings.get("enforce_forms"):
-            wrong = form_errors(store.service(case.service_code) or {}, case.form)
-            if wrong:
-                raise ApiError(422, "form_invalid", "表单有必填项未填或填写不正确",
-                               "A form field is missing or wrong: " + ", ".join(sorted(wrong)), wrong)
         if not is_valid(case.applicant.id_number):
             raise ApiError(422, "bad_id_number", "身份证号码校验不通过", "The ID number fails its check",
                            {"applicant.id_number": "check character"})
+        check_applicant(store, service, case)  # who applies, before what they typed into the form
+        if settings.get("enforce_forms"):
+            wrong = form_errors(service, case.form)
+            if wrong:
+                raise ApiError(422, "form_invalid", "表单有必填项未填或填写不正确",
+                               "A form field is missing or wrong: " + ", ".join(sorted(wrong)), wrong)
         if case.terminal_id != request.state.terminal_id:
             raise ApiError(403, "terminal_mismatch", "终端编号与签名不符", "Terminal id does not match the signature")
         for i, consent in enumerate(case.consents):
@@ -136,7 +139,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
             found = store.case_by_provisional(provisional_number)
             return {"items": [found] if found else []}
         if id_number:
-            return {"items": store.cases_of(id_number)}
+            return {"items": store.cases_of(id_number, as_agent=True)}  # an agent follows the cases they filed
         raise _invalid({"query": "give provisional_number or id_number"})
 
     @api.post("/notices", response_model=NoticeOut, status_code=201, tags=["cases"], responses=documented(400, 401, 422))

@@ -7,9 +7,9 @@ from typing import Optional
 
 from fastapi import APIRouter, Header, Request
 
-from common import uscc
 from common.idnumber import is_valid
 from common.masking import mask_name
+from sandbox.applicants import find_company, role_in
 from sandbox.consents import check_consent
 from sandbox.errors import ApiError, documented, not_found
 from sandbox.models import (AppTokenIn, Company, ConsentIn, ConsentList, ConsentOut, Draft, DraftIn, DraftList, EnrolIn, Health,
@@ -22,12 +22,8 @@ def person_view(p: dict) -> dict:
 
 
 def company_view(company: dict, store: Store, id_number: Optional[str]) -> dict:
-    representative = company.get("legal_representative_id", "")
-    person = store.person(representative) or {}
-    role = None
-    if id_number:
-        role = ("legal_representative" if id_number == representative
-                else "authorised_handler" if id_number in company.get("handler_ids", []) else "none")
+    person = store.person(company.get("legal_representative_id", "")) or {}
+    role = role_in(company, id_number) if id_number else None
     return {"credit_code": company["credit_code"], "name_zh": company["name"], "name_en": company.get("name_en", ""),
             "address": company.get("address", ""),
             "legal_representative_masked_name": mask_name(person.get("name", "")), "applicant_role": role}
@@ -102,14 +98,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
              responses=documented(400, 401, 404, 422))
     def company(credit_code: str, id_number: Optional[str] = None) -> dict:
         """A company by its unified social credit code; ``id_number``: the applicant, whose role it answers."""
-        if uscc.problem(credit_code):
-            raise ApiError(422, "bad_credit_code", "统一社会信用代码不正确，请核对", "The unified social credit code "
-                           "is not valid; please check it", {"credit_code": uscc.problem(credit_code)})
-        found = store.company(credit_code)
-        if found is None:
-            raise ApiError(404, "company_not_found", "没有找到该企业，请核对代码或咨询大厅工作人员",
-                           "This company is not registered; please check the code or ask the hall staff")
-        return company_view(found, store, id_number)
+        return company_view(find_company(store, credit_code, "credit_code", 404), store, id_number)
 
     @api.get("/services", response_model=ServiceList, tags=["catalogue"], responses=documented(400, 401))
     def services(category: Optional[str] = None, applicant_type: Optional[str] = None) -> dict:

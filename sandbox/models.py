@@ -265,18 +265,41 @@ class DraftList(BaseModel):
 
 # -- cases ---------------------------------------------------------------------
 
+CompanyRoleIn = Literal["legal_representative", "authorised_handler"]
+
+
 class Applicant(Strict):
+    """Who the case is for (payloads.md, "Who applies"): a person, or a company through the person at the terminal."""
+
     type: Literal["person", "company"]
-    id_number: str = Field(pattern=ID_NUMBER, description="the person, or the company's legal representative")
+    id_number: str = Field(pattern=ID_NUMBER,
+                           description="person: the applicant (for an agent's case, the principal); company: the "
+                                       "person at the terminal, its legal representative or an authorised handler")
     name: str = Field(min_length=1, max_length=60)
-    card_type: str = Field(max_length=20)
-    credit_code: Optional[str] = Field(default=None, pattern=CREDIT_CODE)
-    company_name: Optional[str] = Field(default=None, max_length=100)
+    card_type: str = Field(max_length=20, description="resident, hmt_residence, foreigner_2017, foreigner_2023 or "
+                                                      "app_token: read from a card or the app; declared: typed by "
+                                                      "an agent, checked later against the power of attorney")
+    credit_code: Optional[str] = Field(default=None, pattern=CREDIT_CODE,
+                                       description="company only, and required there (else 422 bad_credit_code)")
+    company_name: Optional[str] = Field(default=None, max_length=100, description="company only")
+    role: Optional[CompanyRoleIn] = Field(
+        default=None, description="company only: what id_number is to the company (422 company_role when "
+                                  "missing or when the backend's records say otherwise)")
+
+    @model_validator(mode="after")
+    def _company_fields_for_a_company(self) -> "Applicant":
+        if self.type == "person" and (self.credit_code or self.company_name or self.role):
+            raise ValueError("credit_code, company_name and role belong to a company applicant only")
+        return self
 
 
 class Agent(Strict):
+    """The person at the terminal applying for another person (the principal, CaseIn.applicant)."""
+
     id_number: str = Field(pattern=ID_NUMBER)
     name: str = Field(min_length=1, max_length=60)
+    card_type: Optional[str] = Field(default=None, max_length=20, description="as Applicant.card_type: read from "
+                                                                              "the agent's own card")
 
 
 class CaseIn(Strict):
@@ -285,7 +308,8 @@ class CaseIn(Strict):
     terminal_id: str = Field(min_length=1, max_length=32)
     created_at: str = Field(max_length=40)
     applicant: Applicant
-    agent: Optional[Agent] = None
+    agent: Optional[Agent] = Field(default=None, description="only for a person applicant, on a service with "
+                                                             "agent_allowed (else 422 agent_not_allowed)")
     form: dict[str, str | int | float | bool] = Field(default_factory=dict)
     e_licences: list[str] = Field(default_factory=list, max_length=30,
                                   description="licence ids standing in for paper materials")
@@ -295,6 +319,13 @@ class CaseIn(Strict):
                                                   "with it (once per consent_key), so one made offline is not lost")
     provisional_number: Optional[str] = Field(default=None, pattern=PROVISIONAL,
                                               description="set when the terminal accepted the case offline")
+
+    @model_validator(mode="after")
+    def _an_agent_acts_for_a_person(self) -> "CaseIn":
+        if self.agent is not None and self.applicant.type == "company":
+            raise ValueError("an agent acts for a person; a company applies through its legal representative "
+                             "or an authorised handler")
+        return self
 
 
 class Submitted(BaseModel):

@@ -332,8 +332,16 @@ class Store:
         row = self._one("SELECT * FROM cases WHERE provisional_number = ?", number)
         return self._view(row) if row else None
 
-    def cases_of(self, holder: str) -> list[dict[str, Any]]:
-        return [self._view(r) for r in self._all("SELECT * FROM cases WHERE holder = ? ORDER BY submitted DESC", holder)]
+    def cases_of(self, holder: str, as_agent: bool = False) -> list[dict[str, Any]]:
+        """The cases held by ``holder`` (an ID number or credit code); ``as_agent``: and those it filed for others."""
+        agent = " OR json_extract(body, '$.agent.id_number') = ?" if as_agent else ""
+        return [self._view(r) for r in self._all(f"SELECT * FROM cases WHERE holder = ?{agent} ORDER BY submitted DESC",
+                                                 *[holder] * (2 if as_agent else 1))]
+
+    def case_body(self, case_number: str) -> dict[str, Any] | None:
+        """The case as it was submitted (CaseIn): who applied, the form, the consents."""
+        row = self._one("SELECT body FROM cases WHERE case_number = ?", case_number)
+        return json.loads(row["body"]) if row else None
 
     def case_holder(self, case_number: str) -> str | None:
         row = self._one("SELECT holder FROM cases WHERE case_number = ?", case_number)
