@@ -17,6 +17,7 @@ class CardType(enum.Enum):
     FOREIGNER_2017 = "foreigner_2017"  # 外国人永久居留身份证 (I)
     FOREIGNER_2023 = "foreigner_2023"  # 外国人永久居留身份证, 2023 (Y)
     APP_TOKEN = "app_token"          # identified through the government app's QR code
+    DECLARED = "declared"            # typed by an agent for the person they act for, not read from a card
 
 
 @dataclass
@@ -166,9 +167,22 @@ class ServiceItem:
         return self.conditions_en if lang == "en" and self.conditions_en else self.conditions_zh
 
 
+class ApplyAs(enum.Enum):
+    """Who an application is for: the person at the terminal, their company, or another person."""
+
+    MYSELF = "myself"
+    COMPANY = "company"  # as its legal representative or an authorised handler
+    AGENT = "agent"      # for another person (the principal), with a power of attorney
+
+
 @dataclass
 class Application:
-    """One citizen's application. The idempotency key is made here, once, not at send time."""
+    """One citizen's application. The idempotency key is made here, once, not at send time.
+
+    ``applicant`` is always the person at the terminal, identified by their card. For a company
+    ``company`` says which and what the applicant is to it; for another person ``principal`` holds
+    the details the agent typed (card type DECLARED) and the applicant travels as the agent.
+    """
 
     service: ServiceItem
     applicant: Identity
@@ -178,23 +192,41 @@ class Application:
     idempotency_key: str = field(default_factory=lambda: uuid.uuid4().hex)
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
     consents: list[Consent] = field(default_factory=list)  # travel with the case: one made offline is not lost
+    company: Company | None = None
+    principal: Identity | None = None
+
+    @property
+    def apply_as(self) -> ApplyAs:
+        return ApplyAs.COMPANY if self.company else ApplyAs.AGENT if self.principal else ApplyAs.MYSELF
+
+    @property
+    def holder(self) -> Identity:
+        """The person the case is for: the principal of an agent, else the applicant."""
+        return self.principal or self.applicant
 
     def payload(self) -> dict[str, Any]:
-        """The JSON body of a case submission."""
+        """The JSON body of a case submission (docs/api/payloads.md, 'Who applies')."""
         a = self.applicant
-        return {
+        person = {"id_number": a.id_number, "name": a.name, "card_type": a.card_type.value}
+        body: dict[str, Any] = {
             "application_id": self.id,
             "service_code": self.service.code,
             "terminal_id": self.terminal_id,
             "created_at": self.created_at.isoformat(timespec="seconds"),
-            "applicant": {
-                "type": "person",
-                "id_number": a.id_number,
-                "name": a.name,
-                "card_type": a.card_type.value,
-            },
+            "applicant": {"type": "person", **person},
             "form": self.form,
-        } | ({"consents": [c.payload() for c in self.consents]} if self.consents else {})
+        }
+        if self.company is not None:
+            body["applicant"] = {"type": "company", **person, "credit_code": self.company.credit_code,
+                                 "company_name": self.company.name_zh, "role": self.company.applicant_role.value}
+        elif self.principal is not None:
+            p = self.principal
+            body["applicant"] = {"type": "person", "id_number": p.id_number, "name": p.name,
+                                 "card_type": p.card_type.value}
+            body["agent"] = person
+        if self.consents:
+            body["consents"] = [c.payload() for c in self.consents]
+        return body
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,15 @@ _FROM_IDENTITY = {"name": "name", "id_number": "id_number", "address": "address"
 _FROM_COMPANY = {"company_name": "name_zh", "credit_code": "credit_code", "company_address": "address"}
 
 
+# Fields the session asks outside a service's form, checked by the same rules.
+CREDIT_CODE_FIELD = FormField("credit_code", "统一社会信用代码", "Unified social credit code", FieldType.CREDIT_CODE,
+                              required=True)
+PRINCIPAL_ID_FIELD = FormField("id_number", "被代理人身份证号码", "ID number of the person you act for",
+                               FieldType.ID_NUMBER, required=True)
+PRINCIPAL_NAME_FIELD = FormField("name", "被代理人姓名", "Name of the person you act for", FieldType.TEXT,
+                                 required=True, max_length=30)
+
+
 def keyboard_for(field: FormField) -> Keyboard:
     return _KEYBOARDS[field.type]
 
@@ -76,6 +85,8 @@ def normalise(field: FormField, value: Any) -> str:
         return "".join(raw.split()).upper()
     if field.type == FieldType.CREDIT_CODE:
         return uscc.normalise(raw)
+    if field.type == FieldType.DATE and len(raw) == 8 and raw.isascii() and raw.isdigit():
+        return f"{raw[:4]}-{raw[4:6]}-{raw[6:]}"  # typed on the number pad: 20260301
     return raw
 
 
@@ -183,3 +194,18 @@ def prefill(service: ServiceItem, identity: Identity, company: Company | None = 
         if value:
             values[field.name] = value
     return values
+
+
+def submission(service: ServiceItem, values: Mapping[str, Any]) -> dict[str, str | int | float]:
+    """The form as the case carries it: each filled field normalised; a number field as a number."""
+    form: dict[str, str | int | float] = {}
+    for field in service.form:
+        value = normalise(field, values.get(field.name))
+        if not value:
+            continue
+        if field.type == FieldType.NUMBER:
+            number = float(value)
+            form[field.name] = int(number) if number.is_integer() and "." not in value else number
+        else:
+            form[field.name] = value
+    return form

@@ -13,7 +13,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 
-from common import provisional
+from common import provisional, uscc
 from common.i18n import N_, Text, text
 
 MAX_LENGTH = 256
@@ -114,3 +114,22 @@ def classify(scanned: str) -> Payload:
         scheme = scanned.split(":", 1)[0].lower() if ":" in scanned else "www"
         return Payload(PayloadKind.URL, {"scheme": scheme}, text(MSG_CANNOT_USE), "a URL; not opened")
     return Payload(PayloadKind.UNKNOWN, message=text(MSG_CANNOT_USE), detail="not a OneTrip format")
+
+
+_CREDIT_CODE_RUN = re.compile(r"(?<![0-9A-Z])[0-9A-Z]{18}(?![0-9A-Z])")
+
+
+def credit_code_in(scanned: str) -> str | None:
+    """The unified social credit code in a scanned business licence code, or None.
+
+    A paper licence's QR code holds a link to the national enterprise credit system with the code
+    somewhere in it (a query parameter such as ``uniscid=``), or the bare code: the first run of
+    exactly 18 capitals and digits that passes the GB 32100 check is the one. Codes that carry the
+    licence encrypted (the electronic business licence) need the issuer's app and give None.
+    """
+    if not isinstance(scanned, str) or len(scanned) > MAX_LENGTH:
+        return None
+    for match in _CREDIT_CODE_RUN.finditer(scanned.upper()):
+        if uscc.is_valid(match.group()):
+            return match.group()
+    return None

@@ -11,6 +11,7 @@ from common import provisional
 from kiosk.app import build_services
 from kiosk.tasks import SyncTaskRunner
 from kiosk.workflows.citizen import Step
+from tests.citizen_steps import identify, walk_to_confirm
 
 
 class Deferred:
@@ -30,13 +31,6 @@ class Deferred:
         pass
 
 
-def walk_to_confirm(session, code="GT-001"):
-    session.start_with_card()
-    session.card_read(sample_identity("resident"))
-    session.continue_to_services()
-    session.choose_service(code)
-
-
 def test_the_whole_journey_prints_a_receipt_with_the_case_number(services, sandbox):
     session = services.new_citizen_session()
     steps = []
@@ -51,15 +45,15 @@ def test_the_whole_journey_prints_a_receipt_with_the_case_number(services, sandb
     assert f"办件编号：{number}" in page.lines
     assert "申请人：张**（3301**********1236）" in page.lines
     assert page.qr_codes == [f"OTR1:{number}"]
-    assert steps[:4] == [Step.READ_CARD, Step.IDENTIFIED, Step.IDENTIFIED, Step.CHOOSE_SERVICE]
+    assert steps[:5] == [Step.CONSENT, Step.READ_CARD, Step.IDENTIFIED, Step.IDENTIFIED, Step.CHOOSE_SERVICE]
+    assert sandbox.store.case_body(number)["form"] == {"business_scope": "日用百货零售", "phone": "13800000001"}
     session.finish()
     assert session.step is Step.HOME and session.identity is None and session.receipt is None
 
 
 def test_an_expired_card_is_refused_with_a_reason(services):
     session = services.new_citizen_session()
-    session.start_with_card()
-    session.card_read(sample_identity("expired"))
+    identify(session, sample_identity("expired"))
     assert session.step is Step.READ_CARD and "过有效期" in session.notice.message.render()
     assert session.identity is None
 
@@ -101,8 +95,7 @@ def test_a_result_after_a_timeout_is_dropped_and_the_session_is_wiped(sandbox, m
     session = built.new_citizen_session()
     identity = sample_identity("resident")
     photo = identity.photo
-    session.start_with_card()
-    session.card_read(identity)
+    identify(session, identity)
     assert built.masker.mask("张测试") == "张**"
     session.continue_to_services()
     session.timeout()
@@ -117,8 +110,7 @@ def test_a_ready_licence_prints_once_and_a_jam_leaves_it_printable(services, san
     session = services.new_citizen_session()
     printer = services.devices.document_printer
     printer.inject("jam")
-    session.start_with_card("licence")
-    session.card_read(sample_identity("resident"))
+    identify(session, purpose="licence")
     assert session.step is Step.LICENCES
     (licence,) = session.licences
     assert licence["case_number"] == "SQ2026112000007"
@@ -132,8 +124,7 @@ def test_a_ready_licence_prints_once_and_a_jam_leaves_it_printable(services, san
     pdfs = list((services.config.data_dir / "printouts").glob("*.pdf"))
     assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF")
     session.finish()
-    session.start_with_card("licence")
-    session.card_read(sample_identity("resident"))
+    identify(session, purpose="licence")
     assert session.licences == [] and "暂时没有" in session.notice.message.render()
 
 
@@ -154,11 +145,14 @@ def test_rating_the_service_once_with_a_reason_for_low_levels(services, sandbox)
 def test_the_government_app_code_identifies_the_citizen(services):
     session = services.new_citizen_session()
     session.code_scanned("ZLBID1:ZLB-CQTJKSZPRFK5CKNC7JBD4R6C")
+    assert session.step is Step.CONSENT and session.identity is None  # nothing is resolved before agreeing
+    session.agree_consent()
     assert session.step is Step.IDENTIFIED
     assert session.identity.name == "张测试" and session.identity.card_type.value == "app_token"
     session.finish()
     session.code_scanned("ZLBID1:ZLB-NOTAREALTOKEN0000000000")
-    assert session.step is Step.HOME and "刷新" in session.notice.message.render()
+    session.agree_consent()
+    assert session.step is Step.READ_CARD and "刷新" in session.notice.message.render()
 
 
 def test_a_receipt_code_shows_progress(services, sandbox):

@@ -126,3 +126,17 @@ def test_an_accepted_pattern_stays_quick_on_the_longest_value():
     assert not full_match(r"a*a*!", "a" * MAX_VALUE)
     assert not full_match(r".*.*!", "a" * (MAX_VALUE + 1))
     assert time.monotonic() - started < 2.0
+
+
+def test_a_date_typed_on_the_number_pad_and_numbers_travel_as_numbers():
+    from common.domain import FieldType, FormField, ServiceItem
+    from kiosk.forms import normalise, submission, validate
+    day = FormField("day", "日期", "Date", FieldType.DATE, required=True)
+    assert normalise(day, "20260301") == "2026-03-01" and validate(day, "20260301") is None
+    assert validate(day, "20261301") is not None
+    amount = FormField("amount", "金额", "Amount", FieldType.NUMBER)
+    note = FormField("note", "备注", "Note", FieldType.TEXT)
+    service = ServiceItem("X-1", "示例", "Example", "", form=(day, amount, note))
+    assert submission(service, {"day": "20260301", "amount": "35.5", "note": "  "}) == {"day": "2026-03-01",
+                                                                                       "amount": 35.5}
+    assert submission(service, {"amount": "1200"}) == {"amount": 1200}

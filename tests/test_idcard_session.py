@@ -41,6 +41,7 @@ def kiosk(make_config):
     reader.start()
     wait_for(lambda: reader.health.state is DeviceState.READY)
     session.start_with_card()
+    session.agree_consent()
     yield reader, session, read
     reader.stop()
     services.stop()

@@ -88,3 +88,13 @@ def test_exactly_256_characters_is_still_considered():
 @pytest.mark.parametrize("thing", [None, 42, b"OTR1:SQ2026112700042", ["OTR1"]])
 def test_non_text_is_rejected(thing):
     assert classify(thing).kind is PayloadKind.REJECTED
+
+
+def test_a_business_licence_code_gives_its_credit_code_and_nothing_else_does():
+    from kiosk.payloads import credit_code_in
+    assert credit_code_in("http://www.gsxt.gov.cn/index.html?uniscid=91330106MA2H7Q3K8C&type=1") == "91330106MA2H7Q3K8C"
+    assert credit_code_in("91330106ma2h7q3k8c") == "91330106MA2H7Q3K8C"
+    assert credit_code_in("91330106MA2H7Q3K8D") is None  # fails the check character
+    assert credit_code_in("X91330106MA2H7Q3K8C") is None  # part of a longer run
+    assert credit_code_in("ZLBID1:ZLB-CQTJKSZPRFK5CKNC7JBD4R6C") is None
+    assert credit_code_in("9" * 300) is None and credit_code_in(None) is None

@@ -1,7 +1,8 @@
 """A citizen's session at the kiosk, as a state machine without Qt.
 
-Home -> place ID card -> identity shown masked -> choose a service -> confirm
--> submit -> receipt printed -> done -> home. The session never blocks: network
+Home -> consent -> place ID card -> identity shown masked -> choose a service -> its guide
+-> who applies (myself, a company, another person; as the service allows) -> the company or the
+principal -> the form -> confirm -> submit -> receipt printed -> done -> home. The session never blocks: network
 and printer calls go to the :class:`~kiosk.tasks.TaskRunner`, and their results
 come back as method calls on the owning thread. A result that arrives after
 the session was cancelled or timed out is dropped (the generation changed).
@@ -20,11 +21,13 @@ from devices.docprinter.base import DocumentPrinter
 from devices.errors import DeviceError
 from devices.receipt.base import ReceiptPrinter
 from kiosk.backend.client import BackendClient
-from common.backend_errors import BackendError, RejectedError
-from common.domain import Application, CardType, Identity, Receipt, ServiceItem
+from common import uscc
+from common.backend_errors import BackendError, CompanyNotFoundError, OfflineError, RejectedError
+from common.domain import Application, ApplyAs, CardType, Company, Consent, Identity, Receipt, ServiceItem
 from common.i18n import N_, Text, language, text
 from common.masking import Masker
-from kiosk.payloads import PayloadKind, classify
+from kiosk import forms
+from kiosk.payloads import PayloadKind, classify, credit_code_in
 from kiosk.receipts import citizen_receipt
 from kiosk.submission import Outcome, Submitter
 from kiosk.search import CategoryCount, ServiceIndex, categories
@@ -67,11 +70,22 @@ CATEGORY_LABELS = {
 LOW_RATING_REASONS = (N_("Long wait"), N_("Hard to use"), N_("Unclear what to bring"), N_("A device did not work"))
 
 
+# The consent screen's text has a version; the backend records which one the citizen agreed to.
+IDENTITY_CONSENT_VERSION = "identity-2026.12"
+_CONSENT_METHOD = {CardType.APP_TOKEN: "app_token"}  # every card read on the reader: "id_card"
+
+
 class Step(enum.Enum):
     HOME = "home"
+    CONSENT = "consent"          # what is read, why, how long it is kept: agree or decline
     READ_CARD = "read_card"
     IDENTIFIED = "identified"
     CHOOSE_SERVICE = "choose_service"
+    GUIDE = "guide"              # the service's guide: conditions, legal basis, fee, days, materials
+    WHO = "who"                  # who applies: myself, a company, another person
+    COMPANY = "company"          # the company's credit code, looked up on the backend
+    PRINCIPAL = "principal"      # the person an agent acts for
+    FORM = "form"
     CONFIRM = "confirm"
     SUBMITTING = "submitting"
     LICENCES = "licences"        # ready licences to print (the "print my licence" errand)
@@ -124,6 +138,19 @@ class CitizenSession:
         self._service_index: ServiceIndex | None = None
         self.service: ServiceItem | None = None
         self.application: Application | None = None
+        # Consent (PIPL): taken before a card is read into the session. A card placed or an app code
+        # scanned on the home screen waits here, unread by the session, until the citizen agrees.
+        self.consents: list[Consent] = []
+        self._pending_card: Identity | None = None
+        self._pending_token: str | None = None
+        # Who applies, and the answers that go with it; the form's values as typed.
+        self.apply_as: ApplyAs | None = None
+        self.company_code = ""
+        self.company: Company | None = None
+        self.principal: Identity | None = None
+        self.form_values: dict[str, str] = {}
+        self.form_checked = False  # Continue was pressed once: every field shows its message
+        self._trail: list[Step] = []  # the steps behind the current one, for Back
         self.receipt: Receipt | None = None
         self.notice: Notice | None = None
         self.busy = False
@@ -142,6 +169,12 @@ class CitizenSession:
         log.info("session: %s -> %s", self.step.value, step.value)
         self.step, self.notice = step, notice
         self._changed()
+
+    def _advance(self, step: Step) -> None:
+        """Forward to ``step``; Back returns to the current one."""
+        if step is not self.step:
+            self._trail.append(self.step)
+        self._go(step)
 
     def _changed(self) -> None:
         for observer in list(self._observers):
@@ -166,12 +199,39 @@ class CitizenSession:
     # -- citizen actions and device events ---------------------------------
 
     def start_with_card(self, purpose: str = "apply") -> None:
+        """The citizen starts an errand: the consent screen comes before any card is read."""
         if self.step is Step.HOME:
             self.purpose = purpose
-            self._go(Step.READ_CARD)
+            self._go(Step.CONSENT)
+
+    def agree_consent(self) -> None:
+        """Agreed: read the card (or resolve the code) that may be waiting, else ask for one."""
+        if self.step is not Step.CONSENT:
+            return
+        self._go(Step.READ_CARD)
+        card, token = self._pending_card, self._pending_token
+        self._pending_card = self._pending_token = None
+        if card is not None:
+            self.card_read(card)
+        elif token is not None:
+            self._resolve_token(token)
+
+    def decline_consent(self) -> None:
+        """Declined: back home, nothing kept."""
+        if self.step is Step.CONSENT:
+            self.end("consent declined")
 
     def card_read(self, identity: Identity) -> None:
-        if self.step not in (Step.HOME, Step.READ_CARD):
+        if self.step in (Step.HOME, Step.CONSENT):
+            # placed before agreeing: held, unread by the session, until the citizen agrees or leaves
+            if self._pending_card is not None:
+                self._pending_card.wipe()
+            self._pending_card, self._pending_token = identity, None
+            if self.step is Step.HOME:
+                self.purpose = "apply"
+                self._go(Step.CONSENT)
+            return
+        if self.step is not Step.READ_CARD:
             identity.wipe()  # a card placed mid-session does not replace the applicant
             return
         refused = admit(identity, self._masker)
@@ -180,6 +240,8 @@ class CitizenSession:
             return
         self.identity = identity
         log.info("session: identified %s", identity.masked_id)
+        self._record_consent(Consent(identity.id_number, "identity", _CONSENT_METHOD.get(identity.card_type, "id_card"),
+                                     IDENTITY_CONSENT_VERSION))
         if self.purpose == "licence":
             self.busy = True
             self._go(Step.LICENCES)
@@ -188,20 +250,38 @@ class CitizenSession:
             return
         self._go(Step.IDENTIFIED)
 
+    def _record_consent(self, consent: Consent) -> None:
+        """Kept with the session (every case of it carries it) and recorded at once when the backend is
+        there: a consent given while it is away waits in the offline queue inside the case."""
+        self.consents.append(consent)
+        self._tasks.run(lambda: self._backend.record_consent(consent),
+                        lambda _recorded: log.info("session: consent (%s) recorded", consent.scope),
+                        lambda exc: log.info("session: consent (%s) not recorded now, travels with the case: %s",
+                                             consent.scope, exc))
+
     # -- scanned codes ---------------------------------------------------------------------------
 
     def code_scanned(self, scanned: str) -> None:
         """A code from any scanner: the app's identity code, a receipt (progress), or a plain refusal."""
-        if self.step not in (Step.HOME, Step.READ_CARD, Step.PROGRESS) or self.busy:
+        if self.step is Step.COMPANY and not self.busy:
+            self._company_code_scanned(scanned)
+            return
+        if self.step not in (Step.HOME, Step.CONSENT, Step.READ_CARD, Step.PROGRESS) or self.busy:
             return
         payload = classify(scanned)
         log.info("session: scanned a %s code", payload.kind.value)
         if payload.kind is PayloadKind.IDENTITY_TOKEN:
-            token = payload.fields["token"]
-            self.busy = True
-            self._changed()
-            self._background(lambda: identity_from_person(self._backend.resolve_app_token(token)),
-                             self._token_resolved, self._scan_failed)
+            if self.step is Step.READ_CARD:
+                self._resolve_token(payload.fields["token"])
+                return
+            if self._pending_card is not None:  # one applicant at a time: the card placed first stays
+                return
+            self._pending_token = payload.fields["token"]  # resolved once the citizen agrees
+            if self.step is not Step.CONSENT:
+                self.purpose = "apply"
+                self._go(Step.CONSENT)
+        elif self.step is Step.CONSENT:
+            self._go(Step.CONSENT, Notice(text("This code cannot be used here.")))
         elif payload.kind is PayloadKind.RECEIPT:
             number = payload.fields.get("case_number") or payload.fields["provisional_number"]
             self.busy = True
@@ -210,6 +290,12 @@ class CitizenSession:
         else:
             self._go(self.step if self.step is not Step.PROGRESS else Step.HOME,
                      Notice(payload.message or text("This code cannot be used here.")))
+
+    def _resolve_token(self, token: str) -> None:
+        self.busy = True
+        self._changed()
+        self._background(lambda: identity_from_person(self._backend.resolve_app_token(token)),
+                         self._token_resolved, self._scan_failed)
 
     def _token_resolved(self, identity: Identity) -> None:
         self.busy = False
@@ -283,8 +369,10 @@ class CitizenSession:
         self._background(self._load_catalogue, self._catalogue_loaded, self._catalogue_failed)
 
     def _load_catalogue(self) -> tuple[list[ServiceItem], ServiceIndex | None]:
-        """On the task runner: the catalogue and its search index (built once per catalogue, ~0.2 s)."""
-        items = [s for s in self._backend.catalogue() if "person" in s.applicant_types]
+        """On the task runner: the catalogue and its search index (built once per catalogue, ~0.2 s).
+
+        Every service: who may apply for it (the person, their company, an agent) is asked after its guide."""
+        items = list(self._backend.catalogue())
         index = self._service_index
         if index is None or index.items != tuple(items):
             try:
@@ -298,7 +386,7 @@ class CitizenSession:
         self.busy = False
         self.catalogue, self._service_index = loaded
         self.service_query, self.service_category = "", None
-        self._go(Step.CHOOSE_SERVICE)
+        self._advance(Step.CHOOSE_SERVICE)
 
     def _catalogue_failed(self, exc: BaseException) -> None:
         self.busy = False
@@ -334,22 +422,237 @@ class CitizenSession:
         return self._service_index.search(self.service_query, category=self.service_category, lang=lang)
 
     def choose_service(self, code: str) -> None:
+        """A service tapped: its guide comes first."""
         if self.step is not Step.CHOOSE_SERVICE or self.identity is None:
             return
         found = next((s for s in self.catalogue if s.code == code), None)
         if found is None:
             self._go(Step.CHOOSE_SERVICE, Notice(text("That service is not available at this terminal.")))
             return
+        if self.service is None or self.service.code != code:
+            self._forget_application()
         self.service = found
-        if self.application is None or self.application.service.code != code:
-            self.application = Application(found, self.identity, self._terminal_id)
-        self._go(Step.CONFIRM)
+        self._advance(Step.GUIDE)
+
+    # -- who applies ------------------------------------------------------------------------------
+
+    def apply_options(self) -> list[ApplyAs]:
+        """Who may apply for the chosen service, as its applicant_types and agent_allowed say."""
+        service = self.service
+        if service is None:
+            return []
+        options = []
+        if "person" in service.applicant_types:
+            options.append(ApplyAs.MYSELF)
+        if "company" in service.applicant_types:
+            options.append(ApplyAs.COMPANY)
+        if "person" in service.applicant_types and service.agent_allowed:
+            options.append(ApplyAs.AGENT)
+        return options
+
+    def start_application(self) -> None:
+        """Apply, from the guide: who applies is asked only when the service allows more than one."""
+        if self.step is not Step.GUIDE or self.service is None:
+            return
+        options = self.apply_options()
+        if not options:
+            self._go(Step.GUIDE, Notice(text("This service cannot be applied for at this terminal. Please ask at "
+                                             "the service window.")))
+        elif len(options) == 1:
+            self.choose_applicant(options[0])
+        else:
+            self._advance(Step.WHO)
+
+    def choose_applicant(self, apply_as: ApplyAs) -> None:
+        if self.step not in (Step.GUIDE, Step.WHO) or self.service is None:
+            return
+        if apply_as not in self.apply_options():
+            why = (text("This service does not accept an application on behalf of another person. The person "
+                        "concerned can apply here with their own ID card.") if apply_as is ApplyAs.AGENT
+                   else text("This service is not open to this kind of applicant."))
+            self._go(self.step, Notice(why))
+            return
+        self._forget_application()
+        self.apply_as = apply_as
+        if apply_as is ApplyAs.COMPANY:
+            self._advance(Step.COMPANY)
+        elif apply_as is ApplyAs.AGENT:
+            self._advance(Step.PRINCIPAL)
+        else:
+            self._begin_form()
+
+    # -- a company: its unified social credit code, looked up on the backend -----------------------
+
+    def set_company_code(self, typed: str) -> None:
+        """The code as typed so far; a company found for an earlier code is forgotten."""
+        if self.step is not Step.COMPANY:
+            return
+        code = uscc.normalise(typed)
+        if code != self.company_code:
+            self.company_code, self.company = code, None
+            self.notice = None
+
+    def company_code_message(self, final: bool = False) -> Text | None:
+        """What is wrong with the code as typed (a code still being typed is not yet 'too short')."""
+        code = self.company_code
+        if not code or (not final and uscc.problem(code) == "short"):
+            return None
+        return forms.validate(forms.CREDIT_CODE_FIELD, code)
+
+    def look_up_company(self) -> None:
+        if self.step is not Step.COMPANY or self.busy or self.identity is None:
+            return
+        problem = self.company_code_message(final=True) if self.company_code else text(
+            "Please enter the 18-character unified social credit code")
+        if problem is not None:
+            self._go(Step.COMPANY, Notice(problem))
+            return
+        code, id_number = self.company_code, self.identity.id_number
+        self.busy = True
+        self._changed()
+        self._background(lambda: self._backend.company(code, id_number), self._company_found, self._company_failed)
+
+    def _company_code_scanned(self, scanned: str) -> None:
+        """The QR code of a business licence (or any code holding a valid credit code)."""
+        code = credit_code_in(scanned)
+        if code is None:
+            self._go(Step.COMPANY, Notice(text("This code does not hold a unified social credit code. Please type "
+                                               "the code printed on the business licence.")))
+            return
+        self.set_company_code(code)
+        self.look_up_company()
+
+    def _company_found(self, company: Company) -> None:
+        self.busy = False
+        if company.credit_code != self.company_code:
+            self._go(Step.COMPANY)  # the code was changed while it was being looked up
+            return
+        if not company.may_apply:
+            self._go(Step.COMPANY, Notice(text(
+                "You are not registered as the legal representative or an authorised handler of {company}. "
+                "Ask the company to register you as a handler, or apply as its agent at the service window with "
+                "a power of attorney.", company=company.name(language()))))
+            return
+        self.company = company
+        self._go(Step.COMPANY)
+
+    def _company_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        if isinstance(exc, CompanyNotFoundError):
+            message = text("No company is registered under {code}. Please check the code against the business "
+                           "licence; a company registered in the last few days may not be known yet: ask the hall "
+                           "staff.", code=self.company_code)
+        else:
+            message = user_message(exc)
+        self._go(Step.COMPANY, Notice(message))
+
+    def company_continue(self) -> None:
+        if self.step is Step.COMPANY and self.company is not None and self.company.may_apply and not self.busy:
+            self._begin_form()
+
+    # -- another person: the principal an agent acts for -----------------------------------------
+
+    def principal_messages(self, id_number: str, name: str, final: bool = False) -> dict[str, Text]:
+        """{"id_number" | "name": what is wrong}; while typing, an ID number that is only short says nothing."""
+        problems: dict[str, Text] = {}
+        id_number = forms.normalise(forms.PRINCIPAL_ID_FIELD, id_number)
+        if final or len(id_number) >= 18:
+            message = forms.validate(forms.PRINCIPAL_ID_FIELD, id_number)
+            if message is None and self.identity is not None and id_number == self.identity.id_number:
+                message = text("This is your own ID number. To apply for yourself, go back and choose "
+                               "“Myself”.")
+            if message is not None:
+                problems["id_number"] = message
+        if final or name.strip():
+            message = forms.validate(forms.PRINCIPAL_NAME_FIELD, name)
+            if message is not None:
+                problems["name"] = message
+        return problems
+
+    def submit_principal(self, id_number: str, name: str) -> None:
+        """The principal's details, checked here and then against the backend's register of persons."""
+        if self.step is not Step.PRINCIPAL or self.busy:
+            return
+        problems = self.principal_messages(id_number, name, final=True)
+        if problems:
+            self._go(Step.PRINCIPAL, Notice(next(iter(problems.values()))))
+            return
+        id_number = forms.normalise(forms.PRINCIPAL_ID_FIELD, id_number)
+        name = name.strip()
+        self.busy = True
+        self._changed()
+        self._background(lambda: self._check_principal(id_number, name),
+                         lambda _ok: self._principal_confirmed(id_number, name), self._principal_failed)
+
+    def _check_principal(self, id_number: str, name: str) -> None:
+        """The backend knows the person under this name; when it cannot be asked, the clerk checks the details
+        against the power of attorney (the case says 'declared')."""
+        try:
+            self._backend.lookup_identity(id_number, name)
+        except OfflineError:
+            log.info("session: principal not checked (backend away); declared details go with the case")
+
+    def _principal_confirmed(self, id_number: str, name: str) -> None:
+        self.busy = False
+        self._masker.add_name(name)
+        self.principal = Identity(id_number=id_number, name=name, card_type=CardType.DECLARED)
+        self._begin_form()
+
+    def _principal_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        if isinstance(exc, RejectedError) and exc.code in ("person_not_found", "name_mismatch"):
+            message = text("No person is registered with this ID number and name. Please check both against the "
+                           "ID card of the person you act for.")
+        else:
+            message = user_message(exc)
+        self._go(Step.PRINCIPAL, Notice(message))
+
+    # -- the form ---------------------------------------------------------------------------------
+
+    def _begin_form(self) -> None:
+        assert self.service is not None and self.identity is not None
+        self.application = Application(self.service, self.identity, self._terminal_id, consents=list(self.consents),
+                                       company=self.company, principal=self.principal)
+        self.form_values = forms.prefill(self.service, self.principal or self.identity, self.company)
+        self.form_checked = False
+        self._advance(Step.FORM if self.service.form else Step.CONFIRM)
+
+    def set_form_value(self, name: str, value: str) -> None:
+        """A field as typed (the screen shows :func:`kiosk.forms.validate`'s message next to it)."""
+        if self.step is Step.FORM and self.service is not None and any(f.name == name for f in self.service.form):
+            self.form_values[name] = value
+
+    def form_messages(self) -> dict[str, Text]:
+        return forms.validate_all(self.service, self.form_values) if self.service is not None else {}
+
+    def submit_form(self) -> None:
+        if self.step is not Step.FORM or self.service is None or self.application is None:
+            return
+        if self.form_messages():
+            self.form_checked = True
+            self._go(Step.FORM, Notice(text("Please look at the fields marked in red.")))
+            return
+        self.application.form = forms.submission(self.service, self.form_values)
+        self._advance(Step.CONFIRM)
+
+    def _forget_application(self) -> None:
+        """What was answered for one service or applicant, when the citizen changes it."""
+        if self.principal is not None:
+            self.principal.wipe()
+        self.application, self.apply_as, self.company, self.principal = None, None, None, None
+        self.company_code = ""
+        self.form_values, self.form_checked = {}, False
 
     def back(self) -> None:
-        previous = {Step.CONFIRM: Step.CHOOSE_SERVICE, Step.CHOOSE_SERVICE: Step.IDENTIFIED,
-                    Step.FAILED: Step.CONFIRM}
-        if self.step in previous and not self.busy:
-            self._go(previous[self.step])
+        if self.busy:
+            return
+        if self.step is Step.FAILED:
+            self._go(Step.CONFIRM)
+        elif self.step is Step.IDENTIFIED:
+            self.end("back from the identity")
+        elif self._trail and self.step in (Step.CHOOSE_SERVICE, Step.GUIDE, Step.WHO, Step.COMPANY,
+                                           Step.PRINCIPAL, Step.FORM, Step.CONFIRM):
+            self._go(self._trail.pop())
 
     def confirm(self) -> None:
         if self.step is not Step.CONFIRM or self.application is None:
@@ -365,10 +668,14 @@ class CitizenSession:
             when = dt.datetime.fromisoformat(outcome.submitted_at)
         except ValueError:
             when = dt.datetime.now().astimezone()
+        company = self.application.company
+        # the receipt names whom the case is for: the company, the principal of an agent, or the applicant
+        name, number = ((company.name_zh, company.credit_code) if company is not None
+                        else (self.application.holder.masked_name, self.application.holder.masked_id))
         self.receipt = Receipt(
             case_number=outcome.number, service_code=service.code, service_name_zh=service.name_zh,
-            service_name_en=service.name_en, applicant_masked_name=self.identity.masked_name,
-            applicant_masked_id=self.identity.masked_id, terminal_id=self._terminal_id, submitted_at=when,
+            service_name_en=service.name_en, applicant_masked_name=name,
+            applicant_masked_id=number, terminal_id=self._terminal_id, submitted_at=when,
             promised_days=outcome.promised_days, provisional=outcome.provisional)
         log.info("session: case %s %s", outcome.number, "stored offline" if outcome.provisional else "submitted")
         document = citizen_receipt(self.receipt, language())
@@ -417,8 +724,13 @@ class CitizenSession:
     def end(self, reason: str) -> None:
         log.info("session: ended (%s)", reason)
         self._generation += 1
-        if self.identity is not None:
-            self.identity.wipe()
+        for person in (self.identity, self._pending_card):
+            if person is not None:
+                person.wipe()
+        self._forget_application()
+        self._pending_card = self._pending_token = None
+        self.consents = []
+        self._trail = []
         self.identity = self.service = self.application = self.receipt = None
         self.catalogue = []
         self.service_query, self.service_category = "", None

@@ -1,0 +1,38 @@
+"""Walking a citizen's session (without Qt) to a step, as the screens would call it."""
+
+from common.domain import ApplyAs
+from devices.idcard.samples import sample_identity
+from kiosk.workflows.citizen import Step
+
+# What a citizen types into the sandbox catalogue's forms (sandbox/data/services.json).
+FORMS = {
+    "GT-001": {"business_scope": "日用百货零售", "phone": "13800000001"},
+    "GJJ-004": {"amount": "50000", "phone": "138 0000 0001"},
+    "JZ-002": {"phone": "13800000002", "residence_address": "浙江省杭州市西湖区示例路1号"},
+    "YZ-007": {"reason": "lost", "licence_copy": "original", "phone": "13800000008"},
+    "WS-013": {"period_from": "20260101", "period_to": "2026-06-30", "tax_type": "all"},
+}
+
+
+def identify(session, identity=None, purpose="apply"):
+    session.start_with_card(purpose)
+    session.agree_consent()
+    session.card_read(identity if identity is not None else sample_identity("resident"))
+
+
+def fill_form(session, values):
+    for name, value in values.items():
+        session.set_form_value(name, value)
+    session.submit_form()
+
+
+def walk_to_confirm(session, code="GT-001", apply_as=ApplyAs.MYSELF, identity=None):
+    identify(session, identity)
+    session.continue_to_services()
+    session.choose_service(code)
+    session.start_application()
+    if session.step is Step.WHO:
+        session.choose_applicant(apply_as)
+    if session.step is Step.FORM:
+        fill_form(session, FORMS[code])
+    assert session.step is Step.CONFIRM, (session.step, session.notice)
