@@ -31,7 +31,8 @@ def update(lang: str, table: dict[str, str], code: dict[str, Entry]) -> int:
             msgstr = old.msgstr
         else:
             msgstr = [""] * forms
-        new = Entry(mid, msgstr, plural)
+        flags = code[mid].flags if mid in code else (old.flags if old else ())
+        new = Entry(mid, msgstr, plural, flags=flags)
         if new != old:
             changed += 1
         catalogue.entries[mid] = new

@@ -3,7 +3,8 @@
 
 Shared by scripts/extract-messages.sh, scripts/add-translations.py and tests/test_i18n.py, so the
 keywords that mark a message and the reading of a .po file exist once. The .po reader knows the
-subset of the format this project writes: comments (dropped), ``msgid``, ``msgid_plural``,
+subset of the format this project writes: flags (``#,`` lines such as python-brace-format, kept so
+msgfmt --check compares the placeholders), other comments (dropped), ``msgid``, ``msgid_plural``,
 ``msgstr`` / ``msgstr[N]``, continuation lines and obsolete ``#~`` entries (kept as such).
 
 Usage: scripts/catalogues.py pot OUT.pot   (extract every marked message into a template)
@@ -33,6 +34,7 @@ class Entry:
     msgstr: list[str] = field(default_factory=lambda: [""])  # one per plural form when ``plural`` is set
     plural: str | None = None
     obsolete: bool = False
+    flags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -81,8 +83,12 @@ def _parse_block(block: str) -> Entry | None:
     parts: dict[str, str] = {}
     current = None
     obsolete = False
+    flags: list[str] = []
     for raw in block.splitlines():
         line = raw
+        if line.startswith("#,"):
+            flags += [f.strip() for f in line[2:].split(",") if f.strip()]
+            continue
         if line.startswith("#~"):
             obsolete, line = True, line[2:].strip()
         elif line.startswith("#"):
@@ -102,8 +108,8 @@ def _parse_block(block: str) -> Entry | None:
         return None
     if "msgid_plural" in parts:
         forms = sorted((int(k[7:-1]), v) for k, v in parts.items() if k.startswith("msgstr["))
-        return Entry(parts["msgid"], [v for _, v in forms], parts["msgid_plural"], obsolete)
-    return Entry(parts["msgid"], [parts.get("msgstr", "")], None, obsolete)
+        return Entry(parts["msgid"], [v for _, v in forms], parts["msgid_plural"], obsolete, tuple(flags))
+    return Entry(parts["msgid"], [parts.get("msgstr", "")], None, obsolete, tuple(flags))
 
 
 def read(path: Path) -> Catalogue:
@@ -130,6 +136,8 @@ def format_entry(entry: Entry) -> str:
         lines += [f"msgstr[{i}] {quote(s)}" for i, s in enumerate(entry.msgstr)]
     if entry.obsolete:
         lines = ["#~ " + line for line in lines]
+    elif entry.flags:
+        lines.insert(0, "#, " + ", ".join(entry.flags))
     return "\n".join(lines) + "\n"
 
 

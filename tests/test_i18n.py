@@ -269,3 +269,14 @@ def test_the_bypass_scan_finds_plain_text(tmp_path):
     assert [f.split(": ", 1)[0] for f in found] == ["screen.py:1", "screen.py:4", "screen.py:6"]
     hidden = list(hidden_from_xgettext(tree))
     assert [f.split(": ", 1)[0] for f in hidden] == ["screen.py:2"]
+
+
+def test_the_catalogues_keep_the_placeholder_flags_of_the_template():
+    """msgfmt --check compares {placeholders} only where the flag is: a catalogue writer must keep it."""
+    template = catalogues.read(catalogues.LOCALE / "onetrip.pot").entries
+    flagged = {m for m, e in template.items() if "python-brace-format" in e.flags}
+    assert flagged, "the template marks no message with placeholders"
+    for lang in catalogues.LANGUAGES:
+        catalogue = catalogues.read(catalogues.po_path(lang)).entries
+        lost = sorted(m for m in flagged if m in catalogue and "python-brace-format" not in catalogue[m].flags)
+        assert not lost, f"{lang}: flags lost on {lost[:3]}"
