@@ -37,6 +37,7 @@ from typing import Iterator
 
 import requests
 
+from common.domain import ApplyAs
 from common.i18n import language, set_language
 from common.masking import Masker
 from entry import walkthrough as walk
@@ -44,7 +45,12 @@ from entry.outage import outage_for
 from kiosk.config import Config, load_config
 from ui.app import Gui, run_gui
 
-DEMO_SERVICE = "GT-001"
+DEMO_SERVICE = "GT-001"     # individual business registration: myself (an agent is allowed too)
+COMPANY_SERVICE = "WS-013"  # tax payment certificate: a person or a company
+DEMO_COMPANY = "91330106MA2H7Q3K8C"  # the sample card's holder is its authorised handler (sandbox data)
+AGENT_SERVICE = "JZ-002"    # residence permit: an agent allowed
+DEMO_PRINCIPAL = ("330102195506122468", "李样例")  # a person the sandbox knows, for whom the agent applies
+OFFLINE_SERVICE = "SB-003"  # social insurance record print: no form
 CLERK_SERVICE, CLERK_MATERIALS = "GJJ-004", ("M1",)
 STAFF_ID, STAFF_PASSWORD = "XH0001", "demo-XH0001"
 # The environment may name the terminal and its key; the demo keeps its own backend, data and devices.
@@ -150,17 +156,23 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         walk.show(gui)
         sent.terminal_id = gui.services.config.terminal.id
         first = walk.citizen_journey(gui, DEMO_SERVICE, camera, rating=5)
-        sent.cases.append(("citizen, in Chinese, rated 'very satisfied'", first.number))
+        sent.cases.append(("myself, in Chinese, form on the touch keyboard, rated 'very satisfied'", first.number))
         _speak(gui, "en")
-        second = walk.citizen_journey(gui, DEMO_SERVICE, camera, "-en")
-        sent.cases.append(("citizen, in English", second.number))
+        second = walk.citizen_journey(gui, COMPANY_SERVICE, camera, "-company-en", apply_as=ApplyAs.COMPANY,
+                                       company=DEMO_COMPANY)
+        sent.cases.append((f"for company {DEMO_COMPANY} as its authorised handler, in English", second.number))
         _speak(gui, "zh_CN")
-        receipts += [first.receipt_png, second.receipt_png]
+        walk.toggle_large_text(gui)
+        third = walk.citizen_journey(gui, AGENT_SERVICE, camera, "-agent-large", apply_as=ApplyAs.AGENT,
+                                     principal=DEMO_PRINCIPAL)
+        walk.toggle_large_text(gui)
+        sent.cases.append(("an agent for another person, in large text", third.number))
+        receipts += [first.receipt_png, second.receipt_png, third.receipt_png]
         if outage is None:
             sent.outage = "none: an HTTPS backend without the sandbox's fault switch cannot be cut on loopback"
         else:
             # The network fails just as the citizen confirms: accepted offline, delivered later.
-            offline = walk.citizen_journey(gui, DEMO_SERVICE, camera, "-offline", before_confirm=outage.begin)
+            offline = walk.citizen_journey(gui, OFFLINE_SERVICE, camera, "-offline", before_confirm=outage.begin)
             outage.end()
             sent.outage = outage.how
             receipts.append(offline.receipt_png)

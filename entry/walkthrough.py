@@ -20,14 +20,17 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (QComboBox, QLineEdit, QListWidget, QStyle, QStyleOptionViewItem, QTableWidget,
                                QWidget)
 
 from common import provisional
+from common.domain import ApplyAs, FieldType, FormField
+from kiosk.forms import Keyboard
 from kiosk.workflows.citizen import Step
 from ui.app import Gui
+from ui.keyboard import TouchKeyboard
 
 
 class WalkError(RuntimeError):
@@ -197,14 +200,104 @@ class Journey:
         return provisional.is_valid(self.number)
 
 
+# What the demo's citizen answers, by field name; a field not here gets a plain answer of its kind.
+ANSWERS = {
+    "business_name": "示例便利店", "business_scope": "日用百货零售", "phone": "13800000001",
+    "residence_address": "浙江省杭州市西湖区示例路1号", "amount": "50000", "registered_capital": "100",
+    "period_from": "20260101", "period_to": "20260630", "reason": "lost", "licence_copy": "original",
+}
+_PLAIN = {FieldType.PHONE: "13800000001", FieldType.NUMBER: "1", FieldType.DIGITS: "1", FieldType.DATE: "20260101",
+          FieldType.LATIN_TEXT: "Example", FieldType.ID_NUMBER: "330106199003071236"}
+
+
+def answer_for(field: FormField) -> str:
+    if field.name in ANSWERS and (not field.choices or ANSWERS[field.name] in {c.value for c in field.choices}):
+        return ANSWERS[field.name]
+    if field.type is FieldType.CHOICE:
+        return field.choices[0].value if field.choices else ""
+    return _PLAIN.get(field.type, "示例")
+
+
+def key_in(keyboard: TouchKeyboard, field: QLineEdit, value: str, what: str) -> None:
+    """Tap the field, clear it with the keyboard's Clear key, then tap the value key by key. A field
+    the keyboard has no keys for (Chinese, until pinyin input comes) is typed on the hardware keyboard."""
+    tap(field, what)
+    if keyboard.kind in (Keyboard.CHINESE, Keyboard.NONE):
+        field.selectAll()
+        commit = QInputMethodEvent()  # what a hardware keyboard's input method hands over
+        commit.setCommitString(value)
+        QCoreApplication.sendEvent(field, commit)
+        settle()
+        if field.text() != value:
+            raise WalkError(f"the {what} shows {field.text()!r} after entering {value!r}")
+        return
+    tap(keyboard.keys.get("clear"), "keyboard's clear key")
+    for ch in value:
+        tap(keyboard.keys.get(ch), f"keyboard key {ch!r}")
+    if field.text() != value:
+        raise WalkError(f"the {what} shows {field.text()!r} after typing {value!r}")
+
+
+def fill_form(gui: Gui, camera: Camera | None, suffix: str) -> None:
+    """Every field of the form: choices tapped, the rest keyed in; then Continue."""
+    form = _screen(gui, Step.FORM)
+    shot = False
+    for name, row in form.rows.items():
+        value = answer_for(row.field)
+        if row.choices:
+            form.scroll.ensureWidgetVisible(row.choices[value])
+            tap(row.choices.get(value), f"choice {value} of {name}")
+        elif row.edit.text() != value and (value or row.field.required):
+            key_in(form.keyboard, row.edit, value, f"form field {name}")
+        if not shot and row.edit is not None and form.keyboard.kind not in (Keyboard.CHINESE, Keyboard.NONE):
+            _snap(camera, gui, f"form-keyboard{suffix}")
+            shot = True
+    _snap(camera, gui, f"form{suffix}")
+    tap(form.next, "'continue' button")
+    wait_until(lambda: showing(gui, Step.CONFIRM) or form.notice.isVisible(), "the form to be taken")
+    if not showing(gui, Step.CONFIRM):
+        _snap(camera, gui, f"form-refused{suffix}")
+        raise WalkError(f"the form was not taken: {form.notice.text()}")
+
+
+def company_step(gui: Gui, code: str, camera: Camera | None, suffix: str) -> None:
+    screen = _screen(gui, Step.COMPANY)
+    key_in(screen.keyboard, screen.code, code, "credit code field")
+    tap(screen.look_up, "'look up' button")
+    wait_until(lambda: not gui.window.session.busy and (screen.next.isEnabled() or screen.notice.isVisible()),
+               "the company to be looked up", 20)
+    _snap(camera, gui, f"company{suffix}")
+    if not screen.next.isEnabled():
+        raise WalkError(f"the company could not be used: {screen.notice.text()}")
+    tap(screen.next, "'continue' button")
+
+
+def principal_step(gui: Gui, principal: tuple[str, str], camera: Camera | None, suffix: str) -> None:
+    id_number, name = principal
+    screen = _screen(gui, Step.PRINCIPAL)
+    key_in(screen.keyboard, screen.id_number, id_number, "principal's ID number field")
+    key_in(screen.keyboard, screen.name, name, "principal's name field")
+    _snap(camera, gui, f"principal{suffix}")
+    tap(screen.next, "'continue' button")
+    wait_until(lambda: not gui.window.session.busy and (not showing(gui, Step.PRINCIPAL) or screen.notice.isVisible()),
+               "the principal's details to be checked", 20)
+    if showing(gui, Step.PRINCIPAL):
+        raise WalkError(f"the principal's details were refused: {screen.notice.text()}")
+
+
 def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, suffix: str = "",
                     before_confirm: Callable[[], None] | None = None, sample_card: str = "resident",
-                    rating: int | None = None) -> Journey:
-    """Home -> "start with my ID card" -> card on the reader -> continue -> a service -> confirm
-    -> (a satisfaction rating) -> finish."""
+                    rating: int | None = None, apply_as: ApplyAs = ApplyAs.MYSELF, company: str = "",
+                    principal: tuple[str, str] | None = None) -> Journey:
+    """Home -> "start with my ID card" -> consent -> card on the reader -> continue -> a service -> its
+    guide -> who applies (the company's code, or the principal's details) -> the form on the touch
+    keyboard -> confirm -> (a satisfaction rating) -> finish."""
     reader = gui.services.devices.id_reader
     _snap(camera, gui, f"home{suffix}")
     tap(_screen(gui, Step.HOME).card_button, "'start with my ID card' button")
+    wait_for_screen(gui, Step.CONSENT)
+    _snap(camera, gui, f"consent{suffix}")
+    tap(_screen(gui, Step.CONSENT).agree, "'I agree' button")
     wait_for_screen(gui, Step.READ_CARD)
     _snap(camera, gui, f"place-card{suffix}")
     reader.place_card(sample_card)
@@ -219,7 +312,24 @@ def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, s
     if refused():
         raise WalkError(f"the services could not be shown: {identified.notice.text()}")
     _snap(camera, gui, f"services{suffix}")
+    services.scroll.ensureWidgetVisible(services.buttons[service_code])
     tap(services.buttons[service_code], f"service button {service_code}")
+    wait_for_screen(gui, Step.GUIDE)
+    _snap(camera, gui, f"guide{suffix}")
+    tap(_screen(gui, Step.GUIDE).apply, "'apply' button")
+    wait_until(lambda: not gui.window.session.busy and not showing(gui, Step.GUIDE), "the next step after the guide")
+    if showing(gui, Step.WHO):
+        _snap(camera, gui, f"who{suffix}")
+        tap(_screen(gui, Step.WHO).options.get(apply_as), f"'{apply_as.value}' button")
+    if showing(gui, Step.COMPANY):
+        company_step(gui, company, camera, suffix)
+    elif showing(gui, Step.PRINCIPAL):
+        if principal is None:
+            raise WalkError("the journey acts for another person but names none")
+        principal_step(gui, principal, camera, suffix)
+    wait_until(lambda: showing(gui, Step.FORM) or showing(gui, Step.CONFIRM), "the form")
+    if showing(gui, Step.FORM):
+        fill_form(gui, camera, suffix)
     wait_for_screen(gui, Step.CONFIRM)
     _snap(camera, gui, f"confirm{suffix}")
     if before_confirm is not None:
@@ -247,6 +357,8 @@ def licence_journey(gui: Gui, camera: Camera | None = None, sample_card: str = "
     """Home -> "print my licence" -> card -> the ready licences -> the first printed. False when none was ready."""
     reader = gui.services.devices.id_reader
     tap(_screen(gui, Step.HOME).licence_button, "'print my licence' button")
+    wait_for_screen(gui, Step.CONSENT)
+    tap(_screen(gui, Step.CONSENT).agree, "'I agree' button")
     wait_for_screen(gui, Step.READ_CARD)
     reader.place_card(sample_card)
     wait_for_screen(gui, Step.LICENCES, 20)

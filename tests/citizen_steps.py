@@ -36,3 +36,14 @@ def walk_to_confirm(session, code="GT-001", apply_as=ApplyAs.MYSELF, identity=No
     if session.step is Step.FORM:
         fill_form(session, FORMS[code])
     assert session.step is Step.CONFIRM, (session.step, session.notice)
+
+
+def place_card_and_agree(gui, qtbot, sample="resident"):
+    """A card laid on the reader at the home screen, then "I agree" tapped on the consent screen."""
+    from PySide6.QtCore import Qt
+
+    session = gui.window.session
+    gui.services.devices.id_reader.place_card(sample)
+    qtbot.waitUntil(lambda: session.step is Step.CONSENT, timeout=5000)
+    qtbot.mouseClick(gui.window.view.screens[Step.CONSENT].agree, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.step is Step.IDENTIFIED, timeout=5000)

@@ -23,21 +23,25 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def assert_numbers(sent) -> None:
-    assert [what for what, _n in sent.cases] == ["citizen, in Chinese, rated 'very satisfied'", "citizen, in English"]
+    whats = [what for what, _n in sent.cases]
+    assert len(whats) == 3 and whats[0].startswith("myself") and "company" in whats[1] and "agent" in whats[2]
     assert all(is_case_number(number) for _what, number in sent.cases)
     offline_provisional, offline_case = sent.offline
     assert provisional.is_valid(offline_provisional) and offline_provisional.startswith(f"P-{sent.terminal_id}-")
     assert is_case_number(offline_case)
     assert offline_case in sent.progress  # the offline receipt's printed QR code, scanned, shows the delivered case
-    assert len({n for _w, n in sent.cases} | {offline_case}) == 3
+    assert len({n for _w, n in sent.cases} | {offline_case}) == 4
     assert sent.notice.startswith("GZ")
 
 
 def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_path):
     run = run_headless(tmp_path, outage="terminal")
     names = [p.name for p in run.paths]
-    assert "01-home.png" in names and "06-done.png" in names and "receipt-1.png" in names
-    assert "18-done-offline.png" in names and "19-progress.png" in names and "one-time-notice.png" in names
+    assert "01-home.png" in names and "receipt-1.png" in names and "one-time-notice.png" in names
+    for screen in ("consent", "guide", "who", "form-keyboard", "form", "confirm", "done", "company-company-en",
+                   "form-keyboard-company-en", "principal-agent-large", "form-keyboard-agent-large", "done-offline",
+                   "progress"):
+        assert any(n[3:] == f"{screen}.png" for n in names), f"no screenshot of {screen}"
     assert any("maintenance-devices" in n for n in names)
     for path in run.paths:
         with Image.open(path) as image:
@@ -84,14 +88,32 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path):
         cases = store.execute("SELECT case_number, provisional_number, service_code FROM cases WHERE terminal_id = ? "
                               "ORDER BY case_number", (sent.terminal_id,)).fetchall()
         offline_provisional, offline_case = sent.offline
-        # The two online cases and the offline one delivered later, each exactly once (every case is queued
+        # The three online cases and the offline one delivered later, each exactly once (every case is queued
         # first, so each carries its provisional number); the offline one under the number on its receipt.
         assert sorted(number for number, _p, _s in cases) == sorted([n for _w, n in sent.cases] + [offline_case])
-        assert {service for _n, _p, service in cases} == {"GT-001"}
-        assert len({p for _n, p, _s in cases}) == 3
-        assert (offline_case, offline_provisional, "GT-001") in cases
+        assert {service for _n, _p, service in cases} == {"GT-001", "WS-013", "JZ-002", "SB-003"}
+        assert len({p for _n, p, _s in cases}) == 4
+        assert (offline_case, offline_provisional, "SB-003") in cases
         assert store.execute("SELECT COUNT(*) FROM cases WHERE provisional_number = ?",
                              (offline_provisional,)).fetchone()[0] == 1
+        services = {code: json.loads(body) for code, body in store.execute("SELECT code, body FROM services")}
+        bodies = {number: json.loads(body) for number, body in
+                  store.execute("SELECT case_number, body FROM cases WHERE terminal_id = ?", (sent.terminal_id,))}
+        card_holder = "330106199003071236"  # the sample card every demo citizen lays on the reader
+        for number, body in bodies.items():
+            required = {f["name"] for f in services[body["service_code"]]["form"] if f.get("required")}
+            assert required <= {k for k, v in body["form"].items() if str(v).strip()}, (number, body["form"])
+            assert [c["id_number"] for c in body["consents"]] == [card_holder]  # the one identified, with its case
+            assert body["consents"][0]["scope"] == "identity"
+        company = bodies[sent.cases[1][1]]
+        assert company["applicant"]["type"] == "company" and company["applicant"]["credit_code"] == "91330106MA2H7Q3K8C"
+        assert company["applicant"]["role"] == "authorised_handler" and company["applicant"]["id_number"] == card_holder
+        agent = bodies[sent.cases[2][1]]
+        assert agent["agent"]["id_number"] == card_holder
+        assert agent["applicant"]["id_number"] == "330102195506122468" and agent["applicant"]["card_type"] == "declared"
+        consents = store.execute("SELECT COUNT(*) FROM consents WHERE terminal_id = ? AND scope = 'identity' "
+                                 "AND id_number = ?", (sent.terminal_id, card_holder)).fetchone()[0]
+        assert consents >= 4  # one per identified session (the licence errand's too)
         rating = store.execute("SELECT body FROM evaluations WHERE case_number = ?", (sent.cases[0][1],)).fetchone()
         assert json.loads(rating[0])["level"] == 5
         (notice,) = store.execute("SELECT body FROM notices WHERE number = ?", (sent.notice,)).fetchall()

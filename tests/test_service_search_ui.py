@@ -5,6 +5,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QScroller
 
 from kiosk.workflows.citizen import Step
+from tests.citizen_steps import place_card_and_agree
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -16,8 +17,7 @@ def gui(open_gui):
 
 def reach_services(gui, qtbot):
     session = gui.window.session
-    gui.services.devices.id_reader.place_card("resident")
-    qtbot.waitUntil(lambda: session.step is Step.IDENTIFIED, timeout=5000)
+    place_card_and_agree(gui, qtbot)
     qtbot.mouseClick(gui.window.view.screens[Step.IDENTIFIED].next, LEFT)
     qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
     return gui.window.view.screens[Step.CHOOSE_SERVICE]
@@ -44,7 +44,7 @@ def test_typing_initials_keeps_the_matching_service_and_hides_the_rest(gui, qtbo
     assert screen.buttons["GT-001"] is first_button  # the same button, still the one to click
 
     qtbot.mouseClick(screen.buttons["GT-001"], LEFT)
-    assert gui.window.session.step is Step.CONFIRM
+    assert gui.window.session.step is Step.GUIDE
     assert gui.window.session.service.code == "GT-001"
 
 

@@ -6,7 +6,13 @@ import pytest
 
 from devices.receipt.virtual import render
 from common.i18n import language
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication
+
+from common.domain import ApplyAs
+from kiosk.forms import Keyboard
 from kiosk.workflows.citizen import Step
+from tests.citizen_steps import place_card_and_agree
 
 
 @pytest.fixture
@@ -21,6 +27,9 @@ def test_citizen_journey_end_to_end(gui, qtbot, sandbox):
     assert screens[Step.HOME].card_button.text() == "刷身份证办理"
 
     qtbot.mouseClick(screens[Step.HOME].card_button, qtbot_button())
+    assert window.view.currentWidget() is screens[Step.CONSENT]
+    assert "读取" in screens[Step.CONSENT].points[0].text()
+    qtbot.mouseClick(screens[Step.CONSENT].agree, qtbot_button())
     assert window.view.currentWidget() is screens[Step.READ_CARD]
 
     gui.services.devices.id_reader.place_card("resident")
@@ -35,13 +44,39 @@ def test_citizen_journey_end_to_end(gui, qtbot, sandbox):
     assert "个体工商户设立登记" in services_screen.buttons["GT-001"].text()
 
     qtbot.mouseClick(services_screen.buttons["GT-001"], qtbot_button())
+    guide = screens[Step.GUIDE]
+    assert window.view.currentWidget() is guide
+    assert "促进个体工商户发展条例" in guide.body.text() and "法定时限15个工作日" in guide.body.text()
+    qtbot.mouseClick(guide.apply, qtbot_button())
+    who = screens[Step.WHO]
+    assert who.options[ApplyAs.MYSELF].isVisible() and who.options[ApplyAs.AGENT].isVisible()
+    assert not who.options[ApplyAs.COMPANY].isVisible()  # GT-001 is for natural persons
+    qtbot.mouseClick(who.options[ApplyAs.MYSELF], qtbot_button())
+
+    form = screens[Step.FORM]
+    assert window.view.currentWidget() is form and set(form.rows) == {"business_name", "business_scope", "phone"}
+    qtbot.mouseClick(form.next, qtbot_button())  # nothing typed yet: each required field says so
+    assert session.step is Step.FORM and form.rows["phone"].message.isVisible()
+    assert form.rows["phone"].message.text() == "请填写此项"
+    form.rows["business_scope"].edit.setFocus()
+    commit = QInputMethodEvent()
+    commit.setCommitString("日用百货零售")  # Chinese through the counter's keyboard, until pinyin input comes
+    QApplication.sendEvent(form.rows["business_scope"].edit, commit)
+    qtbot.mouseClick(form.rows["phone"].edit, qtbot_button())
+    assert form.keyboard.kind is Keyboard.PHONE and form.keyboard.isVisible()
+    for digit in "1380000000":
+        qtbot.mouseClick(form.keyboard.keys[digit], qtbot_button())
+    assert "11位" in form.rows["phone"].message.text()
+    qtbot.mouseClick(form.keyboard.keys["1"], qtbot_button())
+    assert not form.rows["phone"].message.isVisible()
+    qtbot.mouseClick(form.next, qtbot_button())
     assert window.view.currentWidget() is screens[Step.CONFIRM]
-    assert screens[Step.CONFIRM].materials.count() == 4
+    assert screens[Step.CONFIRM].materials.count() == 2 + 4  # two answers, four materials
 
     qtbot.mouseClick(screens[Step.CONFIRM].confirm, qtbot_button())
     qtbot.waitUntil(lambda: session.step is Step.DONE, timeout=10000)
     number = screens[Step.DONE].number.text()
-    assert number.startswith("SQ") and sandbox.store.case(number) is not None
+    assert sandbox.store.case_body(number)["form"] == {"business_scope": "日用百货零售", "phone": "13800000001"}
 
     printer = gui.services.devices.receipt_printer
     assert Path(printer.last_png).exists()
@@ -56,8 +91,7 @@ def test_idle_timeout_wipes_the_session(gui, qtbot):
     # The remote configuration from the enrolment reaches the window first: the sandbox's idle timeout.
     qtbot.waitUntil(lambda: gui.window.view.idle.interval() == 90_000, timeout=10000)
     gui.window.view.idle.setInterval(200)
-    gui.services.devices.id_reader.place_card("resident")
-    qtbot.waitUntil(lambda: session.step is Step.IDENTIFIED, timeout=5000)
+    place_card_and_agree(gui, qtbot)
     qtbot.waitUntil(lambda: session.step is Step.HOME, timeout=3000)
     assert session.identity is None
 
@@ -75,8 +109,7 @@ def test_language_and_large_text_switch_the_whole_screen(gui, qtbot):
 
 def test_backend_down_shows_a_message_and_the_citizen_can_go_home(gui, qtbot, sandbox):
     session = gui.window.session
-    gui.services.devices.id_reader.place_card("resident")
-    qtbot.waitUntil(lambda: session.step is Step.IDENTIFIED, timeout=5000)
+    place_card_and_agree(gui, qtbot)
     sandbox.faults.set("down")
     qtbot.mouseClick(gui.window.view.screens[Step.IDENTIFIED].next, qtbot_button())
     notice = gui.window.view.screens[Step.IDENTIFIED].notice
@@ -93,11 +126,11 @@ def qtbot_button():
 
 def test_the_done_screen_asks_for_a_rating_and_why_when_it_is_low(gui, qtbot):
     session = gui.window.session
-    gui.services.devices.id_reader.place_card("resident")
-    qtbot.waitUntil(lambda: session.step is Step.IDENTIFIED, timeout=5000)
+    place_card_and_agree(gui, qtbot)
     session.continue_to_services()
     qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
     session.choose_service("SB-003")
+    session.start_application()
     session.confirm()
     qtbot.waitUntil(lambda: session.step is Step.DONE, timeout=10000)
     done = gui.window.view.screens[Step.DONE]

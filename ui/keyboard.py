@@ -211,7 +211,8 @@ class TouchKeyboard(QWidget):
             row.addStretch(1)
             blocks = LAYOUTS[kind]
             for cells in blocks:
-                row.addLayout(self._grid(cells, keys, wide=len(blocks) == 1 and kind is not Keyboard.LATIN))
+                row.addLayout(self._grid(cells, keys, wide=len(blocks) == 1 and kind is not Keyboard.LATIN,
+                                         latin=kind is Keyboard.LATIN))
             row.addStretch(1)
         page.hide()
         self._pages[(kind, factory)] = (page, keys)
@@ -233,7 +234,7 @@ class TouchKeyboard(QWidget):
             return None
         return page
 
-    def _grid(self, cells: list[Cell], keys: dict[str, QPushButton], wide: bool) -> QGridLayout:
+    def _grid(self, cells: list[Cell], keys: dict[str, QPushButton], wide: bool, latin: bool = False) -> QGridLayout:
         grid = QGridLayout()
         grid.setVerticalSpacing(8)
         grid.setHorizontalSpacing(6)  # the Latin block's half-key columns add it inside a key too
@@ -241,6 +242,7 @@ class TouchKeyboard(QWidget):
             key = keys[name] = button("keyAction" if name in ACTIONS else "key")
             key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             key.setProperty("pad", wide)
+            key.setProperty("latin", latin)
             if rows > 1:  # Backspace and Clear beside a number pad: as tall as the rows they span
                 key.setSizePolicy(key.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Expanding)
             if name == "backspace":

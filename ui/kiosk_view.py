@@ -33,16 +33,24 @@ class KioskView(QStackedWidget):
 
     def attach(self, session: CitizenSession, bridge: DeviceBridge, idle_timeout_s: float) -> None:
         from kiosk.workflows.citizen import Step
+        from ui.screens.application import CompanyScreen, ConsentScreen, GuideScreen, PrincipalScreen, WhoScreen
         from ui.screens.citizen import (ConfirmScreen, DoneScreen, FailedScreen, IdentityScreen, LicencesScreen,
                                         ProgressScreen, ReadCardScreen, ServicesScreen, SubmittingScreen)
+        from ui.screens.form import FormScreen
 
         self.session = session
         self.home.bind(session)
         self.screens = {
             Step.HOME: self.home,
+            Step.CONSENT: ConsentScreen(session),
             Step.READ_CARD: ReadCardScreen(session),
             Step.IDENTIFIED: IdentityScreen(session),
             Step.CHOOSE_SERVICE: ServicesScreen(session),
+            Step.GUIDE: GuideScreen(session),
+            Step.WHO: WhoScreen(session),
+            Step.COMPANY: CompanyScreen(session),
+            Step.PRINCIPAL: PrincipalScreen(session),
+            Step.FORM: FormScreen(session),
             Step.CONFIRM: ConfirmScreen(session),
             Step.SUBMITTING: SubmittingScreen(session),
             Step.LICENCES: LicencesScreen(session),
@@ -71,6 +79,8 @@ class KioskView(QStackedWidget):
         self.setCurrentWidget(screen)
         if screen is self.home:
             self.idle.stop()
+            for other in set(self.screens.values()):
+                other.forget()  # nothing one citizen typed waits in a hidden screen for the next
         else:
             self.idle.start()
 

@@ -50,9 +50,14 @@ def stylesheet(scale: float = 1.0) -> str:
     QPushButton#key, QPushButton#keyAction {{ padding: 0px; border-radius: 10px; font-size: {px(30)};
                                              min-height: {px(64)}; min-width: {px(60)}; }}
     QPushButton#key[pad="true"] {{ min-width: {px(112)}; }}
+    QPushButton#key[latin="true"] {{ min-width: {px(44)}; }}
     QPushButton#keyAction {{ background: #e3eefc; font-size: {px(22)}; padding: 0px {px(12)}; }}
     QPushButton#keyAction:checked {{ background: {ACCENT}; color: white; }}
     QPushButton#key:pressed, QPushButton#keyAction:pressed {{ background: #bbd4f5; }}
+    QPushButton#choice {{ font-size: {px(22)}; min-height: {px(48)}; padding: 8px 16px; }}
+    QPushButton#choice:checked {{ background: {ACCENT}; color: white; }}
+    #fieldError {{ font-size: {px(20)}; color: #b71c1c; }}
+    #guide {{ font-size: {px(22)}; }}
     QPushButton:disabled {{ border-color: #aaa; color: #aaa; }}
     QPushButton#primary:disabled {{ background: #b0bec5; color: white; border-color: #b0bec5; }}
     QProgressBar {{ min-height: {px(18)}; border-radius: 9px; background: #dde5f0; }}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractScrollArea, QLabel, QPushButton, QScroller, QScrollerProperties, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractScrollArea, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QScroller,
+                               QScrollerProperties, QVBoxLayout, QWidget)
 
 if TYPE_CHECKING:
     from kiosk.workflows.citizen import Notice
@@ -46,6 +46,45 @@ def enable_swipe(area: QAbstractScrollArea) -> None:
     scroller.setScrollerProperties(properties)
 
 
+def button_row(left: QPushButton, right: QPushButton) -> QHBoxLayout:
+    """Back on the left, the way forward on the right."""
+    row = QHBoxLayout()
+    row.addWidget(left)
+    row.addStretch(1)
+    row.addWidget(right)
+    return row
+
+
+def keyboard_row(back: QPushButton, keyboard: QWidget, forward: QPushButton) -> QHBoxLayout:
+    """Back, the touch keyboard and the way forward side by side: the keyboard costs no extra height."""
+    row = QHBoxLayout()
+    bottom = Qt.AlignmentFlag.AlignBottom
+    row.addWidget(back, 0, bottom)
+    row.addStretch(1)
+    row.addWidget(keyboard, 0, bottom)
+    row.addStretch(1)
+    row.addWidget(forward, 0, bottom)
+    return row
+
+
+def scroll_area(content: QWidget) -> QScrollArea:
+    """A page part that scrolls down by swiping; never sideways."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(content)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    enable_swipe(area)
+    return area
+
+
+def field_edit(name: str = "field") -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setMinimumHeight(56)
+    return edit
+
+
 class NoticeLabel(QLabel):
     """Shows a session's notice in red (error) or green (information); hidden when there is none."""
 
@@ -73,7 +112,26 @@ class Screen(QWidget):
         super().__init__()
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(48, 32, 48, 32)
-        self.layout_.setSpacing(20)
+        self.layout_.setSpacing(16)
+
+    def forget(self) -> None:
+        """The session ended: drop anything a citizen typed into this screen (default: nothing kept)."""
+
+    def compact(self) -> None:
+        """Less air, for a screen that carries the touch keyboard."""
+        self.layout_.setContentsMargins(32, 12, 32, 12)
+        self.layout_.setSpacing(8)
+
+
+def clear_layout(layout) -> None:
+    """Take every item out of ``layout`` and delete its widgets: hidden at once, freed by Qt later
+    (a widget only handed to deleteLater stays on screen until the event loop runs)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget()
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
 
     def refresh(self, session) -> None:  # pragma: no cover - each screen overrides
         raise NotImplementedError

@@ -20,7 +20,8 @@ from typing import Callable
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
 
-from entry.walkthrough import WalkError, showing, tap
+from common.domain import ApplyAs
+from entry.walkthrough import WalkError, fill_form, showing, tap
 from kiosk.workflows.citizen import Step
 from ui.app import Gui
 
@@ -136,7 +137,8 @@ class Journey:
         wait_for(lambda: showing(self.gui, step) and not self.session.busy, f"the {step.value} screen", timeout_s)
 
     def session_once(self, label: str = "online", offline: bool = False) -> str:
-        """Card placed -> identified -> catalogue -> service -> confirm -> receipt -> finish -> home.
+        """Consent -> card placed -> identified -> catalogue -> service -> guide -> myself -> the form on the
+        touch keyboard -> confirm -> receipt -> finish -> home.
 
         Returns the number on the done screen (a case number, or a provisional one offline).
         """
@@ -144,6 +146,8 @@ class Journey:
         self._wait_screen(Step.HOME)
         self._step("card read")
         tap(screens[Step.HOME].card_button, "'start with my ID card' button")
+        self._wait_screen(Step.CONSENT)
+        tap(screens[Step.CONSENT].agree, "'I agree' button")
         self._wait_screen(Step.READ_CARD)
         self.reader.place_card("resident")
         self._wait_screen(Step.IDENTIFIED)
@@ -155,6 +159,13 @@ class Journey:
             raise WalkError(f"the services could not be shown: {screens[Step.IDENTIFIED].notice.text()}")
         self._step("service chosen")
         tap(screens[Step.CHOOSE_SERVICE].buttons[SERVICE], f"service button {SERVICE}")
+        self._wait_screen(Step.GUIDE)
+        tap(screens[Step.GUIDE].apply, "'apply' button")
+        self._wait_screen(Step.WHO)
+        tap(screens[Step.WHO].options[ApplyAs.MYSELF], "'myself' button")
+        self._wait_screen(Step.FORM)
+        self._step("form filled on the keyboard")
+        fill_form(self.gui, None, "")
         self._wait_screen(Step.CONFIRM)
         if offline:
             self.set_fault("down")

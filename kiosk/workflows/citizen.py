@@ -156,6 +156,11 @@ class CitizenSession:
         self.busy = False
 
     @property
+    def generation(self) -> int:
+        """Changes when a session ends: a screen keeping typed text clears it for the next citizen."""
+        return self._generation
+
+    @property
     def at_home(self) -> bool:
         """No citizen in front of the terminal."""
         return self.step is Step.HOME

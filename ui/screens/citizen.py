@@ -6,9 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QProgressBar,
                                QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
-from common.i18n import _, language, ngettext
+from common.i18n import _, language
 from kiosk.workflows.citizen import (CATEGORY_LABELS, LOW_RATING_REASONS, RATINGS, STATUS_LABELS, CitizenSession,
                                      Step)
+from ui.screens.application import applicant_text, days_text, fee_text
 from ui.widgets import NoticeLabel, Screen, button, enable_swipe, label
 
 
@@ -175,6 +176,7 @@ class ServicesScreen(Screen):
     def _build(self, session: CitizenSession, lang: str) -> None:
         """One button per service and per category, for this catalogue in this language."""
         for widget in [*self.buttons.values(), *self.category_buttons.values()]:
+            widget.hide()  # at once: deleteLater frees it only when the event loop next runs
             widget.deleteLater()
         while self.grid.count():
             self.grid.takeAt(0)
@@ -183,9 +185,7 @@ class ServicesScreen(Screen):
         self.buttons, self.category_buttons = {}, {}
         for service in session.catalogue:
             visits = _("No visit needed") if service.visits == 0 else _("One visit")
-            days = (_("Done on the spot") if service.promised_days == 0
-                    else ngettext("Within {days} working day", "Within {days} working days",
-                                  service.promised_days).format(days=service.promised_days))
+            days = days_text(service.promised_days)
             widget = button("service", lambda _checked=False, code=service.code: self._session.choose_service(code))
             widget.setParent(self.grid_host)
             widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # the columns share the width
@@ -224,21 +224,29 @@ class ConfirmScreen(Screen):
         self.layout_.addLayout(row)
 
     def refresh(self, session: CitizenSession) -> None:
-        service, lang = session.service, language()
+        service, application, lang = session.service, session.application, language()
         if service is None:
             return
         self.title.setText(service.name(lang))
-        days = (_("Done on the spot") if service.promised_days == 0
-                else ngettext("Within {days} working day", "Within {days} working days",
-                              service.promised_days).format(days=service.promised_days))
         fee, limit = _("Fee"), _("Time limit")
-        self.summary.setText(f"{service.description(lang)}\n{fee}：{service.fee or '-'}　{limit}：{days}")
-        self.materials_title.setText(_("Materials (we fetch electronic licences for you where we can):"))
+        self.summary.setText(f"{applicant_text(session)}\n{fee}：{fee_text(service)}　{limit}："
+                             f"{days_text(service.promised_days)}")
+        self.materials_title.setText(_("Please check your answers and the materials (we fetch electronic licences "
+                                       "for you where we can):"))
         self.materials.clear()
+        answers = application.form if application is not None else {}
+        for field in service.form:
+            if field.name in answers:
+                value = str(answers[field.name])
+                value = next((c.label(lang) for c in field.choices if c.value == value), value)
+                QListWidgetItem(f"{field.label(lang)}：{value}", self.materials)
         for m in service.materials:
             tag = _("required") if m.required else _("if applicable")
             e_ok = "  ✓ " + _("electronic licence accepted") if m.e_licence_type else ""
             QListWidgetItem(f"• {m.name(lang)}（{tag}）{e_ok}", self.materials)
+        attorney_listed = any("委托书" in m.name_zh for m in service.materials)
+        if application is not None and application.principal is not None and not attorney_listed:
+            QListWidgetItem("• " + _("Power of attorney, signed by the person you act for (required)"), self.materials)
         self.confirm.setText(_("Confirm and submit"))
         self.back.setText(_("Back"))
 

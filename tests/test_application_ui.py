@@ -1,0 +1,108 @@
+"""The application's screens before the confirm screen, offscreen and driven through their widgets."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from common.domain import ApplyAs
+from kiosk.forms import Keyboard
+from kiosk.workflows.citizen import Step
+from tests.citizen_steps import place_card_and_agree
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def gui(open_gui):
+    gui = open_gui("kiosk", terminal={"idle_timeout_s": 60})
+    gui.window.resize(1280, 800)
+    gui.window.show()
+    return gui
+
+
+def to_who(gui, qtbot, code):
+    session, screens = gui.window.session, gui.window.view.screens
+    place_card_and_agree(gui, qtbot)
+    qtbot.mouseClick(screens[Step.IDENTIFIED].next, LEFT)
+    qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
+    qtbot.mouseClick(screens[Step.CHOOSE_SERVICE].buttons[code], LEFT)
+    qtbot.mouseClick(screens[Step.GUIDE].apply, LEFT)
+    return screens
+
+
+def test_declining_the_consent_goes_home_and_the_card_is_not_read(gui, qtbot):
+    session, screens = gui.window.session, gui.window.view.screens
+    qtbot.mouseClick(screens[Step.HOME].card_button, LEFT)
+    consent = screens[Step.CONSENT]
+    assert gui.window.view.currentWidget() is consent and consent.decline.text() == "不同意"
+    assert "保留" in consent.points[2].text()  # how long it is kept
+    qtbot.mouseClick(consent.decline, LEFT)
+    assert session.step is Step.HOME and session.identity is None
+
+
+def test_a_company_code_typed_on_the_keys_is_checked_as_typed_and_looked_up(gui, qtbot):
+    screens = to_who(gui, qtbot, "WS-013")
+    who = screens[Step.WHO]
+    assert all(who.options[k].isVisible() for k in ApplyAs)
+    qtbot.mouseClick(who.options[ApplyAs.COMPANY], LEFT)
+    company = screens[Step.COMPANY]
+    assert company.keyboard.isVisible() and company.keyboard.kind is Keyboard.CREDIT_CODE
+    assert "O" not in company.keyboard.keys and "I" not in company.keyboard.keys
+    for ch in "91330106MA2H7Q3K8D":  # the last character is wrong
+        qtbot.mouseClick(company.keyboard.keys[ch], LEFT)
+    assert company.message.isVisible() and "校验" in company.message.text()
+    assert not company.next.isEnabled()
+    qtbot.mouseClick(company.keyboard.keys["backspace"], LEFT)
+    assert not company.message.isVisible()  # short again: nothing to say while typing
+    qtbot.mouseClick(company.keyboard.keys["C"], LEFT)
+    qtbot.mouseClick(company.look_up, LEFT)
+    qtbot.waitUntil(company.next.isEnabled, timeout=5000)
+    assert "杭州示例科技有限公司" in company.found.text() and "经办人" in company.found.text()
+    qtbot.mouseClick(company.next, LEFT)
+    assert gui.window.session.step is Step.FORM
+    form = screens[Step.FORM]
+    assert form.applicant.text() == "为杭州示例科技有限公司办理"
+    qtbot.mouseClick(form.rows["tax_type"].choices["vat"], LEFT)
+    assert gui.window.session.form_values["tax_type"] == "vat"
+    assert form.rows["tax_type"].choices["vat"].isChecked() and not form.rows["tax_type"].choices["all"].isChecked()
+
+
+def test_a_company_unknown_to_the_backend_is_explained_on_the_screen(gui, qtbot):
+    screens = to_who(gui, qtbot, "YZ-007")  # companies only: the code is asked at once
+    company = screens[Step.COMPANY]
+    assert gui.window.view.currentWidget() is company
+    company.keyboard.type_text("91330106MA2H7Q3K9F")
+    qtbot.mouseClick(company.look_up, LEFT)
+    qtbot.waitUntil(company.notice.isVisible, timeout=5000)
+    assert "没有查到" in company.notice.text() and not company.next.isEnabled()
+
+
+def test_the_principal_screen_follows_the_focused_field_and_says_what_is_wrong(gui, qtbot):
+    screens = to_who(gui, qtbot, "JZ-002")
+    qtbot.mouseClick(screens[Step.WHO].options[ApplyAs.AGENT], LEFT)
+    principal = screens[Step.PRINCIPAL]
+    assert principal.id_number.hasFocus() and principal.keyboard.kind is Keyboard.ID_NUMBER
+    principal.keyboard.type_text("330106199003071236")  # the agent's own number
+    assert principal.id_message.isVisible() and "本人" in principal.id_message.text()
+    qtbot.mouseClick(principal.name, LEFT)
+    assert principal.keyboard.kind is Keyboard.CHINESE and principal.keyboard.keys == {}
+    qtbot.mouseClick(principal.next, LEFT)
+    assert gui.window.session.step is Step.PRINCIPAL and principal.notice.isVisible()
+    gui.window.session.end("walked away")
+    gui.window.session.start_with_card()
+    assert principal.id_number.text() == ""  # refreshed for the next citizen: nothing typed stays
+
+
+def test_every_screen_and_keyboard_fits_the_kiosk_screen_in_both_text_sizes_and_languages(gui, qtbot):
+    """The stacked screens' largest minimum decides the window: it must fit 1280 x 800."""
+    window = gui.window
+    form = window.view.screens[Step.FORM]
+    for _language in range(2):
+        for _size in range(2):
+            for kind in (Keyboard.LATIN, Keyboard.CREDIT_CODE, Keyboard.ID_NUMBER, Keyboard.DECIMAL):
+                form.keyboard.set_kind(kind)
+                window.view.screens[Step.PRINCIPAL].keyboard.set_kind(kind)
+                qtbot.wait(1)
+                need = window.minimumSizeHint()
+                assert need.width() <= 1280 and need.height() <= 800, (kind, need, window.elderly)
+            qtbot.mouseClick(window.elderly_button, LEFT)
+        qtbot.mouseClick(window.language_button, LEFT)

@@ -1,0 +1,195 @@
+"""The service's form on the kiosk: one row per field, its message next to it, the touch keyboard below.
+
+The fields come from the catalogue (common.domain.FormField); their checks and keyboards from
+kiosk/forms.py, the one place those rules live. The values live in the session; this screen shows
+them and passes every keystroke on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dataclass_field
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from common.domain import FieldType, FormField
+from common.i18n import _, language
+from kiosk import forms
+from kiosk.workflows.citizen import CitizenSession, Step
+from ui.keyboard import TouchKeyboard
+from ui.screens.application import applicant_text
+from ui.widgets import NoticeLabel, Screen, button, clear_layout, field_edit, keyboard_row, label, scroll_area
+
+# A value this long is complete: its message shows while typing, not only when the field is left.
+_COMPLETE_AT = {FieldType.PHONE: 11, FieldType.ID_NUMBER: 18, FieldType.CREDIT_CODE: 18, FieldType.DATE: 8}
+
+
+@dataclass
+class FieldRow:
+    field: FormField
+    caption: QLabel
+    message: QLabel
+    edit: QLineEdit | None = None
+    choices: dict[str, QPushButton] = dataclass_field(default_factory=dict)
+
+
+class _FieldWatch(QObject):
+    """The keyboard follows the focused field; a field left once shows its message from then on."""
+
+    def __init__(self, screen: "FormScreen") -> None:
+        super().__init__()
+        self._screen = screen
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn:
+            self._screen.focused(watched)
+        elif event.type() == QEvent.Type.FocusOut:
+            self._screen.left(watched)
+        return False
+
+
+class FormScreen(Screen):
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self._session = session
+        self.title, self.applicant = label("title"), label("subtitle")
+        self.host = QWidget()
+        self.column = QVBoxLayout(self.host)
+        self.column.setContentsMargins(0, 0, 16, 0)
+        self.column.setSpacing(6)
+        self.scroll = scroll_area(self.host)
+        self.notice = NoticeLabel()
+        self.keyboard = TouchKeyboard()
+        self.back = button("", session.back)
+        self.next = button("primary", session.submit_form)
+        self.compact()
+        heading = QHBoxLayout()
+        self.title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.applicant.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.applicant)
+        self.layout_.addLayout(heading)
+        self.layout_.addWidget(self.scroll, 1)
+        self.layout_.addWidget(self.notice)
+        self.layout_.addLayout(keyboard_row(self.back, self.keyboard, self.next))
+        self.rows: dict[str, FieldRow] = {}
+        self._left: set[str] = set()
+        self._watch = _FieldWatch(self)
+        self._built_for: tuple[int, int, str] | None = None
+
+    # -- building -------------------------------------------------------------------------------
+
+    def _build(self, session: CitizenSession, lang: str) -> None:
+        clear_layout(self.column)
+        self.rows, self._left = {}, set()
+        self.keyboard.attach(None)
+        service = session.service
+        for f in service.form if service is not None else ():
+            caption = label("", align=Qt.AlignmentFlag.AlignLeft)
+            caption.setText(f.label(lang) + ("　*" if f.required else ""))
+            message = label("fieldError", align=Qt.AlignmentFlag.AlignLeft)
+            message.hide()
+            row = FieldRow(f, caption, message)
+            self.column.addWidget(caption)
+            if f.type is FieldType.CHOICE:
+                host = QWidget()
+                grid = QGridLayout(host)
+                grid.setContentsMargins(0, 0, 0, 0)
+                for i, choice in enumerate(f.choices):
+                    widget = button("choice", lambda _c=False, name=f.name, v=choice.value: self._chose(name, v))
+                    widget.setCheckable(True)
+                    widget.setText(choice.label(lang))
+                    grid.addWidget(widget, i // 3, i % 3)
+                    row.choices[choice.value] = widget
+                self.column.addWidget(host)
+            else:
+                edit = field_edit("field")
+                edit.setMaxLength(min(f.max_length or forms.MAX_VALUE, forms.MAX_VALUE))
+                edit.setText(session.form_values.get(f.name, ""))
+                edit.setPlaceholderText(self._placeholder(f))
+                edit.installEventFilter(self._watch)
+                edit.textChanged.connect(lambda value, name=f.name: self._typed(name, value))
+                row.edit = edit
+                self.column.addWidget(edit)
+            self.column.addWidget(message)
+            self.rows[f.name] = row
+        self.column.addStretch(1)
+        first = next((r.edit for r in self.rows.values() if r.edit is not None and not r.edit.text()), None)
+        first = first or next((r.edit for r in self.rows.values() if r.edit is not None), None)
+        if first is not None:
+            first.setFocus()
+            self.focused(first)
+        else:
+            self.keyboard.set_kind(forms.Keyboard.NONE)
+        self.scroll.verticalScrollBar().setValue(0)
+
+    @staticmethod
+    def _placeholder(f: FormField) -> str:
+        return {FieldType.PHONE: _("11-digit mobile number"), FieldType.DATE: _("e.g. 20260301"),
+                FieldType.NUMBER: _("a number")}.get(f.type, "")
+
+    # -- typing ---------------------------------------------------------------------------------
+
+    def _row_of(self, edit: QObject) -> FieldRow | None:
+        return next((r for r in self.rows.values() if r.edit is edit), None)
+
+    def focused(self, edit: QObject) -> None:
+        row = self._row_of(edit)
+        if row is not None:
+            self.keyboard.set_kind(forms.keyboard_for(row.field))
+            self.keyboard.attach(row.edit)
+            self.scroll.ensureWidgetVisible(row.message)
+            self.scroll.ensureWidgetVisible(row.caption)
+
+    def left(self, edit: QObject) -> None:
+        row = self._row_of(edit)
+        if row is not None and row.edit.text():
+            self._left.add(row.field.name)
+            self._show(row)
+
+    def _typed(self, name: str, value: str) -> None:
+        self._session.set_form_value(name, value)
+        self._show(self.rows[name])
+
+    def _chose(self, name: str, value: str) -> None:
+        self._session.set_form_value(name, value)
+        row = self.rows[name]
+        for choice, widget in row.choices.items():
+            widget.setChecked(choice == value)
+        self._left.add(name)
+        self._show(row)
+
+    def _show(self, row: FieldRow) -> None:
+        """The field's message: once it was left, Continue was pressed, or the value is long enough to judge."""
+        value = self._session.form_values.get(row.field.name, "")
+        complete = len(forms.normalise(row.field, value)) >= _COMPLETE_AT.get(row.field.type, 10 ** 6)
+        message = forms.validate(row.field, value)
+        judged = self._session.form_checked or row.field.name in self._left or complete
+        visible = message is not None and judged
+        row.message.setText(message.render() if visible else "")
+        row.message.setVisible(visible)
+
+    def forget(self) -> None:
+        clear_layout(self.column)
+        self.rows, self._left, self._built_for = {}, set(), None
+        self.keyboard.attach(None)
+
+    # -- refresh --------------------------------------------------------------------------------
+
+    def refresh(self, session: CitizenSession) -> None:
+        lang = language()
+        built_for = (session.generation, id(session.application), lang)
+        if built_for != self._built_for and session.step is Step.FORM:
+            self._build(session, lang)
+            self._built_for = built_for
+        service = session.service
+        self.title.setText(service.name(lang) if service else "")
+        self.applicant.setText(applicant_text(session))
+        for row in self.rows.values():
+            for value, widget in row.choices.items():
+                widget.setChecked(session.form_values.get(row.field.name) == value)
+            self._show(row)
+        self.notice.show_notice(session.notice)
+        self.keyboard.retranslate()
+        self.back.setText(_("Back"))
+        self.next.setText(_("Continue"))
