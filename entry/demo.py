@@ -5,16 +5,21 @@ With a display it opens the kiosk window (F2 places the sample ID card). Without
 (entry/walkthrough.py), saving a PNG of every screen and each printed receipt under the output
 directory:
 
-- a citizen applies in Chinese (and rates the service), then in English; then a third time while the
-  backend goes away just as they confirm (entry/outage.py says how): the case is saved under a
-  provisional number and delivered once the backend is back, and the QR code printed on that
-  receipt, shown to the scanner, brings up the case; a licence is printed; the large-text mode;
+- a citizen agrees to the consent, reads the guide and applies for themself in Chinese, typing the
+  form on the touch keyboard (and rates the service); then for a company whose handler they are, in
+  English, its credit code typed on the keys and looked up; then, in large text, as the agent of
+  another person whose details they type; then once more while the backend goes away just as they
+  confirm (entry/outage.py says how): the case is saved under a provisional number and delivered
+  once the backend is back, and the QR code printed on that receipt, shown to the scanner, brings
+  up the case; a licence is printed; the large-text mode;
 - a clerk signs in at the window, ticks the materials the applicant brought and issues a one-time
   notice for what is missing;
 - hall staff unlock maintenance mode on the keypad and run the self-tests.
 
 At the end it prints what it sent (case numbers, the offline case's provisional and final numbers,
-the notice number) so they can be looked up in the backend's database.
+the notice number) so they can be looked up in the backend's database: each case's ``body`` there
+holds its form, the consent given when the citizen was identified, and who applied (``applicant``,
+and ``agent`` for the agent's case).
 
 ``--backend URL`` uses a backend that is already running instead of starting a sandbox. Every demo
 run is a new terminal, ``DEMO-xxxxxx``, signing with the sandbox's demo key (which ``kiosk sandbox``

@@ -94,7 +94,7 @@ def test_language_applies_at_home_and_after_the_citizen_in_front(open_gui, sandb
     window.language_button.click()
     assert language() == "zh_CN"
     window.view.screens[Step.HOME].card_button.click()
-    assert session.step is Step.READ_CARD and language() == "zh_CN"
+    assert session.step is Step.CONSENT and language() == "zh_CN"
     session.finish()
     qtbot.waitUntil(lambda: session.step is Step.HOME, timeout=3000)
     assert language() == "en"

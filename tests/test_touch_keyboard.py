@@ -306,7 +306,8 @@ def test_every_layout_fits_a_1280_by_800_window_with_large_keys_at_both_scales(q
             assert hint.height() <= 800 * 0.65, (scale, kind, hint)  # the field and its title stay above
             for name, key in form.keyboard.keys.items():
                 assert key.sizeHint().height() >= 64 * scale, (scale, kind, name)
-                assert key.sizeHint().width() >= 60 * scale, (scale, kind, name)
+                # the Latin rows grow taller in large text, not wider: beside Back and Continue they fit 1280
+                assert key.sizeHint().width() >= (60 if kind is Keyboard.LATIN else 60 * scale), (scale, kind, name)
         form.keyboard.set_kind(Keyboard.LATIN)
         key_heights[scale] = form.keyboard.keys["a"].sizeHint().height()
     assert key_heights[ELDERLY_SCALE] > key_heights[1.0] >= 64

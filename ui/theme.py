@@ -50,7 +50,7 @@ def stylesheet(scale: float = 1.0) -> str:
     QPushButton#key, QPushButton#keyAction {{ padding: 0px; border-radius: 10px; font-size: {px(30)};
                                              min-height: {px(64)}; min-width: {px(60)}; }}
     QPushButton#key[pad="true"] {{ min-width: {px(112)}; }}
-    QPushButton#key[latin="true"] {{ min-width: {px(44)}; }}
+    QPushButton#key[latin="true"] {{ min-width: 60px; }}  /* taller in large text, not wider: the row still fits */
     QPushButton#keyAction {{ background: #e3eefc; font-size: {px(22)}; padding: 0px {px(12)}; }}
     QPushButton#keyAction:checked {{ background: {ACCENT}; color: white; }}
     QPushButton#key:pressed, QPushButton#keyAction:pressed {{ background: #bbd4f5; }}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (QAbstractScrollArea, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QScroller,
                                QScrollerProperties, QVBoxLayout, QWidget)
 
@@ -83,6 +83,22 @@ def field_edit(name: str = "field") -> QLineEdit:
     edit.setObjectName(name)
     edit.setMinimumHeight(56)
     return edit
+
+
+class FocusWatch(QObject):
+    """Calls ``on_focus(widget)`` when a watched field takes the focus, ``on_leave(widget)`` when it loses it
+    (install it on each field with installEventFilter)."""
+
+    def __init__(self, on_focus: Callable[[QObject], None], on_leave: Callable[[QObject], None] | None = None) -> None:
+        super().__init__()
+        self._on_focus, self._on_leave = on_focus, on_leave
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.FocusIn:
+            self._on_focus(watched)
+        elif event.type() == QEvent.Type.FocusOut and self._on_leave is not None:
+            self._on_leave(watched)
+        return False
 
 
 class NoticeLabel(QLabel):

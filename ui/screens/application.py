@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from common.domain import ApplyAs, CompanyRole, ServiceItem
@@ -13,7 +13,8 @@ from kiosk import forms
 from kiosk.forms import Keyboard
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.keyboard import TouchKeyboard
-from ui.widgets import NoticeLabel, Screen, button, button_row, field_edit, keyboard_row, label, scroll_area
+from ui.widgets import (FocusWatch, NoticeLabel, Screen, button, button_row, field_edit, keyboard_row, label,
+                        scroll_area)
 
 _TOP_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 
@@ -204,19 +205,6 @@ class WhoScreen(Screen):
         self.back.setText(_("Back"))
 
 
-class _FocusWatch(QObject):
-    """Calls back when a field takes the focus (so the keyboard follows it)."""
-
-    def __init__(self, on_focus) -> None:
-        super().__init__()
-        self._on_focus = on_focus
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusIn:
-            self._on_focus(watched)
-        return False
-
-
 class CompanyScreen(Screen):
     """The company's unified social credit code, typed on the keyboard or scanned from the licence."""
 
@@ -317,7 +305,7 @@ class PrincipalScreen(Screen):
         self.name_message = label("fieldError", align=Qt.AlignmentFlag.AlignLeft)
         self.notice = NoticeLabel()
         self.keyboard = TouchKeyboard()
-        self._watch = _FocusWatch(self._focused)
+        self._watch = FocusWatch(self._focused)
         for edit in (self.id_number, self.name):
             edit.installEventFilter(self._watch)
             edit.textChanged.connect(self._show_messages)

@@ -10,7 +10,7 @@ from common.i18n import _, language
 from kiosk.workflows.citizen import (CATEGORY_LABELS, LOW_RATING_REASONS, RATINGS, STATUS_LABELS, CitizenSession,
                                      Step)
 from ui.screens.application import applicant_text, days_text, fee_text
-from ui.widgets import NoticeLabel, Screen, button, enable_swipe, label
+from ui.widgets import NoticeLabel, Screen, button, clear_layout, enable_swipe, label, scroll_area
 
 
 class ReadCardScreen(Screen):
@@ -212,6 +212,7 @@ class ConfirmScreen(Screen):
         self.summary = label("subtitle", align=Qt.AlignmentFlag.AlignLeft)
         self.materials_title = label("", align=Qt.AlignmentFlag.AlignLeft)
         self.materials = QListWidget()
+        enable_swipe(self.materials)
         self.confirm = button("primary", session.confirm)
         self.back = button("", session.back)
         for widget in (self.title, self.summary, self.materials_title):
@@ -257,6 +258,7 @@ class ProgressScreen(Screen):
         self.title, self.status = label("title"), label("big")
         self.service = label("subtitle")
         self.history = QListWidget()
+        enable_swipe(self.history)
         self.back = button("primary", session.finish)
         for widget in (self.title, self.service, self.status):
             self.layout_.addWidget(widget)
@@ -290,11 +292,11 @@ class LicencesScreen(Screen):
         self.notice = NoticeLabel()
         self.list_host = QWidget()
         self.list = QVBoxLayout(self.list_host)
+        self.list.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.back = button("", session.finish)
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.notice)
-        self.layout_.addWidget(self.list_host)
-        self.layout_.addStretch(1)
+        self.layout_.addWidget(scroll_area(self.list_host), 1)  # however many licences: swipe down
         self.layout_.addWidget(self.back, alignment=Qt.AlignmentFlag.AlignLeft)
         self.buttons: dict[str, object] = {}
 
@@ -303,10 +305,7 @@ class LicencesScreen(Screen):
         self.title.setText(_("Looking for your licences…") if session.busy else _("Licences ready to print"))
         self.notice.show_notice(session.notice)
         self.back.setText(_("Back to start"))
-        while self.list.count():
-            item = self.list.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        clear_layout(self.list)
         self.buttons = {}
         for licence in session.licences:
             name = licence["name_en"] if lang == "en" else licence["name_zh"]

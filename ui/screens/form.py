@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field as dataclass_field
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from common.domain import FieldType, FormField
@@ -18,7 +18,8 @@ from kiosk import forms
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.keyboard import TouchKeyboard
 from ui.screens.application import applicant_text
-from ui.widgets import NoticeLabel, Screen, button, clear_layout, field_edit, keyboard_row, label, scroll_area
+from ui.widgets import (FocusWatch, NoticeLabel, Screen, button, clear_layout, field_edit, keyboard_row, label,
+                        scroll_area)
 
 # A value this long is complete: its message shows while typing, not only when the field is left.
 _COMPLETE_AT = {FieldType.PHONE: 11, FieldType.ID_NUMBER: 18, FieldType.CREDIT_CODE: 18, FieldType.DATE: 8}
@@ -31,21 +32,6 @@ class FieldRow:
     message: QLabel
     edit: QLineEdit | None = None
     choices: dict[str, QPushButton] = dataclass_field(default_factory=dict)
-
-
-class _FieldWatch(QObject):
-    """The keyboard follows the focused field; a field left once shows its message from then on."""
-
-    def __init__(self, screen: "FormScreen") -> None:
-        super().__init__()
-        self._screen = screen
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusIn:
-            self._screen.focused(watched)
-        elif event.type() == QEvent.Type.FocusOut:
-            self._screen.left(watched)
-        return False
 
 
 class FormScreen(Screen):
@@ -74,7 +60,7 @@ class FormScreen(Screen):
         self.layout_.addLayout(keyboard_row(self.back, self.keyboard, self.next))
         self.rows: dict[str, FieldRow] = {}
         self._left: set[str] = set()
-        self._watch = _FieldWatch(self)
+        self._watch = FocusWatch(self.focused, self.left)  # a field left once shows its message
         self._built_for: tuple[int, int, str] | None = None
 
     # -- building -------------------------------------------------------------------------------
