@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QStackedWidget
@@ -18,6 +19,48 @@ if TYPE_CHECKING:
 _USER_INPUT = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress}
 
 
+# After the terminal came up, the screens not built yet are built one per turn of the event loop,
+# so the first citizen's taps find them ready; until then a screen is built the first time it is shown.
+WARM_UP_AFTER_MS = 3000
+
+
+class Screens(Mapping):
+    """The kiosk's screens by session step, each built the first time it is asked for.
+
+    Building every screen at start-up (and importing their modules) made the terminal usable later
+    (kiosk bench ui, 'usable'); a screen nobody asked for costs nothing until the warm-up builds it.
+    """
+
+    def __init__(self, factories: dict, on_built: Callable[[Screen], None]) -> None:
+        self._factories = factories
+        self._built: dict = {}
+        self._on_built = on_built
+
+    def __getitem__(self, step: "Step") -> Screen:
+        screen = self._built.get(step)
+        if screen is None:
+            screen = self._built[step] = self._factories[step]()
+            self._on_built(screen)  # into the stack (once: a shared screen is already there)
+        return screen
+
+    def __iter__(self) -> Iterator:
+        return iter(self._factories)
+
+    def __len__(self) -> int:
+        return len(self._factories)
+
+    def built(self) -> set[Screen]:
+        return set(self._built.values())
+
+    def build_next(self) -> bool:
+        """Build one screen not built yet; False when every one is."""
+        step = next((step for step in self._factories if step not in self._built), None)
+        if step is None:
+            return False
+        self[step]
+        return True
+
+
 class KioskView(QStackedWidget):
     """The home screen at once; the session and the other screens when the services are built (:meth:`attach`)."""
 
@@ -26,41 +69,21 @@ class KioskView(QStackedWidget):
         self.home = HomeScreen()
         self.addWidget(self.home)
         self.session: CitizenSession | None = None
-        self.screens: dict[Step, Screen] = {}
+        self.screens: Mapping = {}
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.wedge = WedgeFilter(self)  # keyboard-wedge scanners type fast and press Enter
+        self.warm_up = QTimer(self)
+        self.warm_up.setSingleShot(True)
+        self.warm_up.timeout.connect(self._warm_next)
 
     def attach(self, session: CitizenSession, bridge: DeviceBridge, idle_timeout_s: float) -> None:
         from kiosk.workflows.citizen import Step
-        from ui.screens.application import CompanyScreen, ConsentScreen, GuideScreen, PrincipalScreen, WhoScreen
-        from ui.screens.citizen import (ConfirmScreen, DoneScreen, FailedScreen, IdentityScreen, LicencesScreen,
-                                        ProgressScreen, ReadCardScreen, ServicesScreen, SubmittingScreen)
-        from ui.screens.form import FormScreen
 
         self.session = session
         self.home.bind(session)
-        self.screens = {
-            Step.HOME: self.home,
-            Step.CONSENT: ConsentScreen(session),
-            Step.READ_CARD: ReadCardScreen(session),
-            Step.IDENTIFIED: IdentityScreen(session),
-            Step.CHOOSE_SERVICE: ServicesScreen(session),
-            Step.GUIDE: GuideScreen(session),
-            Step.WHO: WhoScreen(session),
-            Step.COMPANY: CompanyScreen(session),
-            Step.PRINCIPAL: PrincipalScreen(session),
-            Step.FORM: FormScreen(session),
-            Step.CONFIRM: ConfirmScreen(session),
-            Step.SUBMITTING: SubmittingScreen(session),
-            Step.LICENCES: LicencesScreen(session),
-            Step.PROGRESS: ProgressScreen(session),
-            Step.DONE: DoneScreen(session),
-            Step.FAILED: FailedScreen(session),
-        }
-        self.screens[Step.PRINTING] = self.screens[Step.SUBMITTING]  # one waiting screen, its text by step
-        for screen in set(self.screens.values()) - {self.home}:
-            self.addWidget(screen)
+        self.screens = Screens(self._factories(session), self._add)
+        self.screens[Step.HOME]
         self.idle.setInterval(int(idle_timeout_s * 1000))
         self.idle.timeout.connect(session.timeout)
         bridge.card_read.connect(session.card_read)
@@ -69,6 +92,55 @@ class KioskView(QStackedWidget):
         self.wedge.scanned.connect(session.code_scanned)
         session.subscribe(lambda _s: self.show_step())
         self.show_step()
+        self.warm_up.start(WARM_UP_AFTER_MS)
+
+    def _factories(self, session: CitizenSession) -> dict:
+        """How each step's screen is built; the screens' modules are imported only then."""
+        from kiosk.workflows.citizen import Step
+
+        def citizen(name: str) -> Callable[[], Screen]:
+            def build() -> Screen:
+                from ui.screens import citizen as screens
+                return getattr(screens, name)(session)
+            return build
+
+        def application(name: str) -> Callable[[], Screen]:
+            def build() -> Screen:
+                from ui.screens import application as screens
+                return getattr(screens, name)(session)
+            return build
+
+        def form() -> Screen:
+            from ui.screens.form import FormScreen
+            return FormScreen(session)
+
+        return {
+            Step.HOME: lambda: self.home,
+            Step.CONSENT: application("ConsentScreen"),
+            Step.READ_CARD: citizen("ReadCardScreen"),
+            Step.IDENTIFIED: citizen("IdentityScreen"),
+            Step.CHOOSE_SERVICE: citizen("ServicesScreen"),
+            Step.GUIDE: application("GuideScreen"),
+            Step.WHO: application("WhoScreen"),
+            Step.COMPANY: application("CompanyScreen"),
+            Step.PRINCIPAL: application("PrincipalScreen"),
+            Step.FORM: form,
+            Step.CONFIRM: citizen("ConfirmScreen"),
+            Step.SUBMITTING: citizen("SubmittingScreen"),
+            Step.PRINTING: lambda: self.screens[Step.SUBMITTING],  # one waiting screen, its text by step
+            Step.LICENCES: citizen("LicencesScreen"),
+            Step.PROGRESS: citizen("ProgressScreen"),
+            Step.DONE: citizen("DoneScreen"),
+            Step.FAILED: citizen("FailedScreen"),
+        }
+
+    def _add(self, screen: Screen) -> None:
+        if self.indexOf(screen) < 0:
+            self.addWidget(screen)
+
+    def _warm_next(self) -> None:
+        if isinstance(self.screens, Screens) and self.screens.build_next():
+            self.warm_up.start(0)
 
     def current_screen(self) -> Screen:
         return self.screens[self.session.step] if self.session is not None else self.home
@@ -79,7 +151,7 @@ class KioskView(QStackedWidget):
         self.setCurrentWidget(screen)
         if screen is self.home:
             self.idle.stop()
-            for other in set(self.screens.values()):
+            for other in self.screens.built():
                 other.forget()  # nothing one citizen typed waits in a hidden screen for the next
         else:
             self.idle.start()

@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self._tick.stop()
         if self.session is not None:
             self.view.idle.stop()
+            self.view.warm_up.stop()
             QApplication.instance().removeEventFilter(self._activity)
             QApplication.instance().removeEventFilter(self.view.wedge)
 
