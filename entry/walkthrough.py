@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
-from PySide6.QtGui import QImage, QInputMethodEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, Qt
+from PySide6.QtGui import QImage, QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (QComboBox, QLineEdit, QListWidget, QStyle, QStyleOptionViewItem, QTableWidget,
                                QWidget)
@@ -224,9 +224,9 @@ def key_in(keyboard: TouchKeyboard, field: QLineEdit, value: str, what: str) -> 
     tap(field, what)
     if keyboard.kind in (Keyboard.CHINESE, Keyboard.NONE):
         field.selectAll()
-        commit = QInputMethodEvent()  # what a hardware keyboard's input method hands over
-        commit.setCommitString(value)
-        QCoreApplication.sendEvent(field, commit)
+        for ch in value:  # key by key, as the counter's keyboard (or a scanner typing a code) delivers them
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QCoreApplication.sendEvent(field, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
         settle()
         if field.text() != value:
             raise WalkError(f"the {what} shows {field.text()!r} after entering {value!r}")

@@ -1,7 +1,8 @@
 """The application's screens before the confirm screen, offscreen and driven through their widgets."""
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication
 
 from common.domain import ApplyAs
 from kiosk.forms import Keyboard
@@ -116,7 +117,24 @@ def test_the_screens_are_built_when_first_needed_and_the_warm_up_builds_the_rest
     qtbot.mouseClick(view.home.card_button, LEFT)
     consent = view.screens[Step.CONSENT]
     assert view.currentWidget() is consent and consent in view.screens.built()
-    view.warm_up.start(0)
-    every = len(Step) - 1  # printing shares the waiting screen with submitting
-    qtbot.waitUntil(lambda: len(view.screens.built()) == every, timeout=5000)
+
+    class WindowsShown(QObject):
+        seen: list = []
+
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Show and watched.isWidgetType() and watched.isWindow():
+                self.seen.append(type(watched).__name__)
+            return False
+
+    spy = WindowsShown()
+    QApplication.instance().installEventFilter(spy)
+    try:
+        view.warm_up.start(0)
+        every = len(Step) - 1  # printing shares the waiting screen with submitting
+        qtbot.waitUntil(lambda: len(view.screens.built()) == every, timeout=5000)
+    finally:
+        QApplication.instance().removeEventFilter(spy)
     assert view.count() == len(view.screens.built())  # each in the stack once
+    # building a screen opened no window of its own (a keyboard shown before its screen held it did,
+    # and took the focus from the kiosk's window in the middle of a citizen's form)
+    assert spy.seen == [] and QApplication.activeWindow() is gui.window

@@ -86,15 +86,19 @@ def field_edit(name: str = "field") -> QLineEdit:
 
 
 class FocusWatch(QObject):
-    """Calls ``on_focus(widget)`` when a watched field takes the focus, ``on_leave(widget)`` when it loses it
-    (install it on each field with installEventFilter)."""
+    """Calls ``on_focus(widget)`` when a watched field takes the focus or is touched, ``on_leave(widget)``
+    when it loses the focus (install it on each field with installEventFilter).
+
+    A touch counts on its own: a window that is not the active one (another window was shown and
+    hidden, a system dialog came and went) gets no focus events, yet the citizen's tap on a field
+    must still send the keyboard's keys there."""
 
     def __init__(self, on_focus: Callable[[QObject], None], on_leave: Callable[[QObject], None] | None = None) -> None:
         super().__init__()
         self._on_focus, self._on_leave = on_focus, on_leave
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.FocusIn:
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
             self._on_focus(watched)
         elif event.type() == QEvent.Type.FocusOut and self._on_leave is not None:
             self._on_leave(watched)

@@ -225,8 +225,6 @@ class CompanyScreen(Screen):
         self.found.setContentsMargins(16, 8, 16, 8)
         self.notice = NoticeLabel()
         self.keyboard = TouchKeyboard()
-        self.keyboard.set_kind(Keyboard.CREDIT_CODE)
-        self.keyboard.attach(self.code)
         self.back = button("", session.back)
         self.next = button("primary", session.company_continue)
         host = QWidget()
@@ -241,6 +239,10 @@ class CompanyScreen(Screen):
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(scroll_area(host), 1)
         self.layout_.addLayout(keyboard_row(self.back, self.keyboard, self.next))
+        # only now, inside the screen: a keyboard shown before it has a parent opens as a window of its
+        # own, and takes the focus from the kiosk's window
+        self.keyboard.set_kind(Keyboard.CREDIT_CODE)
+        self.keyboard.attach(self.code)
 
     def forget(self) -> None:
         self.code.blockSignals(True)
