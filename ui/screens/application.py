@@ -126,10 +126,13 @@ class GuideScreen(Screen):
         if service is None:
             return
         self.title.setText(service.name(lang))
-        who = [_("Individuals") if t == "person" else _("Companies and organisations") if t == "company" else t
+        who = [_("individuals") if t == "person" else _("companies and organisations") if t == "company" else t
                for t in service.applicant_types]
         if service.agent_allowed:
             who.append(_("an agent with a power of attorney"))
+        elif "person" in service.applicant_types:
+            who.append(_("not through an agent: the person concerned applies with their own ID card"))
+        who_text = ("、" if lang != "en" else ", ").join(who)
         if service.statutory_days:
             limit = _("{promised}; the law allows {statutory}").format(
                 promised=days_text(service.promised_days),
@@ -141,7 +144,7 @@ class GuideScreen(Screen):
             "{count} visit", "{count} visits", service.visits).format(count=service.visits)
         rows = [
             (_("About"), service.description(lang)),
-            (_("Who may apply"), "、".join(who) if lang != "en" else ", ".join(who)),
+            (_("Who may apply"), who_text[:1].upper() + who_text[1:]),
             (_("Conditions"), service.conditions(lang)),
             (_("Legal basis"), service.legal_basis),
             (_("Fee"), fee_text(service)),
