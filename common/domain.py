@@ -156,6 +156,7 @@ class ServiceItem:
     agent_allowed: bool = False
     materials: tuple[MaterialRequirement, ...] = ()
     form: tuple[FormField, ...] = ()
+    signature_required: bool = False  # the applicant signs on the terminal; sent with the case as signature.png
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name_zh

@@ -239,6 +239,8 @@ class Service(BaseModel):
     promised_days: int = 0
     visits: Literal[0, 1] = 0
     agent_allowed: bool = False
+    signature_required: bool = Field(default=False, description="the applicant signs on the terminal; the "
+                                                                "signature travels with the case as signature.png")
     materials: list[Material] = Field(default_factory=list)
     form: list[FormField] = Field(default_factory=list)
 

@@ -102,7 +102,8 @@ def service_from_json(obj: dict[str, Any]) -> ServiceItem:
         statutory_days=_get(obj, "statutory_days", int, 0), promised_days=_get(obj, "promised_days", int, 0),
         visits=_get(obj, "visits", int, 0), agent_allowed=_get(obj, "agent_allowed", bool, False),
         materials=tuple(material_from_json(m) for m in _objects(obj, "materials")) if obj.get("materials") else (),
-        form=tuple(form_field_from_json(f) for f in _objects(obj, "form")) if obj.get("form") else ())
+        form=tuple(form_field_from_json(f) for f in _objects(obj, "form")) if obj.get("form") else (),
+        signature_required=_get(obj, "signature_required", bool, False))
 
 
 def consent_from_json(obj: dict[str, Any]) -> RecordedConsent:
