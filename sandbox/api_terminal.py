@@ -5,14 +5,14 @@ from __future__ import annotations
 import time
 from typing import Optional
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Query, Request
 
 from common.idnumber import is_valid
 from common.masking import mask_name
-from sandbox.applicants import find_company, role_in
+from sandbox.applicants import NO_ROLE, find_company, no_role, role_in
 from sandbox.consents import check_consent
 from sandbox.errors import ApiError, documented, not_found
-from sandbox.models import (AppTokenIn, Company, ConsentIn, ConsentList, ConsentOut, Draft, DraftIn, DraftList, EnrolIn, Health,
+from sandbox.models import (ID_NUMBER, AppTokenIn, Company, ConsentIn, ConsentList, ConsentOut, Draft, DraftIn, DraftList, EnrolIn, Health,
                             HeartbeatIn, IdentityLookupIn, LicenceList, Person, Service, ServiceList, TerminalReply)
 from sandbox.store import Store, now_iso
 
@@ -27,6 +27,11 @@ def company_view(company: dict, store: Store, id_number: Optional[str]) -> dict:
     return {"credit_code": company["credit_code"], "name_zh": company["name"], "name_en": company.get("name_en", ""),
             "address": company.get("address", ""),
             "legal_representative_masked_name": mask_name(person.get("name", "")), "applicant_role": role}
+
+
+def consent_required() -> ApiError:
+    return ApiError(403, "consent_required", "调取电子证照需要申请人本人授权",
+                    "Electronic licences need the applicant's recorded consent")
 
 
 def routes(store: Store, settings: dict) -> APIRouter:
@@ -90,9 +95,21 @@ def routes(store: Store, settings: dict) -> APIRouter:
         if store.person(id_number) is None:
             raise not_found("person")
         if not consent_id or not store.consent_valid(consent_id, id_number):
-            raise ApiError(403, "consent_required", "调取电子证照需要申请人本人授权",
-                           "Electronic licences need the applicant's recorded consent")
+            raise consent_required()
         return {"items": store.licences(id_number)}
+
+    @api.get("/companies/{credit_code}/licences", response_model=LicenceList, tags=["companies"],
+             responses=documented(400, 401, 403, 404, 422))
+    def company_licences(credit_code: str, id_number: str = Query(pattern=ID_NUMBER),
+                         consent_id: Optional[str] = Header(default=None, alias="X-Consent-Id")) -> dict:
+        """A company's electronic licences, for its legal representative or an authorised handler
+        (``id_number``) who gave a consent of scope licences (``X-Consent-Id``)."""
+        company = find_company(store, credit_code, "credit_code", 404)
+        if not consent_id or not store.consent_valid(consent_id, id_number):
+            raise consent_required()
+        if role_in(company, id_number) == NO_ROLE:
+            raise no_role(403, "id_number")
+        return {"items": store.licences(company["credit_code"])}
 
     @api.get("/companies/{credit_code}", response_model=Company, tags=["companies"],
              responses=documented(400, 401, 404, 422))

@@ -41,6 +41,13 @@ def find_company(store: Store, credit_code: str | None, field: str, missing_stat
     return found
 
 
+def no_role(status: int, field: str) -> ApiError:
+    """The refusal of a person who is neither the company's legal representative nor an authorised handler."""
+    return ApiError(status, "company_role", "您不是该企业的法定代表人或经授权的经办人，请由法定代表人办理，或请企业先为您"
+                    "办理经办人授权", "You are not this company's legal representative or an authorised handler: the "
+                    "legal representative may apply, or the company may authorise you first", {field: NO_ROLE})
+
+
 def check_applicant(store: Store, service: dict, case: CaseIn) -> None:
     """The rules a case's applicant and agent meet beyond their shape, in the order a citizen can act on."""
     applicant, agent = case.applicant, case.agent
@@ -54,12 +61,11 @@ def check_applicant(store: Store, service: dict, case: CaseIn) -> None:
         company = find_company(store, applicant.credit_code, "applicant.credit_code", 422)
         role = role_in(company, applicant.id_number)
         if role != applicant.role:
-            zh, en = (("您不是该企业的法定代表人或经授权的经办人，请由法定代表人办理，或请企业先为您办理经办人授权",
-                       "You are not this company's legal representative or an authorised handler: the legal "
-                       "representative may apply, or the company may authorise you first") if role == NO_ROLE else
-                      ("您在该企业的身份与登记不符，请重新选择企业后再申请",
-                       "Your role in this company does not match its records: choose the company again"))
-            raise ApiError(422, "company_role", zh, en, {"applicant.role": role})
+            if role == NO_ROLE:
+                raise no_role(422, "applicant.role")
+            raise ApiError(422, "company_role", "您在该企业的身份与登记不符，请重新选择企业后再申请",
+                           "Your role in this company does not match its records: choose the company again",
+                           {"applicant.role": role})
     if agent is None:
         return
     if not service.get("agent_allowed", False):

@@ -146,23 +146,39 @@ class BackendClient:
         BadCreditCodeError for a code that fails GB 32100 (checked here first, no call made),
         CompanyNotFoundError for one the backend does not hold.
         """
+        return company_from_json(self._company_call(credit_code, "", {"id_number": applicant_id_number}))
+
+    def licences(self, id_number: str, consent_id: str) -> list[dict[str, Any]]:
+        """A person's electronic licences: {licence_id, type, name_zh, name_en, number, issuer, valid_to}."""
+        body = self._call("GET", f"/persons/{_q(id_number)}/licences", headers={"X-Consent-Id": consent_id},
+                          retry=True)
+        return _objects(body, "items")
+
+    def company_licences(self, credit_code: str, id_number: str, consent_id: str) -> list[dict[str, Any]]:
+        """A company's electronic licences (items shaped as ``licences()``'), for ``id_number``, its legal
+        representative or an authorised handler, with their consent of scope licences (``consent_id``).
+
+        As ``company()``: BadCreditCodeError, CompanyNotFoundError; a RejectedError 403 ``consent_required``
+        without a valid consent, 403 ``company_role`` when ``id_number`` has no role in the company.
+        """
+        body = self._company_call(credit_code, "/licences", {"id_number": id_number},
+                                  headers={"X-Consent-Id": consent_id})
+        return _objects(body, "items")
+
+    def _company_call(self, credit_code: str, tail: str, query: dict[str, str],
+                      headers: dict[str, str] | None = None) -> Any:
+        """GET /companies/{code}{tail}: the code checked first (no call for a bad one), its refusals typed."""
         code = uscc.normalise(credit_code)
         if uscc.problem(code):
             raise BadCreditCodeError(code="bad_credit_code", detail=f"credit code: {uscc.problem(code)}")
         try:
-            body = self._call("GET", f"/companies/{_q(code)}", query={"id_number": applicant_id_number}, retry=True)
+            return self._call("GET", f"/companies/{_q(code)}{tail}", query=query, headers=headers, retry=True)
         except RejectedError as exc:
             typed = {"company_not_found": CompanyNotFoundError, "bad_credit_code": BadCreditCodeError}.get(exc.code)
             if typed is None:
                 raise
             raise typed(code=exc.code, message_zh=exc.message_zh, message_en=exc.message_en, fields=exc.fields,
                         status=exc.status) from None
-        return company_from_json(body)
-
-    def licences(self, id_number: str, consent_id: str) -> list[dict[str, Any]]:
-        body = self._call("GET", f"/persons/{_q(id_number)}/licences", headers={"X-Consent-Id": consent_id},
-                          retry=True)
-        return _objects(body, "items")
 
     # -- catalogue and drafts ------------------------------------------------------------
 
