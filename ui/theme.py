@@ -58,6 +58,8 @@ def stylesheet(scale: float = 1.0) -> str:
     QPushButton#choice:checked {{ background: {ACCENT}; color: white; }}
     #fieldError {{ font-size: {px(20)}; color: #b71c1c; }}
     #guide {{ font-size: {px(22)}; }}
+    #advice {{ font-size: {px(26)}; font-weight: bold; color: #0d3c78; }}
+    #previewFrame {{ font-size: {px(26)}; }}
     QPushButton:disabled {{ border-color: #aaa; color: #aaa; }}
     QPushButton#primary:disabled {{ background: #b0bec5; color: white; border-color: #b0bec5; }}
     QProgressBar {{ min-height: {px(18)}; border-radius: 9px; background: #dde5f0; }}

@@ -11,22 +11,15 @@ sharpness and glare, the time); every transition goes through :meth:`AutoCapture
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
 import numpy as np
 
+from devices.doccam.base import CaptureState
 from devices.doccam.quality import GLARE_MAX, SHARPNESS_MIN, MSG_BLURRED, MSG_GLARE, MSG_MOVING, MSG_NOT_FOUND, MSG_READY
 from common.i18n import N_, Text, text
 
 MSG_TAKE_NEXT = N_("Captured. Lay the next page, or take the page away.")
-
-
-class CaptureState(enum.Enum):
-    SEARCHING = "searching"
-    STEADYING = "steadying"
-    CAPTURE = "capture"      # take the full-resolution picture now (reported once)
-    REMOVE = "remove"        # captured: waiting for the page to go or change
 
 
 @dataclass(frozen=True)

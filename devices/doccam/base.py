@@ -1,12 +1,22 @@
-"""The document camera interface: capture one page as JPEG bytes."""
+"""The document camera interface: capture one page as JPEG bytes, and a live view for the screen.
+
+:meth:`DocumentCamera.latest_view` is what a preview on the GUI thread reads: the device's worker
+(or the feed's thread) makes each :class:`PreviewView` and swaps it in whole, so reading it takes no
+lock that work could hold and never waits on the device.
+"""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from common.i18n import N_, Text
 from devices.base import Device
 from devices.errors import DeviceError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class CaptureError(DeviceError):
@@ -43,8 +53,46 @@ class CapturedPage:
         del self.jpeg[:]
 
 
+class CaptureState(enum.Enum):
+    """Where auto-capture stands (see :mod:`devices.doccam.autocapture`)."""
+
+    SEARCHING = "searching"
+    STEADYING = "steadying"
+    CAPTURE = "capture"      # take the full-resolution picture now (reported once)
+    REMOVE = "remove"        # captured: waiting for the page to go or change
+
+
+@dataclass(frozen=True, eq=False)
+class PreviewView:
+    """One frame of the live preview and what the camera made of it.
+
+    ``image`` is a downscaled BGR copy (uint8, read-only) owned by this view; ``quad`` the page's
+    corners in that image's pixels (top left, top right, bottom right, bottom left) or None when no
+    page is seen; ``advice`` what the citizen should do; ``state`` the auto-capture state; ``steady``
+    the page is found, still and sharp (ready, or being captured); ``auto_capture`` whether the
+    device takes the picture by itself; ``seq`` the frame's number in the feed; ``at`` when the page
+    was looked for (``time.monotonic()``).
+    """
+
+    image: np.ndarray = field(repr=False)
+    quad: np.ndarray | None
+    advice: Text
+    state: CaptureState
+    steady: bool
+    auto_capture: bool
+    seq: int
+    at: float
+
+
 class DocumentCamera(Device):
     kind = "document_camera"
+
+    def latest_view(self) -> PreviewView | None:
+        """The newest live view, or None when there is none (no camera, not streaming, no preview).
+
+        Any thread, never blocks: it returns what was last computed and never calls the worker.
+        Asking also tells the device that a preview is being watched (see the driver)."""
+        return None
 
     def capture(self, timeout_s: float = 10.0) -> CapturedPage:
         return self._worker.call(self._capture, timeout_s=timeout_s)

@@ -5,10 +5,18 @@ a small preview. This device's worker looks at the preview between jobs: finds t
 sharpness and glare, runs the auto-capture state machine, and tells listeners what the user should
 do (:class:`CaptureAdvice`); when the page has lain still it takes the newest full-resolution frame
 and emits :class:`PageCaptured`. Nothing is written to disk and page content is never logged.
+
+The worker also keeps the live view a screen shows (:meth:`latest_view`): the preview, the page's
+corners in it, the advice and the state, swapped in whole after each look. It looks only while
+auto-capture is on or a preview was asked for in the last :data:`VIEW_INTEREST_S` seconds, so a
+camera nobody watches costs nothing. While the worker is busy (a capture takes a few hundred ms at
+1920x1080) the view's picture is the feed's newest preview and its outline the worker's last, so the
+picture on screen keeps moving.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -17,14 +25,14 @@ import numpy as np
 
 from devices.camera.base import FeedState, FeedStateChanged, FrameSource
 from devices.camera.feed import CameraFeed
-from devices.doccam.autocapture import AutoCapture, AutoCaptureOptions, CaptureState, Observation
-from devices.doccam.base import CapturedPage, CaptureError, DocumentCamera
+from devices.doccam.autocapture import AutoCapture, AutoCaptureOptions, Observation
+from devices.doccam.base import CapturedPage, CaptureError, CaptureState, DocumentCamera, PreviewView
 from devices.doccam.detect import find_page
 from devices.doccam.idcopy import card_sheet, find_card, flatten_card
 from devices.doccam.marking import VERIFICATION_TEXT, mark_page
 from devices.doccam.output import encode_jpeg
 from devices.doccam.pipeline import CaptureSettings, finish_page, whole_frame
-from devices.doccam.quality import MSG_NOT_FOUND, assess
+from devices.doccam.quality import MSG_NOT_FOUND, MSG_READY, assess
 from devices.events import Listeners
 from devices.health import DeviceState, SelfTestResult
 from devices.worker import on_worker
@@ -33,6 +41,9 @@ from common.i18n import N_, Text, text
 log = logging.getLogger(__name__)
 MSG_OFFLINE = N_("The document camera is not connected.")
 MSG_NO_CARD = N_("Card not found. Lay the card flat in the middle of the desk.")
+POLL_INTERVAL_S = 0.1
+VIEW_INTEREST_S = 2.0   # keep looking this long after the last latest_view() (a preview asks ~9 times a second)
+VIEW_STALE_S = 0.4      # an older view gets the feed's newest picture (the worker is busy capturing)
 
 
 @dataclass(frozen=True)
@@ -73,7 +84,8 @@ class CameraDocumentCameraOptions:
 
 class CameraDocumentCamera(DocumentCamera):
     def __init__(self, name: str, options: CameraDocumentCameraOptions, source: FrameSource | None = None) -> None:
-        super().__init__(name, poll_interval_s=0.1 if options.auto_capture else None)
+        # The worker polls even without auto-capture: a preview on screen needs its view.
+        super().__init__(name, poll_interval_s=POLL_INTERVAL_S)
         if source is None:
             from devices.camera.capture import VideoCaptureSource
 
@@ -87,6 +99,8 @@ class CameraDocumentCamera(DocumentCamera):
         self._auto = AutoCapture(AutoCaptureOptions(still_s=options.still_s))
         self._seen_seq = 0
         self._last_advice: Text | None = None
+        self._view: PreviewView | None = None        # replaced whole, never changed: readers need no lock
+        self._view_wanted_at = float("-inf")
 
     # -- feed state -> health (on the feed's thread; HealthTracker is thread-safe)
     def _on_feed(self, event: FeedStateChanged) -> None:
@@ -122,20 +136,47 @@ class CameraDocumentCamera(DocumentCamera):
         self.health.count("pages_captured")
         return page
 
-    # -- auto-capture, between jobs on the worker
+    # -- the live view: any thread, never waits on the worker
+    def latest_view(self) -> PreviewView | None:
+        self._view_wanted_at = time.monotonic()
+        view = self._view
+        if view is None or self._feed.state is not FeedState.STREAMING:
+            return None
+        if time.monotonic() - view.at > VIEW_STALE_S:  # the worker is busy: the picture keeps moving
+            frame, preview = self._feed.latest(), self._feed.preview()
+            if frame is not None and preview is not None and preview.shape == view.image.shape:
+                view = dataclasses.replace(view, image=_frozen_copy(preview), seq=frame.seq)
+        return view
+
+    # -- auto-capture and the live view, between jobs on the worker
     @on_worker
     def _poll(self) -> None:
+        watched = time.monotonic() - self._view_wanted_at < VIEW_INTEREST_S
+        if not (self.options.auto_capture or watched):
+            self._view = None
+            return
         preview = self._feed.preview()
-        if preview is None or self._feed.state is not FeedState.STREAMING:
+        full = self._feed.latest()
+        if preview is None or full is None or self._feed.state is not FeedState.STREAMING:
+            self._view = None
             return
         quad = find_page(preview)
-        full = self._feed.latest()
-        if quad is not None and full is not None:  # judge sharpness on the full-resolution page
+        if quad is not None:  # judge sharpness on the full-resolution page
             quality = assess(full.image, quad * (full.image.shape[1] / preview.shape[1]))
         else:
             quality = assess(preview, None)
-        state = self._auto.feed(Observation(time.monotonic(), quad, quality.sharpness, quality.glare))
+        now = time.monotonic()
+        state = self._auto.feed(Observation(now, quad, quality.sharpness, quality.glare))
         advice = quality.advice[0] if quality.advice and state is CaptureState.STEADYING else self._auto.advice
+        steady = state in (CaptureState.CAPTURE, CaptureState.REMOVE) or (
+            state is CaptureState.STEADYING and advice.msgid == MSG_READY)
+        shown_state, shown_advice = state, advice
+        if not self.options.auto_capture and state in (CaptureState.CAPTURE, CaptureState.REMOVE):
+            shown_state, shown_advice = CaptureState.STEADYING, text(MSG_READY)  # the citizen takes it
+        self._view = PreviewView(_frozen_copy(preview), None if quad is None else np.asarray(quad, np.float64),
+                                 shown_advice, shown_state, steady, self.options.auto_capture, full.seq, now)
+        if not self.options.auto_capture:
+            return
         if advice != self._last_advice or state is CaptureState.CAPTURE:
             self._last_advice = advice
             self.events.emit(CaptureAdvice(state, advice))
@@ -170,6 +211,12 @@ class CameraDocumentCamera(DocumentCamera):
         ok = self._feed.state is FeedState.STREAMING
         return SelfTestResult(self.name, ok, text("The document camera is ready.") if ok else text(MSG_OFFLINE),
                               {"reconnects": str(self._feed.reconnects)})
+
+
+def _frozen_copy(image: np.ndarray) -> np.ndarray:
+    copy = image.copy()
+    copy.flags.writeable = False
+    return copy
 
 
 def id_card_page(front: np.ndarray, back: np.ndarray, settings: CaptureSettings = CaptureSettings(),

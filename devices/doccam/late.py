@@ -4,7 +4,8 @@ the rest of the terminal is up, so the home screen and the card reader do not wa
 
 It stands where the real driver stands (``Devices.document_camera``) from the start: its health
 says "starting" until the driver exists, then mirrors the driver's; capture and self-test go to the
-driver, waiting behind its construction on the worker like any other call.
+driver, waiting behind its construction on the worker like any other call; its live view is None
+until the driver exists.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import threading
 from typing import Callable
 
 from common.i18n import N_, text
-from devices.doccam.base import CapturedPage, DocumentCamera
+from devices.doccam.base import CapturedPage, DocumentCamera, PreviewView
 from devices.health import DeviceState, Health, SelfTestResult
 from devices.worker import on_worker
 
@@ -47,6 +48,11 @@ class LateDocumentCamera(DocumentCamera):
     def _close(self) -> None:
         if self._real is not None:
             self._real.stop()
+
+    def latest_view(self) -> PreviewView | None:
+        """None until the driver exists, then the driver's (never waits for the build)."""
+        real = self._real
+        return None if real is None else real.latest_view()
 
     @on_worker
     def _capture(self) -> CapturedPage:

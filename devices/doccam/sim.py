@@ -3,6 +3,11 @@
 Without a folder it plays pages on desks drawn in memory (:mod:`devices.doccam.scenes`), each
 held still for a while, so auto-capture and the whole capture pipeline run as on a real camera;
 with a folder it plays those images (``devices.camera.sim.SimFrameSource``).
+
+Faults: ``unplugged`` pulls the cable (the feed's source fails, the health turns offline, captures
+fail at once, the preview has no view) until cleared; ``no_frame`` makes captures fail; ``hang``
+makes a capture hold the worker until cleared (callers' timeouts, and a preview that must not
+freeze, are tested with it).
 """
 
 from __future__ import annotations
@@ -10,10 +15,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from devices.base import FaultInjection
+from devices.camera.base import CameraUnavailableError, FrameSource
 from devices.camera.sim import SimFrameSource
 from devices.doccam.base import CapturedPage, CaptureError
 from devices.doccam.camera import CameraDocumentCamera, CameraDocumentCameraOptions
@@ -64,17 +71,46 @@ class SceneFrameSource:
         self._cache.clear()
 
 
+class Cable:
+    """A frame source behind a cable that can be pulled: while ``pulled()`` it fails as an unplugged
+    camera does (the feed closes it, reports it unavailable and tries again)."""
+
+    def __init__(self, source: FrameSource, pulled: Callable[[], bool]) -> None:
+        self._source, self._pulled = source, pulled
+
+    def open(self) -> None:
+        if self._pulled():
+            raise CameraUnavailableError(detail="simulated: unplugged")
+        self._source.open()
+
+    def read(self, timeout_s: float) -> np.ndarray | None:
+        if self._pulled():
+            raise CameraUnavailableError(detail="simulated: unplugged")
+        return self._source.read(timeout_s)
+
+    def close(self) -> None:
+        self._source.close()
+
+
+HANG_LIMIT_S = 60.0  # a hung capture gives up after this long even if nobody clears the fault
+
+
 class SimDocumentCamera(CameraDocumentCamera, FaultInjection):
-    faults = ("no_frame", "unplugged")
+    faults = ("no_frame", "unplugged", "hang")
 
     def __init__(self, name: str = "document_camera", folder: Path | None = None,
-                 options: CameraDocumentCameraOptions | None = None) -> None:
-        source = SimFrameSource(folder) if folder is not None else SceneFrameSource()
-        CameraDocumentCamera.__init__(self, name, options or CameraDocumentCameraOptions(auto_capture=False), source)
+                 options: CameraDocumentCameraOptions | None = None, source: FrameSource | None = None) -> None:
         FaultInjection.__init__(self)
+        if source is None:
+            source = SimFrameSource(folder) if folder is not None else SceneFrameSource()
+        CameraDocumentCamera.__init__(self, name, options or CameraDocumentCameraOptions(auto_capture=False),
+                                      Cable(source, lambda: self.fault("unplugged")))
 
     @on_worker
     def _capture(self) -> CapturedPage:
+        deadline = time.monotonic() + HANG_LIMIT_S
+        while self.fault("hang") and time.monotonic() < deadline:
+            time.sleep(0.02)
         if self.fault("unplugged"):
             raise CaptureError(text("The document camera is not connected."))
         if self.fault("no_frame"):
