@@ -195,6 +195,7 @@ class Application:
     consents: list[Consent] = field(default_factory=list)  # travel with the case: one made offline is not lost
     company: Company | None = None
     principal: Identity | None = None
+    e_licences: list[str] = field(default_factory=list)  # electronic licences standing in for paper materials
 
     @property
     def apply_as(self) -> ApplyAs:
@@ -225,6 +226,8 @@ class Application:
             body["applicant"] = {"type": "person", "id_number": p.id_number, "name": p.name,
                                  "card_type": p.card_type.value}
             body["agent"] = person
+        if self.e_licences:
+            body["e_licences"] = list(self.e_licences)
         if self.consents:
             body["consents"] = [c.payload() for c in self.consents]
         return body

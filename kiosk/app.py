@@ -80,7 +80,8 @@ class Services:
     def new_citizen_session(self) -> CitizenSession:
         return CitizenSession(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,
                               tasks=self.tasks, terminal_id=self.config.terminal.id, masker=self.masker,
-                              document_printer=self.devices.document_printer)
+                              document_printer=self.devices.document_printer,
+                              document_camera=self.devices.document_camera)
 
     def new_clerk_desk(self) -> ClerkDesk:
         return ClerkDesk(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,

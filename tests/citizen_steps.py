@@ -1,5 +1,9 @@
 """Walking a citizen's session (without Qt) to a step, as the screens would call it."""
 
+import io
+
+from PIL import Image
+
 from common.domain import ApplyAs
 from devices.idcard.samples import sample_identity
 from kiosk.workflows.citizen import Step
@@ -26,6 +30,38 @@ def fill_form(session, values):
     session.submit_form()
 
 
+def signature_png():
+    """A small signature, as the pad would give it."""
+    image = Image.new("RGB", (300, 100), "white")
+    for x in range(20, 280):
+        image.putpixel((x, 50 + (x % 20)), (0, 0, 0))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def provide_materials(session, licences=True):
+    """From the licence consent or the materials list to the confirm screen: licences where offered,
+    conditional materials answered "does not apply", the rest scanned on the simulated camera; signed."""
+    if session.step is Step.LICENCE_CONSENT:
+        (session.agree_licences if licences else session.decline_licences)()
+    if session.step is Step.MATERIALS:
+        for material in session.checklist.items:
+            if material.code in session.offered_licences:
+                session.use_licence(material.code)
+            elif material.conditional:
+                session.material_does_not_apply(material.code)
+            elif material.requirement.required:
+                session.scan_material(material.code)
+                for _ in range(material.requirement.pages):
+                    session.capture_page()
+                session.capture_done()
+        session.materials_done()
+    if session.step is Step.SIGNATURE:
+        session.sign(signature_png())
+    assert session.step is Step.CONFIRM, (session.step, session.notice)
+
+
 def walk_to_confirm(session, code="GT-001", apply_as=ApplyAs.MYSELF, identity=None):
     identify(session, identity)
     session.continue_to_services()
@@ -35,7 +71,7 @@ def walk_to_confirm(session, code="GT-001", apply_as=ApplyAs.MYSELF, identity=No
         session.choose_applicant(apply_as)
     if session.step is Step.FORM:
         fill_form(session, FORMS[code])
-    assert session.step is Step.CONFIRM, (session.step, session.notice)
+    provide_materials(session)
 
 
 def place_card_and_agree(gui, qtbot, sample="resident"):

@@ -9,7 +9,7 @@ from common import uscc
 from common.domain import ApplyAs, Identity
 from devices.idcard.samples import sample_identity
 from kiosk.workflows.citizen import Step
-from tests.citizen_steps import FORMS, fill_form, identify, walk_to_confirm
+from tests.citizen_steps import FORMS, fill_form, identify, provide_materials, walk_to_confirm
 
 LEGAL_REP = "330108197812220012"   # 吴示例: legal representative of 91330106MA2H7Q3K8C
 HANDLER = "330106199003071236"     # 张测试 (the sample card): its authorised handler
@@ -28,6 +28,7 @@ def to_guide(session, code, identity=None):
 
 
 def submit(session):
+    provide_materials(session)
     session.confirm()
     assert session.step is Step.DONE and not session.receipt.provisional, session.notice
     return session.receipt.case_number
@@ -65,6 +66,7 @@ def test_a_consent_given_while_the_backend_is_away_arrives_with_the_case(service
     session.continue_to_services()
     session.choose_service("SB-003")
     session.start_application()
+    provide_materials(session, licences=False)
     sandbox.faults.set("error")
     session.confirm()
     assert session.receipt.provisional
@@ -89,7 +91,7 @@ def test_who_may_apply_follows_the_service(services):
     session.back()
     session.choose_service("SB-003")  # person only, no agent: straight on, nothing asked
     session.start_application()
-    assert session.apply_as is ApplyAs.MYSELF and session.step is Step.CONFIRM
+    assert session.apply_as is ApplyAs.MYSELF and session.step is Step.LICENCE_CONSENT
     session.back()
     session.back()
     session.choose_service("YZ-007")  # companies only

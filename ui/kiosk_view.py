@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -98,40 +99,34 @@ class KioskView(QStackedWidget):
         """How each step's screen is built; the screens' modules are imported only then."""
         from kiosk.workflows.citizen import Step
 
-        def citizen(name: str) -> Callable[[], Screen]:
+        def screen(module: str, name: str) -> Callable[[], Screen]:
             def build() -> Screen:
-                from ui.screens import citizen as screens
-                return getattr(screens, name)(session)
+                return getattr(importlib.import_module(f"ui.screens.{module}"), name)(session)
             return build
-
-        def application(name: str) -> Callable[[], Screen]:
-            def build() -> Screen:
-                from ui.screens import application as screens
-                return getattr(screens, name)(session)
-            return build
-
-        def form() -> Screen:
-            from ui.screens.form import FormScreen
-            return FormScreen(session)
 
         return {
             Step.HOME: lambda: self.home,
-            Step.CONSENT: application("ConsentScreen"),
-            Step.READ_CARD: citizen("ReadCardScreen"),
-            Step.IDENTIFIED: citizen("IdentityScreen"),
-            Step.CHOOSE_SERVICE: citizen("ServicesScreen"),
-            Step.GUIDE: application("GuideScreen"),
-            Step.WHO: application("WhoScreen"),
-            Step.COMPANY: application("CompanyScreen"),
-            Step.PRINCIPAL: application("PrincipalScreen"),
-            Step.FORM: form,
-            Step.CONFIRM: citizen("ConfirmScreen"),
-            Step.SUBMITTING: citizen("SubmittingScreen"),
+            Step.CONSENT: screen("application", "ConsentScreen"),
+            Step.READ_CARD: screen("citizen", "ReadCardScreen"),
+            Step.IDENTIFIED: screen("citizen", "IdentityScreen"),
+            Step.CHOOSE_SERVICE: screen("citizen", "ServicesScreen"),
+            Step.GUIDE: screen("application", "GuideScreen"),
+            Step.WHO: screen("application", "WhoScreen"),
+            Step.COMPANY: screen("application", "CompanyScreen"),
+            Step.PRINCIPAL: screen("application", "PrincipalScreen"),
+            Step.FORM: screen("form", "FormScreen"),
+            Step.LICENCE_CONSENT: screen("materials", "LicenceConsentScreen"),
+            Step.MATERIALS: screen("materials", "MaterialsScreen"),
+            Step.CAPTURE: screen("materials", "CaptureScreen"),
+            Step.SIGNATURE: screen("materials", "SignatureScreen"),
+            Step.INCOMPLETE: screen("materials", "IncompleteScreen"),
+            Step.CONFIRM: screen("citizen", "ConfirmScreen"),
+            Step.SUBMITTING: screen("citizen", "SubmittingScreen"),
             Step.PRINTING: lambda: self.screens[Step.SUBMITTING],  # one waiting screen, its text by step
-            Step.LICENCES: citizen("LicencesScreen"),
-            Step.PROGRESS: citizen("ProgressScreen"),
-            Step.DONE: citizen("DoneScreen"),
-            Step.FAILED: citizen("FailedScreen"),
+            Step.LICENCES: screen("citizen", "LicencesScreen"),
+            Step.PROGRESS: screen("citizen", "ProgressScreen"),
+            Step.DONE: screen("citizen", "DoneScreen"),
+            Step.FAILED: screen("citizen", "FailedScreen"),
         }
 
     def _add(self, screen: Screen) -> None:

@@ -57,6 +57,7 @@ def stylesheet(scale: float = 1.0) -> str:
     QPushButton#choice {{ font-size: {px(22)}; min-height: {px(48)}; padding: 8px 16px; }}
     QPushButton#choice:checked {{ background: {ACCENT}; color: white; }}
     #fieldError {{ font-size: {px(20)}; color: #b71c1c; }}
+    #materialStatus {{ font-size: {px(20)}; color: #1b5e20; }}
     #guide {{ font-size: {px(22)}; }}
     #advice {{ font-size: {px(26)}; font-weight: bold; color: #0d3c78; }}
     #previewFrame {{ font-size: {px(26)}; }}

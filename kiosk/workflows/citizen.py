@@ -18,15 +18,19 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from devices.docprinter.base import DocumentPrinter
+from devices.doccam.base import CapturedPage, DocumentCamera
 from devices.errors import DeviceError
 from devices.receipt.base import ReceiptPrinter
 from kiosk.backend.client import BackendClient
 from common import uscc
 from common.backend_errors import BackendError, CompanyNotFoundError, OfflineError, RejectedError
-from common.domain import Application, ApplyAs, CardType, Company, Consent, Identity, Receipt, ServiceItem
-from common.i18n import N_, Text, language, text
+from common.domain import (Application, ApplyAs, Attachment, CardType, Company, Consent, Identity, Receipt,
+                           ServiceItem)
+from common.i18n import N_, Text, language, plural_text, text
 from common.masking import Masker
-from kiosk import forms
+from kiosk import drafts, forms
+from kiosk.materials import Checklist, Provided, SIGNATURE_NAME, licence_for
+from kiosk.notices import issue_and_print
 from kiosk.payloads import PayloadKind, classify, credit_code_in
 from kiosk.receipts import citizen_receipt
 from kiosk.submission import Outcome, Submitter
@@ -72,6 +76,7 @@ LOW_RATING_REASONS = (N_("Long wait"), N_("Hard to use"), N_("Unclear what to br
 
 # The consent screen's text has a version; the backend records which one the citizen agreed to.
 IDENTITY_CONSENT_VERSION = "identity-2026.12"
+LICENCE_CONSENT_VERSION = "licences-2026.12"
 _CONSENT_METHOD = {CardType.APP_TOKEN: "app_token"}  # every card read on the reader: "id_card"
 
 
@@ -86,6 +91,11 @@ class Step(enum.Enum):
     COMPANY = "company"          # the company's credit code, looked up on the backend
     PRINCIPAL = "principal"      # the person an agent acts for
     FORM = "form"
+    LICENCE_CONSENT = "licence_consent"  # fetch electronic licences for this service? (PIPL, scope "licences")
+    MATERIALS = "materials"      # each material: an electronic licence, pages scanned, not brought
+    CAPTURE = "capture"          # one material's pages on the document camera
+    SIGNATURE = "signature"
+    INCOMPLETE = "incomplete"    # a required material is missing: the one-time notice and a saved draft
     CONFIRM = "confirm"
     SUBMITTING = "submitting"
     LICENCES = "licences"        # ready licences to print (the "print my licence" errand)
@@ -114,8 +124,10 @@ def user_message(exc: BaseException) -> Text:
 
 class CitizenSession:
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
-                 terminal_id: str, masker: Masker, document_printer: DocumentPrinter | None = None) -> None:
+                 terminal_id: str, masker: Masker, document_printer: DocumentPrinter | None = None,
+                 document_camera: DocumentCamera | None = None) -> None:
         self._backend = backend
+        self.document_camera = document_camera
         self._submitter = submitter
         self._document_printer = document_printer
         self.purpose = "apply"   # or "licence": print a licence that is ready
@@ -151,6 +163,16 @@ class CitizenSession:
         self.form_values: dict[str, str] = {}
         self.form_checked = False  # Continue was pressed once: every field shows its message
         self._trail: list[Step] = []  # the steps behind the current one, for Back
+        # Materials: what the applicant provides for each, the electronic licences offered, the page
+        # being scanned, the signature; the one-time notice's number when something is missing.
+        self.checklist: Checklist | None = None
+        self.offered_licences: dict[str, dict[str, Any]] = {}  # material code -> the licence that can stand in
+        self.licence_consent: str = ""  # "", "agreed", "declined", "unavailable"
+        self.capture_code: str | None = None
+        self.signature: bytes | None = None
+        self.notice_number = ""
+        self.drafts_found: list[dict[str, Any]] = []  # saved applications offered after identification
+        self.resumed_draft_id: str | None = None
         self.receipt: Receipt | None = None
         self.notice: Notice | None = None
         self.busy = False
@@ -620,7 +642,10 @@ class CitizenSession:
                                        company=self.company, principal=self.principal)
         self.form_values = forms.prefill(self.service, self.principal or self.identity, self.company)
         self.form_checked = False
-        self._advance(Step.FORM if self.service.form else Step.CONFIRM)
+        if self.service.form:
+            self._advance(Step.FORM)
+        else:
+            self._to_materials()
 
     def set_form_value(self, name: str, value: str) -> None:
         """A field as typed (the screen shows :func:`kiosk.forms.validate`'s message next to it)."""
@@ -638,15 +663,244 @@ class CitizenSession:
             self._go(Step.FORM, Notice(text("Please look at the fields marked in red.")))
             return
         self.application.form = forms.submission(self.service, self.form_values)
-        self._advance(Step.CONFIRM)
+        self._to_materials()
+
+    # -- materials: electronic licences, pages, or not brought ------------------------------------
+
+    def _licence_holder(self) -> str | None:
+        """Whose electronic licences may be fetched: the applicant's own, or their company's; never a
+        principal's (the agent cannot consent for them: their materials come on paper)."""
+        if self.application is None or self.application.principal is not None:
+            return None
+        return self.application.company.credit_code if self.application.company else self.application.applicant.id_number
+
+    def _to_materials(self) -> None:
+        assert self.service is not None
+        if self.checklist is None or self.checklist.service is not self.service:
+            self.checklist = Checklist(self.service)
+        wants_licences = any(m.e_licence_type for m in self.service.materials)
+        if wants_licences and self._licence_holder() is not None and not self.licence_consent:
+            self._advance(Step.LICENCE_CONSENT)
+        elif self.service.materials:
+            self._advance(Step.MATERIALS)
+        else:
+            self._after_materials()
+
+    def licence_types_wanted(self) -> list[str]:
+        """The kinds of electronic licence this service can take (for the consent screen's text)."""
+        return [m.name(language()) for m in (self.service.materials if self.service else ()) if m.e_licence_type]
+
+    def agree_licences(self) -> None:
+        """Consent (scope "licences", for this service), then the holder's licences are fetched."""
+        if self.step is not Step.LICENCE_CONSENT or self.busy or self.identity is None or self.service is None:
+            return
+        consent = Consent(self.identity.id_number, "licences", _CONSENT_METHOD.get(self.identity.card_type, "id_card"),
+                          LICENCE_CONSENT_VERSION, service_code=self.service.code)
+        self.consents.append(consent)
+        if self.application is not None:
+            self.application.consents.append(consent)
+        holder, company = self._licence_holder(), self.application.company if self.application else None
+        id_number = self.identity.id_number
+        backend = self._backend
+
+        def fetch() -> list[dict[str, Any]]:
+            consent_id = backend.record_consent(consent).consent_id
+            if company is not None:
+                return backend.company_licences(company.credit_code, id_number, consent_id)
+            return backend.licences(holder or id_number, consent_id)
+
+        self.busy = True
+        self._changed()
+        self._background(fetch, self._licences_fetched, self._licences_unavailable)
+
+    def decline_licences(self) -> None:
+        if self.step is Step.LICENCE_CONSENT and not self.busy:
+            self.licence_consent = "declined"
+            self._go_materials()
+
+    def _licences_fetched(self, licences: list[dict[str, Any]]) -> None:
+        self.busy = False
+        self.licence_consent = "agreed"
+        assert self.service is not None
+        self.offered_licences = {m.code: found for m in self.service.materials
+                                 if (found := licence_for(m, licences)) is not None}
+        self._go_materials()
+
+    def _licences_unavailable(self, exc: BaseException) -> None:
+        self.busy = False
+        self.licence_consent = "unavailable"
+        log.info("session: electronic licences not fetched: %s", exc)
+        self._go_materials(Notice(text("Your electronic licences cannot be fetched right now. Please show the "
+                                       "paper documents to the camera instead.")))
+
+    def _go_materials(self, notice: Notice | None = None) -> None:
+        """To the materials list, in place of the licence consent (Back from the list skips it)."""
+        if self.step is Step.LICENCE_CONSENT:
+            self._go(Step.MATERIALS, notice)
+        else:
+            self._advance(Step.MATERIALS)
+            self.notice = notice
+
+    def use_licence(self, code: str) -> None:
+        if self.step is Step.MATERIALS and self.checklist is not None and code in self.offered_licences:
+            self.checklist.use_licence(code, self.offered_licences[code])
+            self._go(Step.MATERIALS)
+
+    def material_not_brought(self, code: str) -> None:
+        if self.step is Step.MATERIALS and self.checklist is not None:
+            self.checklist.not_brought(code)
+            self._go(Step.MATERIALS)
+
+    def material_does_not_apply(self, code: str) -> None:
+        if self.step is Step.MATERIALS and self.checklist is not None and self.checklist[code].conditional:
+            self.checklist.does_not_apply(code)
+            self._go(Step.MATERIALS)
+
+    def scan_material(self, code: str) -> None:
+        """To the document camera for this material's pages."""
+        if self.step is not Step.MATERIALS or self.checklist is None:
+            return
+        if self.document_camera is None:
+            self.checklist.not_brought(code)
+            self._go(Step.MATERIALS, Notice(text("This terminal has no document camera. The material is listed "
+                                                 "for the service window.")))
+            return
+        self.capture_code = code
+        self._advance(Step.CAPTURE)
+
+    def capture_page(self) -> None:
+        """The citizen taps "take the picture" (auto-capture may take it first: :meth:`page_captured`)."""
+        if self.step is not Step.CAPTURE or self.busy or self.document_camera is None:
+            return
+        camera = self.document_camera
+        self.busy = True
+        self._changed()
+        self._background(lambda: camera.capture(timeout_s=10.0), self.page_captured, self._capture_failed)
+
+    def page_captured(self, page: CapturedPage) -> None:
+        """A page from the camera (tapped or auto-captured): kept unless the camera advises a retake."""
+        self.busy = False
+        if self.step is not Step.CAPTURE or self.checklist is None or self.capture_code is None:
+            page.wipe()
+            return
+        if page.advice:  # not found, blurred, glare: say what to fix; the citizen takes it again
+            advice = page.advice[0]
+            page.wipe()
+            self._go(Step.CAPTURE, Notice(advice))
+            return
+        count = self.checklist.add_page(self.capture_code, page.jpeg)
+        page.wipe()
+        wanted = self.checklist[self.capture_code].requirement.pages
+        self._go(Step.CAPTURE, Notice(plural_text("Page {count} of {pages} taken.", "Page {count} of {pages} taken.",
+                                                  wanted, count=count, pages=wanted), error=False))
+
+    def _capture_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        if self.checklist is not None and self.capture_code is not None and not self.checklist[self.capture_code].pages:
+            # the camera is gone: the material goes on the notice, for the service window
+            self.checklist.not_brought(self.capture_code)
+            self.capture_code = None
+            self._go(Step.MATERIALS, Notice(text("The document camera is not working ({reason}). This material is "
+                                                 "listed for the service window.", reason=user_message(exc))))
+            return
+        self._go(Step.CAPTURE, Notice(user_message(exc)))
+
+    def retake_last_page(self) -> None:
+        if self.step is Step.CAPTURE and self.checklist is not None and self.capture_code and not self.busy:
+            self.checklist.drop_last_page(self.capture_code)
+            self._go(Step.CAPTURE)
+
+    def capture_done(self) -> None:
+        if self.step is Step.CAPTURE and not self.busy:
+            self.capture_code = None
+            self.back()
+
+    def materials_done(self) -> None:
+        """Continue from the list: every material answered; anything missing leads to the notice."""
+        if self.step is not Step.MATERIALS or self.checklist is None:
+            return
+        pending = self.checklist.pending()
+        if pending:
+            lang = language()
+            self._go(Step.MATERIALS, Notice(text("Please choose for each material, including “{name}”.",
+                                                 name=pending[0].requirement.name(lang))))
+            return
+        if self.checklist.missing():
+            self._advance(Step.INCOMPLETE)
+        else:
+            self._after_materials()
+
+    def _after_materials(self) -> None:
+        assert self.service is not None
+        self._advance(Step.SIGNATURE if self.service.signature_required else Step.CONFIRM)
+
+    def sign(self, png: bytes) -> None:
+        """The signature drawn on the pad; on to the confirm screen."""
+        if self.step is Step.SIGNATURE and png:
+            self.signature = png
+            self._advance(Step.CONFIRM)
+
+    def attachments(self) -> list[Attachment]:
+        """Everything the case carries beside its JSON: the pages, then the signature."""
+        files = self.checklist.attachments() if self.checklist is not None else []
+        if self.signature:
+            files.append(Attachment(SIGNATURE_NAME, "image/png", self.signature))
+        return files
+
+    # -- incomplete: the one-time notice and a saved draft ---------------------------------------
+
+    def leave_with_notice(self) -> None:
+        """Print the one-time notice and keep what was provided as a draft for the next visit."""
+        if self.step is not Step.INCOMPLETE or self.busy or self.checklist is None or self.application is None:
+            return
+        application, checklist = self.application, self.checklist
+        holder = application.holder
+        masked = application.company.name_zh if application.company else holder.masked_name
+        missing, lang = checklist.missing(), language()
+        backend, printer, terminal = self._backend, self._printer, self._terminal_id
+        files = self.attachments()
+
+        def work() -> tuple[str, bool]:
+            number = issue_and_print(backend, printer, application.service, holder.id_number, masked, missing,
+                                     terminal, lang)
+            try:
+                drafts.save(backend, application, checklist, files)
+                saved = True
+            except BackendError as exc:
+                log.warning("session: draft not saved: %s", exc)
+                saved = False
+            return number, saved
+
+        self.busy = True
+        self._changed()
+        self._background(work, self._notice_printed, self._notice_failed)
+
+    def _notice_printed(self, result: tuple[str, bool]) -> None:
+        self.busy = False
+        self.notice_number, saved = result
+        message = (text("The one-time notice is printed: it lists everything still missing. What you provided today "
+                        "is saved: next time, identify yourself at any terminal of this hall and continue.")
+                   if saved else
+                   text("The one-time notice is printed: it lists everything still missing. Your application could "
+                        "not be saved now, so please bring everything on the list next time."))
+        self._go(Step.DONE, Notice(message, error=not saved))
+
+    def _notice_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self._go(Step.INCOMPLETE, Notice(text("The notice could not be printed ({reason}). Please ask the hall "
+                                              "staff.", reason=user_message(exc))))
 
     def _forget_application(self) -> None:
         """What was answered for one service or applicant, when the citizen changes it."""
         if self.principal is not None:
             self.principal.wipe()
+        if self.checklist is not None:
+            self.checklist.wipe()
         self.application, self.apply_as, self.company, self.principal = None, None, None, None
         self.company_code = ""
         self.form_values, self.form_checked = {}, False
+        self.checklist, self.offered_licences, self.licence_consent = None, {}, ""
+        self.capture_code, self.signature, self.notice_number = None, None, ""
 
     def back(self) -> None:
         if self.busy:
@@ -655,8 +909,9 @@ class CitizenSession:
             self._go(Step.CONFIRM)
         elif self.step is Step.IDENTIFIED:
             self.end("back from the identity")
-        elif self._trail and self.step in (Step.CHOOSE_SERVICE, Step.GUIDE, Step.WHO, Step.COMPANY,
-                                           Step.PRINCIPAL, Step.FORM, Step.CONFIRM):
+        elif self._trail and self.step in (Step.CHOOSE_SERVICE, Step.GUIDE, Step.WHO, Step.COMPANY, Step.PRINCIPAL,
+                                           Step.FORM, Step.LICENCE_CONSENT, Step.MATERIALS, Step.CAPTURE,
+                                           Step.SIGNATURE, Step.INCOMPLETE, Step.CONFIRM):
             self._go(self._trail.pop())
 
     def confirm(self) -> None:
@@ -664,7 +919,10 @@ class CitizenSession:
             return
         self._go(Step.SUBMITTING)
         application = self.application
-        self._background(lambda: self._submitter.submit(application), self._submitted, self._submit_failed)
+        if self.checklist is not None:
+            application.e_licences = self.checklist.licence_ids()
+        files = self.attachments()
+        self._background(lambda: self._submitter.submit(application, files), self._submitted, self._submit_failed)
 
     def _submitted(self, outcome: Outcome) -> None:
         assert self.application is not None and self.identity is not None

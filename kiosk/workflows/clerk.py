@@ -21,7 +21,8 @@ from common.backend_errors import BackendError, OfflineError, ServerError
 from common.domain import Application, Identity, MaterialRequirement, ServiceItem
 from common.i18n import language, text
 from common.masking import Masker
-from kiosk.receipts import acceptance_receipt, one_time_notice
+from kiosk.notices import issue_and_print
+from kiosk.receipts import acceptance_receipt
 from kiosk.submission import Outcome, Submitter
 from kiosk.tasks import TaskRunner
 from kiosk.workflows import admit
@@ -206,14 +207,8 @@ class ClerkDesk:
         self._go(Desk.WORKING)
 
         def work() -> str:
-            try:
-                number = self._backend.issue_notice(service.code, identity.id_number,
-                                                    [m.code for m in missing])["number"]
-            except (OfflineError, ServerError):
-                number = ""  # the citizen still leaves with the list; the record is made when online
-            document = one_time_notice(number, service, identity.masked_name, missing, self._terminal_id, language())
-            self._printer.print_receipt(document)
-            return number or "-"
+            return issue_and_print(self._backend, self._printer, service, identity.id_number, identity.masked_name,
+                                   missing, self._terminal_id, language()) or "-"
 
         self._tasks.run(work, self._notice_issued, self._failed)
 

@@ -10,6 +10,7 @@ from common.i18n import _, language
 from kiosk.workflows.citizen import (CATEGORY_LABELS, LOW_RATING_REASONS, RATINGS, STATUS_LABELS, CitizenSession,
                                      Step)
 from ui.screens.application import applicant_text, days_text, fee_text
+from ui.screens.materials import status_text
 from ui.widgets import NoticeLabel, Screen, button, clear_layout, enable_swipe, label, scroll_area
 
 
@@ -232,8 +233,7 @@ class ConfirmScreen(Screen):
         fee, limit = _("Fee"), _("Time limit")
         self.summary.setText(f"{applicant_text(session)}\n{fee}：{fee_text(service)}　{limit}："
                              f"{days_text(service.promised_days)}")
-        self.materials_title.setText(_("Please check your answers and the materials (we fetch electronic licences "
-                                       "for you where we can):"))
+        self.materials_title.setText(_("Please check your answers and your materials:"))
         self.materials.clear()
         answers = application.form if application is not None else {}
         for field in service.form:
@@ -241,13 +241,18 @@ class ConfirmScreen(Screen):
                 value = str(answers[field.name])
                 value = next((c.label(lang) for c in field.choices if c.value == value), value)
                 QListWidgetItem(f"{field.label(lang)}：{value}", self.materials)
-        for m in service.materials:
-            tag = _("required") if m.required else _("if applicable")
-            e_ok = "  ✓ " + _("electronic licence accepted") if m.e_licence_type else ""
-            QListWidgetItem(f"• {m.name(lang)}（{tag}）{e_ok}", self.materials)
-        attorney_listed = any("委托书" in m.name_zh for m in service.materials)
-        if application is not None and application.principal is not None and not attorney_listed:
-            QListWidgetItem("• " + _("Power of attorney, signed by the person you act for (required)"), self.materials)
+        if session.checklist is not None:  # what was provided for each material
+            for material in session.checklist.items:
+                state = status_text(material, lang)
+                if state:
+                    QListWidgetItem(f"• {material.requirement.name(lang)}：{state}", self.materials)
+        else:
+            for m in service.materials:
+                tag = _("required") if m.required else _("if applicable")
+                e_ok = "  ✓ " + _("electronic licence accepted") if m.e_licence_type else ""
+                QListWidgetItem(f"• {m.name(lang)}（{tag}）{e_ok}", self.materials)
+        if session.signature:
+            QListWidgetItem("✓ " + _("Signed"), self.materials)
         self.confirm.setText(_("Confirm and submit"))
         self.back.setText(_("Back"))
 

@@ -1,0 +1,155 @@
+"""A service's materials as one applicant provides them: an electronic licence, pages, or not brought.
+
+Qt-free, one module for the kiosk and the window. A :class:`Checklist` holds one :class:`Material`
+per requirement of the service; the session marks each one, and the checklist answers what the
+case carries (pages as attachments, licences as references) and what is still missing (for the
+one-time notice and the draft). Conditional materials (``required`` false, with a ``condition``)
+count as missing only once the applicant said the condition applies to them.
+
+The catalogue words a condition in both languages in one string, "中文 / English"
+(docs/api/payloads.md, 'Materials'); :func:`condition_text` picks the citizen's half.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from common.domain import Attachment, MaterialRequirement, ServiceItem
+
+SIGNATURE_NAME = "signature.png"
+
+
+class Provided(enum.Enum):
+    NOTHING = "nothing"          # not dealt with yet
+    LICENCE = "licence"          # an electronic licence stands in for it
+    PAGES = "pages"              # scanned on the document camera
+    NOT_BROUGHT = "not_brought"  # the applicant does not have it with them: it goes on the notice
+    NOT_APPLICABLE = "not_applicable"  # a conditional material whose condition does not apply
+
+
+def condition_text(requirement: MaterialRequirement, lang: str) -> str:
+    """The condition in the citizen's language ("" for an unconditional material)."""
+    zh, sep, en = requirement.condition.partition(" / ")
+    if not sep:
+        return requirement.condition
+    return en.strip() if lang == "en" and en.strip() else zh.strip()
+
+
+@dataclass
+class Material:
+    requirement: MaterialRequirement
+    provided: Provided = Provided.NOTHING
+    licence: dict[str, Any] | None = None          # the licence used: licence_id, name_zh, name_en, number
+    pages: list[bytearray] = field(default_factory=list, repr=False)  # JPEG bytes, one per page
+
+    @property
+    def code(self) -> str:
+        return self.requirement.code
+
+    @property
+    def conditional(self) -> bool:
+        return not self.requirement.required and bool(self.requirement.condition)
+
+    @property
+    def done(self) -> bool:
+        return self.provided in (Provided.LICENCE, Provided.PAGES, Provided.NOT_APPLICABLE) or (
+            self.provided is Provided.NOTHING and not self.requirement.required and not self.conditional)
+
+    @property
+    def missing(self) -> bool:
+        """On the notice: a required material not provided, or a conditional one that applies and is not."""
+        if self.provided in (Provided.LICENCE, Provided.PAGES, Provided.NOT_APPLICABLE):
+            return False
+        return self.requirement.required or (self.conditional and self.provided is Provided.NOT_BROUGHT)
+
+    def wipe(self) -> None:
+        for page in self.pages:
+            page[:] = b"\x00" * len(page)
+            del page[:]
+        self.pages.clear()
+        self.licence = None
+
+
+class Checklist:
+    """The materials of one application, in the service's order."""
+
+    def __init__(self, service: ServiceItem) -> None:
+        self.service = service
+        self.items = [Material(requirement) for requirement in service.materials]
+
+    def __getitem__(self, code: str) -> Material:
+        found = next((m for m in self.items if m.code == code), None)
+        if found is None:
+            raise KeyError(code)
+        return found
+
+    def use_licence(self, code: str, licence: dict[str, Any]) -> None:
+        material = self[code]
+        material.wipe()
+        material.provided, material.licence = Provided.LICENCE, licence
+
+    def add_page(self, code: str, jpeg: bytes | bytearray) -> int:
+        """A page scanned for ``code``; returns how many it has now."""
+        material = self[code]
+        if material.provided is not Provided.PAGES:
+            material.wipe()
+            material.provided = Provided.PAGES
+        material.pages.append(bytearray(jpeg))
+        return len(material.pages)
+
+    def drop_last_page(self, code: str) -> None:
+        material = self[code]
+        if material.pages:
+            last = material.pages.pop()
+            last[:] = b"\x00" * len(last)
+            del last[:]
+        if not material.pages and material.provided is Provided.PAGES:
+            material.provided = Provided.NOTHING
+
+    def not_brought(self, code: str) -> None:
+        material = self[code]
+        material.wipe()
+        material.provided = Provided.NOT_BROUGHT
+
+    def does_not_apply(self, code: str) -> None:
+        material = self[code]
+        material.wipe()
+        material.provided = Provided.NOT_APPLICABLE
+
+    def pending(self) -> list[Material]:
+        """Materials the applicant has not dealt with yet (required, or conditional and not answered)."""
+        return [m for m in self.items if m.provided is Provided.NOTHING and (m.requirement.required or m.conditional)]
+
+    def missing(self) -> list[MaterialRequirement]:
+        """For the one-time notice: every material that applies and was not provided (pending ones too)."""
+        return [m.requirement for m in self.items
+                if m.missing or (m.provided is Provided.NOTHING and m.requirement.required)]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing() and not self.pending()
+
+    def attachments(self) -> list[Attachment]:
+        """Every scanned page as the case carries it: ``<material>-<page>.jpg``."""
+        return [Attachment(f"{m.code}-{n}.jpg", "image/jpeg", bytes(page))
+                for m in self.items if m.provided is Provided.PAGES for n, page in enumerate(m.pages, 1)]
+
+    def licence_ids(self) -> list[str]:
+        return [m.licence["licence_id"] for m in self.items if m.provided is Provided.LICENCE and m.licence]
+
+    def page_count(self) -> int:
+        return sum(len(m.pages) for m in self.items)
+
+    def wipe(self) -> None:
+        for material in self.items:
+            material.wipe()
+            material.provided = Provided.NOTHING
+
+
+def licence_for(requirement: MaterialRequirement, licences: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The first of the holder's electronic licences that can stand in for ``requirement``."""
+    if not requirement.e_licence_type:
+        return None
+    return next((item for item in licences if item.get("type") == requirement.e_licence_type), None)

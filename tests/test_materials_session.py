@@ -1,0 +1,106 @@
+"""Materials in a citizen's session, without Qt: electronic licences, pages on the simulated document
+camera, not brought, the signature, and the one-time notice when something is missing.
+
+Against the sandbox over HTTP; what it stored is read back from its store."""
+
+from devices.receipt.virtual import render
+from kiosk.materials import Provided
+from kiosk.workflows.citizen import Step
+from tests.citizen_steps import FORMS, fill_form, identify, signature_png
+
+HOLDER = "330106199003071236"  # the sample card
+
+
+def to_materials(session, code="GT-001", agree=True):
+    identify(session)
+    session.continue_to_services()
+    session.choose_service(code)
+    session.start_application()
+    if session.step is Step.WHO:
+        from common.domain import ApplyAs
+        session.choose_applicant(ApplyAs.MYSELF)
+    if session.step is Step.FORM:
+        fill_form(session, FORMS[code])
+    if session.step is Step.LICENCE_CONSENT:
+        (session.agree_licences if agree else session.decline_licences)()
+    assert session.step is Step.MATERIALS, (session.step, session.notice)
+
+
+def scan(session, code, pages):
+    session.scan_material(code)
+    assert session.step is Step.CAPTURE
+    for _ in range(pages):
+        session.capture_page()
+        assert session.step is Step.CAPTURE and not session.notice.error, session.notice
+    session.capture_done()
+    assert session.step is Step.MATERIALS
+
+
+def test_licences_pages_and_a_signature_travel_with_the_case(services, sandbox):
+    session = services.new_citizen_session()
+    to_materials(session)
+    # the consent to fetch licences is recorded for this service, and the matching licences are offered
+    assert {c["scope"] for c in sandbox.store.consents(HOLDER)} == {"identity", "licences"}
+    assert set(session.offered_licences) == {"M2", "M3"}
+    session.use_licence("M2")
+    session.use_licence("M3")
+    scan(session, "M1", 2)
+    session.materials_done()
+    assert session.step is Step.MATERIALS and "委托" in session.notice.message.render()  # M4 not answered yet
+    session.material_does_not_apply("M4")
+    session.materials_done()
+    assert session.step is Step.SIGNATURE
+    session.sign(signature_png())
+    assert session.step is Step.CONFIRM
+    session.confirm()
+    assert session.step is Step.DONE and not session.receipt.provisional, session.notice
+    number = session.receipt.case_number
+    body = sandbox.store.case_body(number)
+    assert sorted(body["e_licences"]) == sorted(["EL000004", "EL000003"])
+    stored = {name: mime for name, mime, _sha in sandbox.store.attachments(number)}
+    assert stored == {"M1-1.jpg": "image/jpeg", "M1-2.jpg": "image/jpeg", "signature.png": "image/png"}
+    assert [c["scope"] for c in body["consents"]] == ["identity", "licences"]
+
+
+def test_a_declined_licence_consent_fetches_nothing(services, sandbox):
+    session = services.new_citizen_session()
+    to_materials(session, agree=False)
+    assert session.offered_licences == {} and session.licence_consent == "declined"
+    assert [c["scope"] for c in sandbox.store.consents(HOLDER)] == ["identity"]
+
+
+def test_a_missing_material_prints_the_one_time_notice(services, sandbox):
+    session = services.new_citizen_session()
+    to_materials(session)
+    session.use_licence("M2")
+    session.material_not_brought("M3")
+    session.material_not_brought("M1")
+    session.material_does_not_apply("M4")
+    session.materials_done()
+    assert session.step is Step.INCOMPLETE
+    assert [m.code for m in session.checklist.missing()] == ["M1", "M3"]
+    session.leave_with_notice()
+    assert session.step is Step.DONE and session.notice_number.startswith("GZ")
+    printer = services.devices.receipt_printer
+    lines = render(printer.last_bytes, printer.profile).lines
+    assert any("一次性告知" in line for line in lines) and any("经营场所使用证明" in line for line in lines)
+
+
+def test_the_camera_gone_marks_the_material_for_the_window(services):
+    session = services.new_citizen_session()
+    to_materials(session, "GJJ-004")
+    services.devices.document_camera.stop()
+    session.scan_material("M2")
+    session.capture_page()
+    assert session.step is Step.MATERIALS and session.checklist["M2"].provided is Provided.NOT_BROUGHT
+    assert "窗口" in session.notice.message.render()
+
+
+def test_pages_are_wiped_when_the_session_ends(services):
+    session = services.new_citizen_session()
+    to_materials(session, "GJJ-004")
+    scan(session, "M2", 1)
+    page = session.checklist["M2"].pages[0]
+    assert len(page) > 1000
+    session.finish()
+    assert len(page) == 0 and session.checklist is None

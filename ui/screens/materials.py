@@ -1,0 +1,294 @@
+"""The kiosk's screens for materials: the licence consent, the list, the camera, the signature, the notice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from common.i18n import _, language, ngettext
+from kiosk.materials import Material, Provided, condition_text
+from kiosk.workflows.citizen import CitizenSession
+from ui.signature import SignaturePad
+from ui.widgets import NoticeLabel, Screen, button, button_row, clear_layout, label, scroll_area
+
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+class LicenceConsentScreen(Screen):
+    """May we fetch the applicant's electronic licences for this service? (PIPL, scope "licences")"""
+
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self.title, self.body = label("title"), label("subtitle")
+        self.notice = NoticeLabel()
+        self.agree = button("primary", session.agree_licences)
+        self.decline = button("", session.decline_licences)
+        self.layout_.addStretch(1)
+        for widget in (self.title, self.body, self.notice):
+            self.layout_.addWidget(widget)
+        self.layout_.addStretch(1)
+        self.layout_.addLayout(button_row(self.decline, self.agree))
+
+    def refresh(self, session: CitizenSession) -> None:
+        self.title.setText(_("Fetch your electronic licences?"))
+        kinds = "、".join(session.licence_types_wanted()) if language() != "en" else ", ".join(
+            session.licence_types_wanted())
+        self.body.setText(_("For this application we can fetch these from the government's licence library "
+                            "instead of scanning paper: {kinds}. They are used for this application only.")
+                          .format(kinds=kinds))
+        self.notice.show_notice(session.notice)
+        self.agree.setText(_("Fetching…") if session.busy else _("Yes, fetch them"))
+        self.agree.setEnabled(not session.busy)
+        self.decline.setText(_("No, I will show paper"))
+
+
+@dataclass
+class MaterialRow:
+    name: QLabel
+    status: QLabel
+    licence: QPushButton
+    scan: QPushButton
+    not_brought: QPushButton
+    not_applicable: QPushButton
+
+
+def bold_then(heading: str, rest: str) -> str:
+    """Rich text: ``heading`` in bold, then ``rest`` on the same line, both escaped."""
+    return f"<b>{escape(heading)}</b>　{escape(rest)}"
+
+
+def status_text(material: Material, lang: str) -> str:
+    if material.provided is Provided.LICENCE and material.licence:
+        name = material.licence.get("name_en" if lang == "en" else "name_zh", "")
+        return "✓ " + _("Electronic licence: {name}").format(name=name)
+    if material.provided is Provided.PAGES:
+        return "✓ " + ngettext("{count} page scanned", "{count} pages scanned", len(material.pages)).format(
+            count=len(material.pages))
+    if material.provided is Provided.NOT_BROUGHT:
+        return _("Not brought: it will be on the one-time notice")
+    if material.provided is Provided.NOT_APPLICABLE:
+        return _("Does not apply to you")
+    return ""
+
+
+class MaterialsScreen(Screen):
+    """Every material of the service: use an electronic licence, scan the paper, or say it is not here."""
+
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self._session = session
+        self.title = label("title")
+        self.notice = NoticeLabel()
+        self.host = QWidget()
+        self.column = QVBoxLayout(self.host)
+        self.column.setContentsMargins(0, 0, 16, 0)
+        self.column.setSpacing(12)
+        self.next = button("primary", session.materials_done)
+        self.back = button("", session.back)
+        self.layout_.addWidget(self.title)
+        self.layout_.addWidget(self.notice)
+        self.layout_.addWidget(scroll_area(self.host), 1)
+        self.layout_.addLayout(button_row(self.back, self.next))
+        self.rows: dict[str, MaterialRow] = {}
+
+    def forget(self) -> None:
+        clear_layout(self.column)
+        self.rows = {}
+
+    def refresh(self, session: CitizenSession) -> None:
+        lang = language()
+        self.title.setText(_("Your materials"))
+        self.notice.show_notice(session.notice)
+        self.next.setText(_("Continue"))
+        self.back.setText(_("Back"))
+        self.forget()
+        if session.checklist is None:
+            return
+        for material in session.checklist.items:
+            self._add_row(session, material, lang)
+        self.column.addStretch(1)
+
+    def _add_row(self, session: CitizenSession, material: Material, lang: str) -> None:
+        m, code = material.requirement, material.code
+        card = QWidget(self.host)
+        card.setObjectName("card")
+        box = QVBoxLayout(card)
+        box.setContentsMargins(20, 12, 20, 12)
+        notes = [_("required") if m.required else _("if applicable")]
+        if m.condition:
+            notes.append(condition_text(m, lang))
+        notes.append(ngettext("{count} page", "{count} pages", m.pages).format(count=m.pages))
+        name = label("", align=_LEFT)
+        name.setText(bold_then(m.name(lang), "；".join(notes)))
+        status = label("materialStatus", align=_LEFT)
+        status.setText(status_text(material, lang))
+        status.setVisible(bool(status.text()))
+        actions = QHBoxLayout()
+        offered = session.offered_licences.get(code)
+        licence = button("choice", lambda _c=False: session.use_licence(code))
+        licence.setText(_("Use my electronic licence"))
+        licence.setVisible(offered is not None and material.provided is not Provided.LICENCE)
+        scan = button("choice", lambda _c=False: session.scan_material(code))
+        scan.setText(_("Scan again") if material.provided is Provided.PAGES else _("Scan the paper"))
+        not_brought = button("choice", lambda _c=False: session.material_not_brought(code))
+        not_brought.setText(_("I do not have it"))
+        not_brought.setVisible(material.provided is not Provided.NOT_BROUGHT)
+        not_applicable = button("choice", lambda _c=False: session.material_does_not_apply(code))
+        not_applicable.setText(_("Does not apply to me"))
+        not_applicable.setVisible(material.conditional and material.provided is not Provided.NOT_APPLICABLE)
+        for widget in (licence, scan, not_brought, not_applicable):
+            actions.addWidget(widget)
+        actions.addStretch(1)
+        for widget in (name, status):
+            box.addWidget(widget)
+        box.addLayout(actions)
+        self.column.addWidget(card)
+        self.rows[code] = MaterialRow(name, status, licence, scan, not_brought, not_applicable)
+
+
+def thumbnail(jpeg: bytes | bytearray, height: int = 120) -> QPixmap:
+    image = QImage.fromData(bytes(jpeg), "JPG")
+    return QPixmap.fromImage(image.scaledToHeight(height, Qt.TransformationMode.SmoothTransformation))
+
+
+class CaptureScreen(Screen):
+    """One material's pages on the document camera: the live view, the pages taken, take / retake / done."""
+
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self._session = session
+        self.title, self.hint = label("title"), label("subtitle")
+        self.notice = NoticeLabel()
+        self.preview: QWidget = self._preview(session)
+        self.strip_host = QWidget()
+        self.strip = QHBoxLayout(self.strip_host)
+        self.strip.setContentsMargins(0, 0, 0, 0)
+        self.take = button("primary", session.capture_page)
+        self.retake = button("", session.retake_last_page)
+        self.done = button("", session.capture_done)
+        self.compact()
+        for widget in (self.title, self.hint, self.notice):
+            self.layout_.addWidget(widget)
+        self.layout_.addWidget(self.preview, 1)
+        self.layout_.addWidget(self.strip_host)
+        row = QHBoxLayout()
+        row.addWidget(self.done)
+        row.addWidget(self.retake)
+        row.addStretch(1)
+        row.addWidget(self.take)
+        self.layout_.addLayout(row)
+
+    @staticmethod
+    def _preview(session: CitizenSession) -> QWidget:
+        """The camera's live view (ui.capture), or a plain line when the terminal has no camera."""
+        if session.document_camera is None:
+            return label("subtitle")
+        from ui.capture import CameraPreview
+        return CameraPreview(session.document_camera)
+
+    def forget(self) -> None:
+        clear_layout(self.strip)
+
+    def refresh(self, session: CitizenSession) -> None:
+        lang = language()
+        checklist, code = session.checklist, session.capture_code
+        material = checklist[code] if checklist is not None and code else None
+        wanted = material.requirement.pages if material else 1
+        taken = len(material.pages) if material else 0
+        self.title.setText(_("Scan: {name}").format(name=material.requirement.name(lang) if material else ""))
+        if taken < wanted:
+            hint = _("Lay the page flat under the camera; it is taken when it lies still.")
+            count = ngettext("Page {next} of {pages}.", "Page {next} of {pages}.", wanted).format(
+                next=taken + 1, pages=wanted)
+            self.hint.setText(f"{hint} {count}")
+        else:
+            self.hint.setText(ngettext("The {pages} page is taken. Tap Done, or add another page.",
+                                       "All {pages} pages are taken. Tap Done, or add another page.",
+                                       wanted).format(pages=wanted))
+        self.notice.show_notice(session.notice)
+        clear_layout(self.strip)
+        for page in material.pages if material else ():
+            shot = QLabel(self.strip_host)
+            shot.setPixmap(thumbnail(page))
+            self.strip.addWidget(shot)
+        self.strip.addStretch(1)
+        self.take.setText(_("Taking…") if session.busy else _("Take the picture"))
+        self.take.setEnabled(not session.busy)
+        self.retake.setText(_("Retake the last page"))
+        self.retake.setVisible(taken > 0)
+        self.done.setText(_("Done"))
+
+
+class SignatureScreen(Screen):
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self.title, self.hint = label("title"), label("subtitle")
+        self.pad = SignaturePad()
+        self.pad.changed.connect(self._changed)
+        self.back = button("", session.back)
+        self.clear = button("", self.pad.clear)
+        self.next = button("primary", lambda: session.sign(self.pad.to_png()))
+        for widget in (self.title, self.hint):
+            self.layout_.addWidget(widget)
+        self.layout_.addWidget(self.pad, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.back)
+        row.addWidget(self.clear)
+        row.addStretch(1)
+        row.addWidget(self.next)
+        self.layout_.addLayout(row)
+
+    def _changed(self) -> None:
+        self.next.setEnabled(not self.pad.is_empty())
+
+    def forget(self) -> None:
+        self.pad.clear()
+
+    def refresh(self, session: CitizenSession) -> None:
+        self.title.setText(_("Please sign"))
+        self.hint.setText(_("Sign with your finger in the box below. This signature confirms your application."))
+        self.back.setText(_("Back"))
+        self.clear.setText(_("Clear and sign again"))
+        self.next.setText(_("Continue"))
+        self._changed()
+
+
+class IncompleteScreen(Screen):
+    """A required material is missing: the one-time notice and the saved draft."""
+
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self.title, self.body = label("title"), label("subtitle")
+        self.missing = label("", align=_LEFT)
+        self.notice = NoticeLabel()
+        self.print = button("primary", session.leave_with_notice)
+        self.back = button("", session.back)
+        for widget in (self.title, self.body):
+            self.layout_.addWidget(widget)
+        host = QWidget()
+        column = QVBoxLayout(host)
+        column.addWidget(self.missing)
+        column.addStretch(1)
+        self.layout_.addWidget(scroll_area(host), 1)
+        self.layout_.addWidget(self.notice)
+        self.layout_.addLayout(button_row(self.back, self.print))
+
+    def refresh(self, session: CitizenSession) -> None:
+        lang = language()
+        self.title.setText(_("Some materials are still missing"))
+        self.body.setText(_("We print a one-time notice listing all of them, and keep what you provided today, so "
+                            "your next visit is the last."))
+        missing = session.checklist.missing() if session.checklist is not None else []
+        lines = []
+        for m in missing:
+            when = condition_text(m, lang)
+            lines.append("• " + m.name(lang) + (f"（{when}）" if when else ""))
+        self.missing.setText("\n".join(lines))
+        self.notice.show_notice(session.notice)
+        self.print.setText(_("Printing…") if session.busy else _("Print the notice and save"))
+        self.print.setEnabled(not session.busy)
+        self.back.setText(_("Back"))
