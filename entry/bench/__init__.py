@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "queue-crash": ("entry.bench.queue_crash", "SIGKILL a queueing terminal at random; check exactly-once delivery"),
     "queue-corrupt": ("entry.bench.queue_corrupt", "flip random bits of a queue database; nothing lost or altered silently"),
     "docscan": ("entry.bench.docscan", "document camera: find_page over a corpus of pages on desks (IoU, ms), --vs classic"),
+    "docscan-page": ("entry.bench.docscan_page", "document camera: capture -> flattened page -> thumbnail on screen at 1920x1080 (ms)"),
     "docscan-train": ("entry.bench.docscan_train", "fit the page ranker of find_page to seeded corpora (never seed 7)"),
     "qr": ("entry.bench.qr", "QR decode rate, wrong decodes and ms per image on a corpus; --vs single decoders"),
     "backend": ("entry.bench.backend", "simulated terminals against the sandbox: req/s, p50/p99, pooling"),
