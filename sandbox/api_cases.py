@@ -11,13 +11,14 @@ from typing import Optional
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from starlette.datastructures import UploadFile
 
 from common.idnumber import is_valid
 from sandbox import attachments as att
 from sandbox.applicants import check_applicant
 from sandbox.case_form import form_errors
 from sandbox.consents import check_consent
+from sandbox.licence_refs import check_licences
+from sandbox.uploads import Upload, check_files, invalid, read_body
 from sandbox.errors import ApiError, documented, not_found
 from sandbox.licence_pdf import licence_pdf_base64, verification_code
 from common.masking import mask_id_number
@@ -38,8 +39,12 @@ MULTIPART_DOC = {
                     "properties": {
                         "case": {"type": "string", "description": "the CaseIn object as JSON text"},
                         "attachments": {"type": "array", "items": {"type": "string", "format": "binary"},
-                                        "description": "scans: JPEG, PNG or PDF, at most 5 MB each, 20 in all; "
-                                                       "the filename is the material code and page, e.g. M2-1.jpg"},
+                                        "description": f"one file per page: JPEG, PNG or PDF, at most "
+                                                       f"{att.MAX_FILE_BYTES // (1024 * 1024)} MB each, "
+                                                       f"{att.MAX_FILES} and {att.MAX_TOTAL_BYTES // (1024 * 1024)} "
+                                                       f"MB in all; the filename is the material code and page, "
+                                                       f"e.g. M2-1.jpg, or signature.png; each declared in the "
+                                                       f"case's attachments (name, size, sha256)"},
                     },
                 }
             },
@@ -48,41 +53,12 @@ MULTIPART_DOC = {
 }
 
 
-def _invalid(fields: dict) -> ApiError:
-    return ApiError(400, "invalid_request", "请求内容不符合要求", "The request is not valid", fields)
-
-
-async def _read_case(request: Request) -> tuple[CaseIn, list[tuple[str, str, str, bytes]]]:
-    ctype = request.headers.get("content-type", "")
-    files: list[tuple[str, str, str, bytes]] = []
-    if ctype.startswith("multipart/form-data"):
-        try:
-            form = await request.form(max_files=att.MAX_FILES, max_fields=5, max_part_size=1024 * 1024)
-        except Exception as exc:  # the multipart parser's own errors: malformed or over the limits
-            raise _invalid({"body": str(exc)[:200]}) from None
-        raw = form.get("case")
-        if not isinstance(raw, str):
-            raise _invalid({"case": "missing"})
-        total = 0
-        for upload in form.getlist("attachments"):
-            if not isinstance(upload, UploadFile):
-                raise _invalid({"attachments": "must be files"})
-            data = await upload.read(att.MAX_FILE_BYTES + 1)
-            total += len(data)
-            reason = att.check(upload.filename or "", upload.content_type or "", data)
-            if reason or total > att.MAX_TOTAL_BYTES:
-                raise ApiError(422, "bad_attachment", "附件不符合要求", "An attachment is not acceptable",
-                               {upload.filename or "attachment": reason or "total size over the limit"})
-            files.append((upload.filename or "attachment", att.sniff(data) or "", hashlib.sha256(data).hexdigest(),
-                          data))
-    elif ctype.startswith("application/json"):
-        raw = await request.body()
-    else:
-        raise ApiError(415, "unsupported_media_type", "请求格式不受支持", "Send JSON or multipart/form-data")
+async def _read_case(request: Request) -> tuple[CaseIn, list[Upload]]:
+    raw, uploads = await read_body(request, "case")
     try:
-        return CaseIn.model_validate_json(raw), files
+        return CaseIn.model_validate_json(raw), uploads
     except ValidationError as exc:
-        raise _invalid({".".join(str(p) for p in e["loc"]): e["msg"] for e in exc.errors()}) from None
+        raise invalid({".".join(str(p) for p in e["loc"]): e["msg"] for e in exc.errors()}) from None
 
 
 def routes(store: Store, settings: dict) -> APIRouter:
@@ -94,7 +70,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
     async def submit(request: Request, idempotency_key: str = Header(..., alias="Idempotency-Key")) -> JSONResponse:
         if not _KEY.match(idempotency_key):
             raise ApiError(400, "bad_idempotency_key", "幂等键格式不正确", "The Idempotency-Key is malformed")
-        case, files = await _read_case(request)
+        case, uploads = await _read_case(request)
         service = store.service(case.service_code)
         if service is None:
             raise ApiError(422, "service_not_found", "没有找到该事项", "No such service",
@@ -112,6 +88,9 @@ def routes(store: Store, settings: dict) -> APIRouter:
             raise ApiError(403, "terminal_mismatch", "终端编号与签名不符", "Terminal id does not match the signature")
         for i, consent in enumerate(case.consents):
             check_consent(store, consent, f"consents.{i}.")
+        check_licences(store, service, case.applicant.model_dump(), case.agent.model_dump() if case.agent else None,
+                       case.e_licences, case.material_licences)
+        files = [f.row() for f in check_files(case.attachments, uploads, {m["code"]: m for m in service["materials"]})]
         canonical = json.dumps(case.model_dump(), sort_keys=True, ensure_ascii=False)
         digest = hashlib.sha256((canonical + "".join(f"|{n}:{s}" for n, _m, s, _d in sorted(files))).encode())
         try:
@@ -140,7 +119,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
             return {"items": [found] if found else []}
         if id_number:
             return {"items": store.cases_of(id_number, as_agent=True)}  # an agent follows the cases they filed
-        raise _invalid({"query": "give provisional_number or id_number"})
+        raise invalid({"query": "give provisional_number or id_number"})
 
     @api.post("/notices", response_model=NoticeOut, status_code=201, tags=["cases"], responses=documented(400, 401, 422))
     def notice(body: NoticeIn) -> dict:

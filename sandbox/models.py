@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from common.form_patterns import MAX_PATTERN, compile_pattern
+from sandbox.attachments import MATERIAL_CODE, MAX_FILES, SIGNATURE, SIGNATURE_NAME, name_problem
 
 ID_NUMBER = r"^[0-9]{17}[0-9X]$"
 CREDIT_CODE = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
@@ -304,6 +305,31 @@ class Agent(Strict):
                                                                               "the agent's own card")
 
 
+MaterialCode = Annotated[str, StringConstraints(pattern=MATERIAL_CODE)]
+LicenceId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class AttachmentRef(Strict):
+    """One file part of a multipart case or draft, declared in its JSON: the backend takes a file only
+    as declared (payloads.md, "Materials and attachments")."""
+
+    name: str = Field(max_length=48, description=f"the file part's filename: <material_code>-<page>.jpg (or .png, "
+                                                 f".pdf), e.g. M2-1.jpg; the signature's is {SIGNATURE_NAME}")
+    material_code: MaterialCode = Field(description=f"a material of the service, or {SIGNATURE!r}")
+    page: int = Field(ge=1, le=999, description="1-based page of the material (1 for the signature)")
+    mime: Literal["image/jpeg", "image/png", "application/pdf"] = Field(
+        description="the file's type, which its content must be (sniffed)")
+    size: int = Field(ge=0, le=1 << 31, description="bytes")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="lower-case hex SHA-256 of the file's bytes")
+
+    @model_validator(mode="after")
+    def _name_says_material_and_page(self) -> "AttachmentRef":
+        problem = name_problem(self.name, self.material_code, self.page)
+        if problem:
+            raise ValueError(f"name {self.name!r}: {problem}")
+        return self
+
+
 class CaseIn(Strict):
     application_id: str = Field(min_length=8, max_length=64)
     service_code: str = Field(min_length=1, max_length=32)
@@ -313,8 +339,18 @@ class CaseIn(Strict):
     agent: Optional[Agent] = Field(default=None, description="only for a person applicant, on a service with "
                                                              "agent_allowed (else 422 agent_not_allowed)")
     form: dict[str, str | int | float | bool] = Field(default_factory=dict)
-    e_licences: list[str] = Field(default_factory=list, max_length=30,
-                                  description="licence ids standing in for paper materials")
+    e_licences: list[LicenceId] = Field(default_factory=list, max_length=30,
+                                        description="licence ids standing in for paper materials; each must be "
+                                                    "held by the applicant, its company or the agent (else 422 "
+                                                    "licence_not_held)")
+    material_licences: dict[MaterialCode, LicenceId] = Field(
+        default_factory=dict, max_length=30,
+        description="which licence stands for which material: {material_code: licence_id}; the licence's type "
+                    "must be the material's e_licence_type (else 422 licence_type_mismatch)")
+    attachments: list[AttachmentRef] = Field(
+        default_factory=list, max_length=MAX_FILES,
+        description="every file part of a multipart submission, declared: a file not declared, a declared file "
+                    "missing, or one whose size or sha256 differs is refused (422, payloads.md)")
     consent_id: Optional[str] = Field(default=None, max_length=64)
     consents: list[CaseConsent] = Field(default_factory=list, max_length=6,
                                       description="consents given in the session that made the case; recorded "

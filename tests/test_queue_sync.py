@@ -64,7 +64,7 @@ def test_connection_dropped_mid_upload_of_large_scans(sandbox, tmp_path):
     client = client_for(sandbox.url)
     box = outbox(tmp_path)
     sync = fast_sync(box, client)
-    big = [Attachment(f"M2-{i}.jpg", "image/jpeg", b"\xff\xd8\xff" + bytes(3 * 1024 * 1024)) for i in range(2)]
+    big = [Attachment(f"M2-{i}.jpg", "image/jpeg", b"\xff\xd8\xff" + bytes(3 * 1024 * 1024)) for i in (1, 2)]
     enqueue(box, client, "P-T-TEST-20261127-00003-Q", big)
     sandbox.faults.set("drop")
     assert sync.run_once() == 0

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import quote, urlencode, urlsplit
 
 from kiosk.backend import answer as answers
+from kiosk.backend.declarations import declare
 from kiosk.backend.codec import _get, _objects, company_from_json, consent_from_json, parse_time, service_from_json
 from common import uscc
 from common.backend_errors import (AuthError, BackendError, BadCreditCodeError, CompanyNotFoundError, OfflineError,
@@ -212,8 +213,15 @@ class BackendClient:
 
     def submit_payload(self, payload: dict[str, Any], idempotency_key: str,
                        attachments: Iterable[Attachment] = ()) -> Submitted:
-        """Send a case as stored (the offline queue keeps the exact JSON it first built)."""
-        body = self._call("POST", "/cases", body=payload, files=list(attachments), retry=True,
+        """Send a case as stored (the offline queue keeps the exact JSON it first built, and the attachments).
+
+        The attachments' declarations (``attachments`` in the JSON) are made here from the files
+        (``declarations.declare``: ValueError for a name that does not say its material and page).
+        """
+        files = list(attachments)
+        if files:
+            payload = dict(payload, attachments=declare(files))
+        body = self._call("POST", "/cases", body=payload, files=files, retry=True,
                           headers={"Idempotency-Key": idempotency_key})
         parse_time(_get(body, "submitted_at", str))
         return Submitted(_get(body, "case_number", str), _get(body, "status", str), _get(body, "submitted_at", str),
