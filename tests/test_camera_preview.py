@@ -123,30 +123,31 @@ def test_the_timer_runs_only_while_the_preview_is_shown(camera, shown, qtbot):
     qtbot.waitUntil(lambda: preview.frames_shown > frames, timeout=10000)
 
 
-def test_the_preview_fits_the_window_with_a_title_thumbnails_and_buttons(qapp, qtbot, camera):
+def test_the_preview_fits_the_window_with_a_title_thumbnails_and_buttons(qtbot, camera):
+    heights = {}
     for scale in (1.0, ELDERLY_SCALE):
-        qapp.setStyleSheet(stylesheet(scale))
-        try:
-            host = QWidget()
-            column = QVBoxLayout(host)
-            column.setContentsMargins(48, 32, 48, 32)
-            column.setSpacing(16)
-            title = QLabel("Lay page 1 of 2 under the camera")
-            title.setObjectName("title")
-            column.addWidget(title)
-            column.addWidget(CameraPreview(camera), 1)
-            strip = QHBoxLayout()
-            for _ in range(4):
-                thumbnail = QLabel()
-                thumbnail.setFixedSize(84, 112)
-                strip.addWidget(thumbnail)
-            column.addLayout(strip)
-            buttons = QHBoxLayout()
-            for name in ("Back", "Retake", "Take the picture", "Continue"):
-                buttons.addWidget(QPushButton(name))
-            column.addLayout(buttons)
-            qtbot.addWidget(host)
-            need = host.minimumSizeHint()
-            assert need.width() <= 1280 and need.height() <= 800 - 110, (scale, need)  # header and footer: 110
-        finally:
-            qapp.setStyleSheet(stylesheet(1.0))
+        # The style on the host only: the application's stays as it is for the other tests.
+        host = QWidget()
+        host.setStyleSheet(stylesheet(scale))
+        column = QVBoxLayout(host)
+        column.setContentsMargins(48, 32, 48, 32)
+        column.setSpacing(16)
+        title = QLabel("Lay page 1 of 2 under the camera")
+        title.setObjectName("title")
+        column.addWidget(title)
+        column.addWidget(CameraPreview(camera), 1)
+        strip = QHBoxLayout()
+        for _ in range(4):
+            thumbnail = QLabel()
+            thumbnail.setFixedSize(84, 112)
+            strip.addWidget(thumbnail)
+        column.addLayout(strip)
+        buttons = QHBoxLayout()
+        for name in ("Back", "Retake", "Take the picture", "Continue"):
+            buttons.addWidget(QPushButton(name))
+        column.addLayout(buttons)
+        qtbot.addWidget(host)
+        need = host.minimumSizeHint()
+        heights[scale] = need.height()
+        assert need.width() <= 1280 and need.height() <= 800 - 110, (scale, need)  # header and footer: 110
+    assert heights[ELDERLY_SCALE] > heights[1.0]  # large text did apply

@@ -92,26 +92,27 @@ def test_a_tap_or_a_tiny_scribble_is_not_a_signature(pad):
     assert not pad.is_empty()
 
 
-def test_the_pad_and_its_buttons_fit_the_kiosk_window_in_both_text_sizes(qapp, qtbot):
+def test_the_pad_and_its_buttons_fit_the_kiosk_window_in_both_text_sizes(qtbot):
+    heights = {}
     for scale in (1.0, ELDERLY_SCALE):
-        qapp.setStyleSheet(stylesheet(scale))
-        try:
-            host = QWidget()
-            column = QVBoxLayout(host)
-            column.setContentsMargins(48, 32, 48, 32)
-            title = QLabel("Please sign")
-            title.setObjectName("title")
-            column.addWidget(title)
-            pad = SignaturePad()
-            column.addWidget(pad, 1)
-            row = QHBoxLayout()
-            for name in ("Back", "Clear", "Continue"):
-                row.addWidget(QPushButton(name))
-            column.addLayout(row)
-            qtbot.addWidget(host)
-            need = host.minimumSizeHint()
-            # The window's header and footer take about 110 px of the 800.
-            assert need.width() <= 1280 and need.height() <= 800 - 110, (scale, need)
-            assert pad.minimumSize() == MIN_SIZE
-        finally:
-            qapp.setStyleSheet(stylesheet(1.0))
+        # The style on the host only: the application's stays as it is for the other tests.
+        host = QWidget()
+        host.setStyleSheet(stylesheet(scale))
+        column = QVBoxLayout(host)
+        column.setContentsMargins(48, 32, 48, 32)
+        title = QLabel("Please sign")
+        title.setObjectName("title")
+        column.addWidget(title)
+        pad = SignaturePad()
+        column.addWidget(pad, 1)
+        row = QHBoxLayout()
+        for name in ("Back", "Clear", "Continue"):
+            row.addWidget(QPushButton(name))
+        column.addLayout(row)
+        qtbot.addWidget(host)
+        need = host.minimumSizeHint()
+        heights[scale] = need.height()
+        # The window's header and footer take about 110 px of the 800.
+        assert need.width() <= 1280 and need.height() <= 800 - 110, (scale, need)
+        assert pad.minimumSize() == MIN_SIZE
+    assert heights[ELDERLY_SCALE] > heights[1.0]  # large text did apply
