@@ -5,16 +5,44 @@ from __future__ import annotations
 import time
 from typing import Optional
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request, Response
+from pydantic import ValidationError
 
 from common.idnumber import is_valid
 from common.masking import mask_name
-from sandbox.applicants import NO_ROLE, find_company, no_role, role_in
+from sandbox.applicants import NO_ROLE, check_applicant, find_company, no_role, role_in
+from sandbox.attachments import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, MIMES
 from sandbox.consents import check_consent
 from sandbox.errors import ApiError, documented, not_found
-from sandbox.models import (ID_NUMBER, AppTokenIn, Company, ConsentIn, ConsentList, ConsentOut, Draft, DraftIn, DraftList, EnrolIn, Health,
-                            HeartbeatIn, IdentityLookupIn, LicenceList, Person, Service, ServiceList, TerminalReply)
+from sandbox.models import (ID_NUMBER, AppTokenIn, Company, ConsentIn, ConsentList, ConsentOut, Draft, DraftIn,
+                            DraftList, EnrolIn, Health, HeartbeatIn, IdentityLookupIn, LicenceList, Person, Service,
+                            ServiceList, TerminalReply)
+from sandbox.licence_refs import check_licences
 from sandbox.store import Store, now_iso
+from sandbox.uploads import check_files, invalid, read_body
+
+DRAFT_BODY_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/DraftIn"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["draft"],
+                    "properties": {
+                        "draft": {"type": "string", "description": "the DraftIn object as JSON text"},
+                        "attachments": {"type": "array", "items": {"type": "string", "format": "binary"},
+                                        "description": f"the pages kept so far, as a case's: at most "
+                                                       f"{MAX_FILE_BYTES // (1024 * 1024)} MB each, {MAX_FILES} "
+                                                       f"and {MAX_TOTAL_BYTES // (1024 * 1024)} MB in all, each "
+                                                       f"declared in the draft's attachments"},
+                    },
+                }
+            },
+        },
+    }
+}
 
 
 def person_view(p: dict) -> dict:
@@ -131,18 +159,54 @@ def routes(store: Store, settings: dict) -> APIRouter:
             raise not_found("service")
         return found
 
-    @api.put("/drafts", response_model=Draft, tags=["drafts"], responses=documented(400, 401, 422))
-    def save_draft(body: DraftIn) -> dict:
-        if store.service(body.service_code) is None:
+    @api.put("/drafts", response_model=Draft, tags=["drafts"], openapi_extra=DRAFT_BODY_DOC,
+             responses=documented(400, 401, 415, 422))
+    async def save_draft(request: Request) -> dict:
+        body, uploads = await read_body(request, "draft")
+        try:
+            draft = DraftIn.model_validate_json(body)
+        except ValidationError as exc:
+            raise invalid({".".join(str(p) for p in e["loc"]): e["msg"] for e in exc.errors()}) from None
+        service = store.service(draft.service_code)
+        if service is None:
             raise ApiError(422, "service_not_found", "没有找到该事项", "No such service")
-        return store.save_draft(body.model_dump())
+        if draft.applicant is not None:
+            check_applicant(store, service, draft)
+        materials = {m["code"]: m for m in service["materials"]}
+        for key in ("materials_done", "missing"):
+            for i, code in enumerate(getattr(draft, key)):
+                if code not in materials:
+                    raise ApiError(422, "unknown_material", "材料编号不属于该事项",
+                                   "A material code is not in this service", {f"{key}.{i}": code})
+        applicant = draft.applicant.model_dump() if draft.applicant else {"id_number": draft.id_number}
+        check_licences(store, service, applicant, draft.agent.model_dump() if draft.agent else None, [],
+                       draft.material_licences)
+        pages = [f.row() for f in check_files(draft.attachments, uploads, materials)]
+        return store.save_draft(draft.model_dump(), pages)
 
     @api.get("/drafts", response_model=DraftList, tags=["drafts"], responses=documented(400, 401))
     def drafts(id_number: str) -> dict:
+        """The drafts of a person: saved by them, or naming them as the applicant (a principal) or the agent."""
         return {"items": store.drafts(id_number)}
+
+    @api.get("/drafts/{draft_id}/pages/{name}", tags=["drafts"], response_class=Response,
+             responses={200: {"description": "the page's bytes, as uploaded (its type and SHA-256 are in the "
+                                             "draft's attachments)",
+                              "content": {mime: {"schema": {"type": "string", "format": "binary"}}
+                                          for mime in MIMES}},
+                        **documented(401, 404)})
+    def draft_page(draft_id: str, name: str) -> Response:
+        if not store.draft_exists(draft_id):
+            raise not_found("draft")
+        found = store.draft_page(draft_id, name)
+        if found is None:
+            raise not_found("page")
+        mime, data = found
+        return Response(content=data, media_type=mime)
 
     @api.delete("/drafts/{draft_id}", status_code=204, tags=["drafts"], responses=documented(401, 404))
     def delete_draft(draft_id: str) -> None:
+        """Once the case is submitted: the draft and its pages."""
         if not store.delete_draft(draft_id):
             raise not_found("draft")
 

@@ -18,12 +18,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from sandbox import api_cases, api_staff, api_terminal
 from sandbox.errors import ApiError, error_body, not_found
 from sandbox.faults import FAULTS, FaultSwitches
-from sandbox.models import CaseIn
+from sandbox.models import CaseIn, DraftIn
 from sandbox.store import Store
 
 # Models a route refers to by hand (a request body it reads itself, documented through openapi_extra):
 # FastAPI does not see them, so the document would point at schemas it does not define.
-HAND_REFERENCED = (CaseIn,)
+HAND_REFERENCED = (CaseIn, DraftIn)
 ANSWER_HEADERS = {
     "X-Server-Time": {
         "description": "the backend's clock, Unix seconds with up to 3 decimals; the terminal corrects its own "
@@ -112,8 +112,11 @@ def _contract_document(app: FastAPI) -> dict[str, Any]:
     _, extra = models_json_schema([(model, "validation") for model in HAND_REFERENCED],
                                   ref_template="#/components/schemas/{model}")
     for name, schema in extra.get("$defs", {}).items():
-        if schemas.setdefault(name, schema) != schema:
+        # FastAPI drops a null default from a schema it writes for an answer (Draft's Applicant): apart from
+        # that, a hand-referenced model must be the schema FastAPI already holds under its name
+        if _without_null_defaults(schemas.setdefault(name, schema)) != _without_null_defaults(schema):
             raise RuntimeError(f"two different schemas are both called {name}")
+        schemas[name] = schema
     components["schemas"] = dict(sorted(schemas.items()))
     components["headers"] = copy.deepcopy(ANSWER_HEADERS)
     refs = {name: {"$ref": f"#/components/headers/{name}"} for name in ANSWER_HEADERS}
@@ -122,6 +125,14 @@ def _contract_document(app: FastAPI) -> dict[str, Any]:
             for response in operation.get("responses", {}).values():
                 response.setdefault("headers", {}).update(copy.deepcopy(refs))
     return document
+
+
+def _without_null_defaults(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_null_defaults(v) for k, v in node.items() if not (k == "default" and v is None)}
+    if isinstance(node, list):
+        return [_without_null_defaults(v) for v in node]
+    return node
 
 
 def key_lookup(keys: dict[str, bytes], derive: Callable[[str], bytes] | None) -> Callable[[str], bytes | None]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from common import uscc
 from common.idnumber import is_valid
 from sandbox.errors import ApiError
-from sandbox.models import CaseIn
+from sandbox.models import CaseIn, DraftIn
 from sandbox.store import Store
 
 LEGAL_REPRESENTATIVE, AUTHORISED_HANDLER, NO_ROLE = "legal_representative", "authorised_handler", "none"
@@ -48,8 +48,9 @@ def no_role(status: int, field: str) -> ApiError:
                     "legal representative may apply, or the company may authorise you first", {field: NO_ROLE})
 
 
-def check_applicant(store: Store, service: dict, case: CaseIn) -> None:
-    """The rules a case's applicant and agent meet beyond their shape, in the order a citizen can act on."""
+def check_applicant(store: Store, service: dict, case: CaseIn | DraftIn) -> None:
+    """The rules a case's (or a draft's) applicant and agent meet beyond their shape, in the order a citizen
+    can act on."""
     applicant, agent = case.applicant, case.agent
     if applicant.type not in service.get("applicant_types", []):
         zh, en = (("该事项须以单位名义办理，请选择为单位申请，并输入统一社会信用代码",

@@ -31,6 +31,7 @@ NOT_FOUND = {
     "ticket": ("ticket_not_found", "没有找到该打印凭证", "No such print ticket"),
     "order": ("order_not_found", "没有找到该缴费订单", "No such payment order"),
     "draft": ("draft_not_found", "没有找到该草稿", "No such draft"),
+    "page": ("page_not_found", "草稿中没有该页", "The draft holds no such page"),
 }
 
 

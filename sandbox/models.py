@@ -168,7 +168,7 @@ class LicenceList(BaseModel):
     items: list[Licence]
 
 
-# -- catalogue and drafts ------------------------------------------------------
+# -- catalogue -----------------------------------------------------------------
 
 class Choice(BaseModel):
     value: str
@@ -248,22 +248,6 @@ class Service(BaseModel):
 
 class ServiceList(BaseModel):
     items: list[Service]
-
-
-class DraftIn(Strict):
-    id_number: str = Field(pattern=ID_NUMBER)
-    service_code: str = Field(min_length=1, max_length=32)
-    form: dict[str, str | int | float | bool] = Field(default_factory=dict)
-    materials_done: list[str] = Field(default_factory=list, max_length=30)
-
-
-class Draft(DraftIn):
-    draft_id: str
-    updated_at: str
-
-
-class DraftList(BaseModel):
-    items: list[Draft]
 
 
 # -- cases ---------------------------------------------------------------------
@@ -396,6 +380,54 @@ class CaseView(BaseModel):
 
 class CaseList(BaseModel):
     items: list[CaseView]
+
+
+# -- drafts --------------------------------------------------------------------
+
+class DraftIn(Strict):
+    """An application kept while something is missing (payloads.md, "Drafts"): resumable at any terminal.
+
+    Sent as JSON, or as multipart/form-data with the JSON in the part ``draft`` and its pages in
+    ``attachments``, declared as a case's are. A save replaces the draft whole, pages included.
+    """
+
+    id_number: str = Field(pattern=ID_NUMBER, description="the person at the terminal who saved it: the applicant "
+                                                          "(for a company, its representative or handler) or the "
+                                                          "agent")
+    service_code: str = Field(min_length=1, max_length=32)
+    applicant: Optional[Applicant] = Field(default=None, description="who applies, as in CaseIn (null: the person "
+                                                                     "id_number, for themselves)")
+    agent: Optional[Agent] = Field(default=None, description="as in CaseIn")
+    form: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    materials_done: list[MaterialCode] = Field(default_factory=list, max_length=30,
+                                               description="every material settled: pages, a licence, or a "
+                                                           "condition that does not apply")
+    material_licences: dict[MaterialCode, LicenceId] = Field(default_factory=dict, max_length=30,
+                                                             description="as in CaseIn")
+    missing: list[MaterialCode] = Field(default_factory=list, max_length=30,
+                                        description="the materials still to be brought (the one-time notice's)")
+    attachments: list[AttachmentRef] = Field(default_factory=list, max_length=MAX_FILES,
+                                             description="the pages uploaded with the draft, declared as a "
+                                                         "case's; fetched back with GET /drafts/{id}/pages/{name}")
+
+    @model_validator(mode="after")
+    def _saved_by_someone_in_it(self) -> "DraftIn":
+        if self.agent is not None and (self.applicant is None or self.applicant.type == "company"):
+            raise ValueError("an agent acts for a person applicant")
+        people = {self.applicant.id_number if self.applicant else self.id_number,
+                  self.agent.id_number if self.agent else None}
+        if self.id_number not in people:
+            raise ValueError("id_number must be the applicant's or the agent's")
+        return self
+
+
+class Draft(DraftIn):
+    draft_id: str
+    updated_at: str
+
+
+class DraftList(BaseModel):
+    items: list[Draft]
 
 
 # -- clerk work ------------------------------------------------------------------

@@ -29,8 +29,8 @@ CREATE TABLE IF NOT EXISTS companies (credit_code TEXT PRIMARY KEY, body TEXT NO
 CREATE TABLE IF NOT EXISTS licences (licence_id TEXT PRIMARY KEY, holder TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS consents (consent_id TEXT PRIMARY KEY, id_number TEXT NOT NULL, scope TEXT NOT NULL,
     service_code TEXT NOT NULL, method TEXT NOT NULL, terminal_id TEXT NOT NULL, expires REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS drafts (draft_id TEXT PRIMARY KEY, id_number TEXT NOT NULL, service_code TEXT NOT NULL,
-    body TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (id_number, service_code));
+CREATE TABLE IF NOT EXISTS draft_pages (draft_id TEXT NOT NULL, name TEXT NOT NULL, mime TEXT NOT NULL,
+    sha256 TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (draft_id, name));
 CREATE TABLE IF NOT EXISTS cases (case_number TEXT PRIMARY KEY, service_code TEXT NOT NULL, holder TEXT NOT NULL,
     terminal_id TEXT NOT NULL, provisional_number TEXT UNIQUE, body TEXT NOT NULL, submitted REAL NOT NULL,
     fixed_status TEXT, history TEXT NOT NULL DEFAULT '[]', licence_ready INTEGER NOT NULL DEFAULT 0);
@@ -55,6 +55,11 @@ CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, seen REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS nonces_seen ON nonces (seen);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
+
+# One draft per person at the terminal, applicant (holder: a credit code or an ID number) and service.
+DRAFTS_TABLE = """CREATE TABLE IF NOT EXISTS drafts (draft_id TEXT PRIMARY KEY, id_number TEXT NOT NULL,
+    service_code TEXT NOT NULL, body TEXT NOT NULL, updated_at TEXT NOT NULL, holder TEXT NOT NULL,
+    UNIQUE (id_number, holder, service_code))"""
 
 PROGRESSION = ("submitted", "accepted", "in_review", "approved", "ready")
 STAGE_NOTES = {
@@ -114,6 +119,14 @@ class Store:
             if "consent_key" not in columns:
                 db.execute("ALTER TABLE consents ADD COLUMN consent_key TEXT")
             db.execute("CREATE UNIQUE INDEX IF NOT EXISTS consents_key ON consents (consent_key)")
+            columns = {r["name"] for r in db.execute("PRAGMA table_info(drafts)")}
+            if columns and "holder" not in columns:  # drafts were one per person and service
+                db.execute("ALTER TABLE drafts RENAME TO drafts_before_holder")
+                db.execute(DRAFTS_TABLE)
+                db.execute("INSERT INTO drafts SELECT draft_id, id_number, service_code, body, updated_at, id_number "
+                           "FROM drafts_before_holder")
+                db.execute("DROP TABLE drafts_before_holder")
+            db.execute(DRAFTS_TABLE)
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
@@ -248,23 +261,41 @@ class Store:
 
     # -- drafts ------------------------------------------------------------------------------
 
-    def save_draft(self, body: dict[str, Any]) -> dict[str, Any]:
+    def save_draft(self, body: dict[str, Any], pages: list[tuple[str, str, str, bytes]]) -> dict[str, Any]:
+        """Keep a draft (DraftIn's fields) whole, its pages (name, mime, sha256, data) replacing any before:
+        one draft per person at the terminal, applicant and service."""
+        applicant = body.get("applicant") or {}
+        holder = applicant.get("credit_code") or applicant.get("id_number") or body["id_number"]
         with self.tx() as db:
-            row = db.execute("SELECT draft_id FROM drafts WHERE id_number = ? AND service_code = ?",
-                             (body["id_number"], body["service_code"])).fetchone()
+            row = db.execute("SELECT draft_id FROM drafts WHERE id_number = ? AND holder = ? AND service_code = ?",
+                             (body["id_number"], holder, body["service_code"])).fetchone()
             draft_id = row["draft_id"] if row else "DR-" + secrets.token_hex(6)
             saved = dict(body, draft_id=draft_id, updated_at=now_iso())
-            db.execute("INSERT OR REPLACE INTO drafts VALUES (?, ?, ?, ?, ?)",
-                       (draft_id, body["id_number"], body["service_code"], json.dumps(saved, ensure_ascii=False),
-                        saved["updated_at"]))
+            db.execute("INSERT OR REPLACE INTO drafts (draft_id, id_number, service_code, body, updated_at, holder) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", (draft_id, body["id_number"], body["service_code"],
+                                                     json.dumps(saved, ensure_ascii=False), saved["updated_at"], holder))
+            db.execute("DELETE FROM draft_pages WHERE draft_id = ?", (draft_id,))
+            for name, mime, sha, data in pages:
+                db.execute("INSERT INTO draft_pages VALUES (?, ?, ?, ?, ?)", (draft_id, name, mime, sha, data))
         return saved
 
     def drafts(self, id_number: str) -> list[dict[str, Any]]:
-        return [json.loads(r["body"]) for r in self._all("SELECT body FROM drafts WHERE id_number = ? "
-                                                         "ORDER BY updated_at DESC", id_number)]
+        """The drafts saved by ``id_number``, or naming it as the applicant (a principal) or the agent."""
+        return [json.loads(r["body"]) for r in self._all(
+            "SELECT body FROM drafts WHERE id_number = ? OR json_extract(body, '$.applicant.id_number') = ? "
+            "OR json_extract(body, '$.agent.id_number') = ? ORDER BY updated_at DESC", id_number, id_number, id_number)]
+
+    def draft_page(self, draft_id: str, name: str) -> tuple[str, bytes] | None:
+        """(mime, bytes) of a draft's page."""
+        row = self._one("SELECT mime, data FROM draft_pages WHERE draft_id = ? AND name = ?", draft_id, name)
+        return (row["mime"], bytes(row["data"])) if row else None
+
+    def draft_exists(self, draft_id: str) -> bool:
+        return self._one("SELECT 1 FROM drafts WHERE draft_id = ?", draft_id) is not None
 
     def delete_draft(self, draft_id: str) -> bool:
         with self.tx() as db:
+            db.execute("DELETE FROM draft_pages WHERE draft_id = ?", (draft_id,))
             return db.execute("DELETE FROM drafts WHERE draft_id = ?", (draft_id,)).rowcount > 0
 
     # -- cases ---------------------------------------------------------------------------------

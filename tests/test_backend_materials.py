@@ -5,12 +5,14 @@ import hashlib
 
 import pytest
 
-from common.backend_errors import BadCreditCodeError, CompanyNotFoundError, RejectedError, ServerError
-from common.domain import Attachment, Consent
+from common.backend_errors import (BadCreditCodeError, CompanyNotFoundError, RejectedError, ServerError,
+                                   UnverifiedAnswerError)
+from common.domain import Application, Attachment, CardType, Consent, Identity
+from devices.idcard.samples import sample_identity
 from common.uscc import check_character
 from kiosk.backend.codec import service_from_json
 from kiosk.backend.declarations import declare, material_and_page, page_name, refused_attachment
-from tests.backend_helpers import application, client_for
+from tests.backend_helpers import TERMINAL, Scripted, ScriptedBackend, application, client_for
 from tests.queue_helpers import fast_sync, outbox
 from tests.queue_helpers import payload as queued_payload
 
@@ -139,3 +141,115 @@ def test_a_queued_case_keeps_its_pages_encrypted_and_declares_them_when_delivere
     assert [(d["name"], d["sha256"]) for d in declared] == [(f.name, hashlib.sha256(f.data).hexdigest())
                                                             for f in files]
     assert [row[0] for row in sandbox.store.attachments(case["case_number"])] == ["M1-1.jpg", "signature.png"]
+
+
+# -- drafts --------------------------------------------------------------------------------------
+
+def person_application(client, code: str = "GT-001") -> Application:
+    return Application(client.service(code), sample_identity("resident"), TERMINAL, form={"phone": "13800000000"})
+
+
+def test_a_draft_keeps_its_pages_and_licences_and_is_resumed_at_another_terminal(client, sandbox):
+    pages = [Attachment("M1-1.jpg", "image/jpeg", JPEG), Attachment("M1-2.jpg", "image/jpeg", JPEG + b"\x02"),
+             Attachment("signature.png", "image/png", PNG)]
+    saved = client.save_application_draft(person_application(client), pages, materials_done=["M1", "M2", "M4"],
+                                          missing=["M3"], material_licences={"M2": "EL000004"})
+    other = client_for(sandbox.url, terminal="T-HALL-2")  # the next visit, at another kiosk of the hall
+    (draft,) = other.drafts(ZHANG)
+    assert draft["draft_id"] == saved["draft_id"] and draft["updated_at"]
+    assert (draft["form"], draft["missing"], draft["material_licences"]) == (
+        {"phone": "13800000000"}, ["M3"], {"M2": "EL000004"})
+    assert draft["applicant"] == {"type": "person", "id_number": ZHANG, "name": "张测试", "card_type": "resident",
+                                  "credit_code": None, "company_name": None, "role": None}
+    assert [d["name"] for d in draft["attachments"]] == ["M1-1.jpg", "M1-2.jpg", "signature.png"]
+    for page, declared in zip(pages, draft["attachments"]):
+        assert other.draft_page(draft["draft_id"], page.name, declared["sha256"]) == page.data
+    assert other.delete_draft(draft["draft_id"]) is True
+    assert other.drafts(ZHANG) == [] and client.delete_draft(draft["draft_id"]) is False  # already gone
+    assert sandbox.store.draft_page(draft["draft_id"], "M1-1.jpg") is None
+
+
+def test_a_save_replaces_the_draft_whole_pages_included(client):
+    application = person_application(client)
+    first = client.save_application_draft(application, [Attachment("M1-1.jpg", "image/jpeg", JPEG),
+                                                        Attachment("M1-2.jpg", "image/jpeg", JPEG + b"\x02")],
+                                          materials_done=["M1"], missing=["M3"])
+    again = client.save_application_draft(application, [Attachment("M1-1.jpg", "image/jpeg", JPEG + b"\x03")],
+                                          materials_done=["M1", "M3"])
+    assert again["draft_id"] == first["draft_id"] and again["missing"] == []
+    assert client.draft_page(again["draft_id"], "M1-1.jpg") == JPEG + b"\x03"
+    with pytest.raises(RejectedError) as caught:
+        client.draft_page(again["draft_id"], "M1-2.jpg")
+    assert (caught.value.status, caught.value.code) == (404, "page_not_found")
+    with pytest.raises(RejectedError) as caught:
+        client.draft_page("DR-nosuchdraft", "M1-1.jpg")
+    assert caught.value.code == "draft_not_found"
+
+
+def test_a_page_that_does_not_match_its_declared_digest_is_not_taken(client):
+    saved = client.save_application_draft(person_application(client), [Attachment("M1-1.jpg", "image/jpeg", JPEG)])
+    with pytest.raises(ServerError, match="sha256"):
+        client.draft_page(saved["draft_id"], "M1-1.jpg", "0" * 64)
+
+
+def test_an_agents_draft_is_found_by_the_principal_and_the_agent(client):
+    principal = Identity(LI, "李样例", CardType.DECLARED)
+    application = Application(client.service("GT-001"), sample_identity("resident"), TERMINAL, principal=principal)
+    saved = client.save_application_draft(application, missing=["M1"])
+    assert saved["id_number"] == ZHANG and saved["agent"]["id_number"] == ZHANG
+    assert [d["draft_id"] for d in client.drafts(LI)] == [saved["draft_id"]]
+    assert [d["draft_id"] for d in client.drafts(ZHANG)] == [saved["draft_id"]]
+    mine = client.save_application_draft(person_application(client), missing=["M1"])
+    assert mine["draft_id"] != saved["draft_id"]  # his own draft of the same service is another draft
+    assert {d["draft_id"] for d in client.drafts(ZHANG)} == {saved["draft_id"], mine["draft_id"]}
+
+
+def test_a_company_draft_keeps_the_company_and_its_licence(client):
+    company = client.company(COMPANY, ZHANG)
+    application = Application(client.service("WS-013"), sample_identity("resident"), TERMINAL, company=company)
+    saved = client.save_application_draft(application, material_licences={"M1": "EL000004", "M2": "EL000043"},
+                                          materials_done=["M1", "M2"], missing=["M3"])
+    (draft,) = client.drafts(ZHANG)
+    assert draft["draft_id"] == saved["draft_id"]
+    assert (draft["applicant"]["credit_code"], draft["applicant"]["role"]) == (COMPANY, "authorised_handler")
+
+
+def test_a_draft_meets_a_cases_rules(client):
+    with pytest.raises(RejectedError) as caught:  # another person's licence
+        client.save_draft(ZHANG, "GT-001", {}, material_licences={"M2": "EL000009"})
+    assert (caught.value.code, caught.value.fields) == ("licence_not_held", {"material_licences.M2": "EL000009"})
+    with pytest.raises(RejectedError) as caught:
+        client.save_draft(ZHANG, "GT-001", {}, missing=["M9"])
+    assert (caught.value.code, caught.value.fields) == ("unknown_material", {"missing.0": "M9"})
+    with pytest.raises(RejectedError) as caught:  # a company applicant on a person's service
+        client.save_draft(ZHANG, "GT-001", {}, applicant={"type": "company", "id_number": ZHANG, "name": "张测试",
+                                                          "card_type": "resident", "credit_code": COMPANY,
+                                                          "company_name": "杭州示例科技有限公司",
+                                                          "role": "authorised_handler"})
+    assert caught.value.code == "applicant_type_not_allowed"
+    with pytest.raises(RejectedError) as caught:  # saved by someone who is neither the applicant nor the agent
+        client.save_draft(WU, "GT-001", {}, applicant={"type": "person", "id_number": ZHANG, "name": "张测试",
+                                                       "card_type": "resident"})
+    assert (caught.value.status, caught.value.code) == (400, "invalid_request")
+
+
+def test_a_first_contract_draft_still_saves_and_lists(client):
+    saved = client.save_draft(ZHANG, "GT-001", {"business_scope": "零售"}, ["M1"])
+    assert saved["applicant"] is None and saved["attachments"] == [] and saved["materials_done"] == ["M1"]
+    assert [d["draft_id"] for d in client.drafts(ZHANG)] == [saved["draft_id"]]
+
+
+@pytest.mark.parametrize("sign, error", [("right", None), ("wrong_key", UnverifiedAnswerError),
+                                         ("none", UnverifiedAnswerError), ("other_nonce", UnverifiedAnswerError)])
+def test_a_page_is_believed_only_when_the_backend_signed_it_for_this_request(sign, error):
+    with ScriptedBackend() as line:
+        line.answer = Scripted(200, JPEG, {"Content-Type": "image/jpeg"}, sign=sign)
+        client = client_for(line.url)
+        if error is None:
+            assert client.draft_page("DR-1", "M1-1.jpg", hashlib.sha256(JPEG).hexdigest()) == JPEG
+        else:
+            with pytest.raises(error):
+                client.draft_page("DR-1", "M1-1.jpg")
+        line.answer = Scripted(404, b'{"error": {"code": "page_not_found", "message_zh": "", "message_en": ""}}')
+        with pytest.raises(RejectedError, match="page_not_found"):
+            client.draft_page("DR-1", "M1-1.jpg")

@@ -84,11 +84,29 @@ def accept(answer: Answer, signer: Signer, method: str, path: str, nonce: str,
     The server's time goes to ``learn_time`` first, refusals included: a ``stale_timestamp``
     refusal is how a terminal whose clock drifted learns the right time.
     """
+    _authentic(answer, signer, method, path, nonce, learn_time)
+    return interpret(answer)
+
+
+def accept_bytes(answer: Answer, signer: Signer, method: str, path: str, nonce: str,
+                 learn_time: Callable[[float], None] = lambda server: None) -> bytes:
+    """The body of an authentic 200 answer that is not JSON (a draft's page), else a typed error as ``accept``'s.
+
+    The signature covers the body's SHA-256 as for JSON, so a page altered on the way is not believed.
+    """
+    _authentic(answer, signer, method, path, nonce, learn_time)
+    if answer.status == 200:
+        return answer.body
+    interpret(answer)  # raises for every status but 2xx
+    raise ServerError(detail=f"HTTP {answer.status} where the bytes asked for were expected", status=answer.status)
+
+
+def _authentic(answer: Answer, signer: Signer, method: str, path: str, nonce: str,
+               learn_time: Callable[[float], None]) -> None:
     authenticate(answer, signer, method, path, nonce)
     server = server_time(answer)
     if server is not None:
         learn_time(server)
-    return interpret(answer)
 
 
 def authenticate(answer: Answer, signer: Signer, method: str, path: str, nonce: str) -> None:

@@ -12,6 +12,7 @@ a typed :mod:`common.backend_errors` error before it leaves this module.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import random
@@ -20,7 +21,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from urllib.parse import quote, urlencode, urlsplit
 
 from kiosk.backend import answer as answers
@@ -191,16 +192,58 @@ class BackendClient:
     def service(self, code: str) -> ServiceItem:
         return service_from_json(self._call("GET", f"/services/{_q(code)}", retry=True))
 
-    def save_draft(self, id_number: str, service_code: str, form: dict[str, Any],
-                   materials_done: Iterable[str] = ()) -> dict[str, Any]:
-        return self._call("PUT", "/drafts", body={"id_number": id_number, "service_code": service_code, "form": form,
-                                                   "materials_done": list(materials_done)}, retry=True)
+    def save_draft(self, id_number: str, service_code: str, form: dict[str, Any], materials_done: Iterable[str] = (),
+                   *, applicant: dict[str, Any] | None = None, agent: dict[str, Any] | None = None,
+                   material_licences: Mapping[str, str] | None = None, missing: Iterable[str] = (),
+                   attachments: Iterable[Attachment] = ()) -> dict[str, Any]:
+        """Keep an application while something is missing (PUT /drafts): the saved draft (``Draft``).
+
+        ``id_number``: the person at the terminal; ``applicant`` / ``agent``: as in a case (None: the
+        person, for themselves); ``materials_done``: every material settled (pages, a licence, or not
+        applicable); ``material_licences``: {material code: licence id}; ``missing``: still to bring;
+        ``attachments``: the pages so far, declared here as a case's. A save replaces the draft whole.
+        """
+        body: dict[str, Any] = {"id_number": id_number, "service_code": service_code, "form": form,
+                                "materials_done": list(materials_done), "missing": list(missing),
+                                "material_licences": dict(material_licences or {})}
+        if applicant is not None:
+            body["applicant"] = applicant
+        if agent is not None:
+            body["agent"] = agent
+        files = list(attachments)
+        if files:
+            body["attachments"] = declare(files)
+        return self._call("PUT", "/drafts", body=body, files=files, json_part="draft", retry=True)
+
+    def save_application_draft(self, application: Application, attachments: Iterable[Attachment] = (), *,
+                               materials_done: Iterable[str] = (), missing: Iterable[str] = (),
+                               material_licences: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """``save_draft`` for an application: its form, and who applies as its case would say."""
+        payload = application.payload()
+        return self.save_draft(application.applicant.id_number, application.service.code, application.form,
+                               materials_done, applicant=payload["applicant"], agent=payload.get("agent"),
+                               material_licences=material_licences, missing=missing, attachments=attachments)
 
     def drafts(self, id_number: str) -> list[dict[str, Any]]:
+        """The drafts saved by this person, or naming them as the applicant (a principal) or the agent."""
         return _objects(self._call("GET", "/drafts", query={"id_number": id_number}, retry=True), "items")
 
-    def delete_draft(self, draft_id: str) -> None:
-        self._call("DELETE", f"/drafts/{_q(draft_id)}", retry=True)
+    def draft_page(self, draft_id: str, name: str, sha256: str | None = None) -> bytes:
+        """A draft's page as uploaded; with ``sha256`` (its declaration's), a page that differs is a ServerError."""
+        data = self._call("GET", f"/drafts/{_q(draft_id)}/pages/{_q(name)}", retry=True, raw=True)
+        if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256.lower():
+            raise ServerError(detail=f"draft page {name[:40]!r}: its bytes do not match its declared sha256")
+        return data
+
+    def delete_draft(self, draft_id: str) -> bool:
+        """Once the case is submitted; False when the draft was already gone (a retry, another terminal)."""
+        try:
+            self._call("DELETE", f"/drafts/{_q(draft_id)}", retry=True)
+        except RejectedError as exc:
+            if exc.code == "draft_not_found":
+                return False
+            raise
+        return True
 
     # -- cases ------------------------------------------------------------------------------
 
@@ -299,9 +342,10 @@ class BackendClient:
 
     def _call(self, method: str, path: str, *, body: Any = None, files: list[Attachment] | None = None,
               query: dict[str, str] | None = None, headers: dict[str, str] | None = None,
-              retry: bool = False) -> Any:
+              retry: bool = False, json_part: str = "case", raw: bool = False) -> Any:
+        """The answer's JSON object (``raw``: its bytes); ``json_part``: the multipart part that holds ``body``."""
         target = path + ("?" + urlencode(query) if query else "")
-        data, content_type = self._encode(body, files)
+        data, content_type = self._encode(body, files, json_part)
         attempts = 1 + (self._config.retries if (retry or method == "GET") else 0)
         clock_retried = False
         last: BackendError | None = None
@@ -310,7 +354,7 @@ class BackendClient:
             if attempt and last is not None:
                 self._sleep(self._delay(attempt, last))
             try:
-                return self._once(method, target, data, content_type, headers or {})
+                return self._once(method, target, data, content_type, headers or {}, raw)
             except AuthError as exc:
                 if exc.detail == "stale_timestamp" and not clock_retried:
                     clock_retried = True  # the offset was corrected from the refusal's server time
@@ -330,14 +374,14 @@ class BackendClient:
         return min(max(delay, retry_after), MAX_RETRY_AFTER_S)
 
     @staticmethod
-    def _encode(body: Any, files: list[Attachment] | None) -> tuple[bytes, str | None]:
+    def _encode(body: Any, files: list[Attachment] | None, json_part: str = "case") -> tuple[bytes, str | None]:
         if body is None:
             return b"", None
         text = json.dumps(body, ensure_ascii=False).encode("utf-8")
         if not files:
             return text, "application/json; charset=utf-8"
         boundary = "onetrip-" + uuid.uuid4().hex
-        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="case"\r\n'
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{json_part}"\r\n'
                  f"Content-Type: application/json; charset=utf-8\r\n\r\n".encode() + text + b"\r\n"]
         for f in files:
             safe = f.name.replace('"', "").replace("\r", "").replace("\n", "")
@@ -347,7 +391,7 @@ class BackendClient:
         return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
     def _once(self, method: str, target: str, data: bytes, content_type: str | None,
-              extra: dict[str, str]) -> dict[str, Any]:
+              extra: dict[str, str], raw: bool = False) -> dict[str, Any] | bytes:
         url = self._base + target
         headers = dict(extra)
         if content_type:
@@ -373,8 +417,9 @@ class BackendClient:
             raise OfflineError(detail=f"{url}: {type(exc).__name__}") from None
         answer = answers.read(response, answers.MAX_ANSWER_BYTES, max(1.0, 2 * self._config.read_timeout_s))
         received = self._clock()
-        return answers.accept(answer, self._signer, method, self._prefix + target, signed[H_NONCE],
-                              lambda server: self._learn_clock(server, started, received))
+        accept = answers.accept_bytes if raw else answers.accept
+        return accept(answer, self._signer, method, self._prefix + target, signed[H_NONCE],
+                      lambda server: self._learn_clock(server, started, received))
 
     def _learn_clock(self, server: float, sent: float, received: float) -> None:
         self.clock_offset_s = server - (sent + received) / 2

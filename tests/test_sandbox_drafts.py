@@ -1,0 +1,61 @@
+"""PUT /drafts with pages: declared as a case's, refused the same way; and a sandbox database made
+before drafts kept their applicant still opens with its drafts (kiosk sandbox --db keeps one)."""
+
+import json
+import sqlite3
+
+from common.domain import Attachment
+from kiosk.backend.client import BackendClient
+from kiosk.backend.declarations import declare
+from sandbox.store import Store
+from tests.backend_helpers import signed
+
+ZHANG = "330106199003071236"
+JPEG = b"\xff\xd8\xff\xe0" + bytes(1500)
+
+
+def put_draft(sandbox, draft: dict, files: list[Attachment]):
+    data, content_type = BackendClient._encode(draft, files, "draft")
+    return signed("PUT", sandbox.url, "/api/v1/drafts", data, headers={"Content-Type": content_type})
+
+
+def test_a_draft_page_altered_on_the_way_is_refused_naming_it(sandbox):
+    page = Attachment("M1-1.jpg", "image/jpeg", JPEG)
+    draft = {"id_number": ZHANG, "service_code": "GT-001", "attachments": declare([page])}
+    draft["attachments"][0]["sha256"] = "f" * 64
+    answer = put_draft(sandbox, draft, [page])
+    error = answer.json()["error"]
+    assert (answer.status_code, error["code"], error["fields"]) == (
+        422, "attachment_digest_mismatch", {"attachments.0": "sha256 does not match"})
+    assert sandbox.store.drafts(ZHANG) == []
+    answer = put_draft(sandbox, {"id_number": ZHANG, "service_code": "GT-001"}, [page])  # not declared
+    assert answer.json()["error"]["code"] == "attachment_not_declared"
+
+
+def test_a_draft_sent_in_a_part_not_named_draft_is_malformed(sandbox):
+    data, content_type = BackendClient._encode({"id_number": ZHANG, "service_code": "GT-001"},
+                                               [Attachment("M1-1.jpg", "image/jpeg", JPEG)], "case")
+    answer = signed("PUT", sandbox.url, "/api/v1/drafts", data, headers={"Content-Type": content_type})
+    assert answer.status_code == 400 and answer.json()["error"]["fields"] == {
+        "case": "unexpected part; send draft and attachments"}
+
+
+def test_an_older_database_keeps_its_drafts(tmp_path):
+    path = tmp_path / "sandbox.db"
+    Store(path).close()
+    old = {"id_number": ZHANG, "service_code": "GT-001", "form": {"phone": "13800000000"}, "materials_done": ["M1"],
+           "draft_id": "DR-000000000001", "updated_at": "2026-11-30T10:00:00+08:00"}
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE drafts")
+        db.execute("CREATE TABLE drafts (draft_id TEXT PRIMARY KEY, id_number TEXT NOT NULL, service_code TEXT NOT "
+                   "NULL, body TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (id_number, service_code))")
+        db.execute("INSERT INTO drafts VALUES (?, ?, ?, ?, ?)", (old["draft_id"], ZHANG, "GT-001", json.dumps(old),
+                                                                 old["updated_at"]))
+    store = Store(path)
+    assert store.drafts(ZHANG) == [old]
+    again = store.save_draft(dict(old, form={"phone": "13900000000"}, draft_id=None), [])
+    assert again["draft_id"] == old["draft_id"]  # the same draft, saved again
+    other = store.save_draft({"id_number": ZHANG, "service_code": "GT-001", "applicant": {
+        "type": "company", "id_number": ZHANG, "credit_code": "91330106MA2H7Q3K8C"}}, [])
+    assert other["draft_id"] != old["draft_id"] and len(store.drafts(ZHANG)) == 2
+    store.close()
