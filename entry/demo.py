@@ -56,6 +56,7 @@ DEMO_COMPANY = "91330106MA2H7Q3K8C"  # the sample card's holder is its authorise
 AGENT_SERVICE = "JZ-002"    # residence permit: an agent allowed
 DEMO_PRINCIPAL = ("330102195506122468", "李样例")  # a person the sandbox knows, for whom the agent applies
 OFFLINE_SERVICE = "SB-003"  # social insurance record print: no form
+INCOMPLETE_SERVICE, NOT_BROUGHT = "GJJ-004", ("M2",)  # provident fund withdrawal without the purchase contract
 CLERK_SERVICE, CLERK_MATERIALS = "GJJ-004", ("M1",)
 STAFF_ID, STAFF_PASSWORD = "XH0001", "demo-XH0001"
 # The environment may name the terminal and its key; the demo keeps its own backend, data and devices.
@@ -100,6 +101,7 @@ class Sent:
     cases: list[tuple[str, str]] = field(default_factory=list)  # (what, case number)
     offline: tuple[str, str] | None = None                      # (provisional number, case number)
     notice: str = ""
+    kiosk_notice: str = ""  # the one-time notice the kiosk printed when a material was missing
     outage: str = ""
     progress: str = ""  # the progress screen's title after the offline receipt's code was scanned
 
@@ -110,6 +112,8 @@ class Sent:
             provisional, number = self.offline
             lines.append(f"  case {number}  (offline at confirm: provisional {provisional}, delivered later; "
                          f"its receipt's QR code brought up '{self.progress}')")
+        lines.append(f"  one-time notice {self.kiosk_notice or '(none)'}  (kiosk, service {INCOMPLETE_SERVICE}, "
+                     f"{', '.join(NOT_BROUGHT)} not brought; the application saved as a draft)")
         lines.append(f"  one-time notice {self.notice or '(none)'}  (clerk {STAFF_ID}, service {CLERK_SERVICE})")
         lines.append(f"outage at confirm: {self.outage}")
         lines.append(f"in a sandbox's database: SELECT case_number, provisional_number FROM cases "
@@ -173,6 +177,12 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         walk.toggle_large_text(gui)
         sent.cases.append(("an agent for another person, in large text", third.number))
         receipts += [first.receipt_png, second.receipt_png, third.receipt_png]
+        # Something missing: the one-time notice is printed and what was provided is saved as a draft.
+        notice = walk.citizen_journey(gui, INCOMPLETE_SERVICE, camera, "-incomplete", not_brought=NOT_BROUGHT)
+        if not notice.incomplete:
+            raise walk.WalkError(f"{INCOMPLETE_SERVICE} went through although {NOT_BROUGHT} was not brought")
+        sent.kiosk_notice = notice.number
+        receipts.append(notice.receipt_png)
         if outage is None:
             sent.outage = "none: an HTTPS backend without the sandbox's fault switch cannot be cut on loopback"
         else:

@@ -192,8 +192,9 @@ def wait_for_screen(gui: Gui, step: Step, timeout_s: float = 10.0) -> None:
 class Journey:
     """What a citizen's journey left: the number on the done screen and the printed receipt."""
 
-    number: str
-    receipt_png: Path | None
+    number: str               # the case number, or the one-time notice's when something was missing
+    receipt_png: Path | None  # the printed receipt (or notice)
+    incomplete: bool = False
 
     @property
     def provisional(self) -> bool:
@@ -254,8 +255,8 @@ def fill_form(gui: Gui, camera: Camera | None, suffix: str) -> None:
             shot = True
     _snap(camera, gui, f"form{suffix}")
     tap(form.next, "'continue' button")
-    wait_until(lambda: showing(gui, Step.CONFIRM) or form.notice.isVisible(), "the form to be taken")
-    if not showing(gui, Step.CONFIRM):
+    wait_until(lambda: not showing(gui, Step.FORM) or form.notice.isVisible(), "the form to be taken")
+    if showing(gui, Step.FORM):
         _snap(camera, gui, f"form-refused{suffix}")
         raise WalkError(f"the form was not taken: {form.notice.text()}")
 
@@ -285,10 +286,92 @@ def principal_step(gui: Gui, principal: tuple[str, str], camera: Camera | None, 
         raise WalkError(f"the principal's details were refused: {screen.notice.text()}")
 
 
+# A signature as a finger writes it: a few strokes across the pad, in its own coordinates (0..1).
+SIGNATURE_STROKES = (
+    [(0.10, 0.62), (0.16, 0.35), (0.21, 0.70), (0.27, 0.40), (0.32, 0.66)],
+    [(0.38, 0.50), (0.46, 0.30), (0.50, 0.72), (0.56, 0.45), (0.63, 0.58)],
+    [(0.68, 0.40), (0.74, 0.68), (0.82, 0.36), (0.90, 0.60)],
+)
+
+
+def sign_on_pad(gui: Gui, camera: Camera | None, suffix: str) -> None:
+    screen = _screen(gui, Step.SIGNATURE)
+    pad = screen.pad
+    for stroke in SIGNATURE_STROKES:
+        pad.draw_stroke([(x * pad.width(), y * pad.height()) for x, y in stroke])
+    settle()
+    _snap(camera, gui, f"signature{suffix}")
+    tap(screen.next, "'continue' button under the signature")
+
+
+def scan_pages(gui: Gui, code: str, camera: Camera | None, suffix: str, shot: bool) -> None:
+    """The paper laid under the document camera: the kiosk takes each page when it lies still."""
+    session = gui.window.session
+    screen = _screen(gui, Step.CAPTURE)
+    wanted = session.checklist[code].requirement.pages
+    wait_until(lambda: len(session.checklist[code].pages) >= wanted, f"{wanted} page(s) of {code} to be taken", 60)
+    settle()
+    if shot:
+        _snap(camera, gui, f"capture{suffix}")
+    tap(screen.done, "'done' button on the camera screen")
+    wait_for_screen(gui, Step.MATERIALS)
+
+
+def provide_materials(gui: Gui, camera: Camera | None, suffix: str, licences: bool = True,
+                      not_brought: tuple[str, ...] = ()) -> None:
+    """The licence consent, then each material: a licence where one is offered, "does not apply" for
+    a conditional one, scanned pages for the rest, "I do not have it" for those in ``not_brought``."""
+    if showing(gui, Step.LICENCE_CONSENT):
+        _snap(camera, gui, f"licence-consent{suffix}")
+        consent = _screen(gui, Step.LICENCE_CONSENT)
+        tap(consent.agree if licences else consent.decline, "'fetch my licences' answer")
+    wait_for_screen(gui, Step.MATERIALS, 20)
+    session = gui.window.session
+    screen = _screen(gui, Step.MATERIALS)
+    shot = True
+    for material in list(session.checklist.items):
+        code = material.code
+        row = screen.rows[code]  # the rows are drawn again after every answer: look each one up afresh
+        if code in not_brought:
+            tap(row.not_brought, f"'I do not have it' for {code}")
+        elif row.licence.isVisible():
+            tap(row.licence, f"'use my electronic licence' for {code}")
+        elif row.not_applicable.isVisible():
+            tap(row.not_applicable, f"'does not apply' for {code}")
+        elif material.requirement.required:
+            tap(row.scan, f"'scan' for {code}")
+            wait_for_screen(gui, Step.CAPTURE)
+            scan_pages(gui, code, camera, suffix, shot)
+            shot = False
+    _snap(camera, gui, f"materials{suffix}")
+    tap(screen.next, "'continue' button under the materials")
+    wait_until(lambda: not showing(gui, Step.MATERIALS) or screen.notice.isVisible(), "the materials to be taken")
+    if showing(gui, Step.MATERIALS):
+        raise WalkError(f"the materials were not taken: {screen.notice.text()}")
+    if showing(gui, Step.SIGNATURE):
+        sign_on_pad(gui, camera, suffix)
+
+
+def leave_with_notice(gui: Gui, camera: Camera | None, suffix: str) -> Journey:
+    """Something is missing: print the one-time notice (the application is saved), finish, go home."""
+    _snap(camera, gui, f"incomplete{suffix}")
+    tap(_screen(gui, Step.INCOMPLETE).print, "'print the notice and save' button")
+    wait_until(lambda: showing(gui, Step.DONE) and not gui.window.session.busy, "the notice to be printed", 30)
+    _snap(camera, gui, f"notice-printed{suffix}")
+    number = gui.window.session.notice_number
+    printer = gui.services.devices.receipt_printer
+    notice = Path(printer.last_png) if getattr(printer, "last_png", None) else None
+    tap(_screen(gui, Step.DONE).finish, "'finish' button")
+    gui.services.devices.id_reader.remove_card()
+    wait_for_screen(gui, Step.HOME)
+    return Journey(number, notice, incomplete=True)
+
+
 def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, suffix: str = "",
                     before_confirm: Callable[[], None] | None = None, sample_card: str = "resident",
                     rating: int | None = None, apply_as: ApplyAs = ApplyAs.MYSELF, company: str = "",
-                    principal: tuple[str, str] | None = None) -> Journey:
+                    principal: tuple[str, str] | None = None, licences: bool = True,
+                    not_brought: tuple[str, ...] = ()) -> Journey:
     """Home -> "start with my ID card" -> consent -> card on the reader -> continue -> a service -> its
     guide -> who applies (the company's code, or the principal's details) -> the form on the touch
     keyboard -> confirm -> (a satisfaction rating) -> finish."""
@@ -327,9 +410,14 @@ def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, s
         if principal is None:
             raise WalkError("the journey acts for another person but names none")
         principal_step(gui, principal, camera, suffix)
-    wait_until(lambda: showing(gui, Step.FORM) or showing(gui, Step.CONFIRM), "the form")
+    after_who = (Step.FORM, Step.LICENCE_CONSENT, Step.MATERIALS, Step.CONFIRM)
+    wait_until(lambda: any(showing(gui, step) for step in after_who), "the form or the materials")
     if showing(gui, Step.FORM):
         fill_form(gui, camera, suffix)
+    if not showing(gui, Step.CONFIRM):
+        provide_materials(gui, camera, suffix, licences, not_brought)
+    if showing(gui, Step.INCOMPLETE):
+        return leave_with_notice(gui, camera, suffix)
     wait_for_screen(gui, Step.CONFIRM)
     _snap(camera, gui, f"confirm{suffix}")
     if before_confirm is not None:

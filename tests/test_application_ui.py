@@ -2,10 +2,13 @@
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QApplication, QLabel
 
 from common.domain import ApplyAs
+from common.i18n import text
 from kiosk.forms import Keyboard
+from kiosk.workflows.citizen import Notice
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import place_card_and_agree
 
@@ -99,6 +102,12 @@ def test_every_screen_and_keyboard_fits_the_kiosk_screen_in_both_text_sizes_and_
     while window.view.screens.build_next():  # every screen, as the warm-up builds them
         pass
     form = window.view.screens[Step.FORM]
+    capture = window.view.screens[Step.CAPTURE]  # at its fullest: a notice and a row of pages taken
+    capture.notice.show_notice(Notice(text("Page {count} of {pages} taken.", count=4, pages=4), error=False))
+    for _page in range(4):
+        shot = QLabel(capture.strip_host)
+        shot.setPixmap(QPixmap(64, 90))
+        capture.strip.addWidget(shot)
     for _language in range(2):
         for _size in range(2):
             for kind in (Keyboard.LATIN, Keyboard.CREDIT_CODE, Keyboard.ID_NUMBER, Keyboard.DECIMAL):

@@ -103,8 +103,10 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path):
         for number, body in bodies.items():
             required = {f["name"] for f in services[body["service_code"]]["form"] if f.get("required")}
             assert required <= {k for k, v in body["form"].items() if str(v).strip()}, (number, body["form"])
-            assert [c["id_number"] for c in body["consents"]] == [card_holder]  # the one identified, with its case
+            # the one identified consented when identified, and again where licences were fetched for the case
+            assert {c["id_number"] for c in body["consents"]} == {card_holder}
             assert body["consents"][0]["scope"] == "identity"
+            assert {c["scope"] for c in body["consents"][1:]} <= {"licences"}
         company = bodies[sent.cases[1][1]]
         assert company["applicant"]["type"] == "company" and company["applicant"]["credit_code"] == "91330106MA2H7Q3K8C"
         assert company["applicant"]["role"] == "authorised_handler" and company["applicant"]["id_number"] == card_holder

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from common.domain import ApplyAs
 from kiosk.forms import Keyboard
+from entry.walkthrough import provide_materials
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import place_card_and_agree
 
@@ -70,13 +71,18 @@ def test_citizen_journey_end_to_end(gui, qtbot, sandbox):
     qtbot.mouseClick(form.keyboard.keys["1"], qtbot_button())
     assert not form.rows["phone"].message.isVisible()
     qtbot.mouseClick(form.next, qtbot_button())
+    assert window.view.currentWidget() is screens[Step.LICENCE_CONSENT]
+    provide_materials(gui, None, "")  # licences used, the application form scanned, signed: all by taps
     assert window.view.currentWidget() is screens[Step.CONFIRM]
-    assert screens[Step.CONFIRM].materials.count() == 2 + 4  # two answers, four materials
+    assert screens[Step.CONFIRM].materials.count() == 2 + 4 + 1  # two answers, four materials, the signature
 
     qtbot.mouseClick(screens[Step.CONFIRM].confirm, qtbot_button())
     qtbot.waitUntil(lambda: session.step is Step.DONE, timeout=10000)
     number = screens[Step.DONE].number.text()
-    assert sandbox.store.case_body(number)["form"] == {"business_scope": "日用百货零售", "phone": "13800000001"}
+    body = sandbox.store.case_body(number)
+    assert body["form"] == {"business_scope": "日用百货零售", "phone": "13800000001"}
+    assert {name for name, _mime, _sha in sandbox.store.attachments(number)} == {"M1-1.jpg", "M1-2.jpg",
+                                                                                 "signature.png"}
 
     printer = gui.services.devices.receipt_printer
     assert Path(printer.last_png).exists()
@@ -131,6 +137,10 @@ def test_the_done_screen_asks_for_a_rating_and_why_when_it_is_low(gui, qtbot):
     qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
     session.choose_service("SB-003")
     session.start_application()
+    session.agree_licences()
+    qtbot.waitUntil(lambda: session.step is Step.MATERIALS and not session.busy, timeout=5000)
+    session.use_licence("M1")
+    session.materials_done()
     session.confirm()
     qtbot.waitUntil(lambda: session.step is Step.DONE, timeout=10000)
     done = gui.window.view.screens[Step.DONE]

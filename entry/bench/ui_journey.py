@@ -21,7 +21,7 @@ from typing import Callable
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
 
 from common.domain import ApplyAs
-from entry.walkthrough import WalkError, fill_form, showing, tap
+from entry.walkthrough import WalkError, fill_form, provide_materials, showing, tap
 from kiosk.workflows.citizen import Step
 from ui.app import Gui
 
@@ -138,7 +138,8 @@ class Journey:
 
     def session_once(self, label: str = "online", offline: bool = False) -> str:
         """Consent -> card placed -> identified -> catalogue -> service -> guide -> myself -> the form on the
-        touch keyboard -> confirm -> receipt -> finish -> home.
+        touch keyboard -> licences fetched, the application form's pages captured, signed -> confirm -> receipt
+        -> finish -> home.
 
         Returns the number on the done screen (a case number, or a provisional one offline).
         """
@@ -166,6 +167,8 @@ class Journey:
         self._wait_screen(Step.FORM)
         self._step("form filled on the keyboard")
         fill_form(self.gui, None, "")
+        self._step("materials: licences, pages captured, signed")
+        provide_materials(self.gui, None, "")
         self._wait_screen(Step.CONFIRM)
         if offline:
             self.set_fault("down")

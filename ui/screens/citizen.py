@@ -375,13 +375,18 @@ class DoneScreen(Screen):
             self._session.rate(level, reason)
 
     def refresh(self, session: CitizenSession) -> None:
-        receipt = session.receipt
+        receipt, notice = session.receipt, session.notice_number
         offline = receipt is not None and receipt.provisional
-        self.title.setText(_("Done") if receipt is None else _("Saved on this terminal") if offline
-                           else _("Submitted"))
-        self.caption.setVisible(receipt is not None)
-        self.caption.setText(_("Your provisional number") if offline else _("Your case number"))
-        self.number.setText(receipt.case_number if receipt else "")
+        if receipt is None and notice:  # something was missing: the one-time notice was printed
+            self.title.setText(_("One-time notice printed"))
+            self.caption.setText(_("Notice number"))
+            self.number.setText(notice)
+        else:
+            self.title.setText(_("Done") if receipt is None else _("Saved on this terminal") if offline
+                               else _("Submitted"))
+            self.caption.setText(_("Your provisional number") if offline else _("Your case number"))
+            self.number.setText(receipt.case_number if receipt else "")
+        self.caption.setVisible(bool(self.number.text()))
         self.notice.show_notice(session.notice)
         self.finish.setText(_("Finish"))
         rating = session.can_rate()
