@@ -19,3 +19,14 @@ def test_bench_queue_reports_every_ratio(tmp_path):
         str(tmp_path / "queue" / "queue.sqlite3")], capture_output=True, text=True, check=True)
     assert int(stored.stdout) == 2 * (20 + 4) + 5
     assert len(list((tmp_path / "queue" / "attachments").iterdir())) == 2 * 4
+
+
+def test_bench_queue_pages_enqueues_whole_cases_and_prints_its_figure(tmp_path):
+    import re
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-m", "entry", "bench", "queue-pages", "--cases", "3", "--pages", "2",
+                             "--page-kb", "64", "--dir", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    assert "3 cases in the queue" in result.stdout
+    assert re.search(r"^case_with_pages_ms\s+\d+\s+\(target p95 < 1000\)\s+(PASS|FAIL)$", result.stdout, re.M)

@@ -15,6 +15,7 @@ from types import ModuleType
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "idcard": ("entry.bench.idcard", "ID card: last byte to Identity, and a full read over a pty against the wire time"),
     "queue": ("entry.bench.queue", "durable enqueue throughput and latency, queue against a bare baseline"),
+    "queue-pages": ("entry.bench.queue_pages", "a case with 10 pages of 1 MB enqueued durably, as the kiosk submits it (ms)"),
     "queue-crash": ("entry.bench.queue_crash", "SIGKILL a queueing terminal at random; check exactly-once delivery"),
     "queue-corrupt": ("entry.bench.queue_corrupt", "flip random bits of a queue database; nothing lost or altered silently"),
     "docscan": ("entry.bench.docscan", "document camera: find_page over a corpus of pages on desks (IoU, ms), --vs classic"),
