@@ -273,7 +273,8 @@ class Store:
             saved = dict(body, draft_id=draft_id, updated_at=now_iso())
             db.execute("INSERT OR REPLACE INTO drafts (draft_id, id_number, service_code, body, updated_at, holder) "
                        "VALUES (?, ?, ?, ?, ?, ?)", (draft_id, body["id_number"], body["service_code"],
-                                                     json.dumps(saved, ensure_ascii=False), saved["updated_at"], holder))
+                                                     json.dumps(saved, ensure_ascii=False), saved["updated_at"],
+                                                     holder))
             db.execute("DELETE FROM draft_pages WHERE draft_id = ?", (draft_id,))
             for name, mime, sha, data in pages:
                 db.execute("INSERT INTO draft_pages VALUES (?, ?, ?, ?, ?)", (draft_id, name, mime, sha, data))
@@ -384,6 +385,11 @@ class Store:
     def attachments(self, case_number: str) -> list[tuple[str, str, str]]:
         return [(r["name"], r["mime"], r["sha256"]) for r in
                 self._all("SELECT name, mime, sha256 FROM attachments WHERE case_number = ?", case_number)]
+
+    def attachment(self, case_number: str, name: str) -> tuple[str, bytes] | None:
+        """(mime, bytes) of one of a case's files, as it was sent."""
+        row = self._one("SELECT mime, data FROM attachments WHERE case_number = ? AND name = ?", case_number, name)
+        return (row["mime"], bytes(row["data"])) if row else None
 
     def set_status(self, case_number: str, status: str, note_zh: str, note_en: str) -> None:
         with self.tx() as db:

@@ -54,6 +54,8 @@ def test_declared_pages_and_a_signature_are_stored_as_sent(client, sandbox):
     assert sandbox.store.attachments(number) == [(f.name, f.mime, hashlib.sha256(f.data).hexdigest()) for f in files]
     declared = sandbox.store.case_body(number)["attachments"]
     assert [(d["material_code"], d["page"]) for d in declared] == [("M1", 1), ("M1", 2), ("signature", 1)]
+    assert [sandbox.store.attachment(number, f.name) for f in files] == [(f.mime, f.data) for f in files]
+    assert sandbox.store.attachment(number, "M1-3.jpg") is None
 
 
 def test_a_file_that_is_not_declared_is_refused(client, sandbox):
