@@ -183,6 +183,11 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
             raise walk.WalkError(f"{INCOMPLETE_SERVICE} went through although {NOT_BROUGHT} was not brought")
         sent.kiosk_notice = notice.number
         receipts.append(notice.receipt_png)
+        # The next visit: the saved application is offered, continued with the missing contract, submitted.
+        resumed = walk.resume_journey(gui, INCOMPLETE_SERVICE, camera)
+        sent.cases.append((f"{INCOMPLETE_SERVICE} saved with notice {notice.number}, resumed and completed",
+                           resumed.number))
+        receipts.append(resumed.receipt_png)
         if outage is None:
             sent.outage = "none: an HTTPS backend without the sandbox's fault switch cannot be cut on loopback"
         else:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (QComboBox, QLineEdit, QListWidget, QStyle, QStyle
 from common import provisional
 from common.domain import ApplyAs, FieldType, FormField
 from kiosk.forms import Keyboard
+from kiosk.materials import Provided
 from kiosk.workflows.citizen import Step
 from ui.app import Gui
 from ui.keyboard import TouchKeyboard
@@ -332,6 +333,8 @@ def provide_materials(gui: Gui, camera: Camera | None, suffix: str, licences: bo
     for material in list(session.checklist.items):
         code = material.code
         row = screen.rows[code]  # the rows are drawn again after every answer: look each one up afresh
+        if material.provided in (Provided.LICENCE, Provided.PAGES, Provided.NOT_APPLICABLE):
+            continue  # provided already (a saved application brought back)
         if code in not_brought:
             tap(row.not_brought, f"'I do not have it' for {code}")
         elif row.licence.isVisible():
@@ -367,15 +370,8 @@ def leave_with_notice(gui: Gui, camera: Camera | None, suffix: str) -> Journey:
     return Journey(number, notice, incomplete=True)
 
 
-def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, suffix: str = "",
-                    before_confirm: Callable[[], None] | None = None, sample_card: str = "resident",
-                    rating: int | None = None, apply_as: ApplyAs = ApplyAs.MYSELF, company: str = "",
-                    principal: tuple[str, str] | None = None, licences: bool = True,
-                    not_brought: tuple[str, ...] = ()) -> Journey:
-    """Home -> "start with my ID card" -> consent -> card on the reader -> continue -> a service -> its
-    guide -> who applies (the company's code, or the principal's details) -> the form on the touch
-    keyboard -> confirm -> (a satisfaction rating) -> finish."""
-    reader = gui.services.devices.id_reader
+def identify_at_kiosk(gui: Gui, camera: Camera | None, suffix: str, sample_card: str = "resident") -> None:
+    """Home -> "start with my ID card" -> consent -> card on the reader -> identified."""
     _snap(camera, gui, f"home{suffix}")
     tap(_screen(gui, Step.HOME).card_button, "'start with my ID card' button")
     wait_for_screen(gui, Step.CONSENT)
@@ -383,8 +379,45 @@ def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, s
     tap(_screen(gui, Step.CONSENT).agree, "'I agree' button")
     wait_for_screen(gui, Step.READ_CARD)
     _snap(camera, gui, f"place-card{suffix}")
-    reader.place_card(sample_card)
+    gui.services.devices.id_reader.place_card(sample_card)
     wait_for_screen(gui, Step.IDENTIFIED)
+
+
+def confirm_and_finish(gui: Gui, camera: Camera | None, suffix: str,
+                       before_confirm: Callable[[], None] | None = None, rating: int | None = None) -> Journey:
+    """The confirm screen -> submitted -> the receipt -> (a satisfaction rating) -> finish -> home."""
+    wait_for_screen(gui, Step.CONFIRM)
+    _snap(camera, gui, f"confirm{suffix}")
+    if before_confirm is not None:
+        before_confirm()
+    tap(_screen(gui, Step.CONFIRM).confirm, "'confirm and submit' button")
+    wait_until(lambda: showing(gui, Step.DONE) or showing(gui, Step.FAILED), "the done screen", 30)
+    if showing(gui, Step.FAILED):
+        _snap(camera, gui, f"failed{suffix}")
+        raise WalkError(f"the application was not submitted: {_screen(gui, Step.FAILED).notice.text()}")
+    _snap(camera, gui, f"done{suffix}")
+    done = _screen(gui, Step.DONE)
+    number = done.number.text()
+    printer = gui.services.devices.receipt_printer
+    receipt = Path(printer.last_png) if getattr(printer, "last_png", None) else None
+    if rating is not None:
+        tap(done.rate_buttons.get(rating), f"rating button {rating}")
+        wait_until(done.notice.isVisible, "the rating's thanks", 10)
+    tap(done.finish, "'finish' button")
+    gui.services.devices.id_reader.remove_card()
+    wait_for_screen(gui, Step.HOME)
+    return Journey(number, receipt)
+
+
+def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, suffix: str = "",
+                    before_confirm: Callable[[], None] | None = None, sample_card: str = "resident",
+                    rating: int | None = None, apply_as: ApplyAs = ApplyAs.MYSELF, company: str = "",
+                    principal: tuple[str, str] | None = None, licences: bool = True,
+                    not_brought: tuple[str, ...] = ()) -> Journey:
+    """Identified -> continue -> a service -> its guide -> who applies (the company's code, or the
+    principal's details) -> the form on the touch keyboard -> the materials (and the signature)
+    -> confirm -> finish; or, with a material not brought, the one-time notice."""
+    identify_at_kiosk(gui, camera, suffix, sample_card)
     _snap(camera, gui, f"identity{suffix}")
     identified = _screen(gui, Step.IDENTIFIED)
     tap(identified.next, "'continue' button")
@@ -418,27 +451,22 @@ def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, s
         provide_materials(gui, camera, suffix, licences, not_brought)
     if showing(gui, Step.INCOMPLETE):
         return leave_with_notice(gui, camera, suffix)
-    wait_for_screen(gui, Step.CONFIRM)
-    _snap(camera, gui, f"confirm{suffix}")
-    if before_confirm is not None:
-        before_confirm()
-    tap(_screen(gui, Step.CONFIRM).confirm, "'confirm and submit' button")
-    wait_until(lambda: showing(gui, Step.DONE) or showing(gui, Step.FAILED), "the done screen", 30)
-    if showing(gui, Step.FAILED):
-        _snap(camera, gui, f"failed{suffix}")
-        raise WalkError(f"the application was not submitted: {_screen(gui, Step.FAILED).notice.text()}")
-    _snap(camera, gui, f"done{suffix}")
-    done = _screen(gui, Step.DONE)
-    number = done.number.text()
-    printer = gui.services.devices.receipt_printer
-    receipt = Path(printer.last_png) if getattr(printer, "last_png", None) else None
-    if rating is not None:
-        tap(done.rate_buttons.get(rating), f"rating button {rating}")
-        wait_until(done.notice.isVisible, "the rating's thanks", 10)
-    tap(done.finish, "'finish' button")
-    reader.remove_card()
-    wait_for_screen(gui, Step.HOME)
-    return Journey(number, receipt)
+    return confirm_and_finish(gui, camera, suffix, before_confirm, rating)
+
+
+def resume_journey(gui: Gui, service_code: str, camera: Camera | None = None, suffix: str = "-resumed",
+                   sample_card: str = "resident") -> Journey:
+    """The next visit: identified -> the saved application offered -> continued -> what was missing
+    scanned -> confirm -> finish."""
+    identify_at_kiosk(gui, camera, suffix, sample_card)
+    session, identified = gui.window.session, _screen(gui, Step.IDENTIFIED)
+    saved = lambda: next((d for d in session.drafts_found if d.get("service_code") == service_code), None)  # noqa: E731
+    wait_until(lambda: saved() is not None, f"the saved {service_code} application to be offered", 20)
+    _snap(camera, gui, f"identity{suffix}")
+    tap(identified.draft_buttons.get(str(saved()["draft_id"])), "'continue your saved application' button")
+    wait_for_screen(gui, Step.MATERIALS, 30)
+    provide_materials(gui, camera, suffix)
+    return confirm_and_finish(gui, camera, suffix)
 
 
 def licence_journey(gui: Gui, camera: Camera | None = None, sample_card: str = "resident") -> bool:

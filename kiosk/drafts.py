@@ -1,20 +1,100 @@
 """A saved application (draft): kept with the backend when something is missing, resumed at the next visit.
 
 Qt-free and blocking (network): called from the task runner. One module for the kiosk and, later,
-the window, so what a draft holds is decided once.
+the window, so what a draft holds is decided once: the form, who applies, each material settled
+(its pages uploaded, or the electronic licence standing in for it, or "does not apply"), and what
+is still missing (docs/api/payloads.md, 'Drafts'). A resumed draft is deleted once its case is
+submitted.
 """
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
 from typing import Any
 
-from common.domain import Application, Attachment
+from common.backend_errors import BackendError
+from common.domain import Application, Attachment, CardType, Company, Identity, ServiceItem
 from kiosk.backend.client import BackendClient
 from kiosk.materials import Checklist, Provided
+
+log = logging.getLogger(__name__)
 
 
 def save(backend: BackendClient, application: Application, checklist: Checklist,
          files: list[Attachment]) -> dict[str, Any]:
-    """Keep the application as it stands: its form and what was provided for each material."""
+    """Keep the application as it stands: its form, who applies, and what was provided for each material."""
+    pages = [f for f in files if f.mime == "image/jpeg"]  # the pages; a signature is given again on resuming
     done = [m.code for m in checklist.items if m.provided in (Provided.LICENCE, Provided.PAGES, Provided.NOT_APPLICABLE)]
-    return backend.save_draft(application.holder.id_number, application.service.code, application.form, done)
+    licences = {m.code: m.licence["licence_id"] for m in checklist.items
+                if m.provided is Provided.LICENCE and m.licence}
+    return backend.save_application_draft(application, pages, materials_done=done,
+                                          missing=[m.code for m in checklist.missing()], material_licences=licences)
+
+
+def resumable(drafts: list[dict[str, Any]], catalogue: list[ServiceItem]) -> list[dict[str, Any]]:
+    """The drafts this terminal can continue: those of a service it offers."""
+    codes = {s.code for s in catalogue}
+    return [d for d in drafts if isinstance(d, dict) and d.get("service_code") in codes and d.get("draft_id")]
+
+
+@dataclass
+class Resumed:
+    """A draft brought back: the pieces the session puts together again."""
+
+    draft_id: str
+    service: ServiceItem
+    form: dict[str, Any]
+    company: Company | None = None
+    principal: Identity | None = None
+    licences: dict[str, str] = field(default_factory=dict)          # material code -> licence id
+    pages: dict[str, list[bytes]] = field(default_factory=dict, repr=False)  # material code -> pages in order
+    not_applicable: list[str] = field(default_factory=list)
+
+
+def load(backend: BackendClient, draft: dict[str, Any], service: ServiceItem, id_number: str) -> Resumed:
+    """Fetch a draft's pages (each checked against its declared digest) and what applied."""
+    draft_id = str(draft["draft_id"])
+    applicant = draft.get("applicant") or {}
+    company = principal = None
+    if applicant.get("type") == "company" and applicant.get("credit_code"):
+        company = backend.company(str(applicant["credit_code"]), id_number)  # the role, as it is today
+    elif draft.get("agent") and applicant.get("id_number"):
+        principal = Identity(id_number=str(applicant["id_number"]), name=str(applicant.get("name", "")),
+                             card_type=CardType.DECLARED)
+    pages: dict[str, list[bytes]] = {}
+    declared = sorted((a for a in draft.get("attachments", []) if isinstance(a, dict)),
+                      key=lambda a: (str(a.get("material_code")), int(a.get("page", 0))))
+    for ref in declared:
+        data = backend.draft_page(draft_id, str(ref["name"]), ref.get("sha256"))
+        pages.setdefault(str(ref["material_code"]), []).append(data)
+    licences = {str(k): str(v) for k, v in (draft.get("material_licences") or {}).items()}
+    done = {str(code) for code in draft.get("materials_done", [])}
+    not_applicable = [code for code in done if code not in pages and code not in licences]
+    return Resumed(draft_id, service, dict(draft.get("form") or {}), company, principal, licences, pages,
+                   not_applicable)
+
+
+def restore(checklist: Checklist, resumed: Resumed) -> None:
+    """Put what the draft held back into a fresh checklist."""
+    codes = {m.code for m in checklist.items}
+    for code, licence_id in resumed.licences.items():
+        if code in codes:
+            requirement = checklist[code].requirement
+            checklist.use_licence(code, {"licence_id": licence_id, "name_zh": requirement.name_zh,
+                                         "name_en": requirement.name_en})
+    for code, pages in resumed.pages.items():
+        if code in codes:
+            for page in pages:
+                checklist.add_page(code, page)
+    for code in resumed.not_applicable:
+        if code in codes and checklist[code].conditional:
+            checklist.does_not_apply(code)
+
+
+def discard(backend: BackendClient, draft_id: str) -> None:
+    """After the case was submitted: the draft is done with (best effort; it expires on its own)."""
+    try:
+        backend.delete_draft(draft_id)
+    except BackendError as exc:
+        log.info("drafts: %s not deleted now: %s", draft_id, exc)

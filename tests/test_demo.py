@@ -1,5 +1,6 @@
 """``kiosk demo``: the headless walkthrough on its own sandbox, and against a sandbox started as a separate process."""
 
+import io
 import json
 import sqlite3
 import subprocess
@@ -24,13 +25,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 def assert_numbers(sent) -> None:
     whats = [what for what, _n in sent.cases]
-    assert len(whats) == 3 and whats[0].startswith("myself") and "company" in whats[1] and "agent" in whats[2]
+    assert len(whats) == 4 and whats[0].startswith("myself") and "company" in whats[1] and "agent" in whats[2]
+    assert "resumed" in whats[3] and sent.kiosk_notice.startswith("GZ")
     assert all(is_case_number(number) for _what, number in sent.cases)
     offline_provisional, offline_case = sent.offline
     assert provisional.is_valid(offline_provisional) and offline_provisional.startswith(f"P-{sent.terminal_id}-")
     assert is_case_number(offline_case)
     assert offline_case in sent.progress  # the offline receipt's printed QR code, scanned, shows the delivered case
-    assert len({n for _w, n in sent.cases} | {offline_case}) == 4
+    assert len({n for _w, n in sent.cases} | {offline_case}) == 5
     assert sent.notice.startswith("GZ")
 
 
@@ -38,9 +40,10 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
     run = run_headless(tmp_path, outage="terminal")
     names = [p.name for p in run.paths]
     assert "01-home.png" in names and "receipt-1.png" in names and "one-time-notice.png" in names
-    for screen in ("consent", "guide", "who", "form-keyboard", "form", "confirm", "done", "company-company-en",
-                   "form-keyboard-company-en", "principal-agent-large", "form-keyboard-agent-large", "done-offline",
-                   "progress"):
+    for screen in ("consent", "guide", "who", "form-keyboard", "form", "licence-consent", "capture", "materials",
+                   "signature", "confirm", "done", "company-company-en", "form-keyboard-company-en",
+                   "principal-agent-large", "form-keyboard-agent-large", "signature-agent-large", "incomplete-incomplete",
+                   "notice-printed-incomplete", "identity-resumed", "done-resumed", "done-offline", "progress"):
         assert any(n[3:] == f"{screen}.png" for n in names), f"no screenshot of {screen}"
     assert any("maintenance-devices" in n for n in names)
     for path in run.paths:
@@ -91,8 +94,8 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path):
         # The three online cases and the offline one delivered later, each exactly once (every case is queued
         # first, so each carries its provisional number); the offline one under the number on its receipt.
         assert sorted(number for number, _p, _s in cases) == sorted([n for _w, n in sent.cases] + [offline_case])
-        assert {service for _n, _p, service in cases} == {"GT-001", "WS-013", "JZ-002", "SB-003"}
-        assert len({p for _n, p, _s in cases}) == 4
+        assert {service for _n, _p, service in cases} == {"GT-001", "WS-013", "JZ-002", "GJJ-004", "SB-003"}
+        assert len({p for _n, p, _s in cases}) == 5
         assert (offline_case, offline_provisional, "SB-003") in cases
         assert store.execute("SELECT COUNT(*) FROM cases WHERE provisional_number = ?",
                              (offline_provisional,)).fetchone()[0] == 1
@@ -113,6 +116,18 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path):
         agent = bodies[sent.cases[2][1]]
         assert agent["agent"]["id_number"] == card_holder
         assert agent["applicant"]["id_number"] == "330102195506122468" and agent["applicant"]["card_type"] == "declared"
+        # pages as readable images, licence references, signatures, and the resumed draft's case complete
+        pages = {number: {name: data for name, data in store.execute(
+            "SELECT name, data FROM attachments WHERE case_number = ?", (number,))} for number in bodies}
+        for number, files in pages.items():
+            for name, data in files.items():
+                with Image.open(io.BytesIO(data)) as image:
+                    assert image.width > 300 and image.height > 100, (number, name)
+        myself, resumed = sent.cases[0][1], sent.cases[3][1]
+        assert {"M1-1.jpg", "M1-2.jpg", "signature.png"} <= set(pages[myself]) and bodies[myself]["e_licences"]
+        assert "signature.png" in pages[sent.cases[2][1]]  # the agent signed
+        assert {"M2-1.jpg", "M2-4.jpg", "M3-1.jpg", "M4-1.jpg"} <= set(pages[resumed])
+        assert store.execute("SELECT COUNT(*) FROM drafts").fetchone()[0] == 0  # the resumed draft became its case
         consents = store.execute("SELECT COUNT(*) FROM consents WHERE terminal_id = ? AND scope = 'identity' "
                                  "AND id_number = ?", (sent.terminal_id, card_holder)).fetchone()[0]
         assert consents >= 4  # one per identified session (the licence errand's too)

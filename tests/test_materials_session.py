@@ -104,3 +104,39 @@ def test_pages_are_wiped_when_the_session_ends(services):
     assert len(page) > 1000
     session.finish()
     assert len(page) == 0 and session.checklist is None
+
+
+def test_an_incomplete_application_is_saved_and_resumed_at_the_next_visit(services, sandbox):
+    session = services.new_citizen_session()
+    to_materials(session, "GJJ-004")
+    session.use_licence("M1")
+    session.material_not_brought("M2")  # the purchase contract stayed at home
+    scan(session, "M3", 1)
+    scan(session, "M4", 1)
+    session.materials_done()
+    session.leave_with_notice()
+    assert session.step is Step.DONE and not session.notice.error, session.notice
+    (saved,) = services.backend.drafts(HOLDER)
+    assert saved["missing"] == ["M2"] and {a["name"] for a in saved["attachments"]} == {"M3-1.jpg", "M4-1.jpg"}
+    session.finish()
+
+    # the next visit: identified, the saved application is offered, and it comes back as it was
+    identify(session)
+    assert [d["service_code"] for d in session.drafts_found] == ["GJJ-004"]
+    session.resume_draft(session.drafts_found[0]["draft_id"])
+    assert session.step is Step.MATERIALS and not session.notice.error
+    assert session.checklist["M1"].provided is Provided.LICENCE
+    assert len(session.checklist["M3"].pages) == 1 and len(session.checklist["M4"].pages) == 1
+    assert [m.code for m in session.checklist.pending()] == ["M2"]
+    assert session.form_values["phone"] == "13800000001"
+    scan(session, "M2", 4)
+    session.materials_done()
+    assert session.step is Step.CONFIRM
+    session.confirm()
+    assert session.step is Step.DONE and not session.receipt.provisional, session.notice
+    number = session.receipt.case_number
+    names = {name for name, _mime, _sha in sandbox.store.attachments(number)}
+    assert names == {"M2-1.jpg", "M2-2.jpg", "M2-3.jpg", "M2-4.jpg", "M3-1.jpg", "M4-1.jpg"}
+    body = sandbox.store.case_body(number)
+    assert body["e_licences"] == ["EL000004"] and body["form"] == {"amount": 50000, "phone": "13800000001"}
+    assert services.backend.drafts(HOLDER) == []  # the draft became the case

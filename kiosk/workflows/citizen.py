@@ -276,6 +276,7 @@ class CitizenSession:
                              self._licences_failed)
             return
         self._go(Step.IDENTIFIED)
+        self._look_for_drafts(identity.id_number)
 
     def _record_consent(self, consent: Consent) -> None:
         """Kept with the session (every case of it carries it) and recorded at once when the backend is
@@ -387,6 +388,70 @@ class CitizenSession:
     def card_failed(self, message: Text) -> None:
         if self.step in (Step.HOME, Step.READ_CARD):
             self._go(Step.READ_CARD, Notice(message))
+
+    # -- a saved application (draft) from an earlier visit ----------------------------------------
+
+    def _look_for_drafts(self, id_number: str) -> None:
+        """In the background: the citizen's saved applications this terminal can continue."""
+        backend = self._backend
+
+        def find() -> tuple[list[dict[str, Any]], tuple[list[ServiceItem], ServiceIndex | None] | None]:
+            found = backend.drafts(id_number)
+            return (found, self._load_catalogue()) if found else ([], None)
+
+        def found(result: tuple[list[dict[str, Any]], Any]) -> None:
+            saved, loaded = result
+            if loaded is None or self.step is not Step.IDENTIFIED:
+                return
+            self.catalogue, self._service_index = loaded
+            self.drafts_found = drafts.resumable(saved, self.catalogue)
+            if self.drafts_found:
+                self._changed()
+
+        self._background(find, found, lambda exc: log.info("session: drafts not looked up: %s", exc))
+
+    def draft_service_name(self, draft: dict[str, Any]) -> str:
+        service = next((s for s in self.catalogue if s.code == draft.get("service_code")), None)
+        return service.name(language()) if service else str(draft.get("service_code", ""))
+
+    def resume_draft(self, draft_id: str) -> None:
+        """Continue a saved application: its form, who applies and the materials already provided come back."""
+        if self.step is not Step.IDENTIFIED or self.busy or self.identity is None:
+            return
+        draft = next((d for d in self.drafts_found if d.get("draft_id") == draft_id), None)
+        service = next((s for s in self.catalogue if draft and s.code == draft.get("service_code")), None)
+        if draft is None or service is None:
+            return
+        backend, id_number = self._backend, self.identity.id_number
+        self.busy = True
+        self._changed()
+        self._background(lambda: drafts.load(backend, draft, service, id_number), self._draft_loaded,
+                         self._draft_failed)
+
+    def _draft_loaded(self, resumed: drafts.Resumed) -> None:
+        self.busy = False
+        assert self.identity is not None
+        self._forget_application()
+        self.service, self.company, self.principal = resumed.service, resumed.company, resumed.principal
+        self.apply_as = ApplyAs.COMPANY if self.company else ApplyAs.AGENT if self.principal else ApplyAs.MYSELF
+        if self.principal is not None:
+            self._masker.add_name(self.principal.name)
+        self.application = Application(self.service, self.identity, self._terminal_id, form=dict(resumed.form),
+                                       consents=list(self.consents), company=self.company, principal=self.principal)
+        self.form_values = {k: str(v) for k, v in resumed.form.items()}
+        self.checklist = Checklist(self.service)
+        drafts.restore(self.checklist, resumed)
+        resumed.pages.clear()
+        self.licence_consent = "resumed"
+        self.resumed_draft_id = resumed.draft_id
+        self._trail = [Step.IDENTIFIED]
+        self._go(Step.MATERIALS, Notice(text("Welcome back. What you provided last time is here; please add what "
+                                             "is still missing."), error=False))
+
+    def _draft_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self._go(Step.IDENTIFIED, Notice(text("Your saved application could not be opened ({reason}). You can start "
+                                              "it again, or ask the hall staff.", reason=user_message(exc))))
 
     def continue_to_services(self) -> None:
         if self.step is not Step.IDENTIFIED:
@@ -901,6 +966,7 @@ class CitizenSession:
         self.form_values, self.form_checked = {}, False
         self.checklist, self.offered_licences, self.licence_consent = None, {}, ""
         self.capture_code, self.signature, self.notice_number = None, None, ""
+        self.resumed_draft_id = None
 
     def back(self) -> None:
         if self.busy:
@@ -941,6 +1007,10 @@ class CitizenSession:
             applicant_masked_id=number, terminal_id=self._terminal_id, submitted_at=when,
             promised_days=outcome.promised_days, provisional=outcome.provisional)
         log.info("session: case %s %s", outcome.number, "stored offline" if outcome.provisional else "submitted")
+        if self.resumed_draft_id:  # the saved application became this case
+            draft_id, backend, self.resumed_draft_id = self.resumed_draft_id, self._backend, None
+            self._tasks.run(lambda: drafts.discard(backend, draft_id), lambda _r: None,
+                            lambda exc: log.info("session: draft not discarded: %s", exc))
         document = citizen_receipt(self.receipt, language())
         self._background(lambda: self._printer.print_receipt(document), self._printed, self._print_failed)
 
@@ -994,6 +1064,7 @@ class CitizenSession:
         self._pending_card = self._pending_token = None
         self.consents = []
         self._trail = []
+        self.drafts_found, self.resumed_draft_id = [], None
         self.identity = self.service = self.application = self.receipt = None
         self.catalogue = []
         self.service_query, self.service_category = "", None

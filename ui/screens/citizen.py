@@ -52,9 +52,15 @@ class IdentityScreen(Screen):
         self.notice = NoticeLabel()
         self.next = button("primary", session.continue_to_services)
         self.back = button("", session.finish)
+        self._session = session
+        self.drafts_host = QWidget()
+        self.drafts = QVBoxLayout(self.drafts_host)
+        self.drafts.setContentsMargins(0, 0, 0, 0)
+        self.draft_buttons: dict[str, QPushButton] = {}
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.card)
         self.layout_.addWidget(self.notice)
+        self.layout_.addWidget(self.drafts_host)
         self.layout_.addStretch(1)
         row = QHBoxLayout()
         row.addWidget(self.back)
@@ -75,9 +81,20 @@ class IdentityScreen(Screen):
             caption.setText(captions[key] + "：")
             value.setText(values[key])
         self.notice.show_notice(session.notice)
-        self.next.setText(_("Loading services…") if session.busy else _("Continue"))
+        forward = _("Start a new application") if session.drafts_found else _("Continue")
+        self.next.setText(_("Loading services…") if session.busy else forward)
         self.next.setEnabled(not session.busy)
         self.back.setText(_("Not me / cancel"))
+        clear_layout(self.drafts)
+        self.draft_buttons = {}
+        for draft in session.drafts_found:  # a saved application from an earlier visit: continue it
+            draft_id = str(draft["draft_id"])
+            widget = button("service", lambda _c=False, d=draft_id: self._session.resume_draft(d))
+            widget.setText(_("Continue your saved application:") + "\n" + session.draft_service_name(draft))
+            widget.setEnabled(not session.busy)
+            self.drafts.addWidget(widget)
+            self.draft_buttons[draft_id] = widget
+        self.drafts_host.setVisible(bool(self.draft_buttons))
 
 
 class ServicesScreen(Screen):
