@@ -67,6 +67,8 @@ class SyncWorker:
         self._offline_until = 0.0
         self._offline_streak = 0
         self._failed_passes = 0  # consecutive passes that raised: the loop backs off on them
+        self._awaited: str | None = None  # the item deliver_now is delivering (under the delivery lock)
+        self._refusal: RejectedError | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -102,19 +104,29 @@ class SyncWorker:
         return min(self._policy.max_delay_s, max(backoff * random.uniform(0.5, 1.0), retry_after))
 
     def deliver_now(self, item_id: str, timeout_s: float = 15.0) -> Submitted | None:
-        """Try one item at once (a citizen is waiting). None when it stays queued."""
+        """Try one item at once (a citizen is waiting). None when it stays queued.
+
+        A permanent refusal (a 4xx other than a resolved 409) is raised, as the RejectedError the
+        backend gave, after the item was set aside as a dead letter: the citizen in front of the
+        terminal must hear that the case was refused and why (a page to take again, a field to fix),
+        not that it will be sent later."""
         if not self._deliver_lock.acquire(timeout=timeout_s):
             return None
         try:
             item = self._outbox.item(item_id)
             if item is None or item.state != ItemState.PENDING:
                 return None
-            return self._deliver_guarded(item)
+            self._awaited, self._refusal = item_id, None
+            result = self._deliver_guarded(item)
         except Exception:  # the outbox itself failed: the item stays queued for the worker
             log.exception("queue: immediate delivery of item %s failed; it stays queued", item_id)
             return None
         finally:
+            refusal, self._awaited, self._refusal = self._refusal, None, None
             self._deliver_lock.release()
+        if result is None and refusal is not None:
+            raise refusal
+        return result
 
     def _horizon_s(self) -> float:
         """A retry time further ahead than any backoff sets means the clock was set back: due now."""
@@ -179,6 +191,8 @@ class SyncWorker:
             if exc.status == 409:
                 return self._resolve_conflict(item, payload, exc)
             self._outbox.mark_dead(item.id, f"{exc.status} {exc.code}: {exc.message_en or exc.message_zh}")
+            if item.id == self._awaited:
+                self._refusal = exc  # for deliver_now's caller, who waits on this very item
             return None
         except (OfflineError, ServerError, AuthError) as exc:
             self._retry_later(item, exc)

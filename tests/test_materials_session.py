@@ -140,3 +140,24 @@ def test_an_incomplete_application_is_saved_and_resumed_at_the_next_visit(servic
     body = sandbox.store.case_body(number)
     assert body["e_licences"] == ["EL000004"] and body["form"] == {"amount": 50000, "phone": "13800000001"}
     assert services.backend.drafts(HOLDER) == []  # the draft became the case
+
+
+def test_a_page_the_backend_refuses_is_named_and_taken_again(services, sandbox):
+    session = services.new_citizen_session()
+    to_materials(session, "GJJ-004")
+    session.use_licence("M1")
+    scan(session, "M2", 4)
+    scan(session, "M3", 1)
+    session.checklist.add_page("M4", b"GIF89a not a picture the backend takes")  # a page damaged on the way
+    session.materials_done()
+    session.confirm()
+    # not "saved, sent later": the backend's refusal, naming the page, and that material to take again
+    assert session.step is Step.MATERIALS and session.receipt is None
+    assert "本人银行卡" in session.notice.message.render()
+    assert session.checklist["M4"].provided is Provided.NOTHING and len(session.checklist["M2"].pages) == 4
+    (dead,) = services.queue.outbox.items(("dead",))
+    assert "bad_attachment" in dead.last_error
+    scan(session, "M4", 1)
+    session.materials_done()
+    session.confirm()
+    assert session.step is Step.DONE and not session.receipt.provisional, session.notice

@@ -280,3 +280,24 @@ def test_the_worker_thread_survives_an_outbox_method_that_raises(sandbox, tmp_pa
         assert len(cases_for(sandbox, "P-T-TEST-20261127-00021-Q")) == 1  # sent again after the failure, once
     finally:
         sync.stop()
+
+
+def test_deliver_now_raises_a_permanent_refusal_to_the_citizen_who_waits(sandbox, tmp_path):
+    """A 4xx while a citizen waits: the item is a dead letter for staff, and the refusal reaches the caller
+    (it used to return None, which the kiosk took for 'saved offline, sent later')."""
+    from common.backend_errors import RejectedError
+    from tests.backend_helpers import client_for
+    from tests.queue_helpers import fast_sync, outbox as make_outbox, payload
+    client = client_for(sandbox.url)
+    box = make_outbox(tmp_path)
+    sync = fast_sync(box, client)
+    body, key = payload(client)
+    body["applicant"]["id_number"] = "330106199003071235"  # a wrong check character: 422 bad_id_number
+    item = box.enqueue(body, key, "330106199003071236")
+    try:
+        sync.deliver_now(item)
+    except RejectedError as exc:
+        assert exc.code == "bad_id_number"
+    else:
+        raise AssertionError("the refusal did not reach the caller")
+    assert box.item(item).state == "dead"

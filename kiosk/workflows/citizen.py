@@ -78,6 +78,8 @@ LOW_RATING_REASONS = (N_("Long wait"), N_("Hard to use"), N_("Unclear what to br
 IDENTITY_CONSENT_VERSION = "identity-2026.12"
 LICENCE_CONSENT_VERSION = "licences-2026.12"
 _CONSENT_METHOD = {CardType.APP_TOKEN: "app_token"}  # every card read on the reader: "id_card"
+# The backend's refusals of one file of a case (docs/api/payloads.md, 'Materials and attachments').
+_FILE_REFUSALS = {"attachment_missing", "bad_attachment", "attachment_digest_mismatch"}
 
 
 class Step(enum.Enum):
@@ -1016,7 +1018,32 @@ class CitizenSession:
 
     def _submit_failed(self, exc: BaseException) -> None:
         log.warning("session: submission failed: %s", exc)
+        refused = self._refused_file(exc)
+        if refused is not None and self.checklist is not None:
+            # the backend names the page and why; the citizen takes that material (or signs) again
+            self._trail = [step for step in self._trail if step not in (Step.CONFIRM, Step.SIGNATURE)]
+            if refused == SIGNATURE_NAME:
+                self.signature = None
+                self._go(Step.SIGNATURE, Notice(user_message(exc)))
+                return
+            code = refused.rsplit("-", 1)[0]
+            if code in {m.code for m in self.checklist.items}:
+                self.checklist[code].wipe()
+                self.checklist[code].provided = Provided.NOTHING
+                self._go(Step.MATERIALS, Notice(user_message(exc)))
+                return
         self._go(Step.FAILED, Notice(user_message(exc)))
+
+    def _refused_file(self, exc: BaseException) -> str | None:
+        """The name of the file the backend refused ("M2-1.jpg", "signature.png"), from its 'attachments.N'."""
+        if not isinstance(exc, RejectedError) or exc.code not in _FILE_REFUSALS:
+            return None
+        files = self.attachments()
+        for key in exc.fields:
+            head, _, index = str(key).partition(".")
+            if head == "attachments" and index.split(".")[0].isdigit() and int(index.split(".")[0]) < len(files):
+                return files[int(index.split(".")[0])].name
+        return None
 
     def _printed(self, _result: Any) -> None:
         if self.receipt is not None and self.receipt.provisional:
