@@ -7,6 +7,8 @@ import io
 
 import pytest
 from PIL import Image
+from PySide6.QtCore import QPoint
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.main_window import ELDERLY_SCALE
@@ -56,6 +58,19 @@ def test_a_drawn_signature_makes_a_png_with_ink_where_the_strokes_went(pad, qtbo
     # lies at the margin plus half the pen (about 14 px) in the image, so look near (24, 59).
     mid = (110 - 100 + 14, 120 - 75 + 14)
     assert min(image.getpixel((mid[0] + dx, mid[1])) for dx in range(-4, 5)) < 96
+
+
+def test_a_finger_on_the_touch_screen_draws_one_stroke(pad, qtbot):
+    finger = QTest.createTouchDevice()
+    touch = QTest.touchEvent(pad, finger)
+    touch.press(0, QPoint(100, 100), pad).commit()
+    for x in range(110, 410, 10):
+        QTest.touchEvent(pad, finger).move(0, QPoint(x, 100 + x % 40), pad).commit()
+    with qtbot.waitSignal(pad.changed, timeout=1000):
+        QTest.touchEvent(pad, finger).release(0, QPoint(410, 120), pad).commit()
+    assert pad.stroke_count() == 1 and not pad.is_empty()  # one stroke: no second one from mouse events
+    image = decode(pad.to_png())
+    assert 300 < image.width < 360 and image.getextrema()[0] < 64
 
 
 def test_the_png_is_cropped_and_shrunk_to_800_by_300_at_most(pad, qtbot):
