@@ -196,6 +196,7 @@ class Application:
     company: Company | None = None
     principal: Identity | None = None
     e_licences: list[str] = field(default_factory=list)  # electronic licences standing in for paper materials
+    material_licences: dict[str, str] = field(default_factory=dict)  # material code -> the licence standing in
 
     @property
     def apply_as(self) -> ApplyAs:
@@ -228,6 +229,8 @@ class Application:
             body["agent"] = person
         if self.e_licences:
             body["e_licences"] = list(self.e_licences)
+        if self.material_licences:
+            body["material_licences"] = dict(self.material_licences)
         if self.consents:
             body["consents"] = [c.payload() for c in self.consents]
         return body

@@ -26,8 +26,7 @@ def save(backend: BackendClient, application: Application, checklist: Checklist,
     """Keep the application as it stands: its form, who applies, and what was provided for each material."""
     pages = [f for f in files if f.mime == "image/jpeg"]  # the pages; a signature is given again on resuming
     done = [m.code for m in checklist.items if m.provided in (Provided.LICENCE, Provided.PAGES, Provided.NOT_APPLICABLE)]
-    licences = {m.code: m.licence["licence_id"] for m in checklist.items
-                if m.provided is Provided.LICENCE and m.licence}
+    licences = checklist.licences_by_material()
     return backend.save_application_draft(application, pages, materials_done=done,
                                           missing=[m.code for m in checklist.missing()], material_licences=licences)
 

@@ -137,7 +137,11 @@ class Checklist:
                 for m in self.items if m.provided is Provided.PAGES for n, page in enumerate(m.pages, 1)]
 
     def licence_ids(self) -> list[str]:
-        return [m.licence["licence_id"] for m in self.items if m.provided is Provided.LICENCE and m.licence]
+        return list(self.licences_by_material().values())
+
+    def licences_by_material(self) -> dict[str, str]:
+        """{material code: licence id} for every material an electronic licence stands in for."""
+        return {m.code: m.licence["licence_id"] for m in self.items if m.provided is Provided.LICENCE and m.licence}
 
     def page_count(self) -> int:
         return sum(len(m.pages) for m in self.items)

@@ -989,6 +989,7 @@ class CitizenSession:
         application = self.application
         if self.checklist is not None:
             application.e_licences = self.checklist.licence_ids()
+            application.material_licences = self.checklist.licences_by_material()
         files = self.attachments()
         self._background(lambda: self._submitter.submit(application, files), self._submitted, self._submit_failed)
 

@@ -10,7 +10,7 @@ from PySide6.QtGui import QImageReader, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from common.i18n import _, language, ngettext
-from kiosk.materials import Material, Provided, condition_text
+from kiosk.materials import Checklist, Material, Provided, condition_text
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.signature import SignaturePad
 from ui.widgets import NoticeLabel, Screen, button, button_row, clear_layout, label, scroll_area
@@ -94,10 +94,11 @@ class MaterialsScreen(Screen):
         self.layout_.addWidget(scroll_area(self.host), 1)
         self.layout_.addLayout(button_row(self.back, self.next))
         self.rows: dict[str, MaterialRow] = {}
+        self._built_for: tuple[Checklist, str] | None = None
 
     def forget(self) -> None:
         clear_layout(self.column)
-        self.rows = {}
+        self.rows, self._built_for = {}, None
 
     def refresh(self, session: CitizenSession) -> None:
         lang = language()
@@ -105,12 +106,21 @@ class MaterialsScreen(Screen):
         self.notice.show_notice(session.notice)
         self.next.setText(_("Continue"))
         self.back.setText(_("Back"))
-        self.forget()
-        if session.checklist is None:
+        checklist = session.checklist
+        if checklist is None:
+            self.forget()
             return
-        for material in session.checklist.items:
-            self._add_row(session, material, lang)
-        self.column.addStretch(1)
+        # the rows are built once per application and language; each refresh only updates them
+        # (building them again on every answer cost ~25 ms of the GUI thread: bench ui's stall)
+        built_for = (checklist, lang)  # the object itself: an id could be reused by the next checklist
+        if self._built_for is None or built_for[0] is not self._built_for[0] or lang != self._built_for[1]:
+            self.forget()
+            for material in checklist.items:
+                self._add_row(session, material, lang)
+            self.column.addStretch(1)
+            self._built_for = built_for
+        for material in checklist.items:
+            self._update_row(session, material, lang)
 
     def _add_row(self, session: CitizenSession, material: Material, lang: str) -> None:
         m, code = material.requirement, material.code
@@ -125,21 +135,14 @@ class MaterialsScreen(Screen):
         name = label("", align=_LEFT)
         name.setText(bold_then(m.name(lang), "；".join(notes)))
         status = label("materialStatus", align=_LEFT)
-        status.setText(status_text(material, lang))
-        status.setVisible(bool(status.text()))
         actions = QHBoxLayout()
-        offered = session.offered_licences.get(code)
         licence = button("choice", lambda _c=False: session.use_licence(code))
         licence.setText(_("Use my electronic licence"))
-        licence.setVisible(offered is not None and material.provided is not Provided.LICENCE)
         scan = button("choice", lambda _c=False: session.scan_material(code))
-        scan.setText(_("Scan again") if material.provided is Provided.PAGES else _("Scan the paper"))
         not_brought = button("choice", lambda _c=False: session.material_not_brought(code))
         not_brought.setText(_("I do not have it"))
-        not_brought.setVisible(material.provided is not Provided.NOT_BROUGHT)
         not_applicable = button("choice", lambda _c=False: session.material_does_not_apply(code))
         not_applicable.setText(_("Does not apply to me"))
-        not_applicable.setVisible(material.conditional and material.provided is not Provided.NOT_APPLICABLE)
         for widget in (licence, scan, not_brought, not_applicable):
             actions.addWidget(widget)
         actions.addStretch(1)
@@ -148,6 +151,16 @@ class MaterialsScreen(Screen):
         box.addLayout(actions)
         self.column.addWidget(card)
         self.rows[code] = MaterialRow(name, status, licence, scan, not_brought, not_applicable)
+
+    def _update_row(self, session: CitizenSession, material: Material, lang: str) -> None:
+        row = self.rows[material.code]
+        row.status.setText(status_text(material, lang))
+        row.status.setVisible(bool(row.status.text()))
+        offered = session.offered_licences.get(material.code)
+        row.licence.setVisible(offered is not None and material.provided is not Provided.LICENCE)
+        row.scan.setText(_("Scan again") if material.provided is Provided.PAGES else _("Scan the paper"))
+        row.not_brought.setVisible(material.provided is not Provided.NOT_BROUGHT)
+        row.not_applicable.setVisible(material.conditional and material.provided is not Provided.NOT_APPLICABLE)
 
 
 def thumbnail(jpeg: bytes | bytearray, height: int = 90) -> QPixmap:
