@@ -3,6 +3,10 @@ camera, not brought, the signature, and the one-time notice when something is mi
 
 Against the sandbox over HTTP; what it stored is read back from its store."""
 
+import io
+
+from PIL import Image
+
 from devices.receipt.virtual import render
 from kiosk.materials import Provided
 from kiosk.workflows.citizen import Step
@@ -161,3 +165,17 @@ def test_a_page_the_backend_refuses_is_named_and_taken_again(services, sandbox):
     session.materials_done()
     session.confirm()
     assert session.step is Step.DONE and not session.receipt.provisional, session.notice
+
+
+def test_an_id_card_is_copied_front_then_back_onto_one_page(services):
+    session = services.new_citizen_session()
+    to_materials(session, "GJJ-004", agree=False)
+    session.scan_material("M1")  # the resident ID card: an identity material
+    assert session.is_identity_material("M1") and not session.is_identity_material(None)
+    session.copy_id_card()
+    assert session.card_front is not None and "翻面" in session.notice.message.render()
+    assert session.checklist["M1"].pages == []
+    session.copy_id_card()
+    assert session.card_front is None and len(session.checklist["M1"].pages) == 1, session.notice
+    with Image.open(io.BytesIO(bytes(session.checklist["M1"].pages[0]))) as page:
+        assert page.height > page.width  # the A4 sheet both sides lie on

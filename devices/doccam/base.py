@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from common.i18n import N_, Text
+from common.i18n import N_, Text, text
 from devices.base import Device
 from devices.errors import DeviceError
 
 if TYPE_CHECKING:
     import numpy as np
+
+
+MSG_NO_CARD_COPY = N_("This camera cannot copy ID cards. Please scan each side as a page.")
 
 
 class CaptureError(DeviceError):
@@ -96,6 +99,14 @@ class DocumentCamera(Device):
 
     def capture(self, timeout_s: float = 10.0) -> CapturedPage:
         return self._worker.call(self._capture, timeout_s=timeout_s)
+
+    def capture_card(self, timeout_s: float = 10.0) -> Any:
+        """One side of an ID card laid on the desk, flattened to true size (an image for :meth:`id_card_copy`)."""
+        raise CaptureError(text(MSG_NO_CARD_COPY))
+
+    def id_card_copy(self, front: Any, back: Any) -> CapturedPage:
+        """Both sides of an ID card on one A4 page at true size (the copy a counter makes)."""
+        raise CaptureError(text(MSG_NO_CARD_COPY))
 
     def _capture(self) -> CapturedPage:
         raise NotImplementedError

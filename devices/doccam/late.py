@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable
+from typing import Any, Callable
 
 from common.i18n import N_, text
-from devices.doccam.base import CapturedPage, DocumentCamera, PreviewView
+from devices.doccam.base import CapturedPage, CaptureError, DocumentCamera, PreviewView
 from devices.health import DeviceState, Health, SelfTestResult
 from devices.worker import on_worker
 
@@ -57,6 +57,18 @@ class LateDocumentCamera(DocumentCamera):
     @on_worker
     def _capture(self) -> CapturedPage:
         return self._real.capture()
+
+    def capture_card(self, timeout_s: float = 10.0) -> Any:
+        real = self._real
+        if real is None:
+            raise CaptureError(text(MSG_STARTING))
+        return real.capture_card(timeout_s)
+
+    def id_card_copy(self, front: Any, back: Any) -> CapturedPage:
+        real = self._real
+        if real is None:
+            raise CaptureError(text(MSG_STARTING))
+        return real.id_card_copy(front, back)
 
     @on_worker
     def _self_test(self) -> SelfTestResult:

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from devices.docprinter.base import DocumentPrinter
-from devices.doccam.base import CapturedPage, DocumentCamera
+from devices.doccam.base import CapturedPage, CaptureError, DocumentCamera
 from devices.errors import DeviceError
+from devices.health import DeviceState
 from devices.receipt.base import ReceiptPrinter
 from kiosk.backend.client import BackendClient
+from kiosk.backend.declarations import refused_attachment
 from common import uscc
 from common.backend_errors import BackendError, CompanyNotFoundError, OfflineError, RejectedError
 from common.domain import (Application, ApplyAs, Attachment, CardType, Company, Consent, Identity, Receipt,
@@ -80,6 +82,8 @@ LICENCE_CONSENT_VERSION = "licences-2026.12"
 _CONSENT_METHOD = {CardType.APP_TOKEN: "app_token"}  # every card read on the reader: "id_card"
 # The backend's refusals of one file of a case (docs/api/payloads.md, 'Materials and attachments').
 _FILE_REFUSALS = {"attachment_missing", "bad_attachment", "attachment_digest_mismatch"}
+# Materials that are an identity document: the camera can copy them as an ID card (both sides, one page).
+_IDENTITY_TYPES = {"resident_id"}
 
 
 class Step(enum.Enum):
@@ -171,6 +175,7 @@ class CitizenSession:
         self.offered_licences: dict[str, dict[str, Any]] = {}  # material code -> the licence that can stand in
         self.licence_consent: str = ""  # "", "agreed", "declined", "unavailable"
         self.capture_code: str | None = None
+        self.card_front: Any = None  # an ID card's front, until its back is copied too
         self.signature: bytes | None = None
         self.notice_number = ""
         self.drafts_found: list[dict[str, Any]] = []  # saved applications offered after identification
@@ -861,9 +866,41 @@ class CitizenSession:
         self._go(Step.CAPTURE, Notice(plural_text("Page {count} of {pages} taken.", "Page {count} of {pages} taken.",
                                                   wanted, count=count, pages=wanted), error=False))
 
+    def is_identity_material(self, code: str | None) -> bool:
+        """An identity document: it can be copied as an ID card, both sides on one page."""
+        return bool(code and self.checklist is not None and self.checklist[code].requirement.e_licence_type
+                    in _IDENTITY_TYPES)
+
+    def copy_id_card(self) -> None:
+        """Copy an ID card the way a counter does: the front, then the back, on one page at true size."""
+        if self.step is not Step.CAPTURE or self.busy or self.document_camera is None:
+            return
+        camera = self.document_camera
+        self.busy = True
+        self._changed()
+        self._background(lambda: camera.capture_card(timeout_s=10.0), self._card_side_taken, self._capture_failed)
+
+    def _card_side_taken(self, side: Any) -> None:
+        self.busy = False
+        if self.card_front is None:
+            self.card_front = side
+            self._go(Step.CAPTURE, Notice(text("The front is copied. Turn the card over and tap “Copy the back of "
+                                               "the card”."), error=False))
+            return
+        front, self.card_front, camera = self.card_front, None, self.document_camera
+        assert camera is not None
+        self.busy = True
+        self._changed()
+        self._background(lambda: camera.id_card_copy(front, side), self.page_captured, self._capture_failed)
+
     def _capture_failed(self, exc: BaseException) -> None:
         self.busy = False
-        if self.checklist is not None and self.capture_code is not None and not self.checklist[self.capture_code].pages:
+        # "not found, lay it again" (CaptureError) is advice; any other device failure, or a camera that
+        # reports itself offline, means this terminal cannot copy the material: it goes to the window
+        camera_gone = (self.document_camera is None or (isinstance(exc, DeviceError) and not isinstance(exc, CaptureError))
+                       or self.document_camera.health.snapshot().state in (DeviceState.OFFLINE, DeviceState.ERROR))
+        if (camera_gone and self.checklist is not None and self.capture_code is not None
+                and not self.checklist[self.capture_code].pages):
             # the camera is gone: the material goes on the notice, for the service window
             self.checklist.not_brought(self.capture_code)
             self.capture_code = None
@@ -880,6 +917,7 @@ class CitizenSession:
     def capture_done(self) -> None:
         if self.step is Step.CAPTURE and not self.busy:
             self.capture_code = None
+            self._drop_card_front()
             self.back()
 
     def materials_done(self) -> None:
@@ -969,6 +1007,12 @@ class CitizenSession:
         self.checklist, self.offered_licences, self.licence_consent = None, {}, ""
         self.capture_code, self.signature, self.notice_number = None, None, ""
         self.resumed_draft_id = None
+        self._drop_card_front()
+
+    def _drop_card_front(self) -> None:
+        front, self.card_front = getattr(self, "card_front", None), None
+        if front is not None and hasattr(front, "fill"):
+            front.fill(0)  # the card's picture: zeroed, not just forgotten
 
     def back(self) -> None:
         if self.busy:
@@ -1039,12 +1083,8 @@ class CitizenSession:
         """The name of the file the backend refused ("M2-1.jpg", "signature.png"), from its 'attachments.N'."""
         if not isinstance(exc, RejectedError) or exc.code not in _FILE_REFUSALS:
             return None
-        files = self.attachments()
-        for key in exc.fields:
-            head, _, index = str(key).partition(".")
-            if head == "attachments" and index.split(".")[0].isdigit() and int(index.split(".")[0]) < len(files):
-                return files[int(index.split(".")[0])].name
-        return None
+        refused = refused_attachment(exc, self.attachments())
+        return refused.name if refused is not None else None
 
     def _printed(self, _result: Any) -> None:
         if self.receipt is not None and self.receipt.provisional:

@@ -189,6 +189,7 @@ class CaptureScreen(Screen):
         self.strip = QHBoxLayout(self.strip_host)
         self.strip.setContentsMargins(0, 0, 0, 0)
         self.take = button("primary", session.capture_page)
+        self.card = button("", session.copy_id_card)  # identity materials: both sides of the card on one page
         self.retake = button("", session.retake_last_page)
         self.done = button("", session.capture_done)
         self.compact()
@@ -199,6 +200,7 @@ class CaptureScreen(Screen):
         row.addWidget(self.done)
         row.addWidget(self.retake)
         row.addWidget(self.strip_host, 1)
+        row.addWidget(self.card)
         row.addWidget(self.take)
         self.layout_.addLayout(row)
 
@@ -267,6 +269,10 @@ class CaptureScreen(Screen):
         self.strip.addStretch(1)
         self.take.setText(_("Taking…") if session.busy else _("Take the picture"))
         self.take.setEnabled(not session.busy)
+        self.card.setText(_("Copy the back of the card") if session.card_front is not None
+                          else _("Copy an ID card"))
+        self.card.setVisible(session.is_identity_material(code))
+        self.card.setEnabled(not session.busy)
         self.retake.setText(_("Retake the last page"))
         self.retake.setVisible(taken > 0)
         self.done.setText(_("Finished with this material"))
