@@ -85,6 +85,7 @@ class MaterialRequirement:
     kind: MaterialKind = MaterialKind.COPY
     pages: int = 1
     e_licence_type: str = ""  # an electronic licence that can stand in for it
+    obtain: str = ""          # where to get it, "中文 / English" (the one-time notice says it)
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name_zh

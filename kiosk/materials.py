@@ -6,8 +6,8 @@ case carries (pages as attachments, licences as references) and what is still mi
 one-time notice and the draft). Conditional materials (``required`` false, with a ``condition``)
 count as missing only once the applicant said the condition applies to them.
 
-The catalogue words a condition in both languages in one string, "中文 / English"
-(docs/api/payloads.md, 'Materials'); :func:`condition_text` picks the citizen's half.
+The catalogue words a condition, and where to get a material, in both languages in one string,
+"中文 / English" (docs/api/payloads.md, 'Materials'); :func:`in_language` picks the citizen's half.
 """
 
 from __future__ import annotations
@@ -29,12 +29,22 @@ class Provided(enum.Enum):
     NOT_APPLICABLE = "not_applicable"  # a conditional material whose condition does not apply
 
 
+def in_language(both: str, lang: str) -> str:
+    """The citizen's half of a catalogue string worded "中文 / English" (the whole when it has one half)."""
+    zh, sep, en = both.partition(" / ")
+    if not sep:
+        return both
+    return en.strip() if lang == "en" and en.strip() else zh.strip()
+
+
 def condition_text(requirement: MaterialRequirement, lang: str) -> str:
     """The condition in the citizen's language ("" for an unconditional material)."""
-    zh, sep, en = requirement.condition.partition(" / ")
-    if not sep:
-        return requirement.condition
-    return en.strip() if lang == "en" and en.strip() else zh.strip()
+    return in_language(requirement.condition, lang)
+
+
+def obtain_text(requirement: MaterialRequirement, lang: str) -> str:
+    """Where to get the material, in the citizen's language ("" when the catalogue does not say)."""
+    return in_language(requirement.obtain, lang)
 
 
 @dataclass

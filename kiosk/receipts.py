@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import TYPE_CHECKING
 
 from devices.receipt.document import Feed, Line, Qr, ReceiptDocument, Rule
 from common.domain import Application, MaterialKind, MaterialRequirement, Receipt, ServiceItem
 from common.i18n import catalogue
+from kiosk.materials import condition_text, obtain_text
 
 if TYPE_CHECKING:
     from kiosk.submission import Outcome
@@ -100,10 +99,17 @@ def one_time_notice(number: str, service: ServiceItem, applicant_masked_name: st
     for i, m in enumerate(missing, 1):
         pages = catalogue(lang).ngettext("{n} page", "{n} pages", m.pages).format(n=m.pages)
         lines.append(Line(f"{i}. {m.name(lang)} ({_kind(m, lang)}, {pages})"))
+        if not m.required and m.condition:  # a conditional material: named with why it applies
+            lines.append(Line("   " + t("Needed because it applies to you: {condition}").format(
+                condition=condition_text(m, lang))))
+        if m.obtain:
+            lines.append(Line("   " + t("Where to get it: {place}").format(place=obtain_text(m, lang))))
         if m.e_licence_type:
             lines.append(Line("   " + t("or authorise us to fetch your electronic licence instead")))
+    lines.append(Rule())
+    if service.legal_basis:
+        lines.append(Line(t("Legal basis: {basis}").format(basis=service.legal_basis)))
     lines += [
-        Rule(),
         Line(t("This list is complete: nothing else will be asked for this service.")),
         Line(t("Terminal: {terminal}").format(terminal=terminal_id)),
         Line(t("Issued: {time}").format(time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))),

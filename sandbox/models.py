@@ -221,6 +221,8 @@ class Material(BaseModel):
     kind: Literal["original", "copy", "original_and_copy"] = "copy"
     pages: int = 1
     e_licence_type: str = ""
+    obtain: str = Field(default="", max_length=300,
+                        description="where the applicant gets it, \"中文 / English\" as condition (one-time notice)")
 
 
 class Service(BaseModel):

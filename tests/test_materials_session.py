@@ -88,6 +88,8 @@ def test_a_missing_material_prints_the_one_time_notice(services, sandbox):
     printer = services.devices.receipt_printer
     lines = render(printer.last_bytes, printer.profile).lines
     assert any("一次性告知" in line for line in lines) and any("经营场所使用证明" in line for line in lines)
+    assert any("不动产登记中心" in line for line in lines)  # where to get the missing premises certificate
+    assert any(line.startswith("设定依据") for line in lines)  # the service's legal basis
 
 
 def test_the_camera_gone_marks_the_material_for_the_window(services):

@@ -58,7 +58,8 @@ def material_from_json(obj: dict[str, Any]) -> MaterialRequirement:
     return MaterialRequirement(
         code=_get(obj, "code", str), name_zh=_get(obj, "name_zh", str), name_en=_get(obj, "name_en", str, ""),
         required=_get(obj, "required", bool, True), condition=_get(obj, "condition", str, ""), kind=mkind,
-        pages=_get(obj, "pages", int, 1), e_licence_type=_get(obj, "e_licence_type", str, ""))
+        pages=_get(obj, "pages", int, 1), e_licence_type=_get(obj, "e_licence_type", str, ""),
+        obtain=_get(obj, "obtain", str, ""))
 
 
 def _optional_number(obj: dict[str, Any], key: str, tp: type) -> Any:

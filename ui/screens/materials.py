@@ -10,7 +10,7 @@ from PySide6.QtGui import QImageReader, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from common.i18n import _, language, ngettext
-from kiosk.materials import Checklist, Material, Provided, condition_text
+from kiosk.materials import Checklist, Material, Provided, condition_text, obtain_text
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.signature import SignaturePad
 from ui.widgets import NoticeLabel, Screen, button, button_row, clear_layout, label, scroll_area
@@ -340,8 +340,10 @@ class IncompleteScreen(Screen):
         missing = session.checklist.missing() if session.checklist is not None else []
         lines = []
         for m in missing:
-            when = condition_text(m, lang)
+            when, where = condition_text(m, lang), obtain_text(m, lang)
             lines.append("• " + m.name(lang) + (f"（{when}）" if when else ""))
+            if where:
+                lines.append("    " + where)
         self.missing.setText("\n".join(lines))
         self.notice.show_notice(session.notice)
         self.print.setText(_("Printing…") if session.busy else _("Print the notice and save"))
