@@ -173,8 +173,7 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         _speak(gui, "zh_CN")
         walk.toggle_large_text(gui)
         third = walk.citizen_journey(gui, AGENT_SERVICE, camera, "-agent-large", apply_as=ApplyAs.AGENT,
-                                     principal=DEMO_PRINCIPAL)
-        walk.toggle_large_text(gui)
+                                     principal=DEMO_PRINCIPAL)  # the next citizen starts in standard text again
         sent.cases.append(("an agent for another person, in large text", third.number))
         receipts += [first.receipt_png, second.receipt_png, third.receipt_png]
         # Something missing: the one-time notice is printed and what was provided is saved as a draft.

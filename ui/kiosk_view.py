@@ -23,6 +23,7 @@ _USER_INPUT = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type
 # After the terminal came up, the screens not built yet are built one per turn of the event loop,
 # so the first citizen's taps find them ready; until then a screen is built the first time it is shown.
 WARM_UP_AFTER_MS = 3000
+ONLINE_CHECK_MS = 2000  # how often the home screen looks at the heartbeat's last answer (no network call)
 
 
 class Screens(Mapping):
@@ -74,14 +75,19 @@ class KioskView(QStackedWidget):
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.wedge = WedgeFilter(self)  # keyboard-wedge scanners type fast and press Enter
+        self.online_check = QTimer(self)
         self.warm_up = QTimer(self)
         self.warm_up.setSingleShot(True)
         self.warm_up.timeout.connect(self._warm_next)
 
-    def attach(self, session: CitizenSession, bridge: DeviceBridge, idle_timeout_s: float) -> None:
+    def attach(self, session: CitizenSession, bridge: DeviceBridge, idle_timeout_s: float,
+               backend_online: Callable[[], bool] | None = None) -> None:
         from kiosk.workflows.citizen import Step
 
         self.session = session
+        if backend_online is not None:  # the home screen says what works while the service system is away
+            self.online_check.timeout.connect(lambda: self.home.show_offline(not backend_online()))
+            self.online_check.start(ONLINE_CHECK_MS)
         self.home.bind(session)
         self.screens = Screens(self._factories(session), self._add)
         self.screens[Step.HOME]

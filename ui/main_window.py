@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.view.idle.stop()
             self.view.warm_up.stop()
+            self.view.online_check.stop()
             QApplication.instance().removeEventFilter(self._activity)
             QApplication.instance().removeEventFilter(self.view.wedge)
 
@@ -126,8 +127,10 @@ class MainWindow(QMainWindow):
             self._back_to_default_language()
 
     def _session_changed(self, session) -> None:
-        if session.at_home:
+        if session.at_home:  # the next citizen starts as the hall set the terminal, whatever the last one chose
             self._back_to_default_language()
+            if self.elderly:
+                self.toggle_elderly()
 
     def _back_to_default_language(self) -> None:
         """Each citizen starts in the hall's language, whatever the last one chose."""

@@ -135,7 +135,10 @@ class Screen(QWidget):
         self.layout_.setSpacing(16)
 
     def forget(self) -> None:
-        """The session ended: drop anything a citizen typed into this screen (default: nothing kept)."""
+        """The session ended: drop anything a citizen typed into this screen, and scroll back to the top."""
+        for area in self.findChildren(QAbstractScrollArea):
+            for bar in (area.verticalScrollBar(), area.horizontalScrollBar()):
+                bar.setValue(bar.minimum())
 
     def compact(self) -> None:
         """Less air, for a screen that carries the touch keyboard."""

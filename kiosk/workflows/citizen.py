@@ -138,6 +138,7 @@ class CitizenSession:
         self._document_printer = document_printer
         self.purpose = "apply"   # or "licence": print a licence that is ready
         self.rating: int | None = None  # 好差评 given for this session's case
+        self.rating_low: int | None = None  # a low level tapped, waiting for its reason
         self.progress: dict[str, Any] | None = None
         self.licences: list[dict[str, Any]] = []
         self._printer = printer
@@ -1103,6 +1104,21 @@ class CitizenSession:
         return (self.step is Step.DONE and self.receipt is not None and not self.receipt.provisional
                 and self.rating is None)
 
+    def choose_rating(self, level: int) -> None:
+        """A level tapped: the two lowest first ask why (held here, in the session, so that it ends with it)."""
+        if not self.can_rate() or level not in (1, 2, 3, 4, 5):
+            return
+        if level <= 2:
+            self.rating_low = level
+            self._changed()
+        else:
+            self.rate(level)
+
+    def give_reason(self, reason: str) -> None:
+        if self.rating_low is not None and reason in LOW_RATING_REASONS:
+            level, self.rating_low = self.rating_low, None
+            self.rate(level, reason)
+
     def rate(self, level: int, reason: str = "") -> None:
         """The citizen's evaluation of this case (好差评); levels 1 and 2 need one of the reasons."""
         if not self.can_rate() or level not in (1, 2, 3, 4, 5) or (level <= 2 and not reason):
@@ -1138,7 +1154,7 @@ class CitizenSession:
         self.service_query, self.service_category = "", None
         self.licences = []
         self.purpose = "apply"
-        self.rating = None
+        self.rating = self.rating_low = None
         self.progress = None
         self.busy = False
         self._masker.forget_names()

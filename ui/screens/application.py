@@ -248,6 +248,7 @@ class CompanyScreen(Screen):
         self.keyboard.attach(self.code)
 
     def forget(self) -> None:
+        super().forget()
         self.code.blockSignals(True)
         self.code.clear()
         self.code.blockSignals(False)
@@ -344,6 +345,7 @@ class PrincipalScreen(Screen):
             widget.setVisible(message is not None)
 
     def forget(self) -> None:
+        super().forget()
         self.keyboard.attach(None)
         self.id_number.clear()
         self.name.clear()

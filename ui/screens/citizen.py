@@ -358,16 +358,16 @@ class DoneScreen(Screen):
     def __init__(self, session: CitizenSession) -> None:
         super().__init__()
         self._session = session
-        self._pending_low: int | None = None
         self.title, self.caption, self.number = label("title"), label("subtitle"), label("big")
         self.notice = NoticeLabel()
         self.finish = button("primary", session.finish)
         self.rate_caption = label("subtitle")
         self.rate_row, self.reason_row = QHBoxLayout(), QHBoxLayout()
-        self.rate_buttons = {level: button("", lambda _c=False, lv=level: self._rate(lv)) for level, _m in RATINGS}
+        self.rate_buttons = {level: button("", lambda _c=False, lv=level: session.choose_rating(lv))
+                             for level, _m in RATINGS}
         for widget in self.rate_buttons.values():
             self.rate_row.addWidget(widget)
-        self.reason_buttons = {reason: button("", lambda _c=False, r=reason: self._reason(r))
+        self.reason_buttons = {reason: button("", lambda _c=False, r=reason: session.give_reason(r))
                                for reason in LOW_RATING_REASONS}
         for widget in self.reason_buttons.values():
             self.reason_row.addWidget(widget)
@@ -378,18 +378,6 @@ class DoneScreen(Screen):
         self.layout_.addLayout(self.reason_row)
         self.layout_.addStretch(1)
         self.layout_.addWidget(self.finish, alignment=Qt.AlignmentFlag.AlignCenter)
-
-    def _rate(self, level: int) -> None:
-        if level <= 2:
-            self._pending_low = level  # ask why before sending
-            self.refresh(self._session)
-        else:
-            self._session.rate(level)
-
-    def _reason(self, reason: str) -> None:
-        if self._pending_low is not None:
-            level, self._pending_low = self._pending_low, None
-            self._session.rate(level, reason)
 
     def refresh(self, session: CitizenSession) -> None:
         receipt, notice = session.receipt, session.notice_number
@@ -407,9 +395,7 @@ class DoneScreen(Screen):
         self.notice.show_notice(session.notice)
         self.finish.setText(_("Finish"))
         rating = session.can_rate()
-        if not rating:
-            self._pending_low = None
-        asking_why = rating and self._pending_low is not None
+        asking_why = rating and session.rating_low is not None  # the session holds it: never a screen
         self.rate_caption.setVisible(rating)
         self.rate_caption.setText(_("Why were you dissatisfied?") if asking_why else _("How was our service?"))
         for level, message in RATINGS:

@@ -156,6 +156,7 @@ class FormScreen(Screen):
         row.message.setVisible(visible)
 
     def forget(self) -> None:
+        super().forget()
         clear_layout(self.column)
         self.rows, self._left, self._built_for = {}, set(), None
         self.keyboard.attach(None)

@@ -32,8 +32,14 @@ class HomeScreen(Screen):
         self.layout_.addLayout(row)
         self.layout_.addWidget(self.hint)
         self.layout_.addWidget(self.notice)
+        self.offline = label("info")  # while the service system is away: what still works
+        self.offline.hide()
+        self.layout_.addWidget(self.offline)
         self.layout_.addStretch(2)
         self.refresh()
+
+    def show_offline(self, offline: bool) -> None:
+        self.offline.setVisible(offline)
 
     def bind(self, session) -> None:
         """The citizen's session takes the taps from here on."""
@@ -48,3 +54,6 @@ class HomeScreen(Screen):
         self.hint.setText(_("Or place your ID card on the reader, show your government app's identity code, or "
                             "scan your receipt to check progress."))
         self.notice.show_notice(session.notice if session is not None else None)
+        self.offline.setText(_("The service system cannot be reached just now. You can still apply: you get a "
+                               "provisional number and your application is sent by itself. Printing licences and "
+                               "checking progress need the service system: please try them later."))

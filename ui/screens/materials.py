@@ -97,6 +97,7 @@ class MaterialsScreen(Screen):
         self._built_for: tuple[Checklist, str] | None = None
 
     def forget(self) -> None:
+        super().forget()
         clear_layout(self.column)
         self.rows, self._built_for = {}, None
 
@@ -239,6 +240,7 @@ class CaptureScreen(Screen):
             self._session.capture_page()
 
     def forget(self) -> None:
+        super().forget()
         clear_layout(self.strip)
         self._thumbs = {}
 
@@ -301,6 +303,7 @@ class SignatureScreen(Screen):
         self.next.setEnabled(not self.pad.is_empty())
 
     def forget(self) -> None:
+        super().forget()
         self.pad.clear()
 
     def refresh(self, session: CitizenSession) -> None:

@@ -1,0 +1,103 @@
+"""Two citizens back to back at one kiosk, through the widgets: nothing of the first reaches the second.
+
+The first switches to English and large text, fills part of a form, applies, taps the lowest rating
+and walks away while the kiosk asks why. The second must find the hall's language and text size, no
+pending rating, no typed field, no page and no trace of the first on screen or on disk."""
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from common.domain import ApplyAs
+from common.i18n import language
+from entry.walkthrough import provide_materials
+from kiosk.workflows.citizen import Step
+from tests.citizen_steps import place_card_and_agree
+
+LEFT = Qt.MouseButton.LeftButton
+FIRST_ID, FIRST_NAME = "330106199003071236", "张测试"
+
+
+@pytest.fixture
+def gui(open_gui):
+    return open_gui("kiosk", terminal={"idle_timeout_s": 60})
+
+
+def to_form(gui, qtbot, code):
+    session, screens = gui.window.session, gui.window.view.screens
+    qtbot.mouseClick(screens[Step.IDENTIFIED].next, LEFT)
+    qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
+    qtbot.mouseClick(screens[Step.CHOOSE_SERVICE].buttons[code], LEFT)
+    qtbot.mouseClick(screens[Step.GUIDE].apply, LEFT)
+    if session.step is Step.WHO:
+        qtbot.mouseClick(screens[Step.WHO].options[ApplyAs.MYSELF], LEFT)
+
+
+def evaluation_level(sandbox, case_number):
+    """The level the backend recorded for a case (read from the sandbox's own database)."""
+    row = sandbox.store._one("SELECT body FROM evaluations WHERE case_number = ?", case_number)
+    return None if row is None else json.loads(row["body"])["level"]
+
+
+def files_holding(root: Path, needle: bytes) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file() and needle in p.read_bytes()]
+
+
+def test_the_second_citizen_finds_nothing_of_the_first(gui, qtbot, sandbox, data_dir):
+    window, session, screens = gui.window, gui.window.session, gui.window.view.screens
+
+    # -- the first citizen --------------------------------------------------------------------
+    place_card_and_agree(gui, qtbot)
+    qtbot.mouseClick(window.language_button, LEFT)
+    qtbot.mouseClick(window.elderly_button, LEFT)
+    assert language() == "en" and window.elderly
+    to_form(gui, qtbot, "GT-001")
+    form = screens[Step.FORM]
+    qtbot.mouseClick(form.rows["phone"].edit, LEFT)
+    form.keyboard.type_text("1380000000")
+    form.rows["business_scope"].edit.setText("日用百货零售")
+    form.keyboard.attach(form.rows["phone"].edit)
+    form.keyboard.type_text("1")
+    qtbot.mouseClick(form.next, LEFT)
+    provide_materials(gui, None, "")
+    qtbot.mouseClick(screens[Step.CONFIRM].confirm, LEFT)
+    qtbot.waitUntil(lambda: session.step is Step.DONE and not session.busy, timeout=20000)
+    first_case = session.receipt.case_number
+    done = screens[Step.DONE]
+    qtbot.mouseClick(done.rate_buttons[1], LEFT)  # 非常不满意 ... and walks away while asked why
+    assert done.reason_buttons["Long wait"].isVisible()
+    gui.services.devices.id_reader.remove_card()
+    session.timeout()
+
+    # -- between them ---------------------------------------------------------------------------
+    assert session.step is Step.HOME and session.identity is None and session.checklist is None
+    assert language() == "zh_CN" and not window.elderly  # the hall's settings, not the last citizen's
+    assert session.rating_low is None and session.drafts_found == [] and session.form_values == {}
+    assert form.rows == {} and screens[Step.PRINCIPAL].id_number.text() == ""
+    assert screens[Step.CHOOSE_SERVICE].search.text() == ""
+    assert screens[Step.SIGNATURE].pad.is_empty()
+    materials = screens[Step.MATERIALS]
+    assert materials.rows == {}
+
+    # -- the second citizen, on another card -----------------------------------------------------
+    place_card_and_agree(gui, qtbot, "hmt_residence")
+    assert screens[Step.IDENTIFIED].fields["name"][1].text() == "陈**"
+    assert not screens[Step.IDENTIFIED].draft_buttons  # no saved application of anyone else
+    to_form(gui, qtbot, "SB-003")
+    provide_materials(gui, None, "", licences=False)
+    qtbot.mouseClick(screens[Step.CONFIRM].confirm, LEFT)
+    qtbot.waitUntil(lambda: session.step is Step.DONE and not session.busy, timeout=20000)
+    second_case = session.receipt.case_number
+    # the result screen opens on the five levels, not on the first citizen's reasons
+    assert done.rate_buttons[5].isVisible() and not done.reason_buttons["Long wait"].isVisible()
+    qtbot.mouseClick(done.rate_buttons[5], LEFT)
+    qtbot.waitUntil(lambda: "感谢" in done.notice.text(), timeout=5000)
+    assert evaluation_level(sandbox, second_case) == 5
+    assert evaluation_level(sandbox, first_case) is None  # the first walked away without rating
+    session.finish()
+
+    # -- and on disk: nothing of the first citizen in the clear -----------------------------------
+    for needle in (FIRST_ID.encode(), FIRST_NAME.encode()):
+        assert files_holding(data_dir, needle) == []
