@@ -334,3 +334,129 @@ class Company:
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name_zh
+
+
+class PaymentStatus(enum.Enum):
+    UNPAID = "unpaid"
+    PAID = "paid"
+    EXPIRED = "expired"      # past expires_at, or the platform let it lapse: ask for a new order to pay
+    CANCELLED = "cancelled"  # the payment platform cancelled it: ask for a new order to pay
+
+    @property
+    def open(self) -> bool:
+        return self is PaymentStatus.UNPAID
+
+
+@dataclass(frozen=True)
+class PaymentOrder:
+    """A case's fee order (``POST /cases/{n}/payment``): one open order per case, never a second charge."""
+
+    order_id: str
+    case_number: str
+    amount_yuan: float
+    qr_payload: str          # OTP1:<order id>:<amount>, for the citizen's payment app (docs/api/payloads.md)
+    expires_at: dt.datetime
+    status: PaymentStatus
+
+
+@dataclass(frozen=True)
+class CaseRefusal:
+    """The backend refused the case that carried this provisional number: why, and what to do now."""
+
+    provisional_number: str
+    code: str
+    message_zh: str
+    message_en: str
+    advice_zh: str
+    advice_en: str
+    refused_at: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def message(self, lang: str) -> str:
+        return self.message_en if lang == "en" and self.message_en else self.message_zh
+
+    def advice(self, lang: str) -> str:
+        return self.advice_en if lang == "en" and self.advice_en else self.advice_zh
+
+
+class EvaluationKeyKind(enum.Enum):
+    CASE = "case_number"
+    PROVISIONAL = "provisional_number"  # a case accepted offline: the backend joins it to the case when it arrives
+    NOTICE = "notice_number"            # a one-time notice (GZ...)
+    LICENCE = "licence_id"              # a licence printed at a terminal
+
+
+@dataclass(frozen=True)
+class EvaluationKey:
+    """The one matter an evaluation is of."""
+
+    kind: EvaluationKeyKind
+    value: str
+
+    @classmethod
+    def case(cls, number: str) -> "EvaluationKey":
+        return cls(EvaluationKeyKind.PROVISIONAL if number.startswith("P-") else EvaluationKeyKind.CASE, number)
+
+    @classmethod
+    def notice(cls, number: str) -> "EvaluationKey":
+        return cls(EvaluationKeyKind.NOTICE, number)
+
+    @classmethod
+    def licence(cls, licence_id: str) -> "EvaluationKey":
+        return cls(EvaluationKeyKind.LICENCE, licence_id)
+
+
+class RatingReason(enum.Enum):
+    """Why a citizen rated 1 (非常不满意) or 2 (不满意): one is required for those levels."""
+
+    LONG_WAIT = "long_wait"
+    HARD_TO_USE = "hard_to_use"
+    UNCLEAR_MATERIALS = "unclear_materials"
+    DEVICE_FAULT = "device_fault"
+    STAFF_ATTITUDE = "staff_attitude"
+    OTHER = "other"
+
+
+MAX_EVALUATION_COMMENT = 200
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A citizen's evaluation (好差评): level 5 非常满意 ... 1 非常不满意; 1 and 2 need a reason.
+
+    ``comment`` is the citizen's free text: sent and stored, never logged (not in the repr)."""
+
+    key: EvaluationKey
+    level: int
+    reason: RatingReason | None = None
+    comment: str = field(default="", repr=False)
+    channel: str = "kiosk"
+
+    def problem(self) -> str | None:
+        """Why the backend would refuse it (checked before sending), or None."""
+        if self.level not in (1, 2, 3, 4, 5):
+            return f"level {self.level!r} is not 1-5"
+        if self.level <= 2 and self.reason is None:
+            return "levels 1 and 2 need a reason"
+        if len(self.comment) > MAX_EVALUATION_COMMENT:
+            return f"the comment is over {MAX_EVALUATION_COMMENT} characters"
+        return None
+
+    def payload(self) -> dict[str, Any]:
+        body: dict[str, Any] = {self.key.kind.value: self.key.value, "level": self.level, "channel": self.channel}
+        if self.reason is not None:
+            body["reason_code"] = self.reason.value
+        if self.comment:
+            body["comment"] = self.comment
+        return body
+
+
+@dataclass(frozen=True)
+class EvaluationRecorded:
+    """The backend's answer: recorded now, or (``already_evaluated``) the matter had one, whose level stands."""
+
+    level: int
+    already_evaluated: bool = False
+    evaluation_id: str = ""
+    recorded_at: str = ""
+    case_number: str | None = None  # the case it belongs to (None: a notice, a licence, a case still on its way)

@@ -22,11 +22,14 @@ from sandbox.uploads import Upload, check_files, invalid, read_body
 from sandbox.errors import ApiError, documented, not_found
 from sandbox.licence_pdf import licence_pdf_base64, verification_code
 from common.masking import mask_id_number
-from sandbox.models import (CaseIn, CaseList, CaseView, EvaluationIn, EvaluationOut, LicenceVerifyIn, LicenceVerifyOut,
+from sandbox.models import (PROVISIONAL, CaseIn, CaseList, CaseView, EvaluationIn, EvaluationOut, LicenceVerifyIn, LicenceVerifyOut,
                             NoticeIn, NoticeOut, PaymentOut, PrintTicket, ReadyList, Submitted, TicketState)
+from sandbox.evaluations import AlreadyEvaluated
 from sandbox.store import CaseConflict, Store, now_iso
 
 _KEY = re.compile(r"^[A-Za-z0-9_-]{8,80}$")
+# Answers that are not a refusal of the case itself: the backend holds a case under the number or the key
+NOT_A_REFUSAL = ("provisional_number_taken", "idempotency_conflict")
 MULTIPART_DOC = {
     "requestBody": {
         "required": True,
@@ -53,12 +56,20 @@ MULTIPART_DOC = {
 }
 
 
-async def _read_case(request: Request) -> tuple[CaseIn, list[Upload]]:
-    raw, uploads = await read_body(request, "case")
+def _read_case(raw: bytes | str) -> CaseIn:
     try:
-        return CaseIn.model_validate_json(raw), uploads
+        return CaseIn.model_validate_json(raw)
     except ValidationError as exc:
         raise invalid({".".join(str(p) for p in e["loc"]): e["msg"] for e in exc.errors()}) from None
+
+
+def _provisional_in(raw: bytes | str) -> str | None:
+    """The provisional number a case carries, read even from a case that does not validate otherwise."""
+    try:
+        value = json.loads(raw).get("provisional_number")
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    return value if isinstance(value, str) and re.fullmatch(PROVISIONAL, value) else None
 
 
 def routes(store: Store, settings: dict) -> APIRouter:
@@ -68,9 +79,24 @@ def routes(store: Store, settings: dict) -> APIRouter:
               responses={200: {"model": Submitted, "description": "a replay of an earlier submission"},
                          **documented(400, 401, 409, 415, 422)})
     async def submit(request: Request, idempotency_key: str = Header(..., alias="Idempotency-Key")) -> JSONResponse:
+        raw, uploads = await read_body(request, "case")
+        provisional = _provisional_in(raw)
+        if provisional and store.refusals.of(provisional) is not None:
+            raise ApiError(409, "provisional_number_refused", "该临时编号的申请已被退回，请重新申请",
+                           "The application under this provisional number was refused: apply again",
+                           {"provisional_number": provisional})
+        try:
+            return await accept_case(request, idempotency_key, raw, uploads)
+        except ApiError as exc:
+            if provisional and exc.code not in NOT_A_REFUSAL:
+                store.refusals.record(provisional, request.state.terminal_id, exc.code, exc.zh, exc.en, exc.fields)
+            raise
+
+    async def accept_case(request: Request, idempotency_key: str, raw: bytes | str,
+                          uploads: list[Upload]) -> JSONResponse:
         if not _KEY.match(idempotency_key):
             raise ApiError(400, "bad_idempotency_key", "幂等键格式不正确", "The Idempotency-Key is malformed")
-        case, uploads = await _read_case(request)
+        case = _read_case(raw)
         service = store.service(case.service_code)
         if service is None:
             raise ApiError(422, "service_not_found", "没有找到该事项", "No such service",
@@ -116,7 +142,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
     def case_search(provisional_number: Optional[str] = None, id_number: Optional[str] = None) -> dict:
         if provisional_number:
             found = store.case_by_provisional(provisional_number)
-            return {"items": [found] if found else []}
+            return {"items": [found] if found else [], "refused": store.refusals.of(provisional_number)}
         if id_number:
             return {"items": store.cases_of(id_number, as_agent=True)}  # an agent follows the cases they filed
         raise invalid({"query": "give provisional_number or id_number"})
@@ -142,12 +168,12 @@ def routes(store: Store, settings: dict) -> APIRouter:
             raise not_found("case")
         fee = (store.service(case["service_code"]) or {}).get("fee_yuan", 0)
         if not fee:
-            raise ApiError(422, "no_fee", "该事项不收费", "This service has no fee")
-        return store.payment_for(case_number, float(fee))
+            raise ApiError(422, "no_fee", "该事项不收费，无需缴费", "This service is free: there is nothing to pay")
+        return store.payments.order_for(case_number, float(fee))
 
     @api.get("/payments/{order_id}", response_model=PaymentOut, tags=["fees"], responses=documented(401, 404))
     def payment_status(order_id: str) -> dict:
-        found = store.payment(order_id)
+        found = store.payments.order(order_id)
         if found is None:
             raise not_found("order")
         return found
@@ -214,15 +240,34 @@ def routes(store: Store, settings: dict) -> APIRouter:
 
     @api.post("/evaluations", response_model=EvaluationOut, status_code=201, tags=["evaluation"],
               responses=documented(400, 401, 404, 409, 422))
-    def evaluate(body: EvaluationIn) -> dict:
-        if body.level <= 2 and not body.reason.strip():
-            raise ApiError(422, "reason_required", "不满意评价请填写原因", "Please give a reason for a low rating",
-                           {"reason": "required for levels 1 and 2"})
-        if store.case(body.case_number) is None:
-            raise not_found("case")
-        recorded = store.add_evaluation(body.model_dump())
-        if recorded is None:
-            raise ApiError(409, "already_evaluated", "该办件已评价", "This case has already been rated")
-        return {"evaluation_id": recorded[0], "recorded_at": recorded[1]}
+    def evaluate(body: EvaluationIn, request: Request) -> dict:
+        if body.level <= 2 and body.reason_code is None:
+            raise ApiError(422, "reason_required", "不满意评价请选择原因", "Please choose a reason for a low rating",
+                           {"reason_code": "required for levels 1 and 2"})
+        ((kind, key),) = body.keys()
+        case = evaluated_matter(kind, key)
+        try:
+            return store.evaluations.add(kind, key, body.model_dump(), request.state.terminal_id, case)
+        except AlreadyEvaluated as first:
+            raise ApiError(409, "already_evaluated", "该事项已评价，感谢您的参与", "This has already been rated, thank you",
+                           {"level": first.level, "recorded_at": first.recorded_at}) from None
+
+    def evaluated_matter(kind: str, key: str) -> dict | None:
+        """The case an evaluation's key names (None for a notice, a licence, or a case still on its way)."""
+        if kind == "case_number":
+            case = store.case(key)
+            if case is None:
+                raise not_found("case")
+            return case
+        if kind == "provisional_number":
+            return store.case_by_provisional(key)  # None: its case has not arrived yet, or was refused
+        if kind == "notice_number":
+            if not store.notice_number_exists(key):
+                raise not_found("notice")
+            return None
+        case = store.case(key.removeprefix("LIC-")) if key.startswith("LIC-") else None
+        if case is None or not (case["licence_ready"] or case["status"] == "collected"):
+            raise not_found("licence")
+        return None
 
     return api

@@ -19,6 +19,7 @@ from sandbox import api_cases, api_staff, api_terminal
 from sandbox.errors import ApiError, error_body, not_found
 from sandbox.faults import FAULTS, FaultSwitches
 from sandbox.models import CaseIn, DraftIn
+from sandbox.payments import OrderClosed, OrderStatus
 from sandbox.store import Store
 
 # Models a route refers to by hand (a request body it reads itself, documented through openapi_extra):
@@ -44,6 +45,9 @@ DEFAULT_REMOTE_CONFIG: dict[str, dict[str, Any]] = {
     "backend": {"read_timeout_s": 10},
     "logging": {"level": "INFO"},
 }
+
+
+PLATFORM_OUTCOMES = {"paid": OrderStatus.PAID, "expire": OrderStatus.EXPIRED, "cancel": OrderStatus.CANCELLED}
 
 
 class FaultIn(BaseModel):
@@ -91,12 +95,20 @@ def create_app(store: Store, faults: FaultSwitches | None = None,
             raise ApiError(400, "unknown_fault", "未知故障", f"Unknown fault; known: {', '.join(FAULTS)}, clear")
         return {"active": sorted(app.state.faults.active())}
 
-    @app.post("/control/payments/{order_id}/paid", include_in_schema=False)
-    def simulate_payment(order_id: str) -> dict:
-        if store.payment(order_id) is None:
+    @app.post("/control/payments/{order_id}/{outcome}", include_in_schema=False)
+    def simulate_payment(order_id: str, outcome: str) -> dict:
+        """The payment platform's word on an order: paid, expire or cancel (payments.py)."""
+        status = PLATFORM_OUTCOMES.get(outcome)
+        if status is None:
+            raise ApiError(404, "unknown_outcome", "未知的缴费结果", f"Unknown outcome; known: {', '.join(PLATFORM_OUTCOMES)}")
+        try:
+            order = store.payments.close(order_id, status)
+        except OrderClosed as closed:
+            raise ApiError(409, "order_closed", "该缴费订单已结束", f"The order is already {closed.status.value}",
+                           {"status": closed.status.value}) from None
+        if order is None:
             raise not_found("order")
-        store.mark_paid(order_id)
-        return {"order_id": order_id, "status": "paid"}
+        return {"order_id": order_id, "status": order["status"]}
 
     app.openapi = lambda: _contract_document(app)
     return app

@@ -30,6 +30,7 @@ NOT_FOUND = {
     "licence": ("licence_not_found", "没有找到该证照", "No such licence"),
     "ticket": ("ticket_not_found", "没有找到该打印凭证", "No such print ticket"),
     "order": ("order_not_found", "没有找到该缴费订单", "No such payment order"),
+    "notice": ("notice_not_found", "没有找到该一次性告知单", "No such one-time notice"),
     "draft": ("draft_not_found", "没有找到该草稿", "No such draft"),
     "page": ("page_not_found", "草稿中没有该页", "The draft holds no such page"),
 }

@@ -12,6 +12,7 @@ from sandbox.attachments import MATERIAL_CODE, MAX_FILES, SIGNATURE, SIGNATURE_N
 ID_NUMBER = r"^[0-9]{17}[0-9X]$"
 CREDIT_CODE = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 CASE_NUMBER = r"^SQ[0-9]{13}$"
+NOTICE_NUMBER = r"^GZ[0-9]{13}$"
 PROVISIONAL = r"^P-[A-Z0-9-]{1,16}-[0-9]{8}-([0-9A-HJ-NP-Z]{4}-)?[0-9]{5}-[0-9A-Z*]$"  # series optional: the first format
 CaseStatus = Literal["submitted", "accepted", "in_review", "approved", "ready", "collected",
                      "incomplete", "not_accepted"]
@@ -380,8 +381,25 @@ class CaseView(BaseModel):
     history: list[HistoryEntry]
 
 
+class Refusal(BaseModel):
+    """A case the backend refused that carried a provisional number (payloads.md, "A refused offline case")."""
+
+    provisional_number: str
+    terminal_id: str = Field(description="the terminal that sent the case")
+    code: str = Field(description="the refusal's error code, as the terminal was answered")
+    message_zh: str = Field(description="why, in Chinese")
+    message_en: str = Field(description="why, in English")
+    fields: dict[str, str] = Field(default_factory=dict, description="the fields the refusal named, with why")
+    advice_zh: str = Field(description="what the citizen does now, in Chinese")
+    advice_en: str = Field(description="what the citizen does now, in English")
+    refused_at: str
+
+
 class CaseList(BaseModel):
     items: list[CaseView]
+    refused: Optional[Refusal] = Field(default=None,
+                                       description="by provisional_number only: the case carrying the number was "
+                                                   "refused (items is then empty); null otherwise")
 
 
 # -- drafts --------------------------------------------------------------------
@@ -523,8 +541,9 @@ class PaymentOut(BaseModel):
     order_id: str
     case_number: str
     amount_yuan: float
-    status: Literal["unpaid", "paid", "expired"]
-    qr_payload: str
+    status: Literal["unpaid", "paid", "expired", "cancelled"] = Field(
+        description="unpaid until the payment platform says paid or cancelled; expired by itself at expires_at")
+    qr_payload: str = Field(description="OTP1:<order id>:<amount, 2 decimals> (payloads.md)")
     expires_at: str
 
 
@@ -565,16 +584,43 @@ class LicenceVerifyOut(BaseModel):
     holder_masked: str = ""
 
 
+EvaluationKey = Literal["case_number", "provisional_number", "notice_number", "licence_id"]
+ReasonCode = Literal["long_wait", "hard_to_use", "unclear_materials", "device_fault", "staff_attitude", "other"]
+
+
 class EvaluationIn(Strict):
-    case_number: str = Field(pattern=CASE_NUMBER)
+    """One evaluation (好差评) of one matter, named by exactly one key (payloads.md, "Evaluations")."""
+
+    case_number: Optional[str] = Field(default=None, pattern=CASE_NUMBER, description="a case")
+    provisional_number: Optional[str] = Field(default=None, pattern=PROVISIONAL,
+                                              description="a case the terminal accepted offline: kept until the "
+                                                          "case arrives, then it is that case's")
+    notice_number: Optional[str] = Field(default=None, pattern=NOTICE_NUMBER, description="a one-time notice")
+    licence_id: Optional[str] = Field(default=None, min_length=1, max_length=64,
+                                      description="a licence printed at a terminal")
     level: Literal[1, 2, 3, 4, 5] = Field(description="5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意")
-    reason: str = Field(default="", max_length=500, description="required for levels 1 and 2")
+    reason_code: Optional[ReasonCode] = Field(default=None, description="required for levels 1 and 2 (else 422 "
+                                                                        "reason_required)")
+    comment: str = Field(default="", max_length=200, description="free text, optional; stored, never logged")
     channel: Literal["kiosk", "window"] = "kiosk"
+
+    @model_validator(mode="after")
+    def _one_key(self) -> "EvaluationIn":
+        if len(self.keys()) != 1:
+            raise ValueError("name exactly one of case_number, provisional_number, notice_number, licence_id")
+        return self
+
+    def keys(self) -> list[tuple[str, str]]:
+        return [(name, value) for name in ("case_number", "provisional_number", "notice_number", "licence_id")
+                if (value := getattr(self, name))]
 
 
 class EvaluationOut(BaseModel):
     evaluation_id: str
     recorded_at: str
+    case_number: Optional[str] = Field(default=None, description="the case it belongs to; null for a notice, a "
+                                                                 "licence, or a provisional number whose case has "
+                                                                 "not arrived yet")
 
 
 class Health(BaseModel):

@@ -20,7 +20,10 @@ from typing import Any, Iterator
 
 from contextlib import contextmanager
 
+from sandbox.evaluations import Evaluations
 from sandbox.models import Service
+from sandbox.payments import Payments
+from sandbox.refusals import Refusals
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS services (code TEXT PRIMARY KEY, body TEXT NOT NULL);
@@ -44,12 +47,8 @@ CREATE TABLE IF NOT EXISTS decisions (case_number TEXT NOT NULL, body TEXT NOT N
 CREATE TABLE IF NOT EXISTS handovers (handover_id TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit (terminal_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (terminal_id, seq));
-CREATE TABLE IF NOT EXISTS payments (order_id TEXT PRIMARY KEY, case_number TEXT UNIQUE NOT NULL, body TEXT NOT NULL,
-    created REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS tickets (ticket_id TEXT PRIMARY KEY, licence_id TEXT NOT NULL, status TEXT NOT NULL,
     expires REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS evaluations (evaluation_id TEXT PRIMARY KEY, case_number TEXT UNIQUE NOT NULL,
-    body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS terminals (terminal_id TEXT PRIMARY KEY, body TEXT NOT NULL, last_seen REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, seen REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS nonces_seen ON nonces (seen);
@@ -107,6 +106,9 @@ class Store:
         with self.tx() as db:
             if db.execute("SELECT COUNT(*) FROM services").fetchone()[0] == 0:
                 self._load_seed(db)
+        self.payments = Payments(self)
+        self.refusals = Refusals(self)
+        self.evaluations = Evaluations(self)
 
     # -- plumbing -------------------------------------------------------------------
 
@@ -440,6 +442,9 @@ class Store:
     def notice_exists(self, notice_id: str) -> bool:
         return self._one("SELECT 1 FROM notices WHERE notice_id = ?", notice_id) is not None
 
+    def notice_number_exists(self, number: str) -> bool:
+        return self._one("SELECT 1 FROM notices WHERE number = ?", number) is not None
+
     def add_audit(self, terminal_id: str, entries: list[dict[str, Any]]) -> tuple[int, str]:
         """Append a terminal's audit entries; the chain must link (prev_hash) and not rewrite history."""
         with self.tx() as db:
@@ -461,28 +466,7 @@ class Store:
                 head, last_seq, accepted = entry["hash"], entry["seq"], accepted + 1
             return accepted, head
 
-    # -- payments, print tickets, evaluations --------------------------------------------------------
-
-    def payment_for(self, case_number: str, amount: float, ttl_s: float = 900) -> dict[str, Any]:
-        with self.tx() as db:
-            row = db.execute("SELECT body FROM payments WHERE case_number = ?", (case_number,)).fetchone()
-            if row is not None:
-                return json.loads(row["body"])
-            order_id = "PO" + dt.date.today().strftime("%Y%m%d") + secrets.token_hex(4).upper()
-            body = {"order_id": order_id, "case_number": case_number, "amount_yuan": amount, "status": "unpaid",
-                    "qr_payload": f"OTP1:{order_id}:{amount:.2f}", "expires_at": now_iso(time.time() + ttl_s)}
-            db.execute("INSERT INTO payments VALUES (?, ?, ?, ?)", (order_id, case_number, json.dumps(body), time.time()))
-            return body
-
-    def payment(self, order_id: str) -> dict[str, Any] | None:
-        row = self._one("SELECT body FROM payments WHERE order_id = ?", order_id)
-        return json.loads(row["body"]) if row else None
-
-    def mark_paid(self, order_id: str) -> None:
-        with self.tx() as db:
-            row = db.execute("SELECT body FROM payments WHERE order_id = ?", (order_id,)).fetchone()
-            body = dict(json.loads(row["body"]), status="paid")
-            db.execute("UPDATE payments SET body = ? WHERE order_id = ?", (json.dumps(body), order_id))
+    # -- print tickets --------------------------------------------------------
 
     def issue_ticket(self, licence_id: str, ttl_s: float = 600) -> tuple[str, float] | None:
         """One open ticket per licence; a consumed licence gets no new ticket (print once)."""
@@ -509,15 +493,6 @@ class Store:
 
     def ticket(self, ticket_id: str) -> sqlite3.Row | None:
         return self._one("SELECT * FROM tickets WHERE ticket_id = ?", ticket_id)
-
-    def add_evaluation(self, body: dict[str, Any]) -> tuple[str, str] | None:
-        with self.tx() as db:
-            if db.execute("SELECT 1 FROM evaluations WHERE case_number = ?", (body["case_number"],)).fetchone():
-                return None
-            evaluation_id, at = "EV-" + secrets.token_hex(6), now_iso()
-            db.execute("INSERT INTO evaluations VALUES (?, ?, ?)",
-                       (evaluation_id, body["case_number"], json.dumps(dict(body, at=at), ensure_ascii=False)))
-            return evaluation_id, at
 
     # -- terminals, nonces ------------------------------------------------------------------------------
 

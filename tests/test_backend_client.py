@@ -97,5 +97,5 @@ def test_writes_without_an_idempotency_key_are_not_retried(sandbox):
     client = client_for(sandbox.url, retries=3, sleep=sleeps.append)
     sandbox.faults.set("error")
     with pytest.raises(ServerError):
-        client.evaluate("SQ2026112700001", 5)
+        client.issue_notice("JSZ-010", "330106199003071236", ["M2"])  # each call a new notice: never resent
     assert sleeps == []

@@ -26,13 +26,16 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from kiosk.backend import answer as answers
 from kiosk.backend.declarations import declare
-from kiosk.backend.codec import _get, _objects, company_from_json, consent_from_json, parse_time, service_from_json
+from kiosk.backend.codec import (_get, _objects, company_from_json, consent_from_json, evaluation_recorded_from_json,
+                                 parse_time, payment_order_from_json, refusal_from_json, service_from_json)
 from common import uscc
 from common.backend_errors import (AuthError, BackendError, BadCreditCodeError, CompanyNotFoundError, OfflineError,
                                    RejectedError, ServerError)
 from common.signing import H_NONCE, Signer, demo_key
 from kiosk.config import BackendConfig
-from common.domain import Application, Attachment, Company, Consent, RecordedConsent, ServiceItem, Submitted
+from common.domain import (MAX_EVALUATION_COMMENT, Application, Attachment, CaseRefusal, Company, Consent, Evaluation,
+                           EvaluationKey, EvaluationRecorded, PaymentOrder, RatingReason, RecordedConsent, ServiceItem,
+                           Submitted)
 
 if TYPE_CHECKING:
     import requests
@@ -273,8 +276,14 @@ class BackendClient:
     def case_status(self, case_number: str) -> dict[str, Any]:
         return self._call("GET", f"/cases/{_q(case_number)}", retry=True)
 
-    def case_by_provisional(self, number: str) -> dict[str, Any] | None:
-        items = _objects(self._call("GET", "/cases", query={"provisional_number": number}, retry=True), "items")
+    def case_by_provisional(self, number: str) -> dict[str, Any] | CaseRefusal | None:
+        """The case a provisional number became (a CaseView), its refusal (the backend refused the case that
+        carried it: why and what to do), or None while it has not arrived (it waits in a terminal's queue)."""
+        body = self._call("GET", "/cases", query={"provisional_number": number}, retry=True)
+        items = _objects(body, "items")
+        refused = _get(body, "refused", dict, None)
+        if refused is not None and not items:
+            return refusal_from_json(refused, number)
         if not items:
             return None
         for key in ("case_number", "status", "submitted_at"):
@@ -291,11 +300,18 @@ class BackendClient:
             body["case_number"] = case_number
         return self._call("POST", "/notices", body=body)
 
-    def payment_order(self, case_number: str) -> dict[str, Any]:
-        return self._call("POST", f"/cases/{_q(case_number)}/payment", retry=True)  # one order per case: safe
+    def payment_order(self, case_number: str) -> PaymentOrder:
+        """The case's fee order: the open (or paid) one if there is one, else a new one; never a second charge.
+        A RejectedError 422 ``no_fee`` for a free service, 404 ``case_not_found``."""
+        body = self._call("POST", f"/cases/{_q(case_number)}/payment", retry=True)  # one open order per case: safe
+        return payment_order_from_json(body, case_number)
 
-    def payment_status(self, order_id: str) -> dict[str, Any]:
-        return self._call("GET", f"/payments/{_q(order_id)}", retry=True)
+    def payment_status(self, order_id: str) -> PaymentOrder:
+        """The order now: unpaid, paid, expired (past expires_at, or let lapse) or cancelled."""
+        order = payment_order_from_json(self._call("GET", f"/payments/{_q(order_id)}", retry=True))
+        if order.order_id != order_id:
+            raise ServerError(detail="payment status: of another order")
+        return order
 
     def ready_licences(self, id_number: str) -> list[dict[str, Any]]:
         return _objects(self._call("GET", "/licences/ready", query={"id_number": id_number}, retry=True), "items")
@@ -312,9 +328,36 @@ class BackendClient:
     def release_ticket(self, ticket_id: str) -> dict[str, Any]:
         return self._call("POST", f"/print-tickets/{_q(ticket_id)}/release", retry=True)
 
-    def evaluate(self, case_number: str, level: int, reason: str = "", channel: str = "kiosk") -> dict[str, Any]:
-        return self._call("POST", "/evaluations", body={"case_number": case_number, "level": level,
-                                                         "reason": reason, "channel": channel})
+    def evaluate(self, key: str | EvaluationKey, level: int, reason: str | RatingReason | None = None,
+                 channel: str = "kiosk", *, comment: str = "") -> EvaluationRecorded:
+        """Rate one matter (5 非常满意 ... 1 非常不满意; 1 and 2 need a reason). ``key``: a case or provisional
+        number as text, or an EvaluationKey (a notice, a licence). ``reason``: a RatingReason or its code; any
+        other text is sent as reason ``other`` with that text as the comment (the older call shape)."""
+        if isinstance(key, str):
+            key = EvaluationKey.case(key)
+        if isinstance(reason, str):
+            known = {r.value: r for r in RatingReason}
+            if reason and reason not in known:
+                comment = comment or reason
+            reason = known.get(reason, RatingReason.OTHER) if reason else None
+        return self.send_evaluation(Evaluation(key, level, reason, comment[:MAX_EVALUATION_COMMENT], channel))
+
+    def send_evaluation(self, evaluation: Evaluation) -> EvaluationRecorded:
+        """POST /evaluations. A matter rated before is not an error: ``already_evaluated`` with the level that
+        stands (a retry after a lost answer reads the same). ValueError for one the backend would refuse."""
+        problem = evaluation.problem()
+        if problem:
+            raise ValueError(f"evaluation: {problem}")
+        try:
+            body = self._call("POST", "/evaluations", body=evaluation.payload(), retry=True)  # one per matter: safe
+        except RejectedError as exc:
+            if exc.code != "already_evaluated":
+                raise
+            level = str(exc.fields.get("level", ""))
+            if level not in ("1", "2", "3", "4", "5"):
+                raise ServerError(detail="already_evaluated without the first level") from None
+            return EvaluationRecorded(int(level), True, recorded_at=str(exc.fields.get("recorded_at", ""))[:40])
+        return evaluation_recorded_from_json(body, evaluation.level)
 
     # -- clerk work ------------------------------------------------------------------------------
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 from typing import Any, TypeVar
 
 from common.backend_errors import ServerError
-from common.domain import Company, CompanyRole, RecordedConsent
+from common.domain import (CaseRefusal, Company, CompanyRole, EvaluationRecorded, PaymentOrder, PaymentStatus,
+                           RecordedConsent)
 from common.domain import FieldType, FormChoice, FormField, MaterialKind, MaterialRequirement, ServiceItem
 from common.form_patterns import UnsafePattern, compile_pattern
+from kiosk.payloads import PayloadKind, classify, is_case_number
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -126,3 +129,52 @@ def parse_time(value: str) -> dt.datetime:
         return dt.datetime.fromisoformat(value)
     except (TypeError, ValueError):
         raise ServerError(detail=f"bad timestamp {value!r}") from None
+
+
+MAX_FEE_YUAN = 1_000_000.0
+MAX_SERVER_TEXT = 500  # characters kept of a message the backend wrote
+
+
+def _text(obj: dict[str, Any], key: str, default: Any = ...) -> str:
+    return _get(obj, key, str, default)[:MAX_SERVER_TEXT]
+
+
+def payment_order_from_json(obj: dict[str, Any], case_number: str | None = None) -> PaymentOrder:
+    """An order whose QR payload is the OTP1 code of this very order and amount (payloads.md); with
+    ``case_number``, an order for that case and no other."""
+    order_id, number = _get(obj, "order_id", str), _get(obj, "case_number", str)
+    amount = _get(obj, "amount_yuan", float)
+    if not math.isfinite(amount) or not 0 < amount <= MAX_FEE_YUAN:
+        raise ServerError(detail=f"payment order: amount {amount!r} out of range")
+    if not is_case_number(number) or (case_number is not None and number != case_number):
+        raise ServerError(detail="payment order: for another case")
+    qr = _get(obj, "qr_payload", str)
+    code = classify(qr)
+    if (code.kind is not PayloadKind.PAYMENT_ORDER or code.fields["order_id"] != order_id
+            or code.fields["amount"] != f"{amount:.2f}"):
+        raise ServerError(detail="payment order: its QR payload is not OTP1 of this order and amount")
+    expires = parse_time(_get(obj, "expires_at", str))
+    if expires.tzinfo is None:
+        raise ServerError(detail="payment order: expires_at without a time zone")
+    return PaymentOrder(order_id, number, amount, qr, expires, _member(obj, "status", PaymentStatus, "unpaid"))
+
+
+def refusal_from_json(obj: dict[str, Any], provisional_number: str) -> CaseRefusal:
+    if _get(obj, "provisional_number", str) != provisional_number:
+        raise ServerError(detail="refusal: of another provisional number")
+    fields = _get(obj, "fields", dict, {})
+    if len(fields) > 50 or not all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items()):
+        raise ServerError(detail="refusal: fields is not a small map of strings")
+    parse_time(_get(obj, "refused_at", str))
+    return CaseRefusal(provisional_number, _text(obj, "code"), _text(obj, "message_zh"), _text(obj, "message_en", ""),
+                       _text(obj, "advice_zh"), _text(obj, "advice_en", ""), _get(obj, "refused_at", str),
+                       {k[:100]: v[:MAX_SERVER_TEXT] for k, v in fields.items()})
+
+
+def evaluation_recorded_from_json(obj: dict[str, Any], level: int) -> EvaluationRecorded:
+    case_number = _get(obj, "case_number", str, None)
+    if case_number is not None and not is_case_number(case_number):
+        raise ServerError(detail="evaluation: case_number is not a case number")
+    recorded_at = _get(obj, "recorded_at", str)
+    parse_time(recorded_at)
+    return EvaluationRecorded(level, False, _text(obj, "evaluation_id"), recorded_at, case_number)

@@ -1,0 +1,70 @@
+"""A case refused after it was accepted offline: its provisional number says so, why, and what to do."""
+
+import pytest
+
+from common.backend_errors import RejectedError
+from common.domain import CaseRefusal
+from tests.backend_helpers import client_for
+from tests.queue_helpers import fast_sync, outbox, payload
+
+NUMBER = "P-T-TEST-20261127-00007-Q"
+
+
+@pytest.fixture
+def client(sandbox):
+    return client_for(sandbox.url)
+
+
+def _wrong_check_character(body: dict) -> dict:
+    id_number = body["applicant"]["id_number"]
+    wrong = "0" if id_number[-1] != "0" else "1"
+    return dict(body, applicant=dict(body["applicant"], id_number=id_number[:-1] + wrong))
+
+
+def test_a_refused_offline_case_is_found_by_its_provisional_number(client, sandbox, tmp_path):
+    box = outbox(tmp_path)
+    body, key = payload(client, NUMBER)
+    item = box.enqueue(_wrong_check_character(body), key, "A", NUMBER)
+    fast_sync(box, client).run_once()
+    assert box.item(item).state == "dead"  # on the terminal: a dead letter for staff
+    refusal = client.case_by_provisional(NUMBER)  # for the citizen: not a dead end
+    assert isinstance(refusal, CaseRefusal)
+    assert (refusal.provisional_number, refusal.code) == (NUMBER, "bad_id_number")
+    assert refusal.message("zh_CN") == "身份证号码校验不通过" and "check" in refusal.message("en")
+    assert refusal.fields == {"applicant.id_number": "check character"}
+    assert "重新申请" in refusal.advice("zh_CN") and "apply again" in refusal.advice("en")
+    stored = sandbox.store.refusals.of(NUMBER)
+    assert stored["terminal_id"] == "T-TEST" and body["applicant"]["id_number"][:10] not in str(stored)
+
+
+def test_a_refused_number_is_spent_a_later_case_under_it_is_refused(client, sandbox):
+    body, key = payload(client, NUMBER)
+    with pytest.raises(RejectedError, match="bad_id_number"):
+        client.submit_payload(_wrong_check_character(body), key)
+    before = sandbox.store.cases_count()
+    with pytest.raises(RejectedError) as caught:  # the same application, corrected: not under this number
+        client.submit_payload(body, key)
+    assert caught.value.status == 409 and caught.value.code == "provisional_number_refused"
+    assert caught.value.fields == {"provisional_number": NUMBER}
+    assert sandbox.store.cases_count() == before
+    assert client.case_by_provisional(NUMBER).code == "bad_id_number"  # the first refusal stands
+    fresh, fresh_key = payload(client)  # applying again, without the spent number, works
+    assert client.submit_payload(fresh, fresh_key).case_number
+
+
+def test_a_case_not_refused_leaves_no_refusal(client, sandbox):
+    assert client.case_by_provisional(NUMBER) is None  # not arrived yet
+    body, key = payload(client, NUMBER)
+    submitted = client.submit_payload(body, key)
+    assert client.case_by_provisional(NUMBER)["case_number"] == submitted.case_number
+    other, other_key = payload(client, NUMBER, sample="resident_long_term")
+    with pytest.raises(RejectedError, match="provisional_number_taken"):  # another application's: no refusal
+        client.submit_payload(other, other_key)
+    assert sandbox.store.refusals.of(NUMBER) is None
+
+
+def test_an_unreadable_case_is_refused_against_the_number_it_carries(client, sandbox):
+    body, key = payload(client, NUMBER)
+    with pytest.raises(RejectedError, match="invalid_request"):
+        client.submit_payload(dict(body, form="not a map"), key)
+    assert client.case_by_provisional(NUMBER).code == "invalid_request"
