@@ -249,6 +249,7 @@ class Receipt:
     submitted_at: dt.datetime
     promised_days: int = 0
     provisional: bool = False
+    reprint: bool = False  # printed again later, from the case's record
 
     def service_name(self, lang: str) -> str:
         return self.service_name_en if lang == "en" and self.service_name_en else self.service_name_zh

@@ -29,6 +29,7 @@ def citizen_receipt(receipt: Receipt, lang: str) -> ReceiptDocument:
     t = catalogue(lang).gettext
     lines = [
         Line(t("Service Hall Receipt"), "center", bold=True, size=2),
+        *([Line(t("REPRINT"), "center", bold=True)] if receipt.reprint else []),
         Feed(1),
         _number_line(receipt.case_number, receipt.provisional, lang),
         Line(t("Service: {name}").format(name=receipt.service_name(lang))),

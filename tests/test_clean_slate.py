@@ -4,7 +4,6 @@ The first switches to English and large text, fills part of a form, applies, tap
 and walks away while the kiosk asks why. The second must find the hall's language and text size, no
 pending rating, no typed field, no page and no trace of the first on screen or on disk."""
 
-import json
 from pathlib import Path
 
 import pytest
@@ -36,9 +35,9 @@ def to_form(gui, qtbot, code):
 
 
 def evaluation_level(sandbox, case_number):
-    """The level the backend recorded for a case (read from the sandbox's own database)."""
-    row = sandbox.store._one("SELECT body FROM evaluations WHERE case_number = ?", case_number)
-    return None if row is None else json.loads(row["body"])["level"]
+    """The level the backend recorded for a case."""
+    found = sandbox.store.evaluations.of_case(case_number, None)
+    return None if found is None else found["level"]
 
 
 def files_holding(root: Path, needle: bytes) -> list[Path]:

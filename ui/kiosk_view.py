@@ -130,6 +130,7 @@ class KioskView(QStackedWidget):
             Step.SUBMITTING: screen("citizen", "SubmittingScreen"),
             Step.PRINTING: lambda: self.screens[Step.SUBMITTING],  # one waiting screen, its text by step
             Step.LICENCES: screen("citizen", "LicencesScreen"),
+            Step.MY_CASES: screen("cases", "MyCasesScreen"),
             Step.PROGRESS: screen("citizen", "ProgressScreen"),
             Step.DONE: screen("citizen", "DoneScreen"),
             Step.FAILED: screen("citizen", "FailedScreen"),

@@ -30,7 +30,7 @@ from common.domain import (Application, ApplyAs, Attachment, CardType, Company, 
                            ServiceItem)
 from common.i18n import N_, Text, language, plural_text, text
 from common.masking import Masker
-from kiosk import drafts, forms
+from kiosk import drafts, forms, progress
 from kiosk.materials import Checklist, Provided, SIGNATURE_NAME, licence_for
 from kiosk.notices import issue_and_print
 from kiosk.payloads import PayloadKind, classify, credit_code_in
@@ -105,7 +105,8 @@ class Step(enum.Enum):
     CONFIRM = "confirm"
     SUBMITTING = "submitting"
     LICENCES = "licences"        # ready licences to print (the "print my licence" errand)
-    PROGRESS = "progress"        # a case's progress, from a scanned receipt code
+    MY_CASES = "my_cases"        # every case of the identified citizen
+    PROGRESS = "progress"        # a case's progress, from a scanned receipt code or the citizen's cases
     PRINTING = "printing"
     DONE = "done"
     FAILED = "failed"
@@ -141,6 +142,7 @@ class CitizenSession:
         self.rating_low: int | None = None  # a low level tapped, waiting for its reason
         self.progress: dict[str, Any] | None = None
         self.licences: list[dict[str, Any]] = []
+        self.my_cases: list[dict[str, Any]] = []  # after identification: every case of the citizen
         self._printer = printer
         self._tasks = tasks
         self._terminal_id = terminal_id
@@ -343,6 +345,97 @@ class CitizenSession:
         if number.startswith("P-"):
             return self._backend.case_by_provisional(number) or {"provisional_number": number, "pending": True}
         return self._backend.case_status(number)
+
+    def show_my_cases(self) -> None:
+        """After identification: every case of the citizen, newest first."""
+        if self.step is not Step.IDENTIFIED or self.busy or self.identity is None:
+            return
+        backend, id_number = self._backend, self.identity.id_number
+        self.busy = True
+        self._changed()
+
+        known = bool(self.catalogue)
+
+        def fetch() -> tuple[list[dict[str, Any]], Any]:
+            cases = backend.cases_of(id_number)
+            loaded = None
+            if cases and not known:
+                try:  # the services' promised days, for the promised dates
+                    loaded = self._load_catalogue()
+                except BackendError as exc:
+                    log.info("session: no catalogue for promised dates: %s", exc)
+            return cases, loaded
+
+        def found(result: tuple[list[dict[str, Any]], Any]) -> None:
+            cases, loaded = result
+            self.busy = False
+            if loaded is not None:
+                self.catalogue, self._service_index = loaded
+            self.my_cases = sorted((c for c in cases if isinstance(c, dict)),
+                                   key=lambda c: str(c.get("submitted_at", "")), reverse=True)
+            self._advance(Step.MY_CASES)
+            if not self.my_cases:
+                self._go(Step.MY_CASES, Notice(text("No application of yours is on record yet."), error=False))
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            self._go(Step.IDENTIFIED, Notice(user_message(exc)))
+
+        self._background(fetch, found, failed)
+
+    def open_case(self, case_number: str) -> None:
+        if self.step is Step.MY_CASES:
+            self.progress = next((c for c in self.my_cases if c.get("case_number") == case_number), None)
+            if self.progress is not None:
+                self._advance(Step.PROGRESS)
+
+    def leave_progress(self) -> None:
+        """Back to the citizen's cases when they came from there; else the errand is over."""
+        if self.step is Step.PROGRESS and self._trail:
+            self.progress = None
+            self._go(self._trail.pop())
+        else:
+            self.finish()
+
+    def promised_date(self, case: dict[str, Any]) -> dt.date | None:
+        """When the case is promised by, from its service's promised days (when the catalogue is known)."""
+        service = next((s for s in self.catalogue if s.code == case.get("service_code")), None)
+        if service is None or not service.promised_days:
+            return None
+        return progress.promised_date(str(case.get("submitted_at", "")), service.promised_days)
+
+    def can_reprint(self) -> bool:
+        """A receipt is reprinted only for the identified citizen's own case, never from a scanned code alone."""
+        return (self.step is Step.PROGRESS and self.identity is not None and self.progress is not None
+                and bool(self.progress.get("case_number")) and not self.busy)
+
+    def reprint_receipt(self) -> None:
+        if not self.can_reprint():
+            return
+        assert self.identity is not None and self.progress is not None
+        case, identity = self.progress, self.identity
+        try:
+            submitted = dt.datetime.fromisoformat(str(case.get("submitted_at", "")))
+        except ValueError:
+            submitted = dt.datetime.now().astimezone()
+        receipt = Receipt(case_number=str(case["case_number"]), service_code=str(case.get("service_code", "")),
+                          service_name_zh=str(case.get("service_name_zh", "")),
+                          service_name_en=str(case.get("service_name_en", "")),
+                          applicant_masked_name=identity.masked_name, applicant_masked_id=identity.masked_id,
+                          terminal_id=self._terminal_id, submitted_at=submitted, reprint=True)
+        document = citizen_receipt(receipt, language())
+        self.busy = True
+        self._changed()
+
+        def printed(_result: Any) -> None:
+            self.busy = False
+            self._go(Step.PROGRESS, Notice(text("The receipt is printed again. Please take it."), error=False))
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            self._go(Step.PROGRESS, Notice(user_message(exc)))
+
+        self._background(lambda: self._printer.print_receipt(document), printed, failed)
 
     def _progress_found(self, case: dict[str, Any] | None) -> None:
         self.busy = False
@@ -1022,6 +1115,8 @@ class CitizenSession:
             self._go(Step.CONFIRM)
         elif self.step is Step.IDENTIFIED:
             self.end("back from the identity")
+        elif self.step is Step.MY_CASES and self._trail:
+            self._go(self._trail.pop())
         elif self._trail and self.step in (Step.CHOOSE_SERVICE, Step.GUIDE, Step.WHO, Step.COMPANY, Step.PRINCIPAL,
                                            Step.FORM, Step.LICENCE_CONSENT, Step.MATERIALS, Step.CAPTURE,
                                            Step.SIGNATURE, Step.INCOMPLETE, Step.CONFIRM):
@@ -1153,6 +1248,7 @@ class CitizenSession:
         self.catalogue = []
         self.service_query, self.service_category = "", None
         self.licences = []
+        self.my_cases = []
         self.purpose = "apply"
         self.rating = self.rating_low = None
         self.progress = None

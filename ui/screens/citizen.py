@@ -9,9 +9,10 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QListWidget,
 from common.i18n import _, language
 from kiosk.workflows.citizen import (CATEGORY_LABELS, LOW_RATING_REASONS, RATINGS, STATUS_LABELS, CitizenSession,
                                      Step)
+from kiosk.progress import next_step
 from ui.screens.application import applicant_text, days_text, fee_text
 from ui.screens.materials import status_text
-from ui.widgets import NoticeLabel, Screen, button, clear_layout, enable_swipe, label, scroll_area
+from ui.widgets import NoticeLabel, Screen, button, button_row, clear_layout, enable_swipe, label, scroll_area
 
 
 class ReadCardScreen(Screen):
@@ -61,6 +62,8 @@ class IdentityScreen(Screen):
         self.layout_.addWidget(self.card)
         self.layout_.addWidget(self.notice)
         self.layout_.addWidget(self.drafts_host)
+        self.cases = button("", session.show_my_cases)  # the citizen's applications and their progress
+        self.layout_.addWidget(self.cases, alignment=Qt.AlignmentFlag.AlignLeft)
         self.layout_.addStretch(1)
         row = QHBoxLayout()
         row.addWidget(self.back)
@@ -85,6 +88,9 @@ class IdentityScreen(Screen):
         self.next.setText(_("Loading services…") if session.busy else forward)
         self.next.setEnabled(not session.busy)
         self.back.setText(_("Not me / cancel"))
+        self.cases.setText(_("My applications and their progress"))
+        self.cases.setEnabled(not session.busy)
+        self.cases.setVisible(session.purpose == "apply")
         clear_layout(self.drafts)
         self.draft_buttons = {}
         for draft in session.drafts_found:  # a saved application from an earlier visit: continue it
@@ -278,29 +284,43 @@ class ProgressScreen(Screen):
     def __init__(self, session: CitizenSession) -> None:
         super().__init__()
         self.title, self.status = label("title"), label("big")
-        self.service = label("subtitle")
+        self.service, self.next = label("subtitle"), label("subtitle")
+        self.notice = NoticeLabel()
         self.history = QListWidget()
         enable_swipe(self.history)
-        self.back = button("primary", session.finish)
-        for widget in (self.title, self.service, self.status):
+        self.back = button("primary", session.leave_progress)
+        self.reprint = button("", session.reprint_receipt)
+        for widget in (self.title, self.service, self.status, self.next, self.notice):
             self.layout_.addWidget(widget)
         self.layout_.addWidget(self.history, 1)
-        self.layout_.addWidget(self.back, alignment=Qt.AlignmentFlag.AlignCenter)
+        self.layout_.addLayout(button_row(self.reprint, self.back))
 
     def refresh(self, session: CitizenSession) -> None:
         lang, case = language(), session.progress or {}
-        self.back.setText(_("Back to start"))
+        self.back.setText(_("Back") if session.my_cases else _("Back to start"))
+        self.reprint.setText(_("Printing…") if session.busy else _("Print the receipt again"))
+        self.reprint.setVisible(session.can_reprint() or (session.busy and session.identity is not None))
+        self.notice.show_notice(session.notice)
         self.history.clear()
         if case.get("pending"):
             self.title.setText(case.get("provisional_number", ""))
             self.service.setText("")
             self.status.setText(_("On its way"))
+            self.next.setText("")
             QListWidgetItem(_("Saved on a terminal while the service system was offline; it is sent automatically "
                               "and will show here once it has arrived."), self.history)
             return
         self.title.setText(_("Case {number}").format(number=case.get("case_number", "")))
         self.service.setText(case.get("service_name_en" if lang == "en" else "service_name_zh", ""))
         self.status.setText(_(STATUS_LABELS.get(case.get("status", ""), "")) if case.get("status") else "")
+        lines = []
+        upcoming = next_step(str(case.get("status", "")))
+        if upcoming is not None:
+            lines.append(upcoming.render())
+        promised = session.promised_date(case)
+        if promised is not None and case.get("status") not in ("ready", "collected", "not_accepted"):
+            lines.append(_("Promised by {date}").format(date=promised.isoformat()))
+        self.next.setText("\n".join(lines))
         for entry in case.get("history", []):
             note = entry.get("note_en" if lang == "en" else "note_zh", "")
             QListWidgetItem(f"{entry.get('at', '')[:16].replace('T', ' ')}  {note}", self.history)

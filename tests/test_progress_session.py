@@ -1,0 +1,45 @@
+"""Progress after identification: every case of the citizen, what happens next, the promised date,
+and a reprinted receipt; against the sandbox, without Qt."""
+
+import datetime as dt
+
+from devices.receipt.virtual import render
+from kiosk.progress import promised_date
+from kiosk.workflows.citizen import Step
+from tests.citizen_steps import identify
+
+
+def test_the_identified_citizen_sees_every_case_and_reprints_a_receipt(services, sandbox):
+    session = services.new_citizen_session()
+    identify(session)
+    session.show_my_cases()
+    assert session.step is Step.MY_CASES and session.my_cases
+    numbers = [c["case_number"] for c in session.my_cases]
+    assert "SQ2026112000007" in numbers  # the sample citizen's ready case in the sandbox's data
+    submitted = [c["submitted_at"] for c in session.my_cases]
+    assert submitted == sorted(submitted, reverse=True)  # newest first
+    session.open_case("SQ2026112000007")
+    assert session.step is Step.PROGRESS and session.progress["status"] == "ready"
+    assert session.can_reprint()
+    session.reprint_receipt()
+    printer = services.devices.receipt_printer
+    lines = render(printer.last_bytes, printer.profile).lines
+    assert "补打" in "".join(lines) and any("SQ2026112000007" in line for line in lines)
+    session.leave_progress()
+    assert session.step is Step.MY_CASES  # back to the list, not home
+    session.back()
+    assert session.step is Step.IDENTIFIED
+
+
+def test_a_scanned_receipt_alone_does_not_reprint(services):
+    session = services.new_citizen_session()
+    session.code_scanned("OTR1:SQ2026112000007")
+    assert session.step is Step.PROGRESS and not session.can_reprint()  # whoever holds the paper is not known
+    session.leave_progress()
+    assert session.step is Step.HOME
+
+
+def test_promised_dates_count_working_days():
+    assert promised_date("2026-12-04T10:00:00+08:00", 1) == dt.date(2026, 12, 7)  # Friday -> Monday
+    assert promised_date("2026-12-01T10:00:00+08:00", 5) == dt.date(2026, 12, 8)
+    assert promised_date("not a time", 3) is None

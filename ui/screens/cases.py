@@ -1,0 +1,50 @@
+"""The identified citizen's applications, newest first: tap one for its progress."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+from common.i18n import _, language
+from kiosk.workflows.citizen import STATUS_LABELS, CitizenSession
+from ui.widgets import NoticeLabel, Screen, button, clear_layout, label, scroll_area
+
+
+class MyCasesScreen(Screen):
+    def __init__(self, session: CitizenSession) -> None:
+        super().__init__()
+        self._session = session
+        self.title = label("title")
+        self.notice = NoticeLabel()
+        self.host = QWidget()
+        self.column = QVBoxLayout(self.host)
+        self.column.setContentsMargins(0, 0, 16, 0)
+        self.column.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.back = button("", session.back)
+        self.layout_.addWidget(self.title)
+        self.layout_.addWidget(self.notice)
+        self.layout_.addWidget(scroll_area(self.host), 1)
+        self.layout_.addWidget(self.back, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.buttons: dict[str, QPushButton] = {}
+
+    def forget(self) -> None:
+        super().forget()
+        clear_layout(self.column)
+        self.buttons = {}
+
+    def refresh(self, session: CitizenSession) -> None:
+        lang = language()
+        self.title.setText(_("My applications"))
+        self.notice.show_notice(session.notice)
+        self.back.setText(_("Back"))
+        clear_layout(self.column)
+        self.buttons = {}
+        for case in session.my_cases:
+            number = str(case.get("case_number", ""))
+            name = case.get("service_name_en" if lang == "en" else "service_name_zh", "")
+            status = _(STATUS_LABELS[case["status"]]) if case.get("status") in STATUS_LABELS else ""
+            submitted = str(case.get("submitted_at", ""))[:10]
+            widget = button("service", lambda _c=False, n=number: self._session.open_case(n))
+            widget.setText(f"{name}\n{number} · {submitted} · {status}")
+            self.column.addWidget(widget)
+            self.buttons[number] = widget
