@@ -9,13 +9,15 @@ worker delivers the case later, exactly once (same idempotency key).
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from typing import Iterable
 
 from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError
-from common.domain import Application, Attachment
+from common.domain import Application, Attachment, Evaluation, EvaluationKeyKind
 from common.i18n import text
+from offline_queue.evaluations import queued
 from offline_queue.outbox import FULL_MESSAGE, QueueFullError
 from kiosk.queue_setup import Queue
 
@@ -62,6 +64,22 @@ class Submitter:
         self._queue.sync.notify()
         log.info("submission: accepted offline as %s", provisional)
         return Outcome(provisional, True, provisional, application.service.promised_days)
+
+    def queue_evaluation(self, evaluation: Evaluation, applicant_id_number: str) -> str:
+        """An evaluation of a case accepted offline (its key the provisional number) into the outbox, behind
+        that case: ``applicant_id_number`` is the one the case was queued under (``application.applicant``),
+        so the sync worker sends it after the case. Returns the item id. Blocking (fsync): call from a worker.
+        QueueFullError when the terminal cannot store it; ValueError for one the backend would refuse."""
+        problem = evaluation.problem()
+        if evaluation.key.kind is not EvaluationKeyKind.PROVISIONAL:
+            problem = "only an evaluation by provisional number waits behind its case"
+        if problem:
+            raise ValueError(f"evaluation: {problem}")
+        item_id = self._queue.outbox.enqueue(queued(evaluation.payload()), uuid.uuid4().hex, applicant_id_number,
+                                             evaluation.key.value)
+        self._queue.sync.notify()
+        log.info("submission: evaluation of %s queued behind its case", evaluation.key.value)
+        return item_id
 
     def _send_directly(self, application: Application, payload: dict, provisional: str,
                        attachments: list[Attachment], full: QueueFullError) -> Outcome:

@@ -1,4 +1,4 @@
-"""What the sync worker needs of a backend: two calls, not the whole client.
+"""What the sync worker needs of a backend: three calls, not the whole client.
 
 ``kiosk.backend.client.BackendClient`` satisfies it; so can a test double or another transport.
 Failures are raised as the contract's typed errors (``common.backend_errors``).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Protocol
 
-from common.domain import Attachment, Submitted
+from common.domain import Attachment, EvaluationRecorded, Submitted
 
 
 class Deliverer(Protocol):
@@ -23,3 +23,7 @@ class Deliverer(Protocol):
         (other content under this key; ``fields["case_number"]`` names the case the key holds) or
         ``provisional_number_taken`` (another application holds the provisional number).
         """
+
+    def send_evaluation_payload(self, body: dict[str, Any]) -> EvaluationRecorded:
+        """Send one queued evaluation (``EvaluationIn`` JSON, offline_queue/evaluations.py). A matter rated
+        before is an answer (``already_evaluated``), not an error; a refusal is a ``RejectedError``."""

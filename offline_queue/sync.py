@@ -15,6 +15,9 @@
 - The worker thread survives any exception: an unexpected one from the backend for an item
   backs that item off like a transient failure; one from a pass (the outbox, a callback) is
   logged with its context, and the next pass comes after a bounded, growing wait.
+- An evaluation queued behind its case (offline_queue/evaluations.py) goes the same way: in the
+  applicant's order, a 4xx a dead letter, a transient failure backed off; "already evaluated" is
+  delivery.
 - One delivery at a time (``deliver_now`` from a submission and the background loop share a
   lock), so an item is never in flight twice from this terminal.
 """
@@ -30,9 +33,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 from common.backend_errors import AuthError, BackendError, OfflineError, RejectedError, ServerError
-from common.domain import Submitted
+from common.domain import EvaluationRecorded, Submitted
 from offline_queue.crypto import TamperedError
 from offline_queue.delivery import Deliverer
+from offline_queue.evaluations import evaluation_in
 from offline_queue.outbox import Outbox, OutboxItem, Payload
 from offline_queue.rows import ItemState
 
@@ -103,8 +107,9 @@ class SyncWorker:
         backoff = min(self._policy.max_delay_s, self._policy.base_delay_s * 2 ** max(0, attempts - 1))
         return min(self._policy.max_delay_s, max(backoff * random.uniform(0.5, 1.0), retry_after))
 
-    def deliver_now(self, item_id: str, timeout_s: float = 15.0) -> Submitted | None:
-        """Try one item at once (a citizen is waiting). None when it stays queued.
+    def deliver_now(self, item_id: str, timeout_s: float = 15.0) -> Submitted | EvaluationRecorded | None:
+        """Try one item at once (a citizen is waiting). None when it stays queued; for a case (the
+        submission's use), its ``Submitted``.
 
         A permanent refusal (a 4xx other than a resolved 409) is raised, as the RejectedError the
         backend gave, after the item was set aside as a dead letter: the citizen in front of the
@@ -164,7 +169,7 @@ class SyncWorker:
             return False
         return True
 
-    def _deliver_guarded(self, item: OutboxItem) -> Submitted | None:
+    def _deliver_guarded(self, item: OutboxItem) -> Submitted | EvaluationRecorded | None:
         """``_deliver``, where any exception the backend or the outbox raises for this item backs it off."""
         try:
             return self._deliver(item)
@@ -177,13 +182,17 @@ class SyncWorker:
                 log.exception("queue: could not record the failure of item %s", item.id)
             return None
 
-    def _deliver(self, item: OutboxItem) -> Submitted | None:
+    def _deliver(self, item: OutboxItem) -> Submitted | EvaluationRecorded | None:
         try:
             payload = self._outbox.load(item.id)
         except Exception as exc:  # TamperedError with its reason, or anything else: this item only
             reason = str(exc) if isinstance(exc, TamperedError) else f"{type(exc).__name__}: {exc}"
             self._outbox.quarantine(item.id, f"cannot load: {reason}")
             return None
+        evaluation = evaluation_in(payload.body)
+        if evaluation is not None:
+            payload.wipe()
+            return self._deliver_evaluation(item, evaluation)
         try:
             submitted = self._backend.submit_payload(payload.body, payload.idempotency_key, payload.attachments)
         except RejectedError as exc:
@@ -204,6 +213,23 @@ class SyncWorker:
         log.info("queue: item %s delivered as case %s", item.id, submitted.case_number)
         self._notify_delivered(item, submitted)
         return submitted
+
+    def _deliver_evaluation(self, item: OutboxItem, evaluation: dict) -> EvaluationRecorded | None:
+        """An evaluation queued behind its case: a refusal is a dead letter with the reason, as a case's."""
+        try:
+            recorded = self._backend.send_evaluation_payload(evaluation)
+        except RejectedError as exc:
+            self._offline_streak = 0
+            self._outbox.mark_dead(item.id, f"{exc.status} {exc.code}: {exc.message_en or exc.message_zh}")
+            return None
+        except (OfflineError, ServerError, AuthError) as exc:
+            self._retry_later(item, exc)
+            return None
+        self._offline_streak = 0
+        self._outbox.mark_delivered(item.id, recorded.case_number or "", purge=self._purge)
+        log.info("queue: item %s delivered as an evaluation%s", item.id,
+                 " (the matter was rated already)" if recorded.already_evaluated else "")
+        return recorded
 
     def _notify_delivered(self, item: OutboxItem, submitted: Submitted) -> None:
         if self._on_delivered is None:

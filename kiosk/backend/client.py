@@ -348,8 +348,12 @@ class BackendClient:
         problem = evaluation.problem()
         if problem:
             raise ValueError(f"evaluation: {problem}")
+        return self.send_evaluation_payload(evaluation.payload())
+
+    def send_evaluation_payload(self, payload: dict[str, Any]) -> EvaluationRecorded:
+        """An evaluation as stored (``Evaluation.payload()``: the offline queue keeps the JSON it first built)."""
         try:
-            body = self._call("POST", "/evaluations", body=evaluation.payload(), retry=True)  # one per matter: safe
+            body = self._call("POST", "/evaluations", body=payload, retry=True)  # one per matter: safe
         except RejectedError as exc:
             if exc.code != "already_evaluated":
                 raise
@@ -357,7 +361,7 @@ class BackendClient:
             if level not in ("1", "2", "3", "4", "5"):
                 raise ServerError(detail="already_evaluated without the first level") from None
             return EvaluationRecorded(int(level), True, recorded_at=str(exc.fields.get("recorded_at", ""))[:40])
-        return evaluation_recorded_from_json(body, evaluation.level)
+        return evaluation_recorded_from_json(body, payload.get("level", 0))
 
     # -- clerk work ------------------------------------------------------------------------------
 
