@@ -102,6 +102,7 @@ class Sent:
     offline: tuple[str, str] | None = None                      # (provisional number, case number)
     notice: str = ""
     kiosk_notice: str = ""  # the one-time notice the kiosk printed when a material was missing
+    reprinted: str = ""     # the case whose receipt the citizen printed again from "my applications"
     outage: str = ""
     progress: str = ""  # the progress screen's title after the offline receipt's code was scanned
 
@@ -115,6 +116,7 @@ class Sent:
         lines.append(f"  one-time notice {self.kiosk_notice or '(none)'}  (kiosk, service {INCOMPLETE_SERVICE}, "
                      f"{', '.join(NOT_BROUGHT)} not brought; the application saved as a draft)")
         lines.append(f"  one-time notice {self.notice or '(none)'}  (clerk {STAFF_ID}, service {CLERK_SERVICE})")
+        lines.append(f"  receipt of case {self.reprinted or '(none)'} printed again from the citizen's applications")
         lines.append(f"outage at confirm: {self.outage}")
         lines.append(f"in a sandbox's database: SELECT case_number, provisional_number FROM cases "
                      f"WHERE terminal_id = '{self.terminal_id}'")
@@ -202,6 +204,7 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
             delivered = {item.provisional_number: item.case_number for item in outbox.items(("delivered",))}
             sent.offline = (offline.number, delivered.get(offline.number, "(not delivered)"))
             sent.progress = walk.progress_by_receipt(gui, receipt_code(offline.receipt_png), camera)
+        sent.reprinted = walk.my_cases_journey(gui, camera)
         walk.licence_journey(gui, camera)
         walk.toggle_large_text(gui)
         camera.shot(gui, "home-large-text")

@@ -469,6 +469,31 @@ def resume_journey(gui: Gui, service_code: str, camera: Camera | None = None, su
     return confirm_and_finish(gui, camera, suffix)
 
 
+def my_cases_journey(gui: Gui, camera: Camera | None = None, sample_card: str = "resident") -> str:
+    """Identified -> "my applications" -> the newest case's progress -> its receipt printed again -> home.
+    Returns the reprinted case's number."""
+    identify_at_kiosk(gui, camera, "-cases", sample_card)
+    tap(_screen(gui, Step.IDENTIFIED).cases, "'my applications' button")
+    wait_for_screen(gui, Step.MY_CASES, 20)
+    _snap(camera, gui, "my-cases")
+    cases = _screen(gui, Step.MY_CASES)
+    number, first = next(iter(cases.buttons.items()), ("", None))
+    tap(first, "the newest application")
+    wait_for_screen(gui, Step.PROGRESS)
+    progress = _screen(gui, Step.PROGRESS)
+    tap(progress.reprint, "'print the receipt again' button")
+    wait_until(lambda: not gui.window.session.busy and progress.notice.isVisible(), "the receipt to be reprinted", 20)
+    _snap(camera, gui, "case-progress-reprinted")
+    tap(progress.back, "'back' button")
+    wait_for_screen(gui, Step.MY_CASES)
+    tap(cases.back, "'back' button")
+    wait_for_screen(gui, Step.IDENTIFIED)
+    tap(_screen(gui, Step.IDENTIFIED).back, "'not me / cancel' button")
+    gui.services.devices.id_reader.remove_card()
+    wait_for_screen(gui, Step.HOME)
+    return number
+
+
 def licence_journey(gui: Gui, camera: Camera | None = None, sample_card: str = "resident") -> bool:
     """Home -> "print my licence" -> card -> the ready licences -> the first printed. False when none was ready."""
     reader = gui.services.devices.id_reader

@@ -33,7 +33,7 @@ def assert_numbers(sent) -> None:
     assert is_case_number(offline_case)
     assert offline_case in sent.progress  # the offline receipt's printed QR code, scanned, shows the delivered case
     assert len({n for _w, n in sent.cases} | {offline_case}) == 5
-    assert sent.notice.startswith("GZ")
+    assert sent.notice.startswith("GZ") and is_case_number(sent.reprinted)
 
 
 def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_path):
@@ -43,7 +43,8 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
     for screen in ("consent", "guide", "who", "form-keyboard", "form", "licence-consent", "capture", "materials",
                    "signature", "confirm", "done", "company-company-en", "form-keyboard-company-en",
                    "principal-agent-large", "form-keyboard-agent-large", "signature-agent-large", "incomplete-incomplete",
-                   "notice-printed-incomplete", "identity-resumed", "done-resumed", "done-offline", "progress"):
+                   "notice-printed-incomplete", "identity-resumed", "done-resumed", "done-offline", "progress",
+                   "my-cases", "case-progress-reprinted"):
         assert any(n[3:] == f"{screen}.png" for n in names), f"no screenshot of {screen}"
     assert any("maintenance-devices" in n for n in names)
     for path in run.paths:

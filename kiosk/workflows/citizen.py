@@ -238,7 +238,7 @@ class CitizenSession:
     def start_with_card(self, purpose: str = "apply") -> None:
         """The citizen starts an errand: the consent screen comes before any card is read."""
         if self.step is Step.HOME:
-            self.purpose = purpose
+            self.purpose = purpose if purpose in ("apply", "licence") else "apply"
             self._go(Step.CONSENT)
 
     def agree_consent(self) -> None:

@@ -43,7 +43,7 @@ class HomeScreen(Screen):
 
     def bind(self, session) -> None:
         """The citizen's session takes the taps from here on."""
-        self.card_button.clicked.connect(session.start_with_card)
+        self.card_button.clicked.connect(lambda: session.start_with_card("apply"))  # not clicked's `checked`
         self.licence_button.clicked.connect(lambda: session.start_with_card("licence"))
 
     def refresh(self, session=None) -> None:
