@@ -250,6 +250,8 @@ class Receipt:
     promised_days: int = 0
     provisional: bool = False
     reprint: bool = False  # printed again later, from the case's record
+    fee_yuan: float = 0.0  # the service's fee, when it has one
+    fee_paid: bool = False
 
     def service_name(self, lang: str) -> str:
         return self.service_name_en if lang == "en" and self.service_name_en else self.service_name_zh

@@ -56,7 +56,8 @@ DEMO_COMPANY = "91330106MA2H7Q3K8C"  # the sample card's holder is its authorise
 AGENT_SERVICE = "JZ-002"    # residence permit: an agent allowed
 DEMO_PRINCIPAL = ("330102195506122468", "李样例")  # a person the sandbox knows, for whom the agent applies
 OFFLINE_SERVICE = "SB-003"  # social insurance record print: no form
-INCOMPLETE_SERVICE, NOT_BROUGHT = "GJJ-004", ("M2",)  # provident fund withdrawal without the purchase contract
+INCOMPLETE_SERVICE, NOT_BROUGHT = "GJJ-004", ("M2",)
+FEE_SERVICE = "JSZ-010"     # driving licence renewal: a 10 yuan fee  # provident fund withdrawal without the purchase contract
 CLERK_SERVICE, CLERK_MATERIALS = "GJJ-004", ("M1",)
 STAFF_ID, STAFF_PASSWORD = "XH0001", "demo-XH0001"
 # The environment may name the terminal and its key; the demo keeps its own backend, data and devices.
@@ -154,6 +155,16 @@ def receipt_code(receipt_png: Path | None) -> str:
     return codes[0]
 
 
+def _pay(backend: str, order_id: str) -> bool:
+    """The citizen's payment app pays the order: the sandbox's payment platform switch. False when the
+    backend has no such switch (a staging system): the demo's citizen then pays later at the window."""
+    try:
+        answer = requests.post(f"{backend}/control/payments/{order_id}/paid", timeout=5)
+    except requests.RequestException:
+        return False
+    return answer.ok
+
+
 def _speak(gui: Gui, wanted: str) -> None:
     if language() != wanted:
         walk.switch_language(gui)
@@ -178,6 +189,10 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
                                      principal=DEMO_PRINCIPAL)  # the next citizen starts in standard text again
         sent.cases.append(("an agent for another person, in large text", third.number))
         receipts += [first.receipt_png, second.receipt_png, third.receipt_png]
+        # A fee: the order's code on screen, paid on the citizen's phone (the sandbox's payment platform switch).
+        paid = walk.citizen_journey(gui, FEE_SERVICE, camera, "-fee", pay=lambda order: _pay(sent.backend, order))
+        sent.cases.append((f"{FEE_SERVICE} with its fee paid by the code on screen", paid.number))
+        receipts.append(paid.receipt_png)
         # Something missing: the one-time notice is printed and what was provided is saved as a draft.
         notice = walk.citizen_journey(gui, INCOMPLETE_SERVICE, camera, "-incomplete", not_brought=NOT_BROUGHT)
         if not notice.incomplete:

@@ -207,6 +207,7 @@ ANSWERS = {
     "business_name": "示例便利店", "business_scope": "日用百货零售", "phone": "13800000001",
     "residence_address": "浙江省杭州市西湖区示例路1号", "amount": "50000", "registered_capital": "100",
     "period_from": "20260101", "period_to": "20260630", "reason": "lost", "licence_copy": "original",
+    "delivery": "pickup",
 }
 _PLAIN = {FieldType.PHONE: "13800000001", FieldType.NUMBER: "1", FieldType.DIGITS: "1", FieldType.DATE: "20260101",
           FieldType.LATIN_TEXT: "Example", FieldType.ID_NUMBER: "330106199003071236"}
@@ -246,6 +247,8 @@ def fill_form(gui: Gui, camera: Camera | None, suffix: str) -> None:
     shot = False
     for name, row in form.rows.items():
         value = answer_for(row.field)
+        if row.edit is not None and name not in ANSWERS and (row.edit.text() or not row.field.required):
+            continue  # filled from the card already, or optional: the citizen leaves it
         if row.choices:
             form.scroll.ensureWidgetVisible(row.choices[value])
             tap(row.choices.get(value), f"choice {value} of {name}")
@@ -383,15 +386,33 @@ def identify_at_kiosk(gui: Gui, camera: Camera | None, suffix: str, sample_card:
     wait_for_screen(gui, Step.IDENTIFIED)
 
 
+def pay_fee(gui: Gui, camera: Camera | None, suffix: str, pay: Callable[[str], bool] | None) -> None:
+    """The fee's code on screen; ``pay(order_id)`` is the citizen's phone paying it (False: it could not,
+    and the citizen pays later at the window)."""
+    session, screen = gui.window.session, _screen(gui, Step.PAYMENT)
+    wait_until(lambda: session.payment is not None or screen.notice.isVisible(), "the payment code", 20)
+    settle()
+    _snap(camera, gui, f"payment{suffix}")
+    if session.payment is not None and pay is not None and pay(session.payment.order_id):
+        wait_until(lambda: showing(gui, Step.DONE), "the payment to be seen (the screen asks every 3 s)", 30)
+    else:
+        tap(screen.later, "'pay later at the window' button")
+
+
 def confirm_and_finish(gui: Gui, camera: Camera | None, suffix: str,
-                       before_confirm: Callable[[], None] | None = None, rating: int | None = None) -> Journey:
-    """The confirm screen -> submitted -> the receipt -> (a satisfaction rating) -> finish -> home."""
+                       before_confirm: Callable[[], None] | None = None, rating: int | None = None,
+                       pay: Callable[[str], bool] | None = None) -> Journey:
+    """The confirm screen -> submitted -> (the fee) -> the receipt -> (a satisfaction rating) -> finish -> home."""
     wait_for_screen(gui, Step.CONFIRM)
     _snap(camera, gui, f"confirm{suffix}")
     if before_confirm is not None:
         before_confirm()
     tap(_screen(gui, Step.CONFIRM).confirm, "'confirm and submit' button")
-    wait_until(lambda: showing(gui, Step.DONE) or showing(gui, Step.FAILED), "the done screen", 30)
+    wait_until(lambda: any(showing(gui, step) for step in (Step.DONE, Step.FAILED, Step.PAYMENT)), "the done screen",
+               30)
+    if showing(gui, Step.PAYMENT):
+        pay_fee(gui, camera, suffix, pay)
+        wait_until(lambda: showing(gui, Step.DONE) or showing(gui, Step.FAILED), "the done screen", 30)
     if showing(gui, Step.FAILED):
         _snap(camera, gui, f"failed{suffix}")
         raise WalkError(f"the application was not submitted: {_screen(gui, Step.FAILED).notice.text()}")
@@ -413,7 +434,7 @@ def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, s
                     before_confirm: Callable[[], None] | None = None, sample_card: str = "resident",
                     rating: int | None = None, apply_as: ApplyAs = ApplyAs.MYSELF, company: str = "",
                     principal: tuple[str, str] | None = None, licences: bool = True,
-                    not_brought: tuple[str, ...] = ()) -> Journey:
+                    not_brought: tuple[str, ...] = (), pay: Callable[[str], bool] | None = None) -> Journey:
     """Identified -> continue -> a service -> its guide -> who applies (the company's code, or the
     principal's details) -> the form on the touch keyboard -> the materials (and the signature)
     -> confirm -> finish; or, with a material not brought, the one-time notice."""
@@ -451,7 +472,7 @@ def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, s
         provide_materials(gui, camera, suffix, licences, not_brought)
     if showing(gui, Step.INCOMPLETE):
         return leave_with_notice(gui, camera, suffix)
-    return confirm_and_finish(gui, camera, suffix, before_confirm, rating)
+    return confirm_and_finish(gui, camera, suffix, before_confirm, rating, pay)
 
 
 def resume_journey(gui: Gui, service_code: str, camera: Camera | None = None, suffix: str = "-resumed",

@@ -42,6 +42,11 @@ def citizen_receipt(receipt: Receipt, lang: str) -> ReceiptDocument:
                                                    "Promised within {days} working days", days).format(days=days)))
     else:
         lines.append(Line(t("Done on the spot")))
+    if receipt.fee_yuan:
+        fee = f"¥{receipt.fee_yuan:.2f}"
+        lines.append(Line(t("Fee {amount}: paid").format(amount=fee) if receipt.fee_paid else
+                          t("Fee {amount}: not paid yet. Pay it at the service window before you collect the "
+                            "result.").format(amount=fee)))
     if receipt.provisional:
         lines.append(Line(t("Saved while the service system was offline; it will be sent automatically. "
                             "Progress can be checked with this number.")))

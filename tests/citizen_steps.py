@@ -15,6 +15,7 @@ FORMS = {
     "JZ-002": {"phone": "13800000002", "residence_address": "浙江省杭州市西湖区示例路1号"},
     "YZ-007": {"reason": "lost", "licence_copy": "original", "phone": "13800000008"},
     "WS-013": {"period_from": "20260101", "period_to": "2026-06-30", "tax_type": "all"},
+    "JSZ-010": {"delivery": "pickup", "phone": "13800000001"},
 }
 
 

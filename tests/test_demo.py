@@ -25,14 +25,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 def assert_numbers(sent) -> None:
     whats = [what for what, _n in sent.cases]
-    assert len(whats) == 4 and whats[0].startswith("myself") and "company" in whats[1] and "agent" in whats[2]
-    assert "resumed" in whats[3] and sent.kiosk_notice.startswith("GZ")
+    assert len(whats) == 5 and whats[0].startswith("myself") and "company" in whats[1] and "agent" in whats[2]
+    assert "fee paid" in whats[3] and "resumed" in whats[4] and sent.kiosk_notice.startswith("GZ")
     assert all(is_case_number(number) for _what, number in sent.cases)
     offline_provisional, offline_case = sent.offline
     assert provisional.is_valid(offline_provisional) and offline_provisional.startswith(f"P-{sent.terminal_id}-")
     assert is_case_number(offline_case)
     assert offline_case in sent.progress  # the offline receipt's printed QR code, scanned, shows the delivered case
-    assert len({n for _w, n in sent.cases} | {offline_case}) == 5
+    assert len({n for _w, n in sent.cases} | {offline_case}) == 6
     assert sent.notice.startswith("GZ") and is_case_number(sent.reprinted)
 
 
@@ -44,7 +44,7 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
                    "signature", "confirm", "done", "company-company-en", "form-keyboard-company-en",
                    "principal-agent-large", "form-keyboard-agent-large", "signature-agent-large", "incomplete-incomplete",
                    "notice-printed-incomplete", "identity-resumed", "done-resumed", "done-offline", "progress",
-                   "my-cases", "case-progress-reprinted"):
+                   "my-cases", "case-progress-reprinted", "payment-fee", "done-fee"):
         assert any(n[3:] == f"{screen}.png" for n in names), f"no screenshot of {screen}"
     assert any("maintenance-devices" in n for n in names)
     for path in run.paths:
@@ -95,8 +95,8 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path):
         # The three online cases and the offline one delivered later, each exactly once (every case is queued
         # first, so each carries its provisional number); the offline one under the number on its receipt.
         assert sorted(number for number, _p, _s in cases) == sorted([n for _w, n in sent.cases] + [offline_case])
-        assert {service for _n, _p, service in cases} == {"GT-001", "WS-013", "JZ-002", "GJJ-004", "SB-003"}
-        assert len({p for _n, p, _s in cases}) == 5
+        assert {service for _n, _p, service in cases} == {"GT-001", "WS-013", "JZ-002", "JSZ-010", "GJJ-004", "SB-003"}
+        assert len({p for _n, p, _s in cases}) == 6
         assert (offline_case, offline_provisional, "SB-003") in cases
         assert store.execute("SELECT COUNT(*) FROM cases WHERE provisional_number = ?",
                              (offline_provisional,)).fetchone()[0] == 1
@@ -124,7 +124,7 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path):
             for name, data in files.items():
                 with Image.open(io.BytesIO(data)) as image:
                     assert image.width > 300 and image.height > 100, (number, name)
-        myself, resumed = sent.cases[0][1], sent.cases[3][1]
+        myself, resumed = sent.cases[0][1], sent.cases[4][1]
         assert {"M1-1.jpg", "M1-2.jpg", "signature.png"} <= set(pages[myself]) and bodies[myself]["e_licences"]
         assert "signature.png" in pages[sent.cases[2][1]]  # the agent signed
         assert {"M2-1.jpg", "M2-4.jpg", "M3-1.jpg", "M4-1.jpg"} <= set(pages[resumed])
@@ -132,8 +132,11 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path):
         consents = store.execute("SELECT COUNT(*) FROM consents WHERE terminal_id = ? AND scope = 'identity' "
                                  "AND id_number = ?", (sent.terminal_id, card_holder)).fetchone()[0]
         assert consents >= 4  # one per identified session (the licence errand's too)
-        rating = store.execute("SELECT body FROM evaluations WHERE case_number = ?", (sent.cases[0][1],)).fetchone()
-        assert json.loads(rating[0])["level"] == 5
+        rating = store.execute("SELECT level FROM evaluations WHERE case_number = ?", (sent.cases[0][1],)).fetchone()
+        assert rating[0] == 5
+        paid = store.execute("SELECT COUNT(*) FROM payment_orders WHERE case_number = ? AND status = 'paid'",
+                             (sent.cases[3][1],)).fetchone()[0]
+        assert paid == 1  # the fee paid through the code on screen
         (notice,) = store.execute("SELECT body FROM notices WHERE number = ?", (sent.notice,)).fetchall()
         body = json.loads(notice[0])
         assert body["service_code"] == CLERK_SERVICE and body["missing"]

@@ -128,6 +128,7 @@ class KioskView(QStackedWidget):
             Step.INCOMPLETE: screen("materials", "IncompleteScreen"),
             Step.CONFIRM: screen("citizen", "ConfirmScreen"),
             Step.SUBMITTING: screen("citizen", "SubmittingScreen"),
+            Step.PAYMENT: screen("payment", "PaymentScreen"),
             Step.PRINTING: lambda: self.screens[Step.SUBMITTING],  # one waiting screen, its text by step
             Step.LICENCES: screen("citizen", "LicencesScreen"),
             Step.MY_CASES: screen("cases", "MyCasesScreen"),

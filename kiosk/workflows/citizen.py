@@ -11,6 +11,7 @@ the session was cancelled or timed out is dropped (the generation changed).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import enum
 import logging
@@ -26,8 +27,8 @@ from kiosk.backend.client import BackendClient
 from kiosk.backend.declarations import refused_attachment
 from common import uscc
 from common.backend_errors import BackendError, CompanyNotFoundError, OfflineError, RejectedError
-from common.domain import (Application, ApplyAs, Attachment, CardType, Company, Consent, Identity, Receipt,
-                           ServiceItem)
+from common.domain import (Application, ApplyAs, Attachment, CardType, Company, Consent, Identity, PaymentOrder,
+                           PaymentStatus, Receipt, ServiceItem)
 from common.i18n import N_, Text, language, plural_text, text
 from common.masking import Masker
 from kiosk import drafts, forms, progress
@@ -104,6 +105,7 @@ class Step(enum.Enum):
     INCOMPLETE = "incomplete"    # a required material is missing: the one-time notice and a saved draft
     CONFIRM = "confirm"
     SUBMITTING = "submitting"
+    PAYMENT = "payment"          # the fee: the order's QR code, followed until paid, expired or cancelled
     LICENCES = "licences"        # ready licences to print (the "print my licence" errand)
     MY_CASES = "my_cases"        # every case of the identified citizen
     PROGRESS = "progress"        # a case's progress, from a scanned receipt code or the citizen's cases
@@ -181,6 +183,8 @@ class CitizenSession:
         self.card_front: Any = None  # an ID card's front, until its back is copied too
         self.signature: bytes | None = None
         self.notice_number = ""
+        self.payment: PaymentOrder | None = None  # the fee order of the case just submitted
+        self._polling = False
         self.drafts_found: list[dict[str, Any]] = []  # saved applications offered after identification
         self.resumed_draft_id: str | None = None
         self.receipt: Receipt | None = None
@@ -1154,8 +1158,82 @@ class CitizenSession:
             draft_id, backend, self.resumed_draft_id = self.resumed_draft_id, self._backend, None
             self._tasks.run(lambda: drafts.discard(backend, draft_id), lambda _r: None,
                             lambda exc: log.info("session: draft not discarded: %s", exc))
+        if service.fee_yuan > 0:
+            self.receipt = dataclasses.replace(self.receipt, fee_yuan=service.fee_yuan)
+            if not outcome.provisional:  # the fee first; the receipt then says paid, or how to pay later
+                self._go(Step.PAYMENT)
+                self.new_payment_order()
+                return
+        self._print_receipt()
+
+    def _print_receipt(self) -> None:
+        assert self.receipt is not None
         document = citizen_receipt(self.receipt, language())
         self._background(lambda: self._printer.print_receipt(document), self._printed, self._print_failed)
+
+    # -- the fee ----------------------------------------------------------------------------------
+
+    def new_payment_order(self) -> None:
+        """The case's order (the open one if there is one: the backend never charges twice)."""
+        if self.step is not Step.PAYMENT or self.receipt is None or self.busy:
+            return
+        number, backend = self.receipt.case_number, self._backend
+        self.busy = True
+        self._changed()
+
+        def ready(order: PaymentOrder) -> None:
+            self.busy = False
+            self.payment = order
+            self._payment_state(order)
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            self._go(Step.PAYMENT, Notice(text("The payment code cannot be shown now ({reason}). You can pay at the "
+                                               "service window.", reason=user_message(exc))))
+
+        self._background(lambda: backend.payment_order(number), ready, failed)
+
+    def poll_payment(self) -> None:
+        """Every few seconds while the code is shown (the screen's timer): has the citizen paid?"""
+        order = self.payment
+        if self.step is not Step.PAYMENT or order is None or not order.status.open or self._polling:
+            return
+        self._polling = True
+        backend = self._backend
+
+        def answered(now: PaymentOrder) -> None:
+            self._polling = False
+            if self.step is Step.PAYMENT and now.order_id == order.order_id:
+                self.payment = now
+                self._payment_state(now)
+
+        def failed(exc: BaseException) -> None:
+            self._polling = False
+            log.info("session: payment status not read now: %s", exc)
+
+        self._background(lambda: backend.payment_status(order.order_id), answered, failed)
+
+    def _payment_state(self, order: PaymentOrder) -> None:
+        if order.status is PaymentStatus.PAID:
+            self._settle_fee(paid=True)
+        elif order.status is PaymentStatus.EXPIRED:
+            self._go(Step.PAYMENT, Notice(text("The payment code has expired. Ask for a new one, or pay at the "
+                                               "service window.")))
+        elif order.status is PaymentStatus.CANCELLED:
+            self._go(Step.PAYMENT, Notice(text("The payment was cancelled. Ask for a new code, or pay at the "
+                                               "service window.")))
+        else:
+            self._go(Step.PAYMENT)
+
+    def pay_later(self) -> None:
+        if self.step is Step.PAYMENT and not self.busy:
+            self._settle_fee(paid=False)
+
+    def _settle_fee(self, paid: bool) -> None:
+        assert self.receipt is not None
+        self.receipt = dataclasses.replace(self.receipt, fee_paid=paid)
+        self._go(Step.PRINTING)
+        self._print_receipt()
 
     def _submit_failed(self, exc: BaseException) -> None:
         log.warning("session: submission failed: %s", exc)
@@ -1251,6 +1329,7 @@ class CitizenSession:
         self.my_cases = []
         self.purpose = "apply"
         self.rating = self.rating_low = None
+        self.payment, self._polling = None, False
         self.progress = None
         self.busy = False
         self._masker.forget_names()

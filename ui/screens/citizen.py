@@ -370,8 +370,11 @@ class SubmittingScreen(Screen):
         self.layout_.addStretch(1)
 
     def refresh(self, session: CitizenSession) -> None:
-        self.title.setText(_("Printing your licence, please wait…") if session.step is Step.PRINTING
-                           else _("Submitting your application, please wait…"))
+        if session.step is Step.PRINTING:
+            self.title.setText(_("Printing your licence, please wait…") if session.purpose == "licence"
+                               else _("Printing your receipt, please wait…"))
+        else:
+            self.title.setText(_("Submitting your application, please wait…"))
 
 
 class DoneScreen(Screen):

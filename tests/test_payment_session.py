@@ -1,0 +1,67 @@
+"""The fee after the submit, without Qt: the order's code, paid through the sandbox's payment platform
+switch, and a receipt that says paid; an expired code and paying later at the window."""
+
+import requests
+
+from devices.receipt.virtual import render
+from kiosk.workflows.citizen import Step
+from tests.citizen_steps import walk_to_confirm
+
+
+def pay(sandbox, order_id, outcome="paid"):
+    answer = requests.post(f"{sandbox.url}/control/payments/{order_id}/{outcome}", timeout=5)
+    assert answer.ok, answer.text
+
+
+def receipt_lines(services):
+    printer = services.devices.receipt_printer
+    return render(printer.last_bytes, printer.profile).lines
+
+
+def test_a_fee_is_paid_with_the_code_and_the_receipt_says_so(services, sandbox):
+    session = services.new_citizen_session()
+    walk_to_confirm(session, "JSZ-010")
+    session.confirm()
+    assert session.step is Step.PAYMENT and session.payment is not None
+    order = session.payment
+    assert order.amount_yuan == 10 and order.qr_payload.startswith(f"OTP1:{order.order_id}:10.00")
+    session.poll_payment()
+    assert session.step is Step.PAYMENT  # not paid yet
+    pay(sandbox, order.order_id)
+    session.poll_payment()
+    assert session.step is Step.DONE and session.receipt.fee_paid
+    assert "已缴纳" in "".join(receipt_lines(services))
+
+
+def test_an_expired_code_gives_a_new_one_and_paying_later_says_how(services, sandbox):
+    session = services.new_citizen_session()
+    walk_to_confirm(session, "JSZ-010")
+    session.confirm()
+    first = session.payment
+    pay(sandbox, first.order_id, "expire")
+    session.poll_payment()
+    assert session.step is Step.PAYMENT and "过期" in session.notice.message.render()
+    session.new_payment_order()
+    assert session.payment.order_id != first.order_id and session.payment.status.open
+    session.pay_later()
+    assert session.step is Step.DONE and not session.receipt.fee_paid
+    assert "未缴纳" in "".join(receipt_lines(services))
+
+
+def test_a_free_service_asks_for_no_fee(services):
+    session = services.new_citizen_session()
+    walk_to_confirm(session, "SB-003")
+    session.confirm()
+    assert session.step is Step.DONE and session.payment is None
+
+
+def test_the_payment_code_on_screen_reads_back_as_the_orders_payload(qapp):
+    import numpy as np
+
+    from devices.qr.decoder import decode
+    from ui.screens.payment import QR_SIDE, qr_pixmap
+    payload = "OTP1:PO2026120100001:10.00"
+    image = qr_pixmap(payload).toImage().convertToFormat(qr_pixmap(payload).toImage().Format.Format_Grayscale8)
+    assert image.width() == QR_SIDE
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    assert [r.text for r in decode(np.ascontiguousarray(rows[:, :image.width()]))] == [payload]
