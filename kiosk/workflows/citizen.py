@@ -27,8 +27,9 @@ from kiosk.backend.client import BackendClient
 from kiosk.backend.declarations import refused_attachment
 from common import uscc
 from common.backend_errors import BackendError, CompanyNotFoundError, OfflineError, RejectedError
-from common.domain import (Application, ApplyAs, Attachment, CardType, Company, Consent, Identity, PaymentOrder,
-                           PaymentStatus, Receipt, ServiceItem)
+from common.domain import (Application, ApplyAs, Attachment, CardType, CaseRefusal, Company, Consent, Evaluation,
+                           EvaluationKey, EvaluationKeyKind, Identity, PaymentOrder, PaymentStatus, RatingReason, Receipt,
+                           ServiceItem)
 from common.i18n import N_, Text, language, plural_text, text
 from common.masking import Masker
 from kiosk import drafts, forms, progress
@@ -74,7 +75,12 @@ CATEGORY_LABELS = {
     "": N_("Other services"),
 }
 
-LOW_RATING_REASONS = (N_("Long wait"), N_("Hard to use"), N_("Unclear what to bring"), N_("A device did not work"))
+LOW_RATING_REASONS = (N_("Long wait"), N_("Hard to use"), N_("Unclear what to bring"), N_("A device did not work"),
+                      N_("Something else"))
+# what each reason is in the contract (docs/api/payloads.md, 'Evaluations')
+REASON_CODES = {"Long wait": RatingReason.LONG_WAIT, "Hard to use": RatingReason.HARD_TO_USE,
+                "Unclear what to bring": RatingReason.UNCLEAR_MATERIALS, "A device did not work": RatingReason.DEVICE_FAULT,
+                "Something else": RatingReason.OTHER}
 
 
 # The consent screen's text has a version; the backend records which one the citizen agreed to.
@@ -184,6 +190,7 @@ class CitizenSession:
         self.signature: bytes | None = None
         self.notice_number = ""
         self.payment: PaymentOrder | None = None  # the fee order of the case just submitted
+        self.licence_printed = ""  # the licence printed in this session (for its evaluation)
         self._polling = False
         self.drafts_found: list[dict[str, Any]] = []  # saved applications offered after identification
         self.resumed_draft_id: str | None = None
@@ -347,7 +354,10 @@ class CitizenSession:
 
     def _lookup_progress(self, number: str) -> dict[str, Any] | None:
         if number.startswith("P-"):
-            return self._backend.case_by_provisional(number) or {"provisional_number": number, "pending": True}
+            found = self._backend.case_by_provisional(number)
+            if isinstance(found, CaseRefusal):  # refused when it arrived: why, and what to do now
+                return {"provisional_number": number, "refused": found}
+            return found or {"provisional_number": number, "pending": True}
         return self._backend.case_status(number)
 
     def show_my_cases(self) -> None:
@@ -486,6 +496,7 @@ class CitizenSession:
 
     def _licence_printed(self, licence_id: str) -> None:
         log.info("session: licence %s printed", licence_id)
+        self.licence_printed = licence_id
         self.licences = [item for item in self.licences if item["licence_id"] != licence_id]
         self._go(Step.DONE, Notice(text("Your licence has been printed. Please take it from the printer."),
                                    error=False))
@@ -1273,9 +1284,19 @@ class CitizenSession:
         self._go(Step.DONE, Notice(text("The receipt could not be printed ({reason}). Your case number is on the "
                                         "screen; please note it down.", reason=user_message(exc))))
 
+    def rating_key(self) -> EvaluationKey | None:
+        """What the citizen may rate now that a matter ended: the case (by its provisional number while it
+        waits offline), the one-time notice, or the licence printed."""
+        if self.receipt is not None:
+            return EvaluationKey.case(self.receipt.case_number)
+        if self.notice_number:
+            return EvaluationKey.notice(self.notice_number)
+        if self.licence_printed:
+            return EvaluationKey.licence(self.licence_printed)
+        return None
+
     def can_rate(self) -> bool:
-        return (self.step is Step.DONE and self.receipt is not None and not self.receipt.provisional
-                and self.rating is None)
+        return self.step is Step.DONE and self.rating is None and self.rating_key() is not None
 
     def choose_rating(self, level: int) -> None:
         """A level tapped: the two lowest first ask why (held here, in the session, so that it ends with it)."""
@@ -1288,19 +1309,28 @@ class CitizenSession:
             self.rate(level)
 
     def give_reason(self, reason: str) -> None:
-        if self.rating_low is not None and reason in LOW_RATING_REASONS:
+        if self.rating_low is not None and reason in REASON_CODES:
             level, self.rating_low = self.rating_low, None
             self.rate(level, reason)
 
     def rate(self, level: int, reason: str = "") -> None:
-        """The citizen's evaluation of this case (好差评); levels 1 and 2 need one of the reasons."""
-        if not self.can_rate() or level not in (1, 2, 3, 4, 5) or (level <= 2 and not reason):
+        """The citizen's evaluation (好差评) of the matter that ended; levels 1 and 2 need one of the reasons.
+        A case still waiting offline is rated by its provisional number, and the rating waits behind it."""
+        key = self.rating_key()
+        if not self.can_rate() or key is None or level not in (1, 2, 3, 4, 5) or (level <= 2 and not reason):
             return
-        assert self.receipt is not None
-        number, self.rating = self.receipt.case_number, level
+        evaluation = Evaluation(key, level, REASON_CODES.get(reason) if level <= 2 else None)
+        self.rating = level
         self._changed()
-        self._background(lambda: self._backend.evaluate(number, level, reason),
-                         lambda _r: self._go(Step.DONE, Notice(text("Thank you for your evaluation."), error=False)),
+        if key.kind is EvaluationKeyKind.PROVISIONAL:
+            assert self.application is not None
+            applicant, submitter = self.application.applicant.id_number, self._submitter
+            work = lambda: submitter.queue_evaluation(evaluation, applicant)  # noqa: E731
+        else:
+            backend = self._backend
+            work = lambda: backend.send_evaluation(evaluation)  # noqa: E731
+        self._background(work, lambda _r: self._go(Step.DONE, Notice(text("Thank you for your evaluation."),
+                                                                     error=False)),
                          lambda exc: self._go(Step.DONE, Notice(user_message(exc))))
 
     def finish(self) -> None:
@@ -1330,6 +1360,7 @@ class CitizenSession:
         self.purpose = "apply"
         self.rating = self.rating_low = None
         self.payment, self._polling = None, False
+        self.licence_printed = ""
         self.progress = None
         self.busy = False
         self._masker.forget_names()

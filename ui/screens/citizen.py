@@ -302,6 +302,13 @@ class ProgressScreen(Screen):
         self.reprint.setVisible(session.can_reprint() or (session.busy and session.identity is not None))
         self.notice.show_notice(session.notice)
         self.history.clear()
+        refusal = case.get("refused")
+        if refusal is not None:  # an application saved offline that the backend refused when it arrived
+            self.title.setText(case.get("provisional_number", ""))
+            self.service.setText("")
+            self.status.setText(_("Not accepted"))
+            self.next.setText("\n".join(part for part in (refusal.message(lang), refusal.advice(lang)) if part))
+            return
         if case.get("pending"):
             self.title.setText(case.get("provisional_number", ""))
             self.service.setText("")
