@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from common.backend_errors import RejectedError
-from common.domain import Evaluation, EvaluationKey, RatingReason
+from common.domain import Evaluation, EvaluationKey, EvaluationRecorded, RatingReason
 from tests.backend_helpers import application, client_for, signed
 from tests.queue_helpers import payload
 
@@ -102,3 +102,42 @@ def test_the_client_refuses_to_send_what_the_backend_would_refuse(client):
         with pytest.raises(ValueError):
             client.send_evaluation(bad)
     assert "x" * 10 not in repr(Evaluation(key, 5, comment="x" * 10))
+
+
+def test_a_conflict_without_the_first_level_is_a_server_error():
+    from common.backend_errors import ServerError
+    from tests.backend_helpers import Scripted, ScriptedBackend
+
+    answer = {"error": {"code": "already_evaluated", "message_zh": "已评价", "message_en": "rated", "fields": {}}}
+    with ScriptedBackend() as backend:
+        client = client_for(backend.url)
+        backend.answer = Scripted(status=409, body=json.dumps(answer).encode())
+        with pytest.raises(ServerError):
+            client.evaluate("SQ2026112000007", 5)
+        answer["error"]["fields"] = {"level": "4"}
+        backend.answer = Scripted(status=409, body=json.dumps(answer).encode())
+        assert client.evaluate("SQ2026112000007", 5) == EvaluationRecorded(4, True)
+
+
+def test_a_sandbox_database_of_the_older_shape_keeps_its_evaluations(tmp_path):
+    import sqlite3
+
+    from sandbox.store import Store
+
+    path = tmp_path / "sandbox.db"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE evaluations")
+    db.execute("CREATE TABLE evaluations (evaluation_id TEXT PRIMARY KEY, case_number TEXT UNIQUE NOT NULL, "
+               "body TEXT NOT NULL)")
+    db.execute("INSERT INTO evaluations VALUES ('EV-1', 'SQ2026112000007', ?)",
+               (json.dumps({"case_number": "SQ2026112000007", "level": 4, "reason": "", "channel": "window",
+                            "at": "2026-11-27T10:00:00+08:00"}),))
+    db.commit()
+    db.close()
+    store = Store(path)
+    try:
+        kept = store.evaluations.by_key("case_number", "SQ2026112000007")
+        assert (kept["level"], kept["channel"], kept["at"]) == (4, "window", "2026-11-27T10:00:00+08:00")
+    finally:
+        store.close()

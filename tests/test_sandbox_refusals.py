@@ -68,3 +68,27 @@ def test_an_unreadable_case_is_refused_against_the_number_it_carries(client, san
     with pytest.raises(RejectedError, match="invalid_request"):
         client.submit_payload(dict(body, form="not a map"), key)
     assert client.case_by_provisional(NUMBER).code == "invalid_request"
+
+
+@pytest.mark.parametrize("refused, why", [
+    ({"provisional_number": "P-T-TEST-20261127-00008-Q"}, "another provisional number"),
+    ({"fields": {"a": 1}}, "map of strings"),
+    ({"refused_at": "yesterday"}, "bad timestamp"),
+    ({"code": None}, "missing field"),
+])
+def test_a_refusal_off_contract_is_a_server_error(refused, why):
+    import json
+
+    from common.backend_errors import ServerError
+    from tests.backend_helpers import Scripted, ScriptedBackend
+
+    good = {"provisional_number": NUMBER, "terminal_id": "T-TEST", "code": "bad_id_number", "message_zh": "不通过",
+            "message_en": "fails", "fields": {}, "advice_zh": "重新申请", "advice_en": "apply again",
+            "refused_at": "2026-11-27T10:00:00+08:00"}
+    with ScriptedBackend() as backend:
+        client = client_for(backend.url)
+        backend.answer = Scripted(body=json.dumps({"items": [], "refused": good}).encode())
+        assert client.case_by_provisional(NUMBER).code == "bad_id_number"
+        backend.answer = Scripted(body=json.dumps({"items": [], "refused": dict(good, **refused)}).encode())
+        with pytest.raises(ServerError, match=why):
+            client.case_by_provisional(NUMBER)
