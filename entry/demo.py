@@ -194,7 +194,8 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         sent.cases.append((f"{FEE_SERVICE} with its fee paid by the code on screen", paid.number))
         receipts.append(paid.receipt_png)
         # Something missing: the one-time notice is printed and what was provided is saved as a draft.
-        notice = walk.citizen_journey(gui, INCOMPLETE_SERVICE, camera, "-incomplete", not_brought=NOT_BROUGHT)
+        notice = walk.citizen_journey(gui, INCOMPLETE_SERVICE, camera, "-incomplete", not_brought=NOT_BROUGHT,
+                                      rating=3)  # the notice rated by its number
         if not notice.incomplete:
             raise walk.WalkError(f"{INCOMPLETE_SERVICE} went through although {NOT_BROUGHT} was not brought")
         sent.kiosk_notice = notice.number
@@ -208,7 +209,8 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
             sent.outage = "none: an HTTPS backend without the sandbox's fault switch cannot be cut on loopback"
         else:
             # The network fails just as the citizen confirms: accepted offline, delivered later.
-            offline = walk.citizen_journey(gui, OFFLINE_SERVICE, camera, "-offline", before_confirm=outage.begin)
+            offline = walk.citizen_journey(gui, OFFLINE_SERVICE, camera, "-offline", before_confirm=outage.begin,
+                                           rating=4)  # rated while offline: the rating waits behind its case
             outage.end()
             sent.outage = outage.how
             receipts.append(offline.receipt_png)

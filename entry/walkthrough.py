@@ -358,13 +358,17 @@ def provide_materials(gui: Gui, camera: Camera | None, suffix: str, licences: bo
         sign_on_pad(gui, camera, suffix)
 
 
-def leave_with_notice(gui: Gui, camera: Camera | None, suffix: str) -> Journey:
-    """Something is missing: print the one-time notice (the application is saved), finish, go home."""
+def leave_with_notice(gui: Gui, camera: Camera | None, suffix: str, rating: int | None = None) -> Journey:
+    """Something is missing: print the one-time notice (the application is saved), (rate it,) finish, go home."""
     _snap(camera, gui, f"incomplete{suffix}")
     tap(_screen(gui, Step.INCOMPLETE).print, "'print the notice and save' button")
     wait_until(lambda: showing(gui, Step.DONE) and not gui.window.session.busy, "the notice to be printed", 30)
     _snap(camera, gui, f"notice-printed{suffix}")
     number = gui.window.session.notice_number
+    if rating is not None:
+        done = _screen(gui, Step.DONE)
+        tap(done.rate_buttons.get(rating), f"rating button {rating}")
+        wait_until(lambda: not gui.window.session.busy and gui.window.session.rating == rating, "the rating", 10)
     printer = gui.services.devices.receipt_printer
     notice = Path(printer.last_png) if getattr(printer, "last_png", None) else None
     tap(_screen(gui, Step.DONE).finish, "'finish' button")
@@ -471,7 +475,7 @@ def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, s
     if not showing(gui, Step.CONFIRM):
         provide_materials(gui, camera, suffix, licences, not_brought)
     if showing(gui, Step.INCOMPLETE):
-        return leave_with_notice(gui, camera, suffix)
+        return leave_with_notice(gui, camera, suffix, rating)
     return confirm_and_finish(gui, camera, suffix, before_confirm, rating, pay)
 
 

@@ -137,6 +137,12 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path):
         paid = store.execute("SELECT COUNT(*) FROM payment_orders WHERE case_number = ? AND status = 'paid'",
                              (sent.cases[3][1],)).fetchone()[0]
         assert paid == 1  # the fee paid through the code on screen
+        notice_rating = store.execute("SELECT level FROM evaluations WHERE key_kind = 'notice_number' AND key = ?",
+                                      (sent.kiosk_notice,)).fetchone()
+        assert notice_rating == (3,)  # the one-time notice rated by its number
+        offline_rating = store.execute("SELECT level, case_number FROM evaluations WHERE provisional_number = ?",
+                                       (offline_provisional,)).fetchone()
+        assert offline_rating[0] == 4  # rated while offline, delivered behind its case
         (notice,) = store.execute("SELECT body FROM notices WHERE number = ?", (sent.notice,)).fetchall()
         body = json.loads(notice[0])
         assert body["service_code"] == CLERK_SERVICE and body["missing"]
