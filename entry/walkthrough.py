@@ -535,6 +535,9 @@ def licence_journey(gui: Gui, camera: Camera | None = None, sample_card: str = "
         tap(licences.back, "'back to start' button")
     else:
         tap(first, "licence button")
+        wait_for_screen(gui, Step.LICENCE_PREVIEW, 20)
+        _snap(camera, gui, "licence-preview")
+        tap(_screen(gui, Step.LICENCE_PREVIEW).print, "'print it' button")
         wait_for_screen(gui, Step.DONE, 30)
         _snap(camera, gui, "licence-printed")
         tap(_screen(gui, Step.DONE).finish, "'finish' button")

@@ -114,11 +114,14 @@ def test_a_ready_licence_prints_once_and_a_jam_leaves_it_printable(services, san
     assert session.step is Step.LICENCES
     (licence,) = session.licences
     assert licence["case_number"] == "SQ2026112000007"
-    session.print_licence(licence["licence_id"])
+    session.preview_licence(licence["licence_id"])
+    assert session.step is Step.LICENCE_PREVIEW and bytes(session.licence_preview.pdf).startswith(b"%PDF")
+    session.print_licence()
     assert session.step is Step.LICENCES and "卡纸" in session.notice.message.render()
     assert sandbox.store.case("SQ2026112000007")["status"] == "ready"  # released, still printable
     printer.inject("clear")
-    session.print_licence(licence["licence_id"])
+    session.preview_licence(licence["licence_id"])
+    session.print_licence()
     assert session.step is Step.DONE and "证照已打印" in session.notice.message.render()
     assert sandbox.store.case("SQ2026112000007")["status"] == "collected"
     pdfs = list((services.config.data_dir / "printouts").glob("*.pdf"))
@@ -177,3 +180,32 @@ def test_anything_else_gets_a_plain_message_and_nothing_is_opened(services, scan
     session = services.new_citizen_session()
     session.code_scanned(scanned)
     assert session.step is Step.HOME and says in session.notice.message.render()
+
+
+def test_a_licence_is_shown_before_printing_and_backing_out_keeps_it_printable(services, sandbox):
+    session = services.new_citizen_session()
+    identify(session, purpose="licence")
+    (licence,) = session.licences
+    session.preview_licence(licence["licence_id"])
+    preview = session.licence_preview
+    session.cancel_preview()
+    assert session.step is Step.LICENCES and session.licence_preview is None and len(preview.pdf) == 0
+    assert sandbox.store.case("SQ2026112000007")["status"] == "ready"  # nothing printed, nothing consumed
+    session.preview_licence(licence["licence_id"])  # the ticket was released: a new one is handed out
+    assert session.step is Step.LICENCE_PREVIEW
+    session.finish()  # walked away from the preview: released again, still printable
+    identify(session, purpose="licence")
+    assert [item["licence_id"] for item in session.licences] == [licence["licence_id"]]
+
+
+def test_the_preview_draws_the_licences_first_page(qapp, services):
+    import base64
+
+    from ui.screens.licence_preview import PAGE_HEIGHT, first_page
+    session = services.new_citizen_session()
+    identify(session, purpose="licence")
+    ticket = services.backend.print_ticket(session.licences[0]["licence_id"])
+    pixmap = first_page(base64.b64decode(ticket["document_pdf_base64"]))
+    assert pixmap is not None and pixmap.height() == PAGE_HEIGHT and pixmap.width() > 200
+    assert first_page(b"%PDF-1.4 broken") is None
+    services.backend.release_ticket(ticket["ticket_id"])

@@ -49,7 +49,8 @@ def test_a_printed_licence_is_rated(services, sandbox):
     session = services.new_citizen_session()
     identify(session, purpose="licence")
     (licence,) = session.licences
-    session.print_licence(licence["licence_id"])
+    session.preview_licence(licence["licence_id"])
+    session.print_licence()
     assert session.step is Step.DONE and session.can_rate()
     session.choose_rating(5)
     assert sandbox.store.evaluations.by_key("licence_id", licence["licence_id"])["level"] == 5

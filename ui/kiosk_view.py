@@ -131,6 +131,7 @@ class KioskView(QStackedWidget):
             Step.PAYMENT: screen("payment", "PaymentScreen"),
             Step.PRINTING: lambda: self.screens[Step.SUBMITTING],  # one waiting screen, its text by step
             Step.LICENCES: screen("citizen", "LicencesScreen"),
+            Step.LICENCE_PREVIEW: screen("licence_preview", "LicencePreviewScreen"),
             Step.MY_CASES: screen("cases", "MyCasesScreen"),
             Step.PROGRESS: screen("citizen", "ProgressScreen"),
             Step.DONE: screen("citizen", "DoneScreen"),

@@ -15,7 +15,7 @@ import dataclasses
 import datetime as dt
 import enum
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from devices.docprinter.base import DocumentPrinter
@@ -113,11 +113,21 @@ class Step(enum.Enum):
     SUBMITTING = "submitting"
     PAYMENT = "payment"          # the fee: the order's QR code, followed until paid, expired or cancelled
     LICENCES = "licences"        # ready licences to print (the "print my licence" errand)
+    LICENCE_PREVIEW = "licence_preview"  # the licence as it will print, before it is printed
     MY_CASES = "my_cases"        # every case of the identified citizen
     PROGRESS = "progress"        # a case's progress, from a scanned receipt code or the citizen's cases
     PRINTING = "printing"
     DONE = "done"
     FAILED = "failed"
+
+
+@dataclass
+class LicencePreview:
+    """A ready licence's document, fetched with its print ticket to be shown before printing."""
+
+    licence_id: str
+    ticket_id: str
+    pdf: bytearray = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -191,6 +201,7 @@ class CitizenSession:
         self.notice_number = ""
         self.payment: PaymentOrder | None = None  # the fee order of the case just submitted
         self.licence_printed = ""  # the licence printed in this session (for its evaluation)
+        self.licence_preview: LicencePreview | None = None
         self._polling = False
         self.drafts_found: list[dict[str, Any]] = []  # saved applications offered after identification
         self.resumed_draft_id: str | None = None
@@ -472,30 +483,75 @@ class CitizenSession:
         self.busy = False
         self._go(Step.LICENCES, Notice(user_message(exc)))
 
-    def print_licence(self, licence_id: str) -> None:
-        if self.step is not Step.LICENCES or self._document_printer is None:
+    def preview_licence(self, licence_id: str) -> None:
+        """A ready licence tapped: its print ticket (the backend holds one open ticket per licence) and the
+        document itself, shown before anything is printed."""
+        if self.step is not Step.LICENCES or self.busy or self._document_printer is None:
+            return
+        backend = self._backend
+        self.busy = True
+        self._changed()
+
+        def fetch() -> LicencePreview:
+            ticket = backend.print_ticket(licence_id)
+            return LicencePreview(licence_id, str(ticket["ticket_id"]),
+                                  bytearray(base64.b64decode(ticket["document_pdf_base64"])))
+
+        def ready(preview: LicencePreview) -> None:
+            self.busy = False
+            self.licence_preview = preview
+            self._advance(Step.LICENCE_PREVIEW)
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            self._go(Step.LICENCES, Notice(user_message(exc)))
+
+        self._background(fetch, ready, failed)
+
+    def print_licence(self) -> None:
+        """Print the previewed licence; printed, its ticket is consumed (once); not printed, released."""
+        preview = self.licence_preview
+        if self.step is not Step.LICENCE_PREVIEW or preview is None or self._document_printer is None:
             return
         printer, backend = self._document_printer, self._backend
         self._go(Step.PRINTING)
 
         def work() -> str:
-            ticket = backend.print_ticket(licence_id)  # the backend hands out one open ticket per licence
-            pdf = bytearray(base64.b64decode(ticket["document_pdf_base64"]))
             try:
-                printer.print_pdf(bytes(pdf), licence_id)
+                printer.print_pdf(bytes(preview.pdf), preview.licence_id)
             except Exception:
-                backend.release_ticket(ticket["ticket_id"])  # not printed: the licence stays printable
+                backend.release_ticket(preview.ticket_id)  # not printed: the licence stays printable
                 raise
-            finally:
-                pdf[:] = b"\x00" * len(pdf)
-            backend.confirm_ticket(ticket["ticket_id"])  # printed: consumed, once
-            return licence_id
+            backend.confirm_ticket(preview.ticket_id)  # printed: consumed, once
+            return preview.licence_id
 
-        self._background(work, self._licence_printed,
-                         lambda exc: self._go(Step.LICENCES, Notice(user_message(exc))))
+        def failed(exc: BaseException) -> None:
+            self._drop_preview(release=False)  # released above, or never confirmed: printable again
+            self._trail = [step for step in self._trail if step is not Step.LICENCES]
+            self._go(Step.LICENCES, Notice(user_message(exc)))
+
+        self._background(work, self._licence_printed, failed)
+
+    def cancel_preview(self) -> None:
+        """Back from the preview: nothing printed, the ticket released so the licence stays printable."""
+        if self.step is Step.LICENCE_PREVIEW and not self.busy:
+            self._drop_preview(release=True)
+            self.back()
+
+    def _drop_preview(self, release: bool) -> None:
+        preview, self.licence_preview = self.licence_preview, None
+        if preview is None:
+            return
+        preview.pdf[:] = b"\x00" * len(preview.pdf)
+        del preview.pdf[:]
+        if release:
+            backend = self._backend
+            self._tasks.run(lambda: backend.release_ticket(preview.ticket_id), lambda _r: None,
+                            lambda exc: log.info("session: ticket not released now (it expires): %s", exc))
 
     def _licence_printed(self, licence_id: str) -> None:
         log.info("session: licence %s printed", licence_id)
+        self._drop_preview(release=False)
         self.licence_printed = licence_id
         self.licences = [item for item in self.licences if item["licence_id"] != licence_id]
         self._go(Step.DONE, Notice(text("Your licence has been printed. Please take it from the printer."),
@@ -1134,7 +1190,7 @@ class CitizenSession:
             self._go(self._trail.pop())
         elif self._trail and self.step in (Step.CHOOSE_SERVICE, Step.GUIDE, Step.WHO, Step.COMPANY, Step.PRINCIPAL,
                                            Step.FORM, Step.LICENCE_CONSENT, Step.MATERIALS, Step.CAPTURE,
-                                           Step.SIGNATURE, Step.INCOMPLETE, Step.CONFIRM):
+                                           Step.SIGNATURE, Step.INCOMPLETE, Step.CONFIRM, Step.LICENCE_PREVIEW):
             self._go(self._trail.pop())
 
     def confirm(self) -> None:
@@ -1361,6 +1417,7 @@ class CitizenSession:
         self.rating = self.rating_low = None
         self.payment, self._polling = None, False
         self.licence_printed = ""
+        self._drop_preview(release=True)  # walked away from a preview: the licence stays printable
         self.progress = None
         self.busy = False
         self._masker.forget_names()

@@ -358,7 +358,7 @@ class LicencesScreen(Screen):
         self.buttons = {}
         for licence in session.licences:
             name = licence["name_en"] if lang == "en" else licence["name_zh"]
-            widget = button("service", lambda _c=False, lid=licence["licence_id"]: self._session.print_licence(lid))
+            widget = button("service", lambda _c=False, lid=licence["licence_id"]: self._session.preview_licence(lid))
             widget.setText(f"{name}\n" + _("Case number: {number}").format(number=licence["case_number"]))
             self.list.addWidget(widget)
             self.buttons[licence["licence_id"]] = widget
