@@ -67,6 +67,15 @@ def keyboard_row(back: QPushButton, keyboard: QWidget, forward: QPushButton) -> 
     return row
 
 
+def column_host(spacing: int = 12) -> tuple[QWidget, QVBoxLayout]:
+    """A widget and its column, for the part of a screen that scrolls (room on the right for the bar)."""
+    host = QWidget()
+    column = QVBoxLayout(host)
+    column.setContentsMargins(0, 0, 16, 0)
+    column.setSpacing(spacing)
+    return host, column
+
+
 def scroll_area(content: QWidget) -> QScrollArea:
     """A page part that scrolls down by swiping; never sideways."""
     area = QScrollArea()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton
 
 from common.i18n import _, language
 from kiosk.workflows.citizen import STATUS_LABELS, CitizenSession
-from ui.widgets import NoticeLabel, Screen, button, clear_layout, label, scroll_area
+from ui.widgets import NoticeLabel, Screen, button, clear_layout, column_host, label, scroll_area
 
 
 class MyCasesScreen(Screen):
@@ -16,9 +16,7 @@ class MyCasesScreen(Screen):
         self._session = session
         self.title = label("title")
         self.notice = NoticeLabel()
-        self.host = QWidget()
-        self.column = QVBoxLayout(self.host)
-        self.column.setContentsMargins(0, 0, 16, 0)
+        self.host, self.column = column_host()
         self.column.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.back = button("", session.back)
         self.layout_.addWidget(self.title)

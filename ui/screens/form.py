@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dataclass_field
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from common.domain import FieldType, FormField
 from common.i18n import _, language
@@ -18,8 +18,8 @@ from kiosk import forms
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.keyboard import TouchKeyboard
 from ui.screens.application import applicant_text
-from ui.widgets import (FocusWatch, NoticeLabel, Screen, button, clear_layout, field_edit, keyboard_row, label,
-                        scroll_area)
+from ui.widgets import (FocusWatch, NoticeLabel, Screen, button, clear_layout, column_host, field_edit, keyboard_row,
+                        label, scroll_area)
 
 # A value this long is complete: its message shows while typing, not only when the field is left.
 _COMPLETE_AT = {FieldType.PHONE: 11, FieldType.ID_NUMBER: 18, FieldType.CREDIT_CODE: 18, FieldType.DATE: 8}
@@ -39,10 +39,7 @@ class FormScreen(Screen):
         super().__init__()
         self._session = session
         self.title, self.applicant = label("title"), label("subtitle")
-        self.host = QWidget()
-        self.column = QVBoxLayout(self.host)
-        self.column.setContentsMargins(0, 0, 16, 0)
-        self.column.setSpacing(6)
+        self.host, self.column = column_host(spacing=6)
         self.scroll = scroll_area(self.host)
         self.notice = NoticeLabel()
         self.keyboard = TouchKeyboard()

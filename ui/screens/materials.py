@@ -13,7 +13,7 @@ from common.i18n import _, language, ngettext
 from kiosk.materials import Checklist, Material, Provided, condition_text, obtain_text
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.signature import SignaturePad
-from ui.widgets import NoticeLabel, Screen, button, button_row, clear_layout, label, scroll_area
+from ui.widgets import NoticeLabel, Screen, button, button_row, clear_layout, column_host, label, scroll_area
 
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
@@ -83,10 +83,7 @@ class MaterialsScreen(Screen):
         self._session = session
         self.title = label("title")
         self.notice = NoticeLabel()
-        self.host = QWidget()
-        self.column = QVBoxLayout(self.host)
-        self.column.setContentsMargins(0, 0, 16, 0)
-        self.column.setSpacing(12)
+        self.host, self.column = column_host()
         self.next = button("primary", session.materials_done)
         self.back = button("", session.back)
         self.layout_.addWidget(self.title)
