@@ -10,7 +10,6 @@ import functools
 import logging
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 from devices.base import Device

@@ -15,7 +15,6 @@ altered, and never stops the rows after it; start-up never fails on one.
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import hashlib
 import json
@@ -25,7 +24,6 @@ import shutil
 import sqlite3
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable

@@ -230,13 +230,6 @@ class FlakyDeliverer:
         return self._client.submit_payload(body, idempotency_key, attachments)
 
 
-def wait_for(condition, timeout_s=10.0):
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-
-
 @pytest.mark.parametrize("error", [ValueError("nan"), KeyError("case_number"), RuntimeError("boom")])
 def test_the_worker_thread_survives_a_deliverer_that_raises_and_delivers_the_next_item(sandbox, tmp_path, error):
     client = client_for(sandbox.url)

@@ -1175,7 +1175,7 @@ class CitizenSession:
         self._drop_card_front()
 
     def _drop_card_front(self) -> None:
-        front, self.card_front = getattr(self, "card_front", None), None
+        front, self.card_front = self.card_front, None
         if front is not None and hasattr(front, "fill"):
             front.fill(0)  # the card's picture: zeroed, not just forgotten
 
