@@ -5,6 +5,7 @@ import time
 import pytest
 
 
+from common.domain import RatingReason
 from devices.idcard.samples import sample_identity
 from devices.receipt.virtual import render
 from common import provisional
@@ -136,13 +137,18 @@ def test_rating_the_service_once_with_a_reason_for_low_levels(services, sandbox)
     walk_to_confirm(session)
     session.confirm()
     assert session.can_rate()
-    session.rate(2)  # a low rating without a reason is not sent
-    assert session.rating is None
-    session.rate(2, "Long wait")
+    session.choose_rating(2)  # a low rating without a reason is not sent
+    assert session.rating is None and session.rating_low == 2
+    session.give_reason(RatingReason.STAFF_ATTITUDE)  # not a kiosk's reason: still asking
+    assert session.rating is None and session.rating_low == 2
+    session.rating_comment("  排队  太久 ")
+    session.give_reason(RatingReason.LONG_WAIT)
     assert session.rating == 2 and not session.can_rate()
     assert "感谢" in session.notice.message.render()
-    session.rate(5)  # once per case
+    session.choose_rating(5)  # once per case
     assert session.rating == 2
+    stored = sandbox.store.evaluations.by_key("case_number", session.receipt.case_number)
+    assert (stored["level"], stored["reason_code"], stored["comment"]) == (2, "long_wait", "排队 太久")
 
 
 def test_the_government_app_code_identifies_the_citizen(services):

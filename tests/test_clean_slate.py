@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from common.domain import ApplyAs
+from common.domain import ApplyAs, RatingReason
 from common.i18n import language
 from entry.walkthrough import provide_materials
 from kiosk.workflows.citizen import Step
@@ -66,7 +66,9 @@ def test_the_second_citizen_finds_nothing_of_the_first(gui, qtbot, sandbox, data
     first_case = session.receipt.case_number
     done = screens[Step.DONE]
     qtbot.mouseClick(done.rate_buttons[1], LEFT)  # 非常不满意 ... and walks away while asked why
-    assert done.reason_buttons["Long wait"].isVisible()
+    assert done.reason_buttons[RatingReason.LONG_WAIT].isVisible()
+    done.rating.comment.insert("排队太久")  # a few words typed, never sent
+    assert session.evaluation.comment == "排队太久"
     gui.services.devices.id_reader.remove_card()
     session.timeout()
 
@@ -90,7 +92,8 @@ def test_the_second_citizen_finds_nothing_of_the_first(gui, qtbot, sandbox, data
     qtbot.waitUntil(lambda: session.step is Step.DONE and not session.busy, timeout=20000)
     second_case = session.receipt.case_number
     # the result screen opens on the five levels, not on the first citizen's reasons
-    assert done.rate_buttons[5].isVisible() and not done.reason_buttons["Long wait"].isVisible()
+    assert done.rate_buttons[5].isVisible() and not done.reason_buttons[RatingReason.LONG_WAIT].isVisible()
+    assert done.rating.comment.text() == "" and session.evaluation.comment == ""
     qtbot.mouseClick(done.rate_buttons[5], LEFT)
     qtbot.waitUntil(lambda: "感谢" in done.notice.text(), timeout=5000)
     assert evaluation_level(sandbox, second_case) == 5

@@ -2,6 +2,7 @@
 
 import time
 
+from common.domain import RatingReason
 from devices.idcard.samples import sample_identity
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import identify, walk_to_confirm
@@ -40,7 +41,7 @@ def test_a_notice_is_rated_by_its_number(services, sandbox):
     session.leave_with_notice()
     assert session.step is Step.DONE and session.can_rate()
     session.choose_rating(2)
-    session.give_reason("Unclear what to bring")
+    session.give_reason(RatingReason.UNCLEAR_MATERIALS)
     found = sandbox.store.evaluations.by_key("notice_number", session.notice_number)
     assert found["level"] == 2 and found["reason_code"] == "unclear_materials"
 

@@ -9,7 +9,7 @@ from common.i18n import language
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
-from common.domain import ApplyAs
+from common.domain import ApplyAs, RatingReason
 from kiosk.forms import Keyboard
 from entry.walkthrough import provide_materials
 from kiosk.workflows.citizen import Step
@@ -96,7 +96,8 @@ def test_idle_timeout_wipes_the_session(gui, qtbot):
     session = gui.window.session
     # The remote configuration from the enrolment reaches the window first: the sandbox's idle timeout.
     qtbot.waitUntil(lambda: gui.window.view.idle.interval() == 90_000, timeout=10000)
-    gui.window.view.idle.setInterval(200)
+    gui.window.view.second_ms = 20  # a shorter second: idle after 200 ms, then the 20 s warning in 400 ms
+    gui.window.view.set_timeouts(10, 20)
     place_card_and_agree(gui, qtbot)
     qtbot.waitUntil(lambda: session.step is Step.HOME, timeout=3000)
     assert session.identity is None
@@ -146,7 +147,7 @@ def test_the_done_screen_asks_for_a_rating_and_why_when_it_is_low(gui, qtbot):
     done = gui.window.view.screens[Step.DONE]
     assert done.rate_buttons[1].isVisible() and done.rate_buttons[1].text() == "非常不满意"
     qtbot.mouseClick(done.rate_buttons[1], qtbot_button())
-    reason = done.reason_buttons["Long wait"]
+    reason = done.reason_buttons[RatingReason.LONG_WAIT]
     assert reason.isVisible() and reason.text() == "等候时间长" and not done.rate_buttons[5].isVisible()
     qtbot.mouseClick(reason, qtbot_button())
     qtbot.waitUntil(lambda: "感谢" in done.notice.text(), timeout=5000)

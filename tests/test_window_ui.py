@@ -1,6 +1,7 @@
 import pytest
 from PySide6.QtCore import Qt
 
+from common.domain import RatingReason
 from kiosk.workflows.clerk import Desk
 
 
@@ -28,3 +29,52 @@ def test_clerk_signs_in_reads_a_card_and_issues_a_notice(gui, qtbot):
     screen.issue.click()
     qtbot.waitUntil(lambda: view.desk.step is Desk.DONE, timeout=10000)
     assert view.desk.result.startswith("GZ") and screen.notice.isVisible()
+
+
+def _signed_in_with_applicant(gui, qtbot, service: str):
+    view = gui.window.view
+    view.sign_in.staff_id.setText("XH0001")
+    view.sign_in.password.setText("demo-XH0001")
+    view.sign_in.submit()
+    qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING, timeout=5000)
+    gui.services.devices.id_reader.place_card("resident")
+    qtbot.waitUntil(lambda: view.desk.identity is not None, timeout=5000)
+    screen = view.desk_screen
+    screen.services.setCurrentIndex(screen.services.findData(service))
+    screen._service_chosen(screen.services.currentIndex())
+    return view, screen
+
+
+def test_the_applicant_rates_the_window_on_its_customer_side(gui, qtbot, sandbox):
+    """The same evaluation module as the kiosk: after acceptance, five levels on the applicant's side; a low
+    one asks why (the window's reasons include the staff's attitude) and is recorded with channel 'window'."""
+    view, screen = _signed_in_with_applicant(gui, qtbot, "GT-001")
+    assert not screen.rating.isVisible()  # nothing to rate before a matter ends
+    for row in range(screen.materials.count()):
+        screen.materials.item(row).setCheckState(Qt.CheckState.Checked)
+    qtbot.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
+    case_number = view.desk.result
+    assert screen.rating.isVisible() and [b.text() for b in screen.rating.level_buttons.values()] == \
+        ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
+    qtbot.mouseClick(screen.rating.level_buttons[2], Qt.MouseButton.LeftButton)
+    reason = screen.rating.reason_buttons[RatingReason.STAFF_ATTITUDE]
+    assert reason.isVisible() and reason.text() == "工作人员态度" and not screen.rating.level_buttons[5].isVisible()
+    screen.rating.comment.setText("没有解释清楚")
+    qtbot.mouseClick(reason, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "感谢" in screen.notice.text(), timeout=5000)
+    assert not screen.rating.isVisible()
+    stored = sandbox.store.evaluations.by_key("case_number", case_number)
+    assert (stored["level"], stored["reason_code"], stored["comment"], stored["channel"]) == \
+        (2, "staff_attitude", "没有解释清楚", "window")
+    qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)  # the next applicant finds nothing to rate
+    assert not view.desk.rating.can_rate() and view.desk.rating.comment == ""
+
+
+def test_a_notice_from_the_window_is_rated_by_its_number(gui, qtbot, sandbox):
+    view, screen = _signed_in_with_applicant(gui, qtbot, "GT-001")
+    qtbot.mouseClick(screen.issue, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
+    qtbot.mouseClick(screen.rating.level_buttons[4], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "感谢" in screen.notice.text(), timeout=5000)
+    assert sandbox.store.evaluations.by_key("notice_number", view.desk.result)["level"] == 4

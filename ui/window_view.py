@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLineEdit, Q
 
 from common.i18n import _, language, ngettext
 from kiosk.workflows.clerk import ClerkDesk, Desk
+from ui.rating import RatingPanel
 from ui.bridge import DeviceBridge
 from ui.widgets import NoticeLabel, Screen, button, label
 
@@ -70,6 +71,9 @@ class DeskScreen(Screen):
         self.issue = button("", desk.issue_notice)
         self.next = button("", desk.next_applicant)
         self.sign_out = button("", desk.sign_out)
+        # the applicant's side of the window (the customer-facing screen): the evaluation of what was just done
+        self.rating = RatingPanel("window", desk.choose_rating, desk.give_reason, desk.rating_comment,
+                                  keyboard=False)
         left.addWidget(self.clerk)
         left.addWidget(self.applicant)
         left.addStretch(1)
@@ -78,6 +82,7 @@ class DeskScreen(Screen):
         right.addWidget(self.services)
         right.addWidget(self.materials, 1)
         right.addWidget(self.notice)
+        right.addWidget(self.rating)
         actions = QHBoxLayout()
         actions.addWidget(self.issue)
         actions.addStretch(1)
@@ -134,6 +139,7 @@ class DeskScreen(Screen):
         self.next.setText(_("Next applicant"))
         self.sign_out.setText(_("Sign out"))
         self.notice.show_notice(desk.notice)
+        self.rating.show_rating(desk.rating, desk.can_rate())
 
 
 class WindowView(QStackedWidget):

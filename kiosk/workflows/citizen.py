@@ -28,13 +28,14 @@ from kiosk.backend.declarations import refused_attachment
 from common import uscc
 from common.backend_errors import BackendError, CompanyNotFoundError, OfflineError, RejectedError
 from common.domain import (Application, ApplyAs, Attachment, CardType, CaseRefusal, Company, Consent, Evaluation,
-                           EvaluationKey, EvaluationKeyKind, Identity, PaymentOrder, PaymentStatus, RatingReason, Receipt,
+                           EvaluationKey, Identity, PaymentOrder, PaymentStatus, RatingReason, Receipt,
                            ServiceItem)
 from common.i18n import N_, Text, language, plural_text, text
 from common.masking import Masker
 from kiosk import drafts, forms, progress
 from kiosk.materials import Checklist, Provided, SIGNATURE_NAME, licence_for
 from kiosk.notices import issue_and_print
+from kiosk.evaluation import Rating, deliver, thanks
 from kiosk.payloads import PayloadKind, classify, credit_code_in
 from kiosk.receipts import citizen_receipt
 from kiosk.submission import Outcome, Submitter
@@ -63,9 +64,6 @@ def identity_from_person(person: dict[str, Any]) -> Identity:
                     address=person.get("address", ""))
 
 
-RATINGS = (  # 好差评: five levels; the two lowest need a reason
-    (5, N_("Very satisfied")), (4, N_("Satisfied")), (3, N_("Fair")), (2, N_("Dissatisfied")),
-    (1, N_("Very dissatisfied")))
 # The catalogue's category keys as the citizen reads them; an unknown key is shown as it comes.
 CATEGORY_LABELS = {
     "market": N_("Business and market"), "public_security": N_("Public security"),
@@ -74,14 +72,6 @@ CATEGORY_LABELS = {
     "transport": N_("Transport"), "civil_affairs": N_("Civil affairs"), "tax": N_("Tax"),
     "": N_("Other services"),
 }
-
-LOW_RATING_REASONS = (N_("Long wait"), N_("Hard to use"), N_("Unclear what to bring"), N_("A device did not work"),
-                      N_("Something else"))
-# what each reason is in the contract (docs/api/payloads.md, 'Evaluations')
-REASON_CODES = {"Long wait": RatingReason.LONG_WAIT, "Hard to use": RatingReason.HARD_TO_USE,
-                "Unclear what to bring": RatingReason.UNCLEAR_MATERIALS, "A device did not work": RatingReason.DEVICE_FAULT,
-                "Something else": RatingReason.OTHER}
-
 
 # The consent screen's text has a version; the backend records which one the citizen agreed to.
 IDENTITY_CONSENT_VERSION = "identity-2026.12"
@@ -156,8 +146,7 @@ class CitizenSession:
         self._submitter = submitter
         self._document_printer = document_printer
         self.purpose = "apply"   # or "licence": print a licence that is ready
-        self.rating: int | None = None  # 好差评 given for this session's case
-        self.rating_low: int | None = None  # a low level tapped, waiting for its reason
+        self.evaluation = Rating("kiosk")  # 好差评 of the matter that ended (kiosk.evaluation)
         self.progress: dict[str, Any] | None = None
         self.licences: list[dict[str, Any]] = []
         self.my_cases: list[dict[str, Any]] = []  # after identification: every case of the citizen
@@ -1351,42 +1340,50 @@ class CitizenSession:
             return EvaluationKey.licence(self.licence_printed)
         return None
 
+    def _rating(self) -> Rating:
+        """The evaluation of the matter that ended (offered afresh when the matter is another)."""
+        key = self.rating_key()
+        if self.evaluation.key != key:
+            self.evaluation.offer(key)
+        return self.evaluation
+
+    @property
+    def rating(self) -> int | None:
+        return self.evaluation.level
+
+    @property
+    def rating_low(self) -> int | None:
+        return self.evaluation.low
+
     def can_rate(self) -> bool:
-        return self.step is Step.DONE and self.rating is None and self.rating_key() is not None
+        return self.step is Step.DONE and not self.busy and self._rating().can_rate()
 
     def choose_rating(self, level: int) -> None:
-        """A level tapped: the two lowest first ask why (held here, in the session, so that it ends with it)."""
-        if not self.can_rate() or level not in (1, 2, 3, 4, 5):
+        """A level tapped: the two lowest first ask why (held in the session, so that it ends with it)."""
+        if not self.can_rate():
             return
-        if level <= 2:
-            self.rating_low = level
+        self._rate(self.evaluation.choose(level))
+
+    def give_reason(self, reason: RatingReason) -> None:
+        if self.can_rate():
+            self._rate(self.evaluation.give_reason(reason))
+
+    def rating_comment(self, words: str) -> None:
+        if self.can_rate():
+            self.evaluation.set_comment(words)
+
+    def _rate(self, evaluation: Evaluation | None) -> None:
+        """The citizen's evaluation (好差评) of the matter that ended (kiosk.evaluation). A case still waiting
+        offline is rated by its provisional number, and the rating waits behind it."""
+        if evaluation is None:  # a low level waits for its reason (or nothing to rate)
             self._changed()
-        else:
-            self.rate(level)
-
-    def give_reason(self, reason: str) -> None:
-        if self.rating_low is not None and reason in REASON_CODES:
-            level, self.rating_low = self.rating_low, None
-            self.rate(level, reason)
-
-    def rate(self, level: int, reason: str = "") -> None:
-        """The citizen's evaluation (好差评) of the matter that ended; levels 1 and 2 need one of the reasons.
-        A case still waiting offline is rated by its provisional number, and the rating waits behind it."""
-        key = self.rating_key()
-        if not self.can_rate() or key is None or level not in (1, 2, 3, 4, 5) or (level <= 2 and not reason):
             return
-        evaluation = Evaluation(key, level, REASON_CODES.get(reason) if level <= 2 else None)
-        self.rating = level
+        applicant = self.application.applicant.id_number if self.application is not None else ""
+        backend, submitter = self._backend, self._submitter
+        self.busy = True
         self._changed()
-        if key.kind is EvaluationKeyKind.PROVISIONAL:
-            assert self.application is not None
-            applicant, submitter = self.application.applicant.id_number, self._submitter
-            work = lambda: submitter.queue_evaluation(evaluation, applicant)  # noqa: E731
-        else:
-            backend = self._backend
-            work = lambda: backend.send_evaluation(evaluation)  # noqa: E731
-        self._background(work, lambda _r: self._go(Step.DONE, Notice(text("Thank you for your evaluation."),
-                                                                     error=False)),
+        self._background(lambda: deliver(evaluation, backend, submitter, applicant),
+                         lambda recorded: self._go(Step.DONE, Notice(thanks(recorded), error=False)),
                          lambda exc: self._go(Step.DONE, Notice(user_message(exc))))
 
     def finish(self) -> None:
@@ -1414,7 +1411,7 @@ class CitizenSession:
         self.licences = []
         self.my_cases = []
         self.purpose = "apply"
-        self.rating = self.rating_low = None
+        self.evaluation.reset()
         self.payment, self._polling = None, False
         self.licence_printed = ""
         self._drop_preview(release=True)  # walked away from a preview: the licence stays printable

@@ -18,9 +18,11 @@ from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import AuditTrail
 from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError, OfflineError, ServerError
-from common.domain import Application, Identity, MaterialRequirement, ServiceItem
+from common.domain import (Application, Evaluation, EvaluationKey, Identity, MaterialRequirement, RatingReason,
+                           ServiceItem)
 from common.i18n import language, text
 from common.masking import Masker
+from kiosk.evaluation import Rating, deliver, thanks
 from kiosk.notices import issue_and_print
 from kiosk.receipts import acceptance_receipt
 from kiosk.submission import Outcome, Submitter
@@ -54,6 +56,8 @@ class ClerkDesk:
         self.provided: dict[str, bool] = {}
         self.result: str = ""
         self.notice: Notice | None = None
+        self.rating = Rating("window")  # the applicant's 好差评 on the customer-facing side (kiosk.evaluation)
+        self._rating_applicant = ""  # whom a case rated offline is queued under
         self.busy = False
 
     # -- plumbing -------------------------------------------------------------------------
@@ -194,6 +198,7 @@ class ClerkDesk:
 
     def _accepted(self, outcome: Outcome) -> None:
         self.result = outcome.number
+        self._offer_rating(EvaluationKey.case(outcome.number))
         self._audit_step("accepted", outcome.number)
         self._go(Desk.DONE, Notice(text("Accepted as {number}; the receipt is printed.", number=outcome.number),
                                    error=False))
@@ -214,9 +219,44 @@ class ClerkDesk:
 
     def _notice_issued(self, number: str) -> None:
         self.result = number
+        if number != "-":
+            self._offer_rating(EvaluationKey.notice(number))
         self._audit_step("notice_issued", number)
         self._go(Desk.DONE, Notice(text("One-time notice {number} printed: it lists everything still missing.",
                                         number=number), error=False))
+
+    # -- the applicant's evaluation (好差评), on the customer-facing side ---------------------------------
+
+    def _offer_rating(self, key: EvaluationKey) -> None:
+        self.rating.offer(key)
+        self._rating_applicant = self.identity.id_number if self.identity is not None else ""
+
+    def can_rate(self) -> bool:
+        return self.step is Desk.DONE and not self.busy and self.rating.can_rate()
+
+    def choose_rating(self, level: int) -> None:
+        if self.can_rate():
+            self._rate(self.rating.choose(level))
+
+    def give_reason(self, reason: RatingReason) -> None:
+        if self.can_rate():
+            self._rate(self.rating.give_reason(reason))
+
+    def rating_comment(self, words: str) -> None:
+        if self.can_rate():
+            self.rating.set_comment(words)
+
+    def _rate(self, evaluation: Evaluation | None) -> None:
+        if evaluation is None:  # a low level waits for its reason
+            self._changed()
+            return
+        applicant = self._rating_applicant
+        self.busy = True
+        self._changed()
+        self._audit_step("evaluated", f"{evaluation.key.value} level {evaluation.level}")
+        self._tasks.run(lambda: deliver(evaluation, self._backend, self._submitter, applicant),
+                        lambda recorded: self._go(Desk.DONE, Notice(thanks(recorded), error=False)),
+                        lambda exc: self._go(Desk.DONE, Notice(user_message(exc))))
 
     def _failed(self, exc: BaseException) -> None:
         self._audit_step("failed", type(exc).__name__)
@@ -234,4 +274,6 @@ class ClerkDesk:
             self.identity.wipe()
         self.identity = self.service = None
         self.provided, self.result = {}, ""
+        self.rating.reset()
+        self._rating_applicant = ""
         self._masker.forget_names()

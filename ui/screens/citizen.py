@@ -7,10 +7,10 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QListWidget,
                                QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
 from common.i18n import _, language
-from kiosk.workflows.citizen import (CATEGORY_LABELS, LOW_RATING_REASONS, RATINGS, STATUS_LABELS, CitizenSession,
-                                     Step)
+from kiosk.workflows.citizen import CATEGORY_LABELS, STATUS_LABELS, CitizenSession, Step
 from kiosk.progress import next_step
 from ui.screens.application import applicant_text, days_text, fee_text
+from ui.rating import RatingPanel
 from ui.screens.materials import status_text
 from ui.widgets import NoticeLabel, Screen, button, button_row, clear_layout, enable_swipe, label, scroll_area
 
@@ -391,21 +391,11 @@ class DoneScreen(Screen):
         self.title, self.caption, self.number = label("title"), label("subtitle"), label("big")
         self.notice = NoticeLabel()
         self.finish = button("primary", session.finish)
-        self.rate_caption = label("subtitle")
-        self.rate_row, self.reason_row = QHBoxLayout(), QHBoxLayout()
-        self.rate_buttons = {level: button("", lambda _c=False, lv=level: session.choose_rating(lv))
-                             for level, _m in RATINGS}
-        for widget in self.rate_buttons.values():
-            self.rate_row.addWidget(widget)
-        self.reason_buttons = {reason: button("", lambda _c=False, r=reason: session.give_reason(r))
-                               for reason in LOW_RATING_REASONS}
-        for widget in self.reason_buttons.values():
-            self.reason_row.addWidget(widget)
+        self.rating = RatingPanel("kiosk", session.choose_rating, session.give_reason, session.rating_comment)
+        self.rate_buttons, self.reason_buttons = self.rating.level_buttons, self.rating.reason_buttons
         self.layout_.addStretch(1)
-        for widget in (self.title, self.caption, self.number, self.notice, self.rate_caption):
+        for widget in (self.title, self.caption, self.number, self.notice, self.rating):
             self.layout_.addWidget(widget)
-        self.layout_.addLayout(self.rate_row)
-        self.layout_.addLayout(self.reason_row)
         self.layout_.addStretch(1)
         self.layout_.addWidget(self.finish, alignment=Qt.AlignmentFlag.AlignCenter)
 
@@ -424,16 +414,7 @@ class DoneScreen(Screen):
         self.caption.setVisible(bool(self.number.text()))
         self.notice.show_notice(session.notice)
         self.finish.setText(_("Finish"))
-        rating = session.can_rate()
-        asking_why = rating and session.rating_low is not None  # the session holds it: never a screen
-        self.rate_caption.setVisible(rating)
-        self.rate_caption.setText(_("Why were you dissatisfied?") if asking_why else _("How was our service?"))
-        for level, message in RATINGS:
-            self.rate_buttons[level].setText(_(message))
-            self.rate_buttons[level].setVisible(rating and not asking_why)
-        for reason, widget in self.reason_buttons.items():
-            widget.setText(_(reason))
-            widget.setVisible(asking_why)
+        self.rating.show_rating(session.evaluation, session.can_rate())  # the session holds it: never a screen
 
 
 class FailedScreen(Screen):
