@@ -125,9 +125,11 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
             on_config(updated)
 
     heartbeat = Heartbeat(backend, config, devices.all(), status_extra=lambda: terminal_status(queue, audit),
-                          on_config=remote_config, on_first_beat=answered.set)
+                          on_config=remote_config, on_first_beat=answered.set,
+                          interval_s=config.backend.heartbeat_interval_s)
     return Services(config=config, masker=masker or Masker(), backend=backend, devices=devices, tasks=tasks,
-                    heartbeat=heartbeat, queue=queue, submitter=Submitter(queue, backend), audit=audit)
+                    heartbeat=heartbeat, queue=queue, audit=audit,
+                    submitter=Submitter(queue, backend, config.queue.deliver_wait_s))
 
 
 def apply_remote_config(config: Config, backend: BackendClient, queue: Queue) -> None:

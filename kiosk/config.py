@@ -8,7 +8,8 @@ Layers, each overriding the one before:
 4. environment variables: ``KIOSK_<SECTION>__<KEY>``, e.g. ``KIOSK_BACKEND__URL``
    or ``KIOSK_DEVICES__RECEIPT_PRINTER__TYPE``.
 
-Every error names the key and where the value came from.
+Every error names the key and where the value came from. Every timeout is declared in
+``kiosk/timeouts.py``'s one table (default, bounds, whether the backend may set it).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any, Mapping
 from common.i18n import LANGUAGES
 from common.options import ConfigError, check_field, coerce, option
 from devices.registry import validate_options
+from kiosk.timeouts import timeout
 
 MODES = ("kiosk", "window", "maintenance")
 
@@ -34,16 +36,19 @@ class TerminalConfig:
     hall_id: str = option("330106-XH-01", doc="service hall id")
     mode: str = option("kiosk", choices=MODES, doc="what the terminal starts as")
     language: str = option("zh_CN", choices=LANGUAGES, remote=True, doc="default language")
-    idle_timeout_s: float = option(90.0, minimum=10, maximum=900, remote=True,
-                                   doc="seconds without a touch before the session is wiped")
+    idle_timeout_s: float = timeout("terminal.idle_timeout_s")
+    idle_warning_s: float = timeout("terminal.idle_warning_s")
+    online_check_s: float = timeout("terminal.online_check_s")
+    warm_up_after_s: float = timeout("terminal.warm_up_after_s")
     staff_pin: str = option("246810", doc="maintenance PIN (hall staff)")
 
 
 @dataclass(frozen=True)
 class BackendConfig:
     url: str = option("http://127.0.0.1:8710", doc="base URL of the hall's backend")
-    connect_timeout_s: float = option(3.0, minimum=0.1, maximum=60, remote=True)
-    read_timeout_s: float = option(10.0, minimum=0.1, maximum=300, remote=True)
+    connect_timeout_s: float = timeout("backend.connect_timeout_s")
+    read_timeout_s: float = timeout("backend.read_timeout_s")
+    heartbeat_interval_s: float = timeout("backend.heartbeat_interval_s")
     retries: int = option(2, minimum=0, maximum=10, remote=True, doc="bounded retries for safe calls")
     ca_bundle: str = option("", doc="CA bundle for TLS; empty means the system store")
     signing_key_file: str = option("", doc="the terminal's HMAC key (raw or hex); empty: the sandbox demo key")
@@ -62,11 +67,13 @@ class QueueConfig:
     min_free_mb: float = option(200.0, minimum=0, doc="refuse offline submissions under this much free disk")
     max_items: int = option(2000, minimum=1)
     max_mb: float = option(2048.0, minimum=1)
-    purge_after_s: float = option(0.0, minimum=0, maximum=7 * 86400,
-                                  doc="delete a delivered item's payload and scans this long after delivery")
+    purge_after_s: float = timeout("queue.purge_after_s")
     keep_metadata_days: float = option(30.0, minimum=0, maximum=3650, doc="audit metadata of delivered items")
     max_attempts: int = option(500, minimum=1, maximum=100000)
-    max_delay_s: float = option(300.0, minimum=1, maximum=3600, remote=True)
+    base_delay_s: float = timeout("queue.base_delay_s")
+    max_delay_s: float = timeout("queue.max_delay_s")
+    idle_poll_s: float = timeout("queue.idle_poll_s")
+    deliver_wait_s: float = timeout("queue.deliver_wait_s")
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,8 @@ def build_queue(config: Config, backend: BackendClient, clock: Callable[[], floa
     """The queue's parts; ``clock`` (wall time) is for tests and benches that set a terminal's clock."""
     outbox = open_outbox(config, clock)
     q = config.queue
-    policy = SyncPolicy(max_delay_s=q.max_delay_s, max_attempts=q.max_attempts, purge_after_s=q.purge_after_s,
+    policy = SyncPolicy(base_delay_s=q.base_delay_s, max_delay_s=q.max_delay_s, max_attempts=q.max_attempts,
+                        idle_poll_s=q.idle_poll_s, purge_after_s=q.purge_after_s,
                         keep_metadata_days=q.keep_metadata_days)
     sync = SyncWorker(outbox, backend, policy)
     sequence = ProvisionalSequence(sequence_path(config), config.terminal.id, clock=clock)

@@ -75,7 +75,8 @@ class TerminalReply(BaseModel):
     terminal_id: str
     server_time: float = Field(description="seconds since the epoch, for clock-offset correction")
     config: dict[str, dict[str, float | int | str | bool]] = Field(
-        description="remote configuration: only the keys the terminal lists as remote")
+        description="remote configuration: only the keys the terminal lists as remote (docs/api/payloads.md, "
+                    "'Remote configuration'; the timeouts among them with their bounds in docs/timeouts.md)")
 
 
 # -- identity -----------------------------------------------------------------

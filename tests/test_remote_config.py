@@ -13,8 +13,8 @@ from common.i18n import language
 from kiosk.config import remote_keys
 from kiosk.workflows.citizen import Step
 
-TESTED = {"terminal.language", "terminal.idle_timeout_s", "backend.connect_timeout_s", "backend.read_timeout_s",
-          "backend.retries", "queue.max_delay_s", "logging.level"}
+TESTED = {"terminal.language", "terminal.idle_timeout_s", "terminal.idle_warning_s", "backend.connect_timeout_s",
+          "backend.read_timeout_s", "backend.retries", "queue.max_delay_s", "logging.level"}
 
 
 def send(services, sandbox, section: str, key: str, value) -> None:
@@ -79,6 +79,20 @@ def test_idle_timeout_applies_to_the_kiosk_view(open_gui, sandbox, qtbot):
     sandbox.remote_config["terminal"]["idle_timeout_s"] = 25
     assert gui.services.heartbeat.beat_once() and gui.services.heartbeat.beat_once()
     qtbot.waitUntil(lambda: gui.window.view.idle.interval() == 25_000, timeout=3000)
+
+
+def test_idle_warning_applies_to_the_next_countdown(open_gui, sandbox, qtbot):
+    gui = open_gui("kiosk", terminal={"idle_timeout_s": 60})
+    view = gui.window.view
+    sandbox.remote_config["terminal"]["idle_warning_s"] = 25
+    assert gui.services.heartbeat.beat_once() and gui.services.heartbeat.beat_once()
+    qtbot.waitUntil(lambda: view.idle.interval() == 90_000, timeout=3000)  # the sandbox's idle timeout came too
+    view.set_second_ms(10)  # a shorter second; the configured times stand
+    gui.services.devices.id_reader.place_card("resident")
+    qtbot.waitUntil(lambda: gui.window.session.step is Step.CONSENT, timeout=5000)
+    with qtbot.waitSignal(view.warning.started, timeout=3000) as started:
+        view.idle.start()
+    assert started.args == [25]
 
 
 def test_language_applies_at_home_and_after_the_citizen_in_front(open_gui, sandbox, qtbot):

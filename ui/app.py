@@ -51,7 +51,7 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
                               queue_status=services.queue.outbox.status,
                               config_refused=lambda: services.heartbeat.config_refused)
         return MaintenanceView(services.config.terminal.staff_pin, status)
-    first.attach(services.new_citizen_session(), bridge, services.config.terminal.idle_timeout_s,
+    first.attach(services.new_citizen_session(), bridge, services.config.terminal,
                  backend_online=lambda: services.heartbeat.last_error is None)
     return first
 

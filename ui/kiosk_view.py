@@ -1,4 +1,4 @@
-"""The citizen kiosk: one screen per session step, and the idle timeout that wipes the session."""
+"""The citizen kiosk: one screen per session step, and the idle timeout that warns, then wipes the session."""
 
 from __future__ import annotations
 
@@ -9,21 +9,23 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QStackedWidget
 
+from kiosk.timeouts import ELDERLY_TIME_FACTOR
+from ui.idle_warning import IdleWarning
 from ui.screens.home import HomeScreen
 from ui.wedge import WedgeFilter
 from ui.widgets import Screen
 
 if TYPE_CHECKING:
+    from kiosk.config import TerminalConfig
     from kiosk.workflows.citizen import CitizenSession, Step
     from ui.bridge import DeviceBridge
 
 _USER_INPUT = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress}
 
 
-# After the terminal came up, the screens not built yet are built one per turn of the event loop,
-# so the first citizen's taps find them ready; until then a screen is built the first time it is shown.
-WARM_UP_AFTER_MS = 3000
-ONLINE_CHECK_MS = 2000  # how often the home screen looks at the heartbeat's last answer (no network call)
+# After the terminal came up (``terminal.warm_up_after_s``), the screens not built yet are built one per
+# turn of the event loop, so the first citizen's taps find them ready; until then a screen is built the
+# first time it is shown.
 
 
 class Screens(Mapping):
@@ -74,32 +76,38 @@ class KioskView(QStackedWidget):
         self.screens: Mapping = {}
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
+        self.idle.timeout.connect(self._idle_up)
+        self.warning = IdleWarning(self)  # the countdown before an idle session ends, inside the view
+        self.warning.more_time.connect(self.idle.start)
+        self.elderly = False
+        self.second_ms = 1000  # the timers' second (tests shorten it)
+        self._idle_s = self._warning_s = 0.0
         self.wedge = WedgeFilter(self)  # keyboard-wedge scanners type fast and press Enter
         self.online_check = QTimer(self)
         self.warm_up = QTimer(self)
         self.warm_up.setSingleShot(True)
         self.warm_up.timeout.connect(self._warm_next)
 
-    def attach(self, session: CitizenSession, bridge: DeviceBridge, idle_timeout_s: float,
+    def attach(self, session: CitizenSession, bridge: DeviceBridge, terminal: TerminalConfig,
                backend_online: Callable[[], bool] | None = None) -> None:
         from kiosk.workflows.citizen import Step
 
         self.session = session
         if backend_online is not None:  # the home screen says what works while the service system is away
             self.online_check.timeout.connect(lambda: self.home.show_offline(not backend_online()))
-            self.online_check.start(ONLINE_CHECK_MS)
+            self.online_check.start(int(terminal.online_check_s * 1000))
         self.home.bind(session)
         self.screens = Screens(self._factories(session), self._add)
         self.screens[Step.HOME]
-        self.idle.setInterval(int(idle_timeout_s * 1000))
-        self.idle.timeout.connect(session.timeout)
+        self.set_timeouts(terminal.idle_timeout_s, terminal.idle_warning_s)
+        self.warning.expired.connect(session.timeout)
         bridge.card_read.connect(session.card_read)
         bridge.card_failed.connect(session.card_failed)
         bridge.code_scanned.connect(lambda event: session.code_scanned(event.text))
         self.wedge.scanned.connect(session.code_scanned)
         session.subscribe(lambda _s: self.show_step())
         self.show_step()
-        self.warm_up.start(WARM_UP_AFTER_MS)
+        self.warm_up.start(int(terminal.warm_up_after_s * 1000))
 
     def _factories(self, session: CitizenSession) -> dict:
         """How each step's screen is built; the screens' modules are imported only then."""
@@ -155,13 +163,43 @@ class KioskView(QStackedWidget):
         self.setCurrentWidget(screen)
         if screen is self.home:
             self.idle.stop()
+            self.warning.stop()
             for other in self.screens.built():
                 other.forget()  # nothing one citizen typed waits in a hidden screen for the next
-        else:
+        elif not self.warning.warning:  # a new screen while warned does not extend: only "More time" does
             self.idle.start()
 
     def retranslate(self) -> None:
         self.current_screen().refresh(self.session)
+        self.warning.retranslate()
+
+    def set_timeouts(self, idle_s: float, warning_s: float) -> None:
+        """The idle timeout and its warning (configuration; a running countdown keeps its start)."""
+        self._idle_s, self._warning_s = idle_s, warning_s
+        self._apply_timeouts()
+
+    def set_second_ms(self, ms: int) -> None:
+        """How long the timers' second lasts: 1000, but tests shorten it so a 20 s countdown passes quickly."""
+        self.second_ms = ms
+        self._apply_timeouts()
+
+    def set_elderly(self, elderly: bool) -> None:
+        """Elderly mode doubles the citizen's times and enlarges the "More time" button."""
+        self.elderly = elderly
+        self.warning.set_elderly(elderly)
+        self._apply_timeouts()
+
+    def _factor(self) -> int:
+        return ELDERLY_TIME_FACTOR if self.elderly else 1
+
+    def _apply_timeouts(self) -> None:
+        self.idle.setInterval(int(self._idle_s * self._factor() * self.second_ms))
+        self.warning.second_ms = self.second_ms
+
+    def _idle_up(self) -> None:
+        """No touch for the idle time: warn, and end the session only when the countdown runs out."""
+        if self.session is not None and not self.session.at_home:
+            self.warning.start(round(self._warning_s * self._factor()))
 
     def user_active(self) -> None:
         if self.idle.isActive():

@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self._tick.stop()
         if self.session is not None:
             self.view.idle.stop()
+            self.view.warning.stop()
             self.view.warm_up.stop()
             self.view.online_check.stop()
             QApplication.instance().removeEventFilter(self._activity)
@@ -118,10 +119,11 @@ class MainWindow(QMainWindow):
             self.view.retranslate()
 
     def apply_config(self, config) -> None:
-        """Remote configuration, on the GUI thread: the idle timeout at once (a running countdown keeps
-        its start), the default language at once on the home screen, else when the citizen is done."""
+        """Remote configuration, on the GUI thread: the idle timeout and its warning at once (a running
+        countdown keeps its start), the default language at once on the home screen, else when the
+        citizen is done."""
         if self.session is not None:
-            self.view.idle.setInterval(int(config.terminal.idle_timeout_s * 1000))
+            self.view.set_timeouts(config.terminal.idle_timeout_s, config.terminal.idle_warning_s)
         self.default_language = config.terminal.language
         if self.session is None or self.session.at_home:
             self._back_to_default_language()
@@ -145,4 +147,6 @@ class MainWindow(QMainWindow):
     def toggle_elderly(self) -> None:
         self.elderly = not self.elderly
         QApplication.instance().setStyleSheet(stylesheet(ELDERLY_SCALE if self.elderly else 1.0))
+        if self.session is not None:  # the kiosk's view: elderly mode doubles the citizen's times
+            self.view.set_elderly(self.elderly)
         self.retranslate()

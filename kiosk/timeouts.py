@@ -1,0 +1,124 @@
+"""Every timeout of the terminal in one table: its key, default, bounds, what it is for, and whether
+the backend may set it.
+
+The configuration tree (``kiosk/config.py``) declares each of these keys through :func:`timeout`, so
+the site file, the environment and the backend's remote configuration are all checked against this
+table (a wrong type, NaN, infinity or a value out of bounds is a ``ConfigError`` naming the key), and
+the code reads the values from the configuration, never from a module constant. A driver's own
+timeouts (a serial reader's reply wait, a printer's socket timeout) are that driver's typed options
+in ``[devices.<kind>]`` of the site file; :func:`device_timeouts` lists them beside this table.
+
+``docs/timeouts.md`` is written from here (``python -m kiosk.timeouts > docs/timeouts.md``);
+``tests/test_timeouts.py`` fails when it differs, or when a ``*_s`` key of the configuration is
+declared anywhere but here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from common.options import option
+
+# Elderly mode (长辈版) doubles the times a citizen is given: the idle timeout and its warning.
+ELDERLY_TIME_FACTOR = 2
+
+
+@dataclass(frozen=True)
+class Timeout:
+    key: str          # ``section.name`` in the configuration
+    default: float    # seconds
+    minimum: float
+    maximum: float
+    purpose: str
+    remote: bool = False  # the backend may set it (part of the contract: docs/api/payloads.md)
+
+
+TIMEOUTS: tuple[Timeout, ...] = (
+    Timeout("terminal.idle_timeout_s", 90.0, 10, 900, "a session without a touch this long is warned that it will "
+            "end (doubled in elderly mode)", remote=True),
+    Timeout("terminal.idle_warning_s", 30.0, 20, 300, "the warning's countdown, with its 'More time' button, "
+            "before an idle session is wiped (WCAG 2.2.1: at least 20 s; doubled in elderly mode)", remote=True),
+    Timeout("terminal.online_check_s", 2.0, 0.5, 60, "how often the home screen looks at the heartbeat's last "
+            "answer to say what works offline (no network call)"),
+    Timeout("terminal.warm_up_after_s", 3.0, 0, 60, "after start-up, the screens not built yet are built one by "
+            "one from this long on"),
+    Timeout("backend.connect_timeout_s", 3.0, 0.1, 60, "connecting to the backend", remote=True),
+    Timeout("backend.read_timeout_s", 10.0, 0.1, 300, "waiting for the backend's answer (the body: twice this, "
+            "at least 1 s)", remote=True),
+    Timeout("backend.heartbeat_interval_s", 60.0, 5, 3600, "between heartbeats (device health, queue, remote "
+            "configuration); up to 8 times longer while beats keep failing"),
+    Timeout("queue.deliver_wait_s", 15.0, 1, 120, "a citizen's submission waits this long for delivery before "
+            "the provisional number stands (the queue delivers it later)"),
+    Timeout("queue.base_delay_s", 2.0, 0.1, 60, "the sync worker's first retry delay, doubled per failure"),
+    Timeout("queue.max_delay_s", 300.0, 1, 3600, "the sync worker's longest retry delay", remote=True),
+    Timeout("queue.idle_poll_s", 5.0, 0.1, 300, "how often the sync worker looks for due items when nothing "
+            "woke it"),
+    Timeout("queue.purge_after_s", 0.0, 0, 7 * 86400, "a delivered item's payload and scans are deleted this "
+            "long after delivery (0: at delivery)"),
+)
+
+BY_KEY = {row.key: row for row in TIMEOUTS}
+
+
+def timeout(key: str) -> Any:
+    """The configuration field for ``key``, declared from its row (for ``kiosk/config.py``)."""
+    row = BY_KEY[key]
+    return option(row.default, minimum=row.minimum, maximum=row.maximum, remote=row.remote, doc=row.purpose)
+
+
+def device_timeouts() -> Iterator[tuple[str, str, str, float]]:
+    """(kind, driver, option, default) for every ``*_s`` option of every device driver."""
+    from devices.registry import DRIVERS
+
+    for kind, drivers in DRIVERS.items():
+        for name, driver in drivers.items():
+            cls = driver.options_class()
+            hints = typing.get_type_hints(cls)
+            for f in dataclasses.fields(cls):
+                if f.name.endswith("_s") and hints[f.name] is float:
+                    yield kind, name, f.name, f.default
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def markdown() -> str:
+    """``docs/timeouts.md``."""
+    lines = [
+        "# The terminal's timeouts",
+        "",
+        "Written by `python -m kiosk.timeouts > docs/timeouts.md` from `kiosk/timeouts.py`; "
+        "`tests/test_timeouts.py` fails when this file differs.",
+        "",
+        "Every value is in seconds. Set one in the site file (`[section] key = value`), the environment "
+        "(`KIOSK_SECTION__KEY`), or, where *remote* says yes, from the backend's remote configuration "
+        "(docs/api/payloads.md). A value of the wrong type, NaN, infinity or out of bounds is refused with "
+        f"the key named. Elderly mode multiplies the idle timeout and its warning by {ELDERLY_TIME_FACTOR}.",
+        "",
+        "| key | default | min | max | remote | what for |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in TIMEOUTS:
+        lines.append(f"| `{row.key}` | {_number(row.default)} | {_number(row.minimum)} | {_number(row.maximum)} | "
+                     f"{'yes' if row.remote else 'no'} | {row.purpose} |")
+    lines += [
+        "",
+        "## Device drivers",
+        "",
+        "A driver's timeouts are its options in `[devices.<kind>]` of the site file (never remote; a negative "
+        "value is refused).",
+        "",
+        "| device | driver | option | default |",
+        "| --- | --- | --- | --- |",
+    ]
+    for kind, driver, name, default in device_timeouts():
+        lines.append(f"| {kind} | `{driver}` | `{name}` | {_number(default)} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

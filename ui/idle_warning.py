@@ -1,0 +1,93 @@
+"""The warning before an idle session ends (WCAG 2.2.1, timing adjustable): a band across the top of
+the kiosk's screen, inside the window (no pop-up), counting down with a large "More time" button.
+
+Only that button extends the session. A touch elsewhere on the screen does not: the citizen may have
+gone and a passer-by brushed the screen, and the next citizen must not find the last one's session.
+The band covers the screen's title, never its buttons, so everything stays within reach.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
+
+from common.i18n import _, plural_text
+from ui.widgets import button, label
+
+# The smallest "More time" button: WCAG's 44 px, and the 适老化 rules' 60 px in elderly mode.
+TARGET_PX = {False: 44, True: 60}
+BUTTON_PX = {False: 72, True: 96}  # what it is drawn at: larger than the floor, the one thing to press
+
+
+class IdleWarning(QFrame):
+    """Counts ``seconds`` down, one per ``second_ms`` (tests shorten the second); ``expired`` at 0."""
+
+    started = Signal(int)  # the seconds it counts down from (for voice guidance, and tests)
+    more_time = Signal()
+    expired = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("idleWarning")
+        self.setStyleSheet("#idleWarning { background: #fff8e1; border-bottom: 3px solid #e65100; }")
+        self.message = label("subtitle", align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.more = button("primary", self._more)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(24, 12, 24, 12)
+        row.addWidget(self.message, 1)
+        row.addWidget(self.more)
+        self.remaining = 0
+        self.second_ms = 1000
+        self.tick = QTimer(self)
+        self.tick.timeout.connect(self._tick)
+        self.set_elderly(False)
+        self.hide()
+        parent.installEventFilter(self)  # follows the view's width
+
+    @property
+    def warning(self) -> bool:
+        return self.tick.isActive()
+
+    def set_elderly(self, elderly: bool) -> None:
+        self.more.setMinimumSize(BUTTON_PX[elderly] * 2, BUTTON_PX[elderly])
+        self._place()
+
+    def start(self, seconds: int) -> None:
+        self.remaining = max(1, int(seconds))
+        self.retranslate()
+        self._place()
+        self.show()
+        self.raise_()
+        self.tick.start(self.second_ms)
+        self.started.emit(self.remaining)
+
+    def stop(self) -> None:
+        self.tick.stop()
+        self.hide()
+
+    def retranslate(self) -> None:
+        self.message.setText(str(plural_text("No touch for a while. The session will end in {s} second.",
+                                             "No touch for a while. The session will end in {s} seconds.",
+                                             self.remaining, s=self.remaining)))
+        self.more.setText(_("More time"))
+
+    def _more(self) -> None:
+        self.stop()
+        self.more_time.emit()
+
+    def _tick(self) -> None:
+        self.remaining -= 1
+        if self.remaining > 0:
+            self.retranslate()
+            return
+        self.stop()
+        self.expired.emit()
+
+    def _place(self) -> None:
+        parent = self.parentWidget()
+        self.setGeometry(0, 0, parent.width(), self.sizeHint().height())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._place()
+        return False
