@@ -82,6 +82,21 @@ class LoggingConfig:
     console: bool = option(True)
 
 
+VOICE_ENGINES = ("auto", "qt", "espeak-ng")
+
+
+@dataclass(frozen=True)
+class VoiceConfig:
+    """Voice guidance (kiosk/voice.py, ui/voice.py): each screen's prompt and each error spoken."""
+
+    enabled: bool = option(False, doc="spoken prompts on when a session starts (a citizen may switch them)")
+    volume: int = option(80, minimum=0, maximum=100, doc="loudness of the spoken prompts, in percent")
+    engine: str = option("auto", choices=VOICE_ENGINES,
+                         doc="auto: Qt TextToSpeech where it has an engine, else espeak-ng")
+    espeak_binary: str = option("espeak-ng", doc="the espeak-ng program, by name on PATH or by path")
+    timeout_s: float = timeout("voice.timeout_s")
+
+
 @dataclass(frozen=True)
 class DeviceConfig:
     """One device: ``type`` picks the driver, the rest are that driver's options."""
@@ -109,6 +124,7 @@ class Config:
     paths: PathsConfig = field(default_factory=PathsConfig)
     queue: QueueConfig = field(default_factory=QueueConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
+    voice: VoiceConfig = field(default_factory=VoiceConfig)
     devices: DevicesConfig = field(default_factory=DevicesConfig)
     source: str = field(default="defaults", compare=False)
 
@@ -121,7 +137,7 @@ class Config:
 
 
 _SECTIONS = {"terminal": TerminalConfig, "backend": BackendConfig, "paths": PathsConfig, "queue": QueueConfig,
-             "logging": LoggingConfig}
+             "logging": LoggingConfig, "voice": VoiceConfig}
 
 
 def _section(cls: type, values: Mapping[str, Any], base: Any, origin: str, name: str,

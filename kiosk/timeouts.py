@@ -58,6 +58,8 @@ TIMEOUTS: tuple[Timeout, ...] = (
             "woke it"),
     Timeout("queue.purge_after_s", 0.0, 0, 7 * 86400, "a delivered item's payload and scans are deleted this "
             "long after delivery (0: at delivery)"),
+    Timeout("voice.timeout_s", 10.0, 0.5, 60, "espeak-ng synthesizing one spoken prompt (tens of milliseconds as a "
+            "rule); a hung one is stopped and the prompt stays unsaid"),
 )
 
 BY_KEY = {row.key: row for row in TIMEOUTS}

@@ -17,6 +17,7 @@ PACKAGES=(
   xvfb xauth                                      # Qt under a real X display
   cups printer-driver-cups-pdf poppler-utils      # A4 printing and PDF checks
   gettext                                         # msgfmt for the translation catalogues
+  espeak-ng                                       # voice guidance: Mandarin and English prompts (kiosk/voice.py)
   ca-certificates
 )
 

@@ -113,7 +113,15 @@ class Gui:
                                        on_config=self._remote_config, late_document_camera=self.staged)
         self.bridge = DeviceBridge(self.services.devices)
         view = build_view(self.mode, self.services, self.bridge, self.window.view)
-        self.window.attach(view, card_sim=rehearsal_card(self.services.devices.id_reader))
+        self.window.attach(view, card_sim=rehearsal_card(self.services.devices.id_reader), voice=self._voice())
+
+    def _voice(self):
+        """The kiosk's voice guidance (ui/voice.py); its engine is chosen the first time it speaks."""
+        if self.mode != "kiosk":
+            return None
+        from ui.voice import VoiceGuide
+
+        return VoiceGuide(self.services.config.voice, self.services.tasks)
 
     def _build_and_start(self) -> None:
         if not self._closed:

@@ -1,4 +1,4 @@
-"""The window every mode shares: a header (hall, clock, language, large text), the mode's view, a footer."""
+"""The window every mode shares: a header (hall, clock, language, large text, voice), the mode's view, a footer."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ class MainWindow(QMainWindow):
         self.default_language = default_language
         self.elderly = False
         self.session = self.desk = None
+        self.voice = None  # ui.voice.VoiceGuide, given with the kiosk's session
         root = QWidget()
         root.setObjectName("root")
         column = QVBoxLayout(root)
@@ -41,14 +42,21 @@ class MainWindow(QMainWindow):
         self.clock = label("", align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.language_button = button("", self.toggle_language)
         self.elderly_button = button("", self.toggle_elderly)
+        self.voice_button = button("", self.toggle_voice)  # spoken prompts on or off
+        self.voice_button.setCheckable(True)
+        self.repeat_button = button("", self.repeat_voice)  # the current screen's prompt said again
         bar.addWidget(self.hall, 1)
         bar.addWidget(self.clock)
+        bar.addWidget(self.voice_button)
+        bar.addWidget(self.repeat_button)
         bar.addWidget(self.elderly_button)
         bar.addWidget(self.language_button)
         column.addWidget(header)
 
         if mode != "kiosk":
             self.elderly_button.hide()
+        self.voice_button.hide()  # shown once the kiosk's voice guide is attached
+        self.repeat_button.hide()
         self._column = column
         column.addWidget(self.view, 1)
 
@@ -68,7 +76,7 @@ class MainWindow(QMainWindow):
         self._tick.start(1000)
         self.retranslate()
 
-    def attach(self, view: QWidget, card_sim=None) -> None:
+    def attach(self, view: QWidget, card_sim=None, voice=None) -> None:
         """The mode's working view, once the services are built: the kiosk's view is the one shown
         from the start (its home screen), now with its session; another mode's replaces the placeholder."""
         if view is not self.view:
@@ -82,11 +90,18 @@ class MainWindow(QMainWindow):
             QApplication.instance().installEventFilter(self._activity)
             QApplication.instance().installEventFilter(self.view.wedge)
             self.session.subscribe(self._session_changed)
+            if voice is not None:  # after _session_changed: a session's end resets voice before home is said
+                self.voice = voice
+                voice.follow(self.session, self.view.current_screen)
+                self.voice_button.show()
+                self.repeat_button.show()
         self._install_rehearsal_keys(card_sim)
         self.retranslate()
 
     def shutdown(self) -> None:
         self._tick.stop()
+        if self.voice is not None:
+            self.voice.close()
         if self.session is not None:
             self.view.idle.stop()
             self.view.warning.stop()
@@ -112,11 +127,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("OneTrip — " + title)
         self.language_button.setText("English" if language() == "zh_CN" else "中文")
         self.elderly_button.setText(_("Standard text") if self.elderly else _("Large text"))
+        voice_on = self.voice is not None and self.voice.enabled
+        self.voice_button.setChecked(voice_on)
+        self.voice_button.setText(_("Voice: on") if voice_on else _("Voice: off"))
+        self.repeat_button.setText(_("Repeat"))
         self.help.setText(_("Need help? Please ask the hall staff."))
         self.terminal.setText(_("Terminal {id}").format(id=self.terminal_id))
         self._update_clock()
         if hasattr(self.view, "retranslate"):
             self.view.retranslate()
+        if self.voice is not None:
+            self.voice.screen_changed()  # a new language: the screen said again in it
 
     def apply_config(self, config) -> None:
         """Remote configuration, on the GUI thread: the idle timeout and its warning at once (a running
@@ -133,6 +154,8 @@ class MainWindow(QMainWindow):
             self._back_to_default_language()
             if self.elderly:
                 self.toggle_elderly()
+            if self.voice is not None and self.voice.enabled != self.voice.default_enabled:
+                self.toggle_voice()
 
     def _back_to_default_language(self) -> None:
         """Each citizen starts in the hall's language, whatever the last one chose."""
@@ -143,6 +166,15 @@ class MainWindow(QMainWindow):
     def toggle_language(self) -> None:
         set_language("en" if language() == "zh_CN" else "zh_CN")
         self.retranslate()
+
+    def toggle_voice(self) -> None:
+        if self.voice is not None:
+            self.voice.toggle()
+        self.retranslate()
+
+    def repeat_voice(self) -> None:
+        if self.voice is not None:
+            self.voice.repeat()
 
     def toggle_elderly(self) -> None:
         self.elderly = not self.elderly

@@ -1,0 +1,112 @@
+"""Voice guidance on the kiosk, through the widgets: what each screen says in Chinese and in English,
+a notice said on its own, the header's voice and repeat buttons, the reset when a session ends, and
+silence with one logged notice when there is no speech engine."""
+
+import logging
+
+import pytest
+from PySide6.QtCore import Qt
+
+from devices.idcard.base import IdCardError
+from kiosk.workflows.citizen import Step
+
+LEFT = Qt.MouseButton.LeftButton
+ESPEAK = {"engine": "espeak-ng"}  # the engine every bare CI machine has (scripts/system-deps.sh)
+
+
+class Heard:
+    """The prompts a kiosk's voice guide synthesized, in the order they were asked for."""
+
+    def __init__(self, gui) -> None:
+        self.prompts = []
+        gui.window.voice.listen(self.prompts.append)
+
+    def said(self, step: str) -> list[str]:
+        return [p.text for p in sorted(self.prompts, key=lambda p: p.number) if p.step == step]
+
+
+def wait_said(qtbot, heard: Heard, step: str, count: int = 1) -> list[str]:
+    qtbot.waitUntil(lambda: len(heard.said(step)) >= count, timeout=5000)
+    return heard.said(step)
+
+
+def to_read_card(gui, qtbot) -> None:
+    session = gui.window.session
+    qtbot.mouseClick(gui.window.view.home.card_button, LEFT)
+    qtbot.mouseClick(gui.window.view.screens[Step.CONSENT].agree, LEFT)
+    assert session.step is Step.READ_CARD
+
+
+def test_each_screen_says_its_title_and_instruction_in_chinese_then_in_english(open_gui, qtbot):
+    gui = open_gui("kiosk", voice={**ESPEAK, "enabled": True})
+    heard = Heard(gui)
+    qtbot.mouseClick(gui.window.repeat_button, LEFT)  # home, said again from its start
+    assert wait_said(qtbot, heard, "home") == [
+        "最多跑一次。也可以放置身份证、出示浙里办身份码，或扫描回执二维码查询办理进度。"]
+
+    to_read_card(gui, qtbot)
+    assert wait_said(qtbot, heard, "consent") == ["读取身份证前，请您知悉。"]
+    assert wait_said(qtbot, heard, "read_card") == ["请将身份证放在读卡区。请将身份证平放在屏幕下方的读卡区，读取完成前请勿移开。"]
+
+    qtbot.mouseClick(gui.window.language_button, LEFT)  # English: the same screen said again, in English
+    english = wait_said(qtbot, heard, "read_card", 2)[1]
+    assert english == ("Please place your ID card on the reader. Lay the card flat in the marked area below the "
+                       "screen and keep it there until it has been read.")
+    assert [p.lang for p in heard.prompts if p.step == "read_card"] == ["zh_CN", "en"]
+
+    gui.bridge.card_failed.emit(IdCardError().message)  # an error on the same screen: only the error is said
+    assert wait_said(qtbot, heard, "read_card", 3)[2] == ("The ID card could not be read. Please place it flat on "
+                                                          "the reader and try again.")
+    for spoken in heard.prompts:  # real audio, longer for a longer prompt
+        assert spoken.audio.rms() > 0.02 and spoken.audio.duration_s > 0.5
+    home, english_read_card = heard.prompts[0], next(p for p in heard.prompts if p.text == english)
+    assert english_read_card.audio.duration_s > home.audio.duration_s / 2
+
+
+def test_voice_is_switched_in_the_header_and_back_to_the_halls_setting_for_the_next_citizen(open_gui, qtbot):
+    gui = open_gui("kiosk", voice=ESPEAK)
+    window, heard = gui.window, Heard(gui)
+    assert window.voice_button.isVisible() and window.repeat_button.isVisible()
+    assert window.voice_button.text() == "语音：关" and not window.voice.enabled
+    for widget in (window.voice_button, window.repeat_button):  # touch targets of the header (standard mode)
+        assert widget.width() >= 44 and widget.height() >= 44
+    to_read_card(gui, qtbot)
+    assert heard.prompts == []  # off: nothing said
+
+    qtbot.mouseClick(window.voice_button, LEFT)
+    assert window.voice.enabled and window.voice_button.text() == "语音：开" and window.voice_button.isChecked()
+    wait_said(qtbot, heard, "read_card")  # switched on: the screen is said at once
+
+    qtbot.mouseClick(window.view.screens[Step.READ_CARD].back, LEFT)  # the citizen leaves
+    assert window.session.at_home
+    assert not window.voice.enabled and window.voice_button.text() == "语音：关"
+
+
+def test_without_a_speech_engine_the_kiosk_is_silent_and_says_so_once_in_the_log(open_gui, qtbot, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="ui.voice")
+    gui = open_gui("kiosk", voice={**ESPEAK, "enabled": True, "espeak_binary": str(tmp_path / "no-espeak-ng")})
+    heard = Heard(gui)
+    to_read_card(gui, qtbot)
+    qtbot.mouseClick(gui.window.repeat_button, LEFT)
+    qtbot.mouseClick(gui.window.language_button, LEFT)
+    gui.bridge.card_failed.emit(IdCardError().message)
+
+    notices = [r for r in caplog.records if r.name == "ui.voice" and r.levelno >= logging.WARNING]
+    assert len(notices) == 1 and "no speech engine" in notices[0].getMessage()
+    assert "no-espeak-ng" in notices[0].getMessage()
+    assert heard.prompts == [] and gui.window.voice.pending == 0
+    screen = gui.window.view.screens[Step.READ_CARD]  # on screen: the card's error only, nothing about voice
+    assert screen.notice.text() == "The ID card could not be read. Please place it flat on the reader and try again."
+    assert gui.window.session.step is Step.READ_CARD
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_the_spoken_text_never_reaches_the_log(open_gui, qtbot, caplog, lang):
+    caplog.set_level(logging.DEBUG)
+    gui = open_gui("kiosk", voice={**ESPEAK, "enabled": True})
+    heard = Heard(gui)
+    if lang == "en":
+        qtbot.mouseClick(gui.window.language_button, LEFT)
+    to_read_card(gui, qtbot)
+    said = wait_said(qtbot, heard, "read_card")[-1]
+    assert said and all(said not in record.getMessage() for record in caplog.records)
