@@ -82,6 +82,7 @@ class KioskView(QStackedWidget):
         self.elderly = False
         self.second_ms = 1000  # the timers' second (tests shorten it)
         self._idle_s = self._warning_s = 0.0
+        self.card_on_reader = False  # a card read and not lifted since: reminded of at home
         self.wedge = WedgeFilter(self)  # keyboard-wedge scanners type fast and press Enter
         self.online_check = QTimer(self)
         self.warm_up = QTimer(self)
@@ -101,7 +102,9 @@ class KioskView(QStackedWidget):
         self.screens[Step.HOME]
         self.set_timeouts(terminal.idle_timeout_s, terminal.idle_warning_s)
         self.warning.expired.connect(session.timeout)
+        bridge.card_read.connect(self._card_placed)  # first: whatever step the read leads to knows it is there
         bridge.card_read.connect(session.card_read)
+        bridge.card_removed.connect(self._card_lifted)
         bridge.card_failed.connect(session.card_failed)
         bridge.code_scanned.connect(lambda event: session.code_scanned(event.text))
         self.wedge.scanned.connect(session.code_scanned)
@@ -164,6 +167,7 @@ class KioskView(QStackedWidget):
         if screen is self.home:
             self.idle.stop()
             self.warning.stop()
+            self.home.show_card_left(self.card_on_reader)
             for other in self.screens.built():
                 other.forget()  # nothing one citizen typed waits in a hidden screen for the next
         elif not self.warning.warning:  # a new screen while warned does not extend: only "More time" does
@@ -195,6 +199,13 @@ class KioskView(QStackedWidget):
     def _apply_timeouts(self) -> None:
         self.idle.setInterval(int(self._idle_s * self._factor() * self.second_ms))
         self.warning.second_ms = self.second_ms
+
+    def _card_placed(self, _identity) -> None:
+        self.card_on_reader = True
+
+    def _card_lifted(self) -> None:
+        self.card_on_reader = False
+        self.home.show_card_left(False)
 
     def _idle_up(self) -> None:
         """No touch for the idle time: warn, and end the session only when the countdown runs out."""

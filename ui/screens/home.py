@@ -15,9 +15,12 @@ class HomeScreen(Screen):
         super().__init__()
         self.title, self.subtitle, self.hint = label("title"), label("subtitle"), label("subtitle")
         self.notice = NoticeLabel()
+        self.card_left = label("notice")  # a card left on the reader after a session: written, and spoken
+        self.card_left.hide()
         self.card_button = button("primary")
         self.licence_button = button("")
         self.layout_.addStretch(1)
+        self.layout_.addWidget(self.card_left)
         for widget in (self.title, self.subtitle):
             self.layout_.addWidget(widget)
         self.layout_.addSpacing(40)
@@ -41,6 +44,15 @@ class HomeScreen(Screen):
     def show_offline(self, offline: bool) -> None:
         self.offline.setVisible(offline)
 
+    def show_card_left(self, left: bool) -> None:
+        """The last citizen's ID card still lies on the reader (until it is lifted)."""
+        self.card_left.setVisible(left)
+
+    def spoken_prompt(self) -> list[str]:
+        """What voice guidance says here: the card left behind first, then the title and the hint."""
+        parts = [self.card_left.text()] if not self.card_left.isHidden() else []
+        return parts + [self.title.text(), self.hint.text()]
+
     def bind(self, session) -> None:
         """The citizen's session takes the taps from here on."""
         self.card_button.clicked.connect(lambda: session.start_with_card("apply"))  # not clicked's `checked`
@@ -54,6 +66,7 @@ class HomeScreen(Screen):
         self.hint.setText(_("Or place your ID card on the reader, show your government app's identity code, or "
                             "scan your receipt to check progress."))
         self.notice.show_notice(session.notice if session is not None else None)
+        self.card_left.setText(_("Your ID card is still on the reader. Please take it with you."))
         self.offline.setText(_("The service system cannot be reached just now. You can still apply: you get a "
                                "provisional number and your application is sent by itself. Printing licences and "
                                "checking progress need the service system: please try them later."))

@@ -1,0 +1,58 @@
+"""A card left lying on the reader when a session ends: the home screen says so, in writing and in
+what voice guidance says there, until the card is lifted. The reader is the real serial driver
+talking to the simulator on a pty: it reports each placement once and the card's removal."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kiosk.workflows.citizen import Step
+from tests.citizen_steps import place_card_and_agree
+
+LEFT = Qt.MouseButton.LeftButton
+REMINDER = "您的身份证还在读卡器上，请带走。"
+
+
+@pytest.fixture
+def gui(open_gui, qtbot):
+    gui = open_gui("kiosk", terminal={"idle_timeout_s": 60, "idle_warning_s": 20})
+    qtbot.waitUntil(lambda: gui.window.view.idle.interval() == 90_000, timeout=10000)  # the enrolment's config
+    return gui
+
+
+def test_a_card_left_after_an_idle_session_is_reminded_of_until_it_is_lifted(gui, qtbot):
+    view, session, reader = gui.window.view, gui.window.session, gui.services.devices.id_reader
+    home = view.screens[Step.HOME]
+    place_card_and_agree(gui, qtbot)
+    assert home.card_left.isHidden()
+    view.set_second_ms(10)  # the citizen walks away: idle, then the 20 s warning, in a fraction of a second
+    view.idle.start()
+    qtbot.waitUntil(lambda: session.step is Step.HOME, timeout=5000)
+    assert home.card_left.isVisible() and home.card_left.text() == REMINDER
+    assert home.spoken_prompt()[0] == REMINDER
+    assert session.identity is None and session.step is Step.HOME  # the card lying there starts nothing
+
+    reader.remove_card()
+    qtbot.waitUntil(lambda: home.card_left.isHidden(), timeout=5000)
+    assert REMINDER not in home.spoken_prompt()
+
+
+def test_a_card_left_after_declining_consent_is_reminded_of(gui, qtbot):
+    view, session, reader = gui.window.view, gui.window.session, gui.services.devices.id_reader
+    home = view.screens[Step.HOME]
+    reader.place_card("resident")
+    qtbot.waitUntil(lambda: session.step is Step.CONSENT, timeout=5000)
+    qtbot.mouseClick(view.screens[Step.CONSENT].decline, LEFT)
+    assert session.step is Step.HOME and home.card_left.isVisible()
+    qtbot.mouseClick(gui.window.language_button, LEFT)
+    assert home.card_left.text() == "Your ID card is still on the reader. Please take it with you."
+    reader.remove_card()
+    qtbot.waitUntil(lambda: home.card_left.isHidden(), timeout=5000)
+
+
+def test_no_reminder_when_the_card_was_lifted_during_the_session(gui, qtbot):
+    view, session, reader = gui.window.view, gui.window.session, gui.services.devices.id_reader
+    place_card_and_agree(gui, qtbot)
+    reader.remove_card()
+    qtbot.waitUntil(lambda: not view.card_on_reader, timeout=5000)
+    session.finish()
+    assert session.step is Step.HOME and view.screens[Step.HOME].card_left.isHidden()
