@@ -509,9 +509,16 @@ class CitizenSession:
             try:
                 printer.print_pdf(bytes(preview.pdf), preview.licence_id)
             except Exception:
-                backend.release_ticket(preview.ticket_id)  # not printed: the licence stays printable
+                try:
+                    backend.release_ticket(preview.ticket_id)  # not printed: the licence stays printable
+                except BackendError as exc:  # the printer's fault is what the citizen must hear; the ticket expires
+                    log.info("session: ticket not released now (it expires): %s", exc)
                 raise
-            backend.confirm_ticket(preview.ticket_id)  # printed: consumed, once
+            try:
+                backend.confirm_ticket(preview.ticket_id)  # printed: consumed, once
+            except BackendError as exc:  # printed all the same: the licence is in the citizen's hand
+                log.warning("session: licence %s printed, its ticket not confirmed (%s); it stays locked until "
+                            "the ticket expires", preview.licence_id, type(exc).__name__)
             return preview.licence_id
 
         def failed(exc: BaseException) -> None:
