@@ -80,7 +80,7 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in folded if not unicodedata.category(ch).startswith("C"))
 
 
-def _syllables(name: str) -> list[list[str]]:
+def syllable_readings(name: str) -> list[list[str]]:
     """Per syllable, its readings (likely one first): one entry per Han character, one per Latin word.
 
     A Latin word or number (``5G`` in 5G基站) is one reading of itself, whole in the initials too."""
@@ -132,7 +132,7 @@ class _Names:
 
 def _names(item: ServiceItem) -> _Names:
     try:
-        syllables = _syllables(item.name_zh)
+        syllables = syllable_readings(item.name_zh)
     except Exception:  # a name pypinyin cannot read must not cost the catalogue its search
         log.warning("search: no pinyin for service %s; it is found by code, Chinese and English only",
                     item.code, exc_info=True)

@@ -5,7 +5,8 @@
 # throwaway venv (the base dependencies and the test and sandbox extras, with all they pull in, at the
 # newest releases within the bounds) and records the result with pip's own `pip freeze`: no extra
 # tool, and the pins are what pip really installed. The train extra (scikit-learn, for
-# `kiosk bench docscan-train` only) is not installed by make and stays unpinned.
+# `kiosk bench docscan-train` only) and the dictionary extra (jieba, for scripts/build-pinyin-words.py
+# only) are not installed by make and stay unpinned.
 # Sections: [installer] pip itself (make installs it first); [build] setuptools, which builds onetrip,
 # and swig, which pyscard's source build needs (make passes the lock as --build-constraint too);
 # [runtime] everything in the venv. Pins hold for CPython 3.11 on Linux x86_64 (Debian 12).
