@@ -1389,9 +1389,18 @@ class CitizenSession:
         backend, submitter = self._backend, self._submitter
         self.busy = True
         self._changed()
-        self._background(lambda: deliver(evaluation, backend, submitter, applicant),
-                         lambda recorded: self._go(Step.DONE, Notice(thanks(recorded), error=False)),
-                         lambda exc: self._go(Step.DONE, Notice(user_message(exc))))
+        self._background(lambda: deliver(evaluation, backend, submitter, applicant), self._rated, self._not_rated)
+
+    def _rated(self, recorded: Any) -> None:
+        self.busy = False
+        self._go(Step.DONE, Notice(thanks(recorded), error=False))
+
+    def _not_rated(self, exc: BaseException) -> None:
+        """Not sent: offered again (one that did arrive reads back as 'rated before')."""
+        self.busy = False
+        self.evaluation.level = None
+        self._go(Step.DONE, Notice(text("Your evaluation could not be sent ({reason}). You can rate again, or finish.",
+                                        reason=user_message(exc))))
 
     def finish(self) -> None:
         """The citizen is done (or walked away): wipe everything and go home."""
