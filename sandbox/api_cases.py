@@ -22,8 +22,9 @@ from sandbox.uploads import Upload, check_files, invalid, read_body
 from sandbox.errors import ApiError, documented, not_found
 from sandbox.licence_pdf import licence_pdf_base64, verification_code
 from common.masking import mask_id_number
-from sandbox.models import (PROVISIONAL, CaseIn, CaseList, CaseView, EvaluationIn, EvaluationOut, LicenceVerifyIn, LicenceVerifyOut,
-                            NoticeIn, NoticeOut, PaymentOut, PrintTicket, ReadyList, Submitted, TicketState)
+from sandbox.models import (ID_NUMBER, PROVISIONAL, CaseIn, CaseList, CaseView, EvaluationIn, EvaluationOut,
+                            LicenceVerifyIn, LicenceVerifyOut, NoticeIn, NoticeOut, PaymentOut, PrintTicket, ReadyList, ReprintIn, ReprintOut, Submitted,
+                            TicketState)
 from sandbox.evaluations import AlreadyEvaluated
 from sandbox.store import CaseConflict, Store, now_iso
 
@@ -72,6 +73,16 @@ def _provisional_in(raw: bytes | str) -> str | None:
     return value if isinstance(value, str) and re.fullmatch(PROVISIONAL, value) else None
 
 
+def _people_in(raw: bytes | str) -> list[str]:
+    """The ID numbers a case names (its applicant and agent), read even from one that does not validate."""
+    try:
+        body = json.loads(raw)
+        found = [body.get(who, {}).get("id_number") for who in ("applicant", "agent") if body.get(who)]
+    except (ValueError, AttributeError, RecursionError):
+        return []
+    return [p for p in found if isinstance(p, str) and re.fullmatch(ID_NUMBER, p)]
+
+
 def routes(store: Store, settings: dict) -> APIRouter:
     api = APIRouter(prefix="/api/v1")
 
@@ -89,7 +100,8 @@ def routes(store: Store, settings: dict) -> APIRouter:
             return await accept_case(request, idempotency_key, raw, uploads)
         except ApiError as exc:
             if provisional and exc.code not in NOT_A_REFUSAL:
-                store.refusals.record(provisional, request.state.terminal_id, exc.code, exc.zh, exc.en, exc.fields)
+                store.refusals.record(provisional, request.state.terminal_id, exc.code, exc.zh, exc.en, exc.fields,
+                                      _people_in(raw))
             raise
 
     async def accept_case(request: Request, idempotency_key: str, raw: bytes | str,
@@ -144,7 +156,8 @@ def routes(store: Store, settings: dict) -> APIRouter:
             found = store.case_by_provisional(provisional_number)
             return {"items": [found] if found else [], "refused": store.refusals.of(provisional_number)}
         if id_number:
-            return {"items": store.cases_of(id_number, as_agent=True)}  # an agent follows the cases they filed
+            return {"items": store.cases_of(id_number, as_agent=True),  # an agent follows the cases they filed
+                    "refusals": store.refusals.of_person(id_number)}
         raise invalid({"query": "give provisional_number or id_number"})
 
     @api.post("/notices", response_model=NoticeOut, status_code=201, tags=["cases"], responses=documented(400, 401, 422))
@@ -160,6 +173,14 @@ def routes(store: Store, settings: dict) -> APIRouter:
         notice_id, number = store.add_notice(body.model_dump())
         return {"notice_id": notice_id, "number": number, "issued_at": now_iso(),
                 "missing": [materials[c] for c in body.missing]}
+
+    @api.post("/cases/{case_number}/reprints", response_model=ReprintOut, status_code=201, tags=["cases"],
+              responses=documented(400, 401, 404))
+    def reprint(case_number: str, body: ReprintIn, request: Request) -> dict:
+        """A terminal printed one of the case's documents again (the receipt, marked REPRINT)."""
+        if store.case(case_number) is None:
+            raise not_found("case")
+        return store.reprints.record(case_number, body.document, request.state.terminal_id)
 
     @api.post("/cases/{case_number}/payment", response_model=PaymentOut, tags=["fees"], responses=documented(401, 404, 422))
     def payment(case_number: str) -> dict:

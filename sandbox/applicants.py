@@ -67,6 +67,8 @@ def check_applicant(store: Store, service: dict, case: CaseIn | DraftIn) -> None
             raise ApiError(422, "company_role", "您在该企业的身份与登记不符，请重新选择企业后再申请",
                            "Your role in this company does not match its records: choose the company again",
                            {"applicant.role": role})
+    if applicant.type == "person" and applicant.card_type == "declared":
+        check_declared(store, applicant.id_number, applicant.name)
     if agent is None:
         return
     if not service.get("agent_allowed", False):
@@ -80,3 +82,15 @@ def check_applicant(store: Store, service: dict, case: CaseIn | DraftIn) -> None
         raise ApiError(422, "agent_is_applicant", "代办人与申请人是同一人，请选择“为本人办理”",
                        "The agent and the applicant are the same person: apply for yourself instead",
                        {"agent.id_number": "same as applicant.id_number"})
+
+
+def check_declared(store: Store, id_number: str, name: str) -> None:
+    """A principal typed by an agent (card type 'declared': a terminal that could not ask the register took the
+    details as given) must be a registered person under that name; else the case is refused, and an offline
+    case's provisional number then says why."""
+    person = store.person(id_number)
+    if person is None or person["name"] != name:
+        raise ApiError(422, "principal_not_registered", "被代办人的身份证号码和姓名与登记不符，请对照其身份证核对后重新申请",
+                       "The ID number and name of the person you act for do not match the register: check them "
+                       "against their ID card and apply again",
+                       {"applicant.name": "not registered with this ID number"})

@@ -401,6 +401,24 @@ class CaseList(BaseModel):
     refused: Optional[Refusal] = Field(default=None,
                                        description="by provisional_number only: the case carrying the number was "
                                                    "refused (items is then empty); null otherwise")
+    refusals: list[Refusal] = Field(default_factory=list,
+                                    description="by id_number only: the refused cases that carried a provisional "
+                                                "number and named this person as applicant or agent, newest first")
+
+
+class ReprintIn(Strict):
+    """A document of a case printed again at a terminal (payloads.md, "Reprints")."""
+
+    document: Literal["receipt"] = Field(description="what was printed again")
+
+
+class ReprintOut(BaseModel):
+    reprint_id: str
+    case_number: str
+    document: str
+    count: int = Field(description="how many times this document of the case has been reprinted, this one included")
+    terminal_id: str
+    at: str
 
 
 # -- drafts --------------------------------------------------------------------

@@ -24,6 +24,7 @@ from sandbox.evaluations import Evaluations
 from sandbox.models import Service
 from sandbox.payments import Payments
 from sandbox.refusals import Refusals
+from sandbox.reprints import Reprints
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS services (code TEXT PRIMARY KEY, body TEXT NOT NULL);
@@ -108,6 +109,7 @@ class Store:
                 self._load_seed(db)
         self.payments = Payments(self)
         self.refusals = Refusals(self)
+        self.reprints = Reprints(self)
         self.evaluations = Evaluations(self)
 
     # -- plumbing -------------------------------------------------------------------

@@ -39,8 +39,8 @@ class RatingPanel(QWidget):
             column.addLayout(row)
         column.addWidget(self.comment)
         if self.keyboard is not None:
+            column.addWidget(self.keyboard)  # held first: a keyboard shown before would open a window of its own
             self.keyboard.set_kind(forms.Keyboard.CHINESE)
-            column.addWidget(self.keyboard)
 
     def show_rating(self, rating: Rating, can_rate: bool) -> None:
         """Draw the state: hidden when there is nothing to rate (or it was given)."""

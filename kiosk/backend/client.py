@@ -27,7 +27,7 @@ from kiosk.backend import answer as answers
 from kiosk.backend.declarations import declare
 from kiosk.backend.codec import (_get, _objects, company_from_json, consent_from_json, evaluation_recorded_from_json,
                                  parse_time, payment_order_from_json, refusal_from_json, service_from_json)
-from common import uscc
+from common import provisional, uscc
 from common.backend_errors import (AuthError, BackendError, BadCreditCodeError, CompanyNotFoundError, OfflineError,
                                    RejectedError, ServerError)
 from common.signing import H_NONCE, Signer, demo_key
@@ -290,7 +290,22 @@ class BackendClient:
         return items[0]
 
     def cases_of(self, id_number: str) -> list[dict[str, Any]]:
-        return _objects(self._call("GET", "/cases", query={"id_number": id_number}, retry=True), "items")
+        """Every case of the person (as applicant or agent), and each refused case that carried a provisional number
+        and named them, as ``{"provisional_number", "refused": CaseRefusal, "submitted_at"}`` (the refusal's time)."""
+        body = self._call("GET", "/cases", query={"id_number": id_number}, retry=True)
+        items, refused = _objects(body, "items"), []
+        for obj in _objects(body, "refusals") if body.get("refusals") is not None else []:
+            number = _get(obj, "provisional_number", str)
+            if not provisional.is_valid(number):
+                raise ServerError(detail="refusal: not a provisional number")
+            refusal = refusal_from_json(obj, number)
+            refused.append({"provisional_number": number, "refused": refusal, "submitted_at": refusal.refused_at})
+        return items + refused
+
+    def record_reprint(self, case_number: str, document: str = "receipt") -> dict[str, Any]:
+        """POST /cases/{n}/reprints: a document of the case printed again here (each call is one more reprint:
+        never retried, a lost answer at worst leaves one reprint unrecorded)."""
+        return self._call("POST", f"/cases/{_q(case_number)}/reprints", body={"document": document})
 
     def issue_notice(self, service_code: str, id_number: str, missing: list[str], note: str = "",
                      case_number: str | None = None) -> dict[str, Any]:

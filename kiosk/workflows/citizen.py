@@ -26,7 +26,7 @@ from devices.receipt.base import ReceiptPrinter
 from kiosk.backend.client import BackendClient
 from kiosk.backend.declarations import refused_attachment
 from common import uscc
-from common.backend_errors import BackendError, CompanyNotFoundError, OfflineError, RejectedError
+from common.backend_errors import BackendError, CompanyNotFoundError, OfflineError, RejectedError, ServerError
 from common.domain import (Application, ApplyAs, Attachment, CardType, CaseRefusal, Company, Consent, Evaluation,
                            EvaluationKey, Identity, PaymentOrder, PaymentStatus, RatingReason, Receipt,
                            ServiceItem)
@@ -82,6 +82,12 @@ _FILE_REFUSALS = {"attachment_missing", "bad_attachment", "attachment_digest_mis
 # Materials that are an identity document: the camera can copy them as an ID card (both sides, one page).
 _IDENTITY_TYPES = {"resident_id"}
 
+
+
+def case_key(case: dict[str, Any]) -> str:
+    """How one of the citizen's cases is told from the others: its case number, or for a case refused on arrival
+    (it never had one) its provisional number."""
+    return str(case.get("case_number") or case.get("provisional_number") or "")
 
 class Step(enum.Enum):
     HOME = "home"
@@ -398,8 +404,9 @@ class CitizenSession:
         self._background(fetch, found, failed)
 
     def open_case(self, case_number: str) -> None:
+        """One of the citizen's cases, by its case number (a refused one, which has none, by its provisional)."""
         if self.step is Step.MY_CASES:
-            self.progress = next((c for c in self.my_cases if c.get("case_number") == case_number), None)
+            self.progress = next((c for c in self.my_cases if case_key(c) == case_number), None)
             if self.progress is not None:
                 self._advance(Step.PROGRESS)
 
@@ -449,7 +456,16 @@ class CitizenSession:
             self.busy = False
             self._go(Step.PROGRESS, Notice(user_message(exc)))
 
-        self._background(lambda: self._printer.print_receipt(document), printed, failed)
+        printer, backend, number = self._printer, self._backend, receipt.case_number
+
+        def work() -> None:
+            printer.print_receipt(document)
+            try:  # the hall sees every reprint; the paper in the citizen's hand matters more than the record
+                backend.record_reprint(number)
+            except BackendError as exc:
+                log.warning("session: reprint of %s printed but not recorded (%s)", number, type(exc).__name__)
+
+        self._background(work, printed, failed)
 
     def _progress_found(self, case: dict[str, Any] | None) -> None:
         self.busy = False
@@ -849,8 +865,8 @@ class CitizenSession:
         against the power of attorney (the case says 'declared')."""
         try:
             self._backend.lookup_identity(id_number, name)
-        except OfflineError:
-            log.info("session: principal not checked (backend away); declared details go with the case")
+        except (OfflineError, ServerError) as exc:  # away, failing or not to be trusted: the register was not asked
+            log.info("session: principal not checked (%s); declared details go with the case", type(exc).__name__)
 
     def _principal_confirmed(self, id_number: str, name: str) -> None:
         self.busy = False

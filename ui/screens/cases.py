@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from common.i18n import _, language
-from kiosk.workflows.citizen import STATUS_LABELS, CitizenSession
+from kiosk.workflows.citizen import STATUS_LABELS, CitizenSession, case_key
 from ui.widgets import NoticeLabel, Screen, button, clear_layout, column_host, label, scroll_area
 
 
@@ -38,11 +38,14 @@ class MyCasesScreen(Screen):
         clear_layout(self.column)
         self.buttons = {}
         for case in session.my_cases:
-            number = str(case.get("case_number", ""))
-            name = case.get("service_name_en" if lang == "en" else "service_name_zh", "")
-            status = _(STATUS_LABELS[case["status"]]) if case.get("status") in STATUS_LABELS else ""
+            number = case_key(case)
             submitted = str(case.get("submitted_at", ""))[:10]
             widget = button("service", lambda _c=False, n=number: self._session.open_case(n))
-            widget.setText(f"{name}\n{number} · {submitted} · {status}")
+            if case.get("refused") is not None:  # saved offline, refused on arrival: why, a tap away
+                widget.setText(f"{case['refused'].message(lang)}\n{number} · {submitted} · {_('Not accepted')}")
+            else:
+                name = case.get("service_name_en" if lang == "en" else "service_name_zh", "")
+                status = _(STATUS_LABELS[case["status"]]) if case.get("status") in STATUS_LABELS else ""
+                widget.setText(f"{name}\n{number} · {submitted} · {status}")
             self.column.addWidget(widget)
             self.buttons[number] = widget

@@ -1,0 +1,76 @@
+"""After the submit, against the sandbox: an agent's case saved offline whose principal the register does not
+know is refused on arrival, and the refusal is found both by the receipt's provisional number and by
+identifying (the agent's card: the backend keeps only keyed hashes of the people a refusal named); a
+reprinted receipt is recorded with the backend."""
+
+from common.domain import ApplyAs
+from devices.idcard.samples import sample_identity
+from kiosk.workflows.citizen import Step
+from tests.citizen_steps import FORMS, fill_form, identify, provide_materials
+from tests.test_evaluation_session import wait_for
+
+AGENT_ID = "330106199003071236"  # 张测试, the sample card
+PRINCIPAL_ID, WRONG_NAME = "330102195506122468", "李洋例"  # registered as 李样例: one character mistyped
+
+
+def _agent_offline_with_a_mistyped_principal(services, sandbox) -> str:
+    session = services.new_citizen_session()
+    identify(session)
+    session.continue_to_services()
+    session.choose_service("JZ-002")
+    session.start_application()
+    session.choose_applicant(ApplyAs.AGENT)
+    sandbox.faults.set("down")  # the register cannot be asked: the details go with the case as declared
+    session.submit_principal(PRINCIPAL_ID, WRONG_NAME)
+    assert session.step is Step.FORM
+    fill_form(session, FORMS["JZ-002"])
+    provide_materials(session)
+    session.confirm()
+    assert session.receipt is not None and session.receipt.provisional
+    provisional = session.receipt.case_number
+    session.finish()
+    sandbox.faults.clear()
+    return provisional
+
+
+def test_a_refused_offline_case_is_found_after_identification_and_by_its_number(services, sandbox):
+    provisional = _agent_offline_with_a_mistyped_principal(services, sandbox)
+    wait_for(lambda: services.queue.outbox.items(("dead",)), "the backend to refuse the queued case")
+    stored = sandbox.store.refusals.of(provisional)
+    assert stored["code"] == "principal_not_registered"
+    raw = sandbox.store._one("SELECT * FROM refusals WHERE provisional_number = ?", provisional)
+    assert AGENT_ID not in str(dict(raw)) and PRINCIPAL_ID not in str(dict(raw))  # keyed hashes only
+
+    session = services.new_citizen_session()
+    session.code_scanned(f"OTR1:{provisional}")  # by the receipt
+    assert session.step is Step.PROGRESS and session.progress["refused"].code == "principal_not_registered"
+    session.finish()
+
+    identify(session)  # by the agent's own card: among their cases
+    session.show_my_cases()
+    assert session.step is Step.MY_CASES
+    refused = [c for c in session.my_cases if c.get("refused") is not None]
+    assert [c["provisional_number"] for c in refused] == [provisional]
+    session.open_case(provisional)
+    assert session.step is Step.PROGRESS and not session.can_reprint()  # nothing was accepted: nothing to reprint
+    refusal = session.progress["refused"]
+    assert "登记不符" in refusal.message("zh_CN") and "apply again" in refusal.advice("en")
+    session.finish()
+
+    identify(session, sample_identity("hmt_residence"))  # someone else: none of it
+    session.show_my_cases()
+    assert all(c.get("refused") is None for c in session.my_cases)
+
+
+def test_a_reprinted_receipt_is_recorded_with_the_backend(services, sandbox):
+    session = services.new_citizen_session()
+    identify(session)
+    session.show_my_cases()
+    session.open_case("SQ2026112000007")
+    session.reprint_receipt()
+    session.leave_progress()
+    session.open_case("SQ2026112000007")
+    session.reprint_receipt()
+    reprints = sandbox.store.reprints.of("SQ2026112000007")
+    assert [(r["document"], r["terminal_id"]) for r in reprints] == [("receipt", services.config.terminal.id)] * 2
+    assert "补打" in session.notice.message.render("zh_CN") or "again" in session.notice.message.render("en")
