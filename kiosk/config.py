@@ -40,6 +40,8 @@ class TerminalConfig:
     idle_warning_s: float = timeout("terminal.idle_warning_s")
     online_check_s: float = timeout("terminal.online_check_s")
     warm_up_after_s: float = timeout("terminal.warm_up_after_s")
+    payment_poll_s: float = timeout("terminal.payment_poll_s")
+    pin_lockout_s: float = timeout("terminal.pin_lockout_s")
     staff_pin: str = option("246810", doc="maintenance PIN (hall staff)")
 
 

@@ -45,6 +45,10 @@ TIMEOUTS: tuple[Timeout, ...] = (
             "answer to say what works offline (no network call)"),
     Timeout("terminal.warm_up_after_s", 3.0, 0, 60, "after start-up, the screens not built yet are built one by "
             "one from this long on"),
+    Timeout("terminal.payment_poll_s", 3.0, 1, 60, "how often the payment screen asks the backend whether the "
+            "fee has been paid (on the task pool)"),
+    Timeout("terminal.pin_lockout_s", 60.0, 10, 3600, "after 5 wrong staff PINs in a row, the maintenance PIN pad "
+            "refuses every PIN this long"),
     Timeout("backend.connect_timeout_s", 3.0, 0.1, 60, "connecting to the backend", remote=True),
     Timeout("backend.read_timeout_s", 10.0, 0.1, 300, "waiting for the backend's answer (the body: twice this, "
             "at least 1 s)", remote=True),

@@ -94,3 +94,24 @@ def test_the_queue_takes_its_times_from_the_configuration(make_config):
 def test_the_kiosk_view_takes_its_times_from_the_configuration(open_gui):
     gui = open_gui("kiosk", terminal={"online_check_s": 0.5})
     assert gui.window.view.online_check.interval() == 500
+
+
+def test_the_payment_screen_polls_as_configured(open_gui):
+    from kiosk.workflows.citizen import Step
+
+    gui = open_gui("kiosk", terminal={"payment_poll_s": 1.5})
+    assert gui.window.view.screens[Step.PAYMENT].poll.interval() == 1500
+
+
+def test_the_staff_pin_lockout_lasts_as_configured(open_gui):
+    gui = open_gui("maintenance", terminal={"pin_lockout_s": 15})
+    pin = gui.window.view.pin
+    for _ in range(5):
+        for key in "111":
+            pin.keys[key].click()
+        pin.keys["✓"].click()
+    for key in gui.services.config.terminal.staff_pin:
+        pin.keys[key].click()
+    pin.keys["✓"].click()  # the right PIN, refused while locked
+    assert gui.window.view.currentWidget() is pin
+    assert "15 秒后再试" in pin.notice.text()

@@ -50,7 +50,7 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
         status = StatusScreen(devices.all(), devices.receipt_printer, services.tasks, bridge,
                               queue_status=services.queue.outbox.status,
                               config_refused=lambda: services.heartbeat.config_refused)
-        return MaintenanceView(services.config.terminal.staff_pin, status)
+        return MaintenanceView(services.config.terminal.staff_pin, status, services.config.terminal.pin_lockout_s)
     first.attach(services.new_citizen_session(), bridge, services.config.terminal,
                  backend_online=lambda: services.heartbeat.last_error is None)
     return first

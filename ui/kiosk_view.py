@@ -98,7 +98,7 @@ class KioskView(QStackedWidget):
             self.online_check.timeout.connect(lambda: self.home.show_offline(not backend_online()))
             self.online_check.start(int(terminal.online_check_s * 1000))
         self.home.bind(session)
-        self.screens = Screens(self._factories(session), self._add)
+        self.screens = Screens(self._factories(session, terminal), self._add)
         self.screens[Step.HOME]
         self.set_timeouts(terminal.idle_timeout_s, terminal.idle_warning_s)
         self.warning.expired.connect(session.timeout)
@@ -112,13 +112,13 @@ class KioskView(QStackedWidget):
         self.show_step()
         self.warm_up.start(int(terminal.warm_up_after_s * 1000))
 
-    def _factories(self, session: CitizenSession) -> dict:
+    def _factories(self, session: CitizenSession, terminal: TerminalConfig) -> dict:
         """How each step's screen is built; the screens' modules are imported only then."""
         from kiosk.workflows.citizen import Step
 
-        def screen(module: str, name: str) -> Callable[[], Screen]:
+        def screen(module: str, name: str, **options) -> Callable[[], Screen]:
             def build() -> Screen:
-                return getattr(importlib.import_module(f"ui.screens.{module}"), name)(session)
+                return getattr(importlib.import_module(f"ui.screens.{module}"), name)(session, **options)
             return build
 
         return {
@@ -139,7 +139,7 @@ class KioskView(QStackedWidget):
             Step.INCOMPLETE: screen("materials", "IncompleteScreen"),
             Step.CONFIRM: screen("citizen", "ConfirmScreen"),
             Step.SUBMITTING: screen("citizen", "SubmittingScreen"),
-            Step.PAYMENT: screen("payment", "PaymentScreen"),
+            Step.PAYMENT: screen("payment", "PaymentScreen", poll_s=terminal.payment_poll_s),
             Step.PRINTING: lambda: self.screens[Step.SUBMITTING],  # one waiting screen, its text by step
             Step.LICENCES: screen("citizen", "LicencesScreen"),
             Step.LICENCE_PREVIEW: screen("licence_preview", "LicencePreviewScreen"),

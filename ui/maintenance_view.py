@@ -19,13 +19,13 @@ from ui.bridge import DeviceBridge
 from ui.widgets import NoticeLabel, Screen, button, label
 
 MAX_ATTEMPTS = 5
-LOCKOUT_S = 60.0
 
 
 class PinScreen(Screen):
-    def __init__(self, pin: str, on_unlocked) -> None:
+    def __init__(self, pin: str, on_unlocked, lockout_s: float) -> None:
         super().__init__()
         self._pin = pin
+        self._lockout_s = lockout_s  # terminal.pin_lockout_s
         self._on_unlocked = on_unlocked
         self._failures = 0
         self._locked_until = 0.0
@@ -69,7 +69,7 @@ class PinScreen(Screen):
             return
         self._failures += 1
         if self._failures >= MAX_ATTEMPTS:
-            self._failures, self._locked_until = 0, now + LOCKOUT_S
+            self._failures, self._locked_until = 0, now + self._lockout_s
         self.notice.show_notice(Notice(text("Wrong PIN.")))
 
 
@@ -163,9 +163,9 @@ class StatusScreen(Screen):
 
 
 class MaintenanceView(QStackedWidget):
-    def __init__(self, staff_pin: str, status: StatusScreen) -> None:
+    def __init__(self, staff_pin: str, status: StatusScreen, lockout_s: float) -> None:
         super().__init__()
-        self.pin = PinScreen(staff_pin, self.unlock)
+        self.pin = PinScreen(staff_pin, self.unlock, lockout_s)
         self.status = status
         self.addWidget(self.pin)
         self.addWidget(self.status)

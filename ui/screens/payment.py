@@ -18,7 +18,6 @@ from common.i18n import _
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.widgets import NoticeLabel, Screen, button, button_row, label
 
-POLL_MS = 3000
 QR_SIDE = 320
 
 
@@ -31,7 +30,7 @@ def qr_pixmap(payload: str, side: int = QR_SIDE) -> QPixmap:
 
 
 class PaymentScreen(Screen):
-    def __init__(self, session: CitizenSession) -> None:
+    def __init__(self, session: CitizenSession, poll_s: float) -> None:
         super().__init__()
         self._session = session
         self.title, self.amount = label("title"), label("big")
@@ -54,7 +53,7 @@ class PaymentScreen(Screen):
         self.layout_.addLayout(button_row(self.later, self.again))
         self._shown_for = ""
         self.poll = QTimer(self)
-        self.poll.setInterval(POLL_MS)
+        self.poll.setInterval(int(poll_s * 1000))  # terminal.payment_poll_s
         self.poll.timeout.connect(session.poll_payment)
         self.clock = QTimer(self)
         self.clock.setInterval(1000)
