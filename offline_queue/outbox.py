@@ -485,9 +485,14 @@ class Outbox:
                     counts[row["state"]] = row["n"]
             oldest = self._db.execute("SELECT MIN(created_at) FROM items WHERE state = ?",
                                       (PENDING.value,)).fetchone()[0]
+            staff = self._db.execute("SELECT state, provisional_number, last_error FROM items WHERE state IN (?, ?) "
+                                     "ORDER BY seq DESC LIMIT 20", (DEAD.value, HELD.value)).fetchall()
         aside = self.recovered_from or self.moved_aside()
         return {"counts": counts, "oldest_age_s": max(0.0, round(self._clock() - oldest, 1)) if finite(oldest) else 0.0,
-                "recovered_from": str(aside) if aside else None}
+                "recovered_from": str(aside) if aside else None,
+                # what staff act on, newest first: the number the citizen holds and why (no personal data)
+                "for_staff": [{"state": str(r["state"]), "provisional_number": str(r["provisional_number"] or ""),
+                               "reason": str(r["last_error"])[:200]} for r in staff]}
 
     def moved_aside(self) -> Path | None:
         """The newest damaged database still kept beside the queue (this start's or an earlier one's), if any.

@@ -14,6 +14,8 @@ def test_the_maintenance_status_shows_the_queue_and_a_moved_aside_database(gui, 
     box = gui.services.queue.outbox
     box.quarantine(box.enqueue(BODY, "key-00000001", "A"), "test: damaged")
     box.hold(box.enqueue(BODY, "key-00000002", "B"), "test: held")
+    box.mark_dead(box.enqueue(BODY, "key-00000003", "C", "P-ZJ-HZ-T001-20261201-00042-D"),
+                  "422 principal_not_registered: The ID number and name of the person you act for do not match")
     box.recovered_from = box.root / "corrupt-20261127-120000-abcdef"
     view = gui.window.view
     view.pin.entry.setText(gui.services.config.terminal.staff_pin)
@@ -21,4 +23,6 @@ def test_the_maintenance_status_shows_the_queue_and_a_moved_aside_database(gui, 
     line = view.status.queue_line
     qtbot.waitUntil(lambda: "已损坏 1" in line.text(), timeout=10000)
     assert "待工作人员处理 1" in line.text()
+    assert "P-ZJ-HZ-T001-20261201-00042-D：服务系统已退回（422 principal_not_registered" in line.text()
+    assert "330106199003071236" not in line.text() and "张测试" not in line.text()
     assert "kiosk queue import" in line.text() and "corrupt-20261127-120000-abcdef" in line.text()

@@ -134,6 +134,11 @@ class StatusScreen(Screen):
         lines = [text("Offline queue: waiting {pending}, refused {dead}, damaged {quarantined}, "
                       "held for staff {held}", pending=counts["pending"], dead=counts["dead"],
                       quarantined=counts["quarantined"], held=counts["held"]).render()]
+        for item in status.get("for_staff", []):  # the citizen may come back with this number: staff know why
+            lines.append(text("{number}: refused by the backend ({reason})", number=item["provisional_number"] or "-",
+                              reason=item["reason"]).render() if item["state"] == "dead" else
+                         text("{number}: held for staff ({reason})", number=item["provisional_number"] or "-",
+                              reason=item["reason"]).render())
         if status.get("recovered_from"):
             lines.append(text("A damaged queue database was moved aside to {path}. Take its items back with: "
                               "kiosk queue import {path}", path=status["recovered_from"]).render())

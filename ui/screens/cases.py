@@ -42,7 +42,8 @@ class MyCasesScreen(Screen):
             submitted = str(case.get("submitted_at", ""))[:10]
             widget = button("service", lambda _c=False, n=number: self._session.open_case(n))
             if case.get("refused") is not None:  # saved offline, refused on arrival: why, a tap away
-                widget.setText(f"{case['refused'].message(lang)}\n{number} · {submitted} · {_('Not accepted')}")
+                refused = _("Not accepted")
+                widget.setText(f"{case['refused'].message(lang)}\n{number} · {submitted} · {refused}")
             else:
                 name = case.get("service_name_en" if lang == "en" else "service_name_zh", "")
                 status = _(STATUS_LABELS[case["status"]]) if case.get("status") in STATUS_LABELS else ""
