@@ -50,6 +50,8 @@ class BackendConfig:
     url: str = option("http://127.0.0.1:8710", doc="base URL of the hall's backend")
     connect_timeout_s: float = timeout("backend.connect_timeout_s")
     read_timeout_s: float = timeout("backend.read_timeout_s")
+    retry_delay_s: float = timeout("backend.retry_delay_s")
+    max_retry_after_s: float = timeout("backend.max_retry_after_s")
     heartbeat_interval_s: float = timeout("backend.heartbeat_interval_s")
     retries: int = option(2, minimum=0, maximum=10, remote=True, doc="bounded retries for safe calls")
     ca_bundle: str = option("", doc="CA bundle for TLS; empty means the system store")

@@ -52,6 +52,10 @@ TIMEOUTS: tuple[Timeout, ...] = (
     Timeout("backend.connect_timeout_s", 3.0, 0.1, 60, "connecting to the backend", remote=True),
     Timeout("backend.read_timeout_s", 10.0, 0.1, 300, "waiting for the backend's answer (the body: twice this, "
             "at least 1 s)", remote=True),
+    Timeout("backend.retry_delay_s", 0.3, 0.01, 10, "before the first retry of a safe call, doubled per retry, "
+            "with jitter"),
+    Timeout("backend.max_retry_after_s", 30.0, 1, 300, "the longest wait before a retry, even when the backend's "
+            "Retry-After asks for more"),
     Timeout("backend.heartbeat_interval_s", 60.0, 5, 3600, "between heartbeats (device health, queue, remote "
             "configuration); up to 8 times longer while beats keep failing"),
     Timeout("queue.deliver_wait_s", 15.0, 1, 120, "a citizen's submission waits this long for delivery before "

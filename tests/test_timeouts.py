@@ -115,3 +115,24 @@ def test_the_staff_pin_lockout_lasts_as_configured(open_gui):
     pin.keys["✓"].click()  # the right PIN, refused while locked
     assert gui.window.view.currentWidget() is pin
     assert "15 秒后再试" in pin.notice.text()
+
+
+def test_the_client_waits_between_retries_as_configured(sandbox, make_config):
+    from common.backend_errors import ServerError
+    from kiosk.backend.client import BackendClient
+
+    def waits(**backend):
+        sleeps = []
+        config = make_config(sandbox.url, backend={"retries": 2, **backend})
+        client = BackendClient(config.backend, config.terminal.id, sleep=sleeps.append)
+        try:
+            with pytest.raises(ServerError):
+                client.catalogue()
+        finally:
+            client.close()
+        return sleeps
+
+    sandbox.faults.set("error")
+    first, second = waits(retry_delay_s=0.2)
+    assert 0.1 <= first <= 0.3 and 0.2 <= second <= 0.6  # doubled per retry, with jitter
+    assert waits(retry_delay_s=8, max_retry_after_s=1) == [1.0, 1.0]  # never longer than the cap

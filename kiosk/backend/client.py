@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 API = "/api/v1"
-MAX_RETRY_AFTER_S = 30.0
 
 
 def load_signer(config: BackendConfig, terminal_id: str) -> Signer:
@@ -66,12 +65,12 @@ def _q(value: str) -> str:
 
 class BackendClient:
     def __init__(self, config: BackendConfig, terminal_id: str, *, pool_size: int = 4,
-                 backoff_s: float = 0.3, sleep=time.sleep, signer: Signer | None = None, clock=time.time) -> None:
+                 backoff_s: float | None = None, sleep=time.sleep, signer: Signer | None = None, clock=time.time) -> None:
         self._config = config
         self._terminal_id = terminal_id
         self._prefix = urlsplit(config.url.rstrip("/")).path + API
         self._base = config.url.rstrip("/") + API
-        self._backoff_s = backoff_s
+        self._backoff_s = backoff_s  # None: the configuration's retry_delay_s (tests pass a short one)
         self._sleep = sleep
         self._clock = clock  # the terminal's own clock, which may drift
         self._signer = signer or load_signer(config, terminal_id)
@@ -430,9 +429,10 @@ class BackendClient:
         raise last
 
     def _delay(self, attempt: int, last: BackendError) -> float:
-        delay = self._backoff_s * (2 ** (attempt - 1)) * (0.5 + random.random())
+        base = self._config.retry_delay_s if self._backoff_s is None else self._backoff_s
+        delay = base * (2 ** (attempt - 1)) * (0.5 + random.random())
         retry_after = getattr(last, "retry_after", 0.0)
-        return min(max(delay, retry_after), MAX_RETRY_AFTER_S)
+        return min(max(delay, retry_after), self._config.max_retry_after_s)
 
     @staticmethod
     def _encode(body: Any, files: list[Attachment] | None, json_part: str = "case") -> tuple[bytes, str | None]:
