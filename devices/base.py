@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from devices.health import HealthTracker, SelfTestResult
 from devices.worker import DeviceWorker
@@ -10,8 +11,22 @@ from devices.worker import DeviceWorker
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class CallTimeouts:
+    """How long a caller waits for a device's blocking calls (on its worker) before giving up with
+    ``DeviceTimeoutError``. These are the defaults; the terminal's configuration sets them
+    (``[device_calls]``, kiosk/timeouts.py) through :meth:`Device.set_call_timeouts`."""
+
+    self_test_s: float = 10.0
+    close_s: float = 3.0
+    receipt_print_s: float = 20.0
+    document_print_s: float = 60.0
+    capture_s: float = 10.0  # a document camera's page, or one side of an ID card
+
+
 class Device:
     kind = "device"
+    call_timeouts = CallTimeouts()
 
     def __init__(self, name: str, *, poll_interval_s: float | None = None) -> None:
         self.name = name
@@ -27,13 +42,16 @@ class Device:
     def stop(self) -> None:
         if self._worker.running:
             try:
-                self._worker.call(self._close, timeout_s=3.0)
+                self._worker.call(self._close, timeout_s=self.call_timeouts.close_s)
             except Exception:  # stopping goes on: the worker is stopped below whatever the driver did
                 log.warning("%s: closing failed while stopping", self.name, exc_info=True)
         self._worker.stop()
 
-    def self_test(self, timeout_s: float = 10.0) -> SelfTestResult:
-        return self._worker.call(self._self_test, timeout_s=timeout_s)
+    def set_call_timeouts(self, timeouts: CallTimeouts) -> None:
+        self.call_timeouts = timeouts
+
+    def self_test(self, timeout_s: float | None = None) -> SelfTestResult:
+        return self._worker.call(self._self_test, timeout_s=timeout_s or self.call_timeouts.self_test_s)
 
     # Driver hooks, run on the worker thread.
     def _open(self) -> None:

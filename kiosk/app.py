@@ -6,13 +6,14 @@ from its own :class:`~kiosk.config.Config`.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import threading
 from dataclasses import dataclass
 from typing import Callable
 
-from devices.base import Device
+from devices.base import CallTimeouts, Device
 from devices.docprinter.base import DocumentPrinter
 from devices.doccam.late import LateDocumentCamera
 from devices.doccam.base import DocumentCamera
@@ -53,6 +54,7 @@ def build_devices(config: Config, late: threading.Event | None = None) -> Device
     """Every device from its configuration. With ``late``, the document camera's driver is built
     on its own worker once ``late`` is set (see devices/doccam/late.py), not here."""
     data_dir = config.data_dir
+    waits = CallTimeouts(**dataclasses.asdict(config.device_calls))
     built = {}
     for kind in DEVICE_KINDS:
         section = config.device(kind)
@@ -61,6 +63,7 @@ def build_devices(config: Config, late: threading.Event | None = None) -> Device
             built[kind] = LateDocumentCamera(kind, build, after=late)
         else:
             built[kind] = build_device(kind, section.type, section.options, data_dir)
+        built[kind].set_call_timeouts(waits)
     return Devices(**built)
 
 

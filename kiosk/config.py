@@ -102,6 +102,17 @@ class VoiceConfig:
 
 
 @dataclass(frozen=True)
+class DeviceCallsConfig:
+    """How long the terminal waits for each kind of device call (devices.base.CallTimeouts)."""
+
+    self_test_s: float = timeout("device_calls.self_test_s")
+    close_s: float = timeout("device_calls.close_s")
+    receipt_print_s: float = timeout("device_calls.receipt_print_s")
+    document_print_s: float = timeout("device_calls.document_print_s")
+    capture_s: float = timeout("device_calls.capture_s")
+
+
+@dataclass(frozen=True)
 class DeviceConfig:
     """One device: ``type`` picks the driver, the rest are that driver's options."""
 
@@ -129,6 +140,7 @@ class Config:
     queue: QueueConfig = field(default_factory=QueueConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     voice: VoiceConfig = field(default_factory=VoiceConfig)
+    device_calls: DeviceCallsConfig = field(default_factory=DeviceCallsConfig)
     devices: DevicesConfig = field(default_factory=DevicesConfig)
     source: str = field(default="defaults", compare=False)
 
@@ -141,7 +153,7 @@ class Config:
 
 
 _SECTIONS = {"terminal": TerminalConfig, "backend": BackendConfig, "paths": PathsConfig, "queue": QueueConfig,
-             "logging": LoggingConfig, "voice": VoiceConfig}
+             "logging": LoggingConfig, "voice": VoiceConfig, "device_calls": DeviceCallsConfig}
 
 
 def _section(cls: type, values: Mapping[str, Any], base: Any, origin: str, name: str,

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from common.options import option
+from devices.base import CallTimeouts
 
 # Elderly mode (长辈版) doubles the times a citizen is given: the idle timeout and its warning.
 ELDERLY_TIME_FACTOR = 2
@@ -68,6 +69,19 @@ TIMEOUTS: tuple[Timeout, ...] = (
             "long after delivery (0: at delivery)"),
     Timeout("voice.timeout_s", 10.0, 0.5, 60, "espeak-ng synthesizing one spoken prompt (tens of milliseconds as a "
             "rule); a hung one is stopped and the prompt stays unsaid"),
+)
+
+_CALLS = CallTimeouts()  # a device call's wait: its default is the device interface's, set from here
+TIMEOUTS += (
+    Timeout("device_calls.self_test_s", _CALLS.self_test_s, 1, 120, "a device's self-test (maintenance, start-up)"),
+    Timeout("device_calls.close_s", _CALLS.close_s, 0.5, 60, "a device closing its port or camera when the "
+            "terminal stops"),
+    Timeout("device_calls.receipt_print_s", _CALLS.receipt_print_s, 1, 300, "a receipt or notice printed "
+            "(then the citizen is told it failed, with the number on screen)"),
+    Timeout("device_calls.document_print_s", _CALLS.document_print_s, 1, 600, "a licence printed on the "
+            "document printer"),
+    Timeout("device_calls.capture_s", _CALLS.capture_s, 1, 120, "the document camera taking a page, or one "
+            "side of an ID card"),
 )
 
 BY_KEY = {row.key: row for row in TIMEOUTS}

@@ -136,3 +136,26 @@ def test_the_client_waits_between_retries_as_configured(sandbox, make_config):
     first, second = waits(retry_delay_s=0.2)
     assert 0.1 <= first <= 0.3 and 0.2 <= second <= 0.6  # doubled per retry, with jitter
     assert waits(retry_delay_s=8, max_retry_after_s=1) == [1.0, 1.0]  # never longer than the cap
+
+
+def test_a_device_call_gives_up_after_the_configured_wait(make_config):
+    """The document camera hangs (the simulator's fault): the capture fails after device_calls.capture_s."""
+    import time
+
+    from devices.errors import DeviceTimeoutError
+    from kiosk.app import build_devices
+
+    config = make_config(device_calls={"capture_s": 1, "receipt_print_s": 7})
+    devices = build_devices(config)
+    assert devices.receipt_printer.call_timeouts.receipt_print_s == 7
+    camera = devices.document_camera
+    camera.start()
+    try:
+        camera.inject("hang")
+        started = time.monotonic()
+        with pytest.raises(DeviceTimeoutError):
+            camera.capture()
+        assert 0.9 <= time.monotonic() - started < 3  # not the default 10 s
+    finally:
+        camera.clear("hang")
+        camera.stop()

@@ -97,10 +97,10 @@ class DocumentCamera(Device):
         Asking also tells the device that a preview is being watched (see the driver)."""
         return None
 
-    def capture(self, timeout_s: float = 10.0) -> CapturedPage:
-        return self._worker.call(self._capture, timeout_s=timeout_s)
+    def capture(self, timeout_s: float | None = None) -> CapturedPage:
+        return self._worker.call(self._capture, timeout_s=timeout_s or self.call_timeouts.capture_s)
 
-    def capture_card(self, timeout_s: float = 10.0) -> Any:
+    def capture_card(self, timeout_s: float | None = None) -> Any:
         """One side of an ID card laid on the desk, flattened to true size (an image for :meth:`id_card_copy`)."""
         raise CaptureError(text(MSG_NO_CARD_COPY))
 

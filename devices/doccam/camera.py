@@ -190,9 +190,9 @@ class CameraDocumentCamera(DocumentCamera):
             self.events.emit(PageCaptured(page))
 
     # -- ID-card copy: one side at a time, then one A4 sheet
-    def capture_card(self, timeout_s: float = 10.0) -> np.ndarray:
+    def capture_card(self, timeout_s: float | None = None) -> np.ndarray:
         """One side of an ID card, flattened to true size at 300 dpi (BGR)."""
-        return self._worker.call(self._capture_card, timeout_s=timeout_s)
+        return self._worker.call(self._capture_card, timeout_s=timeout_s or self.call_timeouts.capture_s)
 
     @on_worker
     def _capture_card(self) -> np.ndarray:

@@ -36,6 +36,7 @@ class LateDocumentCamera(DocumentCamera):
     def _open(self) -> None:
         self._after.wait(WAIT_FOR_TERMINAL_S)
         real = self._build()
+        real.set_call_timeouts(self.call_timeouts)
         real.health.subscribe(self._mirror)
         self._real = real
         real.start()
@@ -58,11 +59,11 @@ class LateDocumentCamera(DocumentCamera):
     def _capture(self) -> CapturedPage:
         return self._real.capture()
 
-    def capture_card(self, timeout_s: float = 10.0) -> Any:
+    def capture_card(self, timeout_s: float | None = None) -> Any:
         real = self._real
         if real is None:
             raise CaptureError(text(MSG_STARTING))
-        return real.capture_card(timeout_s)
+        return real.capture_card(timeout_s or self.call_timeouts.capture_s)
 
     def id_card_copy(self, front: Any, back: Any) -> CapturedPage:
         real = self._real

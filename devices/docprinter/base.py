@@ -14,9 +14,11 @@ class DocumentPrintError(DeviceError):
 class DocumentPrinter(Device):
     kind = "document_printer"
 
-    def print_pdf(self, pdf: bytes, title: str, timeout_s: float = 60.0) -> str:
-        """Print and wait; returns a job id or a file path. Call off the GUI thread."""
-        return self._worker.call(self._print_pdf, pdf, title, timeout_s=timeout_s)
+    def print_pdf(self, pdf: bytes, title: str, timeout_s: float | None = None) -> str:
+        """Print and wait (at most ``call_timeouts.document_print_s``); returns a job id or a file path. Call off
+        the GUI thread."""
+        return self._worker.call(self._print_pdf, pdf, title,
+                                 timeout_s=timeout_s or self.call_timeouts.document_print_s)
 
     def _print_pdf(self, pdf: bytes, title: str) -> str:
         raise NotImplementedError

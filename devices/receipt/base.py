@@ -31,9 +31,9 @@ class PrintResult:
 class ReceiptPrinter(Device):
     kind = "receipt_printer"
 
-    def print_receipt(self, document: ReceiptDocument, timeout_s: float = 20.0) -> PrintResult:
-        """Print and wait (with a timeout). Call from a worker, never from the GUI thread."""
-        return self._worker.call(self._print, document, timeout_s=timeout_s)
+    def print_receipt(self, document: ReceiptDocument, timeout_s: float | None = None) -> PrintResult:
+        """Print and wait (at most ``call_timeouts.receipt_print_s``). Call from a worker, never from the GUI thread."""
+        return self._worker.call(self._print, document, timeout_s=timeout_s or self.call_timeouts.receipt_print_s)
 
     def _print(self, document: ReceiptDocument) -> PrintResult:
         raise NotImplementedError

@@ -1024,7 +1024,7 @@ class CitizenSession:
         camera = self.document_camera
         self.busy = True
         self._changed()
-        self._background(lambda: camera.capture(timeout_s=10.0), self.page_captured, self._capture_failed)
+        self._background(lambda: camera.capture(), self.page_captured, self._capture_failed)
 
     def page_captured(self, page: CapturedPage) -> None:
         """A page from the camera (tapped or auto-captured): kept unless the camera advises a retake."""
@@ -1055,7 +1055,7 @@ class CitizenSession:
         camera = self.document_camera
         self.busy = True
         self._changed()
-        self._background(lambda: camera.capture_card(timeout_s=10.0), self._card_side_taken, self._capture_failed)
+        self._background(lambda: camera.capture_card(), self._card_side_taken, self._capture_failed)
 
     def _card_side_taken(self, side: Any) -> None:
         self.busy = False
