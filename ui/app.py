@@ -105,13 +105,16 @@ class Gui:
 
     def _build(self) -> None:
         from kiosk.app import build_services
+        from kiosk.pinyin_input import PinyinWords
         from kiosk.tasks import ThreadTaskRunner
+        from ui import pinyin_keyboard
         from ui.bridge import DeviceBridge, Dispatcher
 
         self.dispatcher = Dispatcher()
         self.services = build_services(self.config, ThreadTaskRunner(self.dispatcher.post), self.masker,
                                        on_config=self._remote_config, late_document_camera=self.staged)
         self.bridge = DeviceBridge(self.services.devices)
+        pinyin_keyboard.install(PinyinWords(), self.services.tasks)  # pinyin for Chinese fields, words read on first use
         view = build_view(self.mode, self.services, self.bridge, self.window.view)
         self.window.attach(view, card_sim=rehearsal_card(self.services.devices.id_reader), voice=self._voice())
 
@@ -140,7 +143,9 @@ class Gui:
         self.dispatcher.post(lambda: self.window is not None and self.window.apply_config(config))
 
     def close(self) -> None:
-        """Tear down in order: no thread may hold or emit on a Qt object once it is deleted."""
+        """Tear down in order: no thread may hold or emit on a Qt object once it is deleted. Once."""
+        if self._closed:
+            return
         self._closed = True
         if self.services is None:  # closed before the services were built
             self.window.shutdown()
@@ -153,6 +158,9 @@ class Gui:
         if self.window.desk is not None:
             self.window.desk.next_applicant()
         self.services.stop()  # joins device, sync and heartbeat threads; waits for running tasks
+        from ui import pinyin_keyboard  # imported by _build already
+
+        pinyin_keyboard.uninstall()  # the next Gui installs its own
         self.bridge.detach()
         self.window.shutdown()
         self.window.close()
