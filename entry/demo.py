@@ -3,7 +3,8 @@
 With a display it opens the kiosk window (F2 places the sample ID card). Without one (or with
 ``--headless``) it walks the terminal as people would, through the screens' widgets
 (entry/walkthrough.py), saving a PNG of every screen and each printed receipt under the output
-directory:
+directory, and each prompt the kiosk's voice guidance says as a WAV under ``voice/`` (espeak-ng; the
+voice is on for the whole demo):
 
 - a citizen agrees to the consent, reads the guide and applies for themself in Chinese, typing the
   form on the touch keyboard (and rates the service); then for a company whose handler they are, in
@@ -33,6 +34,7 @@ demo data, which that system must hold too.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import secrets
 import shutil
@@ -46,6 +48,7 @@ from common.domain import ApplyAs
 from common.i18n import language, set_language
 from common.masking import Masker
 from entry import walkthrough as walk
+from entry.demo_voice import VoiceRecorder
 from entry.outage import outage_for
 from kiosk.config import Config, load_config
 from ui.app import Gui, run_gui
@@ -70,7 +73,8 @@ def demo_terminal_id() -> str:
 
 def demo_config(url: str, data_dir: Path, terminal_id: str | None = None) -> Config:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(_ENV_KEPT_BY_DEMO)}
-    overrides = {"backend": {"url": url}, "paths": {"data_dir": str(data_dir)}, "logging": {"console": False}}
+    overrides = {"backend": {"url": url}, "paths": {"data_dir": str(data_dir)}, "logging": {"console": False},
+                 "voice": {"enabled": True}}
     if terminal_id:
         overrides["terminal"] = {"id": terminal_id}
     return load_config(environ=environ, overrides=overrides)
@@ -128,6 +132,7 @@ class Sent:
 class DemoRun:
     paths: list[Path]
     sent: Sent
+    voice: list[Path] = field(default_factory=list)  # voice/NNN-step-lang.wav: each prompt the kiosk said
 
 
 def _prepare(out: Path) -> Path:
@@ -170,11 +175,15 @@ def _speak(gui: Gui, wanted: str) -> None:
         walk.switch_language(gui)
 
 
-def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sent, outage) -> list[Path]:
-    """The citizen's journeys; returns the printed receipts."""
+def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sent, outage,
+           ears: VoiceRecorder) -> list[Path]:
+    """The citizen's journeys; returns the printed receipts. What the voice says goes to ``ears``
+    (through espeak-ng, whatever the machine's Qt TextToSpeech has: only its audio can be written)."""
+    config = dataclasses.replace(config, voice=dataclasses.replace(config.voice, enabled=True, engine="espeak-ng"))
     gui = Gui(config, "kiosk", masker)
     receipts: list[Path | None] = []
     try:
+        gui.window.voice.listen(ears.heard)
         walk.show(gui)
         sent.terminal_id = gui.services.config.terminal.id
         first = walk.citizen_journey(gui, DEMO_SERVICE, camera, rating=5)
@@ -226,6 +235,7 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         walk.toggle_large_text(gui)
         camera.shot(gui, "home-large-text")
         walk.toggle_large_text(gui)
+        walk.wait_until(lambda: gui.window.voice.pending == 0, "the last spoken prompts", 30)
     finally:
         gui.close()
     return [r for r in receipts if r is not None]
@@ -261,6 +271,7 @@ def run_headless(out: Path, masker: Masker | None = None, backend: str | None = 
     data_dir = _prepare(out)
     set_language("zh_CN")
     camera = walk.Camera(out)
+    ears = VoiceRecorder(out / "voice")
     try:
         with backend_at(backend) as url:
             sent = Sent(url)
@@ -268,7 +279,7 @@ def run_headless(out: Path, masker: Masker | None = None, backend: str | None = 
             cut = outage_for(url, outage)
             try:
                 kiosk_url = cut.terminal_url if cut is not None else url
-                receipts = _kiosk(demo_config(kiosk_url, data_dir, terminal_id), masker, camera, sent, cut)
+                receipts = _kiosk(demo_config(kiosk_url, data_dir, terminal_id), masker, camera, sent, cut, ears)
             finally:
                 if cut is not None:
                     cut.close()
@@ -277,6 +288,7 @@ def run_headless(out: Path, masker: Masker | None = None, backend: str | None = 
             _maintenance(config, masker, camera)
     finally:
         camera.close()
+        voice = ears.close()
     saved = []
     for index, receipt in enumerate(receipts, 1):
         target = out / f"receipt-{index}.png"
@@ -286,7 +298,7 @@ def run_headless(out: Path, masker: Masker | None = None, backend: str | None = 
         target = out / "one-time-notice.png"
         shutil.copy(notice, target)
         saved.append(target)
-    return DemoRun(camera.shots + saved, sent)
+    return DemoRun(camera.shots + saved, sent, voice)
 
 
 def run_demo(out: Path, headless: bool, masker: Masker | None = None, backend: str | None = None) -> int:
@@ -294,6 +306,7 @@ def run_demo(out: Path, headless: bool, masker: Masker | None = None, backend: s
         run = run_headless(out, masker, backend)
         for path in run.paths:
             print(path)
+        print(f"{len(run.voice)} spoken prompts in {out / 'voice'}")
         print(run.sent.report())
         return 0
     with backend_at(backend) as url:

@@ -18,6 +18,7 @@ from entry.demo import CLERK_MATERIALS, CLERK_SERVICE, run_headless
 from entry.outage import BackendSwitch, LineCut
 from entry.walkthrough import WalkError
 from kiosk.payloads import is_case_number
+from kiosk.voice import read_wav
 from sandbox.server import free_port
 
 REPO = Path(__file__).resolve().parent.parent
@@ -54,6 +55,10 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
             assert min(image.convert("L").getextrema()) < 80
     assert run.sent.outage == LineCut.how
     assert_numbers(run.sent)
+    # voice/NNN-step-lang.wav: each prompt the kiosk's voice guidance said, in both languages, as audio
+    spoken = {path.name[4:] for path in run.voice}
+    assert {"home-zh_CN.wav", "consent-zh_CN.wav", "form-zh_CN.wav", "company-en.wav", "done-en.wav"} <= spoken
+    assert all(read_wav(path.read_bytes()).rms() > 0.02 for path in run.voice[:3])
     report = run.sent.report()
     assert run.sent.offline[0] in report and run.sent.offline[1] in report and run.sent.notice in report
 

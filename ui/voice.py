@@ -232,10 +232,8 @@ class VoiceGuide:
         if engine != "espeak-ng":
             return
         playable = _Player.has_output()
-        if not playable:
+        if not playable:  # still synthesized (tens of milliseconds): listeners hear it, the demo writes it
             self._tell_once("audio", "voice: no audio output device; prompts are not played")
-            if not self._listeners:
-                return
         serial, number = self._serial, self._count + 1
         self._count, self.pending = number, self.pending + 1
         self._tasks.run(lambda: self._synthesizer.synthesize(text, lang),
