@@ -103,3 +103,11 @@ def test_the_text_goes_to_espeak_ng_on_its_stdin_never_as_an_option():
     """A prompt that starts with a dash is read, not taken for an option."""
     audio = EspeakSynthesizer().synthesize("--version", "en")
     assert audio.duration_s > 0.3 and audio.rms() > QUIET
+
+
+def test_the_bench_synthesizes_the_kiosks_prompts_in_both_languages(capsys):
+    from entry.cli import main
+
+    assert main(["bench", "voice", "--rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "zh_CN  5 prompts" in out and "en     5 prompts" in out and "verdict: every p95" in out
