@@ -283,7 +283,7 @@ class CitizenSession:
             self._pending_card, self._pending_token = identity, None
             if self.step is Step.HOME:
                 self.purpose = "apply"
-                self._go(Step.CONSENT)
+            self._go(Step.CONSENT)  # and a failed read's message no longer holds
             return
         if self.step is not Step.READ_CARD:
             identity.wipe()  # a card placed mid-session does not replace the applicant
@@ -570,7 +570,10 @@ class CitizenSession:
                                    error=False))
 
     def card_failed(self, message: Text) -> None:
-        if self.step in (Step.HOME, Step.READ_CARD):
+        if self.step is Step.HOME:  # a card laid at the home screen: the consent still comes first
+            self.purpose = "apply"
+            self._go(Step.CONSENT, Notice(message))
+        elif self.step is Step.READ_CARD:
             self._go(Step.READ_CARD, Notice(message))
 
     # -- a saved application (draft) from an earlier visit ----------------------------------------
