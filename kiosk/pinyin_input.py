@@ -25,16 +25,20 @@ that no dictionary holds as a whole (王秀英, 文三路 478 号) is composed b
 first letters (王 for ``wang``) and carrying on with the rest (``xiuying``: 秀英).
 
 The file is read once, on the first lookup or ahead of it by :meth:`PinyinWords.load` on a worker
-(about 0.2 s to decompress; 9 MB of UTF-8 kept as bytes): a key's line is found by bisection over
+(80-130 ms to decompress; 8.7 MB of UTF-8 kept as bytes): a key's line is found by bisection over
 the sorted lines, so nothing is split up front, and a key's words are parsed on first use and kept.
-The time a key press costs is measured by ``kiosk bench pinyin``.
+
+Measured with ``kiosk bench pinyin`` (2 shared cores under a load of 4-6, Python 3.11; 205 words, every
+prefix of their full pinyin and of their initials a key press): full pinyin p50 0.5 ms, p95 2.4-4.9 ms;
+initials p50 1.4-1.6 ms, p95 3.9-7.4 ms; the slowest key press 11-70 ms (a first letter's candidates
+parsed cold, or a garbage collection). Every word is among the first 20 candidates of its full pinyin;
+78 of 205 of their initials alone (``zg`` is many words).
 """
 
 from __future__ import annotations
 
 import gzip
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -57,11 +61,10 @@ class Candidate(NamedTuple):
     loose: int = 0  # syllables completed from the start typed (xian as xiang: 向 is 1, 先 is 0); initials are not
 
 
-@dataclass(frozen=True)
-class _Entry:
-    word: str
-    syllables: tuple[str, ...]
-    count: int
+# (word, syllables, count): plain tuples of strings and ints, which the garbage collector stops tracking
+# after its first look; as NamedTuples it walked them at every full collection (key presses of 140-170 ms
+# in `kiosk bench pinyin`, 11-70 ms as plain tuples on the same loaded machine)
+_Entry = tuple[str, tuple[str, ...], int]
 
 
 class WordsFileError(Exception):
@@ -149,18 +152,14 @@ class PinyinWords:
             by_first: dict[str, list[_Entry]] = {}
             if fields[0] == initials:
                 for word, syllables, count in (field.split(" ") for field in fields[1:]):
-                    entry = _Entry(word, tuple(syllables.split(SEPARATOR)), int(count))
-                    by_first.setdefault(entry.syllables[0], []).append(entry)
+                    spelled = tuple(syllables.split(SEPARATOR))
+                    by_first.setdefault(spelled[0], []).append((word, spelled, int(count)))
             found = self._groups[initials] = {first: tuple(entries) for first, entries in by_first.items()}
         return found
 
-    def words(self, initials: str) -> list[_Entry]:
-        """The words under one initials key, most common first (``gt``: 共同, 寡头, ..., 个体)."""
-        self.load()
-        return sorted((e for entries in self._group(initials).values() for e in entries), key=lambda e: -e.count)
-
-    def _matches(self, tokens: tuple[str, ...], open_end: bool) -> tuple[_Entry, ...]:
-        """The words whose syllables fit ``tokens``; kept, since the next key press asks again."""
+    def _matches(self, tokens: tuple[str, ...], open_end: bool) -> tuple[tuple[_Entry, int], ...]:
+        """The words whose syllables fit ``tokens``, each with its syllables completed from what was
+        typed (Candidate.loose); kept, since the next key press asks again."""
         key = (tokens, open_end)
         found = self._fitting.get(key)
         if found is None:
@@ -170,8 +169,9 @@ class PinyinWords:
             first = tokens[0]
             loose = first in INITIALS or (open_end and len(tokens) == 1)
             firsts = [s for s in group if s == first or (loose and s.startswith(first))]
-            found = self._fitting[key] = tuple(entry for s in firsts for entry in group[s]
-                                               if _fits(entry.syllables, tokens, open_end))
+            found = self._fitting[key] = tuple(
+                (entry, sum(s != t and t not in INITIALS for s, t in zip(entry[1], tokens)))
+                for s in firsts for entry in group[s] if _fits(entry[1], tokens, open_end))
         return found
 
     # -- candidates ---------------------------------------------------------------------------------
@@ -245,11 +245,10 @@ class PinyinWords:
             if not self._has_key_starting(initials):
                 continue
             covered = j + (1 if j < len(text) and text[j] == SEPARATOR else 0)
-            for entry in self._matches(tokens, j == len(text)):
-                old = best.get(entry.word)
-                loose = sum(s != t and t not in INITIALS for s, t in zip(entry.syllables, tokens))
-                if old is None or (covered, -loose, entry.count) > (old.letters, -old.loose, old.count):
-                    best[entry.word] = Candidate(entry.word, covered, entry.count, loose)
+            for (word, _syllables, count), loose in self._matches(tokens, j == len(text)):
+                old = best.get(word)
+                if old is None or (covered, -loose, count) > (old.letters, -old.loose, old.count):
+                    best[word] = Candidate(word, covered, count, loose)
             self._walk(text, j, tokens, finish, best, budget)
 
 

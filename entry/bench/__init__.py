@@ -25,6 +25,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "backend": ("entry.bench.backend", "simulated terminals against the sandbox: req/s, p50/p99, pooling"),
     "fuzz": ("entry.bench.fuzz", "property-based fuzzing of frames, text blocks, QR payloads and text, configuration"),
     "search": ("entry.bench.search", "service search as you type: ms a keystroke over 15 and 2,000 services"),
+    "pinyin": ("entry.bench.pinyin", "the touch keyboard's pinyin input: ms a key press, full pinyin and initials"),
     "voice": ("entry.bench.voice", "voice guidance: ms for espeak-ng to synthesize a kiosk prompt, Chinese and English"),
     "ui": ("entry.bench.ui", "kiosk start-up, GUI-thread stall and memory per session, against a bare PySide6 window"),
 }
