@@ -63,6 +63,10 @@ THANKS = "Thank you for your evaluation."
 RATED_BEFORE = "This was rated before; the first evaluation stands. Thank you."
 RECEIPT_AWAY = ("The receipt could not be printed ({reason}). Your case number is on the screen; please note it "
                 "down.")
+NOTICE_SAVED = ("The one-time notice is printed: it lists everything still missing. What you provided today is "
+                "saved: next time, identify yourself at any terminal of this hall and continue.")
+NOTICE_UNSAVED = ("The one-time notice is printed: it lists everything still missing. Your application could not "
+                  "be saved now, so please bring everything on the list next time.")
 APP_CODE = "ZLBID1:ZLB-CQTJKSZPRFK5CKNC7JBD4R6C"  # 张测试's identity code in the government app (sandbox data)
 ZHANG = "330106199003071236"
 LICENCE_CASE = "SQ2026112000007"  # 张测试's case whose licence is ready (sandbox data)
@@ -334,6 +338,31 @@ def test_pay(hall, fault):
     ends_cleanly(session)
 
 
+def to_incomplete(session: CitizenSession) -> None:
+    """SB-003 with the ID card not brought: the one-time notice is next."""
+    identify(session)
+    session.continue_to_services()
+    session.choose_service("SB-003")
+    session.start_application()
+    session.decline_licences()
+    session.material_not_brought("M1")
+    session.materials_done()
+    shows(session, Step.INCOMPLETE, None)
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_one_time_notice(hall, fault):
+    session = hall.session()
+    to_incomplete(session)
+    receipts = hall.receipts()
+    hall.fault(fault)
+    session.leave_with_notice()
+    shows(session, Step.DONE, NOTICE_UNSAVED)  # the list in hand all the same
+    assert hall.receipts() == receipts + 1
+    hall.clear()
+    ends_cleanly(session)
+
+
 def ready_licence(session: CitizenSession) -> str:
     identify(session, purpose="licence")
     shows(session, Step.LICENCES, None)
@@ -456,6 +485,21 @@ def test_receipt_print(hall, fault, message):
     session.reprint_receipt()
     shows(session, Step.PROGRESS, "The receipt is printed again. Please take it.", error=False)
     assert f"OTR1:{number}".encode() in printer.last_bytes
+    ends_cleanly(session)
+
+
+def test_one_time_notice_out_of_paper(hall):
+    printer = hall.services.devices.receipt_printer
+    session = hall.session()
+    to_incomplete(session)
+    printer.inject("paper_out")
+    session.leave_with_notice()
+    shows(session, Step.INCOMPLETE, "The notice could not be printed (The receipt printer is out of paper. Please ask "
+                                    "the hall staff for help.). Please ask the hall staff.")
+    printer.inject("clear")
+    session.leave_with_notice()
+    shows(session, Step.DONE, NOTICE_SAVED, error=False)
+    assert session.notice_number and session.notice_number.encode() in printer.last_bytes
     ends_cleanly(session)
 
 
