@@ -35,7 +35,7 @@ class Keyboard(enum.Enum):
     ID_NUMBER = "id_number"      # digits and X
     CREDIT_CODE = "credit_code"  # digits and the capitals a credit code uses
     LATIN = "latin"
-    CHINESE = "chinese"          # pinyin input later; a scanner or hardware keyboard until then
+    CHINESE = "chinese"          # pinyin keys and candidates (ui/pinyin_keyboard.py)
     NONE = "none"                # a choice: buttons, no keyboard
 
 

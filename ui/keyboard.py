@@ -4,9 +4,10 @@ A kiosk has no keyboard a citizen can reach, so each form field says what it tak
 shows only those keys: a number pad for digits and phone numbers, with "." and "-" for amounts, with
 X for an ID number; the 31 characters of a unified social credit code (the digits and the capitals
 of common.uscc.CHARSET: no I, O, S, V or Z, so a citizen cannot type a character GB 32100 never
-uses); QWERTY with a digits row, Shift and a few marks for Latin text. Chinese has no keys of ours
-yet: a sentence sends the citizen to the counter's keyboard or the scanner, and a pinyin input
-method (issue 17) plugs in through ``TouchKeyboard.register_input_method`` without an edit here.
+uses); QWERTY with a digits row, Shift and a few marks for Latin text. Chinese comes from an input
+method registered through ``TouchKeyboard.register_input_method``: the pinyin keyboard
+(ui/pinyin_keyboard.py), which the Gui installs; without one, a sentence sends the citizen to the
+counter's keyboard or the scanner.
 
 Keys type the way a person does: ``QLineEdit.insert``, ``backspace`` and ``clear``, so the field's
 validator, input mask and maxLength apply, and textEdited / textChanged fire as for a finger on a
