@@ -30,7 +30,7 @@ def shorten(view, second_ms: int, idle_s: float = 10, warning_s: float = 20) -> 
 def test_the_warning_counts_down_inside_the_window_and_more_time_keeps_the_session(gui, qtbot):
     view, session = gui.window.view, gui.window.session
     place_card_and_agree(gui, qtbot)
-    shorten(view, 50)  # idle after 0.5 s
+    shorten(view, 200)  # idle after 2 s, then 4 s of warning: time enough for a screen to change meanwhile
     with qtbot.waitSignal(view.warning.started, timeout=5000) as started:
         view.idle.start()
     assert started.args == [20]  # never less than 20 s (WCAG 2.2.1)
@@ -41,14 +41,19 @@ def test_the_warning_counts_down_inside_the_window_and_more_time_keeps_the_sessi
     assert warning.more.width() >= 44 and warning.more.height() >= 44
     assert view.rect().contains(warning.geometry())
 
-    qtbot.waitUntil(lambda: warning.remaining <= 18, timeout=3000)  # it counts
+    qtbot.waitUntil(lambda: warning.remaining <= 19, timeout=3000)  # it counts
     # A touch elsewhere on the screen does not dismiss it: only "More time" does.
     qtbot.mouseClick(view.screens[Step.IDENTIFIED], LEFT)
     assert warning.isVisible() and not view.idle.isActive()
+    # The screen's own buttons stay within reach, and the next screen does not cover the band.
+    qtbot.mouseClick(view.screens[Step.IDENTIFIED].next, LEFT)
+    qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
+    on_top = view.childAt(warning.more.mapTo(view, warning.more.rect().center()))
+    assert warning.isVisible() and on_top is warning.more
 
     qtbot.mouseClick(warning.more, LEFT)
     assert not warning.isVisible() and view.idle.isActive()
-    assert session.step is Step.IDENTIFIED and session.identity is not None
+    assert session.step is Step.CHOOSE_SERVICE and session.identity is not None
 
 
 def test_at_zero_the_session_ends_and_nothing_is_left(gui, qtbot):

@@ -172,6 +172,8 @@ class KioskView(QStackedWidget):
                 other.forget()  # nothing one citizen typed waits in a hidden screen for the next
         elif not self.warning.warning:  # a new screen while warned does not extend: only "More time" does
             self.idle.start()
+        else:
+            self.warning.raise_()  # above the new screen, which the stack has just raised
 
     def retranslate(self) -> None:
         self.current_screen().refresh(self.session)
