@@ -18,6 +18,7 @@ PACKAGES=(
   cups printer-driver-cups-pdf poppler-utils      # A4 printing and PDF checks
   gettext                                         # msgfmt for the translation catalogues
   espeak-ng                                       # voice guidance: Mandarin and English prompts (kiosk/voice.py)
+  pulseaudio pulseaudio-utils                     # a private sound server with a null sink: voice played in tests
   ca-certificates
 )
 

@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -68,9 +69,22 @@ def _plain(text: str) -> str:
 class _Player:
     """Plays one prompt's samples at a time on the default audio output (Qt Multimedia)."""
 
+    ENDED_CHECK_MS = 250
+
     def __init__(self) -> None:
         self._sink: Any = None
         self._buffer: Any = None
+        # Played to its end, the stream is closed (a sound server keeps an idle one open otherwise). A
+        # timer looks, as PySide6 6.11 cannot pass QAudioSink.stateChanged's QAudio::State to Python.
+        self._ended = QTimer()
+        self._ended.setInterval(self.ENDED_CHECK_MS)
+        self._ended.timeout.connect(self._check_ended)
+
+    def _check_ended(self) -> None:
+        from PySide6.QtMultimedia import QtAudio
+
+        if self._sink is None or self._sink.state() != QtAudio.State.ActiveState:
+            self.stop()
 
     @staticmethod
     def has_output() -> bool:
@@ -93,8 +107,14 @@ class _Player:
         self._sink = QAudioSink(QMediaDevices.defaultAudioOutput(), audio_format)
         self._sink.setVolume(volume)
         self._sink.start(self._buffer)
+        self._ended.start()
+
+    @property
+    def playing(self) -> bool:
+        return self._sink is not None
 
     def stop(self) -> None:
+        self._ended.stop()
         if self._sink is not None:
             self._sink.stop()
             self._sink.deleteLater()
@@ -176,7 +196,7 @@ class VoiceGuide:
     def repeat(self) -> None:
         """Say the current screen again, from its start (also while voice is off: once)."""
         step, parts, notice = self._what_to_say()
-        self._say(step, prompt([*parts, notice], language()))
+        self.say(step, prompt([*parts, notice], language()))
 
     def stop(self) -> None:
         self._serial += 1
@@ -208,14 +228,20 @@ class VoiceGuide:
         previous, self._said = self._said, said
         if previous is not None and previous[:2] == said[:2]:
             if notice:  # the same screen with a new notice: only the notice
-                self._say(step, prompt([notice], language()))
+                self.say(step, prompt([notice], language()))
             return
-        self._say(step, prompt([*parts, notice], language()))
+        self.say(step, prompt([*parts, notice], language()))
 
     # -- speaking --------------------------------------------------------------------------------
 
-    def _say(self, step: str, text: str) -> None:
-        self.stop()  # cut off whatever is being said
+    @property
+    def playing(self) -> bool:
+        """A prompt's audio is being played (espeak-ng's; Qt TextToSpeech plays on its own)."""
+        return self._player.playing
+
+    def say(self, step: str, text: str) -> None:
+        """Say ``text`` (for ``step``, in the active language) now, cutting off whatever is being said."""
+        self.stop()
         if not text or self._closed:
             return
         lang = language()
