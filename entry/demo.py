@@ -58,6 +58,9 @@ COMPANY_SERVICE = "WS-013"  # tax payment certificate: a person or a company
 DEMO_COMPANY = "91330106MA2H7Q3K8C"  # the sample card's holder is its authorised handler (sandbox data)
 AGENT_SERVICE = "JZ-002"    # residence permit: an agent allowed
 DEMO_PRINCIPAL = ("330102195506122468", "李样例")  # a person the sandbox knows, for whom the agent applies
+# ... and the same person's name mistyped by one character while the register cannot be asked: accepted
+# offline as declared, refused when it arrives (422 principal_not_registered)
+MISTYPED_PRINCIPAL = ("330102195506122468", "李洋例")
 OFFLINE_SERVICE = "SB-003"  # social insurance record print: no form
 INCOMPLETE_SERVICE, NOT_BROUGHT = "GJJ-004", ("M2",)
 FEE_SERVICE = "JSZ-010"     # driving licence renewal: a 10 yuan fee  # provident fund withdrawal without the purchase contract
@@ -110,6 +113,8 @@ class Sent:
     reprinted: str = ""     # the case whose receipt the citizen printed again from "my applications"
     outage: str = ""
     progress: str = ""  # the progress screen's title after the offline receipt's code was scanned
+    refused: tuple[str, str] | None = None  # (provisional number, what its receipt's code brought up)
+    window_rating: int = 0  # the applicant's rating of the clerk's notice, on the window's customer side
 
     def report(self) -> str:
         lines = [f"sent to {self.backend} as terminal {self.terminal_id}:"]
@@ -121,7 +126,12 @@ class Sent:
         lines.append(f"  one-time notice {self.kiosk_notice or '(none)'}  (kiosk, service {INCOMPLETE_SERVICE}, "
                      f"{', '.join(NOT_BROUGHT)} not brought; the application saved as a draft)")
         lines.append(f"  one-time notice {self.notice or '(none)'}  (clerk {STAFF_ID}, service {CLERK_SERVICE})")
+        if self.refused is not None:
+            provisional, shown = self.refused
+            lines.append(f"  refused offline case {provisional}  (an agent's case with the principal's name mistyped "
+                         f"while the backend was away; its receipt's QR code brought up '{shown}')")
         lines.append(f"  receipt of case {self.reprinted or '(none)'} printed again from the citizen's applications")
+        lines.append(f"  the clerk's notice rated {self.window_rating or '(not rated)'} on the window's customer side")
         lines.append(f"outage at confirm: {self.outage}")
         lines.append(f"in a sandbox's database: SELECT case_number, provisional_number FROM cases "
                      f"WHERE terminal_id = '{self.terminal_id}'")
@@ -230,6 +240,16 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
             delivered = {item.provisional_number: item.case_number for item in outbox.items(("delivered",))}
             sent.offline = (offline.number, delivered.get(offline.number, "(not delivered)"))
             sent.progress = walk.progress_by_receipt(gui, receipt_code(offline.receipt_png), camera)
+            # Offline again from the principal's details on: the mistyped name cannot be checked, goes with the
+            # case as declared, and the backend refuses the case when it arrives; the receipt still leads somewhere.
+            refused = walk.citizen_journey(gui, AGENT_SERVICE, camera, "-refused", apply_as=ApplyAs.AGENT,
+                                           principal=MISTYPED_PRINCIPAL, before_principal=outage.begin)
+            outage.end()
+            receipts.append(refused.receipt_png)
+            walk.wait_until(lambda: any(item.provisional_number == refused.number for item in outbox.items(("dead",))),
+                            "the backend to refuse the offline case with the mistyped principal", 60)
+            sent.refused = (refused.number, walk.progress_by_receipt(gui, receipt_code(refused.receipt_png), camera,
+                                                                     "-refused"))
         sent.reprinted = walk.my_cases_journey(gui, camera)
         walk.licence_journey(gui, camera)
         walk.toggle_large_text(gui)
@@ -249,6 +269,8 @@ def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         walk.clerk_sign_in(gui, STAFF_ID, STAFF_PASSWORD, camera)
         walk.clerk_check_materials(gui, CLERK_SERVICE, CLERK_MATERIALS, camera)
         sent.notice = walk.clerk_issue_notice(gui, camera)
+        walk.clerk_applicant_rates(gui, 4, camera)
+        sent.window_rating = 4
         printer = gui.services.devices.receipt_printer
         return Path(printer.last_png) if getattr(printer, "last_png", None) else None
     finally:

@@ -438,7 +438,8 @@ def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, s
                     before_confirm: Callable[[], None] | None = None, sample_card: str = "resident",
                     rating: int | None = None, apply_as: ApplyAs = ApplyAs.MYSELF, company: str = "",
                     principal: tuple[str, str] | None = None, licences: bool = True,
-                    not_brought: tuple[str, ...] = (), pay: Callable[[str], bool] | None = None) -> Journey:
+                    not_brought: tuple[str, ...] = (), pay: Callable[[str], bool] | None = None,
+                    before_principal: Callable[[], None] | None = None) -> Journey:
     """Identified -> continue -> a service -> its guide -> who applies (the company's code, or the
     principal's details) -> the form on the touch keyboard -> the materials (and the signature)
     -> confirm -> finish; or, with a material not brought, the one-time notice."""
@@ -467,6 +468,8 @@ def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, s
     elif showing(gui, Step.PRINCIPAL):
         if principal is None:
             raise WalkError("the journey acts for another person but names none")
+        if before_principal is not None:
+            before_principal()
         principal_step(gui, principal, camera, suffix)
     after_who = (Step.FORM, Step.LICENCE_CONSENT, Step.MATERIALS, Step.CONFIRM)
     wait_until(lambda: any(showing(gui, step) for step in after_who), "the form or the materials")
@@ -502,8 +505,9 @@ def my_cases_journey(gui: Gui, camera: Camera | None = None, sample_card: str = 
     wait_for_screen(gui, Step.MY_CASES, 20)
     _snap(camera, gui, "my-cases")
     cases = _screen(gui, Step.MY_CASES)
-    number, first = next(iter(cases.buttons.items()), ("", None))
-    tap(first, "the newest application")
+    accepted = [str(c["case_number"]) for c in gui.window.session.my_cases if c.get("case_number")]
+    number = accepted[0] if accepted else ""
+    tap(cases.buttons.get(number), "the newest accepted application")
     wait_for_screen(gui, Step.PROGRESS)
     progress = _screen(gui, Step.PROGRESS)
     tap(progress.reprint, "'print the receipt again' button")
@@ -546,13 +550,14 @@ def licence_journey(gui: Gui, camera: Camera | None = None, sample_card: str = "
     return first is not None
 
 
-def progress_by_receipt(gui: Gui, code: str, camera: Camera | None = None) -> str:
-    """The citizen holds a receipt's QR code to the scanner; returns the progress screen's title."""
+def progress_by_receipt(gui: Gui, code: str, camera: Camera | None = None, suffix: str = "") -> str:
+    """The citizen holds a receipt's QR code to the scanner; returns what the progress screen says (its title and
+    status, and for a refused case why)."""
     gui.services.devices.qr_scanner.present(code)
     wait_for_screen(gui, Step.PROGRESS, 20)
-    _snap(camera, gui, "progress")
+    _snap(camera, gui, f"progress{suffix}")
     screen = _screen(gui, Step.PROGRESS)
-    title = screen.title.text()
+    title = " · ".join(part for part in (screen.title.text(), screen.status.text(), screen.next.text()) if part)
     tap(screen.back, "'back to start' button")
     wait_for_screen(gui, Step.HOME)
     return title
@@ -588,6 +593,15 @@ def clerk_issue_notice(gui: Gui, camera: Camera | None = None) -> str:
     wait_until(lambda: gui.window.desk.result != "", "the notice to be issued", 30)
     _snap(camera, gui, "window-notice-issued")
     return gui.window.desk.result
+
+
+def clerk_applicant_rates(gui: Gui, level: int, camera: Camera | None = None) -> None:
+    """The applicant taps a level on the window's customer-facing side (好差评)."""
+    panel = gui.window.view.desk_screen.rating
+    wait_until(panel.isVisible, "the evaluation on the applicant's side", 10)
+    _snap(camera, gui, "window-rating")
+    tap(panel.level_buttons.get(level), f"rating button {level}")
+    wait_until(lambda: not gui.window.desk.busy and gui.window.desk.rating.level == level, "the window's rating", 10)
 
 
 # -- hall staff in maintenance mode -------------------------------------------------------------------------

@@ -148,6 +148,18 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path):
         offline_rating = store.execute("SELECT level, case_number FROM evaluations WHERE provisional_number = ?",
                                        (offline_provisional,)).fetchone()
         assert offline_rating[0] == 4  # rated while offline, delivered behind its case
+        # the agent's offline case with the principal's name mistyped: refused on arrival, kept under its number
+        refused_number, shown = sent.refused
+        refusal = store.execute("SELECT code, terminal_id FROM refusals WHERE provisional_number = ?",
+                                (refused_number,)).fetchone()
+        assert refusal == ("principal_not_registered", sent.terminal_id)
+        assert "登记不符" in shown or "do not match the register" in shown  # what the kiosk showed for its receipt
+        reprints = store.execute("SELECT COUNT(*) FROM reprints WHERE case_number = ? AND document = 'receipt'",
+                                 (sent.reprinted,)).fetchone()[0]
+        assert reprints == 1  # the receipt printed again from "my applications", recorded
+        window_rating = store.execute("SELECT level, channel FROM evaluations WHERE key_kind = 'notice_number' "
+                                      "AND key = ?", (sent.notice,)).fetchone()
+        assert window_rating == (4, "window")  # the clerk's notice rated on the window's customer side
         (notice,) = store.execute("SELECT body FROM notices WHERE number = ?", (sent.notice,)).fetchall()
         body = json.loads(notice[0])
         assert body["service_code"] == CLERK_SERVICE and body["missing"]

@@ -149,6 +149,16 @@ def test_the_done_screen_asks_for_a_rating_and_why_when_it_is_low(gui, qtbot):
     qtbot.mouseClick(done.rate_buttons[1], qtbot_button())
     reason = done.reason_buttons[RatingReason.LONG_WAIT]
     assert reason.isVisible() and reason.text() == "等候时间长" and not done.rate_buttons[5].isVisible()
+    qtbot.mouseClick(done.rating.add_words, qtbot_button())  # a few words, on the touch keyboard
+    assert done.rating.keyboard.isVisible() and not reason.isVisible() and not done.finish.isVisible()
+    for _size in range(2):  # the words and the keyboard fit the kiosk's screen, in large text too
+        qtbot.wait(1)  # the layouts settle
+        need = gui.window.minimumSizeHint()
+        assert need.width() <= 1280 and need.height() <= 800, (need, gui.window.elderly)
+        qtbot.mouseClick(gui.window.elderly_button, qtbot_button())
+    done.rating.comment.insert("排队太久")
+    qtbot.mouseClick(done.rating.words_done, qtbot_button())
+    assert reason.isVisible() and done.rating.words.text() == "排队太久" and not done.rating.keyboard.isVisible()
     qtbot.mouseClick(reason, qtbot_button())
     qtbot.waitUntil(lambda: "感谢" in done.notice.text(), timeout=5000)
     assert session.rating == 1 and not done.rate_buttons[5].isVisible()

@@ -303,6 +303,7 @@ class ProgressScreen(Screen):
         self.notice.show_notice(session.notice)
         self.history.clear()
         refusal = case.get("refused")
+        self.history.setVisible(refusal is None)  # a refused case has no timeline: why and what to do say it all
         if refusal is not None:  # an application saved offline that the backend refused when it arrived
             self.title.setText(case.get("provisional_number", ""))
             self.service.setText("")
@@ -391,7 +392,8 @@ class DoneScreen(Screen):
         self.title, self.caption, self.number = label("title"), label("subtitle"), label("big")
         self.notice = NoticeLabel()
         self.finish = button("primary", session.finish)
-        self.rating = RatingPanel("kiosk", session.choose_rating, session.give_reason, session.rating_comment)
+        self.rating = RatingPanel("kiosk", session.choose_rating, session.give_reason, session.rating_comment,
+                                  on_typing=lambda _typing: self.refresh(session))
         self.rate_buttons, self.reason_buttons = self.rating.level_buttons, self.rating.reason_buttons
         self.layout_.addStretch(1)
         for widget in (self.title, self.caption, self.number, self.notice, self.rating):
@@ -411,10 +413,14 @@ class DoneScreen(Screen):
                                else _("Submitted"))
             self.caption.setText(_("Your provisional number") if offline else _("Your case number"))
             self.number.setText(receipt.case_number if receipt else "")
-        self.caption.setVisible(bool(self.number.text()))
         self.notice.show_notice(session.notice)
         self.finish.setText(_("Finish"))
         self.rating.show_rating(session.evaluation, session.can_rate())  # the session holds it: never a screen
+        asking_why = session.can_rate() and session.evaluation.asking_why()
+        for widget in (self.title, self.caption, self.number):  # the number is on the paper: room for the keyboard
+            widget.setVisible(not asking_why and (widget is not self.caption or bool(self.number.text())))
+        self.notice.setVisible(self.notice.isVisibleTo(self) and not self.rating.typing)
+        self.finish.setVisible(not self.rating.typing)  # the words are closed with "done", then the reason tapped
 
 
 class FailedScreen(Screen):
