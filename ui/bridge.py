@@ -11,7 +11,7 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from devices.health import Health
+from devices.health import DeviceState, Health
 from devices.idcard.base import CardEvent, CardRead, CardRemoved, ReadFailed
 from devices.qr.base import CodeScanned
 from kiosk.app import Devices
@@ -40,6 +40,7 @@ class DeviceBridge(QObject):
     card_failed = Signal(object)     # common.i18n.Text
     code_scanned = Signal(object)    # CodeScanned
     health_changed = Signal(object)  # Health
+    reader_available = Signal(bool)  # the ID reader's health: not offline, not in error
 
     def __init__(self, devices: Devices) -> None:
         super().__init__()
@@ -69,3 +70,5 @@ class DeviceBridge(QObject):
 
     def _on_health(self, health: Health) -> None:
         self.health_changed.emit(health)
+        if health.device == self._devices.id_reader.name:
+            self.reader_available.emit(health.state not in (DeviceState.OFFLINE, DeviceState.ERROR))

@@ -203,6 +203,7 @@ class CitizenSession:
         self.receipt: Receipt | None = None
         self.notice: Notice | None = None
         self.busy = False
+        self.reader_down = False  # the ID reader is offline or in error (its health): the card screen says so
 
     @property
     def generation(self) -> int:
@@ -262,7 +263,7 @@ class CitizenSession:
         """Agreed: read the card (or resolve the code) that may be waiting, else ask for one."""
         if self.step is not Step.CONSENT:
             return
-        self._go(Step.READ_CARD)
+        self._go(Step.READ_CARD, self._reader_notice())
         card, token = self._pending_card, self._pending_token
         self._pending_card = self._pending_token = None
         if card is not None:
@@ -575,6 +576,20 @@ class CitizenSession:
             self._go(Step.CONSENT, Notice(message))
         elif self.step is Step.READ_CARD:
             self._go(Step.READ_CARD, Notice(message))
+
+    def reader_available(self, available: bool) -> None:
+        """The ID reader's health: while it is offline or in error, the card screen says so and what else works."""
+        if self.reader_down != available:  # no change
+            return
+        self.reader_down = not available
+        if self.step is Step.READ_CARD:
+            self._go(Step.READ_CARD, self._reader_notice())
+
+    def _reader_notice(self) -> Notice | None:
+        if not self.reader_down:
+            return None
+        return Notice(text("The ID card reader is not working right now. You can show the identity code of the "
+                           "government app to the scanner instead, or ask the hall staff for help."))
 
     # -- a saved application (draft) from an earlier visit ----------------------------------------
 
