@@ -139,8 +139,8 @@ def _qt_speech(engine_name: str = "") -> Any:
 class VoiceGuide:
     """Speaks the kiosk's screens while switched on; ``repeat`` says the current screen again even when off.
 
-    ``enabled`` starts as the configuration says (``voice.enabled``) and goes back to that when a
-    session ends (:meth:`reset`). ``synthesizer`` is espeak-ng as configured unless given.
+    ``enabled`` starts as the configuration says (``voice.enabled``); the window switches it back to
+    that when a session ends (ui/main_window.py). ``synthesizer`` is espeak-ng as configured unless given.
     """
 
     def __init__(self, config: VoiceConfig, tasks: TaskRunner, synthesizer: Synthesizer | None = None) -> None:
@@ -157,7 +157,6 @@ class VoiceGuide:
         self._qt: Any = None
         self._player = _Player()
         self._said: tuple[str, str, str] | None = None  # (step, screen prompt, notice) last said
-        self._text, self._lang, self._step = "", "", ""
         self._serial = 0   # the utterance being said; a synthesis for an older one is not played
         self._count = 0    # prompts synthesized or on their way, numbered for listeners
         self.pending = 0   # syntheses not back yet
@@ -187,11 +186,6 @@ class VoiceGuide:
 
     def toggle(self) -> None:
         self.set_enabled(not self.enabled)
-
-    def reset(self) -> None:
-        """A session ended: the next citizen starts with the hall's setting."""
-        if self.enabled != self.default_enabled:
-            self.set_enabled(self.default_enabled)
 
     def repeat(self) -> None:
         """Say the current screen again, from its start (also while voice is off: once)."""
@@ -245,7 +239,6 @@ class VoiceGuide:
         if not text or self._closed:
             return
         lang = language()
-        self._text, self._lang, self._step = text, lang, step
         engine = self._choose_engine()
         log.info("voice: the prompt of %s in %s, %d characters", step, lang, len(text))
         if engine == "qt":
@@ -277,10 +270,12 @@ class VoiceGuide:
 
     def _failed(self, exc: BaseException) -> None:
         self.pending -= 1
-        if isinstance(exc, VoiceError):
-            log.warning("voice: a prompt could not be synthesized: %s", exc.detail)
-        else:
+        if not isinstance(exc, VoiceError):
             log.error("voice: synthesis failed", exc_info=exc)
+        elif "synthesis" in self._told:  # the same engine failing again: not a new notice for the log
+            log.debug("voice: a prompt could not be synthesized: %s", exc.detail)
+        else:
+            self._tell_once("synthesis", f"voice: a prompt could not be synthesized: {exc.detail}")
 
     def _choose_engine(self) -> str:
         if self._engine is None:
