@@ -3,7 +3,7 @@
 Plugged into ui.keyboard.TouchKeyboard through ``register_input_method`` (:func:`install`), so a
 Chinese field on any screen gets it. The letters go into a composition (kiosk.pinyin_input, Qt-free),
 shown at the bar's left; its candidates, best first, fill the bar a page at a time (as many as fit
-its width at the text size in force; ◀ ▶ page). Tapping a candidate puts it into the field and takes
+its width at the text size in force; < and > page). Tapping a candidate puts it into the field and takes
 the letters it covered out of the composition, so a name or an address no dictionary holds whole is
 chosen word by word (王 for ``wang``, then 秀英 for ``xiuying``). Space puts in the first candidate
 (a space when nothing is being composed); Backspace takes back a letter first, the field's text once
@@ -25,7 +25,8 @@ from functools import partial
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout,
+                               QWidget)
 from shiboken6 import Shiboken
 
 from common.i18n import _
@@ -40,7 +41,9 @@ log = logging.getLogger(__name__)
 ACTIONS = ("backspace", "clear", "space")
 MARKS = "-·"          # typed as they are: a house number's dash, the dot inside a transliterated name
 BAR_BUTTONS = 8       # candidate buttons at most on one page
-BAR_RESERVE = 300     # px of the bar's width kept for the letters and the two page buttons
+BAR_RESERVE = 350     # px of the bar's width kept for the letters and the two page buttons
+LETTERS_WIDTH = 200   # px the letters being composed have at least
+CANDIDATE_STYLE = "padding: 0px 10px;"  # a key's look, with room either side of a word
 
 
 def pinyin_cells() -> list[Cell]:
@@ -74,20 +77,22 @@ class PinyinKeyboard(QWidget):
         bar = QHBoxLayout()
         bar.setSpacing(6)
         self.letters = label("", wrap=False, align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.letters.setMinimumWidth(150)
-        bar.addWidget(self.letters)
+        self.letters.setMinimumWidth(LETTERS_WIDTH)  # takes what the candidates leave, never widens the bar
+        self.letters.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bar.addWidget(self.letters, 1)
         self.candidate_buttons: list[QPushButton] = []
         for i in range(BAR_BUTTONS):
             candidate = self._key("key", partial(self._chose, i))
+            candidate.setStyleSheet(CANDIDATE_STYLE)
             candidate.hide()
             bar.addWidget(candidate)
             self.candidate_buttons.append(candidate)
-        bar.addStretch(1)
         self._probe = button("key")  # measures a candidate's button, off the bar
+        self._probe.setStyleSheet(CANDIDATE_STYLE)
         self._probe.setParent(self)
         self._probe.hide()
-        self.previous = self._key("keyAction", partial(self._turn, -1))
-        self.next = self._key("keyAction", partial(self._turn, 1))
+        self.previous = self._key("key", partial(self._turn, -1))  # a key's type: the arrows drawn large
+        self.next = self._key("key", partial(self._turn, 1))
         bar.addWidget(self.previous)
         bar.addWidget(self.next)
         column.addLayout(bar)
@@ -130,9 +135,9 @@ class PinyinKeyboard(QWidget):
         for name, key in self.keys.items():
             key.setText(names.get(name, name))
             key.setAccessibleName(names.get(name, name))
-        self.previous.setText("◀")
+        self.previous.setText("<")
         self.previous.setAccessibleName(_("Previous candidates"))
-        self.next.setText("▶")
+        self.next.setText(">")
         self.next.setAccessibleName(_("More candidates"))
         self._refresh()
 
@@ -236,8 +241,10 @@ class PinyinKeyboard(QWidget):
         self.next.setEnabled(self._end < len(found))
         if self._unavailable:
             self.letters.setText(_("Pinyin input is not available; please use the keyboard on the counter."))
-        elif self._composer.letters:
-            self.letters.setText(self._composer.letters)
+        elif self._composer.letters:  # its end when long: where the citizen is typing
+            width = max(self.letters.width(), LETTERS_WIDTH)
+            self.letters.setText(self.letters.fontMetrics().elidedText(self._composer.letters,
+                                                                       Qt.TextElideMode.ElideLeft, width))
         else:
             self.letters.setText(_("Type pinyin, then tap the words"))
 
