@@ -1,7 +1,8 @@
 """Voice guidance played for real: a private PulseAudio server with a null sink stands in for the
 kiosk's speakers, and its own view of the streams (``pactl``) says what Qt Multimedia plays: a prompt
 plays, the next screen's prompt replaces it, a prompt played to its end and switching voice off both
-close the stream.
+close the stream; and what reaches the speakers (the sink's monitor, recorded) is quieter at a lower
+``voice.volume``.
 
 The player runs in a child process: Qt Multimedia looks for the sound server once per process, and
 this test's server must be the one it finds."""
@@ -64,6 +65,29 @@ guide.set_enabled(False)  # voice switched off in the header
 until(lambda: not streams(), "the stream to close")
 report["after_off"] = streams()
 guide.close()
+
+
+def loudness(volume):
+    """What the speakers got for one prompt at ``volume``: the null sink's monitor recorded, as RMS."""
+    from kiosk.voice import Audio
+
+    recorder = subprocess.Popen(["parec", "-d", "kiosk_speakers.monitor", "--format=s16le", "--rate=22050",
+                                 "--channels=1", "--latency-msec=20"], stdout=subprocess.PIPE)
+    def recording():
+        out = subprocess.run(["pactl", "list", "short", "source-outputs"], capture_output=True, text=True, timeout=10)
+        return bool(out.stdout.strip())
+    until(recording, "the recorder")
+    speaker = VoiceGuide(VoiceConfig(enabled=True, engine="espeak-ng", volume=volume), SyncTaskRunner())
+    speaker.say("home", "欢迎。")
+    until(lambda: streams(), "the prompt's stream")
+    until(lambda: not speaker.playing and not streams(), "the prompt to end")
+    speaker.close()
+    recorder.terminate()
+    samples = recorder.communicate(timeout=10)[0]
+    return Audio(samples, 22050).rms()
+
+
+report["loud"], report["quiet"] = loudness(100), loudness(30)
 print(json.dumps(report))
 '''
 
@@ -94,7 +118,7 @@ def sound_server(tmp_path):
             server.wait(10)
 
 
-def test_a_prompt_plays_is_cut_off_by_the_next_and_its_stream_closes(sound_server):
+def test_a_prompt_plays_is_cut_off_by_the_next_closes_its_stream_and_follows_the_volume(sound_server):
     env = {**sound_server, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, "-c", PLAYER], env=env, capture_output=True, text=True, timeout=120,
                           cwd=REPO)
@@ -103,3 +127,5 @@ def test_a_prompt_plays_is_cut_off_by_the_next_and_its_stream_closes(sound_serve
     assert len(report["first"]) == 1 and len(report["second"]) == 1
     assert report["second"] != report["first"]  # the first prompt's stream gone, the next one's playing
     assert report["after_end"] == [] and report["after_off"] == []
+    assert report["loud"] > 0.02 and report["quiet"] > 0.001  # heard at both volumes
+    assert report["loud"] > 4 * report["quiet"]  # gain(30) is 0.09 of gain(100)
