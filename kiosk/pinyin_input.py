@@ -80,7 +80,7 @@ class PinyinWords:
         self._data: bytes | None = None
         self._body = 0                     # where the first line after the header starts
         self._groups: dict[str, dict[str, tuple[_Entry, ...]]] = {}
-        self._fitting: dict[tuple[tuple[str, ...], bool], tuple[_Entry, ...]] = {}
+        self._fitting: dict[tuple[tuple[str, ...], bool], tuple[tuple[_Entry, int], ...]] = {}
         self._key_starts: dict[str, bool] = {}
         self._syllables: frozenset[str] = frozenset()
         self._prefixes: frozenset[str] = frozenset()
@@ -99,20 +99,14 @@ class PinyinWords:
             first = data.find(b"\n") + 1
             if not data.startswith(b"# OneTrip pinyin words") or first == 0:
                 raise WordsFileError(f"{self.path}: not a pinyin words file")
-            self._data = data
-            self._body = first
-            syllables = {first for initial in "abcdefghijklmnopqrstuvwxyz" for first in self._group(initial)}
+            self._data, self._body = data, first
+            try:
+                syllables = {first for initial in "abcdefghijklmnopqrstuvwxyz" for first in self._group(initial)}
+            except WordsFileError:
+                self._data, self._groups = None, {}
+                raise
             self._syllables = frozenset(syllables)
             self._prefixes = frozenset(s[:n] for s in syllables for n in range(1, len(s) + 1))
-
-    @property
-    def loaded(self) -> bool:
-        return self._data is not None
-
-    @property
-    def syllables(self) -> frozenset[str]:
-        self.load()
-        return self._syllables
 
     # -- lookups ------------------------------------------------------------------------------------
 
@@ -151,9 +145,12 @@ class PinyinWords:
             fields = self._data[start:end].decode("utf-8").split("\t")
             by_first: dict[str, list[_Entry]] = {}
             if fields[0] == initials:
-                for word, syllables, count in (field.split(" ") for field in fields[1:]):
-                    spelled = tuple(syllables.split(SEPARATOR))
-                    by_first.setdefault(spelled[0], []).append((word, spelled, int(count)))
+                try:
+                    for word, syllables, count in (field.split(" ") for field in fields[1:]):
+                        spelled = tuple(syllables.split(SEPARATOR))
+                        by_first.setdefault(spelled[0], []).append((word, spelled, int(count)))
+                except ValueError as exc:
+                    raise WordsFileError(f"{self.path}: the line of {initials!r} is damaged ({exc})") from exc
             found = self._groups[initials] = {first: tuple(entries) for first, entries in by_first.items()}
         return found
 

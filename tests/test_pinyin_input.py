@@ -129,3 +129,9 @@ def test_a_missing_or_foreign_word_file_is_one_clear_error(tmp_path):
     broken.write_bytes(b"not gzip at all")
     with pytest.raises(WordsFileError):
         PinyinWords(broken).load()
+    damaged = tmp_path / "damaged.gz"
+    damaged.write_bytes(gzip.compress("# OneTrip pinyin words\ng\t个 ge 9\ngt\t个体 ge'ti many\n".encode()))
+    words = PinyinWords(damaged)
+    assert [c.text for c in words.candidates("ge")] == ["个"]
+    with pytest.raises(WordsFileError, match="'gt' is damaged"):
+        words.candidates("geti")
