@@ -5,6 +5,8 @@ and the kiosk's window serving its Chinese fields with it. Offscreen, keys tappe
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
@@ -20,6 +22,7 @@ from ui.pinyin_keyboard import PinyinKeyboard
 from ui.theme import stylesheet
 
 LEFT = Qt.MouseButton.LeftButton
+CATALOGUE = (Path(__file__).resolve().parent.parent / "sandbox" / "data" / "services.json").read_text(encoding="utf-8")
 
 
 class Form(QWidget):
@@ -101,6 +104,7 @@ def test_a_personal_name_is_chosen_surname_first_then_the_given_name(form, qtbot
     for part in ("欧阳", "秀", "兰"):
         tap_candidate(qtbot, pinyin, part)
     assert form.field.text() == "欧阳秀兰"
+    assert "王秀英" not in CATALOGUE and "欧阳秀兰" not in CATALOGUE
 
 
 def test_a_hangzhou_street_address_with_its_number_is_typed_on_the_keys(form, qtbot):
@@ -110,7 +114,7 @@ def test_a_hangzhou_street_address_with_its_number_is_typed_on_the_keys(form, qt
         tap_candidate(qtbot, pinyin, part)
     tap_keys(qtbot, pinyin, "478hao")
     tap_candidate(qtbot, pinyin, "号")
-    assert form.field.text() == "杭州市西湖区文三路478号"
+    assert form.field.text() == "杭州市西湖区文三路478号" and "文三路" not in CATALOGUE
 
 
 def test_space_backspace_a_digit_and_clear(form, qtbot):
