@@ -86,6 +86,17 @@ def test_voice_is_switched_in_the_header_and_back_to_the_halls_setting_for_the_n
     assert not window.voice.enabled and window.voice_button.text() == "语音：关"
 
 
+def test_the_idle_warning_is_said_when_it_appears(open_gui, qtbot):
+    gui = open_gui("kiosk", voice={**ESPEAK, "enabled": True})
+    heard, warning = Heard(gui), gui.window.view.warning
+    to_read_card(gui, qtbot)
+    warning.start(20)  # what the idle timer does when it runs out
+    (said,) = wait_said(qtbot, heard, "idle_warning")
+    assert "20 秒" in said and "结束" in said and said.startswith(warning.message.text()[:10])
+    qtbot.mouseClick(warning.more, LEFT)  # more time: the warning gone, nothing more said of it
+    assert not warning.isVisible() and gui.window.session.step is Step.READ_CARD and not gui.window.voice.playing
+
+
 def failing_espeak(tmp_path):
     path = tmp_path / "espeak-ng"
     path.write_text("#!/bin/sh\necho 'cmn-latn-pinyin: voice not found' >&2\nexit 1\n")

@@ -93,6 +93,9 @@ class MainWindow(QMainWindow):
             if voice is not None:  # after _session_changed: a session's end resets voice before home is said
                 self.voice = voice
                 voice.follow(self.session, self.view.current_screen)
+                warning = self.view.warning  # the idle warning is said when it appears, cut off by "More time"
+                warning.started.connect(lambda _seconds: voice.announce("idle_warning", [warning.message.text()]))
+                warning.more_time.connect(voice.stop)
                 self.voice_button.show()
                 self.repeat_button.show()
         self._install_rehearsal_keys(card_sim)

@@ -192,6 +192,11 @@ class VoiceGuide:
         step, parts, notice = self._what_to_say()
         self.say(step, prompt([*parts, notice], language()))
 
+    def announce(self, step: str, parts: list[str]) -> None:
+        """Say something that is not a screen's prompt (the idle warning's countdown) while voice is on."""
+        if self.enabled and not self._closed:
+            self.say(step, prompt([_plain(part) for part in parts], language()))
+
     def stop(self) -> None:
         self._serial += 1
         self._player.stop()
