@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from common.domain import ApplyAs
 from devices.health import DeviceState
 from devices.idcard.samples import sample_identity
 from kiosk.app import Services, build_services
@@ -70,6 +71,8 @@ NOTICE_UNSAVED = ("The one-time notice is printed: it lists everything still mis
                   "be saved now, so please bring everything on the list next time.")
 APP_CODE = "ZLBID1:ZLB-CQTJKSZPRFK5CKNC7JBD4R6C"  # 张测试's identity code in the government app (sandbox data)
 ZHANG = "330106199003071236"
+COMPANY = "91330106MA2H7Q3K8C"    # 张测试 is its authorised handler (sandbox data)
+PRINCIPAL = ("330102195506122468", "李样例")  # in the sandbox's register of persons
 LICENCE_CASE = "SQ2026112000007"  # 张测试's case whose licence is ready (sandbox data)
 
 
@@ -260,6 +263,45 @@ def test_choose(hall, fault):
         shows(session, Step.CHOOSE_SERVICE, None)
     session.choose_service("SB-003")
     shows(session, Step.GUIDE, None)
+    ends_cleanly(session)
+
+
+def to_who(session: CitizenSession, code: str) -> None:
+    identify(session)
+    session.continue_to_services()
+    session.choose_service(code)
+    session.start_application()
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_who_applies_a_company(hall, fault):
+    session = hall.session()
+    to_who(session, "YZ-007")  # companies only
+    shows(session, Step.COMPANY, None)
+    session.set_company_code(COMPANY)
+    hall.fault(fault)
+    session.look_up_company()
+    shows(session, Step.COMPANY, READ[fault])
+    if READ[fault] is not None:
+        assert session.company is None
+        hall.clear()
+        session.look_up_company()
+        shows(session, Step.COMPANY, None)
+    assert session.company.credit_code == COMPANY
+    session.company_continue()
+    shows(session, Step.FORM, None)
+    ends_cleanly(session)
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_who_applies_another_person(hall, fault):
+    session = hall.session()
+    to_who(session, "JZ-002")
+    session.choose_applicant(ApplyAs.AGENT)
+    hall.fault(fault)
+    session.submit_principal(*PRINCIPAL)
+    shows(session, Step.FORM, None)  # the register not asked now: the details go as declared, for the clerk
+    assert session.principal.masked_name == "李**" and session.principal.card_type.value == "declared"
     ends_cleanly(session)
 
 
