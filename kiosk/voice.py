@@ -10,7 +10,9 @@ Why the voice ``cmn-latn-pinyin`` and not ``cmn``: Debian 12's espeak-ng 1.51 tu
 into its pinyin and, with ``cmn`` ("latin as English"), then reads that pinyin as English words:
 ``espeak-ng -v cmn -x 请将身份证`` gives ``kI55NTr'i:55 dZja55Nw'055n ...``. The pinyin voice reads
 the same pinyin as Mandarin (``tS;h'i21N tS;'iA55N s.'@55n f'@51n ts.'@51N``), and Latin letters in
-a Chinese prompt ("ID") are still read as English.
+a Chinese prompt ("ID") are still read as English. Qt TextToSpeech over speech-dispatcher's espeak-ng
+module picks ``cmn`` for Chinese and has the same fault: a hall whose only engine is that one sets
+``[voice] engine = "espeak-ng"``.
 
 ``kiosk bench voice`` on the 2-core build machine: a kiosk prompt takes a median 40 ms to synthesize in
 Chinese (p95 87 ms) and 22 ms in English (p95 58 ms), 22,050 Hz mono 16-bit, so a worker thread has it
