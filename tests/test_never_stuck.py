@@ -119,7 +119,9 @@ class Hall:
         self.sandbox.faults.clear()
 
     def sql(self, query: str, *args) -> list:
-        return self.sandbox.store._all(query, *args)
+        """Read the sandbox's database back."""
+        with self.sandbox.store.tx() as db:
+            return db.execute(query, args).fetchall()
 
     def receipts(self) -> int:
         return len(list(Path(self.services.devices.receipt_printer.output_dir).glob("*.bin")))
