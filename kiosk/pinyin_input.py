@@ -17,7 +17,8 @@ with an apostrophe (``xi'an``) forcing a cut, and no token starting with a vowel
 initial (``sha`` is never ``sh`` and ``a``). Every way of cutting the letters that reaches the end is
 walked as a tree, one token deeper at a time (at most :data:`MAX_SYLLABLES`, the longest word), and at
 each node the words under that node's initials key whose syllables fit the tokens are candidates,
-each covering the letters up to that node. A branch whose initials no key starts with is cut at
+each covering the letters up to that node; where the letters end in a syllable or its start, the
+words one syllable longer are foreseen too (``getigongsha``: 个体工商户, ``yingyezhi``: 营业执照). A branch whose initials no key starts with is cut at
 once (a bisection over the sorted keys), so the walk stays small. Candidates are ranked by the
 letters they cover, the whole input first, then by the syllables completed from what was typed (先
 before 向 for ``xian``), then by how common they are: a name or an address
@@ -29,8 +30,8 @@ The file is read once, on the first lookup or ahead of it by :meth:`PinyinWords.
 the sorted lines, so nothing is split up front, and a key's words are parsed on first use and kept.
 
 Measured with ``kiosk bench pinyin`` (2 shared cores under a load of 4-6, Python 3.11; 205 words, every
-prefix of their full pinyin and of their initials a key press): full pinyin p50 0.5 ms, p95 2.4-4.9 ms;
-initials p50 1.4-1.6 ms, p95 3.9-7.4 ms; the slowest key press 11-70 ms (a first letter's candidates
+prefix of their full pinyin and of their initials a key press): full pinyin p50 0.8 ms, p95 3.3-5.5 ms;
+initials p50 1.4-1.6 ms, p95 4.0-5.7 ms; the slowest key press 20-35 ms (a first letter's candidates
 parsed cold, or a garbage collection). Every word is among the first 20 candidates of its full pinyin;
 78 of 205 of their initials alone (``zg`` is many words).
 """
@@ -52,6 +53,7 @@ MAX_KEPT_MATCHES = 5000  # token paths whose fitting words are kept between key 
 SEPARATOR = "'"
 # The standard initials: each may stand for a whole syllable (abbreviated input).
 INITIALS = frozenset("b p m f d t n l g k h j q x zh ch sh r z c s y w".split())
+_FIRST_LETTERS = "abcdefghjklmnopqrstwxyz"  # a syllable starts with one of these
 
 
 class Candidate(NamedTuple):
@@ -80,7 +82,7 @@ class PinyinWords:
         self._data: bytes | None = None
         self._body = 0                     # where the first line after the header starts
         self._groups: dict[str, dict[str, tuple[_Entry, ...]]] = {}
-        self._fitting: dict[tuple[tuple[str, ...], bool], tuple[tuple[_Entry, int], ...]] = {}
+        self._fitting: dict[tuple[tuple[str, ...], bool | None], tuple[tuple[_Entry, int], ...]] = {}
         self._key_starts: dict[str, bool] = {}
         self._syllables: frozenset[str] = frozenset()
         self._prefixes: frozenset[str] = frozenset()
@@ -171,6 +173,27 @@ class PinyinWords:
                 for s in firsts for entry in group[s] if _fits(entry[1], tokens, open_end))
         return found
 
+    def _one_more(self, tokens: tuple[str, ...]) -> tuple[tuple[_Entry, int], ...]:
+        """The words one syllable longer than ``tokens`` that they begin (getigongsha: 个体工商户), that
+        syllable counted as completed; kept like :meth:`_matches`."""
+        key = (tokens, None)
+        found = self._fitting.get(key)
+        if found is None:
+            initials = "".join(t[0] for t in tokens)
+            found = tuple((entry, loose + 1) for letter in _FIRST_LETTERS
+                          if self._has_key_starting(initials + letter)
+                          for entry, loose in self._matches_start(tokens, initials + letter))
+            self._fitting[key] = found
+        return found
+
+    def _matches_start(self, tokens: tuple[str, ...], initials: str) -> list[tuple[_Entry, int]]:
+        group = self._group(initials)
+        first = tokens[0]
+        loose = first in INITIALS
+        return [(entry, sum(s != t and t not in INITIALS for s, t in zip(entry[1], tokens)))
+                for s in group if s == first or (loose and s.startswith(first))
+                for entry in group[s] if _fits(entry[1][:len(tokens)], tokens, True)]
+
     # -- candidates ---------------------------------------------------------------------------------
 
     def candidates(self, letters: str) -> list[Candidate]:
@@ -242,7 +265,10 @@ class PinyinWords:
             if not self._has_key_starting(initials):
                 continue
             covered = j + (1 if j < len(text) and text[j] == SEPARATOR else 0)
-            for (word, _syllables, count), loose in self._matches(tokens, j == len(text)):
+            found = self._matches(tokens, j == len(text))
+            if j == len(text) and len(tokens) >= 2 and not self._bare(token):
+                found += self._one_more(tokens)
+            for (word, _syllables, count), loose in found:
                 old = best.get(word)
                 if old is None or (covered, -loose, count) > (old.letters, -old.loose, old.count):
                     best[word] = Candidate(word, covered, count, loose)

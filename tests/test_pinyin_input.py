@@ -54,7 +54,9 @@ def test_initials_give_the_phrase_among_the_whole_matches(words):
 
 def test_a_syllable_being_typed_and_mixed_initials_still_find_the_phrase(words):
     assert texts(words, "getigongshangh", 1) == ["个体工商户"]
-    assert "个体工商户" not in texts(words, "getigongsha", 300)  # sha is not s, h and a left over
+    assert texts(words, "getigongsha", 1) == ["个体工商户"]  # one syllable more, foreseen
+    assert texts(words, "yingyezhi", 1) == ["营业执照"]
+    assert all(c.letters == len("getigongsh") for c in words.candidates("getigongsh") if c.text == "个体工商户")
     assert texts(words, "getigsh", 1) == ["个体工商户"]
     assert "个体" in texts(words, "geti", 3)
 
