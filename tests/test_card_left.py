@@ -56,3 +56,31 @@ def test_no_reminder_when_the_card_was_lifted_during_the_session(gui, qtbot):
     qtbot.waitUntil(lambda: not view.card_on_reader, timeout=5000)
     session.finish()
     assert session.step is Step.HOME and view.screens[Step.HOME].card_left.isHidden()
+
+
+def walk_away_with_the_card_left(gui, qtbot):
+    view, session = gui.window.view, gui.window.session
+    place_card_and_agree(gui, qtbot)
+    view.set_second_ms(10)
+    view.idle.start()
+    qtbot.waitUntil(lambda: session.step is Step.HOME, timeout=5000)
+
+
+@pytest.mark.parametrize("voice_on", [False, True], ids=["voice off", "voice on"])
+def test_the_reminder_is_said_with_voice_on_or_off(open_gui, qtbot, voice_on):
+    """Voice off (the hall's default, and where a session's end puts it): the reminder alone is said.
+    Voice on: the home screen's prompt begins with it."""
+    gui = open_gui("kiosk", terminal={"idle_timeout_s": 60, "idle_warning_s": 20},
+                   voice={"engine": "espeak-ng", "enabled": voice_on})
+    qtbot.waitUntil(lambda: gui.window.view.idle.interval() == 90_000, timeout=10000)
+    heard = []
+    gui.window.voice.listen(heard.append)
+    walk_away_with_the_card_left(gui, qtbot)
+    qtbot.waitUntil(lambda: any(REMINDER in p.text for p in heard), timeout=10000)
+    qtbot.waitUntil(lambda: gui.window.voice.pending == 0, timeout=10000)  # every synthesis asked for is back
+    reminded = [p for p in heard if REMINDER in p.text]
+    assert len(reminded) == 1  # said once, not once per way of saying it
+    if voice_on:
+        assert reminded[0].step == "home" and reminded[0].text.startswith(REMINDER) and "最多跑一次" in reminded[0].text
+    else:
+        assert reminded[0].step == "card_left" and reminded[0].text == REMINDER

@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QStackedWidget
 
 from kiosk.timeouts import ELDERLY_TIME_FACTOR
@@ -67,6 +67,8 @@ class Screens(Mapping):
 
 class KioskView(QStackedWidget):
     """The home screen at once; the session and the other screens when the services are built (:meth:`attach`)."""
+
+    card_left_shown = Signal()  # a session ended with the citizen's card still on the reader
 
     def __init__(self) -> None:
         super().__init__()
@@ -168,7 +170,10 @@ class KioskView(QStackedWidget):
         if screen is self.home:
             self.idle.stop()
             self.warning.stop()
+            newly_left = self.card_on_reader and self.home.card_left.isHidden()
             self.home.show_card_left(self.card_on_reader)
+            if newly_left:
+                self.card_left_shown.emit()
             for other in self.screens.built():
                 other.forget()  # nothing one citizen typed waits in a hidden screen for the next
         elif not self.warning.warning:  # a new screen while warned does not extend: only "More time" does

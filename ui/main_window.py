@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
                 warning = self.view.warning  # the idle warning is said when it appears, cut off by "More time"
                 warning.started.connect(lambda _seconds: voice.announce("idle_warning", [warning.message.text()]))
                 warning.more_time.connect(voice.stop)
+                self.view.card_left_shown.connect(lambda: QTimer.singleShot(0, self._remind_card_aloud))
                 self.voice_button.show()
                 self.repeat_button.show()
         self._install_rehearsal_keys(card_sim)
@@ -159,6 +160,12 @@ class MainWindow(QMainWindow):
                 self.toggle_elderly()
             if self.voice is not None and self.voice.enabled != self.voice.default_enabled:
                 self.toggle_voice()
+
+    def _remind_card_aloud(self) -> None:
+        """A card left on the reader is said even when voice is off (after the session's end reset it);
+        with voice on, the home screen's prompt already begins with it."""
+        if self.voice is not None and not self.voice.enabled and self.session.at_home:
+            self.voice.say("card_left", self.view.home.card_left.text())
 
     def _back_to_default_language(self) -> None:
         """Each citizen starts in the hall's language, whatever the last one chose."""
