@@ -29,17 +29,20 @@ The file is read once, on the first lookup or ahead of it by :meth:`PinyinWords.
 (80-130 ms to decompress; 8.7 MB of UTF-8 kept as bytes): a key's line is found by bisection over
 the sorted lines, so nothing is split up front, and a key's words are parsed on first use and kept.
 
-Measured with ``kiosk bench pinyin`` (2 shared cores under a load of 4-6, Python 3.11; 205 words, every
-prefix of their full pinyin and of their initials a key press): full pinyin p50 0.8 ms, p95 3.3-5.5 ms;
-initials p50 1.4-1.6 ms, p95 4.0-5.7 ms; the slowest key press 20-35 ms (a first letter's candidates
-parsed cold, or a garbage collection). Every word is among the first 20 candidates of its full pinyin;
-78 of 205 of their initials alone (``zg`` is many words).
+Measured with ``kiosk bench pinyin`` (2 shared cores under a load of 4-5, Python 3.11; 205 words, every
+prefix of their full pinyin and of their initials a key press): full pinyin p50 0.8 ms, p95 3.8 ms;
+initials p50 1.1 ms, p95 3.9 ms; the slowest key press 16-21 ms (a first letter's candidates parsed
+cold); 605 words: p95 3.1 and 3.5 ms, slowest 25 ms. Every word is among the first 20 candidates of its
+full pinyin; 78 of 205 of their initials alone (``zg`` is many words). Each node of the walk keeps its
+300 best words only, and candidates are made for the 300 best of all: before that, p95 10-15 ms.
 """
 
 from __future__ import annotations
 
 import gzip
+import heapq
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -49,7 +52,8 @@ MAX_SYLLABLES = 7      # the longest word in the file (scripts/build-pinyin-word
 MAX_LETTERS = 40       # letters one composition holds; more are refused (a form value is short)
 MAX_NODES = 4000       # token paths walked for one input, whatever the letters
 MAX_CANDIDATES = 300   # offered for one input, best first
-MAX_KEPT_MATCHES = 5000  # token paths whose fitting words are kept between key presses
+MAX_KEPT_MATCHES = 20000  # token paths whose fitting words are kept between key presses
+MAX_KEPT_GROUPS = 10000   # initials keys kept parsed (a kiosk runs for months: the caches stay bounded)
 SEPARATOR = "'"
 # The standard initials: each may stand for a whole syllable (abbreviated input).
 INITIALS = frozenset("b p m f d t n l g k h j q x zh ch sh r z c s y w".split())
@@ -135,6 +139,8 @@ class PinyinWords:
     def _has_key_starting(self, initials: str) -> bool:
         found = self._key_starts.get(initials)
         if found is None:
+            if len(self._key_starts) > MAX_KEPT_MATCHES:
+                self._key_starts.clear()
             start, end = self._first_line_from(initials.encode("ascii"))
             found = self._key_starts[initials] = self._data.startswith(initials.encode("ascii"), start, end)
         return found
@@ -143,6 +149,8 @@ class PinyinWords:
         """The words under one initials key by their first syllable, each most common first."""
         found = self._groups.get(initials)
         if found is None:
+            if len(self._groups) > MAX_KEPT_GROUPS:  # the long keys go; the short ones, large and asked for most, stay
+                self._groups = {key: group for key, group in self._groups.items() if len(key) <= 2}
             start, end = self._first_line_from(initials.encode("ascii"))
             fields = self._data[start:end].decode("utf-8").split("\t")
             by_first: dict[str, list[_Entry]] = {}
@@ -168,7 +176,7 @@ class PinyinWords:
             first = tokens[0]
             loose = first in INITIALS or (open_end and len(tokens) == 1)
             firsts = [s for s in group if s == first or (loose and s.startswith(first))]
-            found = self._fitting[key] = tuple(
+            found = self._fitting[key] = _best_of(
                 (entry, sum(s != t and t not in INITIALS for s, t in zip(entry[1], tokens)))
                 for s in firsts for entry in group[s] if _fits(entry[1], tokens, open_end))
         return found
@@ -180,9 +188,9 @@ class PinyinWords:
         found = self._fitting.get(key)
         if found is None:
             initials = "".join(t[0] for t in tokens)
-            found = tuple((entry, loose + 1) for letter in _FIRST_LETTERS
-                          if self._has_key_starting(initials + letter)
-                          for entry, loose in self._matches_start(tokens, initials + letter))
+            found = _best_of((entry, loose + 1) for letter in _FIRST_LETTERS
+                             if self._has_key_starting(initials + letter)
+                             for entry, loose in self._matches_start(tokens, initials + letter))
             self._fitting[key] = found
         return found
 
@@ -205,12 +213,12 @@ class PinyinWords:
         text = self._segmentable_prefix(text)
         if not text:
             return []
-        best: dict[str, Candidate] = {}
+        best: dict[str, tuple[int, int, int]] = {}  # word: (-letters, loose, -count), the least is the best
         finish = self._can_finish(text)
         budget = [MAX_NODES]
         self._walk(text, 0, (), finish, best, budget)
-        ranked = sorted(best.values(), key=lambda c: (-c.letters, c.loose, -c.count, c.text))
-        return ranked[:MAX_CANDIDATES]
+        ranked = heapq.nsmallest(MAX_CANDIDATES, ((*rank, word) for word, rank in best.items()))
+        return [Candidate(word, -letters, -count, loose) for letters, loose, count, word in ranked]
 
     def _token_ends(self, text: str, i: int, after_initial: bool) -> list[int]:
         """Where a token starting at ``i`` may end, longest first. None starts with a vowel right after
@@ -249,7 +257,7 @@ class PinyinWords:
         return ""
 
     def _walk(self, text: str, i: int, path: tuple[str, ...], finish: dict[tuple[int, bool], bool],
-              best: dict[str, Candidate], budget: list[int]) -> None:
+              best: dict[str, tuple[int, int, int]], budget: list[int]) -> None:
         after_initial = bool(path) and self._bare(path[-1])
         while i < len(text) and text[i] == SEPARATOR:
             i, after_initial = i + 1, False
@@ -269,10 +277,17 @@ class PinyinWords:
             if j == len(text) and len(tokens) >= 2 and not self._bare(token):
                 found += self._one_more(tokens)
             for (word, _syllables, count), loose in found:
+                rank = (-covered, loose, -count)
                 old = best.get(word)
-                if old is None or (covered, -loose, count) > (old.letters, -old.loose, old.count):
-                    best[word] = Candidate(word, covered, count, loose)
+                if old is None or rank < old:
+                    best[word] = rank
             self._walk(text, j, tokens, finish, best, budget)
+
+
+def _best_of(matches: Iterable[tuple[_Entry, int]]) -> tuple[tuple[_Entry, int], ...]:
+    """The MAX_CANDIDATES best of one node's words (fewest syllables completed, then most common): no
+    word past them could be offered, all of them covering the same letters."""
+    return tuple(heapq.nsmallest(MAX_CANDIDATES, matches, key=lambda match: (match[1], -match[0][2])))
 
 
 def _fits(syllables: tuple[str, ...], tokens: tuple[str, ...], open_end: bool) -> bool:
