@@ -96,7 +96,7 @@ class VoiceConfig:
     enabled: bool = option(False, doc="spoken prompts on when a session starts (a citizen may switch them)")
     volume: int = option(80, minimum=0, maximum=100, doc="loudness of the spoken prompts, in percent")
     engine: str = option("auto", choices=VOICE_ENGINES,
-                         doc="auto: Qt TextToSpeech where it has an engine, else espeak-ng")
+                         doc="auto: espeak-ng where installed, else Qt TextToSpeech (kiosk/voice.py says why)")
     espeak_binary: str = option("espeak-ng", doc="the espeak-ng program, by name on PATH or by path")
     timeout_s: float = timeout("voice.timeout_s")
 

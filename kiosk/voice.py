@@ -1,10 +1,19 @@
 """Voice guidance without Qt: what is said, in which voice, and espeak-ng's synthesis to samples.
 
 The kiosk speaks each screen's prompt (its title and instruction) and each notice, in Mandarin or in
-English as the screen shows it; ``ui/voice.py`` plays it. Where Qt TextToSpeech has an engine (the
-speech-dispatcher of a hall's desktop) Qt speaks; otherwise :class:`EspeakSynthesizer` turns the text
-into 16-bit samples here, on a worker thread, and Qt Multimedia plays them. With neither, or with no
-audio device, the kiosk stays silent and logs it once: voice is help, never a reason to fail.
+English as the screen shows it; ``ui/voice.py`` plays it. :class:`EspeakSynthesizer` turns the text
+into 16-bit samples here, on a worker thread, and Qt Multimedia plays them; where espeak-ng is not
+installed, Qt TextToSpeech speaks if it has an engine. With neither, or with no audio device, the
+kiosk stays silent and logs it once: voice is help, never a reason to fail.
+
+Why espeak-ng before Qt TextToSpeech (the issue asked the other way round; ``[voice] engine = "qt"``
+still picks Qt): on Linux the wheel's only Qt engine is speech-dispatcher, and measured on Debian 12
+(speech-dispatcher 0.11 with its espeak-ng module, a null PulseAudio sink): creating the
+QTextToSpeech took 5.2 s when speech-dispatcher had to be started, and 3.5 s with the object made on
+another thread, which PySide6 does not let run without the interpreter's lock, so the GUI thread stood
+still either way, against the rule that it never waits on a subprocess; its voices for zh_CN were
+every voice it has (the first: Bishnupriya Manipuri); and its espeak-ng module reads Chinese with the
+``cmn`` voice, with the fault below.
 
 Why the voice ``cmn-latn-pinyin`` and not ``cmn``: Debian 12's espeak-ng 1.51 turns each character
 into its pinyin and, with ``cmn`` ("latin as English"), then reads that pinyin as English words:

@@ -3,9 +3,9 @@
 What is said comes from the screen itself, in the language it shows: its ``title`` and its ``hint``
 (a screen may say more with a ``spoken_prompt()`` method), then the session's notice. A new step says
 all of that; a new notice on the same step says only the notice. The engine is picked the first
-time something is to be said (kiosk/voice.py says why and how): Qt TextToSpeech where it has an
-engine, else espeak-ng synthesizing on the task pool (the GUI thread never waits on the subprocess)
-and Qt Multimedia playing the samples. No engine, or no audio device: silence and one logged notice
+time something is to be said (kiosk/voice.py says why and how): espeak-ng synthesizing on the task
+pool (the GUI thread never waits on the subprocess) and Qt Multimedia playing the samples, else Qt
+TextToSpeech where it has an engine. No engine, or no audio device: silence and one logged notice
 each, never an error on screen.
 
 Listeners (the headless demo's recorder, tests) get every synthesized prompt, on the GUI thread,
@@ -285,17 +285,17 @@ class VoiceGuide:
     def _choose_engine(self) -> str:
         if self._engine is None:
             wanted = self.config.engine
-            if wanted in ("auto", "qt"):
-                self._qt = _qt_speech()
-            if self._qt is not None:
-                self._engine = "qt"
-            elif wanted != "qt" and self._synthesizer.available():
+            if wanted in ("auto", "espeak-ng") and self._synthesizer.available():
                 self._engine = "espeak-ng"
+            elif wanted in ("auto", "qt") and (speech := _qt_speech()) is not None:
+                # May hold the GUI thread while speech-dispatcher starts (kiosk/voice.py): once, and only
+                # where espeak-ng is missing or the hall asked for Qt.
+                self._qt, self._engine = speech, "qt"
             else:
                 self._engine = ""
                 missing = {"qt": "Qt TextToSpeech has no engine",
                            "espeak-ng": f"{self.config.espeak_binary!r} not found",
-                           "auto": f"Qt TextToSpeech has no engine, {self.config.espeak_binary!r} not found"}
+                           "auto": f"{self.config.espeak_binary!r} not found, Qt TextToSpeech has no engine"}
                 why = missing[wanted]
                 self._tell_once("engine", f"voice: no speech engine ({why}); voice guidance stays silent")
             log.info("voice: engine %s", self._engine or "none")
