@@ -29,10 +29,10 @@ The file is read once, on the first lookup or ahead of it by :meth:`PinyinWords.
 (80-130 ms to decompress; 8.7 MB of UTF-8 kept as bytes): a key's line is found by bisection over
 the sorted lines, so nothing is split up front, and a key's words are parsed on first use and kept.
 
-Measured with ``kiosk bench pinyin`` (2 shared cores under a load of 4-5, Python 3.11; 205 words, every
-prefix of their full pinyin and of their initials a key press): full pinyin p50 0.8 ms, p95 3.8 ms;
-initials p50 1.1 ms, p95 3.9 ms; the slowest key press 16-21 ms (a first letter's candidates parsed
-cold); 605 words: p95 3.1 and 3.5 ms, slowest 25 ms. Every word is among the first 20 candidates of its
+Measured with ``kiosk bench pinyin`` (2 cores shared with other sessions, load 3-5, Python 3.11; 205
+words, every prefix of their full pinyin and of their initials a key press): full pinyin p50 0.8-1.1 ms,
+p95 3.8-8.6 ms; initials p50 1.1-1.4 ms, p95 3.9-10 ms; the slowest key press 16-80 ms (a first
+letter's candidates parsed cold, or the other sessions); 605 words: p95 3.1 and 3.5 ms. Every word is among the first 20 candidates of its
 full pinyin; 78 of 205 of their initials alone (``zg`` is many words). Each node of the walk keeps its
 300 best words only, and candidates are made for the 300 best of all: before that, p95 10-15 ms.
 """
