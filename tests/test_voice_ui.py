@@ -101,6 +101,21 @@ def test_the_idle_warning_is_said_when_it_appears(open_gui, qtbot):
     assert not warning.isVisible() and gui.window.session.step is Step.READ_CARD and not gui.window.voice.playing
 
 
+def test_staff_try_the_volume_in_maintenance(open_gui, qtbot):
+    gui = open_gui("maintenance", voice={**ESPEAK, "volume": 35})
+    view = gui.window.view
+    view.pin.entry.setText(gui.services.config.terminal.staff_pin)
+    view.pin.submit()
+    status = view.status
+    assert status.voice_line.isVisible() and "35%" in status.voice_line.text()
+    heard = []
+    status.voice.listen(heard.append)
+    qtbot.mouseClick(status.test_voice, LEFT)
+    qtbot.waitUntil(lambda: len(heard) == 1)
+    assert heard[0].step == "maintenance" and heard[0].text == "这是本终端语音播报的音量。"
+    assert heard[0].audio.rms() > 0.02
+
+
 def failing_espeak(tmp_path):
     path = tmp_path / "espeak-ng"
     path.write_text("#!/bin/sh\necho 'cmn-latn-pinyin: voice not found' >&2\nexit 1\n")

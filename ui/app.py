@@ -45,11 +45,13 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
         return WindowView(services.new_clerk_desk(), bridge)
     if mode == "maintenance":
         from ui.maintenance_view import MaintenanceView, StatusScreen
+        from ui.voice import VoiceGuide
 
         devices = services.devices
         status = StatusScreen(devices.all(), devices.receipt_printer, services.tasks, bridge,
                               queue_status=services.queue.outbox.status,
-                              config_refused=lambda: services.heartbeat.config_refused)
+                              config_refused=lambda: services.heartbeat.config_refused,
+                              voice=VoiceGuide(services.config.voice, services.tasks))  # staff try the volume
         return MaintenanceView(services.config.terminal.staff_pin, status, services.config.terminal.pin_lockout_s)
     first.attach(services.new_citizen_session(), bridge, services.config.terminal,
                  backend_online=lambda: services.heartbeat.last_error is None)

@@ -1,10 +1,10 @@
-"""Maintenance mode for hall staff: a PIN, then device status, self-tests and a test print."""
+"""Maintenance mode for hall staff: a PIN, then device status, self-tests, a test print and a voice test."""
 
 from __future__ import annotations
 
 import hmac
 import time
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QStackedWidget, QTableWidget, QTableWidgetItem)
@@ -17,6 +17,9 @@ from common.i18n import _, plural_text, text
 from kiosk.workflows.citizen import Notice, user_message
 from ui.bridge import DeviceBridge
 from ui.widgets import NoticeLabel, Screen, button, label
+
+if TYPE_CHECKING:
+    from ui.voice import VoiceGuide
 
 MAX_ATTEMPTS = 5
 
@@ -78,8 +81,9 @@ class StatusScreen(Screen):
 
     def __init__(self, devices: list[Device], receipt_printer: ReceiptPrinter, tasks: TaskRunner,
                  bridge: DeviceBridge, queue_status: Callable[[], dict] | None = None,
-                 config_refused: Callable[[], str] = lambda: "") -> None:
+                 config_refused: Callable[[], str] = lambda: "", voice: VoiceGuide | None = None) -> None:
         super().__init__()
+        self.voice = voice  # the kiosk's voice guidance at the configured volume, for a test prompt
         self._config_refused = config_refused  # the heartbeat's last refusal of remote configuration
         self._queue_status = queue_status  # Outbox.status, read on the task pool (it may wait on the queue's lock)
         self.queue_line = label("", align=Qt.AlignmentFlag.AlignLeft)
@@ -94,16 +98,22 @@ class StatusScreen(Screen):
         self.notice = NoticeLabel()
         self.self_test = button("primary", self.run_self_tests)
         self.test_print = button("", self.run_test_print)
+        self.test_voice = button("", self.run_test_voice)
+        self.test_voice.setVisible(voice is not None)
+        self.voice_line = label("", align=Qt.AlignmentFlag.AlignLeft)
+        self.voice_line.setVisible(voice is not None)
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.table, 1)
         self.layout_.addWidget(self.queue_line)
         self.config_line = label("", align=Qt.AlignmentFlag.AlignLeft)
         self.config_line.setWordWrap(True)
         self.layout_.addWidget(self.config_line)
+        self.layout_.addWidget(self.voice_line)
         self.layout_.addWidget(self.notice)
         row = QHBoxLayout()
         row.addWidget(self.self_test)
         row.addWidget(self.test_print)
+        row.addWidget(self.test_voice)
         row.addStretch(1)
         self.layout_.addLayout(row)
         bridge.health_changed.connect(lambda _h: self.refresh())
@@ -113,6 +123,10 @@ class StatusScreen(Screen):
         self.table.setHorizontalHeaderLabels([_("Device"), _("State"), _("Reason"), _("Self-test")])
         self.self_test.setText(_("Run self-tests"))
         self.test_print.setText(_("Test print"))
+        self.test_voice.setText(_("Test voice"))
+        if self.voice is not None:
+            self.voice_line.setText(_("Voice guidance volume: {volume} % (voice.volume in the site file)").format(
+                volume=self.voice.volume))
         refused = self._config_refused()
         self.config_line.setText(_("The backend's last configuration was refused and not applied: {reason}").format(
             reason=refused) if refused else "")
@@ -165,6 +179,12 @@ class StatusScreen(Screen):
         self._tasks.run(lambda: printer.print_receipt(page),
                                  lambda _r: self.notice.show_notice(Notice(text("Test page printed."), error=False)),
                                  lambda exc: self.notice.show_notice(Notice(user_message(exc))))
+
+
+    def run_test_voice(self) -> None:
+        """A sentence of voice guidance at the configured volume, to set the speakers by (silent without an engine)."""
+        if self.voice is not None:
+            self.voice.say("maintenance", _("This is voice guidance at this terminal's volume."))
 
 
 class MaintenanceView(QStackedWidget):
