@@ -30,6 +30,7 @@ from common.domain import ApplyAs, FieldType, FormField
 from kiosk.forms import Keyboard
 from kiosk.materials import Provided
 from kiosk.workflows.citizen import Step
+from ui.display import display_for
 from ui.app import Gui
 from ui.keyboard import TouchKeyboard
 
@@ -160,6 +161,7 @@ def _snap(camera: Camera | None, gui: Gui, name: str) -> None:
 
 
 def show(gui: Gui, width: int = 1280, height: int = 800) -> None:
+    gui.window.set_display(display_for(width, height))  # one of the target screens: type in points on it
     gui.window.resize(width, height)
     gui.window.show()
     settle()

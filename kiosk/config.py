@@ -43,6 +43,9 @@ class TerminalConfig:
     payment_poll_s: float = timeout("terminal.payment_poll_s")
     pin_lockout_s: float = timeout("terminal.pin_lockout_s")
     staff_pin: str = option("246810", doc="maintenance PIN (hall staff)")
+    screen_diagonal_in: float = option(0.0, minimum=0.0, maximum=120.0,
+                                       doc="the screen's real diagonal in inches, for type in points (ui/display.py); "
+                                           "0: as the screen reports itself")
 
 
 @dataclass(frozen=True)

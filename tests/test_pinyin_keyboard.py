@@ -17,9 +17,8 @@ from kiosk.pinyin_input import PinyinWords
 from kiosk.tasks import SyncTaskRunner
 from ui import pinyin_keyboard
 from ui.keyboard import TouchKeyboard
-from ui.main_window import ELDERLY_SCALE
 from ui.pinyin_keyboard import PinyinKeyboard
-from ui.theme import stylesheet
+from ui.theme import Theme, stylesheet
 
 LEFT = Qt.MouseButton.LeftButton
 CATALOGUE = (Path(__file__).resolve().parent.parent / "sandbox" / "data" / "services.json").read_text(encoding="utf-8")
@@ -28,9 +27,9 @@ CATALOGUE = (Path(__file__).resolve().parent.parent / "sandbox" / "data" / "serv
 class Form(QWidget):
     """A Chinese field with the touch keyboard docked under it, as the form screen holds them."""
 
-    def __init__(self, scale: float = 1.0) -> None:
+    def __init__(self, elderly: bool = False) -> None:
         super().__init__()
-        self.setStyleSheet(stylesheet(scale))
+        self.setStyleSheet(stylesheet(Theme(elderly=elderly)))
         self.field = QLineEdit()
         self.keyboard = TouchKeyboard()
         column = QVBoxLayout(self)
@@ -167,22 +166,22 @@ def test_keys_and_candidates_are_at_least_60_px_high_in_elderly_mode_and_fit_the
     set_language("zh_CN")
     pinyin_keyboard.install(words)
     try:
-        for scale in (1.0, ELDERLY_SCALE):
-            form = Form(scale)
+        for elderly in (False, True):
+            form = Form(elderly)
             qtbot.addWidget(form)
             form.show()
             tap_keys(qtbot, form.pinyin, "getigongshanghu")
             hint = form.keyboard.sizeHint()
-            assert hint.width() <= 1280 - 2 * 150, (scale, hint)  # Back and Continue stand beside it
-            assert hint.height() <= 800 * 0.65, (scale, hint)
+            assert hint.width() <= 1280 - 2 * 150, (elderly, hint)  # Back and Continue stand beside it
+            assert hint.height() <= 800 * 0.65, (elderly, hint)
             shown = [b for b in form.pinyin.candidate_buttons if not b.isHidden()]
             for name, key in [*form.pinyin.keys.items(), *(("candidate", b) for b in shown),
                               ("next", form.pinyin.next)]:
-                assert key.height() >= (60 if scale > 1 else 44) and key.sizeHint().height() >= 64 * scale, (scale, name)
-            assert sum(b.sizeHint().width() for b in shown) <= hint.width(), scale
+                assert key.height() >= (60 if elderly else 44), (elderly, name)
+            assert sum(b.sizeHint().width() for b in shown) <= hint.width(), elderly
             qtbot.mouseClick(form.pinyin.keys["clear"], LEFT)
             tap_keys(qtbot, form.pinyin, "hangzhoushishangchengqujiefanglu")  # a long composition
-            assert form.keyboard.sizeHint().width() == hint.width(), scale
+            assert form.keyboard.sizeHint().width() == hint.width(), elderly
             assert form.pinyin.letters.text().endswith("fanglu")  # its end shows: where the citizen types
     finally:
         pinyin_keyboard.uninstall()

@@ -11,9 +11,8 @@ from PySide6.QtCore import QPoint
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ui.main_window import ELDERLY_SCALE
 from ui.signature import MIN_SIZE, PNG_MAX, SignaturePad
-from ui.theme import stylesheet
+from ui.theme import Theme, stylesheet
 
 # A signature-like zigzag across the pad: about 400 x 90 px of ink.
 NAME = [(100 + 20 * i, 120 + (45 if i % 2 else -45)) for i in range(21)]
@@ -109,10 +108,10 @@ def test_a_tap_or_a_tiny_scribble_is_not_a_signature(pad):
 
 def test_the_pad_and_its_buttons_fit_the_kiosk_window_in_both_text_sizes(qtbot):
     heights = {}
-    for scale in (1.0, ELDERLY_SCALE):
+    for elderly in (False, True):
         # The style on the host only: the application's stays as it is for the other tests.
         host = QWidget()
-        host.setStyleSheet(stylesheet(scale))
+        host.setStyleSheet(stylesheet(Theme(elderly=elderly)))
         column = QVBoxLayout(host)
         column.setContentsMargins(48, 32, 48, 32)
         title = QLabel("Please sign")
@@ -126,8 +125,8 @@ def test_the_pad_and_its_buttons_fit_the_kiosk_window_in_both_text_sizes(qtbot):
         column.addLayout(row)
         qtbot.addWidget(host)
         need = host.minimumSizeHint()
-        heights[scale] = need.height()
+        heights[elderly] = need.height()
         # The window's header and footer take about 110 px of the 800.
-        assert need.width() <= 1280 and need.height() <= 800 - 110, (scale, need)
+        assert need.width() <= 1280 and need.height() <= 800 - 110, (elderly, need)
         assert pad.minimumSize() == MIN_SIZE
-    assert heights[ELDERLY_SCALE] > heights[1.0]  # large text did apply
+    assert heights[True] > heights[False]  # large text did apply

@@ -13,8 +13,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout,
 from common.i18n import set_language
 from kiosk.forms import Keyboard
 from ui.keyboard import TouchKeyboard
-from ui.main_window import ELDERLY_SCALE
-from ui.theme import stylesheet
+from ui.theme import Theme, stylesheet
 
 DIGITS = set("0123456789")
 PAD = DIGITS | {"backspace", "clear"}
@@ -36,9 +35,9 @@ CHINESE_SENTENCE = "输入中文请使用台面上的键盘，或扫描二维码
 class Form(QWidget):
     """A field with the keyboard docked under it, as the form screen will hold them."""
 
-    def __init__(self, scale: float = 1.0) -> None:
+    def __init__(self, elderly: bool = False) -> None:
         super().__init__()
-        self.setStyleSheet(stylesheet(scale))
+        self.setStyleSheet(stylesheet(Theme(elderly=elderly)))
         self.field = QLineEdit()
         self.keyboard = TouchKeyboard()
         column = QVBoxLayout(self)
@@ -295,19 +294,19 @@ def test_the_action_keys_follow_the_language(form):
 def test_every_layout_fits_a_1280_by_800_window_with_large_keys_at_both_scales(qtbot, language):
     set_language(language)
     key_heights = {}
-    for scale in (1.0, ELDERLY_SCALE):
-        form = Form(scale)
+    for elderly in (False, True):
+        form = Form(elderly)
         qtbot.addWidget(form)
         form.keyboard.retranslate()
         for kind in EXPECTED:
             form.keyboard.set_kind(kind)
             hint = form.keyboard.sizeHint()
-            assert hint.width() <= 1280 - 2 * 24, (scale, kind, hint)  # room for the screen's margins
-            assert hint.height() <= 800 * 0.65, (scale, kind, hint)  # the field and its title stay above
+            assert hint.width() <= 1280 - 2 * 24, (elderly, kind, hint)  # room for the screen's margins
+            assert hint.height() <= 800 * 0.65, (elderly, kind, hint)  # the field and its title stay above
             for name, key in form.keyboard.keys.items():
-                assert key.sizeHint().height() >= 64 * scale, (scale, kind, name)
+                assert key.sizeHint().height() >= (84 if elderly else 64), (elderly, kind, name)
                 # the Latin rows grow taller in large text, not wider: beside Back and Continue they fit 1280
-                assert key.sizeHint().width() >= (60 if kind is Keyboard.LATIN else 60 * scale), (scale, kind, name)
+                assert key.sizeHint().width() >= (60 if kind is Keyboard.LATIN or not elderly else 79), (elderly, kind, name)
         form.keyboard.set_kind(Keyboard.LATIN)
-        key_heights[scale] = form.keyboard.keys["a"].sizeHint().height()
-    assert key_heights[ELDERLY_SCALE] > key_heights[1.0] >= 64
+        key_heights[elderly] = form.keyboard.keys["a"].sizeHint().height()
+    assert key_heights[True] > key_heights[False] >= 64

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
+from ui.display import display_for
 from ui.kiosk_view import KioskView
 from ui.main_window import MainWindow
-from ui.theme import install_font, stylesheet
+from ui.theme import install_font, install_palette, stylesheet
 
 if TYPE_CHECKING:  # imported where the services are built, after the first paint under `kiosk run`
     from common.masking import Masker
@@ -32,6 +33,7 @@ def qt_application() -> QApplication:
     qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     install_font(app)
+    install_palette(app)
     app.setStyleSheet(stylesheet())
     return app
 
@@ -175,6 +177,10 @@ class Gui:
 def run_gui(config: Config, mode: str, masker: Masker | None = None, fullscreen: bool = True) -> int:
     gui = Gui(config, mode, masker, staged=True)
     if fullscreen:
+        screen = gui.app.primaryScreen()
+        size = screen.size()
+        gui.window.set_display(display_for(size.width(), size.height(), config.terminal.screen_diagonal_in,
+                                           screen.physicalDotsPerInch()))
         gui.window.showFullScreen()
     else:
         gui.window.resize(1280, 800)

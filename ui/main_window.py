@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QMainWindow, QVBoxLayou
 
 from common.i18n import _, language, set_language
 from ui.kiosk_view import ActivityFilter
-from ui.theme import stylesheet
+from ui.display import SMALL, Display
+from ui.theme import Theme, stylesheet
 from ui.widgets import button, label
 
-ELDERLY_SCALE = 1.35
 
 
 class MainWindow(QMainWindow):
@@ -26,6 +26,7 @@ class MainWindow(QMainWindow):
         self.terminal_id = terminal_id
         self.default_language = default_language
         self.elderly = False
+        self.display = SMALL  # the screen's real size: type is set in points on it (ui/display.py)
         self.session = self.desk = None
         self.voice = None  # ui.voice.VoiceGuide, given with the kiosk's session
         root = QWidget()
@@ -189,7 +190,15 @@ class MainWindow(QMainWindow):
 
     def toggle_elderly(self) -> None:
         self.elderly = not self.elderly
-        QApplication.instance().setStyleSheet(stylesheet(ELDERLY_SCALE if self.elderly else 1.0))
+        self._apply_theme()
         if self.session is not None:  # the kiosk's view: elderly mode doubles the citizen's times
             self.view.set_elderly(self.elderly)
         self.retranslate()
+
+    def set_display(self, display: Display) -> None:
+        """The screen the window is shown on (its real size sets the type), e.g. from the configuration."""
+        self.display = display
+        self._apply_theme()
+
+    def _apply_theme(self) -> None:
+        QApplication.instance().setStyleSheet(stylesheet(Theme(self.display, self.elderly)))

@@ -1,13 +1,61 @@
-"""Look and feel: a CJK font that Qt can draw, large touch targets, an elderly mode with bigger type."""
+"""Look and feel: a CJK font that Qt can draw, type set in points at the screen's real size (ui.display),
+touch targets above their floors, and colours whose contrast is measured (tests/test_legibility.py).
+
+Elderly mode (长辈版) follows the 适老化 numbers: main text at least 18 pt and the largest at least
+30 pt, line spacing 1.3 (``ui.widgets.Label``), touch targets at least 60 x 60 px (44 x 44 in standard
+mode), text contrast at least 4.5:1 and borders, focus and state indicators at least 3:1 in both
+modes. State is never shown by colour alone: a checked choice carries a tick, a notice a sign.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QFontDatabase
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
 from common.fonts import FontMissingError, cjk_font_path
+from ui.display import SMALL, Display
 
-ACCENT = "#1565c0"
+ACCENT = "#1565c0"         # 5.75:1 on white
+ACCENT_DARK = "#0d47a1"    # the header; white on it 8.6:1
+TEXT = "#1b1b1b"
+MUTED = "#4a4a4a"          # secondary text, 8.9:1 on the page
+BORDER = "#6b778a"         # input and list borders, 4.5:1 on white (WCAG 1.4.11 asks 3:1)
+ERROR, ERROR_BG = "#b71c1c", "#fdecea"
+INFO, INFO_BG = "#1b5e20", "#e8f5e9"
+PAGE = "#f3f6fa"
+
+# Type in points: (standard, elderly). Elderly main text >= 18 pt, the largest >= 30 pt.
+FONT_PT = {
+    "body": (15, 20), "header": (16, 20), "header_button": (14, 18), "footer": (12, 18), "title": (26, 32),
+    "subtitle": (17, 22), "notice": (16, 20), "big": (36, 44), "button": (17, 22), "service": (16, 20),
+    "key": (21, 26), "key_action": (15, 20), "choice": (16, 20), "small": (15, 18), "guide": (16, 20),
+    "advice": (19, 24), "list": (15, 20), "table": (13, 18), "input": (22, 26),
+}
+# The touch floors in pixels (WCAG 2.5.5: 44 x 44; the 适老化 rules: 60 x 60)
+TOUCH_PX = {False: 44, True: 60}
+
+
+@dataclass(frozen=True)
+class Theme:
+    display: Display = SMALL
+    elderly: bool = False
+
+    def font_px(self, role: str) -> int:
+        return self.display.px(FONT_PT[role][self.elderly])
+
+    def font_pt(self, role: str) -> float:
+        return FONT_PT[role][self.elderly]
+
+    @property
+    def touch_px(self) -> int:
+        return TOUCH_PX[self.elderly]
+
+    def size_px(self, pt: float, touch: bool = False) -> int:
+        """A dimension given in points (so it grows with the type), at least the touch floor for a target."""
+        px = self.display.px(pt * (1.3 if self.elderly else 1.0))
+        return max(px, self.touch_px) if touch else px
 
 
 def install_font(app: QApplication) -> str:
@@ -24,49 +72,78 @@ def install_font(app: QApplication) -> str:
     return family
 
 
-def stylesheet(scale: float = 1.0) -> str:
-    def px(n: int) -> str:
-        return f"{int(n * scale)}px"
+def install_palette(app: QApplication) -> None:
+    """What stylesheets cannot set: the hint text in an empty field, at 4.5:1 or more on white (Qt's default
+    grey is 3.3:1)."""
+    palette = app.palette()
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor(MUTED))
+    app.setPalette(palette)
 
+
+def stylesheet(theme: Theme | None = None) -> str:
+    t = theme or Theme()
+
+    def f(role: str) -> str:
+        return f"font-size: {t.font_px(role)}px;"
+
+    def d(pt: float) -> str:
+        return f"{t.size_px(pt)}px"
+
+    def target(pt: float) -> str:
+        return f"{t.size_px(pt, touch=True)}px"
+
+    touch = f"{t.touch_px}px"
     return f"""
-    QWidget {{ font-size: {px(20)}; color: #1b1b1b; }}
-    QMainWindow, #root {{ background: #f3f6fa; }}
-    #header {{ background: {ACCENT}; }}
-    #header QLabel {{ color: white; font-size: {px(24)}; font-weight: bold; }}
-    #header QPushButton {{ background: rgba(255,255,255,0.18); color: white; border: 1px solid rgba(255,255,255,0.6);
-                          border-radius: 8px; padding: 6px 16px; font-size: {px(18)}; min-height: {px(36)}; }}
-    #footer QLabel {{ color: #555; font-size: {px(15)}; }}
-    #title {{ font-size: {px(40)}; font-weight: bold; color: #0d3c78; }}
-    #subtitle {{ font-size: {px(24)}; color: #333; }}
-    #notice {{ font-size: {px(22)}; color: #b71c1c; background: #fdecea; border-radius: 8px; padding: 12px; }}
-    #info {{ font-size: {px(22)}; color: #1b5e20; background: #e8f5e9; border-radius: 8px; padding: 12px; }}
-    #big {{ font-size: {px(56)}; font-weight: bold; color: #0d3c78; }}
-    #card {{ background: white; border: 1px solid #d5dde8; border-radius: 12px; }}
+    QWidget {{ {f("body")} color: {TEXT}; }}
+    QMainWindow, #root {{ background: {PAGE}; }}
+    #header {{ background: {ACCENT_DARK}; }}
+    #header QLabel {{ color: white; {f("header")} font-weight: bold; }}
+    #header QPushButton {{ background: {ACCENT_DARK}; color: white; border: 2px solid white;
+                          border-radius: 8px; padding: 4px {d(10)}; {f("header_button")}
+                          min-height: {touch}; min-width: {touch}; }}
+    #header QPushButton:checked {{ background: white; color: {ACCENT_DARK}; }}
+    #footer QLabel {{ color: {MUTED}; {f("footer")} }}
+    #title {{ {f("title")} font-weight: bold; color: #0d3c78; }}
+    #subtitle {{ {f("subtitle")} color: #333; }}
+    #notice {{ {f("notice")} color: {ERROR}; background: {ERROR_BG}; border: 2px solid {ERROR}; border-radius: 8px;
+              padding: {d(8)}; }}
+    #info {{ {f("notice")} color: {INFO}; background: {INFO_BG}; border-radius: 8px; padding: {d(8)}; }}
+    #big {{ {f("big")} font-weight: bold; color: #0d3c78; }}
+    #card {{ background: white; border: 1px solid {BORDER}; border-radius: 12px; }}
     QPushButton {{ background: white; border: 2px solid {ACCENT}; border-radius: 12px; color: {ACCENT};
-                  padding: 12px 24px; font-size: {px(24)}; min-height: {px(56)}; }}
+                  padding: {d(8)} {d(16)}; {f("button")} min-height: {target(30)}; min-width: {touch}; }}
     QPushButton:pressed {{ background: #e3eefc; }}
+    QPushButton:focus {{ border: 3px solid #0d3c78; }}
     QPushButton#primary {{ background: {ACCENT}; color: white; }}
-    QPushButton#service {{ text-align: left; padding: 16px; font-size: {px(22)}; min-height: {px(96)}; }}
-    QPushButton#key, QPushButton#keyAction {{ padding: 0px; border-radius: 10px; font-size: {px(30)};
-                                             min-height: {px(64)}; min-width: {px(60)}; }}
-    QPushButton#key[pad="true"] {{ min-width: {px(112)}; }}
+    QPushButton#service {{ text-align: left; padding: {d(10)}; {f("service")} min-height: {target(66)}; }}
+    QPushButton#key, QPushButton#keyAction {{ padding: 0px; border-radius: 10px; {f("key")}
+                                             min-height: {target(48)}; min-width: {target(45)}; }}
+    QPushButton#key[pad="true"] {{ min-width: {target(84)}; }}
     QPushButton#key[latin="true"] {{ min-width: 60px; }}  /* taller in large text, not wider: the row still fits */
-    QPushButton#keyAction {{ background: #e3eefc; font-size: {px(22)}; padding: 0px {px(12)}; }}
+    QPushButton#keyAction {{ background: #e3eefc; {f("key_action")} padding: 0px {d(8)}; }}
     QPushButton#keyAction:checked {{ background: {ACCENT}; color: white; }}
     QPushButton#key:pressed, QPushButton#keyAction:pressed {{ background: #bbd4f5; }}
-    QPushButton#choice {{ font-size: {px(22)}; min-height: {px(48)}; padding: 8px 16px; }}
+    QPushButton#choice {{ {f("choice")} min-height: {target(30)}; padding: {d(6)} {d(12)}; }}
     QPushButton#choice:checked {{ background: {ACCENT}; color: white; }}
-    #fieldError {{ font-size: {px(20)}; color: #b71c1c; }}
-    #materialStatus {{ font-size: {px(20)}; color: #1b5e20; }}
-    #guide {{ font-size: {px(22)}; }}
-    #advice {{ font-size: {px(26)}; font-weight: bold; color: #0d3c78; }}
-    #previewFrame {{ font-size: {px(26)}; }}
-    QPushButton:disabled {{ border-color: #aaa; color: #aaa; }}
-    QPushButton#primary:disabled {{ background: #b0bec5; color: white; border-color: #b0bec5; }}
-    QProgressBar {{ min-height: {px(18)}; border-radius: 9px; background: #dde5f0; }}
+    #fieldError {{ {f("small")} color: {ERROR}; }}
+    #materialStatus {{ {f("small")} color: {INFO}; }}
+    #guide {{ {f("guide")} }}
+    #advice {{ {f("advice")} font-weight: bold; color: #0d3c78; }}
+    #previewFrame {{ {f("advice")} }}
+    QPushButton:disabled {{ border-color: #9e9e9e; color: #757575; }}
+    QPushButton#primary:disabled {{ background: #cfd8dc; color: #37474f; border-color: #90a4ae; }}
+    QProgressBar {{ min-height: {d(12)}; border-radius: 9px; background: #dde5f0; border: 1px solid {BORDER}; }}
     QProgressBar::chunk {{ background: {ACCENT}; border-radius: 9px; }}
     QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; }}
-    QListWidget {{ font-size: {px(20)}; background: white; border: 1px solid #d5dde8; border-radius: 8px; }}
-    QTableWidget {{ font-size: {px(18)}; background: white; }}
-    QLineEdit {{ font-size: {px(32)}; padding: 8px; border: 2px solid #aab; border-radius: 8px; }}
+    QListWidget {{ {f("list")} background: white; border: 1px solid {BORDER}; border-radius: 8px; }}
+    QListWidget::indicator {{ width: {target(14)}; height: {target(14)}; }}
+    QListWidget::indicator:unchecked {{ border: 2px solid {BORDER}; background: white; border-radius: 4px; }}
+    QListWidget::indicator:checked {{ border: 2px solid {ACCENT}; background: {ACCENT}; border-radius: 4px; }}
+    QTableWidget {{ {f("table")} background: white; }}
+    QComboBox {{ {f("list")} min-height: {target(24)}; border: 2px solid {BORDER}; border-radius: 8px;
+                padding: 0px {d(8)}; background: white; }}
+    QLineEdit {{ {f("input")} padding: {d(6)}; border: 2px solid {BORDER}; border-radius: 8px; background: white;
+                placeholder-text-color: {MUTED};
+                min-height: {target(30)}; }}
+    QLineEdit:focus {{ border: 3px solid {ACCENT}; }}
     """

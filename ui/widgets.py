@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING, Callable
 
+from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (QAbstractScrollArea, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QScroller,
                                QScrollerProperties, QVBoxLayout, QWidget)
@@ -13,8 +15,56 @@ if TYPE_CHECKING:
 
 
 
+LINE_HEIGHT_PERCENT = 130  # the 适老化 rules' line spacing, for text that wraps
+LINE_SPACED = '<div style="line-height:{percent}%">{body}</div>'
+
+
+class Label(QLabel):
+    """A label whose wrapped text is set with line spacing 1.3 (rich text: Qt's labels have no line-height of their
+    own). ``text()`` gives back what was set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._plain = ""
+
+    def setText(self, value: str) -> None:  # noqa: N802 (Qt's name)
+        self._plain = value
+        if not self.wordWrap() or not value:
+            super().setText(value)
+            return
+        body = value if QtGui.Qt.mightBeRichText(value) else escape(value).replace("\n", "<br>")
+        spaced = LINE_SPACED.format(percent=LINE_HEIGHT_PERCENT, body=body)  # markup around the caller's text
+        super().setText(spaced)
+
+    def text(self) -> str:
+        return self._plain
+
+
+class Button(QPushButton):
+    """A push button that says its state in words, not colour alone: a checked one carries a tick.
+    ``text()`` gives back what was set."""
+
+    TICK = "✓ "
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._plain = ""
+        self.toggled.connect(lambda _on: self._show())
+
+    def setText(self, value: str) -> None:  # noqa: N802 (Qt's name)
+        self._plain = value
+        self._show()
+
+    def text(self) -> str:
+        return self._plain
+
+    def _show(self) -> None:
+        super().setText(self.TICK + self._plain if self.isCheckable() and self.isChecked() and self._plain
+                        else self._plain)
+
+
 def label(name: str = "", wrap: bool = True, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter) -> QLabel:
-    widget = QLabel()
+    widget = Label()
     if name:
         widget.setObjectName(name)
     widget.setWordWrap(wrap)
@@ -23,7 +73,7 @@ def label(name: str = "", wrap: bool = True, align: Qt.AlignmentFlag = Qt.Alignm
 
 
 def button(name: str = "", handler=None) -> QPushButton:
-    widget = QPushButton()
+    widget = Button()
     if name:
         widget.setObjectName(name)
     widget.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -114,8 +164,11 @@ class FocusWatch(QObject):
         return False
 
 
-class NoticeLabel(QLabel):
-    """Shows a session's notice in red (error) or green (information); hidden when there is none."""
+class NoticeLabel(Label):
+    """Shows a session's notice in red (error) or green (information), each with its sign (colour is never the only
+    signal); hidden when there is none. ``text()`` is the message."""
+
+    SIGNS = {True: "⚠ ", False: "✓ "}
 
     def __init__(self) -> None:
         super().__init__()
@@ -130,7 +183,9 @@ class NoticeLabel(QLabel):
         self.setObjectName("notice" if notice.error else "info")
         self.style().unpolish(self)
         self.style().polish(self)
-        self.setText(notice.message.render())
+        message = notice.message.render()
+        super().setText(self.SIGNS[notice.error] + message)
+        self._plain = message
         self.show()
 
 

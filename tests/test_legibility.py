@@ -1,0 +1,52 @@
+"""Every screen of the kiosk's journeys, measured as a citizen sees it (ui/legibility.py): type size at the screen's
+real size, touch targets, contrast from the window's pixels, line spacing. In both text sizes and both languages,
+walked through the widgets; a failure names the screen and the widget."""
+
+import time
+
+import pytest
+
+from common.i18n import language as current_language
+from entry import walkthrough as walk
+from ui.display import SMALL
+from ui.legibility import measure
+
+
+class Ruler:
+    """A camera for the walkthrough that measures each screen instead of saving it."""
+
+    def __init__(self, elderly: bool) -> None:
+        self.elderly = elderly
+        self.screens: dict[str, list[str]] = {}
+
+    def shot(self, gui, name: str) -> None:
+        walk.settle()
+        assert gui.window.elderly == self.elderly, f"{name}: large text is {gui.window.elderly}"
+        self.screens[name] = [str(p) for p in measure(gui.window, gui.window.display, self.elderly)]
+
+
+def _journeys(gui, ruler: Ruler, language: str) -> None:
+    def start() -> None:  # the settings each citizen picks at the home screen
+        if current_language() != language:
+            walk.switch_language(gui)
+        if gui.window.elderly != ruler.elderly:
+            walk.toggle_large_text(gui)
+
+    start()
+    walk.citizen_journey(gui, "GT-001", ruler, "-myself", rating=1 if ruler.elderly else None)
+    start()
+    walk.citizen_journey(gui, "GJJ-004", ruler, "-incomplete", not_brought=("M2",))
+    start()
+    walk.my_cases_journey(gui, ruler)
+
+
+@pytest.mark.parametrize("language, elderly", [("zh_CN", False), ("zh_CN", True), ("en", False), ("en", True)])
+def test_every_screen_meets_the_numbers(open_gui, language, elderly):
+    gui = open_gui("kiosk")
+    walk.show(gui, SMALL.width_px, SMALL.height_px)
+    ruler = Ruler(elderly)
+    began = time.monotonic()
+    _journeys(gui, ruler, language)
+    failures = [f"{screen}: {problem}" for screen, problems in ruler.screens.items() for problem in problems]
+    assert len(ruler.screens) >= 20, sorted(ruler.screens)
+    assert not failures, "\n".join(failures[:60]) + f"\n({len(failures)} in all, {time.monotonic() - began:.0f} s)"

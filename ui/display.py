@@ -1,0 +1,73 @@
+"""The screen as the citizen sees it: its pixels and its real size, so that type is set in points.
+
+The elderly rules (MIIT 2021 适老化 general design rules; GB/T 37668-2019) and WCAG give type in
+points at the screen's real size: 1 pt is 1/72 inch, so a point is ``dpi / 72`` pixels, and the
+same 18 pt is 24 px on a 15.4-inch 1280x800 panel but 17 px on a 32-inch 1080x1920 one (larger
+pixels, seen from further away). Touch targets are given in pixels (44 x 44 standard, 60 x 60 in
+elderly mode) and are floors on top of that.
+
+The target screens of the halls' 政务一体机 terminals (the sizes sold for them):
+
+| screen | pixels | diagonal | dpi | px per pt | 18 pt | 30 pt |
+| --- | --- | --- | --- | --- | --- | --- |
+| desk-top kiosk, landscape | 1920 x 1080 | 23.8 in | 92.6 | 1.29 | 23 px | 39 px |
+| floor-standing kiosk, portrait | 1080 x 1920 | 32 in | 68.8 | 0.96 | 17 px | 29 px |
+| small panel (still usable) | 1280 x 800 | 15.4 in | 98.0 | 1.36 | 24 px | 41 px |
+
+A terminal's real size comes from its configuration (``display.diagonal_in``), else from what the
+screen reports of itself (EDID, through Qt), else the small panel is assumed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+POINTS_PER_INCH = 72.0
+
+
+@dataclass(frozen=True)
+class Display:
+    width_px: int
+    height_px: int
+    diagonal_in: float
+    name: str = ""
+
+    @property
+    def dpi(self) -> float:
+        return math.hypot(self.width_px, self.height_px) / self.diagonal_in
+
+    @property
+    def px_per_pt(self) -> float:
+        return self.dpi / POINTS_PER_INCH
+
+    def px(self, pt: float) -> int:
+        """Pixels for ``pt`` points at this screen's real size (rounded; text is never rounded below it)."""
+        return max(1, math.ceil(pt * self.px_per_pt - 0.25))
+
+    def pt(self, px: float) -> float:
+        return px / self.px_per_pt
+
+    @property
+    def portrait(self) -> bool:
+        return self.height_px > self.width_px
+
+
+LANDSCAPE = Display(1920, 1080, 23.8, "1920x1080")
+PORTRAIT = Display(1080, 1920, 32.0, "1080x1920")
+SMALL = Display(1280, 800, 15.4, "1280x800")
+TARGETS = (LANDSCAPE, PORTRAIT, SMALL)
+
+
+def display_for(width_px: int, height_px: int, diagonal_in: float = 0.0, reported_dpi: float = 0.0) -> Display:
+    """The display a terminal runs on: its configured diagonal, else the dpi the screen reports (when it is
+    believable), else the target screen of that size, else the small panel's density."""
+    width_px, height_px = max(1, int(width_px)), max(1, int(height_px))
+    if math.isfinite(diagonal_in) and 5.0 <= diagonal_in <= 120.0:
+        return Display(width_px, height_px, diagonal_in, f"{width_px}x{height_px}")
+    target = next((t for t in TARGETS if (t.width_px, t.height_px) == (width_px, height_px)), None)
+    if target is not None:
+        return target
+    diagonal_px = math.hypot(width_px, height_px)
+    dpi = reported_dpi if math.isfinite(reported_dpi) and 40.0 <= reported_dpi <= 400.0 else SMALL.dpi
+    return Display(width_px, height_px, diagonal_px / dpi, f"{width_px}x{height_px}")
