@@ -46,7 +46,8 @@ def test_each_screen_says_its_title_and_instruction_in_chinese_then_in_english(o
         "最多跑一次。也可以放置身份证、出示浙里办身份码，或扫描回执二维码查询办理进度。"]
 
     to_read_card(gui, qtbot)
-    assert wait_said(qtbot, heard, "consent") == ["读取身份证前，请您知悉。"]
+    (consent,) = wait_said(qtbot, heard, "consent")  # the title, then what the citizen agrees to
+    assert consent.startswith("读取身份证前，请您知悉。读取哪些信息: ") and "用途: " in consent and "保存多久: " in consent
     assert wait_said(qtbot, heard, "read_card") == ["请将身份证放在读卡区。请将身份证平放在屏幕下方的读卡区，读取完成前请勿移开。"]
 
     qtbot.mouseClick(gui.window.language_button, LEFT)  # English: the same screen said again, in English

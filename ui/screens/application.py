@@ -57,6 +57,7 @@ class ConsentScreen(Screen):
 
     def __init__(self, session: CitizenSession) -> None:
         super().__init__()
+        self._spoken: list[str] = []
         self.title = label("title")
         self.card = QWidget()
         self.card.setObjectName("card")
@@ -89,9 +90,14 @@ class ConsentScreen(Screen):
         )
         for widget, (heading, body) in zip(self.points, points):
             widget.setText(rich_paragraph(heading, body))
+        self._spoken = [self.title.text(), *(f"{heading}: {body}" for heading, body in points)]
         self.notice.show_notice(session.notice)
         self.agree.setText(_("I agree"))
         self.decline.setText(_("I do not agree"))
+
+    def spoken_prompt(self) -> list[str]:
+        """Voice guidance reads what the citizen agrees to, not only the title (ui/voice.py)."""
+        return self._spoken
 
 
 class GuideScreen(Screen):
