@@ -12,24 +12,49 @@ LEFT = Qt.MouseButton.LeftButton
 REMINDER = "您的身份证还在读卡器上，请带走。"
 
 
+def open_kiosk(open_gui, qtbot, voice_on=False):
+    gui = open_gui("kiosk", terminal={"idle_timeout_s": 60, "idle_warning_s": 20},
+                   voice={"engine": "espeak-ng", "enabled": voice_on})
+    qtbot.waitUntil(lambda: gui.window.view.idle.interval() == 90_000, timeout=10000)  # the enrolment's config
+    heard = []
+    gui.window.voice.listen(heard.append)
+    return gui, heard
+
+
 @pytest.fixture
 def gui(open_gui, qtbot):
-    gui = open_gui("kiosk", terminal={"idle_timeout_s": 60, "idle_warning_s": 20})
-    qtbot.waitUntil(lambda: gui.window.view.idle.interval() == 90_000, timeout=10000)  # the enrolment's config
-    return gui
+    return open_kiosk(open_gui, qtbot)[0]
 
 
-def test_a_card_left_after_an_idle_session_is_reminded_of_until_it_is_lifted(gui, qtbot):
-    view, session, reader = gui.window.view, gui.window.session, gui.services.devices.id_reader
-    home = view.screens[Step.HOME]
+def walk_away_with_the_card_left(gui, qtbot):
+    view, session = gui.window.view, gui.window.session
     place_card_and_agree(gui, qtbot)
-    assert home.card_left.isHidden()
+    assert view.screens[Step.HOME].card_left.isHidden()
     view.set_second_ms(10)  # the citizen walks away: idle, then the 20 s warning, in a fraction of a second
     view.idle.start()
     qtbot.waitUntil(lambda: session.step is Step.HOME, timeout=5000)
+
+
+def said_once(gui, qtbot, heard):
+    """The one prompt that said the reminder, once every synthesis asked for is back."""
+    qtbot.waitUntil(lambda: any(REMINDER in p.text for p in heard), timeout=10000)
+    qtbot.waitUntil(lambda: gui.window.voice.pending == 0, timeout=10000)
+    reminded = [p for p in heard if REMINDER in p.text]
+    assert len(reminded) == 1  # said once, not once per way of saying it
+    return reminded[0]
+
+
+def test_a_card_left_after_an_idle_session_is_reminded_of_until_it_is_lifted(open_gui, qtbot):
+    """Voice off (the hall's default, and where a session's end puts it): written, and the reminder alone said."""
+    gui, heard = open_kiosk(open_gui, qtbot)
+    view, session, reader = gui.window.view, gui.window.session, gui.services.devices.id_reader
+    home = view.screens[Step.HOME]
+    walk_away_with_the_card_left(gui, qtbot)
     assert home.card_left.isVisible() and home.card_left.text() == REMINDER
     assert home.spoken_prompt()[0] == REMINDER
     assert session.identity is None and session.step is Step.HOME  # the card lying there starts nothing
+    spoken = said_once(gui, qtbot, heard)
+    assert spoken.step == "card_left" and spoken.text == REMINDER
 
     reader.remove_card()
     qtbot.waitUntil(lambda: home.card_left.isHidden(), timeout=5000)
@@ -58,29 +83,8 @@ def test_no_reminder_when_the_card_was_lifted_during_the_session(gui, qtbot):
     assert session.step is Step.HOME and view.screens[Step.HOME].card_left.isHidden()
 
 
-def walk_away_with_the_card_left(gui, qtbot):
-    view, session = gui.window.view, gui.window.session
-    place_card_and_agree(gui, qtbot)
-    view.set_second_ms(10)
-    view.idle.start()
-    qtbot.waitUntil(lambda: session.step is Step.HOME, timeout=5000)
-
-
-@pytest.mark.parametrize("voice_on", [False, True], ids=["voice off", "voice on"])
-def test_the_reminder_is_said_with_voice_on_or_off(open_gui, qtbot, voice_on):
-    """Voice off (the hall's default, and where a session's end puts it): the reminder alone is said.
-    Voice on: the home screen's prompt begins with it."""
-    gui = open_gui("kiosk", terminal={"idle_timeout_s": 60, "idle_warning_s": 20},
-                   voice={"engine": "espeak-ng", "enabled": voice_on})
-    qtbot.waitUntil(lambda: gui.window.view.idle.interval() == 90_000, timeout=10000)
-    heard = []
-    gui.window.voice.listen(heard.append)
+def test_with_voice_on_the_home_prompt_begins_with_the_reminder(open_gui, qtbot):
+    gui, heard = open_kiosk(open_gui, qtbot, voice_on=True)
     walk_away_with_the_card_left(gui, qtbot)
-    qtbot.waitUntil(lambda: any(REMINDER in p.text for p in heard), timeout=10000)
-    qtbot.waitUntil(lambda: gui.window.voice.pending == 0, timeout=10000)  # every synthesis asked for is back
-    reminded = [p for p in heard if REMINDER in p.text]
-    assert len(reminded) == 1  # said once, not once per way of saying it
-    if voice_on:
-        assert reminded[0].step == "home" and reminded[0].text.startswith(REMINDER) and "最多跑一次" in reminded[0].text
-    else:
-        assert reminded[0].step == "card_left" and reminded[0].text == REMINDER
+    spoken = said_once(gui, qtbot, heard)
+    assert spoken.step == "home" and spoken.text.startswith(REMINDER) and "最多跑一次" in spoken.text

@@ -91,15 +91,11 @@ def test_the_queue_takes_its_times_from_the_configuration(make_config):
         backend.close()
 
 
-def test_the_kiosk_view_takes_its_times_from_the_configuration(open_gui):
-    gui = open_gui("kiosk", terminal={"online_check_s": 0.5})
-    assert gui.window.view.online_check.interval() == 500
-
-
-def test_the_payment_screen_polls_as_configured(open_gui):
+def test_the_kiosk_view_and_its_payment_screen_take_their_times_from_the_configuration(open_gui):
     from kiosk.workflows.citizen import Step
 
-    gui = open_gui("kiosk", terminal={"payment_poll_s": 1.5})
+    gui = open_gui("kiosk", terminal={"online_check_s": 0.5, "payment_poll_s": 1.5})
+    assert gui.window.view.online_check.interval() == 500
     assert gui.window.view.screens[Step.PAYMENT].poll.interval() == 1500
 
 
