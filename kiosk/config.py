@@ -81,6 +81,7 @@ class QueueConfig:
     max_delay_s: float = timeout("queue.max_delay_s")
     idle_poll_s: float = timeout("queue.idle_poll_s")
     deliver_wait_s: float = timeout("queue.deliver_wait_s")
+    retention_every_s: float = timeout("queue.retention_every_s")
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def build_queue(config: Config, backend: BackendClient, clock: Callable[[], floa
     q = config.queue
     policy = SyncPolicy(base_delay_s=q.base_delay_s, max_delay_s=q.max_delay_s, max_attempts=q.max_attempts,
                         idle_poll_s=q.idle_poll_s, purge_after_s=q.purge_after_s,
-                        keep_metadata_days=q.keep_metadata_days)
+                        keep_metadata_days=q.keep_metadata_days, retention_every_s=q.retention_every_s)
     sync = SyncWorker(outbox, backend, policy)
     sequence = ProvisionalSequence(sequence_path(config), config.terminal.id, clock=clock)
     return Queue(outbox, sequence, sync)

@@ -65,6 +65,8 @@ TIMEOUTS: tuple[Timeout, ...] = (
     Timeout("queue.max_delay_s", 300.0, 1, 3600, "the sync worker's longest retry delay", remote=True),
     Timeout("queue.idle_poll_s", 5.0, 0.1, 300, "how often the sync worker looks for due items when nothing "
             "woke it"),
+    Timeout("queue.retention_every_s", 60.0, 1, 3600, "how often the sync worker deletes what is past its "
+            "keeping (delivered payloads, old metadata)"),
     Timeout("queue.purge_after_s", 0.0, 0, 7 * 86400, "a delivered item's payload and scans are deleted this "
             "long after delivery (0: at delivery)"),
     Timeout("voice.timeout_s", 10.0, 0.5, 60, "espeak-ng synthesizing one spoken prompt (tens of milliseconds as a "

@@ -80,12 +80,13 @@ def test_the_queue_takes_its_times_from_the_configuration(make_config):
     from kiosk.backend.client import BackendClient
     from kiosk.queue_setup import build_queue
 
-    config = make_config(queue={"base_delay_s": 0.5, "idle_poll_s": 1.5, "max_delay_s": 40})
+    config = make_config(queue={"base_delay_s": 0.5, "idle_poll_s": 1.5, "max_delay_s": 40, "retention_every_s": 9})
     backend = BackendClient(config.backend, config.terminal.id)
     queue = build_queue(config, backend)
     try:
         policy = queue.sync.policy
-        assert (policy.base_delay_s, policy.idle_poll_s, policy.max_delay_s) == (0.5, 1.5, 40)
+        assert (policy.base_delay_s, policy.idle_poll_s, policy.max_delay_s, policy.retention_every_s) == \
+            (0.5, 1.5, 40, 9)
     finally:
         queue.close()
         backend.close()
