@@ -93,6 +93,9 @@ def stylesheet(theme: Theme | None = None) -> str:
         return f"{t.size_px(pt, touch=True)}px"
 
     touch = f"{t.touch_px}px"
+    # keys: 48 pt standard (65 px on the small panel); in large text just over the 60 px floor, so that the
+    # keyboard still leaves its field in sight on a 800 px high screen
+    key_height = max(t.touch_px, t.display.px(52 if t.elderly else 48))
     return f"""
     QWidget {{ {f("body")} color: {TEXT}; }}
     QMainWindow, #root {{ background: {PAGE}; }}
@@ -117,7 +120,7 @@ def stylesheet(theme: Theme | None = None) -> str:
     QPushButton#primary {{ background: {ACCENT}; color: white; }}
     QPushButton#service {{ text-align: left; padding: {d(10)}; {f("service")} min-height: {target(66)}; }}
     QPushButton#key, QPushButton#keyAction {{ padding: 0px; border-radius: 10px; {f("key")}
-                                             min-height: {target(48)}; min-width: {target(45)}; }}
+                                             min-height: {key_height}px; min-width: {target(45)}; }}
     QPushButton#key[pad="true"] {{ min-width: {target(84)}; }}
     QPushButton#key[latin="true"] {{ min-width: 60px; }}  /* taller in large text, not wider: the row still fits */
     QPushButton#keyAction {{ background: #e3eefc; {f("key_action")} padding: 0px {d(8)}; }}
