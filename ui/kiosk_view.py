@@ -170,6 +170,8 @@ class KioskView(QStackedWidget):
         if screen is self.home:
             self.idle.stop()
             self.warning.stop()
+            if self.session.notice is not None:  # a message at home (a code it cannot use) is not left for the next
+                self.idle.start()
             newly_left = self.card_on_reader and self.home.card_left.isHidden()
             self.home.show_card_left(self.card_on_reader)
             if newly_left:
@@ -219,6 +221,8 @@ class KioskView(QStackedWidget):
         """No touch for the idle time: warn, and end the session only when the countdown runs out."""
         if self.session is not None and not self.session.at_home:
             self.warning.start(round(self._warning_s * self._factor()))
+        elif self.session is not None:
+            self.session.clear_home_notice()
 
     def user_active(self) -> None:
         if self.idle.isActive():

@@ -1444,6 +1444,12 @@ class CitizenSession:
         if self.step is not Step.HOME:
             self.end("idle timeout")
 
+    def clear_home_notice(self) -> None:
+        """A message left on the home screen (a scanned code it could not use) goes after the idle time, so the next
+        citizen does not find it."""
+        if self.step is Step.HOME and self.notice is not None and not self.busy:
+            self._go(Step.HOME)
+
     def end(self, reason: str) -> None:
         log.info("session: ended (%s)", reason)
         self._generation += 1
