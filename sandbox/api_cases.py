@@ -210,18 +210,25 @@ def routes(store: Store, settings: dict) -> APIRouter:
         return {"items": items}
 
     @api.post("/licences/{licence_id}/print-ticket", response_model=PrintTicket, status_code=201, tags=["licences"],
-              responses=documented(401, 404, 409))
-    def print_ticket(licence_id: str) -> dict:
+              responses={200: {"model": PrintTicket, "description": "the open ticket this Idempotency-Key asked for"},
+                         **documented(400, 401, 404, 409)})
+    def print_ticket(licence_id: str, request: Request, idempotency_key: Optional[str] = Header(
+            default=None, alias="Idempotency-Key",
+            description="one per print attempt: an ask again under it gets the open ticket it caused")) -> JSONResponse:
+        if idempotency_key is not None and not _KEY.match(idempotency_key):
+            raise ApiError(400, "bad_idempotency_key", "幂等键格式不正确", "The Idempotency-Key is malformed")
         case_number = licence_id.removeprefix("LIC-")
         case = store.case(case_number)
         if not licence_id.startswith("LIC-") or case is None or case["status"] != "ready":
             raise not_found("licence")
-        issued = store.issue_ticket(licence_id)
+        issued = store.issue_ticket(licence_id, idempotency_key, request.state.terminal_id)
         if issued is None:
             raise ApiError(409, "already_printed", "该证照已打印或正在打印", "This licence is printed or being printed")
-        ticket_id, expires = issued
-        return {"ticket_id": ticket_id, "licence_id": licence_id, "status": "issued", "expires_at": now_iso(expires),
-                "document_pdf_base64": licence_pdf_base64(case, store.case_holder(case_number) or "")}
+        ticket_id, expires, replayed = issued
+        return JSONResponse({"ticket_id": ticket_id, "licence_id": licence_id, "status": "issued",
+                             "expires_at": now_iso(expires),
+                             "document_pdf_base64": licence_pdf_base64(case, store.case_holder(case_number) or "")},
+                            status_code=200 if replayed else 201)
 
     @api.post("/licences/verify", response_model=LicenceVerifyOut, tags=["licences"], responses=documented(400, 401))
     def verify_licence(body: LicenceVerifyIn) -> dict:

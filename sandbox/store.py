@@ -131,6 +131,10 @@ class Store:
                            "FROM drafts_before_holder")
                 db.execute("DROP TABLE drafts_before_holder")
             db.execute(DRAFTS_TABLE)
+            columns = {r["name"] for r in db.execute("PRAGMA table_info(tickets)")}
+            for column in ("idempotency_key", "terminal_id"):  # the ask a ticket answers (an Idempotency-Key)
+                if column not in columns:
+                    db.execute(f"ALTER TABLE tickets ADD COLUMN {column} TEXT")
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
@@ -470,17 +474,27 @@ class Store:
 
     # -- print tickets --------------------------------------------------------
 
-    def issue_ticket(self, licence_id: str, ttl_s: float = 600) -> tuple[str, float] | None:
-        """One open ticket per licence; a consumed licence gets no new ticket (print once)."""
+    def issue_ticket(self, licence_id: str, idempotency_key: str | None = None, terminal_id: str = "",
+                     ttl_s: float = 600) -> tuple[str, float, bool] | None:
+        """One open ticket per licence; a consumed licence gets no new ticket (print once).
+
+        Returns (ticket id, expiry, replayed), or None when the licence is printed or another ask holds
+        its open ticket. An ask under the key (and from the terminal) of the open ticket gets that ticket
+        again (replayed): a retry after a lost answer finds the ticket it caused."""
         with self.tx() as db:
-            rows = db.execute("SELECT status, expires FROM tickets WHERE licence_id = ?", (licence_id,)).fetchall()
+            rows = db.execute("SELECT * FROM tickets WHERE licence_id = ?", (licence_id,)).fetchall()
             if any(r["status"] == "consumed" for r in rows):
                 return None
-            if any(r["status"] == "issued" and r["expires"] > time.time() for r in rows):
+            open_ = [r for r in rows if r["status"] == "issued" and r["expires"] > time.time()]
+            for row in open_:
+                if idempotency_key and (row["idempotency_key"], row["terminal_id"]) == (idempotency_key, terminal_id):
+                    return row["ticket_id"], row["expires"], True
+            if open_:
                 return None
             ticket_id, expires = "TK-" + secrets.token_hex(8), time.time() + ttl_s
-            db.execute("INSERT INTO tickets VALUES (?, ?, 'issued', ?)", (ticket_id, licence_id, expires))
-            return ticket_id, expires
+            db.execute("INSERT INTO tickets (ticket_id, licence_id, status, expires, idempotency_key, terminal_id) "
+                       "VALUES (?, ?, 'issued', ?, ?, ?)", (ticket_id, licence_id, expires, idempotency_key, terminal_id))
+            return ticket_id, expires, False
 
     def finish_ticket(self, ticket_id: str, status: str) -> str | None:
         """issued -> consumed | released. Returns the new status, or the current one when it cannot change."""

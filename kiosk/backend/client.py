@@ -332,8 +332,13 @@ class BackendClient:
     def verify_licence(self, payload: str) -> dict[str, Any]:
         return self._call("POST", "/licences/verify", body={"payload": payload}, retry=True)  # a read
 
-    def print_ticket(self, licence_id: str) -> dict[str, Any]:
-        return self._call("POST", f"/licences/{_q(licence_id)}/print-ticket")
+    def print_ticket(self, licence_id: str, idempotency_key: str | None = None) -> dict[str, Any]:
+        """The licence's print ticket and document. ``idempotency_key``: one per print attempt, so an ask again
+        (a retry, here or by the caller, after a lost answer) gets the open ticket it caused, not a 409."""
+        if idempotency_key is None:
+            return self._call("POST", f"/licences/{_q(licence_id)}/print-ticket")
+        return self._call("POST", f"/licences/{_q(licence_id)}/print-ticket", retry=True,
+                          headers={"Idempotency-Key": idempotency_key})
 
     def confirm_ticket(self, ticket_id: str) -> dict[str, Any]:
         return self._call("POST", f"/print-tickets/{_q(ticket_id)}/confirm", retry=True)

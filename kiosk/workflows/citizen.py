@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import enum
 import logging
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -197,6 +198,7 @@ class CitizenSession:
         self.payment: PaymentOrder | None = None  # the fee order of the case just submitted
         self.licence_printed = ""  # the licence printed in this session (for its evaluation)
         self.licence_preview: LicencePreview | None = None
+        self._print_keys: dict[str, str] = {}  # licence id -> the Idempotency-Key of its print attempt here
         self._polling = False
         self.drafts_found: list[dict[str, Any]] = []  # saved applications offered after identification
         self.resumed_draft_id: str | None = None
@@ -495,11 +497,12 @@ class CitizenSession:
         if self.step is not Step.LICENCES or self.busy or self._document_printer is None:
             return
         backend = self._backend
+        key = self._print_keys.setdefault(licence_id, uuid.uuid4().hex)  # an ask again finds the ticket it caused
         self.busy = True
         self._changed()
 
         def fetch() -> LicencePreview:
-            ticket = backend.print_ticket(licence_id)
+            ticket = backend.print_ticket(licence_id, key)
             return LicencePreview(licence_id, str(ticket["ticket_id"]),
                                   bytearray(base64.b64decode(ticket["document_pdf_base64"])))
 
@@ -1470,6 +1473,7 @@ class CitizenSession:
         self.evaluation.reset()
         self.payment, self._polling = None, False
         self.licence_printed = ""
+        self._print_keys = {}
         self._drop_preview(release=True)  # walked away from a preview: the licence stays printable
         self.progress = None
         self.busy = False
