@@ -18,6 +18,7 @@ from common.backend_errors import BackendError
 from common.domain import Application, Attachment, Evaluation, EvaluationKeyKind
 from common.i18n import text
 from offline_queue.evaluations import queued
+from offline_queue import ticket_confirmations
 from offline_queue.outbox import FULL_MESSAGE, QueueFullError
 from kiosk.queue_setup import Queue
 
@@ -80,6 +81,30 @@ class Submitter:
         self._queue.sync.notify()
         log.info("submission: evaluation of %s queued behind its case", evaluation.key.value)
         return item_id
+
+    def confirm_print(self, ticket_id: str, licence_id: str) -> bool:
+        """A licence printed: its ticket's confirmation into the outbox first, then sent at once if the backend
+        answers; else the sync worker sends it with bounded backoff, so the licence never prints twice.
+        True when the backend has it now. Blocking (fsync, network): call from a worker. With no room in the
+        queue, it is sent directly; failing that, logged (the ticket stays issued until it expires)."""
+        try:
+            item_id = self._queue.outbox.enqueue(ticket_confirmations.queued(ticket_id, licence_id),
+                                                 uuid.uuid4().hex, licence_id)
+        except QueueFullError as full:
+            log.warning("submission: cannot store the confirmation of ticket %s (%s); sending it directly",
+                        ticket_id, full.detail)
+            try:
+                self._backend.confirm_ticket(ticket_id)
+            except BackendError as exc:
+                log.error("submission: licence %s printed, its ticket %s not confirmed (%s): it stays locked "
+                          "until the ticket expires", licence_id, ticket_id, exc.detail)
+                return False
+            return True
+        if self._queue.sync.deliver_now(item_id, self._deliver_timeout_s) is not None:
+            return True
+        self._queue.sync.notify()
+        log.info("submission: confirmation of ticket %s queued (licence %s printed)", ticket_id, licence_id)
+        return False
 
     def _send_directly(self, application: Application, payload: dict, provisional: str,
                        attachments: list[Attachment], full: QueueFullError) -> Outcome:

@@ -1,4 +1,4 @@
-"""What the sync worker needs of a backend: three calls, not the whole client.
+"""What the sync worker needs of a backend: four calls, not the whole client.
 
 ``kiosk.backend.client.BackendClient`` satisfies it; so can a test double or another transport.
 Failures are raised as the contract's typed errors (``common.backend_errors``).
@@ -27,3 +27,7 @@ class Deliverer(Protocol):
     def send_evaluation_payload(self, body: dict[str, Any]) -> EvaluationRecorded:
         """Send one queued evaluation (``EvaluationIn`` JSON, offline_queue/evaluations.py). A matter rated
         before is an answer (``already_evaluated``), not an error; a refusal is a ``RejectedError``."""
+
+    def confirm_ticket(self, ticket_id: str) -> Any:
+        """Consume a print ticket (offline_queue/ticket_confirmations.py): the licence was printed. A ticket
+        confirmed before answers as confirmed; a released or unknown one is a ``RejectedError``."""

@@ -18,6 +18,9 @@
 - An evaluation queued behind its case (offline_queue/evaluations.py) goes the same way: in the
   applicant's order, a 4xx a dead letter, a transient failure backed off; "already evaluated" is
   delivery.
+- A licence's print confirmation (offline_queue/ticket_confirmations.py) likewise: a refusal (the
+  ticket released, unknown) a dead letter, a transient failure backed off; a ticket confirmed
+  before is delivery.
 - One delivery at a time (``deliver_now`` from a submission and the background loop share a
   lock), so an item is never in flight twice from this terminal.
 """
@@ -37,6 +40,7 @@ from common.domain import EvaluationRecorded, Submitted
 from offline_queue.crypto import TamperedError
 from offline_queue.delivery import Deliverer
 from offline_queue.evaluations import evaluation_in
+from offline_queue.ticket_confirmations import ticket_in
 from offline_queue.outbox import Outbox, OutboxItem, Payload
 from offline_queue.rows import ItemState
 
@@ -107,7 +111,7 @@ class SyncWorker:
         backoff = min(self._policy.max_delay_s, self._policy.base_delay_s * 2 ** max(0, attempts - 1))
         return min(self._policy.max_delay_s, max(backoff * random.uniform(0.5, 1.0), retry_after))
 
-    def deliver_now(self, item_id: str, timeout_s: float = 15.0) -> Submitted | EvaluationRecorded | None:
+    def deliver_now(self, item_id: str, timeout_s: float = 15.0) -> Submitted | EvaluationRecorded | dict | None:
         """Try one item at once (a citizen is waiting). None when it stays queued; for a case (the
         submission's use), its ``Submitted``.
 
@@ -169,7 +173,7 @@ class SyncWorker:
             return False
         return True
 
-    def _deliver_guarded(self, item: OutboxItem) -> Submitted | EvaluationRecorded | None:
+    def _deliver_guarded(self, item: OutboxItem) -> Submitted | EvaluationRecorded | dict | None:
         """``_deliver``, where any exception the backend or the outbox raises for this item backs it off."""
         try:
             return self._deliver(item)
@@ -182,7 +186,7 @@ class SyncWorker:
                 log.exception("queue: could not record the failure of item %s", item.id)
             return None
 
-    def _deliver(self, item: OutboxItem) -> Submitted | EvaluationRecorded | None:
+    def _deliver(self, item: OutboxItem) -> Submitted | EvaluationRecorded | dict | None:
         try:
             payload = self._outbox.load(item.id)
         except Exception as exc:  # TamperedError with its reason, or anything else: this item only
@@ -193,6 +197,10 @@ class SyncWorker:
         if evaluation is not None:
             payload.wipe()
             return self._deliver_evaluation(item, evaluation)
+        ticket_id = ticket_in(payload.body)
+        if ticket_id is not None:
+            payload.wipe()
+            return self._deliver_confirmation(item, ticket_id)
         try:
             submitted = self._backend.submit_payload(payload.body, payload.idempotency_key, payload.attachments)
         except RejectedError as exc:
@@ -230,6 +238,22 @@ class SyncWorker:
         log.info("queue: item %s delivered as an evaluation%s", item.id,
                  " (the matter was rated already)" if recorded.already_evaluated else "")
         return recorded
+
+    def _deliver_confirmation(self, item: OutboxItem, ticket_id: str) -> dict | None:
+        """A printed licence's ticket confirmed: a refusal is a dead letter with the reason, as a case's."""
+        try:
+            state = self._backend.confirm_ticket(ticket_id)
+        except RejectedError as exc:
+            self._offline_streak = 0
+            self._outbox.mark_dead(item.id, f"{exc.status} {exc.code}: {exc.message_en or exc.message_zh}")
+            return None
+        except (OfflineError, ServerError, AuthError) as exc:
+            self._retry_later(item, exc)
+            return None
+        self._offline_streak = 0
+        self._outbox.mark_delivered(item.id, "", purge=self._purge)
+        log.info("queue: item %s delivered: print ticket %s confirmed", item.id, ticket_id)
+        return state if isinstance(state, dict) else {"ticket_id": ticket_id}
 
     def _notify_delivered(self, item: OutboxItem, submitted: Submitted) -> None:
         if self._on_delivered is None:

@@ -217,13 +217,16 @@ def routes(store: Store, settings: dict) -> APIRouter:
             description="one per print attempt: an ask again under it gets the open ticket it caused")) -> JSONResponse:
         if idempotency_key is not None and not _KEY.match(idempotency_key):
             raise ApiError(400, "bad_idempotency_key", "幂等键格式不正确", "The Idempotency-Key is malformed")
+        already = ApiError(409, "already_printed", "该证照已打印或正在打印", "This licence is printed or being printed")
+        if store.ticket_consumed(licence_id):  # printed (and confirmed): never printable again
+            raise already
         case_number = licence_id.removeprefix("LIC-")
         case = store.case(case_number)
         if not licence_id.startswith("LIC-") or case is None or case["status"] != "ready":
             raise not_found("licence")
         issued = store.issue_ticket(licence_id, idempotency_key, request.state.terminal_id)
         if issued is None:
-            raise ApiError(409, "already_printed", "该证照已打印或正在打印", "This licence is printed or being printed")
+            raise already
         ticket_id, expires, replayed = issued
         return JSONResponse({"ticket_id": ticket_id, "licence_id": licence_id, "status": "issued",
                              "expires_at": now_iso(expires),
@@ -245,9 +248,13 @@ def routes(store: Store, settings: dict) -> APIRouter:
                 "holder_masked": mask_id_number(holder)}
 
     def finish(ticket_id: str, status: str) -> dict:
+        """issued -> consumed | released, even past its expiry (a confirmation that waited in a terminal's queue
+        still consumes it); the same outcome again is no change (a resend after a lost answer)."""
         result = store.finish_ticket(ticket_id, status)
         if result is None:
             raise not_found("ticket")
+        if result == "unchanged":
+            return {"ticket_id": ticket_id, "status": status}
         if result != status:
             raise ApiError(409, "ticket_closed", "该打印凭证已结束", f"The ticket is already {result}")
         if status == "consumed":

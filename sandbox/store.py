@@ -497,15 +497,21 @@ class Store:
             return ticket_id, expires, False
 
     def finish_ticket(self, ticket_id: str, status: str) -> str | None:
-        """issued -> consumed | released. Returns the new status, or the current one when it cannot change."""
+        """issued -> consumed | released. Returns the new status, "unchanged" when it has that status already,
+        or the other one when it cannot change."""
         with self.tx() as db:
             row = db.execute("SELECT status FROM tickets WHERE ticket_id = ?", (ticket_id,)).fetchone()
             if row is None:
                 return None
+            if row["status"] == status:
+                return "unchanged"
             if row["status"] != "issued":
                 return row["status"]
             db.execute("UPDATE tickets SET status = ? WHERE ticket_id = ?", (status, ticket_id))
             return status
+
+    def ticket_consumed(self, licence_id: str) -> bool:
+        return self._one("SELECT 1 FROM tickets WHERE licence_id = ? AND status = 'consumed'", licence_id) is not None
 
     def ticket(self, ticket_id: str) -> sqlite3.Row | None:
         return self._one("SELECT * FROM tickets WHERE ticket_id = ?", ticket_id)

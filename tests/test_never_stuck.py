@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from common.backend_errors import RejectedError
 from common.domain import ApplyAs
 from devices.health import DeviceState
 from devices.idcard.samples import sample_identity
@@ -445,14 +446,49 @@ def test_licence_print(hall, fault):
     # printed, whatever the backend heard of it: the citizen is told so and may rate it
     shows(session, Step.DONE, LICENCE_PRINTED, error=False)
     assert hall.printouts() == before + 1 and session.can_rate()
+    assert confirmations_waiting(hall) == 1  # the confirmation waits in the outbox
     hall.clear()
     ends_cleanly(session)
+    confirmations_delivered(hall)
+    assert [row["status"] for row in hall.sql("SELECT status FROM tickets")] == ["consumed"]
     again = hall.session()  # and it does not print a second time
     identify(again, purpose="licence")
-    if again.licences:
-        again.preview_licence(licence)
-        assert again.step is Step.LICENCES and again.notice.error
+    assert again.licences == []
+    ends_cleanly(again)
+    with pytest.raises(RejectedError, match="already_printed"):
+        hall.services.backend.print_ticket(licence, "another-attempt")
     assert hall.printouts() == before + 1
+
+
+def confirmations_waiting(hall: Hall) -> int:
+    return len(hall.services.queue.outbox.items(("pending",)))
+
+
+def confirmations_delivered(hall: Hall) -> None:
+    """The sync worker's next pass, without its backoff (it may have delivered them itself already)."""
+    for item in hall.services.queue.outbox.items(("pending",)):
+        hall.services.queue.sync.deliver_now(item.id)
+    assert confirmations_waiting(hall) == 0
+
+
+def test_a_licence_printed_while_its_confirmation_failed_never_prints_again(hall):
+    session = hall.session()
+    licence = ready_licence(session)
+    session.preview_licence(licence)
+    hall.fault("down")
+    session.print_licence()
+    shows(session, Step.DONE, LICENCE_PRINTED, error=False)
+    ends_cleanly(session)
+    with hall.sandbox.store.tx() as db:  # ten minutes on: the ticket has expired, still not confirmed
+        db.execute("UPDATE tickets SET expires = 0")
+    hall.clear()
+    wait_for(lambda: confirmations_waiting(hall) == 0)  # the sync worker sends it, after its backoff
+    assert [row["status"] for row in hall.sql("SELECT status FROM tickets")] == ["consumed"]
+    with pytest.raises(RejectedError, match="already_printed"):
+        hall.services.backend.print_ticket(licence, "a-new-attempt")
+    again = hall.session()
+    identify(again, purpose="licence")
+    assert again.licences == []
     ends_cleanly(again)
 
 
@@ -564,11 +600,8 @@ def test_licence_print_jam(hall, backend_fault):
     shows(session, Step.LICENCES, "The document printer has a paper jam. Please ask the hall staff for help.")
     assert hall.printouts() == before
     printer.inject("clear")
-    if backend_fault:  # the ticket left open expires; here it is closed as the backend would close it then
-        hall.clear()
-        with hall.sandbox.store.tx() as db:
-            db.execute("UPDATE tickets SET status = 'released'")
-    session.preview_licence(licence)  # released: printable again
+    hall.clear()
+    session.preview_licence(licence)  # released, or still open under this attempt's key: printable again
     session.print_licence()
     shows(session, Step.DONE, LICENCE_PRINTED, error=False)
     assert hall.printouts() == before + 1

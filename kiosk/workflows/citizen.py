@@ -522,7 +522,7 @@ class CitizenSession:
         preview = self.licence_preview
         if self.step is not Step.LICENCE_PREVIEW or preview is None or self._document_printer is None:
             return
-        printer, backend = self._document_printer, self._backend
+        printer, backend, submitter = self._document_printer, self._backend, self._submitter
         self._go(Step.PRINTING)
 
         def work() -> str:
@@ -534,11 +534,8 @@ class CitizenSession:
                 except BackendError as exc:  # the printer's fault is what the citizen must hear; the ticket expires
                     log.info("session: ticket not released now (it expires): %s", exc)
                 raise
-            try:
-                backend.confirm_ticket(preview.ticket_id)  # printed: consumed, once
-            except BackendError as exc:  # printed all the same: the licence is in the citizen's hand
-                log.warning("session: licence %s printed, its ticket not confirmed (%s); it stays locked until "
-                            "the ticket expires", preview.licence_id, type(exc).__name__)
+            # printed: consumed, once; the confirmation waits in the outbox until the backend has it
+            submitter.confirm_print(preview.ticket_id, preview.licence_id)
             return preview.licence_id
 
         def failed(exc: BaseException) -> None:
