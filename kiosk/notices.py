@@ -1,11 +1,17 @@
 """The one-time notice (一次性告知书), issued and printed the same way at the kiosk and the window.
 
-The backend records it and gives its number; when the backend cannot be reached the applicant
-still leaves with the printed list (no number: it is recorded when the network returns, as the
-notice itself says). Blocking (network, printer): call it from the task runner.
+The backend records it and gives its number. A notice is recorded once however often it is asked
+for: each carries an idempotency key made with it (``NoticeAttempt``), so printing it again after
+the printer failed, or asking again after a lost answer, gets the notice already recorded, with its
+number. When the backend cannot be reached the applicant still leaves with the printed list (no
+number). Blocking (network, printer): call it from the task runner.
 """
 
 from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Iterable
 
 from common.backend_errors import OfflineError, ServerError
 from common.domain import MaterialRequirement, ServiceItem
@@ -14,12 +20,31 @@ from kiosk.backend.client import BackendClient
 from kiosk.receipts import one_time_notice
 
 
+@dataclass(frozen=True)
+class NoticeAttempt:
+    """One notice for one applicant's visit: its service and what it lists, and the key it is recorded under once."""
+
+    listing: tuple[str, ...]
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+def attempt_for(previous: NoticeAttempt | None, service: ServiceItem,
+                missing: Iterable[MaterialRequirement]) -> NoticeAttempt:
+    """The notice being asked for: the previous one again while it is for the same service and materials (the
+    caller starts afresh with each applicant), else a new one."""
+    listing = (service.code, *(m.code for m in missing))
+    return previous if previous is not None and previous.listing == listing else NoticeAttempt(listing)
+
+
 def issue_and_print(backend: BackendClient, printer: ReceiptPrinter, service: ServiceItem, id_number: str,
-                    masked_name: str, missing: list[MaterialRequirement], terminal_id: str, lang: str) -> str:
-    """Record the notice and print it; returns its number ("" when it could not be recorded now)."""
+                    masked_name: str, missing: list[MaterialRequirement], terminal_id: str, lang: str,
+                    attempt: NoticeAttempt | None = None) -> str:
+    """Record the notice (once under ``attempt``'s key) and print it; returns its number ("" when it could not
+    be recorded now)."""
     try:
-        number = str(backend.issue_notice(service.code, id_number, [m.code for m in missing])["number"])
+        number = str(backend.issue_notice(service.code, id_number, [m.code for m in missing],
+                                          idempotency_key=attempt.key if attempt else None)["number"])
     except (OfflineError, ServerError):
-        number = ""  # the citizen still leaves with the list; the record is made when online
+        number = ""  # the citizen still leaves with the list
     printer.print_receipt(one_time_notice(number, service, masked_name, missing, terminal_id, lang))
     return number

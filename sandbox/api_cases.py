@@ -26,7 +26,7 @@ from sandbox.models import (ID_NUMBER, PROVISIONAL, CaseIn, CaseList, CaseView, 
                             LicenceVerifyIn, LicenceVerifyOut, NoticeIn, NoticeOut, PaymentOut, PrintTicket, ReadyList, ReprintIn, ReprintOut, Submitted,
                             TicketState)
 from sandbox.evaluations import AlreadyEvaluated
-from sandbox.store import CaseConflict, Store, now_iso
+from sandbox.store import CaseConflict, NoticeConflict, Store, now_iso
 
 _KEY = re.compile(r"^[A-Za-z0-9_-]{8,80}$")
 # Answers that are not a refusal of the case itself: the backend holds a case under the number or the key
@@ -160,8 +160,14 @@ def routes(store: Store, settings: dict) -> APIRouter:
                     "refusals": store.refusals.of_person(id_number)}
         raise invalid({"query": "give provisional_number or id_number"})
 
-    @api.post("/notices", response_model=NoticeOut, status_code=201, tags=["cases"], responses=documented(400, 401, 422))
-    def notice(body: NoticeIn) -> dict:
+    @api.post("/notices", response_model=NoticeOut, status_code=201, tags=["cases"],
+              responses={200: {"model": NoticeOut, "description": "the notice this Idempotency-Key recorded"},
+                         **documented(400, 401, 409, 422)})
+    def notice(body: NoticeIn, request: Request, idempotency_key: Optional[str] = Header(
+            default=None, alias="Idempotency-Key",
+            description="one per notice: asked again under it, the notice recorded, not a second one")) -> JSONResponse:
+        if idempotency_key is not None and not _KEY.match(idempotency_key):
+            raise ApiError(400, "bad_idempotency_key", "幂等键格式不正确", "The Idempotency-Key is malformed")
         service = store.service(body.service_code)
         if service is None:
             raise ApiError(422, "service_not_found", "没有找到该事项", "No such service")
@@ -170,9 +176,15 @@ def routes(store: Store, settings: dict) -> APIRouter:
         if unknown:
             raise ApiError(422, "unknown_material", "材料编号不属于该事项", "A material code is not in this service",
                            {"missing": ",".join(unknown)})
-        notice_id, number = store.add_notice(body.model_dump())
-        return {"notice_id": notice_id, "number": number, "issued_at": now_iso(),
-                "missing": [materials[c] for c in body.missing]}
+        try:
+            notice_id, number, issued_at, replayed = store.add_notice(body.model_dump(), idempotency_key,
+                                                                      request.state.terminal_id)
+        except NoticeConflict as conflict:
+            raise ApiError(409, "idempotency_conflict", "同一幂等键提交了不同内容",
+                           "Different content was sent under the same Idempotency-Key",
+                           {"number": conflict.number}) from None
+        return JSONResponse({"notice_id": notice_id, "number": number, "issued_at": issued_at,
+                             "missing": [materials[c] for c in body.missing]}, status_code=200 if replayed else 201)
 
     @api.post("/cases/{case_number}/reprints", response_model=ReprintOut, status_code=201, tags=["cases"],
               responses=documented(400, 401, 404))

@@ -94,6 +94,14 @@ class CaseConflict(Exception):
         self.by, self.case_number = by, case_number
 
 
+class NoticeConflict(Exception):
+    """A notice asked for under an Idempotency-Key that holds a notice of other content."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__(number)
+        self.number = number
+
+
 class Store:
     def __init__(self, path: Path | str = ":memory:", advance_s: float = 60.0) -> None:
         self.advance_s = advance_s
@@ -135,6 +143,10 @@ class Store:
             for column in ("idempotency_key", "terminal_id"):  # the ask a ticket answers (an Idempotency-Key)
                 if column not in columns:
                     db.execute(f"ALTER TABLE tickets ADD COLUMN {column} TEXT")
+            columns = {r["name"] for r in db.execute("PRAGMA table_info(notices)")}
+            for column in ("idempotency_key", "terminal_id", "issued_at"):  # the ask a notice answers
+                if column not in columns:
+                    db.execute(f"ALTER TABLE notices ADD COLUMN {column} TEXT")
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
@@ -437,13 +449,26 @@ class Store:
         with self.tx() as db:
             db.execute("INSERT INTO decisions VALUES (?, ?)", (case_number, json.dumps(body, ensure_ascii=False)))
 
-    def add_notice(self, body: dict[str, Any]) -> tuple[str, str]:
+    def add_notice(self, body: dict[str, Any], idempotency_key: str | None = None,
+                   terminal_id: str = "") -> tuple[str, str, str, bool]:
+        """Record a one-time notice: (notice id, number, issued at, replayed). A notice asked for again under its
+        Idempotency-Key from the same terminal is the one recorded (replayed); NoticeConflict when that key
+        holds a notice of other content."""
         with self.tx() as db:
+            if idempotency_key:
+                row = db.execute("SELECT * FROM notices WHERE idempotency_key = ? AND terminal_id = ?",
+                                 (idempotency_key, terminal_id)).fetchone()
+                if row is not None:
+                    if json.loads(row["body"]) != body:
+                        raise NoticeConflict(row["number"])
+                    return row["notice_id"], row["number"], row["issued_at"], True
             day = dt.date.today().strftime("%Y%m%d")
             number = f"GZ{day}{self.next_number(db, 'notice:' + day):05d}"
-            notice_id = "NT-" + secrets.token_hex(6)
-            db.execute("INSERT INTO notices VALUES (?, ?, ?)", (notice_id, number, json.dumps(body, ensure_ascii=False)))
-        return notice_id, number
+            notice_id, issued_at = "NT-" + secrets.token_hex(6), now_iso()
+            db.execute("INSERT INTO notices (notice_id, number, body, idempotency_key, terminal_id, issued_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", (notice_id, number, json.dumps(body, ensure_ascii=False),
+                                                     idempotency_key, terminal_id, issued_at))
+        return notice_id, number, issued_at, False
 
     def notice_exists(self, notice_id: str) -> bool:
         return self._one("SELECT 1 FROM notices WHERE notice_id = ?", notice_id) is not None

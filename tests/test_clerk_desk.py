@@ -51,6 +51,22 @@ def test_one_time_notice_lists_everything_missing(services):
     assert len(listed) == 3 and not any("居民身份证" in line for line in listed)  # M1 was provided
 
 
+def test_a_notice_printed_again_after_the_paper_ran_out_is_the_one_recorded(services, sandbox):
+    desk = signed_in(services)
+    desk.choose_service("GJJ-004")
+    printer = services.devices.receipt_printer
+    printer.inject("paper_out")
+    desk.issue_notice()
+    assert desk.step is Desk.CHECKING and desk.notice.error
+    with sandbox.store.tx() as db:
+        (recorded,) = [row["number"] for row in db.execute("SELECT number FROM notices")]
+    printer.inject("clear")
+    desk.issue_notice()
+    assert desk.step is Desk.DONE and desk.result == recorded
+    with sandbox.store.tx() as db:
+        assert db.execute("SELECT COUNT(*) FROM notices").fetchone()[0] == 1
+
+
 def test_every_step_is_in_a_linked_masked_audit_trail_sent_to_the_backend(services, sandbox):
     desk = signed_in(services)
     desk.choose_service("SB-003")

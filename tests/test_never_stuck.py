@@ -575,15 +575,22 @@ def test_one_time_notice_out_of_paper(hall):
     printer = hall.services.devices.receipt_printer
     session = hall.session()
     to_incomplete(session)
+    notices = notice_numbers(hall)
     printer.inject("paper_out")
     session.leave_with_notice()
     shows(session, Step.INCOMPLETE, "The notice could not be printed (The receipt printer is out of paper. Please ask "
                                     "the hall staff for help.). Please ask the hall staff.")
+    (recorded,) = notice_numbers(hall) - notices  # recorded before the printer failed
     printer.inject("clear")
     session.leave_with_notice()
     shows(session, Step.DONE, NOTICE_SAVED, error=False)
-    assert session.notice_number and session.notice_number.encode() in printer.last_bytes
+    assert notice_numbers(hall) - notices == {recorded}  # printed again: the notice recorded, not a second one
+    assert session.notice_number == recorded and recorded.encode() in printer.last_bytes
     ends_cleanly(session)
+
+
+def notice_numbers(hall: Hall) -> set[str]:
+    return {row["number"] for row in hall.sql("SELECT number FROM notices")}
 
 
 @pytest.mark.parametrize("backend_fault", [None, "down"])

@@ -307,11 +307,16 @@ class BackendClient:
         return self._call("POST", f"/cases/{_q(case_number)}/reprints", body={"document": document})
 
     def issue_notice(self, service_code: str, id_number: str, missing: list[str], note: str = "",
-                     case_number: str | None = None) -> dict[str, Any]:
+                     case_number: str | None = None, idempotency_key: str | None = None) -> dict[str, Any]:
+        """Record a one-time notice (``NoticeOut``). ``idempotency_key``: one per notice, so an ask again (a retry
+        here, a reprint after the printer failed, a retry after a lost answer) gets the notice recorded, not a
+        second one; only a call with a key is retried."""
         body = {"service_code": service_code, "id_number": id_number, "missing": missing, "note": note}
         if case_number:
             body["case_number"] = case_number
-        return self._call("POST", "/notices", body=body)
+        if idempotency_key is None:
+            return self._call("POST", "/notices", body=body)
+        return self._call("POST", "/notices", body=body, retry=True, headers={"Idempotency-Key": idempotency_key})
 
     def payment_order(self, case_number: str) -> PaymentOrder:
         """The case's fee order: the open (or paid) one if there is one, else a new one; never a second charge.

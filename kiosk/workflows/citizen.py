@@ -35,7 +35,7 @@ from common.i18n import N_, Text, language, plural_text, text
 from common.masking import Masker
 from kiosk import drafts, forms, progress
 from kiosk.materials import Checklist, Provided, SIGNATURE_NAME, licence_for
-from kiosk.notices import issue_and_print
+from kiosk.notices import NoticeAttempt, attempt_for, issue_and_print
 from kiosk.evaluation import Rating, deliver, thanks
 from kiosk.payloads import PayloadKind, classify, credit_code_in
 from kiosk.receipts import citizen_receipt
@@ -195,6 +195,7 @@ class CitizenSession:
         self.card_front: Any = None  # an ID card's front, until its back is copied too
         self.signature: bytes | None = None
         self.notice_number = ""
+        self._notice_attempt: NoticeAttempt | None = None  # recorded once under its key, however often printed
         self.payment: PaymentOrder | None = None  # the fee order of the case just submitted
         self.licence_printed = ""  # the licence printed in this session (for its evaluation)
         self.licence_preview: LicencePreview | None = None
@@ -1159,10 +1160,12 @@ class CitizenSession:
         missing, lang = checklist.missing(), language()
         backend, printer, terminal = self._backend, self._printer, self._terminal_id
         files = self.attachments()
+        # printed again (the printer failed): the same notice, recorded once
+        attempt = self._notice_attempt = attempt_for(self._notice_attempt, application.service, missing)
 
         def work() -> tuple[str, bool]:
             number = issue_and_print(backend, printer, application.service, holder.id_number, masked, missing,
-                                     terminal, lang)
+                                     terminal, lang, attempt)
             try:
                 drafts.save(backend, application, checklist, files)
                 saved = True
@@ -1201,6 +1204,7 @@ class CitizenSession:
         self.form_values, self.form_checked = {}, False
         self.checklist, self.offered_licences, self.licence_consent = None, {}, ""
         self.capture_code, self.signature, self.notice_number = None, None, ""
+        self._notice_attempt = None
         self.resumed_draft_id = None
         self._drop_card_front()
 

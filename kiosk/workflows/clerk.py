@@ -23,7 +23,7 @@ from common.domain import (Application, Evaluation, EvaluationKey, Identity, Mat
 from common.i18n import language, text
 from common.masking import Masker
 from kiosk.evaluation import Rating, deliver, thanks
-from kiosk.notices import issue_and_print
+from kiosk.notices import NoticeAttempt, attempt_for, issue_and_print
 from kiosk.receipts import acceptance_receipt
 from kiosk.submission import Outcome, Submitter
 from kiosk.tasks import TaskRunner
@@ -55,6 +55,7 @@ class ClerkDesk:
         self.service: ServiceItem | None = None
         self.provided: dict[str, bool] = {}
         self.result: str = ""
+        self._notice_attempt: NoticeAttempt | None = None  # recorded once under its key, however often printed
         self.notice: Notice | None = None
         self.rating = Rating("window")  # the applicant's 好差评 on the customer-facing side (kiosk.evaluation)
         self._rating_applicant = ""  # whom a case rated offline is queued under
@@ -208,12 +209,13 @@ class ClerkDesk:
         if self.step is not Desk.CHECKING or not missing or self.identity is None or self.service is None:
             return
         service, identity = self.service, self.identity
+        attempt = self._notice_attempt = attempt_for(self._notice_attempt, service, missing)  # again: recorded once
         self.busy = True
         self._go(Desk.WORKING)
 
         def work() -> str:
             return issue_and_print(self._backend, self._printer, service, identity.id_number, identity.masked_name,
-                                   missing, self._terminal_id, language()) or "-"
+                                   missing, self._terminal_id, language(), attempt) or "-"
 
         self._tasks.run(work, self._notice_issued, self._failed)
 
@@ -274,6 +276,7 @@ class ClerkDesk:
             self.identity.wipe()
         self.identity = self.service = None
         self.provided, self.result = {}, ""
+        self._notice_attempt = None
         self.rating.reset()
         self._rating_applicant = ""
         self._masker.forget_names()
