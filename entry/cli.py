@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="the kiosk on simulated devices and the sandbox backend")
     demo.add_argument("--output", type=Path, default=Path("demo-output"), help="where screenshots go")
     demo.add_argument("--headless", action="store_true", help="scripted walkthrough even with a display")
+    demo.add_argument("--one-size", action="store_true",
+                      help="screenshots at 1280x800 only (by default each screen is also drawn at 1920x1080 and "
+                           "1080x1920, in standard and large text, under OUTPUT/sizes)")
     demo.add_argument("--backend", metavar="URL",
                       help="a backend already running (e.g. kiosk sandbox --db FILE) instead of our own sandbox")
 
@@ -114,7 +117,7 @@ def _cmd_demo(args) -> int:
     out = args.output.resolve()
     masker = Masker()
     configure_logging(out / "logs", masker, "INFO", console=False)
-    return run_demo(out, headless, masker, args.backend)
+    return run_demo(out, headless, masker, args.backend, every_size=not args.one_size)
 
 
 def _cmd_sandbox(args) -> int:

@@ -51,6 +51,7 @@ from entry import walkthrough as walk
 from entry.demo_voice import VoiceRecorder
 from entry.outage import outage_for
 from kiosk.config import Config, load_config
+from ui.display import TARGETS
 from ui.app import Gui, run_gui
 
 DEMO_SERVICE = "GT-001"     # individual business registration: myself (an agent is allowed too)
@@ -288,11 +289,12 @@ def _maintenance(config: Config, masker: Masker | None, camera: walk.Camera) -> 
 
 
 def run_headless(out: Path, masker: Masker | None = None, backend: str | None = None,
-                 outage: str = "auto") -> DemoRun:
-    """The scripted walkthrough. ``outage``: ``auto``, ``backend`` (its fault switch) or ``terminal`` (a line cut)."""
+                 outage: str = "auto", every_size: bool = False) -> DemoRun:
+    """The scripted walkthrough. ``outage``: ``auto``, ``backend`` (its fault switch) or ``terminal`` (a line cut).
+    ``every_size``: each screen also drawn at every target screen size in both text sizes, under ``sizes/``."""
     data_dir = _prepare(out)
     set_language("zh_CN")
-    camera = walk.Camera(out)
+    camera = walk.Camera(out, every_size=every_size)
     ears = VoiceRecorder(out / "voice")
     try:
         with backend_at(backend) as url:
@@ -323,12 +325,15 @@ def run_headless(out: Path, masker: Masker | None = None, backend: str | None = 
     return DemoRun(camera.shots + saved, sent, voice)
 
 
-def run_demo(out: Path, headless: bool, masker: Masker | None = None, backend: str | None = None) -> int:
+def run_demo(out: Path, headless: bool, masker: Masker | None = None, backend: str | None = None,
+             every_size: bool = True) -> int:
     if headless:
-        run = run_headless(out, masker, backend)
+        run = run_headless(out, masker, backend, every_size=every_size)
         for path in run.paths:
             print(path)
         print(f"{len(run.voice)} spoken prompts in {out / 'voice'}")
+        if every_size:
+            print(f"every screen at {', '.join(d.name for d in TARGETS)}, standard and large text, in {out / 'sizes'}")
         print(run.sent.report())
         return 0
     with backend_at(backend) as url:

@@ -22,15 +22,16 @@ from typing import Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, Qt
 from PySide6.QtGui import QImage, QKeyEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import (QComboBox, QLineEdit, QListWidget, QStyle, QStyleOptionViewItem, QTableWidget,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QLineEdit, QListWidget, QStyle, QStyleOptionViewItem,
+                               QTableWidget, QWidget)
 
 from common import provisional
 from common.domain import ApplyAs, FieldType, FormField
 from kiosk.forms import Keyboard
 from kiosk.materials import Provided
 from kiosk.workflows.citizen import Step
-from ui.display import display_for
+from ui.display import TARGETS, display_for
+from ui.theme import Theme, stylesheet
 from ui.app import Gui
 from ui.keyboard import TouchKeyboard
 
@@ -125,9 +126,10 @@ class Camera:
     the writes and raises the first that failed.
     """
 
-    def __init__(self, out: Path, first: int = 1) -> None:
+    def __init__(self, out: Path, first: int = 1, every_size: bool = False) -> None:
         self.out = out
         self.next = first
+        self.every_size = every_size  # each screen also at every target size in both text sizes (sizes/...)
         self.shots: list[Path] = []
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="demo-shots")
         self._writes: list[Future] = []
@@ -137,12 +139,16 @@ class Camera:
         path = self.out / f"{self.next:02d}-{name}.png"
         image = gui.window.grab().toImage()
         self._writes.append(self._writer.submit(self._write, image, path))
+        if self.every_size:
+            for folder, other in render_every_size(gui):
+                self._writes.append(self._writer.submit(self._write, other, self.out / "sizes" / folder / path.name))
         self.next += 1
         self.shots.append(path)
         return path
 
     @staticmethod
     def _write(image: QImage, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
         if not image.save(str(path), "PNG"):
             raise OSError(f"could not write the screenshot {path}")
 
@@ -155,6 +161,28 @@ class Camera:
             self._writes = []
 
 
+def render_every_size(gui: Gui) -> list[tuple[str, QImage]]:
+    """The window as it is now, drawn at every target screen size in both text sizes (the style only: the session,
+    the voice and the timers are not touched), then put back. ``[(folder, picture)]``, e.g. ``1080x1920-large``."""
+    window, app = gui.window, QApplication.instance()
+    shown, elderly, size = window.display, window.elderly, window.size()
+    pictures = []
+    try:
+        for display in TARGETS:
+            for large in (False, True):
+                app.setStyleSheet(stylesheet(Theme(display, large)))
+                settle()
+                window.resize(display.width_px, display.height_px)
+                settle()
+                pictures.append((f"{display.name}-{'large' if large else 'standard'}", window.grab().toImage()))
+    finally:
+        app.setStyleSheet(stylesheet(Theme(shown, elderly)))
+        settle()
+        window.resize(size)
+        settle()
+    return pictures
+
+
 def _snap(camera: Camera | None, gui: Gui, name: str) -> None:
     if camera is not None:
         camera.shot(gui, name)
@@ -162,6 +190,7 @@ def _snap(camera: Camera | None, gui: Gui, name: str) -> None:
 
 def show(gui: Gui, width: int = 1280, height: int = 800) -> None:
     gui.window.set_display(display_for(width, height))  # one of the target screens: type in points on it
+    settle()  # restyled first: the window's minimum size is the new one before it is resized
     gui.window.resize(width, height)
     gui.window.show()
     settle()

@@ -15,8 +15,7 @@ from devices.doccam.camera import VIEW_STALE_S, PageCaptured
 from devices.doccam.late import LateDocumentCamera
 from devices.doccam.sim import SimDocumentCamera
 from ui.capture import STEADY, CameraPreview
-from ui.main_window import ELDERLY_SCALE
-from ui.theme import stylesheet
+from ui.theme import Theme, stylesheet
 
 
 @pytest.fixture
@@ -125,10 +124,10 @@ def test_the_timer_runs_only_while_the_preview_is_shown(camera, shown, qtbot):
 
 def test_the_preview_fits_the_window_with_a_title_thumbnails_and_buttons(qtbot, camera):
     heights = {}
-    for scale in (1.0, ELDERLY_SCALE):
+    for elderly in (False, True):
         # The style on the host only: the application's stays as it is for the other tests.
         host = QWidget()
-        host.setStyleSheet(stylesheet(scale))
+        host.setStyleSheet(stylesheet(Theme(elderly=elderly)))
         column = QVBoxLayout(host)
         column.setContentsMargins(48, 32, 48, 32)
         column.setSpacing(16)
@@ -148,6 +147,6 @@ def test_the_preview_fits_the_window_with_a_title_thumbnails_and_buttons(qtbot, 
         column.addLayout(buttons)
         qtbot.addWidget(host)
         need = host.minimumSizeHint()
-        heights[scale] = need.height()
-        assert need.width() <= 1280 and need.height() <= 800 - 110, (scale, need)  # header and footer: 110
-    assert heights[ELDERLY_SCALE] > heights[1.0]  # large text did apply
+        heights[elderly] = need.height()
+        assert need.width() <= 1280 and need.height() <= 800 - 110, (elderly, need)  # header and footer: 110
+    assert heights[True] > heights[False]  # large text did apply

@@ -8,7 +8,7 @@ import pytest
 
 from common.i18n import language as current_language
 from entry import walkthrough as walk
-from ui.display import SMALL
+from ui.display import SMALL, TARGETS
 from ui.legibility import measure
 
 
@@ -50,3 +50,16 @@ def test_every_screen_meets_the_numbers(open_gui, language, elderly):
     failures = [f"{screen}: {problem}" for screen, problems in ruler.screens.items() for problem in problems]
     assert len(ruler.screens) >= 20, sorted(ruler.screens)
     assert not failures, "\n".join(failures[:60]) + f"\n({len(failures)} in all, {time.monotonic() - began:.0f} s)"
+
+
+def test_each_screen_is_drawn_at_every_target_size_in_both_text_sizes(open_gui):
+    """What `make demo` writes under sizes/: the window as it is, at 1920x1080, 1080x1920 and 1280x800, standard and
+    large, each filling its screen (nothing wider or taller than the screen), then the window as it was."""
+    gui = open_gui("kiosk")
+    walk.show(gui, SMALL.width_px, SMALL.height_px)
+    walk.citizen_journey(gui, "GT-001", None, "")  # back home, every screen of the journey built
+    pictures = dict(walk.render_every_size(gui))
+    assert sorted(pictures) == sorted(f"{d.name}-{size}" for d in TARGETS for size in ("standard", "large"))
+    for name, picture in pictures.items():
+        assert f"{picture.width()}x{picture.height()}" == name.split("-")[0], name
+    assert (gui.window.width(), gui.window.height()) == (SMALL.width_px, SMALL.height_px)

@@ -123,7 +123,8 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence("F3"), self, activated=reader.remove_card)
 
     def _update_clock(self) -> None:
-        self.clock.setText(time.strftime("%Y-%m-%d %H:%M"))
+        # a portrait screen is narrow for the header's buttons: the time alone there
+        self.clock.setText(time.strftime("%H:%M" if self.display.portrait else "%Y-%m-%d %H:%M"))
 
     def retranslate(self) -> None:
         title = {"kiosk": _("Government Service Hall · Self-service"),
@@ -199,6 +200,7 @@ class MainWindow(QMainWindow):
         """The screen the window is shown on (its real size sets the type), e.g. from the configuration."""
         self.display = display
         self._apply_theme()
+        self._update_clock()
 
     def _apply_theme(self) -> None:
         QApplication.instance().setStyleSheet(stylesheet(Theme(self.display, self.elderly)))

@@ -39,11 +39,23 @@ TOUCH_PX = {False: 44, True: 60}
 
 @dataclass(frozen=True)
 class Theme:
+    """The sizes for one screen and text size. Layouts go by proportion: a screen larger than the small panel
+    (1280 x 800) shows the same design scaled by its short side's ratio, so a 1920 x 1080 kiosk is not a small
+    picture in the middle of a large screen; and nothing is ever smaller than its points at the screen's real
+    size (a large, coarse screen gets the type its size asks for)."""
+
     display: Display = SMALL
     elderly: bool = False
 
+    @property
+    def scale(self) -> float:
+        return max(1.0, min(self.display.width_px / SMALL.width_px, self.display.height_px / SMALL.height_px))
+
+    def px(self, pt: float) -> int:
+        return max(round(SMALL.px(pt) * self.scale), self.display.px(pt))
+
     def font_px(self, role: str) -> int:
-        return self.display.px(FONT_PT[role][self.elderly])
+        return self.px(FONT_PT[role][self.elderly])
 
     def font_pt(self, role: str) -> float:
         return FONT_PT[role][self.elderly]
@@ -54,7 +66,7 @@ class Theme:
 
     def size_px(self, pt: float, touch: bool = False) -> int:
         """A dimension given in points (so it grows with the type), at least the touch floor for a target."""
-        px = self.display.px(pt * (1.3 if self.elderly else 1.0))
+        px = self.px(pt * (1.3 if self.elderly else 1.0))
         return max(px, self.touch_px) if touch else px
 
 
@@ -95,14 +107,17 @@ def stylesheet(theme: Theme | None = None) -> str:
     touch = f"{t.touch_px}px"
     # keys: 48 pt standard (65 px on the small panel); in large text just over the 60 px floor, so that the
     # keyboard still leaves its field in sight on a 800 px high screen
-    key_height = max(t.touch_px, t.display.px(52 if t.elderly else 48))
+    key_height = max(t.touch_px, t.px(52 if t.elderly else 48))
+    # the home screen's two ways in, by proportion of the screen: a third of its width, an eighth of its height
+    hero_w = round(t.display.width_px * (0.34 if t.display.portrait else 0.28))  # content: padding comes on top
+    hero_h = max(t.touch_px, round(t.display.height_px * (0.09 if t.display.portrait else 0.15)))
     return f"""
     QWidget {{ {f("body")} color: {TEXT}; }}
     QMainWindow, #root {{ background: {PAGE}; }}
     #header {{ background: {ACCENT_DARK}; }}
     #header QLabel {{ color: white; {f("header")} font-weight: bold; }}
     #header QPushButton {{ background: {ACCENT_DARK}; color: white; border: 2px solid white;
-                          border-radius: 8px; padding: 4px {d(10)}; {f("header_button")}
+                          border-radius: 8px; padding: 4px {d(6)}; {f("header_button")}
                           min-height: {touch}; min-width: {touch}; }}
     #header QPushButton:checked {{ background: white; color: {ACCENT_DARK}; }}
     #footer QLabel {{ color: {MUTED}; {f("footer")} }}
@@ -126,6 +141,8 @@ def stylesheet(theme: Theme | None = None) -> str:
     QPushButton#keyAction {{ background: #e3eefc; {f("key_action")} padding: 0px {d(8)}; }}
     QPushButton#keyAction:checked {{ background: {ACCENT}; color: white; }}
     QPushButton#key:pressed, QPushButton#keyAction:pressed {{ background: #bbd4f5; }}
+    QPushButton[hero="true"] {{ {f("title")} min-width: {hero_w}px; min-height: {hero_h}px; }}
+    QLabel[hero="true"] {{ font-size: {round(t.font_px("big") * 1.1)}px; }}
     QPushButton#choice {{ {f("choice")} min-height: {target(30)}; padding: {d(6)} {d(12)}; }}
     QPushButton#choice:checked {{ background: {ACCENT}; color: white; }}
     #fieldError {{ {f("small")} color: {ERROR}; }}

@@ -6,9 +6,9 @@ from html import escape
 from typing import TYPE_CHECKING, Callable
 
 from PySide6 import QtGui
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import (QAbstractScrollArea, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QScroller,
-                               QScrollerProperties, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtWidgets import (QAbstractScrollArea, QHBoxLayout, QLabel, QLayout, QLineEdit, QPushButton, QScrollArea,
+                               QScroller, QScrollerProperties, QVBoxLayout, QWidget, QWidgetItem)
 
 if TYPE_CHECKING:
     from kiosk.workflows.citizen import Notice
@@ -105,16 +105,80 @@ def button_row(left: QPushButton, right: QPushButton) -> QHBoxLayout:
     return row
 
 
-def keyboard_row(back: QPushButton, keyboard: QWidget, forward: QPushButton) -> QHBoxLayout:
-    """Back, the touch keyboard and the way forward side by side: the keyboard costs no extra height."""
-    row = QHBoxLayout()
-    bottom = Qt.AlignmentFlag.AlignBottom
-    row.addWidget(back, 0, bottom)
-    row.addStretch(1)
-    row.addWidget(keyboard, 0, bottom)
-    row.addStretch(1)
-    row.addWidget(forward, 0, bottom)
-    return row
+class KeyboardRow(QLayout):
+    """Back, the touch keyboard and the way forward side by side where the screen is wide enough (the keyboard
+    then costs no extra height); on a narrow screen (a portrait kiosk) the keyboard above, back and forward
+    under it at either side."""
+
+    SPACING = 16
+
+    def __init__(self, back: QWidget, keyboard: QWidget, forward: QWidget) -> None:
+        super().__init__()
+        self._items = [QWidgetItem(w) for w in (back, keyboard, forward)]
+        for widget in (back, keyboard, forward):
+            self.addChildWidget(widget)
+
+    # QLayout's protocol over the three fixed items
+    def addItem(self, item) -> None:  # noqa: N802 (Qt's name)
+        raise TypeError("a keyboard row holds its three widgets only")
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int):  # noqa: N802
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int):  # noqa: N802
+        return None  # the row keeps its widgets for its screen's life
+
+    def _hints(self) -> tuple[QSize, QSize, QSize]:
+        back, keyboard, forward = (item.sizeHint() if not item.isEmpty() else QSize(0, 0) for item in self._items)
+        return back, keyboard, forward
+
+    def _side_by_side(self, width: int) -> bool:
+        back, keyboard, forward = self._hints()
+        return width >= back.width() + keyboard.width() + forward.width() + 2 * self.SPACING
+
+    def _height(self, side_by_side: bool) -> int:
+        back, keyboard, forward = self._hints()
+        buttons = max(back.height(), forward.height())
+        return max(buttons, keyboard.height()) if side_by_side else keyboard.height() + self.SPACING + buttons
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        back, keyboard, forward = self._hints()
+        return QSize(back.width() + keyboard.width() + forward.width() + 2 * self.SPACING, self._height(True))
+
+    def minimumSize(self) -> QSize:  # noqa: N802
+        back, keyboard, forward = self._hints()
+        return QSize(max(keyboard.width(), back.width() + forward.width() + self.SPACING), self._height(True))
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return self._height(self._side_by_side(width))
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802
+        super().setGeometry(rect)
+        back, keyboard, forward = self._hints()
+        b_item, k_item, f_item = self._items
+        if self._side_by_side(rect.width()):
+            bottom = rect.bottom() + 1
+            b_item.setGeometry(QRect(rect.left(), bottom - back.height(), back.width(), back.height()))
+            f_item.setGeometry(QRect(rect.right() + 1 - forward.width(), bottom - forward.height(), forward.width(),
+                                     forward.height()))
+            k_item.setGeometry(QRect(rect.left() + (rect.width() - keyboard.width()) // 2, bottom - keyboard.height(),
+                                     keyboard.width(), keyboard.height()))
+            return
+        width = min(keyboard.width(), rect.width())
+        k_item.setGeometry(QRect(rect.left() + (rect.width() - width) // 2, rect.top(), width, keyboard.height()))
+        row = rect.top() + keyboard.height() + self.SPACING
+        b_item.setGeometry(QRect(rect.left(), row, back.width(), back.height()))
+        f_item.setGeometry(QRect(rect.right() + 1 - forward.width(), row, forward.width(), forward.height()))
+
+
+def keyboard_row(back: QPushButton, keyboard: QWidget, forward: QPushButton) -> KeyboardRow:
+    return KeyboardRow(back, keyboard, forward)
 
 
 def column_host(spacing: int = 12) -> tuple[QWidget, QVBoxLayout]:

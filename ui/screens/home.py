@@ -26,8 +26,8 @@ class HomeScreen(Screen):
         self.layout_.addSpacing(40)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.card_button.setMinimumSize(420, 140)
-        self.licence_button.setMinimumSize(320, 140)
+        for hero in (self.card_button, self.licence_button, self.title):
+            hero.setProperty("hero", True)  # sized by proportion of the screen (ui/theme.py)
         row.addWidget(self.card_button)
         row.addSpacing(32)
         row.addWidget(self.licence_button)
