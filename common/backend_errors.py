@@ -37,6 +37,12 @@ class UnverifiedAnswerError(ServerError):
     """
 
 
+def outcome_unknown(exc: BaseException) -> bool:
+    """Whether the backend may have done the work although the terminal never heard it: no answer (a timeout,
+    a cut line, which may come after the work) or an answer not believed. A believed refusal or 5xx: not done."""
+    return isinstance(exc, (OfflineError, UnverifiedAnswerError))
+
+
 class AuthError(BackendError):
     """The backend refused this terminal's credentials or signature."""
 

@@ -96,12 +96,15 @@ def one_time_notice(number: str, service: ServiceItem, applicant_masked_name: st
     lines = [
         Line(t("One-Time Notice"), "center", bold=True, size=2),
         Feed(1),
-        Line(t("Notice number: {number}").format(number=number or t("(recorded when the network returns)"))),
+        Line(t("Notice number: {number}").format(number=number or t("none (provisional)"))),
         Line(t("Service: {name}").format(name=service.name(lang))),
         Line(t("Applicant: {name}").format(name=applicant_masked_name)),
         Rule(),
         Line(t("Please bring the following and your application can be accepted:"), bold=True),
     ]
+    if not number:  # not confirmed by the backend: said on the paper, never passed off as recorded
+        lines[3:3] = [Line(t("Provisional: the service system did not confirm this notice, so it has no number. "
+                             "The list is complete; show it at the service window."), bold=True)]
     for i, m in enumerate(missing, 1):
         pages = catalogue(lang).ngettext("{n} page", "{n} pages", m.pages).format(n=m.pages)
         lines.append(Line(f"{i}. {m.name(lang)} ({_kind(m, lang)}, {pages})"))

@@ -30,6 +30,8 @@ import requests
 
 from common.backend_errors import RejectedError
 from common.domain import ApplyAs
+from common.i18n import catalogue, language
+from devices.receipt.virtual import render
 from devices.health import DeviceState
 from devices.idcard.samples import sample_identity
 from kiosk.app import Services, build_services
@@ -68,8 +70,14 @@ RECEIPT_AWAY = ("The receipt could not be printed ({reason}). Your case number i
                 "down.")
 NOTICE_SAVED = ("The one-time notice is printed: it lists everything still missing. What you provided today is "
                 "saved: next time, identify yourself at any terminal of this hall and continue.")
-NOTICE_UNSAVED = ("The one-time notice is printed: it lists everything still missing. Your application could not "
-                  "be saved now, so please bring everything on the list next time.")
+# The notice unconfirmed (no number: printed as provisional), then what is known of the draft.
+NOTICE_PROVISIONAL = ("The one-time notice is printed without a number, marked provisional: the service system did "
+                      "not confirm it. The list on it is complete. ")
+NOT_SAVED = "Your application could not be saved now, so please bring everything on the list next time."
+UNCONFIRMED = ("Whether your application was saved could not be confirmed, so please bring everything on the list "
+               "next time.")
+DRAFT = {"down": NOT_SAVED, "error": NOT_SAVED, "slow": UNCONFIRMED, "drop": UNCONFIRMED, "lose_reply": UNCONFIRMED,
+         "unsigned": UNCONFIRMED, "forge": UNCONFIRMED}  # a believed 5xx: not saved; no answer believed: unknown
 APP_CODE = "ZLBID1:ZLB-CQTJKSZPRFK5CKNC7JBD4R6C"  # 张测试's identity code in the government app (sandbox data)
 ZHANG = "330106199003071236"
 COMPANY = "91330106MA2H7Q3K8C"    # 张测试 is its authorised handler (sandbox data)
@@ -399,15 +407,27 @@ def to_incomplete(session: CitizenSession) -> None:
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_one_time_notice(hall, fault):
+    with hall.sandbox.store.tx() as db:  # no draft of an earlier test: what this one saves is counted
+        db.execute("DELETE FROM drafts WHERE id_number = ?", (ZHANG,))
     session = hall.session()
     to_incomplete(session)
-    receipts = hall.receipts()
+    receipts, notices = hall.receipts(), notice_numbers(hall)
     hall.fault(fault)
     session.leave_with_notice()
-    shows(session, Step.DONE, NOTICE_UNSAVED)  # the list in hand all the same
-    assert hall.receipts() == receipts + 1
+    shows(session, Step.DONE, NOTICE_PROVISIONAL + DRAFT[fault])  # the list in hand all the same, said as it is
+    assert hall.receipts() == receipts + 1 and session.notice_number == ""
+    printer = hall.services.devices.receipt_printer
+    paper = render(printer.last_bytes, printer.profile).lines
+    provisional = catalogue(language()).gettext("Notice number: {number}").format(
+        number=catalogue(language()).gettext("none (provisional)"))
+    assert provisional in paper and not any("GZ" in line for line in paper)
+    drafts = lambda: hall.sql("SELECT draft_id FROM drafts WHERE id_number = ?", ZHANG)  # noqa: E731
+    if fault in DONE_UNHEARD:  # the backend did both: recorded once, saved (so the citizen was told "unconfirmed")
+        wait_for(lambda: len(notice_numbers(hall) - notices) == 1 and drafts())
     hall.clear()
     ends_cleanly(session)
+    assert len(notice_numbers(hall) - notices) == (1 if fault in DONE_UNHEARD else 0)
+    assert len(drafts()) == (1 if fault in DONE_UNHEARD else 0)
 
 
 def ready_licence(session: CitizenSession) -> str:

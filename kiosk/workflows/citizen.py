@@ -27,7 +27,8 @@ from devices.receipt.base import ReceiptPrinter
 from kiosk.backend.client import BackendClient
 from kiosk.backend.declarations import refused_attachment
 from common import uscc
-from common.backend_errors import BackendError, CompanyNotFoundError, OfflineError, RejectedError, ServerError
+from common.backend_errors import (BackendError, CompanyNotFoundError, OfflineError, RejectedError, ServerError,
+                                   outcome_unknown)
 from common.domain import (Application, ApplyAs, Attachment, CardType, CaseRefusal, Company, Consent, Evaluation,
                            EvaluationKey, Identity, PaymentOrder, PaymentStatus, RatingReason, Receipt,
                            ServiceItem)
@@ -1163,30 +1164,37 @@ class CitizenSession:
         # printed again (the printer failed): the same notice, recorded once
         attempt = self._notice_attempt = attempt_for(self._notice_attempt, application.service, missing)
 
-        def work() -> tuple[str, bool]:
+        def work() -> tuple[str, bool | None]:
             number = issue_and_print(backend, printer, application.service, holder.id_number, masked, missing,
                                      terminal, lang, attempt)
             try:
                 drafts.save(backend, application, checklist, files)
-                saved = True
+                saved: bool | None = True
             except BackendError as exc:
-                log.warning("session: draft not saved: %s", exc)
-                saved = False
+                saved = None if outcome_unknown(exc) else False  # None: it may be saved, unheard of
+                log.warning("session: draft %s: %s", "not confirmed" if saved is None else "not saved", exc)
             return number, saved
 
         self.busy = True
         self._changed()
         self._background(work, self._notice_printed, self._notice_failed)
 
-    def _notice_printed(self, result: tuple[str, bool]) -> None:
+    def _notice_printed(self, result: tuple[str, bool | None]) -> None:
+        """Said as it happened: a notice the backend did not confirm has no number and is printed as provisional;
+        a draft whose save went unanswered may be saved, so it is called unconfirmed, not lost."""
         self.busy = False
         self.notice_number, saved = result
-        message = (text("The one-time notice is printed: it lists everything still missing. What you provided today "
-                        "is saved: next time, identify yourself at any terminal of this hall and continue.")
-                   if saved else
-                   text("The one-time notice is printed: it lists everything still missing. Your application could "
-                        "not be saved now, so please bring everything on the list next time."))
-        self._go(Step.DONE, Notice(message, error=not saved))
+        printed = (text("The one-time notice is printed: it lists everything still missing.") if self.notice_number
+                   else text("The one-time notice is printed without a number, marked provisional: the service "
+                             "system did not confirm it. The list on it is complete."))
+        kept = {True: text("What you provided today is saved: next time, identify yourself at any terminal of this "
+                           "hall and continue."),
+                False: text("Your application could not be saved now, so please bring everything on the list next "
+                            "time."),
+                None: text("Whether your application was saved could not be confirmed, so please bring everything "
+                           "on the list next time.")}[saved]
+        self._go(Step.DONE, Notice(text("{printed} {kept}", printed=printed, kept=kept),
+                                   error=not (saved and self.notice_number)))
 
     def _notice_failed(self, exc: BaseException) -> None:
         self.busy = False
