@@ -67,6 +67,18 @@ def test_a_notice_printed_again_after_the_paper_ran_out_is_the_one_recorded(serv
         assert db.execute("SELECT COUNT(*) FROM notices").fetchone()[0] == 1
 
 
+def test_a_notice_the_backend_did_not_confirm_is_said_to_be_provisional(services, sandbox):
+    desk = signed_in(services)
+    desk.choose_service("GJJ-004")
+    sandbox.faults.set("lose_reply")  # recorded, the answer lost: its number unknown here
+    desk.issue_notice()
+    sandbox.faults.clear()
+    assert desk.step is Desk.DONE and desk.result == "-" and desk.notice.error
+    assert desk.notice.message.render("en").startswith("The one-time notice is printed without a number")
+    printer = services.devices.receipt_printer
+    assert "告知书编号：无（临时告知书）" in render(printer.last_bytes, printer.profile).lines
+
+
 def test_every_step_is_in_a_linked_masked_audit_trail_sent_to_the_backend(services, sandbox):
     desk = signed_in(services)
     desk.choose_service("SB-003")

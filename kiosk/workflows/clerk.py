@@ -224,6 +224,10 @@ class ClerkDesk:
         if number != "-":
             self._offer_rating(EvaluationKey.notice(number))
         self._audit_step("notice_issued", number)
+        if number == "-":  # not confirmed by the backend: printed marked provisional, as the clerk must know
+            self._go(Desk.DONE, Notice(text("The one-time notice is printed without a number, marked provisional: "
+                                            "the service system did not confirm it. The list on it is complete.")))
+            return
         self._go(Desk.DONE, Notice(text("One-time notice {number} printed: it lists everything still missing.",
                                         number=number), error=False))
 
