@@ -92,6 +92,53 @@ class Rating:
         return Evaluation(self.key, level, reason, words, self.channel)
 
 
+class RatingTaps:
+    """The citizen's taps on the evaluation, for whatever holds the matter that ended (the kiosk's session, the
+    window's desk): it says when rating is open (``_rating_open``), which ``Rating`` is offered (``_rating``), how
+    an evaluation is sent (``_send_rating``), and how its observers hear of a change (``_changed``)."""
+
+    def _rating(self) -> Rating:
+        raise NotImplementedError
+
+    def _rating_open(self) -> bool:
+        raise NotImplementedError
+
+    def _send_rating(self, evaluation: Evaluation) -> None:
+        raise NotImplementedError
+
+    def _changed(self) -> None:
+        raise NotImplementedError
+
+    def can_rate(self) -> bool:
+        return self._rating_open() and self._rating().can_rate()
+
+    def choose_rating(self, level: int) -> None:
+        """A level tapped: the two lowest first ask why (held with the matter, so that it ends with it)."""
+        if self.can_rate():
+            self._given(self._rating().choose(level))
+
+    def give_reason(self, reason: RatingReason) -> None:
+        if self.can_rate():
+            self._given(self._rating().give_reason(reason))
+
+    def rating_comment(self, words: str) -> None:
+        if self.can_rate():
+            self._rating().set_comment(words)
+
+    def _given(self, evaluation: Evaluation | None) -> None:
+        if evaluation is None:  # a low level waits for its reason
+            self._changed()
+        else:
+            self._send_rating(evaluation)
+
+
+def not_sent(rating: Rating, reason: Text) -> Text:
+    """An evaluation that did not reach the backend is offered again (one that did arrive reads back as 'rated
+    before' the next time)."""
+    rating.level = None
+    return text("Your evaluation could not be sent ({reason}). You can rate again, or finish.", reason=reason)
+
+
 def deliver(evaluation: Evaluation, backend: BackendClient, submitter: Submitter,
             applicant_id_number: str) -> EvaluationRecorded | None:
     """Send it (blocking: call from a worker). One of a case still waiting offline waits in the outbox behind

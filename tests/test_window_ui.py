@@ -11,18 +11,9 @@ def gui(open_gui):
 
 
 def test_clerk_signs_in_reads_a_card_and_issues_a_notice(gui, qtbot):
-    view = gui.window.view
-    assert view.currentWidget() is view.sign_in
-    view.sign_in.staff_id.setText("XH0001")
-    view.sign_in.password.setText("demo-XH0001")
-    view.sign_in.submit()
-    qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING, timeout=5000)
-    gui.services.devices.id_reader.place_card("resident")
-    qtbot.waitUntil(lambda: view.desk.identity is not None, timeout=5000)
-    screen = view.desk_screen
+    assert gui.window.view.currentWidget() is gui.window.view.sign_in
+    view, screen = _signed_in_with_applicant(gui, qtbot, "GT-001")
     assert "张**" in screen.applicant.text()
-    screen.services.setCurrentIndex(screen.services.findData("GT-001"))
-    screen._service_chosen(screen.services.currentIndex())
     assert screen.materials.count() == 4 and not screen.accept.isEnabled() and screen.issue.isEnabled()
     screen.materials.item(0).setCheckState(Qt.CheckState.Checked)
     assert view.desk.provided["M1"]
@@ -78,3 +69,17 @@ def test_a_notice_from_the_window_is_rated_by_its_number(gui, qtbot, sandbox):
     qtbot.mouseClick(screen.rating.level_buttons[4], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "感谢" in screen.notice.text(), timeout=5000)
     assert sandbox.store.evaluations.by_key("notice_number", view.desk.result)["level"] == 4
+
+
+def test_an_evaluation_the_backend_did_not_take_is_offered_again_at_the_window(gui, qtbot, sandbox):
+    view, screen = _signed_in_with_applicant(gui, qtbot, "GT-001")
+    qtbot.mouseClick(screen.issue, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
+    sandbox.faults.set("error")
+    qtbot.mouseClick(screen.rating.level_buttons[5], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.desk.busy and screen.notice.isVisible(), timeout=10000)
+    assert view.desk.can_rate() and screen.rating.level_buttons[5].isVisible()  # not lost, not stuck
+    sandbox.faults.clear()
+    qtbot.mouseClick(screen.rating.level_buttons[5], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "感谢" in screen.notice.text(), timeout=10000)
+    assert sandbox.store.evaluations.by_key("notice_number", view.desk.result)["level"] == 5

@@ -30,14 +30,14 @@ from common import uscc
 from common.backend_errors import (BackendError, CompanyNotFoundError, OfflineError, RejectedError, ServerError,
                                    outcome_unknown)
 from common.domain import (Application, ApplyAs, Attachment, CardType, CaseRefusal, Company, Consent, Evaluation,
-                           EvaluationKey, Identity, PaymentOrder, PaymentStatus, RatingReason, Receipt,
+                           EvaluationKey, Identity, PaymentOrder, PaymentStatus, Receipt,
                            ServiceItem)
 from common.i18n import N_, Text, language, plural_text, text
 from common.masking import Masker
 from kiosk import drafts, forms, progress
 from kiosk.materials import Checklist, Provided, SIGNATURE_NAME, licence_for
 from kiosk.notices import NoticeAttempt, attempt_for, issue_and_print
-from kiosk.evaluation import Rating, deliver, thanks
+from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
 from kiosk.payloads import PayloadKind, classify, credit_code_in
 from kiosk.receipts import citizen_receipt
 from kiosk.submission import Outcome, Submitter
@@ -145,7 +145,7 @@ def user_message(exc: BaseException) -> Text:
     return text("Something went wrong. Please try again or ask the hall staff.")
 
 
-class CitizenSession:
+class CitizenSession(RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  terminal_id: str, masker: Masker, document_printer: DocumentPrinter | None = None,
                  document_camera: DocumentCamera | None = None) -> None:
@@ -1408,29 +1408,12 @@ class CitizenSession:
     def rating_low(self) -> int | None:
         return self.evaluation.low
 
-    def can_rate(self) -> bool:
-        return self.step is Step.DONE and not self.busy and self._rating().can_rate()
+    def _rating_open(self) -> bool:
+        return self.step is Step.DONE and not self.busy
 
-    def choose_rating(self, level: int) -> None:
-        """A level tapped: the two lowest first ask why (held in the session, so that it ends with it)."""
-        if not self.can_rate():
-            return
-        self._rate(self.evaluation.choose(level))
-
-    def give_reason(self, reason: RatingReason) -> None:
-        if self.can_rate():
-            self._rate(self.evaluation.give_reason(reason))
-
-    def rating_comment(self, words: str) -> None:
-        if self.can_rate():
-            self.evaluation.set_comment(words)
-
-    def _rate(self, evaluation: Evaluation | None) -> None:
+    def _send_rating(self, evaluation: Evaluation) -> None:
         """The citizen's evaluation (好差评) of the matter that ended (kiosk.evaluation). A case still waiting
         offline is rated by its provisional number, and the rating waits behind it."""
-        if evaluation is None:  # a low level waits for its reason (or nothing to rate)
-            self._changed()
-            return
         applicant = self.application.applicant.id_number if self.application is not None else ""
         backend, submitter = self._backend, self._submitter
         self.busy = True
@@ -1444,9 +1427,7 @@ class CitizenSession:
     def _not_rated(self, exc: BaseException) -> None:
         """Not sent: offered again (one that did arrive reads back as 'rated before')."""
         self.busy = False
-        self.evaluation.level = None
-        self._go(Step.DONE, Notice(text("Your evaluation could not be sent ({reason}). You can rate again, or finish.",
-                                        reason=user_message(exc))))
+        self._go(Step.DONE, Notice(not_sent(self.evaluation, user_message(exc))))
 
     def finish(self) -> None:
         """The citizen is done (or walked away): wipe everything and go home."""

@@ -18,11 +18,10 @@ from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import AuditTrail
 from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError, OfflineError, ServerError
-from common.domain import (Application, Evaluation, EvaluationKey, Identity, MaterialRequirement, RatingReason,
-                           ServiceItem)
+from common.domain import Application, Evaluation, EvaluationKey, Identity, MaterialRequirement, ServiceItem
 from common.i18n import language, text
 from common.masking import Masker
-from kiosk.evaluation import Rating, deliver, thanks
+from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
 from kiosk.notices import NoticeAttempt, attempt_for, issue_and_print
 from kiosk.receipts import acceptance_receipt
 from kiosk.submission import Outcome, Submitter
@@ -41,7 +40,7 @@ class Desk(enum.Enum):
     DONE = "done"
 
 
-class ClerkDesk:
+class ClerkDesk(RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  audit: AuditTrail, terminal_id: str, masker: Masker) -> None:
         self._backend, self._submitter, self._printer = backend, submitter, printer
@@ -237,32 +236,20 @@ class ClerkDesk:
         self.rating.offer(key)
         self._rating_applicant = self.identity.id_number if self.identity is not None else ""
 
-    def can_rate(self) -> bool:
-        return self.step is Desk.DONE and not self.busy and self.rating.can_rate()
+    def _rating(self) -> Rating:
+        return self.rating
 
-    def choose_rating(self, level: int) -> None:
-        if self.can_rate():
-            self._rate(self.rating.choose(level))
+    def _rating_open(self) -> bool:
+        return self.step is Desk.DONE and not self.busy
 
-    def give_reason(self, reason: RatingReason) -> None:
-        if self.can_rate():
-            self._rate(self.rating.give_reason(reason))
-
-    def rating_comment(self, words: str) -> None:
-        if self.can_rate():
-            self.rating.set_comment(words)
-
-    def _rate(self, evaluation: Evaluation | None) -> None:
-        if evaluation is None:  # a low level waits for its reason
-            self._changed()
-            return
+    def _send_rating(self, evaluation: Evaluation) -> None:
         applicant = self._rating_applicant
         self.busy = True
         self._changed()
         self._audit_step("evaluated", f"{evaluation.key.value} level {evaluation.level}")
         self._tasks.run(lambda: deliver(evaluation, self._backend, self._submitter, applicant),
                         lambda recorded: self._go(Desk.DONE, Notice(thanks(recorded), error=False)),
-                        lambda exc: self._go(Desk.DONE, Notice(user_message(exc))))
+                        lambda exc: self._go(Desk.DONE, Notice(not_sent(self.rating, user_message(exc)))))
 
     def _failed(self, exc: BaseException) -> None:
         self._audit_step("failed", type(exc).__name__)
