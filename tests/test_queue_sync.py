@@ -5,6 +5,7 @@ import time
 import pytest
 
 from common.domain import Attachment
+from offline_queue.ticket_confirmations import queued
 from sandbox.server import SandboxServer, free_port
 from tests.backend_helpers import client_for
 from tests.queue_helpers import SCAN, enqueue, fast_sync, outbox, payload
@@ -294,3 +295,20 @@ def test_deliver_now_raises_a_permanent_refusal_to_the_citizen_who_waits(sandbox
     else:
         raise AssertionError("the refusal did not reach the caller")
     assert box.item(item).state == "dead"
+
+
+def test_a_print_confirmation_is_delivered_once_the_backend_is_back_and_a_refused_one_is_a_dead_letter(sandbox,
+                                                                                                        tmp_path):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    sync = fast_sync(box, client)
+    (ready,) = client.ready_licences("330106199003071236")
+    ticket = client.print_ticket(ready["licence_id"], "attempt-0001")["ticket_id"]
+    printed = box.enqueue(queued(ticket, ready["licence_id"]), "confirmation-1", ready["licence_id"])
+    unknown = box.enqueue(queued("TK-0000000000000000", "LIC-X"), "confirmation-2", "LIC-X")
+    sandbox.faults.set("lose_reply")  # consumed, the answer lost: sent again, the backend answers it as done
+    assert sync.run_once() == 0 and box.item(printed).state == "pending"
+    sandbox.faults.clear()
+    deliver_all(sync, box)
+    assert box.item(printed).state == "delivered" and sandbox.store.ticket(ticket)["status"] == "consumed"
+    assert box.item(unknown).state == "dead" and "ticket_not_found" in box.item(unknown).last_error
