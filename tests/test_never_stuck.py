@@ -455,6 +455,24 @@ def test_licence_preview(hall, fault):
     assert [row["status"] for row in hall.sql("SELECT status FROM tickets")] == ["released"]
 
 
+@pytest.mark.parametrize("fault", DONE_UNHEARD)
+def test_a_licence_previewed_unheard_and_walked_away_from_is_printable_at_once(hall, fault):
+    session = hall.session()
+    licence = ready_licence(session)
+    hall.fault(fault)
+    session.preview_licence(licence)
+    shows(session, Step.LICENCES, WRITE[fault])
+    wait_for(lambda: hall.sql("SELECT ticket_id FROM tickets"))  # issued, unheard of
+    hall.clear()
+    ends_cleanly(session)  # the ticket it caused asked for under its key, and released
+    assert [row["status"] for row in hall.sql("SELECT status FROM tickets")] == ["released"]
+    again = hall.session()  # the next citizen (or this one at once) is not told "being printed"
+    assert ready_licence(again) == licence
+    again.preview_licence(licence)
+    shows(again, Step.LICENCE_PREVIEW, None)
+    ends_cleanly(again)
+
+
 @pytest.mark.parametrize("fault", FAULTS)
 def test_licence_print(hall, fault):
     session = hall.session()

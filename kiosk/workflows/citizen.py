@@ -201,6 +201,7 @@ class CitizenSession(RatingTaps):
         self.licence_printed = ""  # the licence printed in this session (for its evaluation)
         self.licence_preview: LicencePreview | None = None
         self._print_keys: dict[str, str] = {}  # licence id -> the Idempotency-Key of its print attempt here
+        self._tickets_unheard: set[str] = set()  # licences whose ticket ask went unanswered (a ticket may be open)
         self._polling = False
         self.drafts_found: list[dict[str, Any]] = []  # saved applications offered after identification
         self.resumed_draft_id: str | None = None
@@ -510,14 +511,31 @@ class CitizenSession(RatingTaps):
 
         def ready(preview: LicencePreview) -> None:
             self.busy = False
+            self._tickets_unheard.discard(licence_id)
             self.licence_preview = preview
             self._advance(Step.LICENCE_PREVIEW)
 
         def failed(exc: BaseException) -> None:
             self.busy = False
+            if outcome_unknown(exc):
+                self._tickets_unheard.add(licence_id)
             self._go(Step.LICENCES, Notice(user_message(exc)))
 
         self._background(fetch, ready, failed)
+
+    def _release_unheard_tickets(self) -> None:
+        """Walked away after a ticket ask went unanswered: the ticket it may have caused, asked for again under
+        its key and released, so the licence is printable at once rather than when that ticket expires."""
+        backend = self._backend
+        for licence_id in self._tickets_unheard:
+            key = self._print_keys[licence_id]
+
+            def release(licence_id: str = licence_id, key: str = key) -> None:
+                backend.release_ticket(str(backend.print_ticket(licence_id, key)["ticket_id"]))
+
+            self._tasks.run(release, lambda _r: None,
+                            lambda exc: log.info("session: an unheard ticket not released now (it expires): %s", exc))
+        self._tickets_unheard = set()
 
     def print_licence(self) -> None:
         """Print the previewed licence; printed, its ticket is consumed (once); not printed, released."""
@@ -1463,6 +1481,7 @@ class CitizenSession(RatingTaps):
         self.evaluation.reset()
         self.payment, self._polling = None, False
         self.licence_printed = ""
+        self._release_unheard_tickets()
         self._print_keys = {}
         self._drop_preview(release=True)  # walked away from a preview: the licence stays printable
         self.progress = None
