@@ -85,19 +85,21 @@ class Submitter:
     def confirm_print(self, ticket_id: str, licence_id: str) -> bool:
         """A licence printed: its ticket's confirmation into the outbox first, then sent at once if the backend
         answers; else the sync worker sends it with bounded backoff, so the licence never prints twice.
-        True when the backend has it now. Blocking (fsync, network): call from a worker. With no room in the
-        queue, it is sent directly; failing that, logged (the ticket stays issued until it expires)."""
+        True when the backend has it now. Blocking (fsync, network): call from a worker. Never raises: the licence
+        is in the citizen's hand. When the queue cannot store it (no room, a failing store), it is sent directly;
+        failing that, logged (the ticket stays issued until it expires)."""
         try:
             item_id = self._queue.outbox.enqueue(ticket_confirmations.queued(ticket_id, licence_id),
                                                  uuid.uuid4().hex, licence_id)
-        except QueueFullError as full:
+        except Exception as exc:  # QueueFullError, or the store failing: nothing can wait, so straight on
+            detail = exc.detail if isinstance(exc, QueueFullError) else f"{type(exc).__name__}: {exc}"
             log.warning("submission: cannot store the confirmation of ticket %s (%s); sending it directly",
-                        ticket_id, full.detail)
+                        ticket_id, detail)
             try:
                 self._backend.confirm_ticket(ticket_id)
-            except BackendError as exc:
-                log.error("submission: licence %s printed, its ticket %s not confirmed (%s): it stays locked "
-                          "until the ticket expires", licence_id, ticket_id, exc.detail)
+            except BackendError as failed:
+                log.error("submission: licence %s printed, its ticket %s not confirmed (%s): it could print again "
+                          "once the ticket expires", licence_id, ticket_id, failed.detail)
                 return False
             return True
         if self._queue.sync.deliver_now(item_id, self._deliver_timeout_s) is not None:

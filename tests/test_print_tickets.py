@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 
 from common.backend_errors import RejectedError
-from tests.backend_helpers import client_for
+from kiosk.queue_setup import Queue
+from kiosk.submission import Submitter
+from offline_queue.outbox import QueueLimits
+from offline_queue.sequence import ProvisionalSequence
+from tests.backend_helpers import TERMINAL, client_for
+from tests.queue_helpers import fast_sync, outbox
 
 ZHANG = "330106199003071236"  # 张测试: one licence ready (sandbox data)
 
@@ -49,3 +54,16 @@ def test_a_confirmation_is_final_even_late_and_sent_twice(sandbox, client):
     with pytest.raises(RejectedError, match="already_printed"):  # printed: refused as printed, not "not found"
         client.print_ticket(licence, "attempt-0002")
     assert client.ready_licences(ZHANG) == []
+
+
+def test_a_confirmation_the_queue_cannot_store_goes_straight_to_the_backend(sandbox, client, tmp_path):
+    box = outbox(tmp_path / "queue", limits=QueueLimits(min_free_mb=0, max_items=0))  # the queue's quota reached
+    submitter = Submitter(Queue(box, ProvisionalSequence(tmp_path / "sequence.dat", TERMINAL), fast_sync(box, client)),
+                          client)
+    licence = ready_licence(client)
+    ticket = client.print_ticket(licence, "attempt-0001")["ticket_id"]
+    sandbox.faults.set("down")
+    assert submitter.confirm_print(ticket, licence) is False  # logged, never raised: the licence is printed
+    sandbox.faults.clear()
+    assert submitter.confirm_print(ticket, licence) is True and box.items() == []
+    assert sandbox.store.ticket(ticket)["status"] == "consumed"
