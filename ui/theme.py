@@ -118,7 +118,7 @@ def stylesheet(theme: Theme | None = None) -> str:
     #header QLabel {{ color: white; {f("header")} font-weight: bold; }}
     #header QPushButton {{ background: {ACCENT_DARK}; color: white; border: 2px solid white;
                           border-radius: 8px; padding: 4px {d(6)}; {f("header_button")}
-                          min-height: {touch}; min-width: {touch}; }}
+                          min-height: {touch}; }}
     #header QPushButton:checked {{ background: white; color: {ACCENT_DARK}; }}
     #footer QLabel {{ color: {MUTED}; {f("footer")} }}
     #title {{ {f("title")} font-weight: bold; color: #0d3c78; }}
@@ -129,7 +129,8 @@ def stylesheet(theme: Theme | None = None) -> str:
     #big {{ {f("big")} font-weight: bold; color: #0d3c78; }}
     #card {{ background: white; border: 1px solid {BORDER}; border-radius: 12px; }}
     QPushButton {{ background: white; border: 2px solid {ACCENT}; border-radius: 12px; color: {ACCENT};
-                  padding: {d(8)} {d(16)}; {f("button")} min-height: {target(30)}; min-width: {touch}; }}
+                  padding: {d(8)} {d(16)}; {f("button")} min-height: {target(30)}; }}
+    /* no min-width for buttons with words: an explicit one would let a layout squeeze them below their text */
     QPushButton:pressed {{ background: #e3eefc; }}
     QPushButton:focus {{ border: 3px solid #0d3c78; }}
     QPushButton#primary {{ background: {ACCENT}; color: white; }}
