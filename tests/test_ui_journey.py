@@ -6,6 +6,7 @@ import pytest
 
 from devices.receipt.virtual import render
 from common.i18n import language
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
@@ -159,6 +160,8 @@ def test_the_done_screen_asks_for_a_rating_and_why_when_it_is_low(gui, qtbot):
     qtbot.waitUntil(lambda: session.step is Step.DONE, timeout=10000)
     done = gui.window.view.screens[Step.DONE]
     assert done.rate_buttons[1].isVisible() and done.rate_buttons[1].text() == "非常不满意"
+    # the five levels look alike: none has the focus frame (a hint toward it), whichever the screen gives focus to
+    assert not any(b.hasFocus() or b.focusPolicy() != Qt.FocusPolicy.NoFocus for b in done.rate_buttons.values())
     qtbot.mouseClick(done.rate_buttons[1], qtbot_button())
     reason = done.reason_buttons[RatingReason.LONG_WAIT]
     assert reason.isVisible() and reason.text() == "等候时间长" and not done.rate_buttons[5].isVisible()
