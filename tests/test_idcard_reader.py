@@ -7,8 +7,6 @@ plain-language message; nothing here mocks the serial port.
 from __future__ import annotations
 
 import logging
-import time
-from dataclasses import dataclass, field
 
 import pytest
 
@@ -16,71 +14,13 @@ from devices.health import DeviceState
 from devices.idcard import errors as e
 from devices.idcard import frames as f
 from devices.idcard.base import CardRead, CardRemoved, ReadFailed
-from devices.idcard.pty_sim import SamReaderSimulator
 from devices.idcard.samples import SAMPLES, sample_appended_address, sample_identity
 from devices.idcard.serial_link import NOT_CONNECTED
-from devices.idcard.serial_sam import NOT_ANSWERING, SerialSamIdReader, SerialSamIdReaderOptions
+from devices.idcard.serial_sam import NOT_ANSWERING
 from common.masking import mask_id_number
+from tests.idcard_rig import rig, wait_for  # noqa: F401 (rig is a fixture)
 
 READABLE = [s for s in SAMPLES if s != "expired"]
-
-
-def wait_for(predicate, timeout_s: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.01)
-
-
-@dataclass
-class Rig:
-    sim: SamReaderSimulator
-    reader: SerialSamIdReader
-    events: list = field(default_factory=list)
-
-    def kinds(self) -> list[str]:
-        return [type(event).__name__ for event in self.events]
-
-    def place(self, sample: str = "resident", count: int = 1):
-        self.sim.place_card(sample)
-        wait_for(lambda: len(self.events) >= count)
-        return self.events[count - 1]
-
-    def state(self, state: DeviceState, timeout_s: float = 5.0) -> None:
-        wait_for(lambda: self.reader.health.state is state, timeout_s)
-
-    def polls(self) -> int:
-        return self.reader.health.snapshot().counters.get("polls", 0)
-
-    def after_polls(self, count: int = 3) -> None:
-        """Wait until ``count`` polls that began after this call have finished: whatever they saw is reported.
-
-        The counter goes up at the end of a poll, so the one in progress now is not counted."""
-        start = self.polls()
-        wait_for(lambda: self.polls() >= start + 1 + count)
-
-
-@pytest.fixture
-def rig():
-    made: list[Rig] = []
-
-    def make(sim_baudrate: int = 115200, slow_s: float = 0.6, start_sim: bool = True, **options) -> Rig:
-        sim = SamReaderSimulator(baudrate=sim_baudrate, pace=False, read_delay_s=0.0, slow_s=slow_s)
-        settings = dict(port=sim.port, reply_timeout_s=0.3, read_timeout_s=0.6, poll_interval_s=0.05,
-                        reconnect_interval_s=0.2)
-        settings.update(options)
-        built = Rig(sim, SerialSamIdReader("id_reader", SerialSamIdReaderOptions(**settings)))
-        built.reader.events.subscribe(built.events.append)
-        made.append(built)
-        if start_sim:
-            sim.start()
-        built.reader.start()
-        return built
-
-    yield make
-    for built in made:
-        built.reader.stop()
-        built.sim.stop()
 
 
 # -- every card type -------------------------------------------------------------------------

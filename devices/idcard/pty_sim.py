@@ -3,8 +3,10 @@
 It answers as real readers do: find card ``00 00 9F`` plus four zero bytes (``80`` when there is
 no fresh card), select ``00 00 90`` plus eight, the full 1295-byte read, ``91`` for no appended
 address, ``10`` for a command with a bad checksum, ``21`` for an unknown command. Only a card that
-answered "find" can be selected, and once selected it stops answering "find" until it leaves the
-field, as a real card does. It answers only
+answered "find" can be selected. Readers differ in what "find" answers while a card that was read
+stays in the field (``find_after_read``): ``80`` (most readers: a selected card stays quiet until it
+leaves the field) or ``9F`` (the reader wakes the card again, and every "find" answers "found"
+until the card is lifted). It answers only
 at its own baud rate (read from the pty's settings, as the driver sets them), and paces its bytes
 at that rate.
 
@@ -14,7 +16,8 @@ again look to the driver like a USB-serial reader coming back at the same path.
 Faults (``inject``): ``garbage`` junk before every reply; ``bad_checksum`` a wrong checksum on
 card reads; ``slow`` a slow card read; ``removed_mid_read`` the card leaves halfway through the
 next read; ``read_error`` the next read answers ``41``; ``sam_failure`` the security module fails
-its self-test (``60``); ``unplugged`` the reader is gone. ``clear`` ends them all.
+its self-test (``60``); ``damaged`` a wrong checksum on every reply; ``truncated`` every reply
+broken off after its header; ``unplugged`` the reader is gone. ``clear`` ends them all.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ log = logging.getLogger(__name__)
 
 SAM_ID = bytes.fromhex("0501000031323334353637383930aa55")  # a fictitious security module
 GARBAGE = b"\x00\xff\xaa\xaa\x13" + f.PREAMBLE + b"\xff\xff\x42\x96"  # includes a false preamble
+FIND_AFTER_READ = ("80", "9F")  # what "find" answers while a card that was read stays on the reader
 _counter = itertools.count(1)
 
 
@@ -69,11 +73,15 @@ class _Pty:
 
 
 class SamReaderSimulator(FaultInjection):
-    faults = ("garbage", "bad_checksum", "slow", "removed_mid_read", "read_error", "sam_failure", "unplugged")
+    faults = ("garbage", "bad_checksum", "slow", "removed_mid_read", "read_error", "sam_failure", "damaged",
+              "truncated", "unplugged")
 
     def __init__(self, *, baudrate: int = 115200, pace: bool = True, read_delay_s: float = 0.05,
-                 slow_s: float = 2.0) -> None:
+                 slow_s: float = 2.0, find_after_read: str = "80") -> None:
         super().__init__()
+        if find_after_read not in FIND_AFTER_READ:
+            raise ValueError(f"find_after_read: expected one of {', '.join(FIND_AFTER_READ)}, got {find_after_read!r}")
+        self.find_after_read = find_after_read
         self.baudrate, self.pace, self.read_delay_s, self.slow_s = baudrate, pace, read_delay_s, slow_s
         self.port = str(Path(tempfile.gettempdir()) / f"onetrip-samsim-{os.getpid()}-{next(_counter)}" / "ttySAM0")
         self.commands: collections.Counter[str] = collections.Counter()
@@ -261,7 +269,7 @@ class SamReaderSimulator(FaultInjection):
         if command is f.SAM_ID:
             return f.build_reply(f.SW_SUCCESS, SAM_ID)
         if command is f.FIND_CARD:
-            if card is None or card.selected:
+            if card is None or (card.selected and self.find_after_read == "80"):
                 return f.build_reply(0x80)
             card.found, self.card_found_at = True, self._request_at
             return f.build_reply(f.SW_CARD_FOUND, bytes(4))
@@ -296,6 +304,11 @@ class SamReaderSimulator(FaultInjection):
         return reply
 
     def _send(self, port: _Pty, reply: bytearray) -> None:
+        if self.fault("damaged"):
+            reply[-1] ^= 0x5A
+        if self.fault("truncated"):
+            reply[f.HEADER_LEN + 2:] = bytes(len(reply) - f.HEADER_LEN - 2)
+            del reply[f.HEADER_LEN + 2:]
         data = bytearray(GARBAGE) + reply if self.fault("garbage") else reply
         try:
             self._write_paced(port, data)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from devices.idcard.pty_sim import SamReaderSimulator
+from devices.idcard.pty_sim import FIND_AFTER_READ, SamReaderSimulator
 from devices.idcard.serial_sam import SerialSamIdReader, SerialSamIdReaderOptions
 
 
@@ -20,6 +20,11 @@ class SimIdReaderOptions:
     slow_s: float = 2.0           # the extra delay of the "slow" fault
     reconnect_interval_s: float = 0.3
     photo_decoder: str = ""
+    find_after_read: str = "80"   # what "find" answers while a card that was read stays: "80" or "9F"
+
+    def __post_init__(self) -> None:
+        if self.find_after_read not in FIND_AFTER_READ:
+            raise ValueError(f"find_after_read: expected one of {', '.join(FIND_AFTER_READ)}, got {self.find_after_read!r}")
 
 
 class SimIdReader(SerialSamIdReader):
@@ -27,7 +32,8 @@ class SimIdReader(SerialSamIdReader):
 
     def __init__(self, name: str = "id_reader", options: SimIdReaderOptions = SimIdReaderOptions()) -> None:
         self.simulator = SamReaderSimulator(baudrate=options.baudrate, pace=options.pace,
-                                            read_delay_s=options.read_delay_s, slow_s=options.slow_s)
+                                            read_delay_s=options.read_delay_s, slow_s=options.slow_s,
+                                            find_after_read=options.find_after_read)
         super().__init__(name, SerialSamIdReaderOptions(
             port=self.simulator.port, reconnect_interval_s=options.reconnect_interval_s,
             photo_decoder=options.photo_decoder))
