@@ -70,6 +70,10 @@ class FrameChecksumError(FrameError):
     pass
 
 
+class FrameTruncatedError(FrameError):
+    """A reply that began (its header arrived) and broke off."""
+
+
 # SW3 -> (typed error, plain-language meaning). The meanings are what a citizen or clerk reads.
 STATUS_WORDS: dict[int, tuple[type[e.ReaderStatusError], str]] = {
     0x80: (e.CardNotFoundError, N_("No ID card was found on the reader.")),

@@ -1,20 +1,32 @@
 """``SerialSamIdReader``: second-generation ID-card readers over serial or USB-serial (the SAM protocol).
 
 It polls on its own worker: find card (``20 01``); a found card is selected (``20 02``) and read
-(``30 01``, then ``30 03`` for an appended address), once per placement. While it lies there, find
-answers "not found" and select still succeeds; when select fails too, the card was taken away and
-:class:`CardRemoved` is reported. A card found again without a removal in between is a new placement.
+(``30 01``, then ``30 03`` for an appended address), once per placement. Readers differ in what
+"find" answers while a card that was read lies there. Most answer "not found" (``80``), and select
+still succeeds. Others keep answering "found" (``9F``): the card is then selected and read again,
+and its data compared (a keyed digest, held in memory only) with the card of this placement; the
+same card is not reported again, another card is (its predecessor's removal first). A failed read
+is reported once per placement too. A placement ends when "find" and select both say no card for
+``lift_polls`` polls in a row: :class:`CardRemoved` is reported, and the next card found is a new
+placement. On a reader that keeps answering ``9F`` each poll costs a whole read (about 0.1 s at
+115200 baud, up to a second on slow readers), which delays noticing a lift by as much.
 
-Every read has a deadline. Garbage on the line is skipped. A damaged or incomplete reply is retried
-once (select and read again); a card gone by then was moved during the read. On open, and after the
-reader was unplugged, the configured baud rates are tried in order with a SAM status request.
+Every read has a deadline. Garbage on the line is skipped. A damaged reply (a wrong checksum or
+length, or one broken off after its header) is told from silence: its own counter
+(``damaged_replies``; silence is ``silent_replies``) and, when replies keep arriving damaged, its own
+reason ("sent a damaged answer", not "does not answer"). A damaged or incomplete card read is
+retried once (select and read again); a card gone by then was moved during the read. On open, and
+after the reader was unplugged, the configured baud rates are tried in order with a SAM status
+request.
 """
 
 from __future__ import annotations
 
 import codecs
 import enum
+import hashlib
 import logging
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -35,6 +47,7 @@ from common.i18n import N_, text
 log = logging.getLogger(__name__)
 
 NOT_ANSWERING = N_("The ID card reader does not answer.")
+DAMAGED_ANSWERS = N_("The ID card reader sent a damaged answer.")
 APPENDED_ADDRESS_LEN = 70
 
 
@@ -59,7 +72,8 @@ class SerialSamIdReaderOptions:
     gap_timeout_s: float = 0.25        # silence within a reply that has begun: the reply is broken off
     poll_interval_s: float = 0.15
     reconnect_interval_s: float = 1.0
-    max_timeouts: int = 3              # silent replies in a row before the port is closed and reopened
+    max_timeouts: int = 3              # silent or damaged replies in a row before the port is closed and reopened
+    lift_polls: int = 2                # polls in a row without the card before its placement ends
     read_appended_address: bool = True
     photo_decoder: str = ""            # the vendor's photo library (libwlt.so); empty: a placeholder photo
     photo_decoder_symbol: str = "unpack"
@@ -72,6 +86,8 @@ class SerialSamIdReaderOptions:
                 raise ValueError(f"{name}: must be above 0")
         if self.max_timeouts < 1:
             raise ValueError("max_timeouts: must be at least 1")
+        if self.lift_polls < 1:
+            raise ValueError("lift_polls: must be at least 1")
 
 
 class Presence(enum.Enum):
@@ -101,8 +117,13 @@ class SerialSamIdReader(IdCardReader):
         self._link = SerialLink(options.port)
         self._decoder = PhotoDecoder(options.photo_decoder, options.photo_decoder_symbol, options.photo_decoder_mode)
         self._presence = Presence.NONE
+        self._card_digest: bytes | None = None   # this placement's card data, keyed digest; None: not known
+        self._read_digest: bytes | None = None   # the digest of the data the last read received
+        self._digest_key = secrets.token_bytes(16)
+        self._misses = 0                         # polls in a row without the placed card
         self._baudrate: int | None = None
         self._timeouts = 0
+        self._damaged = 0                        # of those, damaged replies
         self._next_connect = 0.0
         self._frame: memoryview | None = None
 
@@ -121,18 +142,27 @@ class SerialSamIdReader(IdCardReader):
         accept = _expected_shape(command)
         while True:
             skipped = self._link.garbage_bytes
-            frame = self._link.read_frame(deadline, self.options.gap_timeout_s)
-            if self._link.garbage_bytes != skipped:
-                self.health.count("skipped_bytes", self._link.garbage_bytes - skipped)
+            try:
+                frame = self._link.read_frame(deadline, self.options.gap_timeout_s)
+            except ReplyTimeoutError as exc:
+                if exc.received < f.HEADER_LEN:
+                    self.health.count("silent_replies")
+                    raise
+                self.health.count("damaged_replies")  # a reply that began and broke off
+                raise f.FrameTruncatedError(detail=exc.detail) from None
+            finally:
+                if self._link.garbage_bytes != skipped:
+                    self.health.count("skipped_bytes", self._link.garbage_bytes - skipped)
             try:
                 reply = f.parse_reply(frame)
             except f.FrameError:
                 self.health.count("bad_frames")
                 if not self._link.skip_false_start(frame):
+                    self.health.count("damaged_replies")
                     raise
                 continue  # a preamble-like run in garbage: another frame is already arriving
             if accept(reply):
-                self._timeouts = 0
+                self._timeouts = self._damaged = 0
                 self._frame = frame
                 return reply
             self.health.count("stray_frames")
@@ -169,14 +199,19 @@ class SerialSamIdReader(IdCardReader):
         self._next_connect = time.monotonic() + self.options.reconnect_interval_s
         try:
             self._link.open(self.options.baudrates[0])
+            damaged = False
             for rate in self.options.baudrates:
                 self._link.set_baudrate(rate)
                 try:
                     status = self._transact(f.SAM_STATUS)
-                except (DeviceTimeoutError, f.FrameError):
+                except DeviceTimeoutError:
+                    continue
+                except f.FrameError:
+                    damaged = True
                     continue
                 self._done()
-                self._baudrate, self._timeouts, self._presence = rate, 0, Presence.NONE
+                self._baudrate, self._timeouts, self._damaged = rate, 0, 0
+                self._end_placement()
                 log.info("%s: reader answers at %d baud", self.name, rate)
                 self._sam_state(status.sw3)
                 return True
@@ -186,8 +221,13 @@ class SerialSamIdReader(IdCardReader):
             self.health.set_state(DeviceState.OFFLINE, text(NOT_CONNECTED))
             return False
         self._link.close()
-        log.warning("%s: no answer at %s baud", self.name, ", ".join(map(str, self.options.baudrates)))
-        self.health.set_state(DeviceState.OFFLINE, text(NOT_ANSWERING))
+        rates = ", ".join(map(str, self.options.baudrates))
+        if damaged:
+            log.warning("%s: only damaged answers at %s baud", self.name, rates)
+            self.health.set_state(DeviceState.ERROR, text(DAMAGED_ANSWERS))
+        else:
+            log.warning("%s: no answer at %s baud", self.name, rates)
+            self.health.set_state(DeviceState.OFFLINE, text(NOT_ANSWERING))
         return False
 
     def _sam_state(self, sw3: int) -> None:
@@ -205,15 +245,21 @@ class SerialSamIdReader(IdCardReader):
         else:
             self.health.set_state(DeviceState.ERROR, f.status_error(sw3).message)
 
-    def _disconnected(self, reason: str) -> None:
+    def _disconnected(self, reason: str, damaged: bool = False) -> None:
         log.warning("%s: reader lost (%s)", self.name, reason)
         self._link.close()
         self._baudrate = None
         self._next_connect = time.monotonic() + self.options.reconnect_interval_s
         if self._presence is Presence.READ:
             self.events.emit(CardRemoved())
-        self._presence = Presence.NONE
-        self.health.set_state(DeviceState.OFFLINE, text(NOT_CONNECTED))
+        self._end_placement()
+        if damaged:
+            self.health.set_state(DeviceState.ERROR, text(DAMAGED_ANSWERS))
+        else:
+            self.health.set_state(DeviceState.OFFLINE, text(NOT_CONNECTED))
+
+    def _end_placement(self) -> None:
+        self._presence, self._card_digest, self._misses = Presence.NONE, None, 0
 
     # -- polling -------------------------------------------------------------------------------
 
@@ -228,9 +274,11 @@ class SerialSamIdReader(IdCardReader):
             self._disconnected(exc.detail)
         except (DeviceTimeoutError, f.FrameError) as exc:
             self._timeouts += 1
+            self._damaged += isinstance(exc, f.FrameError)
             self.health.count("reply_errors")
             if self._timeouts >= self.options.max_timeouts:
-                self._disconnected(f"{self._timeouts} bad or missing replies in a row ({type(exc).__name__})")
+                self._disconnected(f"{self._timeouts} bad or missing replies in a row, {self._damaged} damaged "
+                                   f"({type(exc).__name__})", damaged=self._damaged > 0)
         except ReaderStatusError as exc:
             log.warning("%s: reader reports %s", self.name, exc.detail)
             self.health.set_state(DeviceState.ERROR, exc.message)
@@ -242,9 +290,8 @@ class SerialSamIdReader(IdCardReader):
         found = self._transact(f.FIND_CARD)
         self._done()
         if found.sw3 == f.SW_CARD_FOUND:
-            if self._presence is Presence.READ:
-                self.events.emit(CardRemoved())  # a new placement without a removal seen in between
-            self._read_placement()
+            self._misses = 0
+            self._card_found()
             return
         if found.sw3 != 0x80:
             raise f.status_error(found.sw3)
@@ -254,40 +301,63 @@ class SerialSamIdReader(IdCardReader):
             return
         selected = self._transact(f.SELECT_CARD)
         self._done()
-        if selected.sw3 != f.SW_SUCCESS:
+        if selected.sw3 == f.SW_SUCCESS:
+            self._misses = 0
+            return
+        self._misses += 1
+        if self._misses >= self.options.lift_polls:
             if self._presence is Presence.READ:
                 self.events.emit(CardRemoved())
-            self._presence = Presence.NONE
+            self._end_placement()
 
-    def _read_placement(self) -> None:
-        self.health.set_state(DeviceState.BUSY)
+    def _card_found(self) -> None:
+        """"Find" answered "found": a new placement, or the card of this one on a reader that keeps saying so."""
+        placed = self._presence
+        if placed is Presence.NONE:
+            self.health.set_state(DeviceState.BUSY)
+        self._read_digest = None
         try:
-            identity = self._read_card()
+            identity = self._read_card(same_as=self._card_digest if placed is not Presence.NONE else None)
         except DeviceOfflineError as exc:
-            self._presence = Presence.FAILED
-            self.events.emit(ReadFailed(exc.message))
+            if placed is Presence.NONE:
+                self._presence = Presence.FAILED
+                self.events.emit(ReadFailed(exc.message))
             raise
         except IdCardError as exc:
-            self._presence = Presence.FAILED
+            if placed is not Presence.NONE and self._read_digest in (None, self._card_digest):
+                self.health.count("same_card_errors")  # this placement's outcome was reported already
+                return
+            self._new_placement()
+            self._presence, self._card_digest = Presence.FAILED, self._read_digest
             self.health.count("read_errors")
             log.warning("%s: card not read: %s (%s)", self.name, type(exc).__name__, exc.detail)
             self.health.set_state(DeviceState.READY)
             self.events.emit(ReadFailed(exc.message))
             return
-        self._presence = Presence.READ
+        if identity is None:
+            self.health.count("same_card_found")  # read again and found unchanged: not reported again
+            return
+        self._new_placement()
+        self._presence, self._card_digest = Presence.READ, self._read_digest
         self.health.count("cards_read")
         log.info("%s: read a %s card", self.name, identity.card_type.value)
         self.health.set_state(DeviceState.READY)
         self.events.emit(CardRead(identity))
 
-    def _read_card(self) -> Identity:
-        """Select and read, once more after a damaged or incomplete reply."""
+    def _new_placement(self) -> None:
+        """Another card than the one of this placement: the one read before was taken away."""
+        if self._presence is Presence.READ:
+            self.events.emit(CardRemoved())
+        self._end_placement()
+
+    def _read_card(self, same_as: bytes | None = None) -> Identity | None:
+        """Select and read, once more after a damaged or incomplete reply; None when its data digest is ``same_as``."""
         transport_error: Exception | None = None
         for _attempt in range(2):
             try:
                 self._command(f.SELECT_CARD)
                 self._done()
-                return self._read_identity()
+                return self._read_identity(same_as)
             except CardSelectError:
                 if transport_error is not None:
                     raise CardMovedError(detail="card gone after an incomplete reply") from None
@@ -299,9 +369,12 @@ class SerialSamIdReader(IdCardReader):
             raise DamagedReplyError(detail=f"damaged reply, twice ({type(transport_error).__name__})")
         raise ReaderTooSlowError(detail="no whole reply in time, twice")
 
-    def _read_identity(self) -> Identity:
+    def _read_identity(self, same_as: bytes | None) -> Identity | None:
         reply = self._command(f.READ_TEXT_PHOTO, timeout_s=self.options.read_timeout_s)
         try:
+            self._read_digest = hashlib.blake2b(reply.data, key=self._digest_key, digest_size=16).digest()
+            if self._read_digest == same_as:
+                return None
             parts = f.split_card_data(reply.data)
             identity = parse_text_block(parts.text)
             identity.raw = bytearray(parts.text)
@@ -344,6 +417,10 @@ class SerialSamIdReader(IdCardReader):
         except DeviceOfflineError as exc:
             self._disconnected(exc.detail)
             return SelfTestResult(self.name, False, exc.message)
+        except f.FrameError:
+            return SelfTestResult(self.name, False, text(DAMAGED_ANSWERS))
+        except DeviceTimeoutError:
+            return SelfTestResult(self.name, False, text(NOT_ANSWERING))
         except DeviceError as exc:
             return SelfTestResult(self.name, False, exc.message)
         return SelfTestResult(self.name, True, text("The ID card reader and its security module are working."),
