@@ -3,7 +3,7 @@ what voice guidance says there, until the card is lifted. The reader is the real
 talking to the simulator on a pty: it reports each placement once and the card's removal."""
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import place_card_and_agree
@@ -12,9 +12,9 @@ LEFT = Qt.MouseButton.LeftButton
 REMINDER = "您的身份证还在读卡器上，请带走。"
 
 
-def open_kiosk(open_gui, qtbot, voice_on=False):
+def open_kiosk(open_gui, qtbot, voice_on=False, **sections):
     gui = open_gui("kiosk", terminal={"idle_timeout_s": 60, "idle_warning_s": 20},
-                   voice={"engine": "espeak-ng", "enabled": voice_on})
+                   voice={"engine": "espeak-ng", "enabled": voice_on}, **sections)
     qtbot.waitUntil(lambda: gui.window.view.idle.interval() == 90_000, timeout=10000)  # the enrolment's config
     heard = []
     gui.window.voice.listen(heard.append)
@@ -59,6 +59,25 @@ def test_a_card_left_after_an_idle_session_is_reminded_of_until_it_is_lifted(ope
     reader.remove_card()
     qtbot.waitUntil(lambda: home.card_left.isHidden(), timeout=5000)
     assert REMINDER not in home.spoken_prompt()
+
+
+def test_a_card_left_on_a_reader_that_keeps_answering_found_starts_no_session_until_placed_again(open_gui, qtbot):
+    """Some readers answer "find" with 9F while a card that was read lies there: it is still one placement."""
+    gui, _ = open_kiosk(open_gui, qtbot, devices={"id_reader": {"type": "sim", "pace": False, "find_after_read": "9F"}})
+    view, session, reader = gui.window.view, gui.window.session, gui.services.devices.id_reader
+    home = view.screens[Step.HOME]
+    walk_away_with_the_card_left(gui, qtbot)
+    assert home.card_left.isVisible()
+    polls, reads = reader.health.snapshot().counters["polls"], reader.simulator.commands["read text and photo"]
+    qtbot.waitUntil(lambda: reader.health.snapshot().counters["polls"] >= polls + 8, timeout=10000)
+    QCoreApplication.processEvents()  # whatever those polls reported has reached the window
+    assert reader.simulator.commands["read text and photo"] > reads  # the reader said "found" and was read again
+    assert session.step is Step.HOME and session.identity is None and home.card_left.isVisible()
+
+    reader.remove_card()
+    qtbot.waitUntil(lambda: home.card_left.isHidden(), timeout=5000)
+    reader.place_card("resident")  # placed again: a new session
+    qtbot.waitUntil(lambda: session.step is Step.CONSENT, timeout=5000)
 
 
 def test_a_card_left_after_declining_consent_is_reminded_of(gui, qtbot):
