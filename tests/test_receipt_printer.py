@@ -5,7 +5,8 @@ import pytest
 from devices.errors import DeviceOfflineError
 from devices.receipt.base import EscposReceiptPrinter, PaperOutError
 from devices.receipt.document import Feed, Line, Qr, ReceiptDocument, Rule
-from devices.receipt.escpos import PROFILES, encode, qr_commands, wrap
+from devices.receipt.escpos import PROFILES, encode, qr_commands
+from devices.receipt.linebreak import wrap
 from devices.receipt.sim import SimReceiptPrinter
 from devices.receipt.transports import TcpTransport
 from devices.receipt.virtual import VirtualPrinterServer, render

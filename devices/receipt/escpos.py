@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from devices.receipt.document import Feed, Line, Qr, ReceiptDocument, Rule
+from devices.receipt.linebreak import lay_out
 
 ESC, GS, FS, DLE, LF = b"\x1b", b"\x1d", b"\x1c", b"\x10", b"\n"
 
@@ -20,39 +21,16 @@ class PrinterProfile:
     name: str
     columns: int          # characters of font A per line
     width_dots: int       # printable width
+    small_columns: int = 0  # characters of font B (9 dots) per line: a number too long for font A goes there
     native_qr: bool = True
     encoding: str = "gb18030"
 
 
 PROFILES = {
-    "80mm": PrinterProfile("80mm", columns=48, width_dots=576),
-    "58mm": PrinterProfile("58mm", columns=32, width_dots=384),
-    "80mm-raster": PrinterProfile("80mm-raster", columns=48, width_dots=576, native_qr=False),
+    "80mm": PrinterProfile("80mm", columns=48, width_dots=576, small_columns=64),
+    "58mm": PrinterProfile("58mm", columns=32, width_dots=384, small_columns=42),
+    "80mm-raster": PrinterProfile("80mm-raster", columns=48, width_dots=576, small_columns=64, native_qr=False),
 }
-
-
-def display_width(s: str) -> int:
-    """Columns a string takes: CJK characters are two columns wide on a receipt printer."""
-    return sum(2 if ord(c) > 0x2E7F else 1 for c in s)
-
-
-def wrap(s: str, columns: int) -> list[str]:
-    """Split ``s`` into lines of at most ``columns``; Latin words stay whole when they fit."""
-    lines: list[str] = []
-    current = ""
-    for ch in s:
-        if display_width(current + ch) <= columns:
-            current += ch
-            continue
-        cut = current.rfind(" ") if ch != " " and ord(ch) <= 0x2E7F else -1
-        if cut > 0 and ord(current[-1]) <= 0x2E7F:
-            lines.append(current[:cut])
-            current = current[cut + 1:] + ch
-        else:
-            lines.append(current)
-            current = "" if ch == " " else ch
-    lines.append(current)
-    return lines
 
 
 def qr_commands(data: bytes, module: int) -> bytes:
@@ -84,15 +62,21 @@ def raster_commands(rows: list[list[bool]]) -> bytes:
     return bytes(out)
 
 
+QUIET_ZONE = 4  # modules of white around a QR symbol (ISO/IEC 18004); a native QR command prints its own
+
+
 def qr_raster(data: str, module: int) -> list[list[bool]]:
+    """The QR symbol as dots, with its quiet zone: a raster is printed exactly as sent."""
     import segno  # here, on the printer's worker: its imports would otherwise delay the kiosk's first paint
 
     matrix = segno.make_qr(data, error="m").matrix
+    pad = [False] * (QUIET_ZONE * module)
     rows = []
     for mrow in matrix:
-        row = [bool(v) for v in mrow for _ in range(module)]
+        row = pad + [bool(v) for v in mrow for _ in range(module)] + pad
         rows.extend([row] * module)
-    return rows
+    blank = [False] * len(rows[0])
+    return [blank] * (QUIET_ZONE * module) + rows + [blank] * (QUIET_ZONE * module)
 
 
 def encode(document: ReceiptDocument, profile: PrinterProfile) -> bytes:
@@ -102,12 +86,12 @@ def encode(document: ReceiptDocument, profile: PrinterProfile) -> bytes:
         out += CHINESE_ON
     for element in document.elements:
         if isinstance(element, Line):
-            columns = profile.columns // element.size
             out += ESC + b"a" + bytes([_ALIGN[element.align]])
             out += ESC + b"E" + (b"\x01" if element.bold else b"\x00")
             out += GS + b"!" + bytes([(element.size - 1) << 4 | (element.size - 1)])
-            for part in wrap(element.text, columns):
-                out += part.encode(profile.encoding, errors="replace") + LF
+            for part in lay_out(element.text, profile.columns // element.size, profile.small_columns // element.size):
+                text = part.text.encode(profile.encoding, errors="replace") + LF
+                out += (ESC + b"M\x01" + text + ESC + b"M\x00") if part.small else text
             out += GS + b"!\x00" + ESC + b"E\x00"
         elif isinstance(element, Rule):
             out += ESC + b"a\x00" + (element.char * profile.columns).encode("ascii", errors="replace") + LF

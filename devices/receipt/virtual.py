@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageDraw, ImageFont
 
 from devices.receipt.escpos import PrinterProfile
+from devices.receipt.linebreak import char_columns
 from common.fonts import cjk_font_path
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,8 @@ class Page:
     """What came out of the printer: text lines, QR payloads and a picture."""
 
     lines: list[str] = field(default_factory=list)
+    columns: list[int] = field(default_factory=list)  # each line's room: columns of its font and size
+    printer_wrapped: int = 0  # lines longer than their room, wrapped by the printer itself (a layout's fault)
     qr_codes: list[str] = field(default_factory=list)
     image: Image.Image | None = None
     cut: bool = False
@@ -43,12 +46,19 @@ class _Renderer:
         self.align = 0
         self.bold = False
         self.size = 1
-        self.fonts: dict[int, ImageFont.FreeTypeFont] = {}
+        self.small = False  # font B (ESC M 1): 9x17 dots instead of 12x24
+        self.fonts: dict[tuple[int, bool], ImageFont.FreeTypeFont] = {}
 
     def font(self) -> ImageFont.FreeTypeFont:
-        if self.size not in self.fonts:
-            self.fonts[self.size] = ImageFont.truetype(str(cjk_font_path()), 22 * self.size)
-        return self.fonts[self.size]
+        key = (self.size, self.small)
+        if key not in self.fonts:
+            self.fonts[key] = ImageFont.truetype(str(cjk_font_path()), (16 if self.small else 22) * self.size)
+        return self.fonts[key]
+
+    def columns(self) -> int:
+        """Columns of a line in the current font and size."""
+        columns = self.profile.small_columns if self.small and self.profile.small_columns else self.profile.columns
+        return columns // self.size
 
     def _grow(self, need: int) -> None:
         if self.y + need > self.canvas.height:
@@ -61,7 +71,7 @@ class _Renderer:
         return [0, free // 2, free][self.align] if free > 0 else 0
 
     def text_line(self, s: str) -> None:
-        height = self.DOT_HEIGHT * self.size + 4
+        height = (17 if self.small else self.DOT_HEIGHT) * self.size + 4
         self._grow(height)
         font = self.font()
         width = int(self.draw.textlength(s, font=font))
@@ -93,12 +103,19 @@ class _Renderer:
 def _qr_rows(data: str, module: int) -> list[list[bool]]:
     from devices.receipt.escpos import qr_raster
 
-    # A printer draws a 4-module quiet zone around the symbol; so do we.
-    rows = qr_raster(data, module)
-    pad = [False] * (4 * module)
-    rows = [pad + r + pad for r in rows]
-    blank = [False] * len(rows[0])
-    return [blank] * (4 * module) + rows + [blank] * (4 * module)
+    return qr_raster(data, module)  # with the 4-module quiet zone a printer draws around a native QR code
+
+
+def _printer_wrap(s: str, columns: int) -> list[str]:
+    """A line longer than the paper, as a printer prints it: on at the next line where the columns end."""
+    parts, current, width = [], "", 0
+    for ch in s:
+        if current and width + char_columns(ch) > columns:
+            parts.append(current)
+            current, width = "", 0
+        current += ch
+        width += char_columns(ch)
+    return parts + [current]
 
 
 def render(data: bytes, profile: PrinterProfile) -> Page:
@@ -112,8 +129,12 @@ def render(data: bytes, profile: PrinterProfile) -> Page:
     def flush() -> None:
         if text:
             s = bytes(text).decode(profile.encoding, errors="replace")
-            page.lines.append(s)
-            r.text_line(s)
+            parts = _printer_wrap(s, r.columns())
+            page.printer_wrapped += len(parts) > 1
+            for part in parts:
+                page.lines.append(part)
+                page.columns.append(r.columns())
+                r.text_line(part)
             text.clear()
 
     while i < n:
@@ -123,6 +144,7 @@ def render(data: bytes, profile: PrinterProfile) -> Page:
                 flush()
             else:
                 page.lines.append("")
+                page.columns.append(r.columns())
                 r.feed(1)
             i += 1
         elif b == 0x1B and i + 1 < n:  # ESC
@@ -135,6 +157,8 @@ def render(data: bytes, profile: PrinterProfile) -> Page:
                     r.align = min(arg, 2)
                 elif cmd == 0x45:
                     r.bold = bool(arg & 1)
+                elif cmd == 0x4D:
+                    r.small = bool(arg & 1)
                 elif cmd == 0x64:
                     flush()
                     r.feed(arg)
