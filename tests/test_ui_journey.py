@@ -15,6 +15,7 @@ from kiosk.forms import Keyboard
 from entry.walkthrough import provide_materials
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import place_card_and_agree
+from ui.voice import screen_prompt
 
 
 @pytest.fixture
@@ -160,6 +161,8 @@ def test_the_done_screen_asks_for_a_rating_and_why_when_it_is_low(gui, qtbot):
     qtbot.waitUntil(lambda: session.step is Step.DONE, timeout=10000)
     done = gui.window.view.screens[Step.DONE]
     assert done.rate_buttons[1].isVisible() and done.rate_buttons[1].text() == "非常不满意"
+    spoken = screen_prompt(done)  # voice guidance says the number kept, then asks for the rating
+    assert session.receipt.case_number in spoken and "请为本次服务评价：" in spoken[-1]
     # the five levels look alike: none has the focus frame (a hint toward it), whichever the screen gives focus to
     assert not any(b.hasFocus() or b.focusPolicy() != Qt.FocusPolicy.NoFocus for b in done.rate_buttons.values())
     qtbot.mouseClick(done.rate_buttons[1], qtbot_button())

@@ -423,6 +423,14 @@ class DoneScreen(Screen):
         self.finish.setVisible(not self.rating.typing)  # the words are closed with "done", then the reason tapped
 
 
+    def spoken_prompt(self) -> list[str]:
+        """Voice guidance says the number the citizen keeps, and asks for the rating when it is offered."""
+        parts = [w.text() for w in (self.title, self.caption, self.number) if not w.isHidden() and w.text()]
+        if not self.rating.isHidden():
+            parts.append(self.rating.caption.text())
+        return parts
+
+
 class FailedScreen(Screen):
     def __init__(self, session: CitizenSession) -> None:
         super().__init__()
