@@ -25,6 +25,8 @@ class EscposTcpOptions:
     port: int = 9100
     timeout_s: float = 5.0
     profile: str = "80mm"
+    status_timeout_s: float = 0.5    # the wait for each DLE EOT answer
+    status_interval_s: float = 5.0   # status asked between jobs this often
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class EscposSerialOptions:
     baudrate: int = 9600
     timeout_s: float = 5.0
     profile: str = "80mm"
+    status_timeout_s: float = 0.5    # the wait for each DLE EOT answer
+    status_interval_s: float = 5.0   # status asked between jobs this often
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ class EscposUsbOptions:
     path: str = "/dev/usb/lp0"
     timeout_s: float = 5.0
     profile: str = "80mm"
+    status_timeout_s: float = 0.5    # the wait for each DLE EOT answer
+    status_interval_s: float = 5.0   # status asked between jobs this often
 
 
 def _data_path(data_dir: Path, value: str) -> Path:
@@ -69,7 +75,8 @@ def _escpos(transport: Callable[[ModuleType, Any], Any], status_query: bool = Tr
         from devices.receipt.base import EscposReceiptPrinter
         from devices.receipt.escpos import PROFILES
 
-        return EscposReceiptPrinter(name, transport(transports, o), PROFILES[o.profile], status_query=status_query)
+        return EscposReceiptPrinter(name, transport(transports, o), PROFILES[o.profile], status_query=status_query,
+                                    status_timeout_s=o.status_timeout_s, status_interval_s=o.status_interval_s)
     return build
 
 
@@ -98,13 +105,14 @@ DRIVERS: dict[str, dict[str, Driver]] = {
     },
     "receipt_printer": {
         "sim": Driver("devices.receipt.sim", "SimReceiptPrinterOptions",
-                      lambda m, name, o, d: m.SimReceiptPrinter(name, _data_path(d, o.output_dir), o.profile)),
+                      lambda m, name, o, d: m.SimReceiptPrinter(name, _data_path(d, o.output_dir), o.profile,
+                                                                         status_interval_s=o.status_interval_s)),
         "escpos_tcp": Driver(__name__, "EscposTcpOptions",
                              _escpos(lambda t, o: t.TcpTransport(o.host, o.port, o.timeout_s))),
         "escpos_serial": Driver(__name__, "EscposSerialOptions",
                                 _escpos(lambda t, o: t.SerialTransport(o.port, o.baudrate, o.timeout_s))),
         "escpos_usb": Driver(__name__, "EscposUsbOptions",
-                             _escpos(lambda t, o: t.DeviceFileTransport(o.path, o.timeout_s), status_query=False)),
+                             _escpos(lambda t, o: t.DeviceFileTransport(o.path, o.timeout_s))),
     },
     "document_printer": {
         "sim": Driver("devices.docprinter.sim", "SimDocumentPrinterOptions",

@@ -12,7 +12,6 @@ ESC, GS, FS, DLE, LF = b"\x1b", b"\x1d", b"\x1c", b"\x10", b"\n"
 INIT = ESC + b"@"
 CHINESE_ON = FS + b"&"
 CUT = GS + b"V\x42\x00"  # feed to the cutter, then partial cut
-STATUS_PAPER = DLE + b"\x04\x04"
 _ALIGN = {"left": 0, "center": 1, "right": 2}
 
 
@@ -106,13 +105,3 @@ def encode(document: ReceiptDocument, profile: PrinterProfile) -> bytes:
             out += LF + ESC + b"a\x00"
     out += ESC + b"d\x03" + CUT
     return bytes(out)
-
-
-def paper_out(status_byte: int) -> bool:
-    """DLE EOT 4 reply: bits 5 and 6 set when the paper roll is at its end."""
-    return bool(status_byte & 0x60)
-
-
-def offline(status_byte: int) -> bool:
-    """DLE EOT 1 reply: bit 3 set when the printer is offline."""
-    return bool(status_byte & 0x08)

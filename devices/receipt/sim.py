@@ -16,6 +16,8 @@ from devices.base import FaultInjection
 from devices.errors import DeviceOfflineError
 from devices.receipt.base import EscposReceiptPrinter
 from devices.receipt.escpos import PROFILES
+from devices.receipt.mechanism import PrinterMechanism
+from devices.receipt.status import DLE_EOT
 from devices.receipt.virtual import render
 from common.i18n import text
 
@@ -24,28 +26,43 @@ from common.i18n import text
 class SimReceiptPrinterOptions:
     output_dir: str = "receipts"  # relative to the data directory
     profile: str = "80mm"
+    status_interval_s: float = 2.0  # status asked between jobs this often
 
 
 class _PaperTransport:
-    """Collects a job's bytes and answers status queries the way a printer would."""
+    """Collects a job's bytes and answers status queries the way a printer would (its mechanism, set by faults)."""
+
+    MID_JOB_LINES = 5  # ``paper_out_mid_job``: the roll ends five lines into the next receipt
 
     def __init__(self, printer: "SimReceiptPrinter") -> None:
         self._printer = printer
-        self._job = bytearray()
-        self._pending_status: list[int] = []
+        self.mechanism = PrinterMechanism()
+        self._stream = self.mechanism.stream()
+        self._pending_status = bytearray()
+
+    def _follow_faults(self) -> None:
+        fault, m = self._printer.fault, self.mechanism
+        m.cover_open, m.near_end = fault("cover_open"), fault("paper_near_end")
+        m.cutter_error, m.silent = fault("cutter_error"), fault("silent")
+        if fault("paper_out"):
+            m.paper_lines = 0
+        elif fault("paper_out_mid_job"):
+            if m.paper_lines is None:  # a new roll's end: counted from here; empty until the fault is cleared
+                m.paper_lines = self.MID_JOB_LINES
+        else:
+            m.paper_lines = None
 
     def open(self) -> None:
         if self._printer.fault("offline"):
             raise DeviceOfflineError(text("The receipt printer is not connected."), detail="simulated")
-        self._job.clear()
+        self._follow_faults()
+        self._stream = self.mechanism.stream()
+        self._pending_status.clear()
 
     def write(self, data: bytes) -> None:
-        if data.startswith(b"\x10\x04") and len(data) == 3:
-            self._pending_status.append(0x72 if data[2] == 4 and self._printer.fault("paper_out") else 0x12)
-            return
-        if self._printer.fault("slow"):
+        if self._printer.fault("slow") and not data.startswith(DLE_EOT):
             time.sleep(1.5)
-        self._job += data
+        self._pending_status += self._stream.feed(data)
 
     def read(self, n: int, timeout_s: float) -> bytes:
         out = bytes(self._pending_status[:n])
@@ -53,21 +70,25 @@ class _PaperTransport:
         return out
 
     def close(self) -> None:
-        if self._job:
-            self._printer._save(bytes(self._job))
-            self._job.clear()
+        job = self._stream.finish()
+        self._stream = self.mechanism.stream()
+        if job:
+            self._printer._save(job)
 
 
 class SimReceiptPrinter(EscposReceiptPrinter, FaultInjection):
-    faults = ("paper_out", "offline", "slow")
+    faults = ("paper_out", "paper_out_mid_job", "paper_near_end", "cover_open", "cutter_error", "silent", "offline",
+              "slow")
 
-    def __init__(self, name: str, output_dir: Path, profile: str = "80mm") -> None:
+    def __init__(self, name: str, output_dir: Path, profile: str = "80mm", *, status_interval_s: float = 2.0) -> None:
         FaultInjection.__init__(self)
-        EscposReceiptPrinter.__init__(self, name, _PaperTransport(self), PROFILES[profile])
+        EscposReceiptPrinter.__init__(self, name, _PaperTransport(self), PROFILES[profile],
+                                      status_interval_s=status_interval_s)
         self.output_dir = output_dir
         self._numbers = itertools.count(1)
         self.last_png: Path | None = None
         self.last_bytes: bytes = b""
+        self.jobs = 0  # jobs that printed something, whole or cut short
 
     def _save(self, data: bytes) -> None:
         private_dir(self.output_dir)
@@ -78,6 +99,7 @@ class SimReceiptPrinter(EscposReceiptPrinter, FaultInjection):
         with private_writer(stem.with_suffix(".png")) as fh:
             page.image.save(fh, format="PNG")
         self.last_png, self.last_bytes = stem.with_suffix(".png"), data
+        self.jobs += 1
 
     def _artifact(self) -> str:
         return str(self.last_png or "")

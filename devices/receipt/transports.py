@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
+import select
 import socket
 import time
 from dataclasses import dataclass
@@ -10,6 +13,8 @@ from typing import Protocol
 
 from devices.errors import DeviceOfflineError, DeviceTimeoutError
 from common.i18n import N_, text
+
+log = logging.getLogger(__name__)
 
 OFFLINE = N_("The receipt printer is not connected.")
 
@@ -117,7 +122,12 @@ class SerialTransport:
 
 @dataclass
 class DeviceFileTransport:
-    """A USB printer through the kernel's usblp driver (``/dev/usb/lp0``); writes only."""
+    """A USB printer through the kernel's usblp driver (``/dev/usb/lp0``).
+
+    Opened for reading and writing where the device file allows it: usblp passes a bidirectional
+    printer's answers (``DLE EOT`` status) back through ``read``. A unidirectional one answers nothing,
+    or the read fails: either way ``read`` returns no bytes within its wait and the status is unknown.
+    """
 
     path: str
     timeout_s: float = 5.0
@@ -125,7 +135,13 @@ class DeviceFileTransport:
 
     def open(self) -> None:
         try:
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
+            self._fd = os.open(self.path, os.O_RDWR | os.O_NONBLOCK | os.O_NOCTTY)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EPERM, errno.EINVAL, errno.EROFS):
+                raise DeviceOfflineError(text(OFFLINE), detail=f"{self.path}: {exc.strerror}") from None
+        try:  # write-only access to the device file: printing still works, status is unknown
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
         except OSError as exc:
             raise DeviceOfflineError(text(OFFLINE), detail=f"{self.path}: {exc.strerror}") from None
 
@@ -147,7 +163,25 @@ class DeviceFileTransport:
                 raise DeviceOfflineError(text(OFFLINE), detail=f"{self.path}: {exc.strerror}") from None
 
     def read(self, n: int, timeout_s: float) -> bytes:
-        return b""  # usblp gives no status back through this path
+        if self._fd is None:
+            self.open()
+        assert self._fd is not None
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                ready, _, _ = select.select([self._fd], [], [], max(0.0, deadline - time.monotonic()))
+                if ready:
+                    data = os.read(self._fd, n)
+                    if data:
+                        return data
+            except BlockingIOError:
+                pass
+            except OSError as exc:  # a write-only file, a unidirectional printer: no answer, not a failure
+                log.debug("%s: no read path (%s)", self.path, exc.strerror)
+                return b""
+            if time.monotonic() >= deadline:
+                return b""
+            time.sleep(0.01)  # read() said nothing yet although select() woke: usblp between transfers
 
     def close(self) -> None:
         if self._fd is not None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageDraw, ImageFont
 
 from devices.receipt.escpos import PrinterProfile
+from devices.receipt.mechanism import PrinterMechanism
 from devices.receipt.linebreak import char_columns
 from common.fonts import cjk_font_path
 
@@ -220,7 +221,10 @@ def render(data: bytes, profile: PrinterProfile) -> Page:
 class VirtualPrinterServer:
     """A network receipt printer on loopback: collects ESC/POS jobs, answers DLE EOT status queries.
 
-    ``paper_out = True`` makes it report an empty roll, for tests and rehearsals.
+    Its :class:`~devices.receipt.mechanism.PrinterMechanism` takes conditions for tests and rehearsals:
+    ``paper_out = True`` an empty roll, ``mechanism.paper_lines = 5`` paper running out five lines into
+    the next job, ``mechanism.cover_open``, ``near_end``, ``cutter_error``, ``offline``. ``jobs`` holds
+    what each connection printed (status queries left out).
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -228,7 +232,7 @@ class VirtualPrinterServer:
         self._sock.settimeout(0.2)
         self.address = self._sock.getsockname()[:2]
         self.jobs: list[bytes] = []
-        self.paper_out = False
+        self.mechanism = PrinterMechanism()
         self._running = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="virtual-printer", daemon=True)
         self._lock = threading.Lock()
@@ -249,6 +253,14 @@ class VirtualPrinterServer:
         self._thread.join(2)
         self._sock.close()
 
+    @property
+    def paper_out(self) -> bool:
+        return self.mechanism.paper_out
+
+    @paper_out.setter
+    def paper_out(self, out: bool) -> None:
+        self.mechanism.paper_out = out
+
     def _serve(self) -> None:
         while self._running.is_set():
             try:
@@ -257,7 +269,7 @@ class VirtualPrinterServer:
                 continue
             with conn:
                 conn.settimeout(2.0)
-                job = bytearray()
+                stream = self.mechanism.stream()
                 while self._running.is_set():
                     try:
                         chunk = conn.recv(65536)
@@ -265,21 +277,11 @@ class VirtualPrinterServer:
                         break
                     if not chunk:
                         break
-                    job += chunk
-                    self._answer_status(conn, job)
+                    try:
+                        conn.sendall(stream.feed(chunk))  # DLE EOT answered at once, as a printer does
+                    except OSError:
+                        break
+                job = stream.finish()
                 if job:
                     with self._lock:
                         self.jobs.append(bytes(job))
-
-    def _answer_status(self, conn: socket.socket, job: bytearray) -> None:
-        # Status queries come before a job's data (a raster could hold the same bytes).
-        while job.startswith(b"\x10\x04") and len(job) >= 3:
-            n = job[2]
-            del job[:3]
-            reply = 0x12
-            if n == 4 and self.paper_out:
-                reply |= 0x60
-            try:
-                conn.sendall(bytes([reply]))
-            except OSError:
-                return

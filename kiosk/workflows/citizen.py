@@ -23,7 +23,7 @@ from devices.docprinter.base import DocumentPrinter
 from devices.doccam.base import CapturedPage, CaptureError, DocumentCamera
 from devices.errors import DeviceError
 from devices.health import DeviceState
-from devices.receipt.base import ReceiptPrinter
+from devices.receipt.base import PrintResult, ReceiptPrinter
 from kiosk.backend.client import BackendClient
 from kiosk.backend.declarations import refused_attachment
 from common import uscc
@@ -454,9 +454,11 @@ class CitizenSession(RatingTaps):
         self.busy = True
         self._changed()
 
-        def printed(_result: Any) -> None:
+        def printed(result: Any) -> None:
             self.busy = False
-            self._go(Step.PROGRESS, Notice(text("The receipt is printed again. Please take it."), error=False))
+            unchecked = isinstance(result, PrintResult) and not result.status_known
+            self._go(Step.PROGRESS, Notice(text("Please check that your receipt was printed.") if unchecked else
+                                           text("The receipt is printed again. Please take it."), error=False))
 
         def failed(exc: BaseException) -> None:
             self.busy = False
@@ -464,12 +466,13 @@ class CitizenSession(RatingTaps):
 
         printer, backend, number = self._printer, self._backend, receipt.case_number
 
-        def work() -> None:
-            printer.print_receipt(document)
+        def work() -> PrintResult:
+            result = printer.print_receipt(document)
             try:  # the hall sees every reprint; the paper in the citizen's hand matters more than the record
                 backend.record_reprint(number)
             except BackendError as exc:
                 log.warning("session: reprint of %s printed but not recorded (%s)", number, type(exc).__name__)
+            return result
 
         self._background(work, printed, failed)
 
@@ -1387,13 +1390,19 @@ class CitizenSession(RatingTaps):
         refused = refused_attachment(exc, self.attachments())
         return refused.name if refused is not None else None
 
-    def _printed(self, _result: Any) -> None:
+    def _printed(self, result: Any) -> None:
+        unchecked = isinstance(result, PrintResult) and not result.status_known  # the printer tells nothing
         if self.receipt is not None and self.receipt.provisional:
             self._go(Step.DONE, Notice(text("The service system is offline. Your application is saved on this "
                                             "terminal and will be sent automatically; you do not need to come "
+                                            "back. Please check that your receipt was printed.") if unchecked else
+                                       text("The service system is offline. Your application is saved on this "
+                                            "terminal and will be sent automatically; you do not need to come "
                                             "back. Your receipt has been printed."), error=False))
             return
-        self._go(Step.DONE, Notice(text("Your receipt has been printed. Please take it."), error=False))
+        self._go(Step.DONE, Notice(text("Please check that your receipt was printed. If it was not, your case "
+                                        "number is on the screen; please note it down.") if unchecked else
+                                   text("Your receipt has been printed. Please take it."), error=False))
 
     def _print_failed(self, exc: BaseException) -> None:
         log.warning("session: receipt not printed: %s", exc)
