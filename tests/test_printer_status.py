@@ -245,3 +245,25 @@ def test_the_session_asks_to_check_a_receipt_no_printer_status_confirms(services
     assert session.step is Step.DONE and not session.notice.error
     assert "Please check that your receipt was printed" in session.notice.message.render("en")
     assert "无法" in services.devices.receipt_printer.health.snapshot().reason.render("zh_CN")
+
+
+def test_maintenance_shows_each_condition_in_plain_words(open_gui, qtbot):
+    gui = open_gui("maintenance", devices={"receipt_printer": {"type": "sim", "status_interval_s": 0.05}})
+    view = gui.window.view
+    view.pin.entry.setText(gui.services.config.terminal.staff_pin)
+    view.pin.submit()
+    assert view.currentWidget() is view.status
+    printer, table = gui.services.devices.receipt_printer, view.status.table
+
+    def cells() -> tuple[str, str]:
+        row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "receipt_printer")
+        return table.item(row, 1).text(), table.item(row, 2).text()
+
+    for fault, state, words in [("cover_open", "故障", "机盖未关好"), ("cutter_error", "故障", "切纸刀卡住"),
+                                ("paper_out", "故障", "缺纸"), ("paper_near_end", "正常", "即将用完"),
+                                ("silent", "正常", "无法检查")]:
+        printer.inject("clear")
+        printer.inject(fault)
+        qtbot.waitUntil(lambda: cells()[0] == state and words in cells()[1], timeout=5000)
+    printer.inject("clear")
+    qtbot.waitUntil(lambda: cells() == ("正常", ""), timeout=5000)

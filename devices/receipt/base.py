@@ -194,7 +194,12 @@ class EscposReceiptPrinter(ReceiptPrinter):
                         job.title, time.monotonic() - job.since)
             return
         self.health.set_state(DeviceState.BUSY)
-        self._transport.write(job.data)
+        try:
+            self._transport.write(job.data)
+        except DeviceError:  # not sent, or not all of it: tried again at the next check, within the bound
+            if job.attempts + 1 < self.REPRINT_ATTEMPTS:
+                self._cut_short = _CutShort(job.title, job.data, job.since, job.attempts + 1)
+            raise
         try:
             after = self._check_after(job.title, job.data, job.attempts + 1)
         except ReceiptCutShortError:
