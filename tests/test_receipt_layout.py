@@ -150,3 +150,12 @@ def test_columns_are_the_printers_gb18030_count():
 ])
 def test_line_breaks(text, columns, lines):
     assert wrap(text, columns) == lines
+
+
+def test_the_virtual_printer_wraps_a_line_too_long_as_a_printer_does():
+    profile = PROFILES["58mm"]
+    page = render(b"\x1b@\x1c&" + ("经营者变更" * 4).encode("gb18030") + b"\n" + b"\x1bM\x01" + b"x" * 42 + b"\n",
+                  profile)
+    assert page.lines == ["经营者变更经营者变更经营者变更经", "营者变更", "x" * 42]
+    assert page.columns == [32, 32, 42]
+    assert page.printer_wrapped == 1
