@@ -3,7 +3,9 @@
 It polls on its own worker: find card (``20 01``); a found card is selected (``20 02``) and read
 (``30 01``, then ``30 03`` for an appended address), once per placement. Readers differ in what
 "find" answers while a card that was read lies there. Most answer "not found" (``80``), and select
-still succeeds. Others keep answering "found" (``9F``): the card is then selected and read again,
+still succeeds; once a reader has shown it is one of those (asked once right after a read, until it
+is reconnected), a card that answers "found" again was reset by leaving the field, and is a new
+placement. Others keep answering "found" (``9F``): the card is then selected and read again,
 and its data compared (a keyed digest, held in memory only) with the card of this placement; the
 same card is not reported again, another card is (its predecessor's removal first). A failed read
 is reported once per placement too. A placement ends when "find" and select both say no card for
@@ -121,6 +123,7 @@ class SerialSamIdReader(IdCardReader):
         self._read_digest: bytes | None = None   # the digest of the data the last read received
         self._digest_key = secrets.token_bytes(16)
         self._misses = 0                         # polls in a row without the placed card
+        self._quiet_reader = False               # "find" answered "not found" while a read card lay there
         self._baudrate: int | None = None
         self._timeouts = 0
         self._damaged = 0                        # of those, damaged replies
@@ -210,7 +213,7 @@ class SerialSamIdReader(IdCardReader):
                     damaged = True
                     continue
                 self._done()
-                self._baudrate, self._timeouts, self._damaged = rate, 0, 0
+                self._baudrate, self._timeouts, self._damaged, self._quiet_reader = rate, 0, 0, False
                 self._end_placement()
                 log.info("%s: reader answers at %d baud", self.name, rate)
                 self._sam_state(status.sw3)
@@ -302,7 +305,7 @@ class SerialSamIdReader(IdCardReader):
         selected = self._transact(f.SELECT_CARD)
         self._done()
         if selected.sw3 == f.SW_SUCCESS:
-            self._misses = 0
+            self._misses, self._quiet_reader = 0, True
             return
         self._misses += 1
         if self._misses >= self.options.lift_polls:
@@ -312,6 +315,8 @@ class SerialSamIdReader(IdCardReader):
 
     def _card_found(self) -> None:
         """"Find" answered "found": a new placement, or the card of this one on a reader that keeps saying so."""
+        if self._quiet_reader:
+            self._new_placement()  # the card had gone quiet: answering again, it left the field and came back
         placed = self._presence
         if placed is Presence.NONE:
             self.health.set_state(DeviceState.BUSY)
@@ -339,10 +344,27 @@ class SerialSamIdReader(IdCardReader):
             return
         self._new_placement()
         self._presence, self._card_digest = Presence.READ, self._read_digest
+        self._learn_find_after_read()
         self.health.count("cards_read")
         log.info("%s: read a %s card", self.name, identity.card_type.value)
         self.health.set_state(DeviceState.READY)
         self.events.emit(CardRead(identity))
+
+    def _learn_find_after_read(self) -> None:
+        """Right after a read: does "find" go quiet while the card lies there (most readers), or keep saying "found"?"""
+        if self._quiet_reader:
+            return
+        try:
+            found = self._transact(f.FIND_CARD)
+            self._done()
+            if found.sw3 == 0x80:
+                selected = self._transact(f.SELECT_CARD)
+                self._done()
+                self._quiet_reader = selected.sw3 == f.SW_SUCCESS
+        except (DeviceTimeoutError, DeviceOfflineError, f.FrameError) as exc:
+            log.debug("%s: find after a read not answered (%s); the next poll asks again", self.name, exc.detail)
+        if self._quiet_reader:
+            log.info("%s: after a read, find answers \"not found\" while the card lies there", self.name)
 
     def _new_placement(self) -> None:
         """Another card than the one of this placement: the one read before was taken away."""
