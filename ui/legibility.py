@@ -105,9 +105,13 @@ def measure(window: QWidget, display: Display, elderly: bool) -> list[Problem]:
         if not widget.isVisibleTo(window) or widget.width() <= 0 or widget.height() <= 0:
             continue
         seen = widget.visibleRegion().boundingRect()  # clipped by a scroll area's viewport, as on the screen
-        if seen.width() < widget.width() or seen.height() < widget.height():
-            continue  # partly scrolled out of sight: measured where it is shown whole
-        rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size()).intersected(bounds)
+        if seen.isEmpty():
+            continue
+        # partly scrolled out of sight: a long text is measured on the part shown; a control where it is shown whole
+        partly = seen.width() < widget.width() or seen.height() < widget.height()
+        if partly and not isinstance(widget, QLabel):
+            continue
+        rect = QRect(widget.mapTo(window, seen.topLeft()), seen.size()).intersected(bounds)
         if rect.isEmpty():
             continue
         name = _name(widget)
@@ -125,7 +129,7 @@ def measure(window: QWidget, display: Display, elderly: bool) -> list[Problem]:
         if widget.isEnabled():
             inner = rect.adjusted(3, 3, -3, -3) if rect.width() > 12 and rect.height() > 12 else rect
             found, background = text_contrast(_crop(image, inner))
-            if found < MIN_TEXT_CONTRAST:
+            if found < MIN_TEXT_CONTRAST and not partly:  # a sliver of a label may hold no text at all
                 problems.append(Problem(name, f"text contrast {found:.2f}:1, under {MIN_TEXT_CONTRAST}:1"))
             if isinstance(widget, (QLineEdit, QComboBox, QListWidget)):
                 problems += _border(widget, name, image, rect)
@@ -177,9 +181,8 @@ def _line_spacing(widget: QLabel, name: str, image: np.ndarray, rect: QRect, bac
         blank = 0 if on else blank + 1
     if len(starts) < 2:
         return []
-    pitch = min(b - a for a, b in zip(starts, starts[1:]))
-    # a line's first inked row depends on its glyphs (a Chinese line's tops are level; Latin has ascenders):
-    # allow a tenth of the type size for it
-    if pitch < MIN_LINE_SPACING * px - 0.1 * px:
+    pitch = min(b - a for a, b in zip(starts, starts[1:]))  # between paragraphs it is larger: the least is a line's
+    # a line's first inked row depends on its glyphs (a Chinese line's tops are level; Latin has ascenders): 1 px
+    if pitch < MIN_LINE_SPACING * px - 1:
         return [Problem(name, f"line spacing {pitch / px:.2f}, under {MIN_LINE_SPACING}")]
     return []

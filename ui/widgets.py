@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 LINE_HEIGHT_PERCENT = 130  # the 适老化 rules' line spacing, for text that wraps
 LINE_SPACED = '<div style="line-height:{percent}%">{body}</div>'
+SPACED_PARAGRAPH = '<p style="line-height:{percent}%">'
 
 
 class Label(QLabel):
@@ -32,7 +33,10 @@ class Label(QLabel):
         if not self.wordWrap() or not value:
             super().setText(value)
             return
-        body = value if QtGui.Qt.mightBeRichText(value) else escape(value).replace("\n", "<br>")
+        if QtGui.Qt.mightBeRichText(value):  # a paragraph is a block of its own: it takes no spacing from the div
+            body = value.replace("<p>", SPACED_PARAGRAPH.format(percent=LINE_HEIGHT_PERCENT))
+        else:
+            body = escape(value).replace("\n", "<br>")
         spaced = LINE_SPACED.format(percent=LINE_HEIGHT_PERCENT, body=body)  # markup around the caller's text
         super().setText(spaced)
 
