@@ -69,7 +69,7 @@ def test_a_card_left_on_a_reader_that_keeps_answering_found_starts_no_session_un
     walk_away_with_the_card_left(gui, qtbot)
     assert home.card_left.isVisible()
     polls, reads = reader.health.snapshot().counters["polls"], reader.simulator.commands["read text and photo"]
-    qtbot.waitUntil(lambda: reader.health.snapshot().counters["polls"] >= polls + 8, timeout=10000)
+    qtbot.waitUntil(lambda: reader.health.snapshot().counters["polls"] >= polls + 5, timeout=10000)
     QCoreApplication.processEvents()  # whatever those polls reported has reached the window
     assert reader.simulator.commands["read text and photo"] > reads  # the reader said "found" and was read again
     assert session.step is Step.HOME and session.identity is None and home.card_left.isVisible()

@@ -24,8 +24,8 @@ def test_a_card_lying_on_the_reader_is_read_once_until_it_is_lifted(rig, find_af
     r = rig(find_after_read=find_after_read)
     assert isinstance(r.place("resident"), CardRead)
     finds = r.sim.commands["find card"]
-    r.after_polls(12)  # with the card still there
-    assert r.sim.commands["find card"] >= finds + 12  # each of those polls was answered by the reader
+    r.after_polls(8)  # with the card still there
+    assert r.sim.commands["find card"] >= finds + 8  # each of those polls was answered by the reader
     assert r.kinds() == ["CardRead"] and r.reader.health.snapshot().counters["cards_read"] == 1
     r.sim.remove_card()
     wait_for(lambda: len(r.events) == 2)
@@ -75,7 +75,7 @@ def test_a_reader_answering_found_after_a_read_still_reports_the_lift_promptly(r
 
 @pytest.mark.parametrize("fault", ["damaged", "truncated"])
 def test_damaged_replies_have_their_own_reason_and_counter(rig, fault):
-    r = rig()
+    r = rig(baudrates="115200", gap_timeout_s=0.1)
     r.state(DeviceState.READY)
     r.sim.inject(fault)
     wait_for(lambda: r.reader.health.snapshot().reason is not None)
@@ -101,7 +101,7 @@ def test_a_reader_sending_damaged_replies_from_the_start_is_not_called_silent(ri
 
 
 def test_a_silent_reader_counts_silence_not_damage(rig):
-    r = rig()
+    r = rig(baudrates="115200", reply_timeout_s=0.15)
     r.state(DeviceState.READY)
     r.sim.baudrate = 57600  # from now on it hears only noise, and says nothing
     wait_for(lambda: r.reader.health.snapshot().reason is not None
