@@ -113,3 +113,43 @@ def test_offline_sign_in_with_the_cached_verifier(services, sandbox):
     assert desk.step is Desk.SIGNED_OUT
     desk.sign_in("XH0001", "demo-XH0001")
     assert desk.step is Desk.WAITING and desk.staff.get("offline")
+
+
+def test_a_card_lying_on_a_reader_that_keeps_answering_found_is_admitted_and_audited_once(sandbox, make_config):
+    """Issue 18: such a reader once made the desk re-admit the applicant and audit it about 6 times a second."""
+    import time
+
+    from devices.idcard.base import CardRead
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+
+    services = build_services(make_config(sandbox.url, devices={"id_reader": {
+        "type": "sim", "pace": False, "find_after_read": "9F"}}), SyncTaskRunner())
+    reader, events = services.devices.id_reader, []
+    reader.events.subscribe(events.append)
+    services.start()
+    try:
+        desk = services.new_clerk_desk()
+        desk.sign_in("XH0001", "demo-XH0001")
+        reader.place_card("resident")
+
+        def polls() -> int:
+            return reader.health.snapshot().counters.get("polls", 0)
+
+        deadline = time.monotonic() + 5
+        while not events or polls() < 1:
+            assert time.monotonic() < deadline, "the card was not read"
+            time.sleep(0.01)
+        seen = polls()
+        while polls() < seen + 6:  # six more polls, each answered "found" and the card read again
+            assert time.monotonic() < deadline, "the reader stopped polling"
+            time.sleep(0.01)
+        for event in events:  # delivered to the desk in order, as the window's bridge does
+            if isinstance(event, CardRead):
+                desk.card_read(event.identity)
+        services.audit.flush()
+        assert [type(e).__name__ for e in events] == ["CardRead"]
+        assert [e["action"] for e in services.audit.entries] == ["sign_in", "card_read"]
+        assert reader.simulator.commands["read text and photo"] >= 6
+    finally:
+        services.stop()
