@@ -87,6 +87,7 @@ def test_damaged_replies_have_their_own_reason_and_counter(rig, fault):
     assert not result.ok and result.message.msgid == DAMAGED_ANSWERS
     r.sim.inject("clear")
     r.state(DeviceState.READY)
+    assert int(r.reader.self_test().details["damaged_replies"]) >= 3  # what maintenance's self-test reports
     assert isinstance(r.place("resident"), CardRead)
 
 

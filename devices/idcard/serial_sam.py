@@ -445,5 +445,7 @@ class SerialSamIdReader(IdCardReader):
             return SelfTestResult(self.name, False, text(NOT_ANSWERING))
         except DeviceError as exc:
             return SelfTestResult(self.name, False, exc.message)
+        counters = self.health.snapshot().counters
         return SelfTestResult(self.name, True, text("The ID card reader and its security module are working."),
-                              {"baudrate": str(self._baudrate), "sam_id": sam_id, "port": self.options.port})
+                              {"baudrate": str(self._baudrate), "sam_id": sam_id, "port": self.options.port,
+                               **{name: str(counters.get(name, 0)) for name in ("damaged_replies", "silent_replies")}})
