@@ -34,10 +34,19 @@ def test_the_environment_can_set_baud_rates_as_text():
 @pytest.mark.parametrize("values, key", [
     ({"baudrates": "fast"}, "baudrates"), ({"baudrates": []}, "baudrates"), ({"read_timeout_s": 0}, "read_timeout_s"),
     ({"max_timeouts": 0}, "max_timeouts"), ({"speed": 9600}, "speed"), ({"port": 5}, "port"),
+    ({"lift_polls": 0}, "lift_polls"),
 ])
 def test_wrong_options_name_the_key(values, key):
     with pytest.raises(ConfigError, match=key):
         load_config(overrides={"devices": {"id_reader": {"type": "serial_sam", **values}}}, environ={})
+
+
+def test_the_simulated_reader_answers_find_after_a_read_either_way_and_nothing_else(tmp_path):
+    options = load_config(overrides={"devices": {"id_reader": {"type": "sim", "find_after_read": "9F"}}},
+                          environ={}).devices.id_reader.options
+    assert build_device("id_reader", "sim", options, tmp_path).simulator.find_after_read == "9F"
+    with pytest.raises(ConfigError, match="find_after_read"):
+        load_config(overrides={"devices": {"id_reader": {"type": "sim", "find_after_read": "81"}}}, environ={})
 
 
 def test_the_sim_type_is_the_real_driver_on_the_protocol_simulator(tmp_path):
