@@ -130,6 +130,7 @@ class Camera:
         self.out = out
         self.next = first
         self.every_size = every_size  # each screen also at every target size in both text sizes (sizes/...)
+        self._drawn: set[tuple[str, str]] = set()  # the screens already drawn at every size
         self.shots: list[Path] = []
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="demo-shots")
         self._writes: list[Future] = []
@@ -139,7 +140,10 @@ class Camera:
         path = self.out / f"{self.next:02d}-{name}.png"
         image = gui.window.grab().toImage()
         self._writes.append(self._writer.submit(self._write, image, path))
-        if self.every_size:
+        screen = getattr(gui.window.view, "currentWidget", lambda: gui.window.view)()
+        kind = (type(screen).__name__, name.split("-")[0])  # a screen, in one of its states (e.g. done, done-fee)
+        if self.every_size and kind not in self._drawn:
+            self._drawn.add(kind)  # once a screen: restyling the whole window six times a shot took minutes
             for folder, other in render_every_size(gui):
                 self._writes.append(self._writer.submit(self._write, other, self.out / "sizes" / folder / path.name))
         self.next += 1
