@@ -9,9 +9,9 @@ failed.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from entry.file_writer import BackgroundWriter
 from ui.voice import SpokenPrompt
 
 
@@ -22,20 +22,14 @@ class VoiceRecorder:
         for old in folder.glob("*.wav"):
             old.unlink()
         self.files: list[Path] = []
-        self._writer = ThreadPoolExecutor(1, thread_name_prefix="demo-voice")
-        self._writes: list[Future] = []
+        self._writer = BackgroundWriter("demo-voice")
 
     def heard(self, spoken: SpokenPrompt) -> None:
         """A voice guide's listener (GUI thread): the WAV is made and written on the writer thread."""
         path = self.folder / f"{spoken.number:03d}-{spoken.step}-{spoken.lang}.wav"
-        self._writes.append(self._writer.submit(lambda: path.write_bytes(spoken.audio.wav())))
+        self._writer.submit(lambda: path.write_bytes(spoken.audio.wav()))
         self.files.append(path)
 
     def close(self, timeout_s: float = 60.0) -> list[Path]:
-        try:
-            for write in self._writes:
-                write.result(timeout_s)
-        finally:
-            self._writer.shutdown(wait=False)
-            self._writes = []
+        self._writer.close(timeout_s)
         return sorted(self.files)

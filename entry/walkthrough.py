@@ -14,7 +14,6 @@ Each step takes the ``Gui`` (``ui.app.Gui``: services, bridge and window) and, o
 from __future__ import annotations
 
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -30,6 +29,7 @@ from common.domain import ApplyAs, FieldType, FormField
 from kiosk.forms import Keyboard
 from kiosk.materials import Provided
 from kiosk.workflows.citizen import Step
+from entry.file_writer import BackgroundWriter
 from ui.display import TARGETS, display_for
 from ui.theme import Theme, stylesheet
 from ui.app import Gui
@@ -132,20 +132,20 @@ class Camera:
         self.every_size = every_size  # each screen also at every target size in both text sizes (sizes/...)
         self._drawn: set[tuple[str, str]] = set()  # the screens already drawn at every size
         self.shots: list[Path] = []
-        self._writer = ThreadPoolExecutor(1, thread_name_prefix="demo-shots")
-        self._writes: list[Future] = []
+        self._writer = BackgroundWriter("demo-shots")
 
     def shot(self, gui: Gui, name: str) -> Path:
         settle()
         path = self.out / f"{self.next:02d}-{name}.png"
         image = gui.window.grab().toImage()
-        self._writes.append(self._writer.submit(self._write, image, path))
+        self._writer.submit(lambda: self._write(image, path))
         screen = getattr(gui.window.view, "currentWidget", lambda: gui.window.view)()
         kind = (type(screen).__name__, name.split("-")[0])  # a screen, in one of its states (e.g. done, done-fee)
         if self.every_size and kind not in self._drawn:
             self._drawn.add(kind)  # once a screen: restyling the whole window six times a shot took minutes
             for folder, other in render_every_size(gui):
-                self._writes.append(self._writer.submit(self._write, other, self.out / "sizes" / folder / path.name))
+                target = self.out / "sizes" / folder / path.name
+                self._writer.submit(lambda picture=other, where=target: self._write(picture, where))
         self.next += 1
         self.shots.append(path)
         return path
@@ -157,12 +157,7 @@ class Camera:
             raise OSError(f"could not write the screenshot {path}")
 
     def close(self, timeout_s: float = 60.0) -> None:
-        try:
-            for write in self._writes:
-                write.result(timeout_s)
-        finally:
-            self._writer.shutdown(wait=False)
-            self._writes = []
+        self._writer.close(timeout_s)
 
 
 def render_every_size(gui: Gui) -> list[tuple[str, QImage]]:

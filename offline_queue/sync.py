@@ -33,7 +33,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from common.backend_errors import AuthError, BackendError, OfflineError, RejectedError, ServerError
 from common.domain import EvaluationRecorded, Submitted
@@ -222,35 +222,36 @@ class SyncWorker:
         self._notify_delivered(item, submitted)
         return submitted
 
-    def _deliver_evaluation(self, item: OutboxItem, evaluation: dict) -> EvaluationRecorded | None:
-        """An evaluation queued behind its case: a refusal is a dead letter with the reason, as a case's."""
+    def _send_marked(self, item: OutboxItem, send: Callable[[], Any]) -> tuple[bool, Any]:
+        """An item that is not a case (an evaluation, a print confirmation) sent: (True, the answer); a refusal is a
+        dead letter with the reason, as a case's, and a failure waits for the next try: (False, None)."""
         try:
-            recorded = self._backend.send_evaluation_payload(evaluation)
+            answer = send()
         except RejectedError as exc:
             self._offline_streak = 0
             self._outbox.mark_dead(item.id, f"{exc.status} {exc.code}: {exc.message_en or exc.message_zh}")
-            return None
+            return False, None
         except (OfflineError, ServerError, AuthError) as exc:
             self._retry_later(item, exc)
-            return None
+            return False, None
         self._offline_streak = 0
+        return True, answer
+
+    def _deliver_evaluation(self, item: OutboxItem, evaluation: dict) -> EvaluationRecorded | None:
+        """An evaluation queued behind its case."""
+        sent, recorded = self._send_marked(item, lambda: self._backend.send_evaluation_payload(evaluation))
+        if not sent:
+            return None
         self._outbox.mark_delivered(item.id, recorded.case_number or "", purge=self._purge)
         log.info("queue: item %s delivered as an evaluation%s", item.id,
                  " (the matter was rated already)" if recorded.already_evaluated else "")
         return recorded
 
     def _deliver_confirmation(self, item: OutboxItem, ticket_id: str) -> dict | None:
-        """A printed licence's ticket confirmed: a refusal is a dead letter with the reason, as a case's."""
-        try:
-            state = self._backend.confirm_ticket(ticket_id)
-        except RejectedError as exc:
-            self._offline_streak = 0
-            self._outbox.mark_dead(item.id, f"{exc.status} {exc.code}: {exc.message_en or exc.message_zh}")
+        """A printed licence's ticket confirmed."""
+        sent, state = self._send_marked(item, lambda: self._backend.confirm_ticket(ticket_id))
+        if not sent:
             return None
-        except (OfflineError, ServerError, AuthError) as exc:
-            self._retry_later(item, exc)
-            return None
-        self._offline_streak = 0
         self._outbox.mark_delivered(item.id, "", purge=self._purge)
         log.info("queue: item %s delivered: print ticket %s confirmed", item.id, ticket_id)
         return state if isinstance(state, dict) else {"ticket_id": ticket_id}

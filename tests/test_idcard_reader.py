@@ -13,7 +13,7 @@ import pytest
 from devices.health import DeviceState
 from devices.idcard import errors as e
 from devices.idcard import frames as f
-from devices.idcard.base import CardRead, CardRemoved, ReadFailed
+from devices.idcard.base import CardRead, ReadFailed
 from devices.idcard.samples import SAMPLES, sample_appended_address, sample_identity
 from devices.idcard.serial_link import NOT_CONNECTED
 from devices.idcard.serial_sam import NOT_ANSWERING

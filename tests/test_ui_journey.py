@@ -113,8 +113,9 @@ def test_a_message_at_home_is_gone_after_the_idle_time(gui, qtbot):
     gui.window.view.set_timeouts(10, 20)
     gui.services.devices.qr_scanner.present("https://example.com/pay")
     qtbot.waitUntil(lambda: session.notice is not None, timeout=5000)
-    assert session.step is Step.HOME and gui.window.view.idle.isActive()
+    assert session.step is Step.HOME and gui.window.view.idle.isActive() and home.notice.isVisible()
     qtbot.waitUntil(lambda: session.notice is None, timeout=3000)
+    assert not home.notice.isVisible()
     assert session.step is Step.HOME and not gui.window.view.warning.warning  # no countdown at home: nothing to end
 
 

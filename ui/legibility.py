@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QFontInfo, QImage
 from PySide6.QtWidgets import (QAbstractButton, QComboBox, QLabel, QLineEdit, QListWidget, QWidget)
 
