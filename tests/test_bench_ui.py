@@ -1,4 +1,4 @@
-"""`kiosk bench ui` runs end to end (20 sessions, one start-up sample a side) and prints every figure.
+"""`kiosk bench ui` runs end to end (12 sessions, one start-up sample a side) and prints every figure.
 
 Timings are not asserted here (they belong to the bench, on a quiet machine); files left by
 sessions are: a session leaves nothing in the data directory beyond what a terminal keeps by design.
@@ -12,7 +12,7 @@ FIGURE = r"^{name}\s+(\d+(?:\.\d+)?)(?: (?:ms|MB))?\s+\(target (?:<|<=) [\d.]+\)
 
 
 def test_bench_ui_prints_every_figure_and_leaves_no_session_files(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "entry", "bench", "ui", "--trials", "1", "--sessions", "20",
+    result = subprocess.run([sys.executable, "-m", "entry", "bench", "ui", "--trials", "1", "--sessions", "12",
                              "--dir", str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert result.returncode in (0, 1), result.stderr[-2000:]  # 1 = a target missed on this run; not a crash
     figures = {}
@@ -22,8 +22,8 @@ def test_bench_ui_prints_every_figure_and_leaves_no_session_files(tmp_path):
         figures[name] = float(found.group(1))
     assert figures["paint_ratio"] > 0 and figures["ratio"] >= figures["paint_ratio"]
     assert figures["stall"] > 0
-    assert re.search(r"RSS \d+\.\d MB after 10 sessions, \d+\.\d MB after 20", result.stdout)
+    assert re.search(r"RSS \d+\.\d MB after 10 sessions, \d+\.\d MB after 12", result.stdout)
     assert figures["files_left"] == 0, result.stdout
-    # the 20 sessions' receipts (an image and the printer's bytes each) are the simulated printer's paper, by design
-    assert "simulated receipts (paper): 40 files" in result.stdout, result.stdout
+    # the 12 sessions' receipts (an image and the printer's bytes each) are the simulated printer's paper, by design
+    assert "simulated receipts (paper): 24 files" in result.stdout, result.stdout
     assert result.returncode == (1 if "FAIL:" in result.stdout else 0)
