@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit
 
 from common.i18n import set_language
 from kiosk.forms import Keyboard
@@ -18,25 +18,17 @@ from kiosk.tasks import SyncTaskRunner
 from ui import pinyin_keyboard
 from ui.keyboard import TouchKeyboard
 from ui.pinyin_keyboard import PinyinKeyboard
-from ui.theme import Theme, stylesheet
+from tests.keyboard_host import KeyboardForm
 
 LEFT = Qt.MouseButton.LeftButton
 CATALOGUE = (Path(__file__).resolve().parent.parent / "sandbox" / "data" / "services.json").read_text(encoding="utf-8")
 
 
-class Form(QWidget):
-    """A Chinese field with the touch keyboard docked under it, as the form screen holds them."""
+class Form(KeyboardForm):
+    """A Chinese field with the touch keyboard docked under it."""
 
     def __init__(self, elderly: bool = False) -> None:
-        super().__init__()
-        self.setStyleSheet(stylesheet(Theme(elderly=elderly)))
-        self.field = QLineEdit()
-        self.keyboard = TouchKeyboard()
-        column = QVBoxLayout(self)
-        column.addWidget(self.field)
-        column.addWidget(self.keyboard)
-        self.keyboard.set_kind(Keyboard.CHINESE)
-        self.keyboard.attach(self.field)
+        super().__init__(elderly, Keyboard.CHINESE)
 
     @property
     def pinyin(self) -> PinyinKeyboard:

@@ -8,12 +8,12 @@ import string
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
 
 from common.i18n import set_language
 from kiosk.forms import Keyboard
 from ui.keyboard import TouchKeyboard
-from ui.theme import Theme, stylesheet
+from tests.keyboard_host import KeyboardForm
 
 DIGITS = set("0123456789")
 PAD = DIGITS | {"backspace", "clear"}
@@ -32,18 +32,7 @@ EXPECTED = {
 CHINESE_SENTENCE = "输入中文请使用台面上的键盘，或扫描二维码录入。"
 
 
-class Form(QWidget):
-    """A field with the keyboard docked under it, as the form screen will hold them."""
-
-    def __init__(self, elderly: bool = False) -> None:
-        super().__init__()
-        self.setStyleSheet(stylesheet(Theme(elderly=elderly)))
-        self.field = QLineEdit()
-        self.keyboard = TouchKeyboard()
-        column = QVBoxLayout(self)
-        column.addWidget(self.field)
-        column.addWidget(self.keyboard)
-        self.keyboard.attach(self.field)
+Form = KeyboardForm
 
 
 @pytest.fixture
