@@ -22,6 +22,11 @@ def test_maintenance_opens_at_the_pin_and_shows_devices(gui, qtbot):
     cells = {view.status.table.item(r, 0).text(): view.status.table.item(r, 3).text() for r in range(5)}
     assert cells["receipt_printer"].startswith("✗") and "缺纸" in cells["receipt_printer"]
     assert cells["id_reader"].startswith("✓")
+    reader = gui.services.devices.id_reader
+    reader.health.count("damaged_replies", 3)  # as the serial reader counts a damaged answer (issue 18)
+    view.status.refresh()
+    counters = {view.status.table.item(r, 0).text(): view.status.table.item(r, 4).text() for r in range(5)}
+    assert "损坏的应答 3" in counters[reader.name] and counters["receipt_printer"] == ""
 
 
 def test_wrong_pins_lock_the_keypad(gui):

@@ -13,7 +13,7 @@ from devices.health import Health, SelfTestResult
 from devices.base import Device
 from devices.receipt.base import ReceiptPrinter
 from kiosk.tasks import TaskRunner
-from common.i18n import _, plural_text, text
+from common.i18n import N_, _, plural_text, text
 from kiosk.workflows.citizen import Notice, user_message
 from ui.bridge import DeviceBridge
 from ui.widgets import NoticeLabel, Screen, button, label
@@ -23,6 +23,16 @@ if TYPE_CHECKING:
 
 MAX_ATTEMPTS = 5
 
+
+
+# The counters that tell staff something is wrong, in words they read (the others are the devices' bookkeeping)
+COUNTER_LABELS = {"damaged_replies": N_("damaged answers"), "silent_replies": N_("unanswered polls")}
+
+
+def counters_text(counters: dict[str, int]) -> str:
+    """A device's telling counters that are not zero, e.g. "damaged answers 3, unanswered polls 1"."""
+    shown = [(_(label), counters.get(name, 0)) for name, label in COUNTER_LABELS.items()]
+    return ", ".join(f"{label} {n}" for label, n in shown if n)
 
 class PinScreen(Screen):
     def __init__(self, pin: str, on_unlocked, lockout_s: float) -> None:
@@ -77,7 +87,7 @@ class PinScreen(Screen):
 
 
 class StatusScreen(Screen):
-    COLUMNS = 4
+    COLUMNS = 5
 
     def __init__(self, devices: list[Device], receipt_printer: ReceiptPrinter, tasks: TaskRunner,
                  bridge: DeviceBridge, queue_status: Callable[[], dict] | None = None,
@@ -120,7 +130,7 @@ class StatusScreen(Screen):
 
     def refresh(self, _session=None) -> None:
         self.title.setText(_("Devices"))
-        self.table.setHorizontalHeaderLabels([_("Device"), _("State"), _("Reason"), _("Self-test")])
+        self.table.setHorizontalHeaderLabels([_("Device"), _("State"), _("Reason"), _("Self-test"), _("Counters")])
         self.self_test.setText(_("Run self-tests"))
         self.test_print.setText(_("Test print"))
         self.test_voice.setText(_("Test voice"))
@@ -135,7 +145,8 @@ class StatusScreen(Screen):
             health: Health = device.health.snapshot()
             result = self._results.get(device.name)
             cells = [device.name, health.state.label.render(), health.reason.render() if health.reason else "",
-                     ("✓ " if result.ok else "✗ ") + result.message.render() if result else ""]
+                     ("✓ " if result.ok else "✗ ") + result.message.render() if result else "",
+                     counters_text(health.counters)]
             for col, value in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
