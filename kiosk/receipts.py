@@ -43,7 +43,7 @@ def citizen_receipt(receipt: Receipt, lang: str) -> ReceiptDocument:
     else:
         lines.append(Line(t("Done on the spot")))
     if receipt.fee_yuan:
-        fee = f"¥{receipt.fee_yuan:.2f}"
+        fee = f"￥{receipt.fee_yuan:.2f}"  # the full-width sign: two bytes in GBK too (U+00A5 is four in GB18030)
         lines.append(Line(t("Fee {amount}: paid").format(amount=fee) if receipt.fee_paid else
                           t("Fee {amount}: not paid yet. Pay it at the service window before you collect the "
                             "result.").format(amount=fee)))
