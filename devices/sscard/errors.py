@@ -1,0 +1,34 @@
+"""Typed social security card errors. Each keeps the plain message of the class it extends.
+
+Their ``detail`` names status words, record numbers, tags and lengths, never card data: no number,
+name or date of the holder.
+"""
+
+from __future__ import annotations
+
+from devices.errors import DeviceError, ProtocolError
+
+
+class SsCardError(DeviceError):
+    """Base of every social security card error."""
+
+
+class CardStatusError(SsCardError):
+    """The card answered a status word other than 9000 (after 61xx and 6Cxx were followed)."""
+
+    def __init__(self, sw: int, *, detail: str = "") -> None:
+        self.sw = sw
+        super().__init__(detail=detail or f"SW={sw:04X}")
+
+
+class FileNotFoundOnCardError(CardStatusError):
+    """6A82: the application or file is not on the card."""
+
+
+class RecordNotFoundError(CardStatusError):
+    """6A83: the record is not in the file."""
+
+
+class SsCardDataError(SsCardError, ProtocolError):
+    """A response or record the card sent cannot be understood: too short, wrong tag or length, bad BCD,
+    an impossible date, bytes that are not GBK, a number that fails its check character."""
