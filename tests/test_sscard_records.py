@@ -19,12 +19,12 @@ from devices.sscard.reading import read_card
 from devices.sscard.records import (SocialSecurityCard, encode_holder, encode_issuer, holder_records_for,
                                     parse_card, spec_version_of, tlv, value_of)
 
-# Published: EF05 record 01 as the Evolis_Z390_Printer card writer's comment shows it (a real card's
-# 卡识别码; ``0110 330300D15600000599110145FFFFFFFF 9000``).
+# Published: EF05 record 01 as a comment in leithergit/Z390Kylin Evolis_Z390_printer/evolis_z390_printer.cpp
+# shows a real card's answer (卡识别码; ``0110 330300D15600000599110145FFFFFFFF 9000``).
 PUBLISHED_IDENTIFIER = bytes.fromhex("0110330300D15600000599110145FFFFFFFF")
 # Published: EF05 record 03 from the same source: ``0304 332E3030 9000`` = version "3.00".
 PUBLISHED_VERSION = bytes.fromhex("0304332E3030")
-# Published commands: XhdReadCardCore.java, SSCReaderFuncs and the Evolis writer send these.
+# Published commands: the same file, a7082633/HDOS_VC6 新疆焦阳/HD_XJDLL/HD_XJDLL.cpp and others send it.
 PUBLISHED_SELECT = bytes.fromhex("00A404000F7378312E73682EC9E7BBE1B1A3D5CF")
 
 # Built here (test data, not a real person): a valid GB 11643 number and a GBK name.
@@ -49,10 +49,25 @@ def test_the_select_command_is_the_published_one_and_the_aid_is_gbk():
 @pytest.mark.parametrize("record, sfi, le, published", [
     (7, 5, 0x0B, "00b2072c0B"),   # SSCReaderFuncs: card number by SFI 5
     (1, 6, 0x14, "00b2013414"),   # SSCReaderFuncs: social security number by SFI 6
-    (2, None, 0x00, "00B2020400"),  # Evolis writer: name, current EF
+    (2, None, 0x00, "00B2020400"),  # Z390Kylin's Evolis writer: name, current EF
+    (7, 5, 0x0B, "00B2072C0B"),   # HD_XJDLL.cpp: card number by SFI 5
 ])
 def test_read_record_commands_match_published_ones(record, sfi, le, published):
     assert apdu.read_record(record, sfi=sfi, le=le) == bytes.fromhex(published)
+
+
+@pytest.mark.parametrize("tag, le, published", [(0x0C, 5, "00B20C0005"), (0x0D, 6, "00B20D0006")])
+def test_read_by_identifier_matches_hd_xjdll(tag, le, published):
+    assert apdu.read_record_by_identifier(tag, le=le) == bytes.fromhex(published)
+
+
+def test_the_model_answers_a_read_by_identifier_with_the_record_of_that_tag():
+    model = SsCardModel(CARD)
+    apdu.transmit(model, apdu.select_aid())
+    apdu.transmit(model, bytes.fromhex("00A4020002EF06"))  # HD_XJDLL.cpp selects EF06 with P1=02
+    assert apdu.transmit(model, bytes.fromhex("00B20D0006")) == bytes.fromhex("0D0419491231")
+    with pytest.raises(RecordNotFoundError):  # our model keeps no birthplace record
+        apdu.transmit(model, bytes.fromhex("00B20C0005"))
 
 
 def test_published_identifier_and_version_records_parse():
@@ -183,6 +198,21 @@ def test_not_found_status_words_are_typed():
     with pytest.raises(RecordNotFoundError) as caught:
         apdu.transmit(model, apdu.read_record(9, sfi=5))
     assert caught.value.sw == 0x6A83
+
+
+def test_61xx_chunks_join_and_a_6cxx_to_get_response_resends_get_response():
+    # scripted, built here: 61 02, then GET RESPONSE Le 02 gives 2 bytes and 61 03, GET RESPONSE Le 03
+    # is refused with 6C 01 and resent with Le 01.
+    answers = {bytes.fromhex("00B2010400"): "61 02", bytes.fromhex("00C0000002"): "0108 6103",
+               bytes.fromhex("00C0000003"): "6C01", bytes.fromhex("00C0000001"): "31 9000"}
+    sent = []
+
+    def send(command):
+        sent.append(command.hex().upper())
+        return bytes.fromhex(answers[command])
+
+    assert apdu.transmit(send, apdu.read_record(1)) == bytes.fromhex("010831")
+    assert sent == ["00B2010400", "00C0000002", "00C0000003", "00C0000001"]
 
 
 def test_a_card_that_never_stops_asking_gives_up():

@@ -4,15 +4,17 @@ The application is the social security DDF named ``sx1.sh.社会保障`` in GBK 
 ``7378312E73682EC9E7BBE1B1A3D5CF``), selected by name (``00 A4 04 00 0F`` + name). Its files EF05
 (发卡机构数据, the card and its issuer) and EF06 (持卡人基本信息, the holder) are record files; a
 record is read with READ RECORD, P1 = record number and P2 = ``(SFI << 3) | 4`` or ``04`` for the
-current EF. Sources (the public MOHRSS specification 《社会保障(个人)卡规范》 itself was not available
-to us; these public readers send these exact commands):
+current EF, or P2 = ``00`` with P1 = the record's identifier (its tag; ISO 7816-4 "first record
+with this identifier"). The MOHRSS specification 《社会保障(个人)卡规范》 itself was not available to
+us; public readers send these exact commands:
 
-- ``00A404000F7378312E73682EC9E7BBE1B1A3D5CF`` then ``00A4000002EF05`` / ``00A4000002EF06`` and
-  ``00B2xx0400``: GitHub ``wei20050/Wdxx`` (CardReading) and the Evolis_Z390_Printer card writer
-  found by ``find_string`` (id 46244496087); some readers send P1=02 for the EF (``00A4020002EF05``,
-  tecsun ``DataDoWithBuilder.java``); we send P1=00, selection by file identifier (ISO 7816-4).
-- ``00B2072C0B`` (EF05 by SFI 5) and ``00B2013414`` (EF06 by SFI 6): ``SSCReaderFuncs::ReadCardBaseInfo``
-  (find_string id 18296918350) and ``XhdReadCardCore.java`` (id 30400774094).
+- ``00A404000F7378312E73682EC9E7BBE1B1A3D5CF``, ``00A4000002EF05``, ``00A4000002EF06``, ``00B2xx0400``:
+  GitHub leithergit/Z390Kylin, ``Evolis_Z390_printer/evolis_z390_printer.cpp`` (WriteCard1, WriteCard2).
+  Others select the EF with P1=02 (``00A4020002EF06``: a7082633/HDOS_VC6,
+  ``新疆焦阳/HD_XJDLL/HD_XJDLL.cpp``); we send P1=00, selection by file identifier.
+- ``00B2072C0B`` (EF05 by SFI 5) and ``00B20C0005`` / ``00B20D0006`` (EF06 by record identifier):
+  a7082633/HDOS_VC6 ``HD_XJDLL.cpp``; ``00b2013414``, ``00b2043403`` (EF06 by SFI 6): a reader's
+  ``SSCReaderFuncs::ReadCardBaseInfo`` found in the code index (its repository not named there).
 
 Status words (ISO 7816-4): 9000 done; 61xx: xx more bytes wait, fetched with GET RESPONSE
 (``00 C0 00 00 xx``); 6Cxx: wrong Le, send the same command again with Le = xx; 6A82 file not found;
@@ -60,6 +62,13 @@ def read_record(record: int, *, sfi: int | None = None, le: int = 0) -> bytes:
     return bytes((0x00, 0xB2, record, p2, le & 0xFF))
 
 
+def read_record_by_identifier(identifier: int, *, le: int = 0) -> bytes:
+    """``00 B2 identifier 00 Le``: the first record of the current EF whose tag is ``identifier``."""
+    if not 1 <= identifier <= 0xFE:
+        raise ValueError(f"record identifier {identifier} is outside 1..254")
+    return bytes((0x00, 0xB2, identifier, 0x00, le & 0xFF))
+
+
 def get_response(le: int) -> bytes:
     return bytes((0x00, 0xC0, 0x00, 0x00, le & 0xFF))
 
@@ -91,16 +100,19 @@ def _with_le(command: bytes, le: int) -> bytes:
 
 def transmit(send: Send, command: bytes) -> bytes:
     """Send ``command``; follow 61xx with GET RESPONSE and 6Cxx with the corrected Le; the data on 9000."""
-    data, sw = split(send(command))
+    kept, last = b"", command
+    data, sw = split(send(last))
     for _ in range(MAX_FOLLOW):
-        if sw >> 8 == 0x6C:
-            data, sw = split(send(_with_le(command, sw & 0xFF)))
+        if sw >> 8 == 0x6C:  # the last command again, GET RESPONSE included, with the Le the card wants
+            last = _with_le(last, sw & 0xFF)
+            data, sw = split(send(last))
         elif sw >> 8 == 0x61:
-            more, sw = split(send(get_response(sw & 0xFF)))
-            data += more
+            kept += data
+            last = get_response(sw & 0xFF)
+            data, sw = split(send(last))
         else:
             break
     else:
         raise CardStatusError(sw, detail=f"SW={sw:04X} still after following 61xx/6Cxx {MAX_FOLLOW} times")
     check(sw)
-    return data
+    return kept + data

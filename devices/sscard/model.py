@@ -1,7 +1,7 @@
 """A social security card as a function from command APDU to response APDU, answering from a card.
 
 It answers what :mod:`devices.sscard.reading` sends: SELECT of the application by name, SELECT of
-EF05/EF06 by identifier, READ RECORD of the current EF or by SFI, GET RESPONSE. ``Answer.GET_RESPONSE``
+EF05/EF06 by identifier, READ RECORD by number (current EF or SFI) or by identifier, GET RESPONSE. ``Answer.GET_RESPONSE``
 answers 61xx first and gives the data to GET RESPONSE; ``Answer.WRONG_LE`` answers 6Cxx to a READ
 RECORD whose Le is not the record's length (real cards of both kinds are reported by the readers cited
 in :mod:`devices.sscard.apdu`). It keeps no threads and no I/O, so it can later sit behind vpcd.
@@ -93,7 +93,7 @@ class SsCardModel:
         if len(command) != 5:
             return SW_WRONG_LENGTH
         number, p2, le = command[2], command[3], command[4]
-        if p2 & 0x07 != 0x04:
+        if p2 & 0x07 not in (0x00, 0x04):
             return SW_WRONG_P1P2
         sfi = p2 >> 3
         fid = self._current if sfi == 0 else self._sfi.get(sfi)
@@ -101,7 +101,10 @@ class SsCardModel:
             return SW_NO_CURRENT_EF if sfi == 0 else SW_NOT_FOUND
         if sfi:
             self._current = fid
-        record = self._files[fid].get(number)
+        if p2 & 0x07 == 0x04:
+            record = self._files[fid].get(number)
+        else:  # P1 is a record identifier: the first record with that tag
+            record = next((r for r in self._files[fid].values() if r[0] == number), None)
         if record is None:
             return SW_NO_RECORD
         if self._answer is Answer.WRONG_LE and le != len(record):

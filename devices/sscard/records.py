@@ -1,39 +1,46 @@
 """The TLV records of EF05 (发卡机构数据) and EF06 (持卡人基本信息) read into a :class:`SocialSecurityCard`.
 
 Each record is one TLV: a one-byte tag, a one-byte length, the value. The MOHRSS specification
-《社会保障(个人)卡规范》 itself was not available to us; the layout below is what public card readers
-and a card writer do, cross-checked between them:
+《社会保障(个人)卡规范》 itself was not available to us (only its part 1, card faces, turned up); the
+layout below is what public card software does, cross-checked between sources:
+
+- [T] the tag and length table of GitHub yxsylyh/hiquotion_cpp,
+  ``Hardware/card/SIDCard/DeCard/SIDCardOperation.h`` (EF05 01/10, 05/04, 06/04, 07/09; EF06 08/12,
+  09/1E, 0A/01, 0B/01, 0C/03, 0D/04, lengths in hex);
+- [E] the card writer of GitHub leithergit/Z390Kylin, ``Evolis_Z390_printer/evolis_z390_printer.cpp``
+  (WriteCard1..4: which record holds which tag, how each value is encoded, and two real responses:
+  ``0110 330300D15600000599110145FFFFFFFF 9000`` and ``0304 332E3030 9000``);
+- [S] ``SSCReaderFuncs::ReadCardBaseInfo`` (a reader in the code index whose repository it does not
+  name): the Le of each READ RECORD, and the gender's record by spec version;
+- [X] ``XhdReadCardCore.java`` (likewise unnamed): gender "1" is male; the name decoded as GBK;
+- [H] GitHub a7082633/HDOS_VC6, ``新疆焦阳/HD_XJDLL/HD_XJDLL.cpp``: nation, birthplace, birth date as BCD.
 
 ====  ======  ==========================  ====  =====================================================
-EF    record  field                       tag   length, encoding (source)
+EF    record  field                       tag   length, encoding [sources]
 ====  ======  ==========================  ====  =====================================================
-EF05  1       卡识别码 card identifier     01    16, binary; ``0110 330300D15600000599110145FFFFFFFF``
-                                                  (Evolis_Z390_Printer, find_string id 46244496087)
-EF05  2       卡的类别 card type           02    1, ASCII (``00b2020001``, GitHub wei20050/Wdxx)
-EF05  3       规范版本 spec version        03    4, ASCII; ``0304 332E3030`` = "3.00" (Evolis, as above);
-                                                  its first byte "1" first generation, "2"/"3" later
-                                                  (``SSCReaderFuncs::ReadCardBaseInfo``, id 18296918350)
-EF05  4       初始化机构编号 issuer code    04    12, binary (Le ``0E``: SSCReaderFuncs); kept as hex
-EF05  5       发卡日期 issue date          05    4, BCD YYYYMMDD (Le ``06``: SSCReaderFuncs)
-EF05  6       卡有效期 expiry date         06    4, BCD YYYYMMDD (Le ``06``: SSCReaderFuncs)
-EF05  7       卡号 card number             07    9, ASCII (Le ``0B``: SSCReaderFuncs, tecsun
-                                                  ``DataDoWithBuilder.java``)
-EF06  1       社会保障号码 number          08    18, ASCII, the resident ID number (Le ``14``)
-EF06  2       姓名 name                    09    30, GBK padded with 00 or 20 (Le ``20``; Evolis pads
-                                                  with 00 to 30 bytes)
-EF06  4 (3)   性别 gender                  0A    1, ASCII GB/T 2261.1 code: "1" male, "2" female
-                                                  (XhdReadCardCore.java, id 30400774094)
-EF06  5       民族 nation                  0B    1, BCD GB 3304 code (Evolis writes it as given)
-EF06  6       出生地 birthplace            0C    3, BCD region code — not read here
-EF06  7 (6)   出生日期 birth date          0D    4, BCD YYYYMMDD (Evolis writes record 07 tag 0D)
+EF05  1       卡识别码 card identifier     01    16, binary, kept as hex [T, E]
+EF05  2       卡的类别 card type           02    1, ASCII (written as text) [E]
+EF05  3       规范版本 spec version        03    4, ASCII, "3.00" [E]; first byte "1" = first
+                                                  generation, "2"/"3" later [S]
+EF05  4       初始化机构编号 issuer code    04    12, binary, kept as hex (Le 0E) [S, E]
+EF05  5       发卡日期 issue date          05    4, BCD YYYYMMDD [T, S]
+EF05  6       卡有效期 expiry date         06    4, BCD YYYYMMDD [T, S]
+EF05  7       卡号 card number             07    9, ASCII [T, E, S]
+EF06  1       社会保障号码 number          08    18, ASCII, the resident ID number [T, E, S]
+EF06  2       姓名 name                    09    30, GBK padded with 00 (E) or 20 [T, E, X]
+EF06  4 (3)   性别 gender                  0A    1, ASCII GB/T 2261.1 code, "1" male [T, E, X]
+EF06  5       民族 nation                  0B    1, BCD GB 3304 code [T, E, H]
+EF06  6       出生地 birthplace            0C    3, BCD region code [T, H] — not read here
+EF06  7 (6)   出生日期 birth date          0D    4, BCD YYYYMMDD [T, E, H]
 ====  ======  ==========================  ====  =====================================================
 
 Where the sources disagree: the gender's record is 04 on cards of spec version 2.x/3.x and 03 on
-version 1.x (SSCReaderFuncs; the Evolis writer puts it at 04 on a 3.00 card); XhdReadCardCore reads
-gender at 03 and the birth date at 06 while the Evolis writer puts the birth date at 07. We read by the
-record numbers of :func:`holder_records_for` and check every tag, so a card laid out otherwise gives
-a typed error, never a wrong field. Unverified against the specification: the card type's and the
-issuer code's encodings (kept as received), the birthplace, the length of a name longer than 30 bytes.
+version 1.x [S; E writes it at 04 on a 3.00 card]; [X] reads gender at 03 and the birth date at 06
+where [E] writes the birth date at 07. We read by the record numbers of :func:`holder_records_for`
+and check every tag, so a card laid out otherwise gives a typed error, never a wrong field; a
+reader can also ask by tag (:func:`devices.sscard.apdu.read_record_by_identifier`, as [H] does).
+Not verified against the specification: the encodings of the card type and the issuer code (kept
+as received), record 03 of EF06 on later cards, whether any card pads the name with spaces.
 """
 
 from __future__ import annotations
