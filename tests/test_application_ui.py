@@ -38,6 +38,9 @@ def test_declining_the_consent_goes_home_and_the_card_is_not_read(gui, qtbot):
     qtbot.mouseClick(screens[Step.HOME].card_button, LEFT)
     consent = screens[Step.CONSENT]
     assert gui.window.view.currentWidget() is consent and consent.decline.text() == "不同意"
+    # neither answer is drawn apart: no focus frame leans the citizen toward agreeing
+    assert not consent.agree.hasFocus() and not consent.decline.hasFocus()
+    assert {consent.agree.focusPolicy(), consent.decline.focusPolicy()} == {Qt.FocusPolicy.NoFocus}
     assert "保留" in consent.points[2].text()  # how long it is kept
     qtbot.mouseClick(consent.decline, LEFT)
     assert session.step is Step.HOME and session.identity is None

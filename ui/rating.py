@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from common.domain import RatingReason
@@ -19,7 +18,7 @@ from common.i18n import _
 from kiosk import forms
 from kiosk.evaluation import CHANNEL_REASONS, LEVELS, REASON_LABELS, Rating
 from ui.keyboard import TouchKeyboard
-from ui.widgets import button, field_edit, label
+from ui.widgets import button, field_edit, label, neutral
 
 
 class RatingPanel(QWidget):
@@ -31,8 +30,7 @@ class RatingPanel(QWidget):
         self.typing = False  # the keyboard is open for the words
         self.caption, self.words = label("subtitle"), label("")
         self.level_buttons = {level: button("", lambda _c=False, lv=level: choose(lv)) for level, _m in LEVELS}
-        for widget in self.level_buttons.values():
-            widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no level drawn apart from the others: no hint toward any
+        neutral(*self.level_buttons.values())  # no hint toward any level
         self.reason_buttons = {reason: button("", lambda _c=False, r=reason: give_reason(r))
                                for reason in CHANNEL_REASONS[channel]}
         self.comment = field_edit("rating_comment")

@@ -67,6 +67,13 @@ class Button(QPushButton):
                         else self._plain)
 
 
+def neutral(*buttons: QPushButton) -> None:
+    """Choices the terminal must not lean toward (consent, the rating's levels): none takes the focus, whose frame
+    would draw one apart from the others."""
+    for widget in buttons:
+        widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+
 def label(name: str = "", wrap: bool = True, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter) -> QLabel:
     widget = Label()
     if name:

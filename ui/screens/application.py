@@ -13,7 +13,7 @@ from kiosk import forms
 from kiosk.forms import Keyboard
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.keyboard import TouchKeyboard
-from ui.widgets import (FocusWatch, NoticeLabel, Screen, button, button_row, field_edit, keyboard_row, label,
+from ui.widgets import (FocusWatch, NoticeLabel, Screen, button, button_row, field_edit, keyboard_row, label, neutral,
                         scroll_area)
 
 _TOP_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
@@ -72,6 +72,7 @@ class ConsentScreen(Screen):
         self.notice = NoticeLabel()
         self.agree = button("primary", session.agree_consent)
         self.decline = button("", session.decline_consent)
+        neutral(self.agree, self.decline)  # consent freely given: the screen does not lean toward agreeing
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(scroll_area(self.card), 1)
         self.layout_.addWidget(self.notice)
