@@ -85,6 +85,7 @@ DRIVERS: dict[str, dict[str, Driver]] = {
         "sim": Driver("devices.idcard.sim", "SimIdReaderOptions", lambda m, name, o, d: m.SimIdReader(name, o)),
         "serial_sam": Driver("devices.idcard.serial_sam", "SerialSamIdReaderOptions",
                              lambda m, name, o, d: m.SerialSamIdReader(name, o)),
+        "sdk": Driver("devices.idcard.sdk", "SdkIdReaderOptions", lambda m, name, o, d: m.SdkIdReader(name, o)),
     },
     "qr_scanner": {
         "sim": Driver("devices.qr.sim", "SimQrScannerOptions", lambda m, name, o, d: m.SimQrScanner(name)),
@@ -153,6 +154,10 @@ def validate_options(kind: str, dtype: str, values: Mapping[str, Any], where: st
         if key in _CHOICES and value not in _CHOICES[key]():
             raise ConfigError(f"{where} {key}: {value!r} is not one of {', '.join(_CHOICES[key]())}")
         checked[key] = value
+    required = [f.name for f in dataclasses.fields(cls) if f.default is dataclasses.MISSING
+                and f.default_factory is dataclasses.MISSING and f.name not in checked]
+    if required:
+        raise ConfigError(f"{where} {required[0]}: required for type {dtype!r}")
     try:
         return cls(**checked)
     except ValueError as exc:  # an options class's own check (e.g. a list of baud rates)

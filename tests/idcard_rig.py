@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from devices.health import DeviceState
+from devices.idcard.base import ReadFailed
 from devices.idcard.pty_sim import SamReaderSimulator
 from devices.idcard.serial_sam import SerialSamIdReader, SerialSamIdReaderOptions
 
@@ -32,6 +33,13 @@ class Rig:
         self.sim.place_card(sample)
         wait_for(lambda: len(self.events) >= count)
         return self.events[count - 1]
+
+    def refused_once(self, sample: str, message: str, polls: int = 8) -> None:
+        """``sample`` placed is refused with ``message``, and not again while it lies there."""
+        event = self.place(sample)
+        assert isinstance(event, ReadFailed) and event.message.msgid == message
+        self.after_polls(polls)
+        assert self.kinds() == ["ReadFailed"]
 
     def state(self, state: DeviceState, timeout_s: float = 5.0) -> None:
         wait_for(lambda: self.reader.health.state is state, timeout_s)

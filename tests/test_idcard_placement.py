@@ -51,10 +51,7 @@ def test_another_card_laid_on_without_a_lift_seen_is_read(rig, find_after_read):
 @BOTH
 def test_a_refused_card_lying_on_the_reader_is_refused_once(rig, find_after_read):
     r = rig(find_after_read=find_after_read)
-    event = r.place("expired")
-    assert isinstance(event, ReadFailed) and event.message.msgid == e.ExpiredCardError.default
-    r.after_polls(8)
-    assert r.kinds() == ["ReadFailed"]
+    r.refused_once("expired", e.ExpiredCardError.default)
     r.sim.remove_card()
     r.after_polls(3)
     assert isinstance(r.place("expired", count=2), ReadFailed)

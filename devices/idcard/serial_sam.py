@@ -1,17 +1,10 @@
 """``SerialSamIdReader``: second-generation ID-card readers over serial or USB-serial (the SAM protocol).
 
 It polls on its own worker: find card (``20 01``); a found card is selected (``20 02``) and read
-(``30 01``, then ``30 03`` for an appended address), once per placement. Readers differ in what
-"find" answers while a card that was read lies there. Most answer "not found" (``80``), and select
-still succeeds; once a reader has shown it is one of those (asked once right after a read, until it
-is reconnected), a card that answers "found" again was reset by leaving the field, and is a new
-placement. Others keep answering "found" (``9F``): the card is then selected and read again,
-and its data compared (a keyed digest, held in memory only) with the card of this placement; the
-same card is not reported again, another card is (its predecessor's removal first). A failed read
-is reported once per placement too. A placement ends when "find" and select both say no card for
-``lift_polls`` polls in a row: :class:`CardRemoved` is reported, and the next card found is a new
-placement. On a reader that keeps answering ``9F`` each poll costs a whole read (about 0.1 s at
-115200 baud, up to a second on slow readers), which delays noticing a lift by as much.
+(``30 01``, then ``30 03`` for an appended address), once per placement, by the rules shared with
+the SDK driver (``devices/idcard/placement.py``: readers that go quiet after a read and readers
+that keep answering "found"). On a reader that keeps answering ``9F`` each poll costs a whole read
+(about 0.1 s at 115200 baud, up to a second on slow readers), which delays noticing a lift by as much.
 
 Every read has a deadline. Garbage on the line is skipped. A damaged reply (a wrong checksum or
 length, or one broken off after its header) is told from silence: its own counter
@@ -24,11 +17,7 @@ request.
 
 from __future__ import annotations
 
-import codecs
-import enum
-import hashlib
 import logging
-import secrets
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -36,12 +25,12 @@ from typing import Callable
 from devices.errors import DeviceError, DeviceOfflineError, DeviceTimeoutError
 from devices.health import DeviceState, SelfTestResult
 from devices.idcard import frames as f
-from devices.idcard.base import CardRead, CardRemoved, IdCardError, IdCardReader, ReadFailed
+from devices.idcard.base import IdCardReader
 from devices.idcard.errors import (CardMovedError, CardSelectError, DamagedReplyError, ReaderStatusError,
                                    ReaderTooSlowError)
-from devices.idcard.photo import PhotoDecoder
+from devices.idcard.placement import CardReadOptions, Placements
 from devices.idcard.serial_link import NOT_CONNECTED, ReplyTimeoutError, SerialLink
-from devices.idcard.text_block import parse_text_block
+from devices.idcard.text_block import appended_address, parse_text_block
 from devices.worker import on_worker
 from common.domain import CardType, Identity
 from common.i18n import N_, text
@@ -50,7 +39,6 @@ log = logging.getLogger(__name__)
 
 NOT_ANSWERING = N_("The ID card reader does not answer.")
 DAMAGED_ANSWERS = N_("The ID card reader sent a damaged answer.")
-APPENDED_ADDRESS_LEN = 70
 
 
 def parse_baudrates(value: str | list | tuple) -> tuple[int, ...]:
@@ -66,7 +54,7 @@ def parse_baudrates(value: str | list | tuple) -> tuple[int, ...]:
 
 
 @dataclass(frozen=True)
-class SerialSamIdReaderOptions:
+class SerialSamIdReaderOptions(CardReadOptions):
     port: str = "/dev/ttyUSB0"
     baudrates: str | list | tuple = (115200, 9600)  # tried in this order
     reply_timeout_s: float = 1.0       # SAM status, find and select
@@ -75,27 +63,11 @@ class SerialSamIdReaderOptions:
     poll_interval_s: float = 0.15
     reconnect_interval_s: float = 1.0
     max_timeouts: int = 3              # silent or damaged replies in a row before the port is closed and reopened
-    lift_polls: int = 2                # polls in a row without the card before its placement ends
-    read_appended_address: bool = True
-    photo_decoder: str = ""            # the vendor's photo library (libwlt.so); empty: a placeholder photo
-    photo_decoder_symbol: str = "unpack"
-    photo_decoder_mode: int = 602
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "baudrates", parse_baudrates(self.baudrates))
-        for name in ("reply_timeout_s", "read_timeout_s", "gap_timeout_s", "poll_interval_s", "reconnect_interval_s"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"{name}: must be above 0")
-        if self.max_timeouts < 1:
-            raise ValueError("max_timeouts: must be at least 1")
-        if self.lift_polls < 1:
-            raise ValueError("lift_polls: must be at least 1")
-
-
-class Presence(enum.Enum):
-    NONE = "none"        # no card, or it was taken away
-    READ = "read"        # read and reported; waiting for its removal
-    FAILED = "failed"    # its read failed and was reported; waiting for it to be placed again
+        self.check(("reply_timeout_s", "read_timeout_s", "gap_timeout_s", "poll_interval_s", "reconnect_interval_s"),
+                   ("max_timeouts",))
 
 
 # Which replies belong to which command: anything else on the line is a stray frame and skipped.
@@ -117,13 +89,8 @@ class SerialSamIdReader(IdCardReader):
         super().__init__(name, poll_interval_s=options.poll_interval_s)
         self.options = options
         self._link = SerialLink(options.port)
-        self._decoder = PhotoDecoder(options.photo_decoder, options.photo_decoder_symbol, options.photo_decoder_mode)
-        self._presence = Presence.NONE
-        self._card_digest: bytes | None = None   # this placement's card data, keyed digest; None: not known
-        self._read_digest: bytes | None = None   # the digest of the data the last read received
-        self._digest_key = secrets.token_bytes(16)
-        self._misses = 0                         # polls in a row without the placed card
-        self._quiet_reader = False               # "find" answered "not found" while a read card lay there
+        self._decoder = options.decoder()
+        self._placements = Placements(name, self.health, self.events, self, options.lift_polls)
         self._baudrate: int | None = None
         self._timeouts = 0
         self._damaged = 0                        # of those, damaged replies
@@ -213,8 +180,8 @@ class SerialSamIdReader(IdCardReader):
                     damaged = True
                     continue
                 self._done()
-                self._baudrate, self._timeouts, self._damaged, self._quiet_reader = rate, 0, 0, False
-                self._end_placement()
+                self._baudrate, self._timeouts, self._damaged = rate, 0, 0
+                self._placements.connected()
                 log.info("%s: reader answers at %d baud", self.name, rate)
                 self._sam_state(status.sw3)
                 return True
@@ -253,16 +220,11 @@ class SerialSamIdReader(IdCardReader):
         self._link.close()
         self._baudrate = None
         self._next_connect = time.monotonic() + self.options.reconnect_interval_s
-        if self._presence is Presence.READ:
-            self.events.emit(CardRemoved())
-        self._end_placement()
+        self._placements.lost()
         if damaged:
             self.health.set_state(DeviceState.ERROR, text(DAMAGED_ANSWERS))
         else:
             self.health.set_state(DeviceState.OFFLINE, text(NOT_CONNECTED))
-
-    def _end_placement(self) -> None:
-        self._presence, self._card_digest, self._misses = Presence.NONE, None, 0
 
     # -- polling -------------------------------------------------------------------------------
 
@@ -272,7 +234,7 @@ class SerialSamIdReader(IdCardReader):
             if time.monotonic() < self._next_connect or not self._connect():
                 return
         try:
-            self._poll_card()
+            self._placements.poll()
         except DeviceOfflineError as exc:
             self._disconnected(exc.detail)
         except (DeviceTimeoutError, f.FrameError) as exc:
@@ -289,97 +251,26 @@ class SerialSamIdReader(IdCardReader):
             self._done()
             self.health.count("polls")  # a finished look at the reader, with whatever it reported already emitted
 
-    def _poll_card(self) -> None:
+    # -- the card link (devices/idcard/placement.py) --------------------------------------------
+
+    def find_card(self) -> int:
         found = self._transact(f.FIND_CARD)
         self._done()
-        if found.sw3 == f.SW_CARD_FOUND:
-            self._misses = 0
-            self._card_found()
-            return
-        if found.sw3 != 0x80:
-            raise f.status_error(found.sw3)
-        if self.health.state is DeviceState.ERROR:
-            self.health.set_state(DeviceState.READY)
-        if self._presence is Presence.NONE:
-            return
+        return found.sw3
+
+    def select_card(self) -> int:
         selected = self._transact(f.SELECT_CARD)
         self._done()
-        if selected.sw3 == f.SW_SUCCESS:
-            self._misses, self._quiet_reader = 0, True
-            return
-        self._misses += 1
-        if self._misses >= self.options.lift_polls:
-            if self._presence is Presence.READ:
-                self.events.emit(CardRemoved())
-            self._end_placement()
+        return selected.sw3
 
-    def _card_found(self) -> None:
-        """"Find" answered "found": a new placement, or the card of this one on a reader that keeps saying so."""
-        if self._quiet_reader:
-            self._new_placement()  # the card had gone quiet: answering again, it left the field and came back
-        placed = self._presence
-        if placed is Presence.NONE:
-            self.health.set_state(DeviceState.BUSY)
-        self._read_digest = None
-        try:
-            identity = self._read_card(same_as=self._card_digest if placed is not Presence.NONE else None)
-        except DeviceOfflineError as exc:
-            if placed is Presence.NONE:
-                self._presence = Presence.FAILED
-                self.events.emit(ReadFailed(exc.message))
-            raise
-        except IdCardError as exc:
-            if placed is not Presence.NONE and self._read_digest in (None, self._card_digest):
-                self.health.count("same_card_errors")  # this placement's outcome was reported already
-                return
-            self._new_placement()
-            self._presence, self._card_digest = Presence.FAILED, self._read_digest
-            self.health.count("read_errors")
-            log.warning("%s: card not read: %s (%s)", self.name, type(exc).__name__, exc.detail)
-            self.health.set_state(DeviceState.READY)
-            self.events.emit(ReadFailed(exc.message))
-            return
-        if identity is None:
-            self.health.count("same_card_found")  # read again and found unchanged: not reported again
-            return
-        self._new_placement()
-        self._presence, self._card_digest = Presence.READ, self._read_digest
-        self._learn_find_after_read()
-        self.health.count("cards_read")
-        log.info("%s: read a %s card", self.name, identity.card_type.value)
-        self.health.set_state(DeviceState.READY)
-        self.events.emit(CardRead(identity))
-
-    def _learn_find_after_read(self) -> None:
-        """Right after a read: does "find" go quiet while the card lies there (most readers), or keep saying "found"?"""
-        if self._quiet_reader:
-            return
-        try:
-            found = self._transact(f.FIND_CARD)
-            self._done()
-            if found.sw3 == 0x80:
-                selected = self._transact(f.SELECT_CARD)
-                self._done()
-                self._quiet_reader = selected.sw3 == f.SW_SUCCESS
-        except (DeviceTimeoutError, DeviceOfflineError, f.FrameError) as exc:
-            log.debug("%s: find after a read not answered (%s); the next poll asks again", self.name, exc.detail)
-        if self._quiet_reader:
-            log.info("%s: after a read, find answers \"not found\" while the card lies there", self.name)
-
-    def _new_placement(self) -> None:
-        """Another card than the one of this placement: the one read before was taken away."""
-        if self._presence is Presence.READ:
-            self.events.emit(CardRemoved())
-        self._end_placement()
-
-    def _read_card(self, same_as: bytes | None = None) -> Identity | None:
-        """Select and read, once more after a damaged or incomplete reply; None when its data digest is ``same_as``."""
+    def read_card(self, seen: Callable[..., bool]) -> Identity | None:
+        """Select and read, once more after a damaged or incomplete reply; None when ``seen`` knows its data."""
         transport_error: Exception | None = None
         for _attempt in range(2):
             try:
                 self._command(f.SELECT_CARD)
                 self._done()
-                return self._read_identity(same_as)
+                return self._read_identity(seen)
             except CardSelectError:
                 if transport_error is not None:
                     raise CardMovedError(detail="card gone after an incomplete reply") from None
@@ -391,11 +282,10 @@ class SerialSamIdReader(IdCardReader):
             raise DamagedReplyError(detail=f"damaged reply, twice ({type(transport_error).__name__})")
         raise ReaderTooSlowError(detail="no whole reply in time, twice")
 
-    def _read_identity(self, same_as: bytes | None) -> Identity | None:
+    def _read_identity(self, seen: Callable[..., bool]) -> Identity | None:
         reply = self._command(f.READ_TEXT_PHOTO, timeout_s=self.options.read_timeout_s)
         try:
-            self._read_digest = hashlib.blake2b(reply.data, key=self._digest_key, digest_size=16).digest()
-            if self._read_digest == same_as:
+            if seen(reply.data):
                 return None
             parts = f.split_card_data(reply.data)
             identity = parse_text_block(parts.text)
@@ -417,8 +307,7 @@ class SerialSamIdReader(IdCardReader):
         try:
             if reply.sw3 != f.SW_SUCCESS or not reply.data:
                 return ""
-            address, _ = codecs.utf_16_le_decode(reply.data[:APPENDED_ADDRESS_LEN], "replace", True)
-            return address.rstrip(" \x00")
+            return appended_address(reply.data)
         finally:
             self._done()
 

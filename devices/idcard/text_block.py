@@ -37,6 +37,7 @@ from common.idnumber import is_valid
 
 TEXT_LEN = 256
 FLAG_OFFSET = 248
+APPENDED_ADDRESS_LEN = 70  # an address endorsement (追加住址): 35 UCS-2 characters, as the address field
 LONG_TERM = "长期"
 
 Buffer = Union[bytes, bytearray, memoryview]
@@ -101,6 +102,12 @@ def _date(value: str, field: str, card_type: CardType) -> dt.date | None:
         return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
     except ValueError:
         raise ImpossibleDateError(detail=f"{field} is not a calendar date") from None
+
+
+def appended_address(data: Buffer) -> str:
+    """The first address endorsement in what "read appended address" returned ("" when blank)."""
+    address, _ = codecs.utf_16_le_decode(memoryview(data)[:APPENDED_ADDRESS_LEN], "replace", True)
+    return address.rstrip(" \x00")
 
 
 def parse_text_block(block: Buffer, *, today: dt.date | None = None, check: bool = True) -> Identity:
