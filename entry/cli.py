@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_queue_commands(sub)
 
+    from entry.audit_cli import add_commands as add_audit_commands
+
+    add_audit_commands(sub)
+
     config = sub.add_parser("config", help="configuration tools")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION")
     check = config_sub.add_parser("check", help="validate a configuration file")
@@ -155,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
             from entry.queue_cli import run as run_queue
 
             return run_queue(args)
+        if args.command == "audit":
+            from entry.audit_cli import run as run_audit
+
+            return run_audit(args)
         if args.command == "config" and args.config_command == "check":
             return _cmd_config_check(args)
         parser.print_help()

@@ -120,7 +120,7 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
     answered = threading.Event()
     devices = build_devices(config, late=answered if late_document_camera else None)
     queue = build_queue(config, backend)
-    audit = AuditTrail(config.data_dir / "audit" / "trail.jsonl")
+    audit = AuditTrail(config.data_dir / "audit" / "trail.jsonl", backend.audit_key)
 
     def remote_config(updated: Config) -> None:
         apply_remote_config(updated, backend, queue)
@@ -148,7 +148,8 @@ def apply_remote_config(config: Config, backend: BackendClient, queue: Queue) ->
 def terminal_status(queue: Queue, audit: AuditTrail) -> dict:
     status = queue.outbox.status()
     counts = status["counts"]
+    written = audit.written()
     return {"queue": {"depth": counts["pending"], "oldest_age_s": status["oldest_age_s"], "dead": counts["dead"],
                       "quarantined": counts["quarantined"], "held": counts["held"],
                       "recovered_from": status["recovered_from"]},
-            "audit_head": audit.head}
+            "audit_head": written.head, "audit_count": written.count}

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Header, Request
 
+from sandbox.audit_chains import AuditRefused
 from sandbox.errors import ApiError, documented, not_found
 from sandbox.models import AuditIn, AuditOut, DecisionIn, DecisionOut, HandoverIn, HandoverOut, StaffSession, StaffSignIn
 from sandbox.store import Store, now_iso
 
+AUDIT_REFUSALS = {
+    "mac": ("审计记录 {seq} 的校验码与内容不符，未予接收", "Audit entry {seq} does not match its MAC; not taken"),
+    "link": ("审计记录 {seq} 接不上后台已有的 {count} 条记录，未予接收",
+             "Audit entry {seq} does not follow the {count} entries the backend holds; not taken"),
+    "rewrite": ("审计记录 {seq} 与后台已有的同号记录不同，未予接收",
+                "Audit entry {seq} differs from the one the backend holds; not taken"),
+}
 DECISION_NOTES = {
     "accepted": ("窗口已受理", "Accepted at the window"),
     "incomplete": ("材料不全，已出具一次性告知书", "Materials incomplete: a one-time notice was issued"),
@@ -67,10 +75,14 @@ def routes(store: Store, settings: dict) -> APIRouter:
     @api.post("/audit", response_model=AuditOut, tags=["staff"], responses=documented(400, 401, 409))
     def audit(body: AuditIn, request: Request) -> dict:
         try:
-            accepted, head = store.add_audit(request.state.terminal_id, [e.model_dump() for e in body.entries])
-        except ValueError as exc:
-            raise ApiError(409, "audit_chain_broken", "审计链不连续", "The audit chain does not link",
-                           {"entries": str(exc)}) from None
-        return {"accepted": accepted, "head": head}
+            accepted, held = store.audit.add(request.state.terminal_id, request.state.terminal_key,
+                                             [e.model_dump() for e in body.entries])
+        except AuditRefused as refused:
+            zh, en = AUDIT_REFUSALS[refused.reason]
+            raise ApiError(409, "audit_chain_broken", zh.format(seq=refused.seq, count=refused.held.count),
+                           en.format(seq=refused.seq, count=refused.held.count),
+                           {"seq": refused.seq, "reason": refused.reason, "count": refused.held.count,
+                            "head": refused.held.head}) from None
+        return {"accepted": accepted, "count": held.count, "head": held.head}
 
     return api

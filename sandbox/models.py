@@ -66,7 +66,9 @@ class HeartbeatIn(Strict):
     devices: list[DeviceStatus] = Field(default_factory=list, max_length=20)
     queue: QueueStatus
     free_disk_mb: float = Field(ge=0)
-    audit_head: str = Field(default="", max_length=128, description="hash at the head of the terminal's audit chain")
+    audit_head: str = Field(default="", max_length=64, description="mac of the last entry of the terminal's audit "
+                                                                   "chain; empty when none")
+    audit_count: int = Field(default=0, ge=0, description="how many entries the terminal's audit chain holds")
     config_refused: str = Field(default="", max_length=300,
                                 description="why the last remote configuration was refused (empty: it was applied)")
 
@@ -521,13 +523,19 @@ class HandoverOut(BaseModel):
 
 
 class AuditEntry(Strict):
-    seq: int = Field(ge=0)
+    """One step of a terminal's audit chain (docs/api/payloads.md, 'Audit chain')."""
+
+    v: Literal[2] = Field(description="the chain's format: 2, keyed")
+    seq: int = Field(ge=0, description="0, 1, 2, ... with no gap")
     at: str = Field(max_length=40)
     actor: str = Field(max_length=40)
     action: str = Field(max_length=60)
     detail: str = Field(default="", max_length=1000)
-    prev_hash: str = Field(max_length=128)
-    hash: str = Field(max_length=128)
+    prev_mac: str = Field(max_length=64, pattern="^([0-9a-f]{64})?$",
+                          description="the entry before's mac; empty for entry 0")
+    mac: str = Field(pattern="^[0-9a-f]{64}$",
+                     description="lower-case hex HMAC-SHA256, under the terminal's audit key, of the other fields as "
+                                 "sorted compact JSON")
 
 
 class AuditIn(Strict):
@@ -535,8 +543,10 @@ class AuditIn(Strict):
 
 
 class AuditOut(BaseModel):
-    accepted: int
-    head: str
+    accepted: int = Field(description="entries new to the backend (a resend of held ones counts none)")
+    count: int = Field(description="how many entries of this terminal's chain the backend holds: the acknowledged "
+                                   "head is entry count - 1")
+    head: str = Field(description="the mac of the last entry held; empty when none")
 
 
 # -- notices, fees, licences, evaluation --------------------------------------------

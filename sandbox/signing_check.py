@@ -110,7 +110,8 @@ class SigningMiddleware:
                 raise SignatureError("replayed_nonce", "nonce already used", request)
         except SignatureError as exc:
             return await self._refuse(send, 401, exc.code, exc.request)
-        scope = dict(scope, state=dict(scope.get("state") or {}, terminal_id=request.terminal_id))
+        scope = dict(scope, state=dict(scope.get("state") or {}, terminal_id=request.terminal_id,
+                                                      terminal_key=request.key))
         return await self.app(scope, _replay(receive, body), signing_send(send, request))
 
     async def _unsigned_route(self, scope, receive, send, headers: dict[str, str], target: str):

@@ -20,6 +20,7 @@ from typing import Any, Iterator
 
 from contextlib import contextmanager
 
+from sandbox.audit_chains import AuditChains
 from sandbox.evaluations import Evaluations
 from sandbox.models import Service
 from sandbox.payments import Payments
@@ -46,8 +47,6 @@ CREATE TABLE IF NOT EXISTS staff (staff_id TEXT PRIMARY KEY, body TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS staff_sessions (token TEXT PRIMARY KEY, staff_id TEXT NOT NULL, expires REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS decisions (case_number TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS handovers (handover_id TEXT PRIMARY KEY, body TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS audit (terminal_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
-    PRIMARY KEY (terminal_id, seq));
 CREATE TABLE IF NOT EXISTS tickets (ticket_id TEXT PRIMARY KEY, licence_id TEXT NOT NULL, status TEXT NOT NULL,
     expires REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS terminals (terminal_id TEXT PRIMARY KEY, body TEXT NOT NULL, last_seen REAL NOT NULL);
@@ -119,6 +118,7 @@ class Store:
         self.refusals = Refusals(self)
         self.reprints = Reprints(self)
         self.evaluations = Evaluations(self)
+        self.audit = AuditChains(self)
 
     # -- plumbing -------------------------------------------------------------------
 
@@ -475,27 +475,6 @@ class Store:
 
     def notice_number_exists(self, number: str) -> bool:
         return self._one("SELECT 1 FROM notices WHERE number = ?", number) is not None
-
-    def add_audit(self, terminal_id: str, entries: list[dict[str, Any]]) -> tuple[int, str]:
-        """Append a terminal's audit entries; the chain must link (prev_hash) and not rewrite history."""
-        with self.tx() as db:
-            last = db.execute("SELECT body FROM audit WHERE terminal_id = ? ORDER BY seq DESC LIMIT 1",
-                              (terminal_id,)).fetchone()
-            head = json.loads(last["body"])["hash"] if last else ""
-            last_seq = json.loads(last["body"])["seq"] if last else -1
-            accepted = 0
-            for entry in entries:
-                if entry["seq"] <= last_seq:
-                    old = db.execute("SELECT body FROM audit WHERE terminal_id = ? AND seq = ?",
-                                     (terminal_id, entry["seq"])).fetchone()
-                    if old is not None and json.loads(old["body"])["hash"] == entry["hash"]:
-                        continue  # a resend of what we have
-                    raise ValueError(f"entry {entry['seq']} rewrites recorded history")
-                if entry["prev_hash"] != head or entry["seq"] != last_seq + 1:
-                    raise ValueError(f"entry {entry['seq']} does not link to the chain head")
-                db.execute("INSERT INTO audit VALUES (?, ?, ?)", (terminal_id, entry["seq"], json.dumps(entry)))
-                head, last_seq, accepted = entry["hash"], entry["seq"], accepted + 1
-            return accepted, head
 
     # -- print tickets --------------------------------------------------------
 

@@ -91,17 +91,18 @@ def test_every_step_is_in_a_linked_masked_audit_trail_sent_to_the_backend(servic
     actions = [e["action"] for e in audit.entries]
     assert actions == ["sign_in", "card_read", "service_chosen", "material_checked", "accepted", "applicant_done",
                        "sign_out"]
-    assert audit.verify() and audit.sent == len(audit.entries)
+    assert audit.verify().ok and audit.sent == len(audit.entries)
     raw = (services.config.data_dir / "audit" / "trail.jsonl").read_text("utf-8")
     assert "330106199003071236" not in raw and "张测试" not in raw and "3301**********1236" in raw
-    reopened = AuditTrail(services.config.data_dir / "audit" / "trail.jsonl")
-    assert reopened.verify() and reopened.head == audit.head
+    key = services.backend.audit_key
+    reopened = AuditTrail(services.config.data_dir / "audit" / "trail.jsonl", key)
+    assert reopened.verify().ok and reopened.head == audit.head and reopened.sent == audit.sent
     lines = raw.splitlines()
     forged = json.loads(lines[1])
     forged["detail"] = "edited"
     lines[1] = json.dumps(forged, ensure_ascii=False)
     (services.config.data_dir / "audit" / "trail.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
-    assert not AuditTrail(services.config.data_dir / "audit" / "trail.jsonl").verify()
+    assert not AuditTrail(services.config.data_dir / "audit" / "trail.jsonl", key).verify().ok
 
 
 def test_offline_sign_in_with_the_cached_verifier(services, sandbox):

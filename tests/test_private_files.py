@@ -14,6 +14,7 @@ from common.masking import Masker
 from devices.docprinter.sim import SimDocumentPrinter
 from devices.receipt.document import Line, ReceiptDocument
 from devices.receipt.sim import SimReceiptPrinter
+from common.audit_chain import Head
 from kiosk.audit import AuditTrail
 from kiosk.logging_setup import configure_logging
 
@@ -64,10 +65,10 @@ def test_a_log_file_made_before_with_looser_bits_is_tightened(tmp_path):
     assert_private(folder, [path])
 
 
-def test_the_audit_trail_and_its_sent_mark_are_private(tmp_path):
-    trail = AuditTrail(tmp_path / "audit" / "trail.jsonl")
-    trail.record("S001", "sign_in")
-    trail.mark_sent(1)
+def test_the_audit_trail_its_seal_and_acknowledged_head_are_private(tmp_path):
+    trail = AuditTrail(tmp_path / "audit" / "trail.jsonl", b"k" * 32)
+    entry = trail.record("S001", "sign_in")
+    assert trail.acknowledge(Head(1, entry["mac"]))
     trail.flush()
     trail.close()
     assert_private(tmp_path / "audit", sorted((tmp_path / "audit").iterdir()))

@@ -7,7 +7,9 @@ import pytest
 
 from kiosk.backend.client import Attachment
 from common.backend_errors import AuthError, RejectedError
+from common.audit_chain import audit_key, entry_mac
 from common.domain import Consent
+from common.signing import demo_key
 from sandbox.server import SandboxServer
 from tests.backend_helpers import TERMINAL, application, client_for
 
@@ -163,14 +165,17 @@ def test_clerk_decisions_notices_handover_and_audit(client):
     maintenance = client.staff_sign_in("XH0004", "demo-XH0004")
     with pytest.raises(RejectedError, match="not_a_clerk"):
         client.decide("SQ2026112600018", maintenance["token"], "accepted")
-    entries = [{"seq": 0, "at": "2026-11-27T10:00:00+08:00", "actor": "XH0001", "action": "card_read",
-                "detail": "", "prev_hash": "", "hash": "h0"},
-               {"seq": 1, "at": "2026-11-27T10:00:05+08:00", "actor": "XH0001", "action": "accept",
-                "detail": "", "prev_hash": "h0", "hash": "h1"}]
-    assert client.send_audit(entries) == {"accepted": 2, "head": "h1"}
-    assert client.send_audit(entries) == {"accepted": 0, "head": "h1"}  # a resend is harmless
+    key = audit_key(demo_key(TERMINAL))
+    entries, prev = [], ""
+    for seq, action in enumerate(("card_read", "accept")):
+        entry = {"v": 2, "seq": seq, "at": "2026-11-27T10:00:00+08:00", "actor": "XH0001", "action": action,
+                 "detail": "", "prev_mac": prev}
+        entry["mac"] = prev = entry_mac(key, entry)
+        entries.append(entry)
+    assert client.send_audit(entries) == {"accepted": 2, "count": 2, "head": prev}
+    assert client.send_audit(entries) == {"accepted": 0, "count": 2, "head": prev}  # a resend is harmless
     with pytest.raises(RejectedError, match="audit_chain_broken"):
-        client.send_audit([dict(entries[1], seq=2, prev_hash="forged", hash="h2")])
+        client.send_audit([dict(entries[1], seq=2, prev_mac="0" * 64)])
 
 
 def test_fees_and_evaluation(client, sandbox):

@@ -53,6 +53,7 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
         status = StatusScreen(devices.all(), devices.receipt_printer, services.tasks, bridge,
                               queue_status=services.queue.outbox.status,
                               config_refused=lambda: services.heartbeat.config_refused,
+                              audit_check=services.audit.check,
                               voice=VoiceGuide(services.config.voice, services.tasks))  # staff try the volume
         return MaintenanceView(services.config.terminal.staff_pin, status, services.config.terminal.pin_lockout_s)
     first.attach(services.new_citizen_session(), bridge, services.config.terminal,

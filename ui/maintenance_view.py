@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QStackedWidget, QTableWidget, QTableWidgetItem)
 
+from common.audit_chain import ChainReport, Head
 from devices.health import Health, SelfTestResult
 from devices.base import Device
 from devices.receipt.base import ReceiptPrinter
+from kiosk.audit import report_text
 from kiosk.tasks import TaskRunner
 from common.i18n import N_, _, plural_text, text
 from kiosk.workflows.citizen import Notice, user_message
@@ -91,8 +93,16 @@ class StatusScreen(Screen):
 
     def __init__(self, devices: list[Device], receipt_printer: ReceiptPrinter, tasks: TaskRunner,
                  bridge: DeviceBridge, queue_status: Callable[[], dict] | None = None,
-                 config_refused: Callable[[], str] = lambda: "", voice: VoiceGuide | None = None) -> None:
+                 config_refused: Callable[[], str] = lambda: "", voice: VoiceGuide | None = None,
+                 audit_check: Callable[[], tuple[ChainReport, Head]] | None = None) -> None:
         super().__init__()
+        self._audit_check = audit_check  # AuditTrail.check: reads and checks the whole trail, on the task pool
+        self._audit_result: tuple[ChainReport, Head] | None = None
+        self.audit_line = label("", align=Qt.AlignmentFlag.AlignLeft)
+        self.audit_line.setWordWrap(True)
+        self.audit_line.setVisible(audit_check is not None)
+        self.check_audit = button("", self.run_audit_check)
+        self.check_audit.setVisible(audit_check is not None)
         self.voice = voice  # the kiosk's voice guidance at the configured volume, for a test prompt
         self._config_refused = config_refused  # the heartbeat's last refusal of remote configuration
         self._queue_status = queue_status  # Outbox.status, read on the task pool (it may wait on the queue's lock)
@@ -118,12 +128,14 @@ class StatusScreen(Screen):
         self.config_line = label("", align=Qt.AlignmentFlag.AlignLeft)
         self.config_line.setWordWrap(True)
         self.layout_.addWidget(self.config_line)
+        self.layout_.addWidget(self.audit_line)
         self.layout_.addWidget(self.voice_line)
         self.layout_.addWidget(self.notice)
         row = QHBoxLayout()
         row.addWidget(self.self_test)
         row.addWidget(self.test_print)
         row.addWidget(self.test_voice)
+        row.addWidget(self.check_audit)
         row.addStretch(1)
         self.layout_.addLayout(row)
         bridge.health_changed.connect(lambda _h: self.refresh())
@@ -134,6 +146,9 @@ class StatusScreen(Screen):
         self.self_test.setText(_("Run self-tests"))
         self.test_print.setText(_("Test print"))
         self.test_voice.setText(_("Test voice"))
+        self.check_audit.setText(_("Check the audit trail"))
+        if self._audit_result is not None:
+            self.audit_line.setText(report_text(*self._audit_result).render())
         if self.voice is not None:
             self.voice_line.setText(_("Voice guidance volume: {volume} % (voice.volume in the site file)").format(
                 volume=self.voice.volume))
@@ -168,6 +183,18 @@ class StatusScreen(Screen):
             lines.append(text("A damaged queue database was moved aside to {path}. Take its items back with: "
                               "kiosk queue import {path}", path=status["recovered_from"]).render())
         self.queue_line.setText("\n".join(lines))
+
+    def run_audit_check(self) -> None:
+        """Check the audit chain against its seal and the backend's acknowledged head (on unlock, and on demand)."""
+        if self._audit_check is None:
+            return
+        self.audit_line.setText(_("Checking the audit trail…"))
+        self._tasks.run(self._audit_check, self._audit_checked,
+                        lambda exc: self.audit_line.setText(user_message(exc).render()))
+
+    def _audit_checked(self, result: tuple[ChainReport, Head]) -> None:
+        self._audit_result = result
+        self.audit_line.setText(report_text(*result).render())
 
     def run_self_tests(self) -> None:
         for device in self._devices:
@@ -209,6 +236,7 @@ class MaintenanceView(QStackedWidget):
 
     def unlock(self) -> None:
         self.status.refresh()
+        self.status.run_audit_check()
         self.setCurrentWidget(self.status)
 
     def retranslate(self) -> None:

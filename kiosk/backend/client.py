@@ -30,6 +30,7 @@ from kiosk.backend.codec import (_get, _objects, company_from_json, consent_from
 from common import provisional, uscc
 from common.backend_errors import (AuthError, BackendError, BadCreditCodeError, CompanyNotFoundError, OfflineError,
                                    RejectedError, ServerError)
+from common.audit_chain import audit_key
 from common.signing import H_NONCE, Signer, demo_key
 from kiosk.config import BackendConfig
 from common.domain import (MAX_EVALUATION_COMMENT, Application, Attachment, CaseRefusal, Company, Consent, Evaluation,
@@ -110,6 +111,11 @@ class BackendClient:
                 self._config.url, self._config.ca_bundle, self._config.signing_key_file, self._config.signature_alg):
             raise ValueError("only timeouts and retries change while the client runs")
         self._config = config
+
+    @property
+    def audit_key(self) -> bytes:
+        """The audit chain's key, derived from this terminal's signing key (common/audit_chain.py)."""
+        return audit_key(self._signer.key)
 
     @property
     def timeout(self) -> tuple[float, float]:
@@ -406,6 +412,7 @@ class BackendClient:
                                 "recipient_id_number": recipient_id_number, "recipient_is_agent": recipient_is_agent})
 
     def send_audit(self, entries: list[dict[str, Any]]) -> dict[str, Any]:
+        """Push audit entries; the answer is the head the backend holds (``count``, ``head``)."""
         return self._call("POST", "/audit", body={"entries": entries}, retry=True)  # the chain makes resends safe
 
     # -- plumbing ------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Sign in -> the applicant's card -> the service -> check the materials -> accept (the case is
 submitted through the outbox, the acceptance decision recorded, a receipt printed) or issue the
 one-time notice listing everything missing -> next applicant. Every step goes into the
-hash-chained audit trail, with masked identifiers, and the trail is pushed to the backend.
+keyed audit chain (kiosk/audit.py), with masked identifiers, and the trail is pushed to the backend.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import logging
 from typing import Any, Callable
 
 from devices.receipt.base import ReceiptPrinter
-from kiosk.audit import AuditTrail
+from kiosk.audit import AuditTrail, push as push_audit
 from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError, OfflineError, ServerError
 from common.domain import Application, Evaluation, EvaluationKey, Identity, MaterialRequirement, ServiceItem
@@ -30,6 +30,15 @@ from kiosk.workflows import admit
 from kiosk.workflows.citizen import Notice, user_message
 
 log = logging.getLogger(__name__)
+
+
+def _audit_kept(exc: BaseException) -> None:
+    """A push that failed: the entries stay unsent. Away or busy is ordinary; a refusal (the backend
+    would not take the chain, already logged by ``push``) or anything else needs staff."""
+    if isinstance(exc, (OfflineError, ServerError)):
+        log.info("audit: kept for later (%s)", type(exc).__name__)
+    else:
+        log.warning("audit: not sent (%s: %s)", type(exc).__name__, getattr(exc, "detail", "") or exc)
 
 
 class Desk(enum.Enum):
@@ -79,10 +88,8 @@ class ClerkDesk(RatingTaps):
 
     def _audit_step(self, action: str, detail: str = "") -> None:
         self._audit.record(self.actor, action, self._masker.mask(detail))
-        batch = self._audit.unsent()
-        if batch:
-            self._tasks.run(lambda: self._backend.send_audit(batch), lambda _r: self._audit.mark_sent(len(batch)),
-                            lambda exc: log.info("audit: kept for later (%s)", type(exc).__name__))
+        if self._audit.unsent():
+            self._tasks.run(lambda: push_audit(self._audit, self._backend), lambda _n: None, _audit_kept)
 
     # -- sign-in ------------------------------------------------------------------------------
 
