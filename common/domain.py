@@ -16,6 +16,7 @@ class CardType(enum.Enum):
     HMT_RESIDENCE = "hmt_residence"  # 港澳台居民居住证 (J)
     FOREIGNER_2017 = "foreigner_2017"  # 外国人永久居留身份证 (I)
     FOREIGNER_2023 = "foreigner_2023"  # 外国人永久居留身份证, 2023 (Y)
+    SOCIAL_SECURITY = "social_security"  # 社会保障卡, read in a PC/SC reader
     APP_TOKEN = "app_token"          # identified through the government app's QR code
     DECLARED = "declared"            # typed by an agent for the person they act for, not read from a card
 

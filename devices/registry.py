@@ -87,6 +87,11 @@ DRIVERS: dict[str, dict[str, Driver]] = {
                              lambda m, name, o, d: m.SerialSamIdReader(name, o)),
         "sdk": Driver("devices.idcard.sdk", "SdkIdReaderOptions", lambda m, name, o, d: m.SdkIdReader(name, o)),
     },
+    "ss_card_reader": {
+        "sim": Driver("devices.sscard.sim", "SimSsCardReaderOptions", lambda m, name, o, d: m.SimSsCardReader(name, o)),
+        "pcsc": Driver("devices.sscard.pcsc_reader", "PcscSsCardReaderOptions",
+                       lambda m, name, o, d: m.PcscSsCardReader(name, o)),
+    },
     "qr_scanner": {
         "sim": Driver("devices.qr.sim", "SimQrScannerOptions", lambda m, name, o, d: m.SimQrScanner(name)),
         "camera": Driver("devices.qr.camera", "CameraQrScannerOptions",

@@ -60,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
 
     add_audit_commands(sub)
 
+    from entry.doctor import add_commands as add_doctor_commands
+
+    add_doctor_commands(sub)
+
     config = sub.add_parser("config", help="configuration tools")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION")
     check = config_sub.add_parser("check", help="validate a configuration file")
@@ -163,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
             from entry.audit_cli import run as run_audit
 
             return run_audit(args)
+        if args.command == "doctor":
+            from entry.doctor import run as run_doctor
+
+            return run_doctor(args)
         if args.command == "config" and args.config_command == "check":
             return _cmd_config_check(args)
         parser.print_help()

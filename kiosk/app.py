@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class Devices:
     id_reader: IdCardReader
+    ss_card_reader: IdCardReader  # the social security card: the same events as the ID card
     qr_scanner: QrScanner
     document_camera: DocumentCamera
     receipt_printer: ReceiptPrinter

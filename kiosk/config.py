@@ -124,12 +124,13 @@ class DeviceConfig:
     options: Mapping[str, Any] = field(default_factory=dict)
 
 
-DEVICE_KINDS = ("id_reader", "qr_scanner", "document_camera", "receipt_printer", "document_printer")
+DEVICE_KINDS = ("id_reader", "ss_card_reader", "qr_scanner", "document_camera", "receipt_printer", "document_printer")
 
 
 @dataclass(frozen=True)
 class DevicesConfig:
     id_reader: DeviceConfig = field(default_factory=DeviceConfig)
+    ss_card_reader: DeviceConfig = field(default_factory=DeviceConfig)   # the social security card's PC/SC reader
     qr_scanner: DeviceConfig = field(default_factory=DeviceConfig)
     document_camera: DeviceConfig = field(default_factory=DeviceConfig)
     receipt_printer: DeviceConfig = field(default_factory=DeviceConfig)

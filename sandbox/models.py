@@ -111,7 +111,7 @@ class ConsentIn(Strict):
                                         "fetched for one service")
     service_code: Optional[str] = Field(default=None, min_length=1, max_length=32,
                                         description="required for the licences scope (else 422 service_required)")
-    method: Literal["id_card", "app_token", "clerk_witnessed"]
+    method: Literal["id_card", "social_security_card", "app_token", "clerk_witnessed"]
     text_version: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$",
                               description="the version id of the consent text the citizen was shown")
     agreed_at: Optional[str] = Field(default=None, max_length=40,
@@ -269,9 +269,10 @@ class Applicant(Strict):
                            description="person: the applicant (for an agent's case, the principal); company: the "
                                        "person at the terminal, its legal representative or an authorised handler")
     name: str = Field(min_length=1, max_length=60)
-    card_type: str = Field(max_length=20, description="resident, hmt_residence, foreigner_2017, foreigner_2023 or "
-                                                      "app_token: read from a card or the app; declared: typed by "
-                                                      "an agent, checked later against the power of attorney")
+    card_type: str = Field(max_length=20, description="resident, hmt_residence, foreigner_2017, foreigner_2023, "
+                                                      "social_security or app_token: read from a card or the app; "
+                                                      "declared: typed by an agent, checked later against the "
+                                                      "power of attorney")
     credit_code: Optional[str] = Field(default=None, pattern=CREDIT_CODE,
                                        description="company only, and required there (else 422 bad_credit_code)")
     company_name: Optional[str] = Field(default=None, max_length=100, description="company only")

@@ -15,3 +15,6 @@ if ! lpstat -p OneTrip-A4 >/dev/null 2>&1; then
   lpadmin -p OneTrip-A4 -E -v cups-pdf:/ -m lsb/usr/cups-pdf/CUPS-PDF_opt.ppd 2>/dev/null
 fi
 lpstat -p OneTrip-A4 >/dev/null
+
+# pcscd is not started here: tests/pcsc_rig.py runs it as the tests' child, with a vpcd reader
+# configuration of its own, and restarts it under the running driver (a test needs that).

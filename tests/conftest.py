@@ -86,4 +86,16 @@ def open_gui(qapp, qtbot, sandbox, make_config):
         gui.close()
 
 
+@pytest.fixture(scope="module")
+def pcsc_stack(tmp_path_factory):
+    """A real pcscd with a vpcd reader (tests/pcsc_rig.py) for one test module: started before its first
+    test, stopped after its last."""
+    from tests.pcsc_rig import PcscStack
+
+    stack = PcscStack(tmp_path_factory.mktemp("pcsc"))
+    stack.start()
+    yield stack
+    stack.stop()
+
+
 pytest_plugins = ["pytester"]

@@ -17,15 +17,20 @@ def test_maintenance_opens_at_the_pin_and_shows_devices(gui, qtbot):
     view.pin.submit()
     assert view.currentWidget() is view.status
     gui.services.devices.receipt_printer.inject("paper_out")
+    gui.services.devices.ss_card_reader.place_card("resident")
     view.status.run_self_tests()
-    qtbot.waitUntil(lambda: len(view.status._results) == 5, timeout=10000)
-    cells = {view.status.table.item(r, 0).text(): view.status.table.item(r, 3).text() for r in range(5)}
+    qtbot.waitUntil(lambda: len(view.status._results) == 6, timeout=10000)
+    cells = {view.status.table.item(r, 0).text(): view.status.table.item(r, 3).text() for r in range(6)}
+    # the PC/SC reader's diagnostics: the service, the reader's state and the card's ATR (never its holder)
+    assert cells["ss_card_reader"].startswith("✓ 社会保障卡读卡器就绪")
+    assert "pcsc_service: running" in cells["ss_card_reader"]
+    assert "present; ATR 3B 6A 00 00" in cells["ss_card_reader"] and "张" not in cells["ss_card_reader"]
     assert cells["receipt_printer"].startswith("✗") and "缺纸" in cells["receipt_printer"]
     assert cells["id_reader"].startswith("✓")
     reader = gui.services.devices.id_reader
     reader.health.count("damaged_replies", 3)  # as the serial reader counts a damaged answer (issue 18)
     view.status.refresh()
-    counters = {view.status.table.item(r, 0).text(): view.status.table.item(r, 4).text() for r in range(5)}
+    counters = {view.status.table.item(r, 0).text(): view.status.table.item(r, 4).text() for r in range(6)}
     assert "损坏的应答 3" in counters[reader.name] and counters["receipt_printer"] == ""
 
 

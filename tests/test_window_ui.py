@@ -22,13 +22,13 @@ def test_clerk_signs_in_reads_a_card_and_issues_a_notice(gui, qtbot):
     assert view.desk.result.startswith("GZ") and screen.notice.isVisible()
 
 
-def _signed_in_with_applicant(gui, qtbot, service: str):
+def _signed_in_with_applicant(gui, qtbot, service: str, reader: str = "id_reader"):
     view = gui.window.view
     view.sign_in.staff_id.setText("XH0001")
     view.sign_in.password.setText("demo-XH0001")
     view.sign_in.submit()
     qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING, timeout=5000)
-    gui.services.devices.id_reader.place_card("resident")
+    getattr(gui.services.devices, reader).place_card("resident")
     qtbot.waitUntil(lambda: view.desk.identity is not None, timeout=5000)
     screen = view.desk_screen
     screen.services.setCurrentIndex(screen.services.findData(service))

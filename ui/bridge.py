@@ -46,6 +46,7 @@ class DeviceBridge(QObject):
         super().__init__()
         self._devices = devices
         devices.id_reader.events.subscribe(self._on_card)
+        devices.ss_card_reader.events.subscribe(self._on_card)  # the social security card identifies alike
         devices.qr_scanner.events.subscribe(self._on_code)
         for device in devices.all():
             device.health.subscribe(self._on_health)
@@ -53,6 +54,7 @@ class DeviceBridge(QObject):
     def detach(self) -> None:
         """Stop listening, so no device thread holds (or emits on) this object after it is gone."""
         self._devices.id_reader.events.unsubscribe(self._on_card)
+        self._devices.ss_card_reader.events.unsubscribe(self._on_card)
         self._devices.qr_scanner.events.unsubscribe(self._on_code)
         for device in self._devices.all():
             device.health.unsubscribe(self._on_health)

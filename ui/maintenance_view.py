@@ -31,6 +31,14 @@ MAX_ATTEMPTS = 5
 COUNTER_LABELS = {"damaged_replies": N_("damaged answers"), "silent_replies": N_("unanswered polls")}
 
 
+def self_test_text(result: SelfTestResult) -> str:
+    """The verdict, then what the device reported, one line each (a PC/SC reader: the service, each
+    reader's state and its card's ATR, as PC/SC tools show them)."""
+    lines = [("✓ " if result.ok else "✗ ") + result.message.render()]
+    lines += [f"{key}: {value}" for key, value in result.details.items()]
+    return "\n".join(lines)
+
+
 def counters_text(counters: dict[str, int]) -> str:
     """A device's telling counters that are not zero, e.g. "damaged answers 3, unanswered polls 1"."""
     shown = [(_(label), counters.get(name, 0)) for name, label in COUNTER_LABELS.items()]
@@ -160,11 +168,11 @@ class StatusScreen(Screen):
             health: Health = device.health.snapshot()
             result = self._results.get(device.name)
             cells = [device.name, health.state.label.render(), health.reason.render() if health.reason else "",
-                     ("✓ " if result.ok else "✗ ") + result.message.render() if result else "",
-                     counters_text(health.counters)]
+                     self_test_text(result) if result else "", counters_text(health.counters)]
             for col, value in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
+        self.table.resizeRowsToContents()
         if self._queue_status is not None:
             self._tasks.run(self._queue_status, self._show_queue,
                             lambda exc: self.queue_line.setText(user_message(exc).render()))

@@ -6,11 +6,14 @@ name or date of the holder.
 
 from __future__ import annotations
 
+from common.i18n import N_
 from devices.errors import DeviceError, ProtocolError
 
 
 class SsCardError(DeviceError):
     """Base of every social security card error."""
+
+    default = N_("The social security card could not be read. Please take it out and insert it again, chip first.")
 
 
 class CardStatusError(SsCardError):
@@ -23,6 +26,9 @@ class CardStatusError(SsCardError):
 
 class FileNotFoundOnCardError(CardStatusError):
     """6A82: the application or file is not on the card."""
+
+    default = N_("This card is not a social security card, or its social security data cannot be read. "
+                 "Please insert your social security card, or use your ID card.")
 
 
 class RecordNotFoundError(CardStatusError):

@@ -78,7 +78,8 @@ CATEGORY_LABELS = {
 # The consent screen's text has a version; the backend records which one the citizen agreed to.
 IDENTITY_CONSENT_VERSION = "identity-2026.12"
 LICENCE_CONSENT_VERSION = "licences-2026.12"
-_CONSENT_METHOD = {CardType.APP_TOKEN: "app_token"}  # every card read on the reader: "id_card"
+# how the citizen was identified, for a consent; every other card on the ID reader: "id_card"
+_CONSENT_METHOD = {CardType.APP_TOKEN: "app_token", CardType.SOCIAL_SECURITY: "social_security_card"}
 # The backend's refusals of one file of a case (docs/api/payloads.md, 'Materials and attachments').
 _FILE_REFUSALS = {"attachment_missing", "bad_attachment", "attachment_digest_mismatch"}
 # Materials that are an identity document: the camera can copy them as an ID card (both sides, one page).

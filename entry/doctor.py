@@ -1,0 +1,159 @@
+"""``kiosk doctor``: what hall staff (or a support call) check first, in one run, without the window.
+
+The configuration and where it came from; each configured device started, given time to connect,
+self-tested and stopped; the PC/SC service, its readers, their states and the cards' ATRs (as
+``pcsc_scan`` shows them); the backend's ``/health``; the offline queue's counts; the free disk space.
+Every line is OK, WARN or FAIL; the exit status is 1 when anything failed. It reads no card and prints
+no personal data. Run it while the terminal is stopped: a device held by a running terminal (a serial
+port, the camera) fails here for that reason, and says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.config import DEVICE_KINDS, Config, load_config
+
+SETTLE_S = 3.0      # how long each device is given to connect before its self-test
+MIN_FREE_MB = 500   # below this the queue's attachments are at risk
+
+
+@dataclass
+class Findings:
+    lines: list[str] = field(default_factory=list)
+    failed: int = 0
+    warned: int = 0
+
+    def add(self, level: str, what: str, text: str) -> None:
+        if level == "FAIL":
+            self.failed += 1
+        elif level == "WARN":
+            self.warned += 1
+        self.lines.append(f"{level:<4}  {what}: {text}")
+
+    def more(self, text: str) -> None:
+        self.lines.append(f"      {text}")
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    doctor = sub.add_parser("doctor", help="check the configuration, devices, PC/SC, backend, queue and disk")
+    doctor.add_argument("--config", type=Path, help="site configuration file (TOML)")
+    doctor.add_argument("--no-devices", action="store_true", help="skip starting the devices")
+
+
+def run(args: argparse.Namespace) -> int:
+    findings = Findings()
+    config = load_config(args.config)
+    findings.add("OK", "configuration", f"{config.source} (terminal {config.terminal.id}, mode {config.terminal.mode})")
+    if not args.no_devices:
+        check_devices(config, findings)
+    check_pcsc(config, findings)
+    check_backend(config, findings)
+    check_queue(config, findings)
+    check_disk(config, findings)
+    print("\n".join(findings.lines))
+    print(f"{findings.failed} failed, {findings.warned} warnings")
+    return 1 if findings.failed else 0
+
+
+def check_devices(config: Config, findings: Findings) -> None:
+    from devices.health import DeviceState
+    from devices.registry import build_device
+
+    for kind in DEVICE_KINDS:
+        section = config.device(kind)
+        where = f"{kind} ({section.type})"
+        try:
+            device = build_device(kind, section.type, section.options, config.data_dir)
+        except Exception as exc:  # a driver that cannot even be built is a finding, not a crash
+            findings.add("FAIL", where, f"cannot be built: {_plain(exc)}")
+            continue
+        try:
+            device.start()
+            deadline = time.monotonic() + SETTLE_S
+            while device.health.state is DeviceState.OFFLINE and time.monotonic() < deadline:
+                time.sleep(0.05)
+            result = device.self_test()
+            health = device.health.snapshot()
+            reason = f" ({health.reason.render()})" if health.reason else ""
+            findings.add("OK" if result.ok else "FAIL", where,
+                         f"{health.state.value}{reason}; self-test: {result.message.render()}")
+            for key, value in result.details.items():
+                findings.more(f"{key}: {value}")
+        except Exception as exc:
+            findings.add("FAIL", where, _plain(exc))
+        finally:
+            try:
+                device.stop()
+            except Exception as exc:
+                findings.add("WARN", where, f"did not stop cleanly: {_plain(exc)}")
+
+
+def check_pcsc(config: Config, findings: Findings) -> None:
+    uses_pcsc = config.device("ss_card_reader").type == "pcsc"
+    try:
+        from devices.pcsc.diagnostics import snapshot
+    except ImportError as exc:  # pyscard or libpcsclite missing
+        findings.add("FAIL" if uses_pcsc else "WARN", "PC/SC", f"cannot be used: {exc}")
+        return
+    report = snapshot()
+    if not report.service_running:
+        findings.add("FAIL" if uses_pcsc else "WARN", "PC/SC service", report.service)
+        return
+    findings.add("OK", "PC/SC service", f"{report.service}, {len(report.readers)} reader(s)")
+    for reader in report.readers:
+        findings.more(reader.line())
+
+
+def check_backend(config: Config, findings: Findings) -> None:
+    from kiosk.backend.client import BackendClient
+
+    client = BackendClient(config.backend, config.terminal.id)
+    started = time.monotonic()
+    try:
+        client.health()
+        findings.add("OK", "backend", f"{config.backend.url} answers ({(time.monotonic() - started) * 1000:.0f} ms)")
+    except Exception as exc:
+        findings.add("FAIL", "backend", f"{config.backend.url}: {_plain(exc)}")
+    finally:
+        client.close()
+
+
+def check_queue(config: Config, findings: Findings) -> None:
+    from kiosk.queue_setup import open_outbox
+
+    try:
+        outbox = open_outbox(config)
+    except Exception as exc:
+        findings.add("FAIL", "offline queue", _plain(exc))
+        return
+    try:
+        status = outbox.status()
+        counts = status["counts"]
+        stuck = counts.get("dead", 0) + counts.get("quarantined", 0) + counts.get("held", 0)
+        text = ", ".join(f"{state} {n}" for state, n in counts.items())
+        if status["recovered_from"]:
+            text += f"; a damaged database is kept in {status['recovered_from']}"
+        findings.add("WARN" if stuck or status["recovered_from"] else "OK", "offline queue", text)
+    finally:
+        outbox.close()
+
+
+def check_disk(config: Config, findings: Findings) -> None:
+    path = config.data_dir
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    free_mb = shutil.disk_usage(path).free / 1e6
+    findings.add("WARN" if free_mb < MIN_FREE_MB else "OK", "disk", f"{free_mb:,.0f} MB free under {config.data_dir}")
+
+
+def _plain(exc: BaseException) -> str:
+    message = getattr(exc, "message", None)
+    if message is not None and hasattr(message, "render"):
+        detail = getattr(exc, "detail", "")
+        return message.render() + (f" [{detail}]" if detail else "")
+    return f"{type(exc).__name__}: {exc}"
