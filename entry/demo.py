@@ -252,7 +252,7 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
             sent.refused = (refused.number, walk.progress_by_receipt(gui, receipt_code(refused.receipt_png), camera,
                                                                      "-refused"))
         sent.reprinted = walk.my_cases_journey(gui, camera)
-        walk.licence_journey(gui, camera)
+        walk.licence_journey(gui, camera, reader_kind="ss_card_reader")  # identified by the social security card
         walk.toggle_large_text(gui)
         camera.shot(gui, "home-large-text")
         walk.toggle_large_text(gui)

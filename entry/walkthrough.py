@@ -553,9 +553,11 @@ def my_cases_journey(gui: Gui, camera: Camera | None = None, sample_card: str = 
     return number
 
 
-def licence_journey(gui: Gui, camera: Camera | None = None, sample_card: str = "resident") -> bool:
-    """Home -> "print my licence" -> card -> the ready licences -> the first printed. False when none was ready."""
-    reader = gui.services.devices.id_reader
+def licence_journey(gui: Gui, camera: Camera | None = None, sample_card: str = "resident",
+                    reader_kind: str = "id_reader") -> bool:
+    """Home -> "print my licence" -> card -> the ready licences -> the first printed. False when none was ready.
+    ``reader_kind``: the ID card's reader, or ``ss_card_reader`` for the social security card."""
+    reader = getattr(gui.services.devices, reader_kind)
     tap(_screen(gui, Step.HOME).licence_button, "'print my licence' button")
     wait_for_screen(gui, Step.CONSENT)
     tap(_screen(gui, Step.CONSENT).agree, "'I agree' button")

@@ -137,6 +137,9 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path):
         consents = store.execute("SELECT COUNT(*) FROM consents WHERE terminal_id = ? AND scope = 'identity' "
                                  "AND id_number = ?", (sent.terminal_id, card_holder)).fetchone()[0]
         assert consents >= 4  # one per identified session (the licence errand's too)
+        by_ss_card = store.execute("SELECT COUNT(*) FROM consents WHERE terminal_id = ? AND id_number = ? AND "
+                                   "method = 'social_security_card'", (sent.terminal_id, card_holder)).fetchone()[0]
+        assert by_ss_card == 1  # the licence errand: identified by the social security card in the PC/SC reader
         rating = store.execute("SELECT level FROM evaluations WHERE case_number = ?", (sent.cases[0][1],)).fetchone()
         assert rating[0] == 5
         paid = store.execute("SELECT COUNT(*) FROM payment_orders WHERE case_number = ? AND status = 'paid'",

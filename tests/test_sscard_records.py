@@ -13,7 +13,7 @@ import pytest
 
 from devices.errors import ProtocolError
 from devices.sscard import apdu
-from devices.sscard.errors import CardStatusError, FileNotFoundOnCardError, RecordNotFoundError, SsCardDataError
+from devices.sscard.errors import CardStatusError, FileNotFoundOnCardError, RecordNotFoundError, SsCardDataError, SsCardError
 from devices.sscard.model import Answer, SsCardModel
 from devices.sscard.reading import read_card
 from devices.sscard.records import (SocialSecurityCard, encode_holder, encode_issuer, holder_records_for,
@@ -130,7 +130,7 @@ def test_damaged_records_give_a_typed_error_without_card_data(ef, number, record
         parse_card(*damaged(ef, number, record))
     assert said in caught.value.detail
     assert isinstance(caught.value, ProtocolError)
-    assert caught.value.message.msgid == ProtocolError.default
+    assert caught.value.message.msgid == SsCardError.default  # the citizen is told what to do with the card
     for secret in (NUMBER, "欧阳小明", "A12345678"):
         assert secret not in str(caught.value)
 
