@@ -26,6 +26,7 @@ class CallTimeouts:
 
 class Device:
     kind = "device"
+    installed = True  # False: configured as absent (``type = "none"``), left out of the terminal's device list
     call_timeouts = CallTimeouts()
 
     def __init__(self, name: str, *, poll_interval_s: float | None = None) -> None:

@@ -88,6 +88,7 @@ DRIVERS: dict[str, dict[str, Driver]] = {
         "sdk": Driver("devices.idcard.sdk", "SdkIdReaderOptions", lambda m, name, o, d: m.SdkIdReader(name, o)),
     },
     "ss_card_reader": {
+        "none": Driver("devices.idcard.absent", "NoCardReaderOptions", lambda m, name, o, d: m.NoCardReader(name)),
         "sim": Driver("devices.sscard.sim", "SimSsCardReaderOptions", lambda m, name, o, d: m.SimSsCardReader(name, o)),
         "pcsc": Driver("devices.sscard.pcsc_reader", "PcscSsCardReaderOptions",
                        lambda m, name, o, d: m.PcscSsCardReader(name, o)),

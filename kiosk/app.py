@@ -48,7 +48,8 @@ class Devices:
     document_printer: DocumentPrinter
 
     def all(self) -> list[Device]:
-        return [getattr(self, kind) for kind in DEVICE_KINDS]
+        """The devices this terminal has (one configured as absent, ``type = "none"``, is not among them)."""
+        return [device for device in (getattr(self, kind) for kind in DEVICE_KINDS) if device.installed]
 
 
 def build_devices(config: Config, late: threading.Event | None = None) -> Devices:

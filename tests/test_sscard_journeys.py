@@ -71,3 +71,14 @@ def test_the_window_identifies_the_applicant_by_social_security_card(open_gui, q
     qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
     body = sandbox.store.case_body(view.desk.result)
     assert body["applicant"]["card_type"] == "social_security"
+
+
+def test_a_terminal_without_the_reader_says_so_and_invites_only_the_id_card(open_gui, qtbot):
+    gui = open_gui("kiosk", devices={"ss_card_reader": {"type": "none"}})
+    devices = gui.services.devices
+    assert devices.ss_card_reader not in devices.all()  # not in maintenance, the heartbeat or self-tests
+    session, screens = gui.window.session, gui.window.view.screens
+    qtbot.mouseClick(screens[Step.HOME].card_button, LEFT)
+    qtbot.mouseClick(screens[Step.CONSENT].agree, LEFT)
+    assert screens[Step.READ_CARD].title.text() == "请将身份证放在读卡区"
+    assert "社会保障卡" not in screens[Step.READ_CARD].hint.text()

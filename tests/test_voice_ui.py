@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from devices.idcard.base import IdCardError
 from kiosk.workflows.citizen import Step
+from tests.maintenance_steps import signed_in
 
 LEFT = Qt.MouseButton.LeftButton
 ESPEAK = {"engine": "espeak-ng"}  # the engine every bare CI machine has (scripts/system-deps.sh)
@@ -48,12 +49,14 @@ def test_each_screen_says_its_title_and_instruction_in_chinese_then_in_english(o
     to_read_card(gui, qtbot)
     (consent,) = wait_said(qtbot, heard, "consent")  # the title, then what the citizen agrees to
     assert consent.startswith("读取身份证前，请您知悉。读取哪些信息: ") and "用途: " in consent and "保存多久: " in consent
-    assert wait_said(qtbot, heard, "read_card") == ["请将身份证放在读卡区。请将身份证平放在屏幕下方的读卡区，读取完成前请勿移开。"]
+    assert wait_said(qtbot, heard, "read_card") == [  # the terminal has a social security card reader too
+        "请将身份证放在读卡区，或插入社会保障卡。请将身份证平放在屏幕下方的标记区域，或将社会保障卡芯片朝里插入卡槽，读取完成前请勿取出。"]
 
     qtbot.mouseClick(gui.window.language_button, LEFT)  # English: the same screen said again, in English
     english = wait_said(qtbot, heard, "read_card", 2)[1]
-    assert english == ("Please place your ID card on the reader. Lay the card flat in the marked area below the "
-                       "screen and keep it there until it has been read.")
+    assert english == ("Please place your ID card on the reader, or insert your social security card. Lay the ID "
+                       "card flat in the marked area below the screen, or insert the social security card into its "
+                       "slot, chip first. Leave it there until it has been read.")
     assert [p.lang for p in heard.prompts if p.step == "read_card"] == ["zh_CN", "en"]
 
     gui.bridge.card_failed.emit(IdCardError().message)  # an error on the same screen: only the error is said
@@ -105,8 +108,7 @@ def test_the_idle_warning_is_said_when_it_appears(open_gui, qtbot):
 def test_staff_try_the_volume_in_maintenance(open_gui, qtbot):
     gui = open_gui("maintenance", voice={**ESPEAK, "volume": 35})
     view = gui.window.view
-    view.pin.entry.setText(gui.services.config.terminal.staff_pin)
-    view.pin.submit()
+    signed_in(view, qtbot)
     status = view.status
     assert status.voice_line.isVisible() and "35%" in status.voice_line.text()
     heard = []

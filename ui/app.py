@@ -57,7 +57,8 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
                               voice=VoiceGuide(services.config.voice, services.tasks))  # staff try the volume
         return MaintenanceView(services.config.terminal.staff_pin, status, services.config.terminal.pin_lockout_s)
     first.attach(services.new_citizen_session(), bridge, services.config.terminal,
-                 backend_online=lambda: services.heartbeat.last_error is None)
+                 backend_online=lambda: services.heartbeat.last_error is None,
+                 social_security_card=services.devices.ss_card_reader.installed)
     return first
 
 

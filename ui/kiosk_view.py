@@ -92,7 +92,7 @@ class KioskView(QStackedWidget):
         self.warm_up.timeout.connect(self._warm_next)
 
     def attach(self, session: CitizenSession, bridge: DeviceBridge, terminal: TerminalConfig,
-               backend_online: Callable[[], bool] | None = None) -> None:
+               backend_online: Callable[[], bool] | None = None, social_security_card: bool = False) -> None:
         from kiosk.workflows.citizen import Step
 
         self.session = session
@@ -100,7 +100,7 @@ class KioskView(QStackedWidget):
             self.online_check.timeout.connect(lambda: self.home.show_offline(not backend_online()))
             self.online_check.start(int(terminal.online_check_s * 1000))
         self.home.bind(session)
-        self.screens = Screens(self._factories(session, terminal), self._add)
+        self.screens = Screens(self._factories(session, terminal, social_security_card), self._add)
         self.screens[Step.HOME]
         self.set_timeouts(terminal.idle_timeout_s, terminal.idle_warning_s)
         self.warning.expired.connect(session.timeout)
@@ -115,7 +115,7 @@ class KioskView(QStackedWidget):
         self.show_step()
         self.warm_up.start(int(terminal.warm_up_after_s * 1000))
 
-    def _factories(self, session: CitizenSession, terminal: TerminalConfig) -> dict:
+    def _factories(self, session: CitizenSession, terminal: TerminalConfig, social_security_card: bool) -> dict:
         """How each step's screen is built; the screens' modules are imported only then."""
         from kiosk.workflows.citizen import Step
 
@@ -127,7 +127,7 @@ class KioskView(QStackedWidget):
         return {
             Step.HOME: lambda: self.home,
             Step.CONSENT: screen("application", "ConsentScreen"),
-            Step.READ_CARD: screen("citizen", "ReadCardScreen"),
+            Step.READ_CARD: screen("citizen", "ReadCardScreen", social_security_card=social_security_card),
             Step.IDENTIFIED: screen("citizen", "IdentityScreen"),
             Step.CHOOSE_SERVICE: screen("citizen", "ServicesScreen"),
             Step.GUIDE: screen("application", "GuideScreen"),

@@ -37,6 +37,6 @@ CardEvent = Union[CardRead, CardRemoved, ReadFailed]
 class IdCardReader(Device):
     kind = "id_reader"
 
-    def __init__(self, name: str, poll_interval_s: float = 0.15) -> None:
+    def __init__(self, name: str, poll_interval_s: float | None = 0.15) -> None:
         super().__init__(name, poll_interval_s=poll_interval_s)
         self.events: Listeners[CardEvent] = Listeners(f"{name} events")

@@ -16,8 +16,12 @@ from ui.widgets import NoticeLabel, Screen, button, button_row, clear_layout, en
 
 
 class ReadCardScreen(Screen):
-    def __init__(self, session: CitizenSession) -> None:
+    """Where the citizen shows a card: the ID card, and the social security card where the terminal has
+    its reader (``social_security_card``)."""
+
+    def __init__(self, session: CitizenSession, social_security_card: bool = False) -> None:
         super().__init__()
+        self.social_security_card = social_security_card
         self.title, self.hint = label("title"), label("subtitle")
         self.notice = NoticeLabel()
         self.back = button("", session.finish)
@@ -29,9 +33,14 @@ class ReadCardScreen(Screen):
         self.layout_.addWidget(self.back, alignment=Qt.AlignmentFlag.AlignLeft)
 
     def refresh(self, session: CitizenSession) -> None:
-        self.title.setText(_("Please place your ID card on the reader"))
-        self.hint.setText(_("Lay the card flat in the marked area below the screen and keep it there until it "
-                            "has been read."))
+        if self.social_security_card:
+            self.title.setText(_("Please place your ID card on the reader, or insert your social security card"))
+            self.hint.setText(_("Lay the ID card flat in the marked area below the screen, or insert the social "
+                                "security card into its slot, chip first. Leave it there until it has been read."))
+        else:
+            self.title.setText(_("Please place your ID card on the reader"))
+            self.hint.setText(_("Lay the card flat in the marked area below the screen and keep it there until "
+                                "it has been read."))
         self.notice.show_notice(session.notice)
         self.back.setText(_("Back to start"))
 
