@@ -315,6 +315,31 @@ class RecordedConsent:
     case_number: str | None = None
 
 
+@dataclass(frozen=True)
+class ConsentWithdrawal:
+    """A citizen withdrawing consent (PIPL art. 15) after identification: ``scope`` "all" (every consent of
+    theirs), "identity" or "licences". ``key`` makes the backend record it once however often it is sent."""
+
+    id_number: str
+    method: str
+    scope: str = "all"
+    withdrawn_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def payload(self) -> dict[str, Any]:
+        return {"id_number": self.id_number, "scope": self.scope, "method": self.method,
+                "withdrawn_at": self.withdrawn_at.isoformat(timespec="seconds"), "withdrawal_key": self.key}
+
+
+@dataclass(frozen=True)
+class WithdrawalRecorded:
+    """The backend's answer: which consents it marked withdrawn and how many saved applications it deleted."""
+
+    withdrawal_id: str
+    consents_withdrawn: tuple[str, ...]
+    drafts_deleted: int
+
+
 class CompanyRole(enum.Enum):
     LEGAL_REPRESENTATIVE = "legal_representative"  # 法定代表人
     AUTHORISED_HANDLER = "authorised_handler"      # 经授权的经办人

@@ -48,7 +48,7 @@ class EscposUsbOptions:
     status_interval_s: float = 5.0   # status asked between jobs this often
 
 
-def _data_path(data_dir: Path, value: str) -> Path:
+def data_path(data_dir: Path, value: str) -> Path:
     path = Path(value).expanduser()
     return path if path.is_absolute() else data_dir / path
 
@@ -105,14 +105,14 @@ DRIVERS: dict[str, dict[str, Driver]] = {
     "document_camera": {
         "sim": Driver("devices.doccam.sim", "SimDocumentCameraOptions",
                       lambda m, name, o, d: m.SimDocumentCamera(
-                          name, _data_path(d, o.folder) if o.folder else None,
+                          name, data_path(d, o.folder) if o.folder else None,
                           m.CameraDocumentCameraOptions(mode=o.mode, auto_capture=o.auto_capture))),
         "camera": Driver("devices.doccam.camera", "CameraDocumentCameraOptions",
                          lambda m, name, o, d: m.CameraDocumentCamera(name, o)),
     },
     "receipt_printer": {
         "sim": Driver("devices.receipt.sim", "SimReceiptPrinterOptions",
-                      lambda m, name, o, d: m.SimReceiptPrinter(name, _data_path(d, o.output_dir), o.profile,
+                      lambda m, name, o, d: m.SimReceiptPrinter(name, data_path(d, o.output_dir), o.profile,
                                                                          status_interval_s=o.status_interval_s)),
         "escpos_tcp": Driver(__name__, "EscposTcpOptions",
                              _escpos(lambda t, o: t.TcpTransport(o.host, o.port, o.timeout_s))),
@@ -123,7 +123,7 @@ DRIVERS: dict[str, dict[str, Driver]] = {
     },
     "document_printer": {
         "sim": Driver("devices.docprinter.sim", "SimDocumentPrinterOptions",
-                      lambda m, name, o, d: m.SimDocumentPrinter(name, _data_path(d, o.output_dir))),
+                      lambda m, name, o, d: m.SimDocumentPrinter(name, data_path(d, o.output_dir))),
         "cups": Driver("devices.docprinter.cups", "CupsDocumentPrinterOptions",
                        lambda m, name, o, d: m.CupsDocumentPrinter(name, o)),
     },

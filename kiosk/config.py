@@ -85,6 +85,22 @@ class QueueConfig:
 
 
 @dataclass(frozen=True)
+class RetentionConfig:
+    """How long each kind of personal data stays on the terminal (kiosk/retention.py; docs/retention.md)."""
+
+    dead_days: float = option(30.0, minimum=1, maximum=365, doc="a dead letter (refused, or given up on) is "
+                              "deleted this many days after it stopped, unless staff retried it")
+    quarantined_days: float = option(30.0, minimum=1, maximum=365, doc="a quarantined item (damaged on this "
+                                     "terminal) is deleted this many days after it was quarantined")
+    moved_aside_days: float = option(90.0, minimum=7, maximum=365, doc="a damaged queue database moved aside "
+                                     "(queue/corrupt-*) is deleted this many days after it was moved")
+    logs_days: float = option(30.0, minimum=1, maximum=365, doc="a rotated log file is deleted this many days "
+                              "after its last entry")
+    printouts_days: float = option(7.0, minimum=0, maximum=90, doc="a simulated printer's receipts and documents "
+                                   "(PNG, bytes, PDF) are deleted this many days after printing")
+
+
+@dataclass(frozen=True)
 class LoggingConfig:
     level: str = option("INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"), remote=True)
     console: bool = option(True)
@@ -143,6 +159,7 @@ class Config:
     backend: BackendConfig = field(default_factory=BackendConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
     queue: QueueConfig = field(default_factory=QueueConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     voice: VoiceConfig = field(default_factory=VoiceConfig)
     device_calls: DeviceCallsConfig = field(default_factory=DeviceCallsConfig)
@@ -158,7 +175,8 @@ class Config:
 
 
 _SECTIONS = {"terminal": TerminalConfig, "backend": BackendConfig, "paths": PathsConfig, "queue": QueueConfig,
-             "logging": LoggingConfig, "voice": VoiceConfig, "device_calls": DeviceCallsConfig}
+             "retention": RetentionConfig, "logging": LoggingConfig, "voice": VoiceConfig,
+             "device_calls": DeviceCallsConfig}
 
 
 def _section(cls: type, values: Mapping[str, Any], base: Any, origin: str, name: str,

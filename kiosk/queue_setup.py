@@ -12,6 +12,7 @@ from typing import Callable
 from common.private_files import private_dir
 from kiosk.backend.client import BackendClient
 from kiosk.config import Config
+from kiosk.retention import RetentionPass
 from offline_queue.crypto import Sealer, load_or_create_key
 from offline_queue.outbox import Outbox, QueueLimits
 from offline_queue.sequence import ProvisionalSequence
@@ -23,6 +24,11 @@ class Queue:
     outbox: Outbox
     sequence: ProvisionalSequence
     sync: SyncWorker
+    retention: RetentionPass | None = None  # every kind of personal data the terminal keeps, deleted when due (on the sync thread)
+
+    def status(self) -> dict:
+        """The outbox's status with the retention pass's last report (for maintenance)."""
+        return {**self.outbox.status(), "retention": self.retention.last if self.retention is not None else None}
 
     def close(self) -> None:
         self.sync.stop()
@@ -54,6 +60,7 @@ def build_queue(config: Config, backend: BackendClient, clock: Callable[[], floa
     policy = SyncPolicy(base_delay_s=q.base_delay_s, max_delay_s=q.max_delay_s, max_attempts=q.max_attempts,
                         idle_poll_s=q.idle_poll_s, purge_after_s=q.purge_after_s,
                         keep_metadata_days=q.keep_metadata_days, retention_every_s=q.retention_every_s)
-    sync = SyncWorker(outbox, backend, policy)
+    retention = RetentionPass(config, outbox, clock)
+    sync = SyncWorker(outbox, backend, policy, retention=retention)
     sequence = ProvisionalSequence(sequence_path(config), config.terminal.id, clock=clock)
-    return Queue(outbox, sequence, sync)
+    return Queue(outbox, sequence, sync, retention)

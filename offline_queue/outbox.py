@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS items (
     provisional_number TEXT,
     state TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at REAL NOT NULL,
+    next_attempt_at REAL NOT NULL,      -- pending: when to try next; dead, held, quarantined: when it stopped
     created_at REAL NOT NULL,
     delivered_at REAL,
     case_number TEXT,
@@ -228,8 +228,8 @@ class Outbox:
 
     def _quarantine_row(self, seq: int, reason: str) -> None:
         with self._lock:
-            self._db.execute("UPDATE items SET state = ?, last_error = ? WHERE seq = ?",
-                             (QUARANTINED.value, reason[:500], seq))
+            self._db.execute("UPDATE items SET state = ?, last_error = ?, next_attempt_at = ? WHERE seq = ?",
+                             (QUARANTINED.value, reason[:500], self._clock(), seq))
         log.error("queue: row %s quarantined: %s", seq, reason)
 
     def _attachment_path(self, item_id: str, idx: int) -> Path:
@@ -426,16 +426,19 @@ class Outbox:
                      self._clock() + delay_s, reason[:500])
 
     def mark_dead(self, item_id: str, reason: str) -> None:
-        self._update(item_id, "state = ?, attempts = attempts + 1, last_error = ?", DEAD.value, reason[:500])
+        self._update(item_id, "state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?", DEAD.value,
+                     reason[:500], self._clock())  # when it stopped: its retention period counts from here
         log.warning("queue: item %s moved to dead letters: %s", item_id, reason)
 
     def hold(self, item_id: str, reason: str) -> None:
         """Keep the item, payload and all, out of delivery until staff decide (``reason`` says what happened)."""
-        self._update(item_id, "state = ?, attempts = attempts + 1, last_error = ?", HELD.value, reason[:500])
+        self._update(item_id, "state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?", HELD.value,
+                     reason[:500], self._clock())
         log.error("queue: item %s held for staff: %s", item_id, reason)
 
     def quarantine(self, item_id: str, reason: str) -> None:
-        self._update(item_id, "state = ?, last_error = ?", QUARANTINED.value, reason[:500])
+        self._update(item_id, "state = ?, last_error = ?, next_attempt_at = ?", QUARANTINED.value, reason[:500],
+                     self._clock())
         log.error("queue: item %s quarantined: %s", item_id, reason)
 
     def retry(self, item_id: str | None = None, dead: bool = False) -> int:
@@ -474,6 +477,36 @@ class Outbox:
                              (DELIVERED.value, now - keep_metadata_days * 86400))
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return len(ids)
+
+    def purge_stopped(self, state: ItemState, older_than_s: float) -> int:
+        """Delete items that stopped in ``state`` (dead, quarantined) more than ``older_than_s`` ago, rows and scans.
+
+        Their period counts from when they stopped (``next_attempt_at`` is set then); a row whose time does not
+        read as a number is counted from now, so it is kept a whole period rather than deleted at once.
+        """
+        now = self._clock()
+        with self._lock:
+            self._db.execute("UPDATE items SET next_attempt_at = ? WHERE state = ? "
+                             "AND typeof(next_attempt_at) NOT IN ('integer', 'real')", (now, state.value))
+            ids = [r["id"] for r in self._db.execute("SELECT id FROM items WHERE state = ? AND next_attempt_at <= ?",
+                                                     (state.value, now - older_than_s))]
+            self._db.execute("DELETE FROM items WHERE state = ? AND next_attempt_at <= ?",
+                             (state.value, now - older_than_s))
+            self._count_open()
+        for item_id in ids:
+            if isinstance(item_id, str) and id_problem(item_id) is None:
+                for path in self._attachment_files(item_id):
+                    path.unlink(missing_ok=True)
+        if ids:
+            log.info("queue: %d %s item(s) deleted after their retention period", len(ids), state.value)
+        return len(ids)
+
+    def stopped(self, state: ItemState) -> tuple[int, float | None]:
+        """How many items are in ``state`` and when the first of them stopped (for what retention keeps)."""
+        with self._lock:
+            count, first = self._db.execute("SELECT COUNT(*), MIN(next_attempt_at) FROM items WHERE state = ?",
+                                            (state.value,)).fetchone()
+        return count, first if finite(first) else None
 
     # -- status -----------------------------------------------------------------------------------
 

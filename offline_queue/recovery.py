@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -136,3 +137,26 @@ def move_aside(root: Path, db_path: Path, files: Path, reason: str) -> Path:
     fsync_dir(root)
     log.error("queue: database failed its check (%s); moved aside to %s, starting a fresh queue", reason, target)
     return target
+
+
+def aside_folders(root: Path) -> list[tuple[Path, float]]:
+    """Each moved-aside database under ``root`` with when it was moved (its REASON.txt's time, else the folder's)."""
+    found = []
+    for folder in sorted(p for p in root.glob(ASIDE_PREFIX + "*") if p.is_dir()):
+        reason = folder / "REASON.txt"
+        try:
+            found.append((folder, (reason if reason.exists() else folder).stat().st_mtime))
+        except OSError as exc:  # gone meanwhile, or unreadable: the next pass looks again
+            log.warning("queue: moved-aside folder %s not read: %s", folder.name, exc)
+    return found
+
+
+def remove_aside(root: Path, older_than_s: float, now: float) -> int:
+    """Delete moved-aside databases moved more than ``older_than_s`` before ``now`` (staff had that long to import)."""
+    removed = 0
+    for folder, moved_at in aside_folders(root):
+        if moved_at <= now - older_than_s:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += not folder.exists()
+            log.info("queue: moved-aside database %s deleted after its retention period", folder.name)
+    return removed

@@ -21,6 +21,8 @@
 - A licence's print confirmation (offline_queue/ticket_confirmations.py) likewise: a refusal (the
   ticket released, unknown) a dead letter, a transient failure backed off; a ticket confirmed
   before is delivery.
+- Every ``retention_every_s`` the worker runs the retention pass: the terminal's (kiosk/retention.py, every
+  kind of personal data it keeps) when one is given, else the delivered payloads' purge.
 - One delivery at a time (``deliver_now`` from a submission and the background loop share a
   lock), so an item is never in flight twice from this terminal.
 """
@@ -61,8 +63,9 @@ class SyncPolicy:
 class SyncWorker:
     def __init__(self, outbox: Outbox, backend: Deliverer, policy: SyncPolicy = SyncPolicy(), *,
                  on_delivered: Callable[[OutboxItem, Submitted], None] | None = None,
-                 purge_on_delivery: bool = True) -> None:
+                 purge_on_delivery: bool = True, retention: Callable[[], dict[str, int]] | None = None) -> None:
         self._outbox = outbox
+        self._retention = retention  # the terminal's whole retention pass (kiosk/retention.py); None: the queue's
         self._backend = backend
         self._policy = policy
         self._on_delivered = on_delivered
@@ -296,10 +299,13 @@ class SyncWorker:
         self._outbox.hold(item.id, reason)
         return None
 
-    def retention(self) -> int:
-        """Delete delivered payloads past ``purge_after_s`` and metadata past the retention period."""
+    def retention(self) -> dict[str, int]:
+        """Delete what is past its keeping; how many of each kind went. Without a terminal's pass (``retention``):
+        delivered payloads past ``purge_after_s`` and their metadata past the retention period."""
         self._retention_at = time.monotonic()
-        return self._outbox.purge_delivered(self._policy.purge_after_s, self._policy.keep_metadata_days)
+        if self._retention is not None:
+            return self._retention()
+        return {"delivered": self._outbox.purge_delivered(self._policy.purge_after_s, self._policy.keep_metadata_days)}
 
     def _run(self) -> None:
         while not self._stop.is_set():

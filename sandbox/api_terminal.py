@@ -14,7 +14,8 @@ from sandbox.applicants import NO_ROLE, check_applicant, find_company, no_role, 
 from sandbox.attachments import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, MIMES
 from sandbox.consents import check_consent
 from sandbox.errors import ApiError, documented, not_found
-from sandbox.models import (ID_NUMBER, AppTokenIn, Company, ConsentIn, ConsentList, ConsentOut, Draft, DraftIn,
+from sandbox.models import (ID_NUMBER, AppTokenIn, Company, ConsentIn, ConsentList, ConsentOut,
+                            ConsentWithdrawalIn, ConsentWithdrawalOut, Draft, DraftIn,
                             DraftList, EnrolIn, Health, HeartbeatIn, IdentityLookupIn, LicenceList, Person, Service,
                             ServiceList, TerminalReply)
 from sandbox.licence_refs import check_licences
@@ -112,6 +113,15 @@ def routes(store: Store, settings: dict) -> APIRouter:
             raise not_found("person")
         check_consent(store, body)
         return store.add_consent(body.model_dump(), request.state.terminal_id)
+
+    @api.post("/consents/withdrawals", response_model=ConsentWithdrawalOut, status_code=201, tags=["identity"],
+              responses=documented(400, 401, 404, 422))
+    def withdraw_consents(body: ConsentWithdrawalIn, request: Request) -> dict:
+        """The citizen withdraws consent: their consents of ``scope`` unlock nothing from now on, and their drafts
+        are deleted; cases already submitted stay under the archive rules."""
+        if store.person(body.id_number) is None:
+            raise not_found("person")
+        return store.withdraw_consents(body.model_dump(), request.state.terminal_id)
 
     @api.get("/consents", response_model=ConsentList, tags=["identity"], responses=documented(400, 401))
     def consents(id_number: str) -> dict:

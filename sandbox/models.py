@@ -139,10 +139,42 @@ class ConsentOut(BaseModel):
     terminal_id: str
     consent_key: Optional[str] = None
     case_number: Optional[str] = Field(default=None, description="set when the consent came inside a case")
+    withdrawn_at: Optional[str] = Field(default=None, description="set when the citizen withdrew it (POST "
+                                                                  "/consents/withdrawals): it unlocks nothing since")
 
 
 class ConsentList(BaseModel):
     items: list[ConsentOut]
+
+
+class ConsentWithdrawalIn(Strict):
+    """A citizen withdraws consent (PIPL art. 15) at a terminal, after identification."""
+
+    id_number: str = Field(pattern=ID_NUMBER)
+    scope: Literal["identity", "licences", "all"] = Field(
+        default="all", description="which of the person's consents: every one (all), or those of one scope")
+    method: Literal["id_card", "social_security_card", "app_token", "clerk_witnessed"] = Field(
+        description="how the citizen was identified when withdrawing")
+    withdrawn_at: Optional[str] = Field(default=None, max_length=40,
+                                        description="when the citizen confirmed, ISO 8601 on the terminal's clock "
+                                                    "(null: when the backend records it)")
+    withdrawal_key: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                                description="made by the terminal: a withdrawal is recorded once per key (a retry "
+                                            "returns the stored one)")
+
+
+class ConsentWithdrawalOut(BaseModel):
+    withdrawal_id: str
+    id_number: str
+    scope: Literal["identity", "licences", "all"]
+    method: str
+    withdrawn_at: str
+    recorded_at: str
+    terminal_id: str
+    withdrawal_key: str
+    consents_withdrawn: list[str] = Field(description="the consent ids marked withdrawn by this withdrawal")
+    drafts_deleted: int = Field(description="the person's saved applications (drafts) deleted with their pages: "
+                                            "they were kept on the consent's strength, not the law's")
 
 
 # -- companies -------------------------------------------------------------------

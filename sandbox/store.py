@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS companies (credit_code TEXT PRIMARY KEY, body TEXT NO
 CREATE TABLE IF NOT EXISTS licences (licence_id TEXT PRIMARY KEY, holder TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS consents (consent_id TEXT PRIMARY KEY, id_number TEXT NOT NULL, scope TEXT NOT NULL,
     service_code TEXT NOT NULL, method TEXT NOT NULL, terminal_id TEXT NOT NULL, expires REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS consent_withdrawals (withdrawal_id TEXT PRIMARY KEY, withdrawal_key TEXT NOT NULL UNIQUE,
+    id_number TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS draft_pages (draft_id TEXT NOT NULL, name TEXT NOT NULL, mime TEXT NOT NULL,
     sha256 TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (draft_id, name));
 CREATE TABLE IF NOT EXISTS cases (case_number TEXT PRIMARY KEY, service_code TEXT NOT NULL, holder TEXT NOT NULL,
@@ -99,6 +101,26 @@ class NoticeConflict(Exception):
     def __init__(self, number: str) -> None:
         super().__init__(number)
         self.number = number
+
+
+def _withdrawn_since(db: sqlite3.Connection, consent: dict[str, Any]) -> str | None:
+    """When the person withdrew, after agreeing to ``consent``, a scope that covers it (else None): a consent that
+    reaches the backend after its withdrawal is recorded withdrawn, whatever order the two arrived in."""
+    try:
+        agreed = dt.datetime.fromisoformat(consent["agreed_at"])
+    except (TypeError, ValueError):
+        return None
+    for row in db.execute("SELECT body FROM consent_withdrawals WHERE id_number = ? ORDER BY rowid",
+                          (consent["id_number"],)):
+        withdrawal = json.loads(row["body"])
+        try:
+            withdrawn = dt.datetime.fromisoformat(withdrawal["withdrawn_at"])
+            later = withdrawn >= agreed
+        except (TypeError, ValueError):  # an unreadable time, or one with a zone against one without
+            continue
+        if later and withdrawal["scope"] in ("all", consent["scope"]):
+            return withdrawal["withdrawn_at"]
+    return None
 
 
 class Store:
@@ -256,6 +278,9 @@ class Store:
                   "text_version": consent["text_version"], "agreed_at": consent.get("agreed_at") or now_iso(now),
                   "recorded_at": now_iso(now), "terminal_id": terminal_id, "consent_key": key,
                   "case_number": case_number}
+        withdrawn_at = _withdrawn_since(db, stored)
+        if withdrawn_at:  # it arrived after the citizen withdrew it (sent alongside, or queued in a case)
+            stored["withdrawn_at"], expires = withdrawn_at, 0
         db.execute("INSERT INTO consents (consent_id, id_number, scope, service_code, method, terminal_id, expires, "
                    "body, consent_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    (consent_id, consent["id_number"], consent["scope"], consent.get("service_code") or "",
@@ -265,6 +290,44 @@ class Store:
     def consents(self, id_number: str) -> list[dict[str, Any]]:
         return [json.loads(r["body"]) for r in self._all("SELECT body FROM consents WHERE id_number = ? "
                                                          "AND body != '{}' ORDER BY rowid", id_number)]
+
+    def withdraw_consents(self, withdrawal: dict[str, Any], terminal_id: str) -> dict[str, Any]:
+        """Record a withdrawal (ConsentWithdrawalIn's fields) once per ``withdrawal_key``: the person's consents
+        of its scope are marked withdrawn (they unlock nothing since) and their drafts deleted with the pages."""
+        with self.tx() as db:
+            row = db.execute("SELECT body FROM consent_withdrawals WHERE withdrawal_key = ?",
+                             (withdrawal["withdrawal_key"],)).fetchone()
+            if row is not None:
+                return json.loads(row["body"])
+            now, id_number, scope = time.time(), withdrawal["id_number"], withdrawal["scope"]
+            withdrawn_at = withdrawal.get("withdrawn_at") or now_iso(now)
+            withdrawn = []
+            for consent in db.execute("SELECT consent_id, body FROM consents WHERE id_number = ? AND body != '{}' "
+                                      "ORDER BY rowid", (id_number,)).fetchall():
+                stored = json.loads(consent["body"])
+                if stored.get("withdrawn_at") or scope not in ("all", stored["scope"]):
+                    continue
+                stored["withdrawn_at"] = withdrawn_at
+                db.execute("UPDATE consents SET body = ?, expires = 0 WHERE consent_id = ?",
+                           (json.dumps(stored, ensure_ascii=False), consent["consent_id"]))
+                withdrawn.append(consent["consent_id"])
+            drafts = [r["draft_id"] for r in db.execute("SELECT draft_id FROM drafts WHERE id_number = ?",
+                                                         (id_number,))]
+            for draft_id in drafts:
+                db.execute("DELETE FROM draft_pages WHERE draft_id = ?", (draft_id,))
+                db.execute("DELETE FROM drafts WHERE draft_id = ?", (draft_id,))
+            stored = {"withdrawal_id": "WD-" + secrets.token_hex(8), "id_number": id_number, "scope": scope,
+                      "method": withdrawal["method"], "withdrawn_at": withdrawn_at, "recorded_at": now_iso(now),
+                      "terminal_id": terminal_id, "withdrawal_key": withdrawal["withdrawal_key"],
+                      "consents_withdrawn": withdrawn, "drafts_deleted": len(drafts)}
+            db.execute("INSERT INTO consent_withdrawals VALUES (?, ?, ?, ?)",
+                       (stored["withdrawal_id"], stored["withdrawal_key"], id_number,
+                        json.dumps(stored, ensure_ascii=False)))
+        return stored
+
+    def consent_withdrawals(self, id_number: str) -> list[dict[str, Any]]:
+        return [json.loads(r["body"]) for r in self._all("SELECT body FROM consent_withdrawals WHERE id_number = ? "
+                                                         "ORDER BY rowid", id_number)]
 
     def consent_valid(self, consent_id: str, id_number: str, scope: str = "licences") -> bool:
         row = self._one("SELECT expires FROM consents WHERE consent_id = ? AND id_number = ? AND scope = ?",

@@ -51,7 +51,7 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
 
         devices = services.devices
         status = StatusScreen(devices.all(), devices.receipt_printer, services.tasks, bridge,
-                              queue_status=services.queue.outbox.status,
+                              queue_status=services.queue.status,
                               config_refused=lambda: services.heartbeat.config_refused,
                               audit_check=services.audit.check,
                               voice=VoiceGuide(services.config.voice, services.tasks))  # staff try the volume

@@ -150,6 +150,8 @@ class KioskView(QStackedWidget):
             Step.PROGRESS: screen("citizen", "ProgressScreen"),
             Step.DONE: screen("citizen", "DoneScreen"),
             Step.FAILED: screen("citizen", "FailedScreen"),
+            Step.WITHDRAW: screen("withdrawal", "WithdrawScreen"),
+            Step.WITHDRAWN: screen("withdrawal", "WithdrawnScreen"),
         }
 
     def _add(self, screen: Screen) -> None:

@@ -14,6 +14,7 @@ from devices.health import Health, SelfTestResult
 from devices.base import Device
 from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import report_text
+from kiosk.retention import report_lines
 from kiosk.tasks import TaskRunner
 from common.i18n import N_, _, plural_text, text
 from kiosk.workflows.citizen import Notice, user_message
@@ -190,6 +191,7 @@ class StatusScreen(Screen):
         if status.get("recovered_from"):
             lines.append(text("A damaged queue database was moved aside to {path}. Take its items back with: "
                               "kiosk queue import {path}", path=status["recovered_from"]).render())
+        lines += [line.render() for line in report_lines(status.get("retention"))]  # kiosk/retention.py's last pass
         self.queue_line.setText("\n".join(lines))
 
     def run_audit_check(self) -> None:

@@ -26,16 +26,17 @@ from urllib.parse import quote, urlencode, urlsplit
 from kiosk.backend import answer as answers
 from kiosk.backend.declarations import declare
 from kiosk.backend.codec import (_get, _objects, company_from_json, consent_from_json, evaluation_recorded_from_json,
-                                 parse_time, payment_order_from_json, refusal_from_json, service_from_json)
+                                 parse_time, payment_order_from_json, refusal_from_json, service_from_json,
+                                 withdrawal_from_json)
 from common import provisional, uscc
 from common.backend_errors import (AuthError, BackendError, BadCreditCodeError, CompanyNotFoundError, OfflineError,
                                    RejectedError, ServerError)
 from common.audit_chain import audit_key
 from common.signing import H_NONCE, Signer, demo_key
 from kiosk.config import BackendConfig
-from common.domain import (MAX_EVALUATION_COMMENT, Application, Attachment, CaseRefusal, Company, Consent, Evaluation,
-                           EvaluationKey, EvaluationRecorded, PaymentOrder, RatingReason, RecordedConsent, ServiceItem,
-                           Submitted)
+from common.domain import (MAX_EVALUATION_COMMENT, Application, Attachment, CaseRefusal, Company, Consent,
+                           ConsentWithdrawal, Evaluation, EvaluationKey, EvaluationRecorded, PaymentOrder, RatingReason,
+                           RecordedConsent, ServiceItem, Submitted, WithdrawalRecorded)
 
 if TYPE_CHECKING:
     import requests
@@ -144,6 +145,12 @@ class BackendClient:
     def record_consent(self, consent: Consent) -> RecordedConsent:
         """Record a consent (once per ``consent.key``: a retry or the same consent inside a case is not a second)."""
         return consent_from_json(self._call("POST", "/consents", body=consent.payload(), retry=True))
+
+    def withdraw_consents(self, withdrawal: ConsentWithdrawal) -> WithdrawalRecorded:
+        """Withdraw a person's consents (``POST /consents/withdrawals``), once per ``withdrawal.key``: a retry
+        returns the stored withdrawal. The backend deletes their drafts too."""
+        return withdrawal_from_json(self._call("POST", "/consents/withdrawals", body=withdrawal.payload(),
+                                               retry=True))
 
     def consents(self, id_number: str) -> list[RecordedConsent]:
         items = _objects(self._call("GET", "/consents", query={"id_number": id_number}, retry=True), "items")

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from common.backend_errors import ServerError
 from common.domain import (CaseRefusal, Company, CompanyRole, EvaluationRecorded, PaymentOrder, PaymentStatus,
-                           RecordedConsent)
+                           RecordedConsent, WithdrawalRecorded)
 from common.domain import FieldType, FormChoice, FormField, MaterialKind, MaterialRequirement, ServiceItem
 from common.form_patterns import UnsafePattern, compile_pattern
 from kiosk.payloads import PayloadKind, classify, is_case_number
@@ -115,6 +115,13 @@ def consent_from_json(obj: dict[str, Any]) -> RecordedConsent:
                            _get(obj, "text_version", str), _get(obj, "agreed_at", str), _get(obj, "recorded_at", str),
                            _get(obj, "expires_at", str), _get(obj, "consent_key", str, None),
                            _get(obj, "case_number", str, None))
+
+
+def withdrawal_from_json(obj: dict[str, Any]) -> WithdrawalRecorded:
+    drafts = _get(obj, "drafts_deleted", int)
+    if isinstance(drafts, bool) or drafts < 0:
+        raise ServerError(detail=f"field 'drafts_deleted': {drafts!r} is not a count")
+    return WithdrawalRecorded(_get(obj, "withdrawal_id", str), _strings(obj, "consents_withdrawn", []), drafts)
 
 
 def company_from_json(obj: dict[str, Any]) -> Company:

@@ -29,9 +29,9 @@ from kiosk.backend.declarations import refused_attachment
 from common import uscc
 from common.backend_errors import (BackendError, CompanyNotFoundError, OfflineError, RejectedError, ServerError,
                                    outcome_unknown)
-from common.domain import (Application, ApplyAs, Attachment, CardType, CaseRefusal, Company, Consent, Evaluation,
-                           EvaluationKey, Identity, PaymentOrder, PaymentStatus, Receipt,
-                           ServiceItem)
+from common.domain import (Application, ApplyAs, Attachment, CardType, CaseRefusal, Company, Consent,
+                           ConsentWithdrawal, Evaluation, EvaluationKey, Identity, PaymentOrder, PaymentStatus, Receipt,
+                           ServiceItem, WithdrawalRecorded)
 from common.i18n import N_, Text, language, plural_text, text
 from common.masking import Masker
 from kiosk import drafts, forms, progress
@@ -118,6 +118,8 @@ class Step(enum.Enum):
     PRINTING = "printing"
     DONE = "done"
     FAILED = "failed"
+    WITHDRAW = "withdraw"        # after identification: withdraw consent? what happens, then confirm
+    WITHDRAWN = "withdrawn"      # withdrawn (the session's data already wiped): what remains and why
 
 
 @dataclass
@@ -210,6 +212,10 @@ class CitizenSession(RatingTaps):
         self.notice: Notice | None = None
         self.busy = False
         self.reader_down = False  # the ID reader is offline or in error (its health): the card screen says so
+        # Consent withdrawn (PIPL art. 15): the withdrawal being sent (one key however often it is tried),
+        # then the backend's answer, shown after the session's data is wiped.
+        self._withdrawal: ConsentWithdrawal | None = None
+        self.withdrawn: WithdrawalRecorded | None = None
 
     @property
     def generation(self) -> int:
@@ -372,6 +378,41 @@ class CitizenSession(RatingTaps):
                 return {"provisional_number": number, "refused": found}
             return found or {"provisional_number": number, "pending": True}
         return self._backend.case_status(number)
+
+    # -- consent withdrawn -------------------------------------------------------------------------
+
+    def ask_withdraw(self) -> None:
+        """After identification: the screen that says what withdrawing does, to confirm or go back."""
+        if self.step is Step.IDENTIFIED and not self.busy and self.identity is not None:
+            self._advance(Step.WITHDRAW)
+
+    def withdraw_consent(self) -> None:
+        """Confirmed: the withdrawal is recorded through the contract (once per key, a retry included); then the
+        terminal wipes what it holds for this person (the session's identity, drafts found, pages, everything the
+        session kept) and says what remains. Not recorded (offline, refused): said plainly, nothing wiped yet,
+        the citizen may try again or go back."""
+        if self.step is not Step.WITHDRAW or self.busy or self.identity is None:
+            return
+        if self._withdrawal is None:
+            self._withdrawal = ConsentWithdrawal(self.identity.id_number,
+                                                 _CONSENT_METHOD.get(self.identity.card_type, "id_card"))
+        backend, withdrawal = self._backend, self._withdrawal
+        self.busy = True
+        self._changed()
+        self._background(lambda: backend.withdraw_consents(withdrawal), self._withdrawn, self._not_withdrawn)
+
+    def _withdrawn(self, recorded: WithdrawalRecorded) -> None:
+        self._wipe("consent withdrawn")
+        self.withdrawn = recorded
+        log.info("session: consent withdrawn (%s); %d consent(s), %d draft(s) on the backend", recorded.withdrawal_id,
+                 len(recorded.consents_withdrawn), recorded.drafts_deleted)
+        self._go(Step.WITHDRAWN)
+
+    def _not_withdrawn(self, exc: BaseException) -> None:
+        self.busy = False
+        log.info("session: consent withdrawal not recorded: %s", exc)
+        self._go(Step.WITHDRAW, Notice(text("Your withdrawal was not recorded: {reason} Nothing has been withdrawn "
+                                            "yet. Please try again, or ask the hall staff.", reason=user_message(exc))))
 
     def show_my_cases(self) -> None:
         """After identification: every case of the citizen, newest first."""
@@ -1250,7 +1291,7 @@ class CitizenSession(RatingTaps):
             self._go(Step.CONFIRM)
         elif self.step is Step.IDENTIFIED:
             self.end("back from the identity")
-        elif self.step is Step.MY_CASES and self._trail:
+        elif self.step in (Step.MY_CASES, Step.WITHDRAW) and self._trail:
             self._go(self._trail.pop())
         elif self._trail and self.step in (Step.CHOOSE_SERVICE, Step.GUIDE, Step.WHO, Step.COMPANY, Step.PRINCIPAL,
                                            Step.FORM, Step.LICENCE_CONSENT, Step.MATERIALS, Step.CAPTURE,
@@ -1472,8 +1513,14 @@ class CitizenSession(RatingTaps):
             self._go(Step.HOME)
 
     def end(self, reason: str) -> None:
+        self._wipe(reason)
+        self._go(Step.HOME)
+
+    def _wipe(self, reason: str) -> None:
+        """Forget everything of the session's citizen: identity buffers zeroed, names unlearned, results dropped."""
         log.info("session: ended (%s)", reason)
         self._generation += 1
+        self._withdrawal, self.withdrawn = None, None
         for person in (self.identity, self._pending_card):
             if person is not None:
                 person.wipe()
@@ -1497,4 +1544,3 @@ class CitizenSession(RatingTaps):
         self.progress = None
         self.busy = False
         self._masker.forget_names()
-        self._go(Step.HOME)

@@ -73,6 +73,8 @@ class IdentityScreen(Screen):
         self.layout_.addWidget(self.drafts_host)
         self.cases = button("", session.show_my_cases)  # the citizen's applications and their progress
         self.layout_.addWidget(self.cases, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.withdraw = button("", session.ask_withdraw)  # PIPL art. 15: withdrawing is as easy as agreeing
+        self.layout_.addWidget(self.withdraw, alignment=Qt.AlignmentFlag.AlignLeft)
         self.layout_.addStretch(1)
         row = QHBoxLayout()
         row.addWidget(self.back)
@@ -100,6 +102,8 @@ class IdentityScreen(Screen):
         self.cases.setText(_("My applications and their progress"))
         self.cases.setEnabled(not session.busy)
         self.cases.setVisible(session.purpose == "apply")
+        self.withdraw.setText(_("Withdraw my consent"))
+        self.withdraw.setEnabled(not session.busy)
         clear_layout(self.drafts)
         self.draft_buttons = {}
         for draft in session.drafts_found:  # a saved application from an earlier visit: continue it

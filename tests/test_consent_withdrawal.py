@@ -1,0 +1,123 @@
+"""Consent withdrawn at the kiosk (issue 20 item 5): recorded through the contract once per key, the sandbox
+marks the person's consents withdrawn (a licence fetch under one is refused) and deletes their drafts; the
+terminal wipes the session and says what remains; offline, it says the withdrawal is not recorded."""
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from common.backend_errors import RejectedError
+from common.domain import Consent, ConsentWithdrawal
+from devices.idcard.samples import sample_identity
+from kiosk.workflows.citizen import Step
+from tests.citizen_steps import identify, place_card_and_agree
+
+RESIDENT = sample_identity("resident")
+PERSON = RESIDENT.id_number
+
+
+def licence_consent(backend) -> str:
+    consent = Consent(PERSON, "licences", "id_card", "licences-v1", service_code="GT-001")
+    return backend.record_consent(consent).consent_id
+
+
+def saved_draft(store) -> str:
+    draft = store.save_draft({"id_number": PERSON, "service_code": "GT-001",
+                              "applicant": {"type": "person", "id_number": PERSON, "name": RESIDENT.name,
+                                                            "card_type": "id_card"}}, [])
+    return draft["draft_id"]
+
+
+def test_a_withdrawal_is_recorded_the_consents_unlock_nothing_and_the_session_is_wiped(services, sandbox):
+    consent_id = licence_consent(services.backend)
+    assert isinstance(services.backend.licences(PERSON, consent_id), list)  # unlocked before
+    draft_id = saved_draft(sandbox.store)
+    session = services.new_citizen_session()
+    identify(session)
+    session.ask_withdraw()
+    assert session.step is Step.WITHDRAW and session.identity is not None  # nothing happens before the confirmation
+    session.withdraw_consent()
+    assert session.step is Step.WITHDRAWN and session.notice is None
+    assert session.identity is None and session.consents == [] and session.drafts_found == []
+    assert session.withdrawn.drafts_deleted == 1
+    (withdrawal,) = sandbox.store.consent_withdrawals(PERSON)
+    assert withdrawal["scope"] == "all" and withdrawal["method"] == "id_card"
+    assert withdrawal["withdrawal_id"] == session.withdrawn.withdrawal_id
+    consents = sandbox.store.consents(PERSON)
+    assert {c["scope"] for c in consents} == {"identity", "licences"}
+    assert all(c["withdrawn_at"] for c in consents)
+    assert set(withdrawal["consents_withdrawn"]) == {c["consent_id"] for c in consents}
+    assert not sandbox.store.draft_exists(draft_id) and sandbox.store.drafts(PERSON) == []
+    with pytest.raises(RejectedError) as refused:
+        services.backend.licences(PERSON, consent_id)
+    assert refused.value.status == 403 and refused.value.code == "consent_required"
+    session.finish()
+    assert session.step is Step.HOME and session.withdrawn is None
+
+
+def test_offline_it_says_plainly_that_nothing_was_withdrawn_and_a_retry_records_it_once(services, sandbox):
+    session = services.new_citizen_session()
+    identify(session)
+    session.ask_withdraw()
+    sandbox.faults.set("error")
+    session.withdraw_consent()
+    assert session.step is Step.WITHDRAW and session.notice.error and session.identity is not None
+    assert "Nothing has been withdrawn" in session.notice.message.render("en")
+    assert sandbox.store.consent_withdrawals(PERSON) == []
+    sandbox.faults.clear()
+    session.withdraw_consent()
+    assert session.step is Step.WITHDRAWN
+    assert len(sandbox.store.consent_withdrawals(PERSON)) == 1
+
+
+def test_the_same_key_is_one_withdrawal_and_an_unknown_person_is_refused(services, sandbox):
+    withdrawal = ConsentWithdrawal(PERSON, "id_card")
+    first, again = (services.backend.withdraw_consents(withdrawal) for _ in range(2))
+    assert first == again and len(sandbox.store.consent_withdrawals(PERSON)) == 1
+    with pytest.raises(RejectedError) as refused:
+        services.backend.withdraw_consents(ConsentWithdrawal("11010119900307001X", "id_card"))
+    assert refused.value.status == 404
+
+
+def test_back_from_the_confirmation_withdraws_nothing(services, sandbox):
+    session = services.new_citizen_session()
+    identify(session)
+    session.ask_withdraw()
+    session.back()
+    assert session.step is Step.IDENTIFIED and session.identity is not None
+    assert sandbox.store.consent_withdrawals(PERSON) == []
+
+
+def test_through_the_widgets_a_citizen_withdraws_and_is_told_what_remains(open_gui, qtbot, sandbox):
+    gui = open_gui("kiosk")
+    session = gui.window.session
+    place_card_and_agree(gui, qtbot)
+    identity = gui.window.view.screens[Step.IDENTIFIED]
+    qtbot.waitUntil(lambda: identity.withdraw.isEnabled(), timeout=5000)
+    qtbot.mouseClick(identity.withdraw, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.step is Step.WITHDRAW, timeout=5000)
+    confirm = gui.window.view.screens[Step.WITHDRAW]
+    assert "提交" in " ".join(confirm.spoken_prompt())  # it says what stays before the citizen confirms
+    qtbot.mouseClick(confirm.confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.step is Step.WITHDRAWN, timeout=5000)
+    assert session.identity is None and len(sandbox.store.consent_withdrawals(PERSON)) == 1
+    done = gui.window.view.screens[Step.WITHDRAWN]
+    assert done.title.text() == "您的授权已撤回"
+    assert any("档案" in point.text() for point in done.points)  # what remains, and why
+    qtbot.mouseClick(done.finish, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.step is Step.HOME, timeout=5000)
+
+
+def test_a_consent_that_arrives_after_its_withdrawal_is_recorded_withdrawn(services, sandbox):
+    """The session records its consent on the task pool: a withdrawal may overtake it (or it may wait in a case)."""
+    given = Consent(PERSON, "licences", "id_card", "licences-v1", service_code="GT-001")
+    services.backend.withdraw_consents(ConsentWithdrawal(PERSON, "id_card"))
+    consent_id = services.backend.record_consent(given).consent_id
+    (stored,) = sandbox.store.consents(PERSON)
+    assert stored["withdrawn_at"]
+    with pytest.raises(RejectedError):
+        services.backend.licences(PERSON, consent_id)
+    later = Consent(PERSON, "licences", "id_card", "licences-v1", service_code="GT-001",  # agreed anew: it counts
+                    agreed_at=dt.datetime.now().astimezone() + dt.timedelta(seconds=2))
+    assert isinstance(services.backend.licences(PERSON, services.backend.record_consent(later).consent_id), list)

@@ -1,0 +1,163 @@
+"""Retention by rule (kiosk/retention.py): one table of the kinds of personal data on the terminal, its
+durations configured in [retention], docs/retention.md written from it, and the sync worker's pass deleting
+each kind when it is due and not before (the clock injected, never slept on)."""
+
+import logging
+import math
+import time
+from pathlib import Path
+
+import pytest
+
+from common.domain import Attachment
+from common.options import ConfigError
+from devices.docprinter.sim import SimDocumentPrinter
+from devices.receipt.document import Line, ReceiptDocument
+from devices.receipt.sim import SimReceiptPrinter
+from kiosk.backend.client import BackendClient
+from kiosk.config import Config, merge
+from kiosk.logging_setup import PrivateRotatingFileHandler
+from kiosk.queue_setup import build_queue, open_outbox
+from kiosk.retention import DAY_S, KINDS, LOG_DIR, markdown, report_lines
+
+ROOT = Path(__file__).resolve().parents[1]
+MARGIN_S = 60.0  # the things are made within seconds of the clock's start: a minute either side of each due time
+
+PERIODS_DAYS = {"printouts": 1, "logs": 2, "dead": 3, "quarantined": 4, "moved_aside": 7}  # one kind after another
+
+
+def test_the_document_is_the_table():
+    assert (ROOT / "docs" / "retention.md").read_text(encoding="utf-8") == markdown(), \
+        "regenerate it: python -m kiosk.retention > docs/retention.md"
+
+
+def test_every_duration_of_the_table_is_a_configured_key_and_every_swept_kind_has_a_rule():
+    keys = {f"{k.rule}" for k in KINDS if k.rule.endswith("_days")}
+    assert keys == set(vars(Config().retention)), "a [retention] key no kind uses, or a kind with no key"
+    assert {k.key for k in KINDS if k.swept} == {"delivered", *PERIODS_DAYS}
+
+
+@pytest.mark.parametrize("value,said", [(math.nan, "NaN"), (math.inf, "infinity are refused"), (0, "below the minimum"),
+                                        (400, "above the maximum"), ("thirty", "expected")])
+def test_a_wrong_duration_is_refused_naming_the_key(value, said):
+    with pytest.raises(ConfigError) as refused:
+        merge(Config(), {"retention": {"dead_days": value}}, "site.toml")
+    assert "site.toml: [retention] dead_days" in str(refused.value)
+    assert said.lower() in str(refused.value).lower()
+
+
+def test_an_unknown_retention_key_is_refused():
+    with pytest.raises(ConfigError, match=r"\[retention\] forever_days: unknown key"):
+        merge(Config(), {"retention": {"forever_days": 3}}, "site.toml")
+
+
+def print_one_of_each(data_dir: Path) -> None:
+    receipts = SimReceiptPrinter("receipt_printer", data_dir / "receipts")
+    documents = SimDocumentPrinter("document_printer", data_dir / "printouts")
+    for printer in (receipts, documents):
+        printer.start()
+    try:
+        receipts.print_receipt(ReceiptDocument("t", (Line("回执"), Line("No. 1"))), timeout_s=10)
+        documents.print_pdf(b"%PDF-1.4\n%%EOF\n", "licence", timeout_s=10)
+    finally:
+        for printer in (receipts, documents):
+            printer.stop()
+
+
+def rotate_a_log(log_dir: Path) -> None:
+    log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    handler = PrivateRotatingFileHandler(log_dir / "kiosk.log", maxBytes=1 << 20, backupCount=5, encoding="utf-8")
+    try:
+        handler.emit(logging.makeLogRecord({"msg": "session: ended (finished)", "levelno": logging.INFO}))
+        handler.doRollover()
+        handler.emit(logging.makeLogRecord({"msg": "the current file stays", "levelno": logging.INFO}))
+    finally:
+        handler.close()
+
+
+def move_a_damaged_database_aside(config: Config, clock) -> None:
+    """A queue whose database is found empty after it was made is moved aside at the next start (recovery.py)."""
+    box = open_outbox(config, clock)
+    box.close()
+    (config.data_dir / "queue" / "queue.sqlite3").write_bytes(b"")
+    box = open_outbox(config, clock)
+    assert box.recovered_from is not None
+    box.close()
+
+
+def on_disk(config: Config, box) -> dict[str, int]:
+    data, queue = config.data_dir, config.data_dir / "queue"
+    states = box.status()["counts"]
+    # printouts: the receipt's bytes and picture, the document's PDF
+    return {"delivered": sum(1 for i in box.items() if i.state == "delivered" and i.has_payload),
+            "dead": states["dead"], "quarantined": states["quarantined"],
+            "moved_aside": len(list(queue.glob("corrupt-*"))),
+            "logs": len(list((data / LOG_DIR).glob("kiosk.log.*"))),
+            "printouts": sum(len(list((data / d).iterdir())) for d in ("receipts", "printouts") if (data / d).is_dir())}
+
+
+def test_each_kind_goes_exactly_when_its_period_is_up(make_config):
+    config = make_config(retention={f"{kind}_days": days for kind, days in PERIODS_DAYS.items()},
+                         devices={"document_printer": {"output_dir": "printouts"}})
+    start, offset = time.time(), [0.0]
+
+    def clock() -> float:
+        return start + offset[0]
+
+    move_a_damaged_database_aside(config, clock)
+    backend = BackendClient(config.backend, config.terminal.id)
+    queue = build_queue(config, backend, clock)
+    try:
+        box = queue.outbox
+        scan = [Attachment("M1-1.jpg", "image/jpeg", b"\xff\xd8 a page \xff\xd9")]
+        items = {kind: box.enqueue({"service_code": "S1"}, f"key-{kind}", "110101199003077777", attachments=scan)
+                 for kind in ("delivered", "dead", "quarantined", "pending")}
+        box.mark_delivered(items["delivered"], "C-1", purge=False)  # as a worker told to keep it for a while
+        box.mark_dead(items["dead"], "422 refused")
+        box.quarantine(items["quarantined"], "does not authenticate")
+        rotate_a_log(config.data_dir / LOG_DIR)
+        print_one_of_each(config.data_dir)
+        assert on_disk(config, box) == {"delivered": 1, "dead": 1, "quarantined": 1, "moved_aside": 1, "logs": 1,
+                                        "printouts": 3}
+
+        removed = queue.sync.retention()  # the sync worker's pass: delivered payloads go at once (purge_after_s 0)
+        assert removed == {"delivered": 1, "dead": 0, "quarantined": 0, "moved_aside": 0, "logs": 0, "printouts": 0}
+        gone = {"delivered"}
+        for kind, days in sorted(PERIODS_DAYS.items(), key=lambda kv: kv[1]):
+            offset[0] = days * DAY_S - MARGIN_S
+            assert queue.sync.retention()[kind] == 0, f"{kind} deleted before its {days} days"
+            offset[0] = days * DAY_S + MARGIN_S
+            assert queue.sync.retention()[kind] == (3 if kind == "printouts" else 1), f"{kind} kept past its time"
+            gone.add(kind)
+            left = on_disk(config, box)
+            assert all(left[k] == 0 for k in gone) and all(left[k] > 0 for k in left if k not in gone), (kind, left)
+            report = queue.retention.last
+            assert report.at == clock() and report.kept[kind].count == 0 and report.kept[kind].first_due is None
+        assert box.item(items["pending"]).state == "pending" and box.item(items["pending"]).has_payload
+        assert (config.data_dir / LOG_DIR / "kiosk.log").exists(), "the current log file is never deleted under it"
+        assert not list((config.data_dir / "queue" / "attachments").glob(f"{items['dead']}.*"))
+    finally:
+        queue.close()
+        backend.close()
+
+
+def test_the_report_says_what_is_kept_and_until_when(make_config):
+    config = make_config(retention={"dead_days": 3})
+    start = time.time()
+    backend = BackendClient(config.backend, config.terminal.id)
+    queue = build_queue(config, backend, lambda: start)
+    try:
+        item = queue.outbox.enqueue({"service_code": "S1"}, "key-dead", "110101199003077777")
+        queue.outbox.mark_dead(item, "422 refused")
+        queue.sync.retention()
+        kept = queue.retention.last.kept
+        assert kept["dead"].count == 1 and kept["dead"].first_due == start + 3 * DAY_S
+        assert kept["quarantined"].count == 0 and kept["quarantined"].first_due is None
+        lines = [line.render("en") for line in report_lines(queue.status()["retention"])]  # maintenance's lines
+        due = time.strftime("%Y-%m-%d", time.localtime(start + 3 * DAY_S))
+        assert lines[0].startswith("Retention, last pass ") and len(lines) == 2  # nothing removed: no line for it
+        assert lines[1] == f"Kept: dead letters, 1 item; the first is deleted on {due}"
+        assert report_lines(None)[0].render("zh_CN") == "保存期限：终端启动后尚未清理"
+    finally:
+        queue.close()
+        backend.close()
