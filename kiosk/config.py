@@ -24,7 +24,6 @@ from typing import Any, Mapping
 
 from common.i18n import LANGUAGES
 from common.options import ConfigError, check_field, coerce, option
-from devices.registry import validate_options
 from kiosk.timeouts import timeout
 
 MODES = ("kiosk", "window", "maintenance")
@@ -123,7 +122,7 @@ class VoiceConfig:
 
 @dataclass(frozen=True)
 class DeviceCallsConfig:
-    """How long the terminal waits for each kind of device call (devices.base.CallTimeouts)."""
+    """How long the terminal waits for each kind of device call (devices.call_timeouts.CallTimeouts)."""
 
     self_test_s: float = timeout("device_calls.self_test_s")
     close_s: float = timeout("device_calls.close_s")
@@ -216,6 +215,10 @@ def merge(config: Config, data: Mapping[str, Any], origin: str, *, from_text: bo
     """Apply one layer (a parsed TOML document, remote keys, or env values) on top of ``config``."""
     if not isinstance(data, Mapping):
         raise ConfigError(f"{origin}: expected a table of sections")
+    # imported here: `kiosk run` reads its configuration before the first paint, and only a device section
+    # needs the driver registry (and the device base classes under it)
+    from devices.registry import validate_options
+
     changes: dict[str, Any] = {}
     for name, values in data.items():
         if name in _SECTIONS:

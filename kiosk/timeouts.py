@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from common.options import option
-from devices.base import CallTimeouts
+from devices.call_timeouts import CallTimeouts
 
 # Elderly mode (长辈版) doubles the times a citizen is given: the idle timeout and its warning.
 ELDERLY_TIME_FACTOR = 2
