@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION")
     check = config_sub.add_parser("check", help="validate a configuration file")
     check.add_argument("file", type=Path)
+    config_sub.add_parser("hash-pin", help="hash a break-glass PIN for terminal.break_glass_pin_hash (the PIN is "
+                                           "read from the terminal, or one line of stdin; never an argument)")
     return parser
 
 
@@ -143,6 +145,28 @@ def _cmd_config_check(args) -> int:
     return 0
 
 
+def _cmd_config_hash_pin() -> int:
+    """The PIN from the terminal (asked twice) or one line of stdin, never argv (other users see a process's
+    arguments); the line printed goes into the site file's [terminal] section."""
+    import getpass
+
+    from kiosk.break_glass import hash_pin, pin_problem
+
+    if sys.stdin.isatty():
+        pin = getpass.getpass("Break-glass PIN: ")
+        if getpass.getpass("The same PIN again: ") != pin:
+            print("kiosk: the two PINs differ; nothing hashed", file=sys.stderr)
+            return 2
+    else:
+        pin = sys.stdin.readline().rstrip("\r\n")
+    problem = pin_problem(pin)
+    if problem:
+        print(f"kiosk: not a break-glass PIN: {problem}", file=sys.stderr)
+        return 2
+    print(f'break_glass_pin_hash = "{hash_pin(pin)}"')
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     if not logging.getLogger().handlers:
         logging.getLogger().addHandler(logging.NullHandler())  # no traceback on the console, ever
@@ -173,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_doctor(args)
         if args.command == "config" and args.config_command == "check":
             return _cmd_config_check(args)
+        if args.command == "config" and args.config_command == "hash-pin":
+            return _cmd_config_hash_pin()
         parser.print_help()
         return 2
     except ConfigError as exc:

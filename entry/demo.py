@@ -15,7 +15,7 @@ voice is on for the whole demo):
   up the case; a licence is printed; the large-text mode;
 - a clerk signs in at the window, ticks the materials the applicant brought and issues a one-time
   notice for what is missing;
-- hall staff unlock maintenance mode on the keypad and run the self-tests.
+- a staff member with the maintenance role signs in to maintenance mode and runs the self-tests.
 
 At the end it prints what it sent (case numbers, the offline case's provisional and final numbers,
 the notice number) so they can be looked up in the backend's database: each case's ``body`` there
@@ -67,6 +67,7 @@ INCOMPLETE_SERVICE, NOT_BROUGHT = "GJJ-004", ("M2",)
 FEE_SERVICE = "JSZ-010"     # driving licence renewal: a 10 yuan fee  # provident fund withdrawal without the purchase contract
 CLERK_SERVICE, CLERK_MATERIALS = "GJJ-004", ("M1",)
 STAFF_ID, STAFF_PASSWORD = "XH0001", "demo-XH0001"
+MAINTENANCE_ID, MAINTENANCE_PASSWORD = "XH0004", "demo-XH0004"  # the sandbox's staff with the maintenance role
 # The environment may name the terminal and its key; the demo keeps its own backend, data and devices.
 _ENV_KEPT_BY_DEMO = ("KIOSK_BACKEND__URL", "KIOSK_PATHS__", "KIOSK_DEVICES__")
 
@@ -78,9 +79,9 @@ def demo_terminal_id() -> str:
 def demo_config(url: str, data_dir: Path, terminal_id: str | None = None) -> Config:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(_ENV_KEPT_BY_DEMO)}
     overrides = {"backend": {"url": url}, "paths": {"data_dir": str(data_dir)}, "logging": {"console": False},
-                 "voice": {"enabled": True}}
+                 "voice": {"enabled": True}, "terminal": {"demo": True}}  # the README's demo PIN is allowed
     if terminal_id:
-        overrides["terminal"] = {"id": terminal_id}
+        overrides["terminal"]["id"] = terminal_id
     return load_config(environ=environ, overrides=overrides)
 
 
@@ -282,7 +283,7 @@ def _maintenance(config: Config, masker: Masker | None, camera: walk.Camera) -> 
     gui = Gui(config, "maintenance", masker)
     try:
         walk.show(gui)
-        walk.maintenance_unlock(gui, config.terminal.staff_pin, camera)
+        walk.maintenance_sign_in(gui, MAINTENANCE_ID, MAINTENANCE_PASSWORD, camera)
         walk.maintenance_self_test(gui, camera)
     finally:
         gui.close()

@@ -597,12 +597,18 @@ def progress_by_receipt(gui: Gui, code: str, camera: Camera | None = None, suffi
 
 # -- the clerk at the window -----------------------------------------------------------------------------
 
-def clerk_sign_in(gui: Gui, staff_id: str, password: str, camera: Camera | None = None) -> None:
+def staff_sign_in(gui: Gui, staff_id: str, password: str, camera: Camera | None, shot: str) -> None:
+    """Staff id, password, then "sign in", on the window's or maintenance's sign-in screen (ui/staff_sign_in.py)."""
     view = gui.window.view
-    _snap(camera, gui, "window-sign-in")
+    _snap(camera, gui, shot)
     type_into(view.sign_in.staff_id, staff_id, "staff id field")
     type_into(view.sign_in.password, password, "password field")
     tap(view.sign_in.sign_in, "'sign in' button")
+
+
+def clerk_sign_in(gui: Gui, staff_id: str, password: str, camera: Camera | None = None) -> None:
+    view = gui.window.view
+    staff_sign_in(gui, staff_id, password, camera, "window-sign-in")
     wait_until(lambda: view.currentWidget() is view.desk_screen, "the clerk's desk", 20)
 
 
@@ -638,14 +644,11 @@ def clerk_applicant_rates(gui: Gui, level: int, camera: Camera | None = None) ->
 
 # -- hall staff in maintenance mode -------------------------------------------------------------------------
 
-def maintenance_unlock(gui: Gui, pin: str, camera: Camera | None = None) -> None:
-    """The PIN typed on the on-screen keypad, then its ✓ key."""
+def maintenance_sign_in(gui: Gui, staff_id: str, password: str, camera: Camera | None = None) -> None:
+    """A staff member with the maintenance role signs in."""
     view = gui.window.view
-    _snap(camera, gui, "maintenance-pin")
-    for digit in pin:
-        tap(view.pin.keys.get(digit), f"keypad key {digit}")
-    tap(view.pin.keys.get("✓"), "keypad's ✓ key")
-    wait_until(lambda: view.currentWidget() is view.status, "the device status screen", 5)
+    staff_sign_in(gui, staff_id, password, camera, "maintenance-sign-in")
+    wait_until(lambda: view.currentWidget() is view.status, "the device status screen", 10)
 
 
 def maintenance_self_test(gui: Gui, camera: Camera | None = None) -> list[tuple[str, str]]:

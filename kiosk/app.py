@@ -24,6 +24,7 @@ from devices.registry import build_device
 from kiosk.backend.client import BackendClient
 from kiosk.config import DEVICE_KINDS, Config
 from kiosk.audit import AuditTrail
+from kiosk.break_glass import BreakGlassPin, PinLockout
 from kiosk.heartbeat import Heartbeat
 from kiosk.logging_setup import set_log_level
 from kiosk.submission import Submitter
@@ -32,7 +33,9 @@ from common.masking import Masker
 from common.private_files import private_dir
 from kiosk.tasks import TaskRunner
 from kiosk.workflows.citizen import CitizenSession
+from kiosk.staff_sign_in import StaffSignIn
 from kiosk.workflows.clerk import ClerkDesk
+from kiosk.workflows.maintenance import MaintenanceAccess
 from kiosk.queue_setup import Queue, build_queue
 
 log = logging.getLogger(__name__)
@@ -80,6 +83,7 @@ class Services:
     queue: Queue
     submitter: Submitter
     audit: AuditTrail
+    staff_sign_in: StaffSignIn  # the window's and maintenance's, one verifier cache
 
     def new_citizen_session(self) -> CitizenSession:
         return CitizenSession(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,
@@ -89,7 +93,17 @@ class Services:
 
     def new_clerk_desk(self) -> ClerkDesk:
         return ClerkDesk(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,
-                         tasks=self.tasks, audit=self.audit, terminal_id=self.config.terminal.id, masker=self.masker)
+                         tasks=self.tasks, audit=self.audit, terminal_id=self.config.terminal.id, masker=self.masker,
+                         staff_sign_in=self.staff_sign_in)
+
+    def new_maintenance(self) -> MaintenanceAccess:
+        terminal = self.config.terminal
+        lockout = PinLockout(self.config.data_dir / "maintenance" / "pin_lockout.json", terminal.pin_lockout_s)
+        # a plain PIN only in a demo configuration (load_config refuses it elsewhere); demo's empty PIN is a PIN
+        plain = terminal.staff_pin if terminal.demo and not terminal.break_glass_pin_hash else None
+        break_glass = BreakGlassPin(lockout, pin_hash=terminal.break_glass_pin_hash, plain=plain)
+        return MaintenanceAccess(staff_sign_in=self.staff_sign_in, break_glass=break_glass, tasks=self.tasks,
+                                 audit=self.audit, backend=self.backend)
 
     def start(self) -> None:
         for device in self.devices.all():
@@ -134,6 +148,7 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
                           interval_s=config.backend.heartbeat_interval_s)
     return Services(config=config, masker=masker or Masker(), backend=backend, devices=devices, tasks=tasks,
                     heartbeat=heartbeat, queue=queue, audit=audit,
+                    staff_sign_in=StaffSignIn(backend, offline_for_s=config.terminal.offline_sign_in_s),
                     submitter=Submitter(queue, backend, config.queue.deliver_wait_s))
 
 

@@ -41,7 +41,15 @@ class TerminalConfig:
     warm_up_after_s: float = timeout("terminal.warm_up_after_s")
     payment_poll_s: float = timeout("terminal.payment_poll_s")
     pin_lockout_s: float = timeout("terminal.pin_lockout_s")
-    staff_pin: str = option("246810", doc="maintenance PIN (hall staff)")
+    offline_sign_in_s: float = timeout("terminal.offline_sign_in_s")
+    demo: bool = option(False, doc="a demo configuration (the sandbox's demo): only here may the break-glass PIN be "
+                                   "the README's 246810 or empty, or be written in plain as staff_pin")
+    break_glass_pin_hash: str = option("", doc="the break-glass PIN for maintenance when no staff member can sign "
+                                             "in, as `kiosk config hash-pin` writes it (scrypt$N$r$p$salt$hash); "
+                                             "empty: none, staff sign in")
+    staff_pin: str = option("246810", doc="the plain break-glass PIN of a demo configuration (terminal.demo), the "
+                                          "README's by default; written anywhere else it is refused: use "
+                                          "break_glass_pin_hash")
     screen_diagonal_in: float = option(0.0, minimum=0.0, maximum=120.0,
                                        doc="the screen's real diagonal in inches, for type in points (ui/display.py); "
                                            "0: as the screen reports itself")
@@ -296,15 +304,57 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
                 overrides: Mapping[str, Any] | None = None) -> Config:
     """Defaults, then the site file, then ``overrides`` (e.g. from the CLI), then the environment."""
     config = Config()
+    origins: dict[str, str] = {}  # the layer that last wrote each break-glass key (an empty PIN is a PIN too)
     if path is not None:
-        config = merge(config, read_toml(path), str(path))
+        data = read_toml(path)
+        config = merge(config, data, str(path))
         config = dataclasses.replace(config, source=str(path))
+        _note_break_glass(data, str(path), origins)
     if overrides:
         config = merge(config, overrides, "command line")
+        _note_break_glass(overrides, "command line", origins)
     env = env_layer(os.environ if environ is None else environ)
     if env:
         config = merge(config, env, "environment", from_text=True)
+        _note_break_glass(env, "environment", origins)
+    check_break_glass(config.terminal, origins)
     return config
+
+
+def _note_break_glass(layer: Mapping[str, Any], origin: str, origins: dict[str, str]) -> None:
+    terminal = layer.get("terminal")
+    for key in ("staff_pin", "break_glass_pin_hash"):
+        if isinstance(terminal, Mapping) and key in terminal:
+            origins[key] = origin
+
+
+def check_break_glass(terminal: TerminalConfig, origins: Mapping[str, str]) -> None:
+    """Outside a demo configuration the break-glass PIN is a salted slow hash, and never of the README's
+    demo PIN or of an empty one. ``origins`` names the layer that wrote ``staff_pin`` or the hash, if any."""
+    from kiosk.break_glass import DEMO_PIN, PinHashError, parse_pin_hash
+
+    pin_from, hash_from = origins.get("staff_pin", ""), origins.get("break_glass_pin_hash", "")
+    if pin_from and terminal.break_glass_pin_hash:
+        raise ConfigError(f"{pin_from}: [terminal] staff_pin: set either staff_pin (a demo configuration) or "
+                          "break_glass_pin_hash, not both")
+    if terminal.break_glass_pin_hash:
+        where = f"{hash_from}: [terminal] break_glass_pin_hash"
+        try:
+            pin_hash = parse_pin_hash(terminal.break_glass_pin_hash)
+        except PinHashError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+        if not terminal.demo:
+            for pin, name in ((DEMO_PIN, f"the README's demo PIN {DEMO_PIN}"), ("", "an empty PIN")):
+                if pin_hash.matches(pin):
+                    raise ConfigError(f"{where}: the hash of {name}, refused outside a demo configuration "
+                                      "(terminal.demo): choose another PIN and hash it with `kiosk config hash-pin`")
+    if pin_from and not terminal.demo:
+        pin = terminal.staff_pin
+        what = ("an empty PIN" if not pin else f"the README's demo PIN {DEMO_PIN}" if pin == DEMO_PIN
+                else "a PIN in plain text")
+        raise ConfigError(f"{pin_from}: [terminal] staff_pin: {what}, refused outside a demo configuration "
+                          "(terminal.demo): remove staff_pin and set break_glass_pin_hash to what "
+                          "`kiosk config hash-pin` prints (or no break-glass PIN: staff sign in)")
 
 
 def apply_remote(config: Config, remote: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Config:

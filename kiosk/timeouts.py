@@ -48,8 +48,10 @@ TIMEOUTS: tuple[Timeout, ...] = (
             "one from this long on"),
     Timeout("terminal.payment_poll_s", 3.0, 1, 60, "how often the payment screen asks the backend whether the "
             "fee has been paid (on the task pool)"),
-    Timeout("terminal.pin_lockout_s", 60.0, 10, 3600, "after 5 wrong staff PINs in a row, the maintenance PIN pad "
-            "refuses every PIN this long"),
+    Timeout("terminal.pin_lockout_s", 60.0, 10, 3600, "after 5 wrong break-glass PINs in a row, the maintenance PIN "
+            "pad refuses every PIN this long (a restart or a changed clock does not end it)"),
+    Timeout("terminal.offline_sign_in_s", 3 * 86400.0, 0, 7 * 86400, "staff may sign in offline (the backend away) "
+            "this long after their last online sign-in at this terminal, never past the backend's own limit"),
     Timeout("backend.connect_timeout_s", 3.0, 0.1, 60, "connecting to the backend", remote=True),
     Timeout("backend.read_timeout_s", 10.0, 0.1, 300, "waiting for the backend's answer (the body: twice this, "
             "at least 1 s)", remote=True),

@@ -40,7 +40,8 @@ def data_dir(tmp_path: Path) -> Path:
 def make_config(data_dir: Path):
     def make(url: str = "http://127.0.0.1:9", **sections) -> Config:
         overrides = {"backend": {"url": url, "retries": 0, "connect_timeout_s": 1.0, "read_timeout_s": 2.0},
-                     "paths": {"data_dir": str(data_dir)}, "logging": {"console": False}}
+                     "paths": {"data_dir": str(data_dir)}, "logging": {"console": False},
+                     "terminal": {"demo": True}}  # the demo PIN unlocks (tests/test_break_glass.py: the real kind)
         for name, values in sections.items():
             overrides.setdefault(name, {}).update(values)
         return load_config(environ={}, overrides=overrides)

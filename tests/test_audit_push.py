@@ -13,6 +13,7 @@ from common.audit_chain import Head
 from common.backend_errors import RejectedError, ServerError
 from kiosk.audit import AuditTrail, push
 from kiosk.workflows.clerk import Desk
+from tests.maintenance_steps import LEFT, enter_pin
 
 
 def held(sandbox, services) -> Head:
@@ -88,13 +89,16 @@ def test_maintenance_shows_the_check_and_the_acknowledged_head(open_gui, qtbot):
         audit.record("XH0001", action)
     push(audit, gui.services.backend)
     view = gui.window.view
-    for key in gui.services.config.terminal.staff_pin:
-        view.pin.keys[key].click()
-    view.pin.keys["✓"].click()
+    enter_pin(view, qtbot, gui.services.config.terminal.staff_pin)  # a demo configuration's break-glass PIN
     line = view.status.audit_line
     qtbot.waitUntil(lambda: "完好" in line.text(), timeout=10000)
     assert line.isVisible()
-    assert line.text() == f"审计记录：共 3 条，完好。后台已确认 3 条（末条校验码 {audit.head[:12]}）。"
+    # the unlock and the check are in the trail too (then pushed); checked again once the backend holds them
+    qtbot.waitUntil(lambda: audit.written().count == 5 and not audit.unsent(), timeout=10000)
+    head = audit.head
+    qtbot.mouseClick(view.status.check_audit, LEFT)
+    qtbot.waitUntil(lambda: "共 5 条" in line.text(), timeout=10000)
+    assert line.text() == f"审计记录：共 5 条，完好。后台已确认 5 条（末条校验码 {head[:12]}）。"
     path = gui.services.config.data_dir / "audit" / "trail.jsonl"
     lines = path.read_text("utf-8").splitlines()
     edited = json.loads(lines[1])

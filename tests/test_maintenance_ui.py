@@ -1,5 +1,6 @@
 import pytest
 
+from tests.maintenance_steps import sign_in, signed_in
 
 
 @pytest.fixture
@@ -7,15 +8,12 @@ def gui(open_gui):
     return open_gui("maintenance")
 
 
-def test_maintenance_opens_at_the_pin_and_shows_devices(gui, qtbot):
+def test_maintenance_opens_at_the_staff_sign_in_and_shows_devices(gui, qtbot):
     view = gui.window.view
-    assert view.currentWidget() is view.pin
-    view.pin.entry.setText("000000")
-    view.pin.submit()
-    assert view.currentWidget() is view.pin and view.pin.notice.text() == "密码错误。"
-    view.pin.entry.setText(gui.services.config.terminal.staff_pin)
-    view.pin.submit()
-    assert view.currentWidget() is view.status
+    assert view.currentWidget() is view.sign_in and view.use_pin.isVisible()  # a demo configuration's PIN too
+    sign_in(view, qtbot, "XH0004", "wrong")
+    assert view.currentWidget() is view.sign_in and view.sign_in.notice.text() == "工号或密码错误。"
+    signed_in(view, qtbot)
     gui.services.devices.receipt_printer.inject("paper_out")
     gui.services.devices.ss_card_reader.place_card("resident")
     view.status.run_self_tests()
@@ -34,25 +32,11 @@ def test_maintenance_opens_at_the_pin_and_shows_devices(gui, qtbot):
     assert "损坏的应答 3" in counters[reader.name] and counters["receipt_printer"] == ""
 
 
-def test_wrong_pins_lock_the_keypad(gui):
-    pin = gui.window.view.pin
-    for _ in range(5):
-        pin.entry.setText("1")
-        pin.submit()
-    pin.entry.setText(gui.services.config.terminal.staff_pin)
-    pin.submit()
-    assert gui.window.view.currentWidget() is pin
-    assert "秒后再试" in pin.notice.text()
-
-
 def test_a_refused_remote_configuration_is_shown_to_staff(gui, sandbox, qtbot):
     sandbox.remote_config["terminal"]["idle_timeout_s"] = "soon"
     heartbeat = gui.services.heartbeat
     assert heartbeat.beat_once() and heartbeat.beat_once()
     view = gui.window.view
-    for key in gui.services.config.terminal.staff_pin:
-        view.pin.keys[key].click()
-    view.pin.keys["✓"].click()
-    assert view.currentWidget() is view.status
+    signed_in(view, qtbot)
     assert view.status.config_line.isVisible()
     assert "未予采用" in view.status.config_line.text() and "idle_timeout_s" in view.status.config_line.text()

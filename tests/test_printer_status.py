@@ -19,6 +19,7 @@ from devices.receipt.transports import DeviceFileTransport, TcpTransport
 from devices.receipt.virtual import VirtualPrinterServer
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import walk_to_confirm
+from tests.maintenance_steps import signed_in
 
 DOC = ReceiptDocument("t", tuple(Line(f"line {i}") for i in range(12)) + (Qr("OTR1:SQ1"),))
 EXPECTED = encode(DOC, PROFILES["80mm"])
@@ -250,9 +251,7 @@ def test_the_session_asks_to_check_a_receipt_no_printer_status_confirms(services
 def test_maintenance_shows_each_condition_in_plain_words(open_gui, qtbot):
     gui = open_gui("maintenance", devices={"receipt_printer": {"type": "sim", "status_interval_s": 0.05}})
     view = gui.window.view
-    view.pin.entry.setText(gui.services.config.terminal.staff_pin)
-    view.pin.submit()
-    assert view.currentWidget() is view.status
+    signed_in(view, qtbot)
     printer, table = gui.services.devices.receipt_printer, view.status.table
 
     def cells() -> tuple[str, str]:

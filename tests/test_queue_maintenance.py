@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.maintenance_steps import signed_in
+
 BODY = {"application_id": "d" * 32, "applicant": {"id_number": "330106199003071236", "name": "张测试"}}
 
 
@@ -18,8 +20,7 @@ def test_the_maintenance_status_shows_the_queue_and_a_moved_aside_database(gui, 
                   "422 principal_not_registered: The ID number and name of the person you act for do not match")
     box.recovered_from = box.root / "corrupt-20261127-120000-abcdef"
     view = gui.window.view
-    view.pin.entry.setText(gui.services.config.terminal.staff_pin)
-    view.pin.submit()
+    signed_in(view, qtbot)
     line = view.status.queue_line
     qtbot.waitUntil(lambda: "已损坏 1" in line.text(), timeout=10000)
     assert "待工作人员处理 1" in line.text()

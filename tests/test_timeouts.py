@@ -100,16 +100,15 @@ def test_the_kiosk_view_and_its_payment_screen_take_their_times_from_the_configu
     assert gui.window.view.screens[Step.PAYMENT].poll.interval() == 1500
 
 
-def test_the_staff_pin_lockout_lasts_as_configured(open_gui):
+def test_the_staff_pin_lockout_lasts_as_configured(open_gui, qtbot):
+    from tests.maintenance_steps import enter_pin
+
     gui = open_gui("maintenance", terminal={"pin_lockout_s": 15})
-    pin = gui.window.view.pin
+    view = gui.window.view
+    pin = view.pin
     for _ in range(5):
-        for key in "111":
-            pin.keys[key].click()
-        pin.keys["✓"].click()
-    for key in gui.services.config.terminal.staff_pin:
-        pin.keys[key].click()
-    pin.keys["✓"].click()  # the right PIN, refused while locked
+        enter_pin(view, qtbot, "111")
+    enter_pin(view, qtbot, gui.services.config.terminal.staff_pin)  # the right PIN, refused while locked
     assert gui.window.view.currentWidget() is pin
     assert "15 秒后再试" in pin.notice.text()
 

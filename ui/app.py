@@ -49,13 +49,14 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
         from ui.maintenance_view import MaintenanceView, StatusScreen
         from ui.voice import VoiceGuide
 
-        devices = services.devices
+        devices, access = services.devices, services.new_maintenance()
         status = StatusScreen(devices.all(), devices.receipt_printer, services.tasks, bridge,
                               queue_status=services.queue.status,
                               config_refused=lambda: services.heartbeat.config_refused,
                               audit_check=services.audit.check,
-                              voice=VoiceGuide(services.config.voice, services.tasks))  # staff try the volume
-        return MaintenanceView(services.config.terminal.staff_pin, status, services.config.terminal.pin_lockout_s)
+                              voice=VoiceGuide(services.config.voice, services.tasks),  # staff try the volume
+                              record=access.record)
+        return MaintenanceView(access, status)
     first.attach(services.new_citizen_session(), bridge, services.config.terminal,
                  backend_online=lambda: services.heartbeat.last_error is None,
                  social_security_card=services.devices.ss_card_reader.installed)

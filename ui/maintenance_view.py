@@ -1,9 +1,9 @@
-"""Maintenance mode for hall staff: a PIN, then device status, self-tests, a test print and a voice test."""
+"""Maintenance mode for hall staff: a staff sign-in with the maintenance role (or the break-glass PIN), then
+device status, self-tests, a test print, a voice test and the audit check, each recorded in the audit trail
+under the staff id (kiosk/workflows/maintenance.py)."""
 
 from __future__ import annotations
 
-import hmac
-import time
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt
@@ -16,16 +16,15 @@ from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import report_text
 from kiosk.retention import report_lines
 from kiosk.tasks import TaskRunner
-from common.i18n import N_, _, plural_text, text
+from common.i18n import N_, _, text
 from kiosk.workflows.citizen import Notice, user_message
+from kiosk.workflows.maintenance import MaintenanceAccess
 from ui.bridge import DeviceBridge
+from ui.staff_sign_in import SignInScreen
 from ui.widgets import NoticeLabel, Screen, button, label
 
 if TYPE_CHECKING:
     from ui.voice import VoiceGuide
-
-MAX_ATTEMPTS = 5
-
 
 
 # The counters that tell staff something is wrong, in words they read (the others are the devices' bookkeeping)
@@ -46,13 +45,11 @@ def counters_text(counters: dict[str, int]) -> str:
     return ", ".join(f"{label} {n}" for label, n in shown if n)
 
 class PinScreen(Screen):
-    def __init__(self, pin: str, on_unlocked, lockout_s: float) -> None:
+    """The break-glass PIN on a keypad; compared (scrypt) and counted (a file) on the task pool."""
+
+    def __init__(self, access: MaintenanceAccess, back) -> None:
         super().__init__()
-        self._pin = pin
-        self._lockout_s = lockout_s  # terminal.pin_lockout_s
-        self._on_unlocked = on_unlocked
-        self._failures = 0
-        self._locked_until = 0.0
+        self._access = access
         self.title = label("title")
         self.entry = QLineEdit()
         self.entry.setEchoMode(QLineEdit.EchoMode.Password)
@@ -68,33 +65,24 @@ class PinScreen(Screen):
             widget.setText(key)
             pad.addWidget(widget, i // 3, i % 3)
             self.keys[key] = widget
+        self.back = button("", back)
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.entry)
         self.layout_.addWidget(self.notice)
         self.layout_.addLayout(pad)
+        self.layout_.addWidget(self.back, alignment=Qt.AlignmentFlag.AlignCenter)
         self.layout_.addStretch(1)
 
-    def refresh(self, _session=None) -> None:
-        self.title.setText(_("Staff PIN"))
+    def refresh(self, _access=None) -> None:
+        self.title.setText(_("Break-glass PIN"))
+        self.back.setText(_("Back to staff sign-in"))
+        self.keys["✓"].setEnabled(not self._access.busy)
+        self.notice.show_notice(self._access.notice)
 
     def submit(self) -> None:
-        entered, now = self.entry.text(), time.monotonic()
+        entered = self.entry.text()
         self.entry.clear()
-        if now < self._locked_until:
-            seconds = int(self._locked_until - now) + 1
-            self.notice.show_notice(Notice(plural_text("Too many wrong PINs. Try again in {s} second.",
-                                                       "Too many wrong PINs. Try again in {s} seconds.",
-                                                       seconds, s=seconds)))
-            return
-        if hmac.compare_digest(entered.encode(), self._pin.encode()):
-            self._failures = 0
-            self.notice.show_notice(None)
-            self._on_unlocked()
-            return
-        self._failures += 1
-        if self._failures >= MAX_ATTEMPTS:
-            self._failures, self._locked_until = 0, now + self._lockout_s
-        self.notice.show_notice(Notice(text("Wrong PIN.")))
+        self._access.enter_pin(entered)
 
 
 class StatusScreen(Screen):
@@ -103,8 +91,10 @@ class StatusScreen(Screen):
     def __init__(self, devices: list[Device], receipt_printer: ReceiptPrinter, tasks: TaskRunner,
                  bridge: DeviceBridge, queue_status: Callable[[], dict] | None = None,
                  config_refused: Callable[[], str] = lambda: "", voice: VoiceGuide | None = None,
-                 audit_check: Callable[[], tuple[ChainReport, Head]] | None = None) -> None:
+                 audit_check: Callable[[], tuple[ChainReport, Head]] | None = None,
+                 record: Callable[..., None] = lambda action, detail="": None) -> None:
         super().__init__()
+        self.record = record  # an action into the audit trail under whoever unlocked (MaintenanceAccess.record)
         self._audit_check = audit_check  # AuditTrail.check: reads and checks the whole trail, on the task pool
         self._audit_result: tuple[ChainReport, Head] | None = None
         self.audit_line = label("", align=Qt.AlignmentFlag.AlignLeft)
@@ -112,6 +102,7 @@ class StatusScreen(Screen):
         self.audit_line.setVisible(audit_check is not None)
         self.check_audit = button("", self.run_audit_check)
         self.check_audit.setVisible(audit_check is not None)
+        self.sign_out = button("", lambda: None)  # MaintenanceView connects it
         self.voice = voice  # the kiosk's voice guidance at the configured volume, for a test prompt
         self._config_refused = config_refused  # the heartbeat's last refusal of remote configuration
         self._queue_status = queue_status  # Outbox.status, read on the task pool (it may wait on the queue's lock)
@@ -146,6 +137,7 @@ class StatusScreen(Screen):
         row.addWidget(self.test_voice)
         row.addWidget(self.check_audit)
         row.addStretch(1)
+        row.addWidget(self.sign_out)
         self.layout_.addLayout(row)
         bridge.health_changed.connect(lambda _h: self.refresh())
 
@@ -156,6 +148,7 @@ class StatusScreen(Screen):
         self.test_print.setText(_("Test print"))
         self.test_voice.setText(_("Test voice"))
         self.check_audit.setText(_("Check the audit trail"))
+        self.sign_out.setText(_("Sign out"))
         if self._audit_result is not None:
             self.audit_line.setText(report_text(*self._audit_result).render())
         if self.voice is not None:
@@ -204,9 +197,11 @@ class StatusScreen(Screen):
 
     def _audit_checked(self, result: tuple[ChainReport, Head]) -> None:
         self._audit_result = result
+        self.record("audit_check", f"{result[0].entries} entries, {'intact' if result[0].ok else 'broken'}")
         self.audit_line.setText(report_text(*result).render())
 
     def run_self_tests(self) -> None:
+        self.record("self_tests", ", ".join(device.name for device in self._devices))
         for device in self._devices:
             self._tasks.run(device.self_test, self._self_tested,
                                      lambda exc, name=device.name: self._self_test_failed(name, exc))
@@ -224,25 +219,51 @@ class StatusScreen(Screen):
         page = printer.test_page() if hasattr(printer, "test_page") else None
         if page is None:
             return
+        self.record("test_print", printer.name)
         self._tasks.run(lambda: printer.print_receipt(page),
-                                 lambda _r: self.notice.show_notice(Notice(text("Test page printed."), error=False)),
-                                 lambda exc: self.notice.show_notice(Notice(user_message(exc))))
-
+                        lambda _r: self.notice.show_notice(Notice(text("Test page printed."), error=False)),
+                        lambda exc: self.notice.show_notice(Notice(user_message(exc))))
 
     def run_test_voice(self) -> None:
         """A sentence of voice guidance at the configured volume, to set the speakers by (silent without an engine)."""
         if self.voice is not None:
+            self.record("voice_test", f"volume {self.voice.volume}")
             self.voice.say("maintenance", _("This is voice guidance at this terminal's volume."))
 
 
 class MaintenanceView(QStackedWidget):
-    def __init__(self, staff_pin: str, status: StatusScreen, lockout_s: float) -> None:
+    """Staff sign-in (or the break-glass PIN's keypad), then the device status, until signed out."""
+
+    def __init__(self, access: MaintenanceAccess, status: StatusScreen) -> None:
         super().__init__()
-        self.pin = PinScreen(staff_pin, self.unlock, lockout_s)
+        self.access = access
+        self.sign_in = SignInScreen(access, N_("Maintenance sign-in"))
+        self.use_pin = button("", lambda: self._show(self.pin))
+        self.use_pin.setVisible(access.break_glass.configured)
+        self.sign_in.layout_.insertWidget(self.sign_in.layout_.count() - 1, self.use_pin,
+                                          alignment=Qt.AlignmentFlag.AlignCenter)
+        self.pin = PinScreen(access, lambda: self._show(self.sign_in))
         self.status = status
-        self.addWidget(self.pin)
-        self.addWidget(self.status)
-        self.pin.refresh()
+        status.sign_out.clicked.connect(access.sign_out)
+        for screen in (self.sign_in, self.pin, status):
+            self.addWidget(screen)
+        access.subscribe(lambda _a: self.show_step())
+        self._show(self.sign_in)
+
+    def _show(self, screen: Screen) -> None:
+        screen.refresh()
+        self.use_pin.setText(_("Break-glass PIN"))
+        self.setCurrentWidget(screen)
+
+    def show_step(self) -> None:
+        if self.access.unlocked:
+            if self.currentWidget() is not self.status:
+                self.unlock()
+        elif self.currentWidget() is self.status:
+            self.sign_in.staff_id.clear()
+            self._show(self.sign_in)
+        else:
+            self._show(self.currentWidget())
 
     def unlock(self) -> None:
         self.status.refresh()
@@ -250,4 +271,4 @@ class MaintenanceView(QStackedWidget):
         self.setCurrentWidget(self.status)
 
     def retranslate(self) -> None:
-        self.currentWidget().refresh()
+        self._show(self.currentWidget())

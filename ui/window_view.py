@@ -3,52 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
-                               QStackedWidget, QVBoxLayout)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QVBoxLayout
 
-from common.i18n import _, language, ngettext
+from common.i18n import N_, _, language, ngettext
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.rating import RatingPanel
+from ui.staff_sign_in import SignInScreen
 from ui.bridge import DeviceBridge
 from ui.widgets import NoticeLabel, Screen, button, label
-
-
-class SignInScreen(Screen):
-    def __init__(self, desk: ClerkDesk) -> None:
-        super().__init__()
-        self._desk = desk
-        self.title = label("title")
-        self.staff_id, self.password = QLineEdit(), QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.returnPressed.connect(self.submit)
-        self.notice = NoticeLabel()
-        self.sign_in = button("primary", self.submit)
-        form = QGridLayout()
-        self.id_caption, self.password_caption = label("", align=Qt.AlignmentFlag.AlignRight), \
-            label("", align=Qt.AlignmentFlag.AlignRight)
-        form.addWidget(self.id_caption, 0, 0)
-        form.addWidget(self.staff_id, 0, 1)
-        form.addWidget(self.password_caption, 1, 0)
-        form.addWidget(self.password, 1, 1)
-        self.layout_.addStretch(1)
-        self.layout_.addWidget(self.title)
-        self.layout_.addLayout(form)
-        self.layout_.addWidget(self.notice)
-        self.layout_.addWidget(self.sign_in, alignment=Qt.AlignmentFlag.AlignCenter)
-        self.layout_.addStretch(2)
-
-    def submit(self) -> None:
-        password = self.password.text()
-        self.password.clear()
-        self._desk.sign_in(self.staff_id.text().strip(), password)
-
-    def refresh(self, desk: ClerkDesk) -> None:
-        self.title.setText(_("Clerk sign-in"))
-        self.id_caption.setText(_("Staff id"))
-        self.password_caption.setText(_("Password"))
-        self.sign_in.setText(_("Signing in…") if desk.busy else _("Sign in"))
-        self.sign_in.setEnabled(not desk.busy)
-        self.notice.show_notice(desk.notice)
 
 
 class DeskScreen(Screen):
@@ -146,7 +108,7 @@ class WindowView(QStackedWidget):
     def __init__(self, desk: ClerkDesk, bridge: DeviceBridge) -> None:
         super().__init__()
         self.desk = desk
-        self.sign_in = SignInScreen(desk)
+        self.sign_in = SignInScreen(desk, N_("Clerk sign-in"))
         self.desk_screen = DeskScreen(desk)
         self.addWidget(self.sign_in)
         self.addWidget(self.desk_screen)

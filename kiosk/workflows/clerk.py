@@ -9,8 +9,6 @@ keyed audit chain (kiosk/audit.py), with masked identifiers, and the trail is pu
 from __future__ import annotations
 
 import enum
-import hashlib
-import hmac
 import logging
 from typing import Any, Callable
 
@@ -24,6 +22,7 @@ from common.masking import Masker
 from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
 from kiosk.notices import NoticeAttempt, attempt_for, issue_and_print
 from kiosk.receipts import acceptance_receipt
+from kiosk.staff_sign_in import StaffSignIn
 from kiosk.submission import Outcome, Submitter
 from kiosk.tasks import TaskRunner
 from kiosk.workflows import admit
@@ -41,6 +40,15 @@ def _audit_kept(exc: BaseException) -> None:
         log.warning("audit: not sent (%s: %s)", type(exc).__name__, getattr(exc, "detail", "") or exc)
 
 
+def record_and_push(audit: AuditTrail, backend: BackendClient, tasks: TaskRunner, actor: str, action: str,
+                    detail: str = "") -> None:
+    """One step into the audit trail, then the trail pushed to the backend on the task pool (the window's
+    steps and maintenance's actions)."""
+    audit.record(actor, action, detail)
+    if audit.unsent():
+        tasks.run(lambda: push_audit(audit, backend), lambda _n: None, _audit_kept)
+
+
 class Desk(enum.Enum):
     SIGNED_OUT = "signed_out"
     WAITING = "waiting"          # for the applicant's card
@@ -51,11 +59,11 @@ class Desk(enum.Enum):
 
 class ClerkDesk(RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
-                 audit: AuditTrail, terminal_id: str, masker: Masker) -> None:
+                 audit: AuditTrail, terminal_id: str, masker: Masker, staff_sign_in: StaffSignIn) -> None:
         self._backend, self._submitter, self._printer = backend, submitter, printer
         self._tasks, self._audit, self._terminal_id, self._masker = tasks, audit, terminal_id, masker
+        self._staff_sign_in = staff_sign_in  # online, or offline by the cached verifier (shared with maintenance)
         self._observers: list[Callable[["ClerkDesk"], None]] = []
-        self._verifiers: dict[str, dict[str, Any]] = {}  # offline sign-in, from the last online one
         self.step = Desk.SIGNED_OUT
         self.staff: dict[str, Any] | None = None
         self.catalogue: list[ServiceItem] = []
@@ -87,9 +95,7 @@ class ClerkDesk(RatingTaps):
         return self.staff["staff_id"] if self.staff else "-"
 
     def _audit_step(self, action: str, detail: str = "") -> None:
-        self._audit.record(self.actor, action, self._masker.mask(detail))
-        if self._audit.unsent():
-            self._tasks.run(lambda: push_audit(self._audit, self._backend), lambda _n: None, _audit_kept)
+        record_and_push(self._audit, self._backend, self._tasks, self.actor, action, self._masker.mask(detail))
 
     # -- sign-in ------------------------------------------------------------------------------
 
@@ -98,10 +104,7 @@ class ClerkDesk(RatingTaps):
         self._changed()
 
         def work() -> tuple[dict[str, Any], list[ServiceItem]]:
-            try:
-                session = self._backend.staff_sign_in(staff_id, password)
-            except (OfflineError, ServerError):
-                session = self._offline_sign_in(staff_id, password)
+            session = self._staff_sign_in.sign_in(staff_id, password, role="clerk")
             try:
                 catalogue = self._backend.catalogue()
             except BackendError:
@@ -110,33 +113,15 @@ class ClerkDesk(RatingTaps):
 
         self._tasks.run(work, self._signed_in, self._sign_in_failed)
 
-    def _offline_sign_in(self, staff_id: str, password: str) -> dict[str, Any]:
-        verifier = self._verifiers.get(staff_id)
-        if verifier is None:
-            raise OfflineError(detail="no cached verifier for offline sign-in")
-        digest = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(verifier["salt"]),
-                                     verifier["iterations"]).hex()
-        if not hmac.compare_digest(digest, verifier["hash"]):
-            raise PermissionError("wrong password")
-        return {"staff_id": staff_id, "name": verifier["name"], "roles": verifier["roles"], "token": "",
-                "offline": True}
-
     def _signed_in(self, result: tuple[dict[str, Any], list[ServiceItem]]) -> None:
         session, catalogue = result
         self.staff = session
-        if session.get("offline_verifier"):
-            self._verifiers[session["staff_id"]] = dict(session["offline_verifier"], name=session.get("name", ""),
-                                                        roles=session.get("roles", []))
         self.catalogue = catalogue or self.catalogue
         self._audit_step("sign_in", "offline" if session.get("offline") else "")
         self._go(Desk.WAITING)
 
     def _sign_in_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, PermissionError) or getattr(exc, "code", "") == "staff_auth" or \
-                getattr(exc, "detail", "") == "staff_auth":
-            self._go(Desk.SIGNED_OUT, Notice(text("Wrong staff id or password.")))
-        else:
-            self._go(Desk.SIGNED_OUT, Notice(user_message(exc)))
+        self._go(Desk.SIGNED_OUT, Notice(user_message(exc)))
 
     def sign_out(self) -> None:
         self.next_applicant()

@@ -1,0 +1,115 @@
+"""Named staff at maintenance (issue 20 item 3): the window's sign-in with the maintenance role, the cached
+offline verifier for its configured time, and every maintenance action audited under the staff id."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from kiosk.staff_sign_in import NoOfflineSignInError, RoleMissingError, StaffSignIn, WrongStaffSecretError
+from tests.maintenance_steps import LEFT, MAINTENANCE_STAFF, sign_in, signed_in
+
+
+def actions(gui) -> list[tuple[str, str]]:
+    return [(e["actor"], e["action"]) for e in gui.services.audit.entries]
+
+
+def test_staff_sign_in_to_maintenance_and_every_action_is_audited_under_their_id(open_gui, qtbot):
+    gui = open_gui("maintenance")
+    view = gui.window.view
+    signed_in(view, qtbot)
+    status = view.status
+    qtbot.waitUntil(lambda: ("XH0004", "audit_check") in actions(gui), timeout=10000)  # the check on unlock
+    qtbot.mouseClick(status.self_test, LEFT)
+    qtbot.mouseClick(status.test_print, LEFT)
+    qtbot.mouseClick(status.test_voice, LEFT)
+    qtbot.waitUntil(lambda: status.notice.text() == "测试页已打印。", timeout=10000)
+    qtbot.mouseClick(status.sign_out, LEFT)
+    assert view.currentWidget() is view.sign_in and view.sign_in.staff_id.text() == ""
+    mine = [action for actor, action in actions(gui) if actor == "XH0004"]
+    assert mine == ["maintenance_sign_in", "audit_check", "self_tests", "test_print", "voice_test",
+                    "maintenance_sign_out"]
+    assert all(actor == "XH0004" for actor, _a in actions(gui))
+    qtbot.waitUntil(lambda: not gui.services.audit.unsent(), timeout=10000)  # and the backend holds them
+
+
+def test_a_clerk_without_the_maintenance_role_is_refused_in_plain_words(open_gui, qtbot):
+    gui = open_gui("maintenance")
+    view = gui.window.view
+    sign_in(view, qtbot, "XH0001", "demo-XH0001")
+    assert view.currentWidget() is view.sign_in
+    assert view.sign_in.notice.text() == "该工作人员账号没有设备维护权限，请找有此权限的同事或本厅管理员。"
+    assert not view.access.unlocked and actions(gui) == []
+
+
+def test_the_window_refuses_staff_without_the_clerk_role(services):
+    from kiosk.workflows.clerk import Desk
+
+    desk = services.new_clerk_desk()
+    desk.sign_in(*MAINTENANCE_STAFF)
+    assert desk.step is Desk.SIGNED_OUT and desk.notice.message.render("en").startswith("This staff account has no "
+                                                                                         "clerk role")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = time.time()  # the sandbox limits its verifiers from the real time
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_offline_sign_in_holds_for_its_configured_time_and_not_after(services, sandbox):
+    clock = Clock()
+    staff = StaffSignIn(services.backend, offline_for_s=3600, clock=clock)
+    with pytest.raises(WrongStaffSecretError):
+        staff.sign_in("XH0004", "wrong", role="maintenance")
+    assert not staff.sign_in(*MAINTENANCE_STAFF, role="maintenance").get("offline")
+    sandbox.faults.set("down")
+    clock.now += 3599
+    session = staff.sign_in(*MAINTENANCE_STAFF, role="maintenance")
+    assert session["offline"] and session["staff_id"] == "XH0004" and session["roles"] == ["maintenance"]
+    with pytest.raises(WrongStaffSecretError):
+        staff.sign_in("XH0004", "demo-XH0001", role="maintenance")
+    with pytest.raises(RoleMissingError):  # the cached roles are asked too
+        staff.sign_in(*MAINTENANCE_STAFF, role="clerk")
+    with pytest.raises(NoOfflineSignInError):  # nobody else has a verifier here
+        staff.sign_in("XH0001", "demo-XH0001", role="clerk")
+    clock.now += 1
+    with pytest.raises(NoOfflineSignInError):
+        staff.sign_in(*MAINTENANCE_STAFF, role="maintenance")
+
+
+def test_the_backends_own_limit_on_the_verifier_wins_over_a_longer_configured_time(services, sandbox):
+    clock = Clock()
+    staff = StaffSignIn(services.backend, offline_for_s=10 * 86400, clock=clock)  # the sandbox's limit: 7 days
+    staff.sign_in(*MAINTENANCE_STAFF, role="maintenance")
+    sandbox.faults.set("down")
+    clock.now += 6 * 86400
+    assert staff.sign_in(*MAINTENANCE_STAFF, role="maintenance")["offline"]
+    clock.now += 2 * 86400
+    with pytest.raises(NoOfflineSignInError):
+        staff.sign_in(*MAINTENANCE_STAFF, role="maintenance")
+
+
+def test_maintenance_signs_in_offline_through_its_screen_after_an_online_sign_in(open_gui, sandbox, qtbot):
+    gui = open_gui("maintenance")
+    view = gui.window.view
+    signed_in(view, qtbot)
+    qtbot.mouseClick(view.status.sign_out, LEFT)
+    sandbox.faults.set("down")
+    sign_in(view, qtbot, "XH0004", "wrong")
+    assert view.currentWidget() is view.sign_in and view.sign_in.notice.text() == "工号或密码错误。"
+    signed_in(view, qtbot)
+    assert view.access.staff["offline"]
+    assert ("XH0004", "maintenance_sign_in") in actions(gui)
+
+
+def test_offline_without_a_cached_verifier_says_so(open_gui, sandbox, qtbot):
+    gui = open_gui("maintenance")
+    sandbox.faults.set("down")
+    view = gui.window.view
+    sign_in(view, qtbot)
+    assert view.currentWidget() is view.sign_in
+    assert view.sign_in.notice.text().startswith("暂时无法连接政务服务系统，且该工号近期未在本机联网登录过")

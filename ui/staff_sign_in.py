@@ -1,0 +1,59 @@
+"""The staff sign-in screen, for the clerk's window and for maintenance: a staff id and a password,
+handed to a workflow that signs in through kiosk/staff_sign_in.py (``ClerkDesk``, ``MaintenanceAccess``)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLineEdit
+
+from common.i18n import _
+from kiosk.workflows.citizen import Notice
+from ui.widgets import NoticeLabel, Screen, button, label
+
+
+class Signer(Protocol):
+    busy: bool
+    notice: Notice | None
+
+    def sign_in(self, staff_id: str, password: str) -> None: ...
+
+
+class SignInScreen(Screen):
+    def __init__(self, signer: Signer, title: str) -> None:
+        super().__init__()
+        self._signer, self._title = signer, title  # ``title``: an N_() msgid, translated on each refresh
+        self.title = label("title")
+        self.staff_id, self.password = QLineEdit(), QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.returnPressed.connect(self.submit)
+        self.notice = NoticeLabel()
+        self.sign_in = button("primary", self.submit)
+        form = QGridLayout()
+        self.id_caption, self.password_caption = label("", align=Qt.AlignmentFlag.AlignRight), \
+            label("", align=Qt.AlignmentFlag.AlignRight)
+        form.addWidget(self.id_caption, 0, 0)
+        form.addWidget(self.staff_id, 0, 1)
+        form.addWidget(self.password_caption, 1, 0)
+        form.addWidget(self.password, 1, 1)
+        self.layout_.addStretch(1)
+        self.layout_.addWidget(self.title)
+        self.layout_.addLayout(form)
+        self.layout_.addWidget(self.notice)
+        self.layout_.addWidget(self.sign_in, alignment=Qt.AlignmentFlag.AlignCenter)
+        self.layout_.addStretch(2)
+
+    def submit(self) -> None:
+        password = self.password.text()
+        self.password.clear()
+        self._signer.sign_in(self.staff_id.text().strip(), password)
+
+    def refresh(self, signer: Signer | None = None) -> None:
+        signer = signer or self._signer
+        self.title.setText(_(self._title))
+        self.id_caption.setText(_("Staff id"))
+        self.password_caption.setText(_("Password"))
+        self.sign_in.setText(_("Signing in…") if signer.busy else _("Sign in"))
+        self.sign_in.setEnabled(not signer.busy)
+        self.notice.show_notice(signer.notice)
