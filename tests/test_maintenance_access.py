@@ -34,6 +34,20 @@ def test_staff_sign_in_to_maintenance_and_every_action_is_audited_under_their_id
     qtbot.waitUntil(lambda: not gui.services.audit.unsent(), timeout=10000)  # and the backend holds them
 
 
+def test_staff_sign_in_on_the_touch_keyboard(open_gui, qtbot):
+    """A kiosk in maintenance has no keyboard at hand: the id and password are typed on the screen's keys."""
+    gui = open_gui("maintenance")
+    view = gui.window.view
+    qtbot.mouseClick(view.sign_in.staff_id, LEFT)
+    view.keyboard.type_text("XH0004")
+    qtbot.mouseClick(view.sign_in.password, LEFT)
+    view.keyboard.type_text("demo-XH0004")
+    assert view.sign_in.staff_id.text() == "XH0004" and view.sign_in.password.text() == "demo-XH0004"
+    qtbot.mouseClick(view.sign_in.sign_in, LEFT)
+    qtbot.waitUntil(lambda: view.currentWidget() is view.status, timeout=10000)
+    assert view.access.actor == "XH0004"
+
+
 def test_a_clerk_without_the_maintenance_role_is_refused_in_plain_words(open_gui, qtbot):
     gui = open_gui("maintenance")
     view = gui.window.view

@@ -14,14 +14,16 @@ from devices.health import Health, SelfTestResult
 from devices.base import Device
 from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import report_text
+from kiosk.forms import Keyboard
 from kiosk.retention import report_lines
 from kiosk.tasks import TaskRunner
 from common.i18n import N_, _, text
 from kiosk.workflows.citizen import Notice, user_message
 from kiosk.workflows.maintenance import MaintenanceAccess
 from ui.bridge import DeviceBridge
+from ui.keyboard import TouchKeyboard
 from ui.staff_sign_in import SignInScreen
-from ui.widgets import NoticeLabel, Screen, button, label
+from ui.widgets import FocusWatch, NoticeLabel, Screen, button, label
 
 if TYPE_CHECKING:
     from ui.voice import VoiceGuide
@@ -238,10 +240,18 @@ class MaintenanceView(QStackedWidget):
         super().__init__()
         self.access = access
         self.sign_in = SignInScreen(access, N_("Maintenance sign-in"))
+        self.sign_in.compact()
         self.use_pin = button("", lambda: self._show(self.pin))
         self.use_pin.setVisible(access.break_glass.configured)
-        self.sign_in.layout_.insertWidget(self.sign_in.layout_.count() - 1, self.use_pin,
-                                          alignment=Qt.AlignmentFlag.AlignCenter)
+        self.sign_in.buttons.insertWidget(2, self.use_pin)  # beside "sign in"
+        # a kiosk in maintenance has no keyboard at hand: the touch keyboard types into the field touched last
+        self.keyboard = TouchKeyboard()
+        self.keyboard.set_kind(Keyboard.LATIN)
+        self.keyboard.attach(self.sign_in.staff_id)
+        self._watch = FocusWatch(self.keyboard.attach)
+        for field in (self.sign_in.staff_id, self.sign_in.password):
+            field.installEventFilter(self._watch)
+        self.sign_in.layout_.insertWidget(self.sign_in.layout_.count() - 1, self.keyboard)
         self.pin = PinScreen(access, lambda: self._show(self.sign_in))
         self.status = status
         status.sign_out.clicked.connect(access.sign_out)
@@ -271,4 +281,5 @@ class MaintenanceView(QStackedWidget):
         self.setCurrentWidget(self.status)
 
     def retranslate(self) -> None:
+        self.keyboard.retranslate()
         self._show(self.currentWidget())

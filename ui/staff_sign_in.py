@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLineEdit
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit
 
 from common.i18n import _
 from kiosk.workflows.citizen import Notice
@@ -41,7 +41,11 @@ class SignInScreen(Screen):
         self.layout_.addWidget(self.title)
         self.layout_.addLayout(form)
         self.layout_.addWidget(self.notice)
-        self.layout_.addWidget(self.sign_in, alignment=Qt.AlignmentFlag.AlignCenter)
+        self.buttons = QHBoxLayout()  # "sign in", and what else a place offers beside it
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.sign_in)
+        self.buttons.addStretch(1)
+        self.layout_.addLayout(self.buttons)
         self.layout_.addStretch(2)
 
     def submit(self) -> None:
