@@ -215,6 +215,10 @@ def _device(kind: str, values: Mapping[str, Any], base: DeviceConfig, origin: st
     base_options = dataclasses.asdict(base.options) if dataclasses.is_dataclass(base.options) else base.options
     merged = dict(base_options) if dtype == base.type else {}
     merged.update(values)
+    # imported here: `kiosk run` reads its configuration before the first paint, and only a device section
+    # needs the driver registry (and the device base classes under it)
+    from devices.registry import validate_options
+
     return DeviceConfig(type=dtype, options=validate_options(kind, dtype, merged, where, from_text=from_text))
 
 
@@ -223,10 +227,6 @@ def merge(config: Config, data: Mapping[str, Any], origin: str, *, from_text: bo
     """Apply one layer (a parsed TOML document, remote keys, or env values) on top of ``config``."""
     if not isinstance(data, Mapping):
         raise ConfigError(f"{origin}: expected a table of sections")
-    # imported here: `kiosk run` reads its configuration before the first paint, and only a device section
-    # needs the driver registry (and the device base classes under it)
-    from devices.registry import validate_options
-
     changes: dict[str, Any] = {}
     for name, values in data.items():
         if name in _SECTIONS:
