@@ -10,7 +10,7 @@ import dataclasses
 import functools
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from devices.base import CallTimeouts, Device
@@ -84,6 +84,7 @@ class Services:
     submitter: Submitter
     audit: AuditTrail
     staff_sign_in: StaffSignIn  # the window's and maintenance's, one verifier cache
+    _network_started: bool = field(default=False, init=False, repr=False)
 
     def new_citizen_session(self) -> CitizenSession:
         return CitizenSession(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,
@@ -106,8 +107,18 @@ class Services:
                                  audit=self.audit, backend=self.backend)
 
     def start(self) -> None:
+        self.start_network()
         for device in self.devices.all():
             device.start()
+
+    def start_network(self) -> None:
+        """The queue's sync and the heartbeat, whose first call enrols the terminal: started once. ``kiosk
+        run`` starts them as soon as the services exist, so the backend's first answer (100-250 ms on
+        this machine) travels while the window is still being built; the devices start after the
+        screens listen to them, so no card laid on the reader meanwhile goes unheard."""
+        if self._network_started:
+            return
+        self._network_started = True
         self.queue.sync.start()
         self.heartbeat.start()
 

@@ -120,6 +120,8 @@ class Gui:
         self.dispatcher = Dispatcher()
         self.services = build_services(self.config, ThreadTaskRunner(self.dispatcher.post), self.masker,
                                        on_config=self._remote_config, late_document_camera=self.staged)
+        if self.staged:  # kiosk run: the enrolment goes out now, while the rest is built (Services.start_network)
+            self.services.start_network()
         self.bridge = DeviceBridge(self.services.devices)
         pinyin_keyboard.install(PinyinWords(), self.services.tasks)  # pinyin for Chinese fields, words read on first use
         view = build_view(self.mode, self.services, self.bridge, self.window.view)
