@@ -72,9 +72,12 @@ class IdentityScreen(Screen):
         self.layout_.addWidget(self.notice)
         self.layout_.addWidget(self.drafts_host)
         self.cases = button("", session.show_my_cases)  # the citizen's applications and their progress
-        self.layout_.addWidget(self.cases, alignment=Qt.AlignmentFlag.AlignLeft)
         self.withdraw = button("", session.ask_withdraw)  # PIPL art. 15: withdrawing is as easy as agreeing
-        self.layout_.addWidget(self.withdraw, alignment=Qt.AlignmentFlag.AlignLeft)
+        errands = QHBoxLayout()  # side by side: one row less, so the screen fits 1280x800 in large text
+        errands.addWidget(self.cases)
+        errands.addWidget(self.withdraw)
+        errands.addStretch(1)
+        self.layout_.addLayout(errands)
         self.layout_.addStretch(1)
         row = QHBoxLayout()
         row.addWidget(self.back)
