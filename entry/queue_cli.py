@@ -1,4 +1,9 @@
-"""``kiosk queue ...``: staff commands on the offline queue (no payload is ever printed)."""
+"""``kiosk queue ...``: staff commands on the offline queue (no payload is ever printed).
+
+Each action that changes or exports something (retry, export, import, purge-delivered) is recorded in
+the terminal's audit trail once it has run, or as failed with its error's class
+(``entry/console_audit.py``: under the console account, and ``--staff ID`` as that person's word).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,16 @@ import argparse
 import datetime as dt
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.config import load_config
-from offline_queue.rows import STATES, ItemState
+from entry.console_audit import add_staff_option, record_console_action
+from kiosk.config import Config, load_config
+from offline_queue.rows import STATES, ItemState, id_problem
+
+if TYPE_CHECKING:
+    from offline_queue.outbox import Outbox
+
+AUDITED = ("retry", "export", "import", "purge-delivered")  # the actions the audit trail records
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -29,6 +41,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("dir", type=Path)
     purge = actions.add_parser("purge-delivered", help="delete delivered payloads now")
     purge.add_argument("--older-than-s", type=float, default=0.0)
+    for parser in (retry, export, imp, purge):
+        add_staff_option(parser)
 
 
 def _when(ts: float | None) -> str:
@@ -61,22 +75,42 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{item.id}  {item.state:<11} attempts {item.attempts:<3} created {_when(item.created_at)}  "
                       f"provisional {item.provisional_number or '-'}  case {item.case_number or '-'}  "
                       f"{item.last_error}")
-        elif command == "retry":
-            if not args.item and not args.dead:
+        elif command in AUDITED:
+            if command == "retry" and not args.item and not args.dead:
                 print("kiosk: queue retry needs an item id or --dead")
                 return 2
-            print(f"{outbox.retry(args.item, args.dead)} item(s) back in line")
-        elif command == "export":
-            print(f"{outbox.export(args.dir)} item(s) exported to {args.dir} (still encrypted)")
-        elif command == "import":
-            imported, problems = outbox.import_(args.dir)
-            print(f"{imported} item(s) imported from {args.dir}")
-            for problem in problems:
-                print(f"  not imported: {problem}")
-            return 1 if problems else 0
-        elif command == "purge-delivered":
-            n = outbox.purge_delivered(args.older_than_s, config.queue.keep_metadata_days)
-            print(f"{n} delivered payload(s) deleted at {time.strftime('%H:%M:%S')}")
+            action = "queue_" + command.replace("-", "_")
+            try:
+                code, detail = _change(command, args, outbox, config)
+            except Exception as exc:
+                record_console_action(config, args.staff, action, f"failed: {type(exc).__name__}")
+                raise
+            record_console_action(config, args.staff, action, detail)
+            return code
         return 0
     finally:
         outbox.close()
+
+
+def _change(command: str, args: argparse.Namespace, outbox: Outbox, config: Config) -> tuple[int, str]:
+    """One audited action run and reported; its exit code and the audit entry's detail (ids, counts and
+    folder names only: the folder's full path may name a person)."""
+    if command == "retry":
+        n = outbox.retry(args.item, args.dead)
+        print(f"{n} item(s) back in line")
+        which = "dead letters" if args.item is None else \
+            f"item {args.item}" if id_problem(args.item) is None else "an id that is no item's"
+        return 0, f"{which}: {n} back in line"
+    if command == "export":
+        n = outbox.export(args.dir)
+        print(f"{n} item(s) exported to {args.dir} (still encrypted)")
+        return 0, f"{n} item(s) to folder {args.dir.name}"
+    if command == "import":
+        imported, problems = outbox.import_(args.dir)
+        print(f"{imported} item(s) imported from {args.dir}")
+        for problem in problems:
+            print(f"  not imported: {problem}")
+        return (1 if problems else 0), f"{imported} item(s) from folder {args.dir.name}, {len(problems)} not imported"
+    n = outbox.purge_delivered(args.older_than_s, config.queue.keep_metadata_days)
+    print(f"{n} delivered payload(s) deleted at {time.strftime('%H:%M:%S')}")
+    return 0, f"{n} delivered payload(s) older than {args.older_than_s:g} s"

@@ -174,6 +174,9 @@ def apply_remote_config(config: Config, backend: BackendClient, queue: Queue) ->
 
 
 def terminal_status(queue: Queue, audit: AuditTrail) -> dict:
+    """The heartbeat's report of the queue and the audit trail; each beat also has the trail chain what
+    console commands spooled meanwhile (a spooled entry waits at most one beat, or the next step recorded)."""
+    audit.take_spooled()
     status = queue.outbox.status()
     counts = status["counts"]
     written = audit.written()

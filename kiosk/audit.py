@@ -8,6 +8,10 @@ key, and ``.ack``, the head the backend last acknowledged. The backend checks ev
 and answers with the head it holds; entries are marked sent only up to that head, so a failed
 push marks nothing and a refused one puts the mark back where the backend stands.
 
+One process writes the trail at a time: the open trail holds a lock beside it, and a console command
+run while the terminal runs leaves its entry in a spool folder that this trail chains
+(``kiosk.audit_spool``: when it opens, after each ``record`` and at each heartbeat).
+
 A trail of the old, unkeyed format (plain SHA-256) is moved aside at start (``trail.v1.jsonl``,
 which ``kiosk audit verify`` reports as the old format) and a keyed trail begins.
 """
@@ -28,11 +32,14 @@ from common.audit_chain import (VERSION, ChainReport, Head, Tamper, entry_mac, o
 from common.backend_errors import RejectedError
 from common.i18n import N_, Text, plural_text, text
 from common.private_files import open_private, private_dir
+from kiosk import audit_spool
+from kiosk.audit_spool import LOCK_WAIT_S, Request, TrailBusyError
 from offline_queue.durable import write_durably
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 500  # the contract's most entries in one push
 CHAIN_BROKEN = "audit_chain_broken"
+SPOOL_ACTOR = "audit"  # the actor of the entry that says a spooled request was moved aside
 
 
 class AuditBackend(Protocol):
@@ -99,13 +106,27 @@ def report_text(report: ChainReport, acknowledged: Head) -> Text:
 
 
 class AuditTrail:
-    def __init__(self, path: Path, key: bytes) -> None:
+    """The open trail: the only writer of ``path`` while it is open (it holds the lock beside it until
+    :meth:`close`; :class:`TrailBusyError` when another process holds it past ``lock_wait_s``)."""
+
+    def __init__(self, path: Path, key: bytes, *, lock_wait_s: float = LOCK_WAIT_S) -> None:
         self._path = path
         self._key = key  # common.audit_chain.audit_key of the terminal's signing key
+        private_dir(path.parent)
+        self._lock_fd = audit_spool.hold_lock(audit_spool.lock_path(path), lock_wait_s)
+        try:
+            self._open(path)
+        except BaseException:
+            os.close(self._lock_fd)
+            raise
+
+    def _open(self, path: Path) -> None:
         self._lock = threading.Lock()
+        self._closing = False
         # Appends and fsyncs happen on this one thread, in order: the GUI thread never waits on a disk.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-writer")
-        private_dir(path.parent)
+        self._spool = audit_spool.spool_folder(path)
+        self._spool_seen: set[str] = set()  # requests chained (deleted once written) or that could not be moved
         found = read_trail(path)
         if found and old_format(found[0]):
             found = self._move_old_trail_aside()
@@ -126,6 +147,7 @@ class AuditTrail:
         else:
             log.warning("audit: the backend acknowledged %d entries ending %s, which this trail does not hold",
                         self.acknowledged.count, self.acknowledged.head[:12])
+        self._take_spooled()  # what console commands left while no trail was open, before anything new
 
     def _move_old_trail_aside(self) -> list[Any]:
         aside = self._path.with_name(self._path.stem + ".v1.jsonl")
@@ -158,20 +180,31 @@ class AuditTrail:
         with self._lock:
             return Head(len(self.entries), self.head)
 
-    def record(self, actor: str, action: str, detail: str = "") -> dict[str, Any]:
-        """Append one step; it is written and fsynced on the writer thread. ``detail`` must be masked."""
+    def record(self, actor: str, action: str, detail: str = "", *, at: dt.datetime | None = None) -> dict[str, Any]:
+        """Append one step; it is written and fsynced on the writer thread. ``detail`` must be masked.
+        ``at``: when it happened, if not now (a console command's spooled request). Then the spool is
+        looked at, on the writer thread."""
+        entry = self._chain(Request(at or dt.datetime.now().astimezone(), actor, action, detail))
+        self.take_spooled()
+        return entry
+
+    def _chain(self, request: Request, spooled: Path | None = None) -> dict[str, Any]:
+        """The entry for ``request`` chained in memory and its write queued, in one step under the lock:
+        the order in memory is the order on disk. ``spooled`` is deleted once the entry is written."""
         with self._lock:
-            entry = {"v": VERSION, "seq": len(self.entries),
-                     "at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                     "actor": actor, "action": action, "detail": detail[:1000], "prev_mac": self.head}
+            if self._closing:
+                raise RuntimeError("the audit trail is closed")
+            entry = {"v": VERSION, "seq": len(self.entries), "at": request.at.isoformat(timespec="seconds"),
+                     "actor": request.actor, "action": request.action, "detail": request.detail[:1000],
+                     "prev_mac": self.head}
             entry["mac"] = entry_mac(self._key, entry)
             self.entries.append(entry)
             seal = self._seal(len(self.entries), entry["mac"])
-            self._writer.submit(self._append, json.dumps(entry, ensure_ascii=False) + "\n", seal)
-        log.info("audit: %s %s %s", actor, action, detail)
+            self._writer.submit(self._append, json.dumps(entry, ensure_ascii=False) + "\n", seal, spooled)
+        log.info("audit: %s %s %s", request.actor, request.action, request.detail)
         return entry
 
-    def _append(self, line: str, seal: bytes) -> None:
+    def _append(self, line: str, seal: bytes, spooled: Path | None = None) -> None:
         try:
             with os.fdopen(open_private(self._path), "a", encoding="utf-8") as fh:
                 fh.write(line)
@@ -182,6 +215,41 @@ class AuditTrail:
                       exc.strerror)
             return
         self._write_record(".seal", seal)
+        if spooled is not None:
+            try:
+                audit_spool.remove(spooled)
+            except OSError as exc:
+                log.error("audit: could not delete the chained request %s (%s); it would be chained again "
+                          "at the next start", spooled.name, exc.strerror)
+
+    def take_spooled(self) -> None:
+        """Chain what console commands left in the spool, on the writer thread (after each ``record``
+        and at each heartbeat); :meth:`flush` waits for it."""
+        with self._lock:
+            if not self._closing:
+                self._writer.submit(self._take_spooled)
+
+    def _take_spooled(self) -> None:
+        """Chain the spooled requests in the order they were made (on the writer thread, or while opening)."""
+        for path in audit_spool.pending(self._spool, self._spool_seen):
+            request = audit_spool.read_request(path)
+            try:
+                if request is not None:
+                    self._spool_seen.add(path.name)
+                    self._chain(request, spooled=path)
+                    continue
+                try:
+                    aside = audit_spool.move_aside(path)
+                except OSError as exc:
+                    self._spool_seen.add(path.name)
+                    log.error("audit: the spooled request %s does not read and cannot be moved aside (%s); "
+                              "left where it is", path.name, exc.strerror)
+                    continue
+                log.warning("audit: the spooled request %s does not read; moved aside to %s", path.name, aside)
+                self._chain(Request(dt.datetime.now().astimezone(), SPOOL_ACTOR, "audit_spool_rejected",
+                                    f"{path.name} moved aside"))
+            except RuntimeError:
+                return  # closed meanwhile: the rest waits for the next trail to open
 
     def _write_record(self, suffix: str, data: bytes) -> None:
         try:
@@ -190,11 +258,23 @@ class AuditTrail:
             log.error("audit: could not write %s (%s)", self._path.with_suffix(suffix).name, exc.strerror)
 
     def flush(self) -> None:
-        """Wait until every recorded entry is on disk (tests, shutdown)."""
-        self._writer.submit(lambda: None).result(timeout=10)
+        """Wait until every recorded entry is on disk, and the spool's requests the last ``record`` found
+        (tests, shutdown). Two rounds: a spool pass queues its entries' writes behind the first."""
+        for _ in range(2):
+            with self._lock:
+                if self._closing:
+                    return
+                done = self._writer.submit(lambda: None)
+            done.result(timeout=10)
 
     def close(self) -> None:
+        """Write what is recorded, then let go of the trail (its lock): another process may write it now. Once."""
+        with self._lock:
+            if self._closing:
+                return
+            self._closing = True
         self._writer.shutdown(wait=True)
+        os.close(self._lock_fd)
 
     def verify(self) -> ChainReport:
         """Check the trail as it is on disk (after what is recorded is written)."""
@@ -222,6 +302,25 @@ class AuditTrail:
             record = json.dumps({"count": held.count, "head": held.head}).encode()
             self._writer.submit(self._write_record, ".ack", record)
         return True
+
+
+def record_or_spool(path: Path, key: bytes | None, request: Request) -> Path | None:
+    """A console command's entry: written into the trail at ``path`` when no terminal holds it (then let go
+    of at once), else left in the spool for the running terminal. None when written; the spool file when
+    left. Without ``key`` (the signing key did not load) it is always left for the terminal."""
+    if key is not None:
+        try:
+            trail = AuditTrail(path, key, lock_wait_s=0)
+        except TrailBusyError:
+            pass
+        else:
+            try:
+                trail.record(request.actor, request.action, request.detail, at=request.at)
+                trail.flush()
+            finally:
+                trail.close()
+            return None
+    return audit_spool.spool_request(audit_spool.spool_folder(path), request)
 
 
 def push(trail: AuditTrail, backend: AuditBackend) -> int:

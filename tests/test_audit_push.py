@@ -59,6 +59,7 @@ def test_a_terminal_ahead_of_the_backend_is_put_back_and_sends_what_the_backend_
         audit.record("XH0001", action)
     audit.flush()
     path.with_suffix(".ack").write_text(json.dumps({"count": 3, "head": audit.head}))  # never true
+    audit.close()  # one writer at a time: the terminal restarts
     reopened = AuditTrail(path, services.backend.audit_key)
     assert reopened.sent == 3 and held(sandbox, services).count == 0
     reopened.record("XH0001", "sign_out")

@@ -95,14 +95,18 @@ def test_every_step_is_in_a_linked_masked_audit_trail_sent_to_the_backend(servic
     raw = (services.config.data_dir / "audit" / "trail.jsonl").read_text("utf-8")
     assert "330106199003071236" not in raw and "张测试" not in raw and "3301**********1236" in raw
     key = services.backend.audit_key
+    audit.close()  # one writer at a time: the trail is opened again once this one lets go of it
     reopened = AuditTrail(services.config.data_dir / "audit" / "trail.jsonl", key)
     assert reopened.verify().ok and reopened.head == audit.head and reopened.sent == audit.sent
+    reopened.close()
     lines = raw.splitlines()
     forged = json.loads(lines[1])
     forged["detail"] = "edited"
     lines[1] = json.dumps(forged, ensure_ascii=False)
     (services.config.data_dir / "audit" / "trail.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
-    assert not AuditTrail(services.config.data_dir / "audit" / "trail.jsonl", key).verify().ok
+    tampered = AuditTrail(services.config.data_dir / "audit" / "trail.jsonl", key)
+    assert not tampered.verify().ok
+    tampered.close()
 
 
 def test_offline_sign_in_with_the_cached_verifier(services, sandbox):

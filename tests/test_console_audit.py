@@ -1,0 +1,181 @@
+"""Maintenance on the command line is audited too (issue 20, item 3), and the keyed chain never forks:
+``kiosk queue retry | export | import | purge-delivered`` write the trail themselves when no terminal
+runs, and leave their entry in the spool for the running terminal's trail when one does (it holds the
+lock). The commands run as real processes of the installed ``kiosk`` command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import logging
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from common.audit_chain import audit_key
+from entry.cli import main
+from kiosk.app import terminal_status
+from kiosk.audit import AuditTrail, TrailBusyError, record_or_spool
+from kiosk.audit_spool import Request, spool_request
+
+SIGNING_KEY = bytes(range(32))
+KEY = audit_key(SIGNING_KEY)
+KIOSK = Path(sys.executable).with_name("kiosk")  # the installed command beside the venv's python
+USER = getpass.getuser()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    key_file = tmp_path / "signing.key"
+    key_file.write_text(SIGNING_KEY.hex())
+    path = tmp_path / "site.toml"
+    path.write_text(f'[terminal]\nid = "T-CONSOLE"\n[paths]\ndata_dir = "{tmp_path / "data"}"\n'
+                    f'[backend]\nsigning_key_file = "{key_file}"\n[logging]\nconsole = false\n')
+    return path
+
+
+@pytest.fixture
+def trail_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "audit" / "trail.jsonl"
+
+
+def kiosk(site: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    result = subprocess.run([str(KIOSK), "queue", "--config", str(site), *args], capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def lines_of(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def verified(site: Path, path: Path, capsys) -> str:
+    assert main(["audit", "--config", str(site), "verify", str(path)]) == 0
+    return capsys.readouterr().out
+
+
+def spooled(path: Path) -> list[Path]:
+    folder = path.parent / "spool"
+    return sorted(p for p in folder.iterdir() if p.is_file()) if folder.exists() else []
+
+
+def test_with_no_terminal_running_the_command_writes_a_verifiable_entry(site, trail_path, tmp_path, capsys):
+    done = kiosk(site, "retry", "--dead")
+    assert done.returncode == 0 and f"recorded in the audit trail as console:{USER}" in done.stdout
+    export = kiosk(site, "export", str(tmp_path / "usb"), "--staff", "XH0004")
+    assert export.returncode == 0
+    entries = lines_of(trail_path)
+    assert [(e["actor"], e["action"], e["detail"]) for e in entries] == [
+        (f"console:{USER}", "queue_retry", "dead letters: 0 back in line"),
+        (f"console:{USER} (says XH0004)", "queue_export", "0 item(s) to folder usb")]
+    assert "2 entries, intact" in verified(site, trail_path, capsys)
+    assert spooled(trail_path) == []
+    # the command let go of the trail: a terminal opens it at once
+    AuditTrail(trail_path, KEY, lock_wait_s=0).close()
+
+
+def test_a_failed_action_is_recorded_as_failed_with_its_error_class(site, trail_path, tmp_path, capsys):
+    (tmp_path / "a-file").write_text("not a folder")
+    failed = kiosk(site, "export", str(tmp_path / "a-file" / "usb"))
+    assert failed.returncode == 1 and "queue failed: NotADirectoryError" in failed.stderr
+    (entry,) = lines_of(trail_path)
+    assert entry["action"] == "queue_export" and entry["detail"] == "failed: NotADirectoryError"
+    verified(site, trail_path, capsys)
+
+
+def test_status_and_list_record_nothing_and_a_bad_staff_id_is_refused_plainly(site, trail_path):
+    assert kiosk(site, "status").returncode == 0 and kiosk(site, "list").returncode == 0
+    refused = kiosk(site, "retry", "--dead", "--staff", "X" * 40)
+    assert refused.returncode == 2 and "a staff id is 1 to 32 printable characters" in refused.stderr
+    assert not trail_path.exists()
+
+
+def test_with_the_terminal_running_the_command_spools_and_the_terminal_chains_it(site, trail_path, tmp_path,
+                                                                                  capsys):
+    terminal = AuditTrail(trail_path, KEY)  # the running terminal: it holds the lock while open
+    try:
+        terminal.record("XH0001", "maintenance_sign_in")
+        done = kiosk(site, "purge-delivered", "--staff", "XH0004")
+        assert done.returncode == 0 and "left for the running terminal's audit trail" in done.stdout
+        (request,) = spooled(trail_path)
+        assert stat.S_IMODE(request.stat().st_mode) == 0o600
+        assert stat.S_IMODE(request.parent.stat().st_mode) == 0o700
+        asked = json.loads(request.read_text("utf-8"))
+        terminal.flush()
+        assert len(terminal.entries) == 1  # nothing written behind the open trail's back
+        terminal.record("XH0001", "self_tests")  # a step recorded: the spool is looked at after it
+        terminal.flush()
+        assert [(e["actor"], e["action"]) for e in terminal.entries] == [
+            ("XH0001", "maintenance_sign_in"), ("XH0001", "self_tests"),
+            (f"console:{USER} (says XH0004)", "queue_purge_delivered")]
+        assert terminal.entries[2]["at"] == asked["at"]  # when the action happened
+        assert spooled(trail_path) == []
+        terminal.record("XH0001", "maintenance_sign_out")
+    finally:
+        terminal.close()
+    assert [e["action"] for e in lines_of(trail_path)] == ["maintenance_sign_in", "self_tests",
+                                                           "queue_purge_delivered", "maintenance_sign_out"]
+    assert "4 entries, intact" in verified(site, trail_path, capsys)
+
+
+def test_the_heartbeat_has_an_idle_terminal_chain_the_spool(services, sandbox):
+    audit = services.audit
+    path = services.config.data_dir / "audit" / "trail.jsonl"
+    at = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert record_or_spool(path, services.backend.audit_key, Request(at, "console:kiosk", "queue_retry",
+                                                                     "dead letters: 2 back in line")) is not None
+    assert audit.entries == []
+    terminal_status(services.queue, audit)  # what each heartbeat reports
+    audit.flush()
+    assert [e["at"] for e in audit.entries] == ["2026-12-01T09:30:00+08:00"]
+    assert audit.verify().ok and spooled(path) == []
+
+
+def test_a_damaged_spool_file_is_moved_aside_and_the_chain_goes_on(site, trail_path, capsys, caplog):
+    terminal = AuditTrail(trail_path, KEY)
+    try:
+        folder = trail_path.parent / "spool"
+        folder.mkdir(mode=0o700)
+        (folder / "00000000000000000001-1-damaged.json").write_bytes(b'{"at": "yesterday", "actor":')
+        (folder / "00000000000000000002-1-notes.txt").write_text("not a request: left alone")
+        spool_request(folder, Request(dt.datetime.now().astimezone(), "console:kiosk", "queue_import",
+                                      "1 item(s) from folder usb, 0 not imported"))
+        with caplog.at_level(logging.WARNING, logger="kiosk.audit"):
+            terminal.take_spooled()
+            terminal.flush()
+        assert [(e["actor"], e["action"]) for e in terminal.entries] == [
+            ("audit", "audit_spool_rejected"), ("console:kiosk", "queue_import")]
+        assert terminal.entries[0]["detail"] == "00000000000000000001-1-damaged.json moved aside"
+        assert (folder / "rejected" / "00000000000000000001-1-damaged.json").exists()
+        assert [p.name for p in spooled(trail_path)] == ["00000000000000000002-1-notes.txt"]
+        assert any("does not read; moved aside" in r.getMessage() for r in caplog.records)
+        terminal.record("XH0001", "self_tests")
+    finally:
+        terminal.close()
+    assert "3 entries, intact" in verified(site, trail_path, capsys)
+
+
+def test_the_lock_is_held_while_open_and_released_on_close(trail_path):
+    first = AuditTrail(trail_path, KEY)
+    first.record("XH0001", "sign_in")
+    with pytest.raises(TrailBusyError):
+        AuditTrail(trail_path, KEY, lock_wait_s=0)
+    left = record_or_spool(trail_path, KEY, Request(dt.datetime.now().astimezone(), "console:kiosk",
+                                                    "queue_retry", "dead letters: 0 back in line"))
+    assert left is not None and left.exists()
+    first.close()
+    second = AuditTrail(trail_path, KEY, lock_wait_s=0)  # opening takes what was left meanwhile, first
+    try:
+        second.record("XH0001", "sign_out")
+        second.flush()
+        assert [e["action"] for e in second.entries] == ["sign_in", "queue_retry", "sign_out"]
+        assert second.verify().ok and not left.exists()
+    finally:
+        second.close()
