@@ -17,26 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from common.audit_chain import audit_key
 from entry.cli import main
 from kiosk.app import terminal_status
 from kiosk.audit import AuditTrail, TrailBusyError, record_or_spool
 from kiosk.audit_spool import Request, spool_request
+from tests.test_audit_chain import KEY, site  # noqa: F401  (site: the site file naming the trail's key)
 
-SIGNING_KEY = bytes(range(32))
-KEY = audit_key(SIGNING_KEY)
 KIOSK = Path(sys.executable).with_name("kiosk")  # the installed command beside the venv's python
 USER = getpass.getuser()
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    key_file = tmp_path / "signing.key"
-    key_file.write_text(SIGNING_KEY.hex())
-    path = tmp_path / "site.toml"
-    path.write_text(f'[terminal]\nid = "T-CONSOLE"\n[paths]\ndata_dir = "{tmp_path / "data"}"\n'
-                    f'[backend]\nsigning_key_file = "{key_file}"\n[logging]\nconsole = false\n')
-    return path
 
 
 @pytest.fixture
