@@ -21,8 +21,10 @@ from entry.cli import main
 from kiosk.app import terminal_status
 from kiosk.audit import AuditTrail, TrailBusyError, record_or_spool
 from kiosk.audit_spool import Request, spool_request
-from tests.test_audit_chain import KEY, site  # noqa: F401  (site: the site file naming the trail's key)
+from tests import test_audit_chain
 
+KEY = test_audit_chain.KEY
+site = test_audit_chain.site  # the fixture: a site file naming the terminal's data dir and signing key
 KIOSK = Path(sys.executable).with_name("kiosk")  # the installed command beside the venv's python
 USER = getpass.getuser()
 
