@@ -7,11 +7,21 @@ corners), the share of frames with IoU > 0.9, how often it returned nothing, and
 p95 time on one thread. ``--vs classic`` runs the textbook recipe (Canny, largest four-sided
 contour) in the same run. Targets: mean IoU >= 0.95, IoU > 0.9 on >= 95 % of frames, median <= 40 ms
 at 1920x1080. Decoding the JPEG is not timed.
+
+``--make-corpus DIR --generator 2`` writes the second, independently built generator's corpus
+(:mod:`entry.bench.scenes2.pages`: curled and folded sheets, fingers, spreads, ID cards, receipts,
+pages partly off the frame, overlapping sheets, nine desks). The bench prints the corpus's generator
+and seed, and refuses a corpus whose generator and seed the page ranker was trained on
+(``devices/doccam/page_ranker.json``) unless ``--not-held-out`` is given, when every line says so.
+Where a page is not fully visible (a corner off the frame or under a finger) "nothing" is the right
+answer: ``right`` counts IoU > 0.9, or nothing on such a frame; ``wrong`` counts quadrilaterals
+returned with IoU < 0.8 (confidently wrong). Mean IoU and IoU > 0.9 are over fully visible pages.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 TARGET_MEAN_IOU = 0.95
@@ -23,8 +33,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dir", type=Path, nargs="?", help="corpus folder with manifest.json")
     parser.add_argument("--vs", choices=("classic",), help="also run the classic recipe in the same run")
     parser.add_argument("--make-corpus", type=Path, metavar="DIR", help="write a seeded corpus to DIR first")
-    parser.add_argument("--frames", type=int, default=500, help="frames to write with --make-corpus (default 500)")
-    parser.add_argument("--seed", type=int, default=7, help="seed of --make-corpus (default 7)")
+    parser.add_argument("--frames", type=int, default=None,
+                        help="frames to write with --make-corpus (default 500; generator 2: 243, every kind, desk and size)")
+    parser.add_argument("--seed", type=int, default=None, help="seed of --make-corpus (default 7; generator 2: 71)")
+    parser.add_argument("--generator", type=int, choices=(1, 2), default=1,
+                        help="with --make-corpus: 1 devices.doccam.scenes, 2 the independent second generator")
+    parser.add_argument("--not-held-out", action="store_true",
+                        help="measure a corpus the ranker was trained on anyway, labelled NOT held out")
     parser.add_argument("--limit", type=int, default=0, help="use only the first N frames of the corpus")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst frames of find_page")
 
@@ -51,7 +66,10 @@ def _evaluate(method, entries, folder: Path) -> list[dict]:
         ms = (time.perf_counter() - start) * 1000
         truth = np.array(entry["corners"], np.float64)
         iou = smartdoc_iou(quad, truth, tuple(entry.get("page_mm", (210.0, 297.0))))
-        rows.append({"entry": entry, "iou": iou, "ms": ms, "none": quad is None})
+        visible = entry.get("fully_visible", True)
+        right = iou > 0.9 or (quad is None and not visible)
+        rows.append({"entry": entry, "iou": iou, "ms": ms, "none": quad is None, "visible": visible,
+                     "right": right, "wrong": quad is not None and iou < 0.8})
         del frame
     return rows
 
@@ -61,27 +79,34 @@ def _line(label: str, rows: list[dict]) -> str:
 
     if not rows:
         return f"   {label:24} {'-':>6}"
-    ious = [r["iou"] for r in rows]
+    ious = [r["iou"] for r in rows if r["visible"]]
     ms = [r["ms"] for r in rows]
-    share = sum(i > 0.9 for i in ious) / len(ious)
+    mean = f"{sum(ious) / len(ious):>8.4f}" if ious else f"{'-':>8}"
+    share = f"{sum(i > 0.9 for i in ious) / len(ious):>8.1%}" if ious else f"{'-':>8}"
     nothing = sum(r["none"] for r in rows) / len(rows)
-    return (f"   {label:24} {len(rows):>6}  {sum(ious) / len(ious):>8.4f}  {share:>8.1%}  {nothing:>7.1%}"
+    right = sum(r["right"] for r in rows) / len(rows)
+    wrong = sum(r["wrong"] for r in rows) / len(rows)
+    return (f"   {label:24} {len(rows):>6}  {mean}  {share}  {nothing:>7.1%}  {right:>6.1%}  {wrong:>6.1%}"
             f"  {median(ms):>7.1f} ms  {percentile(ms, 95):>7.1f} ms")
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     import cv2
 
     from devices.doccam.detect import classic_find_page, find_page
     from entry.bench import median
 
     if args.make_corpus:
-        from entry.bench.docscan_corpus import make_corpus
+        if args.generator == 2:
+            from entry.bench.scenes2.pages import make_corpus, version
 
-        print(f"writing {args.frames} frames (seed {args.seed}) to {args.make_corpus} ...", flush=True)
-        make_corpus(args.make_corpus, args.frames, args.seed)
+            frames, seed, which = args.frames or 243, 71 if args.seed is None else args.seed, version()
+        else:
+            from entry.bench.docscan_corpus import make_corpus
+
+            frames, seed, which = args.frames or 500, 7 if args.seed is None else args.seed, FIRST_GENERATOR
+        print(f"writing {frames} frames of {which} (seed {seed}) to {args.make_corpus} ...", flush=True)
+        make_corpus(args.make_corpus, frames, seed)
         if args.dir is None:
             args.dir = args.make_corpus
     if args.dir is None:
@@ -89,6 +114,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     manifest = json.loads((args.dir / "manifest.json").read_text(encoding="utf-8"))
     entries = manifest["frames"][: args.limit or None]
+    generator, trained = held_out(manifest)
+    if trained and not args.not_held_out:
+        print(f"kiosk bench docscan: {args.dir} is {generator} seed {manifest.get('seed')}, which the page ranker was"
+              f" trained on ({ranking_info_path()}); it is not held out. Use another seed, or --not-held-out to"
+              " measure it labelled as such.")
+        return 2
+    label = "NOT HELD OUT (the ranker was trained on this generator and seed)" if trained else "held out from the ranker's training"
     cv2.setNumThreads(1)
     methods = [("find_page", find_page)] + ([("classic", classic_find_page)] if args.vs else [])
     sizes = sorted({tuple(e["size"]) for e in entries})
@@ -96,16 +128,27 @@ def run(args: argparse.Namespace) -> int:
     conditions = sorted({c for e in entries for c in e["conditions"]})
     print(f"kiosk bench docscan: {len(entries)} frames from {args.dir} (seed {manifest.get('seed', '?')}),"
           f" one thread (cv2.setNumThreads(1)), OpenCV {cv2.__version__}")
+    print(f"   generator: {generator}; {label}")
+    kinds = sorted({e["kind"] for e in entries if "kind" in e})
+    if kinds:
+        print("   kinds: " + ", ".join(f"{k} {sum(e.get('kind') == k for e in entries)}" for k in kinds)
+              + f"; not fully visible: {sum(not e.get('fully_visible', True) for e in entries)}")
     print("   sizes: " + ", ".join(f"{w}x{h} {sum(tuple(e['size']) == (w, h) for e in entries)}" for w, h in sizes))
     print("   desks: " + ", ".join(f"{b} {sum(e['background'] == b for e in entries)}" for b in backgrounds))
     print("   conditions: " + ", ".join(f"{c} {sum(c in e['conditions'] for e in entries)}" for c in conditions))
     results = {name: _evaluate(fn, entries, args.dir) for name, fn in methods}
-    header = f"   {'':24} {'frames':>6}  {'mean IoU':>8}  {'IoU>0.9':>8}  {'nothing':>7}  {'median':>10}  {'p95':>10}"
+    header = (f"   {'':24} {'frames':>6}  {'mean IoU':>8}  {'IoU>0.9':>8}  {'nothing':>7}  {'right':>6}  {'wrong':>6}"
+              f"  {'median':>10}  {'p95':>10}")
     verdicts = []
     for name, rows in results.items():
         print(f"\n{name}")
         print(header)
         print(_line("all frames", rows))
+        if any(not r["visible"] for r in rows):
+            print(_line("fully visible", [r for r in rows if r["visible"]]))
+            print(_line("not fully visible", [r for r in rows if not r["visible"]]))
+        for k in kinds:
+            print(_line(f"kind: {k}", [r for r in rows if r["entry"].get("kind") == k]))
         for w, h in sizes:
             print(_line(f"{w}x{h}", [r for r in rows if tuple(r["entry"]["size"]) == (w, h)]))
         for b in backgrounds:
@@ -113,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
         for c in conditions:
             print(_line(f"with {c}", [r for r in rows if c in r["entry"]["conditions"]]))
         if name == "find_page":
-            ious = [r["iou"] for r in rows]
+            ious = [r["iou"] for r in rows if r["visible"]] or [0.0]
             mean = sum(ious) / len(ious)
             share = sum(i > 0.9 for i in ious) / len(ious)
             hd = [r["ms"] for r in rows if tuple(r["entry"]["size"]) == (1920, 1080)]
@@ -126,7 +169,34 @@ def run(args: argparse.Namespace) -> int:
         for r in sorted(results["find_page"], key=lambda r: r["iou"])[: args.worst]:
             e = r["entry"]
             print(f"   {e['file']}  IoU {r['iou']:.3f}  {e['background']:10} {e['content']:6} {' '.join(e['conditions'])}")
-    print("\ntargets (find_page)")
+    print(f"\ntargets (find_page; {label})")
     for label, ok in verdicts:
         print(f"   {label:52} {_verdict(ok)}")
     return 0 if all(ok for _, ok in verdicts) else 1
+
+
+FIRST_GENERATOR = "scenes/1 (devices.doccam.scenes)"
+
+
+def ranking_info_path() -> Path:
+    from devices.doccam import ranking
+
+    return ranking.MODEL_INFO
+
+
+def generator_family(name: str) -> str:
+    """``pages2/1+abc`` -> ``pages2``; the first generator's corpora carry no name: ``scenes``."""
+    return (name or "scenes").split("/", 1)[0]
+
+
+def held_out(manifest: dict, info: dict | None = None) -> tuple[str, bool]:
+    """(the corpus's generator, whether the ranker was trained on that generator and seed). A training
+    entry without a generator was made by the first generator (the only one before ``pages2``)."""
+    generator = manifest.get("generator") or FIRST_GENERATOR
+    if info is None:
+        path = ranking_info_path()
+        info = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    family, seed = generator_family(manifest.get("generator", "")), manifest.get("seed")
+    trained = any(generator_family(src.get("generator", "")) == family and src.get("seed") == seed
+                  for src in info.get("trained_on", []))
+    return generator, trained

@@ -3,8 +3,9 @@
 Every candidate quadrilateral ``find_page`` would weigh in each frame (the region candidates alone,
 as on its early path, and regions with line candidates) becomes a row of evidence, labelled with its
 IoU against the true corners. The forest is written beside the ranking module with the seeds and
-frame counts it learned from. Corpora of the benchmark's reporting seed (7) are refused: a model
-must never see the frames it is judged on.
+frame counts it learned from, and each corpus's generator. Corpora of the benchmark's reporting seed
+(7) are refused: a model must never see the frames it is judged on; so are corpora of the second,
+independent generator (``pages2``, :mod:`entry.bench.scenes2.pages`), which is for measuring only.
 """
 
 from __future__ import annotations
@@ -50,12 +51,17 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from devices.doccam import ranking
+    from entry.bench.docscan import FIRST_GENERATOR, generator_family
 
     cv2.setNumThreads(1)
     all_rows, all_labels, sources = [], [], []
     for folder in args.dirs:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         seed = manifest.get("seed")
+        generator = manifest.get("generator") or FIRST_GENERATOR
+        if generator_family(generator) != "scenes":
+            print(f"kiosk bench docscan-train: {folder} was made by {generator}, which is for measuring only; not used")
+            return 2
         if seed == REPORTING_SEED:
             print(f"kiosk bench docscan-train: {folder} is seed {seed}, the benchmark's reporting seed; not used")
             return 2
@@ -65,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
                                           tuple(entry.get("page_mm", (210.0, 297.0))))
             all_rows.append(rows)
             all_labels.append(labels)
-        sources.append({"seed": seed, "frames": len(manifest["frames"])})
+        sources.append({"generator": generator, "seed": seed, "frames": len(manifest["frames"])})
         print(f"   {folder}: seed {seed}, {len(manifest['frames'])} frames", flush=True)
     rows, labels = np.concatenate(all_rows), np.concatenate(all_labels)
     print(f"   {len(rows)} candidates, {np.mean(labels > 0.9):.1%} of them with IoU > 0.9")
