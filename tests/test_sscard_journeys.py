@@ -26,7 +26,9 @@ def test_a_social_security_card_starts_a_citizens_session_and_applies(open_gui, 
     identity_screen = screens[Step.IDENTIFIED]
     assert identity_screen.fields["name"][1].text() == "张**"
     assert identity_screen.fields["id"][1].text() == "3301**********1236"
-    consents = sandbox.store.consents(session.identity.id_number)
+    id_number = session.identity.id_number
+    qtbot.waitUntil(lambda: bool(sandbox.store.consents(id_number)), timeout=5000)  # recorded in the background
+    consents = sandbox.store.consents(id_number)
     assert [(c["scope"], c["method"]) for c in consents] == [("identity", "social_security_card")]
 
     qtbot.mouseClick(identity_screen.next, LEFT)
