@@ -1,6 +1,6 @@
 """Every screen of the kiosk's journeys, measured as a citizen sees it (ui/legibility.py): type size at the screen's
-real size, touch targets, contrast from the window's pixels, line spacing. In both text sizes and both languages,
-walked through the widgets; a failure names the screen and the widget."""
+real size, touch targets, contrast from the window's pixels, line spacing. In both text sizes and both languages
+(Chinese in standard text, English in large), walked through the widgets; a failure names the screen and the widget."""
 
 import time
 
@@ -52,7 +52,10 @@ def _journeys(gui, ruler: Ruler, language: str, backend: str) -> None:
     walk.licence_journey(gui, ruler)
 
 
-@pytest.mark.parametrize("language, elderly", [("zh_CN", False), ("zh_CN", True), ("en", False), ("en", True)])
+# Both text sizes and both languages, crossed once: what is measured (type size, touch targets, contrast, line
+# pitch) follows the text size, and English in large text is where the longest words meet the largest type.
+# The other two pairings cost 40 s of make test for the same sizes in the other language.
+@pytest.mark.parametrize("language, elderly", [("zh_CN", False), ("en", True)])
 def test_every_screen_meets_the_numbers(open_gui, sandbox, language, elderly):
     gui = open_gui("kiosk")
     walk.show(gui, SMALL.width_px, SMALL.height_px)
