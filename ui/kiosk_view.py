@@ -194,6 +194,11 @@ class KioskView(QStackedWidget):
         self._idle_s, self._warning_s = idle_s, warning_s
         self._apply_timeouts()
 
+    @property
+    def warning_s(self) -> float:
+        """The configured warning before an idle session ends (before elderly mode doubles it)."""
+        return self._warning_s
+
     def set_second_ms(self, ms: int) -> None:
         """How long the timers' second lasts: 1000, but tests shorten it so a 20 s countdown passes quickly."""
         self.second_ms = ms
