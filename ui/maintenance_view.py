@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QStackedWidget, QTableWidget, QTableWidgetItem)
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLineEdit, QScrollArea, QStackedWidget, QTableWidget,
+                               QTableWidgetItem)
 
 from common.audit_chain import ChainReport, Head
 from devices.health import Health, SelfTestResult
@@ -33,12 +34,15 @@ if TYPE_CHECKING:
 COUNTER_LABELS = {"damaged_replies": N_("damaged answers"), "silent_replies": N_("unanswered polls")}
 
 
+QUEUE_LINES_MAX_PX = 150  # the queue's and retention's lines before they scroll (a 1280x800 screen)
+
 def self_test_text(result: SelfTestResult) -> str:
-    """The verdict, then what the device reported, one line each (a PC/SC reader: the service, each
-    reader's state and its card's ATR, as PC/SC tools show them)."""
-    lines = [("✓ " if result.ok else "✗ ") + result.message.render()]
-    lines += [f"{key}: {value}" for key, value in result.details.items()]
-    return "\n".join(lines)
+    """The verdict, then what the device reported, on one line (a PC/SC reader: the service, each reader's
+    state and its card's ATR, as PC/SC tools show them); the table scrolls sideways for a long one, so
+    every device keeps one row on the screen."""
+    parts = [("✓ " if result.ok else "✗ ") + result.message.render()]
+    parts += [f"{key}: {value}" for key, value in result.details.items()]
+    return " · ".join(parts)
 
 
 def counters_text(counters: dict[str, int]) -> str:
@@ -126,7 +130,13 @@ class StatusScreen(Screen):
         self.voice_line.setVisible(voice is not None)
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.table, 1)
-        self.layout_.addWidget(self.queue_line)
+        # one line per refused or held item and per kind kept: it scrolls, so the screen fits however many there are
+        self.queue_area = QScrollArea()
+        self.queue_area.setWidget(self.queue_line)
+        self.queue_area.setWidgetResizable(True)
+        self.queue_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.queue_area.setMaximumHeight(QUEUE_LINES_MAX_PX)
+        self.layout_.addWidget(self.queue_area)
         self.config_line = label("", align=Qt.AlignmentFlag.AlignLeft)
         self.config_line.setWordWrap(True)
         self.layout_.addWidget(self.config_line)
@@ -168,7 +178,6 @@ class StatusScreen(Screen):
             for col, value in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
-        self.table.resizeRowsToContents()
         if self._queue_status is not None:
             self._tasks.run(self._queue_status, self._show_queue,
                             lambda exc: self.queue_line.setText(user_message(exc).render()))
@@ -241,6 +250,7 @@ class MaintenanceView(QStackedWidget):
         self.access = access
         self.sign_in = SignInScreen(access, N_("Maintenance sign-in"))
         self.sign_in.compact()
+        self.sign_in.fields_in_one_row()  # with the keyboard under them, the screen fits 1280x800
         self.use_pin = button("", lambda: self._show(self.pin))
         self.use_pin.setVisible(access.break_glass.configured)
         self.sign_in.buttons.insertWidget(2, self.use_pin)  # beside "sign in"

@@ -30,7 +30,7 @@ class SignInScreen(Screen):
         self.password.returnPressed.connect(self.submit)
         self.notice = NoticeLabel()
         self.sign_in = button("primary", self.submit)
-        form = QGridLayout()
+        self.form = form = QGridLayout()
         self.id_caption, self.password_caption = label("", align=Qt.AlignmentFlag.AlignRight), \
             label("", align=Qt.AlignmentFlag.AlignRight)
         form.addWidget(self.id_caption, 0, 0)
@@ -47,6 +47,13 @@ class SignInScreen(Screen):
         self.buttons.addStretch(1)
         self.layout_.addLayout(self.buttons)
         self.layout_.addStretch(2)
+
+    def fields_in_one_row(self) -> None:
+        """Staff id and password side by side: a row less, for a screen that also carries the touch keyboard."""
+        for widget in (self.password_caption, self.password):
+            self.form.removeWidget(widget)
+        self.form.addWidget(self.password_caption, 0, 2)
+        self.form.addWidget(self.password, 0, 3)
 
     def submit(self) -> None:
         password = self.password.text()
