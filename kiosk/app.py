@@ -147,7 +147,7 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
     answered = threading.Event()
     devices = build_devices(config, late=answered if late_document_camera else None)
     queue = build_queue(config, backend)
-    audit = AuditTrail(config.data_dir / "audit" / "trail.jsonl", backend.audit_key)
+    audit = AuditTrail(config.data_dir / "audit" / "trail.jsonl", backend.audit_key, in_background=True)
 
     def remote_config(updated: Config) -> None:
         apply_remote_config(updated, backend, queue)

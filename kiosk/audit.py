@@ -91,7 +91,7 @@ FINDINGS = {
 }
 
 
-def report_text(report: ChainReport, acknowledged: Head) -> Text:
+def report_text(report: ChainReport, acknowledged: Head, busy: bool = False) -> Text:
     """What staff read of a check: the verdict, then how far the backend has acknowledged."""
     if report.finding is None:
         verdict = plural_text("Audit trail: {count} entry, intact.", "Audit trail: {count} entries, intact.",
@@ -102,51 +102,112 @@ def report_text(report: ChainReport, acknowledged: Head) -> Text:
                            "The backend has acknowledged {count} entries (head {head}).",
                            acknowledged.count, count=acknowledged.count, head=acknowledged.head[:12])
                if acknowledged.count else text("The backend has acknowledged no entry yet."))
-    return text("{verdict} {backend}", verdict=verdict, backend=backend)
+    said = text("{verdict} {backend}", verdict=verdict, backend=backend)
+    if busy:
+        return text("{said} Another program holds the audit trail, perhaps a second terminal using this "
+                    "data folder: this terminal's steps wait in the trail's spool until it lets go.", said=said)
+    return said
 
 
 class AuditTrail:
     """The open trail: the only writer of ``path`` while it is open (it holds the lock beside it until
-    :meth:`close`; :class:`TrailBusyError` when another process holds it past ``lock_wait_s``)."""
+    :meth:`close`).
 
-    def __init__(self, path: Path, key: bytes, *, lock_wait_s: float = LOCK_WAIT_S) -> None:
+    Opened at once (a console command, a test), it raises :class:`TrailBusyError` when another process
+    holds the lock past ``lock_wait_s``. Opened ``in_background`` (the terminal, whose GUI thread builds
+    it), taking the lock and reading the trail happen on the writer thread; steps recorded meanwhile are
+    chained, in order, once it is open. When another process holds the lock (a second terminal on the
+    same data folder), the trail is :attr:`busy`: each step goes to the spool for the holder to chain,
+    maintenance says so, and every heartbeat tries the lock again.
+    """
+
+    def __init__(self, path: Path, key: bytes, *, lock_wait_s: float = LOCK_WAIT_S,
+                 in_background: bool = False) -> None:
         self._path = path
         self._key = key  # common.audit_chain.audit_key of the terminal's signing key
-        private_dir(path.parent)
-        self._lock_fd = audit_spool.hold_lock(audit_spool.lock_path(path), lock_wait_s)
-        try:
-            self._open(path)
-        except BaseException:
-            os.close(self._lock_fd)
-            raise
-
-    def _open(self, path: Path) -> None:
         self._lock = threading.Lock()
         self._closing = False
-        # Appends and fsyncs happen on this one thread, in order: the GUI thread never waits on a disk.
+        self._lock_fd: int | None = None
+        self._state = "opening"  # then "open", or "busy" while another process holds the lock
+        self._deferred: list[Request] = []  # steps recorded while opening, chained when open
+        self.entries: list[dict[str, Any]] = []
+        self.acknowledged = Head(0, "")
+        self.sent = 0  # entries[:sent] are held by the backend, as it last acknowledged
+        # Opening, appends and fsyncs happen on this one thread, in order: the GUI thread never waits on a disk.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-writer")
         self._spool = audit_spool.spool_folder(path)
         self._spool_seen: set[str] = set()  # requests chained (deleted once written) or that could not be moved
+        opening = self._writer.submit(self._take_lock_and_open, lock_wait_s, not in_background)
+        if not in_background:
+            try:
+                opening.result()
+            except BaseException:
+                self._writer.shutdown(wait=True)
+                raise
+
+    @property
+    def busy(self) -> bool:
+        """Another process holds the trail: this terminal's steps wait in the spool for it."""
+        return self._state == "busy"
+
+    def _take_lock_and_open(self, wait_s: float, raise_busy: bool) -> None:
+        """On the writer thread: the lock, then the trail read and the deferred steps chained."""
+        try:
+            private_dir(self._path.parent)
+            fd = audit_spool.hold_lock(audit_spool.lock_path(self._path), wait_s)
+        except TrailBusyError:
+            if raise_busy:
+                raise
+            with self._lock:
+                self._state = "busy"
+                deferred, self._deferred = self._deferred, []
+            log.error("audit: another process holds the audit trail %s; this terminal's steps go to its "
+                      "spool until it lets go (is a second terminal using this data folder?)", self._path)
+            for request in deferred:
+                self._spool_request(request)
+            return
+        try:
+            self._open(self._path)
+        except BaseException:
+            os.close(fd)
+            raise
+        with self._lock:
+            self._lock_fd = fd
+            if self._closing:
+                return  # closed while opening: close() leaves the deferred steps in the spool
+            for request in self._deferred:
+                self._chain_locked(request)
+            self._deferred = []
+            self._state = "open"
+
+    def _spool_request(self, request: Request) -> None:
+        try:
+            audit_spool.spool_request(self._spool, request)
+        except OSError as exc:
+            log.error("audit: could not leave a step in the spool (%s): %s lost", exc.strerror, request.action)
+
+    def _open(self, path: Path) -> None:
         found = read_trail(path)
         if found and old_format(found[0]):
             found = self._move_old_trail_aside()
-        self.entries: list[dict[str, Any]] = [e for e in found if isinstance(e, dict)]
-        if len(self.entries) < len(found):
+        entries = [e for e in found if isinstance(e, dict)]
+        if len(entries) < len(found):
             log.warning("audit: %d unreadable line(s) in %s ignored (kiosk audit verify names them)",
-                        len(found) - len(self.entries), path)
+                        len(found) - len(entries), path)
         seal = _read_record(path.with_suffix(".seal"))
-        if seal is None and not self.entries:
-            self._writer.submit(self._write_record, ".seal", self._seal(0, ""))
-        elif seal is not None and seal["count"] > len(self.entries):
+        if seal is None and not entries:
+            self._write_record(".seal", self._seal(0, ""))
+        elif seal is not None and seal["count"] > len(entries):
             log.warning("audit: %s ends after %d entries but %d were written: its tail was cut "
-                        "(kiosk audit verify)", path, len(self.entries), seal["count"])
-        self.acknowledged = read_acknowledged(path)
-        self.sent = 0  # entries[:sent] are held by the backend, as it last acknowledged
-        if self._holds(self.acknowledged):
-            self.sent = self.acknowledged.count
-        else:
-            log.warning("audit: the backend acknowledged %d entries ending %s, which this trail does not hold",
-                        self.acknowledged.count, self.acknowledged.head[:12])
+                        "(kiosk audit verify)", path, len(entries), seal["count"])
+        acknowledged = read_acknowledged(path)
+        with self._lock:
+            self.entries, self.acknowledged, self.sent = entries, acknowledged, 0
+            if self._holds(acknowledged):
+                self.sent = acknowledged.count
+            else:
+                log.warning("audit: the backend acknowledged %d entries ending %s, which this trail does not hold",
+                            acknowledged.count, acknowledged.head[:12])
         self._take_spooled()  # what console commands left while no trail was open, before anything new
 
     def _move_old_trail_aside(self) -> list[Any]:
@@ -180,27 +241,44 @@ class AuditTrail:
         with self._lock:
             return Head(len(self.entries), self.head)
 
-    def record(self, actor: str, action: str, detail: str = "", *, at: dt.datetime | None = None) -> dict[str, Any]:
+    def record(self, actor: str, action: str, detail: str = "", *,
+               at: dt.datetime | None = None) -> dict[str, Any] | None:
         """Append one step; it is written and fsynced on the writer thread. ``detail`` must be masked.
         ``at``: when it happened, if not now (a console command's spooled request). Then the spool is
-        looked at, on the writer thread."""
-        entry = self._chain(Request(at or dt.datetime.now().astimezone(), actor, action, detail))
+        looked at, on the writer thread. Returns the entry, or None while the trail is still opening
+        (the step is chained once it is open) or busy (the step goes to the spool)."""
+        request = Request(at or dt.datetime.now().astimezone(), actor, action, detail)
+        with self._lock:
+            if self._closing:
+                raise RuntimeError("the audit trail is closed")
+            if self._state == "opening":
+                self._deferred.append(request)
+                return None
+            if self._state == "busy":
+                self._writer.submit(self._spool_request, request)
+                return None
+            entry = self._chain_locked(request)
         self.take_spooled()
         return entry
 
     def _chain(self, request: Request, spooled: Path | None = None) -> dict[str, Any]:
-        """The entry for ``request`` chained in memory and its write queued, in one step under the lock:
-        the order in memory is the order on disk. ``spooled`` is deleted once the entry is written."""
+        """A spooled request chained (on the writer thread)."""
         with self._lock:
             if self._closing:
                 raise RuntimeError("the audit trail is closed")
-            entry = {"v": VERSION, "seq": len(self.entries), "at": request.at.isoformat(timespec="seconds"),
-                     "actor": request.actor, "action": request.action, "detail": request.detail[:1000],
-                     "prev_mac": self.head}
-            entry["mac"] = entry_mac(self._key, entry)
-            self.entries.append(entry)
-            seal = self._seal(len(self.entries), entry["mac"])
-            self._writer.submit(self._append, json.dumps(entry, ensure_ascii=False) + "\n", seal, spooled)
+            return self._chain_locked(request, spooled)
+
+    def _chain_locked(self, request: Request, spooled: Path | None = None) -> dict[str, Any]:
+        """The entry for ``request`` chained in memory and its write queued, in one step under the lock
+        (the caller holds it): the order in memory is the order on disk. ``spooled`` is deleted once
+        the entry is written."""
+        entry = {"v": VERSION, "seq": len(self.entries), "at": request.at.isoformat(timespec="seconds"),
+                 "actor": request.actor, "action": request.action, "detail": request.detail[:1000],
+                 "prev_mac": self.head}
+        entry["mac"] = entry_mac(self._key, entry)
+        self.entries.append(entry)
+        seal = self._seal(len(self.entries), entry["mac"])
+        self._writer.submit(self._append, json.dumps(entry, ensure_ascii=False) + "\n", seal, spooled)
         log.info("audit: %s %s %s", request.actor, request.action, request.detail)
         return entry
 
@@ -224,9 +302,13 @@ class AuditTrail:
 
     def take_spooled(self) -> None:
         """Chain what console commands left in the spool, on the writer thread (after each ``record``
-        and at each heartbeat); :meth:`flush` waits for it."""
+        and at each heartbeat); :meth:`flush` waits for it. A busy trail tries the lock again instead."""
         with self._lock:
-            if not self._closing:
+            if self._closing or self._state == "opening":
+                return
+            if self._state == "busy":
+                self._writer.submit(self._take_lock_and_open, 0, False)
+            else:
                 self._writer.submit(self._take_spooled)
 
     def _take_spooled(self) -> None:
@@ -274,16 +356,25 @@ class AuditTrail:
                 return
             self._closing = True
         self._writer.shutdown(wait=True)
-        os.close(self._lock_fd)
+        with self._lock:
+            if self._state == "opening":  # closed before it opened: keep what was recorded for the next holder
+                for request in self._deferred:
+                    self._spool_request(request)
+                self._deferred = []
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)
+                self._lock_fd = None
 
     def verify(self) -> ChainReport:
         """Check the trail as it is on disk (after what is recorded is written)."""
         return self.check()[0]
 
-    def check(self) -> tuple[ChainReport, Head]:
-        """The check of the trail on disk and the backend's acknowledged head (maintenance; not the GUI thread)."""
+    def check(self) -> tuple[ChainReport, Head, bool]:
+        """The check of the trail on disk, the backend's acknowledged head, and whether another process
+        holds the trail (maintenance; not the GUI thread)."""
         self.flush()
-        return verify_file(self._path, self._key)
+        report, acknowledged = verify_file(self._path, self._key)
+        return report, acknowledged, self.busy
 
     def unsent(self) -> list[dict[str, Any]]:
         with self._lock:

@@ -13,13 +13,14 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from entry.cli import main
 from kiosk.app import terminal_status
-from kiosk.audit import AuditTrail, TrailBusyError, record_or_spool
+from kiosk.audit import AuditTrail, TrailBusyError, record_or_spool, report_text
 from kiosk.audit_spool import Request, spool_request
 from tests import test_audit_chain
 
@@ -169,3 +170,64 @@ def test_the_lock_is_held_while_open_and_released_on_close(trail_path):
         assert second.verify().ok and not left.exists()
     finally:
         second.close()
+
+
+def test_a_terminal_opening_behind_a_held_lock_neither_waits_nor_loses_a_step(trail_path):
+    """The terminal's GUI thread builds its trail: the lock is taken and the trail read on the writer
+    thread, so a console command holding the lock at that moment holds up nothing."""
+    holder = AuditTrail(trail_path, KEY)  # a console command writing the trail at this moment
+    holder.record("console:kiosk", "queue_retry")
+    terminal = AuditTrail(trail_path, KEY, in_background=True)  # returns while the lock is still held
+    try:
+        assert terminal.record("XH0001", "maintenance_sign_in") is None  # kept until the trail is open
+        assert not terminal.busy
+        holder.close()
+        terminal.flush()
+        assert [e["action"] for e in terminal.entries] == ["queue_retry", "maintenance_sign_in"]
+        assert terminal.verify().ok
+    finally:
+        terminal.close()
+
+
+def test_a_second_terminal_on_the_same_data_folder_spools_its_steps_and_says_so(trail_path):
+    first = AuditTrail(trail_path, KEY)
+    second = AuditTrail(trail_path, KEY, lock_wait_s=0, in_background=True)
+    try:
+        second.flush()
+        assert second.busy
+        assert second.record("XH0002", "maintenance_sign_in") is None
+        second.flush()
+        assert len(spooled(trail_path)) == 1  # left for the holder, which chains it after its next step
+        report, acknowledged, busy = second.check()
+        assert busy and "Another program holds the audit trail" in report_text(report, acknowledged, busy).render()
+        first.record("XH0001", "sign_out")
+        first.flush()
+        assert [(e["actor"], e["action"]) for e in first.entries] == [
+            ("XH0001", "sign_out"), ("XH0002", "maintenance_sign_in")]
+        first.close()
+        second.take_spooled()  # what each heartbeat does: a busy trail tries the lock again
+        second.flush()
+        assert not second.busy and len(second.entries) == 2
+        second.record("XH0002", "maintenance_sign_out")
+        second.flush()
+        assert second.verify().ok and len(second.entries) == 3
+    finally:
+        second.close()
+        first.close()
+
+
+def test_closing_a_trail_before_it_opened_leaves_its_steps_in_the_spool(trail_path):
+    holder = AuditTrail(trail_path, KEY)
+    terminal = AuditTrail(trail_path, KEY, lock_wait_s=30, in_background=True)
+    terminal.record("XH0001", "sign_in")
+    closing = threading.Thread(target=terminal.close)
+    closing.start()  # close waits for the writer, which waits for the lock
+    holder.close()
+    closing.join(timeout=30)
+    assert not closing.is_alive()
+    reopened = AuditTrail(trail_path, KEY)
+    try:
+        reopened.flush()
+        assert [e["action"] for e in reopened.entries] == ["sign_in"]
+    finally:
+        reopened.close()

@@ -97,12 +97,12 @@ class StatusScreen(Screen):
     def __init__(self, devices: list[Device], receipt_printer: ReceiptPrinter, tasks: TaskRunner,
                  bridge: DeviceBridge, queue_status: Callable[[], dict] | None = None,
                  config_refused: Callable[[], str] = lambda: "", voice: VoiceGuide | None = None,
-                 audit_check: Callable[[], tuple[ChainReport, Head]] | None = None,
+                 audit_check: Callable[[], tuple[ChainReport, Head, bool]] | None = None,
                  record: Callable[..., None] = lambda action, detail="": None) -> None:
         super().__init__()
         self.record = record  # an action into the audit trail under whoever unlocked (MaintenanceAccess.record)
         self._audit_check = audit_check  # AuditTrail.check: reads and checks the whole trail, on the task pool
-        self._audit_result: tuple[ChainReport, Head] | None = None
+        self._audit_result: tuple[ChainReport, Head, bool] | None = None
         self.audit_line = label("", align=Qt.AlignmentFlag.AlignLeft)
         self.audit_line.setWordWrap(True)
         self.audit_line.setVisible(audit_check is not None)
@@ -206,7 +206,7 @@ class StatusScreen(Screen):
         self._tasks.run(self._audit_check, self._audit_checked,
                         lambda exc: self.audit_line.setText(user_message(exc).render()))
 
-    def _audit_checked(self, result: tuple[ChainReport, Head]) -> None:
+    def _audit_checked(self, result: tuple[ChainReport, Head, bool]) -> None:
         self._audit_result = result
         self.record("audit_check", f"{result[0].entries} entries, {'intact' if result[0].ok else 'broken'}")
         self.audit_line.setText(report_text(*result).render())
