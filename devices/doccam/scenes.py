@@ -5,6 +5,11 @@ a cluttered desk, white, light grey, a dark mat) as a camera above it would see 
 frame with the page's true corners. Conditions: shadows, uneven light, glare, a bowed page, camera
 tilt up to 25 degrees, any rotation, blur, sensor noise (JPEG is the caller's: the corpus writes
 JPEG files). Everything is deterministic for a given seed.
+
+Since version 2 (:data:`VERSION`) it also draws other kinds of document and scene (receipts, ID
+cards, two-page spreads, overlapping sheets, pages partly off the frame, fingers on the edges) and
+three more desks (:data:`DESKS`): see :mod:`devices.doccam.scene_extras`. ``kind="page"`` on the
+first five desks draws what version 1 drew for the same seed.
 """
 
 from __future__ import annotations
@@ -16,9 +21,13 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from devices.doccam import scene_extras as extras
 from devices.doccam.geometry import A4_MM
 
+VERSION = "scenes/2"
 BACKGROUNDS = ("wood", "cluttered", "white", "light_grey", "dark_mat")
+DESKS = BACKGROUNDS + extras.NEW_DESKS
+KINDS = extras.KINDS
 CONTENTS = ("text", "table", "photo", "stamp")
 CONDITIONS = ("shadow", "uneven_light", "glare", "bowed", "tilt", "rotation", "blur", "noise")
 PAGE_PX = (1240, 1754)  # A4 at 150 dpi: the page is drawn once at this size and then projected
@@ -40,6 +49,8 @@ class Scene:
     content: str
     conditions: list[str] = field(default_factory=list)
     page_mm: tuple[float, float] = A4_MM
+    kind: str = "page"
+    fully_visible: bool = True     # False when part of the document lies outside the frame
 
 
 @functools.lru_cache(maxsize=1)
@@ -107,6 +118,8 @@ def page_image(content: str, variant: int = 0) -> np.ndarray:
 
 def _desk(background: str, size: tuple[int, int], rng: np.random.Generator) -> tuple[np.ndarray, float]:
     """The desk (float32 BGR) and the page's brightness on it."""
+    if background in extras.NEW_DESKS:
+        return extras.desk(background, size, rng)
     w, h = size
     sw, sh = w // 4, h // 4
     yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32)
@@ -184,10 +197,13 @@ def _clutter(desk: np.ndarray, page_quad: np.ndarray, rng: np.random.Generator, 
                     cv2.circle(desk, tuple(map(int, p)), max(2, int(scale / 120)), (90, 90, 95), -1)
 
 
-def _page_corners(size: tuple[int, int], rng: np.random.Generator, tilt_deg: float, rotation_deg: float) -> np.ndarray:
-    """The page's corners as a camera above the desk sees it: turned on the desk, the camera tilted."""
+def _page_corners(size: tuple[int, int], rng: np.random.Generator, tilt_deg: float, rotation_deg: float,
+                  page_mm: tuple[float, float] = A4_MM, span: tuple[float, float] = (0.5, 0.93),
+                  margin_share: float = 0.02) -> np.ndarray:
+    """The page's corners as a camera above the desk sees it: turned on the desk, the camera tilted;
+    its long side ``span`` of the frame's short side, at least ``margin_share`` of it from the edges."""
     w, h = size
-    pw, ph = A4_MM
+    pw, ph = page_mm
     local = np.array([[-pw / 2, -ph / 2, 0], [pw / 2, -ph / 2, 0], [pw / 2, ph / 2, 0], [-pw / 2, ph / 2, 0]])
     r = np.deg2rad(rotation_deg)
     rot = np.array([[np.cos(r), -np.sin(r), 0], [np.sin(r), np.cos(r), 0], [0, 0, 1]])
@@ -197,13 +213,13 @@ def _page_corners(size: tuple[int, int], rng: np.random.Generator, tilt_deg: flo
     pts = local @ rot.T @ tilt.T
     distance = 600.0  # mm from the camera to the page, about a desk camera's height
     proj = pts[:, :2] / (distance + pts[:, 2:3])
-    for _ in range(50):
-        long_side = rng.uniform(0.5, 0.93) * min(w, h)
-        k = long_side / (ph / distance)
+    for attempt in range(50):
+        long_side = rng.uniform(*span) * min(w, h) * (0.97 ** attempt if page_mm != A4_MM else 1.0)  # a spread may need to
+        k = long_side / (max(pw, ph) / distance)
         quad = proj * k
-        span = quad.max(axis=0) - quad.min(axis=0)
-        margin = 0.02 * min(w, h)
-        room = np.array([w, h]) - span - 2 * margin
+        extent = quad.max(axis=0) - quad.min(axis=0)
+        margin = margin_share * min(w, h)
+        room = np.array([w, h]) - extent - 2 * margin
         if np.all(room > 0):
             offset = np.array([margin, margin]) - quad.min(axis=0) + rng.uniform(0, 1, 2) * room
             return (quad + offset).astype(np.float32)
@@ -211,10 +227,11 @@ def _page_corners(size: tuple[int, int], rng: np.random.Generator, tilt_deg: flo
 
 
 def _place_page(frame: np.ndarray, page: np.ndarray, corners: np.ndarray, bow: float,
-                shadow: float, rng: np.random.Generator) -> None:
-    """Project ``page`` onto ``frame`` (float32, in place) at ``corners``, bowed by ``bow`` pixels."""
+                shadow: float, rng: np.random.Generator, mask: np.ndarray | None = None) -> None:
+    """Project ``page`` onto ``frame`` (float32, in place) at ``corners``, bowed by ``bow`` pixels;
+    ``mask`` (uint8, the page's size) is its outline where it is not a rectangle."""
     h, w = frame.shape[:2]
-    pw, ph = PAGE_PX
+    ph, pw = page.shape[:2]
     src = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
     Hinv = cv2.getPerspectiveTransform(corners, src)
     step = 4
@@ -234,7 +251,7 @@ def _place_page(frame: np.ndarray, page: np.ndarray, corners: np.ndarray, bow: f
     map_x = cv2.resize(u.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
     map_y = cv2.resize(v.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
     warped = cv2.remap(page, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    alpha = cv2.remap(np.full(page.shape[:2], 255, np.uint8), map_x, map_y, cv2.INTER_LINEAR,
+    alpha = cv2.remap(np.full(page.shape[:2], 255, np.uint8) if mask is None else mask, map_x, map_y, cv2.INTER_LINEAR,
                       borderMode=cv2.BORDER_CONSTANT, borderValue=0)[..., None].astype(np.float32) / 255.0
     if shadow:
         off = rng.normal(0, 1, 2) * min(w, h) * 0.006
@@ -247,10 +264,11 @@ def _place_page(frame: np.ndarray, page: np.ndarray, corners: np.ndarray, bow: f
 
 
 def render_scene(seed: int, size: tuple[int, int] = (1920, 1080), background: str | None = None,
-                 content: str | None = None, calm: bool = False) -> Scene:
-    """One frame of a page on a desk, drawn from ``seed``: frame, true corners, and what is in it.
+                 content: str | None = None, calm: bool = False, kind: str = "page") -> Scene:
+    """One frame of a document on a desk, drawn from ``seed``: frame, true corners, and what is in it.
 
-    ``calm``: no shadow, glare, blur or noise (the simulator's still, sharp page)."""
+    ``kind``: one of :data:`KINDS` (see :mod:`devices.doccam.scene_extras`); ``calm``: no shadow,
+    glare, blur or noise (the simulator's still, sharp page)."""
     rng = np.random.default_rng(seed)
     background = background or BACKGROUNDS[int(rng.integers(0, len(BACKGROUNDS)))]
     content = content or CONTENTS[int(rng.integers(0, len(CONTENTS)))]
@@ -265,18 +283,42 @@ def render_scene(seed: int, size: tuple[int, int] = (1920, 1080), background: st
         rotation = float(rng.integers(0, 4) * 90 + rng.normal(0, 6))
     if abs((rotation + 45) % 90 - 45) > 10:
         conditions.append("rotation")
-    corners = _page_corners(size, rng, tilt, rotation)
+    if kind == "page":
+        page_mm, corners = A4_MM, _page_corners(size, rng, tilt, rotation)
+    else:
+        page_mm = extras.document_mm(kind, rng)
+        corners = _page_corners(size, rng, tilt, rotation, page_mm, extras.SPAN[kind], rng.uniform(0.006, 0.03))
+    if kind == "off_frame":
+        corners = extras.push_off_frame(corners, size, rng)
     desk, page_level = _desk(background, size, rng)
     if background == "cluttered":
         _clutter(desk, corners, rng, page_level)
-    page = page_image(content, int(rng.integers(0, 2))).astype(np.float32)
+    if kind == "overlapping":
+        for other in extras.other_sheets(corners, size, rng):
+            sheet = page_image(CONTENTS[int(rng.integers(0, len(CONTENTS)))], int(rng.integers(0, 2)))
+            level = page_level - rng.uniform(0, 10)
+            _place_page(desk, np.clip(sheet * (level / 252.0), 0, 255).astype(np.uint8), other, 0.0,
+                        float(rng.uniform(0.06, 0.25)), rng)
+    mask = None
+    if kind == "receipt":
+        page = extras.receipt_image(page_mm[1], rng).astype(np.float32)
+    elif kind == "id_card":
+        page, mask = extras.card_image(rng)
+        page = page.astype(np.float32) * (page_level / 245.0)
+    elif kind == "spread":
+        page = extras.spread_image(page_image(content, 0), page_image(CONTENTS[(CONTENTS.index(content) + 1) % 4], 1),
+                                   rng).astype(np.float32)
+    else:
+        page = page_image(content, int(rng.integers(0, 2))).astype(np.float32)
     page = page * (page_level / 252.0) + rng.uniform(-3, 3, 3).astype(np.float32)
     page = np.clip(page, 0, 255).astype(np.uint8)
     bow = 0.0
-    if rng.random() < 0.35:
+    if rng.random() < 0.35 and kind != "id_card":
         bow = float(rng.choice([-1, 1]) * rng.uniform(0.005, 0.02) * np.linalg.norm(corners[1] - corners[0]))
         conditions.append("bowed")
-    _place_page(desk, page, corners, bow, float(rng.uniform(0.06, 0.25)), rng)
+    _place_page(desk, page, corners, bow, float(rng.uniform(0.06, 0.25)), rng, mask)
+    if kind == "fingers":
+        extras.fingers(desk, corners, rng)
     frame = desk
     yy, xx = np.mgrid[0:h // 8, 0:w // 8].astype(np.float32)
     yy, xx = yy / (h / 8), xx / (w / 8)
@@ -317,4 +359,5 @@ def render_scene(seed: int, size: tuple[int, int] = (1920, 1080), background: st
         frame += luma + rng.normal(0, sigma * 0.4, (h, w, 3)).astype(np.float32)
         conditions.append("noise")
     out = np.clip(frame, 0, 255).astype(np.uint8)
-    return Scene(out, corners, background, content, conditions)
+    visible = bool(((corners >= 0) & (corners <= np.array([w - 1, h - 1]))).all())
+    return Scene(out, corners, background, content, conditions, page_mm, kind, visible)
