@@ -25,7 +25,12 @@ import cv2
 import numpy as np
 
 CONDITIONS = ("clean", "tilt", "rotation", "small", "blur", "motion", "jpeg", "glare", "lowcontrast",
-              "noise", "screen", "darkmode", "occlusion", "multi")
+              "noise", "screen", "darkmode", "occlusion", "multi",
+              # version 2: harsher conditions the decoder is developed on (see VERSION)
+              "defocus", "tiny", "dim", "bright", "smear")
+# 1: the first 14 conditions; 2 adds a disc defocus of 0.4-1 module, 1.0-1.6 px modules, a dimmed
+# and an overexposed phone screen, and a hand's smear along a curved, slowing path.
+VERSION = 2
 
 _HANZI = "办事大厅居民身份证营业执照不动产登记社保医保公积金户籍迁移出生证明结婚离婚护照港澳通行证驾驶证行驶证税务发票企业开办变更注销浙江省杭州市西湖区文三路号楼单元室张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗"
 _KANA = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをんアイウエオカキクケコサシスセソ"
@@ -123,6 +128,35 @@ def _motion_kernel(length: int, angle: float) -> np.ndarray:
     return k / max(k.sum(), 1e-6)
 
 
+def _smear_kernel(rng: np.random.Generator, length: float) -> np.ndarray:
+    """A moving hand's exposure: a curved path of ``length`` px, walked slower towards its end."""
+    size = int(math.ceil(length)) * 2 + 3
+    k = np.zeros((size, size), np.float32)
+    a = float(rng.uniform(0, 2 * math.pi))
+    bend = float(rng.uniform(-0.6, 0.6))
+    c = size / 2 - 0.5
+    steps = 60
+    for i in range(steps):
+        t = i / (steps - 1)
+        d = length * (1 - (1 - t) ** 2) - length / 2  # decelerating: more time spent near the end
+        x = c + d * math.cos(a + bend * t)
+        y = c + d * math.sin(a + bend * t)
+        x0, y0 = int(math.floor(x)), int(math.floor(y))
+        fx, fy = x - x0, y - y0
+        for dx, dy, wgt in ((0, 0, (1 - fx) * (1 - fy)), (1, 0, fx * (1 - fy)), (0, 1, (1 - fx) * fy), (1, 1, fx * fy)):
+            if 0 <= y0 + dy < size and 0 <= x0 + dx < size:
+                k[y0 + dy, x0 + dx] += wgt
+    return k / max(float(k.sum()), 1e-6)
+
+
+def _disc_kernel(radius: float) -> np.ndarray:
+    r = max(0.5, radius)
+    n = int(math.ceil(r)) * 2 + 1
+    yy, xx = np.mgrid[0:n, 0:n].astype(np.float32) - n // 2
+    k = np.clip(r + 0.5 - np.sqrt(xx * xx + yy * yy), 0, 1)
+    return (k / k.sum()).astype(np.float32)
+
+
 def _screen(code: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A phone screen: the code on a pixel grid (RGB subpixels), photographed a little off-grid."""
     s = code.shape[0]
@@ -154,6 +188,8 @@ def make_frame(rng: np.random.Generator, condition: str) -> tuple[np.ndarray, li
         n = matrix.shape[0] + 8
         if condition == "small":
             module = float(rng.uniform(1.3, 2.2))
+        elif condition == "tiny":
+            module = float(rng.uniform(1.0, 1.6))
         elif condition == "multi":
             module = min(float(rng.uniform(2.5, 4.0)), (w / count * 0.8) / n, h * 0.7 / n)
         else:
@@ -163,7 +199,15 @@ def make_frame(rng: np.random.Generator, condition: str) -> tuple[np.ndarray, li
             mid = float(rng.uniform(90, 170))
             span = float(rng.uniform(22, 40))
             dark, light = int(mid - span / 2), int(mid + span / 2)
+        if condition == "dim":  # a phone turned down to 5-20% of paper white
+            light = int(rng.integers(14, 50))
+            dark = int(rng.integers(2, max(3, light // 4)))
+        if condition == "bright":  # a phone turned up: white clips, black glows grey
+            dark, light = int(rng.integers(120, 200)), 255
         code = render(matrix, module, dark, light)
+        if condition == "bright":  # blooming: the clipped white spills into the dark modules
+            bloom = cv2.GaussianBlur(code.astype(np.float32), (0, 0), module * float(rng.uniform(0.3, 0.6)))
+            code = np.clip(np.maximum(code.astype(np.float32), bloom * 1.15), 0, 255).astype(np.uint8)
         if condition == "darkmode":
             code = 255 - code
         if condition == "screen":
@@ -193,6 +237,12 @@ def make_frame(rng: np.random.Generator, condition: str) -> tuple[np.ndarray, li
         frame = cv2.GaussianBlur(frame, (0, 0), sigma)
     if condition == "motion":
         frame = cv2.filter2D(frame, -1, _motion_kernel(int(rng.integers(5, 12)), float(rng.uniform(0, 180))))
+    if condition == "defocus":  # out of focus: a disc of 0.4-1 module's radius
+        frame = cv2.filter2D(frame, -1, _disc_kernel(module * float(rng.uniform(0.4, 1.0))))
+    if condition == "smear":
+        frame = cv2.filter2D(frame, -1, _smear_kernel(rng, module * float(rng.uniform(1.5, 3.5))))
+    if condition == "tiny":  # the lens's own softness at this scale
+        frame = cv2.GaussianBlur(frame, (0, 0), float(rng.uniform(0.3, 0.6)))
     if condition == "glare":
         gx, gy = float(rng.uniform(0.3, 0.7)) * w, float(rng.uniform(0.3, 0.7)) * h
         yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
@@ -201,7 +251,9 @@ def make_frame(rng: np.random.Generator, condition: str) -> tuple[np.ndarray, li
         frame = np.clip(frame.astype(np.float32) + glow[:, :, None], 0, 255).astype(np.uint8)
     if condition == "noise":
         frame = np.clip(frame.astype(np.float32) + rng.normal(0, float(rng.uniform(18, 35)), frame.shape), 0, 255).astype(np.uint8)
-    if condition in ("screen", "lowcontrast", "glare"):
+    if condition == "dim":  # the sensor's gain turned up for a dark screen
+        frame = np.clip(frame.astype(np.float32) * 0.5 + rng.normal(0, float(rng.uniform(2, 5)), frame.shape), 0, 255).astype(np.uint8)
+    if condition in ("screen", "lowcontrast", "glare", "defocus", "smear", "tiny", "bright"):
         frame = np.clip(frame.astype(np.float32) + rng.normal(0, 4, frame.shape), 0, 255).astype(np.uint8)
     if condition == "jpeg":
         extra["jpeg_quality"] = int(rng.integers(8, 25))
@@ -226,7 +278,8 @@ def make_corpus(directory: Path, count: int = 280, seed: int = 6) -> Path:
             raise RuntimeError(f"could not encode {name}")
         (directory / name).write_bytes(data.tobytes())
         images.append({"file": name, "texts": texts, "condition": condition})
-    manifest = {"format": "onetrip-qr-corpus", "version": 1, "seed": seed, "images": images}
+    manifest = {"format": "onetrip-qr-corpus", "version": 1, "seed": seed, "images": images,
+                "generator": f"qr_corpus/{VERSION} (entry.bench.qr_corpus, the first generator)"}
     path = directory / "manifest.json"
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
