@@ -7,11 +7,14 @@ Why this cascade (the measurements are in docs/qr-decoding.md; ``kiosk bench qr 
    (dark-mode) symbols and downscaled copies of large frames, and reads every code of a frame
    with several.
 2. Only when it found nothing, fixes that each rescued codes it missed, in order of codes rescued
-   per millisecond, stopping at the first hit: a global binariser (glare, low contrast); upscaling
-   (2x for frames up to 800 px, 1.5x beyond: small modules); an unsharp mask (blur); zbar in
-   binary mode (it reads some damaged codes zxing-cpp does not; on a frame shrunk to 800 px, as it
-   is slow); CLAHE; an adaptive threshold; a median filter (moire, noise). Passes that produced a
-   wrong text on the real corpus are left out.
+   per millisecond, stopping at the first hit: a global binariser (glare, low contrast); the region
+   passes (:mod:`devices.qr.regions`: on a crop around the densest patch of edges, a Wiener
+   deconvolution along a smear, a gamma curve for a dimmed or overexposed screen, a 2x upscale with
+   an unsharp mask for 1-2 px modules, a wide unsharp mask); 2x upscaling of frames up to 800 px;
+   an unsharp mask (blur); zbar in binary mode (it reads some damaged codes zxing-cpp does not; on
+   a frame shrunk to 800 px, as it is slow); CLAHE; an adaptive threshold; a median filter (moire,
+   noise). Frames no larger than a crop (320 px) get the region passes last, on the whole frame.
+   Passes that produced a wrong text on the real corpus are left out.
 3. The fixes' cost is bounded by a budget that grows with the frame's pixels, counted in
    estimated (not measured) milliseconds, so a frame gets the same passes whatever the load.
 
@@ -31,22 +34,42 @@ from typing import Callable, Iterator
 import cv2
 import numpy as np
 
+from devices.qr import regions
 from devices.qr import text as qrtext
 from devices.qr import zbar
 
 log = logging.getLogger(__name__)
 
-# Frames up to this size (longer side) are upscaled 2x in the fixes, larger ones 1.5x.
+# Frames up to this size (longer side) are upscaled 2x in the fixes; larger ones rely on the region passes.
 SMALL_FRAME = 800
 # zbar's time grows with pixels and texture; it sees the frame shrunk to this size at most.
 ZBAR_MAX_SIDE = 800
 # No fix pass starts once the estimated time spent passes BUDGET_BASE_MS + BUDGET_MS_PER_MEGAPIXEL
-# * megapixels (see decode_gray): 3.4 ms for a 240x240 crop, 4.8 ms for 640x480, 8.5 ms for 1280x720.
+# * megapixels (see decode_gray): 3.5 ms for a 240x240 crop, 5.5 ms for 640x480, 10.4 ms for 1280x720
+# (a region pass starts only if it also ends within it).
 BUDGET_BASE_MS = 3.0
-BUDGET_MS_PER_MEGAPIXEL = 6.0
+BUDGET_MS_PER_MEGAPIXEL = 8.0
 PASS_OVERHEAD_MS = 0.1
 BASE_MS_PER_MEGAPIXEL = 2.5  # the first zxing-cpp pass
 AUTO = -1.0
+# Frames up to this size (a tracker's crop, a small photo) are one region: no locating.
+CROP_SIDE = 320
+
+
+def REGIONS() -> list:  # a marker in _fix_passes: the region passes go here
+    return []
+# The region passes: on at most REGION_LIMIT crops from regions.locate; crops up to
+# REGION_UPSCALE_SIDE px are upscaled. Costs per megapixel of the frame (locating) or of the crop.
+REGION_LIMIT = 2
+REGION_UPSCALE_SIDE = 400
+LOCATE_MS_PER_MEGAPIXEL = 1.0
+ANISOTROPY_MS_PER_MEGAPIXEL = 6.0
+# A crop whose gradients are this one-sided (regions.motion_direction) is deconvolved along the
+# smear, with these lengths in px (the smear's length is not estimated; shortest first).
+MOTION_ANISOTROPY = 0.25
+SMEAR_LENGTHS = (7.0, 10.0, 4.0, 14.0)
+DIM_HIGH = 110
+BRIGHT_LOW = 75
 
 
 @dataclass(frozen=True)
@@ -174,13 +197,16 @@ def _fix_passes(gray: np.ndarray) -> Iterator[tuple[float, float, Callable[[], l
 
     # A global threshold instead of zxing-cpp's local one: glare gradients, low contrast.
     yield 1.0, cost(1.2), lambda: _zxing(gray, "zxing:global", binarizer=global_bin)
+    # The region passes (a crop around the likeliest code): small modules, smears, exposure. A
+    # frame no larger than a crop gets them last, on the whole of it.
+    if longest > CROP_SIDE:
+        yield 1.0, 0.0, REGIONS
     # Small modules: upscale (zxing-cpp samples modules at the centre; 2-3 px modules blur out).
+    # Frames above SMALL_FRAME were upscaled 1.5x before the region passes: they read more per ms.
     if longest <= SMALL_FRAME:
         up = _scaled(gray, 2.0)
         yield 2.0, cost(3.5), lambda: _zxing(up, "zxing:up2:global", binarizer=global_bin)
         yield 2.0, cost(5.5), lambda: _zxing(up, "zxing:up2")
-    else:
-        yield 1.5, cost(5.6), lambda: _zxing(_scaled(gray, 1.5), "zxing:up1.5")
     # Blur and defocus: unsharp mask.
     yield 1.0, cost(6.0), lambda: _zxing(cv2.addWeighted(gray, 2.0, cv2.GaussianBlur(gray, (0, 0), 2), -1.0, 0),
                                          "zxing:sharpen")
@@ -193,6 +219,61 @@ def _fix_passes(gray: np.ndarray) -> Iterator[tuple[float, float, Callable[[], l
                                                                cv2.THRESH_BINARY, 51, 5), "zxing:adaptive")
     # Moire and noise: a median filter.
     yield 1.0, cost(2.1), lambda: _zxing(cv2.medianBlur(gray, 3), "zxing:median")
+    if longest <= CROP_SIDE:
+        yield 1.0, 0.0, REGIONS
+
+
+def _region_passes(crop: np.ndarray) -> Iterator[tuple[float, float, Callable[[], list[_Hit]]]]:
+    """(scale, estimated ms, run) of the fixes on a crop around a likely code, in order of codes
+    rescued per ms on the first generator's dev seeds (see :mod:`devices.qr.regions`)."""
+    mp = crop.size / 1e6
+
+    def cost(per_mp: float) -> float:
+        return PASS_OVERHEAD_MS + per_mp * mp
+
+    angle, anisotropy = regions.motion_direction(crop)
+    if anisotropy >= MOTION_ANISOTROPY:  # a smear: Wiener deconvolution along it
+        deconvolve: list[regions.LineDeconvolver] = []  # the crop's spectrum, made by the first length run
+
+        def run(length: float) -> list[_Hit]:
+            if not deconvolve:
+                deconvolve.append(regions.LineDeconvolver(crop, angle))
+            return _zxing(deconvolve[0](length), f"zxing:deconvolve{length:g}")
+        for length in SMEAR_LENGTHS:
+            yield 1.0, cost(50.0), lambda length=length: run(length)
+    # A screen turned down (the crop's 99th percentile below DIM_HIGH) or up (its 1st above
+    # BRIGHT_LOW and white clipped): the gamma curve for it goes first.
+    low, high = np.percentile(crop[::2, ::2], (1, 99))
+    gamma = 0.5 if high < DIM_HIGH else 2.0 if (low > BRIGHT_LOW and high >= 250) else 1.0
+    if gamma != 1.0:
+        yield 1.0, cost(18.0), lambda: _zxing(regions.stretch(crop, gamma), f"zxing:region-gamma{gamma:g}")
+    if max(crop.shape) <= REGION_UPSCALE_SIDE:  # 1-2 px modules
+        yield 2.0, cost(40.0), lambda: _zxing(regions.unsharp(_scaled(crop, 2.0), 2.0, 2.0), "zxing:region-up2-sharpen")
+    yield 1.0, cost(14.0), lambda: _zxing(regions.unsharp(crop, 3.0, 2.0), "zxing:region-sharpen")
+    for other in (2.0, 0.5):
+        if other != gamma:
+            yield 1.0, cost(18.0), lambda other=other: _zxing(regions.stretch(crop, other), f"zxing:region-gamma{other:g}")
+
+
+def _decode_regions(gray: np.ndarray, offset: tuple[float, float], spent: float, budget_ms: float | None,
+                    seen: dict[str, QrResult]) -> float:
+    if max(gray.shape) <= CROP_SIDE:
+        boxes = [(0, 0, gray.shape[1], gray.shape[0])]
+    else:
+        spent += PASS_OVERHEAD_MS + LOCATE_MS_PER_MEGAPIXEL * gray.size / 1e6
+        boxes = regions.locate(gray, REGION_LIMIT)
+    for x0, y0, x1, y1 in boxes:
+        crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
+        where = (offset[0] + x0, offset[1] + y0)
+        spent += PASS_OVERHEAD_MS + ANISOTROPY_MS_PER_MEGAPIXEL * crop.size / 1e6
+        for scale, estimate, run in _region_passes(crop):
+            if budget_ms is not None and spent + estimate > budget_ms:
+                continue  # a pass that would overrun is skipped; a cheaper one may still fit
+            spent += estimate
+            _to_results(run(), scale, where, seen)
+            if seen:
+                return spent
+    return spent
 
 
 def _to_results(hits: list[_Hit], scale: float, offset: tuple[float, float], seen: dict[str, QrResult]) -> None:
@@ -228,8 +309,11 @@ def decode_gray(gray: np.ndarray, *, offset: tuple[float, float] = (0.0, 0.0),
     for scale, estimate, run in _fix_passes(gray):
         if budget_ms is not None and spent > budget_ms:
             break
-        spent += estimate
-        _to_results(run(), scale, offset, seen)
+        if run is REGIONS:
+            spent = _decode_regions(gray, offset, spent, budget_ms, seen)
+        else:
+            spent += estimate
+            _to_results(run(), scale, offset, seen)
         if seen:
             break
     return list(seen.values())

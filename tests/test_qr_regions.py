@@ -1,0 +1,93 @@
+"""The region passes of devices.qr.decode: locating a likely code, and the fixes run on a crop around it."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import cv2
+import numpy as np
+import pytest
+
+from devices.qr import decode, regions
+from devices.qr.decoder import MOTION_ANISOTROPY, _zxing, to_gray
+from entry.bench.qr_corpus import VERSION, make_corpus, make_frame, qr_matrix, render
+
+TEXT = "OTR1:SQ2026112700042"
+
+
+def _textured_frame(width: int = 1280, height: int = 720) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    noise = cv2.resize(rng.normal(0, 15, (height // 16, width // 16)).astype(np.float32), (width, height))
+    return np.clip(130 + noise, 0, 255).astype(np.uint8)
+
+
+def test_locate_finds_the_code_in_a_textured_frame():
+    frame = _textured_frame()
+    code = render(qr_matrix(TEXT, "utf-8", False, "M"), 3.0)
+    x, y = 830, 260
+    frame[y:y + code.shape[0], x:x + code.shape[1]] = code
+    boxes = regions.locate(frame)
+    assert 1 <= len(boxes) <= 2
+    x0, y0, x1, y1 = boxes[0]
+    quiet = 4 * 3
+    assert x0 <= x + quiet and y0 <= y + quiet
+    assert x1 >= x + code.shape[1] - quiet and y1 >= y + code.shape[0] - quiet
+    assert (x1 - x0) * (y1 - y0) < frame.size / 10  # a crop, not the frame
+
+
+def test_locate_on_a_flat_frame_finds_nothing():
+    assert regions.locate(np.full((480, 640), 128, np.uint8)) == []
+
+
+def test_a_smear_is_found_along_its_direction_and_deconvolved():
+    sharp = np.pad(render(qr_matrix(TEXT, "utf-8", False, "M"), 4.0), 20, constant_values=245).astype(np.uint8)
+    kernel = np.zeros((9, 9), np.float32)
+    kernel[4, :] = 1 / 9  # 9 px, horizontal
+    smeared = cv2.filter2D(sharp, -1, kernel, borderType=cv2.BORDER_REFLECT)
+    angle, anisotropy = regions.motion_direction(smeared)
+    assert anisotropy >= MOTION_ANISOTROPY
+    assert min(abs(math.sin(angle)), 1.0) < 0.1  # horizontal, either way
+    _, isotropic = regions.motion_direction(sharp)
+    assert isotropic < MOTION_ANISOTROPY
+    restored = regions.LineDeconvolver(smeared, angle)(9.0)
+    assert restored.shape == sharp.shape and restored.dtype == np.uint8
+    inner = (slice(30, -30), slice(30, -30))
+    error_before = np.abs(smeared[inner].astype(int) - sharp[inner]).mean()
+    error_after = np.abs(restored[inner].astype(int) - sharp[inner]).mean()
+    assert error_after < 0.7 * error_before
+
+
+def test_stretch_spreads_a_dim_range_and_gamma_bends_it():
+    dim = np.linspace(5, 25, 256, dtype=np.float32).astype(np.uint8).reshape(16, 16)
+    flat = regions.stretch(dim)
+    assert flat.min() == 0 and flat.max() == 255
+    assert regions.stretch(dim, 0.5).mean() > flat.mean() > regions.stretch(dim, 2.0).mean()
+
+
+# Frames of the first generator (version 2 conditions) that plain zxing-cpp misses and one region
+# pass reads; which pass depends on the cascade's order and budget.
+@pytest.mark.parametrize("condition, seed, decoder", [
+    ("motion", 109, "zxing:deconvolve"),         # a straight smear: Wiener deconvolution
+    ("tiny", 105, "zxing:region-up2-sharpen"),   # 1.0-1.6 px modules: the crop upscaled and sharpened
+    ("smear", 100, "zxing:region-sharpen"),      # a curved smear: a wide unsharp mask on the crop
+    ("bright", 102, "zxing:region-gamma2"),      # an overexposed screen
+    ("dim", 101, "zxing:region-gamma0.5"),       # a dimmed screen
+])
+def test_a_region_pass_reads_what_plain_zxing_misses(condition, seed, decoder):
+    frame, texts, _ = make_frame(np.random.default_rng(seed), condition)
+    gray = to_gray(frame)
+    assert _zxing(gray) == []
+    results = decode(frame)
+    assert [r.text for r in results] == texts
+    assert results[0].decoder.startswith(decoder)
+    corners = results[0].corners
+    height, width = gray.shape
+    assert (corners[:, 0] >= -2).all() and (corners[:, 0] <= width + 2).all()
+    assert (corners[:, 1] >= -2).all() and (corners[:, 1] <= height + 2).all()
+
+
+def test_the_first_generator_says_its_version(tmp_path):
+    path = make_corpus(tmp_path, count=1, seed=3)
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    assert manifest["generator"].startswith(f"qr_corpus/{VERSION} ")
