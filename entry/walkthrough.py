@@ -336,6 +336,9 @@ def sign_on_pad(gui: Gui, camera: Camera | None, suffix: str) -> None:
     settle()
     _snap(camera, gui, f"signature{suffix}")
     tap(screen.next, "'continue' button under the signature")
+    wait_until(lambda: not showing(gui, Step.SIGNATURE) or screen.notice.isVisible(), "the signature to be kept")
+    if showing(gui, Step.SIGNATURE):
+        raise WalkError(f"the signature was not kept: {screen.notice.text()}")
 
 
 def scan_pages(gui: Gui, code: str, camera: Camera | None, suffix: str, shot: bool) -> None:

@@ -1,7 +1,7 @@
 """The application's screens before the confirm screen, offscreen and driven through their widgets."""
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QApplication, QLabel
 
@@ -99,8 +99,19 @@ def test_the_principal_screen_follows_the_focused_field_and_says_what_is_wrong(g
     assert principal.id_number.text() == ""  # refreshed for the next citizen: nothing typed stays
 
 
+def largest_need(window) -> QSize:
+    """The window's minimum size with each screen shown in turn (the view lays out only the screen shown)."""
+    view, need = window.view, QSize(0, 0)
+    shown = view.currentWidget()
+    for index in range(view.count()):
+        view.setCurrentWidget(view.widget(index))
+        need = need.expandedTo(window.minimumSizeHint())
+    view.setCurrentWidget(shown)
+    return need
+
+
 def test_every_screen_and_keyboard_fits_the_kiosk_screen_in_both_text_sizes_and_languages(gui, qtbot):
-    """The stacked screens' largest minimum decides the window: it must fit 1280 x 800."""
+    """Each screen, shown, must fit 1280 x 800 with every keyboard, in both text sizes and languages."""
     window = gui.window
     while window.view.screens.build_next():  # every screen, as the warm-up builds them
         pass
@@ -117,8 +128,8 @@ def test_every_screen_and_keyboard_fits_the_kiosk_screen_in_both_text_sizes_and_
                 form.keyboard.set_kind(kind)
                 window.view.screens[Step.PRINCIPAL].keyboard.set_kind(kind)
                 qtbot.wait(1)
-                need = window.minimumSizeHint()
-                assert need.width() <= 1280 and need.height() <= 800, (kind, need, window.elderly)
+                need = largest_need(window)
+                assert 300 < need.height() <= 800 and need.width() <= 1280, (kind, need, window.elderly)
             qtbot.mouseClick(window.elderly_button, LEFT)
         qtbot.mouseClick(window.language_button, LEFT)
 

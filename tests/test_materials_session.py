@@ -181,3 +181,25 @@ def test_an_id_card_is_copied_front_then_back_onto_one_page(services):
     assert session.card_front is None and len(session.checklist["M1"].pages) == 1, session.notice
     with Image.open(io.BytesIO(bytes(session.checklist["M1"].pages[0]))) as page:
         assert page.height > page.width  # the A4 sheet both sides lie on
+
+
+def test_a_signature_whose_image_cannot_be_made_asks_to_sign_again(services, sandbox):
+    """The kiosk makes the signature's image on a worker (ui/signature.signature_png); if that fails
+    the citizen is asked to sign again, in plain words, and nothing moves on."""
+    session = services.new_citizen_session()
+    to_materials(session)
+    for code in ("M2", "M3"):
+        session.use_licence(code)
+    scan(session, "M1", 2)
+    session.material_does_not_apply("M4")
+    session.materials_done()
+    assert session.step is Step.SIGNATURE
+
+    def broken() -> bytes:
+        raise MemoryError("no room for the image")
+
+    session.sign_drawn(broken)
+    assert session.step is Step.SIGNATURE and not session.busy and session.signature is None
+    assert session.notice.message.render() == "未能保存您的签名，请重新签名。"
+    session.sign_drawn(signature_png)
+    assert session.step is Step.CONFIRM and session.signature == signature_png()

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QStackedWidget
 
 from kiosk.timeouts import ELDERLY_TIME_FACTOR
 from ui.idle_warning import IdleWarning
+from ui.page_stack import PageStack
 from ui.screens.home import HomeScreen
 from ui.wedge import WedgeFilter
 from ui.widgets import Screen
@@ -65,7 +65,7 @@ class Screens(Mapping):
         return True
 
 
-class KioskView(QStackedWidget):
+class KioskView(PageStack):
     """The home screen at once; the session and the other screens when the services are built (:meth:`attach`)."""
 
     card_left_shown = Signal()  # a session ended with the citizen's card still on the reader

@@ -126,6 +126,7 @@ class KeyboardRow(QLayout):
     def __init__(self, back: QWidget, keyboard: QWidget, forward: QWidget) -> None:
         super().__init__()
         self._items = [QWidgetItem(w) for w in (back, keyboard, forward)]
+        self._cached: tuple[QSize, QSize, QSize] | None = None
         for widget in (back, keyboard, forward):
             self.addChildWidget(widget)
 
@@ -143,8 +144,16 @@ class KeyboardRow(QLayout):
         return None  # the row keeps its widgets for its screen's life
 
     def _hints(self) -> tuple[QSize, QSize, QSize]:
-        back, keyboard, forward = (item.sizeHint() if not item.isEmpty() else QSize(0, 0) for item in self._items)
-        return back, keyboard, forward
+        """The three widgets' size hints, kept until Qt invalidates the layout (a widget's hint or
+        visibility changed): a stacked view asks every screen's height for a width on each step shown,
+        many times, and each question crossed into Python and asked the keyboard's whole grid again."""
+        if self._cached is None:
+            self._cached = tuple(item.sizeHint() if not item.isEmpty() else QSize(0, 0) for item in self._items)
+        return self._cached
+
+    def invalidate(self) -> None:
+        self._cached = None
+        super().invalidate()
 
     def _side_by_side(self, width: int) -> bool:
         back, keyboard, forward = self._hints()

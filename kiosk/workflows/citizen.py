@@ -1205,6 +1205,25 @@ class CitizenSession(RatingTaps):
             self.signature = png
             self._advance(Step.CONFIRM)
 
+    def sign_drawn(self, render: Callable[[], bytes]) -> None:
+        """The signature drawn on the pad, its image made by ``render`` on a worker (not the GUI
+        thread); then :meth:`sign`."""
+        if self.step is not Step.SIGNATURE or self.busy:
+            return
+        self.busy = True
+        self._changed()
+
+        def done(png: bytes) -> None:
+            self.busy = False
+            self.sign(png)
+
+        def failed(exc: BaseException) -> None:
+            log.error("session: the signature image could not be made: %s", type(exc).__name__)
+            self.busy = False
+            self._go(Step.SIGNATURE, Notice(text("Your signature could not be kept. Please sign again.")))
+
+        self._background(render, done, failed)
+
     def attachments(self) -> list[Attachment]:
         """Everything the case carries beside its JSON: the pages, then the signature."""
         files = self.checklist.attachments() if self.checklist is not None else []

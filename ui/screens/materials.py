@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from html import escape
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QTimer
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from common.i18n import _, language, ngettext
 from kiosk.materials import Checklist, Material, Provided, condition_text, obtain_text
 from kiosk.workflows.citizen import CitizenSession, Step
-from ui.signature import SignaturePad
+from ui.signature import SignaturePad, signature_png
 from ui.widgets import NoticeLabel, Screen, button, button_row, clear_layout, column_host, label, scroll_area
 
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -281,12 +282,15 @@ class SignatureScreen(Screen):
     def __init__(self, session: CitizenSession) -> None:
         super().__init__()
         self.title, self.hint = label("title"), label("subtitle")
+        self.notice = NoticeLabel()
+        self._busy = False
         self.pad = SignaturePad()
         self.pad.changed.connect(self._changed)
         self.back = button("", session.back)
         self.clear = button("", self.pad.clear)
-        self.next = button("primary", lambda: session.sign(self.pad.to_png()))
-        for widget in (self.title, self.hint):
+        strokes = self.pad.strokes  # copied on the GUI thread; the image is made on a worker
+        self.next = button("primary", lambda: session.sign_drawn(partial(signature_png, strokes())))
+        for widget in (self.title, self.hint, self.notice):
             self.layout_.addWidget(widget)
         self.layout_.addWidget(self.pad, 1)
         row = QHBoxLayout()
@@ -297,7 +301,7 @@ class SignatureScreen(Screen):
         self.layout_.addLayout(row)
 
     def _changed(self) -> None:
-        self.next.setEnabled(not self.pad.is_empty())
+        self.next.setEnabled(not self.pad.is_empty() and not self._busy)
 
     def forget(self) -> None:
         super().forget()
@@ -309,6 +313,8 @@ class SignatureScreen(Screen):
         self.back.setText(_("Back"))
         self.clear.setText(_("Clear and sign again"))
         self.next.setText(_("Continue"))
+        self.notice.show_notice(session.notice)
+        self._busy = session.busy  # the signature's image is being made
         self._changed()
 
 
