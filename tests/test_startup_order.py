@@ -4,6 +4,7 @@ home screen and no services until its first paint, then builds and starts them b
 
 import subprocess
 import sys
+import threading
 
 from kiosk.workflows.citizen import Step
 
@@ -42,9 +43,15 @@ def test_a_staged_gui_shows_home_first_then_builds_and_starts_its_services(qapp,
         gui.close()
 
 
-def test_a_staged_gui_closed_before_its_first_paint_builds_nothing(qapp, sandbox, make_config):
+def test_a_staged_gui_closed_before_its_first_paint_starts_nothing_and_leaves_no_thread(qapp, sandbox, make_config):
+    """The services are composed on a thread of their own while the home screen paints; closed before
+    that paint, the Gui waits for them, stops them, and no device was ever started."""
     from ui.app import Gui
 
+    before = set(threading.enumerate())
     gui = Gui(make_config(sandbox.url), "kiosk", staged=True)
     gui.close()
     assert gui.services is None and not gui.started
+    ours = [t.name for t in threading.enumerate()
+            if t not in before and t.is_alive() and not t.name.startswith("AnyIO")]  # AnyIO: the sandbox's
+    assert ours == []

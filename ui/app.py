@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import TYPE_CHECKING, Callable
+import threading
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
+from ui.dispatcher import Dispatcher
 from ui.display import display_for
 from ui.kiosk_view import KioskView
 from ui.main_window import MainWindow
@@ -18,9 +20,10 @@ if TYPE_CHECKING:  # imported where the services are built, after the first pain
     from common.masking import Masker
     from kiosk.app import Services
     from kiosk.config import Config
-    from ui.bridge import DeviceBridge, Dispatcher
+    from ui.bridge import DeviceBridge
 
 log = logging.getLogger(__name__)
+COMPOSE_JOIN_S = 30.0  # closing while the services are still being built: how long to wait for them
 
 
 def _qt_message(mode: QtMsgType, context, message: str) -> None:
@@ -89,10 +92,13 @@ class Gui:
     The window comes first: for the kiosk its real home screen, built from Qt and the translation
     layer alone. The services (and the imports they need: the backend client, the queue, device
     drivers) are built either at once (``staged=False``: tests, the demo, benches that drive it) or,
-    as ``kiosk run`` does, right after that first paint (``staged=True``, and the document camera's
-    driver after the heartbeat's first answer: devices/doccam/late.py); either way the devices,
-    the queue sync and the heartbeat start only after it (:class:`AfterFirstPaint`), and a window
-    that is never shown never starts them.
+    as ``kiosk run`` does (``staged=True``), on a thread of their own while the home screen is
+    painted: the composition root is Qt-free, and the backend's first call (the enrolment) goes out
+    from there at once (``Services.start_network``). The GUI thread never waits for it: once both
+    the first paint and the services are done, it builds the screens on them and starts the
+    devices (the document camera's driver after the heartbeat's first answer:
+    devices/doccam/late.py). Either way the devices start only after the first paint
+    (:class:`AfterFirstPaint`), and a window that is never shown never starts them.
     """
 
     def __init__(self, config: Config, mode: str, masker: Masker | None = None, *, staged: bool = False) -> None:
@@ -100,32 +106,73 @@ class Gui:
         self.config, self.mode, self.masker, self.staged = config, mode, masker, staged
         self.services: Services | None = None
         self.bridge: DeviceBridge | None = None
-        self.dispatcher: Dispatcher | None = None
-        self.started = self._closed = False
+        self.dispatcher = Dispatcher()
+        self.started = self._closed = self._painted = False
+        self._composer: threading.Thread | None = None
+        self._composed_services: Services | None = None  # built by the composer, not yet taken by the GUI thread
+        self._early_config: Config | None = None  # remote configuration that came before the screens
         first = KioskView() if mode == "kiosk" else QWidget()
         self.window = MainWindow(first, mode, config.terminal.id, default_language=config.terminal.language)
         if staged:
-            self._after_paint = AfterFirstPaint(self.window, self._build_and_start)
+            self._composer = threading.Thread(target=self._compose, name="compose-services", daemon=True)
+            self._composer.start()
+            self._after_paint = AfterFirstPaint(self.window, self._first_paint)
         else:
-            self._build()
+            self._attach(self._build_services())
             self._after_paint = AfterFirstPaint(self.window, self._start)
 
-    def _build(self) -> None:
+    def _build_services(self) -> Services:
         from kiosk.app import build_services
-        from kiosk.pinyin_input import PinyinWords
         from kiosk.tasks import ThreadTaskRunner
-        from ui import pinyin_keyboard
-        from ui.bridge import DeviceBridge, Dispatcher
 
-        self.dispatcher = Dispatcher()
-        self.services = build_services(self.config, ThreadTaskRunner(self.dispatcher.post), self.masker,
-                                       on_config=self._remote_config, late_document_camera=self.staged)
-        if self.staged:  # kiosk run: the enrolment goes out now, while the rest is built (Services.start_network)
-            self.services.start_network()
-        self.bridge = DeviceBridge(self.services.devices)
-        pinyin_keyboard.install(PinyinWords(), self.services.tasks)  # pinyin for Chinese fields, words read on first use
-        view = build_view(self.mode, self.services, self.bridge, self.window.view)
-        self.window.attach(view, card_sim=rehearsal_card(self.services.devices.id_reader), voice=self._voice())
+        return build_services(self.config, ThreadTaskRunner(self.dispatcher.post), self.masker,
+                              on_config=self._remote_config, late_document_camera=self.staged)
+
+    def _compose(self) -> None:
+        """On its own thread (``staged``): the services built and the network started, then handed
+        to the GUI thread. A failure is raised there, where ``kiosk run``'s hook logs it."""
+        try:
+            services: Any = self._build_services()
+            services.start_network()
+        except BaseException as exc:  # noqa: BLE001 - carried to the GUI thread whole
+            log.exception("start-up: the services could not be built")
+            failure = exc
+
+            def fail() -> None:
+                raise failure
+
+            self.dispatcher.post(fail)
+            return
+        self._composed_services = services
+        self.dispatcher.post(self._composed)
+
+    def _composed(self) -> None:
+        services, self._composed_services = self._composed_services, None
+        if services is None or self._closed:  # close() has taken and stopped them
+            return
+        self._attach(services)
+        if self._painted:
+            self._start()
+
+    def _first_paint(self) -> None:
+        self._painted = True
+        if self.services is not None:
+            self._start()
+
+    def _attach(self, services: Services) -> None:
+        """The screens given what they use; on the GUI thread."""
+        from kiosk.pinyin_input import PinyinWords
+        from ui import pinyin_keyboard
+        from ui.bridge import DeviceBridge
+
+        self.services = services
+        self.bridge = DeviceBridge(services.devices)
+        pinyin_keyboard.install(PinyinWords(), services.tasks)  # pinyin for Chinese fields, words read on first use
+        view = build_view(self.mode, services, self.bridge, self.window.view)
+        self.window.attach(view, card_sim=rehearsal_card(services.devices.id_reader), voice=self._voice())
+        if self._early_config is not None:
+            self.window.apply_config(self._early_config)
+            self._early_config = None
 
     def _voice(self):
         """The kiosk's voice guidance (ui/voice.py); its engine is chosen the first time it speaks."""
@@ -135,11 +182,6 @@ class Gui:
 
         return VoiceGuide(self.services.config.voice, self.services.tasks)
 
-    def _build_and_start(self) -> None:
-        if not self._closed:
-            self._build()
-            self._start()
-
     def _start(self) -> None:
         """Devices, queue sync and heartbeat start once the window has been painted: the home screen
         first (their threads would otherwise compete with the first paint for the interpreter)."""
@@ -148,15 +190,29 @@ class Gui:
             self.services.start()
 
     def _remote_config(self, config: Config) -> None:
-        """From the heartbeat thread: applied on the GUI thread, and only while the window stands."""
-        self.dispatcher.post(lambda: self.window is not None and self.window.apply_config(config))
+        """From the heartbeat thread: applied on the GUI thread, and only while the window stands
+        (kept until the screens are built when it comes before them)."""
+        self.dispatcher.post(lambda: self._apply_config(config))
+
+    def _apply_config(self, config: Config) -> None:
+        if self._closed:
+            return
+        if self.services is None:
+            self._early_config = config
+            return
+        self.window.apply_config(config)
 
     def close(self) -> None:
         """Tear down in order: no thread may hold or emit on a Qt object once it is deleted. Once."""
         if self._closed:
             return
         self._closed = True
-        if self.services is None:  # closed before the services were built
+        if self.services is None:  # closed before the services were built (or taken from the composer)
+            if self._composer is not None:
+                self._composer.join(timeout=COMPOSE_JOIN_S)  # shutting down: what it built is stopped too
+                composed, self._composed_services = self._composed_services, None
+                if composed is not None:
+                    composed.stop()
             self.window.shutdown()
             self.window.close()
             self.window.deleteLater()

@@ -1,4 +1,4 @@
-"""Device events and background results, carried onto the GUI thread as Qt signals.
+"""Device events, carried onto the GUI thread as Qt signals (background results: ui/dispatcher.py).
 
 Device listeners run on each device's worker thread; the signals here are
 emitted there and delivered (queued) to slots on the GUI thread. Nothing in
@@ -7,31 +7,12 @@ this module touches a device's I/O.
 
 from __future__ import annotations
 
-from typing import Callable
-
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from devices.health import DeviceState, Health
 from devices.idcard.base import CardEvent, CardRead, CardRemoved, ReadFailed
 from devices.qr.base import CodeScanned
 from kiosk.app import Devices
-
-
-class Dispatcher(QObject):
-    """``post(fn)`` from any thread runs ``fn`` on the GUI thread."""
-
-    _posted = Signal(object)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._posted.connect(self._run)
-
-    def post(self, fn: Callable[[], None]) -> None:
-        self._posted.emit(fn)
-
-    @Slot(object)
-    def _run(self, fn: Callable[[], None]) -> None:
-        fn()
 
 
 class DeviceBridge(QObject):
