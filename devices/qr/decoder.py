@@ -62,7 +62,7 @@ def REGIONS() -> list:  # a marker in _fix_passes: the region passes go here
 # REGION_UPSCALE_SIDE px are upscaled. Costs per megapixel of the frame (locating) or of the crop.
 REGION_LIMIT = 2
 REGION_UPSCALE_SIDE = 400
-LOCATE_MS_PER_MEGAPIXEL = 1.0
+LOCATE_MS_PER_MEGAPIXEL = 1.2
 ANISOTROPY_MS_PER_MEGAPIXEL = 6.0
 # A crop whose gradients are this one-sided (regions.motion_direction) is deconvolved along the
 # smear, with these lengths in px (the smear's length is not estimated; shortest first).

@@ -7,7 +7,7 @@ of a moving hand's smear, a gamma curve for a screen turned down or up. Run on a
 likeliest code they cost a few milliseconds.
 
 :func:`locate` finds that crop without decoding: a QR code is the densest patch of strong edges in
-a frame (a morphological gradient on the frame shrunk to 240 px, averaged over a few module widths,
+a frame (a morphological gradient on the frame halved down to 240-360 px, averaged over a few module widths,
 the brightest connected blobs). It costs about 1 ms and is right on most frames of the first
 generator's dev corpora where the code was missed; a wrong crop costs only the time.
 
@@ -30,28 +30,31 @@ import math
 import cv2
 import numpy as np
 
-LOCATE_SIDE = 240  # the locator looks at the frame shrunk to this longest side
+LOCATE_SIDE = 240  # the locator looks at the frame halved until its longest side is at most 1.5x this
 MIN_GRADIENT = 12.0  # a blob's averaged edge strength must pass this (grey levels)
+BLUR = 7  # the edges are averaged over this many pixels of the halved frame
 
 
 def locate(gray: np.ndarray, limit: int = 2) -> list[tuple[int, int, int, int]]:
     """Up to ``limit`` boxes (x0, y0, x1, y1, frame pixels, padded by a third) around the densest
     patches of strong edges, densest first."""
-    factor = max(1, math.ceil(max(gray.shape) / LOCATE_SIDE))  # whole: INTER_AREA's fast path
-    scale = 1.0 / factor
-    small = cv2.resize(gray, (gray.shape[1] // factor, gray.shape[0] // factor), interpolation=cv2.INTER_AREA) if factor > 1 else gray
+    small = gray
+    while max(small.shape) > LOCATE_SIDE * 1.5:  # halvings: far cheaper than INTER_AREA by 5 or 6
+        small = cv2.pyrDown(small)
+    scale = small.shape[1] / gray.shape[1]
     edges = cv2.morphologyEx(small, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8)).astype(np.float32)
-    density = cv2.blur(edges, (5, 5))
+    density = cv2.blur(edges, (BLUR, BLUR))
     threshold = max(float(density.mean() + 1.5 * density.std()), MIN_GRADIENT)
     mask = cv2.morphologyEx((density > threshold).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
-    strength = np.bincount(labels.ravel(), weights=density.ravel(), minlength=count)
+    total = cv2.integral(density)  # a blob's strength: the edges summed over its bounding box
     blobs = []
     for i in range(1, count):
         x, y, w, h, area = (int(v) for v in stats[i])
         if area < 16:
             continue
-        blobs.append((float(strength[i]), x, y, w, h))
+        strength = total[y + h, x + w] - total[y, x + w] - total[y + h, x] + total[y, x]
+        blobs.append((float(strength), x, y, w, h))
     blobs.sort(reverse=True)
     height, width = gray.shape[:2]
     boxes = []
