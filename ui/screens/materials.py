@@ -49,12 +49,16 @@ class LicenceConsentScreen(Screen):
 
 @dataclass
 class MaterialRow:
+    """One material's row; rows are kept for the next application (``code`` says whose they are now)."""
+
+    card: QWidget
     name: QLabel
     status: QLabel
     licence: QPushButton
     scan: QPushButton
     not_brought: QPushButton
     not_applicable: QPushButton
+    code: str = ""
 
 
 def bold_then(heading: str, rest: str) -> str:
@@ -91,12 +95,18 @@ class MaterialsScreen(Screen):
         self.layout_.addWidget(self.notice)
         self.layout_.addWidget(scroll_area(self.host), 1)
         self.layout_.addLayout(button_row(self.back, self.next))
+        self.column.addStretch(1)
         self.rows: dict[str, MaterialRow] = {}
+        self._pool: list[MaterialRow] = []  # every row made so far, in the column's order
         self._built_for: tuple[Checklist, str] | None = None
 
     def forget(self) -> None:
         super().forget()
-        clear_layout(self.column)
+        for row in self._pool:  # kept for the next application, emptied of this one
+            row.card.hide()
+            row.code = ""
+            row.name.setText("")
+            row.status.setText("")
         self.rows, self._built_for = {}, None
 
     def refresh(self, session: CitizenSession) -> None:
@@ -109,47 +119,55 @@ class MaterialsScreen(Screen):
         if checklist is None:
             self.forget()
             return
-        # the rows are built once per application and language; each refresh only updates them
-        # (building them again on every answer cost ~25 ms of the GUI thread: bench ui's stall)
+        # The rows are filled once per application and language; each refresh only updates them. The
+        # widgets themselves are made once and kept (making them for every application was 10-25 ms of
+        # the GUI thread: bench ui's stall).
         built_for = (checklist, lang)  # the object itself: an id could be reused by the next checklist
         if self._built_for is None or built_for[0] is not self._built_for[0] or lang != self._built_for[1]:
             self.forget()
-            for material in checklist.items:
-                self._add_row(session, material, lang)
-            self.column.addStretch(1)
+            for index, material in enumerate(checklist.items):
+                row = self._pool[index] if index < len(self._pool) else self._new_row()
+                self._fill_row(row, material, lang)
+                self.rows[material.code] = row
             self._built_for = built_for
         for material in checklist.items:
             self._update_row(session, material, lang)
 
-    def _add_row(self, session: CitizenSession, material: Material, lang: str) -> None:
-        m, code = material.requirement, material.code
+    def _new_row(self) -> MaterialRow:
         card = QWidget(self.host)
         card.setObjectName("card")
         box = QVBoxLayout(card)
         box.setContentsMargins(20, 12, 20, 12)
-        notes = [_("required") if m.required else _("if applicable")]
-        if m.condition:
-            notes.append(condition_text(m, lang))
-        notes.append(ngettext("{count} page", "{count} pages", m.pages).format(count=m.pages))
-        name = label("", align=_LEFT)
-        name.setText(bold_then(m.name(lang), "；".join(notes)))
-        status = label("materialStatus", align=_LEFT)
+        name, status = label("", align=_LEFT), label("materialStatus", align=_LEFT)
+        row = MaterialRow(card, name, status, button("choice"), button("choice"), button("choice"), button("choice"))
+        session = self._session
+        row.licence.clicked.connect(lambda _c=False: session.use_licence(row.code))
+        row.scan.clicked.connect(lambda _c=False: session.scan_material(row.code))
+        row.not_brought.clicked.connect(lambda _c=False: session.material_not_brought(row.code))
+        row.not_applicable.clicked.connect(lambda _c=False: session.material_does_not_apply(row.code))
         actions = QHBoxLayout()
-        licence = button("choice", lambda _c=False: session.use_licence(code))
-        licence.setText(_("Use my electronic licence"))
-        scan = button("choice", lambda _c=False: session.scan_material(code))
-        not_brought = button("choice", lambda _c=False: session.material_not_brought(code))
-        not_brought.setText(_("I do not have it"))
-        not_applicable = button("choice", lambda _c=False: session.material_does_not_apply(code))
-        not_applicable.setText(_("Does not apply to me"))
-        for widget in (licence, scan, not_brought, not_applicable):
+        for widget in (row.licence, row.scan, row.not_brought, row.not_applicable):
             actions.addWidget(widget)
         actions.addStretch(1)
         for widget in (name, status):
             box.addWidget(widget)
         box.addLayout(actions)
-        self.column.addWidget(card)
-        self.rows[code] = MaterialRow(name, status, licence, scan, not_brought, not_applicable)
+        self.column.insertWidget(len(self._pool), card)  # before the stretch
+        self._pool.append(row)
+        return row
+
+    def _fill_row(self, row: MaterialRow, material: Material, lang: str) -> None:
+        m = material.requirement
+        notes = [_("required") if m.required else _("if applicable")]
+        if m.condition:
+            notes.append(condition_text(m, lang))
+        notes.append(ngettext("{count} page", "{count} pages", m.pages).format(count=m.pages))
+        row.code = material.code
+        row.name.setText(bold_then(m.name(lang), "；".join(notes)))
+        row.licence.setText(_("Use my electronic licence"))
+        row.not_brought.setText(_("I do not have it"))
+        row.not_applicable.setText(_("Does not apply to me"))
+        row.card.show()
 
     def _update_row(self, session: CitizenSession, material: Material, lang: str) -> None:
         row = self.rows[material.code]
