@@ -84,6 +84,7 @@ def test_the_second_citizen_finds_nothing_of_the_first(gui, qtbot, sandbox, data
     assert materials._pool and all(  # the rows kept for the next application hold nothing of this one
         row.card.isHidden() and row.code == "" and row.status.text() == "" and row.name.text() == ""
         for row in materials._pool)
+    assert materials.scroll.verticalScrollBar().value() == 0
 
     # -- the second citizen, on another card -----------------------------------------------------
     place_card_and_agree(gui, qtbot, "hmt_residence")

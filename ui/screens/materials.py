@@ -93,7 +93,8 @@ class MaterialsScreen(Screen):
         self.back = button("", session.back)
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.notice)
-        self.layout_.addWidget(scroll_area(self.host), 1)
+        self.scroll = scroll_area(self.host)
+        self.layout_.addWidget(self.scroll, 1)
         self.layout_.addLayout(button_row(self.back, self.next))
         self.column.addStretch(1)
         self.rows: dict[str, MaterialRow] = {}
@@ -107,6 +108,7 @@ class MaterialsScreen(Screen):
             row.code = ""
             row.name.setText("")
             row.status.setText("")
+        self.scroll.verticalScrollBar().setValue(0)  # the next application's list starts at its top
         self.rows, self._built_for = {}, None
 
     def refresh(self, session: CitizenSession) -> None:
