@@ -18,6 +18,7 @@ LEFT = Qt.MouseButton.LeftButton
 def test_a_social_security_card_starts_a_citizens_session_and_applies(open_gui, qtbot, sandbox):
     gui = open_gui("kiosk")
     session, screens = gui.window.session, gui.window.view.screens
+    assert "插入社会保障卡" in screens[Step.HOME].hint.text()  # the home screen invites the card too
     reader = gui.services.devices.ss_card_reader
     reader.place_card("resident")  # at the home screen: the consent comes first, as with the ID card
     qtbot.waitUntil(lambda: session.step is Step.CONSENT, timeout=5000)
@@ -80,6 +81,7 @@ def test_a_terminal_without_the_reader_says_so_and_invites_only_the_id_card(open
     devices = gui.services.devices
     assert devices.ss_card_reader not in devices.all()  # not in maintenance, the heartbeat or self-tests
     session, screens = gui.window.session, gui.window.view.screens
+    assert "社会保障卡" not in screens[Step.HOME].hint.text()  # the home screen's hint names the ID card only
     qtbot.mouseClick(screens[Step.HOME].card_button, LEFT)
     qtbot.mouseClick(screens[Step.CONSENT].agree, LEFT)
     assert screens[Step.READ_CARD].title.text() == "请将身份证放在读卡区"

@@ -44,7 +44,7 @@ def test_each_screen_says_its_title_and_instruction_in_chinese_then_in_english(o
     heard = Heard(gui)
     qtbot.mouseClick(gui.window.repeat_button, LEFT)  # home, said again from its start
     assert wait_said(qtbot, heard, "home") == [
-        "最多跑一次。也可以放置身份证、出示浙里办身份码，或扫描回执二维码查询办理进度。"]
+        "最多跑一次。也可以放置身份证、插入社会保障卡、出示浙里办身份码，或扫描回执二维码查询办理进度。"]  # a reader of both
 
     to_read_card(gui, qtbot)
     (consent,) = wait_said(qtbot, heard, "consent")  # the title, then what the citizen agrees to

@@ -17,6 +17,7 @@ class HomeScreen(Screen):
         self.notice = NoticeLabel()
         self.card_left = label("notice")  # a card left on the reader after a session: written, and spoken
         self.card_left.hide()
+        self.social_security_card = False  # the terminal has a social security card reader: the hint says so
         self.card_button = button("primary")
         self.licence_button = button("")
         self.layout_.addStretch(1)
@@ -53,8 +54,9 @@ class HomeScreen(Screen):
         parts = [self.card_left.text()] if not self.card_left.isHidden() else []
         return parts + [self.title.text(), self.hint.text()]
 
-    def bind(self, session) -> None:
-        """The citizen's session takes the taps from here on."""
+    def bind(self, session, social_security_card: bool = False) -> None:
+        """The citizen's session takes the taps from here on; the hint names the cards the terminal reads."""
+        self.social_security_card = social_security_card
         self.card_button.clicked.connect(lambda: session.start_with_card("apply"))  # not clicked's `checked`
         self.licence_button.clicked.connect(lambda: session.start_with_card("licence"))
 
@@ -63,8 +65,12 @@ class HomeScreen(Screen):
         self.subtitle.setText(_("Do your government errands here, in one visit or none."))
         self.card_button.setText(_("Start with my ID card"))
         self.licence_button.setText(_("Print my licence"))
-        self.hint.setText(_("Or place your ID card on the reader, show your government app's identity code, or "
-                            "scan your receipt to check progress."))
+        if self.social_security_card:
+            self.hint.setText(_("Or place your ID card on the reader, insert your social security card, show your "
+                                "government app's identity code, or scan your receipt to check progress."))
+        else:
+            self.hint.setText(_("Or place your ID card on the reader, show your government app's identity code, or "
+                                "scan your receipt to check progress."))
         self.notice.show_notice(session.notice if session is not None else None)
         self.card_left.setText(_("Your ID card is still on the reader. Please take it with you."))
         self.offline.setText(_("The service system cannot be reached just now. You can still apply: you get a "
