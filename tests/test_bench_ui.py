@@ -26,4 +26,6 @@ def test_bench_ui_prints_every_figure_and_leaves_no_session_files(tmp_path):
     assert figures["files_left"] == 0, result.stdout
     # the 12 sessions' receipts (an image and the printer's bytes each) are the simulated printer's paper, by design
     assert "simulated receipts (paper): 24 files" in result.stdout, result.stdout
+    frozen = re.search(r"objects set aside from garbage collection before the measured sessions: (\d+)", result.stdout)
+    assert frozen and int(frozen.group(1)) > 100_000, result.stdout  # the terminal's long-lived objects (ui/long_lived.py)
     assert result.returncode == (1 if "FAIL:" in result.stdout else 0)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
+from ui import long_lived
 from ui.dispatcher import Dispatcher
 from ui.display import display_for
 from ui.kiosk_view import KioskView
@@ -101,9 +102,13 @@ class Gui:
     (:class:`AfterFirstPaint`), and a window that is never shown never starts them.
     """
 
-    def __init__(self, config: Config, mode: str, masker: Masker | None = None, *, staged: bool = False) -> None:
+    def __init__(self, config: Config, mode: str, masker: Masker | None = None, *, staged: bool = False,
+                 freeze_long_lived: bool | None = None) -> None:
         self.app = qt_application()
         self.config, self.mode, self.masker, self.staged = config, mode, masker, staged
+        # a terminal process (kiosk run, and the bench that measures it) freezes what it keeps for life;
+        # a test process that makes hundreds of Guis does not (their leftovers would never be collected)
+        self.freeze_long_lived = staged if freeze_long_lived is None else freeze_long_lived
         self.services: Services | None = None
         self.bridge: DeviceBridge | None = None
         self.dispatcher = Dispatcher()
@@ -184,10 +189,18 @@ class Gui:
 
     def _start(self) -> None:
         """Devices, queue sync and heartbeat start once the window has been painted: the home screen
-        first (their threads would otherwise compete with the first paint for the interpreter)."""
+        first (their threads would otherwise compete with the first paint for the interpreter). What
+        lives as long as the terminal is set aside from garbage collection once it exists
+        (ui/long_lived.py): for the kiosk when its warm-up has built every screen."""
         if not self.started and not self._closed:
             self.started = True
             self.services.start()
+            if not self.freeze_long_lived:
+                return
+            if isinstance(self.window.view, KioskView):
+                self.window.view.warmed_up.connect(long_lived.freeze)
+            else:
+                QTimer.singleShot(0, long_lived.freeze)
 
     def _remote_config(self, config: Config) -> None:
         """From the heartbeat thread: applied on the GUI thread, and only while the window stands

@@ -69,6 +69,7 @@ class KioskView(PageStack):
     """The home screen at once; the session and the other screens when the services are built (:meth:`attach`)."""
 
     card_left_shown = Signal()  # a session ended with the citizen's card still on the reader
+    warmed_up = Signal()  # every screen is built: what the terminal keeps for its life exists now
 
     def __init__(self) -> None:
         super().__init__()
@@ -159,8 +160,12 @@ class KioskView(PageStack):
             self.addWidget(screen)
 
     def _warm_next(self) -> None:
-        if isinstance(self.screens, Screens) and self.screens.build_next():
+        if not isinstance(self.screens, Screens):
+            return
+        if self.screens.build_next():
             self.warm_up.start(0)
+        else:
+            self.warmed_up.emit()
 
     def current_screen(self) -> Screen:
         return self.screens[self.session.step] if self.session is not None else self.home

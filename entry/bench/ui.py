@@ -123,18 +123,24 @@ def measure_startup(trials: int, url: str, work: Path) -> dict[str, list[float]]
 
 def measure_journeys(url: str, work: Path, sessions: int) -> dict:
     from common.i18n import set_language
-    from entry.bench.ui_journey import Journey, StallMeter, classify_new_files, files_under, rss_mb
+    import gc
+
+    from entry.bench.ui_journey import Journey, StallMeter, classify_new_files, files_under, rss_mb, wait_for
     from ui.app import Gui
 
     set_language("zh_CN")
     data_dir = work / "journey-data"
-    gui = Gui(_config(url, data_dir), "kiosk")
+    gui = Gui(_config(url, data_dir), "kiosk", freeze_long_lived=True)  # as kiosk run does (ui/long_lived.py)
     try:
         gui.window.resize(1280, 800)
         gui.window.show()
         meter = StallMeter()
         journey = Journey(gui, url, meter)
         journey.session_once("warm-up")  # first use of every screen and code path, not measured
+        # a terminal that has been up a few seconds: its warm-up has built every screen and set what it keeps
+        # for life aside from garbage collection (ui/long_lived.py)
+        wait_for(lambda: gc.get_freeze_count() > 0, "the warm-up to build every screen", 60)
+        frozen = gc.get_freeze_count()
         meter.start()
         journey.session_once("online")
         journey.session_once("offline", offline=True)
@@ -152,7 +158,7 @@ def measure_journeys(url: str, work: Path, sessions: int) -> dict:
         left, kept = classify_new_files(data_dir, before)
     finally:
         gui.close()
-    return {"stall": meter.worst_ms, "stall_cpu": meter.worst_cpu_ms, "stall_step": meter.worst_step,
+    return {"stall": meter.worst_ms, "stall_cpu": meter.worst_cpu_ms, "stall_step": meter.worst_step, "frozen": frozen,
             "by_step": meter.by_step, "rss": rss, "none_refs": nones, "left": left, "kept": kept}
 
 
@@ -191,6 +197,8 @@ def report(args: argparse.Namespace, url: str, startup: dict[str, list[float]], 
     print("  longest GUI-thread gap by step (ms): "
           + ", ".join(f"{step} {ms:.1f}" for step, ms in journeys["by_step"].items()))
     print(f"  files in the data directory kept by design, not counted: {kept}")
+    print(f"  objects set aside from garbage collection before the measured sessions: {journeys['frozen']} "
+          "(ui/long_lived.py)")
     refs = journeys["none_refs"]
     lost = {name: refs[10][name] - refs[args.sessions][name] for name in refs[10]}
     if any(n > 0 for n in lost.values()):  # immortal from Python 3.12; before, a binding that under-counts aborts us
