@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import shutil
-import subprocess
 from pathlib import Path
 
 _CANDIDATES = (
@@ -23,6 +21,9 @@ def cjk_font_path() -> Path:
     for candidate in _CANDIDATES:
         if Path(candidate).is_file():
             return Path(candidate)
+    import shutil  # only where the font is not where make puts it: subprocess costs ~10 ms before the first paint
+    import subprocess
+
     if shutil.which("fc-match"):
         try:
             found = subprocess.run(["fc-match", "-f", "%{file}", ":lang=zh-cn:fontformat=TrueType"],

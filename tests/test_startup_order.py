@@ -12,7 +12,7 @@ FIRST_PAINT_IMPORTS = '''
 import sys
 import ui.app
 heavy = [m for m in ("kiosk.app", "kiosk.backend.client", "offline_queue.outbox", "devices.registry",
-                     "numpy", "cv2", "requests", "cryptography", "sqlite3") if m in sys.modules]
+                     "numpy", "cv2", "requests", "cryptography", "sqlite3", "subprocess") if m in sys.modules]
 print(",".join(heavy))
 '''
 
