@@ -242,13 +242,18 @@ class KioskView(PageStack):
 
 
 class ActivityFilter(QObject):
-    """Restarts the idle timer on every touch, click or key press anywhere in the app."""
+    """The kiosk's one filter on every event of the app: a touch, click or key press anywhere restarts
+    the idle timer, and key presses go on to the keyboard-wedge scanner's filter (ui/wedge.py). One
+    filter, not two: Qt calls an application's filters for every event (paints, layouts, timers), each
+    call a crossing into Python."""
 
     def __init__(self, view: KioskView) -> None:
         super().__init__()
         self._view = view
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _USER_INPUT:
-            self._view.user_active()
-        return False
+        kind = event.type()
+        if kind not in _USER_INPUT:
+            return False
+        self._view.user_active()
+        return kind == QEvent.Type.KeyPress and self._view.wedge.eventFilter(watched, event)

@@ -88,8 +88,7 @@ class MainWindow(QMainWindow):
         self.desk = getattr(view, "desk", None)
         if self.session is not None:
             self._activity = ActivityFilter(self.view)
-            QApplication.instance().installEventFilter(self._activity)
-            QApplication.instance().installEventFilter(self.view.wedge)
+            QApplication.instance().installEventFilter(self._activity)  # the wedge scanner's filter too
             self.session.subscribe(self._session_changed)
             if voice is not None:  # after _session_changed: a session's end resets voice before home is said
                 self.voice = voice
@@ -114,7 +113,6 @@ class MainWindow(QMainWindow):
             self.view.warm_up.stop()
             self.view.online_check.stop()
             QApplication.instance().removeEventFilter(self._activity)
-            QApplication.instance().removeEventFilter(self.view.wedge)
 
     def _install_rehearsal_keys(self, reader) -> None:
         """With a simulated reader, F2 places the sample card and F3 takes it away (rehearsals, demo)."""
