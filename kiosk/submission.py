@@ -15,10 +15,10 @@ from typing import Iterable
 
 from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError
-from common.domain import Application, Attachment, Evaluation, EvaluationKeyKind
+from common.domain import Application, Attachment, ConsentWithdrawal, Evaluation, EvaluationKeyKind
 from common.i18n import text
 from offline_queue.evaluations import queued
-from offline_queue import ticket_confirmations
+from offline_queue import consent_withdrawals, ticket_confirmations
 from offline_queue.outbox import FULL_MESSAGE, QueueFullError
 from kiosk.queue_setup import Queue
 
@@ -80,6 +80,16 @@ class Submitter:
                                              evaluation.key.value)
         self._queue.sync.notify()
         log.info("submission: evaluation of %s queued behind its case", evaluation.key.value)
+        return item_id
+
+    def queue_withdrawal(self, withdrawal: ConsentWithdrawal) -> str:
+        """A consent withdrawal the backend could not take now into the outbox, under the citizen, so the sync
+        worker sends it after any case of theirs still queued (offline_queue/consent_withdrawals.py). Returns the
+        item id. Blocking (fsync): call from a worker. QueueFullError when the terminal cannot store it."""
+        item_id = self._queue.outbox.enqueue(consent_withdrawals.queued(withdrawal.payload()), withdrawal.key,
+                                             withdrawal.id_number)
+        self._queue.sync.notify()
+        log.info("submission: consent withdrawal %s queued until the backend is back", withdrawal.key[:8])
         return item_id
 
     def confirm_print(self, ticket_id: str, licence_id: str) -> bool:

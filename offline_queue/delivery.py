@@ -1,4 +1,4 @@
-"""What the sync worker needs of a backend: four calls, not the whole client.
+"""What the sync worker needs of a backend: five calls, not the whole client.
 
 ``kiosk.backend.client.BackendClient`` satisfies it; so can a test double or another transport.
 Failures are raised as the contract's typed errors (``common.backend_errors``).
@@ -27,6 +27,10 @@ class Deliverer(Protocol):
     def send_evaluation_payload(self, body: dict[str, Any]) -> EvaluationRecorded:
         """Send one queued evaluation (``EvaluationIn`` JSON, offline_queue/evaluations.py). A matter rated
         before is an answer (``already_evaluated``), not an error; a refusal is a ``RejectedError``."""
+
+    def send_withdrawal_payload(self, body: dict[str, Any]) -> Any:
+        """Send one queued consent withdrawal (``ConsentWithdrawal.payload()``, offline_queue/consent_withdrawals.py);
+        the same ``withdrawal_key`` twice is recorded once. A refusal is a ``RejectedError``."""
 
     def confirm_ticket(self, ticket_id: str) -> Any:
         """Consume a print ticket (offline_queue/ticket_confirmations.py): the licence was printed. A ticket

@@ -41,6 +41,7 @@ from common.backend_errors import AuthError, BackendError, OfflineError, Rejecte
 from common.domain import EvaluationRecorded, Submitted
 from offline_queue.crypto import TamperedError
 from offline_queue.delivery import Deliverer
+from offline_queue.consent_withdrawals import withdrawal_in
 from offline_queue.evaluations import evaluation_in
 from offline_queue.ticket_confirmations import ticket_in
 from offline_queue.outbox import Outbox, OutboxItem, Payload
@@ -204,6 +205,10 @@ class SyncWorker:
         if ticket_id is not None:
             payload.wipe()
             return self._deliver_confirmation(item, ticket_id)
+        withdrawal = withdrawal_in(payload.body)
+        if withdrawal is not None:
+            payload.wipe()
+            return self._deliver_withdrawal(item, withdrawal)
         try:
             submitted = self._backend.submit_payload(payload.body, payload.idempotency_key, payload.attachments)
         except RejectedError as exc:
@@ -258,6 +263,15 @@ class SyncWorker:
         self._outbox.mark_delivered(item.id, "", purge=self._purge)
         log.info("queue: item %s delivered: print ticket %s confirmed", item.id, ticket_id)
         return state if isinstance(state, dict) else {"ticket_id": ticket_id}
+
+    def _deliver_withdrawal(self, item: OutboxItem, withdrawal: dict) -> Any:
+        """A consent withdrawal made offline, queued behind the citizen's cases."""
+        sent, recorded = self._send_marked(item, lambda: self._backend.send_withdrawal_payload(withdrawal))
+        if not sent:
+            return None
+        self._outbox.mark_delivered(item.id, "", purge=self._purge)
+        log.info("queue: item %s delivered: a consent withdrawal", item.id)
+        return recorded
 
     def _notify_delivered(self, item: OutboxItem, submitted: Submitted) -> None:
         if self._on_delivered is None:

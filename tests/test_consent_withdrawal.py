@@ -1,6 +1,7 @@
 """Consent withdrawn at the kiosk (issue 20 item 5): recorded through the contract once per key, the sandbox
 marks the person's consents withdrawn (a licence fetch under one is refused) and deletes their drafts; the
-terminal wipes the session and says what remains; offline, it says the withdrawal is not recorded."""
+terminal wipes the session and says what remains; offline, the terminal keeps the withdrawal in its outbox and
+sends it itself."""
 
 import datetime as dt
 
@@ -56,19 +57,32 @@ def test_a_withdrawal_is_recorded_the_consents_unlock_nothing_and_the_session_is
     assert session.step is Step.HOME and session.withdrawn is None
 
 
-def test_offline_it_says_plainly_that_nothing_was_withdrawn_and_a_retry_records_it_once(services, sandbox):
+def test_offline_the_terminal_keeps_the_withdrawal_and_sends_it_itself_once(services, sandbox):
+    """The service system away: the withdrawal goes into the encrypted outbox under the citizen (behind any
+    case of theirs still queued), the session is wiped and says so, and the sync worker delivers it once."""
+    draft_id = saved_draft(sandbox.store)
     session = services.new_citizen_session()
     identify(session)
     session.ask_withdraw()
-    sandbox.faults.set("error")
+    sandbox.faults.set("down")
     session.withdraw_consent()
-    assert session.step is Step.WITHDRAW and session.notice.error and session.identity is not None
-    assert "Nothing has been withdrawn" in session.notice.message.render("en")
-    assert sandbox.store.consent_withdrawals(PERSON) == []
+    assert session.step is Step.WITHDRAWN and session.withdrawal_queued and session.identity is None
+    assert sandbox.store.consent_withdrawals(PERSON) == [] and sandbox.store.draft_exists(draft_id)
+    assert services.queue.outbox.status()["counts"]["pending"] == 1
+    session.finish()
+    assert session.step is Step.HOME and not session.withdrawal_queued  # the next citizen starts clean
     sandbox.faults.clear()
-    session.withdraw_consent()
-    assert session.step is Step.WITHDRAWN
-    assert len(sandbox.store.consent_withdrawals(PERSON)) == 1
+    sync = services.queue.sync
+    for _attempt in range(3):  # the worker's bounded backoff after the failed probe, passed at once here
+        sync._offline_until = 0.0
+        if sync.run_once():
+            break
+    (withdrawal,) = sandbox.store.consent_withdrawals(PERSON)
+    assert withdrawal["scope"] == "all" and not sandbox.store.draft_exists(draft_id)
+    assert services.queue.outbox.status()["counts"]["pending"] == 0
+    sync._offline_until = 0.0
+    sync.run_once()
+    assert len(sandbox.store.consent_withdrawals(PERSON)) == 1  # delivered once
 
 
 def test_the_same_key_is_one_withdrawal_and_an_unknown_person_is_refused(services, sandbox):
@@ -89,7 +103,8 @@ def test_back_from_the_confirmation_withdraws_nothing(services, sandbox):
     assert sandbox.store.consent_withdrawals(PERSON) == []
 
 
-def test_through_the_widgets_a_citizen_withdraws_and_is_told_what_remains(open_gui, qtbot, sandbox):
+@pytest.mark.parametrize("online", [True, False])
+def test_through_the_widgets_a_citizen_withdraws_and_is_told_what_remains(open_gui, qtbot, sandbox, online):
     gui = open_gui("kiosk")
     session = gui.window.session
     place_card_and_agree(gui, qtbot)
@@ -99,12 +114,16 @@ def test_through_the_widgets_a_citizen_withdraws_and_is_told_what_remains(open_g
     qtbot.waitUntil(lambda: session.step is Step.WITHDRAW, timeout=5000)
     confirm = gui.window.view.screens[Step.WITHDRAW]
     assert "提交" in " ".join(confirm.spoken_prompt())  # it says what stays before the citizen confirms
+    if not online:
+        sandbox.faults.set("down")
     qtbot.mouseClick(confirm.confirm, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: session.step is Step.WITHDRAWN, timeout=5000)
-    assert session.identity is None and len(sandbox.store.consent_withdrawals(PERSON)) == 1
+    qtbot.waitUntil(lambda: session.step is Step.WITHDRAWN, timeout=10000)
+    assert session.identity is None and len(sandbox.store.consent_withdrawals(PERSON)) == (1 if online else 0)
     done = gui.window.view.screens[Step.WITHDRAWN]
     assert done.title.text() == "您的授权已撤回"
     assert any("档案" in point.text() for point in done.points)  # what remains, and why
+    kept = any("无需为此再跑一次" in point.text() for point in done.points)  # offline: kept, sent by the terminal
+    assert kept is not online
     qtbot.mouseClick(done.finish, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: session.step is Step.HOME, timeout=5000)
 

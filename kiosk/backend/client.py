@@ -149,8 +149,11 @@ class BackendClient:
     def withdraw_consents(self, withdrawal: ConsentWithdrawal) -> WithdrawalRecorded:
         """Withdraw a person's consents (``POST /consents/withdrawals``), once per ``withdrawal.key``: a retry
         returns the stored withdrawal. The backend deletes their drafts too."""
-        return withdrawal_from_json(self._call("POST", "/consents/withdrawals", body=withdrawal.payload(),
-                                               retry=True))
+        return self.send_withdrawal_payload(withdrawal.payload())
+
+    def send_withdrawal_payload(self, payload: dict[str, Any]) -> WithdrawalRecorded:
+        """A withdrawal as stored (``ConsentWithdrawal.payload()``: the offline queue keeps the JSON it first built)."""
+        return withdrawal_from_json(self._call("POST", "/consents/withdrawals", body=payload, retry=True))
 
     def consents(self, id_number: str) -> list[RecordedConsent]:
         items = _objects(self._call("GET", "/consents", query={"id_number": id_number}, retry=True), "items")

@@ -216,6 +216,7 @@ class CitizenSession(RatingTaps):
         # then the backend's answer, shown after the session's data is wiped.
         self._withdrawal: ConsentWithdrawal | None = None
         self.withdrawn: WithdrawalRecorded | None = None
+        self.withdrawal_queued = False  # offline: kept on the terminal, sent by the queue when the backend answers
 
     @property
     def generation(self) -> int:
@@ -409,6 +410,21 @@ class CitizenSession(RatingTaps):
         self._go(Step.WITHDRAWN)
 
     def _not_withdrawn(self, exc: BaseException) -> None:
+        if isinstance(exc, (OfflineError, ServerError)) and self._withdrawal is not None:
+            # the service system is away: the terminal keeps the withdrawal and sends it itself
+            withdrawal, submitter = self._withdrawal, self._submitter
+            self._background(lambda: submitter.queue_withdrawal(withdrawal), self._withdrawal_queued,
+                             self._withdrawal_not_kept)
+            return
+        self._withdrawal_not_kept(exc)
+
+    def _withdrawal_queued(self, _item_id: str) -> None:
+        self._wipe("consent withdrawn offline")
+        self.withdrawal_queued = True
+        log.info("session: consent withdrawal kept on the terminal, to be sent when the backend answers")
+        self._go(Step.WITHDRAWN)
+
+    def _withdrawal_not_kept(self, exc: BaseException) -> None:
         self.busy = False
         log.info("session: consent withdrawal not recorded: %s", exc)
         self._go(Step.WITHDRAW, Notice(text("Your withdrawal was not recorded: {reason} Nothing has been withdrawn "
@@ -1539,7 +1555,7 @@ class CitizenSession(RatingTaps):
         """Forget everything of the session's citizen: identity buffers zeroed, names unlearned, results dropped."""
         log.info("session: ended (%s)", reason)
         self._generation += 1
-        self._withdrawal, self.withdrawn = None, None
+        self._withdrawal, self.withdrawn, self.withdrawal_queued = None, None, False
         for person in (self.identity, self._pending_card):
             if person is not None:
                 person.wipe()

@@ -86,6 +86,10 @@ class WithdrawnScreen(_Points):
         drafts = recorded.drafts_deleted if recorded is not None else 0
         deleted = (_("Your details from this visit, and your saved applications.") if drafts
                    else _("Your details from this visit."))
+        if session.withdrawal_queued:  # offline: kept on this terminal, sent by it when the service system answers
+            deleted = _("Your details from this visit. The service system cannot be reached just now: this "
+                        "terminal keeps your withdrawal and sends it as soon as it can, and your saved "
+                        "applications are deleted then. You do not need to come back for it.")
         self.show_points(_("Your consent is withdrawn"), (
             (_("Deleted"), deleted),
             (_("What remains, and why"), _("Applications you had already submitted, with their records, stay with "
