@@ -34,6 +34,7 @@ from common.private_files import private_dir
 from kiosk.tasks import TaskRunner
 from kiosk.workflows.citizen import CitizenSession
 from kiosk.staff_sign_in import StaffSignIn
+from kiosk.staff_verifiers import VerifierFile
 from kiosk.workflows.clerk import ClerkDesk
 from kiosk.workflows.maintenance import MaintenanceAccess
 from kiosk.queue_setup import Queue, build_queue
@@ -159,7 +160,9 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
                           interval_s=config.backend.heartbeat_interval_s)
     return Services(config=config, masker=masker or Masker(), backend=backend, devices=devices, tasks=tasks,
                     heartbeat=heartbeat, queue=queue, audit=audit,
-                    staff_sign_in=StaffSignIn(backend, offline_for_s=config.terminal.offline_sign_in_s),
+                    staff_sign_in=StaffSignIn(backend, offline_for_s=config.terminal.offline_sign_in_s,
+                                              kept=VerifierFile(config.data_dir / "staff" / "verifiers.sealed",
+                                                                queue.outbox.sealer)),
                     submitter=Submitter(queue, backend, config.queue.deliver_wait_s))
 
 

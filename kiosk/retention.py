@@ -68,6 +68,8 @@ KINDS: tuple[Kind, ...] = (
          "logs_days", True),
     Kind("printouts", "a simulated printer's receipts and documents (PNG, bytes, PDF)",
          "the simulators' output_dir (receipts/, printouts/)", "printouts_days", True),
+    Kind("staff_verifiers", "staff offline sign-in verifiers: the salted hash of a secret, the name and roles "
+         "(sealed)", "staff/verifiers.sealed", "offline_sign_in", False),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
 LABELS = {"delivered": N_("delivered payloads"), "dead": N_("dead letters"), "quarantined": N_("damaged items"),
@@ -82,6 +84,9 @@ def rule_text(kind: Kind, config: RetentionConfig, purge_after_s: float = 0.0) -
         return "deleted at delivery" if purge_after_s == 0 else f"deleted {_number(purge_after_s)} s after delivery"
     if kind.rule == "staff":
         return "until staff retry or remove it (`kiosk queue`)"
+    if kind.rule == "offline_sign_in":
+        return ("`terminal.offline_sign_in_s` after that person's last online sign-in here, never past the "
+                "backend's limit; dropped from the file at each sign-in")
     return f"{_number(getattr(config, kind.rule))} days (`retention.{kind.rule}`)"
 
 

@@ -2,9 +2,10 @@
 
 A staff id and a secret go to the backend (``POST /staff/sign-in``), which answers with the person's
 roles and an offline verifier: the salted PBKDF2-SHA256 hash of the secret (never the secret). The
-verifier is kept in memory, so that while the backend is away the same person can sign in again
-with the same secret, for ``terminal.offline_sign_in_s`` after that online sign-in (and never past
-the backend's own ``valid_until``). Each place asks for a role: the window for ``clerk``,
+verifier is kept, sealed on disk (kiosk/staff_verifiers.py: a restart during an outage keeps it), so
+that while the backend is away the same person can sign in again with the same secret, for
+``terminal.offline_sign_in_s`` after that online sign-in (and never past the backend's own
+``valid_until``). Each place asks for a role: the window for ``clerk``,
 maintenance for ``maintenance``; a person without it is refused in plain words, online and offline.
 
 Times are wall-clock (``clock``, injected by tests): the backend's ``valid_until`` is one.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import threading
 import time
 from datetime import datetime
@@ -22,6 +24,9 @@ from typing import Any, Callable, Protocol
 from common.backend_errors import AuthError, OfflineError, ServerError
 from common.errors import OneTripError
 from common.i18n import N_
+from kiosk.staff_verifiers import VerifierFile
+
+log = logging.getLogger(__name__)
 
 MAX_ITERATIONS = 10_000_000  # a verifier asking for more is not believed (it would hold the task pool for minutes)
 
@@ -66,10 +71,18 @@ def _epoch(iso: str) -> float:
 class StaffSignIn:
     """Signs staff in online, or offline against the verifier of their last online sign-in here."""
 
-    def __init__(self, backend: StaffBackend, *, offline_for_s: float, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, backend: StaffBackend, *, offline_for_s: float, clock: Callable[[], float] = time.time,
+                 kept: VerifierFile | None = None) -> None:
         self._backend, self._offline_for_s, self._clock = backend, offline_for_s, clock
-        self._verifiers: dict[str, dict[str, Any]] = {}
+        self._kept = kept  # the verifiers on disk (None: memory only)
+        self._verifiers: dict[str, dict[str, Any]] | None = None if kept is not None else {}  # read on first use
         self._lock = threading.Lock()  # sign-ins run on the task pool
+
+    def _known(self) -> dict[str, dict[str, Any]]:
+        """The verifiers, read from disk the first time (the caller holds the lock)."""
+        if self._verifiers is None:
+            self._verifiers = self._kept.load(self._clock()) if self._kept is not None else {}
+        return self._verifiers
 
     def sign_in(self, staff_id: str, password: str, role: str) -> dict[str, Any]:
         """The session (``staff_id``, ``name``, ``roles``, ``token``; ``offline`` when signed in offline).
@@ -94,12 +107,18 @@ class StaffSignIn:
             return
         until = min(self._clock() + self._offline_for_s, _epoch(verifier.get("valid_until", "")))
         with self._lock:
-            self._verifiers[session["staff_id"]] = dict(verifier, name=session.get("name", ""),
-                                                        roles=list(session.get("roles", [])), until=until)
+            known = self._known()
+            known[session["staff_id"]] = dict(verifier, name=session.get("name", ""),
+                                              roles=list(session.get("roles", [])), until=until)
+            if self._kept is not None:
+                try:
+                    self._kept.save(known, self._clock())
+                except OSError as exc:  # kept in memory; the sign-in itself succeeded
+                    log.warning("staff: cannot write the offline sign-in file (%s)", exc.strerror)
 
     def _offline(self, staff_id: str, password: str) -> dict[str, Any]:
         with self._lock:
-            verifier = self._verifiers.get(staff_id)
+            verifier = self._known().get(staff_id)
         if verifier is None or self._clock() >= verifier["until"]:
             raise NoOfflineSignInError(detail="no cached verifier" if verifier is None else "cached verifier expired")
         iterations = int(verifier["iterations"])

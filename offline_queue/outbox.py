@@ -149,6 +149,11 @@ class Outbox:
 
     # -- opening, corruption ---------------------------------------------------------------
 
+    @property
+    def sealer(self) -> Sealer:
+        """The terminal's sealer (its queue key): what else it keeps sealed on disk uses it too."""
+        return self._sealer
+
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(str(self._db_path), check_same_thread=False, isolation_level=None, timeout=10)
         for path in (self._db_path, *(self._db_path.with_name(self._db_path.name + s) for s in ("-wal", "-shm"))):

@@ -127,3 +127,32 @@ def test_offline_without_a_cached_verifier_says_so(open_gui, sandbox, qtbot):
     sign_in(view, qtbot)
     assert view.currentWidget() is view.sign_in
     assert view.sign_in.notice.text().startswith("暂时无法连接政务服务系统，且该工号近期未在本机联网登录过")
+
+
+def test_a_restart_during_an_outage_keeps_the_offline_sign_in_sealed_on_disk(services, sandbox, tmp_path):
+    """The verifier outlives the process (kiosk/staff_verifiers.py): sealed with the queue key in a 0600 file,
+    never the secret or the name in clear; a file sealed under another key is deleted, not believed."""
+    from offline_queue.crypto import Sealer
+    from kiosk.staff_verifiers import VerifierFile
+
+    clock = Clock()
+    path = tmp_path / "staff" / "verifiers.sealed"
+    sealer = services.queue.outbox.sealer
+    first = StaffSignIn(services.backend, offline_for_s=3600, clock=clock, kept=VerifierFile(path, sealer))
+    session = first.sign_in(*MAINTENANCE_STAFF, role="maintenance")
+    raw = path.read_bytes()
+    assert (path.stat().st_mode & 0o777) == 0o600
+    assert MAINTENANCE_STAFF[1].encode() not in raw and session["name"].encode("utf-8") not in raw
+    assert b"XH0004" not in raw and b"pbkdf2" not in raw
+    sandbox.faults.set("down")
+    clock.now += 1800
+    restarted = StaffSignIn(services.backend, offline_for_s=3600, clock=clock, kept=VerifierFile(path, sealer))
+    again = restarted.sign_in(*MAINTENANCE_STAFF, role="maintenance")
+    assert again["offline"] and again["staff_id"] == "XH0004" and again["name"] == session["name"]
+    with pytest.raises(WrongStaffSecretError):
+        restarted.sign_in("XH0004", "wrong", role="maintenance")
+    other_key = StaffSignIn(services.backend, offline_for_s=3600, clock=clock,
+                            kept=VerifierFile(path, Sealer(b"k" * 32)))
+    with pytest.raises(NoOfflineSignInError):
+        other_key.sign_in(*MAINTENANCE_STAFF, role="maintenance")
+    assert not path.exists() and list(path.parent.iterdir()) == []
