@@ -37,11 +37,46 @@ class MaskingFilter(logging.Filter):
 
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """Each log file (the current one and, by renaming, its backups) is 0600 (common/private_files.py)."""
+    """Each log file (the current one and, by renaming, its backups) is 0600 (common/private_files.py).
+
+    It rotates by size, and also at the first record of a new day: the current file never holds a
+    record older than its day, so the retention pass, which deletes rotated files after
+    ``retention.logs_days``, bounds how long any record stays (a quiet terminal's file no longer keeps
+    old records for weeks until it reaches the size). The day of a file found on opening is its last
+    write's."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        self._day: str | None = None
+        super().__init__(*args, **kwargs)
 
     def _open(self):
-        return os.fdopen(open_private(Path(self.baseFilename)), self.mode, encoding=self.encoding,
-                         errors=self.errors)
+        stream = os.fdopen(open_private(Path(self.baseFilename)), self.mode, encoding=self.encoding,
+                           errors=self.errors)
+        try:
+            info = os.fstat(stream.fileno())
+            self._day = _day_of(info.st_mtime) if info.st_size else None
+        except OSError:
+            self._day = None
+        return stream
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:  # noqa: N802 (logging's name)
+        if self.stream is None:  # opened lazily (delay=True): open it to know its day
+            self.stream = self._open()
+        day = _day_of(record.created)
+        if self._day is None:
+            self._day = day
+            return bool(super().shouldRollover(record))
+        if day != self._day:
+            return True
+        return bool(super().shouldRollover(record))
+
+    def doRollover(self) -> None:  # noqa: N802
+        super().doRollover()
+        self._day = None  # the new file's day is its first record's
+
+
+def _day_of(epoch: float) -> str:
+    return time.strftime("%Y-%m-%d", time.localtime(epoch))
 
 
 class JsonLinesFormatter(logging.Formatter):
@@ -59,8 +94,10 @@ class JsonLinesFormatter(logging.Formatter):
 
 
 def configure_logging(log_dir: Path, masker: Masker, level: str = "INFO", console: bool = True,
-                      max_bytes: int = 5 * 1024 * 1024, backups: int = 5, stream=None) -> Path:
-    """Install the file and console handlers on the root logger; returns the log file's path."""
+                      max_bytes: int = 5 * 1024 * 1024, backups: int = 40, stream=None) -> Path:
+    """Install the file and console handlers on the root logger; returns the log file's path. The file
+    rotates daily and by size; ``backups`` (40) leaves room for ``retention.logs_days`` (30 by default)
+    of daily files, which the retention pass deletes when due."""
     private_dir(log_dir)
     path = log_dir / "kiosk.log"
     root = logging.getLogger()

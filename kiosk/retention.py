@@ -64,7 +64,8 @@ KINDS: tuple[Kind, ...] = (
          "queue/queue.sqlite3, queue/attachments/", "staff", False),
     Kind("moved_aside", "a damaged queue database moved aside, its log and scans", "queue/corrupt-*/",
          "moved_aside_days", True),
-    Kind("logs", "rotated log files (masked: no full ID number or name)", f"{LOG_DIR}/{ROTATED_LOG_GLOB}",
+    Kind("logs", "rotated log files (masked: no full ID number or name); the log rotates daily, so the current "
+         "file holds one day at most", f"{LOG_DIR}/{ROTATED_LOG_GLOB}",
          "logs_days", True),
     Kind("printouts", "a simulated printer's receipts and documents (PNG, bytes, PDF)",
          "the simulators' output_dir (receipts/, printouts/)", "printouts_days", True),

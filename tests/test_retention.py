@@ -3,6 +3,7 @@ durations configured in [retention], docs/retention.md written from it, and the 
 each kind when it is due and not before (the clock injected, never slept on)."""
 
 import logging
+import os
 import math
 import time
 from pathlib import Path
@@ -161,3 +162,30 @@ def test_the_report_says_what_is_kept_and_until_when(make_config):
     finally:
         queue.close()
         backend.close()
+
+
+def test_the_current_log_file_holds_one_day_at_most(tmp_path):
+    """The log rotates at the first record of a new day too (kiosk/logging_setup.py), so no record waits in
+    the current file past its day for a quiet terminal's file to reach its size: the pass's period then
+    bounds every record."""
+    day_s = 86400.0
+    yesterday = time.mktime((2026, 11, 30, 12, 0, 0, 0, 0, -1))
+    path = tmp_path / "kiosk.log"
+    handler = PrivateRotatingFileHandler(path, maxBytes=1 << 20, backupCount=40, encoding="utf-8")
+    try:
+        for at, msg in ((yesterday, "first"), (yesterday + 60, "second"), (yesterday + day_s, "next day")):
+            handler.emit(logging.makeLogRecord({"msg": msg, "levelno": logging.INFO, "created": at}))
+    finally:
+        handler.close()
+    assert path.read_text("utf-8").split() == ["next", "day"]
+    assert path.with_name("kiosk.log.1").read_text("utf-8").split() == ["first", "second"]
+    # a file last written yesterday, found at start, rotates at today's first record
+    os.utime(path, (yesterday, yesterday))
+    reopened = PrivateRotatingFileHandler(path, maxBytes=1 << 20, backupCount=40, encoding="utf-8")
+    try:
+        reopened.emit(logging.makeLogRecord({"msg": "today", "levelno": logging.INFO, "created": time.time()}))
+    finally:
+        reopened.close()
+    assert path.read_text("utf-8").split() == ["today"]
+    assert path.with_name("kiosk.log.2").read_text("utf-8").split() == ["first", "second"]
+    assert (path.stat().st_mode & 0o777) == 0o600
