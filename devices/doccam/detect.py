@@ -27,6 +27,11 @@ breaks on white paper on a white desk, on clutter that touches the page, on glar
    strongest step of the side's polarity at 48 places, a line is fitted to those points robustly
    (Huber), and the corners are where the lines meet. This gives sub-pixel corners, so the page's
    flattened copy has straight margins.
+5. "Not found" rather than a wrong quadrilateral (issue 21): the answer is ``None`` when the ranker
+   expects less than :data:`NOT_FOUND` IoU of its pick, or when a corner of the pick lies within
+   :data:`BORDER` of the frame's edge (a page cut by the frame: its flattened copy would be cut off
+   too). Both were chosen on the first generator's development seed, never on the second generator.
+   :func:`locate` gives the pick with its confidence and distance from the edge, for the bench.
 
 On one core a 1920x1080 frame takes a median of about 35 ms, 85-90 ms at the 95th percentile
 (cluttered desks are the slow ones: many line segments); ``kiosk bench docscan`` measures it.
@@ -35,6 +40,7 @@ On one core a 1920x1080 frame takes a median of about 35 ms, 85-90 ms at the 95t
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -55,6 +61,11 @@ PAPER_TOL = 15.0         # ... and what it adds this close to the paper (CIELAB,
 EARLY = 0.85             # a region candidate scoring this well is taken without looking for lines
 EXTEND_MAX = 0.5         # a corner moves out along its side by at most this share of the side
 SECOND_PASS = 40         # candidates scored finely after a coarse pass
+MAX_ASPECT = 4.0         # longest to shortest side: a till receipt is up to 1:3.75
+NOT_FOUND = 0.6          # below this predicted IoU of the pick, "not found" (chosen on the first generator)
+BORDER = 0.003           # a corner this near the frame's edge (share of its short side): the page is cut
+CUT_NEAR = 0.1           # ... or its paper reaches the frame's edge this near it (share of the short side)
+CUT_RUN = 0.08           # ... in one run along at least this much of the edge
 
 
 def _sample(img: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -175,7 +186,13 @@ def _merge_lines(segs: np.ndarray, feat: _Features) -> np.ndarray:
     return out[rank < LINES_PER_DIRECTION][:MAX_LINES]
 
 
-def _line_candidates(feat: _Features) -> list[np.ndarray]:
+def _small_page(min_area: float) -> float:
+    """How much shorter a side may be than on the smallest default page (4 % of the frame): an ID card
+    looked for from 1 % may have sides half as long."""
+    return min(1.0, math.sqrt(min_area / 0.04))
+
+
+def _line_candidates(feat: _Features, min_area: float = 0.04) -> list[np.ndarray]:
     lines = _merge_lines(_segments(feat), feat)
     k = len(lines)
     if k < 4:
@@ -188,7 +205,7 @@ def _line_candidates(feat: _Features) -> list[np.ndarray]:
     rho = lines[:, 2]
     ix = (rho[:, None] * n[None, :, 1] - n[:, None, 1] * rho[None, :]) / safe
     iy = (n[:, None, 0] * rho[None, :] - rho[:, None] * n[None, :, 0]) / safe
-    min_gap = 0.12 * min(feat.w, feat.h)
+    min_gap = 0.12 * _small_page(min_area) * min(feat.w, feat.h)
     gap_ij = np.abs(rho[:, None] - np.sign(n @ n.T) * rho[None, :])
     pi, pj = np.nonzero(np.triu((cosang > np.cos(np.deg2rad(35))) & (gap_ij > min_gap), 1))
     if len(pi) < 2:
@@ -343,7 +360,7 @@ def _shape_ok(feat: _Features, quads: np.ndarray, min_area: float, max_aspect: f
     a = (sides[:, 0] + sides[:, 2]) / 2
     b = (sides[:, 1] + sides[:, 3]) / 2
     aspect = np.maximum(a, b) / np.maximum(np.minimum(a, b), 1e-6)
-    short = sides.min(axis=1) > 0.1 * min(feat.w, feat.h)
+    short = sides.min(axis=1) > 0.1 * _small_page(min_area) * min(feat.w, feat.h)
     return convex & short & (area >= min_area * feat.w * feat.h) & (aspect <= max_aspect)
 
 
@@ -406,37 +423,42 @@ def scored_candidates(feat: _Features, quads: list[np.ndarray], min_area: float,
     return Q, score * _aspect_prior(Q, aspect), side, parts
 
 
-def _extend_if_better(feat: _Features, found: tuple, pick: int, aspect: float) -> np.ndarray:
+def _extend_if_better(feat: _Features, found: tuple, pick: int, predicted: np.ndarray,
+                      aspect: float) -> tuple[np.ndarray, float]:
     """The pick moved out along its sides (:func:`_extend`) when the ranker, weighing it among the same
-    candidates, expects it to be nearer the page than the pick; else the pick."""
+    candidates, expects it to be nearer the page than the pick; else the pick. With the ranker's
+    predicted IoU for what is returned."""
     Q, score, side, parts = found
     extended = _extend(feat, Q[pick])
     if np.allclose(extended, Q[pick]):
-        return Q[pick]
+        return Q[pick], float(predicted[pick])
     # Scores are per candidate: only the extended quad needs scoring, then it joins the others.
     e_score, e_side, e_parts = _score(feat, extended[None], points=32, details=True)
     both = np.concatenate([Q, extended[None]])
     again = ranking.predict(ranking.candidate_features(
         feat, both, np.concatenate([score, e_score * _aspect_prior(extended[None], aspect)]),
         np.concatenate([side, e_side]), {k: np.concatenate([parts[k], e_parts[k]]) for k in parts}, aspect))
-    return extended if again[-1] > again[pick] else Q[pick]
+    return (extended, float(again[-1])) if again[-1] > again[pick] else (Q[pick], float(again[pick]))
 
 
 def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspect: float,
-            aspect: float) -> tuple[np.ndarray | None, float]:
+            aspect: float) -> tuple[np.ndarray | None, float, float]:
+    """The pick among ``quads``: (quad, its hand score, the ranker's predicted IoU for it; 1.0 without
+    the ranker), or (None, best score, 0.0)."""
     found = scored_candidates(feat, quads, min_area, max_aspect, aspect)
     if found is None:
-        return None, 0.0
+        return None, 0.0, 0.0
     Q, score, side, parts = found
     best = float(score.max())
     if ranking.available(aspect):
         predicted = ranking.predict(ranking.candidate_features(feat, Q, score, side, parts, aspect))
         pick = int(np.argmax(predicted))
         if best < MIN_SCORE and predicted[pick] < CONFIDENT:
-            return None, best
-        return _extend_if_better(feat, found, pick, aspect), float(score[pick])
+            return None, best, 0.0
+        quad, confidence = _extend_if_better(feat, found, pick, predicted, aspect)
+        return quad, float(score[pick]), confidence
     if best < MIN_SCORE:
-        return None, best
+        return None, best, 0.0
     # The outermost well-supported candidate: a table or photo on the page is supported too.
     area = np.abs(_signed_area(Q))
     good = (score >= 0.85 * best) & (side.min(axis=1) >= 0.6)
@@ -459,7 +481,7 @@ def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspec
         if len(outer) == 0:
             break
         pick = int(outer[np.argmax(score[outer] * (0.85 + 0.15 * area[outer] / area[outer].max()))])
-    return Q[pick], float(score[pick])
+    return Q[pick], float(score[pick]), 1.0
 
 
 def _edge_ok(feat: _Features, pts: np.ndarray, normal: np.ndarray) -> np.ndarray:
@@ -534,6 +556,40 @@ def _extend(feat: _Features, quad: np.ndarray) -> np.ndarray:
                 runs = _runs(feat, q)
                 break
     return q
+
+
+def _cut_by_frame(feat: _Features, quad: np.ndarray) -> bool:
+    """Whether the pick's paper runs on to the frame's edge close by: a page the frame cuts, whose
+    visible part the pick has shaped with its corners inside the frame (the corners alone miss it)."""
+    centre = quad.mean(axis=0)
+    u = np.linspace(0.1, 0.9, 9)[:, None]
+
+    def ring(k: float) -> np.ndarray:
+        q = centre + (quad - centre) * k
+        return np.concatenate([q[i] + (q[(i + 1) % 4] - q[i]) * u for i in range(4)])
+
+    paper = np.median(_sample(feat.lab, *ring(0.92).T), axis=0)
+    around = np.median(_sample(feat.lab, *ring(1.08).T), axis=0)
+    w, h = feat.w, feat.h
+    xs, ys = np.arange(w, dtype=np.float64), np.arange(h, dtype=np.float64)
+    edge = np.concatenate([np.stack([xs, np.ones(w)], 1), np.stack([xs, np.full(w, h - 2.0)], 1),
+                           np.stack([np.ones(h), ys], 1), np.stack([np.full(h, w - 2.0), ys], 1)])
+    colour = _sample(feat.lab, edge[:, 0], edge[:, 1])
+    d_paper = np.linalg.norm(colour - paper, axis=1)
+    paperish = (d_paper < PAPER_TOL) & (d_paper < 0.5 * np.linalg.norm(colour - around, axis=1))
+    # Distance from each edge point to the pick's outline.
+    a, b = quad[None, :, :], np.roll(quad, -1, axis=0)[None, :, :]
+    ab = b - a
+    t = np.clip(((edge[:, None, :] - a) * ab).sum(-1) / ((ab * ab).sum(-1) + 1e-9), 0, 1)
+    dist = np.linalg.norm(edge[:, None, :] - (a + t[..., None] * ab), axis=-1).min(axis=1)
+    hit = (paperish & (dist < CUT_NEAR * min(w, h))).astype(np.float64)
+    longest = 0
+    for side in np.split(hit, [w, 2 * w, 2 * w + h]):       # top, bottom, left, right: the longest run
+        runs = np.convolve(side, np.ones(3), "same") > 0     # a pixel's gap (print, noise) does not break it
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], runs.astype(np.int8), [0]])))
+        if len(edges):
+            longest = max(longest, int((edges[1::2] - edges[::2]).max()))
+    return longest >= CUT_RUN * min(w, h)
 
 
 # --------------------------------------------------------------------------- refinement
@@ -613,32 +669,58 @@ def _refine(frame: np.ndarray, quad: np.ndarray, scale: float) -> np.ndarray:
 
 # --------------------------------------------------------------------------- entry points
 
-def find_page(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = 2.6,
+def find_page(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = MAX_ASPECT,
               aspect: float = 1.414) -> np.ndarray | None:
     """The page's corners in ``frame`` (BGR), top-left, top-right, bottom-right, bottom-left in frame
-    pixels (float32, shape (4, 2)), or ``None`` when no page is there.
+    pixels (float32, shape (4, 2)), or ``None`` when no page is there, or none with confidence (the
+    ranker expects less than :data:`NOT_FOUND` IoU of its pick), or the pick is cut by the frame's edge
+    (a corner within :data:`BORDER` of it: flattening it would give a cut-off copy).
 
     ``min_area`` is the smallest page as a share of the frame, ``max_aspect`` the longest to shortest
-    side ratio accepted, ``aspect`` the proportions preferred (A4: 1.414; an ID card: 1.586).
+    side ratio accepted (a till receipt reaches 1:3.75), ``aspect`` the proportions preferred (A4:
+    1.414; an ID card: 1.586).
     """
+    found = locate(frame, min_area=min_area, max_aspect=max_aspect, aspect=aspect)
+    if found is None or found.confidence < NOT_FOUND or found.border_gap < BORDER or found.cut:
+        return None
+    return found.corners
+
+
+@dataclass(frozen=True)
+class Located:
+    """What :func:`locate` found: the best candidate's corners (ordered, clipped to the frame), the
+    ranker's predicted IoU for it (1.0 without the ranker) and how far its nearest corner lies from
+    the frame's edge (a share of the frame's short side; negative outside the frame)."""
+
+    corners: np.ndarray
+    confidence: float
+    border_gap: float
+    cut: bool = False           # its paper runs on to the frame's edge close by (:func:`_cut_by_frame`)
+
+
+def locate(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = MAX_ASPECT,
+           aspect: float = 1.414) -> Located | None:
+    """The best candidate for the page whatever its confidence (:func:`find_page` decides), or None
+    when there is no candidate at all."""
     if frame is None or frame.ndim not in (2, 3) or min(frame.shape[:2]) < 16:
         return None
     if frame.ndim == 2:
         frame = cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
     feat = _Features(frame)
     regions = _region_candidates(feat)
-    quad, score = _select(feat, regions, min_area, max_aspect, aspect)
+    quad, score, confidence = _select(feat, regions, min_area, max_aspect, aspect)
     if quad is None or score < EARLY:
-        quad, _ = _select(feat, _line_candidates(feat) + regions, min_area, max_aspect, aspect)
+        quad, _, confidence = _select(feat, _line_candidates(feat, min_area) + regions, min_area, max_aspect, aspect)
     if quad is None:
         return None
     if not ranking.available(aspect):  # with the ranker, _select has weighed the extension already
         quad = _extend(feat, quad)
     refined = _refine(frame, quad / feat.scale, feat.scale)
     h, w = frame.shape[:2]
+    gap = min(float(refined.min()), w - 1 - float(refined[:, 0].max()), h - 1 - float(refined[:, 1].max()))
     refined[:, 0] = np.clip(refined[:, 0], 0, w - 1)
     refined[:, 1] = np.clip(refined[:, 1], 0, h - 1)
-    return order_corners(refined)
+    return Located(order_corners(refined), confidence, gap / min(h, w), _cut_by_frame(feat, quad))
 
 
 def classic_find_page(frame: np.ndarray) -> np.ndarray | None:

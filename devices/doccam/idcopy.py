@@ -14,11 +14,12 @@ from devices.doccam.output import mm_to_px
 
 CARD_MM = (85.6, 54.0)   # ISO/IEC 7810 ID-1, the resident identity card
 CARD_ASPECT = CARD_MM[0] / CARD_MM[1]
+CARD_HINTS = {"min_area": 0.01, "max_aspect": 2.2, "aspect": CARD_ASPECT}   # what find_page is told
 
 
 def find_card(frame: np.ndarray) -> np.ndarray | None:
     """The card's corners in ``frame`` (a card is small on the desk: from 1 % of the frame)."""
-    return find_page(frame, min_area=0.01, max_aspect=2.2, aspect=CARD_ASPECT)
+    return find_page(frame, **CARD_HINTS)
 
 
 def flatten_card(frame: np.ndarray, quad: np.ndarray, dpi: float) -> np.ndarray:

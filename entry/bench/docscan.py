@@ -13,7 +13,9 @@ at 1920x1080. Decoding the JPEG is not timed.
 pages partly off the frame, overlapping sheets, nine desks). The bench prints the corpus's generator
 and seed, and refuses a corpus whose generator and seed the page ranker was trained on
 (``devices/doccam/page_ranker.json``) unless ``--not-held-out`` is given, when every line says so.
-Where a page is not fully visible (a corner off the frame or under a finger) "nothing" is the right
+An ID card (kind ``id_card``) is looked for as the kiosk's ID-card copy asks for it
+(:data:`devices.doccam.idcopy.CARD_HINTS`: the card's proportions, from 1 % of the frame); nothing
+else of the truth reaches the finder. Where a page is not fully visible (a corner off the frame or under a finger) "nothing" is the right
 answer: ``right`` counts IoU > 0.9, or nothing on such a frame; ``wrong`` counts quadrilaterals
 returned with IoU < 0.8 (confidently wrong). Mean IoU and IoU > 0.9 are over fully visible pages.
 """
@@ -62,7 +64,7 @@ def _evaluate(method, entries, folder: Path) -> list[dict]:
         if frame is None:
             raise SystemExit(f"kiosk bench docscan: cannot read {entry['file']}")
         start = time.perf_counter()
-        quad = method(frame)
+        quad = method(frame, entry)
         ms = (time.perf_counter() - start) * 1000
         truth = np.array(entry["corners"], np.float64)
         iou = smartdoc_iou(quad, truth, tuple(entry.get("page_mm", (210.0, 297.0))))
@@ -104,7 +106,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             from entry.bench.docscan_corpus import make_corpus
 
-            frames, seed, which = args.frames or 500, 7 if args.seed is None else args.seed, FIRST_GENERATOR
+            from devices.doccam.scenes import VERSION
+
+            frames, seed, which = args.frames or 500, 7 if args.seed is None else args.seed, VERSION
         print(f"writing {frames} frames of {which} (seed {seed}) to {args.make_corpus} ...", flush=True)
         make_corpus(args.make_corpus, frames, seed)
         if args.dir is None:
@@ -122,7 +126,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     label = "NOT HELD OUT (the ranker was trained on this generator and seed)" if trained else "held out from the ranker's training"
     cv2.setNumThreads(1)
-    methods = [("find_page", find_page)] + ([("classic", classic_find_page)] if args.vs else [])
+    methods = [("find_page", lambda frame, entry: find_page(frame, **kiosk_hints(entry)))]
+    if args.vs:
+        methods.append(("classic", lambda frame, entry: classic_find_page(frame)))
     sizes = sorted({tuple(e["size"]) for e in entries})
     backgrounds = sorted({e["background"] for e in entries})
     conditions = sorted({c for e in entries for c in e["conditions"]})
@@ -176,6 +182,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 FIRST_GENERATOR = "scenes/1 (devices.doccam.scenes)"
+
+
+def kiosk_hints(entry: dict) -> dict:
+    """What the kiosk itself tells ``find_page`` for this frame, where it would know it (never the
+    truth): an ID-card copy asks with the card's proportions and a 1 % smallest area, exactly as
+    :func:`devices.doccam.idcopy.find_card` does; every other document is looked for with the defaults."""
+    if entry.get("kind") == "id_card":
+        from devices.doccam.idcopy import CARD_HINTS
+
+        return dict(CARD_HINTS)
+    return {}
 
 
 def ranking_info_path() -> Path:

@@ -2,7 +2,8 @@
 
 Every candidate quadrilateral ``find_page`` would weigh in each frame (the region candidates alone,
 as on its early path, and regions with line candidates) becomes a row of evidence, labelled with its
-IoU against the true corners. The forest is written beside the ranking module with the seeds and
+IoU against the true corners. Candidates are looked for as the kiosk would ask (an ID card with the
+card's proportions and a 1 % smallest area, as the ID-card copy does: ``kiosk_hints``). The forest is written beside the ranking module with the seeds and
 frame counts it learned from, and each corpus's generator. Corpora of the benchmark's reporting seed
 (7) are refused: a model must never see the frames it is judged on; so are corpora of the second,
 independent generator (``pages2``, :mod:`entry.bench.scenes2.pages`), which is for measuring only.
@@ -22,22 +23,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--depth", type=int, default=6)
 
 
-def candidate_rows(frame, truth, page_mm=(210.0, 297.0)):
-    """(rows, IoU labels) for one frame: both candidate sets find_page may weigh."""
+def candidate_rows(frame, truth, page_mm=(210.0, 297.0), hints: dict | None = None):
+    """(rows, IoU labels) for one frame: both candidate sets find_page may weigh, looked for with
+    ``hints`` (find_page's min_area, max_aspect and aspect; its defaults when None)."""
     import numpy as np
 
     from devices.doccam import detect, ranking
     from devices.doccam.geometry import order_corners, smartdoc_iou
 
+    hints = {"min_area": 0.04, "max_aspect": detect.MAX_ASPECT, "aspect": 1.414, **(hints or {})}
     feat = detect._Features(frame)
     regions = detect._region_candidates(feat)
     rows, labels = [], []
-    for quads in (regions, detect._line_candidates(feat) + regions):
-        found = detect.scored_candidates(feat, quads, 0.04, 2.6, ranking.TRAINED_ASPECT)
+    for quads in (regions, detect._line_candidates(feat, hints["min_area"]) + regions):
+        found = detect.scored_candidates(feat, quads, hints["min_area"], hints["max_aspect"], hints["aspect"])
         if found is None:
             continue
         Q, score, side, parts = found
-        rows.append(ranking.candidate_features(feat, Q, score, side, parts, ranking.TRAINED_ASPECT))
+        rows.append(ranking.candidate_features(feat, Q, score, side, parts, hints["aspect"]))
         labels.append(np.array([smartdoc_iou(order_corners(q / feat.scale), truth, page_mm) for q in Q], np.float32))
     if not rows:
         return np.zeros((0, len(ranking.FEATURES)), np.float32), np.zeros(0, np.float32)
@@ -51,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from devices.doccam import ranking
-    from entry.bench.docscan import FIRST_GENERATOR, generator_family
+    from entry.bench.docscan import FIRST_GENERATOR, generator_family, kiosk_hints
 
     cv2.setNumThreads(1)
     all_rows, all_labels, sources = [], [], []
@@ -68,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         for entry in manifest["frames"]:
             frame = cv2.imread(str(folder / entry["file"]), cv2.IMREAD_COLOR)
             rows, labels = candidate_rows(frame, np.array(entry["corners"], np.float64),
-                                          tuple(entry.get("page_mm", (210.0, 297.0))))
+                                          tuple(entry.get("page_mm", (210.0, 297.0))), kiosk_hints(entry))
             all_rows.append(rows)
             all_labels.append(labels)
         sources.append({"generator": generator, "seed": seed, "frames": len(manifest["frames"])})

@@ -1,0 +1,47 @@
+"""find_page on what the first generator's version 2 added: a receipt's long strip, an ID card looked
+for as the ID-card copy asks, and "not found" rather than a quadrilateral for a page cut by the
+frame's edge or a pick the ranker does not trust (issue 21 item 2). Small frames, no timing."""
+
+import cv2
+import numpy as np
+
+from devices.doccam import detect
+from devices.doccam.geometry import smartdoc_iou
+from devices.doccam.idcopy import find_card
+from devices.doccam.scenes import render_scene
+
+SIZE = (1280, 720)
+# Frame 116 of the development corpus (first generator, seed 5): overlapping sheets on wood, where the
+# ranker's pick is another sheet's corner (IoU 0.34) and it expects 0.57 of it.
+UNSURE = dict(seed=5 * 100003 + 116, size=(1920, 1080), background="wood", content="photo", kind="overlapping")
+
+
+def test_a_receipt_longer_than_the_old_limit_is_found():
+    scene = render_scene(2, SIZE, background="wood", kind="receipt")
+    assert scene.page_mm[1] / scene.page_mm[0] > 2.6          # beyond the old max_aspect
+    assert smartdoc_iou(detect.find_page(scene.frame), scene.corners, scene.page_mm) > 0.9
+
+
+def test_an_id_card_is_found_with_the_card_copys_hints():
+    scene = render_scene(1, SIZE, background="dark_mat", kind="id_card")
+    assert smartdoc_iou(find_card(scene.frame), scene.corners, scene.page_mm) > 0.9
+
+
+def test_a_page_cut_by_the_frame_is_not_found():
+    scene = render_scene(4, SIZE, background="dark_mat", kind="off_frame")
+    assert not scene.fully_visible
+    located = detect.locate(scene.frame)
+    assert located is not None and located.confidence >= detect.NOT_FOUND   # a trusted candidate ...
+    assert located.border_gap < detect.BORDER and located.cut               # ... at the edge, paper beyond
+    assert detect.find_page(scene.frame) is None
+
+
+def test_a_pick_the_ranker_does_not_trust_is_not_found():
+    scene = render_scene(**UNSURE)
+    quality = int(np.random.default_rng(5 * 7919 + 116).integers(55, 93))   # as the corpus wrote it
+    frame = cv2.imdecode(cv2.imencode(".jpg", scene.frame, [cv2.IMWRITE_JPEG_QUALITY, quality])[1], cv2.IMREAD_COLOR)
+    located = detect.locate(frame)
+    assert located is not None and located.border_gap >= detect.BORDER and not located.cut
+    assert located.confidence < detect.NOT_FOUND
+    assert smartdoc_iou(located.corners, scene.corners, scene.page_mm) < 0.8   # it would have been wrong
+    assert detect.find_page(frame) is None
