@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # imported where the services are built, after the first pain
 
 log = logging.getLogger(__name__)
 COMPOSE_JOIN_S = 30.0  # closing while the services are still being built: how long to wait for them
+COMPOSE_SWITCH_S = 0.001  # the interpreter's switch interval while the services are composed beside the first paint
 
 
 def _qt_message(mode: QtMsgType, context, message: str) -> None:
@@ -136,6 +137,10 @@ class Gui:
     def _compose(self) -> None:
         """On its own thread (``staged``): the services built and the network started, then handed
         to the GUI thread. A failure is raised there, where ``kiosk run``'s hook logs it."""
+        interval = sys.getswitchinterval()
+        # While it composes, the GUI thread paints: each of its calls into Python (an event filter, a size
+        # hint) waits for the interpreter lock at most this long, not the default 5 ms.
+        sys.setswitchinterval(COMPOSE_SWITCH_S)
         try:
             services: Any = self._build_services()
             services.start_network()
@@ -148,6 +153,8 @@ class Gui:
 
             self.dispatcher.post(fail)
             return
+        finally:
+            sys.setswitchinterval(interval)
         self._composed_services = services
         self.dispatcher.post(self._composed)
 
