@@ -33,8 +33,11 @@ breaks on white paper on a white desk, on clutter that touches the page, on glar
    too). Both were chosen on the first generator's development seed, never on the second generator.
    :func:`locate` gives the pick with its confidence and distance from the edge, for the bench.
 
-On one core a 1920x1080 frame takes a median of about 35 ms, 85-90 ms at the 95th percentile
-(cluttered desks are the slow ones: many line segments); ``kiosk bench docscan`` measures it.
+On one core a 1920x1080 frame took a median of about 35 ms, 85-90 ms at the 95th percentile, on the
+first generator's version 1 (A4 pages; cluttered desks are the slow ones: many line segments); on its
+version 2 and on the second generator, with receipts, overlapping sheets, newsprint and checked desks,
+55-80 ms median at a load of about 2 on two cores (2026-12-01, docs/page-finding.md); ``kiosk bench
+docscan`` measures it.
 """
 
 from __future__ import annotations
