@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # imported where the services are built, after the first pain
 
 log = logging.getLogger(__name__)
 COMPOSE_JOIN_S = 30.0  # closing while the services are still being built: how long to wait for them
-COMPOSE_SWITCH_S = 0.001  # the interpreter's switch interval while the services are composed beside the GUI thread
+COMPOSE_SWITCH_S = 0.001  # the interpreter's switch interval while the services are composed beside the first paint
 
 
 def _qt_message(mode: QtMsgType, context, message: str) -> None:
@@ -94,13 +94,16 @@ class Gui:
     The window comes first: for the kiosk its real home screen, built from Qt and the translation
     layer alone. The services (and the imports they need: the backend client, the queue, device
     drivers) are built either at once (``staged=False``: tests, the demo, benches that drive it) or,
-    as ``kiosk run`` does (``staged=True``), right after the first paint on a thread of their own:
-    the composition root is Qt-free, so the queue's disk work (its database, its key) stays off the
-    GUI thread, and the backend's first call (the enrolment) goes out from there at once
-    (``Services.start_network``). The GUI thread never waits for it: once the services are done, it
-    builds the screens on them and starts the devices (the document camera's driver after the
-    heartbeat's first answer: devices/doccam/late.py). Either way the devices start only after the
-    first paint (:class:`AfterFirstPaint`), and a window that is never shown never starts them.
+    as ``kiosk run`` does (``staged=True``), on a thread of their own while the home screen is
+    painted: the composition root is Qt-free, and the backend's first call (the enrolment) goes out
+    from there at once (``Services.start_network``). The GUI thread never waits for it: once both
+    the first paint and the services are done, it builds the screens on them and starts the
+    devices (the document camera's driver after the heartbeat's first answer:
+    devices/doccam/late.py). Either way the devices start only after the first paint
+    (:class:`AfterFirstPaint`), and a window that is never shown never starts them. Started after the
+    first paint instead, the composer made the terminal usable later (bench ui's ratio 3.8-4.8 in three
+    runs against 3.3-4.0) and the paint no sooner (paint_ratio 1.52-1.67 against 1.51-1.61): this
+    machine's noise, 190-350 ms for the bare window between runs, is larger than either effect.
     """
 
     def __init__(self, config: Config, mode: str, masker: Masker | None = None, *, staged: bool = False,
@@ -121,6 +124,7 @@ class Gui:
         self.window = MainWindow(first, mode, config.terminal.id, default_language=config.terminal.language)
         if staged:
             self._composer = threading.Thread(target=self._compose, name="compose-services", daemon=True)
+            self._composer.start()
             self._after_paint = AfterFirstPaint(self.window, self._first_paint)
         else:
             self._attach(self._build_services())
@@ -137,8 +141,8 @@ class Gui:
         """On its own thread (``staged``): the services built and the network started, then handed
         to the GUI thread. A failure is raised there, where ``kiosk run``'s hook logs it."""
         interval = sys.getswitchinterval()
-        # While it composes, the GUI thread still answers taps and paints: each of its calls into Python
-        # waits for the interpreter lock at most this long, not the default 5 ms.
+        # While it composes, the GUI thread paints: each of its calls into Python (an event filter, a size
+        # hint) waits for the interpreter lock at most this long, not the default 5 ms.
         sys.setswitchinterval(COMPOSE_SWITCH_S)
         try:
             services: Any = self._build_services()
@@ -166,14 +170,8 @@ class Gui:
             self._start()
 
     def _first_paint(self) -> None:
-        """Staged: the services are composed now, on their thread (started before the paint, the composer
-        held the interpreter the paint needed: paint_ratio 1.61 against 1.49). Not staged: they are
-        built already and start."""
         self._painted = True
-        if self._composer is not None and not self._composer.is_alive() and self.services is None \
-                and self._composed_services is None:
-            self._composer.start()
-        elif self.services is not None:
+        if self.services is not None:
             self._start()
 
     def _attach(self, services: Services) -> None:
@@ -233,7 +231,7 @@ class Gui:
             return
         self._closed = True
         if self.services is None:  # closed before the services were built (or taken from the composer)
-            if self._composer is not None and self._composer.ident is not None:  # started: after the first paint
+            if self._composer is not None:
                 self._composer.join(timeout=COMPOSE_JOIN_S)  # shutting down: what it built is stopped too
                 composed, self._composed_services = self._composed_services, None
                 if composed is not None:
