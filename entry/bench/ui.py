@@ -29,15 +29,16 @@ It also warns when references to None, True or False fall over the sessions: PyS
 Python 3.11 drops one to None on every call of a void method and one to True on every signal
 emit, and the process aborts once a count reaches zero (these runs died at exit with bool_dealloc).
 
-Measured 2026-12-01 (session 7) on the 2-core machine, quiet (load about 1), `kiosk bench ui` (7 trials,
-500 sessions), with our bytecode compiled first: bare 279 ms, home screen painted 422 ms (paint_ratio
-1.51), usable 1053 ms (ratio 3.77), every device ready 1658 ms; process CPU: painted 1.51 x bare,
-usable 3.83 x; stall 94.4 ms (materials; 84 ms of it the GUI thread's own CPU, most inside Qt's layout
-and painting of the new screen, 55-58 ms in shorter runs the same hour); growth 13.3 MB; files_left 0.
-The bare window took 279 ms where it took 162-168 ms in earlier sessions: the same machine was slower
-that day, and the ratios are what compare. Before this session's start-up work (bytecode compiled,
-nothing of the devices imported before the first paint, the enrolment sent while the screens are
-built) the quiet figures were paint_ratio 1.59 and ratio 4.63.
+Measured 2026-12-01 (session 8) on the 2-core machine, quiet (load about 1), `kiosk bench ui` (7 trials,
+500 sessions): bare 263 ms, home screen painted 424 (paint_ratio 1.61), usable 876 (ratio 3.33), every device
+ready 1327; stall 29.4 ms (the worst step: submitted offline; 0.6 ms of it the GUI thread's own CPU, the rest
+waiting for the interpreter), growth 13.7 MB, files_left 0; 314,464 objects frozen before the measured
+sessions. Session 7's figures were paint_ratio 1.51, ratio 3.77, stall 94.4 ms. The stall came down by
+freezing the long-lived objects out of the garbage collector's walk (ui/long_lived.py: full collections held
+the GUI thread 100-150 ms), a stack that lays out only the screen shown (ui/page_stack.py), the keyboard
+row's size hints kept, the signature drawn on a worker and the materials rows reused. The start-up ratios
+move with this machine's noise more than with the changes: in interleaved runs minutes apart the bare
+window took 190-350 ms and the same code gave paint_ratio 1.40-1.74 and ratio 3.1-4.5.
 """
 
 from __future__ import annotations
