@@ -199,7 +199,7 @@ def test_a_second_terminal_on_the_same_data_folder_spools_its_steps_and_says_so(
         second.flush()
         assert len(spooled(trail_path)) == 1  # left for the holder, which chains it after its next step
         report, acknowledged, busy = second.check()
-        assert busy and "Another program holds the audit trail" in report_text(report, acknowledged, busy).render()
+        assert busy and "Another program holds the audit trail" in report_text(report, acknowledged, busy).render("en")
         first.record("XH0001", "sign_out")
         first.flush()
         assert [(e["actor"], e["action"]) for e in first.entries] == [
