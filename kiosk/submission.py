@@ -17,8 +17,7 @@ from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError
 from common.domain import Application, Attachment, ConsentWithdrawal, Evaluation, EvaluationKeyKind
 from common.i18n import text
-from offline_queue.evaluations import queued
-from offline_queue import consent_withdrawals, ticket_confirmations
+from offline_queue.item_kinds import CONSENT_WITHDRAWAL, EVALUATION, ticket_confirmation
 from offline_queue.outbox import FULL_MESSAGE, QueueFullError
 from kiosk.queue_setup import Queue
 
@@ -76,7 +75,7 @@ class Submitter:
             problem = "only an evaluation by provisional number waits behind its case"
         if problem:
             raise ValueError(f"evaluation: {problem}")
-        item_id = self._queue.outbox.enqueue(queued(evaluation.payload()), uuid.uuid4().hex, applicant_id_number,
+        item_id = self._queue.outbox.enqueue(EVALUATION.queued(evaluation.payload()), uuid.uuid4().hex, applicant_id_number,
                                              evaluation.key.value)
         self._queue.sync.notify()
         log.info("submission: evaluation of %s queued behind its case", evaluation.key.value)
@@ -84,9 +83,9 @@ class Submitter:
 
     def queue_withdrawal(self, withdrawal: ConsentWithdrawal) -> str:
         """A consent withdrawal the backend could not take now into the outbox, under the citizen, so the sync
-        worker sends it after any case of theirs still queued (offline_queue/consent_withdrawals.py). Returns the
+        worker sends it after any case of theirs still queued (offline_queue/item_kinds.py). Returns the
         item id. Blocking (fsync): call from a worker. QueueFullError when the terminal cannot store it."""
-        item_id = self._queue.outbox.enqueue(consent_withdrawals.queued(withdrawal.payload()), withdrawal.key,
+        item_id = self._queue.outbox.enqueue(CONSENT_WITHDRAWAL.queued(withdrawal.payload()), withdrawal.key,
                                              withdrawal.id_number)
         self._queue.sync.notify()
         log.info("submission: consent withdrawal %s queued until the backend is back", withdrawal.key[:8])
@@ -99,7 +98,7 @@ class Submitter:
         is in the citizen's hand. When the queue cannot store it (no room, a failing store), it is sent directly;
         failing that, logged (the ticket stays issued until it expires)."""
         try:
-            item_id = self._queue.outbox.enqueue(ticket_confirmations.queued(ticket_id, licence_id),
+            item_id = self._queue.outbox.enqueue(ticket_confirmation(ticket_id, licence_id),
                                                  uuid.uuid4().hex, licence_id)
         except Exception as exc:  # QueueFullError, or the store failing: nothing can wait, so straight on
             detail = exc.detail if isinstance(exc, QueueFullError) else f"{type(exc).__name__}: {exc}"

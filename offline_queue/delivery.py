@@ -25,13 +25,13 @@ class Deliverer(Protocol):
         """
 
     def send_evaluation_payload(self, body: dict[str, Any]) -> EvaluationRecorded:
-        """Send one queued evaluation (``EvaluationIn`` JSON, offline_queue/evaluations.py). A matter rated
+        """Send one queued evaluation (``EvaluationIn`` JSON, offline_queue/item_kinds.py). A matter rated
         before is an answer (``already_evaluated``), not an error; a refusal is a ``RejectedError``."""
 
     def send_withdrawal_payload(self, body: dict[str, Any]) -> Any:
-        """Send one queued consent withdrawal (``ConsentWithdrawal.payload()``, offline_queue/consent_withdrawals.py);
+        """Send one queued consent withdrawal (``ConsentWithdrawal.payload()``, offline_queue/item_kinds.py);
         the same ``withdrawal_key`` twice is recorded once. A refusal is a ``RejectedError``."""
 
     def confirm_ticket(self, ticket_id: str) -> Any:
-        """Consume a print ticket (offline_queue/ticket_confirmations.py): the licence was printed. A ticket
+        """Consume a print ticket (offline_queue/item_kinds.py): the licence was printed. A ticket
         confirmed before answers as confirmed; a released or unknown one is a ``RejectedError``."""

@@ -15,12 +15,9 @@
 - The worker thread survives any exception: an unexpected one from the backend for an item
   backs that item off like a transient failure; one from a pass (the outbox, a callback) is
   logged with its context, and the next pass comes after a bounded, growing wait.
-- An evaluation queued behind its case (offline_queue/evaluations.py) goes the same way: in the
-  applicant's order, a 4xx a dead letter, a transient failure backed off; "already evaluated" is
-  delivery.
-- A licence's print confirmation (offline_queue/ticket_confirmations.py) likewise: a refusal (the
-  ticket released, unknown) a dead letter, a transient failure backed off; a ticket confirmed
-  before is delivery.
+- The items that are not cases (an evaluation queued behind its case, a licence's print confirmation, a
+  consent withdrawal: offline_queue/item_kinds.py) go the same way, in the applicant's order: a 4xx a
+  dead letter, a transient failure backed off; an answer that the backend has it already is delivery.
 - Every ``retention_every_s`` the worker runs the retention pass: the terminal's (kiosk/retention.py, every
   kind of personal data it keeps) when one is given, else the delivered payloads' purge.
 - One delivery at a time (``deliver_now`` from a submission and the background loop share a
@@ -41,9 +38,7 @@ from common.backend_errors import AuthError, BackendError, OfflineError, Rejecte
 from common.domain import EvaluationRecorded, Submitted
 from offline_queue.crypto import TamperedError
 from offline_queue.delivery import Deliverer
-from offline_queue.consent_withdrawals import withdrawal_in
-from offline_queue.evaluations import evaluation_in
-from offline_queue.ticket_confirmations import ticket_in
+from offline_queue.item_kinds import ItemKind, marked
 from offline_queue.outbox import Outbox, OutboxItem, Payload
 from offline_queue.rows import ItemState
 
@@ -197,18 +192,10 @@ class SyncWorker:
             reason = str(exc) if isinstance(exc, TamperedError) else f"{type(exc).__name__}: {exc}"
             self._outbox.quarantine(item.id, f"cannot load: {reason}")
             return None
-        evaluation = evaluation_in(payload.body)
-        if evaluation is not None:
+        kind = marked(payload.body)
+        if kind is not None:
             payload.wipe()
-            return self._deliver_evaluation(item, evaluation)
-        ticket_id = ticket_in(payload.body)
-        if ticket_id is not None:
-            payload.wipe()
-            return self._deliver_confirmation(item, ticket_id)
-        withdrawal = withdrawal_in(payload.body)
-        if withdrawal is not None:
-            payload.wipe()
-            return self._deliver_withdrawal(item, withdrawal)
+            return self._deliver_marked(item, *kind)
         try:
             submitted = self._backend.submit_payload(payload.body, payload.idempotency_key, payload.attachments)
         except RejectedError as exc:
@@ -230,48 +217,26 @@ class SyncWorker:
         self._notify_delivered(item, submitted)
         return submitted
 
-    def _send_marked(self, item: OutboxItem, send: Callable[[], Any]) -> tuple[bool, Any]:
-        """An item that is not a case (an evaluation, a print confirmation) sent: (True, the answer); a refusal is a
-        dead letter with the reason, as a case's, and a failure waits for the next try: (False, None)."""
+    def _deliver_marked(self, item: OutboxItem, kind: ItemKind, body: dict) -> Any:
+        """An item that is not a case (offline_queue/item_kinds.py) sent: the backend's answer (never None). A
+        refusal is a dead letter with the reason, as a case's; a failure waits for the next try: None."""
+        if not kind.valid(body):
+            self._outbox.mark_dead(item.id, f"malformed {kind.key}: it cannot be sent")
+            return None
         try:
-            answer = send()
+            answer = kind.send(self._backend, body)
         except RejectedError as exc:
             self._offline_streak = 0
             self._outbox.mark_dead(item.id, f"{exc.status} {exc.code}: {exc.message_en or exc.message_zh}")
-            return False, None
+            return None
         except (OfflineError, ServerError, AuthError) as exc:
             self._retry_later(item, exc)
-            return False, None
+            return None
         self._offline_streak = 0
-        return True, answer
-
-    def _deliver_evaluation(self, item: OutboxItem, evaluation: dict) -> EvaluationRecorded | None:
-        """An evaluation queued behind its case."""
-        sent, recorded = self._send_marked(item, lambda: self._backend.send_evaluation_payload(evaluation))
-        if not sent:
-            return None
-        self._outbox.mark_delivered(item.id, recorded.case_number or "", purge=self._purge)
-        log.info("queue: item %s delivered as an evaluation%s", item.id,
-                 " (the matter was rated already)" if recorded.already_evaluated else "")
-        return recorded
-
-    def _deliver_confirmation(self, item: OutboxItem, ticket_id: str) -> dict | None:
-        """A printed licence's ticket confirmed."""
-        sent, state = self._send_marked(item, lambda: self._backend.confirm_ticket(ticket_id))
-        if not sent:
-            return None
-        self._outbox.mark_delivered(item.id, "", purge=self._purge)
-        log.info("queue: item %s delivered: print ticket %s confirmed", item.id, ticket_id)
-        return state if isinstance(state, dict) else {"ticket_id": ticket_id}
-
-    def _deliver_withdrawal(self, item: OutboxItem, withdrawal: dict) -> Any:
-        """A consent withdrawal made offline, queued behind the citizen's cases."""
-        sent, recorded = self._send_marked(item, lambda: self._backend.send_withdrawal_payload(withdrawal))
-        if not sent:
-            return None
-        self._outbox.mark_delivered(item.id, "", purge=self._purge)
-        log.info("queue: item %s delivered: a consent withdrawal", item.id)
-        return recorded
+        self._outbox.mark_delivered(item.id, getattr(answer, "case_number", "") or "", purge=self._purge)
+        log.info("queue: item %s delivered: %s%s", item.id, kind.what,
+                 " (the backend had it already)" if getattr(answer, "already_evaluated", False) else "")
+        return answer if answer is not None else body
 
     def _notify_delivered(self, item: OutboxItem, submitted: Submitted) -> None:
         if self._on_delivered is None:

@@ -3,7 +3,7 @@
 import time
 
 from common.domain import Evaluation, EvaluationKey, RatingReason
-from offline_queue.evaluations import queued
+from offline_queue.item_kinds import EVALUATION
 from tests.backend_helpers import client_for
 from tests.citizen_steps import walk_to_confirm
 from tests.queue_helpers import enqueue, fast_sync, outbox
@@ -14,7 +14,7 @@ ZHANG = "330106199003071236"  # the applicant of queue_helpers.payload's sample
 
 def _queue_evaluation(box, level: int = 2, applicant: str = ZHANG, **extra) -> str:
     evaluation = Evaluation(EvaluationKey.case(NUMBER), level, RatingReason.LONG_WAIT, "排队太久 queued-comment")
-    return box.enqueue(queued(dict(evaluation.payload(), **extra)), "evaluation-key-1", applicant, NUMBER)
+    return box.enqueue(EVALUATION.queued(dict(evaluation.payload(), **extra)), "evaluation-key-1", applicant, NUMBER)
 
 
 def test_the_evaluation_goes_after_its_case_and_belongs_to_it(sandbox, tmp_path):
@@ -45,7 +45,7 @@ def test_the_comment_is_sealed_at_rest(sandbox, tmp_path):
 def test_a_refused_evaluation_is_a_dead_letter_and_a_second_is_delivered_as_answered(sandbox, tmp_path):
     client = client_for(sandbox.url)
     box = outbox(tmp_path)
-    refused = box.enqueue(queued({"provisional_number": NUMBER, "level": 1}), "evaluation-key-2", ZHANG, NUMBER)
+    refused = box.enqueue(EVALUATION.queued({"provisional_number": NUMBER, "level": 1}), "evaluation-key-2", ZHANG, NUMBER)
     first = _queue_evaluation(box, level=5, reason_code=None)
     again = _queue_evaluation(box, level=3)
     sync = fast_sync(box, client)

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from common.domain import Attachment
-from offline_queue.ticket_confirmations import queued
+from offline_queue.item_kinds import ticket_confirmation
 from sandbox.server import SandboxServer, free_port
 from tests.backend_helpers import client_for
 from tests.queue_helpers import SCAN, enqueue, fast_sync, outbox, payload
@@ -304,11 +304,19 @@ def test_a_print_confirmation_is_delivered_once_the_backend_is_back_and_a_refuse
     sync = fast_sync(box, client)
     (ready,) = client.ready_licences("330106199003071236")
     ticket = client.print_ticket(ready["licence_id"], "attempt-0001")["ticket_id"]
-    printed = box.enqueue(queued(ticket, ready["licence_id"]), "confirmation-1", ready["licence_id"])
-    unknown = box.enqueue(queued("TK-0000000000000000", "LIC-X"), "confirmation-2", "LIC-X")
+    printed = box.enqueue(ticket_confirmation(ticket, ready["licence_id"]), "confirmation-1", ready["licence_id"])
+    unknown = box.enqueue(ticket_confirmation("TK-0000000000000000", "LIC-X"), "confirmation-2", "LIC-X")
     sandbox.faults.set("lose_reply")  # consumed, the answer lost: sent again, the backend answers it as done
     assert sync.run_once() == 0 and box.item(printed).state == "pending"
     sandbox.faults.clear()
     deliver_all(sync, box)
     assert box.item(printed).state == "delivered" and sandbox.store.ticket(ticket)["status"] == "consumed"
     assert box.item(unknown).state == "dead" and "ticket_not_found" in box.item(unknown).last_error
+
+
+def test_a_marked_item_that_names_nothing_to_send_is_a_dead_letter_not_a_case(sandbox, tmp_path):
+    box = outbox(tmp_path)
+    sync = fast_sync(box, client_for(sandbox.url))
+    item = box.enqueue({"ticket_confirmation": {"licence_id": "LIC-X"}}, "confirmation-3", "LIC-X")
+    assert sync.run_once() == 0
+    assert box.item(item).state == "dead" and "malformed ticket_confirmation" in box.item(item).last_error

@@ -1,0 +1,65 @@
+"""What an outbox item holds besides a case: one table of marked kinds, one way to mark and to read them.
+
+Most items are cases. The others wait in the same queue, stored and encrypted before anyone is told,
+and the sync worker sends them with the same bounded backoff; a refusal is a dead letter with the
+backend's reason, a transient failure waits for the next try. Each is sealed as ``{KEY: body}``: a
+case's payload never has one of these keys (``CaseIn`` forbids unknown fields), and the marker is
+authenticated with the rest, so an item cannot be turned from one kind into another.
+
+- ``evaluation`` (``EvaluationIn`` JSON): a case accepted offline rated by its provisional number. It
+  is queued under the same applicant as the case, so it goes only after the case's item is no longer
+  pending; "already evaluated" is delivery (docs/api/payloads.md, "Evaluations").
+- ``ticket_confirmation`` (``{"ticket_id", "licence_id"}``): a licence printed. Without it the ticket
+  stays ``issued`` until it expires and the licence is printable a second time. It is queued under the
+  licence, not the citizen, so it never waits behind a case of theirs; a ticket confirmed before is
+  delivery.
+- ``consent_withdrawal`` (``ConsentWithdrawal.payload()``): consent withdrawn (PIPL art. 15) while the
+  backend was away. It is queued under the citizen, after any case of theirs still queued, as the
+  withdrawn screen says; the backend records one withdrawal per ``withdrawal_key``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from offline_queue.delivery import Deliverer
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    key: str                                        # the sealed payload's one key
+    what: str                                       # for the log: "an evaluation"
+    send: Callable[[Deliverer, dict[str, Any]], Any]  # the backend call that delivers it
+    valid: Callable[[dict[str, Any]], bool] = lambda _body: True
+
+    def queued(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The outbox body that holds ``body`` as this kind."""
+        return {self.key: body}
+
+
+def _names_a_ticket(body: dict[str, Any]) -> bool:
+    return isinstance(body.get("ticket_id"), str) and bool(body["ticket_id"])
+
+
+EVALUATION = ItemKind("evaluation", "an evaluation", lambda backend, body: backend.send_evaluation_payload(body))
+TICKET_CONFIRMATION = ItemKind("ticket_confirmation", "a print ticket's confirmation",
+                               lambda backend, body: backend.confirm_ticket(body["ticket_id"]), _names_a_ticket)
+CONSENT_WITHDRAWAL = ItemKind("consent_withdrawal", "a consent withdrawal",
+                              lambda backend, body: backend.send_withdrawal_payload(body))
+KINDS = {kind.key: kind for kind in (EVALUATION, TICKET_CONFIRMATION, CONSENT_WITHDRAWAL)}
+
+
+def ticket_confirmation(ticket_id: str, licence_id: str) -> dict[str, Any]:
+    """The outbox body that confirms a print ticket."""
+    return TICKET_CONFIRMATION.queued({"ticket_id": ticket_id, "licence_id": licence_id})
+
+
+def marked(body: Any) -> tuple[ItemKind, dict[str, Any]] | None:
+    """The kind and body an outbox body holds, or None for a case (anything without exactly one known key)."""
+    if isinstance(body, dict) and len(body) == 1:
+        ((key, inner),) = body.items()
+        kind = KINDS.get(key)
+        if kind is not None and isinstance(inner, dict):
+            return kind, inner
+    return None
