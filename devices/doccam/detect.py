@@ -71,6 +71,11 @@ CUT_NEAR = 0.1           # ... or its paper reaches the frame's edge this near i
 CUT_RUN = 0.08           # ... in one run along at least this much of the edge
 
 
+_CHANNEL_SUM = np.ones((1, 3), np.float32)   # cv2.transform's matrix: the sum of three channels
+_LAB_WEIGHTS = np.array([[1, 0, 0, 0], [0, COLOUR_WEIGHT, 0, -128 * COLOUR_WEIGHT],    # 8-bit Lab to L,
+                         [0, 0, COLOUR_WEIGHT, -128 * COLOUR_WEIGHT]], np.float32)   # weighted a*, b*
+
+
 def _sample(img: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     h, w = img.shape[:2]
     xi = np.clip(np.rint(x).astype(np.intp), 0, w - 1)
@@ -88,12 +93,16 @@ class _Features:
         small = cv2.resize(frame[: h // k * k, : w // k * k], (w // k, h // k), interpolation=cv2.INTER_AREA)
         self.small = small
         self.h, self.w = small.shape[:2]
-        lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32)
-        lab[..., 1:] = (lab[..., 1:] - 128.0) * COLOUR_WEIGHT
+        lab = cv2.transform(cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32), _LAB_WEIGHTS)
         self.lab = cv2.GaussianBlur(lab, (0, 0), 1.0)
         self.gx = cv2.Sobel(self.lab, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
         self.gy = cv2.Sobel(self.lab, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
-        self.flat = [a.reshape(-1, 3) for a in (self.lab, self.gx, self.gy)]
+        # The gradient's square across any direction (nx, ny), summed over the channels, is
+        # nx² Σgx² + 2 nx ny Σgx·gy + ny² Σgy²: these three sums per pixel serve every probe.
+        gx, gy = self.gx, self.gy
+        tensor = cv2.merge([cv2.transform(a * b, _CHANNEL_SUM) for a, b in ((gx, gx), (gx, gy), (gy, gy))])
+        self.flat = [self.lab.reshape(-1, 3), tensor.reshape(-1, 3)]
+        self.grad_l = cv2.magnitude(gx[..., 0].copy(), gy[..., 0].copy())   # lightness gradient (texture)
         self.lightness = np.clip(self.lab[..., 0], 0, 255).astype(np.uint8)
 
 
@@ -213,25 +222,25 @@ def _line_candidates(feat: _Features, min_area: float = 0.04) -> list[np.ndarray
     pi, pj = np.nonzero(np.triu((cosang > np.cos(np.deg2rad(35))) & (gap_ij > min_gap), 1))
     if len(pi) < 2:
         return []
+    # A quadrilateral is two such pairs, a = (i1, j1) and b = (i2, j2), crossing (i1 with i2, j1 with
+    # j2 at 45 degrees or more), whose every side is covered by its line's segments over a good part
+    # of its length. A side lies on one line between that line's crossings with the other pair's two
+    # lines, so coverage is a table of lines by pairs, and a pair of pairs is kept by looking it up
+    # (building every pair of pairs' corners first took most of the finder's time on a busy desk).
     P = np.stack([pi, pj], 1)
-    a, b = np.meshgrid(np.arange(len(P)), np.arange(len(P)), indexing="ij")
-    keep = a < b
-    a, b = a[keep], b[keep]
+    tang = np.stack([-n[:, 1], n[:, 0]], -1)
+    tx = ix * tang[:, None, 0] + iy * tang[:, None, 1]          # k x k: crossing of l with m, along l
+    ta, tb = tx[:, P[:, 0]], tx[:, P[:, 1]]                    # k x pairs
+    lo, hi = np.minimum(ta, tb), np.maximum(ta, tb)
+    overlap = np.minimum(hi, lines[:, 5, None]) - np.maximum(lo, lines[:, 4, None])
+    covered = overlap >= 0.3 * (hi - lo)                        # line l covered between pair p's lines
+    half = covered[P[:, 0]] & covered[P[:, 1]]                  # pairs x pairs: a's two sides, b's lines
+    perp = cosang < np.cos(np.deg2rad(45))
+    ok = half & half.T & perp[P[:, 0][:, None], P[:, 0][None, :]] & perp[P[:, 1][:, None], P[:, 1][None, :]]
+    a, b = np.nonzero(np.triu(ok, 1))
     i1, j1, i2, j2 = P[a, 0], P[a, 1], P[b, 0], P[b, 1]
-    cross_ok = (cosang[i1, i2] < np.cos(np.deg2rad(45))) & (cosang[j1, j2] < np.cos(np.deg2rad(45)))
-    i1, j1, i2, j2 = i1[cross_ok], j1[cross_ok], i2[cross_ok], j2[cross_ok]
     quads = np.stack([np.stack([ix[i1, i2], iy[i1, i2]], -1), np.stack([ix[i1, j2], iy[i1, j2]], -1),
                       np.stack([ix[j1, j2], iy[j1, j2]], -1), np.stack([ix[j1, i2], iy[j1, i2]], -1)], axis=1)
-    # Each side must be covered by its line's segments over a good part of its length.
-    tang = np.stack([-n[:, 1], n[:, 0]], -1)
-    cover = np.ones(len(quads), bool)
-    for side, line in enumerate((i1, j2, j1, i2)):
-        a, b = quads[:, side], quads[:, (side + 1) % 4]
-        ta, tb = (a * tang[line]).sum(-1), (b * tang[line]).sum(-1)
-        lo, hi = np.minimum(ta, tb), np.maximum(ta, tb)
-        overlap = np.minimum(hi, lines[line, 5]) - np.maximum(lo, lines[line, 4])
-        cover &= overlap >= 0.3 * (hi - lo)
-    quads = quads[cover]
     slack = 0.03 * max(feat.w, feat.h)
     inside = ((quads[..., 0] > -slack) & (quads[..., 0] < feat.w + slack)
               & (quads[..., 1] > -slack) & (quads[..., 1] < feat.h + slack)).all(axis=1)
@@ -276,7 +285,7 @@ def _probe(feat: _Features, x: np.ndarray, y: np.ndarray, nx: np.ndarray, ny: np
     """At points (x, y) with outward normals (nx, ny), any matching shapes (float32): the colour 3-5 px
     inside and 3-5 px outside, and the strongest gradient across the normal within 2 px, with the
     gradient along it at that place."""
-    lab, fgx, fgy = feat.flat
+    lab, tensor = feat.flat
     W, H = feat.w - 1, feat.h - 1
 
     def at(off: float) -> np.ndarray:   # flat indices of the points moved off pixels along the normal
@@ -288,15 +297,15 @@ def _probe(feat: _Features, x: np.ndarray, y: np.ndarray, nx: np.ndarray, ny: np
     outer = (lab[at(3)] + lab[at(5)]) / 2
     best_n = np.zeros(inner.shape[:-1], np.float32)
     best_t = np.zeros(inner.shape[:-1], np.float32)
-    nxc, nyc = nx[..., None], ny[..., None]
+    nn, nm, mm = nx * nx, 2 * nx * ny, ny * ny
     for off in (-2, -1, 0, 1, 2):
-        k = at(off)
-        gx, gy = fgx[k], fgy[k]
-        gn = np.einsum("...c,...c->...", *(2 * [gx * nxc + gy * nyc]))
-        gt = np.einsum("...c,...c->...", *(2 * [gy * nxc - gx * nyc]))
+        g = tensor[at(off)]
+        sxx, sxy, syy = g[..., 0], g[..., 1], g[..., 2]
+        gn = nn * sxx + nm * sxy + mm * syy
         better = gn > best_n
-        best_n, best_t = np.where(better, gn, best_n), np.where(better, gt, best_t)
-    return inner, outer, np.sqrt(best_n), np.sqrt(best_t)
+        best_n = np.where(better, gn, best_n)
+        best_t = np.where(better, mm * sxx - nm * sxy + nn * syy, best_t)
+    return inner, outer, np.sqrt(best_n), np.sqrt(np.maximum(best_t, 0))
 
 
 def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool = False):
@@ -445,9 +454,10 @@ def _extend_if_better(feat: _Features, found: tuple, pick: int, predicted: np.nd
 
 
 def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspect: float,
-            aspect: float) -> tuple[np.ndarray | None, float, float]:
+            aspect: float, take_at: float = 0.0) -> tuple[np.ndarray | None, float, float]:
     """The pick among ``quads``: (quad, its hand score, the ranker's predicted IoU for it; 1.0 without
-    the ranker), or (None, best score, 0.0)."""
+    the ranker), or (None, best score, 0.0); with the ranker also (None, the pick's score, 0.0) when
+    that score is below ``take_at`` (the caller looks further, so extending the pick would be wasted)."""
     found = scored_candidates(feat, quads, min_area, max_aspect, aspect)
     if found is None:
         return None, 0.0, 0.0
@@ -458,6 +468,8 @@ def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspec
         pick = int(np.argmax(predicted))
         if best < MIN_SCORE and predicted[pick] < CONFIDENT:
             return None, best, 0.0
+        if score[pick] < take_at:
+            return None, float(score[pick]), 0.0
         quad, confidence = _extend_if_better(feat, found, pick, predicted, aspect)
         return quad, float(score[pick]), confidence
     if best < MIN_SCORE:
@@ -711,7 +723,7 @@ def locate(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = MAX
         frame = cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
     feat = _Features(frame)
     regions = _region_candidates(feat)
-    quad, score, confidence = _select(feat, regions, min_area, max_aspect, aspect)
+    quad, score, confidence = _select(feat, regions, min_area, max_aspect, aspect, take_at=EARLY)
     if quad is None or score < EARLY:
         quad, _, confidence = _select(feat, _line_candidates(feat, min_area) + regions, min_area, max_aspect, aspect)
     if quad is None:

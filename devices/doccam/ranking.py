@@ -82,7 +82,7 @@ def candidate_features(feat, quads: np.ndarray, score: np.ndarray, side: np.ndar
     holds = (inside & strong[None, :]).sum(1)                  # strong candidates lying inside this one
     held_by = (inside & strong[:, None]).sum(0)                # strong candidates this one lies inside
     # Texture: print inside a page, and what lies round it (a ring 8 % out from the centre).
-    grad = np.sqrt((feat.gx[..., 0] ** 2 + feat.gy[..., 0] ** 2))
+    grad = feat.grad_l
     g_in = _grid(quads)
     ring = centres[:, None, :] + (quads - centres[:, None, :]) * 1.08
 
