@@ -12,13 +12,15 @@ import logging
 import socket
 import threading
 from dataclasses import dataclass, field
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from devices.receipt.escpos import PrinterProfile
 from devices.receipt.mechanism import PrinterMechanism
 from devices.receipt.linebreak import char_columns
 from common.fonts import cjk_font_path
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageFont
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,8 @@ class _Renderer:
     DOT_HEIGHT = 24  # font A line height in dots
 
     def __init__(self, profile: PrinterProfile) -> None:
+        from PIL import Image, ImageDraw  # at the first printout, not while the terminal starts
+
         self.profile = profile
         self.canvas = Image.new("L", (profile.width_dots, 4000), 255)
         self.draw = ImageDraw.Draw(self.canvas)
@@ -53,6 +57,8 @@ class _Renderer:
     def font(self) -> ImageFont.FreeTypeFont:
         key = (self.size, self.small)
         if key not in self.fonts:
+            from PIL import ImageFont
+
             self.fonts[key] = ImageFont.truetype(str(cjk_font_path()), (16 if self.small else 22) * self.size)
         return self.fonts[key]
 
@@ -63,6 +69,8 @@ class _Renderer:
 
     def _grow(self, need: int) -> None:
         if self.y + need > self.canvas.height:
+            from PIL import Image, ImageDraw
+
             bigger = Image.new("L", (self.canvas.width, self.canvas.height * 2), 255)
             bigger.paste(self.canvas, (0, 0))
             self.canvas, self.draw = bigger, ImageDraw.Draw(bigger)
