@@ -40,6 +40,8 @@ def test_the_warning_counts_down_inside_the_window_and_more_time_keeps_the_sessi
     assert f"{warning.remaining} 秒" in warning.message.text() and "结束" in warning.message.text()
     assert warning.more.width() >= 44 and warning.more.height() >= 44
     assert view.rect().contains(warning.geometry())
+    gui.window.resize(gui.window.width() - 100, gui.window.height())  # the window narrower: the band follows
+    qtbot.waitUntil(lambda: warning.width() == view.width(), timeout=3000)
 
     qtbot.waitUntil(lambda: warning.remaining <= 19, timeout=3000)  # it counts
     # A touch elsewhere on the screen does not dismiss it: only "More time" does.

@@ -42,7 +42,6 @@ class IdleWarning(QFrame):
         self.tick.timeout.connect(self._tick)
         self.set_elderly(False)
         self.hide()
-        parent.installEventFilter(self)  # follows the view's width
 
     @property
     def warning(self) -> bool:
@@ -55,6 +54,9 @@ class IdleWarning(QFrame):
     def start(self, seconds: int) -> None:
         self.remaining = max(1, int(seconds))
         self.retranslate()
+        # follows the view's width while shown; only then: a filter sees every event of the view, each a call
+        # into Python (during start-up alone, thousands)
+        self.parentWidget().installEventFilter(self)
         self._place()
         self.show()
         self.raise_()
@@ -63,6 +65,7 @@ class IdleWarning(QFrame):
 
     def stop(self) -> None:
         self.tick.stop()
+        self.parentWidget().removeEventFilter(self)
         self.hide()
 
     def retranslate(self) -> None:
