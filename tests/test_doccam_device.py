@@ -54,3 +54,45 @@ def test_registry_builds_the_sim_and_camera_drivers(tmp_path):
     assert isinstance(device, SimDocumentCamera)
     camera = build_device("document_camera", "camera", {"device": "/dev/video-none", "mode": "text"}, tmp_path)
     assert camera.settings.mode == "text"
+
+
+class _SlowToStart:
+    """A camera whose first picture comes only when the test says so."""
+
+    def __init__(self) -> None:
+        import threading
+
+        import numpy as np
+
+        self.go = threading.Event()
+        self.frame = np.full((480, 640, 3), 200, dtype=np.uint8)
+
+    def open(self) -> None:
+        pass
+
+    def read(self, timeout_s: float):
+        return self.frame.copy() if self.go.wait(timeout_s) else None
+
+    def close(self) -> None:
+        pass
+
+
+def test_until_its_first_picture_the_camera_says_it_is_starting_not_just_offline():
+    from devices.doccam.camera import CameraDocumentCamera
+    from devices.health import DeviceState
+
+    source = _SlowToStart()
+    device = CameraDocumentCamera("document_camera", CameraDocumentCameraOptions(auto_capture=False), source=source)
+    device.start()
+    try:
+        deadline = time.monotonic() + 10
+        while device.health.snapshot().reason is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        health = device.health.snapshot()
+        assert health.state is DeviceState.OFFLINE and "waiting for its first picture" in health.reason.render("en")
+        source.go.set()
+        while device.health.state is not DeviceState.READY and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert device.health.state is DeviceState.READY
+    finally:
+        device.stop()

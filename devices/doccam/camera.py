@@ -40,6 +40,7 @@ from common.i18n import N_, Text, text
 
 log = logging.getLogger(__name__)
 MSG_OFFLINE = N_("The document camera is not connected.")
+MSG_CONNECTING = N_("The document camera is starting: waiting for its first picture.")
 MSG_NO_CARD = N_("Card not found. Lay the card flat in the middle of the desk.")
 POLL_INTERVAL_S = 0.1
 VIEW_INTEREST_S = 2.0   # keep looking this long after the last latest_view() (a preview asks ~9 times a second)
@@ -106,6 +107,9 @@ class CameraDocumentCamera(DocumentCamera):
     def _on_feed(self, event: FeedStateChanged) -> None:
         if event.state is FeedState.STREAMING:
             self.health.set_state(DeviceState.READY)
+        elif event.state is FeedState.CONNECTING and self.health.snapshot().reason is None:
+            # the first connection: maintenance says why it is not ready yet, not just "offline"
+            self.health.set_state(DeviceState.OFFLINE, text(MSG_CONNECTING))
         elif event.state is FeedState.UNAVAILABLE:
             self.health.set_state(DeviceState.OFFLINE, text(MSG_OFFLINE))
 
