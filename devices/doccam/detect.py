@@ -386,6 +386,22 @@ def _aspect_prior(quads: np.ndarray, aspect: float) -> np.ndarray:
     return 0.7 + 0.3 * np.exp(-(np.log(r / aspect) / 0.25) ** 2)
 
 
+def _outside(quad: np.ndarray, pts: np.ndarray, margin: float) -> np.ndarray:
+    """Whether each point lies outside ``quad`` and more than ``margin`` from its outline (as
+    ``cv2.pointPolygonTest(quad, p, True) < -margin``, for all points at once)."""
+    a = quad[None, :, :].astype(np.float64)
+    ab = np.roll(quad, -1, axis=0)[None, :, :] - a                       # 1,4,2
+    ap = pts[:, None, :] - a                                             # n,4,2
+    t = np.clip((ap * ab).sum(-1) / ((ab * ab).sum(-1) + 1e-12), 0, 1)
+    dist = np.linalg.norm(ap - t[..., None] * ab, axis=-1).min(axis=1)
+    # Even-odd rule: a ray from the point to the right crosses the outline an odd number of times inside.
+    y0, y1 = a[..., 1], a[..., 1] + ab[..., 1]
+    spans = (y0 > pts[:, None, 1]) != (y1 > pts[:, None, 1])
+    x_cross = a[..., 0] + (pts[:, None, 1] - y0) * ab[..., 0] / np.where(ab[..., 1] == 0, 1, ab[..., 1])
+    inside = (spans & (pts[:, None, 0] < x_cross)).sum(1) % 2 == 1
+    return ~inside & (dist > margin)
+
+
 def _paper_beyond(feat: _Features, big: np.ndarray, small: np.ndarray) -> bool:
     """Whether what ``big`` adds to ``small`` looks like the paper inside ``small`` rather than like
     what lies round ``big`` (the page reaching further, not a quad out onto the desk)."""
@@ -400,8 +416,7 @@ def _paper_beyond(feat: _Features, big: np.ndarray, small: np.ndarray) -> bool:
         return _sample(feat.lab, pts[:, 0], pts[:, 1])
 
     pts = grid(big)
-    small32 = small.astype(np.float32)
-    extra = np.array([cv2.pointPolygonTest(small32, (float(x), float(y)), True) < -2 for x, y in pts], bool)
+    extra = _outside(small, pts, 2.0)
     if extra.sum() < 6:
         return False
     paper = np.median(colours(grid(small)), axis=0)
@@ -611,44 +626,56 @@ def _cut_by_frame(feat: _Features, quad: np.ndarray) -> bool:
 
 # --------------------------------------------------------------------------- refinement
 
-def _refine_side(frame: np.ndarray, a: np.ndarray, b: np.ndarray, outward: np.ndarray,
-                 half: float, points: int = 48) -> tuple[np.ndarray, np.ndarray] | None:
-    """A line (point, direction) fitted to the strongest step across the side from a to b."""
-    d = b - a
-    length = float(np.linalg.norm(d))
-    if length < 8:
-        return None
-    tang = d / length
+def _refine_sides(frame: np.ndarray, ends: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+                  half: float, points: int = 48) -> list[tuple[np.ndarray, np.ndarray] | None]:
+    """For each side (a, b, outward): a line (point, direction) fitted to the strongest step across it
+    (one remap for all sides; None for a side where no step is found)."""
+    out: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(ends)
+    todo = [i for i, (a, b, _) in enumerate(ends) if float(np.linalg.norm(b - a)) >= 8]
+    if not todo:
+        return out
     t = np.linspace(0.06, 0.94, points)
     along = np.arange(-2, 3, dtype=np.float64)  # average five profiles along the side
     across = np.arange(-half, half + 1, dtype=np.float64)
-    base = a[None, :] + np.outer(t * length, tang)                                   # P,2
-    grid = (base[:, None, None, :] + along[None, :, None, None] * tang
-            + across[None, None, :, None] * outward)                                  # P,5,R,2
-    map_x = grid[..., 0].reshape(points * len(along), len(across)).astype(np.float32)
-    map_y = grid[..., 1].reshape(points * len(along), len(across)).astype(np.float32)
+    bases, grids, outwards = [], [], []
+    for i in todo:
+        a, b, outward = ends[i]
+        d = b - a
+        length = float(np.linalg.norm(d))
+        tang = d / length
+        base = a[None, :] + np.outer(t * length, tang)                               # P,2
+        grids.append(base[:, None, None, :] + along[None, :, None, None] * tang
+                     + across[None, None, :, None] * outward)                         # P,5,R,2
+        bases.append(base)
+        outwards.append(outward)
+    grid = np.stack(grids)                                                            # S,P,5,R,2
+    rows = len(todo) * points * len(along)
+    map_x = grid[..., 0].reshape(rows, len(across)).astype(np.float32)
+    map_y = grid[..., 1].reshape(rows, len(across)).astype(np.float32)
     patch = cv2.remap(frame, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     grey = patch.astype(np.float32) @ np.array([0.114, 0.587, 0.299], np.float32) if patch.ndim == 3 else patch
-    prof = grey.reshape(points, len(along), len(across)).mean(axis=1)
-    prof = cv2.GaussianBlur(prof, (0, 0), sigmaX=1.2, sigmaY=0.01)
-    deriv = np.zeros_like(prof)
-    deriv[:, 1:-1] = (prof[:, 2:] - prof[:, :-2]) / 2
-    polarity = np.sign(np.median(prof[:, -3:].mean(1) - prof[:, :3].mean(1))) or -1.0
-    signed = deriv * polarity
-    k = np.argmax(signed[:, 1:-1], axis=1) + 1
-    peak = signed[np.arange(points), k]
-    noise = np.median(np.abs(deriv)) + 0.3
-    good = peak > 3 * noise
-    if good.sum() < points // 4:
-        return None
-    y0, y1, y2 = signed[np.arange(points), k - 1], peak, signed[np.arange(points), k + 1]
-    denom = y0 - 2 * y1 + y2
-    sub = np.where(np.abs(denom) > 1e-6, 0.5 * (y0 - y2) / np.where(np.abs(denom) > 1e-6, denom, 1), 0.0)
-    offset = across[k] + np.clip(sub, -0.5, 0.5)
-    pts = base + offset[:, None] * outward
-    pts = pts[good].astype(np.float32)
-    vx, vy, x0, y0_ = cv2.fitLine(pts, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
-    return np.array([x0, y0_], np.float64), np.array([vx, vy], np.float64)
+    prof = grey.reshape(len(todo) * points, len(along), len(across)).mean(axis=1)
+    prof = cv2.GaussianBlur(prof, (0, 0), sigmaX=1.2, sigmaY=0.01)   # along each row only
+    for s_, i in enumerate(todo):
+        side = prof[s_ * points:(s_ + 1) * points]
+        deriv = np.zeros_like(side)
+        deriv[:, 1:-1] = (side[:, 2:] - side[:, :-2]) / 2
+        polarity = np.sign(np.median(side[:, -3:].mean(1) - side[:, :3].mean(1))) or -1.0
+        signed = deriv * polarity
+        k = np.argmax(signed[:, 1:-1], axis=1) + 1
+        peak = signed[np.arange(points), k]
+        noise = np.median(np.abs(deriv)) + 0.3
+        good = peak > 3 * noise
+        if good.sum() < points // 4:
+            continue
+        y0, y1, y2 = signed[np.arange(points), k - 1], peak, signed[np.arange(points), k + 1]
+        denom = y0 - 2 * y1 + y2
+        sub = np.where(np.abs(denom) > 1e-6, 0.5 * (y0 - y2) / np.where(np.abs(denom) > 1e-6, denom, 1), 0.0)
+        offset = across[k] + np.clip(sub, -0.5, 0.5)
+        pts = (bases[s_] + offset[:, None] * outwards[s_])[good].astype(np.float32)
+        vx, vy, x0, y0_ = cv2.fitLine(pts, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        out[i] = np.array([x0, y0_], np.float64), np.array([vx, vy], np.float64)
+    return out
 
 
 def _intersect(p: np.ndarray, u: np.ndarray, q: np.ndarray, v: np.ndarray) -> np.ndarray | None:
@@ -664,14 +691,15 @@ def _refine(frame: np.ndarray, quad: np.ndarray, scale: float) -> np.ndarray:
     q = quad.astype(np.float64)
     for half in (max(6.0, 3.0 / scale), max(3.0, 0.8 / scale)):
         centre = q.mean(axis=0)
-        lines = []
+        ends = []
         for i in range(4):
             a, b = q[i], q[(i + 1) % 4]
             tang = (b - a) / (np.linalg.norm(b - a) + 1e-9)
             outward = np.array([tang[1], -tang[0]])
             if outward @ ((a + b) / 2 - centre) < 0:
                 outward = -outward
-            lines.append(_refine_side(frame, a, b, outward, round(half)))
+            ends.append((a, b, outward))
+        lines = _refine_sides(frame, ends, round(half))
         new = q.copy()
         for i in range(4):
             prev, cur = lines[(i - 1) % 4], lines[i]

@@ -86,16 +86,16 @@ def candidate_features(feat, quads: np.ndarray, score: np.ndarray, side: np.ndar
     g_in = _grid(quads)
     ring = centres[:, None, :] + (quads - centres[:, None, :]) * 1.08
 
-    def sample(img: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    def sample(img: np.ndarray, pts: np.ndarray) -> np.ndarray:   # img contiguous, h x w (x channels)
         xi = np.clip(np.rint(pts[..., 0]).astype(np.intp), 0, feat.w - 1)
         yi = np.clip(np.rint(pts[..., 1]).astype(np.intp), 0, feat.h - 1)
-        return img[yi, xi]
+        return img.reshape(feat.h * feat.w, -1).take(yi * feat.w + xi, axis=0).reshape(yi.shape + img.shape[2:])
 
     ring_pts = np.concatenate([ring[:, k:k + 1] + (np.roll(ring, -1, axis=1)[:, k:k + 1] - ring[:, k:k + 1])
                                * _U[None, :, None] for k in range(4)], axis=1)
     texture_in = (sample(grad, g_in) > 4.0).mean(1)
     texture_out = (sample(grad, ring_pts) > 4.0).mean(1)
-    lightness_sd = sample(feat.lab[..., 0], g_in).std(1) / 64.0
+    lightness_sd = sample(feat.lab, g_in)[..., 0].std(1) / 64.0
     best = max(float(score.max()), 1e-6)
     across = np.median(parts["across"], axis=-1)                               # m,4: gradient across each side
     along = np.median(parts["along"], axis=-1)
