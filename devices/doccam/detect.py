@@ -473,13 +473,16 @@ def _extend_if_better(feat: _Features, found: tuple, pick: int, predicted: np.nd
 def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspect: float,
             aspect: float, take_at: float = 0.0) -> tuple[np.ndarray | None, float, float]:
     """The pick among ``quads``: (quad, its hand score, the ranker's predicted IoU for it; 1.0 without
-    the ranker), or (None, best score, 0.0); with the ranker also (None, the pick's score, 0.0) when
-    that score is below ``take_at`` (the caller looks further, so extending the pick would be wasted)."""
+    the ranker), or (None, best score, 0.0), also when the best score is below ``take_at``; with the
+    ranker also (None, the pick's score, 0.0) when that score is below ``take_at`` (the caller looks
+    further, so weighing or extending the pick would be wasted)."""
     found = scored_candidates(feat, quads, min_area, max_aspect, aspect)
     if found is None:
         return None, 0.0, 0.0
     Q, score, side, parts = found
     best = float(score.max())
+    if best < take_at:                    # no pick could be taken: spare the ranker
+        return None, best, 0.0
     if ranking.available(aspect):
         predicted = ranking.predict(ranking.candidate_features(feat, Q, score, side, parts, aspect))
         pick = int(np.argmax(predicted))
