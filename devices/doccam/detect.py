@@ -659,23 +659,23 @@ def _refine_sides(frame: np.ndarray, ends: list[tuple[np.ndarray, np.ndarray, np
     grey = patch.astype(np.float32) @ np.array([0.114, 0.587, 0.299], np.float32) if patch.ndim == 3 else patch
     prof = grey.reshape(len(todo) * points, len(along), len(across)).mean(axis=1)
     prof = cv2.GaussianBlur(prof, (0, 0), sigmaX=1.2, sigmaY=0.01)   # along each row only
+    prof = prof.reshape(len(todo), points, len(across))                          # sides, P, R
+    deriv = np.zeros_like(prof)
+    deriv[..., 1:-1] = (prof[..., 2:] - prof[..., :-2]) / 2
+    polarity = np.sign(np.median(prof[..., -3:].mean(-1) - prof[..., :3].mean(-1), axis=1))
+    polarity[polarity == 0] = -1.0
+    signed = deriv * polarity[:, None, None]
+    k = np.argmax(signed[..., 1:-1], axis=-1) + 1                                  # sides, P
+    y0, y1, y2 = (np.take_along_axis(signed, (k + d)[..., None], -1)[..., 0] for d in (-1, 0, 1))
+    noise = np.median(np.abs(deriv).reshape(len(todo), -1), axis=1) + 0.3
+    good = y1 > 3 * noise[:, None]
+    denom = y0 - 2 * y1 + y2
+    sub = np.where(np.abs(denom) > 1e-6, 0.5 * (y0 - y2) / np.where(np.abs(denom) > 1e-6, denom, 1), 0.0)
+    offset = across[k] + np.clip(sub, -0.5, 0.5)
     for s_, i in enumerate(todo):
-        side = prof[s_ * points:(s_ + 1) * points]
-        deriv = np.zeros_like(side)
-        deriv[:, 1:-1] = (side[:, 2:] - side[:, :-2]) / 2
-        polarity = np.sign(np.median(side[:, -3:].mean(1) - side[:, :3].mean(1))) or -1.0
-        signed = deriv * polarity
-        k = np.argmax(signed[:, 1:-1], axis=1) + 1
-        peak = signed[np.arange(points), k]
-        noise = np.median(np.abs(deriv)) + 0.3
-        good = peak > 3 * noise
-        if good.sum() < points // 4:
+        if good[s_].sum() < points // 4:
             continue
-        y0, y1, y2 = signed[np.arange(points), k - 1], peak, signed[np.arange(points), k + 1]
-        denom = y0 - 2 * y1 + y2
-        sub = np.where(np.abs(denom) > 1e-6, 0.5 * (y0 - y2) / np.where(np.abs(denom) > 1e-6, denom, 1), 0.0)
-        offset = across[k] + np.clip(sub, -0.5, 0.5)
-        pts = (bases[s_] + offset[:, None] * outwards[s_])[good].astype(np.float32)
+        pts = (bases[s_] + offset[s_, :, None] * outwards[s_])[good[s_]].astype(np.float32)
         vx, vy, x0, y0_ = cv2.fitLine(pts, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
         out[i] = np.array([x0, y0_], np.float64), np.array([vx, vy], np.float64)
     return out
