@@ -106,7 +106,8 @@ DRIVERS: dict[str, dict[str, Driver]] = {
         "sim": Driver("devices.doccam.sim", "SimDocumentCameraOptions",
                       lambda m, name, o, d: m.SimDocumentCamera(
                           name, data_path(d, o.folder) if o.folder else None,
-                          m.CameraDocumentCameraOptions(mode=o.mode, auto_capture=o.auto_capture))),
+                          m.CameraDocumentCameraOptions(mode=o.mode, auto_capture=o.auto_capture, still_s=o.still_s),
+                          page_s=o.page_s)),
         "camera": Driver("devices.doccam.camera", "CameraDocumentCameraOptions",
                          lambda m, name, o, d: m.CameraDocumentCamera(name, o)),
     },

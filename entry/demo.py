@@ -76,10 +76,17 @@ def demo_terminal_id() -> str:
     return "DEMO-" + secrets.token_hex(3).upper()
 
 
-def demo_config(url: str, data_dir: Path, terminal_id: str | None = None) -> Config:
+# The scripted walkthrough's hand lays each drawn page for 1 s and the camera takes it after 0.4 s still; a person
+# watching the windowed demo gets the camera's own timing (1 s still, 2 s a page).
+SCRIPTED_HAND = {"type": "sim", "still_s": 0.4, "page_s": 1.0}
+
+
+def demo_config(url: str, data_dir: Path, terminal_id: str | None = None, scripted: bool = False) -> Config:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(_ENV_KEPT_BY_DEMO)}
     overrides = {"backend": {"url": url}, "paths": {"data_dir": str(data_dir)}, "logging": {"console": False},
                  "voice": {"enabled": True}, "terminal": {"demo": True}}  # the README's demo PIN is allowed
+    if scripted:
+        overrides["devices"] = {"document_camera": dict(SCRIPTED_HAND)}
     if terminal_id:
         overrides["terminal"]["id"] = terminal_id
     return load_config(environ=environ, overrides=overrides)
@@ -304,11 +311,11 @@ def run_headless(out: Path, masker: Masker | None = None, backend: str | None = 
             cut = outage_for(url, outage)
             try:
                 kiosk_url = cut.terminal_url if cut is not None else url
-                receipts = _kiosk(demo_config(kiosk_url, data_dir, terminal_id), masker, camera, sent, cut, ears)
+                receipts = _kiosk(demo_config(kiosk_url, data_dir, terminal_id, scripted=True), masker, camera, sent, cut, ears)
             finally:
                 if cut is not None:
                     cut.close()
-            config = demo_config(url, data_dir, terminal_id)
+            config = demo_config(url, data_dir, terminal_id, scripted=True)
             notice = _clerk(config, masker, camera, sent)
             _maintenance(config, masker, camera)
     finally:

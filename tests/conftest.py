@@ -41,7 +41,10 @@ def make_config(data_dir: Path):
     def make(url: str = "http://127.0.0.1:9", **sections) -> Config:
         overrides = {"backend": {"url": url, "retries": 0, "connect_timeout_s": 1.0, "read_timeout_s": 2.0},
                      "paths": {"data_dir": str(data_dir)}, "logging": {"console": False},
-                     "terminal": {"demo": True}}  # the demo PIN unlocks (tests/test_break_glass.py: the real kind)
+                     "terminal": {"demo": True},  # the demo PIN unlocks (tests/test_break_glass.py: the real kind)
+                     # the simulated hand lays pages briskly (a page taken after 0.4 s still, the next after 1 s);
+                     # the camera driver's own default (1 s still) is tested in tests/test_doccam_device.py
+                     "devices": {"document_camera": {"type": "sim", "still_s": 0.4, "page_s": 1.0}}}
         for name, values in sections.items():
             overrides.setdefault(name, {}).update(values)
         return load_config(environ={}, overrides=overrides)

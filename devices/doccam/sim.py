@@ -35,6 +35,17 @@ class SimDocumentCameraOptions:
     folder: str = ""  # images of pages on desks; empty: pages on desks drawn in memory
     mode: str = "colour"
     auto_capture: bool = False
+    still_s: float = 1.0  # how long a page lies still before it is taken (the camera driver's own option)
+    page_s: float = 2.0  # how long the simulated hand leaves each drawn page under the camera
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.still_s <= 30.0:
+            raise ValueError(f"still_s: {self.still_s} is not between 0 and 30 seconds")
+        if not 0.2 <= self.page_s <= 60.0:
+            raise ValueError(f"page_s: {self.page_s} is not between 0.2 and 60 seconds")
+
+
+SCENE_FPS = 15.0
 
 
 class SceneFrameSource:
@@ -99,10 +110,12 @@ class SimDocumentCamera(CameraDocumentCamera, FaultInjection):
     faults = ("no_frame", "unplugged", "hang")
 
     def __init__(self, name: str = "document_camera", folder: Path | None = None,
-                 options: CameraDocumentCameraOptions | None = None, source: FrameSource | None = None) -> None:
+                 options: CameraDocumentCameraOptions | None = None, source: FrameSource | None = None,
+                 page_s: float = 2.0) -> None:
         FaultInjection.__init__(self)
         if source is None:
-            source = SimFrameSource(folder) if folder is not None else SceneFrameSource()
+            source = SimFrameSource(folder) if folder is not None else SceneFrameSource(
+                frames_per_page=max(2, round(page_s * SCENE_FPS)), fps=SCENE_FPS)
         CameraDocumentCamera.__init__(self, name, options or CameraDocumentCameraOptions(auto_capture=False),
                                       Cable(source, lambda: self.fault("unplugged")))
 
