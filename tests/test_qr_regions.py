@@ -58,6 +58,24 @@ def test_a_smear_is_found_along_its_direction_and_deconvolved():
     assert error_after < 0.7 * error_before
 
 
+def test_stretch_takes_the_1st_and_99th_percentiles_of_the_crop():
+    rng = np.random.default_rng(1)
+    crop = np.clip(rng.normal(40, 12, (120, 90)), 0, 255).astype(np.uint8)
+    lo, hi = np.percentile(crop, (1, 99))
+    stretched = regions.stretch(crop)
+    assert stretched.dtype == np.uint8 and stretched.shape == crop.shape
+    assert (stretched[crop <= lo] == 0).all() and (stretched[crop >= hi] == 255).all()
+    assert abs(float((stretched == 0).mean()) - 0.01) < 0.01 and abs(float((stretched == 255).mean()) - 0.01) < 0.01
+
+
+def test_denoise_up2_doubles_the_crop_and_spreads_its_range():
+    dim = np.clip(np.random.default_rng(2).normal(30, 8, (50, 70)), 0, 255).astype(np.uint8)
+    out = regions.denoise_up2(dim)
+    assert out.shape == (100, 140) and out.dtype == np.uint8
+    assert out.std() > 2 * dim.std()  # stretched (then smoothed: pure noise loses most of it)
+    assert np.abs(np.diff(out.astype(int), axis=1)).mean() < np.abs(np.diff(regions.stretch(dim).astype(int), axis=1)).mean()
+
+
 def test_stretch_spreads_a_dim_range_and_gamma_bends_it():
     dim = np.linspace(5, 25, 256, dtype=np.float32).astype(np.uint8).reshape(16, 16)
     flat = regions.stretch(dim)
@@ -72,7 +90,8 @@ def test_stretch_spreads_a_dim_range_and_gamma_bends_it():
     ("tiny", 105, "zxing:region-up2-sharpen"),   # 1.0-1.6 px modules: the crop upscaled and sharpened
     ("smear", 100, "zxing:region-sharpen"),      # a curved smear: a wide unsharp mask on the crop
     ("bright", 102, "zxing:region-gamma2"),      # an overexposed screen
-    ("dim", 101, "zxing:region-gamma0.5"),       # a dimmed screen
+    ("dim", 105, "zxing:region-gamma0.5"),       # a dimmed screen
+    ("dim", 101, "zxing:region-denoise"),        # a dimmed screen's gain noise: stretched, smoothed, upscaled
 ])
 def test_a_region_pass_reads_what_plain_zxing_misses(condition, seed, decoder):
     frame, texts, _ = make_frame(np.random.default_rng(seed), condition)

@@ -9,8 +9,9 @@ Why this cascade (the measurements are in docs/qr-decoding.md; ``kiosk bench qr 
 2. Only when it found nothing, fixes that each rescued codes it missed, in order of codes rescued
    per millisecond, stopping at the first hit: a global binariser (glare, low contrast); the region
    passes (:mod:`devices.qr.regions`: on a crop around the densest patch of edges, a Wiener
-   deconvolution along a smear, a gamma curve for a dimmed or overexposed screen, a 2x upscale with
-   an unsharp mask for 1-2 px modules, a wide unsharp mask); 2x upscaling of frames up to 800 px;
+   deconvolution along a smear, for a dimmed screen a smoothed 2x upscale against its gain noise,
+   a gamma curve for a dimmed or overexposed screen, a 2x upscale with an unsharp mask for 1-2 px
+   modules, a wide unsharp mask); 2x upscaling of frames up to 800 px;
    an unsharp mask (blur); zbar in binary mode (it reads some damaged codes zxing-cpp does not; on
    a frame shrunk to 800 px, as it is slow); CLAHE; an adaptive threshold; a median filter (moire,
    noise). Frames no larger than a crop (320 px) get the region passes last, on the whole frame.
@@ -245,14 +246,16 @@ def _region_passes(crop: np.ndarray) -> Iterator[tuple[float, float, Callable[[]
     # BRIGHT_LOW and white clipped): the gamma curve for it goes first.
     low, high = np.percentile(crop[::2, ::2], (1, 99))
     gamma = 0.5 if high < DIM_HIGH else 2.0 if (low > BRIGHT_LOW and high >= 250) else 1.0
+    if gamma == 0.5:  # a dimmed screen's gain noise: smoothed and upscaled before the gamma curve
+        yield 2.0, cost(30.0), lambda: _zxing(regions.denoise_up2(crop), "zxing:region-denoise")
     if gamma != 1.0:
-        yield 1.0, cost(18.0), lambda: _zxing(regions.stretch(crop, gamma), f"zxing:region-gamma{gamma:g}")
+        yield 1.0, cost(11.0), lambda: _zxing(regions.stretch(crop, gamma), f"zxing:region-gamma{gamma:g}")
     if max(crop.shape) <= REGION_UPSCALE_SIDE:  # 1-2 px modules
         yield 2.0, cost(40.0), lambda: _zxing(regions.unsharp(_scaled(crop, 2.0), 2.0, 2.0), "zxing:region-up2-sharpen")
     yield 1.0, cost(14.0), lambda: _zxing(regions.unsharp(crop, 3.0, 2.0), "zxing:region-sharpen")
     for other in (2.0, 0.5):
         if other != gamma:
-            yield 1.0, cost(18.0), lambda other=other: _zxing(regions.stretch(crop, other), f"zxing:region-gamma{other:g}")
+            yield 1.0, cost(11.0), lambda other=other: _zxing(regions.stretch(crop, other), f"zxing:region-gamma{other:g}")
 
 
 def _decode_regions(gray: np.ndarray, offset: tuple[float, float], spent: float, budget_ms: float | None,
