@@ -21,7 +21,7 @@ from typing import Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, Qt
 from PySide6.QtGui import QImage, QKeyEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import (QApplication, QComboBox, QLineEdit, QListWidget, QStyle, QStyleOptionViewItem,
+from PySide6.QtWidgets import (QComboBox, QLineEdit, QListWidget, QStyle, QStyleOptionViewItem,
                                QTableWidget, QWidget)
 
 from common import provisional
@@ -31,7 +31,6 @@ from kiosk.materials import Provided
 from kiosk.workflows.citizen import Step
 from entry.file_writer import BackgroundWriter
 from ui.display import TARGETS, display_for
-from ui.theme import Theme, stylesheet
 from ui.app import Gui
 from ui.keyboard import TouchKeyboard
 
@@ -163,19 +162,19 @@ class Camera:
 def render_every_size(gui: Gui) -> list[tuple[str, QImage]]:
     """The window as it is now, drawn at every target screen size in both text sizes (the style only: the session,
     the voice and the timers are not touched), then put back. ``[(folder, picture)]``, e.g. ``1080x1920-large``."""
-    window, app = gui.window, QApplication.instance()
+    window = gui.window
     shown, elderly, size = window.display, window.elderly, window.size()
     pictures = []
     try:
         for display in TARGETS:
             for large in (False, True):
-                app.setStyleSheet(stylesheet(Theme(display, large)))
+                window.restyle(display, large)  # the screen shown at once: the only one drawn
                 settle()
                 window.resize(display.width_px, display.height_px)
                 settle()
                 pictures.append((f"{display.name}-{'large' if large else 'standard'}", window.grab().toImage()))
     finally:
-        app.setStyleSheet(stylesheet(Theme(shown, elderly)))
+        window.restyle(shown, elderly)
         settle()
         window.resize(size)
         settle()

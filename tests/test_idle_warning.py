@@ -77,8 +77,14 @@ def test_elderly_mode_doubles_the_times_and_enlarges_the_button(gui, qtbot):
     view, window = gui.window.view, gui.window
     shorten(view, 20)
     standard = view.idle.interval()
+    app_sheet, before = QApplication.instance().styleSheet(), window.elderly_button.font().pixelSize()
     qtbot.mouseClick(window.elderly_button, LEFT)
     assert view.idle.interval() == 2 * standard
+    # large text on the window and the screen shown at once; the application's sheet (every widget of every
+    # screen restyled, a third of a second) is left alone (ui/page_stack.py)
+    assert QApplication.instance().styleSheet() == app_sheet
+    assert window.elderly_button.font().pixelSize() > before
+    assert view.currentWidget().styleSheet() != ""
     place_card_and_agree(gui, qtbot)
     with qtbot.waitSignal(view.warning.started, timeout=5000) as started:
         view.idle.start()

@@ -73,3 +73,30 @@ def test_a_page_whose_needs_grow_grows_the_window_minimum(qtbot):
     tall.setMinimumHeight(before + 200)
     column.addWidget(tall)  # the page's layout changes: Qt tells the stack, which tells the window
     qtbot.waitUntil(lambda: window.minimumSizeHint().height() > before + 200)
+
+
+def test_a_page_style_reaches_the_page_shown_at_once_and_each_hidden_page_before_it_is_seen(qtbot):
+    window = QMainWindow()
+    stack = PageStack()
+    window.setCentralWidget(stack)
+    qtbot.addWidget(window)
+    pages = [CountingPage(100) for _ in range(4)]
+    for page in pages:
+        stack.addWidget(page)
+    band = QLabel("not a page", stack)  # another child of the stack (the kiosk's idle warning)
+    window.show()
+    qtbot.waitExposed(window)
+    sheet = "QLabel { font-size: 40px; }"
+    stack.set_page_style(sheet)
+    # at once: the page shown and the stack's other children; the hidden pages not yet (each on its own turn)
+    assert pages[0].styleSheet() == sheet and band.styleSheet() == sheet
+    assert [page.styleSheet() for page in pages[1:]] == ["", "", ""]
+    stack.setCurrentWidget(pages[2])  # shown before its turn came: styled as it is shown
+    assert pages[2].styleSheet() == sheet
+    qtbot.waitUntil(lambda: all(page.styleSheet() == sheet for page in pages), timeout=3000)
+    late = CountingPage(100)
+    stack.addWidget(late)  # a screen built afterwards gets the style too
+    assert late.styleSheet() == sheet
+    stack.set_page_style("")  # back to the application's style
+    qtbot.waitUntil(lambda: all(page.styleSheet() == "" for page in [*pages, late]), timeout=3000)
+    assert band.styleSheet() == ""

@@ -29,7 +29,6 @@ class IdleWarning(QFrame):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("idleWarning")
-        self.setStyleSheet("#idleWarning { background: #fff8e1; border-bottom: 3px solid #e65100; }")
         self.message = label("subtitle", align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.more = button("primary", self._more)
         row = QHBoxLayout(self)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QMainWindow, QVBoxLayou
 
 from common.i18n import _, language, set_language
 from ui.kiosk_view import ActivityFilter
+from ui.page_stack import PageStack
 from ui.display import SMALL, Display
 from ui.theme import Theme, stylesheet
 from ui.widgets import button, label
@@ -35,7 +36,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
 
-        header = QWidget()
+        header = self._header = QWidget()
         header.setObjectName("header")
         bar = QHBoxLayout(header)
         bar.setContentsMargins(24, 10, 24, 10)
@@ -61,7 +62,7 @@ class MainWindow(QMainWindow):
         self._column = column
         column.addWidget(self.view, 1)
 
-        footer = QWidget()
+        footer = self._footer = QWidget()
         footer.setObjectName("footer")
         line = QHBoxLayout(footer)
         line.setContentsMargins(24, 6, 24, 6)
@@ -201,4 +202,22 @@ class MainWindow(QMainWindow):
         self._update_clock()
 
     def _apply_theme(self) -> None:
-        QApplication.instance().setStyleSheet(stylesheet(Theme(self.display, self.elderly)))
+        self.restyle(self.display, self.elderly)
+
+    def restyle(self, display: Display, large: bool) -> None:
+        """The style only: the display's standard sizes on the application (every widget restyled: only when the
+        display changes), large text on the header, the footer and the view over it. A kiosk's view restyles the
+        screen shown at once and the hidden ones one at a time (ui/page_stack.py), so a tap on the large-text
+        button does not hold the screen for a third of a second."""
+        app = QApplication.instance()
+        standard = stylesheet(Theme(display, False))
+        if app.styleSheet() != standard:
+            app.setStyleSheet(standard)
+        overlay = stylesheet(Theme(display, True)) if large else ""
+        for part in (self._header, self._footer):
+            if part.styleSheet() != overlay:
+                part.setStyleSheet(overlay)
+        if isinstance(self.view, PageStack):
+            self.view.set_page_style(overlay)
+        elif self.view.styleSheet() != overlay:
+            self.view.setStyleSheet(overlay)

@@ -9,11 +9,16 @@ It keeps the part of QStackedWidget's interface the views use: ``addWidget``, ``
 ``indexOf``, ``count``, ``widget``, ``currentWidget``, ``setCurrentWidget`` and ``currentChanged``.
 A page must fit the screen when it is the one shown; ``largest_minimum`` tells what the largest
 page needs, for the checks that every screen fits.
+
+A style sheet for every page (``set_page_style``: large text) is applied at once to the page shown
+and the stack's other children, and to each hidden page on its own turn of the event loop, or when
+it is shown if that comes first. Set on the application, it restyled every widget of every built
+screen in one go: 330-360 ms of the GUI thread for one tap on the large-text button.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
@@ -25,6 +30,11 @@ class PageStack(QWidget):
         self._pages: list[QWidget] = []
         self._current: QWidget | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._sheet = ""  # set_page_style's; "" leaves each page to the application's style sheet
+        self._stale: list[QWidget] = []  # hidden pages not restyled yet
+        self._restyle_next = QTimer(self)
+        self._restyle_next.setSingleShot(True)
+        self._restyle_next.timeout.connect(self._restyle_one)
 
     def addWidget(self, page: QWidget) -> int:  # noqa: N802 (QStackedWidget's name)
         if page in self._pages:
@@ -32,6 +42,7 @@ class PageStack(QWidget):
         page.setParent(self)
         page.setGeometry(self.rect())
         self._pages.append(page)
+        self._restyle(page)  # built after a style was set: styled before it is first polished
         if self._current is None:
             self._show(page)
         else:
@@ -42,6 +53,8 @@ class PageStack(QWidget):
         if page not in self._pages:
             return
         self._pages.remove(page)
+        if page in self._stale:
+            self._stale.remove(page)
         page.hide()
         page.setParent(None)
         if page is self._current:
@@ -67,7 +80,31 @@ class PageStack(QWidget):
         if page is not self._current:
             self._show(page)
 
+    def set_page_style(self, sheet: str) -> None:
+        """``sheet`` for every page and the stack's other children (see the module's note)."""
+        self._sheet = sheet
+        for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if child not in self._pages:
+                self._restyle(child)
+        if self._current is not None:
+            self._restyle(self._current)
+        self._stale = [page for page in self._pages if page is not self._current]
+        self._restyle_next.start(0)
+
+    def _restyle(self, widget: QWidget) -> None:
+        if widget.styleSheet() != self._sheet:
+            widget.setStyleSheet(self._sheet)
+
+    def _restyle_one(self) -> None:
+        if self._stale:
+            self._restyle(self._stale.pop())
+        if self._stale:
+            self._restyle_next.start(0)
+
     def _show(self, page: QWidget) -> None:
+        if page in self._stale:
+            self._stale.remove(page)
+        self._restyle(page)
         previous, self._current = self._current, page
         page.setGeometry(self.rect())
         page.show()

@@ -121,6 +121,7 @@ def stylesheet(theme: Theme | None = None) -> str:
                           min-height: {touch}; }}
     #header QPushButton:checked {{ background: white; color: {ACCENT_DARK}; }}
     #footer QLabel {{ color: {MUTED}; {f("footer")} }}
+    #idleWarning {{ background: #fff8e1; border-bottom: 3px solid #e65100; }}
     #title {{ {f("title")} font-weight: bold; color: #0d3c78; }}
     #subtitle {{ {f("subtitle")} color: #333; }}
     #notice {{ {f("notice")} color: {ERROR}; background: {ERROR_BG}; border: 2px solid {ERROR}; border-radius: 8px;
