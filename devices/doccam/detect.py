@@ -240,9 +240,10 @@ def _line_candidates(feat: _Features, min_area: float = 0.04) -> list[np.ndarray
     lo, hi = np.minimum(ta, tb), np.maximum(ta, tb)
     overlap = np.minimum(hi, lines[:, 5, None]) - np.maximum(lo, lines[:, 4, None])
     covered = overlap >= 0.3 * (hi - lo)                        # line l covered between pair p's lines
-    half = covered[P[:, 0]] & covered[P[:, 1]]                  # pairs x pairs: a's two sides, b's lines
+    half = covered.take(P[:, 0], axis=0) & covered.take(P[:, 1], axis=0)   # pairs x pairs: a's sides, b's lines
     perp = cosang < np.cos(np.deg2rad(45))
-    ok = half & half.T & perp[P[:, 0][:, None], P[:, 0][None, :]] & perp[P[:, 1][:, None], P[:, 1][None, :]]
+    ok = (half & half.T & perp.take(P[:, 0], axis=0).take(P[:, 0], axis=1)
+          & perp.take(P[:, 1], axis=0).take(P[:, 1], axis=1))
     a, b = np.nonzero(np.triu(ok, 1))
     i1, j1, i2, j2 = P[a, 0], P[a, 1], P[b, 0], P[b, 1]
     quads = np.stack([np.stack([ix[i1, i2], iy[i1, i2]], -1), np.stack([ix[i1, j2], iy[i1, j2]], -1),
