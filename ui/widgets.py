@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
-from PySide6.QtWidgets import (QAbstractScrollArea, QHBoxLayout, QLabel, QLayout, QLineEdit, QPushButton, QScrollArea,
+from PySide6.QtWidgets import (QAbstractScrollArea, QApplication, QHBoxLayout, QLabel, QLayout, QLineEdit, QPushButton, QScrollArea,
                                QScroller, QScrollerProperties, QVBoxLayout, QWidget, QWidgetItem)
 
 if TYPE_CHECKING:
@@ -210,9 +210,28 @@ def column_host(spacing: int = 12) -> tuple[QWidget, QVBoxLayout]:
     return host, column
 
 
+class FocusKeepingScrollArea(QScrollArea):
+    """Keeps the field being typed in within sight when the area shrinks: a touch keyboard that grows under it
+    (digits, then the pinyin keyboard's letters in large text) left the field cut in half below the fold."""
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        focused, content = self.focusWidget() or QApplication.focusWidget(), self.widget()
+        if focused is not None and content is not None and content.isAncestorOf(focused):
+            self.keep_in_sight(focused)
+
+    def keep_in_sight(self, widget: QWidget, margin: int = 8) -> None:
+        """The whole widget in sight where it fits (its top where it does not). ``ensureWidgetVisible`` brings only
+        a line edit's text cursor into sight, which leaves the field cut through the middle."""
+        top = widget.mapTo(self.widget(), widget.rect().topLeft())
+        half = widget.height() // 2
+        room = max(0, self.viewport().height() // 2 - half)
+        self.ensureVisible(top.x(), top.y() + half, 0, half + min(margin, room))
+
+
 def scroll_area(content: QWidget) -> QScrollArea:
-    """A page part that scrolls down by swiping; never sideways."""
-    area = QScrollArea()
+    """A page part that scrolls down by swiping; never sideways; the field typed in stays in sight."""
+    area = FocusKeepingScrollArea()
     area.setWidgetResizable(True)
     area.setWidget(content)
     area.setFrameShape(QScrollArea.Shape.NoFrame)

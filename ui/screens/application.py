@@ -342,7 +342,7 @@ class PrincipalScreen(Screen):
         field = forms.PRINCIPAL_ID_FIELD if edit is self.id_number else forms.PRINCIPAL_NAME_FIELD
         self.keyboard.set_kind(forms.keyboard_for(field))
         self.keyboard.attach(edit)
-        self.scroll.ensureWidgetVisible(edit)
+        self.scroll.keep_in_sight(edit)
 
     def _show_messages(self) -> None:
         problems = self._session.principal_messages(self.id_number.text(), self.name.text())

@@ -123,6 +123,7 @@ class FormScreen(Screen):
             self.keyboard.attach(row.edit)
             self.scroll.ensureWidgetVisible(row.message)
             self.scroll.ensureWidgetVisible(row.caption)
+            self.scroll.keep_in_sight(row.edit)  # the field itself wins where the three do not fit (large text)
 
     def left(self, edit: QObject) -> None:
         row = self._row_of(edit)
