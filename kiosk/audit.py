@@ -208,7 +208,30 @@ class AuditTrail:
             else:
                 log.warning("audit: the backend acknowledged %d entries ending %s, which this trail does not hold",
                             acknowledged.count, acknowledged.head[:12])
+        self._drop_chained_before_a_crash()
         self._take_spooled()  # what console commands left while no trail was open, before anything new
+
+    def _drop_chained_before_a_crash(self) -> None:
+        """A spooled request is deleted right after its entry is written; a terminal that died between the two
+        left both, and would chain the request a second time. The requests are chained oldest first, one at a
+        time, so only the oldest one left can be such a request, and its entry is then the trail's last: when
+        they match (time, actor, action, detail), the request is deleted instead of chained again."""
+        oldest = next(iter(audit_spool.pending(self._spool, set(), limit=1)), None)
+        request = audit_spool.read_request(oldest) if oldest is not None else None
+        if request is None or not self.entries:
+            return
+        last = self.entries[-1]
+        if (last.get("at"), last.get("actor"), last.get("action"), last.get("detail")) != (
+                request.at.isoformat(timespec="seconds"), request.actor, request.action, request.detail[:1000]):
+            return
+        try:
+            audit_spool.remove(oldest)
+        except OSError as exc:
+            log.error("audit: could not delete the request %s chained before a crash (%s)", oldest.name, exc.strerror)
+            self._spool_seen.add(oldest.name)
+            return
+        log.warning("audit: the spooled request %s was chained as entry %s before the terminal stopped; not chained "
+                    "again", oldest.name, last.get("seq"))
 
     def _move_old_trail_aside(self) -> list[Any]:
         aside = self._path.with_name(self._path.stem + ".v1.jsonl")

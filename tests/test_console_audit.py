@@ -231,3 +231,32 @@ def test_closing_a_trail_before_it_opened_leaves_its_steps_in_the_spool(trail_pa
         assert [e["action"] for e in reopened.entries] == ["sign_in"]
     finally:
         reopened.close()
+
+
+def test_a_request_chained_just_before_the_terminal_died_is_not_chained_again(site, trail_path, capsys, caplog):
+    """The entry was written and the terminal died before it deleted the request: at the next start the request
+    is recognised as the trail's last entry and deleted; a later request is chained as usual."""
+    terminal = AuditTrail(trail_path, KEY)
+    folder = trail_path.parent / "spool"
+    try:
+        terminal.record("XH0001", "sign_in")
+        spool_request(folder, Request(dt.datetime.now().astimezone(), "console:kiosk", "queue_retry", "item 7"))
+        (request,) = spooled(trail_path)
+        left_behind = request.read_bytes()
+        terminal.take_spooled()
+        terminal.flush()
+        assert [e["action"] for e in terminal.entries] == ["sign_in", "queue_retry"] and not spooled(trail_path)
+    finally:
+        terminal.close()
+    request.write_bytes(left_behind)  # as if the terminal had died between writing the entry and deleting this
+    spool_request(folder, Request(dt.datetime.now().astimezone(), "console:kiosk", "queue_purge", "0 item(s)"))
+    with caplog.at_level(logging.WARNING, logger="kiosk.audit"):
+        again = AuditTrail(trail_path, KEY)
+        try:
+            again.flush()
+            assert [e["action"] for e in again.entries] == ["sign_in", "queue_retry", "queue_purge"]
+            assert not spooled(trail_path)
+        finally:
+            again.close()
+    assert any("not chained again" in r.getMessage() for r in caplog.records)
+    assert "3 entries, intact" in verified(site, trail_path, capsys)
