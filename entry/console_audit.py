@@ -36,6 +36,26 @@ def add_staff_option(parser: argparse.ArgumentParser) -> None:
                         help="your staff id, recorded in the audit trail beside the console account (unverified)")
 
 
+def not_the_terminals_user(config: Config) -> str | None:
+    """Why this console command must not run as this OS user, or None. Files a command writes into the data
+    folder (the queue, the audit trail, its spool) are 0600: written by another account (root, as a rule) the
+    terminal could not read or delete them. So a command runs as the account that owns the data folder."""
+    try:
+        owner = config.data_dir.stat().st_uid
+    except OSError:
+        return None  # no data folder yet: nothing of the terminal's to spoil
+    if owner == os.geteuid():
+        return None
+    try:
+        import pwd
+
+        name = pwd.getpwuid(owner).pw_name
+    except (ImportError, KeyError):
+        name = str(owner)
+    return (f"kiosk: run this as the terminal's user, who owns {config.data_dir}: sudo -u {name} kiosk ... "
+            f"(files written as this account would be unreadable to the terminal)")
+
+
 def console_actor(staff: str | None = None) -> str:
     try:
         user = getpass.getuser()

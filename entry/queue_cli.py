@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from entry.console_audit import add_staff_option, record_console_action
+from entry.console_audit import add_staff_option, not_the_terminals_user, record_console_action
 from kiosk.config import Config, load_config
 from offline_queue.rows import STATES, ItemState, id_problem
 
@@ -53,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.queue_setup import open_outbox
 
     config = load_config(args.config)
+    refused = not_the_terminals_user(config)
+    if refused:
+        print(refused, file=sys.stderr)
+        return 2
     outbox = open_outbox(config)
     try:
         if outbox.recovered_from is not None:

@@ -260,3 +260,17 @@ def test_a_request_chained_just_before_the_terminal_died_is_not_chained_again(si
             again.close()
     assert any("not chained again" in r.getMessage() for r in caplog.records)
     assert "3 entries, intact" in verified(site, trail_path, capsys)
+
+
+def test_a_command_run_as_another_account_than_the_terminals_is_refused_plainly(site, trail_path, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    os.chown(data, 65534, 65534)  # the terminal's account owns the data folder; this test runs as another
+    try:
+        result = kiosk(site, "status")
+        assert result.returncode == 2
+        assert "run this as the terminal's user" in result.stderr and "sudo -u" in result.stderr
+        assert list(data.iterdir()) == []  # nothing written that the terminal could not read
+    finally:
+        os.chown(data, os.getuid(), os.getgid())
+    assert kiosk(site, "status").returncode == 0
