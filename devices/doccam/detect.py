@@ -36,8 +36,10 @@ breaks on white paper on a white desk, on clutter that touches the page, on glar
 On one core a 1920x1080 frame took a median of about 35 ms, 85-90 ms at the 95th percentile, on the
 first generator's version 1 (A4 pages; cluttered desks are the slow ones: many line segments); on its
 version 2 and on the second generator, with receipts, overlapping sheets, newsprint and checked desks,
-55-80 ms median at a load of about 2 on two cores (2026-12-01, docs/page-finding.md); ``kiosk bench
-docscan`` measures it.
+55-80 ms median at a load of about 2 on two cores; after the speed-ups that change no answer (the
+line quadrilaterals' coverage looked up in a table of lines by pairs, gathers by ``take()``, the four
+sides refined at once) about a quarter less in interleaved runs, 46-56 ms median at a load of about 3
+(2026-12-01, docs/page-finding.md); LSD is now the largest cost. ``kiosk bench docscan`` measures it.
 """
 
 from __future__ import annotations
