@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from devices.qr import decode, regions
-from devices.qr.decoder import BASE_MS_PER_MEGAPIXEL, MOTION_ANISOTROPY, PASS_OVERHEAD_MS, _zxing, to_gray
+from devices.qr.decoder import MOTION_ANISOTROPY, _zxing, to_gray
 from entry.bench.qr_corpus import VERSION, make_corpus, make_frame, qr_matrix, render
 
 TEXT = "OTR1:SQ2026112700042"
@@ -90,7 +90,7 @@ def test_stretch_spreads_a_dim_range_and_gamma_bends_it():
     ("tiny", 105, "zxing:region-up2-sharpen"),   # 1.0-1.6 px modules: the crop upscaled and sharpened
     ("smear", 100, "zxing:region-sharpen"),      # a curved smear: a wide unsharp mask on the crop
     ("bright", 102, "zxing:region-gamma2"),      # an overexposed screen
-    ("dim", 160, "zxing:region-gamma0.5"),       # a dimmed screen
+    ("dim", 105, "zxing:region-gamma0.5"),       # a dimmed screen
     ("dim", 101, "zxing:region-denoise"),        # a dimmed screen's gain noise: stretched, smoothed, upscaled
 ])
 def test_a_region_pass_reads_what_plain_zxing_misses(condition, seed, decoder):
@@ -110,12 +110,3 @@ def test_the_first_generator_says_its_version(tmp_path):
     path = make_corpus(tmp_path, count=1, seed=3)
     manifest = json.loads(path.read_text(encoding="utf-8"))
     assert manifest["generator"].startswith(f"qr_corpus/{VERSION} ")
-
-
-def test_a_pass_that_would_overrun_the_budget_is_skipped():
-    frame, texts, _ = make_frame(np.random.default_rng(188), "motion")  # read by the global binariser
-    megapixels = to_gray(frame).size / 1e6
-    global_ends = 2 * PASS_OVERHEAD_MS + (BASE_MS_PER_MEGAPIXEL + 1.2) * megapixels  # the first pass, then it
-    assert decode(frame, budget_ms=global_ends - 0.01) == []
-    results = decode(frame, budget_ms=global_ends + 0.01)
-    assert [r.text for r in results] == texts and results[0].decoder == "zxing:global"
