@@ -29,16 +29,16 @@ It also warns when references to None, True or False fall over the sessions: PyS
 Python 3.11 drops one to None on every call of a void method and one to True on every signal
 emit, and the process aborts once a count reaches zero (these runs died at exit with bool_dealloc).
 
-Measured 2026-12-01 (session 8) on the 2-core machine, quiet (load about 1), `kiosk bench ui` (7 trials,
-500 sessions): bare 263 ms, home screen painted 424 (paint_ratio 1.61), usable 876 (ratio 3.33), every device
-ready 1327; stall 29.4 ms (the worst step: submitted offline; 0.6 ms of it the GUI thread's own CPU, the rest
-waiting for the interpreter), growth 13.7 MB, files_left 0; 314,464 objects frozen before the measured
-sessions. Session 7's figures were paint_ratio 1.51, ratio 3.77, stall 94.4 ms. The stall came down by
-freezing the long-lived objects out of the garbage collector's walk (ui/long_lived.py: full collections held
-the GUI thread 100-150 ms), a stack that lays out only the screen shown (ui/page_stack.py), the keyboard
-row's size hints kept, the signature drawn on a worker and the materials rows reused. The start-up ratios
-move with this machine's noise more than with the changes: in interleaved runs minutes apart the bare
-window took 190-350 ms and the same code gave paint_ratio 1.40-1.74 and ratio 3.1-4.5.
+Measured 2026-12-01 (session 9) on the 2-core machine, quiet (load about 1), `kiosk bench ui` (7 trials,
+500 sessions): bare 264 ms, home screen painted 334 (paint_ratio 1.27), usable 804 (ratio 3.05), every device
+ready 1421; process CPU at usable 829 ms (3.15 x the bare window's); stall 29.9 ms (materials; 14.3 ms of it the
+GUI thread's own CPU), growth 15.6 MB, files_left 0; 313,917 objects frozen. Session 8's figures were
+paint_ratio 1.61, ratio 3.33, stall 29.4 ms. What changed for start-up: PySide6's feature hook no longer reads
+every imported module's source (ui/qt_import_hook.py, 50-60 ms of CPU), the idle warning filters the view's
+events only while shown (20-50 ms of the GUI thread), the virtual printer imports PIL at its first printout.
+Runs half an hour later on the same machine, nothing else running, gave paint_ratio 1.44-1.60 and ratio
+4.3-4.5 (process CPU at usable 1006-1032 ms against 829: the machine itself was slower), so one run's
+ratio is not a verdict either way.
 """
 
 from __future__ import annotations
