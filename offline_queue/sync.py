@@ -218,8 +218,9 @@ class SyncWorker:
         return submitted
 
     def _deliver_marked(self, item: OutboxItem, kind: ItemKind, body: dict) -> Any:
-        """An item that is not a case (offline_queue/item_kinds.py) sent: the backend's answer (never None). A
-        refusal is a dead letter with the reason, as a case's; a failure waits for the next try: None."""
+        """An item that is not a case (offline_queue/item_kinds.py) sent: the backend's answer, or ``{"delivered":
+        kind}`` when it answered nothing (never the item's body: a withdrawal names the citizen). A refusal is a dead
+        letter with the reason, as a case's; a failure waits for the next try: None."""
         if not kind.valid(body):
             self._outbox.mark_dead(item.id, f"malformed {kind.key}: it cannot be sent")
             return None
@@ -236,7 +237,7 @@ class SyncWorker:
         self._outbox.mark_delivered(item.id, getattr(answer, "case_number", "") or "", purge=self._purge)
         log.info("queue: item %s delivered: %s%s", item.id, kind.what,
                  " (the backend had it already)" if getattr(answer, "already_evaluated", False) else "")
-        return answer if answer is not None else body
+        return answer if answer is not None else {"delivered": kind.key}
 
     def _notify_delivered(self, item: OutboxItem, submitted: Submitted) -> None:
         if self._on_delivered is None:
