@@ -17,12 +17,14 @@ system-deps:
 # Exactly the locked versions (requirements.lock; `make lock` refreshes it): pip first, then the
 # project with its test and sandbox extras, the lock constraining the source builds' tools as well;
 # then our bytecode, as a wheel install would leave it (an editable install does not, and where
-# PYTHONDONTWRITEBYTECODE is set nothing would: every start would compile every module again).
+# PYTHONDONTWRITEBYTECODE is set nothing would: every start would compile every module again),
+# and our dataclasses' methods beside it (kiosk/dataclass_code.py).
 $(STAMP): pyproject.toml $(LOCK) | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q -c $(LOCK) pip
 	$(PY) -m pip install -q -c $(LOCK) --build-constraint $(LOCK) -e '.[test,sandbox]'
 	$(PY) -m compileall -q -j 0 common devices offline_queue kiosk ui entry sandbox
+	QT_QPA_PLATFORM=offscreen $(PY) -c 'import kiosk.dataclass_code as c; c.build()'
 	touch $(STAMP)
 
 venv: system-deps $(STAMP)
