@@ -110,12 +110,14 @@ def test_docscan_refuses_to_call_a_trained_on_corpus_held_out(tmp_path, capsys):
     trained_seed = json.loads(ranking.MODEL_INFO.read_text(encoding="utf-8"))["trained_on"][0]["seed"]
     make_corpus(tmp_path, 1, trained_seed)
     args = argparse.Namespace(dir=tmp_path, vs=None, make_corpus=None, frames=None, seed=None, generator=1,
-                              limit=0, worst=0, not_held_out=False)
+                              limit=0, worst=0, not_held_out=False, clock="cpu")
     assert docscan.run(args) == 2
     assert "not held out" in capsys.readouterr().out
     args.not_held_out = True
     docscan.run(args)
-    assert "NOT HELD OUT" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "NOT HELD OUT" in out
+    assert "clock: CPU time of the process (time.process_time)" in out
     info = {"trained_on": [{"seed": 11, "frames": 300}, {"generator": "pages2/1+abc", "seed": 12, "frames": 9}]}
     assert docscan.held_out({"seed": 11}, info)[1]
     assert not docscan.held_out({"seed": 11, "generator": "pages2/1+def"}, info)[1]
