@@ -52,6 +52,7 @@ import numpy as np
 
 from devices.doccam import ranking
 from devices.doccam.geometry import order_corners
+from devices.doccam.order_stats import median
 
 WORK_SIDE = 512          # working long side in pixels
 COLOUR_WEIGHT = 2.0      # CIELAB a*, b* count twice: 8-bit Lab compresses colour differences
@@ -135,7 +136,7 @@ def _segments(feat: _Features) -> np.ndarray:
         a = _sample(feat.lab, pts[..., 0] + off * n[:, None, 0], pts[..., 1] + off * n[:, None, 1])
         b = _sample(feat.lab, pts[..., 0] - off * n[:, None, 0], pts[..., 1] - off * n[:, None, 1])
         steps.append(np.linalg.norm(a - b, axis=-1))
-    step = np.median(np.minimum(steps[0], steps[1]), axis=1)
+    step = median(np.minimum(steps[0], steps[1]), axis=1)
     keep = step >= STEP_MIN
     return np.hstack([segs[keep], step[keep, None]])
 
@@ -344,16 +345,16 @@ def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool =
     polar = np.abs(np.where(ok, np.sign(dL), 0).sum(-1)) / points
     side = np.minimum(side, polar + 0.25)
     # Paper all round: just inside every side lies the page's blank margin, one colour.
-    paper = np.median(inner.reshape(m, -1, 3), axis=1)
+    paper = median(inner.reshape(m, -1, 3), axis=1)
     near = np.linalg.norm(inner - paper[:, None, None, :], axis=-1)
-    tol = np.maximum(12.0, 0.5 * np.median(step.reshape(m, -1), axis=1))
+    tol = np.maximum(12.0, 0.5 * median(step.reshape(m, -1), axis=1))
     same = (near < tol[:, None, None]).mean(axis=(1, 2))
     # ... and outside it something else: a quad cut out of the page (beside a photo, between a
     # table's rules) has paper outside some side too.
     outer_paper = (np.linalg.norm(outer - paper[:, None, None, :], axis=-1) < tol[:, None, None]).mean(-1)
     other = 1.0 - outer_paper.max(axis=1)
     # Paper is the brightest thing on a desk (a shadow is a uniform quad too, but darker than round it).
-    brighter = (np.median(inner[..., 0] - outer[..., 0], axis=-1) > 0).mean(axis=1)
+    brighter = (median(inner[..., 0] - outer[..., 0], axis=-1) > 0).mean(axis=1)
     score = ((0.5 * side.mean(axis=1) + 0.5 * side.min(axis=1)) * (0.4 + 0.6 * same)
              * (0.6 + 0.4 * other) * (0.7 + 0.3 * brighter))
     if details:
@@ -422,11 +423,11 @@ def _paper_beyond(feat: _Features, big: np.ndarray, small: np.ndarray) -> bool:
     extra = _outside(small, pts, 2.0)
     if extra.sum() < 6:
         return False
-    paper = np.median(colours(grid(small)), axis=0)
-    added = np.median(colours(pts[extra]), axis=0)
+    paper = median(colours(grid(small)), axis=0)
+    added = median(colours(pts[extra]), axis=0)
     centre = big.mean(axis=0)
     ring = centre + (big - centre) * 1.08
-    around = np.median(colours(np.concatenate([ring[i] + (ring[(i + 1) % 4] - ring[i]) * u[:, None]
+    around = median(colours(np.concatenate([ring[i] + (ring[(i + 1) % 4] - ring[i]) * u[:, None]
                                                for i in range(4)])), axis=0)
     d_added = float(np.linalg.norm(added - paper))
     if not (d_added < PAPER_TOL and d_added < 0.5 * float(np.linalg.norm(around - paper))):
@@ -606,8 +607,8 @@ def _cut_by_frame(feat: _Features, quad: np.ndarray) -> bool:
         q = centre + (quad - centre) * k
         return np.concatenate([q[i] + (q[(i + 1) % 4] - q[i]) * u for i in range(4)])
 
-    paper = np.median(_sample(feat.lab, *ring(0.92).T), axis=0)
-    around = np.median(_sample(feat.lab, *ring(1.08).T), axis=0)
+    paper = median(_sample(feat.lab, *ring(0.92).T), axis=0)
+    around = median(_sample(feat.lab, *ring(1.08).T), axis=0)
     w, h = feat.w, feat.h
     xs, ys = np.arange(w, dtype=np.float64), np.arange(h, dtype=np.float64)
     edge = np.concatenate([np.stack([xs, np.ones(w)], 1), np.stack([xs, np.full(w, h - 2.0)], 1),
@@ -665,12 +666,12 @@ def _refine_sides(frame: np.ndarray, ends: list[tuple[np.ndarray, np.ndarray, np
     prof = prof.reshape(len(todo), points, len(across))                          # sides, P, R
     deriv = np.zeros_like(prof)
     deriv[..., 1:-1] = (prof[..., 2:] - prof[..., :-2]) / 2
-    polarity = np.sign(np.median(prof[..., -3:].mean(-1) - prof[..., :3].mean(-1), axis=1))
+    polarity = np.sign(median(prof[..., -3:].mean(-1) - prof[..., :3].mean(-1), axis=1))
     polarity[polarity == 0] = -1.0
     signed = deriv * polarity[:, None, None]
     k = np.argmax(signed[..., 1:-1], axis=-1) + 1                                  # sides, P
     y0, y1, y2 = (np.take_along_axis(signed, (k + d)[..., None], -1)[..., 0] for d in (-1, 0, 1))
-    noise = np.median(np.abs(deriv).reshape(len(todo), -1), axis=1) + 0.3
+    noise = median(np.abs(deriv).reshape(len(todo), -1), axis=1) + 0.3
     good = y1 > 3 * noise[:, None]
     denom = y0 - 2 * y1 + y2
     sub = np.where(np.abs(denom) > 1e-6, 0.5 * (y0 - y2) / np.where(np.abs(denom) > 1e-6, denom, 1), 0.0)

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from devices.doccam.order_stats import median
+
 MODEL = Path(__file__).with_name("page_ranker.npz")
 MODEL_INFO = Path(__file__).with_name("page_ranker.json")
 TRAINED_ASPECT = 1.414   # the proportions of the pages it learned from (A4)
@@ -59,9 +61,9 @@ def candidate_features(feat, quads: np.ndarray, score: np.ndarray, side: np.ndar
     is the proportions looked for (A4 1.414, an ID card 1.586)."""
     m = len(quads)
     sides_sorted = np.sort(side, axis=1)
-    step = np.median(parts["step"], axis=-1)                                   # m,4
+    step = median(parts["step"], axis=-1)                                      # m,4
     paper = parts["paper"]                                                     # m,3
-    outer_med = np.median(parts["outer"], axis=2)                              # m,4,3
+    outer_med = median(parts["outer"], axis=2)                                 # m,4,3
     outer_dist = np.linalg.norm(outer_med - paper[:, None, :], axis=-1)        # m,4
     x, y = quads[..., 0], quads[..., 1]
     area = np.abs((x * np.roll(y, -1, axis=1)).sum(1) - (y * np.roll(x, -1, axis=1)).sum(1)) / 2
@@ -97,8 +99,8 @@ def candidate_features(feat, quads: np.ndarray, score: np.ndarray, side: np.ndar
     texture_out = (sample(grad, ring_pts) > 4.0).mean(1)
     lightness_sd = sample(feat.lab, g_in)[..., 0].std(1) / 64.0
     best = max(float(score.max()), 1e-6)
-    across = np.median(parts["across"], axis=-1)                               # m,4: gradient across each side
-    along = np.median(parts["along"], axis=-1)
+    across = median(parts["across"], axis=-1)                                  # m,4: gradient across each side
+    along = median(parts["along"], axis=-1)
     support_mean, step_mean, across_mean = side.mean(axis=1), step.mean(axis=1), across.mean(axis=1)
     rows = np.column_stack([
         sides_sorted, score, score / best,
