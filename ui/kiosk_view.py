@@ -242,10 +242,15 @@ class KioskView(PageStack):
 
 
 class ActivityFilter(QObject):
-    """The kiosk's one filter on every event of the app: a touch, click or key press anywhere restarts
-    the idle timer, and key presses go on to the keyboard-wedge scanner's filter (ui/wedge.py). One
-    filter, not two: Qt calls an application's filters for every event (paints, layouts, timers), each
-    call a crossing into Python."""
+    """The kiosk's one filter on the input of its window: a touch, click or key press anywhere restarts
+    the idle timer, and key presses go on to the keyboard-wedge scanner's filter (ui/wedge.py).
+
+    Installed on the window system's window (``QWindow``), where every input event arrives once,
+    before Qt hands it to a widget. On the application it saw each key press twice (at the window, then
+    at the focused widget), so a wedge scanner's first character came out doubled ("aabcd1234" for
+    "abcd1234"; without ``swallow`` every character); and it was called for every event of the app
+    (paints, layouts, timers), each call a crossing into Python, the first ones making PySide build
+    the enum types of nearly every Qt class: about 170, 60-100 ms of the GUI thread at start-up."""
 
     def __init__(self, view: KioskView) -> None:
         super().__init__()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QWindow
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QMainWindow, QVBoxLayout, QWidget
 
 from common.i18n import _, language, set_language
@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         self.desk = getattr(view, "desk", None)
         if self.session is not None:
             self._activity = ActivityFilter(self.view)
-            QApplication.instance().installEventFilter(self._activity)  # the wedge scanner's filter too
+            self._input_window().installEventFilter(self._activity)  # the wedge scanner's filter too
             self.session.subscribe(self._session_changed)
             if voice is not None:  # after _session_changed: a session's end resets voice before home is said
                 self.voice = voice
@@ -113,7 +113,14 @@ class MainWindow(QMainWindow):
             self.view.warning.stop()
             self.view.warm_up.stop()
             self.view.online_check.stop()
-            QApplication.instance().removeEventFilter(self._activity)
+            self._input_window().removeEventFilter(self._activity)
+
+    def _input_window(self) -> QWindow:
+        """The window system's window under this one, made now if it has not been shown yet: a touch,
+        click or key reaches it once, before any widget."""
+        if self.windowHandle() is None:
+            self.winId()  # creates it
+        return self.windowHandle()
 
     def _install_rehearsal_keys(self, reader) -> None:
         """With a simulated reader, F2 places the sample card and F3 takes it away (rehearsals, demo)."""
