@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from devices.qr import decode, regions
+from devices.qr import decode, decoder, regions
 from devices.qr.decoder import MOTION_ANISOTROPY, _zxing, to_gray
 from entry.bench.qr_corpus import VERSION, make_corpus, make_frame, qr_matrix, render
 
@@ -104,6 +104,16 @@ def test_a_region_pass_reads_what_plain_zxing_misses(condition, seed, decoder):
     height, width = gray.shape
     assert (corners[:, 0] >= -2).all() and (corners[:, 0] <= width + 2).all()
     assert (corners[:, 1] >= -2).all() and (corners[:, 1] <= height + 2).all()
+
+
+@pytest.mark.parametrize("condition, seed", [("tiny", 114), ("small", 108)])
+def test_modules_near_one_pixel_are_read_by_the_3x_upscale_and_not_without_it(condition, seed, monkeypatch):
+    frame, texts, _ = make_frame(np.random.default_rng(seed), condition)
+    results = decode(frame)
+    assert [r.text for r in results] == texts
+    assert results[0].decoder == "zxing:region-up3-sharpen"
+    monkeypatch.setattr(decoder, "TINY_CROP_SIDE", 0)  # the cascade without the pass
+    assert decode(frame) == []
 
 
 def test_the_first_generator_says_its_version(tmp_path):

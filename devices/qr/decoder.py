@@ -11,7 +11,7 @@ Why this cascade (the measurements are in docs/qr-decoding.md; ``kiosk bench qr 
    passes (:mod:`devices.qr.regions`: on a crop around the densest patch of edges, a Wiener
    deconvolution along a smear, for a dimmed screen a smoothed 2x upscale against its gain noise,
    a gamma curve for a dimmed or overexposed screen, a 2x upscale with an unsharp mask for 1-2 px
-   modules, a wide unsharp mask); 2x upscaling of frames up to 800 px;
+   modules and on small crops a 3x one for modules near 1 px, a wide unsharp mask); 2x upscaling of frames up to 800 px;
    an unsharp mask (blur); zbar in binary mode (it reads some damaged codes zxing-cpp does not; on
    a frame shrunk to 800 px, as it is slow); CLAHE; an adaptive threshold; a median filter (moire,
    noise). Frames no larger than a crop (320 px) get the region passes last, on the whole frame.
@@ -63,6 +63,7 @@ def REGIONS() -> list:  # a marker in _fix_passes: the region passes go here
 # REGION_UPSCALE_SIDE px are upscaled. Costs per megapixel of the frame (locating) or of the crop.
 REGION_LIMIT = 2
 REGION_UPSCALE_SIDE = 400
+TINY_CROP_SIDE = 200  # crops up to this size (a code of 1-2 px modules) also get a 3x upscale
 LOCATE_MS_PER_MEGAPIXEL = 1.2
 ANISOTROPY_MS_PER_MEGAPIXEL = 6.0
 # A crop whose gradients are this one-sided (regions.motion_direction) is deconvolved along the
@@ -252,6 +253,8 @@ def _region_passes(crop: np.ndarray) -> Iterator[tuple[float, float, Callable[[]
         yield 1.0, cost(11.0), lambda: _zxing(regions.stretch(crop, gamma), f"zxing:region-gamma{gamma:g}")
     if max(crop.shape) <= REGION_UPSCALE_SIDE:  # 1-2 px modules
         yield 2.0, cost(40.0), lambda: _zxing(regions.unsharp(_scaled(crop, 2.0), 2.0, 2.0), "zxing:region-up2-sharpen")
+    if max(crop.shape) <= TINY_CROP_SIDE:  # modules near 1 px: 3x and a stronger unsharp mask
+        yield 3.0, cost(55.0), lambda: _zxing(regions.unsharp(_scaled(crop, 3.0), 2.0, 3.0), "zxing:region-up3-sharpen")
     yield 1.0, cost(14.0), lambda: _zxing(regions.unsharp(crop, 3.0, 2.0), "zxing:region-sharpen")
     for other in (2.0, 0.5):
         if other != gamma:
