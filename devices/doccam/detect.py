@@ -153,34 +153,29 @@ def _merge_lines(segs: np.ndarray, feat: _Features) -> np.ndarray:
     normals = np.stack([-d[:, 1], d[:, 0]], -1) / length[:, None]
     mids = (segs[:, :2] + segs[:, 2:]) / 2
     cos_tol, rho_tol, gap = np.cos(np.deg2rad(3.0)), 2.5, 0.08 * max(feat.w, feat.h)
-    # Preallocated, and scalar arithmetic in plain Python: rebuilding an array of the lines for every
-    # segment, and numpy on 2-vectors, were most of the time.
-    L = np.zeros((len(segs), 6))      # nx, ny, rho, support, t0, t1 (tangent (-ny, nx))
-    M = [None] * len(segs)            # w, wx, wy, wxx, wxy, wyy over segment end points
-    count = 0
+    # Plain Python floats throughout (the same double-precision arithmetic, in the same order, as
+    # numpy's): a few dozen lines are tested per segment and the first near one wins, so a loop that
+    # stops there beats numpy's per-call cost on arrays this small.
+    L: list[list[float]] = []         # nx, ny, rho, support, t0, t1 (tangent (-ny, nx))
+    M: list[tuple] = []               # w, wx, wy, wxx, wxy, wyy over segment end points
     S, N, C, W = segs.tolist(), normals.tolist(), mids.tolist(), (length * strength).tolist()
     for i in np.argsort(-length * strength).tolist():
         x0, y0, x1, y1 = S[i]
+        (sx, sy), (cx, cy) = N[i], C[i]
         placed = -1
-        if count:
-            A = L[:count]
-            ax, ay = A[:, 0], A[:, 1]
+        for j, (ax, ay, rho, _, t0, t1) in enumerate(L):
             t_a, t_b = ay * -x0 + ax * y0, ay * -x1 + ax * y1
-            near = ((np.abs(ax * N[i][0] + ay * N[i][1]) > cos_tol)
-                    & (np.abs(ax * C[i][0] + ay * C[i][1] - A[:, 2]) < rho_tol)
-                    & (np.minimum(t_a, t_b) < A[:, 5] + gap) & (np.maximum(t_a, t_b) > A[:, 4] - gap))
-            hit = np.flatnonzero(near)
-            if len(hit):
-                placed = int(hit[0])
+            if (abs(ax * sx + ay * sy) > cos_tol and abs(ax * cx + ay * cy - rho) < rho_tol
+                    and min(t_a, t_b) < t1 + gap and max(t_a, t_b) > t0 - gap):
+                placed = j
+                break
         w = W[i]  # strong steps count more than wood grain or print
         add = (w * 2.0, w * (x0 + x1), w * (y0 + y1), w * (x0 * x0 + x1 * x1), w * (x0 * y0 + x1 * y1),
                w * (y0 * y0 + y1 * y1))
         if placed < 0:
-            nx, ny = N[i]
-            ta, tb = -ny * x0 + nx * y0, -ny * x1 + nx * y1
-            L[count] = (nx, ny, nx * C[i][0] + ny * C[i][1], w, min(ta, tb), max(ta, tb))
-            M[count] = add
-            count += 1
+            ta, tb = -sy * x0 + sx * y0, -sy * x1 + sx * y1
+            L.append([sx, sy, sx * cx + sy * cy, w, min(ta, tb), max(ta, tb)])
+            M.append(add)
             continue
         m = tuple(a + b for a, b in zip(M[placed], add))
         M[placed] = m
@@ -193,12 +188,12 @@ def _merge_lines(segs: np.ndarray, feat: _Features) -> np.ndarray:
         if nx * line[0] + ny * line[1] < 0:
             nx, ny = -nx, -ny
         ta, tb = -ny * x0 + nx * y0, -ny * x1 + nx * y1
-        line[:] = (nx, ny, nx * cx + ny * cy, line[3] + w, min(line[4], ta, tb), max(line[5], ta, tb))
-    lines = L[:count]
+        L[placed] = [nx, ny, nx * cx + ny * cy, line[3] + w, min(line[4], ta, tb), max(line[5], ta, tb)]
+    lines = np.array(L, np.float64)
     out = lines[np.argsort(-lines[:, 3])]
     # At most a few lines per direction, so wood grain or rows of print cannot crowd out the page.
     bins = (np.degrees(np.arctan2(out[:, 1], out[:, 0])) % 180 // 6).astype(int)
-    rank = np.array([np.sum(bins[:k] == bins[k]) for k in range(len(out))])
+    rank = np.tril(bins[:, None] == bins[None, :], -1).sum(axis=1)      # earlier lines in the same band
     return out[rank < LINES_PER_DIRECTION][:MAX_LINES]
 
 
