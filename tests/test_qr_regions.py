@@ -116,6 +116,16 @@ def test_modules_near_one_pixel_are_read_by_the_3x_upscale_and_not_without_it(co
     assert decode(frame) == []
 
 
+@pytest.mark.parametrize("seed", [107, 110])
+def test_a_dimmed_screen_too_large_to_upscale_is_read_smoothed_and_not_without_it(seed, monkeypatch):
+    frame, texts, _ = make_frame(np.random.default_rng(seed), "dim")
+    results = decode(frame)
+    assert [r.text for r in results] == texts
+    assert results[0].decoder == "zxing:region-denoise-gamma"
+    monkeypatch.setattr(regions, "denoise_gamma", np.zeros_like)  # the cascade without the pass
+    assert decode(frame) == []
+
+
 def test_the_first_generator_says_its_version(tmp_path):
     path = make_corpus(tmp_path, count=1, seed=3)
     manifest = json.loads(path.read_text(encoding="utf-8"))

@@ -247,8 +247,10 @@ def _region_passes(crop: np.ndarray) -> Iterator[tuple[float, float, Callable[[]
     # BRIGHT_LOW and white clipped): the gamma curve for it goes first.
     low, high = np.percentile(crop[::2, ::2], (1, 99))
     gamma = 0.5 if high < DIM_HIGH else 2.0 if (low > BRIGHT_LOW and high >= 250) else 1.0
-    if gamma == 0.5:  # a dimmed screen's gain noise: smoothed and upscaled before the gamma curve
+    if gamma == 0.5:  # a dimmed screen's gain noise: smoothed and upscaled before the gamma curve,
+        # or (a crop too large for that within the budget) smoothed between two stretches
         yield 2.0, cost(30.0), lambda: _zxing(regions.denoise_up2(crop), "zxing:region-denoise")
+        yield 1.0, cost(17.0), lambda: _zxing(regions.denoise_gamma(crop), "zxing:region-denoise-gamma")
     if gamma != 1.0:
         yield 1.0, cost(11.0), lambda: _zxing(regions.stretch(crop, gamma), f"zxing:region-gamma{gamma:g}")
     if max(crop.shape) <= REGION_UPSCALE_SIDE:  # 1-2 px modules
