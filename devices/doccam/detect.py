@@ -281,32 +281,31 @@ def _region_candidates(feat: _Features) -> list[np.ndarray]:
 
 # --------------------------------------------------------------------------- scoring
 
+_PROBE_OFFSETS = np.array([-3, -5, 3, 5, -2, -1, 0, 1, 2], np.float32)   # colour inside, outside; gradient
+
+
 def _probe(feat: _Features, x: np.ndarray, y: np.ndarray, nx: np.ndarray, ny: np.ndarray):
     """At points (x, y) with outward normals (nx, ny), any matching shapes (float32): the colour 3-5 px
-    inside and 3-5 px outside, and the strongest gradient across the normal within 2 px, with the
-    gradient along it at that place."""
+    inside and 3-5 px outside, and the strongest gradient across the normal within 2 px (the first
+    of the strongest, none where none is above zero), with the gradient along it at that place."""
     lab, tensor = feat.flat
-    W, H = feat.w - 1, feat.h - 1
-
-    def at(off: float) -> np.ndarray:   # flat indices of the points moved off pixels along the normal
-        xi = np.clip(x + off * nx + 0.5, 0, W).astype(np.intp)
-        yi = np.clip(y + off * ny + 0.5, 0, H).astype(np.intp)
-        return yi * feat.w + xi
-
-    # take() is four times faster than indexing rows with an array
-    inner = (lab.take(at(-3), axis=0) + lab.take(at(-5), axis=0)) / 2
-    outer = (lab.take(at(3), axis=0) + lab.take(at(5), axis=0)) / 2
-    best_n = np.zeros(inner.shape[:-1], np.float32)
-    best_t = np.zeros(inner.shape[:-1], np.float32)
+    # Flat indices of the points moved along the normal by every offset at once (offsets first).
+    off = _PROBE_OFFSETS.reshape((-1,) + (1,) * np.ndim(x))
+    xi = np.clip(x + off * nx + 0.5, 0, feat.w - 1).astype(np.intp)
+    yi = np.clip(y + off * ny + 0.5, 0, feat.h - 1).astype(np.intp)
+    at = yi * feat.w + xi
+    colour = lab.take(at[:4], axis=0)          # take() is four times faster than indexing rows with an array
+    inner = (colour[0] + colour[1]) / 2
+    outer = (colour[2] + colour[3]) / 2
+    g = tensor.take(at[4:], axis=0)
+    sxx, sxy, syy = g[..., 0], g[..., 1], g[..., 2]
     nn, nm, mm = nx * nx, 2 * nx * ny, ny * ny
-    for off in (-2, -1, 0, 1, 2):
-        g = tensor.take(at(off), axis=0)
-        sxx, sxy, syy = g[..., 0], g[..., 1], g[..., 2]
-        gn = nn * sxx + nm * sxy + mm * syy
-        better = gn > best_n
-        best_n = np.where(better, gn, best_n)
-        best_t = np.where(better, mm * sxx - nm * sxy + nn * syy, best_t)
-    return inner, outer, np.sqrt(best_n), np.sqrt(np.maximum(best_t, 0))
+    across = nn * sxx + nm * sxy + mm * syy
+    k = np.argmax(across, axis=0)[None]
+    best_n = np.take_along_axis(across, k, axis=0)[0]
+    best_t = np.take_along_axis(mm * sxx - nm * sxy + nn * syy, k, axis=0)[0]
+    found = best_n > 0
+    return inner, outer, np.sqrt(np.where(found, best_n, 0)), np.sqrt(np.maximum(np.where(found, best_t, 0), 0))
 
 
 def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool = False):
