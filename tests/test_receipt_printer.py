@@ -1,6 +1,8 @@
 import socket
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from devices.errors import DeviceOfflineError
 from devices.receipt.base import EscposReceiptPrinter, PaperOutError
@@ -10,6 +12,7 @@ from devices.receipt.linebreak import wrap
 from devices.receipt.sim import SimReceiptPrinter
 from devices.receipt.transports import TcpTransport
 from devices.receipt.virtual import VirtualPrinterServer, render
+from devices.qr.decoder import decode
 
 DOC = ReceiptDocument("t", (Line("回执", "center", bold=True, size=2), Line("No. 1"), Rule("="), Feed(2), Qr("OTR1:SQ1")))
 
@@ -105,6 +108,9 @@ def test_simulator_writes_bytes_and_a_picture(tmp_path):
         result = printer.print_receipt(DOC)
         assert (tmp_path / result.artifact).exists()
         assert sorted(p.suffix for p in tmp_path.iterdir()) == [".bin", ".png"]
+        with Image.open(tmp_path / result.artifact) as paper:  # dots, as a thermal head prints them
+            assert paper.mode == "1" and paper.width == PROFILES["80mm"].width_dots
+            assert [r.text for r in decode(np.asarray(paper.convert("L")), budget_ms=None)] == ["OTR1:SQ1"]
         printer.inject("paper_out")
         with pytest.raises(PaperOutError):
             printer.print_receipt(DOC)
@@ -116,3 +122,15 @@ def test_simulator_writes_bytes_and_a_picture(tmp_path):
             printer.inject("on_fire")
     finally:
         printer.stop()
+
+
+def test_a_ragged_or_too_wide_bitmap_is_drawn_clipped_never_raised():
+    from devices.receipt.virtual import _Renderer
+
+    renderer = _Renderer(PROFILES["58mm"])
+    renderer.bitmap([[True, False, True], [True], [False, True, True, True, True]])  # rows cut to the first's width
+    renderer.bitmap([[True] * (PROFILES["58mm"].width_dots + 50)] * 2)  # wider than the paper
+    paper = np.asarray(renderer.finish())
+    first = paper[8:11, :3]
+    assert first.tolist() == [[0, 255, 0], [0, 255, 255], [255, 0, 0]]
+    assert (paper[15:17] == 0).all()  # the wide one fills the paper's width

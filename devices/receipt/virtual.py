@@ -96,13 +96,15 @@ class _Renderer:
     def bitmap(self, rows: list[list[bool]]) -> None:
         if not rows:
             return
+        from PIL import Image
+
         height, width = len(rows), len(rows[0])
         self._grow(height + 8)
         x0 = self._x(width)
-        for y, row in enumerate(rows):
-            for x, dark in enumerate(row):
-                if dark:
-                    self.canvas.putpixel((x0 + x, self.y + y), 0)
+        # the dots as a mask, black pasted through it: one call, where a putpixel per dot held the
+        # printer's thread 20-40 ms for a receipt's QR code
+        dots = b"".join(bytes(255 if dark else 0 for dark in row[:width]).ljust(width, b"\0") for row in rows)
+        self.canvas.paste(0, (x0, self.y, x0 + width, self.y + height), Image.frombytes("L", (width, height), dots))
         self.y += height + 4
 
     def finish(self) -> Image.Image:
