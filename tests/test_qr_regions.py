@@ -89,7 +89,7 @@ def test_stretch_spreads_a_dim_range_and_gamma_bends_it():
     ("motion", 109, "zxing:deconvolve"),         # a straight smear: Wiener deconvolution
     ("tiny", 105, "zxing:region-up2-sharpen"),   # 1.0-1.6 px modules: the crop upscaled and sharpened
     ("smear", 100, "zxing:region-sharpen"),      # a curved smear: a wide unsharp mask on the crop
-    ("bright", 102, "zxing:region-gamma2"),      # an overexposed screen
+    ("bright", 102, "zxing:region-gamma4"),      # an overexposed screen
     ("dim", 105, "zxing:region-gamma0.5"),       # a dimmed screen
     ("dim", 101, "zxing:region-denoise"),        # a dimmed screen's gain noise: stretched, smoothed, upscaled
 ])
@@ -123,6 +123,16 @@ def test_a_dimmed_screen_too_large_to_upscale_is_read_smoothed_and_not_without_i
     assert [r.text for r in results] == texts
     assert results[0].decoder == "zxing:region-denoise-gamma"
     monkeypatch.setattr(regions, "denoise_gamma", np.zeros_like)  # the cascade without the pass
+    assert decode(frame) == []
+
+
+@pytest.mark.parametrize("seed", [110, 123])
+def test_an_overexposed_screen_is_read_with_gamma_4_and_not_with_gamma_2(seed, monkeypatch):
+    frame, texts, _ = make_frame(np.random.default_rng(seed), "bright")
+    results = decode(frame)
+    assert [r.text for r in results] == texts
+    assert results[0].decoder == "zxing:region-gamma4"
+    monkeypatch.setattr(decoder, "BRIGHT_GAMMA", 2.0)  # the cascade as it was
     assert decode(frame) == []
 
 

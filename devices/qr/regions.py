@@ -26,7 +26,7 @@ modules), the deconvolution 15 (14 of them motion blur), the gamma curves 9 (dim
 screens); none wrong. Later, on dev seeds 16, 26, 36 and 46 (1520 frames): :func:`denoise_up2`
 read 18 more dimmed screens (dim 17 to 35 of 80), none wrong, nothing lost. Third round (same seeds):
 :func:`denoise_gamma` 13 more (dim 36 to 49), the 3x upscale of crops up to 200 px 15 (tiny and small),
-none wrong, nothing lost. See
+a gamma of 4 instead of 2 first for an overexposed screen 7 (bright 54 to 61); none wrong, nothing lost. See
 docs/qr-decoding.md, "After the changes".
 """
 
