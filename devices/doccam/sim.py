@@ -12,6 +12,7 @@ freeze, are tested with it).
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,19 +49,32 @@ class SimDocumentCameraOptions:
 SCENE_FPS = 15.0
 
 
+@functools.lru_cache(maxsize=8)
+def _scene(seed: int, size: tuple[int, int]) -> np.ndarray:
+    """A calm desk for the simulator (a still, sharp page, as a citizen lays it), drawn once per
+    process: every simulated camera of a process (a test run opens hundreds) shows the same pages."""
+    frame = render_scene(seed, size, background=("wood", "light_grey", "dark_mat")[seed % 3], calm=True).frame
+    frame.setflags(write=False)  # shared: a reader gets a copy
+    return frame
+
+
 class SceneFrameSource:
     """Pages on desks drawn in memory from seeds, each shown for ``frames_per_page`` reads."""
 
     def __init__(self, seeds: tuple[int, ...] = (3, 8, 14), size: tuple[int, int] = (1920, 1080),
                  frames_per_page: int = 30, fps: float = 15.0) -> None:
         self._seeds, self._size, self._per = seeds, size, frames_per_page
-        self._cache: dict[int, np.ndarray] = {}
         self._n = 0
         self._interval_s = 1.0 / fps if fps > 0 else 0.0
         self._next_due = 0.0
 
     def open(self) -> None:
         self._n = 0
+        # Every page drawn before the first frame, as a real camera's scene is there when it opens.
+        # Drawn at each page's first frame instead, mid-stream, each drawing (about 0.3 s of CPU, most
+        # of it PIL's text) held the interpreter away from the terminal's GUI thread for tens of ms.
+        for seed in self._seeds:
+            _scene(seed, self._size)
         self._next_due = time.monotonic()
 
     def read(self, timeout_s: float) -> np.ndarray | None:
@@ -72,14 +86,10 @@ class SceneFrameSource:
         self._next_due = max(self._next_due + self._interval_s, time.monotonic() - self._interval_s)
         seed = self._seeds[(self._n // self._per) % len(self._seeds)]
         self._n += 1
-        if seed not in self._cache:
-            # Calm desks for the simulator: a still, sharp page, as a citizen lays it.
-            self._cache[seed] = render_scene(seed, self._size, background=("wood", "light_grey", "dark_mat")[seed % 3],
-                                             calm=True).frame
-        return self._cache[seed].copy()
+        return _scene(seed, self._size).copy()
 
     def close(self) -> None:
-        self._cache.clear()
+        pass  # the scenes are the simulator's world, not anything a citizen laid down: kept
 
 
 class Cable:
