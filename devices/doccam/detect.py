@@ -726,10 +726,16 @@ def find_page(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = 
     side ratio accepted (a till receipt reaches 1:3.75), ``aspect`` the proportions preferred (A4:
     1.414; an ID card: 1.586).
     """
-    found = locate(frame, min_area=min_area, max_aspect=max_aspect, aspect=aspect)
-    if found is None or found.confidence < NOT_FOUND or found.border_gap < BORDER or found.cut:
+    # As locate(), stopping as soon as the answer is None: a pick the ranker does not trust is not
+    # refined, nor one whose corners lie at the frame's edge tested for paper there.
+    picked = _pick(frame, min_area, max_aspect, aspect)
+    if picked is None or picked[3] < NOT_FOUND:
         return None
-    return found.corners
+    frame, feat, quad, _ = picked
+    corners, gap = _placed(frame, feat, quad)
+    if gap < BORDER or _cut_by_frame(feat, quad):
+        return None
+    return corners
 
 
 @dataclass(frozen=True)
@@ -748,6 +754,18 @@ def locate(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = MAX
            aspect: float = 1.414) -> Located | None:
     """The best candidate for the page whatever its confidence (:func:`find_page` decides), or None
     when there is no candidate at all."""
+    picked = _pick(frame, min_area, max_aspect, aspect)
+    if picked is None:
+        return None
+    frame, feat, quad, confidence = picked
+    corners, gap = _placed(frame, feat, quad)
+    return Located(corners, confidence, gap, _cut_by_frame(feat, quad))
+
+
+def _pick(frame: np.ndarray, min_area: float, max_aspect: float,
+          aspect: float) -> tuple[np.ndarray, _Features, np.ndarray, float] | None:
+    """The best candidate at working scale: (the frame as BGR, its features, the quad, the ranker's
+    predicted IoU for it), or None."""
     if frame is None or frame.ndim not in (2, 3) or min(frame.shape[:2]) < 16:
         return None
     if frame.ndim == 2:
@@ -761,12 +779,18 @@ def locate(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = MAX
         return None
     if not ranking.available(aspect):  # with the ranker, _select has weighed the extension already
         quad = _extend(feat, quad)
+    return frame, feat, quad, confidence
+
+
+def _placed(frame: np.ndarray, feat: _Features, quad: np.ndarray) -> tuple[np.ndarray, float]:
+    """The pick's corners refined in the frame (ordered, clipped to it) and how far the nearest lay
+    from its edge (a share of the short side; negative outside)."""
     refined = _refine(frame, quad / feat.scale, feat.scale)
     h, w = frame.shape[:2]
     gap = min(float(refined.min()), w - 1 - float(refined[:, 0].max()), h - 1 - float(refined[:, 1].max()))
     refined[:, 0] = np.clip(refined[:, 0], 0, w - 1)
     refined[:, 1] = np.clip(refined[:, 1], 0, h - 1)
-    return Located(order_corners(refined), confidence, gap / min(h, w), _cut_by_frame(feat, quad))
+    return order_corners(refined), gap / min(h, w)
 
 
 def classic_find_page(frame: np.ndarray) -> np.ndarray | None:
