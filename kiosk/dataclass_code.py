@@ -54,8 +54,8 @@ class CodeCache:
             blob = self.path.read_bytes()
         except OSError:
             return  # none yet
-        head, check, payload = blob[:len(_HEADER)], blob[len(_HEADER):len(_HEADER) + _CHECK], \
-            blob[len(_HEADER) + _CHECK:]
+        n = len(_HEADER)
+        head, check, payload = blob[:n], blob[n:n + _CHECK], blob[n + _CHECK:]
         if head != _HEADER or _crc(payload) != check:
             return
         try:
@@ -84,8 +84,9 @@ class CodeCache:
         False where the folder cannot be written."""
         import tempfile
 
-        keep = self.codes if len(self.codes) <= MAX_ENTRIES else {t: self.codes[t] for t in self.used}
-        payload = marshal.dumps(dict(keep))
+        codes = dict(self.codes)  # copies in one step: another thread may be making a class
+        keep = codes if len(codes) <= MAX_ENTRIES else {text: codes[text] for text in list(self.used) if text in codes}
+        payload = marshal.dumps(keep)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".dataclass-code-")
