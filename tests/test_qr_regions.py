@@ -106,33 +106,21 @@ def test_a_region_pass_reads_what_plain_zxing_misses(condition, seed, decoder):
     assert (corners[:, 1] >= -2).all() and (corners[:, 1] <= height + 2).all()
 
 
-@pytest.mark.parametrize("condition, seed", [("tiny", 114), ("small", 108)])
-def test_modules_near_one_pixel_are_read_by_the_3x_upscale_and_not_without_it(condition, seed, monkeypatch):
+# Third round: each pass reads a frame that the cascade without it (the patch) does not.
+@pytest.mark.parametrize("condition, seed, decoder_name, without", [
+    ("tiny", 114, "zxing:region-up3-sharpen", (decoder, "TINY_CROP_SIDE", 0)),    # 3x upscale of small crops
+    ("small", 108, "zxing:region-up3-sharpen", (decoder, "TINY_CROP_SIDE", 0)),
+    ("dim", 107, "zxing:region-denoise-gamma", (regions, "denoise_gamma", np.zeros_like)),  # large dim crops
+    ("dim", 110, "zxing:region-denoise-gamma", (regions, "denoise_gamma", np.zeros_like)),
+    ("bright", 110, "zxing:region-gamma4", (decoder, "BRIGHT_GAMMA", 2.0)),      # gamma 4, as it was 2
+    ("bright", 123, "zxing:region-gamma4", (decoder, "BRIGHT_GAMMA", 2.0)),
+])
+def test_a_pass_reads_a_frame_the_cascade_without_it_does_not(condition, seed, decoder_name, without, monkeypatch):
     frame, texts, _ = make_frame(np.random.default_rng(seed), condition)
     results = decode(frame)
     assert [r.text for r in results] == texts
-    assert results[0].decoder == "zxing:region-up3-sharpen"
-    monkeypatch.setattr(decoder, "TINY_CROP_SIDE", 0)  # the cascade without the pass
-    assert decode(frame) == []
-
-
-@pytest.mark.parametrize("seed", [107, 110])
-def test_a_dimmed_screen_too_large_to_upscale_is_read_smoothed_and_not_without_it(seed, monkeypatch):
-    frame, texts, _ = make_frame(np.random.default_rng(seed), "dim")
-    results = decode(frame)
-    assert [r.text for r in results] == texts
-    assert results[0].decoder == "zxing:region-denoise-gamma"
-    monkeypatch.setattr(regions, "denoise_gamma", np.zeros_like)  # the cascade without the pass
-    assert decode(frame) == []
-
-
-@pytest.mark.parametrize("seed", [110, 123])
-def test_an_overexposed_screen_is_read_with_gamma_4_and_not_with_gamma_2(seed, monkeypatch):
-    frame, texts, _ = make_frame(np.random.default_rng(seed), "bright")
-    results = decode(frame)
-    assert [r.text for r in results] == texts
-    assert results[0].decoder == "zxing:region-gamma4"
-    monkeypatch.setattr(decoder, "BRIGHT_GAMMA", 2.0)  # the cascade as it was
+    assert results[0].decoder == decoder_name
+    monkeypatch.setattr(*without)
     assert decode(frame) == []
 
 
