@@ -178,6 +178,14 @@ def _verdict(name: str, value: float, shown: str, detail: str, failed: list[str]
     return f"{name:<12} {shown:>9}  (target {'<' if strict else '<='} {target:g})  {'PASS' if ok else 'FAIL'}  {detail}"
 
 
+def _dataclass_methods() -> int:
+    from kiosk.dataclass_code import PATH, CodeCache
+
+    cache = CodeCache(PATH)
+    cache.load()
+    return cache.loaded
+
+
 def _ms(values: list[float]) -> str:
     return " ".join(f"{v:.0f}" for v in values)
 
@@ -196,6 +204,8 @@ def report(args: argparse.Namespace, url: str, startup: dict[str, list[float]], 
     print(f"  bare window painted {bare:.0f} | terminal: home screen painted {paint:.0f}, usable {usable:.0f}, "
           f"every device ready {m['all_ready']:.0f} ({m['all_ready'] / bare:.2f} x bare, no target)")
     print(f"  samples: bare {_ms(startup['bare'])} | painted {_ms(startup['paint'])} | usable {_ms(startup['usable'])}")
+    print(f"  installed as make leaves it: our bytecode compiled and {_dataclass_methods()} dataclass methods "
+          "kept compiled (kiosk/dataclass_code.py)")
     print(f"  process CPU time: bare {m['cpu_bare']:.0f} | painted {m['cpu_paint']:.0f} "
           f"({m['cpu_paint'] / m['cpu_bare']:.2f} x) | usable {m['cpu_usable']:.0f} "
           f"({m['cpu_usable'] / m['cpu_bare']:.2f} x); a loaded machine inflates these less than the clock")
