@@ -8,7 +8,8 @@ p95 time on one thread. ``--vs classic`` runs the textbook recipe (Canny, larges
 contour) in the same run. Targets (issue 21): mean IoU >= 0.97, IoU > 0.9 on >= 95 % of frames, median <= 40 ms
 at 1920x1080. Decoding the JPEG is not timed. ``--clock cpu`` counts the process's CPU time
 (``time.process_time``) instead of the wall clock's, for a machine other work keeps busy; the bench
-prints which clock it used and the load at the start and the end.
+prints which clock it used, the load at the start and the end, and beside the median target the
+other clock's median too.
 
 ``--make-corpus DIR --generator 2`` writes the second, independently built generator's corpus
 (:mod:`entry.bench.scenes2.pages`: curled and folded sheets, fingers, spreads, ID cards, receipts,
@@ -56,7 +57,7 @@ def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def _evaluate(method, entries, folder: Path, clock) -> list[dict]:
+def _evaluate(method, entries, folder: Path, cpu_clock: bool) -> list[dict]:
     import cv2
     import numpy as np
 
@@ -67,14 +68,15 @@ def _evaluate(method, entries, folder: Path, clock) -> list[dict]:
         frame = cv2.imread(str(folder / entry["file"]), cv2.IMREAD_COLOR)
         if frame is None:
             raise SystemExit(f"kiosk bench docscan: cannot read {entry['file']}")
-        start = clock()
+        wall, cpu = time.perf_counter(), time.process_time()
         quad = method(frame, entry)
-        ms = (clock() - start) * 1000
+        cpu, wall = (time.process_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000
+        ms, other_ms = (cpu, wall) if cpu_clock else (wall, cpu)
         truth = np.array(entry["corners"], np.float64)
         iou = smartdoc_iou(quad, truth, tuple(entry.get("page_mm", (210.0, 297.0))))
         visible = entry.get("fully_visible", True)
         right = iou > 0.9 or (quad is None and not visible)
-        rows.append({"entry": entry, "iou": iou, "ms": ms, "none": quad is None, "visible": visible,
+        rows.append({"entry": entry, "iou": iou, "ms": ms, "other_ms": other_ms, "none": quad is None, "visible": visible,
                      "right": right, "wrong": quad is not None and iou < 0.8})
         del frame
     return rows
@@ -140,7 +142,6 @@ def run(args: argparse.Namespace) -> int:
     sizes = sorted({tuple(e["size"]) for e in entries})
     backgrounds = sorted({e["background"] for e in entries})
     conditions = sorted({c for e in entries for c in e["conditions"]})
-    clock = time.process_time if args.clock == "cpu" else time.perf_counter
     print(f"kiosk bench docscan: {len(entries)} frames from {args.dir} (seed {manifest.get('seed', '?')}),"
           f" one thread (cv2.setNumThreads(1)), OpenCV {cv2.__version__}")
     print(f"   clock: {CLOCKS[args.clock]}; load (1-minute) at the start {_load()}")
@@ -152,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
     print("   sizes: " + ", ".join(f"{w}x{h} {sum(tuple(e['size']) == (w, h) for e in entries)}" for w, h in sizes))
     print("   desks: " + ", ".join(f"{b} {sum(e['background'] == b for e in entries)}" for b in backgrounds))
     print("   conditions: " + ", ".join(f"{c} {sum(c in e['conditions'] for e in entries)}" for c in conditions))
-    results = {name: _evaluate(fn, entries, args.dir, clock) for name, fn in methods}
+    results = {name: _evaluate(fn, entries, args.dir, args.clock == "cpu") for name, fn in methods}
     print(f"   load at the end {_load()}")
     header = (f"   {'':24} {'frames':>6}  {'mean IoU':>8}  {'IoU>0.9':>8}  {'nothing':>7}  {'right':>6}  {'wrong':>6}"
               f"  {'median':>10}  {'p95':>10}")
@@ -177,9 +178,11 @@ def run(args: argparse.Namespace) -> int:
             mean = sum(ious) / len(ious)
             share = sum(i > 0.9 for i in ious) / len(ious)
             hd = [r["ms"] for r in rows if tuple(r["entry"]["size"]) == (1920, 1080)]
+            other = median([r["other_ms"] for r in rows if tuple(r["entry"]["size"]) == (1920, 1080)])
             verdicts = [(f"mean IoU {mean:.4f} >= {TARGET_MEAN_IOU}", mean >= TARGET_MEAN_IOU),
                         (f"IoU > 0.9 on {share:.1%} >= {TARGET_SHARE:.0%}", share >= TARGET_SHARE),
-                        (f"median {median(hd):.1f} ms <= {TARGET_MEDIAN_MS:g} ms at 1920x1080",
+                        (f"median {median(hd):.1f} ms <= {TARGET_MEDIAN_MS:g} ms at 1920x1080 ({args.clock};"
+                         f" {'wall' if args.clock == 'cpu' else 'cpu'} {other:.1f} ms)",
                          bool(hd) and median(hd) <= TARGET_MEDIAN_MS)]
     if args.worst:
         print(f"\nworst {args.worst} frames of find_page")
@@ -188,7 +191,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"   {e['file']}  IoU {r['iou']:.3f}  {e['background']:10} {e['content']:6} {' '.join(e['conditions'])}")
     print(f"\ntargets (find_page; {label})")
     for label, ok in verdicts:
-        print(f"   {label:52} {_verdict(ok)}")
+        print(f"   {label:72} {_verdict(ok)}")
     return 0 if all(ok for _, ok in verdicts) else 1
 
 
