@@ -38,8 +38,11 @@ first generator's version 1 (A4 pages; cluttered desks are the slow ones: many l
 version 2 and on the second generator, with receipts, overlapping sheets, newsprint and checked desks,
 55-80 ms median at a load of about 2 on two cores; after the speed-ups that change no answer (the
 line quadrilaterals' coverage looked up in a table of lines by pairs, gathers by ``take()``, the four
-sides refined at once) about a quarter less in interleaved runs, 46-56 ms median at a load of about 3
-(2026-12-01, docs/page-finding.md); LSD is now the largest cost. ``kiosk bench docscan`` measures it.
+sides refined at once) about a quarter less in interleaved runs, 46-56 ms median at a load of about 3;
+then by CPU time (``kiosk bench docscan --clock cpu``) 5-8 % less again in interleaved runs (medians by
+sorting, lines merged in plain Python, the probes' gathers at once, ``find_page`` stopping at its first
+None): 38-55 ms median on the held-out corpora in runs at loads of 1.3-6.7, a run's median moving by a
+fifth with the host (2026-12-01, docs/page-finding.md). LSD is the largest cost, 12-15 ms.
 """
 
 from __future__ import annotations
