@@ -44,7 +44,8 @@ class CodeCache:
     def __init__(self, path: Path, packages: tuple[str, ...] = PACKAGES) -> None:
         self.path = path
         self.packages = frozenset(packages)
-        self.codes: dict[str, CodeType] = {}
+        self.codes: dict[str, CodeType] = {}  # compiled or read in this process
+        self._stored: dict[str, bytes] = {}  # read from the file, each code object still marshalled
         self.used: set[str] = set()
         self.loaded = 0
         self.compiled = 0
@@ -59,20 +60,35 @@ class CodeCache:
         if head != _HEADER or _crc(payload) != check:
             return
         try:
-            codes = marshal.loads(payload)
+            stored = marshal.loads(payload)
         except (EOFError, ValueError, TypeError):
             return
-        if isinstance(codes, dict):
-            self.codes.update((text, code) for text, code in codes.items()
-                              if isinstance(text, str) and isinstance(code, CodeType))
-            self.loaded = len(self.codes)
+        if isinstance(stored, dict):  # each code object still marshalled: read when its class is made
+            self._stored.update((text, code) for text, code in stored.items()
+                                if isinstance(text, str) and isinstance(code, bytes))
+            self.loaded = len(self._stored)
+
+    def texts(self) -> set[str]:
+        """Every source text known: read from the file or compiled here."""
+        return set(self._stored) | set(self.codes)
+
+    def _code(self, source: str) -> CodeType | None:
+        code = self.codes.get(source)
+        if code is None and source in self._stored:
+            try:
+                code = marshal.loads(self._stored[source])
+            except (EOFError, ValueError, TypeError):
+                return None
+            if isinstance(code, CodeType):
+                self.codes[source] = code
+        return code if isinstance(code, CodeType) else None
 
     def exec(self, source, globals=None, locals=None) -> None:  # noqa: A002 - exec's own parameter names
         """``exec`` as the dataclasses module calls it, with the compiling done once per text."""
         owner = globals.get("__name__", "") if isinstance(globals, dict) else ""
         if not isinstance(source, str) or owner.partition(".")[0] not in self.packages:
             return builtins.exec(source, globals, locals)
-        code = self.codes.get(source)
+        code = self._code(source)
         if code is None:
             code = self.codes[source] = compile(source, "<string>", "exec")  # what exec(source) compiles
             self.compiled += 1
@@ -84,9 +100,10 @@ class CodeCache:
         False where the folder cannot be written."""
         import tempfile
 
-        codes = dict(self.codes)  # copies in one step: another thread may be making a class
-        keep = codes if len(codes) <= MAX_ENTRIES else {text: codes[text] for text in list(self.used) if text in codes}
-        payload = marshal.dumps(keep)
+        stored = {**self._stored, **{text: marshal.dumps(code) for text, code in list(self.codes.items())}}
+        if len(stored) > MAX_ENTRIES:
+            stored = {text: stored[text] for text in list(self.used) if text in stored}
+        payload = marshal.dumps(stored)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".dataclass-code-")

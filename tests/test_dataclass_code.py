@@ -105,6 +105,24 @@ def test_a_damaged_or_foreign_file_is_not_read(tmp_path, monkeypatch, damage):
     assert cache.compiled == fresh.compiled
 
 
+def test_an_entry_that_is_not_code_is_compiled_afresh(tmp_path, monkeypatch):
+    import marshal
+    import zlib
+
+    path = tmp_path / "dataclass-code.marshal"
+    fresh = CodeCache(path, packages=("onetrip_sample",))
+    _make(monkeypatch, fresh)
+    garbage = {text: b"not marshalled code" for text in fresh.texts()}
+    garbage[next(iter(garbage))] = marshal.dumps(["a list, not code"])
+    payload = marshal.dumps(garbage)
+    path.write_bytes(dataclass_code._HEADER + zlib.crc32(payload).to_bytes(4, "big") + payload)
+    cache = CodeCache(path, packages=("onetrip_sample",))
+    cache.load()
+    assert cache.loaded == fresh.compiled
+    _behaves(_make(monkeypatch, cache))
+    assert cache.compiled == fresh.compiled
+
+
 def test_a_folder_that_cannot_be_written_is_reported_not_raised(tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the folder would go")
@@ -123,7 +141,7 @@ def test_past_the_limit_a_save_keeps_only_what_this_process_used(tmp_path, monke
     cache.save()
     reread = CodeCache(path, packages=("onetrip_sample",))
     reread.load()
-    assert set(reread.codes) == cache.used and not any(text.startswith("# stale") for text in reread.codes)
+    assert reread.texts() == cache.used and not any(text.startswith("# stale") for text in reread.texts())
 
 
 def test_the_terminal_process_compiles_our_dataclasses_through_the_cache():
@@ -148,4 +166,4 @@ def test_the_install_step_imports_every_module_and_writes_their_methods(tmp_path
     reread.load()
     assert reread.loaded == count > 500  # config, domain, devices, queue: hundreds of methods
     # what the kiosk makes first is there: the configuration's classes
-    assert any("TerminalConfig" in text or "hall_id" in text for text in reread.codes)
+    assert any("TerminalConfig" in text or "hall_id" in text for text in reread.texts())
