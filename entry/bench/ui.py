@@ -29,16 +29,19 @@ It also warns when references to None, True or False fall over the sessions: PyS
 Python 3.11 drops one to None on every call of a void method and one to True on every signal
 emit, and the process aborts once a count reaches zero (these runs died at exit with bool_dealloc).
 
-Measured 2026-12-01 (session 9) on the 2-core machine, quiet (load about 1), `kiosk bench ui` (7 trials,
-500 sessions): bare 264 ms, home screen painted 334 (paint_ratio 1.27), usable 804 (ratio 3.05), every device
-ready 1421; process CPU at usable 829 ms (3.15 x the bare window's); stall 29.9 ms (materials; 14.3 ms of it the
-GUI thread's own CPU), growth 15.6 MB, files_left 0; 313,917 objects frozen. Session 8's figures were
-paint_ratio 1.61, ratio 3.33, stall 29.4 ms. What changed for start-up: PySide6's feature hook no longer reads
-every imported module's source (ui/qt_import_hook.py, 50-60 ms of CPU), the idle warning filters the view's
-events only while shown (20-50 ms of the GUI thread), the virtual printer imports PIL at its first printout.
-Runs half an hour later on the same machine, nothing else running, gave paint_ratio 1.44-1.60 and ratio
-4.3-4.5 (process CPU at usable 1006-1032 ms against 829: the machine itself was slower), so one run's
-ratio is not a verdict either way.
+Measured 2026-12-01 (session 10) on the 2-core machine, quiet (load 0.3-0.9), `kiosk bench ui --trials 11`
+(500 sessions): bare 234 ms, home screen painted 340 (paint_ratio 1.45), usable 668 (ratio 2.85), every device
+ready 1784; process CPU at usable 694 ms (2.97 x the bare window's); stall 34.0 ms ('service chosen', 24.7 ms of
+it the GUI thread's own CPU), growth 14.7 MB, files_left 0; 308,587 objects frozen. Two shorter runs right after
+(11 trials, 20 sessions): paint_ratio 1.17 and 1.41, ratio 2.43 and 2.95, stall 25.9 and 26.8 ms. The terminal's
+own times held (usable 648-687 ms); the ratio moves with the bare window's (233-267 ms medians, 194-289 samples).
+Session 9's quiet run gave usable 804 ms, ratio 3.05. What changed for start-up: our dataclasses' methods kept
+compiled beside our bytecode (kiosk/dataclass_code.py: CPU at usable 904 against 1023 ms without, interleaved);
+the kiosk's input filter on its window instead of the application (the app-wide Python filter made PySide build
+~170 enum types after composition, 60-100 ms of the GUI thread). Against session 9's last commit in one
+interleaved run (7 samples a side): usable 916 -> 741 ms, CPU at usable 949 -> 778 ms. "Every device ready"
+is later than before (1421 ms in session 9): the simulated document camera now draws its pages when it opens
+(devices/doccam/sim.py), after the terminal is usable, instead of in the middle of a session.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ TARGETS = {"paint_ratio": 1.5, "ratio": 3.0, "stall": 50.0, "growth": 30.0, "fil
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--trials", type=int, default=7, help="start-up samples per side (medians reported)")
+    parser.add_argument("--trials", type=int, default=11, help="start-up samples per side (medians reported)")
     parser.add_argument("--sessions", type=int, default=500, help="scripted sessions for the memory figures")
     parser.add_argument("--url", help="an already running backend (default: start a sandbox process)")
     parser.add_argument("--dir", type=Path, help="working directory (default: a temporary one, removed)")
