@@ -164,4 +164,4 @@ def build(path: Path | None = None) -> tuple[int, list[str]]:
     if path is not None:
         cache.path = path
     cache.save()
-    return len(cache.codes), skipped
+    return len(cache.texts()), skipped
