@@ -16,6 +16,16 @@ from kiosk.workflows.clerk import Desk
 from tests.maintenance_steps import LEFT, enter_pin
 
 
+@pytest.fixture
+def services(services):
+    """The terminal's services with their background heartbeat and queue sync stopped: these tests beat
+    and push by hand, and the heartbeat's own thread (its first beat enrols, and each beat chains the
+    trail) raced them: a status beat's record replaced by a late enrolment, a sign-in unanswered."""
+    services.heartbeat.stop()
+    services.queue.sync.stop()
+    return services
+
+
 def held(sandbox, services) -> Head:
     return sandbox.store.audit.head(services.config.terminal.id)
 
