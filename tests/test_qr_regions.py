@@ -128,3 +128,17 @@ def test_the_first_generator_says_its_version(tmp_path):
     path = make_corpus(tmp_path, count=1, seed=3)
     manifest = json.loads(path.read_text(encoding="utf-8"))
     assert manifest["generator"].startswith(f"qr_corpus/{VERSION} ")
+
+
+def test_a_phone_screen_is_drawn_inside_the_frame(monkeypatch):
+    """Version 2 drew a screen's modules three times too large, so most of its codes ran off the frame."""
+    from entry.bench import qr_corpus
+
+    placed = []
+    place = qr_corpus._place
+    monkeypatch.setattr(qr_corpus, "_place", lambda frame, code, rng, **kw: (placed.append((frame.shape, code.shape)), place(frame, code, rng, **kw)))
+    for seed in range(12):
+        make_frame(np.random.default_rng(seed), "screen")
+    assert len(placed) == 12
+    for (h, w, _), (size, _) in placed:
+        assert size <= 0.8 * min(h, w)

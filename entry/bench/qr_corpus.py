@@ -29,8 +29,11 @@ CONDITIONS = ("clean", "tilt", "rotation", "small", "blur", "motion", "jpeg", "g
               # version 2: harsher conditions the decoder is developed on (see VERSION)
               "defocus", "tiny", "dim", "bright", "smear")
 # 1: the first 14 conditions; 2 adds a disc defocus of 0.4-1 module, 1.0-1.6 px modules, a dimmed
-# and an overexposed phone screen, and a hand's smear along a curved, slowing path.
-VERSION = 2
+# and an overexposed phone screen, and a hand's smear along a curved, slowing path. 3 draws a phone
+# screen's modules at the module size: version 2 drew them about three times too large (the code was
+# rendered at 3x before ``_screen`` tripled it into subpixels and shrank it by a third), so most
+# screen codes ran off the frame. Every other frame of a seed is drawn as version 2 drew it.
+VERSION = 3
 
 _HANZI = "办事大厅居民身份证营业执照不动产登记社保医保公积金户籍迁移出生证明结婚离婚护照港澳通行证驾驶证行驶证税务发票企业开办变更注销浙江省杭州市西湖区文三路号楼单元室张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗"
 _KANA = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをんアイウエオカキクケコサシスセソ"
@@ -158,7 +161,12 @@ def _disc_kernel(radius: float) -> np.ndarray:
 
 
 def _screen(code: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A phone screen: the code on a pixel grid (RGB subpixels), photographed a little off-grid."""
+    """A phone screen: the code on a pixel grid (RGB subpixels), photographed a little off-grid.
+
+    Each pixel of ``code`` is a display pixel of three subpixels, and a display pixel comes out at
+    0.93-1.11 camera pixels: the grid and the sensor beat against each other (moire), and a module
+    keeps the size ``code`` was drawn at.
+    """
     s = code.shape[0]
     sub = 3
     big = cv2.resize(code, (s * sub, s * sub), interpolation=cv2.INTER_NEAREST)
@@ -211,7 +219,7 @@ def make_frame(rng: np.random.Generator, condition: str) -> tuple[np.ndarray, li
         if condition == "darkmode":
             code = 255 - code
         if condition == "screen":
-            code = _screen(render(matrix, module * 3.0, 10, 235), rng)
+            code = _screen(render(matrix, module, 10, 235), rng)
             if rng.random() < 0.5:
                 code = 255 - code  # a dark-mode app
         angle = float(rng.uniform(-8, 8))
