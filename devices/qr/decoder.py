@@ -35,6 +35,7 @@ from typing import Callable, Iterator
 import cv2
 import numpy as np
 
+from devices.qr import erasure
 from devices.qr import regions
 from devices.qr import text as qrtext
 from devices.qr import zbar
@@ -130,18 +131,23 @@ class _Hit:
     decoder: str
 
 
-def _zxing(gray: np.ndarray, name: str = "zxing", **options: object) -> list[_Hit]:
+def _zxing(gray: np.ndarray, name: str = "zxing", failed: list | None = None, **options: object) -> list[_Hit]:
+    """zxing-cpp's valid reads; with ``failed``, the symbols it located but could not decode are
+    appended to it (for :mod:`devices.qr.erasure`)."""
     import zxingcpp
 
     try:
         found = zxingcpp.read_barcodes(gray, formats=[zxingcpp.BarcodeFormat.QRCode],
-                                       text_mode=zxingcpp.TextMode.Plain, **options)
+                                       text_mode=zxingcpp.TextMode.Plain, return_errors=failed is not None,
+                                       **options)
     except Exception:  # a binding error on an odd image must not reach the camera loop
         log.debug("zxing-cpp failed", exc_info=True)
         return []
     hits = []
     for barcode in found:
         if not barcode.valid:
+            if failed is not None:
+                failed.append(barcode)
             continue
         raw = bytes(barcode.bytes)
         p = barcode.position
@@ -312,7 +318,8 @@ def decode_gray(gray: np.ndarray, *, offset: tuple[float, float] = (0.0, 0.0),
         budget_ms = budget_for(gray)
     spent = PASS_OVERHEAD_MS + BASE_MS_PER_MEGAPIXEL * gray.size / 1e6
     seen: dict[str, QrResult] = {}
-    _to_results(_zxing(gray), 1.0, offset, seen)
+    failed: list = []
+    _to_results(_zxing(gray, failed=failed), 1.0, offset, seen)
     if seen:
         return list(seen.values())
     for scale, estimate, run in _fix_passes(gray):
@@ -325,6 +332,9 @@ def decode_gray(gray: np.ndarray, *, offset: tuple[float, float] = (0.0, 0.0),
             _to_results(run(), scale, offset, seen)
         if seen:
             break
+    if not seen and failed:  # a symbol zxing-cpp located but could not correct: a thumb over it?
+        hits = [_Hit(found.text, found.raw, corners, "erasure") for found, corners in erasure.read(gray, failed)]
+        _to_results(hits, 1.0, offset, seen)
     return list(seen.values())
 
 
