@@ -669,6 +669,58 @@ def test_submit_tapped_twice_is_one_case_and_one_receipt(hall):
     ends_cleanly(session)
 
 
+def to_capture(session: CitizenSession, code: str = "M1") -> None:
+    identify(session)
+    session.continue_to_services()
+    session.choose_service("SB-003")
+    session.start_application()
+    session.decline_licences()
+    session.scan_material(code)
+
+
+def test_finished_tapped_while_a_page_is_taken_keeps_the_page_and_leaves(hall):
+    """An auto-capture under way when the citizen taps "finished": the tap is carried out, not dropped."""
+    session = hall.session()
+    to_capture(session)
+    with hall.gate.holding() as waiting:
+        session.capture_page()
+        session.capture_done()
+        session.capture_done()
+        assert session.step is Step.CAPTURE and len(waiting) == 1
+    assert session.step is Step.MATERIALS and not session.busy
+    assert len(session.checklist["M1"].pages) == 1 and session.capture_code is None
+    session.scan_material("M1")  # back to the camera: the earlier tap does not send it away again
+    session.capture_page()
+    shows(session, Step.CAPTURE, "Page 2 taken, an extra one (1 asked for).", error=False)
+    ends_cleanly(session)
+
+
+def test_finished_tapped_while_a_failed_picture_is_taken_leaves_without_advice(hall):
+    camera = hall.services.devices.document_camera
+    session = hall.session()
+    to_capture(session)
+    camera.inject("no_frame")
+    with hall.gate.holding():
+        session.capture_page()
+        session.capture_done()
+    camera.inject("clear")
+    shows(session, Step.MATERIALS, None)
+    assert session.checklist["M1"].pages == []
+    ends_cleanly(session)
+
+
+def test_finished_tapped_while_a_card_front_is_copied_drops_the_front(hall):
+    session = hall.session()
+    to_capture(session, "M1")
+    assert session.is_identity_material("M1")  # SB-003's M1: the resident ID card
+    with hall.gate.holding():
+        session.copy_id_card()
+        session.capture_done()
+    assert session.step is Step.MATERIALS and session.card_front is None
+    assert session.checklist["M1"].pages == []
+    ends_cleanly(session)
+
+
 def test_pay_tapped_twice_is_one_order_and_one_receipt(hall):
     session = hall.session()
     walk_to_confirm(session, "JSZ-010")

@@ -197,6 +197,8 @@ class CitizenSession(RatingTaps):
         self.licence_consent: str = ""  # "", "agreed", "declined", "unavailable"
         self.capture_code: str | None = None
         self.card_front: Any = None  # an ID card's front, until its back is copied too
+        # "Finished with this material" tapped while a picture was being taken: carried out when it is
+        self._leave_capture = False
         self.signature: bytes | None = None
         self.notice_number = ""
         self._notice_attempt: NoticeAttempt | None = None  # recorded once under its key, however often printed
@@ -1113,7 +1115,7 @@ class CitizenSession(RatingTaps):
             self._go(Step.MATERIALS, Notice(text("This terminal has no document camera. The material is listed "
                                                  "for the service window.")))
             return
-        self.capture_code = code
+        self.capture_code, self._leave_capture = code, False
         self._advance(Step.CAPTURE)
 
     def capture_page(self) -> None:
@@ -1134,13 +1136,21 @@ class CitizenSession(RatingTaps):
         if page.advice:  # not found, blurred, glare: say what to fix; the citizen takes it again
             advice = page.advice[0]
             page.wipe()
-            self._go(Step.CAPTURE, Notice(advice))
+            if not self._finish_capture_if_asked():  # finished meanwhile: the advice is moot
+                self._go(Step.CAPTURE, Notice(advice))
             return
         count = self.checklist.add_page(self.capture_code, page.jpeg)
         page.wipe()
         wanted = self.checklist[self.capture_code].requirement.pages
-        self._go(Step.CAPTURE, Notice(plural_text("Page {count} of {pages} taken.", "Page {count} of {pages} taken.",
-                                                  wanted, count=count, pages=wanted), error=False))
+        if self._finish_capture_if_asked():  # finished meanwhile: the list shows the page
+            return
+        if count > wanted:  # an extra page (an annex, a back side): not "page 2 of 1"
+            taken = plural_text("Page {page} taken, an extra one ({pages} asked for).",
+                                "Page {page} taken, an extra one ({pages} asked for).", wanted, page=count, pages=wanted)
+        else:
+            taken = plural_text("Page {count} of {pages} taken.", "Page {count} of {pages} taken.", wanted,
+                                count=count, pages=wanted)
+        self._go(Step.CAPTURE, Notice(taken, error=False))
 
     def is_identity_material(self, code: str | None) -> bool:
         """An identity document: it can be copied as an ID card, both sides on one page."""
@@ -1160,6 +1170,8 @@ class CitizenSession(RatingTaps):
         self.busy = False
         if self.card_front is None:
             self.card_front = side
+            if self._finish_capture_if_asked():  # finished before the back: the front is dropped
+                return
             self._go(Step.CAPTURE, Notice(text("The front is copied. Turn the card over and tap “Copy the back of "
                                                "the card”."), error=False))
             return
@@ -1183,7 +1195,8 @@ class CitizenSession(RatingTaps):
             self._go(Step.MATERIALS, Notice(text("The document camera is not working ({reason}). This material is "
                                                  "listed for the service window.", reason=user_message(exc))))
             return
-        self._go(Step.CAPTURE, Notice(user_message(exc)))
+        if not self._finish_capture_if_asked():
+            self._go(Step.CAPTURE, Notice(user_message(exc)))
 
     def retake_last_page(self) -> None:
         if self.step is Step.CAPTURE and self.checklist is not None and self.capture_code and not self.busy:
@@ -1191,10 +1204,23 @@ class CitizenSession(RatingTaps):
             self._go(Step.CAPTURE)
 
     def capture_done(self) -> None:
-        if self.step is Step.CAPTURE and not self.busy:
-            self.capture_code = None
-            self._drop_card_front()
-            self.back()
+        """"Finished with this material": back to the list. Tapped while a picture is being taken, it is
+        carried out once the picture is in (kept if it is a good page), not dropped."""
+        if self.step is not Step.CAPTURE:
+            return
+        if self.busy:
+            self._leave_capture = True
+            return
+        self.capture_code, self._leave_capture = None, False
+        self._drop_card_front()
+        self.back()
+
+    def _finish_capture_if_asked(self) -> bool:
+        """After a picture came in: leave the camera if the citizen tapped "finished" meanwhile."""
+        if not (self._leave_capture and self.step is Step.CAPTURE and not self.busy):
+            return False
+        self.capture_done()
+        return True
 
     def materials_done(self) -> None:
         """Continue from the list: every material answered; anything missing leads to the notice."""
@@ -1310,6 +1336,7 @@ class CitizenSession(RatingTaps):
         self.form_values, self.form_checked = {}, False
         self.checklist, self.offered_licences, self.licence_consent = None, {}, ""
         self.capture_code, self.signature, self.notice_number = None, None, ""
+        self._leave_capture = False
         self._notice_attempt = None
         self.resumed_draft_id = None
         self._drop_card_front()
