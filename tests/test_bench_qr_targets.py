@@ -1,0 +1,49 @@
+"""``kiosk bench qr --vs`` prints issue 21's targets with the figures measured, PASS or FAIL."""
+
+import json
+
+from entry.bench import qr
+from entry.bench.qr import Score, describe, target_lines
+
+
+def _score(name, codes, decoded, wrong, p95_ms):
+    return Score(name, codes=codes, decoded=decoded, wrong=wrong, times_ms=[1.0] * 19 + [p95_ms] * 2)
+
+
+def test_a_synthetic_corpus_meets_every_target():
+    lines = target_lines([_score("devices.qr.decode", 400, 350, 0, 20.0), _score("pyzbar", 400, 200, 20, 30.0),
+                          _score("zxing-cpp", 400, 290, 0, 6.0)], synthetic=True)
+    assert lines == [
+        "rate >= 85% of frames: 87.5% PASS",
+        "lead >= 5 points over the best single decoder (zxing-cpp, 72.5%): +15.0 PASS",
+        "wrong decodes 0: 0 PASS",
+        "p95 <= 4x zxing-cpp's (20.00 / 6.00 ms): 3.3x PASS",
+    ]
+
+
+def test_the_real_photos_fail_where_they_fall_short():
+    lines = target_lines([_score("devices.qr.decode", 316, 300, 6, 30.0), _score("zxing-cpp", 316, 290, 5, 6.0)],
+                         synthetic=False, presented=None)
+    assert lines == [
+        "rate >= 95% of frames: 94.9% FAIL",
+        "lead >= 3 points over the best single decoder (zxing-cpp, 91.8%): +3.2 PASS",
+        "wrong decodes no more than the best single decoder's (5): 6 FAIL",
+        "p95 <= 4x zxing-cpp's (30.00 / 6.00 ms): 5.0x FAIL",
+    ]
+
+
+def test_presentations_get_their_own_lines():
+    scores = [_score("devices.qr.decode", 300, 155, 0, 10.0), _score("zxing-cpp", 300, 140, 0, 4.0)]
+    lines = target_lines(scores, synthetic=True, presented={"devices.qr.decode": 63.3, "zxing-cpp": 57.1})
+    assert "rate >= 85% of presentations: 63.3% FAIL" in lines
+    assert "lead over the best single decoder, presentations (57.1%): +6.2 PASS" in lines
+
+
+def test_the_first_generator_s_seeds_say_whether_they_were_tuned_on(tmp_path):
+    def said(seed):
+        (tmp_path / "manifest.json").write_text(json.dumps({"generator": "qr_corpus/3 (x)", "seed": seed, "images": []}))
+        return describe(tmp_path)
+
+    assert "NOT held out" in said(16)
+    assert said(qr.HELD_OUT_SEED).endswith("never looked into)") and "NOT" not in said(qr.HELD_OUT_SEED)
+    assert "never looked at" in said(1234)
