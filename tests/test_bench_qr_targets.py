@@ -1,4 +1,4 @@
-"""``kiosk bench qr --vs`` prints issue 21's targets with the figures measured, PASS or FAIL."""
+"""``kiosk bench qr --vs`` prints issue 21's targets with the figures measured, PASS or FAIL, and exits 1 on a FAIL."""
 
 import json
 
@@ -47,3 +47,20 @@ def test_the_first_generator_s_seeds_say_whether_they_were_tuned_on(tmp_path):
     assert "NOT held out" in said(16)
     assert said(qr.HELD_OUT_SEED).endswith("never looked into)") and "NOT" not in said(qr.HELD_OUT_SEED)
     assert "never looked at" in said(1234)
+
+
+def test_the_bench_exits_1_when_a_target_fails(tmp_path, capsys):
+    import argparse
+
+    import cv2
+    from entry.bench.qr_corpus import qr_matrix, render
+
+    cv2.imwrite(str(tmp_path / "a.png"), render(qr_matrix("OTR1:SQ2026112700042", "utf-8", False, "M"), 4.0))
+    (tmp_path / "a.txt").write_text("OTR1:SQ2026112700042", encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    qr.add_arguments(parser)
+    status = qr.run(parser.parse_args([str(tmp_path), "--vs"]))
+    out = capsys.readouterr().out
+    # every decoder reads the one clean code: no lead over the best single decoder
+    assert "lead >= 3 points over the best single decoder" in out and "+0.0 FAIL" in out
+    assert status == 1

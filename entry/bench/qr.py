@@ -11,7 +11,8 @@ and 95th percentile of milliseconds per image (decode only, images already in me
 ``--clock cpu`` counts the thread's CPU time instead of the wall clock's, for a machine other work
 keeps busy).
 ``--vs`` runs plain pyzbar, OpenCV's QRCodeDetector and zxing-cpp over the same images in the
-same run.
+same run, then prints issue 21's targets (:func:`target_lines`) with PASS or FAIL; the exit status is
+1 when one fails.
 
 ``--make-corpus DIR --generator 2`` writes the second, independently built generator's corpus
 (:mod:`entry.bench.scenes2.codes`: phones, receipts, moving hands ...), never to be tuned on. The bench
@@ -255,8 +256,10 @@ def run(args: argparse.Namespace) -> int:
         synthetic = (args.corpus / "manifest.json").is_file()
         presented = presentation_rates(scores, kept, groups_of) if any(len(v) > 1 for v in groups_of.values()) else None
         print("\ntargets (issue 21)")
-        for line in target_lines(scores, synthetic, presented):
+        lines = target_lines(scores, synthetic, presented)
+        for line in lines:
             print("  " + line)
+        return 0 if all(line.endswith("PASS") for line in lines) else 1
     return 0
 
 
