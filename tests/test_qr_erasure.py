@@ -148,3 +148,30 @@ def test_padding_other_than_the_standard_is_refused():
     assert erasure.parse_segments(head + bytes([0xEC, 0x11] * 8)[:19 - len(head)], 1) == (b"A", None)
     with pytest.raises(erasure._Reject):
         erasure.parse_segments(head + bytes([0x11, 0xEC] * 8)[:19 - len(head)], 1)
+
+
+def test_reed_solomon_corrects_erasures_and_errors_and_refuses_beyond():
+    import reedsolo
+
+    rng = np.random.default_rng(5)
+    for _ in range(40):
+        nsym = int(rng.integers(7, 31))
+        codec = reedsolo.RSCodec(nsym, fcr=0, prim=0x11D, generator=2)
+        block = bytes(codec.encode(bytes(rng.integers(0, 256, int(rng.integers(5, 120))).tolist())))
+        erased = sorted(rng.choice(len(block), int(rng.integers(1, nsym - 1)), replace=False).tolist())
+        errors = [int(p) for p in rng.choice([p for p in range(len(block)) if p not in erased],
+                                             (nsym - len(erased)) // 2, replace=False)]
+        damaged = bytearray(block)
+        for position in erased + errors:
+            damaged[position] ^= int(rng.integers(1, 256))
+        assert erasure.rs_correct(bytes(damaged), nsym, erased) == block  # 2e + E <= n - k
+        if not errors:
+            continue
+        too_many = erased + errors  # as erasures, fine; one more error than reach: refused or another codeword
+        extra = next(p for p in range(len(block)) if p not in too_many)
+        damaged[extra] ^= 0x5A
+        try:
+            fixed = erasure.rs_correct(bytes(damaged), nsym, erased)
+        except erasure._Reject:
+            continue
+        assert fixed != block and not any(erasure.syndromes(fixed, nsym))

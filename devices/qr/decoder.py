@@ -18,6 +18,9 @@ Why this cascade (the measurements are in docs/qr-decoding.md; ``kiosk bench qr 
    Passes that produced a wrong text on the real corpus are left out.
 3. The fixes' cost is bounded by a budget that grows with the frame's pixels, counted in
    estimated (not measured) milliseconds, so a frame gets the same passes whatever the load.
+4. Only when all of that read nothing: the symbols the first zxing-cpp pass located but could not
+   correct are read with Reed-Solomon erasures (:mod:`devices.qr.erasure`: a thumb's grey modules
+   erased, so a block corrects twice as many), 2-4 ms a symbol; frames already read never pay it.
 
 Text is never taken from a decoder's own guess: zbar hands over raw bytes (binary mode),
 zxing-cpp its ``bytes`` and ECI-aware ``text``, and :mod:`devices.qr.text` decides. Both decoders
