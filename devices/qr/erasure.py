@@ -229,6 +229,8 @@ def _bch_version(version: int) -> int:
 
 
 _FORMATS = [(level, mask, _bch_format(bits << 3 | mask)) for level, bits in _LEVEL_BITS.items() for mask in range(8)]
+_FORMAT_WORDS = [((level, mask), word) for level, mask, word in _FORMATS]
+_VERSION_WORDS = [(version, _bch_version(version)) for version in range(7, 41)]
 
 
 def block_layout(version: int, level: str) -> list[tuple[int, int]]:
@@ -277,18 +279,25 @@ def _erasures(means: np.ndarray, dark: float, light: float, band: float) -> np.n
 
 # -- format, version ----------------------------------------------------------------------------
 
-def _nearest(read: Sequence[int | None], words: Iterable[tuple[object, int]], width: int, limit: int) -> object | None:
+def _nearest(read: Sequence[int | None], words: Sequence[tuple[object, int]], width: int, limit: int) -> object | None:
     """The word whose bits differ least from ``read`` (None: erased, left out); None unless it is
-    within ``limit`` and strictly nearer than any other."""
-    scored = []
-    for key, word in words:
-        distance = sum(1 for i, bit in enumerate(read) if bit is not None and bit != (word >> i) & 1)
-        scored.append((distance, key))
-    scored.sort(key=lambda item: item[0])
-    known = sum(1 for bit in read if bit is not None)
-    if known < width - 4 or scored[0][0] > limit or (len(scored) > 1 and scored[1][0] <= scored[0][0] + 2):
+    within ``limit`` and nearer by more than 2 than any other, and most bits were read."""
+    known = np.array([bit is not None for bit in read])
+    if known.sum() < width - 4:
         return None
-    return scored[0][1]
+    bits = np.array([bit or 0 for bit in read])
+    table = _word_bits(tuple(word for _, word in words), width)
+    distances = ((table != bits[None, :]) & known[None, :]).sum(axis=1)
+    order = np.argsort(distances, kind="stable")
+    best = int(distances[order[0]])
+    if best > limit or (len(order) > 1 and int(distances[order[1]]) <= best + 2):
+        return None
+    return words[int(order[0])][0]
+
+
+@functools.lru_cache(maxsize=4)
+def _word_bits(words: tuple[int, ...], width: int) -> np.ndarray:
+    return np.array([[(word >> i) & 1 for i in range(width)] for word in words])
 
 
 def _bits(modules: np.ndarray, erased: np.ndarray, positions: Sequence[tuple[int, int]]) -> list[int | None]:
@@ -298,7 +307,7 @@ def _bits(modules: np.ndarray, erased: np.ndarray, positions: Sequence[tuple[int
 def read_format(modules: np.ndarray, erased: np.ndarray) -> tuple[str, int] | None:
     """(level, mask) from the two copies of the format information, or None."""
     n = modules.shape[0]
-    words = [((level, mask), word) for level, mask, word in _FORMATS]
+    words = _FORMAT_WORDS
     for copy in _format_positions(n):
         found = _nearest(_bits(modules, erased, copy), words, 15, 3)
         if found is not None:
@@ -315,8 +324,7 @@ def version_agrees(modules: np.ndarray, erased: np.ndarray, version: int) -> boo
     n = modules.shape[0]
     upper = [(i // 3, n - 11 + i % 3) for i in range(18)]
     lower = [(n - 11 + i % 3, i // 3) for i in range(18)]
-    words = [(v, _bch_version(v)) for v in range(7, 41)]
-    return any(_nearest(_bits(modules, erased, copy), words, 18, 3) == version for copy in (upper, lower))
+    return any(_nearest(_bits(modules, erased, copy), _VERSION_WORDS, 18, 3) == version for copy in (upper, lower))
 
 
 # -- codewords and Reed-Solomon -----------------------------------------------------------------
