@@ -398,10 +398,13 @@ def _reedsolo():
     return reedsolo
 
 
-def rs_correct(received: bytes, nsym: int, erased: list[int]) -> bytes:
-    """The codeword nearest ``received`` given its erased positions (reedsolo's algebra: Forney
-    syndromes, Berlekamp-Massey, Chien search, Forney's formula, with the syndromes in numpy).
-    Raises _Reject if there is none within reach."""
+def rs_correct(received: bytes, nsym: int, erased: list[int], max_errors: int | None = None) -> bytes:
+    """The codeword nearest ``received`` given its erased positions, with at most ``max_errors``
+    errors besides them (default: all that ``nsym`` allows); reedsolo's algebra (Forney syndromes,
+    Berlekamp-Massey, Chien search, Forney's formula) with the syndromes in numpy. Raises _Reject
+    if there is none within reach."""
+    if max_errors is None:
+        max_errors = (nsym - len(erased)) // 2
     reedsolo = _reedsolo()
     msg = bytearray(received)
     for position in erased:
@@ -415,9 +418,13 @@ def rs_correct(received: bytes, nsym: int, erased: list[int]) -> bytes:
             guess[position] ^= value
         if not any(syndromes(guess, nsym)):
             return bytes(guess)
+    if max_errors <= 0:  # errors too, and no room for them: reedsolo's slow path could only refuse
+        raise _Reject("errors besides the erasures")
     try:
         fsynd = reedsolo.rs_forney_syndromes(synd, erased, len(msg), 2)
         locator = reedsolo.rs_find_error_locator(fsynd, nsym, erase_count=len(erased))
+        if len(locator) - 1 > max_errors:
+            raise _Reject(f"{len(locator) - 1} errors")
         errors = reedsolo.rs_find_errors(locator[::-1], len(msg), 2)
         if errors is None:
             raise _Reject("errors not located")
@@ -457,7 +464,8 @@ def correct(words: np.ndarray, doubt: np.ndarray, version: int, level: str) -> t
 
     A block's codewords with doubt (a module under a blob) are erased, the most doubtful first, at
     most ``n - k - SPARE`` of them; the rest are trusted (a codeword the blob's edge grazes is often
-    right), and when more than that are doubtful, also two fewer. A block with far more doubtful
+    right; erasing two fewer to leave room for one error read nothing more on the dev seeds, and
+    reedsolo's error search is the slow part). A block with far more doubtful
     codewords than it can erase is not tried (no such block decoded on the dev seeds); the worst
     block goes first, so a hopeless symbol costs one block. Raises _Reject when a block cannot be
     corrected with SPARE check codewords left over."""
@@ -476,22 +484,18 @@ def correct(words: np.ndarray, doubt: np.ndarray, version: int, level: str) -> t
         if len(doubtful) - cap > cap // 4 + 2:
             raise _Reject(f"block {b}: {len(doubtful)} doubtful codewords, {ecc} check codewords")
         received = bytes(int(words[i]) for i in blocks[b])
-        counts = [min(len(doubtful), cap)] + ([cap - 2] if len(doubtful) > cap >= 2 else [])
-        for count in counts:
-            erased = doubtful[:count]
-            try:
-                candidate = rs_correct(received, ecc, erased)
-            except _Reject:
-                continue
-            gone = set(erased)
-            wrong = sum(1 for j in range(len(received)) if j not in gone and candidate[j] != received[j])
-            if 2 * wrong + len(erased) <= cap:
-                fixed[b] = candidate
-                erasures += len(erased)
-                errors += wrong
-                break
-        if b not in fixed:
-            raise _Reject(f"block {b}: {len(doubtful)} doubtful codewords, {ecc} check codewords")
+        erased = doubtful[:cap]
+        try:
+            candidate = rs_correct(received, ecc, erased, max_errors=(cap - len(erased)) // 2)
+        except _Reject as why:
+            raise _Reject(f"block {b}: {len(doubtful)} doubtful codewords, {ecc} check codewords: {why}") from None
+        gone = set(erased)
+        wrong = sum(1 for j in range(len(received)) if j not in gone and candidate[j] != received[j])
+        if 2 * wrong + len(erased) > cap:
+            raise _Reject(f"block {b}: {wrong} errors and {len(erased)} erasures, {ecc} check codewords")
+        fixed[b] = candidate
+        erasures += len(erased)
+        errors += wrong
     data = b"".join(fixed[b][:k] for b, (_, k) in enumerate(layout))
     return data, erasures, errors
 
