@@ -28,7 +28,7 @@ def test_an_id_card_is_found_with_the_card_copys_hints():
 
 
 def test_a_page_cut_by_the_frame_is_not_found():
-    scene = render_scene(4, SIZE, background="dark_mat", kind="off_frame")
+    scene = render_scene(7, SIZE, background="dark_mat", kind="off_frame")
     assert not scene.fully_visible
     located = detect.locate(scene.frame)
     assert located is not None and located.confidence >= detect.NOT_FOUND   # a trusted candidate ...
