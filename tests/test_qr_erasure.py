@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import segno
 
-from devices.qr import decode, decoder, erasure
+from devices.qr import decode, decoder, erasure, reed_solomon, segments, symbol
 
 DARK, LIGHT = 25, 235
 
@@ -72,9 +72,9 @@ def test_every_version_and_level_has_its_block_layout():
     """The tables: every version's and level's data and check codewords fill its symbol exactly."""
     for version in range(1, 41):
         for level in "LMQH":
-            layout = erasure.block_layout(version, level)
-            assert sum(size for size, _ in layout) * 8 <= len(erasure.data_positions(version))
-            assert len(erasure.data_positions(version)) - sum(size for size, _ in layout) * 8 < 8  # remainder bits
+            layout = symbol.block_layout(version, level)
+            assert sum(size for size, _ in layout) * 8 <= len(symbol.data_positions(version))
+            assert len(symbol.data_positions(version)) - sum(size for size, _ in layout) * 8 < 8  # remainder bits
             assert len({size - k for size, k in layout}) == 1
 
 
@@ -112,7 +112,7 @@ def test_modules_wrong_rather_than_grey_read_nothing():
     text = "ZLBID1:ZLB-8pEbQpVg6KNRB5MJQE2"
     image, corners, version = _symbol(text, error="l", px=6)
     rng = np.random.default_rng(3)
-    n = erasure.size_of(version)
+    n = symbol.size_of(version)
     noise = cv2.resize(np.where(rng.random((n, n)) < 0.5, DARK, LIGHT).astype(np.uint8), (n * 6, n * 6),
                        interpolation=cv2.INTER_NEAREST)
     flat, _, _ = _symbol(text, error="l", px=6)
@@ -136,8 +136,8 @@ def test_a_grid_that_is_not_there_reads_nothing():
 def test_segments_beyond_the_data_are_refused():
     # byte mode, a count of 200 in a 1-L symbol's 19 data codewords
     data = bytes([0x4C, 0x80]) + bytes(17)
-    with pytest.raises(erasure._Reject):
-        erasure.parse_segments(data, 1)
+    with pytest.raises(segments.BadSegments):
+        segments.parse_segments(data, 1)
 
 
 def test_padding_other_than_the_standard_is_refused():
@@ -145,9 +145,9 @@ def test_padding_other_than_the_standard_is_refused():
     bits = "0010" + "000000001" + format(10, "06b") + "0000"
     bits += "0" * (-len(bits) % 8)
     head = int(bits, 2).to_bytes(len(bits) // 8, "big")
-    assert erasure.parse_segments(head + bytes([0xEC, 0x11] * 8)[:19 - len(head)], 1) == (b"A", None)
-    with pytest.raises(erasure._Reject):
-        erasure.parse_segments(head + bytes([0x11, 0xEC] * 8)[:19 - len(head)], 1)
+    assert segments.parse_segments(head + bytes([0xEC, 0x11] * 8)[:19 - len(head)], 1) == (b"A", None)
+    with pytest.raises(segments.BadSegments):
+        segments.parse_segments(head + bytes([0x11, 0xEC] * 8)[:19 - len(head)], 1)
 
 
 def test_reed_solomon_corrects_erasures_and_errors_and_refuses_beyond():
@@ -164,14 +164,14 @@ def test_reed_solomon_corrects_erasures_and_errors_and_refuses_beyond():
         damaged = bytearray(block)
         for position in erased + errors:
             damaged[position] ^= int(rng.integers(1, 256))
-        assert erasure.rs_correct(bytes(damaged), nsym, erased) == block  # 2e + E <= n - k
+        assert reed_solomon.rs_correct(bytes(damaged), nsym, erased) == block  # 2e + E <= n - k
         if not errors:
             continue
         too_many = erased + errors  # as erasures, fine; one more error than reach: refused or another codeword
         extra = next(p for p in range(len(block)) if p not in too_many)
         damaged[extra] ^= 0x5A
         try:
-            fixed = erasure.rs_correct(bytes(damaged), nsym, erased)
-        except erasure._Reject:
+            fixed = reed_solomon.rs_correct(bytes(damaged), nsym, erased)
+        except reed_solomon.Uncorrectable:
             continue
-        assert fixed != block and not any(erasure.syndromes(fixed, nsym))
+        assert fixed != block and not any(reed_solomon.syndromes(fixed, nsym))
