@@ -8,7 +8,8 @@ breaks on white paper on a white desk, on clutter that touches the page, on glar
    show up as steps in one channel or another.
 2. Candidates come from two independent cues, so one failing does not lose the page:
    *line segments* (OpenCV's LSD, merged into long lines; every pair of nearly parallel lines
-   crossed with another such pair makes a quadrilateral), and *regions* (Otsu thresholds of
+   crossed with another such pair makes a quadrilateral; a segment must be a step, or a faint one
+   with paper either side: a sheet's edge over the sheet beneath), and *regions* (Otsu thresholds of
    lightness and of "whiteness", lightness minus chroma, whose outlines are simplified to four
    corners). The regions are cheap and come first: when one already scores :data:`EARLY` (supported
    all round, paper inside, something else outside) the line segments are not looked for at all.
@@ -64,6 +65,7 @@ LSD_SCALE = 0.8         # LSD looks at the working image scaled by this
 MAX_LINES = 60           # lines kept for quadrilaterals (a cluttered desk needs more than a tidy one)
 LINES_PER_DIRECTION = 10  # ... and at most this many in any one 6-degree band of directions
 STEP_MIN = 5.0          # CIELAB units (a*, b* weighted) between the strips either side of an edge
+STEP_PAPER = 2.5        # ... for a line segment with paper either side (a sheet lying on another)
 MIN_SCORE = 0.4
 CONFIDENT = 0.75         # ... unless the ranker expects this IoU of its pick (a faint page: white on white)
 CONTAIN_REL = 0.5        # a candidate holding the pick wins at this share of its score ...
@@ -136,14 +138,23 @@ def _segments(feat: _Features) -> np.ndarray:
     n = np.stack([-d[:, 1], d[:, 0]], -1) / length[:, None]
     t = np.array([0.25, 0.5, 0.75])
     pts = segs[:, None, :2] + d[:, None, :] * t[None, :, None]
-    steps = []
+    steps, sides = [], []
     for off in (6.0, 9.0):
         a = _sample(feat.lab, pts[..., 0] + off * n[:, None, 0], pts[..., 1] + off * n[:, None, 1])
         b = _sample(feat.lab, pts[..., 0] - off * n[:, None, 0], pts[..., 1] - off * n[:, None, 1])
         steps.append(np.linalg.norm(a - b, axis=-1))
+        sides.append(np.minimum(a[..., 0], b[..., 0]))
     step = median(np.minimum(steps[0], steps[1]), axis=1)
     keep = step >= STEP_MIN
-    return np.hstack([segs[keep], step[keep, None]])
+    # A sheet's edge over the sheet beneath is paper on paper: a faint step, kept when both sides are
+    # as light as paper (above the frame's Otsu threshold of lightness at 6 px, at two of three points).
+    faint = (step >= STEP_PAPER) & ~keep
+    if faint.any():
+        paper, _ = cv2.threshold(feat.lightness, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        faint &= (sides[0] > paper).mean(axis=1) >= 0.67
+    # The faint ones count as the weakest step (their strength weighs their lines in _merge_lines).
+    return np.vstack([np.hstack([segs[keep], step[keep, None]]),
+                      np.hstack([segs[faint], np.full((int(faint.sum()), 1), STEP_MIN, np.float32)])])
 
 
 def _merge_lines(segs: np.ndarray, feat: _Features) -> np.ndarray:
