@@ -16,6 +16,12 @@ SIZE = (1280, 720)
 UNSURE = dict(seed=5 * 100003 + 116, size=(1920, 1080), background="wood", content="photo", kind="overlapping")
 
 
+def _as_written(frame: np.ndarray, quality_seed: int) -> np.ndarray:
+    """The frame as the corpus wrote it: a JPEG of the quality its seed drew."""
+    quality = int(np.random.default_rng(quality_seed).integers(55, 93))
+    return cv2.imdecode(cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, quality])[1], cv2.IMREAD_COLOR)
+
+
 def test_a_receipt_longer_than_the_old_limit_is_found():
     scene = render_scene(2, SIZE, background="wood", kind="receipt")
     assert scene.page_mm[1] / scene.page_mm[0] > 2.6          # beyond the old max_aspect
@@ -38,8 +44,7 @@ def test_a_page_cut_by_the_frame_is_not_found():
 
 def test_a_pick_the_ranker_does_not_trust_is_not_found():
     scene = render_scene(**UNSURE)
-    quality = int(np.random.default_rng(5 * 7919 + 116).integers(55, 93))   # as the corpus wrote it
-    frame = cv2.imdecode(cv2.imencode(".jpg", scene.frame, [cv2.IMWRITE_JPEG_QUALITY, quality])[1], cv2.IMREAD_COLOR)
+    frame = _as_written(scene.frame, 5 * 7919 + 116)
     located = detect.locate(frame)
     assert located is not None and located.border_gap >= detect.BORDER and not located.cut
     assert located.confidence < detect.NOT_FOUND
@@ -55,8 +60,7 @@ OVER_PAPER = dict(seed=3 * 100003 + 39, size=(1920, 1080), background="checks", 
 
 def test_the_top_sheets_faint_edge_over_another_sheet_is_found(monkeypatch):
     scene = render_scene(**OVER_PAPER)
-    quality = int(np.random.default_rng(3 * 7919 + 39).integers(55, 93))   # as the corpus wrote it
-    frame = cv2.imdecode(cv2.imencode(".jpg", scene.frame, [cv2.IMWRITE_JPEG_QUALITY, quality])[1], cv2.IMREAD_COLOR)
+    frame = _as_written(scene.frame, 3 * 7919 + 39)
     assert smartdoc_iou(detect.find_page(frame), scene.corners, scene.page_mm) > 0.9
     monkeypatch.setattr(detect, "STEP_PAPER", detect.STEP_MIN)               # no faint segments: as before
     assert smartdoc_iou(detect.locate(frame).corners, scene.corners, scene.page_mm) < 0.8
