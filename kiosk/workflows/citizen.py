@@ -1204,8 +1204,8 @@ class CitizenSession(RatingTaps):
             self._go(Step.CAPTURE)
 
     def capture_done(self) -> None:
-        """"Finished with this material": back to the list. Tapped while a picture is being taken, it is
-        carried out once the picture is in (kept if it is a good page), not dropped."""
+        """The citizen taps "Finished with this material": back to the list. Tapped while a picture is
+        being taken, it is carried out once the picture is in (kept if it is a good page), not dropped."""
         if self.step is not Step.CAPTURE:
             return
         if self.busy:
