@@ -9,17 +9,15 @@ from devices.doccam import detect
 from devices.doccam.geometry import smartdoc_iou
 from devices.doccam.idcopy import find_card
 from devices.doccam.scenes import render_scene
+from entry.bench.docscan_corpus import corpus_frame
 
 SIZE = (1280, 720)
-# Frame 116 of the development corpus (first generator, seed 5): overlapping sheets on wood, where the
-# ranker's pick is another sheet's corner (IoU 0.34) and it expects 0.57 of it.
-UNSURE = dict(seed=5 * 100003 + 116, size=(1920, 1080), background="wood", content="photo", kind="overlapping")
 
 
-def _as_written(frame: np.ndarray, quality_seed: int) -> np.ndarray:
-    """The frame as the corpus wrote it: a JPEG of the quality its seed drew."""
-    quality = int(np.random.default_rng(quality_seed).integers(55, 93))
-    return cv2.imdecode(cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, quality])[1], cv2.IMREAD_COLOR)
+def _corpus_frame(seed: int, index: int):
+    """A development corpus's frame as ``kiosk bench docscan --make-corpus`` writes it, read back."""
+    scene, _, _, jpeg = corpus_frame(seed, index)
+    return scene, cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
 
 
 def test_a_receipt_longer_than_the_old_limit_is_found():
@@ -43,8 +41,9 @@ def test_a_page_cut_by_the_frame_is_not_found():
 
 
 def test_a_pick_the_ranker_does_not_trust_is_not_found():
-    scene = render_scene(**UNSURE)
-    frame = _as_written(scene.frame, 5 * 7919 + 116)
+    # frame 116 of development seed 5: overlapping sheets on wood, where the ranker's pick is another
+    # sheet's corner (IoU 0.34) and it expects 0.57 of it
+    scene, frame = _corpus_frame(5, 116)
     located = detect.locate(frame)
     assert located is not None and located.border_gap >= detect.BORDER and not located.cut
     assert located.confidence < detect.NOT_FOUND
@@ -52,15 +51,11 @@ def test_a_pick_the_ranker_does_not_trust_is_not_found():
     assert detect.find_page(frame) is None
 
 
-# Frame 39 of development seed 3 (first generator): the top one of overlapping sheets on the checked
-# cloth. Its edge over the sheet beneath is paper on paper, a step fainter than STEP_MIN: without the
-# faint segments the ranker trusts (0.69) another sheet's quadrilateral (IoU 0.32).
-OVER_PAPER = dict(seed=3 * 100003 + 39, size=(1920, 1080), background="checks", content="table", kind="overlapping")
-
-
 def test_the_top_sheets_faint_edge_over_another_sheet_is_found(monkeypatch):
-    scene = render_scene(**OVER_PAPER)
-    frame = _as_written(scene.frame, 3 * 7919 + 39)
+    # frame 39 of development seed 3: the top one of overlapping sheets on the checked cloth. Its edge
+    # over the sheet beneath is paper on paper, a step fainter than STEP_MIN: without the faint
+    # segments the ranker trusts (0.69) another sheet's quadrilateral (IoU 0.32)
+    scene, frame = _corpus_frame(3, 39)
     assert smartdoc_iou(detect.find_page(frame), scene.corners, scene.page_mm) > 0.9
     monkeypatch.setattr(detect, "STEP_PAPER", detect.STEP_MIN)               # no faint segments: as before
     assert smartdoc_iou(detect.locate(frame).corners, scene.corners, scene.page_mm) < 0.8

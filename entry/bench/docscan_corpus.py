@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 SIZES = ((1920, 1080), (2592, 1944))
 
@@ -28,25 +29,35 @@ def frame_plan(index: int) -> tuple[str, str, tuple[int, int]]:
     return kind, background, size
 
 
-def make_corpus(folder: Path, frames: int, seed: int, progress=None) -> dict:
-    """Write ``frames`` JPEG frames and ``manifest.json`` into ``folder``; return the manifest."""
+def corpus_frame(seed: int, index: int) -> tuple[Any, str, int, bytes]:
+    """Frame ``index`` of seed ``seed``'s corpus as :func:`make_corpus` writes it: the scene, its
+    content, the JPEG quality and the JPEG's bytes (a test takes a corpus frame from here)."""
     import cv2
     import numpy as np
 
-    from devices.doccam.scenes import CONTENTS, VERSION, render_scene
+    from devices.doccam.scenes import CONTENTS, render_scene
+
+    kind, background, size = frame_plan(index)
+    content = CONTENTS[(index // 3) % len(CONTENTS)]
+    scene = render_scene(seed * 100003 + index, size, background=background, content=content, kind=kind)
+    quality = int(np.random.default_rng(seed * 7919 + index).integers(55, 93))
+    ok, data = cv2.imencode(".jpg", scene.frame, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise RuntimeError(f"could not encode frame {index} of seed {seed}")
+    return scene, content, quality, data.tobytes()
+
+
+def make_corpus(folder: Path, frames: int, seed: int, progress=None) -> dict:
+    """Write ``frames`` JPEG frames and ``manifest.json`` into ``folder``; return the manifest."""
+    from devices.doccam.scenes import VERSION
 
     folder.mkdir(parents=True, exist_ok=True)
     entries = []
     for i in range(frames):
         kind, background, size = frame_plan(i)
-        content = CONTENTS[(i // 3) % len(CONTENTS)]
-        scene = render_scene(seed * 100003 + i, size, background=background, content=content, kind=kind)
-        quality = int(np.random.default_rng(seed * 7919 + i).integers(55, 93))
+        scene, content, quality, jpeg = corpus_frame(seed, i)
         name = f"frame{i:04d}.jpg"
-        ok, data = cv2.imencode(".jpg", scene.frame, [cv2.IMWRITE_JPEG_QUALITY, quality])
-        if not ok:
-            raise RuntimeError(f"could not encode {name}")
-        (folder / name).write_bytes(data.tobytes())
+        (folder / name).write_bytes(jpeg)
         entries.append({"file": name, "corners": scene.corners.round(2).tolist(), "size": list(size),
                         "background": background, "content": content, "page_mm": list(scene.page_mm),
                         "kind": kind, "fully_visible": scene.fully_visible,
