@@ -340,30 +340,43 @@ def presentations(samples: list[Sample]) -> dict[str, list[int]]:
     return groups
 
 
+@dataclass
+class Presented:
+    """One decoder over a corpus's presentations: codes, those read in any frame of theirs,
+    presentations with a wrong text, and the same codes counts over presentations of several frames."""
+    codes: int = 0
+    read: int = 0
+    wrong: int = 0
+    multi_codes: int = 0
+    multi_read: int = 0
+
+    @property
+    def rate(self) -> float:
+        return 100.0 * self.read / self.codes if self.codes else 0.0
+
+
+def presented(result: Score, samples: list[Sample], groups: dict[str, list[int]]) -> Presented:
+    out = Presented()
+    for members in groups.values():
+        expected = set().union(*(set(samples[i].texts) for i in members))
+        got = set().union(*(result.found[i] for i in members))
+        out.codes += len(expected)
+        out.read += len(got)
+        out.wrong += sum(result.wrongs[i] for i in members) > 0
+        if len(members) > 1:
+            out.multi_codes += len(expected)
+            out.multi_read += len(got)
+    return out
+
+
 def presentation_rates(scores: list[Score], samples: list[Sample], groups: dict[str, list[int]]) -> dict[str, float]:
     """Each decoder's share of codes read in at least one frame of their presentation."""
-    rates = {}
-    for sc in scores:
-        codes = read = 0
-        for members in groups.values():
-            codes += len(set().union(*(set(samples[i].texts) for i in members)))
-            read += len(set().union(*(sc.found[i] for i in members)))
-        rates[sc.name] = 100.0 * read / codes if codes else 0.0
-    return rates
+    return {sc.name: presented(sc, samples, groups).rate for sc in scores}
 
 
 def presentation_row(result: Score, samples: list[Sample], groups: dict[str, list[int]]) -> str:
     """Per presentation: its codes, those read in any of its frames, and texts returned that were wrong."""
-    codes = read = wrong = multi_codes = multi_read = 0
-    for members in groups.values():
-        expected = set().union(*(set(samples[i].texts) for i in members))
-        got = set().union(*(result.found[i] for i in members))
-        codes += len(expected)
-        read += len(got)
-        wrong += sum(result.wrongs[i] for i in members) > 0
-        if len(members) > 1:
-            multi_codes += len(expected)
-            multi_read += len(got)
-    rate = 100.0 * read / codes if codes else 0.0
-    multi = 100.0 * multi_read / multi_codes if multi_codes else 0.0
-    return (f"{result.name:<22} {codes:>6} {read:>6} {rate:>6.1f}% {wrong:>6}   {multi_codes:>34} {multi_read:>6} {multi:>6.1f}%")
+    p = presented(result, samples, groups)
+    multi = 100.0 * p.multi_read / p.multi_codes if p.multi_codes else 0.0
+    return (f"{result.name:<22} {p.codes:>6} {p.read:>6} {p.rate:>6.1f}% {p.wrong:>6}   {p.multi_codes:>34} "
+            f"{p.multi_read:>6} {multi:>6.1f}%")
