@@ -9,11 +9,21 @@ from devices.doccam import ranking
 
 def test_the_shipped_model_fits_the_features_and_never_saw_the_reporting_seed():
     assert ranking.available(ranking.TRAINED_ASPECT)
-    assert not ranking.available(85.6 / 54.0)  # an ID card is weighed by hand
     info = json.loads(ranking.MODEL_INFO.read_text("utf-8"))
     assert info["features"] == list(ranking.FEATURES)
     assert 7 not in [source["seed"] for source in info["trained_on"]]
     assert sum(source["frames"] for source in info["trained_on"]) >= 500
+
+
+def test_an_id_card_has_a_ranker_of_its_own_other_proportions_none():
+    assert ranking.available(85.6 / 54.0) and ranking.model_path(85.6 / 54.0) == ranking.CARD_MODEL
+    assert not ranking.available(2.0)           # a receipt looked for as such: weighed by hand
+    info = json.loads(ranking.CARD_MODEL_INFO.read_text("utf-8"))
+    assert info["features"] == list(ranking.FEATURES)
+    assert all(source["seed"] != 7 and source["generator"] == "scenes/3" for source in info["trained_on"])
+    assert sum(source["frames"] for source in info["trained_on"]) >= 80   # ID-card frames only
+    rows = np.zeros((3, len(ranking.FEATURES)), np.float32)
+    assert not np.allclose(ranking.predict(rows, ranking.CARD_ASPECT), ranking.predict(rows))   # two models
 
 
 def test_the_walk_follows_each_tree_to_its_leaf_and_adds_them_up():
@@ -41,9 +51,11 @@ def test_a_broken_model_file_falls_back_to_the_hand_weighting(tmp_path, monkeypa
     try:
         for broken in (garbage, partial, tmp_path / "missing.npz"):
             monkeypatch.setattr(ranking, "MODEL", broken)
+            monkeypatch.setattr(ranking, "CARD_MODEL", broken)
             ranking._model.cache_clear()
             assert not ranking.available(ranking.TRAINED_ASPECT), broken.name
+            assert not ranking.available(ranking.CARD_ASPECT), broken.name
     finally:
         monkeypatch.undo()
         ranking._model.cache_clear()
-    assert ranking.available(ranking.TRAINED_ASPECT)
+    assert ranking.available(ranking.TRAINED_ASPECT) and ranking.available(ranking.CARD_ASPECT)

@@ -1,5 +1,6 @@
 """The first scene generator's added kinds and desks (devices.doccam.scene_extras): truth that matches
-the picture, what is off the frame said so, and the A4 page drawn as before."""
+the picture, what is off the frame said so, the A4 page drawn as before, and (version 3) ID cards
+darker than a light desk."""
 
 import numpy as np
 import pytest
@@ -51,3 +52,22 @@ def test_every_new_desk_is_drawn_and_a_receipt_is_long():
         scene = render_scene(3, SIZE, background=desk, kind="receipt")
         assert scene.background == desk and scene.frame.std() > 10
         assert 1.85 <= scene.page_mm[1] / scene.page_mm[0] <= 3.75
+
+
+def test_some_cards_on_a_light_desk_are_darker_than_it_and_nothing_else_changed(monkeypatch):
+    def card_on(seed: int, desk: str) -> tuple[np.ndarray, float, float]:
+        scene = render_scene(seed, SIZE, background=desk, content="text", calm=True, kind="id_card")
+        card = np.median([_at(scene.frame, scene.corners, u, v) for u in (0.2, 0.5, 0.8) for v in (0.2, 0.5, 0.8)])
+        c = scene.corners.mean(axis=0)
+        round_it = [_patch(scene.frame, c + (q - c) * 1.3) for q in scene.corners]
+        return scene.frame, float(card), float(np.median(round_it))
+
+    drawn = {(seed, desk): card_on(seed, desk) for seed in range(8) for desk in ("light_grey", "white", "dark_mat")}
+    monkeypatch.setattr(scene_extras, "DARK_SHARE", 0.0)     # every card as version 2 drew it
+    darker = 0
+    for (seed, desk), (frame, card, desk_level) in drawn.items():
+        if np.array_equal(frame, card_on(seed, desk)[0]):
+            continue
+        assert desk != "dark_mat" and card < desk_level, (seed, desk, card, desk_level)
+        darker += 1
+    assert 4 <= darker <= 12, darker           # about half of the 16 on a light desk

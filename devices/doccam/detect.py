@@ -19,9 +19,9 @@ breaks on white paper on a white desk, on clutter that touches the page, on glar
    every side and something else outside? That evidence, with the candidate's shape and how it lies
    among the others (holding them, held by them), is weighed by a small learned model
    (:mod:`devices.doccam.ranking`: gradient-boosted trees fitted to seeded corpora, predicting each
-   candidate's IoU with the page) and the best prediction wins. Without the model file, or for an ID
-   card (proportions it did not learn), the hand weighting decides: a page must be supported on all
-   four sides; among the well-supported candidates the outermost wins, with a mild preference for
+   candidate's IoU with the page; an ID card, looked for with its own proportions, by a model fitted
+   to ID cards alone) and the best prediction wins. Without the model file, or for proportions no
+   model learned, the hand weighting decides: a page must be supported on all four sides; among the well-supported candidates the outermost wins, with a mild preference for
    paper proportions, and a larger candidate that holds the pick is preferred when it is still
    supported all round and what it adds is the pick's paper, not the desk.
 4. The winner is refined at full resolution: every side is searched across a narrow band for the
@@ -480,7 +480,7 @@ def _extend_if_better(feat: _Features, found: tuple, pick: int, predicted: np.nd
     both = np.concatenate([Q, extended[None]])
     again = ranking.predict(ranking.candidate_features(
         feat, both, np.concatenate([score, e_score * _aspect_prior(extended[None], aspect)]),
-        np.concatenate([side, e_side]), {k: np.concatenate([parts[k], e_parts[k]]) for k in parts}, aspect))
+        np.concatenate([side, e_side]), {k: np.concatenate([parts[k], e_parts[k]]) for k in parts}, aspect), aspect)
     return (extended, float(again[-1])) if again[-1] > again[pick] else (Q[pick], float(again[pick]))
 
 
@@ -498,7 +498,7 @@ def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspec
     if best < take_at:                    # no pick could be taken: spare the ranker
         return None, best, 0.0
     if ranking.available(aspect):
-        predicted = ranking.predict(ranking.candidate_features(feat, Q, score, side, parts, aspect))
+        predicted = ranking.predict(ranking.candidate_features(feat, Q, score, side, parts, aspect), aspect)
         pick = int(np.argmax(predicted))
         if best < MIN_SCORE and predicted[pick] < CONFIDENT:
             return None, best, 0.0

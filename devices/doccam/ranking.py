@@ -10,6 +10,15 @@ this file and walked with numpy: about 4 ms a frame with the features) predicts 
 IoU with the true page. ``kiosk bench docscan-train`` rebuilds the model from seeded corpora; the seeds it was
 trained on are recorded in the model's folder (``page_ranker.json``) and must never be the seed
 the benchmark reports.
+
+An ID card, looked for with its own proportions by the ID-card copy, is weighed by a model of its own
+(``card_ranker.npz``, ``kiosk bench docscan-train --cards``), fitted to the ID-card frames alone of
+the first generator's version 3, where half the cards on a light desk are darker than it. Refit on
+every frame, one model for both took a card darker than a light grey desk for its photo (IoU 0.35):
+the pages, nine in ten of its rows, taught it that the document is the brighter thing. On the
+development seeds the card ranker was right on 43 of 60 cards and confidently wrong on 2 where the
+hand weighting that weighed cards before was right on 37 and wrong on 6 (docs/page-finding.md,
+"Sixth pass").
 """
 
 from __future__ import annotations
@@ -24,7 +33,10 @@ from devices.doccam.order_stats import median
 
 MODEL = Path(__file__).with_name("page_ranker.npz")
 MODEL_INFO = Path(__file__).with_name("page_ranker.json")
-TRAINED_ASPECT = 1.414   # the proportions of the pages it learned from (A4)
+CARD_MODEL = Path(__file__).with_name("card_ranker.npz")
+CARD_MODEL_INFO = Path(__file__).with_name("card_ranker.json")
+TRAINED_ASPECT = 1.414     # the proportions of the pages it learned from (A4)
+CARD_ASPECT = 85.6 / 54.0  # an ID card's (ISO/IEC 7810 ID-1), which the card ranker learned from
 
 FEATURES = (
     "support_min", "support_2", "support_3", "support_max", "score", "score_rel",
@@ -119,11 +131,21 @@ def candidate_features(feat, quads: np.ndarray, score: np.ndarray, side: np.ndar
     return rows
 
 
-@functools.lru_cache(maxsize=1)
-def _model() -> dict | None:
+def model_path(aspect: float) -> Path | None:
+    """The model that weighs candidates of these proportions: the page ranker for A4's, the card
+    ranker for an ID card's, none for others (weighed by hand)."""
+    if abs(aspect - TRAINED_ASPECT) < 0.01:
+        return MODEL
+    if abs(aspect - CARD_ASPECT) < 0.01:
+        return CARD_MODEL
+    return None
+
+
+@functools.lru_cache(maxsize=2)
+def _model(path: Path) -> dict | None:
     """The trained trees as arrays, or None when the file is missing or does not fit :data:`FEATURES`."""
     try:
-        with np.load(MODEL) as data:
+        with np.load(path) as data:
             model = {k: data[k] for k in data.files}
         fits = int(model["n_features"]) == len(FEATURES) and model["feature"].shape == model["value"].shape
     except (OSError, ValueError, KeyError):
@@ -132,14 +154,15 @@ def _model() -> dict | None:
 
 
 def available(aspect: float) -> bool:
-    """Whether the model can weigh candidates of these proportions (it learned A4 pages only; an ID
-    card's candidates are weighed by hand)."""
-    return abs(aspect - TRAINED_ASPECT) < 0.01 and _model() is not None
+    """Whether a model can weigh candidates of these proportions (:func:`model_path`, its file there
+    and sound); else they are weighed by hand."""
+    path = model_path(aspect)
+    return path is not None and _model(path) is not None
 
 
-def predict(rows: np.ndarray) -> np.ndarray:
-    """Predicted IoU with the true page, one per row."""
-    return from_target(_walk(_model(), rows))
+def predict(rows: np.ndarray, aspect: float = TRAINED_ASPECT) -> np.ndarray:
+    """Predicted IoU with the true document, one per row, by the model for these proportions."""
+    return from_target(_walk(_model(model_path(aspect)), rows))
 
 
 def to_target(iou: np.ndarray) -> np.ndarray:
@@ -193,18 +216,21 @@ def export(estimator, depth: int) -> dict:
     return out
 
 
-def train(rows: np.ndarray, targets: np.ndarray, info: dict, trees: int = 500, depth: int = 6) -> None:
+def train(rows: np.ndarray, targets: np.ndarray, info: dict, trees: int = 500, depth: int = 6,
+          model: Path | None = None) -> None:
     """Fit gradient-boosted trees (scikit-learn, a training-time tool only) to candidate rows and their
-    true IoU; write them as arrays, and ``info``, beside this module."""
+    true IoU; write them as arrays to ``model`` (:data:`MODEL` when None), and ``info`` beside it
+    (the same name, ``.json``)."""
+    model = model or MODEL
     from sklearn.ensemble import GradientBoostingRegressor
 
     estimator = GradientBoostingRegressor(n_estimators=trees, max_depth=depth, learning_rate=0.05,
                                           subsample=0.8, random_state=0)
     estimator.fit(rows, to_target(targets))
     arrays = export(estimator, depth)
-    np.savez_compressed(MODEL, **arrays)
+    np.savez_compressed(model, **arrays)
     check = rows[:: max(1, len(rows) // 2000)]
     if not np.allclose(_walk(arrays, check.astype(np.float32)), estimator.predict(check), atol=1e-3):
         raise RuntimeError("the exported trees do not reproduce scikit-learn's predictions")
-    MODEL_INFO.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+    model.with_suffix(".json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     _model.cache_clear()

@@ -12,6 +12,10 @@ page's area outside the frame: "not found" is the right answer) and ``fingers`` 
 holding the page down over its edges, away from the corners).
 
 Desks (:data:`NEW_DESKS`): a checked tablecloth, newsprint and granite-like speckle.
+
+Since the generator's version 3, half the ID cards on a light desk are darker than the desk
+(:func:`card_stock`): before, every card was lighter than its desk, and a ranker fitted to them learned
+that the card is the brighter thing (it took a darker card's photo for the card).
 """
 
 from __future__ import annotations
@@ -106,6 +110,31 @@ def card_image(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     for cx, cy in ((r, r), (w - 1 - r, r), (w - 1 - r, h - 1 - r), (r, h - 1 - r)):
         cv2.circle(mask, (cx, cy), r, 255, -1, cv2.LINE_AA)
     return cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR), mask
+
+
+STOCK_STREAM = 0x57C3   # the card stock's random stream: render_scene's own stream is left as it was
+DARK_SHARE = 0.5        # of the cards on a light desk, this share is darker than the desk
+LIGHT_DESK = 120.0      # a desk this bright (0-255) round the card, or brighter, is a light one
+DARKER = (0.55, 0.95)   # a darker card's median brightness against the desk's round it
+
+
+def card_stock(card: np.ndarray, desk: np.ndarray, corners: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The card (float32 BGR, as drawn) or, on a light desk, with :data:`DARK_SHARE` odds, the card on
+    darker stock with a tint of colour: its median brightness a share :data:`DARKER` of the desk's under
+    its corners (``desk`` float32 BGR, the frame's size). A card as dark as its desk or darker is real: a
+    worn card on a white counter, a grey desk under a bright lamp."""
+    dark, share, tint = rng.random() < DARK_SHARE, rng.uniform(*DARKER), rng.uniform(0.8, 1.15, 3)
+    u = np.linspace(0.05, 0.95, 7)
+    uu, vv = (a.ravel()[:, None] for a in np.meshgrid(u, u))
+    q = corners.astype(np.float64)
+    pts = (1 - uu) * (1 - vv) * q[0] + uu * (1 - vv) * q[1] + uu * vv * q[2] + (1 - uu) * vv * q[3]
+    h, w = desk.shape[:2]
+    xi, yi = np.clip(pts[:, 0].astype(int), 0, w - 1), np.clip(pts[:, 1].astype(int), 0, h - 1)
+    level = float(np.median(desk[yi, xi].mean(axis=1)))
+    if not dark or level < LIGHT_DESK:
+        return card
+    own = float(np.median(card.mean(axis=2)))
+    return card * (share * level / max(own, 1.0)) * (tint / tint.mean()).astype(np.float32)
 
 
 def spread_image(left: np.ndarray, right: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -9,7 +9,9 @@ JPEG files). Everything is deterministic for a given seed.
 Since version 2 (:data:`VERSION`) it also draws other kinds of document and scene (receipts, ID
 cards, two-page spreads, overlapping sheets, pages partly off the frame, fingers on the edges) and
 three more desks (:data:`DESKS`): see :mod:`devices.doccam.scene_extras`. ``kind="page"`` on the
-first five desks draws what version 1 drew for the same seed.
+first five desks draws what version 1 drew for the same seed. Version 3 draws half the ID cards
+on a light desk darker than the desk (:func:`devices.doccam.scene_extras.card_stock`, from a random
+stream of its own): every other frame is version 2's, byte for byte.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from PIL import Image, ImageDraw, ImageFont
 from devices.doccam import scene_extras as extras
 from devices.doccam.geometry import A4_MM
 
-VERSION = "scenes/2"
+VERSION = "scenes/3"
 BACKGROUNDS = ("wood", "cluttered", "white", "light_grey", "dark_mat")
 DESKS = BACKGROUNDS + extras.NEW_DESKS
 KINDS = extras.KINDS
@@ -311,6 +313,8 @@ def render_scene(seed: int, size: tuple[int, int] = (1920, 1080), background: st
     else:
         page = page_image(content, int(rng.integers(0, 2))).astype(np.float32)
     page = page * (page_level / 252.0) + rng.uniform(-3, 3, 3).astype(np.float32)
+    if kind == "id_card":   # since version 3 half the cards on a light desk are darker than it
+        page = extras.card_stock(page, desk, corners, np.random.default_rng([seed, extras.STOCK_STREAM]))
     page = np.clip(page, 0, 255).astype(np.uint8)
     bow = 0.0
     if rng.random() < 0.35 and kind != "id_card":

@@ -15,7 +15,7 @@ other clock's median too.
 (:mod:`entry.bench.scenes2.pages`: curled and folded sheets, fingers, spreads, ID cards, receipts,
 pages partly off the frame, overlapping sheets, nine desks). The bench prints the corpus's generator
 and seed, and refuses a corpus whose generator and seed the page ranker was trained on
-(``devices/doccam/page_ranker.json``) unless ``--not-held-out`` is given, when every line says so.
+(``devices/doccam/page_ranker.json``, or the ID-card ranker's ``card_ranker.json``) unless ``--not-held-out`` is given, when every line says so.
 An ID card (kind ``id_card``) is looked for as the kiosk's ID-card copy asks for it
 (:data:`devices.doccam.idcopy.CARD_HINTS`: the card's proportions, from 1 % of the frame); nothing
 else of the truth reaches the finder. Where a page is not fully visible (a corner off the frame or under a finger) "nothing" is the right
@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     generator, trained = held_out(manifest)
     if trained and not args.not_held_out:
         print(f"kiosk bench docscan: {args.dir} is {generator} seed {manifest.get('seed')}, which the page ranker was"
-              f" trained on ({ranking_info_path()}); it is not held out. Use another seed, or --not-held-out to"
+              f" trained on ({' or '.join(map(str, ranking_info_paths()))}); it is not held out. Use another seed, or --not-held-out to"
               " measure it labelled as such.")
         return 2
     label = "NOT HELD OUT (the ranker was trained on this generator and seed)" if trained else "held out from the ranker's training"
@@ -210,10 +210,11 @@ def kiosk_hints(entry: dict) -> dict:
     return {}
 
 
-def ranking_info_path() -> Path:
+def ranking_info_paths() -> tuple[Path, Path]:
+    """Where the page ranker and the ID-card ranker record what they were trained on."""
     from devices.doccam import ranking
 
-    return ranking.MODEL_INFO
+    return ranking.MODEL_INFO, ranking.CARD_MODEL_INFO
 
 
 def generator_family(name: str) -> str:
@@ -225,9 +226,9 @@ def held_out(manifest: dict, info: dict | None = None) -> tuple[str, bool]:
     """(the corpus's generator, whether the ranker was trained on that generator and seed). A training
     entry without a generator was made by the first generator (the only one before ``pages2``)."""
     generator = manifest.get("generator") or FIRST_GENERATOR
-    if info is None:
-        path = ranking_info_path()
-        info = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if info is None:   # both rankers' training corpora
+        info = {"trained_on": [src for path in ranking_info_paths() if path.is_file()
+                               for src in json.loads(path.read_text(encoding="utf-8")).get("trained_on", [])]}
     family, seed = generator_family(manifest.get("generator", "")), manifest.get("seed")
     trained = any(generator_family(src.get("generator", "")) == family and src.get("seed") == seed
                   for src in info.get("trained_on", []))

@@ -7,6 +7,10 @@ card's proportions and a 1 % smallest area, as the ID-card copy does: ``kiosk_hi
 frame counts it learned from, and each corpus's generator. Corpora of the benchmark's reporting seed
 (7) are refused: a model must never see the frames it is judged on; so are corpora of the second,
 independent generator (``pages2``, :mod:`entry.bench.scenes2.pages`), which is for measuring only.
+
+``--cards`` fits the ID-card ranker instead (``card_ranker.npz``) to the corpora's ID-card frames
+alone, looked for as the ID-card copy asks: one model fitted to every frame learned from the pages
+that the document is the brighter thing, and took a card darker than its desk for the card's photo.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dirs", type=Path, nargs="+", help="corpus folders (kiosk bench docscan --make-corpus)")
     parser.add_argument("--trees", type=int, default=500)
     parser.add_argument("--depth", type=int, default=6)
+    parser.add_argument("--cards", action="store_true",
+                        help="fit the ID-card ranker (card_ranker.npz) to the ID-card frames alone")
 
 
 def candidate_rows(frame, truth, page_mm=(210.0, 297.0), hints: dict | None = None):
@@ -68,18 +74,21 @@ def run(args: argparse.Namespace) -> int:
         if seed == REPORTING_SEED:
             print(f"kiosk bench docscan-train: {folder} is seed {seed}, the benchmark's reporting seed; not used")
             return 2
-        for entry in manifest["frames"]:
+        entries = [e for e in manifest["frames"] if not args.cards or e.get("kind") == "id_card"]
+        for entry in entries:
             frame = cv2.imread(str(folder / entry["file"]), cv2.IMREAD_COLOR)
             rows, labels = candidate_rows(frame, np.array(entry["corners"], np.float64),
                                           tuple(entry.get("page_mm", (210.0, 297.0))), kiosk_hints(entry))
             all_rows.append(rows)
             all_labels.append(labels)
-        sources.append({"generator": generator, "seed": seed, "frames": len(manifest["frames"])})
-        print(f"   {folder}: seed {seed}, {len(manifest['frames'])} frames", flush=True)
+        sources.append({"generator": generator, "seed": seed, "frames": len(entries)})
+        print(f"   {folder}: seed {seed}, {len(entries)} frames", flush=True)
     rows, labels = np.concatenate(all_rows), np.concatenate(all_labels)
     print(f"   {len(rows)} candidates, {np.mean(labels > 0.9):.1%} of them with IoU > 0.9")
+    model = ranking.CARD_MODEL if args.cards else ranking.MODEL
     ranking.train(rows, labels, {"trained_on": sources, "candidates": int(len(rows)), "features": list(ranking.FEATURES),
-                                 "trees": args.trees, "depth": args.depth, "label": "SmartDoc IoU of the candidate, learned as -log(1.01 - IoU)"},
-                  trees=args.trees, depth=args.depth)
-    print(f"   wrote {ranking.MODEL} ({ranking.MODEL.stat().st_size // 1024} KB) and {ranking.MODEL_INFO.name}")
+                                 "trees": args.trees, "depth": args.depth, "label": "SmartDoc IoU of the candidate, learned as -log(1.01 - IoU)",
+                                 **({"documents": "ID cards only (kind id_card), looked for with the ID-card copy's hints"} if args.cards else {})},
+                  trees=args.trees, depth=args.depth, model=model)
+    print(f"   wrote {model} ({model.stat().st_size // 1024} KB) and {model.with_suffix('.json').name}")
     return 0
