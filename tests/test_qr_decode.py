@@ -27,6 +27,15 @@ def test_real_photos_decode_to_their_expected_text(name):
     assert [r.text for r in results] == [expected]
 
 
+@pytest.mark.parametrize("name", ["zxing/qrcode-4/08.png", "zxing/qrcode-4/32.png"])
+def test_a_code_on_a_wrinkled_t_shirt_is_read_on_a_bent_grid(name):
+    """zxing-cpp locates these and fails on them; the erasure pass reads them only with its grid bent
+    to the wrinkles (devices.qr.erasure._rectify_local)."""
+    path = CORPUS / name
+    expected = path.with_suffix(".txt").read_bytes().decode("utf-8")
+    assert [(r.text, r.decoder) for r in decode(cv2.imread(str(path)))] == [(expected, "erasure")]
+
+
 def test_results_carry_raw_bytes_and_corners_in_frame_pixels():
     frame = np.full((600, 800, 3), 200, np.uint8)
     code = render(qr_matrix("OTR1:SQ2026112700042", "utf-8", False, "M"), 5.0)

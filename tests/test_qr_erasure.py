@@ -98,6 +98,50 @@ def test_a_thumb_over_a_dark_mode_code_is_read():
     assert found is not None and found.text == text and found.erasures > 0
 
 
+def _wrinkled(image: np.ndarray, amplitude: float, wave: float) -> np.ndarray:
+    """The image on a wrinkled cloth: each pixel moved by up to ``amplitude`` pixels along a wave of
+    ``wave`` pixels (across in x, along in y), so the module grid bends and no single perspective
+    transform fits it."""
+    h, w = image.shape
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    mx = x + amplitude * np.sin(2 * np.pi * y / wave)
+    my = y + amplitude * np.sin(2 * np.pi * x / wave + 1.3)
+    return cv2.remap(image, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+WRINKLED_TEXT = "https://zwfw.example.gov.cn/q?id=330106199001011234&t=wrinkled"
+
+
+@pytest.mark.parametrize("version, amplitude, wave", [(4, 2.0, 60), (6, 2.5, 60), (6, 2.0, 40)])
+def test_a_wrinkled_code_reads_on_a_grid_bent_to_it(monkeypatch, version, amplitude, wave):
+    """Modules of 6 px moved by a third to two fifths of a module: sampled through the corners'
+    transform the symbol does not read; sampled where the grid bends, it reads to its text."""
+    image, corners, version = _symbol(WRINKLED_TEXT, version=version, px=6)
+    wrinkled = _wrinkled(image, amplitude, wave)
+    found = erasure.read_symbol(wrinkled, corners, version)
+    assert found is not None and found.text == WRINKLED_TEXT
+    monkeypatch.setattr(erasure, "SAMPLINGS", (erasure._rectify,))
+    assert erasure.read_symbol(wrinkled, corners, version) is None
+
+
+def test_a_wrinkled_code_zxing_cannot_read_is_read_by_the_decoder():
+    image, _, _ = _symbol(WRINKLED_TEXT, version=6, px=6)
+    wrinkled = _wrinkled(image, 2.5, 80)
+    _failed(wrinkled)
+    assert [(r.text, r.decoder) for r in decode(wrinkled)] == [(WRINKLED_TEXT, "erasure")]
+
+
+def test_a_flat_code_sampled_on_the_bent_grid_gives_its_modules():
+    """The local search leaves a flat symbol's sampling points on its modules: every module's level
+    falls on the same side of the midpoint as the plain sampling's."""
+    for options in ({}, {"inverted": True}, {"version": 10, "error": "q"}):
+        image, corners, version = _symbol("several blocks, interleaved " * 3, **options)
+        plain = erasure._rectify(image, corners, version)
+        bent = erasure._rectify_local(image, corners, version)
+        mid = (DARK + LIGHT) / 2
+        assert np.array_equal(plain < mid, bent < mid)
+
+
 def test_a_thumb_beyond_the_check_codewords_reads_nothing():
     image, corners, version = _symbol("ZLBID1:ZLB-8pEbQpVg6KNRB5MJQE2", error="m")
     covered = _thumb(image, corners, 0.2, 0.4)
