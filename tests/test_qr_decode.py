@@ -128,6 +128,7 @@ def test_the_synthetic_corpus_is_seeded_and_loads_as_a_manifest(tmp_path):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     samples, skipped = load_corpus(tmp_path / "a")
     assert skipped == 0 and [s.group for s in samples] == ["clean", "tilt", "rotation"]
+    assert [s.name for s in samples] == ["0000-clean.png", "0001-tilt.png", "0002-rotation.png"]
     assert all(len(s.texts) == 1 for s in samples)
 
 
@@ -135,3 +136,6 @@ def test_the_real_corpus_loads_with_its_expected_texts():
     samples, skipped = load_corpus(CORPUS)
     assert len(samples) == 316 and skipped == 5
     assert all(s.texts[0] for s in samples)
+    # the bench names each image under its folder: both halves hold a qrcode-4/05
+    names = {s.name for s in samples}
+    assert {"zxing/qrcode-4/05.png", "zxing-cpp/qrcode-4/05.webp"} <= names and len(names) == 316

@@ -66,6 +66,12 @@ class Sample:
     group: str  # folder or condition
     presentation: str = ""  # the frames of one showing of a code share this
 
+    @property
+    def name(self) -> str:
+        """How the bench names the image: its file, under its folder in a folder corpus (qr-real's two
+        halves hold files of the same names)."""
+        return self.path.name if self.presentation else f"{self.group}/{self.path.name}"
+
 
 @dataclass
 class Score:
@@ -174,7 +180,7 @@ def score(name: str, decode: Callable, images: list, samples: list[Sample], repe
             target.wrong += wrong
             target.times_ms.append(best)
         if decoded < len(sample.texts) or wrong:
-            result.misses.append(f"{sample.path.name}: {decoded}/{len(sample.texts)} decoded, {wrong} wrong")
+            result.misses.append(f"{sample.name}: {decoded}/{len(sample.texts)} decoded, {wrong} wrong")
     return result
 
 
