@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 
-TARGET_NAMES = ("frames", "textblock", "payloads", "qrtext", "config")
+TARGET_NAMES = ("frames", "textblock", "payloads", "qrtext", "qrsymbol", "config")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

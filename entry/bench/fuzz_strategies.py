@@ -13,6 +13,9 @@ parser), and plain noise.
   photo bytes and what a vendor's photo library may leave in its output;
 - QR payloads: the grammar of docs/api/payloads.md, valid, then truncated, oversized, with a wrong
   check, control characters or non-BMP characters; QR bytes in UTF-8, GBK, Shift_JIS and mixes;
+- QR symbols for the erasure pass: a symbol drawn at 1-8 px a module, perhaps with a grey blob or
+  noise over it, and what zxing-cpp might report of it (corners near the truth, swapped, NaN,
+  infinite or huge; any version, or none);
 - configuration: TOML documents (NaN, infinities, -0, huge integers, NUL in strings, nested tables,
   arrays of tables, deep nesting), environment variables and remote keys.
 """
@@ -685,3 +688,45 @@ def remote_tables(draw) -> typing.Any:
         section, key = dotted.split(".", 1)
         table.setdefault(section, {})[key] = draw(values)
     return table
+
+
+# -- QR symbols for the erasure pass ------------------------------------------------------------
+
+_WILD = st.floats(allow_nan=True, allow_infinity=True)
+
+
+@st.composite
+def located_symbols(draw) -> tuple[typing.Any, str, list[tuple[list[float], str]]]:
+    """``(grey image, text drawn, [(corners as 8 floats, reported version), ...])``: a code drawn as a
+    camera might see it, and what a located-but-unread report could say of where and what it is."""
+    import numpy as np
+    import segno
+
+    text = draw(st.text(string.ascii_letters + string.digits + ":/-. ", min_size=1, max_size=60))
+    qr = segno.make_qr(text, error=draw(st.sampled_from("lmqh")), boost_error=False)
+    matrix = np.array(qr.matrix, bool)
+    n, px = matrix.shape[0], draw(st.integers(1, 8) | st.integers(3, 8))
+    margin = draw(st.integers(0, 12))
+    image = np.pad(np.kron(np.where(matrix, 30, 220), np.ones((px, px))), margin, constant_values=220)
+    rows, cols = image.shape
+    damage = draw(st.sampled_from(("none", "blob", "noise", "flat", "tiny")))
+    if damage == "blob":
+        y, x, r = draw(st.integers(0, rows - 1)), draw(st.integers(0, cols - 1)), draw(st.integers(1, rows))
+        yy, xx = np.ogrid[:rows, :cols]
+        image[(yy - y) ** 2 + (xx - x) ** 2 < r * r] = draw(st.integers(0, 255))
+    elif damage == "noise":
+        image = image + np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1))).normal(0, draw(st.floats(0, 200)), image.shape)
+    elif damage == "flat":
+        image[:] = draw(st.integers(0, 255))
+    elif damage == "tiny":
+        image = image[: draw(st.integers(1, 3)), : draw(st.integers(1, 3))]
+    gray = np.clip(image, 0, 255).astype(np.uint8)
+    side = float(n * px)
+    true = [margin, margin, margin + side, margin, margin + side, margin + side, margin, margin + side]
+    near = st.lists(st.floats(-2.0, 2.0), min_size=8, max_size=8).map(lambda d: [t + e * px for t, e in zip(true, d)])
+    corners = st.one_of(st.just(true), near, near.map(lambda c: c[2:] + c[:2]),
+                        st.lists(_WILD, min_size=8, max_size=8), st.lists(st.floats(-1e7, 1e7), min_size=8, max_size=8))
+    versions = st.one_of(st.just(str(qr.version)), st.integers(-3, 45).map(str), st.sampled_from(("", "M3", "R13x27", "x")))
+    # first a report about where the symbol is (the case that reads), then any others
+    first = draw(st.tuples(st.one_of(st.just(true), near), st.just(str(qr.version))))
+    return gray, text, [first] + draw(st.lists(st.tuples(corners, versions), max_size=2))
