@@ -9,7 +9,9 @@ breaks on white paper on a white desk, on clutter that touches the page, on glar
 2. Candidates come from two independent cues, so one failing does not lose the page:
    *line segments* (OpenCV's LSD, merged into long lines; every pair of nearly parallel lines
    crossed with another such pair makes a quadrilateral; a segment must be a step, or a faint one
-   with paper either side: a sheet's edge over the sheet beneath), and *regions* (Otsu thresholds of
+   with paper either side: a sheet's edge over the sheet beneath; and three lines, a pair and one
+   crossing both, closed where the pair's segments end, for a fourth side that gave no line at all),
+   and *regions* (Otsu thresholds of
    lightness and of "whiteness", lightness minus chroma, whose outlines are simplified to four
    corners). The regions are cheap and come first: when one already scores :data:`EARLY` (supported
    all round, paper inside, something else outside) the line segments are not looked for at all.
@@ -74,6 +76,9 @@ PAPER_TOL = 15.0         # ... and what it adds this close to the paper (CIELAB,
 EARLY = 0.85             # a region candidate scoring this well is taken without looking for lines
 EXTEND_MAX = 0.5         # a corner moves out along its side by at most this share of the side
 SECOND_PASS = 40         # candidates scored finely after a coarse pass
+CLOSED_PASS = 8          # ... and apart from them, the best closed ones (_closed)
+CLOSE_RATIO = 0.8        # a closed candidate's two open sides: the shorter at least this share of the longer
+CLOSE_EDGE = 0.06        # ... and neither ends this near the frame's edge (share of its short side)
 MAX_ASPECT = 4.0         # longest to shortest side: a till receipt is up to 1:3.75
 NOT_FOUND = 0.65         # below this predicted IoU of the pick, "not found" (chosen on the first generator:
                          # 0.6 on seed 5, 0.65 on seeds 5, 13, 3: fewer wrong, as many right)
@@ -219,11 +224,14 @@ def _small_page(min_area: float) -> float:
     return min(1.0, math.sqrt(min_area / 0.04))
 
 
-def _line_candidates(feat: _Features, min_area: float = 0.04) -> list[np.ndarray]:
+def _line_candidates(feat: _Features, min_area: float = 0.04) -> tuple[list[np.ndarray], np.ndarray]:
+    """Quadrilaterals of four lines, and (an array, m x 4 x 2) those of three lines closed where two of
+    them end (:func:`_closed`)."""
+    none = np.zeros((0, 4, 2))
     lines = _merge_lines(_segments(feat), feat)
     k = len(lines)
     if k < 4:
-        return []
+        return [], none
     n = lines[:, :2]
     cosang = np.abs(n @ n.T)
     # Intersections of every pair of lines.
@@ -236,7 +244,7 @@ def _line_candidates(feat: _Features, min_area: float = 0.04) -> list[np.ndarray
     gap_ij = np.abs(rho[:, None] - np.sign(n @ n.T) * rho[None, :])
     pi, pj = np.nonzero(np.triu((cosang > np.cos(np.deg2rad(35))) & (gap_ij > min_gap), 1))
     if len(pi) < 2:
-        return []
+        return [], none
     # A quadrilateral is two such pairs, a = (i1, j1) and b = (i2, j2), crossing (i1 with i2, j1 with
     # j2 at 45 degrees or more), whose every side is covered by its line's segments over a good part
     # of its length. A side lies on one line between that line's crossings with the other pair's two
@@ -260,7 +268,41 @@ def _line_candidates(feat: _Features, min_area: float = 0.04) -> list[np.ndarray
     slack = 0.03 * max(feat.w, feat.h)
     inside = ((quads[..., 0] > -slack) & (quads[..., 0] < feat.w + slack)
               & (quads[..., 1] > -slack) & (quads[..., 1] < feat.h + slack)).all(axis=1)
-    return [q for q in quads[inside]]
+    closed = _closed(lines, ix, iy, tx, P, covered & perp.take(P[:, 0], axis=1) & perp.take(P[:, 1], axis=1), min_gap)
+    # Lines that end near the frame's edge may end with the frame, not the sheet (a page off the frame).
+    margin = CLOSE_EDGE * min(feat.w, feat.h)
+    ends = closed[:, 1:3]
+    away = ((ends[..., 0] > margin) & (ends[..., 0] < feat.w - 1 - margin)
+            & (ends[..., 1] > margin) & (ends[..., 1] < feat.h - 1 - margin)).all(axis=1)
+    return [q for q in quads[inside]], closed[away]
+
+
+def _closed(lines: np.ndarray, ix: np.ndarray, iy: np.ndarray, tx: np.ndarray, P: np.ndarray,
+            crossing: np.ndarray, min_len: float) -> np.ndarray:
+    """Three sides of a sheet closed where two of them end. A sheet lying on another shows the desk
+    three sides, and the fourth, over the sheet beneath, may give LSD nothing to find: a pair of lines
+    (a row of ``P``) and a line crossing both between them (``crossing``: lines by pairs) make a
+    quadrilateral whose fourth side joins the ends of the pair's segments away from the third line,
+    where those segments reach the third and are of a length (:data:`CLOSE_RATIO`), both at least
+    ``min_len``."""
+    k_, p_ = np.nonzero(crossing)
+    if len(k_) == 0:
+        return np.zeros((0, 4, 2))
+    ends = []
+    for a in (P[p_, 0], P[p_, 1]):
+        t = tx[a, k_]                                          # where the third line crosses a, along a
+        t0, t1 = lines[a, 4], lines[a, 5]
+        far = np.where(np.abs(t1 - t) > np.abs(t0 - t), t1, t0)
+        n = lines[a, :2]
+        ends.append(((t > t0 - 0.25 * min_len) & (t < t1 + 0.25 * min_len),    # a's segments reach the third
+                     np.abs(far - t), n * lines[a, 2, None] + far[:, None] * np.stack([-n[:, 1], n[:, 0]], -1)))
+    (reach_a, len_a, end_a), (reach_b, len_b, end_b) = ends
+    short, long = np.minimum(len_a, len_b), np.maximum(len_a, len_b)
+    ok = reach_a & reach_b & (short > min_len) & (short > CLOSE_RATIO * long)
+    i_, j_ = P[p_, 0], P[p_, 1]
+    corner_a = np.stack([ix[i_, k_], iy[i_, k_]], -1)
+    corner_b = np.stack([ix[j_, k_], iy[j_, k_]], -1)
+    return np.stack([corner_a, end_a, end_b, corner_b], 1)[ok]
 
 
 def _quad_from_contour(contour: np.ndarray) -> np.ndarray | None:
@@ -450,18 +492,23 @@ def _paper_beyond(feat: _Features, big: np.ndarray, small: np.ndarray) -> bool:
 
 
 def scored_candidates(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspect: float,
-                      aspect: float):
-    """The candidates of a plausible shape, the best :data:`SECOND_PASS` of them scored finely:
+                      aspect: float, closed: np.ndarray | None = None):
+    """The candidates of a plausible shape, the best :data:`SECOND_PASS` of them scored finely, and the
+    best :data:`CLOSED_PASS` of the ``closed`` ones (chosen apart: they push none of the others out):
     (quads, score, side support, the score's parts), or None when there are none."""
-    if not quads:
-        return None
-    Q = np.array(quads, dtype=np.float64).reshape(-1, 4, 2)
-    Q = Q[_shape_ok(feat, Q, min_area, max_aspect)]
+    kept = []
+    for group, keep in ((quads, SECOND_PASS), (closed, CLOSED_PASS)):
+        if group is None or len(group) == 0:
+            continue
+        Q = np.array(group, dtype=np.float64).reshape(-1, 4, 2)
+        Q = Q[_shape_ok(feat, Q, min_area, max_aspect)]
+        if len(Q) > keep:
+            score, _ = _score(feat, Q, points=10)
+            Q = Q[np.argsort(-score)[:keep]]
+        kept.append(Q)
+    Q = np.concatenate(kept) if kept else np.zeros((0, 4, 2))
     if len(Q) == 0:
         return None
-    if len(Q) > SECOND_PASS:
-        score, _ = _score(feat, Q, points=10)
-        Q = Q[np.argsort(-score)[:SECOND_PASS]]
     score, side, parts = _score(feat, Q, points=32, details=True)
     return Q, score * _aspect_prior(Q, aspect), side, parts
 
@@ -485,12 +532,12 @@ def _extend_if_better(feat: _Features, found: tuple, pick: int, predicted: np.nd
 
 
 def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspect: float,
-            aspect: float, take_at: float = 0.0) -> tuple[np.ndarray | None, float, float]:
-    """The pick among ``quads``: (quad, its hand score, the ranker's predicted IoU for it; 1.0 without
+            aspect: float, take_at: float = 0.0, closed: np.ndarray | None = None) -> tuple[np.ndarray | None, float, float]:
+    """The pick among ``quads`` (and ``closed``, :func:`scored_candidates`): (quad, its hand score, the ranker's predicted IoU for it; 1.0 without
     the ranker), or (None, best score, 0.0), also when the best score is below ``take_at``; with the
     ranker also (None, the pick's score, 0.0) when that score is below ``take_at`` (the caller looks
     further, so weighing or extending the pick would be wasted)."""
-    found = scored_candidates(feat, quads, min_area, max_aspect, aspect)
+    found = scored_candidates(feat, quads, min_area, max_aspect, aspect, closed)
     if found is None:
         return None, 0.0, 0.0
     Q, score, side, parts = found
@@ -790,7 +837,8 @@ def _pick(frame: np.ndarray, min_area: float, max_aspect: float,
     regions = _region_candidates(feat)
     quad, score, confidence = _select(feat, regions, min_area, max_aspect, aspect, take_at=EARLY)
     if quad is None or score < EARLY:
-        quad, _, confidence = _select(feat, _line_candidates(feat, min_area) + regions, min_area, max_aspect, aspect)
+        lined, closed = _line_candidates(feat, min_area)
+        quad, _, confidence = _select(feat, lined + regions, min_area, max_aspect, aspect, closed=closed)
     if quad is None:
         return None
     if not ranking.available(aspect):  # with the ranker, _select has weighed the extension already
