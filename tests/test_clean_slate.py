@@ -107,3 +107,17 @@ def test_the_second_citizen_finds_nothing_of_the_first(gui, qtbot, sandbox, data
     # -- and on disk: nothing of the first citizen in the clear -----------------------------------
     for needle in (FIRST_ID.encode(), FIRST_NAME.encode()):
         assert files_holding(data_dir, needle) == []
+
+
+def test_the_hidden_identity_screen_keeps_nothing(gui, qtbot):
+    """Found by kiosk bench ui-monkey (seeds 1, 2, 4, 5, 6): a session ended and the identity screen, hidden,
+    still held the citizen's masked name and ID number: it had no forget, and QLabel's own clear() left our
+    Label's text() giving the old text back."""
+    session, screens = gui.window.session, gui.window.view.screens
+    place_card_and_agree(gui, qtbot)
+    identity = screens[Step.IDENTIFIED]
+    assert identity.fields["name"][1].text() == "张**"
+    gui.services.devices.id_reader.remove_card()
+    qtbot.mouseClick(identity.back, LEFT)  # "Not me / cancel": the session ends
+    assert session.step is Step.HOME and session.identity is None
+    assert [value.text() for _caption, value in identity.fields.values()] == ["", "", ""]

@@ -43,6 +43,10 @@ class Label(QLabel):
     def text(self) -> str:
         return self._plain
 
+    def clear(self) -> None:
+        """Emptied through ``setText``: QLabel's own ``clear`` left ``text()`` giving the old text back."""
+        self.setText("")
+
 
 class Button(QPushButton):
     """A push button that says its state in words, not colour alone: a checked one carries a tick.

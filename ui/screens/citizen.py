@@ -85,6 +85,15 @@ class IdentityScreen(Screen):
         row.addWidget(self.next)
         self.layout_.addLayout(row)
 
+    def forget(self) -> None:
+        """The citizen's masked name and ID number, and their saved applications, go with the session."""
+        super().forget()
+        for _caption, value in self.fields.values():
+            value.clear()
+        clear_layout(self.drafts)
+        self.draft_buttons = {}
+        self.drafts_host.hide()
+
     def refresh(self, session: CitizenSession) -> None:
         identity = session.identity
         self.title.setText(_("Welcome"))
