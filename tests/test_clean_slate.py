@@ -121,3 +121,21 @@ def test_the_hidden_identity_screen_keeps_nothing(gui, qtbot):
     qtbot.mouseClick(identity.back, LEFT)  # "Not me / cancel": the session ends
     assert session.step is Step.HOME and session.identity is None
     assert [value.text() for _caption, value in identity.fields.values()] == ["", "", ""]
+
+
+def test_the_hidden_service_list_keeps_nothing_searched(gui, qtbot):
+    """Found by kiosk bench ui-monkey (seeds 1, 2, 5, 7): a session ended and the service list, hidden, still
+    quoted what the citizen had searched for in "No service matches ..." (the field itself is refilled from
+    the session only when the screen is shown again)."""
+    session, screens = gui.window.session, gui.window.view.screens
+    place_card_and_agree(gui, qtbot)
+    qtbot.mouseClick(screens[Step.IDENTIFIED].next, LEFT)
+    qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
+    services = screens[Step.CHOOSE_SERVICE]
+    qtbot.mouseClick(services.search, LEFT)
+    qtbot.keyClicks(services.search, "zzqqxx330106")
+    assert services.no_match.isVisible() and "zzqqxx330106" in services.no_match.text()
+    gui.services.devices.id_reader.remove_card()
+    session.timeout()  # walked away
+    assert session.step is Step.HOME and session.service_query == ""
+    assert services.search.text() == "" and services.no_match.text() == "" and services.no_match.isHidden()

@@ -182,6 +182,16 @@ class ServicesScreen(Screen):
         self.buttons: dict[str, QPushButton] = {}
         self._built_for: tuple[tuple[str, ...], str] | None = None
 
+    def forget(self) -> None:
+        """What the citizen searched for goes with the session: the field, and "No service matches" quoting it."""
+        super().forget()
+        self.search.blockSignals(True)  # the session has already dropped its query
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.no_match.clear()
+        self.no_match.hide()
+        self.show_all.hide()
+
     def refresh(self, session: CitizenSession) -> None:
         lang = language()
         self.title.setText(_("Choose a service"))
