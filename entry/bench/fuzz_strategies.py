@@ -693,6 +693,7 @@ def remote_tables(draw) -> typing.Any:
 # -- QR symbols for the erasure pass ------------------------------------------------------------
 
 _WILD = st.floats(allow_nan=True, allow_infinity=True)
+_SYMBOL_CHARACTERS = string.ascii_letters + string.digits + ":/-. "  # a constant: xgettext takes text("...") for a message
 
 
 @st.composite
@@ -702,7 +703,7 @@ def located_symbols(draw) -> tuple[typing.Any, str, list[tuple[list[float], str]
     import numpy as np
     import segno
 
-    text = draw(st.text(string.ascii_letters + string.digits + ":/-. ", min_size=1, max_size=60))
+    text = draw(st.text(_SYMBOL_CHARACTERS, min_size=1, max_size=60))
     qr = segno.make_qr(text, error=draw(st.sampled_from("lmqh")), boost_error=False)
     matrix = np.array(qr.matrix, bool)
     n, px = matrix.shape[0], draw(st.integers(1, 8) | st.integers(3, 8))
