@@ -139,3 +139,23 @@ def test_the_hidden_service_list_keeps_nothing_searched(gui, qtbot):
     session.timeout()  # walked away
     assert session.step is Step.HOME and session.service_query == ""
     assert services.search.text() == "" and services.no_match.text() == "" and services.no_match.isHidden()
+
+
+def test_the_hidden_done_screen_keeps_no_case_number(gui, qtbot):
+    """Found by kiosk bench ui-monkey (seed 12): after "Finish" the done screen, hidden, still held the case
+    number it had shown, and its notice label the last message, until the next citizen's case."""
+    session, screens = gui.window.session, gui.window.view.screens
+    place_card_and_agree(gui, qtbot)
+    to_form(gui, qtbot, "SB-003")
+    provide_materials(gui, None, "", licences=False)
+    qtbot.mouseClick(screens[Step.CONFIRM].confirm, LEFT)
+    qtbot.waitUntil(lambda: session.step is Step.DONE and not session.busy, timeout=20000)
+    done = screens[Step.DONE]
+    number = session.receipt.case_number
+    assert done.number.text() == number
+    qtbot.mouseClick(done.rate_buttons[5], LEFT)
+    qtbot.waitUntil(lambda: done.notice.isVisible(), timeout=5000)
+    gui.services.devices.id_reader.remove_card()
+    qtbot.mouseClick(done.finish, LEFT)
+    assert session.step is Step.HOME and session.receipt is None
+    assert done.number.text() == "" and done.notice.text() == "" and done.notice.isHidden()

@@ -306,10 +306,14 @@ class Screen(QWidget):
         self.layout_.setSpacing(16)
 
     def forget(self) -> None:
-        """The session ended: drop anything a citizen typed into this screen, and scroll back to the top."""
+        """The session ended: drop anything a citizen typed into this screen, and the last notice it showed them
+        (it may quote their case number); scroll back to the top."""
         for area in self.findChildren(QAbstractScrollArea):
             for bar in (area.verticalScrollBar(), area.horizontalScrollBar()):
                 bar.setValue(bar.minimum())
+        for notice in self.findChildren(NoticeLabel):
+            notice.show_notice(None)
+            notice.clear()
 
     def compact(self) -> None:
         """Less air, for a screen that carries the touch keyboard."""

@@ -436,6 +436,11 @@ class DoneScreen(Screen):
         self.layout_.addStretch(1)
         self.layout_.addWidget(self.finish, alignment=Qt.AlignmentFlag.AlignCenter)
 
+    def forget(self) -> None:
+        """The case (or notice) number goes with the session."""
+        super().forget()
+        self.number.clear()
+
     def refresh(self, session: CitizenSession) -> None:
         receipt, notice = session.receipt, session.notice_number
         offline = receipt is not None and receipt.provisional
