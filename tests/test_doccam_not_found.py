@@ -69,3 +69,25 @@ def test_the_top_sheet_is_closed_where_its_sides_end(monkeypatch):
     assert smartdoc_iou(detect.find_page(frame), scene.corners, scene.page_mm) > 0.9
     monkeypatch.setattr(detect, "CLOSED_PASS", 0)
     assert detect.find_page(frame) is None
+
+
+def test_a_sheet_beneath_reaching_the_frames_edge_does_not_withhold_the_top_one(monkeypatch):
+    # frame 81 of development seed 13: overlapping sheets on light grey, the top one picked (IoU 0.96,
+    # trusted 0.93) and the sheet beneath running on to the frame's edge near it. The pick's sides
+    # nearest that paper are steps all along: the paper is another sheet, not the pick's cut by the frame
+    scene, frame = _corpus_frame(13, 81)
+    assert scene.fully_visible
+    assert smartdoc_iou(detect.find_page(frame), scene.corners, scene.page_mm) > 0.9
+    monkeypatch.setattr(detect, "SURE_SHEET", 1.01)                          # the test as before
+    assert detect.find_page(frame) is None
+
+
+def test_a_trusted_pick_whose_paper_runs_on_across_a_side_stays_cut():
+    # frame 26 of development seed 5: a page off the frame on light grey; the ranker trusts its pick
+    # (0.93) with every corner inside the frame, but the page runs on to the frame's edge across the
+    # pick's side nearest it, which is no step there
+    scene, frame = _corpus_frame(5, 26)
+    assert not scene.fully_visible
+    located = detect.locate(frame)
+    assert located.confidence >= detect.SURE_SHEET and located.border_gap >= detect.BORDER
+    assert located.cut and detect.find_page(frame) is None

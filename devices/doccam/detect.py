@@ -33,7 +33,8 @@ breaks on white paper on a white desk, on clutter that touches the page, on glar
 5. "Not found" rather than a wrong quadrilateral (issue 21): the answer is ``None`` when the ranker
    expects less than :data:`NOT_FOUND` IoU of its pick, or when a corner of the pick lies within
    :data:`BORDER` of the frame's edge (a page cut by the frame: its flattened copy would be cut off
-   too). Both were chosen on the first generator's development seeds (NOT_FOUND 0.6 on seed 5, then
+   too), or its paper runs on to the frame's edge near it across a side that is no step (a pick the
+   ranker is sure of, its sides nearest that paper steps all along, lies on another sheet). Both were chosen on the first generator's development seeds (NOT_FOUND 0.6 on seed 5, then
    0.65 on seeds 5, 13 and 3), never on the second generator.
    :func:`locate` gives the pick with its confidence and distance from the edge, for the bench.
 
@@ -85,6 +86,8 @@ NOT_FOUND = 0.65         # below this predicted IoU of the pick, "not found" (ch
 BORDER = 0.003           # a corner this near the frame's edge (share of its short side): the page is cut
 CUT_NEAR = 0.1           # ... or its paper reaches the frame's edge this near it (share of the short side)
 CUT_RUN = 0.08           # ... in one run along at least this much of the edge
+SURE_SHEET = 0.9         # ... unless the ranker expects this IoU of its pick and every side nearest
+SURE_SIDE = 0.85         # ... that paper is a step at this share of its points: another sheet, beyond
 
 
 _CHANNEL_SUM = np.ones((1, 3), np.float32)   # cv2.transform's matrix: the sum of three channels
@@ -654,9 +657,13 @@ def _extend(feat: _Features, quad: np.ndarray) -> np.ndarray:
     return q
 
 
-def _cut_by_frame(feat: _Features, quad: np.ndarray) -> bool:
+def _cut_by_frame(feat: _Features, quad: np.ndarray, confidence: float) -> bool:
     """Whether the pick's paper runs on to the frame's edge close by: a page the frame cuts, whose
-    visible part the pick has shaped with its corners inside the frame (the corners alone miss it)."""
+    visible part the pick has shaped with its corners inside the frame (the corners alone miss it).
+
+    Not when the ranker is sure of the pick (:data:`SURE_SHEET`) and each side nearest that paper is a
+    step nearly all along (:data:`SURE_SIDE`): paper beyond a real edge is another sheet (one beneath
+    the pick), while a page the frame cuts runs on across a side that is no edge."""
     centre = quad.mean(axis=0)
     u = np.linspace(0.1, 0.9, 9)[:, None]
 
@@ -677,15 +684,22 @@ def _cut_by_frame(feat: _Features, quad: np.ndarray) -> bool:
     a, b = quad[None, :, :], np.roll(quad, -1, axis=0)[None, :, :]
     ab = b - a
     t = np.clip(((edge[:, None, :] - a) * ab).sum(-1) / ((ab * ab).sum(-1) + 1e-9), 0, 1)
-    dist = np.linalg.norm(edge[:, None, :] - (a + t[..., None] * ab), axis=-1).min(axis=1)
-    hit = (paperish & (dist < CUT_NEAR * min(w, h))).astype(np.float64)
+    to_side = np.linalg.norm(edge[:, None, :] - (a + t[..., None] * ab), axis=-1)
+    dist = to_side.min(axis=1)
+    near = paperish & (dist < CUT_NEAR * min(w, h))
+    hit = near.astype(np.float64)
     longest = 0
     for side in np.split(hit, [w, 2 * w, 2 * w + h]):       # top, bottom, left, right: the longest run
         runs = np.convolve(side, np.ones(3), "same") > 0     # a pixel's gap (print, noise) does not break it
         edges = np.flatnonzero(np.diff(np.concatenate([[0], runs.astype(np.int8), [0]])))
         if len(edges):
             longest = max(longest, int((edges[1::2] - edges[::2]).max()))
-    return longest >= CUT_RUN * min(w, h)
+    if longest < CUT_RUN * min(w, h):
+        return False
+    if confidence < SURE_SHEET:
+        return True
+    sides = np.unique(to_side[near].argmin(axis=1))
+    return bool((_score(feat, quad[None].astype(np.float64))[1][0, sides] < SURE_SIDE).any())
 
 
 # --------------------------------------------------------------------------- refinement
@@ -794,9 +808,9 @@ def find_page(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = 
     picked = _pick(frame, min_area, max_aspect, aspect)
     if picked is None or picked[3] < NOT_FOUND:
         return None
-    frame, feat, quad, _ = picked
+    frame, feat, quad, confidence = picked
     corners, gap = _placed(frame, feat, quad)
-    if gap < BORDER or _cut_by_frame(feat, quad):
+    if gap < BORDER or _cut_by_frame(feat, quad, confidence):
         return None
     return corners
 
@@ -822,7 +836,7 @@ def locate(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = MAX
         return None
     frame, feat, quad, confidence = picked
     corners, gap = _placed(frame, feat, quad)
-    return Located(corners, confidence, gap, _cut_by_frame(feat, quad))
+    return Located(corners, confidence, gap, _cut_by_frame(feat, quad, confidence))
 
 
 def _pick(frame: np.ndarray, min_area: float, max_aspect: float,
