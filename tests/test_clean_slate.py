@@ -7,7 +7,8 @@ pending rating, no typed field, no page and no trace of the first on screen or o
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtWidgets import QPushButton
 
 from common.domain import ApplyAs, RatingReason
 from common.i18n import language
@@ -159,3 +160,20 @@ def test_the_hidden_done_screen_keeps_no_case_number(gui, qtbot):
     qtbot.mouseClick(done.finish, LEFT)
     assert session.step is Step.HOME and session.receipt is None
     assert done.number.text() == "" and done.notice.text() == "" and done.notice.isHidden()
+
+
+def test_the_hidden_licence_list_keeps_no_case_number(gui, qtbot):
+    """Found by kiosk bench ui-monkey (seed 10): after "Back to start" the licence list, hidden, still held a
+    button per licence of the citizen, each naming its case number, until the next citizen's licences."""
+    session, screens = gui.window.session, gui.window.view.screens
+    qtbot.mouseClick(screens[Step.HOME].licence_button, LEFT)
+    qtbot.mouseClick(screens[Step.CONSENT].agree, LEFT)
+    gui.services.devices.id_reader.place_card("resident")
+    qtbot.waitUntil(lambda: session.step is Step.LICENCES and not session.busy, timeout=10000)
+    licences = screens[Step.LICENCES]
+    assert licences.buttons and all("SQ" in b.text() for b in licences.buttons.values())
+    gui.services.devices.id_reader.remove_card()
+    qtbot.mouseClick(licences.back, LEFT)
+    assert session.step is Step.HOME and session.licences == []
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # what the screen let go of is deleted
+    assert licences.buttons == {} and not [b for b in licences.findChildren(QPushButton) if "SQ" in b.text()]

@@ -385,6 +385,12 @@ class LicencesScreen(Screen):
         self.layout_.addWidget(self.back, alignment=Qt.AlignmentFlag.AlignLeft)
         self.buttons: dict[str, object] = {}
 
+    def forget(self) -> None:
+        """The citizen's licences (each button names its case number) go with the session."""
+        super().forget()
+        clear_layout(self.list)
+        self.buttons = {}
+
     def refresh(self, session: CitizenSession) -> None:
         lang = language()
         self.title.setText(_("Looking for your licences…") if session.busy else _("Licences ready to print"))
