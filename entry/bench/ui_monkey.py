@@ -191,12 +191,22 @@ class Monkey:
 
     # -- running ---------------------------------------------------------------------------------
 
-    def run(self, steps: int) -> Tally:
+    def run(self, steps: int, watchdog_s: float | None = None) -> Tally:
+        """``watchdog_s``: a step that holds the GUI thread longer has every thread's stack written to stderr
+        (the waits time out only while the event loop turns)."""
+        import faulthandler
+
         with Errors() as self.errors:
             self._settle("the home screen")
             for self._step in range(1, steps + 1):
-                self.step()
-                self.check()
+                if watchdog_s:
+                    faulthandler.dump_traceback_later(watchdog_s, repeat=True, file=sys.stdout)
+                try:
+                    self.step()
+                    self.check()
+                finally:
+                    if watchdog_s:
+                        faulthandler.cancel_dump_traceback_later()
         return self.tally
 
     def _read(self, *_args) -> None:
@@ -222,6 +232,9 @@ class Monkey:
         try:
             wait_for(condition, what, self.wait_s if timeout_s is None else timeout_s)
         except TimeoutError as exc:
+            import faulthandler
+
+            faulthandler.dump_traceback(file=sys.stdout, all_threads=True)  # what each thread was doing
             self.fail(f"stuck: {exc}")
 
     def _settle(self, what: str) -> None:
@@ -383,8 +396,12 @@ class Monkey:
                                              person.address) if s and len(s) >= 2)
             if len(person.name) >= 2:
                 self._citizen.add(mask_name(person.name))
-        if session.receipt is not None and session.receipt.case_number:
-            self._citizen.add(session.receipt.case_number)
+        numbers = [session.receipt.case_number if session.receipt is not None else "", session.notice_number]
+        for case in [*session.my_cases, *session.licences, session.progress or {}]:
+            numbers += [str(case.get("case_number") or ""), str(case.get("provisional_number") or "")]
+        self._citizen.update(n for n in numbers if len(n) >= 8)
+        self._citizen.update(str(v).strip()[:40] for v in session.form_values.values()
+                             if len(str(v).strip()) >= 6 and not re.fullmatch(r"[a-z_]+", str(v)))  # not a choice
         if session.company is not None and getattr(session.company, "name", ""):
             self._citizen.add(session.company.name)
 
@@ -503,7 +520,7 @@ def run(args: argparse.Namespace) -> int:
             monkey = Monkey(gui, seed, echo=(lambda line: print(line, flush=True)) if args.verbose else None)
             started = time.monotonic()
             try:
-                tally = monkey.run(args.steps)
+                tally = monkey.run(args.steps, watchdog_s=3 * monkey.wait_s)
             except MonkeyFailure as failure:
                 failures.append(failure)
                 tally = monkey.tally
