@@ -177,3 +177,17 @@ def test_the_hidden_licence_list_keeps_no_case_number(gui, qtbot):
     assert session.step is Step.HOME and session.licences == []
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # what the screen let go of is deleted
     assert licences.buttons == {} and not [b for b in licences.findChildren(QPushButton) if "SQ" in b.text()]
+
+
+def test_the_hidden_progress_screen_keeps_no_case(gui, qtbot):
+    """Found by kiosk bench ui-monkey (seed 10): a receipt's code shown at the home screen, then "Back to start":
+    the progress screen, hidden, still held the case's number, status and history for the next citizen."""
+    session, screens = gui.window.session, gui.window.view.screens
+    gui.services.devices.qr_scanner.present("OTR1:SQ2026112000007")
+    qtbot.waitUntil(lambda: session.step is Step.PROGRESS and not session.busy, timeout=10000)
+    progress = screens[Step.PROGRESS]
+    assert "SQ2026112000007" in progress.title.text() and progress.history.count() > 0
+    qtbot.mouseClick(progress.back, LEFT)
+    assert session.step is Step.HOME and session.progress is None
+    assert [w.text() for w in (progress.title, progress.service, progress.status, progress.next)] == ["", "", "", ""]
+    assert progress.history.count() == 0

@@ -330,6 +330,12 @@ class ProgressScreen(Screen):
         self.layout_.addWidget(self.history, 1)
         self.layout_.addLayout(button_row(self.reprint, self.back))
 
+    def forget(self) -> None:
+        """The case looked up (its number, service, status and history) goes with the session."""
+        super().forget()
+        for widget in (self.title, self.service, self.status, self.next, self.history):
+            widget.clear()
+
     def refresh(self, session: CitizenSession) -> None:
         lang, case = language(), session.progress or {}
         self.back.setText(_("Back") if session.my_cases else _("Back to start"))
