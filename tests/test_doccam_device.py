@@ -96,3 +96,42 @@ def test_until_its_first_picture_the_camera_says_it_is_starting_not_just_offline
         assert device.health.state is DeviceState.READY
     finally:
         device.stop()
+
+
+def test_a_capture_asked_of_a_camera_still_starting_waits_for_its_first_picture():
+    """A busy terminal's camera gave its first picture after the 2 s a capture waits for a new one;
+    the capture said "not connected" (found under load in tests/test_doccam_late.py). Now a camera
+    still starting is given FIRST_FRAME_S more, and the capture is taken."""
+    import threading
+
+    from devices.doccam import camera as doccam_camera
+    from devices.doccam.camera import CameraDocumentCamera
+
+    source = _SlowToStart()
+    device = CameraDocumentCamera("document_camera", CameraDocumentCameraOptions(auto_capture=False), source=source)
+    device.start()
+    late = threading.Timer(doccam_camera.FRAME_WAIT_S + 0.5, source.go.set)  # after the ordinary wait
+    late.start()
+    try:
+        page = device.capture()
+        assert isinstance(page, CapturedPage) and page.jpeg[:2] == b"\xff\xd8"
+    finally:
+        late.cancel()
+        device.stop()
+
+
+def test_a_camera_that_never_gives_a_picture_says_it_is_starting(monkeypatch):
+    from devices.doccam import camera as doccam_camera
+    from devices.doccam.camera import CameraDocumentCamera
+
+    monkeypatch.setattr(doccam_camera, "FRAME_WAIT_S", 0.1)
+    monkeypatch.setattr(doccam_camera, "FIRST_FRAME_S", 0.2)
+    device = CameraDocumentCamera("document_camera", CameraDocumentCameraOptions(auto_capture=False),
+                                  source=_SlowToStart())
+    device.start()
+    try:
+        with pytest.raises(CaptureError) as raised:
+            device.capture()
+        assert "waiting for its first picture" in raised.value.message.render("en")
+    finally:
+        device.stop()

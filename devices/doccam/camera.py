@@ -45,6 +45,10 @@ MSG_NO_CARD = N_("Card not found. Lay the card flat in the middle of the desk.")
 POLL_INTERVAL_S = 0.1
 VIEW_INTEREST_S = 2.0   # keep looking this long after the last latest_view() (a preview asks ~9 times a second)
 VIEW_STALE_S = 0.4      # an older view gets the feed's newest picture (the worker is busy capturing)
+FRAME_WAIT_S = 2.0      # a capture waits this long for a picture newer than the last one it took
+FIRST_FRAME_S = 6.0     # ... and, from a camera still starting, this much longer for its first picture
+                        # (a busy terminal's first frame took over 2 s; with FRAME_WAIT_S within the
+                        # 10 s a caller waits for a capture, CallTimeouts.capture_s)
 
 
 @dataclass(frozen=True)
@@ -121,10 +125,14 @@ class CameraDocumentCamera(DocumentCamera):
     def _close(self) -> None:
         self._feed.stop()
 
-    def _frame(self, timeout_s: float = 2.0) -> np.ndarray:
-        frame = self._feed.wait_next(self._seen_seq, timeout_s) or self._feed.latest()
+    def _frame(self) -> np.ndarray:
+        frame = self._feed.wait_next(self._seen_seq, FRAME_WAIT_S) or self._feed.latest()
+        if frame is None and self._feed.state is FeedState.CONNECTING:  # started, no picture yet
+            frame = self._feed.wait_next(self._seen_seq, FIRST_FRAME_S)
         if frame is None:
-            raise CaptureError(text(MSG_OFFLINE) if self._feed.state is not FeedState.STREAMING else None)
+            state = self._feed.state
+            raise CaptureError(text(MSG_CONNECTING) if state is FeedState.CONNECTING
+                               else text(MSG_OFFLINE) if state is not FeedState.STREAMING else None)
         self._seen_seq = frame.seq
         return frame.image
 
