@@ -149,7 +149,9 @@ def test_the_hidden_done_screen_keeps_no_case_number(gui, qtbot):
     place_card_and_agree(gui, qtbot)
     to_form(gui, qtbot, "SB-003")
     provide_materials(gui, None, "", licences=False)
-    qtbot.mouseClick(screens[Step.CONFIRM].confirm, LEFT)
+    confirm = screens[Step.CONFIRM]
+    assert confirm.materials.count() > 0 and confirm.summary.text() != ""
+    qtbot.mouseClick(confirm.confirm, LEFT)
     qtbot.waitUntil(lambda: session.step is Step.DONE and not session.busy, timeout=20000)
     done = screens[Step.DONE]
     number = session.receipt.case_number
@@ -160,6 +162,7 @@ def test_the_hidden_done_screen_keeps_no_case_number(gui, qtbot):
     qtbot.mouseClick(done.finish, LEFT)
     assert session.step is Step.HOME and session.receipt is None
     assert done.number.text() == "" and done.notice.text() == "" and done.notice.isHidden()
+    assert confirm.materials.count() == 0 and confirm.summary.text() == ""  # the answers checked before submitting
 
 
 def test_the_hidden_licence_list_keeps_no_case_number(gui, qtbot):

@@ -283,6 +283,12 @@ class ConfirmScreen(Screen):
         row.addWidget(self.confirm)
         self.layout_.addLayout(row)
 
+    def forget(self) -> None:
+        """Whom the application was for and every answer listed go with the session."""
+        super().forget()
+        self.summary.clear()
+        self.materials.clear()
+
     def refresh(self, session: CitizenSession) -> None:
         service, application, lang = session.service, session.application, language()
         if service is None:
