@@ -1,7 +1,7 @@
 """Finding a service at the kiosk: search as you type, categories, no match, swipe; offscreen, against the sandbox."""
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
 from PySide6.QtWidgets import QScroller
 
 from kiosk.workflows.citizen import Step
@@ -135,3 +135,19 @@ def test_the_category_row_never_makes_the_screen_wider_than_the_window(gui, qtbo
     assert gui.window.minimumSizeHint().width() <= 1280
     assert gui.window.width() == 1280
     assert QScroller.hasScroller(screen.category_strip.viewport())
+
+
+def test_a_very_long_search_leaves_the_window_its_size(gui, qtbot):
+    """Found by kiosk bench ui-monkey (seed 30): 20,000 characters in the search field (pasted, or a scanner
+    typing into it) and "No service matches" quoted them whole on a line that cannot break: the window grew to
+    230,188 px wide, stayed so for every later citizen, and each repaint took 340 ms."""
+    screen = reach_services(gui, qtbot)
+    width = gui.window.width()
+    qtbot.mouseClick(screen.search, LEFT)
+    screen.search.insert("x" * 20000)  # as an input method or a paste commits it: whole
+    assert len(screen.search.text()) == 80 and gui.window.session.service_query == "x" * 80
+    assert screen.no_match.isVisible() and "x" * 23 + "…" in screen.no_match.text()
+    assert "x" * 24 not in screen.no_match.text()
+    for _ in range(3):  # the layouts asked for are done now (the window grew while they ran)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    assert gui.window.width() == width and screen.no_match.sizeHint().width() < width

@@ -128,6 +128,10 @@ class IdentityScreen(Screen):
         self.drafts_host.setVisible(bool(self.draft_buttons))
 
 
+SEARCH_MAX_CHARS = 80  # the longest service name of the sandbox's catalogue is 62 characters (in English)
+QUOTED_CHARS = 24  # "No service matches" quotes this much of the search, on a line that does not break
+
+
 class ServicesScreen(Screen):
     """The service list: a search field and a category row on top, the matching services below.
 
@@ -144,6 +148,9 @@ class ServicesScreen(Screen):
         self.search.setObjectName("search")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumHeight(56)
+        # a name, its initials or a code is a few words; "No service matches" quoted it whole, and 20,000
+        # characters pasted or scanned there made the label, and with it the window, 230,000 px wide for good
+        self.search.setMaxLength(SEARCH_MAX_CHARS)
         self.search.textChanged.connect(session.set_service_query)
         self.category_host = QWidget()
         self.category_row = QHBoxLayout(self.category_host)
@@ -219,7 +226,9 @@ class ServicesScreen(Screen):
             self.grid.addWidget(self.buttons[service.code], index // 2, index % 2)
         nothing = not visible and bool(session.catalogue)
         if nothing:
-            self.no_match.setText(_("No service matches “{query}”.").format(query=session.service_query.strip())
+            query = session.service_query.strip()
+            query = query if len(query) <= QUOTED_CHARS else query[:QUOTED_CHARS - 1] + "…"
+            self.no_match.setText(_("No service matches “{query}”.").format(query=query)
                                   if session.service_query.strip() else _("No service in this category."))
         self.no_match.setVisible(nothing)
         self.show_all.setVisible(nothing)
