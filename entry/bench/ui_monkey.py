@@ -11,7 +11,7 @@ kiosk's own clock, shortened (``KioskView.set_second_ms``) instead of slept thro
 After every step, once the kiosk is no longer busy (waited on, never slept), it checks:
 
 - no exception reached ``sys.excepthook`` (Qt slots, posted calls) or ``threading.excepthook``;
-- the window shows the session's screen, and that screen has something a person can tap;
+- the window keeps its size, shows the session's screen, and that screen has something a person can tap;
 - nothing on the screen reads like a traceback or a template, and in Chinese no English sentence;
 - when a session has ended, nothing of its citizen remains: the session's fields are empty, the
   masker knows no name, the hall's language and text size are back, and no widget of the window,
@@ -188,6 +188,7 @@ class Monkey:
         self._citizen: set[str] = set()  # what the current session's citizen showed or typed
         self._generation = self.session.generation
         self._wipe_due = False
+        self._size = gui.window.size()
         self._step = 0
         gui.bridge.card_read.connect(self._read)
         gui.bridge.card_failed.connect(self._read)
@@ -418,6 +419,9 @@ class Monkey:
         if self.errors.seen:
             self.fail("an exception reached the excepthook:\n" + self.errors.seen[0])
         screen = self.view.currentWidget()
+        if self.window.size() != self._size:  # a text too long for its line widens the layout, and the window
+            self.fail(f"the window grew from {self._size.toTuple()} to {self.window.size().toTuple()} "
+                      f"on {type(screen).__name__}")
         if screen is not self.view.current_screen():
             self.fail(f"the window shows {type(screen).__name__}, the session is at {self.session.step.value}")
         if not any(b.isVisible() and b.isEnabled() for b in screen.findChildren(QAbstractButton)):
