@@ -192,3 +192,16 @@ def test_a_receipt_shown_to_the_scanner_opens_its_progress(gui, qtbot):
     assert screen.status.text() == "可领取或自助打印" and screen.history.count() >= 1
     qtbot.mouseClick(screen.back, qtbot_button())
     assert session.step is Step.HOME and session.progress is None
+
+
+def test_a_message_at_home_once_gone_is_not_kept_hidden(gui, qtbot):
+    """The home screen keeps the message it has just been given while the next session's forget runs
+    (it cleared it at once); once the idle time has taken it away, the hidden label holds no text."""
+    session, home = gui.window.session, gui.window.view.screens[Step.HOME]
+    qtbot.waitUntil(lambda: gui.window.view.idle.interval() == 90_000, timeout=10000)
+    gui.window.view.second_ms = 20
+    gui.window.view.set_timeouts(10, 20)
+    gui.services.devices.qr_scanner.present("https://example.com/pay")
+    qtbot.waitUntil(lambda: home.notice.isVisible() and home.notice.text() != "", timeout=5000)
+    qtbot.waitUntil(lambda: session.notice is None and not home.notice.isVisible(), timeout=3000)
+    assert home.notice.text() == ""

@@ -184,7 +184,8 @@ class KioskView(PageStack):
             if newly_left:
                 self.card_left_shown.emit()
             for other in self.screens.built():
-                other.forget()  # nothing one citizen typed waits in a hidden screen for the next
+                if other is not screen:  # home keeps the message it has just been given (a code it cannot use)
+                    other.forget()  # nothing one citizen typed waits in a hidden screen for the next
         elif not self.warning.warning:  # a new screen while warned does not extend: only "More time" does
             self.idle.start()
         else:

@@ -284,8 +284,11 @@ class NoticeLabel(Label):
         self.hide()
 
     def show_notice(self, notice: Notice | None) -> None:
+        """Show ``notice``; None hides the label and empties it (a hidden message, which may quote a case
+        number, is not kept for the next citizen)."""
         if notice is None:
             self.hide()
+            self.clear()
             return
         self.setObjectName("notice" if notice.error else "info")
         self.style().unpolish(self)
@@ -313,7 +316,6 @@ class Screen(QWidget):
                 bar.setValue(bar.minimum())
         for notice in self.findChildren(NoticeLabel):
             notice.show_notice(None)
-            notice.clear()
 
     def compact(self) -> None:
         """Less air, for a screen that carries the touch keyboard."""
