@@ -8,7 +8,7 @@ from html import escape
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QTimer
 from PySide6.QtGui import QImageReader, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from common.i18n import _, language, ngettext
 from kiosk.materials import Checklist, Material, Provided, condition_text, obtain_text
@@ -182,7 +182,10 @@ class MaterialsScreen(Screen):
         row.not_applicable.setVisible(material.conditional and material.provided is not Provided.NOT_APPLICABLE)
 
 
-def thumbnail(jpeg: bytes | bytearray, height: int = 90) -> QPixmap:
+THUMB_HEIGHT = 90  # a page taken, in the capture screen's strip
+
+
+def thumbnail(jpeg: bytes | bytearray, height: int = THUMB_HEIGHT) -> QPixmap:
     """A page's thumbnail, decoded at that size (the JPEG decoder scales while it reads: a few ms on the
     GUI thread for a 500 kB page, against ~30 for decoding it whole and then scaling)."""
     data = QByteArray(bytes(jpeg))
@@ -207,6 +210,7 @@ class CaptureScreen(Screen):
         self.strip_host = QWidget()
         self.strip = QHBoxLayout(self.strip_host)
         self.strip.setContentsMargins(0, 0, 0, 0)
+        self.strip_area = self._strip_area(self.strip_host)
         self.take = button("primary", session.capture_page)
         self.card = button("", session.copy_id_card)  # identity materials: both sides of the card on one page
         self.retake = button("", session.retake_last_page)
@@ -218,7 +222,7 @@ class CaptureScreen(Screen):
         row = QHBoxLayout()  # the pages taken sit between the buttons: the live view keeps the height
         row.addWidget(self.done)
         row.addWidget(self.retake)
-        row.addWidget(self.strip_host, 1)
+        row.addWidget(self.strip_area, 1)
         row.addWidget(self.card)
         row.addWidget(self.take)
         self.layout_.addLayout(row)
@@ -230,6 +234,23 @@ class CaptureScreen(Screen):
         self.auto = QTimer(self)
         self.auto.setInterval(150)
         self.auto.timeout.connect(self._watch)
+
+    @staticmethod
+    def _strip_area(strip: QWidget) -> QScrollArea:
+        """The pages taken, scrolling sideways: however many a citizen takes, they never widen the
+        screen past the kiosk's (the UI monkey's English captures of many pages made it 1,535 px wide)."""
+        area = QScrollArea()
+        area.setWidget(strip)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        area.setMinimumHeight(THUMB_HEIGHT + area.horizontalScrollBar().sizeHint().height())
+        return area
+
+    def _show_newest_page(self) -> None:
+        bar = self.strip_area.horizontalScrollBar()
+        bar.setValue(bar.maximum())
 
     @staticmethod
     def _preview(session: CitizenSession) -> QWidget:
@@ -287,6 +308,7 @@ class CaptureScreen(Screen):
             shot.setPixmap(self._thumbs[id(page)])
             self.strip.addWidget(shot)
         self.strip.addStretch(1)
+        QTimer.singleShot(0, self._show_newest_page)  # once the strip is laid out
         self.take.setText(_("Taking…") if session.busy else _("Take the picture"))
         self.take.setEnabled(not session.busy)
         self.card.setText(_("Copy the back of the card") if session.card_front is not None
