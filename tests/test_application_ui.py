@@ -118,7 +118,7 @@ def test_every_screen_and_keyboard_fits_the_kiosk_screen_in_both_text_sizes_and_
     form = window.view.screens[Step.FORM]
     capture = window.view.screens[Step.CAPTURE]  # at its fullest: a notice and a row of pages taken
     capture.notice.show_notice(Notice(text("Page {count} of {pages} taken.", count=4, pages=4), error=False))
-    for _page in range(16):  # more than the row holds (the UI monkey's many pages widened it): they scroll
+    for _page in range(4):
         shot = QLabel(capture.strip_host)
         shot.setPixmap(QPixmap(64, 90))
         capture.strip.addWidget(shot)
@@ -132,6 +132,27 @@ def test_every_screen_and_keyboard_fits_the_kiosk_screen_in_both_text_sizes_and_
                 assert 300 < need.height() <= 800 and need.width() <= 1280, (kind, need, window.elderly)
             qtbot.mouseClick(window.elderly_button, LEFT)
         qtbot.mouseClick(window.language_button, LEFT)
+
+
+def test_many_pages_taken_scroll_in_their_row_and_never_widen_the_screen(gui, qtbot):
+    """The UI monkey took a dozen pages of an ID card in large English text: the row of pages, between
+    buttons with their English texts, made the window 1,331-1,535 px wide. The pages now scroll, and
+    buttons too wide side by side stand in pairs."""
+    window = gui.window
+    capture = window.view.screens[Step.CAPTURE]
+    qtbot.mouseClick(window.elderly_button, LEFT)  # large text: the widest buttons
+    for button_, words in ((capture.done, "Finished with this material"), (capture.retake, "Retake the last page"),
+                           (capture.card, "Copy the back of the card"), (capture.take, "Take the picture")):
+        button_.setText(words)
+        button_.show()
+    capture._stack_buttons_if_too_wide()  # as refresh() does once it has set the texts
+    for _page in range(16):
+        shot = QLabel(capture.strip_host)
+        shot.setPixmap(QPixmap(64, 90))
+        capture.strip.addWidget(shot)
+    window.view.setCurrentWidget(capture)
+    qtbot.wait(1)
+    assert capture.minimumSizeHint().width() <= 1280 and window.minimumSizeHint().width() <= 1280
 
 
 def test_the_screens_are_built_when_first_needed_and_the_warm_up_builds_the_rest(gui, qtbot):

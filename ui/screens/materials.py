@@ -8,7 +8,7 @@ from html import escape
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QTimer
 from PySide6.QtGui import QImageReader, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from common.i18n import _, language, ngettext
 from kiosk.materials import Checklist, Material, Provided, condition_text, obtain_text
@@ -183,6 +183,7 @@ class MaterialsScreen(Screen):
 
 
 THUMB_HEIGHT = 90  # a page taken, in the capture screen's strip
+BUTTON_ROW_PX = 1000  # the capture buttons side by side at most this wide: 1,280 px less margins and the strip
 
 
 def thumbnail(jpeg: bytes | bytearray, height: int = THUMB_HEIGHT) -> QPixmap:
@@ -220,11 +221,14 @@ class CaptureScreen(Screen):
             self.layout_.addWidget(widget)
         self.layout_.addWidget(self.preview, 1)
         row = QHBoxLayout()  # the pages taken sit between the buttons: the live view keeps the height
-        row.addWidget(self.done)
-        row.addWidget(self.retake)
+        self._sides = (QBoxLayout(QBoxLayout.Direction.LeftToRight), QBoxLayout(QBoxLayout.Direction.LeftToRight))
+        self._sides[0].addWidget(self.done)
+        self._sides[0].addWidget(self.retake)
+        self._sides[1].addWidget(self.card)
+        self._sides[1].addWidget(self.take)
+        row.addLayout(self._sides[0])
         row.addWidget(self.strip_area, 1)
-        row.addWidget(self.card)
-        row.addWidget(self.take)
+        row.addLayout(self._sides[1])
         self.layout_.addLayout(row)
 
         # Auto-capture: a page the camera judges still and sharp is taken once; the next one only after
@@ -318,6 +322,15 @@ class CaptureScreen(Screen):
         self.retake.setText(_("Retake the last page"))
         self.retake.setVisible(taken > 0)
         self.done.setText(_("Finished with this material"))
+        self._stack_buttons_if_too_wide()
+
+    def _stack_buttons_if_too_wide(self) -> None:
+        """Side by side the buttons can outgrow the kiosk's width (large text in English: 1,435 px for
+        the four); then each side's pair stands one above the other."""
+        shown = [b for b in (self.done, self.retake, self.card, self.take) if not b.isHidden()]
+        wide = sum(b.sizeHint().width() for b in shown) > BUTTON_ROW_PX
+        for side in self._sides:
+            side.setDirection(QBoxLayout.Direction.TopToBottom if wide else QBoxLayout.Direction.LeftToRight)
 
 
 class SignatureScreen(Screen):
