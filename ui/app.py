@@ -7,10 +7,10 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QtMsgType, QTimer, qInstallMessageHandler
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ui import long_lived
+from ui import long_lived, qt_messages
 from ui.dispatcher import Dispatcher
 from ui.display import display_for
 from ui.kiosk_view import KioskView
@@ -28,14 +28,8 @@ COMPOSE_JOIN_S = 30.0  # closing while the services are still being built: how l
 COMPOSE_SWITCH_S = 0.001  # the interpreter's switch interval while the services are composed beside the first paint
 
 
-def _qt_message(mode: QtMsgType, context, message: str) -> None:
-    """Qt's own warnings go to the log, not to the console a citizen might see."""
-    level = logging.WARNING if mode in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg) else logging.DEBUG
-    log.log(level, "qt: %s", message)
-
-
 def qt_application() -> QApplication:
-    qInstallMessageHandler(_qt_message)
+    qt_messages.install()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     install_font(app)
     install_palette(app)

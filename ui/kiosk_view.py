@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from kiosk.timeouts import ELDERLY_TIME_FACTOR
 from ui.idle_warning import IdleWarning
 from ui.page_stack import PageStack
+from ui.qt_messages import native_while_loading
 from ui.screens.home import HomeScreen
 from ui.wedge import WedgeFilter
 from ui.widgets import Screen
@@ -122,7 +123,9 @@ class KioskView(PageStack):
 
         def screen(module: str, name: str, **options) -> Callable[[], Screen]:
             def build() -> Screen:
-                return getattr(importlib.import_module(f"ui.screens.{module}"), name)(session, **options)
+                with native_while_loading():  # a screen's module may load a Qt library (QtPdf)
+                    loaded = importlib.import_module(f"ui.screens.{module}")
+                return getattr(loaded, name)(session, **options)
             return build
 
         return {

@@ -15,6 +15,7 @@ the first paint stays light (tests/test_startup_order.py).
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from common.i18n import language
 from kiosk.voice import Audio, EspeakSynthesizer, Synthesizer, VoiceError, gain, prompt
+from ui.qt_messages import native_while_loading
 
 if TYPE_CHECKING:
     from kiosk.config import VoiceConfig
@@ -81,21 +83,18 @@ class _Player:
         self._ended.timeout.connect(self._check_ended)
 
     def _check_ended(self) -> None:
-        from PySide6.QtMultimedia import QtAudio
-
-        if self._sink is None or self._sink.state() != QtAudio.State.ActiveState:
+        if self._sink is None or self._sink.state() != _multimedia().QtAudio.State.ActiveState:
             self.stop()
 
     @staticmethod
     def has_output() -> bool:
-        from PySide6.QtMultimedia import QMediaDevices
-
-        return not QMediaDevices.defaultAudioOutput().isNull()
+        return not _multimedia().QMediaDevices.defaultAudioOutput().isNull()
 
     def play(self, audio: Audio, volume: float) -> None:
         from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-        from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices
 
+        media = _multimedia()
+        QAudioFormat, QAudioSink, QMediaDevices = media.QAudioFormat, media.QAudioSink, media.QMediaDevices
         self.stop()
         audio_format = QAudioFormat()
         audio_format.setSampleRate(audio.rate)
@@ -122,17 +121,29 @@ class _Player:
             self._sink = self._buffer = None
 
 
+@functools.cache
+def _multimedia() -> Any:
+    """PySide6.QtMultimedia, imported and its audio backend loaded the first time, with Qt's own message
+    handler meanwhile (libQt6Multimedia logs while it is loaded: ui/qt_messages.py says why that matters)."""
+    with native_while_loading():
+        from PySide6 import QtMultimedia
+
+        QtMultimedia.QMediaDevices.defaultAudioOutput()  # loads the audio backend and the FFmpeg plugin
+    return QtMultimedia
+
+
 def _qt_speech(engine_name: str = "") -> Any:
     """A Qt TextToSpeech that can speak (its test engine 'mock' excluded), or None."""
-    from PySide6.QtTextToSpeech import QTextToSpeech
+    with native_while_loading():  # loads the engines' plugins
+        from PySide6.QtTextToSpeech import QTextToSpeech
 
-    for name in [engine_name] if engine_name else QTextToSpeech.availableEngines():
-        if name == "mock":
-            continue
-        speech = QTextToSpeech(name)
-        if speech.state() != QTextToSpeech.State.Error:
-            return speech
-        speech.deleteLater()
+        for name in [engine_name] if engine_name else QTextToSpeech.availableEngines():
+            if name == "mock":
+                continue
+            speech = QTextToSpeech(name)
+            if speech.state() != QTextToSpeech.State.Error:
+                return speech
+            speech.deleteLater()
     return None
 
 
