@@ -151,3 +151,26 @@ def test_a_very_long_search_leaves_the_window_its_size(gui, qtbot):
     for _ in range(3):  # the layouts asked for are done now (the window grew while they ran)
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     assert gui.window.width() == width and screen.no_match.sizeHint().width() < width
+
+
+def test_no_match_in_large_english_leaves_the_window_its_size(gui, qtbot):
+    """Found by kiosk bench ui-monkey (seed 46): in large English, "No service matches" and "Show all
+    services" above the empty list made the screen 62 px taller than the 1280x800 window, which grew."""
+    screen = reach_services(gui, qtbot)
+    qtbot.mouseClick(gui.window.elderly_button, LEFT)
+    qtbot.mouseClick(gui.window.language_button, LEFT)
+    assert screen.title.text() == "Choose a service" and gui.window.elderly
+    strip = screen.category_strip  # built again in English: every category still in view, whole
+    assert strip.height() >= max(b.sizeHint().height() for b in screen.category_buttons.values()) > 60
+    size = gui.window.size()
+    qtbot.mouseClick(screen.search, LEFT)
+    qtbot.keyClicks(screen.search, "zzzz")
+    for _ in range(3):  # the layouts asked for are done now
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    assert screen.no_match.isVisible() and screen.show_all.isVisible()
+    assert gui.window.size() == size and gui.window.minimumSizeHint().height() <= 800
+    assert not screen.scroll.isVisible()  # the empty list gave up its place
+    assert screen.back.geometry().bottom() > screen.show_all.geometry().bottom() + 24  # Back stays at the bottom
+    qtbot.mouseClick(screen.show_all, LEFT)
+    assert screen.scroll.isVisible() and not screen.no_match.isVisible()
+    assert visible_codes(screen) == set(screen.buttons)

@@ -185,6 +185,7 @@ class ServicesScreen(Screen):
         self.layout_.addWidget(self.no_match)
         self.layout_.addWidget(self.show_all, alignment=Qt.AlignmentFlag.AlignCenter)
         self.layout_.addWidget(self.scroll, 1)
+        self.layout_.addStretch(0)  # where the list was, when nothing matches: Back stays at the bottom
         self.layout_.addWidget(self.back, alignment=Qt.AlignmentFlag.AlignLeft)
         self.buttons: dict[str, QPushButton] = {}
         self._built_for: tuple[tuple[str, ...], str] | None = None
@@ -232,6 +233,9 @@ class ServicesScreen(Screen):
                                   if session.service_query.strip() else _("No service in this category."))
         self.no_match.setVisible(nothing)
         self.show_all.setVisible(nothing)
+        # an empty list gives up its place: in large English its least height and the two lines above made
+        # the screen 62 px taller than a 1280x800 window (kiosk bench ui-monkey, seed 46)
+        self.scroll.setVisible(not nothing)
 
     def _tap_category(self, category: str | None) -> None:
         self._session.set_service_category(category)
@@ -268,6 +272,10 @@ class ServicesScreen(Screen):
                 widget.setCheckable(True)
                 widget.setText(name)
                 self.category_row.addWidget(widget)
+                # shown now: a layout shows a widget added to a visible parent only on the next turn of the
+                # event loop, and until then the strip, sized from its row below, measured it as nothing
+                # (built again in another language on this screen, the strip was 14 px high, every category gone)
+                widget.show()
                 self.category_buttons[category] = widget
             self.category_row.addStretch(1)
         self.category_strip.setVisible(bool(self.category_buttons))
