@@ -27,6 +27,7 @@ class MainWindow(QMainWindow):
         self.terminal_id = terminal_id
         self.default_language = default_language
         self.elderly = False
+        self._at_home = True  # the session's step as last seen: a terminal starts at home
         self.display = SMALL  # the screen's real size: type is set in points on it (ui/display.py)
         self.session = self.desk = None
         self.voice = None  # ui.voice.VoiceGuide, given with the kiosk's session
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
             self._activity = ActivityFilter(self.view)
             self._input_window().installEventFilter(self._activity)  # the wedge scanner's filter too
             self.session.subscribe(self._session_changed)
+            self.view.idle.timeout.connect(self._idle_at_home)
             if voice is not None:  # after _session_changed: a session's end resets voice before home is said
                 self.voice = voice
                 voice.follow(self.session, self.view.current_screen)
@@ -158,17 +160,34 @@ class MainWindow(QMainWindow):
         citizen is done."""
         if self.session is not None:
             self.view.set_timeouts(config.terminal.idle_timeout_s, config.terminal.idle_warning_s)
+        changed = config.terminal.language != self.default_language  # the same again leaves a citizen's choice
         self.default_language = config.terminal.language
-        if self.session is None or self.session.at_home:
+        if changed and (self.session is None or self.session.at_home):
             self._back_to_default_language()
 
     def _session_changed(self, session) -> None:
-        if session.at_home:  # the next citizen starts as the hall set the terminal, whatever the last one chose
-            self._back_to_default_language()
-            if self.elderly:
-                self.toggle_elderly()
-            if self.voice is not None and self.voice.enabled != self.voice.default_enabled:
-                self.toggle_voice()
+        """Back at home, the next citizen starts as the hall set the terminal, whatever the last one chose.
+        Only on the way back: what a citizen chooses at home (English, large text, voice) holds when their card
+        is laid or their code shown, where every change of the session at home used to undo it."""
+        arrived, self._at_home = session.at_home and not self._at_home, session.at_home
+        if arrived:
+            self._to_hall_settings()
+
+    def _to_hall_settings(self) -> None:
+        self._back_to_default_language()
+        if self.elderly:
+            self.toggle_elderly()
+        if self.voice is not None and self.voice.enabled != self.voice.default_enabled:
+            self.toggle_voice()
+
+    def _chosen_at_home(self) -> None:
+        """A choice made at home by someone who then walks away is undone after the idle time."""
+        if self.session is not None and self.session.at_home:
+            self.view.idle.start()
+
+    def _idle_at_home(self) -> None:
+        if self.session is not None and self.session.at_home:
+            self._to_hall_settings()
 
     def _remind_card_aloud(self) -> None:
         """A card left on the reader is said even when voice is off (after the session's end reset it);
@@ -185,11 +204,13 @@ class MainWindow(QMainWindow):
     def toggle_language(self) -> None:
         set_language("en" if language() == "zh_CN" else "zh_CN")
         self.retranslate()
+        self._chosen_at_home()
 
     def toggle_voice(self) -> None:
         if self.voice is not None:
             self.voice.toggle()
         self.retranslate()
+        self._chosen_at_home()
 
     def repeat_voice(self) -> None:
         if self.voice is not None:
@@ -201,6 +222,7 @@ class MainWindow(QMainWindow):
         if self.session is not None:  # the kiosk's view: elderly mode doubles the citizen's times
             self.view.set_elderly(self.elderly)
         self.retranslate()
+        self._chosen_at_home()
 
     def set_display(self, display: Display) -> None:
         """The screen the window is shown on (its real size sets the type), e.g. from the configuration."""
