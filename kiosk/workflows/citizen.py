@@ -197,7 +197,7 @@ class CitizenSession(RatingTaps):
         self.licence_consent: str = ""  # "", "agreed", "declined", "unavailable"
         self.capture_code: str | None = None
         self.card_front: Any = None  # an ID card's front, until its back is copied too
-        # "Finished with this material" tapped while a picture was being taken: carried out when it is
+        # "Finished" tapped while a picture was being taken: carried out when it is
         self._leave_capture = False
         self.signature: bytes | None = None
         self.notice_number = ""
@@ -1204,7 +1204,7 @@ class CitizenSession(RatingTaps):
             self._go(Step.CAPTURE)
 
     def capture_done(self) -> None:
-        """The citizen taps "Finished with this material": back to the list. Tapped while a picture is
+        """The citizen taps "Finished": back to the list. Tapped while a picture is
         being taken, it is carried out once the picture is in (kept if it is a good page), not dropped."""
         if self.step is not Step.CAPTURE:
             return

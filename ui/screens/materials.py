@@ -300,8 +300,8 @@ class CaptureScreen(Screen):
                 next=taken + 1, pages=wanted)
             self.hint.setText(f"{hint} {count}")
         else:
-            self.hint.setText(ngettext("The {pages} page is taken. Tap Done, or add another page.",
-                                       "All {pages} pages are taken. Tap Done, or add another page.",
+            self.hint.setText(ngettext("The {pages} page is taken. Tap Finished, or add another page.",
+                                       "All {pages} pages are taken. Tap Finished, or add another page.",
                                        wanted).format(pages=wanted))
         self.notice.show_notice(session.notice)
         clear_layout(self.strip)
@@ -313,15 +313,15 @@ class CaptureScreen(Screen):
             self.strip.addWidget(shot)
         self.strip.addStretch(1)
         QTimer.singleShot(0, self._show_newest_page)  # once the strip is laid out
-        self.take.setText(_("Taking…") if session.busy else _("Take the picture"))
+        self.take.setText(_("Taking…") if session.busy else _("Take picture"))
         self.take.setEnabled(not session.busy)
-        self.card.setText(_("Copy the back of the card") if session.card_front is not None
+        self.card.setText(_("Copy the back") if session.card_front is not None
                           else _("Copy an ID card"))
         self.card.setVisible(session.is_identity_material(code))
         self.card.setEnabled(not session.busy)
-        self.retake.setText(_("Retake the last page"))
+        self.retake.setText(_("Retake last page"))
         self.retake.setVisible(taken > 0)
-        self.done.setText(_("Finished with this material"))
+        self.done.setText(_("Finished"))
         self._stack_buttons_if_too_wide()
 
     def _stack_buttons_if_too_wide(self) -> None:
