@@ -174,3 +174,25 @@ def test_no_match_in_large_english_leaves_the_window_its_size(gui, qtbot):
     qtbot.mouseClick(screen.show_all, LEFT)
     assert screen.scroll.isVisible() and not screen.no_match.isVisible()
     assert visible_codes(screen) == set(screen.buttons)
+
+
+def test_many_saved_applications_scroll_and_leave_the_window_its_size(gui, qtbot):
+    """Found by kiosk bench ui-monkey (seeds 48 and 55): a citizen with several saved applications (the
+    monkey's, one saved per visit) got one 92 px button each in large text, and the window grew to 917 px.
+    Six drafts, as the backend would list them, in large text: the list scrolls inside the screen."""
+    session = gui.window.session
+    place_card_and_agree(gui, qtbot)
+    qtbot.waitUntil(lambda: not session.busy, timeout=5000)  # the backend's lookup of saved ones is back
+    codes = ["GT-001", "GJJ-004", "JZ-002", "YZ-007", "WS-013", "JSZ-010"]
+    session.drafts_found = [{"draft_id": f"D{n}", "service_code": code} for n, code in enumerate(codes)]
+    size = gui.window.size()
+    qtbot.mouseClick(gui.window.elderly_button, LEFT)  # large text; refreshes the screen shown
+    screen = gui.window.view.screens[Step.IDENTIFIED]
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    assert len(screen.draft_buttons) == 6 and screen.drafts_area.isVisible()
+    assert gui.window.size() == size and gui.window.minimumSizeHint().height() <= 800
+    bar = screen.drafts_area.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=3000)  # the rest is a swipe away
+    screen.drafts_area.ensureWidgetVisible(screen.draft_buttons["D5"])
+    assert bar.value() > 0 and screen.next.isVisible() and screen.back.isVisible()

@@ -67,10 +67,16 @@ class IdentityScreen(Screen):
         self.drafts = QVBoxLayout(self.drafts_host)
         self.drafts.setContentsMargins(0, 0, 0, 0)
         self.draft_buttons: dict[str, QPushButton] = {}
+        # the saved applications scroll: a citizen with several (the UI monkey's, one per visit) made the
+        # screen taller than 1280x800 in large text, 92 px a button, and the window grew
+        self.drafts_area = scroll_area(self.drafts_host)
+        self.drafts_area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.drafts_area.hide()
+        self.compact()  # less air: with a saved application, large text needed 828 px of 800 even so
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.card)
         self.layout_.addWidget(self.notice)
-        self.layout_.addWidget(self.drafts_host)
+        self.layout_.addWidget(self.drafts_area)
         self.cases = button("", session.show_my_cases)  # the citizen's applications and their progress
         self.withdraw = button("", session.ask_withdraw)  # PIPL art. 15: withdrawing is as easy as agreeing
         errands = QHBoxLayout()  # side by side: one row less, so the screen fits 1280x800 in large text
@@ -92,7 +98,7 @@ class IdentityScreen(Screen):
             value.clear()
         clear_layout(self.drafts)
         self.draft_buttons = {}
-        self.drafts_host.hide()
+        self.drafts_area.hide()
 
     def refresh(self, session: CitizenSession) -> None:
         identity = session.identity
@@ -125,7 +131,7 @@ class IdentityScreen(Screen):
             widget.setEnabled(not session.busy)
             self.drafts.addWidget(widget)
             self.draft_buttons[draft_id] = widget
-        self.drafts_host.setVisible(bool(self.draft_buttons))
+        self.drafts_area.setVisible(bool(self.draft_buttons))
 
 
 SEARCH_MAX_CHARS = 80  # the longest service name of the sandbox's catalogue is 62 characters (in English)
