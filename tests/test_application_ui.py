@@ -190,3 +190,20 @@ def test_the_screens_are_built_when_first_needed_and_the_warm_up_builds_the_rest
     # building a screen opened no window of its own (a keyboard shown before its screen held it did,
     # and took the focus from the kiosk's window in the middle of a citizen's form)
     assert spy.seen == [] and QApplication.activeWindow() is gui.window
+
+
+def test_the_camera_advice_follows_a_language_tapped_on_the_capture_screen(gui, qtbot):
+    """Found by kiosk bench ui-monkey (seed 89): 中文 tapped on the capture screen left the camera's advice
+    ("Page found. Keep it still.") in English until the view changed. The screen's refresh, which a language
+    tap runs for the screen shown, now renders it again."""
+    window = gui.window
+    capture = window.view.screens[Step.CAPTURE]
+    window.view.setCurrentWidget(capture)  # shown: the preview's timer reads the simulated camera
+    preview = capture.preview
+    qtbot.waitUntil(lambda: preview.view is not None and preview.advice.text() != "", timeout=20000)
+    assert any("\u4e00" <= c <= "\u9fff" for c in preview.advice.text())  # the hall's language: Chinese
+    preview.timer.stop()  # no next frame: the tap alone must change it
+    qtbot.mouseClick(window.language_button, LEFT)
+    capture.refresh(window.session)  # what the view does for the screen shown on a language tap
+    english = preview.advice.text()
+    assert english == preview.view.advice.render() and not any("\u4e00" <= c <= "\u9fff" for c in english)

@@ -304,6 +304,9 @@ class CaptureScreen(Screen):
                                        "All {pages} pages are taken. Tap Finished, or add another page.",
                                        wanted).format(pages=wanted))
         self.notice.show_notice(session.notice)
+        retranslate = getattr(self.preview, "retranslate", None)  # the camera's advice: a language tapped here
+        if retranslate is not None:  # left it in the old one until the view changed (kiosk bench ui-monkey, seed 89)
+            retranslate()
         clear_layout(self.strip)
         pages = material.pages if material else []
         self._thumbs = {id(page): self._thumbs.get(id(page)) or thumbnail(page) for page in pages}  # each decoded once
