@@ -107,3 +107,24 @@ def test_with_voice_on_the_home_prompt_begins_with_the_reminder(open_gui, qtbot)
     walk_away_with_the_card_left(gui, qtbot)
     spoken = said_once(gui, qtbot, heard)
     assert spoken.step == "home" and spoken.text.startswith(REMINDER) and "最多跑一次" in spoken.text
+
+
+def test_asked_for_the_card_that_lies_on_the_reader_the_kiosk_says_to_lay_it_again(gui, qtbot):
+    """Found by kiosk bench ui-monkey (seed 80): a card read at home, consent declined, then "Start" tapped
+    with the card still lying there: the reader reads a card once per placement, so "Please place your ID
+    card" waited for ever for a card already in place. The screen now says to lift it and lay it down again,
+    and reads it when that is done."""
+    view, session, reader = gui.window.view, gui.window.session, gui.services.devices.id_reader
+    reader.place_card("resident")
+    qtbot.waitUntil(lambda: session.step is Step.CONSENT, timeout=5000)
+    qtbot.mouseClick(view.screens[Step.CONSENT].decline, LEFT)
+    qtbot.waitUntil(lambda: session.at_home, timeout=5000)
+    qtbot.mouseClick(view.home.card_button, LEFT)
+    qtbot.mouseClick(view.screens[Step.CONSENT].agree, LEFT)
+    screen = view.screens[Step.READ_CARD]
+    assert session.step is Step.READ_CARD and screen.card_on_reader.isVisible()
+    assert "lift it and lay it down again" in screen.card_on_reader.text() or "重新放下" in screen.card_on_reader.text()
+    reader.remove_card()
+    qtbot.waitUntil(lambda: screen.card_on_reader.isHidden(), timeout=5000)
+    reader.place_card("resident")
+    qtbot.waitUntil(lambda: session.step is Step.IDENTIFIED, timeout=5000)

@@ -176,6 +176,9 @@ class KioskView(PageStack):
     def show_step(self) -> None:
         screen = self.current_screen()
         screen.refresh(self.session)
+        show_card_on_reader = getattr(screen, "show_card_on_reader", None)
+        if show_card_on_reader is not None:  # asked for a card that lies there already: lift and lay it again
+            show_card_on_reader(self.card_on_reader)
         self.setCurrentWidget(screen)
         if screen is self.home:
             self.idle.stop()
@@ -232,6 +235,9 @@ class KioskView(PageStack):
     def _card_lifted(self) -> None:
         self.card_on_reader = False
         self.home.show_card_left(False)
+        shown = self.current_screen()
+        if hasattr(shown, "show_card_on_reader"):
+            shown.show_card_on_reader(False)
 
     def _idle_up(self) -> None:
         """No touch for the idle time: warn, and end the session only when the countdown runs out."""

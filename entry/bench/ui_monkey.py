@@ -51,6 +51,7 @@ EMOJI = ("😀", "🙈", "🇨🇳", "👨‍👩‍👧", "🀄", "🧧")
 ODD_TEXT = ("%s %d %(name)s", "{0} {name} {message}", "<b>bold</b>&amp;", "'; DROP TABLE cases; --", "\x00",
             "a\x00b", "\u202e\u200b\u0301", "\t\r\n", "１２３４５６", "Ⅻ", "\ufeff", "ﷺ", "𝒜𝒷𝒸")
 
+LIFTED_S = 0.5  # a card lifted stays off the reader at least this long
 # Buttons that end the session or step back: tapped less often than the others, so the monkey gets deep.
 LEAVING = {"back", "finish", "home", "decline", "later", "withdraw", "cancel", "sign_out"}
 # What must never be on a citizen's screen: a traceback, an object's repr, a placeholder left unfilled.
@@ -344,6 +345,10 @@ class Monkey:
             self.note("card", "lifted")
             self.reader.remove_card()
             self._card_on = False
+            # a hand takes longer to lay a card down again than the reader takes to see it gone (2 polls of
+            # 0.15 s): lifted and laid within that, it is the same placement, read once (seed 80 was stuck)
+            until = time.monotonic() + LIFTED_S
+            self._wait(lambda: time.monotonic() >= until, "the card to be seen gone")
             return
         sample = str(self.rng.choice(CARDS))
         self.note("card", f"placed {sample}")

@@ -24,11 +24,16 @@ class ReadCardScreen(Screen):
         self.social_security_card = social_security_card
         self.title, self.hint = label("title"), label("subtitle")
         self.notice = NoticeLabel()
+        # a card read before (the last session's, or this citizen's at home) still lies there: a reader reads
+        # a card once per placement, so it waits to be lifted and laid down again, and says so
+        self.card_on_reader = label("notice")
+        self.card_on_reader.hide()
         self.back = button("", session.finish)
         self.layout_.addStretch(1)
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.hint)
         self.layout_.addWidget(self.notice)
+        self.layout_.addWidget(self.card_on_reader)
         self.layout_.addStretch(2)
         self.layout_.addWidget(self.back, alignment=Qt.AlignmentFlag.AlignLeft)
 
@@ -42,7 +47,17 @@ class ReadCardScreen(Screen):
             self.hint.setText(_("Lay the card flat in the marked area below the screen and keep it there until "
                                 "it has been read."))
         self.notice.show_notice(session.notice)
+        self.card_on_reader.setText(_("Your ID card is already on the reader. Please lift it and lay it down "
+                                      "again to have it read."))
         self.back.setText(_("Back to start"))
+
+    def show_card_on_reader(self, lying: bool) -> None:
+        self.card_on_reader.setVisible(lying)
+
+    def spoken_prompt(self) -> list[str]:
+        """What voice guidance says here: a card already lying there first, then the title and the hint."""
+        parts = [self.card_on_reader.text()] if not self.card_on_reader.isHidden() else []
+        return parts + [self.title.text(), self.hint.text()]
 
 
 class IdentityScreen(Screen):
