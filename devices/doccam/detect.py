@@ -82,7 +82,9 @@ CLOSE_RATIO = 0.8        # a closed candidate's two open sides: the shorter at l
 CLOSE_EDGE = 0.06        # ... and neither ends this near the frame's edge (share of its short side)
 MAX_ASPECT = 4.0         # longest to shortest side: a till receipt is up to 1:3.75
 NOT_FOUND = 0.65         # below this predicted IoU of the pick, "not found" (chosen on the first generator:
-                         # 0.6 on seed 5, 0.65 on seeds 5, 13, 3: fewer wrong, as many right)
+                         # 0.6 on seed 5, 0.65 on seeds 5, 13, 3: fewer wrong, as many right; 0.7-0.9
+                         # swept on seeds 5, 13, 3 in the tenth pass: each loses more than a quarter
+                         # as many right frames as it removes wrong ones, 0.8: 6 for 11)
 BORDER = 0.003           # a corner this near the frame's edge (share of its short side): the page is cut
 CUT_NEAR = 0.1           # ... or its paper reaches the frame's edge this near it (share of the short side)
 CUT_RUN = 0.08           # ... in one run along at least this much of the edge
