@@ -57,7 +57,9 @@ def _journeys(gui, ruler: Ruler, language: str, backend: str) -> None:
 # The other two pairings cost 40 s of make test for the same sizes in the other language.
 @pytest.mark.parametrize("language, elderly", [("zh_CN", False), ("en", True)])
 def test_every_screen_meets_the_numbers(open_gui, sandbox, language, elderly):
-    gui = open_gui("kiosk")
+    # the payment screen asks the backend every second (terminal.payment_poll_s' least), not every 3 s: the fee's
+    # journey waited about 3 s for the poll to see the payment
+    gui = open_gui("kiosk", terminal={"payment_poll_s": 1.0})
     walk.show(gui, SMALL.width_px, SMALL.height_px)
     ruler = Ruler(elderly)
     began = time.monotonic()

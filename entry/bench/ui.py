@@ -63,13 +63,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sessions", type=int, default=500, help="scripted sessions for the memory figures")
     parser.add_argument("--url", help="an already running backend (default: start a sandbox process)")
     parser.add_argument("--dir", type=Path, help="working directory (default: a temporary one, removed)")
+    parser.add_argument("--scripted-hand", action="store_true",
+                        help="the sessions' document camera paced as the headless demo's hand (a page taken after "
+                             "0.4 s still, the next after 1 s) instead of the camera's own timing (1 s, 2 s): "
+                             "for the test that the bench runs, not for the figures")
 
 
-def _config(url: str, data_dir: Path):
+def _config(url: str, data_dir: Path, scripted_hand: bool = False):
     from kiosk.config import load_config
 
-    return load_config(environ={}, overrides={"backend": {"url": url}, "paths": {"data_dir": str(data_dir)},
-                                              "logging": {"console": False}})
+    overrides = {"backend": {"url": url}, "paths": {"data_dir": str(data_dir)}, "logging": {"console": False}}
+    if scripted_hand:
+        from entry.demo import SCRIPTED_HAND
+
+        overrides["devices"] = {"document_camera": dict(SCRIPTED_HAND)}
+    return load_config(environ={}, overrides=overrides)
 
 
 # -- start-up ------------------------------------------------------------------------------------
@@ -129,7 +137,7 @@ def measure_startup(trials: int, url: str, work: Path) -> dict[str, list[float]]
 
 # -- stall and memory (one Gui in this process) ----------------------------------------------------
 
-def measure_journeys(url: str, work: Path, sessions: int) -> dict:
+def measure_journeys(url: str, work: Path, sessions: int, scripted_hand: bool = False) -> dict:
     from common.i18n import set_language
     import gc
 
@@ -138,7 +146,7 @@ def measure_journeys(url: str, work: Path, sessions: int) -> dict:
 
     set_language("zh_CN")
     data_dir = work / "journey-data"
-    gui = Gui(_config(url, data_dir), "kiosk", freeze_long_lived=True)  # as kiosk run does (ui/long_lived.py)
+    gui = Gui(_config(url, data_dir, scripted_hand), "kiosk", freeze_long_lived=True)  # as kiosk run does (ui/long_lived.py)
     try:
         gui.window.resize(1280, 800)
         gui.window.show()
@@ -259,7 +267,7 @@ def run(args: argparse.Namespace) -> int:
     proc, url = (None, args.url) if args.url else _start_sandbox()
     try:
         startup = measure_startup(args.trials, url, work)
-        journeys = measure_journeys(url, work, args.sessions)
+        journeys = measure_journeys(url, work, args.sessions, args.scripted_hand)
     finally:
         if proc is not None:
             proc.terminate()
