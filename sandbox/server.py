@@ -49,8 +49,6 @@ class _QuickServer(uvicorn.Server):
             sock.close()
         for connection in list(self.server_state.connections):
             connection.shutdown()
-        for server in self.servers:
-            await server.wait_closed()
 
 
 class SandboxServer:
