@@ -1172,8 +1172,8 @@ class CitizenSession(RatingTaps):
             self.card_front = side
             if self._finish_capture_if_asked():  # finished before the back: the front is dropped
                 return
-            self._go(Step.CAPTURE, Notice(text("The front is copied. Turn the card over and tap “Copy the back of "
-                                               "the card”."), error=False))
+            self._go(Step.CAPTURE, Notice(text("The front is copied. Turn the card over and tap “Copy the back”."),
+                                          error=False))
             return
         front, self.card_front, camera = self.card_front, None, self.document_camera
         assert camera is not None

@@ -315,7 +315,7 @@ class CaptureScreen(Screen):
             shot.setPixmap(self._thumbs[id(page)])
             self.strip.addWidget(shot)
         self.strip.addStretch(1)
-        QTimer.singleShot(0, self._show_newest_page)  # once the strip is laid out
+        QTimer.singleShot(0, self, self._show_newest_page)  # once the strip is laid out (not if the screen is gone)
         self.take.setText(_("Taking…") if session.busy else _("Take picture"))
         self.take.setEnabled(not session.busy)
         self.card.setText(_("Copy the back") if session.card_front is not None
