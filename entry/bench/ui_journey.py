@@ -29,13 +29,25 @@ SERVICE = "GT-001"
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 30.0) -> None:
-    """Run the GUI event loop until ``condition`` holds; TimeoutError naming ``what`` after ``timeout_s``."""
+    """Run the GUI event loop until ``condition`` holds; TimeoutError naming ``what`` after ``timeout_s``.
+
+    Once seen to hold, it is reached: the loop may run a few more events before it stops (a timer due at
+    the same time), and those may undo it (the capture screen's auto-capture making the session busy again
+    a moment after a page was taken). Asking again after the loop called that a timeout, after 1.4 s of 30:
+    the UI monkey's "stuck" captures (seeds 10, 13, 116, 119)."""
     if condition():
         return
+    reached: list[bool] = []
     loop = QEventLoop()
+
+    def look() -> None:
+        if not reached and condition():
+            reached.append(True)
+            loop.quit()
+
     poll = QTimer()
     poll.setTimerType(Qt.TimerType.PreciseTimer)
-    poll.timeout.connect(lambda: condition() and loop.quit())
+    poll.timeout.connect(look)
     poll.start(2)
     give_up = QTimer()
     give_up.setSingleShot(True)
@@ -44,7 +56,7 @@ def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 30.0) 
     loop.exec()
     poll.stop()
     give_up.stop()
-    if not condition():
+    if not reached and not condition():
         raise TimeoutError(f"the kiosk did not reach '{what}' within {timeout_s:.0f} s")
 
 
