@@ -105,6 +105,13 @@ def unsharp(gray: np.ndarray, sigma: float, amount: float) -> np.ndarray:
     return cv2.addWeighted(gray, 1.0 + amount, cv2.GaussianBlur(gray, (0, 0), sigma), -amount, 0)
 
 
+def reduced(gray: np.ndarray, side: int | None) -> np.ndarray:
+    """``gray`` halved (cv2.pyrDown) until its longer side is at most ``side`` (None: as it is)."""
+    while side is not None and max(gray.shape) > side:
+        gray = cv2.pyrDown(gray)
+    return gray
+
+
 def motion_direction(gray: np.ndarray) -> tuple[float, float]:
     """(angle of the smear in radians, anisotropy 0..1) from the crop's structure tensor."""
     f = gray.astype(np.float32)
