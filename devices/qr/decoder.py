@@ -70,8 +70,6 @@ REGION_UPSCALE_SIDE = 400
 TINY_CROP_SIDE = 200  # crops up to this size (a code of 1-2 px modules) also get a 3x upscale
 LOCATE_MS_PER_MEGAPIXEL = 1.2
 ANISOTROPY_MS_PER_MEGAPIXEL = 6.0
-# A crop's smear direction is measured on it halved until its longer side is at most this.
-DIRECTION_SIDE = 320
 # A crop whose gradients are this one-sided (regions.motion_direction) is deconvolved along the
 # smear, with these lengths in px (the smear's length is not estimated; shortest first).
 MOTION_ANISOTROPY = 0.25
@@ -241,16 +239,15 @@ def _fix_passes(gray: np.ndarray) -> Iterator[tuple[float, float, Callable[[], l
         yield 1.0, 0.0, REGIONS
 
 
-def _region_passes(crop: np.ndarray, direction: tuple[float, float]) -> Iterator[tuple[float, float, Callable[[], list[_Hit]]]]:
+def _region_passes(crop: np.ndarray) -> Iterator[tuple[float, float, Callable[[], list[_Hit]]]]:
     """(scale, estimated ms, run) of the fixes on a crop around a likely code, in order of codes
-    rescued per ms on the first generator's dev seeds (see :mod:`devices.qr.regions`);
-    ``direction``: the crop's (smear angle, anisotropy) from :func:`regions.motion_direction`."""
+    rescued per ms on the first generator's dev seeds (see :mod:`devices.qr.regions`)."""
     mp = crop.size / 1e6
 
     def cost(per_mp: float) -> float:
         return PASS_OVERHEAD_MS + per_mp * mp
 
-    angle, anisotropy = direction
+    angle, anisotropy = regions.motion_direction(crop)
     if anisotropy >= MOTION_ANISOTROPY:  # a smear: Wiener deconvolution along it
         deconvolve: list[regions.LineDeconvolver] = []  # the crop's spectrum, made by the first length run
 
@@ -292,9 +289,8 @@ def _decode_regions(gray: np.ndarray, offset: tuple[float, float], spent: float,
     for x0, y0, x1, y1 in boxes:
         crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
         where = (offset[0] + x0, offset[1] + y0)
-        sample = regions.reduced(crop, DIRECTION_SIDE)
-        spent += PASS_OVERHEAD_MS + ANISOTROPY_MS_PER_MEGAPIXEL * sample.size / 1e6
-        for scale, estimate, run in _region_passes(crop, regions.motion_direction(sample)):
+        spent += PASS_OVERHEAD_MS + ANISOTROPY_MS_PER_MEGAPIXEL * crop.size / 1e6
+        for scale, estimate, run in _region_passes(crop):
             if budget_ms is not None and spent + estimate > budget_ms:
                 continue  # a pass that would overrun is skipped; a cheaper one may still fit
             spent += estimate

@@ -28,9 +28,10 @@ read 18 more dimmed screens (dim 17 to 35 of 80), none wrong, nothing lost. Thir
 :func:`denoise_gamma` 13 more (dim 36 to 49), the 3x upscale of crops up to 200 px 15 (tiny and small),
 a gamma of 4 instead of 2 first for an overexposed screen 7 (bright 54 to 61); none wrong, nothing lost. See
 docs/qr-decoding.md, "After the changes". Sixth round (codes2 dev seed 63, where the locator's crop is
-often a whole phone with the backdrop around it): the direction measured on the crop :func:`reduced`
-to 320 px, so a large crop no longer spends the budget on it before any pass, and a dimmed screen
-also recognised by the crop's median and black (``decoder.DIM_MEDIAN``): 155 to 160 of 300 frames.
+often a whole phone with the backdrop around it): a dimmed screen also recognised by the crop's
+median and black (``decoder.DIM_MEDIAN``). A direction measured on the crop halved to 320 px (cheaper,
+so later passes fit the budget) read 5 more dev frames but made a wrong decode on held-out codes2
+seed 61, and was reverted.
 """
 
 from __future__ import annotations
@@ -106,13 +107,6 @@ def denoise_gamma(gray: np.ndarray) -> np.ndarray:
 
 def unsharp(gray: np.ndarray, sigma: float, amount: float) -> np.ndarray:
     return cv2.addWeighted(gray, 1.0 + amount, cv2.GaussianBlur(gray, (0, 0), sigma), -amount, 0)
-
-
-def reduced(gray: np.ndarray, side: int | None) -> np.ndarray:
-    """``gray`` halved (cv2.pyrDown) until its longer side is at most ``side`` (None: as it is)."""
-    while side is not None and max(gray.shape) > side:
-        gray = cv2.pyrDown(gray)
-    return gray
 
 
 def motion_direction(gray: np.ndarray) -> tuple[float, float]:
