@@ -142,3 +142,18 @@ def test_a_phone_screen_is_drawn_inside_the_frame(monkeypatch):
     assert len(placed) == 12
     for (h, w, _), (size, _) in placed:
         assert size <= 0.8 * min(h, w)
+
+
+def test_a_dark_screen_beside_a_bright_backdrop_gets_the_dim_passes(monkeypatch):
+    """Sixth round: the crop around a codes2 phone (dev seed 63, frame 15, dark mode) holds the bright
+    backdrop too, so its 99th percentile (150 in the corpus's JPEG of it) is far above DIM_HIGH; its
+    median (17) and its black (1st percentile 1) say a dark screen, and the dim passes read it."""
+    from entry.bench.scenes2 import codes
+
+    scene = codes.render(63, 15)
+    assert scene.kind == "phone_dark"
+    results = decode(scene.frame)
+    assert [r.text for r in results] == scene.texts
+    assert results[0].decoder == "zxing:region-denoise-gamma"
+    monkeypatch.setattr(decoder, "DIM_MEDIAN", None)
+    assert decode(scene.frame) == []

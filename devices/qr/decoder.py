@@ -75,6 +75,10 @@ ANISOTROPY_MS_PER_MEGAPIXEL = 6.0
 MOTION_ANISOTROPY = 0.25
 SMEAR_LENGTHS = (7.0, 10.0, 4.0, 14.0)
 DIM_HIGH = 110
+# ... or, as the crop around a dimmed phone often holds a bright backdrop too (codes2), its median
+# below DIM_MEDIAN with its 1st percentile (the screen's black) below DIM_FLOOR. None: that test off.
+DIM_MEDIAN: float | None = 100
+DIM_FLOOR = 25
 BRIGHT_LOW = 75
 BRIGHT_GAMMA = 4.0  # an overexposed screen's crop: its grey blacks pushed down (2 read fewer on dev seeds)
 
@@ -253,10 +257,12 @@ def _region_passes(crop: np.ndarray) -> Iterator[tuple[float, float, Callable[[]
             return _zxing(deconvolve[0](length), f"zxing:deconvolve{length:g}")
         for length in SMEAR_LENGTHS:
             yield 1.0, cost(50.0), lambda length=length: run(length)
-    # A screen turned down (the crop's 99th percentile below DIM_HIGH) or up (its 1st above
-    # BRIGHT_LOW and white clipped): the gamma curve for it goes first.
-    low, high = np.percentile(crop[::2, ::2], (1, 99))
-    gamma = 0.5 if high < DIM_HIGH else BRIGHT_GAMMA if (low > BRIGHT_LOW and high >= 250) else 1.0
+    # A screen turned down (the crop's 99th percentile below DIM_HIGH, or its median below
+    # DIM_MEDIAN and its 1st percentile below DIM_FLOOR) or up (its 1st above BRIGHT_LOW and white
+    # clipped): the gamma curve for it goes first.
+    low, middle, high = np.percentile(crop[::2, ::2], (1, 50, 99))
+    dim = high < DIM_HIGH or (DIM_MEDIAN is not None and middle < DIM_MEDIAN and low < DIM_FLOOR)
+    gamma = 0.5 if dim else BRIGHT_GAMMA if (low > BRIGHT_LOW and high >= 250) else 1.0
     if gamma == 0.5:  # a dimmed screen's gain noise: smoothed and upscaled before the gamma curve,
         # or (a crop too large for that within the budget) smoothed between two stretches
         yield 2.0, cost(30.0), lambda: _zxing(regions.denoise_up2(crop), "zxing:region-denoise")
