@@ -8,10 +8,14 @@ gives our handler nothing, where an unguarded load does give it Qt Multimedia's 
 handler is back afterwards.
 """
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent  # where `ui` is imported from
 
 LOAD = """
 import os, sys
@@ -35,16 +39,16 @@ print(repr((sorted(set(heard[:loaded])), heard[loaded:])))
 """
 
 
-def load(how: str):
-    result = subprocess.run([sys.executable, "-c", LOAD, how], capture_output=True, text=True, timeout=60,
-                            env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "LANG": "C.UTF-8"})
+def load(how: str, home):
+    result = subprocess.run([sys.executable, "-c", LOAD, how], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                            env={"PATH": os.environ.get("PATH", ""), "HOME": str(home), "LANG": "C.UTF-8"})
     assert result.returncode == 0, result.stderr
     return eval(result.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize("how", ["guarded", "unguarded"])
-def test_loading_qt_multimedia_gives_python_no_message_and_the_handler_comes_back(how):
-    loading, after = load(how)
+def test_loading_qt_multimedia_gives_python_no_message_and_the_handler_comes_back(how, tmp_path):
+    loading, after = load(how, tmp_path)
     if how == "unguarded":  # the control: loading it does log (FFmpeg's version at least) through Python
         assert any(category.startswith("qt.multimedia") for category in loading), loading
     else:
