@@ -5,7 +5,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QApplication, QLabel
 
-from common.domain import ApplyAs
+from common.domain import ApplyAs, RatingReason
 from common.i18n import _, text
 from kiosk.forms import Keyboard
 from kiosk.workflows.citizen import Notice
@@ -207,3 +207,24 @@ def test_the_camera_advice_follows_a_language_tapped_on_the_capture_screen(gui, 
     capture.refresh(window.session)  # what the view does for the screen shown on a language tap
     english = preview.advice.text()
     assert english == preview.view.advice.render() and not any("\u4e00" <= c <= "\u9fff" for c in english)
+
+
+def test_the_reasons_for_a_low_rating_fit_the_kiosk_screen_in_large_english(gui, qtbot):
+    """Found by kiosk bench ui-monkey (seed 123): "Very dissatisfied" in large English showed the five reasons in
+    one row, 1,505 px wide, and the window grew. They stand in rows of three."""
+    from kiosk.evaluation import Rating
+
+    window = gui.window
+    done = window.view.screens[Step.DONE]
+    qtbot.mouseClick(window.elderly_button, LEFT)
+    qtbot.mouseClick(window.language_button, LEFT)
+    rating = Rating("kiosk")
+    rating.key, rating.low = "a matter", 1  # a low level chosen: the panel asks why
+    done.rating.show_rating(rating, True)
+    window.view.setCurrentWidget(done)
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    assert all(b.isVisibleTo(done) for b in done.reason_buttons.values())
+    assert done.reason_buttons[RatingReason.UNCLEAR_MATERIALS].text() == "Unclear what to bring"
+    need = window.minimumSizeHint()
+    assert need.width() <= 1280 and need.height() <= 800, need

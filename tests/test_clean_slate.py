@@ -75,6 +75,7 @@ def test_the_second_citizen_finds_nothing_of_the_first(gui, qtbot, sandbox, data
 
     # -- between them ---------------------------------------------------------------------------
     assert session.step is Step.HOME and session.identity is None and session.checklist is None
+    assert done.rating.comment.text() == "" and done.rating.words.text() == ""  # the words typed (ui-monkey, seed 120)
     assert language() == "zh_CN" and not window.elderly  # the hall's settings, not the last citizen's
     assert session.rating_low is None and session.drafts_found == [] and session.form_values == {}
     assert form.rows == {} and screens[Step.PRINCIPAL].id_number.text() == ""

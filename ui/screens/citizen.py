@@ -486,6 +486,8 @@ class DoneScreen(Screen):
         self.rating = RatingPanel("kiosk", session.choose_rating, session.give_reason, session.rating_comment,
                                   on_typing=lambda _typing: self.refresh(session))
         self.rate_buttons, self.reason_buttons = self.rating.level_buttons, self.rating.reason_buttons
+        self.compact()  # it carries the keyboard for the rating's words; in large text a notice's number, its
+        # message and the five levels needed 802 px of 800 with the standard margins (kiosk bench ui-monkey, seed 201)
         self.layout_.addStretch(1)
         for widget in (self.title, self.caption, self.number, self.notice, self.rating):
             self.layout_.addWidget(widget)
@@ -493,9 +495,10 @@ class DoneScreen(Screen):
         self.layout_.addWidget(self.finish, alignment=Qt.AlignmentFlag.AlignCenter)
 
     def forget(self) -> None:
-        """The case (or notice) number goes with the session."""
+        """The case (or notice) number and the words of the rating go with the session."""
         super().forget()
         self.number.clear()
+        self.rating.forget()
 
     def refresh(self, session: CitizenSession) -> None:
         receipt, notice = session.receipt, session.notice_number
