@@ -100,6 +100,8 @@ class DeskScreen(Screen):
                                     "Issue one-time notice ({n} items missing)", missing).format(n=missing))
         self.next.setText(_("Next applicant"))
         self.sign_out.setText(_("Sign out"))
+        self.next.setEnabled(not desk.busy)  # the matter in hand finishes first
+        self.sign_out.setEnabled(not desk.busy)
         self.notice.show_notice(desk.notice)
         self.rating.show_rating(desk.rating, desk.can_rate())
 
