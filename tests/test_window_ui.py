@@ -121,3 +121,12 @@ def test_a_long_run_breaks_where_a_label_may_wrap_it_and_nowhere_else():
     broken = breakable("a" * (LONGEST_UNBROKEN - 1) + family * 10)
     assert "\u200b" in broken and "\u200b\u200d" not in broken and "\u200d\u200b" not in broken
     assert all(not part.startswith("\u0301") for part in breakable(("e\u0301" * 40)).split("\u200b"))
+
+
+def test_the_materials_read_in_the_language_shown_brackets_included(gui, qtbot):
+    """Seen on the window monkey's screenshots: in English each material read "Resident ID card（required）",
+    the Chinese full-width brackets around an English word."""
+    view, screen = _signed_in_with_applicant(gui, qtbot, "GT-001")
+    assert screen.materials.item(0).text() == "个体工商户登记（备案）申请书（必交）"
+    gui.window.toggle_language()
+    assert screen.materials.item(0).text() == "Registration application form (required)"
