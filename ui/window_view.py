@@ -107,8 +107,11 @@ class DeskScreen(Screen):
         self.sign_out.setText(_("Sign out"))
         self.next.setEnabled(not desk.busy)  # the matter in hand finishes first
         self.sign_out.setEnabled(not desk.busy)
-        for decision in (self.refusal, self.accept, self.issue):  # decided: the rating takes their room (hidden
-            decision.setVisible(desk.step is not Desk.DONE)         # before it shows, so the window never grows)
+        # decided: the rating takes their room (hidden before it shows, so the window never grows); no service
+        # chosen yet: nothing to refuse
+        self.refusal.setVisible(desk.step in (Desk.CHECKING, Desk.WORKING))
+        for decision in (self.accept, self.issue):
+            decision.setVisible(desk.step is not Desk.DONE)
         self.notice.show_notice(desk.notice)
         self.rating.show_rating(desk.rating, desk.can_rate())
         self.refusal.show_desk(desk)
