@@ -11,14 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from io import BytesIO
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
-
 from common.fonts import cjk_font_path
+
+# reportlab is imported where a page is made, not with the desk: ~85 ms of every terminal's start-up otherwise
 
 FONT = "OneTripCJK"  # the name sandbox/licence_pdf.py registers the same font under
 MARGIN = 72.0  # one inch
@@ -38,6 +33,9 @@ class Para:
 
 
 def _font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT, str(cjk_font_path()), subfontIndex=0))
     return FONT
@@ -46,6 +44,8 @@ def _font() -> str:
 def wrap(line: str, width: float, size: float) -> list[str]:
     """``line`` broken to ``width`` points: between words in Latin text, anywhere in Chinese, never before closing
     punctuation (a line that would start with it takes it onto the line before)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     font = _font()
     out: list[str] = []
     current = ""
@@ -83,7 +83,11 @@ def _tokens(line: str) -> list[str]:
 def page_pdf(title: str, paras: list[Para], qr_payload: str = "", qr_caption: str = "", pdf_title: str = "") -> bytes:
     """One A4 page (paragraphs past its foot go on to a second): the title centred, the paragraphs, the QR code in
     the bottom right corner of the last page."""
-    import segno  # with reportlab, only where a page is made
+    import segno
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
 
     font = _font()
     buf = BytesIO()
