@@ -172,3 +172,19 @@ def test_accept_and_notice_print_their_a4_documents_beside_the_receipt(services,
     (notice,) = printer.output_dir.glob(f"*notice-{desk.result}.pdf")
     words = pdf_words(notice)
     assert "一次性告知书" in words and desk.result in words and "购房合同" in words and ID_NUMBER not in words
+
+
+def test_a_clerk_signed_in_offline_is_told_a_refusal_needs_the_service_system(services, sandbox):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")  # online once: the verifier and the catalogue are kept
+    desk.sign_out()
+    sandbox.faults.set("down")
+    desk.sign_in("XH0001", "demo-XH0001")
+    assert desk.staff.get("offline")
+    desk.card_read(sample_identity("resident"))
+    desk.choose_service("GJJ-004")
+    desk.refuse(RefusalReason.NOT_OUR_REMIT)
+    sandbox.faults.clear()
+    assert desk.step is Desk.CHECKING and desk.notice.message.render("en").startswith("Signed in offline")
+    assert services.queue.outbox.items() == []  # nothing submitted, so nothing waits to arrive undecided
+    assert not list(services.devices.document_printer.output_dir.glob("*.pdf"))
