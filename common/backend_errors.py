@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from common.errors import OneTripError
-from common.i18n import N_, Text
+from common.i18n import N_, Text, language
 
 
 class BackendError(OneTripError):
@@ -64,6 +65,26 @@ class RejectedError(BackendError):
 
     def server_message(self, lang: str) -> str:
         return (self.message_en if lang == "en" else self.message_zh) or self.message.render(lang)
+
+    def server_text(self) -> Text:
+        """The server's own words, shown in the language active when shown (see :class:`ServerText`)."""
+        return ServerText("", zh=self.message_zh, en=self.message_en, fallback=self.message)
+
+
+@dataclass(frozen=True)
+class ServerText(Text):
+    """A refusal in the backend's own words, which it gives in both languages: rendered in the language active
+    each time it is shown. Rendered once, when the answer came, an English refusal stayed English after the
+    clerk switched the window to Chinese (kiosk bench window-monkey, seed 2)."""
+
+    zh: str = ""
+    en: str = ""
+    fallback: Text | None = None  # the error's own message, when the server gave none in that language
+
+    def render(self, lang: str | None = None) -> str:
+        lang = lang or language()
+        said = self.en if lang == "en" else self.zh
+        return said or (self.fallback.render(lang) if self.fallback is not None else "")
 
 
 class CompanyNotFoundError(RejectedError):

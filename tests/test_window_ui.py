@@ -83,3 +83,15 @@ def test_an_evaluation_the_backend_did_not_take_is_offered_again_at_the_window(g
     qtbot.mouseClick(screen.rating.level_buttons[5], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "感谢" in screen.notice.text(), timeout=10000)
     assert sandbox.store.evaluations.by_key("notice_number", view.desk.result)["level"] == 5
+
+
+def test_a_refusal_from_the_backend_follows_the_language_switched_to(gui, qtbot):
+    """kiosk bench window-monkey, seed 2: a sign-in the backend refused said so in English; switched to Chinese,
+    the window went on saying "The request is not valid" (the server's words were rendered once, when they came)."""
+    view = gui.window.view
+    gui.window.toggle_language()
+    view.sign_in.submit()  # no staff id: the backend refuses the request
+    qtbot.waitUntil(lambda: not view.desk.busy and view.desk.notice is not None, timeout=5000)
+    assert "The request is not valid" in view.sign_in.notice.text()
+    gui.window.toggle_language()
+    assert "请求内容不符合要求" in view.sign_in.notice.text()

@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "pinyin": ("entry.bench.pinyin", "the touch keyboard's pinyin input: ms a key press, full pinyin and initials"),
     "voice": ("entry.bench.voice", "voice guidance: ms for espeak-ng to synthesize a kiosk prompt, Chinese and English"),
     "ui-monkey": ("entry.bench.ui_monkey", "a seeded monkey taps, types, lays cards and shows codes on the kiosk; checks every step"),
+    "window-monkey": ("entry.bench.window_monkey", "a seeded monkey on the clerk's window: taps, choices, cards, codes; checks every step"),
     "ui": ("entry.bench.ui", "kiosk start-up, GUI-thread stall and memory per session, against a bare PySide6 window"),
 }
 

@@ -142,7 +142,7 @@ class Notice:
 def user_message(exc: BaseException) -> Text:
     """The plain-language message for any failure; a traceback never reaches a citizen."""
     if isinstance(exc, RejectedError):
-        return text("{message}", message=exc.server_message(language()))
+        return exc.server_text()
     if isinstance(exc, (BackendError, DeviceError)) or isinstance(getattr(exc, "message", None), Text):
         return exc.message
     return text("Something went wrong. Please try again or ask the hall staff.")

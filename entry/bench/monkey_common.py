@@ -1,0 +1,402 @@
+"""What the seeded monkeys share: ``kiosk bench ui-monkey`` (the citizen kiosk, entry/bench/ui_monkey.py) and
+``kiosk bench window-monkey`` (the clerk's window, entry/bench/window_monkey.py).
+
+A monkey is a :class:`SeededMonkey`: a ``numpy.random.Generator`` seeded once picks each step, every step
+goes into a trail, and after each one (waited on until the terminal is idle, never slept) the checks
+run. Shared here: the hostile texts and codes, the sample cards, typing into a field, laying a card and
+holding a code to the scanner, the exception hooks, the waits, the failure with its trail, reading every
+text a widget holds (shown or hidden) for the leak checks, and the bench's loop over seeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+# Sample cards a citizen might lay down (devices/idcard/samples.py), broken ones included.
+CARDS = ("resident", "resident", "resident_long_term", "expired", "hmt_residence", "foreigner_2017",
+         "foreigner_2023", "wrong_check_digit", "impossible_date", "unknown_type")
+# The sandbox's app tokens (sandbox/data/applicants.json) of two people, and codes of every kind.
+VALID_CODES = ("ZLBID1:ZLB-CQTJKSZPRFK5CKNC7JBD4R6C", "ZLBID1:ZLB-C6PKYQJR2I5PSGRGIUF7KFEB",
+               "OTR1:SQ2026112000007", "OTL1:LIC-SQ2026112500003:K7Q2M4XA", "OTP1:PO20261127A1B2C3D4:10.00")
+HOSTILE_CODES = ("javascript:alert(1)", "file:///etc/passwd", "https://example.com/pay", "ZLBID1:" + "A" * 200,
+                 "ZLBID1:", "ZLBID1:ZLB-' OR 1=1 --", "OTR1:SQ2026130100001", "OTR1:{case}%s%d",
+                 "OTP1:PO1:99999999999.00", "OTL1:../../etc:AAAAAAAA", "OTR1:ＳＱ２０２６１１２０００００７",
+                 "\x00\x01\x02\x1b[2J", "<script>alert(1)</script>", "{message}{0}{name}", "Z" * 5000,
+                 "ZLBID1:ZLB-CQTJKSZPRFK5CKNC7JBD4R6C\nOTR1:SQ2026112000007", "二维码测试😀", "\u202eRTL\u200b")
+CHINESE = "张王李赵测试浙江省杭州市西湖区示例路号日用百货零售身份证申请材料营业执照个体工商户"
+EMOJI = ("😀", "🙈", "🇨🇳", "👨‍👩‍👧", "🀄", "🧧")
+ODD_TEXT = ("%s %d %(name)s", "{0} {name} {message}", "<b>bold</b>&amp;", "'; DROP TABLE cases; --", "\x00",
+            "a\x00b", "\u202e\u200b\u0301", "\t\r\n", "１２３４５６", "Ⅻ", "\ufeff", "ﷺ", "𝒜𝒷𝒸")
+
+LIFTED_S = 0.5  # a card lifted stays off the reader at least this long
+# What must never be on a screen: a traceback, an object's repr, a placeholder left unfilled.
+LEAKS = re.compile(r"Traceback|File \"|Error\(|Exception|object at 0x|<[a-z_.]+ object|\{[a-z_]+\}|^None$|%\(")
+ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,.'-]+[A-Za-z]{2,}){3,}")  # four English words in a row
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+class MonkeyFailure(AssertionError):
+    """What broke, at which step of which seed; ``trail`` holds every step up to it."""
+
+    def __init__(self, seed: int, step: int, what: str, trail: list[str]) -> None:
+        tail = "\n  ".join(trail[-25:])
+        super().__init__(f"seed {seed}, step {step}: {what}\n last steps:\n  {tail}")
+        self.seed, self.step, self.what, self.trail = seed, step, what, trail
+
+
+@dataclass
+class Tally:
+    steps: int = 0
+    sessions_ended: int = 0  # the kiosk's citizen sessions, the window's applicants' matters
+    idle_endings: int = 0
+    by_action: dict[str, int] = field(default_factory=dict)
+    screens: set[str] = field(default_factory=set)
+
+
+class Errors:
+    """Exceptions that reach the process's hooks while installed; each hook chains to the one before
+    (under pytest, pytest-qt's: the test fails as well)."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self._before: tuple | None = None
+
+    def __enter__(self) -> "Errors":
+        import traceback
+
+        previous, previous_thread = sys.excepthook, threading.excepthook
+
+        def hook(kind, value, tb) -> None:
+            self.seen.append("".join(traceback.format_exception(kind, value, tb)))
+            previous(kind, value, tb)
+
+        def thread_hook(args) -> None:
+            self.seen.append(f"in thread {getattr(args.thread, 'name', '?')}: " + "".join(
+                traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)))
+            previous_thread(args)
+
+        self._before = (previous, previous_thread)
+        sys.excepthook, threading.excepthook = hook, thread_hook
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sys.excepthook, threading.excepthook = self._before
+
+
+def widget_texts(root) -> list[tuple[str, str]]:
+    """Every text a widget under ``root`` holds, shown or hidden (labels, buttons, fields, list and combo box
+    entries), with where it is: the widget's class and the classes of its parents."""
+    from PySide6.QtWidgets import (QAbstractButton, QComboBox, QLabel, QLineEdit, QListWidget, QPlainTextEdit,
+                                   QTextEdit)
+
+    texts: list[tuple[str, str]] = []
+    for widget in [root, *root.findChildren(QLabel), *root.findChildren(QAbstractButton),
+                   *root.findChildren(QLineEdit), *root.findChildren(QListWidget),
+                   *root.findChildren(QTextEdit), *root.findChildren(QPlainTextEdit),
+                   *root.findChildren(QComboBox)]:
+        where = "/".join(reversed([type(w).__name__ for w in ancestry(widget, root)]))
+        if isinstance(widget, (QLabel, QAbstractButton, QLineEdit)):
+            texts.append((where, widget.text()))
+        elif isinstance(widget, QListWidget):
+            texts.extend((where, widget.item(row).text()) for row in range(widget.count()))
+        elif isinstance(widget, (QTextEdit, QPlainTextEdit)):
+            texts.append((where, widget.toPlainText()))
+        elif isinstance(widget, QComboBox):
+            texts.extend((where, widget.itemText(row)) for row in range(widget.count()))
+    return [(where, t) for where, t in texts if t]
+
+
+def ancestry(widget, root) -> list:
+    chain = []
+    while widget is not None and widget is not root:
+        chain.append(widget)
+        widget = widget.parentWidget()
+    return chain
+
+
+def visible_texts(root) -> list[str]:
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QListWidget
+
+    texts = [w.text() for w in root.findChildren(QLabel) + root.findChildren(QAbstractButton) if w.isVisible()]
+    for items in root.findChildren(QListWidget):
+        if items.isVisible():
+            texts.extend(items.item(row).text() for row in range(items.count()))
+    texts.extend(combo.currentText() for combo in root.findChildren(QComboBox) if combo.isVisible())
+    return [t for t in texts if t]
+
+
+def random_text(rng) -> str:
+    kind = rng.integers(8)
+    if kind == 0:
+        return "".join(rng.choice(list(CHINESE), size=int(rng.integers(1, 12))))
+    if kind == 1:
+        return "".join(rng.choice(EMOJI, size=int(rng.integers(1, 6))))
+    if kind == 2:
+        return str(rng.choice(["x", "测", "9", "😀"])) * int(rng.choice([300, 5000, 20000]))
+    if kind == 3:
+        return str(rng.choice(ODD_TEXT))
+    if kind == 4:
+        return "".join(str(d) for d in rng.integers(0, 10, size=int(rng.choice([1, 6, 11, 18, 40]))))
+    if kind == 5:
+        return "monkey" + "".join(rng.choice(list("abcdefghjkmnpqrstuvwxyz"), size=6))
+    if kind == 6:
+        return "".join(chr(int(c)) for c in rng.integers(0x20, 0x2FFF, size=int(rng.integers(1, 30)))
+                       if not 0xD800 <= c <= 0xDFFF)
+    return ""  # cleared
+
+
+def screen_problem(shown: str, own: set[str]) -> str | None:
+    """Why a text shown on a screen should not be there (a traceback, a template, English in Chinese), or
+    None. ``own``: what the person there typed or showed, which may be shown back to them as it is."""
+    from common.i18n import language
+
+    if any(t in shown for t in own):
+        return None
+    if LEAKS.search(shown):
+        return f"shows {shown[:200]!r}"
+    if language() == "zh_CN" and not CJK.search(shown) and ENGLISH.search(shown):
+        return f"shows English in Chinese: {shown[:200]!r}"
+    return None
+
+
+def held_by(root, needles: set[str]) -> list[str]:
+    """Where a widget under ``root`` (shown or hidden) holds one of ``needles``; the widgets a screen let go of
+    (clear_layout) are deleted first: they are freed when the event loop next turns, not kept."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    texts = widget_texts(root)
+    return sorted({f"{where} holds {needle[:40]!r}" for needle in needles for where, t in texts if needle in t})
+
+
+class SeededMonkey:
+    """The frame of a monkey on one terminal ``gui`` (``ui.app.Gui``, shown and started): the generator, the
+    trail, the waits, the devices' reports counted, and the steps both terminals share. A subclass gives
+    ``screen`` (what is shown), ``settle`` (wait until idle), ``step`` and ``check``."""
+
+    def __init__(self, gui, seed: int, wait_s: float = 30.0, echo: Callable[[str], None] | None = None) -> None:
+        import numpy as np
+
+        self.gui, self.seed, self.wait_s = gui, seed, wait_s
+        self.rng = np.random.default_rng(seed)
+        self.window = gui.window
+        self.reader = gui.services.devices.id_reader
+        self.scanner = gui.services.devices.qr_scanner
+        self.trail: list[str] = []
+        self.echo = echo  # told each step as it is taken (a crash of the process leaves the trail so far)
+        self.tally = Tally()
+        self.errors: Errors | None = None
+        self._reads = self._codes = 0
+        self._card_on = False
+        self._size = gui.window.size()
+        self._step = 0
+        gui.bridge.card_read.connect(self._read)
+        gui.bridge.card_failed.connect(self._read)
+        gui.bridge.code_scanned.connect(self._scanned)
+
+    def screen(self):
+        raise NotImplementedError
+
+    def settle(self, what: str) -> None:
+        raise NotImplementedError
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+    def check(self) -> None:
+        raise NotImplementedError
+
+    def run(self, steps: int, watchdog_s: float | None = None) -> Tally:
+        """``watchdog_s``: a step that holds the GUI thread longer has every thread's stack written to stdout
+        (the waits time out only while the event loop turns)."""
+        import faulthandler
+
+        from entry.walkthrough import WalkError
+
+        with Errors() as self.errors:
+            self.begin()
+            for self._step in range(1, steps + 1):
+                if watchdog_s:
+                    faulthandler.dump_traceback_later(watchdog_s, repeat=True, file=sys.stdout)
+                try:
+                    try:
+                        self.step()
+                    except WalkError as exc:  # the screen changed under the finger, with nothing to say why
+                        self.fail(f"the screen changed under the finger: {exc}")
+                    self.check()
+                finally:
+                    if watchdog_s:
+                        faulthandler.cancel_dump_traceback_later()
+        return self.tally
+
+    def begin(self) -> None:
+        self.settle("the first screen")
+
+    def _read(self, *_args) -> None:
+        self._reads += 1
+
+    def _scanned(self, *_args) -> None:
+        self._codes += 1
+
+    def fail(self, what: str) -> None:
+        raise MonkeyFailure(self.seed, self._step, what, self.trail)
+
+    def note(self, action: str, detail: str) -> None:
+        screen = type(self.screen()).__name__
+        self.trail.append(f"{self._step:5d} {screen:<22} {action}: {detail}")
+        if self.echo is not None:
+            self.echo(self.trail[-1])
+        self.tally.by_action[action] = self.tally.by_action.get(action, 0) + 1
+        self.tally.screens.add(screen)
+
+    def wait(self, condition: Callable[[], bool], what: str, timeout_s: float | None = None) -> None:
+        from entry.bench.ui_journey import wait_for
+
+        try:
+            wait_for(condition, what, self.wait_s if timeout_s is None else timeout_s)
+        except TimeoutError as exc:
+            import faulthandler
+
+            faulthandler.dump_traceback(file=sys.stdout, all_threads=True)  # what each thread was doing
+            self.fail(f"stuck: {exc}")
+
+    # -- steps both terminals take ---------------------------------------------------------------
+
+    def pick(self, items: list, odds: list[float] | None = None):
+        if odds is None:
+            return items[int(self.rng.integers(len(items)))]
+        return items[int(self.rng.choice(len(items), p=[o / sum(odds) for o in odds]))]
+
+    def type_into(self, edits: list) -> str:
+        """Odd text into one of ``edits`` (a field tapped, its text selected or not, typed key by key or
+        committed whole as an input method does); returns what was typed."""
+        from PySide6.QtTest import QTest
+
+        from entry.walkthrough import settle, tap
+
+        edit = edits[int(self.rng.integers(len(edits)))]
+        value = random_text(self.rng)
+        self.note("type", f"{edit.objectName() or edit.placeholderText()[:20]!r} <- {value[:40]!r}"
+                  f"{f' ({len(value)} chars)' if len(value) > 40 else ''}")
+        tap(edit, "field")
+        if self.rng.random() < 0.5:
+            edit.selectAll()
+        if len(value) <= 40 and value.isascii() and value.isprintable():
+            QTest.keyClicks(edit, value)  # key by key, as a hardware keyboard types (QTest maps ASCII only)
+        else:
+            edit.insert(value)  # as an input method commits it: whole
+        settle()
+        return value
+
+    def card(self) -> None:
+        """Lift the card on the reader, or lay one of the sample cards (broken ones too) and wait for its report."""
+        if self._card_on:
+            self.note("card", "lifted")
+            self.reader.remove_card()
+            self._card_on = False
+            # a hand takes longer to lay a card down again than the reader takes to see it gone (2 polls of
+            # 0.15 s): lifted and laid within that, it is the same placement, read once (seed 80 was stuck)
+            until = time.monotonic() + LIFTED_S
+            self.wait(lambda: time.monotonic() >= until, "the card to be seen gone")
+            return
+        sample = str(self.rng.choice(CARDS))
+        self.note("card", f"placed {sample}")
+        reads = self._reads
+        self.reader.place_card(sample)
+        self._card_on = True
+        self.wait(lambda: self._reads > reads, f"the reader to report the {sample} card", 15)
+
+    def code(self) -> None:
+        roll = self.rng.random()
+        if roll < 0.4:
+            payload = str(self.rng.choice(VALID_CODES))
+        elif roll < 0.8:
+            payload = str(self.rng.choice(HOSTILE_CODES))
+        else:
+            payload = "".join(chr(int(c)) for c in self.rng.integers(1, 0x7F, size=int(self.rng.integers(1, 300))))
+        self.note("code", repr(payload[:60]))
+        codes = self._codes
+        self.scanner.present(payload)
+        self.wait(lambda: self._codes > codes, "the scanner to report the code", 15)
+
+    # -- checks both terminals make --------------------------------------------------------------
+
+    def check_errors_and_size(self) -> None:
+        if self.errors.seen:
+            self.fail("an exception reached the excepthook:\n" + self.errors.seen[0])
+        if self.window.size() != self._size:  # a text too long for its line widens the layout, and the window
+            self.fail(f"the window grew from {self._size.toTuple()} to {self.window.size().toTuple()} "
+                      f"on {type(self.screen()).__name__}")
+
+
+# -- the bench -------------------------------------------------------------------------------------
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--steps", type=int, default=2000, help="steps per seed")
+    parser.add_argument("--seed", type=int, default=1, help="the first seed")
+    parser.add_argument("--seeds", type=int, default=1, help="how many seeds, from --seed on (one terminal each)")
+    parser.add_argument("--trail", type=Path, help="write each failure's whole trail here (JSON)")
+    parser.add_argument("--verbose", action="store_true", help="print every step as it is taken")
+
+
+def open_terminal(config, mode: str):
+    from entry.bench.ui_journey import wait_for
+    from ui.app import Gui
+
+    gui = Gui(config, mode)
+    gui.window.resize(1280, 800)
+    gui.window.show()
+    wait_for(lambda: gui.started, f"the {mode} terminal to start", 60)
+    return gui
+
+
+def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monkey: Callable) -> int:
+    """The bench: for each seed a terminal of its own (``open_gui(url, data_dir)``) against one sandbox
+    backend on loopback, a monkey on it (``make_monkey(gui, seed, echo)``), its tally and any failure printed;
+    the failures' trails written to ``--trail``. 1 if any seed failed."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from common.i18n import set_language
+    from sandbox.server import SandboxServer
+
+    if args.steps < 1 or args.seeds < 1:
+        print(f"kiosk bench {name}: --steps and --seeds must be at least 1", file=sys.stderr)
+        return 2
+    failures: list[MonkeyFailure] = []
+    total = 0
+    began = time.monotonic()
+    with SandboxServer() as sandbox, tempfile.TemporaryDirectory(prefix=f"{name}-") as work:
+        for seed in range(args.seed, args.seed + args.seeds):
+            set_language("zh_CN")
+            gui = open_gui(sandbox.url, Path(work) / f"seed-{seed}")
+            monkey = make_monkey(gui, seed, (lambda line: print(line, flush=True)) if args.verbose else None)
+            started = time.monotonic()
+            try:
+                tally = monkey.run(args.steps, watchdog_s=3 * monkey.wait_s)
+            except MonkeyFailure as failure:
+                failures.append(failure)
+                tally = monkey.tally
+                print(f"seed {seed}: FAILED after {tally.steps} steps\n{failure}", flush=True)
+            finally:
+                gui.close()
+                sandbox.faults.clear()
+            total += tally.steps
+            print(f"seed {seed}: {tally.steps} steps in {time.monotonic() - started:.0f} s, "
+                  f"{tally.sessions_ended} sessions ended ({tally.idle_endings} idle), "
+                  f"{len(tally.screens)} screens seen, actions {dict(sorted(tally.by_action.items()))}", flush=True)
+    print(f"{name}: {total} steps over {args.seeds} seed(s) in {time.monotonic() - began:.0f} s, "
+          f"{len(failures)} failure(s)")
+    if failures and args.trail:
+        args.trail.write_text(json.dumps([{"seed": f.seed, "step": f.step, "what": f.what, "trail": f.trail}
+                                          for f in failures], ensure_ascii=False, indent=1))
+    return 1 if failures else 0

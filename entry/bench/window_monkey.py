@@ -1,0 +1,284 @@
+"""``kiosk bench window-monkey``: a seeded monkey on the clerk's window (一窗受理), checking after every step.
+
+It signs a clerk in, then picks with a seeded ``numpy.random.Generator`` one thing a clerk, an applicant or
+a device could do next: tap one of the visible, enabled buttons (accept, issue the one-time notice, next
+applicant, sign out, sign in, the language; on the applicant's side the five levels and the reasons of the
+evaluation), choose a service, tick or untick a material, type odd text into a field (the sign-in's, the
+applicant's words), sign in again (now and then with a wrong password), lay an ID card on the simulated
+reader (a real one, an expired one, a broken one) or lift it, hold a code to the simulated scanner.
+What it shares with the kiosk's monkey (the texts, the cards and codes, the hooks, the waits, the trail,
+the leak checks, the bench's loop) is in entry/bench/monkey_common.py.
+
+After every step, once the desk is no longer busy (waited on, never slept), it checks:
+
+- no exception reached ``sys.excepthook`` (Qt slots, posted calls) or ``threading.excepthook``;
+- the window keeps its size (nothing grows past the 1280x800 screen) and shows the desk's screen: the
+  sign-in when signed out, the desk otherwise;
+- nothing on the screen reads like a traceback or a template, and in Chinese no English sentence;
+- the audit trail on disk verifies (the keyed chain holds) and holds no applicant's name or ID number;
+- when an applicant's matter ends (the next applicant, a sign-out, another card laid down), nothing of that
+  applicant remains: the desk holds no service, material, result, notice attempt or evaluation of theirs,
+  the masker knows no name of theirs, and no widget of the window, shown or hidden, holds their name, ID
+  number (whole or masked), address, case or notice number or the words they gave.
+
+Not exercised, because the window has none of it yet: calling a queue ticket, refusing with a formal
+document, issuing a licence, the document camera, a customer screen apart from the clerk's, and an
+idle sign-out timer.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Callable
+
+from entry.bench.monkey_common import (SeededMonkey, add_arguments, held_by, open_terminal, run_seeds,
+                                       screen_problem, visible_texts)
+
+__all__ = ["WindowMonkey", "add_arguments", "open_window", "run", "window_config"]
+
+STAFF_ID, PASSWORD = "XH0001", "demo-XH0001"  # the sandbox's clerk (sandbox/data)
+# Buttons that end the matter or the shift: tapped less often than the others, so the monkey gets deep.
+LEAVING = {"next": 0.12, "sign_out": 0.03}
+
+
+class WindowMonkey(SeededMonkey):
+    """Random steps on one window ``gui`` (``ui.app.Gui`` in mode "window", shown and started), checked after each."""
+
+    def __init__(self, gui, seed: int, wait_s: float = 30.0, echo: Callable[[str], None] | None = None) -> None:
+        super().__init__(gui, seed, wait_s, echo)
+        self.view = gui.window.view
+        self.desk = self.view.desk
+        self.audit = gui.services.audit
+        self.masker = self.desk._masker
+        self._applicant = None  # the Identity object of the matter in hand, as last seen
+        self._applicant_texts: set[str] = set()  # what that applicant showed or gave, remembered before wiped
+        self._typed: set[str] = set()  # what anyone typed, which may be shown back as it is
+
+    def screen(self):
+        return self.view.currentWidget()
+
+    def settle(self, what: str) -> None:
+        self.wait(lambda: not self.desk.busy, f"{what}: the desk no longer busy")
+
+    def begin(self) -> None:
+        self.settle("the sign-in screen")
+        self.sign_in(right=True)
+        self.settle("the clerk's sign-in")
+        self.check()
+
+    # -- one step --------------------------------------------------------------------------------
+
+    def step(self) -> None:
+        from kiosk.workflows.clerk import Desk
+
+        desk = self.desk
+        if desk.step is Desk.SIGNED_OUT and self.rng.random() < 0.5:
+            self.sign_in(right=self.rng.random() < 0.8)
+        else:
+            # what a clerk does next depends on the matter in hand (a card when nobody is there, the service
+            # once someone is, the materials while checking, the evaluation once done), so the monkey goes
+            # deep into matters rather than round the sign-in; anything can still come at any time
+            weights = {self.tap: 0.30, self.choose_service: 0.05, self.mark: 0.05, self.type_text: 0.08,
+                       self.card: 0.12, self.code: 0.05}
+            if desk.step is Desk.SIGNED_OUT:
+                pass
+            elif desk.identity is None:
+                weights.update({self.card: 0.50, self.tap: 0.15})
+            elif desk.service is None:
+                weights.update({self.choose_service: 0.50, self.tap: 0.15})
+            elif desk.step is Desk.CHECKING:
+                weights.update({self.mark: 0.35, self.choose_service: 0.08})
+            actions = list(weights)
+            self.pick(actions, [weights[a] for a in actions])()
+        self._remember_applicant()
+        self.settle(self.trail[-1] if self.trail else "the step")
+        self._remember_applicant()
+
+    def sign_in(self, right: bool) -> None:
+        from PySide6.QtTest import QTest
+
+        from entry.walkthrough import settle, tap
+
+        screen = self.view.sign_in
+        if self.screen() is not screen:
+            self.tap()
+            return
+        password = PASSWORD if right else "wrong-" + str(self.rng.integers(1000))
+        self.note("sign_in", f"{STAFF_ID} with {'the right' if right else 'a wrong'} password")
+        for edit, value in ((screen.staff_id, STAFF_ID), (screen.password, password)):
+            tap(edit, "field")
+            edit.selectAll()
+            QTest.keyClicks(edit, value)
+        settle()
+        if screen.sign_in.isEnabled():
+            tap(screen.sign_in, "'Sign in' button")
+
+    def _buttons(self) -> tuple[list, list]:
+        from PySide6.QtWidgets import QAbstractButton
+
+        def usable(widgets):
+            return [w for w in widgets if w.isVisible() and w.isEnabled()]
+
+        return usable(self.screen().findChildren(QAbstractButton)), usable([self.window.language_button])
+
+    def tap(self) -> None:
+        from PySide6.QtWidgets import QAbstractButton
+
+        from entry.walkthrough import tap
+
+        own, header = self._buttons()
+        groups = [(g, w) for g, w in [(own, 0.9), (header, 0.1)] if g]
+        if not groups:
+            self.fail("nothing to tap on the screen")
+        group = self.pick([g for g, _ in groups], [w for _, w in groups])
+        if group is own:  # a clerk mostly goes on; leaving is one button among many but not as likely
+            names = {id(value): name for name, value in vars(self.screen()).items()
+                     if isinstance(value, QAbstractButton)}
+            button = self.pick(own, [LEAVING.get(names.get(id(b)), 1.0) for b in own])
+        else:
+            button = self.pick(group)
+        self.note("tap", f"{button.text() or button.objectName() or type(button).__name__!r}")
+        tap(button, "button")
+
+    def choose_service(self) -> None:
+        """The clerk picks an entry of the service list (the first, "choose...", included)."""
+        from entry.walkthrough import settle
+
+        services = getattr(self.screen(), "services", None)
+        if services is None or not services.isVisible() or not services.isEnabled() or services.count() == 0:
+            self.tap()
+            return
+        index = int(self.rng.integers(services.count()))
+        self.note("service", f"{services.itemText(index)!r}")
+        services.setCurrentIndex(index)
+        services.activated.emit(index)  # as a choice in the open list is reported
+        settle()
+
+    def mark(self) -> None:
+        """The clerk ticks or unticks a material as the applicant hands it over (or not)."""
+        from PySide6.QtCore import Qt
+
+        from entry.walkthrough import settle
+
+        materials = getattr(self.screen(), "materials", None)
+        if materials is None or not materials.isVisible() or not materials.isEnabled() or materials.count() == 0:
+            self.tap()
+            return
+        item = materials.item(int(self.rng.integers(materials.count())))
+        ticked = item.checkState() == Qt.CheckState.Checked
+        self.note("material", f"{'untick' if ticked else 'tick'} {item.text()[:30]!r}")
+        item.setCheckState(Qt.CheckState.Unchecked if ticked else Qt.CheckState.Checked)
+        settle()
+
+    def type_text(self) -> None:
+        from PySide6.QtWidgets import QLineEdit
+
+        edits = [e for e in self.screen().findChildren(QLineEdit)
+                 if e.isVisible() and e.isEnabled() and not e.isReadOnly()]
+        if not edits:
+            self.tap()
+            return
+        value = self.type_into(edits)
+        if len(value.strip()) >= 6:
+            self._typed.add(value.strip()[:40])
+            if self.desk.identity is not None:
+                self._applicant_texts.add(value.strip()[:40])
+
+    # -- the checks ------------------------------------------------------------------------------
+
+    def _remember_applicant(self) -> None:
+        from common.masking import mask_id_number, mask_name
+
+        desk = self.desk
+        if desk.identity is not self._applicant:
+            self._matter_ended()
+            self._applicant = desk.identity
+        person = desk.identity
+        if person is None:
+            return
+        if person.id_number:
+            self._applicant_texts.update(s for s in (person.name, person.id_number, mask_id_number(person.id_number),
+                                                     person.address, mask_name(person.name)) if s and len(s) >= 2)
+        if len(desk.result) >= 8:
+            self._applicant_texts.add(desk.result)
+        if len(desk.rating.comment.strip()) >= 6:
+            self._applicant_texts.add(desk.rating.comment.strip()[:40])
+
+    def _matter_ended(self) -> None:
+        """The applicant in hand went (or another came): nothing of theirs may remain."""
+        if self._applicant is None:
+            return
+        self.tally.sessions_ended += 1
+        gone, self._applicant_texts = self._applicant_texts, set()
+        desk, person = self.desk, self.desk.identity
+        if person is not None and person.id_number:  # the same person's card laid again: theirs to show
+            from common.masking import mask_id_number, mask_name
+
+            gone -= {person.name, person.id_number, mask_id_number(person.id_number), person.address,
+                     mask_name(person.name)}
+        left = {name: value for name, value in (
+            ("service", desk.service), ("materials", desk.provided), ("result", desk.result),
+            ("notice attempt", desk._notice_attempt), ("rating", desk.rating.key),
+            ("rating comment", desk.rating.comment), ("rating applicant", desk._rating_applicant)) if value}
+        names = set(self.masker._names) - ({person.name} if person is not None else set())
+        if names:
+            left["masker names"] = sorted(names)
+        if left:
+            self.fail(f"the applicant's matter ended with {sorted(left)} left at the desk")
+        held = held_by(self.window, gone)
+        if held:
+            self.fail("the applicant's matter ended, yet their data remains:\n    " + "\n    ".join(held))
+
+    def check(self) -> None:
+        from kiosk.workflows.clerk import Desk
+
+        self.tally.steps += self._step > 0  # the sign-in before the first step is checked, not counted
+        self.check_errors_and_size()
+        screen = self.screen()
+        expected = self.view.sign_in if self.desk.step is Desk.SIGNED_OUT else self.view.desk_screen
+        if screen is not expected:
+            self.fail(f"the window shows {type(screen).__name__}, the desk is {self.desk.step.value}")
+        if not any(b.isVisible() and b.isEnabled() for b in self._buttons()[0]):
+            self.fail(f"{type(screen).__name__} ({self.desk.step.value}) has nothing a clerk can tap")
+        for shown in visible_texts(screen):
+            problem = screen_problem(shown, self._typed | self._applicant_texts)
+            if problem:
+                self.fail(f"{type(screen).__name__} {problem}")
+        report = self.audit.verify()
+        if not report.ok:
+            self.fail(f"the audit trail does not verify: {report}")
+        self._check_audit_masked()
+
+    def _check_audit_masked(self) -> None:
+        """The trail's last entries hold no applicant's name, ID number or address unmasked."""
+        person = self._applicant
+        if person is None or not person.id_number:
+            return
+        secrets = [s for s in (person.name, person.id_number, person.address) if len(s) >= 2]
+        for entry in self.audit.entries[-20:]:
+            said = f"{entry.get('actor', '')} {entry.get('action', '')} {entry.get('detail', '')}"
+            found = [s for s in secrets if s in said]
+            if found:
+                self.fail(f"the audit trail holds {found[0][:40]!r} unmasked: {said[:120]!r}")
+
+
+# -- the bench -------------------------------------------------------------------------------------
+
+def window_config(url: str, data_dir: Path):
+    from kiosk.config import load_config
+
+    return load_config(environ={}, overrides={
+        "backend": {"url": url, "retries": 0, "connect_timeout_s": 1.0, "read_timeout_s": 2.0},
+        "paths": {"data_dir": str(data_dir)}, "logging": {"console": False},
+        "terminal": {"demo": True},
+        "devices": {"id_reader": {"type": "sim", "pace": False}}})
+
+
+def open_window(url: str, data_dir: Path):
+    return open_terminal(window_config(url, data_dir), "window")
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_seeds(args, "window-monkey", open_window,
+                     lambda gui, seed, echo: WindowMonkey(gui, seed, echo=echo))
