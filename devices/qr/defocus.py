@@ -20,7 +20,6 @@ first generator's dev seed 16 (122); 0.7 and 0.9 read every one that any of the 
 
 from __future__ import annotations
 
-import logging
 from typing import Callable, Iterable
 
 import cv2
@@ -28,8 +27,6 @@ import numpy as np
 
 from devices.qr import erasure, regions
 from devices.qr.symbol import size_of
-
-log = logging.getLogger(__name__)
 
 RADII = (0.7, 0.9)  # the disc's radius in module widths, tried in turn
 QUIET = 4.0  # modules of margin round the located symbol
