@@ -119,9 +119,11 @@ def clipped(gray: np.ndarray, centres: np.ndarray, dark: np.ndarray) -> np.ndarr
 
 def grid_reading(gray: np.ndarray, centres: np.ndarray, dark: np.ndarray, lost: np.ndarray) -> np.ndarray:
     """(n, n) bool: the modules the ideal local threshold reads wrong (lost ones excluded)."""
-    levels = _sample(gray, centres, 0.25)
     seen = ~lost
-    if seen.sum() and levels[dark & seen].mean() > levels[~dark & seen].mean():
+    if not (dark & seen).any() or not (~dark & seen).any():
+        return np.zeros_like(seen)  # nothing of one colour left to read: every module is lost, none read wrong
+    levels = _sample(gray, centres, 0.25)
+    if levels[dark & seen].mean() > levels[~dark & seen].mean():
         levels = -levels  # light modules on a dark screen
     d = (dark & seen).astype(np.float64)
     li = (~dark & seen).astype(np.float64)
