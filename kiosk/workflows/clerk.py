@@ -17,7 +17,7 @@ from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import AuditTrail, push as push_audit
 from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError, OfflineError, ServerError
-from common.domain import Application, Evaluation, EvaluationKey, Identity, MaterialRequirement, ServiceItem
+from common.domain import Evaluation, EvaluationKey, Identity, MaterialRequirement, ServiceItem
 from common.i18n import language, text
 from common.masking import Masker
 from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
@@ -29,6 +29,7 @@ from kiosk.tasks import TaskRunner
 from kiosk.workflows import admit
 from kiosk.window_documents import AcceptanceNotice, OneTimeNoticeA4
 from kiosk.workflows.citizen import Notice, user_message
+from kiosk.workflows.clerk_case import DeskCase
 from kiosk.workflows.clerk_documents import DeskDocuments
 from kiosk.workflows.clerk_refusal import DeskRefusal
 
@@ -61,7 +62,7 @@ class Desk(enum.Enum):
     DONE = "done"
 
 
-class ClerkDesk(DeskRefusal, DeskDocuments, RatingTaps):
+class ClerkDesk(DeskRefusal, DeskCase, DeskDocuments, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  audit: AuditTrail, terminal_id: str, masker: Masker, staff_sign_in: StaffSignIn,
                  document_printer: DocumentPrinter | None = None, hall: str = "") -> None:
@@ -179,13 +180,15 @@ class ClerkDesk(DeskRefusal, DeskDocuments, RatingTaps):
     def accept(self) -> None:
         if self.step is not Desk.CHECKING or self.missing() or self.identity is None or self.service is None:
             return
-        application = Application(self.service, self.identity, self._terminal_id)
+        case = self._matter_case()  # tried again after a failure: the same case (kiosk/workflows/clerk_case.py)
+        application = case.application
         token = (self.staff or {}).get("token", "")
         self._go(Desk.WORKING)
 
         def work() -> Outcome:
             outcome = self._submitter.submit(application)
             if not outcome.provisional and token:
+                case.ask("accepted")
                 try:
                     self._backend.decide(outcome.number, token, "accepted")
                 except BackendError as exc:
@@ -280,4 +283,4 @@ class ClerkDesk(DeskRefusal, DeskDocuments, RatingTaps):
         self._rating_applicant = ""
         self._masker.forget_names()
         self._forget_documents()
-        self._forget_refusal()
+        self._forget_case()
