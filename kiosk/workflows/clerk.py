@@ -31,6 +31,7 @@ from kiosk.window_documents import AcceptanceNotice, OneTimeNoticeA4
 from kiosk.workflows.citizen import Notice, user_message
 from kiosk.workflows.clerk_case import DeskCase
 from kiosk.workflows.clerk_documents import DeskDocuments
+from kiosk.workflows.clerk_handover import DeskHandover
 from kiosk.workflows.clerk_refusal import DeskRefusal
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class Desk(enum.Enum):
     DONE = "done"
 
 
-class ClerkDesk(DeskRefusal, DeskCase, DeskDocuments, RatingTaps):
+class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  audit: AuditTrail, terminal_id: str, masker: Masker, staff_sign_in: StaffSignIn,
                  document_printer: DocumentPrinter | None = None, hall: str = "") -> None:
@@ -83,6 +84,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskDocuments, RatingTaps):
         self._rating_applicant = ""  # whom a case rated offline is queued under
         self.busy = False
         self._init_documents(document_printer, hall)  # the A4 documents (kiosk/workflows/clerk_documents.py)
+        self._init_handover()  # licences ready for collection (kiosk/workflows/clerk_handover.py)
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -153,6 +155,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskDocuments, RatingTaps):
         self.identity = identity
         self._audit_step("card_read", identity.masked_id)
         self._go(Desk.WAITING)
+        self._look_up_licences()
 
     def choose_service(self, code: str) -> None:
         if self.identity is None or self.step not in (Desk.WAITING, Desk.CHECKING):
@@ -284,3 +287,4 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskDocuments, RatingTaps):
         self._masker.forget_names()
         self._forget_documents()
         self._forget_case()
+        self._forget_handover()
