@@ -80,7 +80,14 @@ def test_signing_out_or_another_card_forgets_the_kept_case(services, sandbox, ca
     assert desk._kept_case is not None
     desk.next_applicant()
     assert desk._kept_case is None
+    services.devices.receipt_printer.inject("clear")
     desk = checking(services)
+    desk.accept()
+    assert desk.step is Desk.DONE and desk._kept_case is not None
+    desk.card_read(sample_identity("resident"))  # the next card, taken once the matter is done
+    assert desk._kept_case is None and desk.step is Desk.WAITING
+    desk.choose_service("SB-003")
+    desk.mark("M1", True)
     desk.accept()
     assert desk._kept_case is not None
     desk.sign_out()

@@ -16,7 +16,7 @@ from devices.docprinter.base import DocumentPrinter
 from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import AuditTrail, push as push_audit
 from kiosk.backend.client import BackendClient
-from common.backend_errors import BackendError, OfflineError, ServerError
+from common.backend_errors import BackendError, OfflineError, RejectedError, ServerError
 from common.domain import Evaluation, EvaluationKey, Identity, MaterialRequirement, ServiceItem
 from common.i18n import language, text
 from common.masking import Masker
@@ -194,6 +194,9 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, RatingTaps):
                 case.ask("accepted")
                 try:
                     self._backend.decide(outcome.number, token, "accepted")
+                except RejectedError as exc:
+                    if exc.code != "already_decided":  # else: this desk's acceptance, its answer or receipt lost
+                        log.warning("desk: acceptance decision not recorded (%s)", exc.code)
                 except BackendError as exc:
                     log.warning("desk: acceptance decision not recorded yet (%s)", type(exc).__name__)
             document = acceptance_receipt(outcome, application, (self.staff or {}).get("name", ""), language())
