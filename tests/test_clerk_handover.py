@@ -99,3 +99,16 @@ def test_signed_in_offline_the_clerk_is_told_and_nothing_is_recorded(services, s
     desk.hand_over(LICENCE)
     assert desk.notice.error and desk.notice.message.render("en").startswith("Signed in offline: a hand-over")
     assert handovers(sandbox) == []
+
+
+def test_a_list_that_could_not_be_had_is_said_and_the_next_card_asks_again(services, sandbox):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    sandbox.faults.set("down")
+    desk.card_read(sample_identity("resident"))
+    sandbox.faults.clear()
+    assert desk.licences_unknown and desk.ready_licences == () and not desk.can_hand_over()
+    assert desk.step is Desk.WAITING and desk.notice is None  # the window goes on: only the list is missing
+    desk.next_applicant()
+    desk.card_read(sample_identity("resident"))
+    assert not desk.licences_unknown and [lic.licence_id for lic in desk.ready_licences] == [LICENCE]
