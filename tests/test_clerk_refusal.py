@@ -111,7 +111,7 @@ def test_a_refusal_is_recorded_with_its_legal_reason_and_its_decision_comes_out_
     assert ID_NUMBER not in raw and NAME not in raw
     desk.next_applicant()
     assert desk.identity is None and desk.unprinted is None and desk.result == "" and not desk.can_rate()
-    assert desk._refusal_application is None
+    assert desk._kept_case is None
 
 
 def test_a_printer_failure_offers_printing_again_without_a_second_decision(services, sandbox):

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QListWidgetIt
 
 from common.i18n import N_, _, language, ngettext
 from kiosk.workflows.clerk import ClerkDesk, Desk
+from ui.handover_row import HandoverRow
 from ui.rating import RatingPanel
 from ui.refusal_row import RefusalRow
 from ui.staff_sign_in import SignInScreen
@@ -36,6 +37,7 @@ class DeskScreen(Screen):
         self.sign_out = button("", desk.sign_out)
         self.refusal = RefusalRow(desk)  # not accepted (不予受理): the legal reason, a note, the button
         self.print_again = button("", desk.print_again)  # an A4 document the printer failed
+        self.handover = HandoverRow(desk)  # licences ready for the applicant, handed over (领证)
         # the applicant's side of the window (the customer-facing screen): the evaluation of what was just done
         self.rating = RatingPanel("window", desk.choose_rating, desk.give_reason, desk.rating_comment,
                                   keyboard=False, levels_per_row=3)
@@ -46,6 +48,7 @@ class DeskScreen(Screen):
         left.addWidget(self.next)
         left.addWidget(self.sign_out)
         right.addWidget(self.services)
+        right.addWidget(self.handover)
         right.addWidget(self.materials, 1)
         right.addWidget(self.notice)
         right.addWidget(self.rating)
@@ -117,6 +120,7 @@ class DeskScreen(Screen):
         self.refusal.show_desk(desk)
         self.print_again.setText(_("Print again"))
         self.print_again.setVisible(desk.unprinted is not None and desk.step is Desk.DONE and not desk.busy)
+        self.handover.show_desk(desk)
 
 
 class WindowView(QStackedWidget):

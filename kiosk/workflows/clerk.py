@@ -16,8 +16,8 @@ from devices.docprinter.base import DocumentPrinter
 from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import AuditTrail, push as push_audit
 from kiosk.backend.client import BackendClient
-from common.backend_errors import BackendError, OfflineError, ServerError
-from common.domain import Application, Evaluation, EvaluationKey, Identity, MaterialRequirement, ServiceItem
+from common.backend_errors import BackendError, OfflineError, RejectedError, ServerError
+from common.domain import Evaluation, EvaluationKey, Identity, MaterialRequirement, ServiceItem
 from common.i18n import language, text
 from common.masking import Masker
 from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
@@ -29,7 +29,9 @@ from kiosk.tasks import TaskRunner
 from kiosk.workflows import admit
 from kiosk.window_documents import AcceptanceNotice, OneTimeNoticeA4
 from kiosk.workflows.citizen import Notice, user_message
+from kiosk.workflows.clerk_case import DeskCase
 from kiosk.workflows.clerk_documents import DeskDocuments
+from kiosk.workflows.clerk_handover import DeskHandover
 from kiosk.workflows.clerk_refusal import DeskRefusal
 
 log = logging.getLogger(__name__)
@@ -61,7 +63,7 @@ class Desk(enum.Enum):
     DONE = "done"
 
 
-class ClerkDesk(DeskRefusal, DeskDocuments, RatingTaps):
+class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  audit: AuditTrail, terminal_id: str, masker: Masker, staff_sign_in: StaffSignIn,
                  document_printer: DocumentPrinter | None = None, hall: str = "") -> None:
@@ -82,6 +84,7 @@ class ClerkDesk(DeskRefusal, DeskDocuments, RatingTaps):
         self._rating_applicant = ""  # whom a case rated offline is queued under
         self.busy = False
         self._init_documents(document_printer, hall)  # the A4 documents (kiosk/workflows/clerk_documents.py)
+        self._init_handover()  # licences ready for collection (kiosk/workflows/clerk_handover.py)
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -152,6 +155,7 @@ class ClerkDesk(DeskRefusal, DeskDocuments, RatingTaps):
         self.identity = identity
         self._audit_step("card_read", identity.masked_id)
         self._go(Desk.WAITING)
+        self._look_up_licences()
 
     def choose_service(self, code: str) -> None:
         if self.identity is None or self.step not in (Desk.WAITING, Desk.CHECKING):
@@ -179,15 +183,20 @@ class ClerkDesk(DeskRefusal, DeskDocuments, RatingTaps):
     def accept(self) -> None:
         if self.step is not Desk.CHECKING or self.missing() or self.identity is None or self.service is None:
             return
-        application = Application(self.service, self.identity, self._terminal_id)
+        case = self._matter_case()  # tried again after a failure: the same case (kiosk/workflows/clerk_case.py)
+        application = case.application
         token = (self.staff or {}).get("token", "")
         self._go(Desk.WORKING)
 
         def work() -> Outcome:
             outcome = self._submitter.submit(application)
             if not outcome.provisional and token:
+                case.ask("accepted")
                 try:
                     self._backend.decide(outcome.number, token, "accepted")
+                except RejectedError as exc:
+                    if exc.code != "already_decided":  # else: this desk's acceptance, its answer or receipt lost
+                        log.warning("desk: acceptance decision not recorded (%s)", exc.code)
                 except BackendError as exc:
                     log.warning("desk: acceptance decision not recorded yet (%s)", type(exc).__name__)
             document = acceptance_receipt(outcome, application, (self.staff or {}).get("name", ""), language())
@@ -280,4 +289,5 @@ class ClerkDesk(DeskRefusal, DeskDocuments, RatingTaps):
         self._rating_applicant = ""
         self._masker.forget_names()
         self._forget_documents()
-        self._forget_refusal()
+        self._forget_case()
+        self._forget_handover()

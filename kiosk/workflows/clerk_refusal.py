@@ -4,7 +4,7 @@
 A mix-in of ``ClerkDesk``. A refusal is a decision the backend records (POST /cases/{case_number}/decision,
 ``legal_reason`` required), so it needs the backend: signed in offline, or with the case only queued
 under a provisional number, the clerk is told the refusal is not recorded and nothing is printed. The
-application is kept for the applicant's matter, so trying again submits under the same idempotency
+application is kept for the applicant's matter (kiosk/workflows/clerk_case.py), so trying again submits under the same idempotency
 key and reaches the same case; a decision whose answer was lost ("already decided" on the next try)
 is the one this desk made. Once recorded, the document follows (kiosk/workflows/clerk_documents.py):
 a printer failure offers printing again, never a second decision.
@@ -16,7 +16,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from common.backend_errors import RejectedError
-from common.domain import Application, EvaluationKey
+from common.domain import EvaluationKey
 from common.errors import OneTripError
 from common.i18n import N_, text
 from kiosk.refusal_reasons import Refusal, RefusalReason
@@ -37,8 +37,6 @@ class RefusalNotRecordedError(OneTripError):
 class DeskRefusal:
     """What ``ClerkDesk`` adds to refuse an application."""
 
-    _refusal_application: Application | None = None  # one case for the applicant's matter, however often tried
-
     def refuse(self: "ClerkDesk", reason: RefusalReason, note: str = "") -> None:
         from kiosk.workflows.clerk import Desk
 
@@ -53,16 +51,15 @@ class DeskRefusal:
             self._go(Desk.CHECKING, Notice(text("Signed in offline: a refusal must be recorded by the service system. "
                                                 "Sign in again when it can be reached.")))
             return
-        kept = self._refusal_application
-        if kept is None or kept.service.code != self.service.code:
-            kept = self._refusal_application = Application(self.service, self.identity, self._terminal_id)
-        application, backend, submitter = kept, self._backend, self._submitter
+        case = self._matter_case()  # one case for the matter, however often tried (kiosk/workflows/clerk_case.py)
+        application, backend, submitter = case.application, self._backend, self._submitter
         self._go(Desk.WORKING)
 
         def work() -> str:
             outcome = submitter.submit(application)
             if outcome.provisional:
                 raise RefusalNotRecordedError(detail=f"case queued as {outcome.number}")
+            case.ask("not_accepted")
             try:
                 backend.decide(outcome.number, token, "not_accepted", legal_reason=refusal.legal_reason(),
                                note=refusal.note)
@@ -76,7 +73,6 @@ class DeskRefusal:
 
     def _refused(self: "ClerkDesk", number: str, refusal: Refusal) -> None:
         self.result = number
-        self._refusal_application = None
         self._offer_rating(EvaluationKey.case(number))
         self._audit_step("not_accepted", f"{number} {refusal.reason.value}")
         if self.has_document_printer():
@@ -85,6 +81,3 @@ class DeskRefusal:
             done = Notice(text("Not accepted: the decision on {number} is recorded. This window has no document "
                                "printer: print the decision at another window.", number=number))
         self._print_document(RefusalDecision(self._matter(), number, refusal), done)
-
-    def _forget_refusal(self) -> None:
-        self._refusal_application = None
