@@ -14,7 +14,9 @@ voice is on for the whole demo):
   once the backend is back, and the QR code printed on that receipt, shown to the scanner, brings
   up the case; a licence is printed; the large-text mode;
 - a clerk signs in at the window, ticks the materials the applicant brought and issues a one-time
-  notice for what is missing;
+  notice for what is missing; then does not accept the next applicant's case (不予受理: not within the
+  hall's remit), the decision recorded with its legal reason; the window's A4 documents (the notice and
+  the refusal decision) are kept as PDFs under ``a4/``;
 - a staff member with the maintenance role signs in to maintenance mode and runs the self-tests.
 
 At the end it prints what it sent (case numbers, the offline case's provisional and final numbers,
@@ -66,6 +68,7 @@ OFFLINE_SERVICE = "SB-003"  # social insurance record print: no form
 INCOMPLETE_SERVICE, NOT_BROUGHT = "GJJ-004", ("M2",)
 FEE_SERVICE = "JSZ-010"     # driving licence renewal: a 10 yuan fee  # provident fund withdrawal without the purchase contract
 CLERK_SERVICE, CLERK_MATERIALS = "GJJ-004", ("M1",)
+REFUSED_SERVICE, REFUSAL_REASON = "SB-003", "not_our_remit"  # the window's refusal (kiosk/refusal_reasons.py)
 STAFF_ID, STAFF_PASSWORD = "XH0001", "demo-XH0001"
 MAINTENANCE_ID, MAINTENANCE_PASSWORD = "XH0004", "demo-XH0004"  # the sandbox's staff with the maintenance role
 # The environment may name the terminal and its key; the demo keeps its own backend, data and devices.
@@ -124,6 +127,7 @@ class Sent:
     progress: str = ""  # the progress screen's title after the offline receipt's code was scanned
     refused: tuple[str, str] | None = None  # (provisional number, what its receipt's code brought up)
     window_rating: int = 0  # the applicant's rating of the clerk's notice, on the window's customer side
+    not_accepted: str = ""  # the case the clerk did not accept (不予受理)
 
     def report(self) -> str:
         lines = [f"sent to {self.backend} as terminal {self.terminal_id}:"]
@@ -141,6 +145,9 @@ class Sent:
                          f"while the backend was away; its receipt's QR code brought up '{shown}')")
         lines.append(f"  receipt of case {self.reprinted or '(none)'} printed again from the citizen's applications")
         lines.append(f"  the clerk's notice rated {self.window_rating or '(not rated)'} on the window's customer side")
+        lines.append(f"  case {self.not_accepted or '(none)'} not accepted at the window  (clerk {STAFF_ID}, service "
+                     f"{REFUSED_SERVICE}, reason {REFUSAL_REASON}; in a sandbox's database: SELECT body FROM "
+                     f"decisions WHERE case_number = '{self.not_accepted}')")
         lines.append(f"outage at confirm: {self.outage}")
         lines.append(f"in a sandbox's database: SELECT case_number, provisional_number FROM cases "
                      f"WHERE terminal_id = '{self.terminal_id}'")
@@ -152,6 +159,7 @@ class DemoRun:
     paths: list[Path]
     sent: Sent
     voice: list[Path] = field(default_factory=list)  # voice/NNN-step-lang.wav: each prompt the kiosk said
+    documents: list[Path] = field(default_factory=list)  # a4/*.pdf: the window's A4 documents as printed
 
 
 def _prepare(out: Path) -> Path:
@@ -160,6 +168,7 @@ def _prepare(out: Path) -> Path:
         old.unlink()
     data_dir = out / "data"
     shutil.rmtree(data_dir, ignore_errors=True)  # a fresh terminal each run (queue, receipts)
+    shutil.rmtree(out / "a4", ignore_errors=True)
     return data_dir
 
 
@@ -270,8 +279,10 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
     return [r for r in receipts if r is not None]
 
 
-def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sent) -> Path | None:
-    """The clerk's notice; returns the printed notice."""
+def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sent,
+           a4: Path) -> Path | None:
+    """The clerk's notice, then a refusal; returns the printed notice (its receipt), copies the A4 documents the
+    window printed into ``a4``."""
     gui = Gui(config, "window", masker)
     try:
         walk.show(gui)
@@ -281,7 +292,18 @@ def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         walk.clerk_applicant_rates(gui, 4, camera)
         sent.window_rating = 4
         printer = gui.services.devices.receipt_printer
-        return Path(printer.last_png) if getattr(printer, "last_png", None) else None
+        notice = Path(printer.last_png) if getattr(printer, "last_png", None) else None  # a refusal prints on A4 only
+        walk.clerk_next_applicant(gui)
+        walk.clerk_check_materials(gui, REFUSED_SERVICE, (), camera)
+        sent.not_accepted = walk.clerk_refuse(gui, REFUSAL_REASON, camera=camera)
+        documents = getattr(gui.services.devices.document_printer, "output_dir", None)
+        if documents is not None:
+            a4.mkdir(exist_ok=True)
+            for pdf in sorted(documents.glob("*.pdf")):
+                title = pdf.name.split("-", 3)[-1]  # printed as <date>-<time>-<n>-<title>.pdf
+                if title.startswith(("acceptance-", "notice-", "not-accepted-")):  # the window's, not the licence
+                    shutil.copy(pdf, a4 / title)
+        return notice
     finally:
         gui.close()
 
@@ -316,7 +338,7 @@ def run_headless(out: Path, masker: Masker | None = None, backend: str | None = 
                 if cut is not None:
                     cut.close()
             config = demo_config(url, data_dir, terminal_id, scripted=True)
-            notice = _clerk(config, masker, camera, sent)
+            notice = _clerk(config, masker, camera, sent, out / "a4")
             _maintenance(config, masker, camera)
     finally:
         camera.close()
@@ -330,7 +352,7 @@ def run_headless(out: Path, masker: Masker | None = None, backend: str | None = 
         target = out / "one-time-notice.png"
         shutil.copy(notice, target)
         saved.append(target)
-    return DemoRun(camera.shots + saved, sent, voice)
+    return DemoRun(camera.shots + saved, sent, voice, sorted((out / "a4").glob("*.pdf")))
 
 
 def run_demo(out: Path, headless: bool, masker: Masker | None = None, backend: str | None = None,
@@ -340,6 +362,8 @@ def run_demo(out: Path, headless: bool, masker: Masker | None = None, backend: s
         for path in run.paths:
             print(path)
         print(f"{len(run.voice)} spoken prompts in {out / 'voice'}")
+        for path in run.documents:
+            print(path)
         if every_size:
             print(f"every screen at {', '.join(d.name for d in TARGETS)}, standard and large text, in {out / 'sizes'}")
         print(run.sent.report())

@@ -630,9 +630,29 @@ def clerk_check_materials(gui: Gui, service_code: str, provided: tuple[str, ...]
 def clerk_issue_notice(gui: Gui, camera: Camera | None = None) -> str:
     """Tap "issue one-time notice"; returns its number ("-" when the backend could not record it)."""
     tap(gui.window.view.desk_screen.issue, "'issue one-time notice' button")
-    wait_until(lambda: gui.window.desk.result != "", "the notice to be issued", 30)
+    wait_until(lambda: gui.window.desk.result != "" and not gui.window.desk.busy, "the notice to be issued", 30)
     _snap(camera, gui, "window-notice-issued")
     return gui.window.desk.result
+
+
+def clerk_next_applicant(gui: Gui) -> None:
+    """Tap "next applicant": the matter ends, the desk waits for the next card."""
+    tap(gui.window.view.desk_screen.next, "'next applicant' button")
+    wait_until(lambda: gui.window.desk.identity is None and not gui.window.desk.busy, "the desk to be cleared", 10)
+
+
+def clerk_refuse(gui: Gui, reason: str, note: str = "", camera: Camera | None = None) -> str:
+    """不予受理: the legal reason chosen from the list (and the note, as an input method commits it), "do not accept"
+    tapped; returns the case number once the decision is recorded and its A4 document printed."""
+    desk, row = gui.window.desk, gui.window.view.desk_screen.refusal
+    choose(row.reason, reason, "refusal reasons")
+    if note:
+        row.note.insert(note)
+    _snap(camera, gui, "window-refusal-reason")
+    tap(row.refuse, "'do not accept' button")
+    wait_until(lambda: desk.result != "" and not desk.busy, "the refusal to be recorded and printed", 30)
+    _snap(camera, gui, "window-not-accepted")
+    return desk.result
 
 
 def clerk_applicant_rates(gui: Gui, level: int, camera: Camera | None = None) -> None:

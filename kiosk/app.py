@@ -96,7 +96,8 @@ class Services:
     def new_clerk_desk(self) -> ClerkDesk:
         return ClerkDesk(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,
                          tasks=self.tasks, audit=self.audit, terminal_id=self.config.terminal.id, masker=self.masker,
-                         staff_sign_in=self.staff_sign_in)
+                         staff_sign_in=self.staff_sign_in, document_printer=self.devices.document_printer,
+                         hall=self.config.terminal.hall_id)
 
     def new_maintenance(self) -> MaintenanceAccess:
         terminal = self.config.terminal

@@ -216,7 +216,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
         items = []
         holders = [id_number, *store.companies_represented_by(id_number)]  # a legal representative prints for the company
         for case in (c for holder in holders for c in store.cases_of(holder)):
-            if case["status"] == "ready":
+            if case["status"] == "ready" and store.handovers.of_licence("LIC-" + case["case_number"]) is None:
                 items.append({"licence_id": "LIC-" + case["case_number"], "case_number": case["case_number"],
                               "name_zh": case["service_name_zh"], "name_en": case["service_name_en"]})
         return {"items": items}

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from typing import Optional
+
 from fastapi import APIRouter, Header, Request
+from fastapi.responses import JSONResponse
 
 from sandbox.audit_chains import AuditRefused
 from sandbox.errors import ApiError, documented, not_found
+from sandbox.handovers import HandoverConflict
 from sandbox.models import AuditIn, AuditOut, DecisionIn, DecisionOut, HandoverIn, HandoverOut, StaffSession, StaffSignIn
 from sandbox.store import Store, now_iso
 
@@ -20,6 +25,12 @@ DECISION_NOTES = {
     "accepted": ("窗口已受理", "Accepted at the window"),
     "incomplete": ("材料不全，已出具一次性告知书", "Materials incomplete: a one-time notice was issued"),
     "not_accepted": ("不予受理", "Not accepted"),
+}
+
+_KEY = re.compile(r"^[A-Za-z0-9_-]{8,80}$")
+HANDOVER_CONFLICTS = {
+    "idempotency_conflict": ("同一幂等键提交了不同内容", "Different content was sent under the same Idempotency-Key"),
+    "already_handed_over": ("该证照已领取", "This licence has already been handed over"),
 }
 
 
@@ -64,13 +75,28 @@ def routes(store: Store, settings: dict) -> APIRouter:
         return {"case_number": case_number, "status": body.decision, "decided_by": clerk["staff_id"], "decided_at": at}
 
     @api.post("/handovers", response_model=HandoverOut, status_code=201, tags=["staff"],
-              responses=documented(400, 401, 404))
-    def handover(body: HandoverIn, token: str | None = Header(default=None, alias="X-Staff-Token")) -> dict:
+              responses={200: {"model": HandoverOut, "description": "the hand-over this Idempotency-Key recorded"},
+                         **documented(400, 401, 404, 409)})
+    def handover(body: HandoverIn, request: Request, token: str | None = Header(default=None, alias="X-Staff-Token"),
+                 idempotency_key: Optional[str] = Header(
+                     default=None, alias="Idempotency-Key",
+                     description="one per licence per visit: asked again under it, the hand-over recorded, "
+                                 "not a second one")) -> JSONResponse:
         clerk = staff(token)
-        if store.case(body.case_number) is None:
+        if idempotency_key is not None and not _KEY.match(idempotency_key):
+            raise ApiError(400, "bad_idempotency_key", "幂等键格式不正确", "The Idempotency-Key is malformed")
+        case = store.case(body.case_number)
+        if case is None:
             raise not_found("case")
-        handover_id, at = store.add_handover({**body.model_dump(), "staff_id": clerk["staff_id"]})
-        return {"handover_id": handover_id, "recorded_at": at}
+        if body.licence_id != "LIC-" + body.case_number or case["status"] != "ready":
+            raise not_found("licence")
+        try:
+            handover_id, at, replayed = store.handovers.record(body.model_dump(), clerk["staff_id"], idempotency_key,
+                                                               request.state.terminal_id)
+        except HandoverConflict as conflict:
+            zh, en = HANDOVER_CONFLICTS[conflict.reason]
+            raise ApiError(409, conflict.reason, zh, en, {"handover_id": conflict.handover_id}) from None
+        return JSONResponse({"handover_id": handover_id, "recorded_at": at}, status_code=200 if replayed else 201)
 
     @api.post("/audit", response_model=AuditOut, tags=["staff"], responses=documented(400, 401, 409))
     def audit(body: AuditIn, request: Request) -> dict:

@@ -26,6 +26,7 @@ from sandbox.evaluations import Evaluations
 from sandbox.models import Service
 from sandbox.payments import Payments
 from sandbox.refusals import Refusals
+from sandbox.handovers import Handovers
 from sandbox.reprints import Reprints
 
 SCHEMA = """
@@ -148,6 +149,7 @@ class Store:
         self.payments = Payments(self)
         self.refusals = Refusals(self)
         self.reprints = Reprints(self)
+        self.handovers = Handovers(self)
         self.evaluations = Evaluations(self)
         self.audit = AuditChains(self)
 
@@ -508,13 +510,6 @@ class Store:
         row = self._one("SELECT s.body FROM staff_sessions t JOIN staff s ON s.staff_id = t.staff_id "
                         "WHERE t.token = ? AND t.expires > ?", token, time.time())
         return json.loads(row["body"]) if row else None
-
-    def add_handover(self, body: dict[str, Any]) -> tuple[str, str]:
-        handover_id, at = "HO-" + secrets.token_hex(6), now_iso()
-        with self.tx() as db:
-            db.execute("INSERT INTO handovers VALUES (?, ?)",
-                       (handover_id, json.dumps(dict(body, at=at), ensure_ascii=False)))
-        return handover_id, at
 
     def add_decision(self, case_number: str, body: dict[str, Any]) -> None:
         with self.tx() as db:

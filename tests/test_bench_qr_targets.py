@@ -49,6 +49,15 @@ def test_the_first_generator_s_seeds_say_whether_they_were_tuned_on(tmp_path):
     assert "never looked at" in said(1234)
 
 
+def test_codes2_s_development_seed_is_not_called_held_out(tmp_path):
+    def said(seed):
+        (tmp_path / "manifest.json").write_text(json.dumps({"generator": "codes2/1+x", "seed": seed, "images": []}))
+        return describe(tmp_path)
+
+    assert "NOT held out" in said(63)
+    assert "held out: never tuned on" in said(64) and "NOT" not in said(64)
+
+
 def test_the_bench_exits_1_when_a_target_fails(tmp_path, capsys):
     import argparse
 

@@ -89,7 +89,8 @@ def test_every_step_is_in_a_linked_masked_audit_trail_sent_to_the_backend(servic
     audit = services.audit
     audit.flush()
     actions = [e["action"] for e in audit.entries]
-    assert actions == ["sign_in", "card_read", "service_chosen", "material_checked", "accepted", "applicant_done",
+    assert actions == ["sign_in", "card_read", "service_chosen", "material_checked", "accepted", "document_printed",
+                       "applicant_done",
                        "sign_out"]
     assert audit.verify().ok and audit.sent == len(audit.entries)
     raw = (services.config.data_dir / "audit" / "trail.jsonl").read_text("utf-8")

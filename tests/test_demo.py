@@ -68,6 +68,14 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
     assert all(read_wav(path.read_bytes()).rms() > 0.02 for path in run.voice[:3])
     report = run.sent.report()
     assert run.sent.offline[0] in report and run.sent.offline[1] in report and run.sent.notice in report
+    # the window's refusal (不予受理) and its A4 documents, as printed
+    refused = run.sent.not_accepted
+    assert is_case_number(refused) and refused in report and any("window-not-accepted" in n for n in names)
+    documents = {path.name: path for path in run.documents}
+    assert {f"notice-{run.sent.notice}.pdf", f"not-accepted-{refused}.pdf"} <= set(documents)
+    words = subprocess.run(["pdftotext", str(documents[f"not-accepted-{refused}.pdf"]), "-"], capture_output=True,
+                           text=True, check=True, timeout=30).stdout
+    assert "不予受理决定书" in words and refused in words and "330106199003071236" not in words
 
 
 def start_sandbox(port: int, db: Path, log: Path) -> subprocess.Popen:
@@ -104,11 +112,13 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path, brisk_p
         cases = store.execute("SELECT case_number, provisional_number, service_code FROM cases WHERE terminal_id = ? "
                               "ORDER BY case_number", (sent.terminal_id,)).fetchall()
         offline_provisional, offline_case = sent.offline
-        # The three online cases and the offline one delivered later, each exactly once (every case is queued
-        # first, so each carries its provisional number); the offline one under the number on its receipt.
-        assert sorted(number for number, _p, _s in cases) == sorted([n for _w, n in sent.cases] + [offline_case])
+        # The online cases, the offline one delivered later and the one the window did not accept, each exactly once
+        # (every case is queued first, so each carries its provisional number); the offline one under the number on
+        # its receipt.
+        assert sorted(number for number, _p, _s in cases) == sorted([n for _w, n in sent.cases] + [offline_case,
+                                                                                                   sent.not_accepted])
         assert {service for _n, _p, service in cases} == {"GT-001", "WS-013", "JZ-002", "JSZ-010", "GJJ-004", "SB-003"}
-        assert len({p for _n, p, _s in cases}) == 6
+        assert len({p for _n, p, _s in cases}) == 7
         assert (offline_case, offline_provisional, "SB-003") in cases
         assert store.execute("SELECT COUNT(*) FROM cases WHERE provisional_number = ?",
                              (offline_provisional,)).fetchone()[0] == 1
@@ -117,6 +127,8 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path, brisk_p
                   store.execute("SELECT case_number, body FROM cases WHERE terminal_id = ?", (sent.terminal_id,))}
         card_holder = "330106199003071236"  # the sample card every demo citizen lays on the reader
         for number, body in bodies.items():
+            if number == sent.not_accepted:
+                continue  # taken at the window from the card in the clerk's hands: no form, no consent on a screen
             required = {f["name"] for f in services[body["service_code"]]["form"] if f.get("required")}
             assert required <= {k for k, v in body["form"].items() if str(v).strip()}, (number, body["form"])
             # the one identified consented when identified, and again where licences were fetched for the case
@@ -174,6 +186,9 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path, brisk_p
         body = json.loads(notice[0])
         assert body["service_code"] == CLERK_SERVICE and body["missing"]
         assert not set(CLERK_MATERIALS) & set(body["missing"])  # what the clerk ticked is not asked for again
+        (decision,) = store.execute("SELECT body FROM decisions WHERE case_number = ?", (sent.not_accepted,)).fetchall()
+        decision = json.loads(decision[0])  # 不予受理 at the window, with its legal reason
+        assert decision["decision"] == "not_accepted" and "不属于本机关职权范围" in decision["legal_reason"]
         terminals = [row[0] for row in store.execute("SELECT terminal_id FROM terminals")]
         assert sent.terminal_id in terminals  # the demo terminal enrolled with the hand-started sandbox
 

@@ -59,9 +59,12 @@ def line(tmp_path):
 
 
 @pytest.fixture
-def scanner(line):
+def scanner(line, request):
+    # a test may ask for a longer gap ending a scan (``@pytest.mark.gap_s(1.0)``)
+    gap = request.node.get_closest_marker("gap_s")
     device = SerialQrScanner("qr", SerialQrScannerOptions(port=str(line.link), reconnect_interval_s=0.05,
-                                                           inter_byte_timeout_s=0.2, repeat_suppress_s=0.5))
+                                                           inter_byte_timeout_s=gap.args[0] if gap else 0.2,
+                                                           repeat_suppress_s=0.5))
     device.codes = []
     device.events.subscribe(lambda e: device.codes.append(e))
     device.start()
@@ -91,6 +94,9 @@ def test_scans_arrive_as_events_with_their_bytes_and_text(line, scanner):
     assert {c.source for c in scanner.codes} == {"serial"}
 
 
+# The halves come 50 ms apart; the gap that ends a scan is 1 s here, not 0.2, so a loaded machine
+# pausing this test between its two writes does not cut the scan in two (seen once under load 4-8).
+@pytest.mark.gap_s(1.0)
 def test_a_scan_split_over_reads_and_one_without_line_ending(line, scanner):
     wait_for(lambda: scanner.health.state is DeviceState.READY)
     line.send(b"ZLBID1:ZLB-Q5M2")

@@ -27,7 +27,7 @@ REASONS_PER_ROW = 3
 class RatingPanel(QWidget):
     def __init__(self, channel: str, choose: Callable[[int], None], give_reason: Callable[[RatingReason], None],
                  comment: Callable[[str], None], keyboard: bool = True,
-                 on_typing: Callable[[bool], None] = lambda _typing: None) -> None:
+                 on_typing: Callable[[bool], None] = lambda _typing: None, levels_per_row: int = 5) -> None:
         super().__init__()
         self._on_typing = on_typing
         self.typing = False  # the keyboard is open for the words
@@ -45,9 +45,9 @@ class RatingPanel(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.caption)
         column.addWidget(self.words)
-        levels = QHBoxLayout()
-        for widget in self.level_buttons.values():
-            levels.addWidget(widget)
+        levels = QGridLayout()  # the window's side of the desk takes them in rows of three (1,051 px in large English)
+        for index, widget in enumerate(self.level_buttons.values()):
+            levels.addWidget(widget, index // levels_per_row, index % levels_per_row)
         column.addLayout(levels)
         reasons = QGridLayout()  # in rows of three: five in one row were 1,505 px wide in large English (ui-monkey)
         for index, widget in enumerate(self.reason_buttons.values()):

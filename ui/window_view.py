@@ -7,7 +7,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QListWidgetIt
 
 from common.i18n import N_, _, language, ngettext
 from kiosk.workflows.clerk import ClerkDesk, Desk
+from ui.handover_row import HandoverRow
 from ui.rating import RatingPanel
+from ui.refusal_row import RefusalRow
 from ui.staff_sign_in import SignInScreen
 from ui.bridge import DeviceBridge
 from ui.widgets import NoticeLabel, Screen, button, label
@@ -33,18 +35,24 @@ class DeskScreen(Screen):
         self.issue = button("", desk.issue_notice)
         self.next = button("", desk.next_applicant)
         self.sign_out = button("", desk.sign_out)
+        self.refusal = RefusalRow(desk)  # not accepted (不予受理): the legal reason, a note, the button
+        self.print_again = button("", desk.print_again)  # an A4 document the printer failed
+        self.handover = HandoverRow(desk)  # licences ready for the applicant, handed over (领证)
         # the applicant's side of the window (the customer-facing screen): the evaluation of what was just done
         self.rating = RatingPanel("window", desk.choose_rating, desk.give_reason, desk.rating_comment,
-                                  keyboard=False)
+                                  keyboard=False, levels_per_row=3)
         left.addWidget(self.clerk)
         left.addWidget(self.applicant)
         left.addStretch(1)
+        left.addWidget(self.print_again)
         left.addWidget(self.next)
         left.addWidget(self.sign_out)
         right.addWidget(self.services)
+        right.addWidget(self.handover)
         right.addWidget(self.materials, 1)
         right.addWidget(self.notice)
         right.addWidget(self.rating)
+        right.addWidget(self.refusal)
         actions = QHBoxLayout()
         actions.addWidget(self.issue)
         actions.addStretch(1)
@@ -103,8 +111,17 @@ class DeskScreen(Screen):
         self.sign_out.setText(_("Sign out"))
         self.next.setEnabled(not desk.busy)  # the matter in hand finishes first
         self.sign_out.setEnabled(not desk.busy)
+        # decided: the rating takes their room (hidden before it shows, so the window never grows); no service
+        # chosen yet: nothing to refuse
+        self.refusal.setVisible(desk.step in (Desk.CHECKING, Desk.WORKING))
+        for decision in (self.accept, self.issue):
+            decision.setVisible(desk.step is not Desk.DONE)
         self.notice.show_notice(desk.notice)
         self.rating.show_rating(desk.rating, desk.can_rate())
+        self.refusal.show_desk(desk)
+        self.print_again.setText(_("Print again"))
+        self.print_again.setVisible(desk.unprinted is not None and desk.step is Desk.DONE and not desk.busy)
+        self.handover.show_desk(desk)
 
 
 class WindowView(QStackedWidget):

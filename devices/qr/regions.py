@@ -18,7 +18,8 @@ generator's dev corpora where the code was missed; a wrong crop costs only the t
 tensor's minor axis) and how strongly they are (0 isotropic .. 1 one direction): a smear along a
 path flattens the edges across it. :func:`deconvolve_line` undoes a straight smear of a given length
 in that direction by a Wiener filter (in the frequency domain, cv2.dft); the smear's length is not
-estimated, a few lengths are tried instead, shortest first.
+estimated, a few lengths are tried instead, shortest first. :class:`DiscDeconvolver` undoes a
+defocus (a disc) the same way; :mod:`devices.qr.defocus` runs it on a located symbol's crop.
 
 Measured on the first generator's dev seeds 16 and 26 (version 2, 760 frames), on the 198 frames
 the cascade before these passes missed: the crops' up2 + unsharp read 28 codes (small and tiny
@@ -140,8 +141,30 @@ class LineDeconvolver:
         kernel = np.zeros((rows, cols), np.float32)
         for t in np.linspace(-length / 2, length / 2, max(2, int(length * 2))):
             kernel[int(round(t * math.sin(self.angle))) % rows, int(round(t * math.cos(self.angle))) % cols] += 1.0
+        return self._restore(kernel)
+
+    def _restore(self, kernel: np.ndarray) -> np.ndarray:
+        """The crop with the blur ``kernel`` (full DFT size, centred on (0, 0), wrapping) undone."""
         blur = cv2.dft(kernel / kernel.sum(), flags=cv2.DFT_COMPLEX_OUTPUT)
         power = blur[..., 0] ** 2 + blur[..., 1] ** 2 + self.noise
         restored = cv2.mulSpectrums(self.spectrum, blur, 0, conjB=True) / power[..., None]
         out = cv2.idft(restored, flags=cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT)[:self.shape[0], :self.shape[1]]
         return np.clip(out, 0, 255).astype(np.uint8)
+
+
+class DiscDeconvolver(LineDeconvolver):
+    """Wiener filters undoing a defocus: a disc of a given radius in px (the pillbox a lens out of
+    focus draws, not a Gaussian); the crop's spectrum is computed once for all the radii tried."""
+
+    def __init__(self, gray: np.ndarray, noise: float = 0.01) -> None:
+        super().__init__(gray, 0.0, noise)
+
+    def __call__(self, radius: float) -> np.ndarray:
+        r = int(math.ceil(radius))
+        yy, xx = np.mgrid[-r:r + 1, -r:r + 1].astype(np.float32)
+        disc = np.clip(radius + 0.5 - np.sqrt(xx ** 2 + yy ** 2), 0, 1)
+        kernel = np.zeros((self.rows, self.cols), np.float32)
+        rows = (np.arange(-r, r + 1) % self.rows)[:, None]
+        cols = (np.arange(-r, r + 1) % self.cols)[None, :]
+        kernel[rows, cols] = disc
+        return self._restore(kernel)

@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "docscan-page": ("entry.bench.docscan_page", "document camera: capture -> flattened page -> thumbnail on screen at 1920x1080 (ms)"),
     "docscan-train": ("entry.bench.docscan_train", "fit the page ranker of find_page to seeded corpora (never seed 7, never the second generator)"),
     "qr": ("entry.bench.qr", "QR decode rate, wrong decodes and ms per image on a corpus; --vs single decoders, --generator 2"),
+    "qr-ceiling": ("entry.bench.qr_ceiling", "what each codes2 frame holds (thumb, smear, blur, pitch): the frame rate no decoder can pass"),
     "backend": ("entry.bench.backend", "simulated terminals against the sandbox: req/s, p50/p99, pooling"),
     "fuzz": ("entry.bench.fuzz", "property-based fuzzing of frames, text blocks, QR payloads and text, configuration"),
     "search": ("entry.bench.search", "service search as you type: ms a keystroke over 15 and 2,000 services"),

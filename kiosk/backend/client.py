@@ -416,8 +416,13 @@ class BackendClient:
                           headers={"X-Staff-Token": staff_token})
 
     def handover(self, staff_token: str, case_number: str, licence_id: str, recipient_id_number: str,
-                 recipient_is_agent: bool = False) -> dict[str, Any]:
-        return self._call("POST", "/handovers", headers={"X-Staff-Token": staff_token},
+                 recipient_is_agent: bool = False, idempotency_key: str | None = None) -> dict[str, Any]:
+        """Record a licence handed over at the window. ``idempotency_key``: one per licence per applicant's visit, so
+        asking again (a retry, here or by the caller) answers the hand-over recorded, never a second one."""
+        headers = {"X-Staff-Token": staff_token}
+        if idempotency_key is not None:
+            headers["Idempotency-Key"] = idempotency_key
+        return self._call("POST", "/handovers", headers=headers, retry=idempotency_key is not None,
                           body={"case_number": case_number, "licence_id": licence_id,
                                 "recipient_id_number": recipient_id_number, "recipient_is_agent": recipient_is_agent})
 

@@ -12,11 +12,12 @@ import enum
 import logging
 from typing import Any, Callable
 
+from devices.docprinter.base import DocumentPrinter
 from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import AuditTrail, push as push_audit
 from kiosk.backend.client import BackendClient
-from common.backend_errors import BackendError, OfflineError, ServerError
-from common.domain import Application, Evaluation, EvaluationKey, Identity, MaterialRequirement, ServiceItem
+from common.backend_errors import BackendError, OfflineError, RejectedError, ServerError
+from common.domain import Evaluation, EvaluationKey, Identity, MaterialRequirement, ServiceItem
 from common.i18n import language, text
 from common.masking import Masker
 from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
@@ -26,7 +27,12 @@ from kiosk.staff_sign_in import StaffSignIn
 from kiosk.submission import Outcome, Submitter
 from kiosk.tasks import TaskRunner
 from kiosk.workflows import admit
+from kiosk.window_documents import AcceptanceNotice, OneTimeNoticeA4
 from kiosk.workflows.citizen import Notice, user_message
+from kiosk.workflows.clerk_case import DeskCase
+from kiosk.workflows.clerk_documents import DeskDocuments
+from kiosk.workflows.clerk_handover import DeskHandover
+from kiosk.workflows.clerk_refusal import DeskRefusal
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +63,10 @@ class Desk(enum.Enum):
     DONE = "done"
 
 
-class ClerkDesk(RatingTaps):
+class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
-                 audit: AuditTrail, terminal_id: str, masker: Masker, staff_sign_in: StaffSignIn) -> None:
+                 audit: AuditTrail, terminal_id: str, masker: Masker, staff_sign_in: StaffSignIn,
+                 document_printer: DocumentPrinter | None = None, hall: str = "") -> None:
         self._backend, self._submitter, self._printer = backend, submitter, printer
         self._tasks, self._audit, self._terminal_id, self._masker = tasks, audit, terminal_id, masker
         self._staff_sign_in = staff_sign_in  # online, or offline by the cached verifier (shared with maintenance)
@@ -76,6 +83,8 @@ class ClerkDesk(RatingTaps):
         self.rating = Rating("window")  # the applicant's 好差评 on the customer-facing side (kiosk.evaluation)
         self._rating_applicant = ""  # whom a case rated offline is queued under
         self.busy = False
+        self._init_documents(document_printer, hall)  # the A4 documents (kiosk/workflows/clerk_documents.py)
+        self._init_handover()  # licences ready for collection (kiosk/workflows/clerk_handover.py)
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -146,6 +155,7 @@ class ClerkDesk(RatingTaps):
         self.identity = identity
         self._audit_step("card_read", identity.masked_id)
         self._go(Desk.WAITING)
+        self._look_up_licences()
 
     def choose_service(self, code: str) -> None:
         if self.identity is None or self.step not in (Desk.WAITING, Desk.CHECKING):
@@ -173,15 +183,20 @@ class ClerkDesk(RatingTaps):
     def accept(self) -> None:
         if self.step is not Desk.CHECKING or self.missing() or self.identity is None or self.service is None:
             return
-        application = Application(self.service, self.identity, self._terminal_id)
+        case = self._matter_case()  # tried again after a failure: the same case (kiosk/workflows/clerk_case.py)
+        application = case.application
         token = (self.staff or {}).get("token", "")
         self._go(Desk.WORKING)
 
         def work() -> Outcome:
             outcome = self._submitter.submit(application)
             if not outcome.provisional and token:
+                case.ask("accepted")
                 try:
                     self._backend.decide(outcome.number, token, "accepted")
+                except RejectedError as exc:
+                    if exc.code != "already_decided":  # else: this desk's acceptance, its answer or receipt lost
+                        log.warning("desk: acceptance decision not recorded (%s)", exc.code)
                 except BackendError as exc:
                     log.warning("desk: acceptance decision not recorded yet (%s)", type(exc).__name__)
             document = acceptance_receipt(outcome, application, (self.staff or {}).get("name", ""), language())
@@ -194,8 +209,10 @@ class ClerkDesk(RatingTaps):
         self.result = outcome.number
         self._offer_rating(EvaluationKey.case(outcome.number))
         self._audit_step("accepted", outcome.number)
-        self._go(Desk.DONE, Notice(text("Accepted as {number}; the receipt is printed.", number=outcome.number),
-                                   error=False))
+        received = tuple(m for m in self.service.materials if self.provided.get(m.code)) if self.service else ()
+        a4 = AcceptanceNotice(self._matter(), outcome.number, outcome.provisional, received)
+        self._print_document(a4, Notice(text("Accepted as {number}; the receipt is printed.", number=outcome.number),
+                                        error=False))
 
     def issue_notice(self) -> None:
         missing = self.missing()
@@ -216,12 +233,14 @@ class ClerkDesk(RatingTaps):
         if number != "-":
             self._offer_rating(EvaluationKey.notice(number))
         self._audit_step("notice_issued", number)
+        a4 = OneTimeNoticeA4(self._matter(), "" if number == "-" else number, tuple(self.missing()))
         if number == "-":  # not confirmed by the backend: printed marked provisional, as the clerk must know
-            self._go(Desk.DONE, Notice(text("The one-time notice is printed without a number, marked provisional: "
-                                            "the service system did not confirm it. The list on it is complete.")))
+            self._print_document(a4, Notice(text("The one-time notice is printed without a number, marked "
+                                                 "provisional: the service system did not confirm it. The list "
+                                                 "on it is complete.")))
             return
-        self._go(Desk.DONE, Notice(text("One-time notice {number} printed: it lists everything still missing.",
-                                        number=number), error=False))
+        self._print_document(a4, Notice(text("One-time notice {number} printed: it lists everything still missing.",
+                                             number=number), error=False))
 
     # -- the applicant's evaluation (好差评), on the customer-facing side ---------------------------------
 
@@ -269,3 +288,6 @@ class ClerkDesk(RatingTaps):
         self.rating.reset()
         self._rating_applicant = ""
         self._masker.forget_names()
+        self._forget_documents()
+        self._forget_case()
+        self._forget_handover()

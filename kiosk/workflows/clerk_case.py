@@ -1,0 +1,64 @@
+"""One case for the applicant's matter at the window, however often the clerk tries (nothing sent twice).
+
+A mix-in of ``ClerkDesk``. Accepting and not accepting both submit the applicant's application and then
+record a decision on the case. When anything after the submission fails (the receipt printer, the
+decision's answer lost), the clerk tries again: a new ``Application`` there would carry a new idempotency
+key and the backend would open a second case. So the desk keeps the application it made for the matter
+(the applicant and the service in hand) and submits that one again: same idempotency key, same case
+(docs/api/payloads.md, "Idempotent submissions"). It is forgotten with the applicant (next applicant,
+signing out, another card) and made anew when the clerk chooses another service.
+
+The desk also remembers which decision it asked the backend to record on that case: once it asked for
+one (its answer may have been lost, so it may stand recorded), the other is not asked on the same case,
+so an acceptance whose receipt failed cannot be turned into a refusal of the same case by a second tap,
+nor the other way round; the clerk is told plainly and the next applicant starts afresh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from common.domain import Application
+from common.errors import OneTripError
+from common.i18n import N_
+
+if TYPE_CHECKING:
+    from kiosk.workflows.clerk import ClerkDesk
+
+
+class DecidedOtherwiseError(OneTripError):
+    default = N_("A different decision on this application was already sent to the service system, so this one "
+                 "is not. Finish the matter as it was decided.")
+
+
+@dataclass
+class MatterCase:
+    """The application submitted for the matter in hand, and the decision this desk asked for on its case."""
+
+    application: Application
+    decision: str = ""  # "accepted" or "not_accepted" once asked (set on the worker while the desk is busy)
+
+    def ask(self, decision: str) -> None:
+        """Before a decision is sent: refused (DecidedOtherwiseError) when the other one was asked already."""
+        if self.decision and self.decision != decision:
+            raise DecidedOtherwiseError(detail=f"asked {self.decision}, now {decision}")
+        self.decision = decision
+
+
+class DeskCase:
+    """What ``ClerkDesk`` adds to keep one case for the matter in hand."""
+
+    _kept_case: MatterCase | None = None
+
+    def _matter_case(self: "ClerkDesk") -> MatterCase:
+        """The matter's case: the one kept, or a new application when there is none for this applicant and service."""
+        assert self.identity is not None and self.service is not None
+        kept = self._kept_case
+        if kept is None or kept.application.service.code != self.service.code \
+                or kept.application.applicant is not self.identity:
+            kept = self._kept_case = MatterCase(Application(self.service, self.identity, self._terminal_id))
+        return kept
+
+    def _forget_case(self) -> None:
+        self._kept_case = None

@@ -1,0 +1,134 @@
+"""The clerk hands over a licence ready for collection (领证) at the window.
+
+A mix-in of ``ClerkDesk``. When the applicant's card is read, the licences ready for them are asked of the
+backend (GET /licences/ready) on the task runner and listed on the desk; an answer that comes back after the
+applicant went is dropped. The clerk hands one over: on the task runner the hand-over is recorded with the
+clerk's staff token (POST /handovers) and its receipt printed on the window's receipt printer
+(kiosk/handover_receipt.py: the window's A4 documents name a service, a hand-over has none). Each step
+is audited, the holder masked.
+
+Nothing is recorded twice: the hand-over carries an ``Idempotency-Key`` made once per licence for the
+applicant's visit (docs/api/payloads.md, "Licence hand-overs"), so a retry after a lost answer or after the
+receipt printer failed gets the hand-over recorded, and its receipt printed. Signed in offline there is
+no staff token: the clerk is told a hand-over needs the service system and nothing is asked. The list,
+the keys and the hand-overs are forgotten with the applicant.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import TYPE_CHECKING
+
+from common.i18n import language, text
+from devices.errors import DeviceError
+from kiosk.handover_receipt import HandedOver, ReadyLicence, handover_receipt
+from kiosk.workflows.citizen import Notice, user_message
+
+if TYPE_CHECKING:
+    from kiosk.workflows.clerk import ClerkDesk, Desk
+
+log = logging.getLogger(__name__)
+
+
+class HandoverReceiptError(Exception):
+    """The hand-over is recorded; its receipt did not print (``cause``)."""
+
+    def __init__(self, done: HandedOver, cause: BaseException) -> None:
+        super().__init__(done.handover_id)
+        self.done, self.cause = done, cause
+
+
+class DeskHandover:
+    """What ``ClerkDesk`` adds to hand licences over; ``_init_handover`` is called from its constructor."""
+
+    def _init_handover(self) -> None:
+        self.ready_licences: tuple[ReadyLicence, ...] = ()  # for the applicant in hand, as the backend listed them
+        self.licences_unknown = False  # the list could not be had: said on the desk, nothing else stops
+        self._handover_keys: dict[str, str] = {}  # licence id -> its Idempotency-Key for this visit
+
+    def _look_up_licences(self: "ClerkDesk") -> None:
+        """After a card is read: the licences ready for the applicant, asked on the task runner."""
+        identity = self.identity
+        if identity is None:
+            return
+        id_number = identity.id_number
+
+        def found(items: list[dict]) -> None:
+            if self.identity is not identity:  # the applicant went meanwhile: not theirs to show
+                return
+            self.ready_licences = tuple(ReadyLicence.of(item) for item in items)
+            self.licences_unknown = False  # a read, not a step of the matter: not audited (the hand-over is)
+            self._changed()
+
+        def failed(exc: BaseException) -> None:
+            log.info("desk: licences ready not known (%s)", type(exc).__name__)
+            if self.identity is identity:
+                self.ready_licences, self.licences_unknown = (), True
+                self._changed()
+
+        self._tasks.run(lambda: self._backend.ready_licences(id_number), found, failed)
+
+    def can_hand_over(self: "ClerkDesk") -> bool:
+        from kiosk.workflows.clerk import Desk
+
+        return (bool(self.ready_licences) and self.identity is not None and not self.busy
+                and self.step in (Desk.WAITING, Desk.CHECKING, Desk.DONE))
+
+    def hand_over(self: "ClerkDesk", licence_id: str) -> None:
+        """Record ``licence_id`` handed to the applicant in hand, then print its receipt (both on the task runner)."""
+        licence = next((lic for lic in self.ready_licences if lic.licence_id == licence_id), None)
+        if licence is None or not self.can_hand_over() or self.identity is None:
+            return
+        back = self.step
+        token = (self.staff or {}).get("token", "")
+        if not token:
+            self._go(back, Notice(text("Signed in offline: a hand-over must be recorded by the service system. "
+                                       "Sign in again when it can be reached.")))
+            return
+        key = self._handover_keys.setdefault(licence_id, uuid.uuid4().hex)  # again: the same hand-over
+        identity, clerk, lang = self.identity, self.actor, language()
+        backend, printer = self._backend, self._printer
+        id_number, masked_name, masked_id = identity.id_number, identity.masked_name, identity.masked_id
+        from kiosk.workflows.clerk import Desk
+
+        self._go(Desk.WORKING)
+
+        def work() -> HandedOver:
+            answer = backend.handover(token, licence.case_number, licence.licence_id, id_number,
+                                      idempotency_key=key)
+            done = HandedOver(licence, str(answer["handover_id"]), str(answer.get("recorded_at", "")), masked_name,
+                              masked_id, clerk)
+            try:
+                printer.print_receipt(handover_receipt(done, lang))
+            except DeviceError as exc:  # recorded all the same: said so, and tapping again prints only
+                raise HandoverReceiptError(done, exc) from exc
+            return done
+
+        self._tasks.run(work, lambda done: self._handed_over(done, back),
+                        lambda exc: self._handover_failed(exc, licence, back))
+
+    def _handed_over(self: "ClerkDesk", done: HandedOver, back: "Desk") -> None:
+        self._audit_step("licence_handed_over", f"{done.licence.licence_id} {done.handover_id} {done.holder_masked_id}")
+        self.ready_licences = tuple(lic for lic in self.ready_licences if lic.licence_id != done.licence.licence_id)
+        self._go(back, Notice(text("Licence {licence} handed over ({number}); the hand-over receipt is printed.",
+                                   licence=done.licence.name(language()), number=done.handover_id), error=False))
+
+    def _handover_failed(self: "ClerkDesk", exc: BaseException, licence: ReadyLicence, back: "Desk") -> None:
+        if isinstance(exc, HandoverReceiptError):
+            done = exc.done
+            self._audit_step("handover_receipt_not_printed", f"{done.licence.licence_id} {done.handover_id} "
+                                                             f"{type(exc.cause).__name__}")
+            self._go(back, Notice(text("The hand-over of {licence} is recorded ({number}), but its receipt did not "
+                                       "print: {reason} Tap “Hand over” again once the printer is ready; it is not "
+                                       "recorded twice.", licence=licence.name(language()), number=done.handover_id,
+                                       reason=user_message(exc.cause))))
+            return
+        self._audit_step("handover_failed", f"{licence.licence_id} {type(exc).__name__}")
+        self._go(back, Notice(text("The service system did not confirm the hand-over of {licence}: {reason} Tap "
+                                   "“Hand over” again; it is never recorded twice.",
+                                   licence=licence.name(language()), reason=user_message(exc))))
+
+    def _forget_handover(self) -> None:
+        self.ready_licences, self.licences_unknown = (), False
+        self._handover_keys = {}

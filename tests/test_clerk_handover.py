@@ -1,0 +1,114 @@
+"""Licence hand-over at the window (领证), against the sandbox and the simulated receipt printer: the licences ready
+for the applicant listed when the card is read, the hand-over recorded once with the clerk's token (however often
+tried), its receipt printed, audited masked, nothing of the applicant left after the next applicant."""
+
+import json
+
+from devices.idcard.samples import sample_identity
+from devices.receipt.virtual import render
+from kiosk.workflows.clerk import Desk
+
+ID_NUMBER, NAME = "330106199003071236", "张测试"  # the sample resident card
+LICENCE = "LIC-SQ2026112000007"  # seeded ready for the sample resident
+
+
+def at_window(services):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    desk.card_read(sample_identity("resident"))
+    return desk
+
+
+def handovers(sandbox):
+    with sandbox.store.tx() as db:
+        return [dict(json.loads(row["body"]), handover_id=row["handover_id"]) for row in
+                db.execute("SELECT handover_id, body FROM handovers")]
+
+
+def receipt_lines(services):
+    printer = services.devices.receipt_printer
+    return render(printer.last_bytes, printer.profile).lines
+
+
+def test_a_ready_licence_is_listed_handed_over_once_and_its_receipt_printed(services, sandbox):
+    desk = at_window(services)
+    assert [lic.licence_id for lic in desk.ready_licences] == [LICENCE] and desk.can_hand_over()
+    desk.hand_over(LICENCE)
+    (recorded,) = handovers(sandbox)
+    assert recorded["licence_id"] == LICENCE and recorded["staff_id"] == "XH0001"
+    assert recorded["recipient_id_number"] == ID_NUMBER and not desk.notice.error and desk.step is Desk.WAITING
+    lines = receipt_lines(services)
+    assert "领证回执" in lines[0] and any(line.startswith("交付编号：HO-") for line in lines)
+    assert "办件编号：SQ2026112000007" in lines and "领取人：张**（3301**********1236）" in lines
+    assert desk.ready_licences == ()  # handed over: no longer to hand
+    assert services.backend.ready_licences(ID_NUMBER) == []  # nor listed by the backend
+    audit = services.audit
+    audit.flush()
+    actions = [e["action"] for e in audit.entries]
+    assert actions[-2:] == ["card_read", "licence_handed_over"]
+    raw = (services.config.data_dir / "audit" / "trail.jsonl").read_text("utf-8")
+    assert ID_NUMBER not in raw and NAME not in raw and "3301**********1236" in raw
+
+
+def test_a_receipt_that_did_not_print_is_printed_on_the_next_tap_without_a_second_record(services, sandbox):
+    desk = at_window(services)
+    printer = services.devices.receipt_printer
+    printer.inject("paper_out")
+    desk.hand_over(LICENCE)
+    (first,) = handovers(sandbox)
+    assert desk.notice.error and desk.step is Desk.WAITING and desk.can_hand_over()
+    said = desk.notice.message.render("en")
+    assert "is recorded" in said and "did not print" in said and "not recorded twice" in said
+    assert "已登记" in desk.notice.message.render("zh_CN")
+    printer.inject("clear")
+    desk.hand_over(LICENCE)
+    assert handovers(sandbox) == [first] and not desk.notice.error
+    assert f"交付编号：{first['handover_id']}" in receipt_lines(services)  # the one recorded, printed now
+
+
+def test_a_lost_answer_then_a_retry_records_the_hand_over_once(services, sandbox):
+    desk = at_window(services)
+    sandbox.faults.set("lose_reply")  # recorded, the answer lost (each of the client's retries too)
+    desk.hand_over(LICENCE)
+    sandbox.faults.clear()
+    assert desk.notice.error and desk.notice.message.render("en").startswith(
+        "The service system did not confirm the hand-over")
+    assert len(handovers(sandbox)) == 1
+    desk.hand_over(LICENCE)
+    assert len(handovers(sandbox)) == 1 and not desk.notice.error and desk.ready_licences == ()
+
+
+def test_nothing_of_the_applicant_is_kept_after_the_next_applicant(services, sandbox):
+    desk = at_window(services)
+    assert desk.ready_licences
+    desk.next_applicant()
+    assert desk.ready_licences == () and desk._handover_keys == {} and desk.identity is None
+    desk.hand_over(LICENCE)  # nobody at the window: nothing happens
+    assert handovers(sandbox) == []
+
+
+def test_signed_in_offline_the_clerk_is_told_and_nothing_is_recorded(services, sandbox):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    desk.sign_out()
+    sandbox.faults.set("down")
+    desk.sign_in("XH0001", "demo-XH0001")  # the cached verifier: no staff token
+    sandbox.faults.clear()
+    desk.card_read(sample_identity("resident"))
+    assert desk.ready_licences  # the list is a terminal's read, it needs no staff token
+    desk.hand_over(LICENCE)
+    assert desk.notice.error and desk.notice.message.render("en").startswith("Signed in offline: a hand-over")
+    assert handovers(sandbox) == []
+
+
+def test_a_list_that_could_not_be_had_is_said_and_the_next_card_asks_again(services, sandbox):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    sandbox.faults.set("down")
+    desk.card_read(sample_identity("resident"))
+    sandbox.faults.clear()
+    assert desk.licences_unknown and desk.ready_licences == () and not desk.can_hand_over()
+    assert desk.step is Desk.WAITING and desk.notice is None  # the window goes on: only the list is missing
+    desk.next_applicant()
+    desk.card_read(sample_identity("resident"))
+    assert not desk.licences_unknown and [lic.licence_id for lic in desk.ready_licences] == [LICENCE]

@@ -1,0 +1,190 @@
+"""Not accepting at the window (不予受理), and the window's A4 documents, against the sandbox and a real CUPS PDF
+printer (scripts/test-services.sh) or the simulated one: the decision recorded once with its legal reason, the
+document printed (again after a failure, never decided twice), audited masked, nothing left after the applicant."""
+
+import os
+import pwd
+import subprocess
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from devices.idcard.samples import sample_identity
+from kiosk.refusal_reasons import Refusal, RefusalReason
+from kiosk.window_documents import RefusalDecision, render
+from kiosk.workflows.clerk import Desk
+
+ID_NUMBER, NAME = "330106199003071236", "张测试"  # the sample resident card
+CUPS_OUTPUT = Path(pwd.getpwuid(os.getuid()).pw_dir) / "PDF"  # cups-pdf writes to the job owner's ~/PDF
+
+
+def build(sandbox, make_config, **devices):
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+
+    built = build_services(make_config(sandbox.url, devices=devices), SyncTaskRunner())
+    built.start()
+    return built
+
+
+@pytest.fixture
+def cups_services(sandbox, make_config):
+    built = build(sandbox, make_config, document_printer={"type": "cups", "printer": "OneTrip-A4", "timeout_s": 20})
+    yield built
+    built.stop()
+
+
+def checking(services, service="GJJ-004"):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    desk.card_read(sample_identity("resident"))
+    desk.choose_service(service)
+    assert desk.step is Desk.CHECKING
+    return desk
+
+
+def decisions(sandbox, case_number):
+    import json
+
+    with sandbox.store.tx() as db:
+        return [json.loads(row["body"]) for row in
+                db.execute("SELECT body FROM decisions WHERE case_number = ?", (case_number,))]
+
+
+def pdf_words(pdf: Path | bytes) -> str:
+    source, data = ("-", pdf) if isinstance(pdf, bytes) else (str(pdf), None)
+    return subprocess.run(["pdftotext", source, "-"], input=data, capture_output=True, check=True,
+                          timeout=30).stdout.decode()
+
+
+def raster(pdf: bytes) -> np.ndarray:
+    """The first page in grey at 50 dpi (poppler's pdftoppm), as floats."""
+    png = subprocess.run(["pdftoppm", "-r", "50", "-gray", "-png", "-singlefile", "-"], input=pdf,
+                         capture_output=True, check=True, timeout=60).stdout
+    return cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_GRAYSCALE).astype(np.float32)
+
+
+def printed_by_cups(title: str) -> Path:
+    deadline = time.monotonic() + 30
+    while True:
+        done = [p for p in CUPS_OUTPUT.glob(f"{title}*.pdf") if p.read_bytes().rstrip().endswith(b"%%EOF")]
+        if done:
+            return done[0]
+        assert time.monotonic() < deadline, f"cups-pdf wrote no complete {title} to {CUPS_OUTPUT}"
+        time.sleep(0.2)
+
+
+def test_a_refusal_is_recorded_with_its_legal_reason_and_its_decision_comes_out_of_cups(cups_services, sandbox):
+    desk = checking(cups_services)
+    desk.refuse(RefusalReason.NOT_OUR_REMIT)
+    assert desk.step is Desk.DONE and not desk.notice.error and desk.unprinted is None
+    number = desk.result
+    assert number.startswith("SQ") and sandbox.store.case(number)["status"] == "not_accepted"
+    (decision,) = decisions(sandbox, number)
+    assert decision["decision"] == "not_accepted" and decision["staff_id"] == "XH0001"
+    assert "不属于本机关职权范围" in decision["legal_reason"] and "第三十二条" in decision["legal_reason"]
+    # what the desk sent: the same decision rendered again (its words read here; cups-pdf's Ghostscript drops the
+    # font's ToUnicode map, so the printout itself is compared by its pixels)
+    sent = render(RefusalDecision(desk._matter(), number, Refusal.of(RefusalReason.NOT_OUR_REMIT)), "zh_CN")
+    words = "".join(pdf_words(sent).split())
+    assert "不予受理决定书" in words and number in words and "不属于本机关职权范围" in words
+    assert "行政复议" in words and "行政诉讼" in words and ID_NUMBER not in words and NAME not in words
+    out = printed_by_cups(f"not-accepted-{number}")
+    try:
+        printed = raster(out.read_bytes())
+    finally:
+        out.unlink()  # personal data (masked, but still): nothing stays on disk after the test
+    other = render(RefusalDecision(desk._matter(), number, Refusal.of(RefusalReason.NOT_ELIGIBLE)), "zh_CN")
+    assert printed.shape == raster(sent).shape == (585, 414)  # A4 at 50 dpi
+    # pixels far apart: 6 of 242,190 between the printout and what was sent (Ghostscript's own anti-aliasing), 9,023
+    # between it and the same decision with another reason
+    same, different = ((np.abs(printed - raster(pdf)) > 96).sum() for pdf in (sent, other))
+    assert same < 100 < 2000 < different
+    assert desk.can_rate()  # the applicant is offered the rating after the refusal
+    audit = cups_services.audit
+    audit.flush()
+    assert [e["action"] for e in audit.entries][-2:] == ["not_accepted", "document_printed"]
+    raw = (cups_services.config.data_dir / "audit" / "trail.jsonl").read_text("utf-8")
+    assert ID_NUMBER not in raw and NAME not in raw
+    desk.next_applicant()
+    assert desk.identity is None and desk.unprinted is None and desk.result == "" and not desk.can_rate()
+    assert desk._kept_case is None
+
+
+def test_a_printer_failure_offers_printing_again_without_a_second_decision(services, sandbox):
+    desk = checking(services)
+    printer = services.devices.document_printer
+    printer.inject("jam")
+    desk.refuse(RefusalReason.OTHER, "申请事项已在办理中")
+    number = desk.result
+    assert desk.step is Desk.DONE and desk.notice.error and desk.unprinted is not None
+    said = desk.notice.message.render("zh_CN")
+    assert f"已作出不予受理决定：{number}" in said and "不予受理决定书未能打印" in said and "卡纸" in said \
+        and "重新打印" in said
+    assert not list(printer.output_dir.glob("*.pdf"))
+    printer.inject("clear")
+    desk.print_again()
+    assert desk.step is Desk.DONE and not desk.notice.error and desk.unprinted is None
+    (decision,) = decisions(sandbox, number)  # printed again, decided once
+    assert decision["legal_reason"] == "其他理由：申请事项已在办理中"
+    (pdf,) = printer.output_dir.glob("*.pdf")
+    assert "申请事项已在办理中" in pdf_words(pdf)
+    desk.print_again()  # nothing left to print
+    assert len(list(printer.output_dir.glob("*.pdf"))) == 1
+
+
+def test_other_needs_a_note_and_an_unreachable_backend_records_nothing(services, sandbox):
+    desk = checking(services)
+    desk.refuse(RefusalReason.OTHER, "   ")
+    assert desk.step is Desk.CHECKING and desk.notice.error and desk.result == ""
+    with sandbox.store.tx() as db:
+        before = db.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
+    sandbox.faults.set("down")
+    desk.refuse(RefusalReason.NOT_ELIGIBLE)
+    sandbox.faults.clear()
+    assert desk.step is Desk.CHECKING and desk.notice.message.render("en").startswith(
+        "The service system cannot be reached, so the refusal is not recorded")
+    assert not list(services.devices.document_printer.output_dir.glob("*.pdf"))
+    desk.refuse(RefusalReason.NOT_ELIGIBLE)  # again: the same application, so the same case
+    assert desk.step is Desk.DONE and sandbox.store.case(desk.result)["status"] == "not_accepted"
+    with sandbox.store.tx() as db:
+        assert db.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == before + 1
+
+
+def test_accept_and_notice_print_their_a4_documents_beside_the_receipt(services, sandbox):
+    desk = checking(services, "SB-003")
+    desk.mark("M1", True)
+    desk.accept()
+    assert desk.step is Desk.DONE and sandbox.store.case(desk.result)["status"] == "accepted"
+    printer = services.devices.document_printer
+    (acceptance,) = printer.output_dir.glob(f"*acceptance-{desk.result}.pdf")
+    words = pdf_words(acceptance)
+    assert "受理通知书" in words and desk.result in words and "XH0001" in words and ID_NUMBER not in words
+    assert services.devices.receipt_printer.last_bytes  # the receipt as before
+    desk.next_applicant()
+    desk.card_read(sample_identity("resident"))
+    desk.choose_service("GJJ-004")
+    desk.issue_notice()
+    assert desk.step is Desk.DONE and desk.result.startswith("GZ")
+    (notice,) = printer.output_dir.glob(f"*notice-{desk.result}.pdf")
+    words = pdf_words(notice)
+    assert "一次性告知书" in words and desk.result in words and "购房合同" in words and ID_NUMBER not in words
+
+
+def test_a_clerk_signed_in_offline_is_told_a_refusal_needs_the_service_system(services, sandbox):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")  # online once: the verifier and the catalogue are kept
+    desk.sign_out()
+    sandbox.faults.set("down")
+    desk.sign_in("XH0001", "demo-XH0001")
+    assert desk.staff.get("offline")
+    desk.card_read(sample_identity("resident"))
+    desk.choose_service("GJJ-004")
+    desk.refuse(RefusalReason.NOT_OUR_REMIT)
+    sandbox.faults.clear()
+    assert desk.step is Desk.CHECKING and desk.notice.message.render("en").startswith("Signed in offline")
+    assert services.queue.outbox.items() == []  # nothing submitted, so nothing waits to arrive undecided
+    assert not list(services.devices.document_printer.output_dir.glob("*.pdf"))

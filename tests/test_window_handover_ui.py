@@ -1,0 +1,59 @@
+"""The window's licence hand-over (领证), driven through the desk's widgets against the sandbox and the simulated
+receipt printer; and the window at 1280x800 in large English with the hand-over shown."""
+
+from PySide6.QtCore import QPoint, QRect, Qt
+
+from kiosk.workflows.clerk import Desk
+from tests.test_window_ui import _signed_in_with_applicant, gui  # noqa: F401  (gui: the window's fixture)
+
+LICENCE = "LIC-SQ2026112000007"  # seeded ready for the sample resident
+
+
+def _handovers(sandbox):
+    with sandbox.store.tx() as db:
+        return [row[0] for row in db.execute("SELECT handover_id FROM handovers")]
+
+
+def test_the_clerk_hands_a_licence_over_through_the_window_s_widgets(gui, qtbot, sandbox):
+    view, screen = _signed_in_with_applicant(gui, qtbot, "GJJ-004")
+    row = screen.handover
+    qtbot.waitUntil(lambda: row.isVisible() and row.licences.count() == 1, timeout=5000)
+    assert row.title.text() == "待领取证照 1 件：" and row.licences.currentText() == "个体工商户设立登记"
+    assert row.licences.currentData() == LICENCE and row.hand_over.text() == "交付证照" and row.hand_over.isEnabled()
+    printer = gui.services.devices.receipt_printer
+    printer.inject("paper_out")
+    qtbot.mouseClick(row.hand_over, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.desk.busy and screen.notice.isVisible(), timeout=10000)
+    (recorded,) = _handovers(sandbox)
+    assert f"交付已登记（{recorded}），但领证回执未能打印" in screen.notice.text() and row.hand_over.isEnabled()
+    printer.inject("clear")
+    qtbot.mouseClick(row.hand_over, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.desk.busy and "领证回执已打印" in screen.notice.text(), timeout=10000)
+    assert _handovers(sandbox) == [recorded] and not row.isVisible()  # nothing left to hand over
+    assert screen.accept.isVisible()  # the matter in hand goes on: the service chosen is still being checked
+    qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
+    assert not row.isVisible() and row.licences.count() == 0 and view.desk.ready_licences == ()
+
+
+def test_the_hand_over_fits_1280x800_in_large_english(gui, qtbot, sandbox):
+    gui.window.toggle_language()
+    gui.window.toggle_elderly()
+    view, screen = _signed_in_with_applicant(gui, qtbot, "GJJ-004")
+    row = screen.handover
+    qtbot.waitUntil(lambda: row.isVisible() and row.licences.count() == 1, timeout=5000)
+
+    def assert_fits():
+        qtbot.wait(50)  # the layout settles on the event loop
+        assert gui.window.size().toTuple() == (1280, 800)
+        for widget in (row.title, row.licences, row.hand_over, screen.applicant, screen.next, screen.sign_out,
+                       screen.accept, screen.issue, screen.notice, screen.refusal):
+            if widget.isVisible():
+                placed = QRect(widget.mapTo(gui.window, QPoint(0, 0)), widget.size())
+                assert gui.window.rect().contains(placed), (widget, placed)
+    assert row.title.text() == "1 licence ready for collection:" and row.hand_over.text() == "Hand over"
+    assert_fits()
+    gui.services.devices.receipt_printer.inject("paper_out")  # the longest message the hand-over says
+    qtbot.mouseClick(row.hand_over, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.desk.busy and "did not print" in screen.notice.text(), timeout=10000)
+    assert row.isVisible() and len(_handovers(sandbox)) == 1
+    assert_fits()
