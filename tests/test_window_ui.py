@@ -1,5 +1,5 @@
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
 from common.domain import RatingReason
 from kiosk.workflows.clerk import Desk
@@ -95,3 +95,38 @@ def test_a_refusal_from_the_backend_follows_the_language_switched_to(gui, qtbot)
     assert "The request is not valid" in view.sign_in.notice.text()
     gui.window.toggle_language()
     assert "请求内容不符合要求" in view.sign_in.notice.text()
+
+
+def test_words_without_a_space_do_not_widen_the_window(gui, qtbot):
+    """kiosk bench window-monkey, seed 13: an applicant's low rating with 200 characters and no space ("xxx…", as
+    the clerk typed them) stood on one line of the panel that repeats them, and in English the window grew to
+    2,434 px, past the 1280x800 screen. A word too long for its line breaks anywhere."""
+    view, screen = _signed_in_with_applicant(gui, qtbot, "GT-001")
+    qtbot.mouseClick(screen.issue, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
+    qtbot.mouseClick(screen.rating.level_buttons[2], Qt.MouseButton.LeftButton)
+    screen.rating.comment.setText("x" * 200)
+    gui.window.toggle_language()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the layouts' pass, as the loop would run it
+    assert screen.rating.words.isVisible() and screen.rating.words.text() == "x" * 200
+    assert gui.window.size().toTuple() == (1280, 800)
+
+
+def test_a_long_run_breaks_where_a_label_may_wrap_it_and_nowhere_else():
+    from ui.widgets import LONGEST_UNBROKEN, breakable
+
+    assert breakable("x" * 60) == ("x" * LONGEST_UNBROKEN + "\u200b") * 2 + "x" * (60 - 2 * LONGEST_UNBROKEN)
+    assert breakable("short words stay as they are") == "short words stay as they are"
+    family = "👨\u200d👩\u200d👧"  # a joined emoji is one character on screen: never parted
+    broken = breakable("a" * (LONGEST_UNBROKEN - 1) + family * 10)
+    assert "\u200b" in broken and "\u200b\u200d" not in broken and "\u200d\u200b" not in broken
+    assert all(not part.startswith("\u0301") for part in breakable(("e\u0301" * 40)).split("\u200b"))
+
+
+def test_the_materials_read_in_the_language_shown_brackets_included(gui, qtbot):
+    """Seen on the window monkey's screenshots: in English each material read "Resident ID card（required）",
+    the Chinese full-width brackets around an English word."""
+    view, screen = _signed_in_with_applicant(gui, qtbot, "GT-001")
+    assert screen.materials.item(0).text() == "个体工商户登记（备案）申请书（必交）"
+    gui.window.toggle_language()
+    assert screen.materials.item(0).text() == "Registration application form (required)"

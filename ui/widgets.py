@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 
 LINE_HEIGHT_PERCENT = 130  # the 适老化 rules' line spacing, for text that wraps
+LONGEST_UNBROKEN = 24  # characters of a run without a break opportunity before a wrapped label may break it
+_NO_BREAK_BEFORE = ("Mn", "Mc", "Me", "Cf", "Cs")  # combining marks and format characters (ZWJ, selectors) stay on
 LINE_SPACED = '<div style="line-height:{percent}%">{body}</div>'
 SPACED_PARAGRAPH = '<p style="line-height:{percent}%">'
 
@@ -36,7 +38,7 @@ class Label(QLabel):
         if QtGui.Qt.mightBeRichText(value):  # a paragraph is a block of its own: it takes no spacing from the div
             body = value.replace("<p>", SPACED_PARAGRAPH.format(percent=LINE_HEIGHT_PERCENT))
         else:
-            body = escape(value).replace("\n", "<br>")
+            body = escape(breakable(value)).replace("\n", "<br>")
         spaced = LINE_SPACED.format(percent=LINE_HEIGHT_PERCENT, body=body)  # markup around the caller's text
         super().setText(spaced)
 
@@ -46,6 +48,27 @@ class Label(QLabel):
     def clear(self) -> None:
         """Emptied through ``setText``: QLabel's own ``clear`` left ``text()`` giving the old text back."""
         self.setText("")
+
+
+def breakable(value: str) -> str:
+    """``value`` with a zero-width space after every LONGEST_UNBROKEN characters of a run without a space, where a
+    wrapped label may break it: Qt breaks lines only where Unicode allows, and a word longer than the line (200
+    "x" an applicant gave as their words) set the label's minimum width, and the window's, past the screen
+    (2,434 px: kiosk bench window-monkey, seed 13). CJK text breaks between characters anyway; a combining mark
+    or a joiner is never parted from the character before it."""
+    import unicodedata
+
+    out, run = [], 0
+    for index, char in enumerate(value):
+        if char.isspace() or char == "\u200b":
+            run = 0
+        elif run >= LONGEST_UNBROKEN and unicodedata.category(char) not in _NO_BREAK_BEFORE \
+                and value[index - 1] != "\u200d":
+            out.append("\u200b")
+            run = 0
+        run += not char.isspace()
+        out.append(char)
+    return "".join(out)
 
 
 class Button(QPushButton):

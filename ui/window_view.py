@@ -92,7 +92,8 @@ class DeskScreen(Screen):
         self.materials.clear()
         for m in (desk.service.materials if desk.service else ()):
             tag = _("required") if m.required else _("if applicable")
-            item = QListWidgetItem(f"{m.name(lang)}（{tag}）", self.materials)
+            # the brackets are the language's: full-width in Chinese, "Resident ID card（required）" in English
+            item = QListWidgetItem(_("{material} ({note})").format(material=m.name(lang), note=tag), self.materials)
             item.setData(Qt.ItemDataRole.UserRole, m.code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if desk.provided.get(m.code) else Qt.CheckState.Unchecked)

@@ -5,7 +5,8 @@ a device could do next: tap one of the visible, enabled buttons (accept, issue t
 applicant, sign out, sign in, the language; on the applicant's side the five levels and the reasons of the
 evaluation), choose a service, tick or untick a material, type odd text into a field (the sign-in's, the
 applicant's words), sign in again (now and then with a wrong password), lay an ID card on the simulated
-reader (a real one, an expired one, a broken one) or lift it, hold a code to the simulated scanner.
+reader (a real one, an expired one, a broken one) or lift it, hold a code to the simulated scanner, put
+the simulated receipt printer out of paper (open, jammed, offline) or set it right.
 What it shares with the kiosk's monkey (the texts, the cards and codes, the hooks, the waits, the trail,
 the leak checks, the bench's loop) is in entry/bench/monkey_common.py.
 
@@ -38,6 +39,8 @@ from entry.bench.monkey_common import (SeededMonkey, add_arguments, held_by, ope
 __all__ = ["WindowMonkey", "add_arguments", "open_window", "run", "window_config"]
 
 STAFF_ID, PASSWORD = "XH0001", "demo-XH0001"  # the sandbox's clerk (sandbox/data)
+# What a receipt printer does to a clerk (devices/receipt/sim.py); "silent" and "slow" are left to the printer's tests.
+PRINTER_FAULTS = ("paper_out", "paper_out_mid_job", "cover_open", "cutter_error", "offline")
 # Buttons that end the matter or the shift: tapped less often than the others, so the monkey gets deep.
 LEAVING = {"next": 0.12, "sign_out": 0.03}
 
@@ -80,7 +83,7 @@ class WindowMonkey(SeededMonkey):
             # once someone is, the materials while checking, the evaluation once done), so the monkey goes
             # deep into matters rather than round the sign-in; anything can still come at any time
             weights = {self.tap: 0.30, self.choose_service: 0.05, self.mark: 0.05, self.type_text: 0.08,
-                       self.card: 0.12, self.code: 0.05}
+                       self.card: 0.12, self.code: 0.05, self.printer_fault: 0.03}
             if desk.step is Desk.SIGNED_OUT:
                 pass
             elif desk.identity is None:
@@ -89,6 +92,8 @@ class WindowMonkey(SeededMonkey):
                 weights.update({self.choose_service: 0.50, self.tap: 0.15})
             elif desk.step is Desk.CHECKING:
                 weights.update({self.mark: 0.35, self.choose_service: 0.08})
+            elif desk.step is Desk.DONE:  # the applicant rates (and may say why), or the clerk goes on
+                weights.update({self.tap: 0.50, self.type_text: 0.15})
             actions = list(weights)
             self.pick(actions, [weights[a] for a in actions])()
         self._remember_applicant()
@@ -170,6 +175,13 @@ class WindowMonkey(SeededMonkey):
         self.note("material", f"{'untick' if ticked else 'tick'} {item.text()[:30]!r}")
         item.setCheckState(Qt.CheckState.Unchecked if ticked else Qt.CheckState.Checked)
         settle()
+
+    def printer_fault(self) -> None:
+        """The receipt printer runs out of paper, opens, jams... or is set right again."""
+        printer = self.gui.services.devices.receipt_printer
+        fault = "clear" if self.rng.random() < 0.5 else str(self.rng.choice(PRINTER_FAULTS))
+        self.note("printer", fault)
+        printer.inject(fault)
 
     def type_text(self) -> None:
         from PySide6.QtWidgets import QLineEdit
