@@ -14,6 +14,9 @@ def test_clerk_signs_in_reads_a_card_and_issues_a_notice(gui, qtbot):
     assert gui.window.view.currentWidget() is gui.window.view.sign_in
     view, screen = _signed_in_with_applicant(gui, qtbot, "GT-001")
     assert "张**" in screen.applicant.text()
+    # the applicant's lines stand off their box's border (they touched its top: the demo's screenshot)
+    inner = screen.applicant.contentsRect()
+    assert inner.top() >= 8 and inner.left() >= 16
     assert screen.materials.count() == 4 and not screen.accept.isEnabled() and screen.issue.isEnabled()
     screen.materials.item(0).setCheckState(Qt.CheckState.Checked)
     assert view.desk.provided["M1"]

@@ -25,6 +25,7 @@ class DeskScreen(Screen):
         self.clerk = label("subtitle", align=Qt.AlignmentFlag.AlignLeft)
         self.applicant = label("", align=Qt.AlignmentFlag.AlignLeft)
         self.applicant.setObjectName("card")
+        self.applicant.setContentsMargins(16, 8, 16, 8)  # the text off the box's border, as the kiosk's cards
         self.applicant.setMinimumHeight(160)
         self.services = QComboBox()
         self.services.activated.connect(self._service_chosen)
