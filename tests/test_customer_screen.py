@@ -29,9 +29,15 @@ def _signed_in_with_applicant(gui, qtbot, service="GT-001"):
 
 
 def _accepted(view, screen, qtbot):
+    """All materials checked, Accept, and the applicant signs on their screen (GT-001 asks for a signature)."""
     for row in range(screen.materials.count()):
         screen.materials.item(row).setCheckState(Qt.CheckState.Checked)
     qtbot.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
+    customer = view.customer
+    if customer is not None:
+        assert view.desk.step is Desk.CHECKING and customer.pad.isVisible() and not customer.signed.isEnabled()
+        customer.pad.draw_stroke([(100, 150), (200, 100), (300, 180), (420, 120)])
+        qtbot.mouseClick(customer.signed, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
 
 
@@ -63,8 +69,19 @@ def test_the_applicant_sees_the_service_and_materials_and_rates_on_their_screen(
     assert not customer.materials.item(0).flags() & Qt.ItemFlag.ItemIsUserCheckable  # read-only on this side
     screen.materials.item(0).setCheckState(Qt.CheckState.Checked)  # the clerk checks: the applicant sees it
     assert customer.materials.item(0).text().startswith("✓ ")
-    _accepted(view, screen, qtbot)
+    for row in range(screen.materials.count()):
+        screen.materials.item(row).setCheckState(Qt.CheckState.Checked)
+    qtbot.mouseClick(screen.accept, Qt.MouseButton.LeftButton)  # the service asks for the applicant's signature
+    assert view.desk.step is Desk.CHECKING and "签名" in screen.notice.text()
+    assert customer.pad.isVisible() and customer.sign_hint.isVisible() and not customer.materials.isVisible()
+    assert not customer.signed.isEnabled()  # nothing drawn yet
+    customer.pad.draw_stroke([(100, 150), (200, 100), (300, 180), (420, 120)])
+    qtbot.mouseClick(customer.signed, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
     number = view.desk.result
+    # the signature went with the case, as the kiosk's does
+    assert [row[0] for row in sandbox.store.attachments(number)] == ["signature.png"]
+    assert not customer.pad.isVisible() and customer.pad.is_empty()
     assert customer.decision.isVisible() and number in customer.decision.text() and "受理" in customer.decision.text()
     # the applicant rates on their side; the clerk's window no longer shows the panel
     assert customer.rating.isVisible() and not screen.rating.isVisible()
@@ -156,3 +173,18 @@ def test_a_customer_screen_setting_that_is_neither_on_nor_off_is_refused_by_name
     assert make_config().terminal.customer_screen == "off"  # the default: the clerk's window alone
     with pytest.raises(ConfigError, match=r"\[terminal\] customer_screen: 'yes' is not one of off, on"):
         make_config(terminal={"customer_screen": "yes"})
+
+
+def test_a_signature_asked_for_and_not_given_is_gone_with_the_applicant(gui, qtbot, sandbox):
+    view, screen = _signed_in_with_applicant(gui, qtbot)
+    customer = view.customer
+    gui.window.toggle_language()  # large English: the longest lines
+    for row in range(screen.materials.count()):
+        screen.materials.item(row).setCheckState(Qt.CheckState.Checked)
+    qtbot.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
+    customer.pad.draw_stroke([(100, 150), (300, 180)])
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    assert customer.size().toTuple() == (1280, 800)  # the pad fits the panel
+    qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)  # the applicant leaves without signing
+    assert customer.pad.is_empty() and not customer.pad.isVisible() and not view.desk.signature_asked
+    assert view.desk.signature is None and view.desk.result == ""

@@ -13,23 +13,26 @@ State lives in the desk; the screen renders it on every change, so the next appl
 another card leaves nothing of the last one: every label is emptied and the panel's words forgotten.
 Always in large text: the applicant reads it from across the counter.
 
-Not done here: the applicant's signature at the window (the kiosk's ``ui/signature.py`` step). The
-desk's case carries no signature yet; a service with ``signature_required`` is accepted without one.
+A service that asks for the applicant's signature (``signature_required``) is signed here, on the
+kiosk's pad (``ui/signature.py``), once the clerk accepts: the desk then submits the case with it
+(``kiosk/workflows/clerk_signature.py``). While the pad is shown the materials and the decision give
+it their room.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QVBoxLayout, QWidget
 
 from common.domain import EvaluationKeyKind
 from common.i18n import _, language
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.display import SMALL, Display, display_for
 from ui.rating import RatingPanel
+from ui.signature import SignaturePad
 from ui.theme import Theme, stylesheet
-from ui.widgets import label
+from ui.widgets import button, label
 
 PROVIDED, NOT_YET = "✓ ", "○ "  # a sign beside each material: colour is never the only signal
 
@@ -70,6 +73,11 @@ class CustomerScreen(QMainWindow):
         self.materials = QListWidget()
         self.materials.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.materials.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sign_hint = label("subtitle")
+        self.pad = SignaturePad()
+        self.pad.changed.connect(self._pad_changed)
+        self.clear_pad = button("", self.pad.clear)
+        self.signed = button("primary", lambda: desk.sign(self.pad.to_png()))
         self.decision = label("subtitle")
         self.thanks = label("")
         self.rating = RatingPanel("window", desk.choose_rating, desk.give_reason, desk.rating_comment,
@@ -77,6 +85,15 @@ class CustomerScreen(QMainWindow):
         for widget in (self.greeting, self.clerk, self.applicant, self.service):
             column.addWidget(widget)
         column.addWidget(self.materials, 1)
+        column.addWidget(self.sign_hint)
+        column.addWidget(self.pad, 1)
+        self.sign_row = QWidget()
+        row = QHBoxLayout(self.sign_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.clear_pad)
+        row.addStretch(1)
+        row.addWidget(self.signed)
+        column.addWidget(self.sign_row)
         for widget in (self.decision, self.rating, self.thanks):
             column.addWidget(widget)
         desk.subscribe(self.refresh)
@@ -105,12 +122,20 @@ class CustomerScreen(QMainWindow):
         self.thanks.setText(_("Thank you for your evaluation.") if given else "")
         if desk.rating.key is None:
             self.rating.forget()  # the matter ended: the words typed for it go too
+        signing = desk.signature_asked and desk.awaiting_signature() and not desk.busy
+        if not signing:
+            self.pad.clear()  # signed, or the matter went: no strokes stay for the next one
+        self.sign_hint.setText(_("Sign with your finger in the box below. This signature confirms your application.")
+                               if signing else "")
+        self.clear_pad.setText(_("Clear and sign again"))
+        self.signed.setText(_("Continue"))
+        self._pad_changed()
         typing = self.rating.typing  # the touch keyboard for the applicant's words takes the room of the rest
         decided = bool(self.decision.text())
         shown = {self.greeting: bool(self.greeting.text()), self.clerk: bool(self.clerk.text()),
                  self.applicant: bool(self.applicant.text()), self.service: service is not None,
-                 self.materials: service is not None and not decided,  # decided: the rating takes their room
-                 self.decision: decided}
+                 self.materials: service is not None and not decided and not signing,  # the pad or the rating
+                 self.decision: decided, self.sign_hint: signing, self.pad: signing, self.sign_row: signing}
         shown = {widget: visible and not typing for widget, visible in shown.items()}
         if desk.rating.asking_why():  # the reasons and the applicant's words: only what was decided stays above
             for widget in (self.greeting, self.clerk, self.applicant, self.service):
@@ -123,6 +148,9 @@ class CustomerScreen(QMainWindow):
         self.rating.show_rating(desk.rating, desk.can_rate())
         for widget in (w for w, visible in shown.items() if visible):
             widget.show()
+
+    def _pad_changed(self) -> None:
+        self.signed.setEnabled(not self.pad.is_empty())
 
     def place(self) -> None:
         """Full screen on the screen that is not the clerk's, when there is one; else a window of its own."""
