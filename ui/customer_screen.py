@@ -122,7 +122,7 @@ class CustomerScreen(QMainWindow):
         self.thanks.setText(_("Thank you for your evaluation.") if given else "")
         if desk.rating.key is None:
             self.rating.forget()  # the matter ended: the words typed for it go too
-        signing = desk.signature_asked and desk.awaiting_signature() and not desk.busy
+        signing = desk.signature_asked and desk.awaiting_signature() and desk.step is Desk.CHECKING and not desk.busy
         if not signing:
             self.pad.clear()  # signed, or the matter went: no strokes stay for the next one
         self.sign_hint.setText(_("Sign with your finger in the box below. This signature confirms your application.")
