@@ -188,3 +188,19 @@ def test_a_signature_asked_for_and_not_given_is_gone_with_the_applicant(gui, qtb
     qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)  # the applicant leaves without signing
     assert customer.pad.is_empty() and not customer.pad.isVisible() and not view.desk.signature_asked
     assert view.desk.signature is None and view.desk.result == ""
+
+
+def test_a_refusal_is_shown_to_the_applicant_as_not_accepted_and_rated_there(gui, qtbot, sandbox):
+    view, screen = _signed_in_with_applicant(gui, qtbot, "GJJ-004")
+    customer = view.customer
+    row = screen.refusal
+    row.reason.setCurrentIndex(row.reason.findData("other"))
+    row.note.insert("该事项已在办理中")
+    qtbot.mouseClick(row.refuse, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
+    number = view.desk.result
+    assert customer.decision.text().startswith(f"不予受理（办件编号 {number}）")
+    assert customer.rating.isVisible() and not screen.rating.isVisible()
+    qtbot.mouseClick(customer.rating.level_buttons[3], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: customer.thanks.isVisible(), timeout=5000)
+    assert sandbox.store.evaluations.by_key("case_number", number)["level"] == 3
