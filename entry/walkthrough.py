@@ -149,6 +149,16 @@ class Camera:
         self.shots.append(path)
         return path
 
+    def shot_of(self, window: QWidget, name: str) -> Path:
+        """A window other than the terminal's main one (the window's customer screen), numbered in the same row."""
+        settle()
+        path = self.out / f"{self.next:02d}-{name}.png"
+        image = window.grab().toImage()
+        self._writer.submit(lambda: self._write(image, path))
+        self.next += 1
+        self.shots.append(path)
+        return path
+
     @staticmethod
     def _write(image: QImage, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -625,6 +635,9 @@ def clerk_check_materials(gui: Gui, service_code: str, provided: tuple[str, ...]
     for code in provided:
         tick(desk.materials, code, "materials list")
     _snap(camera, gui, "window-checking")
+    customer = getattr(gui.window.view, "customer", None)  # the screen facing the applicant, when configured
+    if camera is not None and customer is not None:
+        camera.shot_of(customer, "window-customer-screen")
 
 
 def clerk_issue_notice(gui: Gui, camera: Camera | None = None) -> str:
@@ -656,10 +669,14 @@ def clerk_refuse(gui: Gui, reason: str, note: str = "", camera: Camera | None = 
 
 
 def clerk_applicant_rates(gui: Gui, level: int, camera: Camera | None = None) -> None:
-    """The applicant taps a level on the window's customer-facing side (好差评)."""
-    panel = gui.window.view.desk_screen.rating
+    """The applicant taps a level on the window's customer-facing side (好差评): on the customer screen when the window
+    has one (ui/customer_screen.py), else on the clerk's."""
+    customer = getattr(gui.window.view, "customer", None)
+    panel = customer.rating if customer is not None else gui.window.view.desk_screen.rating
     wait_until(panel.isVisible, "the evaluation on the applicant's side", 10)
     _snap(camera, gui, "window-rating")
+    if camera is not None and customer is not None:
+        camera.shot_of(customer, "window-customer-rating")
     tap(panel.level_buttons.get(level), f"rating button {level}")
     wait_until(lambda: not gui.window.desk.busy and gui.window.desk.rating.level == level, "the window's rating", 10)
 

@@ -97,7 +97,8 @@ class Services:
         return ClerkDesk(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,
                          tasks=self.tasks, audit=self.audit, terminal_id=self.config.terminal.id, masker=self.masker,
                          staff_sign_in=self.staff_sign_in, document_printer=self.devices.document_printer,
-                         hall=self.config.terminal.hall_id)
+                         hall=self.config.terminal.hall_id,
+                         signs_at_window=self.config.terminal.customer_screen == "on")
 
     def new_maintenance(self) -> MaintenanceAccess:
         terminal = self.config.terminal

@@ -27,6 +27,7 @@ from common.options import ConfigError, check_field, coerce, option
 from kiosk.timeouts import timeout
 
 MODES = ("kiosk", "window", "maintenance")
+CUSTOMER_SCREENS = ("off", "on")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,10 @@ class TerminalConfig:
     staff_pin: str = option("246810", doc="the plain break-glass PIN of a demo configuration (terminal.demo), the "
                                           "README's by default; written anywhere else it is refused: use "
                                           "break_glass_pin_hash")
+    customer_screen: str = option("off", choices=CUSTOMER_SCREENS,
+                                  doc="window mode: on: a screen facing the applicant (ui/customer_screen.py), on "
+                                      "the second display when there is one, else a window of its own; the "
+                                      "applicant rates there and the clerk's window hides its rating; off: none")
     screen_diagonal_in: float = option(0.0, minimum=0.0, maximum=120.0,
                                        doc="the screen's real diagonal in inches, for type in points (ui/display.py); "
                                            "0: as the screen reports itself")

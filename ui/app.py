@@ -43,7 +43,8 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
     if mode == "window":
         from ui.window_view import WindowView
 
-        return WindowView(services.new_clerk_desk(), bridge)
+        return WindowView(services.new_clerk_desk(), bridge,
+                          customer_screen=services.config.terminal.customer_screen == "on")
     if mode == "maintenance":
         from ui.maintenance_view import MaintenanceView, StatusScreen
         from ui.voice import VoiceGuide
@@ -239,6 +240,8 @@ class Gui:
             self.window.session.end("shutdown")
         if self.window.desk is not None:
             self.window.desk.next_applicant()
+        if hasattr(self.window.view, "close_customer_screen"):
+            self.window.view.close_customer_screen()
         self.services.stop()  # joins device, sync and heartbeat threads; waits for running tasks
         from ui import pinyin_keyboard  # imported by _build already
 

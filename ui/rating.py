@@ -79,9 +79,11 @@ class RatingPanel(QWidget):
             self.keyboard.attach(None)
 
     def _type(self, on: bool) -> None:
+        """The screen around hears first, so it makes room before the keyboard shows (a top-level window that
+        held the keyboard and all else at once for a moment grew past its screen and stayed so)."""
         self.typing = on
-        self.show_rating(self._rating, self._can_rate)
         self._on_typing(on)
+        self.show_rating(self._rating, self._can_rate)
 
     def show_rating(self, rating: Rating, can_rate: bool) -> None:
         """Draw the state: hidden when there is nothing to rate (or it was given)."""
@@ -89,6 +91,9 @@ class RatingPanel(QWidget):
         asking_why = can_rate and rating.low is not None
         self.typing = self.typing and asking_why
         choosing = asking_why and not self.typing
+        if self.keyboard is not None and not self.typing:
+            self.keyboard.hide()  # before the reasons and the words show: a top-level window holding all at once
+            # for a moment grew past its screen and stayed so (the window's customer screen: 964 px of 800)
         self.setVisible(can_rate)
         self.caption.setText(_("Why were you dissatisfied? You may add a few words, then tap the reason.")
                              if asking_why else _("How was our service?"))

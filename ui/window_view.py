@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QListWidgetIt
 
 from common.i18n import N_, _, language, ngettext
 from kiosk.workflows.clerk import ClerkDesk, Desk
+from ui.customer_screen import CustomerScreen
 from ui.handover_row import HandoverRow
 from ui.rating import RatingPanel
 from ui.refusal_row import RefusalRow
@@ -16,9 +17,10 @@ from ui.widgets import NoticeLabel, Screen, button, label
 
 
 class DeskScreen(Screen):
-    def __init__(self, desk: ClerkDesk) -> None:
+    def __init__(self, desk: ClerkDesk, rated_elsewhere: bool = False) -> None:
         super().__init__()
         self._desk = desk
+        self._rated_elsewhere = rated_elsewhere  # the applicant rates on the customer screen (ui/customer_screen.py)
         self._filling = False
         row = QHBoxLayout()
         left, right = QVBoxLayout(), QVBoxLayout()
@@ -118,7 +120,7 @@ class DeskScreen(Screen):
         for decision in (self.accept, self.issue):
             decision.setVisible(desk.step is not Desk.DONE)
         self.notice.show_notice(desk.notice)
-        self.rating.show_rating(desk.rating, desk.can_rate())
+        self.rating.show_rating(desk.rating, desk.can_rate() and not self._rated_elsewhere)
         self.refusal.show_desk(desk)
         self.print_again.setText(_("Print again"))
         self.print_again.setVisible(desk.unprinted is not None and desk.step is Desk.DONE and not desk.busy)
@@ -126,11 +128,15 @@ class DeskScreen(Screen):
 
 
 class WindowView(QStackedWidget):
-    def __init__(self, desk: ClerkDesk, bridge: DeviceBridge) -> None:
+    def __init__(self, desk: ClerkDesk, bridge: DeviceBridge, customer_screen: bool = False) -> None:
         super().__init__()
         self.desk = desk
         self.sign_in = SignInScreen(desk, N_("Clerk sign-in"))
-        self.desk_screen = DeskScreen(desk)
+        self.desk_screen = DeskScreen(desk, rated_elsewhere=customer_screen)
+        self.customer = None  # the applicant's own screen, when configured (terminal.customer_screen)
+        if customer_screen:
+            self.customer = CustomerScreen(desk)
+            self.customer.place()
         self.addWidget(self.sign_in)
         self.addWidget(self.desk_screen)
         bridge.card_read.connect(desk.card_read)
@@ -144,3 +150,11 @@ class WindowView(QStackedWidget):
 
     def retranslate(self) -> None:
         self.show_step()
+        if self.customer is not None:
+            self.customer.refresh(self.desk)
+
+    def close_customer_screen(self) -> None:
+        if self.customer is not None:
+            self.customer.close()
+            self.customer.deleteLater()
+            self.customer = None

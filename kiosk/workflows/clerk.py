@@ -33,6 +33,7 @@ from kiosk.workflows.clerk_case import DeskCase
 from kiosk.workflows.clerk_documents import DeskDocuments
 from kiosk.workflows.clerk_handover import DeskHandover
 from kiosk.workflows.clerk_refusal import DeskRefusal
+from kiosk.workflows.clerk_signature import DeskSignature
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +64,10 @@ class Desk(enum.Enum):
     DONE = "done"
 
 
-class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, RatingTaps):
+class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignature, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  audit: AuditTrail, terminal_id: str, masker: Masker, staff_sign_in: StaffSignIn,
-                 document_printer: DocumentPrinter | None = None, hall: str = "") -> None:
+                 document_printer: DocumentPrinter | None = None, hall: str = "", signs_at_window: bool = False) -> None:
         self._backend, self._submitter, self._printer = backend, submitter, printer
         self._tasks, self._audit, self._terminal_id, self._masker = tasks, audit, terminal_id, masker
         self._staff_sign_in = staff_sign_in  # online, or offline by the cached verifier (shared with maintenance)
@@ -83,6 +84,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, RatingTaps):
         self.rating = Rating("window")  # the applicant's 好差评 on the customer-facing side (kiosk.evaluation)
         self._rating_applicant = ""  # whom a case rated offline is queued under
         self.busy = False
+        self.signs_at_window = signs_at_window  # the applicant signs on the customer screen (clerk_signature.py)
         self._init_documents(document_printer, hall)  # the A4 documents (kiosk/workflows/clerk_documents.py)
         self._init_handover()  # licences ready for collection (kiosk/workflows/clerk_handover.py)
 
@@ -164,6 +166,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, RatingTaps):
         if self.service is None:
             return
         self.provided = {m.code: False for m in self.service.materials}
+        self._forget_signature()  # signed for another service
         self._audit_step("service_chosen", code)
         self._go(Desk.CHECKING)
 
@@ -183,13 +186,16 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, RatingTaps):
     def accept(self) -> None:
         if self.step is not Desk.CHECKING or self.missing() or self.identity is None or self.service is None:
             return
+        if self.awaiting_signature():
+            self._ask_signature()  # on the customer screen; accepted when signed (kiosk/workflows/clerk_signature.py)
+            return
         case = self._matter_case()  # tried again after a failure: the same case (kiosk/workflows/clerk_case.py)
-        application = case.application
+        application, files = case.application, self._signature_files()
         token = (self.staff or {}).get("token", "")
         self._go(Desk.WORKING)
 
         def work() -> Outcome:
-            outcome = self._submitter.submit(application)
+            outcome = self._submitter.submit(application, files)
             if not outcome.provisional and token:
                 case.ask("accepted")
                 try:
@@ -291,3 +297,4 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, RatingTaps):
         self._forget_documents()
         self._forget_case()
         self._forget_handover()
+        self._forget_signature()

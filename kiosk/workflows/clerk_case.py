@@ -62,3 +62,9 @@ class DeskCase:
 
     def _forget_case(self) -> None:
         self._kept_case = None
+
+    @property
+    def decision(self) -> str:
+        """The decision asked on the matter's case: "accepted", "not_accepted", or "" (none yet, or accepted
+        offline under a provisional number); the customer-facing screen says which."""
+        return self._kept_case.decision if self._kept_case is not None else ""

@@ -1,0 +1,168 @@
+"""The window's customer-facing screen (一窗受理的对客屏): what the applicant across the counter sees and rates.
+
+A second top-level window, on the second screen when the terminal has one (else a window of its own;
+offscreen in tests), that only observes the clerk's ``ClerkDesk``: it greets the applicant and names the
+clerk serving them (the staff member's name, never their id), shows the applicant masked as the card's
+masker masks them, the service chosen and the materials the clerk has checked so far (read-only, in the
+language shown), what was decided (accepted with its case number, the one-time notice with its number,
+not accepted), then the same evaluation panel as the kiosk's (``ui/rating.py``), whose taps go to the
+desk as the clerk's in-window panel's did; with this screen configured (``terminal.customer_screen``)
+the clerk's window hides its own.
+
+State lives in the desk; the screen renders it on every change, so the next applicant, a sign-out or
+another card leaves nothing of the last one: every label is emptied and the panel's words forgotten.
+Always in large text: the applicant reads it from across the counter.
+
+A service that asks for the applicant's signature (``signature_required``) is signed here, on the
+kiosk's pad (``ui/signature.py``), once the clerk accepts: the desk then submits the case with it
+(``kiosk/workflows/clerk_signature.py``). While the pad is shown the materials and the decision give
+it their room.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QVBoxLayout, QWidget
+
+from common.domain import EvaluationKeyKind
+from common.i18n import _, language
+from kiosk.workflows.clerk import ClerkDesk, Desk
+from ui.display import SMALL, Display, display_for
+from ui.rating import RatingPanel
+from ui.signature import SignaturePad
+from ui.theme import Theme, stylesheet
+from ui.widgets import button, label
+
+PROVIDED, NOT_YET = "✓ ", "○ "  # a sign beside each material: colour is never the only signal
+
+
+def decision_text(desk: ClerkDesk) -> str:
+    """What was decided on the matter, in the language shown; empty while nothing is."""
+    number, key = desk.result, desk.rating.key
+    if desk.step is not Desk.DONE or not number or number == "-":
+        return _("The one-time notice is printed: it lists everything still missing.") \
+            if desk.step is Desk.DONE and number == "-" else ""
+    if key is not None and key.kind is EvaluationKeyKind.NOTICE:
+        return _("One-time notice {number}: it lists everything still missing.").format(number=number)
+    if desk.decision == "not_accepted":
+        return _("Not accepted (case {number}). The written decision gives the reason and your rights of "
+                 "appeal.").format(number=number)
+    return _("Accepted. Your case number is {number}.").format(number=number)
+
+
+class CustomerScreen(QMainWindow):
+    """The applicant's side of the window: a top-level window that renders the desk. A main window around the
+    column, as the clerk's: a bare top-level widget took its layout's height for its width, and the touch
+    keyboard's (791 px at 1,184 px wide) grew it to 937 px on the 800 px panel."""
+
+    def __init__(self, desk: ClerkDesk, display: Display = SMALL) -> None:
+        super().__init__()
+        self._desk = desk
+        self.setObjectName("customer_screen")
+        self.setStyleSheet(stylesheet(Theme(display, True)))
+        body = QWidget()
+        self.setCentralWidget(body)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(48, 24, 48, 24)
+        column.setSpacing(12)
+        self.greeting = label("title")
+        self.clerk = label("subtitle")
+        self.applicant = label("")
+        self.service = label("subtitle")
+        self.materials = QListWidget()
+        self.materials.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.materials.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sign_hint = label("subtitle")
+        self.pad = SignaturePad()
+        self.pad.changed.connect(self._pad_changed)
+        self.clear_pad = button("", self.pad.clear)
+        self.signed = button("primary", lambda: desk.sign(self.pad.to_png()))
+        self.decision = label("subtitle")
+        self.thanks = label("")
+        self.rating = RatingPanel("window", desk.choose_rating, desk.give_reason, desk.rating_comment,
+                                  on_typing=lambda _typing: self.refresh(self._desk), levels_per_row=3)
+        for widget in (self.greeting, self.clerk, self.applicant, self.service):
+            column.addWidget(widget)
+        column.addWidget(self.materials, 1)
+        column.addWidget(self.sign_hint)
+        column.addWidget(self.pad, 1)
+        self.sign_row = QWidget()
+        row = QHBoxLayout(self.sign_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.clear_pad)
+        row.addStretch(1)
+        row.addWidget(self.signed)
+        column.addWidget(self.sign_row)
+        for widget in (self.decision, self.rating, self.thanks):
+            column.addWidget(widget)
+        desk.subscribe(self.refresh)
+        self.refresh(desk)
+
+    def refresh(self, desk: ClerkDesk) -> None:
+        lang = language()
+        self.setWindowTitle(_("OneTrip — for the applicant"))
+        staff = desk.staff
+        self.greeting.setText(_("Welcome") if staff else _("This window is closed"))
+        self.clerk.setText(_("{name} is serving you.").format(name=staff.get("name", "")) if staff else "")
+        identity = desk.identity
+        self.applicant.setText(f"{identity.masked_name}  {identity.masked_id}" if identity is not None
+                               else (_("Please place your ID card on the reader.") if staff else ""))
+        service = desk.service if identity is not None else None
+        self.service.setText(_("Service: {name}").format(name=service.name(lang)) if service else "")
+        self.materials.clear()
+        for m in (service.materials if service else ()):
+            mark = PROVIDED if desk.provided.get(m.code) else NOT_YET
+            tag = _("required") if m.required else _("if applicable")
+            item = QListWidgetItem(mark + _("{material} ({note})").format(material=m.name(lang), note=tag),
+                                   self.materials)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # read-only: the clerk checks them
+        self.decision.setText(decision_text(desk) if identity is not None else "")
+        given = desk.rating.key is not None and desk.rating.level is not None and not desk.busy
+        self.thanks.setText(_("Thank you for your evaluation.") if given else "")
+        if desk.rating.key is None:
+            self.rating.forget()  # the matter ended: the words typed for it go too
+        signing = desk.signature_asked and desk.awaiting_signature() and desk.step is Desk.CHECKING and not desk.busy
+        if not signing:
+            self.pad.clear()  # signed, or the matter went: no strokes stay for the next one
+        self.sign_hint.setText(_("Sign with your finger in the box below. This signature confirms your application.")
+                               if signing else "")
+        self.clear_pad.setText(_("Clear and sign again"))
+        self.signed.setText(_("Continue"))
+        self._pad_changed()
+        typing = self.rating.typing  # the touch keyboard for the applicant's words takes the room of the rest
+        decided = bool(self.decision.text())
+        shown = {self.greeting: bool(self.greeting.text()), self.clerk: bool(self.clerk.text()),
+                 self.applicant: bool(self.applicant.text()), self.service: service is not None,
+                 self.materials: service is not None and not decided and not signing,  # the pad or the rating
+                 self.decision: decided, self.sign_hint: signing, self.pad: signing, self.sign_row: signing}
+        shown = {widget: visible and not typing for widget, visible in shown.items()}
+        if desk.rating.asking_why():  # the reasons and the applicant's words: only what was decided stays above
+            for widget in (self.greeting, self.clerk, self.applicant, self.service):
+                shown[widget] = False
+        shown[self.thanks] = given
+        # what goes is hidden before the panel grows, what comes shown after it shrank: a top-level window that
+        # held both for a moment grew past its screen (1,357 px of 800) and stayed so
+        for widget in (w for w, visible in shown.items() if not visible):
+            widget.hide()
+        self.rating.show_rating(desk.rating, desk.can_rate())
+        for widget in (w for w, visible in shown.items() if visible):
+            widget.show()
+
+    def _pad_changed(self) -> None:
+        self.signed.setEnabled(not self.pad.is_empty())
+
+    def place(self) -> None:
+        """Full screen on the screen that is not the clerk's, when there is one; else a window of its own."""
+        screens = QGuiApplication.screens()
+        primary = QGuiApplication.primaryScreen()
+        others = [s for s in screens if s is not primary]
+        if others:
+            screen = others[0]
+            self.setStyleSheet(stylesheet(Theme(display_for(screen.size().width(), screen.size().height(),
+                                                            0.0, screen.physicalDotsPerInch()), True)))
+            self.setGeometry(screen.geometry())
+            self.showFullScreen()
+        else:
+            self.resize(SMALL.width_px, SMALL.height_px)
+            self.show()
