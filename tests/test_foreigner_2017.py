@@ -16,14 +16,18 @@ from kiosk.workflows.citizen import Step
 from kiosk.workflows.clerk import Desk
 from tests.citizen_steps import walk_to_confirm
 
-FOREIGNER = sample_identity("foreigner_2017")
-NUMBER = FOREIGNER.id_number  # USA330185061513
+NUMBER = "USA330185061513"  # devices/idcard/samples.py "foreigner_2017"
+
+
+def foreigner():
+    """A fresh card read each time: a desk or session wipes the identity it is done with."""
+    return sample_identity("foreigner_2017")
 
 
 
 
 def test_the_sample_is_the_15_character_form():
-    assert NUMBER == "USA330185061513" and idnumber.is_valid(NUMBER) and idnumber.problem(NUMBER) == ""
+    assert foreigner().id_number == NUMBER and idnumber.is_valid(NUMBER) and idnumber.problem(NUMBER) == ""
 
 
 @pytest.mark.parametrize("number, why", [
@@ -45,7 +49,7 @@ def test_a_15_character_number_is_masked_alone_and_in_free_text():
 def test_a_foreigner_is_accepted_at_the_window(services, sandbox):
     desk = services.new_clerk_desk()
     desk.sign_in("XH0001", "demo-XH0001")
-    desk.card_read(FOREIGNER)
+    desk.card_read(foreigner())
     assert desk.step is Desk.WAITING and desk.identity is not None and desk.notice is None
     desk.choose_service("SB-003")
     desk.mark("M1", True)
@@ -65,7 +69,7 @@ def test_a_foreigner_is_accepted_at_the_window(services, sandbox):
 def test_a_foreigner_gets_a_one_time_notice_at_the_window(services):
     desk = services.new_clerk_desk()
     desk.sign_in("XH0001", "demo-XH0001")
-    desk.card_read(FOREIGNER)
+    desk.card_read(foreigner())
     desk.choose_service("GJJ-004")
     desk.issue_notice()
     assert desk.step is Desk.DONE and desk.result.startswith("GZ"), desk.notice
@@ -73,7 +77,7 @@ def test_a_foreigner_gets_a_one_time_notice_at_the_window(services):
 
 def test_a_foreigner_consents_and_submits_at_the_kiosk(services, sandbox):
     session = services.new_citizen_session()
-    walk_to_confirm(session, identity=FOREIGNER)
+    walk_to_confirm(session, identity=foreigner())
     session.confirm()
     assert session.step is Step.DONE and not session.notice.error, session.notice
     number = session.receipt.case_number
@@ -102,7 +106,7 @@ def test_the_contract_refuses_a_mistyped_15_character_number_naming_the_field(se
         services.backend.lookup_identity("USA33018506151X", "样例一")
     assert refused.value.status == 400 and "id_number" in json.dumps(refused.value.fields)
     with pytest.raises(RejectedError) as unknown:  # the right shape passes the contract: only the person is unknown
-        services.backend.lookup_identity(NUMBER, FOREIGNER.name)
+        services.backend.lookup_identity(NUMBER, foreigner().name)
     assert unknown.value.status == 404 and unknown.value.code == "person_not_found"
 
 
@@ -114,3 +118,28 @@ def test_an_id_number_field_takes_the_15_character_form(typed, message):
     value = forms.normalise(forms.PRINCIPAL_ID_FIELD, typed)
     said = forms.validate(forms.PRINCIPAL_ID_FIELD, value)
     assert (said.render() if said is not None else None) == message
+
+
+def test_a_foreigner_is_refused_at_the_window_and_every_a4_document_shows_the_number_masked(services, sandbox):
+    from tests.test_clerk_refusal import pdf_words
+    from kiosk.refusal_reasons import RefusalReason
+
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    desk.card_read(foreigner())
+    desk.choose_service("GJJ-004")
+    desk.refuse(RefusalReason.NOT_ELIGIBLE)
+    assert desk.step is Desk.DONE and not desk.notice.error, desk.notice
+    assert sandbox.store.case(desk.result)["status"] == "not_accepted"
+    printer = services.devices.document_printer
+    desk.next_applicant()
+    desk.card_read(foreigner())
+    desk.choose_service("SB-003")
+    desk.mark("M1", True)
+    desk.accept()
+    assert desk.step is Desk.DONE and sandbox.store.case(desk.result)["status"] == "accepted"
+    pdfs = sorted(printer.output_dir.glob("*.pdf"))
+    assert len(pdfs) == 2  # the refusal decision and the acceptance notice
+    for pdf in pdfs:
+        words = pdf_words(pdf)
+        assert "USA3*******1513" in words and NUMBER not in words and "330185061513" not in words, pdf.name
