@@ -103,7 +103,7 @@ class FieldType(enum.Enum):
     NUMBER = "number"
     DATE = "date"                # YYYY-MM-DD
     CHOICE = "choice"
-    ID_NUMBER = "id_number"      # 18 characters, GB 11643 check character
+    ID_NUMBER = "id_number"      # 18 characters (GB 11643 check) or 15 of the 2017 foreigner card: common/idnumber
     CREDIT_CODE = "credit_code"  # unified social credit code, GB 32100 check character
 
 

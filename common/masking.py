@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 import threading
 
-# 18-character resident ID numbers (GB 11643) and 15-digit first-generation numbers.
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])|(?<!\d)(\d{6})(\d{6})(\d{3})(?!\d)")
+# 18-character resident ID numbers (GB 11643), 15-digit first-generation numbers, and the 2017 foreigner's
+# permanent residence card's 15 characters (three letters, 12 digits; common/idnumber.py), in either case.
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])|(?<!\d)(\d{6})(\d{6})(\d{3})(?!\d)"
+                        r"|(?<![0-9A-Za-z])[A-Za-z]{3}\d{12}(?![0-9A-Za-z])")
 # Mainland mobile numbers, optionally with +86.
 _PHONE = re.compile(r"(?<!\d)((?:\+?86)?1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 
 
 def mask_id_number(number: str) -> str:
-    """``330106199001011234`` -> ``3301**********1234``: the first four and last four kept."""
+    """``330106199001011234`` -> ``3301**********1234``: the first four and last four kept
+    (``USA330185061513`` -> ``USA3*******1513``: the nationality, one digit of the place, four of the end)."""
     if len(number) <= 8:
         return "*" * len(number)
     return number[:4] + "*" * (len(number) - 8) + number[-4:]

@@ -121,9 +121,10 @@ def _kind_message(field: FormField, value: str) -> Text | None:
     if kind == FieldType.CHOICE and value not in {c.value for c in field.choices}:
         return text("Please choose one of the options")
     if kind == FieldType.ID_NUMBER and not idnumber.is_valid(value):
-        if len(value) != 18:
-            return text("Please enter an 18-character ID number; the last may be X")
-        return text("This ID number fails its check; please look at it again")
+        if idnumber.problem(value) == "check":
+            return text("This ID number fails its check; please look at it again")
+        return text("Please enter the 18-character ID number (the last may be X), or the 15 characters "
+                    "of a 2017 foreigner's card")
     if kind == FieldType.CREDIT_CODE:
         why = uscc.problem(value)
         if why == "character":

@@ -6,10 +6,11 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from common import idnumber
 from common.form_patterns import MAX_PATTERN, compile_pattern
 from sandbox.attachments import MATERIAL_CODE, MAX_FILES, SIGNATURE, SIGNATURE_NAME, name_problem
 
-ID_NUMBER = r"^[0-9]{17}[0-9X]$"
+ID_NUMBER = idnumber.PATTERN  # 18 characters (GB 11643) or the 2017 foreigner card's 15: common/idnumber.py
 CREDIT_CODE = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 CASE_NUMBER = r"^SQ[0-9]{13}$"
 NOTICE_NUMBER = r"^GZ[0-9]{13}$"

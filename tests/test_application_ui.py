@@ -83,6 +83,25 @@ def test_a_company_unknown_to_the_backend_is_explained_on_the_screen(gui, qtbot)
     assert "没有查到" in company.notice.text() and not company.next.isEnabled()
 
 
+def test_a_2017_foreigner_s_number_is_typed_on_the_principal_screen_s_keys_and_taken(gui, qtbot):
+    session = gui.window.session
+    screens = to_who(gui, qtbot, "JZ-002")
+    qtbot.mouseClick(screens[Step.WHO].options[ApplyAs.AGENT], LEFT)
+    principal = screens[Step.PRINCIPAL]
+    principal.keyboard.type_text("US1330185061513")  # a digit where a letter belongs
+    principal.name.setText("样例一")
+    qtbot.mouseClick(principal.next, LEFT)
+    assert session.step is Step.PRINCIPAL and "15位号码" in session.notice.message.render()
+    principal.id_number.setFocus()
+    qtbot.mouseClick(principal.keyboard.keys["clear"], LEFT)
+    principal.keyboard.type_text("USA330185061513")
+    assert principal.id_number.text() == "USA330185061513" and not principal.id_message.isVisible()
+    qtbot.mouseClick(principal.next, LEFT)
+    qtbot.waitUntil(lambda: not session.busy, timeout=5000)
+    # the number's form is taken: what follows is the backend's register (it holds no such person)
+    assert session.step is Step.PRINCIPAL and "没有查到该身份证号码与姓名对应的人员" in session.notice.message.render()
+
+
 def test_the_principal_screen_follows_the_focused_field_and_says_what_is_wrong(gui, qtbot):
     screens = to_who(gui, qtbot, "JZ-002")
     qtbot.mouseClick(screens[Step.WHO].options[ApplyAs.AGENT], LEFT)

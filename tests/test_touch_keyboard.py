@@ -24,7 +24,7 @@ EXPECTED = {
     Keyboard.DIGITS: PAD,
     Keyboard.PHONE: PAD,
     Keyboard.DECIMAL: PAD | {".", "-"},
-    Keyboard.ID_NUMBER: PAD | {"X"},
+    Keyboard.ID_NUMBER: PAD | set(string.ascii_uppercase),  # X on the pad; the rest for a foreigner's nationality
     Keyboard.CREDIT_CODE: PAD | CREDIT_LETTERS,
     Keyboard.LATIN: LATIN,
     Keyboard.CHINESE: set(),
@@ -65,15 +65,17 @@ def test_the_credit_code_keys_leave_out_the_letters_gb_32100_never_uses(form):
             form.keyboard.type_text(ch)
 
 
-def test_phone_and_id_keys_hold_no_letters_but_the_id_s_x(form):
+def test_phone_keys_hold_no_letters_and_id_keys_every_capital(form):
     form.keyboard.set_kind(Keyboard.PHONE)
     assert not any(name.isalpha() and len(name) == 1 for name in form.keyboard.keys)
     form.keyboard.set_kind(Keyboard.ID_NUMBER)
-    assert [name for name in form.keyboard.keys if len(name) == 1 and name.isalpha()] == ["X"]
+    letters = sorted(name for name in form.keyboard.keys if len(name) == 1 and name.isalpha())
+    assert letters == list(string.ascii_uppercase)  # a 2017 foreigner card's number: USA330185061513
 
 
 @pytest.mark.parametrize("kind, typed", [
     (Keyboard.ID_NUMBER, "11010519491231002X"),
+    (Keyboard.ID_NUMBER, "USA330185061513"),
     (Keyboard.PHONE, "13812345678"),
     (Keyboard.DECIMAL, "-1250.75"),
     (Keyboard.CREDIT_CODE, "91350100M000100Y43"),

@@ -2,7 +2,8 @@
 
 A kiosk has no keyboard a citizen can reach, so each form field says what it takes and this widget
 shows only those keys: a number pad for digits and phone numbers, with "." and "-" for amounts, with
-X for an ID number; the 31 characters of a unified social credit code (the digits and the capitals
+X for an ID number and the other 25 capitals beside it (the 2017 foreigner card's 15-character number
+starts with three letters of nationality); the 31 characters of a unified social credit code (the digits and the capitals
 of common.uscc.CHARSET: no I, O, S, V or Z, so a citizen cannot type a character GB 32100 never
 uses); QWERTY with a digits row, Shift and a few marks for Latin text. Chinese comes from an input
 method registered through ``TouchKeyboard.register_input_method``: the pinyin keyboard
@@ -22,6 +23,7 @@ size hint is that layout's; the others wait hidden, built once.
 from __future__ import annotations
 
 import logging
+import string
 from functools import partial
 from typing import Callable, ClassVar, Protocol
 
@@ -39,6 +41,9 @@ DIGITS = "0123456789"
 log = logging.getLogger(__name__)
 
 CREDIT_LETTERS = "".join(ch for ch in uscc.CHARSET if not ch.isdigit())
+# The 2017 foreigner card's three letters of nationality (common/idnumber.py); X stays on the pad, where a
+# resident number's last character is typed.
+ID_LETTERS = "".join(ch for ch in string.ascii_uppercase if ch != "X")
 LATIN_LETTERS = "qwertyuiop", "asdfghjkl", "zxcvbnm"
 ACTIONS = ("backspace", "clear", "shift", "space")
 
@@ -59,11 +64,17 @@ def pad_cells(left: str = "", right: str = "", actions: bool = True) -> list[Cel
     return cells
 
 
+def letter_cells(letters: str = CREDIT_LETTERS, per_row: int = 7) -> list[Cell]:
+    """Capitals in alphabetical rows of ``per_row``, Backspace and Clear under them."""
+    cells = [(ch, i // per_row, i % per_row, 1, 1) for i, ch in enumerate(letters)]
+    rows = -(-len(letters) // per_row)
+    half = -(-per_row // 2)
+    return cells + [("backspace", rows, 0, 1, half), ("clear", rows, half, 1, per_row - half)]
+
+
 def credit_letter_cells() -> list[Cell]:
-    """The 21 capitals in alphabetical rows of 7, Backspace and Clear under them."""
-    cells = [(ch, i // 7, i % 7, 1, 1) for i, ch in enumerate(CREDIT_LETTERS)]
-    rows = -(-len(CREDIT_LETTERS) // 7)
-    return cells + [("backspace", rows, 0, 1, 4), ("clear", rows, 4, 1, 3)]
+    """The 21 capitals of GB 32100 in rows of 7."""
+    return letter_cells(CREDIT_LETTERS, 7)
 
 
 def latin_cells() -> list[Cell]:
@@ -81,7 +92,7 @@ LAYOUTS: dict[Keyboard, list[list[Cell]]] = {
     Keyboard.DIGITS: [pad_cells()],
     Keyboard.PHONE: [pad_cells()],
     Keyboard.DECIMAL: [pad_cells("-", ".")],
-    Keyboard.ID_NUMBER: [pad_cells("X")],
+    Keyboard.ID_NUMBER: [pad_cells("X", actions=False), letter_cells(ID_LETTERS, 9)],
     Keyboard.CREDIT_CODE: [pad_cells(actions=False), credit_letter_cells()],
     Keyboard.LATIN: [latin_cells()],
 }

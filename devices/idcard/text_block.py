@@ -33,7 +33,7 @@ from devices.idcard import codes
 from devices.idcard.errors import (CardDataError, ExpiredCardError, ImpossibleDateError, InvalidIdNumberError,
                                    UnknownCardTypeError)
 from common.domain import CardType, Identity
-from common.idnumber import is_valid
+from common.idnumber import is_foreigner_2017_form, is_resident_form
 
 TEXT_LEN = 256
 FLAG_OFFSET = 248
@@ -141,14 +141,13 @@ def _check_number(identity: Identity) -> None:
     if not number.isascii():  # isdigit() and int() take full-width, Arabic-Indic and superscript digits too
         raise InvalidIdNumberError(detail=f"{card_type.value} number holds characters other than A-Z and 0-9")
     if card_type is CardType.FOREIGNER_2017:
-        shaped = len(number) == 15 and number[:3].isalpha() and number[:3].isupper() and number[3:].isdigit()
-        if not shaped:
+        if not is_foreigner_2017_form(number):
             raise InvalidIdNumberError(detail="2017 permanent residence number is not 3 letters and 12 digits")
         if birth is not None and number[7:13] != birth.strftime("%y%m%d"):
             raise CardDataError(detail="the number's birth date differs from the card's birth date")
         return
     prefixes = {CardType.RESIDENT: "123456", CardType.HMT_RESIDENCE: "8", CardType.FOREIGNER_2023: "9"}[card_type]
-    if not is_valid(number) or number[0] not in prefixes:
+    if not is_resident_form(number) or number[0] not in prefixes:
         raise InvalidIdNumberError(detail=f"{card_type.value} number fails GB 11643 (shape, date or check digit)")
     if card_type is CardType.HMT_RESIDENCE and number[:2] not in ("81", "82", "83"):
         raise InvalidIdNumberError(detail="residence permit number does not start with 81, 82 or 83")
