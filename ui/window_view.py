@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QVBoxLayout
 
 from common.i18n import N_, _, language, ngettext
+from kiosk.config import TerminalConfig
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.handover_row import HandoverRow
 from ui.rating import RatingPanel
@@ -13,6 +14,7 @@ from ui.refusal_row import RefusalRow
 from ui.staff_sign_in import SignInScreen
 from ui.bridge import DeviceBridge
 from ui.widgets import NoticeLabel, Screen, button, label
+from ui.window_idle import WindowIdle
 
 
 class DeskScreen(Screen):
@@ -126,7 +128,7 @@ class DeskScreen(Screen):
 
 
 class WindowView(QStackedWidget):
-    def __init__(self, desk: ClerkDesk, bridge: DeviceBridge) -> None:
+    def __init__(self, desk: ClerkDesk, bridge: DeviceBridge, terminal: TerminalConfig | None = None) -> None:
         super().__init__()
         self.desk = desk
         self.sign_in = SignInScreen(desk, N_("Clerk sign-in"))
@@ -135,6 +137,9 @@ class WindowView(QStackedWidget):
         self.addWidget(self.desk_screen)
         bridge.card_read.connect(desk.card_read)
         desk.subscribe(lambda _d: self.show_step())
+        terminal = terminal or TerminalConfig()  # an idle clerk is signed out (ui/window_idle.py)
+        self.idle = WindowIdle(self, desk, terminal.window_idle_timeout_s, terminal.window_idle_warning_s)
+        bridge.card_read.connect(lambda _identity: self.idle.user_active())  # a card is the clerk at work
         self.show_step()
 
     def show_step(self) -> None:
@@ -144,3 +149,4 @@ class WindowView(QStackedWidget):
 
     def retranslate(self) -> None:
         self.show_step()
+        self.idle.retranslate()
