@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QListWidgetIt
 
 from common.i18n import N_, _, language, ngettext
 from kiosk.config import TerminalConfig
+from kiosk.materials import with_note
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.handover_row import HandoverRow
 from ui.rating import RatingPanel
@@ -95,8 +96,7 @@ class DeskScreen(Screen):
         self.materials.clear()
         for m in (desk.service.materials if desk.service else ()):
             tag = _("required") if m.required else _("if applicable")
-            # the brackets are the language's: full-width in Chinese, "Resident ID card（required）" in English
-            item = QListWidgetItem(_("{material} ({note})").format(material=m.name(lang), note=tag), self.materials)
+            item = QListWidgetItem(with_note(m.name(lang), tag), self.materials)  # the language's brackets
             item.setData(Qt.ItemDataRole.UserRole, m.code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if desk.provided.get(m.code) else Qt.CheckState.Unchecked)
