@@ -55,8 +55,10 @@ class WindowIdle(QObject):
         self._apply()
 
     def _apply(self) -> None:
-        self.idle.setInterval(int(self._idle_s * self.second_ms))
+        self.idle.setInterval(int(self._idle_s * self.second_ms))  # a running timer starts again with it
         self.warning.second_ms = self.second_ms
+        if self.warning.warning:  # a countdown under way goes on at the new second
+            self.warning.tick.start(self.second_ms)
 
     def user_active(self) -> None:
         """A touch, a key or a card: the warning goes and the idle time starts again."""
