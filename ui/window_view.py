@@ -116,9 +116,12 @@ class DeskScreen(Screen):
         self.sign_out.setEnabled(not desk.busy)
         # decided: the rating takes their room (hidden before it shows, so the window never grows); no service
         # chosen yet: nothing to refuse
-        self.refusal.setVisible(desk.step in (Desk.CHECKING, Desk.WORKING))
+        # a decision's document printing (again) is the decided layout: the refusal and the decisions shown then,
+        # with the evaluation, pushed the window past the screen (kiosk bench window-monkey, seeds 11 and 13)
+        printing = desk.unprinted is not None
+        self.refusal.setVisible(desk.step in (Desk.CHECKING, Desk.WORKING) and not printing)
         for decision in (self.accept, self.issue):
-            decision.setVisible(desk.step is not Desk.DONE)
+            decision.setVisible(desk.step is not Desk.DONE and not printing)
         self.notice.show_notice(desk.notice)
         self.rating.show_rating(desk.rating, desk.can_rate())
         self.refusal.show_desk(desk)
