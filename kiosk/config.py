@@ -38,6 +38,8 @@ class TerminalConfig:
     language: str = option("zh_CN", choices=LANGUAGES, remote=True, doc="default language")
     idle_timeout_s: float = timeout("terminal.idle_timeout_s")
     idle_warning_s: float = timeout("terminal.idle_warning_s")
+    window_idle_timeout_s: float = timeout("terminal.window_idle_timeout_s")
+    window_idle_warning_s: float = timeout("terminal.window_idle_warning_s")
     online_check_s: float = timeout("terminal.online_check_s")
     warm_up_after_s: float = timeout("terminal.warm_up_after_s")
     payment_poll_s: float = timeout("terminal.payment_poll_s")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from common.domain import Attachment, MaterialRequirement, ServiceItem
+from common.i18n import _
 
 SIGNATURE_NAME = "signature.png"
 
@@ -35,6 +36,17 @@ def in_language(both: str, lang: str) -> str:
     if not sep:
         return both
     return en.strip() if lang == "en" and en.strip() else zh.strip()
+
+
+def with_note(name: str, note: str) -> str:
+    """A material's name with a note after it in the language's own brackets, through the translation layer:
+    'Resident ID card (required)', 居民身份证（必交） (the window's list and the kiosk's screens)."""
+    return _("{material} ({note})").format(material=name, note=note)
+
+
+def notes_text(notes: list[str], lang: str) -> str:
+    """Several notes on one material, parted as the language parts them."""
+    return ("；" if lang != "en" else "; ").join(notes)
 
 
 def condition_text(requirement: MaterialRequirement, lang: str) -> str:

@@ -133,3 +133,27 @@ def test_the_materials_read_in_the_language_shown_brackets_included(gui, qtbot):
     assert screen.materials.item(0).text() == "个体工商户登记（备案）申请书（必交）"
     gui.window.toggle_language()
     assert screen.materials.item(0).text() == "Registration application form (required)"
+
+
+def test_a_decided_matter_s_document_printed_again_keeps_the_decided_layout(gui, qtbot):
+    """While a decision's A4 document prints (again), the refusal row and the decision buttons stay hidden, as
+    once decided: shown again during the reprint, with the evaluation and the printer's two-line message, they
+    pushed the window 8 px past the 1280x800 screen (kiosk bench window-monkey, seeds 11 and 13, English)."""
+    from common.i18n import set_language
+
+    set_language("en")
+    view, screen = _signed_in_with_applicant(gui, qtbot, "GT-001")
+    gui.services.devices.document_printer.inject("jam")
+    qtbot.mouseClick(screen.issue, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
+    assert screen.print_again.isVisible() and not screen.refusal.isVisible() and not screen.accept.isVisible()
+    shown = []
+    view.desk.subscribe(lambda desk: shown.append((desk.step, screen.refusal.isVisibleTo(screen),
+                                                   screen.accept.isVisibleTo(screen),
+                                                   screen.issue.isVisibleTo(screen))))
+    gui.services.devices.document_printer.inject("clear")
+    size = gui.window.size()
+    qtbot.mouseClick(screen.print_again, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
+    assert (Desk.WORKING, False, False, False) in shown and all(not any(seen[1:]) for seen in shown)
+    assert gui.window.size() == size and not screen.print_again.isVisible()

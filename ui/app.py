@@ -43,8 +43,7 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
     if mode == "window":
         from ui.window_view import WindowView
 
-        return WindowView(services.new_clerk_desk(), bridge,
-                          customer_screen=services.config.terminal.customer_screen == "on")
+        return WindowView(services.new_clerk_desk(), bridge, services.config.terminal)
     if mode == "maintenance":
         from ui.maintenance_view import MaintenanceView, StatusScreen
         from ui.voice import VoiceGuide

@@ -4,30 +4,47 @@ the kiosk's screen, inside the window (no pop-up), counting down with a large "M
 Only that button extends the session. A touch elsewhere on the screen does not: the citizen may have
 gone and a passer-by brushed the screen, and the next citizen must not find the last one's session.
 The band covers the screen's title, never its buttons, so everything stays within reach.
+
+The clerk's window uses the same band with its own words (``ui/window_idle.py``: signed out, not a session
+ended), given as ``says`` and ``button_text``.
 """
 
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
-from common.i18n import _, plural_text
+from common.i18n import N_, Text, _, plural_text
 from ui.widgets import button, label
+
+# What a person at the screen does (a touch, a click, a key): what restarts an idle timer.
+USER_INPUT = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress})
 
 # The "More time" button's height, well above the floors (WCAG's 44 px; the 适老化 rules' 60 px in elderly
 # mode): it is the one thing to press. It is twice as wide.
 BUTTON_PX = {False: 72, True: 96}
 
 
+def session_ends(seconds: int) -> Text:
+    """The kiosk's words: the citizen's session ends."""
+    return plural_text("No touch for a while. The session will end in {s} second.",
+                       "No touch for a while. The session will end in {s} seconds.", seconds, s=seconds)
+
+
 class IdleWarning(QFrame):
-    """Counts ``seconds`` down, one per ``second_ms`` (tests shorten the second); ``expired`` at 0."""
+    """Counts ``seconds`` down, one per ``second_ms`` (tests shorten the second); ``expired`` at 0.
+    ``says`` words the countdown, ``button_text`` (a msgid) names the button that ends it."""
 
     started = Signal(int)  # the seconds it counts down from (for voice guidance, and tests)
     more_time = Signal()
     expired = Signal()
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, says: Callable[[int], Text] = session_ends,
+                 button_text: str = N_("More time")) -> None:
         super().__init__(parent)
+        self._says, self._button = says, button_text
         self.setObjectName("idleWarning")
         self.message = label("subtitle", align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.more = button("primary", self._more)
@@ -68,10 +85,8 @@ class IdleWarning(QFrame):
         self.hide()
 
     def retranslate(self) -> None:
-        self.message.setText(str(plural_text("No touch for a while. The session will end in {s} second.",
-                                             "No touch for a while. The session will end in {s} seconds.",
-                                             self.remaining, s=self.remaining)))
-        self.more.setText(_("More time"))
+        self.message.setText(str(self._says(self.remaining)))
+        self.more.setText(_(self._button))
 
     def _more(self) -> None:
         self.stop()

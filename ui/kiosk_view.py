@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
 from kiosk.timeouts import ELDERLY_TIME_FACTOR
-from ui.idle_warning import IdleWarning
+from ui.idle_warning import USER_INPUT, IdleWarning
 from ui.page_stack import PageStack
 from ui.qt_messages import native_while_loading
 from ui.screens.home import HomeScreen
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from kiosk.config import TerminalConfig
     from kiosk.workflows.citizen import CitizenSession, Step
     from ui.bridge import DeviceBridge
-
-_USER_INPUT = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress}
 
 
 # After the terminal came up (``terminal.warm_up_after_s``), the screens not built yet are built one per
@@ -268,7 +266,7 @@ class ActivityFilter(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind not in _USER_INPUT:
+        if kind not in USER_INPUT:
             return False
         self._view.user_active()
         return kind == QEvent.Type.KeyPress and self._view.wedge.eventFilter(watched, event)

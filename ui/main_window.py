@@ -103,6 +103,9 @@ class MainWindow(QMainWindow):
                 self.view.card_left_shown.connect(lambda: QTimer.singleShot(0, reminder, self._remind_card_aloud))
                 self.voice_button.show()
                 self.repeat_button.show()
+        window_idle = getattr(view, "idle", None) if self.desk is not None else None
+        if window_idle is not None:  # the clerk's window: a touch, a key keeps the clerk signed in
+            self._input_window().installEventFilter(window_idle.activity)
         self._install_rehearsal_keys(card_sim)
         self.retranslate()
 
@@ -116,6 +119,9 @@ class MainWindow(QMainWindow):
             self.view.warm_up.stop()
             self.view.online_check.stop()
             self._input_window().removeEventFilter(self._activity)
+        if self.desk is not None and hasattr(self.view, "idle"):
+            self.view.idle.stop()
+            self._input_window().removeEventFilter(self.view.idle.activity)
 
     def _input_window(self) -> QWindow:
         """The window system's window under this one, made now if it has not been shown yet: a touch,

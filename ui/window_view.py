@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QVBoxLayout
 
 from common.i18n import N_, _, language, ngettext
+from kiosk.config import TerminalConfig
+from kiosk.materials import with_note
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.customer_screen import CustomerScreen
 from ui.handover_row import HandoverRow
@@ -14,6 +16,7 @@ from ui.refusal_row import RefusalRow
 from ui.staff_sign_in import SignInScreen
 from ui.bridge import DeviceBridge
 from ui.widgets import NoticeLabel, Screen, button, label
+from ui.window_idle import WindowIdle
 
 
 class DeskScreen(Screen):
@@ -95,8 +98,7 @@ class DeskScreen(Screen):
         self.materials.clear()
         for m in (desk.service.materials if desk.service else ()):
             tag = _("required") if m.required else _("if applicable")
-            # the brackets are the language's: full-width in Chinese, "Resident ID card（required）" in English
-            item = QListWidgetItem(_("{material} ({note})").format(material=m.name(lang), note=tag), self.materials)
+            item = QListWidgetItem(with_note(m.name(lang), tag), self.materials)  # the language's brackets
             item.setData(Qt.ItemDataRole.UserRole, m.code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if desk.provided.get(m.code) else Qt.CheckState.Unchecked)
@@ -116,9 +118,12 @@ class DeskScreen(Screen):
         self.sign_out.setEnabled(not desk.busy)
         # decided: the rating takes their room (hidden before it shows, so the window never grows); no service
         # chosen yet: nothing to refuse
-        self.refusal.setVisible(desk.step in (Desk.CHECKING, Desk.WORKING))
+        # a decision's document printing (again) is the decided layout: the refusal and the decisions shown then,
+        # with the evaluation, pushed the window past the screen (kiosk bench window-monkey, seeds 11 and 13)
+        printing = desk.unprinted is not None
+        self.refusal.setVisible(desk.step in (Desk.CHECKING, Desk.WORKING) and not printing)
         for decision in (self.accept, self.issue):
-            decision.setVisible(desk.step is not Desk.DONE)
+            decision.setVisible(desk.step is not Desk.DONE and not printing)
         self.notice.show_notice(desk.notice)
         self.rating.show_rating(desk.rating, desk.can_rate() and not self._rated_elsewhere)
         self.refusal.show_desk(desk)
@@ -128,8 +133,10 @@ class DeskScreen(Screen):
 
 
 class WindowView(QStackedWidget):
-    def __init__(self, desk: ClerkDesk, bridge: DeviceBridge, customer_screen: bool = False) -> None:
+    def __init__(self, desk: ClerkDesk, bridge: DeviceBridge, terminal: TerminalConfig | None = None) -> None:
         super().__init__()
+        terminal = terminal or TerminalConfig()
+        customer_screen = terminal.customer_screen == "on"
         self.desk = desk
         self.sign_in = SignInScreen(desk, N_("Clerk sign-in"))
         self.desk_screen = DeskScreen(desk, rated_elsewhere=customer_screen)
@@ -141,6 +148,9 @@ class WindowView(QStackedWidget):
         self.addWidget(self.desk_screen)
         bridge.card_read.connect(desk.card_read)
         desk.subscribe(lambda _d: self.show_step())
+        # an idle clerk is signed out (ui/window_idle.py)
+        self.idle = WindowIdle(self, desk, terminal.window_idle_timeout_s, terminal.window_idle_warning_s)
+        bridge.card_read.connect(lambda _identity: self.idle.user_active())  # a card is the clerk at work
         self.show_step()
 
     def show_step(self) -> None:
@@ -150,6 +160,7 @@ class WindowView(QStackedWidget):
 
     def retranslate(self) -> None:
         self.show_step()
+        self.idle.retranslate()
         if self.customer is not None:
             self.customer.refresh(self.desk)
 

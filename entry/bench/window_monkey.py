@@ -6,7 +6,13 @@ applicant, sign out, sign in, the language; on the applicant's side the five lev
 evaluation), choose a service, tick or untick a material, type odd text into a field (the sign-in's, the
 applicant's words), sign in again (now and then with a wrong password), lay an ID card on the simulated
 reader (a real one, an expired one, a broken one) or lift it, hold a code to the simulated scanner, put
-the simulated receipt printer out of paper (open, jammed, offline) or set it right.
+the simulated receipt printer out of paper (open, jammed, offline) or set it right. And the window's
+decisions and documents: not accepting (不予受理: a legal reason chosen from the list, now and then a note,
+always one for "Other", then "Do not accept"), handing over a licence listed as ready for the applicant
+("Hand over"; the sandbox seeds one for the sample resident, so once a run), printing an A4 document again
+after the printer failed it ("Print again", the printer set right first more often than not), and walking
+away: the window's second shortened until its idle sign-out (ui/window_idle.py) has signed the clerk out,
+audited ``signed_out_idle``, waiting for a decision in flight.
 What it shares with the kiosk's monkey (the texts, the cards and codes, the hooks, the waits, the trail,
 the leak checks, the bench's loop) is in entry/bench/monkey_common.py.
 
@@ -17,14 +23,17 @@ After every step, once the desk is no longer busy (waited on, never slept), it c
   sign-in when signed out, the desk otherwise;
 - nothing on the screen reads like a traceback or a template, and in Chinese no English sentence;
 - the audit trail on disk verifies (the keyed chain holds) and holds no applicant's name or ID number;
-- when an applicant's matter ends (the next applicant, a sign-out, another card laid down), nothing of that
-  applicant remains: the desk holds no service, material, result, notice attempt or evaluation of theirs,
+- a walk-away ends in the sign-in screen with ``signed_out_idle`` the trail's last entry;
+- when an applicant's matter ends (the next applicant, a sign-out, an idle sign-out, another card laid
+  down), nothing of that applicant remains: the desk holds no service, material, result, notice attempt or evaluation of theirs,
   the masker knows no name of theirs, and no widget of the window, shown or hidden, holds their name, ID
   number (whole or masked), address, case or notice number or the words they gave.
 
-Not exercised, because the window has none of it yet: calling a queue ticket, refusing with a formal
-document, issuing a licence, the document camera, a customer screen apart from the clerk's, and an
-idle sign-out timer.
+Not exercised: calling a queue ticket, printing a licence at the window, the document camera and a
+customer screen apart from the clerk's (the window has none of them yet); the warning's "Stay signed in"
+and a touch during the countdown (tests/test_window_idle.py; a walk-away waits the countdown out); a
+licence handed over twice from two windows (the sandbox's hand-over tests); the printed documents'
+contents (tests/test_window_documents.py).
 """
 
 from __future__ import annotations
@@ -83,7 +92,7 @@ class WindowMonkey(SeededMonkey):
             # once someone is, the materials while checking, the evaluation once done), so the monkey goes
             # deep into matters rather than round the sign-in; anything can still come at any time
             weights = {self.tap: 0.30, self.choose_service: 0.05, self.mark: 0.05, self.type_text: 0.08,
-                       self.card: 0.12, self.code: 0.05, self.printer_fault: 0.03}
+                       self.card: 0.12, self.code: 0.05, self.printer_fault: 0.05, self.walk_away: 0.005}
             if desk.step is Desk.SIGNED_OUT:
                 pass
             elif desk.identity is None:
@@ -91,9 +100,13 @@ class WindowMonkey(SeededMonkey):
             elif desk.service is None:
                 weights.update({self.choose_service: 0.50, self.tap: 0.15})
             elif desk.step is Desk.CHECKING:
-                weights.update({self.mark: 0.35, self.choose_service: 0.08})
+                weights.update({self.mark: 0.35, self.choose_service: 0.08, self.refuse: 0.10})
             elif desk.step is Desk.DONE:  # the applicant rates (and may say why), or the clerk goes on
                 weights.update({self.tap: 0.50, self.type_text: 0.15})
+                if desk.unprinted is not None:  # a document the printer failed
+                    weights.update({self.print_again: 0.40})
+            if desk.ready_licences and desk.can_hand_over():
+                weights.update({self.hand_over: 0.30})
             actions = list(weights)
             self.pick(actions, [weights[a] for a in actions])()
         self._remember_applicant()
@@ -176,12 +189,95 @@ class WindowMonkey(SeededMonkey):
         item.setCheckState(Qt.CheckState.Unchecked if ticked else Qt.CheckState.Checked)
         settle()
 
+    def refuse(self) -> None:
+        """Not accepted (不予受理): a reason from the list, now and then a note (always for "Other", which needs
+        one), then "Do not accept" more often than not (a reason chosen and left stays for the next tap)."""
+        from entry.walkthrough import settle, tap
+        from kiosk.refusal_reasons import RefusalReason
+
+        row = getattr(self.screen(), "refusal", None)
+        if row is None or not row.isVisible() or not row.reason.isEnabled() or row.reason.count() < 2:
+            self.tap()
+            return
+        index = int(self.rng.integers(1, row.reason.count()))
+        row.reason.setCurrentIndex(index)
+        row.reason.activated.emit(index)  # as a choice in the open list is reported
+        settle()
+        self.note("refusal", f"{row.reason.itemText(index)!r}")
+        if row.chosen() is RefusalReason.OTHER or self.rng.random() < 0.3:
+            self._gave(self.type_into([row.note]))
+        if row.refuse.isEnabled() and self.rng.random() < 0.85:
+            self.note("do_not_accept", f"{row.refuse.text()!r}")
+            tap(row.refuse, "'Do not accept' button")
+
+    def hand_over(self) -> None:
+        """A licence listed as ready for the applicant in hand, chosen and handed over."""
+        from entry.walkthrough import settle, tap
+
+        row = getattr(self.screen(), "handover", None)
+        if row is None or not row.hand_over.isVisible() or not row.hand_over.isEnabled() or row.licences.count() == 0:
+            self.tap()
+            return
+        index = int(self.rng.integers(row.licences.count()))
+        row.licences.setCurrentIndex(index)
+        settle()
+        self.note("hand_over", f"{row.licences.itemText(index)!r}")
+        tap(row.hand_over, "'Hand over' button")
+
+    def print_again(self) -> None:
+        """An A4 document the printer failed, printed again: the printer set right first, more often than not."""
+        from entry.walkthrough import tap
+
+        button = getattr(self.screen(), "print_again", None)
+        if button is None or not button.isVisible() or not button.isEnabled():
+            self.tap()
+            return
+        document_printer = self._document_printer()
+        if document_printer is not None and self.rng.random() < 0.7:
+            self.note("document printer", "clear")
+            document_printer.inject("clear")
+        self.note("print_again", f"{button.text()!r}")
+        tap(button, "'Print again' button")
+
+    def walk_away(self) -> None:
+        """The clerk walks away: the window's second shortened to a millisecond until its idle time and
+        warning have passed and the clerk is signed out (after a decision in flight, which it waits for)."""
+        from kiosk.workflows.clerk import Desk
+
+        idle = self.view.idle
+        if self.desk.step is Desk.SIGNED_OUT:
+            self.tap()
+            return
+        self.note("walk_away", f"idle {idle.idle.interval() // 1000} s, then the countdown")
+        idle.set_second_ms(1)
+        try:
+            self.wait(lambda: self.desk.step is Desk.SIGNED_OUT, "the idle clerk to be signed out", 15)
+        finally:
+            idle.set_second_ms(1000)
+        self.audit.flush()
+        last = self.audit.entries[-1]["action"] if self.audit.entries else ""
+        if last != "signed_out_idle":
+            self.fail(f"signed out idle, yet the trail's last entry is {last!r}")
+        self.tally.idle_endings += 1
+
     def printer_fault(self) -> None:
-        """The receipt printer runs out of paper, opens, jams... or is set right again."""
+        """The receipt printer runs out of paper, opens, jams... or the A4 document printer jams (the decision's
+        document then offered again: "Print again"); or either is set right again."""
+        document_printer = self._document_printer()
+        if document_printer is not None and self.rng.random() < 0.4:
+            fault = "clear" if self.rng.random() < 0.5 else "jam"
+            self.note("document printer", fault)
+            document_printer.inject(fault)
+            return
         printer = self.gui.services.devices.receipt_printer
         fault = "clear" if self.rng.random() < 0.5 else str(self.rng.choice(PRINTER_FAULTS))
         self.note("printer", fault)
         printer.inject(fault)
+
+    def _document_printer(self):
+        """The simulated A4 printer, when the window has one (a real one takes no faults)."""
+        printer = getattr(self.gui.services.devices, "document_printer", None)
+        return printer if hasattr(printer, "inject") else None
 
     def type_text(self) -> None:
         from PySide6.QtWidgets import QLineEdit
@@ -191,7 +287,10 @@ class WindowMonkey(SeededMonkey):
         if not edits:
             self.tap()
             return
-        value = self.type_into(edits)
+        self._gave(self.type_into(edits))
+
+    def _gave(self, value: str) -> None:
+        """Text typed: it may be shown back as it is, and while an applicant is in hand it is theirs."""
         if len(value.strip()) >= 6:
             self._typed.add(value.strip()[:40])
             if self.desk.identity is not None:

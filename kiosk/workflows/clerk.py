@@ -136,12 +136,22 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         self._go(Desk.SIGNED_OUT, Notice(user_message(exc)))
 
     def sign_out(self) -> None:
-        if self.busy:  # the matter in hand finishes first (found by kiosk bench window-monkey, seed 1)
-            return
-        self.next_applicant()
-        self._audit_step("sign_out")
+        self._sign_out("sign_out")
+
+    def sign_out_idle(self) -> bool:
+        """The window was left without a touch, key or card for its idle time and its warning (ui/window_idle.py):
+        signed out as by the button, audited ``signed_out_idle``. Not while the desk works on a decision: False,
+        and the window waits for it."""
+        return self._sign_out("signed_out_idle")
+
+    def _sign_out(self, action: str) -> bool:
+        if self.busy or self.staff is None:  # the matter in hand finishes first (kiosk bench window-monkey, seed 1)
+            return False
+        self.next_applicant()  # nothing of the applicant remains
+        self._audit_step(action)
         self.staff = None
         self._go(Desk.SIGNED_OUT)
+        return True
 
     # -- the applicant ---------------------------------------------------------------------------
 

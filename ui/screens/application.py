@@ -11,6 +11,7 @@ from common.domain import ApplyAs, CompanyRole, ServiceItem
 from common.i18n import N_, _, language, ngettext
 from kiosk import forms
 from kiosk.forms import Keyboard
+from kiosk.materials import condition_text, notes_text, with_note
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.keyboard import TouchKeyboard
 from ui.widgets import (FocusWatch, NoticeLabel, Screen, button, button_row, field_edit, keyboard_row, label, neutral,
@@ -163,11 +164,11 @@ class GuideScreen(Screen):
         for m in service.materials:
             notes = [_("required") if m.required else _("if applicable")]
             if m.condition:
-                notes.append(m.condition)
+                notes.append(condition_text(m, lang))  # the language's half of "中文 / English"
             notes.append(ngettext("{count} page", "{count} pages", m.pages).format(count=m.pages))
             if m.e_licence_type:
                 notes.append(_("electronic licence accepted"))
-            materials.append(f"<li>{escape(m.name(lang))}（{escape('；'.join(notes))}）</li>")
+            materials.append(f"<li>{escape(with_note(m.name(lang), notes_text(notes, lang)))}</li>")
         if materials:
             heading = _("Materials")
             parts.append(rich_paragraph(heading, "") + f"<ul>{''.join(materials)}</ul>")

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QListWidget,
                                QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
 from common.i18n import _, language
+from kiosk.materials import with_note
 from kiosk.workflows.citizen import CATEGORY_LABELS, STATUS_LABELS, CitizenSession, Step
 from kiosk.progress import next_step
 from ui.screens.application import applicant_text, days_text, fee_text
@@ -352,7 +353,7 @@ class ConfirmScreen(Screen):
             for m in service.materials:
                 tag = _("required") if m.required else _("if applicable")
                 e_ok = "  ✓ " + _("electronic licence accepted") if m.e_licence_type else ""
-                QListWidgetItem(f"• {m.name(lang)}（{tag}）{e_ok}", self.materials)
+                QListWidgetItem(f"• {with_note(m.name(lang), tag)}{e_ok}", self.materials)
         if session.signature:
             QListWidgetItem("✓ " + _("Signed"), self.materials)
         self.confirm.setText(_("Confirm and submit"))

@@ -11,7 +11,7 @@ from PySide6.QtGui import QImageReader, QPixmap
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from common.i18n import _, language, ngettext
-from kiosk.materials import Checklist, Material, Provided, condition_text, obtain_text
+from kiosk.materials import Checklist, Material, Provided, condition_text, notes_text, obtain_text, with_note
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.signature import SignaturePad, signature_png
 from ui.widgets import NoticeLabel, Screen, button, button_row, clear_layout, column_host, label, scroll_area
@@ -165,7 +165,7 @@ class MaterialsScreen(Screen):
             notes.append(condition_text(m, lang))
         notes.append(ngettext("{count} page", "{count} pages", m.pages).format(count=m.pages))
         row.code = material.code
-        row.name.setText(bold_then(m.name(lang), "；".join(notes)))
+        row.name.setText(bold_then(m.name(lang), notes_text(notes, lang)))
         row.licence.setText(_("Use my electronic licence"))
         row.not_brought.setText(_("I do not have it"))
         row.not_applicable.setText(_("Does not apply to me"))
@@ -405,7 +405,7 @@ class IncompleteScreen(Screen):
         lines = []
         for m in missing:
             when, where = condition_text(m, lang), obtain_text(m, lang)
-            lines.append("• " + m.name(lang) + (f"（{when}）" if when else ""))
+            lines.append("• " + (with_note(m.name(lang), when) if when else m.name(lang)))
             if where:
                 lines.append("    " + where)
         self.missing.setText("\n".join(lines))
