@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWi
 
 from common.domain import EvaluationKeyKind
 from common.i18n import _, language
+from kiosk.materials import with_note
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.display import SMALL, Display, display_for
 from ui.rating import RatingPanel
@@ -114,7 +115,7 @@ class CustomerScreen(QMainWindow):
         for m in (service.materials if service else ()):
             mark = PROVIDED if desk.provided.get(m.code) else NOT_YET
             tag = _("required") if m.required else _("if applicable")
-            item = QListWidgetItem(mark + _("{material} ({note})").format(material=m.name(lang), note=tag),
+            item = QListWidgetItem(mark + with_note(m.name(lang), tag),
                                    self.materials)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # read-only: the clerk checks them
         self.decision.setText(decision_text(desk) if identity is not None else "")
