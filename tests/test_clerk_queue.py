@@ -131,3 +131,34 @@ def test_the_window_number_is_checked_by_name(make_config):
     assert make_config().terminal.window_number == 0
     with pytest.raises(ConfigError, match=r"\[terminal\] window_number"):
         make_config(terminal={"window_number": 1000})
+
+
+def test_a_count_that_comes_back_after_a_sign_out_is_dropped(sandbox, make_config):
+    """kiosk bench window-monkey, seed 4: the window's poll asked, the clerk signed out, the count came back."""
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+
+    class HoldingRunner(SyncTaskRunner):  # synchronous, but while holding each task waits for the test
+        holding = False
+        held: list = []
+
+        def run(self, fn, on_done, on_error):
+            if self.holding:
+                self.held.append((fn, on_done))
+            else:
+                super().run(fn, on_done, on_error)
+
+    take(sandbox, 2)
+    runner = HoldingRunner()
+    built = build_services(make_config(sandbox.url, terminal={"window_number": 3}), runner)
+    try:
+        desk = built.new_clerk_desk()
+        desk.sign_in("XH0001", "demo-XH0001")
+        runner.holding = True
+        desk.count_waiting()
+        count, on_counted = runner.held[0]
+        desk.sign_out()
+        on_counted(count())  # the count of 2 arrives at a desk nobody is signed in at
+        assert desk.staff is None and desk.queue_waiting is None
+    finally:
+        built.stop()

@@ -180,10 +180,12 @@ class DeskQueue:
         if not self.calls_tickets or self.staff is None or self._counting:
             return
         self._counting = True
-        backend = self._backend
+        backend, staff = self._backend, self.staff
 
         def counted(waiting: int) -> None:
             self._counting = False
+            if self.staff is not staff:  # signed out meanwhile (kiosk bench window-monkey, seed 4)
+                return
             if self.queue_waiting != waiting:
                 self.queue_waiting = waiting
                 self._changed()
@@ -191,7 +193,7 @@ class DeskQueue:
         def not_counted(exc: BaseException) -> None:
             self._counting = False
             log.info("desk: queue not counted (%s)", type(exc).__name__)
-            if self.queue_waiting is not None:
+            if self.staff is staff and self.queue_waiting is not None:
                 self.queue_waiting = None
                 self._changed()
 
