@@ -58,6 +58,10 @@ class TerminalConfig:
                                   doc="window mode: on: a screen facing the applicant (ui/customer_screen.py), on "
                                       "the second display when there is one, else a window of its own; the "
                                       "applicant rates there and the clerk's window hides its rating; off: none")
+    queue_tickets: str = option("off", choices=("off", "on"),
+                                doc="kiosk mode: on: home offers \"Take a number\" for the hall's windows, printed on "
+                                    "the receipt printer (kiosk/workflows/citizen_ticket.py); off: the hall's own "
+                                    "dispenser hands them out")
     window_number: int = option(0, minimum=0, maximum=999,
                                 doc="window mode: this window's number as the hall's signs show it, to which it calls "
                                     "queue tickets (请 A012 号到 3 号窗口; kiosk/workflows/clerk_queue.py); 0: the "
