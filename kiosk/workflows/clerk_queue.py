@@ -8,9 +8,10 @@ number is shown on the desk and on the screen facing the applicant (请 A012 号
 until an answer comes: tapping again after a lost answer or an outage asks under the same key, and the
 backend answers the ticket it called then, so nobody in the queue is skipped (docs/api/payloads.md, "The
 hall's queue"). "Call again" announces the same ticket once more (``ticket_recalled``); "No-show" finishes
-it as such (``ticket_no_show``) when nobody came. A ticket whose holder came is finished as served when
-their matter ends (the next applicant, a sign-out, the next call): on the task runner, and if that finish
-is lost the backend finishes the window's ticket as served at its next call.
+it as such (``ticket_no_show``) when nobody came, before any card is read. Otherwise the ticket is finished
+as served when the matter it was called for ends (the next applicant, a sign-out, the next call), audited
+``ticket_served``: on the task runner, and if that finish is lost the backend finishes the window's ticket
+as served at its next call.
 
 A ticket carries nothing of the person, so nothing here is personal data; still, the ticket goes with the
 matter it was called for. Without the queue (the backend away, signed in offline without a token) the
