@@ -13,7 +13,9 @@ voice is on for the whole demo):
   confirm (entry/outage.py says how): the case is saved under a provisional number and delivered
   once the backend is back, and the QR code printed on that receipt, shown to the scanner, brings
   up the case; a licence is printed; the large-text mode;
-- a clerk signs in at the window, ticks the materials the applicant brought and issues a one-time
+- a clerk signs in at window 3 and calls the queue ticket the applicant took at the hall's dispenser
+  (叫号: the desk and the screen facing the applicant say 请 A001 号到 3 号窗口), reads their card,
+  ticks the materials the applicant brought and issues a one-time
   notice for what is missing; then does not accept the next applicant's case (不予受理: not within the
   hall's remit), the decision recorded with its legal reason; the window's A4 documents (the notice and
   the refusal decision) are kept as PDFs under ``a4/``;
@@ -40,6 +42,7 @@ import dataclasses
 import os
 import secrets
 import shutil
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -68,7 +71,8 @@ OFFLINE_SERVICE = "SB-003"  # social insurance record print: no form
 INCOMPLETE_SERVICE, NOT_BROUGHT = "GJJ-004", ("M2",)
 FEE_SERVICE = "JSZ-010"     # driving licence renewal: a 10 yuan fee  # provident fund withdrawal without the purchase contract
 CLERK_SERVICE, CLERK_MATERIALS = "GJJ-004", ("M1",)
-REFUSED_SERVICE, REFUSAL_REASON = "SB-003", "not_our_remit"  # the window's refusal (kiosk/refusal_reasons.py)
+REFUSED_SERVICE, REFUSAL_REASON = "SB-003", "not_our_remit"
+WINDOW_NUMBER = 3  # the clerk's window (terminal.window_number): tickets are called to it  # the window's refusal (kiosk/refusal_reasons.py)
 STAFF_ID, STAFF_PASSWORD = "XH0001", "demo-XH0001"
 MAINTENANCE_ID, MAINTENANCE_PASSWORD = "XH0004", "demo-XH0004"  # the sandbox's staff with the maintenance role
 # The environment may name the terminal and its key; the demo keeps its own backend, data and devices.
@@ -128,6 +132,7 @@ class Sent:
     refused: tuple[str, str] | None = None  # (provisional number, what its receipt's code brought up)
     window_rating: int = 0  # the applicant's rating of the clerk's notice, on the window's customer side
     not_accepted: str = ""  # the case the clerk did not accept (不予受理)
+    ticket: str = ""  # the queue ticket the clerk called before reading the applicant's card
 
     def report(self) -> str:
         lines = [f"sent to {self.backend} as terminal {self.terminal_id}:"]
@@ -138,6 +143,8 @@ class Sent:
                          f"its receipt's QR code brought up '{self.progress}')")
         lines.append(f"  one-time notice {self.kiosk_notice or '(none)'}  (kiosk, service {INCOMPLETE_SERVICE}, "
                      f"{', '.join(NOT_BROUGHT)} not brought; the application saved as a draft)")
+        lines.append(f"  queue ticket {self.ticket or '(none)'} called to window {WINDOW_NUMBER}, then served  (taken for "
+                     f"service {CLERK_SERVICE}; in a sandbox's database: SELECT * FROM queue_tickets)")
         lines.append(f"  one-time notice {self.notice or '(none)'}  (clerk {STAFF_ID}, service {CLERK_SERVICE})")
         if self.refused is not None:
             provisional, shown = self.refused
@@ -284,11 +291,16 @@ def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
     """The clerk's notice, then a refusal; returns the printed notice (its receipt), copies the A4 documents the
     window printed into ``a4``. The window has its screen facing the applicant (ui/customer_screen.py), where the
     applicant rates."""
-    config = dataclasses.replace(config, terminal=dataclasses.replace(config.terminal, customer_screen="on"))
+    config = dataclasses.replace(config, terminal=dataclasses.replace(config.terminal, customer_screen="on",
+                                                                      window_number=WINDOW_NUMBER))
     gui = Gui(config, "window", masker)
     try:
         walk.show(gui)
         walk.clerk_sign_in(gui, STAFF_ID, STAFF_PASSWORD, camera)
+        # the applicant took a ticket at the hall's dispenser (the backend's call as the dispenser makes it, made
+        # here by the script, not the window); the clerk calls it before reading their card
+        gui.services.backend.take_queue_ticket(service_code=CLERK_SERVICE, idempotency_key=uuid.uuid4().hex)
+        sent.ticket = walk.clerk_call_ticket(gui, camera)
         walk.clerk_check_materials(gui, CLERK_SERVICE, CLERK_MATERIALS, camera)
         sent.notice = walk.clerk_issue_notice(gui, camera)
         walk.clerk_applicant_rates(gui, 4, camera)

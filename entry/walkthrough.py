@@ -624,6 +624,21 @@ def clerk_sign_in(gui: Gui, staff_id: str, password: str, camera: Camera | None 
     wait_until(lambda: view.currentWidget() is view.desk_screen, "the clerk's desk", 20)
 
 
+def clerk_call_ticket(gui: Gui, camera: Camera | None = None) -> str:
+    """Tap "Call next" on the queue row; returns the ticket called, once the desk and the applicant's screen say it."""
+    view = gui.window.view
+    row = view.desk_screen.queue
+    wait_until(lambda: row.call_next.isVisible() and row.call_next.isEnabled(), "the queue row's 'Call next'", 20)
+    tap(row.call_next, "'Call next' button")
+    wait_until(lambda: gui.window.desk.called_ticket is not None and not gui.window.desk.queue_busy,
+               "a ticket to be called", 20)
+    _snap(camera, gui, "window-ticket-called")
+    customer = getattr(view, "customer", None)
+    if camera is not None and customer is not None:
+        camera.shot_of(customer, "window-customer-called")
+    return gui.window.desk.called_ticket.number
+
+
 def clerk_check_materials(gui: Gui, service_code: str, provided: tuple[str, ...], camera: Camera | None = None,
                           sample_card: str = "resident") -> None:
     """The applicant's card on the reader, the service chosen from the list, the materials at hand ticked."""

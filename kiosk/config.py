@@ -43,6 +43,7 @@ class TerminalConfig:
     online_check_s: float = timeout("terminal.online_check_s")
     warm_up_after_s: float = timeout("terminal.warm_up_after_s")
     payment_poll_s: float = timeout("terminal.payment_poll_s")
+    queue_poll_s: float = timeout("terminal.queue_poll_s")
     pin_lockout_s: float = timeout("terminal.pin_lockout_s")
     offline_sign_in_s: float = timeout("terminal.offline_sign_in_s")
     demo: bool = option(False, doc="a demo configuration (the sandbox's demo): only here may the break-glass PIN be "
@@ -57,6 +58,14 @@ class TerminalConfig:
                                   doc="window mode: on: a screen facing the applicant (ui/customer_screen.py), on "
                                       "the second display when there is one, else a window of its own; the "
                                       "applicant rates there and the clerk's window hides its rating; off: none")
+    queue_tickets: str = option("off", choices=("off", "on"),
+                                doc="kiosk mode: on: home offers \"Take a number\" for the hall's windows, printed on "
+                                    "the receipt printer (kiosk/workflows/citizen_ticket.py); off: the hall's own "
+                                    "dispenser hands them out")
+    window_number: int = option(0, minimum=0, maximum=999,
+                                doc="window mode: this window's number as the hall's signs show it, to which it calls "
+                                    "queue tickets (请 A012 号到 3 号窗口; kiosk/workflows/clerk_queue.py); 0: the "
+                                    "window calls no tickets and shows no queue row")
     screen_diagonal_in: float = option(0.0, minimum=0.0, maximum=120.0,
                                        doc="the screen's real diagonal in inches, for type in points (ui/display.py); "
                                            "0: as the screen reports itself")

@@ -124,3 +124,22 @@ def one_time_notice(number: str, service: ServiceItem, applicant_masked_name: st
         Line(t("Issued: {time}").format(time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))),
     ]
     return ReceiptDocument(f"notice {number}", tuple(lines))
+
+
+def queue_ticket_receipt(number: str, waiting_ahead: int, terminal_id: str, lang: str) -> ReceiptDocument:
+    """排队号: the hall's queue ticket a citizen takes at the kiosk. Nothing of the person is on it (nor asked)."""
+    t = catalogue(lang).gettext
+    lines = (
+        Line(t("Queue Ticket"), "center", bold=True, size=2),
+        Feed(1),
+        Line(number, "center", bold=True, size=2),
+        Feed(1),
+        Line(catalogue(lang).ngettext("{n} person waiting before you", "{n} people waiting before you",
+                                      waiting_ahead).format(n=waiting_ahead), "center"),
+        Line(t("Please wait until your number is called to a window: watch the screens and listen."), "center"),
+        Rule(),
+        Line(t("Valid today only.")),
+        Line(t("Taken: {time}").format(time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))),
+        Line(t("Terminal: {terminal}").format(terminal=terminal_id)),
+    )
+    return ReceiptDocument(f"queue ticket {number}", lines)

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sandbox import api_cases, api_staff, api_terminal
+from sandbox import api_cases, api_queue, api_staff, api_terminal
 from sandbox.errors import ApiError, error_body, not_found
 from sandbox.faults import FAULTS, FaultSwitches
 from sandbox.models import CaseIn, DraftIn
@@ -82,7 +82,7 @@ def create_app(store: Store, faults: FaultSwitches | None = None,
         code = "invalid_request" if exc.status_code == 400 else f"http_{exc.status_code}"
         return JSONResponse(error_body(code, "请求无法处理", str(exc.detail)), status_code=exc.status_code)
 
-    for module in (api_terminal, api_cases, api_staff):
+    for module in (api_terminal, api_cases, api_staff, api_queue):
         app.include_router(module.routes(store, settings))
 
     @app.post("/control/faults", include_in_schema=False)

@@ -583,6 +583,67 @@ class AuditOut(BaseModel):
     head: str = Field(description="the mac of the last entry held; empty when none")
 
 
+# -- the hall's queue (叫号) ------------------------------------------------------------
+
+QUEUE_CATEGORY = r"^[A-Z]$"
+TICKET_NUMBER = r"^[A-Z][0-9]{3,4}$"
+
+
+class QueueTicketIn(Strict):
+    """A ticket taken at a terminal (a kiosk, the hall's ticket dispenser): of a queue category, or of the one a
+    service queues under. Nothing of the person: the ticket stands for whoever holds the paper."""
+
+    category: Optional[str] = Field(default=None, pattern=QUEUE_CATEGORY,
+                                    description="the queue category (A 综合受理, B 企业开办); null: the service's")
+    service_code: Optional[str] = Field(default=None, min_length=1, max_length=32,
+                                        description="the service the ticket is taken for (404 service_not_found "
+                                                    "for an unknown one); its category chooses the queue when "
+                                                    "category is null")
+
+    @model_validator(mode="after")
+    def _a_queue(self) -> "QueueTicketIn":
+        if self.category is None and self.service_code is None:
+            raise ValueError("name a category or a service")
+        return self
+
+
+class QueueTicket(BaseModel):
+    ticket_number: str = Field(pattern=TICKET_NUMBER, description="the category's letter and the day's sequence, "
+                                                                   "from 001 each day: A012")
+    category: str
+    service_code: Optional[str] = None
+    status: Literal["waiting", "called", "served", "no_show", "expired"] = Field(
+        description="expired: of an earlier day (only a replay under an old Idempotency-Key answers one)")
+    waiting_ahead: int = Field(ge=0, description="tickets of its category taken before it and still waiting "
+                                                 "(0 once called)")
+    window: Optional[int] = Field(default=None, description="the window it was called to; null while waiting")
+    calls: int = Field(ge=0, description="how often it was called (1, then one more per recall)")
+    issued_at: str
+    called_at: Optional[str] = Field(default=None, description="its last call")
+    finished_at: Optional[str] = None
+    expires_at: str = Field(description="the end of the day it was taken: never called after")
+
+
+class QueueCallIn(Strict):
+    window: int = Field(ge=1, le=999, description="the calling window's number, as the hall's signs show it")
+    categories: list[Annotated[str, StringConstraints(pattern=QUEUE_CATEGORY)]] = Field(
+        default_factory=list, max_length=26, description="the categories this window serves; empty: all")
+
+
+class QueueRecallIn(Strict):
+    window: int = Field(ge=1, le=999)
+
+
+class QueueFinishIn(Strict):
+    window: int = Field(ge=1, le=999)
+    outcome: Literal["served", "no_show"]
+
+
+class QueueWaiting(BaseModel):
+    waiting: int = Field(ge=0, description="today's tickets still waiting, of the categories asked")
+    by_category: dict[str, int]
+
+
 # -- notices, fees, licences, evaluation --------------------------------------------
 
 class NoticeIn(Strict):

@@ -27,6 +27,7 @@ from sandbox.models import Service
 from sandbox.payments import Payments
 from sandbox.refusals import Refusals
 from sandbox.handovers import Handovers
+from sandbox.hall_queue import HallQueue
 from sandbox.reprints import Reprints
 
 SCHEMA = """
@@ -152,6 +153,7 @@ class Store:
         self.handovers = Handovers(self)
         self.evaluations = Evaluations(self)
         self.audit = AuditChains(self)
+        self.queue = HallQueue(self)
 
     # -- plumbing -------------------------------------------------------------------
 

@@ -53,7 +53,8 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
                    "principal-agent-large", "form-keyboard-agent-large", "signature-agent-large", "incomplete-incomplete",
                    "notice-printed-incomplete", "identity-resumed", "done-resumed", "done-offline", "progress",
                    "my-cases", "case-progress-reprinted", "payment-fee", "done-fee",
-                   "window-customer-screen", "window-customer-rating"):  # the window's screen facing the applicant
+                   "window-customer-screen", "window-customer-rating",  # the window's screen facing the applicant
+                   "window-ticket-called", "window-customer-called"):  # the queue ticket called (叫号)
         assert any(n.split("-", 1)[1] == f"{screen}.png" for n in names), f"no screenshot of {screen}"
     assert any("maintenance-devices" in n for n in names)
     for path in run.paths:
@@ -69,6 +70,7 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
     assert all(read_wav(path.read_bytes()).rms() > 0.02 for path in run.voice[:3])
     report = run.sent.report()
     assert run.sent.offline[0] in report and run.sent.offline[1] in report and run.sent.notice in report
+    assert run.sent.ticket == "A001" and "queue ticket A001 called to window 3" in report  # GJJ-004 queues under A
     # the window's refusal (不予受理) and its A4 documents, as printed
     refused = run.sent.not_accepted
     assert is_case_number(refused) and refused in report and any("window-not-accepted" in n for n in names)

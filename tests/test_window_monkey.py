@@ -22,3 +22,10 @@ def test_a_seeded_monkey_at_the_window_breaks_nothing(open_gui, seed):
     tally = WindowMonkey(gui, seed, wait_s=20.0).run(STEPS)
     assert tally.steps == STEPS
     assert tally.sessions_ended > 0 and tally.by_action.get("material", 0) > 0  # matters got deep, and ended
+
+
+def test_the_monkey_calls_queue_tickets_at_a_window_with_a_number(open_gui):
+    gui = open_gui("window", terminal={"window_number": 3}, devices={"id_reader": {"type": "sim", "pace": False}})
+    tally = WindowMonkey(gui, 5, wait_s=20.0).run(STEPS)
+    assert tally.steps == STEPS
+    assert tally.by_action.get("dispense", 0) > 0 and tally.by_action.get("ticket_called", 0) > 0

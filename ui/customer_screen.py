@@ -68,6 +68,7 @@ class CustomerScreen(QMainWindow):
         column.setContentsMargins(48, 24, 48, 24)
         column.setSpacing(12)
         self.greeting = label("title")
+        self.called = label("title")  # 请 A012 号到 3 号窗口: the ticket this window called (kiosk/workflows/clerk_queue.py)
         self.clerk = label("subtitle")
         self.applicant = label("")
         self.service = label("subtitle")
@@ -83,7 +84,7 @@ class CustomerScreen(QMainWindow):
         self.thanks = label("")
         self.rating = RatingPanel("window", desk.choose_rating, desk.give_reason, desk.rating_comment,
                                   on_typing=lambda _typing: self.refresh(self._desk), levels_per_row=3)
-        for widget in (self.greeting, self.clerk, self.applicant, self.service):
+        for widget in (self.greeting, self.called, self.clerk, self.applicant, self.service):
             column.addWidget(widget)
         column.addWidget(self.materials, 1)
         column.addWidget(self.sign_hint)
@@ -107,6 +108,9 @@ class CustomerScreen(QMainWindow):
         self.greeting.setText(_("Welcome") if staff else _("This window is closed"))
         self.clerk.setText(_("{name} is serving you.").format(name=staff.get("name", "")) if staff else "")
         identity = desk.identity
+        ticket = desk.called_ticket if staff and identity is None else None  # called, its holder not served yet
+        self.called.setText(_("Ticket {number}, please come to window {window}").format(
+            number=ticket.number, window=ticket.window) if ticket is not None else "")
         self.applicant.setText(f"{identity.masked_name}  {identity.masked_id}" if identity is not None
                                else (_("Please place your ID card on the reader.") if staff else ""))
         service = desk.service if identity is not None else None
@@ -133,13 +137,13 @@ class CustomerScreen(QMainWindow):
         self._pad_changed()
         typing = self.rating.typing  # the touch keyboard for the applicant's words takes the room of the rest
         decided = bool(self.decision.text())
-        shown = {self.greeting: bool(self.greeting.text()), self.clerk: bool(self.clerk.text()),
-                 self.applicant: bool(self.applicant.text()), self.service: service is not None,
+        shown = {self.greeting: bool(self.greeting.text()), self.called: bool(self.called.text()),
+                 self.clerk: bool(self.clerk.text()), self.applicant: bool(self.applicant.text()), self.service: service is not None,
                  self.materials: service is not None and not decided and not signing,  # the pad or the rating
                  self.decision: decided, self.sign_hint: signing, self.pad: signing, self.sign_row: signing}
         shown = {widget: visible and not typing for widget, visible in shown.items()}
         if desk.rating.asking_why():  # the reasons and the applicant's words: only what was decided stays above
-            for widget in (self.greeting, self.clerk, self.applicant, self.service):
+            for widget in (self.greeting, self.called, self.clerk, self.applicant, self.service):
                 shown[widget] = False
         shown[self.thanks] = given
         # what goes is hidden before the panel grows, what comes shown after it shrank: a top-level window that

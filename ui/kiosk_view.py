@@ -99,7 +99,7 @@ class KioskView(PageStack):
         if backend_online is not None:  # the home screen says what works while the service system is away
             self.online_check.timeout.connect(lambda: self.home.show_offline(not backend_online()))
             self.online_check.start(int(terminal.online_check_s * 1000))
-        self.home.bind(session, social_security_card)
+        self.home.bind(session, social_security_card, queue_tickets=terminal.queue_tickets == "on")
         self.screens = Screens(self._factories(session, terminal, social_security_card), self._add)
         self.screens[Step.HOME]
         self.set_timeouts(terminal.idle_timeout_s, terminal.idle_warning_s)

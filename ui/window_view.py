@@ -11,6 +11,7 @@ from kiosk.materials import with_note
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.customer_screen import CustomerScreen
 from ui.handover_row import HandoverRow
+from ui.queue_row import QueueRow, applicant_prompt
 from ui.rating import RatingPanel
 from ui.refusal_row import RefusalRow
 from ui.staff_sign_in import SignInScreen
@@ -20,7 +21,7 @@ from ui.window_idle import WindowIdle
 
 
 class DeskScreen(Screen):
-    def __init__(self, desk: ClerkDesk, rated_elsewhere: bool = False) -> None:
+    def __init__(self, desk: ClerkDesk, rated_elsewhere: bool = False, queue_poll_s: float = 15.0) -> None:
         super().__init__()
         self._desk = desk
         self._rated_elsewhere = rated_elsewhere  # the applicant rates on the customer screen (ui/customer_screen.py)
@@ -44,11 +45,13 @@ class DeskScreen(Screen):
         self.refusal = RefusalRow(desk)  # not accepted (不予受理): the legal reason, a note, the button
         self.print_again = button("", desk.print_again)  # an A4 document the printer failed
         self.handover = HandoverRow(desk)  # licences ready for the applicant, handed over (领证)
+        self.queue = QueueRow(desk, queue_poll_s)  # the queue ticket called here (叫号): ui/queue_row.py
         # the applicant's side of the window (the customer-facing screen): the evaluation of what was just done
         self.rating = RatingPanel("window", desk.choose_rating, desk.give_reason, desk.rating_comment,
                                   keyboard=False, levels_per_row=3)
         left.addWidget(self.clerk)
         left.addWidget(self.applicant)
+        left.addWidget(self.queue)
         left.addStretch(1)
         left.addWidget(self.print_again)
         left.addWidget(self.next)
@@ -82,7 +85,7 @@ class DeskScreen(Screen):
         staff = desk.staff or {}
         self.clerk.setText(_("Clerk: {name} ({id})").format(name=staff.get("name", ""), id=staff.get("staff_id", "")))
         if desk.identity is None:
-            self.applicant.setText(_("Ask the applicant to place their ID card on the reader."))
+            self.applicant.setText(applicant_prompt(desk))  # and the queue ticket called (ui/queue_row.py)
         else:
             identity = desk.identity
             valid = identity.valid_to.isoformat() if identity.valid_to else _("Long-term")
@@ -130,6 +133,7 @@ class DeskScreen(Screen):
         self.print_again.setText(_("Print again"))
         self.print_again.setVisible(desk.unprinted is not None and desk.step is Desk.DONE and not desk.busy)
         self.handover.show_desk(desk)
+        self.queue.show_desk(desk)
 
 
 class WindowView(QStackedWidget):
@@ -139,7 +143,7 @@ class WindowView(QStackedWidget):
         customer_screen = terminal.customer_screen == "on"
         self.desk = desk
         self.sign_in = SignInScreen(desk, N_("Clerk sign-in"))
-        self.desk_screen = DeskScreen(desk, rated_elsewhere=customer_screen)
+        self.desk_screen = DeskScreen(desk, rated_elsewhere=customer_screen, queue_poll_s=terminal.queue_poll_s)
         self.customer = None  # the applicant's own screen, when configured (terminal.customer_screen)
         if customer_screen:
             self.customer = CustomerScreen(desk)

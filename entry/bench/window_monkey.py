@@ -13,6 +13,9 @@ always one for "Other", then "Do not accept"), handing over a licence listed as 
 after the printer failed it ("Print again", the printer set right first more often than not), and walking
 away: the window's second shortened until its idle sign-out (ui/window_idle.py) has signed the clerk out,
 audited ``signed_out_idle``, waiting for a decision in flight.
+At a window with a number (``terminal.window_number``, as ``window_config`` sets) the hall's queue too: the
+hall's ticket dispenser takes tickets now and then (through the backend, as a dispenser would), and the clerk
+taps the queue row's "Call next", "Call again" and "No-show" (ui/queue_row.py).
 What it shares with the kiosk's monkey (the texts, the cards and codes, the hooks, the waits, the trail,
 the leak checks, the bench's loop) is in entry/bench/monkey_common.py.
 
@@ -24,12 +27,15 @@ After every step, once the desk is no longer busy (waited on, never slept), it c
 - nothing on the screen reads like a traceback or a template, and in Chinese no English sentence;
 - the audit trail on disk verifies (the keyed chain holds) and holds no applicant's name or ID number;
 - a walk-away ends in the sign-in screen with ``signed_out_idle`` the trail's last entry;
+- signed out, the desk holds no queue ticket or count; a ticket called whose holder has not come is named in
+  the applicant's box; a ticket that the next applicant, the next call or a sign-out ended is no longer the
+  desk's;
 - when an applicant's matter ends (the next applicant, a sign-out, an idle sign-out, another card laid
   down), nothing of that applicant remains: the desk holds no service, material, result, notice attempt or evaluation of theirs,
   the masker knows no name of theirs, and no widget of the window, shown or hidden, holds their name, ID
   number (whole or masked), address, case or notice number or the words they gave.
 
-Not exercised: calling a queue ticket, printing a licence at the window, the document camera and a
+Not exercised: the queue's categories (the window calls them all), printing a licence at the window, the document camera and a
 customer screen apart from the clerk's (the window has none of them yet); the warning's "Stay signed in"
 and a touch during the countdown (tests/test_window_idle.py; a walk-away waits the countdown out); a
 licence handed over twice from two windows (the sandbox's hand-over tests); the printed documents'
@@ -52,6 +58,7 @@ STAFF_ID, PASSWORD = "XH0001", "demo-XH0001"  # the sandbox's clerk (sandbox/dat
 PRINTER_FAULTS = ("paper_out", "paper_out_mid_job", "cover_open", "cutter_error", "offline")
 # Buttons that end the matter or the shift: tapped less often than the others, so the monkey gets deep.
 LEAVING = {"next": 0.12, "sign_out": 0.03}
+QUEUE_CATEGORIES = ("A", "B")  # the sandbox's (sandbox/hall_queue.py)
 
 
 class WindowMonkey(SeededMonkey):
@@ -71,7 +78,7 @@ class WindowMonkey(SeededMonkey):
         return self.view.currentWidget()
 
     def settle(self, what: str) -> None:
-        self.wait(lambda: not self.desk.busy, f"{what}: the desk no longer busy")
+        self.wait(lambda: not self.desk.busy and not self.desk.queue_busy, f"{what}: the desk no longer busy")
 
     def begin(self) -> None:
         self.settle("the sign-in screen")
@@ -107,6 +114,10 @@ class WindowMonkey(SeededMonkey):
                     weights.update({self.print_again: 0.40})
             if desk.ready_licences and desk.can_hand_over():
                 weights.update({self.hand_over: 0.30})
+            if desk.calls_tickets and desk.step is not Desk.SIGNED_OUT:  # else the weights (and seeds) as before
+                weights.update({self.queue: 0.10, self.dispense: 0.04})
+                if desk.called_ticket is not None and desk.identity is None:  # called: the holder comes, or not
+                    weights.update({self.queue: 0.25, self.card: 0.25})
             actions = list(weights)
             self.pick(actions, [weights[a] for a in actions])()
         self._remember_applicant()
@@ -157,7 +168,12 @@ class WindowMonkey(SeededMonkey):
         else:
             button = self.pick(group)
         self.note("tap", f"{button.text() or button.objectName() or type(button).__name__!r}")
+        ended = group is own and names.get(id(button)) == "next"  # "Next applicant": the called ticket is served
         tap(button, "button")
+        if ended:
+            self.settle("the next applicant")
+            if self.desk.called_ticket is not None:
+                self.fail(f"'Next applicant' left ticket {self.desk.called_ticket.number} called")
 
     def choose_service(self) -> None:
         """The clerk picks an entry of the service list (the first, "choose...", included)."""
@@ -223,6 +239,40 @@ class WindowMonkey(SeededMonkey):
         settle()
         self.note("hand_over", f"{row.licences.itemText(index)!r}")
         tap(row.hand_over, "'Hand over' button")
+
+    def queue(self) -> None:
+        """The clerk taps one of the queue row's buttons shown and enabled: call next, call again, no-show."""
+        from entry.walkthrough import tap
+
+        row = getattr(self.screen(), "queue", None)
+        buttons = [b for b in (row.call_next, row.call_again, row.no_show) if b.isVisible() and b.isEnabled()] \
+            if row is not None and row.isVisible() else []
+        if not buttons:
+            self.tap()
+            return
+        button = self.pick(buttons)
+        before = self.desk.called_ticket
+        self.note("queue", f"{button.text()!r} ({before.number if before else 'none called'})")
+        tap(button, "queue button")
+        self.settle("the queue's answer")
+        if button is row.call_next and self.desk.called_ticket is not None \
+                and before is not None and self.desk.called_ticket.number == before.number:
+            self.fail(f"'Call next' left ticket {before.number} called")
+        if self.desk.called_ticket is not None and self.desk.called_ticket is not before:
+            self.tally.by_action["ticket_called"] = self.tally.by_action.get("ticket_called", 0) + 1
+
+    def dispense(self) -> None:
+        """The hall's ticket dispenser: one to three tickets taken, of a category each (the backend's own call)."""
+        from common.backend_errors import BackendError
+
+        backend = self.gui.services.backend
+        taken = []
+        for _ in range(int(self.rng.integers(1, 4))):
+            try:
+                taken.append(backend.take_queue_ticket(category=str(self.rng.choice(QUEUE_CATEGORIES)))["ticket_number"])
+            except BackendError as exc:
+                taken.append(type(exc).__name__)
+        self.note("dispense", " ".join(taken))
 
     def print_again(self) -> None:
         """An A4 document the printer failed, printed again: the printer set right first, more often than not."""
@@ -356,10 +406,23 @@ class WindowMonkey(SeededMonkey):
             problem = screen_problem(shown, self._typed | self._applicant_texts)
             if problem:
                 self.fail(f"{type(screen).__name__} {problem}")
+        self._check_queue()
         report = self.audit.verify()
         if not report.ok:
             self.fail(f"the audit trail does not verify: {report}")
         self._check_audit_masked()
+
+    def _check_queue(self) -> None:
+        from kiosk.workflows.clerk import Desk
+
+        desk = self.desk
+        if desk.step is Desk.SIGNED_OUT and (desk.called_ticket is not None or desk.queue_waiting is not None):
+            self.fail(f"signed out, the desk still holds the queue: {desk.called_ticket}, {desk.queue_waiting} waiting")
+        ticket = desk.called_ticket
+        if ticket is not None and desk.identity is None and desk.step is not Desk.SIGNED_OUT \
+                and ticket.number not in self.view.desk_screen.applicant.text():
+            self.fail(f"ticket {ticket.number} is called, yet the applicant's box says "
+                      f"{self.view.desk_screen.applicant.text()!r}")
 
     def _check_audit_masked(self) -> None:
         """The trail's last entries hold no applicant's name, ID number or address unmasked."""
@@ -382,7 +445,7 @@ def window_config(url: str, data_dir: Path):
     return load_config(environ={}, overrides={
         "backend": {"url": url, "retries": 0, "connect_timeout_s": 1.0, "read_timeout_s": 2.0},
         "paths": {"data_dir": str(data_dir)}, "logging": {"console": False},
-        "terminal": {"demo": True},
+        "terminal": {"demo": True, "window_number": 3},  # the window calls the hall's queue
         "devices": {"id_reader": {"type": "sim", "pace": False}}})
 
 

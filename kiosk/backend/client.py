@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import random
+import re
 import threading
 import time
 import uuid
@@ -63,6 +64,18 @@ def load_signer(config: BackendConfig, terminal_id: str) -> Signer:
 
 def _q(value: str) -> str:
     return quote(value, safe="")
+
+
+_TICKET_NUMBER = re.compile(r"^[A-Z][0-9]{3,4}$")
+
+
+def _queue_ticket(body: Any) -> dict[str, Any]:
+    """A ``QueueTicket`` answer, its number checked: it is shown and spoken to the hall as it is."""
+    number = _get(body, "ticket_number", str)
+    if not _TICKET_NUMBER.match(number):
+        raise ServerError(detail="queue ticket: not a ticket number")
+    _get(body, "waiting_ahead", int, 0)
+    return body
 
 
 class BackendClient:
@@ -425,6 +438,51 @@ class BackendClient:
         return self._call("POST", "/handovers", headers=headers, retry=idempotency_key is not None,
                           body={"case_number": case_number, "licence_id": licence_id,
                                 "recipient_id_number": recipient_id_number, "recipient_is_agent": recipient_is_agent})
+
+    # -- the hall's queue (叫号) ------------------------------------------------------------------------
+
+    def take_queue_ticket(self, category: str | None = None, service_code: str | None = None,
+                          idempotency_key: str | None = None) -> dict[str, Any]:
+        """A ticket of the hall's queue (``QueueTicket``: ``ticket_number`` such as A012, ``waiting_ahead``), of a
+        category or of the one ``service_code`` queues under. ``idempotency_key``: one per ticket asked for, so a
+        retry after a lost answer gets the same number, not a second one; only a call with a key is retried."""
+        body = {k: v for k, v in (("category", category), ("service_code", service_code)) if v is not None}
+        if idempotency_key is None:
+            return _queue_ticket(self._call("POST", "/queue/tickets", body=body))
+        return _queue_ticket(self._call("POST", "/queue/tickets", body=body, retry=True,
+                                        headers={"Idempotency-Key": idempotency_key}))
+
+    def call_queue_ticket(self, staff_token: str, window: int, idempotency_key: str,
+                          categories: Iterable[str] = ()) -> dict[str, Any] | None:
+        """The next waiting ticket called to ``window`` (``QueueTicket``), or None when no one waits. Always under
+        an ``Idempotency-Key`` (one per call the clerk makes), so a retry after a lost answer answers the ticket it
+        called rather than skipping that citizen: retried with backoff."""
+        try:
+            return _queue_ticket(self._call("POST", "/queue/call", body={"window": window,
+                                                                         "categories": list(categories)},
+                                            retry=True, headers={"X-Staff-Token": staff_token,
+                                                                 "Idempotency-Key": idempotency_key}))
+        except RejectedError as exc:
+            if exc.code == "queue_empty":
+                return None
+            raise
+
+    def recall_queue_ticket(self, staff_token: str, ticket_number: str, window: int) -> dict[str, Any]:
+        """The ticket this window called, called again (each call announces it once more: a retry is harmless)."""
+        return _queue_ticket(self._call("POST", f"/queue/tickets/{_q(ticket_number)}/recall", body={"window": window},
+                                        retry=True, headers={"X-Staff-Token": staff_token}))
+
+    def finish_queue_ticket(self, staff_token: str, ticket_number: str, window: int, outcome: str) -> dict[str, Any]:
+        """``served`` or ``no_show``: the same outcome again answers it again, so it is retried."""
+        return _queue_ticket(self._call("POST", f"/queue/tickets/{_q(ticket_number)}/finish", retry=True,
+                                        body={"window": window, "outcome": outcome},
+                                        headers={"X-Staff-Token": staff_token}))
+
+    def queue_waiting(self, categories: Iterable[str] = ()) -> int:
+        """How many of today's tickets (of ``categories``; all when none) wait to be called."""
+        query = [("category", c) for c in categories]
+        body = self._call("GET", "/queue" + ("?" + urlencode(query) if query else ""), retry=True)
+        return _get(body, "waiting", int)
 
     def send_audit(self, entries: list[dict[str, Any]]) -> dict[str, Any]:
         """Push audit entries; the answer is the head the backend holds (``count``, ``head``)."""

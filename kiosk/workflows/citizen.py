@@ -44,6 +44,7 @@ from kiosk.submission import Outcome, Submitter
 from kiosk.search import CategoryCount, ServiceIndex, categories
 from kiosk.tasks import TaskRunner
 from kiosk.workflows import admit
+from kiosk.workflows.citizen_ticket import SessionTicket
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ def user_message(exc: BaseException) -> Text:
     return text("Something went wrong. Please try again or ask the hall staff.")
 
 
-class CitizenSession(RatingTaps):
+class CitizenSession(SessionTicket, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  terminal_id: str, masker: Masker, document_printer: DocumentPrinter | None = None,
                  document_camera: DocumentCamera | None = None) -> None:

@@ -32,6 +32,7 @@ from kiosk.workflows.citizen import Notice, user_message
 from kiosk.workflows.clerk_case import DeskCase
 from kiosk.workflows.clerk_documents import DeskDocuments
 from kiosk.workflows.clerk_handover import DeskHandover
+from kiosk.workflows.clerk_queue import DeskQueue
 from kiosk.workflows.clerk_refusal import DeskRefusal
 from kiosk.workflows.clerk_signature import DeskSignature
 
@@ -64,10 +65,11 @@ class Desk(enum.Enum):
     DONE = "done"
 
 
-class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignature, RatingTaps):
+class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignature, DeskQueue, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  audit: AuditTrail, terminal_id: str, masker: Masker, staff_sign_in: StaffSignIn,
-                 document_printer: DocumentPrinter | None = None, hall: str = "", signs_at_window: bool = False) -> None:
+                 document_printer: DocumentPrinter | None = None, hall: str = "", signs_at_window: bool = False,
+                 window_number: int = 0) -> None:
         self._backend, self._submitter, self._printer = backend, submitter, printer
         self._tasks, self._audit, self._terminal_id, self._masker = tasks, audit, terminal_id, masker
         self._staff_sign_in = staff_sign_in  # online, or offline by the cached verifier (shared with maintenance)
@@ -87,6 +89,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         self.signs_at_window = signs_at_window  # the applicant signs on the customer screen (clerk_signature.py)
         self._init_documents(document_printer, hall)  # the A4 documents (kiosk/workflows/clerk_documents.py)
         self._init_handover()  # licences ready for collection (kiosk/workflows/clerk_handover.py)
+        self._init_queue(window_number)  # queue tickets called to this window (kiosk/workflows/clerk_queue.py)
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -149,6 +152,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
             return False
         self.next_applicant()  # nothing of the applicant remains
         self._audit_step(action)
+        self._forget_queue()
         self.staff = None
         self._go(Desk.SIGNED_OUT)
         return True
@@ -291,6 +295,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
             return
         if self.identity is not None:
             self._audit_step("applicant_done")
+        self._finish_called_ticket()  # the ticket called for the matter: served (kiosk/workflows/clerk_queue.py)
         self._clear_applicant()
         if self.staff is not None:
             self._go(Desk.WAITING)

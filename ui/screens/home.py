@@ -4,7 +4,7 @@ bound to its buttons once the services are built, a few hundred milliseconds lat
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QSpacerItem
 
 from common.i18n import _
 from ui.widgets import NoticeLabel, Screen, button, label
@@ -24,7 +24,8 @@ class HomeScreen(Screen):
         self.layout_.addWidget(self.card_left)
         for widget in (self.title, self.subtitle):
             self.layout_.addWidget(widget)
-        self.layout_.addSpacing(40)
+        self.hero_gap = QSpacerItem(0, 40)  # narrowed when "Take a number" is offered: large English fits 1280x800
+        self.layout_.addSpacerItem(self.hero_gap)
         row = QHBoxLayout()
         row.addStretch(1)
         for hero in (self.card_button, self.licence_button, self.title):
@@ -35,6 +36,13 @@ class HomeScreen(Screen):
         row.addStretch(1)
         self.layout_.addLayout(row)
         self.layout_.addWidget(self.hint)
+        self.ticket_button = button("")  # "Take a number" (terminal.queue_tickets): hidden unless the hall wants it
+        self.ticket_button.hide()
+        ticket_row = QHBoxLayout()
+        ticket_row.addStretch(1)
+        ticket_row.addWidget(self.ticket_button)
+        ticket_row.addStretch(1)
+        self.layout_.addLayout(ticket_row)
         self.layout_.addWidget(self.notice)
         self.offline = label("info")  # while the service system is away: what still works
         self.offline.hide()
@@ -54,9 +62,15 @@ class HomeScreen(Screen):
         parts = [self.card_left.text()] if not self.card_left.isHidden() else []
         return parts + [self.title.text(), self.hint.text()]
 
-    def bind(self, session, social_security_card: bool = False) -> None:
-        """The citizen's session takes the taps from here on; the hint names the cards the terminal reads."""
+    def bind(self, session, social_security_card: bool = False, queue_tickets: bool = False) -> None:
+        """The citizen's session takes the taps from here on; the hint names the cards the terminal reads;
+        ``queue_tickets``: "Take a number" is offered (kiosk/workflows/citizen_ticket.py)."""
         self.social_security_card = social_security_card
+        self.ticket_button.setVisible(queue_tickets)
+        if queue_tickets:  # its row and the number said under it: 40 px overlapped the hint with the heroes by 6 px
+            self.hero_gap.changeSize(0, 8)
+            self.layout_.invalidate()
+        self.ticket_button.clicked.connect(session.take_queue_ticket)
         self.card_button.clicked.connect(lambda: session.start_with_card("apply"))  # not clicked's `checked`
         self.licence_button.clicked.connect(lambda: session.start_with_card("licence"))
 
@@ -65,6 +79,8 @@ class HomeScreen(Screen):
         self.subtitle.setText(_("Do your government errands here, in one visit or none."))
         self.card_button.setText(_("Start with my ID card"))
         self.licence_button.setText(_("Print my licence"))
+        self.ticket_button.setText(_("Take a number for the service windows"))
+        self.ticket_button.setEnabled(session is None or not session.busy)
         if self.social_security_card:
             self.hint.setText(_("Or place your ID card on the reader, insert your social security card, show your "
                                 "government app's identity code, or scan your receipt to check progress."))

@@ -1,0 +1,75 @@
+"""A citizen takes a number for the hall's windows (取号) at the kiosk's home screen, printed on the receipt printer.
+
+A mix-in of ``CitizenSession``, offered where the hall wants its kiosks to hand out numbers
+(``terminal.queue_tickets = "on"``; many halls have a dispenser of their own). No identification: a ticket
+carries nothing of the person (docs/api/payloads.md, "The hall's queue"). On the task runner the ticket is
+taken (POST /queue/tickets, category A, under an ``Idempotency-Key`` made for the tap: the client's retry
+after a lost answer gets the same number) and printed; home then says the number and how many wait before
+it. Printer down: the number is taken all the same, so home says it plainly to remember (the window calls
+it whatever the paper). The backend away: nothing is taken, and home says to ask at the service desk.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import TYPE_CHECKING
+
+from common.i18n import language, text
+from devices.errors import DeviceError
+from kiosk.receipts import queue_ticket_receipt
+
+if TYPE_CHECKING:
+    from kiosk.workflows.citizen import CitizenSession
+
+log = logging.getLogger(__name__)
+KIOSK_CATEGORY = "A"  # the hall's general queue (sandbox/hall_queue.py): the kiosk does not know the matter
+
+
+class TicketNotPrinted(Exception):
+    """The ticket was taken; its paper did not print (``cause``)."""
+
+    def __init__(self, number: str, ahead: int, cause: DeviceError) -> None:
+        super().__init__(number)
+        self.number, self.ahead, self.cause = number, ahead, cause
+
+
+class SessionTicket:
+    def take_queue_ticket(self: "CitizenSession") -> None:
+        from kiosk.workflows.citizen import Notice, Step, user_message  # the session's module mixes this in
+
+        if self.step is not Step.HOME or self.busy:
+            return
+        backend, printer, terminal_id, lang = self._backend, self._printer, self._terminal_id, language()
+        key = uuid.uuid4().hex  # one per tap: a second tap is a second number, the client's retry the same one
+        self.busy = True
+        self._changed()
+
+        def work() -> tuple[str, int]:
+            ticket = backend.take_queue_ticket(category=KIOSK_CATEGORY, idempotency_key=key)
+            number, ahead = str(ticket["ticket_number"]), int(ticket.get("waiting_ahead") or 0)
+            try:
+                printer.print_receipt(queue_ticket_receipt(number, ahead, terminal_id, lang))
+            except DeviceError as exc:
+                raise TicketNotPrinted(number, ahead, exc) from exc
+            return number, ahead
+
+        def taken(result: tuple[str, int]) -> None:
+            number, ahead = result
+            self.busy = False
+            log.info("session: queue ticket %s taken (%d ahead)", number, ahead)
+            self._go(Step.HOME, Notice(text("Your number is {number}, printed below. Please wait until it is called "
+                                            "to a window.", number=number), error=False))
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            if isinstance(exc, TicketNotPrinted):
+                log.warning("session: queue ticket %s not printed (%s)", exc.number, type(exc.cause).__name__)
+                self._go(Step.HOME, Notice(text("Your number is {number}; its ticket did not print, so please "
+                                                "remember it. It will be called to a window.", number=exc.number)))
+                return
+            log.info("session: no queue ticket (%s)", type(exc).__name__)
+            self._go(Step.HOME, Notice(text("No number could be taken just now: {reason} Please ask at the service "
+                                            "desk.", reason=user_message(exc))))
+
+        self._tasks.run(work, taken, failed)

@@ -1,0 +1,84 @@
+"""A citizen takes a number for the hall's windows at the kiosk's home (kiosk/workflows/citizen_ticket.py), against
+the sandbox and the simulated receipt printer: printed, said on home, the printer or the backend failing."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from devices.receipt.virtual import render
+from kiosk.workflows.citizen import Step
+
+
+@pytest.fixture
+def session(services):
+    return services.new_citizen_session()
+
+
+def receipt_lines(services):
+    printer = services.devices.receipt_printer
+    return render(printer.last_bytes, printer.profile).lines
+
+
+def test_a_number_is_taken_printed_and_said_on_home(session, services, sandbox):
+    sandbox.store.queue.take("A", None, "DISPENSER")  # someone took one before at the hall's dispenser
+    session.take_queue_ticket()
+    assert session.step is Step.HOME and not session.busy and not session.notice.error
+    assert session.notice.message.render("zh_CN") == "您的号码是 A002，号票已在下方打印。请等候叫号到窗口办理。"
+    lines = receipt_lines(services)
+    assert lines[0].strip() == "排队号" and any(line.strip() == "A002" for line in lines)
+    assert "您前面还有 1 人等候" in [line.strip() for line in lines] and "仅限当日有效。" in lines
+    assert services.backend.queue_waiting() == 2
+
+
+def test_the_printer_down_the_number_is_taken_and_said_to_remember(session, services, sandbox):
+    services.devices.receipt_printer.inject("paper_out")
+    session.take_queue_ticket()
+    assert session.notice.error and "A001" in session.notice.message.render("en")
+    assert "remember" in session.notice.message.render("en") and services.backend.queue_waiting() == 1
+
+
+def test_the_backend_away_no_number_and_the_service_desk_named(session, services, sandbox):
+    sandbox.faults.set("down")
+    try:
+        session.take_queue_ticket()
+    finally:
+        sandbox.faults.clear()
+    said = session.notice.message.render("zh_CN")
+    assert session.notice.error and said.startswith("暂时无法取号：") and said.endswith("请到服务台咨询。")
+    assert services.backend.queue_waiting() == 0
+
+
+def test_only_at_home(session, services):
+    session.start_with_card("apply")  # the consent screen: a number is not taken mid-errand
+    session.take_queue_ticket()
+    assert session.step is not Step.HOME and services.backend.queue_waiting() == 0
+
+
+def test_home_offers_take_a_number_only_when_configured(open_gui, qtbot, sandbox):
+    plain = open_gui("kiosk")
+    assert plain.window.view.home.ticket_button.isHidden()
+    gui = open_gui("kiosk", terminal={"queue_tickets": "on"})
+    home = gui.window.view.home
+    assert home.ticket_button.isVisible() and home.ticket_button.text() == "窗口办事取号"
+    qtbot.mouseClick(home.ticket_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "A001" in home.notice.text(), timeout=10000)
+    assert home.notice.text() == "您的号码是 A001，号票已在下方打印。请等候叫号到窗口办理。"
+
+
+@pytest.mark.parametrize("english", [False, True])
+def test_home_with_take_a_number_and_its_notice_fits_1280x800_in_large_text(open_gui, qtbot, sandbox, english):
+    from PySide6.QtCore import QPoint, QRect
+
+    gui = open_gui("kiosk", terminal={"queue_tickets": "on"})
+    if english:
+        gui.window.toggle_language()
+    gui.window.toggle_elderly()
+    home = gui.window.view.home
+    qtbot.mouseClick(home.ticket_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "A001" in home.notice.text(), timeout=10000)
+    qtbot.wait(50)  # the layout settles on the event loop
+    assert gui.window.size().toTuple() == (1280, 800)
+    placed = [QRect(w.mapTo(gui.window, QPoint(0, 0)), w.size())
+              for w in (home.subtitle, home.card_button, home.hint, home.ticket_button, home.notice)]
+    for above, below in zip(placed, placed[1:]):
+        assert above.bottom() < below.top(), (above, below)  # in order, none over another
+    assert gui.window.rect().contains(placed[-1])
