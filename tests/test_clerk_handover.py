@@ -50,20 +50,50 @@ def test_a_ready_licence_is_listed_handed_over_once_and_its_receipt_printed(serv
     assert ID_NUMBER not in raw and NAME not in raw and "3301**********1236" in raw
 
 
-def test_a_receipt_that_did_not_print_is_printed_on_the_next_tap_without_a_second_record(services, sandbox):
+def actions(services):
+    services.audit.flush()
+    return [(e["action"], e["detail"]) for e in services.audit.entries]
+
+
+def test_a_receipt_that_did_not_print_is_offered_again_and_printed_without_a_second_record(services, sandbox):
     desk = at_window(services)
     printer = services.devices.receipt_printer
     printer.inject("paper_out")
     desk.hand_over(LICENCE)
     (first,) = handovers(sandbox)
-    assert desk.notice.error and desk.step is Desk.WAITING and desk.can_hand_over()
+    number = first["handover_id"]
+    assert desk.notice.error and desk.step is Desk.WAITING
     said = desk.notice.message.render("en")
-    assert "is recorded" in said and "did not print" in said and "not recorded twice" in said
+    assert "is recorded" in said and "did not print" in said and "“Print again”" in said and "not recorded twice" in said
     assert "已登记" in desk.notice.message.render("zh_CN")
+    # handed over: no longer to hand, its receipt offered again
+    assert desk.ready_licences == () and not desk.can_hand_over() and desk.can_print_handover_again()
+    assert [done.handover_id for done in desk.unprinted_handovers] == [number]
+    desk.print_handover_again()  # the printer still out of paper: said, still offered
+    assert desk.notice.error and desk.can_print_handover_again() and desk.step is Desk.WAITING
     printer.inject("clear")
+    desk.print_handover_again()
+    assert handovers(sandbox) == [first] and not desk.notice.error and desk.unprinted_handovers == ()
+    assert f"交付编号：{number}" in receipt_lines(services)  # the one recorded, printed now
+    assert "领取人：张**（3301**********1236）" in receipt_lines(services)
+    assert not desk.can_print_handover_again()
+    assert ("handover_receipt_printed", number) in actions(services)
+
+
+def test_a_receipt_left_unprinted_when_the_applicant_goes_is_audited_and_said(services, sandbox):
+    desk = at_window(services)
+    services.devices.receipt_printer.inject("paper_out")
     desk.hand_over(LICENCE)
-    assert handovers(sandbox) == [first] and not desk.notice.error
-    assert f"交付编号：{first['handover_id']}" in receipt_lines(services)  # the one recorded, printed now
+    (first,) = handovers(sandbox)
+    number = first["handover_id"]
+    desk.next_applicant()
+    assert desk.unprinted_handovers == () and not desk.can_print_handover_again()
+    assert ("handover_receipt_never_printed", number) in actions(services)
+    said = desk.notice.message.render("en")  # the clerk is told at the next applicant, the number only
+    assert desk.notice.error and number in said and "never printed" in said and "recorded" in said
+    assert ID_NUMBER not in said and NAME not in said
+    desk.card_read(sample_identity("resident"))  # said once
+    assert desk.notice is None and handovers(sandbox) == [first]
 
 
 def test_a_lost_answer_then_a_retry_records_the_hand_over_once(services, sandbox):

@@ -25,11 +25,14 @@ def test_the_clerk_hands_a_licence_over_through_the_window_s_widgets(gui, qtbot,
     qtbot.mouseClick(row.hand_over, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not view.desk.busy and screen.notice.isVisible(), timeout=10000)
     (recorded,) = _handovers(sandbox)
-    assert f"交付已登记（{recorded}），但领证回执未能打印" in screen.notice.text() and row.hand_over.isEnabled()
+    assert f"交付已登记（{recorded}），但领证回执未能打印" in screen.notice.text()
+    assert not row.hand_over.isVisible()  # handed over: nothing left to hand; its receipt offered again
+    assert row.isVisible() and row.print_again.isVisible() and row.print_again.isEnabled()
+    assert row.print_again.text() == "重新打印"
     printer.inject("clear")
-    qtbot.mouseClick(row.hand_over, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(row.print_again, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not view.desk.busy and "领证回执已打印" in screen.notice.text(), timeout=10000)
-    assert _handovers(sandbox) == [recorded] and not row.isVisible()  # nothing left to hand over
+    assert _handovers(sandbox) == [recorded] and not row.isVisible()  # nothing left to hand over or print
     assert screen.accept.isVisible()  # the matter in hand goes on: the service chosen is still being checked
     qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
     assert not row.isVisible() and row.licences.count() == 0 and view.desk.ready_licences == ()
@@ -45,7 +48,7 @@ def test_the_hand_over_fits_1280x800_in_large_english(gui, qtbot, sandbox):
     def assert_fits():
         qtbot.wait(50)  # the layout settles on the event loop
         assert gui.window.size().toTuple() == (1280, 800)
-        for widget in (row.title, row.licences, row.hand_over, screen.applicant, screen.next, screen.sign_out,
+        for widget in (row.title, row.licences, row.hand_over, row.print_again, screen.applicant, screen.next, screen.sign_out,
                        screen.accept, screen.issue, screen.notice, screen.refusal):
             if widget.isVisible():
                 placed = QRect(widget.mapTo(gui.window, QPoint(0, 0)), widget.size())
@@ -55,5 +58,5 @@ def test_the_hand_over_fits_1280x800_in_large_english(gui, qtbot, sandbox):
     gui.services.devices.receipt_printer.inject("paper_out")  # the longest message the hand-over says
     qtbot.mouseClick(row.hand_over, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not view.desk.busy and "did not print" in screen.notice.text(), timeout=10000)
-    assert row.isVisible() and len(_handovers(sandbox)) == 1
+    assert row.isVisible() and row.print_again.isVisible() and len(_handovers(sandbox)) == 1
     assert_fits()
