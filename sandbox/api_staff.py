@@ -34,6 +34,29 @@ HANDOVER_CONFLICTS = {
 }
 
 
+def check_recipient(body: HandoverIn, store: Store) -> None:
+    """Who may take the licence: its holder (for a company's, its legal representative), or an agent for them who
+    names the holder and whose authorisation the clerk checked (422 otherwise)."""
+    holder = store.case_holder(body.case_number)
+    if not body.recipient_is_agent:
+        representative = (store.company(holder) or {}).get("legal_representative_id")
+        if body.recipient_id_number not in (holder, representative):
+            raise ApiError(422, "not_the_holder", "领取人不是证照持有人，代领须注明代理人",
+                           "The recipient does not hold this licence: an agent collects as agent",
+                           {"recipient_id_number": "not the holder"})
+        return
+    if not body.authorisation_checked:
+        raise ApiError(422, "authorisation_required", "代领须核验持证人的授权委托书",
+                       "An agent needs the holder's written authorisation, checked by the clerk",
+                       {"authorisation_checked": "required"})
+    if body.holder_id_number != holder:
+        raise ApiError(422, "holder_mismatch", "所填持证人与该证照不符", "The holder named does not hold this licence",
+                       {"holder_id_number": "not the holder"})
+    if body.recipient_id_number == holder:
+        raise ApiError(422, "agent_is_holder", "持证人本人领取无须代领", "The holder collects in person, not as agent",
+                       {"recipient_is_agent": "the recipient is the holder"})
+
+
 def routes(store: Store, settings: dict) -> APIRouter:
     api = APIRouter(prefix="/api/v1")
 
@@ -76,7 +99,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
 
     @api.post("/handovers", response_model=HandoverOut, status_code=201, tags=["staff"],
               responses={200: {"model": HandoverOut, "description": "the hand-over this Idempotency-Key recorded"},
-                         **documented(400, 401, 404, 409)})
+                         **documented(400, 401, 404, 409, 422)})
     def handover(body: HandoverIn, request: Request, token: str | None = Header(default=None, alias="X-Staff-Token"),
                  idempotency_key: Optional[str] = Header(
                      default=None, alias="Idempotency-Key",
@@ -90,6 +113,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
             raise not_found("case")
         if body.licence_id != "LIC-" + body.case_number or case["status"] != "ready":
             raise not_found("licence")
+        check_recipient(body, store)
         try:
             handover_id, at, replayed = store.handovers.record(body.model_dump(), clerk["staff_id"], idempotency_key,
                                                                request.state.terminal_id)

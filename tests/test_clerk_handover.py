@@ -142,3 +142,64 @@ def test_a_list_that_could_not_be_had_is_said_and_the_next_card_asks_again(servi
     desk.next_applicant()
     desk.card_read(sample_identity("resident"))
     assert not desk.licences_unknown and [lic.licence_id for lic in desk.ready_licences] == [LICENCE]
+
+
+AGENT_ID, AGENT_NAME = "330102195506122468", "李样例"  # the long-term sample card: collects for the resident
+
+
+def test_an_agent_collects_for_the_holder_once_authorised_both_masked_on_the_receipt(services, sandbox):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    desk.card_read(sample_identity("resident_long_term"))  # the card on the reader is the collector's
+    assert LICENCE not in [lic.licence_id for lic in desk.ready_licences] and desk.can_collect_for_another()
+    desk.collect_for("330106199003071230")  # a typing slip: the check character is wrong
+    assert desk.notice.error and desk.collecting_for is None
+    desk.collect_for(AGENT_ID)  # their own number: not an agent
+    assert desk.notice.error and desk.collecting_for is None
+    desk.collect_for(ID_NUMBER.lower())
+    assert [lic.licence_id for lic in desk.ready_licences] == [LICENCE]  # the holder's, as the backend lists them
+    desk.hand_over(LICENCE)  # the authorisation not seen yet: nothing asked
+    assert desk.notice.error and "authorisation" in desk.notice.message.render("en") and handovers(sandbox) == []
+    desk.confirm_authorisation(True)
+    desk.hand_over(LICENCE)
+    (recorded,) = handovers(sandbox)
+    assert recorded["recipient_id_number"] == AGENT_ID and recorded["recipient_is_agent"] is True
+    assert recorded["holder_id_number"] == ID_NUMBER and recorded["authorisation_checked"] is True
+    assert not desk.notice.error and desk.ready_licences == ()
+    lines = receipt_lines(services)
+    assert "持证人：3301**********1236" in lines and "代领人：李**（3301**********2468）" in lines
+    assert not any(ID_NUMBER in line or AGENT_ID in line or NAME in line or AGENT_NAME in line for line in lines)
+    collection = desk.collecting_for
+    desk.next_applicant()
+    assert desk.collecting_for is None and collection.holder_id_number == ""  # the typed number overwritten
+    services.audit.flush()
+    raw = (services.config.data_dir / "audit" / "trail.jsonl").read_text("utf-8")
+    assert ID_NUMBER not in raw and AGENT_ID not in raw and "agent for 3301**********1236" in raw
+
+
+def test_the_backend_refuses_a_hand_over_to_someone_not_the_holder_nor_their_authorised_agent(services, sandbox):
+    from common.backend_errors import RejectedError
+
+    token = services.backend.staff_sign_in("XH0001", "demo-XH0001")["token"]
+    case = LICENCE.removeprefix("LIC-")
+    tries = {
+        "not_the_holder": dict(),  # the agent's card, not said to be an agent
+        "authorisation_required": dict(recipient_is_agent=True, holder_id_number=ID_NUMBER),
+        "holder_mismatch": dict(recipient_is_agent=True, holder_id_number="330105200001010033",
+                                authorisation_checked=True),
+    }
+    for code, kwargs in tries.items():
+        try:
+            services.backend.handover(token, case, LICENCE, AGENT_ID, **kwargs)
+        except RejectedError as exc:
+            assert exc.code == code
+        else:
+            raise AssertionError(f"{code}: recorded")
+    try:
+        services.backend.handover(token, case, LICENCE, ID_NUMBER, recipient_is_agent=True, holder_id_number=ID_NUMBER,
+                                  authorisation_checked=True)
+    except RejectedError as exc:
+        assert exc.code == "agent_is_holder"
+    else:
+        raise AssertionError("the holder recorded as their own agent")
+    assert handovers(sandbox) == []

@@ -416,15 +416,19 @@ class BackendClient:
                           headers={"X-Staff-Token": staff_token})
 
     def handover(self, staff_token: str, case_number: str, licence_id: str, recipient_id_number: str,
-                 recipient_is_agent: bool = False, idempotency_key: str | None = None) -> dict[str, Any]:
+                 recipient_is_agent: bool = False, idempotency_key: str | None = None, *,
+                 holder_id_number: str | None = None, authorisation_checked: bool = False) -> dict[str, Any]:
         """Record a licence handed over at the window. ``idempotency_key``: one per licence per applicant's visit, so
-        asking again (a retry, here or by the caller) answers the hand-over recorded, never a second one."""
+        asking again (a retry, here or by the caller) answers the hand-over recorded, never a second one. An agent
+        (``recipient_is_agent``) names the holder and says the clerk checked the holder's authorisation."""
         headers = {"X-Staff-Token": staff_token}
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
-        return self._call("POST", "/handovers", headers=headers, retry=idempotency_key is not None,
-                          body={"case_number": case_number, "licence_id": licence_id,
-                                "recipient_id_number": recipient_id_number, "recipient_is_agent": recipient_is_agent})
+        body: dict[str, Any] = {"case_number": case_number, "licence_id": licence_id,
+                                "recipient_id_number": recipient_id_number, "recipient_is_agent": recipient_is_agent}
+        if recipient_is_agent:
+            body.update(holder_id_number=holder_id_number, authorisation_checked=authorisation_checked)
+        return self._call("POST", "/handovers", headers=headers, retry=idempotency_key is not None, body=body)
 
     def send_audit(self, entries: list[dict[str, Any]]) -> dict[str, Any]:
         """Push audit entries; the answer is the head the backend holds (``count``, ``head``)."""

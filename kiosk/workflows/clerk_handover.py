@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from common.i18n import language, text
 from devices.errors import DeviceError
 from kiosk.handover_receipt import HandedOver, ReadyLicence, handover_receipt
+from kiosk.workflows.clerk_agent import DeskAgent
 from kiosk.workflows.citizen import Notice, user_message
 
 if TYPE_CHECKING:
@@ -44,10 +45,12 @@ class HandoverReceiptError(Exception):
         self.done, self.cause, self.printed = done, cause, printed  # printed: those before it, printing again
 
 
-class DeskHandover:
-    """What ``ClerkDesk`` adds to hand licences over; ``_init_handover`` is called from its constructor."""
+class DeskHandover(DeskAgent):
+    """What ``ClerkDesk`` adds to hand licences over (to their holder, or to an agent: kiosk/workflows/clerk_agent.py);
+    ``_init_handover`` is called from its constructor."""
 
     def _init_handover(self) -> None:
+        self._init_agent()
         self.ready_licences: tuple[ReadyLicence, ...] = ()  # for the applicant in hand, as the backend listed them
         self.licences_unknown = False  # the list could not be had: said on the desk, nothing else stops
         self._handover_keys: dict[str, str] = {}  # licence id -> its Idempotency-Key for this visit
@@ -55,14 +58,18 @@ class DeskHandover:
         self._never_printed: tuple[str, ...] = ()  # hand-over numbers whose receipt the last matter left unprinted
 
     def _look_up_licences(self: "ClerkDesk") -> None:
-        """After a card is read: the licences ready for the applicant, asked on the task runner."""
-        identity = self.identity
+        """After a card is read: the licences ready for the applicant (or, for an agent, the holder they collect for),
+        asked on the task runner."""
+        identity, collection = self.identity, self.collecting_for
         if identity is None:
             return
-        id_number = identity.id_number
+        id_number = collection.holder_id_number if collection is not None else identity.id_number
+
+        def current() -> bool:  # the applicant (or the holder asked for) changed meanwhile: not theirs to show
+            return self.identity is identity and self.collecting_for is collection
 
         def found(items: list[dict]) -> None:
-            if self.identity is not identity:  # the applicant went meanwhile: not theirs to show
+            if not current():
                 return
             self.ready_licences = tuple(ReadyLicence.of(item) for item in items)
             self.licences_unknown = False  # a read, not a step of the matter: not audited (the hand-over is)
@@ -70,7 +77,7 @@ class DeskHandover:
 
         def failed(exc: BaseException) -> None:
             log.info("desk: licences ready not known (%s)", type(exc).__name__)
-            if self.identity is identity:
+            if current():
                 self.ready_licences, self.licences_unknown = (), True
                 self._changed()
 
@@ -89,6 +96,10 @@ class DeskHandover:
             return
         back = self.step
         token = (self.staff or {}).get("token", "")
+        blocked = self._agent_blocks_hand_over()
+        if blocked is not None:
+            self._go(back, blocked)
+            return
         if not token:
             self._go(back, Notice(text("Signed in offline: a hand-over must be recorded by the service system. "
                                        "Sign in again when it can be reached.")))
@@ -97,15 +108,19 @@ class DeskHandover:
         identity, clerk, lang = self.identity, self.actor, language()
         backend, printer = self._backend, self._printer
         id_number, masked_name, masked_id = identity.id_number, identity.masked_name, identity.masked_id
+        collection = self.collecting_for  # an agent collects: the holder named, the authorisation checked
+        holder = collection.holder_id_number if collection is not None else None
+        holder_masked = collection.holder_masked_id if collection is not None else ""
         from kiosk.workflows.clerk import Desk
 
         self._go(Desk.WORKING)
 
         def work() -> HandedOver:
             answer = backend.handover(token, licence.case_number, licence.licence_id, id_number,
-                                      idempotency_key=key)
+                                      recipient_is_agent=holder is not None, idempotency_key=key,
+                                      holder_id_number=holder, authorisation_checked=holder is not None)
             done = HandedOver(licence, str(answer["handover_id"]), str(answer.get("recorded_at", "")), masked_name,
-                              masked_id, clerk)
+                              masked_id, clerk, agent_for_masked_id=holder_masked)
             try:
                 printer.print_receipt(handover_receipt(done, lang))
             except DeviceError as exc:  # recorded all the same: said so, and tapping again prints only
@@ -116,7 +131,9 @@ class DeskHandover:
                         lambda exc: self._handover_failed(exc, licence, back))
 
     def _handed_over(self: "ClerkDesk", done: HandedOver, back: "Desk") -> None:
-        self._audit_step("licence_handed_over", f"{done.licence.licence_id} {done.handover_id} {done.holder_masked_id}")
+        agent = f" agent for {done.agent_for_masked_id}" if done.agent_for_masked_id else ""
+        self._audit_step("licence_handed_over",
+                         f"{done.licence.licence_id} {done.handover_id} {done.holder_masked_id}{agent}")
         self.ready_licences = tuple(lic for lic in self.ready_licences if lic.licence_id != done.licence.licence_id)
         self._go(back, Notice(text("Licence {licence} handed over ({number}); the hand-over receipt is printed.",
                                    licence=done.licence.name(language()), number=done.handover_id), error=False))
@@ -194,6 +211,7 @@ class DeskHandover:
             log.warning("desk: the receipt of hand-over %s was never printed", number)
             self._audit_step("handover_receipt_never_printed", number)
         self._never_printed = left
+        self._forget_agent()
         self.ready_licences, self.licences_unknown = (), False
         self._handover_keys = {}
         self.unprinted_handovers = ()
