@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sandbox.audit_chains import AuditRefused
 from sandbox.errors import ApiError, documented, not_found
 from sandbox.handovers import HandoverConflict
-from sandbox.models import AuditIn, AuditOut, DecisionIn, DecisionOut, HandoverIn, HandoverOut, StaffSession, StaffSignIn
+from sandbox.models import PROVISIONAL, AuditIn, AuditOut, DecisionIn, DecisionOut, HandoverIn, HandoverOut, StaffSession, StaffSignIn
 from sandbox.store import Store, now_iso
 
 AUDIT_REFUSALS = {
@@ -81,10 +81,14 @@ def routes(store: Store, settings: dict) -> APIRouter:
         if "clerk" not in clerk.get("roles", []):
             raise ApiError(403, "not_a_clerk", "该账号无受理权限", "This account may not decide cases")
         case = store.case(case_number)
+        if case is None and re.fullmatch(PROVISIONAL, case_number):  # a decision queued behind a case sent offline
+            case = store.case_by_provisional(case_number)
         if case is None:
             raise not_found("case")
+        case_number = case["case_number"]
         if case["status"] not in ("submitted",):
-            raise ApiError(409, "already_decided", "该办件已作出受理决定", "This case has already been decided")
+            raise ApiError(409, "already_decided", "该办件已作出受理决定", "This case has already been decided",
+                           {"status": case["status"]})
         if body.decision == "incomplete" and not (body.notice_id and store.notice_exists(body.notice_id)):
             raise ApiError(422, "notice_required", "材料不全须先出具一次性告知书",
                            "An incomplete decision needs its one-time notice", {"notice_id": "required"})

@@ -535,6 +535,10 @@ class DecisionIn(Strict):
     notice_id: Optional[str] = Field(default=None, max_length=64)
     legal_reason: str = Field(default="", max_length=500)
     note: str = Field(default="", max_length=500)
+    decided_at: Optional[str] = Field(default=None, max_length=40,
+                                      description="when the clerk decided at the window, for a decision the terminal "
+                                                  "queued behind a case accepted offline (ISO 8601); kept beside the "
+                                                  "backend's own time")
 
 
 class DecisionOut(BaseModel):
