@@ -97,3 +97,24 @@ def test_an_agent_collects_for_the_holder_through_the_window_s_widgets_and_it_fi
     assert len(_handovers(sandbox)) == 1
     qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
     assert row.holder.text() == "" and not row.for_another.isChecked() and view.desk.collecting_for is None
+
+
+def test_a_holder_number_typed_for_one_applicant_is_gone_when_another_card_is_read(gui, qtbot, sandbox):
+    """Another card read straight after one ends the matter: the agent's line keeps nothing typed for it (the
+    window monkey, seed 3, found the number left in the field)."""
+    view = gui.window.view
+    view.sign_in.staff_id.setText("XH0001")
+    view.sign_in.password.setText("demo-XH0001")
+    view.sign_in.submit()
+    qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING, timeout=5000)
+    reader = gui.services.devices.id_reader
+    reader.place_card("resident_long_term")
+    qtbot.waitUntil(lambda: view.desk.identity is not None, timeout=5000)
+    first = view.desk.identity
+    row = view.desk_screen.handover
+    qtbot.mouseClick(row.for_another, Qt.MouseButton.LeftButton)
+    row.holder.setText("330106199003071236")
+    reader.remove_card()
+    reader.place_card("resident")
+    qtbot.waitUntil(lambda: view.desk.identity is not None and view.desk.identity is not first, timeout=5000)
+    assert row.holder.text() == "" and not row.for_another.isChecked() and not row.holder.isVisible()

@@ -20,6 +20,7 @@ class HandoverRow(QWidget):
     def __init__(self, desk: ClerkDesk) -> None:
         super().__init__()
         self._desk = desk
+        self._shown_for = None  # the applicant (the desk's Identity) the row last showed
         self.title = label("", wrap=False, align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.licences = QComboBox()
         self.licences.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -71,7 +72,8 @@ class HandoverRow(QWidget):
 
     def show_desk(self, desk: ClerkDesk) -> None:
         ready, unprinted, collection = desk.ready_licences, desk.unprinted_handovers, desk.collecting_for
-        if desk.identity is None:  # nothing typed of one applicant stays for the next
+        if desk.identity is not self._shown_for:  # another applicant, or none: nothing typed for the last one stays
+            self._shown_for = desk.identity  # (another card read straight after one: kiosk bench window-monkey seed 3)
             self.for_another.setChecked(False)
             self.holder.clear()
         agent_open = collection is not None or (self.for_another.isChecked() and desk.can_collect_for_another())
