@@ -176,6 +176,35 @@ def test_other_needs_a_note_and_a_refusal_while_the_backend_is_away_arrives_deci
     assert [e for e in services.audit.entries if e["action"] == "not_accepted_queued"]
 
 
+def test_a_case_taken_then_the_backend_gone_before_the_decision_gets_its_refusal_queued(services, sandbox,
+                                                                                       monkeypatch):
+    """The backend takes the case and is gone when the decision is asked (the one call failing as the client fails
+    on a refused connection): the refusal waits in the queue on the case's provisional number, then is recorded."""
+    from common.backend_errors import OfflineError
+
+    desk = checking(services)
+
+    def away(*_args, **_kwargs):
+        raise OfflineError(detail="test: the backend went away after taking the case")
+
+    monkeypatch.setattr(services.backend, "decide", away)
+    desk.refuse(RefusalReason.NOT_OUR_REMIT)
+    monkeypatch.undo()
+    number = desk.result
+    assert desk.step is Desk.DONE and number.startswith("SQ") and not desk.notice.error
+    assert "decision waits in this terminal's queue" in desk.notice.message.render("en")
+    deadline = time.monotonic() + 30
+    while services.queue.outbox.items(("pending",)):
+        assert time.monotonic() < deadline, "the queued refusal was not delivered"
+        services.queue.sync.notify()
+        time.sleep(0.05)
+    # the case's item, then the refusal's: recorded through the queue (the desk's own call never reached it)
+    assert [item.state for item in services.queue.outbox.items()] == ["delivered", "delivered"]
+    assert sandbox.store.case(number)["status"] == "not_accepted"
+    (decision,) = decisions(sandbox, number)
+    assert decision["staff_id"] == "XH0001" and decision["decided_at"]
+
+
 def test_a_queued_decision_sent_again_is_delivery_and_another_standing_is_refused(services, sandbox):
     """The client's side of a queued decision: on the provisional number; asked again after a lost answer it is an
     answer, a different decision standing is refused (a dead letter in the queue)."""

@@ -103,9 +103,12 @@ class DeskRefusal:
         self.result = number
         self._offer_rating(EvaluationKey.case(number))
         self._audit_step("not_accepted_queued" if queued else "not_accepted", f"{number} {refusal.reason.value}")
-        if queued:
+        if queued and provisional:
             recorded = text("Not accepted: {number} and the decision wait in this terminal's queue and reach the "
                             "service system in that order when it is back.", number=number)
+        elif queued:
+            recorded = text("Not accepted: the service system has {number}; the decision waits in this terminal's "
+                            "queue and reaches it when it is back.", number=number)
         else:
             recorded = text("Not accepted: the decision on {number} is recorded.", number=number)
         if self.has_document_printer():
