@@ -17,7 +17,7 @@ from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError
 from common.domain import Application, Attachment, ConsentWithdrawal, Evaluation, EvaluationKeyKind
 from common.i18n import text
-from offline_queue.item_kinds import CONSENT_WITHDRAWAL, EVALUATION, ticket_confirmation
+from offline_queue.item_kinds import CONSENT_WITHDRAWAL, DECISION, EVALUATION, ticket_confirmation
 from offline_queue.outbox import FULL_MESSAGE, QueueFullError
 from kiosk.queue_setup import Queue
 
@@ -79,6 +79,20 @@ class Submitter:
                                              evaluation.key.value)
         self._queue.sync.notify()
         log.info("submission: evaluation of %s queued behind its case", evaluation.key.value)
+        return item_id
+
+    def queue_decision(self, provisional_number: str, applicant_id_number: str, staff_token: str, decision: str, *,
+                       legal_reason: str = "", note: str = "", decided_at: str = "") -> str:
+        """A window's decision on a case that went into the queue (``provisional_number``), behind that case:
+        queued under the applicant it was queued under, so the sync worker sends it after the case
+        (offline_queue/item_kinds.py, ``decision``). Returns the item id. Blocking (fsync): call from a worker.
+        QueueFullError when the terminal cannot store it."""
+        body = {"provisional_number": provisional_number, "staff_token": staff_token, "decision": decision,
+                "legal_reason": legal_reason, "note": note, "decided_at": decided_at or None}
+        item_id = self._queue.outbox.enqueue(DECISION.queued(body), uuid.uuid4().hex, applicant_id_number,
+                                             provisional_number)
+        self._queue.sync.notify()
+        log.info("submission: decision %s on %s queued behind its case", decision, provisional_number)
         return item_id
 
     def queue_withdrawal(self, withdrawal: ConsentWithdrawal) -> str:

@@ -44,9 +44,9 @@ TIMEOUTS: tuple[Timeout, ...] = (
             "before an idle session is wiped (WCAG 2.2.1: at least 20 s; doubled in elderly mode)", remote=True),
     Timeout("terminal.window_idle_timeout_s", 300.0, 30, 3600, "a clerk signed in at the window without a touch, "
             "key or card this long is warned that they will be signed out (never while the desk works on a "
-            "decision)"),
+            "decision)", remote=True),
     Timeout("terminal.window_idle_warning_s", 30.0, 20, 300, "the window's countdown, dismissed by a touch, "
-            "before an idle clerk is signed out (audited signed_out_idle)"),
+            "before an idle clerk is signed out (audited signed_out_idle)", remote=True),
     Timeout("terminal.online_check_s", 2.0, 0.5, 60, "how often the home screen looks at the heartbeat's last "
             "answer to say what works offline (no network call)"),
     Timeout("terminal.warm_up_after_s", 3.0, 0, 60, "after start-up, the screens not built yet are built one by "

@@ -54,6 +54,7 @@ class RefusalDecision:
     matter: Matter
     case_number: str
     refusal: Refusal
+    provisional: bool = False  # the case and the decision queued behind it (the backend away): the provisional number
 
 
 WindowDocument = Union[AcceptanceNotice, OneTimeNoticeA4, RefusalDecision]
@@ -156,7 +157,8 @@ def _notice(doc: OneTimeNoticeA4, lang: str) -> list[Para]:
 def _refusal(doc: RefusalDecision, lang: str) -> list[Para]:
     t = catalogue(lang).gettext
     matter = doc.matter
-    return _head(matter, t("Case number: {number}").format(number=doc.case_number), lang) + [
+    number = t("Provisional number: {number}") if doc.provisional else t("Case number: {number}")
+    return _head(matter, number.format(number=doc.case_number), lang) + [
         Para(t("Having examined your application, this office decides not to accept it, for this reason:"),
              space_before=12),
         Para(doc.refusal.statement(lang), indent=12, bold=True),

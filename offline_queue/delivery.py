@@ -1,4 +1,4 @@
-"""What the sync worker needs of a backend: five calls, not the whole client.
+"""What the sync worker needs of a backend: six calls, not the whole client.
 
 ``kiosk.backend.client.BackendClient`` satisfies it; so can a test double or another transport.
 Failures are raised as the contract's typed errors (``common.backend_errors``).
@@ -31,6 +31,10 @@ class Deliverer(Protocol):
     def send_withdrawal_payload(self, body: dict[str, Any]) -> Any:
         """Send one queued consent withdrawal (``ConsentWithdrawal.payload()``, offline_queue/item_kinds.py);
         the same ``withdrawal_key`` twice is recorded once. A refusal is a ``RejectedError``."""
+
+    def send_decision_payload(self, body: dict[str, Any]) -> Any:
+        """Send one queued window decision (offline_queue/item_kinds.py, ``decision``) on its case's provisional
+        number; the same decision recorded before is an answer, another standing a ``RejectedError``."""
 
     def confirm_ticket(self, ticket_id: str) -> Any:
         """Consume a print ticket (offline_queue/item_kinds.py): the licence was printed. A ticket

@@ -16,6 +16,13 @@ authenticated with the rest, so an item cannot be turned from one kind into anot
 - ``consent_withdrawal`` (``ConsentWithdrawal.payload()``): consent withdrawn (PIPL art. 15) while the
   backend was away. It is queued under the citizen, after any case of theirs still queued, as the
   withdrawn screen says; the backend records one withdrawal per ``withdrawal_key``.
+- ``decision`` (``{"provisional_number", "staff_token", "decision", "legal_reason", "note", "decided_at"}``):
+  the window's refusal (不予受理) of a case that went into the queue because the backend was away
+  (kiosk/workflows/clerk_refusal.py). Queued under the same applicant as the case, so it goes only after
+  the case's item; sent on the provisional number with the clerk's staff token (sealed with the rest), so
+  the backend records it in the clerk's name. The same decision recorded before is delivery; another
+  decision standing, or a token expired before the backend came back, is a dead letter staff see
+  (``kiosk queue list``, the heartbeat's ``queue.dead``).
 """
 
 from __future__ import annotations
@@ -42,12 +49,19 @@ def _names_a_ticket(body: dict[str, Any]) -> bool:
     return isinstance(body.get("ticket_id"), str) and bool(body["ticket_id"])
 
 
+def _a_decision(body: dict[str, Any]) -> bool:
+    return all(isinstance(body.get(key), str) and body[key] for key in ("provisional_number", "staff_token",
+                                                                        "decision"))
+
+
 EVALUATION = ItemKind("evaluation", "an evaluation", lambda backend, body: backend.send_evaluation_payload(body))
 TICKET_CONFIRMATION = ItemKind("ticket_confirmation", "a print ticket's confirmation",
                                lambda backend, body: backend.confirm_ticket(body["ticket_id"]), _names_a_ticket)
 CONSENT_WITHDRAWAL = ItemKind("consent_withdrawal", "a consent withdrawal",
                               lambda backend, body: backend.send_withdrawal_payload(body))
-KINDS = {kind.key: kind for kind in (EVALUATION, TICKET_CONFIRMATION, CONSENT_WITHDRAWAL)}
+DECISION = ItemKind("decision", "a window's decision", lambda backend, body: backend.send_decision_payload(body),
+                    _a_decision)
+KINDS = {kind.key: kind for kind in (EVALUATION, TICKET_CONFIRMATION, CONSENT_WITHDRAWAL, DECISION)}
 
 
 def ticket_confirmation(ticket_id: str, licence_id: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sandbox.audit_chains import AuditRefused
 from sandbox.errors import ApiError, documented, not_found
 from sandbox.handovers import HandoverConflict
-from sandbox.models import AuditIn, AuditOut, DecisionIn, DecisionOut, HandoverIn, HandoverOut, StaffSession, StaffSignIn
+from sandbox.models import PROVISIONAL, AuditIn, AuditOut, DecisionIn, DecisionOut, HandoverIn, HandoverOut, StaffSession, StaffSignIn
 from sandbox.store import Store, now_iso
 
 AUDIT_REFUSALS = {
@@ -32,6 +32,29 @@ HANDOVER_CONFLICTS = {
     "idempotency_conflict": ("同一幂等键提交了不同内容", "Different content was sent under the same Idempotency-Key"),
     "already_handed_over": ("该证照已领取", "This licence has already been handed over"),
 }
+
+
+def check_recipient(body: HandoverIn, store: Store) -> None:
+    """Who may take the licence: its holder (for a company's, its legal representative), or an agent for them who
+    names the holder and whose authorisation the clerk checked (422 otherwise)."""
+    holder = store.case_holder(body.case_number)
+    if not body.recipient_is_agent:
+        representative = (store.company(holder) or {}).get("legal_representative_id")
+        if body.recipient_id_number not in (holder, representative):
+            raise ApiError(422, "not_the_holder", "领取人不是证照持有人，代领须注明代理人",
+                           "The recipient does not hold this licence: an agent collects as agent",
+                           {"recipient_id_number": "not the holder"})
+        return
+    if not body.authorisation_checked:
+        raise ApiError(422, "authorisation_required", "代领须核验持证人的授权委托书",
+                       "An agent needs the holder's written authorisation, checked by the clerk",
+                       {"authorisation_checked": "required"})
+    if body.holder_id_number != holder:
+        raise ApiError(422, "holder_mismatch", "所填持证人与该证照不符", "The holder named does not hold this licence",
+                       {"holder_id_number": "not the holder"})
+    if body.recipient_id_number == holder:
+        raise ApiError(422, "agent_is_holder", "持证人本人领取无须代领", "The holder collects in person, not as agent",
+                       {"recipient_is_agent": "the recipient is the holder"})
 
 
 def routes(store: Store, settings: dict) -> APIRouter:
@@ -58,10 +81,14 @@ def routes(store: Store, settings: dict) -> APIRouter:
         if "clerk" not in clerk.get("roles", []):
             raise ApiError(403, "not_a_clerk", "该账号无受理权限", "This account may not decide cases")
         case = store.case(case_number)
+        if case is None and re.fullmatch(PROVISIONAL, case_number):  # a decision queued behind a case sent offline
+            case = store.case_by_provisional(case_number)
         if case is None:
             raise not_found("case")
+        case_number = case["case_number"]
         if case["status"] not in ("submitted",):
-            raise ApiError(409, "already_decided", "该办件已作出受理决定", "This case has already been decided")
+            raise ApiError(409, "already_decided", "该办件已作出受理决定", "This case has already been decided",
+                           {"status": case["status"]})
         if body.decision == "incomplete" and not (body.notice_id and store.notice_exists(body.notice_id)):
             raise ApiError(422, "notice_required", "材料不全须先出具一次性告知书",
                            "An incomplete decision needs its one-time notice", {"notice_id": "required"})
@@ -76,7 +103,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
 
     @api.post("/handovers", response_model=HandoverOut, status_code=201, tags=["staff"],
               responses={200: {"model": HandoverOut, "description": "the hand-over this Idempotency-Key recorded"},
-                         **documented(400, 401, 404, 409)})
+                         **documented(400, 401, 404, 409, 422)})
     def handover(body: HandoverIn, request: Request, token: str | None = Header(default=None, alias="X-Staff-Token"),
                  idempotency_key: Optional[str] = Header(
                      default=None, alias="Idempotency-Key",
@@ -90,6 +117,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
             raise not_found("case")
         if body.licence_id != "LIC-" + body.case_number or case["status"] != "ready":
             raise not_found("licence")
+        check_recipient(body, store)
         try:
             handover_id, at, replayed = store.handovers.record(body.model_dump(), clerk["staff_id"], idempotency_key,
                                                                request.state.terminal_id)

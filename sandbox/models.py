@@ -535,6 +535,10 @@ class DecisionIn(Strict):
     notice_id: Optional[str] = Field(default=None, max_length=64)
     legal_reason: str = Field(default="", max_length=500)
     note: str = Field(default="", max_length=500)
+    decided_at: Optional[str] = Field(default=None, max_length=40,
+                                      description="when the clerk decided at the window, for a decision the terminal "
+                                                  "queued behind a case accepted offline (ISO 8601); kept beside the "
+                                                  "backend's own time")
 
 
 class DecisionOut(BaseModel):
@@ -547,8 +551,15 @@ class DecisionOut(BaseModel):
 class HandoverIn(Strict):
     case_number: str = Field(pattern=CASE_NUMBER)
     licence_id: str = Field(min_length=1, max_length=64)
-    recipient_id_number: str = Field(pattern=ID_NUMBER)
+    recipient_id_number: str = Field(pattern=ID_NUMBER, description="whose card was read at the window: the holder "
+                                      "(or the company's legal representative), or the agent collecting for them")
     recipient_is_agent: bool = False
+    holder_id_number: Optional[str] = Field(default=None, pattern=ID_NUMBER,
+                                            description="with recipient_is_agent: the holder the agent collects for, "
+                                                        "as the clerk took it from the holder's papers; it must be "
+                                                        "the case's holder")
+    authorisation_checked: bool = Field(default=False, description="with recipient_is_agent: the clerk saw the "
+                                        "holder's written authorisation (授权委托书) and ID card; required true")
 
 
 class HandoverOut(BaseModel):

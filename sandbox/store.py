@@ -455,6 +455,11 @@ class Store:
         row = self._one("SELECT * FROM cases WHERE case_number = ?", case_number)
         return self._view(row) if row else None
 
+    def case_holder(self, case_number: str) -> str:
+        """Who holds the case's licence: an ID number or a company's credit code ("" for no such case)."""
+        row = self._one("SELECT holder FROM cases WHERE case_number = ?", case_number)
+        return row["holder"] if row else ""
+
     def case_by_provisional(self, number: str) -> dict[str, Any] | None:
         row = self._one("SELECT * FROM cases WHERE provisional_number = ?", number)
         return self._view(row) if row else None

@@ -50,20 +50,50 @@ def test_a_ready_licence_is_listed_handed_over_once_and_its_receipt_printed(serv
     assert ID_NUMBER not in raw and NAME not in raw and "3301**********1236" in raw
 
 
-def test_a_receipt_that_did_not_print_is_printed_on_the_next_tap_without_a_second_record(services, sandbox):
+def actions(services):
+    services.audit.flush()
+    return [(e["action"], e["detail"]) for e in services.audit.entries]
+
+
+def test_a_receipt_that_did_not_print_is_offered_again_and_printed_without_a_second_record(services, sandbox):
     desk = at_window(services)
     printer = services.devices.receipt_printer
     printer.inject("paper_out")
     desk.hand_over(LICENCE)
     (first,) = handovers(sandbox)
-    assert desk.notice.error and desk.step is Desk.WAITING and desk.can_hand_over()
+    number = first["handover_id"]
+    assert desk.notice.error and desk.step is Desk.WAITING
     said = desk.notice.message.render("en")
-    assert "is recorded" in said and "did not print" in said and "not recorded twice" in said
+    assert "is recorded" in said and "did not print" in said and "“Print again”" in said and "not recorded twice" in said
     assert "已登记" in desk.notice.message.render("zh_CN")
+    # handed over: no longer to hand, its receipt offered again
+    assert desk.ready_licences == () and not desk.can_hand_over() and desk.can_print_handover_again()
+    assert [done.handover_id for done in desk.unprinted_handovers] == [number]
+    desk.print_handover_again()  # the printer still out of paper: said, still offered
+    assert desk.notice.error and desk.can_print_handover_again() and desk.step is Desk.WAITING
     printer.inject("clear")
+    desk.print_handover_again()
+    assert handovers(sandbox) == [first] and not desk.notice.error and desk.unprinted_handovers == ()
+    assert f"交付编号：{number}" in receipt_lines(services)  # the one recorded, printed now
+    assert "领取人：张**（3301**********1236）" in receipt_lines(services)
+    assert not desk.can_print_handover_again()
+    assert ("handover_receipt_printed", number) in actions(services)
+
+
+def test_a_receipt_left_unprinted_when_the_applicant_goes_is_audited_and_said(services, sandbox):
+    desk = at_window(services)
+    services.devices.receipt_printer.inject("paper_out")
     desk.hand_over(LICENCE)
-    assert handovers(sandbox) == [first] and not desk.notice.error
-    assert f"交付编号：{first['handover_id']}" in receipt_lines(services)  # the one recorded, printed now
+    (first,) = handovers(sandbox)
+    number = first["handover_id"]
+    desk.next_applicant()
+    assert desk.unprinted_handovers == () and not desk.can_print_handover_again()
+    assert ("handover_receipt_never_printed", number) in actions(services)
+    said = desk.notice.message.render("en")  # the clerk is told at the next applicant, the number only
+    assert desk.notice.error and number in said and "never printed" in said and "recorded" in said
+    assert ID_NUMBER not in said and NAME not in said
+    desk.card_read(sample_identity("resident"))  # said once
+    assert desk.notice is None and handovers(sandbox) == [first]
 
 
 def test_a_lost_answer_then_a_retry_records_the_hand_over_once(services, sandbox):
@@ -112,3 +142,64 @@ def test_a_list_that_could_not_be_had_is_said_and_the_next_card_asks_again(servi
     desk.next_applicant()
     desk.card_read(sample_identity("resident"))
     assert not desk.licences_unknown and [lic.licence_id for lic in desk.ready_licences] == [LICENCE]
+
+
+AGENT_ID, AGENT_NAME = "330102195506122468", "李样例"  # the long-term sample card: collects for the resident
+
+
+def test_an_agent_collects_for_the_holder_once_authorised_both_masked_on_the_receipt(services, sandbox):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    desk.card_read(sample_identity("resident_long_term"))  # the card on the reader is the collector's
+    assert LICENCE not in [lic.licence_id for lic in desk.ready_licences] and desk.can_collect_for_another()
+    desk.collect_for("330106199003071230")  # a typing slip: the check character is wrong
+    assert desk.notice.error and desk.collecting_for is None
+    desk.collect_for(AGENT_ID)  # their own number: not an agent
+    assert desk.notice.error and desk.collecting_for is None
+    desk.collect_for(ID_NUMBER.lower())
+    assert [lic.licence_id for lic in desk.ready_licences] == [LICENCE]  # the holder's, as the backend lists them
+    desk.hand_over(LICENCE)  # the authorisation not seen yet: nothing asked
+    assert desk.notice.error and "authorisation" in desk.notice.message.render("en") and handovers(sandbox) == []
+    desk.confirm_authorisation(True)
+    desk.hand_over(LICENCE)
+    (recorded,) = handovers(sandbox)
+    assert recorded["recipient_id_number"] == AGENT_ID and recorded["recipient_is_agent"] is True
+    assert recorded["holder_id_number"] == ID_NUMBER and recorded["authorisation_checked"] is True
+    assert not desk.notice.error and desk.ready_licences == ()
+    lines = receipt_lines(services)
+    assert "持证人：3301**********1236" in lines and "代领人：李**（3301**********2468）" in lines
+    assert not any(ID_NUMBER in line or AGENT_ID in line or NAME in line or AGENT_NAME in line for line in lines)
+    collection = desk.collecting_for
+    desk.next_applicant()
+    assert desk.collecting_for is None and collection.holder_id_number == ""  # the typed number overwritten
+    services.audit.flush()
+    raw = (services.config.data_dir / "audit" / "trail.jsonl").read_text("utf-8")
+    assert ID_NUMBER not in raw and AGENT_ID not in raw and "agent for 3301**********1236" in raw
+
+
+def test_the_backend_refuses_a_hand_over_to_someone_not_the_holder_nor_their_authorised_agent(services, sandbox):
+    from common.backend_errors import RejectedError
+
+    token = services.backend.staff_sign_in("XH0001", "demo-XH0001")["token"]
+    case = LICENCE.removeprefix("LIC-")
+    tries = {
+        "not_the_holder": dict(),  # the agent's card, not said to be an agent
+        "authorisation_required": dict(recipient_is_agent=True, holder_id_number=ID_NUMBER),
+        "holder_mismatch": dict(recipient_is_agent=True, holder_id_number="330105200001010033",
+                                authorisation_checked=True),
+    }
+    for code, kwargs in tries.items():
+        try:
+            services.backend.handover(token, case, LICENCE, AGENT_ID, **kwargs)
+        except RejectedError as exc:
+            assert exc.code == code
+        else:
+            raise AssertionError(f"{code}: recorded")
+    try:
+        services.backend.handover(token, case, LICENCE, ID_NUMBER, recipient_is_agent=True, holder_id_number=ID_NUMBER,
+                                  authorisation_checked=True)
+    except RejectedError as exc:
+        assert exc.code == "agent_is_holder"
+    else:
+        raise AssertionError("the holder recorded as their own agent")
+    assert handovers(sandbox) == []

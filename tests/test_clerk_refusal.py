@@ -136,7 +136,10 @@ def test_a_printer_failure_offers_printing_again_without_a_second_decision(servi
     assert len(list(printer.output_dir.glob("*.pdf"))) == 1
 
 
-def test_other_needs_a_note_and_an_unreachable_backend_records_nothing(services, sandbox):
+def test_other_needs_a_note_and_a_refusal_while_the_backend_is_away_arrives_decided_behind_its_case(services,
+                                                                                                     sandbox):
+    """The backend goes away after sign-in: the case waits in the queue, the refusal queued behind it; the applicant
+    goes; when the backend is back the sync worker delivers the case, then the decision, in the clerk's name."""
     desk = checking(services)
     desk.refuse(RefusalReason.OTHER, "   ")
     assert desk.step is Desk.CHECKING and desk.notice.error and desk.result == ""
@@ -144,14 +147,88 @@ def test_other_needs_a_note_and_an_unreachable_backend_records_nothing(services,
         before = db.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
     sandbox.faults.set("down")
     desk.refuse(RefusalReason.NOT_ELIGIBLE)
+    number = desk.result
+    assert desk.step is Desk.DONE and number.startswith("P-") and not desk.notice.error
+    said = desk.notice.message.render("en")
+    assert number in said and "queue" in said and "in that order" in said
+    assert desk.decision == "not_accepted"  # the matter's case cannot be accepted now by a second tap
+    (pdf,) = services.devices.document_printer.output_dir.glob("*.pdf")
+    words = pdf_words(pdf)
+    assert "不予受理决定书" in words and f"临时编号：{number}" in words and ID_NUMBER not in words
+    pending = services.queue.outbox.items(("pending",))
+    assert len(pending) == 2 and sandbox.store.case_by_provisional(number) is None
+    desk.next_applicant()  # the applicant leaves with the decision; nothing of theirs stays at the desk
     sandbox.faults.clear()
-    assert desk.step is Desk.CHECKING and desk.notice.message.render("en").startswith(
-        "The service system cannot be reached, so the refusal is not recorded")
-    assert not list(services.devices.document_printer.output_dir.glob("*.pdf"))
-    desk.refuse(RefusalReason.NOT_ELIGIBLE)  # again: the same application, so the same case
-    assert desk.step is Desk.DONE and sandbox.store.case(desk.result)["status"] == "not_accepted"
+    deadline = time.monotonic() + 30
+    while services.queue.outbox.items(("pending",)):
+        assert time.monotonic() < deadline, "the queued case and its refusal were not delivered"
+        services.queue.sync.notify()
+        time.sleep(0.05)
+    assert [item.state for item in services.queue.outbox.items()] == ["delivered", "delivered"]
+    case = sandbox.store.case_by_provisional(number)
+    assert case["status"] == "not_accepted"  # never seen undecided by anyone but the worker in between
+    (decision,) = decisions(sandbox, case["case_number"])
+    assert decision["staff_id"] == "XH0001" and decision["decision"] == "not_accepted"
+    assert decision["legal_reason"] and decision["decided_at"] and decision["decided_at"] <= decision["at"][:25]
     with sandbox.store.tx() as db:
         assert db.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == before + 1
+    services.audit.flush()
+    assert [e for e in services.audit.entries if e["action"] == "not_accepted_queued"]
+
+
+def test_a_case_taken_then_the_backend_gone_before_the_decision_gets_its_refusal_queued(services, sandbox,
+                                                                                       monkeypatch):
+    """The backend takes the case and is gone when the decision is asked (the one call failing as the client fails
+    on a refused connection): the refusal waits in the queue on the case's provisional number, then is recorded."""
+    from common.backend_errors import OfflineError
+
+    desk = checking(services)
+
+    def away(*_args, **_kwargs):
+        raise OfflineError(detail="test: the backend went away after taking the case")
+
+    monkeypatch.setattr(services.backend, "decide", away)
+    desk.refuse(RefusalReason.NOT_OUR_REMIT)
+    monkeypatch.undo()
+    number = desk.result
+    assert desk.step is Desk.DONE and number.startswith("SQ") and not desk.notice.error
+    assert "decision waits in this terminal's queue" in desk.notice.message.render("en")
+    deadline = time.monotonic() + 30
+    while services.queue.outbox.items(("pending",)):
+        assert time.monotonic() < deadline, "the queued refusal was not delivered"
+        services.queue.sync.notify()
+        time.sleep(0.05)
+    # the case's item, then the refusal's: recorded through the queue (the desk's own call never reached it)
+    assert [item.state for item in services.queue.outbox.items()] == ["delivered", "delivered"]
+    assert sandbox.store.case(number)["status"] == "not_accepted"
+    (decision,) = decisions(sandbox, number)
+    assert decision["staff_id"] == "XH0001" and decision["decided_at"]
+
+
+def test_a_queued_decision_sent_again_is_delivery_and_another_standing_is_refused(services, sandbox):
+    """The client's side of a queued decision: on the provisional number; asked again after a lost answer it is an
+    answer, a different decision standing is refused (a dead letter in the queue)."""
+    from common.backend_errors import RejectedError
+
+    desk = checking(services)
+    desk.refuse(RefusalReason.NOT_ELIGIBLE)  # online: decided at once
+    case = sandbox.store.case(desk.result)
+    body = {"provisional_number": case["provisional_number"], "staff_token": desk.staff["token"],
+            "decision": "not_accepted", "legal_reason": "x", "note": "", "decided_at": None}
+    assert services.backend.send_decision_payload(body) == {"already_decided": True, "status": "not_accepted"}
+    try:
+        services.backend.send_decision_payload(dict(body, decision="accepted", legal_reason=""))
+    except RejectedError as exc:
+        assert exc.code == "already_decided" and exc.fields["status"] == "not_accepted"
+    else:
+        raise AssertionError("a second, different decision was taken as delivered")
+    try:
+        services.backend.send_decision_payload(dict(body, staff_token="expired-token"))
+    except RejectedError as exc:  # a dead letter, not a retry for ever behind the applicant's later items
+        assert exc.code == "staff_auth"
+    else:
+        raise AssertionError("a decision without a valid staff token was taken")
+    assert len(decisions(sandbox, case["case_number"])) == 1
 
 
 def test_accept_and_notice_print_their_a4_documents_beside_the_receipt(services, sandbox):

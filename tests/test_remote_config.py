@@ -13,8 +13,10 @@ from common.backend_errors import OfflineError, ServerError
 from common.i18n import language
 from kiosk.config import remote_keys
 from kiosk.workflows.citizen import Step
+from kiosk.workflows.clerk import Desk
 
-TESTED = {"terminal.language", "terminal.idle_timeout_s", "terminal.idle_warning_s", "backend.connect_timeout_s",
+TESTED = {"terminal.language", "terminal.idle_timeout_s", "terminal.idle_warning_s",
+          "terminal.window_idle_timeout_s", "terminal.window_idle_warning_s", "backend.connect_timeout_s",
           "backend.read_timeout_s", "backend.retries", "queue.max_delay_s", "logging.level"}
 
 
@@ -105,6 +107,27 @@ def test_idle_warning_applies_to_the_next_countdown(open_gui, sandbox, qtbot):
     qtbot.waitUntil(lambda: gui.window.session.step is Step.CONSENT, timeout=5000)
     with qtbot.waitSignal(view.warning.started, timeout=3000) as started:
         view.idle.start()
+    assert started.args == [25]
+
+
+def test_window_idle_times_apply_to_the_window(open_gui, sandbox, qtbot):
+    """The window's idle time and its countdown, set by the backend: the running idle timer starts again with the
+    new time, and the next countdown is the new one."""
+    gui = open_gui("window", terminal={"window_idle_timeout_s": 300, "window_idle_warning_s": 30})
+    quiet_heartbeat(gui)
+    view = gui.window.view
+    view.sign_in.staff_id.setText("XH0001")
+    view.sign_in.password.setText("demo-XH0001")
+    view.sign_in.sign_in.click()
+    qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING, timeout=5000)
+    assert view.idle.idle.isActive() and view.idle.idle.interval() == 300_000
+    sandbox.remote_config["terminal"].update(window_idle_timeout_s=45, window_idle_warning_s=25)
+    assert gui.services.heartbeat.beat_once() and gui.services.heartbeat.beat_once()
+    qtbot.waitUntil(lambda: view.idle.idle.interval() == 45_000, timeout=3000)
+    assert view.idle.idle.isActive()
+    assert gui.window.view.desk.step is Desk.WAITING  # nothing else of the desk touched
+    with qtbot.waitSignal(view.idle.warning.started, timeout=3000) as started:
+        view.idle._idle_up()  # the idle time up: the countdown the backend set
     assert started.args == [25]
 
 

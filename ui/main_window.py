@@ -162,10 +162,12 @@ class MainWindow(QMainWindow):
 
     def apply_config(self, config) -> None:
         """Remote configuration, on the GUI thread: the idle timeout and its warning at once (a running
-        countdown keeps its start), the default language at once on the home screen, else when the
-        citizen is done."""
+        countdown keeps its start), the window's idle times likewise (ui/window_idle.py), the default
+        language at once on the home screen, else when the citizen is done."""
         if self.session is not None:
             self.view.set_timeouts(config.terminal.idle_timeout_s, config.terminal.idle_warning_s)
+        if self.desk is not None:
+            self.view.idle.set_times(config.terminal.window_idle_timeout_s, config.terminal.window_idle_warning_s)
         changed = config.terminal.language != self.default_language  # the same again leaves a citizen's choice
         self.default_language = config.terminal.language
         if changed and (self.session is None or self.session.at_home):

@@ -13,7 +13,8 @@ touch anywhere dismisses the warning: the screen faces the clerk behind the coun
 it could as well press the button.
 
 Both times are declared in ``kiosk/timeouts.py``: a wrong value (negative, NaN, a string) is refused at
-start with the key named, as every timeout of the terminal.
+start with the key named, as every timeout of the terminal. The backend may set both (remote configuration,
+applied by ``MainWindow.apply_config`` through ``set_times`` on the GUI thread), as the kiosk's idle times.
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ class WindowIdle(QObject):
     def set_second_ms(self, ms: int) -> None:
         """How long the timers' second lasts: 1000; tests shorten it so the countdown passes quickly."""
         self.second_ms = ms
+        self._apply()
+
+    def set_times(self, idle_s: float, warning_s: float) -> None:
+        """The backend's remote configuration (on the GUI thread): a running idle timer starts again with the new
+        time; a countdown under way finishes as it started, the next one is the new one."""
+        self._idle_s, self._warning_s = idle_s, warning_s
         self._apply()
 
     def _apply(self) -> None:

@@ -9,7 +9,8 @@ reader (a real one, an expired one, a broken one) or lift it, hold a code to the
 the simulated receipt printer out of paper (open, jammed, offline) or set it right. And the window's
 decisions and documents: not accepting (不予受理: a legal reason chosen from the list, now and then a note,
 always one for "Other", then "Do not accept"), handing over a licence listed as ready for the applicant
-("Hand over"; the sandbox seeds one for the sample resident, so once a run), printing an A4 document again
+("Hand over"; the sandbox seeds one for the sample resident, so once a run), collecting for another holder
+(代领: the holder's number typed, Find, the authorisation ticked more often than not), printing an A4 document again
 after the printer failed it ("Print again", the printer set right first more often than not), and walking
 away: the window's second shortened until its idle sign-out (ui/window_idle.py) has signed the clerk out,
 audited ``signed_out_idle``, waiting for a decision in flight.
@@ -56,6 +57,7 @@ __all__ = ["WindowMonkey", "add_arguments", "open_window", "run", "window_config
 STAFF_ID, PASSWORD = "XH0001", "demo-XH0001"  # the sandbox's clerk (sandbox/data)
 # What a receipt printer does to a clerk (devices/receipt/sim.py); "silent" and "slow" are left to the printer's tests.
 PRINTER_FAULTS = ("paper_out", "paper_out_mid_job", "cover_open", "cutter_error", "offline")
+HOLDERS = ("330106199003071236", "330102195506122468", "330106199003071230")  # for an agent: ready, none, a slip
 # Buttons that end the matter or the shift: tapped less often than the others, so the monkey gets deep.
 LEAVING = {"next": 0.12, "sign_out": 0.03}
 QUEUE_CATEGORIES = ("A", "B")  # the sandbox's (sandbox/hall_queue.py)
@@ -114,6 +116,10 @@ class WindowMonkey(SeededMonkey):
                     weights.update({self.print_again: 0.40})
             if desk.ready_licences and desk.can_hand_over():
                 weights.update({self.hand_over: 0.30})
+            if desk.can_print_handover_again():  # a hand-over whose receipt the printer failed
+                weights.update({self.print_handover_again: 0.30})
+            if desk.can_collect_for_another():  # the person at the desk collects for someone else (代领)
+                weights.update({self.collect_for_another: 0.06})
             if desk.calls_tickets and desk.step is not Desk.SIGNED_OUT:  # else the weights (and seeds) as before
                 weights.update({self.queue: 0.10, self.dispense: 0.04})
                 if desk.called_ticket is not None and desk.identity is None:  # called: the holder comes, or not
@@ -288,6 +294,50 @@ class WindowMonkey(SeededMonkey):
             document_printer.inject("clear")
         self.note("print_again", f"{button.text()!r}")
         tap(button, "'Print again' button")
+
+    def collect_for_another(self) -> None:
+        """The person at the desk collects for a holder: "For another holder", the holder's number typed (the
+        sample resident's, who has a licence ready, or another), Find, and the authorisation ticked more often
+        than not; the hand-over itself is the hand-over step's."""
+        from PySide6.QtTest import QTest
+
+        from entry.walkthrough import settle, tap
+
+        row = getattr(self.screen(), "handover", None)
+        if row is None or not row.for_another.isVisible() or not row.for_another.isEnabled():
+            self.tap()
+            return
+        if not row.for_another.isChecked():
+            tap(row.for_another, "'For another holder' button")
+            settle()
+        holder = str(self.rng.choice(HOLDERS))
+        if not row.holder.isVisible() or not row.holder.isEnabled():
+            self.tap()
+            return
+        self.note("agent", f"for {self.masker.mask(holder)}")
+        tap(row.holder, "field")
+        row.holder.selectAll()
+        QTest.keyClicks(row.holder, holder)
+        self._gave(holder)
+        tap(row.find, "'Find' button")
+        self.settle("the holder's licences")
+        if row.authorised.isVisible() and row.authorised.isEnabled() and self.rng.random() < 0.7:
+            tap(row.authorised, "'Authorisation seen' button")
+
+    def print_handover_again(self) -> None:
+        """A hand-over receipt the receipt printer failed, printed again: the printer set right first, more often
+        than not."""
+        from entry.walkthrough import tap
+
+        row = getattr(self.screen(), "handover", None)
+        if row is None or not row.print_again.isVisible() or not row.print_again.isEnabled():
+            self.tap()
+            return
+        if self.rng.random() < 0.7:
+            self.note("printer", "clear")
+            self.gui.services.devices.receipt_printer.inject("clear")
+        self.note("print_handover_again", f"{row.print_again.text()!r}")
+        tap(row.print_again, "hand-over 'Print again' button")
 
     def walk_away(self) -> None:
         """The clerk walks away: the window's second shortened to a millisecond until its idle time and

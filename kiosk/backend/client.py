@@ -428,16 +428,39 @@ class BackendClient:
         return self._call("POST", f"/cases/{_q(case_number)}/decision", body=body,
                           headers={"X-Staff-Token": staff_token})
 
+    def send_decision_payload(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A decision queued behind a case accepted offline (offline_queue/item_kinds.py, ``decision``): sent on the
+        case's provisional number with the clerk's staff token it carries. The same decision recorded before (its
+        answer lost) is an answer (``already_decided`` with that status); another decision standing, or the clerk's
+        token expired, is a ``RejectedError`` (a dead letter staff see, not a retry for ever)."""
+        body = {k: v for k, v in payload.items() if k not in ("provisional_number", "staff_token")}
+        try:
+            return self._call("POST", f"/cases/{_q(str(payload['provisional_number']))}/decision", body=body,
+                              headers={"X-Staff-Token": str(payload.get("staff_token", ""))}, retry=True)
+        except RejectedError as exc:
+            if exc.code != "already_decided" or exc.fields.get("status") != payload.get("decision"):
+                raise
+            return {"already_decided": True, "status": exc.fields.get("status")}
+        except AuthError as exc:
+            if exc.detail != "staff_auth":  # the terminal's own credentials: waits, as every item
+                raise
+            raise RejectedError(code="staff_auth", status=401, message_en="the clerk's sign-in expired before the "
+                                "backend came back: decide the case at the backend", detail="staff_auth") from None
+
     def handover(self, staff_token: str, case_number: str, licence_id: str, recipient_id_number: str,
-                 recipient_is_agent: bool = False, idempotency_key: str | None = None) -> dict[str, Any]:
+                 recipient_is_agent: bool = False, idempotency_key: str | None = None, *,
+                 holder_id_number: str | None = None, authorisation_checked: bool = False) -> dict[str, Any]:
         """Record a licence handed over at the window. ``idempotency_key``: one per licence per applicant's visit, so
-        asking again (a retry, here or by the caller) answers the hand-over recorded, never a second one."""
+        asking again (a retry, here or by the caller) answers the hand-over recorded, never a second one. An agent
+        (``recipient_is_agent``) names the holder and says the clerk checked the holder's authorisation."""
         headers = {"X-Staff-Token": staff_token}
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
-        return self._call("POST", "/handovers", headers=headers, retry=idempotency_key is not None,
-                          body={"case_number": case_number, "licence_id": licence_id,
-                                "recipient_id_number": recipient_id_number, "recipient_is_agent": recipient_is_agent})
+        body: dict[str, Any] = {"case_number": case_number, "licence_id": licence_id,
+                                "recipient_id_number": recipient_id_number, "recipient_is_agent": recipient_is_agent}
+        if recipient_is_agent:
+            body.update(holder_id_number=holder_id_number, authorisation_checked=authorisation_checked)
+        return self._call("POST", "/handovers", headers=headers, retry=idempotency_key is not None, body=body)
 
     # -- the hall's queue (叫号) ------------------------------------------------------------------------
 

@@ -170,7 +170,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
             return
         self.identity = identity
         self._audit_step("card_read", identity.masked_id)
-        self._go(Desk.WAITING)
+        self._go(Desk.WAITING, self._left_unprinted())  # a hand-over receipt the last matter left (clerk_handover)
         self._look_up_licences()
 
     def choose_service(self, code: str) -> None:
@@ -298,7 +298,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         self._finish_called_ticket()  # the ticket called for the matter: served (kiosk/workflows/clerk_queue.py)
         self._clear_applicant()
         if self.staff is not None:
-            self._go(Desk.WAITING)
+            self._go(Desk.WAITING, self._left_unprinted())
 
     def _clear_applicant(self) -> None:
         if self.identity is not None:

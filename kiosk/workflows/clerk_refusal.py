@@ -2,26 +2,40 @@
 ``not_accepted`` recorded with its legal reason, and the decision document printed on A4.
 
 A mix-in of ``ClerkDesk``. A refusal is a decision the backend records (POST /cases/{case_number}/decision,
-``legal_reason`` required), so it needs the backend: signed in offline, or with the case only queued
-under a provisional number, the clerk is told the refusal is not recorded and nothing is printed. The
-application is kept for the applicant's matter (kiosk/workflows/clerk_case.py), so trying again submits under the same idempotency
-key and reaches the same case; a decision whose answer was lost ("already decided" on the next try)
-is the one this desk made. Once recorded, the document follows (kiosk/workflows/clerk_documents.py):
-a printer failure offers printing again, never a second decision.
+``legal_reason`` required) in the clerk's name, so it needs the clerk's staff token: signed in offline, the
+clerk is told before anything is submitted, so nothing waits to arrive undecided. The application is kept for
+the applicant's matter (kiosk/workflows/clerk_case.py), so trying again submits under the same idempotency key
+and reaches the same case; a decision whose answer was lost ("already decided" on the next try) is the one this
+desk made.
+
+When the backend goes away between sign-in and the refusal, the case goes into the offline queue under a
+provisional number, as every case does. It must not then reach the backend undecided, as if it were
+waiting for a decision the applicant was already given: the refusal itself is queued behind the case, under
+the same applicant, with the clerk's token, the reason and the time decided (offline_queue/item_kinds.py,
+``decision``), and the sync worker delivers it after the case, on the provisional number (docs/api/payloads.md,
+"Window decisions"). The same when the backend takes the case but goes away before the decision: the decision
+is queued on the case's provisional number, which the backend resolves to the case. The decision document is
+printed with the provisional number when the case itself waits, as an acceptance's notice is. A decision that
+cannot even be queued (the queue full, or a case sent without a provisional number) is said as not recorded:
+the clerk tries again.
+Once recorded or queued, the document follows (kiosk/workflows/clerk_documents.py): a printer failure offers
+printing again, never a second decision.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
-from common.backend_errors import RejectedError
+from common.backend_errors import OfflineError, RejectedError, ServerError
 from common.domain import EvaluationKey
 from common.errors import OneTripError
 from common.i18n import N_, text
 from kiosk.refusal_reasons import Refusal, RefusalReason
 from kiosk.window_documents import RefusalDecision
 from kiosk.workflows.citizen import Notice
+from offline_queue.outbox import QueueFullError
 
 if TYPE_CHECKING:
     from kiosk.workflows.clerk import ClerkDesk
@@ -30,8 +44,8 @@ log = logging.getLogger(__name__)
 
 
 class RefusalNotRecordedError(OneTripError):
-    default = N_("The service system cannot be reached, so the refusal is not recorded and nothing was printed. "
-                 "Try again when it is back.")
+    default = N_("The service system cannot be reached and the refusal could not be kept to send later, so it is "
+                 "not recorded and nothing was printed. Try again.")
 
 
 class DeskRefusal:
@@ -55,29 +69,51 @@ class DeskRefusal:
         application, backend, submitter = case.application, self._backend, self._submitter
         self._go(Desk.WORKING)
 
-        def work() -> str:
+        def work() -> tuple[str, bool, bool]:
+            """(the number, whether the case waits in the queue, whether the decision was queued)."""
             outcome = submitter.submit(application)
-            if outcome.provisional:
-                raise RefusalNotRecordedError(detail=f"case queued as {outcome.number}")
             case.ask("not_accepted")
+            decided_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+            if not outcome.provisional:
+                try:
+                    backend.decide(outcome.number, token, "not_accepted", legal_reason=refusal.legal_reason(),
+                                   note=refusal.note)
+                    return outcome.number, False, False
+                except RejectedError as exc:
+                    if exc.code != "already_decided":
+                        raise
+                    log.info("desk: %s was decided by the try whose answer was lost", outcome.number)
+                    return outcome.number, False, False
+                except (OfflineError, ServerError) as exc:
+                    log.info("desk: the backend took %s, then went away (%s): its refusal is queued",
+                             outcome.number, type(exc).__name__)
+            if not outcome.provisional_number:  # sent straight (the queue could not take it): nothing to queue behind
+                raise RefusalNotRecordedError(detail=f"{outcome.number}: no provisional number to queue behind")
             try:
-                backend.decide(outcome.number, token, "not_accepted", legal_reason=refusal.legal_reason(),
-                               note=refusal.note)
-            except RejectedError as exc:
-                if exc.code != "already_decided":
-                    raise
-                log.info("desk: %s was decided by the try whose answer was lost", outcome.number)
-            return outcome.number
+                submitter.queue_decision(outcome.provisional_number, application.applicant.id_number, token,
+                                         "not_accepted", legal_reason=refusal.legal_reason(), note=refusal.note,
+                                         decided_at=decided_at)
+            except QueueFullError as exc:
+                raise RefusalNotRecordedError(detail=f"{outcome.number}: {exc.detail}") from exc
+            return outcome.number, outcome.provisional, True
 
-        self._tasks.run(work, lambda number: self._refused(number, refusal), self._failed)
+        self._tasks.run(work, lambda done: self._refused(*done, refusal), self._failed)
 
-    def _refused(self: "ClerkDesk", number: str, refusal: Refusal) -> None:
+    def _refused(self: "ClerkDesk", number: str, provisional: bool, queued: bool, refusal: Refusal) -> None:
         self.result = number
         self._offer_rating(EvaluationKey.case(number))
-        self._audit_step("not_accepted", f"{number} {refusal.reason.value}")
-        if self.has_document_printer():
-            done = Notice(text("Not accepted: the decision on {number} is recorded.", number=number), error=False)
+        self._audit_step("not_accepted_queued" if queued else "not_accepted", f"{number} {refusal.reason.value}")
+        if queued and provisional:
+            recorded = text("Not accepted: {number} and the decision wait in this terminal's queue and reach the "
+                            "service system in that order when it is back.", number=number)
+        elif queued:
+            recorded = text("Not accepted: the service system has {number}; the decision waits in this terminal's "
+                            "queue and reaches it when it is back.", number=number)
         else:
-            done = Notice(text("Not accepted: the decision on {number} is recorded. This window has no document "
-                               "printer: print the decision at another window.", number=number))
-        self._print_document(RefusalDecision(self._matter(), number, refusal), done)
+            recorded = text("Not accepted: the decision on {number} is recorded.", number=number)
+        if self.has_document_printer():
+            done = Notice(recorded, error=False)
+        else:
+            done = Notice(text("{done} This window has no document printer: print the decision at another window.",
+                               done=recorded))
+        self._print_document(RefusalDecision(self._matter(), number, refusal, provisional), done)
