@@ -98,7 +98,8 @@ class Services:
                          tasks=self.tasks, audit=self.audit, terminal_id=self.config.terminal.id, masker=self.masker,
                          staff_sign_in=self.staff_sign_in, document_printer=self.devices.document_printer,
                          hall=self.config.terminal.hall_id,
-                         signs_at_window=self.config.terminal.customer_screen == "on")
+                         signs_at_window=self.config.terminal.customer_screen == "on",
+                         document_camera=camera if (camera := self.devices.document_camera).installed else None)
 
     def new_maintenance(self) -> MaintenanceAccess:
         terminal = self.config.terminal
