@@ -1,0 +1,116 @@
+"""The window's scanning row: the material chosen in the clerk's list scanned on the document camera.
+
+Under the materials list (``ui/window_view.py``): the material the clerk chose in the list (at first the first
+one not yet provided), its pages' thumbnail, and "Scan" (a page; "Scan next page" once it has some), "Retake"
+(the last page again) and "Remove" (every page). The desk does the rest (``kiosk/workflows/clerk_scan.py``).
+The row also marks the list: a scanned material's row carries its last page's thumbnail and how many pages
+were scanned, and its tick cannot be taken away while it has pages. Thumbnails are decoded at their size by the
+kiosk's own ``ui.screens.materials.thumbnail`` (a few ms); the row keeps them only for pages the desk still
+holds, so nothing of a matter stays once it ends.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QWidget
+
+from common.i18n import _, language, ngettext
+from kiosk.materials import notes_text, with_note
+from kiosk.workflows.clerk import ClerkDesk, Desk
+from ui.screens.materials import thumbnail
+from ui.widgets import button, label
+
+ICON_HEIGHT = 48  # a scanned page in the list's row
+THUMB_HEIGHT = 64  # the chosen material's last page, in the scanning row
+
+
+def scanned_text(desk: ClerkDesk, code: str) -> str:
+    """How many pages of ``code`` were scanned ("" for none), for the clerk's list and the customer screen."""
+    material = desk.scanned(code)
+    if material is None:
+        return ""
+    return ngettext("{count} page scanned", "{count} pages scanned", len(material.pages)).format(
+        count=len(material.pages))
+
+
+def material_note(desk: ClerkDesk, code: str, tag: str) -> str:
+    """A material's note: required or if applicable, then how many pages were scanned."""
+    scanned = scanned_text(desk, code)
+    return notes_text([tag, scanned], language()) if scanned else tag
+
+
+class ScanRow(QWidget):
+    def __init__(self, desk: ClerkDesk, materials: QListWidget, filling: Callable[[], bool] = lambda: False) -> None:
+        super().__init__()
+        self._desk, self._materials, self._filling = desk, materials, filling  # filling: the list is being rebuilt
+        self.code = ""  # the material the clerk chose in the list
+        self._thumbs: dict[int, tuple[bytearray, QPixmap]] = {}  # id(page) -> (the page, its thumbnail)
+        materials.setIconSize(QSize(ICON_HEIGHT * 3 // 4, ICON_HEIGHT))
+        materials.currentItemChanged.connect(self._chosen)
+        self.thumb = QLabel()
+        self.thumb.setFixedSize(THUMB_HEIGHT * 3 // 4, THUMB_HEIGHT)
+        self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.material = label("", align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.scan = button("", lambda: desk.scan(self.code))
+        self.retake = button("", lambda: desk.retake(self.code))
+        self.remove = button("", lambda: desk.remove_scan(self.code))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.thumb)
+        row.addWidget(self.material, 1)
+        for widget in (self.scan, self.retake, self.remove):
+            row.addWidget(widget)
+
+    def _chosen(self, item: QListWidgetItem | None) -> None:
+        if item is not None and not self._filling():  # a row made current while the list is rebuilt: not a choice
+            self.code = item.data(Qt.ItemDataRole.UserRole) or ""
+            self.show_desk(self._desk)
+
+    def _thumbnail(self, page: bytearray, height: int) -> QPixmap:
+        cached = self._thumbs.get(id(page))
+        if cached is None or cached[0] is not page or cached[1].height() != height:
+            cached = self._thumbs[id(page)] = (page, thumbnail(page, height))
+        return cached[1]
+
+    def show_desk(self, desk: ClerkDesk) -> None:
+        service = desk.service if desk.identity is not None else None
+        codes = [m.code for m in service.materials] if service else []
+        if self.code not in codes:
+            self.code = next((c for c in codes if not desk.provided.get(c)), codes[0] if codes else "")
+        held = {id(page) for m in (desk.checklist.items if desk.checklist else ()) for page in m.pages}
+        self._thumbs = {key: value for key, value in self._thumbs.items() if key in held}  # dropped pages go
+        self._mark_list(desk)
+        lang = language()
+        requirement = next((m for m in service.materials if m.code == self.code), None) if service else None
+        material = desk.scanned(self.code)
+        self.material.setText(with_note(requirement.name(lang), scanned_text(desk, self.code) or _("not scanned"))
+                              if requirement is not None else "")
+        self.thumb.setPixmap(self._thumbnail(material.pages[-1], THUMB_HEIGHT) if material else QPixmap())
+        free = desk.can_scan() and bool(self.code)
+        self.scan.setText(_("Scanning…") if desk.scanning else _("Scan next page") if material else _("Scan"))
+        self.retake.setText(_("Retake"))
+        self.remove.setText(_("Remove"))
+        self.scan.setEnabled(free)
+        self.retake.setEnabled(free and material is not None)
+        self.remove.setEnabled(free and material is not None)
+        self.setVisible(desk.document_camera is not None and service is not None and desk.unprinted is None
+                        and desk.step in (Desk.CHECKING, Desk.WORKING))
+
+    def _mark_list(self, desk: ClerkDesk) -> None:
+        """Scanned rows: the last page's thumbnail, the tick kept while it has pages; the chosen row current."""
+        self._materials.blockSignals(True)  # no tick reported, no choice made, while the rows are marked
+        try:
+            for row in range(self._materials.count()):
+                item = self._materials.item(row)
+                code = item.data(Qt.ItemDataRole.UserRole)
+                material = desk.scanned(code)
+                if material is not None:
+                    item.setIcon(QIcon(self._thumbnail(material.pages[-1], ICON_HEIGHT)))
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+                if code == self.code:
+                    self._materials.setCurrentItem(item)
+        finally:
+            self._materials.blockSignals(False)
