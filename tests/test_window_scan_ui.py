@@ -36,7 +36,7 @@ def _scan(view, screen, qtbot, row: int):
 
 def test_a_material_scanned_at_the_window_goes_with_the_case_and_is_gone_after_the_next_applicant(gui, qtbot, sandbox):
     view, screen = _checking(gui, qtbot)
-    assert screen.scan.isVisible() and screen.scan.scan.text() == "扫描" and not screen.scan.retake.isEnabled()
+    assert screen.scan.controls.isVisible() and screen.scan.scan.text() == "扫描" and not screen.scan.retake.isEnabled()
     _scan(view, screen, qtbot, 1)
     item, code = screen.materials.item(1), screen.materials.item(1).data(Qt.ItemDataRole.UserRole)
     assert view.desk.scanned(code) is not None, view.desk.notice
@@ -56,10 +56,10 @@ def test_a_material_scanned_at_the_window_goes_with_the_case_and_is_gone_after_t
     qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=15000)
     names = sorted(name for name, _mime, _sha in sandbox.store.attachments(view.desk.result))
     assert names == [f"{code}-1.jpg", "signature.png"]
-    assert not screen.scan.isVisible()
+    assert not screen.scan.controls.isVisible()
     qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
     assert view.desk.checklist is None and screen.materials.count() == 0 and view.customer.materials.count() == 0
-    assert screen.scan.thumb.pixmap().isNull() and screen.scan._thumbs == {} and screen.scan.material.text() == ""
+    assert screen.scan.thumb.pixmap().isNull() and screen.scan._thumbs == {} and screen.scan.scan.toolTip() == ""
 
 
 def test_a_failed_camera_at_the_window_says_so_and_keeps_the_pages(gui, qtbot):
@@ -91,4 +91,28 @@ def test_the_scanning_row_reads_in_english(gui, qtbot):
     gui.window.view.retranslate()
     assert [screen.scan.scan.text(), screen.scan.retake.text(), screen.scan.remove.text()] == \
         ["Scan", "Retake", "Remove"]
-    assert screen.scan.material.text() == "Registration application form (not scanned)"
+    assert screen.scan.scan.toolTip() == "Registration application form (not scanned)"
+    assert screen.materials.currentItem().data(Qt.ItemDataRole.UserRole) == screen.scan.code == "M1"
+
+
+def test_the_scanning_row_fits_1280x800_in_large_english_beside_a_hand_over(gui, qtbot):
+    from PySide6.QtCore import QPoint, QRect
+
+    gui.window.toggle_language()
+    gui.window.toggle_elderly()
+    view, screen = _checking(gui, qtbot, "GJJ-004")  # a licence is ready for the sample resident: the hand-over shows
+    qtbot.waitUntil(lambda: screen.handover.isVisible(), timeout=5000)
+    _scan(view, screen, qtbot, 0)
+    gui.services.devices.document_camera.inject("unplugged")  # a notice under the list too
+    try:
+        qtbot.mouseClick(screen.scan.scan, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not view.desk.busy and screen.notice.isVisible(), timeout=15000)
+    finally:
+        gui.services.devices.document_camera.inject("clear")
+    qtbot.wait(50)  # the layout settles on the event loop
+    assert gui.window.size().toTuple() == (1280, 800)
+    for widget in (screen.scan.thumb, screen.scan.scan, screen.scan.retake, screen.scan.remove, screen.materials,
+                   screen.refusal, screen.accept, screen.notice):
+        assert widget.isVisible()
+        placed = QRect(widget.mapTo(gui.window, QPoint(0, 0)), widget.size())
+        assert gui.window.rect().contains(placed), (widget, placed)

@@ -1,7 +1,8 @@
 """The window's scanning row: the material chosen in the clerk's list scanned on the document camera.
 
-Under the materials list (``ui/window_view.py``): the material the clerk chose in the list (at first the first
-one not yet provided), its pages' thumbnail, and "Scan" (a page; "Scan next page" once it has some), "Retake"
+The clerk's materials list with a row under it (``ui/window_view.py``): for the material current in the list
+(at first the first one not yet provided; its name and pages on the Scan button's tooltip), its last page's
+thumbnail, and "Scan" (a page; "Scan next page" once it has some), "Retake"
 (the last page again) and "Remove" (every page). The desk does the rest (``kiosk/workflows/clerk_scan.py``).
 The row also marks the list: a scanned material's row carries its last page's thumbnail and how many pages
 were scanned, and its tick cannot be taken away while it has pages. Thumbnails are decoded at their size by the
@@ -15,13 +16,13 @@ from typing import Callable
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from common.i18n import _, language, ngettext
 from kiosk.materials import notes_text, with_note
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.screens.materials import thumbnail
-from ui.widgets import button, label
+from ui.widgets import button
 
 ICON_HEIGHT = 48  # a scanned page in the list's row
 THUMB_HEIGHT = 64  # the chosen material's last page, in the scanning row
@@ -53,16 +54,28 @@ class ScanRow(QWidget):
         self.thumb = QLabel()
         self.thumb.setFixedSize(THUMB_HEIGHT * 3 // 4, THUMB_HEIGHT)
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.material = label("", align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.scan = button("", lambda: desk.scan(self.code))
         self.retake = button("", lambda: desk.retake(self.code))
         self.remove = button("", lambda: desk.remove_scan(self.code))
-        row = QHBoxLayout(self)
+        self.controls = QWidget()  # the row under the list: shown while a service's materials are being checked
+        row = QHBoxLayout(self.controls)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.thumb)
-        row.addWidget(self.material, 1)
+        row.addStretch(1)
         for widget in (self.scan, self.retake, self.remove):
             row.addWidget(widget)
+        # The list and its row share the list's room: the clerk's right-hand column is full at 1280x800 in large
+        # English (the hand-over, the refusal and a long notice): the row under the list in a place of its own grew
+        # the window to 847 px of 800, and in the left-hand column, under the applicant, to 852 (two rows: three
+        # buttons side by side need 450 px there, the column has 356). Here the list may shrink to one line of it.
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(materials, 1)
+        column.addWidget(self.controls)
+        materials.setMinimumHeight(materials.fontMetrics().lineSpacing() + 2 * materials.frameWidth() + 8)
+        self.controls.setVisible(False)  # until a service's materials are in hand: the hidden desk screen counts in
+        # the window's height from the start (shown before its first refresh, the window grew to 851 px of 800)
 
     def _chosen(self, item: QListWidgetItem | None) -> None:
         if item is not None and not self._filling():  # a row made current while the list is rebuilt: not a choice
@@ -86,8 +99,8 @@ class ScanRow(QWidget):
         lang = language()
         requirement = next((m for m in service.materials if m.code == self.code), None) if service else None
         material = desk.scanned(self.code)
-        self.material.setText(with_note(requirement.name(lang), scanned_text(desk, self.code) or _("not scanned"))
-                              if requirement is not None else "")
+        self.scan.setToolTip(with_note(requirement.name(lang), scanned_text(desk, self.code) or _("not scanned"))
+                             if requirement is not None else "")
         self.thumb.setPixmap(self._thumbnail(material.pages[-1], THUMB_HEIGHT) if material else QPixmap())
         free = desk.can_scan() and bool(self.code)
         self.scan.setText(_("Scanning…") if desk.scanning else _("Scan next page") if material else _("Scan"))
@@ -96,8 +109,8 @@ class ScanRow(QWidget):
         self.scan.setEnabled(free)
         self.retake.setEnabled(free and material is not None)
         self.remove.setEnabled(free and material is not None)
-        self.setVisible(desk.document_camera is not None and service is not None and desk.unprinted is None
-                        and desk.step in (Desk.CHECKING, Desk.WORKING))
+        self.controls.setVisible(desk.document_camera is not None and service is not None and desk.unprinted is None
+                                 and desk.step in (Desk.CHECKING, Desk.WORKING))
 
     def _mark_list(self, desk: ClerkDesk) -> None:
         """Scanned rows: the last page's thumbnail, the tick kept while it has pages; the chosen row current."""

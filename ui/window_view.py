@@ -57,8 +57,7 @@ class DeskScreen(Screen):
         left.addWidget(self.sign_out)
         right.addWidget(self.services)
         right.addWidget(self.handover)
-        right.addWidget(self.materials, 1)
-        right.addWidget(self.scan)
+        right.addWidget(self.scan, 1)  # the materials list, the scanning row under it
         right.addWidget(self.notice)
         right.addWidget(self.rating)
         right.addWidget(self.refusal)
