@@ -109,8 +109,10 @@ class ScanRow(QWidget):
         self.scan.setEnabled(free)
         self.retake.setEnabled(free and material is not None)
         self.remove.setEnabled(free and material is not None)
+        # while checking, and while a decision taken from there is worked on; not for work after a decision (a licence
+        # handed over once the matter was decided: shown then, it grew the window to 933 px, window-monkey seed 2)
         self.controls.setVisible(desk.document_camera is not None and service is not None and desk.unprinted is None
-                                 and desk.step in (Desk.CHECKING, Desk.WORKING))
+                                 and (desk.step is Desk.CHECKING or (desk.step is Desk.WORKING and not desk.result)))
 
     def _mark_list(self, desk: ClerkDesk) -> None:
         """Scanned rows: the last page's thumbnail, the tick kept while it has pages; the chosen row current."""
