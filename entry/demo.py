@@ -13,7 +13,8 @@ voice is on for the whole demo):
   confirm (entry/outage.py says how): the case is saved under a provisional number and delivered
   once the backend is back, and the QR code printed on that receipt, shown to the scanner, brings
   up the case; a licence is printed; the large-text mode;
-- a clerk signs in at the window, ticks the materials the applicant brought and issues a one-time
+- a clerk signs in at the window, scans the material the applicant brought on the window's document
+  camera (its thumbnail in the list, "1 page scanned" on the applicant's screen) and issues a one-time
   notice for what is missing; then does not accept the next applicant's case (不予受理: not within the
   hall's remit), the decision recorded with its legal reason; the window's A4 documents (the notice and
   the refusal decision) are kept as PDFs under ``a4/``;
@@ -289,7 +290,7 @@ def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
     try:
         walk.show(gui)
         walk.clerk_sign_in(gui, STAFF_ID, STAFF_PASSWORD, camera)
-        walk.clerk_check_materials(gui, CLERK_SERVICE, CLERK_MATERIALS, camera)
+        walk.clerk_check_materials(gui, CLERK_SERVICE, (), camera, scanned=CLERK_MATERIALS)  # scanned at the window
         sent.notice = walk.clerk_issue_notice(gui, camera)
         walk.clerk_applicant_rates(gui, 4, camera)
         sent.window_rating = 4
