@@ -86,3 +86,36 @@ def test_another_service_or_a_sign_out_drops_the_pages(services):
     page = desk.scanned("M1").pages[0]
     desk.sign_out()
     assert desk.step is Desk.SIGNED_OUT and len(page) == 0 and desk.checklist is None
+
+
+def test_pages_accepted_offline_wait_sealed_in_the_outbox_and_arrive_once_the_backend_is_back(services, sandbox):
+    """At rest the window's pages are the kiosk's: sealed in the outbox's attachment files, never in the clear."""
+    desk = checking(services)
+    desk.scan("M1")
+    page = bytes(desk.scanned("M1").pages[0])
+    sandbox.faults.set("down")
+    desk.accept()
+    assert desk.step is Desk.DONE and desk.result.startswith("P-")  # a provisional number: queued
+    files = [path for path in (services.config.data_dir / "queue").rglob("*") if path.is_file()]
+    assert files and not any(page[:4096] in path.read_bytes() or b"JFIF" in path.read_bytes() for path in files)
+    provisional = desk.result
+    desk.next_applicant()
+    sandbox.faults.clear()
+    [item] = services.queue.outbox.items(("pending",))
+    sent = services.queue.sync.deliver_now(item.id, 10)  # as the sync worker does once the backend answers
+    assert sent is not None and item.provisional_number == provisional
+    assert sandbox.store.attachment(sent.case_number, "M1-1.jpg") == ("image/jpeg", page)
+
+
+def test_another_card_or_an_idle_sign_out_drops_the_pages(services):
+    desk = checking(services)
+    desk.scan("M1")
+    page = desk.scanned("M1").pages[0]
+    desk.accept()
+    assert desk.step is Desk.DONE
+    desk.card_read(sample_identity("resident"))  # the next applicant's card, without "Next applicant"
+    assert len(page) == 0 and desk.checklist is None and desk.page_count() == 0
+    desk.choose_service("SB-003")
+    desk.scan("M1")
+    page = desk.scanned("M1").pages[0]
+    assert desk.sign_out_idle() and desk.step is Desk.SIGNED_OUT and len(page) == 0 and desk.checklist is None
