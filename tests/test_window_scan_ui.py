@@ -36,7 +36,8 @@ def _scan(view, screen, qtbot, row: int):
 
 def test_a_material_scanned_at_the_window_goes_with_the_case_and_is_gone_after_the_next_applicant(gui, qtbot, sandbox):
     view, screen = _checking(gui, qtbot)
-    assert screen.scan.controls.isVisible() and screen.scan.scan.text() == "扫描" and not screen.scan.retake.isEnabled()
+    row = screen.scan
+    assert row.controls.isVisible() and row.scan.text() == "扫描" and not row.retake.isEnabled()
     _scan(view, screen, qtbot, 1)
     item, code = screen.materials.item(1), screen.materials.item(1).data(Qt.ItemDataRole.UserRole)
     assert view.desk.scanned(code) is not None, view.desk.notice
@@ -44,7 +45,8 @@ def test_a_material_scanned_at_the_window_goes_with_the_case_and_is_gone_after_t
     assert not item.flags() & Qt.ItemFlag.ItemIsUserCheckable and item.text().endswith("已拍1页）")
     assert not screen.scan.thumb.pixmap().isNull() and screen.scan.retake.isEnabled()
     assert screen.scan.scan.text() == "扫描下一页"
-    assert view.customer.materials.item(1).text().startswith("✓ ") and "已拍1页" in view.customer.materials.item(1).text()
+    shown = view.customer.materials.item(1).text()
+    assert shown.startswith("✓ ") and "已拍1页" in shown
     item.setCheckState(Qt.CheckState.Unchecked)  # not by the clerk's hand (not checkable), nor by the desk
     assert view.desk.provided[code]
     for row in range(screen.materials.count()):
@@ -74,7 +76,8 @@ def test_a_failed_camera_at_the_window_says_so_and_keeps_the_pages(gui, qtbot):
         qtbot.waitUntil(lambda: not view.desk.busy, timeout=15000)
     finally:
         camera.inject("clear")
-    assert screen.notice.isVisible() and screen.notice.text().startswith("未扫描：") and "高拍仪" in screen.notice.text()
+    said = screen.notice.text()
+    assert screen.notice.isVisible() and said.startswith("未扫描：") and "高拍仪" in said
     assert [bytes(p) for p in view.desk.scanned(code).pages] == [kept] and not screen.materials.item(0).icon().isNull()
     assert screen.scan.scan.isEnabled() and screen.scan.remove.isEnabled()
     qtbot.mouseClick(screen.scan.remove, Qt.MouseButton.LeftButton)

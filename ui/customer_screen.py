@@ -4,10 +4,10 @@ A second top-level window, on the second screen when the terminal has one (else 
 offscreen in tests), that only observes the clerk's ``ClerkDesk``: it greets the applicant and names the
 clerk serving them (the staff member's name, never their id), shows the applicant masked as the card's
 masker masks them, the service chosen and the materials the clerk has checked so far, with how many pages of
-each were scanned (read-only, in the language shown; no page shown), what was decided (accepted with its case number, the one-time notice with its number,
-not accepted), then the same evaluation panel as the kiosk's (``ui/rating.py``), whose taps go to the
-desk as the clerk's in-window panel's did; with this screen configured (``terminal.customer_screen``)
-the clerk's window hides its own.
+each were scanned (read-only, in the language shown; no page shown), what was decided (accepted with its case
+number, the one-time notice with its number, not accepted), then the same evaluation panel as the kiosk's
+(``ui/rating.py``), whose taps go to the desk as the clerk's in-window panel's did; with this screen configured
+(``terminal.customer_screen``) the clerk's window hides its own.
 
 State lives in the desk; the screen renders it on every change, so the next applicant, a sign-out or
 another card leaves nothing of the last one: every label is emptied and the panel's words forgotten.

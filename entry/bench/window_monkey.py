@@ -33,9 +33,9 @@ After every step, once the desk is no longer busy (waited on, never slept), it c
   number (whole or masked), address, case or notice number or the words they gave.
 
 Not exercised: calling a queue ticket, printing a licence at the window and a customer screen apart from the
-clerk's (the window has none of them yet); a document camera that hangs (tests/test_doccam_device.py); the warning's "Stay signed in"
-and a touch during the countdown (tests/test_window_idle.py; a walk-away waits the countdown out); a
-licence handed over twice from two windows (the sandbox's hand-over tests); the printed documents'
+clerk's (the window has none of them yet); a document camera that hangs (tests/test_doccam_device.py); the
+warning's "Stay signed in" and a touch during the countdown (tests/test_window_idle.py; a walk-away waits the
+countdown out); a licence handed over twice from two windows (the sandbox's hand-over tests); the printed documents'
 contents (tests/test_window_documents.py).
 """
 
