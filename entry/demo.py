@@ -15,7 +15,8 @@ voice is on for the whole demo):
   up the case; a licence is printed; the large-text mode;
 - a clerk signs in at window 3 and calls the queue ticket the applicant took at the hall's dispenser
   (叫号: the desk and the screen facing the applicant say 请 A001 号到 3 号窗口), reads their card,
-  ticks the materials the applicant brought and issues a one-time
+  scans the material the applicant brought on the window's document camera (its thumbnail in the
+  list, "1 page scanned" on the applicant's screen) and issues a one-time
   notice for what is missing; then does not accept the next applicant's case (不予受理: not within the
   hall's remit), the decision recorded with its legal reason; the window's A4 documents (the notice and
   the refusal decision) are kept as PDFs under ``a4/``;
@@ -301,7 +302,7 @@ def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         # here by the script, not the window); the clerk calls it before reading their card
         gui.services.backend.take_queue_ticket(service_code=CLERK_SERVICE, idempotency_key=uuid.uuid4().hex)
         sent.ticket = walk.clerk_call_ticket(gui, camera)
-        walk.clerk_check_materials(gui, CLERK_SERVICE, CLERK_MATERIALS, camera)
+        walk.clerk_check_materials(gui, CLERK_SERVICE, (), camera, scanned=CLERK_MATERIALS)  # scanned at the window
         sent.notice = walk.clerk_issue_notice(gui, camera)
         walk.clerk_applicant_rates(gui, 4, camera)
         sent.window_rating = 4

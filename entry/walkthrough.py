@@ -640,8 +640,9 @@ def clerk_call_ticket(gui: Gui, camera: Camera | None = None) -> str:
 
 
 def clerk_check_materials(gui: Gui, service_code: str, provided: tuple[str, ...], camera: Camera | None = None,
-                          sample_card: str = "resident") -> None:
-    """The applicant's card on the reader, the service chosen from the list, the materials at hand ticked."""
+                          sample_card: str = "resident", scanned: tuple[str, ...] = ()) -> None:
+    """The applicant's card on the reader, the service chosen from the list, the materials at hand ticked, and those
+    in ``scanned`` scanned on the window's document camera."""
     desk = gui.window.view.desk_screen
     gui.services.devices.id_reader.place_card(sample_card)
     wait_until(lambda: desk.services.isEnabled(), "the applicant's card to be read", 20)
@@ -649,10 +650,34 @@ def clerk_check_materials(gui: Gui, service_code: str, provided: tuple[str, ...]
     wait_until(lambda: desk.materials.count() > 0 and desk.services.isEnabled(), "the service's materials", 20)
     for code in provided:
         tick(desk.materials, code, "materials list")
+    for code in scanned:
+        clerk_scan(gui, code, camera)
     _snap(camera, gui, "window-checking")
     customer = getattr(gui.window.view, "customer", None)  # the screen facing the applicant, when configured
     if camera is not None and customer is not None:
         camera.shot_of(customer, "window-customer-screen")
+
+
+def clerk_scan(gui: Gui, code: str, camera: Camera | None = None) -> None:
+    """The material ``code`` tapped in the list, laid under the window's document camera, "Scan" tapped; its page
+    is in when its row shows the thumbnail."""
+    screen, desk = gui.window.view.desk_screen, gui.window.desk
+    items = screen.materials
+    item = next((items.item(row) for row in range(items.count())
+                 if items.item(row).data(Qt.ItemDataRole.UserRole) == code), None)
+    if item is None:
+        raise WalkError(f"the materials list has no entry {code}")
+    items.scrollToItem(item)
+    QTest.mouseClick(items.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     items.visualItemRect(item).center())
+    settle()
+    if screen.scan.code != code:
+        raise WalkError(f"tapping {code} in the materials list did not choose it for scanning")
+    tap(screen.scan.scan, "'Scan' button")
+    wait_until(lambda: not desk.busy, "the page to be scanned", 20)
+    if desk.scanned(code) is None:
+        raise WalkError(f"{code} was not scanned: {desk.notice.message if desk.notice else 'nothing said'}")
+    _snap(camera, gui, "window-scanned")
 
 
 def clerk_issue_notice(gui: Gui, camera: Camera | None = None) -> str:

@@ -99,7 +99,8 @@ class Services:
                          staff_sign_in=self.staff_sign_in, document_printer=self.devices.document_printer,
                          hall=self.config.terminal.hall_id,
                          signs_at_window=self.config.terminal.customer_screen == "on",
-                         window_number=self.config.terminal.window_number)
+                         window_number=self.config.terminal.window_number,
+                         document_camera=camera if (camera := self.devices.document_camera).installed else None)
 
     def new_maintenance(self) -> MaintenanceAccess:
         terminal = self.config.terminal

@@ -53,6 +53,7 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
                    "principal-agent-large", "form-keyboard-agent-large", "signature-agent-large", "incomplete-incomplete",
                    "notice-printed-incomplete", "identity-resumed", "done-resumed", "done-offline", "progress",
                    "my-cases", "case-progress-reprinted", "payment-fee", "done-fee",
+                   "window-scanned",  # a material scanned at the window
                    "window-customer-screen", "window-customer-rating",  # the window's screen facing the applicant
                    "window-ticket-called", "window-customer-called"):  # the queue ticket called (叫号)
         assert any(n.split("-", 1)[1] == f"{screen}.png" for n in names), f"no screenshot of {screen}"

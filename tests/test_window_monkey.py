@@ -1,8 +1,8 @@
 """A seeded monkey on the clerk's window (``kiosk bench window-monkey``, entry/bench/window_monkey.py), a few
 seeds a short way.
 
-Each seed signs the clerk in, then taps, chooses services, ticks materials, types, lays cards, shows codes and
-upsets the receipt printer for 80 steps (most of the time goes waiting half a second for a lifted card to be
+Each seed signs the clerk in, then taps, chooses services, ticks and scans materials, types, lays cards, shows
+codes and upsets the receipt printer for 80 steps (most of the time goes waiting half a second for a lifted card to be
 seen gone); after every step no exception may have reached the excepthooks, the window keeps its size and shows
 the desk's screen, nothing on it reads as a traceback or untranslated, the audit chain verifies, and each
 applicant's matter that ended left nothing of them at the desk or in any widget. The bench runs many seeds;
@@ -22,6 +22,7 @@ def test_a_seeded_monkey_at_the_window_breaks_nothing(open_gui, seed):
     tally = WindowMonkey(gui, seed, wait_s=20.0).run(STEPS)
     assert tally.steps == STEPS
     assert tally.sessions_ended > 0 and tally.by_action.get("material", 0) > 0  # matters got deep, and ended
+    assert tally.by_action.get("scan", 0) > 0  # and materials were scanned
 
 
 def test_the_monkey_calls_queue_tickets_at_a_window_with_a_number(open_gui):

@@ -3,11 +3,11 @@
 A second top-level window, on the second screen when the terminal has one (else a window of its own;
 offscreen in tests), that only observes the clerk's ``ClerkDesk``: it greets the applicant and names the
 clerk serving them (the staff member's name, never their id), shows the applicant masked as the card's
-masker masks them, the service chosen and the materials the clerk has checked so far (read-only, in the
-language shown), what was decided (accepted with its case number, the one-time notice with its number,
-not accepted), then the same evaluation panel as the kiosk's (``ui/rating.py``), whose taps go to the
-desk as the clerk's in-window panel's did; with this screen configured (``terminal.customer_screen``)
-the clerk's window hides its own.
+masker masks them, the service chosen and the materials the clerk has checked so far, with how many pages of
+each were scanned (read-only, in the language shown; no page shown), what was decided (accepted with its case
+number, the one-time notice with its number, not accepted), then the same evaluation panel as the kiosk's
+(``ui/rating.py``), whose taps go to the desk as the clerk's in-window panel's did; with this screen configured
+(``terminal.customer_screen``) the clerk's window hides its own.
 
 State lives in the desk; the screen renders it on every change, so the next applicant, a sign-out or
 another card leaves nothing of the last one: every label is emptied and the panel's words forgotten.
@@ -31,6 +31,7 @@ from kiosk.materials import with_note
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.display import SMALL, Display, display_for
 from ui.rating import RatingPanel
+from ui.scan_row import material_note
 from ui.signature import SignaturePad
 from ui.theme import Theme, stylesheet
 from ui.widgets import button, label
@@ -119,7 +120,7 @@ class CustomerScreen(QMainWindow):
         for m in (service.materials if service else ()):
             mark = PROVIDED if desk.provided.get(m.code) else NOT_YET
             tag = _("required") if m.required else _("if applicable")
-            item = QListWidgetItem(mark + with_note(m.name(lang), tag),
+            item = QListWidgetItem(mark + with_note(m.name(lang), material_note(desk, m.code, tag)),  # pages scanned
                                    self.materials)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # read-only: the clerk checks them
         self.decision.setText(decision_text(desk) if identity is not None else "")

@@ -14,6 +14,7 @@ from ui.handover_row import HandoverRow
 from ui.queue_row import QueueRow, applicant_prompt
 from ui.rating import RatingPanel
 from ui.refusal_row import RefusalRow
+from ui.scan_row import ScanRow, material_note
 from ui.staff_sign_in import SignInScreen
 from ui.bridge import DeviceBridge
 from ui.widgets import NoticeLabel, Screen, button, label
@@ -37,6 +38,7 @@ class DeskScreen(Screen):
         self.services.activated.connect(self._service_chosen)
         self.materials = QListWidget()
         self.materials.itemChanged.connect(self._material_changed)
+        self.scan = ScanRow(desk, self.materials, lambda: self._filling)  # scanned on the document camera
         self.notice = NoticeLabel()
         self.accept = button("primary", desk.accept)
         self.issue = button("", desk.issue_notice)
@@ -58,7 +60,7 @@ class DeskScreen(Screen):
         left.addWidget(self.sign_out)
         right.addWidget(self.services)
         right.addWidget(self.handover)
-        right.addWidget(self.materials, 1)
+        right.addWidget(self.scan, 1)  # the materials list, the scanning row under it
         right.addWidget(self.notice)
         right.addWidget(self.rating)
         right.addWidget(self.refusal)
@@ -101,10 +103,12 @@ class DeskScreen(Screen):
         self.materials.clear()
         for m in (desk.service.materials if desk.service else ()):
             tag = _("required") if m.required else _("if applicable")
-            item = QListWidgetItem(with_note(m.name(lang), tag), self.materials)  # the language's brackets
+            item = QListWidgetItem(with_note(m.name(lang), material_note(desk, m.code, tag)),  # the language's brackets
+                                   self.materials)
             item.setData(Qt.ItemDataRole.UserRole, m.code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if desk.provided.get(m.code) else Qt.CheckState.Unchecked)
+        self.scan.show_desk(desk)  # scanned rows marked, the chosen material's row
         self._filling = False
         has_applicant = desk.identity is not None
         self.services.setEnabled(has_applicant and not desk.busy)

@@ -11,7 +11,9 @@ decisions and documents: not accepting (不予受理: a legal reason chosen from
 always one for "Other", then "Do not accept"), handing over a licence listed as ready for the applicant
 ("Hand over"; the sandbox seeds one for the sample resident, so once a run), collecting for another holder
 (代领: the holder's number typed, Find, the authorisation ticked more often than not), printing an A4 document again
-after the printer failed it ("Print again", the printer set right first more often than not), and walking
+after the printer failed it ("Print again", the printer set right first more often than not), scanning a
+material on the simulated document camera (a row of the list chosen, then "Scan", "Retake" or "Remove"; the
+camera now and then unplugged or giving no picture, then set right), and walking
 away: the window's second shortened until its idle sign-out (ui/window_idle.py) has signed the clerk out,
 audited ``signed_out_idle``, waiting for a decision in flight.
 At a window with a number (``terminal.window_number``, as ``window_config`` sets) the hall's queue too: the
@@ -32,14 +34,16 @@ After every step, once the desk is no longer busy (waited on, never slept), it c
   the applicant's box; a ticket that the next applicant, the next call or a sign-out ended is no longer the
   desk's;
 - when an applicant's matter ends (the next applicant, a sign-out, an idle sign-out, another card laid
-  down), nothing of that applicant remains: the desk holds no service, material, result, notice attempt or evaluation of theirs,
+  down), nothing of that applicant remains: the desk holds no service, material, scanned page (every page seen
+  zeroed, no thumbnail kept), result, notice attempt or evaluation of theirs,
   the masker knows no name of theirs, and no widget of the window, shown or hidden, holds their name, ID
   number (whole or masked), address, case or notice number or the words they gave.
 
-Not exercised: the queue's categories (the window calls them all), printing a licence at the window, the document camera and a
-customer screen apart from the clerk's (the window has none of them yet); the warning's "Stay signed in"
-and a touch during the countdown (tests/test_window_idle.py; a walk-away waits the countdown out); a
-licence handed over twice from two windows (the sandbox's hand-over tests); the printed documents'
+Not exercised: the queue's categories (the window calls them all), printing a licence at the window and a
+customer screen apart from the clerk's (the window has none of them yet); a document camera that hangs
+(tests/test_doccam_device.py); the warning's "Stay signed in" and a touch during the countdown
+(tests/test_window_idle.py; a walk-away waits the countdown out); a licence handed over twice from two windows
+(the sandbox's hand-over tests); the printed documents'
 contents (tests/test_window_documents.py).
 """
 
@@ -58,6 +62,7 @@ STAFF_ID, PASSWORD = "XH0001", "demo-XH0001"  # the sandbox's clerk (sandbox/dat
 # What a receipt printer does to a clerk (devices/receipt/sim.py); "silent" and "slow" are left to the printer's tests.
 PRINTER_FAULTS = ("paper_out", "paper_out_mid_job", "cover_open", "cutter_error", "offline")
 HOLDERS = ("330106199003071236", "330102195506122468", "330106199003071230")  # for an agent: ready, none, a slip
+CAMERA_FAULTS = ("no_frame", "unplugged")  # the document camera's (devices/doccam/sim.py); "hang" left to its tests
 # Buttons that end the matter or the shift: tapped less often than the others, so the monkey gets deep.
 LEAVING = {"next": 0.12, "sign_out": 0.03}
 QUEUE_CATEGORIES = ("A", "B")  # the sandbox's (sandbox/hall_queue.py)
@@ -75,6 +80,7 @@ class WindowMonkey(SeededMonkey):
         self._applicant = None  # the Identity object of the matter in hand, as last seen
         self._applicant_texts: set[str] = set()  # what that applicant showed or gave, remembered before wiped
         self._typed: set[str] = set()  # what anyone typed, which may be shown back as it is
+        self._pages: list[bytearray] = []  # every page the matter in hand scanned, to be zeroed when it ends
 
     def screen(self):
         return self.view.currentWidget()
@@ -109,7 +115,8 @@ class WindowMonkey(SeededMonkey):
             elif desk.service is None:
                 weights.update({self.choose_service: 0.50, self.tap: 0.15})
             elif desk.step is Desk.CHECKING:
-                weights.update({self.mark: 0.35, self.choose_service: 0.08, self.refuse: 0.10})
+                weights.update({self.mark: 0.35, self.choose_service: 0.08, self.refuse: 0.10, self.scan: 0.12,
+                                self.camera_fault: 0.02})
             elif desk.step is Desk.DONE:  # the applicant rates (and may say why), or the clerk goes on
                 weights.update({self.tap: 0.50, self.type_text: 0.15})
                 if desk.unprinted is not None:  # a document the printer failed
@@ -210,6 +217,35 @@ class WindowMonkey(SeededMonkey):
         self.note("material", f"{'untick' if ticked else 'tick'} {item.text()[:30]!r}")
         item.setCheckState(Qt.CheckState.Unchecked if ticked else Qt.CheckState.Checked)
         settle()
+
+    def scan(self) -> None:
+        """A material chosen in the list, then "Scan" (a page, or the next), "Retake" or "Remove" when it has pages."""
+        from entry.walkthrough import settle, tap
+
+        row = getattr(self.screen(), "scan", None)
+        materials = getattr(self.screen(), "materials", None)
+        if row is None or not row.controls.isVisible() or materials is None or materials.count() == 0:
+            self.tap()
+            return
+        index = int(self.rng.integers(materials.count()))
+        materials.setCurrentRow(index)
+        settle()
+        buttons = [b for b in (row.scan, row.scan, row.retake, row.remove) if b.isVisible() and b.isEnabled()]
+        if not buttons:
+            self.tap()
+            return
+        button = self.pick(buttons)
+        self.note("scan", f"{button.text()!r} {materials.item(index).text()[:30]!r}")
+        tap(button, "scanning button")
+
+    def camera_fault(self) -> None:
+        """The document camera unplugged or giving no picture, or set right again (more often)."""
+        camera = self.gui.services.devices.document_camera
+        if not hasattr(camera, "inject"):
+            return
+        fault = "clear" if self.rng.random() < 0.6 else str(self.rng.choice(CAMERA_FAULTS))
+        self.note("document camera", fault)
+        camera.inject(fault)
 
     def refuse(self) -> None:
         """Not accepted (不予受理): a reason from the list, now and then a note (always for "Other", which needs
@@ -415,6 +451,9 @@ class WindowMonkey(SeededMonkey):
             self._applicant_texts.add(desk.result)
         if len(desk.rating.comment.strip()) >= 6:
             self._applicant_texts.add(desk.rating.comment.strip()[:40])
+        seen = {id(page) for page in self._pages}
+        self._pages += [page for m in (desk.checklist.items if desk.checklist else ()) for page in m.pages
+                        if id(page) not in seen]
 
     def _matter_ended(self) -> None:
         """The applicant in hand went (or another came): nothing of theirs may remain."""
@@ -431,7 +470,11 @@ class WindowMonkey(SeededMonkey):
         left = {name: value for name, value in (
             ("service", desk.service), ("materials", desk.provided), ("result", desk.result),
             ("notice attempt", desk._notice_attempt), ("rating", desk.rating.key),
-            ("rating comment", desk.rating.comment), ("rating applicant", desk._rating_applicant)) if value}
+            ("rating comment", desk.rating.comment), ("rating applicant", desk._rating_applicant),
+            ("scanned pages", desk.page_count()), ("page thumbnails", self.view.desk_screen.scan._thumbs)) if value}
+        pages, self._pages = self._pages, []
+        if any(len(page) for page in pages):
+            left["pages not zeroed"] = sum(1 for page in pages if len(page))
         names = set(self.masker._names) - ({person.name} if person is not None else set())
         if names:
             left["masker names"] = sorted(names)

@@ -12,6 +12,7 @@ import enum
 import logging
 from typing import Any, Callable
 
+from devices.doccam.base import DocumentCamera
 from devices.docprinter.base import DocumentPrinter
 from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import AuditTrail, push as push_audit
@@ -34,6 +35,7 @@ from kiosk.workflows.clerk_documents import DeskDocuments
 from kiosk.workflows.clerk_handover import DeskHandover
 from kiosk.workflows.clerk_queue import DeskQueue
 from kiosk.workflows.clerk_refusal import DeskRefusal
+from kiosk.workflows.clerk_scan import DeskScan
 from kiosk.workflows.clerk_signature import DeskSignature
 
 log = logging.getLogger(__name__)
@@ -65,11 +67,11 @@ class Desk(enum.Enum):
     DONE = "done"
 
 
-class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignature, DeskQueue, RatingTaps):
+class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignature, DeskQueue, DeskScan, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  audit: AuditTrail, terminal_id: str, masker: Masker, staff_sign_in: StaffSignIn,
                  document_printer: DocumentPrinter | None = None, hall: str = "", signs_at_window: bool = False,
-                 window_number: int = 0) -> None:
+                 window_number: int = 0, document_camera: DocumentCamera | None = None) -> None:
         self._backend, self._submitter, self._printer = backend, submitter, printer
         self._tasks, self._audit, self._terminal_id, self._masker = tasks, audit, terminal_id, masker
         self._staff_sign_in = staff_sign_in  # online, or offline by the cached verifier (shared with maintenance)
@@ -90,6 +92,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         self._init_documents(document_printer, hall)  # the A4 documents (kiosk/workflows/clerk_documents.py)
         self._init_handover()  # licences ready for collection (kiosk/workflows/clerk_handover.py)
         self._init_queue(window_number)  # queue tickets called to this window (kiosk/workflows/clerk_queue.py)
+        self._init_scans(document_camera)  # paper materials scanned (kiosk/workflows/clerk_scan.py)
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -174,17 +177,20 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         self._look_up_licences()
 
     def choose_service(self, code: str) -> None:
-        if self.identity is None or self.step not in (Desk.WAITING, Desk.CHECKING):
+        if self.identity is None or self.step not in (Desk.WAITING, Desk.CHECKING) or self.busy:
             return
         self.service = next((s for s in self.catalogue if s.code == code), None)
         if self.service is None:
             return
         self.provided = {m.code: False for m in self.service.materials}
         self._forget_signature()  # signed for another service
+        self._start_scans()  # its materials, none scanned yet
         self._audit_step("service_chosen", code)
         self._go(Desk.CHECKING)
 
     def mark(self, material_code: str, provided: bool) -> None:
+        if self._keeps_scan(material_code, provided):  # a scanned material: its tick stays while it has pages
+            return
         if self.step is Desk.CHECKING and material_code in self.provided:
             self.provided[material_code] = provided
             self._audit_step("material_checked", f"{material_code}={'provided' if provided else 'missing'}")
@@ -204,7 +210,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
             self._ask_signature()  # on the customer screen; accepted when signed (kiosk/workflows/clerk_signature.py)
             return
         case = self._matter_case()  # tried again after a failure: the same case (kiosk/workflows/clerk_case.py)
-        application, files = case.application, self._signature_files()
+        application, files = case.application, self._scan_files() + self._signature_files()
         token = (self.staff or {}).get("token", "")
         self._go(Desk.WORKING)
 
@@ -313,3 +319,4 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         self._forget_case()
         self._forget_handover()
         self._forget_signature()
+        self._forget_scans()
