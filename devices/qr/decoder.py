@@ -40,7 +40,7 @@ from typing import Callable, Iterator
 import cv2
 import numpy as np
 
-from devices.qr import defocus, erasure
+from devices.qr import defocus, erasure, finder
 from devices.qr import regions
 from devices.qr import text as qrtext
 from devices.qr import zbar
@@ -84,6 +84,15 @@ DIM_FLOOR = 25
 BRIGHT_LOW = 75
 # After the erasure pass, a located symbol deconvolved as a defocus (devices.qr.defocus). False: off.
 DEFOCUS = True
+# Inside a locator's crop larger than CROP_SIDE, the code's own box from its finder patterns
+# (devices.qr.finder, looked for on the crop halved to FINDER_SIDE at most), read first. False: off.
+FINDER = True
+# Where: "budget" (before a crop's region passes, charged to the budget) or "after" (once the
+# budgeted cascade read nothing, like the erasure pass, on the locator's first crop).
+FINDER_STAGE = "after"
+FINDER_SIDE = 500
+FINDER_MS_PER_MEGAPIXEL = 50.0  # of the halved crop the finders are looked for on
+FINDER_MAX_AREA = 0.7  # a code box is read only if it is at most this share of the crop
 BRIGHT_GAMMA = 4.0  # an overexposed screen's crop: its grey blacks pushed down (2 read fewer on dev seeds)
 
 
@@ -283,6 +292,58 @@ def _region_passes(crop: np.ndarray) -> Iterator[tuple[float, float, Callable[[]
             yield 1.0, cost(11.0), lambda other=other: _zxing(regions.stretch(crop, other), f"zxing:region-gamma{other:g}")
 
 
+def _tight_passes(tight: np.ndarray) -> Iterator[tuple[float, float, Callable[[], list[_Hit]]]]:
+    """(scale, estimated ms, run) on a crop boxed by the code's finder patterns: the frame's first
+    passes (its own histogram now the code's), the upscales, then the region passes."""
+    import zxingcpp
+
+    global_bin = zxingcpp.Binarizer.GlobalHistogram
+    mp = tight.size / 1e6
+
+    def cost(per_mp: float) -> float:
+        return PASS_OVERHEAD_MS + per_mp * mp
+
+    yield 1.0, cost(BASE_MS_PER_MEGAPIXEL), lambda: _zxing(tight, "zxing:finder")
+    yield 1.0, cost(1.2), lambda: _zxing(tight, "zxing:finder-global", binarizer=global_bin)
+    if max(tight.shape) <= REGION_UPSCALE_SIDE:
+        up = _scaled(tight, 2.0)
+        yield 2.0, cost(3.5), lambda: _zxing(up, "zxing:finder-up2:global", binarizer=global_bin)
+        yield 2.0, cost(5.5), lambda: _zxing(up, "zxing:finder-up2")
+    yield 1.0, cost(9.0), lambda: _zxing(cv2.createCLAHE(2.0, (8, 8)).apply(tight), "zxing:finder-clahe")
+    yield 1.0, cost(2.1), lambda: _zxing(cv2.medianBlur(tight, 3), "zxing:finder-median")
+    if FINDER_STAGE == "after":
+        yield 1.0, cost(6.0), lambda: _zxing(cv2.addWeighted(tight, 2.0, cv2.GaussianBlur(tight, (0, 0), 2), -1.0, 0),
+                                             "zxing:finder-sharpen")
+        yield from _region_passes(tight)
+
+
+def _decode_finder_boxes(gray: np.ndarray, crop_box: tuple[int, int, int, int], offset: tuple[float, float],
+                         spent: float, budget_ms: float | None, seen: dict[str, QrResult]) -> float:
+    """The codes boxed by finder patterns inside the locator's crop ``crop_box`` of ``gray``."""
+    x0, y0, x1, y1 = crop_box
+    crop = gray[y0:y1, x0:x1]
+    reduced = crop.size
+    while max(crop.shape) * (reduced / crop.size) ** 0.5 > FINDER_SIDE:
+        reduced /= 4
+    estimate = PASS_OVERHEAD_MS + FINDER_MS_PER_MEGAPIXEL * reduced / 1e6
+    if budget_ms is not None and spent + estimate > budget_ms:
+        return spent
+    spent += estimate
+    for bx0, by0, bx1, by1 in finder.code_boxes(np.ascontiguousarray(crop), max_side=FINDER_SIDE):
+        if (bx1 - bx0) * (by1 - by0) > FINDER_MAX_AREA * crop.size:
+            continue
+        tight = np.ascontiguousarray(crop[by0:by1, bx0:bx1])
+        where = (offset[0] + x0 + bx0, offset[1] + y0 + by0)
+        for scale, cost, run in _tight_passes(tight):
+            if budget_ms is not None and spent + cost > budget_ms:
+                continue
+            spent += cost
+            _to_results(run(), scale, where, seen)
+            if seen:
+                return spent
+    return spent
+
+
 def _decode_regions(gray: np.ndarray, offset: tuple[float, float], spent: float, budget_ms: float | None,
                     seen: dict[str, QrResult]) -> float:
     if max(gray.shape) <= CROP_SIDE:
@@ -291,6 +352,10 @@ def _decode_regions(gray: np.ndarray, offset: tuple[float, float], spent: float,
         spent += PASS_OVERHEAD_MS + LOCATE_MS_PER_MEGAPIXEL * gray.size / 1e6
         boxes = regions.locate(gray, REGION_LIMIT)
     for x0, y0, x1, y1 in boxes:
+        if FINDER and FINDER_STAGE == "budget" and max(x1 - x0, y1 - y0) > CROP_SIDE:
+            spent = _decode_finder_boxes(gray, (x0, y0, x1, y1), offset, spent, budget_ms, seen)
+            if seen:
+                return spent
         crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
         where = (offset[0] + x0, offset[1] + y0)
         spent += PASS_OVERHEAD_MS + ANISOTROPY_MS_PER_MEGAPIXEL * crop.size / 1e6
@@ -345,6 +410,9 @@ def decode_gray(gray: np.ndarray, *, offset: tuple[float, float] = (0.0, 0.0),
             _to_results(run(), scale, offset, seen)
         if seen:
             break
+    if not seen and FINDER and FINDER_STAGE == "after" and max(gray.shape) > CROP_SIDE:
+        for box in regions.locate(gray, 1):
+            _decode_finder_boxes(gray, box, offset, 0.0, None, seen)
     if not seen and failed:  # a symbol zxing-cpp located but could not correct: a thumb over it?
         hits = [_Hit(found.text, found.raw, corners, "erasure") for found, corners in erasure.read(gray, failed)]
         _to_results(hits, 1.0, offset, seen)
