@@ -90,8 +90,12 @@ FINDER = True
 # Where: "budget" (before a crop's region passes, charged to the budget) or "after" (once the
 # budgeted cascade read nothing, like the erasure pass, on the locator's first crop).
 FINDER_STAGE = "after"
+# The "after" stage's own budget: this share of the frame's (budget_for); None: no limit.
+FINDER_BUDGET_SHARE: float | None = None
+FINDER_NEEDS_HINT = False  # the "after" stage only where the first zxing-cpp pass located something
+FINDER_REGION_PASSES = True  # the tight crop also gets the region passes (deconvolution, exposure, ...)
 FINDER_SIDE = 500
-FINDER_MS_PER_MEGAPIXEL = 50.0  # of the halved crop the finders are looked for on
+FINDER_MS_PER_MEGAPIXEL = 60.0  # of the halved crop the finders are looked for on
 FINDER_MAX_AREA = 0.7  # a code box is read only if it is at most this share of the crop
 BRIGHT_GAMMA = 4.0  # an overexposed screen's crop: its grey blacks pushed down (2 read fewer on dev seeds)
 
@@ -311,7 +315,7 @@ def _tight_passes(tight: np.ndarray) -> Iterator[tuple[float, float, Callable[[]
         yield 2.0, cost(5.5), lambda: _zxing(up, "zxing:finder-up2")
     yield 1.0, cost(9.0), lambda: _zxing(cv2.createCLAHE(2.0, (8, 8)).apply(tight), "zxing:finder-clahe")
     yield 1.0, cost(2.1), lambda: _zxing(cv2.medianBlur(tight, 3), "zxing:finder-median")
-    if FINDER_STAGE == "after":
+    if FINDER_REGION_PASSES:
         yield 1.0, cost(6.0), lambda: _zxing(cv2.addWeighted(tight, 2.0, cv2.GaussianBlur(tight, (0, 0), 2), -1.0, 0),
                                              "zxing:finder-sharpen")
         yield from _region_passes(tight)
@@ -345,12 +349,14 @@ def _decode_finder_boxes(gray: np.ndarray, crop_box: tuple[int, int, int, int], 
 
 
 def _decode_regions(gray: np.ndarray, offset: tuple[float, float], spent: float, budget_ms: float | None,
-                    seen: dict[str, QrResult]) -> float:
+                    seen: dict[str, QrResult], located: list | None = None) -> float:
     if max(gray.shape) <= CROP_SIDE:
         boxes = [(0, 0, gray.shape[1], gray.shape[0])]
     else:
         spent += PASS_OVERHEAD_MS + LOCATE_MS_PER_MEGAPIXEL * gray.size / 1e6
         boxes = regions.locate(gray, REGION_LIMIT)
+        if located is not None:
+            located.extend(boxes)
     for x0, y0, x1, y1 in boxes:
         if FINDER and FINDER_STAGE == "budget" and max(x1 - x0, y1 - y0) > CROP_SIDE:
             spent = _decode_finder_boxes(gray, (x0, y0, x1, y1), offset, spent, budget_ms, seen)
@@ -397,6 +403,7 @@ def decode_gray(gray: np.ndarray, *, offset: tuple[float, float] = (0.0, 0.0),
     spent = PASS_OVERHEAD_MS + BASE_MS_PER_MEGAPIXEL * gray.size / 1e6
     seen: dict[str, QrResult] = {}
     failed: list = []
+    located: list = []  # the locator's crops, if the region passes ran
     _to_results(_zxing(gray, failed=failed), 1.0, offset, seen)
     if seen:
         return list(seen.values())
@@ -404,15 +411,16 @@ def decode_gray(gray: np.ndarray, *, offset: tuple[float, float] = (0.0, 0.0),
         if budget_ms is not None and spent > budget_ms:
             break
         if run is REGIONS:
-            spent = _decode_regions(gray, offset, spent, budget_ms, seen)
+            spent = _decode_regions(gray, offset, spent, budget_ms, seen, located)
         else:
             spent += estimate
             _to_results(run(), scale, offset, seen)
         if seen:
             break
-    if not seen and FINDER and FINDER_STAGE == "after" and max(gray.shape) > CROP_SIDE:
-        for box in regions.locate(gray, 1):
-            _decode_finder_boxes(gray, box, offset, 0.0, None, seen)
+    if not seen and FINDER and FINDER_STAGE == "after" and max(gray.shape) > CROP_SIDE and (failed or not FINDER_NEEDS_HINT):
+        for box in (located or regions.locate(gray, 1))[:1]:
+            share = None if FINDER_BUDGET_SHARE is None else FINDER_BUDGET_SHARE * budget_for(gray)
+            _decode_finder_boxes(gray, box, offset, 0.0, share, seen)
     if not seen and failed:  # a symbol zxing-cpp located but could not correct: a thumb over it?
         hits = [_Hit(found.text, found.raw, corners, "erasure") for found, corners in erasure.read(gray, failed)]
         _to_results(hits, 1.0, offset, seen)
