@@ -22,7 +22,10 @@ Why this cascade (the measurements are in docs/qr-decoding.md; ``kiosk bench qr 
    correct are read with Reed-Solomon erasures (:mod:`devices.qr.erasure`: a thumb's grey modules
    erased, so a block corrects twice as many), 2-4 ms a symbol; frames already read never pay it.
    Then the same symbols, each on a crop round it, deconvolved as a lens out of focus draws them
-   (:mod:`devices.qr.defocus`: a disc of 0.7 and 0.9 module widths), 1-4 ms a radius.
+   (:mod:`devices.qr.defocus`: a disc of 0.7 and 0.9 module widths), 1-4 ms a radius. Before
+   both, when the locator's first crop is larger than FINDER_MIN_CROP (a phone and its backdrop),
+   the code's own box inside it from its finder patterns (:mod:`devices.qr.finder`) gets the passes
+   again, its histogram now the code's and small enough for the upscales.
 
 Text is never taken from a decoder's own guess: zbar hands over raw bytes (binary mode),
 zxing-cpp its ``bytes`` and ECI-aware ``text``, and :mod:`devices.qr.text` decides. Both decoders
@@ -84,18 +87,13 @@ DIM_FLOOR = 25
 BRIGHT_LOW = 75
 # After the erasure pass, a located symbol deconvolved as a defocus (devices.qr.defocus). False: off.
 DEFOCUS = True
-# Inside a locator's crop larger than CROP_SIDE, the code's own box from its finder patterns
-# (devices.qr.finder, looked for on the crop halved to FINDER_SIDE at most), read first. False: off.
+# After the budgeted passes, when the locator's first crop is larger than FINDER_MIN_CROP (a phone
+# and its backdrop rather than a code), the code's own box from its finder patterns
+# (devices.qr.finder, looked for on the crop halved to FINDER_SIDE at most) gets the passes again,
+# like the erasure pass outside the budget. False: off.
 FINDER = True
-# Where: "budget" (before a crop's region passes, charged to the budget) or "after" (once the
-# budgeted cascade read nothing, like the erasure pass, on the locator's first crop).
-FINDER_STAGE = "after"
-# The "after" stage's own budget: this share of the frame's (budget_for); None: no limit.
-FINDER_BUDGET_SHARE: float | None = None
-FINDER_NEEDS_HINT = False  # the "after" stage only where the first zxing-cpp pass located something
-FINDER_REGION_PASSES = True  # the tight crop also gets the region passes (deconvolution, exposure, ...)
+FINDER_MIN_CROP = 480
 FINDER_SIDE = 500
-FINDER_MS_PER_MEGAPIXEL = 60.0  # of the halved crop the finders are looked for on
 FINDER_MAX_AREA = 0.7  # a code box is read only if it is at most this share of the crop
 BRIGHT_GAMMA = 4.0  # an overexposed screen's crop: its grey blacks pushed down (2 read fewer on dev seeds)
 
@@ -296,72 +294,52 @@ def _region_passes(crop: np.ndarray) -> Iterator[tuple[float, float, Callable[[]
             yield 1.0, cost(11.0), lambda other=other: _zxing(regions.stretch(crop, other), f"zxing:region-gamma{other:g}")
 
 
-def _tight_passes(tight: np.ndarray) -> Iterator[tuple[float, float, Callable[[], list[_Hit]]]]:
-    """(scale, estimated ms, run) on a crop boxed by the code's finder patterns: the frame's first
-    passes (its own histogram now the code's), the upscales, then the region passes."""
+def _boxed_passes(code: np.ndarray) -> Iterator[tuple[float, Callable[[], list[_Hit]]]]:
+    """(scale, run) on a crop boxed by the code's finder patterns: zxing-cpp with its own and the
+    global binariser (the crop's histogram is now the code's, not the backdrop's), the 2x upscales,
+    CLAHE, a median filter and an unsharp mask, then the region passes; in order of cost."""
     import zxingcpp
 
     global_bin = zxingcpp.Binarizer.GlobalHistogram
-    mp = tight.size / 1e6
-
-    def cost(per_mp: float) -> float:
-        return PASS_OVERHEAD_MS + per_mp * mp
-
-    yield 1.0, cost(BASE_MS_PER_MEGAPIXEL), lambda: _zxing(tight, "zxing:finder")
-    yield 1.0, cost(1.2), lambda: _zxing(tight, "zxing:finder-global", binarizer=global_bin)
-    if max(tight.shape) <= REGION_UPSCALE_SIDE:
-        up = _scaled(tight, 2.0)
-        yield 2.0, cost(3.5), lambda: _zxing(up, "zxing:finder-up2:global", binarizer=global_bin)
-        yield 2.0, cost(5.5), lambda: _zxing(up, "zxing:finder-up2")
-    yield 1.0, cost(9.0), lambda: _zxing(cv2.createCLAHE(2.0, (8, 8)).apply(tight), "zxing:finder-clahe")
-    yield 1.0, cost(2.1), lambda: _zxing(cv2.medianBlur(tight, 3), "zxing:finder-median")
-    if FINDER_REGION_PASSES:
-        yield 1.0, cost(6.0), lambda: _zxing(cv2.addWeighted(tight, 2.0, cv2.GaussianBlur(tight, (0, 0), 2), -1.0, 0),
-                                             "zxing:finder-sharpen")
-        yield from _region_passes(tight)
+    yield 1.0, lambda: _zxing(code, "zxing:finder")
+    yield 1.0, lambda: _zxing(code, "zxing:finder-global", binarizer=global_bin)
+    if max(code.shape) <= REGION_UPSCALE_SIDE:
+        up = _scaled(code, 2.0)
+        yield 2.0, lambda: _zxing(up, "zxing:finder-up2:global", binarizer=global_bin)
+        yield 2.0, lambda: _zxing(up, "zxing:finder-up2")
+    yield 1.0, lambda: _zxing(cv2.createCLAHE(2.0, (8, 8)).apply(code), "zxing:finder-clahe")
+    yield 1.0, lambda: _zxing(cv2.medianBlur(code, 3), "zxing:finder-median")
+    yield 1.0, lambda: _zxing(cv2.addWeighted(code, 2.0, cv2.GaussianBlur(code, (0, 0), 2), -1.0, 0),
+                              "zxing:finder-sharpen")
+    for scale, _estimate, run in _region_passes(code):
+        yield scale, run
 
 
 def _decode_finder_boxes(gray: np.ndarray, crop_box: tuple[int, int, int, int], offset: tuple[float, float],
-                         spent: float, budget_ms: float | None, seen: dict[str, QrResult]) -> float:
+                         seen: dict[str, QrResult]) -> None:
     """The codes boxed by finder patterns inside the locator's crop ``crop_box`` of ``gray``."""
     x0, y0, x1, y1 = crop_box
-    crop = gray[y0:y1, x0:x1]
-    reduced = crop.size
-    while max(crop.shape) * (reduced / crop.size) ** 0.5 > FINDER_SIDE:
-        reduced /= 4
-    estimate = PASS_OVERHEAD_MS + FINDER_MS_PER_MEGAPIXEL * reduced / 1e6
-    if budget_ms is not None and spent + estimate > budget_ms:
-        return spent
-    spent += estimate
-    for bx0, by0, bx1, by1 in finder.code_boxes(np.ascontiguousarray(crop), max_side=FINDER_SIDE):
+    crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
+    for bx0, by0, bx1, by1 in finder.code_boxes(crop, max_side=FINDER_SIDE):
         if (bx1 - bx0) * (by1 - by0) > FINDER_MAX_AREA * crop.size:
             continue
-        tight = np.ascontiguousarray(crop[by0:by1, bx0:bx1])
-        where = (offset[0] + x0 + bx0, offset[1] + y0 + by0)
-        for scale, cost, run in _tight_passes(tight):
-            if budget_ms is not None and spent + cost > budget_ms:
-                continue
-            spent += cost
-            _to_results(run(), scale, where, seen)
+        code = np.ascontiguousarray(crop[by0:by1, bx0:bx1])
+        for scale, run in _boxed_passes(code):
+            _to_results(run(), scale, (offset[0] + x0 + bx0, offset[1] + y0 + by0), seen)
             if seen:
-                return spent
-    return spent
+                return
 
 
 def _decode_regions(gray: np.ndarray, offset: tuple[float, float], spent: float, budget_ms: float | None,
-                    seen: dict[str, QrResult], located: list | None = None) -> float:
+                    seen: dict[str, QrResult], located: list) -> float:
+    """The region passes on the locator's crops; the crops are appended to ``located``."""
     if max(gray.shape) <= CROP_SIDE:
         boxes = [(0, 0, gray.shape[1], gray.shape[0])]
     else:
         spent += PASS_OVERHEAD_MS + LOCATE_MS_PER_MEGAPIXEL * gray.size / 1e6
         boxes = regions.locate(gray, REGION_LIMIT)
-        if located is not None:
-            located.extend(boxes)
+        located.extend(boxes)
     for x0, y0, x1, y1 in boxes:
-        if FINDER and FINDER_STAGE == "budget" and max(x1 - x0, y1 - y0) > CROP_SIDE:
-            spent = _decode_finder_boxes(gray, (x0, y0, x1, y1), offset, spent, budget_ms, seen)
-            if seen:
-                return spent
         crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
         where = (offset[0] + x0, offset[1] + y0)
         spent += PASS_OVERHEAD_MS + ANISOTROPY_MS_PER_MEGAPIXEL * crop.size / 1e6
@@ -403,7 +381,7 @@ def decode_gray(gray: np.ndarray, *, offset: tuple[float, float] = (0.0, 0.0),
     spent = PASS_OVERHEAD_MS + BASE_MS_PER_MEGAPIXEL * gray.size / 1e6
     seen: dict[str, QrResult] = {}
     failed: list = []
-    located: list = []  # the locator's crops, if the region passes ran
+    located: list = []  # the locator's crops, once the region passes ran
     _to_results(_zxing(gray, failed=failed), 1.0, offset, seen)
     if seen:
         return list(seen.values())
@@ -417,10 +395,10 @@ def decode_gray(gray: np.ndarray, *, offset: tuple[float, float] = (0.0, 0.0),
             _to_results(run(), scale, offset, seen)
         if seen:
             break
-    if not seen and FINDER and FINDER_STAGE == "after" and max(gray.shape) > CROP_SIDE and (failed or not FINDER_NEEDS_HINT):
-        for box in (located or regions.locate(gray, 1))[:1]:
-            share = None if FINDER_BUDGET_SHARE is None else FINDER_BUDGET_SHARE * budget_for(gray)
-            _decode_finder_boxes(gray, box, offset, 0.0, share, seen)
+    if not seen and FINDER and max(gray.shape) > FINDER_MIN_CROP:  # the code inside a phone's crop
+        box = (located or regions.locate(gray, 1) or [None])[0]
+        if box is not None and max(box[2] - box[0], box[3] - box[1]) > FINDER_MIN_CROP:
+            _decode_finder_boxes(gray, box, offset, seen)
     if not seen and failed:  # a symbol zxing-cpp located but could not correct: a thumb over it?
         hits = [_Hit(found.text, found.raw, corners, "erasure") for found, corners in erasure.read(gray, failed)]
         _to_results(hits, 1.0, offset, seen)
