@@ -6,8 +6,8 @@ cascade's passes then run on pixels that are mostly not the code: a global thres
 the backdrop's, and an upscale does not fit the budget. :func:`code_boxes` looks inside such a crop
 for the code's three finder patterns (:func:`finder_candidates`: a light ring enclosed by dark, with
 a dark stone at its centre) at a right angle and returns the box round the symbol they span, padded
-by a quiet zone. It costs 40-60 ms per megapixel of the image it looks at (two labellings of
-connected components a polarity), so the decoder looks on the crop halved to about 500 px and only
+by a quiet zone. It costs 40-60 ms per megapixel of the image it looks at (a threshold and a
+labelling of connected components for each polarity), so the decoder looks on the crop halved to about 500 px and only
 once the budgeted passes read nothing (docs/qr-decoding.md, "Eighth round").
 """
 
