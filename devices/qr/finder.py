@@ -6,9 +6,10 @@ cascade's passes then run on pixels that are mostly not the code: a global thres
 the backdrop's, and an upscale does not fit the budget. :func:`code_boxes` looks inside such a crop
 for the code's three finder patterns (:func:`finder_candidates`: a light ring enclosed by dark, with
 a dark stone at its centre) at a right angle and returns the box round the symbol they span, padded
-by a quiet zone. It costs 40-60 ms per megapixel of the image it looks at (a threshold and a
-labelling of connected components for each polarity), so the decoder looks on the crop halved to about 500 px and only
-once the budgeted passes read nothing (docs/qr-decoding.md, "Eighth round").
+by a quiet zone. It costs 40-45 ms per megapixel of the image it looks at (a threshold and a
+labelling of connected components for each polarity), so the decoder looks on the crop halved to
+about 500 px, only once the budgeted passes read nothing and only on a crop larger than 480 px
+(docs/qr-decoding.md, "Eighth round").
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ MIN_RING_PX = 6  # the light ring's box: 5 modules of at least ~1.2 px
 BLOCK = 15  # the adaptive threshold's neighbourhood (px)
 SIZE_RATIO = 1.7  # three finders of one symbol: sides within this ratio
 MAX_SPAN_FINDERS = 26.0  # finders' centres at most this many finder sides apart (version 40: 25.3)
+# The triples tried grow with the cube of the candidates: at most this many, the largest, are paired
+# (a noisy texture can give hundreds; a codes2 dev crop above 480 px gave at most 12).
+MAX_CANDIDATES = 40
 
 
 def finder_candidates(gray: np.ndarray) -> list[tuple[float, float, float]]:
@@ -52,7 +56,7 @@ def finder_candidates(gray: np.ndarray) -> list[tuple[float, float, float]]:
 
 
 def _merged(found: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
-    """One candidate per finder (a ring's inner and outer contours both qualify)."""
+    """One candidate per finder (both polarities may find it), the largest first."""
     kept: list[tuple[float, float, float]] = []
     for c in sorted(found, key=lambda c: -c[2]):
         if all(math.hypot(c[0] - k[0], c[1] - k[1]) > k[2] / 2 for k in kept):
@@ -68,7 +72,7 @@ def code_boxes(gray: np.ndarray, limit: int = 2, max_side: int | None = None) ->
     while max_side is not None and max(small.shape) > max_side:
         small = cv2.pyrDown(small)
         scale *= 2.0
-    found = [(x * scale, y * scale, side * scale) for x, y, side in finder_candidates(small)]
+    found = [(x * scale, y * scale, side * scale) for x, y, side in finder_candidates(small)[:MAX_CANDIDATES]]
     triples = []
     for i in range(len(found)):
         for j in range(len(found)):
