@@ -22,7 +22,10 @@ Why this cascade (the measurements are in docs/qr-decoding.md; ``kiosk bench qr 
    correct are read with Reed-Solomon erasures (:mod:`devices.qr.erasure`: a thumb's grey modules
    erased, so a block corrects twice as many), 2-4 ms a symbol; frames already read never pay it.
    Then the same symbols, each on a crop round it, deconvolved as a lens out of focus draws them
-   (:mod:`devices.qr.defocus`: a disc of 0.7 and 0.9 module widths), 1-4 ms a radius.
+   (:mod:`devices.qr.defocus`: a disc of 0.7 and 0.9 module widths), 1-4 ms a radius. Before
+   both, when the locator's first crop is larger than FINDER_MIN_CROP (a phone and its backdrop),
+   the code's own box inside it from its finder patterns (:mod:`devices.qr.finder`) gets the passes
+   again, its histogram now the code's and small enough for the upscales.
 
 Text is never taken from a decoder's own guess: zbar hands over raw bytes (binary mode),
 zxing-cpp its ``bytes`` and ECI-aware ``text``, and :mod:`devices.qr.text` decides. Both decoders
@@ -40,7 +43,7 @@ from typing import Callable, Iterator
 import cv2
 import numpy as np
 
-from devices.qr import defocus, erasure
+from devices.qr import defocus, erasure, finder
 from devices.qr import regions
 from devices.qr import text as qrtext
 from devices.qr import zbar
@@ -84,6 +87,14 @@ DIM_FLOOR = 25
 BRIGHT_LOW = 75
 # After the erasure pass, a located symbol deconvolved as a defocus (devices.qr.defocus). False: off.
 DEFOCUS = True
+# After the budgeted passes, when the locator's first crop is larger than FINDER_MIN_CROP (a phone
+# and its backdrop rather than a code), the code's own box from its finder patterns
+# (devices.qr.finder, looked for on the crop halved to FINDER_SIDE at most) gets the passes again,
+# like the erasure pass outside the budget. False: off.
+FINDER = True
+FINDER_MIN_CROP = 480
+FINDER_SIDE = 500
+FINDER_MAX_AREA = 0.7  # a code box is read only if it is at most this share of the crop
 BRIGHT_GAMMA = 4.0  # an overexposed screen's crop: its grey blacks pushed down (2 read fewer on dev seeds)
 
 
@@ -283,13 +294,51 @@ def _region_passes(crop: np.ndarray) -> Iterator[tuple[float, float, Callable[[]
             yield 1.0, cost(11.0), lambda other=other: _zxing(regions.stretch(crop, other), f"zxing:region-gamma{other:g}")
 
 
+def _boxed_passes(code: np.ndarray) -> Iterator[tuple[float, Callable[[], list[_Hit]]]]:
+    """(scale, run) on a crop boxed by the code's finder patterns: zxing-cpp with its own and the
+    global binariser (the crop's histogram is now the code's, not the backdrop's), the 2x upscales,
+    CLAHE, a median filter and an unsharp mask, then the region passes; in order of cost."""
+    import zxingcpp
+
+    global_bin = zxingcpp.Binarizer.GlobalHistogram
+    yield 1.0, lambda: _zxing(code, "zxing:finder")
+    yield 1.0, lambda: _zxing(code, "zxing:finder-global", binarizer=global_bin)
+    if max(code.shape) <= REGION_UPSCALE_SIDE:
+        up = _scaled(code, 2.0)
+        yield 2.0, lambda: _zxing(up, "zxing:finder-up2:global", binarizer=global_bin)
+        yield 2.0, lambda: _zxing(up, "zxing:finder-up2")
+    yield 1.0, lambda: _zxing(cv2.createCLAHE(2.0, (8, 8)).apply(code), "zxing:finder-clahe")
+    yield 1.0, lambda: _zxing(cv2.medianBlur(code, 3), "zxing:finder-median")
+    yield 1.0, lambda: _zxing(cv2.addWeighted(code, 2.0, cv2.GaussianBlur(code, (0, 0), 2), -1.0, 0),
+                              "zxing:finder-sharpen")
+    for scale, _estimate, run in _region_passes(code):
+        yield scale, run
+
+
+def _decode_finder_boxes(gray: np.ndarray, crop_box: tuple[int, int, int, int], offset: tuple[float, float],
+                         seen: dict[str, QrResult]) -> None:
+    """The codes boxed by finder patterns inside the locator's crop ``crop_box`` of ``gray``."""
+    x0, y0, x1, y1 = crop_box
+    crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
+    for bx0, by0, bx1, by1 in finder.code_boxes(crop, max_side=FINDER_SIDE):
+        if (bx1 - bx0) * (by1 - by0) > FINDER_MAX_AREA * crop.size:
+            continue
+        code = np.ascontiguousarray(crop[by0:by1, bx0:bx1])
+        for scale, run in _boxed_passes(code):
+            _to_results(run(), scale, (offset[0] + x0 + bx0, offset[1] + y0 + by0), seen)
+            if seen:
+                return
+
+
 def _decode_regions(gray: np.ndarray, offset: tuple[float, float], spent: float, budget_ms: float | None,
-                    seen: dict[str, QrResult]) -> float:
+                    seen: dict[str, QrResult], located: list) -> float:
+    """The region passes on the locator's crops; the crops are appended to ``located``."""
     if max(gray.shape) <= CROP_SIDE:
         boxes = [(0, 0, gray.shape[1], gray.shape[0])]
     else:
         spent += PASS_OVERHEAD_MS + LOCATE_MS_PER_MEGAPIXEL * gray.size / 1e6
         boxes = regions.locate(gray, REGION_LIMIT)
+        located.extend(boxes)
     for x0, y0, x1, y1 in boxes:
         crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
         where = (offset[0] + x0, offset[1] + y0)
@@ -332,6 +381,7 @@ def decode_gray(gray: np.ndarray, *, offset: tuple[float, float] = (0.0, 0.0),
     spent = PASS_OVERHEAD_MS + BASE_MS_PER_MEGAPIXEL * gray.size / 1e6
     seen: dict[str, QrResult] = {}
     failed: list = []
+    located: list = []  # the locator's crops, once the region passes ran
     _to_results(_zxing(gray, failed=failed), 1.0, offset, seen)
     if seen:
         return list(seen.values())
@@ -339,12 +389,16 @@ def decode_gray(gray: np.ndarray, *, offset: tuple[float, float] = (0.0, 0.0),
         if budget_ms is not None and spent > budget_ms:
             break
         if run is REGIONS:
-            spent = _decode_regions(gray, offset, spent, budget_ms, seen)
+            spent = _decode_regions(gray, offset, spent, budget_ms, seen, located)
         else:
             spent += estimate
             _to_results(run(), scale, offset, seen)
         if seen:
             break
+    if not seen and FINDER and max(gray.shape) > FINDER_MIN_CROP:  # the code inside a phone's crop
+        box = (located or regions.locate(gray, 1) or [None])[0]
+        if box is not None and max(box[2] - box[0], box[3] - box[1]) > FINDER_MIN_CROP:
+            _decode_finder_boxes(gray, box, offset, seen)
     if not seen and failed:  # a symbol zxing-cpp located but could not correct: a thumb over it?
         hits = [_Hit(found.text, found.raw, corners, "erasure") for found, corners in erasure.read(gray, failed)]
         _to_results(hits, 1.0, offset, seen)
