@@ -72,6 +72,7 @@ MAX_LINES = 60           # lines kept for quadrilaterals (a cluttered desk needs
 LINES_PER_DIRECTION = 10  # ... and at most this many in any one 6-degree band of directions
 STEP_MIN = 5.0          # CIELAB units (a*, b* weighted) between the strips either side of an edge
 STEP_PAPER = 2.5        # ... for a line segment with paper either side (a sheet lying on another)
+COLOUR_LSD_SCALE = 0.5  # with colour_edges (an ID card), LSD also looks at a* and b*, scaled by this
 MIN_SCORE = 0.4
 CONFIDENT = 0.75         # ... unless the ranker expects this IoU of its pick (a faint page: white on white)
 CONTAIN_REL = 0.5        # a candidate holding the pick wins at this share of its score ...
@@ -135,13 +136,16 @@ class _Features:
 _CLAHE = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(6, 6))
 
 
-def _segments(feat: _Features) -> np.ndarray:
-    """Line segments that are steps (paper on one side, desk on the other), not rules or text rows."""
-    lsd = cv2.createLineSegmentDetector(cv2.LSD_REFINE_NONE, LSD_SCALE, 0.6, 1.0)
-    found = lsd.detect(_CLAHE.apply(feat.lightness))[0]
-    if found is None:
+def _segments(feat: _Features, colour_edges: bool = False) -> np.ndarray:
+    """Line segments that are steps (paper on one side, desk on the other), not rules or text rows;
+    with ``colour_edges`` also those LSD finds in a* and b* (a tinted card on a desk as light as it)."""
+    segs = _detected(_CLAHE.apply(feat.lightness), LSD_SCALE)
+    if colour_edges:
+        found = [segs] + [_detected(_CLAHE.apply(np.clip(feat.lab[..., c] * 0.5 + 128, 0, 255).astype(np.uint8)),
+                                    COLOUR_LSD_SCALE) for c in (1, 2)]
+        segs = np.vstack(found)
+    if len(segs) == 0:
         return np.zeros((0, 5), np.float32)
-    segs = found.reshape(-1, 4)
     d = segs[:, 2:] - segs[:, :2]
     length = np.hypot(d[:, 0], d[:, 1])
     segs, d, length = segs[length >= 0.03 * max(feat.w, feat.h)], d[length >= 0.03 * max(feat.w, feat.h)], \
@@ -168,6 +172,12 @@ def _segments(feat: _Features) -> np.ndarray:
     # The faint ones count as the weakest step (their strength weighs their lines in _merge_lines).
     return np.vstack([np.hstack([segs[keep], step[keep, None]]),
                       np.hstack([segs[faint], np.full((int(faint.sum()), 1), STEP_MIN, np.float32)])])
+
+
+def _detected(image: np.ndarray, scale: float) -> np.ndarray:
+    """LSD's segments in ``image`` (rows of x0, y0, x1, y1, in its pixels), looked for at ``scale``."""
+    found = cv2.createLineSegmentDetector(cv2.LSD_REFINE_NONE, scale, 0.6, 1.0).detect(image)[0]
+    return np.zeros((0, 4), np.float32) if found is None else found.reshape(-1, 4)
 
 
 def _merge_lines(segs: np.ndarray, feat: _Features) -> np.ndarray:
@@ -232,11 +242,12 @@ def _small_page(min_area: float) -> float:
     return min(1.0, math.sqrt(min_area / 0.04))
 
 
-def _line_candidates(feat: _Features, min_area: float = 0.04) -> tuple[list[np.ndarray], np.ndarray]:
+def _line_candidates(feat: _Features, min_area: float = 0.04,
+                     colour_edges: bool = False) -> tuple[list[np.ndarray], np.ndarray]:
     """Quadrilaterals of four lines, and (an array, m x 4 x 2) those of three lines closed where two of
     them end (:func:`_closed`)."""
     none = np.zeros((0, 4, 2))
-    lines = _merge_lines(_segments(feat), feat)
+    lines = _merge_lines(_segments(feat, colour_edges), feat)
     k = len(lines)
     if k < 4:
         return [], none
@@ -798,7 +809,7 @@ def _refine(frame: np.ndarray, quad: np.ndarray, scale: float) -> np.ndarray:
 # --------------------------------------------------------------------------- entry points
 
 def find_page(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = MAX_ASPECT,
-              aspect: float = 1.414) -> np.ndarray | None:
+              aspect: float = 1.414, colour_edges: bool = False) -> np.ndarray | None:
     """The page's corners in ``frame`` (BGR), top-left, top-right, bottom-right, bottom-left in frame
     pixels (float32, shape (4, 2)), or ``None`` when no page is there, or none with confidence (the
     ranker expects less than :data:`NOT_FOUND` IoU of its pick), or the pick is cut by the frame's edge
@@ -806,11 +817,12 @@ def find_page(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = 
 
     ``min_area`` is the smallest page as a share of the frame, ``max_aspect`` the longest to shortest
     side ratio accepted (a till receipt reaches 1:3.75), ``aspect`` the proportions preferred (A4:
-    1.414; an ID card: 1.586).
+    1.414; an ID card: 1.586). ``colour_edges`` also looks for the lines of edges that are steps of
+    colour alone (two more LSD passes, about 7 ms at 1920x1080: an ID card, often tinted, asks for it).
     """
     # As locate(), stopping as soon as the answer is None: a pick the ranker does not trust is not
     # refined, nor one whose corners lie at the frame's edge tested for paper there.
-    picked = _pick(frame, min_area, max_aspect, aspect)
+    picked = _pick(frame, min_area, max_aspect, aspect, colour_edges)
     if picked is None or picked[3] < NOT_FOUND:
         return None
     frame, feat, quad, confidence = picked
@@ -836,10 +848,10 @@ class Located:
 
 
 def locate(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = MAX_ASPECT,
-           aspect: float = 1.414) -> Located | None:
+           aspect: float = 1.414, colour_edges: bool = False) -> Located | None:
     """The best candidate for the page whatever its confidence (:func:`find_page` decides), or None
     when there is no candidate at all."""
-    picked = _pick(frame, min_area, max_aspect, aspect)
+    picked = _pick(frame, min_area, max_aspect, aspect, colour_edges)
     if picked is None:
         return None
     frame, feat, quad, confidence = picked
@@ -848,7 +860,7 @@ def locate(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = MAX
 
 
 def _pick(frame: np.ndarray, min_area: float, max_aspect: float,
-          aspect: float) -> tuple[np.ndarray, _Features, np.ndarray, float] | None:
+          aspect: float, colour_edges: bool = False) -> tuple[np.ndarray, _Features, np.ndarray, float] | None:
     """The best candidate at working scale: (the frame as BGR, its features, the quad, the ranker's
     predicted IoU for it), or None."""
     if frame is None or frame.ndim not in (2, 3) or min(frame.shape[:2]) < 16:
@@ -859,7 +871,7 @@ def _pick(frame: np.ndarray, min_area: float, max_aspect: float,
     regions = _region_candidates(feat)
     quad, score, confidence = _select(feat, regions, min_area, max_aspect, aspect, take_at=EARLY)
     if quad is None or score < EARLY:
-        lined, closed = _line_candidates(feat, min_area)
+        lined, closed = _line_candidates(feat, min_area, colour_edges)
         quad, _, confidence = _select(feat, lined + regions, min_area, max_aspect, aspect, closed=closed)
     if quad is None:
         return None
