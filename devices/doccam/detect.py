@@ -9,7 +9,8 @@ breaks on white paper on a white desk, on clutter that touches the page, on glar
 2. Candidates come from two independent cues, so one failing does not lose the page:
    *line segments* (OpenCV's LSD, merged into long lines; every pair of nearly parallel lines
    crossed with another such pair makes a quadrilateral; a segment must be a step, or a faint one
-   with paper either side: a sheet's edge over the sheet beneath; and three lines, a pair and one
+   with paper either side: a sheet's edge over the sheet beneath; for an ID card, whose tinted stock
+   may be no lighter than the desk, LSD also looks at a* and b*; and three lines, a pair and one
    crossing both, closed where the pair's segments end, for a fourth side that gave no line at all),
    and *regions* (Otsu thresholds of
    lightness and of "whiteness", lightness minus chroma, whose outlines are simplified to four
@@ -818,7 +819,7 @@ def find_page(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = 
     ``min_area`` is the smallest page as a share of the frame, ``max_aspect`` the longest to shortest
     side ratio accepted (a till receipt reaches 1:3.75), ``aspect`` the proportions preferred (A4:
     1.414; an ID card: 1.586). ``colour_edges`` also looks for the lines of edges that are steps of
-    colour alone (two more LSD passes, about 7 ms at 1920x1080: an ID card, often tinted, asks for it).
+    colour alone (two more LSD passes, about 12 ms CPU more on an ID card at 1920x1080: the card copy asks).
     """
     # As locate(), stopping as soon as the answer is None: a pick the ranker does not trust is not
     # refined, nor one whose corners lie at the frame's edge tested for paper there.
