@@ -37,7 +37,8 @@ breaks on white paper on a white desk, on clutter that touches the page, on glar
    too), or its paper runs on to the frame's edge near it across a side that is no step (a pick the
    ranker is sure of, its sides nearest that paper steps all along, lies on another sheet), or two of
    its sides run on past both corners of a third as paper edges (:mod:`devices.doccam.larger`: one page
-   of a spread, the visible part of a page the frame cuts). All were chosen on the first generator's
+   of a spread, the visible part of a page the frame cuts) and no candidate holding it is trusted at
+   :data:`HOLD_TRUST` without running on itself (if one is, the whole spread, it is the answer). All were chosen on the first generator's
    development seeds (NOT_FOUND 0.6 on seed 5, 0.65 on seeds 5, 13 and 3, then 0.7 with the run-on
    test, weighing a wrong outline as two layings of the page), never on the second generator.
    :func:`locate` gives the pick with its confidence and distance from the edge, for the bench.
@@ -95,6 +96,10 @@ CUT_NEAR = 0.1           # ... or its paper reaches the frame's edge this near i
 CUT_RUN = 0.08           # ... in one run along at least this much of the edge
 SURE_SHEET = 0.9         # ... unless the ranker expects this IoU of its pick and every side nearest
 SURE_SIDE = 0.85         # ... that paper is a step at this share of its points: another sheet, beyond
+HOLDING = True           # a pick that runs on (larger.runs_on) gives way to a trusted candidate holding it
+HOLD_AREA = 1.3          # ... at least this many times its area
+HOLD_TRUST = 0.9         # ... that the ranker expects this IoU of (SURE_SHEET's value; at NOT_FOUND, a
+                         # page off the frame gave way to a wrong candidate on the development seeds)
 
 
 _CHANNEL_SUM = np.ones((1, 3), np.float32)   # cv2.transform's matrix: the sum of three channels
@@ -130,6 +135,7 @@ class _Features:
         self.flat = [self.lab.reshape(-1, 3), tensor.reshape(-1, 3)]
         self.grad_l = cv2.magnitude(gx[..., 0].copy(), gy[..., 0].copy())   # lightness gradient (texture)
         self.lightness = np.clip(self.lab[..., 0], 0, 255).astype(np.uint8)
+        self.weighed: tuple[np.ndarray, np.ndarray] | None = None   # candidates and the ranker's IoUs (_select)
 
 
 # --------------------------------------------------------------------------- candidates
@@ -566,6 +572,7 @@ def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspec
         return None, best, 0.0
     if ranking.available(aspect):
         predicted = ranking.predict(ranking.candidate_features(feat, Q, score, side, parts, aspect), aspect)
+        feat.weighed = Q, predicted
         pick = int(np.argmax(predicted))
         if best < MIN_SCORE and predicted[pick] < CONFIDENT:
             return None, best, 0.0
@@ -826,8 +833,8 @@ def find_page(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = 
     picked = _pick(frame, min_area, max_aspect, aspect, colour_edges)
     if picked is None or picked[3] < NOT_FOUND:
         return None
-    frame, feat, quad, confidence = picked
-    if larger.runs_on(feat.lab, quad) >= larger.SHARE:
+    frame, feat, quad, confidence, share = picked
+    if share >= larger.SHARE:
         return None
     corners, gap = _placed(frame, feat, quad)
     if gap < BORDER or _cut_by_frame(feat, quad, confidence):
@@ -855,15 +862,17 @@ def locate(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = MAX
     picked = _pick(frame, min_area, max_aspect, aspect, colour_edges)
     if picked is None:
         return None
-    frame, feat, quad, confidence = picked
+    frame, feat, quad, confidence, share = picked
     corners, gap = _placed(frame, feat, quad)
-    return Located(corners, confidence, gap, _cut_by_frame(feat, quad, confidence), larger.runs_on(feat.lab, quad))
+    return Located(corners, confidence, gap, _cut_by_frame(feat, quad, confidence), share)
 
 
 def _pick(frame: np.ndarray, min_area: float, max_aspect: float,
-          aspect: float, colour_edges: bool = False) -> tuple[np.ndarray, _Features, np.ndarray, float] | None:
+          aspect: float, colour_edges: bool = False) -> tuple[np.ndarray, _Features, np.ndarray, float, float] | None:
     """The best candidate at working scale: (the frame as BGR, its features, the quad, the ranker's
-    predicted IoU for it), or None."""
+    predicted IoU for it, how far two of its sides run on past its corners, :func:`larger.runs_on`),
+    or None. A pick that runs on gives way to a trusted candidate holding it that does not
+    (:func:`_holding`: the whole spread of which the ranker took one page)."""
     if frame is None or frame.ndim not in (2, 3) or min(frame.shape[:2]) < 16:
         return None
     if frame.ndim == 2:
@@ -871,14 +880,46 @@ def _pick(frame: np.ndarray, min_area: float, max_aspect: float,
     feat = _Features(frame)
     regions = _region_candidates(feat)
     quad, score, confidence = _select(feat, regions, min_area, max_aspect, aspect, take_at=EARLY)
-    if quad is None or score < EARLY:
+    lines_looked = quad is None or score < EARLY
+    if lines_looked:
         lined, closed = _line_candidates(feat, min_area, colour_edges)
         quad, _, confidence = _select(feat, lined + regions, min_area, max_aspect, aspect, closed=closed)
     if quad is None:
         return None
     if not ranking.available(aspect):  # with the ranker, _select has weighed the extension already
         quad = _extend(feat, quad)
-    return frame, feat, quad, confidence
+    share = larger.runs_on(feat.lab, quad)
+    if share >= larger.SHARE and confidence >= NOT_FOUND and HOLDING and ranking.available(aspect):
+        if not lines_looked:   # a region taken early: weigh the line candidates too
+            lined, closed = _line_candidates(feat, min_area, colour_edges)
+            _select(feat, lined + regions, min_area, max_aspect, aspect, closed=closed)
+        held = _holding(feat, quad)
+        if held is not None:
+            quad, confidence, share = held
+    return frame, feat, quad, confidence, share
+
+
+def _holding(feat: _Features, quad: np.ndarray) -> tuple[np.ndarray, float, float] | None:
+    """Among the candidates the ranker weighed, the one it trusts most that holds ``quad`` (its
+    corners inside, within 1 % of the frame's long side), is :data:`HOLD_AREA` times its area or more,
+    is trusted at :data:`HOLD_TRUST` and does not itself run on: (quad, predicted IoU, its share)."""
+    weighed = feat.weighed
+    if weighed is None:
+        return None
+    Q, predicted = weighed
+    area = np.abs(_signed_area(Q))
+    slack = 0.01 * max(feat.w, feat.h)
+    for j in np.argsort(-predicted):
+        if predicted[j] < HOLD_TRUST:
+            break
+        if area[j] < HOLD_AREA * abs(float(_signed_area(quad[None])[0])):
+            continue
+        if _outside(Q[j], quad, slack).any():
+            continue
+        share = larger.runs_on(feat.lab, Q[j])
+        if share < larger.SHARE:
+            return Q[j], float(predicted[j]), share
+    return None
 
 
 def _placed(frame: np.ndarray, feat: _Features, quad: np.ndarray) -> tuple[np.ndarray, float]:
