@@ -98,18 +98,35 @@ def test_a_trusted_pick_whose_paper_runs_on_across_a_side_stays_cut():
     assert located.cut and detect.find_page(frame) is None
 
 
-def test_one_page_of_a_spread_is_not_found(monkeypatch):
+def test_one_page_of_a_spread_gives_way_to_the_whole_spread(monkeypatch):
     # frame 52 of development seed 3: an open booklet on granite. The ranker trusts one of its pages
     # (0.90, IoU 0.48 with the spread); the spread's long edges run on past that page's corners at the
-    # gutter, which a sheet lying alone never shows (devices.doccam.larger)
+    # gutter, which a sheet lying alone never shows (devices.doccam.larger). The candidate holding that
+    # page which the ranker trusts most (0.95) is the whole spread, and does not run on (twelfth pass)
     scene, frame = _corpus_frame(3, 52)
     assert scene.kind == "spread" and scene.fully_visible
     located = detect.locate(frame)
+    assert located.confidence >= detect.HOLD_TRUST and located.runs_on < larger.SHARE
+    assert smartdoc_iou(detect.find_page(frame), scene.corners, scene.page_mm) > 0.9
+    monkeypatch.setattr(detect, "HOLDING", False)                             # the eleventh pass
+    located = detect.locate(frame)
     assert located.confidence >= detect.NOT_FOUND and located.border_gap >= detect.BORDER and not located.cut
-    assert smartdoc_iou(located.corners, scene.corners, scene.page_mm) < 0.8     # it would have been wrong
+    assert smartdoc_iou(located.corners, scene.corners, scene.page_mm) < 0.8     # one page: it would be wrong
     assert located.runs_on >= larger.SHARE
     assert detect.find_page(frame) is None
-    monkeypatch.setattr(larger, "SHARE", 1.01)                                  # without the test
+    monkeypatch.setattr(larger, "SHARE", 1.01)                                  # without the run-on test
+    assert smartdoc_iou(detect.find_page(frame), scene.corners, scene.page_mm) < 0.8
+
+
+def test_a_page_off_the_frame_does_not_give_way_to_a_candidate_holding_it(monkeypatch):
+    # frame 89 of development seed 5: a page running off the frame on the dark mat, its visible part
+    # picked (trusted 0.80) and running on; candidates holding it are trusted at most 0.78, under
+    # HOLD_TRUST, so it stays "not found"; were NOT_FOUND enough, one of them (IoU 0.62) would be returned
+    scene, frame = _corpus_frame(5, 89)
+    assert not scene.fully_visible
+    assert detect.locate(frame).runs_on >= larger.SHARE
+    assert detect.find_page(frame) is None
+    monkeypatch.setattr(detect, "HOLD_TRUST", detect.NOT_FOUND)
     assert smartdoc_iou(detect.find_page(frame), scene.corners, scene.page_mm) < 0.8
 
 

@@ -9,7 +9,8 @@ breaks on white paper on a white desk, on clutter that touches the page, on glar
 2. Candidates come from two independent cues, so one failing does not lose the page:
    *line segments* (OpenCV's LSD, merged into long lines; every pair of nearly parallel lines
    crossed with another such pair makes a quadrilateral; a segment must be a step, or a faint one
-   with paper either side: a sheet's edge over the sheet beneath; and three lines, a pair and one
+   with paper either side: a sheet's edge over the sheet beneath; for an ID card, whose tinted stock
+   may be no lighter than the desk, LSD also looks at a* and b*; and three lines, a pair and one
    crossing both, closed where the pair's segments end, for a fourth side that gave no line at all),
    and *regions* (Otsu thresholds of
    lightness and of "whiteness", lightness minus chroma, whose outlines are simplified to four
@@ -36,7 +37,8 @@ breaks on white paper on a white desk, on clutter that touches the page, on glar
    too), or its paper runs on to the frame's edge near it across a side that is no step (a pick the
    ranker is sure of, its sides nearest that paper steps all along, lies on another sheet), or two of
    its sides run on past both corners of a third as paper edges (:mod:`devices.doccam.larger`: one page
-   of a spread, the visible part of a page the frame cuts). All were chosen on the first generator's
+   of a spread, the visible part of a page the frame cuts) and no candidate holding it is trusted at
+   :data:`HOLD_TRUST` without running on itself (if one is, the whole spread, it is the answer). All were chosen on the first generator's
    development seeds (NOT_FOUND 0.6 on seed 5, 0.65 on seeds 5, 13 and 3, then 0.7 with the run-on
    test, weighing a wrong outline as two layings of the page), never on the second generator.
    :func:`locate` gives the pick with its confidence and distance from the edge, for the bench.
@@ -72,6 +74,7 @@ MAX_LINES = 60           # lines kept for quadrilaterals (a cluttered desk needs
 LINES_PER_DIRECTION = 10  # ... and at most this many in any one 6-degree band of directions
 STEP_MIN = 5.0          # CIELAB units (a*, b* weighted) between the strips either side of an edge
 STEP_PAPER = 2.5        # ... for a line segment with paper either side (a sheet lying on another)
+COLOUR_LSD_SCALE = 0.5  # with colour_edges (an ID card), LSD also looks at a* and b*, scaled by this
 MIN_SCORE = 0.4
 CONFIDENT = 0.75         # ... unless the ranker expects this IoU of its pick (a faint page: white on white)
 CONTAIN_REL = 0.5        # a candidate holding the pick wins at this share of its score ...
@@ -93,6 +96,10 @@ CUT_NEAR = 0.1           # ... or its paper reaches the frame's edge this near i
 CUT_RUN = 0.08           # ... in one run along at least this much of the edge
 SURE_SHEET = 0.9         # ... unless the ranker expects this IoU of its pick and every side nearest
 SURE_SIDE = 0.85         # ... that paper is a step at this share of its points: another sheet, beyond
+HOLDING = True           # a pick that runs on (larger.runs_on) gives way to a trusted candidate holding it
+HOLD_AREA = 1.3          # ... at least this many times its area
+HOLD_TRUST = 0.9         # ... that the ranker expects this IoU of (SURE_SHEET's value; at NOT_FOUND, a
+                         # page off the frame gave way to a wrong candidate on the development seeds)
 
 
 _CHANNEL_SUM = np.ones((1, 3), np.float32)   # cv2.transform's matrix: the sum of three channels
@@ -128,6 +135,7 @@ class _Features:
         self.flat = [self.lab.reshape(-1, 3), tensor.reshape(-1, 3)]
         self.grad_l = cv2.magnitude(gx[..., 0].copy(), gy[..., 0].copy())   # lightness gradient (texture)
         self.lightness = np.clip(self.lab[..., 0], 0, 255).astype(np.uint8)
+        self.weighed: tuple[np.ndarray, np.ndarray] | None = None   # candidates and the ranker's IoUs (_select)
 
 
 # --------------------------------------------------------------------------- candidates
@@ -135,13 +143,16 @@ class _Features:
 _CLAHE = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(6, 6))
 
 
-def _segments(feat: _Features) -> np.ndarray:
-    """Line segments that are steps (paper on one side, desk on the other), not rules or text rows."""
-    lsd = cv2.createLineSegmentDetector(cv2.LSD_REFINE_NONE, LSD_SCALE, 0.6, 1.0)
-    found = lsd.detect(_CLAHE.apply(feat.lightness))[0]
-    if found is None:
+def _segments(feat: _Features, colour_edges: bool = False) -> np.ndarray:
+    """Line segments that are steps (paper on one side, desk on the other), not rules or text rows;
+    with ``colour_edges`` also those LSD finds in a* and b* (a tinted card on a desk as light as it)."""
+    segs = _detected(_CLAHE.apply(feat.lightness), LSD_SCALE)
+    if colour_edges:
+        found = [segs] + [_detected(_CLAHE.apply(np.clip(feat.lab[..., c] * 0.5 + 128, 0, 255).astype(np.uint8)),
+                                    COLOUR_LSD_SCALE) for c in (1, 2)]
+        segs = np.vstack(found)
+    if len(segs) == 0:
         return np.zeros((0, 5), np.float32)
-    segs = found.reshape(-1, 4)
     d = segs[:, 2:] - segs[:, :2]
     length = np.hypot(d[:, 0], d[:, 1])
     segs, d, length = segs[length >= 0.03 * max(feat.w, feat.h)], d[length >= 0.03 * max(feat.w, feat.h)], \
@@ -168,6 +179,12 @@ def _segments(feat: _Features) -> np.ndarray:
     # The faint ones count as the weakest step (their strength weighs their lines in _merge_lines).
     return np.vstack([np.hstack([segs[keep], step[keep, None]]),
                       np.hstack([segs[faint], np.full((int(faint.sum()), 1), STEP_MIN, np.float32)])])
+
+
+def _detected(image: np.ndarray, scale: float) -> np.ndarray:
+    """LSD's segments in ``image`` (rows of x0, y0, x1, y1, in its pixels), looked for at ``scale``."""
+    found = cv2.createLineSegmentDetector(cv2.LSD_REFINE_NONE, scale, 0.6, 1.0).detect(image)[0]
+    return np.zeros((0, 4), np.float32) if found is None else found.reshape(-1, 4)
 
 
 def _merge_lines(segs: np.ndarray, feat: _Features) -> np.ndarray:
@@ -232,11 +249,12 @@ def _small_page(min_area: float) -> float:
     return min(1.0, math.sqrt(min_area / 0.04))
 
 
-def _line_candidates(feat: _Features, min_area: float = 0.04) -> tuple[list[np.ndarray], np.ndarray]:
+def _line_candidates(feat: _Features, min_area: float = 0.04,
+                     colour_edges: bool = False) -> tuple[list[np.ndarray], np.ndarray]:
     """Quadrilaterals of four lines, and (an array, m x 4 x 2) those of three lines closed where two of
     them end (:func:`_closed`)."""
     none = np.zeros((0, 4, 2))
-    lines = _merge_lines(_segments(feat), feat)
+    lines = _merge_lines(_segments(feat, colour_edges), feat)
     k = len(lines)
     if k < 4:
         return [], none
@@ -554,6 +572,7 @@ def _select(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspec
         return None, best, 0.0
     if ranking.available(aspect):
         predicted = ranking.predict(ranking.candidate_features(feat, Q, score, side, parts, aspect), aspect)
+        feat.weighed = Q, predicted
         pick = int(np.argmax(predicted))
         if best < MIN_SCORE and predicted[pick] < CONFIDENT:
             return None, best, 0.0
@@ -798,7 +817,7 @@ def _refine(frame: np.ndarray, quad: np.ndarray, scale: float) -> np.ndarray:
 # --------------------------------------------------------------------------- entry points
 
 def find_page(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = MAX_ASPECT,
-              aspect: float = 1.414) -> np.ndarray | None:
+              aspect: float = 1.414, colour_edges: bool = False) -> np.ndarray | None:
     """The page's corners in ``frame`` (BGR), top-left, top-right, bottom-right, bottom-left in frame
     pixels (float32, shape (4, 2)), or ``None`` when no page is there, or none with confidence (the
     ranker expects less than :data:`NOT_FOUND` IoU of its pick), or the pick is cut by the frame's edge
@@ -806,15 +825,16 @@ def find_page(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = 
 
     ``min_area`` is the smallest page as a share of the frame, ``max_aspect`` the longest to shortest
     side ratio accepted (a till receipt reaches 1:3.75), ``aspect`` the proportions preferred (A4:
-    1.414; an ID card: 1.586).
+    1.414; an ID card: 1.586). ``colour_edges`` also looks for the lines of edges that are steps of
+    colour alone (two more LSD passes, about 12 ms CPU more on an ID card at 1920x1080: the card copy asks).
     """
     # As locate(), stopping as soon as the answer is None: a pick the ranker does not trust is not
     # refined, nor one whose corners lie at the frame's edge tested for paper there.
-    picked = _pick(frame, min_area, max_aspect, aspect)
+    picked = _pick(frame, min_area, max_aspect, aspect, colour_edges)
     if picked is None or picked[3] < NOT_FOUND:
         return None
-    frame, feat, quad, confidence = picked
-    if larger.runs_on(feat.lab, quad) >= larger.SHARE:
+    frame, feat, quad, confidence, share = picked
+    if share >= larger.SHARE:
         return None
     corners, gap = _placed(frame, feat, quad)
     if gap < BORDER or _cut_by_frame(feat, quad, confidence):
@@ -836,21 +856,23 @@ class Located:
 
 
 def locate(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = MAX_ASPECT,
-           aspect: float = 1.414) -> Located | None:
+           aspect: float = 1.414, colour_edges: bool = False) -> Located | None:
     """The best candidate for the page whatever its confidence (:func:`find_page` decides), or None
     when there is no candidate at all."""
-    picked = _pick(frame, min_area, max_aspect, aspect)
+    picked = _pick(frame, min_area, max_aspect, aspect, colour_edges)
     if picked is None:
         return None
-    frame, feat, quad, confidence = picked
+    frame, feat, quad, confidence, share = picked
     corners, gap = _placed(frame, feat, quad)
-    return Located(corners, confidence, gap, _cut_by_frame(feat, quad, confidence), larger.runs_on(feat.lab, quad))
+    return Located(corners, confidence, gap, _cut_by_frame(feat, quad, confidence), share)
 
 
 def _pick(frame: np.ndarray, min_area: float, max_aspect: float,
-          aspect: float) -> tuple[np.ndarray, _Features, np.ndarray, float] | None:
+          aspect: float, colour_edges: bool = False) -> tuple[np.ndarray, _Features, np.ndarray, float, float] | None:
     """The best candidate at working scale: (the frame as BGR, its features, the quad, the ranker's
-    predicted IoU for it), or None."""
+    predicted IoU for it, how far two of its sides run on past its corners, :func:`larger.runs_on`),
+    or None. A pick that runs on gives way to a trusted candidate holding it that does not
+    (:func:`_holding`: the whole spread of which the ranker took one page)."""
     if frame is None or frame.ndim not in (2, 3) or min(frame.shape[:2]) < 16:
         return None
     if frame.ndim == 2:
@@ -858,14 +880,46 @@ def _pick(frame: np.ndarray, min_area: float, max_aspect: float,
     feat = _Features(frame)
     regions = _region_candidates(feat)
     quad, score, confidence = _select(feat, regions, min_area, max_aspect, aspect, take_at=EARLY)
-    if quad is None or score < EARLY:
-        lined, closed = _line_candidates(feat, min_area)
+    lines_looked = quad is None or score < EARLY
+    if lines_looked:
+        lined, closed = _line_candidates(feat, min_area, colour_edges)
         quad, _, confidence = _select(feat, lined + regions, min_area, max_aspect, aspect, closed=closed)
     if quad is None:
         return None
     if not ranking.available(aspect):  # with the ranker, _select has weighed the extension already
         quad = _extend(feat, quad)
-    return frame, feat, quad, confidence
+    share = larger.runs_on(feat.lab, quad)
+    if share >= larger.SHARE and confidence >= NOT_FOUND and HOLDING and ranking.available(aspect):
+        if not lines_looked:   # a region taken early: weigh the line candidates too
+            lined, closed = _line_candidates(feat, min_area, colour_edges)
+            _select(feat, lined + regions, min_area, max_aspect, aspect, closed=closed)
+        held = _holding(feat, quad)
+        if held is not None:
+            quad, confidence, share = held
+    return frame, feat, quad, confidence, share
+
+
+def _holding(feat: _Features, quad: np.ndarray) -> tuple[np.ndarray, float, float] | None:
+    """Among the candidates the ranker weighed, the one it trusts most that holds ``quad`` (its
+    corners inside, within 1 % of the frame's long side), is :data:`HOLD_AREA` times its area or more,
+    is trusted at :data:`HOLD_TRUST` and does not itself run on: (quad, predicted IoU, its share)."""
+    weighed = feat.weighed
+    if weighed is None:
+        return None
+    Q, predicted = weighed
+    area = np.abs(_signed_area(Q))
+    slack = 0.01 * max(feat.w, feat.h)
+    for j in np.argsort(-predicted):
+        if predicted[j] < HOLD_TRUST:
+            break
+        if area[j] < HOLD_AREA * abs(float(_signed_area(quad[None])[0])):
+            continue
+        if _outside(Q[j], quad, slack).any():
+            continue
+        share = larger.runs_on(feat.lab, Q[j])
+        if share < larger.SHARE:
+            return Q[j], float(predicted[j]), share
+    return None
 
 
 def _placed(frame: np.ndarray, feat: _Features, quad: np.ndarray) -> tuple[np.ndarray, float]:

@@ -14,7 +14,8 @@ from devices.doccam.output import mm_to_px
 
 CARD_MM = (85.6, 54.0)   # ISO/IEC 7810 ID-1, the resident identity card
 CARD_ASPECT = CARD_MM[0] / CARD_MM[1]
-CARD_HINTS = {"min_area": 0.01, "max_aspect": 2.2, "aspect": CARD_ASPECT}   # what find_page is told
+CARD_HINTS = {"min_area": 0.01, "max_aspect": 2.2, "aspect": CARD_ASPECT,   # what find_page is told
+              "colour_edges": True}
 
 
 def find_card(frame: np.ndarray) -> np.ndarray | None:

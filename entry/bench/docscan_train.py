@@ -40,7 +40,7 @@ def candidate_rows(frame, truth, page_mm=(210.0, 297.0), hints: dict | None = No
     hints = {"min_area": 0.04, "max_aspect": detect.MAX_ASPECT, "aspect": 1.414, **(hints or {})}
     feat = detect._Features(frame)
     regions = detect._region_candidates(feat)
-    lined, closed = detect._line_candidates(feat, hints["min_area"])
+    lined, closed = detect._line_candidates(feat, hints["min_area"], hints.get("colour_edges", False))
     rows, labels = [], []
     for quads, extra in ((regions, None), (lined + regions, closed)):
         found = detect.scored_candidates(feat, quads, hints["min_area"], hints["max_aspect"], hints["aspect"], extra)
