@@ -38,6 +38,13 @@ log = logging.getLogger(__name__)
 WITNESSED = "clerk_witnessed"  # the consent's method when the clerk asked aloud (no customer screen)
 
 
+def kinds_text(kinds: list[str]) -> str:
+    """The kinds of licence, listed as the language lists them (the clerk's words and the applicant's screen)."""
+    from common.i18n import language
+
+    return ("、" if language() != "en" else ", ").join(kinds)
+
+
 class DeskLicences:
     """What ``ClerkDesk`` adds for electronic licences standing for materials."""
 
@@ -75,8 +82,9 @@ class DeskLicences:
         self._audit_step("licence_consent_asked", "screen" if self.consent_on_screen else "aloud")
         said = (text("The applicant is asked on their screen whether their electronic licences may be fetched.")
                 if self.consent_on_screen else
-                text("Ask the applicant aloud whether their electronic licences may be fetched for this service, "
-                     "then record their answer."))
+                text("Ask the applicant aloud: \"For this application we can fetch these from the government's "
+                     "licence library instead of your paper: {kinds}. They are used for this application only. May "
+                     "we?\" Then record their answer.", kinds=kinds_text(self.licence_kinds())))
         self._go(Desk.CHECKING, Notice(said, error=False))
 
     def agree_licences(self: "ClerkDesk") -> None:
@@ -124,8 +132,7 @@ class DeskLicences:
             return
         self.offered = offered_licences(self.service, found)
         self._audit_step("licences_fetched", str(len(self.offered)))
-        said = (text("Electronic licences can stand for the materials marked in the list: choose one and tap "
-                     "\"Use licence\".") if self.offered else
+        said = (text("Licences can stand for the materials marked in the list.") if self.offered else
                 text("The applicant holds no electronic licence for this service's materials."))
         self._go(Desk.CHECKING, Notice(said, error=False))
 
