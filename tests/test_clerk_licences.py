@@ -123,3 +123,11 @@ def test_licences_not_fetched_say_so_and_paper_stays_possible(services, sandbox)
     assert desk.licence_consent == "unavailable" and not desk.busy and desk.notice.error and desk.offered == {}
     assert "Traceback" not in desk.notice.message.render("zh_CN")
     assert desk.can_ask_licences()  # asked again once the backend is back
+    desk.ask_licences()
+    desk.agree_licences()
+    assert desk.licence_consent == "agreed" and desk.offered
+    desk.use_licence("M1")
+    desk.accept()
+    body = sandbox.store.case_body(desk.result)
+    assert [c["scope"] for c in body["consents"]] == ["licences"]  # asked twice, carried once
+    assert len(licence_consents(sandbox)) == 1

@@ -26,7 +26,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from common.domain import Consent
-from common.i18n import text
+from common.i18n import language, text
 from kiosk.materials import Provided, offered_licences
 from kiosk.workflows.citizen import LICENCE_CONSENT_VERSION, Notice, consent_method
 
@@ -40,8 +40,6 @@ WITNESSED = "clerk_witnessed"  # the consent's method when the clerk asked aloud
 
 def kinds_text(kinds: list[str]) -> str:
     """The kinds of licence, listed as the language lists them (the clerk's words and the applicant's screen)."""
-    from common.i18n import language
-
     return ("、" if language() != "en" else ", ").join(kinds)
 
 
@@ -60,8 +58,6 @@ class DeskLicences:
 
     def licence_kinds(self: "ClerkDesk") -> list[str]:
         """The materials of the service in hand a licence can stand for, named in the language shown."""
-        from common.i18n import language
-
         return [m.name(language()) for m in (self.service.materials if self.service else ()) if m.e_licence_type]
 
     def can_ask_licences(self: "ClerkDesk") -> bool:
@@ -95,8 +91,15 @@ class DeskLicences:
             return
         identity, service = self.identity, self.service
         method = consent_method(identity.card_type) if self.licence_consent == "asked" else WITNESSED
-        consent = Consent(identity.id_number, "licences", method, LICENCE_CONSENT_VERSION, service_code=service.code)
-        self._matter_case().application.consents.append(consent)  # travels with the case, as the kiosk's
+        consents = self._matter_case().application.consents  # the consent travels with the case, as the kiosk's
+        # asked again after the licences could not be fetched: the same consent (its key), so a case carries it
+        # once however often the clerk asks (CaseIn.consents holds at most 6)
+        consent = next((c for c in consents if c.scope == "licences" and c.service_code == service.code
+                        and c.method == method), None)
+        if consent is None:
+            consent = Consent(identity.id_number, "licences", method, LICENCE_CONSENT_VERSION,
+                              service_code=service.code)
+            consents.append(consent)
         self.licence_consent = "agreed"
         self._audit_step("licence_consent", f"{service.code} {method}")
         backend, id_number = self._backend, identity.id_number
