@@ -75,7 +75,15 @@ def test_the_licence_row_fits_1280x800_in_large_english_beside_a_hand_over(gui, 
     view, screen = _checking(gui, qtbot, "GJJ-004")  # a licence is ready for the sample resident: the hand-over shows
     qtbot.waitUntil(lambda: screen.handover.isVisible(), timeout=5000)
     qtbot.mouseClick(screen.licences.fetch, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(view.customer.consent_agree, Qt.MouseButton.LeftButton)
+    qtbot.wait(50)
+    customer = view.customer
+    assert gui.window.size().toTuple() == (1280, 800) and customer.size().toTuple() == (1280, 800)
+    for widget in (customer.consent_title, customer.consent_body, customer.consent_agree, customer.consent_decline,
+                   screen.licences.declined):  # the question on the applicant's screen, the clerk's way out
+        assert widget.isVisible(), widget
+        placed = QRect(widget.mapTo(widget.window(), QPoint(0, 0)), widget.size())
+        assert widget.window().rect().contains(placed), (widget, placed)
+    qtbot.mouseClick(customer.consent_agree, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.desk.licence_consent == "agreed" and not view.desk.busy, timeout=10000)
     screen.materials.setCurrentRow(0)
     qtbot.wait(50)  # the layout settles on the event loop
@@ -86,3 +94,21 @@ def test_the_licence_row_fits_1280x800_in_large_english_beside_a_hand_over(gui, 
         assert widget.isVisible(), widget
         placed = QRect(widget.mapTo(gui.window, QPoint(0, 0)), widget.size())
         assert gui.window.rect().contains(placed), (widget, placed)
+
+
+def test_without_a_customer_screen_the_clerk_records_the_answer_heard_aloud(open_gui, qtbot, sandbox):
+    gui = open_gui("window")
+    view, screen = _checking(gui, qtbot)
+    row = screen.licences
+    assert view.customer is None
+    qtbot.mouseClick(row.fetch, Qt.MouseButton.LeftButton)
+    assert row.agreed.isVisible() and row.declined.isVisible() and not row.fetch.isVisible()
+    assert "居民身份证" in screen.notice.text() and _licence_consents(sandbox) == []  # the words to say aloud
+    qtbot.mouseClick(row.agreed, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.licence_consent == "agreed" and not view.desk.busy, timeout=10000)
+    assert [c["method"] for c in _licence_consents(sandbox)] == ["clerk_witnessed"]
+    screen.materials.setCurrentRow(0)
+    qtbot.mouseClick(row.use, Qt.MouseButton.LeftButton)
+    assert view.desk.licence_used("M1") is not None
+    assert view.desk.sign_out_idle()  # the idle sign-out drops them as the button does
+    assert view.desk.licence_consent == "" and view.desk.offered == {} and view.desk.checklist is None
