@@ -99,6 +99,7 @@ class Services:
                          staff_sign_in=self.staff_sign_in, document_printer=self.devices.document_printer,
                          hall=self.config.terminal.hall_id,
                          signs_at_window=self.config.terminal.customer_screen == "on",
+                         consent_on_screen=self.config.terminal.customer_screen == "on",
                          window_number=self.config.terminal.window_number,
                          document_camera=camera if (camera := self.devices.document_camera).installed else None)
 

@@ -179,3 +179,8 @@ def licence_for(requirement: MaterialRequirement, licences: list[dict[str, Any]]
     if not requirement.e_licence_type:
         return None
     return next((item for item in licences if item.get("type") == requirement.e_licence_type), None)
+
+
+def offered_licences(service: ServiceItem, licences: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """{material code: the holder's licence that can stand for it}, for the service's materials (kiosk and window)."""
+    return {m.code: found for m in service.materials if (found := licence_for(m, licences)) is not None}

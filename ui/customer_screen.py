@@ -17,6 +17,11 @@ A service that asks for the applicant's signature (``signature_required``) is si
 kiosk's pad (``ui/signature.py``), once the clerk accepts: the desk then submits the case with it
 (``kiosk/workflows/clerk_signature.py``). While the pad is shown the materials and the decision give
 it their room.
+
+When the clerk offers to fetch the applicant's electronic licences (``kiosk/workflows/clerk_licences.py``), the
+applicant is asked here, in the kiosk's words: what is fetched (the kinds of licence the service can take), why
+(in place of paper, for this application only), "Yes, fetch them" or "No, I will show paper". Nothing is fetched
+before they agree; the panel takes the materials' room while it is shown.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from common.domain import EvaluationKeyKind
 from common.i18n import _, language
 from kiosk.materials import with_note
 from kiosk.workflows.clerk import ClerkDesk, Desk
+from kiosk.workflows.clerk_licences import kinds_text
 from ui.display import SMALL, Display, display_for
 from ui.rating import RatingPanel
 from ui.scan_row import material_note
@@ -81,6 +87,10 @@ class CustomerScreen(QMainWindow):
         self.pad.changed.connect(self._pad_changed)
         self.clear_pad = button("", self.pad.clear)
         self.signed = button("primary", lambda: desk.sign(self.pad.to_png()))
+        # the applicant's consent to fetch their electronic licences (kiosk/workflows/clerk_licences.py): the kiosk's words
+        self.consent_title, self.consent_body = label("title"), label("subtitle")
+        self.consent_agree = button("primary", desk.agree_licences)
+        self.consent_decline = button("", desk.decline_licences)
         self.decision = label("subtitle")
         self.thanks = label("")
         self.rating = RatingPanel("window", desk.choose_rating, desk.give_reason, desk.rating_comment,
@@ -97,6 +107,15 @@ class CustomerScreen(QMainWindow):
         row.addStretch(1)
         row.addWidget(self.signed)
         column.addWidget(self.sign_row)
+        column.addWidget(self.consent_title)
+        column.addWidget(self.consent_body)
+        self.consent_row = QWidget()
+        row = QHBoxLayout(self.consent_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.consent_decline)
+        row.addStretch(1)
+        row.addWidget(self.consent_agree)
+        column.addWidget(self.consent_row)
         for widget in (self.decision, self.rating, self.thanks):
             column.addWidget(widget)
         desk.subscribe(self.refresh)
@@ -136,11 +155,20 @@ class CustomerScreen(QMainWindow):
         self.clear_pad.setText(_("Clear and sign again"))
         self.signed.setText(_("Continue"))
         self._pad_changed()
+        consenting = (desk.licence_consent == "asked" and service is not None and desk.step is Desk.CHECKING
+                      and not desk.busy and not signing)
+        self.consent_title.setText(_("Fetch your electronic licences?") if consenting else "")
+        self.consent_body.setText(_("For this application we can fetch these from the government's licence library "
+                                    "instead of scanning paper: {kinds}. They are used for this application only.")
+                                  .format(kinds=kinds_text(desk.licence_kinds())) if consenting else "")
+        self.consent_agree.setText(_("Yes, fetch them"))
+        self.consent_decline.setText(_("No, I will show paper"))
         typing = self.rating.typing  # the touch keyboard for the applicant's words takes the room of the rest
         decided = bool(self.decision.text())
         shown = {self.greeting: bool(self.greeting.text()), self.called: bool(self.called.text()),
                  self.clerk: bool(self.clerk.text()), self.applicant: bool(self.applicant.text()), self.service: service is not None,
-                 self.materials: service is not None and not decided and not signing,  # the pad or the rating
+                 self.materials: service is not None and not decided and not signing and not consenting,
+                 self.consent_title: consenting, self.consent_body: consenting, self.consent_row: consenting,
                  self.decision: decided, self.sign_hint: signing, self.pad: signing, self.sign_row: signing}
         shown = {widget: visible and not typing for widget, visible in shown.items()}
         if desk.rating.asking_why():  # the reasons and the applicant's words: only what was decided stays above

@@ -37,10 +37,18 @@ def scanned_text(desk: ClerkDesk, code: str) -> str:
         count=len(material.pages))
 
 
+def licence_text(desk: ClerkDesk, code: str) -> str:
+    """An electronic licence standing for ``code``, or one the applicant holds that can ("" for neither)."""
+    if desk.licence_used(code) is not None:
+        return _("electronic licence used")
+    return _("licence held") if desk.licence_offered(code) is not None else ""
+
+
 def material_note(desk: ClerkDesk, code: str, tag: str) -> str:
-    """A material's note: required or if applicable, then how many pages were scanned."""
-    scanned = scanned_text(desk, code)
-    return notes_text([tag, scanned], language()) if scanned else tag
+    """A material's note: required or if applicable, then how many pages were scanned or the licence standing
+    for it (ui/licence_row.py)."""
+    notes = [note for note in (tag, scanned_text(desk, code), licence_text(desk, code)) if note]
+    return notes_text(notes, language())
 
 
 class ScanRow(QWidget):
@@ -60,6 +68,7 @@ class ScanRow(QWidget):
         self.controls = QWidget()  # the row under the list: shown while a service's materials are being checked
         row = QHBoxLayout(self.controls)
         row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)  # with "E-licences" beside Scan next page, Retake and Remove: 1,283 px of 1,280 at 6 px
         row.addWidget(self.thumb)
         row.addStretch(1)
         for widget in (self.scan, self.retake, self.remove):
@@ -76,6 +85,10 @@ class ScanRow(QWidget):
         materials.setMinimumHeight(materials.fontMetrics().lineSpacing() + 2 * materials.frameWidth() + 8)
         self.controls.setVisible(False)  # until a service's materials are in hand: the hidden desk screen counts in
         # the window's height from the start (shown before its first refresh, the window grew to 851 px of 800)
+
+    def add_beside(self, widget: QWidget) -> None:
+        """Another row's buttons in this row, after the thumbnail (ui/licence_row.py): a row of their own did not fit."""
+        self.controls.layout().insertWidget(1, widget)
 
     def _chosen(self, item: QListWidgetItem | None) -> None:
         if item is not None and not self._filling():  # a row made current while the list is rebuilt: not a choice
@@ -111,7 +124,14 @@ class ScanRow(QWidget):
         self.remove.setEnabled(free and material is not None)
         # while checking, and while a decision taken from there is worked on; not for work after a decision (a licence
         # handed over once the matter was decided: shown then, it grew the window to 933 px, window-monkey seed 2)
-        self.controls.setVisible(desk.document_camera is not None and service is not None and desk.unprinted is None
+        # the camera's buttons give their room to the consent being asked (ui/licence_row.py: the row's width at
+        # 1280x800 in large English)
+        camera = desk.document_camera is not None and desk.licence_consent not in ("asked", "witnessing")
+        for widget in (self.thumb, self.scan, self.retake, self.remove):
+            widget.setVisible(camera)
+        takes = service is not None and any(m.e_licence_type for m in service.materials)
+        self.controls.setVisible((desk.document_camera is not None or takes) and service is not None
+                                 and desk.unprinted is None
                                  and (desk.step is Desk.CHECKING or (desk.step is Desk.WORKING and not desk.result)))
 
     def _mark_list(self, desk: ClerkDesk) -> None:

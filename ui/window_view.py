@@ -11,6 +11,7 @@ from kiosk.materials import with_note
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.customer_screen import CustomerScreen
 from ui.handover_row import HandoverRow
+from ui.licence_row import LicenceRow
 from ui.queue_row import QueueRow, applicant_prompt
 from ui.rating import RatingPanel
 from ui.refusal_row import RefusalRow
@@ -39,6 +40,9 @@ class DeskScreen(Screen):
         self.materials = QListWidget()
         self.materials.itemChanged.connect(self._material_changed)
         self.scan = ScanRow(desk, self.materials, lambda: self._filling)  # scanned on the document camera
+        self.licences = LicenceRow(desk, lambda: self.scan.code)  # electronic licences, with consent (licence_row.py)
+        self.scan.add_beside(self.licences)
+        self.materials.currentItemChanged.connect(lambda *_a: self.licences.show_desk(self._desk))  # after the scan row's
         self.notice = NoticeLabel()
         self.accept = button("primary", desk.accept)
         self.issue = button("", desk.issue_notice)
@@ -109,6 +113,7 @@ class DeskScreen(Screen):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if desk.provided.get(m.code) else Qt.CheckState.Unchecked)
         self.scan.show_desk(desk)  # scanned rows marked, the chosen material's row
+        self.licences.show_desk(desk)  # after the scan row: its current material is the one "Use licence" takes
         self._filling = False
         has_applicant = desk.identity is not None
         self.services.setEnabled(has_applicant and not desk.busy)

@@ -13,7 +13,8 @@ always one for "Other", then "Do not accept"), handing over a licence listed as 
 (代领: the holder's number typed, Find, the authorisation ticked more often than not), printing an A4 document again
 after the printer failed it ("Print again", the printer set right first more often than not), scanning a
 material on the simulated document camera (a row of the list chosen, then "Scan", "Retake" or "Remove"; the
-camera now and then unplugged or giving no picture, then set right), and walking
+camera now and then unplugged or giving no picture, then set right), electronic licences (a row chosen, then
+"E-licences", the clerk's "Agreed" or "Declined" for the consent asked aloud, or "Use licence"), and walking
 away: the window's second shortened until its idle sign-out (ui/window_idle.py) has signed the clerk out,
 audited ``signed_out_idle``, waiting for a decision in flight.
 At a window with a number (``terminal.window_number``, as ``window_config`` sets) the hall's queue too: the
@@ -35,7 +36,7 @@ After every step, once the desk is no longer busy (waited on, never slept), it c
   desk's;
 - when an applicant's matter ends (the next applicant, a sign-out, an idle sign-out, another card laid
   down), nothing of that applicant remains: the desk holds no service, material, scanned page (every page seen
-  zeroed, no thumbnail kept), result, notice attempt or evaluation of theirs,
+  zeroed, no thumbnail kept), licence consent or licence offered, result, notice attempt or evaluation of theirs,
   the masker knows no name of theirs, and no widget of the window, shown or hidden, holds their name, ID
   number (whole or masked), address, case or notice number or the words they gave.
 
@@ -117,6 +118,8 @@ class WindowMonkey(SeededMonkey):
             elif desk.step is Desk.CHECKING:
                 weights.update({self.mark: 0.35, self.choose_service: 0.08, self.refuse: 0.10, self.scan: 0.12,
                                 self.camera_fault: 0.02})
+                if desk.can_ask_licences() or desk.licence_consent in ("witnessing", "agreed"):
+                    weights.update({self.licences: 0.08})  # electronic licences, consent witnessed aloud
             elif desk.step is Desk.DONE:  # the applicant rates (and may say why), or the clerk goes on
                 weights.update({self.tap: 0.50, self.type_text: 0.15})
                 if desk.unprinted is not None:  # a document the printer failed
@@ -237,6 +240,27 @@ class WindowMonkey(SeededMonkey):
         button = self.pick(buttons)
         self.note("scan", f"{button.text()!r} {materials.item(index).text()[:30]!r}")
         tap(button, "scanning button")
+
+    def licences(self) -> None:
+        """A material chosen in the list, then one of the licence row's buttons: "E-licences" (the consent asked
+        aloud), "Agreed" or "Declined" (the clerk records the answer), "Use licence" (ui/licence_row.py)."""
+        from entry.walkthrough import settle, tap
+
+        row = getattr(self.screen(), "licences", None)
+        materials = getattr(self.screen(), "materials", None)
+        if row is None or not row.isVisible() or materials is None or materials.count() == 0:
+            self.tap()
+            return
+        index = int(self.rng.integers(materials.count()))
+        materials.setCurrentRow(index)
+        settle()
+        buttons = [b for b in (row.fetch, row.agreed, row.declined, row.use) if b.isVisible() and b.isEnabled()]
+        if not buttons:
+            self.tap()
+            return
+        button = self.pick(buttons)
+        self.note("licences", f"{button.text()!r} {materials.item(index).text()[:30]!r}")
+        tap(button, "licence button")
 
     def camera_fault(self) -> None:
         """The document camera unplugged or giving no picture, or set right again (more often)."""
@@ -471,7 +495,8 @@ class WindowMonkey(SeededMonkey):
             ("service", desk.service), ("materials", desk.provided), ("result", desk.result),
             ("notice attempt", desk._notice_attempt), ("rating", desk.rating.key),
             ("rating comment", desk.rating.comment), ("rating applicant", desk._rating_applicant),
-            ("scanned pages", desk.page_count()), ("page thumbnails", self.view.desk_screen.scan._thumbs)) if value}
+            ("scanned pages", desk.page_count()), ("page thumbnails", self.view.desk_screen.scan._thumbs),
+            ("licence consent", desk.licence_consent), ("offered licences", desk.offered)) if value}
         pages, self._pages = self._pages, []
         if any(len(page) for page in pages):
             left["pages not zeroed"] = sum(1 for page in pages if len(page))

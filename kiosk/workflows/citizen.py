@@ -35,7 +35,7 @@ from common.domain import (Application, ApplyAs, Attachment, CardType, CaseRefus
 from common.i18n import N_, Text, language, plural_text, text
 from common.masking import Masker
 from kiosk import drafts, forms, progress
-from kiosk.materials import Checklist, Provided, SIGNATURE_NAME, licence_for
+from kiosk.materials import Checklist, Provided, SIGNATURE_NAME, offered_licences
 from kiosk.notices import NoticeAttempt, attempt_for, issue_and_print
 from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
 from kiosk.payloads import PayloadKind, classify, credit_code_in
@@ -81,6 +81,11 @@ IDENTITY_CONSENT_VERSION = "identity-2026.12"
 LICENCE_CONSENT_VERSION = "licences-2026.12"
 # how the citizen was identified, for a consent; every other card on the ID reader: "id_card"
 _CONSENT_METHOD = {CardType.APP_TOKEN: "app_token", CardType.SOCIAL_SECURITY: "social_security_card"}
+
+
+def consent_method(card_type: CardType) -> str:
+    """How a card identified the citizen, as a consent records it (the kiosk's and the window's)."""
+    return _CONSENT_METHOD.get(card_type, "id_card")
 # The backend's refusals of one file of a case (docs/api/payloads.md, 'Materials and attachments').
 _FILE_REFUSALS = {"attachment_missing", "bad_attachment", "attachment_digest_mismatch"}
 # Materials that are an identity document: the camera can copy them as an ID card (both sides, one page).
@@ -311,7 +316,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             return
         self.identity = identity
         log.info("session: identified %s", identity.masked_id)
-        self._record_consent(Consent(identity.id_number, "identity", _CONSENT_METHOD.get(identity.card_type, "id_card"),
+        self._record_consent(Consent(identity.id_number, "identity", consent_method(identity.card_type),
                                      IDENTITY_CONSENT_VERSION))
         if self.purpose == "licence":
             self.busy = True
@@ -399,7 +404,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             return
         if self._withdrawal is None:
             self._withdrawal = ConsentWithdrawal(self.identity.id_number,
-                                                 _CONSENT_METHOD.get(self.identity.card_type, "id_card"))
+                                                 consent_method(self.identity.card_type))
         backend, withdrawal = self._backend, self._withdrawal
         self.busy = True
         self._changed()
@@ -1045,7 +1050,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         """Consent (scope "licences", for this service), then the holder's licences are fetched."""
         if self.step is not Step.LICENCE_CONSENT or self.busy or self.identity is None or self.service is None:
             return
-        consent = Consent(self.identity.id_number, "licences", _CONSENT_METHOD.get(self.identity.card_type, "id_card"),
+        consent = Consent(self.identity.id_number, "licences", consent_method(self.identity.card_type),
                           LICENCE_CONSENT_VERSION, service_code=self.service.code)
         self.consents.append(consent)
         if self.application is not None:
@@ -1073,8 +1078,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.busy = False
         self.licence_consent = "agreed"
         assert self.service is not None
-        self.offered_licences = {m.code: found for m in self.service.materials
-                                 if (found := licence_for(m, licences)) is not None}
+        self.offered_licences = offered_licences(self.service, licences)
         self._go_materials()
 
     def _licences_unavailable(self, exc: BaseException) -> None:

@@ -33,6 +33,7 @@ from kiosk.workflows.citizen import Notice, user_message
 from kiosk.workflows.clerk_case import DeskCase
 from kiosk.workflows.clerk_documents import DeskDocuments
 from kiosk.workflows.clerk_handover import DeskHandover
+from kiosk.workflows.clerk_licences import DeskLicences
 from kiosk.workflows.clerk_queue import DeskQueue
 from kiosk.workflows.clerk_refusal import DeskRefusal
 from kiosk.workflows.clerk_scan import DeskScan
@@ -67,11 +68,13 @@ class Desk(enum.Enum):
     DONE = "done"
 
 
-class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignature, DeskQueue, DeskScan, RatingTaps):
+class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignature, DeskQueue, DeskScan, DeskLicences,
+                RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  audit: AuditTrail, terminal_id: str, masker: Masker, staff_sign_in: StaffSignIn,
                  document_printer: DocumentPrinter | None = None, hall: str = "", signs_at_window: bool = False,
-                 window_number: int = 0, document_camera: DocumentCamera | None = None) -> None:
+                 window_number: int = 0, document_camera: DocumentCamera | None = None,
+                 consent_on_screen: bool = False) -> None:
         self._backend, self._submitter, self._printer = backend, submitter, printer
         self._tasks, self._audit, self._terminal_id, self._masker = tasks, audit, terminal_id, masker
         self._staff_sign_in = staff_sign_in  # online, or offline by the cached verifier (shared with maintenance)
@@ -93,6 +96,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         self._init_handover()  # licences ready for collection (kiosk/workflows/clerk_handover.py)
         self._init_queue(window_number)  # queue tickets called to this window (kiosk/workflows/clerk_queue.py)
         self._init_scans(document_camera)  # paper materials scanned (kiosk/workflows/clerk_scan.py)
+        self._init_licences(consent_on_screen)  # electronic licences for materials (kiosk/workflows/clerk_licences.py)
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -185,6 +189,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         self.provided = {m.code: False for m in self.service.materials}
         self._forget_signature()  # signed for another service
         self._start_scans()  # its materials, none scanned yet
+        self._forget_licences()  # a consent is for one service (kiosk/workflows/clerk_licences.py)
         self._audit_step("service_chosen", code)
         self._go(Desk.CHECKING)
 
@@ -192,6 +197,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         if self._keeps_scan(material_code, provided):  # a scanned material: its tick stays while it has pages
             return
         if self.step is Desk.CHECKING and material_code in self.provided:
+            self._drops_licence(material_code, provided)  # unticked: a licence no longer stands for it
             self.provided[material_code] = provided
             self._audit_step("material_checked", f"{material_code}={'provided' if provided else 'missing'}")
             self._go(Desk.CHECKING)
@@ -211,6 +217,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
             return
         case = self._matter_case()  # tried again after a failure: the same case (kiosk/workflows/clerk_case.py)
         application, files = case.application, self._scan_files() + self._signature_files()
+        self._licence_refs(application)  # licences standing for materials, as the kiosk's (clerk_licences.py)
         token = (self.staff or {}).get("token", "")
         self._go(Desk.WORKING)
 
@@ -320,3 +327,4 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         self._forget_handover()
         self._forget_signature()
         self._forget_scans()
+        self._forget_licences()

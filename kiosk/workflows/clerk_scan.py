@@ -9,8 +9,8 @@ its attachment files encrypted, then ``POST /cases``). Ticking a material stays 
 keeps on paper; a scanned one counts as provided and its tick is not taken away while it holds pages
 ("Remove" takes them away). A case not accepted (不予受理, ``clerk_refusal``) carries no pages: the materials go
 back to the applicant with the decision. An electronic licence standing in for a material, as at the kiosk
-(``Checklist.use_licence``), is not offered here yet: it needs the applicant's consent (scope "licences") asked
-on their screen before their licences are fetched.
+(``Checklist.use_licence``), after the applicant's consent (scope "licences"), is ``clerk_licences``': using one
+zeroes the material's pages.
 
 Scan, Retake and Remove act on one material. Scan adds a page (a material of several pages is scanned page
 by page); Retake scans again and, only once the new page is in, drops the last one; Remove drops every page.

@@ -1,0 +1,133 @@
+"""Electronic licences standing for materials at the window (kiosk/workflows/clerk_licences.py), against the sandbox
+on loopback: the applicant's consent first (on their screen, or witnessed by the clerk), the case carrying the
+licence reference as the kiosk's, nothing fetched when declined, nothing left after the matter."""
+
+import pytest
+
+from devices.idcard.samples import sample_identity
+from kiosk.materials import Provided
+from kiosk.workflows.clerk import Desk
+
+HOLDER = sample_identity("resident").id_number  # 张测试: holds EL000004 (resident_id), EL000003 (property_certificate)
+
+
+@pytest.fixture
+def screen_services(sandbox, make_config):
+    """A window with a screen facing the applicant (terminal.customer_screen = "on")."""
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+
+    built = build_services(make_config(sandbox.url, terminal={"customer_screen": "on"}), SyncTaskRunner())
+    built.start()
+    yield built
+    built.stop()
+
+
+def checking(services, service="SB-003"):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    desk.card_read(sample_identity("resident"))
+    desk.choose_service(service)
+    assert desk.step is Desk.CHECKING
+    return desk
+
+
+def licence_consents(sandbox):
+    return [c for c in sandbox.store.consents(HOLDER) if c["scope"] == "licences"]
+
+
+def test_agreed_on_the_applicants_screen_the_licence_goes_with_the_case_and_nothing_stays(screen_services, sandbox):
+    desk = checking(screen_services)
+    assert desk.can_ask_licences() and desk.licence_offered("M1") is None  # nothing fetched before consent
+    desk.ask_licences()
+    assert desk.licence_consent == "asked" and licence_consents(sandbox) == []
+    desk.agree_licences()  # the applicant's Agree on their screen
+    assert not desk.busy and desk.licence_consent == "agreed", desk.notice
+    [consent] = licence_consents(sandbox)
+    assert (consent["method"], consent["service_code"], consent["text_version"]) == (
+        "id_card", "SB-003", "licences-2026.12")
+    assert desk.licence_offered("M1")["licence_id"] == "EL000004"
+    desk.use_licence("M1")  # the clerk's one tap
+    assert desk.provided["M1"] and desk.checklist["M1"].provided is Provided.LICENCE
+    assert desk.licence_offered("M1") is None and desk.licence_used("M1")["licence_id"] == "EL000004"
+    desk.accept()
+    assert desk.step is Desk.DONE and desk.result.startswith("SQ"), desk.notice
+    body = sandbox.store.case_body(desk.result)
+    assert body["e_licences"] == ["EL000004"] and body["material_licences"] == {"M1": "EL000004"}
+    assert [c["consent_key"] for c in body["consents"]] == [consent["consent_key"]]  # the one recorded, linked
+    desk.next_applicant()
+    assert desk.licence_consent == "" and desk.offered == {} and desk.checklist is None
+    actions = [entry["action"] for entry in desk._audit.entries]
+    assert {"licence_consent_asked", "licence_consent", "material_licence_used"} <= set(actions)
+
+
+def test_without_a_customer_screen_the_clerk_records_a_witnessed_consent(services, sandbox):
+    desk = checking(services, "GT-001")
+    desk.ask_licences()
+    assert desk.licence_consent == "witnessing"
+    assert desk.notice.message.render("en").startswith("Ask the applicant aloud")
+    desk.agree_licences()  # the clerk records the answer they heard
+    [consent] = licence_consents(sandbox)
+    assert (consent["method"], consent["service_code"]) == ("clerk_witnessed", "GT-001")
+    assert set(desk.offered) == {"M2", "M3"}  # resident_id and property_certificate
+    witnessed = [e for e in desk._audit.entries if e["action"] == "licence_consent"]
+    assert witnessed and witnessed[-1]["actor"] == "XH0001" and "clerk_witnessed" in witnessed[-1]["detail"]
+    desk.use_licence("M2")
+    desk.mark("M2", False)  # unticked: the licence no longer stands for it, and is offered again
+    assert not desk.provided["M2"] and desk.licence_used("M2") is None and desk.licence_offered("M2") is not None
+
+
+def test_a_declined_consent_fetches_nothing(services, sandbox):
+    desk = checking(services)
+    desk.ask_licences()
+    desk.decline_licences()
+    assert desk.licence_consent == "declined" and desk.offered == {} and licence_consents(sandbox) == []
+    desk.use_licence("M1")
+    assert not desk.provided["M1"]
+    desk.mark("M1", True)  # on paper
+    desk.accept()
+    body = sandbox.store.case_body(desk.result)
+    assert "e_licences" not in body or body["e_licences"] == []
+    assert not [c for c in body.get("consents", []) if c["scope"] == "licences"]
+
+
+def test_the_consent_and_licences_go_with_another_service_card_or_sign_out(services, sandbox):
+    desk = checking(services, "GT-001")
+    desk.ask_licences()
+    desk.agree_licences()
+    desk.use_licence("M2")
+    desk.choose_service("SB-003")  # a consent is for one service
+    assert desk.licence_consent == "" and desk.offered == {} and desk.licence_used("M1") is None
+    desk.ask_licences()
+    desk.agree_licences()
+    desk.use_licence("M1")
+    desk.accept()
+    assert desk.step is Desk.DONE and desk.licence_used("M1") is not None
+    desk.card_read(sample_identity("resident"))  # the next applicant's card, without "Next applicant"
+    assert desk.licence_consent == "" and desk.offered == {}
+    desk.choose_service("SB-003")
+    desk.ask_licences()
+    desk.agree_licences()
+    desk.sign_out()
+    assert desk.step is Desk.SIGNED_OUT and desk.licence_consent == "" and desk.offered == {}
+
+
+def test_licences_not_fetched_say_so_and_paper_stays_possible(services, sandbox):
+    desk = checking(services)
+    desk.ask_licences()
+    sandbox.faults.set("down")
+    try:
+        desk.agree_licences()
+    finally:
+        sandbox.faults.clear()
+    assert desk.licence_consent == "unavailable" and not desk.busy and desk.notice.error and desk.offered == {}
+    assert "Traceback" not in desk.notice.message.render("zh_CN")
+    assert desk.can_ask_licences()  # asked again once the backend is back
+    desk.ask_licences()
+    desk.agree_licences()
+    assert desk.licence_consent == "agreed" and desk.offered
+    desk.use_licence("M1")
+    desk.accept()
+    body = sandbox.store.case_body(desk.result)
+    assert [c["scope"] for c in body["consents"]] == ["licences"]  # asked twice, carried once
+    assert len(licence_consents(sandbox)) == 1

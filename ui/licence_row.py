@@ -1,0 +1,77 @@
+"""The window's licence row: the applicant's electronic licences (电子证照) fetched with their consent, then used.
+
+Buttons in the scanning row under the clerk's materials list (``ui/scan_row.py``): a row of their own above the
+list grew the window to 908 px of 800 in large English beside a hand-over, and the left column has no height to
+spare at 1280x800. Where the consent and licences stand is the row's tooltip and the desk's notice. "E-licences"
+asks the applicant's consent, on their screen when the window has one
+(``ui/customer_screen.py``), else aloud by the clerk, who then records "Agreed" or "Declined"; once fetched,
+"Use licence" lets the licence the applicant holds stand for the material current in the list (one tap). The
+list marks which materials a licence can stand for (``ui.scan_row.material_note``). The desk does the rest
+(``kiosk/workflows/clerk_licences.py``); the row shows only what the desk holds, and is hidden for a service
+that takes no licence, so it takes no room where it cannot be used.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from common.i18n import _, ngettext
+from kiosk.workflows.clerk import ClerkDesk, Desk
+from ui.widgets import button
+
+
+def status_text(desk: ClerkDesk) -> str:
+    """Where the applicant's consent and licences stand, for the clerk."""
+    consent = desk.licence_consent
+    if desk.busy and consent == "agreed":
+        return _("Fetching the applicant's electronic licences…")
+    if consent == "asked":
+        return _("Asked on the applicant's screen.")
+    if consent == "witnessing":
+        return _("Ask the applicant aloud, then record their answer.")
+    if consent == "declined":
+        return _("The applicant declined: no electronic licences.")
+    if consent == "unavailable":
+        return _("Electronic licences not fetched.")
+    if consent == "agreed":
+        return ngettext("{n} material can take a licence.", "{n} materials can take a licence.",
+                        len(desk.offered)).format(n=len(desk.offered))
+    return _("Electronic licences can stand for some materials.")
+
+
+class LicenceRow(QWidget):
+    def __init__(self, desk: ClerkDesk, current: Callable[[], str]) -> None:
+        super().__init__()
+        self._desk, self._current = desk, current  # current: the material chosen in the clerk's list
+        self.fetch = button("", desk.ask_licences)
+        self.agreed = button("primary", desk.agree_licences)  # asked aloud: the clerk records the answer
+        self.declined = button("", desk.decline_licences)
+        self.use = button("", lambda: desk.use_licence(self._current()))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.fetch, self.agreed, self.declined, self.use):
+            row.addWidget(widget)
+        self.setVisible(False)
+
+    def show_desk(self, desk: ClerkDesk) -> None:
+        takes = desk.service is not None and any(m.e_licence_type for m in desk.service.materials)
+        shown = (desk.identity is not None and takes and desk.unprinted is None
+                 and (desk.step is Desk.CHECKING or (desk.step is Desk.WORKING and not desk.result)))
+        consent = desk.licence_consent
+        self.setToolTip(status_text(desk) if shown else "")
+        self.fetch.setText(_("E-licences") if consent in ("", "agreed") else _("Ask again"))
+        self.agreed.setText(_("Agreed"))
+        self.declined.setText(_("Declined"))
+        self.use.setText(_("Use licence"))
+        self.fetch.setVisible(consent in ("", "declined", "unavailable"))
+        self.fetch.setEnabled(desk.can_ask_licences())
+        self.agreed.setVisible(consent == "witnessing")
+        self.declined.setVisible(consent in ("asked", "witnessing"))
+        for widget in (self.agreed, self.declined):
+            widget.setEnabled(not desk.busy)
+        self.use.setVisible(consent == "agreed" and bool(desk.offered))
+        self.use.setEnabled(desk.step is Desk.CHECKING and not desk.busy
+                            and desk.licence_offered(self._current()) is not None)
+        self.setVisible(shown)
