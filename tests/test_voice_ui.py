@@ -19,11 +19,17 @@ class Heard:
     """The prompts a kiosk's voice guide synthesized, in the order they were asked for."""
 
     def __init__(self, gui) -> None:
-        self.prompts = []
-        gui.window.voice.listen(self.prompts.append)
+        self.prompts, self.after = [], 0
+        self._voice = gui.window.voice
+        self._voice.listen(self.prompts.append)
+
+    def from_now(self) -> None:
+        """Count only prompts asked from now on (the home screen's first prompt may still be on its way: on a
+        loaded machine it was synthesized after the listener was added, and counted with the repeat)."""
+        self.after = self._voice.asked
 
     def said(self, step: str) -> list[str]:
-        return [p.text for p in sorted(self.prompts, key=lambda p: p.number) if p.step == step]
+        return [p.text for p in sorted(self.prompts, key=lambda p: p.number) if p.step == step and p.number > self.after]
 
 
 def wait_said(qtbot, heard: Heard, step: str, count: int = 1) -> list[str]:
@@ -42,6 +48,7 @@ def test_each_screen_says_its_title_and_instruction_in_chinese_then_in_english(o
     caplog.set_level(logging.DEBUG)
     gui = open_gui("kiosk", voice={**ESPEAK, "enabled": True})
     heard = Heard(gui)
+    heard.from_now()
     qtbot.mouseClick(gui.window.repeat_button, LEFT)  # home, said again from its start
     assert wait_said(qtbot, heard, "home") == [
         "最多跑一次。也可以放置身份证、插入社会保障卡、出示浙里办身份码，或扫描回执二维码查询办理进度。"]  # a reader of both

@@ -185,6 +185,11 @@ class VoiceGuide:
     def listen(self, listener: Callable[[SpokenPrompt], None]) -> None:
         self._listeners.append(listener)
 
+    @property
+    def asked(self) -> int:
+        """How many prompts were asked for so far: a listener told of prompt number n > asked knows it came later."""
+        return self._count
+
     # -- what the citizen does -------------------------------------------------------------------
 
     def set_enabled(self, on: bool) -> None:
