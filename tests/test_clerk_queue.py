@@ -162,3 +162,48 @@ def test_a_count_that_comes_back_after_a_sign_out_is_dropped(sandbox, make_confi
         assert desk.staff is None and desk.queue_waiting is None
     finally:
         built.stop()
+
+
+def test_a_window_of_some_categories_calls_and_counts_those_only(sandbox, make_config):
+    """Window 5 serves B (企业开办) only: the A taken before its B are neither called there nor counted."""
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+
+    take(sandbox, 3, "A")
+    take(sandbox, 2, "B")
+    built = build_services(make_config(sandbox.url, terminal={"window_number": 5, "queue_categories": "B"}),
+                           SyncTaskRunner())
+    try:
+        desk = built.new_clerk_desk()
+        desk.sign_in("XH0001", "demo-XH0001")
+        desk.count_waiting()
+        assert desk.queue_waiting == 2
+        desk.call_next()
+        assert desk.called_ticket.number == "B001" and desk.queue_waiting == 1
+        assert statuses(sandbox)["A001"] == "waiting"
+    finally:
+        built.stop()
+
+
+def test_a_window_of_two_categories_calls_the_oldest_of_either(sandbox, make_config):
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+
+    take(sandbox, 1, "B")
+    take(sandbox, 1, "A")
+    built = build_services(make_config(sandbox.url, terminal={"window_number": 3, "queue_categories": "A,B"}),
+                           SyncTaskRunner())
+    try:
+        desk = built.new_clerk_desk()
+        desk.sign_in("XH0001", "demo-XH0001")
+        desk.call_next()
+        assert desk.called_ticket.number == "B001" and desk.queue_waiting == 1
+    finally:
+        built.stop()
+
+
+@pytest.mark.parametrize("bad", ["b", "A B", "AB", "A,,B", ",A", "A,", "1"])
+def test_the_queue_categories_are_checked_by_name(make_config, bad):
+    assert make_config().terminal.queue_categories == ""
+    with pytest.raises(ConfigError, match=r"\[terminal\] queue_categories: .* is not queue category letters"):
+        make_config(terminal={"queue_categories": bad})
