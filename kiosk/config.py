@@ -41,6 +41,7 @@ class TerminalConfig:
     window_idle_timeout_s: float = timeout("terminal.window_idle_timeout_s")
     window_idle_warning_s: float = timeout("terminal.window_idle_warning_s")
     online_check_s: float = timeout("terminal.online_check_s")
+    home_notice_s: float = timeout("terminal.home_notice_s")
     warm_up_after_s: float = timeout("terminal.warm_up_after_s")
     payment_poll_s: float = timeout("terminal.payment_poll_s")
     queue_poll_s: float = timeout("terminal.queue_poll_s")

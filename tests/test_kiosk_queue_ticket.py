@@ -82,3 +82,29 @@ def test_home_with_take_a_number_and_its_notice_fits_1280x800_in_large_text(open
     for above, below in zip(placed, placed[1:]):
         assert above.bottom() < below.top(), (above, below)  # in order, none over another
     assert gui.window.rect().contains(placed[-1])
+
+
+def test_the_number_said_on_home_goes_after_home_notice_s_touched_or_not(open_gui, qtbot, sandbox):
+    """The next citizen does not find the last one's number on home (the printed ticket is the citizen's copy)."""
+    gui = open_gui("kiosk", terminal={"queue_tickets": "on", "home_notice_s": 30})
+    view, home, session = gui.window.view, gui.window.view.home, gui.window.session
+    assert view.home_notice.interval() == 30_000
+    qtbot.mouseClick(home.ticket_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "A001" in home.notice.text(), timeout=10000)
+    assert view.home_notice.isActive() and not view.idle.isActive()  # a touch restarts only the idle timer
+    remaining = view.home_notice.remainingTime()
+    view.user_active()  # someone touches home: the number does not stay longer for it
+    assert view.home_notice.remainingTime() <= remaining
+    view.set_second_ms(20)  # 30 "seconds" of 20 ms
+    view.home_notice.start()
+    qtbot.waitUntil(lambda: session.notice is None, timeout=5000)
+    assert home.notice.isHidden() and home.notice.text() == "" and session.step is Step.HOME
+
+
+def test_another_citizen_starting_does_not_see_the_number(session):
+    session.take_queue_ticket()
+    assert "A001" in session.notice.message.render("en")
+    session.start_with_card("apply")
+    assert session.notice is None
+    session.decline_consent()
+    assert session.step is Step.HOME and session.notice is None

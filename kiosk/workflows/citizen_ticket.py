@@ -7,6 +7,8 @@ taken (POST /queue/tickets, category A, under an ``Idempotency-Key`` made for th
 after a lost answer gets the same number) and printed; home then says the number and how many wait before
 it. Printer down: the number is taken all the same, so home says it plainly to remember (the window calls
 it whatever the paper). The backend away: nothing is taken, and home says to ask at the service desk.
+The number said on home goes after ``terminal.home_notice_s`` (60 s; ui/kiosk_view.py), touches or not, and
+at once when another citizen starts: the next citizen does not take it for theirs; the paper is the copy.
 """
 
 from __future__ import annotations
