@@ -156,7 +156,7 @@ class KioskView(PageStack):
             Step.LICENCE_PREVIEW: screen("licence_preview", "LicencePreviewScreen"),
             Step.MY_CASES: screen("cases", "MyCasesScreen"),
             Step.PROGRESS: screen("citizen", "ProgressScreen"),
-            Step.DONE: screen("citizen", "DoneScreen"),
+            Step.DONE: screen("citizen", "DoneScreen", queue_tickets=terminal.queue_tickets == "on"),
             Step.FAILED: screen("citizen", "FailedScreen"),
             Step.WITHDRAW: screen("withdrawal", "WithdrawScreen"),
             Step.WITHDRAWN: screen("withdrawal", "WithdrawnScreen"),
