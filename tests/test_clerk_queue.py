@@ -207,3 +207,38 @@ def test_the_queue_categories_are_checked_by_name(make_config, bad):
     assert make_config().terminal.queue_categories == ""
     with pytest.raises(ConfigError, match=r"\[terminal\] queue_categories: .* is not queue category letters"):
         make_config(terminal={"queue_categories": bad})
+
+
+def test_a_count_from_before_a_call_is_followed_by_a_fresh_one(sandbox, make_config):
+    """tests/test_window_queue_ui.py, once in five runs: the sign-in's count was on its way when "Call next" was
+    tapped; the call's own count was not asked (one at a time), and the earlier 12 stood for a poll's length."""
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+
+    class HoldingRunner(SyncTaskRunner):
+        holding = False
+        held: list = []
+
+        def run(self, fn, on_done, on_error):
+            if self.holding:
+                self.held.append((fn, on_done))
+            else:
+                super().run(fn, on_done, on_error)
+
+    take(sandbox, 3)
+    runner = HoldingRunner()
+    built = build_services(make_config(sandbox.url, terminal={"window_number": 3}), runner)
+    try:
+        desk = built.new_clerk_desk()
+        desk.sign_in("XH0001", "demo-XH0001")
+        runner.holding = True
+        desk.count_waiting()  # the sign-in's count, on its way
+        count, on_counted = runner.held[0]
+        before_the_call = count()
+        runner.holding = False
+        desk.call_next()
+        assert desk.called_ticket.number == "A001"
+        on_counted(before_the_call)  # 3, from before the call, arrives after it
+        assert desk.queue_waiting == 2
+    finally:
+        built.stop()

@@ -69,6 +69,7 @@ class DeskQueue:
         self.queue_busy = False  # a call, recall or no-show on its way
         self._call_key: str | None = None  # the call asked for and not yet answered: asked again under it
         self._counting = False  # a count of the waiting on its way
+        self._count_again = False  # asked for while one was on its way (it may predate a call): asked once more
 
     @property
     def calls_tickets(self) -> bool:
@@ -187,9 +188,12 @@ class DeskQueue:
 
     def count_waiting(self: "ClerkDesk") -> None:
         """How many wait, asked on the task runner (the window's timer asks now and then); unknown when away."""
-        if not self.calls_tickets or self.staff is None or self._counting:
+        if not self.calls_tickets or self.staff is None:
             return
-        self._counting = True
+        if self._counting:  # a count asked before a call may answer from before it: asked again when it is back
+            self._count_again = True
+            return
+        self._counting, self._count_again = True, False
         backend, staff, categories = self._backend, self.staff, self.queue_categories
 
         def counted(waiting: int) -> None:
@@ -199,6 +203,8 @@ class DeskQueue:
             if self.queue_waiting != waiting:
                 self.queue_waiting = waiting
                 self._changed()
+            if self._count_again:
+                self.count_waiting()
 
         def not_counted(exc: BaseException) -> None:
             self._counting = False
@@ -231,4 +237,4 @@ class DeskQueue:
 
     def _forget_queue(self) -> None:
         """Signed out: the count goes (the next clerk's window asks again); a call asked is not remembered."""
-        self.queue_waiting, self._call_key = None, None
+        self.queue_waiting, self._call_key, self._count_again = None, None, False
