@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import reprlib
 from dataclasses import field
 from typing import Any
@@ -37,8 +38,12 @@ class ConfigError(OneTripError):
 
 
 def option(default: Any, *, choices: tuple | None = None, minimum: float | None = None,
-           maximum: float | None = None, remote: bool = False, doc: str = "") -> Any:
-    meta = {"choices": choices, "min": minimum, "max": maximum, "remote": remote, "doc": doc}
+           maximum: float | None = None, pattern: str | None = None, form: str = "", remote: bool = False,
+           doc: str = "") -> Any:
+    """``pattern``: a string option must match this regular expression whole, ``form`` saying in words what
+    it accepts (the error names the key and the form)."""
+    meta = {"choices": choices, "min": minimum, "max": maximum, "pattern": pattern, "form": form, "remote": remote,
+            "doc": doc}
     if isinstance(default, (list, dict)):
         return field(default_factory=lambda: type(default)(default), metadata=meta)
     return field(default=default, metadata=meta)
@@ -111,3 +116,6 @@ def check_field(f: dataclasses.Field, value: Any, where: str) -> None:
         raise ConfigError(f"{where}: {value!r} is below the minimum {lo}")
     if hi is not None and value > hi:
         raise ConfigError(f"{where}: {value!r} is above the maximum {hi}")
+    pattern = f.metadata.get("pattern")
+    if pattern is not None and not re.fullmatch(pattern, value):
+        raise ConfigError(f"{where}: {shown(value)} is not {f.metadata.get('form') or 'of the form ' + pattern}")

@@ -33,6 +33,7 @@ from common.masking import Masker
 from common.private_files import private_dir
 from kiosk.tasks import TaskRunner
 from kiosk.workflows.citizen import CitizenSession
+from kiosk.workflows.clerk_queue import categories_served
 from kiosk.staff_sign_in import StaffSignIn
 from kiosk.staff_verifiers import VerifierFile
 from kiosk.workflows.clerk import ClerkDesk
@@ -101,6 +102,7 @@ class Services:
                          signs_at_window=self.config.terminal.customer_screen == "on",
                          consent_on_screen=self.config.terminal.customer_screen == "on",
                          window_number=self.config.terminal.window_number,
+                         queue_categories=categories_served(self.config.terminal.queue_categories),
                          document_camera=camera if (camera := self.devices.document_camera).installed else None)
 
     def new_maintenance(self) -> MaintenanceAccess:

@@ -41,6 +41,7 @@ class TerminalConfig:
     window_idle_timeout_s: float = timeout("terminal.window_idle_timeout_s")
     window_idle_warning_s: float = timeout("terminal.window_idle_warning_s")
     online_check_s: float = timeout("terminal.online_check_s")
+    home_notice_s: float = timeout("terminal.home_notice_s")
     warm_up_after_s: float = timeout("terminal.warm_up_after_s")
     payment_poll_s: float = timeout("terminal.payment_poll_s")
     queue_poll_s: float = timeout("terminal.queue_poll_s")
@@ -66,6 +67,11 @@ class TerminalConfig:
                                 doc="window mode: this window's number as the hall's signs show it, to which it calls "
                                     "queue tickets (请 A012 号到 3 号窗口; kiosk/workflows/clerk_queue.py); 0: the "
                                     "window calls no tickets and shows no queue row")
+    queue_categories: str = option("", pattern=r"(?:[A-Z](?:,[A-Z])*)?",
+                                   form="queue category letters separated by commas (e.g. A,B), or empty for all",
+                                   doc="window mode: the hall's queue categories this window calls and counts, e.g. "
+                                       "\"A,B\" or \"B\" (letters as the backend's, A 综合受理, B 企业开办); empty: "
+                                       "every category")
     screen_diagonal_in: float = option(0.0, minimum=0.0, maximum=120.0,
                                        doc="the screen's real diagonal in inches, for type in points (ui/display.py); "
                                            "0: as the screen reports itself")

@@ -49,6 +49,9 @@ TIMEOUTS: tuple[Timeout, ...] = (
             "before an idle clerk is signed out (audited signed_out_idle)", remote=True),
     Timeout("terminal.online_check_s", 2.0, 0.5, 60, "how often the home screen looks at the heartbeat's last "
             "answer to say what works offline (no network call)"),
+    Timeout("terminal.home_notice_s", 60.0, 10, 600, "a message on the kiosk's home screen (the number a citizen "
+            "took, a code it cannot use) goes this long after it was shown, touches or not, so the next citizen "
+            "does not find it (doubled in elderly mode; the printed ticket is the citizen's copy)"),
     Timeout("terminal.warm_up_after_s", 3.0, 0, 60, "after start-up, the screens not built yet are built one by "
             "one from this long on"),
     Timeout("terminal.payment_poll_s", 3.0, 1, 60, "how often the payment screen asks the backend whether the "

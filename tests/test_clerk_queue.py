@@ -162,3 +162,83 @@ def test_a_count_that_comes_back_after_a_sign_out_is_dropped(sandbox, make_confi
         assert desk.staff is None and desk.queue_waiting is None
     finally:
         built.stop()
+
+
+def test_a_window_of_some_categories_calls_and_counts_those_only(sandbox, make_config):
+    """Window 5 serves B (企业开办) only: the A taken before its B are neither called there nor counted."""
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+
+    take(sandbox, 3, "A")
+    take(sandbox, 2, "B")
+    built = build_services(make_config(sandbox.url, terminal={"window_number": 5, "queue_categories": "B"}),
+                           SyncTaskRunner())
+    try:
+        desk = built.new_clerk_desk()
+        desk.sign_in("XH0001", "demo-XH0001")
+        desk.count_waiting()
+        assert desk.queue_waiting == 2
+        desk.call_next()
+        assert desk.called_ticket.number == "B001" and desk.queue_waiting == 1
+        assert statuses(sandbox)["A001"] == "waiting"
+    finally:
+        built.stop()
+
+
+def test_a_window_of_two_categories_calls_the_oldest_of_either(sandbox, make_config):
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+
+    take(sandbox, 1, "B")
+    take(sandbox, 1, "A")
+    built = build_services(make_config(sandbox.url, terminal={"window_number": 3, "queue_categories": "A,B"}),
+                           SyncTaskRunner())
+    try:
+        desk = built.new_clerk_desk()
+        desk.sign_in("XH0001", "demo-XH0001")
+        desk.call_next()
+        assert desk.called_ticket.number == "B001" and desk.queue_waiting == 1
+    finally:
+        built.stop()
+
+
+@pytest.mark.parametrize("bad", ["b", "A B", "AB", "A,,B", ",A", "A,", "1"])
+def test_the_queue_categories_are_checked_by_name(make_config, bad):
+    assert make_config().terminal.queue_categories == ""
+    with pytest.raises(ConfigError, match=r"\[terminal\] queue_categories: .* is not queue category letters"):
+        make_config(terminal={"queue_categories": bad})
+
+
+def test_a_count_from_before_a_call_is_followed_by_a_fresh_one(sandbox, make_config):
+    """tests/test_window_queue_ui.py, once in five runs: the sign-in's count was on its way when "Call next" was
+    tapped; the call's own count was not asked (one at a time), and the earlier 12 stood for a poll's length."""
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+
+    class HoldingRunner(SyncTaskRunner):
+        holding = False
+        held: list = []
+
+        def run(self, fn, on_done, on_error):
+            if self.holding:
+                self.held.append((fn, on_done))
+            else:
+                super().run(fn, on_done, on_error)
+
+    take(sandbox, 3)
+    runner = HoldingRunner()
+    built = build_services(make_config(sandbox.url, terminal={"window_number": 3}), runner)
+    try:
+        desk = built.new_clerk_desk()
+        desk.sign_in("XH0001", "demo-XH0001")
+        runner.holding = True
+        desk.count_waiting()  # the sign-in's count, on its way
+        count, on_counted = runner.held[0]
+        before_the_call = count()
+        runner.holding = False
+        desk.call_next()
+        assert desk.called_ticket.number == "A001"
+        on_counted(before_the_call)  # 3, from before the call, arrives after it
+        assert desk.queue_waiting == 2
+    finally:
+        built.stop()

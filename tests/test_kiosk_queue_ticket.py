@@ -82,3 +82,141 @@ def test_home_with_take_a_number_and_its_notice_fits_1280x800_in_large_text(open
     for above, below in zip(placed, placed[1:]):
         assert above.bottom() < below.top(), (above, below)  # in order, none over another
     assert gui.window.rect().contains(placed[-1])
+
+
+def test_the_number_said_on_home_goes_after_home_notice_s_touched_or_not(open_gui, qtbot, sandbox):
+    """The next citizen does not find the last one's number on home (the printed ticket is the citizen's copy)."""
+    gui = open_gui("kiosk", terminal={"queue_tickets": "on", "home_notice_s": 30})
+    view, home, session = gui.window.view, gui.window.view.home, gui.window.session
+    assert view.home_notice.interval() == 30_000
+    qtbot.mouseClick(home.ticket_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "A001" in home.notice.text(), timeout=10000)
+    assert view.home_notice.isActive() and not view.idle.isActive()  # a touch restarts only the idle timer
+    remaining = view.home_notice.remainingTime()
+    view.user_active()  # someone touches home: the number does not stay longer for it
+    assert view.home_notice.remainingTime() <= remaining
+    view.set_second_ms(20)  # 30 "seconds" of 20 ms
+    view.home_notice.start()
+    qtbot.waitUntil(lambda: session.notice is None, timeout=5000)
+    assert home.notice.isHidden() and home.notice.text() == "" and session.step is Step.HOME
+
+
+def test_another_citizen_starting_does_not_see_the_number(session):
+    session.take_queue_ticket()
+    assert "A001" in session.notice.message.render("en")
+    session.start_with_card("apply")
+    assert session.notice is None
+    session.decline_consent()
+    assert session.step is Step.HOME and session.notice is None
+
+
+def to_notice_printed(session):
+    from tests.test_materials_session import to_materials
+
+    to_materials(session, "GT-001")
+    for code in [m.code for m in session.checklist.pending()]:
+        session.material_not_brought(code)
+    session.materials_done()
+    session.leave_with_notice()
+    assert session.step is Step.DONE and session.notice_number and session.receipt is None
+
+
+def test_after_the_one_time_notice_a_number_for_the_service_is_offered_once(session, services, sandbox):
+    from sandbox.hall_queue import queue_of
+
+    assert not session.ticket_offered() or session.step is Step.HOME
+    to_notice_printed(session)
+    assert session.ticket_offered()
+    session.take_queue_ticket()
+    category = queue_of(sandbox.store.service("GT-001")["category"])
+    assert session.step is Step.DONE and not session.notice.error and session.ticket_number == f"{category}001"
+    assert session.notice.message.render("en").startswith(f"Your number is {category}001, printed below.")
+    with sandbox.store.tx() as db:
+        assert [tuple(r) for r in db.execute("SELECT number, service_code FROM queue_tickets")] == \
+            [(f"{category}001", "GT-001")]  # the service's queue; nothing of the person
+    assert any(line.strip() == f"{category}001" for line in receipt_lines(services))
+    assert not session.ticket_offered()  # one number a session
+    session.take_queue_ticket()
+    assert services.backend.queue_waiting() == 1
+    session.finish()
+    assert session.ticket_number == "" and session.step is Step.HOME and session.ticket_offered()
+
+
+def test_mid_errand_no_number_is_taken(session, services):
+    from tests.test_materials_session import to_materials
+
+    to_materials(session, "GT-001")
+    assert not session.ticket_offered()
+    session.take_queue_ticket()
+    assert session.step is Step.MATERIALS and services.backend.queue_waiting() == 0
+
+
+@pytest.mark.parametrize("english", [False, True])
+def test_the_notice_s_result_offers_a_number_and_fits_1280x800_in_large_text(open_gui, qtbot, sandbox, english):
+    """The one-time notice's result with "Take a number" beside "Finish", the number said and the rating panel, in
+    large text at 1280x800: every widget inside the window, measured as tests/test_legibility.py does."""
+    from entry import walkthrough as walk
+    from ui.display import SMALL
+    from ui.legibility import measure
+
+    gui = open_gui("kiosk", terminal={"queue_tickets": "on"})
+    walk.show(gui, SMALL.width_px, SMALL.height_px)
+    if english:
+        walk.switch_language(gui)
+    walk.toggle_large_text(gui)
+    seen = {}
+
+    class TakesANumber:
+        def shot(self, gui, name):
+            if not name.startswith("notice-printed"):
+                return
+            done = gui.window.view.screens[Step.DONE]
+            walk.settle()
+            assert done.ticket.isVisible() and done.finish.isVisible()
+            qtbot.mouseClick(done.ticket, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: bool(gui.window.session.ticket_number) and not gui.window.session.busy,
+                            timeout=10000)
+            walk.settle()
+            seen["said"] = done.notice.text()
+            seen["ticket shown"] = done.ticket.isVisible()
+            seen["problems"] = [str(p) for p in measure(gui.window, gui.window.display, True)]
+            assert gui.window.size().toTuple() == (1280, 800)
+            for widget in (done.title, done.number, done.notice, done.finish, *done.rate_buttons.values()):
+                placed = QRect(widget.mapTo(gui.window, QPoint(0, 0)), widget.size())
+                assert widget.isVisible() and gui.window.rect().contains(placed), (widget, placed)
+
+    from PySide6.QtCore import QPoint, QRect
+
+    walk.citizen_journey(gui, "GJJ-004", TakesANumber(), "-incomplete", not_brought=("M2",))
+    assert ("A0" in seen["said"] or "B0" in seen["said"]) and not seen["ticket shown"]
+    assert seen["problems"] == []
+
+
+def test_the_offer_itself_fits_1280x800_in_large_english(open_gui, qtbot, sandbox):
+    """Before the tap: "Take a number" beside "Finish" inside the window, measured."""
+    from PySide6.QtCore import QPoint, QRect
+
+    from entry import walkthrough as walk
+    from ui.display import SMALL
+    from ui.legibility import measure
+
+    gui = open_gui("kiosk", terminal={"queue_tickets": "on"})
+    walk.show(gui, SMALL.width_px, SMALL.height_px)
+    walk.switch_language(gui)
+    walk.toggle_large_text(gui)
+    seen = {}
+
+    class Measures:
+        def shot(self, gui, name):
+            if name.startswith("notice-printed"):
+                done = gui.window.view.screens[Step.DONE]
+                walk.settle()
+                seen["problems"] = [str(p) for p in measure(gui.window, gui.window.display, True)]
+                seen["placed"] = [gui.window.rect().contains(QRect(w.mapTo(gui.window, QPoint(0, 0)), w.size()))
+                                  for w in (done.ticket, done.finish, done.notice)]
+                seen["visible"] = done.ticket.isVisible()
+                seen["text"] = done.ticket.text()
+
+    walk.citizen_journey(gui, "GJJ-004", Measures(), "-incomplete", not_brought=("M2",))
+    assert seen["visible"] and seen["text"] == "Take a number for the service windows"
+    assert seen["placed"] == [True, True, True] and seen["problems"] == []

@@ -35,7 +35,7 @@ def test_the_clerk_calls_a_ticket_and_the_applicant_sees_where_to_go(gui, qtbot,
     assert not row.call_again.isVisible() and not row.no_show.isVisible()
     qtbot.mouseClick(row.call_next, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.desk.queue_waiting == 1 and view.desk.called_ticket is not None, timeout=5000)
-    assert screen.applicant.text() == "已叫 A001 号。请持号人将身份证放在读卡器上。"
+    assert screen.applicant.text() == "已叫 A001 号，1 人等候。请持号人将身份证放在读卡器上。"  # "Call next" is hidden
     assert customer.called.isVisible() and customer.called.text() == "请 A001 号到 3 号窗口"
     assert screen.notice.text() == "A001 号已呼叫到 3 号窗口。"
     assert row.call_again.isEnabled() and row.no_show.isEnabled() and not row.call_next.isVisible()
@@ -68,7 +68,8 @@ def test_the_queue_row_fits_1280x800_in_large_english(gui, qtbot, sandbox):
     row = screen.queue
     qtbot.mouseClick(row.call_next, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.desk.queue_waiting == 11 and row.no_show.isVisible(), timeout=5000)
-    assert screen.applicant.text() == "Ticket A001 called. Ask its holder to place their ID card on the reader."
+    assert screen.applicant.text() == ("Ticket A001 called, 11 waiting. Ask its holder to place their ID card on the "
+                                       "reader.")  # how many wait, while "Call next" is hidden
     assert view.customer.called.text() == "Ticket A001, please come to window 3"
     assert (row.no_show.text(), row.call_again.text()) == ("No-show", "Recall")
 
@@ -81,6 +82,7 @@ def test_the_queue_row_fits_1280x800_in_large_english(gui, qtbot, sandbox):
             assert gui.window.rect().contains(placed), (widget, placed)
 
     assert_fits(row.call_again, row.no_show, screen.applicant, screen.notice, screen.next, screen.sign_out)
+    assert screen.applicant.heightForWidth(screen.applicant.width()) <= screen.applicant.height()  # no line cut
     gui.services.devices.id_reader.place_card("resident")
     qtbot.waitUntil(lambda: view.desk.identity is not None and row.call_next.isVisible(), timeout=5000)
     assert row.call_next.text() == "Call next (11 waiting)"

@@ -81,6 +81,11 @@ class KioskView(PageStack):
         self.idle.timeout.connect(self._idle_up)
         self.warning = IdleWarning(self)  # the countdown before an idle session ends, inside the view
         self.warning.more_time.connect(self.idle.start)
+        self.home_notice = QTimer(self)  # a message at home goes after terminal.home_notice_s, touched or not
+        self.home_notice.setSingleShot(True)
+        self.home_notice.timeout.connect(self._home_notice_up)
+        self._home_notice_s = 60.0
+        self._notice_timed = None  # the home message the timer runs for (a refresh does not restart it)
         self.elderly = False
         self.second_ms = 1000  # the timers' second (tests shorten it)
         self._idle_s = self._warning_s = 0.0
@@ -102,6 +107,7 @@ class KioskView(PageStack):
         self.home.bind(session, social_security_card, queue_tickets=terminal.queue_tickets == "on")
         self.screens = Screens(self._factories(session, terminal, social_security_card), self._add)
         self.screens[Step.HOME]
+        self._home_notice_s = terminal.home_notice_s
         self.set_timeouts(terminal.idle_timeout_s, terminal.idle_warning_s)
         self.warning.expired.connect(session.timeout)
         bridge.card_read.connect(self._card_placed)  # first: whatever step the read leads to knows it is there
@@ -150,7 +156,7 @@ class KioskView(PageStack):
             Step.LICENCE_PREVIEW: screen("licence_preview", "LicencePreviewScreen"),
             Step.MY_CASES: screen("cases", "MyCasesScreen"),
             Step.PROGRESS: screen("citizen", "ProgressScreen"),
-            Step.DONE: screen("citizen", "DoneScreen"),
+            Step.DONE: screen("citizen", "DoneScreen", queue_tickets=terminal.queue_tickets == "on"),
             Step.FAILED: screen("citizen", "FailedScreen"),
             Step.WITHDRAW: screen("withdrawal", "WithdrawScreen"),
             Step.WITHDRAWN: screen("withdrawal", "WithdrawnScreen"),
@@ -178,11 +184,17 @@ class KioskView(PageStack):
         if show_card_on_reader is not None:  # asked for a card that lies there already: lift and lay it again
             show_card_on_reader(self.card_on_reader)
         self.setCurrentWidget(screen)
+        if screen is not self.home:
+            self.home_notice.stop()
+            self._notice_timed = None
         if screen is self.home:
             self.idle.stop()
             self.warning.stop()
-            if self.session.notice is not None:  # a message at home (a code it cannot use) is not left for the next
-                self.idle.start()
+            if self.session.notice is None:
+                self.home_notice.stop()
+            elif self.session.notice is not self._notice_timed:  # a message at home (a number taken, a code it
+                self.home_notice.start()  # cannot use) is not left for the next citizen: it goes after a while
+            self._notice_timed = self.session.notice
             newly_left = self.card_on_reader and self.home.card_left.isHidden()
             self.home.show_card_left(self.card_on_reader)
             if newly_left:
@@ -225,6 +237,7 @@ class KioskView(PageStack):
 
     def _apply_timeouts(self) -> None:
         self.idle.setInterval(int(self._idle_s * self._factor() * self.second_ms))
+        self.home_notice.setInterval(int(self._home_notice_s * self._factor() * self.second_ms))
         self.warning.second_ms = self.second_ms
 
     def _card_placed(self, _identity) -> None:
@@ -241,7 +254,9 @@ class KioskView(PageStack):
         """No touch for the idle time: warn, and end the session only when the countdown runs out."""
         if self.session is not None and not self.session.at_home:
             self.warning.start(round(self._warning_s * self._factor()))
-        elif self.session is not None:
+
+    def _home_notice_up(self) -> None:
+        if self.session is not None:
             self.session.clear_home_notice()
 
     def user_active(self) -> None:

@@ -1,5 +1,5 @@
 """The window's queue row (叫号): "Call next" with how many wait, and once a ticket is called and nobody has come
-yet, "No-show" and "Call again". The desk does the work on its task runner (kiosk/workflows/clerk_queue.py);
+yet, "No-show" and "Call again" (how many wait is then said in the applicant's box with the ticket called). The desk does the work on its task runner (kiosk/workflows/clerk_queue.py);
 the row shows only what the desk holds, and asks it to count the waiting every ``terminal.queue_poll_s`` while
 a clerk is signed in. The ticket called is said in the applicant's box (``applicant_prompt``), where the clerk
 looks for whom to serve. Hidden at a window without a number (``terminal.window_number`` 0).
@@ -19,12 +19,18 @@ from ui.widgets import button
 
 
 def applicant_prompt(desk: ClerkDesk) -> str:
-    """The applicant's box before a card is read: the ticket called, if one is, and the card asked for."""
+    """The applicant's box before a card is read: the ticket called, if one is, with how many wait, and the card
+    asked for."""
     ticket = desk.called_ticket
     if ticket is None:
         return _("Ask the applicant to place their ID card on the reader.")
-    return _("Ticket {number} called. Ask its holder to place their ID card on the reader.").format(
-        number=ticket.number)
+    if desk.queue_waiting is None:
+        return _("Ticket {number} called. Ask its holder to place their ID card on the reader.").format(
+            number=ticket.number)
+    # the count lives in "Call next", hidden until the holder comes: said here meanwhile
+    return ngettext("Ticket {number} called, {n} waiting. Ask its holder to place their ID card on the reader.",
+                    "Ticket {number} called, {n} waiting. Ask its holder to place their ID card on the reader.",
+                    desk.queue_waiting).format(number=ticket.number, n=desk.queue_waiting)
 
 
 def call_next_text(desk: ClerkDesk) -> str:

@@ -358,6 +358,8 @@ def _sound(config: kconfig.Config) -> None:
                 assert "\x00" not in value, f"accepted {where}"
             if fld.metadata.get("choices"):
                 assert value in fld.metadata["choices"], f"accepted {where}"
+            if fld.metadata.get("pattern"):
+                assert re.fullmatch(fld.metadata["pattern"], value), f"accepted {where}"
     for kind in kconfig.DEVICE_KINDS:
         options = config.device(kind).options
         values = dataclasses.asdict(options) if dataclasses.is_dataclass(options) else dict(options)

@@ -598,6 +598,8 @@ def _valid_value(fld: dataclasses.Field, hint: typing.Any) -> st.SearchStrategy[
     choices, lo, hi = fld.metadata.get("choices"), fld.metadata.get("min"), fld.metadata.get("max")
     if choices:
         return st.sampled_from(choices)
+    if fld.metadata.get("pattern"):
+        return st.from_regex(fld.metadata["pattern"], fullmatch=True)
     if hint is bool:
         return st.booleans()
     if hint is int:

@@ -40,7 +40,8 @@ After every step, once the desk is no longer busy (waited on, never slept), it c
   the masker knows no name of theirs, and no widget of the window, shown or hidden, holds their name, ID
   number (whole or masked), address, case or notice number or the words they gave.
 
-Not exercised: the queue's categories (the window calls them all), printing a licence at the window and a
+The window serves category A only (``terminal.queue_categories``): a B ticket called to it is a failure.
+Not exercised: printing a licence at the window and a
 customer screen apart from the clerk's (the window has none of them yet); a document camera that hangs
 (tests/test_doccam_device.py); the warning's "Stay signed in" and a touch during the countdown
 (tests/test_window_idle.py; a walk-away waits the countdown out); a licence handed over twice from two windows
@@ -537,6 +538,8 @@ class WindowMonkey(SeededMonkey):
         if desk.step is Desk.SIGNED_OUT and (desk.called_ticket is not None or desk.queue_waiting is not None):
             self.fail(f"signed out, the desk still holds the queue: {desk.called_ticket}, {desk.queue_waiting} waiting")
         ticket = desk.called_ticket
+        if ticket is not None and desk.queue_categories and ticket.number[0] not in desk.queue_categories:
+            self.fail(f"ticket {ticket.number} called to a window of {','.join(desk.queue_categories)} only")
         if ticket is not None and desk.identity is None and desk.step is not Desk.SIGNED_OUT \
                 and ticket.number not in self.view.desk_screen.applicant.text():
             self.fail(f"ticket {ticket.number} is called, yet the applicant's box says "
@@ -563,7 +566,8 @@ def window_config(url: str, data_dir: Path):
     return load_config(environ={}, overrides={
         "backend": {"url": url, "retries": 0, "connect_timeout_s": 1.0, "read_timeout_s": 2.0},
         "paths": {"data_dir": str(data_dir)}, "logging": {"console": False},
-        "terminal": {"demo": True, "window_number": 3},  # the window calls the hall's queue
+        # the window calls the hall's queue, category A only: the dispenser's B tickets are another window's
+        "terminal": {"demo": True, "window_number": 3, "queue_categories": "A"},
         "devices": {"id_reader": {"type": "sim", "pace": False}}})
 
 

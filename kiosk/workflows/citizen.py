@@ -207,6 +207,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self._leave_capture = False
         self.signature: bytes | None = None
         self.notice_number = ""
+        self.ticket_number = ""  # the queue number taken after the one-time notice (citizen_ticket.py): once
         self._notice_attempt: NoticeAttempt | None = None  # recorded once under its key, however often printed
         self.payment: PaymentOrder | None = None  # the fee order of the case just submitted
         self.licence_printed = ""  # the licence printed in this session (for its evaluation)
@@ -1605,6 +1606,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.evaluation.reset()
         self.payment, self._polling = None, False
         self.licence_printed = ""
+        self.ticket_number = ""
         self._release_unheard_tickets()
         self._print_keys = {}
         self._drop_preview(release=True)  # walked away from a preview: the licence stays printable

@@ -2,11 +2,15 @@
 
 A mix-in of ``CitizenSession``, offered where the hall wants its kiosks to hand out numbers
 (``terminal.queue_tickets = "on"``; many halls have a dispenser of their own). No identification: a ticket
-carries nothing of the person (docs/api/payloads.md, "The hall's queue"). On the task runner the ticket is
-taken (POST /queue/tickets, category A, under an ``Idempotency-Key`` made for the tap: the client's retry
+carries nothing of the person (docs/api/payloads.md, "The hall's queue"). Offered too on the result after the
+one-time notice (the matter goes on at the windows), once a session, the number then taken for the service
+(its category's queue: ``market`` under B). On the task runner the ticket is taken (POST /queue/tickets,
+category A at home, under an ``Idempotency-Key`` made for the tap: the client's retry
 after a lost answer gets the same number) and printed; home then says the number and how many wait before
 it. Printer down: the number is taken all the same, so home says it plainly to remember (the window calls
 it whatever the paper). The backend away: nothing is taken, and home says to ask at the service desk.
+The number said on home goes after ``terminal.home_notice_s`` (60 s; ui/kiosk_view.py), touches or not, and
+at once when another citizen starts: the next citizen does not take it for theirs; the paper is the copy.
 """
 
 from __future__ import annotations
@@ -35,18 +39,32 @@ class TicketNotPrinted(Exception):
 
 
 class SessionTicket:
+    def ticket_offered(self: "CitizenSession") -> bool:
+        """Where a number can be taken: at home, and once in a session on the result after the one-time notice
+        (the matter goes on at the windows: something is missing, or only the window can take it)."""
+        from kiosk.workflows.citizen import Step
+
+        if self.step is Step.HOME:
+            return True
+        return (self.step is Step.DONE and self.receipt is None and self._notice_attempt is not None
+                and self.application is not None and not self.ticket_number)
+
     def take_queue_ticket(self: "CitizenSession") -> None:
         from kiosk.workflows.citizen import Notice, Step, user_message  # the session's module mixes this in
 
-        if self.step is not Step.HOME or self.busy:
+        if self.busy or not self.ticket_offered():
             return
+        where = self.step
+        # after the notice the service is known: the backend queues it under its category (market: B)
+        service_code = self.application.service.code if where is Step.DONE and self.application else None
+        category = None if service_code else KIOSK_CATEGORY
         backend, printer, terminal_id, lang = self._backend, self._printer, self._terminal_id, language()
         key = uuid.uuid4().hex  # one per tap: a second tap is a second number, the client's retry the same one
         self.busy = True
         self._changed()
 
         def work() -> tuple[str, int]:
-            ticket = backend.take_queue_ticket(category=KIOSK_CATEGORY, idempotency_key=key)
+            ticket = backend.take_queue_ticket(category=category, service_code=service_code, idempotency_key=key)
             number, ahead = str(ticket["ticket_number"]), int(ticket.get("waiting_ahead") or 0)
             try:
                 printer.print_receipt(queue_ticket_receipt(number, ahead, terminal_id, lang))
@@ -57,19 +75,23 @@ class SessionTicket:
         def taken(result: tuple[str, int]) -> None:
             number, ahead = result
             self.busy = False
+            if where is not Step.HOME:
+                self.ticket_number = number  # one number per session; the paper is the citizen's copy
             log.info("session: queue ticket %s taken (%d ahead)", number, ahead)
-            self._go(Step.HOME, Notice(text("Your number is {number}, printed below. Please wait until it is called "
-                                            "to a window.", number=number), error=False))
+            self._go(where, Notice(text("Your number is {number}, printed below. Please wait until it is called "
+                                        "to a window.", number=number), error=False))
 
         def failed(exc: BaseException) -> None:
             self.busy = False
             if isinstance(exc, TicketNotPrinted):
+                if where is not Step.HOME:
+                    self.ticket_number = exc.number
                 log.warning("session: queue ticket %s not printed (%s)", exc.number, type(exc.cause).__name__)
-                self._go(Step.HOME, Notice(text("Your number is {number}; its ticket did not print, so please "
-                                                "remember it. It will be called to a window.", number=exc.number)))
+                self._go(where, Notice(text("Your number is {number}; its ticket did not print, so please "
+                                            "remember it. It will be called to a window.", number=exc.number)))
                 return
             log.info("session: no queue ticket (%s)", type(exc).__name__)
-            self._go(Step.HOME, Notice(text("No number could be taken just now: {reason} Please ask at the service "
-                                            "desk.", reason=user_message(exc))))
+            self._go(where, Notice(text("No number could be taken just now: {reason} Please ask at the service "
+                                        "desk.", reason=user_message(exc))))
 
-        self._tasks.run(work, taken, failed)
+        self._background(work, taken, failed)

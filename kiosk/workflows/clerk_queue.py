@@ -1,7 +1,10 @@
 """The window calls the hall's queue tickets (叫号): "Call next", "Call again", "No-show".
 
 A mix-in of ``ClerkDesk``, for a window with a number (``terminal.window_number``; 0: no queue here).
-"Call next" ends the matter in hand as "Next applicant" does, then asks the backend on the task runner
+A window may serve some of the hall's queue categories only (``terminal.queue_categories``, "A,B" or "B";
+empty: all): its calls ask for the oldest ticket of those (``categories`` of POST /queue/call) and the
+waiting it shows counts those alone (GET /queue?category=...), so a window of B never says 12 wait when all
+12 are A's. "Call next" ends the matter in hand as "Next applicant" does, then asks the backend on the task runner
 (POST /queue/call with the clerk's staff token) for the oldest waiting ticket, called to this window: its
 number is shown on the desk and on the screen facing the applicant (请 A012 号到 3 号窗口), audited
 ``ticket_called``. The call carries an ``Idempotency-Key`` made once per call the clerk asks for and kept
@@ -37,6 +40,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def categories_served(setting: str) -> tuple[str, ...]:
+    """``terminal.queue_categories`` ("A,B"; checked at start) as the categories a call and a count name."""
+    return tuple(dict.fromkeys(c for c in setting.split(",") if c))
+
+
 @dataclass(frozen=True)
 class CalledTicket:
     """The ticket this window called: its number (A012), how often it was announced, and the window."""
@@ -53,13 +61,15 @@ class CalledTicket:
 class DeskQueue:
     """What ``ClerkDesk`` adds to call the hall's queue; ``_init_queue`` is called from its constructor."""
 
-    def _init_queue(self, window_number: int) -> None:
+    def _init_queue(self, window_number: int, categories: tuple[str, ...] = ()) -> None:
         self.window_number = window_number  # 0: this window calls no tickets
+        self.queue_categories = categories  # the categories this window calls and counts; (): all
         self.called_ticket: CalledTicket | None = None  # the ticket called to this window, until finished
         self.queue_waiting: int | None = None  # today's tickets waiting, as last heard; None: not known
         self.queue_busy = False  # a call, recall or no-show on its way
         self._call_key: str | None = None  # the call asked for and not yet answered: asked again under it
         self._counting = False  # a count of the waiting on its way
+        self._count_again = False  # asked for while one was on its way (it may predate a call): asked once more
 
     @property
     def calls_tickets(self) -> bool:
@@ -126,7 +136,7 @@ class DeskQueue:
             self._changed()
             return
         key = self._call_key = self._call_key or uuid.uuid4().hex  # asked again: the same call
-        window, backend = self.window_number, self._backend
+        window, backend, categories = self.window_number, self._backend, self.queue_categories
 
         def called(answer: dict[str, Any] | None) -> None:
             self._call_key = None
@@ -141,7 +151,7 @@ class DeskQueue:
                                            window=window), error=False))
             self.count_waiting()
 
-        self._queue_work(lambda: backend.call_queue_ticket(token, window, key), called, "ticket_call")
+        self._queue_work(lambda: backend.call_queue_ticket(token, window, key, categories), called, "ticket_call")
 
     def call_again(self: "ClerkDesk") -> None:
         ticket = self.called_ticket
@@ -178,10 +188,13 @@ class DeskQueue:
 
     def count_waiting(self: "ClerkDesk") -> None:
         """How many wait, asked on the task runner (the window's timer asks now and then); unknown when away."""
-        if not self.calls_tickets or self.staff is None or self._counting:
+        if not self.calls_tickets or self.staff is None:
             return
-        self._counting = True
-        backend, staff = self._backend, self.staff
+        if self._counting:  # a count asked before a call may answer from before it: asked again when it is back
+            self._count_again = True
+            return
+        self._counting, self._count_again = True, False
+        backend, staff, categories = self._backend, self.staff, self.queue_categories
 
         def counted(waiting: int) -> None:
             self._counting = False
@@ -190,6 +203,8 @@ class DeskQueue:
             if self.queue_waiting != waiting:
                 self.queue_waiting = waiting
                 self._changed()
+            if self._count_again:
+                self.count_waiting()
 
         def not_counted(exc: BaseException) -> None:
             self._counting = False
@@ -198,7 +213,7 @@ class DeskQueue:
                 self.queue_waiting = None
                 self._changed()
 
-        self._tasks.run(backend.queue_waiting, counted, not_counted)
+        self._tasks.run(lambda: backend.queue_waiting(categories), counted, not_counted)
 
     # -- the matter's end ---------------------------------------------------------------------------
 
@@ -222,4 +237,4 @@ class DeskQueue:
 
     def _forget_queue(self) -> None:
         """Signed out: the count goes (the next clerk's window asks again); a call asked is not remembered."""
-        self.queue_waiting, self._call_key = None, None
+        self.queue_waiting, self._call_key, self._count_again = None, None, False

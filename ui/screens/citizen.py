@@ -478,9 +478,10 @@ class SubmittingScreen(Screen):
 
 
 class DoneScreen(Screen):
-    def __init__(self, session: CitizenSession) -> None:
+    def __init__(self, session: CitizenSession, queue_tickets: bool = False) -> None:
         super().__init__()
         self._session = session
+        self.queue_tickets = queue_tickets  # terminal.queue_tickets: after the one-time notice, a number offered
         self.title, self.caption, self.number = label("title"), label("subtitle"), label("big")
         self.notice = NoticeLabel()
         self.finish = button("primary", session.finish)
@@ -493,7 +494,15 @@ class DoneScreen(Screen):
         for widget in (self.title, self.caption, self.number, self.notice, self.rating):
             self.layout_.addWidget(widget)
         self.layout_.addStretch(1)
-        self.layout_.addWidget(self.finish, alignment=Qt.AlignmentFlag.AlignCenter)
+        self.ticket = button("", session.take_queue_ticket)  # "Take a number" (kiosk/workflows/citizen_ticket.py)
+        self.ticket.hide()
+        row = QHBoxLayout()
+        row.setSpacing(32)  # between shown items only: "Finish" centred again once the number is taken
+        row.addStretch(1)
+        row.addWidget(self.ticket)
+        row.addWidget(self.finish)
+        row.addStretch(1)
+        self.layout_.addLayout(row)
 
     def forget(self) -> None:
         """The case (or notice) number and the words of the rating go with the session."""
@@ -521,6 +530,9 @@ class DoneScreen(Screen):
             widget.setVisible(not asking_why and (widget is not self.caption or bool(self.number.text())))
         self.notice.setVisible(self.notice.isVisibleTo(self) and not self.rating.typing)
         self.finish.setVisible(not self.rating.typing)  # the words are closed with "done", then the reason tapped
+        self.ticket.setText(_("Take a number for the service windows"))
+        self.ticket.setVisible(self.queue_tickets and session.ticket_offered() and not self.rating.typing)
+        self.ticket.setEnabled(not session.busy)
 
 
     def spoken_prompt(self) -> list[str]:
