@@ -95,10 +95,6 @@ FINDER = True
 FINDER_MIN_CROP = 480
 FINDER_SIDE = 500
 FINDER_MAX_AREA = 0.7  # a code box is read only if it is at most this share of the crop
-# On a smaller locator crop (a code on paper or a screen filling it), the code's box gets only the
-# short passes (zxing-cpp plain and 2x up). False: off.
-FINDER_SMALL = False
-FINDER_SMALL_MIN_CROP = 120
 BRIGHT_GAMMA = 4.0  # an overexposed screen's crop: its grey blacks pushed down (2 read fewer on dev seeds)
 
 
@@ -319,24 +315,16 @@ def _boxed_passes(code: np.ndarray) -> Iterator[tuple[float, Callable[[], list[_
         yield scale, run
 
 
-def _short_boxed_passes(code: np.ndarray) -> Iterator[tuple[float, Callable[[], list[_Hit]]]]:
-    """(scale, run) on a code's box inside a small crop: zxing-cpp plain and on the 2x upscale."""
-    yield 1.0, lambda: _zxing(code, "zxing:finder")
-    if max(code.shape) <= REGION_UPSCALE_SIDE:
-        yield 2.0, lambda: _zxing(_scaled(code, 2.0), "zxing:finder-up2")
-
-
 def _decode_finder_boxes(gray: np.ndarray, crop_box: tuple[int, int, int, int], offset: tuple[float, float],
-                         seen: dict[str, QrResult], short: bool = False) -> None:
-    """The codes boxed by finder patterns inside the locator's crop ``crop_box`` of ``gray``; with
-    ``short``, only the short passes (_short_boxed_passes)."""
+                         seen: dict[str, QrResult]) -> None:
+    """The codes boxed by finder patterns inside the locator's crop ``crop_box`` of ``gray``."""
     x0, y0, x1, y1 = crop_box
     crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
     for bx0, by0, bx1, by1 in finder.code_boxes(crop, max_side=FINDER_SIDE):
         if (bx1 - bx0) * (by1 - by0) > FINDER_MAX_AREA * crop.size:
             continue
         code = np.ascontiguousarray(crop[by0:by1, bx0:bx1])
-        for scale, run in (_short_boxed_passes if short else _boxed_passes)(code):
+        for scale, run in _boxed_passes(code):
             _to_results(run(), scale, (offset[0] + x0 + bx0, offset[1] + y0 + by0), seen)
             if seen:
                 return
@@ -411,8 +399,6 @@ def decode_gray(gray: np.ndarray, *, offset: tuple[float, float] = (0.0, 0.0),
         box = (located or regions.locate(gray, 1) or [None])[0]
         if box is not None and max(box[2] - box[0], box[3] - box[1]) > FINDER_MIN_CROP:
             _decode_finder_boxes(gray, box, offset, seen)
-        elif box is not None and FINDER_SMALL and max(box[2] - box[0], box[3] - box[1]) > FINDER_SMALL_MIN_CROP:
-            _decode_finder_boxes(gray, box, offset, seen, short=True)
     if not seen and failed:  # a symbol zxing-cpp located but could not correct: a thumb over it?
         hits = [_Hit(found.text, found.raw, corners, "erasure") for found, corners in erasure.read(gray, failed)]
         _to_results(hits, 1.0, offset, seen)
