@@ -18,8 +18,10 @@ voice is on for the whole demo):
   scans the material the applicant brought on the window's document camera (its thumbnail in the
   list, "1 page scanned" on the applicant's screen) and issues a one-time
   notice for what is missing; then does not accept the next applicant's case (不予受理: not within the
-  hall's remit), the decision recorded with its legal reason; the window's A4 documents (the notice and
-  the refusal decision) are kept as PDFs under ``a4/``;
+  hall's remit), the decision recorded with its legal reason; then accepts a third applicant's case
+  (HY-011) with its one material scanned at the window, the page going with the case as a kiosk's do;
+  the window's A4 documents (the notice, the refusal decision and the acceptance notice) are kept as
+  PDFs under ``a4/``;
 - a staff member with the maintenance role signs in to maintenance mode and runs the self-tests.
 
 At the end it prints what it sent (case numbers, the offline case's provisional and final numbers,
@@ -73,6 +75,7 @@ INCOMPLETE_SERVICE, NOT_BROUGHT = "GJJ-004", ("M2",)
 FEE_SERVICE = "JSZ-010"     # driving licence renewal: a 10 yuan fee  # provident fund withdrawal without the purchase contract
 CLERK_SERVICE, CLERK_MATERIALS = "GJJ-004", ("M1",)
 REFUSED_SERVICE, REFUSAL_REASON = "SB-003", "not_our_remit"
+ACCEPTED_SERVICE, ACCEPTED_MATERIALS = "HY-011", ("M1",)  # accepted at the window, its one material scanned there
 WINDOW_NUMBER = 3  # the clerk's window (terminal.window_number): tickets are called to it  # the window's refusal (kiosk/refusal_reasons.py)
 STAFF_ID, STAFF_PASSWORD = "XH0001", "demo-XH0001"
 MAINTENANCE_ID, MAINTENANCE_PASSWORD = "XH0004", "demo-XH0004"  # the sandbox's staff with the maintenance role
@@ -133,6 +136,7 @@ class Sent:
     refused: tuple[str, str] | None = None  # (provisional number, what its receipt's code brought up)
     window_rating: int = 0  # the applicant's rating of the clerk's notice, on the window's customer side
     not_accepted: str = ""  # the case the clerk did not accept (不予受理)
+    window_accepted: str = ""  # the case the clerk accepted, its material scanned at the window
     ticket: str = ""  # the queue ticket the clerk called before reading the applicant's card
 
     def report(self) -> str:
@@ -156,6 +160,9 @@ class Sent:
         lines.append(f"  case {self.not_accepted or '(none)'} not accepted at the window  (clerk {STAFF_ID}, service "
                      f"{REFUSED_SERVICE}, reason {REFUSAL_REASON}; in a sandbox's database: SELECT body FROM "
                      f"decisions WHERE case_number = '{self.not_accepted}')")
+        lines.append(f"  case {self.window_accepted or '(none)'} accepted at the window  (clerk {STAFF_ID}, service "
+                     f"{ACCEPTED_SERVICE}, {', '.join(ACCEPTED_MATERIALS)} scanned there; in a sandbox's database: "
+                     f"SELECT name FROM attachments WHERE case_number = '{self.window_accepted}')")
         lines.append(f"outage at confirm: {self.outage}")
         lines.append(f"in a sandbox's database: SELECT case_number, provisional_number FROM cases "
                      f"WHERE terminal_id = '{self.terminal_id}'")
@@ -311,6 +318,9 @@ def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         walk.clerk_next_applicant(gui)
         walk.clerk_check_materials(gui, REFUSED_SERVICE, (), camera)
         sent.not_accepted = walk.clerk_refuse(gui, REFUSAL_REASON, camera=camera)
+        walk.clerk_next_applicant(gui)
+        walk.clerk_check_materials(gui, ACCEPTED_SERVICE, (), camera, scanned=ACCEPTED_MATERIALS)
+        sent.window_accepted = walk.clerk_accept(gui, camera)
         documents = getattr(gui.services.devices.document_printer, "output_dir", None)
         if documents is not None:
             a4.mkdir(exist_ok=True)

@@ -694,6 +694,16 @@ def clerk_next_applicant(gui: Gui) -> None:
     wait_until(lambda: gui.window.desk.identity is None and not gui.window.desk.busy, "the desk to be cleared", 10)
 
 
+def clerk_accept(gui: Gui, camera: Camera | None = None) -> str:
+    """Tap "Accept" (受理) with every required material provided; returns the case number once the case is
+    submitted, its receipt printed and its acceptance notice printed on A4."""
+    desk = gui.window.desk
+    tap(gui.window.view.desk_screen.accept, "'Accept' button")
+    wait_until(lambda: desk.result != "" and not desk.busy, "the case to be accepted and printed", 30)
+    _snap(camera, gui, "window-accepted")
+    return desk.result
+
+
 def clerk_refuse(gui: Gui, reason: str, note: str = "", camera: Camera | None = None) -> str:
     """不予受理: the legal reason chosen from the list (and the note, as an input method commits it), "do not accept"
     tapped; returns the case number once the decision is recorded and its A4 document printed."""

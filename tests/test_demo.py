@@ -53,7 +53,7 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
                    "principal-agent-large", "form-keyboard-agent-large", "signature-agent-large", "incomplete-incomplete",
                    "notice-printed-incomplete", "identity-resumed", "done-resumed", "done-offline", "progress",
                    "my-cases", "case-progress-reprinted", "payment-fee", "done-fee",
-                   "window-scanned",  # a material scanned at the window
+                   "window-scanned", "window-accepted",  # a material scanned at the window, the case accepted
                    "window-customer-screen", "window-customer-rating",  # the window's screen facing the applicant
                    "window-ticket-called", "window-customer-called"):  # the queue ticket called (叫号)
         assert any(n.split("-", 1)[1] == f"{screen}.png" for n in names), f"no screenshot of {screen}"
@@ -76,7 +76,8 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
     refused = run.sent.not_accepted
     assert is_case_number(refused) and refused in report and any("window-not-accepted" in n for n in names)
     documents = {path.name: path for path in run.documents}
-    assert {f"notice-{run.sent.notice}.pdf", f"not-accepted-{refused}.pdf"} <= set(documents)
+    assert {f"notice-{run.sent.notice}.pdf", f"not-accepted-{refused}.pdf",
+            f"acceptance-{run.sent.window_accepted}.pdf"} <= set(documents)
     words = subprocess.run(["pdftotext", str(documents[f"not-accepted-{refused}.pdf"]), "-"], capture_output=True,
                            text=True, check=True, timeout=30).stdout
     assert "不予受理决定书" in words and refused in words and "330106199003071236" not in words
@@ -119,10 +120,11 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path, brisk_p
         # The online cases, the offline one delivered later and the one the window did not accept, each exactly once
         # (every case is queued first, so each carries its provisional number); the offline one under the number on
         # its receipt.
-        assert sorted(number for number, _p, _s in cases) == sorted([n for _w, n in sent.cases] + [offline_case,
-                                                                                                   sent.not_accepted])
-        assert {service for _n, _p, service in cases} == {"GT-001", "WS-013", "JZ-002", "JSZ-010", "GJJ-004", "SB-003"}
-        assert len({p for _n, p, _s in cases}) == 7
+        assert sorted(number for number, _p, _s in cases) == sorted([n for _w, n in sent.cases] + [
+            offline_case, sent.not_accepted, sent.window_accepted])
+        assert {service for _n, _p, service in cases} == {"GT-001", "WS-013", "JZ-002", "JSZ-010", "GJJ-004", "SB-003",
+                                                          "HY-011"}
+        assert len({p for _n, p, _s in cases}) == 8
         assert (offline_case, offline_provisional, "SB-003") in cases
         assert store.execute("SELECT COUNT(*) FROM cases WHERE provisional_number = ?",
                              (offline_provisional,)).fetchone()[0] == 1
@@ -131,7 +133,7 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path, brisk_p
                   store.execute("SELECT case_number, body FROM cases WHERE terminal_id = ?", (sent.terminal_id,))}
         card_holder = "330106199003071236"  # the sample card every demo citizen lays on the reader
         for number, body in bodies.items():
-            if number == sent.not_accepted:
+            if number in (sent.not_accepted, sent.window_accepted):
                 continue  # taken at the window from the card in the clerk's hands: no form, no consent on a screen
             required = {f["name"] for f in services[body["service_code"]]["form"] if f.get("required")}
             assert required <= {k for k, v in body["form"].items() if str(v).strip()}, (number, body["form"])
@@ -193,6 +195,11 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path, brisk_p
         (decision,) = store.execute("SELECT body FROM decisions WHERE case_number = ?", (sent.not_accepted,)).fetchall()
         decision = json.loads(decision[0])  # 不予受理 at the window, with its legal reason
         assert decision["decision"] == "not_accepted" and "不属于本机关职权范围" in decision["legal_reason"]
+        # accepted at the window: the page the clerk scanned went with the case, as a kiosk's pages do
+        assert set(pages[sent.window_accepted]) == {"M1-1.jpg"}
+        (accepted,) = store.execute("SELECT body FROM decisions WHERE case_number = ?",
+                                    (sent.window_accepted,)).fetchall()
+        assert json.loads(accepted[0])["decision"] == "accepted"
         terminals = [row[0] for row in store.execute("SELECT terminal_id FROM terminals")]
         assert sent.terminal_id in terminals  # the demo terminal enrolled with the hand-started sandbox
 
