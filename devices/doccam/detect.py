@@ -98,6 +98,8 @@ SURE_SHEET = 0.9         # ... unless the ranker expects this IoU of its pick an
 SURE_SIDE = 0.85         # ... that paper is a step at this share of its points: another sheet, beyond
 HOLDING = True           # a pick that runs on (larger.runs_on) gives way to a trusted candidate holding it
 HOLD_AREA = 1.3          # ... at least this many times its area
+END_GAP = 0.5            # "not found" when a side of the pick has no step for this share of it from a
+                         # corner on (_end_gaps: a corner where no paper ends; thirteenth pass)
 HOLD_TRUST = 0.9         # ... that the ranker expects this IoU of (SURE_SHEET's value; at NOT_FOUND, a
                          # page off the frame gave way to a wrong candidate on the development seeds)
 
@@ -439,6 +441,35 @@ def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool =
         return score, side, {"step": step, "polar": polar, "same": same, "other": other, "brighter": brighter,
                              "inner": inner, "outer": outer, "paper": paper, "across": best_n, "along": best_t}
     return score, side
+
+
+def _end_gaps(feat: _Features, quads: np.ndarray, points: int = 48) -> np.ndarray:
+    """Per candidate, the longest run of a side's points without a step across it (:data:`STEP_PAPER`,
+    a sheet on a sheet counts) that starts at one of its corners, as a share of the side: 0 when every
+    side is a step up to its corners; a side running on over the desk or another sheet past where the
+    paper's edge ends leaves a run at that end (a sheet beneath completed across the one on top).
+    Points whose outer strip lies off the frame count as steps (a page the frame cuts is judged apart)."""
+    p0 = quads
+    p1 = np.roll(quads, -1, axis=1)
+    t = np.linspace(0.02, 0.98, points)
+    pts = p0[:, :, None, :] + (p1 - p0)[:, :, None, :] * t[None, None, :, None]
+    d = p1 - p0
+    tang = d / (np.linalg.norm(d, axis=-1, keepdims=True) + 1e-9)
+    normal = np.stack([tang[..., 1], -tang[..., 0]], -1)
+    flip = np.sign((((p0 + p1) / 2 - quads.mean(axis=1, keepdims=True)) * normal).sum(-1, keepdims=True))
+    normal = normal * np.where(flip == 0, 1, flip)
+    x, y = pts[..., 0].astype(np.float32), pts[..., 1].astype(np.float32)
+    nx, ny = normal[..., None, 0].astype(np.float32), normal[..., None, 1].astype(np.float32)
+    inner, outer, best_n, best_t = _probe(feat, x, y, nx, ny)
+    step = np.linalg.norm(outer - inner, axis=-1)
+    ox, oy = x + 5 * nx, y + 5 * ny
+    off = (ox < 0) | (oy < 0) | (ox > feat.w - 1) | (oy > feat.h - 1)
+    ok = ((step > STEP_PAPER) & (best_n > 1.0)) | off                                 # m,4,P
+    head = np.argmax(ok, axis=-1)                      # unsupported points before the first supported
+    tail = np.argmax(ok[..., ::-1], axis=-1)
+    none = ~ok.any(axis=-1)
+    run = np.where(none, points, np.maximum(head, tail))
+    return run.max(axis=1) / points
 
 
 def _signed_area(quads: np.ndarray) -> np.ndarray:
@@ -835,6 +866,8 @@ def find_page(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = 
         return None
     frame, feat, quad, confidence, share = picked
     if share >= larger.SHARE:
+        return None
+    if END_GAP < 1.0 and _end_gaps(feat, quad[None])[0] >= END_GAP:
         return None
     corners, gap = _placed(frame, feat, quad)
     if gap < BORDER or _cut_by_frame(feat, quad, confidence):
