@@ -67,7 +67,7 @@ class TerminalConfig:
                                 doc="window mode: this window's number as the hall's signs show it, to which it calls "
                                     "queue tickets (请 A012 号到 3 号窗口; kiosk/workflows/clerk_queue.py); 0: the "
                                     "window calls no tickets and shows no queue row")
-    queue_categories: str = option("", pattern=r"(?:[A-Z](?:,[A-Z])*)?",
+    queue_categories: str = option("", pattern=r"(?:[A-Z](?:,[A-Z])*)?", remote=True,
                                    form="queue category letters separated by commas (e.g. A,B), or empty for all",
                                    doc="window mode: the hall's queue categories this window calls and counts, e.g. "
                                        "\"A,B\" or \"B\" (letters as the backend's, A 综合受理, B 企业开办); empty: "

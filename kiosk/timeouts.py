@@ -57,7 +57,7 @@ TIMEOUTS: tuple[Timeout, ...] = (
     Timeout("terminal.payment_poll_s", 3.0, 1, 60, "how often the payment screen asks the backend whether the "
             "fee has been paid (on the task pool)"),
     Timeout("terminal.queue_poll_s", 15.0, 5, 300, "how often the window asks the backend how many queue tickets "
-            "wait, while a clerk is signed in at a window with a number (on the task pool)"),
+            "wait, while a clerk is signed in at a window with a number (on the task pool)", remote=True),
     Timeout("terminal.pin_lockout_s", 60.0, 10, 3600, "after 5 wrong break-glass PINs in a row, the maintenance PIN "
             "pad refuses every PIN this long (a restart or a changed clock does not end it)"),
     Timeout("terminal.offline_sign_in_s", 3 * 86400.0, 0, 7 * 86400, "staff may sign in offline (the backend away) "

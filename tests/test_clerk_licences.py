@@ -91,6 +91,20 @@ def test_a_declined_consent_fetches_nothing(services, sandbox):
     assert not [c for c in body.get("consents", []) if c["scope"] == "licences"]
 
 
+def test_an_unanswered_question_cancelled_records_nothing_and_the_case_carries_no_consent(screen_services, sandbox):
+    desk = checking(screen_services)
+    desk.ask_licences()
+    desk.cancel_licence_question()
+    assert desk.licence_consent == "" and desk.offered == {} and licence_consents(sandbox) == []
+    assert desk.can_ask_licences() and desk.notice is not None and not desk.notice.error
+    desk.agree_licences()  # an answer after the question was withdrawn counts for nothing
+    assert desk.licence_consent == "" and licence_consents(sandbox) == []
+    desk.mark("M1", True)  # on paper
+    desk.accept()
+    body = sandbox.store.case_body(desk.result)
+    assert not [c for c in body.get("consents", []) if c["scope"] == "licences"]
+
+
 def test_the_consent_and_licences_go_with_another_service_card_or_sign_out(services, sandbox):
     desk = checking(services, "GT-001")
     desk.ask_licences()

@@ -90,6 +90,24 @@ def test_a_lost_answer_then_call_next_again_calls_the_same_ticket(desk, sandbox)
     assert desk.called_ticket.number == "A001" and statuses(sandbox)["A002"] == "waiting"  # nobody skipped
 
 
+def test_categories_changed_by_the_backend_after_a_lost_answer_the_call_is_asked_again_as_it_was(desk, sandbox):
+    """The remote configuration (ui/main_window.py apply_config) changes the window's categories between a call whose
+    answer was lost and the clerk's tap again: the same call is asked again, under its key with its categories, so
+    the ticket it called is not skipped; the next call names the new categories."""
+    take(sandbox, 1, "A")
+    take(sandbox, 2, "B")
+    sandbox.faults.set("lose_reply")
+    desk.call_next()
+    sandbox.faults.clear()
+    assert desk.called_ticket is None and statuses(sandbox)["A001"] == "called"
+    desk.set_queue_categories(("B",))
+    assert desk.queue_categories == ("B",) and desk.queue_waiting == 2  # counted again at once: B's only
+    desk.call_next()
+    assert desk.called_ticket.number == "A001"  # the call the window never heard, not a second one
+    desk.call_next()
+    assert desk.called_ticket.number == "B001" and statuses(sandbox)["A001"] == "served"
+
+
 def test_without_the_queue_the_clerk_serves_a_walk_in_by_the_card(desk, sandbox):
     take(sandbox, 1)
     sandbox.faults.set("down")

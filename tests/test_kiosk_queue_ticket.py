@@ -220,3 +220,109 @@ def test_the_offer_itself_fits_1280x800_in_large_english(open_gui, qtbot, sandbo
     walk.citizen_journey(gui, "GJJ-004", Measures(), "-incomplete", not_brought=("M2",))
     assert seen["visible"] and seen["text"] == "Take a number for the service windows"
     assert seen["placed"] == [True, True, True] and seen["problems"] == []
+
+
+def only_at_the_windows(sandbox, code="GT-001"):
+    """The service made one this terminal cannot take: no kind of applicant listed (the contract's list may be empty;
+    its guide then says "This service cannot be applied for at this terminal")."""
+    import json
+
+    body = sandbox.store.service(code)
+    body["applicant_types"] = []
+    with sandbox.store.tx() as db:
+        db.execute("UPDATE services SET body = ? WHERE code = ?", (json.dumps(body, ensure_ascii=False), code))
+
+
+def test_a_service_the_terminal_cannot_take_offers_a_number_for_its_queue_on_its_guide(session, services, sandbox):
+    from sandbox.hall_queue import queue_of
+    from tests.test_materials_session import identify
+
+    only_at_the_windows(sandbox)
+    identify(session)
+    session.continue_to_services()
+    session.choose_service("GT-001")
+    assert session.step is Step.GUIDE and session.ticket_offered()
+    session.start_application()
+    assert session.step is Step.GUIDE and "cannot be applied for" in session.notice.message.render("en")
+    session.take_queue_ticket()
+    category = queue_of(sandbox.store.service("GT-001")["category"])
+    assert session.step is Step.GUIDE and not session.notice.error and session.ticket_number == f"{category}001"
+    with sandbox.store.tx() as db:
+        assert [tuple(r) for r in db.execute("SELECT number, service_code FROM queue_tickets")] == \
+            [(f"{category}001", "GT-001")]  # the service's queue; nothing of the person
+    assert any(line.strip() == f"{category}001" for line in receipt_lines(services))
+    assert not session.ticket_offered()  # one number a session
+    session.take_queue_ticket()
+    assert services.backend.queue_waiting() == 1
+
+
+def test_a_service_the_terminal_can_take_offers_no_number_on_its_guide(session, services):
+    from tests.test_materials_session import identify
+
+    identify(session)
+    session.continue_to_services()
+    session.choose_service("GT-001")
+    assert session.step is Step.GUIDE and not session.ticket_offered()
+    session.take_queue_ticket()
+    assert session.step is Step.GUIDE and services.backend.queue_waiting() == 0
+
+
+@pytest.mark.parametrize("english", [False, True])
+def test_the_guide_s_offer_and_its_number_fit_1280x800_in_large_text(open_gui, qtbot, sandbox, english):
+    """The guide of a service the terminal cannot take: "Take a number" between "Back" and "Apply", before and
+    after the tap (the number said in the guide's notice), every widget inside the window, measured as
+    tests/test_legibility.py does; not offered where terminal.queue_tickets is off."""
+    from PySide6.QtCore import QPoint, QRect
+
+    from entry import walkthrough as walk
+    from ui.display import SMALL
+    from ui.legibility import measure
+
+    only_at_the_windows(sandbox)
+    gui = open_gui("kiosk", terminal={"queue_tickets": "on"})
+    walk.show(gui, SMALL.width_px, SMALL.height_px)
+    if english:
+        walk.switch_language(gui)
+    walk.toggle_large_text(gui)
+    walk.identify_at_kiosk(gui, None, "")
+    walk.tap(gui.window.view.screens[Step.IDENTIFIED].next, "'continue' button")
+    services = gui.window.view.screens[Step.CHOOSE_SERVICE]
+    walk.wait_until(lambda: walk.showing(gui, Step.CHOOSE_SERVICE) and "GT-001" in services.buttons, "the services")
+    services.scroll.ensureWidgetVisible(services.buttons["GT-001"])
+    walk.tap(services.buttons["GT-001"], "service button")
+    walk.wait_for_screen(gui, Step.GUIDE)
+    guide = gui.window.view.screens[Step.GUIDE]
+    walk.tap(guide.apply, "'apply' button")  # the terminal's refusal said first: the longest notice
+    walk.settle()
+
+    def inside():
+        assert gui.window.size().toTuple() == (1280, 800)
+        assert [str(p) for p in measure(gui.window, gui.window.display, True)] == []
+        for widget in (guide.title, guide.notice, guide.back, guide.apply, guide.ticket):
+            placed = QRect(widget.mapTo(gui.window, QPoint(0, 0)), widget.size())
+            assert widget.isVisible() and gui.window.rect().contains(placed), (widget, placed)
+
+    assert guide.ticket.text() == ("Take a number for the service windows" if english else "窗口办事取号")
+    inside()
+    qtbot.mouseClick(guide.ticket, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(gui.window.session.ticket_number) and not gui.window.session.busy, timeout=10000)
+    walk.settle()
+    assert gui.window.session.ticket_number in guide.notice.text() and not guide.ticket.isVisible()
+    guide.ticket.show()  # measured as it stood before the tap, beside the number said
+    inside()
+
+
+def test_the_guide_offers_no_number_when_the_terminal_hands_out_none(open_gui, qtbot, sandbox):
+    from entry import walkthrough as walk
+
+    only_at_the_windows(sandbox)
+    gui = open_gui("kiosk")
+    walk.show(gui)
+    walk.identify_at_kiosk(gui, None, "")
+    walk.tap(gui.window.view.screens[Step.IDENTIFIED].next, "'continue' button")
+    services = gui.window.view.screens[Step.CHOOSE_SERVICE]
+    walk.wait_until(lambda: walk.showing(gui, Step.CHOOSE_SERVICE) and "GT-001" in services.buttons, "the services")
+    walk.tap(services.buttons["GT-001"], "service button")
+    walk.wait_for_screen(gui, Step.GUIDE)
+    guide = gui.window.view.screens[Step.GUIDE]
+    assert gui.window.session.ticket_offered() and guide.apply.isVisible() and not guide.ticket.isVisible()

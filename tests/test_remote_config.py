@@ -17,7 +17,8 @@ from kiosk.workflows.clerk import Desk
 
 TESTED = {"terminal.language", "terminal.idle_timeout_s", "terminal.idle_warning_s",
           "terminal.window_idle_timeout_s", "terminal.window_idle_warning_s", "backend.connect_timeout_s",
-          "backend.read_timeout_s", "backend.retries", "queue.max_delay_s", "logging.level"}
+          "backend.read_timeout_s", "backend.retries", "queue.max_delay_s", "logging.level",
+          "terminal.queue_categories", "terminal.queue_poll_s"}
 
 
 def send(services, sandbox, section: str, key: str, value) -> None:
@@ -129,6 +130,29 @@ def test_window_idle_times_apply_to_the_window(open_gui, sandbox, qtbot):
     with qtbot.waitSignal(view.idle.warning.started, timeout=3000) as started:
         view.idle._idle_up()  # the idle time up: the countdown the backend set
     assert started.args == [25]
+
+
+def test_the_queue_s_categories_and_poll_apply_to_the_window(open_gui, sandbox, qtbot):
+    """The categories a window serves and how often it counts, set by the backend: the running poll starts again
+    with the new time, the waiting is counted again at once for the new categories, the next call names them."""
+    for category in ("A", "A", "B"):
+        sandbox.store.queue.take(category, None, "DISPENSER")
+    gui = open_gui("window", terminal={"window_number": 3, "queue_categories": "A", "queue_poll_s": 15})
+    quiet_heartbeat(gui)
+    view = gui.window.view
+    view.sign_in.staff_id.setText("XH0001")
+    view.sign_in.password.setText("demo-XH0001")
+    view.sign_in.sign_in.click()
+    qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING and view.desk.queue_waiting == 2, timeout=5000)
+    poll = view.desk_screen.queue.poll
+    assert poll.isActive() and poll.interval() == 15_000 and view.desk.queue_categories == ("A",)
+    sandbox.remote_config["terminal"].update(queue_categories="B", queue_poll_s=5)
+    assert gui.services.heartbeat.beat_once() and gui.services.heartbeat.beat_once()
+    qtbot.waitUntil(lambda: poll.interval() == 5_000 and view.desk.queue_waiting == 1, timeout=3000)
+    assert poll.isActive() and view.desk.queue_categories == ("B",)
+    view.desk.call_next()
+    qtbot.waitUntil(lambda: view.desk.called_ticket is not None, timeout=5000)
+    assert view.desk.called_ticket.number == "B001" and view.desk.step is Desk.WAITING
 
 
 def test_language_applies_at_home_and_after_the_citizen_in_front(open_gui, sandbox, qtbot):

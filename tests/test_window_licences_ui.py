@@ -69,6 +69,59 @@ def test_declined_on_the_customer_screen_fetches_nothing(gui, qtbot, sandbox):
     assert not screen.licences.use.isVisible() and "电子证照" not in screen.materials.item(0).text()
 
 
+def _asked(gui, qtbot, sandbox):
+    view, screen = _checking(gui, qtbot)
+    qtbot.mouseClick(screen.licences.fetch, Qt.MouseButton.LeftButton)
+    assert view.desk.licence_consent == "asked" and view.customer.consent_row.isVisible()
+    return view, screen
+
+
+def _question_gone(view):
+    customer = view.customer
+    return (view.desk.licence_consent == "" and not customer.consent_row.isVisible()
+            and not customer.consent_title.isVisible() and customer.consent_title.text() == ""
+            and customer.consent_body.text() == "")
+
+
+def test_the_clerk_cancels_an_unanswered_question_records_nothing_and_can_ask_again(gui, qtbot, sandbox):
+    view, screen = _asked(gui, qtbot, sandbox)
+    row = screen.licences
+    assert row.withdraw.isVisible() and row.withdraw.isEnabled() and row.withdraw.text() == "撤回询问"
+    qtbot.mouseClick(row.withdraw, Qt.MouseButton.LeftButton)
+    assert _question_gone(view) and view.customer.materials.isVisible()  # the materials take their room back
+    assert _licence_consents(sandbox) == [] and view.desk._matter_case().application.consents == []
+    assert not row.withdraw.isVisible() and not row.declined.isVisible()
+    assert row.fetch.isVisible() and row.fetch.isEnabled() and view.desk.step is Desk.CHECKING
+    qtbot.mouseClick(row.fetch, Qt.MouseButton.LeftButton)  # asked again: the same question, answered this time
+    assert view.customer.consent_agree.isVisible()
+    qtbot.mouseClick(view.customer.consent_agree, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.licence_consent == "agreed" and not view.desk.busy, timeout=10000)
+    assert [c["method"] for c in _licence_consents(sandbox)] == ["id_card"]
+
+
+@pytest.mark.parametrize("ending", ["next_applicant", "sign_out", "sign_out_idle"])
+def test_an_unanswered_question_leaves_the_applicants_screen_when_the_matter_ends(gui, qtbot, sandbox, ending):
+    view, _screen = _asked(gui, qtbot, sandbox)
+    getattr(view.desk, ending)()
+    assert view.desk.identity is None and _question_gone(view)
+    assert not view.customer.consent_agree.isVisible() and _licence_consents(sandbox) == []
+
+
+def test_another_card_while_the_question_is_open_is_refused_and_the_question_stays_its_holders(gui, qtbot, sandbox):
+    """A card read during the checking is refused (the desk serves one matter at a time), so the open question is
+    still the applicant's in hand; it goes with their matter as above."""
+    view, _screen = _asked(gui, qtbot, sandbox)
+    holder = view.desk.identity
+    other = sample_identity("resident_long_term")
+    other_id = other.masked_id
+    assert other_id and other_id != holder.masked_id
+    view.desk.card_read(other)
+    assert view.desk.identity is holder and view.desk.licence_consent == "asked"
+    assert view.customer.consent_row.isVisible() and other_id not in view.customer.applicant.text()
+    view.desk.next_applicant()
+    assert _question_gone(view)
+
+
 def test_the_licence_row_fits_1280x800_in_large_english_beside_a_hand_over(gui, qtbot):
     gui.window.toggle_language()
     gui.window.toggle_elderly()
@@ -79,7 +132,7 @@ def test_the_licence_row_fits_1280x800_in_large_english_beside_a_hand_over(gui, 
     customer = view.customer
     assert gui.window.size().toTuple() == (1280, 800) and customer.size().toTuple() == (1280, 800)
     for widget in (customer.consent_title, customer.consent_body, customer.consent_agree, customer.consent_decline,
-                   screen.licences.declined):  # the question on the applicant's screen, the clerk's way out
+                   screen.licences.declined, screen.licences.withdraw):  # the question on the applicant's screen, the clerk's way out
         assert widget.isVisible(), widget
         placed = QRect(widget.mapTo(widget.window(), QPoint(0, 0)), widget.size())
         assert widget.window().rect().contains(placed), (widget, placed)
@@ -103,6 +156,9 @@ def test_without_a_customer_screen_the_clerk_records_the_answer_heard_aloud(open
     assert view.customer is None
     qtbot.mouseClick(row.fetch, Qt.MouseButton.LeftButton)
     assert row.agreed.isVisible() and row.declined.isVisible() and not row.fetch.isVisible()
+    qtbot.mouseClick(row.withdraw, Qt.MouseButton.LeftButton)  # asked aloud, then withdrawn: nothing recorded
+    assert view.desk.licence_consent == "" and row.fetch.isVisible() and not row.agreed.isVisible()
+    qtbot.mouseClick(row.fetch, Qt.MouseButton.LeftButton)
     assert "居民身份证" in screen.notice.text() and _licence_consents(sandbox) == []  # the words to say aloud
     qtbot.mouseClick(row.agreed, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.desk.licence_consent == "agreed" and not view.desk.busy, timeout=10000)

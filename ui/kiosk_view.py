@@ -138,7 +138,7 @@ class KioskView(PageStack):
             Step.READ_CARD: screen("citizen", "ReadCardScreen", social_security_card=social_security_card),
             Step.IDENTIFIED: screen("citizen", "IdentityScreen"),
             Step.CHOOSE_SERVICE: screen("citizen", "ServicesScreen"),
-            Step.GUIDE: screen("application", "GuideScreen"),
+            Step.GUIDE: screen("application", "GuideScreen", queue_tickets=terminal.queue_tickets == "on"),
             Step.WHO: screen("application", "WhoScreen"),
             Step.COMPANY: screen("application", "CompanyScreen"),
             Step.PRINCIPAL: screen("application", "PrincipalScreen"),

@@ -4,7 +4,8 @@ Buttons in the scanning row under the clerk's materials list (``ui/scan_row.py``
 list grew the window to 908 px of 800 in large English beside a hand-over, and the left column has no height to
 spare at 1280x800. Where the consent and licences stand is the row's tooltip and the desk's notice. "E-licences"
 asks the applicant's consent, on their screen when the window has one
-(``ui/customer_screen.py``), else aloud by the clerk, who then records "Agreed" or "Declined"; once fetched,
+(``ui/customer_screen.py``), else aloud by the clerk, who then records "Agreed" or "Declined" ("Cancel the
+question", in the window's left column for want of width here, withdraws it unanswered, recording nothing); once fetched,
 "Use licence" lets the licence the applicant holds stand for the material current in the list (one tap). The
 list marks which materials a licence can stand for (``ui.scan_row.material_note``). The desk does the rest
 (``kiosk/workflows/clerk_licences.py``); the row shows only what the desk holds, and is hidden for a service
@@ -48,12 +49,17 @@ class LicenceRow(QWidget):
         self.fetch = button("", desk.ask_licences)
         self.agreed = button("primary", desk.agree_licences)  # asked aloud: the clerk records the answer
         self.declined = button("", desk.decline_licences)
+        # no answer comes: the question leaves their screen. Placed by the window in its left column, above "Next
+        # applicant" (ui/window_view.py): beside "Declined" in this row it grew the window to 1,457 px of 1,280 in
+        # large English (329 px of button), and this row's width is the right column's
+        self.withdraw = button("", desk.cancel_licence_question)
         self.use = button("", lambda: desk.use_licence(self._current()))
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         for widget in (self.fetch, self.agreed, self.declined, self.use):
             row.addWidget(widget)
         self.setVisible(False)
+        self.withdraw.setVisible(False)  # until a question is open: shown from the start, the window grew to 840 px
 
     def show_desk(self, desk: ClerkDesk) -> None:
         takes = desk.service is not None and any(m.e_licence_type for m in desk.service.materials)
@@ -64,12 +70,14 @@ class LicenceRow(QWidget):
         self.fetch.setText(_("E-licences") if consent in ("", "agreed") else _("Ask again"))
         self.agreed.setText(_("Agreed"))
         self.declined.setText(_("Declined"))
+        self.withdraw.setText(_("Cancel the question"))
         self.use.setText(_("Use licence"))
         self.fetch.setVisible(consent in ("", "declined", "unavailable"))
         self.fetch.setEnabled(desk.can_ask_licences())
         self.agreed.setVisible(consent == "witnessing")
         self.declined.setVisible(consent in ("asked", "witnessing"))
-        for widget in (self.agreed, self.declined):
+        self.withdraw.setVisible(shown and consent in ("asked", "witnessing"))
+        for widget in (self.agreed, self.declined, self.withdraw):
             widget.setEnabled(not desk.busy)
         self.use.setVisible(consent == "agreed" and bool(desk.offered))
         self.use.setEnabled(desk.step is Desk.CHECKING and not desk.busy

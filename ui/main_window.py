@@ -162,12 +162,17 @@ class MainWindow(QMainWindow):
 
     def apply_config(self, config) -> None:
         """Remote configuration, on the GUI thread: the idle timeout and its warning at once (a running
-        countdown keeps its start), the window's idle times likewise (ui/window_idle.py), the default
+        countdown keeps its start), the window's idle times likewise (ui/window_idle.py), its queue's poll and
+        categories (the next count and call; ui/queue_row.py, kiosk/workflows/clerk_queue.py), the default
         language at once on the home screen, else when the citizen is done."""
         if self.session is not None:
             self.view.set_timeouts(config.terminal.idle_timeout_s, config.terminal.idle_warning_s)
         if self.desk is not None:
+            from kiosk.workflows.clerk_queue import categories_served  # the window's only: not on the first paint
+
             self.view.idle.set_times(config.terminal.window_idle_timeout_s, config.terminal.window_idle_warning_s)
+            self.view.desk_screen.queue.set_poll(config.terminal.queue_poll_s)  # the queue's too (ui/queue_row.py)
+            self.desk.set_queue_categories(categories_served(config.terminal.queue_categories))
         changed = config.terminal.language != self.default_language  # the same again leaves a citizen's choice
         self.default_language = config.terminal.language
         if changed and (self.session is None or self.session.at_home):

@@ -56,6 +56,10 @@ class QueueRow(QWidget):
         self.poll.setInterval(int(poll_s * 1000))
         self.poll.timeout.connect(desk.count_waiting)
 
+    def set_poll(self, poll_s: float) -> None:
+        """``terminal.queue_poll_s`` set by the backend's remote configuration: a running poll starts again with it."""
+        self.poll.setInterval(int(poll_s * 1000))
+
     def show_desk(self, desk: ClerkDesk) -> None:
         on = desk.calls_tickets and desk.staff is not None
         if on and not self.poll.isActive():

@@ -59,6 +59,7 @@ class DeskScreen(Screen):
         left.addWidget(self.applicant)
         left.addWidget(self.queue)
         left.addStretch(1)
+        left.addWidget(self.licences.withdraw)  # an unanswered licence question withdrawn (ui/licence_row.py)
         left.addWidget(self.print_again)
         left.addWidget(self.next)
         left.addWidget(self.sign_out)

@@ -244,7 +244,8 @@ class WindowMonkey(SeededMonkey):
 
     def licences(self) -> None:
         """A material chosen in the list, then one of the licence row's buttons: "E-licences" (the consent asked
-        aloud), "Agreed" or "Declined" (the clerk records the answer), "Use licence" (ui/licence_row.py)."""
+        aloud), "Agreed" or "Declined" (the clerk records the answer), "Cancel the question" (withdrawn unanswered,
+        in the window's left column), "Use licence" (ui/licence_row.py)."""
         from entry.walkthrough import settle, tap
 
         row = getattr(self.screen(), "licences", None)
@@ -255,7 +256,8 @@ class WindowMonkey(SeededMonkey):
         index = int(self.rng.integers(materials.count()))
         materials.setCurrentRow(index)
         settle()
-        buttons = [b for b in (row.fetch, row.agreed, row.declined, row.use) if b.isVisible() and b.isEnabled()]
+        buttons = [b for b in (row.fetch, row.agreed, row.declined, row.withdraw, row.use)
+                   if b.isVisible() and b.isEnabled()]
         if not buttons:
             self.tap()
             return

@@ -4,7 +4,8 @@ A mix-in of ``CitizenSession``, offered where the hall wants its kiosks to hand 
 (``terminal.queue_tickets = "on"``; many halls have a dispenser of their own). No identification: a ticket
 carries nothing of the person (docs/api/payloads.md, "The hall's queue"). Offered too on the result after the
 one-time notice (the matter goes on at the windows), once a session, the number then taken for the service
-(its category's queue: ``market`` under B). On the task runner the ticket is taken (POST /queue/tickets,
+(its category's queue: ``market`` under B), and likewise on the guide of a service this terminal
+cannot take (no kind of applicant it serves: "This service cannot be applied for at this terminal"). On the task runner the ticket is taken (POST /queue/tickets,
 category A at home, under an ``Idempotency-Key`` made for the tap: the client's retry
 after a lost answer gets the same number) and printed; home then says the number and how many wait before
 it. Printer down: the number is taken all the same, so home says it plainly to remember (the window calls
@@ -46,6 +47,8 @@ class SessionTicket:
 
         if self.step is Step.HOME:
             return True
+        if self.step is Step.GUIDE:  # a service the terminal cannot take: its number, as after the notice
+            return self.service is not None and not self.apply_options() and not self.ticket_number
         return (self.step is Step.DONE and self.receipt is None and self._notice_attempt is not None
                 and self.application is not None and not self.ticket_number)
 
@@ -55,8 +58,10 @@ class SessionTicket:
         if self.busy or not self.ticket_offered():
             return
         where = self.step
-        # after the notice the service is known: the backend queues it under its category (market: B)
-        service_code = self.application.service.code if where is Step.DONE and self.application else None
+        # after the notice, or on the guide of a service the terminal cannot take, the service is known: the
+        # backend queues it under its category (market: B)
+        service_code = (self.application.service.code if where is Step.DONE and self.application else
+                        self.service.code if where is Step.GUIDE and self.service else None)
         category = None if service_code else KIOSK_CATEGORY
         backend, printer, terminal_id, lang = self._backend, self._printer, self._terminal_id, language()
         key = uuid.uuid4().hex  # one per tap: a second tap is a second number, the client's retry the same one

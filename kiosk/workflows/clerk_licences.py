@@ -13,7 +13,9 @@ the applicant reads what is fetched and why on it and answers there (``ui/custom
 method is how their card identified them, as at the kiosk. Without that screen the clerk asks aloud, reading
 the same words from their own window, and records the answer: the consent goes as ``clerk_witnessed``, a
 method the contract has always allowed (docs/api/payloads.md, 'Consents'), and the audit trail names the clerk
-who witnessed it (``licence_consent`` under their staff id). Declined, nothing is fetched and nothing is sent.
+who witnessed it (``licence_consent`` under their staff id). Declined, nothing is fetched and nothing is sent. An applicant who never answers leaves the clerk "Cancel the
+question" (``cancel_licence_question``): the question leaves their screen, nothing is recorded, and it may be asked
+again.
 
 Fetching runs on the task runner, the desk busy meanwhile; an answer that comes back for a matter or service no
 longer in hand is dropped. The consent and the licences belong to the applicant's matter and its service:
@@ -122,6 +124,19 @@ class DeskLicences:
         self._audit_step("licence_consent_declined")
         self._go(Desk.CHECKING, Notice(text("No electronic licences: the applicant declined. Check the paper "
                                             "materials."), error=False))
+
+    def cancel_licence_question(self: "ClerkDesk") -> None:
+        """The clerk withdraws the question unanswered (an applicant who never answers on their screen): it leaves
+        the applicant's screen, no answer is recorded (neither a consent nor a refusal), and the clerk may ask
+        again. The audit trail closes the question it opened (``licence_consent_asked``)."""
+        from kiosk.workflows.clerk import Desk
+
+        if self.licence_consent not in ("asked", "witnessing") or self.busy:
+            return
+        self.licence_consent = ""
+        self._audit_step("licence_question_withdrawn")
+        self._go(Desk.CHECKING, Notice(text("The question was withdrawn: nothing was recorded. You can ask again."),
+                                       error=False))
 
     def _still_in_hand(self: "ClerkDesk", identity: object, service: object) -> bool:
         return identity is self.identity and service is self.service and self.licence_consent == "agreed"

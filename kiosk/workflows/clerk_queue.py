@@ -4,7 +4,7 @@ A mix-in of ``ClerkDesk``, for a window with a number (``terminal.window_number`
 A window may serve some of the hall's queue categories only (``terminal.queue_categories``, "A,B" or "B";
 empty: all): its calls ask for the oldest ticket of those (``categories`` of POST /queue/call) and the
 waiting it shows counts those alone (GET /queue?category=...), so a window of B never says 12 wait when all
-12 are A's. "Call next" ends the matter in hand as "Next applicant" does, then asks the backend on the task runner
+12 are A's; the backend's remote configuration may change them (``set_queue_categories``). "Call next" ends the matter in hand as "Next applicant" does, then asks the backend on the task runner
 (POST /queue/call with the clerk's staff token) for the oldest waiting ticket, called to this window: its
 number is shown on the desk and on the screen facing the applicant (请 A012 号到 3 号窗口), audited
 ``ticket_called``. The call carries an ``Idempotency-Key`` made once per call the clerk asks for and kept
@@ -68,6 +68,7 @@ class DeskQueue:
         self.queue_waiting: int | None = None  # today's tickets waiting, as last heard; None: not known
         self.queue_busy = False  # a call, recall or no-show on its way
         self._call_key: str | None = None  # the call asked for and not yet answered: asked again under it
+        self._call_categories: tuple[str, ...] = categories  # and the categories it named: asked again with them
         self._counting = False  # a count of the waiting on its way
         self._count_again = False  # asked for while one was on its way (it may predate a call): asked once more
 
@@ -135,8 +136,11 @@ class DeskQueue:
                                            "the window by reading their ID card.")))
             self._changed()
             return
-        key = self._call_key = self._call_key or uuid.uuid4().hex  # asked again: the same call
-        window, backend, categories = self.window_number, self._backend, self.queue_categories
+        if self._call_key is None:  # asked again: the same call, under the same key with the same categories,
+            # even when the backend changed this window's categories meanwhile (another body under a key it knows)
+            self._call_key, self._call_categories = uuid.uuid4().hex, self.queue_categories
+        key, categories = self._call_key, self._call_categories
+        window, backend = self.window_number, self._backend
 
         def called(answer: dict[str, Any] | None) -> None:
             self._call_key = None
@@ -185,6 +189,16 @@ class DeskQueue:
 
         self._queue_work(lambda: backend.finish_queue_ticket(token, ticket.number, ticket.window, "no_show"),
                          skipped, "ticket_no_show")
+
+    def set_queue_categories(self: "ClerkDesk", categories: tuple[str, ...]) -> None:
+        """The backend's remote configuration changed the categories this window serves: the next call and count
+        name them, and the waiting is counted again at once (a count on its way is asked once more). A call whose
+        answer was lost is asked again with the categories it named."""
+        if categories == self.queue_categories:
+            return
+        self.queue_categories = categories
+        log.info("desk: queue categories now %s", ",".join(categories) or "all")
+        self.count_waiting()
 
     def count_waiting(self: "ClerkDesk") -> None:
         """How many wait, asked on the task runner (the window's timer asks now and then); unknown when away."""

@@ -105,8 +105,11 @@ class ConsentScreen(Screen):
 class GuideScreen(Screen):
     """The service's guide: what it is, who may apply, conditions, legal basis, fee, days, visits, materials."""
 
-    def __init__(self, session: CitizenSession) -> None:
+    def __init__(self, session: CitizenSession, queue_tickets: bool = False) -> None:
         super().__init__()
+        # terminal.queue_tickets: a service this terminal cannot take offers a number for its queue at the windows
+        # (kiosk/workflows/citizen_ticket.py), as the result after the one-time notice does
+        self.queue_tickets = queue_tickets
         self.title = label("title")
         self.body = label("", align=_TOP_LEFT)
         self.body.setObjectName("guide")
@@ -121,16 +124,23 @@ class GuideScreen(Screen):
         self.notice = NoticeLabel()
         self.apply = button("primary", session.start_application)
         self.back = button("", session.back)
+        self.ticket = button("", session.take_queue_ticket)  # "Take a number" (kiosk/workflows/citizen_ticket.py)
+        self.ticket.hide()
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.scroll, 1)
         self.layout_.addWidget(self.notice)
-        self.layout_.addLayout(button_row(self.back, self.apply))
+        row = button_row(self.back, self.apply)
+        row.insertWidget(2, self.ticket)  # after the stretch, before the way forward
+        self.layout_.addLayout(row)
 
     def refresh(self, session: CitizenSession) -> None:
         service, lang = session.service, language()
         self.notice.show_notice(session.notice)
         self.apply.setText(_("Apply"))
         self.back.setText(_("Back"))
+        self.ticket.setText(_("Take a number for the service windows"))
+        self.ticket.setVisible(self.queue_tickets and session.ticket_offered())
+        self.ticket.setEnabled(not session.busy)
         if service is None:
             return
         self.title.setText(service.name(lang))
