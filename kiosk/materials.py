@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from common.domain import Attachment, MaterialRequirement, ServiceItem
-from common.i18n import _
+from common.i18n import Text, _, plural_text
 
 SIGNATURE_NAME = "signature.png"
 
@@ -36,6 +36,16 @@ def in_language(both: str, lang: str) -> str:
     if not sep:
         return both
     return en.strip() if lang == "en" and en.strip() else zh.strip()
+
+
+def page_taken(count: int, wanted: int) -> Text:
+    """What a material's page just scanned is said as, at the kiosk and at the window: "page 2 of 3", or an
+    extra page (an annex, a back side) as such, never "page 2 of 1"."""
+    if count > wanted:
+        return plural_text("Page {page} taken, an extra one ({pages} asked for).",
+                           "Page {page} taken, an extra one ({pages} asked for).", wanted, page=count, pages=wanted)
+    return plural_text("Page {count} of {pages} taken.", "Page {count} of {pages} taken.", wanted,
+                       count=count, pages=wanted)
 
 
 def with_note(name: str, note: str) -> str:

@@ -32,10 +32,10 @@ from common.backend_errors import (BackendError, CompanyNotFoundError, OfflineEr
 from common.domain import (Application, ApplyAs, Attachment, CardType, CaseRefusal, Company, Consent,
                            ConsentWithdrawal, Evaluation, EvaluationKey, Identity, PaymentOrder, PaymentStatus, Receipt,
                            ServiceItem, WithdrawalRecorded)
-from common.i18n import N_, Text, language, plural_text, text
+from common.i18n import N_, Text, language, text
 from common.masking import Masker
 from kiosk import drafts, forms, progress
-from kiosk.materials import Checklist, Provided, SIGNATURE_NAME, offered_licences
+from kiosk.materials import Checklist, Provided, SIGNATURE_NAME, offered_licences, page_taken
 from kiosk.notices import NoticeAttempt, attempt_for, issue_and_print
 from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
 from kiosk.payloads import PayloadKind, classify, credit_code_in
@@ -1150,13 +1150,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         wanted = self.checklist[self.capture_code].requirement.pages
         if self._finish_capture_if_asked():  # finished meanwhile: the list shows the page
             return
-        if count > wanted:  # an extra page (an annex, a back side): not "page 2 of 1"
-            taken = plural_text("Page {page} taken, an extra one ({pages} asked for).",
-                                "Page {page} taken, an extra one ({pages} asked for).", wanted, page=count, pages=wanted)
-        else:
-            taken = plural_text("Page {count} of {pages} taken.", "Page {count} of {pages} taken.", wanted,
-                                count=count, pages=wanted)
-        self._go(Step.CAPTURE, Notice(taken, error=False))
+        self._go(Step.CAPTURE, Notice(page_taken(count, wanted), error=False))
 
     def is_identity_material(self, code: str | None) -> bool:
         """An identity document: it can be copied as an ID card, both sides on one page."""

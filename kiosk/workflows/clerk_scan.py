@@ -30,9 +30,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from common.domain import Attachment
-from common.i18n import plural_text, text
+from common.i18n import text
 from devices.doccam.base import CapturedPage, DocumentCamera
-from kiosk.materials import Checklist, Material, Provided
+from kiosk.materials import Checklist, Material, Provided, page_taken
 from kiosk.workflows.citizen import Notice, user_message
 
 if TYPE_CHECKING:
@@ -124,13 +124,7 @@ class DeskScan:
         self.provided[code] = True
         self._audit_step("material_scanned", f"{code} page {count}{' again' if retake else ''}")
         wanted = checklist[code].requirement.pages
-        if count > wanted:
-            said = plural_text("Page {page} taken, an extra one ({pages} asked for).",
-                               "Page {page} taken, an extra one ({pages} asked for).", wanted, page=count, pages=wanted)
-        else:
-            said = plural_text("Page {count} of {pages} taken.", "Page {count} of {pages} taken.", wanted,
-                               count=count, pages=wanted)
-        self._go(Desk.CHECKING, Notice(said, error=False))
+        self._go(Desk.CHECKING, Notice(page_taken(count, wanted), error=False))
 
     def _scan_failed(self: "ClerkDesk", exc: BaseException, checklist: Checklist, code: str) -> None:
         from kiosk.workflows.clerk import Desk
