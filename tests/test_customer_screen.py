@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QListWidget
 from common.domain import RatingReason
 from common.options import ConfigError
 from kiosk.workflows.clerk import Desk
+from tests.window_steps import checking
 
 
 @pytest.fixture
@@ -15,17 +16,7 @@ def gui(open_gui):
 
 
 def _signed_in_with_applicant(gui, qtbot, service="GT-001"):
-    view = gui.window.view
-    view.sign_in.staff_id.setText("XH0001")
-    view.sign_in.password.setText("demo-XH0001")
-    view.sign_in.submit()
-    qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING, timeout=5000)
-    gui.services.devices.id_reader.place_card("resident")
-    qtbot.waitUntil(lambda: view.desk.identity is not None, timeout=5000)
-    screen = view.desk_screen
-    screen.services.setCurrentIndex(screen.services.findData(service))
-    screen._service_chosen(screen.services.currentIndex())
-    return view, screen
+    return checking(gui, qtbot, service)
 
 
 def _accepted(view, screen, qtbot):

@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 
 from devices.idcard.samples import sample_identity
 from kiosk.workflows.clerk import Desk
+from tests.window_steps import checking
 
 HOLDER = sample_identity("resident").id_number
 
@@ -18,17 +19,7 @@ def gui(open_gui):
 
 
 def _checking(gui, qtbot, service="SB-003"):
-    view = gui.window.view
-    view.sign_in.staff_id.setText("XH0001")
-    view.sign_in.password.setText("demo-XH0001")
-    view.sign_in.submit()
-    qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING, timeout=5000)
-    gui.services.devices.id_reader.place_card("resident")
-    qtbot.waitUntil(lambda: view.desk.identity is not None, timeout=5000)
-    screen = view.desk_screen
-    screen.services.setCurrentIndex(screen.services.findData(service))
-    screen._service_chosen(screen.services.currentIndex())
-    return view, screen
+    return checking(gui, qtbot, service)
 
 
 def _licence_consents(sandbox):

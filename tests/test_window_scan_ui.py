@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kiosk.workflows.clerk import Desk
+from tests.window_steps import checking
 
 
 @pytest.fixture
@@ -14,17 +15,7 @@ def gui(open_gui):
 
 
 def _checking(gui, qtbot, service="GT-001"):
-    view = gui.window.view
-    view.sign_in.staff_id.setText("XH0001")
-    view.sign_in.password.setText("demo-XH0001")
-    view.sign_in.submit()
-    qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING, timeout=5000)
-    gui.services.devices.id_reader.place_card("resident")
-    qtbot.waitUntil(lambda: view.desk.identity is not None, timeout=5000)
-    screen = view.desk_screen
-    screen.services.setCurrentIndex(screen.services.findData(service))
-    screen._service_chosen(screen.services.currentIndex())
-    return view, screen
+    return checking(gui, qtbot, service)
 
 
 def _scan(view, screen, qtbot, row: int):
