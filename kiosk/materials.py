@@ -111,8 +111,12 @@ class Checklist:
         self.service = service
         self.items = [Material(requirement) for requirement in service.materials]
 
+    def get(self, code: str) -> Material | None:
+        """The material ``code``, or None when the service has no such material."""
+        return next((m for m in self.items if m.code == code), None)
+
     def __getitem__(self, code: str) -> Material:
-        found = next((m for m in self.items if m.code == code), None)
+        found = self.get(code)
         if found is None:
             raise KeyError(code)
         return found

@@ -166,7 +166,8 @@ class CustomerScreen(QMainWindow):
         typing = self.rating.typing  # the touch keyboard for the applicant's words takes the room of the rest
         decided = bool(self.decision.text())
         shown = {self.greeting: bool(self.greeting.text()), self.called: bool(self.called.text()),
-                 self.clerk: bool(self.clerk.text()), self.applicant: bool(self.applicant.text()), self.service: service is not None,
+                 self.clerk: bool(self.clerk.text()), self.applicant: bool(self.applicant.text()),
+                 self.service: service is not None,
                  self.materials: service is not None and not decided and not signing and not consenting,
                  self.consent_title: consenting, self.consent_body: consenting, self.consent_row: consenting,
                  self.decision: decided, self.sign_hint: signing, self.pad: signing, self.sign_row: signing}

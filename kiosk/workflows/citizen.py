@@ -1480,9 +1480,10 @@ class CitizenSession(SessionTicket, RatingTaps):
                 self._go(Step.SIGNATURE, Notice(user_message(exc)))
                 return
             code = refused.rsplit("-", 1)[0]
-            if code in {m.code for m in self.checklist.items}:
-                self.checklist[code].wipe()
-                self.checklist[code].provided = Provided.NOTHING
+            material = self.checklist.get(code)
+            if material is not None:
+                material.wipe()
+                material.provided = Provided.NOTHING
                 self._go(Step.MATERIALS, Notice(user_message(exc)))
                 return
         self._go(Step.FAILED, Notice(user_message(exc)))

@@ -73,10 +73,8 @@ class DeskAgent:
             return
         self._forget_agent()
         collection = self.collecting_for = AgentCollection(number)
-        self.ready_licences, self.licences_unknown, self._handover_keys = (), False, {}
         self._audit_step("agent_collection", f"{self.identity.masked_id} for {collection.holder_masked_id}")
-        self._go(self.step)
-        self._look_up_licences()
+        self._list_again()
 
     def confirm_authorisation(self: "ClerkDesk", seen: bool) -> None:
         """The clerk saw (or unticked) the holder's written authorisation and ID card."""
@@ -93,6 +91,10 @@ class DeskAgent:
         if self.collecting_for is None or self.busy:
             return
         self._forget_agent()
+        self._list_again()
+
+    def _list_again(self: "ClerkDesk") -> None:
+        """Whose licences are listed changed: the list and its hand-over keys go, and it is looked up again."""
         self.ready_licences, self.licences_unknown, self._handover_keys = (), False, {}
         self._changed()
         self._look_up_licences()

@@ -166,20 +166,17 @@ class DeskLicences:
         self._go(Desk.CHECKING, Notice(text("The electronic licences cannot be fetched right now. Check the paper "
                                             "materials instead.")))
 
-    def licence_offered(self, code: str) -> dict[str, Any] | None:
+    def licence_offered(self: "ClerkDesk", code: str) -> dict[str, Any] | None:
         """The licence that can stand for ``code`` and is not used for it yet (None otherwise)."""
-        checklist = getattr(self, "checklist", None)
-        if code not in self.offered or checklist is None or code not in {m.code for m in checklist.items}:
+        material = self.material(code)
+        if code not in self.offered or material is None:
             return None
-        return None if checklist[code].provided is Provided.LICENCE else self.offered[code]
+        return None if material.provided is Provided.LICENCE else self.offered[code]
 
-    def licence_used(self, code: str) -> dict[str, Any] | None:
+    def licence_used(self: "ClerkDesk", code: str) -> dict[str, Any] | None:
         """The licence standing for ``code`` (None when none does)."""
-        checklist = getattr(self, "checklist", None)
-        if checklist is None or code not in {m.code for m in checklist.items}:
-            return None
-        material = checklist[code]
-        return material.licence if material.provided is Provided.LICENCE else None
+        material = self.material(code)
+        return material.licence if material is not None and material.provided is Provided.LICENCE else None
 
     def use_licence(self: "ClerkDesk", code: str) -> None:
         """One tap: the applicant's licence stands for ``code`` (pages scanned for it are zeroed)."""
@@ -195,14 +192,15 @@ class DeskLicences:
 
     def _drops_licence(self: "ClerkDesk", code: str, provided: bool) -> None:
         """A tick taken away from a material a licence stood for: the licence no longer stands for it."""
-        if not provided and self.licence_used(code) is not None and self.checklist is not None:
-            self.checklist[code].wipe()
-            self.checklist[code].provided = Provided.NOTHING
+        material = self.material(code)
+        if not provided and material is not None and material.provided is Provided.LICENCE:
+            material.wipe()
+            material.provided = Provided.NOTHING
 
-    def _licence_refs(self, application: Any) -> None:
+    def _licence_refs(self: "ClerkDesk", application: Any) -> None:
         """The licences standing for materials, on the application as the kiosk's (``e_licences``,
         ``material_licences``)."""
-        checklist = getattr(self, "checklist", None)
+        checklist = self.checklist
         application.e_licences = checklist.licence_ids() if checklist is not None else []
         application.material_licences = checklist.licences_by_material() if checklist is not None else {}
 

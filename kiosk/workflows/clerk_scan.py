@@ -59,12 +59,14 @@ class DeskScan:
         return (self.document_camera is not None and self.checklist is not None and self.step is Desk.CHECKING
                 and not self.busy)
 
+    def material(self, code: str) -> Material | None:
+        """The material ``code`` of the service in hand (None before a service is chosen, or when it has none)."""
+        return self.checklist.get(code) if self.checklist is not None else None
+
     def scanned(self, code: str) -> Material | None:
         """The material ``code`` when it holds scanned pages, else None."""
-        if self.checklist is None or code not in {m.code for m in self.checklist.items}:
-            return None
-        material = self.checklist[code]
-        return material if material.provided is Provided.PAGES and material.pages else None
+        material = self.material(code)
+        return material if material is not None and material.provided is Provided.PAGES and material.pages else None
 
     def page_count(self) -> int:
         return self.checklist.page_count() if self.checklist is not None else 0
