@@ -169,4 +169,8 @@ def stylesheet(theme: Theme | None = None) -> str:
                 placeholder-text-color: {MUTED};
                 min-height: {target(30)}; }}
     QLineEdit:focus {{ border: 3px solid {ACCENT}; }}
+    /* the clerk's desk (ui/window_view.py): a station worked with a mouse, its rows many; the touch floor kept, the
+       padding less, so that every row of a matter fits 1280 x 800 in large text */
+    #desk QPushButton {{ padding: {d(2)} {d(12)}; min-height: {touch}; }}
+    #desk QLineEdit {{ padding: {d(2)} {d(6)}; min-height: {touch}; }}
     """

@@ -25,6 +25,8 @@ from ui.window_idle import WindowIdle
 class DeskScreen(Screen):
     def __init__(self, desk: ClerkDesk, rated_elsewhere: bool = False, queue_poll_s: float = 15.0) -> None:
         super().__init__()
+        self.setObjectName("desk")  # its buttons less padded (ui/theme.py)
+        self.compact()
         self._desk = desk
         self._rated_elsewhere = rated_elsewhere  # the applicant rates on the customer screen (ui/customer_screen.py)
         self._filling = False

@@ -1,0 +1,48 @@
+"""The clerk's window with every row showing at once (a called ticket, a licence ready to hand over, a page
+scanned, the electronic licences agreed and a material chosen), in large English at 1280x800: each row's own fit
+test passes alone, this one holds them together. Every control stays inside the window and the materials list keeps
+room for several lines."""
+
+from PySide6.QtCore import QPoint, QRect, Qt
+
+from kiosk.workflows.clerk import Desk
+
+
+def test_every_row_at_once_fits_1280x800_in_large_english(open_gui, qtbot, sandbox, tmp_path):
+    gui = open_gui("window", terminal={"window_number": 3, "customer_screen": "on"})
+    gui.window.toggle_language()
+    gui.window.toggle_elderly()
+    sandbox.store.queue.take("A", None, "DISPENSER")
+    sandbox.store.queue.take("A", None, "DISPENSER")
+    view = gui.window.view
+    view.sign_in.staff_id.setText("XH0001")
+    view.sign_in.password.setText("demo-XH0001")
+    view.sign_in.submit()
+    qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING, timeout=5000)
+    screen = view.desk_screen
+    qtbot.waitUntil(lambda: screen.queue.call_next.isEnabled() and view.desk.queue_waiting == 2, timeout=5000)
+    qtbot.mouseClick(screen.queue.call_next, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.called_ticket is not None, timeout=5000)
+    gui.services.devices.id_reader.place_card("resident")
+    qtbot.waitUntil(lambda: view.desk.identity is not None, timeout=5000)
+    screen.services.setCurrentIndex(screen.services.findData("GJJ-004"))  # a licence is ready: the hand-over shows
+    screen._service_chosen(screen.services.currentIndex())
+    qtbot.waitUntil(lambda: screen.handover.isVisible(), timeout=5000)
+    screen.materials.setCurrentRow(0)
+    qtbot.mouseClick(screen.scan.scan, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.desk.busy and view.desk.scanned(screen.scan.code) is not None, timeout=15000)
+    qtbot.mouseClick(screen.licences.fetch, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.customer.consent_agree, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.licence_consent == "agreed" and not view.desk.busy, timeout=10000)
+    screen.materials.setCurrentRow(0)
+    qtbot.wait(100)  # the layout settles on the event loop
+    gui.window.grab().save(str(tmp_path / "window.png"))
+    assert gui.window.size().toTuple() == (1280, 800)
+    for widget in (screen.queue.call_next, screen.handover, screen.scan.scan, screen.scan.retake, screen.scan.thumb,
+                   screen.licences.use, screen.materials, screen.refusal, screen.accept, screen.notice, screen.next,
+                   screen.sign_out, screen.applicant):
+        assert widget.isVisible(), widget
+        placed = QRect(widget.mapTo(gui.window, QPoint(0, 0)), widget.size())
+        assert gui.window.rect().contains(placed), (widget, placed)
+    line = screen.materials.sizeHintForRow(0)
+    assert screen.materials.viewport().height() >= 3 * line, (screen.materials.viewport().height(), line)
