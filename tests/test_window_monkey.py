@@ -30,3 +30,15 @@ def test_the_monkey_calls_queue_tickets_at_a_window_with_a_number(open_gui):
     tally = WindowMonkey(gui, 5, wait_s=20.0).run(STEPS)
     assert tally.steps == STEPS
     assert tally.by_action.get("dispense", 0) > 0 and tally.by_action.get("ticket_called", 0) > 0
+
+
+def test_the_applicant_steps_on_their_own_screen_and_it_holds_nothing_of_them_after(open_gui):
+    """With the customer screen the applicant answers on it between the clerk's steps; the checks then cover that
+    screen too (its size, its texts, nothing of an applicant left in it when their matter ends)."""
+    gui = open_gui("window", terminal={"window_number": 3, "customer_screen": "on"},
+                   devices={"id_reader": {"type": "sim", "pace": False}})
+    monkey = WindowMonkey(gui, 4, wait_s=20.0)
+    assert monkey.customer is gui.window.view.customer is not None
+    tally = monkey.run(STEPS)
+    assert tally.steps == STEPS and tally.sessions_ended > 0
+    assert tally.by_action.get("applicant", 0) > 0

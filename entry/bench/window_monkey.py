@@ -41,8 +41,11 @@ After every step, once the desk is no longer busy (waited on, never slept), it c
   number (whole or masked), address, case or notice number or the words they gave.
 
 The window serves category A only (``terminal.queue_categories``): a B ticket called to it is a failure.
-Not exercised: printing a licence at the window and a
-customer screen apart from the clerk's (the window has none of them yet); a document camera that hangs
+With ``--customer-screen`` the window has the applicant's own screen (ui/customer_screen.py), and the applicant
+acts on it between the clerk's steps: agrees to or declines the licence question, signs on the pad (or clears it),
+rates and taps the reasons and the touch keyboard; that screen keeps its size, shows nothing that reads as a
+traceback or untranslated, and when a matter ends holds nothing of the applicant, shown or hidden, as the clerk's.
+Not exercised: printing a licence at the window; a document camera that hangs
 (tests/test_doccam_device.py); the warning's "Stay signed in" and a touch during the countdown
 (tests/test_window_idle.py; a walk-away waits the countdown out); a licence handed over twice from two windows
 (the sandbox's hand-over tests); the printed documents'
@@ -55,8 +58,8 @@ import argparse
 from pathlib import Path
 from typing import Callable
 
-from entry.bench.monkey_common import (SeededMonkey, add_arguments, held_by, open_terminal, run_seeds,
-                                       screen_problem, visible_texts)
+from entry.bench import monkey_common
+from entry.bench.monkey_common import SeededMonkey, held_by, open_terminal, run_seeds, screen_problem, visible_texts
 
 __all__ = ["WindowMonkey", "add_arguments", "open_window", "run", "window_config"]
 
@@ -83,6 +86,8 @@ class WindowMonkey(SeededMonkey):
         self._applicant_texts: set[str] = set()  # what that applicant showed or gave, remembered before wiped
         self._typed: set[str] = set()  # what anyone typed, which may be shown back as it is
         self._pages: list[bytearray] = []  # every page the matter in hand scanned, to be zeroed when it ends
+        self.customer = self.view.customer  # the applicant's screen (terminal.customer_screen), or None
+        self._customer_size = self.customer.size() if self.customer is not None else None
 
     def screen(self):
         return self.view.currentWidget()
@@ -131,6 +136,10 @@ class WindowMonkey(SeededMonkey):
                 weights.update({self.print_handover_again: 0.30})
             if desk.can_collect_for_another():  # the person at the desk collects for someone else (代领)
                 weights.update({self.collect_for_another: 0.06})
+            if self.customer is not None and desk.identity is not None:  # else the weights (and seeds) as before
+                customer = self.customer  # the applicant answers what their screen asks, and now and then taps
+                asked = any(w.isVisible() for w in (customer.pad, customer.consent_row, customer.rating))
+                weights.update({self.applicant: 0.5 if asked else 0.03})
             if desk.calls_tickets and desk.step is not Desk.SIGNED_OUT:  # else the weights (and seeds) as before
                 weights.update({self.queue: 0.10, self.dispense: 0.04})
                 if desk.called_ticket is not None and desk.identity is None:  # called: the holder comes, or not
@@ -264,6 +273,31 @@ class WindowMonkey(SeededMonkey):
         button = self.pick(buttons)
         self.note("licences", f"{button.text()!r} {materials.item(index).text()[:30]!r}")
         tap(button, "licence button")
+
+    def applicant(self) -> None:
+        """The applicant on their own screen: a stroke on the signature pad when it asks for one, else one of the
+        buttons shown there (the licence question's answers, "Clear and sign again", "Continue", the evaluation's
+        levels and reasons, the touch keyboard's keys)."""
+        from PySide6.QtWidgets import QAbstractButton
+
+        from entry.walkthrough import settle, tap
+
+        customer = self.customer
+        if customer.pad.isVisible() and (customer.pad.is_empty() or self.rng.random() < 0.3):
+            width, height = customer.pad.width(), customer.pad.height()
+            points = [(float(self.rng.uniform(0.1, 0.9) * width), float(self.rng.uniform(0.2, 0.8) * height))
+                      for _ in range(int(self.rng.integers(2, 6)))]
+            self.note("applicant", f"signs ({len(points)} points)")
+            customer.pad.draw_stroke(points)
+            settle()
+            return
+        buttons = [b for b in customer.findChildren(QAbstractButton) if b.isVisible() and b.isEnabled()]
+        if not buttons:
+            self.tap()
+            return
+        button = self.pick(buttons)
+        self.note("applicant", f"{button.text() or button.objectName() or type(button).__name__!r}")
+        tap(button, "button on the applicant's screen")
 
     def camera_fault(self) -> None:
         """The document camera unplugged or giving no picture, or set right again (more often)."""
@@ -508,7 +542,7 @@ class WindowMonkey(SeededMonkey):
             left["masker names"] = sorted(names)
         if left:
             self.fail(f"the applicant's matter ended with {sorted(left)} left at the desk")
-        held = held_by(self.window, gone)
+        held = held_by(self.window, gone) + (held_by(self.customer, gone) if self.customer is not None else [])
         if held:
             self.fail("the applicant's matter ended, yet their data remains:\n    " + "\n    ".join(held))
 
@@ -527,11 +561,23 @@ class WindowMonkey(SeededMonkey):
             problem = screen_problem(shown, self._typed | self._applicant_texts)
             if problem:
                 self.fail(f"{type(screen).__name__} {problem}")
+        self._check_customer()
         self._check_queue()
         report = self.audit.verify()
         if not report.ok:
             self.fail(f"the audit trail does not verify: {report}")
         self._check_audit_masked()
+
+    def _check_customer(self) -> None:
+        customer = self.customer
+        if customer is None:
+            return
+        if customer.size() != self._customer_size:
+            self.fail(f"the applicant's screen grew from {self._customer_size.toTuple()} to {customer.size().toTuple()}")
+        for shown in visible_texts(customer):
+            problem = screen_problem(shown, self._typed | self._applicant_texts)
+            if problem:
+                self.fail(f"the applicant's screen {problem}")
 
     def _check_queue(self) -> None:
         from kiosk.workflows.clerk import Desk
@@ -562,21 +608,29 @@ class WindowMonkey(SeededMonkey):
 
 # -- the bench -------------------------------------------------------------------------------------
 
-def window_config(url: str, data_dir: Path):
+def window_config(url: str, data_dir: Path, customer_screen: bool = False):
     from kiosk.config import load_config
 
     return load_config(environ={}, overrides={
         "backend": {"url": url, "retries": 0, "connect_timeout_s": 1.0, "read_timeout_s": 2.0},
         "paths": {"data_dir": str(data_dir)}, "logging": {"console": False},
         # the window calls the hall's queue, category A only: the dispenser's B tickets are another window's
-        "terminal": {"demo": True, "window_number": 3, "queue_categories": "A"},
+        "terminal": {"demo": True, "window_number": 3, "queue_categories": "A",
+                     "customer_screen": "on" if customer_screen else "off"},
         "devices": {"id_reader": {"type": "sim", "pace": False}}})
 
 
-def open_window(url: str, data_dir: Path):
-    return open_terminal(window_config(url, data_dir), "window")
+def open_window(url: str, data_dir: Path, customer_screen: bool = False):
+    return open_terminal(window_config(url, data_dir, customer_screen), "window")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    monkey_common.add_arguments(parser)
+    parser.add_argument("--customer-screen", action="store_true",
+                        help="give the window the applicant's own screen, and the applicant steps on it")
 
 
 def run(args: argparse.Namespace) -> int:
-    return run_seeds(args, "window-monkey", open_window,
+    customer_screen = args.customer_screen
+    return run_seeds(args, "window-monkey", lambda url, data_dir: open_window(url, data_dir, customer_screen),
                      lambda gui, seed, echo: WindowMonkey(gui, seed, echo=echo))
