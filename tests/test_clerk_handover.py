@@ -203,3 +203,34 @@ def test_the_backend_refuses_a_hand_over_to_someone_not_the_holder_nor_their_aut
     else:
         raise AssertionError("the holder recorded as their own agent")
     assert handovers(sandbox) == []
+
+
+def test_the_holder_s_card_laid_while_the_agent_s_line_is_open_is_the_holder_s_not_a_new_applicant(services, sandbox):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    collector = sample_identity("resident_long_term")
+    desk.card_read(collector)
+    desk.await_holder(True)
+    assert desk.holder_awaited and not desk.notice.error and "lay the holder" in desk.notice.message.render("en")
+    holder_card = sample_identity("resident")
+    desk.card_read(holder_card)
+    assert desk.identity is collector and desk.collecting_for.holder_id_number == ID_NUMBER
+    assert holder_card.id_number == "" and holder_card.name == ""  # only the number was kept, the card wiped
+    assert [lic.licence_id for lic in desk.ready_licences] == [LICENCE] and not desk.holder_awaited
+    desk.card_read(sample_identity("resident"))  # the line closed once the holder is found: a new applicant
+    assert desk.identity is not collector and desk.collecting_for is None
+
+
+def test_an_expired_holder_card_is_refused_and_the_line_stays_open(services, sandbox):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    collector = sample_identity("resident_long_term")
+    desk.card_read(collector)
+    desk.await_holder(True)
+    desk.card_read(sample_identity("expired"))
+    assert desk.identity is collector and desk.collecting_for is None and desk.holder_awaited
+    assert desk.notice.error and "expired" in desk.notice.message.render("en")
+    desk.await_holder(False)  # closed: a card laid now is a new applicant's
+    assert not desk.holder_awaited and desk.notice is None
+    desk.card_read(sample_identity("resident"))
+    assert desk.identity is not collector

@@ -114,7 +114,32 @@ def test_a_holder_number_typed_for_one_applicant_is_gone_when_another_card_is_re
     row = view.desk_screen.handover
     qtbot.mouseClick(row.for_another, Qt.MouseButton.LeftButton)
     row.holder.setText("330106199003071236")
+    qtbot.mouseClick(row.for_another, Qt.MouseButton.LeftButton)  # closed again: a card laid now is a new applicant
     reader.remove_card()
     reader.place_card("resident")
     qtbot.waitUntil(lambda: view.desk.identity is not None and view.desk.identity is not first, timeout=5000)
     assert row.holder.text() == "" and not row.for_another.isChecked() and not row.holder.isVisible()
+
+
+def test_the_holder_s_card_laid_on_the_reader_finds_their_licences_and_shows_only_its_masked_number(gui, qtbot,
+                                                                                                  sandbox):
+    view = gui.window.view
+    view.sign_in.staff_id.setText("XH0001")
+    view.sign_in.password.setText("demo-XH0001")
+    view.sign_in.submit()
+    qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING, timeout=5000)
+    reader = gui.services.devices.id_reader
+    reader.place_card("resident_long_term")  # the collector's card
+    qtbot.waitUntil(lambda: view.desk.identity is not None, timeout=5000)
+    collector, screen = view.desk.identity, view.desk_screen
+    row = screen.handover
+    qtbot.mouseClick(row.for_another, Qt.MouseButton.LeftButton)
+    assert row.holder.isVisible() and screen.notice.text() == "请输入持证人身份证号码，或将持证人身份证放在读卡器上。"
+    reader.remove_card()
+    reader.place_card("resident")  # the holder's own card, brought with the authorisation
+    qtbot.waitUntil(lambda: row.licences.count() == 1 and row.authorised.isVisible(), timeout=5000)
+    assert view.desk.identity is collector and row.licences.currentData() == LICENCE
+    assert row.holder.text() == "3301**********1236" and not row.holder.isEnabled()
+    assert "330106199003071236" not in screen.applicant.text()
+    qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
+    assert row.holder.text() == "" and not row.for_another.isChecked() and view.desk.collecting_for is None

@@ -2,9 +2,9 @@
 the chosen one over. The desk does the rest (kiosk/workflows/clerk_handover.py); the row shows only what the
 desk holds, so it holds nothing of an applicant once they go. A hand-over recorded whose receipt did not print
 is offered again here ("Print again") until the applicant's matter ends. "For another holder" (代领) opens a line
-where the clerk types the holder's ID number for the person at the desk to collect as agent, and ticks that
-they saw the holder's authorisation (kiosk/workflows/clerk_agent.py); offered before a service is chosen. Hidden when there is nothing to hand over, so
-it takes no room on a screen where it cannot be used (the window fits 1280x800 in large English)."""
+where the clerk types the holder's ID number (or lays the holder's ID card on the reader) for the person at the
+desk to collect as agent, and ticks that they saw the holder's authorisation (kiosk/workflows/clerk_agent.py);
+offered before a service is chosen. Hidden when there is nothing to hand over, so it takes no room on a screen where it cannot be used (the window fits 1280x800 in large English)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ class HandoverRow(QWidget):
     def _for_another(self) -> None:
         if not self.for_another.isChecked():
             self.holder.clear()
-            self._desk.collect_for_self()
+        self._desk.await_holder(self.for_another.isChecked())  # open: a card laid is the holder's
         self.show_desk(self._desk)
 
     def _find(self) -> None:
@@ -74,9 +74,8 @@ class HandoverRow(QWidget):
         ready, unprinted, collection = desk.ready_licences, desk.unprinted_handovers, desk.collecting_for
         if desk.identity is not self._shown_for:  # another applicant, or none: nothing typed for the last one stays
             self._shown_for = desk.identity  # (another card read straight after one: kiosk bench window-monkey seed 3)
-            self.for_another.setChecked(False)
             self.holder.clear()
-        agent_open = collection is not None or (self.for_another.isChecked() and desk.can_collect_for_another())
+        agent_open = collection is not None or (desk.holder_awaited and desk.can_collect_for_another())
         self.setVisible(bool(ready) or desk.licences_unknown or bool(unprinted) or desk.can_collect_for_another()
                         or collection is not None)
         if not ready:
@@ -107,6 +106,8 @@ class HandoverRow(QWidget):
         self.for_another.setEnabled(not desk.busy)
         self.agent.setVisible(desk.can_collect_for_another() or collection is not None)
         self.holder.setVisible(agent_open)
+        if collection is not None and self.holder.text().strip().upper() != collection.holder_id_number:
+            self.holder.setText(collection.holder_masked_id)  # the holder's card laid: its number masked
         self.find.setVisible(agent_open and collection is None)
         self.authorised.setVisible(collection is not None)
         self.holder.setPlaceholderText(_("Holder's ID number"))

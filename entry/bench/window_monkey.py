@@ -394,8 +394,9 @@ class WindowMonkey(SeededMonkey):
 
     def collect_for_another(self) -> None:
         """The person at the desk collects for a holder: "For another holder", the holder's number typed (the
-        sample resident's, who has a licence ready, or another), Find, and the authorisation ticked more often
-        than not; the hand-over itself is the hand-over step's."""
+        sample resident's, who has a licence ready, or another) and Find, or the holder's card laid on the reader
+        (any sample card, broken ones too), and the authorisation ticked more often than not; the hand-over itself
+        is the hand-over step's."""
         from PySide6.QtTest import QTest
 
         from entry.walkthrough import settle, tap
@@ -407,6 +408,11 @@ class WindowMonkey(SeededMonkey):
         if not row.for_another.isChecked():
             tap(row.for_another, "'For another holder' button")
             settle()
+            if self.rng.random() < 0.3:  # the holder's own card laid on the reader, in place of the number typed
+                if self._card_on:
+                    self.card()  # the collector's lifted first
+                self.card()
+                return
         holder = str(self.rng.choice(HOLDERS))
         if not row.holder.isVisible() or not row.holder.isEnabled():
             self.tap()
@@ -510,6 +516,9 @@ class WindowMonkey(SeededMonkey):
                                                      person.address, mask_name(person.name)) if s and len(s) >= 2)
         if len(desk.result) >= 8:
             self._applicant_texts.add(desk.result)
+        collection = desk.collecting_for  # an agent's holder, typed or their card laid: the matter's too
+        if collection is not None and collection.holder_id_number:
+            self._applicant_texts.update({collection.holder_id_number, collection.holder_masked_id})
         if len(desk.rating.comment.strip()) >= 6:
             self._applicant_texts.add(desk.rating.comment.strip()[:40])
         seen = {id(page) for page in self._pages}

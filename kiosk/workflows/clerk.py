@@ -171,6 +171,8 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         if self.step not in (Desk.WAITING, Desk.DONE) or self.staff is None or self.busy:
             identity.wipe()
             return
+        if self._holder_card(identity):  # the agent's line open: the holder's card (kiosk/workflows/clerk_agent.py)
+            return
         self._clear_applicant()
         refused = admit(identity, self._masker)
         if refused is not None:

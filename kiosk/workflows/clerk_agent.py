@@ -1,9 +1,11 @@
 """An agent collects a licence for its holder at the window (代领).
 
 A mix-in of ``ClerkDesk`` (through ``DeskHandover``). The card on the reader is the collector's: the
-person at the desk. When they collect for someone else, the clerk types the holder's ID number from the
-holder's papers (the ID card or its copy that comes with the written authorisation, 授权委托书); the
-desk checks its form and check character, then asks the backend which of the holder's licences are ready
+person at the desk. When they collect for someone else, the clerk opens the agent's line and types the
+holder's ID number from the holder's papers (the ID card or its copy that comes with the written
+authorisation, 授权委托书), or lays the holder's own ID card on the reader while the line is open: that
+card is then the holder's, not a new applicant's, and only its number is kept (the rest wiped at once; an
+expired card is refused, as at the desk). The desk checks its form and check character, then asks the backend which of the holder's licences are ready
 (GET /licences/ready with the holder's number: the backend, not the terminal, knows what is ready). The
 clerk ticks that they saw the holder's authorisation; only then is a hand-over asked, recorded with
 ``recipient_is_agent`` true, the collector as recipient and the holder named (docs/api/payloads.md,
@@ -50,6 +52,33 @@ class DeskAgent:
 
     def _init_agent(self) -> None:
         self.collecting_for: AgentCollection | None = None  # the holder, while the person at the desk is their agent
+        self.holder_awaited = False  # the agent's line open, no holder yet: a card laid now is the holder's
+
+    def await_holder(self: "ClerkDesk", on: bool) -> None:
+        """The clerk opened the agent's line ("For another holder"), or closed it (back to the collector's own
+        licences)."""
+        if on and (not self.can_collect_for_another() or self.collecting_for is not None):
+            return
+        if not on and self.collecting_for is not None:
+            self.collect_for_self()
+        if self.holder_awaited != on:
+            self.holder_awaited = on
+            self._go(self.step, Notice(text("Type the holder's ID number, or lay the holder's ID card on the "
+                                             "reader."), error=False) if on else None)
+
+    def _holder_card(self: "ClerkDesk", identity) -> bool:
+        """A card laid while the agent's line waits for the holder: it is the holder's. Its number is taken (the
+        rest of the card wiped at once) and their licences looked up; True when the card was taken so."""
+        if not self.holder_awaited or self.collecting_for is not None or not self.can_collect_for_another():
+            return False
+        expired, number = identity.expired(), identity.id_number
+        identity.wipe()
+        if expired:
+            self._go(self.step, Notice(text("The holder's ID card has expired. Ask for a valid one, or type the "
+                                            "number from the holder's papers.")))
+            return True
+        self.collect_for(number)
+        return True
 
     def can_collect_for_another(self: "ClerkDesk") -> bool:
         from kiosk.workflows.clerk import Desk
@@ -73,6 +102,7 @@ class DeskAgent:
             return
         self._forget_agent()
         collection = self.collecting_for = AgentCollection(number)
+        self.holder_awaited = False
         self._audit_step("agent_collection", f"{self.identity.masked_id} for {collection.holder_masked_id}")
         self._list_again()
 
@@ -110,3 +140,4 @@ class DeskAgent:
         if self.collecting_for is not None:
             self.collecting_for.wipe()
         self.collecting_for = None
+        self.holder_awaited = False
