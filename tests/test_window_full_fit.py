@@ -5,7 +5,7 @@ room for several lines."""
 
 from PySide6.QtCore import QPoint, QRect, Qt
 
-from kiosk.workflows.clerk import Desk
+from tests.window_steps import signed_in
 
 
 def test_every_row_at_once_fits_1280x800_in_large_english(open_gui, qtbot, sandbox, tmp_path):
@@ -14,11 +14,7 @@ def test_every_row_at_once_fits_1280x800_in_large_english(open_gui, qtbot, sandb
     gui.window.toggle_elderly()
     sandbox.store.queue.take("A", None, "DISPENSER")
     sandbox.store.queue.take("A", None, "DISPENSER")
-    view = gui.window.view
-    view.sign_in.staff_id.setText("XH0001")
-    view.sign_in.password.setText("demo-XH0001")
-    view.sign_in.submit()
-    qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING, timeout=5000)
+    view = signed_in(gui, qtbot)
     screen = view.desk_screen
     qtbot.waitUntil(lambda: screen.queue.call_next.isEnabled() and view.desk.queue_waiting == 2, timeout=5000)
     qtbot.mouseClick(screen.queue.call_next, Qt.MouseButton.LeftButton)

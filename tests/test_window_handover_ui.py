@@ -3,7 +3,7 @@ receipt printer; and the window at 1280x800 in large English with the hand-over 
 
 from PySide6.QtCore import QPoint, QRect, Qt
 
-from kiosk.workflows.clerk import Desk
+from tests.window_steps import signed_in
 from tests.test_window_ui import _signed_in_with_applicant, gui  # noqa: F401  (gui: the window's fixture)
 
 LICENCE = "LIC-SQ2026112000007"  # seeded ready for the sample resident
@@ -66,11 +66,7 @@ def test_an_agent_collects_for_the_holder_through_the_window_s_widgets_and_it_fi
                                                                                                     sandbox):
     gui.window.toggle_language()
     gui.window.toggle_elderly()
-    view = gui.window.view
-    view.sign_in.staff_id.setText("XH0001")
-    view.sign_in.password.setText("demo-XH0001")
-    view.sign_in.submit()
-    qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING, timeout=5000)
+    view = signed_in(gui, qtbot)
     gui.services.devices.id_reader.place_card("resident_long_term")  # the collector's card
     qtbot.waitUntil(lambda: view.desk.identity is not None, timeout=5000)
     screen = view.desk_screen
@@ -102,11 +98,7 @@ def test_an_agent_collects_for_the_holder_through_the_window_s_widgets_and_it_fi
 def test_a_holder_number_typed_for_one_applicant_is_gone_when_another_card_is_read(gui, qtbot, sandbox):
     """Another card read straight after one ends the matter: the agent's line keeps nothing typed for it (the
     window monkey, seed 3, found the number left in the field)."""
-    view = gui.window.view
-    view.sign_in.staff_id.setText("XH0001")
-    view.sign_in.password.setText("demo-XH0001")
-    view.sign_in.submit()
-    qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING, timeout=5000)
+    view = signed_in(gui, qtbot)
     reader = gui.services.devices.id_reader
     reader.place_card("resident_long_term")
     qtbot.waitUntil(lambda: view.desk.identity is not None, timeout=5000)
@@ -123,11 +115,7 @@ def test_a_holder_number_typed_for_one_applicant_is_gone_when_another_card_is_re
 
 def test_the_holder_s_card_laid_on_the_reader_finds_their_licences_and_shows_only_its_masked_number(gui, qtbot,
                                                                                                   sandbox):
-    view = gui.window.view
-    view.sign_in.staff_id.setText("XH0001")
-    view.sign_in.password.setText("demo-XH0001")
-    view.sign_in.submit()
-    qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING, timeout=5000)
+    view = signed_in(gui, qtbot)
     reader = gui.services.devices.id_reader
     reader.place_card("resident_long_term")  # the collector's card
     qtbot.waitUntil(lambda: view.desk.identity is not None, timeout=5000)

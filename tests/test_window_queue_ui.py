@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 
 from kiosk.workflows.clerk import Desk
+from tests import window_steps
 
 
 @pytest.fixture
@@ -18,11 +19,7 @@ def take(sandbox, n: int) -> None:
 
 
 def signed_in(gui, qtbot):
-    view = gui.window.view
-    view.sign_in.staff_id.setText("XH0001")
-    view.sign_in.password.setText("demo-XH0001")
-    view.sign_in.submit()
-    qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING, timeout=5000)
+    view = window_steps.signed_in(gui, qtbot)
     return view, view.desk_screen
 
 

@@ -3,6 +3,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
 from common.domain import RatingReason
 from kiosk.workflows.clerk import Desk
+from tests.window_steps import signed_in
 
 
 @pytest.fixture
@@ -26,11 +27,7 @@ def test_clerk_signs_in_reads_a_card_and_issues_a_notice(gui, qtbot):
 
 
 def _signed_in_with_applicant(gui, qtbot, service: str, reader: str = "id_reader"):
-    view = gui.window.view
-    view.sign_in.staff_id.setText("XH0001")
-    view.sign_in.password.setText("demo-XH0001")
-    view.sign_in.submit()
-    qtbot.waitUntil(lambda: view.desk.step is Desk.WAITING, timeout=5000)
+    view = signed_in(gui, qtbot)
     getattr(gui.services.devices, reader).place_card("resident")
     qtbot.waitUntil(lambda: view.desk.identity is not None, timeout=5000)
     screen = view.desk_screen
