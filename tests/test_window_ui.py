@@ -13,6 +13,7 @@ def gui(open_gui):
 
 def test_clerk_signs_in_reads_a_card_and_issues_a_notice(gui, qtbot):
     assert gui.window.view.currentWidget() is gui.window.view.sign_in
+    assert gui.window.help.text() == ""  # "ask the hall staff" is the kiosk's footer: the clerk is the hall's staff
     view, screen = _signed_in_with_applicant(gui, qtbot, "GT-001")
     assert "张**" in screen.applicant.text()
     # the applicant's lines stand off their box's border (they touched its top: the demo's screenshot)

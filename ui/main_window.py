@@ -152,7 +152,8 @@ class MainWindow(QMainWindow):
         self.voice_button.setChecked(voice_on)
         self.voice_button.setText(_("Voice: on") if voice_on else _("Voice: off"))
         self.repeat_button.setText(_("Repeat"))
-        self.help.setText(_("Need help? Please ask the hall staff."))
+        # the citizen's way to a person; at the window and the maintenance terminal the hall's staff are the users
+        self.help.setText(_("Need help? Please ask the hall staff.") if self.mode == "kiosk" else "")
         self.terminal.setText(_("Terminal {id}").format(id=self.terminal_id))
         self._update_clock()
         if hasattr(self.view, "retranslate"):
