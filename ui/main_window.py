@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.language_button)
         column.addWidget(header)
 
-        if mode != "kiosk":
+        if mode not in ("kiosk", "window"):  # large text for the citizen, and for a clerk who wants it
             self.elderly_button.hide()
         self.voice_button.hide()  # shown once the kiosk's voice guide is attached
         self.repeat_button.hide()

@@ -27,7 +27,8 @@ REASONS_PER_ROW = 3
 class RatingPanel(QWidget):
     def __init__(self, channel: str, choose: Callable[[int], None], give_reason: Callable[[RatingReason], None],
                  comment: Callable[[str], None], keyboard: bool = True,
-                 on_typing: Callable[[bool], None] = lambda _typing: None, levels_per_row: int = 5) -> None:
+                 on_typing: Callable[[bool], None] = lambda _typing: None, levels_per_row: int = 5,
+                 reasons_per_row: int = REASONS_PER_ROW) -> None:
         super().__init__()
         self._on_typing = on_typing
         self.typing = False  # the keyboard is open for the words
@@ -51,7 +52,7 @@ class RatingPanel(QWidget):
         column.addLayout(levels)
         reasons = QGridLayout()  # in rows of three: five in one row were 1,505 px wide in large English (ui-monkey)
         for index, widget in enumerate(self.reason_buttons.values()):
-            reasons.addWidget(widget, index // REASONS_PER_ROW, index % REASONS_PER_ROW)
+            reasons.addWidget(widget, index // reasons_per_row, index % reasons_per_row)
         column.addLayout(reasons)
         typing_row = QHBoxLayout()  # the words and "done" side by side: the keyboard needs the height
         typing_row.addWidget(self.comment, 1)

@@ -55,8 +55,10 @@ class DeskScreen(Screen):
         self.handover = HandoverRow(desk)  # licences ready for the applicant, handed over (领证)
         self.queue = QueueRow(desk, queue_poll_s)  # the queue ticket called here (叫号): ui/queue_row.py
         # the applicant's side of the window (the customer-facing screen): the evaluation of what was just done
+        # the reasons two to a row: three were 938 px wide in large English, past the right column's 812 (kiosk bench
+        # window-monkey, seeds 2 and 6, once the header's large-text button was offered at the window)
         self.rating = RatingPanel("window", desk.choose_rating, desk.give_reason, desk.rating_comment,
-                                  keyboard=False, levels_per_row=3)
+                                  keyboard=False, levels_per_row=3, reasons_per_row=2)
         left.addWidget(self.clerk)
         left.addWidget(self.applicant)
         left.addWidget(self.queue)
@@ -140,11 +142,20 @@ class DeskScreen(Screen):
         for decision in (self.accept, self.issue):
             decision.setVisible(desk.step is not Desk.DONE and not printing)
         self.notice.show_notice(desk.notice)
+        # the applicant says why they were not satisfied, on this screen: the reasons and their words take the room
+        # of the materials and the hand-over (hidden before the reasons show, so the window never grows)
+        asking_why = desk.rating.asking_why() and desk.can_rate() and not self._rated_elsewhere
+        if asking_why:
+            self.scan.hide()
         self.rating.show_rating(desk.rating, desk.can_rate() and not self._rated_elsewhere)
         self.refusal.show_desk(desk)
         self.print_again.setText(_("Print again"))
         self.print_again.setVisible(desk.unprinted is not None and desk.step is Desk.DONE and not desk.busy)
         self.handover.show_desk(desk)
+        if asking_why:
+            self.handover.hide()
+        else:
+            self.scan.show()
         self.queue.show_desk(desk)
 
 

@@ -175,7 +175,8 @@ class WindowMonkey(SeededMonkey):
         def usable(widgets):
             return [w for w in widgets if w.isVisible() and w.isEnabled()]
 
-        return usable(self.screen().findChildren(QAbstractButton)), usable([self.window.language_button])
+        return (usable(self.screen().findChildren(QAbstractButton)),
+                usable([self.window.language_button, self.window.elderly_button]))  # the header's: language, large text
 
     def tap(self) -> None:
         from PySide6.QtWidgets import QAbstractButton
