@@ -25,7 +25,10 @@ Why this cascade (the measurements are in docs/qr-decoding.md; ``kiosk bench qr 
    (:mod:`devices.qr.defocus`: a disc of 0.7 and 0.9 module widths), 1-4 ms a radius. Before
    both, when the locator's first crop is larger than FINDER_MIN_CROP (a phone and its backdrop),
    the code's own box inside it from its finder patterns (:mod:`devices.qr.finder`) gets the passes
-   again, its histogram now the code's and small enough for the upscales.
+   again, its histogram now the code's and small enough for the upscales. Last, where zxing-cpp's
+   first pass saw a finder-like pattern but placed no QR symbol: the symbol placed from two or three
+   finder candidates of that crop (:mod:`devices.qr.grid`: a thumb over the third) and read by the
+   erasure reader.
 
 Text is never taken from a decoder's own guess: zbar hands over raw bytes (binary mode),
 zxing-cpp its ``bytes`` and ECI-aware ``text``, and :mod:`devices.qr.text` decides. Both decoders
