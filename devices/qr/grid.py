@@ -23,7 +23,8 @@ to the erasure reader (its sampling, its grey erasures and its Reed-Solomon chec
    alignment pattern (versions 2 and up) and a hidden finder are looked for by template matching
    within SEARCH modules of where the affine map puts them, on the region warped to PX px a module;
    four points give the perspective, three an affine map from the points found.
-4. **Read**: :func:`devices.qr.erasure.read_symbol` on the fitted corners, then on the affine ones.
+4. **Read**: :func:`devices.qr.erasure.read_symbol` on the fitted corners (the affine ones when
+   neither pattern is found), on its flat grid only (the bent grid read no more on the dev seeds).
    Its checks (format information, every block corrected with two check codewords to spare, the
    segments and standard padding) are what keep a wrong layout from giving a wrong text.
 
@@ -46,7 +47,7 @@ log = logging.getLogger(__name__)
 
 MAX_VERSION = 15
 MIN_PITCH = 1.5  # px a module
-PITCH_RANGE = (0.5, 2.0)  # the module pitch against a seventh of the finders' measured size
+PITCH_RANGE = (0.7, 1.3)  # the module pitch against a seventh of the finders' measured size (0.81-0.99 on dev reads)
 MIN_AGREE = 0.75  # share of the function-pattern modules that must have their colour
 # (layout, version) pairs read, the best-scoring first: for three finders, and for two (where the
 # pair's two readings, the hidden finder on one side or the other, often score alike)
@@ -142,36 +143,40 @@ def _affine(layout: Layout, n: int) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=256)
-def _scan_points(versions: tuple[int, ...], hidden: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _scan_points(versions: tuple[int, ...], hidden: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The function-pattern modules of each of ``versions``, one after another: (u, v) their centres
     as fractions of the finder-centre spans (0 at the top-left finder's centre, 1 at the other two),
-    whether each is dark, and where each version's run starts."""
-    coords, darks, starts = [], [], []
-    for version in versions:
+    whether each is dark, which version's each is (an index into ``versions``), and per version
+    how many modules and how many dark ones."""
+    coords, darks, which = [], [], []
+    for i, version in enumerate(versions):
         points, dark = _known_points(version, hidden)
-        starts.append(sum(len(c) for c in coords))
         coords.append((points - 3.5) / (size_of(version) - 7))
         darks.append(dark)
-    return np.concatenate(coords), np.concatenate(darks), np.array(starts)
+        which.append(np.full(len(dark), i))
+    dark = np.concatenate(darks)
+    which_all = np.concatenate(which)
+    counts = np.bincount(which_all, minlength=len(versions)).astype(np.float64)
+    dark_counts = np.bincount(which_all, weights=dark, minlength=len(versions))
+    return np.concatenate(coords), dark, which_all, counts, dark_counts
 
 
 def agreements(gray: np.ndarray, layout: Layout, versions: tuple[int, ...]) -> np.ndarray:
     """For each of ``versions``, the share of its function-pattern modules that have their colour
     on the affine grid through the finder centres (one pixel at each centre; light and dark either
     way round). All versions in one pass: this runs for every layout."""
-    coords, dark, starts = _scan_points(versions, layout.hidden)
-    mapped = layout.tl + coords[:, :1] * (layout.tr - layout.tl) + coords[:, 1:] * (layout.bl - layout.tl)
-    x = np.clip(np.rint(mapped[:, 0]).astype(np.intp), 0, gray.shape[1] - 1)
-    y = np.clip(np.rint(mapped[:, 1]).astype(np.intp), 0, gray.shape[0] - 1)
-    levels = gray[y, x].astype(np.float32)
-    counts = np.add.reduceat(np.ones_like(levels), starts)
-    dark_count = np.add.reduceat(dark.astype(np.float32), starts)
-    dark_mean = np.add.reduceat(levels * dark, starts) / np.maximum(dark_count, 1)
-    light_mean = np.add.reduceat(levels * ~dark, starts) / np.maximum(counts - dark_count, 1)
-    mid = np.repeat((dark_mean + light_mean) / 2, np.diff(np.append(starts, len(levels))))
-    inverted = np.repeat(dark_mean > light_mean, np.diff(np.append(starts, len(levels))))
-    right = ((levels < mid) ^ inverted) == dark
-    share = np.add.reduceat(right.astype(np.float32), starts) / counts
+    coords, dark, which, counts, dark_counts = _scan_points(versions, layout.hidden)
+    across, down = layout.tr - layout.tl, layout.bl - layout.tl
+    x = coords[:, 0] * across[0] + coords[:, 1] * down[0] + (layout.tl[0] + 0.5)
+    y = coords[:, 0] * across[1] + coords[:, 1] * down[1] + (layout.tl[1] + 0.5)
+    x = np.clip(x, 0, gray.shape[1] - 1).astype(np.intp)
+    y = np.clip(y, 0, gray.shape[0] - 1).astype(np.intp)
+    levels = gray[y, x].astype(np.float64)
+    dark_mean = np.bincount(which, weights=levels * dark, minlength=len(versions)) / np.maximum(dark_counts, 1)
+    light_mean = (np.bincount(which, weights=levels, minlength=len(versions)) - dark_mean * dark_counts) / np.maximum(
+        counts - dark_counts, 1)
+    seen_dark = (levels < ((dark_mean + light_mean) / 2)[which]) ^ (dark_mean > light_mean)[which]
+    share = np.bincount(which, weights=seen_dark == dark, minlength=len(versions)) / counts
     return np.where(np.abs(light_mean - dark_mean) >= 20, share, 0.0)
 
 
@@ -269,7 +274,7 @@ def _read_layouts(gray: np.ndarray, layouts: list[Layout], top: int) -> tuple[er
         if placed is None:
             placed = corners(layout, version)
         try:
-            found = erasure.read_symbol(gray, placed, version)
+            found = erasure.read_symbol(gray, placed, version, bent=False)
         except (ValueError, cv2.error):  # a degenerate quadrilateral
             log.debug("grid read failed on corners %s", placed.tolist(), exc_info=True)
             continue
