@@ -11,17 +11,23 @@ import pytest
 import segno
 
 from devices.qr import decode, decoder, finder, grid
+from devices.qr.symbol import function_mask
 
 DATA = Path(__file__).parent / "data" / "qr-dev16"
 DARK, LIGHT = 25, 235
 PX = 4  # px a module: the finder test's 15 px neighbourhood finds stones up to 5 px a module
 
 
+def _matrix(text: str, error: str, version: int) -> np.ndarray:
+    return np.array(segno.make_qr(text, error=error, version=version, boost_error=False).matrix, bool)
+
+
 def _drawn(matrix: np.ndarray, turn: float = 8.0) -> tuple[np.ndarray, np.ndarray]:
     """``matrix`` (True dark) drawn at PX px a module on an 8-module quiet zone, turned by ``turn``
     degrees; the image and the symbol's corners (TL, TR, BR, BL)."""
     n = matrix.shape[0]
-    image = cv2.resize(np.where(matrix, DARK, LIGHT).astype(np.uint8), (n * PX, n * PX), interpolation=cv2.INTER_NEAREST)
+    image = cv2.resize(np.where(matrix, DARK, LIGHT).astype(np.uint8), (n * PX, n * PX),
+                       interpolation=cv2.INTER_NEAREST)
     margin = 8 * PX
     image = cv2.copyMakeBorder(image, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=LIGHT)
     side = image.shape[0]
@@ -45,7 +51,7 @@ def _finder_centre(corners: np.ndarray, n: int, which: int) -> np.ndarray:
 def test_a_thumb_over_one_finder_is_read_from_the_other_two(monkeypatch, hidden, text, version, error):
     """(decode's gate, zxing-cpp having seen a finder, opens on some of these only: off here.)"""
     monkeypatch.setattr(decoder, "GRID_WHEN_LOCATED", False)
-    matrix = np.array(segno.make_qr(text, error=error, version=version, boost_error=False).matrix, bool)
+    matrix = _matrix(text, error, version)
     image, corners = _drawn(matrix)
     n = matrix.shape[0]
     centre = _finder_centre(corners, n, hidden)
@@ -60,7 +66,7 @@ def test_a_thumb_over_one_finder_is_read_from_the_other_two(monkeypatch, hidden,
 
 
 def test_without_the_stage_the_thumbed_code_is_not_read(monkeypatch):
-    matrix = np.array(segno.make_qr("OTR1:SQ2026112700042 ABC thumb", error="m", version=3, boost_error=False).matrix, bool)
+    matrix = _matrix("OTR1:SQ2026112700042 ABC thumb", "m", 3)
     image, corners = _drawn(matrix)
     centre = _finder_centre(corners, matrix.shape[0], 0)
     cv2.circle(image, (int(centre[0]), int(centre[1])), int(5.5 * PX), 150, -1)
@@ -71,7 +77,7 @@ def test_without_the_stage_the_thumbed_code_is_not_read(monkeypatch):
 def test_the_alignment_pattern_corrects_a_phone_held_at_an_angle():
     """In perspective the three finder centres' affine map misses the far corner by modules; the
     alignment pattern found near it gives the perspective."""
-    matrix = np.array(segno.make_qr("perspective " * 4, error="m", version=5, boost_error=False).matrix, bool)
+    matrix = _matrix("perspective " * 4, "m", 5)
     image, corners = _drawn(matrix, turn=0.0)
     side = image.shape[0]
     square = np.float32([[0, 0], [side, 0], [side, side], [0, side]])
@@ -92,9 +98,8 @@ def test_the_alignment_pattern_corrects_a_phone_held_at_an_angle():
 def test_finder_patterns_round_random_modules_give_no_text():
     """A symbol's function patterns with random modules inside: layouts are found and sampled, but
     no block corrects, so nothing is returned (never a wrong text)."""
-    matrix = np.array(segno.make_qr("OTR1:SQ2026112700042 ABC thumb", error="m", version=3, boost_error=False).matrix, bool)
+    matrix = _matrix("OTR1:SQ2026112700042 ABC thumb", "m", 3)
     rng = np.random.default_rng(7)
-    from devices.qr.symbol import function_mask
     data = ~function_mask(3)
     for _ in range(5):
         scrambled = matrix.copy()

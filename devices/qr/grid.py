@@ -13,11 +13,12 @@ to the erasure reader (its sampling, its grey erasures and its Reed-Solomon chec
    or the diagonal (top-right and bottom-left; the top-left a quarter turn from their midpoint).
    Only the symbol's own orientation (top-right a clockwise quarter turn from bottom-left seen
    from top-left) is kept.
-2. **Version**: for each layout, each version whose module pitch would be 1.5 px or more and within
-   0.5-2x of the finders' size; the grid through the three finder centres (an affine map) is
-   sampled at the centre of each function-pattern module (finders, separators, timing, alignment,
-   the dark module; a hidden finder's corner left out) and scored by the share that has its
-   colour. The best-scoring (layout, version) at MIN_AGREE or more is read (TOP_TRIPLES, TOP_PAIRS).
+2. **Version**: for each layout, each version whose module pitch would be 1.5 px or more and
+   within 0.7-1.3x a seventh of the finders' measured size; the grid through the three finder
+   centres (an affine map) is sampled at the centre of each function-pattern module (finders,
+   separators, timing, alignment, the dark module; a hidden finder's corner left out) and scored
+   by the share that has its colour. The best-scoring (layout, version) at MIN_AGREE or more is
+   read (TOP_TRIPLES, TOP_PAIRS).
 3. **Fit**: three finder centres fix an affine map, but a phone held at an angle is drawn in
    perspective (codes2 dev seed 63: up to 2 modules off at the far corner). The bottom-right
    alignment pattern (versions 2 and up) and a hidden finder are looked for by template matching
@@ -47,7 +48,8 @@ log = logging.getLogger(__name__)
 
 MAX_VERSION = 15
 MIN_PITCH = 1.5  # px a module
-PITCH_RANGE = (0.7, 1.3)  # the module pitch against a seventh of the finders' measured size (0.81-0.99 on dev reads)
+# the module pitch against a seventh of the finders' measured size (0.81-0.99 on the dev reads)
+PITCH_RANGE = (0.7, 1.3)
 MIN_AGREE = 0.75  # share of the function-pattern modules that must have their colour
 # (layout, version) pairs read, the best-scoring first: for three finders, and for two (where the
 # pair's two readings, the hidden finder on one side or the other, often score alike)
@@ -110,7 +112,9 @@ def pairs(found: list[tuple[float, float, float]]) -> list[Layout]:
             sa, sb = found[i][2], found[j][2]
             side = (sa + sb) / 2
             span = float(np.linalg.norm(b - a))
-            if max(sa, sb) > finder.SIZE_RATIO * min(sa, sb) or not 1.6 * side <= span <= finder.MAX_SPAN_FINDERS * side:
+            if max(sa, sb) > finder.SIZE_RATIO * min(sa, sb):
+                continue
+            if not 1.6 * side <= span <= finder.MAX_SPAN_FINDERS * side:
                 continue
             for tl, other in ((a, b), (b, a)):
                 out.append(Layout(tl, other, tl + _quarter(other - tl), 2, side))  # bottom-left hidden
@@ -143,7 +147,7 @@ def _affine(layout: Layout, n: int) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=256)
-def _scan_points(versions: tuple[int, ...], hidden: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _scan_points(versions: tuple[int, ...], hidden: int) -> tuple[np.ndarray, ...]:
     """The function-pattern modules of each of ``versions``, one after another: (u, v) their centres
     as fractions of the finder-centre spans (0 at the top-left finder's centre, 1 at the other two),
     whether each is dark, which version's each is (an index into ``versions``), and per version
