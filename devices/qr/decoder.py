@@ -25,7 +25,10 @@ Why this cascade (the measurements are in docs/qr-decoding.md; ``kiosk bench qr 
    (:mod:`devices.qr.defocus`: a disc of 0.7 and 0.9 module widths), 1-4 ms a radius. Before
    both, when the locator's first crop is larger than FINDER_MIN_CROP (a phone and its backdrop),
    the code's own box inside it from its finder patterns (:mod:`devices.qr.finder`) gets the passes
-   again, its histogram now the code's and small enough for the upscales.
+   again, its histogram now the code's and small enough for the upscales. Last, where zxing-cpp's
+   first pass saw a finder-like pattern but placed no QR symbol: the symbol placed from two or three
+   finder candidates of that crop (:mod:`devices.qr.grid`: a thumb over the third) and read by the
+   erasure reader.
 
 Text is never taken from a decoder's own guess: zbar hands over raw bytes (binary mode),
 zxing-cpp its ``bytes`` and ECI-aware ``text``, and :mod:`devices.qr.text` decides. Both decoders
@@ -43,7 +46,7 @@ from typing import Callable, Iterator
 import cv2
 import numpy as np
 
-from devices.qr import defocus, erasure, finder
+from devices.qr import defocus, erasure, finder, grid
 from devices.qr import regions
 from devices.qr import text as qrtext
 from devices.qr import zbar
@@ -95,6 +98,13 @@ FINDER = True
 FINDER_MIN_CROP = 480
 FINDER_SIDE = 500
 FINDER_MAX_AREA = 0.7  # a code box is read only if it is at most this share of the crop
+# Last, when nothing read the frame: the symbol placed from the finder candidates in the locator's
+# first crop (the whole frame up to CROP_SIDE) and read module by module (devices.qr.grid). Only
+# where zxing-cpp's first pass saw a finder-like pattern (it hands back a located-but-unread result)
+# but placed no QR symbol with a version (GRID_WHEN_LOCATED; False: on every frame nothing read).
+# False: off.
+GRID = True
+GRID_WHEN_LOCATED = True
 BRIGHT_GAMMA = 4.0  # an overexposed screen's crop: its grey blacks pushed down (2 read fewer on dev seeds)
 
 
@@ -316,11 +326,12 @@ def _boxed_passes(code: np.ndarray) -> Iterator[tuple[float, Callable[[], list[_
 
 
 def _decode_finder_boxes(gray: np.ndarray, crop_box: tuple[int, int, int, int], offset: tuple[float, float],
-                         seen: dict[str, QrResult]) -> None:
-    """The codes boxed by finder patterns inside the locator's crop ``crop_box`` of ``gray``."""
+                         seen: dict[str, QrResult], found: list) -> None:
+    """The codes boxed by finder patterns inside the locator's crop ``crop_box`` of ``gray``;
+    ``found`` the crop's finder candidates."""
     x0, y0, x1, y1 = crop_box
     crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
-    for bx0, by0, bx1, by1 in finder.code_boxes(crop, max_side=FINDER_SIDE):
+    for bx0, by0, bx1, by1 in finder.code_boxes(crop, found=found):
         if (bx1 - bx0) * (by1 - by0) > FINDER_MAX_AREA * crop.size:
             continue
         code = np.ascontiguousarray(crop[by0:by1, bx0:bx1])
@@ -395,17 +406,46 @@ def decode_gray(gray: np.ndarray, *, offset: tuple[float, float] = (0.0, 0.0),
             _to_results(run(), scale, offset, seen)
         if seen:
             break
+    candidates: dict = {}  # the locator's first crop and its finder candidates, looked for once
     if not seen and FINDER and max(gray.shape) > FINDER_MIN_CROP:  # the code inside a phone's crop
-        box = (located or regions.locate(gray, 1) or [None])[0]
+        box = _first_crop(gray, located)
         if box is not None and max(box[2] - box[0], box[3] - box[1]) > FINDER_MIN_CROP:
-            _decode_finder_boxes(gray, box, offset, seen)
+            _decode_finder_boxes(gray, box, offset, seen, _candidates(gray, box, candidates))
     if not seen and failed:  # a symbol zxing-cpp located but could not correct: a thumb over it?
         hits = [_Hit(found.text, found.raw, corners, "erasure") for found, corners in erasure.read(gray, failed)]
         _to_results(hits, 1.0, offset, seen)
     if not seen and failed and DEFOCUS:  # ... or out of focus?
         for hit, (x, y) in defocus.read(gray, failed, lambda image: _zxing(image, "zxing:defocus")):
             _to_results([hit], 1.0, (offset[0] + x, offset[1] + y), seen)
+    if not seen and GRID and (not GRID_WHEN_LOCATED or (failed and not erasure.candidates(failed))):
+        # zxing-cpp saw a finder but placed no symbol: a thumb over another, a glare, a dim screen?
+        box = _first_crop(gray, located)
+        if box is not None:
+            _decode_grid(gray, box, offset, seen, _candidates(gray, box, candidates))
     return list(seen.values())
+
+
+def _first_crop(gray: np.ndarray, located: list) -> tuple[int, int, int, int] | None:
+    """The locator's first crop (the whole frame up to CROP_SIDE), or None."""
+    if max(gray.shape) <= CROP_SIDE:
+        return (0, 0, gray.shape[1], gray.shape[0])
+    return (located or regions.locate(gray, 1) or [None])[0]
+
+
+def _candidates(gray: np.ndarray, box: tuple[int, int, int, int], cache: dict) -> list:
+    """The finder candidates in crop ``box`` of ``gray`` (crop pixels), halved to FINDER_SIDE."""
+    if box not in cache:
+        x0, y0, x1, y1 = box
+        cache[box] = finder.candidates_in(np.ascontiguousarray(gray[y0:y1, x0:x1]), FINDER_SIDE)
+    return cache[box]
+
+
+def _decode_grid(gray: np.ndarray, box: tuple[int, int, int, int], offset: tuple[float, float],
+                 seen: dict[str, QrResult], found: list) -> None:
+    x0, y0, x1, y1 = box
+    crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
+    hits = [_Hit(read.text, read.raw, corners, "grid") for read, corners in grid.read(crop, found)]
+    _to_results(hits, 1.0, (offset[0] + x0, offset[1] + y0), seen)
 
 
 def decode(frame: np.ndarray, *, budget_ms: float | None = AUTO) -> list[QrResult]:

@@ -206,11 +206,12 @@ def correct(words: np.ndarray, doubt: np.ndarray, version: int, level: str) -> t
 
 # -- the pass -----------------------------------------------------------------------------------
 
-def read_symbol(gray: np.ndarray, corners: np.ndarray, version: int) -> ErasureRead | None:
-    """The symbol of ``version`` whose corners (TL, TR, BR, BL) are given, read with erasures."""
+def read_symbol(gray: np.ndarray, corners: np.ndarray, version: int, bent: bool = True) -> ErasureRead | None:
+    """The symbol of ``version`` whose corners (TL, TR, BR, BL) are given, read with erasures
+    (``bent``: if the flat grid does not read, on a grid bent to it too)."""
     if not 1 <= version <= 40:
         return None
-    for sample in SAMPLINGS:
+    for sample in SAMPLINGS if bent else SAMPLINGS[:1]:
         found = _read_levels(sample(gray, corners, version), version)
         if found is not None:
             return found

@@ -64,15 +64,24 @@ def _merged(found: list[tuple[float, float, float]]) -> list[tuple[float, float,
     return kept
 
 
-def code_boxes(gray: np.ndarray, limit: int = 2, max_side: int | None = None) -> list[tuple[int, int, int, int]]:
-    """Up to ``limit`` boxes (x0, y0, x1, y1, pixels of ``gray``) round symbols spanned by three
-    finder candidates at a right angle, the likeliest (most square, most alike) first. With
-    ``max_side``, the finders are looked for on ``gray`` halved until its longer side is at most that."""
+def candidates_in(gray: np.ndarray, max_side: int | None = None) -> list[tuple[float, float, float]]:
+    """:func:`finder_candidates` (at most MAX_CANDIDATES, the largest) in ``gray``'s pixels, looked
+    for on ``gray`` halved until its longer side is at most ``max_side``."""
     small, scale = gray, 1.0
     while max_side is not None and max(small.shape) > max_side:
         small = cv2.pyrDown(small)
         scale *= 2.0
-    found = [(x * scale, y * scale, side * scale) for x, y, side in finder_candidates(small)[:MAX_CANDIDATES]]
+    return [(x * scale, y * scale, side * scale) for x, y, side in finder_candidates(small)[:MAX_CANDIDATES]]
+
+
+def code_boxes(gray: np.ndarray, limit: int = 2, max_side: int | None = None,
+               found: list[tuple[float, float, float]] | None = None) -> list[tuple[int, int, int, int]]:
+    """Up to ``limit`` boxes (x0, y0, x1, y1, pixels of ``gray``) round symbols spanned by three
+    finder candidates at a right angle, the likeliest (most square, most alike) first. With
+    ``max_side``, the finders are looked for on ``gray`` halved until its longer side is at most
+    that; ``found``: :func:`candidates_in`'s answer, when already at hand."""
+    if found is None:
+        found = candidates_in(gray, max_side)
     triples = []
     for i in range(len(found)):
         for j in range(len(found)):
