@@ -44,7 +44,9 @@ class DeskScreen(Screen):
         self.scan = ScanRow(desk, self.materials, lambda: self._filling)  # scanned on the document camera
         self.licences = LicenceRow(desk, lambda: self.scan.code)  # electronic licences, with consent (licence_row.py)
         self.scan.add_beside(self.licences)
-        self.materials.currentItemChanged.connect(lambda *_a: self.licences.show_desk(self._desk))  # after the scan row's
+        # a choice of material, after the scan row's; not while the list is rebuilt (the licence question's buttons
+        # shown beside the camera's not yet hidden grew the window to 1,305 px: window-monkey seeds 2 and 9)
+        self.materials.currentItemChanged.connect(self._material_chosen)
         self.notice = NoticeLabel()
         self.accept = button("primary", desk.accept)
         self.issue = button("", desk.issue_notice)
@@ -87,6 +89,10 @@ class DeskScreen(Screen):
         if code:
             self._desk.choose_service(code)
 
+    def _material_chosen(self, *_items) -> None:
+        if not self._filling:
+            self.licences.show_desk(self._desk)
+
     def _material_changed(self, item: QListWidgetItem) -> None:
         if not self._filling:
             self._desk.mark(item.data(Qt.ItemDataRole.UserRole), item.checkState() == Qt.CheckState.Checked)
@@ -102,6 +108,17 @@ class DeskScreen(Screen):
             valid = identity.valid_to.isoformat() if identity.valid_to else _("Long-term")
             self.applicant.setText(f"{identity.masked_name}\n{identity.masked_id}\n"
                                    + _("Valid until: {date}").format(date=valid))
+        # what gives way is hidden before anything else changes, so that the window never grows on the way: the
+        # applicant says why they were not satisfied, on this screen: the reasons and their words take the room of
+        # the materials and the hand-over
+        asking_why = desk.rating.asking_why() and desk.can_rate() and not self._rated_elsewhere
+        # the licence question open: the hand-over gives its room to the words the clerk reads out (the notice, four
+        # lines in large English: the window grew to 1,305 px, window-monkey seeds 2 and 9)
+        questioning = desk.licence_consent in ("asked", "witnessing")
+        if asking_why or questioning:
+            self.handover.hide()
+        if asking_why:
+            self.scan.hide()
         self._filling = True
         self.services.clear()
         self.services.addItem(_("Choose the service…"), "")
@@ -142,19 +159,13 @@ class DeskScreen(Screen):
         for decision in (self.accept, self.issue):
             decision.setVisible(desk.step is not Desk.DONE and not printing)
         self.notice.show_notice(desk.notice)
-        # the applicant says why they were not satisfied, on this screen: the reasons and their words take the room
-        # of the materials and the hand-over (hidden before the reasons show, so the window never grows)
-        asking_why = desk.rating.asking_why() and desk.can_rate() and not self._rated_elsewhere
-        if asking_why:
-            self.scan.hide()
         self.rating.show_rating(desk.rating, desk.can_rate() and not self._rated_elsewhere)
         self.refusal.show_desk(desk)
         self.print_again.setText(_("Print again"))
         self.print_again.setVisible(desk.unprinted is not None and desk.step is Desk.DONE and not desk.busy)
-        self.handover.show_desk(desk)
-        if asking_why:
-            self.handover.hide()
-        else:
+        if not (asking_why or questioning):
+            self.handover.show_desk(desk)
+        if not asking_why:
             self.scan.show()
         self.queue.show_desk(desk)
 
