@@ -101,7 +101,9 @@ class ScanRow(QWidget):
             cached = self._thumbs[id(page)] = (page, thumbnail(page, height))
         return cached[1]
 
-    def show_desk(self, desk: ClerkDesk) -> None:
+    def show_desk(self, desk: ClerkDesk, reveal: bool = True) -> None:
+        """``reveal`` False: the row's buttons set, the row itself left hidden for the window to show once the
+        licence row beside them is set too (``reveal``)."""
         service = desk.service if desk.identity is not None else None
         codes = [m.code for m in service.materials] if service else []
         if self.code not in codes:
@@ -129,6 +131,12 @@ class ScanRow(QWidget):
         camera = desk.document_camera is not None and desk.licence_consent not in ("asked", "witnessing")
         for widget in (self.thumb, self.scan, self.retake, self.remove):
             widget.setVisible(camera)
+        if reveal:
+            self.reveal(desk)
+
+    def reveal(self, desk: ClerkDesk) -> None:
+        """The row shown while a service's materials are checked (or a decision taken from there is worked on)."""
+        service = desk.service if desk.identity is not None else None
         takes = service is not None and any(m.e_licence_type for m in service.materials)
         self.controls.setVisible((desk.document_camera is not None or takes) and service is not None
                                  and desk.unprinted is None

@@ -115,6 +115,10 @@ class DeskScreen(Screen):
         # the licence question open: the hand-over gives its room to the words the clerk reads out (the notice, four
         # lines in large English: the window grew to 1,305 px, window-monkey seeds 2 and 9)
         questioning = desk.licence_consent in ("asked", "witnessing")
+        # the camera's and the licences' buttons share a row: it is set hidden, then shown whole (a row shown while one
+        # side still had the last step's buttons and the other had its new ones grew the window: window-monkey seeds
+        # 2, 5, 11 and 12 in large English)
+        self.scan.controls.hide()
         if asking_why or questioning:
             self.handover.hide()
         if asking_why:
@@ -134,8 +138,9 @@ class DeskScreen(Screen):
             item.setData(Qt.ItemDataRole.UserRole, m.code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if desk.provided.get(m.code) else Qt.CheckState.Unchecked)
-        self.scan.show_desk(desk)  # scanned rows marked, the chosen material's row
+        self.scan.show_desk(desk, reveal=False)  # scanned rows marked, the chosen material's row
         self.licences.show_desk(desk)  # after the scan row: its current material is the one "Use licence" takes
+        self.scan.reveal(desk)
         self._filling = False
         has_applicant = desk.identity is not None
         self.services.setEnabled(has_applicant and not desk.busy)
