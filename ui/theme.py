@@ -10,6 +10,7 @@ modes. State is never shown by colour alone: a checked choice carries a tick, a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
@@ -21,6 +22,7 @@ ACCENT = "#1565c0"         # 5.75:1 on white
 ACCENT_DARK = "#0d47a1"    # the header; white on it 8.6:1
 TEXT = "#1b1b1b"
 MUTED = "#4a4a4a"          # secondary text, 8.9:1 on the page
+TICK = (Path(__file__).parent / "icons" / "tick.svg").as_posix()  # white, drawn on the accent
 BORDER = "#6b778a"         # input and list borders, 4.5:1 on white (WCAG 1.4.11 asks 3:1)
 ERROR, ERROR_BG = "#b71c1c", "#fdecea"
 INFO, INFO_BG = "#1b5e20", "#e8f5e9"
@@ -161,7 +163,8 @@ def stylesheet(theme: Theme | None = None) -> str:
     QListWidget::item {{ min-height: {touch}; }}  /* a row is as tall as a touch target */
     QListWidget::indicator {{ width: {d(16)}; height: {d(16)}; }}
     QListWidget::indicator:unchecked {{ border: 2px solid {BORDER}; background: white; border-radius: 4px; }}
-    QListWidget::indicator:checked {{ border: 2px solid {ACCENT}; background: {ACCENT}; border-radius: 4px; }}
+    QListWidget::indicator:checked {{ border: 2px solid {ACCENT}; background: {ACCENT}; border-radius: 4px;
+                                     image: url({TICK}); }}  /* a tick, not the colour alone (a selected row is blue) */
     QTableWidget {{ {f("table")} background: white; }}
     QComboBox {{ {f("list")} min-height: {target(24)}; border: 2px solid {BORDER}; border-radius: 8px;
                 padding: 0px {d(8)}; background: white; }}
