@@ -138,6 +138,13 @@ class ScanRow(QWidget):
         """The row shown while a service's materials are checked (or a decision taken from there is worked on)."""
         service = desk.service if desk.identity is not None else None
         takes = service is not None and any(m.e_licence_type for m in service.materials)
+        # what the row's buttons need, measured now: set while the row was hidden, the layouts kept the last step's
+        # sizes (the licence row's "Agreed" and "Declined", 312 px, after they were hidden) and the row showed at
+        # 917 px, which grew the window to 1,305 (window-monkey seed 13 in large English)
+        for widget in self.controls.findChildren(QWidget):
+            if widget.layout() is not None:
+                widget.layout().invalidate()
+            widget.updateGeometry()  # the row's layout asks it again (Qt caches a widget's hints in its layout item)
         self.controls.setVisible((desk.document_camera is not None or takes) and service is not None
                                  and desk.unprinted is None
                                  and (desk.step is Desk.CHECKING or (desk.step is Desk.WORKING and not desk.result)))

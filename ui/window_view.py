@@ -123,6 +123,7 @@ class DeskScreen(Screen):
             self.handover.hide()
         if asking_why:
             self.scan.hide()
+        self.notice.show_notice(desk.notice)  # its lines change with the room the rest leaves: set before they show
         self._filling = True
         self.services.clear()
         self.services.addItem(_("Choose the service…"), "")
@@ -140,7 +141,6 @@ class DeskScreen(Screen):
             item.setCheckState(Qt.CheckState.Checked if desk.provided.get(m.code) else Qt.CheckState.Unchecked)
         self.scan.show_desk(desk, reveal=False)  # scanned rows marked, the chosen material's row
         self.licences.show_desk(desk)  # after the scan row: its current material is the one "Use licence" takes
-        self.scan.reveal(desk)
         self._filling = False
         has_applicant = desk.identity is not None
         self.services.setEnabled(has_applicant and not desk.busy)
@@ -163,7 +163,6 @@ class DeskScreen(Screen):
         self.refusal.setVisible(desk.step in (Desk.CHECKING, Desk.WORKING) and not printing)
         for decision in (self.accept, self.issue):
             decision.setVisible(desk.step is not Desk.DONE and not printing)
-        self.notice.show_notice(desk.notice)
         self.rating.show_rating(desk.rating, desk.can_rate() and not self._rated_elsewhere)
         self.refusal.show_desk(desk)
         self.print_again.setText(_("Print again"))
@@ -173,6 +172,7 @@ class DeskScreen(Screen):
         if not asking_why:
             self.scan.show()
         self.queue.show_desk(desk)
+        self.scan.reveal(desk)  # last: every other row is set, so the row shows into the room that is left
 
 
 class WindowView(QStackedWidget):
