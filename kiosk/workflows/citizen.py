@@ -26,7 +26,6 @@ from devices.health import DeviceState
 from devices.receipt.base import PrintResult, ReceiptPrinter
 from kiosk.backend.client import BackendClient
 from kiosk.backend.declarations import refused_attachment
-from common import uscc
 from common.backend_errors import (BackendError, CompanyNotFoundError, OfflineError, RejectedError, ServerError,
                                    outcome_unknown)
 from common.domain import (Application, ApplyAs, Attachment, CardType, CaseRefusal, Company, Consent,
@@ -34,7 +33,7 @@ from common.domain import (Application, ApplyAs, Attachment, CardType, CaseRefus
                            ServiceItem, WithdrawalRecorded)
 from common.i18n import N_, Text, language, text
 from common.masking import Masker
-from kiosk import drafts, forms, progress
+from kiosk import companies, drafts, forms, progress
 from kiosk.materials import Checklist, Provided, SIGNATURE_NAME, offered_licences, page_taken
 from kiosk.notices import NoticeAttempt, attempt_for, issue_and_print
 from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
@@ -871,17 +870,14 @@ class CitizenSession(SessionTicket, RatingTaps):
         """The code as typed so far; a company found for an earlier code is forgotten."""
         if self.step is not Step.COMPANY:
             return
-        code = uscc.normalise(typed)
+        code = companies.typed_code(typed)
         if code != self.company_code:
             self.company_code, self.company = code, None
             self.notice = None
 
     def company_code_message(self, final: bool = False) -> Text | None:
         """What is wrong with the code as typed (a code still being typed is not yet 'too short')."""
-        code = self.company_code
-        if not code or (not final and uscc.problem(code) == "short"):
-            return None
-        return forms.validate(forms.CREDIT_CODE_FIELD, code)
+        return companies.code_message(self.company_code, final)
 
     def look_up_company(self) -> None:
         if self.step is not Step.COMPANY or self.busy or self.identity is None:
@@ -1056,19 +1052,11 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.consents.append(consent)
         if self.application is not None:
             self.application.consents.append(consent)
-        holder, company = self._licence_holder(), self.application.company if self.application else None
-        id_number = self.identity.id_number
-        backend = self._backend
-
-        def fetch() -> list[dict[str, Any]]:
-            consent_id = backend.record_consent(consent).consent_id
-            if company is not None:
-                return backend.company_licences(company.credit_code, id_number, consent_id)
-            return backend.licences(holder or id_number, consent_id)
-
+        company, backend = self.application.company if self.application else None, self._backend
         self.busy = True
         self._changed()
-        self._background(fetch, self._licences_fetched, self._licences_unavailable)
+        self._background(lambda: companies.fetch_licences(backend, consent, company), self._licences_fetched,
+                         self._licences_unavailable)
 
     def decline_licences(self) -> None:
         if self.step is Step.LICENCE_CONSENT and not self.busy:
