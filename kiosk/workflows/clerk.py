@@ -31,6 +31,7 @@ from kiosk.workflows import admit
 from kiosk.window_documents import AcceptanceNotice, OneTimeNoticeA4
 from kiosk.workflows.citizen import Notice, user_message
 from kiosk.workflows.clerk_case import DeskCase
+from kiosk.workflows.clerk_company import DeskCompany
 from kiosk.workflows.clerk_documents import DeskDocuments
 from kiosk.workflows.clerk_handover import DeskHandover
 from kiosk.workflows.clerk_licences import DeskLicences
@@ -69,7 +70,7 @@ class Desk(enum.Enum):
 
 
 class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignature, DeskQueue, DeskScan, DeskLicences,
-                RatingTaps):
+                DeskCompany, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  audit: AuditTrail, terminal_id: str, masker: Masker, staff_sign_in: StaffSignIn,
                  document_printer: DocumentPrinter | None = None, hall: str = "", signs_at_window: bool = False,
@@ -98,6 +99,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         self._init_queue(window_number, queue_categories)  # queue tickets called to this window (kiosk/workflows/clerk_queue.py)
         self._init_scans(document_camera)  # paper materials scanned (kiosk/workflows/clerk_scan.py)
         self._init_licences(consent_on_screen)  # electronic licences for materials (kiosk/workflows/clerk_licences.py)
+        self._init_company()  # a matter for a company (kiosk/workflows/clerk_company.py)
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -193,6 +195,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         self._forget_signature()  # signed for another service
         self._start_scans()  # its materials, none scanned yet
         self._forget_licences()  # a consent is for one service (kiosk/workflows/clerk_licences.py)
+        self._start_company()  # for a company: chosen for this service (kiosk/workflows/clerk_company.py)
         self._audit_step("service_chosen", code)
         self._go(Desk.CHECKING)
 
@@ -214,6 +217,9 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
 
     def accept(self) -> None:
         if self.step is not Desk.CHECKING or self.missing() or self.identity is None or self.service is None:
+            return
+        if self.applicant_problem() is not None:  # a company's matter without its company (clerk_company.py)
+            self._go(Desk.CHECKING, Notice(self.applicant_problem()))
             return
         if self.awaiting_signature():
             self._ask_signature()  # on the customer screen; accepted when signed (kiosk/workflows/clerk_signature.py)
@@ -331,3 +337,4 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         self._forget_signature()
         self._forget_scans()
         self._forget_licences()
+        self._forget_company()

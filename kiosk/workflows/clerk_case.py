@@ -56,8 +56,10 @@ class DeskCase:
         assert self.identity is not None and self.service is not None
         kept = self._kept_case
         if kept is None or kept.application.service.code != self.service.code \
-                or kept.application.applicant is not self.identity:
-            kept = self._kept_case = MatterCase(Application(self.service, self.identity, self._terminal_id))
+                or kept.application.applicant is not self.identity or kept.application.company is not self.company:
+            # for a company, the kiosk's company case (kiosk/workflows/clerk_company.py)
+            kept = self._kept_case = MatterCase(Application(self.service, self.identity, self._terminal_id,
+                                                            company=self.company))
         return kept
 
     def _forget_case(self) -> None:

@@ -4,7 +4,9 @@ A mix-in of ``ClerkDesk``. A service whose materials name an ``e_licence_type`` 
 electronic licences in place of paper, exactly as the kiosk's (``kiosk/workflows/citizen.py``,
 LICENCE_CONSENT then MATERIALS): the same consent (scope "licences", for the service in hand, the kiosk's
 ``LICENCE_CONSENT_VERSION``), the same fetch (``POST /consents``, then ``GET /persons/{id}/licences`` with its
-``consent_id``), the same matching (``kiosk.materials.offered_licences``) and the same checklist
+``consent_id``; for a company's matter, ``kiosk/workflows/clerk_company.py``, the company's licences on the
+applicant's own consent, ``GET /companies/{code}/licences``, both through ``kiosk.companies.fetch_licences``), the
+same matching (``kiosk.materials.offered_licences``) and the same checklist
 (``Checklist.use_licence``): the accepted case carries ``e_licences`` and ``material_licences`` as the kiosk's
 cases do, with the consent in ``CaseIn.consents``.
 
@@ -19,7 +21,9 @@ again.
 
 Fetching runs on the task runner, the desk busy meanwhile; an answer that comes back for a matter or service no
 longer in hand is dropped. The consent and the licences belong to the applicant's matter and its service:
-another service, the next applicant, a sign-out (an idle one too) or another card drop them.
+another service, the next applicant, a sign-out (an idle one too) or another card drop them, and so does another
+holder (the matter turned into a company's, another company, or back to the applicant's own): the licences used
+for materials with them.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from common.domain import Consent
 from common.i18n import language, text
+from kiosk import companies
 from kiosk.materials import Provided, offered_licences
 from kiosk.workflows.citizen import LICENCE_CONSENT_VERSION, Notice, consent_method
 
@@ -68,7 +73,8 @@ class DeskLicences:
 
         return (self.identity is not None and self.service is not None and self.step is Desk.CHECKING
                 and not self.busy and self.licence_consent in ("", "declined", "unavailable")
-                and any(m.e_licence_type for m in self.service.materials))
+                and any(m.e_licence_type for m in self.service.materials)
+                and (self.company is not None or not self.for_company))  # a company's: once it is found
 
     def ask_licences(self: "ClerkDesk") -> None:
         """The clerk offers to fetch the applicant's licences: asked on their screen, or aloud by the clerk."""
@@ -104,15 +110,12 @@ class DeskLicences:
             consents.append(consent)
         self.licence_consent = "agreed"
         self._audit_step("licence_consent", f"{service.code} {method}")
-        backend, id_number = self._backend, identity.id_number
-
-        def fetch() -> list[dict[str, Any]]:
-            return backend.licences(id_number, backend.record_consent(consent).consent_id)
-
+        backend, company = self._backend, self.company  # a company's matter: the company's licences (kiosk.companies)
         self.busy, self.notice = True, None
         self._changed()
-        self._tasks.run(fetch, lambda found: self._licences_fetched(found, identity, service),
-                        lambda exc: self._licences_unavailable(exc, identity, service))
+        self._tasks.run(lambda: companies.fetch_licences(backend, consent, company),
+                        lambda found: self._licences_fetched(found, identity, service, company),
+                        lambda exc: self._licences_unavailable(exc, identity, service, company))
 
     def decline_licences(self: "ClerkDesk") -> None:
         """Declined: nothing fetched, nothing recorded; the materials are checked on paper."""
@@ -138,13 +141,15 @@ class DeskLicences:
         self._go(Desk.CHECKING, Notice(text("The question was withdrawn: nothing was recorded. You can ask again."),
                                        error=False))
 
-    def _still_in_hand(self: "ClerkDesk", identity: object, service: object) -> bool:
-        return identity is self.identity and service is self.service and self.licence_consent == "agreed"
+    def _still_in_hand(self: "ClerkDesk", identity: object, service: object, company: object) -> bool:
+        return (identity is self.identity and service is self.service and company is self.company
+                and self.licence_consent == "agreed")
 
-    def _licences_fetched(self: "ClerkDesk", found: list[dict[str, Any]], identity: object, service: object) -> None:
+    def _licences_fetched(self: "ClerkDesk", found: list[dict[str, Any]], identity: object, service: object,
+                          company: object) -> None:
         from kiosk.workflows.clerk import Desk
 
-        if not self._still_in_hand(identity, service) or self.service is None:  # the matter went meanwhile
+        if not self._still_in_hand(identity, service, company) or self.service is None:  # the matter went meanwhile
             self.busy = False
             self._changed()
             return
@@ -154,10 +159,11 @@ class DeskLicences:
                 text("The applicant holds no electronic licence for this service's materials."))
         self._go(Desk.CHECKING, Notice(said, error=False))
 
-    def _licences_unavailable(self: "ClerkDesk", exc: BaseException, identity: object, service: object) -> None:
+    def _licences_unavailable(self: "ClerkDesk", exc: BaseException, identity: object, service: object,
+                              company: object) -> None:
         from kiosk.workflows.clerk import Desk
 
-        if not self._still_in_hand(identity, service):
+        if not self._still_in_hand(identity, service, company):
             self.busy = False
             self._changed()
             return
@@ -203,6 +209,13 @@ class DeskLicences:
         checklist = self.checklist
         application.e_licences = checklist.licence_ids() if checklist is not None else []
         application.material_licences = checklist.licences_by_material() if checklist is not None else {}
+
+    def _drop_used_licences(self: "ClerkDesk") -> None:
+        """Every licence standing for a material no longer does (its holder changed: kiosk/workflows/clerk_company.py)."""
+        for material in (self.checklist.items if self.checklist is not None else ()):
+            if material.provided is Provided.LICENCE:
+                self._drops_licence(material.code, False)
+                self.provided[material.code] = False
 
     def _forget_licences(self) -> None:
         self.licence_consent, self.offered = "", {}

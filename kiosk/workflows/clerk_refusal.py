@@ -60,6 +60,9 @@ class DeskRefusal:
         if not refusal.complete():
             self._go(Desk.CHECKING, Notice(text("Write the reason for not accepting in the note.")))
             return
+        if self.applicant_problem() is not None:  # a company's matter without its company (clerk_company.py)
+            self._go(Desk.CHECKING, Notice(self.applicant_problem()))
+            return
         token = (self.staff or {}).get("token", "")
         if not token:
             self._go(Desk.CHECKING, Notice(text("Signed in offline: a refusal must be recorded by the service system. "
