@@ -9,7 +9,9 @@ question", in the window's left column for want of width here, withdraws it unan
 "Use licence" lets the licence the applicant holds stand for the material current in the list (one tap). The
 list marks which materials a licence can stand for (``ui.scan_row.material_note``). The desk does the rest
 (``kiosk/workflows/clerk_licences.py``); the row shows only what the desk holds, and is hidden for a service
-that takes no licence, so it takes no room where it cannot be used.
+that takes no licence, so it takes no room where it cannot be used. For a service a company may apply for, the row
+brings the company's row (``ui/company_row.py``, placed in the left column): once the company is found, "E-licences"
+fetches the company's licences on the applicant's consent.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from common.i18n import _, ngettext
 from kiosk.workflows.clerk import ClerkDesk, Desk
+from ui.company_row import CompanyRow
 from ui.widgets import button
 
 
@@ -54,6 +57,9 @@ class LicenceRow(QWidget):
         # large English (329 px of button), and this row's width is the right column's
         self.withdraw = button("", desk.cancel_licence_question)
         self.use = button("", lambda: desk.use_licence(self._current()))
+        # whose licences: the applicant's own, or a company's (ui/company_row.py). Placed by the window in its left
+        # column under the applicant, as "Cancel the question"; shown by this row with the desk
+        self.company = CompanyRow(desk)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         for widget in (self.fetch, self.agreed, self.declined, self.use):
@@ -62,6 +68,11 @@ class LicenceRow(QWidget):
         self.withdraw.setVisible(False)  # until a question is open: shown from the start, the window grew to 840 px
 
     def show_desk(self, desk: ClerkDesk) -> None:
+        # the company's row and "Cancel the question" share one place: the one going is hidden before the other shows
+        # (both shown for a moment grew the window to 862 px of 800 in large English: tests/test_window_company_ui.py)
+        question = desk.licence_consent in ("asked", "witnessing")
+        if question:
+            self.company.show_desk(desk)
         takes = desk.service is not None and any(m.e_licence_type for m in desk.service.materials)
         shown = (desk.identity is not None and takes and desk.unprinted is None
                  and (desk.step is Desk.CHECKING or (desk.step is Desk.WORKING and not desk.result)))
@@ -72,14 +83,20 @@ class LicenceRow(QWidget):
         self.declined.setText(_("Declined"))
         self.withdraw.setText(_("Cancel the question"))
         self.use.setText(_("Use licence"))
-        self.fetch.setVisible(consent in ("", "declined", "unavailable"))
         self.fetch.setEnabled(desk.can_ask_licences())
-        self.agreed.setVisible(consent == "witnessing")
-        self.declined.setVisible(consent in ("asked", "witnessing"))
-        self.withdraw.setVisible(shown and consent in ("asked", "witnessing"))
+        # hidden before shown: "E-licences" shown while "Use licence" still was (the company changed after the
+        # licences were fetched) grew the window to 1,356 px of 1,280 in large English
+        for widget, visible in sorted(((self.fetch, consent in ("", "declined", "unavailable")),
+                                       (self.agreed, consent == "witnessing"),
+                                       (self.declined, consent in ("asked", "witnessing")),
+                                       (self.withdraw, shown and consent in ("asked", "witnessing")),
+                                       (self.use, consent == "agreed" and bool(desk.offered))),
+                                      key=lambda pair: pair[1]):
+            widget.setVisible(visible)
         for widget in (self.agreed, self.declined, self.withdraw):
             widget.setEnabled(not desk.busy)
-        self.use.setVisible(consent == "agreed" and bool(desk.offered))
         self.use.setEnabled(desk.step is Desk.CHECKING and not desk.busy
                             and desk.licence_offered(self._current()) is not None)
         self.setVisible(shown)
+        if not question:  # shown after "Cancel the question" is hidden (see above)
+            self.company.show_desk(desk)

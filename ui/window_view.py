@@ -64,6 +64,7 @@ class DeskScreen(Screen):
         left.addWidget(self.clerk)
         left.addWidget(self.applicant)
         left.addWidget(self.queue)
+        left.addWidget(self.licences.company)  # for a company: its credit code (ui/company_row.py)
         left.addStretch(1)
         left.addWidget(self.licences.withdraw)  # an unanswered licence question withdrawn (ui/licence_row.py)
         left.addWidget(self.print_again)

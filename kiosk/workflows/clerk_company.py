@@ -78,10 +78,12 @@ class DeskCompany:
         code = companies.typed_code(typed)
         if code == self.company_code:
             return
-        dropped = self.company is not None or bool(self.licence_consent)
+        dropped = self.company is not None or bool(self.licence_consent) or self.notice is not None
         self._drop_company()
-        self.company_code, self.notice = code, None
-        if dropped:  # else the row shows the code's message as typed, and the window is not redrawn per key
+        self.company_code = code
+        message = self.company_code_message()  # said as typed, as the kiosk does
+        self.notice = Notice(message) if message is not None else None
+        if dropped or message is not None:  # else the window is not redrawn for every key
             self._changed()
 
     def company_code_message(self: "ClerkDesk", final: bool = False) -> Text | None:

@@ -1,0 +1,119 @@
+"""A matter for a company at the window through the widgets (ui/company_row.py, ui/licence_row.py), against the sandbox
+on loopback: the clerk ticks "For a company", types (or a wedge scanner reads) the credit code, looks it up, and the
+licence row offers the company's business licence on the applicant's consent; the case goes in the company's name;
+nothing typed stays after the matter; the window fits 1280x800 in large English."""
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+
+from devices.idcard.samples import sample_identity
+from kiosk.workflows.clerk import Desk
+from tests.window_steps import checking
+
+HOLDER = sample_identity("resident").id_number  # an authorised handler of 杭州示例科技有限公司
+COMPANY = "91330106MA2H7Q3K8C"
+
+
+@pytest.fixture
+def gui(open_gui):
+    return open_gui("window", terminal={"customer_screen": "on"})
+
+
+def _inside(widget, window):
+    placed = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+    return window.rect().contains(placed), placed
+
+
+def _look_up(qtbot, view, screen, typed=COMPANY):
+    row = screen.licences.company
+    assert row.code.isVisible() and row.look_up.isVisible()
+    qtbot.keyClicks(row.code, typed)
+    assert view.desk.for_company
+    qtbot.keyClick(row.code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.desk.company is not None and not view.desk.busy, timeout=10000)
+    return row
+
+
+def test_the_clerk_takes_a_company_and_its_business_licence_stands_for_the_material(gui, qtbot, sandbox):
+    view, screen = checking(gui, qtbot, "BDC-005")  # persons and companies; M2 takes a business licence
+    row = screen.licences.company
+    assert row.isVisible() and row.code.isVisible() and not row.found.isVisible() and not view.desk.for_company
+    assert screen.licences.fetch.isEnabled()  # the applicant's own licences, until a code is typed
+    qtbot.keyClicks(row.code, "91330106MA2H7Q3K8D")  # the check character wrong: said as typed
+    assert view.desk.for_company and not screen.licences.fetch.isEnabled()  # a company's: found first
+    assert screen.notice.isVisible() and "校验" in screen.notice.text()
+    qtbot.keyClick(row.code, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(row.code, "c")
+    assert not screen.notice.isVisible() and view.desk.company_code == COMPANY
+    qtbot.mouseClick(row.look_up, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.company is not None and not view.desk.busy, timeout=10000)
+    assert row.found.isVisible() and row.change.isVisible() and not row.code.isVisible()
+    assert "杭州示例科技有限公司" in row.found.full_text() and "经办人" in row.found.full_text()
+    licences = screen.licences
+    qtbot.mouseClick(licences.fetch, Qt.MouseButton.LeftButton)
+    assert not row.isVisible() and licences.withdraw.isVisible()  # in its place while the applicant is asked
+    qtbot.mouseClick(view.customer.consent_agree, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.licence_consent == "agreed" and not view.desk.busy, timeout=10000)
+    assert screen.materials.item(1).text().endswith("可用电子证照）") and "电子证照" not in screen.materials.item(0).text()
+    screen.materials.setCurrentRow(1)
+    qtbot.mouseClick(licences.use, Qt.MouseButton.LeftButton)
+    assert screen.materials.item(1).checkState() == Qt.CheckState.Checked
+    screen.materials.item(0).setCheckState(Qt.CheckState.Checked)  # the resident ID on paper
+    qtbot.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=15000)
+    body = sandbox.store.case_body(view.desk.result)
+    assert (body["applicant"]["type"], body["applicant"]["credit_code"]) == ("company", COMPANY)
+    assert body["material_licences"] == {"M2": "EL000043"}
+    assert not row.isVisible()  # decided: the company row gives its room to the rating
+    qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
+    assert view.desk.company is None and row.code.text() == "" and row.found.full_text() == "" and not row.isVisible()
+
+
+def test_a_wedge_scanner_reading_the_licence_qr_code_types_the_code_and_enter_looks_it_up(gui, qtbot):
+    view, screen = checking(gui, qtbot, "WS-013")
+    row = _look_up(qtbot, view, screen, f"https://www.gsxt.gov.cn/index.html?uniscid={COMPANY}&t=1")
+    assert view.desk.company.credit_code == COMPANY and row.found.isVisible()
+
+
+def test_a_service_for_companies_only_starts_for_a_company_and_sign_out_forgets_it(gui, qtbot):
+    view, screen = checking(gui, qtbot, "QY-008")
+    row = screen.licences.company
+    assert row.isVisible() and row.code.isVisible() and view.desk.for_company
+    qtbot.keyClicks(row.code, COMPANY)
+    qtbot.mouseClick(row.look_up, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.company is not None and not view.desk.busy, timeout=10000)
+    assert view.desk.sign_out_idle()
+    assert view.desk.company is None and view.desk.company_code == "" and row.code.text() == ""
+
+
+def _fits(qtbot, gui, *widgets):
+    qtbot.wait(50)  # the layout settles on the event loop
+    assert gui.window.size().toTuple() == (1280, 800)
+    for widget in widgets:
+        assert widget.isVisible(), widget
+        inside, placed = _inside(widget, gui.window)
+        assert inside, (widget, placed)
+
+
+def test_the_company_row_fits_1280x800_in_large_english_beside_a_hand_over(gui, qtbot):
+    gui.window.toggle_language()
+    gui.window.toggle_elderly()
+    view, screen = checking(gui, qtbot, "BDC-005")
+    qtbot.waitUntil(lambda: screen.handover.isVisible(), timeout=5000)  # a licence is ready for the sample resident
+    row, licences = screen.licences.company, screen.licences
+    _fits(qtbot, gui, row.code, row.look_up, screen.handover, screen.next, screen.sign_out, screen.accept)
+    _look_up(qtbot, view, screen)
+    assert row.found.text().startswith("Hangzhou") and row.found.full_text().endswith("authorised handler.")
+    _fits(qtbot, gui, row.found, row.change, screen.notice, screen.materials, screen.refusal, screen.next,
+          screen.sign_out, screen.accept)
+    qtbot.mouseClick(licences.fetch, Qt.MouseButton.LeftButton)  # the question open: "Cancel" in the row's place
+    _fits(qtbot, gui, licences.withdraw, licences.declined, screen.notice, screen.next, screen.sign_out)
+    qtbot.mouseClick(view.customer.consent_agree, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.licence_consent == "agreed" and not view.desk.busy, timeout=10000)
+    screen.materials.setCurrentRow(1)
+    _fits(qtbot, gui, row.found, licences.use, screen.notice, screen.next, screen.sign_out, screen.accept)
+    qtbot.mouseClick(row.change, Qt.MouseButton.LeftButton)  # another company: the field again, the licences gone
+    assert view.desk.company is None and view.desk.offered == {} and row.code.isVisible()
+    qtbot.keyClicks(row.code, "91330106MA2H7Q3K8CX")  # too long: said in the notice
+    assert "18" in screen.notice.text()
+    _fits(qtbot, gui, row.code, row.look_up, screen.notice, screen.next, screen.sign_out, screen.accept)
