@@ -117,3 +117,28 @@ def test_the_company_row_fits_1280x800_in_large_english_beside_a_hand_over(gui, 
     qtbot.keyClicks(row.code, "91330106MA2H7Q3K8CX")  # too long: said in the notice
     assert "18" in screen.notice.text()
     _fits(qtbot, gui, row.code, row.look_up, screen.notice, screen.next, screen.sign_out, screen.accept)
+
+
+def test_the_company_row_fits_with_every_other_row_of_a_matter(open_gui, qtbot, sandbox):
+    """As tests/test_window_full_fit.py, for a company's matter: a called ticket, a hand-over, a page scanned, the
+    company found and its licences agreed, in large English at 1280x800."""
+    gui = open_gui("window", terminal={"window_number": 3, "customer_screen": "on"})
+    gui.window.toggle_language()
+    gui.window.toggle_elderly()
+    sandbox.store.queue.take("A", None, "DISPENSER")
+    view, screen = checking(gui, qtbot, "BDC-005")
+    qtbot.waitUntil(lambda: screen.handover.isVisible() and screen.queue.isVisible(), timeout=5000)
+    row, licences = _look_up(qtbot, view, screen), screen.licences
+    screen.materials.setCurrentRow(0)
+    qtbot.mouseClick(screen.scan.scan, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.desk.busy and view.desk.scanned(screen.scan.code) is not None, timeout=15000)
+    qtbot.mouseClick(licences.fetch, Qt.MouseButton.LeftButton)
+    _fits(qtbot, gui, licences.withdraw, screen.queue, screen.handover, screen.notice, screen.next, screen.sign_out)
+    qtbot.mouseClick(view.customer.consent_agree, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.licence_consent == "agreed" and not view.desk.busy, timeout=10000)
+    screen.materials.setCurrentRow(1)
+    _fits(qtbot, gui, row.found, row.change, screen.queue, screen.handover, screen.scan.scan, screen.scan.thumb,
+          licences.use, screen.materials, screen.refusal, screen.accept, screen.notice, screen.next, screen.sign_out,
+          screen.applicant)
+    line = screen.materials.sizeHintForRow(0)
+    assert screen.materials.viewport().height() >= 2 * line, (screen.materials.viewport().height(), line)
