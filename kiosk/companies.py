@@ -15,7 +15,7 @@ from typing import Any
 
 from common import uscc
 from common.domain import Company, Consent
-from common.i18n import Text
+from common.i18n import Text, text
 from kiosk import forms
 from kiosk.backend.client import BackendClient
 from kiosk.payloads import credit_code_in
@@ -35,6 +35,13 @@ def code_message(code: str, final: bool = False) -> Text | None:
     if not code or (not final and uscc.problem(code) == "short"):
         return None
     return forms.validate(forms.CREDIT_CODE_FIELD, code)
+
+
+def look_up_problem(code: str) -> Text | None:
+    """What stops looking ``code`` up (None when nothing does): no code typed, or one that is not a credit code."""
+    if not code:
+        return text("Please enter the 18-character unified social credit code")
+    return code_message(code, final=True)
 
 
 def fetch_licences(backend: BackendClient, consent: Consent, company: Company | None) -> list[dict[str, Any]]:

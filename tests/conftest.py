@@ -71,6 +71,18 @@ def services(sandbox, make_config):
 
 
 @pytest.fixture
+def screen_services(sandbox, make_config):
+    """As ``services``, for a window with a screen facing the applicant (terminal.customer_screen = "on")."""
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+
+    built = build_services(make_config(sandbox.url, terminal={"customer_screen": "on"}), SyncTaskRunner())
+    built.start()
+    yield built
+    built.stop()
+
+
+@pytest.fixture
 def open_gui(qapp, qtbot, sandbox, make_config):
     """Open the terminal's window in a mode, offscreen, against the sandbox; closed after the test."""
     from ui.app import Gui

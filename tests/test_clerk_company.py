@@ -8,6 +8,7 @@ from common.uscc import check_character
 from devices.idcard.samples import sample_identity
 from kiosk.materials import Provided
 from kiosk.workflows.clerk import Desk
+from tests.window_steps import desk_checking
 
 HOLDER = sample_identity("resident").id_number  # 张测试: an authorised handler of 杭州示例科技有限公司
 COMPANY = "91330106MA2H7Q3K8C"  # holds EL000043 (business_licence), EL000047 (property_certificate)
@@ -15,24 +16,8 @@ CATERING = "91330102MA2J4R8L6C"  # 张测试 has no role in it
 UNKNOWN = "91330100MA0000001" + check_character("91330100MA0000001")  # valid, held by nobody
 
 
-@pytest.fixture
-def screen_services(sandbox, make_config):
-    from kiosk.app import build_services
-    from kiosk.tasks import SyncTaskRunner
-
-    built = build_services(make_config(sandbox.url, terminal={"customer_screen": "on"}), SyncTaskRunner())
-    built.start()
-    yield built
-    built.stop()
-
-
 def checking(services, service="BDC-005"):
-    desk = services.new_clerk_desk()
-    desk.sign_in("XH0001", "demo-XH0001")
-    desk.card_read(sample_identity("resident"))
-    desk.choose_service(service)
-    assert desk.step is Desk.CHECKING
-    return desk
+    return desk_checking(services, service)
 
 
 def for_company(desk, code=COMPANY):
@@ -58,7 +43,8 @@ def test_a_companys_matter_takes_the_companys_licences_and_goes_as_the_kiosks_co
     desk.mark("M1", True)
     desk.mark("M2", True)
     desk.accept()  # nothing submitted without the company
-    assert desk.step is Desk.CHECKING and desk.result == "" and "Look up the company" in desk.notice.message.render("en")
+    assert desk.step is Desk.CHECKING and desk.result == ""
+    assert "Look up the company" in desk.notice.message.render("en")
     desk.set_company_code(" 9133 0106ma2h7q3k8c")  # spaces and small letters, as typed
     assert desk.company_code == COMPANY and desk.company_code_message(final=True) is None
     desk.look_up_company()

@@ -7,29 +7,13 @@ import pytest
 from devices.idcard.samples import sample_identity
 from kiosk.materials import Provided
 from kiosk.workflows.clerk import Desk
+from tests.window_steps import desk_checking
 
 HOLDER = sample_identity("resident").id_number  # 张测试: holds EL000004 (resident_id), EL000003 (property_certificate)
 
 
-@pytest.fixture
-def screen_services(sandbox, make_config):
-    """A window with a screen facing the applicant (terminal.customer_screen = "on")."""
-    from kiosk.app import build_services
-    from kiosk.tasks import SyncTaskRunner
-
-    built = build_services(make_config(sandbox.url, terminal={"customer_screen": "on"}), SyncTaskRunner())
-    built.start()
-    yield built
-    built.stop()
-
-
 def checking(services, service="SB-003"):
-    desk = services.new_clerk_desk()
-    desk.sign_in("XH0001", "demo-XH0001")
-    desk.card_read(sample_identity("resident"))
-    desk.choose_service(service)
-    assert desk.step is Desk.CHECKING
-    return desk
+    return desk_checking(services, service)
 
 
 def licence_consents(sandbox):

@@ -16,6 +16,7 @@ from devices.idcard.samples import sample_identity
 from kiosk.refusal_reasons import Refusal, RefusalReason
 from kiosk.window_documents import RefusalDecision, render
 from kiosk.workflows.clerk import Desk
+from tests.window_steps import desk_checking
 
 ID_NUMBER, NAME = "330106199003071236", "张测试"  # the sample resident card
 CUPS_OUTPUT = Path(pwd.getpwuid(os.getuid()).pw_dir) / "PDF"  # cups-pdf writes to the job owner's ~/PDF
@@ -38,12 +39,7 @@ def cups_services(sandbox, make_config):
 
 
 def checking(services, service="GJJ-004"):
-    desk = services.new_clerk_desk()
-    desk.sign_in("XH0001", "demo-XH0001")
-    desk.card_read(sample_identity("resident"))
-    desk.choose_service(service)
-    assert desk.step is Desk.CHECKING
-    return desk
+    return desk_checking(services, service)
 
 
 def decisions(sandbox, case_number):

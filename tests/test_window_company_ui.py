@@ -54,7 +54,8 @@ def test_the_clerk_takes_a_company_and_its_business_licence_stands_for_the_mater
     assert not row.isVisible() and licences.withdraw.isVisible()  # in its place while the applicant is asked
     qtbot.mouseClick(view.customer.consent_agree, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.desk.licence_consent == "agreed" and not view.desk.busy, timeout=10000)
-    assert screen.materials.item(1).text().endswith("可用电子证照）") and "电子证照" not in screen.materials.item(0).text()
+    assert screen.materials.item(1).text().endswith("可用电子证照）")  # the company's business licence
+    assert "电子证照" not in screen.materials.item(0).text()  # the resident ID: the person's, not offered
     screen.materials.setCurrentRow(1)
     qtbot.mouseClick(licences.use, Qt.MouseButton.LeftButton)
     assert screen.materials.item(1).checkState() == Qt.CheckState.Checked

@@ -1,6 +1,19 @@
-"""Steps at the clerk's window, through its widgets, shared by the window's UI tests."""
+"""Steps at the clerk's window, shared by the window's tests: through its widgets (the UI tests), or on the desk alone
+(the workflow tests)."""
 
+from devices.idcard.samples import sample_identity
 from kiosk.workflows.clerk import Desk
+
+
+def desk_checking(services, service: str):
+    """A new desk of ``services``: the sandbox's clerk signed in, the sample resident's card read and ``service``
+    chosen, its materials being checked. Returns the desk."""
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    desk.card_read(sample_identity("resident"))
+    desk.choose_service(service)
+    assert desk.step is Desk.CHECKING
+    return desk
 
 
 def signed_in(gui, qtbot):

@@ -882,8 +882,7 @@ class CitizenSession(SessionTicket, RatingTaps):
     def look_up_company(self) -> None:
         if self.step is not Step.COMPANY or self.busy or self.identity is None:
             return
-        problem = self.company_code_message(final=True) if self.company_code else text(
-            "Please enter the 18-character unified social credit code")
+        problem = companies.look_up_problem(self.company_code)
         if problem is not None:
             self._go(Step.COMPANY, Notice(problem))
             return

@@ -1,16 +1,17 @@
 """A matter for a company (法人) at the window: the clerk takes the company by its unified social credit code, as
 the kiosk's citizen does.
 
-A mix-in of ``ClerkDesk``. For a service whose ``applicant_types`` hold "company" the clerk chooses "For a company"
-(a service for companies only starts there), types the code from the business licence (or a keyboard-wedge
-scanner types its QR code's text into the field: ``kiosk.companies.typed_code`` finds the code in it), and looks
-it up on the backend (``BackendClient.company``, on the task runner): the company and what the applicant, whose card
-was read, is to it. The code is checked as the kiosk checks it (``kiosk.companies.code_message``, GB 32100 by
-``common.uscc``); a company the applicant is neither the legal representative nor an authorised handler of is
-refused, as at the kiosk. Once found, the matter's case is the kiosk's company case (``Application.company``: the
-applicant travels as the company's, docs/api/payloads.md 'Who applies') and the electronic licences offered are the
-company's (``kiosk/workflows/clerk_licences.py``, through ``kiosk.companies.fetch_licences``), on the applicant's
-own consent as before.
+A mix-in of ``ClerkDesk``. For a service whose ``applicant_types`` hold "company" the matter becomes a company's
+(``apply_for_company``: the window's company row does it when the clerk types a code; a service for companies only
+starts there), the clerk types the code from the business licence (or a keyboard-wedge scanner types its QR code's
+text into the field: ``kiosk.companies.typed_code`` finds the code in it), and looks it up on the backend
+(``BackendClient.company``, on the task runner): the company and what the applicant, whose card was read, is to it.
+The code is checked as the kiosk checks it (``kiosk.companies``, GB 32100 by ``common.uscc``); a company the
+applicant is neither the legal representative nor an authorised handler of is refused, as at the kiosk. Once
+found, the matter's case is the kiosk's company case (``Application.company``: the applicant travels as the
+company's, docs/api/payloads.md 'Who applies') and the electronic licences offered are the company's
+(``kiosk/workflows/clerk_licences.py``, through ``kiosk.companies.fetch_licences``), on the applicant's own consent
+as before.
 
 The licences belong to their holder: choosing or dropping the company, or another code, drops the consent, the
 licences fetched and those used for materials (the applicant's own cannot stand in a company's case, nor the
@@ -95,8 +96,7 @@ class DeskCompany:
 
         if not self.for_company or not self.can_change_company() or self.identity is None:
             return
-        problem = self.company_code_message(final=True) if self.company_code else text(
-            "Enter the company's 18-character unified social credit code from its business licence.")
+        problem = companies.look_up_problem(self.company_code)  # as the kiosk's
         if problem is not None:
             self._go(Desk.CHECKING, Notice(problem))
             return

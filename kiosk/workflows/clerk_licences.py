@@ -211,7 +211,7 @@ class DeskLicences:
         application.material_licences = checklist.licences_by_material() if checklist is not None else {}
 
     def _drop_used_licences(self: "ClerkDesk") -> None:
-        """Every licence standing for a material no longer does (its holder changed: kiosk/workflows/clerk_company.py)."""
+        """Every licence standing for a material no longer does (its holder changed: clerk_company.py)."""
         for material in (self.checklist.items if self.checklist is not None else ()):
             if material.provided is Provided.LICENCE:
                 self._drops_licence(material.code, False)
