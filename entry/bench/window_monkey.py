@@ -14,7 +14,8 @@ always one for "Other", then "Do not accept"), handing over a licence listed as 
 after the printer failed it ("Print again", the printer set right first more often than not), scanning a
 material on the simulated document camera (a row of the list chosen, then "Scan", "Retake" or "Remove"; the
 camera now and then unplugged or giving no picture, then set right), electronic licences (a row chosen, then
-"E-licences", the clerk's "Agreed" or "Declined" for the consent asked aloud, or "Use licence"), and walking
+"E-licences", the clerk's "Agreed" or "Declined" for the consent asked aloud, or "Use licence"), a matter for a
+company (a credit code typed or a licence QR code's text, Enter or "Look up", "Change"), and walking
 away: the window's second shortened until its idle sign-out (ui/window_idle.py) has signed the clerk out,
 audited ``signed_out_idle``, waiting for a decision in flight.
 At a window with a number (``terminal.window_number``, as ``window_config`` sets) the hall's queue too: the
@@ -36,8 +37,8 @@ After every step, once the desk is no longer busy (waited on, never slept), it c
   desk's;
 - when an applicant's matter ends (the next applicant, a sign-out, an idle sign-out, another card laid
   down), nothing of that applicant remains: the desk holds no service, material, scanned page (every page seen
-  zeroed, no thumbnail kept), licence consent or licence offered, result, notice attempt or evaluation of theirs,
-  the masker knows no name of theirs, and no widget of the window, shown or hidden, holds their name, ID
+  zeroed, no thumbnail kept), licence consent or licence offered, company or credit code (nor the field), result,
+  notice attempt or evaluation of theirs, the masker knows no name of theirs, and no widget of the window, shown or hidden, holds their name, ID
   number (whole or masked), address, case or notice number or the words they gave.
 
 The window serves category A only (``terminal.queue_categories``): a B ticket called to it is a failure.
@@ -67,6 +68,10 @@ STAFF_ID, PASSWORD = "XH0001", "demo-XH0001"  # the sandbox's clerk (sandbox/dat
 # What a receipt printer does to a clerk (devices/receipt/sim.py); "silent" and "slow" are left to the printer's tests.
 PRINTER_FAULTS = ("paper_out", "paper_out_mid_job", "cover_open", "cutter_error", "offline")
 HOLDERS = ("330106199003071236", "330102195506122468", "330106199003071230")  # for an agent: ready, none, a slip
+# a company's credit code at the window (ui/company_row.py): the sample resident's company (a handler of it), as typed
+# with spaces, a licence QR code's text, a company they have no role in, one nobody holds, a slip, and the field emptied
+COMPANY_CODES = ("91330106MA2H7Q3K8C", "9133 0106ma2h7q3k8c", "https://www.gsxt.gov.cn/?uniscid=91330106MA2H7Q3K8C",
+                 "91330102MA2J4R8L6C", "91330100MA0000001F", "91330106MA2H7Q3K8D", "")
 CAMERA_FAULTS = ("no_frame", "unplugged")  # the document camera's (devices/doccam/sim.py); "hang" left to its tests
 # Buttons that end the matter or the shift: tapped less often than the others, so the monkey gets deep.
 LEAVING = {"next": 0.12, "sign_out": 0.03}
@@ -126,6 +131,8 @@ class WindowMonkey(SeededMonkey):
                                 self.camera_fault: 0.02})
                 if desk.can_ask_licences() or desk.licence_consent in ("witnessing", "agreed"):
                     weights.update({self.licences: 0.08})  # electronic licences, consent witnessed aloud
+                if desk.can_change_company():  # a service companies may apply for (else the seeds as before)
+                    weights.update({self.company: 0.08})
             elif desk.step is Desk.DONE:  # the applicant rates (and may say why), or the clerk goes on
                 weights.update({self.tap: 0.50, self.type_text: 0.15})
                 if desk.unprinted is not None:  # a document the printer failed
@@ -299,6 +306,41 @@ class WindowMonkey(SeededMonkey):
         button = self.pick(buttons)
         self.note("applicant", f"{button.text() or button.objectName() or type(button).__name__!r}")
         tap(button, "button on the applicant's screen")
+
+    def company(self) -> None:
+        """A matter for a company (ui/company_row.py): "Change" when one is found, else a credit code typed (the
+        sample resident's company, one they have no role in, a slip, a licence QR code's text, or the field emptied)
+        and looked up with Enter or "Look up"."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        from entry.walkthrough import tap
+
+        row = getattr(getattr(self.screen(), "licences", None), "company", None)
+        if row is None or not row.isVisible():
+            self.tap()
+            return
+        if row.change.isVisible() and row.change.isEnabled():
+            self.note("company", "'Change'")
+            tap(row.change, "'Change' button")
+            return
+        if not row.code.isVisible() or not row.code.isEnabled():
+            self.tap()
+            return
+        code = str(self.rng.choice(COMPANY_CODES))
+        self.note("company", repr(code))
+        tap(row.code, "field")
+        row.code.selectAll()
+        if code:
+            QTest.keyClicks(row.code, code)
+        else:
+            QTest.keyClick(row.code, Qt.Key.Key_Backspace)
+        self._gave(code)
+        if self.rng.random() < 0.5:
+            QTest.keyClick(row.code, Qt.Key.Key_Return)
+        elif row.look_up.isVisible() and row.look_up.isEnabled():
+            tap(row.look_up, "'Look up' button")
+        self.settle("the company")
 
     def camera_fault(self) -> None:
         """The document camera unplugged or giving no picture, or set right again (more often)."""
@@ -543,7 +585,9 @@ class WindowMonkey(SeededMonkey):
             ("notice attempt", desk._notice_attempt), ("rating", desk.rating.key),
             ("rating comment", desk.rating.comment), ("rating applicant", desk._rating_applicant),
             ("scanned pages", desk.page_count()), ("page thumbnails", self.view.desk_screen.scan._thumbs),
-            ("licence consent", desk.licence_consent), ("offered licences", desk.offered)) if value}
+            ("licence consent", desk.licence_consent), ("offered licences", desk.offered),
+            ("company", desk.company), ("company code", desk.company_code), ("for a company", desk.for_company),
+            ("company field", self.view.desk_screen.licences.company.code.text())) if value}
         pages, self._pages = self._pages, []
         if any(len(page) for page in pages):
             left["pages not zeroed"] = sum(1 for page in pages if len(page))
