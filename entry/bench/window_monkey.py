@@ -38,8 +38,8 @@ After every step, once the desk is no longer busy (waited on, never slept), it c
 - when an applicant's matter ends (the next applicant, a sign-out, an idle sign-out, another card laid
   down), nothing of that applicant remains: the desk holds no service, material, scanned page (every page seen
   zeroed, no thumbnail kept), licence consent or licence offered, company or credit code (nor the field), result,
-  notice attempt or evaluation of theirs, the masker knows no name of theirs, and no widget of the window, shown or hidden, holds their name, ID
-  number (whole or masked), address, case or notice number or the words they gave.
+  notice attempt or evaluation of theirs, the masker knows no name of theirs, and no widget of the window, shown or
+  hidden, holds their name, ID number (whole or masked), address, case or notice number or the words they gave.
 
 The window serves category A only (``terminal.queue_categories``): a B ticket called to it is a failure.
 With ``--customer-screen`` the window has the applicant's own screen (ui/customer_screen.py), and the applicant
