@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from devices.receipt.document import Feed, Line, Qr, ReceiptDocument, Rule
-from common.domain import Application, MaterialKind, MaterialRequirement, Receipt, ServiceItem
+from common.domain import Application, Company, MaterialKind, MaterialRequirement, Receipt, ServiceItem
 from common.i18n import catalogue
 from kiosk.materials import condition_text, obtain_text
 
@@ -61,6 +61,12 @@ def citizen_receipt(receipt: Receipt, lang: str) -> ReceiptDocument:
     return ReceiptDocument(f"receipt {receipt.case_number}", tuple(lines))
 
 
+def company_line(company: Company, lang: str) -> str:
+    """Whom a company's matter at the window is for: on its acceptance receipt and its A4 documents."""
+    return catalogue(lang).gettext("For the company: {name} ({code})").format(name=company.name(lang),
+                                                                          code=company.credit_code)
+
+
 def acceptance_receipt(outcome: "Outcome", application: Application, clerk: str, lang: str) -> ReceiptDocument:
     """受理回执: printed at the window when a clerk accepts a case."""
     t = catalogue(lang).gettext
@@ -71,6 +77,7 @@ def acceptance_receipt(outcome: "Outcome", application: Application, clerk: str,
         _number_line(outcome.number, outcome.provisional, lang),
         Line(t("Service: {name}").format(name=service.name(lang))),
         Line(t("Applicant: {name} ({id})").format(name=applicant.masked_name, id=applicant.masked_id)),
+        *([Line(company_line(application.company, lang))] if application.company is not None else []),
         Line(t("Accepted by: {clerk}").format(clerk=clerk or "-")),
         Line(t("Accepted: {time}").format(time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))),
         Line(catalogue(lang).ngettext("Promised within {days} working day", "Promised within {days} working days",

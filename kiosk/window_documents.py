@@ -15,10 +15,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Union
 
-from common.domain import MaterialKind, MaterialRequirement, ServiceItem
+from common.domain import Company, MaterialKind, MaterialRequirement, ServiceItem
 from common.i18n import N_, catalogue
 from kiosk.a4_layout import Para, page_pdf
 from kiosk.materials import condition_text, obtain_text
+from kiosk.receipts import company_line
 from kiosk.refusal_reasons import Refusal
 
 
@@ -32,6 +33,7 @@ class Matter:
     applicant_masked_name: str
     applicant_masked_id: str
     issued: dt.datetime
+    company: Company | None = None  # a matter for a company: named with its credit code (kiosk/workflows/clerk_company.py)
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def _head(matter: Matter, number_line: str, lang: str) -> list[Para]:
         Para(number_line, bold=True),
         Para(t("Service: {name}").format(name=matter.service.name(lang))),
         Para(t("Applicant: {name} ({id})").format(name=matter.applicant_masked_name, id=matter.applicant_masked_id)),
-    ]
+    ] + ([Para(company_line(matter.company, lang))] if matter.company is not None else [])
 
 
 def _foot(matter: Matter, clerk_line: str, lang: str) -> list[Para]:

@@ -67,6 +67,7 @@ def test_a_companys_matter_takes_the_companys_licences_and_goes_as_the_kiosks_co
     assert (body["applicant"]["id_number"], body["applicant"]["role"]) == (HOLDER, "authorised_handler")
     assert body["e_licences"] == ["EL000043"] and body["material_licences"] == {"M2": "EL000043"}
     assert [c["consent_key"] for c in body["consents"]] == [consent["consent_key"]]
+    assert desk._matter().company is desk.company  # the receipt and the A4 documents name the company
     assert COMPANY not in audit_details(desk) and HOLDER not in audit_details(desk)
     desk.next_applicant()
     assert (desk.for_company, desk.company_code, desk.company, desk.offered, desk.licence_consent) == (

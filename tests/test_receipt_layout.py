@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from common import provisional
-from common.domain import Application, Identity, MaterialKind, MaterialRequirement, Receipt, ServiceItem
+from common.domain import (Application, Company, CompanyRole, Identity, MaterialKind, MaterialRequirement, Receipt,
+                           ServiceItem)
 from common.i18n import set_language
 from common.masking import mask_id_number, mask_name
 from devices.qr.decoder import decode
@@ -49,6 +50,11 @@ NAME = mask_name(APPLICANT.name)
 NOW = dt.datetime(2026, 11, 30, 9, 41)
 
 
+COMPANY = Company("91330106MA2H7Q3K8C", "杭州市西湖区示例便利店（个体工商户）",
+                  "Hangzhou Xihu Example Convenience Store (individual business)", "", "张*",
+                  CompanyRole.AUTHORISED_HANDLER)  # a long name, in both languages
+
+
 def _receipt(number: str, **kw) -> Receipt:
     return Receipt(number, SERVICE.code, SERVICE.name_zh, SERVICE.name_en, NAME, MASKED_ID, LONGEST_TERMINAL, NOW,
                    promised_days=3, fee_yuan=10.0, **kw)
@@ -65,6 +71,9 @@ def _documents(lang, profile):
         ("offline", citizen_receipt(_receipt(PROVISIONAL, provisional=True), lang), [PROVISIONAL, MASKED_ID]),
         ("reprint", citizen_receipt(_receipt(CASE, reprint=True), lang), [CASE, MASKED_ID]),
         ("window", acceptance_receipt(outcome, application, "王小明", lang), [PROVISIONAL, MASKED_ID]),
+        ("window, a company's", acceptance_receipt(outcome, Application(SERVICE, APPLICANT, LONGEST_TERMINAL,
+                                                                        company=COMPANY), "王小明", lang),
+         [PROVISIONAL, MASKED_ID, COMPANY.credit_code]),
         ("notice", one_time_notice(NOTICE, SERVICE, NAME, list(SERVICE.materials), LONGEST_TERMINAL, lang),
          [NOTICE, LONGEST_TERMINAL]),
         ("provisional notice", one_time_notice("", SERVICE, NAME, list(SERVICE.materials), LONGEST_TERMINAL, lang),

@@ -1,6 +1,7 @@
 """The window's A4 documents read back from the PDF as a printer gets it: poppler's pdftotext for the words,
 pdffonts for the embedded Chinese font, pdftoppm and the terminal's QR decoder for the acceptance notice's code."""
 
+import dataclasses
 import datetime as dt
 import subprocess
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 import cv2
 import pytest
 
-from common.domain import MaterialKind, MaterialRequirement, ServiceItem
+from common.domain import Company, CompanyRole, MaterialKind, MaterialRequirement, ServiceItem
 from common.masking import mask_id_number, mask_name
 from devices.qr.decoder import decode
 from kiosk.refusal_reasons import Refusal, RefusalReason
@@ -53,6 +54,20 @@ def test_the_acceptance_notice_names_the_case_the_materials_the_clerk_and_the_ha
                 "en": ("AcceptanceNotice", "Materialsreceived", "Promisedwithin5workingdays")}[lang]
     flat = "".join(words.split())
     assert all(part in flat for part in expected), expected
+
+
+@pytest.mark.parametrize("lang, name", [("zh_CN", "杭州示例科技有限公司"), ("en", "HangzhouExampleTechnology")])
+def test_a_companys_matter_names_the_company_with_its_credit_code(lang, name, tmp_path):
+    company = Company("91330106MA2H7Q3K8C", "杭州示例科技有限公司", "Hangzhou Example Technology Co., Ltd.", "", "吴*",
+                      CompanyRole.AUTHORISED_HANDLER)
+    matter = dataclasses.replace(MATTER, company=company)
+    for doc in (AcceptanceNotice(matter, "SQ2026120200042", False, ()), OneTimeNoticeA4(matter, "GZ1", ()),
+                RefusalDecision(matter, "SQ2026120200042", Refusal.of(RefusalReason.NOT_OUR_REMIT))):
+        flat = "".join(pdf_text(render(doc, lang), tmp_path).split())
+        assert name in flat and "91330106MA2H7Q3K8C" in flat, type(doc).__name__
+        assert_masked(pdf_text(render(doc, lang), tmp_path))  # the person who applies for it, masked as ever
+    assert "91330106MA2H7Q3K8C" not in "".join(pdf_text(render(AcceptanceNotice(MATTER, "SQ1", False, ()), lang),
+                                                        tmp_path).split())  # a person's matter names none
 
 
 def test_the_acceptance_notice_carries_the_case_s_code_and_embeds_its_font(tmp_path):
