@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from devices.idcard.samples import sample_identity
 from kiosk.workflows.clerk import Desk
 from tests.window_steps import checking
+from ui.legibility import measure
 
 HOLDER = sample_identity("resident").id_number  # an authorised handler of 杭州示例科技有限公司
 COMPANY = "91330106MA2H7Q3K8C"
@@ -103,10 +104,14 @@ def test_the_company_row_fits_1280x800_in_large_english_beside_a_hand_over(gui, 
     qtbot.waitUntil(lambda: screen.handover.isVisible(), timeout=5000)  # a licence is ready for the sample resident
     row, licences = screen.licences.company, screen.licences
     _fits(qtbot, gui, row.code, row.look_up, screen.handover, screen.next, screen.sign_out, screen.accept)
+    assert [str(p) for p in measure(gui.window, gui.window.display, True) if "Company credit code" in p.widget
+            or "'Look up'" in p.widget] == []
     _look_up(qtbot, view, screen)
     assert row.found.text().startswith("Hangzhou") and row.found.full_text().endswith("authorised handler.")
     _fits(qtbot, gui, row.found, row.change, screen.notice, screen.materials, screen.refusal, screen.next,
           screen.sign_out, screen.accept)
+    ours = ("ElidedLines", "'Change'", "'Look up'")  # the row's type, touch targets and contrast, as the window's
+    assert [str(p) for p in measure(gui.window, gui.window.display, True) if any(w in p.widget for w in ours)] == []
     qtbot.mouseClick(licences.fetch, Qt.MouseButton.LeftButton)  # the question open: "Cancel" in the row's place
     _fits(qtbot, gui, licences.withdraw, licences.declined, screen.notice, screen.next, screen.sign_out)
     qtbot.mouseClick(view.customer.consent_agree, Qt.MouseButton.LeftButton)
