@@ -557,6 +557,10 @@ class WindowMonkey(SeededMonkey):
         if person.id_number:
             self._applicant_texts.update(s for s in (person.name, person.id_number, mask_id_number(person.id_number),
                                                      person.address, mask_name(person.name)) if s and len(s) >= 2)
+        if desk.company is not None:  # the company the matter is for: gone from the window with the matter
+            company = desk.company
+            self._applicant_texts.update(s for s in (company.name_zh, company.name_en, company.credit_code)
+                                         if len(s) >= 6)
         if len(desk.result) >= 8:
             self._applicant_texts.add(desk.result)
         collection = desk.collecting_for  # an agent's holder, typed or their card laid: the matter's too
