@@ -52,8 +52,9 @@ class Kind:
 
 KINDS: tuple[Kind, ...] = (
     Kind("session", "the session's identity, form, pages scanned and signature; at the window the applicant's "
-         "identity, pages scanned and signature, whose session ends with their matter (the next applicant, another "
-         "card, a sign-out)", "memory only", "session", False),
+         "identity, pages scanned, signature, electronic licences fetched and the company they apply for, whose "
+         "session ends with their matter (the next applicant, another card, a sign-out)", "memory only", "session",
+         False),
     Kind("drafts", "a saved application (draft) and its pages", "the backend; the terminal only while the session "
          "lasts", "session", False),
     Kind("delivered", "a submitted case's payload, pages and signature (sealed)", "queue/queue.sqlite3, "

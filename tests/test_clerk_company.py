@@ -113,6 +113,17 @@ def test_a_company_only_service_is_neither_accepted_nor_refused_without_its_comp
     assert desk.step is Desk.DONE and sandbox.store.case_body(desk.result)["applicant"]["type"] == "company"
 
 
+def test_a_companys_matter_not_accepted_is_refused_in_the_companys_name(services, sandbox):
+    from kiosk.refusal_reasons import RefusalReason
+
+    desk = for_company(checking(services, "YZ-007"))
+    desk.refuse(RefusalReason.NOT_OUR_REMIT)
+    assert desk.step is Desk.DONE and desk.decision == "not_accepted", desk.notice
+    body = sandbox.store.case_body(desk.result)
+    assert (body["applicant"]["type"], body["applicant"]["credit_code"]) == ("company", COMPANY)
+    assert desk._matter().company is desk.company  # the decision's A4 names the company
+
+
 def test_the_licences_belong_to_their_holder_another_kind_or_code_drops_them(services, sandbox):
     desk = checking(services)
     desk.ask_licences()
