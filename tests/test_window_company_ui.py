@@ -50,6 +50,7 @@ def test_the_clerk_takes_a_company_and_its_business_licence_stands_for_the_mater
     qtbot.waitUntil(lambda: view.desk.company is not None and not view.desk.busy, timeout=10000)
     assert row.found.isVisible() and row.change.isVisible() and not row.code.isVisible()
     assert "杭州示例科技有限公司" in row.found.full_text() and "经办人" in row.found.full_text()
+    assert "申请单位：杭州示例科技有限公司（91330106MA2H7Q3K8C）" in view.customer.service.text()  # the applicant sees it
     licences = screen.licences
     qtbot.mouseClick(licences.fetch, Qt.MouseButton.LeftButton)
     assert not row.isVisible() and licences.withdraw.isVisible()  # in its place while the applicant is asked
@@ -69,6 +70,7 @@ def test_the_clerk_takes_a_company_and_its_business_licence_stands_for_the_mater
     assert not row.isVisible()  # decided: the company row gives its room to the rating
     qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
     assert view.desk.company is None and row.code.text() == "" and row.found.full_text() == "" and not row.isVisible()
+    assert "杭州示例科技有限公司" not in view.customer.service.text()
 
 
 def test_a_wedge_scanner_reading_the_licence_qr_code_types_the_code_and_enter_looks_it_up(gui, qtbot):
@@ -110,10 +112,18 @@ def test_the_company_row_fits_1280x800_in_large_english_beside_a_hand_over(gui, 
     assert row.found.text().startswith("Hangzhou") and row.found.full_text().endswith("authorised handler.")
     _fits(qtbot, gui, row.found, row.change, screen.notice, screen.materials, screen.refusal, screen.next,
           screen.sign_out, screen.accept)
+    customer = view.customer  # the applicant's screen names the company under the service, and still fits
+    assert customer.size().toTuple() == (1280, 800) and "Hangzhou Example Technology" in customer.service.text()
+    for widget in (customer.service, customer.materials, customer.applicant):
+        assert widget.isVisible() and _inside(widget, customer)[0], widget
     ours = ("ElidedLines", "'Change'", "'Look up'")  # the row's type, touch targets and contrast, as the window's
     assert [str(p) for p in measure(gui.window, gui.window.display, True) if any(w in p.widget for w in ours)] == []
     qtbot.mouseClick(licences.fetch, Qt.MouseButton.LeftButton)  # the question open: "Cancel" in the row's place
     _fits(qtbot, gui, licences.withdraw, licences.declined, screen.notice, screen.next, screen.sign_out)
+    assert customer.size().toTuple() == (1280, 800)
+    for widget in (customer.service, customer.consent_title, customer.consent_body, customer.consent_agree,
+                   customer.consent_decline):
+        assert widget.isVisible() and _inside(widget, customer)[0], widget
     qtbot.mouseClick(view.customer.consent_agree, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.desk.licence_consent == "agreed" and not view.desk.busy, timeout=10000)
     screen.materials.setCurrentRow(1)

@@ -3,7 +3,8 @@
 A second top-level window, on the second screen when the terminal has one (else a window of its own;
 offscreen in tests), that only observes the clerk's ``ClerkDesk``: it greets the applicant and names the
 clerk serving them (the staff member's name, never their id), shows the applicant masked as the card's
-masker masks them, the service chosen and the materials the clerk has checked so far, with how many pages of
+masker masks them, the service chosen (for a company's matter, the company with its credit code under it:
+``kiosk/workflows/clerk_company.py``) and the materials the clerk has checked so far, with how many pages of
 each were scanned (read-only, in the language shown; no page shown), what was decided (accepted with its case
 number, the one-time notice with its number, not accepted), then the same evaluation panel as the kiosk's
 (``ui/rating.py``), whose taps go to the desk as the clerk's in-window panel's did; with this screen configured
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWi
 from common.domain import EvaluationKeyKind
 from common.i18n import _, language
 from kiosk.materials import with_note
+from kiosk.receipts import company_line
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from kiosk.workflows.clerk_licences import kinds_text
 from ui.display import SMALL, Display, display_for
@@ -134,7 +136,9 @@ class CustomerScreen(QMainWindow):
         self.applicant.setText(f"{identity.masked_name}  {identity.masked_id}" if identity is not None
                                else (_("Please place your ID card on the reader.") if staff else ""))
         service = desk.service if identity is not None else None
-        self.service.setText(_("Service: {name}").format(name=service.name(lang)) if service else "")
+        company = desk.company if service is not None else None  # a company's matter: named under the service
+        self.service.setText((_("Service: {name}").format(name=service.name(lang))
+                              + (f"\n{company_line(company, lang)}" if company is not None else "")) if service else "")
         self.materials.clear()
         for m in (service.materials if service else ()):
             mark = PROVIDED if desk.provided.get(m.code) else NOT_YET
