@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 
 from devices.idcard.samples import sample_identity
 from kiosk.workflows.clerk import Desk
+from tests.test_window_full_fit import ResizeWatcher
 from tests.window_steps import checking
 from ui.legibility import measure
 
@@ -108,6 +109,8 @@ def test_the_company_row_fits_1280x800_in_large_english_beside_a_hand_over(gui, 
     _fits(qtbot, gui, row.code, row.look_up, screen.handover, screen.next, screen.sign_out, screen.accept)
     assert [str(p) for p in measure(gui.window, gui.window.display, True) if "Company credit code" in p.widget
             or "'Look up'" in p.widget] == []
+    sizes = []  # every size the window is given from here on, even one undone before a step looks
+    gui.window.installEventFilter(watcher := ResizeWatcher(gui.window, sizes))
     _look_up(qtbot, view, screen)
     assert row.found.text().startswith("Hangzhou") and row.found.full_text().endswith("authorised handler.")
     _fits(qtbot, gui, row.found, row.change, screen.notice, screen.materials, screen.refusal, screen.next,
@@ -133,6 +136,8 @@ def test_the_company_row_fits_1280x800_in_large_english_beside_a_hand_over(gui, 
     qtbot.keyClicks(row.code, "91330106MA2H7Q3K8CX")  # too long: said in the notice
     assert "18" in screen.notice.text()
     _fits(qtbot, gui, row.code, row.look_up, screen.notice, screen.next, screen.sign_out, screen.accept)
+    gui.window.removeEventFilter(watcher)
+    assert sizes == []  # never grown on the way, not even for a moment
 
 
 def test_the_company_row_fits_with_every_other_row_of_a_matter(open_gui, qtbot, sandbox):
@@ -144,12 +149,16 @@ def test_the_company_row_fits_with_every_other_row_of_a_matter(open_gui, qtbot, 
     sandbox.store.queue.take("A", None, "DISPENSER")
     view, screen = checking(gui, qtbot, "BDC-005")
     qtbot.waitUntil(lambda: screen.handover.isVisible() and screen.queue.isVisible(), timeout=5000)
+    _fits(qtbot, gui, screen.queue, screen.handover)
+    sizes = []
+    gui.window.installEventFilter(watcher := ResizeWatcher(gui.window, sizes))
     row, licences = _look_up(qtbot, view, screen), screen.licences
     screen.materials.setCurrentRow(0)
     qtbot.mouseClick(screen.scan.scan, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not view.desk.busy and view.desk.scanned(screen.scan.code) is not None, timeout=15000)
     qtbot.mouseClick(licences.fetch, Qt.MouseButton.LeftButton)
-    _fits(qtbot, gui, licences.withdraw, screen.queue, screen.handover, screen.notice, screen.next, screen.sign_out)
+    _fits(qtbot, gui, licences.withdraw, screen.queue, screen.notice, screen.next, screen.sign_out)
+    assert not screen.handover.isVisible()  # it gives its room to the question (as in tests/test_window_full_fit.py)
     qtbot.mouseClick(view.customer.consent_agree, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.desk.licence_consent == "agreed" and not view.desk.busy, timeout=10000)
     screen.materials.setCurrentRow(1)
@@ -158,3 +167,5 @@ def test_the_company_row_fits_with_every_other_row_of_a_matter(open_gui, qtbot, 
           screen.applicant)
     line = screen.materials.sizeHintForRow(0)
     assert screen.materials.viewport().height() >= 2 * line, (screen.materials.viewport().height(), line)
+    gui.window.removeEventFilter(watcher)
+    assert sizes == []
