@@ -42,8 +42,8 @@ breaks on white paper on a white desk, on clutter that touches the page, on glar
    ranker is not sure of it (below :data:`RUNNER_BELOW`) and trusts another outline within
    :data:`RUNNER_MARGIN` of it (:mod:`devices.doccam.runner_up`: two outlines nearly level). All were
    chosen on the first generator's development seeds (NOT_FOUND 0.6 on seed 5, 0.65 on seeds 5, 13 and
-   3, then 0.7 with the run-on test, weighing a wrong outline as two layings of the page), never on the
-   second generator.
+   3, then 0.7 with the run-on test, weighing a wrong outline as two layings of the page, then 0.8 with
+   the runner-up test), never on the second generator.
    :func:`locate` gives the pick with its confidence and distance from the edge, for the bench.
 
 On one core a 1920x1080 frame took a median of about 35 ms, 85-90 ms at the 95th percentile, on the
@@ -90,12 +90,12 @@ CLOSED_PASS = 8          # ... and apart from them, the best closed ones (_close
 CLOSE_RATIO = 0.8        # a closed candidate's two open sides: the shorter at least this share of the longer
 CLOSE_EDGE = 0.06        # ... and neither ends this near the frame's edge (share of its short side)
 MAX_ASPECT = 4.0         # longest to shortest side: a till receipt is up to 1:3.75
-NOT_FOUND = 0.7          # below this predicted IoU of the pick, "not found" (first generator's seeds 5,
-                         # 13, 3; eleventh pass: a wrong outline weighed as two layings of the page,
-                         # "not found" as one; with larger.runs_on, 0.7 gives 357 right, 13 wrong of 420
-                         # where 0.65 gave 357 and 24 without it; docs/page-finding.md)
-RUNNER_BELOW = 0.9       # ... and below this when another outline is trusted within RUNNER_MARGIN of the
-RUNNER_MARGIN = 0.0      # pick (runner_up.runner_up: two outlines nearly level, the pick a coin toss); 0: off
+NOT_FOUND = 0.8          # below this predicted IoU of the pick, "not found" (a wrong outline weighed as two
+                         # layings of the page, "not found" as one; 0.7 in the eleventh pass, 0.8 with the
+                         # runner-up test in the fifteenth, both on the first generator's seeds 5, 13, 3:
+                         # right - 2 x wrong 351 -> 361 of 420; docs/page-finding.md)
+RUNNER_BELOW = 0.85      # ... and below this when another outline is trusted within RUNNER_MARGIN of the
+RUNNER_MARGIN = 0.05     # pick (runner_up.runner_up: two outlines nearly level, the pick a coin toss); 0: off
 BORDER = 0.003           # a corner this near the frame's edge (share of its short side): the page is cut
 CUT_NEAR = 0.1           # ... or its paper reaches the frame's edge this near it (share of the short side)
 CUT_RUN = 0.08           # ... in one run along at least this much of the edge
@@ -103,8 +103,9 @@ SURE_SHEET = 0.9         # ... unless the ranker expects this IoU of its pick an
 SURE_SIDE = 0.85         # ... that paper is a step at this share of its points: another sheet, beyond
 HOLDING = True           # a pick that runs on (larger.runs_on) gives way to a trusted candidate holding it
 HOLD_AREA = 1.3          # ... at least this many times its area
-HOLD_FROM = 0.7          # ... when the ranker expects this of the pick (NOT_FOUND's value when the twelfth pass
-                         # chose it, kept apart from NOT_FOUND so that the two can be set apart)
+HOLD_FROM = 0.7          # ... when the ranker expects this of the pick (NOT_FOUND's value before the fifteenth
+                         # pass; one page of a spread trusted 0.70-0.8 still gives way to the whole spread:
+                         # at 0.8 with NOT_FOUND, one spread of the development seeds is lost)
 END_GAP = 0.5            # "not found" when a side of the pick has no step for this share of it from a
                          # corner on (_end_gaps: a corner where no paper ends; thirteenth pass)
 HOLD_TRUST = 0.9         # ... that the ranker expects this IoU of (SURE_SHEET's value; at NOT_FOUND, a
