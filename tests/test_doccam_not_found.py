@@ -31,7 +31,10 @@ def test_an_id_card_is_found_with_the_card_copys_hints():
     assert smartdoc_iou(find_card(scene.frame), scene.corners, scene.page_mm) > 0.9
 
 
-def test_a_page_cut_by_the_frame_is_not_found():
+def test_a_page_cut_by_the_frame_is_not_found(monkeypatch):
+    # trusted 0.73: since the fifteenth pass (NOT_FOUND 0.8) under NOT_FOUND too; at 0.7, as before, only
+    # the edge tests withhold it, which is what this test checks
+    monkeypatch.setattr(detect, "NOT_FOUND", 0.7)
     scene = render_scene(7, SIZE, background="dark_mat", kind="off_frame")
     assert not scene.fully_visible
     located = detect.locate(scene.frame)

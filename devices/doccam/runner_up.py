@@ -1,0 +1,39 @@
+"""How far the page finder's pick stands above its runner-up: a close second elsewhere is a reason for "not found".
+
+The ranker (:mod:`devices.doccam.ranking`) predicts each candidate's IoU with the page and the finder takes
+the highest. Where it has two different outlines nearly level (the top sheet and the outline of two
+sheets together, an ID card and the photo on it, a receipt and a column of the newsprint under it), the
+pick is a coin toss between them, and a wrong outline costs the citizen more than "not found" (the
+eleventh pass of docs/page-finding.md). :func:`runner_up` is the best prediction among the weighed
+candidates that are another outline (their IoU with the pick, in the working image, below
+:data:`DISTINCT`); :func:`devices.doccam.detect.find_page` says "not found" when the pick is not sure
+(below ``detect.RUNNER_BELOW``) and the runner-up comes within ``detect.RUNNER_MARGIN`` of it.
+
+The constants are chosen on the first generator's development seeds only (fifteenth pass of
+docs/page-finding.md).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+DISTINCT = 0.8      # a candidate whose IoU with the pick is below this is another outline
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """IoU of two quadrilaterals (their convex hulls), in the plane they are drawn in."""
+    ha = cv2.convexHull(a.astype(np.float32))
+    hb = cv2.convexHull(b.astype(np.float32))
+    inter, _ = cv2.intersectConvexConvex(ha, hb)
+    union = cv2.contourArea(ha) + cv2.contourArea(hb) - inter
+    return float(inter / union) if union > 0 else 0.0
+
+
+def runner_up(quad: np.ndarray, candidates: np.ndarray, predicted: np.ndarray) -> float:
+    """The highest ``predicted`` IoU among ``candidates`` (m x 4 x 2, the pick's plane) that are another
+    outline than ``quad`` (overlap below :data:`DISTINCT`); 0.0 when there is none."""
+    for j in np.argsort(-predicted):       # the first other outline, best first
+        if overlap(quad, candidates[j]) < DISTINCT:
+            return float(predicted[j])
+    return 0.0
