@@ -129,7 +129,7 @@ def test_signed_out_the_ticket_is_served_and_nothing_of_the_queue_stays(desk, se
     assert statuses(sandbox) == {"A001": "served"} and not desk.can_call()
 
 
-def test_a_window_without_a_number_calls_nothing(services, sandbox, make_config):
+def test_a_window_without_a_number_calls_nothing(sandbox, make_config):
     from kiosk.app import build_services
     from kiosk.tasks import SyncTaskRunner
 
