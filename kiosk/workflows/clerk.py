@@ -281,7 +281,8 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
                                                  "provisional: the service system did not confirm it. The list "
                                                  "on it is complete.")))
             return
-        self._print_document(a4, Notice(text("One-time notice {number} printed: it lists everything still missing.",
+        # "issued": the printing is said after it (kiosk/workflows/clerk_documents.py), which said "printed" twice
+        self._print_document(a4, Notice(text("One-time notice {number} issued: it lists everything still missing.",
                                              number=number), error=False))
 
     # -- the applicant's evaluation (好差评), on the customer-facing side ---------------------------------
