@@ -155,3 +155,22 @@ def test_a_decided_matter_s_document_printed_again_keeps_the_decided_layout(gui,
     qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
     assert (Desk.WORKING, False, False, False) in shown and all(not any(seen[1:]) for seen in shown)
     assert gui.window.size() == size and not screen.print_again.isVisible()
+
+
+def test_the_next_clerk_finds_the_window_as_the_hall_set_it(gui, qtbot):
+    """Large text and English chosen by one clerk were the next clerk's too, after sign-out (session 16's note);
+    a sign-in that fails keeps what the clerk at the sign-in screen chose."""
+    window = gui.window
+    view = window.view
+    for choice in (window.elderly_button, window.language_button):
+        qtbot.mouseClick(choice, Qt.MouseButton.LeftButton)
+    view.sign_in.staff_id.setText("XH0001")
+    view.sign_in.password.setText("wrong")
+    view.sign_in.submit()
+    qtbot.waitUntil(lambda: view.desk.notice is not None and not view.desk.busy, timeout=5000)
+    assert view.desk.step is Desk.SIGNED_OUT and window.elderly and window.language_button.text() == "中文"
+    signed_in(gui, qtbot)
+    assert window.elderly and view.desk_screen.sign_out.text() == "Sign out"
+    qtbot.mouseClick(view.desk_screen.sign_out, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.SIGNED_OUT, timeout=5000)
+    assert not window.elderly and window.elderly_button.text() == "长辈版" and window.language_button.text() == "English" and view.sign_in.isVisible()

@@ -30,6 +30,7 @@ class MainWindow(QMainWindow):
         self._at_home = True  # the session's step as last seen: a terminal starts at home
         self.display = SMALL  # the screen's real size: type is set in points on it (ui/display.py)
         self.session = self.desk = None
+        self._clerk_in = False  # the window's clerk signed in, as last seen
         self.voice = None  # ui.voice.VoiceGuide, given with the kiosk's session
         root = QWidget()
         root.setObjectName("root")
@@ -103,6 +104,9 @@ class MainWindow(QMainWindow):
                 self.view.card_left_shown.connect(lambda: QTimer.singleShot(0, reminder, self._remind_card_aloud))
                 self.voice_button.show()
                 self.repeat_button.show()
+        if self.desk is not None:
+            self._clerk_in = self.desk.staff is not None
+            self.desk.subscribe(self._desk_changed)
         window_idle = getattr(view, "idle", None) if self.desk is not None else None
         if window_idle is not None:  # the clerk's window: a touch, a key keeps the clerk signed in
             self._input_window().installEventFilter(window_idle.activity)
@@ -185,6 +189,14 @@ class MainWindow(QMainWindow):
         is laid or their code shown, where every change of the session at home used to undo it."""
         arrived, self._at_home = session.at_home and not self._at_home, session.at_home
         if arrived:
+            self._to_hall_settings()
+
+    def _desk_changed(self, desk) -> None:
+        """A clerk's sign-out (by the button or the idle time) leaves the window as the hall set it: the next clerk
+        does not inherit the last one's large text or language. Only on the way out: a failed sign-in keeps what the
+        clerk at the sign-in screen chose."""
+        signed_out, self._clerk_in = self._clerk_in and desk.staff is None, desk.staff is not None
+        if signed_out:
             self._to_hall_settings()
 
     def _to_hall_settings(self) -> None:
