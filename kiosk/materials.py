@@ -198,3 +198,19 @@ def licence_for(requirement: MaterialRequirement, licences: list[dict[str, Any]]
 def offered_licences(service: ServiceItem, licences: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """{material code: the holder's licence that can stand for it}, for the service's materials (kiosk and window)."""
     return {m.code: found for m in service.materials if (found := licence_for(m, licences)) is not None}
+
+
+def licence_kinds_text(service: ServiceItem | None, lang: str) -> str:
+    """The materials of ``service`` an electronic licence can stand for, named and listed as ``lang`` lists them."""
+    return ("、" if lang != "en" else ", ").join(m.name(lang) for m in (service.materials if service else ())
+                                                if m.e_licence_type)
+
+
+def licence_consent_text(service: ServiceItem | None, lang: str, for_company: bool) -> tuple[str, str]:
+    """The consent to fetch licences as the applicant reads it (the kiosk's screen, the window's customer screen):
+    a title and a body naming the kinds. A company's matter asks for the company's licences, not "yours"."""
+    title = (_("Fetch the company's electronic licences?") if for_company
+             else _("Fetch your electronic licences?"))
+    body = _("For this application we can fetch these from the government's licence library instead of scanning "
+             "paper: {kinds}. They are used for this application only.").format(kinds=licence_kinds_text(service, lang))
+    return title, body

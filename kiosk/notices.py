@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from common.backend_errors import OfflineError, ServerError
-from common.domain import MaterialRequirement, ServiceItem
+from common.domain import Company, MaterialRequirement, ServiceItem
 from devices.receipt.base import ReceiptPrinter
 from kiosk.backend.client import BackendClient
 from kiosk.receipts import one_time_notice
@@ -38,13 +38,13 @@ def attempt_for(previous: NoticeAttempt | None, service: ServiceItem,
 
 def issue_and_print(backend: BackendClient, printer: ReceiptPrinter, service: ServiceItem, id_number: str,
                     masked_name: str, missing: list[MaterialRequirement], terminal_id: str, lang: str,
-                    attempt: NoticeAttempt | None = None) -> str:
-    """Record the notice (once under ``attempt``'s key) and print it; returns its number ("" when it could not
-    be recorded now)."""
+                    attempt: NoticeAttempt | None = None, company: Company | None = None) -> str:
+    """Record the notice (once under ``attempt``'s key) and print it, naming ``company`` for a company's matter;
+    returns its number ("" when it could not be recorded now)."""
     try:
         number = str(backend.issue_notice(service.code, id_number, [m.code for m in missing],
                                           idempotency_key=attempt.key if attempt else None)["number"])
     except (OfflineError, ServerError):
         number = ""  # the citizen still leaves with the list
-    printer.print_receipt(one_time_notice(number, service, masked_name, missing, terminal_id, lang))
+    printer.print_receipt(one_time_notice(number, service, masked_name, missing, terminal_id, lang, company))
     return number

@@ -97,8 +97,10 @@ def _kind(material: MaterialRequirement, lang: str) -> str:
 
 
 def one_time_notice(number: str, service: ServiceItem, applicant_masked_name: str,
-                    missing: list[MaterialRequirement], terminal_id: str, lang: str) -> ReceiptDocument:
-    """一次性告知书: everything still missing, so that the next visit is the last."""
+                    missing: list[MaterialRequirement], terminal_id: str, lang: str,
+                    company: Company | None = None) -> ReceiptDocument:
+    """一次性告知书: everything still missing, so that the next visit is the last. A company's matter names the
+    company under the person who came for it, as its acceptance receipt does."""
     t = catalogue(lang).gettext
     lines = [
         Line(t("One-Time Notice"), "center", bold=True, size=2),
@@ -106,6 +108,7 @@ def one_time_notice(number: str, service: ServiceItem, applicant_masked_name: st
         Line(t("Notice number: {number}").format(number=number or t("none (provisional)"))),
         Line(t("Service: {name}").format(name=service.name(lang))),
         Line(t("Applicant: {name}").format(name=applicant_masked_name)),
+        *([Line(company_line(company, lang))] if company is not None else []),
         Rule(),
         Line(t("Please bring the following and your application can be accepted:"), bold=True),
     ]

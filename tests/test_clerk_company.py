@@ -5,6 +5,7 @@ applicant's own consent, the case goes as the kiosk's company case, and nothing 
 import pytest
 
 from common.uscc import check_character
+from devices.receipt.virtual import render
 from devices.idcard.samples import sample_identity
 from kiosk.materials import Provided
 from kiosk.workflows.clerk import Desk
@@ -203,3 +204,18 @@ def test_nothing_of_the_company_stays_after_the_matter(services, sandbox, ending
         getattr(desk, ending)()
     assert (desk.for_company, desk.company_code, desk.company, desk.offered, desk.licence_consent) == (
         False, "", None, {}, "")
+
+
+def test_a_companys_one_time_notice_names_the_company_under_the_person_who_came(services):
+    """The notice's receipt named only the person at the window, and only the company's Chinese name at the kiosk
+    (session 16's note): both now print the person, masked, and the company with its code, as the acceptance
+    receipt does."""
+    desk = for_company(checking(services, "YZ-007"))
+    missing = [m.name("zh_CN") for m in desk.missing()]
+    desk.issue_notice()
+    assert desk.step is Desk.DONE and desk.result.startswith("GZ"), desk.notice
+    printer = services.devices.receipt_printer
+    text = "\n".join(render(printer.last_bytes, printer.profile).lines)
+    assert "申请人：张**" in text.splitlines()  # the lines joined: the printer wraps the company's line
+    assert "申请单位：杭州示例科技有限公司（91330106MA2H7Q3K8C）" in text.replace("\n", "")
+    assert all(name in text.replace("\n", "") for name in missing)

@@ -129,3 +129,19 @@ def test_licences_not_fetched_say_so_and_paper_stays_possible(services, sandbox)
     body = sandbox.store.case_body(desk.result)
     assert [c["scope"] for c in body["consents"]] == ["licences"]  # asked twice, carried once
     assert len(licence_consents(sandbox)) == 1
+
+
+def test_the_consent_names_whose_licences_are_fetched_in_both_languages(services):
+    """One text for the kiosk's consent screen and the window's customer screen (kiosk/materials.py): a company's
+    matter asks for the company's licences; the kinds are listed as each language lists them."""
+    from common.i18n import set_language
+    from kiosk.materials import licence_consent_text
+
+    service = desk_checking(services, "BDC-005").service  # persons and companies: ID card, business licence
+    assert licence_consent_text(service, "zh_CN", True)[0] == "是否调取企业的电子证照？"
+    title, body = licence_consent_text(service, "zh_CN", False)
+    assert title == "是否调取您的电子证照？" and "居民身份证、营业执照" in body
+    set_language("en")
+    assert licence_consent_text(service, "en", True)[0] == "Fetch the company's electronic licences?"
+    title, body = licence_consent_text(service, "en", False)
+    assert title == "Fetch your electronic licences?" and "Resident ID card, Business licence" in body

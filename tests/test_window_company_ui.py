@@ -55,6 +55,9 @@ def test_the_clerk_takes_a_company_and_its_business_licence_stands_for_the_mater
     licences = screen.licences
     qtbot.mouseClick(licences.fetch, Qt.MouseButton.LeftButton)
     assert not row.isVisible() and licences.withdraw.isVisible()  # in its place while the applicant is asked
+    # the applicant reads whose licences are fetched (it said "your licences" for a company too: session 16's note)
+    assert view.customer.consent_title.text() == "是否调取企业的电子证照？"
+    assert "营业执照" in view.customer.consent_body.text()
     qtbot.mouseClick(view.customer.consent_agree, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.desk.licence_consent == "agreed" and not view.desk.busy, timeout=10000)
     assert screen.materials.item(1).text().endswith("可用电子证照）")  # the company's business licence

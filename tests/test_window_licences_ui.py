@@ -33,6 +33,7 @@ def test_agreed_on_the_customer_screen_one_tap_uses_the_licence_and_the_case_car
     qtbot.mouseClick(row.fetch, Qt.MouseButton.LeftButton)
     assert customer.consent_agree.isVisible() and not customer.materials.isVisible()
     assert "居民身份证" in customer.consent_body.text() and _licence_consents(sandbox) == []
+    assert customer.consent_title.text() == "是否调取您的电子证照？"
     qtbot.mouseClick(customer.consent_agree, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.desk.licence_consent == "agreed" and not view.desk.busy, timeout=10000)
     assert [c["method"] for c in _licence_consents(sandbox)] == ["id_card"]

@@ -33,10 +33,9 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWi
 
 from common.domain import EvaluationKeyKind
 from common.i18n import _, language
-from kiosk.materials import with_note
+from kiosk.materials import licence_consent_text, with_note
 from kiosk.receipts import company_line
 from kiosk.workflows.clerk import ClerkDesk, Desk
-from kiosk.workflows.clerk_licences import kinds_text
 from ui.display import SMALL, Display, display_for
 from ui.rating import RatingPanel
 from ui.scan_row import material_note
@@ -161,10 +160,9 @@ class CustomerScreen(QMainWindow):
         self._pad_changed()
         consenting = (desk.licence_consent == "asked" and service is not None and desk.step is Desk.CHECKING
                       and not desk.busy and not signing)
-        self.consent_title.setText(_("Fetch your electronic licences?") if consenting else "")
-        self.consent_body.setText(_("For this application we can fetch these from the government's licence library "
-                                    "instead of scanning paper: {kinds}. They are used for this application only.")
-                                  .format(kinds=kinds_text(desk.licence_kinds())) if consenting else "")
+        title, body = licence_consent_text(service, lang, desk.for_company) if consenting else ("", "")
+        self.consent_title.setText(title)
+        self.consent_body.setText(body)
         self.consent_agree.setText(_("Yes, fetch them"))
         self.consent_decline.setText(_("No, I will show paper"))
         typing = self.rating.typing  # the touch keyboard for the applicant's words takes the room of the rest

@@ -1038,10 +1038,6 @@ class CitizenSession(SessionTicket, RatingTaps):
         else:
             self._after_materials()
 
-    def licence_types_wanted(self) -> list[str]:
-        """The kinds of electronic licence this service can take (for the consent screen's text)."""
-        return [m.name(language()) for m in (self.service.materials if self.service else ()) if m.e_licence_type]
-
     def agree_licences(self) -> None:
         """Consent (scope "licences", for this service), then the holder's licences are fetched."""
         if self.step is not Step.LICENCE_CONSENT or self.busy or self.identity is None or self.service is None:
@@ -1268,7 +1264,6 @@ class CitizenSession(SessionTicket, RatingTaps):
             return
         application, checklist = self.application, self.checklist
         holder = application.holder
-        masked = application.company.name_zh if application.company else holder.masked_name
         missing, lang = checklist.missing(), language()
         backend, printer, terminal = self._backend, self._printer, self._terminal_id
         files = self.attachments()
@@ -1276,8 +1271,8 @@ class CitizenSession(SessionTicket, RatingTaps):
         attempt = self._notice_attempt = attempt_for(self._notice_attempt, application.service, missing)
 
         def work() -> tuple[str, bool | None]:
-            number = issue_and_print(backend, printer, application.service, holder.id_number, masked, missing,
-                                     terminal, lang, attempt)
+            number = issue_and_print(backend, printer, application.service, holder.id_number, holder.masked_name,
+                                     missing, terminal, lang, attempt, application.company)
             try:
                 drafts.save(backend, application, checklist, files)
                 saved: bool | None = True

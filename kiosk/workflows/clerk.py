@@ -260,13 +260,13 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         missing = self.missing()
         if self.step is not Desk.CHECKING or not missing or self.identity is None or self.service is None:
             return
-        service, identity = self.service, self.identity
+        service, identity, company = self.service, self.identity, self.company
         attempt = self._notice_attempt = attempt_for(self._notice_attempt, service, missing)  # again: recorded once
         self._go(Desk.WORKING)
 
         def work() -> str:
             return issue_and_print(self._backend, self._printer, service, identity.id_number, identity.masked_name,
-                                   missing, self._terminal_id, language(), attempt) or "-"
+                                   missing, self._terminal_id, language(), attempt, company) or "-"
 
         self._tasks.run(work, self._notice_issued, self._failed)
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from common.domain import Consent
 from common.i18n import language, text
 from kiosk import companies
-from kiosk.materials import Provided, offered_licences
+from kiosk.materials import Provided, licence_kinds_text, offered_licences
 from kiosk.workflows.citizen import LICENCE_CONSENT_VERSION, Notice, consent_method
 
 if TYPE_CHECKING:
@@ -43,11 +43,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WITNESSED = "clerk_witnessed"  # the consent's method when the clerk asked aloud (no customer screen)
-
-
-def kinds_text(kinds: list[str]) -> str:
-    """The kinds of licence, listed as the language lists them (the clerk's words and the applicant's screen)."""
-    return ("、" if language() != "en" else ", ").join(kinds)
 
 
 class DeskLicences:
@@ -62,10 +57,6 @@ class DeskLicences:
     def _init_licences(self, consent_on_screen: bool) -> None:
         self.consent_on_screen = consent_on_screen
         self.licence_consent, self.offered = "", {}
-
-    def licence_kinds(self: "ClerkDesk") -> list[str]:
-        """The materials of the service in hand a licence can stand for, named in the language shown."""
-        return [m.name(language()) for m in (self.service.materials if self.service else ()) if m.e_licence_type]
 
     def can_ask_licences(self: "ClerkDesk") -> bool:
         """A service in hand that takes licences, the desk free, and no consent given or being asked."""
@@ -88,7 +79,7 @@ class DeskLicences:
                 if self.consent_on_screen else
                 text("Ask the applicant aloud: \"For this application we can fetch these from the government's "
                      "licence library instead of your paper: {kinds}. They are used for this application only. May "
-                     "we?\" Then record their answer.", kinds=kinds_text(self.licence_kinds())))
+                     "we?\" Then record their answer.", kinds=licence_kinds_text(self.service, language())))
         self._go(Desk.CHECKING, Notice(said, error=False))
 
     def agree_licences(self: "ClerkDesk") -> None:

@@ -11,7 +11,7 @@ from PySide6.QtGui import QImageReader, QPixmap
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from common.i18n import _, language, ngettext
-from kiosk.materials import Checklist, Material, Provided, condition_text, notes_text, obtain_text, with_note
+from kiosk.materials import Checklist, licence_consent_text, Material, Provided, condition_text, notes_text, obtain_text, with_note
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.signature import SignaturePad, signature_png
 from ui.widgets import NoticeLabel, Screen, button, button_row, clear_layout, column_host, label, scroll_area
@@ -35,12 +35,9 @@ class LicenceConsentScreen(Screen):
         self.layout_.addLayout(button_row(self.decline, self.agree))
 
     def refresh(self, session: CitizenSession) -> None:
-        self.title.setText(_("Fetch your electronic licences?"))
-        kinds = "、".join(session.licence_types_wanted()) if language() != "en" else ", ".join(
-            session.licence_types_wanted())
-        self.body.setText(_("For this application we can fetch these from the government's licence library "
-                            "instead of scanning paper: {kinds}. They are used for this application only.")
-                          .format(kinds=kinds))
+        title, body = licence_consent_text(session.service, language(), session.company is not None)
+        self.title.setText(title)
+        self.body.setText(body)
         self.notice.show_notice(session.notice)
         self.agree.setText(_("Fetching…") if session.busy else _("Yes, fetch them"))
         self.agree.setEnabled(not session.busy)
