@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -21,6 +22,25 @@ from sandbox.server import SandboxServer  # noqa: E402
 settings.register_profile("onetrip-tests", max_examples=200, deadline=None, derandomize=True, database=None,
                           print_blob=False, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "onetrip-tests"))
+
+
+# The suite's one process keeps what its tests leave alive (pytest's items, the modules, hypothesis's caches): 1.9
+# million objects by the end, and each full collection walked them all, holding every thread, the sandbox's server
+# included, for 0.4-1.1 s (gc.callbacks over a whole run, 2026-12-02); a clerk's sign-in then had no answer within
+# the test client's 2 s (CI, twice). As the terminal does with what it keeps for its life (ui/long_lived.py):
+# collected, then set aside from the collector, every FREEZE_EVERY tests, before a test's fixtures are made (the
+# last test's are gone by then).
+FREEZE_EVERY = 20
+_tests_started = [0]
+
+
+@pytest.fixture(autouse=True)
+def _long_lived_set_aside():
+    if _tests_started[0] % FREEZE_EVERY == 0:
+        gc.collect()
+        gc.freeze()
+    _tests_started[0] += 1
+    yield
 
 
 @pytest.fixture
