@@ -69,6 +69,7 @@ import numpy as np
 from devices.doccam import larger, ranking, runner_up
 from devices.doccam.geometry import order_corners
 from devices.doccam.order_stats import median
+from devices.doccam.vectors import next_corners, norm
 
 WORK_SIDE = 512          # working long side in pixels
 COLOUR_WEIGHT = 2.0      # CIELAB a*, b* count twice: 8-bit Lab compresses colour differences
@@ -176,7 +177,7 @@ def _segments(feat: _Features, colour_edges: bool = False) -> np.ndarray:
     for off in (6.0, 9.0):
         a = _sample(feat.lab, pts[..., 0] + off * n[:, None, 0], pts[..., 1] + off * n[:, None, 1])
         b = _sample(feat.lab, pts[..., 0] - off * n[:, None, 0], pts[..., 1] - off * n[:, None, 1])
-        steps.append(np.linalg.norm(a - b, axis=-1))
+        steps.append(norm(a - b, -1))
         sides.append(np.minimum(a[..., 0], b[..., 0]))
     step = median(np.minimum(steps[0], steps[1]), axis=1)
     keep = step >= STEP_MIN
@@ -392,12 +393,14 @@ def _probe(feat: _Features, x: np.ndarray, y: np.ndarray, nx: np.ndarray, ny: np
     inner = (colour[0] + colour[1]) / 2
     outer = (colour[2] + colour[3]) / 2
     g = tensor.take(at[4:], axis=0)
-    sxx, sxy, syy = g[..., 0], g[..., 1], g[..., 2]
     nn, nm, mm = nx * nx, 2 * nx * ny, ny * ny
-    across = nn * sxx + nm * sxy + mm * syy
-    k = np.argmax(across, axis=0)[None]
-    best_n = np.take_along_axis(across, k, axis=0)[0]
-    best_t = np.take_along_axis(mm * sxx - nm * sxy + nn * syy, k, axis=0)[0]
+    across = nn * g[..., 0] + nm * g[..., 1] + mm * g[..., 2]
+    best_n = across.max(axis=0)
+    # The gradient along the normal only where the gradient across it is strongest (the first such offset).
+    size = best_n.size
+    at_best = g.reshape(len(g) * size, 3).take(across.reshape(len(g), size).argmax(axis=0) * size + np.arange(size), axis=0)
+    at_best = at_best.reshape(best_n.shape + (3,))
+    best_t = mm * at_best[..., 0] - nm * at_best[..., 1] + nn * at_best[..., 2]
     found = best_n > 0
     return inner, outer, np.sqrt(np.where(found, best_n, 0)), np.sqrt(np.maximum(np.where(found, best_t, 0), 0))
 
@@ -407,11 +410,11 @@ def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool =
     ``details``, what they were made of, for :mod:`devices.doccam.ranking`)."""
     m = len(quads)
     p0 = quads
-    p1 = np.roll(quads, -1, axis=1)
+    p1 = next_corners(quads, 1)
     t = np.linspace(0.08, 0.92, points)
     pts = p0[:, :, None, :] + (p1 - p0)[:, :, None, :] * t[None, None, :, None]   # m,4,P,2
     d = p1 - p0
-    length = np.linalg.norm(d, axis=-1, keepdims=True) + 1e-9
+    length = norm(d, -1, keepdims=True) + 1e-9
     tang = d / length
     centre = quads.mean(axis=1, keepdims=True)
     normal = np.stack([tang[..., 1], -tang[..., 0]], -1)
@@ -423,7 +426,7 @@ def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool =
     x, y = x.astype(np.float32), y.astype(np.float32)
     nx, ny = nx.astype(np.float32), ny.astype(np.float32)
     inner, outer, best_n, best_t = _probe(feat, x, y, nx, ny)
-    step = np.linalg.norm(outer - inner, axis=-1)                                     # m,4,P
+    step = norm(outer - inner, -1)                                     # m,4,P
     ox, oy = x + 5 * nx, y + 5 * ny
     in_frame = (ox >= 0) & (oy >= 0) & (ox <= feat.w - 1) & (oy <= feat.h - 1)
     ok = (step > STEP_MIN) & (best_n > 1.0) & (best_n > 1.2 * best_t) & in_frame
@@ -434,12 +437,12 @@ def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool =
     side = np.minimum(side, polar + 0.25)
     # Paper all round: just inside every side lies the page's blank margin, one colour.
     paper = median(inner.reshape(m, -1, 3), axis=1)
-    near = np.linalg.norm(inner - paper[:, None, None, :], axis=-1)
+    near = norm(inner - paper[:, None, None, :], -1)
     tol = np.maximum(12.0, 0.5 * median(step.reshape(m, -1), axis=1))
     same = (near < tol[:, None, None]).mean(axis=(1, 2))
     # ... and outside it something else: a quad cut out of the page (beside a photo, between a
     # table's rules) has paper outside some side too.
-    outer_paper = (np.linalg.norm(outer - paper[:, None, None, :], axis=-1) < tol[:, None, None]).mean(-1)
+    outer_paper = (norm(outer - paper[:, None, None, :], -1) < tol[:, None, None]).mean(-1)
     other = 1.0 - outer_paper.max(axis=1)
     # Paper is the brightest thing on a desk (a shadow is a uniform quad too, but darker than round it).
     brighter = (median(inner[..., 0] - outer[..., 0], axis=-1) > 0).mean(axis=1)
@@ -458,18 +461,18 @@ def _end_gaps(feat: _Features, quads: np.ndarray, points: int = 48) -> np.ndarra
     paper's edge ends leaves a run at that end (a sheet beneath completed across the one on top).
     Points whose outer strip lies off the frame count as steps (a page the frame cuts is judged apart)."""
     p0 = quads
-    p1 = np.roll(quads, -1, axis=1)
+    p1 = next_corners(quads, 1)
     t = np.linspace(0.02, 0.98, points)
     pts = p0[:, :, None, :] + (p1 - p0)[:, :, None, :] * t[None, None, :, None]
     d = p1 - p0
-    tang = d / (np.linalg.norm(d, axis=-1, keepdims=True) + 1e-9)
+    tang = d / (norm(d, -1, keepdims=True) + 1e-9)
     normal = np.stack([tang[..., 1], -tang[..., 0]], -1)
     flip = np.sign((((p0 + p1) / 2 - quads.mean(axis=1, keepdims=True)) * normal).sum(-1, keepdims=True))
     normal = normal * np.where(flip == 0, 1, flip)
     x, y = pts[..., 0].astype(np.float32), pts[..., 1].astype(np.float32)
     nx, ny = normal[..., None, 0].astype(np.float32), normal[..., None, 1].astype(np.float32)
     inner, outer, best_n, best_t = _probe(feat, x, y, nx, ny)
-    step = np.linalg.norm(outer - inner, axis=-1)
+    step = norm(outer - inner, -1)
     ox, oy = x + 5 * nx, y + 5 * ny
     off = (ox < 0) | (oy < 0) | (ox > feat.w - 1) | (oy > feat.h - 1)
     ok = ((step > STEP_PAPER) & (best_n > 1.0)) | off                                 # m,4,P
@@ -482,16 +485,16 @@ def _end_gaps(feat: _Features, quads: np.ndarray, points: int = 48) -> np.ndarra
 
 def _signed_area(quads: np.ndarray) -> np.ndarray:
     x, y = quads[..., 0], quads[..., 1]
-    return ((x * np.roll(y, -1, axis=1)).sum(1) - (y * np.roll(x, -1, axis=1)).sum(1)) / 2
+    return ((x * next_corners(y, 1)).sum(1) - (y * next_corners(x, 1)).sum(1)) / 2
 
 
 def _shape_ok(feat: _Features, quads: np.ndarray, min_area: float, max_aspect: float) -> np.ndarray:
     """Convex, big enough, sides not too short, proportions possible for a page (vectorised)."""
     area = np.abs(_signed_area(quads))
-    d = np.roll(quads, -1, axis=1) - quads
-    cross = d[:, :, 0] * np.roll(d, -1, axis=1)[:, :, 1] - d[:, :, 1] * np.roll(d, -1, axis=1)[:, :, 0]
+    d = next_corners(quads, 1) - quads
+    cross = d[:, :, 0] * next_corners(d, 1)[:, :, 1] - d[:, :, 1] * next_corners(d, 1)[:, :, 0]
     convex = (cross > 0).all(1) | (cross < 0).all(1)
-    sides = np.linalg.norm(d, axis=-1)
+    sides = norm(d, -1)
     a = (sides[:, 0] + sides[:, 2]) / 2
     b = (sides[:, 1] + sides[:, 3]) / 2
     aspect = np.maximum(a, b) / np.maximum(np.minimum(a, b), 1e-6)
@@ -500,7 +503,7 @@ def _shape_ok(feat: _Features, quads: np.ndarray, min_area: float, max_aspect: f
 
 
 def _aspect_prior(quads: np.ndarray, aspect: float) -> np.ndarray:
-    sides = np.linalg.norm(np.roll(quads, -1, axis=1) - quads, axis=-1)
+    sides = norm(next_corners(quads, 1) - quads, -1)
     a = (sides[:, 0] + sides[:, 2]) / 2
     b = (sides[:, 1] + sides[:, 3]) / 2
     r = np.maximum(a, b) / np.maximum(np.minimum(a, b), 1e-6)
@@ -511,10 +514,10 @@ def _outside(quad: np.ndarray, pts: np.ndarray, margin: float) -> np.ndarray:
     """Whether each point lies outside ``quad`` and more than ``margin`` from its outline (as
     ``cv2.pointPolygonTest(quad, p, True) < -margin``, for all points at once)."""
     a = quad[None, :, :].astype(np.float64)
-    ab = np.roll(quad, -1, axis=0)[None, :, :] - a                       # 1,4,2
+    ab = next_corners(quad, 0)[None, :, :] - a                       # 1,4,2
     ap = pts[:, None, :] - a                                             # n,4,2
     t = np.clip((ap * ab).sum(-1) / ((ab * ab).sum(-1) + 1e-12), 0, 1)
-    dist = np.linalg.norm(ap - t[..., None] * ab, axis=-1).min(axis=1)
+    dist = norm(ap - t[..., None] * ab, -1).min(axis=1)
     # Even-odd rule: a ray from the point to the right crosses the outline an odd number of times inside.
     y0, y1 = a[..., 1], a[..., 1] + ab[..., 1]
     spans = (y0 > pts[:, None, 1]) != (y1 > pts[:, None, 1])
@@ -552,8 +555,8 @@ def _paper_beyond(feat: _Features, big: np.ndarray, small: np.ndarray) -> bool:
     # Nearly all of it, not just most: a quad reaching over another sheet and then onto the desk
     # has paper for its median too.
     each = colours(pts[extra])
-    d_paper = np.linalg.norm(each - paper, axis=1)
-    return bool(np.mean((d_paper < np.linalg.norm(each - around, axis=1)) & (d_paper < 2 * PAPER_TOL)) >= 0.85)
+    d_paper = norm(each - paper, 1)
+    return bool(np.mean((d_paper < norm(each - around, 1)) & (d_paper < 2 * PAPER_TOL)) >= 0.85)
 
 
 def scored_candidates(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspect: float,
@@ -651,7 +654,7 @@ def _edge_ok(feat: _Features, pts: np.ndarray, normal: np.ndarray) -> np.ndarray
     x, y = pts[:, 0].astype(np.float32), pts[:, 1].astype(np.float32)
     nx, ny = normal[:, 0].astype(np.float32), normal[:, 1].astype(np.float32)
     inner, outer, best_n, best_t = _probe(feat, x, y, nx, ny)
-    step = np.linalg.norm(outer - inner, axis=-1)
+    step = norm(outer - inner, -1)
     inside = (x + 5 * nx >= 0) & (y + 5 * ny >= 0) & (x + 5 * nx <= feat.w - 1) & (y + 5 * ny <= feat.h - 1)
     return (step > STEP_MIN) & (best_n > 1.0) & (best_n > 1.2 * best_t) & inside
 
@@ -741,15 +744,18 @@ def _cut_by_frame(feat: _Features, quad: np.ndarray, confidence: float) -> bool:
     edge = np.concatenate([np.stack([xs, np.ones(w)], 1), np.stack([xs, np.full(w, h - 2.0)], 1),
                            np.stack([np.ones(h), ys], 1), np.stack([np.full(h, w - 2.0), ys], 1)])
     colour = _sample(feat.lab, edge[:, 0], edge[:, 1])
-    d_paper = np.linalg.norm(colour - paper, axis=1)
-    paperish = (d_paper < PAPER_TOL) & (d_paper < 0.5 * np.linalg.norm(colour - around, axis=1))
-    # Distance from each edge point to the pick's outline.
-    a, b = quad[None, :, :], np.roll(quad, -1, axis=0)[None, :, :]
+    d_paper = norm(colour - paper, 1)
+    paperish = (d_paper < PAPER_TOL) & (d_paper < 0.5 * norm(colour - around, 1))
+    # Distance from each paper-like edge point to the pick's outline (the others are never near).
+    a, b = quad[None, :, :], next_corners(quad, 0)[None, :, :]
     ab = b - a
-    t = np.clip(((edge[:, None, :] - a) * ab).sum(-1) / ((ab * ab).sum(-1) + 1e-9), 0, 1)
-    to_side = np.linalg.norm(edge[:, None, :] - (a + t[..., None] * ab), axis=-1)
-    dist = to_side.min(axis=1)
-    near = paperish & (dist < CUT_NEAR * min(w, h))
+    at = np.flatnonzero(paperish)
+    pts = edge[at, None, :]
+    t = np.clip(((pts - a) * ab).sum(-1) / ((ab * ab).sum(-1) + 1e-9), 0, 1)
+    to_side = norm(pts - (a + t[..., None] * ab), -1)
+    close = to_side.min(axis=1) < CUT_NEAR * min(w, h)
+    near = np.zeros(len(edge), bool)
+    near[at[close]] = True
     hit = near.astype(np.float64)
     longest = 0
     for side in np.split(hit, [w, 2 * w, 2 * w + h]):       # top, bottom, left, right: the longest run
@@ -761,7 +767,7 @@ def _cut_by_frame(feat: _Features, quad: np.ndarray, confidence: float) -> bool:
         return False
     if confidence < SURE_SHEET:
         return True
-    sides = np.unique(to_side[near].argmin(axis=1))
+    sides = np.unique(to_side[close].argmin(axis=1))
     return bool((_score(feat, quad[None].astype(np.float64))[1][0, sides] < SURE_SIDE).any())
 
 
