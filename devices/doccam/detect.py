@@ -198,6 +198,14 @@ def _detected(image: np.ndarray, scale: float) -> np.ndarray:
     return np.zeros((0, 4), np.float32) if found is None else found.reshape(-1, 4)
 
 
+_MERGE_BANDS = 30   # bands of 6 degrees of a normal's direction (modulo 180), twice _merge_lines' 3 degrees
+
+
+def _merge_band(nx: float, ny: float) -> int:
+    """The band of 6 degrees (0-29) of the direction of the unit normal (nx, ny), modulo 180 degrees."""
+    return int(math.degrees(math.atan2(ny, nx)) % 180.0 // 6.0) % _MERGE_BANDS
+
+
 def _merge_lines(segs: np.ndarray, feat: _Features) -> np.ndarray:
     """Collinear, nearby segments merged into lines: rows of (nx, ny, rho, support, t0, t1) with
     n.p = rho and t0..t1 the extent of the segments along the line (tangent (-ny, nx))."""
@@ -213,14 +221,22 @@ def _merge_lines(segs: np.ndarray, feat: _Features) -> np.ndarray:
     # Plain Python floats throughout (the same double-precision arithmetic, in the same order, as
     # numpy's): a few dozen lines are tested per segment and the first near one wins, so a loop that
     # stops there beats numpy's per-call cost on arrays this small.
+    # Only lines within 3 degrees can take a segment: lines are kept in bands of 6 degrees of direction
+    # and a segment tests those of its band and the two beside it, in the order of L (the first near one wins).
     L: list[list[float]] = []         # nx, ny, rho, support, t0, t1 (tangent (-ny, nx))
     M: list[tuple] = []               # w, wx, wy, wxx, wxy, wyy over segment end points
+    bands: list[list[int]] = [[] for _ in range(_MERGE_BANDS)]
+    band_of: list[int] = []           # each line's band
     S, N, C, W = segs.tolist(), normals.tolist(), mids.tolist(), (length * strength).tolist()
     for i in np.argsort(-length * strength).tolist():
         x0, y0, x1, y1 = S[i]
         (sx, sy), (cx, cy) = N[i], C[i]
         placed = -1
-        for j, (ax, ay, rho, _, t0, t1) in enumerate(L):
+        b = _merge_band(sx, sy)
+        near = bands[b - 1] + bands[b] + bands[(b + 1) % _MERGE_BANDS]
+        near.sort()
+        for j in near:
+            ax, ay, rho, _, t0, t1 = L[j]
             t_a, t_b = ay * -x0 + ax * y0, ay * -x1 + ax * y1
             if (abs(ax * sx + ay * sy) > cos_tol and abs(ax * cx + ay * cy - rho) < rho_tol
                     and min(t_a, t_b) < t1 + gap and max(t_a, t_b) > t0 - gap):
@@ -231,6 +247,8 @@ def _merge_lines(segs: np.ndarray, feat: _Features) -> np.ndarray:
                w * (y0 * y0 + y1 * y1))
         if placed < 0:
             ta, tb = -sy * x0 + sx * y0, -sy * x1 + sx * y1
+            bands[b].append(len(L))
+            band_of.append(b)
             L.append([sx, sy, sx * cx + sy * cy, w, min(ta, tb), max(ta, tb)])
             M.append(add)
             continue
@@ -246,6 +264,11 @@ def _merge_lines(segs: np.ndarray, feat: _Features) -> np.ndarray:
             nx, ny = -nx, -ny
         ta, tb = -ny * x0 + nx * y0, -ny * x1 + nx * y1
         L[placed] = [nx, ny, nx * cx + ny * cy, line[3] + w, min(line[4], ta, tb), max(line[5], ta, tb)]
+        moved = _merge_band(nx, ny)
+        if moved != band_of[placed]:
+            bands[band_of[placed]].remove(placed)
+            bands[moved].append(placed)
+            band_of[placed] = moved
     lines = np.array(L, np.float64)
     out = lines[np.argsort(-lines[:, 3])]
     # At most a few lines per direction, so wood grain or rows of print cannot crowd out the page.

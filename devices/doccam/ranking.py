@@ -156,11 +156,20 @@ def _model(path: Path) -> dict | None:
 
 
 def _walkable(m: dict) -> dict:
-    """``m`` with the flat arrays :func:`_walk` reads every call (building them took a fifth of a walk)."""
+    """``m`` with the flat arrays :func:`_walk` reads, built once per model (building them took a fifth of
+    a walk). Nodes are numbered twice their flat index (tree x width + node), so a node's children are
+    at its number and its number + 1, and each child entry is the child's number; thresholds are rounded
+    down to float32, the rows' own precision: a float32 value is <= a float64 threshold exactly when it
+    is <= the largest float32 not above it, so every comparison goes the same way."""
     n_trees, width = m["feature"].shape
-    return {**m, "_feature": m["feature"].ravel(), "_threshold": m["threshold"].ravel(), "_value": m["value"].ravel(),
-            "_children": np.stack([m["right"].ravel(), m["left"].ravel()], -1).ravel().astype(np.intp),   # right, left
-            "_base": (np.arange(n_trees) * width)[:, None]}                   # trees, 1: where each tree starts
+    twice = lambda a: np.repeat(a.ravel(), 2)                                 # noqa: E731 (entry 2i and 2i + 1: node i)
+    base = (np.arange(n_trees) * width)[:, None]
+    children = 2 * (base[..., None] + np.stack([m["right"], m["left"]], -1).astype(np.intp))   # right, left
+    threshold = m["threshold"].ravel()
+    rounded = threshold.astype(np.float32)
+    rounded = np.where(rounded.astype(np.float64) > threshold, np.nextafter(rounded, np.float32(-np.inf)), rounded)
+    return {**m, "_feature": twice(m["feature"].astype(np.intp)), "_threshold": twice(rounded), "_value": twice(m["value"]),
+            "_children": children.ravel(), "_start": 2 * base}
 
 
 def available(aspect: float) -> bool:
@@ -189,15 +198,15 @@ def _walk(m: dict, rows: np.ndarray) -> np.ndarray:
     """Every tree walked at once, level by level (a leaf points to itself and stays put)."""
     if "_children" not in m:              # as exported (train() checks its export with it)
         m = _walkable(m)
-    feature, threshold, value, children, base = (m[k] for k in ("_feature", "_threshold", "_value", "_children", "_base"))
+    feature, threshold, value, children = (m[k] for k in ("_feature", "_threshold", "_value", "_children"))
     rows = np.ascontiguousarray(rows, np.float32)
-    at = np.broadcast_to(base, (len(base), len(rows))).copy()        # flat index of each row's node
+    start = m["_start"]
+    at = np.broadcast_to(start, (len(start), len(rows))).copy()      # each row's node (twice its flat index)
     cell = np.arange(len(rows))[None, :] * rows.shape[1]
     flat_rows = rows.ravel()
     for _ in range(int(m["depth"])):     # take(): several times faster than indexing with an array
-        f = feature.take(at)
-        go_left = flat_rows.take(cell + f) <= threshold.take(at)
-        at = base + children.take(2 * at + go_left)
+        go_left = flat_rows.take(cell + feature.take(at)) <= threshold.take(at)
+        at = children.take(at + go_left)
     return float(m["init"]) + float(m["rate"]) * value.take(at).sum(axis=0)
 
 
