@@ -807,21 +807,20 @@ def _refine_sides(frame: np.ndarray, ends: list[tuple[np.ndarray, np.ndarray, np
     t = np.linspace(0.06, 0.94, points)
     along = np.arange(-2, 3, dtype=np.float64)  # average five profiles along the side
     across = np.arange(-half, half + 1, dtype=np.float64)
-    bases, grids, outwards = [], [], []
-    for i in todo:
+    bases, outwards = [], []
+    maps = np.empty((2, len(todo), points, len(along), len(across)), np.float32)   # x, y: S,P,5,R
+    for s_, i in enumerate(todo):
         a, b, outward = ends[i]
         d = b - a
         length = float(np.linalg.norm(d))
         tang = d / length
         base = a[None, :] + np.outer(t * length, tang)                               # P,2
-        grids.append(base[:, None, None, :] + along[None, :, None, None] * tang
-                     + across[None, None, :, None] * outward)                         # P,5,R,2
+        for c in (0, 1):      # each coordinate apart, written straight into the float32 maps
+            maps[c, s_] = base[:, c, None, None] + along[None, :, None] * tang[c] + across[None, None, :] * outward[c]
         bases.append(base)
         outwards.append(outward)
-    grid = np.stack(grids)                                                            # S,P,5,R,2
     rows = len(todo) * points * len(along)
-    map_x = grid[..., 0].reshape(rows, len(across)).astype(np.float32)
-    map_y = grid[..., 1].reshape(rows, len(across)).astype(np.float32)
+    map_x, map_y = maps[0].reshape(rows, len(across)), maps[1].reshape(rows, len(across))
     patch = cv2.remap(frame, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     grey = patch.astype(np.float32) @ np.array([0.114, 0.587, 0.299], np.float32) if patch.ndim == 3 else patch
     prof = grey.reshape(len(todo) * points, len(along), len(across)).mean(axis=1)
