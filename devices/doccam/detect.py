@@ -321,7 +321,8 @@ def _line_candidates(feat: _Features, min_area: float = 0.04,
     perp = cosang < np.cos(np.deg2rad(45))
     ok = (half & half.T & perp.take(P[:, 0], axis=0).take(P[:, 0], axis=1)
           & perp.take(P[:, 1], axis=0).take(P[:, 1], axis=1))
-    a, b = np.nonzero(np.triu(ok, 1))
+    a, b = np.nonzero(ok)              # ok is symmetric: its upper triangle, in the same order as np.triu's
+    a, b = a[a < b], b[a < b]
     i1, j1, i2, j2 = P[a, 0], P[a, 1], P[b, 0], P[b, 1]
     quads = np.stack([np.stack([ix[i1, i2], iy[i1, i2]], -1), np.stack([ix[i1, j2], iy[i1, j2]], -1),
                       np.stack([ix[j1, j2], iy[j1, j2]], -1), np.stack([ix[j1, i2], iy[j1, i2]], -1)], axis=1)
