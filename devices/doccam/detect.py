@@ -550,12 +550,14 @@ def _outside(quad: np.ndarray, pts: np.ndarray, margin: float) -> np.ndarray:
     return ~inside & (dist > margin)
 
 
+_BEYOND_U = np.linspace(0.04, 0.96, 14)                  # _paper_beyond's grid over a quad, 14 x 14
+_BEYOND_UU, _BEYOND_VV = (a.ravel()[:, None] for a in np.meshgrid(_BEYOND_U, _BEYOND_U))
+
+
 def _paper_beyond(feat: _Features, big: np.ndarray, small: np.ndarray) -> bool:
     """Whether what ``big`` adds to ``small`` looks like the paper inside ``small`` rather than like
     what lies round ``big`` (the page reaching further, not a quad out onto the desk)."""
-    u = np.linspace(0.04, 0.96, 14)
-    uu, vv = np.meshgrid(u, u)
-    uu, vv = uu.ravel()[:, None], vv.ravel()[:, None]
+    u, uu, vv = _BEYOND_U, _BEYOND_UU, _BEYOND_VV
 
     def grid(q: np.ndarray) -> np.ndarray:
         return ((1 - uu) * (1 - vv) * q[0] + uu * (1 - vv) * q[1] + uu * vv * q[2] + (1 - uu) * vv * q[3])
@@ -568,7 +570,8 @@ def _paper_beyond(feat: _Features, big: np.ndarray, small: np.ndarray) -> bool:
     if extra.sum() < 6:
         return False
     paper = median(colours(grid(small)), axis=0)
-    added = median(colours(pts[extra]), axis=0)
+    each = colours(pts[extra])
+    added = median(each, axis=0)
     centre = big.mean(axis=0)
     ring = centre + (big - centre) * 1.08
     around = median(colours(np.concatenate([ring[i] + (ring[(i + 1) % 4] - ring[i]) * u[:, None]
@@ -578,7 +581,6 @@ def _paper_beyond(feat: _Features, big: np.ndarray, small: np.ndarray) -> bool:
         return False
     # Nearly all of it, not just most: a quad reaching over another sheet and then onto the desk
     # has paper for its median too.
-    each = colours(pts[extra])
     d_paper = norm(each - paper, 1)
     return bool(np.mean((d_paper < norm(each - around, 1)) & (d_paper < 2 * PAPER_TOL)) >= 0.85)
 
