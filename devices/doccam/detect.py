@@ -55,7 +55,11 @@ sides refined at once) about a quarter less in interleaved runs, 46-56 ms median
 then by CPU time (``kiosk bench docscan --clock cpu``) 5-8 % less again in interleaved runs (medians by
 sorting, lines merged in plain Python, the probes' gathers at once, ``find_page`` stopping at its first
 None): 38-55 ms median on the held-out corpora in runs at loads of 1.3-6.7, a run's median moving by a
-fifth with the host (2026-12-01, docs/page-finding.md). LSD is the largest cost, 12-15 ms.
+fifth with the host (2026-12-01, docs/page-finding.md). LSD is the largest cost, 12-15 ms. The sixteenth
+pass took about 7 % more (interleaved per-frame ratio 0.934 at 1920x1080; every answer the same to the last
+bit): numpy's per-call overhead (:mod:`devices.doccam.vectors`), the ranker's walk prepared once, lines merged
+by bands of direction, the probe, refinement's grid and the cut test doing less; held out 25-34 ms median at
+1920x1080 at loads of 1.3-2.1, where half of a frame's time is OpenCV calls (LSD 8.5 ms).
 """
 
 from __future__ import annotations
@@ -450,7 +454,7 @@ def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool =
     x, y = x.astype(np.float32), y.astype(np.float32)
     nx, ny = nx.astype(np.float32), ny.astype(np.float32)
     inner, outer, best_n, best_t = _probe(feat, x, y, nx, ny)
-    step = norm(outer - inner, -1)                                     # m,4,P
+    step = norm(outer - inner, -1)                                                    # m,4,P
     ox, oy = x + 5 * nx, y + 5 * ny
     in_frame = (ox >= 0) & (oy >= 0) & (ox <= feat.w - 1) & (oy <= feat.h - 1)
     ok = (step > STEP_MIN) & (best_n > 1.0) & (best_n > 1.2 * best_t) & in_frame
@@ -538,7 +542,7 @@ def _outside(quad: np.ndarray, pts: np.ndarray, margin: float) -> np.ndarray:
     """Whether each point lies outside ``quad`` and more than ``margin`` from its outline (as
     ``cv2.pointPolygonTest(quad, p, True) < -margin``, for all points at once)."""
     a = quad[None, :, :].astype(np.float64)
-    ab = next_corners(quad, 0)[None, :, :] - a                       # 1,4,2
+    ab = next_corners(quad, 0)[None, :, :] - a                           # 1,4,2
     ap = pts[:, None, :] - a                                             # n,4,2
     t = np.clip((ap * ab).sum(-1) / ((ab * ab).sum(-1) + 1e-12), 0, 1)
     dist = norm(ap - t[..., None] * ab, -1).min(axis=1)
