@@ -59,3 +59,27 @@ def test_a_broken_model_file_falls_back_to_the_hand_weighting(tmp_path, monkeypa
         monkeypatch.undo()
         ranking._model.cache_clear()
     assert ranking.available(ranking.TRAINED_ASPECT) and ranking.available(ranking.CARD_ASPECT)
+
+
+def test_the_walk_compares_as_the_float64_thresholds_do():
+    # Thresholds that lie between two float32 values, and one that is a float32 value: rows just either side of
+    # them, and on them, go the same way as with the float64 thresholds (rounded down to float32 once per model).
+    below = float(np.float32(0.1))                       # 0.1 as float32 lies above 0.1
+    above = float(np.nextafter(np.float32(0.1), np.float32(1)))
+    exact = 0.25
+    inf = np.inf
+    model = {
+        "feature": np.array([[0, 0, 0], [1, 0, 0], [2, 0, 0]], np.int16),
+        "threshold": np.array([[0.1, inf, inf], [(below + above) / 2, inf, inf], [exact, inf, inf]], np.float64),
+        "left": np.array([[1, 1, 2], [1, 1, 2], [1, 1, 2]], np.int16),
+        "right": np.array([[2, 1, 2], [2, 1, 2], [2, 1, 2]], np.int16),
+        "value": np.array([[0, 1, 100], [0, 10, 1000], [0, 100000, 1000000]], np.float32),
+        "init": np.float64(0.0), "rate": np.float64(1.0), "depth": np.int16(1), "n_features": np.int16(3),
+    }
+    values = [np.nextafter(np.float32(0.1), np.float32(0)), np.float32(0.1), np.float32(above), np.float32(0.25),
+              np.nextafter(np.float32(0.25), np.float32(1))]
+    rows = np.array([[v, v, v] for v in values], np.float32)
+    expected = [sum(leaf if float(v) <= t else far for t, leaf, far in
+                    ((0.1, 1, 100), ((below + above) / 2, 10, 1000), (exact, 100000, 1000000))) for v in values]
+    assert ranking._walk(model, rows).tolist() == expected
+    assert expected[1] == 100 + 10 + 100000      # float32(0.1) > 0.1: right in tree 0, left in tree 1

@@ -55,7 +55,11 @@ sides refined at once) about a quarter less in interleaved runs, 46-56 ms median
 then by CPU time (``kiosk bench docscan --clock cpu``) 5-8 % less again in interleaved runs (medians by
 sorting, lines merged in plain Python, the probes' gathers at once, ``find_page`` stopping at its first
 None): 38-55 ms median on the held-out corpora in runs at loads of 1.3-6.7, a run's median moving by a
-fifth with the host (2026-12-01, docs/page-finding.md). LSD is the largest cost, 12-15 ms.
+fifth with the host (2026-12-01, docs/page-finding.md). LSD is the largest cost, 12-15 ms. The sixteenth
+pass took about 7 % more (interleaved per-frame ratio 0.934 at 1920x1080; every answer the same to the last
+bit): numpy's per-call overhead (:mod:`devices.doccam.vectors`), the ranker's walk prepared once, lines merged
+by bands of direction, the probe, refinement's grid and the cut test doing less; held out 25-34 ms median at
+1920x1080 at loads of 1.3-2.1, where half of a frame's time is OpenCV calls (LSD 8.5 ms).
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ import numpy as np
 from devices.doccam import larger, ranking, runner_up
 from devices.doccam.geometry import order_corners
 from devices.doccam.order_stats import median
+from devices.doccam.vectors import next_corners, norm
 
 WORK_SIDE = 512          # working long side in pixels
 COLOUR_WEIGHT = 2.0      # CIELAB a*, b* count twice: 8-bit Lab compresses colour differences
@@ -176,7 +181,7 @@ def _segments(feat: _Features, colour_edges: bool = False) -> np.ndarray:
     for off in (6.0, 9.0):
         a = _sample(feat.lab, pts[..., 0] + off * n[:, None, 0], pts[..., 1] + off * n[:, None, 1])
         b = _sample(feat.lab, pts[..., 0] - off * n[:, None, 0], pts[..., 1] - off * n[:, None, 1])
-        steps.append(np.linalg.norm(a - b, axis=-1))
+        steps.append(norm(a - b, -1))
         sides.append(np.minimum(a[..., 0], b[..., 0]))
     step = median(np.minimum(steps[0], steps[1]), axis=1)
     keep = step >= STEP_MIN
@@ -197,6 +202,14 @@ def _detected(image: np.ndarray, scale: float) -> np.ndarray:
     return np.zeros((0, 4), np.float32) if found is None else found.reshape(-1, 4)
 
 
+_MERGE_BANDS = 30   # bands of 6 degrees of a normal's direction (modulo 180), twice _merge_lines' 3 degrees
+
+
+def _merge_band(nx: float, ny: float) -> int:
+    """The band of 6 degrees (0-29) of the direction of the unit normal (nx, ny), modulo 180 degrees."""
+    return int(math.degrees(math.atan2(ny, nx)) % 180.0 // 6.0) % _MERGE_BANDS
+
+
 def _merge_lines(segs: np.ndarray, feat: _Features) -> np.ndarray:
     """Collinear, nearby segments merged into lines: rows of (nx, ny, rho, support, t0, t1) with
     n.p = rho and t0..t1 the extent of the segments along the line (tangent (-ny, nx))."""
@@ -212,14 +225,22 @@ def _merge_lines(segs: np.ndarray, feat: _Features) -> np.ndarray:
     # Plain Python floats throughout (the same double-precision arithmetic, in the same order, as
     # numpy's): a few dozen lines are tested per segment and the first near one wins, so a loop that
     # stops there beats numpy's per-call cost on arrays this small.
+    # Only lines within 3 degrees can take a segment: lines are kept in bands of 6 degrees of direction
+    # and a segment tests those of its band and the two beside it, in the order of L (the first near one wins).
     L: list[list[float]] = []         # nx, ny, rho, support, t0, t1 (tangent (-ny, nx))
     M: list[tuple] = []               # w, wx, wy, wxx, wxy, wyy over segment end points
+    bands: list[list[int]] = [[] for _ in range(_MERGE_BANDS)]
+    band_of: list[int] = []           # each line's band
     S, N, C, W = segs.tolist(), normals.tolist(), mids.tolist(), (length * strength).tolist()
     for i in np.argsort(-length * strength).tolist():
         x0, y0, x1, y1 = S[i]
         (sx, sy), (cx, cy) = N[i], C[i]
         placed = -1
-        for j, (ax, ay, rho, _, t0, t1) in enumerate(L):
+        b = _merge_band(sx, sy)
+        near = bands[b - 1] + bands[b] + bands[(b + 1) % _MERGE_BANDS]
+        near.sort()
+        for j in near:
+            ax, ay, rho, _, t0, t1 = L[j]
             t_a, t_b = ay * -x0 + ax * y0, ay * -x1 + ax * y1
             if (abs(ax * sx + ay * sy) > cos_tol and abs(ax * cx + ay * cy - rho) < rho_tol
                     and min(t_a, t_b) < t1 + gap and max(t_a, t_b) > t0 - gap):
@@ -230,6 +251,8 @@ def _merge_lines(segs: np.ndarray, feat: _Features) -> np.ndarray:
                w * (y0 * y0 + y1 * y1))
         if placed < 0:
             ta, tb = -sy * x0 + sx * y0, -sy * x1 + sx * y1
+            bands[b].append(len(L))
+            band_of.append(b)
             L.append([sx, sy, sx * cx + sy * cy, w, min(ta, tb), max(ta, tb)])
             M.append(add)
             continue
@@ -245,6 +268,11 @@ def _merge_lines(segs: np.ndarray, feat: _Features) -> np.ndarray:
             nx, ny = -nx, -ny
         ta, tb = -ny * x0 + nx * y0, -ny * x1 + nx * y1
         L[placed] = [nx, ny, nx * cx + ny * cy, line[3] + w, min(line[4], ta, tb), max(line[5], ta, tb)]
+        moved = _merge_band(nx, ny)
+        if moved != band_of[placed]:
+            bands[band_of[placed]].remove(placed)
+            bands[moved].append(placed)
+            band_of[placed] = moved
     lines = np.array(L, np.float64)
     out = lines[np.argsort(-lines[:, 3])]
     # At most a few lines per direction, so wood grain or rows of print cannot crowd out the page.
@@ -297,7 +325,8 @@ def _line_candidates(feat: _Features, min_area: float = 0.04,
     perp = cosang < np.cos(np.deg2rad(45))
     ok = (half & half.T & perp.take(P[:, 0], axis=0).take(P[:, 0], axis=1)
           & perp.take(P[:, 1], axis=0).take(P[:, 1], axis=1))
-    a, b = np.nonzero(np.triu(ok, 1))
+    a, b = np.nonzero(ok)              # ok is symmetric: its upper triangle, in the same order as np.triu's
+    a, b = a[a < b], b[a < b]
     i1, j1, i2, j2 = P[a, 0], P[a, 1], P[b, 0], P[b, 1]
     quads = np.stack([np.stack([ix[i1, i2], iy[i1, i2]], -1), np.stack([ix[i1, j2], iy[i1, j2]], -1),
                       np.stack([ix[j1, j2], iy[j1, j2]], -1), np.stack([ix[j1, i2], iy[j1, i2]], -1)], axis=1)
@@ -392,12 +421,14 @@ def _probe(feat: _Features, x: np.ndarray, y: np.ndarray, nx: np.ndarray, ny: np
     inner = (colour[0] + colour[1]) / 2
     outer = (colour[2] + colour[3]) / 2
     g = tensor.take(at[4:], axis=0)
-    sxx, sxy, syy = g[..., 0], g[..., 1], g[..., 2]
     nn, nm, mm = nx * nx, 2 * nx * ny, ny * ny
-    across = nn * sxx + nm * sxy + mm * syy
-    k = np.argmax(across, axis=0)[None]
-    best_n = np.take_along_axis(across, k, axis=0)[0]
-    best_t = np.take_along_axis(mm * sxx - nm * sxy + nn * syy, k, axis=0)[0]
+    across = nn * g[..., 0] + nm * g[..., 1] + mm * g[..., 2]
+    best_n = across.max(axis=0)
+    # The gradient along the normal only where the gradient across it is strongest (the first such offset).
+    size = best_n.size
+    at_best = g.reshape(len(g) * size, 3).take(across.reshape(len(g), size).argmax(axis=0) * size + np.arange(size), axis=0)
+    at_best = at_best.reshape(best_n.shape + (3,))
+    best_t = mm * at_best[..., 0] - nm * at_best[..., 1] + nn * at_best[..., 2]
     found = best_n > 0
     return inner, outer, np.sqrt(np.where(found, best_n, 0)), np.sqrt(np.maximum(np.where(found, best_t, 0), 0))
 
@@ -407,11 +438,11 @@ def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool =
     ``details``, what they were made of, for :mod:`devices.doccam.ranking`)."""
     m = len(quads)
     p0 = quads
-    p1 = np.roll(quads, -1, axis=1)
+    p1 = next_corners(quads, 1)
     t = np.linspace(0.08, 0.92, points)
     pts = p0[:, :, None, :] + (p1 - p0)[:, :, None, :] * t[None, None, :, None]   # m,4,P,2
     d = p1 - p0
-    length = np.linalg.norm(d, axis=-1, keepdims=True) + 1e-9
+    length = norm(d, -1, keepdims=True) + 1e-9
     tang = d / length
     centre = quads.mean(axis=1, keepdims=True)
     normal = np.stack([tang[..., 1], -tang[..., 0]], -1)
@@ -423,7 +454,7 @@ def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool =
     x, y = x.astype(np.float32), y.astype(np.float32)
     nx, ny = nx.astype(np.float32), ny.astype(np.float32)
     inner, outer, best_n, best_t = _probe(feat, x, y, nx, ny)
-    step = np.linalg.norm(outer - inner, axis=-1)                                     # m,4,P
+    step = norm(outer - inner, -1)                                                    # m,4,P
     ox, oy = x + 5 * nx, y + 5 * ny
     in_frame = (ox >= 0) & (oy >= 0) & (ox <= feat.w - 1) & (oy <= feat.h - 1)
     ok = (step > STEP_MIN) & (best_n > 1.0) & (best_n > 1.2 * best_t) & in_frame
@@ -434,12 +465,12 @@ def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool =
     side = np.minimum(side, polar + 0.25)
     # Paper all round: just inside every side lies the page's blank margin, one colour.
     paper = median(inner.reshape(m, -1, 3), axis=1)
-    near = np.linalg.norm(inner - paper[:, None, None, :], axis=-1)
+    near = norm(inner - paper[:, None, None, :], -1)
     tol = np.maximum(12.0, 0.5 * median(step.reshape(m, -1), axis=1))
     same = (near < tol[:, None, None]).mean(axis=(1, 2))
     # ... and outside it something else: a quad cut out of the page (beside a photo, between a
     # table's rules) has paper outside some side too.
-    outer_paper = (np.linalg.norm(outer - paper[:, None, None, :], axis=-1) < tol[:, None, None]).mean(-1)
+    outer_paper = (norm(outer - paper[:, None, None, :], -1) < tol[:, None, None]).mean(-1)
     other = 1.0 - outer_paper.max(axis=1)
     # Paper is the brightest thing on a desk (a shadow is a uniform quad too, but darker than round it).
     brighter = (median(inner[..., 0] - outer[..., 0], axis=-1) > 0).mean(axis=1)
@@ -458,18 +489,18 @@ def _end_gaps(feat: _Features, quads: np.ndarray, points: int = 48) -> np.ndarra
     paper's edge ends leaves a run at that end (a sheet beneath completed across the one on top).
     Points whose outer strip lies off the frame count as steps (a page the frame cuts is judged apart)."""
     p0 = quads
-    p1 = np.roll(quads, -1, axis=1)
+    p1 = next_corners(quads, 1)
     t = np.linspace(0.02, 0.98, points)
     pts = p0[:, :, None, :] + (p1 - p0)[:, :, None, :] * t[None, None, :, None]
     d = p1 - p0
-    tang = d / (np.linalg.norm(d, axis=-1, keepdims=True) + 1e-9)
+    tang = d / (norm(d, -1, keepdims=True) + 1e-9)
     normal = np.stack([tang[..., 1], -tang[..., 0]], -1)
     flip = np.sign((((p0 + p1) / 2 - quads.mean(axis=1, keepdims=True)) * normal).sum(-1, keepdims=True))
     normal = normal * np.where(flip == 0, 1, flip)
     x, y = pts[..., 0].astype(np.float32), pts[..., 1].astype(np.float32)
     nx, ny = normal[..., None, 0].astype(np.float32), normal[..., None, 1].astype(np.float32)
     inner, outer, best_n, best_t = _probe(feat, x, y, nx, ny)
-    step = np.linalg.norm(outer - inner, axis=-1)
+    step = norm(outer - inner, -1)
     ox, oy = x + 5 * nx, y + 5 * ny
     off = (ox < 0) | (oy < 0) | (ox > feat.w - 1) | (oy > feat.h - 1)
     ok = ((step > STEP_PAPER) & (best_n > 1.0)) | off                                 # m,4,P
@@ -482,16 +513,16 @@ def _end_gaps(feat: _Features, quads: np.ndarray, points: int = 48) -> np.ndarra
 
 def _signed_area(quads: np.ndarray) -> np.ndarray:
     x, y = quads[..., 0], quads[..., 1]
-    return ((x * np.roll(y, -1, axis=1)).sum(1) - (y * np.roll(x, -1, axis=1)).sum(1)) / 2
+    return ((x * next_corners(y, 1)).sum(1) - (y * next_corners(x, 1)).sum(1)) / 2
 
 
 def _shape_ok(feat: _Features, quads: np.ndarray, min_area: float, max_aspect: float) -> np.ndarray:
     """Convex, big enough, sides not too short, proportions possible for a page (vectorised)."""
     area = np.abs(_signed_area(quads))
-    d = np.roll(quads, -1, axis=1) - quads
-    cross = d[:, :, 0] * np.roll(d, -1, axis=1)[:, :, 1] - d[:, :, 1] * np.roll(d, -1, axis=1)[:, :, 0]
+    d = next_corners(quads, 1) - quads
+    cross = d[:, :, 0] * next_corners(d, 1)[:, :, 1] - d[:, :, 1] * next_corners(d, 1)[:, :, 0]
     convex = (cross > 0).all(1) | (cross < 0).all(1)
-    sides = np.linalg.norm(d, axis=-1)
+    sides = norm(d, -1)
     a = (sides[:, 0] + sides[:, 2]) / 2
     b = (sides[:, 1] + sides[:, 3]) / 2
     aspect = np.maximum(a, b) / np.maximum(np.minimum(a, b), 1e-6)
@@ -500,7 +531,7 @@ def _shape_ok(feat: _Features, quads: np.ndarray, min_area: float, max_aspect: f
 
 
 def _aspect_prior(quads: np.ndarray, aspect: float) -> np.ndarray:
-    sides = np.linalg.norm(np.roll(quads, -1, axis=1) - quads, axis=-1)
+    sides = norm(next_corners(quads, 1) - quads, -1)
     a = (sides[:, 0] + sides[:, 2]) / 2
     b = (sides[:, 1] + sides[:, 3]) / 2
     r = np.maximum(a, b) / np.maximum(np.minimum(a, b), 1e-6)
@@ -511,10 +542,10 @@ def _outside(quad: np.ndarray, pts: np.ndarray, margin: float) -> np.ndarray:
     """Whether each point lies outside ``quad`` and more than ``margin`` from its outline (as
     ``cv2.pointPolygonTest(quad, p, True) < -margin``, for all points at once)."""
     a = quad[None, :, :].astype(np.float64)
-    ab = np.roll(quad, -1, axis=0)[None, :, :] - a                       # 1,4,2
+    ab = next_corners(quad, 0)[None, :, :] - a                           # 1,4,2
     ap = pts[:, None, :] - a                                             # n,4,2
     t = np.clip((ap * ab).sum(-1) / ((ab * ab).sum(-1) + 1e-12), 0, 1)
-    dist = np.linalg.norm(ap - t[..., None] * ab, axis=-1).min(axis=1)
+    dist = norm(ap - t[..., None] * ab, -1).min(axis=1)
     # Even-odd rule: a ray from the point to the right crosses the outline an odd number of times inside.
     y0, y1 = a[..., 1], a[..., 1] + ab[..., 1]
     spans = (y0 > pts[:, None, 1]) != (y1 > pts[:, None, 1])
@@ -523,12 +554,14 @@ def _outside(quad: np.ndarray, pts: np.ndarray, margin: float) -> np.ndarray:
     return ~inside & (dist > margin)
 
 
+_BEYOND_U = np.linspace(0.04, 0.96, 14)                  # _paper_beyond's grid over a quad, 14 x 14
+_BEYOND_UU, _BEYOND_VV = (a.ravel()[:, None] for a in np.meshgrid(_BEYOND_U, _BEYOND_U))
+
+
 def _paper_beyond(feat: _Features, big: np.ndarray, small: np.ndarray) -> bool:
     """Whether what ``big`` adds to ``small`` looks like the paper inside ``small`` rather than like
     what lies round ``big`` (the page reaching further, not a quad out onto the desk)."""
-    u = np.linspace(0.04, 0.96, 14)
-    uu, vv = np.meshgrid(u, u)
-    uu, vv = uu.ravel()[:, None], vv.ravel()[:, None]
+    u, uu, vv = _BEYOND_U, _BEYOND_UU, _BEYOND_VV
 
     def grid(q: np.ndarray) -> np.ndarray:
         return ((1 - uu) * (1 - vv) * q[0] + uu * (1 - vv) * q[1] + uu * vv * q[2] + (1 - uu) * vv * q[3])
@@ -541,7 +574,8 @@ def _paper_beyond(feat: _Features, big: np.ndarray, small: np.ndarray) -> bool:
     if extra.sum() < 6:
         return False
     paper = median(colours(grid(small)), axis=0)
-    added = median(colours(pts[extra]), axis=0)
+    each = colours(pts[extra])
+    added = median(each, axis=0)
     centre = big.mean(axis=0)
     ring = centre + (big - centre) * 1.08
     around = median(colours(np.concatenate([ring[i] + (ring[(i + 1) % 4] - ring[i]) * u[:, None]
@@ -551,9 +585,8 @@ def _paper_beyond(feat: _Features, big: np.ndarray, small: np.ndarray) -> bool:
         return False
     # Nearly all of it, not just most: a quad reaching over another sheet and then onto the desk
     # has paper for its median too.
-    each = colours(pts[extra])
-    d_paper = np.linalg.norm(each - paper, axis=1)
-    return bool(np.mean((d_paper < np.linalg.norm(each - around, axis=1)) & (d_paper < 2 * PAPER_TOL)) >= 0.85)
+    d_paper = norm(each - paper, 1)
+    return bool(np.mean((d_paper < norm(each - around, 1)) & (d_paper < 2 * PAPER_TOL)) >= 0.85)
 
 
 def scored_candidates(feat: _Features, quads: list[np.ndarray], min_area: float, max_aspect: float,
@@ -651,7 +684,7 @@ def _edge_ok(feat: _Features, pts: np.ndarray, normal: np.ndarray) -> np.ndarray
     x, y = pts[:, 0].astype(np.float32), pts[:, 1].astype(np.float32)
     nx, ny = normal[:, 0].astype(np.float32), normal[:, 1].astype(np.float32)
     inner, outer, best_n, best_t = _probe(feat, x, y, nx, ny)
-    step = np.linalg.norm(outer - inner, axis=-1)
+    step = norm(outer - inner, -1)
     inside = (x + 5 * nx >= 0) & (y + 5 * ny >= 0) & (x + 5 * nx <= feat.w - 1) & (y + 5 * ny <= feat.h - 1)
     return (step > STEP_MIN) & (best_n > 1.0) & (best_n > 1.2 * best_t) & inside
 
@@ -741,15 +774,18 @@ def _cut_by_frame(feat: _Features, quad: np.ndarray, confidence: float) -> bool:
     edge = np.concatenate([np.stack([xs, np.ones(w)], 1), np.stack([xs, np.full(w, h - 2.0)], 1),
                            np.stack([np.ones(h), ys], 1), np.stack([np.full(h, w - 2.0), ys], 1)])
     colour = _sample(feat.lab, edge[:, 0], edge[:, 1])
-    d_paper = np.linalg.norm(colour - paper, axis=1)
-    paperish = (d_paper < PAPER_TOL) & (d_paper < 0.5 * np.linalg.norm(colour - around, axis=1))
-    # Distance from each edge point to the pick's outline.
-    a, b = quad[None, :, :], np.roll(quad, -1, axis=0)[None, :, :]
+    d_paper = norm(colour - paper, 1)
+    paperish = (d_paper < PAPER_TOL) & (d_paper < 0.5 * norm(colour - around, 1))
+    # Distance from each paper-like edge point to the pick's outline (the others are never near).
+    a, b = quad[None, :, :], next_corners(quad, 0)[None, :, :]
     ab = b - a
-    t = np.clip(((edge[:, None, :] - a) * ab).sum(-1) / ((ab * ab).sum(-1) + 1e-9), 0, 1)
-    to_side = np.linalg.norm(edge[:, None, :] - (a + t[..., None] * ab), axis=-1)
-    dist = to_side.min(axis=1)
-    near = paperish & (dist < CUT_NEAR * min(w, h))
+    at = np.flatnonzero(paperish)
+    pts = edge[at, None, :]
+    t = np.clip(((pts - a) * ab).sum(-1) / ((ab * ab).sum(-1) + 1e-9), 0, 1)
+    to_side = norm(pts - (a + t[..., None] * ab), -1)
+    close = to_side.min(axis=1) < CUT_NEAR * min(w, h)
+    near = np.zeros(len(edge), bool)
+    near[at[close]] = True
     hit = near.astype(np.float64)
     longest = 0
     for side in np.split(hit, [w, 2 * w, 2 * w + h]):       # top, bottom, left, right: the longest run
@@ -761,7 +797,7 @@ def _cut_by_frame(feat: _Features, quad: np.ndarray, confidence: float) -> bool:
         return False
     if confidence < SURE_SHEET:
         return True
-    sides = np.unique(to_side[near].argmin(axis=1))
+    sides = np.unique(to_side[close].argmin(axis=1))
     return bool((_score(feat, quad[None].astype(np.float64))[1][0, sides] < SURE_SIDE).any())
 
 
@@ -778,21 +814,20 @@ def _refine_sides(frame: np.ndarray, ends: list[tuple[np.ndarray, np.ndarray, np
     t = np.linspace(0.06, 0.94, points)
     along = np.arange(-2, 3, dtype=np.float64)  # average five profiles along the side
     across = np.arange(-half, half + 1, dtype=np.float64)
-    bases, grids, outwards = [], [], []
-    for i in todo:
+    bases, outwards = [], []
+    maps = np.empty((2, len(todo), points, len(along), len(across)), np.float32)   # x, y: S,P,5,R
+    for s_, i in enumerate(todo):
         a, b, outward = ends[i]
         d = b - a
         length = float(np.linalg.norm(d))
         tang = d / length
         base = a[None, :] + np.outer(t * length, tang)                               # P,2
-        grids.append(base[:, None, None, :] + along[None, :, None, None] * tang
-                     + across[None, None, :, None] * outward)                         # P,5,R,2
+        for c in (0, 1):      # each coordinate apart, written straight into the float32 maps
+            maps[c, s_] = base[:, c, None, None] + along[None, :, None] * tang[c] + across[None, None, :] * outward[c]
         bases.append(base)
         outwards.append(outward)
-    grid = np.stack(grids)                                                            # S,P,5,R,2
     rows = len(todo) * points * len(along)
-    map_x = grid[..., 0].reshape(rows, len(across)).astype(np.float32)
-    map_y = grid[..., 1].reshape(rows, len(across)).astype(np.float32)
+    map_x, map_y = maps[0].reshape(rows, len(across)), maps[1].reshape(rows, len(across))
     patch = cv2.remap(frame, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     grey = patch.astype(np.float32) @ np.array([0.114, 0.587, 0.299], np.float32) if patch.ndim == 3 else patch
     prof = grey.reshape(len(todo) * points, len(along), len(across)).mean(axis=1)

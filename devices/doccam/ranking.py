@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from devices.doccam.order_stats import median
+from devices.doccam.vectors import next_corners, norm, previous_corners
 
 MODEL = Path(__file__).with_name("page_ranker.npz")
 MODEL_INFO = Path(__file__).with_name("page_ranker.json")
@@ -61,7 +62,7 @@ def _grid(quads: np.ndarray) -> np.ndarray:
 def _inside(quads: np.ndarray, pts: np.ndarray) -> np.ndarray:
     """m x n: whether point j lies inside convex quad i (either winding)."""
     p0 = quads[:, None, :, :]                                  # m,1,4,2
-    e = np.roll(quads, -1, axis=1)[:, None] - p0               # m,1,4,2
+    e = next_corners(quads, 1)[:, None] - p0                   # m,1,4,2
     r = pts[None, :, None, :] - p0                             # m,n,4,2
     cross = e[..., 0] * r[..., 1] - e[..., 1] * r[..., 0]      # m,n,4
     return (cross >= 0).all(-1) | (cross <= 0).all(-1)
@@ -76,15 +77,15 @@ def candidate_features(feat, quads: np.ndarray, score: np.ndarray, side: np.ndar
     step = median(parts["step"], axis=-1)                                      # m,4
     paper = parts["paper"]                                                     # m,3
     outer_med = median(parts["outer"], axis=2)                                 # m,4,3
-    outer_dist = np.linalg.norm(outer_med - paper[:, None, :], axis=-1)        # m,4
+    outer_dist = norm(outer_med - paper[:, None, :], -1)                       # m,4
     x, y = quads[..., 0], quads[..., 1]
-    area = np.abs((x * np.roll(y, -1, axis=1)).sum(1) - (y * np.roll(x, -1, axis=1)).sum(1)) / 2
-    d = np.roll(quads, -1, axis=1) - quads
-    lengths = np.linalg.norm(d, axis=-1) + 1e-9
+    area = np.abs((x * next_corners(y, 1)).sum(1) - (y * next_corners(x, 1)).sum(1)) / 2
+    d = next_corners(quads, 1) - quads
+    lengths = norm(d, -1) + 1e-9
     a, b = (lengths[:, 0] + lengths[:, 2]) / 2, (lengths[:, 1] + lengths[:, 3]) / 2
     ratio = np.maximum(a, b) / np.maximum(np.minimum(a, b), 1e-6)
     u = d / lengths[..., None]
-    cosang = np.abs((u * np.roll(u, 1, axis=1)).sum(-1))                       # at each corner
+    cosang = np.abs((u * previous_corners(u, 1)).sum(-1))                      # at each corner
     angle_dev = np.degrees(np.arcsin(np.clip(cosang, 0, 1))).max(axis=1) / 90.0
     opposite = np.maximum(np.maximum(lengths[:, 0], lengths[:, 2]) / np.minimum(lengths[:, 0], lengths[:, 2]),
                           np.maximum(lengths[:, 1], lengths[:, 3]) / np.minimum(lengths[:, 1], lengths[:, 3]))
@@ -105,7 +106,7 @@ def candidate_features(feat, quads: np.ndarray, score: np.ndarray, side: np.ndar
         yi = np.clip(np.rint(pts[..., 1]).astype(np.intp), 0, feat.h - 1)
         return img.reshape(feat.h * feat.w, -1).take(yi * feat.w + xi, axis=0).reshape(yi.shape + img.shape[2:])
 
-    ring_pts = np.concatenate([ring[:, k:k + 1] + (np.roll(ring, -1, axis=1)[:, k:k + 1] - ring[:, k:k + 1])
+    ring_pts = np.concatenate([ring[:, k:k + 1] + (next_corners(ring, 1)[:, k:k + 1] - ring[:, k:k + 1])
                                * _U[None, :, None] for k in range(4)], axis=1)
     texture_in = (sample(grad, g_in) > 4.0).mean(1)
     texture_out = (sample(grad, ring_pts) > 4.0).mean(1)
@@ -118,7 +119,7 @@ def candidate_features(feat, quads: np.ndarray, score: np.ndarray, side: np.ndar
         sides_sorted, score, score / best,
         parts["same"], parts["other"], parts["brighter"], parts["polar"].min(axis=1),
         step.min(axis=1) / 50.0, step.max(axis=1) / 50.0, paper[:, 0] / 255.0,
-        np.linalg.norm(paper[:, 1:], axis=1) / 50.0, outer_dist.min(axis=1) / 50.0, outer_dist.mean(axis=1) / 50.0,
+        norm(paper[:, 1:], 1) / 50.0, outer_dist.min(axis=1) / 50.0, outer_dist.mean(axis=1) / 50.0,
         np.log(area / (feat.w * feat.h) + 1e-6), area / max(float(area.max()), 1e-6),
         np.abs(np.log(ratio / aspect)), angle_dev, np.log(opposite),
         border / min(feat.w, feat.h), np.minimum(holds, 8) / 8.0, np.minimum(held_by, 8) / 8.0,
@@ -143,14 +144,32 @@ def model_path(aspect: float) -> Path | None:
 
 @functools.lru_cache(maxsize=2)
 def _model(path: Path) -> dict | None:
-    """The trained trees as arrays, or None when the file is missing or does not fit :data:`FEATURES`."""
+    """The trained trees as arrays, or None when the file is missing or does not fit :data:`FEATURES`;
+    with them, once, the flat arrays :func:`_walk` reads (:func:`_walkable`)."""
     try:
         with np.load(path) as data:
             model = {k: data[k] for k in data.files}
         fits = int(model["n_features"]) == len(FEATURES) and model["feature"].shape == model["value"].shape
     except (OSError, ValueError, KeyError):
         return None
-    return model if fits else None
+    return _walkable(model) if fits else None
+
+
+def _walkable(m: dict) -> dict:
+    """``m`` with the flat arrays :func:`_walk` reads, built once per model (building them took a fifth of
+    a walk). Nodes are numbered twice their flat index (tree x width + node), so a node's children are
+    at its number and its number + 1, and each child entry is the child's number; thresholds are rounded
+    down to float32, the rows' own precision: a float32 value is <= a float64 threshold exactly when it
+    is <= the largest float32 not above it, so every comparison goes the same way."""
+    n_trees, width = m["feature"].shape
+    twice = lambda a: np.repeat(a.ravel(), 2)                                 # noqa: E731 (entry 2i and 2i + 1: node i)
+    base = (np.arange(n_trees) * width)[:, None]
+    children = 2 * (base[..., None] + np.stack([m["right"], m["left"]], -1).astype(np.intp))   # right, left
+    threshold = m["threshold"].ravel()
+    rounded = threshold.astype(np.float32)
+    rounded = np.where(rounded.astype(np.float64) > threshold, np.nextafter(rounded, np.float32(-np.inf)), rounded)
+    return {**m, "_feature": twice(m["feature"].astype(np.intp)), "_threshold": twice(rounded), "_value": twice(m["value"]),
+            "_children": children.ravel(), "_start": 2 * base}
 
 
 def available(aspect: float) -> bool:
@@ -177,19 +196,17 @@ def from_target(t: np.ndarray) -> np.ndarray:
 
 def _walk(m: dict, rows: np.ndarray) -> np.ndarray:
     """Every tree walked at once, level by level (a leaf points to itself and stays put)."""
-    n_trees, width = m["feature"].shape
-    feature, threshold = m["feature"].ravel(), m["threshold"].ravel()
-    value = m["value"].ravel()
-    children = np.stack([m["right"].ravel(), m["left"].ravel()], -1).ravel().astype(np.intp)   # right, left
+    if "_children" not in m:              # as exported (train() checks its export with it)
+        m = _walkable(m)
+    feature, threshold, value, children = (m[k] for k in ("_feature", "_threshold", "_value", "_children"))
     rows = np.ascontiguousarray(rows, np.float32)
-    base = (np.arange(n_trees) * width)[:, None]                     # trees, 1: where each tree starts
-    at = np.broadcast_to(base, (n_trees, len(rows))).copy()          # flat index of each row's node
+    start = m["_start"]
+    at = np.broadcast_to(start, (len(start), len(rows))).copy()      # each row's node (twice its flat index)
     cell = np.arange(len(rows))[None, :] * rows.shape[1]
     flat_rows = rows.ravel()
     for _ in range(int(m["depth"])):     # take(): several times faster than indexing with an array
-        f = feature.take(at)
-        go_left = flat_rows.take(cell + f) <= threshold.take(at)
-        at = base + children.take(2 * at + go_left)
+        go_left = flat_rows.take(cell + feature.take(at)) <= threshold.take(at)
+        at = children.take(at + go_left)
     return float(m["init"]) + float(m["rate"]) * value.take(at).sum(axis=0)
 
 
