@@ -247,3 +247,20 @@ def test_the_reasons_for_a_low_rating_fit_the_kiosk_screen_in_large_english(gui,
     assert done.reason_buttons[RatingReason.UNCLEAR_MATERIALS].text() == "Unclear what to bring"
     need = window.minimumSizeHint()
     assert need.width() <= 1280 and need.height() <= 800, need
+
+
+def test_applying_for_a_company_the_consent_asks_for_the_companys_licences(gui, qtbot):
+    """The consent screen said "your electronic licences" to someone applying for a company (session 16's note):
+    it names the company's now, with the same words as the window's customer screen (kiosk/materials.py)."""
+    screens = to_who(gui, qtbot, "BDC-005")  # persons and companies: ID card, business licence
+    qtbot.mouseClick(screens[Step.WHO].options[ApplyAs.COMPANY], LEFT)
+    company = screens[Step.COMPANY]
+    company.keyboard.type_text("91330106MA2H7Q3K8C")
+    qtbot.mouseClick(company.look_up, LEFT)
+    qtbot.waitUntil(company.next.isEnabled, timeout=5000)
+    qtbot.mouseClick(company.next, LEFT)
+    session = gui.window.session
+    assert session.step is Step.LICENCE_CONSENT, (session.step, session.notice)  # the service has no form
+    consent = screens[Step.LICENCE_CONSENT]
+    assert gui.window.view.currentWidget() is consent
+    assert consent.title.text() == "是否调取企业的电子证照？" and "营业执照" in consent.body.text()
