@@ -20,8 +20,9 @@ authenticated with the rest, so an item cannot be turned from one kind into anot
   the window's refusal (不予受理) of a case that went into the queue because the backend was away
   (kiosk/workflows/clerk_refusal.py). Queued under the same applicant as the case, so it goes only after
   the case's item; sent on the provisional number with the clerk's staff token (sealed with the rest), so
-  the backend records it in the clerk's name. The same decision recorded before is delivery; another
-  decision standing, or a token expired before the backend came back, is a dead letter staff see
+  the backend records it in the clerk's name, checking the token as of the time decided (a sign-in that
+  expired before the backend came back still serves). The same decision recorded before is delivery;
+  another decision standing, or a token not valid when the clerk decided, is a dead letter staff see
   (``kiosk queue list``, the heartbeat's ``queue.dead``).
 """
 

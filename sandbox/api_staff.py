@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import time
 from typing import Optional
 
 from fastapi import APIRouter, Header, Request
@@ -57,11 +59,27 @@ def check_recipient(body: HandoverIn, store: Store) -> None:
                        {"recipient_is_agent": "the recipient is the holder"})
 
 
+CLOCK_SKEW_S = 300.0  # how far ahead of the backend's clock a terminal's clock may be
+
+
+def decided_time(decided_at: str | None) -> float | None:
+    """When a queued decision was made, as the staff token is checked: the clerk's sign-in valid then is enough, so
+    a refusal queued while the backend was away is not lost because the sign-in expired before it came back. None
+    (the token checked now) when the time is missing, unreadable, without its offset or in the future."""
+    try:
+        when = dt.datetime.fromisoformat(decided_at or "")
+    except ValueError:
+        return None
+    if when.tzinfo is None or when.timestamp() > time.time() + CLOCK_SKEW_S:
+        return None
+    return min(when.timestamp(), time.time())
+
+
 def routes(store: Store, settings: dict) -> APIRouter:
     api = APIRouter(prefix="/api/v1")
 
-    def staff(token: str | None) -> dict:
-        found = store.staff_for_token(token or "")
+    def staff(token: str | None, at: float | None = None) -> dict:
+        found = store.staff_for_token(token or "", at)
         if found is None:
             raise ApiError(401, "staff_auth", "工作人员登录已失效，请重新登录", "Staff sign-in expired; sign in again")
         return found
@@ -77,7 +95,8 @@ def routes(store: Store, settings: dict) -> APIRouter:
               responses=documented(400, 401, 403, 404, 409, 422))
     def decide(case_number: str, body: DecisionIn,
                token: str | None = Header(default=None, alias="X-Staff-Token")) -> dict:
-        clerk = staff(token)
+        queued = re.fullmatch(PROVISIONAL, case_number) is not None  # sent by the terminal's queue
+        clerk = staff(token, decided_time(body.decided_at) if queued else None)
         if "clerk" not in clerk.get("roles", []):
             raise ApiError(403, "not_a_clerk", "该账号无受理权限", "This account may not decide cases")
         case = store.case(case_number)

@@ -537,8 +537,11 @@ class DecisionIn(Strict):
     note: str = Field(default="", max_length=500)
     decided_at: Optional[str] = Field(default=None, max_length=40,
                                       description="when the clerk decided at the window, for a decision the terminal "
-                                                  "queued behind a case accepted offline (ISO 8601); kept beside the "
-                                                  "backend's own time")
+                                                  "queued behind a case accepted offline (ISO 8601 with its offset); "
+                                                  "kept beside the backend's own time. On a provisional number the "
+                                                  "staff token is checked as of this time (at most 300 s ahead of "
+                                                  "the backend's clock): a sign-in valid when the clerk decided is "
+                                                  "enough")
 
 
 class DecisionOut(BaseModel):

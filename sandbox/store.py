@@ -513,9 +513,12 @@ class Store:
                     offline_verifier={"algorithm": "pbkdf2-sha256", "salt": row["salt"], "iterations": PBKDF2_ITERATIONS,
                                       "hash": row["hash"], "valid_until": now_iso(time.time() + 7 * 86400)})
 
-    def staff_for_token(self, token: str) -> dict[str, Any] | None:
+    def staff_for_token(self, token: str, at: float | None = None) -> dict[str, Any] | None:
+        """The staff member signed in under ``token`` while it is valid, or, with ``at`` (a past time), if it was
+        valid then: a decision the terminal queued while the backend was away (docs/api/payloads.md, "Window
+        decisions")."""
         row = self._one("SELECT s.body FROM staff_sessions t JOIN staff s ON s.staff_id = t.staff_id "
-                        "WHERE t.token = ? AND t.expires > ?", token, time.time())
+                        "WHERE t.token = ? AND t.expires > ?", token, time.time() if at is None else at)
         return json.loads(row["body"]) if row else None
 
     def add_decision(self, case_number: str, body: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 printer (scripts/test-services.sh) or the simulated one: the decision recorded once with its legal reason, the
 document printed (again after a failure, never decided twice), audited masked, nothing left after the applicant."""
 
+import datetime as dt
 import os
 import pwd
 import subprocess
@@ -224,6 +225,71 @@ def test_a_queued_decision_sent_again_is_delivery_and_another_standing_is_refuse
         assert exc.code == "staff_auth"
     else:
         raise AssertionError("a decision without a valid staff token was taken")
+    assert len(decisions(sandbox, case["case_number"])) == 1
+
+
+def _expire_sign_ins(sandbox, at: float) -> None:
+    with sandbox.store.tx() as db:
+        db.execute("UPDATE staff_sessions SET expires = ?", (at,))
+
+
+def test_a_refusal_queued_while_the_backend_was_away_arrives_though_the_clerks_sign_in_expired_meanwhile(
+        services, sandbox):
+    """The backend came back after the clerk's 8 hours' sign-in ended: the queued refusal was a dead letter, the case
+    left undecided (session 16's note). The backend checks the token as of the time decided."""
+    desk = checking(services)
+    sandbox.faults.set("down")
+    desk.refuse(RefusalReason.NOT_ELIGIBLE)
+    number = desk.result
+    assert desk.step is Desk.DONE and number.startswith("P-"), desk.notice
+    desk.next_applicant()
+    _expire_sign_ins(sandbox, time.time())  # the sign-in ends after the refusal, while the backend is away
+    sandbox.faults.clear()
+    deadline = time.monotonic() + 30
+    while services.queue.outbox.items(("pending",)):
+        assert time.monotonic() < deadline, "the queued case and its refusal were not delivered"
+        services.queue.sync.notify()
+        time.sleep(0.05)
+    assert [item.state for item in services.queue.outbox.items()] == ["delivered", "delivered"]
+    case = sandbox.store.case_by_provisional(number)
+    (decision,) = decisions(sandbox, case["case_number"])
+    assert case["status"] == "not_accepted" and decision["staff_id"] == "XH0001"
+
+
+def test_a_queued_decision_is_checked_against_the_sign_in_as_it_was_when_decided(services, sandbox):
+    """Only a sign-in valid when the clerk decided serves, and only for a queued decision (a provisional number);
+    a time decided in the future, without its offset or unreadable is not used: the token is checked as of now.
+    (The token is checked before the case: the decision asked again answers "already decided" once it passes.)"""
+    from common.backend_errors import AuthError, RejectedError
+
+    def answer(send, *args):
+        try:
+            send(*args)
+        except RejectedError as exc:  # the queue's call: a dead letter
+            return exc.code
+        except AuthError as exc:  # the desk's own call: the clerk is asked to sign in again
+            return exc.detail
+        return "taken"
+
+    desk = checking(services)
+    desk.refuse(RefusalReason.NOT_ELIGIBLE)  # online: decided at once
+    case, token = sandbox.store.case(desk.result), desk.staff["token"]
+    expired_at = time.time() - 600
+    _expire_sign_ins(sandbox, expired_at)
+
+    def at(t, offset=True):
+        when = dt.datetime.fromtimestamp(t).astimezone()
+        return (when if offset else when.replace(tzinfo=None)).isoformat(timespec="seconds")
+
+    body = {"provisional_number": case["provisional_number"], "staff_token": token, "decision": "not_accepted",
+            "legal_reason": "x", "note": ""}
+    for decided_at in (None, at(expired_at + 60), at(time.time() + 3600), at(expired_at - 60, offset=False),
+                       "yesterday"):
+        assert answer(services.backend.send_decision_payload, dict(body, decided_at=decided_at)) == "staff_auth", \
+            decided_at
+    assert answer(services.backend.send_decision_payload, dict(body, decided_at=at(expired_at - 60))) == "taken"
+    # online, on the case's own number, the token is checked as of now
+    assert answer(services.backend.decide, case["case_number"], token, "not_accepted") == "staff_auth"
     assert len(decisions(sandbox, case["case_number"])) == 1
 
 

@@ -432,7 +432,8 @@ class BackendClient:
         """A decision queued behind a case accepted offline (offline_queue/item_kinds.py, ``decision``): sent on the
         case's provisional number with the clerk's staff token it carries. The same decision recorded before (its
         answer lost) is an answer (``already_decided`` with that status); another decision standing, or the clerk's
-        token expired, is a ``RejectedError`` (a dead letter staff see, not a retry for ever)."""
+        token not valid when the decision was made (the backend checks it as of ``decided_at``), is a
+        ``RejectedError`` (a dead letter staff see, not a retry for ever)."""
         body = {k: v for k, v in payload.items() if k not in ("provisional_number", "staff_token")}
         try:
             return self._call("POST", f"/cases/{_q(str(payload['provisional_number']))}/decision", body=body,
@@ -444,8 +445,8 @@ class BackendClient:
         except AuthError as exc:
             if exc.detail != "staff_auth":  # the terminal's own credentials: waits, as every item
                 raise
-            raise RejectedError(code="staff_auth", status=401, message_en="the clerk's sign-in expired before the "
-                                "backend came back: decide the case at the backend", detail="staff_auth") from None
+            raise RejectedError(code="staff_auth", status=401, message_en="the clerk's sign-in was not valid when "
+                                "the decision was made: decide the case at the backend", detail="staff_auth") from None
 
     def handover(self, staff_token: str, case_number: str, licence_id: str, recipient_id_number: str,
                  recipient_is_agent: bool = False, idempotency_key: str | None = None, *,
