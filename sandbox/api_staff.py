@@ -14,7 +14,7 @@ from sandbox.audit_chains import AuditRefused
 from sandbox.errors import ApiError, documented, not_found
 from sandbox.handovers import HandoverConflict
 from sandbox.models import PROVISIONAL, AuditIn, AuditOut, DecisionIn, DecisionOut, HandoverIn, HandoverOut, StaffSession, StaffSignIn
-from sandbox.store import Store, now_iso
+from sandbox.store import CLOCK_SLACK_S, Store, now_iso
 
 AUDIT_REFUSALS = {
     "mac": ("审计记录 {seq} 的校验码与内容不符，未予接收", "Audit entry {seq} does not match its MAC; not taken"),
@@ -59,9 +59,6 @@ def check_recipient(body: HandoverIn, store: Store) -> None:
                        {"recipient_is_agent": "the recipient is the holder"})
 
 
-CLOCK_SKEW_S = 300.0  # how far ahead of the backend's clock a terminal's clock may be
-
-
 def decided_time(decided_at: str | None) -> float | None:
     """When a queued decision was made, as the staff token is checked: the clerk's sign-in valid then is enough, so
     a refusal queued while the backend was away is not lost because the sign-in expired before it came back. None
@@ -70,7 +67,7 @@ def decided_time(decided_at: str | None) -> float | None:
         when = dt.datetime.fromisoformat(decided_at or "")
     except ValueError:
         return None
-    if when.tzinfo is None or when.timestamp() > time.time() + CLOCK_SKEW_S:
+    if when.tzinfo is None or when.timestamp() > time.time() + CLOCK_SLACK_S:
         return None
     return min(when.timestamp(), time.time())
 

@@ -75,6 +75,8 @@ STAGE_NOTES = {
     "collected": ("证照已领取", "Licence collected"),
 }
 PBKDF2_ITERATIONS = 60_000
+STAFF_SESSION_S = 8 * 3600  # a staff sign-in's length
+CLOCK_SLACK_S = 300.0  # how far a terminal's clock (a queued decision's time) may be from the backend's
 
 
 def _seed(name: str) -> list[dict[str, Any]]:
@@ -501,7 +503,7 @@ class Store:
 
     # -- staff ------------------------------------------------------------------------------------
 
-    def staff_sign_in(self, staff_id: str, password: str, ttl_s: float = 8 * 3600) -> dict[str, Any] | None:
+    def staff_sign_in(self, staff_id: str, password: str, ttl_s: float = STAFF_SESSION_S) -> dict[str, Any] | None:
         row = self._one("SELECT * FROM staff WHERE staff_id = ?", staff_id)
         if row is None or not secrets.compare_digest(password_hash(password, bytes.fromhex(row["salt"])), row["hash"]):
             return None
@@ -515,10 +517,15 @@ class Store:
 
     def staff_for_token(self, token: str, at: float | None = None) -> dict[str, Any] | None:
         """The staff member signed in under ``token`` while it is valid, or, with ``at`` (a past time), if it was
-        valid then: a decision the terminal queued while the backend was away (docs/api/payloads.md, "Window
-        decisions")."""
-        row = self._one("SELECT s.body FROM staff_sessions t JOIN staff s ON s.staff_id = t.staff_id "
-                        "WHERE t.token = ? AND t.expires > ?", token, time.time() if at is None else at)
+        valid then (not expired at it, signed in before it, give or take the terminal's clock): a decision the
+        terminal queued while the backend was away (docs/api/payloads.md, "Window decisions")."""
+        if at is None:
+            row = self._one("SELECT s.body FROM staff_sessions t JOIN staff s ON s.staff_id = t.staff_id "
+                            "WHERE t.token = ? AND t.expires > ?", token, time.time())
+        else:
+            row = self._one("SELECT s.body FROM staff_sessions t JOIN staff s ON s.staff_id = t.staff_id "
+                            "WHERE t.token = ? AND t.expires > ? AND t.expires <= ?", token, at,
+                            at + STAFF_SESSION_S + CLOCK_SLACK_S)
         return json.loads(row["body"]) if row else None
 
     def add_decision(self, case_number: str, body: dict[str, Any]) -> None:

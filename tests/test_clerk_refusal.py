@@ -284,7 +284,7 @@ def test_a_queued_decision_is_checked_against_the_sign_in_as_it_was_when_decided
     body = {"provisional_number": case["provisional_number"], "staff_token": token, "decision": "not_accepted",
             "legal_reason": "x", "note": ""}
     for decided_at in (None, at(expired_at + 60), at(time.time() + 3600), at(expired_at - 60, offset=False),
-                       "yesterday"):
+                       "yesterday", at(expired_at - 9 * 3600), "0001-01-01T00:00:00+00:00"):  # before the sign-in
         assert answer(services.backend.send_decision_payload, dict(body, decided_at=decided_at)) == "staff_auth", \
             decided_at
     assert answer(services.backend.send_decision_payload, dict(body, decided_at=at(expired_at - 60))) == "taken"
