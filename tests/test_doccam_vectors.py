@@ -15,11 +15,16 @@ from devices.doccam.vectors import distinct_rows, next_corners, norm, previous_c
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_norm_is_numpys_norm_to_the_last_bit(dtype):
     rng = np.random.default_rng(3)
-    for shape, axis in (((50, 4, 32, 3), -1), ((1500, 2), 1), ((7, 4, 2), -1), ((3, 5), 0)):
+    for shape, axis in (((50, 4, 32, 3), -1), ((1500, 2), 1), ((7, 4, 2), -1), ((3, 5), 0), ((40000, 3), 1),
+                        ((200, 4, 10, 3), 3), ((30000, 2), -1), ((50, 4), -1)):
+        a = (rng.normal(size=shape) * 100).astype(dtype) ** 3     # cubes: sums of squares over a wide range
+        assert np.array_equal(norm(a, axis), np.linalg.norm(a, axis=axis))
         a = (rng.normal(size=shape) * 100).astype(dtype)
         assert np.array_equal(norm(a, axis), np.linalg.norm(a, axis=axis))
         kept = norm(a, axis, keepdims=True)
         assert kept.dtype == dtype and np.array_equal(kept, np.linalg.norm(a, axis=axis, keepdims=True))
+    strided = (rng.normal(size=(500, 4)) * 100).astype(dtype)[:, 1:]     # columns 1-3 of each row, not contiguous
+    assert np.array_equal(norm(strided, 1), np.linalg.norm(strided, axis=1))
 
 
 def test_next_and_previous_corners_are_np_roll():

@@ -4,7 +4,8 @@ their per-call overhead (the sixteenth pass of docs/page-finding.md).
 ``np.roll`` builds its result by slicing and concatenating in Python (about 20 us a call); a quad's
 next or previous corners are one ``take`` of a fixed index (3 us). ``np.linalg.norm`` along an axis
 checks its arguments and then computes ``sqrt(add.reduce(x * x, axis))`` for a real array;
-:func:`norm` is that expression itself, so the numbers are the same to the last bit. Both are for
+:func:`norm` is that expression itself, so the numbers are the same to the last bit (along a last axis of
+two or three, the finder's points and colours, the sum is written out as the additions numpy makes). Both are for
 floating-point arrays, as the finder's are (``np.linalg.norm`` first turns integers into floats).
 """
 
@@ -28,6 +29,15 @@ def previous_corners(quads: np.ndarray, axis: int) -> np.ndarray:
 
 def norm(a: np.ndarray, axis: int = -1, keepdims: bool = False) -> np.ndarray:
     """``np.linalg.norm(a, axis=axis, keepdims=keepdims)`` for a floating-point array, as numpy computes it."""
+    if axis in (-1, a.ndim - 1) and a.shape[-1] in (2, 3):
+        # Points and colours: numpy sums a row this short from its first element on, one addition at a time,
+        # which the same additions written out do too (three times faster: no reduction over a short axis).
+        square = a * a
+        total = square[..., 0] + square[..., 1]
+        if a.shape[-1] == 3:
+            total += square[..., 2]
+        total = np.sqrt(total, out=total)
+        return total[..., None] if keepdims else total
     return np.sqrt(np.add.reduce(a * a, axis=axis, keepdims=keepdims))
 
 
