@@ -7,6 +7,8 @@ checks its arguments and then computes ``sqrt(add.reduce(x * x, axis))`` for a r
 :func:`norm` is that expression itself, so the numbers are the same to the last bit (along a last axis of
 two or three, the finder's points and colours, the sum is written out as the additions numpy makes). Both are for
 floating-point arrays, as the finder's are (``np.linalg.norm`` first turns integers into floats).
+:func:`distinct_rows` groups equal rows, as ``np.unique(rows, axis=0)`` does, several times faster (the
+seventeenth pass: candidates' shared sides probed once).
 """
 
 from __future__ import annotations
