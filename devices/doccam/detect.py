@@ -59,11 +59,14 @@ fifth with the host (2026-12-01, docs/page-finding.md). LSD is the largest cost,
 pass took about 7 % more (interleaved per-frame ratio 0.934 at 1920x1080; every answer the same to the last
 bit): numpy's per-call overhead (:mod:`devices.doccam.vectors`), the ranker's walk prepared once, lines merged
 by bands of direction, the probe, refinement's grid and the cut test doing less; held out 25-34 ms median at
-1920x1080 at loads of 1.3-2.1, where half of a frame's time is OpenCV calls (LSD 8.5 ms).
+1920x1080 at loads of 1.3-2.1, where half of a frame's time is OpenCV calls (LSD 8.5 ms). The seventeenth
+probes each side candidates share once (:func:`devices.doccam.vectors.distinct_rows`; half the coarse pass's
+sides are repeats): ``_score`` 0.73 of its time, the frame 0.972 (interleaved per-frame ratio at 1920x1080).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -73,7 +76,7 @@ import numpy as np
 from devices.doccam import larger, ranking, runner_up
 from devices.doccam.geometry import order_corners
 from devices.doccam.order_stats import median
-from devices.doccam.vectors import next_corners, norm
+from devices.doccam.vectors import distinct_rows, next_corners, norm
 
 WORK_SIDE = 512          # working long side in pixels
 COLOUR_WEIGHT = 2.0      # CIELAB a*, b* count twice: 8-bit Lab compresses colour differences
@@ -433,14 +436,21 @@ def _probe(feat: _Features, x: np.ndarray, y: np.ndarray, nx: np.ndarray, ny: np
     return inner, outer, np.sqrt(np.where(found, best_n, 0)), np.sqrt(np.maximum(np.where(found, best_t, 0), 0))
 
 
+@functools.lru_cache(maxsize=8)
+def _along_side(points: int) -> np.ndarray:
+    """Where :func:`_score` probes a side: ``points`` places from 8 % to 92 % of the way along it (made
+    once per count; read only)."""
+    t = np.linspace(0.08, 0.92, points)
+    t.flags.writeable = False
+    return t
+
+
 def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool = False):
     """Per-candidate score (0..1) and per-side support, from steps across each side (and with
     ``details``, what they were made of, for :mod:`devices.doccam.ranking`)."""
     m = len(quads)
     p0 = quads
     p1 = next_corners(quads, 1)
-    t = np.linspace(0.08, 0.92, points)
-    pts = p0[:, :, None, :] + (p1 - p0)[:, :, None, :] * t[None, None, :, None]   # m,4,P,2
     d = p1 - p0
     length = norm(d, -1, keepdims=True) + 1e-9
     tang = d / length
@@ -448,21 +458,35 @@ def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool =
     normal = np.stack([tang[..., 1], -tang[..., 0]], -1)
     mids = (p0 + p1) / 2
     flip = np.sign(((mids - centre) * normal).sum(-1, keepdims=True))
-    normal = normal * np.where(flip == 0, 1, flip)                                    # outward
-    nx, ny = normal[..., None, 0], normal[..., None, 1]
-    x, y = pts[..., 0], pts[..., 1]
-    x, y = x.astype(np.float32), y.astype(np.float32)
-    nx, ny = nx.astype(np.float32), ny.astype(np.float32)
+    flip = np.where(flip == 0, 1, flip)
+    # Candidates share sides (two corners in the same order, the same way out): about half of the first
+    # pass's are repeats. A side's probe and what is made of it alone depend on nothing else, so each
+    # distinct side is probed once (the same numbers, element for element) and its results handed to
+    # every candidate that has it.
+    first, inverse = distinct_rows(np.concatenate([p0, p1, flip], -1).reshape(4 * m, 5))
+    a, b = p0.reshape(-1, 2)[first], p1.reshape(-1, 2)[first]
+    t = _along_side(points)
+    ab = b - a
+    x = (a[:, 0:1] + ab[:, 0:1] * t).astype(np.float32)                              # sides,P
+    y = (a[:, 1:2] + ab[:, 1:2] * t).astype(np.float32)
+    normal = normal.reshape(-1, 2)[first] * flip.reshape(-1, 1)[first]                # outward
+    nx, ny = normal[:, None, 0].astype(np.float32), normal[:, None, 1].astype(np.float32)
     inner, outer, best_n, best_t = _probe(feat, x, y, nx, ny)
-    step = norm(outer - inner, -1)                                                    # m,4,P
+    step = norm(outer - inner, -1)                                                    # sides,P
     ox, oy = x + 5 * nx, y + 5 * ny
     in_frame = (ox >= 0) & (oy >= 0) & (ox <= feat.w - 1) & (oy <= feat.h - 1)
     ok = (step > STEP_MIN) & (best_n > 1.0) & (best_n > 1.2 * best_t) & in_frame
-    side = ok.mean(axis=-1)                                                            # m,4
+    side = ok.mean(axis=-1)
     # The page's own edges are one polarity all along (paper on one side, desk on the other).
     dL = outer[..., 0] - inner[..., 0]
     polar = np.abs(np.where(ok, np.sign(dL), 0).sum(-1)) / points
     side = np.minimum(side, polar + 0.25)
+    # Paper is the brightest thing on a desk (a shadow is a uniform quad too, but darker than round it).
+    lighter = median(inner[..., 0] - outer[..., 0], axis=-1) > 0
+    side, polar, lighter = side[inverse].reshape(m, 4), polar[inverse].reshape(m, 4), lighter[inverse].reshape(m, 4)
+    inner = inner.take(inverse, axis=0).reshape(m, 4, points, 3)
+    outer = outer.take(inverse, axis=0).reshape(m, 4, points, 3)
+    step = step.take(inverse, axis=0).reshape(m, 4, points)
     # Paper all round: just inside every side lies the page's blank margin, one colour.
     paper = median(inner.reshape(m, -1, 3), axis=1)
     near = norm(inner - paper[:, None, None, :], -1)
@@ -472,13 +496,14 @@ def _score(feat: _Features, quads: np.ndarray, points: int = 24, details: bool =
     # table's rules) has paper outside some side too.
     outer_paper = (norm(outer - paper[:, None, None, :], -1) < tol[:, None, None]).mean(-1)
     other = 1.0 - outer_paper.max(axis=1)
-    # Paper is the brightest thing on a desk (a shadow is a uniform quad too, but darker than round it).
-    brighter = (median(inner[..., 0] - outer[..., 0], axis=-1) > 0).mean(axis=1)
+    brighter = lighter.mean(axis=1)
     score = ((0.5 * side.mean(axis=1) + 0.5 * side.min(axis=1)) * (0.4 + 0.6 * same)
              * (0.6 + 0.4 * other) * (0.7 + 0.3 * brighter))
     if details:
         return score, side, {"step": step, "polar": polar, "same": same, "other": other, "brighter": brighter,
-                             "inner": inner, "outer": outer, "paper": paper, "across": best_n, "along": best_t}
+                             "inner": inner, "outer": outer, "paper": paper,
+                             "across": best_n.take(inverse, axis=0).reshape(m, 4, points),
+                             "along": best_t.take(inverse, axis=0).reshape(m, 4, points)}
     return score, side
 
 
