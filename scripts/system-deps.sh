@@ -15,6 +15,7 @@ PACKAGES=(
   libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1 libpulse0
   libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxkbfile1 libasound2
   xvfb xauth                                      # Qt under a real X display
+  x11-utils                                       # xwininfo: where the X server put each window (tests)
   cups printer-driver-cups-pdf poppler-utils      # A4 printing and PDF checks
   gettext                                         # msgfmt for the translation catalogues
   espeak-ng                                       # voice guidance: Mandarin and English prompts (kiosk/voice.py)

@@ -261,6 +261,10 @@ def run_gui(config: Config, mode: str, masker: Masker | None = None, fullscreen:
         size = screen.size()
         gui.window.set_display(display_for(size.width(), size.height(), config.terminal.screen_diagonal_in,
                                            screen.physicalDotsPerInch()))
+        # the screen's whole size as well as the full-screen state: a terminal's bare X session often has no window
+        # manager to honour the state, and the window came up at its own size in a corner (714 x 581 of 1280 x 800,
+        # tests/test_customer_screen_display.py)
+        gui.window.setGeometry(screen.geometry())
         gui.window.showFullScreen()
     else:
         gui.window.resize(1280, 800)

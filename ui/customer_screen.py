@@ -198,6 +198,10 @@ class CustomerScreen(QMainWindow):
             screen = others[0]
             self.setStyleSheet(stylesheet(Theme(display_for(screen.size().width(), screen.size().height(),
                                                             0.0, screen.physicalDotsPerInch()), True)))
+            # the screen itself, not only its geometry: two X screens (a display of its own per monitor) both start
+            # at (0, 0), and the geometry alone put the applicant's screen full over the clerk's
+            # (tests/test_customer_screen_display.py, under an Xvfb with two screens)
+            self.setScreen(screen)
             self.setGeometry(screen.geometry())
             self.showFullScreen()
         else:
