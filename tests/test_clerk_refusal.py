@@ -43,6 +43,20 @@ def checking(services, service="GJJ-004"):
     return desk_checking(services, service)
 
 
+def _queue_sent(services) -> None:
+    """The sync worker nudged until nothing is pending (30 s at most)."""
+    deadline = time.monotonic() + 30
+    while services.queue.outbox.items(("pending",)):
+        assert time.monotonic() < deadline, "the queue did not deliver within 30 s"
+        services.queue.sync.notify()
+        time.sleep(0.05)
+
+
+def _expire_sign_ins(sandbox, at: float) -> None:
+    with sandbox.store.tx() as db:
+        db.execute("UPDATE staff_sessions SET expires = ?", (at,))
+
+
 def decisions(sandbox, case_number):
     import json
 
@@ -156,11 +170,7 @@ def test_other_needs_a_note_and_a_refusal_while_the_backend_is_away_arrives_deci
     assert len(pending) == 2 and sandbox.store.case_by_provisional(number) is None
     desk.next_applicant()  # the applicant leaves with the decision; nothing of theirs stays at the desk
     sandbox.faults.clear()
-    deadline = time.monotonic() + 30
-    while services.queue.outbox.items(("pending",)):
-        assert time.monotonic() < deadline, "the queued case and its refusal were not delivered"
-        services.queue.sync.notify()
-        time.sleep(0.05)
+    _queue_sent(services)
     assert [item.state for item in services.queue.outbox.items()] == ["delivered", "delivered"]
     case = sandbox.store.case_by_provisional(number)
     assert case["status"] == "not_accepted"  # never seen undecided by anyone but the worker in between
@@ -190,11 +200,7 @@ def test_a_case_taken_then_the_backend_gone_before_the_decision_gets_its_refusal
     number = desk.result
     assert desk.step is Desk.DONE and number.startswith("SQ") and not desk.notice.error
     assert "decision waits in this terminal's queue" in desk.notice.message.render("en")
-    deadline = time.monotonic() + 30
-    while services.queue.outbox.items(("pending",)):
-        assert time.monotonic() < deadline, "the queued refusal was not delivered"
-        services.queue.sync.notify()
-        time.sleep(0.05)
+    _queue_sent(services)
     # the case's item, then the refusal's: recorded through the queue (the desk's own call never reached it)
     assert [item.state for item in services.queue.outbox.items()] == ["delivered", "delivered"]
     assert sandbox.store.case(number)["status"] == "not_accepted"
@@ -228,11 +234,6 @@ def test_a_queued_decision_sent_again_is_delivery_and_another_standing_is_refuse
     assert len(decisions(sandbox, case["case_number"])) == 1
 
 
-def _expire_sign_ins(sandbox, at: float) -> None:
-    with sandbox.store.tx() as db:
-        db.execute("UPDATE staff_sessions SET expires = ?", (at,))
-
-
 def test_a_refusal_queued_while_the_backend_was_away_arrives_though_the_clerks_sign_in_expired_meanwhile(
         services, sandbox):
     """The backend came back after the clerk's 8 hours' sign-in ended: the queued refusal was a dead letter, the case
@@ -245,11 +246,7 @@ def test_a_refusal_queued_while_the_backend_was_away_arrives_though_the_clerks_s
     desk.next_applicant()
     _expire_sign_ins(sandbox, time.time())  # the sign-in ends after the refusal, while the backend is away
     sandbox.faults.clear()
-    deadline = time.monotonic() + 30
-    while services.queue.outbox.items(("pending",)):
-        assert time.monotonic() < deadline, "the queued case and its refusal were not delivered"
-        services.queue.sync.notify()
-        time.sleep(0.05)
+    _queue_sent(services)
     assert [item.state for item in services.queue.outbox.items()] == ["delivered", "delivered"]
     case = sandbox.store.case_by_provisional(number)
     (decision,) = decisions(sandbox, case["case_number"])
