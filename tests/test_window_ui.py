@@ -25,6 +25,9 @@ def test_clerk_signs_in_reads_a_card_and_issues_a_notice(gui, qtbot):
     screen.issue.click()
     qtbot.waitUntil(lambda: view.desk.step is Desk.DONE, timeout=10000)
     assert view.desk.result.startswith("GZ") and screen.notice.isVisible()
+    # the clerk reads it from the start of its lines (centred, its wrapped second line sat in the middle)
+    assert screen.notice.alignment() & Qt.AlignmentFlag.AlignLeft and screen.notice.wordWrap()
+    assert screen.notice.contentsRect().left() >= 8  # and off its box's edge (the text touched it, left-aligned)
 
 
 def _signed_in_with_applicant(gui, qtbot, service: str, reader: str = "id_reader"):

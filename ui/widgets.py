@@ -300,10 +300,10 @@ class NoticeLabel(Label):
 
     SIGNS = {True: "⚠ ", False: "✓ "}
 
-    def __init__(self) -> None:
+    def __init__(self, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter) -> None:
         super().__init__()
         self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setAlignment(align)
         self.hide()
 
     def show_notice(self, notice: Notice | None) -> None:

@@ -47,7 +47,10 @@ class DeskScreen(Screen):
         # a choice of material, after the scan row's; not while the list is rebuilt (the licence question's buttons
         # shown beside the camera's not yet hidden grew the window to 1,305 px: window-monkey seeds 2 and 9)
         self.materials.currentItemChanged.connect(self._material_chosen)
-        self.notice = NoticeLabel()
+        # read from the start of its line as the clerk's other texts are: centred, a wrapped message's second line
+        # sat in the middle under the first (the headless demo's window screenshots)
+        self.notice = NoticeLabel(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.notice.setContentsMargins(12, 6, 12, 6)  # its lines off the box's edge, as the applicant's
         self.accept = button("primary", desk.accept)
         self.issue = button("", desk.issue_notice)
         self.next = button("", desk.next_applicant)
