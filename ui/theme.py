@@ -127,8 +127,8 @@ def stylesheet(theme: Theme | None = None) -> str:
     #title {{ {f("title")} font-weight: bold; color: #0d3c78; }}
     #subtitle {{ {f("subtitle")} color: #333; }}
     #notice {{ {f("notice")} color: {ERROR}; background: {ERROR_BG}; border: 2px solid {ERROR}; border-radius: 8px;
-              padding: {d(8)}; }}
-    #info {{ {f("notice")} color: {INFO}; background: {INFO_BG}; border-radius: 8px; padding: {d(8)}; }}
+              padding: 6px {d(8)}; }}
+    #info {{ {f("notice")} color: {INFO}; background: {INFO_BG}; border-radius: 8px; padding: 6px {d(8)}; }}
     #big {{ {f("big")} font-weight: bold; color: #0d3c78; }}
     #card {{ background: white; border: 1px solid {BORDER}; border-radius: 12px; }}
     QPushButton {{ background: white; border: 2px solid {ACCENT}; border-radius: 12px; color: {ACCENT};

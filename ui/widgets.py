@@ -316,6 +316,9 @@ class NoticeLabel(Label):
         self.setObjectName("notice" if notice.error else "info")
         self.style().unpolish(self)
         self.style().polish(self)
+        # polish renews the colours; the padding (the label's frame) comes only with a style change: without it
+        # every notice's text touched its box (contentsRect 0 px in)
+        QApplication.sendEvent(self, QEvent(QEvent.Type.StyleChange))
         message = notice.message.render()
         super().setText(self.SIGNS[notice.error] + message)
         self._plain = message

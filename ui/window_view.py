@@ -50,7 +50,6 @@ class DeskScreen(Screen):
         # read from the start of its line as the clerk's other texts are: centred, a wrapped message's second line
         # sat in the middle under the first (the headless demo's window screenshots)
         self.notice = NoticeLabel(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.notice.setContentsMargins(12, 6, 12, 6)  # its lines off the box's edge, as the applicant's
         self.accept = button("primary", desk.accept)
         self.issue = button("", desk.issue_notice)
         self.next = button("", desk.next_applicant)
