@@ -86,10 +86,15 @@ class MaterialRequirement:
     kind: MaterialKind = MaterialKind.COPY
     pages: int = 1
     e_licence_type: str = ""  # an electronic licence that can stand in for it
+    e_licence_holder: str = ""  # whose licence that is: "person", "company", or "" (either, as the applicant is)
     obtain: str = ""          # where to get it, "中文 / English" (the one-time notice says it)
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" and self.name_en else self.name_zh
+
+    def licence_held_by(self, company: bool) -> bool:
+        """Whether an applicant of this kind (a company, or a person) can hold the licence that stands in for it."""
+        return bool(self.e_licence_type) and self.e_licence_holder in ("", "company" if company else "person")
 
 
 class FieldType(enum.Enum):

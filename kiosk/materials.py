@@ -195,15 +195,23 @@ def licence_for(requirement: MaterialRequirement, licences: list[dict[str, Any]]
     return next((item for item in licences if item.get("type") == requirement.e_licence_type), None)
 
 
-def offered_licences(service: ServiceItem, licences: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def licence_materials(service: ServiceItem | None, for_company: bool) -> tuple[MaterialRequirement, ...]:
+    """The materials of ``service`` a licence of the applicant's can stand in for: a company's matter fetches the
+    company's licences (a business licence), a person's their own (an ID card); a material whose licence the other
+    holds is not asked for, and is brought on paper."""
+    return tuple(m for m in (service.materials if service else ()) if m.licence_held_by(for_company))
+
+
+def offered_licences(service: ServiceItem, licences: list[dict[str, Any]],
+                     for_company: bool) -> dict[str, dict[str, Any]]:
     """{material code: the holder's licence that can stand for it}, for the service's materials (kiosk and window)."""
-    return {m.code: found for m in service.materials if (found := licence_for(m, licences)) is not None}
+    return {m.code: found for m in licence_materials(service, for_company)
+            if (found := licence_for(m, licences)) is not None}
 
 
-def licence_kinds_text(service: ServiceItem | None, lang: str) -> str:
-    """The materials of ``service`` an electronic licence can stand for, named and listed as ``lang`` lists them."""
-    return ("、" if lang != "en" else ", ").join(m.name(lang) for m in (service.materials if service else ())
-                                                if m.e_licence_type)
+def licence_kinds_text(service: ServiceItem | None, lang: str, for_company: bool) -> str:
+    """The materials of ``service`` the applicant's licences can stand for, named and listed as ``lang`` lists them."""
+    return ("、" if lang != "en" else ", ").join(m.name(lang) for m in licence_materials(service, for_company))
 
 
 def licence_consent_text(service: ServiceItem | None, lang: str, for_company: bool) -> tuple[str, str]:
@@ -212,5 +220,6 @@ def licence_consent_text(service: ServiceItem | None, lang: str, for_company: bo
     title = (_("Fetch the company's electronic licences?") if for_company
              else _("Fetch your electronic licences?"))
     body = _("For this application we can fetch these from the government's licence library instead of scanning "
-             "paper: {kinds}. They are used for this application only.").format(kinds=licence_kinds_text(service, lang))
+             "paper: {kinds}. They are used for this application only.").format(
+                 kinds=licence_kinds_text(service, lang, for_company))
     return title, body

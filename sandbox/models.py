@@ -258,6 +258,9 @@ class Material(BaseModel):
     kind: Literal["original", "copy", "original_and_copy"] = "copy"
     pages: int = 1
     e_licence_type: str = ""
+    e_licence_holder: Literal["", "person", "company"] = Field(
+        default="", description="who holds the licence of e_licence_type: the person who applies, or the company "
+                                "(a business licence); \"\" either, as the applicant is")
     obtain: str = Field(default="", max_length=300,
                         description="where the applicant gets it, \"中文 / English\" as condition (one-time notice)")
 

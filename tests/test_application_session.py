@@ -165,6 +165,32 @@ def test_the_legal_representative_applies_for_the_company(services, sandbox):
     assert session.receipt.applicant_masked_name == "杭州示例科技有限公司"
 
 
+def test_a_company_is_asked_for_the_licences_it_holds_only(services, sandbox):
+    """The consent names what will be fetched (the company's business licence, not the person's ID card), and a
+    company's matter whose only licence-backed material is a person's is not asked at all (the catalogue's
+    e_licence_holder)."""
+    session = services.new_citizen_session()
+    to_guide(session, "YZ-007", person(LEGAL_REP, "吴示例"))  # its one such material: the representative's ID
+    session.start_application()
+    session.set_company_code(COMPANY)
+    session.look_up_company()
+    session.company_continue()
+    fill_form(session, FORMS["YZ-007"])
+    assert session.step is Step.MATERIALS and session.offered_licences == {}
+    session = services.new_citizen_session()
+    to_guide(session, "WS-013")  # person or company: an ID card (the person's), a business licence (the company's)
+    session.start_application()
+    session.choose_applicant(ApplyAs.COMPANY)
+    session.set_company_code(COMPANY)
+    session.look_up_company()
+    session.company_continue()
+    fill_form(session, FORMS["WS-013"])
+    assert session.step is Step.LICENCE_CONSENT
+    session.agree_licences()
+    assert session.step is Step.MATERIALS, session.notice
+    assert set(session.offered_licences) == {"M2"} and session.offered_licences["M2"]["type"] == "business_licence"
+
+
 def test_a_handler_scans_the_business_licence_code(services, sandbox):
     session = services.new_citizen_session()
     to_guide(session, "WS-013")  # person or company

@@ -133,15 +133,34 @@ def test_licences_not_fetched_say_so_and_paper_stays_possible(services, sandbox)
 
 def test_the_consent_names_whose_licences_are_fetched_in_both_languages(services):
     """One text for the kiosk's consent screen and the window's customer screen (kiosk/materials.py): a company's
-    matter asks for the company's licences; the kinds are listed as each language lists them."""
+    matter asks for the company's licences and names those (the catalogue's e_licence_holder), a person's their own;
+    the kinds are listed as each language lists them."""
     from common.i18n import set_language
     from kiosk.materials import licence_consent_text
 
     service = desk_checking(services, "BDC-005").service  # persons and companies: ID card, business licence
-    assert licence_consent_text(service, "zh_CN", True)[0] == "是否调取企业的电子证照？"
+    title, body = licence_consent_text(service, "zh_CN", True)
+    assert title == "是否调取企业的电子证照？" and "：营业执照。" in body and "居民身份证" not in body
     title, body = licence_consent_text(service, "zh_CN", False)
-    assert title == "是否调取您的电子证照？" and "居民身份证、营业执照" in body
+    assert title == "是否调取您的电子证照？" and "：居民身份证。" in body and "营业执照" not in body
+    births = desk_checking(services, "CS-006").service  # four of a person's licences
+    assert "出生医学证明、父母双方居民身份证、" in licence_consent_text(births, "zh_CN", False)[1]
     set_language("en")
-    assert licence_consent_text(service, "en", True)[0] == "Fetch the company's electronic licences?"
+    title, body = licence_consent_text(service, "en", True)
+    assert title == "Fetch the company's electronic licences?" and ": Business licence." in body
     title, body = licence_consent_text(service, "en", False)
-    assert title == "Fetch your electronic licences?" and "Resident ID card, Business licence" in body
+    assert title == "Fetch your electronic licences?" and ": Resident ID card." in body
+    assert "Medical birth certificate, Both parents' resident ID cards, " in licence_consent_text(births, "en", False)[1]
+
+
+def test_a_companys_matter_with_no_licence_of_the_companys_is_not_offered_the_fetch(services, sandbox):
+    """YZ-007's one licence-backed material is the legal representative's ID card, a person's: the company's
+    licences cannot stand for it, so the clerk is not offered to ask (before, the consent was asked and nothing
+    came)."""
+    desk = desk_checking(services, "YZ-007")
+    desk.set_company_code("91330106MA2H7Q3K8C")
+    desk.look_up_company()
+    assert desk.company is not None and not desk.can_ask_licences()
+    desk.ask_licences()
+    assert desk.licence_consent == "" and not [c for c in sandbox.store.consents(desk.identity.id_number)
+                                               if c["scope"] == "licences"]

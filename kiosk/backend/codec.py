@@ -41,6 +41,14 @@ def _member(obj: dict[str, Any], key: str, kind: type[E], default: str, *, where
         raise ServerError(detail=f"{where}field {key!r}: unknown value {value[:40]!r}") from None
 
 
+def _one_of(obj: dict[str, Any], key: str, allowed: tuple[str, ...], default: str = "") -> str:
+    """``obj[key]``, one of ``allowed``; any other value is the contract's ServerError."""
+    value = _get(obj, key, str, default)
+    if value not in allowed:
+        raise ServerError(detail=f"field {key!r}: unknown value {value[:40]!r}")
+    return value
+
+
 def _objects(obj: dict[str, Any], key: str) -> list[dict[str, Any]]:
     """A list field whose every item is an object."""
     items = _get(obj, key, list)
@@ -62,6 +70,7 @@ def material_from_json(obj: dict[str, Any]) -> MaterialRequirement:
         code=_get(obj, "code", str), name_zh=_get(obj, "name_zh", str), name_en=_get(obj, "name_en", str, ""),
         required=_get(obj, "required", bool, True), condition=_get(obj, "condition", str, ""), kind=mkind,
         pages=_get(obj, "pages", int, 1), e_licence_type=_get(obj, "e_licence_type", str, ""),
+        e_licence_holder=_one_of(obj, "e_licence_holder", ("", "person", "company")),
         obtain=_get(obj, "obtain", str, ""))
 
 

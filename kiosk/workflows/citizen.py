@@ -34,7 +34,7 @@ from common.domain import (Application, ApplyAs, Attachment, CardType, CaseRefus
 from common.i18n import N_, Text, language, text
 from common.masking import Masker
 from kiosk import companies, drafts, forms, progress
-from kiosk.materials import Checklist, Provided, SIGNATURE_NAME, offered_licences, page_taken
+from kiosk.materials import Checklist, Provided, SIGNATURE_NAME, licence_materials, offered_licences, page_taken
 from kiosk.notices import NoticeAttempt, attempt_for, issue_and_print
 from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
 from kiosk.payloads import PayloadKind, classify, credit_code_in
@@ -1030,7 +1030,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         assert self.service is not None
         if self.checklist is None or self.checklist.service is not self.service:
             self.checklist = Checklist(self.service)
-        wants_licences = any(m.e_licence_type for m in self.service.materials)
+        wants_licences = bool(licence_materials(self.service, self.company is not None))
         if wants_licences and self._licence_holder() is not None and not self.licence_consent:
             self._advance(Step.LICENCE_CONSENT)
         elif self.service.materials:
@@ -1062,7 +1062,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.busy = False
         self.licence_consent = "agreed"
         assert self.service is not None
-        self.offered_licences = offered_licences(self.service, licences)
+        self.offered_licences = offered_licences(self.service, licences, self.company is not None)
         self._go_materials()
 
     def _licences_unavailable(self, exc: BaseException) -> None:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from common.domain import Consent
 from common.i18n import language, text
 from kiosk import companies
-from kiosk.materials import Provided, licence_kinds_text, offered_licences
+from kiosk.materials import Provided, licence_kinds_text, licence_materials, offered_licences
 from kiosk.workflows.citizen import LICENCE_CONSENT_VERSION, Notice, consent_method
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ class DeskLicences:
 
         return (self.identity is not None and self.service is not None and self.step is Desk.CHECKING
                 and not self.busy and self.licence_consent in ("", "declined", "unavailable")
-                and any(m.e_licence_type for m in self.service.materials)
+                and bool(licence_materials(self.service, self.for_company))
                 and (self.company is not None or not self.for_company))  # a company's: once it is found
 
     def ask_licences(self: "ClerkDesk") -> None:
@@ -79,7 +79,7 @@ class DeskLicences:
                 if self.consent_on_screen else
                 text("Ask the applicant aloud: \"For this application we can fetch these from the government's "
                      "licence library instead of your paper: {kinds}. They are used for this application only. May "
-                     "we?\" Then record their answer.", kinds=licence_kinds_text(self.service, language())))
+                     "we?\" Then record their answer.", kinds=licence_kinds_text(self.service, language(), self.for_company)))
         self._go(Desk.CHECKING, Notice(said, error=False))
 
     def agree_licences(self: "ClerkDesk") -> None:
@@ -144,7 +144,7 @@ class DeskLicences:
             self.busy = False
             self._changed()
             return
-        self.offered = offered_licences(self.service, found)
+        self.offered = offered_licences(self.service, found, company is not None)
         self._audit_step("licences_fetched", str(len(self.offered)))
         said = (text("Licences can stand for the materials marked in the list.") if self.offered else
                 text("The applicant holds no electronic licence for this service's materials."))
