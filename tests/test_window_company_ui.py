@@ -36,6 +36,15 @@ def _look_up(qtbot, view, screen, typed=COMPANY):
     return row
 
 
+def test_no_licence_button_where_no_licence_of_the_companys_can_stand_in(gui, qtbot, sandbox):
+    """YZ-007's one licence-backed material is the legal representative's ID card, a person's: the company's licences
+    cannot stand for it, so the row offers no fetch (it offered one, which then could not be asked)."""
+    view, screen = checking(gui, qtbot, "YZ-007")  # companies only
+    _look_up(qtbot, view, screen)
+    assert view.desk.company is not None and screen.scan.scan.isVisible()  # the paper is scanned as ever
+    assert not screen.licences.fetch.isVisible() and not view.desk.can_ask_licences()
+
+
 def test_the_clerk_takes_a_company_and_its_business_licence_stands_for_the_material(gui, qtbot, sandbox):
     view, screen = checking(gui, qtbot, "BDC-005")  # persons and companies; M2 takes a business licence
     row = screen.licences.company
@@ -57,7 +66,7 @@ def test_the_clerk_takes_a_company_and_its_business_licence_stands_for_the_mater
     assert not row.isVisible() and licences.withdraw.isVisible()  # in its place while the applicant is asked
     # the applicant reads whose licences are fetched (it said "your licences" for a company too: session 16's note)
     assert view.customer.consent_title.text() == "是否调取企业的电子证照？"
-    assert "营业执照" in view.customer.consent_body.text()
+    assert "营业执照" in view.customer.consent_body.text() and "居民身份证" not in view.customer.consent_body.text()
     qtbot.mouseClick(view.customer.consent_agree, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.desk.licence_consent == "agreed" and not view.desk.busy, timeout=10000)
     assert screen.materials.item(1).text().endswith("可用电子证照）")  # the company's business licence

@@ -21,6 +21,7 @@ from typing import Callable
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from common.i18n import _, ngettext
+from kiosk.materials import licence_materials
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.company_row import CompanyRow
 from ui.widgets import button
@@ -73,7 +74,7 @@ class LicenceRow(QWidget):
         question = desk.licence_consent in ("asked", "witnessing")
         if question:
             self.company.show_desk(desk)
-        takes = desk.service is not None and any(m.e_licence_type for m in desk.service.materials)
+        takes = bool(licence_materials(desk.service, desk.for_company))  # a licence of the applicant's kind
         shown = (desk.identity is not None and takes and desk.unprinted is None
                  and (desk.step is Desk.CHECKING or (desk.step is Desk.WORKING and not desk.result)))
         consent = desk.licence_consent
@@ -86,7 +87,7 @@ class LicenceRow(QWidget):
         self.fetch.setEnabled(desk.can_ask_licences())
         # hidden before shown: "E-licences" shown while "Use licence" still was (the company changed after the
         # licences were fetched) grew the window to 1,356 px of 1,280 in large English
-        for widget, visible in sorted(((self.fetch, consent in ("", "declined", "unavailable")),
+        for widget, visible in sorted(((self.fetch, takes and consent in ("", "declined", "unavailable")),
                                        (self.agreed, consent == "witnessing"),
                                        (self.declined, consent in ("asked", "witnessing")),
                                        (self.withdraw, shown and consent in ("asked", "witnessing")),

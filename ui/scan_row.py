@@ -19,7 +19,7 @@ from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from common.i18n import _, language, ngettext
-from kiosk.materials import notes_text, with_note
+from kiosk.materials import licence_materials, notes_text, with_note
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.screens.materials import thumbnail
 from ui.widgets import button
@@ -137,7 +137,7 @@ class ScanRow(QWidget):
     def reveal(self, desk: ClerkDesk) -> None:
         """The row shown while a service's materials are checked (or a decision taken from there is worked on)."""
         service = desk.service if desk.identity is not None else None
-        takes = service is not None and any(m.e_licence_type for m in service.materials)
+        takes = bool(licence_materials(service, desk.for_company))
         # what the row's buttons need, measured now: set while the row was hidden, the layouts kept the last step's
         # sizes (the licence row's "Agreed" and "Declined", 312 px, after they were hidden) and the row showed at
         # 917 px, which grew the window to 1,305 (window-monkey seed 13 in large English)
