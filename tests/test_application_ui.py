@@ -81,6 +81,7 @@ def test_a_company_unknown_to_the_backend_is_explained_on_the_screen(gui, qtbot)
     qtbot.mouseClick(company.look_up, LEFT)
     qtbot.waitUntil(company.notice.isVisible, timeout=5000)
     assert "没有查到" in company.notice.text() and not company.next.isEnabled()
+    assert company.notice.visibleRegion().boundingRect() == company.notice.rect()  # in sight, beside the title
 
 
 def test_a_2017_foreigner_s_number_is_typed_on_the_principal_screen_s_keys_and_taken(gui, qtbot):
@@ -100,6 +101,10 @@ def test_a_2017_foreigner_s_number_is_typed_on_the_principal_screen_s_keys_and_t
     qtbot.waitUntil(lambda: not session.busy, timeout=5000)
     # the number's form is taken: what follows is the backend's register (it holds no such person)
     assert session.step is Step.PRINCIPAL and "没有查到该身份证号码与姓名对应的人员" in session.notice.message.render()
+    # in sight, beside the title: below the fields, in the part that scrolls, it was out of sight (the demo's
+    # screenshot "principal refused" showed the fields and no reason)
+    assert principal.notice.isVisible() and principal.notice.visibleRegion().boundingRect() == principal.notice.rect()
+    assert "没有查到" in principal.notice.text()
 
 
 def test_the_principal_screen_follows_the_focused_field_and_says_what_is_wrong(gui, qtbot):

@@ -228,6 +228,19 @@ def keyboard_row(back: QPushButton, keyboard: QWidget, forward: QPushButton) -> 
     return KeyboardRow(back, keyboard, forward)
 
 
+def title_with_notice(title: QLabel, notice: "NoticeLabel", *after: QWidget) -> QHBoxLayout:
+    """A screen's title with its notice beside it, for a screen whose fields scroll above a touch keyboard: in the
+    scrolling part the notice sat below the fields, out of sight (the principal's "does not match the register"), and
+    a line of its own made the screen taller than 1280x800 in large text (kiosk bench ui-monkey)."""
+    heading = QHBoxLayout()
+    title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    heading.addWidget(title, 1)
+    heading.addWidget(notice, 2)
+    for widget in after:
+        heading.addWidget(widget)
+    return heading
+
+
 def column_host(spacing: int = 12) -> tuple[QWidget, QVBoxLayout]:
     """A widget and its column, for the part of a screen that scrolls (room on the right for the bar)."""
     host = QWidget()

@@ -15,7 +15,7 @@ from kiosk.materials import condition_text, notes_text, with_note
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.keyboard import TouchKeyboard
 from ui.widgets import (FocusWatch, NoticeLabel, Screen, button, button_row, field_edit, keyboard_row, label, neutral,
-                        scroll_area)
+                        scroll_area, title_with_notice)
 
 _TOP_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 
@@ -253,11 +253,11 @@ class CompanyScreen(Screen):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.hint)
         column.addLayout(row)
-        for widget in (self.message, self.found, self.notice):
+        for widget in (self.message, self.found):
             column.addWidget(widget)
         column.addStretch(1)
         self.compact()
-        self.layout_.addWidget(self.title)
+        self.layout_.addLayout(title_with_notice(self.title, self.notice))
         self.layout_.addWidget(scroll_area(host), 1)
         self.layout_.addLayout(keyboard_row(self.back, self.keyboard, self.next))
         # only now, inside the screen: a keyboard shown before it has a parent opens as a window of its
@@ -340,12 +340,12 @@ class PrincipalScreen(Screen):
         column.setContentsMargins(0, 0, 16, 0)
         column.setSpacing(6)
         for widget in (self.hint, self.id_caption, self.id_number, self.id_message, self.name_caption, self.name,
-                       self.name_message, self.notice):
+                       self.name_message):
             column.addWidget(widget)
         column.addStretch(1)
         self.scroll = scroll_area(host)
         self.compact()
-        self.layout_.addWidget(self.title)
+        self.layout_.addLayout(title_with_notice(self.title, self.notice))
         self.layout_.addWidget(self.scroll, 1)
         self.layout_.addLayout(keyboard_row(self.back, self.keyboard, self.next))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dataclass_field
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from common.domain import FieldType, FormField
 from common.i18n import _, language
@@ -19,7 +19,7 @@ from kiosk.workflows.citizen import CitizenSession, Step
 from ui.keyboard import TouchKeyboard
 from ui.screens.application import applicant_text
 from ui.widgets import (FocusWatch, NoticeLabel, Screen, button, clear_layout, column_host, field_edit, keyboard_row,
-                        label, scroll_area)
+                        label, scroll_area, title_with_notice)
 
 # A value this long is complete: its message shows while typing, not only when the field is left.
 _COMPLETE_AT = {FieldType.PHONE: 11, FieldType.ID_NUMBER: 18, FieldType.CREDIT_CODE: 18, FieldType.DATE: 8}
@@ -46,15 +46,8 @@ class FormScreen(Screen):
         self.back = button("", session.back)
         self.next = button("primary", session.submit_form)
         self.compact()
-        heading = QHBoxLayout()
-        self.title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.applicant.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        heading.addWidget(self.title, 1)
-        # the notice beside the title, not a line of its own: in large text with the letter keyboard a line
-        # of its own made the screen taller than 1280x800 and the window grew (kiosk bench ui-monkey)
-        heading.addWidget(self.notice, 2)
-        heading.addWidget(self.applicant)
-        self.layout_.addLayout(heading)
+        self.layout_.addLayout(title_with_notice(self.title, self.notice, self.applicant))
         self.layout_.addWidget(self.scroll, 1)
         self.layout_.addLayout(keyboard_row(self.back, self.keyboard, self.next))
         self.rows: dict[str, FieldRow] = {}
