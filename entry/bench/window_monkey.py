@@ -131,8 +131,10 @@ class WindowMonkey(SeededMonkey):
                                 self.camera_fault: 0.02})
                 if desk.can_ask_licences() or desk.licence_consent in ("witnessing", "agreed"):
                     weights.update({self.licences: 0.08})  # electronic licences, consent witnessed aloud
-                if desk.can_change_company():  # a service companies may apply for (else the seeds as before)
-                    weights.update({self.company: 0.08})
+                if desk.can_change_company():  # a service companies may apply for
+                    # the company found seldom at 0.08 (0-3 times in 300 steps, seeds 301-306): its code is typed
+                    # more often until one is found, and "Change" now and then after
+                    weights.update({self.company: 0.20 if desk.company is None else 0.05})
             elif desk.step is Desk.DONE:  # the applicant rates (and may say why), or the clerk goes on
                 weights.update({self.tap: 0.50, self.type_text: 0.15})
                 if desk.unprinted is not None:  # a document the printer failed
@@ -218,6 +220,10 @@ class WindowMonkey(SeededMonkey):
             self.tap()
             return
         index = int(self.rng.integers(services.count()))
+        companies = {s.code for s in self.desk.catalogue if "company" in s.applicant_types}
+        for_companies = [i for i in range(services.count()) if services.itemData(i) in companies]
+        if for_companies and self.rng.random() < 0.25:  # a company's matter: 4 of 15 services, seldom drawn alone
+            index = int(self.rng.choice(for_companies))
         self.note("service", f"{services.itemText(index)!r}")
         services.setCurrentIndex(index)
         services.activated.emit(index)  # as a choice in the open list is reported
