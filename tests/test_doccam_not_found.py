@@ -159,3 +159,20 @@ def test_runs_on_tells_a_sheet_alone_from_one_page_of_two():
     spread = _desk_with([(140, 60, 340, 200)])         # a second page to the right, in line
     assert larger.runs_on(spread, page) >= larger.SHARE
     assert larger.runs_on(spread, np.array([[140, 60], [340, 60], [340, 200], [140, 200]], np.float64)) < 0.2
+
+
+def test_a_region_taken_early_but_not_trusted_lets_the_lines_be_weighed(monkeypatch):
+    # frame 136 of development seed 3: an open booklet on light grey. A region candidate scores EARLY
+    # (taken before any line is looked for) but the ranker expects only 0.51 of it; the whole spread is
+    # among the line candidates, which were never weighed, so the answer was "not found" (eighteenth pass)
+    scene, frame = _corpus_frame(3, 136)
+    assert scene.kind == "spread" and scene.fully_visible
+    feat = detect._Features(frame)
+    quad, score, confidence = detect._select(feat, detect._region_candidates(feat), 0.04, detect.MAX_ASPECT,
+                                             1.414, take_at=detect.EARLY)
+    assert quad is not None and score >= detect.EARLY and confidence < detect.NOT_FOUND
+    assert smartdoc_iou(detect.find_page(frame), scene.corners, scene.page_mm) > 0.9
+    monkeypatch.setattr(detect, "LINES_IF_UNTRUSTED", False)                 # as before
+    located = detect.locate(frame)
+    assert located.confidence < detect.NOT_FOUND
+    assert detect.find_page(frame) is None

@@ -15,7 +15,8 @@ breaks on white paper on a white desk, on clutter that touches the page, on glar
    and *regions* (Otsu thresholds of
    lightness and of "whiteness", lightness minus chroma, whose outlines are simplified to four
    corners). The regions are cheap and come first: when one already scores :data:`EARLY` (supported
-   all round, paper inside, something else outside) the line segments are not looked for at all.
+   all round, paper inside, something else outside) and the ranker trusts it (:data:`NOT_FOUND`), the
+   line segments are not looked for at all.
 3. Each candidate is scored along its four sides at a few dozen points: is there a step (not a
    thin line, as a table's rule or a cutting mat's grid is) between a strip just inside and a strip
    just outside, with the gradient across the side and not along it? Is there paper just inside
@@ -109,6 +110,7 @@ CUT_NEAR = 0.1           # ... or its paper reaches the frame's edge this near i
 CUT_RUN = 0.08           # ... in one run along at least this much of the edge
 SURE_SHEET = 0.9         # ... unless the ranker expects this IoU of its pick and every side nearest
 SURE_SIDE = 0.85         # ... that paper is a step at this share of its points: another sheet, beyond
+LINES_IF_UNTRUSTED = True  # a region taken early (EARLY) that the ranker expects less than NOT_FOUND of: lines looked for too
 HOLDING = True           # a pick that runs on (larger.runs_on) gives way to a trusted candidate holding it
 HOLD_AREA = 1.3          # ... at least this many times its area
 HOLD_FROM = 0.7          # ... when the ranker expects this of the pick (NOT_FOUND's value before the fifteenth
@@ -985,7 +987,9 @@ def _pick(frame: np.ndarray, min_area: float, max_aspect: float,
     feat = _Features(frame)
     regions = _region_candidates(feat)
     quad, score, confidence = _select(feat, regions, min_area, max_aspect, aspect, take_at=EARLY)
-    lines_looked = quad is None or score < EARLY
+    # A region scoring EARLY is taken without lines only when the ranker trusts it: one it does not would
+    # be "not found" without the line candidates ever weighed (one page of a spread on a plain desk).
+    lines_looked = quad is None or score < EARLY or (LINES_IF_UNTRUSTED and confidence < NOT_FOUND)
     if lines_looked:
         lined, closed = _line_candidates(feat, min_area, colour_edges)
         quad, _, confidence = _select(feat, lined + regions, min_area, max_aspect, aspect, closed=closed)
