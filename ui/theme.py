@@ -137,8 +137,6 @@ def stylesheet(theme: Theme | None = None) -> str:
     QScrollBar:vertical {{ background: {SCROLL_GROOVE}; width: {d(9)}; margin: 0; border: none; border-radius: {d(4)}; }}
     QScrollBar:horizontal {{ background: {SCROLL_GROOVE}; height: {d(9)}; margin: 0; border: none; border-radius: {d(4)}; }}
     QScrollBar::handle {{ background: {BORDER}; border-radius: {d(4)}; }}
-    QScrollBar::handle:vertical {{ min-height: {target(30)}; }}
-    QScrollBar::handle:horizontal {{ min-width: {target(30)}; }}
     QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; border: none; background: none; }}
     QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
     QPushButton {{ background: white; border: 2px solid {ACCENT}; border-radius: 12px; color: {ACCENT};
