@@ -73,6 +73,28 @@ def test_a_company_code_typed_on_the_keys_is_checked_as_typed_and_looked_up(gui,
     assert form.rows["tax_type"].choices["vat"].isChecked() and not form.rows["tax_type"].choices["all"].isChecked()
 
 
+def test_the_company_found_is_in_sight_in_large_english_and_a_touch_on_the_code_brings_the_keys(gui, qtbot):
+    """In large English the part that scrolls above the keys was about 60 px high: the company found sat out of sight
+    under its code (the headless demo's screenshot). Found, the keys give it their room."""
+    window = gui.window
+    qtbot.mouseClick(window.language_button, LEFT)
+    qtbot.mouseClick(window.elderly_button, LEFT)
+    screens = to_who(gui, qtbot, "YZ-007")  # companies only: the code is asked at once
+    company = screens[Step.COMPANY]
+    assert window.view.currentWidget() is company and company.keyboard.isVisible()
+    company.keyboard.type_text("91330106MA2H7Q3K8C")
+    qtbot.mouseClick(company.look_up, LEFT)
+    qtbot.waitUntil(company.next.isEnabled, timeout=5000)
+    qtbot.wait(50)  # the layout settles on the event loop
+    assert not company.keyboard.isVisible()
+    assert company.found.visibleRegion().boundingRect() == company.found.rect(), company.found.visibleRegion()
+    assert "authorised handler" in company.found.text()
+    qtbot.mouseClick(company.code, LEFT)  # to change the code: the keys come back
+    assert company.keyboard.isVisible()
+    qtbot.mouseClick(company.keyboard.keys["backspace"], LEFT)
+    assert not company.next.isEnabled() and not company.found.isVisible() and company.keyboard.isVisible()
+
+
 def test_a_company_unknown_to_the_backend_is_explained_on_the_screen(gui, qtbot):
     screens = to_who(gui, qtbot, "YZ-007")  # companies only: the code is asked at once
     company = screens[Step.COMPANY]

@@ -307,6 +307,19 @@ class FocusWatch(QObject):
         return False
 
 
+class TouchWatch(QObject):
+    """Calls ``on_touch(widget)`` when a watched widget is touched or clicked (not when it takes the focus)."""
+
+    def __init__(self, on_touch: Callable[[QObject], None]) -> None:
+        super().__init__()
+        self._on_touch = on_touch
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+            self._on_touch(watched)
+        return False
+
+
 class NoticeLabel(Label):
     """Shows a session's notice in red (error) or green (information), each with its sign (colour is never the only
     signal); hidden when there is none. ``text()`` is the message."""

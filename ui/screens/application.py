@@ -14,8 +14,8 @@ from kiosk.forms import Keyboard
 from kiosk.materials import condition_text, notes_text, with_note
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.keyboard import TouchKeyboard
-from ui.widgets import (FocusWatch, NoticeLabel, Screen, button, button_row, field_edit, keyboard_row, label, neutral,
-                        scroll_area, title_with_notice)
+from ui.widgets import (FocusWatch, NoticeLabel, Screen, TouchWatch, button, button_row, field_edit, keyboard_row, label,
+                        neutral, scroll_area, title_with_notice)
 
 _TOP_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 
@@ -264,6 +264,11 @@ class CompanyScreen(Screen):
         # own, and takes the focus from the kiosk's window
         self.keyboard.set_kind(Keyboard.CREDIT_CODE)
         self.keyboard.attach(self.code)
+        # the company found, the keyboard gives its room to it (in large English the part that scrolls was 60 px
+        # high, the company's name out of sight under the code: the demo's screenshot); a touch on the code brings
+        # the keys back
+        self._touch = TouchWatch(lambda _field: self.keyboard.show())
+        self.code.installEventFilter(self._touch)
 
     def forget(self) -> None:
         super().forget()
@@ -302,6 +307,7 @@ class CompanyScreen(Screen):
             self.found.setText(_("{company}\nYou apply as its {role}.").format(company=company.name(language()),
                                                                                role=role))
         self.found.setVisible(company is not None)
+        self.keyboard.setVisible(company is None)
         self.notice.show_notice(session.notice)
         self.keyboard.retranslate()
         self.back.setText(_("Back"))
