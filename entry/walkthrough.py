@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QComboBox, QLineEdit, QListWidget, QStyle, QStyle
                                QTableWidget, QWidget)
 
 from common import provisional
+from common.i18n import _
 from common.domain import ApplyAs, FieldType, FormField
 from kiosk.forms import Keyboard
 from kiosk.materials import Provided
@@ -179,12 +180,15 @@ def render_every_size(gui: Gui) -> list[tuple[str, QImage]]:
         for display in TARGETS:
             for large in (False, True):
                 window.restyle(display, large)  # the screen shown at once: the only one drawn
+                # the header's button offers the other size, as a citizen who chose this one sees it
+                window.elderly_button.setText(_("Standard text") if large else _("Large text"))
                 settle()
                 window.resize(display.width_px, display.height_px)
                 settle()
                 pictures.append((f"{display.name}-{'large' if large else 'standard'}", window.grab().toImage()))
     finally:
         window.restyle(shown, elderly)
+        window.retranslate()
         settle()
         window.resize(size)
         settle()

@@ -73,13 +73,24 @@ def test_every_screen_meets_the_numbers(open_gui, sandbox, language, elderly):
     assert not failures, "\n".join(failures[:60]) + f"\n({len(failures)} in all, {time.monotonic() - began:.0f} s)"
 
 
-def test_each_screen_is_drawn_at_every_target_size_in_both_text_sizes(open_gui):
+def test_each_screen_is_drawn_at_every_target_size_in_both_text_sizes(open_gui, monkeypatch):
     """What `make demo` writes under sizes/: the window as it is, at 1920x1080, 1080x1920 and 1280x800, standard and
-    large, each filling its screen (nothing wider or taller than the screen), then the window as it was."""
+    large, each filling its screen (nothing wider or taller than the screen), then the window as it was. The header's
+    button offers the other text size in each (it offered large text on the large pictures too)."""
     gui = open_gui("kiosk")
     walk.show(gui, SMALL.width_px, SMALL.height_px)
     walk.citizen_journey(gui, "GT-001", None, "")  # back home, every screen of the journey built
+    offered, grab = [], type(gui.window).grab
+
+    def grab_noting_the_button(window, *args):  # what each picture shows on the header's button
+        offered.append(window.elderly_button.text())
+        return grab(window, *args)
+
+    monkeypatch.setattr(type(gui.window), "grab", grab_noting_the_button)
     pictures = dict(walk.render_every_size(gui))
+    monkeypatch.undo()
+    assert offered == ["长辈版", "标准版"] * len(TARGETS)
+    assert gui.window.elderly_button.text() == "长辈版"  # as it was
     assert sorted(pictures) == sorted(f"{d.name}-{size}" for d in TARGETS for size in ("standard", "large"))
     for name, picture in pictures.items():
         assert f"{picture.width()}x{picture.height()}" == name.split("-")[0], name
