@@ -69,7 +69,8 @@ class MainWindow(QMainWindow):
         line = QHBoxLayout(footer)
         line.setContentsMargins(24, 6, 24, 6)
         self.help = label("", align=Qt.AlignmentFlag.AlignLeft)
-        self.terminal = label("", align=Qt.AlignmentFlag.AlignRight)
+        self.terminal = label("", wrap=False, align=Qt.AlignmentFlag.AlignRight)  # one line: wrapped, it cost every
+        # screen a line of height in large English ("Terminal" over its number), where the help beside it had room
         line.addWidget(self.help, 1)
         line.addWidget(self.terminal)
         column.addWidget(footer)
