@@ -168,7 +168,7 @@ def stylesheet(theme: Theme | None = None) -> str:
     QProgressBar::chunk {{ background: {ACCENT}; border-radius: 9px; }}
     QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; }}
     QListWidget {{ {f("list")} background: white; border: 1px solid {BORDER}; border-radius: 8px; }}
-    QListWidget::item {{ min-height: {touch}; }}  /* a row is as tall as a touch target */
+    QListWidget::item {{ min-height: {touch}; padding: 0 {d(6)}; }}  /* as tall as a touch target; off the border */
     QListWidget::indicator {{ width: {d(16)}; height: {d(16)}; }}
     QListWidget::indicator:unchecked {{ border: 2px solid {BORDER}; background: white; border-radius: 4px; }}
     QListWidget::indicator:checked {{ border: 2px solid {ACCENT}; background: {ACCENT}; border-radius: 4px;
