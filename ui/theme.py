@@ -134,8 +134,10 @@ def stylesheet(theme: Theme | None = None) -> str:
     #info {{ {f("notice")} color: {INFO}; background: {INFO_BG}; border-radius: 8px; padding: 6px {d(8)}; }}
     #big {{ {f("big")} font-weight: bold; color: #0d3c78; }}
     #card {{ background: white; border: 1px solid {BORDER}; border-radius: 12px; }}
-    QScrollBar:vertical {{ background: {SCROLL_GROOVE}; width: {d(9)}; margin: 0; border: none; border-radius: {d(4)}; }}
-    QScrollBar:horizontal {{ background: {SCROLL_GROOVE}; height: {d(9)}; margin: 0; border: none; border-radius: {d(4)}; }}
+    QScrollBar:vertical {{ background: {SCROLL_GROOVE}; width: {d(9)}; margin: 0; border: none;
+                          border-radius: {d(4)}; }}
+    QScrollBar:horizontal {{ background: {SCROLL_GROOVE}; height: {d(9)}; margin: 0; border: none;
+                            border-radius: {d(4)}; }}
     QScrollBar::handle {{ background: {BORDER}; border-radius: {d(4)}; }}
     QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; border: none; background: none; }}
     QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}

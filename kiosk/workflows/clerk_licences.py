@@ -79,7 +79,8 @@ class DeskLicences:
                 if self.consent_on_screen else
                 text("Ask the applicant aloud: \"For this application we can fetch these from the government's "
                      "licence library instead of your paper: {kinds}. They are used for this application only. May "
-                     "we?\" Then record their answer.", kinds=licence_kinds_text(self.service, language(), self.for_company)))
+                     "we?\" Then record their answer.",
+                     kinds=licence_kinds_text(self.service, language(), self.for_company)))
         self._go(Desk.CHECKING, Notice(said, error=False))
 
     def agree_licences(self: "ClerkDesk") -> None:

@@ -14,8 +14,8 @@ from kiosk.forms import Keyboard
 from kiosk.materials import condition_text, notes_text, with_note
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.keyboard import TouchKeyboard
-from ui.widgets import (FocusWatch, NoticeLabel, Screen, TouchWatch, button, button_row, field_edit, keyboard_row, label,
-                        neutral, scroll_area, title_with_notice)
+from ui.widgets import (FocusWatch, NoticeLabel, Screen, TouchWatch, button, button_row, field_edit, keyboard_row,
+                        label, neutral, scroll_area, title_with_notice)
 
 _TOP_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 
