@@ -127,6 +127,8 @@ def test_a_2017_foreigner_s_number_is_typed_on_the_principal_screen_s_keys_and_t
     # screenshot "principal refused" showed the fields and no reason)
     assert principal.notice.isVisible() and principal.notice.visibleRegion().boundingRect() == principal.notice.rect()
     assert "没有查到" in principal.notice.text()
+    qtbot.mouseClick(principal.keyboard.keys["backspace"], LEFT)  # typed again: the answer no longer applies
+    assert not principal.notice.isVisible() and session.notice is None and session.step is Step.PRINCIPAL
 
 
 def test_the_principal_screen_follows_the_focused_field_and_says_what_is_wrong(gui, qtbot):

@@ -931,6 +931,12 @@ class CitizenSession(SessionTicket, RatingTaps):
 
     # -- another person: the principal an agent acts for -----------------------------------------
 
+    def principal_edited(self) -> None:
+        """The principal's details typed again: the backend's answer to the last ones no longer applies (as a company
+        code typed again forgets its notice)."""
+        if self.step is Step.PRINCIPAL:
+            self.notice = None
+
     def principal_messages(self, id_number: str, name: str, final: bool = False) -> dict[str, Text]:
         """{"id_number" | "name": what is wrong}; while typing, an ID number that is only short says nothing."""
         problems: dict[str, Text] = {}

@@ -339,6 +339,7 @@ class PrincipalScreen(Screen):
         for edit in (self.id_number, self.name):
             edit.installEventFilter(self._watch)
             edit.textChanged.connect(self._show_messages)
+            edit.textChanged.connect(self._edited)
         self.back = button("", session.back)
         self.next = button("primary", lambda: session.submit_principal(self.id_number.text(), self.name.text()))
         host = QWidget()
@@ -360,6 +361,12 @@ class PrincipalScreen(Screen):
         self.keyboard.set_kind(forms.keyboard_for(field))
         self.keyboard.attach(edit)
         self.scroll.keep_in_sight(edit)
+
+    def _edited(self) -> None:
+        """Typed again: the backend's notice beside the title goes, and gives its room back to the fields (in large
+        English it left the fields about 50 px)."""
+        self._session.principal_edited()
+        self.notice.show_notice(self._session.notice)
 
     def _show_messages(self) -> None:
         problems = self._session.principal_messages(self.id_number.text(), self.name.text())
