@@ -20,5 +20,3 @@ def test_the_footer_is_one_line_in_large_english_at_1280x800(open_gui, qtbot):
     assert window.terminal.height() < 1.6 * line, (window.terminal.height(), line)  # before: two lines
     assert window.help.height() < 1.6 * window.help.fontMetrics().height()
     assert window.help.isVisible() and window.terminal.geometry().left() > window.help.geometry().right()
-
-
