@@ -293,3 +293,21 @@ def test_applying_for_a_company_the_consent_asks_for_the_companys_licences(gui, 
     consent = screens[Step.LICENCE_CONSENT]
     assert gui.window.view.currentWidget() is consent
     assert consent.title.text() == "是否调取企业的电子证照？" and "营业执照" in consent.body.text()
+
+
+def test_the_principal_s_name_is_typed_with_its_caption_in_sight_in_large_text(gui, qtbot):
+    """In large text the part that scrolls above the pinyin keys is about 130 px: the name field was kept in sight
+    but its caption cut in half at the top (the headless demo's screenshot 37)."""
+    window = gui.window
+    qtbot.mouseClick(window.elderly_button, LEFT)
+    screens = to_who(gui, qtbot, "JZ-002")
+    qtbot.mouseClick(screens[Step.WHO].options[ApplyAs.AGENT], LEFT)
+    principal = screens[Step.PRINCIPAL]
+    qtbot.mouseClick(principal.id_number, LEFT)
+    principal.keyboard.type_text("330106198001010036")
+    qtbot.mouseClick(principal.name, LEFT)
+    assert principal.keyboard.kind is Keyboard.CHINESE
+    qtbot.wait(50)  # the layout settles on the event loop
+    caption, name = principal.name_caption, principal.name
+    assert name.visibleRegion().boundingRect() == name.rect()
+    assert caption.visibleRegion().boundingRect() == caption.rect()

@@ -186,4 +186,8 @@ def stylesheet(theme: Theme | None = None) -> str:
        padding less, so that every row of a matter fits 1280 x 800 in large text */
     #desk QPushButton {{ padding: {d(2)} {d(12)}; min-height: {touch}; }}
     #desk QLineEdit {{ padding: {d(2)} {d(6)}; min-height: {touch}; }}
-    """
+    """ + (f"""
+    /* large text: a field's 60 px and its caption fit together in the part that scrolls above the pinyin keys
+       (126 px on 1280 x 800); with the padding above and below at 11 px the caption was cut in half */
+    QLineEdit#field {{ padding: {d(3)} {d(6)}; }}
+    """ if t.elderly else "")

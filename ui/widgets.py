@@ -261,12 +261,21 @@ class FocusKeepingScrollArea(QScrollArea):
             self.keep_in_sight(focused)
 
     def keep_in_sight(self, widget: QWidget, margin: int = 8) -> None:
-        """The whole widget in sight where it fits (its top where it does not). ``ensureWidgetVisible`` brings only
-        a line edit's text cursor into sight, which leaves the field cut through the middle."""
-        top = widget.mapTo(self.widget(), widget.rect().topLeft())
-        half = widget.height() // 2
+        """The whole widget in sight where it fits (its top where it does not), with its caption (the label whose
+        buddy it is) above it where both fit. ``ensureWidgetVisible`` brings only a line edit's text cursor into
+        sight, which leaves the field cut through the middle; the field alone left its caption cut in half at the
+        top when the keyboard grew (the principal's name in large text: the citizen saw a box and half a line)."""
+        content = self.widget()
+        top = widget.mapTo(content, widget.rect().topLeft()).y()
+        bottom = top + widget.height()
+        caption = next((c for c in content.findChildren(QLabel) if c.buddy() is widget and c.isVisible()), None)
+        if caption is not None:
+            above = caption.mapTo(content, caption.rect().topLeft()).y()
+            if bottom - above <= self.viewport().height():
+                top = min(top, above)
+        half = (bottom - top) // 2
         room = max(0, self.viewport().height() // 2 - half)
-        self.ensureVisible(top.x(), top.y() + half, 0, half + min(margin, room))
+        self.ensureVisible(0, top + half, 0, half + min(margin, room))
 
 
 def scroll_area(content: QWidget) -> QScrollArea:

@@ -333,6 +333,8 @@ class PrincipalScreen(Screen):
         self.name = field_edit("field")
         self.name.setMaxLength(30)
         self.name_message = label("fieldError", align=Qt.AlignmentFlag.AlignLeft)
+        self.id_caption.setBuddy(self.id_number)  # each caption kept in sight with its field as the keyboard grows
+        self.name_caption.setBuddy(self.name)
         self.notice = NoticeLabel()
         self.keyboard = TouchKeyboard()
         self._watch = FocusWatch(self._focused)

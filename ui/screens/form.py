@@ -88,6 +88,7 @@ class FormScreen(Screen):
                 edit.installEventFilter(self._watch)
                 edit.textChanged.connect(lambda value, name=f.name: self._typed(name, value))
                 row.edit = edit
+                caption.setBuddy(edit)  # kept in sight with its field (FocusKeepingScrollArea), and named for it
                 self.column.addWidget(edit)
             self.column.addWidget(message)
             self.rows[f.name] = row
