@@ -3,6 +3,7 @@
 import pytest
 
 from tests.maintenance_steps import signed_in
+from ui.maintenance_view import QUEUE_LINES_MAX_PX
 
 BODY = {"application_id": "d" * 32, "applicant": {"id_number": "330106199003071236", "name": "张测试"}}
 
@@ -30,3 +31,9 @@ def test_the_maintenance_status_shows_the_queue_and_a_moved_aside_database(gui, 
     assert "P-ZJ-HZ-T001-20261201-00042-D：服务系统已退回（422 principal_not_registered" in line.text()
     assert "330106199003071236" not in line.text() and "张测试" not in line.text()
     assert "kiosk queue import" in line.text() and "corrupt-20261127-120000-abcdef" in line.text()
+    # the lines wrap within the screen and get their room, up to QUEUE_LINES_MAX_PX, before they scroll (they were
+    # cut at the right edge, in an area squeezed to a line and a half under the device table)
+    area = view.status.queue_area
+    qtbot.waitUntil(lambda: line.width() <= area.viewport().width(), timeout=3000)
+    assert area.viewport().height() >= min(line.height(), QUEUE_LINES_MAX_PX) - 2, (area.viewport().height(), line.height())
+    assert area.viewport().height() >= 3 * line.fontMetrics().lineSpacing()

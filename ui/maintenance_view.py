@@ -113,6 +113,7 @@ class StatusScreen(Screen):
         self._config_refused = config_refused  # the heartbeat's last refusal of remote configuration
         self._queue_status = queue_status  # Outbox.status, read on the task pool (it may wait on the queue's lock)
         self.queue_line = label("", align=Qt.AlignmentFlag.AlignLeft)
+        self.queue_line.setWordWrap(True)  # a refusal's reason in full, not cut at the screen's right edge
         self._devices = devices
         self._receipt_printer = receipt_printer
         self._tasks = tasks
@@ -197,6 +198,18 @@ class StatusScreen(Screen):
                               "kiosk queue import {path}", path=status["recovered_from"]).render())
         lines += [line.render() for line in report_lines(status.get("retention"))]  # kiosk/retention.py's last pass
         self.queue_line.setText("\n".join(lines))
+        self._fit_queue_area()
+
+    def _fit_queue_area(self) -> None:
+        """The queue's lines in sight up to QUEUE_LINES_MAX_PX before they scroll: laid out by its minimum alone, the
+        area was squeezed to a line and a half under the device table's empty rows (the demo's picture 136)."""
+        width = self.queue_area.viewport().width() - self.queue_area.verticalScrollBar().sizeHint().width()
+        need = self.queue_line.heightForWidth(max(width, 1))
+        self.queue_area.setMinimumHeight(min(need, QUEUE_LINES_MAX_PX))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_queue_area()  # narrower, the lines wrap more
 
     def run_audit_check(self) -> None:
         """Check the audit chain against its seal and the backend's acknowledged head (on unlock, and on demand)."""
