@@ -126,7 +126,7 @@ class IdentityScreen(Screen):
         else:
             values = {key: "" for key in captions}
         for key, (caption, value) in self.fields.items():
-            caption.setText(captions[key] + "：")
+            caption.setText(_("{label}:").format(label=captions[key]))
             value.setText(values[key])
         self.notice.show_notice(session.notice)
         forward = _("Start a new application") if session.drafts_found else _("Continue")
@@ -334,8 +334,8 @@ class ConfirmScreen(Screen):
             return
         self.title.setText(service.name(lang))
         fee, limit = _("Fee"), _("Time limit")
-        self.summary.setText(f"{applicant_text(session)}\n{fee}：{fee_text(service)}　{limit}："
-                             f"{days_text(service.promised_days)}")
+        self.summary.setText(applicant_text(session) + "\n" + _("{fee_label}: {fee}   {limit_label}: {limit}").format(
+            fee_label=fee, fee=fee_text(service), limit_label=limit, limit=days_text(service.promised_days)))
         self.materials_title.setText(_("Please check your answers and your materials:"))
         self.materials.clear()
         answers = application.form if application is not None else {}
@@ -343,12 +343,13 @@ class ConfirmScreen(Screen):
             if field.name in answers:
                 value = str(answers[field.name])
                 value = next((c.label(lang) for c in field.choices if c.value == value), value)
-                QListWidgetItem(f"{field.label(lang)}：{value}", self.materials)
+                QListWidgetItem(_("{label}: {value}").format(label=field.label(lang), value=value), self.materials)
         if session.checklist is not None:  # what was provided for each material
             for material in session.checklist.items:
                 state = status_text(material, lang)
                 if state:
-                    QListWidgetItem(f"• {material.requirement.name(lang)}：{state}", self.materials)
+                    QListWidgetItem("• " + _("{label}: {value}").format(label=material.requirement.name(lang),
+                                                                         value=state), self.materials)
         else:
             for m in service.materials:
                 tag = _("required") if m.required else _("if applicable")
