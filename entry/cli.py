@@ -131,9 +131,18 @@ def _cmd_demo(args) -> int:
 
 
 def _cmd_sandbox(args) -> int:
+    import sqlite3
+
     from sandbox.server import SandboxServer
 
-    server = SandboxServer(args.host, args.port, args.db)
+    if args.db is not None and not args.db.parent.is_dir():
+        print(f"kiosk: sandbox: no folder {args.db.parent} for the database {args.db}", file=sys.stderr)
+        return 2
+    try:
+        server = SandboxServer(args.host, args.port, args.db)
+    except sqlite3.Error as exc:
+        print(f"kiosk: sandbox: cannot use {args.db} as its database ({exc})", file=sys.stderr)
+        return 2
     print(f"sandbox backend on {server.url} (Ctrl+C to stop)")
     server.serve_forever()
     return 0
