@@ -25,6 +25,10 @@ def test_maintenance_opens_at_the_staff_sign_in_and_shows_devices(gui, qtbot):
     assert "present; ATR 3B 6A 00 00" in cells["ss_card_reader"] and "张" not in cells["ss_card_reader"]
     assert cells["receipt_printer"].startswith("✗") and "缺纸" in cells["receipt_printer"]
     assert cells["id_reader"].startswith("✓")
+    table = view.status.table  # every column within the screen, the long lines wrapped in taller rows
+    qtbot.waitUntil(lambda: table.horizontalHeader().length() <= table.viewport().width(), timeout=3000)
+    line = table.fontMetrics().lineSpacing()
+    assert table.rowHeight(1) >= 2 * line  # the PC/SC reader's diagnostics: more than one line
     reader = gui.services.devices.id_reader
     reader.health.count("damaged_replies", 3)  # as the serial reader counts a damaged answer (issue 18)
     view.status.refresh()

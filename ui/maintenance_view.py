@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLineEdit, QScrollArea, QStackedWidget, QTableWidget,
-                               QTableWidgetItem)
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLineEdit, QScrollArea, QStackedWidget,
+                               QTableWidget, QTableWidgetItem)
 
 from common.audit_chain import ChainReport, Head
 from devices.health import Health, SelfTestResult
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 COUNTER_LABELS = {"damaged_replies": N_("damaged answers"), "silent_replies": N_("unanswered polls")}
 
 
+WRAPPED_COLUMNS = (2, 3)  # the device table's reason and self-test: the rest are short
 QUEUE_LINES_MAX_PX = 150  # the queue's and retention's lines before they scroll (a 1280x800 screen)
 
 def self_test_text(result: SelfTestResult) -> str:
@@ -121,7 +122,15 @@ class StatusScreen(Screen):
         self.title = label("title")
         self.table = QTableWidget(len(devices), self.COLUMNS)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # the reason's and the self-test's lines wrap within the screen and their rows grow to hold them: sized
+        # to their contents they ran past its right edge, the counters wholly out of sight, behind a sideways scroll
+        header = self.table.horizontalHeader()
+        for column in range(self.COLUMNS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column in WRAPPED_COLUMNS
+                                        else QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.notice = NoticeLabel()
         self.self_test = button("primary", self.run_self_tests)
         self.test_print = button("", self.run_test_print)
@@ -178,7 +187,6 @@ class StatusScreen(Screen):
                      self_test_text(result) if result else "", counters_text(health.counters)]
             for col, value in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
         if self._queue_status is not None:
             self._tasks.run(self._queue_status, self._show_queue,
                             lambda exc: self.queue_line.setText(user_message(exc).render()))
