@@ -21,8 +21,9 @@ Why this cascade (the measurements are in docs/qr-decoding.md; ``kiosk bench qr 
 4. Only when all of that read nothing: the symbols the first zxing-cpp pass located but could not
    correct are read with Reed-Solomon erasures (:mod:`devices.qr.erasure`: a thumb's grey modules
    erased, so a block corrects twice as many), 2-4 ms a symbol; frames already read never pay it.
-   Then the same symbols, each on a crop round it, deconvolved as a lens out of focus draws them
-   (:mod:`devices.qr.defocus`: a disc of 0.7 and 0.9 module widths), 1-4 ms a radius. Before
+   Then the same symbols, each on a crop round it, restored (:mod:`devices.qr.defocus`: a lens's
+   disc of 0.7-1.0 module widths undone, a straight smear along the crop's own direction undone, or
+   modules of 1-2 px upscaled), 1-4 ms a try. Before
    both, when the locator's first crop is larger than FINDER_MIN_CROP (a phone and its backdrop),
    the code's own box inside it from its finder patterns (:mod:`devices.qr.finder`) gets the passes
    again, its histogram now the code's and small enough for the upscales. Last, where zxing-cpp's
@@ -415,8 +416,8 @@ def decode_gray(gray: np.ndarray, *, offset: tuple[float, float] = (0.0, 0.0),
         hits = [_Hit(found.text, found.raw, corners, "erasure") for found, corners in erasure.read(gray, failed)]
         _to_results(hits, 1.0, offset, seen)
     if not seen and failed and DEFOCUS:  # ... or out of focus?
-        for hit, (x, y) in defocus.read(gray, failed, lambda image: _zxing(image, "zxing:defocus")):
-            _to_results([hit], 1.0, (offset[0] + x, offset[1] + y), seen)
+        for hit, (x, y), scale in defocus.read(gray, failed, _zxing):
+            _to_results([hit], scale, (offset[0] + x, offset[1] + y), seen)
     if not seen and GRID and (not GRID_WHEN_LOCATED or (failed and not erasure.candidates(failed))):
         # zxing-cpp saw a finder but placed no symbol: a thumb over another, a glare, a dim screen?
         box = _first_crop(gray, located)

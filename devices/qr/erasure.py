@@ -257,9 +257,9 @@ def _read(modules: np.ndarray, erased: np.ndarray, doubt: np.ndarray, version: i
     return ErasureRead(text, raw, erasures, errors)
 
 
-def candidates(barcodes: Iterable[object]) -> list[tuple[np.ndarray, int]]:
+def candidates(barcodes: Iterable[object], min_module: float = MIN_MODULE_PX) -> list[tuple[np.ndarray, int]]:
     """(corners, version) of zxing-cpp's located-but-unread QR codes (model 2; not Micro QR or
-    rMQR), largest first, without near-duplicates."""
+    rMQR) with modules at least ``min_module`` px wide, largest first, without near-duplicates."""
     found: list[tuple[float, np.ndarray, int]] = []
     for barcode in barcodes:
         if getattr(barcode, "valid", True):
@@ -272,7 +272,7 @@ def candidates(barcodes: Iterable[object]) -> list[tuple[np.ndarray, int]]:
         corners = np.array([[p.top_left.x, p.top_left.y], [p.top_right.x, p.top_right.y],
                             [p.bottom_right.x, p.bottom_right.y], [p.bottom_left.x, p.bottom_left.y]], np.float32)
         area = abs(float(cv2.contourArea(corners)))
-        if area < (MIN_MODULE_PX * size_of(int(version))) ** 2 or int(version) > 40:
+        if int(version) > 40 or area < (min_module * size_of(int(version))) ** 2:
             continue  # modules too small to tell grey from dark or light (or a version that is not)
         side = np.sqrt(area)
         if any(int(version) == v and np.abs(corners - c).max() < 0.05 * side for _, c, v in found):
