@@ -80,7 +80,7 @@ def test_citizen_journey_end_to_end(gui, qtbot, sandbox):
     assert confirm.materials.count() == 2 + 4 + 1  # two answers, four materials, the signature
     assert "收费：免费" in confirm.summary.text() and confirm.materials.item(0).text() == "经营范围：日用百货零售"
     qtbot.mouseClick(window.language_button, qtbot_button())  # in English, English punctuation (it had "Fee：Free")
-    assert "Fee: Free" in confirm.summary.text() and "Time limit: " in confirm.summary.text()
+    assert "Fee: Free · Time limit: " in confirm.summary.text()
     lines = [confirm.materials.item(row).text() for row in range(confirm.materials.count())]
     assert not any("：" in line for line in lines + [confirm.summary.text()]), lines
     assert lines[0].startswith("Business scope: "), lines[0]

@@ -334,7 +334,7 @@ class ConfirmScreen(Screen):
             return
         self.title.setText(service.name(lang))
         fee, limit = _("Fee"), _("Time limit")
-        self.summary.setText(applicant_text(session) + "\n" + _("{fee_label}: {fee}   {limit_label}: {limit}").format(
+        self.summary.setText(applicant_text(session) + "\n" + _("{fee_label}: {fee} · {limit_label}: {limit}").format(
             fee_label=fee, fee=fee_text(service), limit_label=limit, limit=days_text(service.promised_days)))
         self.materials_title.setText(_("Please check your answers and your materials:"))
         self.materials.clear()
