@@ -295,10 +295,14 @@ def test_applying_for_a_company_the_consent_asks_for_the_companys_licences(gui, 
     assert consent.title.text() == "是否调取企业的电子证照？" and "营业执照" in consent.body.text()
 
 
-def test_the_principal_s_name_is_typed_with_its_caption_in_sight_in_large_text(gui, qtbot):
+@pytest.mark.parametrize("english", [False, True])
+def test_the_principal_s_name_is_typed_with_its_caption_in_sight_in_large_text(gui, qtbot, english):
     """In large text the part that scrolls above the pinyin keys is about 130 px: the name field was kept in sight
-    but its caption cut in half at the top (the headless demo's screenshot 37)."""
+    but its caption cut in half at the top (the headless demo's screenshot 37). In large English, Back and Continue
+    left the keyboard 2 px short of its width: the row stacked, and Back and Continue fell off the screen."""
     window = gui.window
+    if english:
+        qtbot.mouseClick(window.language_button, LEFT)
     qtbot.mouseClick(window.elderly_button, LEFT)
     screens = to_who(gui, qtbot, "JZ-002")
     qtbot.mouseClick(screens[Step.WHO].options[ApplyAs.AGENT], LEFT)
@@ -311,3 +315,7 @@ def test_the_principal_s_name_is_typed_with_its_caption_in_sight_in_large_text(g
     caption, name = principal.name_caption, principal.name
     assert name.visibleRegion().boundingRect() == name.rect()
     assert caption.visibleRegion().boundingRect() == caption.rect()
+    for button in (principal.back, principal.next):  # whole, beside the keys
+        assert button.visibleRegion().boundingRect() == button.rect(), button.text()
+    keys = principal.keyboard.geometry()
+    assert principal.back.geometry().right() < keys.left() and keys.right() < principal.next.geometry().left()

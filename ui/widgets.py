@@ -182,9 +182,17 @@ class KeyboardRow(QLayout):
         self._cached = None
         super().invalidate()
 
-    def _side_by_side(self, width: int) -> bool:
+    def _keyboard_width(self, width: int) -> int:
+        """The keyboard's width between back and forward in a row ``width`` wide: its hint, or less down to its
+        minimum (large English's Back and Continue left it 2 px short of its hint, and the row stacked: 90 px
+        taller, it pushed Back and Continue off a 1280 x 800 screen); None when even that does not fit."""
         back, keyboard, forward = self._hints()
-        return width >= back.width() + keyboard.width() + forward.width() + 2 * self.SPACING
+        room = width - back.width() - forward.width() - 2 * self.SPACING
+        least = self._items[1].minimumSize().width() if not self._items[1].isEmpty() else 0
+        return min(keyboard.width(), room) if room >= least else None
+
+    def _side_by_side(self, width: int) -> bool:
+        return self._keyboard_width(width) is not None
 
     def _height(self, side_by_side: bool) -> int:
         back, keyboard, forward = self._hints()
@@ -214,8 +222,10 @@ class KeyboardRow(QLayout):
             b_item.setGeometry(QRect(rect.left(), bottom - back.height(), back.width(), back.height()))
             f_item.setGeometry(QRect(rect.right() + 1 - forward.width(), bottom - forward.height(), forward.width(),
                                      forward.height()))
-            k_item.setGeometry(QRect(rect.left() + (rect.width() - keyboard.width()) // 2, bottom - keyboard.height(),
-                                     keyboard.width(), keyboard.height()))
+            width = self._keyboard_width(rect.width())
+            left = min(max(rect.left() + (rect.width() - width) // 2, rect.left() + back.width() + self.SPACING),
+                       rect.right() + 1 - forward.width() - self.SPACING - width)  # centred, clear of the buttons
+            k_item.setGeometry(QRect(left, bottom - keyboard.height(), width, keyboard.height()))
             return
         width = min(keyboard.width(), rect.width())
         k_item.setGeometry(QRect(rect.left() + (rect.width() - width) // 2, rect.top(), width, keyboard.height()))
