@@ -93,7 +93,8 @@ class SigningMiddleware:
         if not self.enabled or not path.startswith("/api/"):
             return await self.app(scope, receive, signing_send(send, None))
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        target = path + (("?" + scope["query_string"].decode("latin-1")) if scope.get("query_string") else "")
+        sent = scope["raw_path"].decode("latin-1") if scope.get("raw_path") else path  # as sent: %2A stays %2A
+        target = sent + (("?" + scope["query_string"].decode("latin-1")) if scope.get("query_string") else "")
         if path in UNSIGNED_PATHS:
             return await self._unsigned_route(scope, receive, send, headers, target)
         try:

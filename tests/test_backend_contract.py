@@ -131,6 +131,24 @@ def test_replayed_nonce_and_stale_timestamp_are_refused(sandbox):
     assert stale.status_code == 401 and stale.json()["error"]["code"] == "stale_timestamp"
 
 
+def test_a_path_the_client_percent_encodes_is_checked_as_sent(sandbox):
+    """A provisional number's check character may be ``*``, which the client sends as ``%2A``: the backend checks
+    the signature over the path as sent, not as decoded (CI once lost a queued refusal to this, 1 number in 37)."""
+    from common.backend_errors import RejectedError
+
+    client = client_for(sandbox.url)
+    with pytest.raises(RejectedError) as missing:
+        client.case_status("SQ2026120300001*")
+    assert missing.value.status == 404
+    token = client.staff_sign_in("XH0001", "demo-XH0001")["token"]
+    payload = {"provisional_number": "P-T-TEST-20261203-UJRT-00001-*", "staff_token": token,
+               "decision": "not_accepted", "legal_reason": "x", "note": "",
+               "decided_at": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+    with pytest.raises(RejectedError) as unknown:  # signed and read: the case has not arrived
+        client.send_decision_payload(payload)
+    assert unknown.value.status == 404
+
+
 def test_a_drifting_terminal_clock_corrects_itself(sandbox):
     client = client_for(sandbox.url, clock=lambda: time.time() + 3600)
     assert client.catalogue()  # refused once as stale, then corrected from X-Server-Time
