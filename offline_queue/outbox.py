@@ -34,7 +34,7 @@ from common.domain import Attachment
 from common.errors import OneTripError
 from common.i18n import N_, Text, text
 from common.private_files import FILE_MODE, private_dir
-from offline_queue import recovery, transfer
+from offline_queue import recovery, staff_reasons, transfer
 from offline_queue.crypto import NONCE, TAG, Sealer, TamperedError
 from offline_queue.durable import DiskFullError, fsync_dir, sweep_temporaries, write_durably
 from offline_queue.rows import (AAD_ROW, COLUMNS, OPEN_STATES, STATES, ItemState, OutboxItem, decode_text, finite,
@@ -433,13 +433,13 @@ class Outbox:
     def mark_dead(self, item_id: str, reason: str) -> None:
         self._update(item_id, "state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?", DEAD.value,
                      reason[:500], self._clock())  # when it stopped: its retention period counts from here
-        log.warning("queue: item %s moved to dead letters: %s", item_id, reason)
+        log.warning("queue: item %s moved to dead letters: %s", item_id, staff_reasons.english(reason))
 
     def hold(self, item_id: str, reason: str) -> None:
         """Keep the item, payload and all, out of delivery until staff decide (``reason`` says what happened)."""
         self._update(item_id, "state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?", HELD.value,
                      reason[:500], self._clock())
-        log.error("queue: item %s held for staff: %s", item_id, reason)
+        log.error("queue: item %s held for staff: %s", item_id, staff_reasons.english(reason))
 
     def quarantine(self, item_id: str, reason: str) -> None:
         self._update(item_id, "state = ?, last_error = ?, next_attempt_at = ?", QUARANTINED.value, reason[:500],
@@ -530,7 +530,7 @@ class Outbox:
                 "recovered_from": str(aside) if aside else None,
                 # what staff act on, newest first: the number the citizen holds and why (no personal data)
                 "for_staff": [{"state": str(r["state"]), "provisional_number": str(r["provisional_number"] or ""),
-                               "reason": str(r["last_error"])[:200]} for r in staff]}
+                               "reason": staff_reasons.read(str(r["last_error"]))} for r in staff]}
 
     def moved_aside(self) -> Path | None:
         """The newest damaged database still kept beside the queue (this start's or an earlier one's), if any.

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from offline_queue import staff_reasons
+
 
 class ItemState(str, Enum):
     PENDING = "pending"          # waiting to be delivered
@@ -85,7 +87,7 @@ class OutboxItem:
     case_number: str | None
     provisional_number: str | None
     idempotency_key: str
-    last_error: str
+    last_error: str  # why it stopped or waits, in English (offline_queue/staff_reasons.py)
     size: int
     has_payload: bool
 
@@ -99,8 +101,8 @@ class OutboxItem:
                    row["delivered_at"] if finite(row["delivered_at"]) else None,
                    row["case_number"] if isinstance(row["case_number"], str) else None,
                    row["provisional_number"] if isinstance(row["provisional_number"], str) else None,
-                   str(row["idempotency_key"]), str(row["last_error"]), row["size"] if finite(row["size"]) else 0,
-                   bool(row["has_payload"]))
+                   str(row["idempotency_key"]), staff_reasons.english(str(row["last_error"])),
+                   row["size"] if finite(row["size"]) else 0, bool(row["has_payload"]))
 
 
 COLUMNS = ("id, seq, state, attempts, next_attempt_at, created_at, delivered_at, case_number, provisional_number, "

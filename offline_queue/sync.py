@@ -40,6 +40,7 @@ from offline_queue.crypto import TamperedError
 from offline_queue.delivery import Deliverer
 from offline_queue.item_kinds import ItemKind, marked
 from offline_queue.outbox import Outbox, OutboxItem, Payload
+from offline_queue import staff_reasons
 from offline_queue.rows import ItemState
 
 log = logging.getLogger(__name__)
@@ -202,7 +203,7 @@ class SyncWorker:
             self._offline_streak = 0
             if exc.status == 409:
                 return self._resolve_conflict(item, payload, exc)
-            self._outbox.mark_dead(item.id, f"{exc.status} {exc.code}: {exc.message_en or exc.message_zh}")
+            self._outbox.mark_dead(item.id, staff_reasons.refused(exc))
             if item.id == self._awaited:
                 self._refusal = exc  # for deliver_now's caller, who waits on this very item
             return None
@@ -222,13 +223,13 @@ class SyncWorker:
         kind}`` when it answered nothing (never the item's body: a withdrawal names the citizen). A refusal is a dead
         letter with the reason, as a case's; a failure waits for the next try: None."""
         if not kind.valid(body):
-            self._outbox.mark_dead(item.id, f"malformed {kind.key}: it cannot be sent")
+            self._outbox.mark_dead(item.id, staff_reasons.stored("malformed", kind=kind.key))
             return None
         try:
             answer = kind.send(self._backend, body)
         except RejectedError as exc:
             self._offline_streak = 0
-            self._outbox.mark_dead(item.id, f"{exc.status} {exc.code}: {exc.message_en or exc.message_zh}")
+            self._outbox.mark_dead(item.id, staff_reasons.refused(exc))
             return None
         except (OfflineError, ServerError, AuthError) as exc:
             self._retry_later(item, exc)
@@ -253,7 +254,7 @@ class SyncWorker:
         detail = exc.detail if isinstance(exc, BackendError) else str(exc)
         attempts = item.attempts + 1
         if attempts >= self._policy.max_attempts:
-            self._outbox.mark_dead(item.id, f"gave up after {attempts} attempts: {detail}")
+            self._outbox.mark_dead(item.id, staff_reasons.stored("gave_up", attempts=attempts, detail=detail))
             return
         delay = self.delay(attempts, getattr(exc, "retry_after", 0.0) or 0.0)
         self._outbox.mark_retry(item.id, f"{type(exc).__name__}: {detail}", delay)
@@ -271,11 +272,9 @@ class SyncWorker:
             self._notify_delivered(item, submitted)
             return submitted
         if exc.code == "provisional_number_taken":
-            reason = (f"held: the backend holds another application under provisional number "
-                      f"{payload.provisional_number}; this one is kept, not delivered (staff: resolve with the backend)")
+            reason = staff_reasons.stored("number_taken", number=payload.provisional_number or "-")
         else:
-            reason = (f"held: 409 {exc.code}: the backend refused this item and did not name a case that is "
-                      f"provably this application; it is kept, not delivered (staff: resolve with the backend)")
+            reason = staff_reasons.stored("conflict", code=exc.code or "-")
         self._outbox.hold(item.id, reason)
         return None
 

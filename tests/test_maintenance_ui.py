@@ -20,11 +20,13 @@ def test_maintenance_opens_at_the_staff_sign_in_and_shows_devices(gui, qtbot):
     qtbot.waitUntil(lambda: len(view.status._results) == 6, timeout=10000)
     cells = {view.status.table.item(r, 0).text(): view.status.table.item(r, 3).text() for r in range(6)}
     # the PC/SC reader's diagnostics: the service, the reader's state and the card's ATR (never its holder)
-    assert cells["ss_card_reader"].startswith("✓ 社会保障卡读卡器就绪")
-    assert "pcsc_service: running" in cells["ss_card_reader"]
-    assert "present; ATR 3B 6A 00 00" in cells["ss_card_reader"] and "张" not in cells["ss_card_reader"]
-    assert cells["receipt_printer"].startswith("✗") and "缺纸" in cells["receipt_printer"]
-    assert cells["id_reader"].startswith("✓")
+    # each device as staff call it, not the configuration's key ("ss_card_reader")
+    assert sorted(cells) == sorted(["身份证阅读器", "社保卡读卡器", "扫码器", "高拍仪", "凭条打印机", "A4 文书打印机"])
+    reader_cell = cells["社保卡读卡器"]
+    assert reader_cell.startswith("✓ 社会保障卡读卡器就绪") and "pcsc_service: running" in reader_cell
+    assert "present; ATR 3B 6A 00 00" in reader_cell and "张" not in reader_cell
+    assert cells["凭条打印机"].startswith("✗") and "缺纸" in cells["凭条打印机"]
+    assert cells["身份证阅读器"].startswith("✓")
     table = view.status.table  # every column within the screen, the long lines wrapped in taller rows
     qtbot.waitUntil(lambda: table.horizontalHeader().length() <= table.viewport().width(), timeout=3000)
     line = table.fontMetrics().lineSpacing()
@@ -33,7 +35,7 @@ def test_maintenance_opens_at_the_staff_sign_in_and_shows_devices(gui, qtbot):
     reader.health.count("damaged_replies", 3)  # as the serial reader counts a damaged answer (issue 18)
     view.status.refresh()
     counters = {view.status.table.item(r, 0).text(): view.status.table.item(r, 4).text() for r in range(6)}
-    assert "损坏的应答 3" in counters[reader.name] and counters["receipt_printer"] == ""
+    assert "损坏的应答 3" in counters["身份证阅读器"] and counters["凭条打印机"] == ""
 
 
 def test_a_refused_remote_configuration_is_shown_to_staff(gui, sandbox, qtbot):

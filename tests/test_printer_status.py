@@ -255,7 +255,7 @@ def test_maintenance_shows_each_condition_in_plain_words(open_gui, qtbot):
     printer, table = gui.services.devices.receipt_printer, view.status.table
 
     def cells() -> tuple[str, str]:
-        row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "receipt_printer")
+        row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "凭条打印机")
         return table.item(row, 1).text(), table.item(row, 2).text()
 
     for fault, state, words in [("cover_open", "故障", "机盖未关好"), ("cutter_error", "故障", "切纸刀卡住"),

@@ -30,6 +30,19 @@ if TYPE_CHECKING:
     from ui.voice import VoiceGuide
 
 
+# Each kind of device as hall staff call it (the table showed the configuration's keys, "id_reader")
+KIND_LABELS = {"id_reader": N_("ID card reader"), "ss_card_reader": N_("Social security card reader"),
+               "qr_scanner": N_("QR code scanner"), "document_camera": N_("Document camera"),
+               "receipt_printer": N_("Receipt printer"), "document_printer": N_("A4 document printer")}
+
+
+def device_label(device: Device) -> str:
+    """The device's kind in the language shown, with its name when a hall named it otherwise."""
+    kind = getattr(device, "kind", device.name)
+    shown = _(KIND_LABELS[kind]) if kind in KIND_LABELS else device.name
+    return shown if device.name == kind else f"{shown} ({device.name})"
+
+
 # The counters that tell staff something is wrong, in words they read (the others are the devices' bookkeeping)
 COUNTER_LABELS = {"damaged_replies": N_("damaged answers"), "silent_replies": N_("unanswered polls")}
 
@@ -183,7 +196,7 @@ class StatusScreen(Screen):
         for row, device in enumerate(self._devices):
             health: Health = device.health.snapshot()
             result = self._results.get(device.name)
-            cells = [device.name, health.state.label.render(), health.reason.render() if health.reason else "",
+            cells = [device_label(device), health.state.label.render(), health.reason.render() if health.reason else "",
                      self_test_text(result) if result else "", counters_text(health.counters)]
             for col, value in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(value))
