@@ -405,9 +405,15 @@ class CaseRefusal:
     advice_en: str
     refused_at: str
     fields: dict[str, str] = field(default_factory=dict)
+    service_code: str = ""  # the service the case applied for, with its names, when the backend says
+    service_name_zh: str = ""
+    service_name_en: str = ""
 
     def message(self, lang: str) -> str:
         return self.message_en if lang == "en" and self.message_en else self.message_zh
+
+    def service_name(self, lang: str) -> str:
+        return self.service_name_en if lang == "en" and self.service_name_en else self.service_name_zh
 
     def advice(self, lang: str) -> str:
         return self.advice_en if lang == "en" and self.advice_en else self.advice_zh

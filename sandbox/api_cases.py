@@ -73,6 +73,15 @@ def _provisional_in(raw: bytes | str) -> str | None:
     return value if isinstance(value, str) and re.fullmatch(PROVISIONAL, value) else None
 
 
+def _service_in(raw: bytes | str) -> str:
+    """The service code a case names, read even from a case that does not validate otherwise ("" if none)."""
+    try:
+        value = json.loads(raw).get("service_code")
+    except (ValueError, AttributeError, RecursionError):
+        return ""
+    return value if isinstance(value, str) and len(value) <= 32 else ""
+
+
 def _people_in(raw: bytes | str) -> list[str]:
     """The ID numbers a case names (its applicant and agent), read even from one that does not validate."""
     try:
@@ -101,7 +110,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
         except ApiError as exc:
             if provisional and exc.code not in NOT_A_REFUSAL:
                 store.refusals.record(provisional, request.state.terminal_id, exc.code, exc.zh, exc.en, exc.fields,
-                                      _people_in(raw))
+                                      _people_in(raw), _service_in(raw))
             raise
 
     async def accept_case(request: Request, idempotency_key: str, raw: bytes | str,

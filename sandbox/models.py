@@ -433,6 +433,10 @@ class Refusal(BaseModel):
     advice_zh: str = Field(description="what the citizen does now, in Chinese")
     advice_en: str = Field(description="what the citizen does now, in English")
     refused_at: str
+    service_code: str = Field(default="", description="the service the case applied for; empty when it named none "
+                                                      "the backend knows")
+    service_name_zh: str = Field(default="", description="that service's name in Chinese, or empty")
+    service_name_en: str = Field(default="", description="that service's name in English, or empty")
 
 
 class CaseList(BaseModel):

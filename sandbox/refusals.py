@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 TABLE = """CREATE TABLE IF NOT EXISTS refusals (provisional_number TEXT PRIMARY KEY, terminal_id TEXT NOT NULL,
     code TEXT NOT NULL, message_zh TEXT NOT NULL, message_en TEXT NOT NULL, fields TEXT NOT NULL, at TEXT NOT NULL,
-    people TEXT NOT NULL DEFAULT '[]')"""
+    people TEXT NOT NULL DEFAULT '[]', service_code TEXT NOT NULL DEFAULT '')"""
 KEY_TABLE = "CREATE TABLE IF NOT EXISTS refusal_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL)"
 ADVICE_ZH = "该申请未被受理，无需等待。请携带身份证件和材料，在自助终端重新申请，或到窗口出示此临时编号咨询。"
 ADVICE_EN = ("This application was not accepted; there is nothing to wait for. Please apply again at a terminal "
@@ -37,6 +37,8 @@ class Refusals:
         self._store = store
         with store.tx() as db:
             db.execute(TABLE)
+            if "service_code" not in {row[1] for row in db.execute("PRAGMA table_info(refusals)")}:
+                db.execute("ALTER TABLE refusals ADD COLUMN service_code TEXT NOT NULL DEFAULT ''")  # an older file
             db.execute(KEY_TABLE)
             db.execute("INSERT OR IGNORE INTO refusal_key VALUES (1, ?)", (secrets.token_bytes(32),))
         self._key = bytes(store._one("SELECT key FROM refusal_key WHERE id = 1")["key"])
@@ -45,18 +47,20 @@ class Refusals:
         return hmac.new(self._key, id_number.upper().encode(), hashlib.sha256).hexdigest()
 
     def record(self, provisional_number: str, terminal_id: str, code: str, message_zh: str, message_en: str,
-               fields: dict[str, Any], people: list[str] = ()) -> None:
+               fields: dict[str, Any], people: list[str] = (), service_code: str = "") -> None:
         """Keep the first refusal of a number (a resend is refused as spent and not recorded again); ``people``:
-        the ID numbers the case named (applicant, agent), kept only as keyed hashes."""
+        the ID numbers the case named (applicant, agent), kept only as keyed hashes; ``service_code``: the
+        service the case applied for, when it named one the backend knows, so the citizen sees which it was."""
         from sandbox.store import now_iso
 
         keys = sorted({self.person_key(p) for p in people})
         with self._store.tx() as db:
             try:
-                db.execute("INSERT INTO refusals VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                db.execute("INSERT INTO refusals (provisional_number, terminal_id, code, message_zh, message_en, "
+                           "fields, at, people, service_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            (provisional_number, terminal_id, code, message_zh, message_en,
                             json.dumps({k: str(v) for k, v in fields.items()}, ensure_ascii=False), now_iso(),
-                            json.dumps(keys)))
+                            json.dumps(keys), service_code))
             except sqlite3.IntegrityError:
                 pass  # the first refusal stands
 
@@ -70,9 +74,11 @@ class Refusals:
                                 "ORDER BY r.at DESC", self.person_key(id_number))
         return [self._view(row) for row in rows]
 
-    @staticmethod
-    def _view(row: Any) -> dict[str, Any]:
+    def _view(self, row: Any) -> dict[str, Any]:
+        service = self._store.service(row["service_code"]) if row["service_code"] else None
         return {"provisional_number": row["provisional_number"], "terminal_id": row["terminal_id"],
                 "code": row["code"], "message_zh": row["message_zh"], "message_en": row["message_en"],
                 "fields": json.loads(row["fields"]), "advice_zh": ADVICE_ZH, "advice_en": ADVICE_EN,
-                "refused_at": row["at"]}
+                "refused_at": row["at"], "service_code": row["service_code"] if service else "",
+                "service_name_zh": service.get("name_zh", "") if service else "",
+                "service_name_en": service.get("name_en", "") if service else ""}

@@ -55,6 +55,7 @@ def test_a_refused_offline_case_is_found_after_identification_and_by_its_number(
     assert session.step is Step.PROGRESS and not session.can_reprint()  # nothing was accepted: nothing to reprint
     refusal = session.progress["refused"]
     assert "登记不符" in refusal.message("zh_CN") and "apply again" in refusal.advice("en")
+    assert refusal.service_code == "JZ-002" and refusal.service_name("zh_CN")  # which application was refused
     session.finish()
 
     identify(session, sample_identity("hmt_residence"))  # someone else: none of it

@@ -33,6 +33,9 @@ def test_a_refused_offline_case_is_found_by_its_provisional_number(client, sandb
     assert refusal.message("zh_CN") == "身份证号码校验不通过" and "check" in refusal.message("en")
     assert refusal.fields == {"applicant.id_number": "check character"}
     assert "重新申请" in refusal.advice("zh_CN") and "apply again" in refusal.advice("en")
+    service = sandbox.store.service(body["service_code"])  # which application it was, in both languages
+    assert refusal.service_code == body["service_code"] and refusal.service_name("zh_CN") == service["name_zh"]
+    assert refusal.service_name("en") == service["name_en"] != ""
     stored = sandbox.store.refusals.of(NUMBER)
     assert stored["terminal_id"] == "T-TEST" and body["applicant"]["id_number"][:10] not in str(stored)
 
@@ -70,11 +73,35 @@ def test_an_unreadable_case_is_refused_against_the_number_it_carries(client, san
     assert client.case_by_provisional(NUMBER).code == "invalid_request"
 
 
+def test_a_sandbox_database_from_before_the_service_was_kept_still_opens(tmp_path):
+    """`kiosk sandbox --db FILE` on a file whose refusals table has no service column: it is added, the old
+    refusals read with no service (the citizen still sees why), and new ones keep theirs."""
+    import sqlite3
+
+    from sandbox.store import Store
+
+    path = tmp_path / "hall.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE refusals (provisional_number TEXT PRIMARY KEY, terminal_id TEXT NOT NULL, "
+                   "code TEXT NOT NULL, message_zh TEXT NOT NULL, message_en TEXT NOT NULL, fields TEXT NOT NULL, "
+                   "at TEXT NOT NULL, people TEXT NOT NULL DEFAULT '[]')")
+        db.execute("INSERT INTO refusals VALUES (?, 'T-TEST', 'bad_id_number', '不通过', 'fails', '{}', "
+                   "'2026-11-27T10:00:00+08:00', '[]')", (NUMBER,))
+    store = Store(path)
+    old = store.refusals.of(NUMBER)
+    assert old["code"] == "bad_id_number" and old["service_code"] == old["service_name_zh"] == ""
+    store.refusals.record("P-T-TEST-20261127-00008-Q", "T-TEST", "x", "不", "no", {}, [], "GT-001")
+    assert store.refusals.of("P-T-TEST-20261127-00008-Q")["service_name_zh"]
+    store.refusals.record("P-T-TEST-20261127-00009-Q", "T-TEST", "x", "不", "no", {}, [], "NO-SUCH-SERVICE")
+    assert store.refusals.of("P-T-TEST-20261127-00009-Q")["service_code"] == ""  # a code it does not know: none
+
+
 @pytest.mark.parametrize("refused, why", [
     ({"provisional_number": "P-T-TEST-20261127-00008-Q"}, "another provisional number"),
     ({"fields": {"a": 1}}, "map of strings"),
     ({"refused_at": "yesterday"}, "bad timestamp"),
     ({"code": None}, "missing field"),
+    ({"service_name_zh": 7}, "service_name_zh"),
 ])
 def test_a_refusal_off_contract_is_a_server_error(refused, why):
     import json

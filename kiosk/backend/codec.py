@@ -184,7 +184,8 @@ def refusal_from_json(obj: dict[str, Any], provisional_number: str) -> CaseRefus
     parse_time(_get(obj, "refused_at", str))
     return CaseRefusal(provisional_number, _text(obj, "code"), _text(obj, "message_zh"), _text(obj, "message_en", ""),
                        _text(obj, "advice_zh"), _text(obj, "advice_en", ""), _get(obj, "refused_at", str),
-                       {k[:100]: v[:MAX_SERVER_TEXT] for k, v in fields.items()})
+                       {k[:100]: v[:MAX_SERVER_TEXT] for k, v in fields.items()}, _text(obj, "service_code", ""),
+                       _text(obj, "service_name_zh", ""), _text(obj, "service_name_en", ""))
 
 
 def evaluation_recorded_from_json(obj: dict[str, Any], level: int) -> EvaluationRecorded:

@@ -41,9 +41,10 @@ class MyCasesScreen(Screen):
             number = case_key(case)
             submitted = str(case.get("submitted_at", ""))[:10]
             widget = button("service", lambda _c=False, n=number: self._session.open_case(n))
-            if case.get("refused") is not None:  # saved offline, refused on arrival: why, a tap away
-                refused = _("Not accepted")
-                widget.setText(f"{case['refused'].message(lang)}\n{number} · {submitted} · {refused}")
+            if case.get("refused") is not None:  # saved offline, refused on arrival: which, why, a tap away
+                refusal, refused = case["refused"], _("Not accepted")
+                said = (refusal.service_name(lang), refusal.message(lang), f"{number} · {submitted} · {refused}")
+                widget.setText("\n".join(part for part in said if part))
             else:
                 name = case.get("service_name_en" if lang == "en" else "service_name_zh", "")
                 status = _(STATUS_LABELS[case["status"]]) if case.get("status") in STATUS_LABELS else ""

@@ -393,7 +393,7 @@ class ProgressScreen(Screen):
         self.history.setVisible(refusal is None)  # a refused case has no timeline: why and what to do say it all
         if refusal is not None:  # an application saved offline that the backend refused when it arrived
             self.title.setText(case.get("provisional_number", ""))
-            self.service.setText("")
+            self.service.setText(refusal.service_name(lang))
             self.status.setText(_("Not accepted"))
             self.next.setText("\n".join(part for part in (refusal.message(lang), refusal.advice(lang)) if part))
             return
