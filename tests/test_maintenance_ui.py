@@ -46,3 +46,17 @@ def test_a_refused_remote_configuration_is_shown_to_staff(gui, sandbox, qtbot):
     signed_in(view, qtbot)
     assert view.status.config_line.isVisible()
     assert "未予采用" in view.status.config_line.text() and "idle_timeout_s" in view.status.config_line.text()
+
+
+def test_the_reason_column_takes_room_only_while_a_device_has_a_reason(gui, qtbot):
+    view = gui.window.view
+    signed_in(view, qtbot)
+    header, status = view.status.table.horizontalHeader(), view.status
+    qtbot.waitUntil(lambda: header.length() > 0, timeout=3000)
+    reasons = [status.table.item(r, 2).text() for r in range(status.table.rowCount())]
+    assert not any(reasons)
+    assert header.sectionSize(2) < header.sectionSize(3) / 3  # the self-tests' lines get the width
+    gui.services.devices.receipt_printer.inject("paper_out")
+    qtbot.waitUntil(lambda: any(status.table.item(r, 2).text() for r in range(status.table.rowCount())),
+                    timeout=5000)
+    qtbot.waitUntil(lambda: abs(header.sectionSize(2) - header.sectionSize(3)) <= 2, timeout=3000)

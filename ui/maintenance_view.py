@@ -200,9 +200,18 @@ class StatusScreen(Screen):
                      self_test_text(result) if result else "", counters_text(health.counters)]
             for col, value in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(value))
+        self._fit_reason_column()
         if self._queue_status is not None:
             self._tasks.run(self._queue_status, self._show_queue,
                             lambda exc: self.queue_line.setText(user_message(exc).render()))
+
+    def _fit_reason_column(self) -> None:
+        """The reason's column shares the width with the self-test's only while some device has a reason: empty,
+        it took half the width from the self-tests' wrapped lines, and fewer devices fitted on the screen."""
+        any_reason = any(self.table.item(r, 2) is not None and self.table.item(r, 2).text()
+                         for r in range(self.table.rowCount()))
+        self.table.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.Stretch if any_reason else QHeaderView.ResizeMode.ResizeToContents)
 
     def _show_queue(self, status: dict) -> None:
         counts = status["counts"]
