@@ -23,6 +23,8 @@ ACCENT_DARK = "#0d47a1"    # the header; white on it 8.6:1
 TEXT = "#1b1b1b"
 MUTED = "#4a4a4a"          # secondary text, 8.9:1 on the page
 TICK = (Path(__file__).parent / "icons" / "tick.svg").as_posix()  # white, drawn on the accent
+CHEVRON = (Path(__file__).parent / "icons" / "chevron-down.svg").as_posix()  # the accent, on white
+CHEVRON_OFF = (Path(__file__).parent / "icons" / "chevron-down-disabled.svg").as_posix()  # the border's grey
 BORDER = "#6b778a"         # input and list borders, 4.5:1 on white (WCAG 1.4.11 asks 3:1)
 ERROR, ERROR_BG = "#b71c1c", "#fdecea"
 INFO, INFO_BG = "#1b5e20", "#e8f5e9"
@@ -178,6 +180,11 @@ def stylesheet(theme: Theme | None = None) -> str:
     QTableWidget {{ {f("table")} background: white; }}
     QComboBox {{ {f("list")} min-height: {target(24)}; border: 2px solid {BORDER}; border-radius: 8px;
                 padding: 0px {d(8)}; background: white; }}
+    /* a list that opens says so: the style's own arrow was 5 px, drawn over the border's corner */
+    QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right; width: {d(28)};
+                           border: none; }}
+    QComboBox::down-arrow {{ image: url({CHEVRON}); width: {d(16)}; height: {d(16)}; }}
+    QComboBox::down-arrow:disabled {{ image: url({CHEVRON_OFF}); }}
     QLineEdit {{ {f("input")} padding: {d(6)}; border: 2px solid {BORDER}; border-radius: 8px; background: white;
                 placeholder-text-color: {MUTED};
                 min-height: {target(30)}; }}
