@@ -60,3 +60,16 @@ def test_the_reason_column_takes_room_only_while_a_device_has_a_reason(gui, qtbo
     qtbot.waitUntil(lambda: any(status.table.item(r, 2).text() for r in range(status.table.rowCount())),
                     timeout=5000)
     qtbot.waitUntil(lambda: abs(header.sectionSize(2) - header.sectionSize(3)) <= 2, timeout=3000)
+
+
+def test_on_a_large_screen_the_table_is_as_tall_as_its_rows_and_the_queue_lines_all_show(gui, qtbot):
+    """At 1920x1080 the table, stretched, kept empty rows while the queue's lines below were cut mid-line."""
+    view = gui.window.view
+    signed_in(view, qtbot)
+    gui.window.resize(1920, 1080)
+    status = view.status
+    table, area, line = status.table, status.queue_area, status.queue_line
+    qtbot.waitUntil(lambda: "离线队列" in line.text(), timeout=10000)
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    qtbot.waitUntil(lambda: abs(table.viewport().height() - rows) <= 2, timeout=3000)
+    qtbot.waitUntil(lambda: area.viewport().height() >= line.height() - 2, timeout=3000)

@@ -158,14 +158,14 @@ class StatusScreen(Screen):
         self.queue_area.setWidget(self.queue_line)
         self.queue_area.setWidgetResizable(True)
         self.queue_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.queue_area.setMaximumHeight(QUEUE_LINES_MAX_PX)
-        self.layout_.addWidget(self.queue_area)
+        self.layout_.addWidget(self.queue_area, 1)
         self.config_line = label("", align=Qt.AlignmentFlag.AlignLeft)
         self.config_line.setWordWrap(True)
         self.layout_.addWidget(self.config_line)
         self.layout_.addWidget(self.audit_line)
         self.layout_.addWidget(self.voice_line)
         self.layout_.addWidget(self.notice)
+        self.layout_.addStretch(0)  # what the table's and the queue's lines leave, kept above the buttons
         row = QHBoxLayout()
         row.addWidget(self.self_test)
         row.addWidget(self.test_print)
@@ -201,6 +201,7 @@ class StatusScreen(Screen):
             for col, value in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         self._fit_reason_column()
+        self._fit_table()
         if self._queue_status is not None:
             self._tasks.run(self._queue_status, self._show_queue,
                             lambda exc: self.queue_line.setText(user_message(exc).render()))
@@ -236,10 +237,20 @@ class StatusScreen(Screen):
         width = self.queue_area.viewport().width() - self.queue_area.verticalScrollBar().sizeHint().width()
         need = self.queue_line.heightForWidth(max(width, 1))
         self.queue_area.setMinimumHeight(min(need, QUEUE_LINES_MAX_PX))
+        self.queue_area.setMaximumHeight(max(need, 1))  # room left over goes to it, never more than its lines
+
+    def _fit_table(self) -> None:
+        """The device table as tall as its rows and no taller: stretched, its empty rows took the room while the
+        queue's lines below were cut (1920x1080); it scrolls only where the screen cannot hold them all."""
+        table = self.table
+        table.resizeRowsToContents()
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        table.setMaximumHeight(table.horizontalHeader().height() + rows + 2 * table.frameWidth())
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
-        self._fit_queue_area()  # narrower, the lines wrap more
+        self._fit_table()  # narrower, the rows wrap more
+        self._fit_queue_area()
 
     def run_audit_check(self) -> None:
         """Check the audit chain against its seal and the backend's acknowledged head (on unlock, and on demand)."""
