@@ -105,6 +105,9 @@ NOT_FOUND = 0.8          # below this predicted IoU of the pick, "not found" (a 
                          # right - 2 x wrong 351 -> 361 of 420; docs/page-finding.md)
 RUNNER_BELOW = 0.85      # ... and below this when another outline is trusted within RUNNER_MARGIN of the
 RUNNER_MARGIN = 0.05     # pick (runner_up.runner_up: two outlines nearly level, the pick a coin toss); 0: off
+OUTBACKED = 0.1          # "not found" when another outline trusted at NOT_FOUND is backed by its near duplicates
+                         # this much more than the pick by its own (runner_up.outbacked); not for a pick taken by
+                         # _holding (the whole spread, outbacked by its single pages); 0: off
 BORDER = 0.003           # a corner this near the frame's edge (share of its short side): the page is cut
 CUT_NEAR = 0.1           # ... or its paper reaches the frame's edge this near it (share of the short side)
 CUT_RUN = 0.08           # ... in one run along at least this much of the edge
@@ -156,6 +159,7 @@ class _Features:
         self.grad_l = cv2.magnitude(gx[..., 0].copy(), gy[..., 0].copy())   # lightness gradient (texture)
         self.lightness = np.clip(self.lab[..., 0], 0, 255).astype(np.uint8)
         self.weighed: tuple[np.ndarray, np.ndarray] | None = None   # candidates and the ranker's IoUs (_select)
+        self.held = False        # the pick is a candidate holding the one first picked (_holding)
 
 
 # --------------------------------------------------------------------------- candidates
@@ -940,6 +944,8 @@ def find_page(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = 
         return None
     if RUNNER_MARGIN > 0 and confidence < RUNNER_BELOW and confidence - _runner_up(feat, quad) < RUNNER_MARGIN:
         return None
+    if OUTBACKED > 0 and _outbacked(feat, quad) >= OUTBACKED:
+        return None
     if END_GAP < 1.0 and _end_gaps(feat, quad[None])[0] >= END_GAP:
         return None
     corners, gap = _placed(frame, feat, quad)
@@ -1005,6 +1011,7 @@ def _pick(frame: np.ndarray, min_area: float, max_aspect: float,
         held = _holding(feat, quad)
         if held is not None:
             quad, confidence, share = held
+            feat.held = True
     return frame, feat, quad, confidence, share
 
 
@@ -1014,6 +1021,14 @@ def _runner_up(feat: _Features, quad: np.ndarray) -> float:
     if feat.weighed is None:
         return 0.0
     return runner_up.runner_up(quad, *feat.weighed)
+
+
+def _outbacked(feat: _Features, quad: np.ndarray) -> float:
+    """How much more the ranker backs another outline than ``quad`` (:func:`runner_up.outbacked` over the
+    candidates it weighed last); 0.0 without the ranker or for a pick taken by :func:`_holding`."""
+    if feat.weighed is None or feat.held:
+        return 0.0
+    return runner_up.outbacked(quad, *feat.weighed, NOT_FOUND)
 
 
 def _holding(feat: _Features, quad: np.ndarray) -> tuple[np.ndarray, float, float] | None:
