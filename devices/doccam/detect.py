@@ -111,6 +111,7 @@ OUTBACKED = 0.1          # "not found" when another outline trusted at NOT_FOUND
 BORDER = 0.003           # a corner this near the frame's edge (share of its short side): the page is cut
 CUT_NEAR = 0.1           # ... or its paper reaches the frame's edge this near it (share of the short side)
 CUT_RUN = 0.08           # ... in one run along at least this much of the edge
+CUT_PRINT = 3            # ... its lightness the largest within this many pixels along the edge (print); 0: off
 SURE_SHEET = 0.9         # ... unless the ranker expects this IoU of its pick and every side nearest
 SURE_SIDE = 0.85         # ... that paper is a step at this share of its points: another sheet, beyond
 LINES_IF_UNTRUSTED = True  # a region taken early (EARLY) but expected below NOT_FOUND: the lines are weighed too
@@ -805,6 +806,12 @@ def _cut_by_frame(feat: _Features, quad: np.ndarray, confidence: float) -> bool:
     edge = np.concatenate([np.stack([xs, np.ones(w)], 1), np.stack([xs, np.full(w, h - 2.0)], 1),
                            np.stack([np.ones(h), ys], 1), np.stack([np.full(h, w - 2.0), ys], 1)])
     colour = _sample(feat.lab, edge[:, 0], edge[:, 1])
+    if CUT_PRINT > 0:       # print on the page there: each point as light as the lightest within CUT_PRINT along the edge
+        light = colour[:, 0].copy()
+        for at in np.split(np.arange(len(edge)), [w, 2 * w, 2 * w + h]):
+            run = np.pad(light[at], CUT_PRINT, mode="edge")
+            light[at] = np.max([run[i:i + len(at)] for i in range(2 * CUT_PRINT + 1)], axis=0)
+        colour[:, 0] = light
     d_paper = norm(colour - paper, 1)
     paperish = (d_paper < PAPER_TOL) & (d_paper < 0.5 * norm(colour - around, 1))
     # Distance from each paper-like edge point to the pick's outline (the others are never near).
