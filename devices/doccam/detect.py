@@ -41,7 +41,10 @@ breaks on white paper on a white desk, on clutter that touches the page, on glar
    of a spread, the visible part of a page the frame cuts) and no candidate holding it is trusted at
    :data:`HOLD_TRUST` without running on itself (if one is, the whole spread, it is the answer), or the
    ranker is not sure of it (below :data:`RUNNER_BELOW`) and trusts another outline within
-   :data:`RUNNER_MARGIN` of it (:mod:`devices.doccam.runner_up`: two outlines nearly level). All were
+   :data:`RUNNER_MARGIN` of it (:mod:`devices.doccam.runner_up`: two outlines nearly level), or another
+   outline it trusts at :data:`NOT_FOUND` is backed by its near duplicates :data:`OUTBACKED` more than the
+   pick by its own (the pick trusted alone; twentieth pass). The cut test reads print where the frame cuts
+   a page as the paper it is on (:data:`CUT_PRINT`). All were
    chosen on the first generator's development seeds (NOT_FOUND 0.6 on seed 5, 0.65 on seeds 5, 13 and
    3, then 0.7 with the run-on test, weighing a wrong outline as two layings of the page, then 0.8 with
    the runner-up test), never on the second generator.
@@ -806,7 +809,7 @@ def _cut_by_frame(feat: _Features, quad: np.ndarray, confidence: float) -> bool:
     edge = np.concatenate([np.stack([xs, np.ones(w)], 1), np.stack([xs, np.full(w, h - 2.0)], 1),
                            np.stack([np.ones(h), ys], 1), np.stack([np.full(h, w - 2.0), ys], 1)])
     colour = _sample(feat.lab, edge[:, 0], edge[:, 1])
-    if CUT_PRINT > 0:       # print on the page there: each point as light as the lightest within CUT_PRINT along the edge
+    if CUT_PRINT > 0:       # print where the frame cuts the page: as light as the lightest point within CUT_PRINT
         light = colour[:, 0].copy()
         for at in np.split(np.arange(len(edge)), [w, 2 * w, 2 * w + h]):
             run = np.pad(light[at], CUT_PRINT, mode="edge")
