@@ -41,7 +41,10 @@ breaks on white paper on a white desk, on clutter that touches the page, on glar
    of a spread, the visible part of a page the frame cuts) and no candidate holding it is trusted at
    :data:`HOLD_TRUST` without running on itself (if one is, the whole spread, it is the answer), or the
    ranker is not sure of it (below :data:`RUNNER_BELOW`) and trusts another outline within
-   :data:`RUNNER_MARGIN` of it (:mod:`devices.doccam.runner_up`: two outlines nearly level). All were
+   :data:`RUNNER_MARGIN` of it (:mod:`devices.doccam.runner_up`: two outlines nearly level), or another
+   outline it trusts at :data:`NOT_FOUND` is backed by its near duplicates :data:`OUTBACKED` more than the
+   pick by its own (the pick trusted alone; twentieth pass). The cut test reads print where the frame cuts
+   a page as the paper it is on (:data:`CUT_PRINT`). All were
    chosen on the first generator's development seeds (NOT_FOUND 0.6 on seed 5, 0.65 on seeds 5, 13 and
    3, then 0.7 with the run-on test, weighing a wrong outline as two layings of the page, then 0.8 with
    the runner-up test), never on the second generator.
@@ -105,9 +108,13 @@ NOT_FOUND = 0.8          # below this predicted IoU of the pick, "not found" (a 
                          # right - 2 x wrong 351 -> 361 of 420; docs/page-finding.md)
 RUNNER_BELOW = 0.85      # ... and below this when another outline is trusted within RUNNER_MARGIN of the
 RUNNER_MARGIN = 0.05     # pick (runner_up.runner_up: two outlines nearly level, the pick a coin toss); 0: off
+OUTBACKED = 0.1          # "not found" when another outline trusted at NOT_FOUND is backed by its near duplicates
+                         # this much more than the pick by its own (runner_up.outbacked); not for a pick taken by
+                         # _holding (the whole spread, outbacked by its single pages); 0: off
 BORDER = 0.003           # a corner this near the frame's edge (share of its short side): the page is cut
 CUT_NEAR = 0.1           # ... or its paper reaches the frame's edge this near it (share of the short side)
 CUT_RUN = 0.08           # ... in one run along at least this much of the edge
+CUT_PRINT = 3            # ... its lightness the largest within this many pixels along the edge (print); 0: off
 SURE_SHEET = 0.9         # ... unless the ranker expects this IoU of its pick and every side nearest
 SURE_SIDE = 0.85         # ... that paper is a step at this share of its points: another sheet, beyond
 LINES_IF_UNTRUSTED = True  # a region taken early (EARLY) but expected below NOT_FOUND: the lines are weighed too
@@ -156,6 +163,7 @@ class _Features:
         self.grad_l = cv2.magnitude(gx[..., 0].copy(), gy[..., 0].copy())   # lightness gradient (texture)
         self.lightness = np.clip(self.lab[..., 0], 0, 255).astype(np.uint8)
         self.weighed: tuple[np.ndarray, np.ndarray] | None = None   # candidates and the ranker's IoUs (_select)
+        self.held = False        # the pick is a candidate holding the one first picked (_holding)
 
 
 # --------------------------------------------------------------------------- candidates
@@ -801,6 +809,12 @@ def _cut_by_frame(feat: _Features, quad: np.ndarray, confidence: float) -> bool:
     edge = np.concatenate([np.stack([xs, np.ones(w)], 1), np.stack([xs, np.full(w, h - 2.0)], 1),
                            np.stack([np.ones(h), ys], 1), np.stack([np.full(h, w - 2.0), ys], 1)])
     colour = _sample(feat.lab, edge[:, 0], edge[:, 1])
+    if CUT_PRINT > 0:       # print where the frame cuts the page: as light as the lightest point within CUT_PRINT
+        light = colour[:, 0].copy()
+        for at in np.split(np.arange(len(edge)), [w, 2 * w, 2 * w + h]):
+            run = np.pad(light[at], CUT_PRINT, mode="edge")
+            light[at] = np.max([run[i:i + len(at)] for i in range(2 * CUT_PRINT + 1)], axis=0)
+        colour[:, 0] = light
     d_paper = norm(colour - paper, 1)
     paperish = (d_paper < PAPER_TOL) & (d_paper < 0.5 * norm(colour - around, 1))
     # Distance from each paper-like edge point to the pick's outline (the others are never near).
@@ -940,6 +954,8 @@ def find_page(frame: np.ndarray, *, min_area: float = 0.04, max_aspect: float = 
         return None
     if RUNNER_MARGIN > 0 and confidence < RUNNER_BELOW and confidence - _runner_up(feat, quad) < RUNNER_MARGIN:
         return None
+    if OUTBACKED > 0 and _outbacked(feat, quad) >= OUTBACKED:
+        return None
     if END_GAP < 1.0 and _end_gaps(feat, quad[None])[0] >= END_GAP:
         return None
     corners, gap = _placed(frame, feat, quad)
@@ -1005,6 +1021,7 @@ def _pick(frame: np.ndarray, min_area: float, max_aspect: float,
         held = _holding(feat, quad)
         if held is not None:
             quad, confidence, share = held
+            feat.held = True
     return frame, feat, quad, confidence, share
 
 
@@ -1014,6 +1031,14 @@ def _runner_up(feat: _Features, quad: np.ndarray) -> float:
     if feat.weighed is None:
         return 0.0
     return runner_up.runner_up(quad, *feat.weighed)
+
+
+def _outbacked(feat: _Features, quad: np.ndarray) -> float:
+    """How much more the ranker backs another outline than ``quad`` (:func:`runner_up.outbacked` over the
+    candidates it weighed last); 0.0 without the ranker or for a pick taken by :func:`_holding`."""
+    if feat.weighed is None or feat.held:
+        return 0.0
+    return runner_up.outbacked(quad, *feat.weighed, NOT_FOUND)
 
 
 def _holding(feat: _Features, quad: np.ndarray) -> tuple[np.ndarray, float, float] | None:

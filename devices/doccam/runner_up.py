@@ -19,6 +19,8 @@ import cv2
 import numpy as np
 
 DISTINCT = 0.8      # a candidate whose IoU with the pick is below this is another outline
+BACKING = 3         # an outline's backing: the mean of the best this many predictions among its near duplicates
+AMONG = 12          # ... looked for among this many candidates the ranker trusts most
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> float:
@@ -37,3 +39,28 @@ def runner_up(quad: np.ndarray, candidates: np.ndarray, predicted: np.ndarray) -
         if overlap(quad, candidates[j]) < DISTINCT:
             return float(predicted[j])
     return 0.0
+
+
+def backing(quad: np.ndarray, candidates: np.ndarray, predicted: np.ndarray) -> float:
+    """How much the ranker backs the outline ``quad``: the mean of the :data:`BACKING` best ``predicted``
+    IoUs among the :data:`AMONG` most trusted ``candidates`` that are the same outline (overlap at least
+    :data:`DISTINCT`; missing ones count 0)."""
+    best = np.argsort(-predicted)[:AMONG]
+    same = [float(predicted[j]) for j in best if overlap(quad, candidates[j]) >= DISTINCT][:BACKING]
+    return sum(same) / BACKING
+
+
+def outbacked(quad: np.ndarray, candidates: np.ndarray, predicted: np.ndarray, trusted: float) -> float:
+    """How far another outline's backing (:func:`backing`) stands above ``quad``'s: the pick trusted alone
+    while several near duplicates of another outline, one of them trusted at ``trusted`` (an outline the
+    finder would answer with on its own), are trusted nearly as much (a receipt found many times over
+    against one outline of a different strip; the top sheet against the outline of two sheets together).
+    Only the :data:`AMONG` most trusted candidates are looked at; 0.0 when no other outline is backed more."""
+    own = backing(quad, candidates, predicted)
+    lead = 0.0
+    for j in np.argsort(-predicted)[:AMONG]:
+        if predicted[j] < trusted or predicted[j] <= own + lead:   # a backing is at most its best prediction
+            break
+        if overlap(quad, candidates[j]) < DISTINCT:
+            lead = max(lead, backing(candidates[j], candidates, predicted) - own)
+    return lead
