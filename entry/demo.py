@@ -67,6 +67,7 @@ COMPANY_SERVICE = "WS-013"  # tax payment certificate: a person or a company
 DEMO_COMPANY = "91330106MA2H7Q3K8C"  # the sample card's holder is its authorised handler (sandbox data)
 AGENT_SERVICE = "JZ-002"    # residence permit: an agent allowed
 DEMO_PRINCIPAL = ("330102195506122468", "李样例")  # a person the sandbox knows, for whom the agent applies
+DEMO_HALL = "杭州市西湖区政务服务中心（演示）"  # named above the seal on the window's documents
 # ... and the same person's name mistyped by one character while the register cannot be asked: accepted
 # offline as declared, refused when it arrives (422 principal_not_registered)
 MISTYPED_PRINCIPAL = ("330102195506122468", "李洋例")
@@ -95,7 +96,8 @@ SCRIPTED_HAND = {"type": "sim", "still_s": 0.4, "page_s": 1.0}
 def demo_config(url: str, data_dir: Path, terminal_id: str | None = None, scripted: bool = False) -> Config:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(_ENV_KEPT_BY_DEMO)}
     overrides = {"backend": {"url": url}, "paths": {"data_dir": str(data_dir)}, "logging": {"console": False},
-                 "voice": {"enabled": True}, "terminal": {"demo": True}}  # the README's demo PIN is allowed
+                 "voice": {"enabled": True},
+                 "terminal": {"demo": True, "hall_name": DEMO_HALL}}  # the README's demo PIN is allowed
     if scripted:
         overrides["devices"] = {"document_camera": dict(SCRIPTED_HAND)}
     if terminal_id:

@@ -98,7 +98,7 @@ class Services:
         return ClerkDesk(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,
                          tasks=self.tasks, audit=self.audit, terminal_id=self.config.terminal.id, masker=self.masker,
                          staff_sign_in=self.staff_sign_in, document_printer=self.devices.document_printer,
-                         hall=self.config.terminal.hall_id,
+                         hall=self.config.terminal.hall_name or self.config.terminal.hall_id,
                          signs_at_window=self.config.terminal.customer_screen == "on",
                          consent_on_screen=self.config.terminal.customer_screen == "on",
                          window_number=self.config.terminal.window_number,

@@ -34,6 +34,8 @@ CUSTOMER_SCREENS = ("off", "on")
 class TerminalConfig:
     id: str = option("ZJ-HZ-T001", doc="terminal id, as enrolled with the backend")
     hall_id: str = option("330106-XH-01", doc="service hall id")
+    hall_name: str = option("", doc="the service hall's name as the window's documents print it above their seal "
+                                    "(e.g. 杭州市西湖区政务服务中心); empty: the hall id")
     mode: str = option("kiosk", choices=MODES, doc="what the terminal starts as")
     language: str = option("zh_CN", choices=LANGUAGES, remote=True, doc="default language")
     idle_timeout_s: float = timeout("terminal.idle_timeout_s")

@@ -324,3 +324,22 @@ def test_a_clerk_signed_in_offline_is_told_a_refusal_needs_the_service_system(se
     assert desk.step is Desk.CHECKING and desk.notice.message.render("en").startswith("Signed in offline")
     assert services.queue.outbox.items() == []  # nothing submitted, so nothing waits to arrive undecided
     assert not list(services.devices.document_printer.output_dir.glob("*.pdf"))
+
+
+
+def test_the_documents_name_the_hall_by_its_name_when_the_site_gives_one(sandbox, make_config):
+    """Above the seal a decision names the hall as people know it (``terminal.hall_name``), not its id."""
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+
+    services = build_services(make_config(sandbox.url, terminal={"hall_name": "杭州市西湖区政务服务中心"}),
+                              SyncTaskRunner())
+    services.start()
+    try:
+        desk = checking(services)
+        desk.refuse(RefusalReason.NOT_OUR_REMIT)
+        (pdf,) = services.devices.document_printer.output_dir.glob("*.pdf")
+        words = "".join(pdf_words(pdf).split())
+        assert "政务服务大厅：杭州市西湖区政务服务中心" in words and "330106-XH-01" not in words
+    finally:
+        services.stop()
