@@ -111,7 +111,8 @@ def _material(i: int, m: MaterialRequirement, lang: str) -> Para:
     kind = {MaterialKind.ORIGINAL: t("original"), MaterialKind.COPY: t("copy"),
             MaterialKind.ORIGINAL_AND_COPY: t("original and copy")}[m.kind]
     pages = n("{n} page", "{n} pages", m.pages).format(n=m.pages)
-    return Para(f"{i}. {m.name(lang)} ({kind}, {pages})", indent=12)
+    # in the language's own punctuation: "（原件，1 页）", not "(原件, 1 页)"
+    return Para(t("{i}. {name} ({kind}, {size})").format(i=i, name=m.name(lang), kind=kind, size=pages), indent=12)
 
 
 def _acceptance(doc: AcceptanceNotice, lang: str) -> list[Para]:
@@ -123,7 +124,7 @@ def _acceptance(doc: AcceptanceNotice, lang: str) -> list[Para]:
     paras = _head(matter, number, lang) + [
         Para(t("Your application has been examined at the window and is accepted."), space_before=12),
         Para(n("Promised within {days} working day", "Promised within {days} working days", days).format(days=days)
-             if days else t("Done on the spot")),
+             if days else t("Done on the spot, with no days to wait")),
         Para(t("Materials received:"), bold=True, space_before=12),
         *[_material(i, m, lang) for i, m in enumerate(doc.received, 1)],
     ]

@@ -54,6 +54,18 @@ def test_the_acceptance_notice_names_the_case_the_materials_the_clerk_and_the_ha
                 "en": ("AcceptanceNotice", "Materialsreceived", "Promisedwithin5workingdays")}[lang]
     flat = "".join(words.split())
     assert all(part in flat for part in expected), expected
+    first = SERVICE.materials[0]  # each material in the language's own punctuation
+    said = {"zh_CN": f"1.{first.name(lang)}（", "en": f"1.{''.join(first.name(lang).split())}("}[lang]
+    assert said in flat and ("，" in flat.split(said)[1][:12]) == (lang == "zh_CN"), flat
+
+
+def test_a_service_done_on_the_spot_says_so_in_a_sentence(tmp_path):
+    import dataclasses
+
+    matter = dataclasses.replace(MATTER, service=dataclasses.replace(SERVICE, promised_days=0))
+    flat = "".join(pdf_text(render(AcceptanceNotice(matter, "SQ2026120200042", False, []), "zh_CN"),
+                            tmp_path).split())
+    assert "即办件，当场办结" in flat  # not a bare "即办" on a line of its own
 
 
 @pytest.mark.parametrize("lang, name", [("zh_CN", "杭州示例科技有限公司"), ("en", "HangzhouExampleTechnology")])
