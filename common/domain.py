@@ -258,6 +258,8 @@ class Receipt:
     reprint: bool = False  # printed again later, from the case's record
     fee_yuan: float = 0.0  # the service's fee, when it has one
     fee_paid: bool = False
+    handled_by_name: str = ""  # the person who came for a company or as an agent (经办人), masked; "" for oneself
+    handled_by_id: str = ""
 
     def service_name(self, lang: str) -> str:
         return self.service_name_en if lang == "en" and self.service_name_en else self.service_name_zh

@@ -34,6 +34,8 @@ def citizen_receipt(receipt: Receipt, lang: str) -> ReceiptDocument:
         _number_line(receipt.case_number, receipt.provisional, lang),
         Line(t("Service: {name}").format(name=receipt.service_name(lang))),
         Line(t("Applicant: {name} ({id})").format(name=receipt.applicant_masked_name, id=receipt.applicant_masked_id)),
+        *([Line(t("Handled by: {name} ({id})").format(name=receipt.handled_by_name, id=receipt.handled_by_id))]
+          if receipt.handled_by_name else []),
         Line(t("Submitted: {time}").format(time=receipt.submitted_at.strftime("%Y-%m-%d %H:%M"))),
     ]
     if receipt.promised_days:

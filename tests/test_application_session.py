@@ -8,6 +8,7 @@ import time
 from common import uscc
 from common.domain import ApplyAs, Identity
 from devices.idcard.samples import sample_identity
+from kiosk.receipts import citizen_receipt
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import FORMS, fill_form, identify, provide_materials, walk_to_confirm
 
@@ -163,6 +164,7 @@ def test_the_legal_representative_applies_for_the_company(services, sandbox):
                                  "credit_code": COMPANY, "company_name": "杭州示例科技有限公司",
                                  "role": "legal_representative"}
     assert session.receipt.applicant_masked_name == "杭州示例科技有限公司"
+    assert session.receipt.handled_by_name == "吴**"  # and who came for it (经办人), masked
 
 
 def test_a_company_is_asked_for_the_licences_it_holds_only(services, sandbox):
@@ -231,6 +233,10 @@ def test_an_agent_applies_for_another_person(services, sandbox):
     assert body["agent"]["id_number"] == HANDLER and body["agent"]["name"] == "张测试"
     assert [c["id_number"] for c in body["consents"]] == [HANDLER]
     assert session.receipt.applicant_masked_name == "李**"
+    assert (session.receipt.handled_by_name, session.receipt.handled_by_id[:4]) == ("张**", "3301")
+    printed = [line.text for line in citizen_receipt(session.receipt, "zh_CN").elements if hasattr(line, "text")]
+    assert "申请人：李**（3301**********2468）" in printed
+    assert f"经办人：张**（{session.receipt.handled_by_id}）" in printed
     principal = session.application.principal
     session.finish()
     assert principal.id_number == "" and session.form_values == {}

@@ -1370,11 +1370,14 @@ class CitizenSession(SessionTicket, RatingTaps):
         # the receipt names whom the case is for: the company, the principal of an agent, or the applicant
         name, number = ((company.name_zh, company.credit_code) if company is not None
                         else (self.application.holder.masked_name, self.application.holder.masked_id))
+        came = self.application.applicant  # and who came for it, when that is someone else (经办人)
         self.receipt = Receipt(
             case_number=outcome.number, service_code=service.code, service_name_zh=service.name_zh,
             service_name_en=service.name_en, applicant_masked_name=name,
             applicant_masked_id=number, terminal_id=self._terminal_id, submitted_at=when,
-            promised_days=outcome.promised_days, provisional=outcome.provisional)
+            promised_days=outcome.promised_days, provisional=outcome.provisional,
+            **({"handled_by_name": came.masked_name, "handled_by_id": came.masked_id}
+               if self.application.apply_as is not ApplyAs.MYSELF else {}))
         log.info("session: case %s %s", outcome.number, "stored offline" if outcome.provisional else "submitted")
         if self.resumed_draft_id:  # the saved application became this case
             draft_id, backend, self.resumed_draft_id = self.resumed_draft_id, self._backend, None
