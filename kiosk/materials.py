@@ -16,8 +16,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from common.domain import Attachment, MaterialRequirement, ServiceItem
-from common.i18n import Text, _, plural_text
+from common.domain import Attachment, MaterialKind, MaterialRequirement, ServiceItem
+from common.i18n import Text, _, catalogue, plural_text
 
 SIGNATURE_NAME = "signature.png"
 
@@ -57,6 +57,16 @@ def with_note(name: str, note: str) -> str:
 def notes_text(notes: list[str], lang: str) -> str:
     """Several notes on one material, parted as the language parts them."""
     return ("；" if lang != "en" else "; ").join(notes)
+
+
+def listed_text(i: int, requirement: MaterialRequirement, lang: str) -> str:
+    """A material as a notice or a receipt lists it, in the language's own punctuation: "1. 购房合同（复印件，4 页）",
+    not "(复印件, 4 页)" (the thermal notice and the A4 documents, one wording)."""
+    t = catalogue(lang).gettext
+    kind = {MaterialKind.ORIGINAL: t("original"), MaterialKind.COPY: t("copy"),
+            MaterialKind.ORIGINAL_AND_COPY: t("original and copy")}[requirement.kind]
+    pages = catalogue(lang).ngettext("{n} page", "{n} pages", requirement.pages).format(n=requirement.pages)
+    return t("{i}. {name} ({kind}, {size})").format(i=i, name=requirement.name(lang), kind=kind, size=pages)
 
 
 def condition_text(requirement: MaterialRequirement, lang: str) -> str:

@@ -6,9 +6,9 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from devices.receipt.document import Feed, Line, Qr, ReceiptDocument, Rule
-from common.domain import Application, Company, MaterialKind, MaterialRequirement, Receipt, ServiceItem
+from common.domain import Application, Company, MaterialRequirement, Receipt, ServiceItem
 from common.i18n import catalogue
-from kiosk.materials import condition_text, obtain_text
+from kiosk.materials import condition_text, listed_text, obtain_text
 
 if TYPE_CHECKING:
     from kiosk.submission import Outcome
@@ -92,12 +92,6 @@ def acceptance_receipt(outcome: "Outcome", application: Application, clerk: str,
     return ReceiptDocument(f"acceptance {outcome.number}", tuple(lines))
 
 
-def _kind(material: MaterialRequirement, lang: str) -> str:
-    t = catalogue(lang).gettext
-    return {MaterialKind.ORIGINAL: t("original"), MaterialKind.COPY: t("copy"),
-            MaterialKind.ORIGINAL_AND_COPY: t("original and copy")}[material.kind]
-
-
 def one_time_notice(number: str, service: ServiceItem, applicant_masked_name: str,
                     missing: list[MaterialRequirement], terminal_id: str, lang: str,
                     company: Company | None = None) -> ReceiptDocument:
@@ -118,8 +112,7 @@ def one_time_notice(number: str, service: ServiceItem, applicant_masked_name: st
         lines[3:3] = [Line(t("Provisional: the service system did not confirm this notice, so it has no number. "
                              "The list is complete; show it at the service window."), bold=True)]
     for i, m in enumerate(missing, 1):
-        pages = catalogue(lang).ngettext("{n} page", "{n} pages", m.pages).format(n=m.pages)
-        lines.append(Line(f"{i}. {m.name(lang)} ({_kind(m, lang)}, {pages})"))
+        lines.append(Line(listed_text(i, m, lang)))
         if not m.required and m.condition:  # a conditional material: named with why it applies
             lines.append(Line("   " + t("Needed because it applies to you: {condition}").format(
                 condition=condition_text(m, lang))))

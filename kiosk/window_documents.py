@@ -15,10 +15,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Union
 
-from common.domain import Company, MaterialKind, MaterialRequirement, ServiceItem
+from common.domain import Company, MaterialRequirement, ServiceItem
 from common.i18n import N_, catalogue
 from kiosk.a4_layout import Para, page_pdf
-from kiosk.materials import condition_text, obtain_text
+from kiosk.materials import condition_text, listed_text, obtain_text
 from kiosk.receipts import company_line
 from kiosk.refusal_reasons import Refusal
 
@@ -107,12 +107,7 @@ def _foot(matter: Matter, clerk_line: str, lang: str) -> list[Para]:
 
 
 def _material(i: int, m: MaterialRequirement, lang: str) -> Para:
-    t, n = catalogue(lang).gettext, catalogue(lang).ngettext
-    kind = {MaterialKind.ORIGINAL: t("original"), MaterialKind.COPY: t("copy"),
-            MaterialKind.ORIGINAL_AND_COPY: t("original and copy")}[m.kind]
-    pages = n("{n} page", "{n} pages", m.pages).format(n=m.pages)
-    # in the language's own punctuation: "（原件，1 页）", not "(原件, 1 页)"
-    return Para(t("{i}. {name} ({kind}, {size})").format(i=i, name=m.name(lang), kind=kind, size=pages), indent=12)
+    return Para(listed_text(i, m, lang), indent=12)
 
 
 def _acceptance(doc: AcceptanceNotice, lang: str) -> list[Para]:

@@ -170,3 +170,14 @@ def test_the_virtual_printer_wraps_a_line_too_long_as_a_printer_does():
     assert page.lines == ["经营者变更经营者变更经营者变更经", "营者变更", "x" * 42]
     assert page.columns == [32, 32, 42]
     assert page.printer_wrapped == 1
+
+
+@pytest.mark.parametrize("lang, said", [("zh_CN", "（复印件，"), ("en", " (copy, ")])
+def test_the_notice_lists_each_material_in_its_languages_punctuation(lang, said):
+    """The thermal notice read "1. 购房合同 (复印件, 4 页)"; the A4 documents share its wording (kiosk.materials)."""
+    copy = next(m for m in SERVICE.materials if m.kind is MaterialKind.COPY)
+    index = SERVICE.materials.index(copy) + 1
+    texts = [e.text for e in one_time_notice(NOTICE, SERVICE, "张*", list(SERVICE.materials), "T1", lang).elements
+             if hasattr(e, "text")]
+    line = next(t for t in texts if t.startswith(f"{index}. {copy.name(lang)}"))
+    assert said in line and (("(" in line) is (lang == "en")), line
