@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 from io import BytesIO
@@ -38,6 +39,17 @@ def _font() -> str:
     return _FONT
 
 
+def _beijing(when: str) -> str:
+    """An ISO time as a licence prints it, in Beijing time to the minute ("2026-11-20 10:14"); as stored if not."""
+    try:
+        at = dt.datetime.fromisoformat(when)
+    except (TypeError, ValueError):
+        return str(when)
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.timezone(dt.timedelta(hours=8)))
+    return at.strftime("%Y-%m-%d %H:%M")
+
+
 def licence_pdf_base64(case: dict, holder: str) -> str:
     buf = BytesIO()
     pdf = canvas.Canvas(buf, pagesize=A4)
@@ -48,7 +60,7 @@ def licence_pdf_base64(case: dict, holder: str) -> str:
     pdf.drawCentredString(width / 2, height - 120, case["service_name_zh"] + "（样证）")
     pdf.setFont(font, 14)
     lines = [f"办件编号：{case['case_number']}", f"持证人证件号码：{mask_id_number(holder)}",
-             f"提交时间：{case['submitted_at']}", "本证照由演示后台生成，不具法律效力。"]
+             f"提交时间：{_beijing(case['submitted_at'])}", "本证照由演示后台生成，不具法律效力。"]
     for i, line in enumerate(lines):
         pdf.drawString(90, height - 200 - 28 * i, line)
     qr = BytesIO()

@@ -1,6 +1,7 @@
 """Every part of the contract, through the real client, against the sandbox and its demo data."""
 
 import base64
+import re
 import time
 
 import pytest
@@ -126,7 +127,12 @@ def test_seed_cases_cover_every_state(client):
 def test_a_licence_prints_once(client):
     (ready,) = [r for r in client.ready_licences(ZHANG)]
     ticket = client.print_ticket(ready["licence_id"])
-    assert base64.b64decode(ticket["document_pdf_base64"]).startswith(b"%PDF")
+    pdf = base64.b64decode(ticket["document_pdf_base64"])
+    assert pdf.startswith(b"%PDF")
+    import subprocess
+
+    words = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True, timeout=30).stdout
+    assert re.search(r"提交时间：\d{4}-\d\d-\d\d \d\d:\d\d\n", words.decode()), words.decode()  # not raw ISO
     with pytest.raises(RejectedError, match="already_printed"):
         client.print_ticket(ready["licence_id"])  # one open ticket at a time
     assert client.release_ticket(ticket["ticket_id"])["status"] == "released"  # the printer jammed
