@@ -43,7 +43,7 @@ def citizen_receipt(receipt: Receipt, lang: str) -> ReceiptDocument:
         lines.append(Line(catalogue(lang).ngettext("Promised within {days} working day",
                                                    "Promised within {days} working days", days).format(days=days)))
     else:
-        lines.append(Line(t("Done on the spot")))
+        lines.append(Line(t("Done on the spot, with no days to wait")))
     if receipt.fee_yuan:
         fee = f"￥{receipt.fee_yuan:.2f}"  # the full-width sign: two bytes in GBK too (U+00A5 is four in GB18030)
         lines.append(Line(t("Fee {amount}: paid").format(amount=fee) if receipt.fee_paid else
@@ -84,7 +84,7 @@ def acceptance_receipt(outcome: "Outcome", application: Application, clerk: str,
         Line(t("Accepted: {time}").format(time=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))),
         Line(catalogue(lang).ngettext("Promised within {days} working day", "Promised within {days} working days",
                                       service.promised_days).format(days=service.promised_days)
-             if service.promised_days else t("Done on the spot")),
+             if service.promised_days else t("Done on the spot, with no days to wait")),
         Rule(),
         Qr(f"OTR1:{outcome.number}"),
         Line(t("Scan this code at any terminal to check progress."), "center"),
