@@ -34,6 +34,7 @@ class Matter:
     applicant_masked_id: str
     issued: dt.datetime
     company: Company | None = None  # a matter for a company: named with its credit code (kiosk/workflows/clerk_company.py)
+    clerk_name: str = ""  # the clerk's name as signed in, printed with the staff id (the thermal receipt names them)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,14 @@ def _foot(matter: Matter, clerk_line: str, lang: str) -> list[Para]:
     ]
 
 
+def _clerk(matter: Matter, lang: str) -> str:
+    """The clerk as a document names them: "陈示范（工号 XH0001）", or the staff id alone when no name is known."""
+    t = catalogue(lang).gettext
+    if matter.clerk_name:
+        return t("{name} (staff id {id})").format(name=matter.clerk_name, id=matter.clerk_id)
+    return t("staff id {id}").format(id=matter.clerk_id)
+
+
 def _material(i: int, m: MaterialRequirement, lang: str) -> Para:
     return Para(listed_text(i, m, lang), indent=12)
 
@@ -125,7 +134,7 @@ def _acceptance(doc: AcceptanceNotice, lang: str) -> list[Para]:
     ]
     if not doc.received:
         paras.append(Para(t("none"), indent=12))
-    return paras + _foot(matter, t("Accepted by: {clerk}").format(clerk=matter.clerk_id), lang)
+    return paras + _foot(matter, t("Accepted by: {clerk}").format(clerk=_clerk(matter, lang)), lang)
 
 
 def _notice(doc: OneTimeNoticeA4, lang: str) -> list[Para]:
@@ -149,7 +158,7 @@ def _notice(doc: OneTimeNoticeA4, lang: str) -> list[Para]:
     if matter.service.legal_basis:
         paras.append(Para(t("Legal basis: {basis}").format(basis=matter.service.legal_basis), space_before=12))
     paras.append(Para(t("This list is complete: nothing else will be asked for this service."), space_before=6))
-    return paras + _foot(matter, t("Issued by: {clerk}").format(clerk=matter.clerk_id), lang)
+    return paras + _foot(matter, t("Issued by: {clerk}").format(clerk=_clerk(matter, lang)), lang)
 
 
 def _refusal(doc: RefusalDecision, lang: str) -> list[Para]:
@@ -165,5 +174,5 @@ def _refusal(doc: RefusalDecision, lang: str) -> list[Para]:
         Para(t("If you do not agree with this decision, you may apply for administrative reconsideration within 60 "
                "days of receiving it, or bring an administrative lawsuit before a people's court within 6 months "
                "of receiving it."), space_before=12),
-        *_foot(matter, t("Decided by: {clerk}").format(clerk=matter.clerk_id), lang),
+        *_foot(matter, t("Decided by: {clerk}").format(clerk=_clerk(matter, lang)), lang),
     ]

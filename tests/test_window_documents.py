@@ -59,6 +59,16 @@ def test_the_acceptance_notice_names_the_case_the_materials_the_clerk_and_the_ha
     assert said in flat and ("，" in flat.split(said)[1][:12]) == (lang == "zh_CN"), flat
 
 
+def test_the_clerk_is_named_with_the_staff_id_and_the_id_alone_is_said_to_be_one(tmp_path):
+    import dataclasses
+
+    named = dataclasses.replace(MATTER, clerk_name="陈示范")
+    flat = "".join(pdf_text(render(AcceptanceNotice(named, "SQ2026120200042", False, []), "zh_CN"), tmp_path).split())
+    assert "受理人：陈示范（工号XH0001）" in flat  # as the thermal receipt names the clerk, with the id
+    flat = "".join(pdf_text(render(AcceptanceNotice(MATTER, "SQ2026120200042", False, []), "zh_CN"), tmp_path).split())
+    assert "受理人：工号XH0001" in flat
+
+
 def test_a_service_done_on_the_spot_says_so_in_a_sentence(tmp_path):
     import dataclasses
 

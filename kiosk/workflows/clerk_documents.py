@@ -40,7 +40,8 @@ class DeskDocuments:
         """What every document names, from the matter in hand (only while there is one)."""
         assert self.identity is not None and self.service is not None
         return Matter(self._hall or self._terminal_id, self.actor, self.service, self.identity.masked_name,
-                      self.identity.masked_id, dt.datetime.now(), self.company)  # a company's: named (clerk_company.py)
+                      self.identity.masked_id, dt.datetime.now(), self.company,  # a company's: named (clerk_company.py)
+                      str((self.staff or {}).get("name", "")))
 
     def _print_document(self: "ClerkDesk", document: WindowDocument, done: Notice) -> None:
         """Print ``document``, then end the matter's step with ``done`` (what was decided, said of the receipt at most:
