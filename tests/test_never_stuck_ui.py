@@ -171,6 +171,8 @@ def test_faults_at_the_identity_payment_and_done_screens(gui, qtbot, sandbox):
                                               "window.")
     assert payment.again.isVisible() and payment.again.isEnabled() and payment.later.isEnabled()
     assert not payment.code.isVisible()
+    said = payment.what.text().split("\n")  # what the fee is for, which the screen did not say
+    assert said == [session.receipt.service_name("zh_CN"), f"办件编号：{session.receipt.case_number}"], said
     sandbox.faults.clear()
     qtbot.mouseClick(payment.again, LEFT)
     qtbot.waitUntil(lambda: session.payment is not None and payment.code.isVisible(), timeout=5000)

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
-from common.i18n import _
+from common.i18n import _, language
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.widgets import NoticeLabel, Screen, button, button_row, label
 
@@ -37,12 +37,13 @@ class PaymentScreen(Screen):
         self.code = label("")
         self.code.setMinimumSize(QR_SIDE, QR_SIDE)
         self.hint, self.countdown = label("subtitle"), label("subtitle")
+        self.what = label("")  # what the fee is for: the service and the case's number
         self.notice = NoticeLabel()
         self.later = button("", session.pay_later)
         self.again = button("primary", session.new_payment_order)
         # the code on the left, what to do on the right: the screen stays within 800 px in large text
         side = QVBoxLayout()
-        for widget in (self.amount, self.hint, self.countdown, self.notice):
+        for widget in (self.what, self.amount, self.hint, self.countdown, self.notice):
             side.addWidget(widget)
         side.addStretch(1)
         row = QHBoxLayout()
@@ -72,6 +73,7 @@ class PaymentScreen(Screen):
     def forget(self) -> None:
         super().forget()
         self.code.clear()
+        self.what.clear()
         self._shown_for = ""
 
     def _tick(self) -> None:
@@ -97,6 +99,9 @@ class PaymentScreen(Screen):
         if open_order and self._shown_for != order.order_id:
             self.code.setPixmap(qr_pixmap(order.qr_payload))
             self._shown_for = order.order_id
+        receipt = session.receipt
+        self.what.setText("\n".join((receipt.service_name(language()), _("Case number: {number}").format(
+            number=receipt.case_number))) if receipt is not None else "")
         fee = order.amount_yuan if order is not None else (session.service.fee_yuan if session.service else 0.0)
         self.amount.setText(f"¥{fee:.2f}")
         self.hint.setText(_("Scan the code with your payment app. This screen moves on by itself once it is paid.")
