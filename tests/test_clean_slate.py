@@ -176,6 +176,7 @@ def test_the_hidden_licence_list_keeps_no_case_number(gui, qtbot):
     qtbot.waitUntil(lambda: session.step is Step.LICENCES and not session.busy, timeout=10000)
     licences = screens[Step.LICENCES]
     assert licences.buttons and all("SQ" in b.text() for b in licences.buttons.values())
+    assert licences.hint.isVisible() and "确认后才会打印" in licences.hint.text()  # what a tap does
     gui.services.devices.id_reader.remove_card()
     qtbot.mouseClick(licences.back, LEFT)
     assert session.step is Step.HOME and session.licences == []

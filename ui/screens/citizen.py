@@ -426,12 +426,14 @@ class LicencesScreen(Screen):
         super().__init__()
         self._session = session
         self.title = label("title")
+        self.hint = label("subtitle")  # what a tap on a licence does (said aloud with the title)
         self.notice = NoticeLabel()
         self.list_host = QWidget()
         self.list = QVBoxLayout(self.list_host)
         self.list.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.back = button("", session.finish)
         self.layout_.addWidget(self.title)
+        self.layout_.addWidget(self.hint)
         self.layout_.addWidget(self.notice)
         self.layout_.addWidget(scroll_area(self.list_host), 1)  # however many licences: swipe down
         self.layout_.addWidget(self.back, alignment=Qt.AlignmentFlag.AlignLeft)
@@ -446,6 +448,9 @@ class LicencesScreen(Screen):
     def refresh(self, session: CitizenSession) -> None:
         lang = language()
         self.title.setText(_("Looking for your licences…") if session.busy else _("Licences ready to print"))
+        self.hint.setText(_("Tap a licence to see it; it prints only when you confirm.")
+                          if session.licences and not session.busy else "")
+        self.hint.setVisible(bool(self.hint.text()))
         self.notice.show_notice(session.notice)
         self.back.setText(_("Back to start"))
         clear_layout(self.list)
