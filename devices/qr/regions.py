@@ -112,7 +112,7 @@ def unsharp(gray: np.ndarray, sigma: float, amount: float) -> np.ndarray:
 
 def motion_direction(gray: np.ndarray) -> tuple[float, float]:
     """(angle of the smear in radians, anisotropy 0..1) from the crop's structure tensor."""
-    f = gray.astype(np.float32)
+    f = gray if gray.dtype == np.uint8 else gray.astype(np.float32)  # 8 bits: the float copy's values, exactly
     gx = cv2.Sobel(f, cv2.CV_32F, 1, 0)
     gy = cv2.Sobel(f, cv2.CV_32F, 0, 1)
     jxx, jyy, jxy = float((gx * gx).mean()), float((gy * gy).mean()), float((gx * gy).mean())
