@@ -92,11 +92,12 @@ DIM_HIGH = 110
 DIM_MEDIAN: float | None = 100
 DIM_FLOOR = 25
 BRIGHT_LOW = 75
-# The whole frame's unsharp mask (a fix pass) after the region passes have run one on a crop: on the dev
-# corpora it read only frames whose crops got none (codes2's phones, their crops too large for the budget),
-# and it is the dearest pass at the first generator's p95 (about 3 ms on 1280x720). False: skipped there
-# (its estimate still counted, so the passes after it are the same).
-SHARPEN_AFTER_REGIONS = False
+# The whole frame's unsharp mask (a fix pass) after the region passes have run one on a crop. False: skipped
+# there (its estimate still counted, so the passes after it are the same): on the dev corpora it read only frames
+# whose crops got none, and it is the dearest pass at the first generator's p95 (about 3 ms on 1280x720); but on
+# first-generator seed 26 one frame it read is then read by another pass, so it changes an answer: not used
+# (docs/qr-decoding.md, "Sixteenth round").
+SHARPEN_AFTER_REGIONS = True
 # After the erasure pass, a located symbol deconvolved as a defocus (devices.qr.defocus). False: off.
 DEFOCUS = True
 # After the budgeted passes, when the locator's first crop is larger than FINDER_MIN_CROP (a phone
