@@ -78,6 +78,9 @@ REGION_LIMIT = 2
 REGION_UPSCALE_SIDE = 400
 TINY_CROP_SIDE = 200  # crops up to this size (a code of 1-2 px modules) also get a 3x upscale
 LOCATE_MS_PER_MEGAPIXEL = 1.2
+# The gamma curves, the cheapest region pass per megapixel; one of them always runs on a crop. A crop where
+# even one would overrun the budget gets none, so it is not measured (direction, percentiles) either.
+GAMMA_MS_PER_MEGAPIXEL = 11.0
 ANISOTROPY_MS_PER_MEGAPIXEL = 6.0
 # A crop whose gradients are this one-sided (regions.motion_direction) is deconvolved along the
 # smear, with these lengths in px (the smear's length is not estimated; shortest first).
@@ -89,6 +92,12 @@ DIM_HIGH = 110
 DIM_MEDIAN: float | None = 100
 DIM_FLOOR = 25
 BRIGHT_LOW = 75
+# The whole frame's unsharp mask (a fix pass) after the region passes have run one on a crop. False: skipped
+# there (its estimate still counted, so the passes after it are the same): on the dev corpora it read only frames
+# whose crops got none, and it is the dearest pass at the first generator's p95 (about 3 ms on 1280x720); but on
+# first-generator seed 26 one frame it read is then read by another pass, so it changes an answer: not used
+# (docs/qr-decoding.md, "Sixteenth round").
+SHARPEN_AFTER_REGIONS = True
 # After the erasure pass, a located symbol deconvolved as a defocus (devices.qr.defocus). False: off.
 DEFOCUS = True
 # After the budgeted passes, when the locator's first crop is larger than FINDER_MIN_CROP (a phone
@@ -224,10 +233,12 @@ def _scaled(image: np.ndarray, scale: float) -> np.ndarray:
     return cv2.resize(image, None, fx=scale, fy=scale, interpolation=interpolation)
 
 
-def _fix_passes(gray: np.ndarray) -> Iterator[tuple[float, float, Callable[[], list[_Hit]]]]:
+def _fix_passes(gray: np.ndarray,
+                sharpened: list | None = None) -> Iterator[tuple[float, float, Callable[[], list[_Hit]]]]:
     """(scale the pass sees the frame at, its estimated ms, run) for the fixes, in order of codes
     rescued per ms. Estimates: ``PASS_OVERHEAD_MS + cost * megapixels``, costs measured with
-    ``kiosk bench qr`` on frames where nothing is found (the worst case) on one 2-core machine."""
+    ``kiosk bench qr`` on frames where nothing is found (the worst case) on one 2-core machine.
+    ``sharpened``: filled by the region passes with the unsharp masks they ran (see SHARPEN_AFTER_REGIONS)."""
     import zxingcpp
 
     global_bin = zxingcpp.Binarizer.GlobalHistogram
@@ -245,13 +256,22 @@ def _fix_passes(gray: np.ndarray) -> Iterator[tuple[float, float, Callable[[], l
         yield 1.0, 0.0, REGIONS
     # Small modules: upscale (zxing-cpp samples modules at the centre; 2-3 px modules blur out).
     # Frames above SMALL_FRAME were upscaled 1.5x before the region passes: they read more per ms.
-    if longest <= SMALL_FRAME:
-        up = _scaled(gray, 2.0)
-        yield 2.0, cost(3.5), lambda: _zxing(up, "zxing:up2:global", binarizer=global_bin)
-        yield 2.0, cost(5.5), lambda: _zxing(up, "zxing:up2")
-    # Blur and defocus: unsharp mask.
-    yield 1.0, cost(6.0), lambda: _zxing(cv2.addWeighted(gray, 2.0, cv2.GaussianBlur(gray, (0, 0), 2), -1.0, 0),
-                                         "zxing:sharpen")
+    if longest <= SMALL_FRAME:  # the upscale made once, when the first of its passes runs (the budget may
+        up: list[np.ndarray] = []  # stop the cascade before it)
+
+        def upscaled() -> np.ndarray:
+            if not up:
+                up.append(_scaled(gray, 2.0))
+            return up[0]
+        yield 2.0, cost(3.5), lambda: _zxing(upscaled(), "zxing:up2:global", binarizer=global_bin)
+        yield 2.0, cost(5.5), lambda: _zxing(upscaled(), "zxing:up2")
+    # Blur and defocus: unsharp mask; not run (its estimate still counted) where the region passes have
+    # already sharpened the likeliest code's crop, unless SHARPEN_AFTER_REGIONS.
+    def sharpen() -> list[_Hit]:
+        if sharpened and not SHARPEN_AFTER_REGIONS:
+            return []
+        return _zxing(cv2.addWeighted(gray, 2.0, cv2.GaussianBlur(gray, (0, 0), 2), -1.0, 0), "zxing:sharpen")
+    yield 1.0, cost(6.0), sharpen
     # zbar reads some damaged codes zxing-cpp does not (finder patterns broken by glare or print).
     cap = min(1.0, ZBAR_MAX_SIDE / longest)
     yield cap, cost(35.0 * cap * cap), lambda: _zbar(_scaled(gray, cap), "zbar")
@@ -265,13 +285,20 @@ def _fix_passes(gray: np.ndarray) -> Iterator[tuple[float, float, Callable[[], l
         yield 1.0, 0.0, REGIONS
 
 
-def _region_passes(crop: np.ndarray) -> Iterator[tuple[float, float, Callable[[], list[_Hit]]]]:
+def _region_passes(crop: np.ndarray,
+                   sharpened: list | None = None) -> Iterator[tuple[float, float, Callable[[], list[_Hit]]]]:
     """(scale, estimated ms, run) of the fixes on a crop around a likely code, in order of codes
-    rescued per ms on the first generator's dev seeds (see :mod:`devices.qr.regions`)."""
+    rescued per ms on the first generator's dev seeds (see :mod:`devices.qr.regions`). The unsharp
+    masks that run are appended to ``sharpened``."""
     mp = crop.size / 1e6
 
     def cost(per_mp: float) -> float:
         return PASS_OVERHEAD_MS + per_mp * mp
+
+    def unsharp_read(image: Callable[[], np.ndarray], name: str) -> list[_Hit]:
+        if sharpened is not None:
+            sharpened.append(name)
+        return _zxing(image(), name)
 
     angle, anisotropy = regions.motion_direction(crop)
     if anisotropy >= MOTION_ANISOTROPY:  # a smear: Wiener deconvolution along it
@@ -286,7 +313,7 @@ def _region_passes(crop: np.ndarray) -> Iterator[tuple[float, float, Callable[[]
     # A screen turned down (the crop's 99th percentile below DIM_HIGH, or its median below
     # DIM_MEDIAN and its 1st percentile below DIM_FLOOR) or up (its 1st above BRIGHT_LOW and white
     # clipped): the gamma curve for it goes first.
-    low, middle, high = np.percentile(crop[::2, ::2], (1, 50, 99))
+    low, middle, high = np.percentile(_sorted_levels(crop[::2, ::2]), (1, 50, 99))
     dim = high < DIM_HIGH or (DIM_MEDIAN is not None and middle < DIM_MEDIAN and low < DIM_FLOOR)
     gamma = 0.5 if dim else BRIGHT_GAMMA if (low > BRIGHT_LOW and high >= 250) else 1.0
     if gamma == 0.5:  # a dimmed screen's gain noise: smoothed and upscaled before the gamma curve,
@@ -294,15 +321,28 @@ def _region_passes(crop: np.ndarray) -> Iterator[tuple[float, float, Callable[[]
         yield 2.0, cost(30.0), lambda: _zxing(regions.denoise_up2(crop), "zxing:region-denoise")
         yield 1.0, cost(17.0), lambda: _zxing(regions.denoise_gamma(crop), "zxing:region-denoise-gamma")
     if gamma != 1.0:
-        yield 1.0, cost(11.0), lambda: _zxing(regions.stretch(crop, gamma), f"zxing:region-gamma{gamma:g}")
+        yield 1.0, cost(GAMMA_MS_PER_MEGAPIXEL), lambda: _zxing(regions.stretch(crop, gamma),
+                                                              f"zxing:region-gamma{gamma:g}")
     if max(crop.shape) <= REGION_UPSCALE_SIDE:  # 1-2 px modules
-        yield 2.0, cost(40.0), lambda: _zxing(regions.unsharp(_scaled(crop, 2.0), 2.0, 2.0), "zxing:region-up2-sharpen")
+        yield 2.0, cost(40.0), lambda: unsharp_read(lambda: regions.unsharp(_scaled(crop, 2.0), 2.0, 2.0),
+                                                    "zxing:region-up2-sharpen")
     if max(crop.shape) <= TINY_CROP_SIDE:  # modules near 1 px: 3x and a stronger unsharp mask
-        yield 3.0, cost(55.0), lambda: _zxing(regions.unsharp(_scaled(crop, 3.0), 2.0, 3.0), "zxing:region-up3-sharpen")
-    yield 1.0, cost(14.0), lambda: _zxing(regions.unsharp(crop, 3.0, 2.0), "zxing:region-sharpen")
+        yield 3.0, cost(55.0), lambda: unsharp_read(lambda: regions.unsharp(_scaled(crop, 3.0), 2.0, 3.0),
+                                                    "zxing:region-up3-sharpen")
+    yield 1.0, cost(14.0), lambda: unsharp_read(lambda: regions.unsharp(crop, 3.0, 2.0), "zxing:region-sharpen")
     for other in (2.0, 0.5):
         if other != gamma:
-            yield 1.0, cost(11.0), lambda other=other: _zxing(regions.stretch(crop, other), f"zxing:region-gamma{other:g}")
+            yield 1.0, cost(GAMMA_MS_PER_MEGAPIXEL), lambda other=other: _zxing(regions.stretch(crop, other),
+                                                                                f"zxing:region-gamma{other:g}")
+
+
+_LEVELS = np.arange(256, dtype=np.uint8)
+
+
+def _sorted_levels(gray: np.ndarray) -> np.ndarray:
+    """``gray``'s values sorted, from its histogram: the same values, so the same percentiles, in
+    less than half the time ``np.percentile`` takes to partition the strided crop itself."""
+    return np.repeat(_LEVELS, np.bincount(gray.ravel(), minlength=256))
 
 
 def _boxed_passes(code: np.ndarray) -> Iterator[tuple[float, Callable[[], list[_Hit]]]]:
@@ -343,8 +383,9 @@ def _decode_finder_boxes(gray: np.ndarray, crop_box: tuple[int, int, int, int], 
 
 
 def _decode_regions(gray: np.ndarray, offset: tuple[float, float], spent: float, budget_ms: float | None,
-                    seen: dict[str, QrResult], located: list) -> float:
-    """The region passes on the locator's crops; the crops are appended to ``located``."""
+                    seen: dict[str, QrResult], located: list, sharpened: list | None = None) -> float:
+    """The region passes on the locator's crops; the crops are appended to ``located``, the unsharp
+    masks run to ``sharpened``."""
     if max(gray.shape) <= CROP_SIDE:
         boxes = [(0, 0, gray.shape[1], gray.shape[0])]
     else:
@@ -355,7 +396,9 @@ def _decode_regions(gray: np.ndarray, offset: tuple[float, float], spent: float,
         crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
         where = (offset[0] + x0, offset[1] + y0)
         spent += PASS_OVERHEAD_MS + ANISOTROPY_MS_PER_MEGAPIXEL * crop.size / 1e6
-        for scale, estimate, run in _region_passes(crop):
+        if budget_ms is not None and spent + PASS_OVERHEAD_MS + GAMMA_MS_PER_MEGAPIXEL * (crop.size / 1e6) > budget_ms:
+            continue  # no pass of this crop fits (every one costs at least a gamma curve's estimate)
+        for scale, estimate, run in _region_passes(crop, sharpened):
             if budget_ms is not None and spent + estimate > budget_ms:
                 continue  # a pass that would overrun is skipped; a cheaper one may still fit
             spent += estimate
@@ -394,14 +437,15 @@ def decode_gray(gray: np.ndarray, *, offset: tuple[float, float] = (0.0, 0.0),
     seen: dict[str, QrResult] = {}
     failed: list = []
     located: list = []  # the locator's crops, once the region passes ran
+    sharpened: list = []  # the unsharp masks the region passes ran
     _to_results(_zxing(gray, failed=failed), 1.0, offset, seen)
     if seen:
         return list(seen.values())
-    for scale, estimate, run in _fix_passes(gray):
+    for scale, estimate, run in _fix_passes(gray, sharpened):
         if budget_ms is not None and spent > budget_ms:
             break
         if run is REGIONS:
-            spent = _decode_regions(gray, offset, spent, budget_ms, seen, located)
+            spent = _decode_regions(gray, offset, spent, budget_ms, seen, located, sharpened)
         else:
             spent += estimate
             _to_results(run(), scale, offset, seen)

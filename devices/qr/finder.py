@@ -38,8 +38,9 @@ def finder_candidates(gray: np.ndarray) -> list[tuple[float, float, float]]:
     module (a fifth of the ring's width) either side of it. One connected-components pass a
     polarity: a few array operations, not a loop over contours."""
     out: list[tuple[float, float, float]] = []
-    for polarity in (cv2.THRESH_BINARY_INV, cv2.THRESH_BINARY):  # dark codes on light, then light on dark
-        dark = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, polarity, BLOCK, 2)
+    # One threshold for both polarities: THRESH_BINARY_INV's output is THRESH_BINARY's inverted, pixel for pixel.
+    light = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, BLOCK, 2)
+    for dark in (255 - light, light):  # dark codes on light, then light on dark
         _, _, rings, _ = cv2.connectedComponentsWithStats(255 - dark, connectivity=4)
         x, y, w, h, area = (rings[1:, i].astype(np.float32) for i in range(5))
         fill = area / np.maximum(w * h, 1)
