@@ -1,9 +1,13 @@
-"""The window terminal with the applicant's screen on a real second display: ``kiosk run --mode window`` under an
-Xvfb with two screens, read back from the X server by xwininfo.
+"""The window terminal with the applicant's screen on a real second monitor: ``kiosk run --mode window`` under an
+Xvfb, read back from the X server by xwininfo, in the two ways X drives two monitors.
 
-Two X screens (a display of their own per monitor, ``:N.0`` and ``:N.1``) both start at (0, 0): the customer
-screen placed by its geometry alone went full screen over the clerk's. No window manager runs, as on a terminal's
-bare X session, so the full-screen state alone does not size a window either."""
+- Two X screens (a display of their own per monitor, ``:N.0`` and ``:N.1``) both start at (0, 0): the customer
+  screen placed by its geometry alone went full screen over the clerk's.
+- One X screen spanning both monitors, each a RandR monitor (how a terminal's two HDMI outputs on one graphics card
+  usually come up): Qt sees two screens of one virtual desktop, the second at an offset.
+
+No window manager runs, as on a terminal's bare X session, so the full-screen state alone does not size a window
+either."""
 
 from __future__ import annotations
 
@@ -13,18 +17,20 @@ import select
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
 CLERK, APPLICANT = "Integrated window", "for the applicant"  # the windows' titles in English
 
 
-@pytest.fixture
-def two_screens():
-    """An Xvfb with a 1280 x 800 screen and a 1920 x 1080 one, on a display number it chose itself."""
+@contextmanager
+def _xvfb(*args: str) -> Iterator[str]:
+    """An Xvfb with these screen arguments, on a display number it chose itself."""
     read, write = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24",
-                             "-screen", "1", "1920x1080x24", "-nolisten", "tcp"],
+    # -noreset: a server resets when its last client leaves, and the reset drops the RandR monitors set by xrandr
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-noreset", *args, "-nolisten", "tcp"],
                             pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write)
     try:
@@ -39,6 +45,28 @@ def two_screens():
         xvfb.wait(10)
 
 
+@pytest.fixture
+def two_screens():
+    """Two X screens: a 1280 x 800 one and a 1920 x 1080 one."""
+    with _xvfb("-screen", "0", "1280x800x24", "-screen", "1", "1920x1080x24") as display:
+        yield display
+
+
+@pytest.fixture
+def two_monitors():
+    """One 3200 x 1080 X screen as two RandR monitors side by side: 1280 x 800 on the left (the clerk's, on the
+    server's one output, so primary) and 1920 x 1080 on the right."""
+    with _xvfb("-screen", "0", "3200x1080x24") as display:
+        for name, geometry, output in (("LEFT", "1280/338x800/211+0+0", "screen"),
+                                       ("RIGHT", "1920/508x1080/286+1280+0", "none")):
+            subprocess.run(["xrandr", "--display", display, "--setmonitor", name, geometry, output], check=True,
+                           capture_output=True, timeout=10)
+        listed = subprocess.run(["xrandr", "--display", display, "--listmonitors"], check=True, capture_output=True,
+                                text=True, timeout=10).stdout
+        assert "Monitors: 2" in listed, listed
+        yield display
+
+
 def _windows(display: str, screen: int) -> dict[str, str]:
     """The named top-level windows of one X screen: title -> 'WxH+X+Y'."""
     out = subprocess.run(["xwininfo", "-root", "-children", "-display", f"{display}.{screen}"], capture_output=True,
@@ -50,7 +78,8 @@ def _titled(windows: dict[str, str], part: str) -> list[str]:
     return [geometry for title, geometry in windows.items() if part in title]
 
 
-def test_the_applicants_screen_fills_the_second_display_and_the_clerks_the_first(two_screens, sandbox, tmp_path):
+def _run_window_terminal(display: str, sandbox, tmp_path, placed) -> None:
+    """``kiosk run`` in window mode with the customer screen on, until ``placed()`` holds (or 60 s pass)."""
     site = tmp_path / "site.toml"
     site.write_text(f"""
 [terminal]
@@ -66,21 +95,15 @@ data_dir = "{tmp_path / 'data'}"
 [logging]
 console = false
 """)
-    env = dict(os.environ, DISPLAY=two_screens, QT_QPA_PLATFORM="xcb")
+    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
     log = (tmp_path / "run.log").open("w")
     app = subprocess.Popen([sys.executable, "-m", "entry", "run", "--config", str(site)], env=env,
                            stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
-        while True:
-            first, second = _windows(two_screens, 0), _windows(two_screens, 1)
-            if _titled(first, CLERK) and _titled(second, APPLICANT) or time.monotonic() > deadline:
-                break
+        while not placed() and time.monotonic() < deadline:
             assert app.poll() is None, (tmp_path / "run.log").read_text()[-2000:]
             time.sleep(0.25)
-        assert _titled(first, CLERK) == ["1280x800+0+0"], first  # the clerk's window fills the first display
-        assert _titled(second, APPLICANT) == ["1920x1080+0+0"], second  # the applicant's the second
-        assert not _titled(first, APPLICANT) and not _titled(second, CLERK), (first, second)
     finally:
         app.terminate()
         try:
@@ -89,3 +112,30 @@ console = false
             app.kill()
             app.wait(10)
         log.close()
+
+
+def test_the_applicants_screen_fills_the_second_display_and_the_clerks_the_first(two_screens, sandbox, tmp_path):
+    seen = {}
+
+    def placed() -> bool:
+        seen["first"], seen["second"] = _windows(two_screens, 0), _windows(two_screens, 1)
+        return bool(_titled(seen["first"], CLERK) and _titled(seen["second"], APPLICANT))
+
+    _run_window_terminal(two_screens, sandbox, tmp_path, placed)
+    first, second = seen["first"], seen["second"]
+    assert _titled(first, CLERK) == ["1280x800+0+0"], first  # the clerk's window fills the first display
+    assert _titled(second, APPLICANT) == ["1920x1080+0+0"], second  # the applicant's the second
+    assert not _titled(first, APPLICANT) and not _titled(second, CLERK), (first, second)
+
+
+def test_the_applicants_screen_fills_the_second_randr_monitor_of_one_display(two_monitors, sandbox, tmp_path):
+    seen = {}
+
+    def placed() -> bool:
+        seen["windows"] = _windows(two_monitors, 0)
+        return bool(_titled(seen["windows"], CLERK) and _titled(seen["windows"], APPLICANT))
+
+    _run_window_terminal(two_monitors, sandbox, tmp_path, placed)
+    windows = seen["windows"]
+    assert _titled(windows, CLERK) == ["1280x800+0+0"], windows  # the clerk's window fills the left monitor
+    assert _titled(windows, APPLICANT) == ["1920x1080+1280+0"], windows  # the applicant's the right one, not over it
