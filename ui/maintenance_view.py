@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLineEdit, QScrollArea, QStackedWidget,
                                QTableWidget, QTableWidgetItem)
 
@@ -48,6 +49,7 @@ COUNTER_LABELS = {"damaged_replies": N_("damaged answers"), "silent_replies": N_
 
 
 WRAPPED_COLUMNS = (2, 3)  # the device table's reason and self-test: the rest are short
+SPLIT_SLACK_PX = 8  # the reason's and self-test's columns split with this much to spare on each side
 QUEUE_LINES_MAX_PX = 150  # the queue's and retention's lines before they scroll (a 1280x800 screen)
 
 def self_test_text(result: SelfTestResult) -> str:
@@ -63,6 +65,13 @@ def counters_text(counters: dict[str, int]) -> str:
     """A device's telling counters that are not zero, e.g. "damaged answers 3, unanswered polls 1"."""
     shown = [(_(label), counters.get(name, 0)) for name, label in COUNTER_LABELS.items()]
     return ", ".join(f"{label} {n}" for label, n in shown if n)
+
+def _wrapped_height(metrics: QFontMetrics, value: str, width: int) -> int:
+    """How tall ``value`` is wrapped at words within ``width`` pixels."""
+    if not value:
+        return 0
+    return metrics.boundingRect(0, 0, max(width, 1), 1 << 20, Qt.TextFlag.TextWordWrap, value).height()
+
 
 class PinScreen(Screen):
     """The break-glass PIN on a keypad; compared (scrypt) and counted (a file) on the task pool."""
@@ -114,6 +123,7 @@ class StatusScreen(Screen):
                  audit_check: Callable[[], tuple[ChainReport, Head, bool]] | None = None,
                  record: Callable[..., None] = lambda action, detail="": None) -> None:
         super().__init__()
+        self.compact()  # staff's dense page: the air of a citizen's screen cost the device table its sixth row
         self.record = record  # an action into the audit trail under whoever unlocked (MaintenanceAccess.record)
         self._audit_check = audit_check  # AuditTrail.check: reads and checks the whole trail, on the task pool
         self._audit_result: tuple[ChainReport, Head, bool] | None = None
@@ -144,6 +154,10 @@ class StatusScreen(Screen):
         self.table.setWordWrap(True)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # rows grow or shrink when the columns' split changes, after the table was last fitted: fitted again once
+        # they settle (fitted only on refresh and resize, the table kept the height of the rows before the split)
+        self._refit = QTimer(self, singleShot=True, interval=0, timeout=self._fit_table)
+        self.table.verticalHeader().sectionResized.connect(lambda *_args: self._refit.start())
         self.notice = NoticeLabel()
         self.self_test = button("primary", self.run_self_tests)
         self.test_print = button("", self.run_test_print)
@@ -200,6 +214,9 @@ class StatusScreen(Screen):
                      self_test_text(result) if result else "", counters_text(health.counters)]
             for col, value in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(value))
+        # the counters' column only while some device counts something: empty, its header's width was taken from
+        # the self-tests' wrapped lines
+        self.table.setColumnHidden(4, not any(self.table.item(r, 4).text() for r in range(self.table.rowCount())))
         self._fit_reason_column()
         self._fit_table()
         if self._queue_status is not None:
@@ -207,12 +224,37 @@ class StatusScreen(Screen):
                             lambda exc: self.queue_line.setText(user_message(exc).render()))
 
     def _fit_reason_column(self) -> None:
-        """The reason's column shares the width with the self-test's only while some device has a reason: empty,
-        it took half the width from the self-tests' wrapped lines, and fewer devices fitted on the screen."""
-        any_reason = any(self.table.item(r, 2) is not None and self.table.item(r, 2).text()
-                         for r in range(self.table.rowCount()))
-        self.table.horizontalHeader().setSectionResizeMode(
-            2, QHeaderView.ResizeMode.Stretch if any_reason else QHeaderView.ResizeMode.ResizeToContents)
+        """The width the reason's and the self-test's columns share, split where their wrapped rows are least tall
+        together: stretched alike, one short reason left the self-tests' lines wrapped to four and five, and the
+        sixth device scrolled out of sight at 1280x800; empty, the reason takes no more than its header."""
+        table, header = self.table, self.table.horizontalHeader()
+        reasons = [table.item(r, 2).text() if table.item(r, 2) else "" for r in range(table.rowCount())]
+        if not any(reasons):
+            header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+            return
+        tests = [table.item(r, 3).text() if table.item(r, 3) else "" for r in range(table.rowCount())]
+        shared = table.viewport().width() - sum(header.sectionSize(c) for c in range(self.COLUMNS)
+                                                if c not in WRAPPED_COLUMNS and not table.isColumnHidden(c))
+        metrics = table.fontMetrics()
+        # a cell's margins, as the delegate's size hint counts them, and a few pixels more: the split chosen at the
+        # edge of a wrap in this model wrapped one more line on the screen
+        padding = table.sizeHintForColumn(2) - max(metrics.horizontalAdvance(r) for r in reasons) + SPLIT_SLACK_PX
+        floor = min(table.sizeHintForColumn(2), max(header.sectionSizeHint(2), shared // 5))
+
+        def height(width: int) -> int:  # the two columns' rows, each as tall as its taller cell
+            return sum(max(_wrapped_height(metrics, reason, width - padding),
+                           _wrapped_height(metrics, test, shared - width - padding))
+                       for reason, test in zip(reasons, tests))
+
+        def best(widths) -> int:
+            return min(widths, key=lambda w: (height(w), -w))  # of equal heights, the reason wrapped least
+
+        # coarse steps, then fine ones around the best: every 8 px on a 1280x800 screen cost 50 ms of the GUI thread
+        top = max(floor, min(table.sizeHintForColumn(2), shared - floor))
+        coarse = best(range(floor, top + 1, 32))
+        width = best(range(max(floor, coarse - 28), min(top, coarse + 28) + 1, 4))
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(2, max(1, width))
 
     def _show_queue(self, status: dict) -> None:
         counts = status["counts"]
@@ -249,6 +291,7 @@ class StatusScreen(Screen):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
+        self._fit_reason_column()  # its share of the new width
         self._fit_table()  # narrower, the rows wrap more
         self._fit_queue_area()
 
