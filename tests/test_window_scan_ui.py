@@ -36,8 +36,8 @@ def test_a_material_scanned_at_the_window_goes_with_the_case_and_is_gone_after_t
     assert not item.flags() & Qt.ItemFlag.ItemIsUserCheckable and item.text().endswith("已拍1页）")
     assert not screen.scan.thumb.pixmap().isNull() and screen.scan.retake.isEnabled()
     assert screen.scan.scan.text() == "扫描下一页"
-    shown = view.customer.materials.item(1).text()
-    assert shown.startswith("✓ ") and "已拍1页" in shown
+    shown = view.customer.materials.item(1)
+    assert shown.data(Qt.ItemDataRole.AccessibleTextRole).startswith("✓ ") and "已拍1页" in shown.text()
     item.setCheckState(Qt.CheckState.Unchecked)  # not by the clerk's hand (not checkable), nor by the desk
     assert view.desk.provided[code]
     for row in range(screen.materials.count()):
