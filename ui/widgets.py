@@ -38,7 +38,9 @@ class Label(QLabel):
         if QtGui.Qt.mightBeRichText(value):  # a paragraph is a block of its own: it takes no spacing from the div
             body = value.replace("<p>", SPACED_PARAGRAPH.format(percent=LINE_HEIGHT_PERCENT))
         else:
-            body = escape(breakable(value)).replace("\n", "<br>")
+            # each line's leading spaces kept (rich text collapses them): a line set in under the one above it, a
+            # missing material's place under its name, stood flush at the edge
+            body = "<br>".join(_indent_kept(line) for line in escape(breakable(value)).split("\n"))
         spaced = LINE_SPACED.format(percent=LINE_HEIGHT_PERCENT, body=body)  # markup around the caller's text
         super().setText(spaced)
 
@@ -48,6 +50,12 @@ class Label(QLabel):
     def clear(self) -> None:
         """Emptied through ``setText``: QLabel's own ``clear`` left ``text()`` giving the old text back."""
         self.setText("")
+
+
+def _indent_kept(line: str) -> str:
+    """An escaped line with its leading spaces as non-breaking ones, which rich text keeps."""
+    body = line.lstrip(" ")
+    return "&nbsp;" * (len(line) - len(body)) + body
 
 
 def breakable(value: str) -> str:

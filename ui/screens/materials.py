@@ -403,8 +403,8 @@ class IncompleteScreen(Screen):
         for m in missing:
             when, where = condition_text(m, lang), obtain_text(m, lang)
             lines.append("• " + (with_note(m.name(lang), when) if when else m.name(lang)))
-            if where:
-                lines.append("    " + where)
+            if where:  # as the notice prints it (kiosk/receipts.py)
+                lines.append("    " + _("Where to get it: {place}").format(place=where))
         self.missing.setText("\n".join(lines))
         self.notice.show_notice(session.notice)
         self.print.setText(_("Printing…") if session.busy else _("Print the notice and save"))
