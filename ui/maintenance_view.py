@@ -249,7 +249,8 @@ class StatusScreen(Screen):
         def best(widths) -> int:
             return min(widths, key=lambda w: (height(w), -w))  # of equal heights, the reason wrapped least
 
-        # coarse steps, then fine ones around the best: every 8 px on a 1280x800 screen cost 50 ms of the GUI thread
+        # coarse steps, then 4 px ones around the best: at 1280x800 after the self-tests, a median 4.6 ms (Chinese)
+        # and 7.8 ms (English) of the GUI thread a call, where every 8 px across took 6.4 and 9.8 ms
         top = max(floor, min(table.sizeHintForColumn(2), shared - floor))
         coarse = best(range(floor, top + 1, 32))
         width = best(range(max(floor, coarse - 28), min(top, coarse + 28) + 1, 4))
