@@ -36,6 +36,13 @@ _tests_started = [0]
 
 @pytest.fixture(autouse=True)
 def _long_lived_set_aside():
+    from PySide6.QtCore import QCoreApplication
+
+    from ui import gui_thread_gc
+
+    app = QCoreApplication.instance()  # made by pytest-qt's qapp or by the terminal's own start
+    if app is not None:
+        gui_thread_gc.install(app)  # as the terminal does: no collection on a worker thread (ui/gui_thread_gc.py)
     if _tests_started[0] % FREEZE_EVERY == 0:
         gc.collect()
         gc.freeze()

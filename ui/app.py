@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ui import long_lived, qt_messages
+from ui import gui_thread_gc, long_lived, qt_messages
 from ui.dispatcher import Dispatcher
 from ui.display import display_for
 from ui.kiosk_view import KioskView
@@ -31,6 +31,7 @@ COMPOSE_SWITCH_S = 0.001  # the interpreter's switch interval while the services
 def qt_application() -> QApplication:
     qt_messages.install()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    gui_thread_gc.install(app)  # the cyclic collector never runs on a worker thread (ui/gui_thread_gc.py)
     install_font(app)
     install_palette(app)
     app.setStyleSheet(stylesheet())
