@@ -37,9 +37,11 @@ i18n: $(MO)
 demo: venv i18n
 	$(VENV)/bin/kiosk demo
 
+# Two processes, a test file each at a time (pytest-xdist): 13-15 minutes in one on this project's 2-core
+# machines. The tests on the one pcscd of a machine take turns (tests/pcsc_rig.py).
 test: venv i18n
 	scripts/test-services.sh
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider -n 2 --dist loadfile $(PYTEST_ARGS)
 
 openapi: venv
 	$(PY) -m sandbox.openapi > docs/api/openapi.yaml.tmp

@@ -133,12 +133,13 @@ def open_gui(qapp, qtbot, sandbox, make_config):
 def pcsc_stack(tmp_path_factory):
     """A real pcscd with a vpcd reader (tests/pcsc_rig.py) for one test module: started before its first
     test, stopped after its last."""
-    from tests.pcsc_rig import PcscStack
+    from tests.pcsc_rig import PcscStack, machine_pcscd
 
-    stack = PcscStack(tmp_path_factory.mktemp("pcsc"))
-    stack.start()
-    yield stack
-    stack.stop()
+    with machine_pcscd():  # the suite's other workers wait for this module's pcscd to stop
+        stack = PcscStack(tmp_path_factory.mktemp("pcsc"))
+        stack.start()
+        yield stack
+        stack.stop()
 
 
 pytest_plugins = ["pytester"]

@@ -16,6 +16,8 @@ disappears from a running daemon; the driver sees both the same way: the reader 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import shutil
 import signal
 import socket
@@ -29,6 +31,29 @@ from devices.pcsc.virtual_card import CardBehaviour, VirtualCard
 
 PCSCD = shutil.which("pcscd", path="/usr/local/sbin:/usr/sbin:/sbin:/usr/bin")
 VPCD = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")  # not read: the driver pcscd loads, named in its reader.conf
+# pcscd's socket and pid file are the machine's, so the suite's processes take turns on this lock
+MACHINE_LOCK = Path("/run/lock/onetrip-tests-pcscd.lock")  # not read: a lock, its content empty
+MACHINE_LOCK_WAIT_S = 600.0  # the longest test module on pcscd takes about 15 s
+
+
+@contextlib.contextmanager
+def machine_pcscd():
+    """Held while a test module runs its pcscd: the suite's processes (pytest-xdist's workers) take
+    turns, as only one pcscd runs on a machine. Waits at most ``MACHINE_LOCK_WAIT_S``."""
+    MACHINE_LOCK.parent.mkdir(parents=True, exist_ok=True)
+    with open(MACHINE_LOCK, "a") as lock:
+        deadline = time.monotonic() + MACHINE_LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                assert time.monotonic() < deadline, f"another test process held pcscd for {MACHINE_LOCK_WAIT_S} s"
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def wait_for(predicate, timeout_s: float = 8.0, what: str = "condition") -> None:
