@@ -47,19 +47,6 @@ class Receiver:
         pass
 
 
-class Mailbox(QObject):
-    """As ui/dispatcher.py: workers emit, the GUI thread runs."""
-
-    posted = Signal(object)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.posted.connect(self._run)
-
-    def _run(self, fn) -> None:
-        fn()
-
-
 def main(mode: str, seconds: float) -> None:
     if mode == "terminal":
         from ui.app import qt_application
@@ -75,8 +62,10 @@ def main(mode: str, seconds: float) -> None:
             on_workers[0] += 1
 
     gc.callbacks.append(count)
+    from ui.dispatcher import Dispatcher  # the terminal's own: workers post, the GUI thread runs
+
     senders = [Sender() for _ in range(SENDERS)]
-    mailboxes = [Mailbox() for _ in range(40)]
+    dispatchers = [Dispatcher() for _ in range(40)]
     page = QWidget()
     layout = QVBoxLayout(page)
     for i in range(60):
@@ -98,7 +87,7 @@ def main(mode: str, seconds: float) -> None:
     def work() -> None:
         i = 0
         while not stop.is_set():
-            mailboxes[i % len(mailboxes)].posted.emit(lambda: None)
+            dispatchers[i % len(dispatchers)].post(lambda: None)
             i += 1
             counts["posts"] += 1
             [[j] for j in range(50)]  # noqa: B018 - allocation, as a decoder or a parser does
