@@ -33,7 +33,7 @@ PCSCD = shutil.which("pcscd", path="/usr/local/sbin:/usr/sbin:/sbin:/usr/bin")
 VPCD = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")  # not read: the driver pcscd loads, named in its reader.conf
 # pcscd's socket and pid file are the machine's, so the suite's processes take turns on this lock
 MACHINE_LOCK = Path("/run/lock/onetrip-tests-pcscd.lock")  # not read: a lock, its content empty
-MACHINE_LOCK_WAIT_S = 600.0  # the longest test module on pcscd takes about 15 s
+MACHINE_LOCK_WAIT_S = 100.0  # under the per-test timeout (120 s); the longest module on pcscd takes about 15 s
 
 
 @contextlib.contextmanager
