@@ -5,8 +5,10 @@ connects receivers that die in reference cycles, while two worker threads post t
 allocate, as the terminal's devices and tasks do. Each mode runs ``--seconds`` (``--runs`` times):
 ``terminal`` as the terminal starts (the collector on the GUI thread only, ui/gui_thread_gc.py),
 ``automatic`` with Python's collector left as it comes (``--automatic`` adds it: the deadlock the
-terminal had, for comparison). The child beats every 100 ms; a silence of ``--frozen-s`` is a freeze:
-the child is killed and the time it froze at is printed. Exit status 1 when the terminal's mode froze.
+terminal had, for comparison; it also crashes the child at times, SIGSEGV or SIGABRT, as Qt's objects
+freed on the wrong thread do). The child beats every 100 ms; a silence of ``--frozen-s`` is a freeze:
+the child is killed and the time it froze at is printed. Exit status 1 when the terminal's mode froze
+or ended without its counts.
 """
 
 from __future__ import annotations
@@ -56,26 +58,34 @@ def run_once(mode: str, seconds: float, frozen_s: float = 10.0) -> dict:
             last_beat = time.monotonic()
         elif line.startswith("{"):
             result.update(json.loads(line))
-    child.wait(timeout=30)
+    result["exit_code"] = child.wait(timeout=30)
     result["seconds"] = round(time.monotonic() - began, 1)
     return result
+
+
+def _counted(r: dict) -> bool:
+    """The child ran its time and said what it did (a child that failed to start says nothing)."""
+    return r["froze_at_s"] is None and "restyles" in r and r["exit_code"] == 0
 
 
 def run(args: argparse.Namespace) -> int:
     modes = ["terminal"] + (["automatic"] if args.automatic else [])
     print(f"gui-gc: a GUI thread restyling without pause, receivers of Qt signals dying in cycles, "
           f"two workers posting and allocating; {args.seconds:.0f} s a run, a freeze = {args.frozen_s:.0f} s silent")
-    froze_terminal = False
+    failed_terminal = False
     for mode in modes:
         for n in range(args.runs):
             r = run_once(mode, args.seconds, args.frozen_s)
             if r["froze_at_s"] is not None:
                 print(f"{mode:<9} run {n + 1}: FROZE after {r['froze_at_s']} s")
-                froze_terminal |= mode == "terminal"
+            elif not _counted(r):
+                how = f"CRASHED (signal {-r['exit_code']})" if r["exit_code"] < 0 else f"exit code {r['exit_code']}"
+                print(f"{mode:<9} run {n + 1}: ended after {r['seconds']} s without its counts: {how}")
             else:
-                print(f"{mode:<9} run {n + 1}: ran {r['seconds']} s, {r.get('restyles', 0)} restyles, "
-                      f"{r.get('receivers', 0)} receivers, {r.get('posts', 0)} posts, "
-                      f"collections on worker threads {r.get('collections_on_workers', '?')}, "
-                      f"automatic collector {'on' if r.get('gc_enabled') else 'off'}")
-    print("FAIL: the terminal's mode froze" if froze_terminal else "PASS")
-    return 1 if froze_terminal else 0
+                print(f"{mode:<9} run {n + 1}: ran {r['seconds']} s, {r['restyles']} restyles, "
+                      f"{r['receivers']} receivers, {r['posts']} posts, "
+                      f"collections on worker threads {r['collections_on_workers']}, "
+                      f"automatic collector {'on' if r['gc_enabled'] else 'off'}")
+            failed_terminal |= mode == "terminal" and not _counted(r)
+    print("FAIL: the terminal's mode froze or did not run" if failed_terminal else "PASS")
+    return 1 if failed_terminal else 0
