@@ -25,9 +25,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = sub.add_parser("run", help="start the terminal")
-    run.add_argument("--config", type=Path, help="site configuration file (TOML)")
-    run.add_argument("--mode", choices=MODES, help="override terminal.mode")
-    run.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    supervise = sub.add_parser("supervise", help="start the terminal and start it again whenever it freezes, "
+                                                 "crashes or ends (what a hall runs)")
+    for parser_ in (run, supervise):
+        parser_.add_argument("--config", type=Path, help="site configuration file (TOML)")
+        parser_.add_argument("--mode", choices=MODES, help="override terminal.mode")
+        parser_.add_argument("--windowed", action="store_true", help="a window instead of full screen")
 
     demo = sub.add_parser("demo", help="the kiosk on simulated devices and the sandbox backend")
     demo.add_argument("--output", type=Path, default=Path("demo-output"), help="where screenshots go")
@@ -103,10 +106,45 @@ def _cmd_run(args) -> int:
     config = load_config(args.config, overrides=overrides)
     masker = _setup_logging(config)
     keep_running_on_errors()
+    from kiosk.liveness import dump_stacks_on_signal, LIVENESS_FD_ENV
+
+    stacks = dump_stacks_on_signal(config.data_dir / "logs")  # kept open for the process's life
+    if os.environ.get(LIVENESS_FD_ENV):
+        from kiosk.restarts import RestartLog
+
+        last = RestartLog(config.data_dir).recent()[-1:]
+        log.info("running under kiosk supervise; the last restart: %s", last[0].line() if last else "none recorded")
     from ui.app import run_gui
 
     log.info("starting OneTrip %s as %s (terminal %s)", __version__, config.terminal.mode, config.terminal.id)
-    return run_gui(config, config.terminal.mode, masker, fullscreen=not args.windowed)
+    try:
+        return run_gui(config, config.terminal.mode, masker, fullscreen=not args.windowed)
+    finally:
+        if stacks is not None:
+            stacks.close()
+
+
+def _cmd_supervise(args) -> int:
+    """``kiosk run`` with the same arguments as a child process, watched (kiosk/supervisor.py)."""
+    overrides = {"terminal": {"mode": args.mode}} if args.mode else None
+    config = load_config(args.config, overrides=overrides)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s kiosk supervise: %(message)s",
+                        stream=sys.stderr, force=True)
+    from kiosk.restarts import RestartLog
+    from kiosk.supervisor import Supervisor
+
+    argv = [sys.executable, "-m", "entry", "run"]
+    if args.config is not None:
+        argv += ["--config", str(args.config.resolve())]
+    if args.mode:
+        argv += ["--mode", args.mode]
+    if args.windowed:
+        argv.append("--windowed")
+    supervisor = Supervisor(argv, config.supervisor, RestartLog(config.data_dir), config.data_dir / "logs")
+    supervisor.install_signal_handlers()
+    log.info("supervising OneTrip %s as %s (freeze after %.0f s of silence)", __version__, config.terminal.mode,
+             config.supervisor.freeze_s)
+    return supervisor.run()
 
 
 def _cmd_demo(args) -> int:
@@ -184,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _cmd_run(args)
+        if args.command == "supervise":
+            return _cmd_supervise(args)
         if args.command == "demo":
             return _cmd_demo(args)
         if args.command == "sandbox":

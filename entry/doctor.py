@@ -2,7 +2,8 @@
 
 The configuration and where it came from; each configured device started, given time to connect,
 self-tested and stopped; the PC/SC service, its readers, their states and the cards' ATRs (as
-``pcsc_scan`` shows them); the backend's ``/health``; the offline queue's counts; the free disk space.
+``pcsc_scan`` shows them); the backend's ``/health``; the offline queue's counts; the free disk space;
+what ``kiosk supervise`` restarted in the last day, and why.
 Every line is OK, WARN or FAIL; the exit status is 1 when anything failed. It reads no card and prints
 no personal data. Run it while the terminal is stopped: a device held by a running terminal (a serial
 port, the camera) fails here for that reason, and says so.
@@ -20,6 +21,7 @@ from kiosk.config import DEVICE_KINDS, Config, load_config
 
 SETTLE_S = 3.0      # how long each device is given to connect before its self-test
 MIN_FREE_MB = 500   # below this the queue's attachments are at risk
+RESTARTS_LISTED = 5  # the newest restarts of the last day shown
 
 
 @dataclass
@@ -55,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     check_backend(config, findings)
     check_queue(config, findings)
     check_disk(config, findings)
+    check_restarts(config, findings)
     print("\n".join(findings.lines))
     print(f"{findings.failed} failed, {findings.warned} warnings")
     return 1 if findings.failed else 0
@@ -149,6 +152,25 @@ def check_disk(config: Config, findings: Findings) -> None:
         path = path.parent
     free_mb = shutil.disk_usage(path).free / 1e6
     findings.add("WARN" if free_mb < MIN_FREE_MB else "OK", "disk", f"{free_mb:,.0f} MB free under {config.data_dir}")
+
+
+def check_restarts(config: Config, findings: Findings, now: float | None = None) -> None:
+    """What ``kiosk supervise`` restarted in the last day, the newest few listed (kiosk/restarts.py)."""
+    from kiosk.restarts import DAY_S, Reason, RestartLog
+
+    now = time.time() if now is None else now
+    restarts = RestartLog(config.data_dir)
+    today = [r for r in restarts.recent() if now - DAY_S <= r.at <= now + 60]
+    if not today:
+        findings.add("OK", "restarts", "none in the last 24 hours")
+        return
+    froze = sum(1 for r in today if r.reason is Reason.FROZE)
+    findings.add("WARN", "restarts", f"{len(today)} in the last 24 hours ({froze} after a freeze; record: "
+                                     f"{restarts.path})")
+    for restart in today[-RESTARTS_LISTED:]:
+        findings.more(restart.line())
+    if froze:
+        findings.more(f"the frozen terminal's threads' stacks: {config.data_dir / 'logs' / 'freeze-stacks.txt'}")
 
 
 def _plain(exc: BaseException) -> str:

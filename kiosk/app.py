@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -39,6 +40,7 @@ from kiosk.staff_verifiers import VerifierFile
 from kiosk.workflows.clerk import ClerkDesk
 from kiosk.workflows.maintenance import MaintenanceAccess
 from kiosk.queue_setup import Queue, build_queue
+from kiosk.restarts import RestartLog
 
 log = logging.getLogger(__name__)
 
@@ -156,13 +158,15 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
     devices = build_devices(config, late=answered if late_document_camera else None)
     queue = build_queue(config, backend)
     audit = AuditTrail(config.data_dir / "audit" / "trail.jsonl", backend.audit_key, in_background=True)
+    restarts = RestartLog(config.data_dir)
 
     def remote_config(updated: Config) -> None:
         apply_remote_config(updated, backend, queue)
         if on_config is not None:
             on_config(updated)
 
-    heartbeat = Heartbeat(backend, config, devices.all(), status_extra=lambda: terminal_status(queue, audit),
+    heartbeat = Heartbeat(backend, config, devices.all(),
+                          status_extra=lambda: terminal_status(queue, audit, restarts),
                           on_config=remote_config, on_first_beat=answered.set,
                           interval_s=config.backend.heartbeat_interval_s)
     return Services(config=config, masker=masker or Masker(), backend=backend, devices=devices, tasks=tasks,
@@ -183,9 +187,10 @@ def apply_remote_config(config: Config, backend: BackendClient, queue: Queue) ->
     set_log_level(config.logging.level)
 
 
-def terminal_status(queue: Queue, audit: AuditTrail) -> dict:
-    """The heartbeat's report of the queue and the audit trail; each beat also has the trail chain what
-    console commands spooled meanwhile (a spooled entry waits at most one beat, or the next step recorded)."""
+def terminal_status(queue: Queue, audit: AuditTrail, restarts: RestartLog) -> dict:
+    """The heartbeat's report of the queue, the audit trail and the supervisor's restarts; each beat also has
+    the trail chain what console commands spooled meanwhile (a spooled entry waits at most one beat, or the
+    next step recorded)."""
     audit.take_spooled()
     status = queue.outbox.status()
     counts = status["counts"]
@@ -193,4 +198,4 @@ def terminal_status(queue: Queue, audit: AuditTrail) -> dict:
     return {"queue": {"depth": counts["pending"], "oldest_age_s": status["oldest_age_s"], "dead": counts["dead"],
                       "quarantined": counts["quarantined"], "held": counts["held"],
                       "recovered_from": status["recovered_from"]},
-            "audit_head": written.head, "audit_count": written.count}
+            "audit_head": written.head, "audit_count": written.count, "restarts": restarts.summary(time.time())}

@@ -153,6 +153,17 @@ class VoiceConfig:
 
 
 @dataclass(frozen=True)
+class SupervisorConfig:
+    """``kiosk supervise`` (kiosk/supervisor.py): the terminal started again when it freezes, crashes or ends."""
+
+    freeze_s: float = timeout("supervisor.freeze_s")
+    start_s: float = timeout("supervisor.start_s")
+    stop_s: float = timeout("supervisor.stop_s")
+    stable_s: float = timeout("supervisor.stable_s")
+    max_delay_s: float = timeout("supervisor.max_delay_s")
+
+
+@dataclass(frozen=True)
 class DeviceCallsConfig:
     """How long the terminal waits for each kind of device call (devices.call_timeouts.CallTimeouts)."""
 
@@ -194,6 +205,7 @@ class Config:
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     voice: VoiceConfig = field(default_factory=VoiceConfig)
     device_calls: DeviceCallsConfig = field(default_factory=DeviceCallsConfig)
+    supervisor: SupervisorConfig = field(default_factory=SupervisorConfig)
     devices: DevicesConfig = field(default_factory=DevicesConfig)
     source: str = field(default="defaults", compare=False)
 
@@ -207,7 +219,7 @@ class Config:
 
 _SECTIONS = {"terminal": TerminalConfig, "backend": BackendConfig, "paths": PathsConfig, "queue": QueueConfig,
              "retention": RetentionConfig, "logging": LoggingConfig, "voice": VoiceConfig,
-             "device_calls": DeviceCallsConfig}
+             "device_calls": DeviceCallsConfig, "supervisor": SupervisorConfig}
 
 
 def _section(cls: type, values: Mapping[str, Any], base: Any, origin: str, name: str,

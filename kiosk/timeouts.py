@@ -81,6 +81,17 @@ TIMEOUTS: tuple[Timeout, ...] = (
             "keeping (delivered payloads, old metadata)"),
     Timeout("queue.purge_after_s", 0.0, 0, 7 * 86400, "a delivered item's payload and scans are deleted this "
             "long after delivery (0: at delivery)"),
+    Timeout("supervisor.freeze_s", 30.0, 5, 600, "kiosk supervise: the terminal's GUI thread silent this long "
+            "(no sign of life from its event loop) is a freeze: its threads' stacks are written to the log folder, "
+            "it is stopped and started again"),
+    Timeout("supervisor.start_s", 120.0, 10, 900, "kiosk supervise: how long a terminal just started may take to "
+            "give its first sign of life (a cold boot's disk included) before it counts as frozen"),
+    Timeout("supervisor.stop_s", 10.0, 1, 60, "kiosk supervise: a terminal asked to stop (SIGTERM) and still "
+            "running this long is killed"),
+    Timeout("supervisor.stable_s", 300.0, 10, 86400, "kiosk supervise: a terminal that ran this long before it "
+            "ended is started again at once; one that ended sooner waits a delay doubling from 1 s"),
+    Timeout("supervisor.max_delay_s", 60.0, 1, 3600, "kiosk supervise: the longest wait before starting again a "
+            "terminal that keeps ending soon after its start"),
     Timeout("voice.timeout_s", 10.0, 0.5, 60, "espeak-ng synthesizing one spoken prompt (tens of milliseconds as a "
             "rule); a hung one is stopped and the prompt stays unsaid"),
 )

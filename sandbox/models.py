@@ -54,6 +54,15 @@ class QueueStatus(Strict):
                                                       "(kiosk queue import takes its items back); null when none")
 
 
+class RestartStatus(Strict):
+    last_24h: int = Field(default=0, ge=0, le=100000, description="times kiosk supervise started the terminal again "
+                                                                  "in the last 24 hours")
+    last_reason: Literal["", "froze", "crashed", "exited", "unstartable"] = Field(
+        default="", description="why the last restart was needed (empty: none recorded)")
+    last_at: str = Field(default="", max_length=32, pattern=r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2})?$",
+                         description="when the last restart was needed, ISO 8601 with its offset (empty: none)")
+
+
 class EnrolIn(Strict):
     terminal_id: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9-]+$")
     hall_id: str = Field(min_length=1, max_length=32)
@@ -72,6 +81,9 @@ class HeartbeatIn(Strict):
     audit_count: int = Field(default=0, ge=0, description="how many entries the terminal's audit chain holds")
     config_refused: str = Field(default="", max_length=300,
                                 description="why the last remote configuration was refused (empty: it was applied)")
+    restarts: RestartStatus = Field(default_factory=RestartStatus,
+                                    description="the terminal started again by its supervisor: frozen, crashed "
+                                                "or ended")
 
 
 class TerminalReply(BaseModel):

@@ -20,6 +20,7 @@ import pytest
 
 from entry.cli import main
 from kiosk.app import terminal_status
+from kiosk.restarts import RestartLog
 from kiosk.audit import AuditTrail, TrailBusyError, record_or_spool, report_text
 from kiosk.audit_spool import Request, spool_request
 from tests import test_audit_chain
@@ -123,7 +124,7 @@ def test_the_heartbeat_has_an_idle_terminal_chain_the_spool(services, sandbox):
     assert record_or_spool(path, services.backend.audit_key, Request(at, "console:kiosk", "queue_retry",
                                                                      "dead letters: 2 back in line")) is not None
     assert audit.entries == []
-    terminal_status(services.queue, audit)  # what each heartbeat reports
+    terminal_status(services.queue, audit, RestartLog(services.config.data_dir))  # what each heartbeat reports
     audit.flush()
     assert [e["at"] for e in audit.entries] == ["2026-12-01T09:30:00+08:00"]
     assert audit.verify().ok and spooled(path) == []

@@ -3,11 +3,13 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from kiosk.app import terminal_status
+from kiosk.restarts import Reason, Restart, RestartLog
 from tests.backend_helpers import client_for
 from tests.queue_helpers import SCAN, enqueue, fast_sync, outbox
 
@@ -121,10 +123,14 @@ def test_the_heartbeat_reports_quarantined_held_and_where_a_queue_was_moved_asid
     held = box.enqueue(BODY, "key-00000002", "B")
     box.hold(held, "test: held")
     box.recovered_from = box.root / "corrupt-20261127-120000-abcdef"
+    restarts = RestartLog(services.config.data_dir)
+    restarts.add(Restart(time.time() - 60, Reason.FROZE, "no sign of life for 30 s", 4000.0))
     status = {"version": "0.1.0", "mode": "kiosk", "devices": [], "free_disk_mb": 5000.0,
-              **terminal_status(services.queue, services.audit)}
+              **terminal_status(services.queue, services.audit, restarts)}
     services.backend.heartbeat(status)
-    queue = sandbox.store.terminal(services.config.terminal.id)["queue"]
+    held_by_backend = sandbox.store.terminal(services.config.terminal.id)
+    assert held_by_backend["restarts"]["last_24h"] == 1 and held_by_backend["restarts"]["last_reason"] == "froze"
+    queue = held_by_backend["queue"]
     assert (queue["quarantined"], queue["held"], queue["dead"]) == (1, 1, 0)
     assert queue["recovered_from"].endswith("corrupt-20261127-120000-abcdef")
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ui import gui_thread_gc, long_lived, qt_messages
+from ui import gui_thread_gc, long_lived, qt_messages, signs_of_life
 from ui.dispatcher import Dispatcher
 from ui.display import display_for
 from ui.kiosk_view import KioskView
@@ -270,7 +270,11 @@ def run_gui(config: Config, mode: str, masker: Masker | None = None, fullscreen:
     else:
         gui.window.resize(1280, 800)
         gui.window.show()
+    beats = signs_of_life.install(gui.app)  # under kiosk supervise
     try:
         return gui.app.exec()
     finally:
+        if beats is not None:
+            beats.stop()
         gui.close()
+

@@ -1,0 +1,119 @@
+"""What ``kiosk supervise`` restarted, and why: kept for ``kiosk doctor``, maintenance and the heartbeat.
+
+The supervisor (kiosk/supervisor.py) adds one :class:`Restart` each time it starts the terminal again;
+the last ``KEEP`` are kept in ``maintenance/restarts.json`` under the data dir (0600, replaced whole
+through a temporary file, so a reader never sees half of it). The terminal's heartbeat reports
+:meth:`RestartLog.summary` to the backend, so the hall's fleet view sees a terminal that keeps
+freezing or crashing; ``kiosk doctor`` lists the recent ones.
+
+The file holds no personal data: a time, a reason, a plain line for staff, how long the terminal ran.
+A damaged file (cut short, edited, NaN) reads as empty and says so in the log: it is only a record.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+
+from common.private_files import private_dir, write_private
+
+log = logging.getLogger(__name__)
+
+KEEP = 50              # the newest restarts kept
+DAY_S = 86400.0        # the window the summary counts over
+FILE = Path("maintenance") / "restarts.json"
+
+
+class Reason(str, Enum):
+    FROZE = "froze"      # its GUI thread gave no sign of life for supervisor.freeze_s (or start_s)
+    CRASHED = "crashed"  # ended by a signal (SIGSEGV, SIGABRT, SIGKILL from outside ...)
+    EXITED = "exited"    # ended by itself, with its exit status
+    UNSTARTABLE = "unstartable"  # the program could not be started at all
+
+
+@dataclass(frozen=True)
+class Restart:
+    at: float        # wall-clock time it ended, seconds since the epoch
+    reason: Reason
+    detail: str      # one plain line for staff: "no sign of life for 30 s", "signal SIGSEGV", "status 2"
+    ran_s: float     # how long it had run
+
+    def when(self) -> str:
+        return datetime.fromtimestamp(self.at, tz=timezone.utc).isoformat(timespec="seconds")
+
+    def line(self) -> str:
+        return f"{self.when()} {self.reason.value}: {self.detail} (after {self.ran_s:.0f} s)"
+
+
+def _restart(item: object) -> Restart | None:
+    if not isinstance(item, dict):
+        return None
+    at, reason, detail, ran_s = item.get("at"), item.get("reason"), item.get("detail"), item.get("ran_s")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
+               for v in (at, ran_s)):
+        return None
+    if not isinstance(detail, str) or reason not in {r.value for r in Reason}:
+        return None
+    return Restart(float(at), Reason(reason), detail[:200], float(ran_s))
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number")
+
+
+class RestartLog:
+    def __init__(self, data_dir: Path) -> None:
+        self._path = data_dir / FILE
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def recent(self) -> list[Restart]:
+        """The kept restarts, oldest first; empty when there is no file or it cannot be read."""
+        try:
+            text = self._path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return []
+        except (OSError, UnicodeDecodeError) as exc:
+            log.warning("the restart record %s cannot be read (%s): taken as empty", self._path, exc)
+            return []
+        try:
+            items = json.loads(text, parse_constant=_refuse_constant).get("restarts", [])
+        except (ValueError, AttributeError) as exc:
+            log.warning("the restart record %s is damaged (%s): taken as empty", self._path, exc)
+            return []
+        if not isinstance(items, list):
+            log.warning("the restart record %s holds no list of restarts: taken as empty", self._path)
+            return []
+        restarts = [r for r in map(_restart, items) if r is not None]
+        if len(restarts) != len(items):
+            log.warning("the restart record %s has entries that are not restarts: left out", self._path)
+        return restarts[-KEEP:]
+
+    def add(self, restart: Restart) -> None:
+        """Kept with the newest ``KEEP - 1`` before it. A disk that refuses is logged: the supervisor
+        goes on restarting whether or not it can write down that it did."""
+        kept = [*self.recent(), restart][-KEEP:]
+        text = json.dumps({"restarts": [{**asdict(r), "reason": r.reason.value} for r in kept]}, indent=1)
+        tmp = self._path.with_name(self._path.name + ".tmp")
+        try:
+            private_dir(self._path.parent)
+            write_private(tmp, text.encode("utf-8"))
+            os.replace(tmp, self._path)
+        except OSError as exc:
+            log.error("the restart record %s cannot be written (%s): %s", self._path, exc, restart.line())
+
+    def summary(self, now: float) -> dict:
+        """For the heartbeat: how many restarts in the last day, and the last one's reason and time."""
+        restarts = self.recent()
+        last = restarts[-1] if restarts else None
+        return {"last_24h": sum(1 for r in restarts if now - DAY_S <= r.at <= now + 60),
+                "last_reason": last.reason.value if last else "",
+                "last_at": last.when() if last else ""}

@@ -1,0 +1,238 @@
+"""``kiosk supervise``: the terminal run as a child process, and started again when it freezes, crashes or ends.
+
+A kiosk in a hall has nobody beside it to restart it. ``kiosk run`` catches every Python exception
+and carries on, but some failures no code inside the process can answer: a deadlock of the GUI
+thread (ui/gui_thread_gc.py tells of one, where no Python ran again and no timeout could fire), a
+crash in Qt or a driver's C library (SIGSEGV, SIGABRT), the kernel's OOM killer. So the process
+that starts the terminal watches it from outside:
+
+- The child gets the write end of a pipe (``ONETRIP_LIVENESS_FD``); a timer on its GUI thread writes
+  a byte every second (kiosk/liveness.py). No byte for ``supervisor.freeze_s`` (for the first one,
+  ``supervisor.start_s``) is a freeze. The supervisor writes a line to ``logs/freeze-stacks.txt`` and
+  sends ``SIGUSR1``, on which the child's faulthandler adds every thread's stack (no interpreter lock
+  needed, so it works inside the deadlock), then stops it: ``SIGTERM``, and ``SIGKILL`` after
+  ``supervisor.stop_s`` (a deadlocked process often cannot act on ``SIGTERM``; a stopped one cannot).
+- A child that ends, by a signal or by itself with any status, is started again too: a kiosk is
+  never meant to close.
+- Restarts come at once after a run of at least ``supervisor.stable_s``; a terminal that keeps
+  ending sooner waits 1 s, 2 s, 4 s ... up to ``supervisor.max_delay_s``, so one that cannot start
+  (a broken site file, a missing library) neither spins the CPU nor is ever given up on: the hall
+  may mend the cause, and the next try picks it up.
+- Each restart is recorded (kiosk/restarts.py) for ``kiosk doctor``, the heartbeat and the next
+  start's log.
+- ``SIGTERM`` or ``SIGINT`` to the supervisor (systemd stopping the session, Ctrl+C) stops the
+  child the same way and ends the supervisor.
+
+One thread, one ``select`` on the child's pipe and a wake-up pipe that :meth:`Supervisor.stop` (the
+signal handlers) writes to: no busy loop, and every wait bounded. Qt-free: the supervisor must not
+share the failures it is there to catch.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import select
+import signal
+import subprocess
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from common.private_files import open_private, private_dir
+from kiosk.config import SupervisorConfig
+from kiosk.liveness import LIVENESS_FD_ENV, STACKS_FILE, STACKS_SIGNAL
+from kiosk.restarts import Reason, Restart, RestartLog
+
+log = logging.getLogger(__name__)
+
+FIRST_DELAY_S = 1.0   # the wait before the second start in a row of short runs; doubled for each after
+LOOK_EVERY_S = 0.5    # the child's exit status is looked at this often between its signs of life
+STACKS_WAIT_S = 0.5   # after SIGUSR1, for faulthandler to write the stacks, before SIGTERM
+
+
+def restart_delay(short_runs: int, max_delay_s: float) -> float:
+    """The wait before the next start, after ``short_runs`` runs in a row shorter than ``stable_s``."""
+    if short_runs <= 0:
+        return 0.0
+    return min(max_delay_s, FIRST_DELAY_S * 2 ** min(short_runs - 1, 30))
+
+
+def ending(status: int) -> tuple[Reason, str]:
+    """A child's exit status (``Popen.returncode``) as the reason and the line staff read."""
+    if status < 0:
+        try:
+            name = signal.Signals(-status).name
+        except ValueError:
+            name = f"signal {-status}"
+        return Reason.CRASHED, f"ended by {name}"
+    return Reason.EXITED, f"exited with status {status}"
+
+
+class Supervisor:
+    def __init__(self, argv: Sequence[str], settings: SupervisorConfig, restarts: RestartLog, log_dir: Path, *,
+                 env: Mapping[str, str] | None = None, clock: Callable[[], float] = time.monotonic,
+                 wall: Callable[[], float] = time.time) -> None:
+        self._argv = list(argv)
+        self._settings = settings
+        self._restarts = restarts
+        self._log_dir = log_dir
+        self._env = dict(os.environ if env is None else env)
+        self._clock = clock
+        self._wall = wall
+        self._stopping = False
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_r, False)
+        os.set_blocking(self._wake_w, False)
+        self.child: subprocess.Popen | None = None  # the terminal running now
+        self.starts = 0
+        self.beats = 0  # signs of life read, over every run
+
+    # -- stopping ------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """From any thread or a signal handler: the child is stopped and :meth:`run` returns."""
+        self._stopping = True
+        try:
+            os.write(self._wake_w, b"s")
+        except (BlockingIOError, OSError):
+            pass  # a wake-up already waits (or the pipe is closed after run): the flag is what counts
+
+    def install_signal_handlers(self) -> None:
+        """SIGTERM and SIGINT stop the supervisor. The main thread of an entry point only."""
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda _signum, _frame: self.stop())
+
+    # -- the loop ------------------------------------------------------------------
+
+    def run(self) -> int:
+        short_runs = 0
+        try:
+            while not self._stopping:
+                started = self._clock()
+                try:
+                    ended = self._run_child()
+                except Exception:  # a bug here must not leave the hall without a terminal
+                    log.exception("supervisor: error while running the terminal; starting it again")
+                    ended = Reason.CRASHED, "the supervisor lost track of it"
+                if ended is None:
+                    break
+                ran_s = self._clock() - started
+                reason, detail = ended
+                self._restarts.add(Restart(self._wall(), reason, detail, ran_s))
+                short_runs = 0 if ran_s >= self._settings.stable_s else short_runs + 1
+                delay = restart_delay(short_runs, self._settings.max_delay_s)
+                log.warning("the terminal %s: %s after %.0f s; starting it again in %.0f s", reason.value, detail,
+                            ran_s, delay)
+                self._wait(delay)
+        finally:
+            os.close(self._wake_r)
+            os.close(self._wake_w)
+        log.info("supervisor stopped after %d start(s)", self.starts)
+        return 0
+
+    def _wait(self, seconds: float) -> None:
+        deadline = self._clock() + seconds
+        while not self._stopping and (left := deadline - self._clock()) > 0:
+            select.select([self._wake_r], [], [], left)
+            self._drain_wake()
+
+    def _drain_wake(self) -> None:
+        try:
+            while os.read(self._wake_r, 512):
+                pass
+        except BlockingIOError:
+            pass  # emptied
+
+    def _run_child(self) -> tuple[Reason, str] | None:
+        """One run of the terminal: how it ended, or None when the supervisor was stopped."""
+        beat_r, beat_w = os.pipe()
+        try:
+            self.child = subprocess.Popen(self._argv, env={**self._env, LIVENESS_FD_ENV: str(beat_w)},
+                                          pass_fds=(beat_w,))
+        except OSError as exc:
+            os.close(beat_r)
+            return Reason.UNSTARTABLE, f"cannot start {self._argv[0]}: {exc.strerror or exc}"
+        finally:
+            os.close(beat_w)
+        self.starts += 1
+        log.info("terminal started (process %d)", self.child.pid)
+        try:
+            return self._watch(self.child, beat_r)
+        except Exception:
+            self._end(self.child)
+            raise
+        finally:
+            os.close(beat_r)
+            self.child = None
+
+    def _watch(self, child: subprocess.Popen, beat_r: int) -> tuple[Reason, str] | None:
+        os.set_blocking(beat_r, False)
+        last, limit, beating, listening = self._clock(), self._settings.start_s, False, True
+        while True:
+            if self._stopping:
+                self._end(child)
+                return None
+            status = child.poll()
+            if status is not None:
+                return ending(status)
+            silent = self._clock() - last
+            if silent >= limit:
+                detail = (f"no sign of life for {limit:g} s" if beating
+                          else f"no first sign of life within {limit:g} s of its start")
+                self._freeze(child, detail)
+                return Reason.FROZE, detail
+            watched = [self._wake_r, beat_r] if listening else [self._wake_r]
+            ready, _, _ = select.select(watched, [], [], min(LOOK_EVERY_S, limit - silent))
+            if self._wake_r in ready:
+                self._drain_wake()
+            if beat_r in ready:
+                try:
+                    data = os.read(beat_r, 4096)
+                except BlockingIOError:
+                    continue
+                if data:
+                    self.beats += len(data)
+                    last, limit, beating = self._clock(), self._settings.freeze_s, True
+                else:
+                    listening = False  # its end closed: it is ending, or will fall silent and count as frozen
+
+    # -- ending a child ------------------------------------------------------------
+
+    def _freeze(self, child: subprocess.Popen, detail: str) -> None:
+        """Its stacks asked for (kiosk/liveness.py), then stopped."""
+        log.error("the terminal (process %d) froze: %s; its threads' stacks go to %s", child.pid, detail,
+                  self._log_dir / STACKS_FILE)
+        try:
+            private_dir(self._log_dir)
+            with os.fdopen(open_private(self._log_dir / STACKS_FILE), "a", encoding="utf-8") as out:
+                out.write(f"\n--- {datetime.now().astimezone().isoformat(timespec='seconds')} process {child.pid}: "
+                          f"{detail}; its threads' stacks follow\n")
+        except OSError as exc:
+            log.warning("no heading for the stacks in %s (%s)", self._log_dir, exc)
+        try:
+            child.send_signal(STACKS_SIGNAL)
+            child.wait(STACKS_WAIT_S)
+        except subprocess.TimeoutExpired:
+            pass  # written (it does not end on SIGUSR1): go on to stop it
+        except ProcessLookupError:
+            return
+        self._end(child)
+
+    def _end(self, child: subprocess.Popen) -> None:
+        if child.poll() is not None:
+            return
+        child.terminate()
+        try:
+            child.wait(self._settings.stop_s)
+            return
+        except subprocess.TimeoutExpired:
+            log.warning("the terminal (process %d) did not stop within %.0f s of SIGTERM: killed", child.pid,
+                        self._settings.stop_s)
+        child.kill()
+        try:
+            child.wait(self._settings.stop_s)
+        except subprocess.TimeoutExpired:
+            log.error("the terminal (process %d) did not end even when killed (stuck in the kernel?): "
+                      "starting another beside it", child.pid)

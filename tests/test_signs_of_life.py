@@ -1,0 +1,62 @@
+"""The GUI thread's signs of life for ``kiosk supervise`` (ui/signs_of_life.py, kiosk/liveness.py): bytes
+while the event loop turns, none while the GUI thread is held, and never a wait on the pipe."""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+
+from PySide6.QtCore import QObject
+
+from kiosk.liveness import LIVENESS_FD_ENV, LivenessPipe
+from ui import signs_of_life
+
+
+def _read(fd: int) -> int:
+    try:
+        return len(os.read(fd, 65536))
+    except BlockingIOError:
+        return 0
+
+
+def test_beats_come_while_the_event_loop_turns_and_stop_while_the_gui_thread_is_held(qapp, qtbot, monkeypatch):
+    r, w = os.pipe()
+    os.set_blocking(r, False)
+    owner = QObject()
+    monkeypatch.setenv(LIVENESS_FD_ENV, str(w))
+    assert signs_of_life.install(owner) is not None
+    gc.collect()  # nothing of ours is held here: the application object keeps the beats going (a first version
+    # connected a local object's method; PySide kept no reference to it, and it beat once)
+    try:
+        qtbot.wait(2600)
+        assert _read(r) >= 2
+        time.sleep(2.5)  # the GUI thread held: the timer cannot fire
+        assert _read(r) == 0
+        qtbot.wait(1300)
+        assert _read(r) >= 1
+    finally:
+        owner.deleteLater()
+        qtbot.wait(10)
+        os.close(r)
+
+
+def test_no_pipe_no_beats_and_a_bad_variable_is_refused(qapp, monkeypatch, caplog):
+    monkeypatch.delenv(LIVENESS_FD_ENV, raising=False)
+    assert signs_of_life.install(QObject()) is None
+    for value in ("seven", "-1", "99999"):
+        assert LivenessPipe.from_environment({LIVENESS_FD_ENV: value}) is None
+    assert "is not an open pipe" in caplog.text
+
+
+def test_a_beat_never_waits_on_a_full_pipe_and_a_gone_reader_ends_the_beats(caplog):
+    r, w = os.pipe()
+    pipe = LivenessPipe(w)
+    started = time.monotonic()
+    for _ in range(200_000):  # far past a pipe's 64 KiB
+        pipe.beat()
+    assert time.monotonic() - started < 10 and pipe.open
+    os.close(r)
+    pipe.beat()  # EPIPE: the supervisor is gone
+    assert not pipe.open and "no more signs of life" in caplog.text
+    pipe.beat()  # and nothing more happens

@@ -1,0 +1,98 @@
+"""``kiosk supervise`` over the real terminal (``kiosk run``, offscreen): it beats, a frozen one (SIGSTOP:
+its GUI thread turns no more, and it cannot act on SIGTERM) is killed and started again, the restart
+is recorded and named in the new terminal's log, and SIGTERM to the supervisor stops both."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.test_supervisor import process_gone
+
+FREEZE_S = 5
+
+
+def _site(tmp_path: Path) -> Path:
+    site = tmp_path / "site.toml"
+    site.write_text(f"""
+[terminal]
+id = "KIOSK-SUPERVISED"
+language = "en"
+[backend]
+url = "http://127.0.0.1:9"
+retries = 0
+[paths]
+data_dir = "{tmp_path / 'data'}"
+[logging]
+console = false
+[supervisor]
+freeze_s = {FREEZE_S}
+start_s = 90
+stop_s = 2
+""")
+    return site
+
+
+def _until(what, timeout_s: float, why: str):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = what()
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(why)
+
+
+def _children(err: Path) -> list[int]:
+    return [int(pid) for pid in re.findall(r"terminal started \(process (\d+)\)", err.read_text())]
+
+
+def test_a_frozen_terminal_is_killed_started_again_and_the_restart_recorded(tmp_path):
+    err = tmp_path / "supervise.err"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("DISPLAY", None)
+    with err.open("w") as stderr:
+        supervisor = subprocess.Popen([sys.executable, "-m", "entry", "supervise", "--config", str(_site(tmp_path)),
+                                       "--windowed"], env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+    log = tmp_path / "data" / "logs" / "kiosk.log"
+    record = tmp_path / "data" / "maintenance" / "restarts.json"
+    try:
+        [first] = _until(lambda: _children(err), 30, "the supervisor started no terminal")
+        _until(lambda: log.exists() and "running under kiosk supervise" in log.read_text(), 60,
+               "the terminal did not start under the supervisor")
+        time.sleep(FREEZE_S + 3)  # beating: no freeze said, no restart
+        assert _children(err) == [first] and not record.exists()
+
+        os.kill(first, signal.SIGSTOP)  # frozen as a deadlock freezes it, and deaf to SIGTERM
+        children = _until(lambda: _children(err)[1:] and _children(err), FREEZE_S + 30,
+                          "the frozen terminal was not started again")
+        second = children[1]
+        assert process_gone(first)
+        restarts = json.loads(record.read_text())["restarts"]
+        assert [(r["reason"], r["detail"]) for r in restarts] == [("froze", f"no sign of life for {FREEZE_S} s")]
+        assert restarts[0]["ran_s"] > FREEZE_S
+        _until(lambda: log.read_text().count("running under kiosk supervise") == 2, 60,
+               "the second terminal did not start")
+        assert "the last restart: " in log.read_text() and f"froze: no sign of life for {FREEZE_S} s" in log.read_text()
+        text = err.read_text()
+        assert f"(process {first}) froze: no sign of life for {FREEZE_S} s" in text
+        assert "did not stop within 2 s of SIGTERM: killed" in text
+
+        supervisor.send_signal(signal.SIGTERM)
+        assert supervisor.wait(20) == 0
+        assert process_gone(second)
+        assert len(json.loads(record.read_text())["restarts"]) == 1  # a stop asked for is no restart
+        assert "Traceback" not in err.read_text()
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
+            supervisor.wait(10)
+        for pid in _children(err):
+            if not process_gone(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -1,0 +1,174 @@
+"""``kiosk supervise``'s loop (kiosk/supervisor.py) over real child processes that behave as a terminal
+can fail: a few signs of life then none and deaf to SIGTERM, SIGABRT, an exit status, no first sign at
+all, a program that cannot be started. The terminal itself under the supervisor:
+tests/test_supervise_terminal.py."""
+
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import SupervisorConfig
+from kiosk.liveness import STACKS_FILE
+from kiosk.restarts import Reason, RestartLog
+from kiosk.supervisor import Supervisor, ending, restart_delay
+
+CHILD = textwrap.dedent('''
+    import os, signal, sys, time
+    from pathlib import Path
+    from kiosk.liveness import LivenessPipe, dump_stacks_on_signal
+
+    state, plan, log_dir = Path(sys.argv[1]), sys.argv[2].split(","), Path(sys.argv[3])
+    n = int(state.read_text()) if state.exists() else 0
+    state.write_text(str(n + 1))
+    (state.parent / f"pid-{n}").write_text(str(os.getpid()))
+    step = plan[min(n, len(plan) - 1)]
+    pipe = LivenessPipe.from_environment()
+    stacks = dump_stacks_on_signal(log_dir)
+
+    def beat(times):
+        for _ in range(times):
+            pipe.beat()
+            time.sleep(0.1)
+
+    def stuck_in_the_event_loop():
+        while True:
+            time.sleep(1)
+
+    if step == "hang":
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        beat(3)
+        stuck_in_the_event_loop()
+    elif step == "abort":
+        beat(2)
+        os.abort()
+    elif step == "exit3":
+        beat(2)
+        sys.exit(3)
+    elif step == "silent":
+        time.sleep(600)
+    elif step == "live":
+        while True:
+            beat(1)
+''')
+
+
+def _settings(**changes) -> SupervisorConfig:
+    values = dict(freeze_s=1.0, start_s=20.0, stop_s=1.0, stable_s=100.0, max_delay_s=0.2)
+    values.update(changes)
+    return SupervisorConfig(**values)
+
+
+class Rig:
+    def __init__(self, tmp_path: Path, plan: str, settings: SupervisorConfig, argv: list[str] | None = None) -> None:
+        script = tmp_path / "child.py"
+        script.write_text(CHILD)
+        self.state = tmp_path / "starts"
+        self.log_dir = tmp_path / "logs"
+        self.record = RestartLog(tmp_path / "data")
+        root = str(Path(__file__).resolve().parents[1])
+        env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        argv = argv or [sys.executable, str(script), str(self.state), plan, str(self.log_dir)]
+        self.supervisor = Supervisor(argv, settings, self.record, self.log_dir, env=env)
+        self.returned: list[int] = []
+        self.thread = threading.Thread(target=lambda: self.returned.append(self.supervisor.run()), daemon=True)
+        self.thread.start()
+
+    def until(self, what, timeout_s: float = 40.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while not what():
+            assert time.monotonic() < deadline, "the supervisor did not get there in time"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.supervisor.stop()
+        self.thread.join(15)
+        assert not self.thread.is_alive() and self.returned == [0]
+
+    def pid(self, n: int) -> int:
+        return int((self.state.parent / f"pid-{n}").read_text())
+
+
+def process_gone(pid: int) -> bool:
+    """No process ``pid`` (ended and reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_a_silent_terminal_a_crash_and_an_exit_each_restart_it_and_are_recorded(tmp_path):
+    rig = Rig(tmp_path, "hang,abort,exit3,live", _settings())
+    try:
+        rig.until(lambda: rig.supervisor.starts == 4 and rig.state.read_text() == "4")
+        beats = rig.supervisor.beats
+        rig.until(lambda: rig.supervisor.beats >= beats + 3)  # the fourth keeps beating, and is left running
+        assert rig.supervisor.child is not None and rig.supervisor.child.poll() is None
+        assert len(rig.record.recent()) == 3
+    finally:
+        rig.stop()
+    restarts = rig.record.recent()
+    assert [(r.reason, r.detail) for r in restarts] == [
+        (Reason.FROZE, "no sign of life for 1 s"), (Reason.CRASHED, "ended by SIGABRT"),
+        (Reason.EXITED, "exited with status 3")]
+    assert all(r.ran_s > 0 for r in restarts)
+    stacks = (rig.log_dir / STACKS_FILE).read_text()
+    assert f"process {rig.pid(0)}: no sign of life for 1 s; its threads' stacks follow" in stacks
+    assert "in stuck_in_the_event_loop" in stacks  # faulthandler's dump of the frozen child
+    assert process_gone(rig.pid(0))  # deaf to SIGTERM: killed
+    assert process_gone(rig.pid(3))  # the supervisor stopped: its terminal stopped with it
+    assert len(rig.record.recent()) == 3  # a stop is not a restart
+
+
+def test_no_first_sign_of_life_within_the_start_time_is_a_freeze(tmp_path):
+    rig = Rig(tmp_path, "silent,live", _settings(start_s=1.0, freeze_s=5.0))
+    try:
+        rig.until(lambda: rig.supervisor.starts == 2 and rig.supervisor.beats > 0)
+    finally:
+        rig.stop()
+    [restart] = rig.record.recent()
+    assert restart.reason is Reason.FROZE and restart.detail == "no first sign of life within 1 s of its start"
+    assert process_gone(rig.pid(0)) and process_gone(rig.pid(1))
+
+
+def test_a_program_that_cannot_start_is_tried_again_and_again_with_a_delay(tmp_path):
+    rig = Rig(tmp_path, "", _settings(max_delay_s=0.3), argv=[str(tmp_path / "no-such-kiosk")])
+    try:
+        rig.until(lambda: len(rig.record.recent()) >= 3)
+    finally:
+        rig.stop()
+    restarts = rig.record.recent()
+    assert {r.reason for r in restarts} == {Reason.UNSTARTABLE}
+    assert "cannot start" in restarts[0].detail and "No such file" in restarts[0].detail
+    assert restarts[2].at - restarts[0].at >= 0.5  # waited between tries (0.3 s each): no spinning
+    assert rig.supervisor.starts == 0
+
+
+def test_stopping_while_the_terminal_starts_ends_it_at_once_and_records_nothing(tmp_path):
+    rig = Rig(tmp_path, "silent", _settings(start_s=300.0))
+    rig.until(lambda: rig.state.exists())
+    started = time.monotonic()
+    rig.stop()
+    assert time.monotonic() - started < 5
+    assert process_gone(rig.pid(0)) and rig.record.recent() == []
+
+
+@pytest.mark.parametrize("short_runs, delay", [(0, 0.0), (1, 1.0), (2, 2.0), (3, 4.0), (6, 32.0), (7, 60.0),
+                                               (500, 60.0)])
+def test_the_delay_doubles_for_short_runs_in_a_row_up_to_its_bound(short_runs, delay):
+    assert restart_delay(short_runs, 60.0) == delay
+
+
+def test_an_exit_status_is_named_for_staff():
+    assert ending(-9) == (Reason.CRASHED, "ended by SIGKILL")
+    assert ending(-11) == (Reason.CRASHED, "ended by SIGSEGV")
+    assert ending(0) == (Reason.EXITED, "exited with status 0")
+    assert ending(2) == (Reason.EXITED, "exited with status 2")
+    assert ending(-200)[0] is Reason.CRASHED
