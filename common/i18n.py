@@ -101,5 +101,6 @@ def text(msgid: str, **params: Any) -> Text:
 
 def plural_text(singular: str, plural: str, n: int, **params: Any) -> Text:
     """A lazily translated message whose form follows the count ``n``:
-    ``plural_text("{n} page", "{n} pages", pages, n=pages)``."""
+    ``plural_text("{count} page", "{count} pages", pages, count=pages)`` (``n`` is the count's own argument,
+    so a parameter has another name)."""
     return Text(singular, dict(params), plural, n)

@@ -195,8 +195,12 @@ class Supervisor:
                 if data:
                     self.beats += len(data)
                     last, limit, beating = self._clock(), self._settings.freeze_s, True
-                else:
-                    listening = False  # its end closed: it is ending, or will fall silent and count as frozen
+                else:  # its end closed: it is ending (its status is read at once), or falls silent as a freeze
+                    listening = False
+                    try:
+                        child.wait(LOOK_EVERY_S)
+                    except subprocess.TimeoutExpired:
+                        pass  # still running without its pipe: the silence decides
 
     # -- ending a child ------------------------------------------------------------
 

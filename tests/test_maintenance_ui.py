@@ -1,6 +1,9 @@
+import time
+
 import pytest
 from PySide6.QtCore import Qt
 
+from kiosk.restarts import DAY_S, Reason, Restart, RestartLog
 from tests.maintenance_steps import sign_in, signed_in
 
 
@@ -99,3 +102,32 @@ def test_on_a_large_screen_the_table_is_as_tall_as_its_rows_and_the_queue_lines_
     rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
     qtbot.waitUntil(lambda: abs(table.viewport().height() - rows) <= 2, timeout=3000)
     qtbot.waitUntil(lambda: area.viewport().height() >= line.height() - 2, timeout=3000)
+
+
+def test_the_supervisor_s_restarts_of_the_day_are_shown_in_either_language(gui, qtbot):
+    """kiosk supervise's record (kiosk/restarts.py) read on the task pool: how many restarts in the last 24 hours,
+    the last one's reason, and where a freeze's stacks are; nothing when there were none."""
+    view = gui.window.view
+    status = view.status
+    signed_in(view, qtbot)
+    qtbot.waitUntil(lambda: "离线队列" in status.queue_line.text(), timeout=10000)
+    assert not status.restart_line.isVisible() and status.restart_line.text() == ""
+
+    record = RestartLog(gui.services.config.data_dir)
+    now = time.time()
+    record.add(Restart(now - 2 * DAY_S, Reason.CRASHED, "ended by SIGSEGV", 50.0))  # not today's
+    record.add(Restart(now - 3600, Reason.FROZE, "no sign of life for 30 s", 9000.0))
+    record.add(Restart(now - 60, Reason.CRASHED, "ended by SIGABRT", 3500.0))
+    status.refresh()
+    qtbot.waitUntil(status.restart_line.isVisible, timeout=10000)
+    line = status.restart_line.text()
+    assert "自动重启了 2 次" in line and "程序崩溃" in line and "logs/freeze-stacks.txt" in line
+    assert "SIGABRT" not in line  # staff's words, not the signal's name (kiosk doctor lists those)
+
+    qtbot.mouseClick(gui.window.language_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "started again 2 times in the last 24 hours" in status.restart_line.text(), timeout=5000)
+    assert "it crashed" in status.restart_line.text()
+    record.add(Restart(now - 30, Reason.EXITED, "exited with status 0", 20.0))
+    (gui.services.config.data_dir / "maintenance" / "restarts.json").write_text("{damaged")
+    status.refresh()  # a damaged record reads as none: the line goes, nothing raised
+    qtbot.waitUntil(lambda: not status.restart_line.isVisible(), timeout=5000)

@@ -46,6 +46,7 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
 
         return WindowView(services.new_clerk_desk(), bridge, services.config.terminal)
     if mode == "maintenance":
+        from kiosk.restarts import RestartLog
         from ui.maintenance_view import MaintenanceView, StatusScreen
         from ui.voice import VoiceGuide
 
@@ -55,7 +56,8 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
                               config_refused=lambda: services.heartbeat.config_refused,
                               audit_check=services.audit.check,
                               voice=VoiceGuide(services.config.voice, services.tasks),  # staff try the volume
-                              record=access.record)
+                              record=access.record,
+                              restarts=RestartLog(services.config.data_dir).recent)
         return MaintenanceView(access, status)
     first.attach(services.new_citizen_session(), bridge, services.config.terminal,
                  backend_online=lambda: services.heartbeat.last_error is None,

@@ -4,6 +4,8 @@ under the staff id (kiosk/workflows/maintenance.py)."""
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, QTimer
@@ -17,9 +19,10 @@ from devices.base import Device
 from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import report_text
 from kiosk.forms import Keyboard
+from kiosk.restarts import DAY_S, Reason, Restart
 from kiosk.retention import report_lines
 from kiosk.tasks import TaskRunner
-from common.i18n import N_, _, text
+from common.i18n import N_, _, plural_text, text
 from kiosk.workflows.citizen import Notice, user_message
 from kiosk.workflows.maintenance import MaintenanceAccess
 from ui.bridge import DeviceBridge
@@ -65,6 +68,32 @@ def counters_text(counters: dict[str, int]) -> str:
     """A device's telling counters that are not zero, e.g. "damaged answers 3, unanswered polls 1"."""
     shown = [(_(label), counters.get(name, 0)) for name, label in COUNTER_LABELS.items()]
     return ", ".join(f"{label} {n}" for label, n in shown if n)
+
+RESTART_REASONS = {Reason.FROZE: N_("it froze (its screen stopped answering)"), Reason.CRASHED: N_("it crashed"),
+                   Reason.EXITED: N_("it closed"), Reason.UNSTARTABLE: N_("it could not be started")}
+
+
+def restarts_text(restarts: list[Restart], now: float) -> str:
+    """kiosk supervise's restarts of the last day for staff: how many, the last one's time and reason, and where
+    a freeze's stacks are; empty when there were none."""
+    today = [r for r in restarts if now - DAY_S <= r.at <= now + 60]
+    if not today:
+        return ""
+    last = today[-1]
+    params = dict(count=len(today), time=datetime.fromtimestamp(last.at).strftime("%H:%M"),
+                  reason=_(RESTART_REASONS[last.reason]))
+    if any(r.reason is Reason.FROZE for r in today):  # one message: Chinese joins its sentences without a space
+        return plural_text("This terminal was started again {count} time in the last 24 hours; the last time at "
+                           "{time}: {reason}. What it was doing when it froze is in logs/freeze-stacks.txt for "
+                           "support.",
+                           "This terminal was started again {count} times in the last 24 hours; the last time at "
+                           "{time}: {reason}. What it was doing when it froze is in logs/freeze-stacks.txt for "
+                           "support.", len(today), **params).render()
+    return plural_text("This terminal was started again {count} time in the last 24 hours; the last time at {time}: "
+                       "{reason}.",
+                       "This terminal was started again {count} times in the last 24 hours; the last time at {time}: "
+                       "{reason}.", len(today), **params).render()
+
 
 def _wrapped_height(metrics: QFontMetrics, value: str, width: int) -> int:
     """How tall ``value`` is wrapped at words within ``width`` pixels."""
@@ -121,7 +150,8 @@ class StatusScreen(Screen):
                  bridge: DeviceBridge, queue_status: Callable[[], dict] | None = None,
                  config_refused: Callable[[], str] = lambda: "", voice: VoiceGuide | None = None,
                  audit_check: Callable[[], tuple[ChainReport, Head, bool]] | None = None,
-                 record: Callable[..., None] = lambda action, detail="": None) -> None:
+                 record: Callable[..., None] = lambda action, detail="": None,
+                 restarts: Callable[[], list[Restart]] | None = None) -> None:
         super().__init__()
         self.compact()  # staff's dense page: the air of a citizen's screen cost the device table its sixth row
         self.record = record  # an action into the audit trail under whoever unlocked (MaintenanceAccess.record)
@@ -176,6 +206,12 @@ class StatusScreen(Screen):
         self.config_line = label("", align=Qt.AlignmentFlag.AlignLeft)
         self.config_line.setWordWrap(True)
         self.layout_.addWidget(self.config_line)
+        self._restarts = restarts  # RestartLog.recent: kiosk supervise's restarts, read on the task pool
+        self._restarts_seen: list[Restart] = []
+        self.restart_line = label("", align=Qt.AlignmentFlag.AlignLeft)
+        self.restart_line.setWordWrap(True)
+        self.restart_line.setVisible(False)
+        self.layout_.addWidget(self.restart_line)
         self.layout_.addWidget(self.audit_line)
         self.layout_.addWidget(self.voice_line)
         self.layout_.addWidget(self.notice)
@@ -222,6 +258,16 @@ class StatusScreen(Screen):
         if self._queue_status is not None:
             self._tasks.run(self._queue_status, self._show_queue,
                             lambda exc: self.queue_line.setText(user_message(exc).render()))
+        self._show_restarts(self._restarts_seen)  # in the language now shown, until the file is read again
+        if self._restarts is not None:
+            self._tasks.run(self._restarts, self._show_restarts,
+                            lambda exc: self.restart_line.setText(user_message(exc).render()))
+
+    def _show_restarts(self, restarts: list[Restart]) -> None:
+        self._restarts_seen = restarts
+        line = restarts_text(restarts, time.time())
+        self.restart_line.setText(line)
+        self.restart_line.setVisible(bool(line))
 
     def _fit_reason_column(self) -> None:
         """The width the reason's and the self-test's columns share, split where their wrapped rows are least tall
