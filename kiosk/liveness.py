@@ -61,9 +61,10 @@ class LivenessPipe:
     def open(self) -> bool:
         return self._fd is not None
 
-    def beat(self) -> None:
+    def beat(self) -> bool:
+        """One sign of life; False once the supervisor is gone (its end of the pipe closed)."""
         if self._fd is None:
-            return
+            return False
         try:
             os.write(self._fd, b".")
         except BlockingIOError:
@@ -71,6 +72,8 @@ class LivenessPipe:
         except OSError as exc:  # EPIPE: the supervisor is gone; nobody is listening any more
             log.warning("the supervisor's pipe is closed (%s): no more signs of life", exc)
             self.close()
+            return False
+        return True
 
     def close(self) -> None:
         if self._fd is not None:

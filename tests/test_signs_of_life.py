@@ -25,7 +25,7 @@ def test_beats_come_while_the_event_loop_turns_and_stop_while_the_gui_thread_is_
     os.set_blocking(r, False)
     owner = QObject()
     monkeypatch.setenv(LIVENESS_FD_ENV, str(w))
-    assert signs_of_life.install(owner) is not None
+    assert signs_of_life.install(owner, lambda: None) is not None
     gc.collect()  # nothing of ours is held here: the application object keeps the beats going (a first version
     # connected a local object's method; PySide kept no reference to it, and it beat once)
     try:
@@ -43,7 +43,7 @@ def test_beats_come_while_the_event_loop_turns_and_stop_while_the_gui_thread_is_
 
 def test_no_pipe_no_beats_and_a_bad_variable_is_refused(qapp, monkeypatch, caplog):
     monkeypatch.delenv(LIVENESS_FD_ENV, raising=False)
-    assert signs_of_life.install(QObject()) is None
+    assert signs_of_life.install(QObject(), lambda: None) is None
     for value in ("seven", "-1", "99999"):
         assert LivenessPipe.from_environment({LIVENESS_FD_ENV: value}) is None
     assert "is not an open pipe" in caplog.text
@@ -59,4 +59,24 @@ def test_a_beat_never_waits_on_a_full_pipe_and_a_gone_reader_ends_the_beats(capl
     os.close(r)
     pipe.beat()  # EPIPE: the supervisor is gone
     assert not pipe.open and "no more signs of life" in caplog.text
-    pipe.beat()  # and nothing more happens
+    assert pipe.beat() is False  # and nothing more happens
+
+
+def test_a_supervisor_gone_ends_the_terminal_once(qapp, qtbot, caplog):
+    """A supervisor started again starts a terminal of its own: this one must give up the devices."""
+    r, w = os.pipe()
+    owner = QObject()
+    ended = []
+    beats = signs_of_life.SignsOfLife(LivenessPipe(w), owner, lambda: ended.append(True))
+    qtbot.wait(50)
+    assert _read_blocking(r) >= 1 and ended == []
+    os.close(r)  # the supervisor killed
+    qtbot.waitUntil(lambda: bool(ended), timeout=3000)
+    qtbot.wait(1500)  # no second call at the next tick
+    assert ended == [True] and "kiosk supervise is gone" in caplog.text
+    beats.stop()
+    owner.deleteLater()
+
+
+def _read_blocking(fd: int) -> int:
+    return len(os.read(fd, 65536))

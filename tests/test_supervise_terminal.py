@@ -96,3 +96,36 @@ def test_a_frozen_terminal_is_killed_started_again_and_the_restart_recorded(tmp_
         for pid in _children(err):
             if not process_gone(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def _ended(pid: int) -> bool:
+    """Gone, or a zombie nobody has reaped yet (its parent, the supervisor, killed)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in "ZX"
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
+def test_a_killed_supervisor_takes_its_terminal_with_it(tmp_path):
+    """Started again (systemd), a supervisor starts a terminal of its own: the old one must not keep the devices."""
+    err = tmp_path / "supervise.err"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("DISPLAY", None)
+    with err.open("w") as stderr:
+        supervisor = subprocess.Popen([sys.executable, "-m", "entry", "supervise", "--config", str(_site(tmp_path)),
+                                       "--windowed"], env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+    log = tmp_path / "data" / "logs" / "kiosk.log"
+    child = 0
+    try:
+        [child] = _until(lambda: _children(err), 30, "the supervisor started no terminal")
+        _until(lambda: log.exists() and "running under kiosk supervise" in log.read_text(), 60,
+               "the terminal did not start under the supervisor")
+        supervisor.kill()
+        supervisor.wait(10)
+        _until(lambda: _ended(child), 30, "the terminal outlived its supervisor")
+        assert "kiosk supervise is gone" in log.read_text()
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
+        if child and not _ended(child):
+            os.kill(child, signal.SIGKILL)

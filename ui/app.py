@@ -272,7 +272,7 @@ def run_gui(config: Config, mode: str, masker: Masker | None = None, fullscreen:
     else:
         gui.window.resize(1280, 800)
         gui.window.show()
-    beats = signs_of_life.install(gui.app)  # under kiosk supervise
+    beats = signs_of_life.install(gui.app, gui.app.quit)  # under kiosk supervise
     try:
         return gui.app.exec()
     finally:
