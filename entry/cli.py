@@ -77,11 +77,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _setup_logging(config):
-    from kiosk.logging_setup import configure_logging
+    from kiosk.logging_setup import configure_logging, log_dir
     from common.masking import Masker
 
     masker = Masker()
-    configure_logging(config.data_dir / "logs", masker, config.logging.level, config.logging.console)
+    configure_logging(log_dir(config.data_dir), masker, config.logging.level, config.logging.console)
     return masker
 
 
@@ -106,9 +106,10 @@ def _cmd_run(args) -> int:
     config = load_config(args.config, overrides=overrides)
     masker = _setup_logging(config)
     keep_running_on_errors()
-    from kiosk.liveness import dump_stacks_on_signal, LIVENESS_FD_ENV
+    from kiosk.liveness import LIVENESS_FD_ENV, dump_stacks_on_signal
+    from kiosk.logging_setup import log_dir
 
-    stacks = dump_stacks_on_signal(config.data_dir / "logs")  # kept open for the process's life
+    stacks = dump_stacks_on_signal(log_dir(config.data_dir))  # kept open for the process's life
     if os.environ.get(LIVENESS_FD_ENV):
         from kiosk.restarts import RestartLog
 
@@ -130,6 +131,7 @@ def _cmd_supervise(args) -> int:
     config = load_config(args.config, overrides=overrides)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s kiosk supervise: %(message)s",
                         stream=sys.stderr, force=True)
+    from kiosk.logging_setup import log_dir
     from kiosk.restarts import RestartLog
     from kiosk.supervisor import Supervisor
 
@@ -140,7 +142,7 @@ def _cmd_supervise(args) -> int:
         argv += ["--mode", args.mode]
     if args.windowed:
         argv.append("--windowed")
-    supervisor = Supervisor(argv, config.supervisor, RestartLog(config.data_dir), config.data_dir / "logs")
+    supervisor = Supervisor(argv, config.supervisor, RestartLog(config.data_dir), log_dir(config.data_dir))
     supervisor.install_signal_handlers()
     log.info("supervising OneTrip %s as %s (freeze after %.0f s of silence)", __version__, config.terminal.mode,
              config.supervisor.freeze_s)

@@ -156,6 +156,8 @@ def check_disk(config: Config, findings: Findings) -> None:
 
 def check_restarts(config: Config, findings: Findings, now: float | None = None) -> None:
     """What ``kiosk supervise`` restarted in the last day, the newest few listed (kiosk/restarts.py)."""
+    from kiosk.liveness import STACKS_FILE
+    from kiosk.logging_setup import log_dir
     from kiosk.restarts import DAY_S, Reason, RestartLog
 
     now = time.time() if now is None else now
@@ -170,7 +172,7 @@ def check_restarts(config: Config, findings: Findings, now: float | None = None)
     for restart in today[-RESTARTS_LISTED:]:
         findings.more(restart.line())
     if froze:
-        findings.more(f"the frozen terminal's threads' stacks: {config.data_dir / 'logs' / 'freeze-stacks.txt'}")
+        findings.more(f"the frozen terminal's threads' stacks: {log_dir(config.data_dir) / STACKS_FILE}")
 
 
 def _plain(exc: BaseException) -> str:

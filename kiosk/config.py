@@ -27,6 +27,7 @@ from common.options import ConfigError, check_field, coerce, option
 from kiosk.timeouts import timeout
 
 MODES = ("kiosk", "window", "maintenance")
+DEFAULTS_SOURCE = "defaults"  # Config.source without a site file
 CUSTOMER_SCREENS = ("off", "on")
 
 
@@ -207,7 +208,7 @@ class Config:
     device_calls: DeviceCallsConfig = field(default_factory=DeviceCallsConfig)
     supervisor: SupervisorConfig = field(default_factory=SupervisorConfig)
     devices: DevicesConfig = field(default_factory=DevicesConfig)
-    source: str = field(default="defaults", compare=False)
+    source: str = field(default=DEFAULTS_SOURCE, compare=False)
 
     @property
     def data_dir(self) -> Path:

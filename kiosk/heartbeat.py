@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -19,6 +20,7 @@ from kiosk import __version__
 from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError
 from kiosk.config import Config, ConfigError, apply_remote
+from kiosk.diagnostics import BackendContact
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_FACTOR = 8  # after repeated exceptions, beats come at most 8 intervals apart
@@ -48,6 +50,8 @@ class Heartbeat:
         self.enrolled = False
         self.last_error: BackendError | None = None
         self.config_refused = ""  # why the backend's last configuration was refused; reported back and in maintenance
+        self.answered_at: float | None = None  # wall clock of the backend's last answer (maintenance's network line)
+        self.round_trip_ms: float | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
@@ -72,18 +76,28 @@ class Heartbeat:
 
     def beat_once(self) -> bool:
         try:
-            if not self.enrolled:
+            status = self.status() if self.enrolled else None
+            asked = time.monotonic()
+            if status is None:
                 reply = self._backend.enrol(self._config.terminal.hall_id, __version__, self._config.terminal.mode)
                 self.enrolled = True
             else:
-                reply = self._backend.heartbeat(self.status())
+                reply = self._backend.heartbeat(status)
         except BackendError as exc:
             self.last_error = exc
             log.warning("heartbeat: %s", exc.detail or type(exc).__name__)
             return False
+        self.round_trip_ms = (time.monotonic() - asked) * 1000
+        self.answered_at = time.time()
         self.last_error = None
         self._apply(reply.get("config") or {})
         return True
+
+    def contact(self) -> BackendContact:
+        """The last contact with the backend, for maintenance."""
+        error = self.last_error
+        return BackendContact(self._config.backend.url, self.answered_at, self.round_trip_ms,
+                              error.message if error is not None else None)
 
     def _apply(self, remote: dict) -> None:
         try:

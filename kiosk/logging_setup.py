@@ -18,6 +18,13 @@ from common.masking import Masker
 from common.private_files import open_private, private_dir
 
 _FORMATTED = logging.Formatter()
+LOG_DIR = "logs"        # under the data directory
+LOG_FILE = "kiosk.log"  # in it, rotated daily and by size (kiosk.log.1 ...)
+
+
+def log_dir(data_dir: Path) -> Path:
+    """Where the terminal's log, a frozen terminal's stacks (kiosk/liveness.py) and nothing else go."""
+    return data_dir / LOG_DIR
 
 
 class MaskingFilter(logging.Filter):
@@ -99,7 +106,7 @@ def configure_logging(log_dir: Path, masker: Masker, level: str = "INFO", consol
     rotates daily and by size; ``backups`` (40) leaves room for ``retention.logs_days`` (30 by default)
     of daily files, which the retention pass deletes when due."""
     private_dir(log_dir)
-    path = log_dir / "kiosk.log"
+    path = log_dir / LOG_FILE
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_onetrip", False):

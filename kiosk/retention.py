@@ -29,6 +29,7 @@ from typing import Callable, Iterable
 from common.i18n import N_, Text, plural_text, text
 from devices.registry import data_path, validate_options
 from kiosk.config import Config, RetentionConfig
+from kiosk.logging_setup import LOG_DIR, LOG_FILE
 from offline_queue import recovery
 from offline_queue.outbox import Outbox
 from offline_queue.rows import ItemState
@@ -36,8 +37,7 @@ from offline_queue.rows import ItemState
 log = logging.getLogger(__name__)
 
 DAY_S = 86400.0
-LOG_DIR = "logs"                  # under the data directory (entry/cli.py configures logging there)
-ROTATED_LOG_GLOB = "kiosk.log.*"  # the current file is rotated by size; rotated ones age out
+ROTATED_LOG_GLOB = f"{LOG_FILE}.*"  # the current file is rotated by size; rotated ones age out
 PRINTERS = ("receipt_printer", "document_printer")  # a simulator's printouts land in its output_dir
 
 

@@ -143,3 +143,20 @@ def pcsc_stack(tmp_path_factory):
 
 
 pytest_plugins = ["pytester"]
+
+
+@pytest.fixture
+def terminal_log():
+    """``configure(folder)``: the log set up as ``kiosk run`` sets it up (JSON lines, masked) in ``folder``; its
+    handlers are taken off the root logger after the test."""
+    import logging
+
+    from common.masking import Masker
+    from kiosk.logging_setup import configure_logging
+
+    yield lambda folder: configure_logging(folder, Masker(), "INFO", console=False)
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_onetrip", False):
+            root.removeHandler(handler)
+            handler.close()

@@ -1,8 +1,10 @@
+import logging
 import time
 
 import pytest
 from PySide6.QtCore import Qt
 
+from kiosk.logging_setup import log_dir
 from kiosk.restarts import DAY_S, Reason, Restart, RestartLog
 from tests.maintenance_steps import sign_in, signed_in
 
@@ -118,8 +120,9 @@ def test_the_supervisor_s_restarts_of_the_day_are_shown_in_either_language(gui, 
     record.add(Restart(now - 2 * DAY_S, Reason.CRASHED, "ended by SIGSEGV", 50.0))  # not today's
     record.add(Restart(now - 3600, Reason.FROZE, "no sign of life for 30 s", 9000.0))
     record.add(Restart(now - 60, Reason.CRASHED, "ended by SIGABRT", 3500.0))
-    status.refresh()
-    qtbot.waitUntil(status.restart_line.isVisible, timeout=10000)
+    status.refresh()  # (a refresh begun before, by a device's health, may show the record half written first)
+    qtbot.waitUntil(lambda: "自动重启了 2 次" in status.restart_line.text(), timeout=10000)
+    assert status.restart_line.isVisible()
     line = status.restart_line.text()
     assert "自动重启了 2 次" in line and "程序崩溃" in line and "logs/freeze-stacks.txt" in line
     assert "SIGABRT" not in line  # staff's words, not the signal's name (kiosk doctor lists those)
@@ -131,3 +134,32 @@ def test_the_supervisor_s_restarts_of_the_day_are_shown_in_either_language(gui, 
     (gui.services.config.data_dir / "maintenance" / "restarts.json").write_text("{damaged")
     status.refresh()  # a damaged record reads as none: the line goes, nothing raised
     qtbot.waitUntil(lambda: not status.restart_line.isVisible(), timeout=5000)
+
+
+def test_network_log_and_configuration_are_one_tap_away_and_the_look_is_audited(gui, qtbot, terminal_log):
+    view = gui.window.view
+    status = view.status
+    terminal_log(log_dir(gui.services.config.data_dir))
+    signed_in(view, qtbot)
+    assert status.more.isVisible()
+    logging.getLogger("kiosk.test_maintenance_ui").error("receipt printer: paper jam for 330106199001011234")
+    qtbot.waitUntil(lambda: gui.services.heartbeat.answered_at is not None, timeout=10000)
+    qtbot.mouseClick(status.more, Qt.MouseButton.LeftButton)
+    page = view.diagnostics
+    assert view.currentWidget() is page
+    assert page.network_line.text().startswith(f"后台 {gui.services.config.backend.url}：") and "毫秒" in page.network_line.text()
+    qtbot.waitUntil(lambda: "paper jam" in page.log_lines.text(), timeout=10000)
+    assert "330106199001011234" not in page.log_lines.text() and "ERROR" in page.log_lines.text()
+    assert f"backend.url = {gui.services.config.backend.url}" in page.config_lines.text()
+    assert "terminal.staff_pin" not in page.config_lines.text()  # the demo PIN is the default: not listed
+    qtbot.waitUntil(lambda: any(e["action"] == "diagnostics" for e in gui.services.audit.entries), timeout=5000)
+
+    qtbot.mouseClick(gui.window.language_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.title.text() == "Network, log and configuration", timeout=5000)
+    assert page.network_line.text().startswith("Backend ") and page.back.text() == "Back to devices"
+    qtbot.mouseClick(page.back, Qt.MouseButton.LeftButton)
+    assert view.currentWidget() is status
+
+    qtbot.mouseClick(status.more, Qt.MouseButton.LeftButton)
+    view.access.sign_out()  # signed out (or idle) on this page: back to the sign-in, nothing of it left in sight
+    qtbot.waitUntil(lambda: view.currentWidget() is view.sign_in, timeout=5000)

@@ -46,7 +46,9 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
 
         return WindowView(services.new_clerk_desk(), bridge, services.config.terminal)
     if mode == "maintenance":
+        from kiosk.logging_setup import LOG_FILE, log_dir
         from kiosk.restarts import RestartLog
+        from ui.maintenance_diagnostics import DiagnosticsScreen
         from ui.maintenance_view import MaintenanceView, StatusScreen
         from ui.voice import VoiceGuide
 
@@ -58,7 +60,11 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
                               voice=VoiceGuide(services.config.voice, services.tasks),  # staff try the volume
                               record=access.record,
                               restarts=RestartLog(services.config.data_dir).recent)
-        return MaintenanceView(access, status)
+        log_file = log_dir(services.config.data_dir) / LOG_FILE
+        diagnostics = DiagnosticsScreen(services.heartbeat.contact, log_file, services.config, services.tasks,
+                                        back=lambda: view.back_to_devices())
+        view = MaintenanceView(access, status, diagnostics)
+        return view
     first.attach(services.new_citizen_session(), bridge, services.config.terminal,
                  backend_online=lambda: services.heartbeat.last_error is None,
                  social_security_card=services.devices.ss_card_reader.installed)

@@ -31,6 +31,7 @@ from ui.staff_sign_in import SignInScreen
 from ui.widgets import FocusWatch, NoticeLabel, Screen, button, label
 
 if TYPE_CHECKING:
+    from ui.maintenance_diagnostics import DiagnosticsScreen
     from ui.voice import VoiceGuide
 
 
@@ -163,6 +164,8 @@ class StatusScreen(Screen):
         self.check_audit = button("", self.run_audit_check)
         self.check_audit.setVisible(audit_check is not None)
         self.sign_out = button("", lambda: None)  # MaintenanceView connects it
+        self.more = button("", lambda: None)  # the network, the log and the configuration: MaintenanceView connects it
+        self.more.setVisible(False)
         self.voice = voice  # the kiosk's voice guidance at the configured volume, for a test prompt
         self._config_refused = config_refused  # the heartbeat's last refusal of remote configuration
         self._queue_status = queue_status  # Outbox.status, read on the task pool (it may wait on the queue's lock)
@@ -221,6 +224,7 @@ class StatusScreen(Screen):
         row.addWidget(self.test_print)
         row.addWidget(self.test_voice)
         row.addWidget(self.check_audit)
+        row.addWidget(self.more)
         row.addStretch(1)
         row.addWidget(self.sign_out)
         self.layout_.addLayout(row)
@@ -234,6 +238,7 @@ class StatusScreen(Screen):
         self.test_voice.setText(_("Test voice"))
         self.check_audit.setText(_("Check the audit trail"))
         self.sign_out.setText(_("Sign out"))
+        self.more.setText(_("Network, log, configuration"))
         if self._audit_result is not None:
             self.audit_line.setText(report_text(*self._audit_result).render())
         if self.voice is not None:
@@ -389,7 +394,8 @@ class StatusScreen(Screen):
 class MaintenanceView(QStackedWidget):
     """Staff sign-in (or the break-glass PIN's keypad), then the device status, until signed out."""
 
-    def __init__(self, access: MaintenanceAccess, status: StatusScreen) -> None:
+    def __init__(self, access: MaintenanceAccess, status: StatusScreen,
+                 diagnostics: DiagnosticsScreen | None = None) -> None:
         super().__init__()
         self.access = access
         self.sign_in = SignInScreen(access, N_("Maintenance sign-in"))
@@ -409,7 +415,13 @@ class MaintenanceView(QStackedWidget):
         self.pin = PinScreen(access, lambda: self._show(self.sign_in))
         self.status = status
         status.sign_out.clicked.connect(access.sign_out)
-        for screen in (self.sign_in, self.pin, status):
+        self.diagnostics = diagnostics
+        screens: list[Screen] = [self.sign_in, self.pin, status]
+        if diagnostics is not None:
+            status.more.setVisible(True)
+            status.more.clicked.connect(self.show_diagnostics)
+            screens.append(diagnostics)
+        for screen in screens:
             self.addWidget(screen)
         access.subscribe(lambda _a: self.show_step())
         self._show(self.sign_in)
@@ -419,11 +431,21 @@ class MaintenanceView(QStackedWidget):
         self.use_pin.setText(_("Break-glass PIN"))
         self.setCurrentWidget(screen)
 
+    def show_diagnostics(self) -> None:
+        """The network, the log's newest warnings and errors, the configuration; audited as looked at."""
+        if self.diagnostics is None or not self.access.unlocked:
+            return
+        self.access.record("diagnostics")
+        self._show(self.diagnostics)
+
+    def back_to_devices(self) -> None:
+        self._show(self.status)
+
     def show_step(self) -> None:
         if self.access.unlocked:
-            if self.currentWidget() is not self.status:
+            if self.currentWidget() not in (self.status, self.diagnostics):
                 self.unlock()
-        elif self.currentWidget() is self.status:
+        elif self.currentWidget() in (self.status, self.diagnostics):
             self.sign_in.staff_id.clear()
             self._show(self.sign_in)
         else:

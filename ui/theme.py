@@ -131,6 +131,7 @@ def stylesheet(theme: Theme | None = None) -> str:
     #idleWarning {{ background: #fff8e1; border-bottom: 3px solid #e65100; }}
     #title {{ {f("title")} font-weight: bold; color: #0d3c78; }}
     #subtitle {{ {f("subtitle")} color: #333; }}
+    #section {{ {f("subtitle")} font-weight: bold; color: #0d3c78; }}
     #notice {{ {f("notice")} color: {ERROR}; background: {ERROR_BG}; border: 2px solid {ERROR}; border-radius: 8px;
               padding: 6px {d(8)}; }}
     #info {{ {f("notice")} color: {INFO}; background: {INFO_BG}; border-radius: 8px; padding: 6px {d(8)}; }}

@@ -1,0 +1,155 @@
+"""What maintenance shows hall staff of the network, the log and the configuration
+(ui/maintenance_diagnostics.py draws it).
+
+- **Network**: the backend's address, when the heartbeat last had its answer and how long the answer
+  took, or since when it has had none and why, in plain words.
+- **The log's newest warnings and errors**, read from the end of ``logs/kiosk.log`` (JSON lines, masked
+  as they were written: kiosk/logging_setup.py), never more than ``TAIL_BYTES`` of it, on the task pool.
+  Staff read what went wrong without a keyboard or a shell; support gets the file.
+- **The configuration in effect**: the site file it came from, and every key not at its built-in default
+  (a PIN or its hash said to be set, never shown).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from common.i18n import Text, text
+from kiosk.config import Config, DeviceConfig
+
+TAIL_BYTES = 256 * 1024  # of the log's end read for its newest warnings and errors
+LOG_ENTRIES = 20         # the newest shown
+MESSAGE_CHARS = 240      # a message's first line, cut here
+LOUD_LEVELS = ("WARNING", "ERROR", "CRITICAL")
+SECRET_KEYS = frozenset({"terminal.staff_pin", "terminal.break_glass_pin_hash"})
+
+
+@dataclass(frozen=True)
+class BackendContact:
+    """The heartbeat's last contact with the backend (kiosk/heartbeat.py)."""
+
+    url: str
+    answered_at: float | None     # wall clock of the last answer; None: none since the terminal started
+    round_trip_ms: float | None   # how long that answer took
+    failure: Text | None          # why the last beat had no answer; None when it had one (or none was tried)
+
+
+def _clock(at: float) -> str:
+    return datetime.fromtimestamp(at).strftime("%H:%M:%S")
+
+
+def network_text(contact: BackendContact) -> Text:
+    if contact.failure is not None:
+        if contact.answered_at is None:
+            return text("Backend {url}: no answer since this terminal started: {reason}", url=contact.url,
+                        reason=contact.failure)
+        return text("Backend {url}: no answer since {time}: {reason}", url=contact.url,
+                    time=_clock(contact.answered_at), reason=contact.failure)
+    if contact.answered_at is None:
+        return text("Backend {url}: not asked yet.", url=contact.url)
+    return text("Backend {url}: answered at {time} in {ms} ms.", url=contact.url, time=_clock(contact.answered_at),
+                ms=f"{contact.round_trip_ms or 0:.0f}")
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    time: str    # HH:MM:SS of the day it was written
+    level: str
+    message: str  # its first line, masked as written, cut at MESSAGE_CHARS
+
+    def line(self) -> str:
+        return f"{self.time} {self.level:<7} {self.message}"
+
+
+def _entry(raw: str) -> LogEntry | None:
+    try:
+        record = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or record.get("level") not in LOUD_LEVELS:
+        return None
+    stamp, message = record.get("ts"), record.get("msg")
+    if not isinstance(stamp, str) or not isinstance(message, str):
+        return None
+    first = message.strip().splitlines()[0] if message.strip() else ""
+    if len(first) > MESSAGE_CHARS:
+        first = first[:MESSAGE_CHARS - 1] + "…"
+    return LogEntry(stamp[11:19] if len(stamp) >= 19 else stamp, record["level"], first)
+
+
+def newest_log_entries(log_file: Path, limit: int = LOG_ENTRIES) -> list[LogEntry]:
+    """The newest ``limit`` warnings and errors of the log file, newest first; reads its last ``TAIL_BYTES``.
+    No file is no entries; a line that is not one of ours is passed over."""
+    try:
+        with open(log_file, "rb") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, size - TAIL_BYTES))
+            tail = fh.read(TAIL_BYTES)
+    except FileNotFoundError:
+        return []
+    lines = tail.decode("utf-8", errors="replace").splitlines()
+    if size > TAIL_BYTES and lines:
+        lines = lines[1:]  # begun mid-line
+    entries = [e for e in map(_entry, reversed(lines)) if e is not None]
+    return entries[:limit]
+
+
+def _shown(key: str, value: Any) -> str | Text:
+    if key in SECRET_KEYS or any(word in key for word in ("password", "secret", "token")):
+        return text("(set)") if value else text("(not set)")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _changed(prefix: str, section: Any) -> Iterator[tuple[str, str | Text]]:
+    default = type(section)()
+    for f in dataclasses.fields(section):
+        value = getattr(section, f.name)
+        if isinstance(value, DeviceConfig):
+            yield from _device_changed(f"{prefix}.{f.name}", value)
+        elif dataclasses.is_dataclass(value):
+            yield from _changed(f"{prefix}.{f.name}", value)
+        elif value != getattr(default, f.name):
+            yield f"{prefix}.{f.name}", _shown(f"{prefix}.{f.name}", value)
+
+
+def _default(f: dataclasses.Field) -> Any:
+    """A field's default; a required one has none (so its value always counts as set)."""
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return dataclasses.MISSING
+
+
+def _device_changed(prefix: str, device: DeviceConfig) -> Iterator[tuple[str, str | Text]]:
+    """The driver, when not the simulator, and its options not at the driver's defaults (a typed options
+    object once the configuration is loaded; a plain table before)."""
+    if device.type != DeviceConfig().type:
+        yield f"{prefix}.type", device.type
+    options = device.options
+    if dataclasses.is_dataclass(options):
+        values = {f.name: getattr(options, f.name) for f in dataclasses.fields(options)
+                  if getattr(options, f.name) != _default(f)}
+    else:
+        values = dict(options)
+    for name, value in values.items():
+        yield f"{prefix}.{name}", _shown(f"{prefix}.{name}", value)
+
+
+def settings_not_at_default(config: Config) -> list[tuple[str, str | Text]]:
+    """Every ``section.key`` (``devices.<kind>.<option>``) whose value is not the built-in default, as shown to
+    staff (a secret as a message saying whether it is set); in the order of the configuration tree."""
+    found: list[tuple[str, str | Text]] = []
+    for f in dataclasses.fields(config):
+        section = getattr(config, f.name)
+        if dataclasses.is_dataclass(section):
+            found.extend(_changed(f.name, section))
+    return found

@@ -1,0 +1,99 @@
+"""What maintenance shows of the network, the log and the configuration (kiosk/diagnostics.py): the backend's last
+answer or why there is none, the log's newest warnings and errors read from its end (masked as written, a stranger's
+line passed over), and every setting not at its default with a PIN never shown."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import datetime
+
+from common.i18n import set_language, text
+from kiosk.config import load_config
+from kiosk.diagnostics import (LOG_ENTRIES, MESSAGE_CHARS, TAIL_BYTES, BackendContact, network_text,
+                               newest_log_entries, settings_not_at_default)
+from kiosk.logging_setup import LOG_FILE
+
+URL = "https://hall.example.gov.cn"
+
+
+def test_the_network_line_says_when_the_backend_last_answered_or_why_it_does_not():
+    set_language("en")
+    at = time.time()
+    clock = datetime.fromtimestamp(at).strftime("%H:%M:%S")
+    assert network_text(BackendContact(URL, None, None, None)).render() == f"Backend {URL}: not asked yet."
+    assert network_text(BackendContact(URL, at, 41.6, None)).render() == f"Backend {URL}: answered at {clock} in 42 ms."
+    down = text("The service is not reachable right now.")
+    assert network_text(BackendContact(URL, at, 41.6, down)).render() == (
+        f"Backend {URL}: no answer since {clock}: The service is not reachable right now.")
+    assert "no answer since this terminal started" in network_text(BackendContact(URL, None, None, down)).render()
+    set_language("zh_CN")
+    assert network_text(BackendContact(URL, at, 12.0, None)).render() == f"后台 {URL}：{clock} 应答，用时 12 毫秒。"
+
+
+def test_the_log_s_newest_warnings_and_errors_newest_first_and_masked_as_written(tmp_path, terminal_log):
+    path = terminal_log(tmp_path)
+    log = logging.getLogger("kiosk.test_diagnostics")
+    log.info("an ordinary day")
+    log.warning("card reader: no answer from 330106199001011234 (张三)")
+    for i in range(LOG_ENTRIES + 5):
+        log.error("printer jam %d", i)
+    log.warning("x" * (MESSAGE_CHARS + 50) + "\nsecond line")
+    entries = newest_log_entries(path)
+    assert len(entries) == LOG_ENTRIES
+    assert entries[0].level == "WARNING" and len(entries[0].message) == MESSAGE_CHARS
+    assert entries[0].message.endswith("…") and "second line" not in entries[0].message
+    assert entries[1].message == f"printer jam {LOG_ENTRIES + 4}" and entries[1].level == "ERROR"
+    assert all(e.level in ("WARNING", "ERROR") for e in entries)
+    every = newest_log_entries(path, limit=100)
+    card = [e for e in every if "card reader" in e.message]
+    assert len(card) == 1 and "330106199001011234" not in card[0].message  # masked when it was written
+    assert "an ordinary day" not in " ".join(e.message for e in every)
+    assert len(card[0].time) == 8 and card[0].line().startswith(card[0].time + " WARNING ")
+
+
+def test_only_the_end_of_a_large_log_is_read_and_strange_lines_are_passed_over(tmp_path):
+    path = tmp_path / LOG_FILE
+    old = json.dumps({"ts": "2026-12-04T06:00:00.000", "level": "ERROR", "msg": "from long ago"})
+    new = json.dumps({"ts": "2026-12-04T09:15:02.123", "level": "ERROR", "msg": "paper out"})
+    filler = json.dumps({"ts": "2026-12-04T07:00:00.000", "level": "INFO", "msg": "y" * 200})
+    strange = ["not json", "[1, 2]", json.dumps({"level": "ERROR"}), json.dumps({"ts": 5, "level": "ERROR", "msg": "m"}),
+               "\xff\xfe broken bytes"]
+    with path.open("w", encoding="utf-8", errors="surrogateescape") as fh:
+        fh.write(old + "\n")
+        for _ in range(2 * TAIL_BYTES // len(filler)):
+            fh.write(filler + "\n")
+        fh.write("\n".join(strange) + "\n" + new + "\n")
+    entries = newest_log_entries(path)
+    assert [(e.time, e.message) for e in entries] == [("09:15:02", "paper out")]
+    assert newest_log_entries(tmp_path / "none.log") == []
+
+
+def test_settings_not_at_their_defaults_are_listed_and_a_pin_is_never_shown(tmp_path):
+    site = tmp_path / "site.toml"
+    site.write_text(f"""
+[terminal]
+id = "ZJ-HZ-T009"
+demo = true
+staff_pin = "135790"
+idle_timeout_s = 120
+[backend]
+url = "{URL}"
+[devices.receipt_printer]
+type = "escpos_tcp"
+host = "10.1.2.3"
+port = 9100
+""")
+    config = load_config(site, environ={})
+    shown = {key: (value.render() if hasattr(value, "render") else value)
+             for key, value in settings_not_at_default(config)}
+    assert shown["terminal.id"] == "ZJ-HZ-T009" and shown["terminal.idle_timeout_s"] == "120"
+    assert shown["backend.url"] == URL
+    assert shown["devices.receipt_printer.type"] == "escpos_tcp" and shown["devices.receipt_printer.host"] == "10.1.2.3"
+    set_language("en")
+    assert settings_not_at_default(config)[[k for k, _ in settings_not_at_default(config)].index(
+        "terminal.staff_pin")][1].render() == "(set)"
+    assert "135790" not in repr(settings_not_at_default(config)) and "135790" not in str(shown)
+    assert "terminal.hall_id" not in shown  # at its default
+    assert settings_not_at_default(load_config(None, environ={})) == []

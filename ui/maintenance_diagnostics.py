@@ -1,0 +1,92 @@
+"""Maintenance's second page: the network, the log's newest warnings and errors, and the configuration in
+effect (kiosk/diagnostics.py composes them; the log is read on the task pool)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QWidget, QVBoxLayout
+
+from common.i18n import Text, _, text
+from kiosk.config import DEFAULTS_SOURCE, Config
+from kiosk.diagnostics import (TAIL_BYTES, BackendContact, LogEntry, network_text, newest_log_entries,
+                              settings_not_at_default)
+from kiosk.tasks import TaskRunner
+from kiosk.workflows.citizen import user_message
+from ui.widgets import Screen, button, enable_swipe, label
+
+
+def _left(name: str = "") -> "QWidget":
+    widget = label(name, align=Qt.AlignmentFlag.AlignLeft)
+    widget.setWordWrap(True)
+    widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return widget
+
+
+class DiagnosticsScreen(Screen):
+    def __init__(self, contact: Callable[[], BackendContact], log_file: Path, config: Config, tasks: TaskRunner,
+                 back: Callable[[], None]) -> None:
+        super().__init__()
+        self.compact()
+        self._contact = contact  # Heartbeat.contact: read from memory, no network call
+        self._log_file = log_file
+        self._config = config
+        self._tasks = tasks
+        self._entries: list[LogEntry] | None = None  # the log's newest warnings and errors, once read
+        self.title = label("title")
+        self.network_heading = _left("section")
+        self.network_line = _left()
+        self.log_heading = _left("section")
+        self.log_lines = _left()
+        self.config_heading = _left("section")
+        self.config_lines = _left()
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.network_heading, self.network_line, self.log_heading, self.log_lines,
+                       self.config_heading, self.config_lines):
+            column.addWidget(widget)
+        column.addStretch(1)
+        self.area = QScrollArea()
+        self.area.setWidget(body)
+        self.area.setWidgetResizable(True)
+        self.area.setFrameShape(QFrame.Shape.NoFrame)
+        enable_swipe(self.area)
+        self.read_again = button("", self.refresh)
+        self.back = button("primary", back)
+        self.layout_.addWidget(self.title)
+        self.layout_.addWidget(self.area, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.read_again)
+        row.addStretch(1)
+        row.addWidget(self.back)
+        self.layout_.addLayout(row)
+
+    def refresh(self, _session=None) -> None:
+        self.title.setText(_("Network, log and configuration"))
+        self.read_again.setText(_("Read again"))
+        self.back.setText(_("Back to devices"))
+        self.network_heading.setText(_("Network"))
+        self.network_line.setText(network_text(self._contact()).render())
+        self.log_heading.setText(_("Newest warnings and errors in {file}").format(file=self._log_file.name))
+        self._show_log(self._entries)
+        self._tasks.run(lambda: newest_log_entries(self._log_file), self._show_log,
+                        lambda exc: self.log_lines.setText(user_message(exc).render()))
+        source = self._config.source
+        self.config_heading.setText(_("Configuration from {source}; set otherwise than the defaults:").format(
+            source=_("the built-in defaults") if source == DEFAULTS_SOURCE else source))
+        changed = settings_not_at_default(self._config)
+        self.config_lines.setText("\n".join(f"{key} = {value.render() if isinstance(value, Text) else value}"
+                                            for key, value in changed) or _("Everything at its default."))
+
+    def _show_log(self, entries: list[LogEntry] | None) -> None:
+        self._entries = entries
+        if entries is None:
+            self.log_lines.setText(_("Reading the log…"))
+        elif not entries:
+            self.log_lines.setText(text("No warnings or errors in the log's newest {kb} KB.",
+                                        kb=TAIL_BYTES // 1024).render())
+        else:
+            self.log_lines.setText("\n".join(entry.line() for entry in entries))
