@@ -502,3 +502,19 @@ class EvaluationRecorded:
     evaluation_id: str = ""
     recorded_at: str = ""
     case_number: str | None = None  # the case it belongs to (None: a notice, a licence, a case still on its way)
+
+
+@dataclass(frozen=True)
+class HallTerminal:
+    """One terminal of the hall as the backend last heard from it (maintenance's list of the hall's terminals)."""
+
+    terminal_id: str
+    mode: str
+    version: str
+    silent_s: float | None               # since its last heartbeat (or enrolment), as the backend counts
+    heard: bool                          # a heartbeat came, not only its enrolment
+    devices_not_ready: tuple[tuple[str, str], ...]  # (device name, state): ("receipt_printer", "offline") ...
+    queue_waiting: int
+    queue_for_staff: int                 # refused, held and damaged items together
+    restarts_24h: int
+    last_restart: str                    # froze, crashed, exited, unstartable; "" for none

@@ -114,7 +114,7 @@ class Services:
         plain = terminal.staff_pin if terminal.demo and not terminal.break_glass_pin_hash else None
         break_glass = BreakGlassPin(lockout, pin_hash=terminal.break_glass_pin_hash, plain=plain)
         return MaintenanceAccess(staff_sign_in=self.staff_sign_in, break_glass=break_glass, tasks=self.tasks,
-                                 audit=self.audit, backend=self.backend)
+                                 audit=self.audit, backend=self.backend, hall_id=terminal.hall_id)
 
     def start(self) -> None:
         self.start_network()

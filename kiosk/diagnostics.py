@@ -20,14 +20,25 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
 
-from common.i18n import Text, text
+from common.domain import HallTerminal
+from common.i18n import N_, Text, _, plural_text, text
+from devices.health import DeviceState
 from kiosk.config import Config, DeviceConfig
+from kiosk.restarts import LABELS, Reason
 
 TAIL_BYTES = 256 * 1024  # of the log's end read for its newest warnings and errors
 LOG_ENTRIES = 20         # the newest shown
 MESSAGE_CHARS = 240      # a message's first line, cut here
 LOUD_LEVELS = ("WARNING", "ERROR", "CRITICAL")
 SECRET_KEYS = frozenset({"terminal.staff_pin", "terminal.break_glass_pin_hash"})
+
+
+# Each kind of device as hall staff call it (the table showed the configuration's keys, "id_reader")
+KIND_LABELS = {"id_reader": N_("ID card reader"), "ss_card_reader": N_("Social security card reader"),
+               "qr_scanner": N_("QR code scanner"), "document_camera": N_("Document camera"),
+               "receipt_printer": N_("Receipt printer"), "document_printer": N_("A4 document printer")}
+LIST_SEPARATOR = N_(", ")  # between the items of a list in a sentence (Chinese: 、)
+SILENT_AFTER_BEATS = 3  # a terminal not heard for this many heartbeat intervals is marked for staff
 
 
 @dataclass(frozen=True)
@@ -153,3 +164,42 @@ def settings_not_at_default(config: Config) -> list[tuple[str, str | Text]]:
         if dataclasses.is_dataclass(section):
             found.extend(_changed(f.name, section))
     return found
+
+
+def _ago(seconds: float) -> Text:
+    if seconds < 120:
+        n = round(seconds)
+        return plural_text("{count} second", "{count} seconds", n, count=n)
+    if seconds < 7200:
+        n = round(seconds / 60)
+        return plural_text("{count} minute", "{count} minutes", n, count=n)
+    n = round(seconds / 3600)
+    return plural_text("{count} hour", "{count} hours", n, count=n)
+
+
+def _device(name: str, state: str) -> str:
+    shown = _(KIND_LABELS[name]) if name in KIND_LABELS else name
+    try:
+        said = DeviceState(state).label.render()
+    except ValueError:
+        said = state
+    return text("{device}: {state}", device=shown, state=said).render()
+
+
+def hall_terminal_text(terminal: HallTerminal, heartbeat_interval_s: float) -> Text:
+    """One line of maintenance's list of the hall's terminals; one not heard for ``SILENT_AFTER_BEATS`` heartbeat
+    intervals is marked."""
+    if not terminal.heard:
+        return text("{terminal} ({mode}): enrolled, no heartbeat yet.", terminal=terminal.terminal_id,
+                    mode=terminal.mode)
+    silent = terminal.silent_s or 0.0
+    line = text("{mark}{terminal} ({mode} {version}): heard {ago} ago; devices not ready: {devices}; in its queue "
+                "{waiting} waiting, {stuck} for staff; restarts in 24 hours: {restarts}.",
+                mark="⚠ " if silent > SILENT_AFTER_BEATS * heartbeat_interval_s else "",
+                terminal=terminal.terminal_id, mode=terminal.mode, version=terminal.version, ago=_ago(silent),
+                devices=_(LIST_SEPARATOR).join(_device(n, st) for n, st in terminal.devices_not_ready) or _("none"),
+                waiting=terminal.queue_waiting, stuck=terminal.queue_for_staff,
+                restarts=(plural_text("{count} ({reason})", "{count} ({reason})", terminal.restarts_24h,
+                                      count=terminal.restarts_24h, reason=_(LABELS[Reason(terminal.last_restart)]))
+                          if terminal.restarts_24h and terminal.last_restart else str(terminal.restarts_24h)))
+    return line

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 
+from common.i18n import N_
 from common.private_files import private_dir, write_private
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,11 @@ class Reason(str, Enum):
     CRASHED = "crashed"  # ended by a signal (SIGSEGV, SIGABRT, SIGKILL from outside ...)
     EXITED = "exited"    # ended by itself, with its exit status
     UNSTARTABLE = "unstartable"  # the program could not be started at all
+
+
+# each reason as staff read it (maintenance's line, the hall's terminals)
+LABELS = {Reason.FROZE: N_("it froze (its screen stopped answering)"), Reason.CRASHED: N_("it crashed"),
+          Reason.EXITED: N_("it closed"), Reason.UNSTARTABLE: N_("it could not be started")}
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from fastapi.responses import JSONResponse
 from sandbox.audit_chains import AuditRefused
 from sandbox.errors import ApiError, documented, not_found
 from sandbox.handovers import HandoverConflict
-from sandbox.models import PROVISIONAL, AuditIn, AuditOut, DecisionIn, DecisionOut, HandoverIn, HandoverOut, StaffSession, StaffSignIn
+from sandbox.models import (PROVISIONAL, AuditIn, AuditOut, DecisionIn, DecisionOut, HallTerminals, HandoverIn,
+                            HandoverOut, StaffSession, StaffSignIn)
 from sandbox.store import CLOCK_SLACK_S, Store, now_iso
 
 AUDIT_REFUSALS = {
@@ -70,6 +71,14 @@ def decided_time(decided_at: str | None) -> float | None:
     if when.tzinfo is None or when.timestamp() > time.time() + CLOCK_SLACK_S:
         return None
     return min(when.timestamp(), time.time())
+
+
+def hall_terminal(terminal_id: str, body: dict, seen: float, now: float) -> dict:
+    """One terminal of a hall as its enrolment and last heartbeat said."""
+    return {"terminal_id": terminal_id, "mode": body.get("mode", "kiosk"), "version": body.get("version", ""),
+            "last_heartbeat": body.get("last_heartbeat", ""), "silent_s": round(max(0.0, now - seen), 1),
+            "devices": body.get("devices", []), "queue": body.get("queue"), "free_disk_mb": body.get("free_disk_mb"),
+            "restarts": body.get("restarts") or {}}
 
 
 def routes(store: Store, settings: dict) -> APIRouter:
@@ -141,6 +150,22 @@ def routes(store: Store, settings: dict) -> APIRouter:
             zh, en = HANDOVER_CONFLICTS[conflict.reason]
             raise ApiError(409, conflict.reason, zh, en, {"handover_id": conflict.handover_id}) from None
         return JSONResponse({"handover_id": handover_id, "recorded_at": at}, status_code=200 if replayed else 201)
+
+    @api.get("/halls/{hall_id}/terminals", response_model=HallTerminals, tags=["staff"],
+             responses=documented(401, 403))
+    def hall_terminals(hall_id: str, request: Request, x_staff_token: Optional[str] = Header(default=None)) -> dict:
+        """The hall's terminals as their last heartbeats said, for maintenance staff at one of the hall's own
+        terminals."""
+        member = staff(x_staff_token)
+        if "maintenance" not in member.get("roles", []):
+            raise ApiError(403, "not_maintenance", "该工作人员没有运维权限", "This staff member has no maintenance role")
+        caller = store.terminal(request.state.terminal_id) or {}
+        if caller.get("hall_id") != hall_id:
+            raise ApiError(403, "other_hall", "只能查看本终端所在大厅的终端", "Only the terminals of this terminal's own "
+                           "hall can be listed")
+        now = time.time()
+        return {"hall_id": hall_id, "terminals": [hall_terminal(tid, body, seen, now)
+                                                  for tid, body, seen in store.hall_terminals(hall_id)[:500]]}
 
     @api.post("/audit", response_model=AuditOut, tags=["staff"], responses=documented(400, 401, 409))
     def audit(body: AuditIn, request: Request) -> dict:

@@ -86,6 +86,24 @@ class HeartbeatIn(Strict):
                                                 "or ended")
 
 
+class HallTerminal(BaseModel):
+    terminal_id: str
+    mode: Literal["kiosk", "window", "maintenance"]
+    version: str = Field(max_length=32)
+    last_heartbeat: str = Field(description="when its last heartbeat came, ISO 8601; empty: enrolled, none yet")
+    silent_s: Optional[float] = Field(ge=0, description="seconds since its last heartbeat (or its enrolment), as "
+                                                        "the backend counts them; null when it never enrolled")
+    devices: list[DeviceStatus] = Field(max_length=20)
+    queue: Optional[QueueStatus] = Field(description="its offline queue as its last heartbeat said; null before one")
+    free_disk_mb: Optional[float] = Field(ge=0)
+    restarts: RestartStatus
+
+
+class HallTerminals(BaseModel):
+    hall_id: str
+    terminals: list[HallTerminal] = Field(max_length=500, description="every terminal enrolled in the hall, by id")
+
+
 class TerminalReply(BaseModel):
     terminal_id: str
     server_time: float = Field(description="seconds since the epoch, for clock-offset correction")

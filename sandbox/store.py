@@ -606,9 +606,18 @@ class Store:
     # -- terminals, nonces ------------------------------------------------------------------------------
 
     def touch_terminal(self, terminal_id: str, body: dict[str, Any]) -> None:
+        """What a terminal said last, over what it said before (its enrolment's hall stays with its heartbeats)."""
         with self.tx() as db:
+            row = db.execute("SELECT body FROM terminals WHERE terminal_id = ?", (terminal_id,)).fetchone()
+            merged = {**(json.loads(row[0]) if row else {}), **body}
             db.execute("INSERT OR REPLACE INTO terminals VALUES (?, ?, ?)",
-                       (terminal_id, json.dumps(body, ensure_ascii=False), time.time()))
+                       (terminal_id, json.dumps(merged, ensure_ascii=False), time.time()))
+
+    def hall_terminals(self, hall_id: str) -> list[tuple[str, dict[str, Any], float]]:
+        """(terminal id, what it said last, when) for every terminal enrolled in ``hall_id``, by id."""
+        rows = self._all("SELECT terminal_id, body, last_seen FROM terminals ORDER BY terminal_id")
+        found = [(row["terminal_id"], json.loads(row["body"]), row["last_seen"]) for row in rows]
+        return [(tid, body, seen) for tid, body, seen in found if body.get("hall_id") == hall_id]
 
     def terminal(self, terminal_id: str) -> dict[str, Any] | None:
         row = self._one("SELECT body FROM terminals WHERE terminal_id = ?", terminal_id)

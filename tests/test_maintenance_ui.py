@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from kiosk.logging_setup import log_dir
 from kiosk.restarts import DAY_S, Reason, Restart, RestartLog
-from tests.maintenance_steps import sign_in, signed_in
+from tests.maintenance_steps import enter_pin, sign_in, signed_in
 
 
 @pytest.fixture
@@ -151,6 +151,9 @@ def test_network_log_and_configuration_are_one_tap_away_and_the_look_is_audited(
     qtbot.waitUntil(lambda: "paper jam" in page.log_lines.text(), timeout=10000)
     assert "330106199001011234" not in page.log_lines.text() and "ERROR" in page.log_lines.text()
     assert f"backend.url = {gui.services.config.backend.url}" in page.config_lines.text()
+    terminal = gui.services.config.terminal.id  # the hall's terminals: this one, enrolled and beating
+    qtbot.waitUntil(lambda: terminal in page.hall_lines.text(), timeout=10000)
+    assert page.hall_heading.text() == "本大厅的终端"
     assert "terminal.staff_pin" not in page.config_lines.text()  # the demo PIN is the default: not listed
     qtbot.waitUntil(lambda: any(e["action"] == "diagnostics" for e in gui.services.audit.entries), timeout=5000)
 
@@ -163,3 +166,12 @@ def test_network_log_and_configuration_are_one_tap_away_and_the_look_is_audited(
     qtbot.mouseClick(status.more, Qt.MouseButton.LeftButton)
     view.access.sign_out()  # signed out (or idle) on this page: back to the sign-in, nothing of it left in sight
     qtbot.waitUntil(lambda: view.currentWidget() is view.sign_in, timeout=5000)
+
+
+def test_the_hall_s_terminals_need_a_staff_sign_in_not_the_break_glass_pin(gui, qtbot):
+    view = gui.window.view
+    enter_pin(view, qtbot, "246810")  # the demo configuration's PIN
+    assert view.currentWidget() is view.status
+    qtbot.mouseClick(view.status.more, Qt.MouseButton.LeftButton)
+    page = view.diagnostics
+    qtbot.waitUntil(lambda: "请在后台可连接时用工号登录" in page.hall_lines.text(), timeout=5000)

@@ -9,13 +9,17 @@ from typing import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QWidget, QVBoxLayout
 
+from common.domain import HallTerminal
 from common.i18n import Text, _, text
 from kiosk.config import DEFAULTS_SOURCE, Config
-from kiosk.diagnostics import (TAIL_BYTES, BackendContact, LogEntry, network_text, newest_log_entries,
-                              settings_not_at_default)
+from kiosk.diagnostics import (TAIL_BYTES, BackendContact, LogEntry, hall_terminal_text, network_text,
+                              newest_log_entries, settings_not_at_default)
 from kiosk.tasks import TaskRunner
 from kiosk.workflows.citizen import user_message
 from ui.widgets import Screen, button, enable_swipe, label
+
+
+_NOT_READ = object()  # the hall's terminals, before the backend's answer
 
 
 def _left(name: str = "") -> "QWidget":
@@ -27,10 +31,12 @@ def _left(name: str = "") -> "QWidget":
 
 class DiagnosticsScreen(Screen):
     def __init__(self, contact: Callable[[], BackendContact], log_file: Path, config: Config, tasks: TaskRunner,
-                 back: Callable[[], None]) -> None:
+                 back: Callable[[], None],
+                 hall_terminals: Callable[[], list[HallTerminal] | None] | None = None) -> None:
         super().__init__()
         self.compact()
         self._contact = contact  # Heartbeat.contact: read from memory, no network call
+        self._hall_terminals = hall_terminals  # MaintenanceAccess.hall_terminals: a backend call, on the task pool
         self._log_file = log_file
         self._config = config
         self._tasks = tasks
@@ -38,6 +44,8 @@ class DiagnosticsScreen(Screen):
         self.title = label("title")
         self.network_heading = _left("section")
         self.network_line = _left()
+        self.hall_heading = _left("section")
+        self.hall_lines = _left()
         self.log_heading = _left("section")
         self.log_lines = _left()
         self.config_heading = _left("section")
@@ -45,8 +53,8 @@ class DiagnosticsScreen(Screen):
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.network_heading, self.network_line, self.log_heading, self.log_lines,
-                       self.config_heading, self.config_lines):
+        for widget in (self.network_heading, self.network_line, self.hall_heading, self.hall_lines, self.log_heading,
+                       self.log_lines, self.config_heading, self.config_lines):
             column.addWidget(widget)
         column.addStretch(1)
         self.area = QScrollArea()
@@ -70,6 +78,12 @@ class DiagnosticsScreen(Screen):
         self.back.setText(_("Back to devices"))
         self.network_heading.setText(_("Network"))
         self.network_line.setText(network_text(self._contact()).render())
+        self.hall_heading.setVisible(self._hall_terminals is not None)
+        self.hall_lines.setVisible(self._hall_terminals is not None)
+        if self._hall_terminals is not None:
+            self.hall_heading.setText(_("This hall's terminals"))
+            self._show_terminals(_NOT_READ)
+            self._tasks.run(self._hall_terminals, self._show_terminals, self._show_terminals)
         self.log_heading.setText(_("Newest warnings and errors in {file}").format(file=self._log_file.name))
         self._show_log(self._entries)
         self._tasks.run(lambda: newest_log_entries(self._log_file), self._show_log,
@@ -90,3 +104,18 @@ class DiagnosticsScreen(Screen):
                                         kb=TAIL_BYTES // 1024).render())
         else:
             self.log_lines.setText("\n".join(entry.line() for entry in entries))
+
+    def _show_terminals(self, found: list[HallTerminal] | None | BaseException | object) -> None:
+        """The list, or why there is none: not read yet, nobody signed in online, the backend's failure."""
+        if found is _NOT_READ:
+            shown = _("Asking the backend…")
+        elif found is None:
+            shown = _("Sign in with your staff id while the backend answers to see this hall's terminals.")
+        elif isinstance(found, BaseException):
+            shown = user_message(found).render()
+        elif not found:
+            shown = _("No terminal of this hall is enrolled.")
+        else:
+            interval = self._config.backend.heartbeat_interval_s
+            shown = "\n".join(hall_terminal_text(t, interval).render() for t in found)
+        self.hall_lines.setText(shown)

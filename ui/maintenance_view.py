@@ -18,8 +18,9 @@ from devices.health import Health, SelfTestResult
 from devices.base import Device
 from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import report_text
+from kiosk.diagnostics import KIND_LABELS
 from kiosk.forms import Keyboard
-from kiosk.restarts import DAY_S, Reason, Restart
+from kiosk.restarts import DAY_S, LABELS as RESTART_LABELS, Reason, Restart
 from kiosk.retention import report_lines
 from kiosk.tasks import TaskRunner
 from common.i18n import N_, _, plural_text, text
@@ -33,12 +34,6 @@ from ui.widgets import FocusWatch, NoticeLabel, Screen, button, label
 if TYPE_CHECKING:
     from ui.maintenance_diagnostics import DiagnosticsScreen
     from ui.voice import VoiceGuide
-
-
-# Each kind of device as hall staff call it (the table showed the configuration's keys, "id_reader")
-KIND_LABELS = {"id_reader": N_("ID card reader"), "ss_card_reader": N_("Social security card reader"),
-               "qr_scanner": N_("QR code scanner"), "document_camera": N_("Document camera"),
-               "receipt_printer": N_("Receipt printer"), "document_printer": N_("A4 document printer")}
 
 
 def device_label(device: Device) -> str:
@@ -70,10 +65,6 @@ def counters_text(counters: dict[str, int]) -> str:
     shown = [(_(label), counters.get(name, 0)) for name, label in COUNTER_LABELS.items()]
     return ", ".join(f"{label} {n}" for label, n in shown if n)
 
-RESTART_REASONS = {Reason.FROZE: N_("it froze (its screen stopped answering)"), Reason.CRASHED: N_("it crashed"),
-                   Reason.EXITED: N_("it closed"), Reason.UNSTARTABLE: N_("it could not be started")}
-
-
 def restarts_text(restarts: list[Restart], now: float) -> str:
     """kiosk supervise's restarts of the last day for staff: how many, the last one's time and reason, and where
     a freeze's stacks are; empty when there were none."""
@@ -82,7 +73,7 @@ def restarts_text(restarts: list[Restart], now: float) -> str:
         return ""
     last = today[-1]
     params = dict(count=len(today), time=datetime.fromtimestamp(last.at).strftime("%H:%M"),
-                  reason=_(RESTART_REASONS[last.reason]))
+                  reason=_(RESTART_LABELS[last.reason]))
     if any(r.reason is Reason.FROZE for r in today):  # one message: Chinese joins its sentences without a space
         return plural_text("This terminal was started again {count} time in the last 24 hours; the last time at "
                            "{time}: {reason}. What it was doing when it froze is in logs/freeze-stacks.txt for "

@@ -27,8 +27,8 @@ from urllib.parse import quote, urlencode, urlsplit
 from kiosk.backend import answer as answers
 from kiosk.backend.declarations import declare
 from kiosk.backend.codec import (_get, _objects, company_from_json, consent_from_json, evaluation_recorded_from_json,
-                                 parse_time, payment_order_from_json, refusal_from_json, service_from_json,
-                                 withdrawal_from_json)
+                                 hall_terminals_from_json, parse_time, payment_order_from_json, refusal_from_json,
+                                 service_from_json, withdrawal_from_json)
 from common import provisional, uscc
 from common.backend_errors import (AuthError, BackendError, BadCreditCodeError, CompanyNotFoundError, OfflineError,
                                    RejectedError, ServerError)
@@ -36,8 +36,8 @@ from common.audit_chain import audit_key
 from common.signing import H_NONCE, Signer, demo_key
 from kiosk.config import BackendConfig
 from common.domain import (MAX_EVALUATION_COMMENT, Application, Attachment, CaseRefusal, Company, Consent,
-                           ConsentWithdrawal, Evaluation, EvaluationKey, EvaluationRecorded, PaymentOrder, RatingReason,
-                           RecordedConsent, ServiceItem, Submitted, WithdrawalRecorded)
+                           ConsentWithdrawal, Evaluation, EvaluationKey, EvaluationRecorded, HallTerminal, PaymentOrder,
+                           RatingReason, RecordedConsent, ServiceItem, Submitted, WithdrawalRecorded)
 
 if TYPE_CHECKING:
     import requests
@@ -507,6 +507,11 @@ class BackendClient:
         query = [("category", c) for c in categories]
         body = self._call("GET", "/queue" + ("?" + urlencode(query) if query else ""), retry=True)
         return _get(body, "waiting", int)
+
+    def hall_terminals(self, hall_id: str, staff_token: str) -> list[HallTerminal]:
+        """Every terminal of this terminal's hall as the backend last heard from it (maintenance staff only)."""
+        body = self._call("GET", f"/halls/{_q(hall_id)}/terminals", retry=True, headers={"X-Staff-Token": staff_token})
+        return hall_terminals_from_json(body, hall_id)
 
     def send_audit(self, entries: list[dict[str, Any]]) -> dict[str, Any]:
         """Push audit entries; the answer is the head the backend holds (``count``, ``head``)."""

@@ -8,8 +8,8 @@ import math
 from typing import Any, TypeVar
 
 from common.backend_errors import ServerError
-from common.domain import (CaseRefusal, Company, CompanyRole, EvaluationRecorded, PaymentOrder, PaymentStatus,
-                           RecordedConsent, WithdrawalRecorded)
+from common.domain import (CaseRefusal, Company, CompanyRole, EvaluationRecorded, HallTerminal, PaymentOrder,
+                           PaymentStatus, RecordedConsent, WithdrawalRecorded)
 from common.domain import FieldType, FormChoice, FormField, MaterialKind, MaterialRequirement, ServiceItem
 from common.form_patterns import UnsafePattern, compile_pattern
 from kiosk.payloads import PayloadKind, classify, is_case_number
@@ -195,3 +195,50 @@ def evaluation_recorded_from_json(obj: dict[str, Any], level: int) -> Evaluation
     recorded_at = _get(obj, "recorded_at", str)
     parse_time(recorded_at)
     return EvaluationRecorded(level, False, _text(obj, "evaluation_id"), recorded_at, case_number)
+
+
+TERMINAL_MODES = ("kiosk", "window", "maintenance")
+DEVICE_STATES = ("ready", "busy", "offline", "error")
+RESTART_REASONS = ("", "froze", "crashed", "exited", "unstartable")
+MAX_HALL_TERMINALS = 500
+
+
+def _count(obj: dict[str, Any], key: str) -> int:
+    value = _get(obj, key, int, 0)
+    if value < 0:
+        raise ServerError(detail=f"field {key!r}: a count below 0")
+    return value
+
+
+def hall_terminal_from_json(obj: dict[str, Any]) -> HallTerminal:
+    """One ``HallTerminal`` of ``GET /halls/{hall}/terminals``; its names and words are shown to staff as they come,
+    so each is bounded and of the contract's kinds."""
+    terminal_id = _text(obj, "terminal_id")
+    if not 0 < len(terminal_id) <= 32:
+        raise ServerError(detail="hall terminal: terminal_id length")
+    silent = _get(obj, "silent_s", float, None)
+    if silent is not None and not (math.isfinite(silent) and silent >= 0):
+        raise ServerError(detail="hall terminal: silent_s not a time")
+    devices = []
+    for device in _objects(obj, "devices")[:20]:
+        state = _one_of(device, "state", DEVICE_STATES)
+        if state != "ready":
+            devices.append((_text(device, "name")[:40], state))
+    queue = _get(obj, "queue", dict, {})
+    restarts = _get(obj, "restarts", dict, {})
+    return HallTerminal(terminal_id=terminal_id, mode=_one_of(obj, "mode", TERMINAL_MODES),
+                        version=_text(obj, "version", "")[:32], silent_s=silent,
+                        heard=bool(_text(obj, "last_heartbeat", "")), devices_not_ready=tuple(devices),
+                        queue_waiting=_count(queue, "depth"),
+                        queue_for_staff=sum(_count(queue, k) for k in ("dead", "held", "quarantined")),
+                        restarts_24h=_count(restarts, "last_24h"),
+                        last_restart=_one_of(restarts, "last_reason", RESTART_REASONS))
+
+
+def hall_terminals_from_json(obj: dict[str, Any], hall_id: str) -> list[HallTerminal]:
+    if _text(obj, "hall_id") != hall_id:
+        raise ServerError(detail="hall terminals: another hall's list")
+    items = _objects(obj, "terminals")
+    if len(items) > MAX_HALL_TERMINALS:
+        raise ServerError(detail="hall terminals: more than the contract allows")
+    return [hall_terminal_from_json(item) for item in items]

@@ -10,6 +10,7 @@ import logging
 from typing import Any, Callable
 
 from common.i18n import plural_text, text
+from common.domain import HallTerminal
 from kiosk.audit import AuditTrail
 from kiosk.break_glass import Attempt, BreakGlassPin
 from kiosk.staff_sign_in import StaffSignIn
@@ -26,9 +27,9 @@ class MaintenanceAccess:
     """Signed out, signing in, or unlocked by ``actor``; ``busy`` and ``notice`` for the screens."""
 
     def __init__(self, *, staff_sign_in: StaffSignIn, break_glass: BreakGlassPin, tasks: TaskRunner,
-                 audit: AuditTrail, backend: Any) -> None:
+                 audit: AuditTrail, backend: Any, hall_id: str = "") -> None:
         self._staff_sign_in, self.break_glass, self._tasks = staff_sign_in, break_glass, tasks
-        self._audit, self._backend = audit, backend
+        self._audit, self._backend, self._hall_id = audit, backend, hall_id
         self._observers: list[Callable[[MaintenanceAccess], None]] = []
         self.actor = ""  # the staff id, or BREAK_GLASS; "" while locked
         self.staff: dict[str, Any] | None = None
@@ -52,6 +53,15 @@ class MaintenanceAccess:
         if not self.actor:
             return
         record_and_push(self._audit, self._backend, self._tasks, self.actor, action, detail)
+
+    def hall_terminals(self) -> list[HallTerminal] | None:
+        """Blocking (the task pool): every terminal of this hall as the backend last heard from it; None when no
+        staff member is signed in online (the break-glass PIN, an offline sign-in): the backend answers a staff
+        token alone."""
+        token = (self.staff or {}).get("token", "")
+        if not token:
+            return None
+        return self._backend.hall_terminals(self._hall_id, token)
 
     def sign_in(self, staff_id: str, password: str) -> None:
         if self.busy:

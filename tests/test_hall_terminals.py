@@ -1,0 +1,105 @@
+"""The hall's terminals for maintenance staff (``GET /halls/{hall}/terminals``): each as its last heartbeat said, only
+for a staff member with the maintenance role at a terminal of that hall; what the backend answers is checked before
+staff read it."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from common.backend_errors import AuthError, RejectedError, ServerError
+from common.domain import HallTerminal
+from common.i18n import set_language
+from kiosk.backend.codec import hall_terminals_from_json
+from kiosk.diagnostics import hall_terminal_text
+from tests.backend_helpers import client_for
+
+HALL, OTHER = "330106-XH-01", "330106-XH-02"
+
+
+def _beat(client, mode: str = "kiosk", **extra) -> None:
+    status = {"version": "0.1.0", "mode": mode, "devices": [{"name": "receipt_printer", "state": "offline",
+                                                              "reason": "paper out"},
+                                                             {"name": "qr_scanner", "state": "ready"}],
+              "free_disk_mb": 5000.0, "queue": {"depth": 3, "oldest_age_s": 40.0, "dead": 1, "held": 1}}
+    status.update(extra)
+    client.heartbeat(status)
+
+
+def _staff_token(client, staff_id: str) -> str:
+    return client.staff_sign_in(staff_id, f"demo-{staff_id}")["token"]
+
+
+def test_maintenance_staff_see_each_terminal_of_their_hall_as_it_last_said(sandbox):
+    kiosk, window, elsewhere, silent = (client_for(sandbox.url, terminal=t) for t in
+                                        ("HALL-K1", "HALL-W1", "OTHER-K1", "HALL-K2"))
+    for client, hall in ((kiosk, HALL), (window, HALL), (elsewhere, OTHER), (silent, HALL)):
+        client.enrol(hall, "0.1.0", "window" if client is window else "kiosk")
+    _beat(kiosk, restarts={"last_24h": 2, "last_reason": "froze", "last_at": "2026-12-04T07:00:00+00:00"})
+    _beat(window, mode="window")
+    _beat(elsewhere)
+    terminals = kiosk.hall_terminals(HALL, _staff_token(kiosk, "XH0004"))
+    assert [t.terminal_id for t in terminals] == ["HALL-K1", "HALL-K2", "HALL-W1"]  # not the other hall's
+    k1, k2, w1 = terminals
+    assert k1.heard and k1.mode == "kiosk" and k1.version == "0.1.0"
+    assert k1.devices_not_ready == (("receipt_printer", "offline"),)
+    assert (k1.queue_waiting, k1.queue_for_staff) == (3, 2)
+    assert (k1.restarts_24h, k1.last_restart) == (2, "froze")
+    assert not k2.heard and k2.silent_s is not None and k2.silent_s >= 0  # enrolled, no heartbeat yet
+    assert w1.mode == "window" and w1.restarts_24h == 0 and w1.last_restart == ""
+    set_language("en")
+    line = hall_terminal_text(k1, 60.0).render()
+    assert re.fullmatch(r"HALL-K1 \(kiosk 0\.1\.0\): heard \d+ seconds? ago; devices not ready: Receipt printer: "
+                        r"Offline; in its queue 3 waiting, 2 for staff; restarts in 24 hours: 2 \(it froze \(its screen "
+                        r"stopped answering\)\)\.", line), line
+    assert hall_terminal_text(k2, 60.0).render() == "HALL-K2 (kiosk): enrolled, no heartbeat yet."
+    set_language("zh_CN")
+    assert "未就绪的设备：凭条打印机：离线；" in hall_terminal_text(k1, 60.0).render()
+
+
+def test_a_clerk_another_hall_and_a_stale_token_are_refused(sandbox):
+    kiosk = client_for(sandbox.url, terminal="HALL-K1")
+    kiosk.enrol(HALL, "0.1.0", "kiosk")
+    with pytest.raises(RejectedError) as refused:
+        kiosk.hall_terminals(HALL, _staff_token(kiosk, "XH0001"))  # a clerk
+    assert refused.value.code == "not_maintenance"
+    with pytest.raises(RejectedError) as refused:
+        kiosk.hall_terminals(OTHER, _staff_token(kiosk, "XH0004"))
+    assert refused.value.code == "other_hall"
+    with pytest.raises(AuthError):
+        kiosk.hall_terminals(HALL, "not-a-token")
+
+
+def test_a_terminal_not_heard_for_three_beats_is_marked():
+    quiet = HallTerminal("HALL-K9", "kiosk", "0.1.0", silent_s=7300.0, heard=True, devices_not_ready=(),
+                         queue_waiting=0, queue_for_staff=0, restarts_24h=0, last_restart="")
+    set_language("en")
+    line = hall_terminal_text(quiet, 60.0).render()
+    assert line.startswith("⚠ HALL-K9") and "heard 2 hours ago" in line and "devices not ready: none" in line
+    assert not hall_terminal_text(quiet, 3600.0).render().startswith("⚠")
+
+
+GOOD = {"terminal_id": "HALL-K1", "mode": "kiosk", "version": "0.1.0", "last_heartbeat": "2026-12-04T07:00:00+08:00",
+        "silent_s": 12.0, "devices": [], "queue": {"depth": 0, "oldest_age_s": 0.0}, "free_disk_mb": 100.0,
+        "restarts": {}}
+
+
+@pytest.mark.parametrize("change", [
+    {"silent_s": math.nan}, {"silent_s": -1.0}, {"silent_s": "soon"}, {"mode": "toaster"}, {"terminal_id": ""},
+    {"terminal_id": "X" * 33}, {"devices": [{"name": "qr_scanner", "state": "melting"}]}, {"devices": "all fine"},
+    {"queue": {"depth": -3}}, {"queue": {"dead": True}}, {"restarts": {"last_24h": -1}},
+    {"restarts": {"last_reason": "bored"}}, {"version": 7},
+])
+def test_an_answer_off_the_contract_is_a_server_error_not_a_line_for_staff(change):
+    with pytest.raises(ServerError):
+        hall_terminals_from_json({"hall_id": HALL, "terminals": [{**GOOD, **change}]}, HALL)
+
+
+def test_another_hall_s_list_or_too_long_a_list_is_refused():
+    assert hall_terminals_from_json({"hall_id": HALL, "terminals": [GOOD]}, HALL)[0].terminal_id == "HALL-K1"
+    with pytest.raises(ServerError):
+        hall_terminals_from_json({"hall_id": OTHER, "terminals": [GOOD]}, HALL)
+    with pytest.raises(ServerError):
+        hall_terminals_from_json({"hall_id": HALL, "terminals": [GOOD] * 501}, HALL)
