@@ -22,7 +22,8 @@ voice is on for the whole demo):
   (HY-011) with its one material scanned at the window, the page going with the case as a kiosk's do;
   the window's A4 documents (the notice, the refusal decision and the acceptance notice) are kept as
   PDFs under ``a4/``;
-- a staff member with the maintenance role signs in to maintenance mode and runs the self-tests.
+- a staff member with the maintenance role signs in to maintenance mode, runs the self-tests and opens the
+  page of the network, the hall's terminals, the log and the configuration.
 
 At the end it prints what it sent (case numbers, the offline case's provisional and final numbers,
 the notice number) so they can be looked up in the backend's database: each case's ``body`` there
@@ -341,6 +342,7 @@ def _maintenance(config: Config, masker: Masker | None, camera: walk.Camera) -> 
         walk.show(gui)
         walk.maintenance_sign_in(gui, MAINTENANCE_ID, MAINTENANCE_PASSWORD, camera)
         walk.maintenance_self_test(gui, camera)
+        walk.maintenance_diagnostics(gui, camera)
     finally:
         gui.close()
 

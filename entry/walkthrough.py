@@ -757,3 +757,18 @@ def maintenance_self_test(gui: Gui, camera: Camera | None = None) -> list[tuple[
     wait_until(lambda: len(results()) == table.rowCount(), "every device's self-test result", 30)
     _snap(camera, gui, "maintenance-devices")
     return results()
+
+
+def maintenance_diagnostics(gui: Gui, camera: Camera | None = None) -> str:
+    """Tap "network, log, configuration" and wait for the hall's terminals from the backend; back to the devices.
+    Returns the hall's terminals as the page lists them."""
+    view = gui.window.view
+    tap(view.status.more, "'network, log, configuration' button")
+    page = view.diagnostics
+    terminal = gui.services.config.terminal.id
+    wait_until(lambda: terminal in page.hall_lines.text(), "the hall's terminals", 15)
+    _snap(camera, gui, "maintenance-network-log-configuration")
+    listed = page.hall_lines.text()
+    tap(page.back, "'back to devices' button")
+    wait_until(lambda: view.currentWidget() is view.status, "the device status screen", 5)
+    return listed

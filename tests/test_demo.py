@@ -58,6 +58,7 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
                    "window-ticket-called", "window-customer-called"):  # the queue ticket called (叫号)
         assert any(n.split("-", 1)[1] == f"{screen}.png" for n in names), f"no screenshot of {screen}"
     assert any("maintenance-devices" in n for n in names)
+    assert any("maintenance-network-log-configuration" in n for n in names)
     for path in run.paths:
         with Image.open(path) as image:
             assert image.width > 300 and image.height > 300
