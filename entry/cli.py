@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -110,16 +111,18 @@ def _cmd_run(args) -> int:
     from kiosk.logging_setup import log_dir
 
     stacks = dump_stacks_on_signal(log_dir(config.data_dir))  # kept open for the process's life
+    restarted = False
     if os.environ.get(LIVENESS_FD_ENV):
-        from kiosk.restarts import RestartLog
+        from kiosk.restarts import RestartLog, just_restarted
 
         last = RestartLog(config.data_dir).recent()[-1:]
         log.info("running under kiosk supervise; the last restart: %s", last[0].line() if last else "none recorded")
+        restarted = just_restarted(last, time.time())
     from ui.app import run_gui
 
     log.info("starting OneTrip %s as %s (terminal %s)", __version__, config.terminal.mode, config.terminal.id)
     try:
-        return run_gui(config, config.terminal.mode, masker, fullscreen=not args.windowed)
+        return run_gui(config, config.terminal.mode, masker, fullscreen=not args.windowed, restarted=restarted)
     finally:
         if stacks is not None:
             stacks.close()

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 KEEP = 50              # the newest restarts kept
 DAY_S = 86400.0        # the window the summary counts over
+JUST_S = 120.0         # a start this soon after a restart's cause tells whoever is at the screen
 FILE = Path("maintenance") / "restarts.json"
 
 
@@ -123,3 +124,9 @@ class RestartLog:
         return {"last_24h": sum(1 for r in restarts if now - DAY_S <= r.at <= now + 60),
                 "last_reason": last.reason.value if last else "",
                 "last_at": last.when() if last else ""}
+
+
+def just_restarted(last: list[Restart], now: float) -> bool:
+    """The newest restart (``last``: the record's newest, or none) came within ``JUST_S`` of ``now``: someone may
+    have been halfway through at the screen."""
+    return bool(last) and 0 <= now - last[-1].at <= JUST_S

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from common.i18n import N_, text
 from ui import gui_thread_gc, long_lived, qt_messages, signs_of_life
 from ui.dispatcher import Dispatcher
 from ui.display import display_for
@@ -24,6 +25,7 @@ if TYPE_CHECKING:  # imported where the services are built, after the first pain
     from ui.bridge import DeviceBridge
 
 log = logging.getLogger(__name__)
+RESTARTED = N_("This terminal has just restarted. If you were in the middle of something, please start again.")
 COMPOSE_JOIN_S = 30.0  # closing while the services are still being built: how long to wait for them
 COMPOSE_SWITCH_S = 0.001  # the interpreter's switch interval while the services are composed beside the first paint
 
@@ -110,9 +112,10 @@ class Gui:
     """
 
     def __init__(self, config: Config, mode: str, masker: Masker | None = None, *, staged: bool = False,
-                 freeze_long_lived: bool | None = None) -> None:
+                 freeze_long_lived: bool | None = None, restarted: bool = False) -> None:
         self.app = qt_application()
         self.config, self.mode, self.masker, self.staged = config, mode, masker, staged
+        self.restarted = restarted  # kiosk supervise has just started it again: the home screen says so
         # a terminal process (kiosk run, and the bench that measures it) freezes what it keeps for life;
         # a test process that makes hundreds of Guis does not (their leftovers would never be collected)
         self.freeze_long_lived = staged if freeze_long_lived is None else freeze_long_lived
@@ -188,6 +191,10 @@ class Gui:
         pinyin_keyboard.install(PinyinWords(), services.tasks)  # pinyin for Chinese fields, words read on first use
         view = build_view(self.mode, services, self.bridge, self.window.view)
         self.window.attach(view, card_sim=rehearsal_card(services.devices.id_reader), voice=self._voice())
+        if self.restarted and self.mode == "kiosk":  # whoever was halfway through is not left wondering
+            from kiosk.workflows.citizen import Notice
+
+            view.session.tell_at_home(Notice(text(RESTARTED), error=False))
         if self._early_config is not None:
             self.window.apply_config(self._early_config)
             self._early_config = None
@@ -263,8 +270,10 @@ class Gui:
         QCoreApplication.processEvents()
 
 
-def run_gui(config: Config, mode: str, masker: Masker | None = None, fullscreen: bool = True) -> int:
-    gui = Gui(config, mode, masker, staged=True)
+def run_gui(config: Config, mode: str, masker: Masker | None = None, fullscreen: bool = True,
+            restarted: bool = False) -> int:
+    """``restarted``: kiosk supervise has just started the terminal again after a freeze or a crash."""
+    gui = Gui(config, mode, masker, staged=True, restarted=restarted)
     if fullscreen:
         screen = gui.app.primaryScreen()
         size = screen.size()

@@ -1560,6 +1560,12 @@ class CitizenSession(SessionTicket, RatingTaps):
         if self.step is not Step.HOME:
             self.end("idle timeout")
 
+    def tell_at_home(self, notice: Notice) -> None:
+        """A message for whoever stands at the home screen (the terminal has just restarted); it goes as the
+        home screen's messages go, after ``terminal.home_notice_s``."""
+        if self.step is Step.HOME and not self.busy:
+            self._go(Step.HOME, notice)
+
     def clear_home_notice(self) -> None:
         """A message left on the home screen (a scanned code it could not use) goes after the idle time, so the next
         citizen does not find it."""
