@@ -158,11 +158,11 @@ def check_restarts(config: Config, findings: Findings, now: float | None = None)
     """What ``kiosk supervise`` restarted in the last day, the newest few listed (kiosk/restarts.py)."""
     from kiosk.liveness import STACKS_FILE
     from kiosk.logging_setup import log_dir
-    from kiosk.restarts import DAY_S, Reason, RestartLog
+    from kiosk.restarts import Reason, RestartLog, of_the_day
 
     now = time.time() if now is None else now
     restarts = RestartLog(config.data_dir)
-    today = [r for r in restarts.recent() if now - DAY_S <= r.at <= now + 60]
+    today = of_the_day(restarts.recent(), now)
     if not today:
         findings.add("OK", "restarts", "none in the last 24 hours")
         return

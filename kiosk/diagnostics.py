@@ -3,6 +3,9 @@
 
 - **Network**: the backend's address, when the heartbeat last had its answer and how long the answer
   took, or since when it has had none and why, in plain words.
+- **The hall's terminals** (``GET /halls/{hall}/terminals``, for a staff member signed in online): one
+  line each, as the backend last heard from it; one silent for ``SILENT_AFTER_BEATS`` heartbeat intervals
+  is marked.
 - **The log's newest warnings and errors**, read from the end of ``logs/kiosk.log`` (JSON lines, masked
   as they were written: kiosk/logging_setup.py), never more than ``TAIL_BYTES`` of it, on the task pool.
   Staff read what went wrong without a keyboard or a shell; support gets the file.
@@ -193,7 +196,7 @@ def hall_terminal_text(terminal: HallTerminal, heartbeat_interval_s: float) -> T
         return text("{terminal} ({mode}): enrolled, no heartbeat yet.", terminal=terminal.terminal_id,
                     mode=terminal.mode)
     silent = terminal.silent_s or 0.0
-    line = text("{mark}{terminal} ({mode} {version}): heard {ago} ago; devices not ready: {devices}; in its queue "
+    return text("{mark}{terminal} ({mode} {version}): heard {ago} ago; devices not ready: {devices}; in its queue "
                 "{waiting} waiting, {stuck} for staff; restarts in 24 hours: {restarts}.",
                 mark="⚠ " if silent > SILENT_AFTER_BEATS * heartbeat_interval_s else "",
                 terminal=terminal.terminal_id, mode=terminal.mode, version=terminal.version, ago=_ago(silent),
@@ -202,4 +205,3 @@ def hall_terminal_text(terminal: HallTerminal, heartbeat_interval_s: float) -> T
                 restarts=(plural_text("{count} ({reason})", "{count} ({reason})", terminal.restarts_24h,
                                       count=terminal.restarts_24h, reason=_(LABELS[Reason(terminal.last_restart)]))
                           if terminal.restarts_24h and terminal.last_restart else str(terminal.restarts_24h)))
-    return line

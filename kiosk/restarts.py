@@ -121,7 +121,7 @@ class RestartLog:
         """For the heartbeat: how many restarts in the last day, and the last one's reason and time."""
         restarts = self.recent()
         last = restarts[-1] if restarts else None
-        return {"last_24h": sum(1 for r in restarts if now - DAY_S <= r.at <= now + 60),
+        return {"last_24h": len(of_the_day(restarts, now)),
                 "last_reason": last.reason.value if last else "",
                 "last_at": last.when() if last else ""}
 
@@ -130,3 +130,8 @@ def just_restarted(last: list[Restart], now: float) -> bool:
     """The newest restart (``last``: the record's newest, or none) came within ``JUST_S`` of ``now``: someone may
     have been halfway through at the screen."""
     return bool(last) and 0 <= now - last[-1].at <= JUST_S
+
+
+def of_the_day(restarts: list[Restart], now: float) -> list[Restart]:
+    """Those of the last 24 hours (a minute ahead of ``now`` allowed, for a clock that moved), oldest first."""
+    return [r for r in restarts if now - DAY_S <= r.at <= now + 60]

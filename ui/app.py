@@ -294,4 +294,3 @@ def run_gui(config: Config, mode: str, masker: Masker | None = None, fullscreen:
         if beats is not None:
             beats.stop()
         gui.close()
-

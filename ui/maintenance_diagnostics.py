@@ -1,5 +1,6 @@
-"""Maintenance's second page: the network, the log's newest warnings and errors, and the configuration in
-effect (kiosk/diagnostics.py composes them; the log is read on the task pool)."""
+"""Maintenance's second page: the network, the hall's terminals, the log's newest warnings and errors, and the
+configuration in effect (kiosk/diagnostics.py composes them; the hall's terminals and the log are read on the task
+pool)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QWidget, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from common.domain import HallTerminal
 from common.i18n import Text, _, text
@@ -22,7 +23,7 @@ from ui.widgets import Screen, button, enable_swipe, label
 _NOT_READ = object()  # the hall's terminals, before the backend's answer
 
 
-def _left(name: str = "") -> "QWidget":
+def _left(name: str = "") -> QLabel:
     widget = label(name, align=Qt.AlignmentFlag.AlignLeft)
     widget.setWordWrap(True)
     widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)

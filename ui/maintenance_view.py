@@ -20,7 +20,7 @@ from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import report_text
 from kiosk.diagnostics import KIND_LABELS
 from kiosk.forms import Keyboard
-from kiosk.restarts import DAY_S, LABELS as RESTART_LABELS, Reason, Restart
+from kiosk.restarts import LABELS as RESTART_LABELS, Reason, Restart, of_the_day
 from kiosk.retention import report_lines
 from kiosk.tasks import TaskRunner
 from common.i18n import N_, _, plural_text, text
@@ -65,10 +65,11 @@ def counters_text(counters: dict[str, int]) -> str:
     shown = [(_(label), counters.get(name, 0)) for name, label in COUNTER_LABELS.items()]
     return ", ".join(f"{label} {n}" for label, n in shown if n)
 
+
 def restarts_text(restarts: list[Restart], now: float) -> str:
     """kiosk supervise's restarts of the last day for staff: how many, the last one's time and reason, and where
     a freeze's stacks are; empty when there were none."""
-    today = [r for r in restarts if now - DAY_S <= r.at <= now + 60]
+    today = of_the_day(restarts, now)
     if not today:
         return ""
     last = today[-1]
