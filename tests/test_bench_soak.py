@@ -1,0 +1,25 @@
+"""``kiosk bench soak``'s short version: blocks of the monkey on one kiosk, memory and live objects read after each,
+the growth fitted after the warm-up. The long runs (thousands of sessions) are the bench's."""
+
+import argparse
+import re
+
+from entry.bench.soak import run, slope
+
+
+def test_the_soak_reads_memory_after_each_block_and_fits_the_growth(capfd):
+    assert run(argparse.Namespace(blocks=4, steps=20, seed=7, sessions_a_day=300)) == 0
+    out = capfd.readouterr().out
+    assert len(re.findall(r"block +\d+: +\d+ steps, +\d+ sessions, resident +[\d.]+ MB, live objects [\d,]+", out)) == 4
+    assert re.search(r"after the warm-up \(\d+ to \d+ sessions\): [-+][\d.]+ MB and [-+][\d,]+ live objects per 100 "
+                     r"sessions; [-+]\d+ MB a month at 300 sessions a day", out)
+
+
+def test_the_fit_is_least_squares():
+    assert slope([0, 1, 2, 3], [1, 3, 5, 7]) == 2.0
+    assert slope([5, 5], [1, 2]) == 0.0
+
+
+def test_too_few_blocks_are_refused(capfd):
+    assert run(argparse.Namespace(blocks=2, steps=20, seed=7, sessions_a_day=300)) == 2
+    assert "--blocks at least 4" in capfd.readouterr().err
