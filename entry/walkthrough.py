@@ -760,10 +760,10 @@ def maintenance_self_test(gui: Gui, camera: Camera | None = None) -> list[tuple[
 
 
 def maintenance_diagnostics(gui: Gui, camera: Camera | None = None) -> str:
-    """Tap "network, log, configuration" and wait for the hall's terminals from the backend; back to the devices.
+    """Tap "diagnostics" and wait for the hall's terminals from the backend; back to the devices.
     Returns the hall's terminals as the page lists them."""
     view = gui.window.view
-    tap(view.status.more, "'network, log, configuration' button")
+    tap(view.status.more, "'diagnostics' button")
     page = view.diagnostics
     terminal = gui.services.config.terminal.id
     wait_until(lambda: terminal in page.hall_lines.text(), "the hall's terminals", 15)

@@ -158,7 +158,7 @@ def test_network_log_and_configuration_are_one_tap_away_and_the_look_is_audited(
     qtbot.waitUntil(lambda: any(e["action"] == "diagnostics" for e in gui.services.audit.entries), timeout=5000)
 
     qtbot.mouseClick(gui.window.language_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.title.text() == "Network, log and configuration", timeout=5000)
+    qtbot.waitUntil(lambda: page.title.text() == "Diagnostics: network, terminals, log, configuration", timeout=5000)
     assert page.network_line.text().startswith("Backend ") and page.back.text() == "Back to devices"
     qtbot.mouseClick(page.back, Qt.MouseButton.LeftButton)
     assert view.currentWidget() is status
@@ -175,3 +175,20 @@ def test_the_hall_s_terminals_need_a_staff_sign_in_not_the_break_glass_pin(gui, 
     qtbot.mouseClick(view.status.more, Qt.MouseButton.LeftButton)
     page = view.diagnostics
     qtbot.waitUntil(lambda: "请在后台可连接时用工号登录" in page.hall_lines.text(), timeout=5000)
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1280, 800)])
+def test_in_english_both_pages_fit_the_screen_s_width(gui, qtbot, size):
+    """A sixth button in the row of actions pushed the window to 1302 px in English, past a portrait kiosk's 1080."""
+    from entry.walkthrough import show
+
+    view = gui.window.view
+    signed_in(view, qtbot)
+    qtbot.mouseClick(gui.window.language_button, Qt.MouseButton.LeftButton)
+    show(gui, *size)
+    for page in (view.status, view.diagnostics):
+        view.setCurrentWidget(page)
+        page.refresh()
+        qtbot.wait(50)
+        assert gui.window.minimumSizeHint().width() <= size[0], (type(page).__name__, gui.window.minimumSizeHint())
+        assert gui.window.width() == size[0]

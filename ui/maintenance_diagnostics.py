@@ -74,7 +74,7 @@ class DiagnosticsScreen(Screen):
         self.layout_.addLayout(row)
 
     def refresh(self, _session=None) -> None:
-        self.title.setText(_("Network, log and configuration"))
+        self.title.setText(_("Diagnostics: network, terminals, log, configuration"))
         self.read_again.setText(_("Read again"))
         self.back.setText(_("Back to devices"))
         self.network_heading.setText(_("Network"))

@@ -190,7 +190,10 @@ class StatusScreen(Screen):
         self.test_voice.setVisible(voice is not None)
         self.voice_line = label("", align=Qt.AlignmentFlag.AlignLeft)
         self.voice_line.setVisible(voice is not None)
-        self.layout_.addWidget(self.title)
+        heading = QHBoxLayout()  # the way to the second page beside the title: the row of actions below has no
+        heading.addWidget(self.title, 1)  # room left for it in English on a 1080 px wide screen
+        heading.addWidget(self.more)
+        self.layout_.addLayout(heading)
         self.layout_.addWidget(self.table, 1)
         # one line per refused or held item and per kind kept: it scrolls, so the screen fits however many there are
         self.queue_area = QScrollArea()
@@ -216,7 +219,6 @@ class StatusScreen(Screen):
         row.addWidget(self.test_print)
         row.addWidget(self.test_voice)
         row.addWidget(self.check_audit)
-        row.addWidget(self.more)
         row.addStretch(1)
         row.addWidget(self.sign_out)
         self.layout_.addLayout(row)
@@ -230,7 +232,7 @@ class StatusScreen(Screen):
         self.test_voice.setText(_("Test voice"))
         self.check_audit.setText(_("Check the audit trail"))
         self.sign_out.setText(_("Sign out"))
-        self.more.setText(_("Network, log, configuration"))
+        self.more.setText(_("Diagnostics"))
         if self._audit_result is not None:
             self.audit_line.setText(report_text(*self._audit_result).render())
         if self.voice is not None:
