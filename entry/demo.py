@@ -302,7 +302,8 @@ def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
     """The clerk's notice, then a refusal; returns the printed notice (its receipt), copies the A4 documents the
     window printed into ``a4``. The window has its screen facing the applicant (ui/customer_screen.py), where the
     applicant rates."""
-    config = dataclasses.replace(config, terminal=dataclasses.replace(config.terminal, customer_screen="on",
+    config = dataclasses.replace(config, terminal=dataclasses.replace(config.terminal, mode="window",
+                                                                      customer_screen="on",
                                                                       window_number=WINDOW_NUMBER))
     gui = Gui(config, "window", masker)
     try:
@@ -337,6 +338,8 @@ def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
 
 
 def _maintenance(config: Config, masker: Masker | None, camera: walk.Camera) -> None:
+    # the terminal's mode as `kiosk run --mode maintenance` sets it: the heartbeat reports it to the hall's list
+    config = dataclasses.replace(config, terminal=dataclasses.replace(config.terminal, mode="maintenance"))
     gui = Gui(config, "maintenance", masker)
     try:
         walk.show(gui)
