@@ -49,17 +49,23 @@ def _until(what, timeout_s: float, why: str):
     raise AssertionError(why)
 
 
-def _children(err: Path) -> list[int]:
-    return [int(pid) for pid in re.findall(r"terminal started \(process (\d+)\)", err.read_text())]
-
-
-def test_a_frozen_terminal_is_killed_started_again_and_the_restart_recorded(tmp_path):
+def _supervise(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
+    """``kiosk supervise`` offscreen over the site file; its stderr (the supervisor's log) in a file."""
     err = tmp_path / "supervise.err"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.pop("DISPLAY", None)
     with err.open("w") as stderr:
         supervisor = subprocess.Popen([sys.executable, "-m", "entry", "supervise", "--config", str(_site(tmp_path)),
                                        "--windowed"], env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+    return supervisor, err
+
+
+def _children(err: Path) -> list[int]:
+    return [int(pid) for pid in re.findall(r"terminal started \(process (\d+)\)", err.read_text())]
+
+
+def test_a_frozen_terminal_is_killed_started_again_and_the_restart_recorded(tmp_path):
+    supervisor, err = _supervise(tmp_path)
     log = tmp_path / "data" / "logs" / "kiosk.log"
     record = tmp_path / "data" / "maintenance" / "restarts.json"
     try:
@@ -108,12 +114,7 @@ def _ended(pid: int) -> bool:
 
 def test_a_killed_supervisor_takes_its_terminal_with_it(tmp_path):
     """Started again (systemd), a supervisor starts a terminal of its own: the old one must not keep the devices."""
-    err = tmp_path / "supervise.err"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    env.pop("DISPLAY", None)
-    with err.open("w") as stderr:
-        supervisor = subprocess.Popen([sys.executable, "-m", "entry", "supervise", "--config", str(_site(tmp_path)),
-                                       "--windowed"], env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+    supervisor, err = _supervise(tmp_path)
     log = tmp_path / "data" / "logs" / "kiosk.log"
     child = 0
     try:
