@@ -10,7 +10,8 @@
   as they were written: kiosk/logging_setup.py), never more than ``TAIL_BYTES`` of it, on the task pool.
   Staff read what went wrong without a keyboard or a shell; support gets the file.
 - **The configuration in effect**: the site file it came from, and every key not at its built-in default
-  (a PIN or its hash said to be set, never shown).
+  (a PIN or its hash said to be set, never shown); a key the backend set since the terminal started (the
+  heartbeat's configuration) is marked so, even when set back to its default.
 """
 
 from __future__ import annotations
@@ -122,15 +123,16 @@ def _shown(key: str, value: Any) -> str | Text:
     return str(value)
 
 
-def _changed(prefix: str, section: Any) -> Iterator[tuple[str, str | Text]]:
+def _changed(prefix: str, section: Any, every: bool = False) -> Iterator[tuple[str, str | Text]]:
+    """The section's keys not at their defaults; ``every``: all of them."""
     default = type(section)()
     for f in dataclasses.fields(section):
         value = getattr(section, f.name)
         if isinstance(value, DeviceConfig):
-            yield from _device_changed(f"{prefix}.{f.name}", value)
+            yield from _device_changed(f"{prefix}.{f.name}", value, every)
         elif dataclasses.is_dataclass(value):
-            yield from _changed(f"{prefix}.{f.name}", value)
-        elif value != getattr(default, f.name):
+            yield from _changed(f"{prefix}.{f.name}", value, every)
+        elif every or value != getattr(default, f.name):
             yield f"{prefix}.{f.name}", _shown(f"{prefix}.{f.name}", value)
 
 
@@ -143,15 +145,15 @@ def _default(f: dataclasses.Field) -> Any:
     return dataclasses.MISSING
 
 
-def _device_changed(prefix: str, device: DeviceConfig) -> Iterator[tuple[str, str | Text]]:
+def _device_changed(prefix: str, device: DeviceConfig, every: bool = False) -> Iterator[tuple[str, str | Text]]:
     """The driver, when not the simulator, and its options not at the driver's defaults (a typed options
-    object once the configuration is loaded; a plain table before)."""
-    if device.type != DeviceConfig().type:
+    object once the configuration is loaded; a plain table before); ``every``: all of them."""
+    if every or device.type != DeviceConfig().type:
         yield f"{prefix}.type", device.type
     options = device.options
     if dataclasses.is_dataclass(options):
         values = {f.name: getattr(options, f.name) for f in dataclasses.fields(options)
-                  if getattr(options, f.name) != _default(f)}
+                  if every or getattr(options, f.name) != _default(f)}
     else:
         values = dict(options)
     for name, value in values.items():
@@ -161,12 +163,28 @@ def _device_changed(prefix: str, device: DeviceConfig) -> Iterator[tuple[str, st
 def settings_not_at_default(config: Config) -> list[tuple[str, str | Text]]:
     """Every ``section.key`` (``devices.<kind>.<option>``) whose value is not the built-in default, as shown to
     staff (a secret as a message saying whether it is set); in the order of the configuration tree."""
-    found: list[tuple[str, str | Text]] = []
+    return list(_settings(config, every=False))
+
+
+def settings_in_effect(current: Config, started: Config) -> list[tuple[str, str | Text, bool]]:
+    """What maintenance lists of the configuration in effect: every key not at its default, and every key the
+    backend set since the terminal started (``current`` is the heartbeat's, ``started`` the site file's), each
+    with whether the backend set it; a key the backend set back to its default is listed too."""
+    before = dict(_settings(started, every=True))
+    changed = {key for key, _value in _settings(current, every=False)}
+    shown = []
+    for key, value in _settings(current, every=True):
+        remote = key not in before or before[key] != value
+        if remote or key in changed:
+            shown.append((key, value, remote))
+    return shown
+
+
+def _settings(config: Config, every: bool) -> Iterator[tuple[str, str | Text]]:
     for f in dataclasses.fields(config):
         section = getattr(config, f.name)
         if dataclasses.is_dataclass(section):
-            found.extend(_changed(f.name, section))
-    return found
+            yield from _changed(f.name, section, every)
 
 
 def _ago(seconds: float) -> Text:

@@ -93,6 +93,11 @@ class Heartbeat:
         self._apply(reply.get("config") or {})
         return True
 
+    @property
+    def config(self) -> Config:
+        """The configuration in effect: the one the terminal started with and the backend's keys applied since."""
+        return self._config
+
     def contact(self) -> BackendContact:
         """The last contact with the backend, for maintenance."""
         error = self.last_error

@@ -97,3 +97,20 @@ port = 9100
     assert "135790" not in repr(settings_not_at_default(config)) and "135790" not in str(shown)
     assert "terminal.hall_id" not in shown  # at its default
     assert settings_not_at_default(load_config(None, environ={})) == []
+
+
+def test_the_settings_in_effect_mark_what_the_backend_set_since_the_start_default_or_not():
+    from kiosk.config import apply_remote
+    from kiosk.diagnostics import settings_in_effect
+
+    started = load_config(None, environ={}, overrides={"terminal": {"idle_timeout_s": 120}})
+    assert settings_in_effect(started, started) == [("terminal.idle_timeout_s", "120", False)]
+    default_warning = started.terminal.idle_warning_s
+    # the backend sets one key away from its default and the site file's key back to its default
+    current = apply_remote(started, {"terminal": {"idle_warning_s": default_warning + 5,
+                                                  "idle_timeout_s": load_config(None, environ={}).terminal.idle_timeout_s}},
+                           environ={})
+    shown = {key: (value, remote) for key, value, remote in settings_in_effect(current, started)}
+    assert shown["terminal.idle_warning_s"] == (f"{default_warning + 5:g}", True)
+    assert shown["terminal.idle_timeout_s"][1] is True  # at its default again, yet listed: staff see it changed
+    assert set(shown) == {"terminal.idle_warning_s", "terminal.idle_timeout_s"}

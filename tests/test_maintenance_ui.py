@@ -168,6 +168,20 @@ def test_network_log_and_configuration_are_one_tap_away_and_the_look_is_audited(
     qtbot.waitUntil(lambda: view.currentWidget() is view.sign_in, timeout=5000)
 
 
+def test_the_diagnostics_page_shows_the_configuration_the_backend_set_since_the_start(gui, sandbox, qtbot):
+    """The page showed the configuration the terminal started with: a key the backend set later was not on it."""
+    heartbeat = gui.services.heartbeat
+    heartbeat.stop()  # the test's beats are the only ones
+    sandbox.remote_config["terminal"]["idle_warning_s"] = 27
+    assert heartbeat.beat_once() and heartbeat.beat_once()
+    view = gui.window.view
+    signed_in(view, qtbot)
+    qtbot.mouseClick(view.status.more, Qt.MouseButton.LeftButton)
+    lines = view.diagnostics.config_lines.text().splitlines()
+    assert "terminal.idle_warning_s = 27 (终端启动后由后台设置)" in lines
+    assert f"backend.url = {gui.services.config.backend.url}" in lines  # the site's own keys, unmarked
+
+
 def test_the_hall_s_terminals_need_a_staff_sign_in_not_the_break_glass_pin(gui, qtbot):
     view = gui.window.view
     enter_pin(view, qtbot, "246810")  # the demo configuration's PIN

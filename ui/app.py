@@ -64,7 +64,8 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
                               restarts=RestartLog(services.config.data_dir).recent)
         log_file = log_dir(services.config.data_dir) / LOG_FILE
         diagnostics = DiagnosticsScreen(services.heartbeat.contact, log_file, services.config, services.tasks,
-                                        back=lambda: view.back_to_devices(), hall_terminals=access.hall_terminals)
+                                        back=lambda: view.back_to_devices(), hall_terminals=access.hall_terminals,
+                                        config_in_effect=lambda: services.heartbeat.config)
         view = MaintenanceView(access, status, diagnostics)
         return view
     first.attach(services.new_citizen_session(), bridge, services.config.terminal,

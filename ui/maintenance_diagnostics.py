@@ -14,7 +14,7 @@ from common.domain import HallTerminal
 from common.i18n import Text, _, text
 from kiosk.config import DEFAULTS_SOURCE, Config
 from kiosk.diagnostics import (TAIL_BYTES, BackendContact, LogEntry, hall_terminal_text, network_text,
-                              newest_log_entries, settings_not_at_default)
+                              newest_log_entries, settings_in_effect)
 from kiosk.tasks import TaskRunner
 from kiosk.workflows.citizen import user_message
 from ui.widgets import Screen, button, enable_swipe, label
@@ -33,13 +33,17 @@ def _left(name: str = "") -> QLabel:
 class DiagnosticsScreen(Screen):
     def __init__(self, contact: Callable[[], BackendContact], log_file: Path, config: Config, tasks: TaskRunner,
                  back: Callable[[], None],
-                 hall_terminals: Callable[[], list[HallTerminal] | None] | None = None) -> None:
+                 hall_terminals: Callable[[], list[HallTerminal] | None] | None = None,
+                 config_in_effect: Callable[[], Config] | None = None) -> None:
+        """``config``: the configuration the terminal started with; ``config_in_effect``: the heartbeat's, with
+        the backend's keys applied since (without it, the one it started with)."""
         super().__init__()
         self.compact()
         self._contact = contact  # Heartbeat.contact: read from memory, no network call
         self._hall_terminals = hall_terminals  # MaintenanceAccess.hall_terminals: a backend call, on the task pool
         self._log_file = log_file
         self._config = config
+        self._config_in_effect = config_in_effect or (lambda: config)
         self._tasks = tasks
         self._entries: list[LogEntry] | None = None  # the log's newest warnings and errors, once read
         self.title = label("title")
@@ -92,9 +96,11 @@ class DiagnosticsScreen(Screen):
         source = self._config.source
         self.config_heading.setText(_("Configuration from {source}; set otherwise than the defaults:").format(
             source=_("the built-in defaults") if source == DEFAULTS_SOURCE else source))
-        changed = settings_not_at_default(self._config)
+        shown = settings_in_effect(self._config_in_effect(), self._config)
+        remote = _("set by the backend since this terminal started")
         self.config_lines.setText("\n".join(f"{key} = {value.render() if isinstance(value, Text) else value}"
-                                            for key, value in changed) or _("Everything at its default."))
+                                            + (f" ({remote})" if by_backend else "")
+                                            for key, value, by_backend in shown) or _("Everything at its default."))
 
     def _show_log(self, entries: list[LogEntry] | None) -> None:
         self._entries = entries
