@@ -43,6 +43,8 @@ class TerminalConfig:
     idle_warning_s: float = timeout("terminal.idle_warning_s")
     window_idle_timeout_s: float = timeout("terminal.window_idle_timeout_s")
     window_idle_warning_s: float = timeout("terminal.window_idle_warning_s")
+    maintenance_idle_timeout_s: float = timeout("terminal.maintenance_idle_timeout_s")
+    maintenance_idle_warning_s: float = timeout("terminal.maintenance_idle_warning_s")
     online_check_s: float = timeout("terminal.online_check_s")
     home_notice_s: float = timeout("terminal.home_notice_s")
     warm_up_after_s: float = timeout("terminal.warm_up_after_s")

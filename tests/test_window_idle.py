@@ -1,6 +1,6 @@
-"""A clerk who walks away from a signed-in window is warned, then signed out (ui/window_idle.py); a touch
+"""A clerk who walks away from a signed-in window is warned, then signed out (ui/staff_idle.py); a touch
 keeps them in; never while the desk works on a decision. Driven through the window's widgets against the
-sandbox, the timers' second shortened (``WindowIdle.set_second_ms``)."""
+sandbox, the timers' second shortened (``StaffIdle.set_second_ms``)."""
 
 import pytest
 from PySide6.QtCore import QPoint, Qt

@@ -66,7 +66,9 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
         diagnostics = DiagnosticsScreen(services.heartbeat.contact, log_file, services.config, services.tasks,
                                         back=lambda: view.back_to_devices(), hall_terminals=access.hall_terminals,
                                         config_in_effect=lambda: services.heartbeat.config)
-        view = MaintenanceView(access, status, diagnostics)
+        terminal = services.config.terminal
+        view = MaintenanceView(access, status, diagnostics, idle_s=terminal.maintenance_idle_timeout_s,
+                               warning_s=terminal.maintenance_idle_warning_s)
         return view
     first.attach(services.new_citizen_session(), bridge, services.config.terminal,
                  backend_online=lambda: services.heartbeat.last_error is None,

@@ -5,7 +5,7 @@ Only that button extends the session. A touch elsewhere on the screen does not: 
 gone and a passer-by brushed the screen, and the next citizen must not find the last one's session.
 The band covers the screen's title, never its buttons, so everything stays within reach.
 
-The clerk's window uses the same band with its own words (``ui/window_idle.py``: signed out, not a session
+The clerk's window uses the same band with its own words (``ui/staff_idle.py``: signed out, not a session
 ended), given as ``says`` and ``button_text``.
 """
 

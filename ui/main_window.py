@@ -108,9 +108,9 @@ class MainWindow(QMainWindow):
         if self.desk is not None:
             self._clerk_in = self.desk.staff is not None
             self.desk.subscribe(self._desk_changed)
-        window_idle = getattr(view, "idle", None) if self.desk is not None else None
-        if window_idle is not None:  # the clerk's window: a touch, a key keeps the clerk signed in
-            self._input_window().installEventFilter(window_idle.activity)
+        staff_idle = self._staff_idle()
+        if staff_idle is not None:  # the window, maintenance: a touch, a key keeps staff signed in
+            self._input_window().installEventFilter(staff_idle.activity)
         self._install_rehearsal_keys(card_sim)
         self.retranslate()
 
@@ -124,9 +124,15 @@ class MainWindow(QMainWindow):
             self.view.warm_up.stop()
             self.view.online_check.stop()
             self._input_window().removeEventFilter(self._activity)
-        if self.desk is not None and hasattr(self.view, "idle"):
-            self.view.idle.stop()
-            self._input_window().removeEventFilter(self.view.idle.activity)
+        staff_idle = self._staff_idle()
+        if staff_idle is not None:
+            staff_idle.stop()
+            self._input_window().removeEventFilter(staff_idle.activity)
+
+    def _staff_idle(self):
+        """The staff view's idle sign-out (ui/staff_idle.py); None for the kiosk, whose idle timer is its own."""
+        idle = getattr(self.view, "idle", None) if self.session is None else None
+        return idle if hasattr(idle, "activity") else None
 
     def _input_window(self) -> QWindow:
         """The window system's window under this one, made now if it has not been shown yet: a touch,
@@ -168,7 +174,7 @@ class MainWindow(QMainWindow):
 
     def apply_config(self, config) -> None:
         """Remote configuration, on the GUI thread: the idle timeout and its warning at once (a running
-        countdown keeps its start), the window's idle times likewise (ui/window_idle.py), its queue's poll and
+        countdown keeps its start), the window's idle times likewise (ui/staff_idle.py), its queue's poll and
         categories (the next count and call; ui/queue_row.py, kiosk/workflows/clerk_queue.py), the default
         language at once on the home screen, else when the citizen is done."""
         if self.session is not None:

@@ -28,6 +28,7 @@ from kiosk.workflows.citizen import Notice, user_message
 from kiosk.workflows.maintenance import MaintenanceAccess
 from ui.bridge import DeviceBridge
 from ui.keyboard import TouchKeyboard
+from ui.staff_idle import StaffIdle
 from ui.staff_sign_in import SignInScreen
 from ui.widgets import FocusWatch, NoticeLabel, Screen, button, label
 
@@ -389,7 +390,9 @@ class MaintenanceView(QStackedWidget):
     """Staff sign-in (or the break-glass PIN's keypad), then the device status, until signed out."""
 
     def __init__(self, access: MaintenanceAccess, status: StatusScreen,
-                 diagnostics: DiagnosticsScreen | None = None) -> None:
+                 diagnostics: DiagnosticsScreen | None = None, idle_s: float = 180.0, warning_s: float = 30.0) -> None:
+        """``idle_s``, ``warning_s``: staff left without a touch this long are warned, then signed out
+        (``terminal.maintenance_idle_*``; ui/staff_idle.py)."""
         super().__init__()
         self.access = access
         self.sign_in = SignInScreen(access, N_("Maintenance sign-in"))
@@ -418,6 +421,7 @@ class MaintenanceView(QStackedWidget):
         for screen in screens:
             self.addWidget(screen)
         access.subscribe(lambda _a: self.show_step())
+        self.idle = StaffIdle(self, access, idle_s, warning_s)  # after show_step's subscription: it raises its band
         self._show(self.sign_in)
 
     def _show(self, screen: Screen) -> None:
@@ -453,3 +457,4 @@ class MaintenanceView(QStackedWidget):
     def retranslate(self) -> None:
         self.keyboard.retranslate()
         self._show(self.currentWidget())
+        self.idle.retranslate()

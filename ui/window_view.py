@@ -19,7 +19,7 @@ from ui.scan_row import ScanRow, material_note
 from ui.staff_sign_in import SignInScreen
 from ui.bridge import DeviceBridge
 from ui.widgets import NoticeLabel, Screen, button, label
-from ui.window_idle import WindowIdle
+from ui.staff_idle import StaffIdle
 
 
 class DeskScreen(Screen):
@@ -194,8 +194,8 @@ class WindowView(QStackedWidget):
         self.addWidget(self.desk_screen)
         bridge.card_read.connect(desk.card_read)
         desk.subscribe(lambda _d: self.show_step())
-        # an idle clerk is signed out (ui/window_idle.py)
-        self.idle = WindowIdle(self, desk, terminal.window_idle_timeout_s, terminal.window_idle_warning_s)
+        # an idle clerk is signed out (ui/staff_idle.py)
+        self.idle = StaffIdle(self, desk, terminal.window_idle_timeout_s, terminal.window_idle_warning_s)
         bridge.card_read.connect(lambda _identity: self.idle.user_active())  # a card is the clerk at work
         self.show_step()
 

@@ -16,7 +16,7 @@ material on the simulated document camera (a row of the list chosen, then "Scan"
 camera now and then unplugged or giving no picture, then set right), electronic licences (a row chosen, then
 "E-licences", the clerk's "Agreed" or "Declined" for the consent asked aloud, or "Use licence"), a matter for a
 company (a credit code typed or a licence QR code's text, Enter or "Look up", "Change"), and walking
-away: the window's second shortened until its idle sign-out (ui/window_idle.py) has signed the clerk out,
+away: the window's second shortened until its idle sign-out (ui/staff_idle.py) has signed the clerk out,
 audited ``signed_out_idle``, waiting for a decision in flight.
 At a window with a number (``terminal.window_number``, as ``window_config`` sets) the hall's queue too: the
 hall's ticket dispenser takes tickets now and then (through the backend, as a dispenser would), and the clerk

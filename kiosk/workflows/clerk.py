@@ -151,8 +151,12 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
     def sign_out(self) -> None:
         self._sign_out("sign_out")
 
+    @property
+    def signed_in(self) -> bool:
+        return self.step is not Desk.SIGNED_OUT
+
     def sign_out_idle(self) -> bool:
-        """The window was left without a touch, key or card for its idle time and its warning (ui/window_idle.py):
+        """The window was left without a touch, key or card for its idle time and its warning (ui/staff_idle.py):
         signed out as by the button, audited ``signed_out_idle``. Not while the desk works on a decision: False,
         and the window waits for it."""
         return self._sign_out("signed_out_idle")

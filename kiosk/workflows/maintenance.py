@@ -102,7 +102,21 @@ class MaintenanceAccess:
                                          "Too many wrong PINs. Try again in {s} seconds.", seconds, s=seconds)
                              if seconds else text("Wrong PIN.")))
 
+    @property
+    def signed_in(self) -> bool:
+        return self.unlocked
+
     def sign_out(self) -> None:
         self.record("maintenance_sign_out")
         self.staff, self.actor = None, ""
         self._changed()
+
+    def sign_out_idle(self) -> bool:
+        """Maintenance was left without a touch or key for its idle time and the warning's (ui/staff_idle.py):
+        locked as by "Sign out", audited ``signed_out_idle``. Not while a sign-in is under way: False."""
+        if self.busy or not self.actor:
+            return False
+        self.record("signed_out_idle")
+        self.staff, self.actor = None, ""
+        self._changed()
+        return True

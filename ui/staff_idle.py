@@ -1,30 +1,45 @@
-"""The clerk's window signs an idle clerk out.
+"""A staff terminal signs an idle staff member out: the clerk at the window, and hall staff at maintenance.
 
-A window left signed in while the clerk walks away lets anyone act in their name. After
-``terminal.window_idle_timeout_s`` without a touch, key or card, the kiosk's warning band
-(``ui/idle_warning.py``, in the window's words) counts ``terminal.window_idle_warning_s`` down; a touch or
-a key anywhere on the window, or its "Stay signed in" button, ends it and the clerk stays. At zero the desk
-signs the clerk out (``ClerkDesk.sign_out_idle``, audited ``signed_out_idle``): the applicant's matter ends
-as at "Sign out", nothing of it kept.
+A window left signed in while the clerk walks away lets anyone act in their name; a kiosk left in maintenance
+shows its log, its queue and the hall's terminals to whoever comes next. After the idle time without a
+touch, key or card, the kiosk's warning band (``ui/idle_warning.py``, in staff's words) counts the warning
+time down; a touch or a key anywhere on the window, or its "Stay signed in" button, ends it and the staff
+member stays. At zero the seat signs them out (``ClerkDesk.sign_out_idle``,
+``MaintenanceAccess.sign_out_idle``, audited ``signed_out_idle``): at the window the applicant's matter ends as at "Sign out", nothing of it kept.
 
-Never while the desk works on a decision (an acceptance, a notice, a refusal, a hand-over in flight): the
-timer stands still while the desk is busy and starts again, whole, when it is done. Unlike the kiosk, a
-touch anywhere dismisses the warning: the screen faces the clerk behind the counter, and whoever can touch
-it could as well press the button.
+Never while the seat is busy (a decision in flight at the window, a sign-in under way): the timer stands
+still and starts again, whole, when it is done. Unlike the kiosk, a touch anywhere dismisses the warning:
+the screen faces staff, and whoever can touch it could as well press the button.
 
-Both times are declared in ``kiosk/timeouts.py``: a wrong value (negative, NaN, a string) is refused at
-start with the key named, as every timeout of the terminal. The backend may set both (remote configuration,
-applied by ``MainWindow.apply_config`` through ``set_times`` on the GUI thread), as the kiosk's idle times.
+The times are declared in ``kiosk/timeouts.py`` (``terminal.window_idle_*``, which the backend may set and
+``MainWindow.apply_config`` applies through ``set_times`` on the GUI thread; ``terminal.maintenance_idle_*``,
+the site file's): a wrong value (negative, NaN, a string) is refused at start with the key named, as every
+timeout of the terminal.
 """
 
 from __future__ import annotations
+
+from typing import Callable, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from common.i18n import N_, Text, plural_text
-from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.idle_warning import USER_INPUT, IdleWarning
+
+
+class StaffSeat(Protocol):
+    """Who sits at a staff terminal: ``ClerkDesk`` (kiosk/workflows/clerk.py), ``MaintenanceAccess``
+    (kiosk/workflows/maintenance.py)."""
+
+    busy: bool
+
+    @property
+    def signed_in(self) -> bool: ...
+
+    def sign_out_idle(self) -> bool: ...
+
+    def subscribe(self, observer: Callable) -> None: ...
 
 
 def signed_out_soon(seconds: int) -> Text:
@@ -32,12 +47,12 @@ def signed_out_soon(seconds: int) -> Text:
                        "No touch for a while. You will be signed out in {s} seconds.", seconds, s=seconds)
 
 
-class WindowIdle(QObject):
+class StaffIdle(QObject):
     """The idle timer and its warning over ``view``; ``activity`` is the filter for the window's input."""
 
-    def __init__(self, view: QWidget, desk: ClerkDesk, idle_s: float, warning_s: float) -> None:
+    def __init__(self, view: QWidget, seat: StaffSeat, idle_s: float, warning_s: float) -> None:
         super().__init__(view)
-        self._desk = desk
+        self._seat = seat
         self.second_ms = 1000  # the timers' second (tests and the window monkey shorten it)
         self._idle_s, self._warning_s = idle_s, warning_s
         self.idle = QTimer(self)
@@ -48,7 +63,7 @@ class WindowIdle(QObject):
         self.warning.expired.connect(self._expired)
         self.activity = ActivityFilter(self)
         self._apply()
-        desk.subscribe(self._desk_changed)
+        seat.subscribe(self._seat_changed)
 
     def set_second_ms(self, ms: int) -> None:
         """How long the timers' second lasts: 1000; tests shorten it so the countdown passes quickly."""
@@ -69,10 +84,10 @@ class WindowIdle(QObject):
 
     def user_active(self) -> None:
         """A touch, a key or a card: the warning goes and the idle time starts again."""
-        if self._desk.step is Desk.SIGNED_OUT:
+        if not self._seat.signed_in:
             return
         self.warning.stop()
-        if not self._desk.busy:
+        if not self._seat.busy:
             self.idle.start()
 
     def stop(self) -> None:
@@ -83,8 +98,8 @@ class WindowIdle(QObject):
         if self.warning.warning:
             self.warning.retranslate()
 
-    def _desk_changed(self, desk: ClerkDesk) -> None:
-        if desk.step is Desk.SIGNED_OUT or desk.busy:  # nobody to sign out, or a decision in flight: wait
+    def _seat_changed(self, seat: StaffSeat) -> None:
+        if not seat.signed_in or seat.busy:  # nobody to sign out, or work in flight: wait
             self.stop()
         elif not self.idle.isActive() and not self.warning.warning:
             self.idle.start()  # signed in, or the desk's work done: the whole idle time again
@@ -92,19 +107,19 @@ class WindowIdle(QObject):
             self.warning.raise_()  # above the screen the stack may have just raised
 
     def _idle_up(self) -> None:
-        if self._desk.step is not Desk.SIGNED_OUT and not self._desk.busy:
+        if self._seat.signed_in and not self._seat.busy:
             self.warning.start(round(self._warning_s))
 
     def _expired(self) -> None:
-        if not self._desk.sign_out_idle():  # the desk took up work meanwhile: wait for it, then warn again
-            self._desk_changed(self._desk)
+        if not self._seat.sign_out_idle():  # the seat took up work meanwhile: wait for it, then warn again
+            self._seat_changed(self._seat)
 
 
 class ActivityFilter(QObject):
     """On the window system's window (as the kiosk's, ``ui/kiosk_view.py``): every touch, click or key
     reaches it once, before any widget."""
 
-    def __init__(self, idle: WindowIdle) -> None:
+    def __init__(self, idle: StaffIdle) -> None:
         super().__init__(idle)
         self._idle = idle
 
