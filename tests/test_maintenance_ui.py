@@ -206,3 +206,70 @@ def test_in_english_both_pages_fit_the_screen_s_width(gui, qtbot, size):
         qtbot.wait(50)
         assert gui.window.minimumSizeHint().width() <= size[0], (type(page).__name__, gui.window.minimumSizeHint())
         assert gui.window.width() == size[0]
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_a_refused_sign_in_s_notice_keeps_the_window_on_a_1280x800_screen(gui, qtbot, language):
+    """With the keyboard under the fields and the buttons in a row of their own, the notice that a clerk has no
+    maintenance role pushed the window to 1280x802 (kiosk bench maintenance-monkey, seed 1)."""
+    from entry.walkthrough import show
+
+    view = gui.window.view
+    if language == "en":
+        qtbot.mouseClick(gui.window.language_button, Qt.MouseButton.LeftButton)
+    show(gui, 1280, 800)
+    sign_in(view, qtbot, "XH0001", "demo-XH0001")  # a clerk: no maintenance role
+    assert view.sign_in.notice.isVisible() and view.sign_in.notice.text()
+    qtbot.wait(50)
+    assert gui.window.size().toTuple() == (1280, 800), gui.window.minimumSizeHint()
+
+
+def test_the_pin_pad_s_lockout_notice_keeps_the_window_on_a_1280x800_screen(open_gui, qtbot):
+    """In English the lockout's notice pushed the PIN pad to 1280x804 (kiosk bench maintenance-monkey, seed 6)."""
+    from entry.walkthrough import show
+
+    gui = open_gui("maintenance", terminal={"pin_lockout_s": 10})
+    view = gui.window.view
+    qtbot.mouseClick(gui.window.language_button, Qt.MouseButton.LeftButton)
+    show(gui, 1280, 800)
+    for _ in range(6):
+        enter_pin(view, qtbot, "1111")
+    assert "Too many wrong PINs" in view.pin.notice.text()
+    qtbot.wait(50)
+    assert gui.window.size().toTuple() == (1280, 800), gui.window.minimumSizeHint()
+
+
+def test_what_was_typed_is_not_left_for_the_next_person(gui, qtbot):
+    """A password half typed, then the PIN pad opened and the PIN entered: signed out, the password was still in
+    its field (kiosk bench maintenance-monkey, seed 1); a PIN half typed stayed in the pad behind "Back"."""
+    view = gui.window.view
+    view.sign_in.staff_id.setText("XH0004")
+    view.sign_in.password.setText("half-typ")
+    qtbot.mouseClick(view.use_pin, Qt.MouseButton.LeftButton)
+    assert view.currentWidget() is view.pin and view.sign_in.password.text() == ""
+    qtbot.mouseClick(view.pin.keys["1"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.pin.back, Qt.MouseButton.LeftButton)
+    assert view.currentWidget() is view.sign_in and view.pin.entry.text() == ""
+    enter_pin(view, qtbot, "246810")
+    assert view.currentWidget() is view.status and view.sign_in.staff_id.text() == ""
+    view.status.notice.show_notice(None)
+    qtbot.mouseClick(view.status.sign_out, Qt.MouseButton.LeftButton)
+    assert [f.text() for f in (view.sign_in.staff_id, view.sign_in.password, view.pin.entry)] == ["", "", ""]
+
+
+def test_a_notice_follows_the_language_and_is_not_the_next_staff_member_s(gui, qtbot):
+    """The test print's notice stayed in the language it was shown in, and a staff member signing in after
+    another found the last one's (kiosk bench maintenance-monkey, seed 1)."""
+    from common.i18n import text
+    from kiosk.workflows.citizen import Notice
+
+    view = gui.window.view
+    signed_in(view, qtbot)
+    view.status.notice.show_notice(Notice(text("Test page printed."), error=False))
+    qtbot.mouseClick(gui.window.language_button, Qt.MouseButton.LeftButton)
+    assert view.status.notice.text() == "Test page printed."
+    qtbot.mouseClick(gui.window.language_button, Qt.MouseButton.LeftButton)
+    assert view.status.notice.text() == "测试页已打印。"
+    qtbot.mouseClick(view.status.sign_out, Qt.MouseButton.LeftButton)
+    signed_in(view, qtbot)
+    assert not view.status.notice.isVisible() and view.status.notice.text() == ""

@@ -101,6 +101,7 @@ class PinScreen(Screen):
 
     def __init__(self, access: MaintenanceAccess, back) -> None:
         super().__init__()
+        self.compact()  # with a notice, the pad pushed the window to 1280x804 (maintenance-monkey seed 6)
         self._access = access
         self.title = label("title")
         self.entry = QLineEdit()
@@ -234,6 +235,7 @@ class StatusScreen(Screen):
         self.check_audit.setText(_("Check the audit trail"))
         self.sign_out.setText(_("Sign out"))
         self.more.setText(_("Diagnostics"))
+        self.notice.show_notice(self.notice.shown)  # in the language now shown (it stayed in the last one)
         if self._audit_result is not None:
             self.audit_line.setText(report_text(*self._audit_result).render())
         if self.voice is not None:
@@ -400,7 +402,7 @@ class MaintenanceView(QStackedWidget):
         self.sign_in.fields_in_one_row()  # with the keyboard under them, the screen fits 1280x800
         self.use_pin = button("", lambda: self._show(self.pin))
         self.use_pin.setVisible(access.break_glass.configured)
-        self.sign_in.buttons.insertWidget(2, self.use_pin)  # beside "sign in"
+        self.sign_in.buttons.addWidget(self.use_pin)  # beside "sign in"
         # a kiosk in maintenance has no keyboard at hand: the touch keyboard types into the field touched last
         self.keyboard = TouchKeyboard()
         self.keyboard.set_kind(Keyboard.LATIN)
@@ -425,6 +427,11 @@ class MaintenanceView(QStackedWidget):
         self._show(self.sign_in)
 
     def _show(self, screen: Screen) -> None:
+        if screen is not self.currentWidget():  # what was typed on the page left is not kept for the next person
+            if screen is self.pin:
+                self.sign_in.password.clear()
+            elif screen is self.sign_in:
+                self.pin.entry.clear()
         screen.refresh()
         self.use_pin.setText(_("Break-glass PIN"))
         self.setCurrentWidget(screen)
@@ -444,12 +451,18 @@ class MaintenanceView(QStackedWidget):
             if self.currentWidget() not in (self.status, self.diagnostics):
                 self.unlock()
         elif self.currentWidget() in (self.status, self.diagnostics):
-            self.sign_in.staff_id.clear()
+            self._clear_fields()
             self._show(self.sign_in)
         else:
             self._show(self.currentWidget())
 
+    def _clear_fields(self) -> None:
+        for field in (self.sign_in.staff_id, self.sign_in.password, self.pin.entry):
+            field.clear()
+
     def unlock(self) -> None:
+        self._clear_fields()  # unlocked by the PIN, a password half typed on the sign-in stayed for the next person
+        self.status.notice.show_notice(None)  # the last staff member's test print is not this one's
         self.status.refresh()
         self.status.run_audit_check()
         self.setCurrentWidget(self.status)

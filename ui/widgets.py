@@ -357,11 +357,13 @@ class NoticeLabel(Label):
         super().__init__()
         self.setWordWrap(True)
         self.setAlignment(align)
+        self.shown: Notice | None = None  # the notice shown, to show again in another language
         self.hide()
 
     def show_notice(self, notice: Notice | None) -> None:
         """Show ``notice``; None hides the label and empties it (a hidden message, which may quote a case
         number, is not kept for the next citizen)."""
+        self.shown = notice
         if notice is None:
             self.hide()
             self.clear()
