@@ -103,10 +103,14 @@ def keep_running_on_errors() -> None:
 
 
 def _cmd_run(args) -> int:
+    from kiosk.allocator import tune
+
+    tuned = tune()  # before any thread starts (kiosk/allocator.py)
     overrides = {"terminal": {"mode": args.mode}} if args.mode else None
     config = load_config(args.config, overrides=overrides)
     masker = _setup_logging(config)
     keep_running_on_errors()
+    log.info("allocator: %s", ", ".join(f"{k}={v}" for k, v in tuned.items()) or "as the environment set it")
     from kiosk.liveness import LIVENESS_FD_ENV, dump_stacks_on_signal
     from kiosk.logging_setup import log_dir
 

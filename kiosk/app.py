@@ -24,6 +24,7 @@ from devices.receipt.base import ReceiptPrinter
 from devices.registry import build_device
 from kiosk.backend.client import BackendClient
 from kiosk.config import DEVICE_KINDS, Config
+from kiosk.allocator import give_back_after_each_citizen
 from kiosk.audit import AuditTrail
 from kiosk.break_glass import BreakGlassPin, PinLockout
 from kiosk.heartbeat import Heartbeat
@@ -91,10 +92,12 @@ class Services:
     _network_started: bool = field(default=False, init=False, repr=False)
 
     def new_citizen_session(self) -> CitizenSession:
-        return CitizenSession(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,
-                              tasks=self.tasks, terminal_id=self.config.terminal.id, masker=self.masker,
-                              document_printer=self.devices.document_printer,
-                              document_camera=self.devices.document_camera)
+        session = CitizenSession(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,
+                                 tasks=self.tasks, terminal_id=self.config.terminal.id, masker=self.masker,
+                                 document_printer=self.devices.document_printer,
+                                 document_camera=self.devices.document_camera)
+        give_back_after_each_citizen(session, self.tasks)  # what the citizen's pages and frames freed (kiosk/allocator.py)
+        return session
 
     def new_clerk_desk(self) -> ClerkDesk:
         return ClerkDesk(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,

@@ -54,6 +54,7 @@ def _supervise(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
     err = tmp_path / "supervise.err"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.pop("DISPLAY", None)
+    env.pop("MALLOC_ARENA_MAX", None)  # the terminal sets its own (kiosk/allocator.py)
     with err.open("w") as stderr:
         supervisor = subprocess.Popen([sys.executable, "-m", "entry", "supervise", "--config", str(_site(tmp_path)),
                                        "--windowed"], env=env, stdout=subprocess.DEVNULL, stderr=stderr)
@@ -121,6 +122,7 @@ def test_a_killed_supervisor_takes_its_terminal_with_it(tmp_path):
         [child] = _until(lambda: _children(err), 30, "the supervisor started no terminal")
         _until(lambda: log.exists() and "running under kiosk supervise" in log.read_text(), 60,
                "the terminal did not start under the supervisor")
+        assert "allocator: MALLOC_ARENA_MAX=2" in log.read_text()  # kiosk run set glibc first (kiosk/allocator.py)
         supervisor.kill()
         supervisor.wait(10)
         _until(lambda: _ended(child), 30, "the terminal outlived its supervisor")

@@ -5,8 +5,8 @@ kiosk (simulated devices; the sandbox in a process of its own on loopback, so th
 it keeps do not count as the kiosk's) is worked by the seeded monkey of ``kiosk bench
 ui-monkey`` in blocks of ``--steps``; after each block the process's resident memory and Python's
 live objects are read (after a full collection); with ``--trim``, the resident memory again once glibc has handed back its
-free heap (``malloc_trim``: the trim changes what the next block starts from, which a terminal does not
-do, so it is not the default). The
+free heap (``malloc_trim``, which the terminal itself does after each citizen: kiosk/allocator.py). The allocator is
+set as ``kiosk run`` sets it. The
 first half of the blocks is the warm-up (screens built, caches filled); the growth is fitted over the
 second half (Theil-Sen), in MB and objects per 100 sessions, and said as MB per month at
 ``--sessions-a-day`` (300: a busy hall's kiosk). Exit status 1 when a
@@ -24,20 +24,20 @@ import tempfile
 import time
 from pathlib import Path
 
+from kiosk.allocator import resident_mb
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--blocks", type=int, default=20, help="blocks of monkey steps")
     parser.add_argument("--steps", type=int, default=300, help="monkey steps a block")
     parser.add_argument("--seed", type=int, default=4242)
     parser.add_argument("--sessions-a-day", type=int, default=300, help="for the growth said per month")
+    parser.add_argument("--glibc-defaults", action="store_true",
+                        help="leave glibc's allocator as it comes (no arena limit, nothing given back after each "
+                             "citizen), to compare with the terminal's (kiosk/allocator.py)")
     parser.add_argument("--trim", action="store_true",
                         help="after each block also read the memory once glibc has handed back its free heap "
                              "(malloc_trim; it changes what the next block starts from)")
-
-
-def resident_mb() -> float:
-    with open("/proc/self/statm", encoding="ascii") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
 def slope(xs: list[float], ys: list[float]) -> float:
@@ -71,6 +71,13 @@ def run(args: argparse.Namespace) -> int:
     if args.blocks < 4 or args.steps < 1 or args.sessions_a_day < 1:
         print("kiosk bench soak: --blocks at least 4, --steps and --sessions-a-day at least 1", file=sys.stderr)
         return 2
+    from kiosk.allocator import leave_to_glibc, tune
+
+    if args.glibc_defaults:
+        leave_to_glibc()
+        tuned = {}
+    else:
+        tuned = tune()  # as kiosk run does, before the threads start (kiosk/allocator.py)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from common.i18n import set_language
     from entry.bench.backend import _start_sandbox
@@ -78,7 +85,9 @@ def run(args: argparse.Namespace) -> int:
     from entry.bench.ui_monkey import Monkey, open_kiosk
 
     print(f"soak: one kiosk, the ui-monkey (seed {args.seed}) in {args.blocks} blocks of {args.steps} steps; "
-          "the first half is warm-up")
+          "the first half is warm-up; " + ("glibc's allocator as it comes" if args.glibc_defaults else
+                                           f"allocator {tuned or 'as the environment set it'}, its free pages given "
+                                           "back after each citizen"))
     rows: list[tuple[int, float, int, float | None]] = []  # (sessions so far, MB, live objects, MB trimmed)
     began = time.monotonic()
     sandbox, url = _start_sandbox()  # a process of its own: the cases it keeps are not the kiosk's memory
