@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 
-FIGURE = r"^{name}\s+(\d+(?:\.\d+)?)(?: (?:ms|MB))?\s+\(target (?:<|<=) [\d.]+\)\s+(PASS|FAIL)"
+FIGURE = r"^{name}\s+(-?\d+(?:\.\d+)?)(?: (?:ms|MB))?\s+\(target (?:<|<=) [\d.]+\)\s+(PASS|FAIL)"
 
 
 def test_bench_ui_prints_every_figure_and_leaves_no_session_files(tmp_path):
