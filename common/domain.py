@@ -517,4 +517,4 @@ class HallTerminal:
     queue_waiting: int
     queue_for_staff: int                 # refused, held and damaged items together
     restarts_24h: int
-    last_restart: str                    # froze, crashed, exited, unstartable; "" for none
+    last_restart: str                    # froze, crashed, exited, unstartable, memory; "" for none

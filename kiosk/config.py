@@ -164,6 +164,10 @@ class SupervisorConfig:
     stop_s: float = timeout("supervisor.stop_s")
     stable_s: float = timeout("supervisor.stable_s")
     max_delay_s: float = timeout("supervisor.max_delay_s")
+    max_resident_mb: int = option(1500, minimum=500, maximum=65536,
+                                  doc="a terminal whose resident memory passes this many MB is started afresh the "
+                                      "next time nobody uses it (its kiosk at home, its window or maintenance signed "
+                                      "out), once it has run supervisor.stable_s; 65536: never (docs/memory.md)")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ timer on the terminal's GUI thread calls :meth:`LivenessPipe.beat` every ``BEAT_
 comes only while the GUI thread turns its event loop, so a GUI thread stuck anywhere (a deadlock like
 the one in ui/gui_thread_gc.py, a call that never returns) falls silent while the process lives on.
 A beat is one non-blocking ``write``: it never waits, and a supervisor gone (a closed pipe) or behind
-(a full pipe) only ends or skips the beats.
+(a full pipe) only ends or skips the beats. Its byte says whether anyone uses the terminal: the supervisor
+restarts one grown too large in memory only while nobody does.
 
 Before it stops a silent terminal, the supervisor sends ``SIGUSR1``: :func:`dump_stacks_on_signal`
 has ``faulthandler`` write every thread's Python stack to ``logs/freeze-stacks.txt``. faulthandler
@@ -32,6 +33,7 @@ BEAT_INTERVAL_S = 1.0
 STACKS_FILE = "freeze-stacks.txt"
 STACKS_KEEP_BYTES = 256 * 1024  # past this, the file is moved to .1 at the next start (one old file kept)
 STACKS_SIGNAL = signal.SIGUSR1
+BUSY, IDLE = b".", b"i"  # a sign of life while someone uses the terminal, and while nobody does
 
 
 class LivenessPipe:
@@ -61,12 +63,13 @@ class LivenessPipe:
     def open(self) -> bool:
         return self._fd is not None
 
-    def beat(self) -> bool:
-        """One sign of life; False once the supervisor is gone (its end of the pipe closed)."""
+    def beat(self, idle: bool = False) -> bool:
+        """One sign of life, saying whether anyone uses the terminal now (``IDLE``: nobody, ``BUSY``); False once
+        the supervisor is gone (its end of the pipe closed)."""
         if self._fd is None:
             return False
         try:
-            os.write(self._fd, b".")
+            os.write(self._fd, IDLE if idle else BUSY)
         except BlockingIOError:
             pass  # the supervisor has not read the last few: it still knows we live
         except OSError as exc:  # EPIPE: the supervisor is gone; nobody is listening any more

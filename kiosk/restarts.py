@@ -37,11 +37,13 @@ class Reason(str, Enum):
     CRASHED = "crashed"  # ended by a signal (SIGSEGV, SIGABRT, SIGKILL from outside ...)
     EXITED = "exited"    # ended by itself, with its exit status
     UNSTARTABLE = "unstartable"  # the program could not be started at all
+    MEMORY = "memory"    # its resident memory passed supervisor.max_resident_mb: stopped while nobody used it
 
 
 # each reason as staff read it (maintenance's line, the hall's terminals)
 LABELS = {Reason.FROZE: N_("it froze (its screen stopped answering)"), Reason.CRASHED: N_("it crashed"),
-          Reason.EXITED: N_("it closed"), Reason.UNSTARTABLE: N_("it could not be started")}
+          Reason.EXITED: N_("it closed"), Reason.UNSTARTABLE: N_("it could not be started"),
+          Reason.MEMORY: N_("it had grown too large in memory and was started afresh while nobody used it")}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,12 @@ that starts the terminal watches it from outside:
   ending sooner waits 1 s, 2 s, 4 s ... up to ``supervisor.max_delay_s``, so one that cannot start
   (a broken site file, a missing library) neither spins the CPU nor is ever given up on: the hall
   may mend the cause, and the next try picks it up.
+- A terminal whose resident memory has passed ``supervisor.max_resident_mb`` (read from ``/proc`` every
+  ``MEMORY_LOOK_S``) is stopped and started afresh, at once, the next time its signs of life say nobody
+  uses it (its kiosk at home, its window or maintenance signed out), and only once it has run
+  ``supervisor.stable_s``: a limit set too low restarts it once per ``stable_s`` at most, never in a loop.
+  glibc's kept pages are given back after each citizen (kiosk/allocator.py); what still grows slowly
+  (docs/memory.md) ends here, between citizens, not in the OOM killer in front of one.
 - Each restart is recorded (kiosk/restarts.py) for ``kiosk doctor``, the heartbeat and the next
   start's log.
 - ``SIGTERM`` or ``SIGINT`` to the supervisor (systemd stopping the session, Ctrl+C) stops the
@@ -42,7 +48,7 @@ from typing import Callable, Mapping, Sequence
 
 from common.private_files import open_private, private_dir
 from kiosk.config import SupervisorConfig
-from kiosk.liveness import LIVENESS_FD_ENV, STACKS_FILE, STACKS_SIGNAL
+from kiosk.liveness import IDLE, LIVENESS_FD_ENV, STACKS_FILE, STACKS_SIGNAL
 from kiosk.restarts import Reason, Restart, RestartLog
 
 log = logging.getLogger(__name__)
@@ -50,6 +56,16 @@ log = logging.getLogger(__name__)
 FIRST_DELAY_S = 1.0   # the wait before the second start in a row of short runs; doubled for each after
 LOOK_EVERY_S = 0.5    # the child's exit status is looked at this often between its signs of life
 STACKS_WAIT_S = 0.5   # after SIGUSR1, for faulthandler to write the stacks, before SIGTERM
+MEMORY_LOOK_S = 5.0   # the child's resident memory is read this often
+
+
+def resident_mb(pid: int) -> float | None:
+    """Process ``pid``'s resident memory (Linux ``/proc``); None when it cannot be read (gone, not Linux)."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def restart_delay(short_runs: int, max_delay_s: float) -> float:
@@ -169,7 +185,8 @@ class Supervisor:
 
     def _watch(self, child: subprocess.Popen, beat_r: int) -> tuple[Reason, str] | None:
         os.set_blocking(beat_r, False)
-        last, limit, beating, listening = self._clock(), self._settings.start_s, False, True
+        started = last = looked = self._clock()
+        limit, beating, listening, idle = self._settings.start_s, False, True, False
         while True:
             if self._stopping:
                 self._end(child)
@@ -177,6 +194,13 @@ class Supervisor:
             status = child.poll()
             if status is not None:
                 return ending(status)
+            now = self._clock()
+            if idle and now - looked >= MEMORY_LOOK_S and now - started >= self._settings.stable_s:
+                looked = now
+                grown = self._grown(child)
+                if grown is not None:
+                    self._end(child)
+                    return Reason.MEMORY, grown
             silent = self._clock() - last
             if silent >= limit:
                 detail = (f"no sign of life for {limit:g} s" if beating
@@ -195,12 +219,22 @@ class Supervisor:
                 if data:
                     self.beats += len(data)
                     last, limit, beating = self._clock(), self._settings.freeze_s, True
+                    idle = data[-1:] == IDLE  # the newest says whether anyone uses it now
                 else:  # its end closed: it is ending (its status is read at once), or falls silent as a freeze
                     listening = False
                     try:
                         child.wait(LOOK_EVERY_S)
                     except subprocess.TimeoutExpired:
                         pass  # still running without its pipe: the silence decides
+
+    def _grown(self, child: subprocess.Popen) -> str | None:
+        """Why ``child`` is to be started afresh for its memory, or None."""
+        resident, bound = resident_mb(child.pid), self._settings.max_resident_mb
+        if resident is None or resident <= bound:
+            return None
+        log.warning("the terminal (process %d) holds %.0f MB, above supervisor.max_resident_mb %d, and nobody "
+                    "uses it: starting it afresh", child.pid, resident, bound)
+        return f"resident memory {resident:.0f} MB above {bound} MB"
 
     # -- ending a child ------------------------------------------------------------
 

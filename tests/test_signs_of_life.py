@@ -80,3 +80,26 @@ def test_a_supervisor_gone_ends_the_terminal_once(qapp, qtbot, caplog):
 
 def _read_blocking(fd: int) -> int:
     return len(os.read(fd, 65536))
+
+
+def test_each_beat_says_whether_anyone_uses_the_terminal_and_a_failing_question_counts_as_in_use(qapp, qtbot):
+    r, w = os.pipe()
+    os.set_blocking(r, False)
+    owner = QObject()
+    answers = iter([True, False])
+
+    def idle() -> bool:
+        return next(answers)  # then StopIteration: a bug in the question
+
+    beats = signs_of_life.SignsOfLife(LivenessPipe(w), owner, lambda: None, idle)
+    try:
+        beats._timer.stop()
+        qtbot.wait(50)  # the first beat, posted at once
+        for _ in range(2):
+            beats.beat()
+        assert os.read(r, 64) == b"i.."  # idle, in use, and the failing question said in use: no restart for it
+        assert beats._pipe.open
+    finally:
+        beats.stop()
+        owner.deleteLater()
+        os.close(r)

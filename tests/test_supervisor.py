@@ -56,11 +56,18 @@ CHILD = textwrap.dedent('''
     elif step == "live":
         while True:
             beat(1)
+    elif step == "fat":  # grown large: in use for a while (busy beats), then nobody uses it (idle beats)
+        fat = bytearray(120_000_000)
+        fat[::4096] = b"x" * len(fat[::4096])  # touched: resident
+        beat(30)
+        while True:
+            pipe.beat(idle=True)
+            time.sleep(0.1)
 ''')
 
 
 def _settings(**changes) -> SupervisorConfig:
-    values = dict(freeze_s=1.0, start_s=20.0, stop_s=1.0, stable_s=100.0, max_delay_s=0.2)
+    values = dict(freeze_s=1.0, start_s=20.0, stop_s=1.0, stable_s=100.0, max_delay_s=0.2, max_resident_mb=65536)
     values.update(changes)
     return SupervisorConfig(**values)
 
@@ -136,6 +143,27 @@ def test_no_first_sign_of_life_within_the_start_time_is_a_freeze(tmp_path):
     [restart] = rig.record.recent()
     assert restart.reason is Reason.FROZE and restart.detail == "no first sign of life within 1 s of its start"
     assert process_gone(rig.pid(0)) and process_gone(rig.pid(1))
+
+
+def test_a_terminal_grown_too_large_is_started_afresh_only_once_nobody_uses_it(tmp_path, monkeypatch):
+    """120 MB against a bound of 50 (the configuration's least is 500: constructed here without it): in use for 3 s,
+    left alone, then idle, it is stopped and started again at once; a terminal within its bound is left alone."""
+    import kiosk.supervisor
+
+    monkeypatch.setattr(kiosk.supervisor, "MEMORY_LOOK_S", 0.2)
+    rig = Rig(tmp_path, "fat,live", _settings(stable_s=1.0, max_resident_mb=50))
+    try:
+        rig.until(lambda: rig.supervisor.starts == 2 and rig.state.read_text() == "2")
+        beats = rig.supervisor.beats
+        rig.until(lambda: rig.supervisor.beats >= beats + 20)  # the second, small, beats on and is left running
+        assert rig.supervisor.child is not None and rig.supervisor.child.poll() is None
+    finally:
+        rig.stop()
+    [restart] = rig.record.recent()
+    assert restart.reason is Reason.MEMORY and restart.detail.startswith("resident memory ")
+    assert restart.detail.endswith(" MB above 50 MB") and 120 <= int(restart.detail.split()[2]) < 400
+    assert restart.ran_s >= 3.0  # not while it was in use
+    assert process_gone(rig.pid(0))
 
 
 def test_a_program_that_cannot_start_is_tried_again_and_again_with_a_delay(tmp_path):

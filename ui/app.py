@@ -238,6 +238,19 @@ class Gui:
             return
         self.window.apply_config(config)
 
+    def nobody_using(self) -> bool:
+        """Nobody uses the terminal now: the kiosk at home, the window's clerk or maintenance's staff signed out
+        (a planned restart waits for it: kiosk/supervisor.py). False until the screens are built."""
+        if not self.started or self._closed:
+            return False
+        window = self.window
+        if window.session is not None:
+            return window.session.at_home and not window.session.busy
+        if window.desk is not None:
+            return not window.desk.signed_in
+        access = getattr(window.view, "access", None)
+        return access is not None and not access.unlocked
+
     def close(self) -> None:
         """Tear down in order: no thread may hold or emit on a Qt object once it is deleted. Once."""
         if self._closed:
@@ -290,7 +303,7 @@ def run_gui(config: Config, mode: str, masker: Masker | None = None, fullscreen:
     else:
         gui.window.resize(1280, 800)
         gui.window.show()
-    beats = signs_of_life.install(gui.app, gui.app.quit)  # under kiosk supervise
+    beats = signs_of_life.install(gui.app, gui.app.quit, gui.nobody_using)  # under kiosk supervise
     try:
         return gui.app.exec()
     finally:

@@ -199,7 +199,7 @@ def evaluation_recorded_from_json(obj: dict[str, Any], level: int) -> Evaluation
 
 TERMINAL_MODES = ("kiosk", "window", "maintenance")
 DEVICE_STATES = ("ready", "busy", "offline", "error")
-RESTART_REASONS = ("", "froze", "crashed", "exited", "unstartable")
+RESTART_REASONS = ("", "froze", "crashed", "exited", "unstartable", "memory")
 MAX_HALL_TERMINALS = 500
 
 
