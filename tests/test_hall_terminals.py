@@ -103,3 +103,16 @@ def test_another_hall_s_list_or_too_long_a_list_is_refused():
         hall_terminals_from_json({"hall_id": OTHER, "terminals": [GOOD]}, HALL)
     with pytest.raises(ServerError):
         hall_terminals_from_json({"hall_id": HALL, "terminals": [GOOD] * 501}, HALL)
+
+
+def test_a_restart_for_memory_travels_to_the_hall_s_list_in_the_staff_s_words(sandbox):
+    """The heartbeat's `last_reason` `memory` (kiosk supervise's restart of a terminal grown too large): accepted by
+    the backend, read back by the codec, said to staff."""
+    client = client_for(sandbox.url, terminal="HALL-K3")
+    client.enrol(HALL, "0.1.0", "kiosk")
+    _beat(client, restarts={"last_24h": 1, "last_reason": "memory", "last_at": "2026-12-04T03:00:00+00:00"})
+    [terminal] = [t for t in client.hall_terminals(HALL, _staff_token(client, "XH0004")) if t.terminal_id == "HALL-K3"]
+    assert (terminal.restarts_24h, terminal.last_restart) == (1, "memory")
+    set_language("en")
+    assert "restarts in 24 hours: 1 (it had grown too large in memory and was started afresh while nobody used it)" \
+        in hall_terminal_text(terminal, 60.0).render()
