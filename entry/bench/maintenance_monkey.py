@@ -7,8 +7,9 @@ out", the touch keyboard's keys, the header's language), type odd text into a fi
 staff member with the right password, a clerk who has no maintenance role, a wrong password), enter the
 break-glass PIN (right, or wrong until the pad locks), put a simulated device at fault (a printer out of
 paper, a reader unplugged, a camera giving no picture, a scanner unplugged...) or set it right, lay an ID card
-or hold a code to the scanner, and walk away: the idle sign-out's second shortened (ui/staff_idle.py) until
-staff are signed out.
+or hold a code to the scanner, upset the backend through the sandbox's fault switch (``POST /control/faults``:
+down, errors, dropped connections, lost replies, unsigned or forged answers) or set it right, and walk away: the
+idle sign-out's second shortened (ui/staff_idle.py) until staff are signed out.
 
 After every step, once maintenance is no longer busy (its sign-in answered and every task it started on the
 task pool back on the GUI thread: waited on, never slept), it checks:
@@ -24,8 +25,8 @@ task pool back on the GUI thread: waited on, never slept), it checks:
 - after a sign-out (the button or the idle time) the sign-in's fields and the PIN's are empty, and the trail's
   last entry says how it ended (``maintenance_sign_out``, ``signed_out_idle``).
 
-Not exercised: the backend going away (kiosk/heartbeat.py's and the client's tests), a device that hangs or
-answers slowly (the devices' own tests), a lockout longer than the configured 10 s.
+Not exercised: a backend that answers slowly, a device that hangs or answers slowly (the devices' own tests), a
+lockout longer than the configured 10 s.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ PIN = "246810"  # the demo configuration's break-glass PIN
 # Faults the monkey puts devices in (each device's simulator knows them); slow, silent and hanging ones are left
 # to the devices' own tests: they cost a step seconds and find nothing here the others do not
 SKIPPED_FAULTS = {"slow", "silent", "hang"}
+# The sandbox's faults the monkey switches on (sandbox/faults.py); "slow" is left out: it costs a step seconds
+BACKEND_FAULTS = ("down", "error", "drop", "lose_reply", "unsigned", "forge")
+CONTROL_TIMEOUT_S = 5.0
 # Buttons that leave a page or lock maintenance: tapped less often, so the monkey gets round the pages
 LEAVING = {"sign_out": 0.15, "back": 0.3}
 # What each of the devices page's and diagnostics page's buttons records in the audit trail
@@ -74,6 +78,7 @@ class MaintenanceMonkey(SeededMonkey):
         self._secrets: set[str] = set()  # passwords and PINs typed: never on a screen, in the trail or the log
         self._typed: set[str] = set()  # what anyone typed, which may be shown back as it is
         self._at_fault: set[str] = set()  # the devices this monkey put at a fault and has not set right
+        self._backend_faults: set[str] = set()  # the sandbox's faults switched on
         self._pending = 0  # tasks started on the pool whose answer has not reached the GUI thread
         self._count_tasks(gui.services.tasks)
 
@@ -118,7 +123,7 @@ class MaintenanceMonkey(SeededMonkey):
             tap(self.view.use_pin, "'Break-glass PIN' button")
         else:
             weights = {self.tap: 0.55, self.type_text: 0.10, self.device_fault: 0.12, self.card: 0.06,
-                       self.code: 0.05, self.walk_away: 0.02 if unlocked else 0.0}
+                       self.code: 0.05, self.walk_away: 0.02 if unlocked else 0.0, self.backend_fault: 0.04}
             actions = [a for a in weights if weights[a]]
             self.pick(actions, [weights[a] for a in actions])()
         self.settle(self.trail[-1] if self.trail else "the step")
@@ -142,7 +147,7 @@ class MaintenanceMonkey(SeededMonkey):
         self.settle("the sign-in's answer")
         if who != "staff" and self.access.unlocked:
             self.fail(f"{staff_id} ({who}) unlocked maintenance")
-        if who == "staff" and self.access.actor != STAFF[0]:
+        if who == "staff" and not self._backend_faults and self.access.actor != STAFF[0]:
             self.fail(f"the maintenance staff member was refused: {screen.notice.text()!r}")
 
     def enter_pin(self) -> None:
@@ -248,6 +253,17 @@ class MaintenanceMonkey(SeededMonkey):
         device.inject("clear")
         self._at_fault.discard(device.name)
         return True
+
+    def backend_fault(self) -> None:
+        """The backend upset through the sandbox's fault switch, or set right (more often once upset)."""
+        import requests
+
+        fault = "clear" if self._backend_faults and self.rng.random() < 0.6 else str(self.pick(list(BACKEND_FAULTS)))
+        self.note("backend", fault)
+        reply = requests.post(self.gui.services.config.backend.url.rstrip("/") + "/control/faults",
+                              json={"fault": fault, "on": True}, timeout=CONTROL_TIMEOUT_S)
+        reply.raise_for_status()
+        self._backend_faults = set(reply.json()["active"])
 
     def walk_away(self) -> None:
         """Staff walk away: the idle sign-out's second shortened to a millisecond until it has signed them out."""
