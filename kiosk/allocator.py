@@ -43,6 +43,11 @@ def _glibc():
     return _libc or None
 
 
+def available() -> bool:
+    """The C library is glibc: :func:`tune` and :func:`give_back` act."""
+    return _glibc() is not None
+
+
 def _find_glibc():
     if not hasattr(os, "confstr"):
         return None
@@ -76,13 +81,14 @@ def tune(environ: dict[str, str] | None = None) -> dict[str, int]:
     return done
 
 
-def resident_mb() -> float:
-    """The process's resident memory (Linux; 0.0 elsewhere)."""
+def resident_mb(pid: int | str = "self") -> float | None:
+    """A process's resident memory (this one's by default; Linux ``/proc``); None when it cannot be read (the process
+    gone, not Linux). The soak bench, :func:`give_back` and the supervisor's watch over its child read it here."""
     try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
     except (OSError, ValueError, IndexError):
-        return 0.0
+        return None
 
 
 def give_back() -> tuple[float, float]:
@@ -91,10 +97,10 @@ def give_back() -> tuple[float, float]:
     libc = _glibc()
     if libc is None:
         return 0.0, 0.0
-    before, began = resident_mb(), time.perf_counter()
+    before, began = resident_mb() or 0.0, time.perf_counter()
     libc.malloc_trim(ctypes.c_size_t(0))
     took_ms = (time.perf_counter() - began) * 1000
-    freed = max(0.0, before - resident_mb())
+    freed = max(0.0, before - (resident_mb() or before))
     log.debug("allocator: gave back %.1f MB in %.1f ms", freed, took_ms)
     return freed, took_ms
 

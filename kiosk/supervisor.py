@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from common.private_files import open_private, private_dir
+from kiosk.allocator import resident_mb
 from kiosk.config import SupervisorConfig
 from kiosk.liveness import IDLE, LIVENESS_FD_ENV, STACKS_FILE, STACKS_SIGNAL
 from kiosk.restarts import Reason, Restart, RestartLog
@@ -57,15 +58,6 @@ FIRST_DELAY_S = 1.0   # the wait before the second start in a row of short runs;
 LOOK_EVERY_S = 0.5    # the child's exit status is looked at this often between its signs of life
 STACKS_WAIT_S = 0.5   # after SIGUSR1, for faulthandler to write the stacks, before SIGTERM
 MEMORY_LOOK_S = 5.0   # the child's resident memory is read this often
-
-
-def resident_mb(pid: int) -> float | None:
-    """Process ``pid``'s resident memory (Linux ``/proc``); None when it cannot be read (gone, not Linux)."""
-    try:
-        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 def restart_delay(short_runs: int, max_delay_s: float) -> float:

@@ -50,20 +50,14 @@ def slope(xs: list[float], ys: list[float]) -> float:
 
 
 def trimmed_mb() -> float | None:
-    """Resident memory once glibc has given back what its heap holds free (``malloc_trim``): what the process
-    keeps, without what it has freed and the allocator has not yet returned. None without glibc."""
-    import ctypes
-    import ctypes.util
+    """Resident memory once glibc has given back what its heap holds free (``malloc_trim``, as the terminal does after
+    each citizen: kiosk/allocator.py): what the process keeps, without what it has freed and the allocator has not yet
+    returned. None without glibc."""
+    from kiosk.allocator import available, give_back
 
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-        trim = libc.malloc_trim if libc is not None else None
-    except (OSError, AttributeError):
+    if not available():
         return None
-    if trim is None:
-        return None
-    trim(0)
+    give_back()
     return resident_mb()
 
 
@@ -103,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
                     print(f"block {block + 1}: FAILED\n{failure}")
                     return 1
                 gc.collect()
-                resident = resident_mb()
+                resident = resident_mb() or 0.0
                 trimmed = trimmed_mb() if args.trim else None
                 rows.append((tally.sessions_ended, resident, len(gc.get_objects()), trimmed))
                 print(f"block {block + 1:>3}: {tally.steps:>6} steps, {tally.sessions_ended:>5} sessions, "
