@@ -105,7 +105,9 @@ class DeviceWorker:
                 job = self._jobs.get_nowait()
             except queue.Empty:
                 break
-            if job is not _STOP:
+            # a caller whose wait timed out cancelled its job: nobody is left to tell (and a cancelled future
+            # takes no exception: InvalidStateError, which ended this thread)
+            if job is not _STOP and job[0].set_running_or_notify_cancel():
                 job[0].set_exception(DeviceOfflineError(detail=f"{self.name} stopped"))
 
 

@@ -80,6 +80,35 @@ def test_worker_times_out_instead_of_hanging():
         worker.stop()
 
 
+def test_a_worker_stopped_behind_a_hung_job_ends_cleanly_with_a_timed_out_call_still_queued():
+    """Found by the window monkey (a document camera hung, then the window closed): the job a timed-out call had
+    cancelled was still queued when the worker stopped, and failing it raised InvalidStateError in the thread."""
+    worker = DeviceWorker("hung")
+    worker.start()
+    thread = worker._thread
+    seen: list[BaseException] = []
+    previous = threading.excepthook
+    threading.excepthook = lambda args: seen.append(args.exc_value)
+    try:
+        release = threading.Event()
+        hung = worker.submit(release.wait, 5)  # the device hangs on this one
+        with pytest.raises(DeviceTimeoutError):
+            worker.call(lambda: 42, timeout_s=0.1)  # queued behind it, given up, cancelled
+        waiting = worker.submit(lambda: 43)  # queued behind it too, still waited on
+        stopper = threading.Thread(target=worker.stop, args=(5.0,))
+        stopper.start()
+        release.set()
+        stopper.join(6)
+        thread.join(6)
+        assert hung.result(timeout=1) is True
+        with pytest.raises(Exception, match="stopped"):
+            waiting.result(timeout=1)  # told, not left waiting
+    finally:
+        threading.excepthook = previous
+    assert not thread.is_alive()
+    assert seen == []
+
+
 def test_device_io_runs_only_on_its_own_worker():
     device = SimIdReader()
     with pytest.raises(AssertionError, match="must run on its device worker"):
