@@ -78,7 +78,9 @@ def test_home_with_take_a_number_and_its_notice_fits_1280x800_in_large_text(open
     qtbot.wait(50)  # the layout settles on the event loop
     assert gui.window.size().toTuple() == (1280, 800)
     placed = [QRect(w.mapTo(gui.window, QPoint(0, 0)), w.size())
-              for w in (home.subtitle, home.card_button, home.hint, home.ticket_button, home.notice)]
+              for w in (home.subtitle, home.card_button, home.hint, home.ticket_button, home.notice)
+              if w.isVisible()]  # what gave way to fit (tests/test_home_fits.py) is not drawn
+    assert len(placed) >= 4
     for above, below in zip(placed, placed[1:]):
         assert above.bottom() < below.top(), (above, below)  # in order, none over another
     assert gui.window.rect().contains(placed[-1])

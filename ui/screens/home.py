@@ -4,15 +4,27 @@ bound to its buttons once the services are built, a few hundred milliseconds lat
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QSpacerItem
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QSpacerItem
 
 from common.i18n import _
 from ui.widgets import NoticeLabel, Screen, button, label
 
 
+HERO_GAP_PX = 40
+NARROW_GAP_PX = 8
+
+
 class HomeScreen(Screen):
+    """The home screen fits the height it is given: the notices it may show at once (a card left on the reader, a
+    code's or the session's notice, the service system away), in large text and with "Take a number", took up to
+    135 px more than a 1280x800 screen has, and pushed the window past it (the UI monkey, seed 303). It never asks
+    the window for more height; what says least gives way, in order, until the rest fits: the slogan under the
+    title, the gap above the two buttons, the title, the hint naming the other ways in."""
+
     def __init__(self) -> None:
         super().__init__()
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)  # the room it is given
         self.title, self.subtitle, self.hint = label("title"), label("subtitle"), label("subtitle")
         self.notice = NoticeLabel()
         self.card_left = label("notice")  # a card left on the reader after a session: written, and spoken
@@ -24,7 +36,7 @@ class HomeScreen(Screen):
         self.layout_.addWidget(self.card_left)
         for widget in (self.title, self.subtitle):
             self.layout_.addWidget(widget)
-        self.hero_gap = QSpacerItem(0, 40)  # narrowed when "Take a number" is offered: large English fits 1280x800
+        self.hero_gap = QSpacerItem(0, HERO_GAP_PX)  # narrowed when "Take a number" is offered, or to fit
         self.layout_.addSpacerItem(self.hero_gap)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -48,14 +60,58 @@ class HomeScreen(Screen):
         self.offline.hide()
         self.layout_.addWidget(self.offline)
         self.layout_.addStretch(2)
+        self._gap_px = HERO_GAP_PX
+        self.gave_way: list[str] = []  # what the last fit left out, by name
         self.refresh()
 
+    def fit(self) -> None:
+        """Everything shown, then what says least left out, one by one, until the screen needs no more height than
+        it has (measured at its width: the notices wrap)."""
+        if not self.isVisible() or self.height() <= 0:
+            return  # fitted when shown (resizeEvent, showEvent)
+        room, width = self.height(), self.width()
+        self.hero_gap.changeSize(0, self._gap_px)
+        for widget in (self.subtitle, self.title, self.hint):
+            widget.show()
+        self.gave_way = []
+
+        def need() -> int:
+            self.layout_.invalidate()
+            return self.layout_.totalMinimumHeightForWidth(width) if self.layout_.hasHeightForWidth() \
+                else self.layout_.totalMinimumSize().height()
+
+        steps = (("subtitle", self.subtitle.hide), ("gap", lambda: self.hero_gap.changeSize(0, NARROW_GAP_PX)),
+                 ("title", self.title.hide), ("hint", self.hint.hide))
+        for name, give_way in steps:
+            if need() <= room:
+                break
+            give_way()
+            self.gave_way.append(name)
+        self.layout_.invalidate()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.fit()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.fit()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):  # large text, or back
+            self.fit()
+
     def show_offline(self, offline: bool) -> None:
-        self.offline.setVisible(offline)
+        if offline != self.offline.isVisibleTo(self):
+            self.offline.setVisible(offline)
+            self.fit()
 
     def show_card_left(self, left: bool) -> None:
         """The last citizen's ID card still lies on the reader (until it is lifted)."""
-        self.card_left.setVisible(left)
+        if left != self.card_left.isVisibleTo(self):
+            self.card_left.setVisible(left)
+            self.fit()
 
     def spoken_prompt(self) -> list[str]:
         """What voice guidance says here: the card left behind first, then the title and the hint."""
@@ -68,8 +124,8 @@ class HomeScreen(Screen):
         self.social_security_card = social_security_card
         self.ticket_button.setVisible(queue_tickets)
         if queue_tickets:  # its row and the number said under it: 40 px overlapped the hint with the heroes by 6 px
-            self.hero_gap.changeSize(0, 8)
-            self.layout_.invalidate()
+            self._gap_px = NARROW_GAP_PX
+            self.fit()
         self.ticket_button.clicked.connect(session.take_queue_ticket)
         self.card_button.clicked.connect(lambda: session.start_with_card("apply"))  # not clicked's `checked`
         self.licence_button.clicked.connect(lambda: session.start_with_card("licence"))
@@ -92,3 +148,4 @@ class HomeScreen(Screen):
         self.offline.setText(_("The service system cannot be reached just now. You can still apply: you get a "
                                "provisional number and your application is sent by itself. Printing licences and "
                                "checking progress need the service system: please try them later."))
+        self.fit()
