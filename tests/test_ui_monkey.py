@@ -17,7 +17,7 @@ from entry.bench.ui_monkey import Monkey
 STEPS = 150
 
 
-@pytest.mark.parametrize("seed", [4, 8, 9])
+@pytest.mark.parametrize("seed", [4, 5, 10])
 def test_a_seeded_monkey_breaks_nothing(open_gui, seed):
     gui = open_gui("kiosk", terminal={"idle_timeout_s": 60, "idle_warning_s": 20},
                    voice={"engine": "espeak-ng"}, devices={"id_reader": {"type": "sim", "pace": False}})

@@ -16,18 +16,29 @@ from entry.bench.window_monkey import WindowMonkey
 STEPS = 80
 
 
-@pytest.mark.parametrize("seed", [3, 4, 10])  # 4 and 10 fail without the fixes of its first faults
+@pytest.mark.parametrize("seed", [3, 4, 10])  # 4 and 10 failed without the fixes of its first faults 
 def test_a_seeded_monkey_at_the_window_breaks_nothing(open_gui, seed):
     gui = open_gui("window", devices={"id_reader": {"type": "sim", "pace": False}})
-    tally = WindowMonkey(gui, seed, wait_s=20.0).run(STEPS)
+    tally = WindowMonkey(gui, seed, wait_s=20.0, upsets=False).run(STEPS)
     assert tally.steps == STEPS
     assert tally.sessions_ended > 0 and tally.by_action.get("material", 0) > 0  # matters got deep, and ended
     assert tally.by_action.get("scan", 0) > 0  # and materials were scanned
 
 
+def test_a_seeded_monkey_with_the_backend_and_devices_upset_breaks_nothing_and_holds_no_wait(open_gui):
+    """The bench's steps: the sandbox down, erring, slow past the read timeout, dropping the line, losing replies,
+    unsigned or forged; a receipt printer that never answers or is slow; a document camera that hangs. No step may
+    hold the GUI thread past the monkey's limit (1 s) without turning its event loop."""
+    gui = open_gui("window", devices={"id_reader": {"type": "sim", "pace": False}})
+    tally = WindowMonkey(gui, 7, wait_s=20.0).run(STEPS)
+    assert tally.steps == STEPS and tally.by_action.get("backend", 0) > 0
+    assert tally.by_action.get("material", 0) > 0 and tally.by_action.get("scan", 0) > 0
+    assert tally.longest_hold_s < 1.0
+
+
 def test_the_monkey_calls_queue_tickets_at_a_window_with_a_number(open_gui):
     gui = open_gui("window", terminal={"window_number": 3}, devices={"id_reader": {"type": "sim", "pace": False}})
-    tally = WindowMonkey(gui, 5, wait_s=20.0).run(STEPS)
+    tally = WindowMonkey(gui, 5, wait_s=20.0, upsets=False).run(STEPS)
     assert tally.steps == STEPS
     assert tally.by_action.get("dispense", 0) > 0 and tally.by_action.get("ticket_called", 0) > 0
 
@@ -37,7 +48,7 @@ def test_the_applicant_steps_on_their_own_screen_and_it_holds_nothing_of_them_af
     screen too (its size, its texts, nothing of an applicant left in it when their matter ends)."""
     gui = open_gui("window", terminal={"window_number": 3, "customer_screen": "on"},
                    devices={"id_reader": {"type": "sim", "pace": False}})
-    monkey = WindowMonkey(gui, 4, wait_s=20.0)
+    monkey = WindowMonkey(gui, 4, wait_s=20.0, upsets=False)
     assert monkey.customer is gui.window.view.customer is not None
     tally = monkey.run(STEPS)
     assert tally.steps == STEPS and tally.sessions_ended > 0

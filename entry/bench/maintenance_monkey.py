@@ -6,15 +6,17 @@ self-tests, the test print and voice, the audit check, "Diagnostics", "Read agai
 out", the touch keyboard's keys, the header's language), type odd text into a field, sign in (the maintenance
 staff member with the right password, a clerk who has no maintenance role, a wrong password), enter the
 break-glass PIN (right, or wrong until the pad locks), put a simulated device at fault (a printer out of
-paper, a reader unplugged, a camera giving no picture, a scanner unplugged...) or set it right, lay an ID card
-or hold a code to the scanner, upset the backend through the sandbox's fault switch (``POST /control/faults``:
-down, errors, dropped connections, lost replies, unsigned or forged answers) or set it right, and walk away: the
-idle sign-out's second shortened (ui/staff_idle.py) until staff are signed out.
+paper, a reader unplugged, a camera giving no picture or hanging, a printer that never answers or is slow...) or
+set it right, lay an ID card or hold a code to the scanner, upset the backend through the sandbox's fault switch
+(``POST /control/faults``: down, errors, slow past the read timeout, dropped connections, lost replies, unsigned or
+forged answers) or set it right, and walk away: the idle sign-out's second shortened (ui/staff_idle.py) until
+staff are signed out.
 
 After every step, once maintenance is no longer busy (its sign-in answered and every task it started on the
 task pool back on the GUI thread: waited on, never slept), it checks:
 
-- no exception reached ``sys.excepthook`` or ``threading.excepthook``; the window keeps its size;
+- no exception reached ``sys.excepthook`` or ``threading.excepthook``; the window keeps its size; the step held
+  the GUI thread no longer than 1 s without turning its event loop (entry/bench/monkey_common.py ``StallWatch``);
 - signed in, the devices or the diagnostics page is shown; signed out, the sign-in or the PIN pad, and
   something on it can be tapped;
 - nothing on the screen reads like a traceback or a template, and in Chinese no English sentence (the log's
@@ -25,8 +27,7 @@ task pool back on the GUI thread: waited on, never slept), it checks:
 - after a sign-out (the button or the idle time) the sign-in's fields and the PIN's are empty, and the trail's
   last entry says how it ended (``maintenance_sign_out``, ``signed_out_idle``).
 
-Not exercised: a backend that answers slowly, a device that hangs or answers slowly (the devices' own tests), a
-lockout longer than the configured 10 s.
+Not exercised: a lockout longer than the configured 10 s.
 """
 
 from __future__ import annotations
@@ -36,30 +37,19 @@ from pathlib import Path
 from typing import Callable
 
 from entry.bench import monkey_common
-from entry.bench.monkey_common import SeededMonkey, open_terminal, run_seeds, screen_problem, visible_texts
+from entry.bench.monkey_common import (SeededMonkey, open_terminal, run_seeds, screen_problem, terminal_named,
+                                       visible_texts)
 
 __all__ = ["MaintenanceMonkey", "add_arguments", "maintenance_config", "open_maintenance", "run"]
 
 STAFF = ("XH0004", "demo-XH0004")  # the sandbox's maintenance staff member (sandbox/data)
 CLERK = ("XH0001", "demo-XH0001")  # a clerk: no maintenance role
 PIN = "246810"  # the demo configuration's break-glass PIN
-# Faults the monkey puts devices in (each device's simulator knows them); slow, silent and hanging ones are left
-# to the devices' own tests: they cost a step seconds and find nothing here the others do not
-SKIPPED_FAULTS = {"slow", "silent", "hang"}
-# The sandbox's faults the monkey switches on (sandbox/faults.py); "slow" is left out: it costs a step seconds
-BACKEND_FAULTS = ("down", "error", "drop", "lose_reply", "unsigned", "forge")
-CONTROL_TIMEOUT_S = 5.0
 # Buttons that leave a page or lock maintenance: tapped less often, so the monkey gets round the pages
 LEAVING = {"sign_out": 0.15, "back": 0.3}
 # What each of the devices page's and diagnostics page's buttons records in the audit trail
 AUDITED = {"self_test": "self_tests", "test_print": "test_print", "test_voice": "voice_test", "more": "diagnostics",
            "check_audit": "audit_check"}
-
-
-def device_faults(device) -> tuple[str, ...]:
-    """The faults a simulated device takes (its own list or its simulator's), less the slow ones."""
-    known = getattr(device, "faults", None) or getattr(getattr(device, "simulator", None), "faults", ())
-    return tuple(f for f in known if f not in SKIPPED_FAULTS) if hasattr(device, "inject") else ()
 
 
 class MaintenanceMonkey(SeededMonkey):
@@ -73,12 +63,8 @@ class MaintenanceMonkey(SeededMonkey):
         self.access = self.view.access
         self.audit = gui.services.audit
         self.log_file = log_dir(gui.services.config.data_dir) / LOG_FILE
-        self.devices = [(d, device_faults(d)) for d in gui.services.devices.all()]
-        self.devices = [(d, faults) for d, faults in self.devices if faults]
         self._secrets: set[str] = set()  # passwords and PINs typed: never on a screen, in the trail or the log
         self._typed: set[str] = set()  # what anyone typed, which may be shown back as it is
-        self._at_fault: set[str] = set()  # the devices this monkey put at a fault and has not set right
-        self._backend_faults: set[str] = set()  # the sandbox's faults switched on
         self._pending = 0  # tasks started on the pool whose answer has not reached the GUI thread
         self._count_tasks(gui.services.tasks)
 
@@ -222,48 +208,10 @@ class MaintenanceMonkey(SeededMonkey):
         self._typed.add(typed)
 
     def device_fault(self) -> None:
-        """A simulated device put at one of its faults, or set right (more often once at fault)."""
         if not self.devices:
             self.tap()
             return
-        device, faults = self.pick(self.devices)
-        fault = "clear" if self.rng.random() < 0.5 else str(self.pick(list(faults)))
-        self.note("device", f"{device.name}: {fault}")
-        device.inject(fault)
-        if fault == "clear":
-            self._at_fault.discard(device.name)
-        else:
-            self._at_fault.add(device.name)
-
-    def card(self) -> None:
-        """A card laid or lifted, unless the reader is at a fault (unplugged, garbled...): it is set right first."""
-        if not self._set_right(self.reader):
-            super().card()
-
-    def code(self) -> None:
-        if not self._set_right(self.scanner):
-            super().code()
-
-    def _set_right(self, device) -> bool:
-        """A device this monkey put at fault is set right (a step of its own, as staff would); False when it had
-        none: a card or code then reaches it and its report is waited for."""
-        if device.name not in self._at_fault:
-            return False
-        self.note("device", f"{device.name}: clear")
-        device.inject("clear")
-        self._at_fault.discard(device.name)
-        return True
-
-    def backend_fault(self) -> None:
-        """The backend upset through the sandbox's fault switch, or set right (more often once upset)."""
-        import requests
-
-        fault = "clear" if self._backend_faults and self.rng.random() < 0.6 else str(self.pick(list(BACKEND_FAULTS)))
-        self.note("backend", fault)
-        reply = requests.post(self.gui.services.config.backend.url.rstrip("/") + "/control/faults",
-                              json={"fault": fault, "on": True}, timeout=CONTROL_TIMEOUT_S)
-        reply.raise_for_status()
-        self._backend_faults = set(reply.json()["active"])
+        super().device_fault()
 
     def walk_away(self) -> None:
         """Staff walk away: the idle sign-out's second shortened to a millisecond until it has signed them out."""
@@ -346,17 +294,17 @@ class MaintenanceMonkey(SeededMonkey):
 
 # -- the bench -------------------------------------------------------------------------------------
 
-def maintenance_config(url: str, data_dir: Path):
+def maintenance_config(url: str, data_dir: Path, terminal_id: str | None = None):
     from kiosk.config import load_config
 
     return load_config(environ={}, overrides={
         "backend": {"url": url, "retries": 0, "connect_timeout_s": 1.0, "read_timeout_s": 2.0},
         "paths": {"data_dir": str(data_dir)}, "logging": {"console": False},
-        "terminal": {"demo": True, "mode": "maintenance", "pin_lockout_s": 10},
+        "terminal": {"demo": True, "mode": "maintenance", "pin_lockout_s": 10, **terminal_named(terminal_id)},
         "devices": {"id_reader": {"type": "sim", "pace": False}}})
 
 
-def open_maintenance(url: str, data_dir: Path):
+def open_maintenance(url: str, data_dir: Path, terminal_id: str | None = None):
     """A maintenance terminal, its log written as ``kiosk run`` writes it (the monkey reads its end for passwords);
     the last seed's log handlers taken off first."""
     import logging
@@ -369,7 +317,7 @@ def open_maintenance(url: str, data_dir: Path):
         root.removeHandler(handler)
         handler.close()
     configure_logging(log_dir(data_dir), Masker(), "INFO", console=False)
-    return open_terminal(maintenance_config(url, data_dir), "maintenance")
+    return open_terminal(maintenance_config(url, data_dir, terminal_id), "maintenance")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,11 +1,14 @@
-"""What the seeded monkeys share: ``kiosk bench ui-monkey`` (the citizen kiosk, entry/bench/ui_monkey.py) and
-``kiosk bench window-monkey`` (the clerk's window, entry/bench/window_monkey.py).
+"""What the seeded monkeys share: ``kiosk bench ui-monkey`` (the citizen kiosk, entry/bench/ui_monkey.py),
+``kiosk bench window-monkey`` (the clerk's window, entry/bench/window_monkey.py) and ``kiosk bench
+maintenance-monkey`` (hall staff, entry/bench/maintenance_monkey.py).
 
 A monkey is a :class:`SeededMonkey`: a ``numpy.random.Generator`` seeded once picks each step, every step
 goes into a trail, and after each one (waited on until the terminal is idle, never slept) the checks
 run. Shared here: the hostile texts and codes, the sample cards, typing into a field, laying a card and
-holding a code to the scanner, the exception hooks, the waits, the failure with its trail, reading every
-text a widget holds (shown or hidden) for the leak checks, and the bench's loop over seeds.
+holding a code to the scanner, putting a simulated device or the sandbox backend at fault, the exception
+hooks, the watch on the GUI thread (a step may not hold it past ``HOLD_LIMIT_S`` without turning its event
+loop), the waits, the failure with its trail, reading every text a widget holds (shown or hidden) for the
+leak checks, and the bench's loop over seeds (a terminal id of its own for each).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import re
 import sys
 import threading
 import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -37,6 +41,13 @@ ODD_TEXT = ("%s %d %(name)s", "{0} {name} {message}", "<b>bold</b>&amp;", "'; DR
             "a\x00b", "\u202e\u200b\u0301", "\t\r\n", "１２３４５６", "Ⅻ", "\ufeff", "ﷺ", "𝒜𝒷𝒸")
 
 LIFTED_S = 0.5  # a card lifted stays off the reader at least this long
+# The sandbox's faults a monkey switches on (sandbox/faults.py): the backend down, erring or slow past the terminal's
+# read timeout, the line dropped, a reply lost after the work was done, answers unsigned or forged
+BACKEND_FAULTS = ("down", "error", "slow", "drop", "lose_reply", "unsigned", "forge")
+CONTROL_TIMEOUT_S = 5.0
+# The longest a step may hold the GUI thread without turning its event loop: a touch answered within it is
+# felt as answered; a device, the network or a disk waited on holds it longer (the GUI thread never waits).
+HOLD_LIMIT_S = 1.0
 # What must never be on a screen: a traceback, an object's repr, a placeholder left unfilled.
 LEAKS = re.compile(r"Traceback|File \"|Error\(|Exception|object at 0x|<[a-z_.]+ object|\{[a-z_]+\}|^None$|%\(")
 ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,.'-]+[A-Za-z]{2,}){3,}")  # four English words in a row
@@ -59,6 +70,8 @@ class Tally:
     idle_endings: int = 0
     by_action: dict[str, int] = field(default_factory=dict)
     screens: set[str] = field(default_factory=set)
+    longest_hold_s: float = 0.0  # the longest the GUI thread went without turning its event loop in a step
+    longest_hold_at: str = ""  # that step's trail line
 
 
 class Errors:
@@ -89,6 +102,80 @@ class Errors:
 
     def __exit__(self, *exc: object) -> None:
         sys.excepthook, threading.excepthook = self._before
+
+
+class StallWatch:
+    """How long the GUI thread goes without turning its event loop during a step: a precise timer on the GUI
+    thread stamps each turn, and a watcher thread writes down the GUI thread's stack once a turn is overdue by
+    ``limit_s`` (what held it: a device, the network, a disk, or work of its own). The monkey's checks run
+    between ``end`` and the next ``begin``, unwatched."""
+
+    TICK_MS = 10
+
+    def __init__(self, limit_s: float) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.limit_s = limit_s
+        self.longest = 0.0  # seconds, over the whole run
+        self.longest_in_step = 0.0
+        self.stack: str | None = None  # the GUI thread's stack in this step's first stall past the limit
+        self._turned = time.monotonic()
+        self._active = False
+        self._gui = threading.get_ident()
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._turn)
+        self._stop = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, name="stall-watch", daemon=True)
+        self._watcher.start()
+
+    def _turn(self) -> None:
+        now = time.monotonic()
+        self.longest_in_step = max(self.longest_in_step, now - self._turned - self.TICK_MS / 1000)
+        self._turned = now
+
+    def _watch(self) -> None:
+        import traceback
+
+        while not self._stop.wait(0.02):
+            if self._active and self.stack is None and time.monotonic() - self._turned > self.limit_s:
+                frame = sys._current_frames().get(self._gui)
+                if frame is not None:
+                    self.stack = "".join(traceback.format_stack(frame)[-14:])
+
+    def begin(self) -> None:
+        self.longest_in_step, self.stack = 0.0, None
+        self._turned = time.monotonic()
+        self._active = True
+        self._timer.start(self.TICK_MS)
+
+    def end(self) -> float:
+        """The step's longest hold of the GUI thread, in seconds."""
+        self._turn()
+        self._active = False
+        self._timer.stop()
+        self.longest = max(self.longest, self.longest_in_step)
+        return self.longest_in_step
+
+    @contextmanager
+    def aside(self):
+        """The monkey's own waiting (a call to the sandbox's control switch): not counted as the app's."""
+        self._active = False
+        try:
+            yield
+        finally:
+            self._turned = time.monotonic()
+            self._active = True
+
+    def close(self) -> None:
+        self._stop.set()
+        self._timer.stop()
+
+
+def device_faults(device) -> tuple[str, ...]:
+    """The faults a simulated device takes (its own list or its simulator's); none for a real one."""
+    known = getattr(device, "faults", None) or getattr(getattr(device, "simulator", None), "faults", ())
+    return tuple(known) if hasattr(device, "inject") else ()
 
 
 def widget_texts(root) -> list[tuple[str, str]]:
@@ -197,6 +284,11 @@ class SeededMonkey:
         self._reads = self._codes = 0
         self._card_on = False
         self._size = gui.window.size()
+        self.devices = [(d, device_faults(d)) for d in gui.services.devices.all()]
+        self.devices = [(d, faults) for d, faults in self.devices if faults]
+        self._at_fault: set[str] = set()  # the devices this monkey put at a fault and has not set right
+        self._backend_faults: set[str] = set()  # the sandbox's faults switched on
+        self.watch: StallWatch | None = None  # while ``run`` runs
         self._step = 0
         gui.bridge.card_read.connect(self._read)
         gui.bridge.card_failed.connect(self._read)
@@ -214,31 +306,50 @@ class SeededMonkey:
     def check(self) -> None:
         raise NotImplementedError
 
-    def run(self, steps: int, watchdog_s: float | None = None) -> Tally:
+    def run(self, steps: int, watchdog_s: float | None = None, hold_limit_s: float = HOLD_LIMIT_S) -> Tally:
         """``watchdog_s``: a step that holds the GUI thread longer has every thread's stack written to stdout
-        (the waits time out only while the event loop turns)."""
+        (the waits time out only while the event loop turns). ``hold_limit_s``: a step in which the GUI thread
+        goes longer without turning its event loop fails, with what held it."""
         import faulthandler
 
         from entry.walkthrough import WalkError
 
-        with Errors() as self.errors:
-            self.begin()
-            for self._step in range(1, steps + 1):
-                if watchdog_s:
-                    faulthandler.dump_traceback_later(watchdog_s, repeat=True, file=sys.stdout)
-                try:
-                    try:
-                        self.step()
-                    except WalkError as exc:  # the screen changed under the finger, with nothing to say why
-                        self.fail(f"the screen changed under the finger: {exc}")
-                    self.check()
-                finally:
+        watch = self.watch = StallWatch(hold_limit_s)
+        try:
+            with Errors() as self.errors:
+                self.begin()
+                for self._step in range(1, steps + 1):
                     if watchdog_s:
-                        faulthandler.cancel_dump_traceback_later()
+                        faulthandler.dump_traceback_later(watchdog_s, repeat=True, file=sys.stdout)
+                    try:
+                        watch.begin()
+                        try:
+                            self.step()
+                        except WalkError as exc:  # the screen changed under the finger, with nothing to say why
+                            self.fail(f"the screen changed under the finger: {exc}")
+                        finally:
+                            held = watch.end()
+                        if held > self.tally.longest_hold_s:
+                            self.tally.longest_hold_s = held
+                            self.tally.longest_hold_at = self.trail[-1] if self.trail else ""
+                        if held > hold_limit_s:
+                            self.fail(f"the GUI thread was held {held:.2f} s without turning its event loop "
+                                      f"(the limit {hold_limit_s:g} s); it was in:\n{watch.stack or '(not caught)'}")
+                        self.check()
+                    finally:
+                        if watchdog_s:
+                            faulthandler.cancel_dump_traceback_later()
+        finally:
+            watch.close()
         return self.tally
 
     def begin(self) -> None:
         self.settle("the first screen")
+
+    def aside(self):
+        """Around the monkey's own waiting (the sandbox's control switch, the hall's ticket dispenser): not the
+        terminal's hold of its GUI thread."""
+        return self.watch.aside() if self.watch is not None else nullcontext()
 
     def _read(self, *_args) -> None:
         self._reads += 1
@@ -296,8 +407,47 @@ class SeededMonkey:
         settle()
         return value
 
+    def device_fault(self) -> None:
+        """A simulated device put at one of its faults (slow and hanging ones too), or set right (more often once
+        at fault)."""
+        if not self.devices:
+            return
+        device, faults = self.pick(self.devices)
+        fault = "clear" if self.rng.random() < 0.5 else str(self.pick(list(faults)))
+        self.note("device", f"{device.name}: {fault}")
+        device.inject(fault)
+        if fault == "clear":
+            self._at_fault.discard(device.name)
+        else:
+            self._at_fault.add(device.name)
+
+    def _set_right(self, device) -> bool:
+        """A device this monkey put at fault is set right (a step of its own, as staff would); False when it had
+        none: a card or code then reaches it and its report is waited for."""
+        if device.name not in self._at_fault:
+            return False
+        self.note("device", f"{device.name}: clear")
+        device.inject("clear")
+        self._at_fault.discard(device.name)
+        return True
+
+    def backend_fault(self) -> None:
+        """The backend upset through the sandbox's fault switch, or set right (more often once upset)."""
+        import requests
+
+        fault = "clear" if self._backend_faults and self.rng.random() < 0.6 else str(self.pick(list(BACKEND_FAULTS)))
+        self.note("backend", fault)
+        with self.aside():
+            reply = requests.post(self.gui.services.config.backend.url.rstrip("/") + "/control/faults",
+                                  json={"fault": fault, "on": True}, timeout=CONTROL_TIMEOUT_S)
+        reply.raise_for_status()
+        self._backend_faults = set(reply.json()["active"])
+
     def card(self) -> None:
-        """Lift the card on the reader, or lay one of the sample cards (broken ones too) and wait for its report."""
+        """Lift the card on the reader, or lay one of the sample cards (broken ones too) and wait for its report;
+        a reader this monkey put at a fault (unplugged, garbled...) is set right first, as a step of its own."""
+        if self._set_right(self.reader):
+            return
         if self._card_on:
             self.note("card", "lifted")
             self.reader.remove_card()
@@ -315,6 +465,8 @@ class SeededMonkey:
         self.wait(lambda: self._reads > reads, f"the reader to report the {sample} card", 15)
 
     def code(self) -> None:
+        if self._set_right(self.scanner):
+            return
         roll = self.rng.random()
         if roll < 0.4:
             payload = str(self.rng.choice(VALID_CODES))
@@ -345,6 +497,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds", type=int, default=1, help="how many seeds, from --seed on (one terminal each)")
     parser.add_argument("--trail", type=Path, help="write each failure's whole trail here (JSON)")
     parser.add_argument("--verbose", action="store_true", help="print every step as it is taken")
+    parser.add_argument("--hold-limit", type=float, default=HOLD_LIMIT_S, metavar="S",
+                        help="fail a step that holds the GUI thread longer without turning its event loop "
+                             f"(default {HOLD_LIMIT_S:g} s)")
+
+
+def terminal_named(terminal_id: str | None) -> dict[str, str]:
+    """The terminal section's id, when a bench gives each seed a terminal of its own (its own audit chain at the
+    backend: a second seed under the first one's id starts a trail the backend refuses, and pushes none)."""
+    return {"id": terminal_id} if terminal_id else {}
 
 
 def open_terminal(config, mode: str):
@@ -359,7 +520,7 @@ def open_terminal(config, mode: str):
 
 
 def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monkey: Callable) -> int:
-    """The bench: for each seed a terminal of its own (``open_gui(url, data_dir)``) against one sandbox
+    """The bench: for each seed a terminal of its own (``open_gui(url, data_dir, terminal_id)``) against one sandbox
     backend on loopback, a monkey on it (``make_monkey(gui, seed, echo)``), its tally and any failure printed;
     the failures' trails written to ``--trail``. 1 if any seed failed."""
     import os
@@ -378,11 +539,11 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
     with SandboxServer() as sandbox, tempfile.TemporaryDirectory(prefix=f"{name}-") as work:
         for seed in range(args.seed, args.seed + args.seeds):
             set_language("zh_CN")
-            gui = open_gui(sandbox.url, Path(work) / f"seed-{seed}")
+            gui = open_gui(sandbox.url, Path(work) / f"seed-{seed}", f"ZJ-HZ-{name.upper()}-{seed}")
             monkey = make_monkey(gui, seed, (lambda line: print(line, flush=True)) if args.verbose else None)
             started = time.monotonic()
             try:
-                tally = monkey.run(args.steps, watchdog_s=3 * monkey.wait_s)
+                tally = monkey.run(args.steps, watchdog_s=3 * monkey.wait_s, hold_limit_s=args.hold_limit)
             except MonkeyFailure as failure:
                 failures.append(failure)
                 tally = monkey.tally
@@ -393,6 +554,8 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
             total += tally.steps
             print(f"seed {seed}: {tally.steps} steps in {time.monotonic() - started:.0f} s, "
                   f"{tally.sessions_ended} sessions ended ({tally.idle_endings} idle), "
+                  f"the GUI thread held at most {tally.longest_hold_s * 1000:.0f} ms "
+                  f"({tally.longest_hold_at.strip() or '-'}), "
                   f"{len(tally.screens)} screens seen, actions {dict(sorted(tally.by_action.items()))}", flush=True)
     print(f"{name}: {total} steps over {args.seeds} seed(s) in {time.monotonic() - began:.0f} s, "
           f"{len(failures)} failure(s)")

@@ -5,12 +5,16 @@ device) could do next: tap one of the visible, enabled buttons of the current sc
 keyboard's keys or the header's; type into one of the screen's line edits (Chinese, emoji, very long
 text, NUL, format placeholders, markup); lay an ID card on the simulated reader (a real one, an
 expired one, a broken one) or lift it; hold a code to the simulated scanner (a valid app code or
-receipt, garbage, hostile text); or walk away and let the idle time and its countdown run out on the
-kiosk's own clock, shortened (``KioskView.set_second_ms``) instead of slept through.
+receipt, garbage, hostile text); put a simulated device at one of its faults (slow and hanging ones
+too) or set it right; upset the backend through the sandbox's fault switch (down, errors, slow, dropped
+connections, lost replies, unsigned or forged answers) or set it right; or walk away and let the idle time
+and its countdown run out on the kiosk's own clock, shortened (``KioskView.set_second_ms``) instead of
+slept through.
 
 After every step, once the kiosk is no longer busy (waited on, never slept), it checks:
 
 - no exception reached ``sys.excepthook`` (Qt slots, posted calls) or ``threading.excepthook``;
+- the step held the GUI thread no longer than 1 s without turning its event loop (``StallWatch``);
 - the window keeps its size, shows the session's screen, and that screen has something a person can tap;
 - nothing on the screen reads like a traceback or a template, and in Chinese no English sentence;
 - when a session has ended, nothing of its citizen remains: the session's fields are empty, the
@@ -31,7 +35,7 @@ from pathlib import Path
 from typing import Callable
 
 from entry.bench.monkey_common import (CARDS, HOSTILE_CODES, VALID_CODES, MonkeyFailure, SeededMonkey, Tally,
-                                       add_arguments, held_by, open_terminal, run_seeds, screen_problem,
+                                       add_arguments, held_by, open_terminal, run_seeds, screen_problem, terminal_named,
                                        visible_texts)
 
 __all__ = ["CARDS", "HOSTILE_CODES", "VALID_CODES", "Monkey", "MonkeyFailure", "Tally", "add_arguments",
@@ -69,14 +73,18 @@ class Monkey(SeededMonkey):
 
     def step(self) -> None:
         roll = float(self.rng.random())
-        if roll < 0.70:
+        if roll < 0.64:
             self.tap()
-        elif roll < 0.82:
+        elif roll < 0.76:
             self.type_text()
-        elif roll < 0.89:
+        elif roll < 0.83:
             self.card()
-        elif roll < 0.96:
+        elif roll < 0.90:
             self.code()
+        elif roll < 0.93:
+            self.device_fault()
+        elif roll < 0.96:
+            self.backend_fault()
         else:
             self.walk_away()
         self._remember_citizen()
@@ -237,20 +245,20 @@ class Monkey(SeededMonkey):
 
 # -- the bench -------------------------------------------------------------------------------------
 
-def kiosk_config(url: str, data_dir: Path):
+def kiosk_config(url: str, data_dir: Path, terminal_id: str | None = None):
     from kiosk.config import load_config
 
     return load_config(environ={}, overrides={
         "backend": {"url": url, "retries": 0, "connect_timeout_s": 1.0, "read_timeout_s": 2.0},
         "paths": {"data_dir": str(data_dir)}, "logging": {"console": False},
-        "terminal": {"demo": True, "idle_timeout_s": 60, "idle_warning_s": 20},
+        "terminal": {"demo": True, "idle_timeout_s": 60, "idle_warning_s": 20, **terminal_named(terminal_id)},
         "voice": {"engine": "espeak-ng"},
         "devices": {"id_reader": {"type": "sim", "pace": False},
                     "document_camera": {"type": "sim", "still_s": 0.4, "page_s": 1.0}}})
 
 
-def open_kiosk(url: str, data_dir: Path):
-    return open_terminal(kiosk_config(url, data_dir), "kiosk")
+def open_kiosk(url: str, data_dir: Path, terminal_id: str | None = None):
+    return open_terminal(kiosk_config(url, data_dir, terminal_id), "kiosk")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,14 +6,16 @@ applicant, sign out, sign in, the language; on the applicant's side the five lev
 evaluation), choose a service, tick or untick a material, type odd text into a field (the sign-in's, the
 applicant's words), sign in again (now and then with a wrong password), lay an ID card on the simulated
 reader (a real one, an expired one, a broken one) or lift it, hold a code to the simulated scanner, put
-the simulated receipt printer out of paper (open, jammed, offline) or set it right. And the window's
+the simulated receipt printer out of paper (open, jammed, offline, never answering, slow) or set it right, upset
+the backend through the sandbox's fault switch (down, errors, slow past the read timeout, dropped connections,
+lost replies, unsigned or forged answers) or set it right. And the window's
 decisions and documents: not accepting (不予受理: a legal reason chosen from the list, now and then a note,
 always one for "Other", then "Do not accept"), handing over a licence listed as ready for the applicant
 ("Hand over"; the sandbox seeds one for the sample resident, so once a run), collecting for another holder
 (代领: the holder's number typed, Find, the authorisation ticked more often than not), printing an A4 document again
 after the printer failed it ("Print again", the printer set right first more often than not), scanning a
 material on the simulated document camera (a row of the list chosen, then "Scan", "Retake" or "Remove"; the
-camera now and then unplugged or giving no picture, then set right), electronic licences (a row chosen, then
+camera now and then unplugged, giving no picture or hanging, then set right), electronic licences (a row chosen, then
 "E-licences", the clerk's "Agreed" or "Declined" for the consent asked aloud, or "Use licence"), a matter for a
 company (a credit code typed or a licence QR code's text, Enter or "Look up", "Change"), and walking
 away: the window's second shortened until its idle sign-out (ui/staff_idle.py) has signed the clerk out,
@@ -27,6 +29,8 @@ the leak checks, the bench's loop) is in entry/bench/monkey_common.py.
 After every step, once the desk is no longer busy (waited on, never slept), it checks:
 
 - no exception reached ``sys.excepthook`` (Qt slots, posted calls) or ``threading.excepthook``;
+- the step held the GUI thread no longer than 1 s without turning its event loop (``StallWatch``; the
+  dispenser's own backend calls are set aside);
 - the window keeps its size (nothing grows past the 1280x800 screen) and shows the desk's screen: the
   sign-in when signed out, the desk otherwise;
 - nothing on the screen reads like a traceback or a template, and in Chinese no English sentence;
@@ -46,8 +50,7 @@ With ``--customer-screen`` the window has the applicant's own screen (ui/custome
 acts on it between the clerk's steps: agrees to or declines the licence question, signs on the pad (or clears it),
 rates and taps the reasons and the touch keyboard; that screen keeps its size, shows nothing that reads as a
 traceback or untranslated, and when a matter ends holds nothing of the applicant, shown or hidden, as the clerk's.
-Not exercised: printing a licence at the window; a document camera that hangs
-(tests/test_doccam_device.py); the warning's "Stay signed in" and a touch during the countdown
+Not exercised: printing a licence at the window; the warning's "Stay signed in" and a touch during the countdown
 (tests/test_window_idle.py; a walk-away waits the countdown out); a licence handed over twice from two windows
 (the sandbox's hand-over tests); the printed documents'
 contents (tests/test_window_documents.py).
@@ -60,19 +63,21 @@ from pathlib import Path
 from typing import Callable
 
 from entry.bench import monkey_common
-from entry.bench.monkey_common import SeededMonkey, held_by, open_terminal, run_seeds, screen_problem, visible_texts
+from entry.bench.monkey_common import (SeededMonkey, held_by, open_terminal, run_seeds, screen_problem, terminal_named,
+                                       visible_texts)
 
 __all__ = ["WindowMonkey", "add_arguments", "open_window", "run", "window_config"]
 
 STAFF_ID, PASSWORD = "XH0001", "demo-XH0001"  # the sandbox's clerk (sandbox/data)
-# What a receipt printer does to a clerk (devices/receipt/sim.py); "silent" and "slow" are left to the printer's tests.
+# What a receipt printer does to a clerk (devices/receipt/sim.py); with ``upsets``, one that never answers or is slow too
 PRINTER_FAULTS = ("paper_out", "paper_out_mid_job", "cover_open", "cutter_error", "offline")
+SLOW_PRINTER_FAULTS = ("silent", "slow")
 HOLDERS = ("330106199003071236", "330102195506122468", "330106199003071230")  # for an agent: ready, none, a slip
 # a company's credit code at the window (ui/company_row.py): the sample resident's company (a handler of it), as typed
 # with spaces, a licence QR code's text, a company they have no role in, one nobody holds, a slip, and the field emptied
 COMPANY_CODES = ("91330106MA2H7Q3K8C", "9133 0106ma2h7q3k8c", "https://www.gsxt.gov.cn/?uniscid=91330106MA2H7Q3K8C",
                  "91330102MA2J4R8L6C", "91330100MA0000001F", "91330106MA2H7Q3K8D", "")
-CAMERA_FAULTS = ("no_frame", "unplugged")  # the document camera's (devices/doccam/sim.py); "hang" left to its tests
+CAMERA_FAULTS = ("no_frame", "unplugged")  # the document camera's (devices/doccam/sim.py); with ``upsets``, "hang" too
 # Buttons that end the matter or the shift: tapped less often than the others, so the monkey gets deep.
 LEAVING = {"next": 0.12, "sign_out": 0.03}
 QUEUE_CATEGORIES = ("A", "B")  # the sandbox's (sandbox/hall_queue.py)
@@ -81,8 +86,14 @@ QUEUE_CATEGORIES = ("A", "B")  # the sandbox's (sandbox/hall_queue.py)
 class WindowMonkey(SeededMonkey):
     """Random steps on one window ``gui`` (``ui.app.Gui`` in mode "window", shown and started), checked after each."""
 
-    def __init__(self, gui, seed: int, wait_s: float = 30.0, echo: Callable[[str], None] | None = None) -> None:
+    def __init__(self, gui, seed: int, wait_s: float = 30.0, echo: Callable[[str], None] | None = None,
+                 upsets: bool = True) -> None:
+        """``upsets``: the sandbox's faults are among the steps, and the devices' hanging and slow ones (the bench;
+        the suite's seeds from before they were walk the same way without them)."""
         super().__init__(gui, seed, wait_s, echo)
+        self.upsets = upsets
+        self.printer_faults = PRINTER_FAULTS + (SLOW_PRINTER_FAULTS if upsets else ())
+        self.camera_faults = CAMERA_FAULTS + (("hang",) if upsets else ())
         self.view = gui.window.view
         self.desk = self.view.desk
         self.audit = gui.services.audit
@@ -120,6 +131,8 @@ class WindowMonkey(SeededMonkey):
             # deep into matters rather than round the sign-in; anything can still come at any time
             weights = {self.tap: 0.30, self.choose_service: 0.05, self.mark: 0.05, self.type_text: 0.08,
                        self.card: 0.12, self.code: 0.05, self.printer_fault: 0.05, self.walk_away: 0.005}
+            if self.upsets:
+                weights[self.backend_fault] = 0.03
             if desk.step is Desk.SIGNED_OUT:
                 pass
             elif desk.identity is None:
@@ -349,11 +362,11 @@ class WindowMonkey(SeededMonkey):
         self.settle("the company")
 
     def camera_fault(self) -> None:
-        """The document camera unplugged or giving no picture, or set right again (more often)."""
+        """The document camera unplugged, giving no picture or hanging, or set right again (more often)."""
         camera = self.gui.services.devices.document_camera
         if not hasattr(camera, "inject"):
             return
-        fault = "clear" if self.rng.random() < 0.6 else str(self.rng.choice(CAMERA_FAULTS))
+        fault = "clear" if self.rng.random() < 0.6 else str(self.rng.choice(self.camera_faults))
         self.note("document camera", fault)
         camera.inject(fault)
 
@@ -414,16 +427,19 @@ class WindowMonkey(SeededMonkey):
             self.tally.by_action["ticket_called"] = self.tally.by_action.get("ticket_called", 0) + 1
 
     def dispense(self) -> None:
-        """The hall's ticket dispenser: one to three tickets taken, of a category each (the backend's own call)."""
+        """The hall's ticket dispenser: one to three tickets taken, of a category each (the backend's own call: the
+        dispenser waits on it, not the window, so its time is not the window's)."""
         from common.backend_errors import BackendError
 
         backend = self.gui.services.backend
         taken = []
-        for _ in range(int(self.rng.integers(1, 4))):
-            try:
-                taken.append(backend.take_queue_ticket(category=str(self.rng.choice(QUEUE_CATEGORIES)))["ticket_number"])
-            except BackendError as exc:
-                taken.append(type(exc).__name__)
+        with self.aside():
+            for _ in range(int(self.rng.integers(1, 4))):
+                try:
+                    taken.append(backend.take_queue_ticket(
+                        category=str(self.rng.choice(QUEUE_CATEGORIES)))["ticket_number"])
+                except BackendError as exc:
+                    taken.append(type(exc).__name__)
         self.note("dispense", " ".join(taken))
 
     def print_again(self) -> None:
@@ -522,7 +538,7 @@ class WindowMonkey(SeededMonkey):
             document_printer.inject(fault)
             return
         printer = self.gui.services.devices.receipt_printer
-        fault = "clear" if self.rng.random() < 0.5 else str(self.rng.choice(PRINTER_FAULTS))
+        fault = "clear" if self.rng.random() < 0.5 else str(self.rng.choice(self.printer_faults))
         self.note("printer", fault)
         printer.inject(fault)
 
@@ -672,7 +688,7 @@ class WindowMonkey(SeededMonkey):
 
 # -- the bench -------------------------------------------------------------------------------------
 
-def window_config(url: str, data_dir: Path, customer_screen: bool = False):
+def window_config(url: str, data_dir: Path, customer_screen: bool = False, terminal_id: str | None = None):
     from kiosk.config import load_config
 
     return load_config(environ={}, overrides={
@@ -680,12 +696,12 @@ def window_config(url: str, data_dir: Path, customer_screen: bool = False):
         "paths": {"data_dir": str(data_dir)}, "logging": {"console": False},
         # the window calls the hall's queue, category A only: the dispenser's B tickets are another window's
         "terminal": {"demo": True, "window_number": 3, "queue_categories": "A",
-                     "customer_screen": "on" if customer_screen else "off"},
+                     "customer_screen": "on" if customer_screen else "off", **terminal_named(terminal_id)},
         "devices": {"id_reader": {"type": "sim", "pace": False}}})
 
 
-def open_window(url: str, data_dir: Path, customer_screen: bool = False):
-    return open_terminal(window_config(url, data_dir, customer_screen), "window")
+def open_window(url: str, data_dir: Path, customer_screen: bool = False, terminal_id: str | None = None):
+    return open_terminal(window_config(url, data_dir, customer_screen, terminal_id), "window")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -696,5 +712,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     customer_screen = args.customer_screen
-    return run_seeds(args, "window-monkey", lambda url, data_dir: open_window(url, data_dir, customer_screen),
+    return run_seeds(args, "window-monkey",
+                     lambda url, data_dir, terminal_id: open_window(url, data_dir, customer_screen, terminal_id),
                      lambda gui, seed, echo: WindowMonkey(gui, seed, echo=echo))
