@@ -49,9 +49,9 @@ TIMEOUTS: tuple[Timeout, ...] = (
             "before an idle clerk is signed out (audited signed_out_idle)", remote=True),
     Timeout("terminal.maintenance_idle_timeout_s", 180.0, 30, 3600, "hall staff in maintenance without a touch or "
             "key this long are warned that they will be signed out (its log, queue and the hall's terminals are not "
-            "left open to whoever comes next)"),
+            "left open to whoever comes next)", remote=True),
     Timeout("terminal.maintenance_idle_warning_s", 30.0, 20, 300, "maintenance's countdown, dismissed by a touch, "
-            "before idle staff are signed out (audited signed_out_idle)"),
+            "before idle staff are signed out (audited signed_out_idle)", remote=True),
     Timeout("terminal.online_check_s", 2.0, 0.5, 60, "how often the home screen looks at the heartbeat's last "
             "answer to say what works offline (no network call)"),
     Timeout("terminal.home_notice_s", 60.0, 10, 600, "a message on the kiosk's home screen (the number a citizen "

@@ -16,7 +16,8 @@ from kiosk.workflows.citizen import Step
 from kiosk.workflows.clerk import Desk
 
 TESTED = {"terminal.language", "terminal.idle_timeout_s", "terminal.idle_warning_s",
-          "terminal.window_idle_timeout_s", "terminal.window_idle_warning_s", "backend.connect_timeout_s",
+          "terminal.window_idle_timeout_s", "terminal.window_idle_warning_s", "terminal.maintenance_idle_timeout_s",
+          "terminal.maintenance_idle_warning_s", "backend.connect_timeout_s",
           "backend.read_timeout_s", "backend.retries", "queue.max_delay_s", "logging.level",
           "terminal.queue_categories", "terminal.queue_poll_s"}
 
@@ -130,6 +131,26 @@ def test_window_idle_times_apply_to_the_window(open_gui, sandbox, qtbot):
     with qtbot.waitSignal(view.idle.warning.started, timeout=3000) as started:
         view.idle._idle_up()  # the idle time up: the countdown the backend set
     assert started.args == [25]
+
+
+def test_maintenance_idle_times_apply_to_hall_staff(open_gui, sandbox, qtbot):
+    """Maintenance's idle time and its countdown, set by the backend, as the window's: the running idle timer
+    starts again with the new time, the next countdown is the new one, and nothing else of maintenance changes."""
+    gui = open_gui("maintenance", terminal={"maintenance_idle_timeout_s": 180, "maintenance_idle_warning_s": 30})
+    quiet_heartbeat(gui)
+    view = gui.window.view
+    view.sign_in.staff_id.setText("XH0004")
+    view.sign_in.password.setText("demo-XH0004")
+    view.sign_in.sign_in.click()
+    qtbot.waitUntil(lambda: view.access.unlocked, timeout=5000)
+    assert view.idle.idle.isActive() and view.idle.idle.interval() == 180_000
+    sandbox.remote_config["terminal"].update(maintenance_idle_timeout_s=60, maintenance_idle_warning_s=20)
+    assert gui.services.heartbeat.beat_once() and gui.services.heartbeat.beat_once()
+    qtbot.waitUntil(lambda: view.idle.idle.interval() == 60_000, timeout=3000)
+    assert view.idle.idle.isActive() and view.access.actor == "XH0004"
+    with qtbot.waitSignal(view.idle.warning.started, timeout=3000) as started:
+        view.idle._idle_up()  # the idle time up: the countdown the backend set
+    assert started.args == [20]
 
 
 def test_the_queue_s_categories_and_poll_apply_to_the_window(open_gui, sandbox, qtbot):

@@ -174,9 +174,10 @@ class MainWindow(QMainWindow):
 
     def apply_config(self, config) -> None:
         """Remote configuration, on the GUI thread: the idle timeout and its warning at once (a running
-        countdown keeps its start), the window's idle times likewise (ui/staff_idle.py), its queue's poll and
-        categories (the next count and call; ui/queue_row.py, kiosk/workflows/clerk_queue.py), the default
-        language at once on the home screen, else when the citizen is done."""
+        countdown keeps its start), the window's and maintenance's idle times likewise (ui/staff_idle.py), the
+        window's queue's poll and categories (the next count and call; ui/queue_row.py,
+        kiosk/workflows/clerk_queue.py), the default language at once on the home screen, else when the citizen
+        is done."""
         if self.session is not None:
             self.view.set_timeouts(config.terminal.idle_timeout_s, config.terminal.idle_warning_s)
         if self.desk is not None:
@@ -185,6 +186,9 @@ class MainWindow(QMainWindow):
             self.view.idle.set_times(config.terminal.window_idle_timeout_s, config.terminal.window_idle_warning_s)
             self.view.desk_screen.queue.set_poll(config.terminal.queue_poll_s)  # the queue's too (ui/queue_row.py)
             self.desk.set_queue_categories(categories_served(config.terminal.queue_categories))
+        if self.mode == "maintenance" and hasattr(self.view, "idle"):  # its staff's idle times (ui/staff_idle.py)
+            self.view.idle.set_times(config.terminal.maintenance_idle_timeout_s,
+                                     config.terminal.maintenance_idle_warning_s)
         changed = config.terminal.language != self.default_language  # the same again leaves a citizen's choice
         self.default_language = config.terminal.language
         if changed and (self.session is None or self.session.at_home):
