@@ -16,7 +16,7 @@ After every step, once maintenance is no longer busy (its sign-in answered and e
 task pool back on the GUI thread: waited on, never slept), it checks:
 
 - no exception reached ``sys.excepthook`` or ``threading.excepthook``; the window keeps its size; the step held
-  the GUI thread no longer than 1 s without turning its event loop (entry/bench/monkey_common.py ``StallWatch``);
+  the GUI thread no longer than 1 s without turning its event loop (entry/bench/gui_stall.py ``StallMeter``);
 - signed in, the devices or the diagnostics page is shown; signed out, the sign-in or the PIN pad, and
   something on it can be tapped;
 - nothing on the screen reads like a traceback or a template, and in Chinese no English sentence (the log's

@@ -7,8 +7,8 @@ goes into a trail, and after each one (waited on until the terminal is idle, nev
 run. Shared here: the hostile texts and codes, the sample cards, typing into a field, laying a card and
 holding a code to the scanner, putting a simulated device or the sandbox backend at fault, the exception
 hooks, the watch on the GUI thread (a step may not hold it past ``HOLD_LIMIT_S`` without turning its event
-loop), the waits, the failure with its trail, reading every text a widget holds (shown or hidden) for the
-leak checks, and the bench's loop over seeds (a terminal id of its own for each).
+loop; entry/bench/gui_stall.py), the waits, the failure with its trail, reading every text a widget holds
+(shown or hidden) for the leak checks, and the bench's loop over seeds (a terminal id of its own for each).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import re
 import sys
 import threading
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -48,6 +48,7 @@ CONTROL_TIMEOUT_S = 5.0
 # The longest a step may hold the GUI thread without turning its event loop: a touch answered within it is
 # felt as answered; a device, the network or a disk waited on holds it longer (the GUI thread never waits).
 HOLD_LIMIT_S = 1.0
+HOLD_TICK_MS = 10  # the watch's timer (entry/bench/gui_stall.py); a gap is counted whole, this included
 # What must never be on a screen: a traceback, an object's repr, a placeholder left unfilled.
 LEAKS = re.compile(r"Traceback|File \"|Error\(|Exception|object at 0x|<[a-z_.]+ object|\{[a-z_]+\}|^None$|%\(")
 ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,.'-]+[A-Za-z]{2,}){3,}")  # four English words in a row
@@ -102,74 +103,6 @@ class Errors:
 
     def __exit__(self, *exc: object) -> None:
         sys.excepthook, threading.excepthook = self._before
-
-
-class StallWatch:
-    """How long the GUI thread goes without turning its event loop during a step: a precise timer on the GUI
-    thread stamps each turn, and a watcher thread writes down the GUI thread's stack once a turn is overdue by
-    ``limit_s`` (what held it: a device, the network, a disk, or work of its own). The monkey's checks run
-    between ``end`` and the next ``begin``, unwatched."""
-
-    TICK_MS = 10
-
-    def __init__(self, limit_s: float) -> None:
-        from PySide6.QtCore import Qt, QTimer
-
-        self.limit_s = limit_s
-        self.longest = 0.0  # seconds, over the whole run
-        self.longest_in_step = 0.0
-        self.stack: str | None = None  # the GUI thread's stack in this step's first stall past the limit
-        self._turned = time.monotonic()
-        self._active = False
-        self._gui = threading.get_ident()
-        self._timer = QTimer()
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.timeout.connect(self._turn)
-        self._stop = threading.Event()
-        self._watcher = threading.Thread(target=self._watch, name="stall-watch", daemon=True)
-        self._watcher.start()
-
-    def _turn(self) -> None:
-        now = time.monotonic()
-        self.longest_in_step = max(self.longest_in_step, now - self._turned - self.TICK_MS / 1000)
-        self._turned = now
-
-    def _watch(self) -> None:
-        import traceback
-
-        while not self._stop.wait(0.02):
-            if self._active and self.stack is None and time.monotonic() - self._turned > self.limit_s:
-                frame = sys._current_frames().get(self._gui)
-                if frame is not None:
-                    self.stack = "".join(traceback.format_stack(frame)[-14:])
-
-    def begin(self) -> None:
-        self.longest_in_step, self.stack = 0.0, None
-        self._turned = time.monotonic()
-        self._active = True
-        self._timer.start(self.TICK_MS)
-
-    def end(self) -> float:
-        """The step's longest hold of the GUI thread, in seconds."""
-        self._turn()
-        self._active = False
-        self._timer.stop()
-        self.longest = max(self.longest, self.longest_in_step)
-        return self.longest_in_step
-
-    @contextmanager
-    def aside(self):
-        """The monkey's own waiting (a call to the sandbox's control switch): not counted as the app's."""
-        self._active = False
-        try:
-            yield
-        finally:
-            self._turned = time.monotonic()
-            self._active = True
-
-    def close(self) -> None:
-        self._stop.set()
-        self._timer.stop()
 
 
 def device_faults(device) -> tuple[str, ...]:
@@ -288,7 +221,7 @@ class SeededMonkey:
         self.devices = [(d, faults) for d, faults in self.devices if faults]
         self._at_fault: set[str] = set()  # the devices this monkey put at a fault and has not set right
         self._backend_faults: set[str] = set()  # the sandbox's faults switched on
-        self.watch: StallWatch | None = None  # while ``run`` runs
+        self.watch = None  # the StallMeter on the GUI thread, while ``run`` runs
         self._step = 0
         gui.bridge.card_read.connect(self._read)
         gui.bridge.card_failed.connect(self._read)
@@ -314,7 +247,9 @@ class SeededMonkey:
 
         from entry.walkthrough import WalkError
 
-        watch = self.watch = StallWatch(hold_limit_s)
+        from entry.bench.gui_stall import StallMeter
+
+        watch = self.watch = StallMeter(HOLD_TICK_MS, catch_after_s=hold_limit_s)
         try:
             with Errors() as self.errors:
                 self.begin()
@@ -322,13 +257,13 @@ class SeededMonkey:
                     if watchdog_s:
                         faulthandler.dump_traceback_later(watchdog_s, repeat=True, file=sys.stdout)
                     try:
-                        watch.begin()
+                        watch.begin_step()
                         try:
                             self.step()
                         except WalkError as exc:  # the screen changed under the finger, with nothing to say why
                             self.fail(f"the screen changed under the finger: {exc}")
                         finally:
-                            held = watch.end()
+                            held = watch.end_step() / 1000.0
                         if held > self.tally.longest_hold_s:
                             self.tally.longest_hold_s = held
                             self.tally.longest_hold_at = self.trail[-1] if self.trail else ""

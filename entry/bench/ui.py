@@ -141,7 +141,8 @@ def measure_journeys(url: str, work: Path, sessions: int, scripted_hand: bool = 
     from common.i18n import set_language
     import gc
 
-    from entry.bench.ui_journey import Journey, StallMeter, classify_new_files, files_under, rss_mb, wait_for
+    from entry.bench.gui_stall import StallMeter
+    from entry.bench.ui_journey import Journey, classify_new_files, files_under, rss_mb, wait_for
     from ui.app import Gui
 
     set_language("zh_CN")

@@ -18,9 +18,10 @@ import urllib.request
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 
 from common.domain import ApplyAs
+from entry.bench.gui_stall import StallMeter
 from entry.walkthrough import WalkError, fill_form, provide_materials, showing, tap
 from kiosk.workflows.citizen import Step
 from ui.app import Gui
@@ -58,45 +59,6 @@ def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 30.0) 
     give_up.stop()
     if not reached and not condition():
         raise TimeoutError(f"the kiosk did not reach '{what}' within {timeout_s:.0f} s")
-
-
-class StallMeter(QObject):
-    """A precise timer on the GUI thread every ``interval_ms``; the longest gap between two firings.
-
-    A gap longer than the interval is time the GUI thread spent on something else: a slot, a
-    repaint, a wait. The gap is reported whole (interval included), charged to the step running
-    when it ended, with the GUI thread's own CPU time in it (``time.thread_time``): a gap far
-    longer than its CPU time is the thread waiting (for the interpreter lock, or for a CPU on a
-    loaded machine), not working.
-    """
-
-    def __init__(self, interval_ms: int = 5) -> None:
-        super().__init__()
-        self.step = ""
-        self.worst_ms = self.worst_cpu_ms = 0.0
-        self.worst_step = ""
-        self.by_step: dict[str, float] = {}
-        self._last = self._last_cpu = 0.0
-        self._timer = QTimer(self)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self._tick)
-
-    def start(self) -> None:
-        self._last, self._last_cpu = time.perf_counter(), time.thread_time()
-        self._timer.start()
-
-    def stop(self) -> None:
-        self._timer.stop()
-
-    def _tick(self) -> None:
-        now, cpu = time.perf_counter(), time.thread_time()
-        gap, gap_cpu = (now - self._last) * 1000.0, (cpu - self._last_cpu) * 1000.0
-        self._last, self._last_cpu = now, cpu
-        if gap > self.by_step.get(self.step, 0.0):
-            self.by_step[self.step] = gap
-        if gap > self.worst_ms:
-            self.worst_ms, self.worst_cpu_ms, self.worst_step = gap, gap_cpu, self.step
 
 
 class Journey:

@@ -14,7 +14,7 @@ slept through.
 After every step, once the kiosk is no longer busy (waited on, never slept), it checks:
 
 - no exception reached ``sys.excepthook`` (Qt slots, posted calls) or ``threading.excepthook``;
-- the step held the GUI thread no longer than 1 s without turning its event loop (``StallWatch``);
+- the step held the GUI thread no longer than 1 s without turning its event loop (entry/bench/gui_stall.py);
 - the window keeps its size, shows the session's screen, and that screen has something a person can tap;
 - nothing on the screen reads like a traceback or a template, and in Chinese no English sentence;
 - when a session has ended, nothing of its citizen remains: the session's fields are empty, the

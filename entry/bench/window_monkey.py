@@ -29,7 +29,7 @@ the leak checks, the bench's loop) is in entry/bench/monkey_common.py.
 After every step, once the desk is no longer busy (waited on, never slept), it checks:
 
 - no exception reached ``sys.excepthook`` (Qt slots, posted calls) or ``threading.excepthook``;
-- the step held the GUI thread no longer than 1 s without turning its event loop (``StallWatch``; the
+- the step held the GUI thread no longer than 1 s without turning its event loop (entry/bench/gui_stall.py; the
   dispenser's own backend calls are set aside);
 - the window keeps its size (nothing grows past the 1280x800 screen) and shows the desk's screen: the
   sign-in when signed out, the desk otherwise;
