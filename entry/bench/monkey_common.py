@@ -245,8 +245,6 @@ class SeededMonkey:
         goes longer without turning its event loop fails, with what held it."""
         import faulthandler
 
-        from entry.walkthrough import WalkError
-
         from entry.bench.gui_stall import StallMeter
 
         watch = self.watch = StallMeter(HOLD_TICK_MS, catch_after_s=hold_limit_s)
@@ -257,19 +255,7 @@ class SeededMonkey:
                     if watchdog_s:
                         faulthandler.dump_traceback_later(watchdog_s, repeat=True, file=sys.stdout)
                     try:
-                        watch.begin_step()
-                        try:
-                            self.step()
-                        except WalkError as exc:  # the screen changed under the finger, with nothing to say why
-                            self.fail(f"the screen changed under the finger: {exc}")
-                        finally:
-                            held = watch.end_step() / 1000.0
-                        if held > self.tally.longest_hold_s:
-                            self.tally.longest_hold_s = held
-                            self.tally.longest_hold_at = self.trail[-1] if self.trail else ""
-                        if held > hold_limit_s:
-                            self.fail(f"the GUI thread was held {held:.2f} s without turning its event loop "
-                                      f"(the limit {hold_limit_s:g} s); it was in:\n{watch.stack or '(not caught)'}")
+                        self._watched_step(watch, hold_limit_s)
                         self.check()
                     finally:
                         if watchdog_s:
@@ -277,6 +263,24 @@ class SeededMonkey:
         finally:
             watch.close()
         return self.tally
+
+    def _watched_step(self, watch, hold_limit_s: float) -> None:
+        """One step, with how long it held the GUI thread: the longest kept in the tally, past the limit a failure
+        naming the stack that held it."""
+        from entry.walkthrough import WalkError
+
+        watch.begin_step()
+        try:
+            self.step()
+        except WalkError as exc:  # the screen changed under the finger, with nothing to say why
+            self.fail(f"the screen changed under the finger: {exc}")
+        finally:
+            held = watch.end_step() / 1000.0
+        if held > self.tally.longest_hold_s:
+            self.tally.longest_hold_s, self.tally.longest_hold_at = held, self.trail[-1] if self.trail else ""
+        if held > hold_limit_s:
+            self.fail(f"the GUI thread was held {held:.2f} s without turning its event loop (the limit "
+                      f"{hold_limit_s:g} s); it was in:\n{watch.stack or '(not caught)'}")
 
     def begin(self) -> None:
         self.settle("the first screen")
