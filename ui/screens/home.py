@@ -80,8 +80,10 @@ class HomeScreen(Screen):
             return self.layout_.totalMinimumHeightForWidth(width) if self.layout_.hasHeightForWidth() \
                 else self.layout_.totalMinimumSize().height()
 
-        steps = (("subtitle", self.subtitle.hide), ("gap", lambda: self.hero_gap.changeSize(0, NARROW_GAP_PX)),
-                 ("title", self.title.hide), ("hint", self.hint.hide))
+        steps = [("subtitle", self.subtitle.hide), ("gap", lambda: self.hero_gap.changeSize(0, NARROW_GAP_PX)),
+                 ("title", self.title.hide), ("hint", self.hint.hide)]
+        if self._gap_px == NARROW_GAP_PX:  # narrow already ("Take a number" under the buttons): nothing to give
+            del steps[1]
         for name, give_way in steps:
             if need() <= room:
                 break
