@@ -79,12 +79,15 @@ class DeskCompany:
         code = companies.typed_code(typed)
         if code == self.company_code:
             return
-        dropped = self.company is not None or bool(self.licence_consent) or self.notice is not None
+        dropped = self.company is not None or bool(self.licence_consent)
+        before = self.notice
         self._drop_company()
         self.company_code = code
         message = self.company_code_message()  # said as typed, as the kiosk does
         self.notice = Notice(message) if message is not None else None
-        if dropped or message is not None:  # else the window is not redrawn for every key
+        # the window is redrawn only when what it shows changed, not for every key: a wedge scanner types a licence
+        # QR code's whole text in one burst, and the same "not a credit code" for each key redrew it 60 times
+        if dropped or self.notice != before:
             self._changed()
 
     def company_code_message(self: "ClerkDesk", final: bool = False) -> Text | None:
