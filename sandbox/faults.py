@@ -11,12 +11,16 @@ know it succeeded), ``unsigned`` passes the backend's answers on without their s
 ``forge`` answers every request itself, never reaching the backend, with a made-up success
 (``201`` and a case number for a submission) under a signature made without the key.
 Health checks are affected too, as a real outage would be.
+
+A cut line is a :class:`LineCut` raised inside uvicorn, which logs any exception from an application with its
+traceback: :func:`quiet_line_cuts` turns those into one line each (a monkey run drops hundreds).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -43,6 +47,24 @@ class FaultSwitches:
     def active(self) -> set[str]:
         with self._lock:
             return set(self._on)
+
+
+class LineCut(ConnectionAbortedError):
+    """The connection cut on purpose by a fault switch (not a fault of the sandbox's own)."""
+
+
+class _OneLineForCuts(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        cut = record.exc_info[1] if record.exc_info else None
+        if isinstance(cut, LineCut):
+            record.msg, record.args, record.exc_info, record.exc_text = "%s", (str(cut),), None, None
+        return True
+
+
+def quiet_line_cuts(logger: logging.Logger) -> None:
+    """uvicorn's error logger says each cut line in one line, not with a traceback (idempotent)."""
+    if not any(isinstance(f, _OneLineForCuts) for f in logger.filters):
+        logger.addFilter(_OneLineForCuts())
 
 
 class _FaultLayer:
@@ -99,13 +121,13 @@ class FaultMiddleware(_FaultLayer):
             async def swallow(message):
                 if message["type"] == "http.response.start":
                     return await send(message)  # the headers go out, then the line is cut
-                raise ConnectionAbortedError("sandbox fault: reply lost after the work was done")
+                raise LineCut("sandbox fault: reply lost after the work was done")
             return await self.app(scope, receive, swallow)
         if "drop" in active:
             await send({"type": "http.response.start", "status": 200,
                         "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")]})
             await send({"type": "http.response.body", "body": b'{"partial": ', "more_body": True})
-            raise ConnectionAbortedError("sandbox fault: connection dropped mid-body")
+            raise LineCut("sandbox fault: connection dropped mid-body")
         return await self.app(scope, receive, send)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import threading
 import time
@@ -12,7 +13,7 @@ import uvicorn
 
 from common.signing import demo_key
 from sandbox.app import create_app, key_lookup
-from sandbox.faults import FaultAnswers, FaultMiddleware, FaultSwitches
+from sandbox.faults import FaultAnswers, FaultMiddleware, FaultSwitches, quiet_line_cuts
 from sandbox.signing_check import SigningMiddleware
 from sandbox.store import Store
 
@@ -75,6 +76,7 @@ class SandboxServer:
                                 log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=5,
                                 ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, limit_concurrency=1000,
                                 backlog=2048)
+        quiet_line_cuts(logging.getLogger("uvicorn.error"))  # after the config: it sets uvicorn's logging up
         self._server = _QuickServer(config)
         self._thread: threading.Thread | None = None
 
