@@ -196,3 +196,27 @@ def test_the_hidden_progress_screen_keeps_no_case(gui, qtbot):
     assert session.step is Step.HOME and session.progress is None
     assert [w.text() for w in (progress.title, progress.service, progress.status, progress.next)] == ["", "", "", ""]
     assert progress.history.count() == 0
+
+
+def test_the_hidden_form_keeps_no_principals_name(gui, qtbot, sandbox):
+    """Found by kiosk bench ui-monkey (seed 300, once it could key a principal's details in): an agent reached the
+    form for another person and walked away; the form, hidden, still said "For 李**, as their agent" (its
+    forget let the fields go, not the line above them)."""
+    from entry.demo import DEMO_PRINCIPAL
+    from entry.walkthrough import principal_step
+
+    session, screens = gui.window.session, gui.window.view.screens
+    place_card_and_agree(gui, qtbot)
+    qtbot.mouseClick(screens[Step.IDENTIFIED].next, LEFT)
+    qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
+    qtbot.mouseClick(screens[Step.CHOOSE_SERVICE].buttons["JZ-002"], LEFT)
+    qtbot.mouseClick(screens[Step.GUIDE].apply, LEFT)
+    qtbot.mouseClick(screens[Step.WHO].options[ApplyAs.AGENT], LEFT)
+    principal_step(gui, DEMO_PRINCIPAL, None, "")
+    qtbot.waitUntil(lambda: session.step is Step.FORM and not session.busy, timeout=10000)
+    form = screens[Step.FORM]
+    assert "李**" in form.applicant.text() and form.title.text() != ""
+    gui.services.devices.id_reader.remove_card()
+    session.timeout()  # walked away
+    assert session.step is Step.HOME and session.principal is None
+    assert form.applicant.text() == "" and form.title.text() == ""

@@ -150,7 +150,11 @@ class FormScreen(Screen):
         row.message.setVisible(visible)
 
     def forget(self) -> None:
+        """The fields and what was typed into them go with the session, and the line saying whom the application
+        was for (an agent's principal's masked name)."""
         super().forget()
+        self.title.clear()
+        self.applicant.clear()
         clear_layout(self.column)
         self.rows, self._left, self._built_for = {}, set(), None
         self.keyboard.attach(None)
