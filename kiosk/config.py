@@ -33,7 +33,11 @@ CUSTOMER_SCREENS = ("off", "on")
 
 @dataclass(frozen=True)
 class TerminalConfig:
-    id: str = option("ZJ-HZ-T001", doc="terminal id, as enrolled with the backend")
+    # as the contract has it (docs/api/payloads.md): a longer one was taken, then every submission failed, since a
+    # provisional case number cannot carry it (found by the monkeys, whose ids were 19-21 characters)
+    id: str = option("ZJ-HZ-T001", pattern=r"[A-Z0-9-]{1,16}",
+                     form="1-16 capital letters, digits or dashes (e.g. ZJ-HZ-T001)",
+                     doc="terminal id, as enrolled with the backend")
     hall_id: str = option("330106-XH-01", doc="service hall id")
     hall_name: str = option("", doc="the service hall's name as the window's documents print it above their seal "
                                     "(e.g. 杭州市西湖区政务服务中心); empty: the hall id")

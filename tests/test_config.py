@@ -57,6 +57,9 @@ host = "printer.local"
     ("[devices.receipt_printer]\nprofile = '90mm'\n", "[devices.receipt_printer] profile: '90mm' is not one of"),
     ("[logging]\nconsole = 1\n", "[logging] console: expected true or false"),
     ("terminal = 3\n", "[terminal] must be a table"),
+    # longer than a provisional case number carries: taken before, then every submission failed (the monkeys' ids)
+    ("[terminal]\nid = 'ZJ-HZ-UI-MONKEY-300'\n", "[terminal] id: 'ZJ-HZ-UI-MONKEY-300' is not 1-16 capital letters"),
+    ("[terminal]\nid = 'zj hz t1'\n", "[terminal] id: 'zj hz t1' is not 1-16 capital letters, digits or dashes"),
 ])
 def test_errors_name_the_key_and_the_file(tmp_path, body, expected):
     path = write(tmp_path, body)

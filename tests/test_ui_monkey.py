@@ -32,3 +32,17 @@ def test_a_seeded_monkey_breaks_nothing(open_gui, seed, deep):
     assert tally.sessions_ended > 0 and len(tally.screens) >= 5  # it went somewhere, and came back
     if deep:
         assert DEEP <= tally.screens, sorted(tally.screens)
+
+
+@pytest.mark.parametrize("name", ["ui-monkey", "window-monkey", "maintenance-monkey"])
+def test_each_seeds_terminal_id_is_one_the_configuration_takes(tmp_path, name):
+    """The seeds' ids were ``ZJ-HZ-UI-MONKEY-303`` (19-21 characters): taken then, and every submission of the
+    monkeys' runs failed, since a provisional case number carries 16. The configuration now refuses such an id."""
+    from entry.bench.monkey_common import monkey_terminal_id
+    from kiosk.config import load_config
+
+    for seed in (1, 303, 10**9 + 7):
+        terminal_id = monkey_terminal_id(name, seed)
+        config = load_config(environ={}, overrides={"terminal": {"id": terminal_id},
+                                                    "paths": {"data_dir": str(tmp_path)}})
+        assert config.terminal.id == terminal_id and len(terminal_id) <= 16

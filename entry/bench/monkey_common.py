@@ -447,6 +447,12 @@ def terminal_named(terminal_id: str | None) -> dict[str, str]:
     return {"id": terminal_id} if terminal_id else {}
 
 
+def monkey_terminal_id(name: str, seed: int) -> str:
+    """A seed's terminal id, within the contract's 16 characters: ``MK-UI-303`` for ui-monkey's seed 303.
+    The ids were ``ZJ-HZ-UI-MONKEY-303``: the configuration took them, and every submission failed."""
+    return f"MK-{name.upper().removesuffix('-MONKEY')[:5]}-{seed % 10**7}"
+
+
 def open_terminal(config, mode: str):
     from entry.bench.ui_journey import wait_for
     from ui.app import Gui
@@ -478,7 +484,7 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
     with SandboxServer() as sandbox, tempfile.TemporaryDirectory(prefix=f"{name}-") as work:
         for seed in range(args.seed, args.seed + args.seeds):
             set_language("zh_CN")
-            gui = open_gui(sandbox.url, Path(work) / f"seed-{seed}", f"ZJ-HZ-{name.upper()}-{seed}")
+            gui = open_gui(sandbox.url, Path(work) / f"seed-{seed}", monkey_terminal_id(name, seed))
             monkey = make_monkey(gui, seed, (lambda line: print(line, flush=True)) if args.verbose else None)
             started = time.monotonic()
             try:
