@@ -174,12 +174,16 @@ def random_text(rng) -> str:
 
 
 def screen_problem(shown: str, own: set[str]) -> str | None:
-    """Why a text shown on a screen should not be there (a traceback, a template, English in Chinese), or
-    None. ``own``: what the person there typed or showed, which may be shown back to them as it is."""
+    """Why a text shown on a screen should not be there (a traceback, a template, English in Chinese, "Something
+    went wrong" said of an exception of no kind we know), or None. ``own``: what the person there typed or showed,
+    which may be shown back to them as it is."""
     from common.i18n import language
+    from kiosk.workflows.citizen import UNEXPECTED
 
     if any(t in shown for t in own):
         return None
+    if UNEXPECTED.render() in shown:  # plain, but said only of a failure of no kind we know: a fault of ours
+        return f"says an unexpected failure reached the person (the log names it): {shown[:200]!r}"
     if LEAKS.search(shown):
         return f"shows {shown[:200]!r}"
     if language() == "zh_CN" and not CJK.search(shown) and ENGLISH.search(shown):

@@ -144,13 +144,17 @@ class Notice:
     error: bool = True
 
 
+# What a failure of no kind we know says: the person is told plainly, but it is a fault of ours (the monkeys fail on it)
+UNEXPECTED = text("Something went wrong. Please try again or ask the hall staff.")
+
+
 def user_message(exc: BaseException) -> Text:
     """The plain-language message for any failure; a traceback never reaches a citizen."""
     if isinstance(exc, RejectedError):
         return exc.server_text()
     if isinstance(exc, (BackendError, DeviceError)) or isinstance(getattr(exc, "message", None), Text):
         return exc.message
-    return text("Something went wrong. Please try again or ask the hall staff.")
+    return UNEXPECTED
 
 
 class CitizenSession(SessionTicket, RatingTaps):
