@@ -296,9 +296,26 @@ class FocusKeepingScrollArea(QScrollArea):
         self.ensureVisible(0, top + half, 0, half + min(margin, room))
 
 
-def scroll_area(content: QWidget) -> QScrollArea:
-    """A page part that scrolls down by swiping; never sideways; the field typed in stays in sight."""
-    area = FocusKeepingScrollArea()
+class FittingScrollArea(FocusKeepingScrollArea):
+    """A scroll area that asks for its content's whole height at its width (Qt's asks for the height at the
+    content's own preferred width, too little for wrapped lines), and scrolls only where the screen has less."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint, content = super().sizeHint(), self.widget()
+        if content is not None and content.hasHeightForWidth():
+            hint.setHeight(content.heightForWidth(self.viewport().width()) + 2 * self.frameWidth())
+        return hint
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the lines wrap anew: another height
+
+
+def scroll_area(content: QWidget, fit: bool = False) -> QScrollArea:
+    """A page part that scrolls down by swiping; never sideways; the field typed in stays in sight. ``fit``: it
+    asks for the whole of its content's height, scrolling only what the screen has no room for."""
+    area = FittingScrollArea() if fit else FocusKeepingScrollArea()
     area.setWidgetResizable(True)
     area.setWidget(content)
     area.setFrameShape(QScrollArea.Shape.NoFrame)

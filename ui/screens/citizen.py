@@ -371,8 +371,20 @@ class ProgressScreen(Screen):
         enable_swipe(self.history)
         self.back = button("primary", session.leave_progress)
         self.reprint = button("", session.reprint_receipt)
-        for widget in (self.title, self.service, self.status, self.next, self.notice):
-            self.layout_.addWidget(widget)
+        # the case's lines scroll where they do not fit: a case under review, with its next step and promised date
+        # under a notice, in large text, grew the window to 1280x801 (kiosk bench ui-monkey, seeds 314 and 315);
+        # the notice stays in sight below them
+        host = QWidget()
+        lines = QVBoxLayout(host)
+        lines.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.title, self.service, self.status, self.next):
+            lines.addWidget(widget)
+        self.lines = scroll_area(host, fit=True)
+        self.layout_.addWidget(self.lines)
+        self.layout_.addWidget(self.notice)
+        # the history gives way first, down to two of its rows' height: it scrolls on its own
+        self.history.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.history.setMinimumHeight(self.history.minimumSizeHint().height())
         self.layout_.addWidget(self.history, 1)
         self.layout_.addLayout(button_row(self.reprint, self.back))
 
