@@ -83,7 +83,7 @@ def _run_window_terminal(display: str, sandbox, tmp_path, placed) -> None:
     site = tmp_path / "site.toml"
     site.write_text(f"""
 [terminal]
-id = "WINDOW-TWO-SCREENS"
+id = "WINDOW-2-SCREENS"
 mode = "window"
 customer_screen = "on"
 language = "en"
