@@ -46,9 +46,9 @@ __all__ = ["CARDS", "HOSTILE_CODES", "VALID_CODES", "Monkey", "MonkeyFailure", "
 
 # Screens where the monkey is sometimes a person who knows what is asked (Monkey.knows): with random keys alone a
 # form was seldom valid and a signature never drawn, so it seldom got past the form (session 28's note).
-KNOWING = {"read_card": "lays a card on the reader", "form": "fills the form rightly", "signature": "signs on the pad", "company": "keys in the company's code",
-           "principal": "keys in the principal's details", "materials": "provides every material",
-           "payment": "pays on the phone"}
+KNOWING = {"read_card": "lays a card on the reader", "form": "fills the form rightly", "signature": "signs on the pad",
+           "company": "keys in the company's code", "principal": "keys in the principal's details",
+           "materials": "provides every material", "payment": "pays on the phone"}
 KNOWING_ODDS = 0.35
 
 # Buttons that end the session or step back: tapped less often than the others, so the monkey gets deep.
@@ -162,7 +162,7 @@ class Monkey(SeededMonkey):
         from entry.demo import DEMO_COMPANY, DEMO_PRINCIPAL
 
         step, gui = self.session.step.value, self.gui
-        doings = {"read_card": self.card,  # its one button is "Back to start": 482 of 500 sessions ended there
+        doings = {"read_card": self.card,  # its one button is "Back to start": 482 of 645 sessions ended there
                   "form": lambda: walk.fill_form(gui, None, ""),
                   "signature": lambda: walk.sign_on_pad(gui, None, ""),
                   "company": lambda: walk.company_step(gui, DEMO_COMPANY, None, ""),

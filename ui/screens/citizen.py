@@ -379,10 +379,11 @@ class ProgressScreen(Screen):
         lines.setContentsMargins(0, 0, 0, 0)
         for widget in (self.title, self.service, self.status, self.next):
             lines.addWidget(widget)
+        lines.addStretch(1)  # together at the top when the area is taller (a refused case has no history)
         self.lines = scroll_area(host, fit=True)
         self.layout_.addWidget(self.lines)
         self.layout_.addWidget(self.notice)
-        # the history gives way first, down to two of its rows' height: it scrolls on its own
+        # the history gives way first, down to Qt's smallest for a list: it scrolls on its own
         self.history.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.history.setMinimumHeight(self.history.minimumSizeHint().height())
         self.layout_.addWidget(self.history, 1)
