@@ -5,6 +5,7 @@ waiting set aside is not counted."""
 
 import time
 
+import pytest
 from PySide6.QtCore import QEventLoop, QTimer
 
 from entry.bench.gui_stall import StallMeter
@@ -20,37 +21,32 @@ def held_on_the_gui_thread(seconds: float) -> None:
     time.sleep(seconds)  # as a device, a disk or the network waited on from a slot would
 
 
-def test_a_hold_is_measured_and_caught_with_what_held_it(qapp):
-    watch = StallMeter(10, catch_after_s=0.2)
-    try:
-        watch.begin_step()
-        wait_turning(0.05)
-        held_on_the_gui_thread(0.4)
-        wait_turning(0.05)
-        held = watch.end_step()
-        assert 350 <= held < 1000 and watch.worst_ms == held
-        assert "held_on_the_gui_thread" in watch.stack
-    finally:
-        watch.close()
+@pytest.fixture
+def watch(qapp):
+    meter = StallMeter(10, catch_after_s=0.2)
+    yield meter
+    meter.close()
 
 
-def test_waiting_while_the_event_loop_turns_is_no_hold(qapp):
-    watch = StallMeter(10, catch_after_s=0.2)
-    try:
-        watch.begin_step()
-        wait_turning(0.5)
-        assert watch.end_step() < 100 and watch.stack is None
-    finally:
-        watch.close()
+def test_a_hold_is_measured_and_caught_with_what_held_it(watch):
+    watch.begin_step()
+    wait_turning(0.05)
+    held_on_the_gui_thread(0.4)
+    wait_turning(0.05)
+    held = watch.end_step()
+    assert 350 <= held < 1000 and watch.worst_ms == held
+    assert "held_on_the_gui_thread" in watch.stack
 
 
-def test_the_monkeys_own_waiting_set_aside_is_not_counted(qapp):
-    watch = StallMeter(10, catch_after_s=0.2)
-    try:
-        watch.begin_step()
-        with watch.aside():
-            time.sleep(0.4)  # the sandbox's control switch, the hall's ticket dispenser
-        wait_turning(0.05)
-        assert watch.end_step() < 100 and watch.stack is None
-    finally:
-        watch.close()
+def test_waiting_while_the_event_loop_turns_is_no_hold(watch):
+    watch.begin_step()
+    wait_turning(0.5)
+    assert watch.end_step() < 100 and watch.stack is None
+
+
+def test_the_monkeys_own_waiting_set_aside_is_not_counted(watch):
+    watch.begin_step()
+    with watch.aside():
+        time.sleep(0.4)  # the sandbox's control switch, the hall's ticket dispenser
+    wait_turning(0.05)
+    assert watch.end_step() < 100 and watch.stack is None
