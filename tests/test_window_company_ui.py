@@ -194,3 +194,16 @@ def test_the_company_row_fits_with_every_other_row_of_a_matter(open_gui, qtbot, 
     assert screen.materials.viewport().height() >= 2 * line, (screen.materials.viewport().height(), line)
     gui.window.removeEventFilter(watcher)
     assert sizes == []
+
+
+def test_blanks_typed_in_the_code_field_are_no_code_and_do_not_stay_for_the_next_applicant(gui, qtbot):
+    """Tab, return and newline typed into the field are no code: they stayed in it past the matter, hiding its
+    placeholder from the next applicant (window-monkey seed 10)."""
+    view, screen = checking(gui, qtbot, "BDC-005")
+    row = screen.licences.company
+    row.code.insert("\t\r\n ")  # as an input method commits it
+    assert row.code.text() == "" and view.desk.company_code == "" and not view.desk.for_company
+    qtbot.keyClicks(row.code, "9133 ")
+    assert row.code.text() == "9133 "  # a space within a code stays as typed
+    assert view.desk.sign_out_idle()
+    assert row.code.text() == ""

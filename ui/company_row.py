@@ -112,7 +112,8 @@ class CompanyRow(QWidget):
         shown = (desk.identity is not None and desk.takes_company() and desk.unprinted is None and not question
                  and (desk.step is Desk.CHECKING or (desk.step is Desk.WORKING and not desk.result)))
         free, found = desk.can_change_company(), desk.company is not None
-        if companies.typed_code(self.code.text()) != desk.company_code:
+        kept = self.code.text()  # blanks alone are no code: they stayed past the matter (window-monkey seed 10)
+        if kept != desk.company_code and (not desk.company_code or companies.typed_code(kept) != desk.company_code):
             self.code.setText(desk.company_code)  # forgotten by the desk: nothing typed stays
         self.code.setPlaceholderText(_("Company credit code") if desk.takes_person() else _("Credit code"))
         self.code.setToolTip(_("For a company: its unified social credit code, typed or scanned from the business "
