@@ -19,7 +19,10 @@ camera now and then unplugged, giving no picture or hanging, then set right), el
 "E-licences", the clerk's "Agreed" or "Declined" for the consent asked aloud, or "Use licence"), a matter for a
 company (a credit code typed or a licence QR code's text, Enter or "Look up", "Change"), and walking
 away: the window's second shortened until its idle sign-out (ui/staff_idle.py) has signed the clerk out,
-audited ``signed_out_idle``, waiting for a decision in flight.
+audited ``signed_out_idle``, waiting for a decision in flight. While materials are checked, now and then a clerk
+who has every material at hand looks the company up where the matter is a company's, ticks what is missing and
+accepts (``WindowMonkey.knows``): with ticks at random alone a whole set was seldom made (seed 41: no acceptance in
+300 steps).
 At a window with a number (``terminal.window_number``, as ``window_config`` sets) the hall's queue too: the
 hall's ticket dispenser takes tickets now and then (through the backend, as a dispenser would), and the clerk
 taps the queue row's "Call next", "Call again" and "No-show" (ui/queue_row.py).
@@ -87,11 +90,13 @@ class WindowMonkey(SeededMonkey):
     """Random steps on one window ``gui`` (``ui.app.Gui`` in mode "window", shown and started), checked after each."""
 
     def __init__(self, gui, seed: int, wait_s: float = 30.0, echo: Callable[[str], None] | None = None,
-                 upsets: bool = True) -> None:
+                 upsets: bool = True, knowing: bool = True) -> None:
         """``upsets``: the sandbox's faults are among the steps, and the devices' hanging and slow ones (the bench;
-        the suite's seeds from before they were walk the same way without them)."""
+        the suite's seeds from before they were walk the same way without them). ``knowing``: while materials are
+        checked, now and then a clerk who has them all at hand accepts the matter (``knows``)."""
         super().__init__(gui, seed, wait_s, echo)
         self.upsets = upsets
+        self.knowing = knowing
         self.printer_faults = PRINTER_FAULTS + (SLOW_PRINTER_FAULTS if upsets else ())
         self.camera_faults = CAMERA_FAULTS + (("hang",) if upsets else ())
         self.view = gui.window.view
@@ -142,6 +147,8 @@ class WindowMonkey(SeededMonkey):
             elif desk.step is Desk.CHECKING:
                 weights.update({self.mark: 0.35, self.choose_service: 0.08, self.refuse: 0.10, self.scan: 0.12,
                                 self.camera_fault: 0.02})
+                if self.knowing:  # ticks at random seldom made a whole set: 0 acceptances in 300 steps, seed 41
+                    weights.update({self.knows: 0.20})
                 if desk.can_ask_licences() or desk.licence_consent in ("witnessing", "agreed"):
                     weights.update({self.licences: 0.08})  # electronic licences, consent witnessed aloud
                 if desk.can_change_company():  # a service companies may apply for
@@ -360,6 +367,49 @@ class WindowMonkey(SeededMonkey):
         elif row.look_up.isVisible() and row.look_up.isEnabled():
             tap(row.look_up, "'Look up' button")
         self.settle("the company")
+
+    def knows(self) -> None:
+        """A clerk with every material at hand: the company looked up first where the matter is a company's (the
+        sample resident's own, whatever card lies on the reader), each required material still missing ticked in
+        the list, then "Accept". With the customer screen the service may ask the applicant to sign first; that is
+        the applicant's step. What the desk refuses (no company of the person's, the backend upset) is noted, and
+        the checks after the step judge the desk."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        from entry.walkthrough import settle, tap
+
+        screen, desk = self.screen(), self.desk
+        materials = getattr(screen, "materials", None)
+        if materials is None or not materials.isVisible() or not materials.isEnabled():
+            self.tap()
+            return
+        row = screen.licences.company
+        if desk.applicant_problem() is not None and row.code.isVisible() and row.code.isEnabled():
+            self.note("knows", f"looks up {COMPANY_CODES[0]}")
+            tap(row.code, "field")
+            row.code.selectAll()
+            QTest.keyClicks(row.code, COMPANY_CODES[0])
+            QTest.keyClick(row.code, Qt.Key.Key_Return)
+            self.settle("the company")
+            if desk.applicant_problem() is not None:
+                self.note("knows", "the company was not found for this applicant")
+                return
+        missing = [m.code for m in desk.missing()]
+        for code in missing:  # each tick redraws the list: its items are found again for the next
+            item = next((materials.item(i) for i in range(materials.count())
+                         if materials.item(i).data(Qt.ItemDataRole.UserRole) == code), None)
+            if item is not None and item.checkState() != Qt.CheckState.Checked:
+                item.setCheckState(Qt.CheckState.Checked)
+                settle()
+        self.note("knows", f"ticks {len(missing)} material(s), then {screen.accept.text()!r}")
+        if not screen.accept.isEnabled():
+            self.note("knows", "'Accept' stayed disabled")
+            return
+        tap(screen.accept, "'Accept' button")
+        self.settle("the acceptance")
+        if desk.result:
+            self.tally.by_action["accepted"] = self.tally.by_action.get("accepted", 0) + 1
 
     def camera_fault(self) -> None:
         """The document camera unplugged, giving no picture or hanging, or set right again (more often)."""
