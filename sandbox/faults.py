@@ -58,11 +58,13 @@ class _OneLineForCuts(logging.Filter):
         cut = record.exc_info[1] if record.exc_info else None
         if isinstance(cut, LineCut):
             record.msg, record.args, record.exc_info, record.exc_text = "%s", (str(cut),), None, None
+            record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)  # as switched
         return True
 
 
 def quiet_line_cuts(logger: logging.Logger) -> None:
-    """uvicorn's error logger says each cut line in one line, not with a traceback (idempotent)."""
+    """uvicorn's error logger says each cut line in one line, not with a traceback, and as a warning: the line was
+    cut because someone switched the fault on, not by a fault of the sandbox's (idempotent)."""
     if not any(isinstance(f, _OneLineForCuts) for f in logger.filters):
         logger.addFilter(_OneLineForCuts())
 

@@ -16,3 +16,4 @@ def test_a_cut_line_is_one_line_on_the_sandboxs_log(sandbox, caplog, fault, said
     said_on_log = [r for r in caplog.records if r.name == "uvicorn.error"]
     assert [r.getMessage() for r in said_on_log] == [f"sandbox fault: {said}"]
     assert said_on_log[0].exc_info is None and said_on_log[0].exc_text is None  # no traceback
+    assert said_on_log[0].levelname == "WARNING"  # switched on by someone: no error of the sandbox's
