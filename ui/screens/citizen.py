@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QProgressBar,
-                               QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QListView, QListWidget, QListWidgetItem,
+                               QProgressBar, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
 from common.i18n import _, language
 from kiosk.materials import with_note
@@ -369,6 +369,10 @@ class ProgressScreen(Screen):
         self.notice = NoticeLabel()
         self.history = QListWidget()
         enable_swipe(self.history)
+        # an entry longer than the screen is wide wraps: it was cut off, with a scroll bar across (large English)
+        self.history.setWordWrap(True)
+        self.history.setResizeMode(QListView.ResizeMode.Adjust)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.back = button("primary", session.leave_progress)
         self.reprint = button("", session.reprint_receipt)
         # the case's lines scroll where they do not fit: a case under review, with its next step and promised date
@@ -403,7 +407,8 @@ class ProgressScreen(Screen):
         self.notice.show_notice(session.notice)
         self.history.clear()
         refusal = case.get("refused")
-        self.history.setVisible(refusal is None)  # a refused case has no timeline: why and what to do say it all
+        # a refused case has no timeline: why and what to do say it all; nor has one on its way, whose line says why
+        self.history.setVisible(refusal is None and not case.get("pending"))
         if refusal is not None:  # an application saved offline that the backend refused when it arrived
             self.title.setText(case.get("provisional_number", ""))
             self.service.setText(refusal.service_name(lang))
@@ -414,9 +419,8 @@ class ProgressScreen(Screen):
             self.title.setText(case.get("provisional_number", ""))
             self.service.setText("")
             self.status.setText(_("On its way"))
-            self.next.setText("")
-            QListWidgetItem(_("Saved on a terminal while the service system was offline; it is sent automatically "
-                              "and will show here once it has arrived."), self.history)
+            self.next.setText(_("Saved on a terminal while the service system was offline; it is sent automatically "
+                                "and will show here once it has arrived."))
             return
         self.title.setText(_("Case {number}").format(number=case.get("case_number", "")))
         self.service.setText(case.get("service_name_en" if lang == "en" else "service_name_zh", ""))
@@ -429,9 +433,14 @@ class ProgressScreen(Screen):
         if promised is not None and case.get("status") not in ("ready", "collected", "not_accepted"):
             lines.append(_("Promised by {date}").format(date=promised.isoformat()))
         self.next.setText("\n".join(lines))
-        for entry in case.get("history", []):
+        # the newest first: it is what the citizen came to see, and the list may have room for one entry only
+        for entry in sorted(case.get("history", []), key=lambda e: str(e.get("at", "")), reverse=True):
             note = entry.get("note_en" if lang == "en" else "note_zh", "")
             QListWidgetItem(f"{entry.get('at', '')[:16].replace('T', ' ')}  {note}", self.history)
+        if self.history.count():  # it gives way, but never below one entry in sight (41 px of a 60 px row, large text)
+            frame = 2 * self.history.frameWidth()
+            self.history.setMinimumHeight(max(self.history.minimumSizeHint().height(),
+                                              self.history.sizeHintForRow(0) + frame))
 
 
 class LicencesScreen(Screen):
