@@ -80,6 +80,14 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in folded if not unicodedata.category(ch).startswith("C"))
 
 
+def preload() -> None:
+    """Import pypinyin and read one name (~0.3 s; from a worker, once the terminal is up). Its readings are
+    about 193,000 lists that live for the terminal's life: loaded before ui/long_lived.py sets what exists aside
+    from the garbage collector, they are set aside with it. Loaded later, by the first citizen's catalogue, every
+    full collection walked them on the GUI thread: 246 ms held on a tap (kiosk bench ui-monkey, seed 310)."""
+    syllable_readings("行")
+
+
 def syllable_readings(name: str) -> list[list[str]]:
     """Per syllable, its readings (likely one first): one entry per Han character, one per Latin word.
 

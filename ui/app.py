@@ -221,9 +221,24 @@ class Gui:
             if not self.freeze_long_lived:
                 return
             if isinstance(self.window.view, KioskView):
-                self.window.view.warmed_up.connect(long_lived.freeze)
+                self.window.view.warmed_up.connect(self._freeze_after_search_readings)
             else:
                 QTimer.singleShot(0, long_lived.freeze)
+
+    def _freeze_after_search_readings(self) -> None:
+        """The service search's readings (kiosk/search.py ``preload``) are read on a worker, then what the terminal
+        keeps for its life is set aside, those readings with it (done or not: the search then reads them later)."""
+        from kiosk import search
+
+        def failed(exc: BaseException) -> None:
+            log.warning("search: readings not preloaded (%s)", type(exc).__name__)
+            self._freeze_once()
+
+        self.services.tasks.run(search.preload, lambda _done: self._freeze_once(), failed)
+
+    def _freeze_once(self) -> None:
+        if not self._closed:
+            long_lived.freeze()
 
     def _remote_config(self, config: Config) -> None:
         """From the heartbeat thread: applied on the GUI thread, and only while the window stands

@@ -1,0 +1,41 @@
+"""The service search's readings are set aside from the garbage collector with what the terminal keeps for its life.
+
+pypinyin's readings (kiosk/search.py) are about 193,000 lists. Imported by the first citizen's catalogue, after the
+terminal had set its long-lived objects aside (ui/long_lived.py), every full collection walked them on the GUI
+thread (43-66 ms more each on this machine). Now a worker reads them once the warm-up has built every screen, and the
+objects are set aside after. Run in a fresh interpreter, as a terminal process is: the suite's own process has long
+imported pypinyin.
+"""
+
+import subprocess
+import sys
+
+CHILD = r"""
+import gc, os, sys, tempfile
+from pathlib import Path
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from entry.bench.ui_journey import wait_for
+from entry.bench.ui_monkey import kiosk_config
+from ui.app import Gui
+
+config = kiosk_config("http://127.0.0.1:9", Path(tempfile.mkdtemp()))  # no backend: none is asked for
+gui = Gui(config, "kiosk", freeze_long_lived=True)
+gui.window.show()
+assert "pypinyin" not in sys.modules  # not imported at start: the first paint does not wait for it
+wait_for(lambda: gc.get_freeze_count() > 0, "the warm-up, then the readings, then the freeze", 60)
+frozen = gc.get_freeze_count()
+from kiosk.search import ServiceIndex, syllable_readings
+syllable_readings("个体工商户设立登记")  # as a catalogue's index reads its names
+print("pypinyin", "pypinyin" in sys.modules, "frozen", frozen, "walked", len(gc.get_objects()))
+gui.close()
+"""
+
+
+def test_the_search_readings_are_read_before_the_long_lived_objects_are_set_aside():
+    result = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    words = result.stdout.split()
+    said = dict(zip(words[::2], words[1::2]))
+    assert said["pypinyin"] == "True"
+    assert int(said["frozen"]) > 250_000, result.stdout  # 76,407 when the readings came after the freeze
+    assert int(said["walked"]) < 50_000, result.stdout  # 192,828 then
