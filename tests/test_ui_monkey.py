@@ -63,3 +63,23 @@ def test_the_monkeys_fail_on_something_went_wrong_said_of_an_unknown_failure():
         assert screen_problem(f"办件已受理。回执未能打印：{unknown}", set()) is not None  # inside another message too
         assert screen_problem(user_message(DeviceError()).render(), set()) is None  # a device's own plain words
     set_language("zh_CN")
+
+
+def test_the_monkey_who_knows_pays_the_fee_and_watches_the_kiosk_see_it(open_gui, sandbox):
+    """On the payment screen the monkey's phone pays the order and it waits for the kiosk to say so: its next step
+    came before the kiosk's next look (every 3 s), and was "Pay later" as often as not (no fee was ever seen paid)."""
+    from entry import walkthrough as walk
+    from entry.demo import FEE_SERVICE
+
+    gui = open_gui("kiosk", devices={"id_reader": {"type": "sim", "pace": False}})
+    monkey = Monkey(gui, 1, wait_s=20.0, voice=False)
+    asked = []
+
+    def phone(order_id: str) -> bool:  # where the demo's phone pays, the monkey knows what to do
+        asked.append(gui.window.session.step.value)
+        monkey.knows()
+        return True
+
+    journey = walk.citizen_journey(gui, FEE_SERVICE, pay=phone)
+    assert asked == ["payment"] and monkey.tally.by_action.get("fee paid") == 1  # the kiosk's receipt said paid
+    assert [o["status"] for o in sandbox.store.payments.orders_of(journey.number)] == ["paid"]  # one order, paid
