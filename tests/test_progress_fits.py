@@ -80,6 +80,7 @@ def test_a_case_still_on_its_way_says_so_whole(open_gui, qtbot):
     qtbot.waitUntil(lambda: session.step is Step.PROGRESS and not session.busy, timeout=10000)
     progress = gui.window.view.screens[Step.PROGRESS]
     assert progress.status.text() == "On its way" and not progress.history.isVisible()
+    assert not progress.service.isVisible()  # no service named yet: its empty line took a line's room
     said = progress.next
     assert "sent automatically" in said.text() and said.wordWrap() and said.isVisible()
     assert said.visibleRegion().boundingRect() == said.rect() and gui.window.size().toTuple() == (1280, 800)

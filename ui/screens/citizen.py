@@ -400,6 +400,11 @@ class ProgressScreen(Screen):
             widget.clear()
 
     def refresh(self, session: CitizenSession) -> None:
+        self._show_case(session)
+        for line in (self.service, self.next):  # an empty line takes no room (a case on its way names no service)
+            line.setVisible(bool(line.text()))
+
+    def _show_case(self, session: CitizenSession) -> None:
         lang, case = language(), session.progress or {}
         self.back.setText(_("Back") if session.my_cases else _("Back to start"))
         self.reprint.setText(_("Printing…") if session.busy else _("Print the receipt again"))
