@@ -85,7 +85,9 @@ def preload() -> None:
     192,828 objects (lists, mostly) that live for the terminal's life: loaded before ui/long_lived.py sets what
     exists aside from the garbage collector, they are set aside with it. Loaded later, by the first citizen's
     catalogue, every full collection walked them on the GUI thread: 33-46 ms each on an idle terminal, against none
-    now (tests/test_long_lived_search.py's terminal, 2026-12-04)."""
+    now (tests/test_long_lived_search.py's terminal, 2026-12-04). On a worker it still holds every other thread once,
+    for 132-140 ms (reading the readings' compiled module holds the interpreter lock; three runs): as it did in the
+    first citizen's catalogue load before, now a few seconds after start-up, when the warm-up is done."""
     syllable_readings("行")
 
 
