@@ -84,3 +84,16 @@ def test_a_case_still_on_its_way_says_so_whole(open_gui, qtbot):
     said = progress.next
     assert "sent automatically" in said.text() and said.wordWrap() and said.isVisible()
     assert said.visibleRegion().boundingRect() == said.rect() and gui.window.size().toTuple() == (1280, 800)
+
+
+def test_a_forged_history_shows_what_is_an_entry_and_nothing_else(open_gui, qtbot):
+    """The case's history as a forged or broken answer gives it: entries that are no entries are passed over, an
+    entry's missing or odd fields show as nothing (not "None"), and the screen stands."""
+    gui = open_gui("kiosk", terminal={"idle_timeout_s": 60})
+    history = ["not an entry", 7, {"at": 5, "note_zh": None}, {"at": "2026-11-20T10:14:00+08:00", "note_zh": "已提交"}]
+    gui.window.session._progress_found({"case_number": "SQ2026112000007", "status": "accepted", "history": history})
+    progress = gui.window.view.screens[Step.PROGRESS]
+    shown = [progress.history.item(row).text() for row in range(progress.history.count())]
+    assert sorted(shown) == ["2026-11-20 10:14  已提交", "5  "] and progress.isVisible()
+    gui.window.session._progress_found({"case_number": "SQ2026112000007", "status": "accepted", "history": "forged"})
+    assert progress.history.count() == 0 and progress.isVisible()

@@ -438,10 +438,12 @@ class ProgressScreen(Screen):
         if promised is not None and case.get("status") not in ("ready", "collected", "not_accepted"):
             lines.append(_("Promised by {date}").format(date=promised.isoformat()))
         self.next.setText("\n".join(lines))
+        history = case.get("history")  # the backend's answer as it came: what is not an entry is passed over
+        entries = [e for e in history if isinstance(e, dict)] if isinstance(history, list) else []
         # the newest first: it is what the citizen came to see, and the list may have room for one entry only
-        for entry in sorted(case.get("history", []), key=lambda e: str(e.get("at", "")), reverse=True):
-            note = entry.get("note_en" if lang == "en" else "note_zh", "")
-            QListWidgetItem(f"{entry.get('at', '')[:16].replace('T', ' ')}  {note}", self.history)
+        for entry in sorted(entries, key=lambda e: str(e.get("at") or ""), reverse=True):
+            at, note = str(entry.get("at") or ""), str(entry.get("note_en" if lang == "en" else "note_zh") or "")
+            QListWidgetItem(f"{at[:16].replace('T', ' ')}  {note}", self.history)
         if self.history.count():  # it gives way, but never below one entry in sight (41 px of a 60 px row, large text)
             frame = 2 * self.history.frameWidth()
             self.history.setMinimumHeight(max(self.history.minimumSizeHint().height(),
