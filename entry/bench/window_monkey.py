@@ -90,13 +90,11 @@ class WindowMonkey(SeededMonkey):
     """Random steps on one window ``gui`` (``ui.app.Gui`` in mode "window", shown and started), checked after each."""
 
     def __init__(self, gui, seed: int, wait_s: float = 30.0, echo: Callable[[str], None] | None = None,
-                 upsets: bool = True, knowing: bool = True) -> None:
+                 upsets: bool = True) -> None:
         """``upsets``: the sandbox's faults are among the steps, and the devices' hanging and slow ones (the bench;
-        the suite's seeds from before they were walk the same way without them). ``knowing``: while materials are
-        checked, now and then a clerk who has them all at hand accepts the matter (``knows``)."""
+        the suite's seeds from before they were walk the same way without them)."""
         super().__init__(gui, seed, wait_s, echo)
         self.upsets = upsets
-        self.knowing = knowing
         self.printer_faults = PRINTER_FAULTS + (SLOW_PRINTER_FAULTS if upsets else ())
         self.camera_faults = CAMERA_FAULTS + (("hang",) if upsets else ())
         self.view = gui.window.view
@@ -147,8 +145,8 @@ class WindowMonkey(SeededMonkey):
             elif desk.step is Desk.CHECKING:
                 weights.update({self.mark: 0.35, self.choose_service: 0.08, self.refuse: 0.10, self.scan: 0.12,
                                 self.camera_fault: 0.02})
-                if self.knowing:  # ticks at random seldom made a whole set: 0 acceptances in 300 steps, seed 41
-                    weights.update({self.knows: 0.20})
+                # ticks at random seldom made a whole set: 0 acceptances in 300 steps, seed 41
+                weights.update({self.knows: 0.20})
                 if desk.can_ask_licences() or desk.licence_consent in ("witnessing", "agreed"):
                     weights.update({self.licences: 0.08})  # electronic licences, consent witnessed aloud
                 if desk.can_change_company():  # a service companies may apply for
