@@ -36,15 +36,23 @@ def attempt_for(previous: NoticeAttempt | None, service: ServiceItem,
     return previous if previous is not None and previous.listing == listing else NoticeAttempt(listing)
 
 
+@dataclass(frozen=True)
+class Issued:
+    """A notice recorded and printed: its number ("" when it could not be recorded now), and whether the printer
+    said it printed (False: a printer that tells nothing of itself; the paper may not have come out)."""
+
+    number: str
+    print_known: bool = True
+
+
 def issue_and_print(backend: BackendClient, printer: ReceiptPrinter, service: ServiceItem, id_number: str,
                     masked_name: str, missing: list[MaterialRequirement], terminal_id: str, lang: str,
-                    attempt: NoticeAttempt | None = None, company: Company | None = None) -> str:
-    """Record the notice (once under ``attempt``'s key) and print it, naming ``company`` for a company's matter;
-    returns its number ("" when it could not be recorded now)."""
+                    attempt: NoticeAttempt | None = None, company: Company | None = None) -> Issued:
+    """Record the notice (once under ``attempt``'s key) and print it, naming ``company`` for a company's matter."""
     try:
         number = str(backend.issue_notice(service.code, id_number, [m.code for m in missing],
                                           idempotency_key=attempt.key if attempt else None)["number"])
     except (OfflineError, ServerError):
         number = ""  # the citizen still leaves with the list
-    printer.print_receipt(one_time_notice(number, service, masked_name, missing, terminal_id, lang, company))
-    return number
+    printed = printer.print_receipt(one_time_notice(number, service, masked_name, missing, terminal_id, lang, company))
+    return Issued(number, printed.status_known)

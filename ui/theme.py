@@ -28,6 +28,7 @@ CHEVRON_OFF = (Path(__file__).parent / "icons" / "chevron-down-disabled.svg").as
 BORDER = "#6b778a"         # input and list borders, 4.5:1 on white (WCAG 1.4.11 asks 3:1)
 ERROR, ERROR_BG = "#b71c1c", "#fdecea"
 INFO, INFO_BG = "#1b5e20", "#e8f5e9"
+CHECK, CHECK_BG = "#7a3b00", "#fff4e0"  # amber: look for yourself (7.9:1)
 PAGE = "#f3f6fa"
 # a scrolling part's bar, so that "there is more below" shows: the handle (BORDER) 3.6:1 on its groove (WCAG 1.4.11
 # asks 3:1); Fusion's own was a hairline handle and two small arrows, hardly seen
@@ -135,6 +136,8 @@ def stylesheet(theme: Theme | None = None) -> str:
     #notice {{ {f("notice")} color: {ERROR}; background: {ERROR_BG}; border: 2px solid {ERROR}; border-radius: 8px;
               padding: 6px {d(8)}; }}
     #info {{ {f("notice")} color: {INFO}; background: {INFO_BG}; border-radius: 8px; padding: 6px {d(8)}; }}
+    #check {{ {f("notice")} color: {CHECK}; background: {CHECK_BG}; border: 2px solid {CHECK}; border-radius: 8px;
+             padding: 6px {d(8)}; }}
     #big {{ {f("big")} font-weight: bold; color: #0d3c78; }}
     #card {{ background: white; border: 1px solid {BORDER}; border-radius: 12px; }}
     QScrollBar:vertical {{ background: {SCROLL_GROOVE}; width: {d(9)}; margin: 0; border: none;

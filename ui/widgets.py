@@ -365,10 +365,10 @@ class TouchWatch(QObject):
 
 
 class NoticeLabel(Label):
-    """Shows a session's notice in red (error) or green (information), each with its sign (colour is never the only
-    signal); hidden when there is none. ``text()`` is the message."""
+    """Shows a session's notice in red (error), amber (look for yourself) or green (information), each with its sign
+    (colour is never the only signal); hidden when there is none. ``text()`` is the message."""
 
-    SIGNS = {True: "⚠ ", False: "✓ "}
+    LOOKS = {"notice": "⚠ ", "check": "ⓘ ", "info": "✓ "}  # object name (ui/theme.py): sign
 
     def __init__(self, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter) -> None:
         super().__init__()
@@ -385,14 +385,15 @@ class NoticeLabel(Label):
             self.hide()
             self.clear()
             return
-        self.setObjectName("notice" if notice.error else "info")
+        look = "notice" if notice.error else "check" if notice.check else "info"
+        self.setObjectName(look)
         self.style().unpolish(self)
         self.style().polish(self)
         # polish renews the colours; the padding (the label's frame) comes only with a style change: without it
         # every notice's text touched its box (contentsRect 0 px in)
         QApplication.sendEvent(self, QEvent(QEvent.Type.StyleChange))
         message = notice.message.render()
-        super().setText(self.SIGNS[notice.error] + message)
+        super().setText(self.LOOKS[look] + message)
         self._plain = message
         self.show()
 

@@ -35,7 +35,7 @@ from common.i18n import N_, Text, language, text
 from common.masking import Masker
 from kiosk import companies, drafts, forms, progress
 from kiosk.materials import Checklist, Provided, SIGNATURE_NAME, licence_materials, offered_licences, page_taken
-from kiosk.notices import NoticeAttempt, attempt_for, issue_and_print
+from kiosk.notices import Issued, NoticeAttempt, attempt_for, issue_and_print
 from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
 from kiosk.payloads import PayloadKind, classify, credit_code_in
 from kiosk.receipts import citizen_receipt
@@ -138,10 +138,12 @@ class LicencePreview:
 
 @dataclass(frozen=True)
 class Notice:
-    """A plain-language message for the screen, with whether it is an error."""
+    """A plain-language message for the screen, with whether it is an error, or (``check``) a thing the terminal
+    could not tell that the person should look at: a printer that says nothing of itself may not have printed."""
 
     message: Text
     error: bool = True
+    check: bool = False
 
 
 # What a failure of no kind we know says: the person is told plainly, but it is a fault of ours (the monkeys fail on it)
@@ -528,7 +530,8 @@ class CitizenSession(SessionTicket, RatingTaps):
             self.busy = False
             unchecked = isinstance(result, PrintResult) and not result.status_known
             self._go(Step.PROGRESS, Notice(text("Please check that your receipt was printed.") if unchecked else
-                                           text("The receipt is printed again. Please take it."), error=False))
+                                           text("The receipt is printed again. Please take it."), error=False,
+                                           check=unchecked))
 
         def failed(exc: BaseException) -> None:
             self.busy = False
@@ -1280,8 +1283,8 @@ class CitizenSession(SessionTicket, RatingTaps):
         # printed again (the printer failed): the same notice, recorded once
         attempt = self._notice_attempt = attempt_for(self._notice_attempt, application.service, missing)
 
-        def work() -> tuple[str, bool | None]:
-            number = issue_and_print(backend, printer, application.service, holder.id_number, holder.masked_name,
+        def work() -> tuple[Issued, bool | None]:
+            issued = issue_and_print(backend, printer, application.service, holder.id_number, holder.masked_name,
                                      missing, terminal, lang, attempt, application.company)
             try:
                 drafts.save(backend, application, checklist, files)
@@ -1289,20 +1292,25 @@ class CitizenSession(SessionTicket, RatingTaps):
             except BackendError as exc:
                 saved = None if outcome_unknown(exc) else False  # None: it may be saved, unheard of
                 log.warning("session: draft %s: %s", "not confirmed" if saved is None else "not saved", exc)
-            return number, saved
+            return issued, saved
 
         self.busy = True
         self._changed()
         self._background(work, self._notice_printed, self._notice_failed)
 
-    def _notice_printed(self, result: tuple[str, bool | None]) -> None:
+    def _notice_printed(self, result: tuple[Issued, bool | None]) -> None:
         """Said as it happened: a notice the backend did not confirm has no number and is printed as provisional;
-        a draft whose save went unanswered may be saved, so it is called unconfirmed, not lost."""
+        a draft whose save went unanswered may be saved, so it is called unconfirmed, not lost; a printer that told
+        nothing of itself may not have printed, so the citizen is asked to look."""
         self.busy = False
-        self.notice_number, saved = result
+        issued, saved = result
+        self.notice_number = issued.number
         printed = (text("The one-time notice is printed: it lists everything still missing.") if self.notice_number
                    else text("The one-time notice is printed without a number, marked provisional: the service "
                              "system did not confirm it. The list on it is complete."))
+        if not issued.print_known:
+            printed = text("Please check that the one-time notice was printed: it lists everything still missing. "
+                           "If it was not, please ask the hall staff.")
         kept = {True: text("What you provided today is saved: next time, identify yourself at any terminal of this "
                            "hall and continue."),
                 False: text("Your application could not be saved now, so please bring everything on the list next "
@@ -1310,7 +1318,7 @@ class CitizenSession(SessionTicket, RatingTaps):
                 None: text("Whether your application was saved could not be confirmed, so please bring everything "
                            "on the list next time.")}[saved]
         self._go(Step.DONE, Notice(text("{printed} {kept}", printed=printed, kept=kept),
-                                   error=not (saved and self.notice_number)))
+                                   error=not (saved and self.notice_number), check=not issued.print_known))
 
     def _notice_failed(self, exc: BaseException) -> None:
         self.busy = False
@@ -1498,11 +1506,12 @@ class CitizenSession(SessionTicket, RatingTaps):
                                             "back. Please check that your receipt was printed.") if unchecked else
                                        text("The service system is offline. Your application is saved on this "
                                             "terminal and will be sent automatically; you do not need to come "
-                                            "back. Your receipt has been printed."), error=False))
+                                            "back. Your receipt has been printed."), error=False, check=unchecked))
             return
         self._go(Step.DONE, Notice(text("Please check that your receipt was printed. If it was not, your case "
                                         "number is on the screen; please note it down.") if unchecked else
-                                   text("Your receipt has been printed. Please take it."), error=False))
+                                   text("Your receipt has been printed. Please take it."), error=False,
+                                   check=unchecked))
 
     def _print_failed(self, exc: BaseException) -> None:
         log.warning("session: receipt not printed: %s", exc)

@@ -68,21 +68,26 @@ class SessionTicket:
         self.busy = True
         self._changed()
 
-        def work() -> tuple[str, int]:
+        def work() -> tuple[str, int, bool]:
             ticket = backend.take_queue_ticket(category=category, service_code=service_code, idempotency_key=key)
             number, ahead = str(ticket["ticket_number"]), int(ticket.get("waiting_ahead") or 0)
             try:
-                printer.print_receipt(queue_ticket_receipt(number, ahead, terminal_id, lang))
+                printed = printer.print_receipt(queue_ticket_receipt(number, ahead, terminal_id, lang))
             except DeviceError as exc:
                 raise TicketNotPrinted(number, ahead, exc) from exc
-            return number, ahead
+            return number, ahead, printed.status_known
 
-        def taken(result: tuple[str, int]) -> None:
-            number, ahead = result
+        def taken(result: tuple[str, int, bool]) -> None:
+            number, ahead, print_known = result
             self.busy = False
             if where is not Step.HOME:
                 self.ticket_number = number  # one number per session; the paper is the citizen's copy
             log.info("session: queue ticket %s taken (%d ahead)", number, ahead)
+            if not print_known:  # a printer that tells nothing of itself: the ticket may not have come out
+                self._go(where, Notice(text("Your number is {number}. Please check that its ticket was printed; if "
+                                            "it was not, please remember the number. It will be called to a "
+                                            "window.", number=number), error=False, check=True))
+                return
             self._go(where, Notice(text("Your number is {number}, printed below. Please wait until it is called "
                                         "to a window.", number=number), error=False))
 

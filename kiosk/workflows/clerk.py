@@ -270,7 +270,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
 
         def work() -> str:
             return issue_and_print(self._backend, self._printer, service, identity.id_number, identity.masked_name,
-                                   missing, self._terminal_id, language(), attempt, company) or "-"
+                                   missing, self._terminal_id, language(), attempt, company).number or "-"
 
         self._tasks.run(work, self._notice_issued, self._failed)
 
