@@ -65,12 +65,17 @@ def test_the_monkeys_fail_on_something_went_wrong_said_of_an_unknown_failure():
     set_language("zh_CN")
 
 
-def test_the_monkey_who_knows_pays_the_fee_and_watches_the_kiosk_see_it(open_gui, sandbox):
-    """On the payment screen the monkey's phone pays the order and it waits for the kiosk to say so: its next step
-    came before the kiosk's next look (every 3 s), and was "Pay later" as often as not (no fee was ever seen paid)."""
+@pytest.mark.parametrize("said, orders", [("paid", ["paid"]), ("expire", ["expired", "paid"]),
+                                           ("cancel", ["cancelled", "paid"])])
+def test_the_monkey_who_knows_pays_the_fee_and_watches_the_kiosk_see_it(open_gui, sandbox, monkeypatch, said, orders):
+    """On the payment screen the monkey's phone answers the order and it waits for the kiosk to say so: its next step
+    came before the kiosk's next look (every 3 s), and was "Pay later" as often as not (no fee was ever seen paid).
+    An order expired or cancelled on the phone: the kiosk says so, a new code is asked for, and that one is paid."""
     from entry import walkthrough as walk
+    from entry.bench import ui_monkey
     from entry.demo import FEE_SERVICE
 
+    monkeypatch.setattr(ui_monkey, "PHONE_ODDS", tuple(float(s == said) for s in ui_monkey.PHONE_SAYS))
     gui = open_gui("kiosk", devices={"id_reader": {"type": "sim", "pace": False}})
     monkey = Monkey(gui, 1, wait_s=20.0, voice=False)
     asked = []
@@ -81,5 +86,8 @@ def test_the_monkey_who_knows_pays_the_fee_and_watches_the_kiosk_see_it(open_gui
         return True
 
     journey = walk.citizen_journey(gui, FEE_SERVICE, pay=phone)
+    ended = {"paid": {}, "expire": {"order expired": 1, "new code": 1}, "cancel": {"order cancelled": 1, "new code": 1}}
     assert asked == ["payment"] and monkey.tally.by_action.get("fee paid") == 1  # the kiosk's receipt said paid
-    assert [o["status"] for o in sandbox.store.payments.orders_of(journey.number)] == ["paid"]  # one order, paid
+    kinds = ("order expired", "order cancelled", "new code")
+    assert {k: v for k, v in monkey.tally.by_action.items() if k in kinds} == ended[said]
+    assert [o["status"] for o in sandbox.store.payments.orders_of(journey.number)] == orders  # the last paid

@@ -56,6 +56,10 @@ KNOWING_ODDS = 0.35
 # 29's note). Chosen by someone who came for it at these lower odds, so that the other services stay drawn.
 KNOWING_ODDS_OF = {"choose_service": 0.10}
 
+# What the citizen's phone says of a fee's order, through the payment platform (sandbox /control/payments/...):
+# expiry and cancellation were never exercised while the phone only paid (session 30's note).
+PHONE_SAYS, PHONE_ODDS = ("paid", "expire", "cancel"), (0.6, 0.2, 0.2)
+
 # Buttons that end the session or step back: tapped less often than the others, so the monkey gets deep.
 LEAVING = {"back", "finish", "home", "decline", "later", "withdraw", "cancel", "sign_out"}
 
@@ -209,32 +213,86 @@ class Monkey(SeededMonkey):
         return other.id_number, other.name
 
     def _pay(self) -> None:
-        """The citizen's phone pays the fee's order (the sandbox's payment control); the kiosk sees it on its own."""
-        import requests
-
+        """The citizen's phone answers the fee's order through the payment platform (the sandbox's payment control):
+        mostly paid, else the code expired or the payment cancelled on the phone (PHONE_SAYS). The kiosk sees it on
+        its own. After an expiry or a cancellation the kiosk must say so and offer a new code: the citizen asks for
+        one, and pays that. An order already ended when the step begins is asked anew the same way."""
         from kiosk.workflows.citizen import Step
 
         payment = self.session.payment
-        if payment is None:
+        if payment is None or not payment.status.open:
+            self._new_code()
             return
+        said = PHONE_SAYS[int(self.rng.choice(len(PHONE_SAYS), p=PHONE_ODDS))]
+        if not self._platform(payment.order_id, said):
+            return
+        if not self._kiosk_sees(lambda: self.session.step is not Step.PAYMENT or self.session.payment is None
+                                or self.session.payment.order_id != payment.order_id
+                                or not self.session.payment.status.open, f"the order {said}"):
+            return
+        if said == "paid":
+            if self.session.receipt is not None and self.session.receipt.fee_paid:
+                self.tally.by_action["fee paid"] = self.tally.by_action.get("fee paid", 0) + 1
+            return
+        screen, notice = self.view.currentWidget(), self.session.notice
+        if self.session.step is not Step.PAYMENT:
+            self.fail(f"the order {said} on the phone, but the kiosk left the payment step for {self.session.step}")
+        if notice is None or not notice.error or not screen.again.isVisible() or screen.code.isVisible():
+            self.fail(f"the order {said} on the phone, but the payment screen neither says so nor offers a new code "
+                      f"(notice {notice!r}, new code shown: {screen.again.isVisible()}, "
+                      f"old code shown: {screen.code.isVisible()})")
+        kind = {"expire": "order expired", "cancel": "order cancelled"}[said]
+        self.tally.by_action[kind] = self.tally.by_action.get(kind, 0) + 1
+        self._new_code()
+
+    def _new_code(self) -> None:
+        """"New payment code" tapped, and the new order paid on the phone when it shows."""
+        from entry.walkthrough import tap
+        from kiosk.workflows.citizen import Step
+
+        screen, ended = self.view.currentWidget(), self.session.payment
+        if not (screen.again.isVisible() and screen.again.isEnabled()):
+            self.note("knows", "no new code offered")
+            return
+        tap(screen.again, "'New payment code' button")
+        if not self._kiosk_sees(lambda: not self.session.busy, "a new payment code"):
+            return
+        order = self.session.payment
+        if self.session.step is not Step.PAYMENT or order is None or not order.status.open:
+            self.note("knows", "no new code came (the backend upset?)")
+            return
+        if ended is not None and order.order_id == ended.order_id:
+            self.fail(f"'New payment code' brought back the ended order {order.order_id}")
+        self.tally.by_action["new code"] = self.tally.by_action.get("new code", 0) + 1
+        if self._platform(order.order_id, "paid") and self._kiosk_sees(
+                lambda: self.session.step is not Step.PAYMENT, "the fee paid"):
+            if self.session.receipt is not None and self.session.receipt.fee_paid:
+                self.tally.by_action["fee paid"] = self.tally.by_action.get("fee paid", 0) + 1
+
+    def _platform(self, order_id: str, said: str) -> bool:
+        """The payment platform's word on ``order_id`` given to the sandbox; False (noted) when it would not take it."""
+        import requests
+
         with self.aside():
             reply = requests.post(f"{self.gui.services.config.backend.url.rstrip('/')}/control/payments/"
-                                  f"{payment.order_id}/paid", timeout=5)
+                                  f"{order_id}/{said}", timeout=5)
         if not reply.ok:  # paid, expired or cancelled already
-            self.note("knows", f"the phone could not pay: {reply.status_code}")
-            return
-        # the citizen watches the screen until it says paid: the kiosk asks every payment_poll_s (the monkey's next
-        # step came sooner, and was "Pay later" as often as not); an upset backend may keep it from ever seeing it
+            self.note("knows", f"the phone could not say {said}: {reply.status_code}")
+        return reply.ok
+
+    def _kiosk_sees(self, seen: Callable[[], bool], what: str) -> bool:
+        """The citizen watches the screen until ``seen``: the kiosk asks the backend every payment_poll_s (a monkey's
+        next step came sooner, and was "Pay later" as often as not). An upset backend may keep it from seeing it:
+        noted, False."""
         from entry.bench.ui_journey import wait_for
 
         poll_s = self.gui.services.config.terminal.payment_poll_s
         try:
-            wait_for(lambda: self.session.step is not Step.PAYMENT, "the kiosk to see the fee paid", 2 * poll_s + 2)
+            wait_for(seen, f"the kiosk to see {what}", 2 * poll_s + 2)
         except TimeoutError:
-            self.note("knows", "the kiosk did not see the fee paid")
-            return
-        if self.session.receipt is not None and self.session.receipt.fee_paid:
-            self.tally.by_action["fee paid"] = self.tally.by_action.get("fee paid", 0) + 1
+            self.note("knows", f"the kiosk did not see {what}")
+            return False
+        return True
 
     def type_text(self) -> None:
         from PySide6.QtWidgets import QLineEdit
