@@ -122,6 +122,7 @@ class Gui:
         # a terminal process (kiosk run, and the bench that measures it) freezes what it keeps for life;
         # a test process that makes hundreds of Guis does not (their leftovers would never be collected)
         self.freeze_long_lived = staged if freeze_long_lived is None else freeze_long_lived
+        self.long_lived_frozen = False  # set aside once started (and for the kiosk, warmed up)
         self.services: Services | None = None
         self.bridge: DeviceBridge | None = None
         self.dispatcher = Dispatcher()
@@ -223,12 +224,16 @@ class Gui:
             if isinstance(self.window.view, KioskView):
                 self.window.view.warmed_up.connect(self._freeze_after_search_readings)
             else:
-                QTimer.singleShot(0, long_lived.freeze)
+                QTimer.singleShot(0, self._freeze_once)
 
     def _freeze_after_search_readings(self) -> None:
-        """The service search's readings (kiosk/search.py ``preload``) are read on a worker, then what the terminal
-        keeps for its life is set aside, those readings with it (done or not: the search then reads them later)."""
+        """The voice's audio backend is loaded (ui/voice.py ``warm_up``, on this thread), the service search's
+        readings (kiosk/search.py ``preload``) are read on a worker, then what the terminal keeps for its life is set
+        aside, those readings with it (done or not: the search then reads them later)."""
         from kiosk import search
+
+        if self.window.voice is not None:
+            self.window.voice.warm_up()
 
         def failed(exc: BaseException) -> None:
             log.warning("search: readings not preloaded (%s)", type(exc).__name__)
@@ -239,6 +244,7 @@ class Gui:
     def _freeze_once(self) -> None:
         if not self._closed:
             long_lived.freeze()
+            self.long_lived_frozen = True
 
     def _remote_config(self, config: Config) -> None:
         """From the heartbeat thread: applied on the GUI thread, and only while the window stands

@@ -298,6 +298,14 @@ class VoiceGuide:
         else:
             self._tell_once("synthesis", f"voice: a prompt could not be synthesized: {exc.detail}")
 
+    def warm_up(self) -> None:
+        """Choose the engine and, for espeak-ng, load the audio backend now: on the GUI thread (Qt's multimedia
+        objects live there), in the terminal's warm-up, before anyone is at it. Left to the first prompt, loading it
+        held the GUI thread 70-220 ms in the middle of a citizen's session (kiosk bench ui-monkey, seed 324: the
+        first reminder of a card left on the reader)."""
+        if not self._closed and self._choose_engine() == "espeak-ng":
+            _Player.has_output()
+
     def _choose_engine(self) -> str:
         if self._engine is None:
             wanted = self.config.engine

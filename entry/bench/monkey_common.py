@@ -14,6 +14,7 @@ loop; entry/bench/gui_stall.py), the waits, the failure with its trail, reading 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import re
 import sys
@@ -458,14 +459,27 @@ def monkey_terminal_id(name: str, seed: int) -> str:
 
 
 def open_terminal(config, mode: str):
+    """A terminal as ``kiosk run`` makes one: started, and what it keeps for life set aside from the collector
+    (ui/long_lived.py) before the monkey's first step. Without that every full collection walked the whole terminal
+    on the GUI thread, and the monkeys' holds overstated a real terminal's (session 30: 246 ms, a full collection).
+    The bench makes one terminal after another in one process: ``close_terminal`` gives each one's objects back."""
     from entry.bench.ui_journey import wait_for
     from ui.app import Gui
 
-    gui = Gui(config, mode)
+    gc.collect()  # the terminal before's leftovers are not frozen with this one
+    gui = Gui(config, mode, freeze_long_lived=True)
     gui.window.resize(1280, 800)
     gui.window.show()
-    wait_for(lambda: gui.started, f"the {mode} terminal to start", 60)
+    wait_for(lambda: gui.started and gui.long_lived_frozen, f"the {mode} terminal to start and settle", 60)
     return gui
+
+
+def close_terminal(gui) -> None:
+    """Close a terminal ``open_terminal`` made, and give back to the collector what it had set aside: frozen
+    objects are never collected, and the next terminal freezes its own."""
+    gui.close()
+    gc.unfreeze()
+    gc.collect()
 
 
 def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monkey: Callable) -> int:
@@ -498,7 +512,7 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
                 tally = monkey.tally
                 print(f"seed {seed}: FAILED after {tally.steps} steps\n{failure}", flush=True)
             finally:
-                gui.close()
+                close_terminal(gui)
                 sandbox.faults.clear()
             total += tally.steps
             print(f"seed {seed}: {tally.steps} steps in {time.monotonic() - started:.0f} s, "
