@@ -4,19 +4,25 @@ the growth fitted after the warm-up. The long runs (thousands of sessions) are t
 import argparse
 import re
 
-from entry.bench.soak import run, slope
+from collections import Counter
+
+from entry.bench.soak import grown, run, slope
 
 
 def test_the_soak_reads_memory_after_each_block_and_fits_the_growth(capfd):
-    assert run(argparse.Namespace(blocks=4, steps=20, seed=7, sessions_a_day=300, trim=True, glibc_defaults=False)) == 0
+    assert run(argparse.Namespace(blocks=4, steps=20, seed=7, sessions_a_day=300, trim=True, glibc_defaults=False,
+                                  unfrozen=False)) == 0
     out = capfd.readouterr().out
     assert "allocator {'MALLOC_ARENA_MAX': 2}, its free pages given back after each citizen" in out  # as kiosk run
-    blocks = re.findall(r"block +\d+: +\d+ steps, +\d+ sessions, resident +[\d.]+ MB \([\d.]+ once trimmed\), "
-                        r"live objects [\d,]+", out)
+    blocks = re.findall(r"block +\d+: +\d+ steps, +\d+ sessions, resident +[\d.]+ MB \([\d.]+ once trimmed\) "
+                        r"\[anon [\d.]+, file [\d.]+, shmem [\d.]+\], live objects [\d,]+", out)
     assert len(blocks) == 4, out
-    assert re.search(r"after the warm-up \(\d+ to \d+ sessions\): [-+][\d.]+ MB \(once trimmed: [-+][\d.]+ MB\) and "
+    assert re.search(r"after the warm-up \(\d+ to \d+ sessions\): [-+][\d.]+ MB \(once trimmed: [-+][\d.]+ MB\) "
+                     r"\[anon [-+][\d.]+, file [-+][\d.]+, shmem [-+][\d.]+\] and "
                      r"[-+][\d,]+ live objects per 100 "
                      r"sessions; [-+]\d+ MB a month at 300 sessions a day", out)
+    assert re.search(r"live objects grown most after the warm-up: (none|\+\d+ [\w.<>]+)", out), out
+    assert re.search(r"mapped files grown most after the warm-up \(kB\): (none|\+\d+ /)", out), out
 
 
 def test_the_fit_is_least_squares():
@@ -26,5 +32,19 @@ def test_the_fit_is_least_squares():
 
 
 def test_too_few_blocks_are_refused(capfd):
-    assert run(argparse.Namespace(blocks=2, steps=20, seed=7, sessions_a_day=300, trim=False, glibc_defaults=False)) == 2
+    assert run(argparse.Namespace(blocks=2, steps=20, seed=7, sessions_a_day=300, trim=False, glibc_defaults=False,
+                                  unfrozen=False)) == 2
     assert "--blocks at least 4" in capfd.readouterr().err
+
+
+def test_the_types_grown_most_are_named():
+    before, after = Counter({"a.List": 10, "b.Gone": 5}), Counter({"a.List": 25, "c.New": 3, "b.Gone": 1})
+    assert grown(before, after) == "+15 a.List, +3 c.New"
+    assert grown(after, after) == "none"
+
+
+def test_mapped_files_are_read_from_smaps():
+    from entry.bench.soak import mapped_files
+
+    files = mapped_files()
+    assert any("python" in path or "libc" in path for path in files) and all(kb >= 0 for kb in files.values())

@@ -48,7 +48,8 @@ def test_the_progress_screen_shows_the_check_in_amber_with_its_sign(open_gui, qt
     qtbot.mouseClick(progress.reprint, LEFT)
     qtbot.waitUntil(lambda: not gui.window.session.busy, timeout=30000)
     notice = progress.notice
-    assert notice.isVisible() and notice.objectName() == "check" and "ⓘ 请查看回执是否已打印" in QLabel.text(notice)
+    assert notice.isVisible() and notice.objectName() == "check"
+    assert "ⓘ 请查看回执是否已打印" in QLabel.text(notice)
     image = notice.grab().toImage()
     middle = image.pixelColor(4, image.height() // 2)  # inside its border: the amber ground, not the green
     assert (middle.red(), middle.green(), middle.blue()) == (0xff, 0xf4, 0xe0)

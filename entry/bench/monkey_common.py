@@ -458,19 +458,20 @@ def monkey_terminal_id(name: str, seed: int) -> str:
     return f"MK-{name.upper().removesuffix('-MONKEY')[:5]}-{seed % 10**7}"
 
 
-def open_terminal(config, mode: str):
+def open_terminal(config, mode: str, freeze: bool = True):
     """A terminal as ``kiosk run`` makes one: started, and what it keeps for life set aside from the collector
     (ui/long_lived.py) before the monkey's first step. Without that every full collection walked the whole terminal
     on the GUI thread, and the monkeys' holds overstated a real terminal's (session 30: 246 ms, a full collection).
-    The bench makes one terminal after another in one process: ``close_terminal`` gives each one's objects back."""
+    The bench makes one terminal after another in one process: ``close_terminal`` gives each one's objects back.
+    ``freeze`` False: nothing set aside (the soak's comparison)."""
     from entry.bench.ui_journey import wait_for
     from ui.app import Gui
 
     gc.collect()  # the terminal before's leftovers are not frozen with this one
-    gui = Gui(config, mode, freeze_long_lived=True)
+    gui = Gui(config, mode, freeze_long_lived=freeze)
     gui.window.resize(1280, 800)
     gui.window.show()
-    wait_for(lambda: gui.started and gui.long_lived_frozen, f"the {mode} terminal to start and settle", 60)
+    wait_for(lambda: gui.started and (gui.long_lived_frozen or not freeze), f"the {mode} terminal to start", 60)
     return gui
 
 

@@ -1,16 +1,17 @@
 """``kiosk bench soak``: does the kiosk grow as it serves citizens, session after session, for hours?
 
-A hall runs the terminal for weeks between restarts, so what a session leaves behind adds up. One
-kiosk (simulated devices; the sandbox in a process of its own on loopback, so that the cases and scans
-it keeps do not count as the kiosk's) is worked by the seeded monkey of ``kiosk bench
-ui-monkey`` in blocks of ``--steps``; after each block the process's resident memory and Python's
-live objects are read (after a full collection); with ``--trim``, the resident memory again once glibc has handed back its
-free heap (``malloc_trim``, which the terminal itself does after each citizen: kiosk/allocator.py). The allocator is
-set as ``kiosk run`` sets it. The
-first half of the blocks is the warm-up (screens built, caches filled); the growth is fitted over the
-second half (Theil-Sen), in MB and objects per 100 sessions, and said as MB per month at
-``--sessions-a-day`` (300: a busy hall's kiosk). Exit status 1 when a
-block fails (the monkey's own checks: an error, a dead end, a citizen's leftovers).
+A hall runs the terminal for weeks between restarts, so what a session leaves behind adds up. One kiosk (simulated
+devices; the sandbox in a process of its own on loopback, so that the cases and scans it keeps do not count as the
+kiosk's) is worked by the seeded monkey of ``kiosk bench ui-monkey`` in blocks of ``--steps``. After each block the
+process's resident memory is read, split into anonymous memory (what the program allocated) and pages of mapped
+files (libraries, fonts), and Python's live objects (after a full collection; what the terminal set aside for its
+life, ui/long_lived.py, is not counted; ``--unfrozen`` sets nothing aside); with ``--trim``, the resident memory
+again once glibc has handed back its free heap (``malloc_trim``, which the terminal itself does after each citizen:
+kiosk/allocator.py). The allocator is set as ``kiosk run`` sets it. The first half of the blocks is the warm-up
+(screens built, caches filled); the growth is fitted over the second half (Theil-Sen), in MB and objects per 100
+sessions, and said as MB per month at ``--sessions-a-day`` (300: a busy hall's kiosk); the types of live objects
+and the mapped files that grew most over it are named. Exit status 1 when a block fails (the monkey's own checks:
+an error, a dead end, a citizen's leftovers).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from kiosk.allocator import resident_mb
@@ -35,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--glibc-defaults", action="store_true",
                         help="leave glibc's allocator as it comes (no arena limit, nothing given back after each "
                              "citizen), to compare with the terminal's (kiosk/allocator.py)")
+    parser.add_argument("--unfrozen", action="store_true",
+                        help="leave what the terminal keeps for life to the garbage collector (kiosk run sets it "
+                             "aside: ui/long_lived.py), to compare")
     parser.add_argument("--trim", action="store_true",
                         help="after each block also read the memory once glibc has handed back its free heap "
                              "(malloc_trim; it changes what the next block starts from)")
@@ -61,6 +66,55 @@ def trimmed_mb() -> float | None:
     return resident_mb()
 
 
+def resident_kinds() -> dict[str, float]:
+    """This process's resident memory by kind (Linux ``/proc/self/status``), in MB: ``anon`` (the heaps, stacks and
+    anonymous maps: what the program allocated), ``file`` (pages of mapped files: the libraries' code and data, font
+    files; the kernel may drop them and read them again) and ``shmem``. Empty where it cannot be read."""
+    names = {"RssAnon:": "anon", "RssFile:": "file", "RssShmem:": "shmem"}
+    kinds: dict[str, float] = {}
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                fields = line.split()
+                if fields and fields[0] in names and len(fields) >= 2:
+                    kinds[names[fields[0]]] = int(fields[1]) / 1000  # kB
+    except (OSError, ValueError):
+        return {}
+    return kinds
+
+
+def mapped_files() -> Counter:
+    """Resident kB of each mapped file of this process (Linux ``/proc/self/smaps``): which files' pages the growth of
+    the ``file`` kind is. Empty where it cannot be read."""
+    resident: Counter = Counter()
+    path = ""
+    try:
+        with open("/proc/self/smaps", encoding="utf-8", errors="replace") as smaps:
+            for line in smaps:
+                fields = line.split()
+                if not fields:
+                    continue
+                if not fields[0].endswith(":"):  # a mapping's header: address perms offset dev inode [path]
+                    path = fields[5] if len(fields) >= 6 and fields[5].startswith("/") else ""
+                elif fields[0] == "Rss:" and path and len(fields) >= 2:
+                    resident[path] += int(fields[1])
+    except (OSError, ValueError):
+        return Counter()
+    return resident
+
+
+def census() -> Counter:
+    """Python's live objects by type (module and name), after a full collection; what the terminal set aside for its
+    life is not among them (ui/long_lived.py)."""
+    return Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.get_objects())
+
+
+def grown(before: Counter, after: Counter, most: int = 8) -> str:
+    """The types whose live objects grew most from ``before`` to ``after``, as "+n type" joined."""
+    growth = Counter({name: after[name] - before[name] for name in after if after[name] > before[name]})
+    return ", ".join(f"+{n} {name}" for name, n in growth.most_common(most)) or "none"
+
+
 def run(args: argparse.Namespace) -> int:
     if args.blocks < 4 or args.steps < 1 or args.sessions_a_day < 1:
         print("kiosk bench soak: --blocks at least 4, --steps and --sessions-a-day at least 1", file=sys.stderr)
@@ -81,13 +135,17 @@ def run(args: argparse.Namespace) -> int:
     print(f"soak: one kiosk, the ui-monkey (seed {args.seed}) in {args.blocks} blocks of {args.steps} steps; "
           "the first half is warm-up; " + ("glibc's allocator as it comes" if args.glibc_defaults else
                                            f"allocator {tuned or 'as the environment set it'}, its free pages given "
-                                           "back after each citizen"))
+                                           "back after each citizen") + ("; nothing set aside from the collector"
+                                                                          if args.unfrozen else ""))
     rows: list[tuple[int, float, int, float | None]] = []  # (sessions so far, MB, live objects, MB trimmed)
+    kinds: list[dict[str, float]] = []  # each block's resident MB by kind
+    censuses: list[Counter] = []  # live objects by type, after the warm-up and at the end
+    files: list[Counter] = []  # resident kB of each mapped file, at the same two points
     began = time.monotonic()
     sandbox, url = _start_sandbox()  # a process of its own: the cases it keeps are not the kiosk's memory
     with tempfile.TemporaryDirectory(prefix="soak-") as work:
         set_language("zh_CN")
-        gui = open_kiosk(url, Path(work) / "kiosk")
+        gui = open_kiosk(url, Path(work) / "kiosk", freeze=not args.unfrozen)
         monkey = Monkey(gui, args.seed)
         try:
             for block in range(args.blocks):
@@ -97,12 +155,17 @@ def run(args: argparse.Namespace) -> int:
                     print(f"block {block + 1}: FAILED\n{failure}")
                     return 1
                 gc.collect()
+                if block + 1 in (args.blocks // 2 + 1, args.blocks):  # the first block fitted, and the last
+                    censuses.append(census())
+                    files.append(mapped_files())
                 resident = resident_mb() or 0.0
                 trimmed = trimmed_mb() if args.trim else None
                 rows.append((tally.sessions_ended, resident, len(gc.get_objects()), trimmed))
+                kinds.append(resident_kinds())
+                split = ", ".join(f"{kind} {mb:.1f}" for kind, mb in kinds[-1].items())
                 print(f"block {block + 1:>3}: {tally.steps:>6} steps, {tally.sessions_ended:>5} sessions, "
                       f"resident {resident:7.1f} MB" + (f" ({trimmed:.1f} once trimmed)" if trimmed else "")
-                      + f", live objects {rows[-1][2]:,}", flush=True)
+                      + (f" [{split}]" if split else "") + f", live objects {rows[-1][2]:,}", flush=True)
         finally:
             gui.close()
             sandbox.terminate()
@@ -116,7 +179,16 @@ def run(args: argparse.Namespace) -> int:
     if args.trim and all(r[3] is not None for r in settled):
         kept_per_100 = 100 * slope(sessions, [r[3] for r in settled])
         trimmed = f" (once trimmed: {kept_per_100:+.2f} MB)"
+    settled_kinds = kinds[len(kinds) // 2:]
+    by_kind = ", ".join(f"{kind} {100 * slope(sessions, [k.get(kind, 0.0) for k in settled_kinds]):+.2f}"
+                        for kind in settled_kinds[-1]) if settled_kinds and settled_kinds[-1] else ""
+    if by_kind:
+        trimmed += f" [{by_kind}]"
     print(f"after the warm-up ({settled[0][0]} to {settled[-1][0]} sessions): {mb_per_100:+.2f} MB{trimmed} and "
           f"{objects_per_100:+,.0f} live objects per 100 sessions; {month:+.0f} MB a month at "
           f"{args.sessions_a_day} sessions a day; {time.monotonic() - began:.0f} s in all")
+    if len(censuses) == 2:
+        print(f"live objects grown most after the warm-up: {grown(*censuses)}")
+    if len(files) == 2:
+        print(f"mapped files grown most after the warm-up (kB): {grown(*files)}")
     return 0

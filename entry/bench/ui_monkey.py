@@ -415,8 +415,8 @@ def kiosk_config(url: str, data_dir: Path, terminal_id: str | None = None):
                     "document_camera": {"type": "sim", "still_s": 0.4, "page_s": 1.0}}})
 
 
-def open_kiosk(url: str, data_dir: Path, terminal_id: str | None = None):
-    return open_terminal(kiosk_config(url, data_dir, terminal_id), "kiosk")
+def open_kiosk(url: str, data_dir: Path, terminal_id: str | None = None, freeze: bool = True):
+    return open_terminal(kiosk_config(url, data_dir, terminal_id), "kiosk", freeze)
 
 
 def run(args: argparse.Namespace) -> int:
