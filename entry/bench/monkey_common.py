@@ -75,6 +75,9 @@ class Tally:
     longest_hold_s: float = 0.0  # the longest the GUI thread went without turning its event loop in a step
     longest_hold_at: str = ""  # that step's trail line
 
+    def count(self, action: str) -> None:
+        self.by_action[action] = self.by_action.get(action, 0) + 1
+
 
 class Errors:
     """Exceptions that reach the process's hooks while installed; each hook chains to the one before
@@ -309,7 +312,7 @@ class SeededMonkey:
         self.trail.append(f"{self._step:5d} {screen:<22} {action}: {detail}")
         if self.echo is not None:
             self.echo(self.trail[-1])
-        self.tally.by_action[action] = self.tally.by_action.get(action, 0) + 1
+        self.tally.count(action)
         self.tally.screens.add(screen)
 
     def wait(self, condition: Callable[[], bool], what: str, timeout_s: float | None = None) -> None:

@@ -231,8 +231,7 @@ class Monkey(SeededMonkey):
                                 or not self.session.payment.status.open, f"the order {said}"):
             return
         if said == "paid":
-            if self.session.receipt is not None and self.session.receipt.fee_paid:
-                self.tally.by_action["fee paid"] = self.tally.by_action.get("fee paid", 0) + 1
+            self._count_fee_paid()
             return
         screen, notice = self.view.currentWidget(), self.session.notice
         if self.session.step is not Step.PAYMENT:
@@ -242,7 +241,7 @@ class Monkey(SeededMonkey):
                       f"(notice {notice!r}, new code shown: {screen.again.isVisible()}, "
                       f"old code shown: {screen.code.isVisible()})")
         kind = {"expire": "order expired", "cancel": "order cancelled"}[said]
-        self.tally.by_action[kind] = self.tally.by_action.get(kind, 0) + 1
+        self.tally.count(kind)
         self._new_code()
 
     def _new_code(self) -> None:
@@ -263,11 +262,15 @@ class Monkey(SeededMonkey):
             return
         if ended is not None and order.order_id == ended.order_id:
             self.fail(f"'New payment code' brought back the ended order {order.order_id}")
-        self.tally.by_action["new code"] = self.tally.by_action.get("new code", 0) + 1
+        self.tally.count("new code")
         if self._platform(order.order_id, "paid") and self._kiosk_sees(
                 lambda: self.session.step is not Step.PAYMENT, "the fee paid"):
-            if self.session.receipt is not None and self.session.receipt.fee_paid:
-                self.tally.by_action["fee paid"] = self.tally.by_action.get("fee paid", 0) + 1
+            self._count_fee_paid()
+
+    def _count_fee_paid(self) -> None:
+        """Counted when the kiosk's receipt says the fee is paid."""
+        if self.session.receipt is not None and self.session.receipt.fee_paid:
+            self.tally.count("fee paid")
 
     def _platform(self, order_id: str, said: str) -> bool:
         """The payment platform's word on ``order_id`` given to the sandbox; False (noted) when it would not take it."""

@@ -369,9 +369,9 @@ class WindowMonkey(SeededMonkey):
     def knows(self) -> None:
         """A clerk with every material at hand: the company looked up first where the matter is a company's (the
         sample resident's own, whatever card lies on the reader), each required material still missing ticked in
-        the list, the printers set right, then "Accept". With the customer screen the service may ask the applicant to sign first; that is
-        the applicant's step. What the desk refuses (no company of the person's, the backend upset) is noted, and
-        the checks after the step judge the desk."""
+        the list, the printers set right, then "Accept". With the customer screen the service may ask the applicant
+        to sign first; that is the applicant's step. What the desk refuses (no company of the person's, the backend
+        upset) is noted, and the checks after the step judge the desk."""
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
 
@@ -413,7 +413,7 @@ class WindowMonkey(SeededMonkey):
         tap(screen.accept, "'Accept' button")
         self.settle("the acceptance")
         if desk.result:
-            self.tally.by_action["accepted"] = self.tally.by_action.get("accepted", 0) + 1
+            self.tally.count("accepted")
 
     def camera_fault(self) -> None:
         """The document camera unplugged, giving no picture or hanging, or set right again (more often)."""
@@ -478,7 +478,7 @@ class WindowMonkey(SeededMonkey):
                 and before is not None and self.desk.called_ticket.number == before.number:
             self.fail(f"'Call next' left ticket {before.number} called")
         if self.desk.called_ticket is not None and self.desk.called_ticket is not before:
-            self.tally.by_action["ticket_called"] = self.tally.by_action.get("ticket_called", 0) + 1
+            self.tally.count("ticket_called")
 
     def dispense(self) -> None:
         """The hall's ticket dispenser: one to three tickets taken, of a category each (the backend's own call: the
