@@ -45,14 +45,21 @@ class Issued:
     print_known: bool = True
 
 
+def record(backend: BackendClient, service: ServiceItem, id_number: str, missing: list[MaterialRequirement],
+           attempt: NoticeAttempt | None = None) -> str:
+    """Record the notice (once under ``attempt``'s key): its number, or "" when the backend cannot be reached (the
+    applicant still leaves with the list)."""
+    try:
+        return str(backend.issue_notice(service.code, id_number, [m.code for m in missing],
+                                        idempotency_key=attempt.key if attempt else None)["number"])
+    except (OfflineError, ServerError):
+        return ""
+
+
 def issue_and_print(backend: BackendClient, printer: ReceiptPrinter, service: ServiceItem, id_number: str,
                     masked_name: str, missing: list[MaterialRequirement], terminal_id: str, lang: str,
                     attempt: NoticeAttempt | None = None, company: Company | None = None) -> Issued:
     """Record the notice (once under ``attempt``'s key) and print it, naming ``company`` for a company's matter."""
-    try:
-        number = str(backend.issue_notice(service.code, id_number, [m.code for m in missing],
-                                          idempotency_key=attempt.key if attempt else None)["number"])
-    except (OfflineError, ServerError):
-        number = ""  # the citizen still leaves with the list
+    number = record(backend, service, id_number, missing, attempt)
     printed = printer.print_receipt(one_time_notice(number, service, masked_name, missing, terminal_id, lang, company))
     return Issued(number, printed.status_known)

@@ -51,18 +51,22 @@ def test_one_time_notice_lists_everything_missing(services):
     assert len(listed) == 3 and not any("居民身份证" in line for line in listed)  # M1 was provided
 
 
-def test_a_notice_printed_again_after_the_paper_ran_out_is_the_one_recorded(services, sandbox):
+def test_a_notice_whose_slip_ran_out_of_paper_stands_issued_and_is_printed_again(services, sandbox):
     desk = signed_in(services)
     desk.choose_service("GJJ-004")
     printer = services.devices.receipt_printer
     printer.inject("paper_out")
     desk.issue_notice()
-    assert desk.step is Desk.CHECKING and desk.notice.error
     with sandbox.store.tx() as db:
         (recorded,) = [row["number"] for row in db.execute("SELECT number FROM notices")]
+    assert desk.step is Desk.DONE and desk.result == recorded and desk.notice.error and desk.can_print_again()
+    assert "The receipt slip did not print" in desk.notice.message.render("en")
     printer.inject("clear")
-    desk.issue_notice()
-    assert desk.step is Desk.DONE and desk.result == recorded
+    desk.print_again()
+    assert desk.step is Desk.DONE and desk.result == recorded and not desk.notice.error
+    assert desk.notice.message.render("en") == (f"One-time notice {recorded} issued: it lists everything still "
+                                                "missing. The receipt slip is printed.")
+    assert "一次性告知书" in "\n".join(render(printer.last_bytes, printer.profile).lines)
     with sandbox.store.tx() as db:
         assert db.execute("SELECT COUNT(*) FROM notices").fetchone()[0] == 1
 
@@ -74,7 +78,7 @@ def test_a_notice_the_backend_did_not_confirm_is_said_to_be_provisional(services
     desk.issue_notice()
     sandbox.faults.clear()
     assert desk.step is Desk.DONE and desk.result == "-" and desk.notice.error
-    assert desk.notice.message.render("en").startswith("The one-time notice is printed without a number")
+    assert desk.notice.message.render("en").startswith("The one-time notice has no number and is marked provisional")
     printer = services.devices.receipt_printer
     assert "告知书编号：无（临时告知书）" in render(printer.last_bytes, printer.profile).lines
 
@@ -89,9 +93,9 @@ def test_every_step_is_in_a_linked_masked_audit_trail_sent_to_the_backend(servic
     audit = services.audit
     audit.flush()
     actions = [e["action"] for e in audit.entries]
-    assert actions == ["sign_in", "card_read", "service_chosen", "material_checked", "accepted", "document_printed",
-                       "applicant_done",
-                       "sign_out"]
+    assert actions == ["sign_in", "card_read", "service_chosen", "material_checked", "accepted",
+                       "document_printed", "document_printed",  # the receipt slip, the A4 acceptance notice
+                       "applicant_done", "sign_out"]
     assert audit.verify().ok and audit.sent == len(audit.entries)
     raw = (services.config.data_dir / "audit" / "trail.jsonl").read_text("utf-8")
     assert "330106199003071236" not in raw and "张测试" not in raw and "3301**********1236" in raw

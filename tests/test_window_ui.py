@@ -2,6 +2,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
 from common.domain import RatingReason
+from devices.receipt.virtual import render
 from kiosk.workflows.clerk import Desk
 from tests.window_steps import signed_in
 
@@ -158,6 +159,29 @@ def test_a_decided_matter_s_document_printed_again_keeps_the_decided_layout(gui,
     qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
     assert (Desk.WORKING, False, False, False) in shown and all(not any(seen[1:]) for seen in shown)
     assert gui.window.size() == size and not screen.print_again.isVisible()
+
+
+def test_an_acceptance_whose_receipt_printer_ran_out_of_paper_is_said_accepted_and_printed_again(gui, qtbot):
+    """The case stands accepted whatever its receipt slip comes to: the desk said "failed" and went back to
+    checking, the applicant's case accepted at the service system all the same (session 31's note)."""
+    view, screen = _signed_in_with_applicant(gui, qtbot, "GT-001")
+    for row in range(screen.materials.count()):
+        screen.materials.item(row).setCheckState(Qt.CheckState.Checked)
+    receipts = gui.services.devices.receipt_printer
+    receipts.inject("paper_out")
+    size = gui.window.size()
+    qtbot.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
+    number = view.desk.result
+    assert screen.notice.text().startswith(f"已受理，办件编号 {number}。但小票未能打印：")
+    assert screen.notice.text().endswith("受理通知书已打印。打印机就绪后请点“重新打印”。")
+    assert screen.print_again.isVisible() and not screen.accept.isVisible() and screen.rating.isVisible()
+    assert gui.window.size() == size
+    receipts.inject("clear")
+    qtbot.mouseClick(screen.print_again, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
+    assert screen.notice.text() == f"已受理，办件编号 {number}。小票已打印。" and not screen.print_again.isVisible()
+    assert "受理回执" in "\n".join(render(receipts.last_bytes, receipts.profile).lines)
 
 
 def test_the_next_clerk_finds_the_window_as_the_hall_set_it(gui, qtbot):

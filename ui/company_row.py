@@ -109,7 +109,7 @@ class CompanyRow(QWidget):
 
     def show_desk(self, desk: ClerkDesk) -> None:
         question = desk.licence_consent in ("asked", "witnessing")  # "Cancel the question" in this row's place
-        shown = (desk.identity is not None and desk.takes_company() and desk.unprinted is None and not question
+        shown = (desk.identity is not None and desk.takes_company() and not desk.papers_held and not question
                  and (desk.step is Desk.CHECKING or (desk.step is Desk.WORKING and not desk.result)))
         free, found = desk.can_change_company(), desk.company is not None
         kept = self.code.text()  # blanks alone are no code: they stayed past the matter (window-monkey seed 10)

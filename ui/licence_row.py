@@ -75,7 +75,7 @@ class LicenceRow(QWidget):
         if question:
             self.company.show_desk(desk)
         takes = bool(licence_materials(desk.service, desk.for_company))  # a licence of the applicant's kind
-        shown = (desk.identity is not None and takes and desk.unprinted is None
+        shown = (desk.identity is not None and takes and not desk.papers_held
                  and (desk.step is Desk.CHECKING or (desk.step is Desk.WORKING and not desk.result)))
         consent = desk.licence_consent
         self.setToolTip(status_text(desk) if shown else "")

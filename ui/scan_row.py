@@ -146,7 +146,7 @@ class ScanRow(QWidget):
                 widget.layout().invalidate()
             widget.updateGeometry()  # the row's layout asks it again (Qt caches a widget's hints in its layout item)
         self.controls.setVisible((desk.document_camera is not None or takes) and service is not None
-                                 and desk.unprinted is None
+                                 and not desk.papers_held
                                  and (desk.step is Desk.CHECKING or (desk.step is Desk.WORKING and not desk.result)))
 
     def _mark_list(self, desk: ClerkDesk) -> None:

@@ -162,14 +162,14 @@ class DeskScreen(Screen):
         # chosen yet: nothing to refuse
         # a decision's document printing (again) is the decided layout: the refusal and the decisions shown then,
         # with the evaluation, pushed the window past the screen (kiosk bench window-monkey, seeds 11 and 13)
-        printing = desk.unprinted is not None
+        printing = desk.papers_held
         self.refusal.setVisible(desk.step in (Desk.CHECKING, Desk.WORKING) and not printing)
         for decision in (self.accept, self.issue):
             decision.setVisible(desk.step is not Desk.DONE and not printing)
         self.rating.show_rating(desk.rating, desk.can_rate() and not self._rated_elsewhere)
         self.refusal.show_desk(desk)
         self.print_again.setText(_("Print again"))
-        self.print_again.setVisible(desk.unprinted is not None and desk.step is Desk.DONE and not desk.busy)
+        self.print_again.setVisible(desk.can_print_again())
         if not (asking_why or questioning):
             self.handover.show_desk(desk)
         if not asking_why:

@@ -18,12 +18,12 @@ from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import AuditTrail, push as push_audit
 from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError, OfflineError, RejectedError, ServerError
-from common.domain import Evaluation, EvaluationKey, Identity, MaterialRequirement, ServiceItem
+from common.domain import Application, Evaluation, EvaluationKey, Identity, MaterialRequirement, ServiceItem
 from common.i18n import language, text
 from common.masking import Masker
 from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
-from kiosk.notices import NoticeAttempt, attempt_for, issue_and_print
-from kiosk.receipts import acceptance_receipt
+from kiosk.notices import NoticeAttempt, attempt_for, record as record_notice
+from kiosk.receipts import acceptance_receipt, one_time_notice
 from kiosk.staff_sign_in import StaffSignIn
 from kiosk.submission import Outcome, Submitter
 from kiosk.tasks import TaskRunner
@@ -245,20 +245,19 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
                         log.warning("desk: acceptance decision not recorded (%s)", exc.code)
                 except BackendError as exc:
                     log.warning("desk: acceptance decision not recorded yet (%s)", type(exc).__name__)
-            document = acceptance_receipt(outcome, application, (self.staff or {}).get("name", ""), language())
-            self._printer.print_receipt(document)
             return outcome
 
-        self._tasks.run(work, self._accepted, self._failed)
+        self._tasks.run(work, lambda outcome: self._accepted(outcome, application), self._failed)
 
-    def _accepted(self, outcome: Outcome) -> None:
+    def _accepted(self, outcome: Outcome, application: Application) -> None:
+        """The case stands accepted, whatever its papers come to (kiosk/workflows/clerk_documents.py)."""
         self.result = outcome.number
         self._offer_rating(EvaluationKey.case(outcome.number))
         self._audit_step("accepted", outcome.number)
         received = tuple(m for m in self.service.materials if self.provided.get(m.code)) if self.service else ()
         a4 = AcceptanceNotice(self._matter(), outcome.number, outcome.provisional, received)
-        self._print_document(a4, Notice(text("Accepted as {number}; the receipt is printed.", number=outcome.number),
-                                        error=False))
+        slip = acceptance_receipt(outcome, application, (self.staff or {}).get("name", ""), language())
+        self._print_papers(Notice(text("Accepted as {number}.", number=outcome.number), error=False), a4, slip)
 
     def issue_notice(self) -> None:
         missing = self.missing()
@@ -269,25 +268,27 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         self._go(Desk.WORKING)
 
         def work() -> str:
-            return issue_and_print(self._backend, self._printer, service, identity.id_number, identity.masked_name,
-                                   missing, self._terminal_id, language(), attempt, company).number or "-"
+            return record_notice(self._backend, service, identity.id_number, missing, attempt) or "-"
 
         self._tasks.run(work, self._notice_issued, self._failed)
 
     def _notice_issued(self, number: str) -> None:
+        """The notice stands issued, whatever its papers come to (kiosk/workflows/clerk_documents.py)."""
+        assert self.service is not None and self.identity is not None
         self.result = number
         if number != "-":
             self._offer_rating(EvaluationKey.notice(number))
         self._audit_step("notice_issued", number)
-        a4 = OneTimeNoticeA4(self._matter(), "" if number == "-" else number, tuple(self.missing()))
+        recorded, missing = "" if number == "-" else number, self.missing()
+        a4 = OneTimeNoticeA4(self._matter(), recorded, tuple(missing))
+        slip = one_time_notice(recorded, self.service, self.identity.masked_name, missing, self._terminal_id,
+                               language(), self.company)
         if number == "-":  # not confirmed by the backend: printed marked provisional, as the clerk must know
-            self._print_document(a4, Notice(text("The one-time notice is printed without a number, marked "
-                                                 "provisional: the service system did not confirm it. The list "
-                                                 "on it is complete.")))
+            self._print_papers(Notice(text("The one-time notice has no number and is marked provisional: the service "
+                                           "system did not confirm it. The list on it is complete.")), a4, slip)
             return
-        # "issued": the printing is said after it (kiosk/workflows/clerk_documents.py), which said "printed" twice
-        self._print_document(a4, Notice(text("One-time notice {number} issued: it lists everything still missing.",
-                                             number=number), error=False))
+        self._print_papers(Notice(text("One-time notice {number} issued: it lists everything still missing.",
+                                       number=number), error=False), a4, slip)
 
     # -- the applicant's evaluation (好差评), on the customer-facing side ---------------------------------
 

@@ -1,16 +1,17 @@
 """One case for the applicant's matter at the window, however often the clerk tries (nothing sent twice).
 
 A mix-in of ``ClerkDesk``. Accepting and not accepting both submit the applicant's application and then
-record a decision on the case. When anything after the submission fails (the receipt printer, the
-decision's answer lost), the clerk tries again: a new ``Application`` there would carry a new idempotency
-key and the backend would open a second case. So the desk keeps the application it made for the matter
-(the applicant and the service in hand) and submits that one again: same idempotency key, same case
-(docs/api/payloads.md, "Idempotent submissions"). It is forgotten with the applicant (next applicant,
-signing out, another card) and made anew when the clerk chooses another service.
+record a decision on the case. When anything after the submission fails (the answer lost, the decision not
+recorded), the clerk tries again: a new ``Application`` there would carry a new idempotency key and the
+backend would open a second case. So the desk keeps the application it made for the matter (the applicant
+and the service in hand) and submits that one again: same idempotency key, same case (docs/api/payloads.md,
+"Idempotent submissions"). It is forgotten with the applicant (next applicant, signing out, another card) and
+made anew when the clerk chooses another service. A printer failing after a decision is not such a failure:
+the decision stands and its papers are printed again (kiosk/workflows/clerk_documents.py).
 
 The desk also remembers which decision it asked the backend to record on that case: once it asked for
 one (its answer may have been lost, so it may stand recorded), the other is not asked on the same case,
-so an acceptance whose receipt failed cannot be turned into a refusal of the same case by a second tap,
+so a refusal left unrecorded cannot be turned into an acceptance of the same case by a second tap,
 nor the other way round; the clerk is told plainly and the next applicant starts afresh.
 """
 

@@ -1,21 +1,26 @@
-"""The clerk's desk prints the window's formal A4 documents (kiosk/window_documents.py) on the document printer.
+"""The clerk's desk prints a decision's papers: its receipt slip on the window's receipt printer and its formal A4
+document (kiosk/window_documents.py) on the document printer.
 
-A mix-in of ``ClerkDesk``: after a decision is recorded (accepted, a one-time notice issued, not accepted)
-the desk hands its document to the task runner, which renders it and prints it (the GUI thread never
-waits). A printer that fails is told to the clerk plainly, the decision's own message kept, and the
-document is offered again ("Print again"): printing again prints only, the decision is never recorded
-twice. The document waiting to be printed again holds only what its paper shows (the applicant masked)
-and is forgotten with the applicant. A window without a document printer prints only its receipts.
+A mix-in of ``ClerkDesk``. After a decision is recorded (accepted, a one-time notice issued, not accepted) the desk
+hands its papers to the task runner, which prints them (the GUI thread never waits), and the step ends with the
+decision's own message and what came of each paper. A printer failing does not undo the decision: the case stands
+accepted, the notice issued, and the desk says so, audited as decided. The clerk is told plainly which paper did not
+print and why, and the papers not printed are offered again ("Print again"): printing again prints only, the
+decision is never recorded twice. A receipt printer that tells nothing of itself may not have printed: the clerk is
+asked to look. What waits to be printed again holds only what its paper shows (the applicant masked) and is
+forgotten with the applicant. A window without a document printer prints only its receipt slips.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from common.i18n import language, text
+from common.i18n import Text, language, text
 from devices.docprinter.base import DocumentPrinter
+from devices.receipt.document import ReceiptDocument
 from kiosk.window_documents import NAMES, Matter, WindowDocument, job_title, render
 from kiosk.workflows.citizen import Notice, user_message
 
@@ -24,17 +29,49 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# What became of one paper: printed (True), printed by a printer that tells nothing of itself (False), failed
+Came = bool | BaseException
+
+
+@dataclass(frozen=True)
+class Printed:
+    """What became of a decision's papers; None: that paper was not printed this time."""
+
+    slip: Came | None
+    document: Came | None
+
+
+def _print(work) -> Came:
+    """One paper printed on the task runner: whatever its printer raises is what became of it, not the task's
+    failure, so the other paper is still printed."""
+    try:
+        return work()
+    except Exception as exc:  # noqa: BLE001 - said to the clerk plainly (user_message), audited by its type
+        return exc
+
 
 class DeskDocuments:
-    """What ``ClerkDesk`` adds to print its A4 documents; ``_init_documents`` is called from its constructor."""
+    """What ``ClerkDesk`` adds to print its papers; ``_init_documents`` is called from its constructor."""
 
     def _init_documents(self: "ClerkDesk", printer: DocumentPrinter | None, hall: str) -> None:
         self._document_printer, self._hall = printer, hall
-        self.unprinted: WindowDocument | None = None  # a document the printer failed: offered again
-        self._after_print: Notice | None = None  # the decision's own message, said once it is printed
+        self.unprinted: WindowDocument | None = None  # an A4 document the printer failed: offered again
+        self.unprinted_slip: ReceiptDocument | None = None  # a receipt slip the printer failed: offered again
+        self._after_print: Notice | None = None  # the decision's own message, said once its papers are printed
 
     def has_document_printer(self) -> bool:
         return self._document_printer is not None
+
+    @property
+    def papers_held(self) -> bool:
+        """A decision's papers are being printed or wait to be printed again: the desk keeps the decided layout."""
+        return self._after_print is not None
+
+    def can_print_again(self: "ClerkDesk") -> bool:
+        from kiosk.workflows.clerk import Desk
+
+        return (self.step is Desk.DONE and not self.busy and self._after_print is not None
+                and (self.unprinted is not None or self.unprinted_slip is not None))
 
     def _matter(self: "ClerkDesk") -> Matter:
         """What every document names, from the matter in hand (only while there is one)."""
@@ -43,52 +80,93 @@ class DeskDocuments:
                       self.identity.masked_id, dt.datetime.now(), self.company,  # a company's: named (clerk_company.py)
                       str((self.staff or {}).get("name", "")))
 
-    def _print_document(self: "ClerkDesk", document: WindowDocument, done: Notice) -> None:
-        """Print ``document``, then end the matter's step with ``done`` (what was decided, said of the receipt at most:
-        whether the document printed is added here); straight to ``done`` without a printer."""
+    def _print_papers(self: "ClerkDesk", done: Notice, document: WindowDocument,
+                      slip: ReceiptDocument | None = None) -> None:
+        """Print the decision's ``slip`` and ``document`` (the latter only with a document printer), then end the
+        matter's step with ``done`` (what was decided) and what came of each paper."""
+        self.unprinted = document if self._document_printer is not None else None
+        self.unprinted_slip, self._after_print = slip, done
+        self._print_held()
+
+    def _print_held(self: "ClerkDesk") -> None:
         from kiosk.workflows.clerk import Desk
 
-        printer = self._document_printer
-        if printer is None:
+        slip, document, done = self.unprinted_slip, self.unprinted, self._after_print
+        receipts, documents, lang = self._printer, self._document_printer, language()
+        if slip is None and (document is None or documents is None):
+            self._after_print = None
             self._go(Desk.DONE, done)
             return
-        self.unprinted, self._after_print = document, done
         self._go(Desk.WORKING)
-        lang = language()
-        self._tasks.run(lambda: printer.print_pdf(render(document, lang), job_title(document)),
-                        self._document_printed, self._document_failed)
 
-    def _document_printed(self: "ClerkDesk", job: str) -> None:
+        def print_slip() -> bool:
+            return receipts.print_receipt(slip).status_known
+
+        def print_document() -> bool:
+            documents.print_pdf(render(document, lang), job_title(document))
+            return True
+
+        def work() -> Printed:
+            return Printed(None if slip is None else _print(print_slip),
+                           None if document is None or documents is None else _print(print_document))
+
+        self._tasks.run(work, self._papers_printed, self._papers_failed)
+
+    def _papers_printed(self: "ClerkDesk", printed: Printed) -> None:
         from kiosk.workflows.clerk import Desk
 
-        document, done = self.unprinted, self._after_print
-        self.unprinted = self._after_print = None
-        self._audit_step("document_printed", job_title(document) if document is not None else "")
-        if document is None or done is None:
-            self._go(Desk.DONE, done)
+        done, document = self._after_print, self.unprinted
+        if done is None:  # the applicant went meanwhile (cannot while busy): nothing to say it of
+            log.warning("desk: papers printed with nothing held")
             return
-        self._go(Desk.DONE, Notice(text("{done} The {document} is printed.", done=done.message,
-                                        document=text(NAMES[type(document)])), error=done.error))
+        said, failed = done.message, False
+        if printed.slip is not None and self.unprinted_slip is not None:
+            said = self._said(said, printed.slip, text("receipt slip"), self.unprinted_slip.title)
+            if isinstance(printed.slip, BaseException):
+                failed = True
+            else:
+                self.unprinted_slip = None
+        if printed.document is not None and document is not None:
+            said = self._said(said, printed.document, text(NAMES[type(document)]), job_title(document))
+            if isinstance(printed.document, BaseException):
+                failed = True
+            else:
+                self.unprinted = None
+        if failed:
+            said = text("{done} Press “Print again” once the printer is ready.", done=said)
+        else:
+            self._after_print = None
+        self._go(Desk.DONE, Notice(said, error=done.error or failed,
+                                   check=printed.slip is False and not failed and not done.error))
 
-    def _document_failed(self: "ClerkDesk", exc: BaseException) -> None:
+    def _said(self: "ClerkDesk", said: Text, came: Came, paper: Text, title: str) -> Text:
+        """``said`` and what became of one paper, which is audited (printed or not, by its title and the failure's
+        type)."""
+        if isinstance(came, BaseException):
+            self._audit_step("document_not_printed", f"{title} {type(came).__name__}")
+            return text("{done} The {document} did not print: {reason}", done=said, document=paper,
+                        reason=user_message(came))
+        self._audit_step("document_printed", title)
+        return text("{done} The {document} is printed.", done=said, document=paper) if came else \
+            text("{done} Please check that the {document} was printed.", done=said, document=paper)
+
+    def _papers_failed(self: "ClerkDesk", exc: BaseException) -> None:
+        """Printing raised past ``_print`` (it should not): the decision stands, its papers are offered again."""
         from kiosk.workflows.clerk import Desk
 
-        document, done = self.unprinted, self._after_print
-        if document is None or done is None:  # the applicant went meanwhile (cannot while busy): nothing to offer
-            log.warning("desk: a document failed with nothing held to print again (%s)", type(exc).__name__)
+        done = self._after_print
+        log.warning("desk: printing the papers failed (%s)", type(exc).__name__)
+        if done is None:
             return
-        self._audit_step("document_not_printed", f"{job_title(document)} {type(exc).__name__}")
-        self._go(Desk.DONE, Notice(text("{done} The {document} did not print: {reason} Press “Print again” once the "
-                                        "printer is ready.", done=done.message, document=text(NAMES[type(document)]),
-                                        reason=user_message(exc))))
+        self._go(Desk.DONE, Notice(text("{done} Press “Print again” once the printer is ready.", done=done.message)))
 
     def print_again(self: "ClerkDesk") -> None:
-        """The document the printer failed, printed again (only printed: its decision stands recorded)."""
-        from kiosk.workflows.clerk import Desk
-
-        if self.step is Desk.DONE and not self.busy and self.unprinted is not None and self._after_print is not None:
-            self._audit_step("print_again", job_title(self.unprinted))
-            self._print_document(self.unprinted, self._after_print)
+        """The papers the printers failed, printed again (only printed: the decision stands recorded)."""
+        if self.can_print_again():
+            held = (self.unprinted_slip.title if self.unprinted_slip is not None else "",
+                    job_title(self.unprinted) if self.unprinted is not None else "")
+            self._audit_step("print_again", " + ".join(title for title in held if title))
+            self._print_held()
 
     def _forget_documents(self) -> None:
-        self.unprinted = self._after_print = None
+        self.unprinted = self.unprinted_slip = self._after_print = None

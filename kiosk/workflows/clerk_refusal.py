@@ -119,4 +119,4 @@ class DeskRefusal:
         else:
             done = Notice(text("{done} This window has no document printer: print the decision at another window.",
                                done=recorded))
-        self._print_document(RefusalDecision(self._matter(), number, refusal, provisional), done)
+        self._print_papers(done, RefusalDecision(self._matter(), number, refusal, provisional))
