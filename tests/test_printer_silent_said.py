@@ -1,12 +1,13 @@
 """A receipt printer that tells nothing of itself (no status answer) may not have printed. Whatever the kiosk
 printed on it, the citizen is asked to look, in amber with its own sign, never told in green that it was printed:
-the one-time notice, the hall's queue number, a receipt printed again. Found looking at the progress screen in
+the one-time notice, the hall's queue number, a receipt printed again; at the window, a decision's slip. Found looking at the progress screen in
 English: "✓ Please check that your receipt was printed." stood in the green of things done."""
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from kiosk.workflows.citizen import Step
+from tests.test_clerk_case import checking
 from tests.test_kiosk_queue_ticket import to_notice_printed
 from tests.test_progress_fits import to_progress
 
@@ -57,3 +58,13 @@ def test_the_progress_screen_shows_the_check_in_amber_with_its_sign(open_gui, qt
     qtbot.mouseClick(progress.reprint, LEFT)
     qtbot.waitUntil(lambda: not gui.window.session.busy and progress.notice.objectName() == "info", timeout=30000)
     assert "✓ " in QLabel.text(progress.notice) and "ⓘ" not in QLabel.text(progress.notice)
+
+
+def test_the_window_asks_the_clerk_to_look_for_a_slip_a_silent_printer_printed(services, sandbox):
+    services.devices.receipt_printer.inject("silent")
+    desk = checking(services)
+    desk.accept()
+    assert desk.notice.check and not desk.notice.error and not desk.can_print_again()
+    assert desk.notice.message.render("en") == (f"Accepted as {desk.result}. Please check that the receipt slip was "
+                                                "printed. The Acceptance Notice is printed.")
+    assert desk.notice.message.render("zh_CN") == f"已受理，办件编号 {desk.result}。请查看小票是否已打印。受理通知书已打印。"
