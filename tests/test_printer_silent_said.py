@@ -1,7 +1,8 @@
 """A receipt printer that tells nothing of itself (no status answer) may not have printed. Whatever the kiosk
 printed on it, the citizen is asked to look, in amber with its own sign, never told in green that it was printed:
-the one-time notice, the hall's queue number, a receipt printed again; at the window, a decision's slip. Found looking at the progress screen in
-English: "✓ Please check that your receipt was printed." stood in the green of things done."""
+the one-time notice, the hall's queue number, a receipt printed again; at the window, a decision's slip. Found
+looking at the progress screen in English: "✓ Please check that your receipt was printed." stood in the green of
+things done."""
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
