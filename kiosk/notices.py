@@ -1,10 +1,10 @@
 """The one-time notice (一次性告知书), issued and printed the same way at the kiosk and the window.
 
-The backend records it and gives its number. A notice is recorded once however often it is asked
-for: each carries an idempotency key made with it (``NoticeAttempt``), so printing it again after
-the printer failed, or asking again after a lost answer, gets the notice already recorded, with its
-number. When the backend cannot be reached the applicant still leaves with the printed list (no
-number). Blocking (network, printer): call it from the task runner.
+The backend records it and gives its number (``record``); then it is printed (``print_notice``). A notice is
+recorded once however often it is asked for: each carries an idempotency key made with it (``NoticeAttempt``), so
+asking again after the printer failed or after a lost answer gets the notice already recorded, with its number.
+When the backend cannot be reached the applicant still leaves with the printed list (no number). Blocking
+(network, printer): call them from the task runner.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Iterable
 
 from common.backend_errors import OfflineError, ServerError
 from common.domain import Company, MaterialRequirement, ServiceItem
+from devices.errors import DeviceError
 from devices.receipt.base import ReceiptPrinter
 from kiosk.backend.client import BackendClient
 from kiosk.receipts import one_time_notice
@@ -38,11 +39,13 @@ def attempt_for(previous: NoticeAttempt | None, service: ServiceItem,
 
 @dataclass(frozen=True)
 class Issued:
-    """A notice recorded and printed: its number ("" when it could not be recorded now), and whether the printer
-    said it printed (False: a printer that tells nothing of itself; the paper may not have come out)."""
+    """A notice recorded, then printed: its number ("" when it could not be recorded now), whether the printer said
+    it printed (False: a printer that tells nothing of itself; the paper may not have come out), and the printer's
+    failure when it did not print (the notice stands recorded all the same)."""
 
     number: str
     print_known: bool = True
+    failure: DeviceError | None = None
 
 
 def record(backend: BackendClient, service: ServiceItem, id_number: str, missing: list[MaterialRequirement],
@@ -56,10 +59,14 @@ def record(backend: BackendClient, service: ServiceItem, id_number: str, missing
         return ""
 
 
-def issue_and_print(backend: BackendClient, printer: ReceiptPrinter, service: ServiceItem, id_number: str,
-                    masked_name: str, missing: list[MaterialRequirement], terminal_id: str, lang: str,
-                    attempt: NoticeAttempt | None = None, company: Company | None = None) -> Issued:
-    """Record the notice (once under ``attempt``'s key) and print it, naming ``company`` for a company's matter."""
-    number = record(backend, service, id_number, missing, attempt)
-    printed = printer.print_receipt(one_time_notice(number, service, masked_name, missing, terminal_id, lang, company))
+def print_notice(printer: ReceiptPrinter, number: str, service: ServiceItem, masked_name: str,
+                 missing: list[MaterialRequirement], terminal_id: str, lang: str,
+                 company: Company | None = None) -> Issued:
+    """Print the notice ``record`` gave ``number``, naming ``company`` for a company's matter. A printer that fails
+    is said in what is returned, not raised: the notice stands recorded."""
+    try:
+        printed = printer.print_receipt(one_time_notice(number, service, masked_name, missing, terminal_id, lang,
+                                                        company))
+    except DeviceError as exc:
+        return Issued(number, False, exc)
     return Issued(number, printed.status_known)

@@ -35,7 +35,7 @@ from common.i18n import N_, Text, language, text
 from common.masking import Masker
 from kiosk import companies, drafts, forms, progress
 from kiosk.materials import Checklist, Provided, SIGNATURE_NAME, licence_materials, offered_licences, page_taken
-from kiosk.notices import Issued, NoticeAttempt, attempt_for, issue_and_print
+from kiosk.notices import Issued, NoticeAttempt, attempt_for, print_notice, record as record_notice
 from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
 from kiosk.payloads import PayloadKind, classify, credit_code_in
 from kiosk.receipts import citizen_receipt
@@ -1284,15 +1284,16 @@ class CitizenSession(SessionTicket, RatingTaps):
         attempt = self._notice_attempt = attempt_for(self._notice_attempt, application.service, missing)
 
         def work() -> tuple[Issued, bool | None]:
-            issued = issue_and_print(backend, printer, application.service, holder.id_number, holder.masked_name,
-                                     missing, terminal, lang, attempt, application.company)
+            """Recorded, then the draft saved, then printed: a printer out of paper loses nothing provided."""
+            number = record_notice(backend, application.service, holder.id_number, missing, attempt)
             try:
                 drafts.save(backend, application, checklist, files)
                 saved: bool | None = True
             except BackendError as exc:
                 saved = None if outcome_unknown(exc) else False  # None: it may be saved, unheard of
                 log.warning("session: draft %s: %s", "not confirmed" if saved is None else "not saved", exc)
-            return issued, saved
+            return print_notice(printer, number, application.service, holder.masked_name, missing, terminal, lang,
+                                application.company), saved
 
         self.busy = True
         self._changed()
@@ -1304,6 +1305,17 @@ class CitizenSession(SessionTicket, RatingTaps):
         nothing of itself may not have printed, so the citizen is asked to look."""
         self.busy = False
         issued, saved = result
+        kept = {True: text("What you provided today is saved: next time, identify yourself at any terminal of this "
+                           "hall and continue."),
+                False: text("Your application could not be saved now, so please bring everything on the list next "
+                            "time."),
+                None: text("Whether your application was saved could not be confirmed, so please bring everything "
+                           "on the list next time.")}[saved]
+        if issued.failure is not None:  # recorded (asked again, the same notice) and saved: only the paper is missing
+            failed = text("The notice could not be printed ({reason}). Please ask the hall staff.",
+                          reason=user_message(issued.failure))
+            self._go(Step.INCOMPLETE, Notice(text("{printed} {kept}", printed=failed, kept=kept)))
+            return
         self.notice_number = issued.number
         printed = (text("The one-time notice is printed: it lists everything still missing.") if self.notice_number
                    else text("The one-time notice is printed without a number, marked provisional: the service "
@@ -1311,12 +1323,6 @@ class CitizenSession(SessionTicket, RatingTaps):
         if not issued.print_known:
             printed = text("Please check that the one-time notice was printed: it lists everything still missing. "
                            "If it was not, please ask the hall staff.")
-        kept = {True: text("What you provided today is saved: next time, identify yourself at any terminal of this "
-                           "hall and continue."),
-                False: text("Your application could not be saved now, so please bring everything on the list next "
-                            "time."),
-                None: text("Whether your application was saved could not be confirmed, so please bring everything "
-                           "on the list next time.")}[saved]
         self._go(Step.DONE, Notice(text("{printed} {kept}", printed=printed, kept=kept),
                                    error=not (saved and self.notice_number), check=not issued.print_known))
 
