@@ -618,9 +618,9 @@ def test_one_time_notice_out_of_paper(hall):
     notices = notice_numbers(hall)
     printer.inject("paper_out")
     session.leave_with_notice()
-    shows(session, Step.INCOMPLETE, "The notice could not be printed (The receipt printer is out of paper. Please ask "
-                                    "the hall staff for help.). Please ask the hall staff. What you provided today is "
-                                    "saved: next time, identify yourself at any terminal of this hall and continue.")
+    shows(session, Step.INCOMPLETE, "The one-time notice could not be printed: The receipt printer is out of paper. "
+                                    "Please ask the hall staff for help. What you provided today is saved: next time, "
+                                    "identify yourself at any terminal of this hall and continue.")
     (recorded,) = notice_numbers(hall) - notices  # recorded before the printer failed
     (draft,) = [row["draft_id"] for row in hall.sql("SELECT draft_id FROM drafts")]  # and saved: a citizen who leaves now loses nothing provided
     printer.inject("clear")

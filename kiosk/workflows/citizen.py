@@ -1312,9 +1312,8 @@ class CitizenSession(SessionTicket, RatingTaps):
                 None: text("Whether your application was saved could not be confirmed, so please bring everything "
                            "on the list next time.")}[saved]
         if issued.failure is not None:  # recorded (asked again, the same notice) and saved: only the paper is missing
-            failed = text("The notice could not be printed ({reason}). Please ask the hall staff.",
-                          reason=user_message(issued.failure))
-            self._go(Step.INCOMPLETE, Notice(text("{printed} {kept}", printed=failed, kept=kept)))
+            self._go(Step.INCOMPLETE, Notice(text("The one-time notice could not be printed: {reason} {kept}",
+                                                  reason=user_message(issued.failure), kept=kept)))
             return
         self.notice_number = issued.number
         printed = (text("The one-time notice is printed: it lists everything still missing.") if self.notice_number
