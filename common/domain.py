@@ -253,7 +253,7 @@ class Receipt:
     applicant_masked_id: str
     terminal_id: str
     submitted_at: dt.datetime
-    promised_days: int = 0
+    promised_days: int | None = 0  # 0: done on the spot; None: not known (printed again, the catalogue not known)
     provisional: bool = False
     reprint: bool = False  # printed again later, from the case's record
     fee_yuan: float = 0.0  # the service's fee, when it has one

@@ -42,13 +42,13 @@ def citizen_receipt(receipt: Receipt, lang: str) -> ReceiptDocument:
         days = receipt.promised_days
         lines.append(Line(catalogue(lang).ngettext("Promised within {days} working day",
                                                    "Promised within {days} working days", days).format(days=days)))
-    else:
+    elif receipt.promised_days == 0:
         lines.append(Line(t("Done on the spot, with no days to wait")))
     if receipt.fee_yuan:
         fee = f"￥{receipt.fee_yuan:.2f}"  # the full-width sign: two bytes in GBK too (U+00A5 is four in GB18030)
         lines.append(Line(t("Fee {amount}: paid").format(amount=fee) if receipt.fee_paid else
-                          t("Fee {amount}: not paid yet. Pay it at the service window before you collect the "
-                            "result.").format(amount=fee)))
+                          t("Fee {amount}: not paid yet. Pay it at any terminal of this hall (your applications) "
+                            "or at the service window before you collect the result.").format(amount=fee)))
     if receipt.provisional:
         lines.append(Line(t("Saved while the service system was offline; it will be sent automatically. "
                             "Progress can be checked with this number.")))

@@ -448,6 +448,8 @@ class CaseView(BaseModel):
     submitted_at: str
     provisional_number: Optional[str] = None
     licence_ready: bool = False
+    fee_paid: bool = Field(default=False, description="an order of the case's fee was paid (false for a service "
+                                                      "without a fee); the fee itself is the service's fee_yuan")
     history: list[HistoryEntry]
 
 

@@ -80,6 +80,11 @@ class Payments:
         row = self._store._one("SELECT * FROM payment_orders WHERE order_id = ?", order_id)
         return self._view(row) if row else None
 
+    def paid(self, case_number: str) -> bool:
+        """Whether an order of the case was paid (its fee settled)."""
+        return self._store._one("SELECT 1 AS paid FROM payment_orders WHERE case_number = ? AND status = ?",
+                                case_number, OrderStatus.PAID.value) is not None
+
     def orders_of(self, case_number: str) -> list[dict[str, Any]]:
         """Every order a case has had, oldest first (for staff and tests)."""
         return [self._view(row) for row in self._store._all(

@@ -451,7 +451,8 @@ class Store:
                 "service_name_zh": service.get("name_zh", ""), "service_name_en": service.get("name_en", ""),
                 "status": status, "submitted_at": now_iso(row["submitted"]),
                 "provisional_number": row["provisional_number"],
-                "licence_ready": bool(row["licence_ready"]) or status == "ready", "history": history}
+                "licence_ready": bool(row["licence_ready"]) or status == "ready",
+                "fee_paid": self.payments.paid(row["case_number"]), "history": history}
 
     def case(self, case_number: str) -> dict[str, Any] | None:
         row = self._one("SELECT * FROM cases WHERE case_number = ?", case_number)

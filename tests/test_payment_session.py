@@ -65,3 +65,68 @@ def test_the_payment_code_on_screen_reads_back_as_the_orders_payload(qapp):
     assert image.width() == QR_SIDE
     rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
     assert [r.text for r in decode(np.ascontiguousarray(rows[:, :image.width()]))] == [payload]
+
+
+def left_at_the_code(services):
+    """A citizen submits JSZ-010 and walks away from its payment code: the case is in, its fee unpaid."""
+    session = services.new_citizen_session()
+    walk_to_confirm(session, "JSZ-010")
+    session.confirm()
+    assert session.step is Step.PAYMENT
+    number = session.receipt.case_number
+    session.timeout()
+    return number
+
+
+def to_the_case(services, number):
+    from tests.citizen_steps import identify
+
+    session = services.new_citizen_session()
+    identify(session)
+    session.show_my_cases()
+    session.open_case(number)
+    assert session.step is Step.PROGRESS
+    return session
+
+
+def test_a_fee_left_unpaid_is_paid_later_from_the_citizen_s_applications(services, sandbox):
+    number = left_at_the_code(services)
+    assert sandbox.store.case(number)["fee_paid"] is False
+    session = to_the_case(services, number)
+    assert session.shown_fee() == (10.0, False) and session.fee_due() == 10.0 and session.can_pay_fee()
+    session.pay_fee()
+    order = session.payment
+    assert session.step is Step.PAYMENT and order.case_number == number and order.status.open
+    pay(sandbox, order.order_id)
+    session.poll_payment()
+    assert session.step is Step.PROGRESS and session.payment is None and session.receipt is None
+    assert session.notice.message.render("en").startswith("The fee is paid") and not session.notice.error
+    assert session.shown_fee() == (10.0, True) and session.fee_due() == 0 and not session.can_pay_fee()
+    paper = "".join(receipt_lines(services))
+    assert number in paper and "补打" in paper and "费用￥10.00：已缴纳" in paper
+    assert sandbox.store.case(number)["fee_paid"] is True
+    # the order the citizen walked away from was still open: the one paid, never a second charge
+    assert [o["status"] for o in sandbox.store.payments.orders_of(number)] == ["paid"]
+
+
+def test_paying_later_from_the_case_goes_back_to_it_printing_nothing(services, sandbox):
+    number = left_at_the_code(services)
+    session = to_the_case(services, number)
+    printed = services.devices.receipt_printer.last_bytes
+    session.pay_fee()
+    session.pay_later()
+    assert session.step is Step.PROGRESS and session.fee_due() == 10.0 and session.receipt is None
+    assert services.devices.receipt_printer.last_bytes == printed
+
+
+def test_a_receipt_printed_again_says_the_promised_days_not_done_on_the_spot(services, sandbox):
+    session = services.new_citizen_session()
+    walk_to_confirm(session, "GT-001")
+    session.confirm()
+    number = session.receipt.case_number
+    session.finish()
+    session = to_the_case(services, number)
+    assert session.shown_fee() is None and not session.can_pay_fee()
+    session.reprint_receipt()
+    paper = "\n".join(receipt_lines(services))
+    assert "工作日内办结" in paper and "即办" not in paper and "费用" not in paper, paper

@@ -214,7 +214,8 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.notice_number = ""
         self.ticket_number = ""  # the queue number taken after the one-time notice (citizen_ticket.py): once
         self._notice_attempt: NoticeAttempt | None = None  # recorded once under its key, however often printed
-        self.payment: PaymentOrder | None = None  # the fee order of the case just submitted
+        self.payment: PaymentOrder | None = None  # the fee order of the case just submitted, or of the case shown
+        self._paying_shown_case = False  # the fee paid from the citizen's applications (pay_fee), not after a submit
         self.licence_printed = ""  # the licence printed in this session (for its evaluation)
         self.licence_preview: LicencePreview | None = None
         self._print_keys: dict[str, str] = {}  # licence id -> the Idempotency-Key of its print attempt here
@@ -498,7 +499,7 @@ class CitizenSession(SessionTicket, RatingTaps):
 
     def promised_date(self, case: dict[str, Any]) -> dt.date | None:
         """When the case is promised by, from its service's promised days (when the catalogue is known)."""
-        service = next((s for s in self.catalogue if s.code == case.get("service_code")), None)
+        service = self._service_of(case)
         if service is None or not service.promised_days:
             return None
         return progress.promised_date(str(case.get("submitted_at", "")), service.promised_days)
@@ -508,20 +509,63 @@ class CitizenSession(SessionTicket, RatingTaps):
         return (self.step is Step.PROGRESS and self.identity is not None and self.progress is not None
                 and bool(self.progress.get("case_number")) and not self.busy)
 
-    def reprint_receipt(self) -> None:
-        if not self.can_reprint():
-            return
-        assert self.identity is not None and self.progress is not None
-        case, identity = self.progress, self.identity
+    def _service_of(self, case: dict[str, Any]) -> ServiceItem | None:
+        return next((s for s in self.catalogue if s.code == case.get("service_code")), None)
+
+    def _receipt_of(self, case: dict[str, Any]) -> Receipt:
+        """The receipt of one of the identified citizen's cases, from its record: the promised days and the fee of
+        its service (when the catalogue is known: else the receipt says neither), the fee paid as the backend says."""
+        assert self.identity is not None
         try:
             submitted = dt.datetime.fromisoformat(str(case.get("submitted_at", "")))
         except ValueError:
             submitted = dt.datetime.now().astimezone()
-        receipt = Receipt(case_number=str(case["case_number"]), service_code=str(case.get("service_code", "")),
-                          service_name_zh=str(case.get("service_name_zh", "")),
-                          service_name_en=str(case.get("service_name_en", "")),
-                          applicant_masked_name=identity.masked_name, applicant_masked_id=identity.masked_id,
-                          terminal_id=self._terminal_id, submitted_at=submitted, reprint=True)
+        service = self._service_of(case)
+        return Receipt(case_number=str(case["case_number"]), service_code=str(case.get("service_code", "")),
+                       service_name_zh=str(case.get("service_name_zh", "")),
+                       service_name_en=str(case.get("service_name_en", "")),
+                       applicant_masked_name=self.identity.masked_name, applicant_masked_id=self.identity.masked_id,
+                       terminal_id=self._terminal_id, submitted_at=submitted, reprint=True,
+                       promised_days=service.promised_days if service is not None else None,
+                       fee_yuan=service.fee_yuan if service is not None else 0.0,
+                       fee_paid=case.get("fee_paid") is True)
+
+    def shown_fee(self) -> tuple[float, bool] | None:
+        """The fee of the identified citizen's case shown and whether the backend says it is paid; None for a free
+        service, a case the catalogue does not know, or a case shown from a scanned code alone."""
+        case = self.progress
+        service = self._service_of(case) if self.identity is not None and case is not None else None
+        if service is None or not service.fee_yuan or not case.get("case_number"):
+            return None
+        return service.fee_yuan, case.get("fee_paid") is True
+
+    def fee_due(self) -> float:
+        """The fee still to pay on the case shown (``shown_fee``): 0 once paid, or when the case was not accepted or
+        is collected."""
+        fee = self.shown_fee()
+        if fee is None or fee[1] or (self.progress or {}).get("status") in ("not_accepted", "collected"):
+            return 0.0
+        return fee[0]
+
+    def can_pay_fee(self) -> bool:
+        return self.step is Step.PROGRESS and not self.busy and self.fee_due() > 0
+
+    def pay_fee(self) -> None:
+        """The fee of the case shown, left unpaid (paid later, or the citizen walked away from the code): its order's
+        code, as after a submission; paid, the receipt is printed again saying so, and the case is shown again."""
+        if not self.can_pay_fee():
+            return
+        assert self.progress is not None
+        self.receipt, self.payment, self._paying_shown_case = self._receipt_of(self.progress), None, True
+        self._go(Step.PAYMENT)
+        self.new_payment_order()
+
+    def reprint_receipt(self, said: Text | None = None) -> None:
+        """The receipt of the case shown, printed again; ``said``: what the citizen is told once it is printed."""
+        if not self.can_reprint():
+            return
+        assert self.identity is not None and self.progress is not None
+        receipt = self._receipt_of(self.progress)
         document = citizen_receipt(receipt, language())
         self.busy = True
         self._changed()
@@ -530,7 +574,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             self.busy = False
             unchecked = isinstance(result, PrintResult) and not result.status_known
             self._go(Step.PROGRESS, Notice(text("Please check that your receipt was printed.") if unchecked else
-                                           text("The receipt is printed again. Please take it."), error=False,
+                                           said or text("The receipt is printed again. Please take it."), error=False,
                                            check=unchecked))
 
         def failed(exc: BaseException) -> None:
@@ -1473,6 +1517,13 @@ class CitizenSession(SessionTicket, RatingTaps):
 
     def _settle_fee(self, paid: bool) -> None:
         assert self.receipt is not None
+        if self._paying_shown_case:  # paid from the citizen's applications: back to the case (pay_fee)
+            self._paying_shown_case, self.receipt, self.payment = False, None, None
+            self._go(Step.PROGRESS)
+            if paid and self.progress is not None:
+                self.progress = dict(self.progress, fee_paid=True)
+                self.reprint_receipt(text("The fee is paid, and your receipt printed again says so. Please take it."))
+            return
         self.receipt = dataclasses.replace(self.receipt, fee_paid=paid)
         self._go(Step.PRINTING)
         self._print_receipt()
@@ -1614,7 +1665,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.my_cases = []
         self.purpose = "apply"
         self.evaluation.reset()
-        self.payment, self._polling = None, False
+        self.payment, self._polling, self._paying_shown_case = None, False, False
         self.licence_printed = ""
         self.ticket_number = ""
         self._release_unheard_tickets()

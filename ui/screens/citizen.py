@@ -375,6 +375,7 @@ class ProgressScreen(Screen):
         self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.back = button("primary", session.leave_progress)
         self.reprint = button("", session.reprint_receipt)
+        self.pay = button("primary", session.pay_fee)  # a fee left unpaid: its code, as after the submit
         # the case's lines scroll where they do not fit: a case under review, with its next step and promised date
         # under a notice, in large text, grew the window to 1280x801 (kiosk bench ui-monkey, seeds 314 and 315);
         # the notice stays in sight below them
@@ -391,7 +392,9 @@ class ProgressScreen(Screen):
         self.history.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.history.setMinimumHeight(self.history.minimumSizeHint().height())
         self.layout_.addWidget(self.history, 1)
-        self.layout_.addLayout(button_row(self.reprint, self.back))
+        row = button_row(self.reprint, self.back)
+        row.insertWidget(1, self.pay)
+        self.layout_.addLayout(row)
 
     def forget(self) -> None:
         """The case looked up (its number, service, status and history) goes with the session."""
@@ -409,6 +412,9 @@ class ProgressScreen(Screen):
         self.back.setText(_("Back") if session.my_cases else _("Back to start"))
         self.reprint.setText(_("Printing…") if session.busy else _("Print the receipt again"))
         self.reprint.setVisible(session.can_reprint() or (session.busy and session.identity is not None))
+        self.pay.setText(_("Pay the fee"))
+        self.pay.setVisible(session.fee_due() > 0)
+        self.pay.setEnabled(session.can_pay_fee())
         self.notice.show_notice(session.notice)
         self.history.clear()
         refusal = case.get("refused")
@@ -437,6 +443,11 @@ class ProgressScreen(Screen):
         promised = session.promised_date(case)
         if promised is not None and case.get("status") not in ("ready", "collected", "not_accepted"):
             lines.append(_("Promised by {date}").format(date=promised.isoformat()))
+        fee = session.shown_fee()
+        if fee is not None and (fee[1] or session.fee_due()):
+            amount = f"¥{fee[0]:.2f}"  # as the payment screen says it (the receipt's full-width sign is for GBK)
+            lines.append(_("Fee {amount}: paid").format(amount=amount) if fee[1] else
+                         _("Fee {amount}: not paid yet").format(amount=amount))
         self.next.setText("\n".join(lines))
         history = case.get("history")  # the backend's answer as it came: what is not an entry is passed over
         entries = [e for e in history if isinstance(e, dict)] if isinstance(history, list) else []
