@@ -326,7 +326,9 @@ def test_a_reading_of_the_restarts_that_comes_back_late_is_not_shown_over_a_newe
 
     status._restarts = read
     status.refresh()
-    qtbot.waitUntil(lambda: len(calls) == 1, timeout=5000)
+    # >= 1: a device's health change just after signing in refreshes too (its reading the newer record); waiting
+    # for exactly 1 missed it and timed out (make test, session 32)
+    qtbot.waitUntil(lambda: len(calls) >= 1, timeout=5000)
     status.refresh()
     qtbot.waitUntil(lambda: "自动重启了 2 次" in status.restart_line.text(), timeout=5000)
     release.set()
