@@ -244,10 +244,11 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
                                      principal=DEMO_PRINCIPAL)  # the next citizen starts in standard text again
         sent.cases.append(("an agent for another person, in large text", third.number))
         receipts += [first.receipt_png, second.receipt_png, third.receipt_png]
-        # A fee: the order's code on screen, paid on the citizen's phone (the sandbox's payment platform switch).
-        paid = walk.citizen_journey(gui, FEE_SERVICE, camera, "-fee", pay=lambda order: _pay(sent.backend, order))
-        sent.cases.append((f"{FEE_SERVICE} with its fee paid by the code on screen", paid.number))
-        receipts.append(paid.receipt_png)
+        # A fee: the order's code on screen, "pay later" tapped; paid later from the citizen's applications (below)
+        fee = walk.citizen_journey(gui, FEE_SERVICE, camera, "-fee")
+        sent.cases.append((f"{FEE_SERVICE} with its fee paid later from the citizen's applications, by the code on "
+                           "screen", fee.number))
+        receipts.append(fee.receipt_png)
         # Something missing: the one-time notice is printed and what was provided is saved as a draft.
         notice = walk.citizen_journey(gui, INCOMPLETE_SERVICE, camera, "-incomplete", not_brought=NOT_BROUGHT,
                                       rating=3)  # the notice rated by its number
@@ -286,7 +287,9 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
                             "the backend to refuse the offline case with the mistyped principal", 60)
             sent.refused = (refused.number, walk.progress_by_receipt(gui, receipt_code(refused.receipt_png), camera,
                                                                      "-refused"))
-        sent.reprinted = walk.my_cases_journey(gui, camera)
+        # the fee left unpaid, paid on the citizen's phone (the sandbox's payment platform switch); a receipt again
+        sent.reprinted = walk.my_cases_journey(gui, camera, fee_case=fee.number,
+                                               pay=lambda order: _pay(sent.backend, order))
         walk.licence_journey(gui, camera, reader_kind="ss_card_reader")  # identified by the social security card
         walk.toggle_large_text(gui)
         camera.shot(gui, "home-large-text")

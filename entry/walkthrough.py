@@ -436,15 +436,16 @@ def identify_at_kiosk(gui: Gui, camera: Camera | None, suffix: str, sample_card:
     wait_for_screen(gui, Step.IDENTIFIED)
 
 
-def pay_fee(gui: Gui, camera: Camera | None, suffix: str, pay: Callable[[str], bool] | None) -> None:
-    """The fee's code on screen; ``pay(order_id)`` is the citizen's phone paying it (False: it could not,
-    and the citizen pays later at the window)."""
+def pay_fee(gui: Gui, camera: Camera | None, suffix: str, pay: Callable[[str], bool] | None,
+            then: Step = Step.DONE) -> None:
+    """The fee's code on screen; ``pay(order_id)`` is the citizen's phone paying it (False, or no ``pay``: it could
+    not, and the citizen pays later); ``then``: the screen that follows a payment."""
     session, screen = gui.window.session, _screen(gui, Step.PAYMENT)
     wait_until(lambda: session.payment is not None or screen.notice.isVisible(), "the payment code", 20)
     settle()
     _snap(camera, gui, f"payment{suffix}")
     if session.payment is not None and pay is not None and pay(session.payment.order_id):
-        wait_until(lambda: showing(gui, Step.DONE), "the payment to be seen (the screen asks every 3 s)", 30)
+        wait_until(lambda: showing(gui, then), "the payment to be seen (the screen asks every 3 s)", 30)
     else:
         tap(screen.later, "'pay later at the window' button")
 
@@ -543,14 +544,17 @@ def resume_journey(gui: Gui, service_code: str, camera: Camera | None = None, su
     return confirm_and_finish(gui, camera, suffix)
 
 
-def my_cases_journey(gui: Gui, camera: Camera | None = None, sample_card: str = "resident") -> str:
-    """Identified -> "my applications" -> the newest case's progress -> its receipt printed again -> home.
-    Returns the reprinted case's number."""
+def my_cases_journey(gui: Gui, camera: Camera | None = None, sample_card: str = "resident", fee_case: str = "",
+                     pay: Callable[[str], bool] | None = None) -> str:
+    """Identified -> "my applications" -> (``fee_case``: its fee, left unpaid, paid from its progress) -> the newest
+    case's progress -> its receipt printed again -> home. Returns the reprinted case's number."""
     identify_at_kiosk(gui, camera, "-cases", sample_card)
     tap(_screen(gui, Step.IDENTIFIED).cases, "'my applications' button")
     wait_for_screen(gui, Step.MY_CASES, 20)
     _snap(camera, gui, "my-cases")
     cases = _screen(gui, Step.MY_CASES)
+    if fee_case:
+        fee_from_cases(gui, camera, fee_case, pay)
     accepted = [str(c["case_number"]) for c in gui.window.session.my_cases if c.get("case_number")]
     number = accepted[0] if accepted else ""
     tap(cases.buttons.get(number), "the newest accepted application")
@@ -567,6 +571,23 @@ def my_cases_journey(gui: Gui, camera: Camera | None = None, sample_card: str = 
     gui.services.devices.id_reader.remove_card()
     wait_for_screen(gui, Step.HOME)
     return number
+
+
+def fee_from_cases(gui: Gui, camera: Camera | None, number: str, pay: Callable[[str], bool] | None) -> None:
+    """From "my applications": the case whose fee was left unpaid -> "Pay the fee" -> its code, paid on the citizen's
+    phone (``pay``; else "pay later" again) -> the case again, the fee paid -> back to the applications."""
+    session = gui.window.session
+    tap(_screen(gui, Step.MY_CASES).buttons.get(number), "the application whose fee is not paid yet")
+    wait_for_screen(gui, Step.PROGRESS)
+    progress = _screen(gui, Step.PROGRESS)
+    _snap(camera, gui, "case-progress-fee-due")
+    tap(progress.pay, "'pay the fee' button")
+    wait_for_screen(gui, Step.PAYMENT)
+    pay_fee(gui, camera, "-from-cases", pay, then=Step.PROGRESS)
+    wait_until(lambda: showing(gui, Step.PROGRESS) and not session.busy, "the application shown again", 30)
+    _snap(camera, gui, "case-progress-fee-paid")
+    tap(progress.back, "'back' button")
+    wait_for_screen(gui, Step.MY_CASES)
 
 
 def licence_journey(gui: Gui, camera: Camera | None = None, sample_card: str = "resident",

@@ -47,7 +47,7 @@ def citizen_receipt(receipt: Receipt, lang: str) -> ReceiptDocument:
     if receipt.fee_yuan:
         fee = f"￥{receipt.fee_yuan:.2f}"  # the full-width sign: two bytes in GBK too (U+00A5 is four in GB18030)
         lines.append(Line(t("Fee {amount}: paid").format(amount=fee) if receipt.fee_paid else
-                          t("Fee {amount}: not paid yet. Pay it at any terminal of this hall (your applications) "
+                          t("Fee {amount}: not paid yet. Pay it at any terminal of this hall (My applications) "
                             "or at the service window before you collect the result.").format(amount=fee)))
     if receipt.provisional:
         lines.append(Line(t("Saved while the service system was offline; it will be sent automatically. "

@@ -46,6 +46,10 @@ def test_an_expired_code_gives_a_new_one_and_paying_later_says_how(services, san
     session.pay_later()
     assert session.step is Step.DONE and not session.receipt.fee_paid
     assert "未缴纳" in "".join(receipt_lines(services))
+    said = session.notice.message.render("en")  # where to pay, on the screen as on the paper
+    assert session.notice.check and said.endswith("The fee is not paid yet: pay it at any terminal of this hall (My "
+                                                  "applications) or at the service window before you collect the "
+                                                  "result.")
 
 
 def test_a_free_service_asks_for_no_fee(services):

@@ -1564,15 +1564,25 @@ class CitizenSession(SessionTicket, RatingTaps):
                                             "terminal and will be sent automatically; you do not need to come "
                                             "back. Your receipt has been printed."), error=False, check=unchecked))
             return
-        self._go(Step.DONE, Notice(text("Please check that your receipt was printed. If it was not, your case "
-                                        "number is on the screen; please note it down.") if unchecked else
-                                   text("Your receipt has been printed. Please take it."), error=False,
-                                   check=unchecked))
+        said = (text("Please check that your receipt was printed. If it was not, your case number is on the screen; "
+                     "please note it down.") if unchecked else text("Your receipt has been printed. Please take it."))
+        due = self._fee_left(said)
+        self._go(Step.DONE, Notice(due or said, error=False, check=unchecked or due is not None))
+
+    def _fee_left(self, said: Text) -> Text | None:
+        """``said`` and where to pay, when the citizen chose to pay the fee later; None when nothing is left to pay."""
+        receipt = self.receipt
+        if receipt is None or not receipt.fee_yuan or receipt.fee_paid or receipt.provisional:
+            return None
+        return text("{printed} {kept}", printed=said, kept=text(
+            "The fee is not paid yet: pay it at any terminal of this hall (My applications) or at the service "
+            "window before you collect the result."))
 
     def _print_failed(self, exc: BaseException) -> None:
         log.warning("session: receipt not printed: %s", exc)
-        self._go(Step.DONE, Notice(text("The receipt could not be printed ({reason}). Your case number is on the "
-                                        "screen; please note it down.", reason=user_message(exc))))
+        said = text("The receipt could not be printed ({reason}). Your case number is on the screen; please note it "
+                    "down.", reason=user_message(exc))
+        self._go(Step.DONE, Notice(self._fee_left(said) or said))
 
     def rating_key(self) -> EvaluationKey | None:
         """What the citizen may rate now that a matter ended: the case (by its provisional number while it
