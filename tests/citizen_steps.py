@@ -84,3 +84,16 @@ def place_card_and_agree(gui, qtbot, sample="resident"):
     qtbot.waitUntil(lambda: session.step is Step.CONSENT, timeout=5000)
     qtbot.mouseClick(gui.window.view.screens[Step.CONSENT].agree, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: session.step is Step.IDENTIFIED, timeout=5000)
+
+
+def to_my_case(gui, qtbot, number):
+    """The sample card laid, "I agree", "My applications", then the case ``number``: its progress screen."""
+    from PySide6.QtCore import Qt
+
+    session, screens = gui.window.session, gui.window.view.screens
+    place_card_and_agree(gui, qtbot)
+    qtbot.mouseClick(screens[Step.IDENTIFIED].cases, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.step is Step.MY_CASES and not session.busy, timeout=10000)
+    qtbot.mouseClick(screens[Step.MY_CASES].buttons[number], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.step is Step.PROGRESS and not session.busy, timeout=10000)
+    return screens[Step.PROGRESS]

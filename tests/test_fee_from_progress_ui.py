@@ -5,7 +5,7 @@ code is the open order's; once paid the case is shown again, the fee paid, its r
 from PySide6.QtCore import Qt
 
 from kiosk.workflows.citizen import Step
-from tests.citizen_steps import place_card_and_agree
+from tests.citizen_steps import to_my_case
 from tests.test_payment_session import left_at_the_code, pay, receipt_lines
 
 LEFT = Qt.MouseButton.LeftButton
@@ -15,12 +15,7 @@ def test_the_fee_is_paid_from_the_case_on_the_progress_screen(services, open_gui
     number = left_at_the_code(services)  # at another terminal of the hall, without Qt
     gui = open_gui("kiosk", terminal={"idle_timeout_s": 600, "payment_poll_s": 1.0})
     session, screens = gui.window.session, gui.window.view.screens
-    place_card_and_agree(gui, qtbot)
-    qtbot.mouseClick(screens[Step.IDENTIFIED].cases, LEFT)
-    qtbot.waitUntil(lambda: session.step is Step.MY_CASES and not session.busy, timeout=10000)
-    qtbot.mouseClick(screens[Step.MY_CASES].buttons[number], LEFT)
-    qtbot.waitUntil(lambda: session.step is Step.PROGRESS and not session.busy, timeout=10000)
-    progress = screens[Step.PROGRESS]
+    progress = to_my_case(gui, qtbot, number)
     assert "费用¥10.00：尚未缴纳" in progress.next.text()
     assert progress.pay.isVisible() and progress.pay.text() == "缴纳费用"
     qtbot.mouseClick(progress.pay, LEFT)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from common import provisional
 
 from kiosk.workflows.citizen import Step
-from tests.citizen_steps import place_card_and_agree
+from tests.citizen_steps import to_my_case
 
 LEFT = Qt.MouseButton.LeftButton
 CASE = "SQ2026112000007"  # the sample card's; 个体工商户设立登记 promises a date
@@ -18,13 +18,7 @@ CASE = "SQ2026112000007"  # the sample card's; 个体工商户设立登记 promi
 
 def to_progress(gui, qtbot, sandbox, status):
     sandbox.store.set_status(CASE, status, "审查中", "Under review")
-    session, screens = gui.window.session, gui.window.view.screens
-    place_card_and_agree(gui, qtbot)
-    qtbot.mouseClick(screens[Step.IDENTIFIED].cases, LEFT)
-    qtbot.waitUntil(lambda: session.step is Step.MY_CASES and not session.busy, timeout=10000)
-    qtbot.mouseClick(screens[Step.MY_CASES].buttons[CASE], LEFT)
-    qtbot.waitUntil(lambda: session.step is Step.PROGRESS and not session.busy, timeout=10000)
-    return screens[Step.PROGRESS]
+    return to_my_case(gui, qtbot, CASE)
 
 
 def test_a_case_under_review_with_a_notice_fits_in_large_text(open_gui, qtbot, sandbox):
