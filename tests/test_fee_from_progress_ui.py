@@ -16,6 +16,8 @@ def test_the_fee_is_paid_from_the_case_on_the_progress_screen(services, open_gui
     gui = open_gui("kiosk", terminal={"idle_timeout_s": 600, "payment_poll_s": 1.0})
     session, screens = gui.window.session, gui.window.view.screens
     progress = to_my_case(gui, qtbot, number)
+    listed = screens[Step.MY_CASES].buttons[number].text()
+    assert listed.endswith(" · 提交成功 · 费用未缴"), listed  # found among the applications by it
     assert "费用¥10.00：尚未缴纳" in progress.next.text()
     assert progress.pay.isVisible() and progress.pay.text() == "缴纳费用"
     qtbot.mouseClick(progress.pay, LEFT)

@@ -530,20 +530,21 @@ class CitizenSession(SessionTicket, RatingTaps):
                        fee_yuan=service.fee_yuan if service is not None else 0.0,
                        fee_paid=case.get("fee_paid") is True)
 
-    def shown_fee(self) -> tuple[float, bool] | None:
-        """The fee of the identified citizen's case shown and whether the backend says it is paid; None for a free
-        service, a case the catalogue does not know, or a case shown from a scanned code alone."""
-        case = self.progress
+    def shown_fee(self, case: dict[str, Any] | None = None) -> tuple[float, bool] | None:
+        """The fee of one of the identified citizen's cases (by default the one shown) and whether the backend says it
+        is paid; None for a free service, a case the catalogue does not know, or a case shown from a scanned code."""
+        case = self.progress if case is None else case
         service = self._service_of(case) if self.identity is not None and case is not None else None
         if service is None or not service.fee_yuan or not case.get("case_number"):
             return None
         return service.fee_yuan, case.get("fee_paid") is True
 
-    def fee_due(self) -> float:
-        """The fee still to pay on the case shown (``shown_fee``): 0 once paid, or when the case was not accepted or
-        is collected."""
-        fee = self.shown_fee()
-        if fee is None or fee[1] or (self.progress or {}).get("status") in ("not_accepted", "collected"):
+    def fee_due(self, case: dict[str, Any] | None = None) -> float:
+        """The fee still to pay on a case (``shown_fee``): 0 once paid, or when the case was not accepted or is
+        collected."""
+        case = self.progress if case is None else case
+        fee = self.shown_fee(case)
+        if fee is None or fee[1] or (case or {}).get("status") in ("not_accepted", "collected"):
             return 0.0
         return fee[0]
 

@@ -48,6 +48,7 @@ class MyCasesScreen(Screen):
             else:
                 name = case.get("service_name_en" if lang == "en" else "service_name_zh", "")
                 status = _(STATUS_LABELS[case["status"]]) if case.get("status") in STATUS_LABELS else ""
-                widget.setText(f"{name}\n{number} · {submitted} · {status}")
+                due = _("Fee not paid yet") if session.fee_due(case) else ""  # paid from its progress
+                widget.setText(" · ".join(part for part in (f"{name}\n{number}", submitted, status, due) if part))
             self.column.addWidget(widget)
             self.buttons[number] = widget
