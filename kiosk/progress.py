@@ -1,9 +1,12 @@
-"""What a case's progress means to the citizen: what happens next and the date promised. Qt-free;
-one module for the kiosk (and the window's look-ups)."""
+"""What a case's progress means to the citizen: what happens next, the date promised, and whom an agent's case is
+for. Qt-free; one module for the kiosk (and the window's look-ups)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
 
 from common.i18n import N_, Text, text
 
@@ -37,3 +40,38 @@ def promised_date(submitted_at: str, working_days: int) -> dt.date | None:
         if day.weekday() < 5:
             left -= 1
     return day
+
+
+# A masked ID number as a receipt prints it: a few characters kept at each end, the rest starred (common.masking)
+_MASKED_ID = re.compile(r"[0-9A-Z]{0,4}\*{4,}[0-9Xx]{0,4}")
+# A masked name: its first character and stars (张**), or a Latin name's initials and stars (J*** S****)
+_MASKED_NAME = re.compile(r"[^\s*A-Za-z]\*+|[A-Za-z]\**( [A-Za-z]\**)*")
+_MAX_NAME = 60
+
+
+@dataclass(frozen=True)
+class AgentCase:
+    """An agent's case (代办) as its view says: the principal and the agent, masked."""
+
+    principal_name: str
+    principal_id: str
+    agent_name: str
+    agent_id: str
+
+
+def _masked_name(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= _MAX_NAME and "*" in value and bool(_MASKED_NAME.fullmatch(value))
+
+
+def agent_case(case: dict[str, Any]) -> AgentCase | None:
+    """The view's ``agent_case`` (payloads.md, "Who applies"), only when every part of it looks masked: a backend's
+    answer that names someone in full is not printed (None: the receipt names the person identified)."""
+    found = case.get("agent_case")
+    if not isinstance(found, dict):
+        return None
+    names = [found.get(key) for key in ("principal_masked_name", "agent_masked_name")]
+    ids = [found.get(key) for key in ("principal_masked_id", "agent_masked_id")]
+    if not all(_masked_name(name) for name in names) or not all(
+            isinstance(number, str) and _MASKED_ID.fullmatch(number) for number in ids):
+        return None
+    return AgentCase(names[0], ids[0], names[1], ids[1])

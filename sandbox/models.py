@@ -439,6 +439,15 @@ class HistoryEntry(BaseModel):
     note_en: str = ""
 
 
+class AgentCase(BaseModel):
+    """Who an agent's case (代办) is for and who filed it, masked as a receipt prints them."""
+
+    principal_masked_name: str = Field(max_length=60, description="the applicant, e.g. 李**")
+    principal_masked_id: str = Field(max_length=40, description="e.g. 3301**********2468")
+    agent_masked_name: str = Field(max_length=60)
+    agent_masked_id: str = Field(max_length=40)
+
+
 class CaseView(BaseModel):
     case_number: str
     service_code: str
@@ -450,6 +459,9 @@ class CaseView(BaseModel):
     licence_ready: bool = False
     fee_paid: bool = Field(default=False, description="an order of the case's fee was paid (false for a service "
                                                       "without a fee); the fee itself is the service's fee_yuan")
+    agent_case: Optional[AgentCase] = Field(default=None, description="set for a case an agent filed for another "
+                                                                     "person: both masked, for its receipt printed "
+                                                                     "again")
     history: list[HistoryEntry]
 
 

@@ -21,6 +21,7 @@ from typing import Any, Iterator
 
 from contextlib import contextmanager
 
+from common.masking import mask_id_number, mask_name
 from sandbox.audit_chains import AuditChains
 from sandbox.evaluations import Evaluations
 from sandbox.models import Service
@@ -82,6 +83,18 @@ CLOCK_SLACK_S = 300.0  # how far a terminal's clock (a queued decision's time) m
 def _seed(name: str) -> list[dict[str, Any]]:
     resource = resources.files("sandbox").joinpath(f"data/{name}.json")
     return json.loads(resource.read_text("utf-8")) if resource.is_file() else []
+
+
+def _agent_case(body: str) -> dict[str, str] | None:
+    """An agent's case: its principal and agent, masked (CaseView.agent_case)."""
+    case = json.loads(body)
+    agent, applicant = case.get("agent"), case.get("applicant") or {}
+    if not isinstance(agent, dict) or not agent.get("id_number"):
+        return None
+    return {"principal_masked_name": mask_name(str(applicant.get("name", ""))),
+            "principal_masked_id": mask_id_number(str(applicant.get("id_number", ""))),
+            "agent_masked_name": mask_name(str(agent.get("name", ""))),
+            "agent_masked_id": mask_id_number(str(agent["id_number"]))}
 
 
 def now_iso(ts: float | None = None) -> str:
@@ -452,7 +465,8 @@ class Store:
                 "status": status, "submitted_at": now_iso(row["submitted"]),
                 "provisional_number": row["provisional_number"],
                 "licence_ready": bool(row["licence_ready"]) or status == "ready",
-                "fee_paid": self.payments.paid(row["case_number"]), "history": history}
+                "fee_paid": self.payments.paid(row["case_number"]), "agent_case": _agent_case(row["body"]),
+                "history": history}
 
     def case(self, case_number: str) -> dict[str, Any] | None:
         row = self._one("SELECT * FROM cases WHERE case_number = ?", case_number)

@@ -8,6 +8,7 @@ import time
 from common import uscc
 from common.domain import ApplyAs, Identity
 from devices.idcard.samples import sample_identity
+from devices.receipt.virtual import render
 from kiosk.receipts import citizen_receipt
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import FORMS, fill_form, identify, provide_materials, walk_to_confirm
@@ -240,6 +241,17 @@ def test_an_agent_applies_for_another_person(services, sandbox):
     principal = session.application.principal
     session.finish()
     assert principal.id_number == "" and session.form_values == {}
+    # its view names both, masked; its receipt printed again from the agent's applications says what the first said
+    assert sandbox.store.case(number)["agent_case"] == {
+        "principal_masked_name": "李**", "principal_masked_id": "3301**********2468",
+        "agent_masked_name": "张**", "agent_masked_id": "3301**********1236"}
+    identify(session)
+    session.show_my_cases()
+    session.open_case(number)
+    session.reprint_receipt()
+    printer = services.devices.receipt_printer
+    again = render(printer.last_bytes, printer.profile).lines
+    assert "申请人：李**（3301**********2468）" in again and "经办人：张**（3301**********1236）" in again, again
 
 
 # -- the form ---------------------------------------------------------------------------------------

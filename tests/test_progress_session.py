@@ -3,8 +3,10 @@ and a reprinted receipt; against the sandbox, without Qt."""
 
 import datetime as dt
 
+import pytest
+
 from devices.receipt.virtual import render
-from kiosk.progress import promised_date
+from kiosk.progress import AgentCase, agent_case, promised_date
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import identify
 
@@ -43,3 +45,21 @@ def test_promised_dates_count_working_days():
     assert promised_date("2026-12-04T10:00:00+08:00", 1) == dt.date(2026, 12, 7)  # Friday -> Monday
     assert promised_date("2026-12-01T10:00:00+08:00", 5) == dt.date(2026, 12, 8)
     assert promised_date("not a time", 3) is None
+
+
+MASKED = {"principal_masked_name": "李**", "principal_masked_id": "3301**********2468",
+          "agent_masked_name": "J*** S****", "agent_masked_id": "USA3*******1513"}
+
+
+@pytest.mark.parametrize("key, value", [
+    ("principal_masked_name", "李四"), ("principal_masked_name", "张三丰*"), ("principal_masked_name", float("nan")),
+    ("principal_masked_name", "**"), ("agent_masked_name", "John S****"), ("agent_masked_name", None),
+    ("principal_masked_id", "330102195506122468"), ("agent_masked_id", "3301*2468"), ("agent_masked_id", 7)])
+def test_an_agent_case_that_names_someone_in_full_or_oddly_is_not_printed(key, value):
+    """A backend's agent_case that does not look masked is dropped: the receipt names the person identified."""
+    assert agent_case({"agent_case": dict(MASKED, **{key: value})}) is None
+
+
+def test_an_agent_case_masked_as_a_receipt_prints_it_is_read():
+    assert agent_case({"agent_case": MASKED}) == AgentCase("李**", "3301**********2468", "J*** S****", "USA3*******1513")
+    assert agent_case({"agent_case": None}) is None and agent_case({"agent_case": ["李**"]}) is None

@@ -521,14 +521,18 @@ class CitizenSession(SessionTicket, RatingTaps):
         except ValueError:
             submitted = dt.datetime.now().astimezone()
         service = self._service_of(case)
+        agent_case = progress.agent_case(case)  # an agent's: the principal applies, the agent handled it
+        names = ({"applicant_masked_name": agent_case.principal_name, "applicant_masked_id": agent_case.principal_id,
+                  "handled_by_name": agent_case.agent_name, "handled_by_id": agent_case.agent_id}
+                 if agent_case is not None else
+                 {"applicant_masked_name": self.identity.masked_name, "applicant_masked_id": self.identity.masked_id})
         return Receipt(case_number=str(case["case_number"]), service_code=str(case.get("service_code", "")),
                        service_name_zh=str(case.get("service_name_zh", "")),
                        service_name_en=str(case.get("service_name_en", "")),
-                       applicant_masked_name=self.identity.masked_name, applicant_masked_id=self.identity.masked_id,
                        terminal_id=self._terminal_id, submitted_at=submitted, reprint=True,
                        promised_days=service.promised_days if service is not None else None,
                        fee_yuan=service.fee_yuan if service is not None else 0.0,
-                       fee_paid=case.get("fee_paid") is True)
+                       fee_paid=case.get("fee_paid") is True, **names)
 
     def shown_fee(self, case: dict[str, Any] | None = None) -> tuple[float, bool] | None:
         """The fee of one of the identified citizen's cases (by default the one shown) and whether the backend says it
