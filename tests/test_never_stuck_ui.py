@@ -177,12 +177,14 @@ def test_faults_at_the_identity_payment_and_done_screens(gui, qtbot, sandbox):
     qtbot.mouseClick(payment.again, LEFT)
     qtbot.waitUntil(lambda: session.payment is not None and payment.code.isVisible(), timeout=5000)
     assert not payment.notice.isVisible()
-    qtbot.mouseClick(payment.later, LEFT)  # paying at the window: the receipt says how, and the printer is empty
+    qtbot.mouseClick(payment.later, LEFT)  # paying later: the receipt would say where, and the printer is empty
     done = screens[Step.DONE]
     qtbot.waitUntil(lambda: session.step is Step.DONE and done.notice.isVisible(), timeout=10000)
     assert notice_shown(done, session) == ("The receipt could not be printed (The receipt printer is out of paper. "
                                            "Please ask the hall staff for help.). Your case number is on the screen; "
-                                           "please note it down.")
+                                           "please note it down. The fee is not paid yet: pay it at any terminal of "
+                                           "this hall (My applications) or at the service window before you collect "
+                                           "the result.")  # the screen says it, as the receipt would have
     number = session.receipt.case_number
     assert done.number.text() == number and sandbox.store.case(number) is not None
     assert done.finish.isEnabled() and done.rate_buttons[5].isEnabled()
