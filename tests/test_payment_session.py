@@ -134,3 +134,15 @@ def test_a_receipt_printed_again_says_the_promised_days_not_done_on_the_spot(ser
     session.reprint_receipt()
     paper = "\n".join(receipt_lines(services))
     assert "工作日内办结" in paper and "即办" not in paper and "费用" not in paper, paper
+
+
+def test_a_fee_paid_from_the_case_is_said_paid_when_the_printer_is_out_of_paper(services, sandbox):
+    number = left_at_the_code(services)
+    session = to_the_case(services, number)
+    session.pay_fee()
+    services.devices.receipt_printer.inject("paper_out")
+    pay(sandbox, session.payment.order_id)
+    session.poll_payment()
+    said = session.notice.message.render("en")
+    assert session.step is Step.PROGRESS and session.notice.error and said.startswith("The fee is paid. "), said
+    assert "out of paper" in said and session.fee_due() == 0 and session.can_reprint()  # printed again later

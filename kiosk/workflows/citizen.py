@@ -565,8 +565,9 @@ class CitizenSession(SessionTicket, RatingTaps):
         self._go(Step.PAYMENT)
         self.new_payment_order()
 
-    def reprint_receipt(self, said: Text | None = None) -> None:
-        """The receipt of the case shown, printed again; ``said``: what the citizen is told once it is printed."""
+    def reprint_receipt(self, fee_paid_now: bool = False) -> None:
+        """The receipt of the case shown, printed again; ``fee_paid_now``: just after its fee was paid (pay_fee), which
+        is said whatever the printer does."""
         if not self.can_reprint():
             return
         assert self.identity is not None and self.progress is not None
@@ -575,16 +576,23 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.busy = True
         self._changed()
 
+        def with_fee(said: Text) -> Text:
+            return text("{printed} {kept}", printed=text("The fee is paid."), kept=said) if fee_paid_now else said
+
         def printed(result: Any) -> None:
             self.busy = False
             unchecked = isinstance(result, PrintResult) and not result.status_known
-            self._go(Step.PROGRESS, Notice(text("Please check that your receipt was printed.") if unchecked else
-                                           said or text("The receipt is printed again. Please take it."), error=False,
-                                           check=unchecked))
+            if unchecked:
+                said = with_fee(text("Please check that your receipt was printed."))
+            elif fee_paid_now:
+                said = text("The fee is paid, and your receipt printed again says so. Please take it.")
+            else:
+                said = text("The receipt is printed again. Please take it.")
+            self._go(Step.PROGRESS, Notice(said, error=False, check=unchecked))
 
         def failed(exc: BaseException) -> None:
             self.busy = False
-            self._go(Step.PROGRESS, Notice(user_message(exc)))
+            self._go(Step.PROGRESS, Notice(with_fee(user_message(exc))))
 
         printer, backend, number = self._printer, self._backend, receipt.case_number
 
@@ -1527,7 +1535,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             self._go(Step.PROGRESS)
             if paid and self.progress is not None:
                 self.progress = dict(self.progress, fee_paid=True)
-                self.reprint_receipt(text("The fee is paid, and your receipt printed again says so. Please take it."))
+                self.reprint_receipt(fee_paid_now=True)
             return
         self.receipt = dataclasses.replace(self.receipt, fee_paid=paid)
         self._go(Step.PRINTING)
