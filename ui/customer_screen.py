@@ -55,7 +55,8 @@ def decision_text(desk: ClerkDesk) -> str:
     """What was decided on the matter, in the language shown; empty while nothing is."""
     number, key = desk.result, desk.rating.key
     if desk.step is not Desk.DONE or not number or number == "-":
-        return _("The one-time notice is printed: it lists everything still missing.") \
+        # not "is printed": its papers may not have printed (kiosk/workflows/clerk_documents.py)
+        return _("The one-time notice, without a number, lists everything still missing.") \
             if desk.step is Desk.DONE and number == "-" else ""
     if key is not None and key.kind is EvaluationKeyKind.NOTICE:
         return _("One-time notice {number}: it lists everything still missing.").format(number=number)
