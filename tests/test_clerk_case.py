@@ -105,3 +105,25 @@ def test_signing_out_or_another_card_forgets_the_kept_case(services, sandbox, ca
     assert desk._kept_case is not None
     desk.sign_out()
     assert desk._kept_case is None and desk.identity is None
+
+
+def test_papers_left_unprinted_when_the_matter_ends_are_audited_and_said_once(services, sandbox, cases):
+    desk = checking(services)
+    receipts, documents = services.devices.receipt_printer, services.devices.document_printer
+    receipts.inject("paper_out")
+    documents.inject("jam")
+    desk.accept()
+    (submitted,) = cases()
+    assert desk.can_print_again() and desk.unprinted is not None and desk.unprinted_slip is not None
+    desk.next_applicant()  # the clerk moves on: the papers go with the matter, not silently
+    said = desk.notice.message.render("en")
+    assert desk.step is Desk.WAITING and desk.notice.error
+    assert said == "The receipt slip and Acceptance Notice of the last matter were never printed. Its decision is " \
+                   "recorded in the service system."  # not by its number: nothing of that matter at the next
+    assert desk.notice.message.render("zh_CN").startswith("上一件事项的小票和受理通知书始终未能打印")
+    audited = [(e["action"], e["detail"]) for e in services.audit.entries]
+    assert ("papers_never_printed", f"acceptance {submitted} + acceptance-{submitted}") in audited
+    receipts.inject("clear")
+    documents.inject("clear")
+    desk.card_read(sample_identity("resident"))
+    assert desk.notice is None  # said once

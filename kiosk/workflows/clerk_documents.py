@@ -58,6 +58,8 @@ class DeskDocuments:
         self.unprinted: WindowDocument | None = None  # an A4 document the printer failed: offered again
         self.unprinted_slip: ReceiptDocument | None = None  # a receipt slip the printer failed: offered again
         self._after_print: Notice | None = None  # the decision's own message, said once its papers are printed
+        self._papers_of = ""  # the case or notice number the papers are of
+        self._papers_left: tuple[str, tuple[Text, ...]] | None = None  # the last matter's, never printed: said once
 
     def has_document_printer(self) -> bool:
         return self._document_printer is not None
@@ -85,7 +87,7 @@ class DeskDocuments:
         """Print the decision's ``slip`` and ``document`` (the latter only with a document printer), then end the
         matter's step with ``done`` (what was decided) and what came of each paper."""
         self.unprinted = document if self._document_printer is not None else None
-        self.unprinted_slip, self._after_print = slip, done
+        self.unprinted_slip, self._after_print, self._papers_of = slip, done, self.result
         self._print_held()
 
     def _print_held(self: "ClerkDesk") -> None:
@@ -168,5 +170,28 @@ class DeskDocuments:
             self._audit_step("print_again", " + ".join(title for title in held if title))
             self._print_held()
 
-    def _forget_documents(self) -> None:
+    def _forget_documents(self: "ClerkDesk") -> None:
+        """The matter ends: papers still held are audited ``papers_never_printed`` and said at the next applicant
+        (their decision stands recorded), as a hand-over receipt is (kiosk/workflows/clerk_handover.py)."""
+        held = [(self.unprinted_slip.title, text("receipt slip")) if self.unprinted_slip is not None else None,
+                (job_title(self.unprinted), text(NAMES[type(self.unprinted)])) if self.unprinted is not None else None]
+        left = [paper for paper in held if paper is not None]
+        if left and self._after_print is not None:
+            log.warning("desk: the papers of %s were never printed", self._papers_of)  # a case or notice number
+            self._audit_step("papers_never_printed", " + ".join(title for title, _name in left))
+            self._papers_left = (self._papers_of, tuple(name for _title, name in left))
         self.unprinted = self.unprinted_slip = self._after_print = None
+        self._papers_of = ""
+
+    def _papers_never_printed(self) -> Text | None:
+        """Once, at the next applicant: the papers the last matter left unprinted."""
+        left, self._papers_left = self._papers_left, None
+        if left is None:
+            return None
+        number, names = left
+        named = names[0] if len(names) == 1 else text("{first} and {second}", first=names[0], second=names[1])
+        # not named by its number: nothing of the last applicant's matter shows at the next (the audit trail has it)
+        if number in ("", "-"):  # a notice the backend did not confirm
+            return text("The {papers} of the last matter were never printed.", papers=named)
+        return text("The {papers} of the last matter were never printed. Its decision is recorded in the service "
+                    "system.", papers=named)

@@ -216,10 +216,14 @@ class DeskHandover(DeskAgent):
         self._handover_keys = {}
         self.unprinted_handovers = ()
 
-    def _left_unprinted(self) -> Notice | None:
-        """Once, at the next applicant: the hand-over receipts the last matter left unprinted."""
+    def _left_unprinted(self: "ClerkDesk") -> Notice | None:
+        """Once, at the next applicant: the hand-over receipts and a decision's papers (kiosk/workflows/
+        clerk_documents.py) the last matter left unprinted."""
         left, self._never_printed = self._never_printed, ()
-        if not left:
+        said = [text("The receipt of hand-over {numbers} was never printed. The hand-over is recorded in the "
+                     "service system.", numbers=", ".join(left))] if left else []
+        papers = self._papers_never_printed()
+        said += [papers] if papers is not None else []
+        if not said:
             return None
-        return Notice(text("The receipt of hand-over {numbers} was never printed. The hand-over is recorded in the "
-                           "service system.", numbers=", ".join(left)))
+        return Notice(said[0] if len(said) == 1 else text("{printed} {kept}", printed=said[0], kept=said[1]))
