@@ -91,3 +91,24 @@ def test_the_monkey_who_knows_pays_the_fee_and_watches_the_kiosk_see_it(open_gui
     kinds = ("order expired", "order cancelled", "new code")
     assert {k: v for k, v in monkey.tally.by_action.items() if k in kinds} == ended[said]
     assert [o["status"] for o in sandbox.store.payments.orders_of(journey.number)] == orders  # the last paid
+
+
+def test_the_monkey_who_knows_pays_a_fee_left_unpaid_from_my_applications(open_gui, sandbox, monkeypatch):
+    """The sample card's JSZ-010 case (seeded, its fee never paid): from My applications, "Pay the fee", the phone pays;
+    the case shown again must ask for nothing more."""
+    from entry import walkthrough as walk
+    from entry.bench import ui_monkey
+
+    monkeypatch.setattr(ui_monkey, "PHONE_ODDS", tuple(float(s == "paid") for s in ui_monkey.PHONE_SAYS))
+    gui = open_gui("kiosk", devices={"id_reader": {"type": "sim", "pace": False}})
+    monkey = Monkey(gui, 1, wait_s=20.0, voice=False)
+    unpaid = "SQ2026112600018"
+
+    def phone(order_id: str) -> bool:
+        monkey.knows()
+        return True
+
+    walk.my_cases_journey(gui, fee_case=unpaid, pay=phone)
+    assert monkey.tally.by_action.get("fee paid later") == 1 and "fee paid" not in monkey.tally.by_action
+    assert [o["status"] for o in sandbox.store.payments.orders_of(unpaid)] == ["paid"]
+    assert sandbox.store.case(unpaid)["fee_paid"] is True

@@ -268,9 +268,16 @@ class Monkey(SeededMonkey):
             self._count_fee_paid()
 
     def _count_fee_paid(self) -> None:
-        """Counted when the kiosk's receipt says the fee is paid."""
+        """Counted when the kiosk says the fee is paid: its receipt after a submit, or the case shown again when the
+        fee was paid later from My applications, which must then ask for nothing more."""
+        from kiosk.workflows.citizen import Step
+
         if self.session.receipt is not None and self.session.receipt.fee_paid:
             self.tally.count("fee paid")
+        elif self.session.step is Step.PROGRESS and self.session.progress is not None:
+            if self.session.fee_due():
+                self.fail("the fee was paid from My applications, yet the case still asks for it")
+            self.tally.count("fee paid later")
 
     def _platform(self, order_id: str, said: str) -> bool:
         """The payment platform's word on ``order_id`` given to the sandbox; False (noted) when it would not take it."""
