@@ -329,6 +329,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
             self._go(Desk.WAITING, self._left_unprinted())
 
     def _clear_applicant(self) -> None:
+        self._forget_documents()  # first: papers never printed are audited by the matter's result
         if self.identity is not None:
             self.identity.wipe()
         self.identity = self.service = None
@@ -337,7 +338,6 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         self.rating.reset()
         self._rating_applicant = ""
         self._masker.forget_names()
-        self._forget_documents()
         self._forget_case()
         self._forget_handover()
         self._forget_signature()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from common.i18n import Text, language, text
 from devices.docprinter.base import DocumentPrinter
@@ -41,7 +41,7 @@ class Printed:
     document: Came | None
 
 
-def _print(work) -> Came:
+def _print(work: Callable[[], bool]) -> Came:
     """One paper printed on the task runner: whatever its printer raises is what became of it, not the task's
     failure, so the other paper is still printed."""
     try:
@@ -58,7 +58,6 @@ class DeskDocuments:
         self.unprinted: WindowDocument | None = None  # an A4 document the printer failed: offered again
         self.unprinted_slip: ReceiptDocument | None = None  # a receipt slip the printer failed: offered again
         self._after_print: Notice | None = None  # the decision's own message, said once its papers are printed
-        self._papers_of = ""  # the case or notice number the papers are of
         self._papers_left: tuple[str, tuple[Text, ...]] | None = None  # the last matter's, never printed: said once
 
     def has_document_printer(self) -> bool:
@@ -87,7 +86,7 @@ class DeskDocuments:
         """Print the decision's ``slip`` and ``document`` (the latter only with a document printer), then end the
         matter's step with ``done`` (what was decided) and what came of each paper."""
         self.unprinted = document if self._document_printer is not None else None
-        self.unprinted_slip, self._after_print, self._papers_of = slip, done, self.result
+        self.unprinted_slip, self._after_print = slip, done
         self._print_held()
 
     def _print_held(self: "ClerkDesk") -> None:
@@ -117,29 +116,35 @@ class DeskDocuments:
     def _papers_printed(self: "ClerkDesk", printed: Printed) -> None:
         from kiosk.workflows.clerk import Desk
 
-        done, document = self._after_print, self.unprinted
+        done = self._after_print
         if done is None:  # the applicant went meanwhile (cannot while busy): nothing to say it of
             log.warning("desk: papers printed with nothing held")
             return
         said, failed = done.message, False
-        if printed.slip is not None and self.unprinted_slip is not None:
-            said = self._said(said, printed.slip, text("receipt slip"), self.unprinted_slip.title)
-            if isinstance(printed.slip, BaseException):
+        for came, paper, held in ((printed.slip, self._slip_paper(), "unprinted_slip"),
+                                  (printed.document, self._document_paper(), "unprinted")):
+            if came is None or paper is None:
+                continue
+            said = self._said(said, came, *paper)
+            if isinstance(came, BaseException):
                 failed = True
             else:
-                self.unprinted_slip = None
-        if printed.document is not None and document is not None:
-            said = self._said(said, printed.document, text(NAMES[type(document)]), job_title(document))
-            if isinstance(printed.document, BaseException):
-                failed = True
-            else:
-                self.unprinted = None
+                setattr(self, held, None)  # printed: no longer offered again
         if failed:
             said = text("{done} Press “Print again” once the printer is ready.", done=said)
         else:
             self._after_print = None
         self._go(Desk.DONE, Notice(said, error=done.error or failed,
                                    check=printed.slip is False and not failed and not done.error))
+
+    def _slip_paper(self) -> tuple[Text, str] | None:
+        """The receipt slip held (its name, its title), or None."""
+        return (text("receipt slip"), self.unprinted_slip.title) if self.unprinted_slip is not None else None
+
+    def _document_paper(self) -> tuple[Text, str] | None:
+        """The A4 document held (its name, its job title), or None."""
+        document = self.unprinted
+        return (text(NAMES[type(document)]), job_title(document)) if document is not None else None
 
     def _said(self: "ClerkDesk", said: Text, came: Came, paper: Text, title: str) -> Text:
         """``said`` and what became of one paper, which is audited (printed or not, by its title and the failure's
@@ -165,23 +170,19 @@ class DeskDocuments:
     def print_again(self: "ClerkDesk") -> None:
         """The papers the printers failed, printed again (only printed: the decision stands recorded)."""
         if self.can_print_again():
-            held = (self.unprinted_slip.title if self.unprinted_slip is not None else "",
-                    job_title(self.unprinted) if self.unprinted is not None else "")
-            self._audit_step("print_again", " + ".join(title for title in held if title))
+            held = [paper for paper in (self._slip_paper(), self._document_paper()) if paper is not None]
+            self._audit_step("print_again", " + ".join(title for _name, title in held))
             self._print_held()
 
     def _forget_documents(self: "ClerkDesk") -> None:
         """The matter ends: papers still held are audited ``papers_never_printed`` and said at the next applicant
         (their decision stands recorded), as a hand-over receipt is (kiosk/workflows/clerk_handover.py)."""
-        held = [(self.unprinted_slip.title, text("receipt slip")) if self.unprinted_slip is not None else None,
-                (job_title(self.unprinted), text(NAMES[type(self.unprinted)])) if self.unprinted is not None else None]
-        left = [paper for paper in held if paper is not None]
-        if left and self._after_print is not None:
-            log.warning("desk: the papers of %s were never printed", self._papers_of)  # a case or notice number
-            self._audit_step("papers_never_printed", " + ".join(title for title, _name in left))
-            self._papers_left = (self._papers_of, tuple(name for _title, name in left))
+        left = [paper for paper in (self._slip_paper(), self._document_paper()) if paper is not None]
+        if left and self._after_print is not None:  # called before the matter's result is cleared
+            log.warning("desk: the papers of %s were never printed", self.result)  # a case or notice number
+            self._audit_step("papers_never_printed", " + ".join(title for _name, title in left))
+            self._papers_left = (self.result, tuple(name for name, _title in left))
         self.unprinted = self.unprinted_slip = self._after_print = None
-        self._papers_of = ""
 
     def _papers_never_printed(self) -> Text | None:
         """Once, at the next applicant: the papers the last matter left unprinted."""
