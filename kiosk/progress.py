@@ -1,5 +1,5 @@
-"""What a case's progress means to the citizen: what happens next, the date promised, and whom an agent's case is
-for. Qt-free; one module for the kiosk (and the window's look-ups)."""
+"""What a case's progress means to the citizen: what happens next, the date promised, and whom an agent's or a
+company's case is for. Qt-free; one module for the kiosk (and the window's look-ups)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from common import uscc
 from common.i18n import N_, Text, text
 
 NEXT = {
@@ -75,3 +76,19 @@ def agent_case(case: dict[str, Any]) -> AgentCase | None:
             isinstance(number, str) and _MASKED_ID.fullmatch(number) for number in ids):
         return None
     return AgentCase(names[0], ids[0], names[1], ids[1])
+
+
+_MAX_COMPANY_NAME = 100
+
+
+def company_case(case: dict[str, Any]) -> tuple[str, str] | None:
+    """A company's case, as its view says (payloads.md, "Who applies"): the company's name and credit code, when the
+    code is a valid one and the name a printable line; else None (the receipt names the person identified)."""
+    found = case.get("company")
+    if not isinstance(found, dict):
+        return None
+    code, name = found.get("credit_code"), found.get("name_zh")
+    if not isinstance(code, str) or not uscc.is_valid(code) or not isinstance(name, str) \
+            or not 0 < len(name) <= _MAX_COMPANY_NAME or not name.isprintable():
+        return None
+    return name, code

@@ -448,6 +448,13 @@ class AgentCase(BaseModel):
     agent_masked_id: str = Field(max_length=40)
 
 
+class CaseCompany(BaseModel):
+    """The company a company's case is for, as its receipt names it."""
+
+    credit_code: str = Field(max_length=18)
+    name_zh: str = Field(max_length=100)
+
+
 class CaseView(BaseModel):
     case_number: str
     service_code: str
@@ -459,6 +466,8 @@ class CaseView(BaseModel):
     licence_ready: bool = False
     fee_paid: bool = Field(default=False, description="an order of the case's fee was paid (false for a service "
                                                       "without a fee); the fee itself is the service's fee_yuan")
+    company: Optional[CaseCompany] = Field(default=None, description="set for a company's case: the company it is "
+                                                                    "for (the person who filed it is not named)")
     agent_case: Optional[AgentCase] = Field(default=None, description="set for a case an agent filed for another "
                                                                      "person: both masked, for its receipt printed "
                                                                      "again")

@@ -85,9 +85,16 @@ def _seed(name: str) -> list[dict[str, Any]]:
     return json.loads(resource.read_text("utf-8")) if resource.is_file() else []
 
 
-def _agent_case(body: str) -> dict[str, str] | None:
+def _company(case: dict[str, Any]) -> dict[str, str] | None:
+    """A company's case: the company (CaseView.company)."""
+    applicant = case.get("applicant") or {}
+    if applicant.get("type") != "company" or not applicant.get("credit_code"):
+        return None
+    return {"credit_code": str(applicant["credit_code"]), "name_zh": str(applicant.get("company_name") or "")}
+
+
+def _agent_case(case: dict[str, Any]) -> dict[str, str] | None:
     """An agent's case: its principal and agent, masked (CaseView.agent_case)."""
-    case = json.loads(body)
     agent, applicant = case.get("agent"), case.get("applicant") or {}
     if not isinstance(agent, dict) or not agent.get("id_number"):
         return None
@@ -451,6 +458,7 @@ class Store:
 
     def _view(self, row: sqlite3.Row) -> dict[str, Any]:
         service = self.service(row["service_code"]) or {}
+        body = json.loads(row["body"])
         history = json.loads(row["history"])
         if row["fixed_status"]:
             status = row["fixed_status"]
@@ -465,8 +473,8 @@ class Store:
                 "status": status, "submitted_at": now_iso(row["submitted"]),
                 "provisional_number": row["provisional_number"],
                 "licence_ready": bool(row["licence_ready"]) or status == "ready",
-                "fee_paid": self.payments.paid(row["case_number"]), "agent_case": _agent_case(row["body"]),
-                "history": history}
+                "fee_paid": self.payments.paid(row["case_number"]), "company": _company(body),
+                "agent_case": _agent_case(body), "history": history}
 
     def case(self, case_number: str) -> dict[str, Any] | None:
         row = self._one("SELECT * FROM cases WHERE case_number = ?", case_number)
@@ -482,10 +490,12 @@ class Store:
         return self._view(row) if row else None
 
     def cases_of(self, holder: str, as_agent: bool = False) -> list[dict[str, Any]]:
-        """The cases held by ``holder`` (an ID number or credit code); ``as_agent``: and those it filed for others."""
-        agent = " OR json_extract(body, '$.agent.id_number') = ?" if as_agent else ""
-        return [self._view(r) for r in self._all(f"SELECT * FROM cases WHERE holder = ?{agent} ORDER BY submitted DESC",
-                                                 *[holder] * (2 if as_agent else 1))]
+        """The cases held by ``holder`` (an ID number or credit code); ``as_agent``: and those it filed for others (an
+        agent's for a principal, a handler's or legal representative's for a company)."""
+        filed = (" OR json_extract(body, '$.agent.id_number') = ? OR (json_extract(body, '$.applicant.type') = "
+                 "'company' AND json_extract(body, '$.applicant.id_number') = ?)") if as_agent else ""
+        return [self._view(r) for r in self._all(f"SELECT * FROM cases WHERE holder = ?{filed} ORDER BY submitted DESC",
+                                                 *[holder] * (3 if as_agent else 1))]
 
     def case_body(self, case_number: str) -> dict[str, Any] | None:
         """The case as it was submitted (CaseIn): who applied, the form, the consents."""

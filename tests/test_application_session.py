@@ -166,6 +166,17 @@ def test_the_legal_representative_applies_for_the_company(services, sandbox):
                                  "role": "legal_representative"}
     assert session.receipt.applicant_masked_name == "杭州示例科技有限公司"
     assert session.receipt.handled_by_name == "吴**"  # and who came for it (经办人), masked
+    session.finish()
+    # among the applications of who filed it, its view naming the company; its receipt printed again as the first
+    assert sandbox.store.case(number)["company"] == {"credit_code": COMPANY, "name_zh": "杭州示例科技有限公司"}
+    identify(session, person(LEGAL_REP, "吴示例"))
+    session.show_my_cases()
+    assert number in [c.get("case_number") for c in session.my_cases]
+    session.open_case(number)
+    session.reprint_receipt()
+    printer = services.devices.receipt_printer
+    again = "".join(render(printer.last_bytes, printer.profile).lines)  # the company's line wraps on the paper
+    assert f"申请人：杭州示例科技有限公司（{COMPANY}）" in again and "经办人：吴**（3301**********0012）" in again, again
 
 
 def test_a_company_is_asked_for_the_licences_it_holds_only(services, sandbox):

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from devices.receipt.virtual import render
-from kiosk.progress import AgentCase, agent_case, promised_date
+from kiosk.progress import AgentCase, agent_case, company_case, promised_date
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import identify
 
@@ -63,3 +63,17 @@ def test_an_agent_case_that_names_someone_in_full_or_oddly_is_not_printed(key, v
 def test_an_agent_case_masked_as_a_receipt_prints_it_is_read():
     assert agent_case({"agent_case": MASKED}) == AgentCase("李**", "3301**********2468", "J*** S****", "USA3*******1513")
     assert agent_case({"agent_case": None}) is None and agent_case({"agent_case": ["李**"]}) is None
+
+
+@pytest.mark.parametrize("company", [{"credit_code": "91330106MA2H7Q3K8D", "name_zh": "杭州示例科技有限公司"},
+                                     {"credit_code": "91330106MA2H7Q3K8C", "name_zh": ""},
+                                     {"credit_code": "91330106MA2H7Q3K8C", "name_zh": "杭州\n示例"},
+                                     {"credit_code": "91330106MA2H7Q3K8C", "name_zh": "x" * 101},
+                                     {"credit_code": None, "name_zh": "杭州示例科技有限公司"}, "91330106MA2H7Q3K8C"])
+def test_a_company_case_with_a_wrong_code_or_name_is_not_printed(company):
+    assert company_case({"company": company}) is None
+
+
+def test_a_company_case_is_read_as_its_receipt_names_it():
+    assert company_case({"company": {"credit_code": "91330106MA2H7Q3K8C", "name_zh": "杭州示例科技有限公司"}}) == (
+        "杭州示例科技有限公司", "91330106MA2H7Q3K8C")

@@ -521,11 +521,17 @@ class CitizenSession(SessionTicket, RatingTaps):
         except ValueError:
             submitted = dt.datetime.now().astimezone()
         service = self._service_of(case)
-        agent_case = progress.agent_case(case)  # an agent's: the principal applies, the agent handled it
-        names = ({"applicant_masked_name": agent_case.principal_name, "applicant_masked_id": agent_case.principal_id,
-                  "handled_by_name": agent_case.agent_name, "handled_by_id": agent_case.agent_id}
-                 if agent_case is not None else
-                 {"applicant_masked_name": self.identity.masked_name, "applicant_masked_id": self.identity.masked_id})
+        agent_case, company = progress.agent_case(case), progress.company_case(case)
+        person = {"applicant_masked_name": self.identity.masked_name, "applicant_masked_id": self.identity.masked_id}
+        if agent_case is not None:  # an agent's: the principal applies, the agent handled it
+            names = {"applicant_masked_name": agent_case.principal_name, "applicant_masked_id": agent_case.principal_id,
+                     "handled_by_name": agent_case.agent_name, "handled_by_id": agent_case.agent_id}
+        elif company is not None:  # a company's, as its first receipt: the company, and who came for it
+            names = {"applicant_masked_name": company[0], "applicant_masked_id": company[1],
+                     "handled_by_name": person["applicant_masked_name"],
+                     "handled_by_id": person["applicant_masked_id"]}
+        else:
+            names = person
         return Receipt(case_number=str(case["case_number"]), service_code=str(case.get("service_code", "")),
                        service_name_zh=str(case.get("service_name_zh", "")),
                        service_name_en=str(case.get("service_name_en", "")),
