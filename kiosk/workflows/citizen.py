@@ -522,16 +522,16 @@ class CitizenSession(SessionTicket, RatingTaps):
             submitted = dt.datetime.now().astimezone()
         service = self._service_of(case)
         agent_case, company = progress.agent_case(case), progress.company_case(case)
-        person = {"applicant_masked_name": self.identity.masked_name, "applicant_masked_id": self.identity.masked_id}
+        here = self.identity.masked_name, self.identity.masked_id  # who is at the kiosk
         if agent_case is not None:  # an agent's: the principal applies, the agent handled it
-            names = {"applicant_masked_name": agent_case.principal_name, "applicant_masked_id": agent_case.principal_id,
-                     "handled_by_name": agent_case.agent_name, "handled_by_id": agent_case.agent_id}
+            applicant, handled_by = (agent_case.principal_name, agent_case.principal_id), \
+                (agent_case.agent_name, agent_case.agent_id)
         elif company is not None:  # a company's, as its first receipt: the company, and who came for it
-            names = {"applicant_masked_name": company[0], "applicant_masked_id": company[1],
-                     "handled_by_name": person["applicant_masked_name"],
-                     "handled_by_id": person["applicant_masked_id"]}
+            applicant, handled_by = company, here
         else:
-            names = person
+            applicant, handled_by = here, ("", "")
+        names = {"applicant_masked_name": applicant[0], "applicant_masked_id": applicant[1],
+                 "handled_by_name": handled_by[0], "handled_by_id": handled_by[1]}
         return Receipt(case_number=str(case["case_number"]), service_code=str(case.get("service_code", "")),
                        service_name_zh=str(case.get("service_name_zh", "")),
                        service_name_en=str(case.get("service_name_en", "")),
@@ -571,9 +571,13 @@ class CitizenSession(SessionTicket, RatingTaps):
         self._go(Step.PAYMENT)
         self.new_payment_order()
 
-    def reprint_receipt(self, fee_paid_now: bool = False) -> None:
-        """The receipt of the case shown, printed again; ``fee_paid_now``: just after its fee was paid (pay_fee), which
-        is said whatever the printer does."""
+    def reprint_receipt(self) -> None:
+        """The receipt of the case shown, printed again ("Print the receipt again")."""
+        self._reprint_receipt(fee_paid_now=False)
+
+    def _reprint_receipt(self, fee_paid_now: bool) -> None:
+        """``fee_paid_now``: just after its fee was paid (pay_fee), which is said whatever the printer does. Apart from
+        the button's slot, which Qt may hand its ``checked`` argument."""
         if not self.can_reprint():
             return
         assert self.identity is not None and self.progress is not None
@@ -1541,7 +1545,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             self._go(Step.PROGRESS)
             if paid and self.progress is not None:
                 self.progress = dict(self.progress, fee_paid=True)
-                self.reprint_receipt(fee_paid_now=True)
+                self._reprint_receipt(fee_paid_now=True)
             return
         self.receipt = dataclasses.replace(self.receipt, fee_paid=paid)
         self._go(Step.PRINTING)
