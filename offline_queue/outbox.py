@@ -415,36 +415,61 @@ class Outbox:
                 self._open_items -= 1
                 self._open_bytes -= row["size"] if isinstance(row["size"], int) and row["size"] <= MAX_ITEM_BYTES else 0
 
-    def _update(self, item_id: str, sql: str, *args: Any) -> None:
+    def _settle(self, item_id: str, sql: str, *args: Any) -> bool:
+        """Record what a delivery attempt came to, on an item still pending; False when it is not.
+
+        The attempt ran without the lock (a request takes seconds), so the item may have moved meanwhile: staff held
+        or quarantined it, or it was deleted. What moved it stands; the attempt's outcome is not written over it."""
         with self._lock:
-            self._db.execute(f"UPDATE items SET {sql} WHERE id = ?", (*args, item_id))
+            return self._db.execute(f"UPDATE items SET {sql} WHERE id = ? AND state = ?",
+                                    (*args, item_id, PENDING.value)).rowcount == 1
+
+    def _settled(self, item_id: str, what: str, changed: bool) -> bool:
+        if not changed:
+            log.warning("queue: item %s was no longer pending; %s not recorded over its state", item_id, what)
+        return changed
 
     def mark_delivered(self, item_id: str, case_number: str, purge: bool = True) -> None:
-        self._leave_open(item_id)
-        self._update(item_id, "state = ?, case_number = ?, delivered_at = ?, last_error = ''",
-                     DELIVERED.value, case_number, self._clock())
+        """The backend holds the item as ``case_number``: recorded whatever state the item reached meanwhile, since
+        that is now the truth about it (a held or quarantined copy of a delivered case would be sent twice)."""
+        with self._lock:
+            self._leave_open(item_id)
+            self._db.execute("UPDATE items SET state = ?, case_number = ?, delivered_at = ?, last_error = '' "
+                             "WHERE id = ?", (DELIVERED.value, case_number, self._clock(), item_id))
         if purge:
             self._purge_payload(item_id)
 
-    def mark_retry(self, item_id: str, reason: str, delay_s: float) -> None:
-        self._update(item_id, "attempts = attempts + 1, next_attempt_at = ?, last_error = ?",
-                     self._clock() + delay_s, reason[:500])
+    def mark_retry(self, item_id: str, reason: str, delay_s: float) -> bool:
+        return self._settled(item_id, "its retry", self._settle(
+            item_id, "attempts = attempts + 1, next_attempt_at = ?, last_error = ?", self._clock() + delay_s,
+            reason[:500]))
 
-    def mark_dead(self, item_id: str, reason: str) -> None:
-        self._update(item_id, "state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?", DEAD.value,
-                     reason[:500], self._clock())  # when it stopped: its retention period counts from here
-        log.warning("queue: item %s moved to dead letters: %s", item_id, staff_reasons.english(reason))
+    def mark_dead(self, item_id: str, reason: str) -> bool:
+        # next_attempt_at: when it stopped, from which its retention period counts
+        if self._settled(item_id, "its refusal", self._settle(
+                item_id, "state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?", DEAD.value,
+                reason[:500], self._clock())):
+            log.warning("queue: item %s moved to dead letters: %s", item_id, staff_reasons.english(reason))
+            return True
+        return False
 
-    def hold(self, item_id: str, reason: str) -> None:
+    def hold(self, item_id: str, reason: str) -> bool:
         """Keep the item, payload and all, out of delivery until staff decide (``reason`` says what happened)."""
-        self._update(item_id, "state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?", HELD.value,
-                     reason[:500], self._clock())
-        log.error("queue: item %s held for staff: %s", item_id, staff_reasons.english(reason))
+        if self._settled(item_id, "its hold", self._settle(
+                item_id, "state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?", HELD.value,
+                reason[:500], self._clock())):
+            log.error("queue: item %s held for staff: %s", item_id, staff_reasons.english(reason))
+            return True
+        return False
 
-    def quarantine(self, item_id: str, reason: str) -> None:
-        self._update(item_id, "state = ?, last_error = ?, next_attempt_at = ?", QUARANTINED.value, reason[:500],
-                     self._clock())
-        log.error("queue: item %s quarantined: %s", item_id, reason)
+    def quarantine(self, item_id: str, reason: str) -> bool:
+        """Set a pending item aside for good (it does not read); an item in any other state keeps it."""
+        if self._settled(item_id, "its quarantine", self._settle(
+                item_id, "state = ?, last_error = ?, next_attempt_at = ?", QUARANTINED.value, reason[:500],
+                self._clock())):
+            log.error("queue: item %s quarantined: %s", item_id, reason)
+            return True
+        return False
 
     def retry(self, item_id: str | None = None, dead: bool = False) -> int:
         """Staff: put one item (pending, dead or held), or every dead letter, back in line now."""

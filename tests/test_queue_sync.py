@@ -322,3 +322,61 @@ def test_a_marked_item_that_names_nothing_to_send_is_a_dead_letter_not_a_case(sa
     item = box.enqueue({"ticket_confirmation": {"licence_id": "LIC-X"}}, "confirmation-3", "LIC-X")
     assert sync.run_once() == 0
     assert box.item(item).state == "dead" and "malformed ticket_confirmation" in box.item(item).last_error
+
+
+class _MovedDuringTheRequest:
+    """The real client; while its request is in flight, something else moves the item (a staff action, another
+    process's command): the moment the worker's answer would be written over it."""
+
+    def __init__(self, client, move):
+        self._client, self._move = client, move
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def submit_payload(self, *args, **kw):
+        self._move()
+        return self._client.submit_payload(*args, **kw)
+
+
+def _open_counts(root):
+    box = outbox(root)  # reopened: what the quota counts from the rows, to compare with the running count
+    try:
+        return box._open_items, box._open_bytes
+    finally:
+        box.close()
+
+
+@pytest.mark.parametrize("answer", ["refused", "error"])
+def test_an_attempts_outcome_is_not_written_over_an_item_moved_while_it_was_in_flight(sandbox, tmp_path, answer):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    body, key = payload(client)
+    if answer == "refused":
+        body["service_code"] = "NO-SUCH"
+    item = box.enqueue(body, key, "A")
+    sync = fast_sync(box, _MovedDuringTheRequest(client, lambda: box.quarantine(item, "test: set aside meanwhile")))
+    if answer == "error":
+        sandbox.faults.set("error")
+    assert sync.run_once() == 0
+    sandbox.faults.clear()
+    moved = box.item(item)
+    # before: the refusal made it dead, or the retry pushed its next attempt (from which a quarantined item's
+    # retention counts) a backoff later
+    assert moved.state == "quarantined" and moved.last_error == "test: set aside meanwhile" and moved.attempts == 0
+    assert box.items(("pending",)) == []
+
+
+def test_a_delivery_is_recorded_over_a_move_made_while_it_was_in_flight_and_the_quota_stays_true(sandbox, tmp_path):
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    item = enqueue(box, client, "P-T-TEST-20261127-00009-Q", [SCAN])
+    sync = fast_sync(box, _MovedDuringTheRequest(client, lambda: box.quarantine(item, "test: set aside meanwhile")))
+    assert sync.run_once() == 1
+    (case,) = cases_for(sandbox, "P-T-TEST-20261127-00009-Q")
+    delivered = box.item(item)
+    # the backend holds it: a quarantined copy of a delivered case would be retried by staff and sent twice
+    assert delivered.state == "delivered" and delivered.case_number == case["case_number"]
+    assert (box._open_items, box._open_bytes) == (0, 0)
+    box.close()
+    assert _open_counts(tmp_path) == (0, 0)
