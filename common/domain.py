@@ -518,3 +518,26 @@ class HallTerminal:
     queue_for_staff: int                 # refused, held and damaged items together
     restarts_24h: int
     last_restart: str                    # froze, crashed, exited, unstartable, memory; "" for none
+
+
+@dataclass(frozen=True)
+class RecordedDecision:
+    """A case's window decision as the backend recorded it (GET /cases/{n}/decision): for its document printed again."""
+
+    case_number: str
+    decision: str  # one of DECISIONS
+    clerk_id: str
+    clerk_name: str
+    decided_at: dt.datetime
+    service_code: str
+    masked_name: str
+    masked_id: str
+    company: tuple[str, str] | None  # (name, credit code) for a company's case
+    received: tuple[str, ...]  # material codes, with "accepted"
+    legal_reason: str  # with "not_accepted": as recorded, in Chinese
+    note: str
+
+    @property
+    def has_document(self) -> bool:
+        """An acceptance notice or a decision not to accept: the one-time notice is the notice's, not the case's."""
+        return self.decision in ("accepted", "not_accepted")

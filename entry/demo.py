@@ -165,7 +165,10 @@ class Sent:
                      f"decisions WHERE case_number = '{self.not_accepted}')")
         lines.append(f"  case {self.window_accepted or '(none)'} accepted at the window  (clerk {STAFF_ID}, service "
                      f"{ACCEPTED_SERVICE}, {', '.join(ACCEPTED_MATERIALS)} scanned there; in a sandbox's database: "
-                     f"SELECT name FROM attachments WHERE case_number = '{self.window_accepted}')")
+                     f"SELECT name FROM attachments WHERE case_number = '{self.window_accepted}'; what the clerk "
+                     f"received: SELECT body FROM decisions WHERE case_number = '{self.window_accepted}')")
+        lines.append(f"  a copy of case {self.not_accepted or '(none)'}'s decision printed again at the window "
+                     f"(a4/not-accepted-{self.not_accepted}-copy.pdf, made from the decision's record)")
         lines.append(f"outage at confirm: {self.outage}")
         lines.append(f"in a sandbox's database: SELECT case_number, provisional_number FROM cases "
                      f"WHERE terminal_id = '{self.terminal_id}'")
@@ -302,7 +305,7 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
 
 def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sent,
            a4: Path) -> Path | None:
-    """The clerk's notice, then a refusal; returns the printed notice (its receipt), copies the A4 documents the
+    """The clerk's notice, a refusal, an acceptance, then a copy of the refusal's document; returns the printed notice (its receipt), copies the A4 documents the
     window printed into ``a4``. The window has its screen facing the applicant (ui/customer_screen.py), where the
     applicant rates."""
     config = dataclasses.replace(config, terminal=dataclasses.replace(config.terminal, mode="window",
@@ -328,6 +331,9 @@ def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         walk.clerk_next_applicant(gui)
         walk.clerk_check_materials(gui, ACCEPTED_SERVICE, (), camera, scanned=ACCEPTED_MATERIALS)
         sent.window_accepted = walk.clerk_accept(gui, camera)
+        walk.clerk_next_applicant(gui)
+        # the refusal's applicant comes back for another copy of the decision (补打): made from the backend's record
+        walk.clerk_print_copy(gui, sent.not_accepted, camera)
         documents = getattr(gui.services.devices.document_printer, "output_dir", None)
         if documents is not None:
             a4.mkdir(exist_ok=True)

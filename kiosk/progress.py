@@ -64,18 +64,24 @@ def _masked_name(value: Any) -> bool:
     return isinstance(value, str) and len(value) <= _MAX_NAME and "*" in value and bool(_MASKED_NAME.fullmatch(value))
 
 
+def masked_person(name: Any, id_number: Any) -> tuple[str, str] | None:
+    """A person as a backend answer names them, when both the name and the ID number look masked; else None."""
+    if _masked_name(name) and isinstance(id_number, str) and _MASKED_ID.fullmatch(id_number):
+        return name, id_number
+    return None
+
+
 def agent_case(case: dict[str, Any]) -> AgentCase | None:
     """The view's ``agent_case`` (payloads.md, "Who applies"), only when every part of it looks masked: a backend's
     answer that names someone in full is not printed (None: the receipt names the person identified)."""
     found = case.get("agent_case")
     if not isinstance(found, dict):
         return None
-    names = [found.get(key) for key in ("principal_masked_name", "agent_masked_name")]
-    ids = [found.get(key) for key in ("principal_masked_id", "agent_masked_id")]
-    if not all(_masked_name(name) for name in names) or not all(
-            isinstance(number, str) and _MASKED_ID.fullmatch(number) for number in ids):
+    principal = masked_person(found.get("principal_masked_name"), found.get("principal_masked_id"))
+    agent = masked_person(found.get("agent_masked_name"), found.get("agent_masked_id"))
+    if principal is None or agent is None:
         return None
-    return AgentCase(names[0], ids[0], names[1], ids[1])
+    return AgentCase(*principal, *agent)
 
 
 _MAX_COMPANY_NAME = 100

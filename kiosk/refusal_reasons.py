@@ -70,3 +70,14 @@ class Refusal:
     def legal_reason(self) -> str:
         """What the backend records: the statement in Chinese."""
         return self.statement("zh_CN")
+
+
+def from_record(legal_reason: str, note: str = "") -> Refusal:
+    """The refusal a decision's record holds (its Chinese ``legal_reason`` and the clerk's ``note``), for its document
+    printed again: the reason whose statement it is, said in any language; a text no reason makes stands as written
+    (as "other reason")."""
+    for reason in RefusalReason:
+        found = Refusal.of(reason, note)
+        if found.complete() and found.legal_reason() == legal_reason:
+            return found
+    return Refusal(RefusalReason.OTHER, " ".join(legal_reason.split()))

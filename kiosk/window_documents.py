@@ -35,6 +35,7 @@ class Matter:
     issued: dt.datetime
     company: Company | None = None  # a matter for a company: named with its credit code (kiosk/workflows/clerk_company.py)
     clerk_name: str = ""  # the clerk's name as signed in, printed with the staff id (the thermal receipt names them)
+    printed_again: dt.datetime | None = None  # a copy printed later from the decision's record (kiosk/decision_copy.py)
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ def _foot(matter: Matter, clerk_line: str, lang: str) -> list[Para]:
         Para(t("Service hall: {hall}").format(hall=matter.hall), align="right", space_before=18),
         Para(t("Date: {date}").format(date=matter.issued.strftime("%Y-%m-%d")), align="right"),
         Para(t("(seal of the service hall)"), align="right"),
-    ]
+    ] + ([Para(t("A copy printed again on {date} from the service system's record of this decision.").format(
+        date=matter.printed_again.strftime("%Y-%m-%d")), space_before=18)] if matter.printed_again else [])
 
 
 def _clerk(matter: Matter, lang: str) -> str:

@@ -13,8 +13,8 @@ from fastapi.responses import JSONResponse
 from sandbox.audit_chains import AuditRefused
 from sandbox.errors import ApiError, documented, not_found
 from sandbox.handovers import HandoverConflict
-from sandbox.models import (PROVISIONAL, AuditIn, AuditOut, DecisionIn, DecisionOut, HallTerminals, HandoverIn,
-                            HandoverOut, StaffSession, StaffSignIn)
+from sandbox.models import (PROVISIONAL, AuditIn, AuditOut, DecisionIn, DecisionOut, DecisionView, HallTerminals,
+                            HandoverIn, HandoverOut, StaffSession, StaffSignIn)
 from sandbox.store import CLOCK_SLACK_S, Store, now_iso
 
 AUDIT_REFUSALS = {
@@ -120,11 +120,29 @@ def routes(store: Store, settings: dict) -> APIRouter:
         if body.decision == "not_accepted" and not body.legal_reason.strip():
             raise ApiError(422, "legal_reason_required", "不予受理须说明法律依据",
                            "Not accepting needs the legal reason", {"legal_reason": "required"})
+        service = store.service(case["service_code"]) or {}
+        if set(body.received) - {m["code"] for m in service.get("materials", [])}:
+            raise ApiError(422, "unknown_material", "材料编号不属于该事项", "A material code is not in this service",
+                           {"received": ",".join(sorted(set(body.received)))[:200]})
         zh, en = DECISION_NOTES[body.decision]
         store.set_status(case_number, body.decision, f"{zh} {body.legal_reason}".strip(), en)
         at = now_iso()
         store.add_decision(case_number, {**body.model_dump(), "staff_id": clerk["staff_id"], "at": at})
         return {"case_number": case_number, "status": body.decision, "decided_by": clerk["staff_id"], "decided_at": at}
+
+    @api.get("/cases/{case_number}/decision", response_model=DecisionView, tags=["staff"],
+             responses=documented(401, 403, 404))
+    def decision(case_number: str, token: str | None = Header(default=None, alias="X-Staff-Token")) -> dict:
+        """A case's window decision, for its document printed again at a window (a clerk's sign-in)."""
+        if "clerk" not in staff(token).get("roles", []):
+            raise ApiError(403, "not_a_clerk", "该账号无受理权限", "This account may not decide cases")
+        case = store.case(case_number) or store.case_by_provisional(case_number)
+        if case is None:
+            raise not_found("case")
+        found = store.decision(case["case_number"])
+        if found is None:
+            raise not_found("decision")
+        return found
 
     @api.post("/handovers", response_model=HandoverOut, status_code=201, tags=["staff"],
               responses={200: {"model": HandoverOut, "description": "the hand-over this Idempotency-Key recorded"},

@@ -33,6 +33,7 @@ NOT_FOUND = {
     "notice": ("notice_not_found", "没有找到该一次性告知单", "No such one-time notice"),
     "draft": ("draft_not_found", "没有找到该草稿", "No such draft"),
     "page": ("page_not_found", "草稿中没有该页", "The draft holds no such page"),
+    "decision": ("decision_not_found", "该办件没有窗口受理决定", "No window decision is recorded for this case"),
     "queue_ticket": ("queue_ticket_not_found", "今天没有该排队号（或已过期）", "No such queue ticket today (it may have expired)"),
 }
 

@@ -595,6 +595,10 @@ class DecisionIn(Strict):
     notice_id: Optional[str] = Field(default=None, max_length=64)
     legal_reason: str = Field(default="", max_length=500)
     note: str = Field(default="", max_length=500)
+    received: list[str] = Field(default_factory=list, max_length=60,
+                                description="with accepted: the codes of the materials the clerk received (scanned, "
+                                            "an electronic licence, or checked on paper), for the acceptance notice "
+                                            "printed again (GET /cases/{case_number}/decision)")
     decided_at: Optional[str] = Field(default=None, max_length=40,
                                       description="when the clerk decided at the window, for a decision the terminal "
                                                   "queued behind a case accepted offline (ISO 8601 with its offset); "
@@ -609,6 +613,25 @@ class DecisionOut(BaseModel):
     status: CaseStatus
     decided_by: str
     decided_at: str
+
+
+class DecisionView(BaseModel):
+    """A case's window decision, for its formal document printed again at a window: the applicant masked, the
+    materials received as codes of the service's list, the refusal's legal reason as recorded (Chinese)."""
+
+    case_number: str
+    provisional_number: Optional[str] = None
+    decision: Literal["accepted", "incomplete", "not_accepted"]
+    decided_by: str = Field(description="the clerk's staff id")
+    decided_by_name: str = Field(default="", description="the clerk's name, as staff records hold it")
+    decided_at: str
+    service_code: str
+    applicant_masked_name: str
+    applicant_masked_id: str
+    company: Optional[CaseCompany] = None
+    received: list[str] = Field(default_factory=list)
+    legal_reason: str = ""
+    note: str = ""
 
 
 class HandoverIn(Strict):

@@ -557,6 +557,26 @@ class Store:
         with self.tx() as db:
             db.execute("INSERT INTO decisions VALUES (?, ?)", (case_number, json.dumps(body, ensure_ascii=False)))
 
+    def decision(self, case_number: str) -> dict[str, Any] | None:
+        """The case's window decision as recorded (the last, should there be more), with whom the case names."""
+        row = self._one("SELECT d.body, c.body AS case_body, c.provisional_number, c.holder FROM decisions d "
+                        "JOIN cases c ON c.case_number = d.case_number WHERE d.case_number = ? "
+                        "ORDER BY d.rowid DESC LIMIT 1", case_number)
+        if row is None:
+            return None
+        decided, case = json.loads(row["body"]), json.loads(row["case_body"])
+        clerk = self._one("SELECT body FROM staff WHERE staff_id = ?", decided.get("staff_id", ""))
+        # a seeded case names its holder only (sandbox/data/cases.json): the person on record
+        applicant = case.get("applicant") or self.person(row["holder"]) or {"id_number": row["holder"]}
+        return {"case_number": case_number, "provisional_number": row["provisional_number"],
+                "decision": decided["decision"], "decided_by": decided.get("staff_id", ""),
+                "decided_by_name": json.loads(clerk["body"]).get("name", "") if clerk else "",
+                "decided_at": decided.get("at", ""), "service_code": case.get("service_code", ""),
+                "applicant_masked_name": mask_name(str(applicant.get("name", ""))),
+                "applicant_masked_id": mask_id_number(str(applicant.get("id_number", ""))),
+                "company": _company(case), "received": list(decided.get("received") or []),
+                "legal_reason": decided.get("legal_reason", ""), "note": decided.get("note", "")}
+
     def add_notice(self, body: dict[str, Any], idempotency_key: str | None = None,
                    terminal_id: str = "") -> tuple[str, str, str, bool]:
         """Record a one-time notice: (notice id, number, issued at, replayed). A notice asked for again under its

@@ -118,8 +118,9 @@ def test_papers_left_unprinted_when_the_matter_ends_are_audited_and_said_once(se
     desk.next_applicant()  # the clerk moves on: the papers go with the matter, not silently
     said = desk.notice.message.render("en")
     assert desk.step is Desk.WAITING and desk.notice.error
+    # not by its number: nothing of that matter at the next (the applicant's slip, or the office, has it)
     assert said == "The receipt slip and Acceptance Notice of the last matter were never printed. Its decision is " \
-                   "recorded in the service system."  # not by its number: nothing of that matter at the next
+                   "recorded in the service system: a copy of its document can be printed by the case number below."
     assert desk.notice.message.render("zh_CN").startswith("上一件事项的小票和受理通知书始终未能打印")
     audited = [(e["action"], e["detail"]) for e in services.audit.entries]
     assert ("papers_never_printed", f"acceptance {submitted} + acceptance-{submitted}") in audited

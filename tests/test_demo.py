@@ -55,6 +55,7 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
                    "my-cases", "case-progress-reprinted", "payment-fee", "done-fee",
                    "case-progress-fee-due", "payment-from-cases", "case-progress-fee-paid",  # paid later (My applications)
                    "window-scanned", "window-accepted",  # a material scanned at the window, the case accepted
+                   "window-copy-number", "window-copy-printed",  # a decision's document printed again (补打)
                    "window-customer-screen", "window-customer-rating",  # the window's screen facing the applicant
                    "window-ticket-called", "window-customer-called"):  # the queue ticket called (叫号)
         assert any(n.split("-", 1)[1] == f"{screen}.png" for n in names), f"no screenshot of {screen}"
@@ -78,11 +79,14 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
     refused = run.sent.not_accepted
     assert is_case_number(refused) and refused in report and any("window-not-accepted" in n for n in names)
     documents = {path.name: path for path in run.documents}
-    assert {f"notice-{run.sent.notice}.pdf", f"not-accepted-{refused}.pdf",
+    assert {f"notice-{run.sent.notice}.pdf", f"not-accepted-{refused}.pdf", f"not-accepted-{refused}-copy.pdf",
             f"acceptance-{run.sent.window_accepted}.pdf"} <= set(documents)
     words = subprocess.run(["pdftotext", str(documents[f"not-accepted-{refused}.pdf"]), "-"], capture_output=True,
                            text=True, check=True, timeout=30).stdout
     assert "不予受理决定书" in words and refused in words and "330106199003071236" not in words
+    copy = subprocess.run(["pdftotext", str(documents[f"not-accepted-{refused}-copy.pdf"]), "-"],
+                          capture_output=True, text=True, check=True, timeout=30).stdout
+    assert "补打的副本" in copy and refused in copy and "330106199003071236" not in copy
 
 
 def start_sandbox(port: int, db: Path, log: Path) -> subprocess.Popen:

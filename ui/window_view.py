@@ -9,6 +9,7 @@ from common.i18n import N_, _, language, ngettext
 from kiosk.config import TerminalConfig
 from kiosk.materials import with_note
 from kiosk.workflows.clerk import ClerkDesk, Desk
+from ui.copy_row import CopyRow
 from ui.customer_screen import CustomerScreen
 from ui.handover_row import HandoverRow
 from ui.licence_row import LicenceRow
@@ -58,6 +59,7 @@ class DeskScreen(Screen):
         self.print_again = button("", desk.print_again)  # an A4 document the printer failed
         self.handover = HandoverRow(desk)  # licences ready for the applicant, handed over (领证)
         self.queue = QueueRow(desk, queue_poll_s)  # the queue ticket called here (叫号): ui/queue_row.py
+        self.copy = CopyRow(desk)  # between applicants: a past decision's document printed again (ui/copy_row.py)
         # the applicant's side of the window (the customer-facing screen): the evaluation of what was just done
         # the reasons two to a row: three were 938 px wide in large English, past the right column's 812 (kiosk bench
         # window-monkey, seeds 2 and 6, once the header's large-text button was offered at the window)
@@ -75,6 +77,7 @@ class DeskScreen(Screen):
         right.addWidget(self.services)
         right.addWidget(self.handover)
         right.addWidget(self.scan, 1)  # the materials list, the scanning row under it
+        right.addWidget(self.copy)
         right.addWidget(self.notice)
         right.addWidget(self.rating)
         right.addWidget(self.refusal)
@@ -122,6 +125,8 @@ class DeskScreen(Screen):
         # side still had the last step's buttons and the other had its new ones grew the window: window-monkey seeds
         # 2, 5, 11 and 12 in large English)
         self.scan.controls.hide()
+        if desk.identity is not None:  # the copy's line is for between applicants only (ui/copy_row.py)
+            self.copy.hide()
         if asking_why or questioning:
             self.handover.hide()
         if asking_why:
@@ -175,6 +180,7 @@ class DeskScreen(Screen):
         if not asking_why:
             self.scan.show()
         self.queue.show_desk(desk)
+        self.copy.show_desk(desk)
         self.scan.reveal(desk)  # last: every other row is set, so the row shows into the room that is left
 
 

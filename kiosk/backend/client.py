@@ -26,9 +26,9 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from kiosk.backend import answer as answers
 from kiosk.backend.declarations import declare
-from kiosk.backend.codec import (_get, _objects, company_from_json, consent_from_json, evaluation_recorded_from_json,
-                                 hall_terminals_from_json, parse_time, payment_order_from_json, refusal_from_json,
-                                 service_from_json, withdrawal_from_json)
+from kiosk.backend.codec import (_get, _objects, company_from_json, consent_from_json, decision_from_json,
+                                 evaluation_recorded_from_json, hall_terminals_from_json, parse_time,
+                                 payment_order_from_json, refusal_from_json, service_from_json, withdrawal_from_json)
 from common import provisional, uscc
 from common.backend_errors import (AuthError, BackendError, BadCreditCodeError, CompanyNotFoundError, OfflineError,
                                    RejectedError, ServerError)
@@ -37,7 +37,8 @@ from common.signing import H_NONCE, Signer, demo_key
 from kiosk.config import BackendConfig
 from common.domain import (MAX_EVALUATION_COMMENT, Application, Attachment, CaseRefusal, Company, Consent,
                            ConsentWithdrawal, Evaluation, EvaluationKey, EvaluationRecorded, HallTerminal, PaymentOrder,
-                           RatingReason, RecordedConsent, ServiceItem, Submitted, WithdrawalRecorded)
+                           RatingReason, RecordedConsent, RecordedDecision, ServiceItem, Submitted,
+                           WithdrawalRecorded)
 
 if TYPE_CHECKING:
     import requests
@@ -421,12 +422,20 @@ class BackendClient:
         return self._call("POST", "/staff/sign-in", body={"staff_id": staff_id, "password": password})
 
     def decide(self, case_number: str, staff_token: str, decision: str, notice_id: str | None = None,
-               legal_reason: str = "", note: str = "") -> dict[str, Any]:
-        body = {"decision": decision, "legal_reason": legal_reason, "note": note}
+               legal_reason: str = "", note: str = "", received: Iterable[str] = ()) -> dict[str, Any]:
+        """``received``: with "accepted", the codes of the materials the clerk received (for the notice's copy)."""
+        body: dict[str, Any] = {"decision": decision, "legal_reason": legal_reason, "note": note}
         if notice_id:
             body["notice_id"] = notice_id
+        if received:
+            body["received"] = list(received)
         return self._call("POST", f"/cases/{_q(case_number)}/decision", body=body,
                           headers={"X-Staff-Token": staff_token})
+
+    def decision_of(self, case_number: str, staff_token: str) -> RecordedDecision:
+        """A case's window decision as recorded, for its document printed again (kiosk/decision_copy.py)."""
+        return decision_from_json(self._call("GET", f"/cases/{_q(case_number)}/decision", retry=True,
+                                             headers={"X-Staff-Token": staff_token}), case_number)
 
     def send_decision_payload(self, payload: dict[str, Any]) -> dict[str, Any]:
         """A decision queued behind a case accepted offline (offline_queue/item_kinds.py, ``decision``): sent on the

@@ -5,16 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
+import re
 from typing import Any, TypeVar
 
 from common.backend_errors import ServerError
 from common.domain import (CaseRefusal, Company, CompanyRole, EvaluationRecorded, HallTerminal, PaymentOrder,
-                           PaymentStatus, RecordedConsent, WithdrawalRecorded)
+                           PaymentStatus, RecordedConsent, RecordedDecision, WithdrawalRecorded)
 from common.domain import FieldType, FormChoice, FormField, MaterialKind, MaterialRequirement, ServiceItem
 from common.form_patterns import UnsafePattern, compile_pattern
 from kiosk.payloads import PayloadKind, classify, is_case_number
+from kiosk.progress import company_case, masked_person
 
 E = TypeVar("E", bound=enum.Enum)
+DECISIONS = ("accepted", "incomplete", "not_accepted")
+_STAFF_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+_MAX_RECEIVED = 60
+
 
 
 def _get(obj: dict[str, Any], key: str, tp: type, default: Any = ...) -> Any:
@@ -242,3 +248,35 @@ def hall_terminals_from_json(obj: dict[str, Any], hall_id: str) -> list[HallTerm
     if len(items) > MAX_HALL_TERMINALS:
         raise ServerError(detail="hall terminals: more than the contract allows")
     return [hall_terminal_from_json(item) for item in items]
+
+
+def decision_from_json(body: Any, case_number: str) -> RecordedDecision:
+    """The backend's answer as a record; ServerError when it is not the case asked for (by its number or the
+    provisional number it carried), names a person in full, or is off the contract."""
+    number = _get(body, "case_number", str)
+    if not is_case_number(number) or case_number not in (number, body.get("provisional_number")):
+        raise ServerError(detail="decision: another case's, or not a case number")
+    decision = _get(body, "decision", str)
+    if decision not in DECISIONS:
+        raise ServerError(detail="decision: unknown decision")
+    person = masked_person(body.get("applicant_masked_name"), body.get("applicant_masked_id"))
+    if person is None:
+        raise ServerError(detail="decision: the applicant is not masked")
+    clerk_id = _get(body, "decided_by", str)
+    if not _STAFF_ID.fullmatch(clerk_id):
+        raise ServerError(detail="decision: not a staff id")
+    company = None
+    if body.get("company") is not None:
+        company = company_case(body)
+        if company is None:
+            raise ServerError(detail="decision: the company is off the contract")
+    received = _strings(body, "received", [])
+    if len(received) > _MAX_RECEIVED or not all(0 < len(code) <= 32 for code in received):
+        raise ServerError(detail="decision: received materials off the contract")
+    clerk_name = _text(body, "decided_by_name", "")
+    decided_at = parse_time(_get(body, "decided_at", str))
+    if decided_at.tzinfo is None:
+        raise ServerError(detail="decision: a time without its offset")
+    return RecordedDecision(number, decision, clerk_id, clerk_name if clerk_name.isprintable() else "",
+                            decided_at, _text(body, "service_code"), *person, company, received,
+                            _text(body, "legal_reason", ""), _text(body, "note", ""))

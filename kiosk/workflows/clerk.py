@@ -32,6 +32,7 @@ from kiosk.window_documents import AcceptanceNotice, OneTimeNoticeA4
 from kiosk.workflows.citizen import Notice, user_message
 from kiosk.workflows.clerk_case import DeskCase
 from kiosk.workflows.clerk_company import DeskCompany
+from kiosk.workflows.clerk_copy import DeskCopy
 from kiosk.workflows.clerk_documents import DeskDocuments
 from kiosk.workflows.clerk_handover import DeskHandover
 from kiosk.workflows.clerk_licences import DeskLicences
@@ -69,8 +70,8 @@ class Desk(enum.Enum):
     DONE = "done"
 
 
-class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignature, DeskQueue, DeskScan, DeskLicences,
-                DeskCompany, RatingTaps):
+class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, DeskSignature, DeskQueue, DeskScan,
+                DeskLicences, DeskCompany, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  audit: AuditTrail, terminal_id: str, masker: Masker, staff_sign_in: StaffSignIn,
                  document_printer: DocumentPrinter | None = None, hall: str = "", signs_at_window: bool = False,
@@ -232,6 +233,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
         application, files = case.application, self._scan_files() + self._signature_files()
         self._licence_refs(application)  # licences standing for materials, as the kiosk's (clerk_licences.py)
         token = (self.staff or {}).get("token", "")
+        received = [m.code for m in self.service.materials if self.provided.get(m.code)]  # for the notice's copy
         self._go(Desk.WORKING)
 
         def work() -> Outcome:
@@ -239,7 +241,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskSignatur
             if not outcome.provisional and token:
                 case.ask("accepted")
                 try:
-                    self._backend.decide(outcome.number, token, "accepted")
+                    self._backend.decide(outcome.number, token, "accepted", received=received)
                 except RejectedError as exc:
                     if exc.code != "already_decided":  # else: this desk's acceptance, its answer or receipt lost
                         log.warning("desk: acceptance decision not recorded (%s)", exc.code)

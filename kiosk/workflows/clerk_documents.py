@@ -58,7 +58,8 @@ class DeskDocuments:
         self.unprinted: WindowDocument | None = None  # an A4 document the printer failed: offered again
         self.unprinted_slip: ReceiptDocument | None = None  # a receipt slip the printer failed: offered again
         self._after_print: Notice | None = None  # the decision's own message, said once its papers are printed
-        self._papers_left: tuple[str, tuple[Text, ...]] | None = None  # the last matter's, never printed: said once
+        # the last matter's papers never printed (its number, their names, whether its A4 is one): said once
+        self._papers_left: tuple[str, tuple[Text, ...], bool] | None = None
 
     def has_document_printer(self) -> bool:
         return self._document_printer is not None
@@ -181,7 +182,7 @@ class DeskDocuments:
         if left and self._after_print is not None:  # called before the matter's result is cleared
             log.warning("desk: the papers of %s were never printed", self.result)  # a case or notice number
             self._audit_step("papers_never_printed", " + ".join(title for _name, title in left))
-            self._papers_left = (self.result, tuple(name for name, _title in left))
+            self._papers_left = (self.result, tuple(name for name, _title in left), self.unprinted is not None)
         self.unprinted = self.unprinted_slip = self._after_print = None
 
     def _papers_never_printed(self) -> Text | None:
@@ -189,10 +190,13 @@ class DeskDocuments:
         left, self._papers_left = self._papers_left, None
         if left is None:
             return None
-        number, names = left
+        number, names, document = left
         named = names[0] if len(names) == 1 else text("{first} and {second}", first=names[0], second=names[1])
         # not named by its number: nothing of the last applicant's matter shows at the next (the audit trail has it)
         if number in ("", "-"):  # a notice the backend did not confirm
             return text("The {papers} of the last matter were never printed.", papers=named)
+        if document:  # its copy: by the case number on the applicant's slip (kiosk/workflows/clerk_copy.py)
+            return text("The {papers} of the last matter were never printed. Its decision is recorded in the service "
+                        "system: a copy of its document can be printed by the case number below.", papers=named)
         return text("The {papers} of the last matter were never printed. Its decision is recorded in the service "
                     "system.", papers=named)
