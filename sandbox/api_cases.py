@@ -165,7 +165,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
             found = store.case_by_provisional(provisional_number)
             return {"items": [found] if found else [], "refused": store.refusals.of(provisional_number)}
         if id_number:
-            return {"items": store.cases_of(id_number, as_agent=True),  # an agent follows the cases they filed
+            return {"items": store.cases_followed_by(id_number),  # an agent's, a legal representative's too
                     "refusals": store.refusals.of_person(id_number)}
         raise invalid({"query": "give provisional_number or id_number"})
 

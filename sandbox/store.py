@@ -473,8 +473,14 @@ class Store:
                 "status": status, "submitted_at": now_iso(row["submitted"]),
                 "provisional_number": row["provisional_number"],
                 "licence_ready": bool(row["licence_ready"]) or status == "ready",
-                "fee_paid": self.payments.paid(row["case_number"]), "company": _company(body),
-                "agent_case": _agent_case(body), "history": history}
+                "fee_paid": self.payments.paid(row["case_number"]),
+                "company": _company(body) or self._seeded_company(body), "agent_case": _agent_case(body),
+                "history": history}
+
+    def _seeded_company(self, body: dict[str, Any]) -> dict[str, str] | None:
+        """A seeded company case (sandbox/data/cases.json names its credit code only): the company on record."""
+        company = self.company(str(body.get("credit_code") or "")) if body.get("credit_code") else None
+        return {"credit_code": company["credit_code"], "name_zh": company["name"]} if company else None
 
     def case(self, case_number: str) -> dict[str, Any] | None:
         row = self._one("SELECT * FROM cases WHERE case_number = ?", case_number)
@@ -496,6 +502,16 @@ class Store:
                  "'company' AND json_extract(body, '$.applicant.id_number') = ?)") if as_agent else ""
         return [self._view(r) for r in self._all(f"SELECT * FROM cases WHERE holder = ?{filed} ORDER BY submitted DESC",
                                                  *[holder] * (3 if as_agent else 1))]
+
+    def cases_followed_by(self, id_number: str) -> list[dict[str, Any]]:
+        """What a person's applications list shows (GET /cases?id_number=): their own cases, those they filed for
+        others, and every case of a company they are the legal representative of (whoever filed it), newest first."""
+        seen: dict[str, dict[str, Any]] = {}
+        for holder, as_agent in ((id_number, True), *((code, False) for code in self.companies_represented_by(
+                id_number))):
+            for case in self.cases_of(holder, as_agent=as_agent):
+                seen.setdefault(case["case_number"], case)
+        return sorted(seen.values(), key=lambda case: case["submitted_at"], reverse=True)
 
     def case_body(self, case_number: str) -> dict[str, Any] | None:
         """The case as it was submitted (CaseIn): who applied, the form, the consents."""

@@ -200,3 +200,16 @@ def test_fees_and_evaluation(client, sandbox):
         client.evaluate(case, 1)  # not sent: the backend would answer 422 reason_required
     assert client.evaluate(case, 2, "等候时间太长").evaluation_id
     assert client.evaluate(case, 5).already_evaluated
+
+
+def test_a_companys_cases_are_listed_for_its_legal_representative_whoever_filed_them(client):
+    """A case of 杭州示例科技有限公司 (the seeded SQ2026110900006, filed by another) is among the applications of its
+    legal representative (吴示例), once, with the company named; a person who is neither does not see it."""
+    legal_rep, company = "330108197812220012", "91330106MA2H7Q3K8C"
+    listed = client.cases_of(legal_rep)
+    numbers = [c["case_number"] for c in listed]
+    assert "SQ2026110900006" in numbers and len(numbers) == len(set(numbers))
+    (case,) = [c for c in listed if c["case_number"] == "SQ2026110900006"]
+    assert case["company"]["credit_code"] == company
+    assert [c["submitted_at"] for c in listed] == sorted((c["submitted_at"] for c in listed), reverse=True)
+    assert "SQ2026110900006" not in [c["case_number"] for c in client.cases_of("330110199805200030")]

@@ -104,6 +104,7 @@ class WindowMonkey(SeededMonkey):
         self._applicant = None  # the Identity object of the matter in hand, as last seen
         self._applicant_texts: set[str] = set()  # what that applicant showed or gave, remembered before wiped
         self._typed: set[str] = set()  # what anyone typed, which may be shown back as it is
+        self._decided: list[str] = []  # the case numbers decided at this window: a copy of one printed later
         self._pages: list[bytearray] = []  # every page the matter in hand scanned, to be zeroed when it ends
         self.customer = self.view.customer  # the applicant's screen (terminal.customer_screen), or None
         self._customer_size = self.customer.size() if self.customer is not None else None
@@ -157,6 +158,8 @@ class WindowMonkey(SeededMonkey):
                 weights.update({self.tap: 0.50, self.type_text: 0.15})
                 if desk.unprinted is not None:  # a document the printer failed
                     weights.update({self.print_again: 0.40})
+            if desk.can_print_copy() and self._decided:  # between applicants: a past decision's paper again (补打)
+                weights.update({self.print_copy: 0.05})
             if desk.ready_licences and desk.can_hand_over():
                 weights.update({self.hand_over: 0.30})
             if desk.can_print_handover_again():  # a hand-over whose receipt the printer failed
@@ -511,6 +514,32 @@ class WindowMonkey(SeededMonkey):
         self.note("print_again", f"{button.text()!r}")
         tap(button, "'Print again' button")
 
+    def print_copy(self) -> None:
+        """Between applicants, a copy of a past decision's document: its case number typed (or the receipt's code, or
+        a number mistyped), the A4 printer set right more often than not, "Print a copy" tapped or Return pressed."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+        from entry.walkthrough import tap
+
+        row = getattr(self.screen(), "copy", None)
+        if row is None or not row.isVisible() or not row.number.isEnabled():
+            self.tap()
+            return
+        number = self.rng.choice(self._decided)
+        typed = self.rng.choice([number, number.lower(), f"OTR1:{number}", number[:-1], "SQ2099010100001"])
+        document_printer = self._document_printer()
+        if document_printer is not None and self.rng.random() < 0.7:
+            self.note("document printer", "clear")
+            document_printer.inject("clear")
+        self.note("print_copy", typed)
+        row.number.clear()
+        QTest.keyClicks(row.number, typed)
+        if self.rng.random() < 0.5:
+            QTest.keyClick(row.number, Qt.Key.Key_Return)
+        elif row.print_copy.isEnabled():
+            tap(row.print_copy, "'Print a copy' button")
+        self.tally.count("copy asked")
+
     def collect_for_another(self) -> None:
         """The person at the desk collects for a holder: "For another holder", the holder's number typed (the
         sample resident's, who has a licence ready, or another) and Find, or the holder's card laid on the reader
@@ -622,6 +651,7 @@ class WindowMonkey(SeededMonkey):
 
     def _remember_applicant(self) -> None:
         from common.masking import mask_id_number, mask_name
+        from kiosk.payloads import is_case_number
 
         desk = self.desk
         if desk.identity is not self._applicant:
@@ -639,6 +669,8 @@ class WindowMonkey(SeededMonkey):
                                          if len(s) >= 6)
         if len(desk.result) >= 8:
             self._applicant_texts.add(desk.result)
+            if is_case_number(desk.result) and desk.result not in self._decided:
+                self._decided.append(desk.result)  # its decision's document may be copied later
         collection = desk.collecting_for  # an agent's holder, typed or their card laid: the matter's too
         if collection is not None and collection.holder_id_number:
             self._applicant_texts.update({collection.holder_id_number, collection.holder_masked_id})
