@@ -146,3 +146,43 @@ def test_a_fee_paid_from_the_case_is_said_paid_when_the_printer_is_out_of_paper(
     said = session.notice.message.render("en")
     assert session.step is Step.PROGRESS and session.notice.error and said.startswith("The fee is paid. "), said
     assert "out of paper" in said and session.fee_due() == 0 and session.can_reprint()  # printed again later
+
+
+def test_an_order_that_expired_by_its_own_clock_is_followed_by_a_new_one_when_paid_later(services, sandbox):
+    """The code the citizen walked away from ran out by the payment platform's clock, nobody told: paying from My
+    applications gives a new order (never the dead code), and paid, the case says so."""
+    import time
+
+    number = left_at_the_code(services)
+    (walked_away,) = sandbox.store.payments.orders_of(number)
+    payments = sandbox.store.payments
+    payments.clock = lambda: time.time() + payments.ttl_s + 60  # its expiry passed: expired on every read now
+    assert [o["status"] for o in payments.orders_of(number)] == ["expired"]
+    session = to_the_case(services, number)
+    assert session.can_pay_fee()
+    session.pay_fee()
+    order = session.payment
+    assert session.step is Step.PAYMENT and order.order_id != walked_away["order_id"] and order.status.open
+    pay(sandbox, order.order_id)
+    session.poll_payment()
+    assert session.step is Step.PROGRESS and session.shown_fee() == (10.0, True)
+    assert [o["status"] for o in payments.orders_of(number)] == ["expired", "paid"]
+
+
+def test_a_code_on_screen_that_expires_by_the_clock_is_said_and_a_new_one_offered(services, sandbox):
+    import time
+
+    session = services.new_citizen_session()
+    walk_to_confirm(session, "JSZ-010")
+    session.confirm()
+    first = session.payment
+    payments = sandbox.store.payments
+    payments.clock = lambda: time.time() + payments.ttl_s + 60
+    session.poll_payment()
+    assert session.step is Step.PAYMENT and session.notice.message.render("en")
+    assert "expired" in session.notice.message.render("en").lower()
+    session.new_payment_order()
+    assert session.payment.order_id != first.order_id and session.payment.status.open
+    pay(sandbox, session.payment.order_id)
+    session.poll_payment()
+    assert session.step is Step.DONE and session.receipt.fee_paid
