@@ -243,8 +243,10 @@ class Gui:
 
     def _warm_voice_and_freeze(self) -> None:
         """Maintenance's voice (its "Test voice") warmed up as the kiosk's is, then the freeze. The window has none."""
-        status = getattr(self.window.view, "status", None)
-        voice = getattr(status, "voice", None)
+        from ui.maintenance_view import MaintenanceView
+
+        view = self.window.view
+        voice = view.voice if isinstance(view, MaintenanceView) else None
         if voice is not None:
             voice.warm_up()
         self._freeze_once()

@@ -404,6 +404,11 @@ class StatusScreen(Screen):
 class MaintenanceView(QStackedWidget):
     """Staff sign-in (or the break-glass PIN's keypad), then the device status, until signed out."""
 
+    @property
+    def voice(self) -> "VoiceGuide | None":
+        """The voice staff test ("Test voice"), warmed up before the terminal's long-lived objects are frozen."""
+        return self.status.voice
+
     def __init__(self, access: MaintenanceAccess, status: StatusScreen,
                  diagnostics: DiagnosticsScreen | None = None, idle_s: float = 180.0, warning_s: float = 30.0) -> None:
         """``idle_s``, ``warning_s``: staff left without a touch this long are warned, then signed out
