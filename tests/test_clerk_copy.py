@@ -4,6 +4,8 @@ made from the sandbox's record of the decision (GET /cases/{n}/decision), printe
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from common import provisional
 from common.backend_errors import ServerError
@@ -126,6 +128,26 @@ def test_a_hostile_or_broken_record_is_refused_not_printed(change):
         decision_from_json({**GOOD, **change}, "SQ2026120100001")
 
 
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                    max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(changes=st.dictionaries(st.sampled_from(sorted(GOOD)), JSON, max_size=4))
+def test_any_record_reads_as_a_masked_record_or_a_server_error(changes):
+    from kiosk.progress import masked_person
+
+    try:
+        record = decision_from_json({**GOOD, **changes}, "SQ2026120100001")
+    except ServerError as exc:
+        assert exc.detail.startswith(("decision:", "field", "missing", "bad timestamp", "expected"))
+        return
+    assert masked_person(record.masked_name, record.masked_id) is not None
+    assert record.case_number == "SQ2026120100001" and record.decided_at.tzinfo is not None
+    assert all(isinstance(code, str) for code in record.received)
+
+
 def test_a_record_reads_by_its_case_or_the_provisional_number_it_carried():
     record = decision_from_json(GOOD, "SQ2026120100001")
     assert record.masked_name == "张**" and record.received == ("M1",) and record.has_document
@@ -167,3 +189,20 @@ def test_the_backend_takes_received_codes_of_the_service_only_and_shows_decision
     backend.decide(fresh, clerk, "accepted", received=["M1"])
     recorded = backend.decision_of(fresh, clerk)
     assert (recorded.clerk_id, recorded.clerk_name, recorded.received) == ("XH0003", "何样例", ("M1",))
+
+
+def test_a_copy_the_printer_jams_on_is_said_audited_and_asked_again(services, sandbox):
+    desk = checking(services)
+    desk.accept()
+    number = desk.result
+    desk.next_applicant()
+    documents = services.devices.document_printer
+    before = len(_pdfs(services))
+    documents.inject("jam")
+    desk.print_copy(number)
+    assert desk.step is Desk.WAITING and desk.notice.error and desk.can_print_copy()
+    assert desk.notice.message.render("en").startswith("No copy was printed: ")
+    assert len(_pdfs(services)) == before and _audited(services, "decision_copy_failed") == ["DocumentPrintError"]
+    documents.inject("clear")
+    desk.print_copy(number)
+    assert not desk.notice.error and len(_pdfs(services)) == before + 1

@@ -71,6 +71,7 @@ def test_the_whole_client_on_a_hostile_line_raises_only_typed_errors_and_stays_u
         "heartbeat": lambda c: c.heartbeat({"version": "1"}),
         "by_provisional": lambda c: c.case_by_provisional("P-T-TEST-20260101-00001-Q"),
         "health": lambda c: c.health(),
+        "decision": lambda c: c.decision_of("SQ2026120100001", "token"),  # a window decision's copy (clerk_copy)
     }
     with ScriptedBackend() as line:
         client = client_for(line.url, read_timeout_s=2.0)
