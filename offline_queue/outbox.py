@@ -415,19 +415,23 @@ class Outbox:
                 self._open_items -= 1
                 self._open_bytes -= row["size"] if isinstance(row["size"], int) and row["size"] <= MAX_ITEM_BYTES else 0
 
-    def _settle(self, item_id: str, sql: str, *args: Any) -> bool:
-        """Record what a delivery attempt came to, on an item still pending; False when it is not.
-
-        The attempt ran without the lock (a request takes seconds), so the item may have moved meanwhile: staff held
-        or quarantined it, or it was deleted. What moved it stands; the attempt's outcome is not written over it."""
+    def _settle(self, item_id: str, what: str, sql: str, *args: Any) -> bool:
+        """Record what a delivery attempt came to (``what``, for the log), on an item still pending; False when it is
+        not. The attempt ran without the lock (a request takes seconds), so the item may have moved meanwhile: staff
+        held or quarantined it, or it was deleted. What moved it stands; the attempt's outcome is not written over it."""
         with self._lock:
-            return self._db.execute(f"UPDATE items SET {sql} WHERE id = ? AND state = ?",
-                                    (*args, item_id, PENDING.value)).rowcount == 1
-
-    def _settled(self, item_id: str, what: str, changed: bool) -> bool:
+            changed = self._db.execute(f"UPDATE items SET {sql} WHERE id = ? AND state = ?",
+                                       (*args, item_id, PENDING.value)).rowcount == 1
         if not changed:
             log.warning("queue: item %s was no longer pending; %s not recorded over its state", item_id, what)
         return changed
+
+    def _stop(self, item_id: str, state: ItemState, reason: str, attempted: bool = True) -> bool:
+        """A pending item stopped in ``state`` with ``reason``; the time it stopped in next_attempt_at, from which its
+        retention period counts."""
+        attempts = "attempts = attempts + 1, " if attempted else ""
+        return self._settle(item_id, f"its move to {state.value}", f"state = ?, {attempts}last_error = ?, "
+                            "next_attempt_at = ?", state.value, reason[:500], self._clock())
 
     def mark_delivered(self, item_id: str, case_number: str, purge: bool = True) -> None:
         """The backend holds the item as ``case_number``: recorded whatever state the item reached meanwhile, since
@@ -440,36 +444,28 @@ class Outbox:
             self._purge_payload(item_id)
 
     def mark_retry(self, item_id: str, reason: str, delay_s: float) -> bool:
-        return self._settled(item_id, "its retry", self._settle(
-            item_id, "attempts = attempts + 1, next_attempt_at = ?, last_error = ?", self._clock() + delay_s,
-            reason[:500]))
+        return self._settle(item_id, "its retry", "attempts = attempts + 1, next_attempt_at = ?, last_error = ?",
+                            self._clock() + delay_s, reason[:500])
 
     def mark_dead(self, item_id: str, reason: str) -> bool:
-        # next_attempt_at: when it stopped, from which its retention period counts
-        if self._settled(item_id, "its refusal", self._settle(
-                item_id, "state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?", DEAD.value,
-                reason[:500], self._clock())):
+        stopped = self._stop(item_id, DEAD, reason)
+        if stopped:
             log.warning("queue: item %s moved to dead letters: %s", item_id, staff_reasons.english(reason))
-            return True
-        return False
+        return stopped
 
     def hold(self, item_id: str, reason: str) -> bool:
         """Keep the item, payload and all, out of delivery until staff decide (``reason`` says what happened)."""
-        if self._settled(item_id, "its hold", self._settle(
-                item_id, "state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?", HELD.value,
-                reason[:500], self._clock())):
+        stopped = self._stop(item_id, HELD, reason)
+        if stopped:
             log.error("queue: item %s held for staff: %s", item_id, staff_reasons.english(reason))
-            return True
-        return False
+        return stopped
 
     def quarantine(self, item_id: str, reason: str) -> bool:
         """Set a pending item aside for good (it does not read); an item in any other state keeps it."""
-        if self._settled(item_id, "its quarantine", self._settle(
-                item_id, "state = ?, last_error = ?, next_attempt_at = ?", QUARANTINED.value, reason[:500],
-                self._clock())):
+        stopped = self._stop(item_id, QUARANTINED, reason, attempted=False)
+        if stopped:
             log.error("queue: item %s quarantined: %s", item_id, reason)
-            return True
-        return False
+        return stopped
 
     def retry(self, item_id: str | None = None, dead: bool = False) -> int:
         """Staff: put one item (pending, dead or held), or every dead letter, back in line now."""
