@@ -22,7 +22,6 @@ _STAFF_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _MAX_RECEIVED = 60
 
 
-
 def _get(obj: dict[str, Any], key: str, tp: type, default: Any = ...) -> Any:
     if not isinstance(obj, dict):
         raise ServerError(detail=f"expected an object, got {type(obj).__name__}")

@@ -20,7 +20,7 @@ from common.domain import RecordedDecision
 from common.i18n import language, text
 from kiosk.decision_copy import document_of
 from kiosk.payloads import PayloadKind, classify, is_case_number
-from kiosk.window_documents import NAMES, job_title, render
+from kiosk.window_documents import NAMES, AcceptanceNotice, RefusalDecision, job_title, render
 from kiosk.workflows.citizen import Notice, user_message
 
 if TYPE_CHECKING:
@@ -69,7 +69,8 @@ class DeskCopy:
                 return record, ""
             service = known.get(record.service_code) or backend.service(record.service_code)
             document = document_of(record, service, hall, dt.datetime.now())
-            assert document is not None and documents is not None
+            if document is None or documents is None:  # has_document and can_print_copy said otherwise
+                raise RuntimeError("no document, or no A4 printer, for a decision's copy")
             title = job_title(document) + "-copy"
             documents.print_pdf(render(document, lang), title)
             return record, title
@@ -78,7 +79,6 @@ class DeskCopy:
 
     def _copy_printed(self: "ClerkDesk", done: tuple[RecordedDecision, str]) -> None:
         from kiosk.workflows.clerk import Desk
-        from kiosk.window_documents import AcceptanceNotice, RefusalDecision
 
         record, title = done
         if not title:  # "incomplete": its paper is the one-time notice, asked for again with the applicant
