@@ -305,9 +305,9 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
 
 def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sent,
            a4: Path) -> Path | None:
-    """The clerk's notice, a refusal, an acceptance, then a copy of the refusal's document; returns the printed notice (its receipt), copies the A4 documents the
-    window printed into ``a4``. The window has its screen facing the applicant (ui/customer_screen.py), where the
-    applicant rates."""
+    """The clerk's notice, a refusal, an acceptance, then a copy of the refusal's document; returns the printed
+    notice (its receipt), copies the A4 documents the window printed into ``a4``. The window has its screen facing
+    the applicant (ui/customer_screen.py), where the applicant rates."""
     config = dataclasses.replace(config, terminal=dataclasses.replace(config.terminal, mode="window",
                                                                       customer_screen="on",
                                                                       window_number=WINDOW_NUMBER))

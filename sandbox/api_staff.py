@@ -121,9 +121,10 @@ def routes(store: Store, settings: dict) -> APIRouter:
             raise ApiError(422, "legal_reason_required", "不予受理须说明法律依据",
                            "Not accepting needs the legal reason", {"legal_reason": "required"})
         service = store.service(case["service_code"]) or {}
-        if set(body.received) - {m["code"] for m in service.get("materials", [])}:
+        unknown = sorted(set(body.received) - {m["code"] for m in service.get("materials", [])})
+        if unknown:
             raise ApiError(422, "unknown_material", "材料编号不属于该事项", "A material code is not in this service",
-                           {"received": ",".join(sorted(set(body.received)))[:200]})
+                           {"received": ",".join(unknown)[:200]})
         zh, en = DECISION_NOTES[body.decision]
         store.set_status(case_number, body.decision, f"{zh} {body.legal_reason}".strip(), en)
         at = now_iso()
