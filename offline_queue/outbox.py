@@ -418,7 +418,8 @@ class Outbox:
     def _settle(self, item_id: str, what: str, sql: str, *args: Any) -> bool:
         """Record what a delivery attempt came to (``what``, for the log), on an item still pending; False when it is
         not. The attempt ran without the lock (a request takes seconds), so the item may have moved meanwhile: staff
-        held or quarantined it, or it was deleted. What moved it stands; the attempt's outcome is not written over it."""
+        held or quarantined it, or it was deleted. What moved it stands; the attempt's outcome is not written over
+        it."""
         with self._lock:
             changed = self._db.execute(f"UPDATE items SET {sql} WHERE id = ? AND state = ?",
                                        (*args, item_id, PENDING.value)).rowcount == 1

@@ -590,7 +590,8 @@ class Store:
                 "decided_at": decided.get("at", ""), "service_code": case.get("service_code", ""),
                 "applicant_masked_name": mask_name(str(applicant.get("name", ""))),
                 "applicant_masked_id": mask_id_number(str(applicant.get("id_number", ""))),
-                "company": _company(case), "received": list(decided.get("received") or []),
+                "company": _company(case) or self._seeded_company(case),
+                "received": list(decided.get("received") or []),
                 "legal_reason": decided.get("legal_reason", ""), "note": decided.get("note", "")}
 
     def add_notice(self, body: dict[str, Any], idempotency_key: str | None = None,
