@@ -105,6 +105,7 @@ class WindowMonkey(SeededMonkey):
         self._applicant_texts: set[str] = set()  # what that applicant showed or gave, remembered before wiped
         self._typed: set[str] = set()  # what anyone typed, which may be shown back as it is
         self._decided: list[str] = []  # the case numbers decided at this window: a copy of one printed later
+        self._audit_seen = 0  # the trail's entries counted for copies printed
         self._pages: list[bytearray] = []  # every page the matter in hand scanned, to be zeroed when it ends
         self.customer = self.view.customer  # the applicant's screen (terminal.customer_screen), or None
         self._customer_size = self.customer.size() if self.customer is not None else None
@@ -733,6 +734,7 @@ class WindowMonkey(SeededMonkey):
         if not report.ok:
             self.fail(f"the audit trail does not verify: {report}")
         self._check_audit_masked()
+        self._count_copies()
 
     def _check_customer(self) -> None:
         customer = self.customer
@@ -758,6 +760,14 @@ class WindowMonkey(SeededMonkey):
                 and ticket.number not in self.view.desk_screen.applicant.text():
             self.fail(f"ticket {ticket.number} is called, yet the applicant's box says "
                       f"{self.view.desk_screen.applicant.text()!r}")
+
+    def _count_copies(self) -> None:
+        """The copies of decisions printed since the last step, from the trail (the print ends after the step)."""
+        entries = self.audit.entries
+        for entry in entries[self._audit_seen:]:
+            if entry.get("action") == "decision_copy_printed":
+                self.tally.count("copy printed")
+        self._audit_seen = len(entries)
 
     def _check_audit_masked(self) -> None:
         """The trail's last entries hold no applicant's name, ID number or address unmasked."""
