@@ -36,7 +36,7 @@ class CopyRow(QWidget):
         self.print_copy.setEnabled(self._desk.can_print_copy() and bool(self.number.text().strip()))
 
     def show_desk(self, desk: ClerkDesk) -> None:
-        self.number.setPlaceholderText(_("Case number of a decision to print again"))
+        self.number.setPlaceholderText(_("Case number to print again"))
         self.print_copy.setText(_("Print a copy"))
         shown = desk.identity is None and desk.staff is not None and desk.has_document_printer() and \
             (desk.can_print_copy() or desk.busy)
