@@ -536,8 +536,24 @@ class RecordedDecision:
     received: tuple[str, ...]  # material codes, with "accepted"
     legal_reason: str  # with "not_accepted": as recorded, in Chinese
     note: str
+    notice_number: str = ""  # with "incomplete": the one-time notice's, printed again by its own number
 
     @property
     def has_document(self) -> bool:
         """An acceptance notice or a decision not to accept: the one-time notice is the notice's, not the case's."""
         return self.decision in ("accepted", "not_accepted")
+
+
+@dataclass(frozen=True)
+class RecordedNotice:
+    """A one-time notice as the backend recorded it (GET /notices/{number}): for its paper printed again."""
+
+    number: str
+    issued_at: dt.datetime
+    service_code: str
+    masked_name: str  # "" when the backend has no name on record for the applicant
+    masked_id: str
+    missing: tuple[str, ...]  # material codes of the service's list
+    company: tuple[str, str] | None  # (name, credit code) for a company's matter
+    clerk_id: str  # "" for a notice a kiosk issued
+    clerk_name: str

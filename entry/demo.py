@@ -20,8 +20,9 @@ voice is on for the whole demo):
   notice for what is missing; then does not accept the next applicant's case (不予受理: not within the
   hall's remit), the decision recorded with its legal reason; then accepts a third applicant's case
   (HY-011) with its one material scanned at the window, the page going with the case as a kiosk's do;
-  the window's A4 documents (the notice, the refusal decision and the acceptance notice) are kept as
-  PDFs under ``a4/``;
+  then, between applicants, prints copies (补打) of the refusal's decision and of the kiosk's one-time
+  notice by their numbers, made from the backend's records; the window's A4 documents (the notice, the
+  refusal decision, the acceptance notice and the two copies) are kept as PDFs under ``a4/``;
 - a staff member with the maintenance role signs in to maintenance mode, runs the self-tests and opens the
   page of the network, the hall's terminals, the log and the configuration.
 
@@ -169,6 +170,9 @@ class Sent:
                      f"received: SELECT body FROM decisions WHERE case_number = '{self.window_accepted}')")
         lines.append(f"  a copy of case {self.not_accepted or '(none)'}'s decision printed again at the window "
                      f"(a4/not-accepted-{self.not_accepted}-copy.pdf, made from the decision's record)")
+        lines.append(f"  a copy of the kiosk's one-time notice {self.kiosk_notice or '(none)'} printed again at the "
+                     f"window (a4/notice-{self.kiosk_notice}-copy.pdf; in a sandbox's database: SELECT issued_by, body "
+                     f"FROM notices WHERE number = '{self.kiosk_notice}', issued_by '' for a kiosk's)")
         lines.append(f"outage at confirm: {self.outage}")
         lines.append(f"in a sandbox's database: SELECT case_number, provisional_number FROM cases "
                      f"WHERE terminal_id = '{self.terminal_id}'")
@@ -305,9 +309,10 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
 
 def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sent,
            a4: Path) -> Path | None:
-    """The clerk's notice, a refusal, an acceptance, then a copy of the refusal's document; returns the printed
-    notice (its receipt), copies the A4 documents the window printed into ``a4``. The window has its screen facing
-    the applicant (ui/customer_screen.py), where the applicant rates."""
+    """The clerk's notice, a refusal, an acceptance, then copies of the refusal's document and of the kiosk's
+    one-time notice (the citizen lost it); returns the printed notice (its receipt), copies the A4 documents the
+    window printed into ``a4``. The window has its screen facing the applicant (ui/customer_screen.py), where the
+    applicant rates."""
     config = dataclasses.replace(config, terminal=dataclasses.replace(config.terminal, mode="window",
                                                                       customer_screen="on",
                                                                       window_number=WINDOW_NUMBER))
@@ -334,6 +339,8 @@ def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         walk.clerk_next_applicant(gui)
         # the refusal's applicant comes back for another copy of the decision (补打): made from the backend's record
         walk.clerk_print_copy(gui, sent.not_accepted, camera)
+        if sent.kiosk_notice:  # the kiosk's notice lost: printed again on A4 by its number, naming no clerk
+            walk.clerk_print_copy(gui, sent.kiosk_notice, camera, "-notice")
         documents = getattr(gui.services.devices.document_printer, "output_dir", None)
         if documents is not None:
             a4.mkdir(exist_ok=True)

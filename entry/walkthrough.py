@@ -743,17 +743,17 @@ def clerk_refuse(gui: Gui, reason: str, note: str = "", camera: Camera | None = 
     return desk.result
 
 
-def clerk_print_copy(gui: Gui, case_number: str, camera: Camera | None = None) -> None:
-    """Between applicants, a past decision's document printed again (补打): its case number typed in the copy's
-    line, "Print a copy" tapped; returns once the desk says the copy is printed."""
+def clerk_print_copy(gui: Gui, number: str, camera: Camera | None = None, suffix: str = "") -> None:
+    """Between applicants, a past decision's document, or a one-time notice, printed again (补打): its case or notice
+    number typed in the copy's line, "Print a copy" tapped; returns once the desk says the copy is printed."""
     desk, row = gui.window.desk, gui.window.view.desk_screen.copy
-    type_into(row.number, case_number, "the case number of the copy")
-    _snap(camera, gui, "window-copy-number")
+    type_into(row.number, number, "the number of the copy")
+    _snap(camera, gui, f"window-copy-number{suffix}")
     tap(row.print_copy, "'print a copy' button")
     wait_until(lambda: not desk.busy and desk.notice is not None, "the copy to be printed", 30)
     if desk.notice.error:
         raise WalkError(f"the copy was not printed: {desk.notice.message.render('en')}")
-    _snap(camera, gui, "window-copy-printed")
+    _snap(camera, gui, f"window-copy-printed{suffix}")
 
 
 def clerk_applicant_rates(gui: Gui, level: int, camera: Camera | None = None) -> None:

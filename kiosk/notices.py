@@ -49,12 +49,15 @@ class Issued:
 
 
 def record(backend: BackendClient, service: ServiceItem, id_number: str, missing: list[MaterialRequirement],
-           attempt: NoticeAttempt | None = None) -> str:
-    """Record the notice (once under ``attempt``'s key): its number, or "" when the backend cannot be reached (the
-    applicant still leaves with the list)."""
+           attempt: NoticeAttempt | None = None, company: Company | None = None, staff_token: str = "") -> str:
+    """Record the notice (once under ``attempt``'s key) for ``company``'s matter, issued by the clerk whose sign-in
+    ``staff_token`` is at a window: its number, or "" when the backend cannot be reached (the applicant still leaves
+    with the list)."""
     try:
         return str(backend.issue_notice(service.code, id_number, [m.code for m in missing],
-                                        idempotency_key=attempt.key if attempt else None)["number"])
+                                        idempotency_key=attempt.key if attempt else None,
+                                        credit_code=company.credit_code if company else None,
+                                        staff_token=staff_token or None)["number"])
     except (OfflineError, ServerError):
         return ""
 

@@ -48,6 +48,7 @@ class Payload:
 
 # ASCII only: a bare \d also takes ０-９, ٠-٩ and the like, and int() and strptime() read them.
 _CASE = re.compile(r"SQ(?P<date>[0-9]{8})(?P<seq>[0-9]{5})")
+_NOTICE = re.compile(r"GZ(?P<date>[0-9]{8})(?P<seq>[0-9]{5})")  # a one-time notice's number (payloads.md)
 _B32 = re.compile(r"[A-Z2-7]{8}")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{8,128}")
 _LICENCE_ID = re.compile(r"[A-Z0-9][A-Z0-9-]{0,63}")
@@ -68,6 +69,11 @@ def _valid_date(yyyymmdd: str) -> bool:
 
 def is_case_number(value: str) -> bool:
     match = _CASE.fullmatch(value)
+    return match is not None and _valid_date(match["date"])
+
+
+def is_notice_number(value: str) -> bool:
+    match = _NOTICE.fullmatch(value)
     return match is not None and _valid_date(match["date"])
 
 

@@ -64,9 +64,11 @@ def _masked_name(value: Any) -> bool:
     return isinstance(value, str) and len(value) <= _MAX_NAME and "*" in value and bool(_MASKED_NAME.fullmatch(value))
 
 
-def masked_person(name: Any, id_number: Any) -> tuple[str, str] | None:
-    """A person as a backend answer names them, when both the name and the ID number look masked; else None."""
-    if _masked_name(name) and isinstance(id_number, str) and _MASKED_ID.fullmatch(id_number):
+def masked_person(name: Any, id_number: Any, *, name_known: bool = True) -> tuple[str, str] | None:
+    """A person as a backend answer names them, when both the name and the ID number look masked; else None.
+    ``name_known=False``: the backend may hold no name for them ("" then, the ID number still masked)."""
+    if (_masked_name(name) or (not name_known and name == "")) and isinstance(id_number, str) \
+            and _MASKED_ID.fullmatch(id_number):
         return name, id_number
     return None
 

@@ -94,19 +94,24 @@ def _head(matter: Matter, number_line: str, lang: str) -> list[Para]:
     return [
         Para(number_line, bold=True),
         Para(t("Service: {name}").format(name=matter.service.name(lang))),
-        Para(t("Applicant: {name} ({id})").format(name=matter.applicant_masked_name, id=matter.applicant_masked_id)),
+        Para(t("Applicant: {name} ({id})").format(name=matter.applicant_masked_name, id=matter.applicant_masked_id)
+             if matter.applicant_masked_name else t("Applicant: {id}").format(id=matter.applicant_masked_id)),
     ] + ([Para(company_line(matter.company, lang))] if matter.company is not None else [])
 
 
-def _foot(matter: Matter, clerk_line: str, lang: str) -> list[Para]:
+def _foot(matter: Matter, clerk_line: str, lang: str, notice: bool = False) -> list[Para]:
     t = catalogue(lang).gettext
-    return [
+    paras = [
         Para(clerk_line, space_before=18),
         Para(t("Service hall: {hall}").format(hall=matter.hall), align="right", space_before=18),
         Para(t("Date: {date}").format(date=matter.issued.strftime("%Y-%m-%d")), align="right"),
         Para(t("(seal of the service hall)"), align="right"),
-    ] + ([Para(t("A copy printed again on {date} from the service system's record of this decision.").format(
-        date=matter.printed_again.strftime("%Y-%m-%d")), space_before=18)] if matter.printed_again else [])
+    ]
+    if matter.printed_again is None:
+        return paras
+    copy = (t("A copy printed again on {date} from the service system's record of this notice.") if notice
+            else t("A copy printed again on {date} from the service system's record of this decision."))
+    return paras + [Para(copy.format(date=matter.printed_again.strftime("%Y-%m-%d")), space_before=18)]
 
 
 def _clerk(matter: Matter, lang: str) -> str:
@@ -160,7 +165,9 @@ def _notice(doc: OneTimeNoticeA4, lang: str) -> list[Para]:
     if matter.service.legal_basis:
         paras.append(Para(t("Legal basis: {basis}").format(basis=matter.service.legal_basis), space_before=12))
     paras.append(Para(t("This list is complete: nothing else will be asked for this service."), space_before=6))
-    return paras + _foot(matter, t("Issued by: {clerk}").format(clerk=_clerk(matter, lang)), lang)
+    issuer = t("Issued by: {clerk}").format(clerk=_clerk(matter, lang)) if matter.clerk_id else \
+        t("Issued by: a self-service terminal")
+    return paras + _foot(matter, issuer, lang, notice=True)
 
 
 def _refusal(doc: RefusalDecision, lang: str) -> list[Para]:

@@ -14,7 +14,8 @@ from pydantic import ValidationError
 
 from common.idnumber import is_valid
 from sandbox import attachments as att
-from sandbox.applicants import check_applicant
+from sandbox.api_staff import signed_in
+from sandbox.applicants import check_applicant, find_company
 from sandbox.case_form import form_errors
 from sandbox.consents import check_consent
 from sandbox.licence_refs import check_licences
@@ -90,6 +91,15 @@ def _people_in(raw: bytes | str) -> list[str]:
     except (ValueError, AttributeError, RecursionError):
         return []
     return [p for p in found if isinstance(p, str) and re.fullmatch(ID_NUMBER, p)]
+
+
+def _stored(body: NoticeIn) -> dict:
+    """The notice as stored, and compared when asked again: a notice for no company as it was before companies
+    were named (no credit_code key), so a replay of one recorded then still matches."""
+    stored = body.model_dump()
+    if stored["credit_code"] is None:
+        del stored["credit_code"]
+    return stored
 
 
 def routes(store: Store, settings: dict) -> APIRouter:
@@ -174,9 +184,16 @@ def routes(store: Store, settings: dict) -> APIRouter:
                          **documented(400, 401, 409, 422)})
     def notice(body: NoticeIn, request: Request, idempotency_key: Optional[str] = Header(
             default=None, alias="Idempotency-Key",
-            description="one per notice: asked again under it, the notice recorded, not a second one")) -> JSONResponse:
+            description="one per notice: asked again under it, the notice recorded, not a second one"),
+               staff_token: Optional[str] = Header(
+            default=None, alias="X-Staff-Token",
+            description="a window's notice: the clerk who issues it, named when it is printed again (401 staff_auth "
+                        "when not valid); a kiosk sends none")) -> JSONResponse:
         if idempotency_key is not None and not _KEY.match(idempotency_key):
             raise ApiError(400, "bad_idempotency_key", "幂等键格式不正确", "The Idempotency-Key is malformed")
+        clerk = signed_in(store, staff_token) if staff_token is not None else {}
+        if body.credit_code is not None:
+            find_company(store, body.credit_code, "credit_code", 422)
         service = store.service(body.service_code)
         if service is None:
             raise ApiError(422, "service_not_found", "没有找到该事项", "No such service")
@@ -186,8 +203,9 @@ def routes(store: Store, settings: dict) -> APIRouter:
             raise ApiError(422, "unknown_material", "材料编号不属于该事项", "A material code is not in this service",
                            {"missing": ",".join(unknown)})
         try:
-            notice_id, number, issued_at, replayed = store.add_notice(body.model_dump(), idempotency_key,
-                                                                      request.state.terminal_id)
+            notice_id, number, issued_at, replayed = store.add_notice(
+                _stored(body), idempotency_key, request.state.terminal_id,
+                clerk.get("staff_id", ""))
         except NoticeConflict as conflict:
             raise ApiError(409, "idempotency_conflict", "同一幂等键提交了不同内容",
                            "Different content was sent under the same Idempotency-Key",

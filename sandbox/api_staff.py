@@ -14,7 +14,7 @@ from sandbox.audit_chains import AuditRefused
 from sandbox.errors import ApiError, documented, not_found
 from sandbox.handovers import HandoverConflict
 from sandbox.models import (PROVISIONAL, AuditIn, AuditOut, DecisionIn, DecisionOut, DecisionView, HallTerminals,
-                            HandoverIn, HandoverOut, StaffSession, StaffSignIn)
+                            HandoverIn, HandoverOut, NoticeView, StaffSession, StaffSignIn)
 from sandbox.store import CLOCK_SLACK_S, Store, now_iso
 
 AUDIT_REFUSALS = {
@@ -81,14 +81,19 @@ def hall_terminal(terminal_id: str, body: dict, seen: float, now: float) -> dict
             "restarts": body.get("restarts") or {}}
 
 
+def signed_in(store: Store, token: str | None, at: float | None = None) -> dict:
+    """The staff member whose sign-in ``token`` is (valid at ``at``, default now); 401 staff_auth otherwise."""
+    found = store.staff_for_token(token or "", at)
+    if found is None:
+        raise ApiError(401, "staff_auth", "工作人员登录已失效，请重新登录", "Staff sign-in expired; sign in again")
+    return found
+
+
 def routes(store: Store, settings: dict) -> APIRouter:
     api = APIRouter(prefix="/api/v1")
 
     def staff(token: str | None, at: float | None = None) -> dict:
-        found = store.staff_for_token(token or "", at)
-        if found is None:
-            raise ApiError(401, "staff_auth", "工作人员登录已失效，请重新登录", "Staff sign-in expired; sign in again")
-        return found
+        return signed_in(store, token, at)
 
     @api.post("/staff/sign-in", response_model=StaffSession, tags=["staff"], responses=documented(400, 401))
     def sign_in(body: StaffSignIn) -> dict:
@@ -143,6 +148,16 @@ def routes(store: Store, settings: dict) -> APIRouter:
         found = store.decision(case["case_number"])
         if found is None:
             raise not_found("decision")
+        return found
+
+    @api.get("/notices/{number}", response_model=NoticeView, tags=["staff"], responses=documented(401, 403, 404))
+    def notice(number: str, token: str | None = Header(default=None, alias="X-Staff-Token")) -> dict:
+        """A one-time notice as recorded, for its paper printed again at a window (a clerk's sign-in)."""
+        if "clerk" not in staff(token).get("roles", []):
+            raise ApiError(403, "not_a_clerk", "该账号无受理权限", "This account may not decide cases")
+        found = store.notice(number)
+        if found is None:
+            raise not_found("notice")
         return found
 
     @api.post("/handovers", response_model=HandoverOut, status_code=201, tags=["staff"],

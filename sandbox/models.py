@@ -632,6 +632,23 @@ class DecisionView(BaseModel):
     received: list[str] = Field(default_factory=list)
     legal_reason: str = ""
     note: str = ""
+    notice_number: Optional[str] = Field(default=None, description="with \"incomplete\": the one-time notice's number")
+
+
+class NoticeView(BaseModel):
+    """A one-time notice as recorded, for its paper printed again at a window: the applicant masked, the missing
+    materials as codes of the service's list, the clerk who issued it (none for a kiosk's notice)."""
+
+    number: str
+    issued_at: str
+    service_code: str
+    applicant_masked_name: str = Field(description="\"\" when the applicant is not on record")
+    applicant_masked_id: str
+    missing: list[str]
+    company: Optional[CaseCompany] = None
+    case_number: Optional[str] = None
+    issued_by: str = Field(default="", description="the clerk's staff id; \"\" for a notice a kiosk issued")
+    issued_by_name: str = Field(default="", description="the clerk's name, as staff records hold it")
 
 
 class HandoverIn(Strict):
@@ -749,6 +766,8 @@ class NoticeIn(Strict):
     missing: list[str] = Field(min_length=1, max_length=30, description="material codes")
     note: str = Field(default="", max_length=500)
     case_number: Optional[str] = Field(default=None, pattern=CASE_NUMBER)
+    credit_code: Optional[str] = Field(default=None, pattern=CREDIT_CODE, description=(
+        "a company's matter: the company the notice is for (422 bad_credit_code, company_not_found)"))
 
 
 class NoticeOut(BaseModel):

@@ -201,7 +201,7 @@ class Store:
                 if column not in columns:
                     db.execute(f"ALTER TABLE tickets ADD COLUMN {column} TEXT")
             columns = {r["name"] for r in db.execute("PRAGMA table_info(notices)")}
-            for column in ("idempotency_key", "terminal_id", "issued_at"):  # the ask a notice answers
+            for column in ("idempotency_key", "terminal_id", "issued_at", "issued_by"):  # the ask, and the clerk
                 if column not in columns:
                     db.execute(f"ALTER TABLE notices ADD COLUMN {column} TEXT")
 
@@ -592,13 +592,18 @@ class Store:
                 "applicant_masked_id": mask_id_number(str(applicant.get("id_number", ""))),
                 "company": _company(case) or self._seeded_company(case),
                 "received": list(decided.get("received") or []),
-                "legal_reason": decided.get("legal_reason", ""), "note": decided.get("note", "")}
+                "legal_reason": decided.get("legal_reason", ""), "note": decided.get("note", ""),
+                "notice_number": self._notice_number(decided.get("notice_id") or "")}
+
+    def _notice_number(self, notice_id: str) -> str | None:
+        row = self._one("SELECT number FROM notices WHERE notice_id = ?", notice_id) if notice_id else None
+        return row["number"] if row else None
 
     def add_notice(self, body: dict[str, Any], idempotency_key: str | None = None,
-                   terminal_id: str = "") -> tuple[str, str, str, bool]:
-        """Record a one-time notice: (notice id, number, issued at, replayed). A notice asked for again under its
-        Idempotency-Key from the same terminal is the one recorded (replayed); NoticeConflict when that key
-        holds a notice of other content."""
+                   terminal_id: str = "", issued_by: str = "") -> tuple[str, str, str, bool]:
+        """Record a one-time notice: (notice id, number, issued at, replayed), ``issued_by`` the clerk's staff id
+        at a window. A notice asked for again under its Idempotency-Key from the same terminal is the one recorded
+        (replayed); NoticeConflict when that key holds a notice of other content."""
         with self.tx() as db:
             if idempotency_key:
                 row = db.execute("SELECT * FROM notices WHERE idempotency_key = ? AND terminal_id = ?",
@@ -610,10 +615,27 @@ class Store:
             day = dt.date.today().strftime("%Y%m%d")
             number = f"GZ{day}{self.next_number(db, 'notice:' + day):05d}"
             notice_id, issued_at = "NT-" + secrets.token_hex(6), now_iso()
-            db.execute("INSERT INTO notices (notice_id, number, body, idempotency_key, terminal_id, issued_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?)", (notice_id, number, json.dumps(body, ensure_ascii=False),
-                                                     idempotency_key, terminal_id, issued_at))
+            db.execute("INSERT INTO notices (notice_id, number, body, idempotency_key, terminal_id, issued_at, "
+                       "issued_by) VALUES (?, ?, ?, ?, ?, ?, ?)", (notice_id, number, json.dumps(body, ensure_ascii=False),
+                                                                  idempotency_key, terminal_id, issued_at, issued_by))
         return notice_id, number, issued_at, False
+
+    def notice(self, number: str) -> dict[str, Any] | None:
+        """A one-time notice as recorded (NoticeView), the applicant masked, for its paper printed again."""
+        row = self._one("SELECT * FROM notices WHERE number = ?", number)
+        if row is None:
+            return None
+        body = json.loads(row["body"])
+        person = self.person(str(body.get("id_number", ""))) or {}
+        clerk = self._one("SELECT body FROM staff WHERE staff_id = ?", row["issued_by"] or "")
+        company = self.company(str(body.get("credit_code") or "")) if body.get("credit_code") else None
+        return {"number": number, "issued_at": row["issued_at"] or "", "service_code": body.get("service_code", ""),
+                "applicant_masked_name": mask_name(str(person.get("name", ""))) if person else "",
+                "applicant_masked_id": mask_id_number(str(body.get("id_number", ""))),
+                "missing": list(body.get("missing") or []),
+                "company": {"credit_code": company["credit_code"], "name_zh": company["name"]} if company else None,
+                "case_number": body.get("case_number"), "issued_by": row["issued_by"] or "",
+                "issued_by_name": json.loads(clerk["body"]).get("name", "") if clerk else ""}
 
     def notice_exists(self, notice_id: str) -> bool:
         return self._one("SELECT 1 FROM notices WHERE notice_id = ?", notice_id) is not None

@@ -76,7 +76,7 @@ def test_what_cannot_be_copied_is_said_plainly_and_nothing_prints(services, sand
     desk = services.new_clerk_desk()
     desk.sign_in("XH0001", "demo-XH0001")
     desk.print_copy("not a number")
-    assert desk.notice.error and desk.notice.message.render("en").startswith("That is not a case number.")
+    assert desk.notice.error and desk.notice.message.render("en").startswith("That is not a case or notice number.")
     desk.print_copy("SQ2099010100001")
     assert desk.notice.error and desk.notice.message.render("en") == "No copy was printed: No such case"
     kiosk_case = sandbox.store.cases_of(ID_NUMBER)[0]["case_number"]  # filed at a kiosk: no window decision

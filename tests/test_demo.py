@@ -56,6 +56,7 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
                    "case-progress-fee-due", "payment-from-cases", "case-progress-fee-paid",  # paid later (My applications)
                    "window-scanned", "window-accepted",  # a material scanned at the window, the case accepted
                    "window-copy-number", "window-copy-printed",  # a decision's document printed again (补打)
+                   "window-copy-printed-notice",  # and the kiosk's one-time notice, by its number
                    "window-customer-screen", "window-customer-rating",  # the window's screen facing the applicant
                    "window-ticket-called", "window-customer-called"):  # the queue ticket called (叫号)
         assert any(n.split("-", 1)[1] == f"{screen}.png" for n in names), f"no screenshot of {screen}"
@@ -87,6 +88,11 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
     copy = subprocess.run(["pdftotext", str(documents[f"not-accepted-{refused}-copy.pdf"]), "-"],
                           capture_output=True, text=True, check=True, timeout=30).stdout
     assert "补打的副本" in copy and refused in copy and "330106199003071236" not in copy
+    lost = run.sent.kiosk_notice  # the kiosk's notice, printed again at the window: no clerk issued it
+    copy = subprocess.run(["pdftotext", str(documents[f"notice-{lost}-copy.pdf"]), "-"],
+                          capture_output=True, text=True, check=True, timeout=30).stdout
+    assert "一次性告知书" in copy and lost in copy and "告知人：自助终端" in copy and "本告知书的记录补打" in copy
+    assert "330106199003071236" not in copy and f"notice-{lost}-copy.pdf" in report
 
 
 def start_sandbox(port: int, db: Path, log: Path) -> subprocess.Popen:

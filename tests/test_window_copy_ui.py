@@ -41,7 +41,7 @@ def test_the_copy_line_fits_1280x800_in_large_english(gui, qtbot):
     qtbot.keyClicks(screen.copy.number, "nonsense")
     qtbot.keyClick(screen.copy.number, Qt.Key.Key_Return)  # a wedge scanner ends its line so
     qtbot.waitUntil(lambda: view.desk.notice is not None, timeout=5000)
-    assert screen.notice.text().startswith("That is not a case number.")
+    assert screen.notice.text().startswith("That is not a case or notice number.")
     qtbot.wait(50)
     assert gui.window.size().toTuple() == (1280, 800)
     for widget in (screen.copy.number, screen.copy.print_copy, screen.notice, screen.next, screen.sign_out):

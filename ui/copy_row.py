@@ -1,6 +1,7 @@
-"""The window's line for a past decision's document printed again (补打): the case number, typed or scanned from
-the receipt's code, and the button. Shown only between applicants at a window with an A4 printer; the desk does
-the rest (kiosk/workflows/clerk_copy.py). The number is emptied once asked for: it is no applicant's to keep."""
+"""The window's line for a past decision's document, or a one-time notice, printed again (补打): the case or
+notice number, typed or scanned from the receipt's code, and the button. Shown only between applicants at a window
+with an A4 printer; the desk does the rest (kiosk/workflows/clerk_copy.py). The number is emptied once asked for: it
+is no applicant's to keep."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ class CopyRow(QWidget):
         self.print_copy.setEnabled(self._desk.can_print_copy() and bool(self.number.text().strip()))
 
     def show_desk(self, desk: ClerkDesk) -> None:
-        self.number.setPlaceholderText(_("Case number to print again"))
+        self.number.setPlaceholderText(_("Case or notice number"))
         self.print_copy.setText(_("Print a copy"))
         shown = desk.identity is None and desk.staff is not None and desk.has_document_printer() and \
             (desk.can_print_copy() or desk.busy)

@@ -104,7 +104,7 @@ class WindowMonkey(SeededMonkey):
         self._applicant = None  # the Identity object of the matter in hand, as last seen
         self._applicant_texts: set[str] = set()  # what that applicant showed or gave, remembered before wiped
         self._typed: set[str] = set()  # what anyone typed, which may be shown back as it is
-        self._decided: list[str] = []  # the case numbers decided at this window: a copy of one printed later
+        self._decided: list[str] = []  # the case and notice numbers of this window's matters: copied later
         self._audit_seen = 0  # the trail's entries counted for copies printed
         self._pages: list[bytearray] = []  # every page the matter in hand scanned, to be zeroed when it ends
         self.customer = self.view.customer  # the applicant's screen (terminal.customer_screen), or None
@@ -516,8 +516,8 @@ class WindowMonkey(SeededMonkey):
         tap(button, "'Print again' button")
 
     def print_copy(self) -> None:
-        """Between applicants, a copy of a past decision's document: its case number typed (or the receipt's code, or
-        a number mistyped), the A4 printer set right more often than not, "Print a copy" tapped or Return pressed."""
+        """Between applicants, a copy of a past decision's document or notice: its number typed (or the receipt's
+        code, or a number mistyped), the A4 printer set right more often than not, "Print a copy" tapped or Return pressed."""
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
         from entry.walkthrough import tap
@@ -652,7 +652,7 @@ class WindowMonkey(SeededMonkey):
 
     def _remember_applicant(self) -> None:
         from common.masking import mask_id_number, mask_name
-        from kiosk.payloads import is_case_number
+        from kiosk.payloads import is_case_number, is_notice_number
 
         desk = self.desk
         if desk.identity is not self._applicant:
@@ -670,8 +670,8 @@ class WindowMonkey(SeededMonkey):
                                          if len(s) >= 6)
         if len(desk.result) >= 8:
             self._applicant_texts.add(desk.result)
-            if is_case_number(desk.result) and desk.result not in self._decided:
-                self._decided.append(desk.result)  # its decision's document may be copied later
+            if (is_case_number(desk.result) or is_notice_number(desk.result)) and desk.result not in self._decided:
+                self._decided.append(desk.result)  # its decision's document (or the notice) may be copied later
         collection = desk.collecting_for  # an agent's holder, typed or their card laid: the matter's too
         if collection is not None and collection.holder_id_number:
             self._applicant_texts.update({collection.holder_id_number, collection.holder_masked_id})

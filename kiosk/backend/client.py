@@ -27,8 +27,8 @@ from urllib.parse import quote, urlencode, urlsplit
 from kiosk.backend import answer as answers
 from kiosk.backend.declarations import declare
 from kiosk.backend.codec import (_get, _objects, company_from_json, consent_from_json, decision_from_json,
-                                 evaluation_recorded_from_json, hall_terminals_from_json, parse_time,
-                                 payment_order_from_json, refusal_from_json, service_from_json, withdrawal_from_json)
+                                 evaluation_recorded_from_json, hall_terminals_from_json, notice_from_json,
+                                 parse_time, payment_order_from_json, refusal_from_json, service_from_json, withdrawal_from_json)
 from common import provisional, uscc
 from common.backend_errors import (AuthError, BackendError, BadCreditCodeError, CompanyNotFoundError, OfflineError,
                                    RejectedError, ServerError)
@@ -37,8 +37,8 @@ from common.signing import H_NONCE, Signer, demo_key
 from kiosk.config import BackendConfig
 from common.domain import (MAX_EVALUATION_COMMENT, Application, Attachment, CaseRefusal, Company, Consent,
                            ConsentWithdrawal, Evaluation, EvaluationKey, EvaluationRecorded, HallTerminal, PaymentOrder,
-                           RatingReason, RecordedConsent, RecordedDecision, ServiceItem, Submitted,
-                           WithdrawalRecorded)
+                           RatingReason, RecordedConsent, RecordedDecision, RecordedNotice, ServiceItem,
+                           Submitted, WithdrawalRecorded)
 
 if TYPE_CHECKING:
     import requests
@@ -337,16 +337,27 @@ class BackendClient:
         return self._call("POST", f"/cases/{_q(case_number)}/reprints", body={"document": document})
 
     def issue_notice(self, service_code: str, id_number: str, missing: list[str], note: str = "",
-                     case_number: str | None = None, idempotency_key: str | None = None) -> dict[str, Any]:
+                     case_number: str | None = None, idempotency_key: str | None = None,
+                     credit_code: str | None = None, staff_token: str | None = None) -> dict[str, Any]:
         """Record a one-time notice (``NoticeOut``). ``idempotency_key``: one per notice, so an ask again (a retry
         here, a reprint after the printer failed, a retry after a lost answer) gets the notice recorded, not a
-        second one; only a call with a key is retried."""
+        second one; only a call with a key is retried. ``credit_code``: a company's matter; ``staff_token``: the
+        clerk issuing it at a window (named when its paper is printed again)."""
         body = {"service_code": service_code, "id_number": id_number, "missing": missing, "note": note}
         if case_number:
             body["case_number"] = case_number
+        if credit_code:
+            body["credit_code"] = credit_code
+        headers = {"X-Staff-Token": staff_token} if staff_token else {}
         if idempotency_key is None:
-            return self._call("POST", "/notices", body=body)
-        return self._call("POST", "/notices", body=body, retry=True, headers={"Idempotency-Key": idempotency_key})
+            return self._call("POST", "/notices", body=body, headers=headers)
+        return self._call("POST", "/notices", body=body, retry=True,
+                          headers={**headers, "Idempotency-Key": idempotency_key})
+
+    def notice_of(self, number: str, staff_token: str) -> RecordedNotice:
+        """A one-time notice as recorded, for its paper printed again at a window (kiosk/decision_copy.py)."""
+        return notice_from_json(self._call("GET", f"/notices/{_q(number)}", retry=True,
+                                           headers={"X-Staff-Token": staff_token}), number)
 
     def payment_order(self, case_number: str) -> PaymentOrder:
         """The case's fee order: the open (or paid) one if there is one, else a new one; never a second charge.

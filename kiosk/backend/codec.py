@@ -10,10 +10,11 @@ from typing import Any, TypeVar
 
 from common.backend_errors import ServerError
 from common.domain import (CaseRefusal, Company, CompanyRole, EvaluationRecorded, HallTerminal, PaymentOrder,
-                           PaymentStatus, RecordedConsent, RecordedDecision, WithdrawalRecorded)
+                           PaymentStatus, RecordedConsent, RecordedDecision, RecordedNotice,
+                           WithdrawalRecorded)
 from common.domain import FieldType, FormChoice, FormField, MaterialKind, MaterialRequirement, ServiceItem
 from common.form_patterns import UnsafePattern, compile_pattern
-from kiosk.payloads import PayloadKind, classify, is_case_number
+from kiosk.payloads import PayloadKind, classify, is_case_number, is_notice_number
 from kiosk.progress import company_case, masked_person
 
 E = TypeVar("E", bound=enum.Enum)
@@ -264,18 +265,57 @@ def decision_from_json(body: Any, case_number: str) -> RecordedDecision:
     clerk_id = _get(body, "decided_by", str)
     if not _STAFF_ID.fullmatch(clerk_id):
         raise ServerError(detail="decision: not a staff id")
-    company = None
-    if body.get("company") is not None:
-        company = company_case(body)
-        if company is None:
-            raise ServerError(detail="decision: the company is off the contract")
-    received = _strings(body, "received", [])
-    if len(received) > _MAX_RECEIVED or not all(0 < len(code) <= 32 for code in received):
-        raise ServerError(detail="decision: received materials off the contract")
-    clerk_name = _text(body, "decided_by_name", "")
-    decided_at = parse_time(_get(body, "decided_at", str))
-    if decided_at.tzinfo is None:
-        raise ServerError(detail="decision: a time without its offset")
-    return RecordedDecision(number, decision, clerk_id, clerk_name if clerk_name.isprintable() else "",
-                            decided_at, _text(body, "service_code"), *person, company, received,
-                            _text(body, "legal_reason", ""), _text(body, "note", ""))
+    notice = _get(body, "notice_number", str, "")
+    if notice and not is_notice_number(notice):
+        raise ServerError(detail="decision: not a notice number")
+    return RecordedDecision(number, decision, clerk_id, _clerk_name(body, "decided_by_name"),
+                            _offset_time(body, "decided_at", "decision"), _text(body, "service_code"), *person,
+                            _company_of(body, "decision"), _codes(body, "received", "decision"),
+                            _text(body, "legal_reason", ""), _text(body, "note", ""), notice)
+
+
+def notice_from_json(body: Any, number: str) -> RecordedNotice:
+    """The backend's record of a one-time notice; ServerError when it is another notice's, names the applicant in
+    full, or is off the contract. A kiosk's notice names no clerk ("")."""
+    if _get(body, "number", str) != number or not is_notice_number(number):
+        raise ServerError(detail="notice: another notice's, or not a notice number")
+    person = masked_person(body.get("applicant_masked_name"), body.get("applicant_masked_id"), name_known=False)
+    if person is None:
+        raise ServerError(detail="notice: the applicant is not masked")
+    clerk_id = _get(body, "issued_by", str, "")
+    if clerk_id and not _STAFF_ID.fullmatch(clerk_id):
+        raise ServerError(detail="notice: not a staff id")
+    missing = _codes(body, "missing", "notice")
+    if not missing:
+        raise ServerError(detail="notice: no missing material")
+    return RecordedNotice(number, _offset_time(body, "issued_at", "notice"), _text(body, "service_code"), *person,
+                          missing, _company_of(body, "notice"), clerk_id, _clerk_name(body, "issued_by_name"))
+
+
+def _company_of(body: dict[str, Any], what: str) -> tuple[str, str] | None:
+    if body.get("company") is None:
+        return None
+    company = company_case(body)
+    if company is None:
+        raise ServerError(detail=f"{what}: the company is off the contract")
+    return company
+
+
+def _codes(body: dict[str, Any], key: str, what: str) -> tuple[str, ...]:
+    """A record's material codes (the materials received, or missing)."""
+    codes = _strings(body, key, [])
+    if len(codes) > _MAX_RECEIVED or not all(0 < len(code) <= 32 for code in codes):
+        raise ServerError(detail=f"{what}: {key} materials off the contract")
+    return tuple(codes)
+
+
+def _clerk_name(body: dict[str, Any], key: str) -> str:
+    name = _text(body, key, "")
+    return name if name.isprintable() else ""
+
+
+def _offset_time(body: dict[str, Any], key: str, what: str) -> dt.datetime:
+    at = parse_time(_get(body, key, str))
+    if at.tzinfo is None:
+        raise ServerError(detail=f"{what}: a time without its offset")
+    return at

@@ -1352,7 +1352,8 @@ class CitizenSession(SessionTicket, RatingTaps):
 
         def work() -> tuple[Issued, bool | None]:
             """Recorded, then the draft saved, then printed: a printer out of paper loses nothing provided."""
-            number = record_notice(backend, application.service, holder.id_number, missing, attempt)
+            number = record_notice(backend, application.service, holder.id_number, missing, attempt,
+                                   application.company)
             try:
                 drafts.save(backend, application, checklist, files)
                 saved: bool | None = True

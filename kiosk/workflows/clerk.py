@@ -267,10 +267,11 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
             return
         service, identity, company = self.service, self.identity, self.company
         attempt = self._notice_attempt = attempt_for(self._notice_attempt, service, missing)  # again: recorded once
+        token = (self.staff or {}).get("token", "")
         self._go(Desk.WORKING)
 
         def work() -> str:
-            return record_notice(self._backend, service, identity.id_number, missing, attempt) or "-"
+            return record_notice(self._backend, service, identity.id_number, missing, attempt, company, token) or "-"
 
         self._tasks.run(work, self._notice_issued, self._failed)
 

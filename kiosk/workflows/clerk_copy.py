@@ -7,20 +7,23 @@ clerk types the case number (or a wedge scanner types the slip's code, ``OTR1:<n
 prints a copy made from the backend's record of the decision (kiosk/decision_copy.py). The copy is
 audited ``decision_copy_printed`` with its title. The number shows on the clerk's screen only until the
 next card is read, as a matter's own result does.
+
+A one-time notice (a matter found incomplete, at a window or a kiosk) is printed again the same way by its own
+number, ``GZ...``, as the notice shows it; a case decided incomplete tells the clerk its notice's number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from common import provisional
-from common.domain import RecordedDecision
 from common.i18n import language, text
-from kiosk.decision_copy import document_of
-from kiosk.payloads import PayloadKind, classify, is_case_number
-from kiosk.window_documents import NAMES, AcceptanceNotice, RefusalDecision, job_title, render
+from kiosk.decision_copy import document_of, notice_of
+from kiosk.payloads import PayloadKind, classify, is_case_number, is_notice_number
+from kiosk.window_documents import NAMES, AcceptanceNotice, OneTimeNoticeA4, WindowDocument, job_title, render
 from kiosk.workflows.citizen import Notice, user_message
 
 if TYPE_CHECKING:
@@ -30,14 +33,26 @@ log = logging.getLogger(__name__)
 
 
 def case_number_typed(typed: str) -> str | None:
-    """A case (or provisional) number as typed or scanned from a receipt's code; None when it is neither."""
+    """A case (or provisional) number, or a one-time notice's, as typed or scanned from a receipt's code; None when it
+    is none of them."""
     said = typed.strip()
-    if is_case_number(said.upper()) or provisional.is_valid(said.upper()):
+    if is_case_number(said.upper()) or provisional.is_valid(said.upper()) or is_notice_number(said.upper()):
         return said.upper()
     found = classify(said)
     if found.kind is PayloadKind.RECEIPT:
         return found.fields.get("case_number") or found.fields.get("provisional_number")
     return None
+
+
+@dataclass(frozen=True)
+class Copied:
+    """What was printed again: the case's (or notice's) number and the job's title ("" when the decision has no
+    document of its own: ``incomplete``, with its notice's number when the record names it)."""
+
+    number: str
+    title: str
+    notice_number: str = ""
+    kind: type = AcceptanceNotice
 
 
 class DeskCopy:
@@ -55,41 +70,52 @@ class DeskCopy:
             return
         number = case_number_typed(typed)
         if number is None:
-            self._go(Desk.WAITING, Notice(text("That is not a case number. Type it as the receipt shows it, "
-                                               "for example SQ2026112600018, or scan the receipt's code.")))
+            self._go(Desk.WAITING, Notice(text("That is not a case or notice number. Type it as the paper shows it, "
+                                               "for example SQ2026112600018 or GZ2026112600003, or scan the "
+                                               "receipt's code.")))
             return
         token, documents = (self.staff or {}).get("token", ""), self._document_printer
         hall, lang, known = self._hall or self._terminal_id, language(), {s.code: s for s in self.catalogue}
         backend = self._backend
         self._go(Desk.WORKING)
 
-        def work() -> tuple[RecordedDecision, str]:
-            record = backend.decision_of(number, token)
-            if not record.has_document:
-                return record, ""
-            service = known.get(record.service_code) or backend.service(record.service_code)
-            document = document_of(record, service, hall, dt.datetime.now())
+        def work() -> Copied:
+            document: WindowDocument | None
+            if is_notice_number(number):
+                notice = backend.notice_of(number, token)
+                service = known.get(notice.service_code) or backend.service(notice.service_code)
+                document, shown = notice_of(notice, service, hall, dt.datetime.now()), notice.number
+            else:
+                record = backend.decision_of(number, token)
+                if not record.has_document:
+                    return Copied(record.case_number, "", record.notice_number)
+                service = known.get(record.service_code) or backend.service(record.service_code)
+                document, shown = document_of(record, service, hall, dt.datetime.now()), record.case_number
             if document is None or documents is None:  # has_document and can_print_copy said otherwise
-                raise RuntimeError("no document, or no A4 printer, for a decision's copy")
+                raise RuntimeError("no document, or no A4 printer, for a copy")
             title = job_title(document) + "-copy"
             documents.print_pdf(render(document, lang), title)
-            return record, title
+            return Copied(shown, title, kind=type(document))
 
         self._tasks.run(work, self._copy_printed, self._copy_failed)
 
-    def _copy_printed(self: "ClerkDesk", done: tuple[RecordedDecision, str]) -> None:
+    def _copy_printed(self: "ClerkDesk", done: "Copied") -> None:
         from kiosk.workflows.clerk import Desk
 
-        record, title = done
-        if not title:  # "incomplete": its paper is the one-time notice, asked for again with the applicant
-            self._go(Desk.WAITING, Notice(text(
-                "Case {number} was found incomplete: its paper is the one-time notice, which is issued again "
-                "when the applicant comes with their card.", number=record.case_number), error=False))
+        if not done.title:  # "incomplete": its paper is the one-time notice, printed by the notice's number
+            said = text("Case {number} was found incomplete: its paper is one-time notice {notice}. Type that number "
+                        "to print it again.", number=done.number, notice=done.notice_number) if done.notice_number \
+                else text("Case {number} was found incomplete: its paper is the one-time notice, which is issued "
+                          "again when the applicant comes with their card.", number=done.number)
+            self._go(Desk.WAITING, Notice(said, error=False))
             return
-        self._audit_step("decision_copy_printed", title)
-        kind = AcceptanceNotice if record.decision == "accepted" else RefusalDecision
-        self._go(Desk.WAITING, Notice(text("A copy of the {document} of case {number} is printed.",
-                                           document=text(NAMES[kind]), number=record.case_number), error=False))
+        self._audit_step("decision_copy_printed", done.title)
+        if done.kind is OneTimeNoticeA4:
+            said = text("A copy of one-time notice {number} is printed.", number=done.number)
+        else:
+            said = text("A copy of the {document} of case {number} is printed.", document=text(NAMES[done.kind]),
+                        number=done.number)
+        self._go(Desk.WAITING, Notice(said, error=False))
 
     def _copy_failed(self: "ClerkDesk", exc: BaseException) -> None:
         from kiosk.workflows.clerk import Desk
