@@ -537,6 +537,7 @@ class RecordedDecision:
     legal_reason: str  # with "not_accepted": as recorded, in Chinese
     note: str
     notice_number: str = ""  # with "incomplete": the one-time notice's, printed again by its own number
+    hall_id: str = ""  # the hall where it was decided ("" when the backend does not say)
 
     @property
     def has_document(self) -> bool:
@@ -557,3 +558,4 @@ class RecordedNotice:
     company: tuple[str, str] | None  # (name, credit code) for a company's matter
     clerk_id: str  # "" for a notice a kiosk issued
     clerk_name: str
+    hall_id: str = ""  # the hall where it was issued ("" when the backend does not say)

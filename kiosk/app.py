@@ -104,6 +104,7 @@ class Services:
                          tasks=self.tasks, audit=self.audit, terminal_id=self.config.terminal.id, masker=self.masker,
                          staff_sign_in=self.staff_sign_in, document_printer=self.devices.document_printer,
                          hall=self.config.terminal.hall_name or self.config.terminal.hall_id,
+                         hall_id=self.config.terminal.hall_id,
                          signs_at_window=self.config.terminal.customer_screen == "on",
                          consent_on_screen=self.config.terminal.customer_screen == "on",
                          window_number=self.config.terminal.window_number,

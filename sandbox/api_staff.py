@@ -104,7 +104,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
 
     @api.post("/cases/{case_number}/decision", response_model=DecisionOut, tags=["staff"],
               responses=documented(400, 401, 403, 404, 409, 422))
-    def decide(case_number: str, body: DecisionIn,
+    def decide(case_number: str, body: DecisionIn, request: Request,
                token: str | None = Header(default=None, alias="X-Staff-Token")) -> dict:
         queued = re.fullmatch(PROVISIONAL, case_number) is not None  # sent by the terminal's queue
         clerk = staff(token, decided_time(body.decided_at) if queued else None)
@@ -133,7 +133,8 @@ def routes(store: Store, settings: dict) -> APIRouter:
         zh, en = DECISION_NOTES[body.decision]
         store.set_status(case_number, body.decision, f"{zh} {body.legal_reason}".strip(), en)
         at = now_iso()
-        store.add_decision(case_number, {**body.model_dump(), "staff_id": clerk["staff_id"], "at": at})
+        store.add_decision(case_number, {**body.model_dump(), "staff_id": clerk["staff_id"], "at": at,
+                                         "terminal_id": request.state.terminal_id})
         return {"case_number": case_number, "status": body.decision, "decided_by": clerk["staff_id"], "decided_at": at}
 
     @api.get("/cases/{case_number}/decision", response_model=DecisionView, tags=["staff"],

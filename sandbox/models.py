@@ -633,6 +633,8 @@ class DecisionView(BaseModel):
     legal_reason: str = ""
     note: str = ""
     notice_number: Optional[str] = Field(default=None, description="with \"incomplete\": the one-time notice's number")
+    hall_id: str = Field(default="", description="the hall of the terminal that recorded the decision (its "
+                                                 "enrolment); \"\" when not known")
 
 
 class NoticeView(BaseModel):
@@ -649,6 +651,8 @@ class NoticeView(BaseModel):
     case_number: Optional[str] = None
     issued_by: str = Field(default="", description="the clerk's staff id; \"\" for a notice a kiosk issued")
     issued_by_name: str = Field(default="", description="the clerk's name, as staff records hold it")
+    hall_id: str = Field(default="", description="the hall of the terminal that issued it (its enrolment); \"\" "
+                                                 "when not known")
 
 
 class HandoverIn(Strict):

@@ -593,7 +593,12 @@ class Store:
                 "company": _company(case) or self._seeded_company(case),
                 "received": list(decided.get("received") or []),
                 "legal_reason": decided.get("legal_reason", ""), "note": decided.get("note", ""),
-                "notice_number": self._notice_number(decided.get("notice_id") or "")}
+                "notice_number": self._notice_number(decided.get("notice_id") or ""),
+                "hall_id": self.hall_of(str(decided.get("terminal_id") or ""))}
+
+    def hall_of(self, terminal_id: str) -> str:
+        """The hall the terminal enrolled in ("" for one unknown, or a record made before terminals were kept)."""
+        return str((self.terminal(terminal_id) or {}).get("hall_id", "")) if terminal_id else ""
 
     def _notice_number(self, notice_id: str) -> str | None:
         row = self._one("SELECT number FROM notices WHERE notice_id = ?", notice_id) if notice_id else None
@@ -635,7 +640,8 @@ class Store:
                 "missing": list(body.get("missing") or []),
                 "company": {"credit_code": company["credit_code"], "name_zh": company["name"]} if company else None,
                 "case_number": body.get("case_number"), "issued_by": row["issued_by"] or "",
-                "issued_by_name": json.loads(clerk["body"]).get("name", "") if clerk else ""}
+                "issued_by_name": json.loads(clerk["body"]).get("name", "") if clerk else "",
+                "hall_id": self.hall_of(row["terminal_id"] or "")}
 
     def notice_exists(self, notice_id: str) -> bool:
         return self._one("SELECT 1 FROM notices WHERE notice_id = ?", notice_id) is not None

@@ -122,6 +122,7 @@ GOOD = {"case_number": "SQ2026120100001", "decision": "accepted", "decided_by": 
     {"received": ["M1", 7]},
     {"received": "M1"},
     {"company": {"credit_code": "91330000000000000X", "name_zh": "某公司"}},  # not a valid credit code
+    {"notice_number": "GZ2026139900001"}, {"hall_id": "x" * 33}, {"hall_id": "\x00"},
 ])
 def test_a_hostile_or_broken_record_is_refused_not_printed(change):
     with pytest.raises(ServerError):

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from common.backend_errors import AuthError, RejectedError, ServerError
+from devices.idcard.samples import sample_identity
 from kiosk.backend.codec import notice_from_json
 from kiosk.progress import masked_person
 from kiosk.workflows.clerk import Desk
@@ -167,6 +168,7 @@ GOOD = {"number": "GZ2026120100003", "issued_at": "2026-12-01T10:00:00+08:00", "
     {"missing": ["M2", 7]},
     {"missing": "M2"},
     {"company": {"credit_code": "91330000000000000X", "name_zh": "某公司"}},  # not a valid credit code
+    {"hall_id": "x" * 33}, {"hall_id": "330106\nXH"}, {"hall_id": 7},
 ])
 def test_a_hostile_or_broken_notice_record_is_refused_not_printed(change):
     with pytest.raises(ServerError):
@@ -188,6 +190,46 @@ def test_any_notice_record_reads_as_a_masked_record_or_a_server_error(changes):
     except ServerError as exc:
         assert exc.detail.startswith(("notice:", "field", "missing", "bad timestamp", "expected"))
         return
-    assert masked_person(record.masked_name or "*", record.masked_id) is not None
+    assert masked_person(record.masked_name, record.masked_id, name_known=False) is not None
     assert record.number == "GZ2026120100003" and record.issued_at.tzinfo is not None and record.missing
     assert all(isinstance(code, str) for code in record.missing)
+
+
+def _moved_to_another_hall(sandbox, table, value):
+    """The record made at a terminal the sandbox knows enrolled in another hall."""
+    sandbox.store.touch_terminal("ZJ-HZ-T099", {"hall_id": "330106-XH-02", "mode": "window", "version": "1"})
+    with sandbox.store.tx() as db:
+        if table == "notices":
+            db.execute("UPDATE notices SET terminal_id = 'ZJ-HZ-T099' WHERE number = ?", (value,))
+        else:
+            db.execute("UPDATE decisions SET body = json_set(body, '$.terminal_id', 'ZJ-HZ-T099') "
+                       "WHERE case_number = ?", (value,))
+
+
+def test_a_copy_of_what_another_hall_decided_or_issued_is_not_printed_under_this_halls_seal(services, sandbox):
+    desk = desk_checking(services, "GJJ-004")
+    desk.issue_notice()
+    notice = desk.result
+    desk.next_applicant()
+    desk.card_read(sample_identity("resident"))
+    desk.choose_service("SB-003")
+    desk.mark("M1", True)
+    desk.accept()
+    case = desk.result
+    desk.next_applicant()
+    before = len(_pdfs(services))
+    assert services.backend.decision_of(case, desk.staff["token"]).hall_id == services.config.terminal.hall_id
+    desk.print_copy(case)  # this hall's own: printed
+    assert not desk.notice.error and len(_pdfs(services)) == before + 1
+    _moved_to_another_hall(sandbox, "decisions", case)
+    _moved_to_another_hall(sandbox, "notices", notice)
+    desk.print_copy(case)
+    assert desk.notice.error and desk.notice.message.render("en") == (
+        f"Case {case} was decided at another service hall (330106-XH-02): a copy of its document is printed there, "
+        "under that hall's seal.")
+    desk.print_copy(notice)
+    assert desk.notice.error and desk.notice.message.render("en") == (
+        f"One-time notice {notice} was issued at another service hall (330106-XH-02): a copy is printed there, "
+        "under that hall's seal.")
+    assert len(_pdfs(services)) == before + 1 and desk.step is Desk.WAITING and desk.can_print_copy()
+    assert _audited(services, "decision_copy_failed") == [f"other_hall {case}", f"other_hall {notice}"]

@@ -271,7 +271,8 @@ def decision_from_json(body: Any, case_number: str) -> RecordedDecision:
     return RecordedDecision(number, decision, clerk_id, _clerk_name(body, "decided_by_name"),
                             _offset_time(body, "decided_at", "decision"), _text(body, "service_code"), *person,
                             _company_of(body, "decision"), _codes(body, "received", "decision"),
-                            _text(body, "legal_reason", ""), _text(body, "note", ""), notice)
+                            _text(body, "legal_reason", ""), _text(body, "note", ""), notice,
+                            _hall_id(body, "decision"))
 
 
 def notice_from_json(body: Any, number: str) -> RecordedNotice:
@@ -289,7 +290,15 @@ def notice_from_json(body: Any, number: str) -> RecordedNotice:
     if not missing:
         raise ServerError(detail="notice: no missing material")
     return RecordedNotice(number, _offset_time(body, "issued_at", "notice"), _text(body, "service_code"), *person,
-                          missing, _company_of(body, "notice"), clerk_id, _clerk_name(body, "issued_by_name"))
+                          missing, _company_of(body, "notice"), clerk_id, _clerk_name(body, "issued_by_name"),
+                          _hall_id(body, "notice"))
+
+
+def _hall_id(body: dict[str, Any], what: str) -> str:
+    hall = _get(body, "hall_id", str, "")
+    if len(hall) > 32 or not hall.isprintable():
+        raise ServerError(detail=f"{what}: the hall is off the contract")
+    return hall
 
 
 def _company_of(body: dict[str, Any], what: str) -> tuple[str, str] | None:

@@ -77,7 +77,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
                  document_printer: DocumentPrinter | None = None, hall: str = "", signs_at_window: bool = False,
                  window_number: int = 0, document_camera: DocumentCamera | None = None,
                  consent_on_screen: bool = False,
-                 queue_categories: tuple[str, ...] = ()) -> None:
+                 queue_categories: tuple[str, ...] = (), hall_id: str = "") -> None:
         self._backend, self._submitter, self._printer = backend, submitter, printer
         self._tasks, self._audit, self._terminal_id, self._masker = tasks, audit, terminal_id, masker
         self._staff_sign_in = staff_sign_in  # online, or offline by the cached verifier (shared with maintenance)
@@ -95,7 +95,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self._rating_applicant = ""  # whom a case rated offline is queued under
         self.busy = False
         self.signs_at_window = signs_at_window  # the applicant signs on the customer screen (clerk_signature.py)
-        self._init_documents(document_printer, hall)  # the A4 documents (kiosk/workflows/clerk_documents.py)
+        self._init_documents(document_printer, hall, hall_id)  # the A4 documents (kiosk/workflows/clerk_documents.py)
         self._init_handover()  # licences ready for collection (kiosk/workflows/clerk_handover.py)
         self._init_queue(window_number, queue_categories)  # queue tickets called to this window (kiosk/workflows/clerk_queue.py)
         self._init_scans(document_camera)  # paper materials scanned (kiosk/workflows/clerk_scan.py)

@@ -10,6 +10,8 @@ next card is read, as a matter's own result does.
 
 A one-time notice (a matter found incomplete, at a window or a kiosk) is printed again the same way by its own
 number, ``GZ...``, as the notice shows it; a case decided incomplete tells the clerk its notice's number.
+A copy names this hall above the seal, so what another hall decided or issued (the record's ``hall_id``) is not
+printed here: the clerk is told which hall prints it.
 """
 
 from __future__ import annotations
@@ -46,13 +48,15 @@ def case_number_typed(typed: str) -> str | None:
 
 @dataclass(frozen=True)
 class Copied:
-    """What was printed again: the case's (or notice's) number and the job's title ("" when the decision has no
-    document of its own: ``incomplete``, with its notice's number when the record names it)."""
+    """What was printed again: the case's (or notice's) number and the job's title ("" when nothing was: the
+    decision has no document of its own, ``incomplete``, with its notice's number when the record names it; or it
+    is another hall's)."""
 
     number: str
     title: str
     notice_number: str = ""
     kind: type = AcceptanceNotice
+    other_hall: str = ""  # decided or issued at that hall: not printed here
 
 
 class DeskCopy:
@@ -76,17 +80,26 @@ class DeskCopy:
             return
         token, documents = (self.staff or {}).get("token", ""), self._document_printer
         hall, lang, known = self._hall or self._terminal_id, language(), {s.code: s for s in self.catalogue}
-        backend = self._backend
+        backend, ours = self._backend, self._hall_id
+
+        def elsewhere(hall_id: str) -> bool:
+            """Decided or issued at another hall: its copy is that hall's to print, under its own seal."""
+            return bool(hall_id and ours and hall_id != ours)
+
         self._go(Desk.WORKING)
 
         def work() -> Copied:
             document: WindowDocument | None
             if is_notice_number(number):
                 notice = backend.notice_of(number, token)
+                if elsewhere(notice.hall_id):
+                    return Copied(notice.number, "", other_hall=notice.hall_id, kind=OneTimeNoticeA4)
                 service = known.get(notice.service_code) or backend.service(notice.service_code)
                 document, shown = notice_of(notice, service, hall, dt.datetime.now()), notice.number
             else:
                 record = backend.decision_of(number, token)
+                if elsewhere(record.hall_id):
+                    return Copied(record.case_number, "", other_hall=record.hall_id)
                 if not record.has_document:
                     return Copied(record.case_number, "", record.notice_number)
                 service = known.get(record.service_code) or backend.service(record.service_code)
@@ -102,6 +115,15 @@ class DeskCopy:
     def _copy_printed(self: "ClerkDesk", done: "Copied") -> None:
         from kiosk.workflows.clerk import Desk
 
+        if done.other_hall:
+            self._audit_step("decision_copy_failed", f"other_hall {done.number}")
+            said = text("One-time notice {number} was issued at another service hall ({hall}): a copy is printed "
+                        "there, under that hall's seal.", number=done.number, hall=done.other_hall) \
+                if done.kind is OneTimeNoticeA4 else \
+                text("Case {number} was decided at another service hall ({hall}): a copy of its document is printed "
+                     "there, under that hall's seal.", number=done.number, hall=done.other_hall)
+            self._go(Desk.WAITING, Notice(said))
+            return
         if not done.title:  # "incomplete": its paper is the one-time notice, printed by the notice's number
             said = text("Case {number} was found incomplete: its paper is one-time notice {notice}. Type that number "
                         "to print it again.", number=done.number, notice=done.notice_number) if done.notice_number \

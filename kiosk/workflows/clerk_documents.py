@@ -53,8 +53,9 @@ def _print(work: Callable[[], bool]) -> Came:
 class DeskDocuments:
     """What ``ClerkDesk`` adds to print its papers; ``_init_documents`` is called from its constructor."""
 
-    def _init_documents(self: "ClerkDesk", printer: DocumentPrinter | None, hall: str) -> None:
+    def _init_documents(self: "ClerkDesk", printer: DocumentPrinter | None, hall: str, hall_id: str = "") -> None:
         self._document_printer, self._hall = printer, hall
+        self._hall_id = hall_id  # this hall's id: a copy is printed here only of what this hall decided or issued
         self.unprinted: WindowDocument | None = None  # an A4 document the printer failed: offered again
         self.unprinted_slip: ReceiptDocument | None = None  # a receipt slip the printer failed: offered again
         self._after_print: Notice | None = None  # the decision's own message, said once its papers are printed
