@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError
@@ -82,13 +82,16 @@ class Submitter:
         return item_id
 
     def queue_decision(self, provisional_number: str, applicant_id_number: str, staff_token: str, decision: str, *,
-                       legal_reason: str = "", note: str = "", decided_at: str = "") -> str:
+                       legal_reason: str = "", note: str = "", decided_at: str = "",
+                       received: Sequence[str] = ()) -> str:
         """A window's decision on a case that went into the queue (``provisional_number``), behind that case:
         queued under the applicant it was queued under, so the sync worker sends it after the case
         (offline_queue/item_kinds.py, ``decision``). Returns the item id. Blocking (fsync): call from a worker.
         QueueFullError when the terminal cannot store it."""
         body = {"provisional_number": provisional_number, "staff_token": staff_token, "decision": decision,
                 "legal_reason": legal_reason, "note": note, "decided_at": decided_at or None}
+        if received:  # an acceptance: the materials the clerk received, for its notice's copy
+            body["received"] = list(received)
         item_id = self._queue.outbox.enqueue(DECISION.queued(body), uuid.uuid4().hex, applicant_id_number,
                                              provisional_number)
         self._queue.sync.notify()

@@ -16,9 +16,10 @@ authenticated with the rest, so an item cannot be turned from one kind into anot
 - ``consent_withdrawal`` (``ConsentWithdrawal.payload()``): consent withdrawn (PIPL art. 15) while the
   backend was away. It is queued under the citizen, after any case of theirs still queued, as the
   withdrawn screen says; the backend records one withdrawal per ``withdrawal_key``.
-- ``decision`` (``{"provisional_number", "staff_token", "decision", "legal_reason", "note", "decided_at"}``):
-  the window's refusal (不予受理) of a case that went into the queue because the backend was away
-  (kiosk/workflows/clerk_refusal.py). Queued under the same applicant as the case, so it goes only after
+- ``decision`` (``{"provisional_number", "staff_token", "decision", "legal_reason", "note", "decided_at"}``,
+  and ``received`` with an acceptance): the window's acceptance or refusal (不予受理) of a case that went
+  into the queue because the backend was away at it or just after it (kiosk/workflows/clerk.py,
+  kiosk/workflows/clerk_refusal.py). Queued under the same applicant as the case, so it goes only after
   the case's item; sent on the provisional number with the clerk's staff token (sealed with the rest), so
   the backend records it in the clerk's name, checking the token as of the time decided (a sign-in that
   expired before the backend came back still serves). The same decision recorded before is delivery;

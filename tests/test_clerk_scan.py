@@ -101,7 +101,8 @@ def test_pages_accepted_offline_wait_sealed_in_the_outbox_and_arrive_once_the_ba
     provisional = desk.result
     desk.next_applicant()
     sandbox.faults.clear()
-    [item] = services.queue.outbox.items(("pending",))
+    item, decision = services.queue.outbox.items(("pending",))  # the case, then its acceptance behind it
+    assert "decision" in services.queue.outbox.load(decision.id).body
     sent = services.queue.sync.deliver_now(item.id, 10)  # as the sync worker does once the backend answers
     assert sent is not None and item.provisional_number == provisional
     assert sandbox.store.attachment(sent.case_number, "M1-1.jpg") == ("image/jpeg", page)

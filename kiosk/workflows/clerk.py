@@ -8,6 +8,7 @@ keyed audit chain (kiosk/audit.py), with masked identifiers, and the trail is pu
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import logging
 from typing import Any, Callable
@@ -26,6 +27,7 @@ from kiosk.notices import NoticeAttempt, attempt_for, record as record_notice
 from kiosk.receipts import acceptance_receipt, one_time_notice
 from kiosk.staff_sign_in import StaffSignIn
 from kiosk.submission import Outcome, Submitter
+from offline_queue.outbox import QueueFullError
 from kiosk.tasks import TaskRunner
 from kiosk.workflows import admit
 from kiosk.window_documents import AcceptanceNotice, OneTimeNoticeA4
@@ -238,18 +240,40 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
 
         def work() -> Outcome:
             outcome = self._submitter.submit(application, files)
-            if not outcome.provisional and token:
+            if token:
                 case.ask("accepted")
-                try:
-                    self._backend.decide(outcome.number, token, "accepted", received=received)
-                except RejectedError as exc:
-                    if exc.code != "already_decided":  # else: this desk's acceptance, its answer or receipt lost
-                        log.warning("desk: acceptance decision not recorded (%s)", exc.code)
-                except BackendError as exc:
-                    log.warning("desk: acceptance decision not recorded yet (%s)", type(exc).__name__)
+                self._record_acceptance(outcome, application, token, received)
             return outcome
 
         self._tasks.run(work, lambda outcome: self._accepted(outcome, application), self._failed)
+
+    def _record_acceptance(self, outcome: Outcome, application: Application, token: str, received: list[str]) -> None:
+        """The acceptance recorded in the clerk's name (on the worker): sent now, or queued behind the case when the
+        backend is away (at the case or just after it), as a refusal is (kiosk/workflows/clerk_refusal.py). Never
+        raises: the case stands accepted and its papers print whatever becomes of the record."""
+        decided_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        if not outcome.provisional:
+            try:
+                self._backend.decide(outcome.number, token, "accepted", received=received)
+                return
+            except RejectedError as exc:
+                if exc.code != "already_decided":  # else: this desk's acceptance, its answer or receipt lost
+                    log.warning("desk: acceptance decision not recorded (%s)", exc.code)
+                return
+            except (OfflineError, ServerError) as exc:
+                log.info("desk: the backend took %s, then went away (%s): its acceptance is queued", outcome.number,
+                         type(exc).__name__)
+            except BackendError as exc:
+                log.warning("desk: acceptance decision not recorded (%s)", type(exc).__name__)
+                return
+        if not outcome.provisional_number:  # sent straight (the queue could not take it): nothing to queue behind
+            log.warning("desk: acceptance of %s not recorded: no provisional number to queue it behind", outcome.number)
+            return
+        try:
+            self._submitter.queue_decision(outcome.provisional_number, application.applicant.id_number, token,
+                                           "accepted", received=received, decided_at=decided_at)
+        except QueueFullError as exc:
+            log.warning("desk: acceptance of %s not recorded: %s", outcome.number, exc.detail)
 
     def _accepted(self, outcome: Outcome, application: Application) -> None:
         """The case stands accepted, whatever its papers come to (kiosk/workflows/clerk_documents.py)."""
