@@ -20,8 +20,10 @@ voice is on for the whole demo):
   notice for what is missing; then does not accept the next applicant's case (不予受理: not within the
   hall's remit), the decision recorded with its legal reason; then accepts a third applicant's case
   (HY-011) with its one material scanned at the window, the page going with the case as a kiosk's do;
-  then, between applicants, prints copies (补打) of the refusal's decision and of the kiosk's one-time
-  notice by their numbers, made from the backend's records; the window's A4 documents (the notice, the
+  then continues an application the citizen saved at a kiosk with a one-time notice (its form, licence
+  and pages back in the list), scans the material that was missing and accepts it; then, between
+  applicants, prints copies (补打) of the refusal's decision and of the kiosk's one-time notice by their
+  numbers, made from the backend's records; the window's A4 documents (the notice, the
   refusal decision, the acceptance notice and the two copies) are kept as PDFs under ``a4/``;
 - a staff member with the maintenance role signs in to maintenance mode, runs the self-tests and opens the
   page of the network, the hall's terminals, the log and the configuration.
@@ -142,6 +144,8 @@ class Sent:
     not_accepted: str = ""  # the case the clerk did not accept (不予受理)
     window_accepted: str = ""  # the case the clerk accepted, its material scanned at the window
     ticket: str = ""  # the queue ticket the clerk called before reading the applicant's card
+    window_draft_notice: str = ""  # a kiosk's notice whose saved application the clerk continued
+    window_draft_case: str = ""  # the case that saved application became at the window
 
     def report(self) -> str:
         lines = [f"sent to {self.backend} as terminal {self.terminal_id}:"]
@@ -170,6 +174,11 @@ class Sent:
                      f"received: SELECT body FROM decisions WHERE case_number = '{self.window_accepted}')")
         lines.append(f"  a copy of case {self.not_accepted or '(none)'}'s decision printed again at the window "
                      f"(a4/not-accepted-{self.not_accepted}-copy.pdf, made from the decision's record)")
+        lines.append(f"  case {self.window_draft_case or '(none)'} accepted at the window from the application saved "
+                     f"at the kiosk with notice {self.window_draft_notice or '(none)'}  ({', '.join(NOT_BROUGHT)} "
+                     f"scanned at the window; the kiosk's form and pages in it: SELECT body FROM cases WHERE "
+                     f"case_number = '{self.window_draft_case}'; SELECT name FROM attachments WHERE case_number = "
+                     f"'{self.window_draft_case}')")
         lines.append(f"  a copy of the kiosk's one-time notice {self.kiosk_notice or '(none)'} printed again at the "
                      f"window (a4/notice-{self.kiosk_notice}-copy.pdf; in a sandbox's database: SELECT issued_by, body "
                      f"FROM notices WHERE number = '{self.kiosk_notice}', issued_by '' for a kiosk's)")
@@ -268,6 +277,12 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         sent.cases.append((f"{INCOMPLETE_SERVICE} saved with notice {notice.number}, resumed and completed",
                            resumed.number))
         receipts.append(resumed.receipt_png)
+        # Another application left with a notice, continued at the window this time (below, the clerk's part)
+        later = walk.citizen_journey(gui, INCOMPLETE_SERVICE, camera, "-saved-for-window", not_brought=NOT_BROUGHT)
+        if not later.incomplete:
+            raise walk.WalkError(f"{INCOMPLETE_SERVICE} went through although {NOT_BROUGHT} was not brought")
+        sent.window_draft_notice = later.number
+        receipts.append(later.receipt_png)
         if outage is None:
             sent.outage = "none: an HTTPS backend without the sandbox's fault switch cannot be cut on loopback"
         else:
@@ -337,6 +352,12 @@ def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         walk.clerk_check_materials(gui, ACCEPTED_SERVICE, (), camera, scanned=ACCEPTED_MATERIALS)
         sent.window_accepted = walk.clerk_accept(gui, camera)
         walk.clerk_next_applicant(gui)
+        if sent.window_draft_notice:  # the kiosk's saved application, continued here with what was missing
+            walk.clerk_resume_draft(gui, camera)
+            for code in NOT_BROUGHT:
+                walk.clerk_scan(gui, code, camera)
+            sent.window_draft_case = walk.clerk_accept(gui, camera)
+            walk.clerk_next_applicant(gui)
         # the refusal's applicant comes back for another copy of the decision (补打): made from the backend's record
         walk.clerk_print_copy(gui, sent.not_accepted, camera)
         if sent.kiosk_notice:  # the kiosk's notice lost: printed again on A4 by its number, naming no clerk

@@ -713,6 +713,22 @@ def clerk_issue_notice(gui: Gui, camera: Camera | None = None) -> str:
     return gui.window.desk.result
 
 
+def clerk_resume_draft(gui: Gui, camera: Camera | None = None, sample_card: str = "resident") -> None:
+    """The applicant's card on the reader, their saved application offered on the window's line (草稿), "Continue it"
+    tapped; returns once its materials are back in the list."""
+    screen, desk = gui.window.view.desk_screen, gui.window.desk
+    gui.services.devices.id_reader.place_card(sample_card)
+    wait_until(lambda: screen.drafts.isVisible() and screen.drafts.resume.isEnabled(),
+               "the applicant's saved application to be offered", 20)
+    _snap(camera, gui, "window-draft-offered")
+    tap(screen.drafts.resume, "'Continue it' button")
+    wait_until(lambda: desk.service is not None and not desk.busy and screen.materials.count() > 0,
+               "the saved application to come back", 20)
+    if desk.notice is not None and desk.notice.error:
+        raise WalkError(f"the saved application did not come back: {desk.notice.message.render('en')}")
+    _snap(camera, gui, "window-draft-resumed")
+
+
 def clerk_next_applicant(gui: Gui) -> None:
     """Tap "next applicant": the matter ends, the desk waits for the next card."""
     tap(gui.window.view.desk_screen.next, "'next applicant' button")

@@ -1,7 +1,7 @@
 """A saved application (draft): kept with the backend when something is missing, resumed at the next visit.
 
-Qt-free and blocking (network): called from the task runner. One module for the kiosk and, later,
-the window, so what a draft holds is decided once: the form, who applies, each material settled
+Qt-free and blocking (network): called from the task runner. One module for the kiosk and the window
+(kiosk/workflows/clerk_drafts.py), so what a draft holds is decided once: the form, who applies, each material settled
 (its pages uploaded, or the electronic licence standing in for it, or "does not apply"), and what
 is still missing (docs/api/payloads.md, 'Drafts'). A resumed draft is deleted once its case is
 submitted.

@@ -57,6 +57,7 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
                    "window-scanned", "window-accepted",  # a material scanned at the window, the case accepted
                    "window-copy-number", "window-copy-printed",  # a decision's document printed again (补打)
                    "window-copy-printed-notice",  # and the kiosk's one-time notice, by its number
+                   "window-draft-offered", "window-draft-resumed",  # a kiosk's saved application continued there
                    "window-customer-screen", "window-customer-rating",  # the window's screen facing the applicant
                    "window-ticket-called", "window-customer-called"):  # the queue ticket called (叫号)
         assert any(n.split("-", 1)[1] == f"{screen}.png" for n in names), f"no screenshot of {screen}"
@@ -88,6 +89,8 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
     copy = subprocess.run(["pdftotext", str(documents[f"not-accepted-{refused}-copy.pdf"]), "-"],
                           capture_output=True, text=True, check=True, timeout=30).stdout
     assert "补打的副本" in copy and refused in copy and "330106199003071236" not in copy
+    continued = run.sent.window_draft_case  # the kiosk's saved application, accepted at the window
+    assert is_case_number(continued) and continued in report and run.sent.window_draft_notice in report
     lost = run.sent.kiosk_notice  # the kiosk's notice, printed again at the window: no clerk issued it
     copy = subprocess.run(["pdftotext", str(documents[f"notice-{lost}-copy.pdf"]), "-"],
                           capture_output=True, text=True, check=True, timeout=30).stdout
@@ -133,10 +136,10 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path, brisk_p
         # (every case is queued first, so each carries its provisional number); the offline one under the number on
         # its receipt.
         assert sorted(number for number, _p, _s in cases) == sorted([n for _w, n in sent.cases] + [
-            offline_case, sent.not_accepted, sent.window_accepted])
+            offline_case, sent.not_accepted, sent.window_accepted, sent.window_draft_case])
         assert {service for _n, _p, service in cases} == {"GT-001", "WS-013", "JZ-002", "JSZ-010", "GJJ-004", "SB-003",
                                                           "HY-011"}
-        assert len({p for _n, p, _s in cases}) == 8
+        assert len({p for _n, p, _s in cases}) == 9
         assert (offline_case, offline_provisional, "SB-003") in cases
         assert store.execute("SELECT COUNT(*) FROM cases WHERE provisional_number = ?",
                              (offline_provisional,)).fetchone()[0] == 1
@@ -145,8 +148,8 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path, brisk_p
                   store.execute("SELECT case_number, body FROM cases WHERE terminal_id = ?", (sent.terminal_id,))}
         card_holder = "330106199003071236"  # the sample card every demo citizen lays on the reader
         for number, body in bodies.items():
-            if number in (sent.not_accepted, sent.window_accepted):
-                continue  # taken at the window from the card in the clerk's hands: no form, no consent on a screen
+            if number in (sent.not_accepted, sent.window_accepted, sent.window_draft_case):
+                continue  # taken at the window from the card in the clerk's hands: no consent on a screen
             required = {f["name"] for f in services[body["service_code"]]["form"] if f.get("required")}
             assert required <= {k for k, v in body["form"].items() if str(v).strip()}, (number, body["form"])
             # the one identified consented when identified, and again where licences were fetched for the case
@@ -170,7 +173,14 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path, brisk_p
         assert {"M1-1.jpg", "M1-2.jpg", "signature.png"} <= set(pages[myself]) and bodies[myself]["e_licences"]
         assert "signature.png" in pages[sent.cases[2][1]]  # the agent signed
         assert {"M2-1.jpg", "M2-4.jpg", "M3-1.jpg", "M4-1.jpg"} <= set(pages[resumed])
-        assert store.execute("SELECT COUNT(*) FROM drafts").fetchone()[0] == 0  # the resumed draft became its case
+        assert store.execute("SELECT COUNT(*) FROM drafts").fetchone()[0] == 0  # the resumed drafts became cases
+        # the application saved at the kiosk and continued at the window: the kiosk's form, licence and pages, and
+        # the contract scanned at the window
+        continued = bodies[sent.window_draft_case]
+        assert continued["form"] == bodies[resumed]["form"] and continued["e_licences"]
+        assert {"M2-1.jpg", "M3-1.jpg", "M4-1.jpg"} <= set(pages[sent.window_draft_case])
+        decided = store.execute("SELECT body FROM decisions WHERE case_number = ?", (sent.window_draft_case,))
+        assert json.loads(decided.fetchone()[0])["received"] == ["M1", "M2", "M3", "M4"]
         consents = store.execute("SELECT COUNT(*) FROM consents WHERE terminal_id = ? AND scope = 'identity' "
                                  "AND id_number = ?", (sent.terminal_id, card_holder)).fetchone()[0]
         assert consents >= 4  # one per identified session (the licence errand's too)

@@ -10,6 +10,7 @@ from kiosk.config import TerminalConfig
 from kiosk.materials import with_note
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.copy_row import CopyRow
+from ui.draft_row import DraftRow
 from ui.customer_screen import CustomerScreen
 from ui.handover_row import HandoverRow
 from ui.licence_row import LicenceRow
@@ -58,6 +59,7 @@ class DeskScreen(Screen):
         self.refusal = RefusalRow(desk)  # not accepted (不予受理): the legal reason, a note, the button
         self.print_again = button("", desk.print_again)  # an A4 document the printer failed
         self.handover = HandoverRow(desk)  # licences ready for the applicant, handed over (领证)
+        self.drafts = DraftRow(desk)  # the applicant's saved application, continued here (ui/draft_row.py)
         self.queue = QueueRow(desk, queue_poll_s)  # the queue ticket called here (叫号): ui/queue_row.py
         self.copy = CopyRow(desk)  # between applicants: a past decision's document printed again (ui/copy_row.py)
         # the applicant's side of the window (the customer-facing screen): the evaluation of what was just done
@@ -75,6 +77,7 @@ class DeskScreen(Screen):
         left.addWidget(self.next)
         left.addWidget(self.sign_out)
         right.addWidget(self.services)
+        right.addWidget(self.drafts)
         right.addWidget(self.handover)
         right.addWidget(self.scan, 1)  # the materials list, the scanning row under it
         right.addWidget(self.copy)
@@ -127,6 +130,8 @@ class DeskScreen(Screen):
         self.scan.controls.hide()
         if desk.identity is not None:  # the copy's line is for between applicants only (ui/copy_row.py)
             self.copy.hide()
+        if desk.service is not None or desk.identity is None:  # a saved application, before a service only
+            self.drafts.hide()
         if asking_why or questioning:
             self.handover.hide()
         if asking_why:
@@ -181,6 +186,7 @@ class DeskScreen(Screen):
             self.scan.show()
         self.queue.show_desk(desk)
         self.copy.show_desk(desk)
+        self.drafts.show_desk(desk)
         self.scan.reveal(desk)  # last: every other row is set, so the row shows into the room that is left
 
 

@@ -36,6 +36,7 @@ from kiosk.workflows.clerk_case import DeskCase
 from kiosk.workflows.clerk_company import DeskCompany
 from kiosk.workflows.clerk_copy import DeskCopy
 from kiosk.workflows.clerk_documents import DeskDocuments
+from kiosk.workflows.clerk_drafts import DeskDrafts, save_again
 from kiosk.workflows.clerk_handover import DeskHandover
 from kiosk.workflows.clerk_licences import DeskLicences
 from kiosk.workflows.clerk_queue import DeskQueue
@@ -73,7 +74,7 @@ class Desk(enum.Enum):
 
 
 class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, DeskSignature, DeskQueue, DeskScan,
-                DeskLicences, DeskCompany, RatingTaps):
+                DeskLicences, DeskCompany, DeskDrafts, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  audit: AuditTrail, terminal_id: str, masker: Masker, staff_sign_in: StaffSignIn,
                  document_printer: DocumentPrinter | None = None, hall: str = "", signs_at_window: bool = False,
@@ -103,6 +104,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self._init_scans(document_camera)  # paper materials scanned (kiosk/workflows/clerk_scan.py)
         self._init_licences(consent_on_screen)  # electronic licences for materials (kiosk/workflows/clerk_licences.py)
         self._init_company()  # a matter for a company (kiosk/workflows/clerk_company.py)
+        self._init_drafts()  # the applicant's saved applications, continued here (kiosk/workflows/clerk_drafts.py)
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -191,20 +193,27 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self._audit_step("card_read", identity.masked_id)
         self._go(Desk.WAITING, self._left_unprinted())  # a hand-over receipt the last matter left (clerk_handover)
         self._look_up_licences()
+        self._look_up_drafts()
 
     def choose_service(self, code: str) -> None:
         if self.identity is None or self.step not in (Desk.WAITING, Desk.CHECKING) or self.busy:
             return
-        self.service = next((s for s in self.catalogue if s.code == code), None)
-        if self.service is None:
+        service = next((s for s in self.catalogue if s.code == code), None)
+        if service is None:
             return
-        self.provided = {m.code: False for m in self.service.materials}
+        self._start_service(service)
+        self._go(Desk.CHECKING)
+
+    def _start_service(self, service: ServiceItem) -> None:
+        """``service`` in hand, nothing of it provided yet (chosen, or a saved application's: clerk_drafts.py)."""
+        self.service = service
+        self.provided = {m.code: False for m in service.materials}
         self._forget_signature()  # signed for another service
         self._start_scans()  # its materials, none scanned yet
         self._forget_licences()  # a consent is for one service (kiosk/workflows/clerk_licences.py)
         self._start_company()  # for a company: chosen for this service (kiosk/workflows/clerk_company.py)
-        self._audit_step("service_chosen", code)
-        self._go(Desk.CHECKING)
+        self._leave_draft()  # a saved application continued is for its own service (kiosk/workflows/clerk_drafts.py)
+        self._audit_step("service_chosen", service.code)
 
     def mark(self, material_code: str, provided: bool) -> None:
         if self._keeps_scan(material_code, provided):  # a scanned material: its tick stays while it has pages
@@ -280,6 +289,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self.result = outcome.number
         self._offer_rating(EvaluationKey.case(outcome.number))
         self._audit_step("accepted", outcome.number)
+        self._draft_submitted()  # a saved application continued here: done with (kiosk/workflows/clerk_drafts.py)
         received = tuple(m for m in self.service.materials if self.provided.get(m.code)) if self.service else ()
         a4 = AcceptanceNotice(self._matter(), outcome.number, outcome.provisional, received)
         slip = acceptance_receipt(outcome, application, (self.staff or {}).get("name", ""), language())
@@ -292,10 +302,13 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         service, identity, company = self.service, self.identity, self.company
         attempt = self._notice_attempt = attempt_for(self._notice_attempt, service, missing)  # again: recorded once
         token = (self.staff or {}).get("token", "")
+        saved = self._draft_to_save()  # a saved application continued: saved again as it now stands
         self._go(Desk.WORKING)
 
         def work() -> str:
-            return record_notice(self._backend, service, identity.id_number, missing, attempt, company, token) or "-"
+            number = record_notice(self._backend, service, identity.id_number, missing, attempt, company, token)
+            save_again(self._backend, saved)
+            return number or "-"
 
         self._tasks.run(work, self._notice_issued, self._failed)
 
@@ -371,3 +384,4 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self._forget_scans()
         self._forget_licences()
         self._forget_company()
+        self._forget_drafts()

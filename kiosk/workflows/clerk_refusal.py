@@ -104,6 +104,7 @@ class DeskRefusal:
 
     def _refused(self: "ClerkDesk", number: str, provisional: bool, queued: bool, refusal: Refusal) -> None:
         self.result = number
+        self._draft_submitted()  # a saved application continued here became this case (clerk_drafts.py)
         self._offer_rating(EvaluationKey.case(number))
         self._audit_step("not_accepted_queued" if queued else "not_accepted", f"{number} {refusal.reason.value}")
         if queued and provisional:

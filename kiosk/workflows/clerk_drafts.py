@@ -1,0 +1,181 @@
+"""The applicant's saved application (草稿) continued at the window, as the kiosk continues it.
+
+A mix-in of ``ClerkDesk``. A citizen who left a kiosk (or a window) with a one-time notice comes back with what was
+missing; many come to a window. When their card is read the desk looks up their saved applications on the task
+runner (``kiosk.drafts``, the kiosk's own module): those they saved for themselves or for a company they represent,
+of a service this window offers. The clerk continues one: its service is taken, its company looked up again (the
+applicant's role as it is today), and the form and every material settled come back into the matter: the pages
+(checked against their digests), the electronic licences standing for materials, what does not apply. The clerk
+then checks and scans only what the notice listed. The case accepted or not accepted carries them as the kiosk's
+would, and once it is submitted the draft is deleted (best effort: it expires on its own). A notice issued again
+saves the application as it now stands, the pages scanned at the window included, for the next visit.
+
+An agent's draft (saved for another person) is not offered here: the window decides matters of the person at the
+desk or their company; the agent continues it at a kiosk. Pages are personal data: held in memory by the matter's
+``Checklist`` and zeroed with it; the drafts found are forgotten with the applicant.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from common.backend_errors import BackendError
+from common.domain import Application, Attachment, Identity, ServiceItem
+from common.i18n import language, text
+from kiosk import drafts
+from kiosk.materials import Provided
+from kiosk.workflows.clerk_case import MatterCase
+from kiosk.workflows.citizen import Notice, user_message
+
+if TYPE_CHECKING:
+    from kiosk.backend.client import BackendClient
+    from kiosk.materials import Checklist
+    from kiosk.workflows.clerk import ClerkDesk
+
+log = logging.getLogger(__name__)
+
+
+def for_the_window(found: list[dict[str, Any]], catalogue: list[ServiceItem], id_number: str) -> list[dict[str, Any]]:
+    """The saved applications a window may continue for the person ``id_number``: theirs, or their company's, of a
+    service it offers, newest first (as the backend lists them); no agent's."""
+    return [d for d in drafts.resumable(found, catalogue)
+            if not d.get("agent") and d.get("id_number") == id_number]
+
+
+class DeskDrafts:
+    """What ``ClerkDesk`` adds to continue a saved application."""
+
+    drafts_found: list[dict[str, Any]] = []
+    resumed_draft_id = ""  # the saved application the matter in hand continues ("" for none)
+
+    def _init_drafts(self) -> None:
+        self.drafts_found, self.resumed_draft_id = [], ""
+
+    def _look_up_drafts(self: "ClerkDesk") -> None:
+        """After a card is read: the applicant's saved applications, asked on the task runner."""
+        identity, backend, catalogue = self.identity, self._backend, list(self.catalogue)
+        if identity is None or not catalogue:
+            return
+
+        def found(saved: list[dict[str, Any]]) -> None:
+            if self.identity is identity and saved:  # not the applicant's any more: not theirs to show
+                self.drafts_found = saved
+                self._changed()
+
+        self._tasks.run(lambda: for_the_window(backend.drafts(identity.id_number), catalogue, identity.id_number),
+                        found, lambda exc: log.info("desk: saved applications not looked up (%s)", type(exc).__name__))
+
+    def can_resume_draft(self: "ClerkDesk") -> bool:
+        """A saved application to continue, before a service is chosen for the applicant in hand."""
+        from kiosk.workflows.clerk import Desk
+
+        return (bool(self.drafts_found) and self.identity is not None and self.service is None
+                and self.step is Desk.WAITING and not self.busy and self.collecting_for is None)
+
+    def draft_label(self: "ClerkDesk", draft: dict[str, Any]) -> str:
+        """How the clerk sees a saved application: its service, for whom, and when it was saved."""
+        service = next((s for s in self.catalogue if s.code == draft.get("service_code")), None)
+        name = service.name(language()) if service else str(draft.get("service_code", ""))
+        applicant = draft.get("applicant") or {}
+        saved = str(draft.get("updated_at", ""))[:10]
+        if applicant.get("type") == "company":
+            return text("{service}, for {company}, saved {date}", service=name,
+                        company=str(applicant.get("company_name") or applicant.get("credit_code") or ""),
+                        date=saved).render(language())
+        return text("{service}, saved {date}", service=name, date=saved).render(language())
+
+    def resume_draft(self: "ClerkDesk", draft_id: str) -> None:
+        """Continue the saved application ``draft_id``: fetched on the task runner, then put into the matter."""
+        from kiosk.workflows.clerk import Desk
+
+        if not self.can_resume_draft():
+            return
+        draft = next((d for d in self.drafts_found if d.get("draft_id") == draft_id), None)
+        service = next((s for s in self.catalogue if draft and s.code == draft.get("service_code")), None)
+        identity = self.identity
+        if draft is None or service is None or identity is None:
+            return
+        backend = self._backend
+        self._go(Desk.WORKING)
+        self._tasks.run(lambda: drafts.load(backend, draft, service, identity.id_number),
+                        lambda resumed: self._draft_loaded(resumed, identity), self._draft_failed)
+
+    def _draft_loaded(self: "ClerkDesk", resumed: drafts.Resumed, identity: Identity) -> None:
+        from kiosk.workflows.clerk import Desk
+
+        if identity is not self.identity:  # cannot happen while busy; nothing of theirs is kept if it did
+            _wipe(resumed)
+            self._go(Desk.WAITING if self.staff is not None else Desk.SIGNED_OUT)
+            return
+        company = resumed.company
+        if company is not None and not company.may_apply:  # their role in the company is not what it was
+            _wipe(resumed)
+            self._go(Desk.WAITING, Notice(text(
+                "{name} may no longer apply for {company}: the saved application cannot be continued in its name.",
+                name=identity.masked_name, company=company.name(language()))))
+            return
+        self._start_service(resumed.service)
+        assert self.checklist is not None
+        if company is not None:
+            self.for_company, self.company_code, self.company = True, company.credit_code, company
+        drafts.restore(self.checklist, resumed)
+        _wipe(resumed)
+        for material in self.checklist.items:
+            if material.provided in (Provided.PAGES, Provided.LICENCE):
+                self.provided[material.code] = True
+        self._kept_case = MatterCase(Application(resumed.service, identity, self._terminal_id, form=dict(resumed.form),
+                                                 company=self.company))  # the form goes with the case
+        self.resumed_draft_id = resumed.draft_id
+        self._audit_step("draft_resumed", f"{resumed.service.code} {len(self.missing())} missing")
+        self._go(Desk.CHECKING, Notice(text(
+            "The saved application is back with what was provided then. Check and scan what is still missing.",
+        ), error=False))
+
+    def _draft_failed(self: "ClerkDesk", exc: BaseException) -> None:
+        from kiosk.workflows.clerk import Desk
+
+        log.info("desk: saved application not continued (%s)", type(exc).__name__)
+        self._go(Desk.WAITING if self.staff is not None else Desk.SIGNED_OUT, Notice(text(
+            "The saved application could not be opened: {reason} Choose the service to start afresh.",
+            reason=user_message(exc))))
+
+    def _draft_submitted(self: "ClerkDesk") -> None:
+        """The matter's case went (accepted or not accepted): the saved application it continued is done with."""
+        draft_id, backend = self.resumed_draft_id, self._backend
+        if not draft_id:
+            return
+        self.resumed_draft_id = ""
+        self.drafts_found = [d for d in self.drafts_found if d.get("draft_id") != draft_id]
+        self._tasks.run(lambda: drafts.discard(backend, draft_id), lambda _r: None,
+                        lambda exc: log.info("desk: draft not discarded (%s)", type(exc).__name__))
+
+    def _draft_to_save(self: "ClerkDesk") -> tuple[Application, Checklist, list[Attachment]] | None:
+        """For a notice issued on a saved application: what to save again (None when the matter continues none)."""
+        if not self.resumed_draft_id or self.checklist is None or self.identity is None or self.service is None:
+            return None
+        return self._matter_case().application, self.checklist, self._scan_files()
+
+    def _leave_draft(self) -> None:
+        """Another service chosen: the saved application is no longer the matter (it stays saved)."""
+        self.resumed_draft_id = ""
+
+    def _forget_drafts(self) -> None:
+        self.drafts_found, self.resumed_draft_id = [], ""
+
+
+def _wipe(resumed: drafts.Resumed) -> None:
+    """A loaded draft's pages dropped from memory (they are the backend's still)."""
+    resumed.pages.clear()
+
+
+def save_again(backend: BackendClient, saved: tuple[Application, Checklist, list[Attachment]] | None) -> None:
+    """On the task runner, after the notice is recorded: the application saved as it now stands (best effort: the
+    draft saved before stays when this fails)."""
+    if saved is None:
+        return
+    application, checklist, files = saved
+    try:
+        drafts.save(backend, application, checklist, files)
+    except BackendError as exc:  # the notice stands; the draft saved before stays
+        log.warning("desk: saved application not updated (%s)", type(exc).__name__)

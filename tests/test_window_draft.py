@@ -1,0 +1,192 @@
+"""A saved application (草稿) left at a kiosk with a one-time notice, continued at the window
+(kiosk/workflows/clerk_drafts.py): the form, the electronic licence and the pages come back, the clerk scans what the
+notice listed, and the case goes whole; the draft is then deleted. Against the sandbox over HTTP, the window's camera
+simulated, no Qt; the window's line through its widgets at the end."""
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+
+from common.domain import Application
+from devices.idcard.samples import sample_identity
+from kiosk.materials import Provided
+from kiosk.workflows.citizen import Step
+from kiosk.workflows.clerk import Desk
+from kiosk.workflows.clerk_drafts import for_the_window
+from tests.test_clerk_company import COMPANY
+from tests.test_materials_session import HOLDER, scan, to_materials
+from tests.test_window_ui import gui, signed_in  # noqa: F401  (gui: the window's fixture)
+
+GJJ_FORM = {"amount": 50000, "phone": "13800000001"}  # as tests.citizen_steps fills GJJ-004's form
+
+
+def _saved_at_the_kiosk(services, not_brought=("M2",)):
+    """At a kiosk: M1 by its electronic licence, the rest scanned but ``not_brought``; the notice taken, the
+    application saved."""
+    session = services.new_citizen_session()
+    to_materials(session, "GJJ-004")
+    session.use_licence("M1")
+    for code in ("M2", "M3", "M4"):
+        if code in not_brought:
+            session.material_not_brought(code)
+        else:
+            scan(session, code, 1)
+    session.materials_done()
+    session.leave_with_notice()
+    assert session.step is Step.DONE and not session.notice.error, session.notice
+    session.finish()
+    (saved,) = services.backend.drafts(HOLDER)
+    return saved
+
+
+def _at_the_window(services):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    desk.card_read(sample_identity("resident"))
+    return desk
+
+
+def _audited(services, action):
+    return [e["detail"] for e in services.audit.entries if e["action"] == action]
+
+
+def test_a_kiosks_saved_application_is_continued_at_the_window_and_goes_whole(services, sandbox):
+    saved = _saved_at_the_kiosk(services)
+    desk = _at_the_window(services)
+    assert [d["draft_id"] for d in desk.drafts_found] == [saved["draft_id"]] and desk.can_resume_draft()
+    assert desk.draft_label(desk.drafts_found[0]) == f"住房公积金提取（购房）（{saved['updated_at'][:10]} 保存）"
+    desk.resume_draft(saved["draft_id"])
+    assert desk.step is Desk.CHECKING and not desk.notice.error, desk.notice
+    assert desk.service.code == "GJJ-004" and desk.resumed_draft_id == saved["draft_id"]
+    assert desk.material("M1").provided is Provided.LICENCE and len(desk.scanned("M3").pages) == 1
+    assert [m.code for m in desk.missing()] == ["M2"] and desk.provided == {"M1": True, "M2": False, "M3": True,
+                                                                              "M4": True}
+    assert _audited(services, "draft_resumed") == ["GJJ-004 1 missing"]
+    desk.scan("M2")  # the purchase contract the applicant brought, on the window's camera
+    desk.accept()
+    assert desk.step is Desk.DONE and desk.result.startswith("SQ"), desk.notice
+    number = desk.result
+    names = {name for name, _mime, _sha in sandbox.store.attachments(number)}
+    assert names == {"M2-1.jpg", "M3-1.jpg", "M4-1.jpg"}
+    body = sandbox.store.case_body(number)
+    assert body["e_licences"] == ["EL000004"] and body["material_licences"] == {"M1": "EL000004"}
+    assert body["form"] == GJJ_FORM  # what the applicant filled at the kiosk goes with the case
+    assert sandbox.store.case(number)["status"] == "accepted"
+    assert services.backend.drafts(HOLDER) == []  # the draft became the case
+    desk.next_applicant()
+    assert desk.drafts_found == [] and desk.resumed_draft_id == "" and desk.checklist is None
+
+
+def test_a_notice_issued_again_saves_the_application_as_it_now_stands(services, sandbox):
+    saved = _saved_at_the_kiosk(services, not_brought=("M2", "M3"))
+    desk = _at_the_window(services)
+    desk.resume_draft(saved["draft_id"])
+    desk.scan("M3")  # brought this time; the purchase contract is still at home
+    desk.issue_notice()
+    assert desk.step is Desk.DONE and desk.result.startswith("GZ"), desk.notice
+    (again,) = services.backend.drafts(HOLDER)
+    assert again["draft_id"] == saved["draft_id"] and again["missing"] == ["M2"]
+    assert {a["name"] for a in again["attachments"]} == {"M3-1.jpg", "M4-1.jpg"}  # the window's page saved too
+    assert again["form"] == GJJ_FORM and again["material_licences"] == {"M1": "EL000004"}
+
+
+def test_another_service_leaves_the_saved_application_saved_and_a_refusal_ends_it(services, sandbox):
+    from kiosk.refusal_reasons import RefusalReason
+
+    saved = _saved_at_the_kiosk(services)
+    desk = _at_the_window(services)
+    desk.resume_draft(saved["draft_id"])
+    desk.choose_service("SB-003")  # the clerk chose another service: the draft is not this matter
+    assert desk.resumed_draft_id == "" and desk.checklist.page_count() == 0
+    desk.mark("M1", True)
+    desk.accept()
+    assert desk.step is Desk.DONE and len(services.backend.drafts(HOLDER)) == 1  # still saved for next time
+    desk.card_read(sample_identity("resident"))  # the same applicant again
+    desk.resume_draft(saved["draft_id"])
+    desk.refuse(RefusalReason.NOT_ELIGIBLE)
+    assert desk.step is Desk.DONE and services.backend.drafts(HOLDER) == []  # it became the refused case
+
+
+def test_a_companys_saved_application_comes_back_for_the_company(services, sandbox):
+    backend = services.backend
+    company = backend.company(COMPANY, HOLDER)
+    service = backend.service("BDC-005")
+    application = Application(service, sample_identity("resident"), "ZJ-HZ-T001", company=company)
+    backend.save_application_draft(application, [], materials_done=[], missing=["M1"])
+    desk = _at_the_window(services)
+    (draft,) = desk.drafts_found
+    assert f"（{company.name_zh}，" in desk.draft_label(draft)
+    desk.resume_draft(draft["draft_id"])
+    assert desk.step is Desk.CHECKING and desk.for_company and desk.company.credit_code == COMPANY
+    desk.mark("M1", True)
+    desk.accept()
+    assert desk.step is Desk.DONE, desk.notice
+    body = sandbox.store.case_body(desk.result)
+    assert (body["applicant"]["type"], body["applicant"]["credit_code"]) == ("company", COMPANY)
+
+
+def test_a_saved_application_that_cannot_be_fetched_is_said_and_nothing_is_half_kept(services, sandbox):
+    saved = _saved_at_the_kiosk(services)
+    desk = _at_the_window(services)
+    sandbox.faults.set("down")
+    desk.resume_draft(saved["draft_id"])
+    sandbox.faults.clear()
+    assert desk.step is Desk.WAITING and desk.notice.error and desk.service is None and desk.checklist is None
+    assert desk.notice.message.render("en").startswith("The saved application could not be opened: ")
+    assert desk.can_resume_draft()  # tried again once the backend is back
+    desk.resume_draft(saved["draft_id"])
+    assert desk.step is Desk.CHECKING
+
+
+@pytest.mark.parametrize("draft, offered", [
+    ({"draft_id": "DR-1", "service_code": "GJJ-004", "id_number": HOLDER}, True),
+    ({"draft_id": "DR-2", "service_code": "GJJ-004", "id_number": HOLDER,
+      "agent": {"id_number": HOLDER}, "applicant": {"type": "person", "id_number": "110101199003070011"}}, False),
+    ({"draft_id": "DR-3", "service_code": "GJJ-004", "id_number": "110101199003070011",  # saved by their agent
+      "agent": {"id_number": "110101199003070011"}, "applicant": {"type": "person", "id_number": HOLDER}}, False),
+    ({"draft_id": "DR-4", "service_code": "NOPE-1", "id_number": HOLDER}, False),  # not a service offered here
+    ({"service_code": "GJJ-004", "id_number": HOLDER}, False),
+    ("not a draft", False),
+])
+def test_only_the_persons_own_or_company_drafts_of_services_offered_here_are_continued(services, draft, offered):
+    catalogue = services.backend.catalogue()
+    assert (for_the_window([draft], catalogue, HOLDER) == [draft]) is offered
+
+
+def _saved_directly(backend):
+    """A saved application as a kiosk saves it (M1 by its licence, M3 and M4 paged, M2 missing), made straight
+    through the client: the window's fixture runs its tasks on threads, so no kiosk session is walked here."""
+    import cv2
+    import numpy as np
+
+    from common.domain import Attachment
+
+    page = bytes(cv2.imencode(".jpg", np.full((120, 90, 3), 235, np.uint8))[1])
+    application = Application(backend.service("GJJ-004"), sample_identity("resident"), "ZJ-HZ-T001", form=GJJ_FORM)
+    backend.save_application_draft(application, [Attachment("M3-1.jpg", "image/jpeg", page),
+                                                 Attachment("M4-1.jpg", "image/jpeg", page)],
+                                   materials_done=["M1", "M3", "M4"], missing=["M2"],
+                                   material_licences={"M1": "EL000004"})
+
+
+def test_the_windows_line_continues_a_saved_application_and_fits_in_large_english(gui, qtbot, sandbox):
+    _saved_directly(gui.services.backend)
+    gui.window.toggle_language()
+    gui.window.toggle_elderly()
+    view = signed_in(gui, qtbot)
+    screen = view.desk_screen
+    gui.services.devices.id_reader.place_card("resident")
+    qtbot.waitUntil(lambda: screen.drafts.isVisible(), timeout=5000)
+    assert screen.drafts.resume.text() == "Continue it" and screen.drafts.drafts.count() == 1
+    assert screen.drafts.drafts.currentText().startswith("Housing provident fund withdrawal (home purchase), saved ")
+    qtbot.wait(50)
+    assert gui.window.size().toTuple() == (1280, 800)
+    for widget in (screen.drafts.title, screen.drafts.drafts, screen.drafts.resume, screen.next):
+        placed = QRect(widget.mapTo(gui.window, QPoint(0, 0)), widget.size())
+        assert widget.isVisible() and gui.window.rect().contains(placed), (widget, placed)
+    qtbot.mouseClick(screen.drafts.resume, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.CHECKING and not view.desk.busy, timeout=10000)
+    assert not screen.drafts.isVisible() and view.desk.service.code == "GJJ-004"
+    assert screen.notice.text().startswith("The saved application is back")
+    checked = [screen.materials.item(i).checkState() == Qt.CheckState.Checked for i in range(screen.materials.count())]
+    assert checked == [True, False, True, True]
+    assert gui.window.size().toTuple() == (1280, 800)

@@ -1,0 +1,49 @@
+"""The window's line for the applicant's saved application (草稿), continued here as at a kiosk: the applications
+they saved when something was missing, and the button that brings one back into the matter. The desk does the rest
+(kiosk/workflows/clerk_drafts.py). Shown only after a card is read and before a service is chosen, when the
+materials' list is empty, so it takes no room the window needs (it fits 1280x800 in large English)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
+
+from common.i18n import _
+from kiosk.workflows.clerk import ClerkDesk
+from ui.widgets import button, label
+
+
+class DraftRow(QWidget):
+    def __init__(self, desk: ClerkDesk) -> None:
+        super().__init__()
+        self._desk = desk
+        self.title = label("", wrap=False, align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.drafts = QComboBox()
+        self.drafts.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.drafts.setMinimumContentsLength(8)  # a long service name never widens the window
+        self.resume = button("", self._resume)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.title)
+        row.addWidget(self.drafts, 1)
+        row.addWidget(self.resume)
+        self.setVisible(False)
+
+    def _resume(self) -> None:
+        draft_id = self.drafts.currentData()
+        if draft_id:
+            self._desk.resume_draft(draft_id)
+
+    def show_desk(self, desk: ClerkDesk) -> None:
+        self.title.setText(_("Saved application:"))
+        self.resume.setText(_("Continue it"))
+        shown = bool(desk.drafts_found) and desk.identity is not None and desk.service is None \
+            and (desk.can_resume_draft() or desk.busy)
+        chosen = self.drafts.currentData()
+        self.drafts.clear()
+        for draft in desk.drafts_found if shown else ():
+            self.drafts.addItem(desk.draft_label(draft), draft.get("draft_id"))
+        self.drafts.setCurrentIndex(max(0, self.drafts.findData(chosen)))
+        self.drafts.setEnabled(desk.can_resume_draft())
+        self.resume.setEnabled(desk.can_resume_draft())
+        self.setVisible(shown)
