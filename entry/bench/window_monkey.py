@@ -12,7 +12,9 @@ lost replies, unsigned or forged answers) or set it right. And the window's
 decisions and documents: not accepting (不予受理: a legal reason chosen from the list, now and then a note,
 always one for "Other", then "Do not accept"), handing over a licence listed as ready for the applicant
 ("Hand over"; the sandbox seeds one for the sample resident, so once a run), collecting for another holder
-(代领: the holder's number typed, Find, the authorisation ticked more often than not), printing an A4 document again
+(代领: the holder's number typed, Find, the authorisation ticked more often than not), continuing an applicant's saved
+application (the monkey saves two people's as a kiosk leaves them, and again after one is continued; one chosen on
+the line, "Continue it"), printing an A4 document again
 after the printer failed it ("Print again", the printer set right first more often than not), scanning a
 material on the simulated document camera (a row of the list chosen, then "Scan", "Retake" or "Remove"; the
 camera now and then unplugged, giving no picture or hanging, then set right), electronic licences (a row chosen, then
@@ -84,6 +86,7 @@ CAMERA_FAULTS = ("no_frame", "unplugged")  # the document camera's (devices/docc
 # Buttons that end the matter or the shift: tapped less often than the others, so the monkey gets deep.
 LEAVING = {"next": 0.12, "sign_out": 0.03}
 QUEUE_CATEGORIES = ("A", "B")  # the sandbox's (sandbox/hall_queue.py)
+DRAFT_HOLDER, DRAFT_COMPANY = "330106199003071236", "91330106MA2H7Q3K8C"  # the sample resident handles it (sandbox)
 
 
 class WindowMonkey(SeededMonkey):
@@ -120,7 +123,48 @@ class WindowMonkey(SeededMonkey):
         self.settle("the sign-in screen")
         self.sign_in(right=True)
         self.settle("the clerk's sign-in")
+        self._save_drafts()
         self.check()
+
+    def _save_drafts(self) -> None:
+        """Two sample people's saved applications, as a kiosk leaves them (for themselves, and the resident's for the
+        company they handle): offered when their card is read. Saved again whenever one was continued (it goes with its case).
+        The monkey's own setup, through the client; the backend upset, they wait for the next time."""
+        from common.backend_errors import BackendError
+        from common.domain import Application, Attachment
+        from devices.idcard.samples import sample_identity
+
+        import cv2
+        import numpy as np
+
+        backend = self.gui.services.backend
+        page = bytes(cv2.imencode(".jpg", np.full((120, 90, 3), 235, np.uint8))[1])  # a scanned page, as kept
+        try:
+            with self.aside():
+                company = backend.company(DRAFT_COMPANY, DRAFT_HOLDER)
+                for code, card, company in (("GJJ-004", "resident", None), ("BDC-005", "resident", company),
+                                            ("GJJ-004", "resident_long_term", None)):
+                    service = backend.service(code)
+                    application = Application(service, sample_identity(card), "MONKEY", company=company,
+                                              form={"amount": 50000, "phone": "13800000001"} if code == "GJJ-004"
+                                              else {})
+                    pages = [Attachment("M3-1.jpg", "image/jpeg", page)] if code == "GJJ-004" else []
+                    backend.save_application_draft(application, pages, materials_done=[p.name[:2] for p in pages],
+                                                   missing=["M2"] if code == "GJJ-004" else ["M1"])
+        except BackendError as exc:
+            self.note("drafts", f"not saved ({type(exc).__name__})")
+
+    def resume_draft(self) -> None:
+        """The applicant's saved application: one chosen on the line, "Continue it" tapped."""
+        from entry.walkthrough import tap
+
+        row = getattr(self.screen(), "drafts", None)
+        if row is None or not row.isVisible() or not row.resume.isEnabled() or row.drafts.count() == 0:
+            self.tap()
+            return
+        row.drafts.setCurrentIndex(int(self.rng.integers(row.drafts.count())))
+        self.note("resume_draft", row.drafts.currentText()[:40])
+        tap(row.resume, "'Continue it' button")
 
     # -- one step --------------------------------------------------------------------------------
 
@@ -159,6 +203,8 @@ class WindowMonkey(SeededMonkey):
                 weights.update({self.tap: 0.50, self.type_text: 0.15})
                 if desk.unprinted is not None:  # a document the printer failed
                     weights.update({self.print_again: 0.40})
+            if desk.can_resume_draft():  # the applicant's saved application, before a service is chosen
+                weights.update({self.resume_draft: 0.50})
             if desk.can_print_copy() and self._decided:  # between applicants: a past decision's paper again (补打)
                 weights.update({self.print_copy: 0.05})
             if desk.ready_licences and desk.can_hand_over():
@@ -664,6 +710,10 @@ class WindowMonkey(SeededMonkey):
         if person.id_number:
             self._applicant_texts.update(s for s in (person.name, person.id_number, mask_id_number(person.id_number),
                                                      person.address, mask_name(person.name)) if s and len(s) >= 2)
+        for draft in desk.drafts_found:  # a saved application's company: gone from the window with the matter
+            named = str((draft.get("applicant") or {}).get("company_name") or "")
+            if len(named) >= 6:
+                self._applicant_texts.add(named)
         if desk.company is not None:  # the company the matter is for: gone from the window with the matter
             company = desk.company
             self._applicant_texts.update(s for s in (company.name_zh, company.name_en, company.credit_code)
@@ -762,12 +812,19 @@ class WindowMonkey(SeededMonkey):
                       f"{self.view.desk_screen.applicant.text()!r}")
 
     def _count_copies(self) -> None:
-        """The copies of decisions printed since the last step, from the trail (the print ends after the step)."""
+        """The copies of decisions printed and the saved applications continued since the last step, from the trail
+        (the print ends after the step); a draft continued is saved again for a later applicant."""
         entries = self.audit.entries
+        resumed = False
         for entry in entries[self._audit_seen:]:
             if entry.get("action") == "decision_copy_printed":
                 self.tally.count("copy printed")
+            elif entry.get("action") == "draft_resumed":
+                self.tally.count("draft resumed")
+                resumed = True
         self._audit_seen = len(entries)
+        if resumed:
+            self._save_drafts()
 
     def _check_audit_masked(self) -> None:
         """The trail's last entries hold no applicant's name, ID number or address unmasked."""
