@@ -32,9 +32,24 @@ def save(backend: BackendClient, application: Application, checklist: Checklist,
 
 
 def resumable(drafts: list[dict[str, Any]], catalogue: list[ServiceItem]) -> list[dict[str, Any]]:
-    """The drafts this terminal can continue: those of a service it offers."""
+    """The drafts this terminal can continue: those of a service it offers, shaped as the contract says (one that
+    is not is left out, never shown: the backend's answer is not trusted to be)."""
     codes = {s.code for s in catalogue}
-    return [d for d in drafts if isinstance(d, dict) and d.get("service_code") in codes and d.get("draft_id")]
+    return [d for d in drafts if _well_formed(d) and d["service_code"] in codes]
+
+
+_SHAPES = (("applicant", dict), ("agent", dict), ("form", dict), ("material_licences", dict),
+           ("attachments", list), ("materials_done", list), ("missing", list), ("updated_at", str),
+           ("id_number", str))
+
+
+def _well_formed(draft: Any) -> bool:
+    """A draft whose fields have the contract's types (docs/api/payloads.md, "Drafts"), each optional one absent
+    or null allowed; what its pages say is checked again when they are fetched (``load``)."""
+    if not isinstance(draft, dict) or not isinstance(draft.get("draft_id"), str) or not draft["draft_id"] \
+            or not isinstance(draft.get("service_code"), str):
+        return False
+    return all(draft.get(key) is None or isinstance(draft[key], kind) for key, kind in _SHAPES)
 
 
 @dataclass

@@ -4,6 +4,8 @@ notice listed, and the case goes whole; the draft is then deleted. Against the s
 simulated, no Qt; the window's line through its widgets at the end."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, QRect, Qt
 
 from common.domain import Application
@@ -190,3 +192,21 @@ def test_the_windows_line_continues_a_saved_application_and_fits_in_large_englis
     checked = [screen.materials.item(i).checkState() == Qt.CheckState.Checked for i in range(screen.materials.count())]
     assert checked == [True, False, True, True]
     assert gui.window.size().toTuple() == (1280, 800)
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                    max_leaves=10)
+GOOD_DRAFT = {"draft_id": "DR-1", "service_code": "GJJ-004", "id_number": HOLDER, "updated_at": "2026-12-05T10:00:00+08:00",
+              "applicant": {"type": "company", "credit_code": COMPANY, "company_name": "某公司"}, "agent": None,
+              "form": {}, "materials_done": [], "missing": ["M2"], "attachments": [], "material_licences": {}}
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.dictionaries(st.sampled_from(sorted(GOOD_DRAFT)), JSON, max_size=4))
+def test_a_backends_odd_draft_is_left_out_or_labelled_never_a_crash(services, changes):
+    """The line is drawn on the GUI thread from what the backend listed: a draft off the contract is not offered."""
+    desk = _at_the_window(services)
+    for draft in for_the_window([{**GOOD_DRAFT, **changes}], desk.catalogue, HOLDER):
+        assert isinstance(desk.draft_label(draft), str)
