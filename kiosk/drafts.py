@@ -1,24 +1,20 @@
 """A saved application (draft): kept with the backend when something is missing, resumed at the next visit.
 
 Qt-free and blocking (network): called from the task runner. One module for the kiosk and the window
-(kiosk/workflows/clerk_drafts.py), so what a draft holds is decided once: the form, who applies, each material settled
-(its pages uploaded, or the electronic licence standing in for it, or "does not apply"), and what
-is still missing (docs/api/payloads.md, 'Drafts'). A resumed draft is deleted once its case is
-submitted.
+(kiosk/workflows/clerk_drafts.py), so what a draft holds is decided once: the form, who applies, each
+material settled (its pages uploaded, or the electronic licence standing in for it, or "does not
+apply"), and what is still missing (docs/api/payloads.md, 'Drafts'). A resumed draft is deleted once its case is
+submitted, through the outbox behind that case (kiosk/submission.py, ``Submitter.discard_draft``).
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from common.backend_errors import BackendError
 from common.domain import Application, Attachment, CardType, Company, Identity, ServiceItem
 from kiosk.backend.client import BackendClient
 from kiosk.materials import Checklist, Provided
-
-log = logging.getLogger(__name__)
 
 
 def save(backend: BackendClient, application: Application, checklist: Checklist,
@@ -106,9 +102,3 @@ def restore(checklist: Checklist, resumed: Resumed) -> None:
             checklist.does_not_apply(code)
 
 
-def discard(backend: BackendClient, draft_id: str) -> None:
-    """After the case was submitted: the draft is done with (best effort; it expires on its own)."""
-    try:
-        backend.delete_draft(draft_id)
-    except BackendError as exc:
-        log.info("drafts: %s not deleted now: %s", draft_id, exc)

@@ -17,7 +17,7 @@ from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError
 from common.domain import Application, Attachment, ConsentWithdrawal, Evaluation, EvaluationKeyKind
 from common.i18n import text
-from offline_queue.item_kinds import CONSENT_WITHDRAWAL, DECISION, EVALUATION, ticket_confirmation
+from offline_queue.item_kinds import CONSENT_WITHDRAWAL, DECISION, DRAFT_DELETION, EVALUATION, ticket_confirmation
 from offline_queue.outbox import FULL_MESSAGE, QueueFullError
 from kiosk.queue_setup import Queue
 
@@ -97,6 +97,25 @@ class Submitter:
         self._queue.sync.notify()
         log.info("submission: decision %s on %s queued behind its case", decision, provisional_number)
         return item_id
+
+    def discard_draft(self, draft_id: str, applicant_id_number: str) -> None:
+        """A saved application that became a case: its deletion into the outbox under the applicant the case was
+        queued under, so the sync worker sends it after the case (at once when the case is delivered already).
+        Blocking (fsync): call from a worker. Never raises: when the queue cannot store it, it is sent directly, and
+        failing that the draft expires on its own (logged)."""
+        try:
+            self._queue.outbox.enqueue(DRAFT_DELETION.queued({"draft_id": draft_id}), uuid.uuid4().hex,
+                                       applicant_id_number)
+            self._queue.sync.notify()
+            return
+        except Exception as exc:  # QueueFullError, or the store failing: nothing can wait, so straight on
+            detail = exc.detail if isinstance(exc, QueueFullError) else type(exc).__name__
+            log.warning("submission: draft %s not queued for deletion (%s): deleted directly", draft_id[:8], detail)
+        try:
+            self._backend.delete_draft(draft_id)
+        except BackendError as exc:
+            log.warning("submission: draft %s not deleted (%s): it expires on its own", draft_id[:8],
+                        type(exc).__name__)
 
     def queue_withdrawal(self, withdrawal: ConsentWithdrawal) -> str:
         """A consent withdrawal the backend could not take now into the outbox, under the citizen, so the sync

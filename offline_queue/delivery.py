@@ -1,4 +1,4 @@
-"""What the sync worker needs of a backend: six calls, not the whole client.
+"""What the sync worker needs of a backend: seven calls, not the whole client.
 
 ``kiosk.backend.client.BackendClient`` satisfies it; so can a test double or another transport.
 Failures are raised as the contract's typed errors (``common.backend_errors``).
@@ -35,6 +35,10 @@ class Deliverer(Protocol):
     def send_decision_payload(self, body: dict[str, Any]) -> Any:
         """Send one queued window decision (offline_queue/item_kinds.py, ``decision``) on its case's provisional
         number; the same decision recorded before is an answer, another standing a ``RejectedError``."""
+
+    def delete_draft(self, draft_id: str) -> bool:
+        """Delete a saved application that became a case (offline_queue/item_kinds.py); one already gone answers
+        False, not an error."""
 
     def confirm_ticket(self, ticket_id: str) -> Any:
         """Consume a print ticket (offline_queue/item_kinds.py): the licence was printed. A ticket

@@ -25,6 +25,12 @@ authenticated with the rest, so an item cannot be turned from one kind into anot
   expired before the backend came back still serves). The same decision recorded before is delivery;
   another decision standing, or a token not valid when the clerk decided, is a dead letter staff see
   (``kiosk queue list``, the heartbeat's ``queue.dead``).
+- ``draft_deletion`` (``{"draft_id"}``): a saved application that became a case, deleted at the backend
+  (kiosk/drafts.py, ``Submitter.discard_draft``). Queued under the applicant, so it goes only after their
+  case's item: deleted at once, the draft would be gone while its case still waited on this terminal; never
+  deleted (the backend away at the moment, as before), it would be offered again at the next visit and could
+  make a second case. A draft gone already is delivery. A case the backend refuses on arrival does not keep
+  the draft either: the refusal is what the citizen is shown (docs/api/payloads.md, "A refused offline case").
 """
 
 from __future__ import annotations
@@ -63,7 +69,10 @@ CONSENT_WITHDRAWAL = ItemKind("consent_withdrawal", "a consent withdrawal",
                               lambda backend, body: backend.send_withdrawal_payload(body))
 DECISION = ItemKind("decision", "a window's decision", lambda backend, body: backend.send_decision_payload(body),
                     _a_decision)
-KINDS = {kind.key: kind for kind in (EVALUATION, TICKET_CONFIRMATION, CONSENT_WITHDRAWAL, DECISION)}
+DRAFT_DELETION = ItemKind("draft_deletion", "a saved application's deletion",
+                          lambda backend, body: backend.delete_draft(body["draft_id"]),
+                          lambda body: isinstance(body.get("draft_id"), str) and bool(body["draft_id"]))
+KINDS = {kind.key: kind for kind in (EVALUATION, TICKET_CONFIRMATION, CONSENT_WITHDRAWAL, DECISION, DRAFT_DELETION)}
 
 
 def ticket_confirmation(ticket_id: str, licence_id: str) -> dict[str, Any]:

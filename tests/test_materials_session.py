@@ -11,6 +11,7 @@ from devices.receipt.virtual import render
 from kiosk.materials import Provided
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import FORMS, fill_form, identify, signature_png
+from tests.test_clerk_refusal import _queue_sent
 
 HOLDER = "330106199003071236"  # the sample card
 
@@ -145,6 +146,7 @@ def test_an_incomplete_application_is_saved_and_resumed_at_the_next_visit(servic
     assert names == {"M2-1.jpg", "M2-2.jpg", "M2-3.jpg", "M2-4.jpg", "M3-1.jpg", "M4-1.jpg"}
     body = sandbox.store.case_body(number)
     assert body["e_licences"] == ["EL000004"] and body["form"] == {"amount": 50000, "phone": "13800000001"}
+    _queue_sent(services)  # its deletion goes through the outbox, behind the case
     assert services.backend.drafts(HOLDER) == []  # the draft became the case
 
 

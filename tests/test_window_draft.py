@@ -15,6 +15,7 @@ from kiosk.workflows.citizen import Step
 from kiosk.workflows.clerk import Desk
 from kiosk.workflows.clerk_drafts import for_the_window
 from tests.test_clerk_company import COMPANY
+from tests.test_clerk_refusal import _queue_sent
 from tests.test_materials_session import HOLDER, scan, to_materials
 from tests.test_window_ui import gui, signed_in  # noqa: F401  (gui: the window's fixture)
 
@@ -73,9 +74,32 @@ def test_a_kiosks_saved_application_is_continued_at_the_window_and_goes_whole(se
     assert body["e_licences"] == ["EL000004"] and body["material_licences"] == {"M1": "EL000004"}
     assert body["form"] == GJJ_FORM  # what the applicant filled at the kiosk goes with the case
     assert sandbox.store.case(number)["status"] == "accepted"
+    _queue_sent(services)  # its deletion goes through the outbox, behind the case
     assert services.backend.drafts(HOLDER) == []  # the draft became the case
     desk.next_applicant()
     assert desk.drafts_found == [] and desk.resumed_draft_id == "" and desk.checklist is None
+
+
+def test_a_draft_continued_while_the_backend_is_away_is_deleted_only_after_its_case_arrives(services, sandbox):
+    """Accepted offline: the case waits in the outbox, the acceptance and the draft's deletion behind it, in that
+    order; nothing the applicant provided is lost meanwhile, and no draft stands once the case has arrived."""
+    saved = _saved_at_the_kiosk(services)
+    desk = _at_the_window(services)
+    desk.resume_draft(saved["draft_id"])
+    desk.scan("M2")
+    sandbox.faults.set("down")
+    desk.accept()
+    provisional = desk.result
+    assert desk.step is Desk.DONE and provisional.startswith("P-")
+    desk.next_applicant()
+    pending = services.queue.outbox.items(("pending",))
+    kinds = [next(iter(services.queue.outbox.load(item.id).body)) for item in pending]
+    assert len(kinds) == 3 and kinds[1:] == ["decision", "draft_deletion"]  # the case's item first
+    assert [d["draft_id"] for d in sandbox.store.drafts(HOLDER)] == [saved["draft_id"]]  # still standing
+    sandbox.faults.clear()
+    _queue_sent(services)
+    assert sandbox.store.case_by_provisional(provisional)["status"] == "accepted"
+    assert sandbox.store.drafts(HOLDER) == [] and all(i.state == "delivered" for i in services.queue.outbox.items())
 
 
 def test_a_notice_issued_again_saves_the_application_as_it_now_stands(services, sandbox):
@@ -105,6 +129,7 @@ def test_another_service_leaves_the_saved_application_saved_and_a_refusal_ends_i
     desk.card_read(sample_identity("resident"))  # the same applicant again
     desk.resume_draft(saved["draft_id"])
     desk.refuse(RefusalReason.NOT_ELIGIBLE)
+    _queue_sent(services)
     assert desk.step is Desk.DONE and services.backend.drafts(HOLDER) == []  # it became the refused case
 
 

@@ -1464,10 +1464,11 @@ class CitizenSession(SessionTicket, RatingTaps):
             **({"handled_by_name": came.masked_name, "handled_by_id": came.masked_id}
                if self.application.apply_as is not ApplyAs.MYSELF else {}))
         log.info("session: case %s %s", outcome.number, "stored offline" if outcome.provisional else "submitted")
-        if self.resumed_draft_id:  # the saved application became this case
-            draft_id, backend, self.resumed_draft_id = self.resumed_draft_id, self._backend, None
-            self._tasks.run(lambda: drafts.discard(backend, draft_id), lambda _r: None,
-                            lambda exc: log.info("session: draft not discarded: %s", exc))
+        if self.resumed_draft_id:  # the saved application became this case: deleted behind it (the outbox)
+            draft_id, submitter, self.resumed_draft_id = self.resumed_draft_id, self._submitter, None
+            applicant = self.application.applicant.id_number
+            self._tasks.run(lambda: submitter.discard_draft(draft_id, applicant), lambda _r: None,
+                            lambda exc: log.info("session: draft not discarded: %s", type(exc).__name__))
         if service.fee_yuan > 0:
             self.receipt = dataclasses.replace(self.receipt, fee_yuan=service.fee_yuan)
             if not outcome.provisional:  # the fee first; the receipt then says paid, or how to pay later

@@ -7,7 +7,7 @@ of a service this window offers. The clerk continues one: its service is taken, 
 applicant's role as it is today), and the form and every material settled come back into the matter: the pages
 (checked against their digests), the electronic licences standing for materials, what does not apply. The clerk
 then checks and scans only what the notice listed. The case accepted or not accepted carries them as the kiosk's
-would, and once it is submitted the draft is deleted (best effort: it expires on its own). A notice issued again
+would, and once it is submitted the draft's deletion goes into the outbox behind the case (``Submitter.discard_draft``). A notice issued again
 saves the application as it now stands, the pages scanned at the window included, for the next visit.
 
 An agent's draft (saved for another person) is not offered here: the window decides matters of the person at the
@@ -142,12 +142,13 @@ class DeskDrafts:
 
     def _draft_submitted(self: "ClerkDesk") -> None:
         """The matter's case went (accepted or not accepted): the saved application it continued is done with."""
-        draft_id, backend = self.resumed_draft_id, self._backend
-        if not draft_id:
+        draft_id, submitter = self.resumed_draft_id, self._submitter
+        if not draft_id or self.identity is None:
             return
+        applicant = self.identity.id_number  # whom the case was queued under: the deletion goes after it
         self.resumed_draft_id = ""
         self.drafts_found = [d for d in self.drafts_found if d.get("draft_id") != draft_id]
-        self._tasks.run(lambda: drafts.discard(backend, draft_id), lambda _r: None,
+        self._tasks.run(lambda: submitter.discard_draft(draft_id, applicant), lambda _r: None,
                         lambda exc: log.info("desk: draft not discarded (%s)", type(exc).__name__))
 
     def _draft_to_save(self: "ClerkDesk") -> tuple[Application, Checklist, list[Attachment]] | None:
