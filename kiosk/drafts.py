@@ -18,13 +18,16 @@ from kiosk.materials import Checklist, Provided
 
 
 def save(backend: BackendClient, application: Application, checklist: Checklist,
-         files: list[Attachment]) -> dict[str, Any]:
-    """Keep the application as it stands: its form, who applies, and what was provided for each material."""
+         files: list[Attachment], missing: list[str] | None = None) -> dict[str, Any]:
+    """Keep the application as it stands: its form, who applies, and what was provided for each material.
+    ``missing``: what the notice lists, when the caller knows better than the checklist (a window's clerk ticks a
+    paper the hall keeps, which the checklist does not hold); by default the checklist's missing materials."""
     pages = [f for f in files if f.mime == "image/jpeg"]  # the pages; a signature is given again on resuming
     done = [m.code for m in checklist.items if m.provided in (Provided.LICENCE, Provided.PAGES, Provided.NOT_APPLICABLE)]
     licences = checklist.licences_by_material()
-    return backend.save_application_draft(application, pages, materials_done=done,
-                                          missing=[m.code for m in checklist.missing()], material_licences=licences)
+    listed = missing if missing is not None else [m.code for m in checklist.missing()]
+    return backend.save_application_draft(application, pages, materials_done=done, missing=listed,
+                                          material_licences=licences)
 
 
 def resumable(drafts: list[dict[str, Any]], catalogue: list[ServiceItem]) -> list[dict[str, Any]]:

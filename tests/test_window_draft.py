@@ -115,6 +115,17 @@ def test_a_notice_issued_again_saves_the_application_as_it_now_stands(services, 
     assert again["form"] == GJJ_FORM and again["material_licences"] == {"M1": "EL000004"}
 
 
+def test_a_paper_the_clerk_ticked_is_not_saved_as_missing_when_the_notice_does_not_list_it(services, sandbox):
+    saved = _saved_at_the_kiosk(services, not_brought=("M2", "M3"))
+    desk = _at_the_window(services)
+    desk.resume_draft(saved["draft_id"])
+    desk.mark("M3", True)  # the invoice seen on paper, kept by the hall: not in the checklist's pages
+    desk.issue_notice()
+    assert desk.step is Desk.DONE and desk.result.startswith("GZ"), desk.notice
+    (again,) = services.backend.drafts(HOLDER)
+    assert again["missing"] == ["M2"]  # as the notice lists it
+
+
 def test_another_service_leaves_the_saved_application_saved_and_a_refusal_ends_it(services, sandbox):
     from kiosk.refusal_reasons import RefusalReason
 

@@ -18,19 +18,19 @@ desk or their company; the agent continues it at a kiosk. Pages are personal dat
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from common.backend_errors import BackendError
 from common.domain import Application, Attachment, Identity, ServiceItem
 from common.i18n import language, text
 from kiosk import drafts
-from kiosk.materials import Provided
+from kiosk.materials import Checklist, Provided
 from kiosk.workflows.clerk_case import MatterCase
 from kiosk.workflows.citizen import Notice, user_message
 
 if TYPE_CHECKING:
     from kiosk.backend.client import BackendClient
-    from kiosk.materials import Checklist
     from kiosk.workflows.clerk import ClerkDesk
 
 log = logging.getLogger(__name__)
@@ -151,11 +151,13 @@ class DeskDrafts:
         self._tasks.run(lambda: submitter.discard_draft(draft_id, applicant), lambda _r: None,
                         lambda exc: log.info("desk: draft not discarded (%s)", type(exc).__name__))
 
-    def _draft_to_save(self: "ClerkDesk") -> tuple[Application, Checklist, list[Attachment]] | None:
-        """For a notice issued on a saved application: what to save again (None when the matter continues none)."""
+    def _draft_to_save(self: "ClerkDesk") -> Resave | None:
+        """For a notice issued on a saved application: what to save again (None when the matter continues none),
+        listing as missing what the notice lists."""
         if not self.resumed_draft_id or self.checklist is None or self.identity is None or self.service is None:
             return None
-        return self._matter_case().application, self.checklist, self._scan_files()
+        return Resave(self._matter_case().application, self.checklist, self._scan_files(),
+                      [m.code for m in self.missing()])
 
     def _leave_draft(self) -> None:
         """Another service chosen: the saved application is no longer the matter (it stays saved)."""
@@ -170,13 +172,22 @@ def _wipe(resumed: drafts.Resumed) -> None:
     resumed.pages.clear()
 
 
-def save_again(backend: BackendClient, saved: tuple[Application, Checklist, list[Attachment]] | None) -> None:
+@dataclass(frozen=True)
+class Resave:
+    """A continued application as a notice leaves it: saved again for the next visit."""
+
+    application: Application
+    checklist: Checklist
+    files: list[Attachment]
+    missing: list[str]  # what the notice lists
+
+
+def save_again(backend: BackendClient, saved: Resave | None) -> None:
     """On the task runner, after the notice is recorded: the application saved as it now stands (best effort: the
     draft saved before stays when this fails)."""
     if saved is None:
         return
-    application, checklist, files = saved
     try:
-        drafts.save(backend, application, checklist, files)
+        drafts.save(backend, saved.application, saved.checklist, saved.files, saved.missing)
     except BackendError as exc:  # the notice stands; the draft saved before stays
         log.warning("desk: saved application not updated (%s)", type(exc).__name__)
