@@ -229,3 +229,27 @@ def test_a_signature_whose_image_cannot_be_made_asks_to_sign_again(services, san
     assert session.notice.message.render() == "未能保存您的签名，请重新签名。"
     session.sign_drawn(signature_png)
     assert session.step is Step.CONFIRM and session.signature == signature_png()
+
+
+def test_a_draft_whose_form_no_longer_suffices_is_resumed_at_the_form_with_its_materials_kept(services, sandbox):
+    """The service's form changed between the visits (here: the draft was saved without a field now required): the
+    citizen completes the form first, then finds the materials as they left them, and the case goes complete."""
+    from common.domain import Application, Attachment
+    from devices.idcard.samples import sample_identity
+
+    backend = services.backend
+    image = io.BytesIO()
+    Image.new("RGB", (900, 1200), "white").save(image, "JPEG")
+    page = image.getvalue()
+    application = Application(backend.service("GJJ-004"), sample_identity("resident"), "ZJ-HZ-T001",
+                              form={"phone": "13800000001"})  # "amount" is required and missing
+    backend.save_application_draft(application, [Attachment("M3-1.jpg", "image/jpeg", page)],
+                                   materials_done=["M3"], missing=["M1", "M2", "M4"])
+    session = services.new_citizen_session()
+    identify(session)
+    session.resume_draft(session.drafts_found[0]["draft_id"])
+    assert session.step is Step.FORM and session.notice.error and "amount" in session.form_messages()
+    assert session.notice.message.render("en").startswith("Welcome back: please complete the fields in red.")
+    assert session.form_values["phone"] == "13800000001" and len(session.checklist["M3"].pages) == 1
+    fill_form(session, {"amount": 50000})
+    assert session.step is Step.MATERIALS and len(session.checklist["M3"].pages) == 1  # kept, not asked again

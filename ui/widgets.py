@@ -249,11 +249,13 @@ def keyboard_row(back: QPushButton, keyboard: QWidget, forward: QPushButton) -> 
 def title_with_notice(title: QLabel, notice: "NoticeLabel", *after: QWidget) -> QHBoxLayout:
     """A screen's title with its notice beside it, for a screen whose fields scroll above a touch keyboard: in the
     scrolling part the notice sat below the fields, out of sight (the principal's "does not match the register"), and
-    a line of its own made the screen taller than 1280x800 in large text (kiosk bench ui-monkey)."""
+    a line of its own made the screen taller than 1280x800 in large text (kiosk bench ui-monkey). The title has two
+    fifths of the width: at one third a long service name took four lines in large English, beside a notice, and left
+    the form's field a sliver above the keyboard (a saved application resumed at its form, GJJ-004)."""
     heading = QHBoxLayout()
     title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    heading.addWidget(title, 1)
-    heading.addWidget(notice, 2)
+    heading.addWidget(title, 2)
+    heading.addWidget(notice, 3)
     for widget in after:
         heading.addWidget(widget)
     return heading

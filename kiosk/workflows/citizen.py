@@ -810,6 +810,13 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.licence_consent = "resumed"
         self.resumed_draft_id = resumed.draft_id
         self._trail = [Step.IDENTIFIED]
+        if self.form_messages():  # the service's form changed since it was saved: completed first, nothing lost
+            given = forms.prefill(self.service, self.principal or self.identity, self.company)
+            self.form_values = {**given, **self.form_values}
+            self.form_checked = True
+            self._go(Step.FORM, Notice(text("Welcome back: please complete the fields in red. Your materials are "
+                                            "kept.")))
+            return
         self._go(Step.MATERIALS, Notice(text("Welcome back. What you provided last time is here; please add what "
                                              "is still missing."), error=False))
 
