@@ -13,7 +13,7 @@ from devices.idcard.samples import sample_identity
 from kiosk.backend.codec import decision_from_json
 from kiosk.refusal_reasons import RefusalReason, from_record, Refusal
 from kiosk.workflows.clerk import Desk
-from kiosk.workflows.clerk_copy import case_number_typed
+from kiosk.workflows.clerk_copy import number_typed
 from tests.test_clerk_case import checking
 from tests.queue_helpers import payload
 from tests.test_clerk_refusal import decisions, pdf_words
@@ -154,11 +154,11 @@ def test_a_record_reads_by_its_case_or_the_provisional_number_it_carried():
     assert record.masked_name == "张**" and record.received == ("M1",) and record.has_document
     carried = {**GOOD, "provisional_number": "P-ZJ-HZ-T001-20261201-00041-C"}
     assert decision_from_json(carried, "P-ZJ-HZ-T001-20261201-00041-C").case_number == "SQ2026120100001"
-    assert case_number_typed(" sq2026120100001") == "SQ2026120100001"
+    assert number_typed(" sq2026120100001") == "SQ2026120100001"
     carried = provisional.make("ZJ-HZ-T001", dt.date(2026, 12, 1), 41)
-    assert case_number_typed(carried.lower()) == carried and case_number_typed(f"OTR1:{carried}") == carried
-    assert case_number_typed("OTR1:SQ2026120100001\r\n") == "SQ2026120100001"  # a wedge's line ending
-    assert case_number_typed("OTL1:SQ2026120100001") is None and case_number_typed("") is None
+    assert number_typed(carried.lower()) == carried and number_typed(f"OTR1:{carried}") == carried
+    assert number_typed("OTR1:SQ2026120100001\r\n") == "SQ2026120100001"  # a wedge's line ending
+    assert number_typed("OTL1:SQ2026120100001") is None and number_typed("") is None
 
 
 def test_a_refusals_record_gives_back_its_reason_or_stands_as_written():

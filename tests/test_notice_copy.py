@@ -12,7 +12,7 @@ from devices.idcard.samples import sample_identity
 from kiosk.backend.codec import notice_from_json
 from kiosk.progress import masked_person
 from kiosk.workflows.clerk import Desk
-from kiosk.workflows.clerk_copy import case_number_typed
+from kiosk.workflows.clerk_copy import number_typed
 from tests.test_clerk_company import COMPANY, UNKNOWN, for_company
 from tests.test_clerk_copy import JSON, _audited, _pdfs
 from tests.queue_helpers import payload
@@ -146,9 +146,9 @@ def test_a_notice_listing_what_the_service_no_longer_lists_is_not_copied(service
 
 
 def test_a_notice_number_is_typed_as_a_case_number_is():
-    assert case_number_typed(" gz2026120100003\r\n") == "GZ2026120100003"
-    assert case_number_typed("GZ2026130100003") is None  # no thirteenth month
-    assert case_number_typed("GZ202612010003") is None
+    assert number_typed(" gz2026120100003\r\n") == "GZ2026120100003"
+    assert number_typed("GZ2026130100003") is None  # no thirteenth month
+    assert number_typed("GZ202612010003") is None
 
 
 GOOD = {"number": "GZ2026120100003", "issued_at": "2026-12-01T10:00:00+08:00", "service_code": "GJJ-004",

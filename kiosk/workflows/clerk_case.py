@@ -68,6 +68,6 @@ class DeskCase:
 
     @property
     def decision(self) -> str:
-        """The decision asked on the matter's case: "accepted", "not_accepted", or "" (none yet, or accepted
-        offline under a provisional number); the customer-facing screen says which."""
+        """The decision asked on the matter's case: "accepted", "not_accepted", or "" (none yet, or accepted by a
+        clerk signed in offline, whose acceptance records no decision); the customer-facing screen says which."""
         return self._kept_case.decision if self._kept_case is not None else ""

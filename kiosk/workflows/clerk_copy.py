@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def case_number_typed(typed: str) -> str | None:
+def number_typed(typed: str) -> str | None:
     """A case (or provisional) number, or a one-time notice's, as typed or scanned from a receipt's code; None when it
     is none of them."""
     said = typed.strip()
@@ -72,7 +72,7 @@ class DeskCopy:
 
         if not self.can_print_copy():
             return
-        number = case_number_typed(typed)
+        number = number_typed(typed)
         if number is None:
             self._go(Desk.WAITING, Notice(text("That is not a case or notice number. Type it as the paper shows it, "
                                                "for example SQ2026112600018 or GZ2026112600003, or scan the "
