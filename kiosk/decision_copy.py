@@ -8,7 +8,7 @@ answer that names anyone in full, or is off the contract, is refused when read (
 ``decision_from_json``: a ServerError), never printed.
 The copy says it is one, and when it was printed; its date is the decision's.
 
-A one-time notice is printed again the same way by its own number (GET /notices/{number}, ``notice_of``): the
+A one-time notice is printed again the same way by its own number (GET /notices/{number}, ``notice_document_of``): the
 notice a window issued names its clerk, a kiosk's names none; either is printed on A4 as the window prints one.
 """
 
@@ -25,7 +25,7 @@ from kiosk.window_documents import AcceptanceNotice, Matter, OneTimeNoticeA4, Re
 def document_of(record: RecordedDecision, service: ServiceItem, hall: str,
                 printed_again: dt.datetime) -> WindowDocument | None:
     """The decision's document as a copy (None for a decision that has none here: ``incomplete``, whose paper is
-    its one-time notice, printed again by the notice's number: ``notice_of``)."""
+    its one-time notice, printed again by the notice's number: ``notice_document_of``)."""
     if not record.has_document:
         return None
     matter = Matter(hall, record.clerk_id, service, record.masked_name, record.masked_id,
@@ -37,7 +37,8 @@ def document_of(record: RecordedDecision, service: ServiceItem, hall: str,
     return RefusalDecision(matter, record.case_number, from_record(record.legal_reason, record.note))
 
 
-def notice_of(record: RecordedNotice, service: ServiceItem, hall: str, printed_again: dt.datetime) -> OneTimeNoticeA4:
+def notice_document_of(record: RecordedNotice, service: ServiceItem, hall: str,
+                       printed_again: dt.datetime) -> OneTimeNoticeA4:
     """The one-time notice's A4 paper as a copy: what it listed, as the service lists those materials now (a code
     the service no longer lists is a ServerError: the copy would not say what the notice said)."""
     listed = {m.code: m for m in service.materials}

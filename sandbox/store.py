@@ -621,8 +621,9 @@ class Store:
             number = f"GZ{day}{self.next_number(db, 'notice:' + day):05d}"
             notice_id, issued_at = "NT-" + secrets.token_hex(6), now_iso()
             db.execute("INSERT INTO notices (notice_id, number, body, idempotency_key, terminal_id, issued_at, "
-                       "issued_by) VALUES (?, ?, ?, ?, ?, ?, ?)", (notice_id, number, json.dumps(body, ensure_ascii=False),
-                                                                  idempotency_key, terminal_id, issued_at, issued_by))
+                       "issued_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (notice_id, number, json.dumps(body, ensure_ascii=False), idempotency_key, terminal_id,
+                        issued_at, issued_by))
         return notice_id, number, issued_at, False
 
     def notice(self, number: str) -> dict[str, Any] | None:

@@ -233,7 +233,8 @@ def test_the_windows_line_continues_a_saved_application_and_fits_in_large_englis
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
                     max_leaves=10)
-GOOD_DRAFT = {"draft_id": "DR-1", "service_code": "GJJ-004", "id_number": HOLDER, "updated_at": "2026-12-05T10:00:00+08:00",
+GOOD_DRAFT = {"draft_id": "DR-1", "service_code": "GJJ-004", "id_number": HOLDER,
+              "updated_at": "2026-12-05T10:00:00+08:00",
               "applicant": {"type": "company", "credit_code": COMPANY, "company_name": "某公司"}, "agent": None,
               "form": {}, "materials_done": [], "missing": ["M2"], "attachments": [], "material_licences": {}}
 

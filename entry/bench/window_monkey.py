@@ -128,7 +128,8 @@ class WindowMonkey(SeededMonkey):
 
     def _save_drafts(self) -> None:
         """Two sample people's saved applications, as a kiosk leaves them (for themselves, and the resident's for the
-        company they handle): offered when their card is read. Saved again whenever one was continued (it goes with its case).
+        company they handle): offered when their card is read. Saved again whenever one was continued (it goes with
+        its case).
         The monkey's own setup, through the client; the backend upset, they wait for the next time."""
         from common.backend_errors import BackendError
         from common.domain import Application, Attachment
@@ -563,7 +564,8 @@ class WindowMonkey(SeededMonkey):
 
     def print_copy(self) -> None:
         """Between applicants, a copy of a past decision's document or notice: its number typed (or the receipt's
-        code, or a number mistyped), the A4 printer set right more often than not, "Print a copy" tapped or Return pressed."""
+        code, or a number mistyped), the A4 printer set right more often than not, "Print a copy" tapped or Return
+        pressed."""
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
         from entry.walkthrough import tap

@@ -28,7 +28,8 @@ from kiosk.backend import answer as answers
 from kiosk.backend.declarations import declare
 from kiosk.backend.codec import (_get, _objects, company_from_json, consent_from_json, decision_from_json,
                                  evaluation_recorded_from_json, hall_terminals_from_json, notice_from_json,
-                                 parse_time, payment_order_from_json, refusal_from_json, service_from_json, withdrawal_from_json)
+                                 parse_time, payment_order_from_json, refusal_from_json, service_from_json,
+                                 withdrawal_from_json)
 from common import provisional, uscc
 from common.backend_errors import (AuthError, BackendError, BadCreditCodeError, CompanyNotFoundError, OfflineError,
                                    RejectedError, ServerError)

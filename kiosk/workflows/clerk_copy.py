@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from common import provisional
 from common.i18n import language, text
-from kiosk.decision_copy import document_of, notice_of
+from kiosk.decision_copy import document_of, notice_document_of
 from kiosk.payloads import PayloadKind, classify, is_case_number, is_notice_number
 from kiosk.window_documents import NAMES, AcceptanceNotice, OneTimeNoticeA4, WindowDocument, job_title, render
 from kiosk.workflows.citizen import Notice, user_message
@@ -95,7 +95,7 @@ class DeskCopy:
                 if elsewhere(notice.hall_id):
                     return Copied(notice.number, "", other_hall=notice.hall_id, kind=OneTimeNoticeA4)
                 service = known.get(notice.service_code) or backend.service(notice.service_code)
-                document, shown = notice_of(notice, service, hall, dt.datetime.now()), notice.number
+                document, shown = notice_document_of(notice, service, hall, dt.datetime.now()), notice.number
             else:
                 record = backend.decision_of(number, token)
                 if elsewhere(record.hall_id):

@@ -7,8 +7,9 @@ of a service this window offers. The clerk continues one: its service is taken, 
 applicant's role as it is today), and the form and every material settled come back into the matter: the pages
 (checked against their digests), the electronic licences standing for materials, what does not apply. The clerk
 then checks and scans only what the notice listed. The case accepted or not accepted carries them as the kiosk's
-would, and once it is submitted the draft's deletion goes into the outbox behind the case (``Submitter.discard_draft``). A notice issued again
-saves the application as it now stands, the pages scanned at the window included, for the next visit.
+would, and once it is submitted the draft's deletion goes into the outbox behind the case
+(``Submitter.discard_draft``). A notice issued again saves the application as it now stands, the pages scanned at
+the window included, for the next visit.
 
 An agent's draft (saved for another person) is not offered here: the window decides matters of the person at the
 desk or their company; the agent continues it at a kiosk. Pages are personal data: held in memory by the matter's
