@@ -73,6 +73,9 @@ def test_an_agent_collects_for_the_holder_through_the_window_s_widgets_and_it_fi
     row = screen.handover
     qtbot.waitUntil(lambda: row.isVisible() and row.for_another.isVisible(), timeout=5000)
     assert row.for_another.text() == "For another holder" and not row.holder.isVisible()
+    qtbot.wait(50)  # the layout settles on the event loop
+    assert not row.title.isVisible() and row.agent.y() == 0  # nothing ready: no empty line above the agent's
+    assert screen.issue.text() == "Issue one-time notice"  # no service chosen: not "(0 items missing)"
     qtbot.mouseClick(row.for_another, Qt.MouseButton.LeftButton)
     assert row.holder.isVisible() and row.holder.isEnabled() and not row.authorised.isVisible()
     row.holder.setText("330106199003071236")

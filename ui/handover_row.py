@@ -87,6 +87,7 @@ class HandoverRow(QWidget):
         else:
             self.title.setText(ngettext("{n} licence ready for collection:", "{n} licences ready for collection:",
                                         len(ready)).format(n=len(ready)))
+        self.title.setVisible(bool(self.title.text()))  # nothing to say: the agent's line is the row's first
         chosen = self.licences.currentData()
         self.licences.clear()
         lang = language()

@@ -163,7 +163,8 @@ class DeskScreen(Screen):
         self.accept.setText(_("Accept"))
         missing = len(desk.missing())
         self.issue.setText(ngettext("Issue one-time notice ({n} item missing)",
-                                    "Issue one-time notice ({n} items missing)", missing).format(n=missing))
+                                    "Issue one-time notice ({n} items missing)", missing).format(n=missing)
+                           if missing else _("Issue one-time notice"))  # nothing missing: no "0 items"
         self.next.setText(_("Next applicant"))
         self.sign_out.setText(_("Sign out"))
         self.next.setEnabled(not desk.busy)  # the matter in hand finishes first
