@@ -98,14 +98,16 @@ class Submitter:
         log.info("submission: decision %s on %s queued behind its case", decision, provisional_number)
         return item_id
 
-    def discard_draft(self, draft_id: str, applicant_id_number: str) -> None:
+    def discard_draft(self, draft_id: str, applicant_id_number: str, after: str = "") -> None:
         """A saved application that became a case: its deletion into the outbox under the applicant the case was
         queued under, so the sync worker sends it after the case (at once when the case is delivered already).
-        Blocking (fsync): call from a worker. Never raises: when the queue cannot store it, it is sent directly, and
-        failing that the draft expires on its own (logged)."""
+        ``after`` is the case's provisional number: when the backend refuses that case on arrival, the draft is
+        kept for the citizen to put right and send again (offline_queue/item_kinds.py). Blocking (fsync): call
+        from a worker. Never raises: when the queue cannot store it, it is sent directly, and failing that the
+        draft expires on its own (logged)."""
+        body = {"draft_id": draft_id, **({"after": after} if after else {})}
         try:
-            self._queue.outbox.enqueue(DRAFT_DELETION.queued({"draft_id": draft_id}), uuid.uuid4().hex,
-                                       applicant_id_number)
+            self._queue.outbox.enqueue(DRAFT_DELETION.queued(body), uuid.uuid4().hex, applicant_id_number)
             self._queue.sync.notify()
             return
         except Exception as exc:  # QueueFullError, or the store failing: nothing can wait, so straight on

@@ -29,8 +29,15 @@ authenticated with the rest, so an item cannot be turned from one kind into anot
   (kiosk/drafts.py, ``Submitter.discard_draft``). Queued under the applicant, so it goes only after their
   case's item: deleted at once, the draft would be gone while its case still waited on this terminal; never
   deleted (the backend away at the moment, as before), it would be offered again at the next visit and could
-  make a second case. A draft gone already is delivery. A case the backend refuses on arrival does not keep
-  the draft either: the refusal is what the citizen is shown (docs/api/payloads.md, "A refused offline case").
+  make a second case. A draft gone already is delivery. ``after`` (optional) is the case's provisional
+  number: a case the backend refused on arrival keeps its draft, for the citizen to put right and continue
+  (the refusal's advice is to apply again: docs/api/payloads.md, "A refused offline case").
+
+An item behind a case under its provisional number (``follows``: an evaluation, a decision, a draft's deletion) is
+not sent while that case is not delivered: when the case stopped (refused or given up, held because the backend
+holds another application under its number, quarantined), the item stops with it as a dead letter saying so.
+Sent, a decision or an evaluation would reach the case the backend holds under that number, which may be someone
+else's; a draft would be deleted while its case was never made. Retrying the dead letters sends them in order.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ class ItemKind:
     what: str                                       # for the log: "an evaluation"
     send: Callable[[Deliverer, dict[str, Any]], Any]  # the backend call that delivers it
     valid: Callable[[dict[str, Any]], bool] = lambda _body: True
+    follows: Callable[[dict[str, Any]], Any] = lambda _body: ""  # the provisional number of the case it is behind
 
     def queued(self, body: dict[str, Any]) -> dict[str, Any]:
         """The outbox body that holds ``body`` as this kind."""
@@ -62,16 +70,18 @@ def _a_decision(body: dict[str, Any]) -> bool:
                                                                         "decision"))
 
 
-EVALUATION = ItemKind("evaluation", "an evaluation", lambda backend, body: backend.send_evaluation_payload(body))
+EVALUATION = ItemKind("evaluation", "an evaluation", lambda backend, body: backend.send_evaluation_payload(body),
+                      follows=lambda body: body.get("provisional_number"))
 TICKET_CONFIRMATION = ItemKind("ticket_confirmation", "a print ticket's confirmation",
                                lambda backend, body: backend.confirm_ticket(body["ticket_id"]), _names_a_ticket)
 CONSENT_WITHDRAWAL = ItemKind("consent_withdrawal", "a consent withdrawal",
                               lambda backend, body: backend.send_withdrawal_payload(body))
 DECISION = ItemKind("decision", "a window's decision", lambda backend, body: backend.send_decision_payload(body),
-                    _a_decision)
+                    _a_decision, follows=lambda body: body.get("provisional_number"))
 DRAFT_DELETION = ItemKind("draft_deletion", "a saved application's deletion",
                           lambda backend, body: backend.delete_draft(body["draft_id"]),
-                          lambda body: isinstance(body.get("draft_id"), str) and bool(body["draft_id"]))
+                          lambda body: isinstance(body.get("draft_id"), str) and bool(body["draft_id"]),
+                          follows=lambda body: body.get("after"))
 KINDS = {kind.key: kind for kind in (EVALUATION, TICKET_CONFIRMATION, CONSENT_WITHDRAWAL, DECISION, DRAFT_DELETION)}
 
 

@@ -336,6 +336,17 @@ class Outbox:
             row = self._db.execute(f"SELECT {COLUMNS} FROM items WHERE id = ?", (item_id,)).fetchone()
         return OutboxItem.from_row(row) if row else None
 
+    def first_under(self, provisional_number: str, item_id: str) -> OutboxItem | None:
+        """The first item under ``provisional_number`` queued before item ``item_id`` under the same applicant (the
+        case, when one was: what waits behind a case under its number is queued after it), or None when none is
+        kept (never queued here, or purged)."""
+        with self._lock:
+            row = self._db.execute(f"SELECT {COLUMNS} FROM items WHERE provisional_number = ?1 AND applicant = "
+                                   "(SELECT applicant FROM items WHERE id = ?2) AND seq < "
+                                   "(SELECT seq FROM items WHERE id = ?2) ORDER BY seq LIMIT 1",
+                                   (provisional_number, item_id)).fetchone()
+        return OutboxItem.from_row(row) if row else None
+
     def items(self, states: Iterable[str] = STATES, limit: int = 1000) -> list[OutboxItem]:
         states = tuple(str(s) for s in states)
         marks = ",".join("?" * len(states))

@@ -28,6 +28,8 @@ REASONS: dict[str, Callable[[dict[str, Any]], Text]] = {  # each reason's messag
                                      "gave up after {attempts} attempts: {detail}", int(f["attempts"]), **f),
     "number_taken": lambda f: text("held: the backend holds another application under provisional number {number}; "
                                    "this one is kept, not delivered (staff: resolve it with the backend)", **f),
+    "case_not_delivered": lambda f: text("not sent: case {number}, which this waits behind, was not delivered "
+                                         "(staff: `kiosk queue retry --dead` sends both again, in order)", **f),
     "conflict": lambda f: text("held: 409 {code}: the backend refused this item and did not name a case that is "
                                "provably this application; it is kept, not delivered (staff: resolve it with the "
                                "backend)", **f),

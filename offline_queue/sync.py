@@ -44,6 +44,7 @@ from offline_queue import staff_reasons
 from offline_queue.rows import ItemState
 
 log = logging.getLogger(__name__)
+STOPPED = (ItemState.DEAD, ItemState.HELD, ItemState.QUARANTINED)  # a case in one of these was not delivered
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,12 @@ class SyncWorker:
         if not kind.valid(body):
             self._outbox.mark_dead(item.id, staff_reasons.stored("malformed", kind=kind.key))
             return None
+        case = kind.follows(body)
+        if isinstance(case, str) and case and self._case_stopped(case, item):
+            self._outbox.mark_dead(item.id, staff_reasons.stored("case_not_delivered", number=case))
+            log.warning("queue: item %s (%s) not sent: case %s it waits behind was not delivered", item.id,
+                        kind.what, case)
+            return None
         try:
             answer = kind.send(self._backend, body)
         except RejectedError as exc:
@@ -239,6 +246,21 @@ class SyncWorker:
         log.info("queue: item %s delivered: %s%s", item.id, kind.what,
                  " (the backend had it already)" if getattr(answer, "already_evaluated", False) else "")
         return answer if answer is not None else {"delivered": kind.key}
+
+    def _case_stopped(self, number: str, item: OutboxItem) -> bool:
+        """Whether the case ``item`` waits behind (queued here under ``number``, before it) stopped undelivered:
+        refused, given up, held or quarantined (offline_queue/item_kinds.py)."""
+        first = self._outbox.first_under(number, item.id)
+        if first is None or first.state not in STOPPED:
+            return False
+        try:
+            payload = self._outbox.load(first.id)
+        except Exception:  # it does not load (quarantined): it may be the case, so nothing goes behind it
+            return True
+        try:
+            return marked(payload.body) is None  # a case, not an item that waited behind one
+        finally:
+            payload.wipe()
 
     def _notify_delivered(self, item: OutboxItem, submitted: Submitted) -> None:
         if self._on_delivered is None:

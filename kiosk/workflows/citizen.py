@@ -1473,8 +1473,8 @@ class CitizenSession(SessionTicket, RatingTaps):
         log.info("session: case %s %s", outcome.number, "stored offline" if outcome.provisional else "submitted")
         if self.resumed_draft_id:  # the saved application became this case: deleted behind it (the outbox)
             draft_id, submitter, self.resumed_draft_id = self.resumed_draft_id, self._submitter, None
-            applicant = self.application.applicant.id_number
-            self._tasks.run(lambda: submitter.discard_draft(draft_id, applicant), lambda _r: None,
+            applicant, after = self.application.applicant.id_number, outcome.provisional_number
+            self._tasks.run(lambda: submitter.discard_draft(draft_id, applicant, after), lambda _r: None,
                             lambda exc: log.info("session: draft not discarded: %s", type(exc).__name__))
         if service.fee_yuan > 0:
             self.receipt = dataclasses.replace(self.receipt, fee_yuan=service.fee_yuan)

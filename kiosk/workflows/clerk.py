@@ -289,7 +289,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self.result = outcome.number
         self._offer_rating(EvaluationKey.case(outcome.number))
         self._audit_step("accepted", outcome.number)
-        self._draft_submitted()  # a saved application continued here: done with (kiosk/workflows/clerk_drafts.py)
+        self._draft_submitted(outcome)  # a saved application continued here: done with (kiosk/workflows/clerk_drafts.py)
         received = tuple(m for m in self.service.materials if self.provided.get(m.code)) if self.service else ()
         a4 = AcceptanceNotice(self._matter(), outcome.number, outcome.provisional, received)
         slip = acceptance_receipt(outcome, application, (self.staff or {}).get("name", ""), language())

@@ -33,6 +33,7 @@ from kiosk.workflows.citizen import Notice, user_message
 if TYPE_CHECKING:
     from kiosk.backend.client import BackendClient
     from kiosk.workflows.clerk import ClerkDesk
+    from kiosk.submission import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -141,15 +142,17 @@ class DeskDrafts:
             "The saved application could not be opened: {reason} Choose the service to start afresh.",
             reason=user_message(exc))))
 
-    def _draft_submitted(self: "ClerkDesk") -> None:
-        """The matter's case went (accepted or not accepted): the saved application it continued is done with."""
+    def _draft_submitted(self: "ClerkDesk", outcome: Outcome) -> None:
+        """The matter's case went (accepted or not accepted): the saved application it continued is done with, once
+        the case reaches the backend (kept when the backend refuses it on arrival: ``Submitter.discard_draft``)."""
         draft_id, submitter = self.resumed_draft_id, self._submitter
         if not draft_id or self.identity is None:
             return
         applicant = self.identity.id_number  # whom the case was queued under: the deletion goes after it
         self.resumed_draft_id = ""
         self.drafts_found = [d for d in self.drafts_found if d.get("draft_id") != draft_id]
-        self._tasks.run(lambda: submitter.discard_draft(draft_id, applicant), lambda _r: None,
+        after = outcome.provisional_number
+        self._tasks.run(lambda: submitter.discard_draft(draft_id, applicant, after), lambda _r: None,
                         lambda exc: log.info("desk: draft not discarded (%s)", type(exc).__name__))
 
     def _draft_to_save(self: "ClerkDesk") -> Resave | None:

@@ -33,6 +33,7 @@ from common.domain import EvaluationKey
 from common.errors import OneTripError
 from common.i18n import N_, text
 from kiosk.refusal_reasons import Refusal, RefusalReason
+from kiosk.submission import Outcome
 from kiosk.window_documents import RefusalDecision
 from kiosk.workflows.citizen import Notice
 from offline_queue.outbox import QueueFullError
@@ -72,8 +73,8 @@ class DeskRefusal:
         application, backend, submitter = case.application, self._backend, self._submitter
         self._go(Desk.WORKING)
 
-        def work() -> tuple[str, bool, bool]:
-            """(the number, whether the case waits in the queue, whether the decision was queued)."""
+        def work() -> tuple[Outcome, bool]:
+            """(the case's outcome, whether the decision was queued)."""
             outcome = submitter.submit(application)
             case.ask("not_accepted")
             decided_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
@@ -81,12 +82,12 @@ class DeskRefusal:
                 try:
                     backend.decide(outcome.number, token, "not_accepted", legal_reason=refusal.legal_reason(),
                                    note=refusal.note)
-                    return outcome.number, False, False
+                    return outcome, False
                 except RejectedError as exc:
                     if exc.code != "already_decided":
                         raise
                     log.info("desk: %s was decided by the try whose answer was lost", outcome.number)
-                    return outcome.number, False, False
+                    return outcome, False
                 except (OfflineError, ServerError) as exc:
                     log.info("desk: the backend took %s, then went away (%s): its refusal is queued",
                              outcome.number, type(exc).__name__)
@@ -98,13 +99,14 @@ class DeskRefusal:
                                          decided_at=decided_at)
             except QueueFullError as exc:
                 raise RefusalNotRecordedError(detail=f"{outcome.number}: {exc.detail}") from exc
-            return outcome.number, outcome.provisional, True
+            return outcome, True
 
         self._tasks.run(work, lambda done: self._refused(*done, refusal), self._failed)
 
-    def _refused(self: "ClerkDesk", number: str, provisional: bool, queued: bool, refusal: Refusal) -> None:
+    def _refused(self: "ClerkDesk", outcome: Outcome, queued: bool, refusal: Refusal) -> None:
+        number, provisional = outcome.number, outcome.provisional
         self.result = number
-        self._draft_submitted()  # a saved application continued here became this case (clerk_drafts.py)
+        self._draft_submitted(outcome)  # a saved application continued here became this case (clerk_drafts.py)
         self._offer_rating(EvaluationKey.case(number))
         self._audit_step("not_accepted_queued" if queued else "not_accepted", f"{number} {refusal.reason.value}")
         if queued and provisional:
