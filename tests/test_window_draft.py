@@ -126,6 +126,61 @@ def test_a_paper_the_clerk_ticked_is_not_saved_as_missing_when_the_notice_does_n
     assert again["missing"] == ["M2"]  # as the notice lists it
 
 
+def test_a_notice_on_a_matter_begun_here_saves_what_was_scanned_and_a_kiosk_continues_it(services, sandbox):
+    from tests.citizen_steps import fill_form, identify
+
+    desk = _at_the_window(services)
+    assert desk.drafts_looked_up and desk.drafts_found == []
+    desk.choose_service("GJJ-004")
+    desk.scan("M3")  # the invoice brought; the rest is at home
+    missing = [m.code for m in desk.missing()]
+    desk.issue_notice()
+    assert desk.step is Desk.DONE and desk.result.startswith("GZ"), desk.notice
+    assert "What the applicant provided is saved for their next visit." in desk.notice.message.render("en")
+    (saved,) = services.backend.drafts(HOLDER)
+    assert saved["missing"] == missing and {a["name"] for a in saved["attachments"]} == {"M3-1.jpg"}
+    assert _audited(services, "draft_saved") == [f"GJJ-004 {len(missing)} missing"]
+    desk.next_applicant()
+
+    session = services.new_citizen_session()  # the next visit, at a kiosk: the form asked, the page kept
+    identify(session)
+    session.resume_draft(session.drafts_found[0]["draft_id"])
+    assert session.step is Step.FORM and len(session.checklist["M3"].pages) == 1
+    fill_form(session, GJJ_FORM)
+    assert session.step is Step.MATERIALS and [m.code for m in session.checklist.pending()] == missing
+
+
+def test_a_notice_on_a_matter_begun_here_saves_nothing_over_a_saved_application_or_with_nothing_provided(services,
+                                                                                                      sandbox):
+    saved = _saved_at_the_kiosk(services)
+    desk = _at_the_window(services)
+    desk.choose_service("GJJ-004")  # not continuing the kiosk's: a save would replace it, its form lost
+    desk.scan("M2")
+    desk.issue_notice()
+    assert desk.step is Desk.DONE and "saved" not in desk.notice.message.render("en"), desk.notice
+    (kept,) = services.backend.drafts(HOLDER)
+    assert kept["updated_at"] == saved["updated_at"] and kept["form"] == GJJ_FORM
+    services.backend.delete_draft(saved["draft_id"])
+    desk.card_read(sample_identity("resident"))
+    desk.choose_service("GJJ-004")
+    desk.mark("M3", True)  # seen on paper only: nothing to keep
+    desk.issue_notice()
+    assert desk.step is Desk.DONE and services.backend.drafts(HOLDER) == [] and not _audited(services, "draft_saved")
+
+
+def test_a_notice_saves_nothing_when_the_saved_applications_could_not_be_looked_up(services, sandbox):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    sandbox.faults.set("down")
+    desk.card_read(sample_identity("resident"))
+    sandbox.faults.clear()
+    assert not desk.drafts_looked_up  # one may stand: a save would replace it
+    desk.choose_service("GJJ-004")
+    desk.scan("M3")
+    desk.issue_notice()
+    assert desk.step is Desk.DONE and services.backend.drafts(HOLDER) == []
+
+
 def test_another_service_leaves_the_saved_application_saved_and_a_refusal_ends_it(services, sandbox):
     from kiosk.refusal_reasons import RefusalReason
 

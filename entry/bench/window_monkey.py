@@ -814,8 +814,9 @@ class WindowMonkey(SeededMonkey):
                       f"{self.view.desk_screen.applicant.text()!r}")
 
     def _count_copies(self) -> None:
-        """The copies of decisions printed and the saved applications continued since the last step, from the trail
-        (the print ends after the step); a draft continued is saved again for a later applicant."""
+        """The copies of decisions printed and the saved applications continued or saved by a notice since the last
+        step, from the trail (the print ends after the step); a draft continued is saved again for a later
+        applicant."""
         entries = self.audit.entries
         resumed = False
         for entry in entries[self._audit_seen:]:
@@ -824,6 +825,8 @@ class WindowMonkey(SeededMonkey):
             elif entry.get("action") == "draft_resumed":
                 self.tally.count("draft resumed")
                 resumed = True
+            elif entry.get("action") == "draft_saved":  # a notice on a matter begun at the window
+                self.tally.count("draft saved")
         self._audit_seen = len(entries)
         if resumed:
             self._save_drafts()

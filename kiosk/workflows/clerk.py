@@ -302,20 +302,21 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         service, identity, company = self.service, self.identity, self.company
         attempt = self._notice_attempt = attempt_for(self._notice_attempt, service, missing)  # again: recorded once
         token = (self.staff or {}).get("token", "")
-        saved = self._draft_to_save()  # a saved application continued: saved again as it now stands
+        to_save = self._draft_to_save()  # what was provided, kept for the next visit (clerk_drafts.py)
         self._go(Desk.WORKING)
 
-        def work() -> str:
+        def work() -> tuple[str, bool]:
             number = record_notice(self._backend, service, identity.id_number, missing, attempt, company, token)
-            save_again(self._backend, saved)
-            return number or "-"
+            return number or "-", save_again(self._backend, to_save)
 
-        self._tasks.run(work, self._notice_issued, self._failed)
+        self._tasks.run(work, lambda done: self._notice_issued(*done), self._failed)
 
-    def _notice_issued(self, number: str) -> None:
+    def _notice_issued(self, number: str, saved: bool) -> None:
         """The notice stands issued, whatever its papers come to (kiosk/workflows/clerk_documents.py)."""
         assert self.service is not None and self.identity is not None
         self.result = number
+        if saved:
+            self._audit_step("draft_saved", f"{self.service.code} {len(self.missing())} missing")
         if number != "-":
             self._offer_rating(EvaluationKey.notice(number))
         self._audit_step("notice_issued", number)
@@ -327,8 +328,10 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
             self._print_papers(Notice(text("The one-time notice has no number and is marked provisional: the service "
                                            "system did not confirm it. The list on it is complete.")), a4, slip)
             return
-        self._print_papers(Notice(text("One-time notice {number} issued: it lists everything still missing.",
-                                       number=number), error=False), a4, slip)
+        issued = text("One-time notice {number} issued: it lists everything still missing.", number=number)
+        if saved:
+            issued = text("{issued} What the applicant provided is saved for their next visit.", issued=issued)
+        self._print_papers(Notice(issued, error=False), a4, slip)
 
     # -- the applicant's evaluation (好差评), on the customer-facing side ---------------------------------
 

@@ -9,7 +9,10 @@ applicant's role as it is today), and the form and every material settled come b
 then checks and scans only what the notice listed. The case accepted or not accepted carries them as the kiosk's
 would, and once it is submitted the draft's deletion goes into the outbox behind the case
 (``Submitter.discard_draft``). A notice issued again saves the application as it now stands, the pages scanned at
-the window included, for the next visit.
+the window included, for the next visit. A notice on a matter begun at the window saves one too when something was
+provided (pages scanned, a licence used), so the applicant brings only what it lists, to a window or a kiosk (which
+asks for the form there): not when their saved applications could not be looked up, nor over one saved before for
+the same service and holder that the clerk did not continue (the kiosk's form would be lost).
 
 An agent's draft (saved for another person) is not offered here: the window decides matters of the person at the
 desk or their company; the agent continues it at a kiosk. Pages are personal data: held in memory by the matter's
@@ -49,10 +52,11 @@ class DeskDrafts:
     """What ``ClerkDesk`` adds to continue a saved application."""
 
     drafts_found: list[dict[str, Any]] = []
+    drafts_looked_up = False  # the applicant's saved applications are known (drafts_found may be empty)
     resumed_draft_id = ""  # the saved application the matter in hand continues ("" for none)
 
     def _init_drafts(self) -> None:
-        self.drafts_found, self.resumed_draft_id = [], ""
+        self.drafts_found, self.drafts_looked_up, self.resumed_draft_id = [], False, ""
 
     def _look_up_drafts(self: "ClerkDesk") -> None:
         """After a card is read: the applicant's saved applications, asked on the task runner."""
@@ -61,8 +65,8 @@ class DeskDrafts:
             return
 
         def found(saved: list[dict[str, Any]]) -> None:
-            if self.identity is identity and saved:  # not the applicant's any more: not theirs to show
-                self.drafts_found = saved
+            if self.identity is identity:  # not the applicant's any more: not theirs to show
+                self.drafts_found, self.drafts_looked_up = saved, True
                 self._changed()
 
         self._tasks.run(lambda: for_the_window(backend.drafts(identity.id_number), catalogue, identity.id_number),
@@ -156,19 +160,38 @@ class DeskDrafts:
                         lambda exc: log.info("desk: draft not discarded (%s)", type(exc).__name__))
 
     def _draft_to_save(self: "ClerkDesk") -> Resave | None:
-        """For a notice issued on a saved application: what to save again (None when the matter continues none),
-        listing as missing what the notice lists."""
-        if not self.resumed_draft_id or self.checklist is None or self.identity is None or self.service is None:
+        """For a notice: what to save for the next visit, listing as missing what the notice lists; the saved
+        application the matter continues, or a new one (``_worth_saving``); None for nothing to save."""
+        if self.checklist is None or self.identity is None or self.service is None:
+            return None
+        if not self.resumed_draft_id and not self._worth_saving():
             return None
         return Resave(self._matter_case().application, self.checklist, self._scan_files(),
                       [m.code for m in self.missing()])
+
+    def _worth_saving(self: "ClerkDesk") -> bool:
+        """A matter begun here: something provided to keep, and no saved application of this service and holder
+        that a save would replace (the backend keeps one per person, holder and service), as far as is known."""
+        assert self.checklist is not None and self.service is not None and self.identity is not None
+        if not self.drafts_looked_up or not any(m.provided in (Provided.PAGES, Provided.LICENCE)
+                                                for m in self.checklist.items):
+            return False
+        holder = self.company.credit_code if self.company is not None else self.identity.id_number
+        return not any(d.get("service_code") == self.service.code and _holder_of(d) == holder
+                       for d in self.drafts_found)
 
     def _leave_draft(self) -> None:
         """Another service chosen: the saved application is no longer the matter (it stays saved)."""
         self.resumed_draft_id = ""
 
     def _forget_drafts(self) -> None:
-        self.drafts_found, self.resumed_draft_id = [], ""
+        self.drafts_found, self.drafts_looked_up, self.resumed_draft_id = [], False, ""
+
+
+def _holder_of(draft: dict[str, Any]) -> str:
+    """Whom a saved application is for, as the backend keys it: the company's credit code, or the person."""
+    applicant = draft.get("applicant") or {}
+    return str(applicant.get("credit_code") or applicant.get("id_number") or draft.get("id_number") or "")
 
 
 def _wipe(resumed: drafts.Resumed) -> None:
@@ -186,12 +209,14 @@ class Resave:
     missing: list[str]  # what the notice lists
 
 
-def save_again(backend: BackendClient, saved: Resave | None) -> None:
+def save_again(backend: BackendClient, saved: Resave | None) -> bool:
     """On the task runner, after the notice is recorded: the application saved as it now stands (best effort: the
-    draft saved before stays when this fails)."""
+    draft saved before, if any, stays when this fails). Whether it was saved."""
     if saved is None:
-        return
+        return False
     try:
         drafts.save(backend, saved.application, saved.checklist, saved.files, saved.missing)
+        return True
     except BackendError as exc:  # the notice stands; the draft saved before stays
         log.warning("desk: saved application not updated (%s)", type(exc).__name__)
+        return False
