@@ -518,10 +518,6 @@ class Store:
         row = self._one("SELECT body FROM cases WHERE case_number = ?", case_number)
         return json.loads(row["body"]) if row else None
 
-    def case_holder(self, case_number: str) -> str | None:
-        row = self._one("SELECT holder FROM cases WHERE case_number = ?", case_number)
-        return row["holder"] if row else None
-
     def cases_count(self) -> int:
         return self._one("SELECT COUNT(*) AS n FROM cases")["n"]
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import json
 import threading
-import time
 import urllib.request
 from pathlib import Path
 from typing import Callable
