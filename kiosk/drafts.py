@@ -4,30 +4,72 @@ Qt-free and blocking (network): called from the task runner. One module for the 
 (kiosk/workflows/clerk_drafts.py), so what a draft holds is decided once: the form, who applies, each
 material settled (its pages uploaded, or the electronic licence standing in for it, or "does not
 apply"), and what is still missing (docs/api/payloads.md, 'Drafts'). A resumed draft is deleted once its case is
-submitted, through the outbox behind that case (kiosk/submission.py, ``Submitter.discard_draft``).
+submitted, through the outbox behind that case (kiosk/submission.py, ``Submitter.discard_draft``). A draft the
+backend cannot take now waits in the outbox too (``keep``), and reaches it when it is back.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from typing import Any
+from enum import Enum
+from typing import TYPE_CHECKING, Any
 
+from common.backend_errors import AuthError, OfflineError, ServerError
 from common.domain import Application, Attachment, CardType, Company, Identity, ServiceItem
-from kiosk.backend.client import BackendClient
+from kiosk.backend.client import BackendClient, application_draft
 from kiosk.materials import Checklist, Provided
 
+if TYPE_CHECKING:
+    from kiosk.submission import Submitter
 
-def save(backend: BackendClient, application: Application, checklist: Checklist,
-         files: list[Attachment], missing: list[str] | None = None) -> dict[str, Any]:
-    """Keep the application as it stands: its form, who applies, and what was provided for each material.
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ToSave:
+    """A draft as it is sent (``DraftIn`` and its pages): saved now, or queued while the backend is away."""
+
+    body: dict[str, Any]
+    pages: list[Attachment] = field(repr=False)
+
+
+def to_save(application: Application, checklist: Checklist, files: list[Attachment],
+            missing: list[str] | None = None) -> ToSave:
+    """The application as it stands: its form, who applies, and what was provided for each material.
     ``missing``: what the notice lists, when the caller knows better than the checklist (a window's clerk ticks a
     paper the hall keeps, which the checklist does not hold); by default the checklist's missing materials."""
     pages = [f for f in files if f.mime == "image/jpeg"]  # the pages; a signature is given again on resuming
     done = [m.code for m in checklist.items if m.provided in (Provided.LICENCE, Provided.PAGES, Provided.NOT_APPLICABLE)]
-    licences = checklist.licences_by_material()
     listed = missing if missing is not None else [m.code for m in checklist.missing()]
-    return backend.save_application_draft(application, pages, materials_done=done, missing=listed,
-                                          material_licences=licences)
+    return ToSave(application_draft(application, materials_done=done, missing=listed,
+                                    material_licences=checklist.licences_by_material()), pages)
+
+
+def save(backend: BackendClient, application: Application, checklist: Checklist,
+         files: list[Attachment], missing: list[str] | None = None) -> dict[str, Any]:
+    """Keep the application as it stands (``to_save``) with the backend now: the saved ``Draft``."""
+    draft = to_save(application, checklist, files, missing)
+    return backend.save_draft_payload(draft.body, draft.pages)
+
+
+class Kept(Enum):
+    SAVED = "saved"      # the backend holds it: found at the next visit at any terminal of the hall
+    QUEUED = "queued"    # in this terminal's encrypted outbox, saved when the backend is back
+
+
+def keep(backend: BackendClient, submitter: Submitter, draft: ToSave) -> Kept:
+    """Save the draft now; while the backend is away (no answer, an answer lost or not believed, a 5xx, this
+    terminal's credentials refused) queue it, so what the applicant provided is not lost (a save replaces the
+    draft whole: one sent twice is one). Raises RejectedError when the backend refuses it and QueueFullError when
+    the terminal cannot store it either. Blocking (network, fsync): on the task runner."""
+    try:
+        backend.save_draft_payload(draft.body, draft.pages)
+        return Kept.SAVED
+    except (OfflineError, ServerError, AuthError) as exc:
+        log.info("drafts: not saved now (%s): queued", type(exc).__name__)
+    submitter.queue_draft(draft.body, draft.pages)
+    return Kept.QUEUED
 
 
 def resumable(drafts: list[dict[str, Any]], catalogue: list[ServiceItem]) -> list[dict[str, Any]]:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError
 from common.domain import Application, Attachment, ConsentWithdrawal, Evaluation, EvaluationKeyKind
 from common.i18n import text
-from offline_queue.item_kinds import CONSENT_WITHDRAWAL, DECISION, DRAFT_DELETION, EVALUATION, ticket_confirmation
+from offline_queue.item_kinds import (CONSENT_WITHDRAWAL, DECISION, DRAFT_DELETION, DRAFT_SAVE, EVALUATION,
+                                      ticket_confirmation)
 from offline_queue.outbox import FULL_MESSAGE, QueueFullError
 from kiosk.queue_setup import Queue
 
@@ -118,6 +119,16 @@ class Submitter:
         except BackendError as exc:
             log.warning("submission: draft %s not deleted (%s): it expires on its own", draft_id[:8],
                         type(exc).__name__)
+
+    def queue_draft(self, body: dict[str, Any], pages: Sequence[Attachment]) -> str:
+        """An incomplete application the backend could not save now (``DraftIn`` and its pages, kiosk/drafts.py) into
+        the outbox, under the person who saved it, until the backend is back. Returns the item id. Blocking (fsync):
+        call from a worker. QueueFullError when the terminal cannot store it."""
+        item_id = self._queue.outbox.enqueue(DRAFT_SAVE.queued(body), uuid.uuid4().hex, str(body["id_number"]),
+                                             None, list(pages))
+        self._queue.sync.notify()
+        log.info("submission: a saved application of %s queued until the backend is back", body.get("service_code"))
+        return item_id
 
     def queue_withdrawal(self, withdrawal: ConsentWithdrawal) -> str:
         """A consent withdrawal the backend could not take now into the outbox, under the citizen, so the sync

@@ -1,4 +1,4 @@
-"""What the sync worker needs of a backend: seven calls, not the whole client.
+"""What the sync worker needs of a backend: eight calls, not the whole client.
 
 ``kiosk.backend.client.BackendClient`` satisfies it; so can a test double or another transport.
 Failures are raised as the contract's typed errors (``common.backend_errors``).
@@ -39,6 +39,10 @@ class Deliverer(Protocol):
     def delete_draft(self, draft_id: str) -> bool:
         """Delete a saved application that became a case (offline_queue/item_kinds.py); one already gone answers
         False, not an error."""
+
+    def save_draft_payload(self, body: dict[str, Any], attachments: Iterable[Attachment] = ()) -> Any:
+        """Save one queued draft (``DraftIn`` and its pages, offline_queue/item_kinds.py); a save replaces the draft
+        whole. A refusal is a ``RejectedError``."""
 
     def confirm_ticket(self, ticket_id: str) -> Any:
         """Consume a print ticket (offline_queue/item_kinds.py): the licence was printed. A ticket

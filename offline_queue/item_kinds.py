@@ -33,6 +33,11 @@ authenticated with the rest, so an item cannot be turned from one kind into anot
   number: a case the backend refused on arrival keeps its draft, for the citizen to put right and continue
   (the refusal's advice is to apply again: docs/api/payloads.md, "A refused offline case").
 
+- ``draft_save`` (a ``DraftIn`` as ``BackendClient.save_draft_payload`` takes it, its pages the item's attachments): an
+  incomplete application saved with a one-time notice while the backend was away (kiosk/drafts.py, ``keep``), so
+  what the applicant provided reaches the backend for their next visit. Queued under the person who saved it; a save
+  replaces the draft whole, so one sent twice is one draft.
+
 An item behind a case under its provisional number (``follows``: an evaluation, a decision, a draft's deletion) is
 not sent while that case is not delivered: when the case stopped (refused or given up, held because the backend
 holds another application under its number, quarantined), the item stops with it as a dead letter saying so.
@@ -45,6 +50,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from common.domain import Attachment
 from offline_queue.delivery import Deliverer
 
 
@@ -52,7 +58,7 @@ from offline_queue.delivery import Deliverer
 class ItemKind:
     key: str                                        # the sealed payload's one key
     what: str                                       # for the log: "an evaluation"
-    send: Callable[[Deliverer, dict[str, Any]], Any]  # the backend call that delivers it
+    send: Callable[[Deliverer, dict[str, Any], list[Attachment]], Any]  # the backend call that delivers it
     valid: Callable[[dict[str, Any]], bool] = lambda _body: True
     follows: Callable[[dict[str, Any]], Any] = lambda _body: ""  # the provisional number of the case it is behind
 
@@ -70,19 +76,25 @@ def _a_decision(body: dict[str, Any]) -> bool:
                                                                         "decision"))
 
 
-EVALUATION = ItemKind("evaluation", "an evaluation", lambda backend, body: backend.send_evaluation_payload(body),
+EVALUATION = ItemKind("evaluation", "an evaluation", lambda backend, body, _files: backend.send_evaluation_payload(body),
                       follows=lambda body: body.get("provisional_number"))
 TICKET_CONFIRMATION = ItemKind("ticket_confirmation", "a print ticket's confirmation",
-                               lambda backend, body: backend.confirm_ticket(body["ticket_id"]), _names_a_ticket)
+                               lambda backend, body, _files: backend.confirm_ticket(body["ticket_id"]),
+                               _names_a_ticket)
 CONSENT_WITHDRAWAL = ItemKind("consent_withdrawal", "a consent withdrawal",
-                              lambda backend, body: backend.send_withdrawal_payload(body))
-DECISION = ItemKind("decision", "a window's decision", lambda backend, body: backend.send_decision_payload(body),
+                              lambda backend, body, _files: backend.send_withdrawal_payload(body))
+DECISION = ItemKind("decision", "a window's decision",
+                    lambda backend, body, _files: backend.send_decision_payload(body),
                     _a_decision, follows=lambda body: body.get("provisional_number"))
 DRAFT_DELETION = ItemKind("draft_deletion", "a saved application's deletion",
-                          lambda backend, body: backend.delete_draft(body["draft_id"]),
+                          lambda backend, body, _files: backend.delete_draft(body["draft_id"]),
                           lambda body: isinstance(body.get("draft_id"), str) and bool(body["draft_id"]),
                           follows=lambda body: body.get("after"))
-KINDS = {kind.key: kind for kind in (EVALUATION, TICKET_CONFIRMATION, CONSENT_WITHDRAWAL, DECISION, DRAFT_DELETION)}
+DRAFT_SAVE = ItemKind("draft_save", "a saved application",
+                      lambda backend, body, files: bool(backend.save_draft_payload(body, files)),  # not its echo
+                      lambda body: isinstance(body.get("id_number"), str) and isinstance(body.get("service_code"), str))
+KINDS = {kind.key: kind for kind in (EVALUATION, TICKET_CONFIRMATION, CONSENT_WITHDRAWAL, DECISION, DRAFT_DELETION,
+                                     DRAFT_SAVE)}
 
 
 def ticket_confirmation(ticket_id: str, licence_id: str) -> dict[str, Any]:

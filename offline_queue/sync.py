@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from common.backend_errors import AuthError, BackendError, OfflineError, RejectedError, ServerError
-from common.domain import EvaluationRecorded, Submitted
+from common.domain import Attachment, EvaluationRecorded, Submitted
 from offline_queue.crypto import TamperedError
 from offline_queue.delivery import Deliverer
 from offline_queue.item_kinds import ItemKind, marked
@@ -196,8 +196,10 @@ class SyncWorker:
             return None
         kind = marked(payload.body)
         if kind is not None:
-            payload.wipe()
-            return self._deliver_marked(item, *kind)
+            try:
+                return self._deliver_marked(item, *kind, payload.attachments)
+            finally:
+                payload.wipe()
         try:
             submitted = self._backend.submit_payload(payload.body, payload.idempotency_key, payload.attachments)
         except RejectedError as exc:
@@ -219,7 +221,7 @@ class SyncWorker:
         self._notify_delivered(item, submitted)
         return submitted
 
-    def _deliver_marked(self, item: OutboxItem, kind: ItemKind, body: dict) -> Any:
+    def _deliver_marked(self, item: OutboxItem, kind: ItemKind, body: dict, files: list[Attachment]) -> Any:
         """An item that is not a case (offline_queue/item_kinds.py) sent: the backend's answer, or ``{"delivered":
         kind}`` when it answered nothing (never the item's body: a withdrawal names the citizen). A refusal is a dead
         letter with the reason, as a case's; a failure waits for the next try: None."""
@@ -233,7 +235,7 @@ class SyncWorker:
                         kind.what, case)
             return None
         try:
-            answer = kind.send(self._backend, body)
+            answer = kind.send(self._backend, body, files)
         except RejectedError as exc:
             self._offline_streak = 0
             self._outbox.mark_dead(item.id, staff_reasons.refused(exc))

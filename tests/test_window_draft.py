@@ -115,6 +115,27 @@ def test_a_notice_issued_again_saves_the_application_as_it_now_stands(services, 
     assert again["form"] == GJJ_FORM and again["material_licences"] == {"M1": "EL000004"}
 
 
+def test_a_notice_while_the_backend_is_away_keeps_the_application_in_the_outbox_until_it_is_back(services, sandbox):
+    saved = _saved_at_the_kiosk(services, not_brought=("M2", "M3"))
+    desk = _at_the_window(services)
+    desk.resume_draft(saved["draft_id"])
+    desk.scan("M3")
+    sandbox.faults.set("down")
+    desk.issue_notice()
+    assert desk.step is Desk.DONE and desk.result == "-", desk.notice
+    said = desk.notice.message.render("en")
+    assert "kept on this terminal and saved for their next visit once the service system is back" in said
+    assert _audited(services, "draft_queued") == ["GJJ-004 1 missing"]
+    pending = services.queue.outbox.items(("pending",))
+    assert [next(iter(services.queue.outbox.load(i.id).body)) for i in pending] == ["draft_save"]
+    sandbox.faults.clear()
+    _queue_sent(services)
+    (again,) = services.backend.drafts(HOLDER)
+    assert again["draft_id"] == saved["draft_id"] and again["missing"] == ["M2"] and again["form"] == GJJ_FORM
+    assert {a["name"] for a in again["attachments"]} == {"M3-1.jpg", "M4-1.jpg"}  # the window's page arrived
+    assert services.queue.outbox.item(pending[0].id).has_payload is False  # its pages purged once delivered
+
+
 def test_a_paper_the_clerk_ticked_is_not_saved_as_missing_when_the_notice_does_not_list_it(services, sandbox):
     saved = _saved_at_the_kiosk(services, not_brought=("M2", "M3"))
     desk = _at_the_window(services)

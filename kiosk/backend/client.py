@@ -64,6 +64,20 @@ def load_signer(config: BackendConfig, terminal_id: str) -> Signer:
     return Signer(terminal_id, key, config.signature_alg)
 
 
+def application_draft(application: Application, *, materials_done: Iterable[str] = (), missing: Iterable[str] = (),
+                      material_licences: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The ``DraftIn`` (without its pages' declarations) that keeps ``application``: its form, and who applies as
+    its case would say (docs/api/payloads.md, "Drafts")."""
+    payload = application.payload()
+    body: dict[str, Any] = {"id_number": application.applicant.id_number, "service_code": application.service.code,
+                            "form": application.form, "materials_done": list(materials_done),
+                            "missing": list(missing), "material_licences": dict(material_licences or {}),
+                            "applicant": payload["applicant"]}
+    if payload.get("agent") is not None:
+        body["agent"] = payload["agent"]
+    return body
+
+
 def _q(value: str) -> str:
     return quote(value, safe="")
 
@@ -242,7 +256,13 @@ class BackendClient:
             body["applicant"] = applicant
         if agent is not None:
             body["agent"] = agent
-        files = list(attachments)
+        return self.save_draft_payload(body, attachments)
+
+    def save_draft_payload(self, body: dict[str, Any], attachments: Iterable[Attachment] = ()) -> dict[str, Any]:
+        """``PUT /drafts`` with a ``DraftIn`` as ``save_draft`` builds it (a draft queued while the backend was away
+        is sent so: offline_queue/item_kinds.py), the pages declared here. A save replaces the draft whole, so the
+        same save twice is one draft."""
+        body, files = dict(body), list(attachments)
         if files:
             body["attachments"] = declare(files)
         return self._call("PUT", "/drafts", body=body, files=files, json_part="draft", retry=True)
@@ -251,10 +271,9 @@ class BackendClient:
                                materials_done: Iterable[str] = (), missing: Iterable[str] = (),
                                material_licences: Mapping[str, str] | None = None) -> dict[str, Any]:
         """``save_draft`` for an application: its form, and who applies as its case would say."""
-        payload = application.payload()
-        return self.save_draft(application.applicant.id_number, application.service.code, application.form,
-                               materials_done, applicant=payload["applicant"], agent=payload.get("agent"),
-                               material_licences=material_licences, missing=missing, attachments=attachments)
+        return self.save_draft_payload(application_draft(application, materials_done=materials_done,
+                                                         missing=missing, material_licences=material_licences),
+                                       attachments)
 
     def drafts(self, id_number: str) -> list[dict[str, Any]]:
         """The drafts saved by this person, or naming them as the applicant (a principal) or the agent."""

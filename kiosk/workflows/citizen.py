@@ -1352,23 +1352,23 @@ class CitizenSession(SessionTicket, RatingTaps):
         application, checklist = self.application, self.checklist
         holder = application.holder
         missing, lang = checklist.missing(), language()
-        backend, printer, terminal = self._backend, self._printer, self._terminal_id
-        files = self.attachments()
+        backend, printer, terminal, submitter = self._backend, self._printer, self._terminal_id, self._submitter
+        draft = drafts.to_save(application, checklist, self.attachments())
         # printed again (the printer failed): the same notice, recorded once
         attempt = self._notice_attempt = attempt_for(self._notice_attempt, application.service, missing)
 
-        def work() -> tuple[Issued, bool | None]:
-            """Recorded, then the draft saved, then printed: a printer out of paper loses nothing provided."""
+        def work() -> tuple[Issued, drafts.Kept | None]:
+            """Recorded, then the draft kept (saved, or queued while the backend is away), then printed: a printer
+            out of paper loses nothing provided."""
             number = record_notice(backend, application.service, holder.id_number, missing, attempt,
                                    application.company)
             try:
-                drafts.save(backend, application, checklist, files)
-                saved: bool | None = True
-            except BackendError as exc:
-                saved = None if outcome_unknown(exc) else False  # None: it may be saved, unheard of
-                log.warning("session: draft %s: %s", "not confirmed" if saved is None else "not saved", exc)
+                kept: drafts.Kept | None = drafts.keep(backend, submitter, draft)
+            except Exception as exc:  # refused, or the terminal cannot store it either: the notice prints all the same
+                kept = None
+                log.warning("session: draft not kept (%s)", type(exc).__name__)
             return print_notice(printer, number, application.service, holder.masked_name, missing, terminal, lang,
-                                application.company), saved
+                                application.company), kept
 
         self.busy = True
         self._changed()
@@ -1376,16 +1376,18 @@ class CitizenSession(SessionTicket, RatingTaps):
 
     def _notice_printed(self, result: tuple[Issued, bool | None]) -> None:
         """Said as it happened: a notice the backend did not confirm has no number and is printed as provisional;
-        a draft whose save went unanswered may be saved, so it is called unconfirmed, not lost; a printer that told
-        nothing of itself may not have printed, so the citizen is asked to look."""
+        a draft the backend could not take now waits on this terminal, and the citizen is told it is saved once the
+        service system is back; a printer that told nothing of itself may not have printed, so the citizen is asked
+        to look."""
         self.busy = False
         issued, saved = result
-        kept = {True: text("What you provided today is saved: next time, identify yourself at any terminal of this "
-                           "hall and continue."),
-                False: text("Your application could not be saved now, so please bring everything on the list next "
-                            "time."),
-                None: text("Whether your application was saved could not be confirmed, so please bring everything "
-                           "on the list next time.")}[saved]
+        kept = {drafts.Kept.SAVED: text("What you provided today is saved: next time, identify yourself at any "
+                                        "terminal of this hall and continue."),
+                drafts.Kept.QUEUED: text("What you provided today is kept on this terminal and saved as soon as the "
+                                         "service system is back: next time, identify yourself and continue. If it "
+                                         "is not found then, please bring everything on the list."),
+                None: text("Your application could not be saved now, so please bring everything on the list next "
+                           "time.")}[saved]
         if issued.failure is not None:  # recorded (asked again, the same notice) and saved: only the paper is missing
             self._go(Step.INCOMPLETE, Notice(text("The one-time notice could not be printed: {reason} {kept}",
                                                   reason=user_message(issued.failure), kept=kept)))
@@ -1398,7 +1400,8 @@ class CitizenSession(SessionTicket, RatingTaps):
             printed = text("Please check that the one-time notice was printed: it lists everything still missing. "
                            "If it was not, please ask the hall staff.")
         self._go(Step.DONE, Notice(text("{printed} {kept}", printed=printed, kept=kept),
-                                   error=not (saved and self.notice_number), check=not issued.print_known))
+                                   error=not (saved is drafts.Kept.SAVED and self.notice_number),
+                                   check=not issued.print_known))
 
     def _notice_failed(self, exc: BaseException) -> None:
         self.busy = False

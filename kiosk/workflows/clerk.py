@@ -36,6 +36,7 @@ from kiosk.workflows.clerk_case import DeskCase
 from kiosk.workflows.clerk_company import DeskCompany
 from kiosk.workflows.clerk_copy import DeskCopy
 from kiosk.workflows.clerk_documents import DeskDocuments
+from kiosk.drafts import Kept
 from kiosk.workflows.clerk_drafts import DeskDrafts, save_again
 from kiosk.workflows.clerk_handover import DeskHandover
 from kiosk.workflows.clerk_licences import DeskLicences
@@ -305,18 +306,19 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         to_save = self._draft_to_save()  # what was provided, kept for the next visit (clerk_drafts.py)
         self._go(Desk.WORKING)
 
-        def work() -> tuple[str, bool]:
+        def work() -> tuple[str, Kept | None]:
             number = record_notice(self._backend, service, identity.id_number, missing, attempt, company, token)
-            return number or "-", save_again(self._backend, to_save)
+            return number or "-", save_again(self._backend, self._submitter, to_save)
 
         self._tasks.run(work, lambda done: self._notice_issued(*done), self._failed)
 
-    def _notice_issued(self, number: str, saved: bool) -> None:
+    def _notice_issued(self, number: str, kept: Kept | None) -> None:
         """The notice stands issued, whatever its papers come to (kiosk/workflows/clerk_documents.py)."""
         assert self.service is not None and self.identity is not None
         self.result = number
-        if saved:
-            self._audit_step("draft_saved", f"{self.service.code} {len(self.missing())} missing")
+        if kept is not None:
+            self._audit_step("draft_saved" if kept is Kept.SAVED else "draft_queued",
+                             f"{self.service.code} {len(self.missing())} missing")
         if number != "-":
             self._offer_rating(EvaluationKey.notice(number))
         self._audit_step("notice_issued", number)
@@ -324,13 +326,18 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         a4 = OneTimeNoticeA4(self._matter(), recorded, tuple(missing))
         slip = one_time_notice(recorded, self.service, self.identity.masked_name, missing, self._terminal_id,
                                language(), self.company)
+        kept_said = {Kept.SAVED: text("What the applicant provided is saved for their next visit."),
+                     Kept.QUEUED: text("What the applicant provided is kept on this terminal and saved for their "
+                                       "next visit once the service system is back.")}.get(kept)
         if number == "-":  # not confirmed by the backend: printed marked provisional, as the clerk must know
-            self._print_papers(Notice(text("The one-time notice has no number and is marked provisional: the service "
-                                           "system did not confirm it. The list on it is complete.")), a4, slip)
+            issued = text("The one-time notice has no number and is marked provisional: the service system did not "
+                          "confirm it. The list on it is complete.")
+            self._print_papers(Notice(text("{issued} {kept}", issued=issued, kept=kept_said) if kept_said else issued),
+                               a4, slip)
             return
         issued = text("One-time notice {number} issued: it lists everything still missing.", number=number)
-        if saved:
-            issued = text("{issued} What the applicant provided is saved for their next visit.", issued=issued)
+        if kept_said:
+            issued = text("{issued} {kept}", issued=issued, kept=kept_said)
         self._print_papers(Notice(issued, error=False), a4, slip)
 
     # -- the applicant's evaluation (好差评), on the customer-facing side ---------------------------------

@@ -22,21 +22,19 @@ desk or their company; the agent continues it at a kiosk. Pages are personal dat
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from common.backend_errors import BackendError
-from common.domain import Application, Attachment, Identity, ServiceItem
+from common.domain import Application, Identity, ServiceItem
 from common.i18n import language, text
 from kiosk import drafts
-from kiosk.materials import Checklist, Provided
+from kiosk.materials import Provided
 from kiosk.workflows.clerk_case import MatterCase
 from kiosk.workflows.citizen import Notice, user_message
 
 if TYPE_CHECKING:
     from kiosk.backend.client import BackendClient
     from kiosk.workflows.clerk import ClerkDesk
-    from kiosk.submission import Outcome
+    from kiosk.submission import Outcome, Submitter
 
 log = logging.getLogger(__name__)
 
@@ -159,15 +157,15 @@ class DeskDrafts:
         self._tasks.run(lambda: submitter.discard_draft(draft_id, applicant, after), lambda _r: None,
                         lambda exc: log.info("desk: draft not discarded (%s)", type(exc).__name__))
 
-    def _draft_to_save(self: "ClerkDesk") -> Resave | None:
+    def _draft_to_save(self: "ClerkDesk") -> drafts.ToSave | None:
         """For a notice: what to save for the next visit, listing as missing what the notice lists; the saved
         application the matter continues, or a new one (``_worth_saving``); None for nothing to save."""
         if self.checklist is None or self.identity is None or self.service is None:
             return None
         if not self.resumed_draft_id and not self._worth_saving():
             return None
-        return Resave(self._matter_case().application, self.checklist, self._scan_files(),
-                      [m.code for m in self.missing()])
+        return drafts.to_save(self._matter_case().application, self.checklist, self._scan_files(),
+                              [m.code for m in self.missing()])
 
     def _worth_saving(self: "ClerkDesk") -> bool:
         """A matter begun here: something provided to keep, and no saved application of this service and holder
@@ -199,24 +197,14 @@ def _wipe(resumed: drafts.Resumed) -> None:
     resumed.pages.clear()
 
 
-@dataclass(frozen=True)
-class Resave:
-    """A continued application as a notice leaves it: saved again for the next visit."""
-
-    application: Application
-    checklist: Checklist
-    files: list[Attachment]
-    missing: list[str]  # what the notice lists
-
-
-def save_again(backend: BackendClient, saved: Resave | None) -> bool:
-    """On the task runner, after the notice is recorded: the application saved as it now stands (best effort: the
-    draft saved before, if any, stays when this fails). Whether it was saved."""
-    if saved is None:
-        return False
+def save_again(backend: BackendClient, submitter: Submitter, draft: drafts.ToSave | None) -> drafts.Kept | None:
+    """On the task runner, after the notice is recorded: the application as it now stands saved, or queued while
+    the backend is away; None when there was nothing to save or it could not be kept (the draft saved before, if
+    any, stays)."""
+    if draft is None:
+        return None
     try:
-        drafts.save(backend, saved.application, saved.checklist, saved.files, saved.missing)
-        return True
-    except BackendError as exc:  # the notice stands; the draft saved before stays
-        log.warning("desk: saved application not updated (%s)", type(exc).__name__)
-        return False
+        return drafts.keep(backend, submitter, draft)
+    except Exception as exc:  # refused, or the terminal cannot store it either: the notice stands all the same
+        log.warning("desk: saved application not kept (%s)", type(exc).__name__)
+        return None
