@@ -130,6 +130,11 @@ class Submitter:
         log.info("submission: a saved application of %s queued until the backend is back", body.get("service_code"))
         return item_id
 
+    def waiting_for(self, id_number: str) -> bool:
+        """Whether anything of this person waits in the outbox to be sent (a case, a saved application, a rating):
+        what they do next that must come after it (a consent withdrawal) is queued behind it, not sent past it."""
+        return self._queue.outbox.pending_for(id_number) > 0
+
     def queue_withdrawal(self, withdrawal: ConsentWithdrawal) -> str:
         """A consent withdrawal the backend could not take now into the outbox, under the citizen, so the sync
         worker sends it after any case of theirs still queued (offline_queue/item_kinds.py). Returns the

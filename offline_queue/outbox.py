@@ -336,6 +336,13 @@ class Outbox:
             row = self._db.execute(f"SELECT {COLUMNS} FROM items WHERE id = ?", (item_id,)).fetchone()
         return OutboxItem.from_row(row) if row else None
 
+    def pending_for(self, applicant_id: str) -> int:
+        """How many items of this applicant (an ID number, or the key an item was queued under) wait to be sent."""
+        with self._lock:
+            row = self._db.execute("SELECT COUNT(*) FROM items WHERE applicant = ? AND state = ?",
+                                   (self.applicant_key(applicant_id), PENDING.value)).fetchone()
+        return int(row[0])
+
     def first_under(self, provisional_number: str, item_id: str) -> OutboxItem | None:
         """The first item under ``provisional_number`` queued before item ``item_id`` under the same applicant (the
         case, when one was: what waits behind a case under its number is queued after it), or None when none is

@@ -4,6 +4,7 @@ terminal wipes the session and says what remains; offline, the terminal keeps th
 sends it itself."""
 
 import datetime as dt
+import time
 
 import pytest
 from PySide6.QtCore import Qt
@@ -139,3 +140,39 @@ def test_a_consent_that_arrives_after_its_withdrawal_is_recorded_withdrawn(servi
     later = Consent(PERSON, "licences", "id_card", "licences-v1", service_code="GT-001",  # agreed anew: it counts
                     agreed_at=dt.datetime.now().astimezone() + dt.timedelta(seconds=2))
     assert isinstance(services.backend.licences(PERSON, services.backend.record_consent(later).consent_id), list)
+
+
+def test_a_withdrawal_waits_behind_a_saved_application_the_outbox_still_has_to_send(services, sandbox):
+    """A notice's draft queued while the backend was away; the backend back, the worker still backing off: a
+    withdrawal sent now would arrive first, and the draft after it, saved again on a consent withdrawn. It is
+    queued behind the draft instead, and the citizen is told so (not that the service system is away)."""
+    session = services.new_citizen_session()
+    identify(session)
+    session.continue_to_services()
+    session.choose_service("SB-003")
+    session.start_application()
+    session.decline_licences()
+    session.material_not_brought("M1")
+    session.materials_done()
+    sandbox.faults.set("down")
+    session.leave_with_notice()
+    assert session.step is Step.DONE and "kept on this terminal" in session.notice.message.render("en")
+    session.finish()
+    services.queue.sync.stop()  # as if backing off: the draft still waits
+    sandbox.faults.clear()
+    try:
+        identify(session)
+        session.ask_withdraw()
+        session.withdraw_consent()
+        assert session.step is Step.WITHDRAWN and session.withdrawal_queued and session.withdrawal_waits_behind
+        assert sandbox.store.consent_withdrawals(PERSON) == []  # not sent past the draft
+        outbox = services.queue.outbox
+        kinds = [next(iter(outbox.load(i.id).body)) for i in outbox.items(("pending",))]
+        assert kinds == ["draft_save", "consent_withdrawal"]
+    finally:
+        services.queue.sync.start()
+    deadline = time.monotonic() + 15
+    while services.queue.outbox.items(("pending",)):
+        assert time.monotonic() < deadline, "the outbox never emptied"
+        time.sleep(0.05)
+    assert len(sandbox.store.consent_withdrawals(PERSON)) == 1 and sandbox.store.drafts(PERSON) == []

@@ -232,6 +232,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self._withdrawal: ConsentWithdrawal | None = None
         self.withdrawn: WithdrawalRecorded | None = None
         self.withdrawal_queued = False  # offline: kept on the terminal, sent by the queue when the backend answers
+        self.withdrawal_waits_behind = False  # queued behind something of theirs still to be sent, not offline
 
     @property
     def generation(self) -> int:
@@ -412,10 +413,25 @@ class CitizenSession(SessionTicket, RatingTaps):
         if self._withdrawal is None:
             self._withdrawal = ConsentWithdrawal(self.identity.id_number,
                                                  consent_method(self.identity.card_type))
-        backend, withdrawal = self._backend, self._withdrawal
+        backend, withdrawal, submitter = self._backend, self._withdrawal, self._submitter
         self.busy = True
         self._changed()
-        self._background(lambda: backend.withdraw_consents(withdrawal), self._withdrawn, self._not_withdrawn)
+
+        def withdraw() -> WithdrawalRecorded | str:
+            """Sent now; or, when something of theirs still waits in the outbox (a saved application or a case
+            queued while the backend was away), queued behind it, so it is not sent after the withdrawal (a draft
+            saved again, on a consent withdrawn): the queued item's id."""
+            if submitter.waiting_for(withdrawal.id_number):
+                return submitter.queue_withdrawal(withdrawal)
+            return backend.withdraw_consents(withdrawal)
+
+        def done(result: WithdrawalRecorded | str) -> None:
+            if isinstance(result, str):
+                self._withdrawal_queued(result, behind=True)
+            else:
+                self._withdrawn(result)
+
+        self._background(withdraw, done, self._not_withdrawn)
 
     def _withdrawn(self, recorded: WithdrawalRecorded) -> None:
         self._wipe("consent withdrawn")
@@ -433,9 +449,9 @@ class CitizenSession(SessionTicket, RatingTaps):
             return
         self._withdrawal_not_kept(exc)
 
-    def _withdrawal_queued(self, _item_id: str) -> None:
-        self._wipe("consent withdrawn offline")
-        self.withdrawal_queued = True
+    def _withdrawal_queued(self, _item_id: str, behind: bool = False) -> None:
+        self._wipe("consent withdrawn behind the outbox" if behind else "consent withdrawn offline")
+        self.withdrawal_queued, self.withdrawal_waits_behind = True, behind
         log.info("session: consent withdrawal kept on the terminal, to be sent when the backend answers")
         self._go(Step.WITHDRAWN)
 
@@ -1695,6 +1711,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         log.info("session: ended (%s)", reason)
         self._generation += 1
         self._withdrawal, self.withdrawn, self.withdrawal_queued = None, None, False
+        self.withdrawal_waits_behind = False
         for person in (self.identity, self._pending_card):
             if person is not None:
                 person.wipe()

@@ -86,7 +86,11 @@ class WithdrawnScreen(_Points):
         drafts = recorded.drafts_deleted if recorded is not None else 0
         deleted = (_("Your details from this visit, and your saved applications.") if drafts
                    else _("Your details from this visit."))
-        if session.withdrawal_queued:  # offline: kept on this terminal, sent by it when the service system answers
+        if session.withdrawal_waits_behind:  # queued behind something of theirs this terminal still has to send
+            deleted = _("Your details from this visit. This terminal still has something of yours to send to the "
+                        "service system: your withdrawal is sent right after it, and your saved applications are "
+                        "deleted then. You do not need to come back for it.")
+        elif session.withdrawal_queued:  # offline: kept on this terminal, sent by it when the service system answers
             deleted = _("Your details from this visit. The service system cannot be reached just now: this "
                         "terminal keeps your withdrawal and sends it as soon as it can, and your saved "
                         "applications are deleted then. You do not need to come back for it.")
