@@ -75,3 +75,32 @@ def test_a_reprinted_receipt_is_recorded_with_the_backend(services, sandbox):
     reprints = sandbox.store.reprints.of("SQ2026112000007")
     assert [(r["document"], r["terminal_id"]) for r in reprints] == [("receipt", services.config.terminal.id)] * 2
     assert "补打" in session.notice.message.render("zh_CN") or "again" in session.notice.message.render("en")
+
+
+def test_a_principal_the_register_refuses_at_submission_is_typed_again_and_nothing_else_is_lost(services, sandbox):
+    """Declared while the register could not be asked, then submitted with the backend back: refused at once
+    (principal_not_registered). The agent corrects the name; the form and the pages stay; the case goes."""
+    session = services.new_citizen_session()
+    identify(session)
+    session.continue_to_services()
+    session.choose_service("JZ-002")
+    session.start_application()
+    session.choose_applicant(ApplyAs.AGENT)
+    sandbox.faults.set("down")
+    session.submit_principal(PRINCIPAL_ID, WRONG_NAME)
+    sandbox.faults.clear()
+    fill_form(session, FORMS["JZ-002"])
+    provide_materials(session)
+    pages = session.checklist.page_count()
+    session.confirm()
+    assert session.step is Step.PRINCIPAL and session.correcting_principal and session.notice.error
+    assert session.notice.message.render("en").startswith("Not in the register under this ID number and name")
+    assert session.principal.name == WRONG_NAME and session.checklist.page_count() == pages  # kept, to correct
+    session.submit_principal(PRINCIPAL_ID, "李样例")
+    assert session.step is Step.CONFIRM and not session.correcting_principal
+    assert session.application.form and session.application.principal.name == "李样例"
+    session.confirm()
+    assert session.receipt is not None and not session.receipt.provisional, session.notice
+    body = sandbox.store.case_body(session.receipt.case_number)
+    assert body["applicant"]["name"] == "李样例" and body["agent"]["id_number"] == AGENT_ID
+    assert len(sandbox.store.attachments(session.receipt.case_number)) >= pages

@@ -233,6 +233,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.withdrawn: WithdrawalRecorded | None = None
         self.withdrawal_queued = False  # offline: kept on the terminal, sent by the queue when the backend answers
         self.withdrawal_waits_behind = False  # queued behind something of theirs still to be sent, not offline
+        self.correcting_principal = False  # the register refused the principal at submission: typed again
 
     @property
     def generation(self) -> int:
@@ -1077,7 +1078,20 @@ class CitizenSession(SessionTicket, RatingTaps):
     def _principal_confirmed(self, id_number: str, name: str) -> None:
         self.busy = False
         self._masker.add_name(name)
+        if self.principal is not None:  # typed again: the details before go (the application is made anew)
+            self.principal.wipe()
         self.principal = Identity(id_number=id_number, name=name, card_type=CardType.DECLARED)
+        if self.correcting_principal and self.application is not None and self.service is not None \
+                and self.identity is not None:  # the register refused the last: the rest of the case stands
+            self.correcting_principal = False
+            self.application = Application(self.service, self.identity, self._terminal_id,
+                                           form=dict(self.application.form), consents=list(self.consents),
+                                           company=self.company, principal=self.principal)
+            if self._trail and self._trail[-1] is Step.CONFIRM:
+                self._trail.pop()
+            self._go(Step.CONFIRM, Notice(text("The details of the person you act for are corrected. Please "
+                                               "confirm and submit."), error=False))
+            return
         self._begin_form()
 
     def _principal_failed(self, exc: BaseException) -> None:
@@ -1426,6 +1440,7 @@ class CitizenSession(SessionTicket, RatingTaps):
 
     def _forget_application(self) -> None:
         """What was answered for one service or applicant, when the citizen changes it."""
+        self.correcting_principal = False
         if self.principal is not None:
             self.principal.wipe()
         if self.checklist is not None:
@@ -1581,6 +1596,14 @@ class CitizenSession(SessionTicket, RatingTaps):
 
     def _submit_failed(self, exc: BaseException) -> None:
         log.warning("session: submission failed: %s", exc)
+        if isinstance(exc, RejectedError) and exc.code == "principal_not_registered" and self.principal is not None:
+            # declared while the register could not be asked (a saved application, or typed offline): typed again,
+            # and the case goes with everything else given; Back returns to the confirmation
+            self.correcting_principal = True
+            self._trail.append(Step.CONFIRM)
+            self._go(Step.PRINCIPAL, Notice(text("Not in the register under this ID number and name: please check both "
+                                                 "against their ID card. The rest is kept.")))
+            return
         refused = self._refused_file(exc)
         if refused is not None and self.checklist is not None:
             # the backend names the page and why; the citizen takes that material (or signs) again

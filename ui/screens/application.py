@@ -393,6 +393,12 @@ class PrincipalScreen(Screen):
         lang = language()
         self.id_caption.setText(forms.PRINCIPAL_ID_FIELD.label(lang))
         self.name_caption.setText(forms.PRINCIPAL_NAME_FIELD.label(lang))
+        if session.correcting_principal and session.principal is not None and not self.id_number.text() \
+                and not self.name.text():  # the register refused these (a saved application's): shown to correct
+            for edit, value in ((self.id_number, session.principal.id_number), (self.name, session.principal.name)):
+                edit.blockSignals(True)  # not "typed again": the register's notice stays
+                edit.setText(value)
+                edit.blockSignals(False)
         self._show_messages()
         self.notice.show_notice(session.notice)
         self.keyboard.retranslate()
