@@ -380,3 +380,28 @@ def test_a_delivery_is_recorded_over_a_move_made_while_it_was_in_flight_and_the_
     assert (box._open_items, box._open_bytes) == (0, 0)
     box.close()
     assert _open_counts(tmp_path) == (0, 0)
+
+
+def test_a_queued_draft_is_saved_with_its_pages_once_however_often_sent_and_a_refused_one_is_a_dead_letter(sandbox,
+                                                                                                           tmp_path):
+    from common.domain import Application
+    from devices.idcard.samples import sample_identity
+    from kiosk.backend.client import application_draft
+    from offline_queue.item_kinds import DRAFT_SAVE
+    from tests.queue_helpers import TERMINAL
+
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    person = "330106199003071236"
+    application = Application(client.service("GT-001"), sample_identity("resident"), TERMINAL, form={"n": "kept"})
+    body = application_draft(application, materials_done=["M2"], missing=["M1"])
+    first = box.enqueue(DRAFT_SAVE.queued(body), "draft-1", person, None, [SCAN])
+    again = box.enqueue(DRAFT_SAVE.queued(body), "draft-2", person, None, [SCAN])  # sent twice: still one draft
+    refused = box.enqueue(DRAFT_SAVE.queued(dict(body, service_code="NO-SUCH")), "draft-3", person)
+    deliver_all(fast_sync(box, client), box)
+    assert box.item(first).state == "delivered" and box.item(again).state == "delivered"
+    assert box.item(refused).state == "dead" and "service_not_found" in box.item(refused).last_error
+    (saved,) = client.drafts(person)
+    assert saved["form"] == {"n": "kept"} and saved["missing"] == ["M1"]
+    assert [a["name"] for a in saved["attachments"]] == ["M2-1.jpg"]
+    assert client.draft_page(saved["draft_id"], "M2-1.jpg", saved["attachments"][0]["sha256"]) == SCAN.data
