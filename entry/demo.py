@@ -76,6 +76,8 @@ DEMO_HALL = "杭州市西湖区政务服务中心（演示）"  # named above th
 # offline as declared, refused when it arrives (422 principal_not_registered)
 MISTYPED_PRINCIPAL = ("330102195506122468", "李洋例")
 OFFLINE_SERVICE = "SB-003"  # social insurance record print: no form
+# left with a notice while the line is cut: the form and the pages saved when the line is back
+NOTICE_OFFLINE_SERVICE, OFFLINE_NOT_BROUGHT = "CS-006", ("M3",)
 INCOMPLETE_SERVICE, NOT_BROUGHT = "GJJ-004", ("M2",)
 FEE_SERVICE = "JSZ-010"     # driving licence renewal: a 10 yuan fee  # provident fund withdrawal without the purchase contract
 CLERK_SERVICE, CLERK_MATERIALS = "GJJ-004", ("M1",)
@@ -146,6 +148,7 @@ class Sent:
     ticket: str = ""  # the queue ticket the clerk called before reading the applicant's card
     window_draft_notice: str = ""  # a kiosk's notice whose saved application the clerk continued
     window_draft_case: str = ""  # the case that saved application became at the window
+    offline_draft: str = ""  # the service of an application left with a notice while the line was cut: kept queued
 
     def report(self) -> str:
         lines = [f"sent to {self.backend} as terminal {self.terminal_id}:"]
@@ -163,6 +166,10 @@ class Sent:
             provisional, shown = self.refused
             lines.append(f"  refused offline case {provisional}  (an agent's case with the principal's name mistyped "
                          f"while the backend was away; its receipt's QR code brought up '{shown}')")
+        if self.offline_draft:
+            lines.append(f"  an application of {self.offline_draft} saved with a notice printed while the line was cut "
+                         f"({', '.join(OFFLINE_NOT_BROUGHT)} not brought): kept in the outbox, saved when the line "
+                         f"came back (in a sandbox's database: SELECT service_code, body FROM drafts)")
         lines.append(f"  receipt of case {self.reprinted or '(none)'} printed again from the citizen's applications")
         lines.append(f"  the clerk's notice rated {self.window_rating or '(not rated)'} on the window's customer side")
         lines.append(f"  case {self.not_accepted or '(none)'} not accepted at the window  (clerk {STAFF_ID}, service "
@@ -309,6 +316,13 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
                             "the backend to refuse the offline case with the mistyped principal", 60)
             sent.refused = (refused.number, walk.progress_by_receipt(gui, receipt_code(refused.receipt_png), camera,
                                                                      "-refused"))
+            # Cut again as a notice is printed: the notice has no number, what was provided waits in the outbox
+            kept = walk.citizen_journey(gui, NOTICE_OFFLINE_SERVICE, camera, "-notice-offline",
+                                        before_confirm=outage.begin, not_brought=OFFLINE_NOT_BROUGHT)
+            outage.end()
+            receipts.append(kept.receipt_png)
+            walk.wait_until(lambda: not outbox.items(("pending",)), "the saved application to reach the backend", 60)
+            sent.offline_draft = NOTICE_OFFLINE_SERVICE
         # the fee left unpaid, paid on the citizen's phone (the sandbox's payment platform switch); a receipt again
         sent.reprinted = walk.my_cases_journey(gui, camera, fee_case=fee.number,
                                                pay=lambda order: _pay(sent.backend, order))
@@ -353,7 +367,7 @@ def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         sent.window_accepted = walk.clerk_accept(gui, camera)
         walk.clerk_next_applicant(gui)
         if sent.window_draft_notice:  # the kiosk's saved application, continued here with what was missing
-            walk.clerk_resume_draft(gui, camera)
+            walk.clerk_resume_draft(gui, INCOMPLETE_SERVICE, camera)
             for code in NOT_BROUGHT:
                 walk.clerk_scan(gui, code, camera)
             sent.window_draft_case = walk.clerk_accept(gui, camera)

@@ -404,9 +404,12 @@ def provide_materials(gui: Gui, camera: Camera | None, suffix: str, licences: bo
         sign_on_pad(gui, camera, suffix)
 
 
-def leave_with_notice(gui: Gui, camera: Camera | None, suffix: str, rating: int | None = None) -> Journey:
+def leave_with_notice(gui: Gui, camera: Camera | None, suffix: str, rating: int | None = None,
+                      before: Callable[[], None] | None = None) -> Journey:
     """Something is missing: print the one-time notice (the application is saved), (rate it,) finish, go home."""
     _snap(camera, gui, f"incomplete{suffix}")
+    if before is not None:
+        before()
     tap(_screen(gui, Step.INCOMPLETE).print, "'print the notice and save' button")
     wait_until(lambda: showing(gui, Step.DONE) and not gui.window.session.busy, "the notice to be printed", 30)
     _snap(camera, gui, f"notice-printed{suffix}")
@@ -489,7 +492,8 @@ def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, s
                     before_principal: Callable[[], None] | None = None) -> Journey:
     """Identified -> continue -> a service -> its guide -> who applies (the company's code, or the
     principal's details) -> the form on the touch keyboard -> the materials (and the signature)
-    -> confirm -> finish; or, with a material not brought, the one-time notice."""
+    -> confirm -> finish; or, with a material not brought, the one-time notice (``before_confirm`` then runs just
+    before it is printed)."""
     identify_at_kiosk(gui, camera, suffix, sample_card)
     _snap(camera, gui, f"identity{suffix}")
     identified = _screen(gui, Step.IDENTIFIED)
@@ -525,7 +529,7 @@ def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, s
     if not showing(gui, Step.CONFIRM):
         provide_materials(gui, camera, suffix, licences, not_brought)
     if showing(gui, Step.INCOMPLETE):
-        return leave_with_notice(gui, camera, suffix, rating)
+        return leave_with_notice(gui, camera, suffix, rating, before_confirm)
     return confirm_and_finish(gui, camera, suffix, before_confirm, rating, pay)
 
 
@@ -713,13 +717,19 @@ def clerk_issue_notice(gui: Gui, camera: Camera | None = None) -> str:
     return gui.window.desk.result
 
 
-def clerk_resume_draft(gui: Gui, camera: Camera | None = None, sample_card: str = "resident") -> None:
-    """The applicant's card on the reader, their saved application offered on the window's line (草稿), "Continue it"
-    tapped; returns once its materials are back in the list."""
+def clerk_resume_draft(gui: Gui, service_code: str, camera: Camera | None = None,
+                       sample_card: str = "resident") -> None:
+    """The applicant's card on the reader, their saved applications offered on the window's line (草稿), the one of
+    ``service_code`` chosen in its list, "Continue it" tapped; returns once its materials are back in the list."""
     screen, desk = gui.window.view.desk_screen, gui.window.desk
     gui.services.devices.id_reader.place_card(sample_card)
-    wait_until(lambda: screen.drafts.isVisible() and screen.drafts.resume.isEnabled(),
-               "the applicant's saved application to be offered", 20)
+
+    def wanted() -> str | None:
+        return next((d["draft_id"] for d in desk.drafts_found if d.get("service_code") == service_code), None)
+
+    wait_until(lambda: screen.drafts.isVisible() and screen.drafts.resume.isEnabled() and wanted() is not None,
+               f"the applicant's saved application of {service_code} to be offered", 20)
+    screen.drafts.drafts.setCurrentIndex(screen.drafts.drafts.findData(wanted()))  # as the clerk picks it
     _snap(camera, gui, "window-draft-offered")
     tap(screen.drafts.resume, "'Continue it' button")
     wait_until(lambda: desk.service is not None and not desk.busy and screen.materials.count() > 0,

@@ -8,9 +8,9 @@ configuration declares the durations (``kiosk/config.py``'s ``RetentionConfig``:
 
 What the terminal never writes to its disk is in the table too, so the table is the whole answer: the
 session's identity, form, pages and signature are in memory until the session ends (a submitted case
-carries its pages and signature sealed in the outbox until delivery); a draft is kept by the backend,
-never on the terminal (kiosk/drafts.py), and deleted there when its case is submitted or the citizen
-withdraws consent. Held items (the backend holds another case under their number) wait for staff: their
+carries its pages and signature sealed in the outbox until delivery); a draft is kept by the backend
+(kiosk/drafts.py), and deleted there when its case is submitted or the citizen withdraws consent; the terminal
+holds one sealed in the outbox only while the backend cannot take it (then as any queued item: until delivery). Held items (the backend holds another case under their number) wait for staff: their
 payload is the only copy of an application, so no period deletes them.
 
 The pass (:class:`RetentionPass`) runs on the sync worker's thread every ``queue.retention_every_s``;
@@ -55,8 +55,9 @@ KINDS: tuple[Kind, ...] = (
          "identity, pages scanned, signature, electronic licences fetched and the company they apply for, whose "
          "session ends with their matter (the next applicant, another card, a sign-out)", "memory only", "session",
          False),
-    Kind("drafts", "a saved application (draft) and its pages", "the backend; the terminal only while the session "
-         "lasts", "session", False),
+    Kind("drafts", "a saved application (draft) and its pages", "the backend; the terminal while the session "
+         "lasts, and sealed in the outbox while the backend cannot take it (a delivered item then)", "session",
+         False),
     Kind("delivered", "a submitted case's payload, pages and signature (sealed)", "queue/queue.sqlite3, "
          "queue/attachments/", "delivery", True),
     Kind("dead", "a dead letter: refused by the backend or given up on (sealed payload and scans)",

@@ -59,7 +59,8 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
                    "window-copy-printed-notice",  # and the kiosk's one-time notice, by its number
                    "window-draft-offered", "window-draft-resumed",  # a kiosk's saved application continued there
                    "window-customer-screen", "window-customer-rating",  # the window's screen facing the applicant
-                   "window-ticket-called", "window-customer-called"):  # the queue ticket called (叫号)
+                   "window-ticket-called", "window-customer-called",  # the queue ticket called (叫号)
+                   "notice-printed-notice-offline"):  # a notice printed while the line was cut: the draft queued
         assert any(n.split("-", 1)[1] == f"{screen}.png" for n in names), f"no screenshot of {screen}"
     assert any("maintenance-devices" in n for n in names)
     assert any("maintenance-network-log-configuration" in n for n in names)
@@ -173,7 +174,13 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path, brisk_p
         assert {"M1-1.jpg", "M1-2.jpg", "signature.png"} <= set(pages[myself]) and bodies[myself]["e_licences"]
         assert "signature.png" in pages[sent.cases[2][1]]  # the agent signed
         assert {"M2-1.jpg", "M2-4.jpg", "M3-1.jpg", "M4-1.jpg"} <= set(pages[resumed])
-        assert store.execute("SELECT COUNT(*) FROM drafts").fetchone()[0] == 0  # the resumed drafts became cases
+        # the resumed drafts became cases; the one left with a notice while the line was cut arrived from the outbox
+        ((service, draft_body),) = store.execute("SELECT service_code, body FROM drafts").fetchall()
+        kept = json.loads(draft_body)
+        assert service == sent.offline_draft == "CS-006" and kept["missing"] == ["M3"] and kept["form"]
+        assert {"M1", "M2"} <= set(kept["materials_done"]) and "M3" not in kept["materials_done"]
+        assert {"M1", "M2"} <= {a["name"][:2] for a in kept["attachments"]} | set(kept["material_licences"])
+        assert kept["attachments"]  # a page taken on the camera arrived with it
         # the application saved at the kiosk and continued at the window: the kiosk's form, licence and pages, and
         # the contract scanned at the window
         continued = bodies[sent.window_draft_case]
