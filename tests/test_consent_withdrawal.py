@@ -14,6 +14,7 @@ from common.domain import Consent, ConsentWithdrawal
 from devices.idcard.samples import sample_identity
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import identify, place_card_and_agree
+from tests.test_never_stuck import to_incomplete
 
 RESIDENT = sample_identity("resident")
 PERSON = RESIDENT.id_number
@@ -147,13 +148,7 @@ def test_a_withdrawal_waits_behind_a_saved_application_the_outbox_still_has_to_s
     withdrawal sent now would arrive first, and the draft after it, saved again on a consent withdrawn. It is
     queued behind the draft instead, and the citizen is told so (not that the service system is away)."""
     session = services.new_citizen_session()
-    identify(session)
-    session.continue_to_services()
-    session.choose_service("SB-003")
-    session.start_application()
-    session.decline_licences()
-    session.material_not_brought("M1")
-    session.materials_done()
+    to_incomplete(session)  # SB-003 with the ID card not brought
     sandbox.faults.set("down")
     session.leave_with_notice()
     assert session.step is Step.DONE and "kept on this terminal" in session.notice.message.render("en")

@@ -13,7 +13,9 @@ AGENT_ID = "330106199003071236"  # 张测试, the sample card
 PRINCIPAL_ID, WRONG_NAME = "330102195506122468", "李洋例"  # registered as 李样例: one character mistyped
 
 
-def _agent_offline_with_a_mistyped_principal(services, sandbox) -> str:
+def _declared_with_a_mistyped_principal(services, sandbox):
+    """An agent's application up to its confirmation, the principal's name mistyped while the register could not
+    be asked (the backend stays away)."""
     session = services.new_citizen_session()
     identify(session)
     session.continue_to_services()
@@ -25,6 +27,11 @@ def _agent_offline_with_a_mistyped_principal(services, sandbox) -> str:
     assert session.step is Step.FORM
     fill_form(session, FORMS["JZ-002"])
     provide_materials(session)
+    return session
+
+
+def _agent_offline_with_a_mistyped_principal(services, sandbox) -> str:
+    session = _declared_with_a_mistyped_principal(services, sandbox)
     session.confirm()
     assert session.receipt is not None and session.receipt.provisional
     provisional = session.receipt.case_number
@@ -80,17 +87,8 @@ def test_a_reprinted_receipt_is_recorded_with_the_backend(services, sandbox):
 def test_a_principal_the_register_refuses_at_submission_is_typed_again_and_nothing_else_is_lost(services, sandbox):
     """Declared while the register could not be asked, then submitted with the backend back: refused at once
     (principal_not_registered). The agent corrects the name; the form and the pages stay; the case goes."""
-    session = services.new_citizen_session()
-    identify(session)
-    session.continue_to_services()
-    session.choose_service("JZ-002")
-    session.start_application()
-    session.choose_applicant(ApplyAs.AGENT)
-    sandbox.faults.set("down")
-    session.submit_principal(PRINCIPAL_ID, WRONG_NAME)
-    sandbox.faults.clear()
-    fill_form(session, FORMS["JZ-002"])
-    provide_materials(session)
+    session = _declared_with_a_mistyped_principal(services, sandbox)
+    sandbox.faults.clear()  # back before the agent confirms
     pages = session.checklist.page_count()
     session.confirm()
     assert session.step is Step.PRINCIPAL and session.correcting_principal and session.notice.error
