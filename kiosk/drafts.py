@@ -10,6 +10,7 @@ backend cannot take now waits in the outbox too (``keep``), and reaches it when 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from enum import Enum
@@ -42,8 +43,10 @@ def to_save(application: Application, checklist: Checklist, files: list[Attachme
     pages = [f for f in files if f.mime == "image/jpeg"]  # the pages; a signature is given again on resuming
     done = [m.code for m in checklist.items if m.provided in (Provided.LICENCE, Provided.PAGES, Provided.NOT_APPLICABLE)]
     listed = missing if missing is not None else [m.code for m in checklist.missing()]
-    return ToSave(application_draft(application, materials_done=done, missing=listed,
-                                    material_licences=checklist.licences_by_material()), pages)
+    body = application_draft(application, materials_done=done, missing=listed,
+                             material_licences=checklist.licences_by_material())
+    body["saved_at"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")  # a late arrival is refused
+    return ToSave(body, pages)
 
 
 def save(backend: BackendClient, application: Application, checklist: Checklist,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import time
 from typing import Optional
@@ -15,7 +14,7 @@ from sandbox.errors import ApiError, documented, not_found
 from sandbox.handovers import HandoverConflict
 from sandbox.models import (PROVISIONAL, AuditIn, AuditOut, DecisionIn, DecisionOut, DecisionView, HallTerminals,
                             HandoverIn, HandoverOut, NoticeView, StaffSession, StaffSignIn)
-from sandbox.store import CLOCK_SLACK_S, Store, now_iso
+from sandbox.store import Store, now_iso, terminal_time
 
 AUDIT_REFUSALS = {
     "mac": ("审计记录 {seq} 的校验码与内容不符，未予接收", "Audit entry {seq} does not match its MAC; not taken"),
@@ -60,19 +59,6 @@ def check_recipient(body: HandoverIn, store: Store) -> None:
                        {"recipient_is_agent": "the recipient is the holder"})
 
 
-def decided_time(decided_at: str | None) -> float | None:
-    """When a queued decision was made, as the staff token is checked: the clerk's sign-in valid then is enough, so
-    a refusal queued while the backend was away is not lost because the sign-in expired before it came back. None
-    (the token checked now) when the time is missing, unreadable, without its offset or in the future."""
-    try:
-        when = dt.datetime.fromisoformat(decided_at or "")
-    except ValueError:
-        return None
-    if when.tzinfo is None or when.timestamp() > time.time() + CLOCK_SLACK_S:
-        return None
-    return min(when.timestamp(), time.time())
-
-
 def hall_terminal(terminal_id: str, body: dict, seen: float, now: float) -> dict:
     """One terminal of a hall as its enrolment and last heartbeat said."""
     return {"terminal_id": terminal_id, "mode": body.get("mode", "kiosk"), "version": body.get("version", ""),
@@ -107,7 +93,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
     def decide(case_number: str, body: DecisionIn, request: Request,
                token: str | None = Header(default=None, alias="X-Staff-Token")) -> dict:
         queued = re.fullmatch(PROVISIONAL, case_number) is not None  # sent by the terminal's queue
-        clerk = staff(token, decided_time(body.decided_at) if queued else None)
+        clerk = staff(token, terminal_time(body.decided_at) if queued else None)
         if "clerk" not in clerk.get("roles", []):
             raise ApiError(403, "not_a_clerk", "该账号无受理权限", "This account may not decide cases")
         case = store.case(case_number)

@@ -19,7 +19,7 @@ from sandbox.models import (ID_NUMBER, AppTokenIn, Company, ConsentIn, ConsentLi
                             DraftList, EnrolIn, Health, HeartbeatIn, IdentityLookupIn, LicenceList, Person, Service,
                             ServiceList, TerminalReply)
 from sandbox.licence_refs import check_licences
-from sandbox.store import Store, now_iso
+from sandbox.store import Store, now_iso, terminal_time
 from sandbox.uploads import check_files, invalid, read_body
 
 DRAFT_BODY_DOC = {
@@ -170,7 +170,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
         return found
 
     @api.put("/drafts", response_model=Draft, tags=["drafts"], openapi_extra=DRAFT_BODY_DOC,
-             responses=documented(400, 401, 415, 422))
+             responses=documented(400, 401, 409, 415, 422))
     async def save_draft(request: Request) -> dict:
         body, uploads = await read_body(request, "draft")
         try:
@@ -192,6 +192,11 @@ def routes(store: Store, settings: dict) -> APIRouter:
         check_licences(store, service, applicant, draft.agent.model_dump() if draft.agent else None, [],
                        draft.material_licences)
         pages = [f.row() for f in check_files(draft.attachments, uploads, materials)]
+        saved = terminal_time(draft.saved_at)
+        if saved is not None and store.draft_superseded(draft.model_dump(), saved):
+            raise ApiError(409, "draft_superseded", "该申请保存之后已有更新的草稿或已提交的办件，本次保存未采用",
+                           "A newer draft, or a case of this holder and service, was made after this save: it is "
+                           "not applied", {"saved_at": "earlier than the draft held or a case made since"})
         return store.save_draft(draft.model_dump(), pages)
 
     @api.get("/drafts", response_model=DraftList, tags=["drafts"], responses=documented(400, 401))

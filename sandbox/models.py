@@ -544,6 +544,13 @@ class DraftIn(Strict):
     attachments: list[AttachmentRef] = Field(default_factory=list, max_length=MAX_FILES,
                                              description="the pages uploaded with the draft, declared as a "
                                                          "case's; fetched back with GET /drafts/{id}/pages/{name}")
+    saved_at: Optional[str] = Field(default=None, max_length=40,
+                                    description="when the applicant left it (ISO 8601 with its offset, the terminal's "
+                                                "clock): a save the terminal queued while the backend was away may "
+                                                "arrive late, and is refused (409 draft_superseded) when the draft "
+                                                "held was saved after it, or a case of the same holder and service "
+                                                "was made after it (its created_at). Absent, unreadable or more than 300 s ahead: "
+                                                "not checked")
 
     @model_validator(mode="after")
     def _saved_by_someone_in_it(self) -> "DraftIn":

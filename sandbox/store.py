@@ -108,6 +108,19 @@ def now_iso(ts: float | None = None) -> str:
     return dt.datetime.fromtimestamp(time.time() if ts is None else ts).astimezone().isoformat(timespec="seconds")
 
 
+def terminal_time(value: str | None) -> float | None:
+    """When something was done at a terminal, by its clock (a decision queued while the backend was away, a draft
+    saved with a notice): a timestamp no later than now, or None when the time is missing, unreadable, without its
+    offset or more than ``CLOCK_SLACK_S`` in the future (the caller then goes by its own clock)."""
+    try:
+        when = dt.datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+    if when.tzinfo is None or when.timestamp() > time.time() + CLOCK_SLACK_S:
+        return None
+    return min(when.timestamp(), time.time())
+
+
 def password_hash(password: str, salt: bytes, iterations: int = PBKDF2_ITERATIONS) -> str:
     return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations).hex()
 
@@ -378,11 +391,34 @@ class Store:
 
     # -- drafts ------------------------------------------------------------------------------
 
+    @staticmethod
+    def _draft_holder(body: dict[str, Any]) -> str:
+        """Whom a draft is for, as its case's holder would be: the company's credit code, or the person."""
+        applicant = body.get("applicant") or {}
+        return applicant.get("credit_code") or applicant.get("id_number") or body["id_number"]
+
+    def draft_superseded(self, body: dict[str, Any], saved: float) -> bool:
+        """Whether a draft save made at ``saved`` (the terminal's time) came too late: the draft held under its key
+        was saved after it (by its own ``saved_at``, else when it was stored; the same save again is not later), or
+        a case of the same holder and service was made after it (its ``created_at``, the terminal's time: not when
+        it arrived, since a case queued before the save may arrive after it)."""
+        holder = self._draft_holder(body)
+        row = self._one("SELECT body FROM drafts WHERE id_number = ? AND holder = ? AND service_code = ?",
+                        body["id_number"], holder, body["service_code"])
+        if row is not None:
+            held = json.loads(row["body"])
+            when = terminal_time(held.get("saved_at"))
+            if when is None:
+                when = dt.datetime.fromisoformat(held["updated_at"]).timestamp()
+            if when > saved:
+                return True
+        cases = self._all("SELECT body FROM cases WHERE holder = ? AND service_code = ?", holder, body["service_code"])
+        return any((terminal_time(json.loads(c["body"]).get("created_at")) or 0.0) > saved for c in cases)
+
     def save_draft(self, body: dict[str, Any], pages: list[tuple[str, str, str, bytes]]) -> dict[str, Any]:
         """Keep a draft (DraftIn's fields) whole, its pages (name, mime, sha256, data) replacing any before:
         one draft per person at the terminal, applicant and service."""
-        applicant = body.get("applicant") or {}
-        holder = applicant.get("credit_code") or applicant.get("id_number") or body["id_number"]
+        holder = self._draft_holder(body)
         with self.tx() as db:
             row = db.execute("SELECT draft_id FROM drafts WHERE id_number = ? AND holder = ? AND service_code = ?",
                              (body["id_number"], holder, body["service_code"])).fetchone()

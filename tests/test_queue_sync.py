@@ -405,3 +405,28 @@ def test_a_queued_draft_is_saved_with_its_pages_once_however_often_sent_and_a_re
     assert saved["form"] == {"n": "kept"} and saved["missing"] == ["M1"]
     assert [a["name"] for a in saved["attachments"]] == ["M2-1.jpg"]
     assert client.draft_page(saved["draft_id"], "M2-1.jpg", saved["attachments"][0]["sha256"]) == SCAN.data
+
+
+def test_a_queued_draft_that_arrives_after_its_holder_s_case_is_a_dead_letter_not_a_draft_again(sandbox, tmp_path):
+    """Queued with a notice on a terminal cut off for long; the citizen meanwhile applied at another terminal:
+    saved now, the draft would be offered again at the next visit and could make a second case."""
+    import datetime as dt
+
+    from common.domain import Application
+    from devices.idcard.samples import sample_identity
+    from kiosk.backend.client import application_draft
+    from offline_queue.item_kinds import DRAFT_SAVE
+    from tests.queue_helpers import TERMINAL
+
+    client = client_for(sandbox.url)
+    box = outbox(tmp_path)
+    person = "330106199003071236"
+    application = Application(client.service("GT-001"), sample_identity("resident"), TERMINAL, form={"n": "kept"})
+    body = dict(application_draft(application, missing=["M1"]),
+                saved_at=(dt.datetime.now().astimezone() - dt.timedelta(hours=2)).isoformat(timespec="seconds"))
+    late = box.enqueue(DRAFT_SAVE.queued(body), "draft-late", person)
+    case, key = payload(client)  # GT-001 for the same person, submitted at another terminal since
+    client.submit_payload(case, key)
+    deliver_all(fast_sync(box, client), box)
+    assert box.item(late).state == "dead" and "draft_superseded" in box.item(late).last_error
+    assert client.drafts(person) == []

@@ -59,3 +59,34 @@ def test_an_older_database_keeps_its_drafts(tmp_path):
         "type": "company", "id_number": ZHANG, "credit_code": "91330106MA2H7Q3K8C"}}, [])
     assert other["draft_id"] != old["draft_id"] and len(store.drafts(ZHANG)) == 2
     store.close()
+
+
+def _at(offset_s: float) -> str:
+    import datetime as dt
+
+    return (dt.datetime.now().astimezone() + dt.timedelta(seconds=offset_s)).isoformat(timespec="seconds")
+
+
+def test_a_save_made_before_the_draft_held_or_a_case_since_is_refused_and_the_same_save_again_is_not(sandbox):
+    """A save a terminal queued while the backend was away may arrive late: it does not replace a newer draft, nor
+    bring back one whose case was submitted since (it would be offered again and make a second case)."""
+    from tests.backend_helpers import client_for
+    from tests.queue_helpers import payload
+
+    client = client_for(sandbox.url)
+    newer = {"id_number": ZHANG, "service_code": "GT-001", "form": {"n": "newer"}, "saved_at": _at(-60)}
+    assert put_draft(sandbox, newer, []).status_code == 200
+    assert put_draft(sandbox, newer, []).status_code == 200  # the same save again (its answer lost): taken
+    late = put_draft(sandbox, dict(newer, form={"n": "older"}, saved_at=_at(-3600)), [])
+    assert (late.status_code, late.json()["error"]["code"]) == (409, "draft_superseded")
+    (held,) = sandbox.store.drafts(ZHANG)
+    assert held["form"] == {"n": "newer"}
+    sandbox.store.delete_draft(held["draft_id"])  # continued elsewhere: the case went, its draft deleted
+    body, key = payload(client, code="GJJ-004")
+    client.submit_payload(dict(body, form={"amount": 50000, "phone": "13800000001"}), key)
+    stale = {"id_number": ZHANG, "service_code": "GJJ-004", "saved_at": _at(-120)}
+    assert put_draft(sandbox, stale, []).json()["error"]["code"] == "draft_superseded"
+    assert sandbox.store.drafts(ZHANG) == []
+    unchecked = {"id_number": ZHANG, "service_code": "GJJ-004", "saved_at": "yesterday"}  # unreadable: as before
+    assert put_draft(sandbox, unchecked, []).status_code == 200
+    assert put_draft(sandbox, dict(stale, saved_at=_at(10)), []).status_code == 200  # after the case: a new one
