@@ -1404,7 +1404,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self._changed()
         self._background(work, self._notice_printed, self._notice_failed)
 
-    def _notice_printed(self, result: tuple[Issued, bool | None]) -> None:
+    def _notice_printed(self, result: tuple[Issued, drafts.Kept | None]) -> None:
         """Said as it happened: a notice the backend did not confirm has no number and is printed as provisional;
         a draft the backend could not take now waits on this terminal, and the citizen is told it is saved once the
         service system is back; a printer that told nothing of itself may not have printed, so the citizen is asked
