@@ -165,7 +165,9 @@ class Sent:
         if self.refused is not None:
             provisional, shown = self.refused
             lines.append(f"  refused offline case {provisional}  (an agent's case with the principal's name mistyped "
-                         f"while the backend was away; its receipt's QR code brought up '{shown}')")
+                         f"while the backend was away; its receipt's QR code brought up '{shown}'; kept as the "
+                         f"agent's saved application, the principal to be corrected at the next visit: SELECT body "
+                         f"FROM drafts WHERE service_code = '{AGENT_SERVICE}')")
         if self.offline_draft:
             lines.append(f"  an application of {self.offline_draft} saved with a notice printed while the line was cut "
                          f"({', '.join(OFFLINE_NOT_BROUGHT)} not brought): kept in the outbox, saved when the line "
@@ -314,6 +316,7 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
             receipts.append(refused.receipt_png)
             walk.wait_until(lambda: any(item.provisional_number == refused.number for item in outbox.items(("dead",))),
                             "the backend to refuse the offline case with the mistyped principal", 60)
+            walk.wait_until(lambda: not outbox.items(("pending",)), "the refused case kept as the agent's draft", 60)
             sent.refused = (refused.number, walk.progress_by_receipt(gui, receipt_code(refused.receipt_png), camera,
                                                                      "-refused"))
             # Cut again as a notice is printed: the notice has no number, what was provided waits in the outbox

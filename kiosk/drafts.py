@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
-from common.backend_errors import AuthError, OfflineError, ServerError
+from common.backend_errors import AuthError, OfflineError, RejectedError, ServerError
 from common.domain import Application, Attachment, CardType, Company, Identity, ServiceItem
 from kiosk.backend.client import BackendClient, application_draft
 from kiosk.materials import Checklist, Provided
+from offline_queue.item_kinds import DRAFT_SAVE
+from offline_queue.outbox import Outbox, OutboxItem, Payload
 
 if TYPE_CHECKING:
     from kiosk.submission import Submitter
@@ -73,6 +76,40 @@ def keep(backend: BackendClient, submitter: Submitter, draft: ToSave) -> Kept:
         log.info("drafts: not saved now (%s): queued", type(exc).__name__)
     submitter.queue_draft(draft.body, draft.pages)
     return Kept.QUEUED
+
+
+def from_case(body: dict[str, Any], files: list[Attachment]) -> ToSave | None:
+    """A queued case (``CaseIn``) as the applicant's saved application: who applies, the form, the licences and pages
+    (not the signature, given again), as of when it was made (``saved_at``: its ``created_at``). None for a body
+    that is not a case's."""
+    applicant, agent = body.get("applicant"), body.get("agent")
+    person = agent if isinstance(agent, dict) else applicant
+    if not isinstance(applicant, dict) or not isinstance(person, dict) or not isinstance(body.get("service_code"), str):
+        return None
+    licences = body.get("material_licences") if isinstance(body.get("material_licences"), dict) else {}
+    pages = [f for f in files if f.mime == "image/jpeg"]
+    done = sorted({f.name.split("-", 1)[0] for f in pages} | set(licences))
+    draft: dict[str, Any] = {"id_number": person.get("id_number"), "service_code": body["service_code"],
+                             "applicant": applicant, "form": body.get("form") or {}, "materials_done": done,
+                             "missing": [], "material_licences": licences, "saved_at": body.get("created_at")}
+    if isinstance(agent, dict):
+        draft["agent"] = agent
+    return ToSave(draft, pages)
+
+
+def kept_when_refused(outbox: Outbox) -> Callable[[OutboxItem, Payload, RejectedError], None]:
+    """For the sync worker (``on_refused``): a case the backend refused on arrival, with no one at the terminal to
+    hear it, is kept as the applicant's saved application, queued after it (``draft_save``): at their next visit,
+    at any terminal, they continue it and put right what was refused (an agent's principal typed again) rather than
+    provide everything again. The dead letter stays for staff."""
+    def keep(item: OutboxItem, payload: Payload, exc: RejectedError) -> None:
+        draft = from_case(payload.body, payload.attachments)
+        if draft is None or not isinstance(draft.body["id_number"], str):
+            return
+        outbox.enqueue(DRAFT_SAVE.queued(draft.body), uuid.uuid4().hex, draft.body["id_number"], None, draft.pages)
+        log.info("drafts: case %s refused on arrival (%s): kept as a saved application", item.provisional_number,
+                 exc.code or exc.status)
+    return keep
 
 
 def resumable(drafts: list[dict[str, Any]], catalogue: list[ServiceItem]) -> list[dict[str, Any]]:

@@ -34,8 +34,9 @@ authenticated with the rest, so an item cannot be turned from one kind into anot
   (the refusal's advice is to apply again: docs/api/payloads.md, "A refused offline case").
 
 - ``draft_save`` (a ``DraftIn`` as ``BackendClient.save_draft_payload`` takes it, its pages the item's attachments): an
-  incomplete application saved with a one-time notice while the backend was away (kiosk/drafts.py, ``keep``), so
-  what the applicant provided reaches the backend for their next visit. Queued under the person who saved it; a save
+  incomplete application saved with a one-time notice while the backend was away (kiosk/drafts.py, ``keep``), or a
+  case the backend refused on arrival with no one at the terminal to hear it (``SyncWorker(on_refused=...)``,
+  ``kiosk.drafts.kept_when_refused``), so what the applicant provided reaches the backend for their next visit. Queued under the person who saved it; a save
   replaces the draft whole, so one sent twice is one draft.
 
 An item behind a case under its provisional number (``follows``: an evaluation, a decision, a draft's deletion) is

@@ -61,12 +61,14 @@ class SyncPolicy:
 class SyncWorker:
     def __init__(self, outbox: Outbox, backend: Deliverer, policy: SyncPolicy = SyncPolicy(), *,
                  on_delivered: Callable[[OutboxItem, Submitted], None] | None = None,
-                 purge_on_delivery: bool = True, retention: Callable[[], dict[str, int]] | None = None) -> None:
+                 purge_on_delivery: bool = True, retention: Callable[[], dict[str, int]] | None = None,
+                 on_refused: Callable[[OutboxItem, Payload, RejectedError], None] | None = None) -> None:
         self._outbox = outbox
         self._retention = retention  # the terminal's whole retention pass (kiosk/retention.py); None: the queue's
         self._backend = backend
         self._policy = policy
         self._on_delivered = on_delivered
+        self._on_refused = on_refused  # a case refused with no one waiting for it: what the terminal keeps of it
         self._purge = purge_on_delivery and policy.purge_after_s == 0
         self._retention_at = 0.0
         self._deliver_lock = threading.Lock()
@@ -206,6 +208,8 @@ class SyncWorker:
             self._offline_streak = 0
             if exc.status == 409:
                 return self._resolve_conflict(item, payload, exc)
+            if item.id != self._awaited:  # nobody at the terminal hears it: what is kept of it is queued first
+                self._notify_refused(item, payload, exc)
             self._outbox.mark_dead(item.id, staff_reasons.refused(exc))
             if item.id == self._awaited:
                 self._refusal = exc  # for deliver_now's caller, who waits on this very item
@@ -263,6 +267,14 @@ class SyncWorker:
             return marked(payload.body) is None  # a case, not an item that waited behind one
         finally:
             payload.wipe()
+
+    def _notify_refused(self, item: OutboxItem, payload: Payload, exc: RejectedError) -> None:
+        if self._on_refused is None:
+            return
+        try:
+            self._on_refused(item, payload, exc)
+        except Exception:  # the item is a dead letter with its reason whatever the listener does
+            log.exception("queue: the refusal listener failed for item %s", item.id)
 
     def _notify_delivered(self, item: OutboxItem, submitted: Submitted) -> None:
         if self._on_delivered is None:

@@ -67,7 +67,9 @@ def check_applicant(store: Store, service: dict, case: CaseIn | DraftIn) -> None
             raise ApiError(422, "company_role", "您在该企业的身份与登记不符，请重新选择企业后再申请",
                            "Your role in this company does not match its records: choose the company again",
                            {"applicant.role": role})
-    if applicant.type == "person" and applicant.card_type == "declared":
+    if applicant.type == "person" and applicant.card_type == "declared" and not isinstance(case, DraftIn):
+        # a draft keeps a declared principal as typed (one refused on arrival is kept so, to be corrected): the
+        # register is asked when its case is submitted
         check_declared(store, applicant.id_number, applicant.name)
     if agent is None:
         return

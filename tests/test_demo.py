@@ -174,10 +174,14 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path, brisk_p
         assert {"M1-1.jpg", "M1-2.jpg", "signature.png"} <= set(pages[myself]) and bodies[myself]["e_licences"]
         assert "signature.png" in pages[sent.cases[2][1]]  # the agent signed
         assert {"M2-1.jpg", "M2-4.jpg", "M3-1.jpg", "M4-1.jpg"} <= set(pages[resumed])
-        # the resumed drafts became cases; the one left with a notice while the line was cut arrived from the outbox
-        ((service, draft_body),) = store.execute("SELECT service_code, body FROM drafts").fetchall()
-        kept = json.loads(draft_body)
-        assert service == sent.offline_draft == "CS-006" and kept["missing"] == ["M3"] and kept["form"]
+        # the resumed drafts became cases; the one left with a notice while the line was cut arrived from the outbox,
+        # and the agent's case refused on arrival came back as the agent's draft, its principal to be corrected
+        saved = {service: json.loads(body) for service, body in store.execute("SELECT service_code, body FROM drafts")}
+        assert set(saved) == {"CS-006", "JZ-002"}
+        refused_draft = saved["JZ-002"]
+        assert refused_draft["agent"]["id_number"] == card_holder and refused_draft["applicant"]["name"] == "李洋例"
+        kept = saved["CS-006"]
+        assert sent.offline_draft == "CS-006" and kept["missing"] == ["M3"] and kept["form"]
         assert {"M1", "M2"} <= set(kept["materials_done"]) and "M3" not in kept["materials_done"]
         assert {"M1", "M2"} <= {a["name"][:2] for a in kept["attachments"]} | set(kept["material_licences"])
         assert kept["attachments"]  # a page taken on the camera arrived with it

@@ -102,3 +102,35 @@ def test_a_principal_the_register_refuses_at_submission_is_typed_again_and_nothi
     body = sandbox.store.case_body(session.receipt.case_number)
     assert body["applicant"]["name"] == "李样例" and body["agent"]["id_number"] == AGENT_ID
     assert len(sandbox.store.attachments(session.receipt.case_number)) >= pages
+    # the refusal was heard at the terminal: nothing kept as a draft besides what the agent corrected there
+    assert not services.queue.outbox.items(("pending",)) and services.backend.drafts(AGENT_ID) == []
+
+
+def test_a_case_refused_on_arrival_is_kept_as_a_saved_application_and_continued_with_the_principal_corrected(
+        services, sandbox):
+    """Nobody was at the terminal to hear the refusal: the case comes back as the agent's saved application (its
+    form and pages), continued at the next visit; the register refuses the principal again at once, the agent
+    corrects it, and the case goes with everything else kept."""
+    provisional = _agent_offline_with_a_mistyped_principal(services, sandbox)
+    outbox = services.queue.outbox
+    wait_for(lambda: services.backend.drafts(AGENT_ID), "the refused case kept as a draft")  # queued after the refusal
+    (dead,) = outbox.items(("dead",))
+    assert dead.provisional_number == provisional and dead.has_payload  # the dead letter stays for staff
+    (kept,) = services.backend.drafts(AGENT_ID)
+    assert kept["service_code"] == "JZ-002" and kept["agent"]["id_number"] == AGENT_ID
+    assert kept["applicant"]["name"] == WRONG_NAME and kept["form"] == FORMS["JZ-002"] and kept["attachments"]
+    assert not any(a["name"] == "signature.png" for a in kept["attachments"])  # signed again
+    session = services.new_citizen_session()
+    identify(session)
+    session.resume_draft(kept["draft_id"])
+    assert session.step in (Step.MATERIALS, Step.FORM), session.notice
+    provide_materials(session)  # the pages kept; signed again
+    session.confirm()
+    assert session.step is Step.PRINCIPAL and session.correcting_principal
+    session.submit_principal(PRINCIPAL_ID, "李样例")
+    session.confirm()
+    assert session.receipt is not None and not session.receipt.provisional, session.notice
+    body = sandbox.store.case_body(session.receipt.case_number)
+    assert body["applicant"]["name"] == "李样例" and body["form"] == FORMS["JZ-002"]
+    wait_for(lambda: not outbox.items(("pending",)), "the draft's deletion behind the case")
+    assert services.backend.drafts(AGENT_ID) == []
