@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from common.backend_errors import AuthError, OfflineError, RejectedError, ServerError
 from common.domain import Application, Attachment, CardType, Company, Identity, ServiceItem
 from kiosk.backend.client import BackendClient, application_draft
+from kiosk.backend.declarations import material_and_page
 from kiosk.materials import Checklist, Provided
 from offline_queue.item_kinds import DRAFT_SAVE
 from offline_queue.outbox import Outbox, OutboxItem, Payload
@@ -52,13 +53,6 @@ def to_save(application: Application, checklist: Checklist, files: list[Attachme
     return ToSave(body, pages)
 
 
-def save(backend: BackendClient, application: Application, checklist: Checklist,
-         files: list[Attachment], missing: list[str] | None = None) -> dict[str, Any]:
-    """Keep the application as it stands (``to_save``) with the backend now: the saved ``Draft``."""
-    draft = to_save(application, checklist, files, missing)
-    return backend.save_draft_payload(draft.body, draft.pages)
-
-
 class Kept(Enum):
     SAVED = "saved"      # the backend holds it: found at the next visit at any terminal of the hall
     QUEUED = "queued"    # in this terminal's encrypted outbox, saved when the backend is back
@@ -87,8 +81,8 @@ def from_case(body: dict[str, Any], files: list[Attachment]) -> ToSave | None:
     if not isinstance(applicant, dict) or not isinstance(person, dict) or not isinstance(body.get("service_code"), str):
         return None
     licences = body.get("material_licences") if isinstance(body.get("material_licences"), dict) else {}
-    pages = [f for f in files if f.mime == "image/jpeg"]
-    done = sorted({f.name.split("-", 1)[0] for f in pages} | set(licences))
+    pages = [f for f in files if f.mime == "image/jpeg"]  # declared when the case was queued: their names read
+    done = sorted({material_and_page(f.name)[0] for f in pages} | set(licences))
     draft: dict[str, Any] = {"id_number": person.get("id_number"), "service_code": body["service_code"],
                              "applicant": applicant, "form": body.get("form") or {}, "materials_done": done,
                              "missing": [], "material_licences": licences, "saved_at": body.get("created_at")}
@@ -102,14 +96,14 @@ def kept_when_refused(outbox: Outbox) -> Callable[[OutboxItem, Payload, Rejected
     hear it, is kept as the applicant's saved application, queued after it (``draft_save``): at their next visit,
     at any terminal, they continue it and put right what was refused (an agent's principal typed again) rather than
     provide everything again. The dead letter stays for staff."""
-    def keep(item: OutboxItem, payload: Payload, exc: RejectedError) -> None:
+    def keep_refused(item: OutboxItem, payload: Payload, exc: RejectedError) -> None:
         draft = from_case(payload.body, payload.attachments)
         if draft is None or not isinstance(draft.body["id_number"], str):
             return
         outbox.enqueue(DRAFT_SAVE.queued(draft.body), uuid.uuid4().hex, draft.body["id_number"], None, draft.pages)
         log.info("drafts: case %s refused on arrival (%s): kept as a saved application", item.provisional_number,
                  exc.code or exc.status)
-    return keep
+    return keep_refused
 
 
 def resumable(drafts: list[dict[str, Any]], catalogue: list[ServiceItem]) -> list[dict[str, Any]]:
