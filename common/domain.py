@@ -204,6 +204,7 @@ class Application:
     principal: Identity | None = None
     e_licences: list[str] = field(default_factory=list)  # electronic licences standing in for paper materials
     material_licences: dict[str, str] = field(default_factory=dict)  # material code -> the licence standing in
+    refusing: bool = False  # submitted at a window to be refused (不予受理): the backend does not check its form
 
     @property
     def apply_as(self) -> ApplyAs:
@@ -240,6 +241,8 @@ class Application:
             body["material_licences"] = dict(self.material_licences)
         if self.consents:
             body["consents"] = [c.payload() for c in self.consents]
+        if self.refusing:
+            body["refusing"] = True
         return body
 
 

@@ -357,6 +357,7 @@ def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         gui.services.backend.take_queue_ticket(service_code=CLERK_SERVICE, idempotency_key=uuid.uuid4().hex)
         sent.ticket = walk.clerk_call_ticket(gui, camera)
         walk.clerk_check_materials(gui, CLERK_SERVICE, (), camera, scanned=CLERK_MATERIALS)  # scanned at the window
+        walk.clerk_fill_form(gui, camera, leave=("phone",))  # typed as far as the applicant could: kept with the draft
         sent.notice = walk.clerk_issue_notice(gui, camera)
         walk.clerk_applicant_rates(gui, 4, camera)
         sent.window_rating = 4
@@ -367,6 +368,7 @@ def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         sent.not_accepted = walk.clerk_refuse(gui, REFUSAL_REASON, camera=camera)
         walk.clerk_next_applicant(gui)
         walk.clerk_check_materials(gui, ACCEPTED_SERVICE, (), camera, scanned=ACCEPTED_MATERIALS)
+        walk.clerk_fill_form(gui, camera)
         sent.window_accepted = walk.clerk_accept(gui, camera)
         walk.clerk_next_applicant(gui)
         if sent.window_draft_notice:  # the kiosk's saved application, continued here with what was missing

@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (QComboBox, QLineEdit, QListWidget, QStyle, QStyle
 
 from common import provisional
 from common.i18n import _
-from common.domain import ApplyAs, FieldType, FormField
+from common.domain import ApplyAs
 from kiosk.forms import Keyboard
 from kiosk.materials import Provided
 from kiosk.workflows.citizen import Step
 from entry.file_writer import BackgroundWriter
+from sandbox.form_answers import ANSWERS, answer_for
 from ui.display import TARGETS, display_for
 from ui.app import Gui
 from ui.keyboard import TouchKeyboard
@@ -243,25 +244,6 @@ class Journey:
     @property
     def provisional(self) -> bool:
         return provisional.is_valid(self.number)
-
-
-# What the demo's citizen answers, by field name; a field not here gets a plain answer of its kind.
-ANSWERS = {
-    "business_name": "示例便利店", "business_scope": "日用百货零售", "phone": "13800000001",
-    "residence_address": "浙江省杭州市西湖区示例路1号", "amount": "50000", "registered_capital": "100",
-    "period_from": "20260101", "period_to": "20260630", "reason": "lost", "licence_copy": "original",
-    "delivery": "pickup",
-}
-_PLAIN = {FieldType.PHONE: "13800000001", FieldType.NUMBER: "1", FieldType.DIGITS: "1", FieldType.DATE: "20260101",
-          FieldType.LATIN_TEXT: "Example", FieldType.ID_NUMBER: "330106199003071236"}
-
-
-def answer_for(field: FormField) -> str:
-    if field.name in ANSWERS and (not field.choices or ANSWERS[field.name] in {c.value for c in field.choices}):
-        return ANSWERS[field.name]
-    if field.type is FieldType.CHOICE:
-        return field.choices[0].value if field.choices else ""
-    return _PLAIN.get(field.type, "示例")
 
 
 def key_in(keyboard: TouchKeyboard, field: QLineEdit, value: str, what: str) -> None:
@@ -707,6 +689,41 @@ def clerk_scan(gui: Gui, code: str, camera: Camera | None = None) -> None:
     if desk.scanned(code) is None:
         raise WalkError(f"{code} was not scanned: {desk.notice.message if desk.notice else 'nothing said'}")
     _snap(camera, gui, "window-scanned")
+
+
+def clerk_fill_form(gui: Gui, camera: Camera | None = None, leave: tuple[str, ...] = ()) -> None:
+    """The clerk opens the application form, types every field the applicant's answers call for on the desk's
+    keyboard (a field the card filled is left as it is) and chooses the choices; ``leave``: fields left empty.
+    Then back to the materials."""
+    screen, desk = gui.window.view.desk_screen, gui.window.desk
+    tap(screen.form_toggle, "'application form' button")
+    wait_until(screen.form.isVisible, "the application form", 5)
+    fill_form_panel(screen.form, leave)
+    wrong = {name for name in desk.form_messages() if name not in leave}
+    if wrong:
+        raise WalkError(f"the application form still has {sorted(wrong)} to put right")
+    _snap(camera, gui, "window-form")
+    tap(screen.form_toggle, "'materials' button")
+    wait_until(lambda: not screen.form.isVisible(), "the materials list back", 5)
+
+
+def fill_form_panel(form, leave: tuple[str, ...] = ()) -> None:
+    """Each empty field of the window's form panel (ui/form_panel.py) typed key by key, as the desk's keyboard and
+    its input method deliver them, then Tab to the next; each choice chosen from its list."""
+    for name, row in form.rows.items():
+        value = "" if name in leave else answer_for(row.field)
+        if row.choice is not None:
+            if value and row.choice.currentData() != value:
+                choose(row.choice, value, f"choice of {name}")
+        elif row.edit is not None and value and not row.edit.text():
+            tap(row.edit, f"form field {name}")
+            row.edit.selectAll()
+            for ch in value:
+                for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                    QCoreApplication.sendEvent(row.edit, QKeyEvent(kind, Qt.Key.Key_unknown,
+                                                                   Qt.KeyboardModifier.NoModifier, ch))
+            QTest.keyClick(row.edit, Qt.Key.Key_Tab)  # on to the next field: this one is judged
+            settle()
 
 
 def clerk_issue_notice(gui: Gui, camera: Camera | None = None) -> str:

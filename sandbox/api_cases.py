@@ -136,7 +136,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
             raise ApiError(422, "bad_id_number", "身份证号码校验不通过", "The ID number fails its check",
                            {"applicant.id_number": "check character"})
         check_applicant(store, service, case)  # who applies, before what they typed into the form
-        if settings.get("enforce_forms"):
+        if settings.get("enforce_forms") and not case.refusing:  # a case to be refused is taken as it is
             wrong = form_errors(service, case.form)
             if wrong:
                 raise ApiError(422, "form_invalid", "表单有必填项未填或填写不正确",

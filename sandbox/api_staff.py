@@ -105,6 +105,10 @@ def routes(store: Store, settings: dict) -> APIRouter:
         if case["status"] not in ("submitted",):
             raise ApiError(409, "already_decided", "该办件已作出受理决定", "This case has already been decided",
                            {"status": case["status"]})
+        if (store.case_body(case_number) or {}).get("refusing") and body.decision != "not_accepted":
+            raise ApiError(409, "refusing_case", "该申请为不予受理提交，表单未经校验，只能作出不予受理决定",
+                           "This case was submitted to be refused, its form unchecked: it can only be not accepted",
+                           {"decision": body.decision})
         if body.decision == "incomplete" and not (body.notice_id and store.notice_exists(body.notice_id)):
             raise ApiError(422, "notice_required", "材料不全须先出具一次性告知书",
                            "An incomplete decision needs its one-time notice", {"notice_id": "required"})

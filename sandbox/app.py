@@ -63,7 +63,9 @@ def create_app(store: Store, faults: FaultSwitches | None = None,
                               "signing'), and every answer to a signed request is signed back (X-Response-"
                               "Signature, 'Answer signing'); every error body is {error: {code, message_zh, "
                               "message_en, fields}}.")
-    settings = {"remote_config": copy.deepcopy(remote_config or DEFAULT_REMOTE_CONFIG)}
+    # enforce_forms: a case's form checked against its service's (sandbox/case_form.py); a test turns it off to send
+    # a form the terminals would never send
+    settings = {"remote_config": copy.deepcopy(remote_config or DEFAULT_REMOTE_CONFIG), "enforce_forms": True}
     app.state.store, app.state.settings = store, settings
     app.state.faults = faults or FaultSwitches()
 

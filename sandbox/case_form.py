@@ -1,11 +1,10 @@
 """The sandbox's check of a submitted case's form against its service's form definition.
 
-Switched by the sandbox setting `enforce_forms` (app.state.settings, default off: the kiosk does not
-fill forms yet, see docs/api/payloads.md 'Form fields'). When on, a case whose form misses a required
-field, or whose value fails the field's pattern, length, bounds or choices, is refused with 422
-`form_invalid` naming each field. The kiosk's own, kind-aware check with messages for the citizen is
-kiosk/forms.py; this one is the backend's last word on the contract's rules.
-"""
+Switched by the sandbox setting `enforce_forms` (app.state.settings, on by default: the kiosk's form screen and the
+window's form panel fill every form). A case whose form misses a required field, or whose value fails the field's
+pattern, length, bounds or choices, is refused with 422 `form_invalid` naming each field; a case a window submits to
+refuse (`refusing`) is not checked. The terminal's own, kind-aware check with messages for the citizen and the clerk
+is kiosk/forms.py; this one is the backend's last word on the contract's rules."""
 
 from __future__ import annotations
 

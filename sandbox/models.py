@@ -414,6 +414,9 @@ class CaseIn(Strict):
                                                   "with it (once per consent_key), so one made offline is not lost")
     provisional_number: Optional[str] = Field(default=None, pattern=PROVISIONAL,
                                               description="set when the terminal accepted the case offline")
+    refusing: bool = Field(default=False, description="submitted at a window to be refused (不予受理): its form is "
+                                                      "not checked, and the only decision it takes is not_accepted "
+                                                      "(else 409 refusing_case)")
 
     @model_validator(mode="after")
     def _an_agent_acts_for_a_person(self) -> "CaseIn":

@@ -16,6 +16,7 @@ from kiosk.backend.client import BackendClient
 from common.signing import H_NONCE, H_RESPONSE_SIGNATURE, H_SERVER_TIME, Signer, demo_key
 from kiosk.config import BackendConfig
 from common.domain import Application
+from sandbox.form_answers import answers
 
 TERMINAL = "T-TEST"
 
@@ -38,7 +39,7 @@ def signed(method: str, url_base: str, path: str, body: bytes = b"", terminal: s
 def application(client: BackendClient, code: str = "GT-001", sample: str = "resident",
                 terminal: str = TERMINAL) -> Application:
     service = client.service(code)
-    return Application(service, sample_identity(sample), terminal, form={"phone": "13800000000"})
+    return Application(service, sample_identity(sample), terminal, form=answers(service))
 
 
 @dataclass

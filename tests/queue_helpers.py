@@ -11,6 +11,7 @@ from common.domain import Application, Attachment
 from offline_queue.crypto import Sealer
 from offline_queue.outbox import Outbox, QueueLimits
 from offline_queue.sync import SyncPolicy, SyncWorker
+from sandbox.form_answers import answers
 from tests.backend_helpers import TERMINAL
 
 KEY = bytes(range(32))
@@ -27,7 +28,8 @@ def fast_sync(box: Outbox, client, **policy) -> SyncWorker:
 
 
 def payload(client, provisional: str | None = None, code: str = "GT-001", sample: str = "resident") -> tuple[dict, str]:
-    app = Application(client.service(code), sample_identity(sample), TERMINAL, form={"n": uuid.uuid4().hex})
+    service = client.service(code)  # its form answered, and a field of no service's to tell payloads apart
+    app = Application(service, sample_identity(sample), TERMINAL, form={**answers(service), "n": uuid.uuid4().hex})
     body = app.payload()
     if provisional:
         body["provisional_number"] = provisional

@@ -5,6 +5,7 @@ import time
 import pytest
 
 from common.backend_errors import RejectedError
+from sandbox.form_answers import answers
 from common.domain import Application, Consent
 from devices.idcard.samples import sample_identity
 from tests.backend_helpers import TERMINAL, client_for, signed
@@ -63,7 +64,7 @@ def test_a_consent_made_offline_waits_with_the_case_and_is_recorded_once(service
     consents = [Consent(identity.id_number, "identity", "id_card", "pipl-identity-2026.1"),
                 Consent(identity.id_number, "licences", "id_card", "pipl-licences-2026.1", "GT-001")]
     app = Application(services.backend.service("GT-001"), identity, services.config.terminal.id,
-                      form={"phone": "13800000000"}, consents=consents)
+                      form=answers(services.backend.service("GT-001")), consents=consents)
     sandbox.faults.set("error")
     outcome = services.submitter.submit(app)
     assert outcome.provisional and sandbox.store.consents(identity.id_number) == []
@@ -86,7 +87,7 @@ def test_a_consent_recorded_online_is_linked_not_doubled_when_its_case_arrives(c
     identity = sample_identity("resident")
     given = Consent(identity.id_number, "identity", "id_card", "v1")
     online = client.record_consent(given)
-    app = Application(client.service("GT-001"), identity, TERMINAL, form={"phone": "13800000000"}, consents=[given])
+    app = Application(client.service("GT-001"), identity, TERMINAL, form=answers(client.service("GT-001")), consents=[given])
     submitted = client.submit(app)
     (stored,) = client.consents(identity.id_number)
     assert stored.consent_id == online.consent_id and stored.case_number == submitted.case_number
@@ -94,7 +95,7 @@ def test_a_consent_recorded_online_is_linked_not_doubled_when_its_case_arrives(c
 
 def test_a_case_with_a_licences_consent_without_service_is_refused_whole(client):
     identity = sample_identity("resident")
-    app = Application(client.service("GT-001"), identity, TERMINAL, form={"phone": "13800000000"},
+    app = Application(client.service("GT-001"), identity, TERMINAL, form=answers(client.service("GT-001")),
                       consents=[Consent(identity.id_number, "licences", "id_card", "v1")])
     with pytest.raises(RejectedError) as caught:
         client.submit(app)

@@ -110,7 +110,7 @@ def test_a_409_is_resolved_only_under_the_items_own_idempotency_key(sandbox, tmp
     client = client_for(sandbox.url)
     box = outbox(tmp_path)
     body, key = payload(client, "P-T-TEST-20261127-00006-Q")
-    earlier = client.submit_payload(dict(body, form={"phone": "13900000000"}), key)  # another version got there
+    earlier = client.submit_payload(dict(body, form=dict(body["form"], n="another")), key)  # another version got there
     item = box.enqueue(body, key, body["applicant"]["id_number"], "P-T-TEST-20261127-00006-Q")
     deliver_all(fast_sync(box, client), box)
     assert box.item(item).state == "delivered" and box.item(item).case_number == earlier.case_number

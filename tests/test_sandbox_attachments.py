@@ -35,8 +35,8 @@ def post(sandbox, payload: dict, files: list[Attachment]):
                   headers={"Idempotency-Key": uuid.uuid4().hex, "Content-Type": content_type})
 
 
-def case(client, files, **changes) -> dict:
-    payload = dict(application(client).payload(), attachments=declare(files))
+def case(client, files, service_code: str = "GT-001", **changes) -> dict:
+    payload = dict(application(client, service_code).payload(), attachments=declare(files))
     payload.update(changes)
     return payload
 

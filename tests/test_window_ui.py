@@ -4,7 +4,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from common.domain import RatingReason
 from devices.receipt.virtual import render
 from kiosk.workflows.clerk import Desk
-from tests.window_steps import signed_in
+from tests.window_steps import fill_form, signed_in
 
 
 @pytest.fixture
@@ -38,6 +38,7 @@ def _signed_in_with_applicant(gui, qtbot, service: str, reader: str = "id_reader
     screen = view.desk_screen
     screen.services.setCurrentIndex(screen.services.findData(service))
     screen._service_chosen(screen.services.currentIndex())
+    fill_form(view.desk)  # the application form as the applicant answers it (tests/window_steps.py)
     return view, screen
 
 

@@ -3,6 +3,13 @@
 
 from devices.idcard.samples import sample_identity
 from kiosk.workflows.clerk import Desk
+from sandbox.form_answers import answers
+
+
+def fill_form(desk):
+    """The service's application form typed in as the applicant answers it (sandbox/form_answers.py)."""
+    for name, value in answers(desk.service).items():
+        desk.set_form_value(name, value)
 
 
 def desk_checking(services, service: str):
@@ -13,6 +20,7 @@ def desk_checking(services, service: str):
     desk.card_read(sample_identity("resident"))
     desk.choose_service(service)
     assert desk.step is Desk.CHECKING
+    fill_form(desk)
     return desk
 
 
@@ -34,11 +42,13 @@ def with_card(gui, qtbot, sample: str = "resident"):
     return view
 
 
-def checking(gui, qtbot, service: str):
+def checking(gui, qtbot, service: str, fill: bool = True):
     """The sandbox's clerk signed in, the sample resident's card read and ``service`` chosen from the list: the desk
-    checks that service's materials. Returns the window's view and its desk screen."""
+    checks that service's materials, its form filled in (``fill``). Returns the window's view and its desk screen."""
     view = with_card(gui, qtbot)
     screen = view.desk_screen
     screen.services.setCurrentIndex(screen.services.findData(service))
     screen._service_chosen(screen.services.currentIndex())
+    if fill:
+        fill_form(view.desk)  # typed in the form's panel in tests/test_clerk_form.py and the demo
     return view, screen

@@ -11,6 +11,7 @@ from kiosk.materials import with_note
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.copy_row import CopyRow
 from ui.draft_row import DraftRow
+from ui.form_panel import FormPanel
 from ui.customer_screen import CustomerScreen
 from ui.handover_row import HandoverRow
 from ui.licence_row import LicenceRow
@@ -40,7 +41,14 @@ class DeskScreen(Screen):
         self.applicant.setContentsMargins(16, 8, 16, 8)  # the text off the box's border, as the kiosk's cards
         self.applicant.setMinimumHeight(160)
         self.services = QComboBox()
+        # a long service name never widens the window: the form's button shares the row (large English: 1,632 px)
+        self.services.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.services.setMinimumContentsLength(8)
         self.services.activated.connect(self._service_chosen)
+        # the application form in the materials' place, and the button between the two (ui/form_panel.py)
+        self.form = FormPanel(desk)
+        self.form_toggle = button("", self._toggle_form)
+        self._showing_form = False
         self.materials = QListWidget()
         self.materials.itemChanged.connect(self._material_changed)
         self.scan = ScanRow(desk, self.materials, lambda: self._filling)  # scanned on the document camera
@@ -52,7 +60,7 @@ class DeskScreen(Screen):
         # read from the start of its line as the clerk's other texts are: centred, a wrapped message's second line
         # sat in the middle under the first (the headless demo's window screenshots)
         self.notice = NoticeLabel(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.accept = button("primary", desk.accept)
+        self.accept = button("primary", self._accept)
         self.issue = button("", desk.issue_notice)
         self.next = button("", desk.next_applicant)
         self.sign_out = button("", desk.sign_out)
@@ -76,10 +84,14 @@ class DeskScreen(Screen):
         left.addWidget(self.print_again)
         left.addWidget(self.next)
         left.addWidget(self.sign_out)
-        right.addWidget(self.services)
+        chosen = QHBoxLayout()
+        chosen.addWidget(self.services, 1)
+        chosen.addWidget(self.form_toggle)
+        right.addLayout(chosen)
         right.addWidget(self.drafts)
         right.addWidget(self.handover)
         right.addWidget(self.scan, 1)  # the materials list, the scanning row under it
+        right.addWidget(self.form, 1)  # or the application form in their place
         right.addWidget(self.copy)
         right.addWidget(self.notice)
         right.addWidget(self.rating)
@@ -97,6 +109,21 @@ class DeskScreen(Screen):
         code = self.services.itemData(index)
         if code:
             self._desk.choose_service(code)
+
+    def _toggle_form(self) -> None:
+        self._showing_form = not self._showing_form
+        self.refresh(self._desk)
+
+    def _accept(self) -> None:
+        """Accept; when the form stops it, the form is shown at its first field to put right."""
+        self._desk.accept()
+        if self._desk.form_checked and self._desk.form_messages() and self._desk.step is Desk.CHECKING:
+            self._showing_form = True
+            self.refresh(self._desk)
+            wrong = self.form.first_wrong()
+            if wrong is not None:
+                wrong.setFocus()
+                self.form.scroll.ensureWidgetVisible(wrong)
 
     def _material_chosen(self, *_items) -> None:
         if not self._filling:
@@ -134,8 +161,13 @@ class DeskScreen(Screen):
             self.drafts.hide()
         if asking_why or questioning:
             self.handover.hide()
-        if asking_why:
+        # the form only while the matter's materials are checked; else the materials' list is what the window shows
+        self._showing_form = self._showing_form and desk.step is Desk.CHECKING and bool(desk.service and desk.service.form)
+        if asking_why or self._showing_form:
             self.scan.hide()
+        if not self._showing_form:  # closed, it holds nothing of the applicant: built again from the desk when opened
+            self.form.hide()
+            self.form.forget()
         self.notice.show_notice(desk.notice)  # its lines change with the room the rest leaves: set before they show
         self._filling = True
         self.services.clear()
@@ -183,7 +215,18 @@ class DeskScreen(Screen):
         self.print_again.setVisible(desk.can_print_again())
         if not (asking_why or questioning):
             self.handover.show_desk(desk)
-        if not asking_why:
+        # no taller than the list beside it: the row's every pixel is the materials list's (large English)
+        self.form_toggle.setFixedHeight(self.services.sizeHint().height())
+        self.form_toggle.setVisible(desk.step is Desk.CHECKING and bool(desk.service and desk.service.form)
+                                    and not asking_why)
+        to_fill = len(desk.form_messages())
+        self.form_toggle.setText(_("Materials") if self._showing_form else
+                                 ngettext("Application form ({n} to fill)", "Application form ({n} to fill)",
+                                          to_fill).format(n=to_fill) if to_fill else _("Application form"))
+        if self._showing_form:
+            self.form.show_desk(desk)
+            self.form.show()
+        elif not asking_why:
             self.scan.show()
         self.queue.show_desk(desk)
         self.copy.show_desk(desk)

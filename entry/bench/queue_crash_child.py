@@ -22,6 +22,7 @@ def main(argv: list[str]) -> int:
     from common.domain import Application, Attachment
     from kiosk.queue_setup import build_queue
     from offline_queue.sync import SyncPolicy, SyncWorker
+    from sandbox.form_answers import answers
 
     data_dir, url, drain = Path(argv[0]), argv[1], "--drain" in argv
     offset = float(argv[argv.index("--clock-offset-s") + 1]) if "--clock-offset-s" in argv else 0.0
@@ -46,7 +47,7 @@ def main(argv: list[str]) -> int:
     scan = Attachment("M2-1.jpg", "image/jpeg", b"\xff\xd8\xff" + bytes(40_000))
     n = 0
     while True:
-        app = Application(service, sample_identity("resident"), config.terminal.id, form={"seq": n})
+        app = Application(service, sample_identity("resident"), config.terminal.id, form={**answers(service), "seq": n})
         app.id = "crash-" + uuid.uuid4().hex
         number = queue.sequence.next()
         payload = dict(app.payload(), provisional_number=number)

@@ -298,12 +298,23 @@ class WindowMonkey(SeededMonkey):
         services.activated.emit(index)  # as a choice in the open list is reported
         settle()
 
+    def _to_materials(self) -> None:
+        """The application form open: the clerk goes back to the materials list (its button) to work on them."""
+        from entry.walkthrough import tap
+
+        screen = self.screen()
+        toggle = getattr(screen, "form_toggle", None)  # the desk's screen (the sign-in's has a form of its own)
+        if toggle is not None and screen.form.isVisible() and toggle.isVisible() and toggle.isEnabled():
+            self.note("to_materials", f"{toggle.text()!r}")
+            tap(toggle, "'materials' button")
+
     def mark(self) -> None:
         """The clerk ticks or unticks a material as the applicant hands it over (or not)."""
         from PySide6.QtCore import Qt
 
         from entry.walkthrough import settle
 
+        self._to_materials()
         materials = getattr(self.screen(), "materials", None)
         if materials is None or not materials.isVisible() or not materials.isEnabled() or materials.count() == 0:
             self.tap()
@@ -318,6 +329,7 @@ class WindowMonkey(SeededMonkey):
         """A material chosen in the list, then "Scan" (a page, or the next), "Retake" or "Remove" when it has pages."""
         from entry.walkthrough import settle, tap
 
+        self._to_materials()
         row = getattr(self.screen(), "scan", None)
         materials = getattr(self.screen(), "materials", None)
         if row is None or not row.controls.isVisible() or materials is None or materials.count() == 0:
@@ -340,6 +352,7 @@ class WindowMonkey(SeededMonkey):
         in the window's left column), "Use licence" (ui/licence_row.py)."""
         from entry.walkthrough import settle, tap
 
+        self._to_materials()
         row = getattr(self.screen(), "licences", None)
         materials = getattr(self.screen(), "materials", None)
         if row is None or not row.isVisible() or materials is None or materials.count() == 0:
@@ -428,6 +441,7 @@ class WindowMonkey(SeededMonkey):
 
         from entry.walkthrough import settle, tap
 
+        self._to_materials()
         screen, desk = self.screen(), self.desk
         materials = getattr(screen, "materials", None)
         if materials is None or not materials.isVisible() or not materials.isEnabled():
@@ -452,6 +466,8 @@ class WindowMonkey(SeededMonkey):
                 item.setCheckState(Qt.CheckState.Checked)
                 settle()
         self.note("knows", f"ticks {len(missing)} material(s), then {screen.accept.text()!r}")
+        if desk.form_messages() and screen.form_toggle.isVisible() and screen.form_toggle.isEnabled():
+            self._fill_form(screen)  # the application form typed in from the applicant's answers
         if not screen.accept.isEnabled():
             self.note("knows", "'Accept' stayed disabled")
             return
@@ -465,6 +481,19 @@ class WindowMonkey(SeededMonkey):
         self.settle("the acceptance")
         if desk.result:
             self.tally.count("accepted")
+
+    def _fill_form(self, screen) -> None:
+        """The form's panel opened, its empty fields typed and its choices chosen (entry/walkthrough.py), back to
+        the materials; what was typed is the applicant's."""
+        from entry.walkthrough import fill_form_panel, tap
+
+        tap(screen.form_toggle, "'application form' button")
+        fill_form_panel(screen.form)
+        for value in self.desk.form_values.values():
+            self._gave(value)
+        self.note("knows", f"fills the form: {len(self.desk.form_messages())} field(s) still wrong")
+        if screen.form_toggle.isVisible() and screen.form.isVisible():
+            tap(screen.form_toggle, "'materials' button")
 
     def camera_fault(self) -> None:
         """The document camera unplugged, giving no picture or hanging, or set right again (more often)."""
@@ -752,7 +781,9 @@ class WindowMonkey(SeededMonkey):
             ("scanned pages", desk.page_count()), ("page thumbnails", self.view.desk_screen.scan._thumbs),
             ("licence consent", desk.licence_consent), ("offered licences", desk.offered),
             ("company", desk.company), ("company code", desk.company_code), ("for a company", desk.for_company),
-            ("company field", self.view.desk_screen.licences.company.code.text())) if value}
+            ("company field", self.view.desk_screen.licences.company.code.text()), ("form", desk.form_values),
+            ("form fields", [n for n, r in self.view.desk_screen.form.rows.items()
+                             if r.edit is not None and r.edit.text()])) if value}
         pages, self._pages = self._pages, []
         if any(len(page) for page in pages):
             left["pages not zeroed"] = sum(1 for page in pages if len(page))

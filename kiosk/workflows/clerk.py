@@ -38,6 +38,7 @@ from kiosk.workflows.clerk_copy import DeskCopy
 from kiosk.workflows.clerk_documents import DeskDocuments
 from kiosk.drafts import Kept
 from kiosk.workflows.clerk_drafts import DeskDrafts, save_again
+from kiosk.workflows.clerk_form import DeskForm
 from kiosk.workflows.clerk_handover import DeskHandover
 from kiosk.workflows.clerk_licences import DeskLicences
 from kiosk.workflows.clerk_queue import DeskQueue
@@ -75,7 +76,7 @@ class Desk(enum.Enum):
 
 
 class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, DeskSignature, DeskQueue, DeskScan,
-                DeskLicences, DeskCompany, DeskDrafts, RatingTaps):
+                DeskLicences, DeskCompany, DeskDrafts, DeskForm, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  audit: AuditTrail, terminal_id: str, masker: Masker, staff_sign_in: StaffSignIn,
                  document_printer: DocumentPrinter | None = None, hall: str = "", signs_at_window: bool = False,
@@ -106,6 +107,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self._init_licences(consent_on_screen)  # electronic licences for materials (kiosk/workflows/clerk_licences.py)
         self._init_company()  # a matter for a company (kiosk/workflows/clerk_company.py)
         self._init_drafts()  # the applicant's saved applications, continued here (kiosk/workflows/clerk_drafts.py)
+        self._init_form()  # the service's application form, typed by the clerk (kiosk/workflows/clerk_form.py)
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -214,6 +216,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self._forget_licences()  # a consent is for one service (kiosk/workflows/clerk_licences.py)
         self._start_company()  # for a company: chosen for this service (kiosk/workflows/clerk_company.py)
         self._leave_draft()  # a saved application continued is for its own service (kiosk/workflows/clerk_drafts.py)
+        self._start_form(service, self.identity)  # the card's values in it (kiosk/workflows/clerk_form.py)
         self._audit_step("service_chosen", service.code)
 
     def mark(self, material_code: str, provided: bool) -> None:
@@ -238,11 +241,17 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         if self.applicant_problem() is not None:  # a company's matter without its company (clerk_company.py)
             self._go(Desk.CHECKING, Notice(self.applicant_problem()))
             return
+        form_problem = self.form_problem()  # the backend refuses a case whose form is not complete (clerk_form.py)
+        if form_problem is not None:
+            self._go(Desk.CHECKING, Notice(form_problem))
+            return
         if self.awaiting_signature():
             self._ask_signature()  # on the customer screen; accepted when signed (kiosk/workflows/clerk_signature.py)
             return
         case = self._matter_case()  # tried again after a failure: the same case (kiosk/workflows/clerk_case.py)
         application, files = case.application, self._scan_files() + self._signature_files()
+        application.form = self._form_submission()  # as typed now: a first try refused for it sent nothing
+        application.refusing = False  # a refusal tried and failed before sending (else: the decision asked stands)
         self._licence_refs(application)  # licences standing for materials, as the kiosk's (clerk_licences.py)
         token = (self.staff or {}).get("token", "")
         received = [m.code for m in self.service.materials if self.provided.get(m.code)]  # for the notice's copy
@@ -395,3 +404,4 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self._forget_licences()
         self._forget_company()
         self._forget_drafts()
+        self._forget_form()

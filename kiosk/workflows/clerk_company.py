@@ -129,6 +129,7 @@ class DeskCompany:
                 "power of attorney.", name=self.identity.masked_name, company=company.name(language()))))
             return
         self.company = company
+        self._company_prefill()  # its name and code in the form's fields that take them (clerk_form.py)
         self._audit_step("company_found", company.applicant_role.value)  # the role, never the code
         self._go(Desk.CHECKING, Notice(text("For {company}: the case goes in the company's name.",
                                             company=company.name(language())), error=False))

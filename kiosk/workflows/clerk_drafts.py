@@ -124,6 +124,7 @@ class DeskDrafts:
         if company is not None:
             self.for_company, self.company_code, self.company = True, company.credit_code, company
         drafts.restore(self.checklist, resumed)
+        self._start_form(resumed.service, identity, self.company, saved=resumed.form)  # its form as saved (clerk_form)
         _wipe(resumed)
         for material in self.checklist.items:
             if material.provided in (Provided.PAGES, Provided.LICENCE):
@@ -164,8 +165,9 @@ class DeskDrafts:
             return None
         if not self.resumed_draft_id and not self._worth_saving():
             return None
-        return drafts.to_save(self._matter_case().application, self.checklist, self._scan_files(),
-                              [m.code for m in self.missing()])
+        application = self._matter_case().application
+        application.form = self._form_submission(only_right=True)  # what was typed and will do (kiosk/workflows/clerk_form.py)
+        return drafts.to_save(application, self.checklist, self._scan_files(), [m.code for m in self.missing()])
 
     def _worth_saving(self: "ClerkDesk") -> bool:
         """A matter begun here: something provided to keep, and no saved application of this service and holder

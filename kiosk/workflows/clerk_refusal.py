@@ -71,6 +71,9 @@ class DeskRefusal:
             return
         case = self._matter_case()  # one case for the matter, however often tried (kiosk/workflows/clerk_case.py)
         application, backend, submitter = case.application, self._backend, self._submitter
+        # the form as far as it was typed: a matter not accepted need not have it complete, and the backend takes a
+        # case sent to be refused without checking it (docs/api/payloads.md, "Window decisions")
+        application.form, application.refusing = self._form_submission(only_right=True), True
         self._go(Desk.WORKING)
 
         def work() -> tuple[Outcome, bool]:

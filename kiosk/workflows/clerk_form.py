@@ -1,0 +1,92 @@
+"""The service's application form at the window: the clerk types it in from what the applicant says or wrote.
+
+A mix-in of ``ClerkDesk``. The kiosk's citizen fills the form on the touch screen; at the integrated window the
+clerk keys the same fields into the same form (the catalogue's ``form``), checked by the same rules, with the same
+messages (kiosk/forms.py, the one place those rules live). A case goes with the form as the backend wants it: the
+desk does not accept while a field is missing or wrong (the backend would refuse the case on arrival, 422
+``form_invalid``), and says which.
+
+The values start from what the card gives (the applicant's name, address, birth date, for fields whose
+``prefill`` names them), and from the company once it is found; a field the clerk typed is never overwritten by a
+prefill. A saved application continued at the window brings its form back, and a one-time notice saves what was
+typed so far with the draft (kiosk/workflows/clerk_drafts.py). The values are the applicant's: forgotten with them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping
+
+from common.domain import Company, Identity, ServiceItem
+from common.i18n import Text, plural_text
+from kiosk import forms
+
+if TYPE_CHECKING:
+    from kiosk.workflows.clerk import ClerkDesk
+
+
+class DeskForm:
+    """What ``ClerkDesk`` adds for the service's form."""
+
+    def _init_form(self) -> None:
+        self.form_values: dict[str, str] = {}
+        self.form_checked = False  # a decision was asked once: every field shows its message
+        self._typed: set[str] = set()  # fields the clerk typed: a later prefill leaves them be
+
+    def _start_form(self, service: ServiceItem, identity: Identity | None, company: Company | None = None,
+                    saved: Mapping[str, Any] | None = None) -> None:
+        """``service`` chosen (or a saved application's continued, with its ``saved`` form): the card's values, then
+        the saved ones over them."""
+        self._init_form()
+        if identity is not None:
+            self.form_values = forms.prefill(service, identity, company)
+        for name, value in (saved or {}).items():
+            if any(f.name == name for f in service.form):
+                self.form_values[name] = str(value)
+                self._typed.add(name)
+
+    def _company_prefill(self: "ClerkDesk") -> None:
+        """The company found: the fields it fills (its name, its code, its address) that the clerk left alone."""
+        if self.service is None or self.identity is None:
+            return
+        for name, value in forms.prefill(self.service, self.identity, self.company).items():
+            if name not in self._typed:
+                self.form_values[name] = value
+
+    def set_form_value(self: "ClerkDesk", name: str, value: str) -> None:
+        """A field as the clerk typed or chose it (the window shows :meth:`form_messages` next to it)."""
+        from kiosk.workflows.clerk import Desk
+
+        if self.step is not Desk.CHECKING or self.busy or self.service is None:
+            return
+        if any(f.name == name for f in self.service.form) and self.form_values.get(name, "") != value:
+            self.form_values[name] = value
+            self._typed.add(name)
+            self._changed()
+
+    def form_messages(self: "ClerkDesk") -> dict[str, Text]:
+        """{field name: what is wrong with it} over the service's form; empty when the form will do."""
+        return forms.validate_all(self.service, self.form_values) if self.service is not None else {}
+
+    def form_problem(self: "ClerkDesk") -> Text | None:
+        """What stops a decision for want of the form: None when it is complete. Marks every field's message."""
+        wrong = self.form_messages()
+        if not wrong:
+            return None
+        self.form_checked = True
+        return plural_text("The application form has {count} field to put right, marked in red.",
+                           "The application form has {count} fields to put right, marked in red.",
+                           len(wrong), count=len(wrong))
+
+    def _form_submission(self: "ClerkDesk", only_right: bool = False) -> dict[str, str | int | float]:
+        """The form as the case carries it (normalised; numbers as numbers). ``only_right``: for a saved application,
+        the fields that will do (a half-typed phone number is not kept)."""
+        if self.service is None:
+            return {}
+        values: Mapping[str, Any] = self.form_values
+        if only_right:
+            wrong = self.form_messages()
+            values = {name: value for name, value in values.items() if name not in wrong}
+        return forms.submission(self.service, values)
+
+    def _forget_form(self) -> None:
+        self._init_form()
