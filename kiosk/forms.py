@@ -164,14 +164,32 @@ def validate(field: FormField, value: Any) -> Text | None:
     return None
 
 
-def validate_all(service: ServiceItem, values: Mapping[str, Any]) -> dict[str, Text]:
-    """{field name: message} for every field of the service's form that is not right yet."""
+def validate_all(service: ServiceItem, values: Mapping[str, Any],
+                 refused: Mapping[str, str] | None = None) -> dict[str, Text]:
+    """{field name: message} for every field of the service's form that is not right yet. ``refused``: the values
+    the backend refused (:func:`refused_values`); a field still holding its refused value is not right either."""
     problems: dict[str, Text] = {}
     for field in service.form:
         message = validate(field, values.get(field.name))
+        if message is None and refused and field.name in refused \
+                and normalise(field, values.get(field.name)) == normalise(field, refused[field.name]):
+            message = text("The service system did not accept this; please check it")
         if message is not None:
             problems[field.name] = message
     return problems
+
+
+def refused_values(fields: Mapping[str, Any], service: ServiceItem, values: Mapping[str, Any]) -> dict[str, str]:
+    """The backend's 422 ``form_invalid`` names the fields it refused (``{"form.phone": "does not match the
+    pattern"}``): {field name: the value it refused} for those of the service's form, for the terminal's check passed
+    them (the catalogue it holds is not the backend's any more). Empty when it names none of them."""
+    names = {f.name for f in service.form}
+    refused: dict[str, str] = {}
+    for key in fields:
+        name = key[len("form."):] if isinstance(key, str) and key.startswith("form.") else ""
+        if name in names:
+            refused[name] = str(values.get(name) or "")
+    return refused
 
 
 def _attribute(source: Any, name: str) -> str:

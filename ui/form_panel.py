@@ -111,7 +111,7 @@ class FormPanel(QWidget):
 
     def _show(self, row: PanelRow) -> None:
         """A field's message, once the clerk left the field or a decision was asked with the form not complete."""
-        message = forms.validate(row.field, self._desk.form_values.get(row.field.name, ""))
+        message = self._desk.form_messages().get(row.field.name)  # the backend's refusal of it included
         visible = message is not None and (self._desk.form_checked or row.field.name in self._left)
         row.message.setText(message.render() if visible else "")
         row.message.setVisible(visible)

@@ -49,6 +49,7 @@ class DeskScreen(Screen):
         self.form = FormPanel(desk)
         self.form_toggle = button("", self._toggle_form)
         self._showing_form = False
+        self._form_refusals_seen = 0  # the backend refused fields of the form: it opens once for each refusal
         self.materials = QListWidget()
         self.materials.itemChanged.connect(self._material_changed)
         self.scan = ScanRow(desk, self.materials, lambda: self._filling)  # scanned on the document camera
@@ -161,6 +162,8 @@ class DeskScreen(Screen):
             self.drafts.hide()
         if asking_why or questioning:
             self.handover.hide()
+        if desk.form_refusals != self._form_refusals_seen:  # the backend would not take the form: shown to put right
+            self._form_refusals_seen, self._showing_form = desk.form_refusals, True
         # the form only while the matter's materials are checked; else the materials' list is what the window shows
         self._showing_form = self._showing_form and desk.step is Desk.CHECKING and bool(desk.service and desk.service.form)
         if asking_why or self._showing_form:

@@ -200,6 +200,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.principal: Identity | None = None
         self.form_values: dict[str, str] = {}
         self.form_checked = False  # Continue was pressed once: every field shows its message
+        self.form_refused: dict[str, str] = {}  # values the backend refused at submission (kiosk.forms.refused_values)
         self._trail: list[Step] = []  # the steps behind the current one, for Back
         # Materials: what the applicant provides for each, the electronic licences offered, the page
         # being scanned, the signature; the one-time notice's number when something is missing.
@@ -234,6 +235,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.withdrawal_queued = False  # offline: kept on the terminal, sent by the queue when the backend answers
         self.withdrawal_waits_behind = False  # queued behind something of theirs still to be sent, not offline
         self.correcting_principal = False  # the register refused the principal at submission: typed again
+        self.correcting_form = False  # the backend refused the form at submission: its fields put right
 
     @property
     def generation(self) -> int:
@@ -1110,7 +1112,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.application = Application(self.service, self.identity, self._terminal_id, consents=list(self.consents),
                                        company=self.company, principal=self.principal)
         self.form_values = forms.prefill(self.service, self.principal or self.identity, self.company)
-        self.form_checked = False
+        self.form_checked, self.form_refused = False, {}
         if self.service.form:
             self._advance(Step.FORM)
         else:
@@ -1122,7 +1124,9 @@ class CitizenSession(SessionTicket, RatingTaps):
             self.form_values[name] = value
 
     def form_messages(self) -> dict[str, Text]:
-        return forms.validate_all(self.service, self.form_values) if self.service is not None else {}
+        if self.service is None:
+            return {}
+        return forms.validate_all(self.service, self.form_values, self.form_refused)
 
     def submit_form(self) -> None:
         if self.step is not Step.FORM or self.service is None or self.application is None:
@@ -1132,6 +1136,15 @@ class CitizenSession(SessionTicket, RatingTaps):
             self._go(Step.FORM, Notice(text("Please look at the fields marked in red.")))
             return
         self.application.form = forms.submission(self.service, self.form_values)
+        if self.correcting_form and self.identity is not None:  # refused at submission: the rest of the case stands
+            self.correcting_form, self.form_refused = False, {}
+            self.application = Application(self.service, self.identity, self._terminal_id,
+                                           form=dict(self.application.form), consents=list(self.consents),
+                                           company=self.company, principal=self.principal)
+            if self._trail and self._trail[-1] is Step.CONFIRM:
+                self._trail.pop()
+            self._go(Step.CONFIRM, Notice(text("The form is corrected. Please confirm and submit."), error=False))
+            return
         self._to_materials()
 
     # -- materials: electronic licences, pages, or not brought ------------------------------------
@@ -1440,14 +1453,14 @@ class CitizenSession(SessionTicket, RatingTaps):
 
     def _forget_application(self) -> None:
         """What was answered for one service or applicant, when the citizen changes it."""
-        self.correcting_principal = False
+        self.correcting_principal = self.correcting_form = False
         if self.principal is not None:
             self.principal.wipe()
         if self.checklist is not None:
             self.checklist.wipe()
         self.application, self.apply_as, self.company, self.principal = None, None, None, None
         self.company_code = ""
-        self.form_values, self.form_checked = {}, False
+        self.form_values, self.form_checked, self.form_refused = {}, False, {}
         self.checklist, self.offered_licences, self.licence_consent = None, {}, ""
         self.capture_code, self.signature, self.notice_number = None, None, ""
         self._leave_capture = False
@@ -1604,6 +1617,8 @@ class CitizenSession(SessionTicket, RatingTaps):
             self._go(Step.PRINCIPAL, Notice(text("Not in the register under this ID number and name: please check both "
                                                  "against their ID card. The rest is kept.")))
             return
+        if self._form_refused(exc):
+            return
         refused = self._refused_file(exc)
         if refused is not None and self.checklist is not None:
             # the backend names the page and why; the citizen takes that material (or signs) again
@@ -1620,6 +1635,22 @@ class CitizenSession(SessionTicket, RatingTaps):
                 self._go(Step.MATERIALS, Notice(user_message(exc)))
                 return
         self._go(Step.FAILED, Notice(user_message(exc)))
+
+    def _form_refused(self, exc: BaseException) -> bool:
+        """The backend refused answers this terminal's check passed (its catalogue changed under the terminal): the
+        citizen puts those fields right on the form, then comes back to the confirmation with the rest kept. False
+        when the refusal names no field of the form."""
+        if not isinstance(exc, RejectedError) or exc.code != "form_invalid" or self.service is None \
+                or self.application is None:
+            return False
+        refused = forms.refused_values(exc.fields, self.service, self.form_values)
+        if not refused:
+            return False
+        self.form_refused, self.form_checked, self.correcting_form = refused, True, True
+        self._trail.append(Step.CONFIRM)
+        self._go(Step.FORM, Notice(text("The service system did not accept some answers on the form: please check "
+                                        "the fields marked in red. The rest is kept.")))
+        return True
 
     def _refused_file(self, exc: BaseException) -> str | None:
         """The name of the file the backend refused ("M2-1.jpg", "signature.png"), from its 'attachments.N'."""

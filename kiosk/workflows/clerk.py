@@ -372,6 +372,10 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
 
     def _failed(self, exc: BaseException) -> None:
         self._audit_step("failed", type(exc).__name__)
+        if self._form_refused(exc):  # fields of the form the backend would not take: marked (clerk_form.py)
+            self._go(Desk.CHECKING, Notice(text("The service system did not accept some answers on the application "
+                                                "form: check the fields marked in red with the applicant.")))
+            return
         self._go(Desk.CHECKING, Notice(user_message(exc)))
 
     def next_applicant(self) -> None:

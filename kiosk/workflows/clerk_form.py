@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping
 
+from common.backend_errors import RejectedError
 from common.domain import Company, Identity, ServiceItem
 from common.i18n import Text, plural_text
 from kiosk import forms
@@ -27,10 +28,13 @@ if TYPE_CHECKING:
 class DeskForm:
     """What ``ClerkDesk`` adds for the service's form."""
 
+    form_refusals = 0  # how often the backend refused the form's fields: the window opens the form at each
+
     def _init_form(self) -> None:
         self.form_values: dict[str, str] = {}
         self.form_checked = False  # a decision was asked once: every field shows its message
         self._typed: set[str] = set()  # fields the clerk typed: a later prefill leaves them be
+        self.form_refused: dict[str, str] = {}  # values the backend refused (kiosk.forms.refused_values)
 
     def _start_form(self, service: ServiceItem, identity: Identity | None, company: Company | None = None,
                     saved: Mapping[str, Any] | None = None) -> None:
@@ -65,7 +69,9 @@ class DeskForm:
 
     def form_messages(self: "ClerkDesk") -> dict[str, Text]:
         """{field name: what is wrong with it} over the service's form; empty when the form will do."""
-        return forms.validate_all(self.service, self.form_values) if self.service is not None else {}
+        if self.service is None:
+            return {}
+        return forms.validate_all(self.service, self.form_values, self.form_refused)
 
     def form_problem(self: "ClerkDesk") -> Text | None:
         """What stops a decision for want of the form: None when it is complete. Marks every field's message."""
@@ -87,6 +93,19 @@ class DeskForm:
             wrong = self.form_messages()
             values = {name: value for name, value in values.items() if name not in wrong}
         return forms.submission(self.service, values)
+
+    def _form_refused(self: "ClerkDesk", exc: BaseException) -> bool:
+        """A case refused for answers the window's check passed (the backend's catalogue changed under the
+        terminal): those fields marked for the clerk to put right with the applicant. False when the refusal names no
+        field of the form."""
+        if not isinstance(exc, RejectedError) or exc.code != "form_invalid" or self.service is None:
+            return False
+        refused = forms.refused_values(exc.fields, self.service, self.form_values)
+        if not refused:
+            return False
+        self.form_refused, self.form_checked = refused, True
+        self.form_refusals += 1
+        return True
 
     def _forget_form(self) -> None:
         self._init_form()

@@ -143,7 +143,7 @@ class FormScreen(Screen):
         """The field's message: once it was left, Continue was pressed, or the value is long enough to judge."""
         value = self._session.form_values.get(row.field.name, "")
         complete = len(forms.normalise(row.field, value)) >= _COMPLETE_AT.get(row.field.type, 10 ** 6)
-        message = forms.validate(row.field, value)
+        message = self._session.form_messages().get(row.field.name)  # the backend's refusal of it included
         judged = self._session.form_checked or row.field.name in self._left or complete
         visible = message is not None and judged
         row.message.setText(message.render() if visible else "")

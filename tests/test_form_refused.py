@@ -1,0 +1,136 @@
+"""The backend refuses a form the terminal's check passed (its catalogue changed under the terminal: a field became
+required, a pattern tightened): the citizen at the kiosk, or the clerk at the window, is taken to the form with the
+refused fields marked, and nothing else they gave is lost. Against the sandbox over HTTP; the kiosk's form screen and
+the window's panel through their widgets."""
+
+import json
+
+import pytest
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from common.backend_errors import RejectedError
+from common.domain import Attachment, FieldType, FormField, ServiceItem
+from entry.walkthrough import citizen_journey
+from kiosk import forms
+from kiosk.workflows.citizen import Step
+from kiosk.workflows.clerk import Desk
+from tests.citizen_steps import walk_to_confirm
+from tests.test_window_draft import _at_the_window
+from tests.test_window_ui import gui, signed_in  # noqa: F401  (gui: the window's fixture)
+from tests.window_steps import checking
+
+
+class AtConfirm(Exception):
+    """The walk stopped at the confirmation, its button not yet tapped."""
+
+
+def at_confirm():
+    raise AtConfirm
+
+
+def tighten(sandbox, code: str, name: str, pattern: str) -> None:
+    """The backend's catalogue changes under the terminals: ``name`` of ``code``'s form takes only ``pattern``."""
+    body = sandbox.store.service(code)
+    for field in body["form"]:
+        if field["name"] == name:
+            field["pattern"] = pattern
+    with sandbox.store.tx() as db:
+        db.execute("UPDATE services SET body = ? WHERE code = ?", (json.dumps(body, ensure_ascii=False), code))
+
+
+def test_refused_values_name_only_the_forms_fields():
+    error = RejectedError(code="form_invalid", fields={"form.phone": "does not match the pattern",
+                                                       "form.nosuch": "required", "attachments.0": "x", 3: "y"})
+    service = ServiceItem("T-1", "测试", "Test", "civil",
+                          form=(FormField("phone", "电话", "Phone", FieldType.PHONE, required=True),))
+    assert forms.refused_values(error.fields, service, {"phone": "13800000001"}) == {"phone": "13800000001"}
+    said = forms.validate_all(service, {"phone": "138 0000 0001"}, {"phone": "13800000001"})
+    assert said["phone"].render("en") == "The service system did not accept this; please check it"
+    assert said["phone"].render("zh_CN") == "政务服务系统未接受此项，请核对"
+    assert forms.validate_all(service, {"phone": "13900000001"}, {"phone": "13800000001"}) == {}
+
+
+def test_a_citizen_puts_the_refused_field_right_and_the_case_goes_with_everything_else(services, sandbox):
+    session = services.new_citizen_session()
+    walk_to_confirm(session, "GJJ-004")  # the form, the licence and the scans as the kiosk checked them
+    pages = [a.name for a in session.attachments() if isinstance(a, Attachment)]
+    tighten(sandbox, "GJJ-004", "phone", r"^139[0-9]{8}$")
+    session.confirm()
+    assert session.step is Step.FORM and session.correcting_form, session.notice
+    said = session.notice.message.render("en")
+    assert said == ("The service system did not accept some answers on the form: please check the fields marked in "
+                    "red. The rest is kept.")
+    assert set(session.form_messages()) == {"phone"}
+    session.submit_form()  # the same value again: not taken
+    assert session.step is Step.FORM
+    session.set_form_value("phone", "13900000001")
+    session.submit_form()
+    assert session.step is Step.CONFIRM and not session.correcting_form and not session.notice.error
+    assert [a.name for a in session.attachments() if isinstance(a, Attachment)] == pages  # nothing given again
+    session.confirm()
+    assert session.step in (Step.PAYMENT, Step.PRINTING, Step.DONE) and session.receipt is not None, session.notice
+    body = sandbox.store.case_body(session.receipt.case_number)
+    assert body["form"]["phone"] == "13900000001" and body["material_licences"]
+
+
+def test_a_refusal_naming_no_field_of_the_form_still_ends_on_the_failure_screen(services, sandbox):
+    session = services.new_citizen_session()
+    walk_to_confirm(session, "GJJ-004")
+    body = sandbox.store.service("GJJ-004")
+    body["form"].append({"name": "new_field", "label_zh": "新项", "label_en": "New", "type": "text",
+                         "required": True})
+    with sandbox.store.tx() as db:
+        db.execute("UPDATE services SET body = ? WHERE code = ?", (json.dumps(body, ensure_ascii=False), "GJJ-004"))
+    session.confirm()
+    assert session.step is Step.FAILED and not session.correcting_form
+
+
+def test_the_window_opens_the_form_at_the_refused_field(gui, qtbot, sandbox):  # noqa: F811
+    view, screen = checking(gui, qtbot, "GJJ-004")
+    desk = view.desk
+    for material in desk.service.materials:
+        desk.mark(material.code, True)
+    tighten(sandbox, "GJJ-004", "phone", r"^139[0-9]{8}$")
+    QTest.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not desk.busy, timeout=10000)
+    assert desk.step is Desk.CHECKING and desk.result == "" and desk.form_refused == {"phone": "13800000001"}
+    assert screen.form.isVisible() and screen.form.rows["phone"].message.text() == "政务服务系统未接受此项，请核对"
+    assert "申请表" in screen.notice.text()
+    screen.form.rows["phone"].edit.clear()
+    QTest.keyClicks(screen.form.rows["phone"].edit, "13900000001")
+    assert not screen.form.rows["phone"].message.isVisible()
+    QTest.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: desk.step is Desk.DONE, timeout=10000)
+    assert sandbox.store.case_body(desk.result)["form"]["phone"] == "13900000001"
+
+
+def test_the_desk_forgets_the_refusal_with_the_service(services, sandbox):
+    desk = _at_the_window(services)
+    desk.choose_service("GJJ-004")
+    desk.form_refused = {"phone": "1"}
+    desk.choose_service("GT-001")
+    assert desk.form_refused == {}
+
+
+def test_the_kiosks_form_screen_marks_the_refused_field_until_it_is_typed_again(open_gui, qtbot, sandbox):
+    kiosk = open_gui("kiosk")
+    session, screens = kiosk.window.session, kiosk.window.view.screens
+    with pytest.raises(AtConfirm):  # through the screens to the confirmation (entry/walkthrough.py)
+        citizen_journey(kiosk, "GJJ-004", before_confirm=at_confirm)
+    tighten(sandbox, "GJJ-004", "phone", r"^139[0-9]{8}$")
+    qtbot.mouseClick(screens[Step.CONFIRM].confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.step is Step.FORM, timeout=10000)
+    form = screens[Step.FORM]
+    phone = form.rows["phone"]
+    assert phone.message.isVisible() and phone.message.text() == "政务服务系统未接受此项，请核对"
+    assert not form.rows["amount"].message.isVisible()
+    assert "其余内容均已保留" in form.notice.text()
+    qtbot.mouseClick(phone.edit, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(form.keyboard.keys["clear"], Qt.MouseButton.LeftButton)
+    for ch in "13900000001":
+        qtbot.mouseClick(form.keyboard.keys[ch], Qt.MouseButton.LeftButton)
+    assert session.form_values["phone"] == "13900000001" and not phone.message.isVisible()
+    qtbot.mouseClick(form.next, Qt.MouseButton.LeftButton)
+    assert session.step is Step.CONFIRM
