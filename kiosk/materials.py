@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from common.domain import Attachment, MaterialKind, MaterialRequirement, ServiceItem
 from common.i18n import Text, _, catalogue, plural_text
@@ -114,6 +114,10 @@ class Material:
         self.licence = None
 
 
+# The backend's refusals of a licence standing for a material (Checklist.refuse_licences reads which)
+LICENCE_REFUSALS = frozenset({"licence_not_held", "licence_type_mismatch"})
+
+
 class Checklist:
     """The materials of one application, in the service's order."""
 
@@ -191,6 +195,27 @@ class Checklist:
 
     def page_count(self) -> int:
         return sum(len(m.pages) for m in self.items)
+
+    def refuse_licences(self, fields: Mapping[str, Any]) -> list[str]:
+        """The backend would not take a licence standing for a material (422 ``licence_not_held``: not the
+        applicant's; ``licence_type_mismatch``: not of the material's kind), named in its ``fields`` as
+        ``material_licences.<code>`` or ``e_licences.<n>`` (with the licence id): each material it stood for is
+        given back, nothing provided, for the applicant to bring its paper. Returns their codes, in the service's
+        order."""
+        codes: set[str] = set()
+        for key, value in fields.items():
+            if not isinstance(key, str):
+                continue
+            if key.startswith("material_licences."):
+                codes.add(key[len("material_licences."):])
+            elif key.startswith("e_licences."):
+                codes.update(code for code, licence in self.licences_by_material().items() if licence == value)
+        refused = [m.code for m in self.items if m.code in codes and m.provided is Provided.LICENCE]
+        for code in refused:
+            material = self[code]
+            material.wipe()
+            material.provided = Provided.NOTHING
+        return refused
 
     def wipe(self) -> None:
         for material in self.items:

@@ -34,7 +34,8 @@ from common.domain import (Application, ApplyAs, Attachment, CardType, CaseRefus
 from common.i18n import N_, Text, language, text
 from common.masking import Masker
 from kiosk import companies, drafts, forms, progress
-from kiosk.materials import Checklist, Provided, SIGNATURE_NAME, licence_materials, offered_licences, page_taken
+from kiosk.materials import (LICENCE_REFUSALS, Checklist, Provided, SIGNATURE_NAME, licence_materials, offered_licences,
+                             page_taken)
 from kiosk.notices import Issued, NoticeAttempt, attempt_for, print_notice, record as record_notice
 from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
 from kiosk.payloads import PayloadKind, classify, credit_code_in
@@ -1617,7 +1618,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             self._go(Step.PRINCIPAL, Notice(text("Not in the register under this ID number and name: please check both "
                                                  "against their ID card. The rest is kept.")))
             return
-        if self._form_refused(exc):
+        if self._form_refused(exc) or self._licence_refused(exc):
             return
         refused = self._refused_file(exc)
         if refused is not None and self.checklist is not None:
@@ -1650,6 +1651,21 @@ class CitizenSession(SessionTicket, RatingTaps):
         self._trail.append(Step.CONFIRM)
         self._go(Step.FORM, Notice(text("The service system did not accept some answers on the form: please check "
                                         "the fields marked in red. The rest is kept.")))
+        return True
+
+    def _licence_refused(self, exc: BaseException) -> bool:
+        """The backend would not take an electronic licence standing for a material (not the applicant's, not of
+        its kind): that material is given back, and that licence not offered for it again, for the citizen to scan
+        its paper or leave with the notice; the rest stays. False when the refusal names no licence in use."""
+        if not isinstance(exc, RejectedError) or exc.code not in LICENCE_REFUSALS or self.checklist is None:
+            return False
+        refused = self.checklist.refuse_licences(exc.fields)
+        if not refused:
+            return False
+        for code in refused:
+            self.offered_licences.pop(code, None)
+        self._trail = [step for step in self._trail if step not in (Step.CONFIRM, Step.SIGNATURE)]
+        self._go(Step.MATERIALS, Notice(user_message(exc)))
         return True
 
     def _refused_file(self, exc: BaseException) -> str | None:

@@ -376,6 +376,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
             self._go(Desk.CHECKING, Notice(text("The service system did not accept some answers on the application "
                                                 "form: check the fields marked in red with the applicant.")))
             return
+        self._licence_refused(exc)  # a licence the backend would not take: its material unticked (clerk_licences.py)
         self._go(Desk.CHECKING, Notice(user_message(exc)))
 
     def next_applicant(self) -> None:

@@ -31,10 +31,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from common.backend_errors import RejectedError
 from common.domain import Consent
 from common.i18n import language, text
 from kiosk import companies
-from kiosk.materials import Provided, licence_kinds_text, licence_materials, offered_licences
+from kiosk.materials import LICENCE_REFUSALS, Provided, licence_kinds_text, licence_materials, offered_licences
 from kiosk.workflows.citizen import LICENCE_CONSENT_VERSION, Notice, consent_method
 
 if TYPE_CHECKING:
@@ -208,6 +209,21 @@ class DeskLicences:
             if material.provided is Provided.LICENCE:
                 self._drops_licence(material.code, False)
                 self.provided[material.code] = False
+
+    def _licence_refused(self: "ClerkDesk", exc: BaseException) -> bool:
+        """The backend would not take an electronic licence standing for a material (not the applicant's, not of
+        its kind): the material unticked and that licence not offered for it again, for the clerk to scan its paper
+        or issue the notice. False when the refusal names no licence in use."""
+        if not isinstance(exc, RejectedError) or exc.code not in LICENCE_REFUSALS \
+                or self.checklist is None:
+            return False
+        refused = self.checklist.refuse_licences(exc.fields)
+        for code in refused:
+            self.provided[code] = False
+            self.offered.pop(code, None)
+        if refused:
+            self._audit_step("licence_refused", " ".join(refused))
+        return bool(refused)
 
     def _forget_licences(self) -> None:
         self.licence_consent, self.offered = "", {}
