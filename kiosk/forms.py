@@ -215,6 +215,19 @@ def prefill(service: ServiceItem, identity: Identity, company: Company | None = 
     return values
 
 
+def answers_shown(service: ServiceItem, values: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
+    """(the field's label, the answer) for each field answered, in the form's order, a choice by its label: what the
+    applicant checks before they confirm (the kiosk's confirmation) or sign (the window's customer screen)."""
+    shown: list[tuple[str, str]] = []
+    for field in service.form:
+        raw = values.get(field.name)
+        value = "" if raw is None else str(raw).strip()
+        if value:
+            value = next((c.label(lang) for c in field.choices if c.value == value), value)
+            shown.append((field.label(lang), value))
+    return shown
+
+
 def submission(service: ServiceItem, values: Mapping[str, Any]) -> dict[str, str | int | float]:
     """The form as the case carries it: each filled field normalised; a number field as a number."""
     form: dict[str, str | int | float] = {}

@@ -69,7 +69,11 @@ def test_the_applicant_sees_the_service_and_materials_and_rates_on_their_screen(
         screen.materials.item(row).setCheckState(Qt.CheckState.Checked)
     qtbot.mouseClick(screen.accept, Qt.MouseButton.LeftButton)  # the service asks for the applicant's signature
     assert view.desk.step is Desk.CHECKING and "签名" in screen.notice.text()
-    assert customer.pad.isVisible() and customer.sign_hint.isVisible() and not customer.materials.isVisible()
+    assert customer.pad.isVisible() and customer.sign_hint.isVisible()
+    # what they sign: the form as the clerk typed it, in the materials' place (kiosk.forms.answers_shown)
+    assert [customer.materials.item(i).text() for i in range(customer.materials.count())] == [
+        "个体工商户名称：示例便利店", "经营范围：日用百货零售", "联系电话：13800000001"]
+    assert customer.materials.isVisible() and "请核对" in customer.sign_hint.text()
     assert not customer.signed.isEnabled()  # nothing drawn yet
     customer.pad.draw_stroke([(100, 150), (200, 100), (300, 180), (420, 120)])
     qtbot.mouseClick(customer.signed, Qt.MouseButton.LeftButton)
@@ -91,7 +95,7 @@ def test_the_applicant_sees_the_service_and_materials_and_rates_on_their_screen(
     stored = sandbox.store.evaluations.by_key("case_number", number)
     assert (stored["level"], stored["reason_code"], stored["comment"], stored["channel"]) == \
         (2, "staff_attitude", "没有解释清楚", "window")
-    traces = _the_applicants_traces(view.desk) + [number, "没有解释清楚"]
+    traces = _the_applicants_traces(view.desk) + [number, "没有解释清楚", "日用百货零售"]
     qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
     shown = _everything_shown(customer)
     assert [t for t in traces if t in shown] == []

@@ -16,8 +16,9 @@ Always in large text: the applicant reads it from across the counter.
 
 A service that asks for the applicant's signature (``signature_required``) is signed here, on the
 kiosk's pad (``ui/signature.py``), once the clerk accepts: the desk then submits the case with it
-(``kiosk/workflows/clerk_signature.py``). While the pad is shown the materials and the decision give
-it their room.
+(``kiosk/workflows/clerk_signature.py``). While the pad is shown, the application form as the clerk typed it
+(``kiosk.forms.answers_shown``, as the kiosk's confirmation lists it) takes the materials' place, for the
+applicant to check what they sign; the decision gives its room.
 
 When the clerk offers to fetch the applicant's electronic licences (``kiosk/workflows/clerk_licences.py``), the
 applicant is asked here, in the kiosk's words: what is fetched (the kinds of licence the service can take), why
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWi
 
 from common.domain import EvaluationKeyKind
 from common.i18n import _, language
+from kiosk import forms
 from kiosk.materials import licence_consent_text, with_note
 from kiosk.receipts import company_line
 from kiosk.workflows.clerk import ClerkDesk, Desk
@@ -49,6 +51,7 @@ from ui.widgets import button, label
 # edge (as text, "✓ " and "○ " set the names 10 px apart), and said in the item's accessible text
 ICONS = Path(__file__).parent / "icons"
 PROVIDED, NOT_YET = "✓ ", "○ "
+_UNBOUNDED = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX, which PySide6 does not export
 
 
 def decision_text(desk: ClerkDesk) -> str:
@@ -145,10 +148,23 @@ class CustomerScreen(QMainWindow):
         company = desk.company if service is not None else None  # a company's matter: named under the service
         self.service.setText((_("Service: {name}").format(name=service.name(lang))
                               + (f"\n{company_line(company, lang)}" if company is not None else "")) if service else "")
+        signing = desk.signature_asked and desk.awaiting_signature() and desk.step is Desk.CHECKING and not desk.busy
         self.materials.clear()
         side = self.materials.fontMetrics().height()
         self.materials.setIconSize(QSize(side, side))
-        for m in (service.materials if service else ()):
+        # signing: the application form as the clerk typed it, for the applicant to check what they sign
+        for caption, value in (forms.answers_shown(service, desk.form_values, lang) if signing and service else ()):
+            item = QListWidgetItem(_("{label}: {value}").format(label=caption, value=value), self.materials)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        # the answers in full above the pad (no scrolling to find the last), at most a third of the screen; else the list
+        # takes the room it is given
+        rows = sum(self.materials.sizeHintForRow(i) for i in range(self.materials.count()))
+        if signing and rows:
+            self.materials.setFixedHeight(min(rows + 2 * self.materials.frameWidth() + 8, self.height() // 3))
+        else:
+            self.materials.setMinimumHeight(0)
+            self.materials.setMaximumHeight(_UNBOUNDED)
+        for m in (service.materials if service and not signing else ()):
             provided = bool(desk.provided.get(m.code))
             tag = _("required") if m.required else _("if applicable")
             shown = with_note(m.name(lang), material_note(desk, m.code, tag))  # with the pages scanned
@@ -160,10 +176,11 @@ class CustomerScreen(QMainWindow):
         self.thanks.setText(_("Thank you for your evaluation.") if given else "")
         if desk.rating.key is None:
             self.rating.forget()  # the matter ended: the words typed for it go too
-        signing = desk.signature_asked and desk.awaiting_signature() and desk.step is Desk.CHECKING and not desk.busy
         if not signing:
             self.pad.clear()  # signed, or the matter went: no strokes stay for the next one
-        self.sign_hint.setText(_("Sign with your finger in the box below. This signature confirms your application.")
+        self.sign_hint.setText((_("Please check your answers above, then sign with your finger in the box below. This "
+                                  "signature confirms your application.") if self.materials.count() else
+                                _("Sign with your finger in the box below. This signature confirms your application."))
                                if signing else "")
         self.clear_pad.setText(_("Clear and sign again"))
         self.signed.setText(_("Continue"))
@@ -180,10 +197,13 @@ class CustomerScreen(QMainWindow):
         shown = {self.greeting: bool(self.greeting.text()), self.called: bool(self.called.text()),
                  self.clerk: bool(self.clerk.text()), self.applicant: bool(self.applicant.text()),
                  self.service: service is not None,
-                 self.materials: service is not None and not decided and not signing and not consenting,
+                 self.materials: service is not None and not decided and not consenting
+                 and (not signing or self.materials.count() > 0),
                  self.consent_title: consenting, self.consent_body: consenting, self.consent_row: consenting,
                  self.decision: decided, self.sign_hint: signing, self.pad: signing, self.sign_row: signing}
         shown = {widget: visible and not typing for widget, visible in shown.items()}
+        if signing:  # the answers and the pad take the room of the greeting and the clerk's name (the card stays)
+            shown[self.greeting] = shown[self.clerk] = False
         if desk.rating.asking_why():  # the reasons and the applicant's words: only what was decided stays above
             for widget in (self.greeting, self.called, self.clerk, self.applicant, self.service):
                 shown[widget] = False

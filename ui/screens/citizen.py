@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QListView, Q
                                QProgressBar, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
 from common.i18n import _, language
+from kiosk import forms
 from kiosk.materials import with_note
 from kiosk.workflows.citizen import CATEGORY_LABELS, STATUS_LABELS, CitizenSession, Step
 from kiosk.progress import next_step
@@ -338,12 +339,8 @@ class ConfirmScreen(Screen):
             fee_label=fee, fee=fee_text(service), limit_label=limit, limit=days_text(service.promised_days)))
         self.materials_title.setText(_("Please check your answers and your materials:"))
         self.materials.clear()
-        answers = application.form if application is not None else {}
-        for field in service.form:
-            if field.name in answers:
-                value = str(answers[field.name])
-                value = next((c.label(lang) for c in field.choices if c.value == value), value)
-                QListWidgetItem(_("{label}: {value}").format(label=field.label(lang), value=value), self.materials)
+        for caption, value in forms.answers_shown(service, application.form if application is not None else {}, lang):
+            QListWidgetItem(_("{label}: {value}").format(label=caption, value=value), self.materials)
         if session.checklist is not None:  # what was provided for each material
             for material in session.checklist.items:
                 state = status_text(material, lang)
