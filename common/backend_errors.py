@@ -54,6 +54,9 @@ class RejectedError(BackendError):
     """The backend refused the request itself (4xx); ``code`` and ``fields`` come from the server."""
 
     default = N_("The service system did not accept the request.")
+    # a case refused while its applicant waited: the outbox item it left as a dead letter (kiosk/submission.py), for
+    # the caller to discard once the applicant put it right (Submitter.discard_refused); "" for any other refusal
+    queued_item = ""
 
     def __init__(self, message: Text | None = None, *, code: str = "", message_zh: str = "", message_en: str = "",
                  fields: dict[str, Any] | None = None, status: int | None = None, detail: str = "") -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from kiosk.backend.client import BackendClient
-from common.backend_errors import BackendError
+from common.backend_errors import BackendError, RejectedError
 from common.domain import Application, Attachment, ConsentWithdrawal, Evaluation, EvaluationKeyKind
 from common.i18n import text
 from offline_queue.item_kinds import (CONSENT_WITHDRAWAL, DECISION, DRAFT_DELETION, DRAFT_SAVE, EVALUATION,
@@ -59,12 +59,22 @@ class Submitter:
                                                  application.applicant.id_number, provisional, attachments)
         except QueueFullError as full:
             return self._send_directly(application, payload, provisional, attachments, full)
-        sent = self._queue.sync.deliver_now(item_id, self._deliver_timeout_s)
+        try:
+            sent = self._queue.sync.deliver_now(item_id, self._deliver_timeout_s)
+        except RejectedError as refused:
+            refused.queued_item = item_id  # a dead letter now, unless the applicant puts it right (discard_refused)
+            raise
         if sent is not None:
             return Outcome(sent.case_number, False, provisional, sent.promised_days, sent.submitted_at)
         self._queue.sync.notify()
         log.info("submission: accepted offline as %s", provisional)
         return Outcome(provisional, True, provisional, application.service.promised_days)
+
+    def discard_refused(self, item_ids: Sequence[str]) -> int:
+        """Dead letters of cases refused while their applicant waited, now put right and submitted again (or queued):
+        deleted, so that staff do not send the refused version again and its pages do not wait out their retention.
+        Returns how many were. Blocking (disk): call from a worker."""
+        return sum(1 for item_id in item_ids if item_id and self._queue.outbox.discard_dead(item_id))
 
     def queue_evaluation(self, evaluation: Evaluation, applicant_id_number: str) -> str:
         """An evaluation of a case accepted offline (its key the provisional number) into the outbox, behind

@@ -486,6 +486,22 @@ class Outbox:
             log.error("queue: item %s quarantined: %s", item_id, reason)
         return stopped
 
+    def discard_dead(self, item_id: str) -> bool:
+        """A dead letter the applicant put right in person (refused while they waited at the terminal, corrected and
+        submitted again): deleted, row and scans, so that nobody sends it again and nothing of theirs stays for its
+        retention period. False, and nothing deleted, when the item is not a dead letter (staff put it back in line,
+        or it is gone)."""
+        if id_problem(item_id) is not None:
+            return False
+        with self._lock:
+            deleted = self._db.execute("DELETE FROM items WHERE id = ? AND state = ?", (item_id, DEAD.value)).rowcount
+            self._count_open()
+        if deleted:
+            for path in self._attachment_files(item_id):
+                path.unlink(missing_ok=True)
+            log.info("queue: dead letter %s deleted: put right and submitted again", item_id)
+        return deleted == 1
+
     def retry(self, item_id: str | None = None, dead: bool = False) -> int:
         """Staff: put one item (pending, dead or held), or every dead letter, back in line now."""
         with self._lock:

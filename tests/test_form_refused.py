@@ -69,10 +69,15 @@ def test_a_citizen_puts_the_refused_field_right_and_the_case_goes_with_everythin
     session.submit_form()
     assert session.step is Step.CONFIRM and not session.correcting_form and not session.notice.error
     assert [a.name for a in session.attachments() if isinstance(a, Attachment)] == pages  # nothing given again
+    dead = services.queue.outbox.items(("dead",))
+    assert len(dead) == 1 and services.queue.outbox._attachment_files(dead[0].id)  # the refused try, its pages
     session.confirm()
     assert session.step in (Step.PAYMENT, Step.PRINTING, Step.DONE) and session.receipt is not None, session.notice
     body = sandbox.store.case_body(session.receipt.case_number)
     assert body["form"]["phone"] == "13900000001" and body["material_licences"]
+    # put right and submitted: the refused version is no dead letter for staff to send again, nor kept with its pages
+    assert services.queue.outbox.items(("dead",)) == [] and services.queue.outbox.item(dead[0].id) is None
+    assert services.queue.outbox._attachment_files(dead[0].id) == []
 
 
 def test_a_refusal_naming_no_field_of_the_form_still_ends_on_the_failure_screen(services, sandbox):
@@ -85,6 +90,8 @@ def test_a_refusal_naming_no_field_of_the_form_still_ends_on_the_failure_screen(
         db.execute("UPDATE services SET body = ? WHERE code = ?", (json.dumps(body, ensure_ascii=False), "GJJ-004"))
     session.confirm()
     assert session.step is Step.FAILED and not session.correcting_form
+    session.finish()  # the citizen leaves it so: the refused case stays a dead letter for staff
+    assert len(services.queue.outbox.items(("dead",))) == 1
 
 
 def test_the_window_opens_the_form_at_the_refused_field(gui, qtbot, sandbox):  # noqa: F811

@@ -53,10 +53,12 @@ def test_the_window_unticks_a_material_whose_licence_was_refused(services, sandb
     assert desk.step is Desk.CHECKING and desk.result == "", desk.notice
     assert desk.provided["M1"] is False and "M1" not in desk.offered
     assert [e["detail"] for e in services.audit.entries if e["action"] == "licence_refused"] == ["M1"]
+    assert len(services.queue.outbox.items(("dead",))) == 1  # the refused try
     desk.mark("M1", True)  # the paper the applicant brought
     desk.accept()
     assert desk.step is Desk.DONE and desk.result.startswith("SQ"), desk.notice
     assert sandbox.store.case_body(desk.result)["material_licences"] == {}
+    assert services.queue.outbox.items(("dead",)) == []  # put right: no dead letter left for staff to send again
 
 
 def test_a_refusal_names_materials_by_code_or_by_licence_and_only_those_a_licence_stands_for(services):

@@ -39,3 +39,20 @@ def test_anything_else_is_shown_as_it_was_stored(kept):
         shown = staff_reasons.read(kept).render(lang)
         assert shown == kept
     assert staff_reasons.read("plain words").render("zh_CN") == "plain words"
+
+
+def test_only_a_dead_letter_is_discarded_and_with_it_its_scans_and_its_place_in_the_quota(sandbox, tmp_path):
+    from tests.backend_helpers import client_for
+    from tests.queue_helpers import SCAN, enqueue, outbox as make_outbox
+
+    client = client_for(sandbox.url)
+    box = make_outbox(tmp_path)
+    dead, pending = enqueue(box, client, attachments=[SCAN]), enqueue(box, client)
+    box.mark_dead(dead, "rejected:bad_attachment")
+    before = box.status()
+    assert box._attachment_files(dead)
+    assert box.discard_dead(pending) is False and box.item(pending).state == "pending"
+    assert box.discard_dead("../not-an-id") is False
+    assert box.discard_dead(dead) is True and box.item(dead) is None and box._attachment_files(dead) == []
+    assert box.discard_dead(dead) is False
+    assert box.status() != before and [i.id for i in box.items()] == [pending]

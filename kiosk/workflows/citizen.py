@@ -237,6 +237,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.withdrawal_waits_behind = False  # queued behind something of theirs still to be sent, not offline
         self.correcting_principal = False  # the register refused the principal at submission: typed again
         self.correcting_form = False  # the backend refused the form at submission: its fields put right
+        self._refused_items: list[str] = []  # dead letters this session's refused submissions left (discard_refused)
 
     @property
     def generation(self) -> int:
@@ -1519,6 +1520,10 @@ class CitizenSession(SessionTicket, RatingTaps):
             **({"handled_by_name": came.masked_name, "handled_by_id": came.masked_id}
                if self.application.apply_as is not ApplyAs.MYSELF else {}))
         log.info("session: case %s %s", outcome.number, "stored offline" if outcome.provisional else "submitted")
+        if self._refused_items:  # what was refused before, now put right and submitted: no dead letter for staff
+            refused, submitter, self._refused_items = self._refused_items, self._submitter, []
+            self._tasks.run(lambda: submitter.discard_refused(refused), lambda _n: None,
+                            lambda exc: log.info("session: refused items not discarded: %s", type(exc).__name__))
         if self.resumed_draft_id:  # the saved application became this case: deleted behind it (the outbox)
             draft_id, submitter, self.resumed_draft_id = self.resumed_draft_id, self._submitter, None
             applicant, after = self.application.applicant.id_number, outcome.provisional_number
@@ -1610,6 +1615,8 @@ class CitizenSession(SessionTicket, RatingTaps):
 
     def _submit_failed(self, exc: BaseException) -> None:
         log.warning("session: submission failed: %s", exc)
+        if isinstance(exc, RejectedError) and exc.queued_item:  # deleted if the citizen puts it right and submits
+            self._refused_items.append(exc.queued_item)
         if isinstance(exc, RejectedError) and exc.code == "principal_not_registered" and self.principal is not None:
             # declared while the register could not be asked (a saved application, or typed offline): typed again,
             # and the case goes with everything else given; Back returns to the confirmation

@@ -297,6 +297,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
     def _accepted(self, outcome: Outcome, application: Application) -> None:
         """The case stands accepted, whatever its papers come to (kiosk/workflows/clerk_documents.py)."""
         self.result = outcome.number
+        self._case_went()  # tries refused before it: their dead letters deleted (clerk_case.py)
         self._offer_rating(EvaluationKey.case(outcome.number))
         self._audit_step("accepted", outcome.number)
         self._draft_submitted(outcome)  # a saved application continued here: done with (kiosk/workflows/clerk_drafts.py)
@@ -372,6 +373,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
 
     def _failed(self, exc: BaseException) -> None:
         self._audit_step("failed", type(exc).__name__)
+        self._case_refused(exc)  # its dead letter deleted once the matter is put right (clerk_case.py)
         if self._form_refused(exc):  # fields of the form the backend would not take: marked (clerk_form.py)
             self._go(Desk.CHECKING, Notice(text("The service system did not accept some answers on the application "
                                                 "form: check the fields marked in red with the applicant.")))

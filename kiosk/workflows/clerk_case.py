@@ -17,15 +17,19 @@ nor the other way round; the clerk is told plainly and the next applicant starts
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from common.backend_errors import RejectedError
 from common.domain import Application
 from common.errors import OneTripError
 from common.i18n import N_
 
 if TYPE_CHECKING:
     from kiosk.workflows.clerk import ClerkDesk
+
+log = logging.getLogger(__name__)
 
 
 class DecidedOtherwiseError(OneTripError):
@@ -39,6 +43,7 @@ class MatterCase:
 
     application: Application
     decision: str = ""  # "accepted" or "not_accepted" once asked (set on the worker while the desk is busy)
+    refused_items: list[str] = field(default_factory=list)  # dead letters of its tries the backend refused
 
     def ask(self, decision: str) -> None:
         """Before a decision is sent: refused (DecidedOtherwiseError) when the other one was asked already."""
@@ -62,6 +67,21 @@ class DeskCase:
             kept = self._kept_case = MatterCase(Application(self.service, self.identity, self._terminal_id,
                                                             company=self.company))
         return kept
+
+    def _case_refused(self, exc: BaseException) -> None:
+        """A try of the matter's case refused while the applicant waits: its dead letter is deleted once the clerk
+        puts the matter right and its case goes (:meth:`_case_went`); left for staff when the matter ends so."""
+        if isinstance(exc, RejectedError) and exc.queued_item and self._kept_case is not None:
+            self._kept_case.refused_items.append(exc.queued_item)
+
+    def _case_went(self: "ClerkDesk") -> None:
+        """The matter's case was submitted (accepted or not): the refused tries before it are no one's business."""
+        kept = self._kept_case
+        if kept is None or not kept.refused_items:
+            return
+        refused, kept.refused_items, submitter = kept.refused_items, [], self._submitter
+        self._tasks.run(lambda: submitter.discard_refused(refused), lambda _n: None,
+                        lambda exc: log.info("desk: refused items not discarded: %s", type(exc).__name__))
 
     def _forget_case(self) -> None:
         self._kept_case = None

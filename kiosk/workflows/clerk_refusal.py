@@ -109,6 +109,7 @@ class DeskRefusal:
     def _refused(self: "ClerkDesk", outcome: Outcome, queued: bool, refusal: Refusal) -> None:
         number, provisional = outcome.number, outcome.provisional
         self.result = number
+        self._case_went()  # tries refused before it: their dead letters deleted (clerk_case.py)
         self._draft_submitted(outcome)  # a saved application continued here became this case (clerk_drafts.py)
         self._offer_rating(EvaluationKey.case(number))
         self._audit_step("not_accepted_queued" if queued else "not_accepted", f"{number} {refusal.reason.value}")
