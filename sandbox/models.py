@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from common import idnumber
+from common.form_fields import field_problem, repeated_name
 from common.form_patterns import MAX_PATTERN, compile_pattern
 from sandbox.attachments import MATERIAL_CODE, MAX_FILES, SIGNATURE, SIGNATURE_NAME, name_problem
 
@@ -276,6 +277,9 @@ class FormField(BaseModel):
     def _choices_for_choice(self) -> "FormField":
         if (self.type == "choice") != bool(self.choices):
             raise ValueError("a choice field needs choices, and only a choice field has them")
+        problem = field_problem(self.type, len(self.choices), self.min_length, self.max_length, self.min, self.max)
+        if problem:  # no answer would do: the terminals refuse such a catalogue (common/form_fields.py)
+            raise ValueError(problem)
         return self
 
 
@@ -315,7 +319,14 @@ class Service(BaseModel):
     signature_required: bool = Field(default=False, description="the applicant signs on the terminal; the "
                                                                 "signature travels with the case as signature.png")
     materials: list[Material] = Field(default_factory=list)
-    form: list[FormField] = Field(default_factory=list)
+    form: list[FormField] = Field(default_factory=list, description="each field named once (payloads.md)")
+
+    @model_validator(mode="after")
+    def _each_field_once(self) -> "Service":
+        twice = repeated_name(f.name for f in self.form)
+        if twice:
+            raise ValueError(f"form field {twice} defined twice")
+        return self
 
 
 class ServiceList(BaseModel):

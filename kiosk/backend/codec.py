@@ -13,6 +13,7 @@ from common.domain import (CaseRefusal, Company, CompanyRole, EvaluationRecorded
                            PaymentStatus, RecordedConsent, RecordedDecision, RecordedNotice,
                            WithdrawalRecorded)
 from common.domain import FieldType, FormChoice, FormField, MaterialKind, MaterialRequirement, ServiceItem
+from common.form_fields import field_problem, repeated_name
 from common.form_patterns import UnsafePattern, compile_pattern
 from kiosk.payloads import PayloadKind, classify, is_case_number, is_notice_number
 from kiosk.progress import company_case, masked_person
@@ -101,12 +102,23 @@ def form_field_from_json(obj: dict[str, Any]) -> FormField:
     lengths = [_optional_number(obj, key, int) for key in ("min_length", "max_length")]
     if any(n is not None and n < 0 for n in lengths):
         raise ServerError(detail=f"form field {name!r}: a negative length")
+    low, high = _optional_number(obj, "min", float), _optional_number(obj, "max", float)
+    choices = tuple(choice_from_json(c) for c in _objects(obj, "choices")) if obj.get("choices") else ()
+    problem = field_problem(ftype.value, len(choices), lengths[0], lengths[1], low, high)
+    if problem:  # no answer would ever do: the citizen stuck at the form (common/form_fields.py)
+        raise ServerError(detail=f"form field {name!r}: {problem}")
     return FormField(
         name=name, label_zh=_get(obj, "label_zh", str), label_en=_get(obj, "label_en", str, ""), type=ftype,
         required=_get(obj, "required", bool, False), min_length=lengths[0], max_length=lengths[1],
-        min=_optional_number(obj, "min", float), max=_optional_number(obj, "max", float), pattern=pattern,
-        choices=tuple(choice_from_json(c) for c in _objects(obj, "choices")) if obj.get("choices") else (),
-        prefill=_get(obj, "prefill", str, ""))
+        min=low, max=high, pattern=pattern, choices=choices, prefill=_get(obj, "prefill", str, ""))
+
+
+def _form_from_json(obj: dict[str, Any]) -> tuple[FormField, ...]:
+    form = tuple(form_field_from_json(f) for f in _objects(obj, "form")) if obj.get("form") else ()
+    twice = repeated_name(f.name for f in form)
+    if twice:
+        raise ServerError(detail=f"form field {twice[:40]!r} defined twice")
+    return form
 
 
 def service_from_json(obj: dict[str, Any]) -> ServiceItem:
@@ -121,7 +133,7 @@ def service_from_json(obj: dict[str, Any]) -> ServiceItem:
         statutory_days=_get(obj, "statutory_days", int, 0), promised_days=_get(obj, "promised_days", int, 0),
         visits=_get(obj, "visits", int, 0), agent_allowed=_get(obj, "agent_allowed", bool, False),
         materials=tuple(material_from_json(m) for m in _objects(obj, "materials")) if obj.get("materials") else (),
-        form=tuple(form_field_from_json(f) for f in _objects(obj, "form")) if obj.get("form") else (),
+        form=_form_from_json(obj),
         signature_required=_get(obj, "signature_required", bool, False))
 
 
