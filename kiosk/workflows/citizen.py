@@ -237,6 +237,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.withdrawal_waits_behind = False  # queued behind something of theirs still to be sent, not offline
         self.correcting_principal = False  # the register refused the principal at submission: typed again
         self.correcting_form = False  # the backend refused the form at submission: its fields put right
+        self.correcting_company = False  # the company's register refused the citizen's role at submission
         self._refused_items: list[str] = []  # dead letters this session's refused submissions left (discard_refused)
 
     @property
@@ -1029,6 +1030,23 @@ class CitizenSession(SessionTicket, RatingTaps):
 
     def company_continue(self) -> None:
         if self.step is Step.COMPANY and self.company is not None and self.company.may_apply and not self.busy:
+            application = self.application
+            if self.correcting_company and application is not None and application.company is not None \
+                    and application.company.credit_code == self.company.credit_code and self.identity is not None:
+                # the same company in the role the register now gives: the rest of the case stands
+                self.correcting_company = False
+                self.application = Application(self.service, self.identity, self._terminal_id,
+                                               form=dict(application.form), consents=list(self.consents),
+                                               company=self.company)
+                if self._trail and self._trail[-1] is Step.CONFIRM:
+                    self._trail.pop()
+                self._go(Step.CONFIRM, Notice(text("The company is looked up again. Please confirm and submit."),
+                                              error=False))
+                return
+            if self.correcting_company:  # another company: its application from the start, nothing of the last
+                company, code = self.company, self.company_code
+                self._forget_application()
+                self.apply_as, self.company, self.company_code = ApplyAs.COMPANY, company, code
             self._begin_form()
 
     # -- another person: the principal an agent acts for -----------------------------------------
@@ -1455,7 +1473,7 @@ class CitizenSession(SessionTicket, RatingTaps):
 
     def _forget_application(self) -> None:
         """What was answered for one service or applicant, when the citizen changes it."""
-        self.correcting_principal = self.correcting_form = False
+        self.correcting_principal = self.correcting_form = self.correcting_company = False
         if self.principal is not None:
             self.principal.wipe()
         if self.checklist is not None:
@@ -1625,7 +1643,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             self._go(Step.PRINCIPAL, Notice(text("Not in the register under this ID number and name: please check both "
                                                  "against their ID card. The rest is kept.")))
             return
-        if self._form_refused(exc) or self._licence_refused(exc):
+        if self._form_refused(exc) or self._licence_refused(exc) or self._company_refused(exc):
             return
         refused = self._refused_file(exc)
         if refused is not None and self.checklist is not None:
@@ -1658,6 +1676,18 @@ class CitizenSession(SessionTicket, RatingTaps):
         self._trail.append(Step.CONFIRM)
         self._go(Step.FORM, Notice(text("The service system did not accept some answers on the form: please check "
                                         "the fields marked in red. The rest is kept.")))
+        return True
+
+    def _company_refused(self, exc: BaseException) -> bool:
+        """The company's register no longer names the citizen as they applied (their role changed, or they have none,
+        since they looked it up): the company is looked up again on its screen, the code kept; found with a role that
+        may apply, the application goes back to the confirmation in that role, the rest kept."""
+        if not isinstance(exc, RejectedError) or exc.code != "company_role" or self.company is None \
+                or self.application is None:
+            return False
+        self.correcting_company, self.company = True, None  # the role it was found with no longer stands
+        self._trail.append(Step.CONFIRM)
+        self._go(Step.COMPANY, Notice(user_message(exc)))
         return True
 
     def _licence_refused(self, exc: BaseException) -> bool:

@@ -1,0 +1,66 @@
+"""The company's register changes between the look-up and the submission (the citizen was made its legal
+representative, or their authorisation as its handler was withdrawn): the kiosk refused with 422 company_role takes
+the citizen back to the company's screen, the code kept; looked up again in the role it now gives, the application
+goes back to the confirmation with everything else kept. Against the sandbox over HTTP."""
+
+import json
+
+from common.domain import CompanyRole
+from kiosk.workflows.citizen import Step
+from tests.citizen_steps import FORMS, fill_form, provide_materials
+from tests.test_application_session import COMPANY
+from tests.test_materials_session import identify
+
+HANDLER = "330106199003071236"  # the sample resident, the company's authorised handler in the sandbox
+
+
+def register(sandbox, **changes) -> None:
+    body = sandbox.store.company(COMPANY)
+    body.update(changes)
+    with sandbox.store.tx() as db:
+        db.execute("UPDATE companies SET body = ? WHERE credit_code = ?", (json.dumps(body, ensure_ascii=False), COMPANY))
+
+
+def to_confirm_for_the_company(services):
+    session = services.new_citizen_session()
+    identify(session)
+    session.continue_to_services()
+    session.choose_service("YZ-007")
+    session.start_application()
+    session.set_company_code(COMPANY)
+    session.look_up_company()
+    assert session.company.applicant_role is CompanyRole.AUTHORISED_HANDLER
+    session.company_continue()
+    fill_form(session, FORMS["YZ-007"])
+    provide_materials(session)
+    return session
+
+
+def test_a_role_changed_since_the_look_up_is_looked_up_again_and_the_case_goes_in_it(services, sandbox):
+    session = to_confirm_for_the_company(services)
+    pages, form = session.checklist.page_count(), dict(session.application.form)
+    register(sandbox, legal_representative_id=HANDLER, handler_ids=[])  # made its legal representative meanwhile
+    session.confirm()
+    assert session.step is Step.COMPANY and session.correcting_company and session.company is None
+    assert session.company_code == COMPANY and "重新选择企业" in session.notice.message.render("zh_CN")
+    session.look_up_company()
+    assert session.company.applicant_role is CompanyRole.LEGAL_REPRESENTATIVE
+    session.company_continue()
+    assert session.step is Step.CONFIRM and not session.notice.error and not session.correcting_company
+    assert session.checklist.page_count() == pages and session.application.form == form
+    session.confirm()
+    assert session.receipt is not None, session.notice
+    stored = sandbox.store.case_body(session.receipt.case_number)["applicant"]
+    assert (stored["credit_code"], stored["role"]) == (COMPANY, "legal_representative")
+    assert services.queue.outbox.items(("dead",)) == []  # the refused try: put right, not left for staff
+
+
+def test_a_role_withdrawn_since_the_look_up_leaves_the_citizen_at_the_company_told_why(services, sandbox):
+    session = to_confirm_for_the_company(services)
+    register(sandbox, handler_ids=[])
+    session.confirm()
+    assert session.step is Step.COMPANY and session.company is None
+    session.look_up_company()
+    assert session.company is None and "授权" in session.notice.message.render("zh_CN")
+    session.company_continue()
+    assert session.step is Step.COMPANY  # not in the company's name: the citizen can go back, or ask the staff
