@@ -75,7 +75,10 @@ def keep(backend: BackendClient, submitter: Submitter, draft: ToSave) -> Kept:
 def from_case(body: dict[str, Any], files: list[Attachment]) -> ToSave | None:
     """A queued case (``CaseIn``) as the applicant's saved application: who applies, the form, the licences and pages
     (not the signature, given again), as of when it was made (``saved_at``: its ``created_at``). None for a body
-    that is not a case's."""
+    that is not a case's, or for a case a window sent to be refused (``refusing``: the applicant was told it is not
+    accepted, and nothing is for them to continue)."""
+    if body.get("refusing") is True:
+        return None
     applicant, agent = body.get("applicant"), body.get("agent")
     person = agent if isinstance(agent, dict) else applicant
     if not isinstance(applicant, dict) or not isinstance(person, dict) or not isinstance(body.get("service_code"), str):

@@ -129,3 +129,16 @@ def test_a_matter_not_accepted_needs_no_complete_form_and_its_case_can_only_be_r
     body = sandbox.store.case_body(desk.result)
     assert body["refusing"] is True and body["form"] == {"amount": 50000}
     assert sandbox.store.case(desk.result)["status"] == "not_accepted"
+
+
+def test_a_case_sent_to_be_refused_is_never_kept_as_a_draft_when_refused_on_arrival(services):
+    """The sync worker keeps a case refused on arrival as the applicant's draft (kiosk.drafts.kept_when_refused);
+    not a window's 不予受理 case: the applicant was told it is not accepted, nothing is for them to continue."""
+    from common.domain import Application
+    from kiosk.drafts import from_case
+
+    application = Application(services.backend.service("GJJ-004"), sample_identity("resident"), "T-1",
+                              form={"amount": 50000})
+    assert from_case(application.payload(), []) is not None
+    application.refusing = True
+    assert from_case(application.payload(), []) is None
