@@ -204,3 +204,20 @@ def test_a_refusal_is_shown_to_the_applicant_as_not_accepted_and_rated_there(gui
     qtbot.mouseClick(customer.rating.level_buttons[3], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: customer.thanks.isVisible(), timeout=5000)
     assert sandbox.store.evaluations.by_key("case_number", number)["level"] == 3
+
+
+def test_the_applicant_is_told_what_a_notice_kept_of_theirs_for_the_next_visit(gui, qtbot, sandbox):
+    from tests.test_window_scan_ui import _scan
+
+    view, screen = _signed_in_with_applicant(gui, qtbot, "JZ-002")  # no saved application of the resident's
+    customer = view.customer
+    _scan(view, screen, qtbot, 0)  # one paper brought; the rest to come
+    qtbot.mouseClick(screen.issue, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
+    assert view.desk.draft_kept is not None, view.desk.notice
+    said = customer.decision.text()
+    assert "一次性告知书" in said and "今天提供的材料已保存" in said and customer.decision.isVisible()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    assert customer.size().toTuple() == (1280, 800)
+    qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
+    assert view.desk.draft_kept is None and customer.decision.text() == ""

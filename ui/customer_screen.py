@@ -37,6 +37,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWi
 from common.domain import EvaluationKeyKind
 from common.i18n import _, language
 from kiosk import forms
+from kiosk.drafts import Kept
 from kiosk.materials import licence_consent_text, with_note
 from kiosk.receipts import company_line
 from kiosk.workflows.clerk import ClerkDesk, Desk
@@ -57,12 +58,17 @@ _UNBOUNDED = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX, which PySide6 does not expor
 def decision_text(desk: ClerkDesk) -> str:
     """What was decided on the matter, in the language shown; empty while nothing is."""
     number, key = desk.result, desk.rating.key
+    # a notice's draft: the applicant is told what is kept of theirs, and for what (kiosk/workflows/clerk_drafts.py)
+    kept = {Kept.SAVED: "\n" + _("What you provided today is saved: next time, identify yourself at any terminal or "
+                                 "window of this hall and continue."),
+            Kept.QUEUED: "\n" + _("What you provided today is kept and saved as soon as the service system is back: "
+                                  "next time, identify yourself and continue.")}.get(desk.draft_kept, "")
     if desk.step is not Desk.DONE or not number or number == "-":
         # not "is printed": its papers may not have printed (kiosk/workflows/clerk_documents.py)
-        return _("The one-time notice, without a number, lists everything still missing.") \
+        return _("The one-time notice, without a number, lists everything still missing.") + kept \
             if desk.step is Desk.DONE and number == "-" else ""
     if key is not None and key.kind is EvaluationKeyKind.NOTICE:
-        return _("One-time notice {number}: it lists everything still missing.").format(number=number)
+        return _("One-time notice {number}: it lists everything still missing.").format(number=number) + kept
     if desk.decision == "not_accepted":
         return _("Not accepted (case {number}). The written decision gives the reason and your rights of "
                  "appeal.").format(number=number)

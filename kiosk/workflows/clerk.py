@@ -94,6 +94,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self.service: ServiceItem | None = None
         self.provided: dict[str, bool] = {}
         self.result: str = ""
+        self.draft_kept: Kept | None = None  # what a notice kept of the applicant's for their next visit
         self._notice_attempt: NoticeAttempt | None = None  # recorded once under its key, however often printed
         self.notice: Notice | None = None
         self.rating = Rating("window")  # the applicant's 好差评 on the customer-facing side (kiosk.evaluation)
@@ -325,7 +326,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
     def _notice_issued(self, number: str, kept: Kept | None) -> None:
         """The notice stands issued, whatever its papers come to (kiosk/workflows/clerk_documents.py)."""
         assert self.service is not None and self.identity is not None
-        self.result = number
+        self.result, self.draft_kept = number, kept  # the customer screen tells the applicant what is kept
         if kept is not None:
             self._audit_step("draft_saved" if kept is Kept.SAVED else "draft_queued",
                              f"{self.service.code} {len(self.missing())} missing")
@@ -399,7 +400,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         if self.identity is not None:
             self.identity.wipe()
         self.identity = self.service = None
-        self.provided, self.result = {}, ""
+        self.provided, self.result, self.draft_kept = {}, "", None
         self._notice_attempt = None
         self.rating.reset()
         self._rating_applicant = ""
