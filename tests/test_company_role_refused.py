@@ -64,3 +64,23 @@ def test_a_role_withdrawn_since_the_look_up_leaves_the_citizen_at_the_company_to
     assert session.company is None and "授权" in session.notice.message.render("zh_CN")
     session.company_continue()
     assert session.step is Step.COMPANY  # not in the company's name: the citizen can go back, or ask the staff
+
+
+def test_the_window_looks_the_company_up_again_when_the_applicants_role_changed(services, sandbox):
+    from kiosk.workflows.clerk import Desk
+    from tests.test_clerk_company import checking, for_company
+
+    desk = for_company(checking(services, "BDC-005"))
+    assert desk.company.applicant_role is CompanyRole.AUTHORISED_HANDLER
+    for material in desk.missing():
+        desk.mark(material.code, True)
+    register(sandbox, legal_representative_id=HANDLER, handler_ids=[])
+    desk.accept()
+    assert desk.step is Desk.CHECKING and desk.result == "" and desk.company is None and desk.company_code == COMPANY
+    assert desk.applicant_problem() is not None  # nothing goes before the company is found again
+    desk.look_up_company()
+    assert desk.company.applicant_role is CompanyRole.LEGAL_REPRESENTATIVE
+    desk.accept()
+    assert desk.step is Desk.DONE, desk.notice
+    assert sandbox.store.case_body(desk.result)["applicant"]["role"] == "legal_representative"
+    assert services.queue.outbox.items(("dead",)) == []

@@ -380,6 +380,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
                                                 "form: check the fields marked in red with the applicant.")))
             return
         self._licence_refused(exc)  # a licence the backend would not take: its material unticked (clerk_licences.py)
+        self._company_refused(exc)  # the applicant's role in the company changed: looked up again (clerk_company.py)
         self._go(Desk.CHECKING, Notice(user_message(exc)))
 
     def next_applicant(self) -> None:

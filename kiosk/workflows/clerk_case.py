@@ -63,9 +63,13 @@ class DeskCase:
         kept = self._kept_case
         if kept is None or kept.application.service.code != self.service.code \
                 or kept.application.applicant is not self.identity or kept.application.company is not self.company:
-            # for a company, the kiosk's company case (kiosk/workflows/clerk_company.py)
+            # for a company, the kiosk's company case (kiosk/workflows/clerk_company.py); the same matter in another
+            # company's name, or the company looked up again, keeps its refused tries to put right
+            same = kept is not None and kept.application.applicant is self.identity \
+                and kept.application.service.code == self.service.code
             kept = self._kept_case = MatterCase(Application(self.service, self.identity, self._terminal_id,
-                                                            company=self.company))
+                                                            company=self.company),
+                                                refused_items=list(kept.refused_items) if same and kept else [])
         return kept
 
     def _case_refused(self, exc: BaseException) -> None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from common.backend_errors import CompanyNotFoundError
+from common.backend_errors import CompanyNotFoundError, RejectedError
 from common.domain import Company
 from common.i18n import Text, language, text
 from kiosk import companies
@@ -145,6 +145,14 @@ class DeskCompany:
         message = (text("No company is registered under {code}. Check the code against the business licence.",
                         code=code) if isinstance(exc, CompanyNotFoundError) else user_message(exc))
         self._go(Desk.CHECKING, Notice(message))
+
+    def _company_refused(self: "ClerkDesk", exc: BaseException) -> None:
+        """The case refused for the applicant's role in the company (422 company_role: the register changed it since
+        the look-up): the company is to be looked up again, its code kept, and the case goes in the role the
+        register now gives (a new application: clerk_case.py); the licences used stay, the company's still."""
+        if isinstance(exc, RejectedError) and exc.code == "company_role" and self.company is not None:
+            self.company = None
+            self._audit_step("company_refused", "role changed")
 
     def applicant_problem(self: "ClerkDesk") -> Text | None:
         """What stops a decision on the matter for want of its applicant (None when nothing does): a company to be
