@@ -103,9 +103,12 @@ def test_the_window_form_is_typed_through_its_fields_and_accept_shows_what_is_wr
     rows = screen.form.rows
     assert rows["amount"].message.isVisible() and rows["amount"].message.text() == "请填写此项"
     assert rows["amount"].edit.hasFocus()
+    redraws = []
+    desk.subscribe(lambda _desk: redraws.append(1))
     QTest.keyClicks(rows["amount"].edit, "50000")
     QTest.keyClicks(rows["phone"].edit, "13800000001")
     assert desk.form_values == {"amount": "50000", "phone": "13800000001"}
+    assert redraws == [] and screen.form_toggle.text() == "申请材料"  # no redraw of the window for every key
     assert not rows["amount"].message.isVisible() and not rows["phone"].message.isVisible()
     QTest.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: desk.step is Desk.DONE, timeout=10000)

@@ -6,6 +6,7 @@ shows them and passes every change on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
@@ -27,9 +28,10 @@ class PanelRow:
 
 
 class FormPanel(QWidget):
-    def __init__(self, desk: ClerkDesk) -> None:
+    def __init__(self, desk: ClerkDesk, edited: Callable[[], None] = lambda: None) -> None:
         super().__init__()
         self._desk = desk
+        self._edited = edited  # after each change: the window's count of fields left (not a whole redraw)
         self.host = QWidget()
         self.grid = QGridLayout(self.host)
         self.grid.setContentsMargins(0, 0, 16, 0)
@@ -66,7 +68,7 @@ class FormPanel(QWidget):
                 row.edit = QLineEdit()
                 row.edit.setMaxLength(min(f.max_length or forms.MAX_VALUE, forms.MAX_VALUE))
                 row.edit.setPlaceholderText(_placeholder(f))
-                row.edit.textEdited.connect(lambda value, name=f.name: self._desk.set_form_value(name, value))
+                row.edit.textEdited.connect(lambda value, name=f.name: self._typed(name, value))
                 row.edit.editingFinished.connect(lambda name=f.name: self._finished(name))
                 editor = row.edit
             caption.setBuddy(editor)
@@ -77,9 +79,16 @@ class FormPanel(QWidget):
         self.grid.setColumnStretch(1, 1)
         self.grid.setRowStretch(2 * len(self.rows), 1)
 
+    def _typed(self, name: str, value: str) -> None:
+        self._desk.set_form_value(name, value)
+        self._show(self.rows[name])
+        self._edited()
+
     def _chose(self, name: str, box: QComboBox) -> None:
         self._left.add(name)
         self._desk.set_form_value(name, box.currentData() or "")
+        self._show(self.rows[name])
+        self._edited()
 
     def _finished(self, name: str) -> None:
         self._left.add(name)

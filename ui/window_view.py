@@ -46,7 +46,7 @@ class DeskScreen(Screen):
         self.services.setMinimumContentsLength(8)
         self.services.activated.connect(self._service_chosen)
         # the application form in the materials' place, and the button between the two (ui/form_panel.py)
-        self.form = FormPanel(desk)
+        self.form = FormPanel(desk, lambda: self._show_form_toggle(self._desk))
         self.form_toggle = button("", self._toggle_form)
         self._showing_form = False
         self._form_refusals_seen = 0  # the backend refused fields of the form: it opens once for each refusal
@@ -110,6 +110,12 @@ class DeskScreen(Screen):
         code = self.services.itemData(index)
         if code:
             self._desk.choose_service(code)
+
+    def _show_form_toggle(self, desk: ClerkDesk) -> None:
+        to_fill = len(desk.form_messages())
+        self.form_toggle.setText(_("Materials") if self._showing_form else
+                                 ngettext("Application form ({n} to fill)", "Application form ({n} to fill)",
+                                          to_fill).format(n=to_fill) if to_fill else _("Application form"))
 
     def _toggle_form(self) -> None:
         self._showing_form = not self._showing_form
@@ -222,10 +228,7 @@ class DeskScreen(Screen):
         self.form_toggle.setFixedHeight(self.services.sizeHint().height())
         self.form_toggle.setVisible(desk.step is Desk.CHECKING and bool(desk.service and desk.service.form)
                                     and not asking_why)
-        to_fill = len(desk.form_messages())
-        self.form_toggle.setText(_("Materials") if self._showing_form else
-                                 ngettext("Application form ({n} to fill)", "Application form ({n} to fill)",
-                                          to_fill).format(n=to_fill) if to_fill else _("Application form"))
+        self._show_form_toggle(desk)
         if self._showing_form:
             self.form.show_desk(desk)
             self.form.show()

@@ -57,7 +57,9 @@ class DeskForm:
                 self.form_values[name] = value
 
     def set_form_value(self: "ClerkDesk", name: str, value: str) -> None:
-        """A field as the clerk typed or chose it (the window shows :meth:`form_messages` next to it)."""
+        """A field as the clerk typed or chose it. The panel shows :meth:`form_messages` next to it itself: the
+        window is not redrawn for every key (a wedge scanner types a code's whole text in a burst), only while the
+        applicant is asked to sign, whose screen lists the answers."""
         from kiosk.workflows.clerk import Desk
 
         if self.step is not Desk.CHECKING or self.busy or self.service is None:
@@ -65,7 +67,8 @@ class DeskForm:
         if any(f.name == name for f in self.service.form) and self.form_values.get(name, "") != value:
             self.form_values[name] = value
             self._typed.add(name)
-            self._changed()
+            if self.signature_asked:
+                self._changed()
 
     def form_messages(self: "ClerkDesk") -> dict[str, Text]:
         """{field name: what is wrong with it} over the service's form; empty when the form will do."""
