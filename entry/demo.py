@@ -178,9 +178,11 @@ class Sent:
                      f"{REFUSED_SERVICE}, reason {REFUSAL_REASON}; in a sandbox's database: SELECT body FROM "
                      f"decisions WHERE case_number = '{self.not_accepted}')")
         lines.append(f"  case {self.window_accepted or '(none)'} accepted at the window  (clerk {STAFF_ID}, service "
-                     f"{ACCEPTED_SERVICE}, {', '.join(ACCEPTED_MATERIALS)} scanned there; in a sandbox's database: "
-                     f"SELECT name FROM attachments WHERE case_number = '{self.window_accepted}'; what the clerk "
-                     f"received: SELECT body FROM decisions WHERE case_number = '{self.window_accepted}')")
+                     f"{ACCEPTED_SERVICE}, {', '.join(ACCEPTED_MATERIALS)} scanned there, its form typed by the clerk; "
+                     f"in a sandbox's database: SELECT name FROM attachments WHERE case_number = "
+                     f"'{self.window_accepted}'; the form: SELECT json_extract(body, '$.form') FROM cases WHERE "
+                     f"case_number = '{self.window_accepted}'; what the clerk received: SELECT body FROM decisions "
+                     f"WHERE case_number = '{self.window_accepted}')")
         lines.append(f"  a copy of case {self.not_accepted or '(none)'}'s decision printed again at the window "
                      f"(a4/not-accepted-{self.not_accepted}-copy.pdf, made from the decision's record)")
         lines.append(f"  case {self.window_draft_case or '(none)'} accepted at the window from the application saved "

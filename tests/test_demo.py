@@ -233,6 +233,9 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path, brisk_p
         (accepted,) = store.execute("SELECT body FROM decisions WHERE case_number = ?",
                                     (sent.window_accepted,)).fetchall()
         assert json.loads(accepted[0])["decision"] == "accepted"
+        (form,) = store.execute("SELECT json_extract(body, '$.form') FROM cases WHERE case_number = ?",
+                                (sent.window_accepted,)).fetchall()
+        assert json.loads(form[0]) == {"purpose": "property", "registration_year": 2020}  # typed by the clerk
         terminals = [row[0] for row in store.execute("SELECT terminal_id FROM terminals")]
         assert sent.terminal_id in terminals  # the demo terminal enrolled with the hand-started sandbox
 
