@@ -134,6 +134,10 @@ def test_the_kiosks_form_screen_marks_the_refused_field_until_it_is_typed_again(
     assert phone.message.isVisible() and phone.message.text() == "政务服务系统未接受此项，请核对"
     assert not form.rows["amount"].message.isVisible()
     assert "其余内容均已保留" in form.notice.text()
+    qtbot.mouseClick(form.rows["amount"].edit, Qt.MouseButton.LeftButton)  # the citizen looks at another field
+    assert form.keyboard.target is form.rows["amount"].edit
+    qtbot.mouseClick(form.next, Qt.MouseButton.LeftButton)  # and goes on with the refused one unchanged
+    assert session.step is Step.FORM and form.keyboard.target is phone.edit  # the field in red takes the keys
     qtbot.mouseClick(phone.edit, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(form.keyboard.keys["clear"], Qt.MouseButton.LeftButton)
     for ch in "13900000001":

@@ -178,3 +178,16 @@ class FormScreen(Screen):
         self.keyboard.retranslate()
         self.back.setText(_("Back"))
         self.next.setText(_("Continue"))
+        if session.step is Step.FORM and session.form_checked:
+            self._to_first_wrong(session)
+
+    def _to_first_wrong(self, session: CitizenSession) -> None:
+        """Continue refused, or the backend refused answers: the first field in red takes the keys and comes into
+        sight, unless the citizen is typing in a field in red already (an older citizen looked for the red one
+        below the fold)."""
+        wrong = session.form_messages()
+        rows = [row for name, row in self.rows.items() if name in wrong and row.edit is not None]
+        if not rows or any(row.edit is self.keyboard.target for row in rows):
+            return
+        rows[0].edit.setFocus()
+        self.focused(rows[0].edit)
