@@ -75,6 +75,14 @@ def keyboard_for(field: FormField) -> Keyboard:
     return _KEYBOARDS[field.type]
 
 
+def example(field: FormField, *, touch: bool) -> Text | None:
+    """The hint an empty field shows. A date on the kiosk's number pad is typed without hyphens
+    (:func:`normalise` puts them in); at the window's keyboard it is typed as it is read."""
+    if field.type == FieldType.DATE:
+        return text("e.g. 20260301") if touch else text("e.g. 2026-03-01")
+    return {FieldType.PHONE: text("11-digit mobile number"), FieldType.NUMBER: text("a number")}.get(field.type)
+
+
 def normalise(field: FormField, value: Any) -> str:
     """The value as it is checked and submitted: trimmed; phone and digits without spaces or hyphens;
     ID numbers and credit codes in capitals without spaces."""

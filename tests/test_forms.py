@@ -142,3 +142,13 @@ def test_a_date_typed_on_the_number_pad_and_numbers_travel_as_numbers():
     assert submission(service, {"day": "20260301", "amount": "35.5", "note": "  "}) == {"day": "2026-03-01",
                                                                                        "amount": 35.5}
     assert submission(service, {"amount": "1200"}) == {"amount": 1200}
+
+
+def test_each_terminal_hints_a_date_the_way_its_keyboard_types_it_and_the_hint_itself_passes():
+    from kiosk.forms import example
+    day = FormField("day", "日期", "Date", FieldType.DATE, required=True)
+    pad, typed = example(day, touch=True).render("en"), example(day, touch=False).render("en")
+    assert (pad, typed) == ("e.g. 20260301", "e.g. 2026-03-01")
+    assert all(validate(day, hint.removeprefix("e.g. ")) is None for hint in (pad, typed))
+    assert example(day, touch=True).render("zh") != pad  # translated
+    assert example(FormField("n", "名称", "Name", FieldType.TEXT), touch=True) is None

@@ -67,7 +67,8 @@ class FormPanel(QWidget):
             else:
                 row.edit = QLineEdit()
                 row.edit.setMaxLength(min(f.max_length or forms.MAX_VALUE, forms.MAX_VALUE))
-                row.edit.setPlaceholderText(_placeholder(f))
+                hint = forms.example(f, touch=False)
+                row.edit.setPlaceholderText(hint.render() if hint else "")
                 row.edit.textEdited.connect(lambda value, name=f.name: self._typed(name, value))
                 row.edit.editingFinished.connect(lambda name=f.name: self._finished(name))
                 editor = row.edit
@@ -129,8 +130,3 @@ class FormPanel(QWidget):
         """What was typed goes with the applicant."""
         clear_layout(self.grid)
         self.rows, self._left, self._built_for = {}, set(), None
-
-
-def _placeholder(f: FormField) -> str:
-    return {FieldType.PHONE: _("11-digit mobile number"), FieldType.DATE: _("e.g. 2026-03-01"),
-            FieldType.NUMBER: _("a number")}.get(f.type, "")

@@ -84,7 +84,8 @@ class FormScreen(Screen):
                 edit = field_edit("field")
                 edit.setMaxLength(min(f.max_length or forms.MAX_VALUE, forms.MAX_VALUE))
                 edit.setText(session.form_values.get(f.name, ""))
-                edit.setPlaceholderText(self._placeholder(f))
+                hint = forms.example(f, touch=True)
+                edit.setPlaceholderText(hint.render() if hint else "")
                 edit.installEventFilter(self._watch)
                 edit.textChanged.connect(lambda value, name=f.name: self._typed(name, value))
                 row.edit = edit
@@ -101,11 +102,6 @@ class FormScreen(Screen):
         else:
             self.keyboard.set_kind(forms.Keyboard.NONE)
         self.scroll.verticalScrollBar().setValue(0)
-
-    @staticmethod
-    def _placeholder(f: FormField) -> str:
-        return {FieldType.PHONE: _("11-digit mobile number"), FieldType.DATE: _("e.g. 20260301"),
-                FieldType.NUMBER: _("a number")}.get(f.type, "")
 
     # -- typing ---------------------------------------------------------------------------------
 
