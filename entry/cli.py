@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8710)
     sandbox.add_argument("--db", type=Path, help="SQLite file (default: in memory)")
+    sandbox.add_argument("--draft-keep-days", type=float, metavar="DAYS",
+                         help="a saved application (draft) not saved again or submitted within DAYS is deleted with its "
+                              "pages (default 30)")
 
     bench = sub.add_parser("bench", help="benchmarks and soak runs (not part of the tests)")
     bench_sub = bench.add_subparsers(dest="bench_name", metavar="NAME")
@@ -186,9 +189,13 @@ def _cmd_sandbox(args) -> int:
         print(f"kiosk: sandbox: no folder {args.db.parent} for the database {args.db}", file=sys.stderr)
         return 2
     try:
-        server = SandboxServer(args.host, args.port, args.db)
+        kept = {} if args.draft_keep_days is None else {"draft_keep_days": args.draft_keep_days}
+        server = SandboxServer(args.host, args.port, args.db, **kept)
     except sqlite3.Error as exc:
         print(f"kiosk: sandbox: cannot use {args.db} as its database ({exc})", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # --draft-keep-days nan, 0 or past ten years
+        print(f"kiosk: sandbox: {exc}", file=sys.stderr)
         return 2
     print(f"sandbox backend on {server.url} (Ctrl+C to stop)")
     server.serve_forever()

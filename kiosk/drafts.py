@@ -56,20 +56,51 @@ def to_save(application: Application, checklist: Checklist, files: list[Attachme
 class Kept(Enum):
     SAVED = "saved"      # the backend holds it: found at the next visit at any terminal of the hall
     QUEUED = "queued"    # in this terminal's encrypted outbox, saved when the backend is back
+    DECLINED = "declined"  # the applicant chose the notice alone: nothing kept (a draft they continued deleted)
 
 
-def keep(backend: BackendClient, submitter: Submitter, draft: ToSave) -> Kept:
+@dataclass(frozen=True)
+class KeptDraft:
+    """How a draft was kept, and (saved now) the last day the backend keeps it, when its answer said so."""
+
+    how: Kept
+    until: dt.date | None = None
+
+
+# A keeping period past this is no answer to believe (the contract's periods are days or months).
+_LONGEST_KEPT = dt.timedelta(days=3650)
+
+
+def kept_until(answer: Any, now: dt.datetime | None = None) -> dt.date | None:
+    """The day a saved ``Draft``'s ``expires_at`` falls on, in this terminal's time zone; None when it is absent, not
+    ISO 8601 with an offset, already past or more than ten years ahead: the applicant is then told no date."""
+    value = answer.get("expires_at") if isinstance(answer, dict) else None
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        expires = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if expires.tzinfo is None:
+        return None
+    now = now or dt.datetime.now().astimezone()
+    if not now < expires <= now + _LONGEST_KEPT:
+        return None
+    return expires.astimezone(now.tzinfo).date()
+
+
+def keep(backend: BackendClient, submitter: Submitter, draft: ToSave) -> KeptDraft:
     """Save the draft now; while the backend is away (no answer, an answer lost or not believed, a 5xx, this
     terminal's credentials refused) queue it, so what the applicant provided is not lost (a save replaces the
     draft whole: one sent twice is one). Raises RejectedError when the backend refuses it and QueueFullError when
     the terminal cannot store it either. Blocking (network, fsync): on the task runner."""
     try:
-        backend.save_draft_payload(draft.body, draft.pages)
-        return Kept.SAVED
+        answer = backend.save_draft_payload(draft.body, draft.pages)
+        return KeptDraft(Kept.SAVED, kept_until(answer))
     except (OfflineError, ServerError, AuthError) as exc:
         log.info("drafts: not saved now (%s): queued", type(exc).__name__)
     submitter.queue_draft(draft.body, draft.pages)
-    return Kept.QUEUED
+    return KeptDraft(Kept.QUEUED)
 
 
 def from_case(body: dict[str, Any], files: list[Attachment]) -> ToSave | None:

@@ -55,9 +55,10 @@ KINDS: tuple[Kind, ...] = (
          "identity, pages scanned, signature, electronic licences fetched and the company they apply for, whose "
          "session ends with their matter (the next applicant, another card, a sign-out)", "memory only", "session",
          False),
-    Kind("drafts", "a saved application (draft) and its pages", "the backend; the terminal while the session "
-         "lasts, and sealed in the outbox while the backend cannot take it (a delivered item then)", "session",
-         False),
+    Kind("drafts", "a saved application (draft) and its pages", "the backend, for its keeping period (deleted "
+         "there at its `expires_at`, or when the applicant keeps nothing: \"Print the notice only\"); the terminal "
+         "while the session lasts, and sealed in the outbox while the backend cannot take it (a delivered item then)",
+         "session", False),
     Kind("delivered", "a submitted case's payload, pages and signature (sealed)", "queue/queue.sqlite3, "
          "queue/attachments/", "delivery", True),
     Kind("dead", "a dead letter: refused by the backend or given up on (sealed payload and scans)",

@@ -580,6 +580,10 @@ class DraftIn(Strict):
 class Draft(DraftIn):
     draft_id: str
     updated_at: str
+    expires_at: str = Field(description="when the backend deletes it with its pages unless it is saved again (which "
+                                        "starts the period again) or made a case first: ISO 8601 with its offset; "
+                                        "the hall's keeping period after updated_at (the sandbox: 30 days, "
+                                        "kiosk sandbox --draft-keep-days)")
 
 
 class DraftList(BaseModel):

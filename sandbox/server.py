@@ -15,7 +15,7 @@ from common.signing import demo_key
 from sandbox.app import create_app, key_lookup
 from sandbox.faults import FaultAnswers, FaultMiddleware, FaultSwitches, quiet_line_cuts
 from sandbox.signing_check import SigningMiddleware
-from sandbox.store import Store
+from sandbox.store import DRAFT_KEEP_DAYS, Store
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -61,10 +61,10 @@ class SandboxServer:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, db: Path | None = None, *,
                  keys: dict[str, bytes] | None = None, demo_keys: bool = True, advance_s: float = 60.0,
-                 ssl_certfile: str | None = None, ssl_keyfile: str | None = None, signing: bool = True) -> None:
+                 draft_keep_days: float = DRAFT_KEEP_DAYS, ssl_certfile: str | None = None, ssl_keyfile: str | None = None, signing: bool = True) -> None:
         self.host = host
         self.port = port or free_port(host)
-        self.store = Store(db if db is not None else ":memory:", advance_s=advance_s)
+        self.store = Store(db if db is not None else ":memory:", advance_s=advance_s, draft_keep_days=draft_keep_days)
         self.faults = FaultSwitches()
         self.keys = dict(keys or {})
         self.app = create_app(self.store, self.faults)

@@ -11,13 +11,14 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import math
 import secrets
 import sqlite3
 import threading
 import time
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from contextlib import contextmanager
 
@@ -169,9 +170,19 @@ def _withdrawn_since(db: sqlite3.Connection, consent: dict[str, Any]) -> str | N
     return None
 
 
+# A draft not saved again or made a case within this many days is deleted with its pages (payloads.md "Drafts").
+DRAFT_KEEP_DAYS = 30
+
+
 class Store:
-    def __init__(self, path: Path | str = ":memory:", advance_s: float = 60.0) -> None:
+    def __init__(self, path: Path | str = ":memory:", advance_s: float = 60.0,
+                 draft_keep_days: float = DRAFT_KEEP_DAYS) -> None:
+        if not (isinstance(draft_keep_days, (int, float)) and math.isfinite(draft_keep_days)
+                and 0 < draft_keep_days <= 3650):
+            raise ValueError("draft_keep_days must be more than 0 and at most 3650")
         self.advance_s = advance_s
+        self.draft_keep_days = float(draft_keep_days)
+        self.clock: Callable[[], float] = time.time  # drafts expire by it (tests move it on)
         self._lock = threading.RLock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
@@ -179,6 +190,7 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
         self._migrate()
+        self.purge_expired_drafts()
         with self.tx() as db:
             if db.execute("SELECT COUNT(*) FROM services").fetchone()[0] == 0:
                 self._load_seed(db)
@@ -403,6 +415,7 @@ class Store:
         a case of the same holder and service was made after it (its ``created_at``, the terminal's time: not when
         it arrived, since a case queued before the save may arrive after it)."""
         holder = self._draft_holder(body)
+        self.purge_expired_drafts()  # an expired draft is no longer there to be later than the save
         row = self._one("SELECT body FROM drafts WHERE id_number = ? AND holder = ? AND service_code = ?",
                         body["id_number"], holder, body["service_code"])
         if row is not None:
@@ -415,15 +428,35 @@ class Store:
         cases = self._all("SELECT body FROM cases WHERE holder = ? AND service_code = ?", holder, body["service_code"])
         return any((terminal_time(json.loads(c["body"]).get("created_at")) or 0.0) > saved for c in cases)
 
+    def _draft_expires(self, updated_at: str) -> float:
+        return dt.datetime.fromisoformat(updated_at).timestamp() + self.draft_keep_days * 86400
+
+    def _as_kept(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A stored draft as it is answered: with when it will be deleted, by the keeping period now in force."""
+        return dict(body, expires_at=now_iso(self._draft_expires(body["updated_at"])))
+
+    def purge_expired_drafts(self) -> int:
+        """Delete the drafts (and their pages) past their keeping period; how many. Run whenever drafts are touched,
+        so none is ever answered, listed or found after it expired."""
+        now = self.clock()
+        with self.tx() as db:
+            expired = [r["draft_id"] for r in db.execute("SELECT draft_id, updated_at FROM drafts")
+                       if self._draft_expires(r["updated_at"]) <= now]
+            for draft_id in expired:
+                db.execute("DELETE FROM draft_pages WHERE draft_id = ?", (draft_id,))
+                db.execute("DELETE FROM drafts WHERE draft_id = ?", (draft_id,))
+        return len(expired)
+
     def save_draft(self, body: dict[str, Any], pages: list[tuple[str, str, str, bytes]]) -> dict[str, Any]:
         """Keep a draft (DraftIn's fields) whole, its pages (name, mime, sha256, data) replacing any before:
-        one draft per person at the terminal, applicant and service."""
+        one draft per person at the terminal, applicant and service. Each save starts its keeping period again."""
         holder = self._draft_holder(body)
+        self.purge_expired_drafts()
         with self.tx() as db:
             row = db.execute("SELECT draft_id FROM drafts WHERE id_number = ? AND holder = ? AND service_code = ?",
                              (body["id_number"], holder, body["service_code"])).fetchone()
             draft_id = row["draft_id"] if row else "DR-" + secrets.token_hex(6)
-            saved = dict(body, draft_id=draft_id, updated_at=now_iso())
+            saved = dict(body, draft_id=draft_id, updated_at=now_iso(self.clock()))
             db.execute("INSERT OR REPLACE INTO drafts (draft_id, id_number, service_code, body, updated_at, holder) "
                        "VALUES (?, ?, ?, ?, ?, ?)", (draft_id, body["id_number"], body["service_code"],
                                                      json.dumps(saved, ensure_ascii=False), saved["updated_at"],
@@ -431,23 +464,27 @@ class Store:
             db.execute("DELETE FROM draft_pages WHERE draft_id = ?", (draft_id,))
             for name, mime, sha, data in pages:
                 db.execute("INSERT INTO draft_pages VALUES (?, ?, ?, ?, ?)", (draft_id, name, mime, sha, data))
-        return saved
+        return self._as_kept(saved)
 
     def drafts(self, id_number: str) -> list[dict[str, Any]]:
         """The drafts saved by ``id_number``, or naming it as the applicant (a principal) or the agent."""
-        return [json.loads(r["body"]) for r in self._all(
+        self.purge_expired_drafts()
+        return [self._as_kept(json.loads(r["body"])) for r in self._all(
             "SELECT body FROM drafts WHERE id_number = ? OR json_extract(body, '$.applicant.id_number') = ? "
             "OR json_extract(body, '$.agent.id_number') = ? ORDER BY updated_at DESC", id_number, id_number, id_number)]
 
     def draft_page(self, draft_id: str, name: str) -> tuple[str, bytes] | None:
         """(mime, bytes) of a draft's page."""
+        self.purge_expired_drafts()
         row = self._one("SELECT mime, data FROM draft_pages WHERE draft_id = ? AND name = ?", draft_id, name)
         return (row["mime"], bytes(row["data"])) if row else None
 
     def draft_exists(self, draft_id: str) -> bool:
+        self.purge_expired_drafts()
         return self._one("SELECT 1 FROM drafts WHERE draft_id = ?", draft_id) is not None
 
     def delete_draft(self, draft_id: str) -> bool:
+        self.purge_expired_drafts()  # expired: gone already, 404 as any deleted draft
         with self.tx() as db:
             db.execute("DELETE FROM draft_pages WHERE draft_id = ?", (draft_id,))
             return db.execute("DELETE FROM drafts WHERE draft_id = ?", (draft_id,)).rowcount > 0

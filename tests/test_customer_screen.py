@@ -1,5 +1,7 @@
 """The window's customer-facing screen (ui/customer_screen.py), driven through the widgets against the sandbox."""
 
+import datetime as dt
+
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QListWidget
@@ -216,7 +218,8 @@ def test_the_applicant_is_told_what_a_notice_kept_of_theirs_for_the_next_visit(g
     qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
     assert view.desk.draft_kept is not None, view.desk.notice
     said = customer.decision.text()
-    assert "一次性告知书" in said and "今天提供的材料已保存" in said and customer.decision.isVisible()
+    until = (dt.datetime.now().astimezone() + dt.timedelta(days=30)).date().isoformat()  # the sandbox's period
+    assert "一次性告知书" in said and f"今天提供的材料保存至 {until}" in said and customer.decision.isVisible()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     assert customer.size().toTuple() == (1280, 800)
     qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)

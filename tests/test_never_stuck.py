@@ -21,6 +21,7 @@ every test starts with no fault on and the sandbox's licence printable again.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import time
 from dataclasses import dataclass
@@ -71,8 +72,10 @@ THANKS = "Thank you for your evaluation."
 RATED_BEFORE = "This was rated before; the first evaluation stands. Thank you."
 RECEIPT_AWAY = ("The receipt could not be printed ({reason}). Your case number is on the screen; please note it "
                 "down.")
-NOTICE_SAVED = ("The one-time notice is printed: it lists everything still missing. What you provided today is "
-                "saved: next time, identify yourself at any terminal of this hall and continue.")
+# the sandbox keeps a draft 30 days after its last save, and says until when (payloads.md "Drafts")
+DRAFT_SAVED = ("What you provided today is saved until {date}: before then, identify yourself at any terminal of "
+               "this hall and continue.")
+NOTICE_SAVED = "The one-time notice is printed: it lists everything still missing. " + DRAFT_SAVED
 # The notice unconfirmed (no number: printed as provisional), then what is known of the draft.
 NOTICE_PROVISIONAL = ("The one-time notice is printed without a number, marked provisional: the service system did "
                       "not confirm it. The list on it is complete. ")
@@ -622,17 +625,20 @@ def test_one_time_notice_out_of_paper(hall):
     printer.inject("paper_out")
     session.leave_with_notice()
     shows(session, Step.INCOMPLETE, "The one-time notice could not be printed: The receipt printer is out of paper. "
-                                    "Please ask the hall staff for help. What you provided today is saved: next time, "
-                                    "identify yourself at any terminal of this hall and continue.")
+                                    "Please ask the hall staff for help. " + DRAFT_SAVED.format(date=in_30_days()))
     (recorded,) = notice_numbers(hall) - notices  # recorded before the printer failed
     (draft,) = [row["draft_id"] for row in hall.sql("SELECT draft_id FROM drafts")]  # and saved: a citizen who leaves now loses nothing provided
     printer.inject("clear")
     session.leave_with_notice()
-    shows(session, Step.DONE, NOTICE_SAVED, error=False)
+    shows(session, Step.DONE, NOTICE_SAVED.format(date=in_30_days()), error=False)
     assert notice_numbers(hall) - notices == {recorded}  # printed again: the notice recorded, not a second one
     assert session.notice_number == recorded and recorded.encode() in printer.last_bytes
     assert [row["draft_id"] for row in hall.sql("SELECT draft_id FROM drafts")] == [draft]  # saved again: the same
     ends_cleanly(session)
+
+
+def in_30_days() -> str:
+    return (dt.datetime.now().astimezone() + dt.timedelta(days=30)).date().isoformat()
 
 
 def notice_numbers(hall: Hall) -> set[str]:

@@ -27,3 +27,12 @@ def test_a_file_that_is_not_a_database_is_refused_and_left_as_it_was(tmp_path):
     assert run.stderr.strip() == f"kiosk: sandbox: cannot use {path} as its database (file is not a database)"
     assert "Traceback" not in run.stderr and run.stdout == ""
     assert path.read_bytes() == garbage
+
+
+def test_a_keeping_period_for_drafts_that_is_no_number_of_days_is_refused(tmp_path):
+    path = tmp_path / "hall.db"
+    for days in ("nan", "0", "-3", "inf", "4000"):
+        run = _sandbox("--db", str(path), "--draft-keep-days", days)
+        assert run.returncode == 2, (days, run.stderr)
+        assert run.stderr.strip() == "kiosk: sandbox: draft_keep_days must be more than 0 and at most 3650", days
+        assert not path.exists()

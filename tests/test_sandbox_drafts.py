@@ -1,6 +1,8 @@
-"""PUT /drafts with pages: declared as a case's, refused the same way; and a sandbox database made
-before drafts kept their applicant still opens with its drafts (kiosk sandbox --db keeps one)."""
+"""PUT /drafts with pages: declared as a case's, refused the same way; a draft kept for the hall's keeping
+period, then deleted with its pages; and a sandbox database made before drafts kept their applicant still opens
+with its drafts (kiosk sandbox --db keeps one)."""
 
+import datetime as dt
 import json
 import sqlite3
 
@@ -44,7 +46,7 @@ def test_an_older_database_keeps_its_drafts(tmp_path):
     path = tmp_path / "sandbox.db"
     Store(path).close()
     old = {"id_number": ZHANG, "service_code": "GT-001", "form": {"phone": "13800000000"}, "materials_done": ["M1"],
-           "draft_id": "DR-000000000001", "updated_at": "2026-11-30T10:00:00+08:00"}
+           "draft_id": "DR-000000000001", "updated_at": _at(-5 * 86400)}
     with sqlite3.connect(path) as db:
         db.execute("DROP TABLE drafts")
         db.execute("CREATE TABLE drafts (draft_id TEXT PRIMARY KEY, id_number TEXT NOT NULL, service_code TEXT NOT "
@@ -52,7 +54,8 @@ def test_an_older_database_keeps_its_drafts(tmp_path):
         db.execute("INSERT INTO drafts VALUES (?, ?, ?, ?, ?)", (old["draft_id"], ZHANG, "GT-001", json.dumps(old),
                                                                  old["updated_at"]))
     store = Store(path)
-    assert store.drafts(ZHANG) == [old]
+    expires = dt.datetime.fromisoformat(old["updated_at"]) + dt.timedelta(days=30)
+    assert store.drafts(ZHANG) == [dict(old, expires_at=expires.isoformat())]
     again = store.save_draft(dict(old, form={"phone": "13900000000"}, draft_id=None), [])
     assert again["draft_id"] == old["draft_id"]  # the same draft, saved again
     other = store.save_draft({"id_number": ZHANG, "service_code": "GT-001", "applicant": {
@@ -62,8 +65,6 @@ def test_an_older_database_keeps_its_drafts(tmp_path):
 
 
 def _at(offset_s: float) -> str:
-    import datetime as dt
-
     return (dt.datetime.now().astimezone() + dt.timedelta(seconds=offset_s)).isoformat(timespec="seconds")
 
 
@@ -90,3 +91,44 @@ def test_a_save_made_before_the_draft_held_or_a_case_since_is_refused_and_the_sa
     unchecked = {"id_number": ZHANG, "service_code": "GJJ-004", "saved_at": "yesterday"}  # unreadable: as before
     assert put_draft(sandbox, unchecked, []).status_code == 200
     assert put_draft(sandbox, dict(stale, saved_at=_at(10)), []).status_code == 200  # after the case: a new one
+
+
+def test_a_draft_is_deleted_with_its_pages_when_its_keeping_period_ends_and_each_save_starts_it_again(sandbox):
+    store, page = sandbox.store, Attachment("M1-1.jpg", "image/jpeg", JPEG)
+    draft = {"id_number": ZHANG, "service_code": "GT-001", "materials_done": ["M1"], "attachments": declare([page])}
+    answer = put_draft(sandbox, draft, [page])
+    assert answer.status_code == 200, answer.text
+    saved = answer.json()
+    kept_for = dt.datetime.fromisoformat(saved["expires_at"]) - dt.datetime.fromisoformat(saved["updated_at"])
+    assert kept_for == dt.timedelta(days=30)
+    listed = signed("GET", sandbox.url, f"/api/v1/drafts?id_number={ZHANG}").json()["items"]
+    assert [d["expires_at"] for d in listed] == [saved["expires_at"]]
+
+    start, clock = store.clock(), [store.clock()]
+    store.clock = lambda: clock[0]
+    clock[0] = start + 20 * 86400  # saved again on day 20: kept 30 days from then
+    put_draft(sandbox, dict(draft, saved_at=None), [page]).raise_for_status()
+    clock[0] = start + 31 * 86400
+    assert [d["draft_id"] for d in store.drafts(ZHANG)] == [saved["draft_id"]]
+    clock[0] = start + 50 * 86400 + 1
+    path = f"/api/v1/drafts/{saved['draft_id']}/pages/M1-1.jpg"
+    assert signed("GET", sandbox.url, path).status_code == 404
+    assert store.drafts(ZHANG) == []
+    assert store._all("SELECT name FROM draft_pages WHERE draft_id = ?", saved["draft_id"]) == []
+    assert signed("DELETE", sandbox.url, f"/api/v1/drafts/{saved['draft_id']}").status_code == 404
+
+
+def test_a_database_opened_after_its_drafts_expired_holds_none(tmp_path):
+    import time
+
+    path = tmp_path / "sandbox.db"
+    store = Store(path, draft_keep_days=1)
+    store.clock = lambda: time.time() - 2 * 86400  # saved two days ago
+    store.save_draft({"id_number": ZHANG, "service_code": "GT-001"}, [("M1-1.jpg", "image/jpeg", "0" * 64, JPEG)])
+    store.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT COUNT(*) FROM drafts").fetchone() == (1,)
+    Store(path, draft_keep_days=1).close()  # opened: swept before anything asks
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT COUNT(*) FROM drafts").fetchone() == (0,)
+        assert db.execute("SELECT COUNT(*) FROM draft_pages").fetchone() == (0,)

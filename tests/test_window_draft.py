@@ -3,6 +3,8 @@
 notice listed, and the case goes whole; the draft is then deleted. Against the sandbox over HTTP, the window's camera
 simulated, no Qt; the window's line through its widgets at the end."""
 
+import datetime as dt
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -157,7 +159,9 @@ def test_a_notice_on_a_matter_begun_here_saves_what_was_scanned_and_a_kiosk_cont
     missing = [m.code for m in desk.missing()]
     desk.issue_notice()
     assert desk.step is Desk.DONE and desk.result.startswith("GZ"), desk.notice
-    assert "What the applicant provided is saved for their next visit." in desk.notice.message.render("en")
+    until = (dt.datetime.now().astimezone() + dt.timedelta(days=30)).date().isoformat()  # the sandbox's period
+    assert f"What the applicant provided is saved for their next visit, until {until}." in desk.notice.message.render(
+        "en")
     (saved,) = services.backend.drafts(HOLDER)
     assert saved["missing"] == missing and {a["name"] for a in saved["attachments"]} == {"M3-1.jpg"}
     assert _audited(services, "draft_saved") == [f"GJJ-004 {len(missing)} missing"]

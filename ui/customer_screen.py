@@ -59,10 +59,14 @@ def decision_text(desk: ClerkDesk) -> str:
     """What was decided on the matter, in the language shown; empty while nothing is."""
     number, key = desk.result, desk.rating.key
     # a notice's draft: the applicant is told what is kept of theirs, and for what (kiosk/workflows/clerk_drafts.py)
+    held = desk.draft_kept
     kept = {Kept.SAVED: "\n" + _("What you provided today is saved: next time, identify yourself at any terminal or "
                                  "window of this hall and continue."),
             Kept.QUEUED: "\n" + _("What you provided today is kept and saved as soon as the service system is back: "
-                                  "next time, identify yourself and continue.")}.get(desk.draft_kept, "")
+                                  "next time, identify yourself and continue.")}.get(held.how if held else None, "")
+    if held is not None and held.how is Kept.SAVED and held.until is not None:
+        kept = "\n" + _("What you provided today is saved until {date}: before then, identify yourself at any "
+                        "terminal or window of this hall and continue.").format(date=held.until.isoformat())
     if desk.step is not Desk.DONE or not number or number == "-":
         # not "is printed": its papers may not have printed (kiosk/workflows/clerk_documents.py)
         return _("The one-time notice, without a number, lists everything still missing.") + kept \

@@ -98,6 +98,24 @@ def case_key(case: dict[str, Any]) -> str:
     (it never had one) its provisional number."""
     return str(case.get("case_number") or case.get("provisional_number") or "")
 
+def _kept_said(kept: drafts.KeptDraft | None) -> Text:
+    """What the citizen is told of their application after a one-time notice."""
+    if kept is None:
+        return text("Your application could not be saved now, so please bring everything on the list next time.")
+    if kept.how is drafts.Kept.DECLINED:
+        return text("As you chose, nothing of your application is kept: next time, please bring everything on the "
+                    "list and apply again.")
+    if kept.how is drafts.Kept.QUEUED:
+        return text("What you provided today is kept on this terminal and saved as soon as the service system is "
+                    "back: next time, identify yourself and continue. If it is not found then, please bring "
+                    "everything on the list.")
+    if kept.until is not None:
+        return text("What you provided today is saved until {date}: before then, identify yourself at any terminal "
+                    "of this hall and continue.", date=kept.until.isoformat())
+    return text("What you provided today is saved: next time, identify yourself at any terminal of this hall and "
+                "continue.")
+
+
 class Step(enum.Enum):
     HOME = "home"
     CONSENT = "consent"          # what is read, why, how long it is kept: agree or decline
@@ -1408,28 +1426,34 @@ class CitizenSession(SessionTicket, RatingTaps):
 
     # -- incomplete: the one-time notice and a saved draft ---------------------------------------
 
-    def leave_with_notice(self) -> None:
-        """Print the one-time notice and keep what was provided as a draft for the next visit."""
+    def leave_with_notice(self, *, keep: bool = True) -> None:
+        """Print the one-time notice and keep what was provided as a draft for the next visit; ``keep`` False: the
+        notice only, nothing kept (a draft this session continued is deleted too: the citizen chose to keep none)."""
         if self.step is not Step.INCOMPLETE or self.busy or self.checklist is None or self.application is None:
             return
         application, checklist = self.application, self.checklist
         holder = application.holder
         missing, lang = checklist.missing(), language()
         backend, printer, terminal, submitter = self._backend, self._printer, self._terminal_id, self._submitter
-        draft = drafts.to_save(application, checklist, self.attachments())
+        draft = drafts.to_save(application, checklist, self.attachments()) if keep else None
+        dropped, self.resumed_draft_id = (None, self.resumed_draft_id) if keep else (self.resumed_draft_id, None)
         # printed again (the printer failed): the same notice, recorded once
         attempt = self._notice_attempt = attempt_for(self._notice_attempt, application.service, missing)
 
-        def work() -> tuple[Issued, drafts.Kept | None]:
+        def work() -> tuple[Issued, drafts.KeptDraft | None]:
             """Recorded, then the draft kept (saved, or queued while the backend is away), then printed: a printer
             out of paper loses nothing provided."""
             number = record_notice(backend, application.service, holder.id_number, missing, attempt,
                                    application.company)
-            try:
-                kept: drafts.Kept | None = drafts.keep(backend, submitter, draft)
-            except Exception as exc:  # refused, or the terminal cannot store it either: the notice prints all the same
-                kept = None
-                log.warning("session: draft not kept (%s)", type(exc).__name__)
+            kept: drafts.KeptDraft | None = drafts.KeptDraft(drafts.Kept.DECLINED)
+            if dropped:  # through the outbox, as a draft continued into a case is
+                submitter.discard_draft(dropped, holder.id_number)
+            if draft is not None:
+                try:
+                    kept = drafts.keep(backend, submitter, draft)
+                except Exception as exc:  # refused, or the terminal cannot store it either: the notice prints all the same
+                    kept = None
+                    log.warning("session: draft not kept (%s)", type(exc).__name__)
             return print_notice(printer, number, application.service, holder.masked_name, missing, terminal, lang,
                                 application.company), kept
 
@@ -1437,20 +1461,14 @@ class CitizenSession(SessionTicket, RatingTaps):
         self._changed()
         self._background(work, self._notice_printed, self._notice_failed)
 
-    def _notice_printed(self, result: tuple[Issued, drafts.Kept | None]) -> None:
+    def _notice_printed(self, result: tuple[Issued, drafts.KeptDraft | None]) -> None:
         """Said as it happened: a notice the backend did not confirm has no number and is printed as provisional;
         a draft the backend could not take now waits on this terminal, and the citizen is told it is saved once the
         service system is back; a printer that told nothing of itself may not have printed, so the citizen is asked
         to look."""
         self.busy = False
         issued, saved = result
-        kept = {drafts.Kept.SAVED: text("What you provided today is saved: next time, identify yourself at any "
-                                        "terminal of this hall and continue."),
-                drafts.Kept.QUEUED: text("What you provided today is kept on this terminal and saved as soon as the "
-                                         "service system is back: next time, identify yourself and continue. If it "
-                                         "is not found then, please bring everything on the list."),
-                None: text("Your application could not be saved now, so please bring everything on the list next "
-                           "time.")}[saved]
+        kept = _kept_said(saved)
         if issued.failure is not None:  # recorded (asked again, the same notice) and saved: only the paper is missing
             self._go(Step.INCOMPLETE, Notice(text("The one-time notice could not be printed: {reason} {kept}",
                                                   reason=user_message(issued.failure), kept=kept)))
@@ -1463,7 +1481,8 @@ class CitizenSession(SessionTicket, RatingTaps):
             printed = text("Please check that the one-time notice was printed: it lists everything still missing. "
                            "If it was not, please ask the hall staff.")
         self._go(Step.DONE, Notice(text("{printed} {kept}", printed=printed, kept=kept),
-                                   error=not (saved is drafts.Kept.SAVED and self.notice_number),
+                                   error=not (self.notice_number and saved is not None
+                                              and saved.how in (drafts.Kept.SAVED, drafts.Kept.DECLINED)),
                                    check=not issued.print_known))
 
     def _notice_failed(self, exc: BaseException) -> None:

@@ -36,7 +36,7 @@ from kiosk.workflows.clerk_case import DeskCase
 from kiosk.workflows.clerk_company import DeskCompany
 from kiosk.workflows.clerk_copy import DeskCopy
 from kiosk.workflows.clerk_documents import DeskDocuments
-from kiosk.drafts import Kept
+from kiosk.drafts import Kept, KeptDraft
 from kiosk.workflows.clerk_drafts import DeskDrafts, save_again
 from kiosk.workflows.clerk_form import DeskForm
 from kiosk.workflows.clerk_handover import DeskHandover
@@ -94,7 +94,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self.service: ServiceItem | None = None
         self.provided: dict[str, bool] = {}
         self.result: str = ""
-        self.draft_kept: Kept | None = None  # what a notice kept of the applicant's for their next visit
+        self.draft_kept: KeptDraft | None = None  # what a notice kept of the applicant's for their next visit
         self._notice_attempt: NoticeAttempt | None = None  # recorded once under its key, however often printed
         self.notice: Notice | None = None
         self.rating = Rating("window")  # the applicant's 好差评 on the customer-facing side (kiosk.evaluation)
@@ -317,18 +317,18 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         to_save = self._draft_to_save()  # what was provided, kept for the next visit (clerk_drafts.py)
         self._go(Desk.WORKING)
 
-        def work() -> tuple[str, Kept | None]:
+        def work() -> tuple[str, KeptDraft | None]:
             number = record_notice(self._backend, service, identity.id_number, missing, attempt, company, token)
             return number or "-", save_again(self._backend, self._submitter, to_save)
 
         self._tasks.run(work, lambda done: self._notice_issued(*done), self._failed)
 
-    def _notice_issued(self, number: str, kept: Kept | None) -> None:
+    def _notice_issued(self, number: str, kept: KeptDraft | None) -> None:
         """The notice stands issued, whatever its papers come to (kiosk/workflows/clerk_documents.py)."""
         assert self.service is not None and self.identity is not None
         self.result, self.draft_kept = number, kept  # the customer screen tells the applicant what is kept
         if kept is not None:
-            self._audit_step("draft_saved" if kept is Kept.SAVED else "draft_queued",
+            self._audit_step("draft_saved" if kept.how is Kept.SAVED else "draft_queued",
                              f"{self.service.code} {len(self.missing())} missing")
         if number != "-":
             self._offer_rating(EvaluationKey.notice(number))
@@ -339,7 +339,10 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
                                language(), self.company)
         kept_said = {Kept.SAVED: text("What the applicant provided is saved for their next visit."),
                      Kept.QUEUED: text("What the applicant provided is kept on this terminal and saved for their "
-                                       "next visit once the service system is back.")}.get(kept)
+                                       "next visit once the service system is back.")}.get(kept.how) if kept else None
+        if kept is not None and kept.how is Kept.SAVED and kept.until is not None:
+            kept_said = text("What the applicant provided is saved for their next visit, until {date}.",
+                             date=kept.until.isoformat())
         if number == "-":  # not confirmed by the backend: printed marked provisional, as the clerk must know
             issued = text("The one-time notice has no number and is marked provisional: the service system did not "
                           "confirm it. The list on it is complete.")

@@ -199,7 +199,7 @@ def _wipe(resumed: drafts.Resumed) -> None:
     resumed.pages.clear()
 
 
-def save_again(backend: BackendClient, submitter: Submitter, draft: drafts.ToSave | None) -> drafts.Kept | None:
+def save_again(backend: BackendClient, submitter: Submitter, draft: drafts.ToSave | None) -> drafts.KeptDraft | None:
     """On the task runner, after the notice is recorded: the application as it now stands saved, or queued while
     the backend is away; None when there was nothing to save or it could not be kept (the draft saved before, if
     any, stays)."""

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QListView, Q
                                QProgressBar, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
 from common.i18n import _, language
-from kiosk import forms
+from kiosk import drafts, forms
 from kiosk.materials import with_note
 from kiosk.workflows.citizen import CATEGORY_LABELS, STATUS_LABELS, CitizenSession, Step
 from kiosk.progress import next_step
@@ -144,7 +144,9 @@ class IdentityScreen(Screen):
         for draft in session.drafts_found:  # a saved application from an earlier visit: continue it
             draft_id = str(draft["draft_id"])
             widget = button("service", lambda _c=False, d=draft_id: self._session.resume_draft(d))
-            widget.setText(_("Continue your saved application:") + "\n" + session.draft_service_name(draft))
+            said = _("Continue your saved application:") + "\n" + session.draft_service_name(draft)
+            until = drafts.kept_until(draft)  # the backend's word; none believed, no date said
+            widget.setText(said + ("\n" + _("Kept until {date}").format(date=until.isoformat()) if until else ""))
             widget.setEnabled(not session.busy)
             self.drafts.addWidget(widget)
             self.draft_buttons[draft_id] = widget

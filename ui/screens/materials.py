@@ -381,7 +381,10 @@ class IncompleteScreen(Screen):
         self.title, self.body = label("title"), label("subtitle")
         self.missing = label("", align=_LEFT)
         self.notice = NoticeLabel()
-        self.print = button("primary", session.leave_with_notice)
+        # not the bound method: a button's clicked passes `checked` (False), which would be keep=False
+        self.print = button("primary", lambda: session.leave_with_notice(keep=True))
+        self.only = button("", lambda: session.leave_with_notice(keep=False))  # the citizen keeps nothing with us
+        self.only.setObjectName("notice_only")
         self.back = button("", session.back)
         for widget in (self.title, self.body):
             self.layout_.addWidget(widget)
@@ -391,13 +394,16 @@ class IncompleteScreen(Screen):
         column.addStretch(1)
         self.layout_.addWidget(scroll_area(host), 1)
         self.layout_.addWidget(self.notice)
-        self.layout_.addLayout(button_row(self.back, self.print))
+        row = button_row(self.back, self.print)
+        row.insertWidget(2, self.only)
+        self.layout_.addLayout(row)
 
     def refresh(self, session: CitizenSession) -> None:
         lang = language()
         self.title.setText(_("Some materials are still missing"))
         self.body.setText(_("We print a one-time notice listing all of them, and keep what you provided today, so "
-                            "your next visit is the last."))
+                            "your next visit is the last. If you would rather we keep nothing, print the notice "
+                            "only."))
         missing = session.checklist.missing() if session.checklist is not None else []
         lines = []
         for m in missing:
@@ -409,4 +415,6 @@ class IncompleteScreen(Screen):
         self.notice.show_notice(session.notice)
         self.print.setText(_("Printing…") if session.busy else _("Print the notice and save"))
         self.print.setEnabled(not session.busy)
+        self.only.setText(_("Print the notice only"))
+        self.only.setEnabled(not session.busy)
         self.back.setText(_("Back"))

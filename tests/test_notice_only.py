@@ -1,0 +1,89 @@
+"""The one-time notice with or without the application kept, through the kiosk's widgets against the sandbox: "Print
+the notice and save" keeps a draft and says until when (the backend's ``expires_at``); "Print the notice only"
+keeps nothing, and deletes the saved application the citizen continued, through the outbox."""
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+
+from common.domain import ApplyAs
+from devices.idcard.samples import sample_identity
+from kiosk.drafts import kept_until
+from kiosk.workflows.citizen import Step
+from tests.citizen_steps import FORMS, fill_form, place_card_and_agree
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+def _to_incomplete(gui, qtbot, resume: bool = False) -> None:
+    """Card, consent; a new GT-001 application with nothing brought, or the saved one continued with nothing more."""
+    session, screens = gui.window.session, gui.window.view.screens
+    place_card_and_agree(gui, qtbot)
+    if resume:
+        qtbot.waitUntil(lambda: bool(screens[Step.IDENTIFIED].draft_buttons), timeout=10000)
+        (button,) = screens[Step.IDENTIFIED].draft_buttons.values()
+        until = (dt.datetime.now().astimezone() + dt.timedelta(days=30)).date().isoformat()
+        assert button.text().endswith(f"保存至 {until}"), button.text()  # the backend's keeping period, shown
+        qtbot.mouseClick(button, LEFT)
+        qtbot.waitUntil(lambda: session.step is Step.MATERIALS and not session.busy, timeout=10000)
+        for material in session.checklist.pending():
+            session.material_not_brought(material.code)
+    else:
+        qtbot.mouseClick(screens[Step.IDENTIFIED].next, LEFT)
+        qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
+        qtbot.mouseClick(screens[Step.CHOOSE_SERVICE].buttons["GT-001"], LEFT)
+        qtbot.mouseClick(screens[Step.GUIDE].apply, LEFT)
+        if session.step is Step.WHO:
+            session.choose_applicant(ApplyAs.MYSELF)
+        fill_form(session, FORMS["GT-001"])
+        if session.step is Step.LICENCE_CONSENT:
+            session.decline_licences()
+        for material in session.checklist.items:
+            session.material_not_brought(material.code)
+    session.materials_done()
+    qtbot.waitUntil(lambda: session.step is Step.INCOMPLETE, timeout=5000)
+
+
+def _press(gui, qtbot, name: str) -> str:
+    session, screen = gui.window.session, gui.window.view.screens[Step.INCOMPLETE]
+    qtbot.mouseClick(getattr(screen, name), LEFT)
+    qtbot.waitUntil(lambda: session.step is Step.DONE and not session.busy, timeout=10000)
+    said = session.notice.message.render("en")
+    qtbot.mouseClick(gui.window.view.screens[Step.DONE].finish, LEFT)
+    qtbot.waitUntil(lambda: session.step is Step.HOME, timeout=5000)
+    return said
+
+
+def test_the_citizen_chooses_whether_the_application_is_kept_and_a_continued_one_goes_when_they_keep_nothing(
+        open_gui, qtbot, sandbox):
+    gui = open_gui("kiosk", terminal={"idle_timeout_s": 600})
+    person = sample_identity("resident").id_number
+    screen = gui.window.view.screens[Step.INCOMPLETE]
+    _to_incomplete(gui, qtbot)
+    assert screen.only.text() == "只打印告知书" and screen.print.text() == "打印告知书并保存"
+    said = _press(gui, qtbot, "print")
+    (saved,) = sandbox.store.drafts(person)
+    assert f"saved until {kept_until(saved).isoformat()}: before then" in said, said
+
+    _to_incomplete(gui, qtbot, resume=True)  # the next visit: continued, still nothing brought
+    said = _press(gui, qtbot, "only")
+    assert "nothing of your application is kept" in said, said
+    qtbot.waitUntil(lambda: sandbox.store.drafts(person) == [], timeout=15000)  # deleted through the outbox
+    assert sandbox.store._all("SELECT name FROM draft_pages") == []
+
+    _to_incomplete(gui, qtbot)  # a new application, the notice only: nothing saved at all
+    _press(gui, qtbot, "only")
+    gui.services.queue.sync.notify()
+    assert sandbox.store.drafts(person) == []
+    assert gui.services.queue.outbox.items(("pending", "sending")) == []
+
+
+def test_a_date_is_told_only_from_an_expiry_the_terminal_believes():
+    now = dt.datetime(2026, 12, 5, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert kept_until({"expires_at": "2027-01-04T12:00:00+08:00"}, now) == dt.date(2027, 1, 4)
+    assert kept_until({"expires_at": "2027-01-04T20:00:00+00:00"}, now) == dt.date(2027, 1, 5)  # the hall's day
+    for hostile in ({}, {"expires_at": None}, {"expires_at": 1767499200}, {"expires_at": "2027-01-04T12:00:00"},
+                    {"expires_at": "next month"}, {"expires_at": "2026-12-01T00:00:00+08:00"},  # past
+                    {"expires_at": "2099-01-01T00:00:00+08:00"}, {"expires_at": "2027-01-04T12:00:00+08:00" + " " * 40},
+                    ["expires_at"], None, "2027-01-04"):
+        assert kept_until(hostile, now) is None, hostile
