@@ -280,7 +280,7 @@ def _saved_directly(backend):
 
     page = bytes(cv2.imencode(".jpg", np.full((120, 90, 3), 235, np.uint8))[1])
     application = Application(backend.service("GJJ-004"), sample_identity("resident"), "ZJ-HZ-T001", form=GJJ_FORM)
-    backend.save_application_draft(application, [Attachment("M3-1.jpg", "image/jpeg", page),
+    return backend.save_application_draft(application, [Attachment("M3-1.jpg", "image/jpeg", page),
                                                  Attachment("M4-1.jpg", "image/jpeg", page)],
                                    materials_done=["M1", "M3", "M4"], missing=["M2"],
                                    material_licences={"M1": "EL000004"})
@@ -308,6 +308,34 @@ def test_the_windows_line_continues_a_saved_application_and_fits_in_large_englis
     checked = [screen.materials.item(i).checkState() == Qt.CheckState.Checked for i in range(screen.materials.count())]
     assert checked == [True, False, True, True]
     assert gui.window.size().toTuple() == (1280, 800)
+
+
+
+def test_the_applicant_may_keep_nothing_and_the_saved_application_they_continued_goes(gui, qtbot, sandbox):
+    saved = _saved_directly(gui.services.backend)
+    gui.window.toggle_language()
+    gui.window.toggle_elderly()
+    view = signed_in(gui, qtbot)
+    screen = view.desk_screen
+    gui.services.devices.id_reader.place_card("resident")
+    qtbot.waitUntil(lambda: screen.drafts.isVisible(), timeout=5000)
+    qtbot.mouseClick(screen.drafts.resume, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.CHECKING and not view.desk.busy, timeout=10000)
+    keep = screen.keep_draft
+    assert keep.isVisible() and keep.isChecked() and keep.text() == "Keep for the next visit"
+    qtbot.wait(50)
+    placed = QRect(keep.mapTo(gui.window, QPoint(0, 0)), keep.size())
+    assert gui.window.rect().contains(placed) and gui.window.size().toTuple() == (1280, 800), placed
+    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)  # the applicant would rather nothing were kept
+    assert not view.desk.keep_draft and not keep.isChecked()
+    qtbot.mouseClick(screen.issue, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
+    assert "Nothing the applicant provided is kept, as they chose." in view.desk.notice.message.render("en")
+    assert _audited(gui.services, "draft_declined") and not _audited(gui.services, "draft_saved")
+    _queue_sent(gui.services)
+    assert sandbox.store.drafts(HOLDER) == [] and not sandbox.store.draft_exists(saved["draft_id"])
+    view.desk.next_applicant()
+    assert view.desk.keep_draft  # the next applicant's choice is their own
 
 
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),

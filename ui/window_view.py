@@ -63,6 +63,10 @@ class DeskScreen(Screen):
         self.notice = NoticeLabel(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.accept = button("primary", self._accept)
         self.issue = button("", desk.issue_notice)
+        # the applicant's say on a notice: what they provided kept for the next visit, or nothing (the kiosk's
+        # "Print the notice only"); shown only when a notice would keep something
+        self.keep_draft = button("", lambda: desk.set_keep_draft(self.keep_draft.isChecked()))
+        self.keep_draft.setCheckable(True)
         self.next = button("", desk.next_applicant)
         self.sign_out = button("", desk.sign_out)
         self.refusal = RefusalRow(desk)  # not accepted (不予受理): the legal reason, a note, the button
@@ -82,6 +86,7 @@ class DeskScreen(Screen):
         left.addWidget(self.licences.company)  # for a company: its credit code (ui/company_row.py)
         left.addStretch(1)
         left.addWidget(self.licences.withdraw)  # an unanswered licence question withdrawn (ui/licence_row.py)
+        left.addWidget(self.keep_draft)  # in the left column's room: a row on the right cost the materials' list its height
         left.addWidget(self.print_again)
         left.addWidget(self.next)
         left.addWidget(self.sign_out)
@@ -206,6 +211,9 @@ class DeskScreen(Screen):
         self.issue.setText(ngettext("Issue one-time notice ({n} item missing)",
                                     "Issue one-time notice ({n} items missing)", missing).format(n=missing)
                            if missing else _("Issue one-time notice"))  # nothing missing: no "0 items"
+        self.keep_draft.setText(_("Keep for the next visit"))
+        self.keep_draft.setChecked(desk.keep_draft)
+        self.keep_draft.setEnabled(checking)
         self.next.setText(_("Next applicant"))
         self.sign_out.setText(_("Sign out"))
         self.next.setEnabled(not desk.busy)  # the matter in hand finishes first
@@ -218,6 +226,7 @@ class DeskScreen(Screen):
         self.refusal.setVisible(desk.step in (Desk.CHECKING, Desk.WORKING) and not printing)
         for decision in (self.accept, self.issue):
             decision.setVisible(desk.step is not Desk.DONE and not printing)
+        self.keep_draft.setVisible(self.issue.isVisibleTo(self) and bool(desk.missing()) and desk.would_keep_draft())
         self.rating.show_rating(desk.rating, desk.can_rate() and not self._rated_elsewhere)
         self.refusal.show_desk(desk)
         self.print_again.setText(_("Print again"))

@@ -1436,7 +1436,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         missing, lang = checklist.missing(), language()
         backend, printer, terminal, submitter = self._backend, self._printer, self._terminal_id, self._submitter
         draft = drafts.to_save(application, checklist, self.attachments()) if keep else None
-        dropped, self.resumed_draft_id = (None, self.resumed_draft_id) if keep else (self.resumed_draft_id, None)
+        dropped = None if keep else self.resumed_draft_id  # forgotten once the notice is out (_notice_printed)
         # printed again (the printer failed): the same notice, recorded once
         attempt = self._notice_attempt = attempt_for(self._notice_attempt, application.service, missing)
 
@@ -1468,6 +1468,8 @@ class CitizenSession(SessionTicket, RatingTaps):
         to look."""
         self.busy = False
         issued, saved = result
+        if saved is not None and saved.how is drafts.Kept.DECLINED:
+            self.resumed_draft_id = None  # its deletion is in the outbox: not deleted again behind a case
         kept = _kept_said(saved)
         if issued.failure is not None:  # recorded (asked again, the same notice) and saved: only the paper is missing
             self._go(Step.INCOMPLETE, Notice(text("The one-time notice could not be printed: {reason} {kept}",

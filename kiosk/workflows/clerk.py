@@ -314,12 +314,14 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         service, identity, company = self.service, self.identity, self.company
         attempt = self._notice_attempt = attempt_for(self._notice_attempt, service, missing)  # again: recorded once
         token = (self.staff or {}).get("token", "")
-        to_save = self._draft_to_save()  # what was provided, kept for the next visit (clerk_drafts.py)
+        declined = self.would_keep_draft() and not self.keep_draft  # the applicant's choice (clerk_drafts.py)
+        to_save, dropped = self._draft_for_notice()  # what was provided, kept for the next visit, or nothing
         self._go(Desk.WORKING)
 
         def work() -> tuple[str, KeptDraft | None]:
             number = record_notice(self._backend, service, identity.id_number, missing, attempt, company, token)
-            return number or "-", save_again(self._backend, self._submitter, to_save)
+            return number or "-", save_again(self._backend, self._submitter, to_save, declined, dropped,
+                                             identity.id_number)
 
         self._tasks.run(work, lambda done: self._notice_issued(*done), self._failed)
 
@@ -328,8 +330,10 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         assert self.service is not None and self.identity is not None
         self.result, self.draft_kept = number, kept  # the customer screen tells the applicant what is kept
         if kept is not None:
-            self._audit_step("draft_saved" if kept.how is Kept.SAVED else "draft_queued",
-                             f"{self.service.code} {len(self.missing())} missing")
+            step = {Kept.SAVED: "draft_saved", Kept.QUEUED: "draft_queued", Kept.DECLINED: "draft_declined"}[kept.how]
+            if kept.how is Kept.DECLINED:
+                self._draft_declined()
+            self._audit_step(step, f"{self.service.code} {len(self.missing())} missing")
         if number != "-":
             self._offer_rating(EvaluationKey.notice(number))
         self._audit_step("notice_issued", number)
@@ -337,7 +341,8 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         a4 = OneTimeNoticeA4(self._matter(), recorded, tuple(missing))
         slip = one_time_notice(recorded, self.service, self.identity.masked_name, missing, self._terminal_id,
                                language(), self.company)
-        kept_said = {Kept.SAVED: text("What the applicant provided is saved for their next visit."),
+        kept_said = {Kept.DECLINED: text("Nothing the applicant provided is kept, as they chose."),
+                     Kept.SAVED: text("What the applicant provided is saved for their next visit."),
                      Kept.QUEUED: text("What the applicant provided is kept on this terminal and saved for their "
                                        "next visit once the service system is back.")}.get(kept.how) if kept else None
         if kept is not None and kept.how is Kept.SAVED and kept.until is not None:

@@ -52,9 +52,34 @@ class DeskDrafts:
     drafts_found: list[dict[str, Any]] = []
     drafts_looked_up = False  # the applicant's saved applications are known (drafts_found may be empty)
     resumed_draft_id = ""  # the saved application the matter in hand continues ("" for none)
+    keep_draft = True  # the applicant's choice: a notice keeps what they provided for the next visit
 
     def _init_drafts(self) -> None:
         self.drafts_found, self.drafts_looked_up, self.resumed_draft_id = [], False, ""
+        self.keep_draft = True
+
+    def would_keep_draft(self: "ClerkDesk") -> bool:
+        """A notice now would keep something of the applicant's for the next visit (so they may say no): the saved
+        application the matter continues, or what was provided on a matter begun here."""
+        if self.checklist is None or self.identity is None or self.service is None:
+            return False
+        return bool(self.resumed_draft_id) or self._worth_saving()
+
+    def set_keep_draft(self: "ClerkDesk", keep: bool) -> None:
+        """The applicant says whether a notice keeps what they provided (the kiosk's "Print the notice only")."""
+        if bool(keep) != self.keep_draft:
+            self.keep_draft = bool(keep)
+            self._changed()
+
+    def _draft_for_notice(self: "ClerkDesk") -> tuple[drafts.ToSave | None, str]:
+        """For a notice: (what to save, the saved application to delete): as the applicant chose. Keeping nothing,
+        the application the matter continued goes too (through the outbox), as at a kiosk."""
+        return (self._draft_to_save(), "") if self.keep_draft else (None, self.resumed_draft_id)
+
+    def _draft_declined(self: "ClerkDesk") -> None:
+        """The notice issued keeping nothing: the saved application the matter continued is being deleted."""
+        dropped, self.resumed_draft_id = self.resumed_draft_id, ""
+        self.drafts_found = [d for d in self.drafts_found if d.get("draft_id") != dropped]
 
     def _look_up_drafts(self: "ClerkDesk") -> None:
         """After a card is read: the applicant's saved applications, asked on the task runner."""
@@ -185,7 +210,7 @@ class DeskDrafts:
         self.resumed_draft_id = ""
 
     def _forget_drafts(self) -> None:
-        self.drafts_found, self.drafts_looked_up, self.resumed_draft_id = [], False, ""
+        self._init_drafts()
 
 
 def _holder_of(draft: dict[str, Any]) -> str:
@@ -199,10 +224,16 @@ def _wipe(resumed: drafts.Resumed) -> None:
     resumed.pages.clear()
 
 
-def save_again(backend: BackendClient, submitter: Submitter, draft: drafts.ToSave | None) -> drafts.KeptDraft | None:
+def save_again(backend: BackendClient, submitter: Submitter, draft: drafts.ToSave | None, declined: bool = False,
+               dropped: str = "", applicant: str = "") -> drafts.KeptDraft | None:
     """On the task runner, after the notice is recorded: the application as it now stands saved, or queued while
     the backend is away; None when there was nothing to save or it could not be kept (the draft saved before, if
-    any, stays)."""
+    any, stays). ``declined``: the applicant keeps nothing; the saved application ``dropped`` (if any) is deleted
+    through the outbox under ``applicant``."""
+    if declined:
+        if dropped:
+            submitter.discard_draft(dropped, applicant)
+        return drafts.KeptDraft(drafts.Kept.DECLINED)
     if draft is None:
         return None
     try:
