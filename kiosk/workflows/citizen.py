@@ -98,6 +98,7 @@ def case_key(case: dict[str, Any]) -> str:
     (it never had one) its provisional number."""
     return str(case.get("case_number") or case.get("provisional_number") or "")
 
+
 def _kept_said(kept: drafts.KeptDraft | None) -> Text:
     """What the citizen is told of their application after a one-time notice."""
     if kept is None:

@@ -381,10 +381,9 @@ class IncompleteScreen(Screen):
         self.title, self.body = label("title"), label("subtitle")
         self.missing = label("", align=_LEFT)
         self.notice = NoticeLabel()
-        # not the bound method: a button's clicked passes `checked` (False), which would be keep=False
+        # lambdas, not the bound method: a button's clicked passes `checked` (False) as its first argument
         self.print = button("primary", lambda: session.leave_with_notice(keep=True))
         self.only = button("", lambda: session.leave_with_notice(keep=False))  # the citizen keeps nothing with us
-        self.only.setObjectName("notice_only")
         self.back = button("", session.back)
         for widget in (self.title, self.body):
             self.layout_.addWidget(widget)
