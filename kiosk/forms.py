@@ -200,6 +200,20 @@ def refused_values(fields: Mapping[str, Any], service: ServiceItem, values: Mapp
     return refused
 
 
+def unknown_fields(fields: Mapping[str, Any], service: ServiceItem) -> set[str]:
+    """The fields a ``form_invalid`` names that the service's form, as this terminal holds it, does not have: a
+    field the catalogue added since the terminal fetched it."""
+    names = {f.name for f in service.form}
+    return {key[len("form."):] for key in fields
+            if isinstance(key, str) and key.startswith("form.") and key[len("form."):] not in names}
+
+
+def takes_place_of(fresh: ServiceItem, held: ServiceItem, names: set[str]) -> bool:
+    """Whether the service fetched again after such a refusal can stand in for the one held mid-application: the same
+    service, its materials unchanged (what was provided stays right), and its form with the fields named."""
+    return fresh.code == held.code and fresh.materials == held.materials and names <= {f.name for f in fresh.form}
+
+
 def _attribute(source: Any, name: str) -> str:
     value = getattr(source, name, None) if source is not None else None
     if isinstance(value, dt.date):

@@ -80,18 +80,68 @@ def test_a_citizen_puts_the_refused_field_right_and_the_case_goes_with_everythin
     assert services.queue.outbox._attachment_files(dead[0].id) == []
 
 
-def test_a_refusal_naming_no_field_of_the_form_still_ends_on_the_failure_screen(services, sandbox):
+def add_field(sandbox, code: str, field: dict, **changes) -> None:
+    """The backend's catalogue changes under the terminals: ``code``'s form gains ``field`` (and ``changes`` to the
+    service's body, such as other materials)."""
+    body = dict(sandbox.store.service(code), **changes)
+    body["form"] = [*body["form"], field]
+    with sandbox.store.tx() as db:
+        db.execute("UPDATE services SET body = ? WHERE code = ?", (json.dumps(body, ensure_ascii=False), code))
+
+
+NEW_FIELD = {"name": "new_field", "label_zh": "联系人", "label_en": "Contact person", "type": "text", "required": True}
+
+
+def test_a_field_added_to_the_form_mid_application_is_filled_in_and_the_rest_kept(services, sandbox):
     session = services.new_citizen_session()
     walk_to_confirm(session, "GJJ-004")
-    body = sandbox.store.service("GJJ-004")
-    body["form"].append({"name": "new_field", "label_zh": "新项", "label_en": "New", "type": "text",
-                         "required": True})
-    with sandbox.store.tx() as db:
-        db.execute("UPDATE services SET body = ? WHERE code = ?", (json.dumps(body, ensure_ascii=False), "GJJ-004"))
+    pages = [a.name for a in session.attachments() if isinstance(a, Attachment)]
+    add_field(sandbox, "GJJ-004", NEW_FIELD)
+    session.confirm()  # refused naming a field this terminal's form has not: the service is fetched again
+    assert session.step is Step.FORM and session.correcting_form and not session.busy, session.notice
+    assert session.notice.message.render("en").startswith("The form of this service has changed since you began")
+    assert [f.name for f in session.service.form][-1] == "new_field" and set(session.form_messages()) == {"new_field"}
+    assert session.checklist.service is session.service and session.application.service is session.service
+    session.set_form_value("new_field", "张三")
+    session.submit_form()
+    assert session.step is Step.CONFIRM and not session.notice.error, session.notice
+    assert [a.name for a in session.attachments() if isinstance(a, Attachment)] == pages  # nothing given again
     session.confirm()
-    assert session.step is Step.FAILED and not session.correcting_form
+    assert session.receipt is not None and not session.receipt.provisional, session.notice
+    body = sandbox.store.case_body(session.receipt.case_number)
+    assert body["form"]["new_field"] == "张三" and body["form"]["phone"] == "13800000001"
+    assert services.queue.outbox.items(("dead",)) == []  # the refused try deleted once put right
+
+
+def test_a_changed_service_whose_materials_changed_too_still_ends_on_the_failure_screen(services, sandbox):
+    session = services.new_citizen_session()
+    walk_to_confirm(session, "GJJ-004")
+    materials = sandbox.store.service("GJJ-004")["materials"]
+    add_field(sandbox, "GJJ-004", NEW_FIELD, materials=materials[:-1])  # what was provided may not stand
+    session.confirm()
+    assert session.step is Step.FAILED and not session.correcting_form and not session.busy
+    assert session.service.form[-1].name != "new_field"  # the held service kept as it was
     session.finish()  # the citizen leaves it so: the refused case stays a dead letter for staff
     assert len(services.queue.outbox.items(("dead",))) == 1
+
+
+def test_a_service_fetched_again_stands_in_only_as_the_same_service_with_the_same_materials_and_the_fields():
+    from common.domain import MaterialRequirement
+
+    phone = FormField("phone", "电话", "Phone", FieldType.PHONE, required=True)
+    added = FormField("contact", "联系人", "Contact", FieldType.TEXT, required=True)
+    card = MaterialRequirement("M1", "身份证", "ID card")
+    held = ServiceItem("T-1", "测试", "Test", "civil", form=(phone,), materials=(card,))
+    fields = {"form.contact": "required", "form.phone": "x", "attachments.0": "y", 3: "z"}
+    assert forms.unknown_fields(fields, held) == {"contact"}
+    fresh = ServiceItem("T-1", "测试", "Test", "civil", form=(phone, added), materials=(card,))
+    assert forms.takes_place_of(fresh, held, {"contact"})
+    assert not forms.takes_place_of(fresh, held, {"contact", "other"})  # the answer lacks a field it refused for
+    assert not forms.takes_place_of(ServiceItem("T-2", "测试", "Test", "civil", form=(phone, added),
+                                                materials=(card,)), held, {"contact"})
+    assert not forms.takes_place_of(ServiceItem("T-1", "测试", "Test", "civil", form=(phone, added),
+                                                materials=(card, MaterialRequirement("M2", "合同", "Contract"))),
+                                    held, {"contact"})
 
 
 def test_the_window_opens_the_form_at_the_refused_field(gui, qtbot, sandbox):  # noqa: F811
@@ -111,6 +161,25 @@ def test_the_window_opens_the_form_at_the_refused_field(gui, qtbot, sandbox):  #
     QTest.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: desk.step is Desk.DONE, timeout=10000)
     assert sandbox.store.case_body(desk.result)["form"]["phone"] == "13900000001"
+
+
+def test_the_window_fetches_a_changed_form_again_and_opens_it_at_the_field_added(gui, qtbot, sandbox):  # noqa: F811
+    view, screen = checking(gui, qtbot, "GJJ-004")
+    desk = view.desk
+    for material in desk.service.materials:
+        desk.mark(material.code, True)
+    held = desk.service
+    add_field(sandbox, "GJJ-004", NEW_FIELD)
+    QTest.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: desk.step is Desk.CHECKING and not desk.busy, timeout=10000)
+    assert desk.service is not held and desk.form_refused == {"new_field": ""} and desk.result == ""
+    assert desk.checklist.service is desk.service and all(desk.provided.values())  # the ticks kept
+    assert screen.form.isVisible() and screen.form.rows["new_field"].message.isVisible()
+    assert "申请表" in screen.notice.text() and "已变更" in screen.notice.text(), screen.notice.text()
+    QTest.keyClicks(screen.form.rows["new_field"].edit, "Li Si")  # (QTest types Latin keys only)
+    QTest.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: desk.step is Desk.DONE, timeout=10000)
+    assert sandbox.store.case_body(desk.result)["form"]["new_field"] == "Li Si"
 
 
 def test_the_desk_forgets_the_refusal_with_the_service(services, sandbox):

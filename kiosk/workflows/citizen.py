@@ -1686,19 +1686,51 @@ class CitizenSession(SessionTicket, RatingTaps):
 
     def _form_refused(self, exc: BaseException) -> bool:
         """The backend refused answers this terminal's check passed (its catalogue changed under the terminal): the
-        citizen puts those fields right on the form, then comes back to the confirmation with the rest kept. False
-        when the refusal names no field of the form."""
+        citizen puts those fields right on the form, then comes back to the confirmation with the rest kept. A field
+        the form held here does not have: the service is fetched again first (``_form_changed``). False when the
+        refusal names no field at all."""
         if not isinstance(exc, RejectedError) or exc.code != "form_invalid" or self.service is None \
                 or self.application is None:
             return False
+        added = forms.unknown_fields(exc.fields, self.service)
         refused = forms.refused_values(exc.fields, self.service, self.form_values)
-        if not refused:
+        if refused and not added:
+            self._correct_form(refused, text("The service system did not accept some answers on the form: please "
+                                             "check the fields marked in red. The rest is kept."))
+            return True
+        if not added:
             return False
+        held, backend = self.service, self._backend  # fields added to the catalogue's form: the service again
+        self.busy = True
+        self._changed()
+        self._background(lambda: backend.service(held.code), lambda fresh: self._form_changed(exc, held, fresh, added),
+                         lambda _e: self._form_not_changed(exc))
+        return True
+
+    def _correct_form(self, refused: dict[str, str], said: Text) -> None:
         self.form_refused, self.form_checked, self.correcting_form = refused, True, True
         self._trail.append(Step.CONFIRM)
-        self._go(Step.FORM, Notice(text("The service system did not accept some answers on the form: please check "
-                                        "the fields marked in red. The rest is kept.")))
-        return True
+        self._go(Step.FORM, Notice(said))
+
+    def _form_changed(self, exc: RejectedError, held: ServiceItem, fresh: ServiceItem, added: set[str]) -> None:
+        """The service as the backend now has it: with the fields its refusal named and the same materials, it takes
+        the old one's place and the citizen fills in what was added, the rest kept; else the failure screen."""
+        self.busy = False
+        if self.service is not held or self.application is None or not forms.takes_place_of(fresh, held, added):
+            self._form_not_changed(exc)
+            return
+        self.service = self.application.service = fresh
+        if self.checklist is not None:
+            self.checklist.service = fresh  # the same materials: what was provided stays (_to_materials)
+        self.catalogue = [fresh if s.code == fresh.code else s for s in self.catalogue]
+        log.info("session: the form of %s changed under the terminal: %d field(s) added", fresh.code, len(added))
+        self._correct_form(forms.refused_values(exc.fields, fresh, self.form_values),
+                           text("The form of this service has changed since you began: please fill in the fields "
+                                "marked in red. The rest is kept."))
+
+    def _form_not_changed(self, exc: RejectedError) -> None:
+        self.busy = False
+        self._go(Step.FAILED, Notice(user_message(exc)))
 
     def _company_refused(self, exc: BaseException) -> bool:
         """The company's register no longer names the citizen as they applied (their role changed, or they have none,

@@ -14,16 +14,19 @@ typed so far with the draft (kiosk/workflows/clerk_drafts.py). The values are th
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any, Mapping
 
 from common.backend_errors import RejectedError
 from common.domain import Company, Identity, ServiceItem
-from common.i18n import Text, plural_text
+from common.i18n import Text, plural_text, text
 from kiosk import forms
+from kiosk.workflows.citizen import Notice, user_message
 
 if TYPE_CHECKING:
     from kiosk.workflows.clerk import ClerkDesk
 
+log = logging.getLogger(__name__)
 
 class DeskForm:
     """What ``ClerkDesk`` adds for the service's form."""
@@ -100,15 +103,56 @@ class DeskForm:
     def _form_refused(self: "ClerkDesk", exc: BaseException) -> bool:
         """A case refused for answers the window's check passed (the backend's catalogue changed under the
         terminal): those fields marked for the clerk to put right with the applicant. False when the refusal names no
-        field of the form."""
-        if not isinstance(exc, RejectedError) or exc.code != "form_invalid" or self.service is None:
+        field of the form, or names one the form held here does not have (``_form_added``)."""
+        if not isinstance(exc, RejectedError) or exc.code != "form_invalid" or self.service is None \
+                or forms.unknown_fields(exc.fields, self.service):
             return False
         refused = forms.refused_values(exc.fields, self.service, self.form_values)
         if not refused:
             return False
+        self._mark_refused(refused)
+        return True
+
+    def _mark_refused(self, refused: dict[str, str]) -> None:
         self.form_refused, self.form_checked = refused, True
         self.form_refusals += 1
+
+    def _form_added(self: "ClerkDesk", exc: BaseException) -> bool:
+        """A case refused naming fields the form held here does not have (added to the catalogue since): the service
+        fetched again on the task runner; with those fields and the same materials it takes the old one's place, the
+        panel opening at them, the answers, scans and ticks kept; else the refusal is said as any other."""
+        from kiosk.workflows.clerk import Desk
+
+        if not isinstance(exc, RejectedError) or exc.code != "form_invalid" or self.service is None:
+            return False
+        added = forms.unknown_fields(exc.fields, self.service)
+        if not added:
+            return False
+        held, backend = self.service, self._backend
+
+        def fetched(fresh: ServiceItem) -> None:
+            if self.service is not held or not forms.takes_place_of(fresh, held, added):
+                self._go(Desk.CHECKING, Notice(user_message(exc)))
+                return
+            self._service_changed(fresh)
+            self._mark_refused(forms.refused_values(exc.fields, fresh, self.form_values))
+            self._go(Desk.CHECKING, Notice(text("The application form of this service has changed: fill in the fields "
+                                                "marked in red with the applicant.")))
+
+        self._go(Desk.WORKING)
+        self._tasks.run(lambda: backend.service(held.code), fetched,
+                        lambda _e: self._go(Desk.CHECKING, Notice(user_message(exc))))
         return True
+
+    def _service_changed(self: "ClerkDesk", fresh: ServiceItem) -> None:
+        """The same service as the backend now has it, in the matter's place: its case, its materials' list."""
+        self.service = fresh
+        if self.checklist is not None:
+            self.checklist.service = fresh
+        if self._kept_case is not None:
+            self._kept_case.application.service = fresh
+        self.catalogue = [fresh if s.code == fresh.code else s for s in self.catalogue]
+        log.info("desk: the form of %s changed under the terminal", fresh.code)
 
     def _forget_form(self) -> None:
         self._init_form()
