@@ -207,3 +207,29 @@ def test_blanks_typed_in_the_code_field_are_no_code_and_do_not_stay_for_the_next
     assert row.code.text() == "9133 "  # a space within a code stays as typed
     assert view.desk.sign_out_idle()
     assert row.code.text() == ""
+
+
+def test_the_applicant_signs_a_companys_form_on_a_screen_that_keeps_its_size(gui, qtbot, sandbox):
+    """QY-008's form has the most answers of the catalogue, and a company's matter names the company under the
+    service: with the answers above the pad the customer screen grew to 1280x853 (kiosk bench window-monkey, seed
+    449, step 5)."""
+    view, screen = checking(gui, qtbot, "QY-008")
+    _look_up(qtbot, view, screen)
+    customer = view.customer
+    customer.resize(1280, 800)
+    for row in range(screen.materials.count()):
+        screen.materials.item(row).setCheckState(Qt.CheckState.Checked)
+    qtbot.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: customer.pad.isVisible(), timeout=10000)
+    qtbot.wait(50)
+    assert customer.materials.count() == 4 and "91330106MA2H7Q3K8C" in customer.service.text()
+    assert customer.size().toTuple() == (1280, 800)
+    for widget in (customer.materials, customer.sign_hint, customer.pad, customer.signed):
+        inside, placed = _inside(widget, customer)
+        assert widget.isVisible() and inside, (widget, placed)
+    assert customer.pad.height() >= 200  # room left to sign in
+    gui.window.toggle_language()  # longer lines in English: fewer answers shown whole, the screen as it was
+    qtbot.wait(50)
+    assert customer.size().toTuple() == (1280, 800) and customer.pad.isVisible()
+    assert (customer.materials.height() - 2 * customer.materials.frameWidth()) % customer.materials.sizeHintForRow(0) \
+        in (0, 8)  # whole rows, or all of them

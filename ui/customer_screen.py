@@ -168,11 +168,21 @@ class CustomerScreen(QMainWindow):
         for caption, value in (forms.answers_shown(service, desk.form_values, lang) if signing and service else ()):
             item = QListWidgetItem(_("{label}: {value}").format(label=caption, value=value), self.materials)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        # the answers in full above the pad (no scrolling to find the last), at most a third of the screen; else the list
-        # takes the room it is given
+        self.sign_hint.setText((_("Please check your answers above, then sign with your finger in the box below. This "
+                                  "signature confirms your application.") if self.materials.count() else
+                                _("Sign with your finger in the box below. This signature confirms your application."))
+                               if signing else "")
+        # the answers in full above the pad (no scrolling to find the last) where they fit: at most a third of the
+        # screen, and never more than the rest leaves (a company's matter names the company under the service: four
+        # answers grew the screen to 1280x853, kiosk bench window-monkey seed 449); else the list takes the room it
+        # is given
         rows = sum(self.materials.sizeHintForRow(i) for i in range(self.materials.count()))
         if signing and rows:
-            self.materials.setFixedHeight(min(rows + 2 * self.materials.frameWidth() + 8, self.height() // 3))
+            frame, row = 2 * self.materials.frameWidth(), self.materials.sizeHintForRow(0)
+            room = min(self.height() // 3, self._room_for_answers())
+            # whole rows where they do not all fit: the last one cut in half read as the end of the list
+            self.materials.setFixedHeight(rows + frame + 8 if rows + frame + 8 <= room else
+                                          frame + row * max(1, (room - frame) // max(1, row)))
         else:
             self.materials.setMinimumHeight(0)
             self.materials.setMaximumHeight(_UNBOUNDED)
@@ -190,10 +200,6 @@ class CustomerScreen(QMainWindow):
             self.rating.forget()  # the matter ended: the words typed for it go too
         if not signing:
             self.pad.clear()  # signed, or the matter went: no strokes stay for the next one
-        self.sign_hint.setText((_("Please check your answers above, then sign with your finger in the box below. This "
-                                  "signature confirms your application.") if self.materials.count() else
-                                _("Sign with your finger in the box below. This signature confirms your application."))
-                               if signing else "")
         self.clear_pad.setText(_("Clear and sign again"))
         self.signed.setText(_("Continue"))
         self._pad_changed()
@@ -227,6 +233,19 @@ class CustomerScreen(QMainWindow):
         self.rating.show_rating(desk.rating, desk.can_rate())
         for widget in (w for w, visible in shown.items() if visible):
             widget.show()
+
+    def _room_for_answers(self) -> int:
+        """The height the answers may take while the applicant signs: the screen's, less what shows with them (the
+        applicant, the service and company, the hint, the pad at its least and its buttons) and the spacing."""
+        column = self.centralWidget().layout()
+        margins = column.contentsMargins()
+        width = self.width() - margins.left() - margins.right()
+        used = margins.top() + margins.bottom() + self.pad.minimumHeight()
+        with_them = [w for w in (self.applicant, self.service, self.sign_hint) if w.text()] + [self.sign_row]
+        for widget in with_them:
+            used += widget.heightForWidth(width) if widget.hasHeightForWidth() else widget.sizeHint().height()
+        used += column.spacing() * (len(with_them) + 1)  # between the list, the pad and each of them
+        return self.height() - used
 
     def _pad_changed(self) -> None:
         self.signed.setEnabled(not self.pad.is_empty())
