@@ -286,8 +286,8 @@ def _saved_directly(backend):
                                    material_licences={"M1": "EL000004"})
 
 
-def test_the_windows_line_continues_a_saved_application_and_fits_in_large_english(gui, qtbot, sandbox):
-    _saved_directly(gui.services.backend)
+def test_the_windows_line_continues_a_saved_application_and_fits_in_large_english_and_it_may_go(gui, qtbot, sandbox):
+    saved = _saved_directly(gui.services.backend)
     gui.window.toggle_language()
     gui.window.toggle_elderly()
     view = signed_in(gui, qtbot)
@@ -308,19 +308,7 @@ def test_the_windows_line_continues_a_saved_application_and_fits_in_large_englis
     checked = [screen.materials.item(i).checkState() == Qt.CheckState.Checked for i in range(screen.materials.count())]
     assert checked == [True, False, True, True]
     assert gui.window.size().toTuple() == (1280, 800)
-
-
-
-def test_the_applicant_may_keep_nothing_and_the_saved_application_they_continued_goes(gui, qtbot, sandbox):
-    saved = _saved_directly(gui.services.backend)
-    gui.window.toggle_language()
-    gui.window.toggle_elderly()
-    view = signed_in(gui, qtbot)
-    screen = view.desk_screen
-    gui.services.devices.id_reader.place_card("resident")
-    qtbot.waitUntil(lambda: screen.drafts.isVisible(), timeout=5000)
-    qtbot.mouseClick(screen.drafts.resume, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: view.desk.step is Desk.CHECKING and not view.desk.busy, timeout=10000)
+    # the applicant may keep nothing: the saved application they continued goes too
     keep = screen.keep_draft
     assert keep.isVisible() and keep.isChecked() and keep.text() == "Keep for the next visit"
     qtbot.wait(50)
