@@ -858,6 +858,8 @@ class WindowMonkey(SeededMonkey):
                 resumed = True
             elif entry.get("action") == "draft_saved":  # a notice on a matter begun at the window
                 self.tally.count("draft saved")
+            elif entry.get("action") == "draft_declined":  # the applicant kept nothing ("Keep for the next visit")
+                self.tally.count("draft declined")
             elif entry.get("action") == "notice_issued":
                 self.tally.count("notice issued")
         self._audit_seen = len(entries)
