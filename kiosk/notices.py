@@ -9,6 +9,8 @@ When the backend cannot be reached the applicant still leaves with the printed l
 
 from __future__ import annotations
 
+import datetime as dt
+
 import uuid
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -64,12 +66,14 @@ def record(backend: BackendClient, service: ServiceItem, id_number: str, missing
 
 def print_notice(printer: ReceiptPrinter, number: str, service: ServiceItem, masked_name: str,
                  missing: list[MaterialRequirement], terminal_id: str, lang: str,
-                 company: Company | None = None) -> Issued:
-    """Print the notice ``record`` gave ``number``, naming ``company`` for a company's matter. A printer that fails
-    is said in what is returned, not raised: the notice stands recorded."""
+                 company: Company | None = None, *, kept_until: dt.date | None = None,
+                 kept_nothing: bool = False) -> Issued:
+    """Print the notice ``record`` gave ``number``, naming ``company`` for a company's matter, and what was kept of
+    the application (``one_time_notice``). A printer that fails is said in what is returned, not raised: the notice
+    stands recorded."""
     try:
         printed = printer.print_receipt(one_time_notice(number, service, masked_name, missing, terminal_id, lang,
-                                                        company))
+                                                        company, kept_until=kept_until, kept_nothing=kept_nothing))
     except DeviceError as exc:
         return Issued(number, False, exc)
     return Issued(number, printed.status_known)

@@ -94,9 +94,12 @@ def acceptance_receipt(outcome: "Outcome", application: Application, clerk: str,
 
 def one_time_notice(number: str, service: ServiceItem, applicant_masked_name: str,
                     missing: list[MaterialRequirement], terminal_id: str, lang: str,
-                    company: Company | None = None) -> ReceiptDocument:
+                    company: Company | None = None, *, kept_until: dt.date | None = None,
+                    kept_nothing: bool = False) -> ReceiptDocument:
     """一次性告知书: everything still missing, so that the next visit is the last. A company's matter names the
-    company under the person who came for it, as its acceptance receipt does."""
+    company under the person who came for it, as its acceptance receipt does. ``kept_until``: the day the backend
+    keeps what was provided (the applicant continues before then, bringing only the list); ``kept_nothing``: nothing
+    was kept (their choice, or it could not be saved), so what they showed today is to be brought again too."""
     t = catalogue(lang).gettext
     lines = [
         Line(t("One-Time Notice"), "center", bold=True, size=2),
@@ -121,6 +124,12 @@ def one_time_notice(number: str, service: ServiceItem, applicant_masked_name: st
         if m.e_licence_type:
             lines.append(Line("   " + t("or authorise us to fetch your electronic licence instead")))
     lines.append(Rule())
+    if kept_until is not None:
+        lines.append(Line(t("What you provided today is kept until {date}: continue before then at any terminal or "
+                            "window of this hall.").format(date=kept_until.isoformat()), bold=True))
+    elif kept_nothing:
+        lines.append(Line(t("Nothing you provided today is kept: bring it again with the materials listed."),
+                          bold=True))
     if service.legal_basis:
         lines.append(Line(t("Legal basis: {basis}").format(basis=service.legal_basis)))
     lines += [

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from common.domain import ApplyAs
 from devices.idcard.samples import sample_identity
+from devices.receipt.virtual import render
 from kiosk.drafts import kept_until
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import FORMS, fill_form, place_card_and_agree
@@ -44,6 +45,12 @@ def _to_incomplete(gui, qtbot, resume: bool = False) -> None:
     qtbot.waitUntil(lambda: session.step is Step.INCOMPLETE, timeout=5000)
 
 
+def _printed(gui) -> list[str]:
+    """The lines of the slip the receipt printer printed last (the one-time notice)."""
+    printer = gui.services.devices.receipt_printer
+    return render(printer.last_bytes, printer.profile).lines
+
+
 def _press(gui, qtbot, name: str) -> str:
     session, screen = gui.window.session, gui.window.view.screens[Step.INCOMPLETE]
     qtbot.mouseClick(getattr(screen, name), LEFT)
@@ -63,11 +70,14 @@ def test_the_citizen_chooses_whether_the_application_is_kept_and_a_continued_one
     assert screen.only.text() == "只打印告知书" and screen.print.text() == "打印告知书并保存"
     said = _press(gui, qtbot, "print")
     (saved,) = sandbox.store.drafts(person)
-    assert f"saved until {kept_until(saved).isoformat()}: before then" in said, said
+    until = kept_until(saved).isoformat()
+    assert f"saved until {until}: before then" in said, said
+    assert any(f"保存至 {until}" in line for line in _printed(gui)), _printed(gui)  # on the paper they take home
 
     _to_incomplete(gui, qtbot, resume=True)  # the next visit: continued, still nothing brought
     said = _press(gui, qtbot, "only")
-    assert "nothing of your application is kept" in said, said
+    assert "nothing of your application is kept" in said and "bring what you provided today" in said, said
+    assert any("均未保存" in line for line in _printed(gui)) and not any("保存至" in line for line in _printed(gui))
     qtbot.waitUntil(lambda: sandbox.store.drafts(person) == [], timeout=15000)  # deleted through the outbox
     assert sandbox.store._all("SELECT name FROM draft_pages") == []
 

@@ -80,6 +80,11 @@ def _documents(lang, profile):
                                                 COMPANY), [NOTICE, COMPANY.credit_code]),
         ("provisional notice", one_time_notice("", SERVICE, NAME, list(SERVICE.materials), LONGEST_TERMINAL, lang),
          [LONGEST_TERMINAL]),
+        ("notice, the application kept", one_time_notice(NOTICE, SERVICE, NAME, list(SERVICE.materials),
+                                                         LONGEST_TERMINAL, lang, kept_until=dt.date(2027, 1, 4)),
+         [NOTICE, "2027-01-04"]),
+        ("notice, nothing kept", one_time_notice(NOTICE, SERVICE, NAME, list(SERVICE.materials), LONGEST_TERMINAL,
+                                                 lang, kept_nothing=True), [NOTICE]),
         ("test print", printer.test_page(), [str(profile.columns)]),
     ]
 

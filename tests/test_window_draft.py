@@ -12,6 +12,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 
 from common.domain import Application
 from devices.idcard.samples import sample_identity
+from devices.receipt.virtual import render
 from kiosk.materials import Provided
 from kiosk.workflows.citizen import Step
 from kiosk.workflows.clerk import Desk
@@ -162,6 +163,8 @@ def test_a_notice_on_a_matter_begun_here_saves_what_was_scanned_and_a_kiosk_cont
     until = (dt.datetime.now().astimezone() + dt.timedelta(days=30)).date().isoformat()  # the sandbox's period
     assert f"What the applicant provided is saved for their next visit, until {until}." in desk.notice.message.render(
         "en")
+    printer = services.devices.receipt_printer
+    assert any(f"保存至 {until}" in line for line in render(printer.last_bytes, printer.profile).lines)
     (saved,) = services.backend.drafts(HOLDER)
     assert saved["missing"] == missing and {a["name"] for a in saved["attachments"]} == {"M3-1.jpg"}
     assert _audited(services, "draft_saved") == [f"GJJ-004 {len(missing)} missing"]
@@ -319,6 +322,8 @@ def test_the_windows_line_continues_a_saved_application_and_fits_in_large_englis
     qtbot.mouseClick(screen.issue, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
     assert "Nothing the applicant provided is kept, as they chose." in view.desk.notice.message.render("en")
+    printer = gui.services.devices.receipt_printer  # the slip they take says so: what they showed is to come again
+    assert any("Nothing you provided today is kept" in line for line in render(printer.last_bytes, printer.profile).lines)
     assert _audited(gui.services, "draft_declined") and not _audited(gui.services, "draft_saved")
     _queue_sent(gui.services)
     assert sandbox.store.drafts(HOLDER) == [] and not sandbox.store.draft_exists(saved["draft_id"])

@@ -64,8 +64,8 @@ def decision_text(desk: ClerkDesk) -> str:
                                  "window of this hall and continue."),
             Kept.QUEUED: "\n" + _("What you provided today is kept and saved as soon as the service system is back: "
                                   "next time, identify yourself and continue."),
-            Kept.DECLINED: "\n" + _("As you chose, nothing of your application is kept: next time, please bring "
-                                    "everything on the list and apply again.")}.get(held.how if held else None, "")
+            Kept.DECLINED: "\n" + _("As you chose, nothing of your application is kept: next time, please apply again "
+                                    "and bring what you provided today, with everything on the list.")}.get(held.how if held else None, "")
     if held is not None and held.how is Kept.SAVED and held.until is not None:
         kept = "\n" + _("What you provided today is saved until {date}: before then, identify yourself at any "
                         "terminal or window of this hall and continue.").format(date=held.until.isoformat())

@@ -102,10 +102,11 @@ def case_key(case: dict[str, Any]) -> str:
 def _kept_said(kept: drafts.KeptDraft | None) -> Text:
     """What the citizen is told of their application after a one-time notice."""
     if kept is None:
-        return text("Your application could not be saved now, so please bring everything on the list next time.")
+        return text("Your application could not be saved now: next time, please bring what you provided today again, "
+                    "with everything on the list.")
     if kept.how is drafts.Kept.DECLINED:
-        return text("As you chose, nothing of your application is kept: next time, please bring everything on the "
-                    "list and apply again.")
+        return text("As you chose, nothing of your application is kept: next time, please apply again and bring what "
+                    "you provided today, with everything on the list.")
     if kept.how is drafts.Kept.QUEUED:
         return text("What you provided today is kept on this terminal and saved as soon as the service system is "
                     "back: next time, identify yourself and continue. If it is not found then, please bring "
@@ -1455,8 +1456,10 @@ class CitizenSession(SessionTicket, RatingTaps):
                 except Exception as exc:  # refused, or the terminal cannot store it either: the notice prints all the same
                     kept = None
                     log.warning("session: draft not kept (%s)", type(exc).__name__)
+            saved = kept is not None and kept.how is drafts.Kept.SAVED
             return print_notice(printer, number, application.service, holder.masked_name, missing, terminal, lang,
-                                application.company), kept
+                                application.company, kept_until=kept.until if saved else None,
+                                kept_nothing=kept is None or kept.how is drafts.Kept.DECLINED), kept
 
         self.busy = True
         self._changed()
