@@ -61,7 +61,8 @@ class SandboxServer:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, db: Path | None = None, *,
                  keys: dict[str, bytes] | None = None, demo_keys: bool = True, advance_s: float = 60.0,
-                 draft_keep_days: float = DRAFT_KEEP_DAYS, ssl_certfile: str | None = None, ssl_keyfile: str | None = None, signing: bool = True) -> None:
+                 draft_keep_days: float = DRAFT_KEEP_DAYS, ssl_certfile: str | None = None,
+                 ssl_keyfile: str | None = None, signing: bool = True) -> None:
         self.host = host
         self.port = port or free_port(host)
         self.store = Store(db if db is not None else ":memory:", advance_s=advance_s, draft_keep_days=draft_keep_days)

@@ -323,7 +323,8 @@ def test_the_windows_line_continues_a_saved_application_and_fits_in_large_englis
     qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
     assert "Nothing the applicant provided is kept, as they chose." in view.desk.notice.message.render("en")
     printer = gui.services.devices.receipt_printer  # the slip they take says so: what they showed is to come again
-    assert any("Nothing you provided today is kept" in line for line in render(printer.last_bytes, printer.profile).lines)
+    slip = render(printer.last_bytes, printer.profile).lines
+    assert any("Nothing you provided today is kept" in line for line in slip), slip
     assert _audited(gui.services, "draft_declined") and not _audited(gui.services, "draft_saved")
     _queue_sent(gui.services)
     assert sandbox.store.drafts(HOLDER) == [] and not sandbox.store.draft_exists(saved["draft_id"])

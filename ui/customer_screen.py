@@ -60,12 +60,13 @@ def decision_text(desk: ClerkDesk) -> str:
     number, key = desk.result, desk.rating.key
     # a notice's draft: the applicant is told what is kept of theirs, and for what (kiosk/workflows/clerk_drafts.py)
     held = desk.draft_kept
-    kept = {Kept.SAVED: "\n" + _("What you provided today is saved: next time, identify yourself at any terminal or "
-                                 "window of this hall and continue."),
-            Kept.QUEUED: "\n" + _("What you provided today is kept and saved as soon as the service system is back: "
-                                  "next time, identify yourself and continue."),
-            Kept.DECLINED: "\n" + _("As you chose, nothing of your application is kept: next time, please apply again "
-                                    "and bring what you provided today, with everything on the list.")}.get(held.how if held else None, "")
+    said = {Kept.SAVED: _("What you provided today is saved: next time, identify yourself at any terminal or window of "
+                          "this hall and continue."),
+            Kept.QUEUED: _("What you provided today is kept and saved as soon as the service system is back: next "
+                           "time, identify yourself and continue."),
+            Kept.DECLINED: _("As you chose, nothing of your application is kept: next time, please apply again and "
+                             "bring what you provided today, with everything on the list.")}
+    kept = "\n" + said[held.how] if held is not None else ""
     if held is not None and held.how is Kept.SAVED and held.until is not None:
         kept = "\n" + _("What you provided today is saved until {date}: before then, identify yourself at any "
                         "terminal or window of this hall and continue.").format(date=held.until.isoformat())

@@ -86,7 +86,7 @@ class DeskScreen(Screen):
         left.addWidget(self.licences.company)  # for a company: its credit code (ui/company_row.py)
         left.addStretch(1)
         left.addWidget(self.licences.withdraw)  # an unanswered licence question withdrawn (ui/licence_row.py)
-        left.addWidget(self.keep_draft)  # in the left column's room: a row on the right cost the materials' list its height
+        left.addWidget(self.keep_draft)  # the left column has room: a row on the right cost the materials' list rows
         left.addWidget(self.print_again)
         left.addWidget(self.next)
         left.addWidget(self.sign_out)

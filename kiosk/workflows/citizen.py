@@ -1453,7 +1453,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             if draft is not None:
                 try:
                     kept = drafts.keep(backend, submitter, draft)
-                except Exception as exc:  # refused, or the terminal cannot store it either: the notice prints all the same
+                except Exception as exc:  # refused, or the terminal cannot store it: the notice prints all the same
                     kept = None
                     log.warning("session: draft not kept (%s)", type(exc).__name__)
             saved = kept is not None and kept.how is drafts.Kept.SAVED

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
 class DeskForm:
     """What ``ClerkDesk`` adds for the service's form."""
 
