@@ -92,6 +92,18 @@ def acceptance_receipt(outcome: "Outcome", application: Application, clerk: str,
     return ReceiptDocument(f"acceptance {outcome.number}", tuple(lines))
 
 
+def kept_said(kept_until: dt.date | None, kept_nothing: bool, lang: str) -> str:
+    """What a one-time notice says of the application it leaves (the slip and the window's A4, one wording): kept
+    until a day, or nothing kept; empty when neither is known."""
+    t = catalogue(lang).gettext
+    if kept_until is not None:
+        return t("What you provided today is kept until {date}: continue before then at any terminal or window of "
+                 "this hall.").format(date=kept_until.isoformat())
+    if kept_nothing:
+        return t("Nothing you provided today is kept: bring it again with the materials listed.")
+    return ""
+
+
 def one_time_notice(number: str, service: ServiceItem, applicant_masked_name: str,
                     missing: list[MaterialRequirement], terminal_id: str, lang: str,
                     company: Company | None = None, *, kept_until: dt.date | None = None,
@@ -124,12 +136,9 @@ def one_time_notice(number: str, service: ServiceItem, applicant_masked_name: st
         if m.e_licence_type:
             lines.append(Line("   " + t("or authorise us to fetch your electronic licence instead")))
     lines.append(Rule())
-    if kept_until is not None:
-        lines.append(Line(t("What you provided today is kept until {date}: continue before then at any terminal or "
-                            "window of this hall.").format(date=kept_until.isoformat()), bold=True))
-    elif kept_nothing:
-        lines.append(Line(t("Nothing you provided today is kept: bring it again with the materials listed."),
-                          bold=True))
+    kept = kept_said(kept_until, kept_nothing, lang)
+    if kept:
+        lines.append(Line(kept, bold=True))
     if service.legal_basis:
         lines.append(Line(t("Legal basis: {basis}").format(basis=service.legal_basis)))
     lines += [

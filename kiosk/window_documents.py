@@ -19,7 +19,7 @@ from common.domain import Company, MaterialRequirement, ServiceItem
 from common.i18n import N_, catalogue
 from kiosk.a4_layout import Para, page_pdf
 from kiosk.materials import condition_text, listed_text, obtain_text
-from kiosk.receipts import company_line
+from kiosk.receipts import company_line, kept_said
 from kiosk.refusal_reasons import Refusal
 
 
@@ -51,6 +51,8 @@ class OneTimeNoticeA4:
     matter: Matter
     number: str  # "" when the backend did not confirm it: printed marked provisional, as the receipt is
     missing: tuple[MaterialRequirement, ...]
+    kept_until: dt.date | None = None  # what was provided kept by the backend until (not known on a copy)
+    kept_nothing: bool = False  # the applicant kept nothing: what they showed is to come again
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,9 @@ def _notice(doc: OneTimeNoticeA4, lang: str) -> list[Para]:
             paras.append(Para(t("Where to get it: {place}").format(place=obtain_text(m, lang)), indent=30))
         if m.e_licence_type:
             paras.append(Para(t("or authorise us to fetch your electronic licence instead"), indent=30))
+    kept = kept_said(doc.kept_until, doc.kept_nothing, lang)
+    if kept:
+        paras.append(Para(kept, bold=True, space_before=12))
     if matter.service.legal_basis:
         paras.append(Para(t("Legal basis: {basis}").format(basis=matter.service.legal_basis), space_before=12))
     paras.append(Para(t("This list is complete: nothing else will be asked for this service."), space_before=6))

@@ -117,6 +117,19 @@ def test_the_one_time_notice_on_a4_lists_what_is_missing_under_its_number(lang, 
     assert ("一次性告知书" if lang == "zh_CN" else "One-Time Notice") in words
 
 
+def test_the_notice_on_a4_says_until_when_the_application_is_kept_or_that_nothing_is(tmp_path):
+    import datetime as dt
+
+    kept = pdf_text(render(OneTimeNoticeA4(MATTER, "GZ1", SERVICE.materials[1:], dt.date(2027, 1, 4)), "zh_CN"),
+                    tmp_path)
+    assert "保存至 2027-01-04" in kept.replace("\n", ""), kept
+    nothing = pdf_text(render(OneTimeNoticeA4(MATTER, "GZ1", SERVICE.materials[1:], kept_nothing=True), "en"),
+                       tmp_path)
+    assert "Nothing you provided today is kept" in " ".join(nothing.split()), nothing
+    plain = pdf_text(render(OneTimeNoticeA4(MATTER, "GZ1", SERVICE.materials[1:]), "en"), tmp_path)
+    assert "kept" not in plain  # a copy made from the record says nothing of it
+
+
 def test_a_notice_without_a_number_says_it_is_provisional(tmp_path):
     words = pdf_text(render(OneTimeNoticeA4(MATTER, "", SERVICE.materials[1:]), "zh_CN"), tmp_path)
     assert "无（临时告知书）" in words and job_title(OneTimeNoticeA4(MATTER, "", ())) == "notice-provisional"

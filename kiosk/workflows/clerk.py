@@ -338,11 +338,11 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
             self._offer_rating(EvaluationKey.notice(number))
         self._audit_step("notice_issued", number)
         recorded, missing = "" if number == "-" else number, self.missing()
-        a4 = OneTimeNoticeA4(self._matter(), recorded, tuple(missing))
         saved = kept is not None and kept.how is Kept.SAVED
+        until, nothing = kept.until if saved else None, kept is not None and kept.how is Kept.DECLINED
+        a4 = OneTimeNoticeA4(self._matter(), recorded, tuple(missing), until, nothing)
         slip = one_time_notice(recorded, self.service, self.identity.masked_name, missing, self._terminal_id,
-                               language(), self.company, kept_until=kept.until if saved else None,
-                               kept_nothing=kept is not None and kept.how is Kept.DECLINED)
+                               language(), self.company, kept_until=until, kept_nothing=nothing)
         kept_said = {Kept.DECLINED: text("Nothing the applicant provided is kept, as they chose."),
                      Kept.SAVED: text("What the applicant provided is saved for their next visit."),
                      Kept.QUEUED: text("What the applicant provided is kept on this terminal and saved for their "
