@@ -213,10 +213,14 @@ def test_the_applicant_is_told_what_a_notice_kept_of_theirs_for_the_next_visit(g
 
     view, screen = _signed_in_with_applicant(gui, qtbot, "JZ-002")  # no saved application of the resident's
     customer = view.customer
+    assert not customer.keep_draft.isVisible()  # nothing provided yet: nothing a notice would keep
     _scan(view, screen, qtbot, 0)  # one paper brought; the rest to come
+    assert customer.keep_draft.isVisible() and customer.keep_draft.isChecked()  # theirs to say, on their screen
+    assert customer.keep_draft.text() == "保存我已提供的材料，供下次办理"
     qtbot.mouseClick(screen.issue, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
     assert view.desk.draft_kept is not None, view.desk.notice
+    assert not customer.keep_draft.isVisible()
     said = customer.decision.text()
     until = (dt.datetime.now().astimezone() + dt.timedelta(days=30)).date().isoformat()  # the sandbox's period
     assert "一次性告知书" in said and f"今天提供的材料保存至 {until}" in said and customer.decision.isVisible()
@@ -224,3 +228,19 @@ def test_the_applicant_is_told_what_a_notice_kept_of_theirs_for_the_next_visit(g
     assert customer.size().toTuple() == (1280, 800)
     qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
     assert view.desk.draft_kept is None and customer.decision.text() == ""
+
+
+def test_the_applicant_keeps_nothing_with_a_tap_on_their_own_screen(gui, qtbot, sandbox):
+    from tests.test_window_scan_ui import _scan
+
+    view, screen = _signed_in_with_applicant(gui, qtbot, "JZ-002")
+    customer = view.customer
+    _scan(view, screen, qtbot, 0)
+    qtbot.mouseClick(customer.keep_draft, Qt.MouseButton.LeftButton)  # the applicant would rather nothing were kept
+    assert not view.desk.keep_draft and not screen.keep_draft.isChecked()  # the clerk sees their answer
+    qtbot.mouseClick(screen.issue, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
+    assert "按您的选择，本次申请的内容均未保存" in customer.decision.text()
+    assert sandbox.store.drafts(view.desk.identity.id_number) == []
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    assert customer.size().toTuple() == (1280, 800)

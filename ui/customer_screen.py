@@ -103,6 +103,9 @@ class CustomerScreen(QMainWindow):
         self.applicant = label("")
         self.service = label("subtitle")
         self.materials = QListWidget()
+        # the applicant's own say on what a one-time notice keeps of theirs (the clerk's "Keep for the next visit")
+        self.keep_draft = button("", lambda: desk.set_keep_draft(self.keep_draft.isChecked()))
+        self.keep_draft.setCheckable(True)
         self._marks = {True: QIcon(str(ICONS / "provided.svg")), False: QIcon(str(ICONS / "not-yet.svg"))}
         self.materials.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.materials.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -122,6 +125,7 @@ class CustomerScreen(QMainWindow):
         for widget in (self.greeting, self.called, self.clerk, self.applicant, self.service):
             column.addWidget(widget)
         column.addWidget(self.materials, 1)
+        column.addWidget(self.keep_draft, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(self.sign_hint)
         column.addWidget(self.pad, 1)
         self.sign_row = QWidget()
@@ -201,6 +205,8 @@ class CustomerScreen(QMainWindow):
             self.rating.forget()  # the matter ended: the words typed for it go too
         if not signing:
             self.pad.clear()  # signed, or the matter went: no strokes stay for the next one
+        self.keep_draft.setText(_("Keep what I provided for my next visit"))
+        self.keep_draft.setChecked(desk.keep_draft)
         self.clear_pad.setText(_("Clear and sign again"))
         self.signed.setText(_("Continue"))
         self._pad_changed()
@@ -218,6 +224,8 @@ class CustomerScreen(QMainWindow):
                  self.service: service is not None,
                  self.materials: service is not None and not decided and not consenting
                  and (not signing or self.materials.count() > 0),
+                 self.keep_draft: service is not None and desk.step is Desk.CHECKING and not desk.busy and not signing
+                 and not consenting and bool(desk.missing()) and desk.would_keep_draft(),
                  self.consent_title: consenting, self.consent_body: consenting, self.consent_row: consenting,
                  self.decision: decided, self.sign_hint: signing, self.pad: signing, self.sign_row: signing}
         shown = {widget: visible and not typing for widget, visible in shown.items()}

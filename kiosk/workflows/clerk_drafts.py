@@ -66,8 +66,11 @@ class DeskDrafts:
         return bool(self.resumed_draft_id) or self._worth_saving()
 
     def set_keep_draft(self: "ClerkDesk", keep: bool) -> None:
-        """The applicant says whether a notice keeps what they provided (the kiosk's "Print the notice only")."""
-        if bool(keep) != self.keep_draft:
+        """The applicant says whether a notice keeps what they provided (the kiosk's "Print the notice only"), to the
+        clerk or on their own screen; while the matter is checked, not while a decision is made."""
+        from kiosk.workflows.clerk import Desk
+
+        if self.step is Desk.CHECKING and not self.busy and bool(keep) != self.keep_draft:
             self.keep_draft = bool(keep)
             self._changed()
 
