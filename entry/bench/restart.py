@@ -7,6 +7,12 @@ it gives signs of life and has run ``--settle-s``, a fault is put on it:
 - ``crash``: SIGSEGV, as a fault in Qt or a driver's C library ends it;
 - ``freeze``: SIGSTOP, as a deadlock holds its GUI thread (it cannot act on SIGTERM either, so the
   supervisor's SIGKILL after ``supervisor.stop_s`` is part of the time).
+- ``memory``: its resident memory above ``supervisor.max_resident_mb`` (set to 1 MB for these trials, so
+  every run is above it): the supervisor stops it and starts it afresh the next time its signs of life say
+  nobody uses it (the kiosk at home), once it has run ``supervisor.stable_s``. The time is from the
+  supervisor's decision (its log record) to the new terminal's first sign of life: how long the hall is
+  without it (the graceful stop included); the wait before the decision is reported apart, since nobody is
+  using the terminal then.
 
 The time is from the fault to the new terminal's first sign of life, which its GUI thread gives on
 the first turn of its event loop, after its window is shown. For a freeze it splits into the
@@ -19,6 +25,7 @@ status 1 when a trial's terminal was not back within ``--freeze-s`` + 90 s.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import statistics
@@ -30,9 +37,9 @@ from pathlib import Path
 
 from kiosk.config import SupervisorConfig
 from kiosk.restarts import RestartLog
-from kiosk.supervisor import Supervisor
+from kiosk.supervisor import MEMORY_LOOK_S, Supervisor
 
-FAULTS = {"crash": signal.SIGSEGV, "freeze": signal.SIGSTOP}
+FAULTS = {"crash": signal.SIGSEGV, "freeze": signal.SIGSTOP, "memory": None}
 BACK_WITHIN_S = 90.0  # beyond the freeze's silence, a terminal not back by then is a failed trial
 
 
@@ -72,12 +79,17 @@ def _until(what, timeout_s: float) -> bool:
 class Rig:
     """The supervisor on its thread, over the real terminal."""
 
-    def __init__(self, folder: Path, freeze_s: float) -> None:
+    def __init__(self, folder: Path, freeze_s: float, max_resident_mb: int = 65536) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
         argv = [sys.executable, "-m", "entry", "run", "--config", str(_site(folder)), "--windowed"]
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         env.pop("DISPLAY", None)
-        settings = SupervisorConfig(freeze_s=freeze_s, start_s=120.0, stop_s=2.0, stable_s=1.0, max_delay_s=60.0)
+        settings = SupervisorConfig(freeze_s=freeze_s, start_s=120.0, stop_s=2.0, stable_s=1.0, max_delay_s=60.0,
+                                    max_resident_mb=max_resident_mb)
         self.supervisor = Supervisor(argv, settings, RestartLog(folder / "data"), folder / "data" / "logs", env=env)
+        self.decisions: list[tuple[float, int, int]] = []  # (when, starts, beats) as the memory restart is decided
+        self._watch = _Decisions(self)
+        logging.getLogger("kiosk.supervisor").addHandler(self._watch)
         self.thread = threading.Thread(target=self.supervisor.run, name="supervisor", daemon=True)
         self.thread.start()
 
@@ -89,6 +101,31 @@ class Rig:
     def stop(self) -> None:
         self.supervisor.stop()
         self.thread.join(30)
+        logging.getLogger("kiosk.supervisor").removeHandler(self._watch)
+
+
+class _Decisions(logging.Handler):
+    """The supervisor's "starting it afresh" for memory, timed on its own thread as it is made (before the stop)."""
+
+    def __init__(self, rig: Rig) -> None:
+        super().__init__(logging.WARNING)
+        self._rig = rig
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "starting it afresh" in record.getMessage():
+            s = self._rig.supervisor
+            self._rig.decisions.append((time.monotonic(), s.starts, s.beats))
+
+
+def memory_trial(rig: Rig, n: int) -> tuple[float, float] | None:
+    """(when the supervisor decided the ``n``-th memory restart (from 0), when the next terminal gave its first sign
+    of life), on the monotonic clock; None when either did not come."""
+    if not _until(lambda: len(rig.decisions) > n, 60 + BACK_WITHIN_S):
+        return None
+    decided, starts, beats = rig.decisions[n]
+    if not rig.back(starts + 1, beats, BACK_WITHIN_S):
+        return None
+    return decided, time.monotonic()
 
 
 def trial(rig: Rig, fault: str, settle_s: float, freeze_s: float) -> float | None:
@@ -108,6 +145,24 @@ def trial(rig: Rig, fault: str, settle_s: float, freeze_s: float) -> float | Non
     return time.monotonic() - faulted
 
 
+def _memory_trials(rig: Rig, trials: int, alive: float) -> tuple[list[float], list[float]] | None:
+    """The seconds each memory restart waited for its decision (the terminal idle at home from its first sign of
+    life) and the seconds the hall was then without it; None when a trial's terminal did not come back."""
+    waited, away = [], []
+    for n in range(trials):
+        got = memory_trial(rig, n)
+        if got is None:
+            print(f"memory trial {n + 1}: NOT BACK")
+            return None
+        decided, back = got
+        waited.append(decided - alive)
+        away.append(back - decided)
+        alive = back
+        print(f"memory trial {n + 1}: decided {waited[-1]:.2f} s after its first sign of life, back after "
+              f"{away[-1]:.2f} s")
+    return waited, away
+
+
 def run(args: argparse.Namespace) -> int:
     faults = [f.strip() for f in args.faults.split(",") if f.strip()]
     unknown = [f for f in faults if f not in FAULTS]
@@ -115,34 +170,50 @@ def run(args: argparse.Namespace) -> int:
         print(f"restart: --faults takes {', '.join(FAULTS)}; --trials at least 1; --freeze-s above 0", file=sys.stderr)
         return 2
     print(f"restart: kiosk run under the supervisor, offscreen, simulated devices, backend away; "
-          f"supervisor.freeze_s {args.freeze_s:g} s, stop_s 2 s; {args.trials} trial(s) of {', '.join(faults)}")
+          f"supervisor.freeze_s {args.freeze_s:g} s, stop_s 2 s, stable_s 1 s; {args.trials} trial(s) of "
+          f"{', '.join(faults)}")
     failed = False
     with tempfile.TemporaryDirectory(prefix="onetrip-bench-restart-") as folder:
-        rig = Rig(Path(folder), args.freeze_s)
-        try:
-            started = time.monotonic()
-            if not rig.back(1, 0, 120):
-                print("FAIL: the terminal gave no first sign of life within 120 s")
-                return 1
-            print(f"first start: first sign of life {time.monotonic() - started:.2f} s after the supervisor began")
-            for fault in faults:
-                times = []
-                for n in range(args.trials):
-                    took = trial(rig, fault, args.settle_s, args.freeze_s)
-                    print(f"{fault:<6} trial {n + 1}: " + ("NOT BACK" if took is None else f"back after {took:.2f} s"))
-                    if took is None:
-                        failed = True
-                        break
-                    times.append(took)
-                if times:
-                    beyond = [t - args.freeze_s for t in times] if fault == "freeze" else times
-                    what = "beyond the freeze's silence" if fault == "freeze" else "from the crash"
-                    print(f"{fault:<6} back: median {statistics.median(times):.2f} s, max {max(times):.2f} s; "
-                          f"{what}: median {statistics.median(beyond):.2f} s, max {max(beyond):.2f} s")
-        finally:
-            rig.stop()
-        recorded = RestartLog(Path(folder) / "data").recent()
-        print("restarts recorded: " + ", ".join(f"{r.reason.value} ({r.detail})" for r in recorded[-3:])
-              + (f" ... {len(recorded)} in all" if len(recorded) > 3 else ""))
+        for fault in faults:  # a terminal of its own for each: the memory trials' bound would restart the others'
+            failed = _fault_trials(Path(folder) / fault, fault, args) or failed
     print("FAIL: a terminal was not back in time" if failed else "PASS")
     return 1 if failed else 0
+
+
+def _fault_trials(folder: Path, fault: str, args: argparse.Namespace) -> bool:
+    """One fault's trials on a terminal of its own; True when one failed."""
+    rig = Rig(folder, args.freeze_s, max_resident_mb=1 if fault == "memory" else 65536)
+    try:
+        started = time.monotonic()
+        if not rig.back(1, 0, 120):
+            print(f"FAIL: the terminal ({fault} trials) gave no first sign of life within 120 s")
+            return True
+        alive = time.monotonic()
+        print(f"{fault}: first start, first sign of life {alive - started:.2f} s after the supervisor began")
+        if fault == "memory":
+            got = _memory_trials(rig, args.trials, alive)
+            if got is None:
+                return True
+            waited, away = got
+            print(f"memory back: median {statistics.median(away):.2f} s, max {max(away):.2f} s from the decision "
+                  f"(the hall without its terminal); the decision came {statistics.median(waited):.2f} s (median) "
+                  f"after a start, the terminal idle at home (supervisor.stable_s 1 s, resident memory read every "
+                  f"{MEMORY_LOOK_S:g} s)")
+            return False
+        times = []
+        for n in range(args.trials):
+            took = trial(rig, fault, args.settle_s, args.freeze_s)
+            print(f"{fault:<6} trial {n + 1}: " + ("NOT BACK" if took is None else f"back after {took:.2f} s"))
+            if took is None:
+                return True
+            times.append(took)
+        beyond = [t - args.freeze_s for t in times] if fault == "freeze" else times
+        what = "beyond the freeze's silence" if fault == "freeze" else "from the crash"
+        print(f"{fault:<6} back: median {statistics.median(times):.2f} s, max {max(times):.2f} s; "
+              f"{what}: median {statistics.median(beyond):.2f} s, max {max(beyond):.2f} s")
+        return False
+    finally:
+        rig.stop()
+        recorded = RestartLog(folder / "data").recent()
+        print(f"{fault}: restarts recorded: " + ", ".join(f"{r.reason.value} ({r.detail})" for r in recorded[-3:])
+              + (f" ... {len(recorded)} in all" if len(recorded) > 3 else ""))
