@@ -57,6 +57,12 @@ class Kept(Enum):
     SAVED = "saved"      # the backend holds it: found at the next visit at any terminal of the hall
     QUEUED = "queued"    # in this terminal's encrypted outbox, saved when the backend is back
     DECLINED = "declined"  # the applicant chose the notice alone: nothing kept (a draft they continued deleted)
+    NOT_KEPT = "not_kept"  # refused by the backend, or no room on this terminal either: nothing kept this time
+
+    @property
+    def nothing(self) -> bool:
+        """Nothing of the application is kept: what the applicant showed today is to be brought again."""
+        return self in (Kept.DECLINED, Kept.NOT_KEPT)
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ class KeptDraft:
     """How a draft was kept, and (saved now) the last day the backend keeps it, when its answer said so."""
 
     how: Kept
-    until: dt.date | None = None
+    until: dt.date | None = None  # only ever for SAVED
 
 
 # A keeping period past this is no answer to believe (the contract's periods are days or months).
@@ -92,13 +98,18 @@ def kept_until(answer: Any, now: dt.datetime | None = None) -> dt.date | None:
 def keep(backend: BackendClient, submitter: Submitter, draft: ToSave) -> KeptDraft:
     """Save the draft now; while the backend is away (no answer, an answer lost or not believed, a 5xx, this
     terminal's credentials refused) queue it, so what the applicant provided is not lost (a save replaces the
-    draft whole: one sent twice is one). Raises RejectedError when the backend refuses it and QueueFullError when
+    draft whole: one sent twice is one). Queued too while anything of the person's still waits in the outbox: a
+    deletion of the draft under the same key (they kept nothing, then changed their mind) sent after a save made
+    directly would delete that save. Raises RejectedError when the backend refuses it and QueueFullError when
     the terminal cannot store it either. Blocking (network, fsync): on the task runner."""
-    try:
-        answer = backend.save_draft_payload(draft.body, draft.pages)
-        return KeptDraft(Kept.SAVED, kept_until(answer))
-    except (OfflineError, ServerError, AuthError) as exc:
-        log.info("drafts: not saved now (%s): queued", type(exc).__name__)
+    if submitter.waiting_for(str(draft.body["id_number"])):
+        log.info("drafts: queued behind what waits in the outbox for the same person")
+    else:
+        try:
+            answer = backend.save_draft_payload(draft.body, draft.pages)
+            return KeptDraft(Kept.SAVED, kept_until(answer))
+        except (OfflineError, ServerError, AuthError) as exc:
+            log.info("drafts: not saved now (%s): queued", type(exc).__name__)
     submitter.queue_draft(draft.body, draft.pages)
     return KeptDraft(Kept.QUEUED)
 

@@ -97,3 +97,43 @@ def test_a_date_is_told_only_from_an_expiry_the_terminal_believes():
                     {"expires_at": "2099-01-01T00:00:00+08:00"}, {"expires_at": "2027-01-04T12:00:00+08:00" + " " * 40},
                     ["expires_at"], None, "2027-01-04"):
         assert kept_until(hostile, now) is None, hostile
+
+
+def test_kept_nothing_then_saved_after_all_the_save_is_not_deleted_by_the_first_choice(services, sandbox):
+    """"Print the notice only" with the printer out of paper (the deletion of the continued draft queued), then "Print
+    the notice and save": the save goes behind the deletion, never past it (the backend keeps one draft per person,
+    holder and service under one id, so a save made first would be deleted by it)."""
+    from tests.test_clerk_refusal import _queue_sent
+    from tests.test_materials_session import HOLDER, scan, to_materials
+    from tests.citizen_steps import identify
+
+    session = services.new_citizen_session()
+    to_materials(session, "GJJ-004")
+    session.material_not_brought("M1")
+    session.material_not_brought("M2")
+    scan(session, "M3", 1)
+    scan(session, "M4", 1)
+    session.materials_done()
+    session.leave_with_notice()
+    session.finish()
+    (first,) = sandbox.store.drafts(HOLDER)
+
+    identify(session)
+    session.resume_draft(session.drafts_found[0]["draft_id"])
+    for material in session.checklist.pending():
+        session.material_not_brought(material.code)
+    session.materials_done()
+    assert session.step is Step.INCOMPLETE
+    services.queue.sync.stop()  # what is queued stays queued until the worker runs again
+    printer = services.devices.receipt_printer
+    printer.inject("paper_out")
+    session.leave_with_notice(keep=False)
+    assert session.step is Step.INCOMPLETE and "nothing of your application is kept" in session.notice.message.render(
+        "en")
+    printer.inject("clear")
+    session.leave_with_notice(keep=True)  # the citizen changed their mind
+    assert session.step is Step.DONE, session.notice
+    services.queue.sync.start()
+    _queue_sent(services)
+    (kept,) = sandbox.store.drafts(HOLDER)  # deleted, then saved again: the second choice stands
+    assert {a["name"] for a in kept["attachments"]} == {"M3-1.jpg", "M4-1.jpg"} and kept["draft_id"] != first["draft_id"]

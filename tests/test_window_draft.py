@@ -15,6 +15,7 @@ from devices.idcard.samples import sample_identity
 from devices.receipt.virtual import render
 from kiosk.materials import Provided
 from kiosk.workflows.citizen import Step
+from kiosk.drafts import Kept
 from kiosk.workflows.clerk import Desk
 from kiosk.workflows.clerk_drafts import for_the_window
 from tests.test_clerk_company import COMPANY
@@ -194,6 +195,23 @@ def test_a_notice_on_a_matter_begun_here_saves_nothing_over_a_saved_application_
     desk.mark("M3", True)  # seen on paper only: nothing to keep
     desk.issue_notice()
     assert desk.step is Desk.DONE and services.backend.drafts(HOLDER) == [] and not _audited(services, "draft_saved")
+
+
+def test_a_save_the_backend_refuses_is_said_to_the_clerk_and_on_the_slip(services, sandbox):
+    """The applicant's draft refused (here: another terminal saved one of the same service just after this matter's
+    look-up, so this save is the older, 409 draft_superseded): nothing of theirs is kept this time, and the clerk
+    and the slip say so, not silence (they bring today's papers again)."""
+    desk = _at_the_window(services)
+    desk.choose_service("GJJ-004")
+    desk.scan("M3")
+    later = (dt.datetime.now().astimezone() + dt.timedelta(seconds=120)).isoformat(timespec="seconds")
+    services.backend.save_draft_payload({"id_number": HOLDER, "service_code": "GJJ-004", "saved_at": later})
+    desk.issue_notice()
+    assert desk.step is Desk.DONE and desk.draft_kept.how is Kept.NOT_KEPT, desk.notice
+    assert "could not be kept: they bring it again" in desk.notice.message.render("en")
+    printer = services.devices.receipt_printer
+    assert any("均未保存" in line for line in render(printer.last_bytes, printer.profile).lines)
+    assert _audited(services, "draft_not_kept") == ["GJJ-004 3 missing"]
 
 
 def test_a_notice_saves_nothing_when_the_saved_applications_could_not_be_looked_up(services, sandbox):

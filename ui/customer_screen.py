@@ -65,9 +65,11 @@ def decision_text(desk: ClerkDesk) -> str:
             Kept.QUEUED: _("What you provided today is kept and saved as soon as the service system is back: next "
                            "time, identify yourself and continue."),
             Kept.DECLINED: _("As you chose, nothing of your application is kept: next time, please apply again and "
-                             "bring what you provided today, with everything on the list.")}
+                             "bring what you provided today, with everything on the list."),
+            Kept.NOT_KEPT: _("Your application could not be saved now: next time, please bring what you provided "
+                             "today again, with everything on the list.")}
     kept = "\n" + said[held.how] if held is not None else ""
-    if held is not None and held.how is Kept.SAVED and held.until is not None:
+    if held is not None and held.until is not None:
         kept = "\n" + _("What you provided today is saved until {date}: before then, identify yourself at any "
                         "terminal or window of this hall and continue.").format(date=held.until.isoformat())
     if desk.step is not Desk.DONE or not number or number == "-":

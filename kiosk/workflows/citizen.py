@@ -99,9 +99,9 @@ def case_key(case: dict[str, Any]) -> str:
     return str(case.get("case_number") or case.get("provisional_number") or "")
 
 
-def _kept_said(kept: drafts.KeptDraft | None) -> Text:
+def _kept_said(kept: drafts.KeptDraft) -> Text:
     """What the citizen is told of their application after a one-time notice."""
-    if kept is None:
+    if kept.how is drafts.Kept.NOT_KEPT:
         return text("Your application could not be saved now: next time, please bring what you provided today again, "
                     "with everything on the list.")
     if kept.how is drafts.Kept.DECLINED:
@@ -1442,37 +1442,35 @@ class CitizenSession(SessionTicket, RatingTaps):
         # printed again (the printer failed): the same notice, recorded once
         attempt = self._notice_attempt = attempt_for(self._notice_attempt, application.service, missing)
 
-        def work() -> tuple[Issued, drafts.KeptDraft | None]:
+        def work() -> tuple[Issued, drafts.KeptDraft]:
             """Recorded, then the draft kept (saved, or queued while the backend is away), then printed: a printer
             out of paper loses nothing provided."""
             number = record_notice(backend, application.service, holder.id_number, missing, attempt,
                                    application.company)
-            kept: drafts.KeptDraft | None = drafts.KeptDraft(drafts.Kept.DECLINED)
-            if dropped:  # through the outbox, as a draft continued into a case is
-                submitter.discard_draft(dropped, holder.id_number)
+            kept = drafts.KeptDraft(drafts.Kept.DECLINED)
+            if dropped:  # through the outbox under the person at the terminal, as a draft continued into a case is
+                submitter.discard_draft(dropped, application.applicant.id_number)
             if draft is not None:
                 try:
                     kept = drafts.keep(backend, submitter, draft)
                 except Exception as exc:  # refused, or the terminal cannot store it: the notice prints all the same
-                    kept = None
+                    kept = drafts.KeptDraft(drafts.Kept.NOT_KEPT)
                     log.warning("session: draft not kept (%s)", type(exc).__name__)
-            saved = kept is not None and kept.how is drafts.Kept.SAVED
             return print_notice(printer, number, application.service, holder.masked_name, missing, terminal, lang,
-                                application.company, kept_until=kept.until if saved else None,
-                                kept_nothing=kept is None or kept.how is drafts.Kept.DECLINED), kept
+                                application.company, kept_until=kept.until, kept_nothing=kept.how.nothing), kept
 
         self.busy = True
         self._changed()
         self._background(work, self._notice_printed, self._notice_failed)
 
-    def _notice_printed(self, result: tuple[Issued, drafts.KeptDraft | None]) -> None:
+    def _notice_printed(self, result: tuple[Issued, drafts.KeptDraft]) -> None:
         """Said as it happened: a notice the backend did not confirm has no number and is printed as provisional;
         a draft the backend could not take now waits on this terminal, and the citizen is told it is saved once the
         service system is back; a printer that told nothing of itself may not have printed, so the citizen is asked
         to look."""
         self.busy = False
         issued, saved = result
-        if saved is not None and saved.how is drafts.Kept.DECLINED:
+        if saved.how is drafts.Kept.DECLINED:
             self.resumed_draft_id = None  # its deletion is in the outbox: not deleted again behind a case
         kept = _kept_said(saved)
         if issued.failure is not None:  # recorded (asked again, the same notice) and saved: only the paper is missing
@@ -1487,8 +1485,8 @@ class CitizenSession(SessionTicket, RatingTaps):
             printed = text("Please check that the one-time notice was printed: it lists everything still missing. "
                            "If it was not, please ask the hall staff.")
         self._go(Step.DONE, Notice(text("{printed} {kept}", printed=printed, kept=kept),
-                                   error=not (self.notice_number and saved is not None
-                                              and saved.how in (drafts.Kept.SAVED, drafts.Kept.DECLINED)),
+                                   error=not (self.notice_number and saved.how in (drafts.Kept.SAVED,
+                                                                                   drafts.Kept.DECLINED)),
                                    check=not issued.print_known))
 
     def _notice_failed(self, exc: BaseException) -> None:

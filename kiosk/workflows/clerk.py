@@ -330,7 +330,8 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         assert self.service is not None and self.identity is not None
         self.result, self.draft_kept = number, kept  # the customer screen tells the applicant what is kept
         if kept is not None:
-            step = {Kept.SAVED: "draft_saved", Kept.QUEUED: "draft_queued", Kept.DECLINED: "draft_declined"}[kept.how]
+            step = {Kept.SAVED: "draft_saved", Kept.QUEUED: "draft_queued", Kept.DECLINED: "draft_declined",
+                    Kept.NOT_KEPT: "draft_not_kept"}[kept.how]
             if kept.how is Kept.DECLINED:
                 self._draft_declined()
             self._audit_step(step, f"{self.service.code} {len(self.missing())} missing")
@@ -338,16 +339,17 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
             self._offer_rating(EvaluationKey.notice(number))
         self._audit_step("notice_issued", number)
         recorded, missing = "" if number == "-" else number, self.missing()
-        saved = kept is not None and kept.how is Kept.SAVED
-        until, nothing = kept.until if saved else None, kept is not None and kept.how is Kept.DECLINED
+        until, nothing = (kept.until, kept.how.nothing) if kept is not None else (None, False)
         a4 = OneTimeNoticeA4(self._matter(), recorded, tuple(missing), until, nothing)
         slip = one_time_notice(recorded, self.service, self.identity.masked_name, missing, self._terminal_id,
                                language(), self.company, kept_until=until, kept_nothing=nothing)
         kept_said = {Kept.DECLINED: text("Nothing the applicant provided is kept, as they chose."),
+                     Kept.NOT_KEPT: text("What the applicant provided could not be kept: they bring it again with "
+                                         "what the notice lists."),
                      Kept.SAVED: text("What the applicant provided is saved for their next visit."),
                      Kept.QUEUED: text("What the applicant provided is kept on this terminal and saved for their "
                                        "next visit once the service system is back.")}.get(kept.how) if kept else None
-        if kept is not None and kept.how is Kept.SAVED and kept.until is not None:
+        if kept is not None and kept.until is not None:
             kept_said = text("What the applicant provided is saved for their next visit, until {date}.",
                              date=kept.until.isoformat())
         if number == "-":  # not confirmed by the backend: printed marked provisional, as the clerk must know

@@ -230,8 +230,8 @@ def _wipe(resumed: drafts.Resumed) -> None:
 def save_again(backend: BackendClient, submitter: Submitter, draft: drafts.ToSave | None, declined: bool = False,
                dropped: str = "", applicant: str = "") -> drafts.KeptDraft | None:
     """On the task runner, after the notice is recorded: the application as it now stands saved, or queued while
-    the backend is away; None when there was nothing to save or it could not be kept (the draft saved before, if
-    any, stays). ``declined``: the applicant keeps nothing; the saved application ``dropped`` (if any) is deleted
+    the backend is away; None when there was nothing to save, NOT_KEPT when it could not be kept (the draft saved
+    before, if any, stays). ``declined``: the applicant keeps nothing; the saved application ``dropped`` (if any) is deleted
     through the outbox under ``applicant``."""
     if declined:
         if dropped:
@@ -243,4 +243,4 @@ def save_again(backend: BackendClient, submitter: Submitter, draft: drafts.ToSav
         return drafts.keep(backend, submitter, draft)
     except Exception as exc:  # refused, or the terminal cannot store it either: the notice stands all the same
         log.warning("desk: saved application not kept (%s)", type(exc).__name__)
-        return None
+        return drafts.KeptDraft(drafts.Kept.NOT_KEPT)
