@@ -210,8 +210,8 @@ def unknown_fields(fields: Mapping[str, Any], service: ServiceItem) -> set[str]:
 
 def takes_place_of(fresh: ServiceItem, held: ServiceItem, names: set[str]) -> bool:
     """Whether the service fetched again after such a refusal can stand in for the one held mid-application: the same
-    service, its materials unchanged (what was provided stays right), and its form with the fields named."""
-    return fresh.code == held.code and fresh.materials == held.materials and names <= {f.name for f in fresh.form}
+    service, its form with the fields named (its materials, if changed, are followed: ``Checklist.follow``)."""
+    return fresh.code == held.code and names <= {f.name for f in fresh.form}
 
 
 def _attribute(source: Any, name: str) -> str:

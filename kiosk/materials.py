@@ -16,8 +16,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from common.backend_errors import ServerText
 from common.domain import Attachment, MaterialKind, MaterialRequirement, ServiceItem
-from common.i18n import Text, _, catalogue, plural_text
+from common.i18n import Text, _, catalogue, plural_text, text
 
 SIGNATURE_NAME = "signature.png"
 
@@ -217,10 +218,66 @@ class Checklist:
             material.provided = Provided.NOTHING
         return refused
 
+    def follow(self, fresh: ServiceItem) -> Changed:
+        """The service's materials as the catalogue now lists them (changed mid-application): what was provided
+        for a material still listed stays where it still stands (pages always; a licence while the material takes
+        the same kind; "does not apply" while it is still conditional); a material no longer listed is dropped, its
+        pages zeroed. Returns what changed, for the applicant to be told."""
+        held = {m.code: m for m in self.items}
+        kept: list[Material] = []
+        changed = Changed()
+        for requirement in fresh.materials:
+            material = held.pop(requirement.code, None)
+            if material is None:
+                changed.added.append(requirement)
+                kept.append(Material(requirement))
+                continue
+            before, material.requirement = material.requirement, requirement
+            stands = {Provided.LICENCE: requirement.e_licence_type == before.e_licence_type,
+                      Provided.NOT_APPLICABLE: material.conditional}.get(material.provided, True)
+            if not stands:
+                material.wipe()
+                material.provided = Provided.NOTHING
+                changed.reset.append(requirement)
+            kept.append(material)
+        for material in held.values():
+            material.wipe()
+            changed.dropped.append(material.requirement)
+        self.service, self.items = fresh, kept
+        return changed
+
     def wipe(self) -> None:
         for material in self.items:
             material.wipe()
             material.provided = Provided.NOTHING
+
+
+@dataclass
+class Changed:
+    """How a service's materials changed under an application (:meth:`Checklist.follow`)."""
+
+    added: list[MaterialRequirement] = field(default_factory=list)    # newly listed
+    reset: list[MaterialRequirement] = field(default_factory=list)    # what was provided for it no longer stands
+    dropped: list[MaterialRequirement] = field(default_factory=list)  # no longer listed: what was given, left out
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.reset or self.dropped)
+
+    def said(self) -> Text:
+        """What changed, in a sentence or two for the applicant or the clerk: the materials asked for now (added, or
+        whose earlier answer no longer stands), and those left out."""
+        now, gone = _names(self.added + self.reset), _names(self.dropped)
+        if self.dropped and (self.added or self.reset):
+            return text("Now asked for: {now}. No longer asked for, left out: {gone}.", now=now, gone=gone)
+        if self.dropped:
+            return text("No longer asked for, left out: {gone}.", gone=gone)
+        return text("Now asked for: {now}.", now=now)
+
+
+def _names(requirements: list[MaterialRequirement]) -> Text:
+    """Materials' names as the catalogue gives them in both languages, listed as each language lists."""
+    return ServerText("", zh="、".join(r.name("zh_CN") for r in requirements),
+                      en=", ".join(r.name("en") for r in requirements))
 
 
 def licence_for(requirement: MaterialRequirement, licences: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -242,6 +299,13 @@ def offered_licences(service: ServiceItem, licences: list[dict[str, Any]],
     """{material code: the holder's licence that can stand for it}, for the service's materials (kiosk and window)."""
     return {m.code: found for m in licence_materials(service, for_company)
             if (found := licence_for(m, licences)) is not None}
+
+
+def still_offered(offered: Mapping[str, dict[str, Any]], service: ServiceItem) -> dict[str, dict[str, Any]]:
+    """The licences offered for materials that ``service`` (fetched again, changed) still lists as taking that
+    licence's kind (kiosk and window)."""
+    kinds = {m.code: m.e_licence_type for m in service.materials}
+    return {code: licence for code, licence in offered.items() if kinds.get(code) == licence.get("type")}
 
 
 def licence_kinds_text(service: ServiceItem | None, lang: str, for_company: bool) -> str:

@@ -113,19 +113,7 @@ def test_a_field_added_to_the_form_mid_application_is_filled_in_and_the_rest_kep
     assert services.queue.outbox.items(("dead",)) == []  # the refused try deleted once put right
 
 
-def test_a_changed_service_whose_materials_changed_too_still_ends_on_the_failure_screen(services, sandbox):
-    session = services.new_citizen_session()
-    walk_to_confirm(session, "GJJ-004")
-    materials = sandbox.store.service("GJJ-004")["materials"]
-    add_field(sandbox, "GJJ-004", NEW_FIELD, materials=materials[:-1])  # what was provided may not stand
-    session.confirm()
-    assert session.step is Step.FAILED and not session.correcting_form and not session.busy
-    assert session.service.form[-1].name != "new_field"  # the held service kept as it was
-    session.finish()  # the citizen leaves it so: the refused case stays a dead letter for staff
-    assert len(services.queue.outbox.items(("dead",))) == 1
-
-
-def test_a_service_fetched_again_stands_in_only_as_the_same_service_with_the_same_materials_and_the_fields():
+def test_a_service_fetched_again_stands_in_only_as_the_same_service_with_the_fields():
     from common.domain import MaterialRequirement
 
     phone = FormField("phone", "电话", "Phone", FieldType.PHONE, required=True)
@@ -139,9 +127,10 @@ def test_a_service_fetched_again_stands_in_only_as_the_same_service_with_the_sam
     assert not forms.takes_place_of(fresh, held, {"contact", "other"})  # the answer lacks a field it refused for
     assert not forms.takes_place_of(ServiceItem("T-2", "测试", "Test", "civil", form=(phone, added),
                                                 materials=(card,)), held, {"contact"})
-    assert not forms.takes_place_of(ServiceItem("T-1", "测试", "Test", "civil", form=(phone, added),
-                                                materials=(card, MaterialRequirement("M2", "合同", "Contract"))),
-                                    held, {"contact"})
+    # its materials changed too: it stands in, the checklist following them (tests/test_materials_changed.py)
+    assert forms.takes_place_of(ServiceItem("T-1", "测试", "Test", "civil", form=(phone, added),
+                                            materials=(card, MaterialRequirement("M2", "合同", "Contract"))),
+                                held, {"contact"})
 
 
 def test_the_window_opens_the_form_at_the_refused_field(gui, qtbot, sandbox):  # noqa: F811

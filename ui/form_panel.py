@@ -11,7 +11,7 @@ from typing import Callable
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
-from common.domain import FieldType, FormField
+from common.domain import FieldType, FormField, ServiceItem
 from common.i18n import _, language
 from kiosk import forms
 from kiosk.workflows.clerk import ClerkDesk, Desk
@@ -43,7 +43,7 @@ class FormPanel(QWidget):
         outer.addWidget(self.scroll)
         self.rows: dict[str, PanelRow] = {}
         self._left: set[str] = set()  # fields the clerk finished with: their message shows
-        self._built_for: tuple[int, str, str] | None = None
+        self._built_for: tuple[int, ServiceItem | None, str] | None = None
         self.setVisible(False)
 
     def _build(self, desk: ClerkDesk, lang: str) -> None:
@@ -103,7 +103,8 @@ class FormPanel(QWidget):
 
     def show_desk(self, desk: ClerkDesk) -> None:
         lang = language()
-        built_for = (id(desk.identity), desk.service.code if desk.service else "", lang)
+        # the service compared by value: fetched again with fields added, the panel is built again
+        built_for = (id(desk.identity), desk.service, lang)
         if built_for != self._built_for:
             self._build(desk, lang)
             self._built_for = built_for

@@ -34,8 +34,8 @@ from common.domain import (Application, ApplyAs, Attachment, CardType, CaseRefus
 from common.i18n import N_, Text, language, text
 from common.masking import Masker
 from kiosk import companies, drafts, forms, progress
-from kiosk.materials import (LICENCE_REFUSALS, Checklist, Provided, SIGNATURE_NAME, licence_materials, offered_licences,
-                             page_taken)
+from kiosk.materials import (LICENCE_REFUSALS, Changed, Checklist, Provided, SIGNATURE_NAME, licence_materials,
+                             offered_licences, page_taken, still_offered)
 from kiosk.notices import Issued, NoticeAttempt, attempt_for, print_notice, record as record_notice
 from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
 from kiosk.payloads import PayloadKind, classify, credit_code_in
@@ -1666,7 +1666,8 @@ class CitizenSession(SessionTicket, RatingTaps):
             self._go(Step.PRINCIPAL, Notice(text("Not in the register under this ID number and name: please check both "
                                                  "against their ID card. The rest is kept.")))
             return
-        if self._form_refused(exc) or self._licence_refused(exc) or self._company_refused(exc):
+        if self._form_refused(exc) or self._materials_refused(exc) or self._licence_refused(exc) \
+                or self._company_refused(exc):
             return
         refused = self._refused_file(exc)
         if refused is not None and self.checklist is not None:
@@ -1688,7 +1689,7 @@ class CitizenSession(SessionTicket, RatingTaps):
     def _form_refused(self, exc: BaseException) -> bool:
         """The backend refused answers this terminal's check passed (its catalogue changed under the terminal): the
         citizen puts those fields right on the form, then comes back to the confirmation with the rest kept. A field
-        the form held here does not have: the service is fetched again first (``_form_changed``). False when the
+        the form held here does not have: the service is fetched again first (``_service_changed``). False when the
         refusal names no field at all."""
         if not isinstance(exc, RejectedError) or exc.code != "form_invalid" or self.service is None \
                 or self.application is None:
@@ -1701,35 +1702,73 @@ class CitizenSession(SessionTicket, RatingTaps):
             return True
         if not added:
             return False
-        held, backend = self.service, self._backend  # fields added to the catalogue's form: the service again
+        self._fetch_service_again(exc, added)  # fields added to the catalogue's form: the service again
+        return True
+
+    def _materials_refused(self, exc: BaseException) -> bool:
+        """The backend refused the case naming a material the service no longer lists (422 ``unknown_material``: its
+        catalogue's materials changed under the terminal): the service is fetched again (``_service_changed``)."""
+        if not isinstance(exc, RejectedError) or exc.code != "unknown_material" or self.service is None \
+                or self.application is None or self.checklist is None:
+            return False
+        self._fetch_service_again(exc, set())
+        return True
+
+    def _fetch_service_again(self, exc: RejectedError, added: set[str]) -> None:
+        held, backend = self.service, self._backend
+        assert held is not None
         self.busy = True
         self._changed()
-        self._background(lambda: backend.service(held.code), lambda fresh: self._form_changed(exc, held, fresh, added),
-                         lambda _e: self._form_not_changed(exc))
-        return True
+        self._background(lambda: backend.service(held.code),
+                         lambda fresh: self._service_changed(exc, held, fresh, added),
+                         lambda _e: self._service_not_changed(exc))
 
     def _correct_form(self, refused: dict[str, str], said: Text) -> None:
         self.form_refused, self.form_checked, self.correcting_form = refused, True, True
         self._trail.append(Step.CONFIRM)
         self._go(Step.FORM, Notice(said))
 
-    def _form_changed(self, exc: RejectedError, held: ServiceItem, fresh: ServiceItem, added: set[str]) -> None:
-        """The service as the backend now has it: with the fields its refusal named and the same materials, it takes
-        the old one's place and the citizen fills in what was added, the rest kept; else the failure screen."""
+    def _service_changed(self, exc: RejectedError, held: ServiceItem, fresh: ServiceItem, added: set[str]) -> None:
+        """The service as the backend now has it, after a refusal naming fields its form held here lacked
+        (``added``) or a material it no longer lists: as the same service with those fields, it takes the old one's
+        place. Its materials unchanged, the citizen fills in what the form gained and goes back to the confirmation;
+        changed, what was provided and still stands is kept (``Checklist.follow``) and the citizen goes through the
+        form (when it gained fields) and the materials again. Anything else: the failure screen."""
         self.busy = False
-        if self.service is not held or self.application is None or not forms.takes_place_of(fresh, held, added):
-            self._form_not_changed(exc)
+        if self.service is not held or self.application is None or not forms.takes_place_of(fresh, held, added) \
+                or (not added and fresh.materials == held.materials):
+            self._service_not_changed(exc)
             return
         self.service = self.application.service = fresh
-        if self.checklist is not None:
-            self.checklist.service = fresh  # the same materials: what was provided stays (_to_materials)
         self.catalogue = [fresh if s.code == fresh.code else s for s in self.catalogue]
-        log.info("session: the form of %s changed under the terminal: %d field(s) added", fresh.code, len(added))
-        self._correct_form(forms.refused_values(exc.fields, fresh, self.form_values),
-                           text("The form of this service has changed since you began: please fill in the fields "
-                                "marked in red. The rest is kept."))
+        changed = self.checklist.follow(fresh) if self.checklist is not None else Changed()
+        refused = forms.refused_values(exc.fields, fresh, self.form_values) if added else {}
+        log.info("session: %s changed under the terminal: %d field(s) added, materials %s", fresh.code, len(added),
+                 "changed" if changed else "the same")
+        if not changed:
+            self._correct_form(refused, text("The form of this service has changed since you began: please fill in "
+                                             "the fields marked in red. The rest is kept."))
+            return
+        self.offered_licences = still_offered(self.offered_licences, fresh)
+        if refused:  # the form first, then the materials: each screen in its usual order
+            self.form_refused, self.form_checked = refused, True
+            self._back_to(Step.FORM, Notice(text("The form and the materials of this service have changed since you "
+                                                 "began: please fill in the fields marked in red, then see to the "
+                                                 "materials. {change}", change=changed.said())))
+            return
+        self._back_to(Step.MATERIALS, Notice(text("The list of materials for this service has changed since you "
+                                                  "began. {change} What you gave is kept.", change=changed.said())))
 
-    def _form_not_changed(self, exc: RejectedError) -> None:
+    def _back_to(self, step: Step, notice: Notice) -> None:
+        """Back to ``step`` of the application, the screens after it to be gone through again (Back from it as
+        from there the first time)."""
+        if step in self._trail:
+            del self._trail[self._trail.index(step):]
+        else:
+            self._trail = [s for s in self._trail if s not in (Step.CONFIRM, Step.SIGNATURE)]
+        self._go(step, notice)
+
+    def _service_not_changed(self, exc: RejectedError) -> None:
         self.busy = False
         self._go(Step.FAILED, Notice(user_message(exc)))
 

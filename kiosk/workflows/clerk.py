@@ -387,7 +387,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
     def _failed(self, exc: BaseException) -> None:
         self._audit_step("failed", type(exc).__name__)
         self._case_refused(exc)  # its dead letter deleted once the matter is put right (clerk_case.py)
-        if self._form_added(exc):  # the catalogue's form gained fields: the service again first (clerk_form.py)
+        if self._form_added(exc) or self._materials_refused(exc):  # the catalogue changed: the service again first
             return
         if self._form_refused(exc):  # fields of the form the backend would not take: marked (clerk_form.py)
             self._go(Desk.CHECKING, Notice(text("The service system did not accept some answers on the application "

@@ -21,6 +21,7 @@ from common.backend_errors import RejectedError
 from common.domain import Company, Identity, ServiceItem
 from common.i18n import Text, plural_text, text
 from kiosk import forms
+from kiosk.materials import Changed, still_offered
 from kiosk.workflows.citizen import Notice, user_message
 
 if TYPE_CHECKING:
@@ -120,40 +121,74 @@ class DeskForm:
 
     def _form_added(self: "ClerkDesk", exc: BaseException) -> bool:
         """A case refused naming fields the form held here does not have (added to the catalogue since): the service
-        fetched again on the task runner; with those fields and the same materials it takes the old one's place, the
-        panel opening at them, the answers, scans and ticks kept; else the refusal is said as any other."""
-        from kiosk.workflows.clerk import Desk
-
+        fetched again (``_service_again``), the panel opening at those fields. False for any other refusal."""
         if not isinstance(exc, RejectedError) or exc.code != "form_invalid" or self.service is None:
             return False
         added = forms.unknown_fields(exc.fields, self.service)
         if not added:
             return False
+        self._service_again(exc, added)
+        return True
+
+    def _materials_refused(self: "ClerkDesk", exc: BaseException) -> bool:
+        """A case refused naming a material the service no longer lists (422 ``unknown_material``: the catalogue's
+        materials changed under the terminal): the service fetched again (``_service_again``)."""
+        if not isinstance(exc, RejectedError) or exc.code != "unknown_material" or self.service is None \
+                or self.checklist is None:
+            return False
+        self._service_again(exc, set())
+        return True
+
+    def _service_again(self: "ClerkDesk", exc: RejectedError, added: set[str]) -> None:
+        """The service fetched again on the task runner. As the same service with the fields the refusal named it
+        takes the old one's place (``_service_changed``): the answers, scans and ticks kept where they still stand,
+        the panel opening at the fields added, the clerk told which materials are asked for now and which were
+        left out. Not so (the same materials and no field added, another service, not fetched): the refusal is said
+        as any other."""
+        from kiosk.workflows.clerk import Desk
+
         held, backend = self.service, self._backend
+        assert held is not None
 
         def fetched(fresh: ServiceItem) -> None:
-            if self.service is not held or not forms.takes_place_of(fresh, held, added):
+            if self.service is not held or not forms.takes_place_of(fresh, held, added) \
+                    or (not added and fresh.materials == held.materials):
                 self._go(Desk.CHECKING, Notice(user_message(exc)))
                 return
-            self._service_changed(fresh)
-            self._mark_refused(forms.refused_values(exc.fields, fresh, self.form_values))
-            self._go(Desk.CHECKING, Notice(text("The application form of this service has changed: fill in the fields "
-                                                "marked in red with the applicant.")))
+            changed = self._service_changed(fresh)
+            if added:
+                self._mark_refused(forms.refused_values(exc.fields, fresh, self.form_values))
+            said = (text("The application form and the materials of this service have changed: fill in the fields "
+                         "marked in red with the applicant, and check the materials. {change}",
+                         change=changed.said()) if added and changed
+                    else text("The materials of this service have changed: check them with the applicant. {change}",
+                              change=changed.said()) if changed
+                    else text("The application form of this service has changed: fill in the fields marked in red "
+                              "with the applicant."))
+            self._go(Desk.CHECKING, Notice(said))
 
         self._go(Desk.WORKING)
         self._tasks.run(lambda: backend.service(held.code), fetched,
                         lambda _e: self._go(Desk.CHECKING, Notice(user_message(exc))))
-        return True
 
-    def _service_changed(self: "ClerkDesk", fresh: ServiceItem) -> None:
-        """The same service as the backend now has it, in the matter's place: its case, its materials' list."""
+    def _service_changed(self: "ClerkDesk", fresh: ServiceItem) -> Changed:
+        """The same service as the backend now has it, in the matter's place: its case, its materials' list (what
+        was provided and still stands kept, ``Checklist.follow``; a tick kept for a material still listed whose
+        provision did not lapse). Returns how its materials changed."""
         self.service = fresh
-        if self.checklist is not None:
-            self.checklist.service = fresh
+        changed = self.checklist.follow(fresh) if self.checklist is not None else Changed()
+        lapsed = {m.code for m in changed.reset}
+        self.provided = {m.code: self.provided.get(m.code, False) and m.code not in lapsed for m in fresh.materials}
+        self.offered = still_offered(self.offered, fresh)
         if self._kept_case is not None:
             self._kept_case.application.service = fresh
         self.catalogue = [fresh if s.code == fresh.code else s for s in self.catalogue]
-        log.info("desk: the form of %s changed under the terminal", fresh.code)
+        log.info("desk: %s changed under the terminal (materials %s)", fresh.code,
+                 "changed" if changed else "the same")
+        if changed:
+            self._audit_step("materials_changed", " ".join(
+                [f"+{m.code}" for m in changed.added + changed.reset] + [f"-{m.code}" for m in changed.dropped]))
+        return changed
 
     def _forget_form(self) -> None:
         self._init_form()

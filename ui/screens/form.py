@@ -12,7 +12,7 @@ from dataclasses import dataclass, field as dataclass_field
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from common.domain import FieldType, FormField
+from common.domain import FieldType, FormField, ServiceItem
 from common.i18n import _, language
 from kiosk import forms
 from kiosk.workflows.citizen import CitizenSession, Step
@@ -53,7 +53,7 @@ class FormScreen(Screen):
         self.rows: dict[str, FieldRow] = {}
         self._left: set[str] = set()
         self._watch = FocusWatch(self.focused, self.left)  # a field left once shows its message
-        self._built_for: tuple[int, int, str] | None = None
+        self._built_for: tuple[int, int, ServiceItem | None, str] | None = None
 
     # -- building -------------------------------------------------------------------------------
 
@@ -159,7 +159,8 @@ class FormScreen(Screen):
 
     def refresh(self, session: CitizenSession) -> None:
         lang = language()
-        built_for = (session.generation, id(session.application), lang)
+        # the service compared by value: the same application's service fetched again with fields added
+        built_for = (session.generation, id(session.application), session.service, lang)
         if built_for != self._built_for and session.step is Step.FORM:
             self._build(session, lang)
             self._built_for = built_for

@@ -10,6 +10,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QTimer
 from PySide6.QtGui import QImageReader, QPixmap
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from common.domain import ServiceItem
 from common.i18n import _, language, ngettext
 from kiosk.materials import Checklist, licence_consent_text, Material, Provided, condition_text, notes_text, obtain_text, with_note
 from kiosk.workflows.citizen import CitizenSession, Step
@@ -96,7 +97,7 @@ class MaterialsScreen(Screen):
         self.column.addStretch(1)
         self.rows: dict[str, MaterialRow] = {}
         self._pool: list[MaterialRow] = []  # every row made so far, in the column's order
-        self._built_for: tuple[Checklist, str] | None = None
+        self._built_for: tuple[Checklist, ServiceItem, str] | None = None
 
     def forget(self) -> None:
         super().forget()
@@ -111,7 +112,6 @@ class MaterialsScreen(Screen):
     def refresh(self, session: CitizenSession) -> None:
         lang = language()
         self.title.setText(_("Your materials"))
-        self.notice.show_notice(session.notice)
         self.next.setText(_("Continue"))
         self.back.setText(_("Back"))
         checklist = session.checklist
@@ -121,8 +121,11 @@ class MaterialsScreen(Screen):
         # The rows are filled once per application and language; each refresh only updates them. The
         # widgets themselves are made once and kept (making them for every application was 10-25 ms of
         # the GUI thread: bench ui's stall).
-        built_for = (checklist, lang)  # the object itself: an id could be reused by the next checklist
-        if self._built_for is None or built_for[0] is not self._built_for[0] or lang != self._built_for[1]:
+        # the objects themselves: an id could be reused by the next checklist; its service, which it follows when
+        # the catalogue changes the materials mid-application (Checklist.follow)
+        built_for = (checklist, checklist.service, lang)
+        if self._built_for is None or any(now is not then for now, then in zip(built_for[:2], self._built_for)) \
+                or lang != self._built_for[2]:
             self.forget()
             for index, material in enumerate(checklist.items):
                 row = self._pool[index] if index < len(self._pool) else self._new_row()
@@ -131,6 +134,7 @@ class MaterialsScreen(Screen):
             self._built_for = built_for
         for material in checklist.items:
             self._update_row(session, material, lang)
+        self.notice.show_notice(session.notice)  # after the rows: building them again forgets the screen's notice
 
     def _new_row(self) -> MaterialRow:
         card = QWidget(self.host)

@@ -1,0 +1,254 @@
+"""A service's materials change in the catalogue while an application is under way (a material added, one dropped, one
+that an electronic licence no longer stands for): the backend refuses the case naming a material the service no longer
+lists (422 ``unknown_material``), or a form field the terminal's copy lacks (422 ``form_invalid``). The kiosk and the
+window fetch the service again and keep what was given and still stands; the citizen or the clerk is told which
+materials are asked for now and which were left out. Against the sandbox over HTTP."""
+
+import json
+
+import pytest
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from common.domain import MaterialKind, MaterialRequirement, ServiceItem
+from kiosk.materials import Checklist, Provided
+from kiosk.workflows.citizen import Step
+from kiosk.workflows.clerk import Desk
+from entry.walkthrough import citizen_journey, key_in
+from tests.citizen_steps import walk_to_confirm
+from tests.test_form_refused import NEW_FIELD, AtConfirm, at_confirm
+from tests.test_window_ui import gui  # noqa: F401  (gui: the window's fixture)
+from tests.window_steps import checking, desk_checking
+
+LEASE = {"code": "M5", "name_zh": "租赁合同", "name_en": "Lease contract", "required": True, "condition": "",
+         "kind": "copy", "pages": 1, "e_licence_type": "", "obtain": "由您本人留存 / kept by you"}
+
+
+def change_materials(sandbox, code: str, drop: str = "", add: dict | None = None, form: dict | None = None) -> None:
+    """The backend's catalogue changes under the terminals: ``code`` no longer lists ``drop`` and lists ``add``
+    (and its form gains ``form``)."""
+    body = sandbox.store.service(code)
+    body["materials"] = [m for m in body["materials"] if m["code"] != drop] + ([add] if add else [])
+    if form is not None:
+        body["form"] = [*body["form"], form]
+    with sandbox.store.tx() as db:
+        db.execute("UPDATE services SET body = ? WHERE code = ?", (json.dumps(body, ensure_ascii=False), code))
+
+
+def _requirement(code, **kw):
+    return MaterialRequirement(code, f"材料{code}", f"Material {code}", **kw)
+
+
+def test_a_checklist_follows_the_catalogue_keeping_what_still_stands():
+    held = ServiceItem("T-1", "测试", "Test", "civil", materials=(
+        _requirement("A"), _requirement("B", e_licence_type="resident_id"), _requirement("C", e_licence_type="x"),
+        _requirement("D", required=False, condition="若有 / if any"), _requirement("E"),
+        _requirement("F", required=False, condition="若有 / if any")))
+    checklist = Checklist(held)
+    checklist.add_page("A", b"\xff\xd8a")
+    checklist.use_licence("B", {"licence_id": "L1", "type": "resident_id"})
+    checklist.use_licence("C", {"licence_id": "L2", "type": "x"})
+    checklist.does_not_apply("D")
+    page = bytearray(b"\xff\xd8e")
+    checklist.add_page("E", page)
+    checklist.does_not_apply("F")
+    e_page = checklist["E"].pages[0]
+    fresh = ServiceItem("T-1", "测试", "Test", "civil", materials=(
+        _requirement("G"), _requirement("A", kind=MaterialKind.ORIGINAL, pages=2),
+        _requirement("B", e_licence_type="resident_id"), _requirement("C", e_licence_type="y"), _requirement("D"),
+        _requirement("F", required=False, condition="若有 / if any")))
+    changed = checklist.follow(fresh)
+    assert checklist.service is fresh and [m.code for m in checklist.items] == ["G", "A", "B", "C", "D", "F"]
+    assert [m.requirement for m in checklist.items] == list(fresh.materials)
+    provided = {m.code: m.provided for m in checklist.items}
+    assert provided == {"G": Provided.NOTHING, "A": Provided.PAGES, "B": Provided.LICENCE, "C": Provided.NOTHING,
+                        "D": Provided.NOTHING, "F": Provided.NOT_APPLICABLE}
+    assert checklist["A"].pages == [bytearray(b"\xff\xd8a")] and checklist["C"].licence is None
+    assert len(e_page) == 0  # the dropped material's page zeroed, not just forgotten
+    assert [m.code for m in changed.added] == ["G"] and [m.code for m in changed.reset] == ["C", "D"]
+    assert [m.code for m in changed.dropped] == ["E"] and [m.code for m in checklist.pending()] == ["G", "C", "D"]
+    assert changed.said().render("en") == ("Now asked for: Material G, Material C, Material D. "
+                                           "No longer asked for, left out: Material E.")
+    assert changed.said().render("zh_CN") == "现在需要：材料G、材料C、材料D。不再需要，已去掉：材料E。"
+    assert not checklist.follow(fresh)  # nothing changed the second time
+
+
+def test_a_material_dropped_and_one_added_mid_application_the_citizen_provides_the_new_one_and_the_rest_goes(
+        services, sandbox):
+    session = services.new_citizen_session()
+    walk_to_confirm(session, "GJJ-004")  # M1 by licence, M2-M4 scanned
+    kept = [a.name for a in session.attachments() if not a.name.startswith("M4-")]
+    change_materials(sandbox, "GJJ-004", drop="M4", add=LEASE)
+    bank_card = session.checklist["M4"].pages[0]
+    session.confirm()  # refused: the bank card's page names a material the service no longer lists
+    assert session.step is Step.MATERIALS and not session.busy, session.notice
+    assert session.notice.message.render("en") == (
+        "The list of materials for this service has changed since you began. Now asked for: Lease contract. "
+        "No longer asked for, left out: Your bank card. What you gave is kept.")
+    assert "租赁合同" in session.notice.message.render("zh_CN")
+    assert [m.code for m in session.checklist.items] == ["M1", "M2", "M3", "M5"] and len(bank_card) == 0
+    assert session.service.materials[-1].code == "M5" and session.application.service is session.service
+    session.materials_done()  # the lease not dealt with yet: said, and the list stays
+    assert session.step is Step.MATERIALS and "租赁合同" in session.notice.message.render("zh_CN")
+    session.scan_material("M5")
+    session.capture_page()
+    session.capture_done()
+    session.materials_done()
+    assert session.step is Step.CONFIRM, session.notice
+    session.back()  # Back from the confirmation: the materials, as the first time through
+    assert session.step is Step.MATERIALS
+    session.materials_done()
+    session.confirm()
+    assert session.receipt is not None and not session.receipt.provisional, session.notice
+    stored = [name for name, _mime, _sha in sandbox.store.attachments(session.receipt.case_number)]
+    assert sorted(stored) == sorted([*kept, "M5-1.jpg"])
+    assert sandbox.store.case_body(session.receipt.case_number)["material_licences"] == {
+        "M1": session.checklist["M1"].licence["licence_id"]}
+    assert services.queue.outbox.items(("dead",)) == []  # the refused try deleted once put right
+
+
+def test_a_material_only_dropped_goes_back_to_the_list_and_nothing_more_is_asked(services, sandbox):
+    session = services.new_citizen_session()
+    walk_to_confirm(session, "GJJ-004")
+    change_materials(sandbox, "GJJ-004", drop="M3")
+    session.confirm()
+    assert session.step is Step.MATERIALS and session.checklist.pending() == [], session.notice
+    assert session.notice.message.render("en") == ("The list of materials for this service has changed since you "
+                                                   "began. No longer asked for, left out: Home purchase invoice. "
+                                                   "What you gave is kept.")
+    session.materials_done()
+    session.confirm()
+    assert session.receipt is not None, session.notice
+    stored = {name for name, _mime, _sha in sandbox.store.attachments(session.receipt.case_number)}
+    assert not any(name.startswith("M3-") for name in stored) and "M4-1.jpg" in stored
+
+
+def test_a_field_and_a_material_added_the_citizen_fills_the_form_then_the_materials(services, sandbox):
+    session = services.new_citizen_session()
+    walk_to_confirm(session, "GJJ-004")
+    change_materials(sandbox, "GJJ-004", add=LEASE, form=NEW_FIELD)
+    session.confirm()  # refused for the field this terminal's form lacks: the service again, its materials too
+    assert session.step is Step.FORM and not session.correcting_form and set(session.form_messages()) == {"new_field"}
+    assert session.notice.message.render("en").startswith("The form and the materials of this service have changed")
+    assert session.notice.message.render("en").endswith("Now asked for: Lease contract.")
+    session.set_form_value("new_field", "张三")
+    session.submit_form()
+    assert session.step is Step.MATERIALS and [m.code for m in session.checklist.pending()] == ["M5"], session.notice
+    session.scan_material("M5")
+    session.capture_page()
+    session.capture_done()
+    session.materials_done()
+    session.confirm()
+    assert session.receipt is not None, session.notice
+    body = sandbox.store.case_body(session.receipt.case_number)
+    assert body["form"]["new_field"] == "张三"
+    assert "M5-1.jpg" in {name for name, _mime, _sha in sandbox.store.attachments(session.receipt.case_number)}
+
+
+def test_a_service_that_cannot_be_fetched_again_ends_on_the_failure_screen_with_nothing_lost(services, sandbox):
+    session = services.new_citizen_session()
+    walk_to_confirm(session, "GJJ-004")
+    change_materials(sandbox, "GJJ-004", drop="M4")
+    with sandbox.store.tx() as db:  # and then withdrawn from the catalogue altogether
+        db.execute("DELETE FROM services WHERE code = ?", ("GJJ-004",))
+    session.confirm()
+    assert session.step is Step.FAILED and not session.busy
+    assert [m.code for m in session.checklist.items] == ["M1", "M2", "M3", "M4"]  # held as it was
+    assert "Traceback" not in session.notice.message.render("en")
+
+
+def test_the_window_follows_a_changed_list_keeping_the_scans_and_ticks_that_still_stand(services, sandbox):
+    desk = desk_checking(services, "GJJ-004")
+    desk.scan("M2")
+    desk.scan("M4")
+    desk.mark("M1", True)
+    desk.mark("M3", True)  # kept by the hall on paper
+    change_materials(sandbox, "GJJ-004", drop="M4", add=LEASE)
+    desk.accept()  # refused: the bank card's scan names a material the service no longer lists
+    assert desk.step is Desk.CHECKING and not desk.busy and desk.result == "", desk.notice
+    said = desk.notice.message.render("en")
+    assert said == ("The materials of this service have changed: check them with the applicant. Now asked for: "
+                    "Lease contract. No longer asked for, left out: Your bank card.")
+    assert desk.provided == {"M1": True, "M2": True, "M3": True, "M5": False}
+    assert [m.code for m in desk.missing()] == ["M5"] and desk.scanned("M2") is not None
+    assert any(e["action"] == "materials_changed" and e["detail"] == "+M5 -M4" for e in desk._audit.entries)
+    desk.accept()  # the lease is missing: no acceptance
+    assert desk.step is Desk.CHECKING and desk.result == ""
+    desk.scan("M5")
+    desk.accept()
+    assert desk.step is Desk.DONE and desk.result.startswith("SQ"), desk.notice
+    stored = [name for name, _mime, _sha in sandbox.store.attachments(desk.result)]
+    assert sorted(stored) == ["M2-1.jpg", "M5-1.jpg"]
+
+
+def _at_the_confirmation(open_gui, sandbox):
+    """The kiosk's window, a citizen at the confirmation of GJJ-004 through the screens (entry/walkthrough.py)."""
+    kiosk = open_gui("kiosk")
+    with pytest.raises(AtConfirm):
+        citizen_journey(kiosk, "GJJ-004", before_confirm=at_confirm)
+    return kiosk.window.session, kiosk.window.view.screens
+
+
+def test_the_kiosks_materials_screen_lists_the_changed_materials(open_gui, qtbot, sandbox):
+    session, screens = _at_the_confirmation(open_gui, sandbox)
+    change_materials(sandbox, "GJJ-004", drop="M4", add=LEASE)
+    qtbot.mouseClick(screens[Step.CONFIRM].confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.step is Step.MATERIALS and not session.busy, timeout=10000)
+    materials = screens[Step.MATERIALS]
+    assert set(materials.rows) == {"M1", "M2", "M3", "M5"}, materials.rows  # built again for the list as it is now
+    assert materials.rows["M5"].card.isVisible() and "租赁合同" in materials.rows["M5"].name.text()
+    assert materials.notice.isVisible()
+    assert "材料清单有所变更" in materials.notice.text()
+    assert "本人银行卡" in materials.notice.text() and "租赁合同" in materials.notice.text()
+    visible = [row.name.text() for row in materials._pool if row.card.isVisible()]
+    assert len(visible) == 4 and not any("本人银行卡" in name for name in visible)
+    qtbot.mouseClick(materials.rows["M5"].scan, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.step is Step.CAPTURE, timeout=5000)
+    session.capture_page()  # the camera screen's own test drives its buttons (tests/test_capture_ui.py)
+    qtbot.waitUntil(lambda: not session.busy, timeout=10000)
+    session.capture_done()
+    qtbot.waitUntil(lambda: session.step is Step.MATERIALS, timeout=5000)
+    assert "已拍" in materials.rows["M5"].status.text() or materials.rows["M5"].status.text(), \
+        materials.rows["M5"].status.text()
+    qtbot.mouseClick(materials.next, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.step is Step.CONFIRM, timeout=5000)
+    qtbot.mouseClick(screens[Step.CONFIRM].confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.receipt is not None, timeout=15000)
+    stored = {name for name, _mime, _sha in sandbox.store.attachments(session.receipt.case_number)}
+    assert "M5-1.jpg" in stored and not any(name.startswith("M4-") for name in stored)
+
+
+def test_the_kiosks_form_screen_shows_a_field_added_mid_application(open_gui, qtbot, sandbox):
+    session, screens = _at_the_confirmation(open_gui, sandbox)
+    change_materials(sandbox, "GJJ-004", form=NEW_FIELD)
+    qtbot.mouseClick(screens[Step.CONFIRM].confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.step is Step.FORM and not session.busy, timeout=10000)
+    form = screens[Step.FORM]
+    assert "new_field" in form.rows, list(form.rows)  # the screen built again for the form as it is now
+    row = form.rows["new_field"]
+    assert row.message.isVisible() and row.edit.isVisible()
+    key_in(form.keyboard, row.edit, "张三", "contact person")  # as the walkthrough types a Chinese field
+    assert session.form_values["new_field"] == "张三" and not row.message.isVisible()
+    qtbot.mouseClick(form.next, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.step is Step.CONFIRM, timeout=5000)
+    qtbot.mouseClick(screens[Step.CONFIRM].confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.receipt is not None, timeout=15000)
+    assert sandbox.store.case_body(session.receipt.case_number)["form"]["new_field"] == "张三"
+
+
+def test_the_windows_list_shows_the_materials_as_they_are_now(gui, qtbot, sandbox):  # noqa: F811
+    view, screen = checking(gui, qtbot, "GJJ-004")
+    desk = view.desk
+    desk.scan("M4")
+    qtbot.waitUntil(lambda: not desk.busy and desk.scanned("M4") is not None, timeout=10000)
+    for code in ("M1", "M2", "M3"):
+        desk.mark(code, True)
+    change_materials(sandbox, "GJJ-004", drop="M4", add=LEASE)
+    QTest.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: desk.step is Desk.CHECKING and not desk.busy and desk.notice is not None, timeout=10000)
+    listed = [screen.materials.item(i).text() for i in range(screen.materials.count())]
+    assert len(listed) == 4 and "租赁合同" in listed[-1] and not any("银行卡" in name for name in listed), listed
+    assert screen.materials.item(3).checkState() == Qt.CheckState.Unchecked
+    assert "材料已变更" in screen.notice.text() and "本人银行卡" in screen.notice.text(), screen.notice.text()
+    assert not screen.accept.isEnabled() and screen.issue.isEnabled()  # the lease is missing
