@@ -130,11 +130,17 @@ def test_a_field_and_a_material_added_the_citizen_fills_the_form_then_the_materi
     change_materials(sandbox, "GJJ-004", add=LEASE, form=NEW_FIELD)
     session.confirm()  # refused for the field this terminal's form lacks: the service again, its materials too
     assert session.step is Step.FORM and not session.correcting_form and set(session.form_messages()) == {"new_field"}
-    assert session.notice.message.render("en").startswith("The form and the materials of this service have changed")
-    assert session.notice.message.render("en").endswith("Now asked for: Lease contract.")
+    assert session.notice.message.render("en") == ("The form and the materials of this service have changed since "
+                                                   "you began: please fill in the fields marked in red; the "
+                                                   "materials come next.")
     session.set_form_value("new_field", "张三")
     session.submit_form()
     assert session.step is Step.MATERIALS and [m.code for m in session.checklist.pending()] == ["M5"], session.notice
+    assert session.notice.message.render("en") == ("The list of materials for this service has changed since you "
+                                                   "began. Now asked for: Lease contract. What you gave is kept.")
+    session.back()  # and Back to the form: said once, not again on the way back in
+    session.submit_form()
+    assert session.step is Step.MATERIALS and session.notice is None
     session.scan_material("M5")
     session.capture_page()
     session.capture_done()

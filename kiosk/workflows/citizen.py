@@ -257,6 +257,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.withdrawal_waits_behind = False  # queued behind something of theirs still to be sent, not offline
         self.correcting_principal = False  # the register refused the principal at submission: typed again
         self.correcting_form = False  # the backend refused the form at submission: its fields put right
+        self._materials_said: Notice | None = None  # the materials' list changed: said when the citizen reaches it
         self.correcting_company = False  # the company's register refused the citizen's role at submission
         self._refused_items: list[str] = []  # dead letters this session's refused submissions left (discard_refused)
 
@@ -1204,7 +1205,10 @@ class CitizenSession(SessionTicket, RatingTaps):
         if wants_licences and self._licence_holder() is not None and not self.licence_consent:
             self._advance(Step.LICENCE_CONSENT)
         elif self.service.materials:
+            said, self._materials_said = self._materials_said, None
             self._advance(Step.MATERIALS)
+            if said is not None:  # its list changed while the form was put right (_service_changed)
+                self._go(Step.MATERIALS, said)
         else:
             self._after_materials()
 
@@ -1508,6 +1512,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.capture_code, self.signature, self.notice_number = None, None, ""
         self._leave_capture = False
         self._notice_attempt = None
+        self._materials_said = None
         self.resumed_draft_id = None
         self._drop_card_front()
 
@@ -1750,14 +1755,15 @@ class CitizenSession(SessionTicket, RatingTaps):
                                              "the fields marked in red. The rest is kept."))
             return
         self.offered_licences = still_offered(self.offered_licences, fresh)
-        if refused:  # the form first, then the materials: each screen in its usual order
-            self.form_refused, self.form_checked = refused, True
+        said = Notice(text("The list of materials for this service has changed since you began. {change} What you "
+                           "gave is kept.", change=changed.said()))
+        if refused:  # the form first, then the materials, each screen in its usual order and saying its own change
+            self.form_refused, self.form_checked, self._materials_said = refused, True, said
             self._back_to(Step.FORM, Notice(text("The form and the materials of this service have changed since you "
-                                                 "began: please fill in the fields marked in red, then see to the "
-                                                 "materials. {change}", change=changed.said())))
+                                                 "began: please fill in the fields marked in red; the materials come "
+                                                 "next.")))
             return
-        self._back_to(Step.MATERIALS, Notice(text("The list of materials for this service has changed since you "
-                                                  "began. {change} What you gave is kept.", change=changed.said())))
+        self._back_to(Step.MATERIALS, said)
 
     def _back_to(self, step: Step, notice: Notice) -> None:
         """Back to ``step`` of the application, the screens after it to be gone through again (Back from it as
