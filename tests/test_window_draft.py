@@ -15,6 +15,7 @@ from devices.idcard.samples import sample_identity
 from devices.receipt.virtual import render
 from kiosk.materials import Provided
 from kiosk.workflows.citizen import Step
+from kiosk import drafts
 from kiosk.drafts import Kept
 from kiosk.workflows.clerk import Desk
 from kiosk.workflows.clerk_drafts import for_the_window
@@ -60,7 +61,11 @@ def test_a_kiosks_saved_application_is_continued_at_the_window_and_goes_whole(se
     saved = _saved_at_the_kiosk(services)
     desk = _at_the_window(services)
     assert [d["draft_id"] for d in desk.drafts_found] == [saved["draft_id"]] and desk.can_resume_draft()
-    assert desk.draft_label(desk.drafts_found[0]) == f"住房公积金提取（购房）（{saved['updated_at'][:10]} 保存）"
+    until = drafts.kept_until(saved)  # the backend's keeping period, said as the kiosk's button says it
+    assert until is not None and desk.draft_label(desk.drafts_found[0]) == (
+        f"住房公积金提取（购房）（{saved['updated_at'][:10]} 保存，保留至 {until.isoformat()}）")
+    assert desk.draft_label({**saved, "expires_at": "2020-01-01T00:00:00+08:00"}) == (
+        f"住房公积金提取（购房）（{saved['updated_at'][:10]} 保存）")  # a day not believed: none said
     desk.resume_draft(saved["draft_id"])
     assert desk.step is Desk.CHECKING and not desk.notice.error, desk.notice
     assert desk.service.code == "GJJ-004" and desk.resumed_draft_id == saved["draft_id"]
@@ -253,7 +258,7 @@ def test_a_companys_saved_application_comes_back_for_the_company(services, sandb
     backend.save_application_draft(application, [], materials_done=[], missing=["M1"])
     desk = _at_the_window(services)
     (draft,) = desk.drafts_found
-    assert f"（{company.name_zh}，" in desk.draft_label(draft)
+    assert f"（{company.name_zh}，" in desk.draft_label(draft) and "保留至" in desk.draft_label(draft)
     desk.resume_draft(draft["draft_id"])
     assert desk.step is Desk.CHECKING and desk.for_company and desk.company.credit_code == COMPANY
     desk.mark("M1", True)
@@ -316,7 +321,11 @@ def test_the_windows_line_continues_a_saved_application_and_fits_in_large_englis
     gui.services.devices.id_reader.place_card("resident")
     qtbot.waitUntil(lambda: screen.drafts.isVisible(), timeout=5000)
     assert screen.drafts.resume.text() == "Continue it" and screen.drafts.drafts.count() == 1
-    assert screen.drafts.drafts.currentText().startswith("Housing provident fund withdrawal (home purchase), saved ")
+    said = screen.drafts.drafts.currentText()
+    assert said.startswith("Housing provident fund withdrawal (home purchase), saved ") and ", kept until 20" in said
+    # cut short beside its button in large English: whole in the tooltip and in the list it opens
+    assert screen.drafts.drafts.toolTip() == said
+    assert screen.drafts.drafts.view().minimumWidth() > screen.drafts.drafts.fontMetrics().horizontalAdvance(said)
     qtbot.wait(50)
     assert gui.window.size().toTuple() == (1280, 800)
     for widget in (screen.drafts.title, screen.drafts.drafts, screen.drafts.resume, screen.next):
@@ -354,7 +363,7 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
                     max_leaves=10)
 GOOD_DRAFT = {"draft_id": "DR-1", "service_code": "GJJ-004", "id_number": HOLDER,
-              "updated_at": "2026-12-05T10:00:00+08:00",
+              "updated_at": "2026-12-05T10:00:00+08:00", "expires_at": "2036-12-05T10:00:00+08:00",
               "applicant": {"type": "company", "credit_code": COMPANY, "company_name": "某公司"}, "agent": None,
               "form": {}, "materials_done": [], "missing": ["M2"], "attachments": [], "material_licences": {}}
 

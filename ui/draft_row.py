@@ -42,8 +42,16 @@ class DraftRow(QWidget):
         chosen = self.drafts.currentData()
         self.drafts.clear()
         for draft in desk.drafts_found if shown else ():
-            self.drafts.addItem(desk.draft_label(draft), draft.get("draft_id"))
+            said = desk.draft_label(draft)
+            self.drafts.addItem(said, draft.get("draft_id"))
+            self.drafts.setItemData(self.drafts.count() - 1, said, Qt.ItemDataRole.ToolTipRole)
         self.drafts.setCurrentIndex(max(0, self.drafts.findData(chosen)))
+        # the line is cut short beside its button (large text on 1280x800): the whole of it, the day it is kept
+        # until included, in its tooltip and in the list it opens, as wide as its longest line
+        self.drafts.setToolTip(self.drafts.currentText())
+        widest = max((self.drafts.fontMetrics().horizontalAdvance(self.drafts.itemText(i))
+                      for i in range(self.drafts.count())), default=0)
+        self.drafts.view().setMinimumWidth(widest + 2 * self.drafts.fontMetrics().averageCharWidth() + 24)
         self.drafts.setEnabled(desk.can_resume_draft())
         self.resume.setEnabled(desk.can_resume_draft())
         self.setVisible(shown)

@@ -106,16 +106,21 @@ class DeskDrafts:
                 and self.step is Desk.WAITING and not self.busy and self.collecting_for is None)
 
     def draft_label(self: "ClerkDesk", draft: dict[str, Any]) -> str:
-        """How the clerk sees a saved application: its service, for whom, and when it was saved."""
+        """How the clerk sees a saved application: its service, for whom, when it was saved, and until when the
+        backend keeps it (when its answer says a day the terminal believes: ``drafts.kept_until``), for the clerk to
+        tell the applicant as the kiosk's button does."""
         service = next((s for s in self.catalogue if s.code == draft.get("service_code")), None)
         name = service.name(language()) if service else str(draft.get("service_code", ""))
         applicant = draft.get("applicant") or {}
         saved = str(draft.get("updated_at", ""))[:10]
+        until = drafts.kept_until(draft)
+        said = {"service": name, "date": saved, "until": until.isoformat() if until else ""}
         if applicant.get("type") == "company":
-            return text("{service}, for {company}, saved {date}", service=name,
-                        company=str(applicant.get("company_name") or applicant.get("credit_code") or ""),
-                        date=saved).render(language())
-        return text("{service}, saved {date}", service=name, date=saved).render(language())
+            company = str(applicant.get("company_name") or applicant.get("credit_code") or "")
+            return (text("{service}, for {company}, saved {date}, kept until {until}", company=company, **said) if until
+                    else text("{service}, for {company}, saved {date}", company=company, **said)).render(language())
+        return (text("{service}, saved {date}, kept until {until}", **said) if until
+                else text("{service}, saved {date}", **said)).render(language())
 
     def resume_draft(self: "ClerkDesk", draft_id: str) -> None:
         """Continue the saved application ``draft_id``: fetched on the task runner, then put into the matter."""
