@@ -258,3 +258,54 @@ def test_the_windows_list_shows_the_materials_as_they_are_now(gui, qtbot, sandbo
     assert screen.materials.item(3).checkState() == Qt.CheckState.Unchecked
     assert "材料已变更" in screen.notice.text() and "本人银行卡" in screen.notice.text(), screen.notice.text()
     assert not screen.accept.isEnabled() and screen.issue.isEnabled()  # the lease is missing
+
+
+def _at_the_notice(services):
+    """A citizen at the one-time notice of GJJ-004: the licence used, the purchase contract not brought, the invoice
+    and the bank card scanned."""
+    session = services.new_citizen_session()
+    walk_to_confirm(session, "GJJ-004")
+    session.back()
+    assert session.step is Step.MATERIALS
+    session.material_not_brought("M2")
+    session.materials_done()
+    assert session.step is Step.INCOMPLETE, session.notice
+    return session
+
+
+def test_a_notice_naming_a_material_no_longer_listed_goes_back_to_the_list_as_it_is_now(services, sandbox):
+    session = _at_the_notice(services)
+    change_materials(sandbox, "GJJ-004", drop="M2")  # the contract the citizen did not bring is no longer asked for
+    session.leave_with_notice()  # refused: the notice lists a material the service no longer has
+    assert session.step is Step.MATERIALS and not session.busy, session.notice
+    assert session.notice.message.render("en").startswith("The list of materials for this service has changed")
+    with sandbox.store.tx() as db:
+        assert db.execute("SELECT COUNT(*) FROM notices").fetchone()[0] == 0  # none recorded for the old list
+    assert session.checklist.complete
+    session.materials_done()  # nothing is missing now: on to the confirmation, no notice needed
+    assert session.step is Step.CONFIRM, session.notice
+    session.confirm()
+    assert session.receipt is not None and not session.receipt.provisional, session.notice
+
+
+def test_a_notice_refused_whose_service_cannot_be_fetched_again_is_said_at_the_notice(services, sandbox):
+    session = _at_the_notice(services)
+    change_materials(sandbox, "GJJ-004", drop="M2")
+    with sandbox.store.tx() as db:  # and then withdrawn from the catalogue altogether
+        db.execute("DELETE FROM services WHERE code = ?", ("GJJ-004",))
+    session.leave_with_notice()
+    assert session.step is Step.INCOMPLETE and not session.busy
+    assert session.notice.message.render("en").startswith("The notice could not be printed")
+    assert session.checklist["M2"].provided is Provided.NOT_BROUGHT  # held as it was: nothing lost
+
+
+def test_the_windows_notice_naming_a_material_no_longer_listed_brings_the_list_as_it_is_now(services, sandbox):
+    desk = desk_checking(services, "GJJ-004")
+    for code in ("M1", "M3", "M4"):
+        desk.mark(code, True)
+    change_materials(sandbox, "GJJ-004", drop="M2")  # the contract the applicant did not bring: no longer asked
+    desk.issue_notice()
+    assert desk.step is Desk.CHECKING and not desk.busy and desk.missing() == [], desk.notice
+    assert desk.notice.message.render("en").endswith("No longer asked for, left out: Home purchase contract.")
+    desk.accept()  # nothing is missing now: accepted, no notice needed
+    assert desk.step is Desk.DONE and desk.result.startswith("SQ"), desk.notice

@@ -1495,6 +1495,15 @@ class CitizenSession(SessionTicket, RatingTaps):
 
     def _notice_failed(self, exc: BaseException) -> None:
         self.busy = False
+        if isinstance(exc, RejectedError) and exc.code == "unknown_material" and self.step is Step.INCOMPLETE \
+                and self.service is not None and self.application is not None and self.checklist is not None:
+            # the notice names a material the service no longer lists: its list as it is now, what still stands kept
+            self._fetch_service_again(exc, set(), self._notice_not_recorded)
+            return
+        self._notice_not_recorded(exc)
+
+    def _notice_not_recorded(self, exc: BaseException) -> None:
+        self.busy = False
         self._go(Step.INCOMPLETE, Notice(text("The notice could not be printed ({reason}). Please ask the hall "
                                               "staff.", reason=user_message(exc))))
 
@@ -1719,21 +1728,26 @@ class CitizenSession(SessionTicket, RatingTaps):
         self._fetch_service_again(exc, set())
         return True
 
-    def _fetch_service_again(self, exc: RejectedError, added: set[str]) -> None:
+    def _fetch_service_again(self, exc: RejectedError, added: set[str],
+                             otherwise: Callable[[RejectedError], None] | None = None) -> None:
+        """The service fetched again after ``exc`` (``_service_changed``); ``otherwise`` says the refusal as it is
+        when the catalogue turns out not to have changed so (the failure screen by default)."""
         held, backend = self.service, self._backend
         assert held is not None
+        said = otherwise or self._service_not_changed
         self.busy = True
         self._changed()
         self._background(lambda: backend.service(held.code),
-                         lambda fresh: self._service_changed(exc, held, fresh, added),
-                         lambda _e: self._service_not_changed(exc))
+                         lambda fresh: self._service_changed(exc, held, fresh, added, said),
+                         lambda _e: said(exc))  # each way of saying it ends the wait
 
     def _correct_form(self, refused: dict[str, str], said: Text) -> None:
         self.form_refused, self.form_checked, self.correcting_form = refused, True, True
         self._trail.append(Step.CONFIRM)
         self._go(Step.FORM, Notice(said))
 
-    def _service_changed(self, exc: RejectedError, held: ServiceItem, fresh: ServiceItem, added: set[str]) -> None:
+    def _service_changed(self, exc: RejectedError, held: ServiceItem, fresh: ServiceItem, added: set[str],
+                         otherwise: Callable[[RejectedError], None]) -> None:
         """The service as the backend now has it, after a refusal naming fields its form held here lacked
         (``added``) or a material it no longer lists: as the same service with those fields, it takes the old one's
         place. Its materials unchanged, the citizen fills in what the form gained and goes back to the confirmation;
@@ -1742,7 +1756,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.busy = False
         if self.service is not held or self.application is None or not forms.takes_place_of(fresh, held, added) \
                 or (not added and fresh.materials == held.materials):
-            self._service_not_changed(exc)
+            otherwise(exc)
             return
         self.service = self.application.service = fresh
         self.catalogue = [fresh if s.code == fresh.code else s for s in self.catalogue]
