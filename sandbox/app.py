@@ -16,6 +16,7 @@ from pydantic.json_schema import models_json_schema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sandbox import api_cases, api_queue, api_staff, api_terminal
+from sandbox.catalogue_changes import CHANGES, CatalogueChanges
 from sandbox.errors import ApiError, error_body, not_found
 from sandbox.faults import FAULTS, FaultSwitches
 from sandbox.models import CaseIn, DraftIn
@@ -55,6 +56,12 @@ class FaultIn(BaseModel):
     on: bool = True
 
 
+class CatalogueChangeIn(BaseModel):
+    service_code: str
+    change: str
+    material_code: str = ""
+
+
 def create_app(store: Store, faults: FaultSwitches | None = None,
                remote_config: dict[str, dict[str, Any]] | None = None) -> FastAPI:
     app = FastAPI(title="OneTrip hall backend", version="1.0.0",
@@ -68,6 +75,7 @@ def create_app(store: Store, faults: FaultSwitches | None = None,
     settings = {"remote_config": copy.deepcopy(remote_config or DEFAULT_REMOTE_CONFIG), "enforce_forms": True}
     app.state.store, app.state.settings = store, settings
     app.state.faults = faults or FaultSwitches()
+    app.state.catalogue_changes = CatalogueChanges(store)
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -96,6 +104,16 @@ def create_app(store: Store, faults: FaultSwitches | None = None,
         else:
             raise ApiError(400, "unknown_fault", "未知故障", f"Unknown fault; known: {', '.join(FAULTS)}, clear")
         return {"active": sorted(app.state.faults.active())}
+
+    @app.post("/control/catalogue", include_in_schema=False)
+    def change_catalogue(body: CatalogueChangeIn) -> dict:
+        """The hall changes a service under the terminals (sandbox/catalogue_changes.py)."""
+        if body.change not in CHANGES:
+            raise ApiError(400, "unknown_change", "未知的事项变更", f"Unknown change; known: {', '.join(CHANGES)}")
+        changed = app.state.catalogue_changes.change(body.service_code, body.change, body.material_code)
+        if changed is None:
+            raise not_found("service")
+        return changed
 
     @app.post("/control/payments/{order_id}/{outcome}", include_in_schema=False)
     def simulate_payment(order_id: str, outcome: str) -> dict:

@@ -69,6 +69,7 @@ class SandboxServer:
         self.faults = FaultSwitches()
         self.keys = dict(keys or {})
         self.app = create_app(self.store, self.faults)
+        self.catalogue_changes = self.app.state.catalogue_changes  # the hall's changes, put back between seeds
         # The backend's own bad answers are signed like any; the line's faults sit outside the signing.
         signed = SigningMiddleware(FaultAnswers(self.app, self.faults), self.store,
                                    key_lookup(self.keys, demo_key if demo_keys else None), enabled=signing)

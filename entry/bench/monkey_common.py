@@ -23,7 +23,10 @@ import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from common.domain import ServiceItem
 
 # Sample cards a citizen might lay down (devices/idcard/samples.py), broken ones included.
 CARDS = ("resident", "resident", "resident_long_term", "expired", "hmt_residence", "foreigner_2017",
@@ -46,6 +49,9 @@ LIFTED_S = 0.5  # a card lifted stays off the reader at least this long
 # read timeout, the line dropped, a reply lost after the work was done, answers unsigned or forged
 BACKEND_FAULTS = ("down", "error", "slow", "drop", "lose_reply", "unsigned", "forge")
 CONTROL_TIMEOUT_S = 5.0
+# The sandbox's services a catalogue change picks when none is in hand (sandbox/data/services.json): materials by
+# licence and on paper, a company's
+CHANGED_SERVICES = ("GJJ-004", "GT-001", "BDC-005")
 # The longest a step may hold the GUI thread without turning its event loop: a touch answered within it is
 # felt as answered; a device, the network or a disk waited on holds it longer (the GUI thread never waits).
 HOLD_LIMIT_S = 1.0
@@ -229,6 +235,8 @@ class SeededMonkey:
         self.devices = [(d, faults) for d, faults in self.devices if faults]
         self._at_fault: set[str] = set()  # the devices this monkey put at a fault and has not set right
         self._backend_faults: set[str] = set()  # the sandbox's faults switched on
+        self._changed_services: set[str] = set()  # the services this monkey changed in the catalogue (not put back)
+        self.catalogue_changes = False  # whether the hall changes services under the terminal (catalogue_change)
         self.watch = None  # the StallMeter on the GUI thread, while ``run`` runs
         self._step = 0
         gui.bridge.card_read.connect(self._read)
@@ -390,6 +398,28 @@ class SeededMonkey:
         reply.raise_for_status()
         self._backend_faults = set(reply.json()["active"])
 
+    def catalogue_change(self, in_hand: ServiceItem | None) -> None:
+        """The hall changes a service while applications are under way (the sandbox's ``/control/catalogue``,
+        sandbox/catalogue_changes.py): the one in hand more often than not, else one of the sandbox's; one of its
+        materials dropped or one added, or a field added to its form; a service changed put back now and then."""
+        import requests
+
+        held = in_hand if in_hand is not None and self.rng.random() < 0.8 else None
+        code = held.code if held is not None else str(self.pick(list(CHANGED_SERVICES)))
+        if code in self._changed_services and self.rng.random() < 0.35:
+            what, material = "restore", ""
+        else:
+            what = str(self.pick(["drop_material", "add_material", "add_field"]))
+            codes = [m.code for m in held.materials] if held is not None else []
+            material = str(self.pick(codes)) if what == "drop_material" and codes else ""  # "": its last one
+        self.note("catalogue", f"{code} {what} {material}".strip())
+        with self.aside():
+            reply = requests.post(self.gui.services.config.backend.url.rstrip("/") + "/control/catalogue",
+                                  json={"service_code": code, "change": what, "material_code": material},
+                                  timeout=CONTROL_TIMEOUT_S)
+        reply.raise_for_status()
+        (self._changed_services.discard if what == "restore" else self._changed_services.add)(code)
+
     def card(self) -> None:
         """Lift the card on the reader, or lay one of the sample cards (broken ones too) and wait for its report;
         a reader this monkey put at a fault (unplugged, garbled...) is set right first, as a step of its own."""
@@ -444,6 +474,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds", type=int, default=1, help="how many seeds, from --seed on (one terminal each)")
     parser.add_argument("--trail", type=Path, help="write each failure's whole trail here (JSON)")
     parser.add_argument("--verbose", action="store_true", help="print every step as it is taken")
+    parser.add_argument("--catalogue-changes", action="store_true",
+                        help="the hall changes services' materials and forms under the terminal now and then "
+                             "(sandbox/catalogue_changes.py); off, the seeds run as before")
     parser.add_argument("--hold-limit", type=float, default=HOLD_LIMIT_S, metavar="S",
                         help="fail a step that holds the GUI thread longer without turning its event loop "
                              f"(default {HOLD_LIMIT_S:g} s)")
@@ -508,6 +541,7 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
             set_language("zh_CN")
             gui = open_gui(sandbox.url, Path(work) / f"seed-{seed}", monkey_terminal_id(name, seed))
             monkey = make_monkey(gui, seed, (lambda line: print(line, flush=True)) if args.verbose else None)
+            monkey.catalogue_changes = args.catalogue_changes
             started = time.monotonic()
             try:
                 tally = monkey.run(args.steps, watchdog_s=3 * monkey.wait_s, hold_limit_s=args.hold_limit)
@@ -518,6 +552,7 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
             finally:
                 close_terminal(gui)
                 sandbox.faults.clear()
+                sandbox.catalogue_changes.restore_all()  # each seed starts from the catalogue as shipped
             total += tally.steps
             print(f"seed {seed}: {tally.steps} steps in {time.monotonic() - started:.0f} s, "
                   f"{tally.sessions_ended} sessions ended ({tally.idle_endings} idle), "

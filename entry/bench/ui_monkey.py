@@ -13,7 +13,11 @@ slept through. On the screens that ask for something random keys seldom give (a 
 form, the materials and a signature, a company's code, a principal's details, the fee paid), it is now and then
 a person who knows what is asked and does it rightly (``Monkey.knows``): without that it seldom got past
 the form, and never to the signature, the confirmation or the fee. On the list of services it is now and then
-someone who came for the one service that charges a fee (odds 0.10: the other services stay drawn).
+someone who came for the one service that charges a fee (odds 0.10: the other services stay drawn). With
+``--catalogue-changes`` the hall also changes the service in hand (or another) under the kiosk, most often at the
+confirmation or the notice, where the change is met: a material dropped or added, a field added, a service put back
+(sandbox/catalogue_changes.py); each time the kiosk follows one is tallied "catalogue followed". Without it the seeds
+run as before.
 
 After every step, once the kiosk is no longer busy (waited on, never slept), it checks:
 
@@ -60,6 +64,14 @@ KNOWING_ODDS_OF = {"choose_service": 0.10}
 # expiry and cancellation were never exercised while the phone only paid (session 30's note).
 PHONE_SAYS, PHONE_ODDS = ("paid", "expire", "cancel"), (0.6, 0.2, 0.2)
 
+# What the kiosk says when it has followed a service changed under the citizen (kiosk/workflows/citizen.py)
+FOLLOWED = frozenset({
+    "The list of materials for this service has changed since you began. {change} What you gave is kept.",
+    "The form and the materials of this service have changed since you began: please fill in the fields marked in "
+    "red; the materials come next.",
+    "The form of this service has changed since you began: please fill in the fields marked in red. The rest is "
+    "kept."})
+
 # Buttons that end the session or step back: tapped less often than the others, so the monkey gets deep.
 LEAVING = {"back", "finish", "home", "decline", "later", "withdraw", "cancel", "sign_out"}
 
@@ -77,6 +89,7 @@ class Monkey(SeededMonkey):
         self._citizen: set[str] = set()  # what the current session's citizen showed or typed
         self._generation = self.session.generation
         self._wipe_due = False
+        self._followed = None  # the last notice of a service changed under the citizen, counted
 
     def screen(self):
         return self.view.currentWidget()
@@ -98,6 +111,11 @@ class Monkey(SeededMonkey):
             self.settle(self.trail[-1])
             self._remember_citizen()
             return
+        # off, the seeds run as before; on, most often just before an application goes, where the change is met
+        if self.catalogue_changes and self.rng.random() < (0.2 if step in ("confirm", "incomplete") else 0.02):
+            self.catalogue_change(self.session.service)
+            self.settle(self.trail[-1])
+            return
         roll = float(self.rng.random())
         if roll < 0.64:
             self.tap()
@@ -116,6 +134,15 @@ class Monkey(SeededMonkey):
         self._remember_citizen()
         self.settle(self.trail[-1] if self.trail else "the step")
         self._remember_citizen()
+        self._count_followed()
+
+    def _count_followed(self) -> None:
+        """A service changed under the citizen, met and followed (kiosk/workflows/citizen.py ``_service_changed``):
+        counted once a notice, for the tally to say how often a catalogue change was met, not only made."""
+        notice = self.session.notice
+        if notice is not None and notice is not self._followed and notice.message.msgid in FOLLOWED:
+            self._followed = notice
+            self.tally.count("catalogue followed")
 
     def _buttons(self) -> tuple[list, list, list]:
         """The visible, enabled buttons: the screen's own (and the idle band's), its keyboard's keys, the header's."""

@@ -50,6 +50,10 @@ After every step, once the desk is no longer busy (waited on, never slept), it c
   notice attempt or evaluation of theirs, the masker knows no name of theirs, and no widget of the window, shown or
   hidden, holds their name, ID number (whole or masked), address, case or notice number or the words they gave.
 
+With ``--catalogue-changes`` the hall now and then changes the service in hand (or another) under the window: a
+material dropped or added, a field added to its form, or a service put back (sandbox/catalogue_changes.py); the
+desk meets it at the next Accept or notice and follows the list (its ``materials_changed`` audits are tallied as
+"materials followed"). Without it the seeds run as before.
 The window serves category A only (``terminal.queue_categories``): a B ticket called to it is a failure.
 With ``--customer-screen`` the window has the applicant's own screen (ui/customer_screen.py), and the applicant
 acts on it between the clerk's steps: agrees to or declines the licence question, signs on the pad (or clears it),
@@ -218,6 +222,8 @@ class WindowMonkey(SeededMonkey):
                 customer = self.customer  # the applicant answers what their screen asks, and now and then taps
                 asked = any(w.isVisible() for w in (customer.pad, customer.consent_row, customer.rating))
                 weights.update({self.applicant: 0.5 if asked else 0.03})
+            if self.catalogue_changes:  # else the weights (and seeds) as before
+                weights.update({self.hall_changes: 0.06 if desk.step is Desk.CHECKING else 0.02})
             if desk.calls_tickets and desk.step is not Desk.SIGNED_OUT:  # else the weights (and seeds) as before
                 weights.update({self.queue: 0.10, self.dispense: 0.04})
                 if desk.called_ticket is not None and desk.identity is None:  # called: the holder comes, or not
@@ -227,6 +233,10 @@ class WindowMonkey(SeededMonkey):
         self._remember_applicant()
         self.settle(self.trail[-1] if self.trail else "the step")
         self._remember_applicant()
+
+    def hall_changes(self) -> None:
+        """The hall changes a service under the window, the one in hand more often than not (monkey_common.py)."""
+        self.catalogue_change(self.desk.service)
 
     def sign_in(self, right: bool) -> None:
         from PySide6.QtTest import QTest
@@ -862,6 +872,8 @@ class WindowMonkey(SeededMonkey):
                 self.tally.count("draft declined")
             elif entry.get("action") == "notice_issued":
                 self.tally.count("notice issued")
+            elif entry.get("action") == "materials_changed":  # the hall changed the service's list under the desk
+                self.tally.count("materials followed")
         self._audit_seen = len(entries)
         if resumed:
             self._save_drafts()
