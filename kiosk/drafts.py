@@ -106,12 +106,33 @@ def keep(backend: BackendClient, submitter: Submitter, draft: ToSave) -> KeptDra
         log.info("drafts: queued behind what waits in the outbox for the same person")
     else:
         try:
-            answer = backend.save_draft_payload(draft.body, draft.pages)
+            try:
+                answer = backend.save_draft_payload(draft.body, draft.pages)
+            except RejectedError as exc:
+                if exc.code != "unknown_material":
+                    raise
+                # a material the service no longer lists (its catalogue changed since the applicant began): what
+                # it still lists is kept, once (a second refusal is said as any other)
+                draft = listed_only(draft, backend.service(str(draft.body["service_code"])))
+                log.info("drafts: the service's materials changed: saved with what it still lists")
+                answer = backend.save_draft_payload(draft.body, draft.pages)
             return KeptDraft(Kept.SAVED, kept_until(answer))
         except (OfflineError, ServerError, AuthError) as exc:
             log.info("drafts: not saved now (%s): queued", type(exc).__name__)
     submitter.queue_draft(draft.body, draft.pages)
     return KeptDraft(Kept.QUEUED)
+
+
+def listed_only(draft: ToSave, service: ServiceItem) -> ToSave:
+    """``draft`` with only the materials ``service`` (as the backend now lists it) has: the pages, licences and
+    answers of any other left out."""
+    codes = {m.code for m in service.materials}
+    body = dict(draft.body)
+    for key in ("materials_done", "missing"):
+        body[key] = [code for code in body.get(key) or [] if code in codes]
+    body["material_licences"] = {code: licence for code, licence in (body.get("material_licences") or {}).items()
+                                 if code in codes}
+    return ToSave(body, [page for page in draft.pages if material_and_page(page.name)[0] in codes])
 
 
 def from_case(body: dict[str, Any], files: list[Attachment]) -> ToSave | None:

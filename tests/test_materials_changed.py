@@ -21,6 +21,7 @@ from tests.test_form_refused import NEW_FIELD, AtConfirm, at_confirm
 from tests.test_window_ui import gui  # noqa: F401  (gui: the window's fixture)
 from tests.window_steps import checking, desk_checking
 
+HOLDER = "330106199003071236"  # the sample resident (devices/idcard/samples.py)
 LEASE = {"code": "M5", "name_zh": "租赁合同", "name_en": "Lease contract", "required": True, "condition": "",
          "kind": "copy", "pages": 1, "e_licence_type": "", "obtain": "由您本人留存 / kept by you"}
 
@@ -309,3 +310,15 @@ def test_the_windows_notice_naming_a_material_no_longer_listed_brings_the_list_a
     assert desk.notice.message.render("en").endswith("No longer asked for, left out: Home purchase contract.")
     desk.accept()  # nothing is missing now: accepted, no notice needed
     assert desk.step is Desk.DONE and desk.result.startswith("SQ"), desk.notice
+
+
+def test_a_draft_naming_a_material_no_longer_listed_is_saved_with_what_the_service_still_lists(services, sandbox):
+    session = _at_the_notice(services)  # the contract not brought; the invoice and the bank card scanned
+    change_materials(sandbox, "GJJ-004", drop="M3")  # the invoice the citizen scanned is no longer asked for
+    session.leave_with_notice()  # the notice lists the contract alone: recorded; the draft names the invoice
+    assert session.step is Step.DONE and not session.notice.error, session.notice
+    said = session.notice.message.render("en")
+    assert "bring everything" not in said and "could not be kept" not in said, said  # kept: not all again
+    (saved,) = services.backend.drafts(HOLDER)
+    assert "M3" not in saved["materials_done"] and "M4" in saved["materials_done"] and saved["missing"] == ["M2"]
+    assert sorted(a["name"] for a in saved["attachments"]) == ["M4-1.jpg"]
