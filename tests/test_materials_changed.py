@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from common.domain import MaterialKind, MaterialRequirement, ServiceItem
+from devices.idcard.samples import sample_identity
 from kiosk.materials import Checklist, Provided
 from kiosk.workflows.citizen import Step
 from kiosk.workflows.clerk import Desk
@@ -322,3 +323,18 @@ def test_a_draft_naming_a_material_no_longer_listed_is_saved_with_what_the_servi
     (saved,) = services.backend.drafts(HOLDER)
     assert "M3" not in saved["materials_done"] and "M4" in saved["materials_done"] and saved["missing"] == ["M2"]
     assert sorted(a["name"] for a in saved["attachments"]) == ["M4-1.jpg"]
+
+
+def test_the_window_asks_the_catalogue_again_for_each_applicant(services, sandbox):
+    desk = desk_checking(services, "GJJ-004")  # signed in with the catalogue as it was
+    desk.next_applicant()
+    change_materials(sandbox, "GJJ-004", drop="M4", add=LEASE)  # the hall changes it during the day
+    desk.card_read(sample_identity("resident"))
+    desk.choose_service("GJJ-004")
+    assert [m.code for m in desk.service.materials] == ["M1", "M2", "M3", "M5"]  # chosen as it is now
+    with sandbox.store.tx() as db:  # the catalogue not answered for the next one: the one held stays
+        db.execute("DELETE FROM services")
+    desk.next_applicant()
+    desk.card_read(sample_identity("resident"))
+    desk.choose_service("GJJ-004")
+    assert desk.service is not None and desk.service.materials[-1].code == "M5"

@@ -198,6 +198,21 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self._go(Desk.WAITING, self._left_unprinted())  # a hand-over receipt the last matter left (clerk_handover)
         self._look_up_licences()
         self._look_up_drafts()
+        self._catalogue_again()
+
+    def _catalogue_again(self) -> None:
+        """The catalogue asked again for each applicant, on the task runner: a clerk signed in all day otherwise
+        chose from the morning's, and every matter of a service the hall changed since met it only at Accept
+        (followed then: clerk_form.py). Not answered, the one held stays."""
+        backend = self._backend
+
+        def fetched(found: list[ServiceItem]) -> None:
+            if found and self.staff is not None:
+                self.catalogue = found
+                self._changed()
+
+        self._tasks.run(lambda: list(backend.catalogue()), fetched,
+                        lambda exc: log.info("desk: the catalogue not asked again (%s)", type(exc).__name__))
 
     def choose_service(self, code: str) -> None:
         if self.identity is None or self.step not in (Desk.WAITING, Desk.CHECKING) or self.busy:
