@@ -338,3 +338,20 @@ def test_the_window_asks_the_catalogue_again_for_each_applicant(services, sandbo
     desk.card_read(sample_identity("resident"))
     desk.choose_service("GJJ-004")
     assert desk.service is not None and desk.service.materials[-1].code == "M5"
+
+
+def test_the_window_follows_a_form_and_a_list_changed_together(services, sandbox):
+    desk = desk_checking(services, "GJJ-004")
+    for code in ("M1", "M2", "M3", "M4"):
+        desk.mark(code, True)
+    change_materials(sandbox, "GJJ-004", add=LEASE, form=NEW_FIELD)
+    desk.accept()  # refused for the field the window's form lacks: the service again, its materials too
+    assert desk.step is Desk.CHECKING and not desk.busy and desk.result == "", desk.notice
+    assert desk.form_refused == {"new_field": ""} and desk.provided["M5"] is False and desk.provided["M1"]
+    assert desk.notice.message.render("en") == (
+        "The application form and the materials of this service have changed: fill in the fields marked in red with "
+        "the applicant, and check the materials. Now asked for: Lease contract.")
+    desk.set_form_value("new_field", "Li Si")
+    desk.mark("M5", True)  # the hall keeps the lease on paper
+    desk.accept()
+    assert desk.step is Desk.DONE and sandbox.store.case_body(desk.result)["form"]["new_field"] == "Li Si"
