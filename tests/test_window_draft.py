@@ -324,11 +324,12 @@ def test_the_windows_line_continues_a_saved_application_and_fits_in_large_englis
     said = screen.drafts.drafts.currentText()
     assert said.startswith("Housing provident fund withdrawal (home purchase), saved ") and ", kept until 20" in said
     # cut short beside its button in large English: whole in the tooltip and in the list it opens
-    assert screen.drafts.drafts.toolTip() == said
+    assert screen.drafts.drafts.toolTip() == said and screen.drafts.whole.text() == said
+    assert screen.drafts.whole.isVisible()
     assert screen.drafts.drafts.view().minimumWidth() > screen.drafts.drafts.fontMetrics().horizontalAdvance(said)
     qtbot.wait(50)
     assert gui.window.size().toTuple() == (1280, 800)
-    for widget in (screen.drafts.title, screen.drafts.drafts, screen.drafts.resume, screen.next):
+    for widget in (screen.drafts.title, screen.drafts.drafts, screen.drafts.resume, screen.drafts.whole, screen.next):
         placed = QRect(widget.mapTo(gui.window, QPoint(0, 0)), widget.size())
         assert widget.isVisible() and gui.window.rect().contains(placed), (widget, placed)
     qtbot.mouseClick(screen.drafts.resume, Qt.MouseButton.LeftButton)

@@ -6,7 +6,7 @@ materials' list is empty, so it takes no room the window needs (it fits 1280x800
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from common.i18n import _
 from kiosk.workflows.clerk import ClerkDesk
@@ -22,12 +22,23 @@ class DraftRow(QWidget):
         self.drafts.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.drafts.setMinimumContentsLength(8)  # a long service name never widens the window
         self.resume = button("", self._resume)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        # the chosen one's whole line under the row, wrapped: the list cuts it short beside its button (its dates
+        # went unread at 1280x800 even in standard Chinese), and the materials' list below is empty meanwhile
+        self.whole = label("", align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.drafts.currentIndexChanged.connect(lambda _i: self._show_whole())
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
         row.addWidget(self.title)
         row.addWidget(self.drafts, 1)
         row.addWidget(self.resume)
+        column.addLayout(row)
+        column.addWidget(self.whole)
         self.setVisible(False)
+
+    def _show_whole(self) -> None:
+        self.whole.setText(self.drafts.currentText())
+        self.drafts.setToolTip(self.drafts.currentText())
 
     def _resume(self) -> None:
         draft_id = self.drafts.currentData()
@@ -46,9 +57,9 @@ class DraftRow(QWidget):
             self.drafts.addItem(said, draft.get("draft_id"))
             self.drafts.setItemData(self.drafts.count() - 1, said, Qt.ItemDataRole.ToolTipRole)
         self.drafts.setCurrentIndex(max(0, self.drafts.findData(chosen)))
-        # the line is cut short beside its button (large text on 1280x800): the whole of it, the day it is kept
-        # until included, in its tooltip and in the list it opens, as wide as its longest line
-        self.drafts.setToolTip(self.drafts.currentText())
+        # the line is cut short beside its button: the whole of it, the day it is kept until included, under it,
+        # in its tooltip and in the list it opens, as wide as its longest line
+        self._show_whole()
         widest = max((self.drafts.fontMetrics().horizontalAdvance(self.drafts.itemText(i))
                       for i in range(self.drafts.count())), default=0)
         self.drafts.view().setMinimumWidth(widest + 2 * self.drafts.fontMetrics().averageCharWidth() + 24)
