@@ -209,9 +209,11 @@ def unknown_fields(fields: Mapping[str, Any], service: ServiceItem) -> set[str]:
 
 
 def takes_place_of(fresh: ServiceItem, held: ServiceItem, names: set[str]) -> bool:
-    """Whether the service fetched again after such a refusal can stand in for the one held mid-application: the same
-    service, its form with the fields named (its materials, if changed, are followed: ``Checklist.follow``)."""
-    return fresh.code == held.code and names <= {f.name for f in fresh.form}
+    """Whether the service fetched again after a refusal can stand in for the one held mid-application: the same
+    service, its form with the fields named, and changed so as to explain the refusal (fields named, or its
+    materials: followed by ``Checklist.follow``). Kiosk and window."""
+    return fresh.code == held.code and names <= {f.name for f in fresh.form} \
+        and (bool(names) or fresh.materials != held.materials)
 
 
 def _attribute(source: Any, name: str) -> str:

@@ -125,6 +125,7 @@ def test_a_service_fetched_again_stands_in_only_as_the_same_service_with_the_fie
     fresh = ServiceItem("T-1", "测试", "Test", "civil", form=(phone, added), materials=(card,))
     assert forms.takes_place_of(fresh, held, {"contact"})
     assert not forms.takes_place_of(fresh, held, {"contact", "other"})  # the answer lacks a field it refused for
+    assert not forms.takes_place_of(held, held, set())  # nothing changed that explains the refusal
     assert not forms.takes_place_of(ServiceItem("T-2", "测试", "Test", "civil", form=(phone, added),
                                                 materials=(card,)), held, {"contact"})
     # its materials changed too: it stands in, the checklist following them (tests/test_materials_changed.py)

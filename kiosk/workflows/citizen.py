@@ -1754,8 +1754,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         changed, what was provided and still stands is kept (``Checklist.follow``) and the citizen goes through the
         form (when it gained fields) and the materials again. Anything else: the failure screen."""
         self.busy = False
-        if self.service is not held or self.application is None or not forms.takes_place_of(fresh, held, added) \
-                or (not added and fresh.materials == held.materials):
+        if self.service is not held or self.application is None or not forms.takes_place_of(fresh, held, added):
             otherwise(exc)
             return
         self.service = self.application.service = fresh

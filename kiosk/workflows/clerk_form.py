@@ -151,8 +151,7 @@ class DeskForm:
         assert held is not None
 
         def fetched(fresh: ServiceItem) -> None:
-            if self.service is not held or not forms.takes_place_of(fresh, held, added) \
-                    or (not added and fresh.materials == held.materials):
+            if self.service is not held or not forms.takes_place_of(fresh, held, added):
                 self._go(Desk.CHECKING, Notice(user_message(exc)))
                 return
             changed = self._service_changed(fresh)
