@@ -113,7 +113,11 @@ def keep(backend: BackendClient, submitter: Submitter, draft: ToSave) -> KeptDra
                     raise
                 # a material the service no longer lists (its catalogue changed since the applicant began): what
                 # it still lists is kept, once (a second refusal is said as any other)
-                draft = listed_only(draft, backend.service(str(draft.body["service_code"])))
+                try:
+                    fresh = backend.service(str(draft.body["service_code"]))
+                except (OfflineError, ServerError, AuthError, RejectedError):
+                    raise exc from None  # not queued as it is: the backend would refuse it again on arrival
+                draft = listed_only(draft, fresh)
                 log.info("drafts: the service's materials changed: saved with what it still lists")
                 answer = backend.save_draft_payload(draft.body, draft.pages)
             return KeptDraft(Kept.SAVED, kept_until(answer))

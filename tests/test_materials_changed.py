@@ -355,3 +355,33 @@ def test_the_window_follows_a_form_and_a_list_changed_together(services, sandbox
     desk.mark("M5", True)  # the hall keeps the lease on paper
     desk.accept()
     assert desk.step is Desk.DONE and sandbox.store.case_body(desk.result)["form"]["new_field"] == "Li Si"
+
+
+def test_a_draft_refused_so_whose_service_cannot_be_fetched_is_not_queued_to_be_refused_again():
+    """kiosk.drafts.keep's branch alone: the backend refuses the save (422 unknown_material), then does not answer
+    when the service is asked for again. Queued as it is, the draft would be refused on arrival: the refusal stands."""
+    from common.backend_errors import OfflineError, RejectedError
+    from kiosk import drafts
+
+    class Backend:
+        def save_draft_payload(self, body, pages):
+            raise RejectedError(code="unknown_material", fields={"materials_done.0": "M3"})
+
+        def service(self, code):
+            raise OfflineError("no answer")
+
+    class Submitter:
+        queued: list = []
+
+        def waiting_for(self, id_number):
+            return False
+
+        def queue_draft(self, body, pages):
+            self.queued.append(body)
+
+    draft = drafts.ToSave({"id_number": HOLDER, "service_code": "GJJ-004", "materials_done": ["M3"], "missing": []},
+                          [])
+    submitter = Submitter()
+    with pytest.raises(RejectedError) as refused:
+        drafts.keep(Backend(), submitter, draft)
+    assert refused.value.code == "unknown_material" and submitter.queued == []
