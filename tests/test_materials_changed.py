@@ -246,6 +246,8 @@ def test_the_kiosks_form_screen_shows_a_field_added_mid_application(open_gui, qt
 
 
 def test_the_windows_list_shows_the_materials_as_they_are_now(gui, qtbot, sandbox):  # noqa: F811
+    gui.window.toggle_language()  # large English at 1280x800: the list is smallest beside a long notice
+    gui.window.toggle_elderly()
     view, screen = checking(gui, qtbot, "GJJ-004")
     desk = view.desk
     desk.scan("M4")
@@ -256,10 +258,18 @@ def test_the_windows_list_shows_the_materials_as_they_are_now(gui, qtbot, sandbo
     QTest.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: desk.step is Desk.CHECKING and not desk.busy and desk.notice is not None, timeout=10000)
     listed = [screen.materials.item(i).text() for i in range(screen.materials.count())]
-    assert len(listed) == 4 and "租赁合同" in listed[-1] and not any("银行卡" in name for name in listed), listed
+    assert len(listed) == 4 and "Lease contract" in listed[-1] and not any("bank card" in n for n in listed), listed
     assert screen.materials.item(3).checkState() == Qt.CheckState.Unchecked
-    assert "材料已变更" in screen.notice.text() and "本人银行卡" in screen.notice.text(), screen.notice.text()
+    said = screen.notice.text()
+    assert "materials of this service have changed" in said and "Your bank card" in said, said
+    assert gui.window.size().toTuple() == (1280, 800)
     assert not screen.accept.isEnabled() and screen.issue.isEnabled()  # the lease is missing
+    # the material asked for now chosen and in sight, for the clerk to scan (the list is two rows high beside a
+    # long notice in large English)
+    lease = screen.materials.item(3)
+    assert screen.scan.code == "M5" and screen.materials.currentItem() is lease
+    qtbot.waitUntil(lambda: screen.materials.viewport().rect().contains(screen.materials.visualItemRect(lease)),
+                    timeout=2000)  # whole, once the window is laid out with the notice
 
 
 def _at_the_notice(services):

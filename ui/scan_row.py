@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -56,6 +56,7 @@ class ScanRow(QWidget):
         super().__init__()
         self._desk, self._materials, self._filling = desk, materials, filling  # filling: the list is being rebuilt
         self.code = ""  # the material the clerk chose in the list
+        self._listed: tuple[str, tuple[str, ...]] = ("", ())  # the service's code and materials the list last showed
         self._thumbs: dict[int, tuple[bytearray, QPixmap]] = {}  # id(page) -> (the page, its thumbnail)
         materials.setIconSize(QSize(ICON_HEIGHT * 3 // 4, ICON_HEIGHT))
         materials.currentItemChanged.connect(self._chosen)
@@ -106,8 +107,15 @@ class ScanRow(QWidget):
         licence row beside them is set too (``reveal``)."""
         service = desk.service if desk.identity is not None else None
         codes = [m.code for m in service.materials] if service else []
-        if self.code not in codes:
+        listed = (service.code if service else "", tuple(codes))
+        # the same service with another list (the catalogue changed under the matter: clerk_form.py): the first
+        # material not provided is chosen, in sight, for the clerk to scan or tick what is asked for now
+        followed = listed[0] == self._listed[0] and listed != self._listed
+        self._listed = listed
+        if self.code not in codes or followed:
             self.code = next((c for c in codes if not desk.provided.get(c)), codes[0] if codes else "")
+            # scrolled to once the window is laid out again: the notice saying why takes the list's room first
+            QTimer.singleShot(0, self, self._chosen_in_sight)
         held = {id(page) for m in (desk.checklist.items if desk.checklist else ()) for page in m.pages}
         self._thumbs = {key: value for key, value in self._thumbs.items() if key in held}  # dropped pages go
         self._mark_list(desk)
@@ -148,6 +156,11 @@ class ScanRow(QWidget):
         self.controls.setVisible((desk.document_camera is not None or takes) and service is not None
                                  and not desk.papers_held
                                  and (desk.step is Desk.CHECKING or (desk.step is Desk.WORKING and not desk.result)))
+
+    def _chosen_in_sight(self) -> None:
+        chosen = self._materials.currentItem()
+        if chosen is not None:
+            self._materials.scrollToItem(chosen)
 
     def _mark_list(self, desk: ClerkDesk) -> None:
         """Scanned rows: the last page's thumbnail, the tick kept while it has pages; the chosen row current."""

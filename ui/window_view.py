@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QVBoxLayout
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QVBoxLayout
 
 from common.i18n import N_, _, language, ngettext
 from kiosk.config import TerminalConfig
@@ -51,6 +51,9 @@ class DeskScreen(Screen):
         self._showing_form = False
         self._form_refusals_seen = 0  # the backend refused fields of the form: it opens once for each refusal
         self.materials = QListWidget()
+        # by pixel: a row scrolled into sight is whole where the list is less than two rows high (large English at
+        # 1280x800 beside a long notice); scrolled by row, the last one stayed cut in half
+        self.materials.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.materials.itemChanged.connect(self._material_changed)
         self.scan = ScanRow(desk, self.materials, lambda: self._filling)  # scanned on the document camera
         self.licences = LicenceRow(desk, lambda: self.scan.code)  # electronic licences, with consent (licence_row.py)
