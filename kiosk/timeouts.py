@@ -68,10 +68,12 @@ TIMEOUTS: tuple[Timeout, ...] = (
     Timeout("terminal.offline_sign_in_s", 3 * 86400.0, 0, 7 * 86400, "staff may sign in offline (the backend away) "
             "this long after their last online sign-in at this terminal, never past the backend's own limit"),
     Timeout("backend.connect_timeout_s", 3.0, 0.1, 60, "connecting to the backend", remote=True),
-    Timeout("backend.read_timeout_s", 10.0, 0.1, 300, "waiting for the backend's answer (the body: twice this, "
-            "at least 1 s)", remote=True),
+    Timeout("backend.read_timeout_s", 10.0, 0.1, 300, "waiting for the backend's answer to begin; the whole answer "
+            "arrives within twice this (at least 1 s), however it trickles; a safe call is retried only within this "
+            "of its start, so a backend that does not answer costs a person about this once, not once per retry",
+            remote=True),
     Timeout("backend.retry_delay_s", 0.3, 0.01, 10, "before the first retry of a safe call, doubled per retry, "
-            "with jitter"),
+            "with jitter (no retry starts later than the read timeout after the call began)"),
     Timeout("backend.max_retry_after_s", 30.0, 1, 300, "the longest wait before a retry, even when the backend's "
             "Retry-After asks for more"),
     Timeout("backend.heartbeat_interval_s", 60.0, 5, 3600, "between heartbeats (device health, queue, remote "

@@ -13,7 +13,8 @@ know it succeeded), ``unsigned`` passes the backend's answers on without their s
 Health checks are affected too, as a real outage would be.
 
 A cut line is a :class:`LineCut` raised inside uvicorn, which logs any exception from an application with its
-traceback: :func:`quiet_line_cuts` turns those into one line each (a monkey run drops hundreds).
+traceback: :func:`quiet_line_cuts` turns those into one line each (a monkey run drops hundreds), and so a request
+still made slow when the sandbox stops, whose answer uvicorn cancels.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ class LineCut(ConnectionAbortedError):
 class _OneLineForCuts(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         cut = record.exc_info[1] if record.exc_info else None
+        if isinstance(cut, asyncio.CancelledError):  # a request still made slow when the sandbox stopped
+            cut = LineCut("sandbox stopped while a request was still under way (its answer cancelled)")
         if isinstance(cut, LineCut):
             record.msg, record.args, record.exc_info, record.exc_text = "%s", (str(cut),), None, None
             record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)  # as switched

@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "qr": ("entry.bench.qr", "QR decode rate, wrong decodes and ms per image on a corpus; --vs single decoders, --generator 2"),
     "qr-ceiling": ("entry.bench.qr_ceiling", "what each codes2 frame holds (thumb, smear, blur, pitch): the frame rate no decoder can pass"),
     "backend": ("entry.bench.backend", "simulated terminals against the sandbox: req/s, p50/p99, pooling"),
+    "unanswered": ("entry.bench.unanswered", "a backend refused, down, hung, trickling or black-holed: seconds a person waits for the terminal's word"),
     "fuzz": ("entry.bench.fuzz", "property-based fuzzing of frames, text blocks, QR payloads and text, configuration"),
     "search": ("entry.bench.search", "service search as you type: ms a keystroke over 15 and 2,000 services"),
     "pinyin": ("entry.bench.pinyin", "the touch keyboard's pinyin input: ms a key press, full pinyin and initials"),

@@ -5,7 +5,11 @@ Every answer must carry the backend's signature over its status, body and server
 bound to the request's nonce (kiosk/backend/answer.py); one that does not is not believed.
 Reads, and writes that carry an idempotency key, are retried a bounded number of
 times with exponential backoff and jitter, honouring ``Retry-After``; nothing else
-is. A refused timestamp corrects the clock offset from the server's time and is
+is. A retry starts only within the call's first read timeout: quick failures (refused,
+503) are tried again, a backend that took the request and did not answer in time is not,
+so a person waits about one read timeout for the terminal's word, not one per retry. An
+answer, head and body, must arrive whole within the read timeout and the body's limit
+however it trickles (kiosk/backend/answer_watch.py). A refused timestamp corrects the clock offset from the server's time and is
 retried once. Whatever ``requests`` raises, and whatever a hostile answer holds, becomes
 a typed :mod:`common.backend_errors` error before it leaves this module.
 """
@@ -121,8 +125,11 @@ class BackendClient:
                 import requests
                 from requests.adapters import HTTPAdapter
 
+                from kiosk.backend.answer_watch import watched_pool_classes
+
                 session = requests.Session()
                 adapter = HTTPAdapter(pool_connections=self._pool_size, pool_maxsize=self._pool_size, max_retries=0)
+                adapter.poolmanager.pool_classes_by_scheme = watched_pool_classes()  # a deadline on each answer
                 session.mount("http://", adapter)
                 session.mount("https://", adapter)
                 # identity: the body is signed as sent, and a compressed bomb is refused unread (answer.read)
@@ -150,6 +157,12 @@ class BackendClient:
     @property
     def timeout(self) -> tuple[float, float]:
         return (self._config.connect_timeout_s, self._config.read_timeout_s)
+
+    @property
+    def answer_limit_s(self) -> float:
+        """The whole answer, head and body, arrives within this of the request sent, however it trickles
+        (kiosk/backend/answer_watch.py): twice the read timeout, at least 1 s."""
+        return max(1.0, 2 * self._config.read_timeout_s)
 
     # -- terminals ------------------------------------------------------------------
 
@@ -569,9 +582,14 @@ class BackendClient:
         clock_retried = False
         last: BackendError | None = None
         attempt = 0
+        began = time.monotonic()
         while attempt < attempts:
             if attempt and last is not None:
-                self._sleep(self._delay(attempt, last))
+                delay = self._delay(attempt, last)
+                if time.monotonic() - began + delay >= self._config.read_timeout_s:
+                    log.info("%s %s: not tried again, %.1f s after it began", method, path, time.monotonic() - began)
+                    break  # a slow failure is not asked again at once: the caller's next try, or the queue's, is
+                self._sleep(delay)
             try:
                 return self._once(method, target, data, content_type, headers or {}, raw)
             except AuthError as exc:
@@ -622,20 +640,30 @@ class BackendClient:
         session = self._session
         import requests  # made (and imported) by the line above
 
+        from kiosk.backend.answer_watch import AnswerWatch
+
+        watch = AnswerWatch(self.answer_limit_s)
         try:
-            response = session.request(method, url, data=data or None, headers=headers, timeout=self.timeout,
-                                             verify=self._verify, stream=True, allow_redirects=False)
-        except requests.exceptions.SSLError as exc:
-            raise AuthError(detail=f"TLS: the backend's certificate is not trusted ({exc})") from None
-        except requests.exceptions.ConnectTimeout:
-            raise OfflineError(detail=f"connect to {url} timed out") from None
-        except requests.exceptions.ReadTimeout:
-            raise OfflineError(detail=f"no answer from {url} within {self._config.read_timeout_s} s") from None
-        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-            raise OfflineError(detail=f"{url}: {type(exc).__name__}") from None
-        except requests.exceptions.RequestException as exc:
-            raise OfflineError(detail=f"{url}: {type(exc).__name__}") from None
-        answer = answers.read(response, answers.MAX_ANSWER_BYTES, max(1.0, 2 * self._config.read_timeout_s))
+            with watch:
+                response = session.request(method, url, data=data or None, headers=headers, timeout=self.timeout,
+                                           verify=self._verify, stream=True, allow_redirects=False)
+                answer = answers.read(response, answers.MAX_ANSWER_BYTES, watch.limit_s)
+        except Exception as exc:
+            if watch.fired:  # whatever the cut made the libraries say: the answer did not come in time
+                raise OfflineError(detail=f"no whole answer from {url} within {watch.limit_s:g} s") from None
+            if isinstance(exc, BackendError):
+                raise
+            if isinstance(exc, requests.exceptions.SSLError):
+                raise AuthError(detail=f"TLS: the backend's certificate is not trusted ({exc})") from None
+            if isinstance(exc, requests.exceptions.ConnectTimeout):
+                raise OfflineError(detail=f"connect to {url} timed out") from None
+            if isinstance(exc, requests.exceptions.ReadTimeout):
+                raise OfflineError(detail=f"no answer from {url} within {self._config.read_timeout_s} s") from None
+            if isinstance(exc, requests.exceptions.RequestException):
+                raise OfflineError(detail=f"{url}: {type(exc).__name__}") from None
+            raise
+        if watch.fired:  # cut, and the libraries took the end of the line for the end of the answer's head
+            raise OfflineError(detail=f"no whole answer from {url} within {watch.limit_s:g} s")
         received = self._clock()
         accept = answers.accept_bytes if raw else answers.accept
         return accept(answer, self._signer, method, self._prefix + target, signed[H_NONCE],

@@ -1,0 +1,131 @@
+"""``kiosk bench unanswered``: how long a citizen or a clerk waits for the terminal's word when the backend does not
+answer, with the hall's own timeouts.
+
+Each way a backend fails is a real endpoint on 127.0.0.1 (sandbox/bad_lines.py and the sandbox's fault switches):
+
+- ``refused``: nothing listens at the address;
+- ``down``: the sandbox answers 503 with ``Retry-After: 1`` (a backend in maintenance);
+- ``hung``: the sandbox takes the request and answers only after three read timeouts;
+- ``trickle``: the answer's head at once, then a body byte just inside each read timeout, for ever;
+- ``trickle-head``: the head itself a byte at a time, a header line that never ends;
+- ``blackhole``: the address takes no connection (packets dropped), so connects time out.
+
+Two calls a person waits on, through :class:`kiosk.backend.client.BackendClient` as the terminal makes them: the
+catalogue (``GET /services``, a read: the kiosk's "Loading services…") and a fee order (``POST /cases/{n}/payment``,
+a write safe to repeat: "Getting the code…"). The screen waits on exactly this call (run on the task pool), so the
+call's time is the person's wait; the session adds nothing measurable. Printed per failure and call: the attempts
+made (the client's own log), the median and longest wait over ``--trials``.
+
+The timeouts are the configuration's defaults unless given (``--read-timeout`` etc.: a quick run); the figures are
+for the hall as shipped only with the defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import time
+
+FAILURES = ("refused", "down", "hung", "trickle", "trickle-head", "blackhole")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--trials", type=int, default=2, help="calls of each kind under each failure")
+    parser.add_argument("--failures", default=",".join(FAILURES), help=f"comma-separated, of {', '.join(FAILURES)}")
+    parser.add_argument("--read-timeout", type=float, help="backend.read_timeout_s (default: the configuration's)")
+    parser.add_argument("--connect-timeout", type=float, help="backend.connect_timeout_s (default: the "
+                                                              "configuration's)")
+    parser.add_argument("--retries", type=int, help="backend.retries (default: the configuration's)")
+
+
+class _Attempts(logging.Handler):
+    """Counts the client's failed attempts ("... failed (attempt N of M)")."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.failed = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "(attempt" in str(record.msg):
+            self.failed += 1
+
+
+@contextlib.contextmanager
+def _endpoint(failure: str, read_timeout_s: float):
+    """The failing endpoint's URL while it fails so."""
+    from sandbox.bad_lines import Blackhole, Trickle, refused_url
+    from sandbox.server import SandboxServer
+
+    if failure == "refused":
+        yield refused_url()
+    elif failure in ("down", "hung"):
+        with SandboxServer() as sandbox:
+            sandbox.faults.slow_s = 3 * read_timeout_s
+            sandbox.faults.set("down" if failure == "down" else "slow")
+            yield sandbox.url
+            sandbox.faults.clear()
+    elif failure.startswith("trickle"):
+        with Trickle(gap_s=0.8 * read_timeout_s, head=failure == "trickle-head") as trickle:
+            yield trickle.url
+    else:
+        with Blackhole() as blackhole:
+            yield blackhole.url
+
+
+def run(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from common.backend_errors import BackendError
+    from common.signing import Signer, demo_key
+    from entry.bench import median
+    from kiosk.backend.client import BackendClient
+    from kiosk.config import BackendConfig
+
+    defaults = BackendConfig()
+    config = dataclasses.replace(
+        defaults,
+        read_timeout_s=args.read_timeout if args.read_timeout is not None else defaults.read_timeout_s,
+        connect_timeout_s=args.connect_timeout if args.connect_timeout is not None else defaults.connect_timeout_s,
+        retries=args.retries if args.retries is not None else defaults.retries)
+    failures = [f.strip() for f in args.failures.split(",") if f.strip()]
+    unknown = [f for f in failures if f not in FAILURES]
+    if unknown:
+        print(f"unknown failures: {', '.join(unknown)}; known: {', '.join(FAILURES)}")
+        return 2
+    attempts = _Attempts()
+    client_log = logging.getLogger("kiosk.backend.client")
+    client_log.addHandler(attempts)
+    client_log.propagate = False
+    logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)  # the hung answers cut at the sandbox's stop
+    print(f"backend timeouts: connect {config.connect_timeout_s} s, read {config.read_timeout_s} s, whole answer "
+          f"{max(1.0, 2 * config.read_timeout_s)} s; retries {config.retries} from {config.retry_delay_s} s"
+          + ("" if config == dataclasses.replace(defaults, url=config.url) else " (not the defaults)"))
+    print(f"{'failure':10s} {'call':24s} {'attempts':>8s} {'median s':>9s} {'longest s':>9s}  told")
+    terminal = "T-BENCH-WAITS"
+    signer = Signer(terminal, demo_key(terminal))
+    longest = 0.0
+    for failure in failures:
+        with _endpoint(failure, config.read_timeout_s) as url:
+            client = BackendClient(dataclasses.replace(config, url=url), terminal, signer=signer)
+            calls = (("GET /services (read)", client.catalogue),
+                     ("POST payment (write)", lambda: client.payment_order("SQ2026120500001")))
+            try:
+                for name, call in calls:
+                    waits, told = [], ""
+                    attempts.failed = 0
+                    for _trial in range(args.trials):
+                        started = time.monotonic()
+                        try:
+                            call()
+                            told = "answered"
+                        except BackendError as exc:
+                            told = f"{type(exc).__name__}: {exc.detail[:60]}"
+                        waits.append(time.monotonic() - started)
+                    longest = max(longest, *waits)
+                    print(f"{failure:10s} {name:24s} {attempts.failed / args.trials:8.1f} {median(waits):9.1f} "
+                          f"{max(waits):9.1f}  {told}", flush=True)
+            finally:
+                client.close()
+    print(f"longest wait for the terminal's word: {longest:.1f} s")
+    return 0

@@ -1,0 +1,126 @@
+"""A deadline on the whole answer to a request, which socket timeouts alone do not give.
+
+``requests`` bounds each wait for bytes by the read timeout, not the answer: a backend (or a proxy in front of it)
+that sends its answer a byte at a time, each inside the read timeout, holds the calling thread for as long as it
+likes (``kiosk bench unanswered``, "trickle": for ever, since urllib3 reads a body in 64 KiB pieces). The thread is
+one of the task pool's or the sync worker's: a few such answers and the terminal stops talking to the backend.
+
+So each answer is watched from the moment the request has been sent (its upload is not: a large case on a slow hall
+line takes what it takes, each write bounded by the socket's timeout). When the whole answer, head and body, has
+not arrived within the limit, the connection's socket is shut down from a timer thread: the blocked read ends at
+once and the call fails like a cut line; :meth:`AnswerWatch.fired` says it was the deadline.
+
+The connection pool's classes are this module's (:func:`watched_pool_classes`): a connection records which watch owns
+it when its answer is awaited (``getresponse``, on the calling thread) and forgets it when it goes back to the pool,
+so a late timer never touches a connection another call has taken since.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from typing import Any
+
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+_current = threading.local()  # the watch of the call this thread is making, if any
+_owners = threading.Lock()    # guards every connection's ``_answer_watch`` and every watch's ``_conn``
+
+
+class AnswerWatch:
+    """One attempt's deadline on its answer; a context manager around the request and the reading of its answer."""
+
+    def __init__(self, limit_s: float) -> None:
+        self.limit_s = limit_s
+        self._conn: Any = None
+        self._sock: socket.socket | None = None
+        self._fired = False
+        self._timer: threading.Timer | None = None
+
+    def __enter__(self) -> "AnswerWatch":
+        _current.watch = self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _current.watch = None
+        if self._timer is not None:
+            self._timer.cancel()
+        with _owners:
+            if self._conn is not None and getattr(self._conn, "_answer_watch", None) is self:
+                self._conn._answer_watch = None
+            self._conn = self._sock = None
+
+    @property
+    def fired(self) -> bool:
+        return self._fired
+
+    def _awaiting(self, conn: Any) -> None:
+        """The request is sent on ``conn``; the answer's clock starts. Its socket is held here: a connection whose
+        answer closes it (``Connection: close``) hands the socket to the response and forgets it."""
+        with _owners:
+            conn._answer_watch, self._conn, self._sock = self, conn, conn.sock
+        self._timer = threading.Timer(self.limit_s, self._fire)
+        self._timer.daemon = True
+        self._timer.name = "answer-deadline"
+        self._timer.start()
+
+    def _fire(self) -> None:
+        with _owners:
+            conn = self._conn
+            if conn is None or getattr(conn, "_answer_watch", None) is not self:
+                return  # answered, or the connection went back to the pool: another call's now
+            self._fired = True
+            sock = self._sock
+            if sock is None:
+                return
+            try:
+                # the plain socket's shutdown, also under TLS: SSLSocket's own would unwrap it under the reader
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except OSError:
+                pass  # closed meanwhile
+
+
+def _awaiting(conn: Any) -> None:
+    watch = getattr(_current, "watch", None)
+    if watch is not None:
+        watch._awaiting(conn)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def getresponse(self):  # type: ignore[override]
+        _awaiting(self)
+        return super().getresponse()
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def getresponse(self):  # type: ignore[override]
+        _awaiting(self)
+        return super().getresponse()
+
+
+def _released(conn: Any) -> None:
+    if conn is not None:
+        with _owners:
+            conn._answer_watch = None
+
+
+class _WatchedHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+    def _put_conn(self, conn):  # type: ignore[override]
+        _released(conn)
+        return super()._put_conn(conn)
+
+
+class _WatchedHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+    def _put_conn(self, conn):  # type: ignore[override]
+        _released(conn)
+        return super()._put_conn(conn)
+
+
+def watched_pool_classes() -> dict[str, type]:
+    """For a PoolManager's ``pool_classes_by_scheme``."""
+    return {"http": _WatchedHTTPConnectionPool, "https": _WatchedHTTPSConnectionPool}

@@ -1,0 +1,99 @@
+"""Endpoints on 127.0.0.1 that a backend's line can turn into, beyond what the sandbox's fault switches do.
+
+The sandbox answers, slowly or badly (sandbox/faults.py); these never answer in time at all, each in a way a hall's
+network really fails:
+
+- :class:`Trickle`: the answer's head arrives at once, then its body one byte every ``gap_s`` seconds, for as long
+  as the terminal listens (a proxy or a backend stuck mid-answer). Each read returns within the read timeout, so
+  only a deadline on the whole answer ends it. ``head=True`` trickles the head itself (a header line that never
+  ends); ``silent=True`` takes the request and sends nothing (a backend that hangs: the read timeout ends it).
+- :class:`Blackhole`: the address takes no connection (a firewall dropping packets, a host gone from the network):
+  a listening socket whose backlog is full and never accepted, so the kernel drops each new SYN and the terminal's
+  connect times out. Not "refused": nothing answers at all.
+
+Used by ``kiosk bench unanswered`` and the client's tests. Each is a context manager with ``url``.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n"
+        b"Connection: close\r\n\r\n")
+
+
+class Trickle:
+    """An HTTP server whose every answer is a head, then one body byte every ``gap_s`` seconds."""
+
+    def __init__(self, gap_s: float, *, head: bool = False, silent: bool = False) -> None:
+        self.gap_s, self.head, self.silent = gap_s, head, silent
+        self.connections = 0  # requests taken: one per attempt of the terminal
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.url = f"http://127.0.0.1:{self._server.getsockname()[1]}"
+
+    def __enter__(self) -> "Trickle":
+        self._server.settimeout(0.2)
+        accept = threading.Thread(target=self._accept, name="trickle-accept", daemon=True)
+        accept.start()
+        self._threads.append(accept)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(5)
+        self._server.close()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _addr = self._server.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.connections += 1
+            thread = threading.Thread(target=self._answer, args=(conn,), name="trickle", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.settimeout(1.0)
+                conn.recv(65536)  # the request (its head at least); what it asks does not matter
+                if not self.silent:
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nX-Trickle: " if self.head else HEAD)
+                while not self._stop.wait(self.gap_s):
+                    if not self.silent:
+                        conn.sendall(b"a" if self.head else b" ")
+            except OSError:
+                pass  # the terminal gave up and closed: what it should do
+
+
+class Blackhole:
+    """An address that takes no connection: connects to it time out."""
+
+    def __init__(self) -> None:
+        self._server = socket.socket()
+        self._server.bind(("127.0.0.1", 0))
+        self._server.listen(0)
+        port = self._server.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self._filler = socket.create_connection(("127.0.0.1", port), timeout=2)  # the only place in the backlog
+
+    def __enter__(self) -> "Blackhole":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._filler.close()
+        self._server.close()
+
+
+def refused_url() -> str:
+    """An address on 127.0.0.1 where nothing listens: a connection is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

@@ -1,0 +1,161 @@
+"""A backend that does not answer in time costs a person one bounded wait (kiosk/backend/answer_watch.py and the
+retry window in kiosk/backend/client.py; ``kiosk bench unanswered`` measures it with the hall's timeouts).
+
+Real endpoints on 127.0.0.1 (sandbox/bad_lines.py): an answer trickled a byte at a time (its body, or its head),
+a backend that takes the request and says nothing, an address where nothing listens. Before the deadline on the
+whole answer, a trickled answer held the calling thread for ever: each byte came inside the read timeout.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+
+from common.backend_errors import OfflineError
+from kiosk.backend.answer_watch import AnswerWatch, _released
+from sandbox.bad_lines import Blackhole, Trickle, refused_url
+from tests.backend_helpers import client_for
+
+READ_S = 0.5  # read timeout here: the whole answer within max(1, 2 x 0.5) = 1 s
+LIMIT_S = 1.0
+
+
+def timed(call) -> tuple[BaseException | None, float]:
+    started = time.monotonic()
+    try:
+        call()
+    except Exception as exc:  # noqa: BLE001 - the test looks at what it was
+        return exc, time.monotonic() - started
+    return None, time.monotonic() - started
+
+
+@pytest.mark.parametrize("head", [False, True], ids=["body trickled", "head trickled"])
+def test_an_answer_trickled_inside_each_read_timeout_ends_at_the_answer_deadline(head):
+    with Trickle(gap_s=0.2, head=head) as line:
+        client = client_for(line.url, read_timeout_s=READ_S, retries=2)
+        try:
+            error, took = timed(client.catalogue)
+            assert isinstance(error, OfflineError) and "no whole answer" in error.detail, error
+            assert LIMIT_S - 0.05 <= took < LIMIT_S + 1.0
+            assert line.connections == 1  # slow: not asked again
+            assert "无法连接" in error.message.render("zh_CN")
+            error, took = timed(client.catalogue)  # the client lives on, and a fresh connection is watched too
+            assert isinstance(error, OfflineError) and took < LIMIT_S + 1.0
+        finally:
+            client.close()
+
+
+def test_a_backend_that_says_nothing_is_asked_once_not_once_per_retry():
+    with Trickle(gap_s=0.2, silent=True) as line:
+        client = client_for(line.url, read_timeout_s=READ_S, retries=2)
+        try:
+            error, took = timed(client.catalogue)
+            assert isinstance(error, OfflineError) and "no answer" in error.detail
+            assert took < 2 * READ_S and line.connections == 1
+            error, took = timed(lambda: client.payment_order("SQ2026120500001"))  # a write safe to repeat, the same
+            assert isinstance(error, OfflineError) and took < 2 * READ_S and line.connections == 2
+        finally:
+            client.close()
+
+
+def test_quick_failures_are_still_tried_again():
+    tries = []
+    client = client_for(refused_url(), read_timeout_s=5.0, retries=2, sleep=tries.append)
+    try:
+        error, _took = timed(client.catalogue)
+        assert isinstance(error, OfflineError) and len(tries) == 2  # refused at once: two retries, as configured
+    finally:
+        client.close()
+
+
+def test_an_address_that_takes_no_connection_is_given_up_within_the_retry_window():
+    with Blackhole() as hole:
+        client = client_for(hole.url, connect_timeout_s=0.3, read_timeout_s=1.0, retries=5)
+        try:
+            error, took = timed(client.catalogue)
+            assert isinstance(error, OfflineError) and "connect" in error.detail
+            # each connect 0.3 s; no retry starts past 1 s after the call began, so at most 1 s + one connect
+            assert 0.55 <= took < 1.0 + 0.3 + 0.5
+        finally:
+            client.close()
+
+
+def test_a_late_deadline_never_cuts_a_connection_another_call_has_taken():
+    """The ownership rule, on a real socket pair: a watch whose answer came and whose connection went back to the
+    pool, and then to another call, fires without touching it; the other call's own watch still cuts it."""
+    ours, theirs = socket.socketpair()
+
+    class Conn:
+        sock = ours
+
+    conn = Conn()
+    try:
+        first = AnswerWatch(60)
+        first._awaiting(conn)
+        _released(conn)  # answered: back to the pool
+        second = AnswerWatch(60)
+        second._awaiting(conn)  # another call's request on the same connection
+        first._fire()
+        assert not first.fired
+        theirs.sendall(b"x")
+        assert ours.recv(1) == b"x"  # still open
+        second._fire()
+        assert second.fired and ours.recv(1) == b""  # shut down: the blocked read ends
+    finally:
+        for watch in (locals().get("first"), locals().get("second")):
+            if watch is not None:
+                watch.__exit__(None, None, None)
+        ours.close()
+        theirs.close()
+
+
+def test_a_deadline_cuts_a_read_blocked_in_another_thread():
+    """What the timer does, on its own: a thread blocked reading gets its read ended, not an exception elsewhere."""
+    ours, theirs = socket.socketpair()
+
+    class Conn:
+        sock = ours
+
+    read: list[bytes] = []
+    reader = threading.Thread(target=lambda: read.append(ours.recv(10)))
+    reader.start()
+    watch = AnswerWatch(0.2)
+    with watch:
+        watch._awaiting(Conn())
+        reader.join(3)
+    assert not reader.is_alive() and read == [b""] and watch.fired
+    ours.close()
+    theirs.close()
+
+
+def test_a_citizen_waiting_for_the_services_is_told_at_the_deadline(make_config):
+    """The kiosk's "Loading services…" against a trickling backend: the offline message after the answer's
+    deadline, the buttons free again (before the deadline it never came back)."""
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+    from kiosk.workflows.citizen import Step
+    from tests.citizen_steps import identify
+
+    class Runner:
+        def run(self, fn, on_done, on_error):
+            SyncTaskRunner().run(fn, on_done, on_error)
+
+        def shutdown(self):
+            pass
+
+    with Trickle(gap_s=0.2) as line:
+        config = make_config(line.url, backend={"read_timeout_s": READ_S, "retries": 2, "heartbeat_interval_s": 3600})
+        services = build_services(config, Runner())
+        try:
+            session = services.new_citizen_session()
+            identify(session)  # its consent and saved applications are looked up too: each ends at the deadline
+            assert session.step is Step.IDENTIFIED
+            error, took = timed(session.continue_to_services)
+            assert error is None and took < LIMIT_S + 1.0
+            assert session.step is Step.IDENTIFIED and not session.busy
+            assert session.notice.message.render("en") == "The service system cannot be reached right now."
+        finally:
+            services.stop()
