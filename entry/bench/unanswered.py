@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"backend timeouts: connect {config.connect_timeout_s} s, read {config.read_timeout_s} s, whole answer "
           f"{max(1.0, 2 * config.read_timeout_s)} s; retries {config.retries} from {config.retry_delay_s} s"
           + ("" if config == dataclasses.replace(defaults, url=config.url) else " (not the defaults)"))
-    print(f"{'failure':10s} {'call':24s} {'attempts':>8s} {'median s':>9s} {'longest s':>9s}  told")
+    print(f"{'failure':12s} {'call':24s} {'attempts':>8s} {'median s':>9s} {'longest s':>9s}  told")
     terminal = "T-BENCH-WAITS"
     signer = Signer(terminal, demo_key(terminal))
     longest = 0.0
@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
                             told = f"{type(exc).__name__}: {exc.detail[:60]}"
                         waits.append(time.monotonic() - started)
                     longest = max(longest, *waits)
-                    print(f"{failure:10s} {name:24s} {attempts.failed / args.trials:8.1f} {median(waits):9.1f} "
+                    print(f"{failure:12s} {name:24s} {attempts.failed / args.trials:8.1f} {median(waits):9.1f} "
                           f"{max(waits):9.1f}  {told}", flush=True)
             finally:
                 client.close()
