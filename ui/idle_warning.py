@@ -33,6 +33,16 @@ def session_ends(seconds: int) -> Text:
                        "No touch for a while. The session will end in {s} seconds.", seconds, s=seconds)
 
 
+def band_size(band: QWidget) -> tuple[int, int]:
+    """A band across its parent's width, as tall as its words need at that width (a wrapping label's size hint
+    alone assumes a narrower band, and the band came out twice as tall in English as in Chinese)."""
+    width = band.parentWidget().width()
+    layout = band.layout()
+    if layout is not None and layout.hasHeightForWidth():
+        return width, layout.totalHeightForWidth(width)
+    return width, band.sizeHint().height()
+
+
 class IdleWarning(QFrame):
     """Counts ``seconds`` down, one per ``second_ms`` (tests shorten the second); ``expired`` at 0.
     ``says`` words the countdown, ``button_text`` (a msgid) names the button that ends it."""
@@ -101,8 +111,7 @@ class IdleWarning(QFrame):
         self.expired.emit()
 
     def _place(self) -> None:
-        parent = self.parentWidget()
-        self.setGeometry(0, 0, parent.width(), self.sizeHint().height())
+        self.setGeometry(0, 0, *band_size(self))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:

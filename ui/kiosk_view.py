@@ -13,6 +13,7 @@ from ui.idle_warning import USER_INPUT, IdleWarning
 from ui.page_stack import PageStack
 from ui.qt_messages import native_while_loading
 from ui.screens.home import HomeScreen
+from ui.wait_band import WaitBand
 from ui.wedge import WedgeFilter
 from ui.widgets import Screen
 
@@ -81,6 +82,7 @@ class KioskView(PageStack):
         self.idle.timeout.connect(self._idle_up)
         self.warning = IdleWarning(self)  # the countdown before an idle session ends, inside the view
         self.warning.more_time.connect(self.idle.start)
+        self.wait_band = WaitBand(self, under=self.warning)  # "still working" while the session waits
         self.home_notice = QTimer(self)  # a message at home goes after terminal.home_notice_s, touched or not
         self.home_notice.setSingleShot(True)
         self.home_notice.timeout.connect(self._home_notice_up)
@@ -180,6 +182,7 @@ class KioskView(PageStack):
     def show_step(self) -> None:
         screen = self.current_screen()
         screen.refresh(self.session)
+        self.wait_band.follow(self.session is not None and self.session.busy and not self.session.at_home)
         show_card_on_reader = getattr(screen, "show_card_on_reader", None)
         if show_card_on_reader is not None:  # asked for a card that lies there already: lift and lay it again
             show_card_on_reader(self.card_on_reader)
@@ -210,6 +213,7 @@ class KioskView(PageStack):
     def retranslate(self) -> None:
         self.current_screen().refresh(self.session)
         self.warning.retranslate()
+        self.wait_band.retranslate()
 
     def set_timeouts(self, idle_s: float, warning_s: float) -> None:
         """The idle timeout and its warning (configuration; a running countdown keeps its start)."""
@@ -238,7 +242,7 @@ class KioskView(PageStack):
     def _apply_timeouts(self) -> None:
         self.idle.setInterval(int(self._idle_s * self._factor() * self.second_ms))
         self.home_notice.setInterval(int(self._home_notice_s * self._factor() * self.second_ms))
-        self.warning.second_ms = self.second_ms
+        self.warning.second_ms = self.wait_band.second_ms = self.second_ms
 
     def _card_placed(self, _identity) -> None:
         self.card_on_reader = True

@@ -130,6 +130,7 @@ def stylesheet(theme: Theme | None = None) -> str:
     #header QPushButton:checked {{ background: white; color: {ACCENT_DARK}; }}
     #footer QLabel {{ color: {MUTED}; {f("footer")} }}
     #idleWarning {{ background: #fff8e1; border-bottom: 3px solid #e65100; }}
+    #waitBand {{ background: {INFO_BG}; border-bottom: 3px solid {INFO}; }}
     #title {{ {f("title")} font-weight: bold; color: #0d3c78; }}
     #subtitle {{ {f("subtitle")} color: #333; }}
     #section {{ {f("subtitle")} font-weight: bold; color: #0d3c78; }}

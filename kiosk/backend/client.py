@@ -8,9 +8,9 @@ times with exponential backoff and jitter, honouring ``Retry-After``; nothing el
 is. A retry starts only within the call's first read timeout: quick failures (refused,
 503) are tried again, a backend that took the request and did not answer in time is not,
 so a person waits about one read timeout for the terminal's word, not one per retry. An
-answer, head and body, must arrive whole within the read timeout and the body's limit
-however it trickles (kiosk/backend/answer_watch.py). A refused timestamp corrects the clock offset from the server's time and is
-retried once. Whatever ``requests`` raises, and whatever a hostile answer holds, becomes
+answer, head and body, must arrive whole within twice the read timeout however it
+trickles (kiosk/backend/answer_watch.py). A refused timestamp corrects the clock offset
+from the server's time and is retried once. Whatever ``requests`` raises, and whatever a hostile answer holds, becomes
 a typed :mod:`common.backend_errors` error before it leaves this module.
 """
 

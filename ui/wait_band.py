@@ -1,0 +1,83 @@
+"""A band that tells a waiting citizen the terminal is still working, and for how long they have waited.
+
+A step that waits on the backend or a device shows it only on its button ("Loading services…", disabled). When the
+service system does not answer, that lasts up to the backend's limits (``kiosk bench unanswered``: 10 s for a hung
+backend, 20 s for a trickling one at the hall's defaults), long enough for someone to think the terminal froze and
+walk away. So once the session has been busy for :data:`AFTER_S` seconds, a band across the top of the screen (the
+idle warning's place: it covers the title, never a button) says it is still working and counts the seconds; it
+goes the moment the session is not busy. The idle warning, when it shows too, stays above it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
+
+from common.i18n import Text, plural_text
+from ui.idle_warning import band_size
+from ui.widgets import label
+
+AFTER_S = 3  # a wait shorter than this is said by the button alone
+
+
+def still_working(seconds: int) -> Text:
+    return plural_text("Still working on it. Please wait… ({s} second so far)",
+                       "Still working on it. Please wait… ({s} seconds so far)", seconds, s=seconds)
+
+
+class WaitBand(QFrame):
+    """``follow(busy)`` on each change of the session; one tick per ``second_ms`` (tests shorten the second)."""
+
+    def __init__(self, parent: QWidget, under: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._under = under  # the idle warning: its "More time" button is never covered
+        self.setObjectName("waitBand")
+        self.message = label("subtitle", align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(24, 12, 24, 12)
+        row.addWidget(self.message, 1)
+        self.second_ms = 1000
+        self.waited = 0
+        self.tick = QTimer(self)
+        self.tick.timeout.connect(self._tick)
+        self.hide()
+
+    @property
+    def waiting(self) -> bool:
+        """The session is busy and being timed (the band shows from AFTER_S on)."""
+        return self.tick.isActive()
+
+    def follow(self, busy: bool) -> None:
+        if busy and not self.waiting:
+            self.waited = 0
+            self.tick.start(self.second_ms)
+        elif not busy and self.waiting:
+            self.tick.stop()
+            self.parentWidget().removeEventFilter(self)
+            self.hide()
+
+    def retranslate(self) -> None:
+        if self.isVisible():
+            self.message.setText(str(still_working(self.waited)))
+            self._place()  # the other language's words, or larger text, may take another height
+
+    def _tick(self) -> None:
+        self.waited += 1
+        if self.waited < AFTER_S:
+            return
+        self.message.setText(str(still_working(self.waited)))
+        if self.isHidden():
+            self.parentWidget().installEventFilter(self)  # follows the view's width while shown, only then
+            self._place()
+            self.show()
+            self.raise_()
+        if self._under is not None and self._under.isVisible():
+            self.stackUnder(self._under)
+
+    def _place(self) -> None:
+        self.setGeometry(0, 0, *band_size(self))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._place()
+        return False
