@@ -112,6 +112,24 @@ def test_the_idle_warning_is_said_when_it_appears(open_gui, qtbot):
     assert not warning.isVisible() and gui.window.session.step is Step.READ_CARD and not gui.window.voice.playing
 
 
+def test_a_long_wait_is_said_once_when_its_band_appears(open_gui, qtbot, sandbox):
+    from tests.citizen_steps import place_card_and_agree
+
+    gui = open_gui("kiosk", voice={**ESPEAK, "enabled": True})
+    view, heard = gui.window.view, Heard(gui)
+    view.set_second_ms(100)
+    place_card_and_agree(gui, qtbot)
+    sandbox.faults.slow_s = 1.5  # answered within the read timeout (2 s here), slowly
+    sandbox.faults.set("slow")
+    heard.from_now()
+    qtbot.mouseClick(view.screens[Step.IDENTIFIED].next, LEFT)
+    (said,) = wait_said(qtbot, heard, "still_working")
+    assert said.startswith("正在处理，请稍候")
+    qtbot.waitUntil(lambda: gui.window.session.step is Step.CHOOSE_SERVICE, timeout=5000)
+    sandbox.faults.clear()
+    assert heard.said("still_working") == [said]  # once, not at each second
+
+
 def test_staff_try_the_volume_in_maintenance(open_gui, qtbot):
     gui = open_gui("maintenance", voice={**ESPEAK, "volume": 35})
     view = gui.window.view

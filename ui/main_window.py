@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
                 warning = self.view.warning  # the idle warning is said when it appears, cut off by "More time"
                 warning.started.connect(lambda _seconds: voice.announce("idle_warning", [warning.message.text()]))
                 warning.more_time.connect(voice.stop)
+                band = self.view.wait_band  # "still working", said once when it appears; the next screen cuts it off
+                band.shown.connect(lambda: voice.announce("still_working", [band.message.text()]))
                 reminder = self.view.home.card_left  # the call is dropped if the screen is gone (shutdown)
                 self.view.card_left_shown.connect(lambda: QTimer.singleShot(0, reminder, self._remind_card_aloud))
                 self.voice_button.show()

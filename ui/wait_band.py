@@ -5,12 +5,13 @@ service system does not answer, that lasts up to the backend's limits (``kiosk b
 backend, 20 s for a trickling one at the hall's defaults), long enough for someone to think the terminal froze and
 walk away. So once the session has been busy for :data:`AFTER_S` seconds, a band across the top of the screen (the
 idle warning's place: it covers the title, never a button) says it is still working and counts the seconds; it
-goes the moment the session is not busy. The idle warning, when it shows too, stays above it.
+goes the moment the session is not busy. The idle warning, when it shows too, stays above it. Voice guidance says it
+once, when it appears (ui/main_window.py).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
 from common.i18n import Text, plural_text
@@ -27,6 +28,8 @@ def still_working(seconds: int) -> Text:
 
 class WaitBand(QFrame):
     """``follow(busy)`` on each change of the session; one tick per ``second_ms`` (tests shorten the second)."""
+
+    shown = Signal()  # the band has just appeared (voice guidance says it once)
 
     def __init__(self, parent: QWidget, under: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +74,7 @@ class WaitBand(QFrame):
             self._place()
             self.show()
             self.raise_()
+            self.shown.emit()
         if self._under is not None and self._under.isVisible():
             self.stackUnder(self._under)
 
