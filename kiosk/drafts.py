@@ -18,10 +18,10 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable
 
 from common.backend_errors import AuthError, OfflineError, RejectedError, ServerError
-from common.domain import Application, Attachment, CardType, Company, Identity, ServiceItem
+from common.domain import Application, Attachment, CardType, Company, Identity, MaterialRequirement, ServiceItem
 from kiosk.backend.client import BackendClient, application_draft
 from kiosk.backend.declarations import material_and_page
-from kiosk.materials import Checklist, Provided
+from kiosk.materials import Changed, Checklist, Provided
 from offline_queue.item_kinds import DRAFT_SAVE
 from offline_queue.outbox import Outbox, OutboxItem, Payload
 
@@ -49,6 +49,7 @@ def to_save(application: Application, checklist: Checklist, files: list[Attachme
     listed = missing if missing is not None else [m.code for m in checklist.missing()]
     body = application_draft(application, materials_done=done, missing=listed,
                              material_licences=checklist.licences_by_material())
+    body["listed_materials"] = listing(checklist.service)
     body["saved_at"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")  # a late arrival is refused
     return ToSave(body, pages)
 
@@ -127,6 +128,32 @@ def keep(backend: BackendClient, submitter: Submitter, draft: ToSave) -> KeptDra
     return KeptDraft(Kept.QUEUED)
 
 
+def listing(service: ServiceItem) -> list[dict[str, str]]:
+    """The service's materials as a draft records them (``listed_materials``): what its list was when it was saved,
+    so that continuing it can say what changed since (``changed_since``)."""
+    return [{"code": m.code, "name_zh": m.name_zh, "name_en": m.name_en} for m in service.materials]
+
+
+def changed_since(draft: dict[str, Any], service: ServiceItem) -> Changed:
+    """How ``service``'s materials changed since ``draft`` was saved, by the list it recorded: those listed now and
+    not then (added), and those listed then and not now (dropped: what was given for them is left out). Nothing,
+    for a draft that recorded no list (saved by an older terminal, or kept from a case) or one not shaped so."""
+    listed = draft.get("listed_materials")
+    if not isinstance(listed, list) or not all(isinstance(m, dict) and isinstance(m.get("code"), str) and m["code"]
+                                               for m in listed):
+        return Changed()
+    before = {str(m["code"]): m for m in listed}
+    now = {m.code for m in service.materials}
+    added = [m for m in service.materials if m.code not in before]
+    dropped = [MaterialRequirement(code, _name(m.get("name_zh"), code), _name(m.get("name_en"), ""))
+               for code, m in before.items() if code not in now]
+    return Changed(added=added, dropped=dropped)
+
+
+def _name(value: Any, otherwise: str) -> str:
+    return value[:100] if isinstance(value, str) and value.strip() else otherwise
+
+
 def listed_only(draft: ToSave, service: ServiceItem) -> ToSave:
     """``draft`` with only the materials ``service`` (as the backend now lists it) has: the pages, licences and
     answers of any other left out."""
@@ -185,7 +212,7 @@ def resumable(drafts: list[dict[str, Any]], catalogue: list[ServiceItem]) -> lis
 
 _SHAPES = (("applicant", dict), ("agent", dict), ("form", dict), ("material_licences", dict),
            ("attachments", list), ("materials_done", list), ("missing", list), ("updated_at", str),
-           ("id_number", str))
+           ("id_number", str), ("listed_materials", list))
 
 
 def _well_formed(draft: Any) -> bool:
@@ -209,6 +236,7 @@ class Resumed:
     licences: dict[str, str] = field(default_factory=dict)          # material code -> licence id
     pages: dict[str, list[bytes]] = field(default_factory=dict, repr=False)  # material code -> pages in order
     not_applicable: list[str] = field(default_factory=list)
+    changed: Changed = field(default_factory=Changed)  # the service's materials since the draft was saved
 
 
 def load(backend: BackendClient, draft: dict[str, Any], service: ServiceItem, id_number: str) -> Resumed:
@@ -231,7 +259,7 @@ def load(backend: BackendClient, draft: dict[str, Any], service: ServiceItem, id
     done = {str(code) for code in draft.get("materials_done", [])}
     not_applicable = [code for code in done if code not in pages and code not in licences]
     return Resumed(draft_id, service, dict(draft.get("form") or {}), company, principal, licences, pages,
-                   not_applicable)
+                   not_applicable, changed_since(draft, service))
 
 
 def restore(checklist: Checklist, resumed: Resumed) -> None:

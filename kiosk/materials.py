@@ -263,6 +263,10 @@ class Changed:
     def __bool__(self) -> bool:
         return bool(self.added or self.reset or self.dropped)
 
+    def codes(self) -> str:
+        """The change in codes, for the audit trail and the log: ``+MX -M2`` (asked for now, left out)."""
+        return " ".join([f"+{m.code}" for m in self.added + self.reset] + [f"-{m.code}" for m in self.dropped])
+
     def said(self) -> Text:
         """What changed, in a sentence or two for the applicant or the clerk: the materials asked for now (added, or
         whose earlier answer no longer stands), and those left out."""

@@ -533,6 +533,14 @@ class ReprintOut(BaseModel):
 
 # -- drafts --------------------------------------------------------------------
 
+class ListedMaterial(Strict):
+    """A material as the service listed it when a draft was saved."""
+
+    code: MaterialCode
+    name_zh: str = Field(max_length=100)
+    name_en: str = Field(default="", max_length=200)
+
+
 class DraftIn(Strict):
     """An application kept while something is missing (payloads.md, "Drafts"): resumable at any terminal.
 
@@ -558,6 +566,12 @@ class DraftIn(Strict):
     attachments: list[AttachmentRef] = Field(default_factory=list, max_length=MAX_FILES,
                                              description="the pages uploaded with the draft, declared as a "
                                                          "case's; fetched back with GET /drafts/{id}/pages/{name}")
+    listed_materials: Optional[list[ListedMaterial]] = Field(
+        default=None, max_length=30,
+        description="the service's materials as the terminal listed them when the draft was saved: continuing it, a "
+                    "terminal tells the applicant which the hall has added or dropped since (absent or null: a draft "
+                    "from a terminal that did not send it; nothing is said). Stored and answered as sent; its codes "
+                    "need not be the service's now")
     saved_at: Optional[str] = Field(default=None, max_length=40,
                                     description="when the applicant left it (ISO 8601 with its offset, the terminal's "
                                                 "clock): a save the terminal queued while the backend was away may "

@@ -132,3 +132,20 @@ def test_a_database_opened_after_its_drafts_expired_holds_none(tmp_path):
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT COUNT(*) FROM drafts").fetchone() == (0,)
         assert db.execute("SELECT COUNT(*) FROM draft_pages").fetchone() == (0,)
+
+
+def test_a_drafts_listed_materials_are_kept_as_sent_and_checked_for_shape(sandbox):
+    listed = [{"code": "M1", "name_zh": "营业执照", "name_en": "Business licence"}, {"code": "M9", "name_zh": "旧材料"}]
+    body = {"id_number": ZHANG, "service_code": "GT-001", "listed_materials": listed}
+    answer = signed("PUT", sandbox.url, "/api/v1/drafts", json.dumps(body).encode(),
+                    headers={"Content-Type": "application/json"})
+    assert answer.status_code == 200, answer.text
+    expected = [listed[0], {**listed[1], "name_en": ""}]  # M9 is not the service's now: kept, as it was listed then
+    assert answer.json()["listed_materials"] == expected
+    assert sandbox.store.drafts(ZHANG)[0]["listed_materials"] == expected
+    for wrong in ([{"code": "M1"}], [{"code": "M1", "name_zh": "x", "price": 1}], [{"code": "m 1", "name_zh": "x"}],
+                  [{"code": "M1", "name_zh": "x"}] * 31):
+        answer = signed("PUT", sandbox.url, "/api/v1/drafts",
+                        json.dumps({**body, "listed_materials": wrong}).encode(),
+                        headers={"Content-Type": "application/json"})
+        assert answer.status_code == 400, (wrong, answer.text)

@@ -853,15 +853,22 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.licence_consent = "resumed"
         self.resumed_draft_id = resumed.draft_id
         self._trail = [Step.IDENTIFIED]
+        list_changed = None
+        if resumed.changed:  # the hall changed the service's materials since it was saved: said on the list
+            log.info("session: the saved application's materials changed since it was saved")
+            list_changed = Notice(text("Welcome back. The list of materials for this service has changed since you "
+                                       "saved it. {change} What you provided that is still asked for is here.",
+                                       change=resumed.changed.said()))
         if self.form_messages():  # the service's form changed since it was saved: completed first, nothing lost
             given = forms.prefill(self.service, self.principal or self.identity, self.company)
             self.form_values = {**given, **self.form_values}
             self.form_checked = True
+            self._materials_said = list_changed  # said when the citizen reaches the materials
             self._go(Step.FORM, Notice(text("Welcome back: please complete the fields in red. Your materials are "
                                             "kept.")))
             return
-        self._go(Step.MATERIALS, Notice(text("Welcome back. What you provided last time is here; please add what "
-                                             "is still missing."), error=False))
+        self._go(Step.MATERIALS, list_changed or Notice(text(
+            "Welcome back. What you provided last time is here; please add what is still missing."), error=False))
 
     def _draft_failed(self, exc: BaseException) -> None:
         self.busy = False

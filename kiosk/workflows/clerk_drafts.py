@@ -166,6 +166,13 @@ class DeskDrafts:
                                                  company=self.company))  # the form goes with the case
         self.resumed_draft_id = resumed.draft_id
         self._audit_step("draft_resumed", f"{resumed.service.code} {len(self.missing())} missing")
+        changed = resumed.changed
+        if changed:  # the hall changed the service's list since the draft was saved
+            self._audit_step("materials_changed", changed.codes())
+            self._go(Desk.CHECKING, Notice(text(
+                "The saved application is back. The list of materials for this service has changed since it was "
+                "saved: {change} Check and scan what is still missing.", change=changed.said())))
+            return
         self._go(Desk.CHECKING, Notice(text(
             "The saved application is back with what was provided then. Check and scan what is still missing.",
         ), error=False))

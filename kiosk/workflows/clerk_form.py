@@ -185,8 +185,7 @@ class DeskForm:
         log.info("desk: %s changed under the terminal (materials %s)", fresh.code,
                  "changed" if changed else "the same")
         if changed:
-            self._audit_step("materials_changed", " ".join(
-                [f"+{m.code}" for m in changed.added + changed.reset] + [f"-{m.code}" for m in changed.dropped]))
+            self._audit_step("materials_changed", changed.codes())
         return changed
 
     def _forget_form(self) -> None:
