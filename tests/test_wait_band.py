@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import place_card_and_agree
+from tests.test_window_ui import gui  # noqa: F401  (gui: the window's fixture)
 from ui.wait_band import AFTER_S, still_working
 
 SECOND_MS = 100  # the view's second, shortened: the band from 0.3 s on
@@ -58,3 +59,22 @@ def test_the_words_in_both_languages():
     assert still_working(5).render("en") == "Still working on it. Please wait… (5 seconds so far)"
     assert still_working(1).render("en") == "Still working on it. Please wait… (1 second so far)"
     assert still_working(5).render("zh_CN") == "正在处理，请稍候……（已等待 5 秒）"
+
+
+def test_the_window_shows_the_same_band_while_its_desk_waits(gui, qtbot, sandbox):  # noqa: F811
+    from kiosk.workflows.clerk import Desk
+    from tests.window_steps import checking
+
+    view, screen = checking(gui, qtbot, "SB-003")
+    band = view.wait_band
+    band.second_ms = SECOND_MS
+    for row in range(screen.materials.count()):
+        screen.materials.item(row).setCheckState(Qt.CheckState.Checked)
+    sandbox.faults.slow_s = 1.2  # the case answered slowly, within the read timeout
+    sandbox.faults.set("slow")
+    qtbot.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(band.isVisible, timeout=AFTER_S * SECOND_MS + 800)
+    assert "请稍候" in band.message.text() and band.width() == view.width()
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
+    assert band.isHidden()
+    sandbox.faults.clear()

@@ -1,4 +1,4 @@
-"""A band that tells a waiting citizen the terminal is still working, and for how long they have waited.
+"""A band that tells a waiting citizen (or clerk) the terminal is still working, and for how long they have waited.
 
 A step that waits on the backend or a device shows it only on its button ("Loading services…", disabled). When the
 service system does not answer, that lasts up to the backend's limits (``kiosk bench unanswered``: 10 s for a hung
@@ -6,7 +6,7 @@ backend, 20 s for a trickling one at the hall's defaults), long enough for someo
 walk away. So once the session has been busy for :data:`AFTER_S` seconds, a band across the top of the screen (the
 idle warning's place: it covers the title, never a button) says it is still working and counts the seconds; it
 goes the moment the session is not busy. The idle warning, when it shows too, stays above it. Voice guidance says it
-once, when it appears (ui/main_window.py).
+once, when it appears (ui/main_window.py). The clerk's window shows the same band while its desk is busy.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from ui.staff_sign_in import SignInScreen
 from ui.bridge import DeviceBridge
 from ui.widgets import NoticeLabel, Screen, button, label
 from ui.staff_idle import StaffIdle
+from ui.wait_band import WaitBand
 
 
 class DeskScreen(Screen):
@@ -271,16 +272,19 @@ class WindowView(QStackedWidget):
         # an idle clerk is signed out (ui/staff_idle.py)
         self.idle = StaffIdle(self, desk, terminal.window_idle_timeout_s, terminal.window_idle_warning_s)
         bridge.card_read.connect(lambda _identity: self.idle.user_active())  # a card is the clerk at work
+        self.wait_band = WaitBand(self, under=self.idle.warning)  # "still working" while the desk waits, as the kiosk's
         self.show_step()
 
     def show_step(self) -> None:
         screen = self.sign_in if self.desk.step is Desk.SIGNED_OUT else self.desk_screen
         screen.refresh(self.desk)
         self.setCurrentWidget(screen)
+        self.wait_band.follow(self.desk.busy)
 
     def retranslate(self) -> None:
         self.show_step()
         self.idle.retranslate()
+        self.wait_band.retranslate()
         if self.customer is not None:
             self.customer.refresh(self.desk)
 
