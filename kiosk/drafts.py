@@ -128,6 +128,9 @@ def keep(backend: BackendClient, submitter: Submitter, draft: ToSave) -> KeptDra
     return KeptDraft(Kept.QUEUED)
 
 
+MAX_LISTED = 30  # the contract's most materials of a service (DraftIn.listed_materials): more is not a list to say
+
+
 def listing(service: ServiceItem) -> list[dict[str, str]]:
     """The service's materials as a draft records them (``listed_materials``): what its list was when it was saved,
     so that continuing it can say what changed since (``changed_since``)."""
@@ -139,8 +142,8 @@ def changed_since(draft: dict[str, Any], service: ServiceItem) -> Changed:
     not then (added), and those listed then and not now (dropped: what was given for them is left out). Nothing,
     for a draft that recorded no list (saved by an older terminal, or kept from a case) or one not shaped so."""
     listed = draft.get("listed_materials")
-    if not isinstance(listed, list) or not all(isinstance(m, dict) and isinstance(m.get("code"), str) and m["code"]
-                                               for m in listed):
+    if not isinstance(listed, list) or len(listed) > MAX_LISTED or not all(
+            isinstance(m, dict) and isinstance(m.get("code"), str) and 0 < len(m["code"]) <= 32 for m in listed):
         return Changed()
     before = {str(m["code"]): m for m in listed}
     now = {m.code for m in service.materials}

@@ -33,8 +33,10 @@ def test_what_changed_since_a_list_is_told_by_code_and_said_by_the_names_of_then
     assert not changed_since(draft, _service("A", "B", "C"))
 
 
-@pytest.mark.parametrize("listed", [None, "M1", [None], [{"code": ""}], [{"name_zh": "x"}], [{"code": 3}]],
-                         ids=["absent", "a string", "a null", "an empty code", "no code", "a number"])
+@pytest.mark.parametrize("listed", [None, "M1", [None], [{"code": ""}], [{"name_zh": "x"}], [{"code": 3}],
+                                    [{"code": "X" * 33}], [{"code": f"Z{i}"} for i in range(31)]],
+                         ids=["absent", "a string", "a null", "an empty code", "no code", "a number", "a long code",
+                              "more than a service lists"])
 def test_a_draft_without_a_list_or_with_one_not_so_shaped_says_nothing(listed):
     draft = {} if listed is None else {"listed_materials": listed}
     assert not changed_since(draft, _service("A"))
