@@ -113,7 +113,7 @@ def test_a_late_deadline_never_cuts_a_connection_another_call_has_taken():
 
 
 def test_a_deadline_cuts_a_read_blocked_in_another_thread():
-    """What the timer does, on its own: a thread blocked reading gets its read ended, not an exception elsewhere."""
+    """What a deadline does, on its own: a thread blocked reading gets its read ended, not an exception elsewhere."""
     ours, theirs = socket.socketpair()
 
     class Conn:
@@ -129,6 +129,37 @@ def test_a_deadline_cuts_a_read_blocked_in_another_thread():
     assert not reader.is_alive() and read == [b""] and watch.fired
     ours.close()
     theirs.close()
+
+
+def test_the_deadlines_thread_outlives_a_watch_that_fails_and_lets_answered_ones_go(caplog):
+    from kiosk.backend.answer_watch import _deadlines
+
+    class Broken(AnswerWatch):
+        def _fire(self):
+            raise RuntimeError("a watch's own trouble")
+
+    pairs = [socket.socketpair() for _ in range(2)]
+
+    class Conn:
+        def __init__(self, sock):
+            self.sock = sock
+
+    answered = [AnswerWatch(30) for _ in range(200)]
+    for watch in answered:  # answered long before their deadlines: dropped, never fired
+        watch._awaiting(Conn(pairs[0][0]))
+        watch.__exit__(None, None, None)
+    broken, cut = Broken(0.05), AnswerWatch(0.2)
+    with broken:
+        broken._awaiting(Conn(pairs[0][0]))
+        with cut:
+            cut._awaiting(Conn(pairs[1][0]))
+            pairs[1][0].settimeout(3)
+            assert pairs[1][0].recv(1) == b""  # cut at its deadline, after the broken one's trouble
+    assert cut.fired and not any(w.fired for w in answered)
+    assert "a watch failed to fire" in caplog.text
+    for ours, theirs in pairs:
+        ours.close()
+        theirs.close()
 
 
 def test_a_citizen_waiting_for_the_services_is_told_at_the_deadline(make_config):
