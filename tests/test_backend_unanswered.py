@@ -134,6 +134,8 @@ def test_a_deadline_cuts_a_read_blocked_in_another_thread():
 def test_the_deadlines_thread_outlives_a_watch_that_fails_and_lets_answered_ones_go(caplog):
     from kiosk.backend.answer_watch import _deadlines
 
+    held = _deadlines.pending()
+
     class Broken(AnswerWatch):
         def _fire(self):
             raise RuntimeError("a watch's own trouble")
@@ -157,6 +159,7 @@ def test_the_deadlines_thread_outlives_a_watch_that_fails_and_lets_answered_ones
             assert pairs[1][0].recv(1) == b""  # cut at its deadline, after the broken one's trouble
     assert cut.fired and not any(w.fired for w in answered)
     assert "a watch failed to fire" in caplog.text
+    assert _deadlines.pending() <= held + len(answered)  # the answered ones wait only for their deadlines to pass
     for ours, theirs in pairs:
         ours.close()
         theirs.close()
