@@ -48,6 +48,21 @@ def test_an_answer_trickled_inside_each_read_timeout_ends_at_the_answer_deadline
             client.close()
 
 
+def test_an_answer_trickled_through_a_proxy_ends_at_the_deadline_too(monkeypatch):
+    """A hall's proxy from the environment: requests makes a pool manager of its own for it, watched as well."""
+    with Trickle(gap_s=0.2) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        client = client_for("http://backend.hall.invalid", read_timeout_s=READ_S, retries=2)
+        try:
+            error, took = timed(client.catalogue)
+            assert isinstance(error, OfflineError) and "no whole answer" in error.detail, error
+            assert took < LIMIT_S + 1.0 and proxy.connections == 1  # it went through the proxy, and was cut
+        finally:
+            client.close()
+
+
 def test_a_backend_that_says_nothing_is_asked_once_not_once_per_retry():
     with Trickle(gap_s=0.2, silent=True) as line:
         client = client_for(line.url, read_timeout_s=READ_S, retries=2)

@@ -11,7 +11,7 @@ not arrived within the limit, the connection's socket is shut down from another 
 once and the call fails like a cut line; :meth:`AnswerWatch.fired` says it was the deadline. One thread keeps every
 deadline of the process (:class:`_Deadlines`).
 
-The connection pool's classes are this module's (:func:`watched_pool_classes`): a connection records which watch owns
+The connection pool's classes are this module's (:class:`WatchedAdapter`, through a proxy too): a connection records which watch owns
 it when its answer is awaited (``getresponse``, on the calling thread) and forgets it when it goes back to the pool,
 so a late deadline never touches a connection another call has taken since.
 """
@@ -26,6 +26,7 @@ import threading
 import time
 from typing import Any
 
+from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
@@ -173,3 +174,17 @@ class _WatchedHTTPSConnectionPool(HTTPSConnectionPool):
 def watched_pool_classes() -> dict[str, type]:
     """For a PoolManager's ``pool_classes_by_scheme``."""
     return {"http": _WatchedHTTPConnectionPool, "https": _WatchedHTTPSConnectionPool}
+
+
+class WatchedAdapter(HTTPAdapter):
+    """``requests``' adapter whose connections are watched, direct or through a proxy: a hall's network may put one
+    in the terminal's environment (``HTTPS_PROXY``), and its own pool manager would otherwise go unwatched."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = watched_pool_classes()
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = watched_pool_classes()
+        return manager

@@ -123,13 +123,11 @@ class BackendClient:
         with self._http_lock:
             if self._http is None:
                 import requests
-                from requests.adapters import HTTPAdapter
-
-                from kiosk.backend.answer_watch import watched_pool_classes
+                from kiosk.backend.answer_watch import WatchedAdapter
 
                 session = requests.Session()
-                adapter = HTTPAdapter(pool_connections=self._pool_size, pool_maxsize=self._pool_size, max_retries=0)
-                adapter.poolmanager.pool_classes_by_scheme = watched_pool_classes()  # a deadline on each answer
+                # a deadline on each whole answer, direct or through a proxy (kiosk/backend/answer_watch.py)
+                adapter = WatchedAdapter(pool_connections=self._pool_size, pool_maxsize=self._pool_size, max_retries=0)
                 session.mount("http://", adapter)
                 session.mount("https://", adapter)
                 # identity: the body is signed as sent, and a compressed bomb is refused unread (answer.read)
