@@ -6,7 +6,8 @@ network really fails:
 - :class:`Trickle`: the answer's head arrives at once, then its body one byte every ``gap_s`` seconds, for as long
   as the terminal listens (a proxy or a backend stuck mid-answer). Each read returns within the read timeout, so
   only a deadline on the whole answer ends it. ``head=True`` trickles the head itself (a header line that never
-  ends); ``silent=True`` takes the request and sends nothing (a backend that hangs: the read timeout ends it).
+  ends); ``silent=True`` takes the request and sends nothing (a backend that hangs: the read timeout ends it);
+  ``certfile`` and ``keyfile`` make it HTTPS.
 - :class:`Blackhole`: the address takes no connection (a firewall dropping packets, a host gone from the network):
   a listening socket whose backlog is full and never accepted, so the kernel drops each new SYN and the terminal's
   connect times out. Not "refused": nothing answers at all.
@@ -17,6 +18,7 @@ Used by ``kiosk bench unanswered`` and the client's tests. Each is a context man
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 
 HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n"
@@ -26,13 +28,18 @@ HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1
 class Trickle:
     """An HTTP server whose every answer is a head, then one body byte every ``gap_s`` seconds."""
 
-    def __init__(self, gap_s: float, *, head: bool = False, silent: bool = False) -> None:
+    def __init__(self, gap_s: float, *, head: bool = False, silent: bool = False, certfile: str = "",
+                 keyfile: str = "") -> None:
         self.gap_s, self.head, self.silent = gap_s, head, silent
         self.connections = 0  # requests taken: one per attempt of the terminal
         self._server = socket.create_server(("127.0.0.1", 0))
+        self._tls: ssl.SSLContext | None = None  # HTTPS, with this certificate
+        if certfile:
+            self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self._tls.load_cert_chain(certfile, keyfile)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self.url = f"http://127.0.0.1:{self._server.getsockname()[1]}"
+        self.url = f"{'https' if certfile else 'http'}://127.0.0.1:{self._server.getsockname()[1]}"
 
     def __enter__(self) -> "Trickle":
         self._server.settimeout(0.2)
@@ -59,9 +66,15 @@ class Trickle:
             self._threads.append(thread)
 
     def _answer(self, conn: socket.socket) -> None:
+        try:
+            conn.settimeout(1.0)
+            if self._tls is not None:
+                conn = self._tls.wrap_socket(conn, server_side=True)
+        except OSError:
+            conn.close()
+            return
         with conn:
             try:
-                conn.settimeout(1.0)
                 conn.recv(65536)  # the request (its head at least); what it asks does not matter
                 if not self.silent:
                     conn.sendall(b"HTTP/1.1 200 OK\r\nX-Trickle: " if self.head else HEAD)

@@ -18,6 +18,7 @@ from common.backend_errors import OfflineError
 from kiosk.backend.answer_watch import AnswerWatch, _released
 from sandbox.bad_lines import Blackhole, Trickle, refused_url
 from tests.backend_helpers import client_for
+from tests.test_backend_contract import tls_files  # noqa: F401  (a certificate for 127.0.0.1)
 
 READ_S = 0.5  # read timeout here: the whole answer within max(1, 2 x 0.5) = 1 s
 LIMIT_S = 1.0
@@ -44,6 +45,19 @@ def test_an_answer_trickled_inside_each_read_timeout_ends_at_the_answer_deadline
             assert "无法连接" in error.message.render("zh_CN")
             error, took = timed(client.catalogue)  # the client lives on, and a fresh connection is watched too
             assert isinstance(error, OfflineError) and took < LIMIT_S + 1.0
+        finally:
+            client.close()
+
+
+def test_an_answer_trickled_over_tls_ends_at_the_deadline_too(tls_files):
+    """The socket under TLS is shut down as a plain one: the reader's SSL read ends, nothing else is raised."""
+    cert, key = tls_files
+    with Trickle(gap_s=0.2, certfile=str(cert), keyfile=str(key)) as line:
+        client = client_for(line.url, read_timeout_s=READ_S, retries=2, ca_bundle=str(cert))
+        try:
+            error, took = timed(client.catalogue)
+            assert isinstance(error, OfflineError) and "no whole answer" in error.detail, error
+            assert took < LIMIT_S + 1.0 and line.connections == 1
         finally:
             client.close()
 
