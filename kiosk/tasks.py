@@ -40,9 +40,9 @@ class SyncTaskRunner:
 class ThreadTaskRunner:
     """Runs tasks on a small pool; ``post`` carries each callback to the thread that owns the caller."""
 
-    def __init__(self, post: Callable[[Callable[[], None]], None], workers: int = 4) -> None:
+    def __init__(self, post: Callable[[Callable[[], None]], None], workers: int = 4, name: str = "task") -> None:
         self._post = post
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="task")
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
 
     def run(self, fn: Callable[[], Any], on_done: Done, on_error: Failed) -> None:
         def work() -> None:

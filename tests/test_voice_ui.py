@@ -130,6 +130,31 @@ def test_a_long_wait_is_said_once_when_its_band_appears(open_gui, qtbot, sandbox
     assert heard.said("still_working") == [said]  # once, not at each second
 
 
+def test_a_prompt_is_said_while_the_task_pool_waits_on_a_backend_that_does_not_answer(open_gui, qtbot):
+    """Each of the pool's workers held, as by backend calls waiting out their read timeout: the voice has a thread
+    of its own, so a screen is still said at once (it queued behind them, up to a read timeout late)."""
+    import threading
+
+    gui = open_gui("kiosk", voice={**ESPEAK, "enabled": True})
+    heard = Heard(gui)
+    held, started = threading.Event(), threading.Semaphore(0)
+    tasks = gui.services.tasks
+
+    def hang():
+        started.release()
+        held.wait(30)
+
+    for _ in range(8):  # more than the pool has workers
+        tasks.run(hang, lambda _r: None, lambda _e: None)
+    try:
+        assert started.acquire(timeout=5)
+        heard.from_now()
+        qtbot.mouseClick(gui.window.repeat_button, LEFT)
+        assert wait_said(qtbot, heard, "home")[0].startswith("最多跑一次")
+    finally:
+        held.set()
+
+
 def test_staff_try_the_volume_in_maintenance(open_gui, qtbot):
     gui = open_gui("maintenance", voice={**ESPEAK, "volume": 35})
     view = gui.window.view

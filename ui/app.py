@@ -126,6 +126,7 @@ class Gui:
         self.services: Services | None = None
         self.bridge: DeviceBridge | None = None
         self.dispatcher = Dispatcher()
+        self._voice_tasks = None  # the voice's own thread (_voice)
         self.started = self._closed = self._painted = False
         self._composer: threading.Thread | None = None
         self._composed_services: Services | None = None  # built by the composer, not yet taken by the GUI thread
@@ -204,12 +205,16 @@ class Gui:
             self._early_config = None
 
     def _voice(self):
-        """The kiosk's voice guidance (ui/voice.py); its engine is chosen the first time it speaks."""
+        """The kiosk's voice guidance (ui/voice.py); its engine is chosen the first time it speaks. It synthesizes on
+        a thread of its own: on the task pool, a prompt queued behind backend calls waiting out their read timeout
+        (the pool's four workers are soon held when the backend does not answer), and was said that much late."""
         if self.mode != "kiosk":
             return None
+        from kiosk.tasks import ThreadTaskRunner
         from ui.voice import VoiceGuide
 
-        return VoiceGuide(self.services.config.voice, self.services.tasks)
+        self._voice_tasks = ThreadTaskRunner(self.dispatcher.post, workers=1, name="voice")
+        return VoiceGuide(self.services.config.voice, self._voice_tasks)
 
     def _start(self) -> None:
         """Devices, queue sync and heartbeat start once the window has been painted: the home screen
@@ -305,6 +310,8 @@ class Gui:
         if hasattr(self.window.view, "close_customer_screen"):
             self.window.view.close_customer_screen()
         self.services.stop()  # joins device, sync and heartbeat threads; waits for running tasks
+        if self._voice_tasks is not None:
+            self._voice_tasks.shutdown()  # a prompt being synthesized ends within voice.timeout_s
         from ui import pinyin_keyboard  # imported by _build already
 
         pinyin_keyboard.uninstall()  # the next Gui installs its own
