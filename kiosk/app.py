@@ -27,6 +27,7 @@ from kiosk.config import DEVICE_KINDS, Config
 from kiosk.allocator import give_back_after_each_citizen
 from kiosk.audit import AuditTrail
 from kiosk.break_glass import BreakGlassPin, PinLockout
+from kiosk.catalogue import HeldCatalogue
 from kiosk.heartbeat import Heartbeat
 from kiosk.logging_setup import set_log_level
 from kiosk.submission import Submitter
@@ -89,13 +90,16 @@ class Services:
     submitter: Submitter
     audit: AuditTrail
     staff_sign_in: StaffSignIn  # the window's and maintenance's, one verifier cache
+    # the catalogue the backend last gave, offered while it is away (kiosk/catalogue.py): the kiosk's sessions' and
+    # the window's desks'
+    held_catalogue: HeldCatalogue = field(default_factory=HeldCatalogue)
     _network_started: bool = field(default=False, init=False, repr=False)
 
     def new_citizen_session(self) -> CitizenSession:
         session = CitizenSession(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,
                                  tasks=self.tasks, terminal_id=self.config.terminal.id, masker=self.masker,
                                  document_printer=self.devices.document_printer,
-                                 document_camera=self.devices.document_camera)
+                                 document_camera=self.devices.document_camera, held_catalogue=self.held_catalogue)
         give_back_after_each_citizen(session, self.tasks)  # what the citizen's pages and frames freed (kiosk/allocator.py)
         return session
 
@@ -109,7 +113,8 @@ class Services:
                          consent_on_screen=self.config.terminal.customer_screen == "on",
                          window_number=self.config.terminal.window_number,
                          queue_categories=categories_served(self.config.terminal.queue_categories),
-                         document_camera=camera if (camera := self.devices.document_camera).installed else None)
+                         document_camera=camera if (camera := self.devices.document_camera).installed else None,
+                         held_catalogue=self.held_catalogue)
 
     def new_maintenance(self) -> MaintenanceAccess:
         terminal = self.config.terminal

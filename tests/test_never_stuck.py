@@ -37,6 +37,7 @@ from devices.receipt.virtual import render
 from devices.health import DeviceState
 from devices.idcard.samples import sample_identity
 from kiosk.app import Services, build_services
+from kiosk.catalogue import HeldCatalogue
 from kiosk.config import load_config
 from kiosk.materials import Provided
 from kiosk.tasks import SyncTaskRunner
@@ -266,6 +267,9 @@ def test_identify_by_app_code(hall, fault):
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_choose(hall, fault):
+    hall.services.held_catalogue = HeldCatalogue()  # nothing held: a terminal started while the backend is away
+    with hall.sandbox.store.tx() as db:
+        db.execute("DELETE FROM drafts")  # a saved application found at identification would fetch the catalogue
     session = hall.session()
     identify(session)
     hall.fault(fault)
@@ -277,6 +281,17 @@ def test_choose(hall, fault):
         hall.clear()
         session.continue_to_services()
         shows(session, Step.CHOOSE_SERVICE, None)
+    session.choose_service("SB-003")
+    shows(session, Step.GUIDE, None)
+    ends_cleanly(session)
+    if READ[fault] is None:
+        return
+    session = hall.session()  # the next citizen, the backend away again: the list it last gave, said as such
+    identify(session)
+    hall.fault(fault)
+    session.continue_to_services()
+    assert session.step is Step.CHOOSE_SERVICE and not session.busy and not session.notice.error
+    assert session.notice.message.render("en").startswith("The service system is away: services as of ")
     session.choose_service("SB-003")
     shows(session, Step.GUIDE, None)
     ends_cleanly(session)

@@ -26,6 +26,7 @@ from devices.health import DeviceState
 from devices.receipt.base import PrintResult, ReceiptPrinter
 from kiosk.backend.client import BackendClient
 from kiosk.backend.declarations import refused_attachment
+from kiosk.catalogue import HeldCatalogue
 from common.backend_errors import (BackendError, CompanyNotFoundError, OfflineError, RejectedError, ServerError,
                                    outcome_unknown)
 from common.domain import (Application, ApplyAs, Attachment, CardType, CaseRefusal, Company, Consent,
@@ -183,8 +184,9 @@ def user_message(exc: BaseException) -> Text:
 class CitizenSession(SessionTicket, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  terminal_id: str, masker: Masker, document_printer: DocumentPrinter | None = None,
-                 document_camera: DocumentCamera | None = None) -> None:
+                 document_camera: DocumentCamera | None = None, held_catalogue: HeldCatalogue | None = None) -> None:
         self._backend = backend
+        self._held_catalogue = held_catalogue or HeldCatalogue()  # the terminal's, shared by its sessions
         self.document_camera = document_camera
         self._submitter = submitter
         self._document_printer = document_printer
@@ -880,13 +882,20 @@ class CitizenSession(SessionTicket, RatingTaps):
             return
         self.busy = True
         self._changed()
-        self._background(self._load_catalogue, self._catalogue_loaded, self._catalogue_failed)
+        self._background(self._load_offered, self._catalogue_loaded, self._catalogue_failed)
 
     def _load_catalogue(self) -> tuple[list[ServiceItem], ServiceIndex | None]:
         """On the task runner: the catalogue and its search index (built once per catalogue, ~0.2 s).
 
         Every service: who may apply for it (the person, their company, an agent) is asked after its guide."""
-        items = list(self._backend.catalogue())
+        items, index, _held_since = self._load_offered()
+        return items, index
+
+    def _load_offered(self) -> tuple[list[ServiceItem], ServiceIndex | None, dt.datetime | None]:
+        """``_load_catalogue``, and since when the catalogue offered is held (None: the backend's now): with the
+        backend away, the one it last gave this terminal (kiosk/catalogue.py)."""
+        fetched = self._held_catalogue.fetch(self._backend)
+        items = fetched.items
         index = self._service_index
         if index is None or index.items != tuple(items):
             try:
@@ -894,13 +903,18 @@ class CitizenSession(SessionTicket, RatingTaps):
             except Exception:  # search is a help, not a must: the list still shows every service
                 log.exception("session: building the service index failed")
                 index = None
-        return items, index
+        return items, index, fetched.held_since
 
-    def _catalogue_loaded(self, loaded: tuple[list[ServiceItem], ServiceIndex | None]) -> None:
+    def _catalogue_loaded(self, loaded: tuple[list[ServiceItem], ServiceIndex | None, dt.datetime | None]) -> None:
         self.busy = False
-        self.catalogue, self._service_index = loaded
+        self.catalogue, self._service_index, held_since = loaded
         self.service_query, self.service_category = "", None
         self._advance(Step.CHOOSE_SERVICE)
+        if held_since is not None:  # the backend away: its last list, and what still works
+            self._go(Step.CHOOSE_SERVICE, Notice(text(
+                "The service system is away: services as of {time}. You can still apply.",
+                time=held_since.strftime("%H:%M" if held_since.date() == dt.date.today() else "%Y-%m-%d %H:%M")),
+                error=False))
 
     def _catalogue_failed(self, exc: BaseException) -> None:
         self.busy = False

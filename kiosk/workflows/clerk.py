@@ -18,6 +18,7 @@ from devices.docprinter.base import DocumentPrinter
 from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import AuditTrail, push as push_audit
 from kiosk.backend.client import BackendClient
+from kiosk.catalogue import HeldCatalogue
 from common.backend_errors import BackendError, OfflineError, RejectedError, ServerError
 from common.domain import Application, Evaluation, EvaluationKey, Identity, MaterialRequirement, ServiceItem
 from common.i18n import language, text
@@ -82,8 +83,10 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
                  document_printer: DocumentPrinter | None = None, hall: str = "", signs_at_window: bool = False,
                  window_number: int = 0, document_camera: DocumentCamera | None = None,
                  consent_on_screen: bool = False,
-                 queue_categories: tuple[str, ...] = (), hall_id: str = "") -> None:
+                 queue_categories: tuple[str, ...] = (), hall_id: str = "",
+                 held_catalogue: HeldCatalogue | None = None) -> None:
         self._backend, self._submitter, self._printer = backend, submitter, printer
+        self._held_catalogue = held_catalogue or HeldCatalogue()  # the backend away: its last list (kiosk/catalogue.py)
         self._tasks, self._audit, self._terminal_id, self._masker = tasks, audit, terminal_id, masker
         self._staff_sign_in = staff_sign_in  # online, or offline by the cached verifier (shared with maintenance)
         self._observers: list[Callable[["ClerkDesk"], None]] = []
@@ -140,7 +143,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         def work() -> tuple[dict[str, Any], list[ServiceItem]]:
             session = self._staff_sign_in.sign_in(staff_id, password, role="clerk")
             try:
-                catalogue = self._backend.catalogue()
+                catalogue = self._held_catalogue.fetch(self._backend).items
             except BackendError:
                 catalogue = []
             return session, catalogue
@@ -204,14 +207,14 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         """The catalogue asked again for each applicant, on the task runner: a clerk signed in all day otherwise
         chose from the morning's, and every matter of a service the hall changed since met it only at Accept
         (followed then: clerk_form.py). Not answered, the one held stays."""
-        backend = self._backend
+        backend, held = self._backend, self._held_catalogue
 
         def fetched(found: list[ServiceItem]) -> None:
             if found and self.staff is not None:
                 self.catalogue = found
                 self._changed()
 
-        self._tasks.run(lambda: list(backend.catalogue()), fetched,
+        self._tasks.run(lambda: held.fetch(backend).items, fetched,
                         lambda exc: log.info("desk: the catalogue not asked again (%s)", type(exc).__name__))
 
     def choose_service(self, code: str) -> None:

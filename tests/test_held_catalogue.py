@@ -1,0 +1,90 @@
+"""Applying while the service system is away (kiosk/catalogue.py): the home screen says a citizen can, and now the
+list of services is the one the backend last gave the terminal, said as such; the case goes to the outbox under a
+provisional number and arrives once the backend is back. The window signs in with it too. Against the sandbox over
+HTTP, no Qt."""
+
+import pytest
+
+from common.backend_errors import AuthError, ServerError
+from common.signing import Signer
+from devices.idcard.samples import sample_identity
+from kiosk.catalogue import HeldCatalogue
+from kiosk.workflows.citizen import Step
+from tests.backend_helpers import client_for
+from tests.citizen_steps import identify, provide_materials
+
+AWAY = "The service system is away: services as of {time}. You can still apply."
+
+
+def test_the_catalogue_held_is_offered_only_when_the_backend_is_away_or_answers_badly(sandbox):
+    held, client = HeldCatalogue(), client_for(sandbox.url)
+    sandbox.faults.set("down")
+    with pytest.raises(ServerError):  # nothing held yet: the backend's error, as before
+        held.fetch(client)
+    sandbox.faults.clear()
+    fresh = held.fetch(client)
+    assert fresh.held_since is None and len(fresh.items) == 15 and held.held
+    for fault in ("down", "error", "forge", "drop"):
+        sandbox.faults.set(fault)
+        offered = held.fetch(client)
+        assert offered.items == fresh.items and offered.held_since is not None, fault
+        sandbox.faults.clear()
+    stranger = client_for(sandbox.url, signer=Signer("T-TEST", b"k" * 32))  # signed with a key the backend refuses
+    with pytest.raises(AuthError):  # the terminal itself refused is no outage: nothing held offered
+        held.fetch(stranger)
+
+
+def test_a_citizen_applies_while_the_backend_is_away_from_the_list_it_last_gave(services, sandbox):
+    first = services.new_citizen_session()
+    identify(first)
+    first.continue_to_services()  # the backend's catalogue, held by the terminal
+    assert first.step is Step.CHOOSE_SERVICE and first.notice is None
+    first.finish()
+
+    sandbox.faults.set("down")
+    session = services.new_citizen_session()
+    identify(session)
+    session.continue_to_services()
+    assert session.step is Step.CHOOSE_SERVICE and not session.notice.error
+    said = session.notice.message.render("en")
+    assert said.startswith(AWAY.split("{time}")[0]) and said.endswith(AWAY.split("{time}")[1])
+    assert "仍可申请" in session.notice.message.render("zh_CN")
+    session.choose_service("SB-003")
+    session.start_application()
+    if session.step is Step.WHO:
+        from common.domain import ApplyAs
+        session.choose_applicant(ApplyAs.MYSELF)
+    provide_materials(session)  # its licences cannot be fetched: the ID card scanned on paper
+    session.confirm()
+    assert session.step is Step.DONE and session.receipt.provisional, session.notice
+    number = session.receipt.case_number
+    sandbox.faults.clear()
+    for item in services.queue.outbox.items(("pending",)):  # the sync worker's next pass
+        services.queue.sync.deliver_now(item.id)
+    with sandbox.store.tx() as db:
+        (case,) = db.execute("SELECT service_code FROM cases WHERE provisional_number = ?", (number,)).fetchall()
+    assert case["service_code"] == "SB-003"
+    session.finish()
+
+
+def test_with_nothing_held_the_citizen_is_told_the_service_system_is_away(services, sandbox):
+    sandbox.faults.set("down")
+    session = services.new_citizen_session()
+    identify(session)
+    session.continue_to_services()
+    assert session.step is Step.IDENTIFIED and session.notice.error
+    assert session.notice.message.render("en") == "The service system had a problem. Please try again in a moment."
+
+
+def test_a_clerk_signing_in_while_the_backend_is_away_has_the_list_it_last_gave(services, sandbox):
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")  # online: the verifier and the catalogue held
+    held = [s.code for s in desk.catalogue]
+    desk.sign_out()
+    sandbox.faults.set("down")
+    again = services.new_clerk_desk()
+    again.sign_in("XH0001", "demo-XH0001")  # offline, by the verifier held
+    assert again.staff is not None and [s.code for s in again.catalogue] == held and held
+    again.card_read(sample_identity("resident"))  # the catalogue asked again: the one held stays
+    assert [s.code for s in again.catalogue] == held
+    again.next_applicant()
