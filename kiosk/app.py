@@ -27,7 +27,7 @@ from kiosk.config import DEVICE_KINDS, Config
 from kiosk.allocator import give_back_after_each_citizen
 from kiosk.audit import AuditTrail
 from kiosk.break_glass import BreakGlassPin, PinLockout
-from kiosk.catalogue import HeldCatalogue
+from kiosk.catalogue import FILE_NAME as CATALOGUE_FILE, HeldCatalogue, file_key as catalogue_file_key
 from kiosk.heartbeat import Heartbeat
 from kiosk.logging_setup import set_log_level
 from kiosk.submission import Submitter
@@ -183,7 +183,9 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
                     staff_sign_in=StaffSignIn(backend, offline_for_s=config.terminal.offline_sign_in_s,
                                               kept=VerifierFile(config.data_dir / "staff" / "verifiers.sealed",
                                                                 queue.outbox.sealer)),
-                    submitter=Submitter(queue, backend, config.queue.deliver_wait_s))
+                    submitter=Submitter(queue, backend, config.queue.deliver_wait_s),
+                    held_catalogue=HeldCatalogue(path=config.data_dir / CATALOGUE_FILE,
+                                                 key=catalogue_file_key(backend.audit_key)))
 
 
 def apply_remote_config(config: Config, backend: BackendClient, queue: Queue) -> None:

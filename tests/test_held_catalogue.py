@@ -3,12 +3,14 @@ list of services is the one the backend last gave the terminal, said as such; th
 provisional number and arrives once the backend is back. The window signs in with it too. Against the sandbox over
 HTTP, no Qt."""
 
+import json
+
 import pytest
 
 from common.backend_errors import AuthError, ServerError
 from common.signing import Signer
 from devices.idcard.samples import sample_identity
-from kiosk.catalogue import HeldCatalogue
+from kiosk.catalogue import FILE_NAME, HeldCatalogue, file_key
 from kiosk.workflows.citizen import Step
 from tests.backend_helpers import client_for
 from tests.citizen_steps import identify, provide_materials
@@ -88,3 +90,27 @@ def test_a_clerk_signing_in_while_the_backend_is_away_has_the_list_it_last_gave(
     again.card_read(sample_identity("resident"))  # the catalogue asked again: the one held stays
     assert [s.code for s in again.catalogue] == held
     again.next_applicant()
+
+
+def test_the_catalogue_kept_on_disk_is_offered_after_a_restart_during_an_outage(sandbox, tmp_path):
+    client, key = client_for(sandbox.url), file_key(b"k" * 32)
+    path = tmp_path / FILE_NAME
+    first = HeldCatalogue(path=path, key=key).fetch(client)
+    assert path.exists() and path.stat().st_mode & 0o777 == 0o600  # as every file of the terminal
+    sandbox.faults.set("down")
+    restarted = HeldCatalogue(path=path, key=key)  # the terminal started again while the backend is away
+    offered = restarted.fetch(client)
+    assert offered.items == first.items and offered.held_since is not None  # every field as the backend gave it
+    with pytest.raises(ServerError):  # sealed with another terminal's key: not offered
+        HeldCatalogue(path=path, key=file_key(b"x" * 32)).fetch(client)
+    kept = json.loads(path.read_bytes())
+    body = json.loads(kept["body"])
+    body["items"][0]["name_zh"] = "伪造的事项"
+    kept["body"] = json.dumps(body, ensure_ascii=False)
+    path.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ServerError):  # edited on the disk: not offered
+        HeldCatalogue(path=path, key=key).fetch(client)
+    for damaged in (b"", b"{", b'{"mac": 1, "body": 2}', b"\xff\xfe"):
+        path.write_bytes(damaged)
+        with pytest.raises(ServerError):  # unreadable: not offered, nothing else happens
+            HeldCatalogue(path=path, key=key).fetch(client)
