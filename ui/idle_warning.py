@@ -33,17 +33,37 @@ def session_ends(seconds: int) -> Text:
                        "No touch for a while. The session will end in {s} seconds.", seconds, s=seconds)
 
 
-def band_size(band: QWidget) -> tuple[int, int]:
-    """A band across its parent's width, as tall as its words need at that width (a wrapping label's size hint
-    alone assumes a narrower band, and the band came out twice as tall in English as in Chinese)."""
-    width = band.parentWidget().width()
-    layout = band.layout()
-    if layout is not None and layout.hasHeightForWidth():
-        return width, layout.totalHeightForWidth(width)
-    return width, band.sizeHint().height()
+class TopBand(QFrame):
+    """A band across the top of its parent (over the screen's title, never its buttons): shown with :meth:`appear`,
+    following the parent's width only while shown (a filter sees every event of the view, each a call into Python:
+    during start-up alone, thousands), and as tall as its words need at that width (a wrapping label's size hint
+    alone assumes a narrower band: it came out twice as tall in English as in Chinese). The idle warning's and
+    ui/wait_band.py's."""
+
+    def appear(self) -> None:
+        self.parentWidget().installEventFilter(self)
+        self._place()
+        self.show()
+        self.raise_()
+
+    def disappear(self) -> None:
+        self.parentWidget().removeEventFilter(self)
+        self.hide()
+
+    def _place(self) -> None:
+        width = self.parentWidget().width()
+        layout = self.layout()
+        height = layout.totalHeightForWidth(width) if layout is not None and layout.hasHeightForWidth() \
+            else self.sizeHint().height()
+        self.setGeometry(0, 0, width, height)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._place()
+        return False
 
 
-class IdleWarning(QFrame):
+class IdleWarning(TopBand):
     """Counts ``seconds`` down, one per ``second_ms`` (tests shorten the second); ``expired`` at 0.
     ``says`` words the countdown, ``button_text`` (a msgid) names the button that ends it."""
 
@@ -80,19 +100,13 @@ class IdleWarning(QFrame):
     def start(self, seconds: int) -> None:
         self.remaining = max(1, int(seconds))
         self.retranslate()
-        # follows the view's width while shown; only then: a filter sees every event of the view, each a call
-        # into Python (during start-up alone, thousands)
-        self.parentWidget().installEventFilter(self)
-        self._place()
-        self.show()
-        self.raise_()
+        self.appear()
         self.tick.start(self.second_ms)
         self.started.emit(self.remaining)
 
     def stop(self) -> None:
         self.tick.stop()
-        self.parentWidget().removeEventFilter(self)
-        self.hide()
+        self.disappear()
 
     def retranslate(self) -> None:
         self.message.setText(str(self._says(self.remaining)))
@@ -109,11 +123,3 @@ class IdleWarning(QFrame):
             return
         self.stop()
         self.expired.emit()
-
-    def _place(self) -> None:
-        self.setGeometry(0, 0, *band_size(self))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
-            self._place()
-        return False

@@ -11,11 +11,11 @@ once, when it appears (ui/main_window.py). The clerk's window shows the same ban
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from common.i18n import Text, plural_text
-from ui.idle_warning import band_size
+from ui.idle_warning import TopBand
 from ui.widgets import label
 
 AFTER_S = 3  # a wait shorter than this is said by the button alone
@@ -26,7 +26,7 @@ def still_working(seconds: int) -> Text:
                        "Still working on it. Please wait… ({s} seconds so far)", seconds, s=seconds)
 
 
-class WaitBand(QFrame):
+class WaitBand(TopBand):
     """``follow(busy)`` on each change of the session; one tick per ``second_ms`` (tests shorten the second)."""
 
     shown = Signal()  # the band has just appeared (voice guidance says it once)
@@ -56,8 +56,7 @@ class WaitBand(QFrame):
             self.tick.start(self.second_ms)
         elif not busy and self.waiting:
             self.tick.stop()
-            self.parentWidget().removeEventFilter(self)
-            self.hide()
+            self.disappear()
 
     def retranslate(self) -> None:
         if self.isVisible():
@@ -70,18 +69,7 @@ class WaitBand(QFrame):
             return
         self.message.setText(str(still_working(self.waited)))
         if self.isHidden():
-            self.parentWidget().installEventFilter(self)  # follows the view's width while shown, only then
-            self._place()
-            self.show()
-            self.raise_()
+            self.appear()
             self.shown.emit()
         if self._under is not None and self._under.isVisible():
             self.stackUnder(self._under)
-
-    def _place(self) -> None:
-        self.setGeometry(0, 0, *band_size(self))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
-            self._place()
-        return False
