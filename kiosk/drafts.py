@@ -191,15 +191,26 @@ def from_case(body: dict[str, Any], files: list[Attachment]) -> ToSave | None:
     return ToSave(draft, pages)
 
 
-def kept_when_refused(outbox: Outbox) -> Callable[[OutboxItem, Payload, RejectedError], None]:
+def kept_when_refused(outbox: Outbox, backend: BackendClient | None = None
+                      ) -> Callable[[OutboxItem, Payload, RejectedError], None]:
     """For the sync worker (``on_refused``): a case the backend refused on arrival, with no one at the terminal to
     hear it, is kept as the applicant's saved application, queued after it (``draft_save``): at their next visit,
     at any terminal, they continue it and put right what was refused (an agent's principal typed again) rather than
-    provide everything again. The dead letter stays for staff."""
+    provide everything again. The dead letter stays for staff.
+
+    A case refused for a material its service no longer lists (made from the catalogue held while the backend was
+    away, kiosk/catalogue.py, and changed meanwhile) would have its draft refused the same way, and nothing would be
+    kept: the service is fetched (on the worker's thread, the backend having just answered) and the draft keeps
+    what it still lists (``listed_only``). Not fetched, the draft is queued as it is."""
     def keep_refused(item: OutboxItem, payload: Payload, exc: RejectedError) -> None:
         draft = from_case(payload.body, payload.attachments)
         if draft is None or not isinstance(draft.body["id_number"], str):
             return
+        if exc.code == "unknown_material" and backend is not None:
+            try:
+                draft = listed_only(draft, backend.service(str(draft.body["service_code"])))
+            except (OfflineError, ServerError, AuthError, RejectedError) as fetch:
+                log.info("drafts: the service not fetched for the refused case's draft (%s)", type(fetch).__name__)
         outbox.enqueue(DRAFT_SAVE.queued(draft.body), uuid.uuid4().hex, draft.body["id_number"], None, draft.pages)
         log.info("drafts: case %s refused on arrival (%s): kept as a saved application", item.provisional_number,
                  exc.code or exc.status)

@@ -114,3 +114,48 @@ def test_the_catalogue_kept_on_disk_is_offered_after_a_restart_during_an_outage(
         path.write_bytes(damaged)
         with pytest.raises(ServerError):  # unreadable: not offered, nothing else happens
             HeldCatalogue(path=path, key=key).fetch(client)
+
+
+def test_a_case_made_offline_for_a_service_changed_meanwhile_is_kept_as_a_draft_with_what_still_stands(
+        services, sandbox):
+    """Applied from the held list while the backend was away; the hall dropped one of the service's materials
+    meanwhile. The case is refused on arrival (422 unknown_material) and kept as the applicant's draft: saved with
+    what the service still lists, not refused in turn."""
+    from tests.test_materials_changed import change_materials
+    from tests.test_materials_session import scan
+
+    first = services.new_citizen_session()
+    identify(first)
+    first.continue_to_services()  # the catalogue held
+    first.finish()
+    sandbox.faults.set("down")
+    session = services.new_citizen_session()
+    identify(session)
+    session.continue_to_services()
+    session.choose_service("GJJ-004")
+    session.start_application()
+    from tests.citizen_steps import FORMS, fill_form
+    fill_form(session, FORMS["GJJ-004"])
+    if session.step is Step.LICENCE_CONSENT:
+        session.decline_licences()
+    for code in ("M1", "M2", "M3", "M4"):
+        scan(session, code, session.checklist[code].requirement.pages)
+    session.materials_done()
+    if session.step is Step.SIGNATURE:
+        from tests.citizen_steps import signature_png
+        session.sign(signature_png())
+    session.confirm()
+    assert session.step is Step.DONE and session.receipt.provisional, session.notice
+    session.finish()
+    change_materials(sandbox, "GJJ-004", drop="M3")  # the hall's change, made while the terminal was cut off
+    sandbox.faults.clear()
+    import time
+
+    deadline = time.monotonic() + 20
+    while services.queue.outbox.items(("pending",)) and time.monotonic() < deadline:
+        services.queue.sync.run_once()  # the sync worker's passes, nobody waiting: the case, then the draft behind it
+        time.sleep(0.2)
+    (saved,) = services.backend.drafts("330106199003071236")
+    assert saved["service_code"] == "GJJ-004" and "M3" not in saved["materials_done"]
+    assert {a["material_code"] for a in saved["attachments"]} == {"M1", "M2", "M4"}
+    assert not services.queue.outbox.items(("pending",))
