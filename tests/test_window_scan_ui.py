@@ -110,3 +110,27 @@ def test_the_scanning_row_fits_1280x800_in_large_english_beside_a_hand_over(gui,
         assert widget.isVisible()
         placed = QRect(widget.mapTo(gui.window, QPoint(0, 0)), widget.size())
         assert gui.window.rect().contains(placed), (widget, placed)
+
+
+def test_a_scan_is_taken_while_every_worker_waits_on_the_backend(gui, qtbot):
+    """The task pool's workers all held, as by backend calls waiting out their read timeout (the lookups a card
+    starts, the queue's count): the capture has a worker of its own and is not queued behind them."""
+    import threading
+
+    view, screen = _checking(gui, qtbot)
+    held, started = threading.Event(), threading.Semaphore(0)
+
+    def hang():
+        started.release()
+        held.wait(30)
+
+    for _ in range(8):  # more than the pool has workers
+        gui.services.tasks.run(hang, lambda _r: None, lambda _e: None)
+    try:
+        assert started.acquire(timeout=5)
+        screen.materials.setCurrentRow(1)
+        qtbot.mouseClick(screen.scan.scan, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not view.desk.busy, timeout=8000)  # the camera's own time, not the pool's
+        assert view.desk.scanned(screen.materials.item(1).data(Qt.ItemDataRole.UserRole)) is not None
+    finally:
+        held.set()

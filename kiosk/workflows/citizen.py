@@ -184,8 +184,10 @@ def user_message(exc: BaseException) -> Text:
 class CitizenSession(SessionTicket, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  terminal_id: str, masker: Masker, document_printer: DocumentPrinter | None = None,
-                 document_camera: DocumentCamera | None = None, held_catalogue: HeldCatalogue | None = None) -> None:
+                 document_camera: DocumentCamera | None = None, held_catalogue: HeldCatalogue | None = None,
+                 device_tasks: TaskRunner | None = None) -> None:
         self._backend = backend
+        self._device_tasks = device_tasks or tasks  # the camera's captures, never behind backend calls
         self._held_catalogue = held_catalogue or HeldCatalogue()  # the terminal's, shared by its sessions
         self.document_camera = document_camera
         self._submitter = submitter
@@ -294,7 +296,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             observer(self)
 
     def _background(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
-                    on_error: Callable[[BaseException], None]) -> None:
+                    on_error: Callable[[BaseException], None], runner: TaskRunner | None = None) -> None:
         generation = self._generation
 
         def done(result: Any) -> None:
@@ -307,7 +309,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             else:
                 log.info("session: dropped a late failure: %s", exc)
 
-        self._tasks.run(fn, done, failed)
+        (runner or self._tasks).run(fn, done, failed)
 
     # -- citizen actions and device events ---------------------------------
 
@@ -1309,7 +1311,8 @@ class CitizenSession(SessionTicket, RatingTaps):
         camera = self.document_camera
         self.busy = True
         self._changed()
-        self._background(lambda: camera.capture(), self.page_captured, self._capture_failed)
+        self._background(lambda: camera.capture(), self.page_captured, self._capture_failed,
+                         self._device_tasks)
 
     def page_captured(self, page: CapturedPage) -> None:
         """A page from the camera (tapped or auto-captured): kept unless the camera advises a retake."""
@@ -1342,7 +1345,8 @@ class CitizenSession(SessionTicket, RatingTaps):
         camera = self.document_camera
         self.busy = True
         self._changed()
-        self._background(lambda: camera.capture_card(), self._card_side_taken, self._capture_failed)
+        self._background(lambda: camera.capture_card(), self._card_side_taken, self._capture_failed,
+                         self._device_tasks)
 
     def _card_side_taken(self, side: Any) -> None:
         self.busy = False
@@ -1357,7 +1361,8 @@ class CitizenSession(SessionTicket, RatingTaps):
         assert camera is not None
         self.busy = True
         self._changed()
-        self._background(lambda: camera.id_card_copy(front, side), self.page_captured, self._capture_failed)
+        self._background(lambda: camera.id_card_copy(front, side), self.page_captured, self._capture_failed,
+                         self._device_tasks)
 
     def _capture_failed(self, exc: BaseException) -> None:
         self.busy = False

@@ -100,9 +100,9 @@ class DeskScan:
         assert camera is not None
         self.scanning, self.busy, self.notice = code, True, None
         self._changed()
-        self._tasks.run(lambda: camera.capture(),
-                        lambda page: self._page_scanned(page, checklist, service, code, retake),
-                        lambda exc: self._scan_failed(exc, checklist, code))
+        self._device_tasks.run(lambda: camera.capture(),  # its own worker: never behind backend calls
+                               lambda page: self._page_scanned(page, checklist, service, code, retake),
+                               lambda exc: self._scan_failed(exc, checklist, code))
 
     def _page_scanned(self: "ClerkDesk", page: CapturedPage, checklist: Checklist, service: object, code: str,
                       retake: bool) -> None:
