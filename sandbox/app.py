@@ -6,12 +6,12 @@ Bad input gets a 4xx with a structured error (code, Chinese, English), never a 5
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -54,6 +54,9 @@ PLATFORM_OUTCOMES = {"paid": OrderStatus.PAID, "expire": OrderStatus.EXPIRED, "c
 class FaultIn(BaseModel):
     fault: str
     on: bool = True
+    # ``trickle``'s pace: between the answer's bytes, and for how long at most (then the rest at once)
+    trickle_gap_s: Optional[float] = Field(default=None, ge=0.001, le=60, allow_inf_nan=False)
+    trickle_for_s: Optional[float] = Field(default=None, ge=0, le=3600, allow_inf_nan=False)
 
 
 class CatalogueChangeIn(BaseModel):
@@ -101,6 +104,10 @@ def create_app(store: Store, faults: FaultSwitches | None = None,
             app.state.faults.clear()
         elif body.fault in FAULTS:
             app.state.faults.set(body.fault, body.on)
+            if body.trickle_gap_s is not None:
+                app.state.faults.trickle_gap_s = body.trickle_gap_s
+            if body.trickle_for_s is not None:
+                app.state.faults.trickle_for_s = body.trickle_for_s
         else:
             raise ApiError(400, "unknown_fault", "未知故障", f"Unknown fault; known: {', '.join(FAULTS)}, clear")
         return {"active": sorted(app.state.faults.active())}

@@ -7,7 +7,9 @@ signed as the backend's own): ``down`` answers 503 with Retry-After, ``error`` a
 The line misbehaving (:class:`FaultMiddleware`, outside the signing): ``drop`` cuts the
 connection without reading the request (mid-upload for a large one), ``lose_reply`` lets the
 backend do the work and then cuts the connection before the answer arrives (the terminal cannot
-know it succeeded), ``unsigned`` passes the backend's answers on without their signature, and
+know it succeeded), ``trickle`` lets it do the work and sends the answer's body a byte every
+``trickle_gap_s`` (a proxy stuck mid-answer), ``unsigned`` passes the backend's answers on
+without their signature, and
 ``forge`` answers every request itself, never reaching the backend, with a made-up success
 (``201`` and a case number for a submission) under a signature made without the key.
 Health checks are affected too, as a real outage would be.
@@ -26,12 +28,14 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 
-FAULTS = ("down", "error", "slow", "drop", "lose_reply", "unsigned", "forge")
+FAULTS = ("down", "error", "slow", "drop", "lose_reply", "unsigned", "forge", "trickle")
 
 
 @dataclass
 class FaultSwitches:
     slow_s: float = 3.0
+    trickle_gap_s: float = 0.5   # ``trickle``: between the answer's bytes
+    trickle_for_s: float = 60.0  # and for this long at most; then the rest at once
     _on: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -128,12 +132,32 @@ class FaultMiddleware(_FaultLayer):
                     return await send(message)  # the headers go out, then the line is cut
                 raise LineCut("sandbox fault: reply lost after the work was done")
             return await self.app(scope, receive, swallow)
+        if "trickle" in active:
+            return await self.app(scope, receive, _dribbling(send, self.switches))
         if "drop" in active:
             await send({"type": "http.response.start", "status": 200,
                         "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")]})
             await send({"type": "http.response.body", "body": b'{"partial": ', "more_body": True})
             raise LineCut("sandbox fault: connection dropped mid-body")
         return await self.app(scope, receive, send)
+
+
+def _dribbling(send, switches: FaultSwitches):
+    """``send`` with each answer's body a byte at a time, ``trickle_gap_s`` apart: every byte comes inside any read
+    timeout, so only a deadline on the whole answer ends the terminal's wait (kiosk/backend/answer_watch.py)."""
+    async def dribble(message):
+        if message["type"] != "http.response.body":
+            return await send(message)
+        body, more = message.get("body", b""), message.get("more_body", False)
+        loop = asyncio.get_running_loop()
+        until = loop.time() + switches.trickle_for_s
+        for at in range(len(body)):
+            if loop.time() > until:
+                return await send({"type": "http.response.body", "body": body[at:], "more_body": more})
+            await send({"type": "http.response.body", "body": body[at:at + 1], "more_body": True})
+            await asyncio.sleep(switches.trickle_gap_s)
+        return await send({"type": "http.response.body", "body": b"", "more_body": more})
+    return dribble
 
 
 async def _forge(scope, receive, send) -> None:

@@ -114,3 +114,47 @@ def test_the_settings_in_effect_mark_what_the_backend_set_since_the_start_defaul
     assert shown["terminal.idle_warning_s"] == (f"{default_warning + 5:g}", True)
     assert shown["terminal.idle_timeout_s"][1] is True  # at its default again, yet listed: staff see it changed
     assert set(shown) == {"terminal.idle_warning_s", "terminal.idle_timeout_s"}
+
+
+def test_read_again_asks_the_backend_once_while_it_has_not_answered(qapp, tmp_path):
+    """A hall's terminals asked, the backend slow: each "Read again" tap held another worker of the pool (the
+    maintenance monkey, the backend trickling its answers); now a tap while asking only says it is asking."""
+    import threading
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from kiosk.tasks import ThreadTaskRunner
+    from ui.maintenance_diagnostics import DiagnosticsScreen
+
+    asked, answer = [], threading.Event()
+    posted = []
+
+    def hall_terminals():
+        asked.append(1)
+        answer.wait(10)
+        return []
+
+    tasks = ThreadTaskRunner(posted.append)
+    config = load_config(environ={}, overrides={"paths": {"data_dir": str(tmp_path)}})
+    screen = DiagnosticsScreen(lambda: BackendContact(URL, None, None, None), tmp_path / LOG_FILE, config, tasks,
+                               lambda: None,
+                               hall_terminals=hall_terminals)
+    screen.show()
+    try:
+        for _ in range(5):
+            QTest.mouseClick(screen.read_again, Qt.MouseButton.LeftButton)
+        time.sleep(0.3)
+        assert len(asked) == 1 and screen.hall_lines.text() == "正在询问后台……"
+        answer.set()
+        time.sleep(0.5)
+        for callback in list(posted):  # what the pool's workers hand back to the GUI thread
+            callback()
+        assert screen.hall_lines.text() == "本大厅没有已注册的终端。"
+        QTest.mouseClick(screen.read_again, Qt.MouseButton.LeftButton)  # answered: asked again
+        time.sleep(0.3)
+        assert len(asked) == 2
+    finally:
+        answer.set()
+        tasks.shutdown()
+        screen.deleteLater()

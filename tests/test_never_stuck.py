@@ -56,10 +56,10 @@ OFFLINE = "The service system cannot be reached right now."
 TROUBLE = "The service system had a problem. Please try again in a moment."
 # What a call meets under each fault (lose_reply cuts only the answer to a write: a read goes through).
 WRITE = {"down": TROUBLE, "error": TROUBLE, "slow": OFFLINE, "drop": OFFLINE, "lose_reply": OFFLINE,
-         "unsigned": TROUBLE, "forge": TROUBLE}
+         "unsigned": TROUBLE, "forge": TROUBLE, "trickle": OFFLINE}
 READ = dict(WRITE, lose_reply=None)
 # Faults under which the backend did the work but the terminal never heard of it.
-DONE_UNHEARD = ("slow", "lose_reply", "unsigned")
+DONE_UNHEARD = ("slow", "lose_reply", "unsigned", "trickle")
 
 PRINTED = "Your receipt has been printed. Please take it."
 SAVED_OFFLINE = ("The service system is offline. Your application is saved on this terminal and will be sent "

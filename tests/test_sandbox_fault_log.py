@@ -39,3 +39,25 @@ def test_a_request_still_slow_when_the_sandbox_stops_is_one_line_too():
     assert [r.getMessage() for r in records] == [
         "sandbox stopped while a request was still under way (its answer cancelled)"]
     assert records[0].exc_info is None and records[0].levelname == "WARNING"
+
+
+def test_trickle_sends_the_answer_a_byte_at_a_time_at_the_pace_asked_for(sandbox):
+    """The ``trickle`` fault's pace is set on the control route (the monkeys keep it within their wait); a pace
+    that is not a number of seconds in range is refused."""
+    import time
+
+    answer = requests.post(f"{sandbox.url}/control/faults", timeout=5,
+                           json={"fault": "trickle", "trickle_gap_s": 0.05, "trickle_for_s": 0.5})
+    assert answer.ok and answer.json()["active"] == ["trickle"]
+    started = time.monotonic()
+    with requests.get(f"{sandbox.url}/api/v1/health", timeout=5, stream=True) as health:
+        first = health.raw.read(1)
+        after_first = time.monotonic() - started
+        rest = health.raw.read()
+    took = time.monotonic() - started
+    assert after_first < 0.4 and 0.45 <= took < 3  # a byte at once, then a byte a gap for 0.5 s, the rest at once
+    assert (first + rest).startswith(b'{"status":"ok"')
+    for wrong in ({"trickle_gap_s": "NaN"}, {"trickle_gap_s": 0}, {"trickle_for_s": -1}, {"trickle_for_s": 1e9}):
+        refused = requests.post(f"{sandbox.url}/control/faults", timeout=5, json={"fault": "trickle", **wrong})
+        assert refused.status_code == 400, wrong
+    sandbox.faults.clear()

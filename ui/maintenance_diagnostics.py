@@ -41,6 +41,7 @@ class DiagnosticsScreen(Screen):
         self.compact()
         self._contact = contact  # Heartbeat.contact: read from memory, no network call
         self._hall_terminals = hall_terminals  # MaintenanceAccess.hall_terminals: a backend call, on the task pool
+        self._asking = False  # the hall's terminals asked and not answered yet: "Read again" does not ask twice
         self._log_file = log_file
         self._config = config
         self._config_in_effect = config_in_effect or (lambda: config)
@@ -88,7 +89,9 @@ class DiagnosticsScreen(Screen):
         if self._hall_terminals is not None:
             self.hall_heading.setText(_("This hall's terminals"))
             self._show_terminals(_NOT_READ)
-            self._tasks.run(self._hall_terminals, self._show_terminals, self._show_terminals)
+            if not self._asking:  # taps while the backend is slow would each hold a worker of the pool
+                self._asking = True
+                self._tasks.run(self._hall_terminals, self._terminals_answered, self._terminals_answered)
         self.log_heading.setText(_("Newest warnings and errors in {file}").format(file=self._log_file.name))
         self._show_log(self._entries)
         self._tasks.run(lambda: newest_log_entries(self._log_file), self._show_log,
@@ -111,6 +114,10 @@ class DiagnosticsScreen(Screen):
                                         kb=TAIL_BYTES // 1024).render())
         else:
             self.log_lines.setText("\n".join(entry.line() for entry in entries))
+
+    def _terminals_answered(self, found: list[HallTerminal] | None | BaseException) -> None:
+        self._asking = False
+        self._show_terminals(found)
 
     def _show_terminals(self, found: list[HallTerminal] | None | BaseException | object) -> None:
         """The list, or why there is none: not read yet, nobody signed in online, the backend's failure."""
