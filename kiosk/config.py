@@ -94,7 +94,8 @@ class BackendConfig:
     retry_delay_s: float = timeout("backend.retry_delay_s")
     max_retry_after_s: float = timeout("backend.max_retry_after_s")
     heartbeat_interval_s: float = timeout("backend.heartbeat_interval_s")
-    retries: int = option(2, minimum=0, maximum=10, remote=True, doc="bounded retries for safe calls, each started within the call's first read timeout")
+    retries: int = option(2, minimum=0, maximum=10, remote=True,
+                          doc="bounded retries for safe calls, each started within the call's first read timeout")
     ca_bundle: str = option("", doc="CA bundle for TLS; empty means the system store")
     signing_key_file: str = option("", doc="the terminal's HMAC key (raw or hex); empty: the sandbox demo key")
     signature_alg: str = option("HMAC-SHA256", choices=("HMAC-SHA256", "HMAC-SM3"))

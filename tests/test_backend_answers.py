@@ -169,7 +169,7 @@ def test_an_answer_over_the_size_limit_is_refused_while_reading(line):
     line.answer = Scripted(200, b'{"x": "' + b"a" * 200_000 + b'"}')
     response = requests.get(line.url + "/", stream=True, timeout=5)
     with pytest.raises(ServerError, match="over 100000"):
-        answers.read(response, 100_000, 5.0)
+        answers.read(response, 100_000)
 
 
 def test_every_failure_of_the_client_is_a_backend_error(line):

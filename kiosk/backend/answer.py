@@ -48,9 +48,10 @@ class Answer:
     body: bytes
 
 
-def read(response: requests.Response, max_bytes: int, deadline_s: float, clock: Callable[[], float] = time.monotonic
-         ) -> Answer:
-    """The whole body, or OfflineError / ServerError; the response is closed either way."""
+def read(response: requests.Response, max_bytes: int) -> Answer:
+    """The whole body, or OfflineError / ServerError; the response is closed either way. How long it may take is the
+    client's deadline on the whole answer (kiosk/backend/answer_watch.py): a check here, between the 64 KiB pieces
+    urllib3 waits to fill, came too late for an answer trickled a byte at a time."""
     import requests  # imported once the client made its session; not at the kiosk's start
 
     try:
@@ -61,14 +62,11 @@ def read(response: requests.Response, max_bytes: int, deadline_s: float, clock: 
         declared = response.headers.get("Content-Length", "")
         if declared.isascii() and declared.isdigit() and len(declared) < 20 and int(declared) > max_bytes:
             raise ServerError(detail=f"answer of {declared} bytes is over {max_bytes}", status=response.status_code)
-        deadline = clock() + deadline_s
         chunks, size = [], 0
         for chunk in response.iter_content(64 * 1024):
             size += len(chunk)
             if size > max_bytes:
                 raise ServerError(detail=f"answer is over {max_bytes} bytes", status=response.status_code)
-            if clock() > deadline:
-                raise OfflineError(detail=f"answer still arriving after {deadline_s:.0f} s")
             chunks.append(chunk)
         return Answer(response.status_code, response.headers, b"".join(chunks))
     except requests.exceptions.RequestException as exc:

@@ -11,9 +11,9 @@ not arrived within the limit, the connection's socket is shut down from another 
 once and the call fails like a cut line; :meth:`AnswerWatch.fired` says it was the deadline. One thread keeps every
 deadline of the process (:class:`_Deadlines`).
 
-The connection pool's classes are this module's (:class:`WatchedAdapter`, through a proxy too): a connection records which watch owns
-it when its answer is awaited (``getresponse``, on the calling thread) and forgets it when it goes back to the pool,
-so a late deadline never touches a connection another call has taken since.
+The connection pool's classes are this module's (:class:`WatchedAdapter`, through a proxy too): a connection records
+which watch owns it when its answer is awaited (``getresponse``, on the calling thread) and forgets it when it goes
+back to the pool, so a late deadline never touches a connection another call has taken since.
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ class _WatchedHTTPSConnectionPool(HTTPSConnectionPool):
         return super()._put_conn(conn)
 
 
-def watched_pool_classes() -> dict[str, type]:
+def _watched_pool_classes() -> dict[str, type]:
     """For a PoolManager's ``pool_classes_by_scheme``."""
     return {"http": _WatchedHTTPConnectionPool, "https": _WatchedHTTPSConnectionPool}
 
@@ -182,9 +182,9 @@ class WatchedAdapter(HTTPAdapter):
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = watched_pool_classes()
+        self.poolmanager.pool_classes_by_scheme = _watched_pool_classes()
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any):
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        manager.pool_classes_by_scheme = watched_pool_classes()
+        manager.pool_classes_by_scheme = _watched_pool_classes()
         return manager

@@ -645,7 +645,7 @@ class BackendClient:
             with watch:
                 response = session.request(method, url, data=data or None, headers=headers, timeout=self.timeout,
                                            verify=self._verify, stream=True, allow_redirects=False)
-                answer = answers.read(response, answers.MAX_ANSWER_BYTES, watch.limit_s)
+                answer = answers.read(response, answers.MAX_ANSWER_BYTES)
         except Exception as exc:
             if watch.fired:  # whatever the cut made the libraries say: the answer did not come in time
                 raise OfflineError(detail=f"no whole answer from {url} within {watch.limit_s:g} s") from None
