@@ -13,9 +13,11 @@ ahead of the session's own work (48 delayed the catalogue by 0.6 s); the bench t
 
 import pytest
 
+from entry.bench.monkey_common import TRICKLE_GAP_S
 from entry.bench.ui_monkey import Monkey
 
 STEPS = 150
+TRICKLE_SEED = 5  # switches a trickle on within STEPS (and the spans both ways, over the run)
 
 
 # Seeds 8 and 15 get past the form (the monkey now and then knows what a screen asks: Monkey.knows) to the
@@ -112,3 +114,18 @@ def test_the_monkey_who_knows_pays_a_fee_left_unpaid_from_my_applications(open_g
     assert monkey.tally.by_action.get("fee paid later") == 1 and "fee paid" not in monkey.tally.by_action
     assert [o["status"] for o in sandbox.store.payments.orders_of(unpaid)] == ["paid"]
     assert sandbox.store.case(unpaid)["fee_paid"] is True
+
+
+def test_a_monkey_whose_backend_answers_a_byte_at_a_time_breaks_nothing(open_gui, sandbox):
+    """``--trickle``: among the backend's upsets, answers sent a byte at a time (sandbox/faults.py), for a span that
+    ends inside the answer's deadline (slow, then whole) or past it (cut at the deadline: kiosk/backend/answer_watch.py).
+    The monkey's checks after every step hold, and no step waits on the GUI thread for the answer."""
+    gui = open_gui("kiosk", terminal={"idle_timeout_s": 60, "idle_warning_s": 20},
+                   devices={"id_reader": {"type": "sim", "pace": False}})
+    monkey = Monkey(gui, TRICKLE_SEED, wait_s=20.0, voice=False)
+    monkey.trickle = True
+    tally = monkey.run(STEPS)
+    assert tally.steps == STEPS and tally.sessions_ended > 0
+    trickled = [line for line in monkey.trail if "backend: trickle" in line]
+    assert trickled, "the seed switched no trickle on"
+    assert sandbox.faults.trickle_gap_s == TRICKLE_GAP_S

@@ -48,6 +48,10 @@ LIFTED_S = 0.5  # a card lifted stays off the reader at least this long
 # The sandbox's faults a monkey switches on (sandbox/faults.py): the backend down, erring or slow past the terminal's
 # read timeout, the line dropped, a reply lost after the work was done, answers unsigned or forged
 BACKEND_FAULTS = ("down", "error", "slow", "drop", "lose_reply", "unsigned", "forge")
+# ``--trickle`` adds the answer sent a byte at a time (a proxy stuck mid-answer), for one of these spans: one that
+# ends inside the answer's deadline (2 x the monkeys' 2 s read timeout: slow, then whole), one past it (cut)
+TRICKLE_SPANS_S = (1.5, 6.0)
+TRICKLE_GAP_S = 0.25
 CONTROL_TIMEOUT_S = 5.0
 # The sandbox's services a catalogue change picks when none is in hand (sandbox/data/services.json): materials by
 # licence and on paper, a company's
@@ -237,6 +241,7 @@ class SeededMonkey:
         self._backend_faults: set[str] = set()  # the sandbox's faults switched on
         self._changed_services: set[str] = set()  # the services this monkey changed in the catalogue (not put back)
         self.catalogue_changes = False  # whether the hall changes services under the terminal (catalogue_change)
+        self.trickle = False  # whether the backend's answers may come a byte at a time (backend_fault)
         self.watch = None  # the StallMeter on the GUI thread, while ``run`` runs
         self._step = 0
         gui.bridge.card_read.connect(self._read)
@@ -390,11 +395,16 @@ class SeededMonkey:
         """The backend upset through the sandbox's fault switch, or set right (more often once upset)."""
         import requests
 
-        fault = "clear" if self._backend_faults and self.rng.random() < 0.6 else str(self.pick(list(BACKEND_FAULTS)))
-        self.note("backend", fault)
+        faults = list(BACKEND_FAULTS) + (["trickle"] if self.trickle else [])
+        fault = "clear" if self._backend_faults and self.rng.random() < 0.6 else str(self.pick(faults))
+        body: dict[str, object] = {"fault": fault, "on": True}
+        if fault == "trickle":
+            body.update(trickle_gap_s=TRICKLE_GAP_S, trickle_for_s=float(self.pick(list(TRICKLE_SPANS_S))))
+            self.tally.count(f"trickle {body['trickle_for_s']:g} s")  # how often, each span, in the bench's line
+        self.note("backend", fault + (f" {body['trickle_for_s']:g} s" if fault == "trickle" else ""))
         with self.aside():
             reply = requests.post(self.gui.services.config.backend.url.rstrip("/") + "/control/faults",
-                                  json={"fault": fault, "on": True}, timeout=CONTROL_TIMEOUT_S)
+                                  json=body, timeout=CONTROL_TIMEOUT_S)
         reply.raise_for_status()
         self._backend_faults = set(reply.json()["active"])
 
@@ -477,6 +487,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--catalogue-changes", action="store_true",
                         help="the hall changes services' materials and forms under the terminal now and then "
                              "(sandbox/catalogue_changes.py); off, the seeds run as before")
+    parser.add_argument("--trickle", action="store_true",
+                        help="the backend's upsets include answers sent a byte at a time, ending inside the answer's "
+                             "deadline or past it (sandbox/faults.py); off, the seeds run as before")
     parser.add_argument("--hold-limit", type=float, default=HOLD_LIMIT_S, metavar="S",
                         help="fail a step that holds the GUI thread longer without turning its event loop "
                              f"(default {HOLD_LIMIT_S:g} s)")
@@ -542,6 +555,7 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
             gui = open_gui(sandbox.url, Path(work) / f"seed-{seed}", monkey_terminal_id(name, seed))
             monkey = make_monkey(gui, seed, (lambda line: print(line, flush=True)) if args.verbose else None)
             monkey.catalogue_changes = args.catalogue_changes
+            monkey.trickle = args.trickle
             started = time.monotonic()
             try:
                 tally = monkey.run(args.steps, watchdog_s=3 * monkey.wait_s, hold_limit_s=args.hold_limit)
