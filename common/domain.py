@@ -205,6 +205,7 @@ class Application:
     e_licences: list[str] = field(default_factory=list)  # electronic licences standing in for paper materials
     material_licences: dict[str, str] = field(default_factory=dict)  # material code -> the licence standing in
     refusing: bool = False  # submitted at a window to be refused (不予受理): the backend does not check its form
+    counter_checked: list[str] = field(default_factory=list)  # a window's: paper the clerk checked and keeps, unscanned
 
     @property
     def apply_as(self) -> ApplyAs:
@@ -241,6 +242,8 @@ class Application:
             body["material_licences"] = dict(self.material_licences)
         if self.consents:
             body["consents"] = [c.payload() for c in self.consents]
+        if self.counter_checked:
+            body["counter_checked"] = list(self.counter_checked)
         if self.refusing:
             body["refusing"] = True
         return body

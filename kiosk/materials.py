@@ -23,6 +23,12 @@ from common.i18n import Text, _, catalogue, plural_text, text
 SIGNATURE_NAME = "signature.png"
 
 
+# The backend's refusals of a case that mean the service's materials changed under the terminal: a material it no
+# longer lists, or a required one it lists now (docs/api/payloads.md, "The backend's check"). The terminal fetches the
+# service again and follows it (``Checklist.follow``).
+MATERIALS_REFUSALS = ("unknown_material", "materials_missing")
+
+
 class Provided(enum.Enum):
     NOTHING = "nothing"          # not dealt with yet
     LICENCE = "licence"          # an electronic licence stands in for it

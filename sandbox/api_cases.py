@@ -17,6 +17,7 @@ from sandbox import attachments as att
 from sandbox.api_staff import signed_in
 from sandbox.applicants import check_applicant, find_company
 from sandbox.case_form import form_errors
+from sandbox.case_materials import check_materials
 from sandbox.consents import check_consent
 from sandbox.licence_refs import check_licences
 from sandbox.uploads import Upload, check_files, invalid, read_body
@@ -148,6 +149,9 @@ def routes(store: Store, settings: dict) -> APIRouter:
         check_licences(store, service, case.applicant.model_dump(), case.agent.model_dump() if case.agent else None,
                        case.e_licences, case.material_licences)
         files = [f.row() for f in check_files(case.attachments, uploads, {m["code"]: m for m in service["materials"]})]
+        if settings.get("enforce_materials") and not case.refusing:  # a case to be refused is taken as it is
+            check_materials(service, (a.material_code for a in case.attachments), case.material_licences,
+                            case.counter_checked)
         canonical = json.dumps(case.model_dump(), sort_keys=True, ensure_ascii=False)
         digest = hashlib.sha256((canonical + "".join(f"|{n}:{s}" for n, _m, s, _d in sorted(files))).encode())
         try:

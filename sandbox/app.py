@@ -75,7 +75,9 @@ def create_app(store: Store, faults: FaultSwitches | None = None,
                               "message_en, fields}}.")
     # enforce_forms: a case's form checked against its service's (sandbox/case_form.py); a test turns it off to send
     # a form the terminals would never send
-    settings = {"remote_config": copy.deepcopy(remote_config or DEFAULT_REMOTE_CONFIG), "enforce_forms": True}
+    # enforce_materials: every required material brought (sandbox/case_materials.py); turned off the same way
+    settings = {"remote_config": copy.deepcopy(remote_config or DEFAULT_REMOTE_CONFIG), "enforce_forms": True,
+                "enforce_materials": True}
     app.state.store, app.state.settings = store, settings
     app.state.faults = faults or FaultSwitches()
     app.state.catalogue_changes = CatalogueChanges(store)

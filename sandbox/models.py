@@ -419,6 +419,11 @@ class CaseIn(Strict):
         default_factory=list, max_length=MAX_FILES,
         description="every file part of a multipart submission, declared: a file not declared, a declared file "
                     "missing, or one whose size or sha256 differs is refused (422, payloads.md)")
+    counter_checked: list[MaterialCode] = Field(
+        default_factory=list, max_length=30,
+        description="materials whose paper a window's clerk checked at the counter and keeps, not scanned: with the "
+                    "pages declared in attachments and the licences in material_licences, every material the "
+                    "service requires must be brought (else 422 materials_missing); a kiosk sends none")
     consent_id: Optional[str] = Field(default=None, max_length=64)
     consents: list[CaseConsent] = Field(default_factory=list, max_length=6,
                                       description="consents given in the session that made the case; recorded "

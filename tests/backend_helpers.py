@@ -15,7 +15,7 @@ from devices.idcard.samples import sample_identity
 from kiosk.backend.client import BackendClient
 from common.signing import H_NONCE, H_RESPONSE_SIGNATURE, H_SERVER_TIME, Signer, demo_key
 from kiosk.config import BackendConfig
-from common.domain import Application
+from common.domain import Application, ServiceItem
 from sandbox.form_answers import answers
 
 TERMINAL = "T-TEST"
@@ -36,10 +36,17 @@ def signed(method: str, url_base: str, path: str, body: bytes = b"", terminal: s
     return requests.request(method, url_base + path, data=body or None, headers=all_headers, timeout=5)
 
 
+def brought(service: ServiceItem) -> list[str]:
+    """Every material the service requires, as a window's case brings the paper checked at the counter
+    (``counter_checked``): a test of something else then sends a case the backend takes (sandbox/case_materials.py)."""
+    return [m.code for m in service.materials if m.required]
+
+
 def application(client: BackendClient, code: str = "GT-001", sample: str = "resident",
                 terminal: str = TERMINAL) -> Application:
     service = client.service(code)
-    return Application(service, sample_identity(sample), terminal, form=answers(service))
+    return Application(service, sample_identity(sample), terminal, form=answers(service),
+                       counter_checked=brought(service))
 
 
 @dataclass

@@ -12,7 +12,7 @@ from offline_queue.crypto import Sealer
 from offline_queue.outbox import Outbox, QueueLimits
 from offline_queue.sync import SyncPolicy, SyncWorker
 from sandbox.form_answers import answers
-from tests.backend_helpers import TERMINAL
+from tests.backend_helpers import TERMINAL, brought
 
 KEY = bytes(range(32))
 JPEG = b"\xff\xd8\xff\xe0" + bytes(3000)
@@ -29,7 +29,8 @@ def fast_sync(box: Outbox, client, **policy) -> SyncWorker:
 
 def payload(client, provisional: str | None = None, code: str = "GT-001", sample: str = "resident") -> tuple[dict, str]:
     service = client.service(code)  # its form answered, and a field of no service's to tell payloads apart
-    app = Application(service, sample_identity(sample), TERMINAL, form={**answers(service), "n": uuid.uuid4().hex})
+    app = Application(service, sample_identity(sample), TERMINAL, form={**answers(service), "n": uuid.uuid4().hex},
+                      counter_checked=brought(service))
     body = app.payload()
     if provisional:
         body["provisional_number"] = provisional

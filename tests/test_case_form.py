@@ -8,14 +8,16 @@ import pytest
 from common.backend_errors import RejectedError
 from common.domain import Application, Submitted
 from devices.idcard.samples import sample_identity
-from tests.backend_helpers import TERMINAL, client_for
+from tests.backend_helpers import TERMINAL, brought, client_for
 
 FULL = {"business_name": "张三小吃店", "business_scope": "小吃服务（不含冷菜）", "phone": "13800138000"}
 
 
 def submit(sandbox, form: dict) -> Submitted:
     client = client_for(sandbox.url)
-    return client.submit(Application(client.service("GT-001"), sample_identity("resident"), TERMINAL, form=form))
+    service = client.service("GT-001")
+    return client.submit(Application(service, sample_identity("resident"), TERMINAL, form=form,
+                                     counter_checked=brought(service)))
 
 
 def test_a_case_missing_a_required_field_is_refused_naming_it(sandbox):
@@ -69,6 +71,7 @@ def test_a_case_sent_to_be_refused_is_taken_with_its_form_as_typed_and_can_only_
 
 def test_an_ordinary_case_says_nothing_of_refusing_and_is_checked(sandbox):
     client = client_for(sandbox.url)
-    application = Application(client.service("GT-001"), sample_identity("resident"), TERMINAL, form=FULL)
+    application = Application(client.service("GT-001"), sample_identity("resident"), TERMINAL, form=FULL,
+                              counter_checked=brought(client.service("GT-001")))
     assert "refusing" not in application.payload()
     assert sandbox.store.case_body(client.submit(application).case_number)["refusing"] is False

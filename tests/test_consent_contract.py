@@ -8,7 +8,7 @@ from common.backend_errors import RejectedError
 from sandbox.form_answers import answers
 from common.domain import Application, Consent
 from devices.idcard.samples import sample_identity
-from tests.backend_helpers import TERMINAL, client_for, signed
+from tests.backend_helpers import TERMINAL, brought, client_for, signed
 
 ZHANG = sample_identity("resident").id_number
 
@@ -64,7 +64,8 @@ def test_a_consent_made_offline_waits_with_the_case_and_is_recorded_once(service
     consents = [Consent(identity.id_number, "identity", "id_card", "pipl-identity-2026.1"),
                 Consent(identity.id_number, "licences", "id_card", "pipl-licences-2026.1", "GT-001")]
     app = Application(services.backend.service("GT-001"), identity, services.config.terminal.id,
-                      form=answers(services.backend.service("GT-001")), consents=consents)
+                      form=answers(services.backend.service("GT-001")), consents=consents,
+                      counter_checked=brought(services.backend.service("GT-001")))
     sandbox.faults.set("error")
     outcome = services.submitter.submit(app)
     assert outcome.provisional and sandbox.store.consents(identity.id_number) == []
@@ -87,7 +88,9 @@ def test_a_consent_recorded_online_is_linked_not_doubled_when_its_case_arrives(c
     identity = sample_identity("resident")
     given = Consent(identity.id_number, "identity", "id_card", "v1")
     online = client.record_consent(given)
-    app = Application(client.service("GT-001"), identity, TERMINAL, form=answers(client.service("GT-001")), consents=[given])
+    service = client.service("GT-001")
+    app = Application(service, identity, TERMINAL, form=answers(service), consents=[given],
+                      counter_checked=brought(service))
     submitted = client.submit(app)
     (stored,) = client.consents(identity.id_number)
     assert stored.consent_id == online.consent_id and stored.case_number == submitted.case_number
@@ -96,6 +99,7 @@ def test_a_consent_recorded_online_is_linked_not_doubled_when_its_case_arrives(c
 def test_a_case_with_a_licences_consent_without_service_is_refused_whole(client):
     identity = sample_identity("resident")
     app = Application(client.service("GT-001"), identity, TERMINAL, form=answers(client.service("GT-001")),
+                      counter_checked=brought(client.service("GT-001")),
                       consents=[Consent(identity.id_number, "licences", "id_card", "v1")])
     with pytest.raises(RejectedError) as caught:
         client.submit(app)

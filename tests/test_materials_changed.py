@@ -4,6 +4,7 @@ lists (422 ``unknown_material``), or a form field the terminal's copy lacks (422
 window fetch the service again and keep what was given and still stands; the citizen or the clerk is told which
 materials are asked for now and which were left out. Against the sandbox over HTTP."""
 
+import dataclasses
 import json
 
 import pytest
@@ -126,6 +127,42 @@ def test_a_material_only_dropped_goes_back_to_the_list_and_nothing_more_is_asked
     assert not any(name.startswith("M3-") for name in stored) and "M4-1.jpg" in stored
 
 
+def test_a_material_only_added_is_asked_for_the_backend_refusing_the_case_without_it(services, sandbox):
+    """Nothing the case names is unknown to the backend, so only its check of the materials brought (422
+    ``materials_missing``, sandbox/case_materials.py) tells the kiosk; before it the case went without the lease."""
+    session = services.new_citizen_session()
+    walk_to_confirm(session, "GJJ-004")
+    change_materials(sandbox, "GJJ-004", add=LEASE)
+    session.confirm()
+    assert session.step is Step.MATERIALS and [m.code for m in session.checklist.pending()] == ["M5"], session.notice
+    assert session.notice.message.render("en") == ("The list of materials for this service has changed since you "
+                                                   "began. Now asked for: Lease contract. What you gave is kept.")
+    session.scan_material("M5")
+    session.capture_page()
+    session.capture_done()
+    session.materials_done()
+    session.confirm()
+    assert session.receipt is not None, session.notice
+    assert "M5-1.jpg" in {name for name, _mime, _sha in sandbox.store.attachments(session.receipt.case_number)}
+    assert services.queue.outbox.items(("dead",)) == []
+
+
+def test_a_materials_refusal_the_catalogue_does_not_bear_out_is_said_as_it_is(services, sandbox, monkeypatch):
+    """A refusal naming materials missing while the service, fetched again, asks for nothing the case lacks (the
+    backend's catalogue and its check at odds): the citizen hears the backend's words on the failure screen, not
+    that something changed, and what they gave stays."""
+    session = services.new_citizen_session()
+    walk_to_confirm(session, "GJJ-004")
+    change_materials(sandbox, "GJJ-004", add=LEASE)  # the check at submission sees the lease
+    fetch = session._backend.service  # the service fetched again does not list it
+    monkeypatch.setattr(session._backend, "service", lambda code: dataclasses.replace(
+        fetch(code), materials=tuple(m for m in fetch(code).materials if m.code != "M5")))
+    session.confirm()
+    assert session.step is Step.FAILED and not session.busy, session.notice
+    assert "Lease contract" in session.notice.message.render("en")
+    assert [m.code for m in session.checklist.items] == ["M1", "M2", "M3", "M4"]
+
+
 def test_a_field_and_a_material_added_the_citizen_fills_the_form_then_the_materials(services, sandbox):
     session = services.new_citizen_session()
     walk_to_confirm(session, "GJJ-004")
@@ -188,6 +225,25 @@ def test_the_window_follows_a_changed_list_keeping_the_scans_and_ticks_that_stil
     assert desk.step is Desk.DONE and desk.result.startswith("SQ"), desk.notice
     stored = [name for name, _mime, _sha in sandbox.store.attachments(desk.result)]
     assert sorted(stored) == ["M2-1.jpg", "M5-1.jpg"]
+    assert sandbox.store.case_body(desk.result)["counter_checked"] == ["M1", "M3"]  # ticked on paper, kept by the hall
+
+
+def test_the_window_told_of_a_material_only_added_asks_for_it(services, sandbox):
+    """The backend's check of the materials brought (422 ``materials_missing``) is the only word of a material
+    added: the window fetches the service again and the clerk is told which one, the ticks kept."""
+    desk = desk_checking(services, "GJJ-004")
+    for code in ("M1", "M2", "M3", "M4"):
+        desk.mark(code, True)
+    change_materials(sandbox, "GJJ-004", add=LEASE)
+    desk.accept()
+    assert desk.step is Desk.CHECKING and desk.result == "", desk.notice
+    assert desk.notice.message.render("en") == ("The materials of this service have changed: check them with the "
+                                                "applicant. Now asked for: Lease contract.")
+    assert [m.code for m in desk.missing()] == ["M5"]
+    desk.mark("M5", True)
+    desk.accept()
+    assert desk.step is Desk.DONE and desk.result.startswith("SQ"), desk.notice
+    assert sandbox.store.case_body(desk.result)["counter_checked"] == ["M1", "M2", "M3", "M4", "M5"]
 
 
 def _at_the_confirmation(open_gui, sandbox):

@@ -10,7 +10,7 @@ import pytest
 
 from common.uscc import check_character
 from sandbox.form_answers import answers
-from tests.backend_helpers import TERMINAL, client_for, signed
+from tests.backend_helpers import TERMINAL, brought, client_for, signed
 
 EXAMPLE = "91330106MA2H7Q3K8C"  # seeded: legal representative 吴示例, handler 张测试
 REPRESENTATIVE, HANDLER = "330108197812220012", "330106199003071236"
@@ -34,9 +34,10 @@ AGENT = {"id_number": ZHENG, "name": "郑演示", "card_type": "resident"}
 
 
 def post_case(sandbox, service_code: str, applicant: dict, agent: dict | None = None):
+    service = client_for(sandbox.url).service(service_code)
     case = {"application_id": uuid.uuid4().hex, "service_code": service_code, "terminal_id": TERMINAL,
-            "created_at": "2026-12-01T09:00:00+08:00", "applicant": applicant,
-            "form": answers(client_for(sandbox.url).service(service_code))}
+            "created_at": "2026-12-01T09:00:00+08:00", "applicant": applicant, "form": answers(service),
+            "counter_checked": brought(service)}
     if agent is not None:
         case["agent"] = agent
     return signed("POST", sandbox.url, "/api/v1/cases", json.dumps(case, ensure_ascii=False).encode(),

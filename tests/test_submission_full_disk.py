@@ -17,7 +17,8 @@ from kiosk.submission import Submitter
 from offline_queue.outbox import QueueFullError
 from offline_queue.sequence import ProvisionalSequence
 from offline_queue.sync import SyncWorker
-from tests.backend_helpers import TERMINAL, client_for
+from sandbox.form_answers import answers
+from tests.backend_helpers import TERMINAL, brought, client_for
 from tests.queue_helpers import outbox
 
 
@@ -48,7 +49,9 @@ def submitter_with_sequence_on(full_disk, tmp_path, sandbox):
 
 
 def application(client) -> Application:
-    return Application(client.catalogue()[0], sample_identity("resident"), TERMINAL)
+    service = client.catalogue()[0]
+    return Application(service, sample_identity("resident"), TERMINAL, form=answers(service),
+                       counter_checked=brought(service))
 
 
 def test_the_case_goes_straight_to_the_backend(full_disk, tmp_path, sandbox):

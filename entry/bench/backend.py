@@ -71,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         with lock:
             clients.append(client)
         service = client.service("SB-003")
+        required = [m.code for m in service.materials if m.required]  # brought as paper at a counter: no pages
         status = {"version": "bench", "mode": "kiosk", "devices": [], "queue": {"depth": 0, "oldest_age_s": 0},
                   "free_disk_mb": 1000.0}
         start_gate.wait()
@@ -81,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
                     if kind == "heartbeat":
                         client.heartbeat(status)
                     else:
-                        client.submit(Application(service, sample_identity("resident"), terminal_id))
+                        client.submit(Application(service, sample_identity("resident"), terminal_id,
+                                                  counter_checked=required))
                 except BackendError as exc:
                     with lock:
                         errors[f"{kind}: {type(exc).__name__} {exc.detail[:60]}"] += 1

@@ -47,7 +47,8 @@ def main(argv: list[str]) -> int:
     scan = Attachment("M2-1.jpg", "image/jpeg", b"\xff\xd8\xff" + bytes(40_000))
     n = 0
     while True:
-        app = Application(service, sample_identity("resident"), config.terminal.id, form={**answers(service), "seq": n})
+        app = Application(service, sample_identity("resident"), config.terminal.id, form={**answers(service), "seq": n},
+                          counter_checked=[m.code for m in service.materials if m.required])  # the backend takes it
         app.id = "crash-" + uuid.uuid4().hex
         number = queue.sequence.next()
         payload = dict(app.payload(), provisional_number=number)

@@ -35,8 +35,8 @@ from common.domain import (Application, ApplyAs, Attachment, CardType, CaseRefus
 from common.i18n import N_, Text, language, text
 from common.masking import Masker
 from kiosk import companies, drafts, forms, progress
-from kiosk.materials import (LICENCE_REFUSALS, Changed, Checklist, Provided, SIGNATURE_NAME, licence_materials,
-                             offered_licences, page_taken, still_offered)
+from kiosk.materials import (LICENCE_REFUSALS, MATERIALS_REFUSALS, Changed, Checklist, Provided, SIGNATURE_NAME,
+                             licence_materials, offered_licences, page_taken, still_offered)
 from kiosk.notices import Issued, NoticeAttempt, attempt_for, print_notice, record as record_notice
 from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
 from kiosk.payloads import PayloadKind, classify, credit_code_in
@@ -1746,9 +1746,10 @@ class CitizenSession(SessionTicket, RatingTaps):
         return True
 
     def _materials_refused(self, exc: BaseException) -> bool:
-        """The backend refused the case naming a material the service no longer lists (422 ``unknown_material``: its
-        catalogue's materials changed under the terminal): the service is fetched again (``_service_changed``)."""
-        if not isinstance(exc, RejectedError) or exc.code != "unknown_material" or self.service is None \
+        """The backend refused the case naming a material the service no longer lists (422 ``unknown_material``) or
+        a required one it now lists (422 ``materials_missing``): its catalogue's materials changed under the
+        terminal, and the service is fetched again (``_service_changed``)."""
+        if not isinstance(exc, RejectedError) or exc.code not in MATERIALS_REFUSALS or self.service is None \
                 or self.application is None or self.checklist is None:
             return False
         self._fetch_service_again(exc, set())

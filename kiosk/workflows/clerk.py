@@ -23,6 +23,7 @@ from common.backend_errors import BackendError, OfflineError, RejectedError, Ser
 from common.domain import Application, Evaluation, EvaluationKey, Identity, MaterialRequirement, ServiceItem
 from common.i18n import language, text
 from common.masking import Masker
+from kiosk.materials import Provided
 from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
 from kiosk.notices import NoticeAttempt, attempt_for, record as record_notice
 from kiosk.receipts import acceptance_receipt, one_time_notice
@@ -253,6 +254,14 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
             return []
         return [m for m in self.service.materials if m.required and not self.provided.get(m.code)]
 
+    def counter_checked(self, application: Application) -> list[str]:
+        """The materials ticked whose paper the clerk checked at the counter and keeps: neither scanned nor a licence
+        in ``application`` (the case's ``counter_checked``: the backend then knows every required one came)."""
+        scanned = {material.code for material in (self.checklist.items if self.checklist is not None else ())
+                   if material.provided is Provided.PAGES and material.pages}  # as the attachments carry them
+        return [m.code for m in (self.service.materials if self.service is not None else ())
+                if self.provided.get(m.code) and m.code not in scanned and m.code not in application.material_licences]
+
     # -- decisions ---------------------------------------------------------------------------------
 
     def accept(self) -> None:
@@ -273,6 +282,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         application.form = self._form_submission()  # as typed now: a first try refused for it sent nothing
         application.refusing = False  # a refusal tried and failed before sending (else: the decision asked stands)
         self._licence_refs(application)  # licences standing for materials, as the kiosk's (clerk_licences.py)
+        application.counter_checked = self.counter_checked(application)
         token = (self.staff or {}).get("token", "")
         received = [m.code for m in self.service.materials if self.provided.get(m.code)]  # for the notice's copy
         self._go(Desk.WORKING)

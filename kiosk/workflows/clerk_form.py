@@ -21,7 +21,7 @@ from common.backend_errors import RejectedError
 from common.domain import Company, Identity, ServiceItem
 from common.i18n import Text, plural_text, text
 from kiosk import forms
-from kiosk.materials import Changed, still_offered
+from kiosk.materials import MATERIALS_REFUSALS, Changed, still_offered
 from kiosk.workflows.citizen import Notice, user_message
 
 if TYPE_CHECKING:
@@ -131,9 +131,10 @@ class DeskForm:
         return True
 
     def _materials_refused(self: "ClerkDesk", exc: BaseException) -> bool:
-        """A case refused naming a material the service no longer lists (422 ``unknown_material``: the catalogue's
-        materials changed under the terminal): the service fetched again (``_service_again``)."""
-        if not isinstance(exc, RejectedError) or exc.code != "unknown_material" or self.service is None \
+        """A case refused naming a material the service no longer lists (422 ``unknown_material``) or a required one
+        it now lists (422 ``materials_missing``): the catalogue's materials changed under the terminal, and the
+        service is fetched again (``_service_again``)."""
+        if not isinstance(exc, RejectedError) or exc.code not in MATERIALS_REFUSALS or self.service is None \
                 or self.checklist is None:
             return False
         self._service_again(exc, set())
