@@ -116,12 +116,16 @@ def test_the_catalogue_kept_on_disk_is_offered_after_a_restart_during_an_outage(
             HeldCatalogue(path=path, key=key).fetch(client)
 
 
+@pytest.mark.parametrize("change, refused, kept", [
+    ({"drop": "M3"}, "unknown_material", {"M1", "M2", "M4"}),
+    ({"add": "lease"}, "materials_missing", {"M1", "M2", "M3", "M4"})])
 def test_a_case_made_offline_for_a_service_changed_meanwhile_is_kept_as_a_draft_with_what_still_stands(
-        services, sandbox):
-    """Applied from the held list while the backend was away; the hall dropped one of the service's materials
-    meanwhile. The case is refused on arrival (422 unknown_material) and kept as the applicant's draft: saved with
-    what the service still lists, not refused in turn."""
-    from tests.test_materials_changed import change_materials
+        services, sandbox, change, refused, kept):
+    """Applied from the held list while the backend was away; the hall dropped one of the service's materials, or
+    added one, meanwhile. The case is refused on arrival (422 unknown_material, or materials_missing: the backend's
+    check of the materials brought) and kept as the applicant's draft: saved with what the service still lists, not
+    refused in turn; the refusal is recorded under the case's provisional number, for the progress check."""
+    from tests.test_materials_changed import LEASE, change_materials
     from tests.test_materials_session import scan
 
     first = services.new_citizen_session()
@@ -146,8 +150,10 @@ def test_a_case_made_offline_for_a_service_changed_meanwhile_is_kept_as_a_draft_
         session.sign(signature_png())
     session.confirm()
     assert session.step is Step.DONE and session.receipt.provisional, session.notice
+    provisional = session.receipt.case_number
     session.finish()
-    change_materials(sandbox, "GJJ-004", drop="M3")  # the hall's change, made while the terminal was cut off
+    change_materials(sandbox, "GJJ-004", drop=change.get("drop", ""),  # the hall's change, made while cut off
+                     add=LEASE if "add" in change else None)
     sandbox.faults.clear()
     import time
 
@@ -156,6 +162,7 @@ def test_a_case_made_offline_for_a_service_changed_meanwhile_is_kept_as_a_draft_
         services.queue.sync.run_once()  # the sync worker's passes, nobody waiting: the case, then the draft behind it
         time.sleep(0.2)
     (saved,) = services.backend.drafts("330106199003071236")
-    assert saved["service_code"] == "GJJ-004" and "M3" not in saved["materials_done"]
-    assert {a["material_code"] for a in saved["attachments"]} == {"M1", "M2", "M4"}
+    assert saved["service_code"] == "GJJ-004" and set(saved["materials_done"]) == kept
+    assert {a["material_code"] for a in saved["attachments"]} == kept
+    assert sandbox.store.refusals.of(provisional)["code"] == refused
     assert not services.queue.outbox.items(("pending",))
