@@ -21,7 +21,7 @@ from common.backend_errors import AuthError, OfflineError, RejectedError, Server
 from common.domain import Application, Attachment, CardType, Company, Identity, MaterialRequirement, ServiceItem
 from kiosk.backend.client import BackendClient, application_draft
 from kiosk.backend.declarations import material_and_page
-from kiosk.materials import Changed, Checklist, Provided
+from kiosk.materials import MATERIALS_REFUSALS, Changed, Checklist, Provided
 from offline_queue.item_kinds import DRAFT_SAVE
 from offline_queue.outbox import Outbox, OutboxItem, Payload
 
@@ -140,7 +140,8 @@ def listing(service: ServiceItem) -> list[dict[str, str]]:
 def changed_since(draft: dict[str, Any], service: ServiceItem) -> Changed:
     """How ``service``'s materials changed since ``draft`` was saved, by the list it recorded: those listed now and
     not then (added), and those listed then and not now (dropped: what was given for them is left out). Nothing,
-    for a draft that recorded no list (saved by an older terminal, or kept from a case) or one not shaped so."""
+    for a draft that recorded no list (saved by an older terminal, or kept from a case refused for anything but
+    materials missing) or one not shaped so."""
     listed = draft.get("listed_materials")
     if not isinstance(listed, list) or len(listed) > MAX_LISTED or not all(
             isinstance(m, dict) and isinstance(m.get("code"), str) and 0 < len(m["code"]) <= 32 for m in listed):
@@ -167,6 +168,17 @@ def listed_only(draft: ToSave, service: ServiceItem) -> ToSave:
     body["material_licences"] = {code: licence for code, licence in (body.get("material_licences") or {}).items()
                                  if code in codes}
     return ToSave(body, [page for page in draft.pages if material_and_page(page.name)[0] in codes])
+
+
+def as_listed_without(draft: ToSave, service: ServiceItem, named: Any) -> ToSave:
+    """``draft`` recording ``service``'s list without the materials ``named`` (a refusal's ``fields.missing``, the
+    codes comma-separated: the backend's word, so anything else names none): the list the applicant applied
+    against, when those were added since. Nothing named that the service lists: the draft as it is."""
+    codes = {code.strip() for code in named.split(",")[:MAX_LISTED]} if isinstance(named, str) else set()
+    if not codes & {m.code for m in service.materials}:
+        return draft
+    listed = [entry for entry in listing(service) if entry["code"] not in codes]
+    return ToSave({**draft.body, "listed_materials": listed}, draft.pages)
 
 
 def from_case(body: dict[str, Any], files: list[Attachment]) -> ToSave | None:
@@ -201,16 +213,21 @@ def kept_when_refused(outbox: Outbox, backend: BackendClient | None = None
     A case refused for a material its service no longer lists (made from the catalogue held while the backend was
     away, kiosk/catalogue.py, and changed meanwhile) would have its draft refused the same way, and nothing would be
     kept: the service is fetched (on the worker's thread, the backend having just answered) and the draft keeps
-    what it still lists (``listed_only``). Not fetched, the draft is queued as it is."""
+    what it still lists (``listed_only``). A case refused for required materials it lacks (added meanwhile) is kept
+    with the list as the applicant saw it, today's without the ones named (``as_listed_without``), so that
+    continuing it says what is asked for now. Not fetched, the draft is queued as it is."""
     def keep_refused(item: OutboxItem, payload: Payload, exc: RejectedError) -> None:
         draft = from_case(payload.body, payload.attachments)
         if draft is None or not isinstance(draft.body["id_number"], str):
             return
-        if exc.code == "unknown_material" and backend is not None:
+        if exc.code in MATERIALS_REFUSALS and backend is not None:
             try:
-                draft = listed_only(draft, backend.service(str(draft.body["service_code"])))
+                fresh = backend.service(str(draft.body["service_code"]))
             except (OfflineError, ServerError, AuthError, RejectedError) as fetch:
                 log.info("drafts: the service not fetched for the refused case's draft (%s)", type(fetch).__name__)
+            else:
+                draft = listed_only(draft, fresh) if exc.code == "unknown_material" else \
+                    as_listed_without(draft, fresh, exc.fields.get("missing"))
         outbox.enqueue(DRAFT_SAVE.queued(draft.body), uuid.uuid4().hex, draft.body["id_number"], None, draft.pages)
         log.info("drafts: case %s refused on arrival (%s): kept as a saved application", item.provisional_number,
                  exc.code or exc.status)

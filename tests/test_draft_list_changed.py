@@ -5,7 +5,7 @@ what was left out (kiosk/drafts.py ``changed_since``). Against the sandbox over 
 import pytest
 
 from common.domain import MaterialRequirement, ServiceItem
-from kiosk.drafts import changed_since, listing
+from kiosk.drafts import ToSave, as_listed_without, changed_since, listing
 from kiosk.workflows.citizen import Step
 from kiosk.workflows.clerk import Desk
 from tests.citizen_steps import identify
@@ -107,3 +107,17 @@ def test_a_draft_saved_by_an_older_terminal_is_continued_without_a_word_on_the_l
     session.resume_draft(older["draft_id"])
     assert session.step is Step.MATERIALS and not session.notice.error
     assert "changed" not in session.notice.message.render("en")
+
+
+@pytest.mark.parametrize("named, listed", [
+    ("M5", ["M1", "M2", "M3", "M4"]), (" M5 ,M4", ["M1", "M2", "M3"]), ("M9", None), ("", None), (None, None),
+    (["M5"], None), ("," * 5000 + "M5", None)],
+    ids=["one added", "two, spaced", "not listed", "empty", "absent", "not a string", "too many names"])
+def test_a_draft_kept_from_a_case_refused_for_materials_missing_records_the_list_without_them(named, listed):
+    """``as_listed_without``: the backend's ``fields.missing`` read as codes, bounded; a name the service does not
+    list, or none, leaves the draft without a list (nothing is said on continuing it)."""
+    service = ServiceItem("GJJ-004", "测试", "Test", "civil", materials=tuple(
+        MaterialRequirement(c, f"材料{c}", f"Material {c}") for c in ("M1", "M2", "M3", "M4", "M5")))
+    draft = as_listed_without(ToSave({"service_code": "GJJ-004"}, []), service, named)
+    assert ([m["code"] for m in draft.body["listed_materials"]] if "listed_materials" in draft.body
+            else None) == listed

@@ -165,4 +165,11 @@ def test_a_case_made_offline_for_a_service_changed_meanwhile_is_kept_as_a_draft_
     assert saved["service_code"] == "GJJ-004" and set(saved["materials_done"]) == kept
     assert {a["material_code"] for a in saved["attachments"]} == kept
     assert sandbox.store.refusals.of(provisional)["code"] == refused
+    if refused == "materials_missing":  # kept with the list applied against, so continuing it says what was added
+        assert [m["code"] for m in saved["listed_materials"]] == ["M1", "M2", "M3", "M4"]
+        again = services.new_citizen_session()
+        identify(again)
+        again.resume_draft(saved["draft_id"])
+        assert again.step is Step.MATERIALS and [m.code for m in again.checklist.pending()] == ["M5"], again.notice
+        assert "Now asked for: Lease contract." in again.notice.message.render("en")
     assert not services.queue.outbox.items(("pending",))
