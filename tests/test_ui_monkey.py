@@ -118,8 +118,9 @@ def test_the_monkey_who_knows_pays_a_fee_left_unpaid_from_my_applications(open_g
 
 def test_a_monkey_whose_backend_answers_a_byte_at_a_time_breaks_nothing(open_gui, sandbox):
     """``--trickle``: among the backend's upsets, answers sent a byte at a time (sandbox/faults.py), for a span that
-    ends inside the answer's deadline (slow, then whole) or past it (cut at the deadline: kiosk/backend/answer_watch.py).
-    The monkey's checks after every step hold, and no step waits on the GUI thread for the answer."""
+    ends inside the answer's deadline (slow, then whole) or past it (cut at the deadline:
+    kiosk/backend/answer_watch.py). The monkey's checks after every step hold, and no step waits on the GUI thread
+    for the answer."""
     gui = open_gui("kiosk", terminal={"idle_timeout_s": 60, "idle_warning_s": 20},
                    devices={"id_reader": {"type": "sim", "pace": False}})
     monkey = Monkey(gui, TRICKLE_SEED, wait_s=20.0, voice=False)
