@@ -40,15 +40,21 @@ def test_a_material_scanned_at_the_window_goes_with_the_case_and_is_gone_after_t
     assert shown.data(Qt.ItemDataRole.AccessibleTextRole).startswith("✓ ") and "已拍1页" in shown.text()
     item.setCheckState(Qt.CheckState.Unchecked)  # not by the clerk's hand (not checkable), nor by the desk
     assert view.desk.provided[code]
+    on_paper = []
     for row in range(screen.materials.count()):
         if row != 1:
             screen.materials.item(row).setCheckState(Qt.CheckState.Checked)
+            on_paper.append(screen.materials.item(row).data(Qt.ItemDataRole.UserRole))
+    for row in range(screen.materials.count()):  # ticked and not scanned: its paper checked and kept by the hall
+        assert screen.materials.item(row).text().endswith("纸质已核）") == (row != 1), row
+        assert ("纸质已核" in view.customer.materials.item(row).text()) == (row != 1), row
     qtbot.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
     view.customer.pad.draw_stroke([(100, 150), (200, 100), (300, 180), (420, 120)])  # GT-001 asks for a signature
     qtbot.mouseClick(view.customer.signed, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=15000)
     names = sorted(name for name, _mime, _sha in sandbox.store.attachments(view.desk.result))
     assert names == [f"{code}-1.jpg", "signature.png"]
+    assert sandbox.store.case_body(view.desk.result)["counter_checked"] == on_paper
     assert not screen.scan.controls.isVisible()
     qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
     assert view.desk.checklist is None and screen.materials.count() == 0 and view.customer.materials.count() == 0

@@ -47,7 +47,8 @@ def licence_text(desk: ClerkDesk, code: str) -> str:
 def material_note(desk: ClerkDesk, code: str, tag: str) -> str:
     """A material's note: required or if applicable, then how many pages were scanned or the licence standing
     for it (ui/licence_row.py)."""
-    notes = [note for note in (tag, scanned_text(desk, code), licence_text(desk, code)) if note]
+    paper = _("paper checked") if code in desk.counter_checked() else ""  # kept by the hall, not scanned
+    notes = [note for note in (tag, scanned_text(desk, code), licence_text(desk, code), paper) if note]
     return notes_text(notes, language())
 
 

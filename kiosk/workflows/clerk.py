@@ -254,13 +254,14 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
             return []
         return [m for m in self.service.materials if m.required and not self.provided.get(m.code)]
 
-    def counter_checked(self, application: Application) -> list[str]:
+    def counter_checked(self) -> list[str]:
         """The materials ticked whose paper the clerk checked at the counter and keeps: neither scanned nor a licence
-        in ``application`` (the case's ``counter_checked``: the backend then knows every required one came)."""
-        scanned = {material.code for material in (self.checklist.items if self.checklist is not None else ())
-                   if material.provided is Provided.PAGES and material.pages}  # as the attachments carry them
+        (the case's ``counter_checked``: the backend then knows every required one came; the list says "paper
+        checked")."""
+        carried = {m.code for m in (self.checklist.items if self.checklist is not None else ())
+                   if (m.provided is Provided.PAGES and m.pages) or m.provided is Provided.LICENCE}  # as the case
         return [m.code for m in (self.service.materials if self.service is not None else ())
-                if self.provided.get(m.code) and m.code not in scanned and m.code not in application.material_licences]
+                if self.provided.get(m.code) and m.code not in carried]
 
     # -- decisions ---------------------------------------------------------------------------------
 
@@ -282,7 +283,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         application.form = self._form_submission()  # as typed now: a first try refused for it sent nothing
         application.refusing = False  # a refusal tried and failed before sending (else: the decision asked stands)
         self._licence_refs(application)  # licences standing for materials, as the kiosk's (clerk_licences.py)
-        application.counter_checked = self.counter_checked(application)
+        application.counter_checked = self.counter_checked()
         token = (self.staff or {}).get("token", "")
         received = [m.code for m in self.service.materials if self.provided.get(m.code)]  # for the notice's copy
         self._go(Desk.WORKING)
