@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QScroller
 
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import place_card_and_agree
+from tests.touch import swipe
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -85,6 +86,11 @@ def test_the_list_scrolls_by_swiping_and_keeps_its_scrollbar(gui, qtbot):
     viewport = screen.scroll.viewport()
     assert QScroller.hasScroller(viewport)
     assert screen.scroll.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    bar = screen.scroll.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+    swipe(qtbot, viewport, -viewport.height() // 2)  # a finger drags the list up, over the services' buttons
+    qtbot.waitUntil(lambda: bar.value() > 0, timeout=3000)
+    assert gui.window.session.step is Step.CHOOSE_SERVICE  # a drag is no tap: no service was chosen
 
 
 def test_a_finished_session_starts_the_next_citizen_with_an_empty_search(gui, qtbot):

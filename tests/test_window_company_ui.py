@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from devices.idcard.samples import sample_identity
 from kiosk.workflows.clerk import Desk
 from tests.test_window_full_fit import ResizeWatcher
+from tests.touch import swipe
 from tests.window_steps import checking
 from ui.legibility import measure
 
@@ -233,3 +234,7 @@ def test_the_applicant_signs_a_companys_form_on_a_screen_that_keeps_its_size(gui
     assert customer.size().toTuple() == (1280, 800) and customer.pad.isVisible()
     assert (customer.materials.height() - 2 * customer.materials.frameWidth()) % customer.materials.sizeHintForRow(0) \
         in (0, 8)  # whole rows, or all of them
+    bar = customer.materials.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0  # the rest of the answers below: the applicant's finger drags them
+    swipe(qtbot, customer.materials.viewport(), -customer.materials.viewport().height() // 2)
+    qtbot.waitUntil(lambda: bar.value() > 0, timeout=3000)

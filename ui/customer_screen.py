@@ -46,7 +46,7 @@ from ui.rating import RatingPanel
 from ui.scan_row import material_note
 from ui.signature import SignaturePad
 from ui.theme import Theme, stylesheet
-from ui.widgets import button, label
+from ui.widgets import button, enable_swipe, label
 
 # a sign beside each material, colour never the only signal: drawn as an icon, so that every name starts at one
 # edge (as text, "✓ " and "○ " set the names 10 px apart), and said in the item's accessible text
@@ -111,6 +111,10 @@ class CustomerScreen(QMainWindow):
         self._marks = {True: QIcon(str(ICONS / "provided.svg")), False: QIcon(str(ICONS / "not-yet.svg"))}
         self.materials.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.materials.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # the applicant's finger drags it: a long form's answers, checked before signing, scroll under the
+        # 9-pixel scrollbar of a screen meant for a finger
+        self.materials.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        enable_swipe(self.materials)
         self.sign_hint = label("subtitle")
         self.pad = SignaturePad()
         self.pad.changed.connect(self._pad_changed)
