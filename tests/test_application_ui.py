@@ -11,6 +11,7 @@ from kiosk.forms import Keyboard
 from kiosk.workflows.citizen import Notice
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import place_card_and_agree
+from tests.touch import swipe
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -209,6 +210,11 @@ def test_many_pages_taken_scroll_in_their_row_and_never_widen_the_screen(gui, qt
     window.view.setCurrentWidget(capture)
     qtbot.wait(1)
     assert capture.minimumSizeHint().width() <= 1280 and window.minimumSizeHint().width() <= 1280
+    bar = capture.strip_area.horizontalScrollBar()
+    bar.setValue(bar.maximum())  # the newest page in sight, as a page taken leaves it
+    assert bar.maximum() > 0
+    swipe(qtbot, capture.strip_area.viewport(), dx=capture.strip_area.viewport().width() // 2)  # back to the first
+    qtbot.waitUntil(lambda: bar.value() < bar.maximum(), timeout=3000)
 
 
 def test_the_screens_are_built_when_first_needed_and_the_warm_up_builds_the_rest(gui, qtbot):

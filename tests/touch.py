@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 LEFT = Qt.MouseButton.LeftButton
 
 
-def swipe(qtbot, widget: QWidget, dy: int, steps: int = 12, step_ms: int = 16) -> None:
-    """Drag a finger ``dy`` pixels (negative: upwards) from the middle of ``widget``."""
+def swipe(qtbot, widget: QWidget, dy: int = 0, dx: int = 0, steps: int = 12, step_ms: int = 16) -> None:
+    """Drag a finger ``dy`` pixels down (negative: up) and ``dx`` right (negative: left) from the middle of
+    ``widget``."""
     start = QPointF(widget.width() / 2, widget.height() / 2)
 
     def send(kind: QEvent.Type, at: QPointF, buttons: Qt.MouseButton) -> None:
@@ -21,5 +22,5 @@ def swipe(qtbot, widget: QWidget, dy: int, steps: int = 12, step_ms: int = 16) -
     send(QEvent.Type.MouseButtonPress, start, LEFT)
     for i in range(1, steps + 1):
         qtbot.wait(step_ms)
-        send(QEvent.Type.MouseMove, QPointF(start.x(), start.y() + dy * i / steps), LEFT)
-    send(QEvent.Type.MouseButtonRelease, QPointF(start.x(), start.y() + dy), Qt.MouseButton.NoButton)
+        send(QEvent.Type.MouseMove, QPointF(start.x() + dx * i / steps, start.y() + dy * i / steps), LEFT)
+    send(QEvent.Type.MouseButtonRelease, QPointF(start.x() + dx, start.y() + dy), Qt.MouseButton.NoButton)

@@ -15,7 +15,8 @@ from common.i18n import _, language, ngettext
 from kiosk.materials import Checklist, licence_consent_text, Material, Provided, condition_text, notes_text, obtain_text, with_note
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.signature import SignaturePad, signature_png
-from ui.widgets import NoticeLabel, Screen, button, button_row, clear_layout, column_host, label, scroll_area
+from ui.widgets import (NoticeLabel, Screen, button, button_row, clear_layout, column_host, enable_swipe, label,
+                        scroll_area)
 
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
@@ -251,6 +252,7 @@ class CaptureScreen(Screen):
         area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         area.setMinimumHeight(THUMB_HEIGHT + area.horizontalScrollBar().sizeHint().height())
+        enable_swipe(area)  # a finger drags the pages sideways
         return area
 
     def _show_newest_page(self) -> None:
