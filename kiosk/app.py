@@ -96,18 +96,25 @@ class Services:
     # the document camera's captures, on a worker of their own: on ``tasks`` they queued behind backend calls
     # waiting out their read timeout (None: on ``tasks``, as the tests' synchronous runner does)
     device_tasks: TaskRunner | None = None
+    # the receipt's and the A4 papers' print jobs, one at a time on a worker of their own: a printer waiting out its
+    # timeout holds none of the workers the backend's calls need (None: on ``tasks``)
+    print_tasks: TaskRunner | None = None
     _network_started: bool = field(default=False, init=False, repr=False)
 
     @property
     def camera_tasks(self) -> TaskRunner:
         return self.device_tasks if self.device_tasks is not None else self.tasks
 
+    @property
+    def printer_tasks(self) -> TaskRunner:
+        return self.print_tasks if self.print_tasks is not None else self.tasks
+
     def new_citizen_session(self) -> CitizenSession:
         session = CitizenSession(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,
                                  tasks=self.tasks, terminal_id=self.config.terminal.id, masker=self.masker,
                                  document_printer=self.devices.document_printer,
                                  document_camera=self.devices.document_camera, held_catalogue=self.held_catalogue,
-                                 device_tasks=self.camera_tasks)
+                                 device_tasks=self.camera_tasks, print_tasks=self.printer_tasks)
         give_back_after_each_citizen(session, self.tasks)  # what the citizen's pages and frames freed (kiosk/allocator.py)
         return session
 
@@ -122,7 +129,8 @@ class Services:
                          window_number=self.config.terminal.window_number,
                          queue_categories=categories_served(self.config.terminal.queue_categories),
                          document_camera=camera if (camera := self.devices.document_camera).installed else None,
-                         held_catalogue=self.held_catalogue, device_tasks=self.camera_tasks)
+                         held_catalogue=self.held_catalogue, device_tasks=self.camera_tasks,
+                         print_tasks=self.printer_tasks)
 
     def new_maintenance(self) -> MaintenanceAccess:
         terminal = self.config.terminal
@@ -156,14 +164,15 @@ class Services:
         for device in self.devices.all():
             device.stop()
         self.tasks.shutdown()
-        if self.device_tasks is not None:
-            self.device_tasks.shutdown()
+        for runner in (self.device_tasks, self.print_tasks):
+            if runner is not None:
+                runner.shutdown()
         self.backend.close()
 
 
 def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = None, *,
                    on_config: Callable[[Config], None] | None = None, late_document_camera: bool = False,
-                   device_tasks: TaskRunner | None = None) -> Services:
+                   device_tasks: TaskRunner | None = None, print_tasks: TaskRunner | None = None) -> Services:
     """The composition root: every service of the terminal is built here and nowhere else.
 
     Remote configuration from the heartbeat is applied to the services first, then handed to
@@ -197,7 +206,7 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
                     submitter=Submitter(queue, backend, config.queue.deliver_wait_s),
                     held_catalogue=HeldCatalogue(path=config.data_dir / CATALOGUE_FILE,
                                                  key=catalogue_file_key(backend.audit_key)),
-                    device_tasks=device_tasks)
+                    device_tasks=device_tasks, print_tasks=print_tasks)
 
 
 def apply_remote_config(config: Config, backend: BackendClient, queue: Queue) -> None:

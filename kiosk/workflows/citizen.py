@@ -185,9 +185,10 @@ class CitizenSession(SessionTicket, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  terminal_id: str, masker: Masker, document_printer: DocumentPrinter | None = None,
                  document_camera: DocumentCamera | None = None, held_catalogue: HeldCatalogue | None = None,
-                 device_tasks: TaskRunner | None = None) -> None:
+                 device_tasks: TaskRunner | None = None, print_tasks: TaskRunner | None = None) -> None:
         self._backend = backend
         self._device_tasks = device_tasks or tasks  # the camera's captures, never behind backend calls
+        self._print_tasks = print_tasks or tasks  # the receipt's print jobs, never holding a backend call's worker
         self._held_catalogue = held_catalogue or HeldCatalogue()  # the terminal's, shared by its sessions
         self.document_camera = document_camera
         self._submitter = submitter
@@ -651,17 +652,17 @@ class CitizenSession(SessionTicket, RatingTaps):
             self.busy = False
             self._go(Step.PROGRESS, Notice(with_fee(user_message(exc))))
 
-        printer, backend, number = self._printer, self._backend, receipt.case_number
+        printer, backend, number, tasks = self._printer, self._backend, receipt.case_number, self._tasks
 
         def work() -> PrintResult:
             result = printer.print_receipt(document)
-            try:  # the hall sees every reprint; the paper in the citizen's hand matters more than the record
-                backend.record_reprint(number)
-            except BackendError as exc:
-                log.warning("session: reprint of %s printed but not recorded (%s)", number, type(exc).__name__)
+            # the hall sees every reprint, recorded on the backend's workers; the paper in the citizen's hand matters
+            # more than the record
+            tasks.run(lambda: backend.record_reprint(number), lambda _r: None, lambda exc: log.warning(
+                "session: reprint of %s printed but not recorded (%s)", number, type(exc).__name__))
             return result
 
-        self._background(work, printed, failed)
+        self._background(work, printed, failed, self._print_tasks)
 
     def _progress_found(self, case: dict[str, Any] | None) -> None:
         self.busy = False
@@ -1621,7 +1622,8 @@ class CitizenSession(SessionTicket, RatingTaps):
     def _print_receipt(self) -> None:
         assert self.receipt is not None
         document = citizen_receipt(self.receipt, language())
-        self._background(lambda: self._printer.print_receipt(document), self._printed, self._print_failed)
+        self._background(lambda: self._printer.print_receipt(document), self._printed, self._print_failed,
+                         self._print_tasks)
 
     # -- the fee ----------------------------------------------------------------------------------
 

@@ -85,9 +85,11 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
                  window_number: int = 0, document_camera: DocumentCamera | None = None,
                  consent_on_screen: bool = False,
                  queue_categories: tuple[str, ...] = (), hall_id: str = "",
-                 held_catalogue: HeldCatalogue | None = None, device_tasks: TaskRunner | None = None) -> None:
+                 held_catalogue: HeldCatalogue | None = None, device_tasks: TaskRunner | None = None,
+                 print_tasks: TaskRunner | None = None) -> None:
         self._backend, self._submitter, self._printer = backend, submitter, printer
         self._device_tasks = device_tasks or tasks  # the camera's captures (kiosk/app.py Services.device_tasks)
+        self._print_tasks = print_tasks or tasks  # the papers' print jobs (kiosk/app.py Services.print_tasks)
         self._held_catalogue = held_catalogue or HeldCatalogue()  # the backend away: its last list (kiosk/catalogue.py)
         self._tasks, self._audit, self._terminal_id, self._masker = tasks, audit, terminal_id, masker
         self._staff_sign_in = staff_sign_in  # online, or offline by the cached verifier (shared with maintenance)

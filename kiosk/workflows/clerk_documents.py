@@ -113,7 +113,7 @@ class DeskDocuments:
             return Printed(None if slip is None else _print(print_slip),
                            None if document is None or documents is None else _print(print_document))
 
-        self._tasks.run(work, self._papers_printed, self._papers_failed)
+        self._print_tasks.run(work, self._papers_printed, self._papers_failed)  # never holding a backend call's worker
 
     def _papers_printed(self: "ClerkDesk", printed: Printed) -> None:
         from kiosk.workflows.clerk import Desk
