@@ -176,7 +176,9 @@ def test_no_match_in_large_english_leaves_the_window_its_size(gui, qtbot):
     assert screen.no_match.isVisible() and screen.show_all.isVisible()
     assert gui.window.size() == size and gui.window.minimumSizeHint().height() <= 800
     assert not screen.scroll.isVisible()  # the empty list gave up its place
-    assert screen.back.geometry().bottom() > screen.show_all.geometry().bottom() + 24  # Back stays at the bottom
+    back, show_all = screen.back.geometry(), screen.show_all.geometry()  # side by side at the bottom: the way on
+    assert back.top() == show_all.top() and back.right() < show_all.left()
+    assert back.bottom() > screen.no_match.geometry().bottom() + 24  # Back stays at the bottom
     qtbot.mouseClick(screen.show_all, LEFT)
     assert screen.scroll.isVisible() and not screen.no_match.isVisible()
     assert visible_codes(screen) == set(screen.buttons)
@@ -202,3 +204,25 @@ def test_many_saved_applications_scroll_and_leave_the_window_its_size(gui, qtbot
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=3000)  # the rest is a swipe away
     screen.drafts_area.ensureWidgetVisible(screen.draft_buttons["D5"])
     assert bar.value() > 0 and screen.next.isVisible() and screen.back.isVisible()
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_no_match_under_the_held_catalogues_notice_fits_the_kiosk_in_large_text(gui, qtbot, sandbox, lang):
+    """The backend away, the list is the one it last gave, said in a notice above the search; a search that matches
+    nothing then said so under the categories with "Show all services" beneath, and in large text the screen grew
+    to 1280x850 (kiosk bench ui-monkey --trickle, seed 475). "Show all services" now stands beside Back."""
+    gui.services.held_catalogue.fetch(gui.services.backend)
+    sandbox.faults.set("down")
+    if lang == "en":
+        gui.window.toggle_language()
+    screen = reach_services(gui, qtbot)
+    qtbot.waitUntil(lambda: not gui.window.session.busy and screen.notice.isVisible(), timeout=15000)
+    qtbot.keyClicks(screen.search, "429839")
+    qtbot.mouseClick(gui.window.elderly_button, LEFT)
+    qtbot.wait(50)
+    assert gui.window.size().toTuple() == (1280, 800)
+    assert screen.no_match.isVisible() and screen.show_all.isVisible()
+    bottom = screen.show_all.mapTo(gui.window, screen.show_all.rect().bottomRight())
+    assert bottom.y() < gui.window.height() and bottom.x() < gui.window.width()
+    qtbot.mouseClick(screen.show_all, LEFT)
+    assert screen.search.text() == "" and visible_codes(screen) == set(screen.buttons)
