@@ -39,6 +39,16 @@ def change_materials(sandbox, code: str, drop: str = "", add: dict | None = None
         db.execute("UPDATE services SET body = ? WHERE code = ?", (json.dumps(body, ensure_ascii=False), code))
 
 
+def _lease_given_and_confirmed(session) -> None:
+    """The lease scanned (one page), the materials done, the case confirmed and taken."""
+    session.scan_material("M5")
+    session.capture_page()
+    session.capture_done()
+    session.materials_done()
+    session.confirm()
+    assert session.receipt is not None, session.notice
+
+
 def _requirement(code, **kw):
     return MaterialRequirement(code, f"材料{code}", f"Material {code}", **kw)
 
@@ -137,12 +147,7 @@ def test_a_material_only_added_is_asked_for_the_backend_refusing_the_case_withou
     assert session.step is Step.MATERIALS and [m.code for m in session.checklist.pending()] == ["M5"], session.notice
     assert session.notice.message.render("en") == ("The list of materials for this service has changed since you "
                                                    "began. Now asked for: Lease contract. What you gave is kept.")
-    session.scan_material("M5")
-    session.capture_page()
-    session.capture_done()
-    session.materials_done()
-    session.confirm()
-    assert session.receipt is not None, session.notice
+    _lease_given_and_confirmed(session)
     assert "M5-1.jpg" in {name for name, _mime, _sha in sandbox.store.attachments(session.receipt.case_number)}
     assert services.queue.outbox.items(("dead",)) == []
 
@@ -180,12 +185,7 @@ def test_a_field_and_a_material_added_the_citizen_fills_the_form_then_the_materi
     session.back()  # and Back to the form: said once, not again on the way back in
     session.submit_form()
     assert session.step is Step.MATERIALS and session.notice is None
-    session.scan_material("M5")
-    session.capture_page()
-    session.capture_done()
-    session.materials_done()
-    session.confirm()
-    assert session.receipt is not None, session.notice
+    _lease_given_and_confirmed(session)
     body = sandbox.store.case_body(session.receipt.case_number)
     assert body["form"]["new_field"] == "张三"
     assert "M5-1.jpg" in {name for name, _mime, _sha in sandbox.store.attachments(session.receipt.case_number)}
