@@ -12,7 +12,9 @@ voice is on for the whole demo):
   another person whose details they type; then once more while the backend goes away just as they
   confirm (entry/outage.py says how): the case is saved under a provisional number and delivered
   once the backend is back, and the QR code printed on that receipt, shown to the scanner, brings
-  up the case; a licence is printed; the large-text mode;
+  up the case; then the hall adds a material to the service while a citizen is at its confirmation (the
+  sandbox's catalogue switch): the backend refuses the case without it, the kiosk says what is now asked for,
+  the citizen scans it and the case goes with it; a licence is printed; the large-text mode;
 - a clerk signs in at window 3 and calls the queue ticket the applicant took at the hall's dispenser
   (叫号: the desk and the screen facing the applicant say 请 A001 号到 3 号窗口), reads their card,
   scans the material the applicant brought on the window's document camera (its thumbnail in the
@@ -63,6 +65,7 @@ from entry import walkthrough as walk
 from entry.demo_voice import VoiceRecorder
 from entry.outage import outage_for
 from kiosk.config import Config, load_config
+from sandbox.catalogue_changes import ADDED_MATERIAL
 from ui.display import TARGETS
 from ui.app import Gui, run_gui
 
@@ -149,6 +152,7 @@ class Sent:
     window_draft_notice: str = ""  # a kiosk's notice whose saved application the clerk continued
     window_draft_case: str = ""  # the case that saved application became at the window
     offline_draft: str = ""  # the service of an application left with a notice while the line was cut: kept queued
+    material_added: str = ""  # the case whose service gained a material while the citizen was at the confirmation
 
     def report(self) -> str:
         lines = [f"sent to {self.backend} as terminal {self.terminal_id}:"]
@@ -172,6 +176,11 @@ class Sent:
             lines.append(f"  an application of {self.offline_draft} saved with a notice printed while the line was cut "
                          f"({', '.join(OFFLINE_NOT_BROUGHT)} not brought): kept in the outbox, saved when the line "
                          f"came back (in a sandbox's database: SELECT service_code, body FROM drafts)")
+        if self.material_added:
+            lines.append(f"  case {self.material_added}  (the hall added a material ({ADDED_MATERIAL['code']} "
+                         f"{ADDED_MATERIAL['name_en']}) to {DEMO_SERVICE} while the citizen was at the confirmation: "
+                         f"the backend refused the case without it (422 materials_missing), the kiosk asked for it; "
+                         f"SELECT name FROM attachments WHERE case_number = '{self.material_added}')")
         lines.append(f"  receipt of case {self.reprinted or '(none)'} printed again from the citizen's applications")
         lines.append(f"  the clerk's notice rated {self.window_rating or '(not rated)'} on the window's customer side")
         lines.append(f"  case {self.not_accepted or '(none)'} not accepted at the window  (clerk {STAFF_ID}, service "
@@ -241,6 +250,15 @@ def _pay(backend: str, order_id: str) -> bool:
     except requests.RequestException:
         return False
     return answer.ok
+
+
+def _change_catalogue(backend: str, service_code: str, change: str) -> None:
+    """The hall changes a service under the terminals: the sandbox's catalogue switch (sandbox/catalogue_changes.py)."""
+    try:
+        requests.post(f"{backend}/control/catalogue", json={"service_code": service_code, "change": change},
+                      timeout=5).raise_for_status()
+    except requests.RequestException as exc:
+        raise walk.WalkError(f"the catalogue could not be changed ({change}): {type(exc).__name__}") from None
 
 
 def _speak(gui: Gui, wanted: str) -> None:
@@ -328,6 +346,15 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
             receipts.append(kept.receipt_png)
             walk.wait_until(lambda: not outbox.items(("pending",)), "the saved application to reach the backend", 60)
             sent.offline_draft = NOTICE_OFFLINE_SERVICE
+            # The hall adds a material to the service while a citizen is at the confirmation (the sandbox's catalogue
+            # switch): the backend refuses the case without it, the kiosk asks for it, the case goes with it
+            try:
+                added = walk.citizen_journey(gui, DEMO_SERVICE, camera, "-material-added", before_confirm=lambda: (
+                    _change_catalogue(sent.backend, DEMO_SERVICE, "add_material")))
+            finally:
+                _change_catalogue(sent.backend, DEMO_SERVICE, "restore")
+            receipts.append(added.receipt_png)
+            sent.material_added = added.number
         # the fee left unpaid, paid on the citizen's phone (the sandbox's payment platform switch); a receipt again
         sent.reprinted = walk.my_cases_journey(gui, camera, fee_case=fee.number,
                                                pay=lambda order: _pay(sent.backend, order))

@@ -438,14 +438,21 @@ def pay_fee(gui: Gui, camera: Camera | None, suffix: str, pay: Callable[[str], b
 def confirm_and_finish(gui: Gui, camera: Camera | None, suffix: str,
                        before_confirm: Callable[[], None] | None = None, rating: int | None = None,
                        pay: Callable[[str], bool] | None = None) -> Journey:
-    """The confirm screen -> submitted -> (the fee) -> the receipt -> (a satisfaction rating) -> finish -> home."""
+    """The confirm screen -> submitted -> (the fee) -> the receipt -> (a satisfaction rating) -> finish -> home. The
+    service's materials changed meanwhile (the backend refuses the case, the kiosk asks for what was added): those
+    given, then confirmed again."""
     wait_for_screen(gui, Step.CONFIRM)
     _snap(camera, gui, f"confirm{suffix}")
     if before_confirm is not None:
         before_confirm()
     tap(_screen(gui, Step.CONFIRM).confirm, "'confirm and submit' button")
-    wait_until(lambda: any(showing(gui, step) for step in (Step.DONE, Step.FAILED, Step.PAYMENT)), "the done screen",
-               30)
+    session = gui.window.session
+    wait_until(lambda: any(showing(gui, step) for step in (Step.DONE, Step.FAILED, Step.PAYMENT))
+               or (showing(gui, Step.MATERIALS) and not session.busy), "the done screen", 30)
+    if showing(gui, Step.MATERIALS):
+        _snap(camera, gui, f"materials-changed{suffix}")
+        provide_materials(gui, camera, f"{suffix}-changed")
+        return confirm_and_finish(gui, camera, f"{suffix}-changed", None, rating, pay)
     if showing(gui, Step.PAYMENT):
         pay_fee(gui, camera, suffix, pay)
         wait_until(lambda: showing(gui, Step.DONE) or showing(gui, Step.FAILED), "the done screen", 30)

@@ -75,13 +75,14 @@ def _provisional_in(raw: bytes | str) -> str | None:
     return value if isinstance(value, str) and re.fullmatch(PROVISIONAL, value) else None
 
 
-def _service_in(raw: bytes | str) -> str:
-    """The service code a case names, read even from a case that does not validate otherwise ("" if none)."""
+def _string_in(raw: bytes | str, key: str, longest: int = 32) -> str:
+    """A string a case names (its service code, its application id), read even from a case that does not validate
+    otherwise ("" if none, or longer than ``longest``)."""
     try:
-        value = json.loads(raw).get("service_code")
+        value = json.loads(raw).get(key)
     except (ValueError, AttributeError, RecursionError):
         return ""
-    return value if isinstance(value, str) and len(value) <= 32 else ""
+    return value if isinstance(value, str) and len(value) <= longest else ""
 
 
 def _people_in(raw: bytes | str) -> list[str]:
@@ -121,7 +122,8 @@ def routes(store: Store, settings: dict) -> APIRouter:
         except ApiError as exc:
             if provisional and exc.code not in NOT_A_REFUSAL:
                 store.refusals.record(provisional, request.state.terminal_id, exc.code, exc.zh, exc.en, exc.fields,
-                                      _people_in(raw), _service_in(raw))
+                                      _people_in(raw), _string_in(raw, "service_code"),
+                                      _string_in(raw, "application_id", 64))
             raise
 
     async def accept_case(request: Request, idempotency_key: str, raw: bytes | str,
@@ -156,6 +158,8 @@ def routes(store: Store, settings: dict) -> APIRouter:
         digest = hashlib.sha256((canonical + "".join(f"|{n}:{s}" for n, _m, s, _d in sorted(files))).encode())
         try:
             response, replayed = store.create_case(idempotency_key, digest.hexdigest(), case.model_dump(), files)
+            if not replayed:  # a refusal of this application put right at the terminal is not a refused application
+                store.refusals.supersede(case.application_id, request.state.terminal_id, response["case_number"])
         except CaseConflict as conflict:
             if conflict.by == "provisional_number":  # another application's: its case is not this terminal's to learn
                 raise ApiError(409, "provisional_number_taken", "该临时编号已被另一件申请使用",

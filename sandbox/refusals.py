@@ -9,6 +9,11 @@ made once per database), so that the citizen who identifies later finds the refu
 cases, while the table alone names no one. ``GET /cases?provisional_number=`` answers with the
 refusal, ``GET /cases?id_number=`` lists the person's refusals, and the number is spent: a later
 case carrying it is refused (409 ``provisional_number_refused``).
+
+A refusal the terminal put right at once is not the person's refused application: the citizen (or the clerk) was
+there, corrected what was named, and the same application (its ``application_id``, from the same terminal) arrived
+and was taken under a new number. It is then marked superseded by that case, and ``GET /cases?id_number=`` leaves it
+out; asked by its own number it still answers, and the number stays spent.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ if TYPE_CHECKING:
 
 TABLE = """CREATE TABLE IF NOT EXISTS refusals (provisional_number TEXT PRIMARY KEY, terminal_id TEXT NOT NULL,
     code TEXT NOT NULL, message_zh TEXT NOT NULL, message_en TEXT NOT NULL, fields TEXT NOT NULL, at TEXT NOT NULL,
-    people TEXT NOT NULL DEFAULT '[]', service_code TEXT NOT NULL DEFAULT '')"""
+    people TEXT NOT NULL DEFAULT '[]', service_code TEXT NOT NULL DEFAULT '', application_id TEXT NOT NULL DEFAULT '',
+    superseded_by TEXT NOT NULL DEFAULT '')"""
 KEY_TABLE = "CREATE TABLE IF NOT EXISTS refusal_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL)"
 ADVICE_ZH = "该申请未被受理，无需等待。请携带身份证件和材料，在自助终端重新申请，或到窗口出示此临时编号咨询。"
 ADVICE_EN = ("This application was not accepted; there is nothing to wait for. Please apply again at a terminal "
@@ -37,8 +43,10 @@ class Refusals:
         self._store = store
         with store.tx() as db:
             db.execute(TABLE)
-            if "service_code" not in {row[1] for row in db.execute("PRAGMA table_info(refusals)")}:
-                db.execute("ALTER TABLE refusals ADD COLUMN service_code TEXT NOT NULL DEFAULT ''")  # an older file
+            columns = {row[1] for row in db.execute("PRAGMA table_info(refusals)")}
+            for column in ("service_code", "application_id", "superseded_by"):  # each missing from an older file
+                if column not in columns:
+                    db.execute(f"ALTER TABLE refusals ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
             db.execute(KEY_TABLE)
             db.execute("INSERT OR IGNORE INTO refusal_key VALUES (1, ?)", (secrets.token_bytes(32),))
         self._key = bytes(store._one("SELECT key FROM refusal_key WHERE id = 1")["key"])
@@ -47,22 +55,31 @@ class Refusals:
         return hmac.new(self._key, id_number.upper().encode(), hashlib.sha256).hexdigest()
 
     def record(self, provisional_number: str, terminal_id: str, code: str, message_zh: str, message_en: str,
-               fields: dict[str, Any], people: list[str] = (), service_code: str = "") -> None:
+               fields: dict[str, Any], people: list[str] = (), service_code: str = "", application_id: str = "") -> None:
         """Keep the first refusal of a number (a resend is refused as spent and not recorded again); ``people``:
         the ID numbers the case named (applicant, agent), kept only as keyed hashes; ``service_code``: the
-        service the case applied for, when it named one the backend knows, so the citizen sees which it was."""
+        service the case applied for, when it named one the backend knows, so the citizen sees which it was;
+        ``application_id``: the application it was, for ``supersede``."""
         from sandbox.store import now_iso
 
         keys = sorted({self.person_key(p) for p in people})
         with self._store.tx() as db:
             try:
                 db.execute("INSERT INTO refusals (provisional_number, terminal_id, code, message_zh, message_en, "
-                           "fields, at, people, service_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           "fields, at, people, service_code, application_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            (provisional_number, terminal_id, code, message_zh, message_en,
                             json.dumps({k: str(v) for k, v in fields.items()}, ensure_ascii=False), now_iso(),
-                            json.dumps(keys), service_code))
+                            json.dumps(keys), service_code, application_id))
             except sqlite3.IntegrityError:
                 pass  # the first refusal stands
+
+    def supersede(self, application_id: str, terminal_id: str, case_number: str) -> None:
+        """The same application, from the same terminal, taken as ``case_number``: its refusals were put right."""
+        if not application_id:
+            return
+        with self._store.tx() as db:
+            db.execute("UPDATE refusals SET superseded_by = ? WHERE application_id = ? AND terminal_id = ? "
+                       "AND superseded_by = ''", (case_number, application_id, terminal_id))
 
     def of(self, provisional_number: str) -> dict[str, Any] | None:
         row = self._store._one("SELECT * FROM refusals WHERE provisional_number = ?", provisional_number)
@@ -71,7 +88,7 @@ class Refusals:
     def of_person(self, id_number: str) -> list[dict[str, Any]]:
         """The refusals of cases that named this person (as applicant or agent), newest first."""
         rows = self._store._all("SELECT r.* FROM refusals r, json_each(r.people) p WHERE p.value = ? "
-                                "ORDER BY r.at DESC", self.person_key(id_number))
+                                "AND r.superseded_by = '' ORDER BY r.at DESC", self.person_key(id_number))
         return [self._view(row) for row in rows]
 
     def _view(self, row: Any) -> dict[str, Any]:

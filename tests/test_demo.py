@@ -137,10 +137,19 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path, brisk_p
         # (every case is queued first, so each carries its provisional number); the offline one under the number on
         # its receipt.
         assert sorted(number for number, _p, _s in cases) == sorted([n for _w, n in sent.cases] + [
-            offline_case, sent.not_accepted, sent.window_accepted, sent.window_draft_case])
+            offline_case, sent.not_accepted, sent.window_accepted, sent.window_draft_case, sent.material_added])
         assert {service for _n, _p, service in cases} == {"GT-001", "WS-013", "JZ-002", "JSZ-010", "GJJ-004", "SB-003",
                                                           "HY-011"}
-        assert len({p for _n, p, _s in cases}) == 9
+        assert len({p for _n, p, _s in cases}) == 10
+        # a material added to GT-001 at the confirmation: refused without it, asked for, sent with it; the refusal
+        # put right at once is not the citizen's refused application; the catalogue put back after
+        added = [name for (name,) in store.execute("SELECT name FROM attachments WHERE case_number = ?",
+                                                   (sent.material_added,))]
+        assert "MX-1.jpg" in added, added
+        assert store.execute("SELECT code, superseded_by FROM refusals WHERE code = 'materials_missing'").fetchall() \
+            == [("materials_missing", sent.material_added)]
+        listed = json.loads(store.execute("SELECT body FROM services WHERE code = 'GT-001'").fetchone()[0])
+        assert "MX" not in {m["code"] for m in listed["materials"]}
         assert (offline_case, offline_provisional, "SB-003") in cases
         assert store.execute("SELECT COUNT(*) FROM cases WHERE provisional_number = ?",
                              (offline_provisional,)).fetchone()[0] == 1

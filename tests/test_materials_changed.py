@@ -150,6 +150,8 @@ def test_a_material_only_added_is_asked_for_the_backend_refusing_the_case_withou
     _lease_given_and_confirmed(session)
     assert "M5-1.jpg" in {name for name, _mime, _sha in sandbox.store.attachments(session.receipt.case_number)}
     assert services.queue.outbox.items(("dead",)) == []
+    # the first try's refusal, put right at once, is not among the citizen's applications as one not accepted
+    assert [c.get("case_number") for c in services.backend.cases_of(HOLDER) if "refused" in c] == []
 
 
 def test_a_materials_refusal_the_catalogue_does_not_bear_out_is_said_as_it_is(services, sandbox, monkeypatch):

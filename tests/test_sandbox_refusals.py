@@ -1,9 +1,12 @@
 """A case refused after it was accepted offline: its provisional number says so, why, and what to do."""
 
+import datetime as dt
+
 import pytest
 
 from common.backend_errors import RejectedError
 from common.domain import CaseRefusal
+from common.provisional import make
 from tests.backend_helpers import client_for
 from tests.queue_helpers import fast_sync, outbox, payload
 
@@ -119,3 +122,34 @@ def test_a_refusal_off_contract_is_a_server_error(refused, why):
         backend.answer = Scripted(body=json.dumps({"items": [], "refused": dict(good, **refused)}).encode())
         with pytest.raises(ServerError, match=why):
             client.case_by_provisional(NUMBER)
+
+
+def test_a_refusal_put_right_at_once_is_not_listed_as_the_persons_refused_application(client, sandbox):
+    """The citizen was at the terminal: the case was refused (here its materials), they gave what was named, and
+    the same application arrived under a new number and was taken. Listed among their applications it read as
+    "not accepted" beside the case that was (kiosk demo, 2026-12-05). It is superseded: left out of the person's
+    list, still there by its own number, the number still spent. Another application's, or another terminal's
+    with the same id, stays."""
+    first, second, third = (make("T-TEST", dt.date(2026, 11, 27), n) for n in (7, 8, 9))
+    body, key = payload(client, first)
+    holder = body["applicant"]["id_number"]
+    lacking = dict(body, counter_checked=[])
+    with pytest.raises(RejectedError, match="materials_missing"):
+        client.submit_payload(lacking, key)
+    assert _refused(client, holder) == [first]
+    other, other_key = payload(client, second)  # another application, refused too
+    with pytest.raises(RejectedError):
+        client.submit_payload(dict(other, counter_checked=[]), other_key)
+    foreign = make("T-OTHER", dt.date(2026, 11, 27), 1)  # another terminal naming the same application id
+    with pytest.raises(RejectedError):
+        client_for(sandbox.url, "T-OTHER").submit_payload(
+            dict(lacking, terminal_id="T-OTHER", provisional_number=foreign), key)
+    taken = client.submit_payload(dict(body, provisional_number=third), key)
+    assert _refused(client, holder) == sorted([second, foreign])
+    assert sandbox.store.refusals.of(first)["code"] == "materials_missing"  # by its own number, as it was
+    assert sandbox.store.case(taken.case_number)["status"] == "submitted"
+
+
+def _refused(client, id_number: str) -> list[str]:
+    """The provisional numbers of the person's refused applications, as the kiosk's "My applications" lists them."""
+    return sorted(c["provisional_number"] for c in client.cases_of(id_number) if "refused" in c)
