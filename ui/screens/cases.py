@@ -42,7 +42,8 @@ class MyCasesScreen(Screen):
             submitted = str(case.get("submitted_at", ""))[:10]
             widget = button("service", lambda _c=False, n=number: self._session.open_case(n))
             if case.get("refused") is not None:  # saved offline, refused on arrival: which, why, a tap away
-                refusal, refused = case["refused"], _("Not accepted")
+                # "Returned", as the backend says it (退回), not 不予受理: that is a window's formal decision
+                refusal, refused = case["refused"], _("Returned")
                 said = (refusal.service_name(lang), refusal.message(lang), f"{number} · {submitted} · {refused}")
                 widget.setText("\n".join(part for part in said if part))
             else:

@@ -423,7 +423,7 @@ class ProgressScreen(Screen):
         if refusal is not None:  # an application saved offline that the backend refused when it arrived
             self.title.setText(case.get("provisional_number", ""))
             self.service.setText(refusal.service_name(lang))
-            self.status.setText(_("Not accepted"))
+            self.status.setText(_("Returned"))  # by the service system on arrival: not a window's 不予受理
             self.next.setText("\n".join(part for part in (refusal.message(lang), refusal.advice(lang)) if part))
             return
         if case.get("pending"):
