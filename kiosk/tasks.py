@@ -17,6 +17,22 @@ Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 
 
+class Dropped(Exception):
+    """A task not run: what it was asked for had gone by the time a worker took it up (``while_current``)."""
+
+
+def while_current(current: Callable[[], bool], fn: Callable[[], Any]) -> Callable[[], Any]:
+    """``fn``, run only if ``current()`` still holds when a worker takes it up; else :class:`Dropped` is raised to the
+    task's ``on_error``. A look-up queued for someone who has gone since (another card read at the window) is then
+    not asked: behind a slow backend, such look-ups held the workers a clerk's decision waited for (kiosk bench
+    window-monkey --trickle, seed 560), and they carried the ID number of a person no longer there."""
+    def run() -> Any:
+        if not current():
+            raise Dropped()
+        return fn()
+    return run
+
+
 class TaskRunner(Protocol):
     def run(self, fn: Callable[[], Any], on_done: Done, on_error: Failed) -> None: ...
     def shutdown(self) -> None: ...

@@ -30,7 +30,7 @@ from kiosk.receipts import acceptance_receipt, one_time_notice
 from kiosk.staff_sign_in import StaffSignIn
 from kiosk.submission import Outcome, Submitter
 from offline_queue.outbox import QueueFullError
-from kiosk.tasks import TaskRunner
+from kiosk.tasks import TaskRunner, while_current
 from kiosk.workflows import admit
 from kiosk.window_documents import AcceptanceNotice, OneTimeNoticeA4
 from kiosk.workflows.citizen import Notice, user_message
@@ -211,14 +211,15 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         """The catalogue asked again for each applicant, on the task runner: a clerk signed in all day otherwise
         chose from the morning's, and every matter of a service the hall changed since met it only at Accept
         (followed then: clerk_form.py). Not answered, the one held stays."""
-        backend, held = self._backend, self._held_catalogue
+        backend, held, identity = self._backend, self._held_catalogue, self.identity
 
         def fetched(found: list[ServiceItem]) -> None:
             if found and self.staff is not None:
                 self.catalogue = found
                 self._changed()
 
-        self._tasks.run(lambda: held.fetch(backend).items, fetched,
+        # asked for this applicant: another card read before a worker took it up, that one's own asking will do
+        self._tasks.run(while_current(lambda: self.identity is identity, lambda: held.fetch(backend).items), fetched,
                         lambda exc: log.info("desk: the catalogue not asked again (%s)", type(exc).__name__))
 
     def choose_service(self, code: str) -> None:

@@ -29,6 +29,7 @@ from common.i18n import language, text
 from kiosk import drafts
 from kiosk.materials import Provided
 from kiosk.workflows.clerk_case import MatterCase
+from kiosk.tasks import while_current
 from kiosk.workflows.citizen import Notice, user_message
 
 if TYPE_CHECKING:
@@ -95,7 +96,8 @@ class DeskDrafts:
                 self.drafts_found, self.drafts_looked_up = saved, True
                 self._changed()
 
-        self._tasks.run(lambda: for_the_window(backend.drafts(identity.id_number), catalogue, identity.id_number),
+        self._tasks.run(while_current(lambda: self.identity is identity, lambda: for_the_window(
+                            backend.drafts(identity.id_number), catalogue, identity.id_number)),
                         found, lambda exc: log.info("desk: saved applications not looked up (%s)", type(exc).__name__))
 
     def can_resume_draft(self: "ClerkDesk") -> bool:

@@ -29,6 +29,7 @@ from common.i18n import language, text
 from devices.errors import DeviceError
 from kiosk.handover_receipt import HandedOver, ReadyLicence, handover_receipt
 from kiosk.workflows.clerk_agent import DeskAgent
+from kiosk.tasks import while_current
 from kiosk.workflows.citizen import Notice, user_message
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class DeskHandover(DeskAgent):
                 self.ready_licences, self.licences_unknown = (), True
                 self._changed()
 
-        self._tasks.run(lambda: self._backend.ready_licences(id_number), found, failed)
+        self._tasks.run(while_current(current, lambda: self._backend.ready_licences(id_number)), found, failed)
 
     def can_hand_over(self: "ClerkDesk") -> bool:
         from kiosk.workflows.clerk import Desk
