@@ -43,7 +43,7 @@ from kiosk.payloads import PayloadKind, classify, credit_code_in
 from kiosk.receipts import citizen_receipt
 from kiosk.submission import Outcome, Submitter
 from kiosk.search import CategoryCount, ServiceIndex, categories
-from kiosk.tasks import TaskRunner
+from kiosk.tasks import TaskRunner, while_current
 from kiosk.workflows import admit
 from kiosk.workflows.citizen_ticket import SessionTicket
 
@@ -297,8 +297,15 @@ class CitizenSession(SessionTicket, RatingTaps):
             observer(self)
 
     def _background(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
-                    on_error: Callable[[BaseException], None], runner: TaskRunner | None = None) -> None:
+                    on_error: Callable[[BaseException], None], runner: TaskRunner | None = None,
+                    lookup: bool = False) -> None:
+        """``fn`` on the runner, its result or failure reported only while the session is the same citizen's.
+        ``lookup``: a read asked about the citizen (their drafts, cases, licences), not asked at all when their
+        session has ended before a worker took it up: it would carry their ID number after they left
+        (``kiosk.tasks.while_current``). Never for work that must be done whoever is at the screen (a submission)."""
         generation = self._generation
+        if lookup:
+            fn = while_current(lambda: generation == self._generation, fn)
 
         def done(result: Any) -> None:
             if generation == self._generation:
@@ -362,7 +369,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             self.busy = True
             self._go(Step.LICENCES)
             self._background(lambda: self._backend.ready_licences(identity.id_number), self._licences_loaded,
-                             self._licences_failed)
+                             self._licences_failed, lookup=True)
             return
         self._go(Step.IDENTIFIED)
         self._look_for_drafts(identity.id_number)
@@ -528,7 +535,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             self.busy = False
             self._go(Step.IDENTIFIED, Notice(user_message(exc)))
 
-        self._background(fetch, found, failed)
+        self._background(fetch, found, failed, lookup=True)
 
     def open_case(self, case_number: str) -> None:
         """One of the citizen's cases, by its case number (a refused one, which has none, by its provisional)."""
@@ -821,7 +828,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             if self.drafts_found:
                 self._changed()
 
-        self._background(find, found, lambda exc: log.info("session: drafts not looked up: %s", exc))
+        self._background(find, found, lambda exc: log.info("session: drafts not looked up: %s", exc), lookup=True)
 
     def draft_service_name(self, draft: dict[str, Any]) -> str:
         service = next((s for s in self.catalogue if s.code == draft.get("service_code")), None)
