@@ -38,6 +38,25 @@ class TaskRunner(Protocol):
     def shutdown(self) -> None: ...
 
 
+class InTurn:
+    """A task in two parts on two runners: the job given to :meth:`run` on ``first``'s worker, then ``then`` of its
+    result on ``second``'s. A backend call and the paper it is printed on (a notice recorded, then printed) then
+    never hold each other's worker: a printer waiting out its timeout leaves the backend's workers to the next
+    citizen, and a slow backend leaves the printer to the receipts. The second part is handed over on the caller's
+    thread and runs whoever is at the screen by then: the paper is what the first part recorded. A failure of
+    either part goes to ``on_error``, once."""
+
+    def __init__(self, first: TaskRunner, second: TaskRunner, then: Callable[[Any], Any]) -> None:
+        self._first, self._second, self._then = first, second, then
+
+    def run(self, fn: Callable[[], Any], on_done: Done, on_error: Failed) -> None:
+        second, then = self._second, self._then
+        self._first.run(fn, lambda result: second.run(lambda: then(result), on_done, on_error), on_error)
+
+    def shutdown(self) -> None:
+        pass  # the runners are their owners' to shut down
+
+
 class SyncTaskRunner:
     """Runs the task at once on the caller's thread (tests and scripts)."""
 

@@ -6,7 +6,7 @@ import threading
 
 from PySide6.QtCore import Qt
 
-from entry.walkthrough import citizen_journey
+from entry.walkthrough import citizen_journey, licence_journey
 from kiosk.workflows.clerk import Desk
 from tests.window_steps import checking
 
@@ -44,3 +44,64 @@ def test_the_windows_papers_print_on_the_print_worker(open_gui, qtbot, monkeypat
     assert view.desk.result.startswith("SQ"), view.desk.notice
     assert slips and documents, (slips, documents)
     assert all(name.startswith("print") for name in slips + documents), (slips, documents)
+
+
+def _on(threads: list[str], prefix: str) -> bool:
+    return bool(threads) and all(name.startswith(prefix) for name in threads)
+
+
+def test_the_kiosks_notice_is_recorded_on_a_backend_worker_and_printed_on_the_print_worker(open_gui, monkeypatch):
+    kiosk = open_gui("kiosk")
+    recorded = _watch(monkeypatch, kiosk.services.backend, "issue_notice")
+    printed = _watch(monkeypatch, kiosk.services.devices.receipt_printer, "print_receipt")
+    journey = citizen_journey(kiosk, "GJJ-004", licences=False, not_brought=("M2",))
+    assert journey.number.startswith("GZ"), journey
+    assert _on(recorded, "task") and _on(printed, "print"), (recorded, printed)
+
+
+def test_the_kiosks_queue_ticket_is_taken_on_a_backend_worker_and_printed_on_the_print_worker(open_gui, qtbot,
+                                                                                             monkeypatch):
+    kiosk = open_gui("kiosk", terminal={"queue_tickets": "on"})
+    taken = _watch(monkeypatch, kiosk.services.backend, "take_queue_ticket")
+    printed = _watch(monkeypatch, kiosk.services.devices.receipt_printer, "print_receipt")
+    home = kiosk.window.view.home
+    qtbot.mouseClick(home.ticket_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "A001" in home.notice.text(), timeout=10000)
+    assert _on(taken, "task") and _on(printed, "print"), (taken, printed)
+
+
+def test_the_kiosks_licence_prints_on_the_print_worker(open_gui, monkeypatch):
+    kiosk = open_gui("kiosk")
+    printed = _watch(monkeypatch, kiosk.services.devices.document_printer, "print_pdf")
+    assert licence_journey(kiosk)
+    assert _on(printed, "print"), printed
+
+
+def test_the_windows_hand_over_is_recorded_on_a_backend_worker_and_its_receipt_printed_on_the_print_worker(
+        open_gui, qtbot, monkeypatch):
+    gui = open_gui("window")
+    recorded = _watch(monkeypatch, gui.services.backend, "handover")
+    printed = _watch(monkeypatch, gui.services.devices.receipt_printer, "print_receipt")
+    view, screen = checking(gui, qtbot, "GJJ-004")
+    row = screen.handover
+    qtbot.waitUntil(lambda: row.isVisible() and row.licences.count() == 1, timeout=5000)
+    qtbot.mouseClick(row.hand_over, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.desk.busy and "回执已打印" in screen.notice.text(), timeout=10000)
+    assert _on(recorded, "task") and _on(printed, "print"), (recorded, printed)
+
+
+def test_the_windows_copy_is_looked_up_on_a_backend_worker_and_printed_on_the_print_worker(open_gui, qtbot,
+                                                                                          monkeypatch):
+    gui = open_gui("window")
+    view, screen = checking(gui, qtbot, "SB-003")
+    screen.materials.item(0).setCheckState(Qt.CheckState.Checked)
+    qtbot.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
+    number = view.desk.result
+    qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
+    looked_up = _watch(monkeypatch, gui.services.backend, "decision_of")
+    printed = _watch(monkeypatch, gui.services.devices.document_printer, "print_pdf")
+    qtbot.keyClicks(screen.copy.number, number)
+    qtbot.mouseClick(screen.copy.print_copy, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.desk.busy and "已补打" in screen.notice.text(), timeout=10000)
+    assert _on(looked_up, "task") and _on(printed, "print"), (looked_up, printed)

@@ -43,7 +43,7 @@ from kiosk.payloads import PayloadKind, classify, credit_code_in
 from kiosk.receipts import citizen_receipt
 from kiosk.submission import Outcome, Submitter
 from kiosk.search import CategoryCount, ServiceIndex, categories
-from kiosk.tasks import TaskRunner, while_current
+from kiosk.tasks import InTurn, TaskRunner, while_current
 from kiosk.workflows import admit
 from kiosk.workflows.citizen_ticket import SessionTicket
 
@@ -740,28 +740,21 @@ class CitizenSession(SessionTicket, RatingTaps):
         preview = self.licence_preview
         if self.step is not Step.LICENCE_PREVIEW or preview is None or self._document_printer is None:
             return
-        printer, backend, submitter = self._document_printer, self._backend, self._submitter
+        printer, submitter = self._document_printer, self._submitter
         self._go(Step.PRINTING)
 
         def work() -> str:
-            try:
-                printer.print_pdf(bytes(preview.pdf), preview.licence_id)
-            except Exception:
-                try:
-                    backend.release_ticket(preview.ticket_id)  # not printed: the licence stays printable
-                except BackendError as exc:  # the printer's fault is what the citizen must hear; the ticket expires
-                    log.info("session: ticket not released now (it expires): %s", exc)
-                raise
+            printer.print_pdf(bytes(preview.pdf), preview.licence_id)
             # printed: consumed, once; the confirmation waits in the outbox until the backend has it
             submitter.confirm_print(preview.ticket_id, preview.licence_id)
             return preview.licence_id
 
         def failed(exc: BaseException) -> None:
-            self._drop_preview(release=False)  # released above, or never confirmed: printable again
+            self._drop_preview(release=True)  # not printed: released on the backend's worker, printable again
             self._trail = [step for step in self._trail if step is not Step.LICENCES]
             self._go(Step.LICENCES, Notice(user_message(exc)))
 
-        self._background(work, self._licence_printed, failed)
+        self._background(work, self._licence_printed, failed, self._print_tasks)
 
     def cancel_preview(self) -> None:
         """Back from the preview: nothing printed, the ticket released so the licence stays printable."""
@@ -1480,9 +1473,9 @@ class CitizenSession(SessionTicket, RatingTaps):
         # printed again (the printer failed): the same notice, recorded once
         attempt = self._notice_attempt = attempt_for(self._notice_attempt, application.service, missing)
 
-        def work() -> tuple[Issued, drafts.KeptDraft]:
-            """Recorded, then the draft kept (saved, or queued while the backend is away), then printed: a printer
-            out of paper loses nothing provided."""
+        def work() -> tuple[str, drafts.KeptDraft]:
+            """Recorded, then the draft kept (saved, or queued while the backend is away), then printed (below, on
+            the print worker): a printer out of paper loses nothing provided."""
             number = record_notice(backend, application.service, holder.id_number, missing, attempt,
                                    application.company)
             kept = drafts.KeptDraft(drafts.Kept.DECLINED)
@@ -1494,12 +1487,17 @@ class CitizenSession(SessionTicket, RatingTaps):
                 except Exception as exc:  # refused, or the terminal cannot store it: the notice prints all the same
                     kept = drafts.KeptDraft(drafts.Kept.NOT_KEPT)
                     log.warning("session: draft not kept (%s)", type(exc).__name__)
+            return number, kept
+
+        def print_it(recorded: tuple[str, drafts.KeptDraft]) -> tuple[Issued, drafts.KeptDraft]:
+            number, kept = recorded
             return print_notice(printer, number, application.service, holder.masked_name, missing, terminal, lang,
                                 application.company, kept_until=kept.until, kept_nothing=kept.how.nothing), kept
 
         self.busy = True
         self._changed()
-        self._background(work, self._notice_printed, self._notice_failed)
+        self._background(work, self._notice_printed, self._notice_failed,
+                         InTurn(self._tasks, self._print_tasks, print_it))
 
     def _notice_printed(self, result: tuple[Issued, drafts.KeptDraft]) -> None:
         """Said as it happened: a notice the backend did not confirm has no number and is printed as provisional;

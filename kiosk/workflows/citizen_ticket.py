@@ -5,9 +5,10 @@ A mix-in of ``CitizenSession``, offered where the hall wants its kiosks to hand 
 carries nothing of the person (docs/api/payloads.md, "The hall's queue"). Offered too on the result after the
 one-time notice (the matter goes on at the windows), once a session, the number then taken for the service
 (its category's queue: ``market`` under B), and likewise on the guide of a service this terminal
-cannot take (no kind of applicant it serves: "This service cannot be applied for at this terminal"). On the task runner the ticket is taken (POST /queue/tickets,
-category A at home, under an ``Idempotency-Key`` made for the tap: the client's retry
-after a lost answer gets the same number) and printed; home then says the number and how many wait before
+cannot take (no kind of applicant it serves: "This service cannot be applied for at this terminal"). On the
+task runner the ticket is taken (POST /queue/tickets, category A at home, under an ``Idempotency-Key`` made for
+the tap: the client's retry after a lost answer gets the same number), then printed on the print worker
+(``kiosk.tasks.InTurn``); home then says the number and how many wait before
 it. Printer down: the number is taken all the same, so home says it plainly to remember (the window calls
 it whatever the paper). The backend away: nothing is taken, and home says to ask at the service desk.
 The number said on home goes after ``terminal.home_notice_s`` (60 s; ui/kiosk_view.py), touches or not, and
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 from common.i18n import language, text
 from devices.errors import DeviceError
 from kiosk.receipts import queue_ticket_receipt
+from kiosk.tasks import InTurn
 
 if TYPE_CHECKING:
     from kiosk.workflows.citizen import CitizenSession
@@ -68,9 +70,12 @@ class SessionTicket:
         self.busy = True
         self._changed()
 
-        def work() -> tuple[str, int, bool]:
+        def work() -> tuple[str, int]:
             ticket = backend.take_queue_ticket(category=category, service_code=service_code, idempotency_key=key)
-            number, ahead = str(ticket["ticket_number"]), int(ticket.get("waiting_ahead") or 0)
+            return str(ticket["ticket_number"]), int(ticket.get("waiting_ahead") or 0)
+
+        def print_it(ticket: tuple[str, int]) -> tuple[str, int, bool]:
+            number, ahead = ticket
             try:
                 printed = printer.print_receipt(queue_ticket_receipt(number, ahead, terminal_id, lang))
             except DeviceError as exc:
@@ -104,4 +109,4 @@ class SessionTicket:
             self._go(where, Notice(text("No number could be taken just now: {reason} Please ask at the service "
                                         "desk.", reason=user_message(exc))))
 
-        self._background(work, taken, failed)
+        self._background(work, taken, failed, InTurn(self._tasks, self._print_tasks, print_it))

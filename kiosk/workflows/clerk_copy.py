@@ -25,6 +25,7 @@ from common import provisional
 from common.i18n import language, text
 from kiosk.decision_copy import document_of, notice_document_of
 from kiosk.payloads import PayloadKind, classify, is_case_number, is_notice_number
+from kiosk.tasks import InTurn
 from kiosk.window_documents import NAMES, AcceptanceNotice, OneTimeNoticeA4, WindowDocument, job_title, render
 from kiosk.workflows.citizen import Notice, user_message
 
@@ -88,7 +89,9 @@ class DeskCopy:
 
         self._go(Desk.WORKING)
 
-        def work() -> Copied:
+        def work() -> Copied | tuple[WindowDocument, str]:
+            """The record looked up on the backend's worker: its document and the number shown, or what was found
+            instead (another hall's, or no document), which prints nothing."""
             document: WindowDocument | None
             if is_notice_number(number):
                 notice = backend.notice_of(number, token)
@@ -106,11 +109,19 @@ class DeskCopy:
                 document, shown = document_of(record, service, hall, dt.datetime.now()), record.case_number
             if document is None or documents is None:  # has_document and can_print_copy said otherwise
                 raise RuntimeError("no document, or no A4 printer, for a copy")
+            return document, shown
+
+        def print_it(found: Copied | tuple[WindowDocument, str]) -> Copied:  # on the print worker
+            if isinstance(found, Copied):
+                return found
+            document, shown = found
+            if documents is None:  # looked at above; the type does not carry it here
+                raise RuntimeError("no A4 printer for a copy")
             title = job_title(document) + "-copy"
             documents.print_pdf(render(document, lang), title)
             return Copied(shown, title, kind=type(document))
 
-        self._tasks.run(work, self._copy_printed, self._copy_failed)
+        InTurn(self._tasks, self._print_tasks, print_it).run(work, self._copy_printed, self._copy_failed)
 
     def _copy_printed(self: "ClerkDesk", done: "Copied") -> None:
         from kiosk.workflows.clerk import Desk

@@ -29,7 +29,7 @@ from common.i18n import language, text
 from devices.errors import DeviceError
 from kiosk.handover_receipt import HandedOver, ReadyLicence, handover_receipt
 from kiosk.workflows.clerk_agent import DeskAgent
-from kiosk.tasks import while_current
+from kiosk.tasks import InTurn, while_current
 from kiosk.workflows.citizen import Notice, user_message
 
 if TYPE_CHECKING:
@@ -120,16 +120,18 @@ class DeskHandover(DeskAgent):
             answer = backend.handover(token, licence.case_number, licence.licence_id, id_number,
                                       recipient_is_agent=holder is not None, idempotency_key=key,
                                       holder_id_number=holder, authorisation_checked=holder is not None)
-            done = HandedOver(licence, str(answer["handover_id"]), str(answer.get("recorded_at", "")), masked_name,
+            return HandedOver(licence, str(answer["handover_id"]), str(answer.get("recorded_at", "")), masked_name,
                               masked_id, clerk, agent_for_masked_id=holder_masked)
+
+        def print_it(done: HandedOver) -> HandedOver:  # on the print worker, once recorded
             try:
                 printer.print_receipt(handover_receipt(done, lang))
             except DeviceError as exc:  # recorded all the same: said so, and tapping again prints only
                 raise HandoverReceiptError(done, exc) from exc
             return done
 
-        self._tasks.run(work, lambda done: self._handed_over(done, back),
-                        lambda exc: self._handover_failed(exc, licence, back))
+        InTurn(self._tasks, self._print_tasks, print_it).run(work, lambda done: self._handed_over(done, back),
+                                                             lambda exc: self._handover_failed(exc, licence, back))
 
     def _handed_over(self: "ClerkDesk", done: HandedOver, back: "Desk") -> None:
         agent = f" agent for {done.agent_for_masked_id}" if done.agent_for_masked_id else ""
@@ -185,8 +187,8 @@ class DeskHandover(DeskAgent):
                 printed.append(done)
             return tuple(printed)
 
-        self._tasks.run(work, lambda printed: self._reprinted(printed, back),
-                        lambda exc: self._reprint_failed(exc, back))
+        self._print_tasks.run(work, lambda printed: self._reprinted(printed, back),
+                              lambda exc: self._reprint_failed(exc, back))
 
     def _reprinted(self: "ClerkDesk", printed: tuple[HandedOver, ...], back: "Desk") -> None:
         self.unprinted_handovers = tuple(d for d in self.unprinted_handovers if d not in printed)
