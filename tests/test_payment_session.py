@@ -186,3 +186,27 @@ def test_a_code_on_screen_that_expires_by_the_clock_is_said_and_a_new_one_offere
     pay(sandbox, session.payment.order_id)
     session.poll_payment()
     assert session.step is Step.DONE and session.receipt.fee_paid
+
+
+def test_a_poll_that_answers_after_the_citizen_paid_later_and_asked_again_settles_the_fee_once(services, sandbox):
+    """kiosk bench ui-monkey --trickle, seed 614: the code shown, paid on the phone, the kiosk's poll slow; the citizen
+    chose to pay later, then tapped "Pay the fee" again. The old poll's answer (paid) settled the fee, and the new
+    order's answer (paid too) settled it a second time, with no receipt left to settle: an exception on the GUI
+    thread. An answer about an order the screen no longer shows is now dropped."""
+    from tests.test_citizen_session import Deferred
+
+    number = left_at_the_code(services)
+    session = to_the_case(services, number)
+    session.pay_fee()
+    pay(sandbox, session.payment.order_id)  # paid on the phone; the kiosk has not seen it yet
+    held = session._tasks = Deferred()
+    session.poll_payment()  # its answer slow
+    session.pay_later()
+    assert session.step is Step.PROGRESS and session.fee_due() == 10.0
+    session.pay_fee()  # a new look at the order, while the old poll is still out
+    held.release()  # the old poll's answer first, then the order's
+    assert session.step is Step.PROGRESS and not session.busy and session.receipt is None
+    assert session.notice.message.render("en").startswith("The fee is paid") and not session.notice.error
+    paper = "".join(receipt_lines(services))
+    assert number in paper and "费用￥10.00：已缴纳" in paper
+    assert [o["status"] for o in sandbox.store.payments.orders_of(number)] == ["paid"]

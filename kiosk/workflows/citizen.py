@@ -1642,8 +1642,11 @@ class CitizenSession(SessionTicket, RatingTaps):
 
         def ready(order: PaymentOrder) -> None:
             self.busy = False
-            self.payment = order
-            self._payment_state(order)
+            if self.step is Step.PAYMENT and self.receipt is not None and self.receipt.case_number == number:
+                self.payment = order
+                self._payment_state(order)
+            else:  # the fee settled meanwhile, or another case's: the screen has moved on
+                log.info("session: a payment order's answer dropped: the screen has moved on")
 
         def failed(exc: BaseException) -> None:
             self.busy = False
@@ -1662,7 +1665,9 @@ class CitizenSession(SessionTicket, RatingTaps):
 
         def answered(now: PaymentOrder) -> None:
             self._polling = False
-            if self.step is Step.PAYMENT and now.order_id == order.order_id:
+            # only about the order still shown: not one left by "Pay later" and asked for again since (its answer
+            # then settles the fee; kiosk bench ui-monkey --trickle, seed 614, settled it twice)
+            if self.step is Step.PAYMENT and self.payment is order and now.order_id == order.order_id:
                 self.payment = now
                 self._payment_state(now)
 
@@ -1689,7 +1694,9 @@ class CitizenSession(SessionTicket, RatingTaps):
             self._settle_fee(paid=False)
 
     def _settle_fee(self, paid: bool) -> None:
-        assert self.receipt is not None
+        if self.receipt is None:  # settled already: a second answer about it changes nothing
+            log.warning("session: a fee settled twice was settled once")
+            return
         if self._paying_shown_case:  # paid from the citizen's applications: back to the case (pay_fee)
             self._paying_shown_case, self.receipt, self.payment = False, None, None
             self._go(Step.PROGRESS)
