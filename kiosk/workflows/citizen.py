@@ -1650,6 +1650,9 @@ class CitizenSession(SessionTicket, RatingTaps):
 
         def failed(exc: BaseException) -> None:
             self.busy = False
+            if self.step is not Step.PAYMENT:  # the screen has moved on (the fee settled meanwhile): not taken back
+                log.info("session: a payment order not had, no longer asked for: %s", type(exc).__name__)
+                return
             self._go(Step.PAYMENT, Notice(text("The payment code cannot be shown now ({reason}). You can pay at the "
                                                "service window.", reason=user_message(exc))))
 
