@@ -21,7 +21,7 @@ from sandbox.errors import ApiError, error_body, not_found
 from sandbox.faults import FAULTS, FaultSwitches
 from sandbox.models import CaseIn, DraftIn
 from sandbox.payments import OrderClosed, OrderStatus
-from sandbox.store import Store
+from sandbox.store import STAGE_NOTES, Store
 
 # Models a route refers to by hand (a request body it reads itself, documented through openapi_extra):
 # FastAPI does not see them, so the document would point at schemas it does not define.
@@ -63,6 +63,9 @@ class CatalogueChangeIn(BaseModel):
     service_code: str
     change: str
     material_code: str = ""
+
+
+IN_PROGRESS = ("submitted", "accepted", "in_review", "approved")  # a licence may be issued for these
 
 
 def create_app(store: Store, faults: FaultSwitches | None = None,
@@ -138,6 +141,20 @@ def create_app(store: Store, faults: FaultSwitches | None = None,
         if order is None:
             raise not_found("order")
         return {"order_id": order_id, "status": order["status"]}
+
+    @app.post("/control/cases/{case_number}/ready", include_in_schema=False)
+    def issue_licence(case_number: str) -> dict:
+        """The department approves a case and makes its licence: a window's acceptance stays where the clerk left
+        it until then. The licence is listed ready for its holder (GET /licences/ready), to hand over at a window
+        or print at a kiosk (kiosk bench window-monkey --licences-issued)."""
+        case = store.case(case_number)
+        if case is None:
+            raise not_found("case")
+        if case["status"] not in IN_PROGRESS:
+            raise ApiError(409, "not_in_progress", "该办件不在办理中", f"The case is {case['status']}",
+                           {"status": case["status"]})
+        store.set_status(case_number, "ready", *STAGE_NOTES["ready"])
+        return {"case_number": case_number, "status": "ready"}
 
     app.openapi = lambda: _contract_document(app)
     return app

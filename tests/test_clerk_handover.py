@@ -234,3 +234,27 @@ def test_an_expired_holder_card_is_refused_and_the_line_stays_open(services, san
     assert not desk.holder_awaited and desk.notice is None
     desk.card_read(sample_identity("resident"))
     assert desk.identity is not collector
+
+
+def test_a_licence_the_department_issues_is_listed_ready_at_the_window_and_handed_over(services, sandbox):
+    """The sandbox's stand-in for the department (POST /control/cases/{n}/ready, kiosk bench window-monkey
+    --licences-issued): a case submitted today becomes ready, its holder's card lists it, and it is handed over; a
+    case already ready is not in progress, so it is not issued again (409), and an unknown one is a 404."""
+    import requests
+
+    from tests.citizen_steps import walk_to_confirm
+
+    session = services.new_citizen_session()
+    walk_to_confirm(session)
+    session.confirm()
+    number = session.receipt.case_number
+    assert f"LIC-{number}" not in [lic.licence_id for lic in at_window(services).ready_licences]
+    issued = requests.post(f"{sandbox.url}/control/cases/{number}/ready", timeout=5)
+    assert issued.status_code == 200 and issued.json() == {"case_number": number, "status": "ready"}
+    desk = at_window(services)
+    assert f"LIC-{number}" in [lic.licence_id for lic in desk.ready_licences]
+    desk.hand_over(f"LIC-{number}")
+    assert [h["licence_id"] for h in handovers(sandbox)] == [f"LIC-{number}"] and not desk.notice.error
+    again = requests.post(f"{sandbox.url}/control/cases/{number}/ready", timeout=5)
+    assert again.status_code == 409 and again.json()["error"]["fields"] == {"status": "ready"}
+    assert requests.post(f"{sandbox.url}/control/cases/SQ2099010100001/ready", timeout=5).status_code == 404

@@ -54,6 +54,9 @@ With ``--catalogue-changes`` the hall now and then changes the service in hand (
 material dropped or added, a field added to its form, or a service put back (sandbox/catalogue_changes.py); the
 desk meets it at the next Accept or notice and follows the list (its ``materials_changed`` audits are tallied as
 "materials followed"). Without it the seeds run as before.
+With ``--licences-issued`` the department now and then issues the licence of a case this window accepted (the
+sandbox's ``/control/cases/{n}/ready``), so its holder's card read here again lists it ready and the clerk may hand
+it over; without it only the sandbox's one seeded ready licence is met. The seeds run as before without it.
 The window serves category A only (``terminal.queue_categories``): a B ticket called to it is a failure.
 With ``--customer-screen`` the window has the applicant's own screen (ui/customer_screen.py), and the applicant
 acts on it between the clerk's steps: agrees to or declines the licence question, signs on the pad (or clears it),
@@ -72,8 +75,8 @@ from pathlib import Path
 from typing import Callable
 
 from entry.bench import monkey_common
-from entry.bench.monkey_common import (SeededMonkey, held_by, open_terminal, run_seeds, screen_problem, terminal_named,
-                                       visible_texts)
+from entry.bench.monkey_common import (CONTROL_TIMEOUT_S, SeededMonkey, held_by, open_terminal, run_seeds,
+                                       screen_problem, terminal_named, visible_texts)
 
 __all__ = ["WindowMonkey", "add_arguments", "open_window", "run", "window_config"]
 
@@ -112,6 +115,8 @@ class WindowMonkey(SeededMonkey):
         self._applicant_texts: set[str] = set()  # what that applicant showed or gave, remembered before wiped
         self._typed: set[str] = set()  # what anyone typed, which may be shown back as it is
         self._decided: list[str] = []  # the case and notice numbers of this window's matters: copied later
+        self._accepted: list[str] = []  # the cases this window accepted, whose licence the department may issue
+        self.licences_issued = False  # whether the department issues those licences now and then (--licences-issued)
         self._audit_seen = 0  # the trail's entries counted for copies printed
         self._pages: list[bytearray] = []  # every page the matter in hand scanned, to be zeroed when it ends
         self.customer = self.view.customer  # the applicant's screen (terminal.customer_screen), or None
@@ -224,6 +229,8 @@ class WindowMonkey(SeededMonkey):
                 weights.update({self.applicant: 0.5 if asked else 0.03})
             if self.catalogue_changes:  # else the weights (and seeds) as before
                 weights.update({self.hall_changes: 0.06 if desk.step is Desk.CHECKING else 0.02})
+            if self.licences_issued and self._accepted:  # else the weights (and seeds) as before
+                weights.update({self.department_issues: 0.05})
             if desk.calls_tickets and desk.step is not Desk.SIGNED_OUT:  # else the weights (and seeds) as before
                 weights.update({self.queue: 0.10, self.dispense: 0.04})
                 if desk.called_ticket is not None and desk.identity is None:  # called: the holder comes, or not
@@ -491,6 +498,7 @@ class WindowMonkey(SeededMonkey):
         self.settle("the acceptance")
         if desk.result:
             self.tally.count("accepted")
+            self._accepted.append(desk.result)
 
     def _fill_form(self, screen) -> None:
         """The form's panel opened, its empty fields typed and its choices chosen (entry/walkthrough.py), back to
@@ -548,6 +556,19 @@ class WindowMonkey(SeededMonkey):
         settle()
         self.note("hand_over", f"{row.licences.itemText(index)!r}")
         tap(row.hand_over, "'Hand over' button")
+
+    def department_issues(self) -> None:
+        """The department approves a case this window accepted and makes its licence (the sandbox's
+        ``/control/cases/{n}/ready``): listed ready when its holder's card is read here again, to hand over."""
+        import requests
+
+        number = self._accepted.pop(int(self.rng.integers(len(self._accepted))))
+        self.note("licence issued", number)
+        with self.aside():
+            reply = requests.post(self.gui.services.config.backend.url.rstrip("/") + f"/control/cases/{number}/ready",
+                                  timeout=CONTROL_TIMEOUT_S)
+        if reply.status_code not in (404, 409):  # 409: decided otherwise since; 404: a case still queued here
+            reply.raise_for_status()
 
     def queue(self) -> None:
         """The clerk taps one of the queue row's buttons shown and enabled: call next, call again, no-show."""
@@ -913,10 +934,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     monkey_common.add_arguments(parser)
     parser.add_argument("--customer-screen", action="store_true",
                         help="give the window the applicant's own screen, and the applicant steps on it")
+    parser.add_argument("--licences-issued", action="store_true",
+                        help="the department now and then issues the licence of a case this window accepted "
+                             "(the sandbox's /control/cases/{n}/ready), to hand over when its holder comes again; "
+                             "off, the seeds run as before")
 
 
 def run(args: argparse.Namespace) -> int:
-    customer_screen = args.customer_screen
+    customer_screen, issued = args.customer_screen, args.licences_issued
+
+    def monkey(gui, seed: int, echo) -> WindowMonkey:
+        made = WindowMonkey(gui, seed, echo=echo)
+        made.licences_issued = issued
+        return made
+
     return run_seeds(args, "window-monkey",
                      lambda url, data_dir, terminal_id: open_window(url, data_dir, customer_screen, terminal_id),
-                     lambda gui, seed, echo: WindowMonkey(gui, seed, echo=echo))
+                     monkey)
