@@ -165,15 +165,19 @@ def routes(store: Store, settings: dict) -> APIRouter:
         case = store.case(body.case_number)
         if case is None:
             raise not_found("case")
-        if body.licence_id != "LIC-" + body.case_number or case["status"] != "ready":
+        if body.licence_id != "LIC-" + body.case_number or case["status"] not in ("ready", "collected"):
             raise not_found("licence")
+        if case["status"] == "collected" and store.handovers.of_licence(body.licence_id) is None:
+            raise not_found("licence")  # collected by printing it at a kiosk: nothing to hand over
         check_recipient(body, store)
-        try:
+        try:  # a collected one: the hand-over asked again (its answer lost), or 409 already_handed_over
             handover_id, at, replayed = store.handovers.record(body.model_dump(), clerk["staff_id"], idempotency_key,
                                                                request.state.terminal_id)
         except HandoverConflict as conflict:
             zh, en = HANDOVER_CONFLICTS[conflict.reason]
             raise ApiError(409, conflict.reason, zh, en, {"handover_id": conflict.handover_id}) from None
+        if not replayed:  # the holder's progress says collected, as after a licence printed at a kiosk
+            store.set_status(body.case_number, "collected", "证照已在窗口领取", "Licence collected at a window")
         return JSONResponse({"handover_id": handover_id, "recorded_at": at}, status_code=200 if replayed else 201)
 
     @api.get("/halls/{hall_id}/terminals", response_model=HallTerminals, tags=["staff"],

@@ -239,7 +239,7 @@ def test_an_expired_holder_card_is_refused_and_the_line_stays_open(services, san
 def test_a_licence_the_department_issues_is_listed_ready_at_the_window_and_handed_over(services, sandbox):
     """The sandbox's stand-in for the department (POST /control/cases/{n}/ready, kiosk bench window-monkey
     --licences-issued): a case submitted today becomes ready, its holder's card lists it, and it is handed over; a
-    case already ready is not in progress, so it is not issued again (409), and an unknown one is a 404."""
+    case collected is not in progress, so it is not issued again (409), and an unknown one is a 404."""
     import requests
 
     from tests.citizen_steps import walk_to_confirm
@@ -256,5 +256,20 @@ def test_a_licence_the_department_issues_is_listed_ready_at_the_window_and_hande
     desk.hand_over(f"LIC-{number}")
     assert [h["licence_id"] for h in handovers(sandbox)] == [f"LIC-{number}"] and not desk.notice.error
     again = requests.post(f"{sandbox.url}/control/cases/{number}/ready", timeout=5)
-    assert again.status_code == 409 and again.json()["error"]["fields"] == {"status": "ready"}
+    assert again.status_code == 409 and again.json()["error"]["fields"] == {"status": "collected"}
     assert requests.post(f"{sandbox.url}/control/cases/SQ2099010100001/ready", timeout=5).status_code == 404
+
+
+def test_a_licence_handed_over_is_collected_in_its_holder_s_progress_and_its_hand_over_asked_again_answers(
+        services, sandbox):
+    """The case's status after a hand-over is ``collected``, as after a print at a kiosk (its progress said "ready:
+    print it or collect it" after it was collected); the same hand-over asked again under its key still answers
+    the one recorded."""
+    case_number = LICENCE.removeprefix("LIC-")
+    assert services.backend.case_status(case_number)["status"] == "ready"
+    token = services.backend.staff_sign_in("XH0001", "demo-XH0001")["token"]
+    first = services.backend.handover(token, case_number, LICENCE, ID_NUMBER, idempotency_key="handover-key-1")
+    shown = services.backend.case_status(case_number)
+    assert shown["status"] == "collected" and shown["history"][-1]["note_en"] == "Licence collected at a window"
+    again = services.backend.handover(token, case_number, LICENCE, ID_NUMBER, idempotency_key="handover-key-1")
+    assert again["handover_id"] == first["handover_id"] and len(handovers(sandbox)) == 1
