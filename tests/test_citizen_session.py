@@ -215,3 +215,23 @@ def test_the_preview_draws_the_licences_first_page(qapp, services):
     assert pixmap is not None and pixmap.height() == PAGE_HEIGHT and pixmap.width() > 200
     assert first_page(b"%PDF-1.4 broken") is None
     services.backend.release_ticket(ticket["ticket_id"])
+
+
+def test_a_licence_print_queued_behind_another_job_is_not_printed_once_the_session_has_ended(services, sandbox):
+    """One print worker serves both printers, so a licence's job may wait behind a receipt printer waiting out its
+    timeout. A session ended meanwhile (the idle timeout) released the ticket and zeroed the preview: the job then
+    prints nothing (not an empty file, nor the licence for nobody to take), and the licence stays printable."""
+    session = services.new_citizen_session()
+    identify(session, purpose="licence")
+    (licence,) = session.licences
+    session.preview_licence(licence["licence_id"])
+    held = session._print_tasks = Deferred()
+    session.print_licence()
+    session.timeout()  # the citizen walked away while the job waited
+    assert session.licence_preview is None
+    held.release()
+    assert list((services.config.data_dir / "printouts").glob("*.pdf")) == []
+    assert sandbox.store.case(licence["case_number"])["status"] == "ready"
+    again = services.new_citizen_session()
+    identify(again, purpose="licence")
+    assert [item["licence_id"] for item in again.licences] == [licence["licence_id"]]

@@ -43,7 +43,7 @@ from kiosk.payloads import PayloadKind, classify, credit_code_in
 from kiosk.receipts import citizen_receipt
 from kiosk.submission import Outcome, Submitter
 from kiosk.search import CategoryCount, ServiceIndex, categories
-from kiosk.tasks import InTurn, TaskRunner, while_current
+from kiosk.tasks import Dropped, InTurn, TaskRunner, while_current
 from kiosk.workflows import admit
 from kiosk.workflows.citizen_ticket import SessionTicket
 
@@ -741,10 +741,19 @@ class CitizenSession(SessionTicket, RatingTaps):
         if self.step is not Step.LICENCE_PREVIEW or preview is None or self._document_printer is None:
             return
         printer, submitter = self._document_printer, self._submitter
+        # On the one print worker the job may wait behind a receipt printer's timeout. A session ended meanwhile
+        # (the idle timeout) released the ticket: the licence is not printed for nobody to take (while_current),
+        # and stays printable. The job has its own copy, as the preview is zeroed then; zeroed in turn.
+        pdf, generation = bytearray(preview.pdf), self._generation
         self._go(Step.PRINTING)
 
         def work() -> str:
-            printer.print_pdf(bytes(preview.pdf), preview.licence_id)
+            try:
+                if generation != self._generation:
+                    raise Dropped()
+                printer.print_pdf(bytes(pdf), preview.licence_id)
+            finally:
+                pdf[:] = b"\x00" * len(pdf)
             # printed: consumed, once; the confirmation waits in the outbox until the backend has it
             submitter.confirm_print(preview.ticket_id, preview.licence_id)
             return preview.licence_id
