@@ -42,5 +42,5 @@ def check_licences(store: Store, service: dict[str, Any], applicant: dict[str, A
         if not wanted or actual != wanted:
             name_en = material.get("name_en") or material["name_zh"]
             raise ApiError(422, "licence_type_mismatch", f"电子证照不能作为“{material['name_zh']}”提交",
-                           f"This electronic licence cannot stand for “{name_en}”",
+                           f'This electronic licence cannot stand for "{name_en}"',
                            {f"material_licences.{code}": f"expected {wanted or 'no licence'}, got {actual}"})

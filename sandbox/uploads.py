@@ -13,7 +13,7 @@ or swapped on the way, or a file nobody meant to send, is refused, naming the pa
 - a file whose size or SHA-256 is not the declared one: 422 ``attachment_digest_mismatch``,
   ``attachments.N``: "size does not match" or "sha256 does not match".
 
-Every message names the page in words ("page 1 of “Operator's identity document”"), for the
+Every message names the page in words (in English: page 1 of "Operator's identity document"), for the
 citizen's retake.
 """
 
@@ -99,7 +99,7 @@ def _page(ref: AttachmentRef, materials: dict[str, dict[str, Any]]) -> tuple[str
     material = materials.get(ref.material_code, {})
     zh = material.get("name_zh") or ref.material_code
     en = material.get("name_en") or zh
-    return f"“{zh}”第 {ref.page} 页", f"page {ref.page} of “{en}”"
+    return f"“{zh}”第 {ref.page} 页", f'page {ref.page} of "{en}"'
 
 
 def _first_up(text: str) -> str:

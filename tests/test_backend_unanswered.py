@@ -195,7 +195,7 @@ def test_the_deadlines_thread_outlives_a_watch_that_fails_and_lets_answered_ones
 
 
 def test_a_citizen_waiting_for_the_services_is_told_at_the_deadline(make_config):
-    """The kiosk's "Loading services…" against a trickling backend: the offline message after the answer's
+    """The kiosk's "Loading services..." against a trickling backend: the offline message after the answer's
     deadline, the buttons free again (before the deadline it never came back)."""
     from kiosk.app import build_services
     from kiosk.tasks import SyncTaskRunner

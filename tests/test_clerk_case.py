@@ -38,7 +38,7 @@ def test_an_acceptance_whose_receipt_failed_stands_and_its_receipt_is_printed_ag
     assert desk.step is Desk.DONE and desk.result == submitted and desk.notice.error and desk.can_print_again()
     said = desk.notice.message.render("en")
     assert said.startswith(f"Accepted as {submitted}. The receipt slip did not print: ")
-    assert said.endswith("The Acceptance Notice is printed. Press “Print again” once the printer is ready.")
+    assert said.endswith('The Acceptance Notice is printed. Press "Print again" once the printer is ready.')
     desk.print_again()  # still no paper: offered again, nothing sent
     assert desk.step is Desk.DONE and desk.can_print_again() and desk.unprinted is None
     printer.inject("clear")

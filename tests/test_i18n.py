@@ -102,6 +102,18 @@ def test_every_marked_message_is_in_both_catalogues(marked):
     assert not problems, f"{len(problems)} catalogue gaps ({HOW_TO_FIX}):\n" + "\n".join(problems)
 
 
+def test_english_text_has_no_punctuation_the_chinese_font_draws_a_full_em_wide(marked):
+    """WenQuanYi Micro Hei, the one font the screens and the papers use, draws “ ” ‘ ’ and … as Chinese punctuation,
+    each as wide as a Chinese character: in English, 'No service matches “zzzz”.' showed gaps around the quotes and
+    'Checking…' three spaced dots. The English text uses straight quotes and three full stops."""
+    wide = "“”‘’…"
+    found = [(mid, entry.plural) for mid, entry in sorted(marked.items())
+             if any(ch in wide for ch in mid + (entry.plural or ""))]
+    assert not found, f"{len(found)} English messages with {wide}: {found}"
+    assert catalogue("en").gettext("Checking...") == "Checking..."
+    assert catalogue("zh_CN").gettext("Checking...") == "正在核验…"  # Chinese keeps its own ellipsis
+
+
 # Field names that hold a count: a message with one of them must be a plural (ngettext, plural_text).
 COUNTS = {"n", "count", "days", "hours", "minutes", "seconds", "s", "pages", "items", "attempts", "copies", "times"}
 

@@ -70,7 +70,7 @@ def test_a_file_that_is_not_declared_is_refused(client, sandbox):
 def test_a_declared_file_that_did_not_arrive_is_named(client, sandbox):
     answer = post(sandbox, case(client, [PAGE1, PAGE2]), [PAGE1])
     assert refusal(answer) == (422, "attachment_missing", {"attachments.1": "no file sent"})
-    assert answer.json()["error"]["message_en"] == ("Page 2 of “Registration application form” did not arrive: "
+    assert answer.json()["error"]["message_en"] == ('Page 2 of "Registration application form" did not arrive: '
                                                     "please send it again")
     assert answer.json()["error"]["message_zh"].startswith("“个体工商户登记（备案）申请书”第 2 页")
 
@@ -99,7 +99,7 @@ def test_a_page_swapped_on_the_way_is_refused(client, sandbox):
 def test_a_type_not_allowed_is_refused_naming_the_page(client, sandbox, attachment, reason):
     answer = post(sandbox, case(client, [attachment]), [attachment])
     assert refusal(answer) == (422, "bad_attachment", {"attachments.0": reason})
-    assert answer.json()["error"]["message_en"].startswith("Page 1 of “Registration application form” is not")
+    assert answer.json()["error"]["message_en"].startswith('Page 1 of "Registration application form" is not')
 
 
 def test_declarations_must_name_the_services_materials_once_each(client, sandbox):

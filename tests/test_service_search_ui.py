@@ -152,8 +152,8 @@ def test_a_very_long_search_leaves_the_window_its_size(gui, qtbot):
     qtbot.mouseClick(screen.search, LEFT)
     screen.search.insert("x" * 20000)  # as an input method or a paste commits it: whole
     assert len(screen.search.text()) == 80 and gui.window.session.service_query == "x" * 80
-    assert screen.no_match.isVisible() and "x" * 23 + "…" in screen.no_match.text()
-    assert "x" * 24 not in screen.no_match.text()
+    assert screen.no_match.isVisible() and "x" * 21 + "..." in screen.no_match.text()
+    assert "x" * 22 not in screen.no_match.text()
     for _ in range(3):  # the layouts asked for are done now (the window grew while they ran)
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     assert gui.window.width() == width and screen.no_match.sizeHint().width() < width

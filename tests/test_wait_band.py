@@ -56,8 +56,8 @@ def test_the_band_never_shows_at_home_nor_stays_for_the_next_citizen(open_gui, q
 
 
 def test_the_words_in_both_languages():
-    assert still_working(5).render("en") == "Still working on it. Please wait… (5 seconds so far)"
-    assert still_working(1).render("en") == "Still working on it. Please wait… (1 second so far)"
+    assert still_working(5).render("en") == "Still working on it. Please wait... (5 seconds so far)"
+    assert still_working(1).render("en") == "Still working on it. Please wait... (1 second so far)"
     assert still_working(5).render("zh_CN") == "正在处理，请稍候……（已等待 5 秒）"
 
 

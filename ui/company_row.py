@@ -121,7 +121,7 @@ class CompanyRow(QWidget):
                              _("This service is for companies: the unified social credit code, typed or scanned "
                                "from the business licence."))
         self.code.setEnabled(free)
-        self.look_up.setText(_("Looking up…") if desk.busy and desk.for_company and not found else _("Look up"))
+        self.look_up.setText(_("Looking up...") if desk.busy and desk.for_company and not found else _("Look up"))
         self.look_up.setEnabled(free and bool(desk.company_code))
         self.found.set_full_text(company_text(desk))
         self.change.setText(_("Change"))

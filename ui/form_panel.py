@@ -59,7 +59,7 @@ class FormPanel(QWidget):
             row = PanelRow(f, caption, message)
             if f.type is FieldType.CHOICE:
                 row.choice = QComboBox()
-                row.choice.addItem(_("Choose…"), "")
+                row.choice.addItem(_("Choose..."), "")
                 for choice in f.choices:
                     row.choice.addItem(choice.label(lang), choice.value)
                 row.choice.activated.connect(lambda _i, name=f.name, box=row.choice: self._chose(name, box))

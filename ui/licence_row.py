@@ -31,7 +31,7 @@ def status_text(desk: ClerkDesk) -> str:
     """Where the applicant's consent and licences stand, for the clerk."""
     consent = desk.licence_consent
     if desk.busy and consent == "agreed":
-        return _("Fetching the applicant's electronic licences…")
+        return _("Fetching the applicant's electronic licences...")
     if consent == "asked":
         return _("Asked on the applicant's screen.")
     if consent == "witnessing":

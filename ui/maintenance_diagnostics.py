@@ -108,7 +108,7 @@ class DiagnosticsScreen(Screen):
     def _show_log(self, entries: list[LogEntry] | None) -> None:
         self._entries = entries
         if entries is None:
-            self.log_lines.setText(_("Reading the log…"))
+            self.log_lines.setText(_("Reading the log..."))
         elif not entries:
             self.log_lines.setText(text("No warnings or errors in the log's newest {kb} KB.",
                                         kb=TAIL_BYTES // 1024).render())
@@ -122,7 +122,7 @@ class DiagnosticsScreen(Screen):
     def _show_terminals(self, found: list[HallTerminal] | None | BaseException | object) -> None:
         """The list, or why there is none: not read yet, nobody signed in online, the backend's failure."""
         if found is _NOT_READ:
-            shown = _("Asking the backend…")
+            shown = _("Asking the backend...")
         elif found is None:
             shown = _("Sign in with your staff id while the backend answers to see this hall's terminals.")
         elif isinstance(found, BaseException):

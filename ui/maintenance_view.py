@@ -361,7 +361,7 @@ class StatusScreen(Screen):
         """Check the audit chain against its seal and the backend's acknowledged head (on unlock, and on demand)."""
         if self._audit_check is None:
             return
-        self.audit_line.setText(_("Checking the audit trail…"))
+        self.audit_line.setText(_("Checking the audit trail..."))
         self._tasks.run(self._audit_check, self._audit_checked,
                         lambda exc: self.audit_line.setText(user_message(exc).render()))
 

@@ -54,7 +54,7 @@ class RefusalRow(QWidget):
         chosen = self.reason.currentData() if desk.identity is not None else ""
         self.reason.blockSignals(True)
         self.reason.clear()
-        self.reason.addItem(_("Reason for not accepting…"), "")
+        self.reason.addItem(_("Reason for not accepting..."), "")
         for reason, label in LABELS.items():
             self.reason.addItem(_(label), reason.value)
         self.reason.setCurrentIndex(max(0, self.reason.findData(chosen)))
@@ -62,6 +62,6 @@ class RefusalRow(QWidget):
         if desk.identity is None or desk.step is Desk.DONE:  # the matter ended or was decided: its note goes
             self.note.clear()
             self.reason.setCurrentIndex(0)
-        self.note.setPlaceholderText(_("Note (required for “Other”)"))
+        self.note.setPlaceholderText(_('Note (required for "Other")'))
         self.refuse.setText(_("Do not accept"))
         self._enable()

@@ -127,7 +127,7 @@ class ScanRow(QWidget):
                              if requirement is not None else "")
         self.thumb.setPixmap(self._thumbnail(material.pages[-1], THUMB_HEIGHT) if material else QPixmap())
         free = desk.can_scan() and bool(self.code)
-        self.scan.setText(_("Scanning…") if desk.scanning else _("Scan next page") if material else _("Scan"))
+        self.scan.setText(_("Scanning...") if desk.scanning else _("Scan next page") if material else _("Scan"))
         self.retake.setText(_("Retake"))
         self.remove.setText(_("Remove"))
         self.scan.setEnabled(free)

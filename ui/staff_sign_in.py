@@ -72,6 +72,6 @@ class SignInScreen(Screen):
         self.title.setText(_(self._title))
         self.id_caption.setText(_("Staff id"))
         self.password_caption.setText(_("Password"))
-        self.sign_in.setText(_("Signing in…") if signer.busy else _("Sign in"))
+        self.sign_in.setText(_("Signing in...") if signer.busy else _("Sign in"))
         self.sign_in.setEnabled(not signer.busy)
         self.notice.show_notice(signer.notice)

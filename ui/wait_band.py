@@ -1,6 +1,6 @@
 """A band that tells a waiting citizen (or clerk) the terminal is still working, and for how long they have waited.
 
-A step that waits on the backend or a device shows it only on its button ("Loading services…", disabled). When the
+A step that waits on the backend or a device shows it only on its button ("Loading services...", disabled). When the
 service system does not answer, that lasts up to the backend's limits (``kiosk bench unanswered``: 10 s for a hung
 backend, 20 s for a trickling one at the hall's defaults), long enough for someone to think the terminal froze and
 walk away. So once the session has been busy for :data:`AFTER_S` seconds, a band across the top of the screen (the
@@ -22,8 +22,8 @@ AFTER_S = 3  # a wait shorter than this is said by the button alone
 
 
 def still_working(seconds: int) -> Text:
-    return plural_text("Still working on it. Please wait… ({s} second so far)",
-                       "Still working on it. Please wait… ({s} seconds so far)", seconds, s=seconds)
+    return plural_text("Still working on it. Please wait... ({s} second so far)",
+                       "Still working on it. Please wait... ({s} seconds so far)", seconds, s=seconds)
 
 
 class WaitBand(TopBand):

@@ -189,7 +189,7 @@ class DeskScreen(Screen):
         self.notice.show_notice(desk.notice)  # its lines change with the room the rest leaves: set before they show
         self._filling = True
         self.services.clear()
-        self.services.addItem(_("Choose the service…"), "")
+        self.services.addItem(_("Choose the service..."), "")
         for service in desk.catalogue:
             self.services.addItem(service.name(lang), service.code)
         if desk.service is not None:

@@ -16,7 +16,7 @@ from common.i18n import N_, Text, text
 MSG_NOT_FOUND = N_("Page not found. Lay the page flat under the camera.")
 MSG_BLURRED = N_("Hold still: the picture is blurred.")
 MSG_GLARE = N_("Too much glare. Turn the page a little or move it out of the bright light.")
-MSG_MOVING = N_("Hold still…")
+MSG_MOVING = N_("Hold still...")
 MSG_READY = N_("Page found. Keep it still.")
 
 SHARPNESS_MIN = 4000.0    # variance of the Laplacian on the page at 500 px high (see sharpness())

@@ -11,8 +11,8 @@ Each way a backend fails is a real endpoint on 127.0.0.1 (sandbox/bad_lines.py a
 - ``blackhole``: the address takes no connection (packets dropped), so connects time out.
 
 Two calls a person waits on, through :class:`kiosk.backend.client.BackendClient` as the terminal makes them: the
-catalogue (``GET /services``, a read: the kiosk's "Loading services…") and a fee order (``POST /cases/{n}/payment``,
-a write safe to repeat: "Getting the code…"). The screen waits on exactly this call (run on the task pool), so the
+catalogue (``GET /services``, a read: the kiosk's "Loading services...") and a fee order (``POST /cases/{n}/payment``,
+a write safe to repeat: "Getting the code..."). The screen waits on exactly this call (run on the task pool), so the
 call's time is the person's wait; the session adds nothing measurable. Printed per failure and call: the attempts
 made (the client's own log), the median and longest wait over ``--trials``.
 

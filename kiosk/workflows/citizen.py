@@ -1119,7 +1119,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             message = forms.validate(forms.PRINCIPAL_ID_FIELD, id_number)
             if message is None and self.identity is not None and id_number == self.identity.id_number:
                 message = text("This is your own ID number. To apply for yourself, go back and choose "
-                               "“Myself”.")
+                               '"Myself".')
             if message is not None:
                 problems["id_number"] = message
         if final or name.strip():
@@ -1364,7 +1364,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             self.card_front = side
             if self._finish_capture_if_asked():  # finished before the back: the front is dropped
                 return
-            self._go(Step.CAPTURE, Notice(text("The front is copied. Turn the card over and tap “Copy the back”."),
+            self._go(Step.CAPTURE, Notice(text('The front is copied. Turn the card over and tap "Copy the back".'),
                                           error=False))
             return
         front, self.card_front, camera = self.card_front, None, self.document_camera
@@ -1422,7 +1422,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         pending = self.checklist.pending()
         if pending:
             lang = language()
-            self._go(Step.MATERIALS, Notice(text("Please choose for each material, including “{name}”.",
+            self._go(Step.MATERIALS, Notice(text('Please choose for each material, including "{name}".',
                                                  name=pending[0].requirement.name(lang))))
             return
         if self.checklist.missing():

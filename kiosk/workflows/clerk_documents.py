@@ -133,7 +133,7 @@ class DeskDocuments:
             else:
                 setattr(self, held, None)  # printed: no longer offered again
         if failed:
-            said = text("{done} Press “Print again” once the printer is ready.", done=said)
+            said = text('{done} Press "Print again" once the printer is ready.', done=said)
         else:
             self._after_print = None
         self._go(Desk.DONE, Notice(said, error=done.error or failed,
@@ -167,7 +167,7 @@ class DeskDocuments:
         log.warning("desk: printing the papers failed (%s)", type(exc).__name__)
         if done is None:
             return
-        self._go(Desk.DONE, Notice(text("{done} Press “Print again” once the printer is ready.", done=done.message)))
+        self._go(Desk.DONE, Notice(text('{done} Press "Print again" once the printer is ready.', done=done.message)))
 
     def print_again(self: "ClerkDesk") -> None:
         """The papers the printers failed, printed again (only printed: the decision stands recorded)."""

@@ -150,13 +150,13 @@ class DeskHandover(DeskAgent):
             if done not in self.unprinted_handovers:
                 self.unprinted_handovers += (done,)
             self._go(back, Notice(text("The hand-over of {licence} is recorded ({number}), but its receipt did not "
-                                       "print: {reason} Press “Print again” once the printer is ready; it is not "
+                                       'print: {reason} Press "Print again" once the printer is ready; it is not '
                                        "recorded twice.", licence=licence.name(language()), number=done.handover_id,
                                        reason=user_message(exc.cause))))
             return
         self._audit_step("handover_failed", f"{licence.licence_id} {type(exc).__name__}")
         self._go(back, Notice(text("The service system did not confirm the hand-over of {licence}: {reason} Tap "
-                                   "“Hand over” again; it is never recorded twice.",
+                                   '"Hand over" again; it is never recorded twice.',
                                    licence=licence.name(language()), reason=user_message(exc))))
 
     def can_print_handover_again(self: "ClerkDesk") -> bool:
@@ -204,7 +204,7 @@ class DeskHandover(DeskAgent):
         for done in printed:
             self._audit_step("handover_receipt_printed", done.handover_id)
         self._audit_step("handover_receipt_not_printed", type(cause).__name__)
-        self._go(back, Notice(text("The hand-over receipt did not print again: {reason} Press “Print again” once "
+        self._go(back, Notice(text('The hand-over receipt did not print again: {reason} Press "Print again" once '
                                    "the printer is ready.", reason=user_message(cause))))
 
     def _forget_handover(self: "ClerkDesk") -> None:

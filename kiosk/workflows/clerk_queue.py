@@ -119,7 +119,7 @@ class DeskQueue:
     def _queue_unreachable(exc: BaseException) -> Notice:
         if isinstance(exc, (OfflineError, ServerError)):  # away, or unwell: either way no call
             return Notice(text("The queue system cannot be reached, so no ticket was called. Serve the applicant at "
-                               "the window by reading their ID card; tap “Call next” again later."))
+                               'the window by reading their ID card; tap "Call next" again later.'))
         return Notice(text("The queue system did not call a ticket: {reason} Serve the applicant at the window by "
                            "reading their ID card.", reason=user_message(exc)))
 
@@ -183,7 +183,7 @@ class DeskQueue:
             if self.called_ticket is not None and self.called_ticket.number == ticket.number:
                 self.called_ticket = None
             self._audit_step("ticket_no_show", f"{ticket.number} window {ticket.window}")
-            self._queue_notice(Notice(text("Ticket {number} did not come; tap “Call next”.", number=ticket.number),
+            self._queue_notice(Notice(text('Ticket {number} did not come; tap "Call next".', number=ticket.number),
                                       error=False))
             self.count_waiting()
 

@@ -298,7 +298,7 @@ class CompanyScreen(Screen):
             self.code.blockSignals(False)
         self.code.setPlaceholderText(_("18 characters, e.g. 91330106MA2H7Q3K8C"))
         self._show_message()
-        self.look_up.setText(_("Looking up…") if session.busy else _("Look up"))
+        self.look_up.setText(_("Looking up...") if session.busy else _("Look up"))
         self.look_up.setEnabled(not session.busy)
         company = session.company
         if company is not None:
@@ -403,7 +403,7 @@ class PrincipalScreen(Screen):
         self.notice.show_notice(session.notice)
         self.keyboard.retranslate()
         self.back.setText(_("Back"))
-        self.next.setText(_("Checking…") if session.busy else _("Continue"))
+        self.next.setText(_("Checking...") if session.busy else _("Continue"))
         self.next.setEnabled(not session.busy)
         if session.step is Step.PRINCIPAL and not (self.id_number.hasFocus() or self.name.hasFocus()):
             self.id_number.setFocus()

@@ -131,7 +131,7 @@ class IdentityScreen(Screen):
             value.setText(values[key])
         self.notice.show_notice(session.notice)
         forward = _("Start a new application") if session.drafts_found else _("Continue")
-        self.next.setText(_("Loading services…") if session.busy else forward)
+        self.next.setText(_("Loading services...") if session.busy else forward)
         self.next.setEnabled(not session.busy)
         self.back.setText(_("Not me / cancel"))
         self.cases.setText(_("My applications and their progress"))
@@ -254,8 +254,8 @@ class ServicesScreen(Screen):
         nothing = not visible and bool(session.catalogue)
         if nothing:
             query = session.service_query.strip()
-            query = query if len(query) <= QUOTED_CHARS else query[:QUOTED_CHARS - 1] + "…"
-            self.no_match.setText(_("No service matches “{query}”.").format(query=query)
+            query = query if len(query) <= QUOTED_CHARS else query[:QUOTED_CHARS - 3] + "..."
+            self.no_match.setText(_('No service matches "{query}".').format(query=query)
                                   if session.service_query.strip() else _("No service in this category."))
         self.no_match.setVisible(nothing)
         self.show_all.setVisible(nothing)
@@ -410,7 +410,7 @@ class ProgressScreen(Screen):
     def _show_case(self, session: CitizenSession) -> None:
         lang, case = language(), session.progress or {}
         self.back.setText(_("Back") if session.my_cases else _("Back to start"))
-        self.reprint.setText(_("Printing…") if session.busy else _("Print the receipt again"))
+        self.reprint.setText(_("Printing...") if session.busy else _("Print the receipt again"))
         self.reprint.setVisible(session.can_reprint() or (session.busy and session.identity is not None))
         self.pay.setText(_("Pay the fee"))
         self.pay.setVisible(session.fee_due() > 0)
@@ -487,7 +487,7 @@ class LicencesScreen(Screen):
 
     def refresh(self, session: CitizenSession) -> None:
         lang = language()
-        self.title.setText(_("Looking for your licences…") if session.busy else _("Licences ready to print"))
+        self.title.setText(_("Looking for your licences...") if session.busy else _("Licences ready to print"))
         self.hint.setText(_("Tap a licence to see it; it prints only when you confirm.")
                           if session.licences and not session.busy else "")
         self.hint.setVisible(bool(self.hint.text()))
@@ -517,10 +517,10 @@ class SubmittingScreen(Screen):
 
     def refresh(self, session: CitizenSession) -> None:
         if session.step is Step.PRINTING:
-            self.title.setText(_("Printing your licence, please wait…") if session.purpose == "licence"
-                               else _("Printing your receipt, please wait…"))
+            self.title.setText(_("Printing your licence, please wait...") if session.purpose == "licence"
+                               else _("Printing your receipt, please wait..."))
         else:
-            self.title.setText(_("Submitting your application, please wait…"))
+            self.title.setText(_("Submitting your application, please wait..."))
 
 
 class DoneScreen(Screen):

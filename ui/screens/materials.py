@@ -41,7 +41,7 @@ class LicenceConsentScreen(Screen):
         self.title.setText(title)
         self.body.setText(body)
         self.notice.show_notice(session.notice)
-        self.agree.setText(_("Fetching…") if session.busy else _("Yes, fetch them"))
+        self.agree.setText(_("Fetching...") if session.busy else _("Yes, fetch them"))
         self.agree.setEnabled(not session.busy)
         self.decline.setText(_("No, I will show paper"))
 
@@ -319,7 +319,7 @@ class CaptureScreen(Screen):
             self.strip.addWidget(shot)
         self.strip.addStretch(1)
         QTimer.singleShot(0, self, self._show_newest_page)  # once the strip is laid out (not if the screen is gone)
-        self.take.setText(_("Taking…") if session.busy else _("Take picture"))
+        self.take.setText(_("Taking...") if session.busy else _("Take picture"))
         self.take.setEnabled(not session.busy)
         self.card.setText(_("Copy the back") if session.card_front is not None
                           else _("Copy an ID card"))
@@ -418,7 +418,7 @@ class IncompleteScreen(Screen):
                 lines.append("    " + _("Where to get it: {place}").format(place=where))
         self.missing.setText("\n".join(lines))
         self.notice.show_notice(session.notice)
-        self.print.setText(_("Printing…") if session.busy else _("Print the notice and save"))
+        self.print.setText(_("Printing...") if session.busy else _("Print the notice and save"))
         self.print.setEnabled(not session.busy)
         self.only.setText(_("Print the notice only"))
         self.only.setEnabled(not session.busy)

@@ -91,7 +91,7 @@ class PaymentScreen(Screen):
         self.title.setText(_("Pay the fee"))
         self.notice.show_notice(session.notice)
         self.later.setText(_("Pay later at the service window"))
-        self.again.setText(_("Getting the code…") if session.busy else _("New payment code"))
+        self.again.setText(_("Getting the code...") if session.busy else _("New payment code"))
         self.again.setEnabled(not session.busy)
         self.again.setVisible(order is None or not order.status.open)
         open_order = order is not None and order.status.open

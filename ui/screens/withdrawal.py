@@ -67,7 +67,7 @@ class WithdrawScreen(_Points):
                                 "on records requires.")),
         ))
         self.notice.show_notice(session.notice)
-        self.confirm.setText(_("Sending, please wait…") if session.busy else _("Yes, withdraw my consent"))
+        self.confirm.setText(_("Sending, please wait...") if session.busy else _("Yes, withdraw my consent"))
         self.confirm.setEnabled(not session.busy)
         self.back.setText(_("No, go back"))
         self.back.setEnabled(not session.busy)
