@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--draft-keep-days", type=float, metavar="DAYS",
                          help="a saved application (draft) not saved again or submitted within DAYS is deleted with its "
                               "pages (default 30)")
+    sandbox.add_argument("--window", action="append", default=[], metavar="TERMINAL_ID",
+                         help="register a terminal as one of the hall's windows, which may say a clerk checked paper "
+                              "at the counter (repeat for each; kept in --db)")
 
     bench = sub.add_parser("bench", help="benchmarks and soak runs (not part of the tests)")
     bench_sub = bench.add_subparsers(dest="bench_name", metavar="NAME")
@@ -190,7 +193,7 @@ def _cmd_sandbox(args) -> int:
         return 2
     try:
         kept = {} if args.draft_keep_days is None else {"draft_keep_days": args.draft_keep_days}
-        server = SandboxServer(args.host, args.port, args.db, **kept)
+        server = SandboxServer(args.host, args.port, args.db, windows=args.window, **kept)
     except sqlite3.Error as exc:
         print(f"kiosk: sandbox: cannot use {args.db} as its database ({exc})", file=sys.stderr)
         return 2

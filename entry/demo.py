@@ -252,6 +252,15 @@ def _pay(backend: str, order_id: str) -> bool:
     return answer.ok
 
 
+def _register_window(backend: str, terminal_id: str) -> None:
+    """The hall's administrator registers the terminal as a window, so its clerk's word that paper was checked at
+    the counter is taken (sandbox/window_register.py): the sandbox's register switch."""
+    try:
+        requests.post(f"{backend}/control/windows/{terminal_id}", timeout=5).raise_for_status()
+    except requests.RequestException as exc:
+        raise walk.WalkError(f"the terminal could not be registered as a window: {type(exc).__name__}") from None
+
+
 def _change_catalogue(backend: str, service_code: str, change: str) -> None:
     """The hall changes a service under the terminals: the sandbox's catalogue switch (sandbox/catalogue_changes.py)."""
     try:
@@ -455,6 +464,7 @@ def run_headless(out: Path, masker: Masker | None = None, backend: str | None = 
                 if cut is not None:
                     cut.close()
             config = demo_config(url, data_dir, terminal_id, scripted=True)
+            _register_window(url, terminal_id)  # the demo's one terminal id serves at the window now
             notice = _clerk(config, masker, camera, sent, out / "a4")
             _maintenance(config, masker, camera)
     finally:

@@ -2,7 +2,8 @@
 
 The configuration and where it came from; each configured device started, given time to connect,
 self-tested and stopped; the PC/SC service, its readers, their states and the cards' ATRs (as
-``pcsc_scan`` shows them); the backend's ``/health``; the offline queue's counts; the free disk space;
+``pcsc_scan`` shows them); the backend's ``/health`` and, for a window, whether the hall registered it as
+one (it enrols, as the terminal does when it starts); the offline queue's counts; the free disk space;
 what ``kiosk supervise`` restarted in the last day, and why.
 Every line is OK, WARN or FAIL; the exit status is 1 when anything failed. It reads no card and prints
 no personal data. Run it while the terminal is stopped: a device held by a running terminal (a serial
@@ -120,10 +121,36 @@ def check_backend(config: Config, findings: Findings) -> None:
     try:
         client.health()
         findings.add("OK", "backend", f"{config.backend.url} answers ({(time.monotonic() - started) * 1000:.0f} ms)")
+        if config.terminal.mode == "window":
+            check_window_register(client, config, findings)
     except Exception as exc:
         findings.add("FAIL", "backend", f"{config.backend.url}: {_plain(exc)}")
     finally:
         client.close()
+
+
+def check_window_register(client, config: Config, findings: Findings) -> None:
+    """A window's clerk says which paper was checked at the counter; the backend takes that only from a terminal
+    its hall registered as a window (docs/api/payloads.md, "Forms"). Asked by enrolling, as the terminal does when
+    it starts: a window left off the register would have every such case refused, those accepted offline too."""
+    from kiosk import __version__
+
+    try:
+        said = client.enrol(config.terminal.hall_id, __version__, "window").get("window")
+    except Exception as exc:
+        findings.add("WARN", "window register", f"not asked: {_plain(exc)}")
+        return
+    if said is True:
+        findings.add("OK", "window register", f"terminal {config.terminal.id} is registered as one of the hall's "
+                                              "windows")
+    elif said is False:
+        findings.add("FAIL", "window register", f"terminal {config.terminal.id} is not registered as a window: the "
+                                                "backend will refuse every case whose paper the clerk checked at the "
+                                                "counter (403 not_a_window), those accepted offline too. Ask the "
+                                                "hall's administrator to register it.")
+    else:
+        findings.add("WARN", "window register", "the backend does not say whether this terminal is registered as "
+                                                "a window")
 
 
 def check_queue(config: Config, findings: Findings) -> None:

@@ -50,6 +50,8 @@ class Heartbeat:
         self.enrolled = False
         self.last_error: BackendError | None = None
         self.config_refused = ""  # why the backend's last configuration was refused; reported back and in maintenance
+        # whether the hall registered this terminal as a window (its answer's ``window``); None until it says
+        self.registered_window: bool | None = None
         self.answered_at: float | None = None  # wall clock of the backend's last answer (maintenance's network line)
         self.round_trip_ms: float | None = None
 
@@ -91,7 +93,19 @@ class Heartbeat:
         self.answered_at = time.time()
         self.last_error = None
         self._apply(reply.get("config") or {})
+        self._note_register(reply.get("window"))
         return True
+
+    def _note_register(self, said: object) -> None:
+        """A window the hall has not registered has every case with paper checked at the counter refused (403
+        ``not_a_window``), those it accepts offline too: said in the log when the backend's answer changes."""
+        if not isinstance(said, bool) or said is self.registered_window:
+            return
+        self.registered_window = said
+        if self._config.terminal.mode == "window" and not said:
+            log.warning("heartbeat: the backend's register does not list terminal %s as a window; every case with "
+                        "paper checked at the counter will be refused (ask the hall's administrator to register it)",
+                        self._config.terminal.id)
 
     @property
     def config(self) -> Config:

@@ -109,7 +109,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
 
     @api.post("/cases", response_model=Submitted, status_code=201, tags=["cases"], openapi_extra=MULTIPART_DOC,
               responses={200: {"model": Submitted, "description": "a replay of an earlier submission"},
-                         **documented(400, 401, 409, 415, 422)})
+                         **documented(400, 401, 403, 409, 415, 422)})
     async def submit(request: Request, idempotency_key: str = Header(..., alias="Idempotency-Key")) -> JSONResponse:
         raw, uploads = await read_body(request, "case")
         provisional = _provisional_in(raw)
@@ -151,6 +151,10 @@ def routes(store: Store, settings: dict) -> APIRouter:
         check_licences(store, service, case.applicant.model_dump(), case.agent.model_dump() if case.agent else None,
                        case.e_licences, case.material_licences)
         files = [f.row() for f in check_files(case.attachments, uploads, {m["code"]: m for m in service["materials"]})]
+        if case.counter_checked and not store.windows.is_window(request.state.terminal_id):
+            raise ApiError(403, "not_a_window", "该终端未登记为受理窗口，不能确认窗口核验的纸质材料",
+                           "This terminal is not registered as a service window, so it cannot say paper was "
+                           "checked at a counter", {"counter_checked": ",".join(case.counter_checked)[:200]})
         if settings.get("enforce_materials") and not case.refusing:  # a case to be refused is taken as it is
             check_materials(service, (a.material_code for a in case.attachments), case.material_licences,
                             case.counter_checked)

@@ -71,7 +71,8 @@ def routes(store: Store, settings: dict) -> APIRouter:
         return {"status": "ok", "server_time": time.time()}
 
     def reply(terminal_id: str) -> dict:
-        return {"terminal_id": terminal_id, "server_time": time.time(), "config": settings["remote_config"]}
+        return {"terminal_id": terminal_id, "server_time": time.time(), "config": settings["remote_config"],
+                "window": store.windows.is_window(terminal_id)}
 
     @api.post("/terminals/enrol", response_model=TerminalReply, tags=["terminals"], responses=documented(400, 401, 403))
     def enrol(body: EnrolIn, request: Request) -> dict:

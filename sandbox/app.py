@@ -142,6 +142,20 @@ def create_app(store: Store, faults: FaultSwitches | None = None,
             raise not_found("order")
         return {"order_id": order_id, "status": order["status"]}
 
+    @app.post("/control/windows/{terminal_id}", include_in_schema=False)
+    def register_window(terminal_id: str) -> dict:
+        """The hall's administrator registers a terminal as a window (sandbox/window_register.py)."""
+        try:
+            changed = store.windows.register(terminal_id)
+        except ValueError:
+            raise ApiError(400, "bad_terminal_id", "终端编号格式不正确", "The terminal id is malformed") from None
+        return {"terminal_id": terminal_id, "window": True, "changed": changed}
+
+    @app.delete("/control/windows/{terminal_id}", include_in_schema=False)
+    def remove_window(terminal_id: str) -> dict:
+        """The terminal is a window no longer: it may not say paper was checked at a counter."""
+        return {"terminal_id": terminal_id, "window": False, "changed": store.windows.remove(terminal_id)}
+
     @app.post("/control/cases/{case_number}/ready", include_in_schema=False)
     def issue_licence(case_number: str) -> dict:
         """The department approves a case and makes its licence: a window's acceptance stays where the clerk left

@@ -111,6 +111,9 @@ class TerminalReply(BaseModel):
     config: dict[str, dict[str, float | int | str | bool]] = Field(
         description="remote configuration: only the keys the terminal lists as remote (docs/api/payloads.md, "
                     "'Remote configuration'; the timeouts among them with their bounds in docs/timeouts.md)")
+    window: bool = Field(default=False, description="whether the hall registered this terminal as one of its windows, "
+                                                   "so a case's counter_checked is taken from it (payloads.md, "
+                                                   "'Forms'); a window not registered says so to its staff")
 
 
 # -- identity -----------------------------------------------------------------
@@ -423,7 +426,8 @@ class CaseIn(Strict):
         default_factory=list, max_length=30,
         description="materials whose paper a window's clerk checked at the counter and keeps, not scanned: with the "
                     "pages declared in attachments and the licences in material_licences, every material the "
-                    "service requires must be brought (else 422 materials_missing); a kiosk sends none")
+                    "service requires must be brought (else 422 materials_missing); taken only from a terminal the "
+                    "hall registered as a window (else 403 not_a_window); a kiosk sends none")
     consent_id: Optional[str] = Field(default=None, max_length=64)
     consents: list[CaseConsent] = Field(default_factory=list, max_length=6,
                                       description="consents given in the session that made the case; recorded "

@@ -7,6 +7,7 @@ import logging
 import socket
 import threading
 import time
+from typing import Iterable
 from pathlib import Path
 
 import uvicorn
@@ -56,16 +57,19 @@ class SandboxServer:
     """A real HTTP(S) server on loopback. ``with SandboxServer() as s: s.url``.
 
     ``keys`` maps terminal ids to signing keys; with ``demo_keys`` (the default) any terminal
-    that signs with its demo key (``common.signing.demo_key``) is accepted.
+    that signs with its demo key (``common.signing.demo_key``) is accepted. ``windows``: terminals
+    registered as the hall's windows (with those registered in ``db`` before).
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, db: Path | None = None, *,
                  keys: dict[str, bytes] | None = None, demo_keys: bool = True, advance_s: float = 60.0,
                  draft_keep_days: float = DRAFT_KEEP_DAYS, ssl_certfile: str | None = None,
-                 ssl_keyfile: str | None = None, signing: bool = True) -> None:
+                 ssl_keyfile: str | None = None, signing: bool = True, windows: Iterable[str] = ()) -> None:
         self.host = host
         self.port = port or free_port(host)
         self.store = Store(db if db is not None else ":memory:", advance_s=advance_s, draft_keep_days=draft_keep_days)
+        for terminal_id in windows:  # the hall's window terminals (sandbox/window_register.py)
+            self.store.windows.register(terminal_id)
         self.faults = FaultSwitches()
         self.keys = dict(keys or {})
         self.app = create_app(self.store, self.faults)

@@ -31,6 +31,7 @@ from sandbox.refusals import Refusals
 from sandbox.handovers import Handovers
 from sandbox.hall_queue import HallQueue
 from sandbox.reprints import Reprints
+from sandbox.window_register import WindowRegister
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS services (code TEXT PRIMARY KEY, body TEXT NOT NULL);
@@ -201,6 +202,7 @@ class Store:
         self.evaluations = Evaluations(self)
         self.audit = AuditChains(self)
         self.queue = HallQueue(self)
+        self.windows = WindowRegister(self)
 
     # -- plumbing -------------------------------------------------------------------
 

@@ -19,6 +19,9 @@ from common.domain import Application, ServiceItem
 from sandbox.form_answers import answers
 
 TERMINAL = "T-TEST"
+# The test hall's windows (sandbox/window_register.py): the ids the tests' windows use, the configuration's default
+# and TERMINAL, whose cases bring paper checked at the counter (application() below)
+TEST_WINDOWS = ("ZJ-HZ-T001", TERMINAL)
 
 
 def client_for(url: str, terminal: str = TERMINAL, **kw) -> BackendClient:

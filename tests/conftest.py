@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 from kiosk.config import Config, load_config  # noqa: E402
 from common.i18n import set_language  # noqa: E402
 from sandbox.server import SandboxServer  # noqa: E402
+from tests.backend_helpers import TEST_WINDOWS  # noqa: E402
 
 # Property tests: a small budget, the same examples on every run (kiosk bench fuzz runs the same
 # properties with a large budget and random seeds).
@@ -52,7 +53,7 @@ def _long_lived_set_aside():
 
 @pytest.fixture
 def sandbox():
-    with SandboxServer() as server:
+    with SandboxServer(windows=TEST_WINDOWS) as server:
         yield server
 
 

@@ -44,6 +44,7 @@ from kiosk.tasks import SyncTaskRunner
 from kiosk.workflows.citizen import CitizenSession, Step
 from sandbox.faults import FAULTS
 from sandbox.server import SandboxServer
+from tests.backend_helpers import TEST_WINDOWS
 from tests.citizen_steps import identify, provide_materials, walk_to_confirm
 
 # The terminal's read timeout here (the heartbeat's remote configuration says the same). At 0.8 s a healthy
@@ -155,7 +156,7 @@ def wait_for(condition, timeout_s: float = 10.0) -> None:
 @pytest.fixture(scope="module")
 def hall(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("never-stuck")
-    with SandboxServer() as sandbox:
+    with SandboxServer(windows=TEST_WINDOWS) as sandbox:
         sandbox.faults.slow_s = SLOW_S
         sandbox.remote_config["backend"]["read_timeout_s"] = READ_TIMEOUT_S  # the heartbeat applies it
         config = load_config(environ={}, overrides={

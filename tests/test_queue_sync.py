@@ -7,7 +7,7 @@ import pytest
 from common.domain import Attachment
 from offline_queue.item_kinds import ticket_confirmation
 from sandbox.server import SandboxServer, free_port
-from tests.backend_helpers import client_for
+from tests.backend_helpers import TEST_WINDOWS, client_for
 from tests.queue_helpers import SCAN, enqueue, fast_sync, outbox, payload
 
 
@@ -86,7 +86,7 @@ def test_backend_not_there_then_back_and_a_terminal_restart_in_between(sandbox, 
     assert sync.run_once() == 0
     assert sync.run_once() == 0  # probes /health first, backs off, sends nothing
     box.close()
-    with SandboxServer(port=port) as server:
+    with SandboxServer(windows=TEST_WINDOWS, port=port) as server:
         box = outbox(tmp_path)  # the terminal restarted
         sync = fast_sync(box, client_for(server.url))
         deliver_all(sync, box)

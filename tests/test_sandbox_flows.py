@@ -12,7 +12,7 @@ from common.audit_chain import audit_key, entry_mac
 from common.domain import Consent
 from common.signing import demo_key
 from sandbox.server import SandboxServer
-from tests.backend_helpers import TERMINAL, application, client_for
+from tests.backend_helpers import TEST_WINDOWS, TERMINAL, application, client_for
 
 ZHANG = "330106199003071236"  # 张测试, the simulator's sample card
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + bytes(2000)
@@ -101,7 +101,7 @@ def test_attachments_are_sniffed_and_bounded(client, attachment, reason):
 
 
 def test_progress_moves_and_is_found_by_every_key(sandbox):
-    with SandboxServer(advance_s=0.5) as fast:
+    with SandboxServer(windows=TEST_WINDOWS, advance_s=0.5) as fast:
         client = client_for(fast.url)
         submitted = client.submit(application(client), provisional_number="P-T-TEST-20261127-00001-Q")
         assert client.case_status(submitted.case_number)["status"] == "submitted"

@@ -72,7 +72,10 @@ def run(args: argparse.Namespace) -> int:
             clients.append(client)
         service = client.service("SB-003")
         required = [m.code for m in service.materials if m.required]  # brought as paper at a counter: no pages
-        status = {"version": "bench", "mode": "kiosk", "devices": [], "queue": {"depth": 0, "oldest_age_s": 0},
+        import requests  # the hall registers each as a window, which may say so (sandbox/window_register.py)
+
+        requests.post(f"{url}/control/windows/{terminal_id}", timeout=10).raise_for_status()
+        status = {"version": "bench", "mode": "window", "devices": [], "queue": {"depth": 0, "oldest_age_s": 0},
                   "free_disk_mb": 1000.0}
         start_gate.wait()
         while time.monotonic() < stop_at[0]:

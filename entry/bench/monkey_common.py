@@ -559,7 +559,10 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
     with SandboxServer() as sandbox, tempfile.TemporaryDirectory(prefix=f"{name}-") as work:
         for seed in range(args.seed, args.seed + args.seeds):
             set_language("zh_CN")
-            gui = open_gui(sandbox.url, Path(work) / f"seed-{seed}", monkey_terminal_id(name, seed))
+            terminal_id = monkey_terminal_id(name, seed)
+            if name == "window-monkey":  # the hall registers it as a window (sandbox/window_register.py)
+                sandbox.store.windows.register(terminal_id)
+            gui = open_gui(sandbox.url, Path(work) / f"seed-{seed}", terminal_id)
             monkey = make_monkey(gui, seed, (lambda line: print(line, flush=True)) if args.verbose else None)
             monkey.catalogue_changes = args.catalogue_changes
             monkey.trickle = args.trickle

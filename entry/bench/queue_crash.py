@@ -32,6 +32,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from entry.bench.queue_crash_child import TERMINAL_ID
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trials", type=int, default=200)
@@ -74,7 +76,8 @@ def run_trials(trials: int, seed: int | None = None, max_run_s: float = 1.5, wor
     data_dir, sandbox_db = work / "terminal", work / "sandbox.sqlite3"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    sandbox = subprocess.Popen([sys.executable, "-m", "entry", "sandbox", "--port", str(port), "--db", str(sandbox_db)],
+    sandbox = subprocess.Popen([sys.executable, "-m", "entry", "sandbox", "--port", str(port), "--db", str(sandbox_db),
+                                "--window", TERMINAL_ID],  # its cases bring paper checked at a counter
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     promised: list[str] = []
     kills = clock_changes = sequence_losses = 0
