@@ -130,7 +130,8 @@ class Services:
                          queue_categories=categories_served(self.config.terminal.queue_categories),
                          document_camera=camera if (camera := self.devices.document_camera).installed else None,
                          held_catalogue=self.held_catalogue, device_tasks=self.camera_tasks,
-                         print_tasks=self.printer_tasks)
+                         print_tasks=self.printer_tasks,
+                         registered_window=lambda: self.heartbeat.registered_window)
 
     def new_maintenance(self) -> MaintenanceAccess:
         terminal = self.config.terminal

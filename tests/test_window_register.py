@@ -136,3 +136,20 @@ def test_the_doctor_fails_a_window_the_hall_has_not_registered(tmp_path, capsys,
 
     _doctor(tmp_path, sandbox.url, "T-KIOSK", "kiosk")  # a kiosk vouches for no paper: not asked
     assert "window register" not in capsys.readouterr().out
+
+
+def test_a_clerk_signing_in_at_a_window_left_off_the_register_is_told_before_accepting_anything(services, sandbox):
+    window = services.config.terminal.id
+    assert services.heartbeat.beat_once() and services.heartbeat.registered_window is True
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    assert desk.step is Desk.WAITING and desk.notice is None
+
+    sandbox.store.windows.remove(window)
+    assert services.heartbeat.beat_once() and services.heartbeat.registered_window is False
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    assert desk.step is Desk.WAITING and desk.notice.error
+    said = desk.notice.message.render("en")
+    assert said.startswith("This terminal is not registered with the service system as a window") and window in said
+    assert "登记为受理窗口" in desk.notice.message.render("zh_CN")

@@ -86,8 +86,11 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
                  consent_on_screen: bool = False,
                  queue_categories: tuple[str, ...] = (), hall_id: str = "",
                  held_catalogue: HeldCatalogue | None = None, device_tasks: TaskRunner | None = None,
-                 print_tasks: TaskRunner | None = None) -> None:
+                 print_tasks: TaskRunner | None = None,
+                 registered_window: Callable[[], bool | None] = lambda: None) -> None:
         self._backend, self._submitter, self._printer = backend, submitter, printer
+        # whether the hall registered this terminal as a window, as the backend last said (kiosk/heartbeat.py)
+        self._registered_window = registered_window
         self._device_tasks = device_tasks or tasks  # the camera's captures (kiosk/app.py Services.device_tasks)
         self._print_tasks = print_tasks or tasks  # the papers' print jobs (kiosk/app.py Services.print_tasks)
         self._held_catalogue = held_catalogue or HeldCatalogue()  # the backend away: its last list (kiosk/catalogue.py)
@@ -159,7 +162,16 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self.staff = session
         self.catalogue = catalogue or self.catalogue
         self._audit_step("sign_in", "offline" if session.get("offline") else "")
-        self._go(Desk.WAITING)
+        self._go(Desk.WAITING, self._not_registered())
+
+    def _not_registered(self) -> Notice | None:
+        """Said at sign-in when the backend's register does not list this terminal as a window: every acceptance
+        with paper checked at the counter would be refused (403 ``not_a_window``), those made offline later."""
+        if self._registered_window() is not False:
+            return None
+        return Notice(text("This terminal is not registered with the service system as a window, so an acceptance "
+                           "with paper checked at the counter will be refused. Ask the hall's administrator to "
+                           "register terminal {terminal}.", terminal=self._terminal_id))
 
     def _sign_in_failed(self, exc: BaseException) -> None:
         self._go(Desk.SIGNED_OUT, Notice(user_message(exc)))
