@@ -274,3 +274,43 @@ def test_a_licence_handed_over_is_collected_in_its_holder_s_progress_and_its_han
     assert shown["status"] == "collected" and shown["history"][-1]["note_en"] == "Licence collected at a window"
     again = services.backend.handover(token, case_number, LICENCE, ID_NUMBER, idempotency_key="handover-key-1")
     assert again["handover_id"] == first["handover_id"] and len(handovers(sandbox)) == 1
+
+
+def test_a_licence_handed_over_at_a_window_shows_collected_at_the_kiosk_and_is_no_longer_offered_to_print(
+        services, sandbox, open_gui, qtbot):
+    """The kiosk's side of a hand-over, through its screens: the holder's case says collected, nothing more to do,
+    in the list of their applications and on its progress; the licence is not among those ready to print."""
+    from PySide6.QtCore import Qt
+
+    from kiosk.workflows.citizen import Step
+    from tests.citizen_steps import to_my_case
+
+    number = LICENCE.removeprefix("LIC-")
+    desk = at_window(services)
+    assert LICENCE in [lic.licence_id for lic in desk.ready_licences]
+    desk.hand_over(LICENCE)
+    assert not desk.notice.error
+
+    gui = open_gui("kiosk")
+    session, screens = gui.window.session, gui.window.view.screens
+    progress = to_my_case(gui, qtbot, number)
+    assert screens[Step.MY_CASES].buttons[number].text().endswith(" · 已领取")
+    assert "已领取，无需再办理。" in progress.next.text()
+    assert not progress.pay.isVisible() and "可领取或自助打印" not in progress.next.text()
+    gui.window.toggle_language()
+    assert "Collected: nothing more to do." in progress.next.text()
+    gui.window.toggle_language()
+
+    qtbot.mouseClick(progress.back, Qt.MouseButton.LeftButton)  # back to the list, then "Not me / cancel"
+    qtbot.waitUntil(lambda: session.step is Step.MY_CASES, timeout=5000)
+    qtbot.mouseClick(screens[Step.MY_CASES].back, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.step is Step.IDENTIFIED, timeout=5000)
+    gui.services.devices.id_reader.remove_card()
+    qtbot.mouseClick(screens[Step.IDENTIFIED].back, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.step is Step.HOME, timeout=5000)
+    qtbot.mouseClick(screens[Step.HOME].licence_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screens[Step.CONSENT].agree, Qt.MouseButton.LeftButton)
+    gui.services.devices.id_reader.place_card("resident")
+    qtbot.waitUntil(lambda: session.step is Step.LICENCES and not session.busy, timeout=10000)
+    assert LICENCE not in [lic["licence_id"] for lic in session.licences]
+    assert not [b for b in screens[Step.LICENCES].buttons.values() if number in b.text()]
