@@ -53,6 +53,7 @@ def test_a_role_changed_since_the_look_up_is_looked_up_again_and_the_case_goes_i
     stored = sandbox.store.case_body(session.receipt.case_number)["applicant"]
     assert (stored["credit_code"], stored["role"]) == (COMPANY, "legal_representative")
     assert services.queue.outbox.items(("dead",)) == []  # the refused try: put right, not left for staff
+    assert sandbox.store.refusals.of_person(HANDLER) == []  # nor listed as their refused application: superseded
 
 
 def test_a_role_withdrawn_since_the_look_up_leaves_the_citizen_at_the_company_told_why(services, sandbox):
@@ -84,3 +85,4 @@ def test_the_window_looks_the_company_up_again_when_the_applicants_role_changed(
     assert desk.step is Desk.DONE, desk.notice
     assert sandbox.store.case_body(desk.result)["applicant"]["role"] == "legal_representative"
     assert services.queue.outbox.items(("dead",)) == []
+    assert sandbox.store.refusals.of_person(HANDLER) == []  # the same application put right: superseded

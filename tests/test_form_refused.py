@@ -12,6 +12,7 @@ from PySide6.QtTest import QTest
 
 from common.backend_errors import RejectedError
 from common.domain import Attachment, FieldType, FormField, ServiceItem
+from devices.idcard.samples import sample_identity
 from entry.walkthrough import citizen_journey
 from kiosk import forms
 from kiosk.workflows.citizen import Step
@@ -38,6 +39,11 @@ def tighten(sandbox, code: str, name: str, pattern: str) -> None:
             field["pattern"] = pattern
     with sandbox.store.tx() as db:
         db.execute("UPDATE services SET body = ? WHERE code = ?", (json.dumps(body, ensure_ascii=False), code))
+
+
+def _refusals(sandbox) -> list[dict]:
+    with sandbox.store.tx() as db:
+        return [dict(row) for row in db.execute("SELECT * FROM refusals")]
 
 
 def test_refused_values_name_only_the_forms_fields():
@@ -78,6 +84,10 @@ def test_a_citizen_puts_the_refused_field_right_and_the_case_goes_with_everythin
     # put right and submitted: the refused version is no dead letter for staff to send again, nor kept with its pages
     assert services.queue.outbox.items(("dead",)) == [] and services.queue.outbox.item(dead[0].id) is None
     assert services.queue.outbox._attachment_files(dead[0].id) == []
+    # nor the citizen's refused application: the same application, put right, superseded its refusal
+    assert sandbox.store.refusals.of_person(sample_identity("resident").id_number) == []
+    (refused,) = [r for r in _refusals(sandbox) if r["service_code"] == "GJJ-004"]
+    assert refused["superseded_by"] == session.receipt.case_number
 
 
 def add_field(sandbox, code: str, field: dict, **changes) -> None:

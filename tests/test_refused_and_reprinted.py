@@ -104,6 +104,8 @@ def test_a_principal_the_register_refuses_at_submission_is_typed_again_and_nothi
     assert len(sandbox.store.attachments(session.receipt.case_number)) >= pages
     # the refusal was heard at the terminal: nothing kept as a draft besides what the agent corrected there
     assert not services.queue.outbox.items(("pending",)) and services.backend.drafts(AGENT_ID) == []
+    # the refusal was put right at once: not listed as the agent's refused application (superseded by the case)
+    assert sandbox.store.refusals.of_person(AGENT_ID) == []
 
 
 def test_a_case_refused_on_arrival_is_kept_as_a_saved_application_and_continued_with_the_principal_corrected(

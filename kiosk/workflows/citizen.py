@@ -1091,7 +1091,7 @@ class CitizenSession(SessionTicket, RatingTaps):
                 self.correcting_company = False
                 self.application = Application(self.service, self.identity, self._terminal_id,
                                                form=dict(application.form), consents=list(self.consents),
-                                               company=self.company)
+                                               company=self.company, id=application.id)  # the same application
                 if self._trail and self._trail[-1] is Step.CONFIRM:
                     self._trail.pop()
                 self._go(Step.CONFIRM, Notice(text("The company is looked up again. Please confirm and submit."),
@@ -1162,7 +1162,8 @@ class CitizenSession(SessionTicket, RatingTaps):
             self.correcting_principal = False
             self.application = Application(self.service, self.identity, self._terminal_id,
                                            form=dict(self.application.form), consents=list(self.consents),
-                                           company=self.company, principal=self.principal)
+                                           company=self.company, principal=self.principal,
+                                           id=self.application.id)  # the same application, put right
             if self._trail and self._trail[-1] is Step.CONFIRM:
                 self._trail.pop()
             self._go(Step.CONFIRM, Notice(text("The details of the person you act for are corrected. Please "
@@ -1214,7 +1215,8 @@ class CitizenSession(SessionTicket, RatingTaps):
             self.correcting_form, self.form_refused = False, {}
             self.application = Application(self.service, self.identity, self._terminal_id,
                                            form=dict(self.application.form), consents=list(self.consents),
-                                           company=self.company, principal=self.principal)
+                                           company=self.company, principal=self.principal,
+                                           id=self.application.id)  # the same application, put right
             if self._trail and self._trail[-1] is Step.CONFIRM:
                 self._trail.pop()
             self._go(Step.CONFIRM, Notice(text("The form is corrected. Please confirm and submit."), error=False))

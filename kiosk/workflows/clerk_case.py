@@ -67,8 +67,10 @@ class DeskCase:
             # company's name, or the company looked up again, keeps its refused tries to put right
             same = kept is not None and kept.application.applicant is self.identity \
                 and kept.application.service.code == self.service.code
-            kept = self._kept_case = MatterCase(Application(self.service, self.identity, self._terminal_id,
-                                                            company=self.company),
+            application = Application(self.service, self.identity, self._terminal_id, company=self.company)
+            if same and kept:  # the same application put right: its refusals are superseded when it is taken
+                application.id = kept.application.id
+            kept = self._kept_case = MatterCase(application,
                                                 refused_items=list(kept.refused_items) if same and kept else [])
         return kept
 
