@@ -200,7 +200,14 @@ def from_case(body: dict[str, Any], files: list[Attachment]) -> ToSave | None:
                              "missing": [], "material_licences": licences, "saved_at": body.get("created_at")}
     if isinstance(agent, dict):
         draft["agent"] = agent
+    if _application_id(body.get("application_id")):  # continued, its case is this one put right (its refusal)
+        draft["application_id"] = body["application_id"]
     return ToSave(draft, pages)
+
+
+def _application_id(value: Any) -> str | None:
+    """An application id as the contract takes it (8-64 characters), else None: a new application."""
+    return value if isinstance(value, str) and 8 <= len(value) <= 64 and value.isprintable() else None
 
 
 def kept_when_refused(outbox: Outbox, backend: BackendClient | None = None
@@ -243,7 +250,7 @@ def resumable(drafts: list[dict[str, Any]], catalogue: list[ServiceItem]) -> lis
 
 _SHAPES = (("applicant", dict), ("agent", dict), ("form", dict), ("material_licences", dict),
            ("attachments", list), ("materials_done", list), ("missing", list), ("updated_at", str),
-           ("id_number", str), ("listed_materials", list))
+           ("id_number", str), ("listed_materials", list), ("application_id", str))
 
 
 def _well_formed(draft: Any) -> bool:
@@ -268,6 +275,15 @@ class Resumed:
     pages: dict[str, list[bytes]] = field(default_factory=dict, repr=False)  # material code -> pages in order
     not_applicable: list[str] = field(default_factory=list)
     changed: Changed = field(default_factory=Changed)  # the service's materials since the draft was saved
+    application_id: str | None = None  # the application it keeps: its case carries it again (None: a new one)
+
+    def application(self, applicant: Identity, terminal_id: str, **kw: Any) -> Application:
+        """The application the draft keeps, made again: its id kept, so that a refusal of it is superseded once the
+        case made from it is taken (docs/api/payloads.md, "A refused offline case")."""
+        made = Application(self.service, applicant, terminal_id, form=dict(self.form), **kw)
+        if self.application_id:
+            made.id = self.application_id
+        return made
 
 
 def load(backend: BackendClient, draft: dict[str, Any], service: ServiceItem, id_number: str) -> Resumed:
@@ -290,7 +306,7 @@ def load(backend: BackendClient, draft: dict[str, Any], service: ServiceItem, id
     done = {str(code) for code in draft.get("materials_done", [])}
     not_applicable = [code for code in done if code not in pages and code not in licences]
     return Resumed(draft_id, service, dict(draft.get("form") or {}), company, principal, licences, pages,
-                   not_applicable, changed_since(draft, service))
+                   not_applicable, changed_since(draft, service), _application_id(draft.get("application_id")))
 
 
 def restore(checklist: Checklist, resumed: Resumed) -> None:

@@ -163,7 +163,8 @@ def routes(store: Store, settings: dict) -> APIRouter:
         try:
             response, replayed = store.create_case(idempotency_key, digest.hexdigest(), case.model_dump(), files)
             if not replayed:  # a refusal of this application put right at the terminal is not a refused application
-                store.refusals.supersede(case.application_id, request.state.terminal_id, response["case_number"])
+                store.refusals.supersede(case.application_id, request.state.terminal_id, response["case_number"],
+                                         [case.applicant.id_number, *([case.agent.id_number] if case.agent else [])])
         except CaseConflict as conflict:
             if conflict.by == "provisional_number":  # another application's: its case is not this terminal's to learn
                 raise ApiError(409, "provisional_number_taken", "该临时编号已被另一件申请使用",

@@ -581,6 +581,12 @@ class DraftIn(Strict):
                     "terminal tells the applicant which the hall has added or dropped since (absent or null: a draft "
                     "from a terminal that did not send it; nothing is said). Stored and answered as sent; its codes "
                     "need not be the service's now")
+    application_id: Optional[str] = Field(
+        default=None, min_length=8, max_length=64,
+        description="the application the draft keeps, as its case would carry it (CaseIn): the case made when the "
+                    "draft is continued carries it again, so a refusal of that application (a case refused on "
+                    "arrival and kept as this draft) is superseded by it (payloads.md, 'A refused offline case'); "
+                    "absent or null: a terminal that did not send it, and the case is a new application")
     saved_at: Optional[str] = Field(default=None, max_length=40,
                                     description="when the applicant left it (ISO 8601 with its offset, the terminal's "
                                                 "clock): a save the terminal queued while the backend was away may "

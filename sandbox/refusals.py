@@ -12,7 +12,9 @@ case carrying it is refused (409 ``provisional_number_refused``).
 
 A refusal the terminal put right at once is not the person's refused application: the citizen (or the clerk) was
 there, corrected what was named, and the same application (its ``application_id``, from the same terminal) arrived
-and was taken under a new number. It is then marked superseded by that case, and ``GET /cases?id_number=`` leaves it
+and was taken under a new number. Nor is one the person put right at a later visit: a case refused on arrival is kept
+as their draft, which carries its ``application_id``, and the case made from it carries it again, from whichever
+terminal, naming them. The refusal is then marked superseded by that case, and ``GET /cases?id_number=`` leaves it
 out; asked by its own number it still answers, and the number stays spent.
 """
 
@@ -73,13 +75,20 @@ class Refusals:
             except sqlite3.IntegrityError:
                 pass  # the first refusal stands
 
-    def supersede(self, application_id: str, terminal_id: str, case_number: str) -> None:
-        """The same application, from the same terminal, taken as ``case_number``: its refusals were put right."""
+    def supersede(self, application_id: str, terminal_id: str, case_number: str, people: list[str] = ()) -> None:
+        """The same application taken as ``case_number``: its refusals were put right. From the terminal that sent
+        the refused case, or from any terminal for a case that names a person the refusal named (``people``: the
+        new case's applicant and agent; the application continued from its saved draft at the next visit). The id
+        is a random one the backend gives only to the person's own terminal, with their draft."""
         if not application_id:
             return
+        keys = {self.person_key(p) for p in people}
         with self._store.tx() as db:
-            db.execute("UPDATE refusals SET superseded_by = ? WHERE application_id = ? AND terminal_id = ? "
-                       "AND superseded_by = ''", (case_number, application_id, terminal_id))
+            for row in db.execute("SELECT provisional_number, terminal_id, people FROM refusals WHERE "
+                                  "application_id = ? AND superseded_by = ''", (application_id,)).fetchall():
+                if row["terminal_id"] == terminal_id or keys & set(json.loads(row["people"])):
+                    db.execute("UPDATE refusals SET superseded_by = ? WHERE provisional_number = ?",
+                               (case_number, row["provisional_number"]))
 
     def of(self, provisional_number: str) -> dict[str, Any] | None:
         row = self._store._one("SELECT * FROM refusals WHERE provisional_number = ?", provisional_number)

@@ -136,3 +136,11 @@ def test_a_case_refused_on_arrival_is_kept_as_a_saved_application_and_continued_
     assert body["applicant"]["name"] == "李样例" and body["form"] == FORMS["JZ-002"]
     wait_for(lambda: not outbox.items(("pending",)), "the draft's deletion behind the case")
     assert services.backend.drafts(AGENT_ID) == []
+    # both refusals of the application were put right: the one on arrival (its draft carried the application's id)
+    # and the one heard today; neither is listed as the agent's refused application, each still there by its number
+    with sandbox.store.tx() as db:
+        refused_id = db.execute("SELECT application_id FROM refusals WHERE provisional_number = ?",
+                                (provisional,)).fetchone()[0]
+    assert kept["application_id"] == refused_id and len(refused_id) == 32
+    assert sandbox.store.refusals.of_person(AGENT_ID) == []
+    assert sandbox.store.refusals.of(provisional)["code"] == "principal_not_registered"

@@ -128,8 +128,8 @@ def test_a_refusal_put_right_at_once_is_not_listed_as_the_persons_refused_applic
     """The citizen was at the terminal: the case was refused (here its materials), they gave what was named, and
     the same application arrived under a new number and was taken. Listed among their applications it read as
     "not accepted" beside the case that was (kiosk demo, 2026-12-05). It is superseded: left out of the person's
-    list, still there by its own number, the number still spent. Another application's, or another terminal's
-    with the same id, stays."""
+    list, still there by its own number, the number still spent. Another application's stays, and so does one
+    another terminal sent under the same id naming someone else."""
     first, second, third = (make("T-TEST", dt.date(2026, 11, 27), n) for n in (7, 8, 9))
     body, key = payload(client, first)
     holder = body["applicant"]["id_number"]
@@ -140,14 +140,38 @@ def test_a_refusal_put_right_at_once_is_not_listed_as_the_persons_refused_applic
     other, other_key = payload(client, second)  # another application, refused too
     with pytest.raises(RejectedError):
         client.submit_payload(dict(other, counter_checked=[]), other_key)
-    foreign = make("T-OTHER", dt.date(2026, 11, 27), 1)  # another terminal naming the same application id
+    foreign = make("T-OTHER", dt.date(2026, 11, 27), 1)  # another terminal, the same application id, another person
+    someone, _ = payload(client, sample="resident_long_term")
     with pytest.raises(RejectedError):
         client_for(sandbox.url, "T-OTHER").submit_payload(
-            dict(lacking, terminal_id="T-OTHER", provisional_number=foreign), key)
+            dict(lacking, terminal_id="T-OTHER", provisional_number=foreign, applicant=someone["applicant"]), key)
     taken = client.submit_payload(dict(body, provisional_number=third), key)
-    assert _refused(client, holder) == sorted([second, foreign])
+    assert _refused(client, holder) == [second]
+    assert _refused(client, someone["applicant"]["id_number"]) == [foreign]
     assert sandbox.store.refusals.of(first)["code"] == "materials_missing"  # by its own number, as it was
     assert sandbox.store.case(taken.case_number)["status"] == "submitted"
+
+
+def test_a_refusal_put_right_at_a_later_visit_at_another_terminal_is_superseded_by_its_case(client, sandbox):
+    """A case refused on arrival is kept as the person's draft, carrying its application's id; continued at their
+    next visit at another terminal (a window), its case carries the id again and names them: the refusal is put
+    right. The same id from another terminal naming someone else supersedes nothing."""
+    refused = make("T-TEST", dt.date(2026, 11, 27), 11)
+    body, key = payload(client, refused)
+    holder = body["applicant"]["id_number"]
+    with pytest.raises(RejectedError, match="materials_missing"):
+        client.submit_payload(dict(body, counter_checked=[]), key)
+    stranger, _ = payload(client, sample="resident_long_term")
+    window = client_for(sandbox.url, "ZJ-HZ-T001")
+    window.submit_payload(dict(stranger, application_id=body["application_id"], terminal_id="ZJ-HZ-T001",
+                               provisional_number=make("ZJ-HZ-T001", dt.date(2026, 11, 28), 1)), "k" * 32)
+    assert _refused(client, holder) == [refused]  # someone else's case with the id: nothing put right
+    later = dict(body, terminal_id="ZJ-HZ-T001", provisional_number=make("ZJ-HZ-T001", dt.date(2026, 11, 28), 2))
+    taken = window.submit_payload(later, "m" * 32)
+    assert _refused(client, holder) == []
+    with sandbox.store.tx() as db:
+        assert db.execute("SELECT superseded_by FROM refusals WHERE provisional_number = ?",
+                          (refused,)).fetchone()[0] == taken.case_number
 
 
 def _refused(client, id_number: str) -> list[str]:

@@ -76,7 +76,7 @@ def application_draft(application: Application, *, materials_done: Iterable[str]
     body: dict[str, Any] = {"id_number": application.applicant.id_number, "service_code": application.service.code,
                             "form": application.form, "materials_done": list(materials_done),
                             "missing": list(missing), "material_licences": dict(material_licences or {}),
-                            "applicant": payload["applicant"]}
+                            "applicant": payload["applicant"], "application_id": application.id}
     if payload.get("agent") is not None:
         body["agent"] = payload["agent"]
     return body

@@ -858,8 +858,8 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.apply_as = ApplyAs.COMPANY if self.company else ApplyAs.AGENT if self.principal else ApplyAs.MYSELF
         if self.principal is not None:
             self._masker.add_name(self.principal.name)
-        self.application = Application(self.service, self.identity, self._terminal_id, form=dict(resumed.form),
-                                       consents=list(self.consents), company=self.company, principal=self.principal)
+        self.application = resumed.application(self.identity, self._terminal_id, consents=list(self.consents),
+                                               company=self.company, principal=self.principal)
         self.form_values = {k: str(v) for k, v in resumed.form.items()}
         self.checklist = Checklist(self.service)
         drafts.restore(self.checklist, resumed)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from common.domain import Application, Identity, ServiceItem
+from common.domain import Identity, ServiceItem
 from common.i18n import language, text
 from kiosk import drafts
 from kiosk.materials import Provided
@@ -164,8 +164,7 @@ class DeskDrafts:
         for material in self.checklist.items:
             if material.provided in (Provided.PAGES, Provided.LICENCE):
                 self.provided[material.code] = True
-        self._kept_case = MatterCase(Application(resumed.service, identity, self._terminal_id, form=dict(resumed.form),
-                                                 company=self.company))  # the form goes with the case
+        self._kept_case = MatterCase(resumed.application(identity, self._terminal_id, company=self.company))
         self.resumed_draft_id = resumed.draft_id
         self._audit_step("draft_resumed", f"{resumed.service.code} {len(self.missing())} missing")
         changed = resumed.changed
