@@ -209,7 +209,16 @@ def _device(name: str, state: str) -> str:
 
 def hall_terminal_text(terminal: HallTerminal, heartbeat_interval_s: float) -> Text:
     """One line of maintenance's list of the hall's terminals; one not heard for ``SILENT_AFTER_BEATS`` heartbeat
-    intervals is marked."""
+    intervals is marked, and so is a window the hall's register does not list (its acceptances with paper checked
+    at the counter are refused)."""
+    line = _hall_terminal_line(terminal, heartbeat_interval_s)
+    if terminal.mode == "window" and terminal.window_registered is False:
+        return text("{line} ⚠ Not registered as a window: its acceptances with paper checked at the counter are "
+                    "refused.", line=line)
+    return line
+
+
+def _hall_terminal_line(terminal: HallTerminal, heartbeat_interval_s: float) -> Text:
     if not terminal.heard:
         return text("{terminal} ({mode}): enrolled, no heartbeat yet.", terminal=terminal.terminal_id,
                     mode=terminal.mode)

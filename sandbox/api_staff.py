@@ -59,12 +59,12 @@ def check_recipient(body: HandoverIn, store: Store) -> None:
                        {"recipient_is_agent": "the recipient is the holder"})
 
 
-def hall_terminal(terminal_id: str, body: dict, seen: float, now: float) -> dict:
-    """One terminal of a hall as its enrolment and last heartbeat said."""
+def hall_terminal(terminal_id: str, body: dict, seen: float, now: float, window: bool = False) -> dict:
+    """One terminal of a hall as its enrolment and last heartbeat said; ``window``: on the hall's register."""
     return {"terminal_id": terminal_id, "mode": body.get("mode", "kiosk"), "version": body.get("version", ""),
             "last_heartbeat": body.get("last_heartbeat", ""), "silent_s": round(max(0.0, now - seen), 1),
             "devices": body.get("devices", []), "queue": body.get("queue"), "free_disk_mb": body.get("free_disk_mb"),
-            "restarts": body.get("restarts") or {}}
+            "restarts": body.get("restarts") or {}, "window": window}
 
 
 def signed_in(store: Store, token: str | None, at: float | None = None) -> dict:
@@ -193,7 +193,7 @@ def routes(store: Store, settings: dict) -> APIRouter:
             raise ApiError(403, "other_hall", "只能查看本终端所在大厅的终端", "Only the terminals of this terminal's own "
                            "hall can be listed")
         now = time.time()
-        return {"hall_id": hall_id, "terminals": [hall_terminal(tid, body, seen, now)
+        return {"hall_id": hall_id, "terminals": [hall_terminal(tid, body, seen, now, store.windows.is_window(tid))
                                                   for tid, body, seen in store.hall_terminals(hall_id)[:500]]}
 
     @api.post("/audit", response_model=AuditOut, tags=["staff"], responses=documented(400, 401, 409))

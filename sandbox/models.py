@@ -98,6 +98,9 @@ class HallTerminal(BaseModel):
     queue: Optional[QueueStatus] = Field(description="its offline queue as its last heartbeat said; null before one")
     free_disk_mb: Optional[float] = Field(ge=0)
     restarts: RestartStatus
+    window: bool = Field(default=False, description="whether the hall registered it as one of its windows (a "
+                                                   "case's counter_checked is taken only from one); absent from "
+                                                   "older backends")
 
 
 class HallTerminals(BaseModel):

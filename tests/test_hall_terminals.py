@@ -57,6 +57,27 @@ def test_maintenance_staff_see_each_terminal_of_their_hall_as_it_last_said(sandb
     assert hall_terminal_text(k2, 60.0).render() == "HALL-K2 (kiosk): enrolled, no heartbeat yet."
     set_language("zh_CN")
     assert "未就绪的设备：凭条打印机：离线；" in hall_terminal_text(k1, 60.0).render()
+    assert w1.window_registered is False and k1.window_registered is False
+    assert hall_terminal_text(w1, 60.0).render().endswith("⚠ 未登记为受理窗口：该终端含窗口核验纸质材料的受理将被拒绝。")
+    assert "受理窗口" not in hall_terminal_text(k1, 60.0).render()  # a kiosk vouches for no paper: nothing said
+
+
+def test_a_window_the_hall_has_not_registered_is_marked_for_maintenance(sandbox):
+    kiosk, window = (client_for(sandbox.url, terminal=t) for t in ("HALL-K1", "HALL-W1"))
+    kiosk.enrol(HALL, "0.1.0", "kiosk")
+    window.enrol(HALL, "0.1.0", "window")
+    _beat(window, mode="window")
+    set_language("en")
+    (_, w1) = kiosk.hall_terminals(HALL, _staff_token(kiosk, "XH0004"))
+    said = hall_terminal_text(w1, 60.0).render()
+    assert said.startswith("HALL-W1 (window 0.1.0): heard") and said.endswith(
+        " ⚠ Not registered as a window: its acceptances with paper checked at the counter are refused.")
+    sandbox.store.windows.register("HALL-W1")
+    (_, w1) = kiosk.hall_terminals(HALL, _staff_token(kiosk, "XH0004"))
+    assert w1.window_registered is True and "registered" not in hall_terminal_text(w1, 60.0).render()
+    assert hall_terminals_from_json({"hall_id": HALL, "terminals": [dict(GOOD, mode="window")]}, HALL)[0] \
+        .window_registered is None  # an older backend says nothing: nor does the line
+    set_language("zh_CN")
 
 
 def test_a_clerk_another_hall_and_a_stale_token_are_refused(sandbox):
@@ -90,7 +111,7 @@ GOOD = {"terminal_id": "HALL-K1", "mode": "kiosk", "version": "0.1.0", "last_hea
     {"silent_s": math.nan}, {"silent_s": -1.0}, {"silent_s": "soon"}, {"mode": "toaster"}, {"terminal_id": ""},
     {"terminal_id": "X" * 33}, {"devices": [{"name": "qr_scanner", "state": "melting"}]}, {"devices": "all fine"},
     {"queue": {"depth": -3}}, {"queue": {"dead": True}}, {"restarts": {"last_24h": -1}},
-    {"restarts": {"last_reason": "bored"}}, {"version": 7},
+    {"restarts": {"last_reason": "bored"}}, {"version": 7}, {"window": "yes"}, {"window": 1},
 ])
 def test_an_answer_off_the_contract_is_a_server_error_not_a_line_for_staff(change):
     with pytest.raises(ServerError):

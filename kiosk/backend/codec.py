@@ -250,7 +250,8 @@ def hall_terminal_from_json(obj: dict[str, Any]) -> HallTerminal:
                         queue_waiting=_count(queue, "depth"),
                         queue_for_staff=sum(_count(queue, k) for k in ("dead", "held", "quarantined")),
                         restarts_24h=_count(restarts, "last_24h"),
-                        last_restart=_one_of(restarts, "last_reason", RESTART_REASONS))
+                        last_restart=_one_of(restarts, "last_reason", RESTART_REASONS),
+                        window_registered=_get(obj, "window", bool, None))
 
 
 def hall_terminals_from_json(obj: dict[str, Any], hall_id: str) -> list[HallTerminal]:
