@@ -86,3 +86,17 @@ def test_the_window_looks_the_company_up_again_when_the_applicants_role_changed(
     assert sandbox.store.case_body(desk.result)["applicant"]["role"] == "legal_representative"
     assert services.queue.outbox.items(("dead",)) == []
     assert sandbox.store.refusals.of_person(HANDLER) == []  # the same application put right: superseded
+
+
+def test_at_the_window_the_same_company_looked_up_again_keeps_the_application_another_company_does_not(services):
+    """The application's id is what tells the backend a refusal was put right: the same company looked up again
+    keeps it, as at the kiosk; the matter moved to another company of the applicant's is another application."""
+    from tests.test_clerk_company import checking, for_company
+
+    desk = for_company(checking(services, "BDC-005"))
+    first = desk._matter_case().application.id
+    desk.look_up_company()  # the same code: a new answer, the same company
+    assert desk.company.credit_code == COMPANY and desk._matter_case().application.id == first
+    for_company(desk, "92330106MAK2N5D90C")  # the resident is its operator
+    assert desk.company is not None and desk.company.credit_code == "92330106MAK2N5D90C"
+    assert desk._matter_case().application.id != first

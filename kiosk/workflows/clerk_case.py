@@ -68,8 +68,8 @@ class DeskCase:
             same = kept is not None and kept.application.applicant is self.identity \
                 and kept.application.service.code == self.service.code
             application = Application(self.service, self.identity, self._terminal_id, company=self.company)
-            if same and kept:  # the same application put right: its refusals are superseded when it is taken
-                application.id = kept.application.id
+            if same and kept and _credit_code(kept.application) == _credit_code(application):
+                application.id = kept.application.id  # the same application put right: its refusals superseded
             kept = self._kept_case = MatterCase(application,
                                                 refused_items=list(kept.refused_items) if same and kept else [])
         return kept
@@ -97,3 +97,9 @@ class DeskCase:
         """The decision asked on the matter's case: "accepted", "not_accepted", or "" (none yet, or accepted by a
         clerk signed in offline, whose acceptance records no decision); the customer-facing screen says which."""
         return self._kept_case.decision if self._kept_case is not None else ""
+
+
+def _credit_code(application: Application) -> str:
+    """The company an application is in the name of ("" for a person's own): the same one, looked up again, keeps
+    the application; another company's is another application."""
+    return application.company.credit_code if application.company is not None else ""
