@@ -121,7 +121,7 @@ def check_backend(config: Config, findings: Findings) -> None:
     try:
         client.health()
         findings.add("OK", "backend", f"{config.backend.url} answers ({(time.monotonic() - started) * 1000:.0f} ms)")
-        if config.terminal.mode == "window":
+        if config.terminal.mode in ("window", "kiosk"):
             check_window_register(client, config, findings)
     except Exception as exc:
         findings.add("FAIL", "backend", f"{config.backend.url}: {_plain(exc)}")
@@ -132,13 +132,21 @@ def check_backend(config: Config, findings: Findings) -> None:
 def check_window_register(client, config: Config, findings: Findings) -> None:
     """A window's clerk says which paper was checked at the counter; the backend takes that only from a terminal
     its hall registered as a window (docs/api/payloads.md, "Forms"). Asked by enrolling, as the terminal does when
-    it starts: a window left off the register would have every such case refused, those accepted offline too."""
+    it starts: a window left off the register would have every such case refused, those accepted offline too; a
+    kiosk on it could vouch for paper nobody checked."""
     from kiosk import __version__
 
+    mode = config.terminal.mode
     try:
-        said = client.enrol(config.terminal.hall_id, __version__, "window").get("window")
+        said = client.enrol(config.terminal.hall_id, __version__, mode).get("window")
     except Exception as exc:
         findings.add("WARN", "window register", f"not asked: {_plain(exc)}")
+        return
+    if mode == "kiosk":
+        if said is True:
+            findings.add("FAIL", "window register", f"kiosk {config.terminal.id} is on the hall's register of "
+                                                    "windows: it could say paper was checked at a counter. Ask the "
+                                                    "hall's administrator to take it off.")
         return
     if said is True:
         findings.add("OK", "window register", f"terminal {config.terminal.id} is registered as one of the hall's "

@@ -210,11 +210,14 @@ def _device(name: str, state: str) -> str:
 def hall_terminal_text(terminal: HallTerminal, heartbeat_interval_s: float) -> Text:
     """One line of maintenance's list of the hall's terminals; one not heard for ``SILENT_AFTER_BEATS`` heartbeat
     intervals is marked, and so is a window the hall's register does not list (its acceptances with paper checked
-    at the counter are refused)."""
+    at the counter are refused), or a kiosk it does (the register is the hall's word that a terminal is a window)."""
     line = _hall_terminal_line(terminal, heartbeat_interval_s)
     if terminal.mode == "window" and terminal.window_registered is False:
         return text("{line} ⚠ Not registered as a window: its acceptances with paper checked at the counter are "
                     "refused.", line=line)
+    if terminal.mode == "kiosk" and terminal.window_registered is True:
+        return text("{line} ⚠ A kiosk on the register of windows: it could say paper was checked at a counter; "
+                    "take it off the register.", line=line)
     return line
 
 

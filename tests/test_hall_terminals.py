@@ -77,6 +77,10 @@ def test_a_window_the_hall_has_not_registered_is_marked_for_maintenance(sandbox)
     assert w1.window_registered is True and "registered" not in hall_terminal_text(w1, 60.0).render()
     assert hall_terminals_from_json({"hall_id": HALL, "terminals": [dict(GOOD, mode="window")]}, HALL)[0] \
         .window_registered is None  # an older backend says nothing: nor does the line
+    sandbox.store.windows.register("HALL-K1")  # a kiosk on the register could vouch for paper: marked
+    (k1, _) = kiosk.hall_terminals(HALL, _staff_token(kiosk, "XH0004"))
+    assert hall_terminal_text(k1, 60.0).render().endswith(" ⚠ A kiosk on the register of windows: it could say paper "
+                                                          "was checked at a counter; take it off the register.")
     set_language("zh_CN")
 
 

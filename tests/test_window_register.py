@@ -134,8 +134,11 @@ def test_the_doctor_fails_a_window_the_hall_has_not_registered(tmp_path, capsys,
     out = capsys.readouterr().out
     assert f"OK    window register: terminal {KIOSK} is registered as one of the hall's windows" in out
 
-    _doctor(tmp_path, sandbox.url, "T-KIOSK", "kiosk")  # a kiosk vouches for no paper: not asked
+    assert _doctor(tmp_path, sandbox.url, "T-KIOSK", "kiosk") == 0  # a kiosk vouches for no paper: nothing said
     assert "window register" not in capsys.readouterr().out
+    sandbox.store.windows.register("T-KIOSK")  # the administrator's slip: a kiosk on the register
+    assert _doctor(tmp_path, sandbox.url, "T-KIOSK", "kiosk") == 1
+    assert "FAIL  window register: kiosk T-KIOSK is on the hall's register of windows" in capsys.readouterr().out
 
 
 def test_a_clerk_signing_in_at_a_window_left_off_the_register_is_told_before_accepting_anything(services, sandbox):
