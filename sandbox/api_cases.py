@@ -151,7 +151,8 @@ def routes(store: Store, settings: dict) -> APIRouter:
         check_licences(store, service, case.applicant.model_dump(), case.agent.model_dump() if case.agent else None,
                        case.e_licences, case.material_licences)
         files = [f.row() for f in check_files(case.attachments, uploads, {m["code"]: m for m in service["materials"]})]
-        if case.counter_checked and not store.windows.is_window(request.state.terminal_id):
+        # a case to be refused brings nothing: what it names is not taken as brought, so it vouches for nothing
+        if case.counter_checked and not case.refusing and not store.windows.is_window(request.state.terminal_id):
             raise ApiError(403, "not_a_window", "该终端未登记为受理窗口，不能确认窗口核验的纸质材料",
                            "This terminal is not registered as a service window, so it cannot say paper was "
                            "checked at a counter", {"counter_checked": ",".join(case.counter_checked)[:200]})

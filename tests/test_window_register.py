@@ -156,3 +156,18 @@ def test_a_clerk_signing_in_at_a_window_left_off_the_register_is_told_before_acc
     said = desk.notice.message.render("en")
     assert said.startswith("This terminal is not registered with the service system as a window") and window in said
     assert "登记为受理窗口" in desk.notice.message.render("zh_CN")
+
+
+def test_a_window_off_the_register_can_still_refuse_a_matter_whose_paper_it_ticked(services, sandbox):
+    """A case sent to be refused brings nothing, so the paper it names vouches for nothing: the Accept tried first
+    is refused (not_a_window), and the refusal the clerk then records goes, with the same case's ticks."""
+    from kiosk.refusal_reasons import RefusalReason
+
+    window = services.config.terminal.id
+    assert sandbox.store.windows.remove(window)
+    desk = checking(services)
+    desk.accept()
+    assert desk.step is Desk.CHECKING and "not registered" in desk.notice.message.render("en")
+    desk.refuse(RefusalReason.NOT_OUR_REMIT)
+    assert desk.step is Desk.DONE, desk.notice
+    assert sandbox.store.case(desk.result)["status"] == "not_accepted"
