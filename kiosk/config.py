@@ -96,6 +96,10 @@ class BackendConfig:
     heartbeat_interval_s: float = timeout("backend.heartbeat_interval_s")
     retries: int = option(2, minimum=0, maximum=10, remote=True,
                           doc="bounded retries for safe calls, each started within the call's first read timeout")
+    min_upload_kib_per_second: float = option(
+        16.0, minimum=1, maximum=1048576,
+        doc="the slowest line an upload is given: a request's body of N KiB has N / this seconds more than its "
+            "answer's limit to be taken by the backend, then the call fails like a cut line (the queue tries again)")
     ca_bundle: str = option("", doc="CA bundle for TLS; empty means the system store")
     signing_key_file: str = option("", doc="the terminal's HMAC key (raw or hex); empty: the sandbox demo key")
     signature_alg: str = option("HMAC-SHA256", choices=("HMAC-SHA256", "HMAC-SM3"))

@@ -67,7 +67,9 @@ TIMEOUTS: tuple[Timeout, ...] = (
             "pad refuses every PIN this long (a restart or a changed clock does not end it)"),
     Timeout("terminal.offline_sign_in_s", 3 * 86400.0, 0, 7 * 86400, "staff may sign in offline (the backend away) "
             "this long after their last online sign-in at this terminal, never past the backend's own limit"),
-    Timeout("backend.connect_timeout_s", 3.0, 0.1, 60, "connecting to the backend", remote=True),
+    Timeout("backend.connect_timeout_s", 3.0, 0.1, 60, "connecting to the backend; and each 16 KiB piece of a "
+            "request's body is taken by the line within this (the whole body within the answer's limit and its "
+            "size at backend.min_upload_kib_per_second)", remote=True),
     Timeout("backend.read_timeout_s", 10.0, 0.1, 300, "waiting for the backend's answer to begin; the whole answer "
             "arrives within twice this (at least 1 s), however it trickles; a safe call is retried only within this "
             "of its start, so a backend that does not answer costs a person about this once, not once per retry",

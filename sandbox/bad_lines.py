@@ -8,6 +8,10 @@ network really fails:
   only a deadline on the whole answer ends it. ``head=True`` trickles the head itself (a header line that never
   ends); ``silent=True`` takes the request and sends nothing (a backend that hangs: the read timeout ends it);
   ``certfile`` and ``keyfile`` make it HTTPS.
+- :class:`SlowLine`: a slow but working line in front of a real backend: what the terminal sends goes at ``rate``
+  bytes a second (a county hall's uplink), the answers at once. A large case takes its time and arrives.
+- ``Trickle(reading=True)``: the request taken a byte every ``gap_s`` seconds and never answered (a line or proxy
+  that crawls): only a deadline on the upload ends it.
 - :class:`Blackhole`: the address takes no connection (a firewall dropping packets, a host gone from the network):
   a listening socket whose backlog is full and never accepted, so the kernel drops each new SYN and the terminal's
   connect times out. Not "refused": nothing answers at all.
@@ -17,6 +21,7 @@ Used by ``kiosk bench unanswered`` and the client's tests. Each is a context man
 
 from __future__ import annotations
 
+import select
 import socket
 import ssl
 import threading
@@ -28,11 +33,12 @@ HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1
 class Trickle:
     """An HTTP server whose every answer is a head, then one body byte every ``gap_s`` seconds."""
 
-    def __init__(self, gap_s: float, *, head: bool = False, silent: bool = False, certfile: str = "",
-                 keyfile: str = "") -> None:
-        self.gap_s, self.head, self.silent = gap_s, head, silent
+    def __init__(self, gap_s: float, *, head: bool = False, silent: bool = False, reading: bool = False,
+                 certfile: str = "", keyfile: str = "") -> None:
+        self.gap_s, self.head, self.silent, self.reading = gap_s, head, silent, reading
         self.connections = 0  # requests taken: one per attempt of the terminal
-        self._server = socket.create_server(("127.0.0.1", 0))
+        self.taken = 0        # bytes of requests taken (``reading``)
+        self._server = _listening(small_buffer=reading)
         self._tls: ssl.SSLContext | None = None  # HTTPS, with this certificate
         if certfile:
             self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -75,6 +81,10 @@ class Trickle:
             return
         with conn:
             try:
+                if self.reading:
+                    while not self._stop.wait(self.gap_s) and conn.recv(1):
+                        self.taken += 1
+                    return
                 conn.recv(65536)  # the request (its head at least); what it asks does not matter
                 if not self.silent:
                     conn.sendall(b"HTTP/1.1 200 OK\r\nX-Trickle: " if self.head else HEAD)
@@ -83,6 +93,81 @@ class Trickle:
                         conn.sendall(b"a" if self.head else b" ")
             except OSError:
                 pass  # the terminal gave up and closed: what it should do
+
+
+def _listening(*, small_buffer: bool) -> socket.socket:
+    """A server socket on 127.0.0.1; ``small_buffer``: its connections' receive buffers kept to 16 KiB, so the
+    kernel does not take megabytes for the reader (a real slow line's window is small too)."""
+    server = socket.socket()
+    if small_buffer:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 * 1024)
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    return server
+
+
+class SlowLine:
+    """A line to ``upstream`` (an ``http://host:port`` URL) whose way there carries ``rate`` bytes a second."""
+
+    def __init__(self, upstream: str, rate: float) -> None:
+        host, port = upstream.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)
+        self.upstream, self.rate = (host, int(port)), rate
+        self.carried = 0  # bytes carried to the upstream
+        self._server = _listening(small_buffer=True)
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.url = f"http://127.0.0.1:{self._server.getsockname()[1]}"
+
+    def __enter__(self) -> "SlowLine":
+        self._server.settimeout(0.2)
+        self._spawn(self._accept)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(5)
+        self._server.close()
+
+    def _spawn(self, target, *args) -> None:
+        thread = threading.Thread(target=target, args=args, name="slow-line", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                near, _addr = self._server.accept()
+                far = socket.create_connection(self.upstream, timeout=5)
+            except (TimeoutError, OSError):
+                continue
+            near.settimeout(5)
+            far.settimeout(5)
+            self._spawn(self._carry, near, far, self.rate)
+            self._spawn(self._carry, far, near, None)
+
+    def _carry(self, source: socket.socket, sink: socket.socket, rate: float | None) -> None:
+        """Bytes from ``source`` to ``sink``, ``rate`` bytes a second at most (None: as they come)."""
+        try:
+            while not self._stop.is_set():
+                if not select.select([source], [], [], 0.2)[0]:
+                    continue
+                data = source.recv(4096)
+                if not data:
+                    break
+                if rate is not None:
+                    self._stop.wait(len(data) / rate)
+                    self.carried += len(data)
+                sink.sendall(data)
+        except OSError:
+            pass  # one side closed: the other is closed below
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
 
 
 class Blackhole:

@@ -8,13 +8,21 @@ Each way a backend fails is a real endpoint on 127.0.0.1 (sandbox/bad_lines.py a
 - ``hung``: the sandbox takes the request and answers only after three read timeouts;
 - ``trickle``: the answer's head at once, then a body byte just inside each read timeout, for ever;
 - ``trickle-head``: the head itself a byte at a time, a header line that never ends;
-- ``blackhole``: the address takes no connection (packets dropped), so connects time out.
+- ``blackhole``: the address takes no connection (packets dropped), so connects time out;
+- ``slow-line``: a working sandbox behind a line that carries what the terminal sends at ``--line-kb`` KB a second
+  (a county hall's uplink), the answers at once;
+- ``crawl``: a line that takes the request a byte every 50 ms and never answers.
 
 Two calls a person waits on, through :class:`kiosk.backend.client.BackendClient` as the terminal makes them: the
 catalogue (``GET /services``, a read: the kiosk's "Loading services...") and a fee order (``POST /cases/{n}/payment``,
 a write safe to repeat: "Getting the code..."). The screen waits on exactly this call (run on the task pool), so the
 call's time is the person's wait; the session adds nothing measurable. Printed per failure and call: the attempts
 made (the client's own log), the median and longest wait over ``--trials``.
+
+Under ``slow-line`` and ``crawl`` a third call: a citizen's case with ``--case-mb`` MB of scanned pages (``POST
+/cases``, what the offline queue's worker sends; the citizen waits at most ``queue.deliver_wait_s`` for it, then has
+the provisional number). On the slow line it arrives, in the time the line takes; on the crawling one it is given
+up at the upload's deadline (``backend.min_upload_kib_per_second``) and the queue tries again later.
 
 The timeouts are the configuration's defaults unless given (``--read-timeout`` etc.: a quick run); the figures are
 for the hall as shipped only with the defaults.
@@ -27,7 +35,8 @@ import contextlib
 import logging
 import time
 
-FAILURES = ("refused", "down", "hung", "trickle", "trickle-head", "blackhole")
+FAILURES = ("refused", "down", "hung", "trickle", "trickle-head", "blackhole", "slow-line", "crawl")
+UPLOADS = ("slow-line", "crawl")  # the failures under which a case with pages is sent too
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +46,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--connect-timeout", type=float, help="backend.connect_timeout_s (default: the "
                                                               "configuration's)")
     parser.add_argument("--retries", type=int, help="backend.retries (default: the configuration's)")
+    parser.add_argument("--min-upload", type=float, help="backend.min_upload_kib_per_second (default: the "
+                                                          "configuration's)")
+    parser.add_argument("--line-kb", type=float, default=250.0, help="slow-line: KB a second towards the backend "
+                                                                      "(250: a 2 Mbit/s uplink)")
+    parser.add_argument("--case-mb", type=float, default=4.0, help="slow-line and crawl: the case's scanned pages, MB")
 
 
 class _Attempts(logging.Handler):
@@ -52,13 +66,19 @@ class _Attempts(logging.Handler):
 
 
 @contextlib.contextmanager
-def _endpoint(failure: str, read_timeout_s: float):
+def _endpoint(failure: str, read_timeout_s: float, line_bytes_s: float):
     """The failing endpoint's URL while it fails so."""
-    from sandbox.bad_lines import Blackhole, Trickle, refused_url
+    from sandbox.bad_lines import Blackhole, SlowLine, Trickle, refused_url
     from sandbox.server import SandboxServer
 
     if failure == "refused":
         yield refused_url()
+    elif failure == "slow-line":
+        with SandboxServer() as sandbox, SlowLine(sandbox.url, rate=line_bytes_s) as line:
+            yield line.url
+    elif failure == "crawl":
+        with Trickle(gap_s=0.05, reading=True) as crawl:
+            yield crawl.url
     elif failure in ("down", "hung"):
         with SandboxServer() as sandbox:
             sandbox.faults.slow_s = 3 * read_timeout_s
@@ -71,6 +91,32 @@ def _endpoint(failure: str, read_timeout_s: float):
     else:
         with Blackhole() as blackhole:
             yield blackhole.url
+
+
+def _case(client, case_mb: float, *, looked_up: bool):
+    """The call that sends a kiosk citizen's case for GT-001 with ``case_mb`` MB of pages that do not compress,
+    spread over its required materials. ``looked_up``: the service is asked of the backend, and the case is one it
+    takes; else (a line that never answers) the pages go under a bare case of the service's first material."""
+    import os
+    import uuid
+
+    from common.domain import Application, Attachment
+    from devices.idcard.samples import sample_identity
+    from sandbox.form_answers import answers
+
+    def pages(codes: list[str]) -> list:
+        each = int(case_mb * 1_000_000) // len(codes)
+        return [Attachment(f"{code}-1.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + os.urandom(max(0, each - 4)))
+                for code in codes]
+
+    def send():
+        if not looked_up:
+            client.submit_payload({"service_code": "GT-001"}, uuid.uuid4().hex, pages(["M1"]))
+            return
+        service = client.service("GT-001")
+        application = Application(service, sample_identity("resident"), "T-BENCH-WAITS", form=answers(service))
+        client.submit(application, pages([m.code for m in service.materials if m.required] or ["M1"]))
+    return send
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,7 +133,9 @@ def run(args: argparse.Namespace) -> int:
         defaults,
         read_timeout_s=args.read_timeout if args.read_timeout is not None else defaults.read_timeout_s,
         connect_timeout_s=args.connect_timeout if args.connect_timeout is not None else defaults.connect_timeout_s,
-        retries=args.retries if args.retries is not None else defaults.retries)
+        retries=args.retries if args.retries is not None else defaults.retries,
+        min_upload_kib_per_second=(args.min_upload if args.min_upload is not None
+                                   else defaults.min_upload_kib_per_second))
     failures = [f.strip() for f in args.failures.split(",") if f.strip()]
     unknown = [f for f in failures if f not in FAILURES]
     if unknown:
@@ -99,17 +147,21 @@ def run(args: argparse.Namespace) -> int:
     client_log.propagate = False
     logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)  # the hung answers cut at the sandbox's stop
     print(f"backend timeouts: connect {config.connect_timeout_s} s, read {config.read_timeout_s} s, whole answer "
-          f"{max(1.0, 2 * config.read_timeout_s)} s; retries {config.retries} from {config.retry_delay_s} s"
+          f"{max(1.0, 2 * config.read_timeout_s)} s; retries {config.retries} from {config.retry_delay_s} s; "
+          f"uploads at {config.min_upload_kib_per_second:g} KiB/s at least"
           + ("" if config == dataclasses.replace(defaults, url=config.url) else " (not the defaults)"))
     print(f"{'failure':12s} {'call':24s} {'attempts':>8s} {'median s':>9s} {'longest s':>9s}  told")
     terminal = "T-BENCH-WAITS"
     signer = Signer(terminal, demo_key(terminal))
     longest = 0.0
     for failure in failures:
-        with _endpoint(failure, config.read_timeout_s) as url:
+        with _endpoint(failure, config.read_timeout_s, args.line_kb * 1000) as url:
             client = BackendClient(dataclasses.replace(config, url=url), terminal, signer=signer)
-            calls = (("GET /services (read)", client.catalogue),
-                     ("POST payment (write)", lambda: client.payment_order("SQ2026120500001")))
+            calls = [("GET /services (read)", client.catalogue),
+                     ("POST payment (write)", lambda: client.payment_order("SQ2026120500001"))]
+            if failure in UPLOADS:
+                calls.append((f"POST case, {args.case_mb:g} MB pages",
+                              _case(client, args.case_mb, looked_up=failure == "slow-line")))
             try:
                 for name, call in calls:
                     waits, told = [], ""

@@ -5,11 +5,18 @@ that sends its answer a byte at a time, each inside the read timeout, holds the 
 likes (``kiosk bench unanswered``, "trickle": for ever, since urllib3 reads a body in 64 KiB pieces). The thread is
 one of the task pool's or the sync worker's: a few such answers and the terminal stops talking to the backend.
 
-So each answer is watched from the moment the request has been sent (its upload is not: a large case on a slow hall
-line takes what it takes, each write bounded by the socket's timeout). When the whole answer, head and body, has
+So each answer is watched from the moment the request has been sent. When the whole answer, head and body, has
 not arrived within the limit, the connection's socket is shut down from another thread: the blocked read ends at
 once and the call fails like a cut line; :meth:`AnswerWatch.fired` says it was the deadline. One thread keeps every
 deadline of the process (:class:`_Deadlines`).
+
+An upload has its own deadline (``upload_limit_s``, which the client sets from the body's size and the slowest line it
+accepts): a large case on a slow hall line takes its time, but a line or a proxy that takes the body a byte at a
+time is given up. The body goes in 16 KiB pieces (the client hands it over as a file), each piece's write bounded by
+the socket's timeout, so a slow line that moves is not cut for its total time as one write of the whole body was
+(``socket.sendall`` bounds the whole write). And a body the kernel has taken but not yet delivered is not counted
+against the answer: before the answer's clock starts, the call waits, within the upload's deadline, until the
+backend has acknowledged the last byte (the socket's ``SIOCOUTQ``) or has begun to answer.
 
 The connection pool's classes are this module's (:class:`WatchedAdapter`, through a proxy too): a connection records
 which watch owns it when its answer is awaited (``getresponse``, on the calling thread) and forgets it when it goes
@@ -18,10 +25,14 @@ back to the pool, so a late deadline never touches a connection another call has
 
 from __future__ import annotations
 
+import fcntl
 import heapq
 import itertools
 import logging
+import select
 import socket
+import struct
+import termios
 import threading
 import time
 from typing import Any
@@ -38,11 +49,15 @@ _owners = threading.Lock()    # guards every connection's ``_answer_watch`` and 
 class AnswerWatch:
     """One attempt's deadline on its answer; a context manager around the request and the reading of its answer."""
 
-    def __init__(self, limit_s: float) -> None:
+    def __init__(self, limit_s: float, *, upload_bytes: int = 0, upload_limit_s: float | None = None) -> None:
         self.limit_s = limit_s
+        self.upload_bytes = upload_bytes
+        self.upload_limit_s = limit_s if upload_limit_s is None else upload_limit_s
         self._conn: Any = None
         self._sock: socket.socket | None = None
         self._fired = False
+        self._phase = 0        # 1 while the request goes out, 2 while its answer is awaited: a deadline is a phase's
+        self.fired_uploading = False
         self.done = False  # answered or given up: its deadline passes without a look
 
     def __enter__(self) -> "AnswerWatch":
@@ -61,20 +76,33 @@ class AnswerWatch:
     def fired(self) -> bool:
         return self._fired
 
+    def _sending(self, conn: Any) -> None:
+        """The request starts to go out on ``conn`` (connected already, or connecting in the request): the upload's
+        clock starts. Its socket is taken from ``conn`` when the deadline comes."""
+        with _owners:
+            conn._answer_watch, self._conn, self._sock = self, conn, None
+            self._phase = 1
+        _deadlines.add(time.monotonic() + self.upload_limit_s, self, 1)
+
     def _awaiting(self, conn: Any) -> None:
         """The request is sent on ``conn``; the answer's clock starts. Its socket is held here: a connection whose
         answer closes it (``Connection: close``) hands the socket to the response and forgets it."""
         with _owners:
             conn._answer_watch, self._conn, self._sock = self, conn, conn.sock
-        _deadlines.add(time.monotonic() + self.limit_s, self)
+            self._phase = 2
+        _deadlines.add(time.monotonic() + self.limit_s, self, 2)
 
-    def _fire(self) -> None:
+    def _fire(self, phase: int | None = None) -> None:
+        """The deadline of ``phase`` (None: the current one) has come; one of a phase that has passed is void."""
         with _owners:
             conn = self._conn
             if conn is None or getattr(conn, "_answer_watch", None) is not self:
                 return  # answered, or the connection went back to the pool: another call's now
+            if phase is not None and phase != self._phase:
+                return  # the upload's deadline, come after the request went out: the answer has its own
             self._fired = True
-            sock = self._sock
+            self.fired_uploading = self._phase == 1
+            sock = self._sock if self._sock is not None else getattr(conn, "sock", None)
             if sock is None:
                 return
             try:
@@ -90,14 +118,14 @@ class _Deadlines:
     load (``kiosk bench backend --terminals 50``). A watch done before its deadline is dropped when it comes up."""
 
     def __init__(self) -> None:
-        self._heap: list[tuple[float, int, AnswerWatch]] = []
+        self._heap: list[tuple[float, int, AnswerWatch, int]] = []
         self._wake = threading.Condition(threading.Lock())
         self._serial = itertools.count()
         self._thread: threading.Thread | None = None
 
-    def add(self, when: float, watch: AnswerWatch) -> None:
+    def add(self, when: float, watch: AnswerWatch, phase: int | None = None) -> None:
         with self._wake:
-            heapq.heappush(self._heap, (when, next(self._serial), watch))
+            heapq.heappush(self._heap, (when, next(self._serial), watch, phase))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="answer-deadlines", daemon=True)
                 self._thread.start()
@@ -111,20 +139,21 @@ class _Deadlines:
 
     def _run(self) -> None:
         while True:
-            due = self._next_due()
+            due, phase = self._next_due()
             try:
-                due._fire()
+                due._fire(phase)
             except Exception:  # noqa: BLE001 - this thread outlives any one answer's trouble
                 log.exception("answer deadline: a watch failed to fire")
 
-    def _next_due(self) -> AnswerWatch:
+    def _next_due(self) -> tuple[AnswerWatch, int | None]:
         with self._wake:
             while True:
                 while self._heap and self._heap[0][2].done:
                     heapq.heappop(self._heap)
                 now = time.monotonic()
                 if self._heap and self._heap[0][0] <= now:
-                    return heapq.heappop(self._heap)[2]
+                    _when, _serial, watch, phase = heapq.heappop(self._heap)
+                    return watch, phase
                 self._wake.wait(self._heap[0][0] - now if self._heap else None)
 
 
@@ -137,13 +166,56 @@ def _awaiting(conn: Any) -> None:
         watch._awaiting(conn)
 
 
+# A body up to this size is in the kernel's first window: its delivery is not waited for (no cost on small calls).
+DRAIN_ABOVE_BYTES = 64 * 1024
+_DRAIN_STEP_S = (0.001, 0.05)  # the first and the longest wait between looks at the unacknowledged bytes
+
+
+def unacknowledged(sock: socket.socket) -> int:
+    """Bytes written to ``sock`` that the other end has not acknowledged yet (Linux ``SIOCOUTQ``); 0 when the
+    socket cannot say (closed, or not a TCP socket)."""
+    try:
+        return struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0\0\0\0"))[0]
+    except (OSError, ValueError):
+        return 0
+
+
+def _sent(conn: Any, sending: Any) -> None:
+    """Send the request on ``conn`` (``sending``: the connection class's own ``request``), watched as an upload
+    when the calling thread has a watch; a large body is waited for until the backend has it (module docstring)."""
+    watch = getattr(_current, "watch", None)
+    if watch is None:
+        sending()
+        return
+    watch._sending(conn)
+    sending()
+    sock = getattr(conn, "sock", None)
+    if sock is None or watch.upload_bytes <= DRAIN_ABOVE_BYTES:
+        return
+    step = _DRAIN_STEP_S[0]
+    while not watch.fired and unacknowledged(sock) > 0:
+        try:
+            readable, _, _ = select.select([sock], [], [], step)
+        except (OSError, ValueError):
+            return  # cut meanwhile: getresponse says so
+        if readable:
+            return  # the backend answers before it has taken the whole body (a refusal): read it
+        step = min(2 * step, _DRAIN_STEP_S[1])
+
+
 class _WatchedHTTPConnection(HTTPConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        _sent(self, lambda: super(_WatchedHTTPConnection, self).request(*args, **kwargs))
+
     def getresponse(self):  # type: ignore[override]
         _awaiting(self)
         return super().getresponse()
 
 
 class _WatchedHTTPSConnection(HTTPSConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        _sent(self, lambda: super(_WatchedHTTPSConnection, self).request(*args, **kwargs))
+
     def getresponse(self):  # type: ignore[override]
         _awaiting(self)
         return super().getresponse()

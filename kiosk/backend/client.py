@@ -17,6 +17,7 @@ a typed :mod:`common.backend_errors` error before it leaves this module.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import random
@@ -98,6 +99,22 @@ def _queue_ticket(body: Any) -> dict[str, Any]:
     return body
 
 
+def _timed_out(exc: BaseException) -> bool:
+    """Whether a timeout lies under ``exc`` (``requests`` wraps a write that timed out in a ConnectionError)."""
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        error = stack.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        if isinstance(error, TimeoutError):
+            return True
+        stack.extend(arg for arg in error.args if isinstance(arg, BaseException))
+        stack.extend(e for e in (error.__cause__, error.__context__) if e is not None)
+    return False
+
+
 class BackendClient:
     def __init__(self, config: BackendConfig, terminal_id: str, *, pool_size: int = 4,
                  backoff_s: float | None = None, sleep=time.sleep, signer: Signer | None = None, clock=time.time) -> None:
@@ -161,6 +178,11 @@ class BackendClient:
         """The whole answer, head and body, arrives within this of the request sent, however it trickles
         (kiosk/backend/answer_watch.py): twice the read timeout, at least 1 s."""
         return max(1.0, 2 * self._config.read_timeout_s)
+
+    def upload_limit_s(self, size: int) -> float:
+        """A request's body of ``size`` bytes is taken by the backend within this of its start
+        (kiosk/backend/answer_watch.py): the answer's limit and the body's time at the slowest line accepted."""
+        return self.answer_limit_s + size / (1024 * self._config.min_upload_kib_per_second)
 
     # -- terminals ------------------------------------------------------------------
 
@@ -640,13 +662,18 @@ class BackendClient:
 
         from kiosk.backend.answer_watch import AnswerWatch
 
-        watch = AnswerWatch(self.answer_limit_s)
+        watch = AnswerWatch(self.answer_limit_s, upload_bytes=len(data), upload_limit_s=self.upload_limit_s(len(data)))
         try:
             with watch:
-                response = session.request(method, url, data=data or None, headers=headers, timeout=self.timeout,
-                                           verify=self._verify, stream=True, allow_redirects=False)
+                # a file, so the body goes in pieces, each write within the socket's timeout (answer_watch.py)
+                response = session.request(method, url, data=io.BytesIO(data) if data else None, headers=headers,
+                                           timeout=self.timeout, verify=self._verify, stream=True,
+                                           allow_redirects=False)
                 answer = answers.read(response, answers.MAX_ANSWER_BYTES)
         except Exception as exc:
+            if watch.fired_uploading:  # whatever the cut made the libraries say: the line did not take the body
+                raise OfflineError(detail=f"{url} did not take the request's {len(data) // 1024} KiB within "
+                                          f"{watch.upload_limit_s:.0f} s") from None
             if watch.fired:  # whatever the cut made the libraries say: the answer did not come in time
                 raise OfflineError(detail=f"no whole answer from {url} within {watch.limit_s:g} s") from None
             if isinstance(exc, BackendError):
@@ -657,6 +684,9 @@ class BackendClient:
                 raise OfflineError(detail=f"connect to {url} timed out") from None
             if isinstance(exc, requests.exceptions.ReadTimeout):
                 raise OfflineError(detail=f"no answer from {url} within {self._config.read_timeout_s} s") from None
+            if isinstance(exc, requests.exceptions.ConnectionError) and _timed_out(exc):
+                raise OfflineError(detail=f"the line to {url} took no piece of the request within "
+                                          f"{self._config.connect_timeout_s} s") from None
             if isinstance(exc, requests.exceptions.RequestException):
                 raise OfflineError(detail=f"{url}: {type(exc).__name__}") from None
             raise

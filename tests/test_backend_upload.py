@@ -1,0 +1,127 @@
+"""A large case on a slow hall line arrives; a line that crawls is given up (kiosk/backend/answer_watch.py).
+
+Real lines on 127.0.0.1 (sandbox/bad_lines.py): :class:`SlowLine` carries what the terminal sends to a real
+sandbox at a set rate, :class:`Trickle` with ``reading`` takes a byte at a time and never answers. Before the body
+went in pieces, ``socket.sendall`` bounded the whole body by the connect timeout, so a case larger than the line
+carries in that time failed on every attempt; and the answer's read timeout counted the time the kernel still held
+the body, so a backend that answered at once after taking it was called silent.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+
+from common.backend_errors import OfflineError
+from common.domain import Attachment
+from kiosk.backend.answer_watch import AnswerWatch, unacknowledged
+from sandbox.bad_lines import SlowLine, Trickle
+from tests.backend_helpers import application, client_for
+
+
+def scans(total_bytes: int, pages: int = 3) -> list[Attachment]:
+    """Pages of material M1 that do not compress, ``total_bytes`` in all."""
+    each = total_bytes // pages
+    return [Attachment(f"M1-{n}.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + os.urandom(each - 4))
+            for n in range(1, pages + 1)]
+
+
+def test_a_large_case_on_a_slow_line_arrives_whole(sandbox):
+    """1.2 MB at 400 KB/s (about 3 s) with a connect timeout of 0.3 s and a read timeout of 1 s: the body goes in
+    pieces and the answer's clock starts once the backend has it, so the case arrives on the first attempt."""
+    files = scans(1_200_000)
+    with SlowLine(sandbox.url, rate=400_000) as line:
+        client = client_for(line.url, connect_timeout_s=0.3, read_timeout_s=1.0, retries=0)
+        try:
+            started = time.monotonic()
+            sent = client.submit(application(client), files)
+            took = time.monotonic() - started
+        finally:
+            client.close()
+    assert line.carried >= 1_200_000 and took >= 2.5  # it went through the slow line, at its pace
+    stored = sandbox.store.case_body(sent.case_number)["attachments"]
+    assert [a["size"] for a in stored] == [len(f.data) for f in files]
+
+
+def test_a_line_that_takes_the_body_a_byte_at_a_time_is_given_up_at_the_upload_deadline():
+    """200 KiB at the slowest line allowed, 100 KiB/s: the answer's limit (1 s) and 2 s for the body, then the call
+    fails like a cut line, saying the body was not taken; not a retry loop for ever."""
+    with Trickle(gap_s=0.05, reading=True) as line:
+        client = client_for(line.url, connect_timeout_s=0.3, read_timeout_s=0.5, retries=0,
+                            min_upload_kib_per_second=100.0)
+        try:
+            assert client.upload_limit_s(200 * 1024) == 3.0
+            started = time.monotonic()
+            try:
+                client.submit_payload({"service_code": "GT-001"}, "key-1", scans(200 * 1024))
+                raise AssertionError("a line that crawls answered")
+            except OfflineError as exc:
+                error, took = exc, time.monotonic() - started
+        finally:
+            client.close()
+    assert "did not take the request's" in error.detail and "within 3 s" in error.detail
+    assert 2.8 <= took < 4.5
+    assert 0 < line.taken < 200 * 1024
+
+
+def test_a_line_that_stops_taking_pieces_is_given_up_at_the_first_piece_it_holds():
+    """More than the kernels hold (6 MB) towards a line that takes nothing: the piece that cannot go within the
+    connect timeout ends the attempt, and the message says the line took no piece."""
+    with Trickle(gap_s=60, reading=True) as line:
+        client = client_for(line.url, connect_timeout_s=0.3, read_timeout_s=0.5, retries=0)
+        try:
+            started = time.monotonic()
+            try:
+                client.submit_payload({"service_code": "GT-001"}, "key-2", scans(6_000_000))
+                raise AssertionError("a line that takes nothing answered")
+            except OfflineError as exc:
+                error, took = exc, time.monotonic() - started
+        finally:
+            client.close()
+    assert "took no piece of the request within 0.3 s" in error.detail and took < 3.0
+
+
+def test_the_uploads_deadline_does_not_cut_the_answer_that_follows():
+    """A request sent quickly on a connection whose upload deadline comes while its answer is awaited: the
+    upload's deadline is void then, the answer's own still cuts it."""
+    ours, theirs = socket.socketpair()
+
+    class Conn:
+        sock = ours
+
+    conn = Conn()
+    read: list[bytes] = []
+    watch = AnswerWatch(0.6, upload_bytes=10, upload_limit_s=0.1)
+    with watch:
+        watch._sending(conn)
+        watch._awaiting(conn)  # sent at once: the answer's clock runs
+        reader = threading.Thread(target=lambda: read.append(ours.recv(10)))
+        reader.start()
+        time.sleep(0.3)  # past the upload's deadline
+        assert not watch.fired and reader.is_alive()
+        reader.join(3)
+    assert read == [b""] and watch.fired and not watch.fired_uploading
+    ours.close()
+    theirs.close()
+
+
+def test_unacknowledged_bytes_are_read_from_the_socket():
+    server = socket.create_server(("127.0.0.1", 0))
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    near = socket.create_connection(server.getsockname())
+    far, _ = server.accept()
+    try:
+        near.setblocking(False)
+        try:
+            while True:
+                near.send(b"x" * 65536)
+        except BlockingIOError:
+            pass
+        assert unacknowledged(near) > 0  # the far end reads nothing: the kernel holds what was written
+        far.close()
+        near.close()
+        assert unacknowledged(near) == 0  # a closed socket cannot say: nothing to wait for
+    finally:
+        server.close()
