@@ -22,6 +22,9 @@
   kind of personal data it keeps) when one is given, else the delivered payloads' purge.
 - One delivery at a time (``deliver_now`` from a submission and the background loop share a
   lock), so an item is never in flight twice from this terminal.
+- ``deliver_now`` keeps a waiting citizen to its timeout, the lock's wait and the delivery together: the delivery
+  runs on a thread of its own, and a large case on a slow line that takes longer goes on there after the citizen has
+  their provisional number, as the worker's delivery would (a refusal arriving then is one nobody hears).
 """
 
 from __future__ import annotations
@@ -58,6 +61,17 @@ class SyncPolicy:
     retention_every_s: float = 60.0
 
 
+@dataclass
+class _Attempt:
+    """One deliver_now: its item, what came of it, and whether its caller stopped waiting."""
+
+    item_id: str
+    done: threading.Event = dataclasses.field(default_factory=threading.Event)
+    abandoned: bool = False
+    result: Submitted | EvaluationRecorded | dict | None = None
+    refusal: RejectedError | None = None
+
+
 class SyncWorker:
     def __init__(self, outbox: Outbox, backend: Deliverer, policy: SyncPolicy = SyncPolicy(), *,
                  on_delivered: Callable[[OutboxItem, Submitted], None] | None = None,
@@ -78,8 +92,9 @@ class SyncWorker:
         self._offline_until = 0.0
         self._offline_streak = 0
         self._failed_passes = 0  # consecutive passes that raised: the loop backs off on them
-        self._awaited: str | None = None  # the item deliver_now is delivering (under the delivery lock)
-        self._refusal: RejectedError | None = None
+        self._awaited: str | None = None  # the item a citizen waits on through deliver_now (under _awaited_lock)
+        self._refusal: RejectedError | None = None  # its refusal, for them
+        self._awaited_lock = threading.Lock()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -118,27 +133,59 @@ class SyncWorker:
         """Try one item at once (a citizen is waiting). None when it stays queued; for a case (the
         submission's use), its ``Submitted``.
 
+        The caller waits ``timeout_s`` at most, for the delivery lock and the delivery together: past it, None, and a
+        delivery under way goes on on its own thread (its result recorded as the worker's would be).
+
         A permanent refusal (a 4xx other than a resolved 409) is raised, as the RejectedError the
         backend gave, after the item was set aside as a dead letter: the citizen in front of the
         terminal must hear that the case was refused and why (a page to take again, a field to fix),
-        not that it will be sent later."""
-        if not self._deliver_lock.acquire(timeout=timeout_s):
-            return None
+        not that it will be sent later. One that comes after the caller has stopped waiting is the worker's kind."""
+        attempt = _Attempt(item_id)
+        threading.Thread(target=self._attempt_now, args=(attempt, timeout_s), name="queue-deliver-now",
+                         daemon=True).start()
+        if not attempt.done.wait(timeout_s):
+            with self._awaited_lock:
+                refused = self._awaited == item_id and self._refusal is not None
+                if not refused:
+                    attempt.abandoned = True  # no one hears it now: a refusal goes the worker's way
+                    if self._awaited == item_id:
+                        self._awaited = None
+                    log.info("queue: item %s not delivered within %.0f s; it goes on without the citizen", item_id,
+                             timeout_s)
+                    return None
+            attempt.done.wait()  # refused just now: its dead letter is being written
+        if attempt.refusal is not None:
+            raise attempt.refusal
+        return attempt.result
+
+    def _attempt_now(self, attempt: "_Attempt", timeout_s: float) -> None:
+        """deliver_now's delivery, on its own thread."""
         try:
-            item = self._outbox.item(item_id)
-            if item is None or item.state != ItemState.PENDING:
-                return None
-            self._awaited, self._refusal = item_id, None
-            result = self._deliver_guarded(item)
-        except Exception:  # the outbox itself failed: the item stays queued for the worker
-            log.exception("queue: immediate delivery of item %s failed; it stays queued", item_id)
-            return None
+            if not self._deliver_lock.acquire(timeout=timeout_s):
+                return
+            result, refusal = None, None
+            try:
+                with self._awaited_lock:
+                    if attempt.abandoned:
+                        return  # the worker delivers it in turn
+                    self._awaited, self._refusal = attempt.item_id, None
+                item = self._outbox.item(attempt.item_id)
+                if item is None or item.state != ItemState.PENDING:
+                    return
+                result = self._deliver_guarded(item)
+            except Exception:  # the outbox itself failed: the item stays queued for the worker
+                log.exception("queue: immediate delivery of item %s failed; it stays queued", attempt.item_id)
+                return
+            finally:
+                with self._awaited_lock:
+                    if self._awaited == attempt.item_id:
+                        refusal = self._refusal
+                    self._awaited, self._refusal = None, None
+                self._deliver_lock.release()
+            attempt.result = result
+            attempt.refusal = refusal if result is None else None
         finally:
-            refusal, self._awaited, self._refusal = self._refusal, None, None
-            self._deliver_lock.release()
-        if result is None and refusal is not None:
-            raise refusal
-        return result
+            attempt.done.set()
 
     def _horizon_s(self) -> float:
         """A retry time further ahead than any backoff sets means the clock was set back: due now."""
@@ -208,11 +255,13 @@ class SyncWorker:
             self._offline_streak = 0
             if exc.status == 409:
                 return self._resolve_conflict(item, payload, exc)
-            if item.id != self._awaited:  # nobody at the terminal hears it: what is kept of it is queued first
+            with self._awaited_lock:
+                heard = item.id == self._awaited
+                if heard:
+                    self._refusal = exc  # for deliver_now's caller, who waits on this very item
+            if not heard:  # nobody at the terminal hears it: what is kept of it is queued first
                 self._notify_refused(item, payload, exc)
             self._outbox.mark_dead(item.id, staff_reasons.refused(exc))
-            if item.id == self._awaited:
-                self._refusal = exc  # for deliver_now's caller, who waits on this very item
             return None
         except (OfflineError, ServerError, AuthError) as exc:
             self._retry_later(item, exc)

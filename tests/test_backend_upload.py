@@ -125,3 +125,52 @@ def test_unacknowledged_bytes_are_read_from_the_socket():
         assert unacknowledged(near) == 0  # a closed socket cannot say: nothing to wait for
     finally:
         server.close()
+
+
+# -- a citizen waits queue.deliver_wait_s at most (offline_queue/sync.py, deliver_now) ---------------------------
+
+
+def test_a_citizen_waits_the_delivery_timeout_and_the_case_arrives_after(sandbox, tmp_path):
+    """A 1.5 MB case on a 300 KB/s line (about 5 s) while the citizen waits 1 s: they have the provisional number
+    at 1 s, and the delivery goes on and arrives, marked delivered as the worker's would be."""
+    from tests.idcard_rig import wait_for
+    from tests.queue_helpers import enqueue, fast_sync, outbox
+
+    with SlowLine(sandbox.url, rate=300_000) as line:
+        client = client_for(line.url, connect_timeout_s=0.3, read_timeout_s=1.0)
+        box = outbox(tmp_path)
+        sync = fast_sync(box, client)
+        try:
+            item = enqueue(box, client, attachments=scans(1_500_000))
+            started = time.monotonic()
+            assert sync.deliver_now(item, 1.0) is None
+            assert time.monotonic() - started < 1.5
+            wait_for(lambda: box.item(item).state == "delivered", 20)
+        finally:
+            client.close()
+    assert len(sandbox.store.case_body(box.item(item).case_number)["attachments"]) == 3
+
+
+def test_a_refusal_that_comes_after_the_citizen_stopped_waiting_is_kept_as_nobody_heard_it(sandbox, tmp_path):
+    """The same line, a case the backend refuses (a wrong ID check character): it comes after the citizen's 1 s,
+    so it is the worker's kind: the terminal's on_refused keeps what it can, and the item is a dead letter."""
+    from common.backend_errors import RejectedError
+    from offline_queue.sync import SyncPolicy, SyncWorker
+    from tests.idcard_rig import wait_for
+    from tests.queue_helpers import outbox, payload
+
+    heard: list[RejectedError] = []
+    with SlowLine(sandbox.url, rate=300_000) as line:
+        client = client_for(line.url, connect_timeout_s=0.3, read_timeout_s=1.0)
+        box = outbox(tmp_path)
+        sync = SyncWorker(box, client, SyncPolicy(base_delay_s=0.05, max_delay_s=0.2, idle_poll_s=0.05),
+                          on_refused=lambda item, stored, exc: heard.append(exc))
+        try:
+            body, key = payload(client)
+            body["applicant"]["id_number"] = "330106199003071235"  # a wrong check character: 422 bad_id_number
+            item = box.enqueue(body, key, "330106199003071236", None, scans(1_500_000))
+            assert sync.deliver_now(item, 1.0) is None
+            wait_for(lambda: box.item(item).state == "dead", 20)
+        finally:
+            client.close()
+    assert [exc.code for exc in heard] == ["bad_id_number"]
