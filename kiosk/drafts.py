@@ -98,17 +98,19 @@ def kept_until(answer: Any, now: dt.datetime | None = None) -> dt.date | None:
 
 def keep(backend: BackendClient, submitter: Submitter, draft: ToSave) -> KeptDraft:
     """Save the draft now; while the backend is away (no answer, an answer lost or not believed, a 5xx, this
-    terminal's credentials refused) queue it, so what the applicant provided is not lost (a save replaces the
+    terminal's credentials refused, or its pages not carried within ``queue.deliver_wait_s``, as a case's wait)
+    queue it, so what the applicant provided is not lost (a save replaces the
     draft whole: one sent twice is one). Queued too while anything of the person's still waits in the outbox: a
     deletion of the draft under the same key (they kept nothing, then changed their mind) sent after a save made
     directly would delete that save. Raises RejectedError when the backend refuses it and QueueFullError when
     the terminal cannot store it either. Blocking (network, fsync): on the task runner."""
+    within_s = submitter.deliver_timeout_s  # pages the line takes longer to carry go through the queue instead
     if submitter.waiting_for(str(draft.body["id_number"])):
         log.info("drafts: queued behind what waits in the outbox for the same person")
     else:
         try:
             try:
-                answer = backend.save_draft_payload(draft.body, draft.pages)
+                answer = backend.save_draft_payload(draft.body, draft.pages, upload_within_s=within_s)
             except RejectedError as exc:
                 if exc.code != "unknown_material":
                     raise
@@ -120,7 +122,7 @@ def keep(backend: BackendClient, submitter: Submitter, draft: ToSave) -> KeptDra
                     raise exc from None  # not queued as it is: the backend would refuse it again on arrival
                 draft = listed_only(draft, fresh)
                 log.info("drafts: the service's materials changed: saved with what it still lists")
-                answer = backend.save_draft_payload(draft.body, draft.pages)
+                answer = backend.save_draft_payload(draft.body, draft.pages, upload_within_s=within_s)
             return KeptDraft(Kept.SAVED, kept_until(answer))
         except (OfflineError, ServerError, AuthError) as exc:
             log.info("drafts: not saved now (%s): queued", type(exc).__name__)

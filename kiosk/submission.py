@@ -40,6 +40,11 @@ class Submitter:
         self._backend = backend
         self._deliver_timeout_s = deliver_timeout_s
 
+    @property
+    def deliver_timeout_s(self) -> float:
+        """How long a person waits for a delivery before what they sent stands queued (``queue.deliver_wait_s``)."""
+        return self._deliver_timeout_s
+
     def submit(self, application: Application, attachments: Iterable[Attachment] = ()) -> Outcome:
         """Blocking (fsync, network): call from a worker, never from the GUI thread.
 

@@ -174,3 +174,37 @@ def test_a_refusal_that_comes_after_the_citizen_stopped_waiting_is_kept_as_nobod
         finally:
             client.close()
     assert [exc.code for exc in heard] == ["bad_id_number"]
+
+
+def test_a_saved_application_whose_pages_the_line_is_slow_to_carry_is_queued_at_the_wait(sandbox, tmp_path):
+    """A draft with 1.5 MB of pages on a 300 KB/s line, the citizen's wait 1 s: saving it now is given up at 1 s,
+    the draft queued (the notice prints "queued"), and the queue saves it with the upload's whole time."""
+    from kiosk import drafts
+    from kiosk.queue_setup import Queue
+    from kiosk.submission import Submitter
+    from offline_queue.sequence import ProvisionalSequence
+    from tests.backend_helpers import TERMINAL
+    from tests.idcard_rig import wait_for
+    from tests.queue_helpers import fast_sync, outbox
+
+    holder = "330106199003071236"
+    body = {"id_number": holder, "service_code": "GT-001", "form": {}, "materials_done": ["M1"], "missing": [],
+            "material_licences": {}}
+    with SlowLine(sandbox.url, rate=300_000) as line:
+        client = client_for(line.url, connect_timeout_s=0.3, read_timeout_s=1.0)
+        box = outbox(tmp_path / "queue")
+        sync = fast_sync(box, client)
+        submitter = Submitter(Queue(box, ProvisionalSequence(tmp_path / "sequence.dat", TERMINAL), sync), client,
+                              deliver_timeout_s=1.0)
+        try:
+            started = time.monotonic()
+            kept = drafts.keep(client, submitter, drafts.ToSave(body, scans(1_500_000)))
+            assert kept.how is drafts.Kept.QUEUED and time.monotonic() - started < 2.5
+            assert sandbox.store.drafts(holder) == []
+            sync.start()
+            wait_for(lambda: len(sandbox.store.drafts(holder)) == 1, 20)
+        finally:
+            sync.stop()
+            client.close()
+    (saved,) = sandbox.store.drafts(holder)
+    assert [a["size"] for a in saved["attachments"]] == [500_000] * 3

@@ -291,14 +291,17 @@ class BackendClient:
             body["agent"] = agent
         return self.save_draft_payload(body, attachments)
 
-    def save_draft_payload(self, body: dict[str, Any], attachments: Iterable[Attachment] = ()) -> dict[str, Any]:
+    def save_draft_payload(self, body: dict[str, Any], attachments: Iterable[Attachment] = (), *,
+                           upload_within_s: float | None = None) -> dict[str, Any]:
         """``PUT /drafts`` with a ``DraftIn`` as ``save_draft`` builds it (a draft queued while the backend was away
         is sent so: offline_queue/item_kinds.py), the pages declared here. A save replaces the draft whole, so the
-        same save twice is one draft."""
+        same save twice is one draft. ``upload_within_s``: the pages go within this or the call fails as offline (a
+        person waits on it; the queue then sends it with the whole upload's time)."""
         body, files = dict(body), list(attachments)
         if files:
             body["attachments"] = declare(files)
-        return self._call("PUT", "/drafts", body=body, files=files, json_part="draft", retry=True)
+        return self._call("PUT", "/drafts", body=body, files=files, json_part="draft", retry=True,
+                          upload_within_s=upload_within_s)
 
     def save_application_draft(self, application: Application, attachments: Iterable[Attachment] = (), *,
                                materials_done: Iterable[str] = (), missing: Iterable[str] = (),
@@ -594,8 +597,10 @@ class BackendClient:
 
     def _call(self, method: str, path: str, *, body: Any = None, files: list[Attachment] | None = None,
               query: dict[str, str] | None = None, headers: dict[str, str] | None = None,
-              retry: bool = False, json_part: str = "case", raw: bool = False) -> Any:
-        """The answer's JSON object (``raw``: its bytes); ``json_part``: the multipart part that holds ``body``."""
+              retry: bool = False, json_part: str = "case", raw: bool = False,
+              upload_within_s: float | None = None) -> Any:
+        """The answer's JSON object (``raw``: its bytes); ``json_part``: the multipart part that holds ``body``;
+        ``upload_within_s``: a shorter deadline for the body's upload than its size gives (``upload_limit_s``)."""
         target = path + ("?" + urlencode(query) if query else "")
         data, content_type = self._encode(body, files, json_part)
         attempts = 1 + (self._config.retries if (retry or method == "GET") else 0)
@@ -611,7 +616,7 @@ class BackendClient:
                     break  # a slow failure is not asked again at once: the caller's next try, or the queue's, is
                 self._sleep(delay)
             try:
-                return self._once(method, target, data, content_type, headers or {}, raw)
+                return self._once(method, target, data, content_type, headers or {}, raw, upload_within_s)
             except AuthError as exc:
                 if exc.detail == "stale_timestamp" and not clock_retried:
                     clock_retried = True  # the offset was corrected from the refusal's server time
@@ -649,7 +654,8 @@ class BackendClient:
         return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
     def _once(self, method: str, target: str, data: bytes, content_type: str | None,
-              extra: dict[str, str], raw: bool = False) -> dict[str, Any] | bytes:
+              extra: dict[str, str], raw: bool = False,
+              upload_within_s: float | None = None) -> dict[str, Any] | bytes:
         url = self._base + target
         headers = dict(extra)
         if content_type:
@@ -662,7 +668,10 @@ class BackendClient:
 
         from kiosk.backend.answer_watch import AnswerWatch
 
-        watch = AnswerWatch(self.answer_limit_s, upload_bytes=len(data), upload_limit_s=self.upload_limit_s(len(data)))
+        upload_limit_s = self.upload_limit_s(len(data))
+        if upload_within_s is not None:
+            upload_limit_s = min(upload_limit_s, upload_within_s)
+        watch = AnswerWatch(self.answer_limit_s, upload_bytes=len(data), upload_limit_s=upload_limit_s)
         try:
             with watch:
                 # a file, so the body goes in pieces, each write within the socket's timeout (answer_watch.py)
