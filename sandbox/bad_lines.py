@@ -30,28 +30,21 @@ HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1
         b"Connection: close\r\n\r\n")
 
 
-class Trickle:
-    """An HTTP server whose every answer is a head, then one body byte every ``gap_s`` seconds."""
+class _Listening:
+    """A server on 127.0.0.1 whose connections each get threads of their own, all stopped on exit."""
 
-    def __init__(self, gap_s: float, *, head: bool = False, silent: bool = False, reading: bool = False,
-                 certfile: str = "", keyfile: str = "") -> None:
-        self.gap_s, self.head, self.silent, self.reading = gap_s, head, silent, reading
-        self.connections = 0  # requests taken: one per attempt of the terminal
-        self.taken = 0        # bytes of requests taken (``reading``)
-        self._server = _listening(small_buffer=reading)
-        self._tls: ssl.SSLContext | None = None  # HTTPS, with this certificate
-        if certfile:
-            self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            self._tls.load_cert_chain(certfile, keyfile)
+    def __init__(self, *, small_buffer: bool) -> None:
+        self._server = _server_socket(small_buffer=small_buffer)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self.url = f"{'https' if certfile else 'http'}://127.0.0.1:{self._server.getsockname()[1]}"
 
-    def __enter__(self) -> "Trickle":
+    @property
+    def port(self) -> int:
+        return self._server.getsockname()[1]
+
+    def __enter__(self):
         self._server.settimeout(0.2)
-        accept = threading.Thread(target=self._accept, name="trickle-accept", daemon=True)
-        accept.start()
-        self._threads.append(accept)
+        self._spawn(self._accept, name="line-accept")
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -60,16 +53,41 @@ class Trickle:
             thread.join(5)
         self._server.close()
 
+    def _spawn(self, target, *args, name: str) -> None:
+        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
     def _accept(self) -> None:
         while not self._stop.is_set():
             try:
                 conn, _addr = self._server.accept()
             except (TimeoutError, OSError):
                 continue
-            self.connections += 1
-            thread = threading.Thread(target=self._answer, args=(conn,), name="trickle", daemon=True)
-            thread.start()
-            self._threads.append(thread)
+            self._taken(conn)
+
+    def _taken(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+
+class Trickle(_Listening):
+    """An HTTP server whose every answer is a head, then one body byte every ``gap_s`` seconds."""
+
+    def __init__(self, gap_s: float, *, head: bool = False, silent: bool = False, reading: bool = False,
+                 certfile: str = "", keyfile: str = "") -> None:
+        self.gap_s, self.head, self.silent, self.reading = gap_s, head, silent, reading
+        self.connections = 0  # requests taken: one per attempt of the terminal
+        self.taken = 0        # bytes of requests taken (``reading``)
+        super().__init__(small_buffer=reading)
+        self._tls: ssl.SSLContext | None = None  # HTTPS, with this certificate
+        if certfile:
+            self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self._tls.load_cert_chain(certfile, keyfile)
+        self.url = f"{'https' if certfile else 'http'}://127.0.0.1:{self.port}"
+
+    def _taken(self, conn: socket.socket) -> None:
+        self.connections += 1
+        self._spawn(self._answer, conn, name="trickle")
 
     def _answer(self, conn: socket.socket) -> None:
         try:
@@ -95,7 +113,7 @@ class Trickle:
                 pass  # the terminal gave up and closed: what it should do
 
 
-def _listening(*, small_buffer: bool) -> socket.socket:
+def _server_socket(*, small_buffer: bool) -> socket.socket:
     """A server socket on 127.0.0.1; ``small_buffer``: its connections' receive buffers kept to 16 KiB, so the
     kernel does not take megabytes for the reader (a real slow line's window is small too)."""
     server = socket.socket()
@@ -106,45 +124,26 @@ def _listening(*, small_buffer: bool) -> socket.socket:
     return server
 
 
-class SlowLine:
+class SlowLine(_Listening):
     """A line to ``upstream`` (an ``http://host:port`` URL) whose way there carries ``rate`` bytes a second."""
 
     def __init__(self, upstream: str, rate: float) -> None:
         host, port = upstream.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)
         self.upstream, self.rate = (host, int(port)), rate
         self.carried = 0  # bytes carried to the upstream
-        self._server = _listening(small_buffer=True)
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self.url = f"http://127.0.0.1:{self._server.getsockname()[1]}"
+        super().__init__(small_buffer=True)
+        self.url = f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> "SlowLine":
-        self._server.settimeout(0.2)
-        self._spawn(self._accept)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(5)
-        self._server.close()
-
-    def _spawn(self, target, *args) -> None:
-        thread = threading.Thread(target=target, args=args, name="slow-line", daemon=True)
-        thread.start()
-        self._threads.append(thread)
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                near, _addr = self._server.accept()
-                far = socket.create_connection(self.upstream, timeout=5)
-            except (TimeoutError, OSError):
-                continue
-            near.settimeout(5)
-            far.settimeout(5)
-            self._spawn(self._carry, near, far, self.rate)
-            self._spawn(self._carry, far, near, None)
+    def _taken(self, near: socket.socket) -> None:
+        try:
+            far = socket.create_connection(self.upstream, timeout=5)
+        except OSError:
+            near.close()
+            return
+        near.settimeout(5)
+        far.settimeout(5)
+        self._spawn(self._carry, near, far, self.rate, name="slow-line-out")
+        self._spawn(self._carry, far, near, None, name="slow-line-back")
 
     def _carry(self, source: socket.socket, sink: socket.socket, rate: float | None) -> None:
         """Bytes from ``source`` to ``sink``, ``rate`` bytes a second at most (None: as they come)."""
