@@ -9,7 +9,8 @@ network really fails:
   ends); ``silent=True`` takes the request and sends nothing (a backend that hangs: the read timeout ends it);
   ``certfile`` and ``keyfile`` make it HTTPS.
 - :class:`SlowLine`: a slow but working line in front of a real backend: what the terminal sends goes at ``rate``
-  bytes a second (a county hall's uplink), the answers at once. A large case takes its time and arrives.
+  bytes a second (a county hall's uplink), the answers at once (or at ``back_rate``: a TLS handshake a byte at a
+  time). A large case takes its time and arrives.
 - ``Trickle(reading=True)``: the request taken a byte every ``gap_s`` seconds and never answered (a line or proxy
   that crawls): only a deadline on the upload ends it.
 - :class:`Blackhole`: the address takes no connection (a firewall dropping packets, a host gone from the network):
@@ -127,12 +128,13 @@ def _server_socket(*, small_buffer: bool) -> socket.socket:
 class SlowLine(_Listening):
     """A line to ``upstream`` (an ``http://host:port`` URL) whose way there carries ``rate`` bytes a second."""
 
-    def __init__(self, upstream: str, rate: float) -> None:
-        host, port = upstream.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)
-        self.upstream, self.rate = (host, int(port)), rate
+    def __init__(self, upstream: str, rate: float, *, back_rate: float | None = None) -> None:
+        scheme, rest = upstream.split("://", 1)
+        host, port = rest.split("/", 1)[0].rsplit(":", 1)
+        self.upstream, self.rate, self.back_rate = (host, int(port)), rate, back_rate
         self.carried = 0  # bytes carried to the upstream
         super().__init__(small_buffer=True)
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
 
     def _taken(self, near: socket.socket) -> None:
         try:
@@ -142,20 +144,23 @@ class SlowLine(_Listening):
             return
         near.settimeout(5)
         far.settimeout(5)
-        self._spawn(self._carry, near, far, self.rate, name="slow-line-out")
-        self._spawn(self._carry, far, near, None, name="slow-line-back")
+        self._spawn(self._carry, near, far, self.rate, True, name="slow-line-out")
+        self._spawn(self._carry, far, near, self.back_rate, False, name="slow-line-back")
 
-    def _carry(self, source: socket.socket, sink: socket.socket, rate: float | None) -> None:
-        """Bytes from ``source`` to ``sink``, ``rate`` bytes a second at most (None: as they come)."""
+    def _carry(self, source: socket.socket, sink: socket.socket, rate: float | None, outward: bool) -> None:
+        """Bytes from ``source`` to ``sink``, ``rate`` bytes a second at most (None: as they come; below 4096 a second,
+        a byte at a time)."""
+        piece = 4096 if rate is None or rate >= 4096 else 1
         try:
             while not self._stop.is_set():
                 if not select.select([source], [], [], 0.2)[0]:
                     continue
-                data = source.recv(4096)
+                data = source.recv(piece)
                 if not data:
                     break
                 if rate is not None:
                     self._stop.wait(len(data) / rate)
+                if outward:
                     self.carried += len(data)
                 sink.sendall(data)
         except OSError:

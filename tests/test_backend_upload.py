@@ -19,6 +19,7 @@ from common.domain import Attachment
 from kiosk.backend.answer_watch import AnswerWatch, unacknowledged
 from sandbox.bad_lines import SlowLine, Trickle
 from tests.backend_helpers import application, client_for
+from tests.test_backend_contract import tls_files  # noqa: F401  (a certificate for 127.0.0.1)
 
 
 def scans(total_bytes: int, pages: int = 3) -> list[Attachment]:
@@ -208,3 +209,23 @@ def test_a_saved_application_whose_pages_the_line_is_slow_to_carry_is_queued_at_
             client.close()
     (saved,) = sandbox.store.drafts(holder)
     assert [a["size"] for a in saved["attachments"]] == [500_000] * 3
+
+
+def test_a_tls_handshake_trickled_a_byte_at_a_time_ends_within_the_connect_timeout(tls_files):  # noqa: F811
+    """The backend's TLS handshake at 4 bytes a second (each read inside the timeouts): CPython bounds the whole
+    handshake by the socket's timeout, so the call ends as an unanswered one, not after the minutes it would take."""
+    from sandbox.server import SandboxServer
+
+    cert, key = tls_files
+    with SandboxServer(ssl_certfile=str(cert), ssl_keyfile=str(key)) as server, \
+            SlowLine(server.url, rate=1e6, back_rate=4.0) as line:
+        client = client_for(line.url, ca_bundle=str(cert), connect_timeout_s=0.5, read_timeout_s=0.5)
+        started = time.monotonic()
+        try:
+            client.catalogue()
+            raise AssertionError("a handshake at 4 bytes a second was answered")
+        except OfflineError:
+            took = time.monotonic() - started
+        finally:
+            client.close()
+    assert took < 1.5
