@@ -99,6 +99,10 @@ class Services:
     # the receipt's and the A4 papers' print jobs, one at a time on a worker of their own: a printer waiting out its
     # timeout holds none of the workers the backend's calls need (None: on ``tasks``)
     print_tasks: TaskRunner | None = None
+    # the window's desk: what its clerk waits on with the desk busy, one at a time on a worker of its own; on
+    # ``tasks`` it queued behind look-ups, each waiting out a trickling backend's deadline: an acceptance began
+    # 17 s after its tap behind six of them (kiosk bench window-monkey --trickle, seed 660) (None: on ``tasks``)
+    desk_tasks: TaskRunner | None = None
     _network_started: bool = field(default=False, init=False, repr=False)
 
     @property
@@ -130,7 +134,7 @@ class Services:
                          queue_categories=categories_served(self.config.terminal.queue_categories),
                          document_camera=camera if (camera := self.devices.document_camera).installed else None,
                          held_catalogue=self.held_catalogue, device_tasks=self.camera_tasks,
-                         print_tasks=self.printer_tasks,
+                         print_tasks=self.printer_tasks, desk_tasks=self.desk_tasks,
                          registered_window=lambda: self.heartbeat.registered_window)
 
     def new_maintenance(self) -> MaintenanceAccess:
@@ -165,7 +169,7 @@ class Services:
         for device in self.devices.all():
             device.stop()
         self.tasks.shutdown()
-        for runner in (self.device_tasks, self.print_tasks):
+        for runner in (self.device_tasks, self.print_tasks, self.desk_tasks):
             if runner is not None:
                 runner.shutdown()
         self.backend.close()
@@ -173,7 +177,8 @@ class Services:
 
 def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = None, *,
                    on_config: Callable[[Config], None] | None = None, late_document_camera: bool = False,
-                   device_tasks: TaskRunner | None = None, print_tasks: TaskRunner | None = None) -> Services:
+                   device_tasks: TaskRunner | None = None, print_tasks: TaskRunner | None = None,
+                   desk_tasks: TaskRunner | None = None) -> Services:
     """The composition root: every service of the terminal is built here and nowhere else.
 
     Remote configuration from the heartbeat is applied to the services first, then handed to
@@ -207,7 +212,7 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
                     submitter=Submitter(queue, backend, config.queue.deliver_wait_s),
                     held_catalogue=HeldCatalogue(path=config.data_dir / CATALOGUE_FILE,
                                                  key=catalogue_file_key(backend.audit_key)),
-                    device_tasks=device_tasks, print_tasks=print_tasks)
+                    device_tasks=device_tasks, print_tasks=print_tasks, desk_tasks=desk_tasks)
 
 
 def apply_remote_config(config: Config, backend: BackendClient, queue: Queue) -> None:

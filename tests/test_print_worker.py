@@ -77,7 +77,7 @@ def test_the_kiosks_licence_prints_on_the_print_worker(open_gui, monkeypatch):
     assert _on(printed, "print"), printed
 
 
-def test_the_windows_hand_over_is_recorded_on_a_backend_worker_and_its_receipt_printed_on_the_print_worker(
+def test_the_windows_hand_over_is_recorded_on_the_desks_worker_and_its_receipt_printed_on_the_print_worker(
         open_gui, qtbot, monkeypatch):
     gui = open_gui("window")
     recorded = _watch(monkeypatch, gui.services.backend, "handover")
@@ -87,11 +87,11 @@ def test_the_windows_hand_over_is_recorded_on_a_backend_worker_and_its_receipt_p
     qtbot.waitUntil(lambda: row.isVisible() and row.licences.count() == 1, timeout=5000)
     qtbot.mouseClick(row.hand_over, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not view.desk.busy and "回执已打印" in screen.notice.text(), timeout=10000)
-    assert _on(recorded, "task") and _on(printed, "print"), (recorded, printed)
+    assert _on(recorded, "desk") and _on(printed, "print"), (recorded, printed)
 
 
-def test_the_windows_copy_is_looked_up_on_a_backend_worker_and_printed_on_the_print_worker(open_gui, qtbot,
-                                                                                          monkeypatch):
+def test_the_windows_copy_is_looked_up_on_the_desks_worker_and_printed_on_the_print_worker(open_gui, qtbot,
+                                                                                            monkeypatch):
     gui = open_gui("window")
     view, screen = checking(gui, qtbot, "SB-003")
     screen.materials.item(0).setCheckState(Qt.CheckState.Checked)
@@ -104,4 +104,31 @@ def test_the_windows_copy_is_looked_up_on_a_backend_worker_and_printed_on_the_pr
     qtbot.keyClicks(screen.copy.number, number)
     qtbot.mouseClick(screen.copy.print_copy, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not view.desk.busy and "已补打" in screen.notice.text(), timeout=10000)
-    assert _on(looked_up, "task") and _on(printed, "print"), (looked_up, printed)
+    assert _on(looked_up, "desk") and _on(printed, "print"), (looked_up, printed)
+
+
+def test_the_windows_acceptance_does_not_wait_behind_the_pools_look_ups(open_gui, qtbot, monkeypatch):
+    """Every worker of the task pool held, six more look-ups waiting for one (a trickling backend: each waits out
+    its deadline): "Accept" is recorded on the desk's own worker and the desk is free again while they all wait.
+    On the pool, the acceptance began 17 s after its tap behind six such look-ups (window monkey seed 660)."""
+    gui = open_gui("window")
+    submitted = _watch(monkeypatch, gui.services.submitter, "submit")
+    view, screen = checking(gui, qtbot, "SB-003")
+    screen.materials.item(0).setCheckState(Qt.CheckState.Checked)
+    held, started = threading.Event(), []
+
+    def look_up():
+        started.append(threading.current_thread().name)
+        held.wait(30)
+
+    try:
+        for _ in range(4 + 6):
+            gui.services.tasks.run(look_up, lambda _r: None, lambda _e: None)
+        qtbot.waitUntil(lambda: len(started) == 4, timeout=5000)  # the pool's four workers are held
+        qtbot.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=15000)
+        assert len(started) == 4  # the look-ups still wait: the acceptance went past them
+    finally:
+        held.set()
+    assert view.desk.result.startswith("SQ"), view.desk.notice
+    assert _on(submitted, "desk"), submitted

@@ -148,7 +148,9 @@ class Gui:
         return build_services(self.config, ThreadTaskRunner(self.dispatcher.post), self.masker,
                               on_config=self._remote_config, late_document_camera=self.staged,
                               device_tasks=ThreadTaskRunner(self.dispatcher.post, workers=1, name="device"),
-                              print_tasks=ThreadTaskRunner(self.dispatcher.post, workers=1, name="print"))
+                              print_tasks=ThreadTaskRunner(self.dispatcher.post, workers=1, name="print"),
+                              desk_tasks=ThreadTaskRunner(self.dispatcher.post, workers=1, name="desk")
+                              if self.mode == "window" else None)
 
     def _compose(self) -> None:
         """On its own thread (``staged``): the services built and the network started, then handed

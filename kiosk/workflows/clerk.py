@@ -86,13 +86,16 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
                  consent_on_screen: bool = False,
                  queue_categories: tuple[str, ...] = (), hall_id: str = "",
                  held_catalogue: HeldCatalogue | None = None, device_tasks: TaskRunner | None = None,
-                 print_tasks: TaskRunner | None = None,
+                 print_tasks: TaskRunner | None = None, desk_tasks: TaskRunner | None = None,
                  registered_window: Callable[[], bool | None] = lambda: None) -> None:
         self._backend, self._submitter, self._printer = backend, submitter, printer
         # whether the hall registered this terminal as a window, as the backend last said (kiosk/heartbeat.py)
         self._registered_window = registered_window
         self._device_tasks = device_tasks or tasks  # the camera's captures (kiosk/app.py Services.device_tasks)
         self._print_tasks = print_tasks or tasks  # the papers' print jobs (kiosk/app.py Services.print_tasks)
+        # what the clerk waits on with the desk busy (a decision, a notice, a hand-over, a copy, a draft continued):
+        # never queued behind the pool's look-ups (kiosk/app.py Services.desk_tasks)
+        self._desk_tasks = desk_tasks or tasks
         self._held_catalogue = held_catalogue or HeldCatalogue()  # the backend away: its last list (kiosk/catalogue.py)
         self._tasks, self._audit, self._terminal_id, self._masker = tasks, audit, terminal_id, masker
         self._staff_sign_in = staff_sign_in  # online, or offline by the cached verifier (shared with maintenance)
@@ -310,7 +313,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
                 self._record_acceptance(outcome, application, token, received)
             return outcome
 
-        self._tasks.run(work, lambda outcome: self._accepted(outcome, application), self._failed)
+        self._desk_tasks.run(work, lambda outcome: self._accepted(outcome, application), self._failed)
 
     def _record_acceptance(self, outcome: Outcome, application: Application, token: str, received: list[str]) -> None:
         """The acceptance recorded in the clerk's name (on the worker): sent now, or queued behind the case when the
@@ -368,7 +371,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
             return number or "-", save_again(self._backend, self._submitter, to_save, declined, dropped,
                                              identity.id_number)
 
-        self._tasks.run(work, lambda done: self._notice_issued(*done), self._failed)
+        self._desk_tasks.run(work, lambda done: self._notice_issued(*done), self._failed)
 
     def _notice_issued(self, number: str, kept: KeptDraft | None) -> None:
         """The notice stands issued, whatever its papers come to (kiosk/workflows/clerk_documents.py)."""

@@ -121,7 +121,7 @@ class DeskCopy:
             documents.print_pdf(render(document, lang), title)
             return Copied(shown, title, kind=type(document))
 
-        InTurn(self._tasks, self._print_tasks, print_it).run(work, self._copy_printed, self._copy_failed)
+        InTurn(self._desk_tasks, self._print_tasks, print_it).run(work, self._copy_printed, self._copy_failed)
 
     def _copy_printed(self: "ClerkDesk", done: "Copied") -> None:
         from kiosk.workflows.clerk import Desk

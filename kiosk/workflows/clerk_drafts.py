@@ -137,7 +137,7 @@ class DeskDrafts:
             return
         backend = self._backend
         self._go(Desk.WORKING)
-        self._tasks.run(lambda: drafts.load(backend, draft, service, identity.id_number),
+        self._desk_tasks.run(lambda: drafts.load(backend, draft, service, identity.id_number),
                         lambda resumed: self._draft_loaded(resumed, identity), self._draft_failed)
 
     def _draft_loaded(self: "ClerkDesk", resumed: drafts.Resumed, identity: Identity) -> None:

@@ -168,7 +168,7 @@ class DeskForm:
             self._go(Desk.CHECKING, Notice(said))
 
         self._go(Desk.WORKING)
-        self._tasks.run(lambda: backend.service(held.code), fetched,
+        self._desk_tasks.run(lambda: backend.service(held.code), fetched,
                         lambda _e: self._go(Desk.CHECKING, Notice(user_message(exc))))
 
     def _service_changed(self: "ClerkDesk", fresh: ServiceItem) -> Changed:

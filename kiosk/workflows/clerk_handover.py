@@ -130,7 +130,7 @@ class DeskHandover(DeskAgent):
                 raise HandoverReceiptError(done, exc) from exc
             return done
 
-        InTurn(self._tasks, self._print_tasks, print_it).run(work, lambda done: self._handed_over(done, back),
+        InTurn(self._desk_tasks, self._print_tasks, print_it).run(work, lambda done: self._handed_over(done, back),
                                                              lambda exc: self._handover_failed(exc, licence, back))
 
     def _handed_over(self: "ClerkDesk", done: HandedOver, back: "Desk") -> None:

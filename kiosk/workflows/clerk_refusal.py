@@ -104,7 +104,7 @@ class DeskRefusal:
                 raise RefusalNotRecordedError(detail=f"{outcome.number}: {exc.detail}") from exc
             return outcome, True
 
-        self._tasks.run(work, lambda done: self._refused(*done, refusal), self._failed)
+        self._desk_tasks.run(work, lambda done: self._refused(*done, refusal), self._failed)
 
     def _refused(self: "ClerkDesk", outcome: Outcome, queued: bool, refusal: Refusal) -> None:
         number, provisional = outcome.number, outcome.provisional
