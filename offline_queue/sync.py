@@ -145,7 +145,7 @@ class SyncWorker:
                          daemon=True).start()
         if not attempt.done.wait(timeout_s):
             with self._awaited_lock:
-                refused = self._awaited == item_id and self._refusal is not None
+                refused = attempt.refusal is not None or (self._awaited == item_id and self._refusal is not None)
                 if not refused:
                     attempt.abandoned = True  # no one hears it now: a refusal goes the worker's way
                     if self._awaited == item_id:
@@ -163,7 +163,7 @@ class SyncWorker:
         try:
             if not self._deliver_lock.acquire(timeout=timeout_s):
                 return
-            result, refusal = None, None
+            result = None
             try:
                 with self._awaited_lock:
                     if attempt.abandoned:
@@ -177,13 +177,12 @@ class SyncWorker:
                 log.exception("queue: immediate delivery of item %s failed; it stays queued", attempt.item_id)
                 return
             finally:
-                with self._awaited_lock:
-                    if self._awaited == attempt.item_id:
-                        refusal = self._refusal
+                with self._awaited_lock:  # the caller reads it under this lock when its wait ends
+                    if self._awaited == attempt.item_id and result is None:
+                        attempt.refusal = self._refusal
                     self._awaited, self._refusal = None, None
                 self._deliver_lock.release()
             attempt.result = result
-            attempt.refusal = refusal if result is None else None
         finally:
             attempt.done.set()
 
