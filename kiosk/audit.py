@@ -154,15 +154,20 @@ class AuditTrail:
         """On the writer thread: the lock, then the trail read and the deferred steps chained."""
         try:
             private_dir(self._path.parent)
-            fd = audit_spool.hold_lock(audit_spool.lock_path(self._path), wait_s)
+            # closed while waiting (the terminal shutting down): it stops waiting, its steps kept in the spool
+            fd = audit_spool.hold_lock(audit_spool.lock_path(self._path), wait_s, lambda: self._closing)
         except TrailBusyError:
             if raise_busy:
                 raise
             with self._lock:
                 self._state = "busy"
                 deferred, self._deferred = self._deferred, []
-            log.error("audit: another process holds the audit trail %s; this terminal's steps go to its "
-                      "spool until it lets go (is a second terminal using this data folder?)", self._path)
+            if self._closing:
+                log.warning("audit: closed while another process held the audit trail %s; %d steps left in its "
+                            "spool for it", self._path, len(deferred))
+            else:
+                log.error("audit: another process holds the audit trail %s; this terminal's steps go to its "
+                          "spool until it lets go (is a second terminal using this data folder?)", self._path)
             for request in deferred:
                 self._spool_request(request)
             return

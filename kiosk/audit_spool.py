@@ -22,6 +22,7 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,9 +49,10 @@ def spool_folder(trail: Path) -> Path:
     return trail.parent / "spool"
 
 
-def hold_lock(path: Path, wait_s: float) -> int:
+def hold_lock(path: Path, wait_s: float, given_up: Callable[[], bool] = lambda: False) -> int:
     """An exclusive flock on ``path`` (created 0600): its file descriptor, which holds the lock until it is
-    closed. Waits up to ``wait_s`` (0: not at all), then raises :class:`TrailBusyError`."""
+    closed. Waits up to ``wait_s`` (0: not at all), or until ``given_up()`` (the trail closing meanwhile), then
+    raises :class:`TrailBusyError`."""
     fd = open_private(path, os.O_RDWR | os.O_CREAT)
     deadline = time.monotonic() + wait_s
     while True:
@@ -58,7 +60,7 @@ def hold_lock(path: Path, wait_s: float) -> int:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return fd
         except BlockingIOError:
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= deadline or given_up():
                 os.close(fd)
                 raise TrailBusyError(f"another process holds the audit trail ({path.name})") from None
             time.sleep(LOCK_POLL_S)

@@ -78,10 +78,19 @@ def raster(pdf: bytes) -> np.ndarray:
     return cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_GRAYSCALE).astype(np.float32)
 
 
-def printed_by_cups(title: str) -> Path:
+def listed() -> set[tuple[Path, int]]:
+    return {(p, p.stat().st_mtime_ns) for p in CUPS_OUTPUT.glob("*.pdf")}
+
+
+def printed_by_cups(title: str, earlier: set[tuple[Path, int]]) -> Path:
+    """The complete printout titled `title` that cups-pdf wrote since `earlier` was listed: every fresh sandbox
+    numbers its first case alike, so an earlier test's file of the same title is not this one."""
     deadline = time.monotonic() + 30
     while True:
-        done = [p for p in CUPS_OUTPUT.glob(f"{title}*.pdf") if p.read_bytes().rstrip().endswith(b"%%EOF")]
+        done = [
+            p for p in CUPS_OUTPUT.glob(f"{title}*.pdf")
+            if (p, p.stat().st_mtime_ns) not in earlier and p.read_bytes().rstrip().endswith(b"%%EOF")
+        ]
         if done:
             return done[0]
         assert time.monotonic() < deadline, f"cups-pdf wrote no complete {title} to {CUPS_OUTPUT}"
@@ -89,6 +98,7 @@ def printed_by_cups(title: str) -> Path:
 
 
 def test_a_refusal_is_recorded_with_its_legal_reason_and_its_decision_comes_out_of_cups(cups_services, sandbox):
+    earlier = listed()
     desk = checking(cups_services)
     desk.refuse(RefusalReason.NOT_OUR_REMIT)
     assert desk.step is Desk.DONE and not desk.notice.error and desk.unprinted is None
@@ -103,7 +113,7 @@ def test_a_refusal_is_recorded_with_its_legal_reason_and_its_decision_comes_out_
     words = "".join(pdf_words(sent).split())
     assert "不予受理决定书" in words and number in words and "不属于本机关职权范围" in words
     assert "行政复议" in words and "行政诉讼" in words and ID_NUMBER not in words and NAME not in words
-    out = printed_by_cups(f"not-accepted-{number}")
+    out = printed_by_cups(f"not-accepted-{number}", earlier)
     try:
         printed = raster(out.read_bytes())
     finally:
