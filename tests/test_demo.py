@@ -1,4 +1,9 @@
-"""``kiosk demo``: the headless walkthrough on its own sandbox, and against a sandbox started as a separate process."""
+"""``kiosk demo``: the headless walkthrough against a sandbox started as a separate process (what a hall checks:
+``kiosk sandbox --db FILE``, then ``kiosk demo --headless --backend URL``), what it showed, printed and said, and what
+arrived in the sandbox's database; the demo's own sandbox and its two ways of taking the backend away at confirm.
+
+One full walkthrough: a second on the demo's own sandbox cost the suite 45 s for what these few lines check of it
+(the sandbox it starts and stops, and the relay it cuts when a backend has no switch)."""
 
 import io
 import json
@@ -14,8 +19,8 @@ from PIL import Image
 
 from common import provisional
 from entry.cli import main
-from entry.demo import CLERK_MATERIALS, CLERK_SERVICE, run_headless
-from entry.outage import BackendSwitch, LineCut
+from entry.demo import CLERK_MATERIALS, CLERK_SERVICE, backend_at, run_headless
+from entry.outage import BackendSwitch, LineCut, outage_for
 from entry.walkthrough import WalkError
 from kiosk.payloads import is_case_number
 from kiosk.voice import read_wav
@@ -44,8 +49,8 @@ def assert_numbers(sent) -> None:
     assert sent.notice.startswith("GZ") and is_case_number(sent.reprinted)
 
 
-def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_path, brisk_payment_poll):
-    run = run_headless(tmp_path, outage="terminal")
+def assert_what_was_shown_printed_and_said(run) -> None:
+    """The walkthrough's screenshots, voice prompts, receipts and A4 documents, and its report."""
     names = [p.name for p in run.paths]
     assert "01-home.png" in names and "receipt-1.png" in names and "one-time-notice.png" in names
     for screen in ("consent", "guide", "who", "form-keyboard", "form", "licence-consent", "capture", "materials",
@@ -69,7 +74,6 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
             assert image.width > 300 and image.height > 300
             # Not blank: a screen or a receipt has dark ink somewhere.
             assert min(image.convert("L").getextrema()) < 80
-    assert run.sent.outage == LineCut.how
     assert_numbers(run.sent)
     # voice/NNN-step-lang.wav: each prompt the kiosk's voice guidance said, in both languages, as audio
     spoken = {path.name[4:] for path in run.voice}
@@ -99,6 +103,34 @@ def test_headless_demo_on_its_own_sandbox_cuts_the_line_at_confirm(qapp, tmp_pat
     assert "330106199003071236" not in copy and f"notice-{lost}-copy.pdf" in report
 
 
+def test_the_demos_own_sandbox_answers_while_the_demo_runs_and_is_taken_away_by_its_switch():
+    """``make demo`` without ``--backend``: its own sandbox, whose fault switch the walkthrough uses at confirm."""
+    with backend_at(None) as url:
+        assert requests.get(url + "/api/v1/health", timeout=5).ok
+        assert isinstance(outage_for(url), BackendSwitch)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(url + "/api/v1/health", timeout=5)
+
+
+def test_a_line_cut_resets_what_is_open_refuses_what_comes_and_carries_again_once_restored(sandbox):
+    """The demo's outage for a backend without the sandbox's switch (a hall's staging system): a relay it cuts."""
+    line = outage_for(sandbox.url, "terminal")
+    assert isinstance(line, LineCut)
+    health = line.terminal_url + "/api/v1/health"
+    try:
+        kept = requests.Session()  # a connection kept open across the cut, as the terminal's pool keeps them
+        assert kept.get(health, timeout=5).ok
+        line.begin()
+        with pytest.raises(requests.ConnectionError):
+            kept.get(health, timeout=5)
+        with pytest.raises(requests.ConnectionError):
+            requests.get(health, timeout=5)
+        line.end()
+        assert requests.get(health, timeout=5).ok
+    finally:
+        line.close()
+
+
 def start_sandbox(port: int, db: Path, log: Path) -> subprocess.Popen:
     with open(log, "wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "entry", "sandbox", "--port", str(port), "--db", str(db)],
@@ -126,6 +158,7 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path, brisk_p
     finally:
         process.terminate()
         process.wait(15)
+    assert_what_was_shown_printed_and_said(run)
     sent = run.sent
     assert sent.backend == f"http://127.0.0.1:{port}" and sent.outage == BackendSwitch.how
     assert_numbers(sent)
