@@ -100,6 +100,10 @@ class BackendConfig:
         16.0, minimum=1, maximum=1048576,
         doc="the slowest line an upload is given: a request's body of N KiB has N / this seconds more than its "
             "answer's limit to be taken by the backend, then the call fails like a cut line (the queue tries again)")
+    min_download_kib_per_second: float = option(
+        16.0, minimum=1, maximum=1048576,
+        doc="the slowest line an answer is given: past its limit, an answer whose body keeps coming at this rate "
+            "goes on (a draft's pages, a licence's PDF on a slow line); one falling behind fails like a cut line")
     ca_bundle: str = option("", doc="CA bundle for TLS; empty means the system store")
     signing_key_file: str = option("", doc="the terminal's HMAC key (raw or hex); empty: the sandbox demo key")
     signature_alg: str = option("HMAC-SHA256", choices=("HMAC-SHA256", "HMAC-SM3"))

@@ -71,7 +71,8 @@ TIMEOUTS: tuple[Timeout, ...] = (
             "request's body is taken by the line within this (the whole body within the answer's limit and its "
             "size at backend.min_upload_kib_per_second)", remote=True),
     Timeout("backend.read_timeout_s", 10.0, 0.1, 300, "waiting for the backend's answer to begin; the whole answer "
-            "arrives within twice this (at least 1 s), however it trickles; a safe call is retried only within this "
+            "arrives within twice this (at least 1 s), however it trickles, or its body keeps coming at "
+            "backend.min_download_kib_per_second; a safe call is retried only within this "
             "of its start, so a backend that does not answer costs a person about this once, not once per retry",
             remote=True),
     Timeout("backend.retry_delay_s", 0.3, 0.01, 10, "before the first retry of a safe call, doubled per retry, "

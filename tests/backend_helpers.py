@@ -28,7 +28,8 @@ def client_for(url: str, terminal: str = TERMINAL, **kw) -> BackendClient:
     config = BackendConfig(url=url, connect_timeout_s=kw.pop("connect_timeout_s", 1.0),
                            read_timeout_s=kw.pop("read_timeout_s", 3.0), retries=kw.pop("retries", 0),
                            ca_bundle=kw.pop("ca_bundle", ""), signature_alg=kw.pop("signature_alg", "HMAC-SHA256"),
-                           min_upload_kib_per_second=kw.pop("min_upload_kib_per_second", 16.0))
+                           min_upload_kib_per_second=kw.pop("min_upload_kib_per_second", 16.0),
+                           min_download_kib_per_second=kw.pop("min_download_kib_per_second", 16.0))
     return BackendClient(config, terminal, backoff_s=0.01, **kw)
 
 

@@ -11,20 +11,24 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_the_bench_says_each_failure_and_bounds_every_wait():
     run = subprocess.run([sys.executable, "-m", "entry", "bench", "unanswered", "--read-timeout", "0.8",
                           "--connect-timeout", "0.3", "--trials", "1", "--min-upload", "2000", "--line-kb", "600",
-                          "--case-mb", "0.3"],
+                          "--line-kb-back", "100", "--case-mb", "0.3"],
                          cwd=ROOT, capture_output=True, text=True, timeout=180)
     assert run.returncode == 0, run.stderr[-2000:]
     lines = run.stdout.splitlines()
     assert lines[0].startswith("backend timeouts: connect 0.3 s, read 0.8 s, whole answer 1.6 s") and \
         lines[0].endswith("(not the defaults)")
-    row_of = re.compile(r"^(\S+) +(GET /services \(read\)|POST payment \(write\)|POST case, 0.3 MB pages) +"
+    row_of = re.compile(r"^(\S+) +(GET /services \(read\)|POST payment \(write\)|POST case, 0.3 MB pages|GET draft page, 0.3 MB) +"
                         r"([\d.]+) +[\d.]+ +([\d.]+)  (\S+)")
     rows = [row_of.match(line).groups() for line in lines[2:-1]]
     failures = ("refused", "down", "hung", "trickle", "trickle-head", "blackhole")
     calls = ("GET /services (read)", "POST payment (write)")
-    case = "POST case, 0.3 MB pages"
+    case, page = "POST case, 0.3 MB pages", "GET draft page, 0.3 MB"
     assert sorted((f, c) for f, c, *_ in rows) == sorted(
-        [(f, c) for f in failures for c in calls] + [("slow-line", c) for c in (*calls, case)] + [("crawl", case)])
+        [(f, c) for f in failures for c in calls] + [("slow-line", c) for c in (*calls, case)] + [("crawl", case)]
+        + [("slow-download", page)])
+    # a page at 100 KB/s takes 3 s, past the whole answer's limit (1.6 s): it keeps coming, so it arrives
+    fetched = next(r for r in rows if r[:2] == ("slow-download", page))
+    assert fetched[2] == "0.0" and fetched[4] == "answered" and float(fetched[3]) > 1.6, fetched
     slow = {c: (float(a), float(longest), told) for f, c, a, longest, told in rows if f == "slow-line"}
     # a working backend behind a 600 KB/s line: the case's 0.3 MB arrives on the first attempt, at the line's pace
     assert slow[case][0] == 0 and slow[case][2] == "answered" and 0.45 <= slow[case][1] < 5, slow

@@ -11,7 +11,9 @@ Each way a backend fails is a real endpoint on 127.0.0.1 (sandbox/bad_lines.py a
 - ``blackhole``: the address takes no connection (packets dropped), so connects time out;
 - ``slow-line``: a working sandbox behind a line that carries what the terminal sends at ``--line-kb`` KB a second
   (a county hall's uplink), the answers at once;
-- ``crawl``: a line that takes the request a byte every 50 ms and never answers.
+- ``crawl``: a line that takes the request a byte every 50 ms and never answers;
+- ``slow-download``: a working sandbox behind a line that carries its answers at ``--line-kb-back`` KB a second (a
+  county hall's downlink at a busy hour), what the terminal sends at once.
 
 Two calls a person waits on, through :class:`kiosk.backend.client.BackendClient` as the terminal makes them: the
 catalogue (``GET /services``, a read: the kiosk's "Loading services...") and a fee order (``POST /cases/{n}/payment``,
@@ -24,6 +26,11 @@ Under ``slow-line`` a third call, and under ``crawl`` only this one: a citizen's
 the provisional number). On the slow line it arrives, in the time the line takes; on the crawling one it is given
 up at the upload's deadline (``backend.min_upload_kib_per_second``) and the queue tries again later.
 
+Under ``slow-download`` only one call: a saved application's page of ``--case-mb`` MB (``GET
+/drafts/{id}/pages/{name}``, what a kiosk or a window asks when the applicant continues it), saved beforehand. It
+arrives in the time the line takes while it keeps coming at ``backend.min_download_kib_per_second``; before, every
+answer had to be whole within the answer's limit (20 s: a 4 MB page needed 200 KB/s).
+
 The timeouts are the configuration's defaults unless given (``--read-timeout`` etc.: a quick run); the figures are
 for the hall as shipped only with the defaults.
 """
@@ -35,7 +42,7 @@ import contextlib
 import logging
 import time
 
-FAILURES = ("refused", "down", "hung", "trickle", "trickle-head", "blackhole", "slow-line", "crawl")
+FAILURES = ("refused", "down", "hung", "trickle", "trickle-head", "blackhole", "slow-line", "crawl", "slow-download")
 UPLOADS = ("slow-line", "crawl")  # the failures under which a case with pages is sent too
 
 
@@ -50,7 +57,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                                           "configuration's)")
     parser.add_argument("--line-kb", type=float, default=250.0, help="slow-line: KB a second towards the backend "
                                                                       "(250: a 2 Mbit/s uplink)")
-    parser.add_argument("--case-mb", type=float, default=4.0, help="slow-line and crawl: the case's scanned pages, MB")
+    parser.add_argument("--line-kb-back", type=float, default=125.0, help="slow-download: KB a second towards the "
+                                                                          "terminal (125: a 1 Mbit/s downlink)")
+    parser.add_argument("--min-download", type=float, help="backend.min_download_kib_per_second (default: the "
+                                                            "configuration's)")
+    parser.add_argument("--case-mb", type=float, default=4.0, help="slow-line and crawl: the case's scanned pages, "
+                                                                   "MB; slow-download: the page's")
 
 
 class _Attempts(logging.Handler):
@@ -66,7 +78,7 @@ class _Attempts(logging.Handler):
 
 
 @contextlib.contextmanager
-def _endpoint(failure: str, read_timeout_s: float, line_bytes_s: float):
+def _endpoint(failure: str, read_timeout_s: float, line_bytes_s: float, back_bytes_s: float):
     """The failing endpoint's URL while it fails so."""
     from sandbox.bad_lines import Blackhole, SlowLine, Trickle, refused_url
     from sandbox.server import SandboxServer
@@ -75,6 +87,9 @@ def _endpoint(failure: str, read_timeout_s: float, line_bytes_s: float):
         yield refused_url()
     elif failure == "slow-line":
         with SandboxServer() as sandbox, SlowLine(sandbox.url, rate=line_bytes_s) as line:
+            yield line.url
+    elif failure == "slow-download":
+        with SandboxServer() as sandbox, SlowLine(sandbox.url, rate=1e9, back_rate=back_bytes_s) as line:
             yield line.url
     elif failure == "crawl":
         with Trickle(gap_s=0.05, reading=True) as crawl:
@@ -119,6 +134,19 @@ def _case(client, case_mb: float, *, looked_up: bool):
     return send
 
 
+def _page(client, page_mb: float):
+    """The call that fetches a saved application's page of ``page_mb`` MB that does not compress, saved now."""
+    import hashlib
+    import os
+
+    from common.domain import Attachment
+
+    page = Attachment("M1-1.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + os.urandom(int(page_mb * 1_000_000) - 4))
+    draft = client.save_draft("330106199003071236", "GT-001", {}, attachments=[page])
+    sha256 = hashlib.sha256(page.data).hexdigest()
+    return lambda: client.draft_page(draft["draft_id"], page.name, sha256)
+
+
 def run(args: argparse.Namespace) -> int:
     import dataclasses
 
@@ -135,7 +163,9 @@ def run(args: argparse.Namespace) -> int:
         connect_timeout_s=args.connect_timeout if args.connect_timeout is not None else defaults.connect_timeout_s,
         retries=args.retries if args.retries is not None else defaults.retries,
         min_upload_kib_per_second=(args.min_upload if args.min_upload is not None
-                                   else defaults.min_upload_kib_per_second))
+                                   else defaults.min_upload_kib_per_second),
+        min_download_kib_per_second=(args.min_download if args.min_download is not None
+                                     else defaults.min_download_kib_per_second))
     failures = [f.strip() for f in args.failures.split(",") if f.strip()]
     unknown = [f for f in failures if f not in FAILURES]
     if unknown:
@@ -148,19 +178,22 @@ def run(args: argparse.Namespace) -> int:
     logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)  # the hung answers cut at the sandbox's stop
     print(f"backend timeouts: connect {config.connect_timeout_s} s, read {config.read_timeout_s} s, whole answer "
           f"{max(1.0, 2 * config.read_timeout_s)} s; retries {config.retries} from {config.retry_delay_s} s; "
-          f"uploads at {config.min_upload_kib_per_second:g} KiB/s at least"
+          f"uploads at {config.min_upload_kib_per_second:g} KiB/s at least, answers' bodies at "
+          f"{config.min_download_kib_per_second:g}"
           + ("" if config == dataclasses.replace(defaults, url=config.url) else " (not the defaults)"))
     print(f"{'failure':12s} {'call':24s} {'attempts':>8s} {'median s':>9s} {'longest s':>9s}  told")
     terminal = "T-BENCH-WAITS"
     signer = Signer(terminal, demo_key(terminal))
     longest = 0.0
     for failure in failures:
-        with _endpoint(failure, config.read_timeout_s, args.line_kb * 1000) as url:
+        with _endpoint(failure, config.read_timeout_s, args.line_kb * 1000, args.line_kb_back * 1000) as url:
             client = BackendClient(dataclasses.replace(config, url=url), terminal, signer=signer)
             calls = [("GET /services (read)", client.catalogue),
                      ("POST payment (write)", lambda: client.payment_order("SQ2026120500001"))]
             if failure == "crawl":
                 calls = []  # a small request fits in the line's buffers: it is "hung" again
+            if failure == "slow-download":
+                calls = [(f"GET draft page, {args.case_mb:g} MB", _page(client, args.case_mb))]
             if failure in UPLOADS:
                 calls.append((f"POST case, {args.case_mb:g} MB pages",
                               _case(client, args.case_mb, looked_up=failure == "slow-line")))

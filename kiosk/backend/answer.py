@@ -48,10 +48,13 @@ class Answer:
     body: bytes
 
 
-def read(response: requests.Response, max_bytes: int) -> Answer:
+READ_PIECE_BYTES = 16 * 1024  # the body is read in these, each one told to ``took`` (the answer's watch)
+
+
+def read(response: requests.Response, max_bytes: int, took: Callable[[int], None] = lambda size: None) -> Answer:
     """The whole body, or OfflineError / ServerError; the response is closed either way. How long it may take is the
-    client's deadline on the whole answer (kiosk/backend/answer_watch.py): a check here, between the 64 KiB pieces
-    urllib3 waits to fill, came too late for an answer trickled a byte at a time."""
+    client's deadline on the whole answer (kiosk/backend/answer_watch.py), which ``took`` tells of each piece read:
+    a check here, between the pieces urllib3 waits to fill, came too late for an answer trickled a byte at a time."""
     import requests  # imported once the client made its session; not at the kiosk's start
 
     try:
@@ -63,7 +66,8 @@ def read(response: requests.Response, max_bytes: int) -> Answer:
         if declared.isascii() and declared.isdigit() and len(declared) < 20 and int(declared) > max_bytes:
             raise ServerError(detail=f"answer of {declared} bytes is over {max_bytes}", status=response.status_code)
         chunks, size = [], 0
-        for chunk in response.iter_content(64 * 1024):
+        for chunk in response.iter_content(READ_PIECE_BYTES):
+            took(len(chunk))
             size += len(chunk)
             if size > max_bytes:
                 raise ServerError(detail=f"answer is over {max_bytes} bytes", status=response.status_code)

@@ -10,6 +10,12 @@ not arrived within the limit, the connection's socket is shut down from another 
 once and the call fails like a cut line; :meth:`AnswerWatch.fired` says it was the deadline. One thread keeps every
 deadline of the process (:class:`_Deadlines`).
 
+A large answer on a slow line (a draft's scanned pages, a licence's PDF) is not cut for its size: once its body
+comes, the deadline moves with it, the answer's limit plus the body so far at the slowest line given
+(``answer_bytes_per_s``, the client's ``backend.min_download_kib_per_second``). An answer whose body falls behind that
+rate past the limit is given up; one trickled a byte at a time gains milliseconds. However it comes, an answer is
+bounded by the limit and its largest size at that rate.
+
 An upload has its own deadline (``upload_limit_s``, which the client sets from the body's size and the slowest line it
 accepts): a large case on a slow hall line takes its time, but a line or a proxy that takes the body a byte at a
 time is given up. The body goes in 16 KiB pieces (the client hands it over as a file), each piece's write bounded by
@@ -49,10 +55,14 @@ _owners = threading.Lock()    # guards every connection's ``_answer_watch`` and 
 class AnswerWatch:
     """One attempt's deadline on its answer; a context manager around the request and the reading of its answer."""
 
-    def __init__(self, limit_s: float, *, upload_bytes: int = 0, upload_limit_s: float | None = None) -> None:
+    def __init__(self, limit_s: float, *, upload_bytes: int = 0, upload_limit_s: float | None = None,
+                 answer_bytes_per_s: float | None = None) -> None:
         self.limit_s = limit_s
         self.upload_bytes = upload_bytes
         self.upload_limit_s = limit_s if upload_limit_s is None else upload_limit_s
+        self.answer_bytes_per_s = answer_bytes_per_s  # None: the whole answer within limit_s, however large
+        self.received = 0        # bytes of the answer's body read so far (:meth:`took`)
+        self._awaited_at = 0.0
         self._conn: Any = None
         self._sock: socket.socket | None = None
         self._fired = False
@@ -76,6 +86,22 @@ class AnswerWatch:
     def fired(self) -> bool:
         return self._fired
 
+    @property
+    def fired_slow(self) -> bool:
+        """Fired while the answer's body was coming, past the answer's limit, slower than the slowest line given."""
+        return self._fired and not self.fired_uploading and bool(self.answer_bytes_per_s) and self.received > 0
+
+    def took(self, size: int) -> None:
+        """``size`` more bytes of the answer's body have been read (the reading thread)."""
+        self.received += size
+
+    def _due(self) -> float:
+        """When the answer must be whole by what has come of it: the answer's limit, and the body so far at the
+        slowest line given (a large body that keeps coming keeps its deadline ahead of it)."""
+        if not self.answer_bytes_per_s:
+            return self._awaited_at + self.limit_s
+        return self._awaited_at + self.limit_s + self.received / self.answer_bytes_per_s
+
     def _sending(self, conn: Any) -> None:
         """The request starts to go out on ``conn`` (connected already, or connecting in the request): the upload's
         clock starts. Its socket is taken from ``conn`` when the deadline comes."""
@@ -90,26 +116,33 @@ class AnswerWatch:
         with _owners:
             conn._answer_watch, self._conn, self._sock = self, conn, conn.sock
             self._phase = 2
-        _deadlines.add(time.monotonic() + self.limit_s, self, 2)
+            self._awaited_at = time.monotonic()
+        _deadlines.add(self._awaited_at + self.limit_s, self, 2)
 
     def _fire(self, phase: int | None = None) -> None:
-        """The deadline of ``phase`` (None: the current one) has come; one of a phase that has passed is void."""
+        """The deadline of ``phase`` (None: the current one) has come; one of a phase that has passed is void, and
+        the answer's moves on while its body keeps coming at the slowest line given (:meth:`_due`)."""
+        later = None
         with _owners:
             conn = self._conn
             if conn is None or getattr(conn, "_answer_watch", None) is not self:
                 return  # answered, or the connection went back to the pool: another call's now
             if phase is not None and phase != self._phase:
                 return  # the upload's deadline, come after the request went out: the answer has its own
-            self._fired = True
-            self.fired_uploading = self._phase == 1
-            sock = self._sock if self._sock is not None else getattr(conn, "sock", None)
-            if sock is None:
-                return
-            try:
-                # the plain socket's shutdown, also under TLS: SSLSocket's own would unwrap it under the reader
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
-            except OSError:
-                pass  # closed meanwhile
+            if self._phase == 2 and self.received and (due := self._due()) > time.monotonic():
+                later = due  # its body keeps coming
+            else:
+                self._fired = True
+                self.fired_uploading = self._phase == 1
+                sock = self._sock if self._sock is not None else getattr(conn, "sock", None)
+                if sock is not None:
+                    try:
+                        # the plain socket's shutdown, also under TLS: SSLSocket's own would unwrap it under the reader
+                        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                    except OSError:
+                        pass  # closed meanwhile
+        if later is not None:
+            _deadlines.add(later, self, 2)
 
 
 class _Deadlines:

@@ -175,8 +175,9 @@ class BackendClient:
 
     @property
     def answer_limit_s(self) -> float:
-        """The whole answer, head and body, arrives within this of the request sent, however it trickles
-        (kiosk/backend/answer_watch.py): twice the read timeout, at least 1 s."""
+        """The whole answer, head and body, arrives within this of the request sent, however it trickles, or its body
+        keeps coming at ``backend.min_download_kib_per_second`` (kiosk/backend/answer_watch.py): twice the read
+        timeout, at least 1 s."""
         return max(1.0, 2 * self._config.read_timeout_s)
 
     def upload_limit_s(self, size: int) -> float:
@@ -671,20 +672,21 @@ class BackendClient:
         upload_limit_s = self.upload_limit_s(len(data))
         if upload_within_s is not None:
             upload_limit_s = min(upload_limit_s, upload_within_s)
-        watch = AnswerWatch(self.answer_limit_s, upload_bytes=len(data), upload_limit_s=upload_limit_s)
+        watch = AnswerWatch(self.answer_limit_s, upload_bytes=len(data), upload_limit_s=upload_limit_s,
+                            answer_bytes_per_s=1024 * self._config.min_download_kib_per_second)
         try:
             with watch:
                 # a file, so the body goes in pieces, each write within the socket's timeout (answer_watch.py)
                 response = session.request(method, url, data=io.BytesIO(data) if data else None, headers=headers,
                                            timeout=self.timeout, verify=self._verify, stream=True,
                                            allow_redirects=False)
-                answer = answers.read(response, answers.MAX_ANSWER_BYTES)
+                answer = answers.read(response, answers.MAX_ANSWER_BYTES, watch.took)
         except Exception as exc:
             if watch.fired_uploading:  # whatever the cut made the libraries say: the line did not take the body
                 raise OfflineError(detail=f"{url} did not take the request's {len(data) // 1024} KiB within "
                                           f"{watch.upload_limit_s:.0f} s") from None
             if watch.fired:  # whatever the cut made the libraries say: the answer did not come in time
-                raise OfflineError(detail=f"no whole answer from {url} within {watch.limit_s:g} s") from None
+                raise self._late(watch, url) from None
             if isinstance(exc, BackendError):
                 raise
             if isinstance(exc, requests.exceptions.SSLError):
@@ -699,12 +701,20 @@ class BackendClient:
             if isinstance(exc, requests.exceptions.RequestException):
                 raise OfflineError(detail=f"{url}: {type(exc).__name__}") from None
             raise
-        if watch.fired:  # cut, and the libraries took the end of the line for the end of the answer's head
-            raise OfflineError(detail=f"no whole answer from {url} within {watch.limit_s:g} s")
+        if watch.fired:  # cut, and the libraries took the end of the line for the end of the answer
+            raise self._late(watch, url)
         received = self._clock()
         accept = answers.accept_bytes if raw else answers.accept
         return accept(answer, self._signer, method, self._prefix + target, signed[H_NONCE],
                       lambda server: self._learn_clock(server, started, received))
+
+    def _late(self, watch: Any, url: str) -> OfflineError:
+        """What an answer cut at its deadline was (kiosk/backend/answer_watch.py)."""
+        if watch.fired_slow:  # its body came, but slower than the slowest line given
+            return OfflineError(detail=f"the answer from {url} came slower than "
+                                       f"{self._config.min_download_kib_per_second:g} KiB/s ({watch.received // 1024} "
+                                       f"KiB within {watch.limit_s:g} s and that pace)")
+        return OfflineError(detail=f"no whole answer from {url} within {watch.limit_s:g} s")
 
     def _learn_clock(self, server: float, sent: float, received: float) -> None:
         self.clock_offset_s = server - (sent + received) / 2
