@@ -42,9 +42,9 @@ def pytest_collection_modifyitems(config, items):
 # The suite's one process keeps what its tests leave alive (pytest's items, the modules, hypothesis's caches): 1.84
 # million objects by the end, and 13 full collections walked them all, holding every thread, the sandbox's server
 # included, for 1.1-2.3 s each (gc.callbacks over a whole run, 2026-12-02); a clerk's sign-in then had no answer
-# within the test client's 2 s (CI, twice). With this: the longest collection 0.19 s. As the terminal does with what it keeps for its life (ui/long_lived.py):
-# collected, then set aside from the collector, every FREEZE_EVERY tests, before a test's fixtures are made (the
-# last test's are gone by then).
+# within the test client's 2 s (CI, twice). With this: the longest collection 0.19 s. As the terminal does with what
+# it keeps for its life (ui/long_lived.py): collected, then set aside from the collector, every FREEZE_EVERY tests,
+# before a test's fixtures are made (the last test's are gone by then).
 FREEZE_EVERY = 20
 _tests_started = [0]
 

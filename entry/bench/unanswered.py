@@ -21,10 +21,10 @@ a write safe to repeat: "Getting the code..."). The screen waits on exactly this
 call's time is the person's wait; the session adds nothing measurable. Printed per failure and call: the attempts
 made (the client's own log), the median and longest wait over ``--trials``.
 
-Under ``slow-line`` a third call, and under ``crawl`` only this one: a citizen's case with ``--case-mb`` MB of scanned pages (``POST
-/cases``, what the offline queue's worker sends; the citizen waits at most ``queue.deliver_wait_s`` for it, then has
-the provisional number). On the slow line it arrives, in the time the line takes; on the crawling one it is given
-up at the upload's deadline (``backend.min_upload_kib_per_second``) and the queue tries again later.
+Under ``slow-line`` a third call, and under ``crawl`` only this one: a citizen's case with ``--case-mb`` MB of scanned
+pages (``POST /cases``, what the offline queue's worker sends; the citizen waits at most ``queue.deliver_wait_s``
+for it, then has the provisional number). On the slow line it arrives, in the time the line takes; on the crawling
+one it is given up at the upload's deadline (``backend.min_upload_kib_per_second``) and the queue tries again later.
 
 Under ``slow-download`` only one call: a saved application's page of ``--case-mb`` MB (``GET
 /drafts/{id}/pages/{name}``, what a kiosk or a window asks when the applicant continues it), saved beforehand. It
