@@ -22,6 +22,7 @@ from common.domain import Application, Attachment, CardType, Company, Identity, 
 from kiosk.backend.client import BackendClient, application_draft
 from kiosk.backend.declarations import material_and_page
 from kiosk.materials import MATERIALS_REFUSALS, Changed, Checklist, Provided
+from kiosk.tasks import Dropped
 from offline_queue.item_kinds import DRAFT_SAVE
 from offline_queue.outbox import Outbox, OutboxItem, Payload
 
@@ -288,8 +289,12 @@ class Resumed:
         return made
 
 
-def load(backend: BackendClient, draft: dict[str, Any], service: ServiceItem, id_number: str) -> Resumed:
-    """Fetch a draft's pages (each checked against its declared digest) and what applied."""
+def load(backend: BackendClient, draft: dict[str, Any], service: ServiceItem, id_number: str,
+         wanted: Callable[[], bool] = lambda: True) -> Resumed:
+    """Fetch a draft's pages (each checked against its declared digest) and what applied. ``wanted``: asked before
+    each page; once the person it is for has gone (the kiosk's session ended: the window's desk keeps its applicant
+    while it works), no more is fetched and :class:`kiosk.tasks.Dropped` is raised: on a slow line a draft's pages
+    take minutes, which held a worker and fetched a person's papers for nobody."""
     draft_id = str(draft["draft_id"])
     applicant = draft.get("applicant") or {}
     company = principal = None
@@ -302,6 +307,9 @@ def load(backend: BackendClient, draft: dict[str, Any], service: ServiceItem, id
     declared = sorted((a for a in draft.get("attachments", []) if isinstance(a, dict)),
                       key=lambda a: (str(a.get("material_code")), int(a.get("page", 0))))
     for ref in declared:
+        if not wanted():
+            pages.clear()
+            raise Dropped()
         data = backend.draft_page(draft_id, str(ref["name"]), ref.get("sha256"))
         pages.setdefault(str(ref["material_code"]), []).append(data)
     licences = {str(k): str(v) for k, v in (draft.get("material_licences") or {}).items()}

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 
 import pytest
 
 from common.backend_errors import OfflineError
 from common.domain import Attachment
+from kiosk.app import build_services
+from kiosk.tasks import SyncTaskRunner
+from kiosk.workflows.citizen import Step
 from sandbox.bad_lines import SlowLine
 from tests.backend_helpers import client_for
+from tests.citizen_steps import identify
 
 ZHANG = "330106199003071236"
 FAST = 50_000_000  # bytes a second: the way to the backend is not what is measured here
@@ -70,3 +75,60 @@ def test_an_answer_falling_behind_the_slowest_line_given_is_cut_and_said_so(sand
             client.close()
     assert "came slower than 100 KiB/s" in cut.value.detail, cut.value.detail
     assert took < 5.0
+
+
+class Aside:
+    """Background work at once (as SyncTaskRunner) until ``aside`` is set; then on a thread of its own, as the
+    terminal's pool runs it, so that the citizen can walk away meanwhile."""
+
+    def __init__(self) -> None:
+        self.aside = False
+        self.threads: list[threading.Thread] = []
+
+    def run(self, fn, on_done, on_error) -> None:
+        if not self.aside:
+            SyncTaskRunner().run(fn, on_done, on_error)
+            return
+        thread = threading.Thread(target=SyncTaskRunner().run, args=(fn, on_done, on_error))
+        thread.start()
+        self.threads.append(thread)
+
+    def shutdown(self) -> None:
+        for thread in self.threads:
+            thread.join(30)
+
+
+def test_a_saved_application_on_a_slow_line_is_fetched_no_further_once_its_citizen_has_gone(sandbox, make_config):
+    """Three pages of 300 KB at 300 KB/s, a second each: the citizen's session ends (the idle timeout) while the
+    first is coming; the pages after it are not asked for, so the worker is free a second later, not three, and
+    nothing of theirs is fetched for nobody. (Before: every page, whoever was at the screen.)"""
+    pages = [Attachment(f"M1-{n}.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + os.urandom(300_000)) for n in (1, 2, 3)]
+    client = client_for(sandbox.url)
+    try:
+        draft = client.save_draft(ZHANG, "GT-001", {}, attachments=pages)
+    finally:
+        client.close()
+    runner = Aside()
+    with SlowLine(sandbox.url, rate=FAST, back_rate=300_000) as line:
+        services = build_services(make_config(line.url), runner)
+        services.start()
+        try:
+            asked: list[str] = []
+            fetch = services.backend.draft_page
+            services.backend.draft_page = lambda draft_id, name, sha256=None: (
+                asked.append(name), fetch(draft_id, name, sha256))[1]
+            session = services.new_citizen_session()
+            identify(session)
+            assert [d["draft_id"] for d in session.drafts_found] == [draft["draft_id"]]
+            runner.aside = True
+            session.resume_draft(draft["draft_id"])
+            deadline = time.monotonic() + 10
+            while not asked:
+                assert time.monotonic() < deadline, "the first page was never asked for"
+                time.sleep(0.02)
+            session.end("idle")
+            runner.shutdown()
+        finally:
+            services.stop()
+    assert asked == ["M1-1.jpg"]
+    assert session.step is Step.HOME and session.identity is None and session.checklist is None

@@ -844,11 +844,12 @@ class CitizenSession(SessionTicket, RatingTaps):
         service = next((s for s in self.catalogue if draft and s.code == draft.get("service_code")), None)
         if draft is None or service is None:
             return
-        backend, id_number = self._backend, self.identity.id_number
+        backend, id_number, generation = self._backend, self.identity.id_number, self._generation
         self.busy = True
         self._changed()
-        self._background(lambda: drafts.load(backend, draft, service, id_number), self._draft_loaded,
-                         self._draft_failed)
+        self._background(lambda: drafts.load(backend, draft, service, id_number,
+                                             wanted=lambda: generation == self._generation),
+                         self._draft_loaded, self._draft_failed)
 
     def _draft_loaded(self, resumed: drafts.Resumed) -> None:
         self.busy = False
