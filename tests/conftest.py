@@ -25,20 +25,6 @@ settings.register_profile("onetrip-tests", max_examples=200, deadline=None, dera
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "onetrip-tests"))
 
 
-# The slowest files first (their seconds from --durations, 2026-12-06): make test hands whole files to its two
-# workers in collection order (--dist loadfile), and with the window's monkeys (90 s) collected among the last, one
-# worker ran on alone for about a minute at the end. Heaviest first, the two finish within seconds of each other
-# (simulated from the durations: 722 s and 669 s before, 698 s and 693 s after).
-SLOW_FILES_FIRST = ("test_never_stuck.py", "test_ui_monkey.py", "test_window_monkey.py", "test_demo.py",
-                    "test_bench_ui.py", "test_legibility.py", "test_materials_changed.py", "test_maintenance_monkey.py",
-                    "test_window_draft.py", "test_scenes2.py", "test_supervise_terminal.py", "test_queue_crash.py")
-
-
-def pytest_collection_modifyitems(config, items):
-    rank = {name: n for n, name in enumerate(SLOW_FILES_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest as collected
-
-
 # The suite's one process keeps what its tests leave alive (pytest's items, the modules, hypothesis's caches): 1.84
 # million objects by the end, and 13 full collections walked them all, holding every thread, the sandbox's server
 # included, for 1.1-2.3 s each (gc.callbacks over a whole run, 2026-12-02); a clerk's sign-in then had no answer
