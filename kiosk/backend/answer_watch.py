@@ -13,8 +13,8 @@ deadline of the process (:class:`_Deadlines`).
 A large answer on a slow line (a draft's scanned pages, a licence's PDF) is not cut for its size: once its body
 comes, the deadline moves with it, the answer's limit plus the body so far at the slowest line given
 (``answer_bytes_per_s``, the client's ``backend.min_download_kib_per_second``). An answer whose body falls behind that
-rate past the limit is given up; one trickled a byte at a time gains milliseconds. However it comes, an answer is
-bounded by the limit and its largest size at that rate.
+rate past the limit is given up. The body is counted in the 16 KiB pieces it is read in, so one trickled a byte at a
+time gains nothing. However it comes, an answer is bounded by the limit and its largest size at that rate.
 
 An upload has its own deadline (``upload_limit_s``, which the client sets from the body's size and the slowest line it
 accepts): a large case on a slow hall line takes its time, but a line or a proxy that takes the body a byte at a

@@ -49,6 +49,8 @@ from common.domain import (MAX_EVALUATION_COMMENT, Application, Attachment, Case
 if TYPE_CHECKING:
     import requests
 
+    from kiosk.backend.answer_watch import AnswerWatch
+
 log = logging.getLogger(__name__)
 API = "/api/v1"
 
@@ -708,7 +710,7 @@ class BackendClient:
         return accept(answer, self._signer, method, self._prefix + target, signed[H_NONCE],
                       lambda server: self._learn_clock(server, started, received))
 
-    def _late(self, watch: Any, url: str) -> OfflineError:
+    def _late(self, watch: AnswerWatch, url: str) -> OfflineError:
         """What an answer cut at its deadline was (kiosk/backend/answer_watch.py)."""
         if watch.fired_slow:  # its body came, but slower than the slowest line given
             return OfflineError(detail=f"the answer from {url} came slower than "
