@@ -6,7 +6,7 @@ simulated, no Qt; the window's line through its widgets at the end."""
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, QRect, Qt
 
@@ -369,15 +369,16 @@ GOOD_DRAFT = {"draft_id": "DR-1", "service_code": "GJJ-004", "id_number": HOLDER
               "form": {}, "materials_done": [], "missing": ["M2"], "attachments": [], "material_licences": {}}
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(changes=st.dictionaries(st.sampled_from(sorted(GOOD_DRAFT)), JSON, max_size=4))
-def test_a_backends_odd_draft_is_left_out_or_labelled_never_a_crash(services, changes):
+def test_a_backends_odd_draft_is_left_out_or_labelled_never_a_crash(services):
     """The line is drawn on the GUI thread from what the backend listed: a draft off the contract is not offered.
-    One desk for every example (the fixture lives as long as the test): signing in and reading the card for each of
-    the 300 took 29 s of the suite, and labelling a draft changes nothing of the desk's."""
-    desk = getattr(services, "odd_draft_desk", None)
-    if desk is None:
-        desk = services.odd_draft_desk = _at_the_window(services)
-    for draft in for_the_window([{**GOOD_DRAFT, **changes}], desk.catalogue, HOLDER):
-        assert isinstance(desk.draft_label(draft), str)
+    One desk for every example: signing in and reading the card for each of the 300 took 29 s of the suite, and
+    labelling a draft changes nothing of the desk's."""
+    desk = _at_the_window(services)
+
+    @settings(max_examples=300, deadline=None, derandomize=True, database=None)
+    @given(changes=st.dictionaries(st.sampled_from(sorted(GOOD_DRAFT)), JSON, max_size=4))
+    def labelled(changes):
+        for draft in for_the_window([{**GOOD_DRAFT, **changes}], desk.catalogue, HOLDER):
+            assert isinstance(desk.draft_label(draft), str)
+
+    labelled()

@@ -138,7 +138,7 @@ class DeskDrafts:
         backend = self._backend
         self._go(Desk.WORKING)
         self._desk_tasks.run(lambda: drafts.load(backend, draft, service, identity.id_number),
-                        lambda resumed: self._draft_loaded(resumed, identity), self._draft_failed)
+                             lambda resumed: self._draft_loaded(resumed, identity), self._draft_failed)
 
     def _draft_loaded(self: "ClerkDesk", resumed: drafts.Resumed, identity: Identity) -> None:
         from kiosk.workflows.clerk import Desk

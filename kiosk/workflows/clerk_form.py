@@ -169,7 +169,7 @@ class DeskForm:
 
         self._go(Desk.WORKING)
         self._desk_tasks.run(lambda: backend.service(held.code), fetched,
-                        lambda _e: self._go(Desk.CHECKING, Notice(user_message(exc))))
+                             lambda _e: self._go(Desk.CHECKING, Notice(user_message(exc))))
 
     def _service_changed(self: "ClerkDesk", fresh: ServiceItem) -> Changed:
         """The same service as the backend now has it, in the matter's place: its case, its materials' list (what

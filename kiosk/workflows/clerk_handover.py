@@ -131,7 +131,7 @@ class DeskHandover(DeskAgent):
             return done
 
         InTurn(self._desk_tasks, self._print_tasks, print_it).run(work, lambda done: self._handed_over(done, back),
-                                                             lambda exc: self._handover_failed(exc, licence, back))
+                                                                  lambda exc: self._handover_failed(exc, licence, back))
 
     def _handed_over(self: "ClerkDesk", done: HandedOver, back: "Desk") -> None:
         agent = f" agent for {done.agent_for_masked_id}" if done.agent_for_masked_id else ""
