@@ -292,9 +292,10 @@ class Resumed:
 def load(backend: BackendClient, draft: dict[str, Any], service: ServiceItem, id_number: str,
          wanted: Callable[[], bool] = lambda: True) -> Resumed:
     """Fetch a draft's pages (each checked against its declared digest) and what applied. ``wanted``: asked before
-    each page; once the person it is for has gone (the kiosk's session ended: the window's desk keeps its applicant
-    while it works), no more is fetched and :class:`kiosk.tasks.Dropped` is raised: on a slow line a draft's pages
-    take minutes, which held a worker and fetched a person's papers for nobody."""
+    each page and between the pieces of the page coming; once the person it is for has gone (the kiosk's session
+    ended) or the clerk stopped waiting (the window's "Stop"), no more is fetched and :class:`kiosk.tasks.Dropped` is
+    raised: on a slow line a draft's pages take minutes, which held a worker and fetched a person's papers for
+    nobody."""
     draft_id = str(draft["draft_id"])
     applicant = draft.get("applicant") or {}
     company = principal = None
@@ -306,12 +307,15 @@ def load(backend: BackendClient, draft: dict[str, Any], service: ServiceItem, id
     pages: dict[str, list[bytes]] = {}
     declared = sorted((a for a in draft.get("attachments", []) if isinstance(a, dict)),
                       key=lambda a: (str(a.get("material_code")), int(a.get("page", 0))))
-    for ref in declared:
-        if not wanted():
-            pages.clear()
-            raise Dropped()
-        data = backend.draft_page(draft_id, str(ref["name"]), ref.get("sha256"))
-        pages.setdefault(str(ref["material_code"]), []).append(data)
+    try:
+        for ref in declared:
+            if not wanted():
+                raise Dropped()
+            data = backend.draft_page(draft_id, str(ref["name"]), ref.get("sha256"), wanted=wanted)
+            pages.setdefault(str(ref["material_code"]), []).append(data)
+    except BaseException:
+        pages.clear()  # nothing of the person's kept by a load that did not finish
+        raise
     licences = {str(k): str(v) for k, v in (draft.get("material_licences") or {}).items()}
     done = {str(code) for code in draft.get("materials_done", [])}
     not_applicable = [code for code in done if code not in pages and code not in licences]

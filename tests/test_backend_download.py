@@ -19,8 +19,10 @@ import pytest
 from common.backend_errors import OfflineError
 from common.domain import Attachment
 from kiosk.app import build_services
-from kiosk.tasks import SyncTaskRunner
+from devices.idcard.samples import sample_identity
+from kiosk.tasks import Dropped, SyncTaskRunner
 from kiosk.workflows.citizen import Step
+from kiosk.workflows.clerk import Desk
 from sandbox.bad_lines import SlowLine
 from tests.backend_helpers import client_for
 from tests.citizen_steps import identify
@@ -115,8 +117,8 @@ def test_a_saved_application_on_a_slow_line_is_fetched_no_further_once_its_citiz
         try:
             asked: list[str] = []
             fetch = services.backend.draft_page
-            services.backend.draft_page = lambda draft_id, name, sha256=None: (
-                asked.append(name), fetch(draft_id, name, sha256))[1]
+            services.backend.draft_page = lambda draft_id, name, sha256=None, **kw: (
+                asked.append(name), fetch(draft_id, name, sha256, **kw))[1]
             session = services.new_citizen_session()
             identify(session)
             assert [d["draft_id"] for d in session.drafts_found] == [draft["draft_id"]]
@@ -132,3 +134,76 @@ def test_a_saved_application_on_a_slow_line_is_fetched_no_further_once_its_citiz
             services.stop()
     assert asked == ["M1-1.jpg"]
     assert session.step is Step.HOME and session.identity is None and session.checklist is None
+
+
+def test_a_page_no_longer_wanted_stops_coming_within_a_piece(sandbox):
+    """600 KB at 200 KB/s would take 3 s; its caller stops waiting after three pieces (48 KiB): the call ends at
+    once with Dropped, not OfflineError (nothing failed), and the line is left (its connection closed)."""
+    draft_id, page, sha256 = saved_page(sandbox, 600_000)
+    asked = []
+    with SlowLine(sandbox.url, rate=FAST, back_rate=200_000) as line:
+        client = client_for(line.url, connect_timeout_s=0.3, read_timeout_s=0.5, retries=2)
+        try:
+            started = time.monotonic()
+            with pytest.raises(Dropped):
+                client.draft_page(draft_id, page.name, sha256, wanted=lambda: (asked.append(1), len(asked) < 3)[1])
+            took = time.monotonic() - started
+        finally:
+            client.close()
+    assert len(asked) == 3  # asked after each piece, and not tried again once it said no
+    assert took < 1.5  # about 0.25 s of the line's pace; the whole page would have taken 3 s
+
+
+def test_the_clerk_stops_waiting_for_a_saved_application_on_a_slow_line(sandbox, make_config):
+    """Three pages of 600 KB at 200 KB/s, three seconds each: the clerk presses "Stop waiting" while the first comes. The
+    desk is theirs again at once, nothing of the application is in the matter, the page on its way stops within a
+    piece, the others are never asked for, and the application stays saved for another try. (Before: nine seconds
+    of a desk nobody could use, the clerk unable even to call the next applicant.)"""
+    pages = [Attachment(f"M1-{n}.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + os.urandom(600_000)) for n in (1, 2, 3)]
+    applicant = sample_identity("resident")
+    client = client_for(sandbox.url)
+    try:
+        draft = client.save_draft(applicant.id_number, "GT-001", {}, attachments=pages)
+    finally:
+        client.close()
+    desk_runner = Aside()
+    desk_runner.aside = True
+    with SlowLine(sandbox.url, rate=FAST, back_rate=200_000) as line:
+        services = build_services(make_config(line.url), SyncTaskRunner(), desk_tasks=desk_runner)
+        services.start()
+        try:
+            asked: list[str] = []
+            fetch = services.backend.draft_page
+            services.backend.draft_page = lambda draft_id, name, sha256=None, **kw: (
+                asked.append(name), fetch(draft_id, name, sha256, **kw))[1]
+            desk = services.new_clerk_desk()
+            desk.sign_in("XH0001", "demo-XH0001")
+            desk.card_read(sample_identity("resident"))
+            assert [d["draft_id"] for d in desk.drafts_found] == [draft["draft_id"]]
+            assert not desk.can_stop_waiting()
+            desk.resume_draft(draft["draft_id"])
+            assert desk.busy and desk.can_stop_waiting()
+            deadline = time.monotonic() + 10
+            while not asked:
+                assert time.monotonic() < deadline, "the first page was never asked for"
+                time.sleep(0.02)
+            time.sleep(0.3)  # the page is coming
+            desk.stop_waiting()
+            assert desk.step is Desk.WAITING and not desk.busy and not desk.can_stop_waiting()
+            assert desk.service is None and desk.checklist is None and not desk.notice.error, desk.notice
+            assert desk.can_resume_draft()  # another try, or the next applicant: the desk is the clerk's
+            stopped = time.monotonic()
+            desk_runner.shutdown()
+            freed = time.monotonic() - stopped
+            assert desk.step is Desk.WAITING and desk.service is None  # the worker's end changed nothing
+            audited = [e["action"] for e in services.audit.entries]
+        finally:
+            services.stop()
+    assert asked == ["M1-1.jpg"]
+    assert freed < 1.5  # within a piece or two at 200 KB/s; the page's rest would have been 2.7 s
+    assert "draft_load_stopped" in audited and "draft_resumed" not in audited
+    client = client_for(sandbox.url)
+    try:
+        assert [d["draft_id"] for d in client.drafts(applicant.id_number)] == [draft["draft_id"]]
+    finally:
+        client.close()

@@ -360,6 +360,37 @@ def test_the_windows_line_continues_a_saved_application_and_fits_in_large_englis
     assert view.desk.keep_draft  # the next applicant's choice is their own
 
 
+def test_the_clerk_stops_waiting_for_a_slow_saved_application_on_the_band_and_may_try_again(gui, qtbot, sandbox):
+    """The service system slow to answer (2 s for each page): after the band's first seconds its "Stop waiting" button
+    gives the desk back; the application stays offered, and tried again once the line is well it comes back."""
+    from ui.wait_band import AFTER_S
+
+    saved = _saved_directly(gui.services.backend)
+    view = signed_in(gui, qtbot)
+    screen, band = view.desk_screen, view.wait_band
+    band.second_ms = 100  # the band from 0.3 s on
+    gui.services.devices.id_reader.place_card("resident")
+    qtbot.waitUntil(lambda: screen.drafts.isVisible(), timeout=5000)
+    assert band.stop.isHidden()
+    sandbox.faults.slow_s = 2.0
+    sandbox.faults.set("slow")
+    qtbot.mouseClick(screen.drafts.resume, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(band.isVisible, timeout=AFTER_S * 100 + 800)
+    assert band.stop.isVisible() and band.stop.text() == "停止等待" and view.desk.busy
+    placed = QRect(band.stop.mapTo(gui.window, QPoint(0, 0)), band.stop.size())
+    assert gui.window.rect().contains(placed) and band.stop.height() >= 44, placed
+    qtbot.mouseClick(band.stop, Qt.MouseButton.LeftButton)
+    assert view.desk.step is Desk.WAITING and not view.desk.busy and view.desk.service is None
+    assert band.isHidden() and band.stop.isHidden()
+    assert screen.notice.text().startswith("已停止") and screen.drafts.isVisible() and screen.drafts.resume.isEnabled()
+    assert _audited(gui.services, "draft_load_stopped") == [""]
+    sandbox.faults.clear()
+    qtbot.mouseClick(screen.drafts.resume, Qt.MouseButton.LeftButton)  # behind the stopped one's last piece
+    qtbot.waitUntil(lambda: view.desk.step is Desk.CHECKING and not view.desk.busy, timeout=10000)
+    assert view.desk.service.code == "GJJ-004" and view.desk.resumed_draft_id == saved["draft_id"]
+    assert len(view.desk.scanned("M3").pages) == 1 and len(view.desk.scanned("M4").pages) == 1
+
+
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
                     max_leaves=10)

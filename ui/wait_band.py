@@ -6,17 +6,21 @@ backend, 20 s for a trickling one at the hall's defaults), long enough for someo
 walk away. So once the session has been busy for :data:`AFTER_S` seconds, a band across the top of the screen (the
 idle warning's place: it covers the title, never a button) says it is still working and counts the seconds; it
 goes the moment the session is not busy. The idle warning, when it shows too, stays above it. Voice guidance says it
-once, when it appears (ui/main_window.py). The clerk's window shows the same band while its desk is busy.
+once, when it appears (ui/main_window.py). The clerk's window shows the same band while its desk is busy, with a
+"Stop waiting" button while what it waits for may be given up (a saved application's pages on a slow line:
+``ClerkDesk.can_stop_waiting``).
 """
 
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from common.i18n import Text, plural_text
+from common.i18n import Text, _, plural_text
 from ui.idle_warning import TopBand
-from ui.widgets import label
+from ui.widgets import button, label
 
 AFTER_S = 3  # a wait shorter than this is said by the button alone
 
@@ -27,11 +31,13 @@ def still_working(seconds: int) -> Text:
 
 
 class WaitBand(TopBand):
-    """``follow(busy)`` on each change of the session; one tick per ``second_ms`` (tests shorten the second)."""
+    """``follow(busy, stoppable)`` on each change of the session; one tick per ``second_ms`` (tests shorten the
+    second). With ``on_stop``, a "Stop waiting" button calls it, shown while the wait is ``stoppable``."""
 
     shown = Signal()  # the band has just appeared (voice guidance says it once)
 
-    def __init__(self, parent: QWidget, under: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget, under: QWidget | None = None,
+                 on_stop: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self._under = under  # the idle warning: its "More time" button is never covered
         self.setObjectName("waitBand")
@@ -39,6 +45,10 @@ class WaitBand(TopBand):
         row = QHBoxLayout(self)
         row.setContentsMargins(24, 12, 24, 12)
         row.addWidget(self.message, 1)
+        self.stop = button("stopWaiting", on_stop)
+        self.stop.setText(_("Stop waiting"))
+        self.stop.hide()
+        row.addWidget(self.stop)
         self.second_ms = 1000
         self.waited = 0
         self.tick = QTimer(self)
@@ -50,7 +60,8 @@ class WaitBand(TopBand):
         """The session is busy and being timed (the band shows from AFTER_S on)."""
         return self.tick.isActive()
 
-    def follow(self, busy: bool) -> None:
+    def follow(self, busy: bool, stoppable: bool = False) -> None:
+        self.stop.setVisible(busy and stoppable)
         if busy and not self.waiting:
             self.waited = 0
             self.tick.start(self.second_ms)
@@ -59,6 +70,7 @@ class WaitBand(TopBand):
             self.disappear()
 
     def retranslate(self) -> None:
+        self.stop.setText(_("Stop waiting"))
         if self.isVisible():
             self.message.setText(str(still_working(self.waited)))
             self._place()  # the other language's words, or larger text, may take another height

@@ -272,14 +272,15 @@ class WindowView(QStackedWidget):
         # an idle clerk is signed out (ui/staff_idle.py)
         self.idle = StaffIdle(self, desk, terminal.window_idle_timeout_s, terminal.window_idle_warning_s)
         bridge.card_read.connect(lambda _identity: self.idle.user_active())  # a card is the clerk at work
-        self.wait_band = WaitBand(self, under=self.idle.warning)  # "still working" while the desk waits, as the kiosk's
+        # "still working" while the desk waits, as the kiosk's; "Stop waiting" while a saved application's pages come
+        self.wait_band = WaitBand(self, under=self.idle.warning, on_stop=desk.stop_waiting)
         self.show_step()
 
     def show_step(self) -> None:
         screen = self.sign_in if self.desk.step is Desk.SIGNED_OUT else self.desk_screen
         screen.refresh(self.desk)
         self.setCurrentWidget(screen)
-        self.wait_band.follow(self.desk.busy)
+        self.wait_band.follow(self.desk.busy, self.desk.can_stop_waiting())
 
     def retranslate(self) -> None:
         self.show_step()

@@ -270,7 +270,8 @@ class WindowMonkey(SeededMonkey):
         def usable(widgets):
             return [w for w in widgets if w.isVisible() and w.isEnabled()]
 
-        return (usable(self.screen().findChildren(QAbstractButton)),
+        band = self.view.wait_band.stop  # "Stop waiting" for a saved application's pages, over the screen
+        return (usable(self.screen().findChildren(QAbstractButton) + [band]),
                 usable([self.window.language_button, self.window.elderly_button]))  # the header's: language, large text
 
     def tap(self) -> None:
@@ -887,6 +888,8 @@ class WindowMonkey(SeededMonkey):
             elif entry.get("action") == "draft_resumed":
                 self.tally.count("draft resumed")
                 resumed = True
+            elif entry.get("action") == "draft_load_stopped":  # the clerk stopped waiting for its pages
+                self.tally.count("draft load stopped")
             elif entry.get("action") == "draft_saved":  # a notice on a matter begun at the window
                 self.tally.count("draft saved")
             elif entry.get("action") == "draft_declined":  # the applicant kept nothing ("Keep for the next visit")

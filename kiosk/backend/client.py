@@ -26,7 +26,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 from urllib.parse import quote, urlencode, urlsplit
 
 from kiosk.backend import answer as answers
@@ -99,6 +99,14 @@ def _queue_ticket(body: Any) -> dict[str, Any]:
         raise ServerError(detail="queue ticket: not a ticket number")
     _get(body, "waiting_ahead", int, 0)
     return body
+
+
+def _still(wanted: Callable[[], bool] | None) -> None:
+    """Raise :class:`kiosk.tasks.Dropped` once the caller no longer waits for the answer (``wanted`` says False)."""
+    if wanted is not None and not wanted():
+        from kiosk.tasks import Dropped
+
+        raise Dropped()
 
 
 def _timed_out(exc: BaseException) -> bool:
@@ -318,9 +326,12 @@ class BackendClient:
         """The drafts saved by this person, or naming them as the applicant (a principal) or the agent."""
         return _objects(self._call("GET", "/drafts", query={"id_number": id_number}, retry=True), "items")
 
-    def draft_page(self, draft_id: str, name: str, sha256: str | None = None) -> bytes:
-        """A draft's page as uploaded; with ``sha256`` (its declaration's), a page that differs is a ServerError."""
-        data = self._call("GET", f"/drafts/{_q(draft_id)}/pages/{_q(name)}", retry=True, raw=True)
+    def draft_page(self, draft_id: str, name: str, sha256: str | None = None,
+                   wanted: Callable[[], bool] | None = None) -> bytes:
+        """A draft's page as uploaded; with ``sha256`` (its declaration's), a page that differs is a ServerError.
+        ``wanted``: asked between the answer's pieces and before a retry; once False the page is left where it is
+        (its connection closed) and :class:`kiosk.tasks.Dropped` raised: on a slow line a page takes its time."""
+        data = self._call("GET", f"/drafts/{_q(draft_id)}/pages/{_q(name)}", retry=True, raw=True, wanted=wanted)
         if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256.lower():
             raise ServerError(detail=f"draft page {name[:40]!r}: its bytes do not match its declared sha256")
         return data
@@ -601,9 +612,10 @@ class BackendClient:
     def _call(self, method: str, path: str, *, body: Any = None, files: list[Attachment] | None = None,
               query: dict[str, str] | None = None, headers: dict[str, str] | None = None,
               retry: bool = False, json_part: str = "case", raw: bool = False,
-              upload_within_s: float | None = None) -> Any:
+              upload_within_s: float | None = None, wanted: Callable[[], bool] | None = None) -> Any:
         """The answer's JSON object (``raw``: its bytes); ``json_part``: the multipart part that holds ``body``;
-        ``upload_within_s``: a shorter deadline for the body's upload than its size gives (``upload_limit_s``)."""
+        ``upload_within_s``: a shorter deadline for the body's upload than its size gives (``upload_limit_s``);
+        ``wanted``: the caller still waits for it (``draft_page``), else :class:`kiosk.tasks.Dropped`."""
         target = path + ("?" + urlencode(query) if query else "")
         data, content_type = self._encode(body, files, json_part)
         attempts = 1 + (self._config.retries if (retry or method == "GET") else 0)
@@ -618,8 +630,9 @@ class BackendClient:
                     log.info("%s %s: not tried again, %.1f s after it began", method, path, time.monotonic() - began)
                     break  # a slow failure is not asked again at once: the caller's next try, or the queue's, is
                 self._sleep(delay)
+                _still(wanted)
             try:
-                return self._once(method, target, data, content_type, headers or {}, raw, upload_within_s)
+                return self._once(method, target, data, content_type, headers or {}, raw, upload_within_s, wanted)
             except AuthError as exc:
                 if exc.detail == "stale_timestamp" and not clock_retried:
                     clock_retried = True  # the offset was corrected from the refusal's server time
@@ -657,8 +670,8 @@ class BackendClient:
         return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
     def _once(self, method: str, target: str, data: bytes, content_type: str | None,
-              extra: dict[str, str], raw: bool = False,
-              upload_within_s: float | None = None) -> dict[str, Any] | bytes:
+              extra: dict[str, str], raw: bool = False, upload_within_s: float | None = None,
+              wanted: Callable[[], bool] | None = None) -> dict[str, Any] | bytes:
         url = self._base + target
         headers = dict(extra)
         if content_type:
@@ -682,7 +695,8 @@ class BackendClient:
                 response = session.request(method, url, data=io.BytesIO(data) if data else None, headers=headers,
                                            timeout=self.timeout, verify=self._verify, stream=True,
                                            allow_redirects=False)
-                answer = answers.read(response, answers.MAX_ANSWER_BYTES, watch.took)
+                answer = answers.read(response, answers.MAX_ANSWER_BYTES, watch.took if wanted is None else
+                                      lambda size: (watch.took(size), _still(wanted)))
         except Exception as exc:
             if watch.fired_uploading:  # whatever the cut made the libraries say: the line did not take the body
                 raise OfflineError(detail=f"{url} did not take the request's {len(data) // 1024} KiB within "

@@ -54,10 +54,12 @@ class DeskDrafts:
     drafts_looked_up = False  # the applicant's saved applications are known (drafts_found may be empty)
     resumed_draft_id = ""  # the saved application the matter in hand continues ("" for none)
     keep_draft = True  # the applicant's choice: a notice keeps what they provided for the next visit
+    _draft_loading: object | None = None  # the load under way (its token); None once it ended or the clerk stopped it
 
     def _init_drafts(self) -> None:
         self.drafts_found, self.drafts_looked_up, self.resumed_draft_id = [], False, ""
         self.keep_draft = True
+        self._draft_loading = None
 
     def would_keep_draft(self: "ClerkDesk") -> bool:
         """A notice now would keep something of the applicant's for the next visit (so they may say no): the saved
@@ -136,13 +138,40 @@ class DeskDrafts:
         if draft is None or service is None or identity is None:
             return
         backend = self._backend
+        loading = self._draft_loading = object()
         self._go(Desk.WORKING)
-        self._desk_tasks.run(lambda: drafts.load(backend, draft, service, identity.id_number),
-                             lambda resumed: self._draft_loaded(resumed, identity), self._draft_failed)
+        self._desk_tasks.run(lambda: drafts.load(backend, draft, service, identity.id_number,
+                                                 wanted=lambda: self._draft_loading is loading),
+                             lambda resumed: self._draft_loaded(resumed, identity, loading),
+                             lambda exc: self._draft_failed(exc, loading))
 
-    def _draft_loaded(self: "ClerkDesk", resumed: drafts.Resumed, identity: Identity) -> None:
+    def can_stop_waiting(self: "ClerkDesk") -> bool:
+        """The desk waits on something the clerk may give up: a saved application's pages coming (on a slow line a
+        page of 4 MB takes half a minute: ``kiosk bench unanswered --failures slow-download``). A decision, a notice or
+        a hand-over is never stopped halfway: it is recorded, or queued, within the backend's limits."""
+        return self.busy and self._draft_loading is not None
+
+    def stop_waiting(self: "ClerkDesk") -> None:
+        """"Stop waiting": the saved application is not opened. The desk is the clerk's again at once; its pages stop
+        coming within a piece of the one on its way (16 KiB), and what came is dropped. It stays saved: the clerk may
+        try again, or choose the service to start afresh."""
         from kiosk.workflows.clerk import Desk
 
+        if not self.can_stop_waiting():
+            return
+        self._draft_loading = None
+        self._audit_step("draft_load_stopped")
+        self._go(Desk.WAITING, Notice(text(
+            "Stopped: the saved application was not opened, and it stays saved. Try again, or choose the service to "
+            "start afresh."), error=False))
+
+    def _draft_loaded(self: "ClerkDesk", resumed: drafts.Resumed, identity: Identity, loading: object) -> None:
+        from kiosk.workflows.clerk import Desk
+
+        if loading is not self._draft_loading:  # the clerk stopped waiting for it: nothing of it is kept
+            _wipe(resumed)
+            return
+        self._draft_loading = None
         if identity is not self.identity:  # cannot happen while busy; nothing of theirs is kept if it did
             _wipe(resumed)
             self._go(Desk.WAITING if self.staff is not None else Desk.SIGNED_OUT)
@@ -178,9 +207,12 @@ class DeskDrafts:
             "The saved application is back with what was provided then. Check and scan what is still missing.",
         ), error=False))
 
-    def _draft_failed(self: "ClerkDesk", exc: BaseException) -> None:
+    def _draft_failed(self: "ClerkDesk", exc: BaseException, loading: object) -> None:
         from kiosk.workflows.clerk import Desk
 
+        if loading is not self._draft_loading:  # stopped by the clerk (Dropped), or ended before it: said then
+            return
+        self._draft_loading = None
         log.info("desk: saved application not continued (%s)", type(exc).__name__)
         self._go(Desk.WAITING if self.staff is not None else Desk.SIGNED_OUT, Notice(text(
             "The saved application could not be opened: {reason} Choose the service to start afresh.",
