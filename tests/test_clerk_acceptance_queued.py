@@ -2,6 +2,10 @@
 case when the backend is away at the case or just after it, as a refusal is (kiosk/workflows/clerk.py,
 ``_record_acceptance``; offline_queue/item_kinds.py, ``decision``). Real HTTP to the sandbox, its real 503s."""
 
+import time
+
+import pytest
+
 from kiosk.workflows.clerk import Desk
 from tests.test_clerk_case import checking
 from tests.test_clerk_copy import _pdfs
@@ -63,3 +67,54 @@ def test_an_acceptance_the_backend_took_at_once_is_not_queued_again(services, sa
     assert sandbox.store.case(desk.result)["status"] == "accepted" and len(decisions(sandbox, desk.result)) == 1
     assert all(item.state == "delivered" for item in services.queue.outbox.items())
     assert len(services.queue.outbox.items()) == 1  # the case's item only: no decision waits behind it
+
+
+@pytest.mark.parametrize("decision", ["accepted", "not_accepted"])
+def test_a_slow_answer_to_the_decision_is_waited_for_only_what_is_left_of_the_wait(sandbox, make_config, decision):
+    """A person waits ``queue.deliver_wait_s`` (here 2 s) for what they sent to arrive. The case goes at once, then
+    the backend answers its decision only after 3.5 s, inside the answer's limit (4 s): the decision is waited for
+    the rest of the 2 s, then goes into the queue behind its case, and arrives once through it. (Before: the clerk
+    and the applicant waited out the slow answer too, up to the deliver wait and the answer's limit together: 15 +
+    20 s at the defaults.)"""
+    from kiosk.app import build_services
+    from kiosk.refusal_reasons import RefusalReason
+    from kiosk.tasks import SyncTaskRunner
+
+    services = build_services(make_config(sandbox.url, queue={"deliver_wait_s": 2.0}), SyncTaskRunner())
+    services.start()
+    try:
+        desk = checking(services)
+        submit = services.submitter.submit
+
+        def taken_then_slow(*args, **kwargs):
+            outcome = submit(*args, **kwargs)
+            sandbox.faults.slow_s = 3.5
+            sandbox.faults.set("slow")
+            return outcome
+
+        queue_decision, queued_at = services.submitter.queue_decision, []
+
+        def queued(*args, **kwargs):
+            queued_at.append(time.monotonic())
+            return queue_decision(*args, **kwargs)
+
+        services.submitter.submit, services.submitter.queue_decision = taken_then_slow, queued
+        started = time.monotonic()
+        if decision == "accepted":
+            desk.accept()
+        else:
+            desk.refuse(RefusalReason.NOT_OUR_REMIT)
+        services.submitter.submit, services.submitter.queue_decision = submit, queue_decision
+        number = desk.result
+        assert desk.step is Desk.DONE and number.startswith("SQ") and not desk.notice.error, desk.notice
+        # queued after the 2 s and a little, not the answer's 3.5 s (what runs after it here, the audit's push
+        # among it, runs on the same thread only because this test's runner is synchronous)
+        assert len(queued_at) == 1 and queued_at[0] - started < 3.0, [t - started for t in queued_at]
+        sandbox.faults.clear()
+        _queue_sent(services)
+        assert sandbox.store.case(number)["status"] == decision
+        (recorded,) = decisions(sandbox, number)  # once, whether the cut answer's request was done or not
+        assert recorded["staff_id"] == "XH0001" and recorded["decision"] == decision
+    finally:
+        sandbox.faults.clear()
+        services.stop()

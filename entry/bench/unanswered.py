@@ -13,7 +13,9 @@ Each way a backend fails is a real endpoint on 127.0.0.1 (sandbox/bad_lines.py a
   (a county hall's uplink), the answers at once;
 - ``crawl``: a line that takes the request a byte every 50 ms and never answers;
 - ``slow-download``: a working sandbox behind a line that carries its answers at ``--line-kb-back`` KB a second (a
-  county hall's downlink at a busy hour), what the terminal sends at once.
+  county hall's downlink at a busy hour), what the terminal sends at once;
+- ``slow``: the sandbox answers every request ``--slow-s`` seconds late, inside the read timeout (a backend under
+  load).
 
 Two calls a person waits on, through :class:`kiosk.backend.client.BackendClient` as the terminal makes them: the
 catalogue (``GET /services``, a read: the kiosk's "Loading services...") and a fee order (``POST /cases/{n}/payment``,
@@ -31,6 +33,12 @@ Under ``slow-download`` only one call: a saved application's page of ``--case-mb
 arrives in the time the line takes while it keeps coming at ``backend.min_download_kib_per_second``; before, every
 answer had to be whole within the answer's limit (20 s: a 4 MB page needed 200 KB/s).
 
+Under ``down``, ``hung`` and ``slow`` also the window's "Accept" (entry/bench/unanswered_window.py: a window
+terminal's services on simulated devices, the clerk's wait from the tap to the desk's word): the case delivered
+within ``queue.deliver_wait_s`` or queued, then the decision recorded within what is left of that wait or queued
+behind the case. Before the decision had its own share of the wait, a backend slow on both made the clerk wait for
+the two in turn.
+
 The timeouts are the configuration's defaults unless given (``--read-timeout`` etc.: a quick run); the figures are
 for the hall as shipped only with the defaults.
 """
@@ -42,8 +50,10 @@ import contextlib
 import logging
 import time
 
-FAILURES = ("refused", "down", "hung", "trickle", "trickle-head", "blackhole", "slow-line", "crawl", "slow-download")
+FAILURES = ("refused", "down", "hung", "trickle", "trickle-head", "blackhole", "slow-line", "crawl", "slow-download",
+            "slow")
 UPLOADS = ("slow-line", "crawl")  # the failures under which a case with pages is sent too
+AT_THE_WINDOW = ("down", "hung", "slow")  # the failures under which the window's Accept is timed too
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,6 +71,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                                                           "terminal (125: a 1 Mbit/s downlink)")
     parser.add_argument("--min-download", type=float, help="backend.min_download_kib_per_second (default: the "
                                                             "configuration's)")
+    parser.add_argument("--deliver-wait", type=float, help="queue.deliver_wait_s, the window's (default: the "
+                                                            "configuration's)")
+    parser.add_argument("--slow-s", type=float, default=9.0, help="slow: how late every answer comes (9: just "
+                                                                   "inside the default read timeout, 10 s)")
     parser.add_argument("--case-mb", type=float, default=4.0, help="slow-line and crawl: the case's scanned pages, "
                                                                    "MB; slow-download: the page's")
 
@@ -78,34 +92,34 @@ class _Attempts(logging.Handler):
 
 
 @contextlib.contextmanager
-def _endpoint(failure: str, read_timeout_s: float, line_bytes_s: float, back_bytes_s: float):
-    """The failing endpoint's URL while it fails so."""
+def _endpoint(failure: str, read_timeout_s: float, line_bytes_s: float, back_bytes_s: float, slow_s: float):
+    """The failing endpoint's URL while it fails so, and the sandbox behind it (None: no sandbox)."""
     from sandbox.bad_lines import Blackhole, SlowLine, Trickle, refused_url
     from sandbox.server import SandboxServer
 
     if failure == "refused":
-        yield refused_url()
+        yield refused_url(), None
     elif failure == "slow-line":
         with SandboxServer() as sandbox, SlowLine(sandbox.url, rate=line_bytes_s) as line:
-            yield line.url
+            yield line.url, None
     elif failure == "slow-download":
         with SandboxServer() as sandbox, SlowLine(sandbox.url, rate=1e9, back_rate=back_bytes_s) as line:
-            yield line.url
+            yield line.url, None
     elif failure == "crawl":
         with Trickle(gap_s=0.05, reading=True) as crawl:
-            yield crawl.url
-    elif failure in ("down", "hung"):
-        with SandboxServer() as sandbox:
-            sandbox.faults.slow_s = 3 * read_timeout_s
+            yield crawl.url, None
+    elif failure in ("down", "hung", "slow"):
+        with SandboxServer(windows=("T-BENCH-WINDOW",)) as sandbox:
+            sandbox.faults.slow_s = slow_s if failure == "slow" else 3 * read_timeout_s
             sandbox.faults.set("down" if failure == "down" else "slow")
-            yield sandbox.url
+            yield sandbox.url, sandbox
             sandbox.faults.clear()
     elif failure.startswith("trickle"):
         with Trickle(gap_s=0.8 * read_timeout_s, head=failure == "trickle-head") as trickle:
-            yield trickle.url
+            yield trickle.url, None
     else:
         with Blackhole() as blackhole:
-            yield blackhole.url
+            yield blackhole.url, None
 
 
 def _case(client, case_mb: float, *, looked_up: bool):
@@ -147,8 +161,17 @@ def _page(client, page_mb: float):
     return lambda: client.draft_page(draft["draft_id"], page.name, sha256)
 
 
+def _backend_settings(config) -> dict:
+    """The client's settings of ``config`` as configuration overrides (the window's terminal takes the bench's)."""
+    return {"connect_timeout_s": config.connect_timeout_s, "read_timeout_s": config.read_timeout_s,
+            "retries": config.retries, "min_upload_kib_per_second": config.min_upload_kib_per_second,
+            "min_download_kib_per_second": config.min_download_kib_per_second}
+
+
 def run(args: argparse.Namespace) -> int:
     import dataclasses
+
+    from entry.bench.unanswered_window import WindowAccept
 
     from common.backend_errors import BackendError
     from common.signing import Signer, demo_key
@@ -186,8 +209,10 @@ def run(args: argparse.Namespace) -> int:
     signer = Signer(terminal, demo_key(terminal))
     longest = 0.0
     for failure in failures:
-        with _endpoint(failure, config.read_timeout_s, args.line_kb * 1000, args.line_kb_back * 1000) as url:
+        with _endpoint(failure, config.read_timeout_s, args.line_kb * 1000, args.line_kb_back * 1000,
+                       args.slow_s) as (url, sandbox):
             client = BackendClient(dataclasses.replace(config, url=url), terminal, signer=signer)
+            window = None
             calls = [("GET /services (read)", client.catalogue),
                      ("POST payment (write)", lambda: client.payment_order("SQ2026120500001"))]
             if failure == "crawl":
@@ -197,22 +222,34 @@ def run(args: argparse.Namespace) -> int:
             if failure in UPLOADS:
                 calls.append((f"POST case, {args.case_mb:g} MB pages",
                               _case(client, args.case_mb, looked_up=failure == "slow-line")))
+            if failure in AT_THE_WINDOW:  # the last call: its terminal's own calls (a heartbeat...) count in no row
+
+                def accept() -> tuple[float, str]:
+                    nonlocal window
+                    if window is None:  # built now, so that its own failing calls are not counted as the others'
+                        window = WindowAccept(sandbox, _backend_settings(config), "T-BENCH-WINDOW", args.deliver_wait)
+                    return window.call()
+                calls.append(("window Accept", accept))
             try:
                 for name, call in calls:
                     waits, told = [], ""
                     attempts.failed = 0
                     for _trial in range(args.trials):
-                        started = time.monotonic()
+                        started, said = time.monotonic(), None
                         try:
-                            call()
-                            told = "answered"
+                            said = call()
+                            told = said[1] if isinstance(said, tuple) else "answered"
                         except BackendError as exc:
                             told = f"{type(exc).__name__}: {exc.detail[:60]}"
-                        waits.append(time.monotonic() - started)
+                        waits.append(said[0] if isinstance(said, tuple) else time.monotonic() - started)
                     longest = max(longest, *waits)
-                    print(f"{failure:12s} {name:24s} {attempts.failed / args.trials:8.1f} {median(waits):9.1f} "
+                    # the window's terminal makes calls of its own meanwhile (the audit's push, look-ups): not counted
+                    tried = "-" if name == "window Accept" else f"{attempts.failed / args.trials:.1f}"
+                    print(f"{failure:12s} {name:24s} {tried:>8s} {median(waits):9.1f} "
                           f"{max(waits):9.1f}  {told}", flush=True)
             finally:
                 client.close()
+                if window is not None:
+                    window.close()
     print(f"longest wait for the terminal's word: {longest:.1f} s")
     return 0

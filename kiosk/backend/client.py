@@ -503,15 +503,18 @@ class BackendClient:
         return self._call("POST", "/staff/sign-in", body={"staff_id": staff_id, "password": password})
 
     def decide(self, case_number: str, staff_token: str, decision: str, notice_id: str | None = None,
-               legal_reason: str = "", note: str = "", received: Iterable[str] = ()) -> dict[str, Any]:
-        """``received``: with "accepted", the codes of the materials the clerk received (for the notice's copy)."""
+               legal_reason: str = "", note: str = "", received: Iterable[str] = (),
+               within_s: float | None = None) -> dict[str, Any]:
+        """``received``: with "accepted", the codes of the materials the clerk received (for the notice's copy);
+        ``within_s``: the answer awaited this long at most, if less than the answer's limit (the rest of what a
+        clerk and applicant wait for a decision: kiosk/workflows/clerk_case.py ``decide_in_time``)."""
         body: dict[str, Any] = {"decision": decision, "legal_reason": legal_reason, "note": note}
         if notice_id:
             body["notice_id"] = notice_id
         if received:
             body["received"] = list(received)
         return self._call("POST", f"/cases/{_q(case_number)}/decision", body=body,
-                          headers={"X-Staff-Token": staff_token})
+                          headers={"X-Staff-Token": staff_token}, answer_within_s=within_s)
 
     def decision_of(self, case_number: str, staff_token: str) -> RecordedDecision:
         """A case's window decision as recorded, for its document printed again (kiosk/decision_copy.py)."""
@@ -612,9 +615,11 @@ class BackendClient:
     def _call(self, method: str, path: str, *, body: Any = None, files: list[Attachment] | None = None,
               query: dict[str, str] | None = None, headers: dict[str, str] | None = None,
               retry: bool = False, json_part: str = "case", raw: bool = False,
-              upload_within_s: float | None = None, wanted: Callable[[], bool] | None = None) -> Any:
+              upload_within_s: float | None = None, answer_within_s: float | None = None,
+              wanted: Callable[[], bool] | None = None) -> Any:
         """The answer's JSON object (``raw``: its bytes); ``json_part``: the multipart part that holds ``body``;
         ``upload_within_s``: a shorter deadline for the body's upload than its size gives (``upload_limit_s``);
+        ``answer_within_s``: a shorter deadline for the answer than ``answer_limit_s`` (half a second at least);
         ``wanted``: the caller still waits for it (``draft_page``), else :class:`kiosk.tasks.Dropped`."""
         target = path + ("?" + urlencode(query) if query else "")
         data, content_type = self._encode(body, files, json_part)
@@ -632,7 +637,8 @@ class BackendClient:
                 self._sleep(delay)
                 _still(wanted)
             try:
-                return self._once(method, target, data, content_type, headers or {}, raw, upload_within_s, wanted)
+                return self._once(method, target, data, content_type, headers or {}, raw, upload_within_s,
+                                  answer_within_s, wanted)
             except AuthError as exc:
                 if exc.detail == "stale_timestamp" and not clock_retried:
                     clock_retried = True  # the offset was corrected from the refusal's server time
@@ -671,6 +677,7 @@ class BackendClient:
 
     def _once(self, method: str, target: str, data: bytes, content_type: str | None,
               extra: dict[str, str], raw: bool = False, upload_within_s: float | None = None,
+              answer_within_s: float | None = None,
               wanted: Callable[[], bool] | None = None) -> dict[str, Any] | bytes:
         url = self._base + target
         headers = dict(extra)
@@ -687,7 +694,10 @@ class BackendClient:
         upload_limit_s = self.upload_limit_s(len(data))
         if upload_within_s is not None:
             upload_limit_s = min(upload_limit_s, upload_within_s)
-        watch = AnswerWatch(self.answer_limit_s, upload_bytes=len(data), upload_limit_s=upload_limit_s,
+        answer_limit_s = self.answer_limit_s
+        if answer_within_s is not None:
+            answer_limit_s = max(0.5, min(answer_limit_s, answer_within_s))
+        watch = AnswerWatch(answer_limit_s, upload_bytes=len(data), upload_limit_s=upload_limit_s,
                             answer_bytes_per_s=1024 * self._config.min_download_kib_per_second)
         try:
             with watch:

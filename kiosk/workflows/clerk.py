@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
+import time
 from typing import Any, Callable
 
 from devices.doccam.base import DocumentCamera
@@ -34,7 +35,7 @@ from kiosk.tasks import TaskRunner, while_current
 from kiosk.workflows import admit
 from kiosk.window_documents import AcceptanceNotice, OneTimeNoticeA4
 from kiosk.workflows.citizen import Notice, user_message
-from kiosk.workflows.clerk_case import DeskCase
+from kiosk.workflows.clerk_case import DeskCase, decide_in_time
 from kiosk.workflows.clerk_company import DeskCompany
 from kiosk.workflows.clerk_copy import DeskCopy
 from kiosk.workflows.clerk_documents import DeskDocuments
@@ -307,22 +308,26 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self._go(Desk.WORKING)
 
         def work() -> Outcome:
+            began = time.monotonic()
             outcome = self._submitter.submit(application, files)
             if token:
                 case.ask("accepted")
-                self._record_acceptance(outcome, application, token, received)
+                self._record_acceptance(outcome, application, token, received, began)
             return outcome
 
         self._desk_tasks.run(work, lambda outcome: self._accepted(outcome, application), self._failed)
 
-    def _record_acceptance(self, outcome: Outcome, application: Application, token: str, received: list[str]) -> None:
-        """The acceptance recorded in the clerk's name (on the worker): sent now, or queued behind the case when the
-        backend is away (at the case or just after it), as a refusal is (kiosk/workflows/clerk_refusal.py). Never
-        raises: the case stands accepted and its papers print whatever becomes of the record."""
+    def _record_acceptance(self, outcome: Outcome, application: Application, token: str, received: list[str],
+                           began: float) -> None:
+        """The acceptance recorded in the clerk's name (on the worker): sent now, within what is left of the wait
+        since ``began`` (``decide_in_time``), or queued behind the case when the backend is away or slow (at the case
+        or just after it), as a refusal is (kiosk/workflows/clerk_refusal.py). Never raises: the case stands accepted
+        and its papers print whatever becomes of the record."""
         decided_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         if not outcome.provisional:
             try:
-                self._backend.decide(outcome.number, token, "accepted", received=received)
+                decide_in_time(self._backend, began, self._submitter.deliver_timeout_s, outcome.number, token,
+                               "accepted", received=received)
                 return
             except RejectedError as exc:
                 if exc.code != "already_decided":  # else: this desk's acceptance, its answer or receipt lost

@@ -13,23 +13,45 @@ The desk also remembers which decision it asked the backend to record on that ca
 one (its answer may have been lost, so it may stand recorded), the other is not asked on the same case,
 so a refusal left unrecorded cannot be turned into an acceptance of the same case by a second tap,
 nor the other way round; the clerk is told plainly and the next applicant starts afresh.
+
+The decision is recorded within what is left of the wait the hall gives a person for a delivery
+(``queue.deliver_wait_s``, counted from the tap): a slow backend used it on the case, then took as long again on
+the decision (15 + 20 s at the defaults). Once that is spent, or the answer does not come in what is left, the
+decision goes into the queue behind its case, as when the backend is away (:func:`decide_in_time`).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from common.backend_errors import RejectedError
+from common.backend_errors import OfflineError, RejectedError
 from common.domain import Application
 from common.errors import OneTripError
 from common.i18n import N_
 
 if TYPE_CHECKING:
+    from kiosk.backend.client import BackendClient
     from kiosk.workflows.clerk import ClerkDesk
 
 log = logging.getLogger(__name__)
+
+MIN_DECIDE_S = 1.0  # less than this left of the wait: the decision is queued without asking (a healthy answer: 50 ms)
+
+
+def decide_in_time(backend: BackendClient, began: float, wait_s: float, number: str, token: str, decision: str,
+                   **fields: Any) -> None:
+    """On the worker: ``backend.decide`` on a case the backend has, its answer awaited for what is left of
+    ``wait_s`` since ``began`` (``time.monotonic()`` at the tap). OfflineError when nothing is left or the answer
+    does not come in it: the caller queues the decision behind its case, as when the backend is away; a decision
+    the backend recorded all the same is answered ``already_decided`` when the queue sends it."""
+    left = wait_s - (time.monotonic() - began)
+    if left < MIN_DECIDE_S:
+        raise OfflineError(detail=f"{number}: its delivery took {wait_s - left:.1f} s of the {wait_s:g} s a person "
+                                  f"waits; the decision is queued")
+    backend.decide(number, token, decision, within_s=left, **fields)
 
 
 class DecidedOtherwiseError(OneTripError):

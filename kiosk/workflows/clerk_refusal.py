@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from common.backend_errors import OfflineError, RejectedError, ServerError
@@ -34,6 +35,7 @@ from common.errors import OneTripError
 from common.i18n import N_, text
 from kiosk.refusal_reasons import Refusal, RefusalReason
 from kiosk.submission import Outcome
+from kiosk.workflows.clerk_case import decide_in_time
 from kiosk.window_documents import RefusalDecision
 from kiosk.workflows.citizen import Notice
 from offline_queue.outbox import QueueFullError
@@ -78,13 +80,14 @@ class DeskRefusal:
 
         def work() -> tuple[Outcome, bool]:
             """(the case's outcome, whether the decision was queued)."""
+            began = time.monotonic()
             outcome = submitter.submit(application)
             case.ask("not_accepted")
             decided_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
             if not outcome.provisional:
-                try:
-                    backend.decide(outcome.number, token, "not_accepted", legal_reason=refusal.legal_reason(),
-                                   note=refusal.note)
+                try:  # within what is left of the applicant's wait, else queued (kiosk/workflows/clerk_case.py)
+                    decide_in_time(backend, began, submitter.deliver_timeout_s, outcome.number, token, "not_accepted",
+                                   legal_reason=refusal.legal_reason(), note=refusal.note)
                     return outcome, False
                 except RejectedError as exc:
                     if exc.code != "already_decided":
