@@ -118,3 +118,22 @@ def test_a_slow_answer_to_the_decision_is_waited_for_only_what_is_left_of_the_wa
     finally:
         sandbox.faults.clear()
         services.stop()
+
+
+def test_the_shortest_wait_allowed_still_leaves_a_well_backend_time_to_record_the_decision(sandbox, make_config):
+    """``queue.deliver_wait_s`` at its floor (1 s): a backend answering at once records the acceptance itself; it
+    is not queued for want of time (``MIN_DECIDE_S`` is half a second)."""
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+
+    services = build_services(make_config(sandbox.url, queue={"deliver_wait_s": 1.0}), SyncTaskRunner())
+    services.start()
+    try:
+        desk = checking(services)
+        desk.accept()
+        number = desk.result
+        assert desk.step is Desk.DONE and number.startswith("SQ"), desk.notice
+        assert [item.state for item in services.queue.outbox.items()] == ["delivered"]  # the case alone
+        assert sandbox.store.case(number)["status"] == "accepted"
+    finally:
+        services.stop()

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MIN_DECIDE_S = 1.0  # less than this left of the wait: the decision is queued without asking (a healthy answer: 50 ms)
+MIN_DECIDE_S = 0.5  # less than this left of the wait: the decision is queued without asking (a healthy answer: 50 ms)
 
 
 def decide_in_time(backend: BackendClient, began: float, wait_s: float, number: str, token: str, decision: str,
