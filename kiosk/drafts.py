@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 from enum import Enum
@@ -97,21 +98,31 @@ def kept_until(answer: Any, now: dt.datetime | None = None) -> dt.date | None:
     return expires.astimezone(now.tzinfo).date()
 
 
-def keep(backend: BackendClient, submitter: Submitter, draft: ToSave) -> KeptDraft:
+MIN_SAVE_S = 0.5  # less than this left of the person's wait: the draft is queued without trying
+
+
+def keep(backend: BackendClient, submitter: Submitter, draft: ToSave, began: float | None = None) -> KeptDraft:
     """Save the draft now; while the backend is away (no answer, an answer lost or not believed, a 5xx, this
-    terminal's credentials refused, or its pages not carried within ``queue.deliver_wait_s``, as a case's wait)
-    queue it, so what the applicant provided is not lost (a save replaces the
-    draft whole: one sent twice is one). Queued too while anything of the person's still waits in the outbox: a
-    deletion of the draft under the same key (they kept nothing, then changed their mind) sent after a save made
-    directly would delete that save. Raises RejectedError when the backend refuses it and QueueFullError when
-    the terminal cannot store it either. Blocking (network, fsync): on the task runner."""
-    within_s = submitter.deliver_timeout_s  # pages the line takes longer to carry go through the queue instead
+    terminal's credentials refused, or the save not done within ``queue.deliver_wait_s``, as a case's wait) queue
+    it, so what the applicant provided is not lost (a save replaces the draft whole: one sent twice is one).
+    ``began``: when the person's wait began (``time.monotonic()`` at the notice's tap): the save has what is left of
+    it, the notice recorded before it having taken its share (a backend slow at both made them wait for the two in
+    turn). Queued too while anything of the person's still waits in the outbox: a deletion of the draft under the
+    same key (they kept nothing, then changed their mind) sent after a save made directly would delete that save.
+    Raises RejectedError when the backend refuses it and QueueFullError when the terminal cannot store it either.
+    Blocking (network, fsync): on the task runner."""
+    within_s = submitter.deliver_timeout_s  # a save the line or the backend takes longer over goes through the queue
+    if began is not None:
+        within_s -= time.monotonic() - began
     if submitter.waiting_for(str(draft.body["id_number"])):
         log.info("drafts: queued behind what waits in the outbox for the same person")
+    elif within_s < MIN_SAVE_S:
+        log.info("drafts: %.1f s left of the person's wait: queued", max(0.0, within_s))
     else:
+        asked = time.monotonic()
         try:
             try:
-                answer = backend.save_draft_payload(draft.body, draft.pages, upload_within_s=within_s)
+                answer = backend.save_draft_payload(draft.body, draft.pages, within_s=within_s)
             except RejectedError as exc:
                 if exc.code != "unknown_material":
                     raise
@@ -123,7 +134,8 @@ def keep(backend: BackendClient, submitter: Submitter, draft: ToSave) -> KeptDra
                     raise exc from None  # not queued as it is: the backend would refuse it again on arrival
                 draft = listed_only(draft, fresh)
                 log.info("drafts: the service's materials changed: saved with what it still lists")
-                answer = backend.save_draft_payload(draft.body, draft.pages, upload_within_s=within_s)
+                answer = backend.save_draft_payload(draft.body, draft.pages,
+                                                    within_s=max(MIN_SAVE_S, within_s - (time.monotonic() - asked)))
             return KeptDraft(Kept.SAVED, kept_until(answer))
         except (OfflineError, ServerError, AuthError) as exc:
             log.info("drafts: not saved now (%s): queued", type(exc).__name__)

@@ -83,8 +83,8 @@ TIMEOUTS: tuple[Timeout, ...] = (
             "configuration); up to 8 times longer while beats keep failing"),
     Timeout("queue.deliver_wait_s", 15.0, 1, 120, "a citizen's submission waits this long for delivery before "
             "the provisional number stands, however long the line takes: a delivery under way goes on without "
-            "them, and the queue delivers the rest later; a window's decision on the case is recorded within "
-            "what is left of it, else queued behind the case"),
+            "them, and the queue delivers the rest later; a window's decision on the case, and the draft a "
+            "one-time notice keeps, are sent within what is left of it, else queued"),
     Timeout("queue.base_delay_s", 2.0, 0.1, 60, "the sync worker's first retry delay, doubled per failure"),
     Timeout("queue.max_delay_s", 300.0, 1, 3600, "the sync worker's longest retry delay", remote=True),
     Timeout("queue.idle_poll_s", 5.0, 0.1, 300, "how often the sync worker looks for due items when nothing "

@@ -90,6 +90,32 @@ def test_a_backend_that_says_nothing_is_asked_once_not_once_per_retry():
             client.close()
 
 
+def test_a_call_with_a_share_of_a_persons_wait_ends_with_that_share():
+    """A window's decision or a notice's draft after what it follows took part of the applicant's wait: the call is
+    given what is left (``within_s``) for the whole of it, here 0.4 s against an answer's limit of 2 s. A trickled
+    answer and a silent backend are both given up then, said as the shorter time; a slow-but-moving answer too."""
+    with Trickle(gap_s=0.2) as line:
+        client = client_for(line.url, read_timeout_s=1.0, retries=2)
+        try:
+            assert client.answer_limit_s == 2.0
+            error, took = timed(lambda: client.decide("SQ2026120500001", "token", "accepted", within_s=0.4))
+            assert isinstance(error, OfflineError) and "within 0.4 s" in error.detail, error
+            assert 0.35 <= took < 0.9 and line.connections == 1, took
+            error, took = timed(lambda: client.save_draft_payload({"id_number": "x"}, within_s=0.6))
+            assert isinstance(error, OfflineError) and 0.55 <= took < 1.1, (error, took)  # a PUT retried: not past
+            error, took = timed(lambda: client.decide("SQ2026120500001", "token", "accepted"))
+            assert isinstance(error, OfflineError) and 1.95 <= took < 2.6, took  # without: the answer's own limit
+        finally:
+            client.close()
+    with Trickle(gap_s=0.2, silent=True) as line:
+        client = client_for(line.url, read_timeout_s=1.0, retries=2)
+        try:
+            error, took = timed(lambda: client.decide("SQ2026120500001", "token", "accepted", within_s=0.4))
+            assert isinstance(error, OfflineError) and took < 0.9, (error, took)
+        finally:
+            client.close()
+
+
 def test_quick_failures_are_still_tried_again():
     tries = []
     client = client_for(refused_url(), read_timeout_s=5.0, retries=2, sleep=tries.append)

@@ -137,3 +137,49 @@ def test_kept_nothing_then_saved_after_all_the_save_is_not_deleted_by_the_first_
     _queue_sent(services)
     (kept,) = sandbox.store.drafts(HOLDER)  # deleted, then saved again: the second choice stands
     assert {a["name"] for a in kept["attachments"]} == {"M3-1.jpg", "M4-1.jpg"} and kept["draft_id"] != first["draft_id"]
+
+
+def test_a_backend_slow_at_the_notice_leaves_the_draft_what_is_left_of_the_wait_then_queues_it(sandbox, make_config):
+    """The citizen's wait is ``queue.deliver_wait_s`` (here 2 s) for the notice and the saved application together:
+    the backend answers everything 1.7 s late, so the notice is recorded (its number printed) and the draft, with
+    0.3 s left, goes straight into the queue, then reaches the backend through it, once. (Before: the save was given
+    the answer's own limit again, 4 s here, 15 + 20 s at the defaults.)"""
+    import time
+
+    from kiosk.app import build_services
+    from kiosk.tasks import SyncTaskRunner
+    from tests.test_clerk_refusal import _queue_sent
+    from tests.test_materials_session import HOLDER, scan, to_materials
+
+    services = build_services(make_config(sandbox.url, queue={"deliver_wait_s": 2.0}), SyncTaskRunner())
+    services.start()
+    try:
+        session = services.new_citizen_session()
+        to_materials(session, "GJJ-004")
+        for code in ("M1", "M2", "M4"):
+            session.material_not_brought(code)
+        scan(session, "M3", 1)
+        session.materials_done()
+        queue_draft, queued_at = services.submitter.queue_draft, []
+
+        def queued(*args, **kwargs):
+            queued_at.append(time.monotonic())
+            return queue_draft(*args, **kwargs)
+
+        services.submitter.queue_draft = queued
+        sandbox.faults.slow_s = 1.7
+        sandbox.faults.set("slow")
+        started = time.monotonic()
+        session.leave_with_notice()
+        services.submitter.queue_draft = queue_draft
+        said = session.notice.message.render("en")
+        assert session.step is Step.DONE and "is kept on this terminal" in said, said
+        assert session.notice_number, "the notice itself was recorded within the wait"
+        assert len(queued_at) == 1 and queued_at[0] - started < 2.3, [t - started for t in queued_at]
+        sandbox.faults.clear()
+        _queue_sent(services)
+        (kept,) = sandbox.store.drafts(HOLDER)
+        assert [a["name"] for a in kept["attachments"]] == ["M3-1.jpg"]
+    finally:
+        sandbox.faults.clear()
+        services.stop()

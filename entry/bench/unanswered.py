@@ -49,6 +49,7 @@ import argparse
 import contextlib
 import logging
 import time
+from typing import Callable
 
 FAILURES = ("refused", "down", "hung", "trickle", "trickle-head", "blackhole", "slow-line", "crawl", "slow-download",
             "slow")
@@ -224,12 +225,15 @@ def run(args: argparse.Namespace) -> int:
                               _case(client, args.case_mb, looked_up=failure == "slow-line")))
             if failure in AT_THE_WINDOW:  # the last call: its terminal's own calls (a heartbeat...) count in no row
 
-                def accept() -> tuple[float, str]:
-                    nonlocal window
-                    if window is None:  # built now, so that its own failing calls are not counted as the others'
-                        window = WindowAccept(sandbox, _backend_settings(config), "T-BENCH-WINDOW", args.deliver_wait)
-                    return window.call()
-                calls.append(("window Accept", accept))
+                def at_window(tap: str) -> Callable[[], tuple[float, str]]:
+                    def timed() -> tuple[float, str]:
+                        nonlocal window
+                        if window is None:  # built now: its own failing calls are not counted as the others'
+                            window = WindowAccept(sandbox, _backend_settings(config), "T-BENCH-WINDOW",
+                                                  args.deliver_wait)
+                        return getattr(window, tap)()
+                    return timed
+                calls += [("window Accept", at_window("call")), ("window notice", at_window("notice"))]
             try:
                 for name, call in calls:
                     waits, told = [], ""
@@ -244,7 +248,7 @@ def run(args: argparse.Namespace) -> int:
                         waits.append(said[0] if isinstance(said, tuple) else time.monotonic() - started)
                     longest = max(longest, *waits)
                     # the window's terminal makes calls of its own meanwhile (the audit's push, look-ups): not counted
-                    tried = "-" if name == "window Accept" else f"{attempts.failed / args.trials:.1f}"
+                    tried = "-" if name.startswith("window ") else f"{attempts.failed / args.trials:.1f}"
                     print(f"{failure:12s} {name:24s} {tried:>8s} {median(waits):9.1f} "
                           f"{max(waits):9.1f}  {told}", flush=True)
             finally:

@@ -1,6 +1,9 @@
 """``kiosk bench unanswered``'s window call: how long a clerk and the applicant wait on "Accept" when the backend
 answers slowly.
 
+And the same for a one-time notice ("window notice"): the notice recorded, then what was scanned saved for the next
+visit within what is left of the wait, else queued (``kiosk.drafts.keep``).
+
 A window terminal built as ``kiosk run --window`` builds it (``kiosk.app.build_services``: the task pool, the desk's
 own worker, the print worker; simulated devices), its callbacks carried to this thread as the GUI thread carries
 them. The clerk signs in, reads the sample resident's card, chooses SB-003 and ticks its materials while the backend
@@ -19,7 +22,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-SERVICE = "SB-003"  # the sandbox's service whose materials a window ticks as checked on paper
+SERVICE = "SB-003"  # the sandbox's service whose materials a window ticks as checked on paper (its one: M1)
+NOTICE_SERVICE = "GJJ-004"  # four materials: one scanned, three missing
 
 
 def _config(url: str, data_dir: Path, backend: dict[str, Any], terminal_id: str, deliver_wait_s: float | None):
@@ -83,25 +87,52 @@ class WindowAccept:
                 pass
         return True
 
-    def _checking(self) -> None:
-        """The applicant at the desk with SB-003 chosen and its materials ticked, the backend well meanwhile."""
+    def _checking(self, service: str = SERVICE) -> None:
+        """The applicant at the desk with ``service`` chosen and its materials ticked, the backend well meanwhile."""
         from kiosk.workflows.clerk import Desk
 
         with self._backend_well():
             self.desk.next_applicant()
             self.desk.card_read(self._identity())
             self._until(lambda: self.desk.step is Desk.WAITING and not self.desk.busy, 30)
-            self.desk.choose_service(SERVICE)
+            self.desk.choose_service(service)
             self._until(lambda: self.desk.step is Desk.CHECKING and not self.desk.busy, 30)
             for code in list(self.desk.provided):
                 self.desk.mark(code, True)
 
     def call(self) -> tuple[float, str]:
+        """Accept: the case, then its decision."""
+        self._checking()
+        return self._timed(self.desk.accept)
+
+    def notice(self) -> tuple[float, str]:
+        """A one-time notice: the first material scanned on the window's camera, the rest missing; the notice
+        recorded, then what was scanned saved for the next visit."""
         from kiosk.workflows.clerk import Desk
 
-        self._checking()
+        with self._backend_well():  # the last trial's draft delivered, then gone: a notice here keeps a new one
+            deadline = time.monotonic() + 60
+            while self.services.queue.outbox.items(("pending",)) and time.monotonic() < deadline:
+                self.services.queue.sync.notify()
+                self._until(lambda: False, 0.1)
+            holder = self._identity().id_number
+            for saved in self._sandbox.store.drafts(holder):
+                self._sandbox.store.delete_draft(saved["draft_id"])
+        self._checking(NOTICE_SERVICE)
+        with self._backend_well():
+            for code in list(self.desk.provided):
+                self.desk.mark(code, False)
+            self.desk.scan(next(iter(self.desk.provided)))
+            if not self._until(lambda: self.desk.step is Desk.CHECKING and not self.desk.busy
+                               and self.desk.would_keep_draft(), 30):
+                return 0.0, "nothing to keep: the page was not scanned"
+        return self._timed(self.desk.issue_notice)
+
+    def _timed(self, tap: Callable[[], None]) -> tuple[float, str]:
+        from kiosk.workflows.clerk import Desk
+
         started = time.monotonic()
-        self.desk.accept()
+        tap()
         answered = self._until(lambda: self.desk.step is Desk.DONE and not self.desk.busy, 120)
         waited = time.monotonic() - started
         notice = self.desk.notice

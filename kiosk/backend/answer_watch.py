@@ -24,6 +24,10 @@ the socket's timeout, so a slow line that moves is not cut for its total time as
 against the answer: before the answer's clock starts, the call waits, within the upload's deadline, until the
 backend has acknowledged the last byte (the socket's ``SIOCOUTQ``) or has begun to answer.
 
+A call a person waits on with a budget of their own (a window's decision, a notice's draft, after what it follows
+took its share of ``queue.deliver_wait_s``) is given ``whole_within_s``: every deadline above is brought forward to
+that end of the whole attempt, connecting, sending and answering together.
+
 The connection pool's classes are this module's (:class:`WatchedAdapter`, through a proxy too): a connection records
 which watch owns it when its answer is awaited (``getresponse``, on the calling thread) and forgets it when it goes
 back to the pool, so a late deadline never touches a connection another call has taken since.
@@ -56,8 +60,10 @@ class AnswerWatch:
     """One attempt's deadline on its answer; a context manager around the request and the reading of its answer."""
 
     def __init__(self, limit_s: float, *, upload_bytes: int = 0, upload_limit_s: float | None = None,
-                 answer_bytes_per_s: float | None = None) -> None:
+                 answer_bytes_per_s: float | None = None, whole_within_s: float | None = None) -> None:
         self.limit_s = limit_s
+        self.whole_within_s = whole_within_s  # the attempt whole, sent and answered, within this (None: no bound)
+        self._ends_at: float | None = None
         self.upload_bytes = upload_bytes
         self.upload_limit_s = limit_s if upload_limit_s is None else upload_limit_s
         self.answer_bytes_per_s = answer_bytes_per_s  # None: the whole answer within limit_s, however large
@@ -72,6 +78,8 @@ class AnswerWatch:
 
     def __enter__(self) -> "AnswerWatch":
         _current.watch = self
+        if self.whole_within_s is not None:
+            self._ends_at = time.monotonic() + self.whole_within_s
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -102,13 +110,17 @@ class AnswerWatch:
             return self._awaited_at + self.limit_s
         return self._awaited_at + self.limit_s + self.received / self.answer_bytes_per_s
 
+    def _capped(self, when: float) -> float:
+        """``when``, or the end of the whole attempt if that comes first."""
+        return when if self._ends_at is None else min(when, self._ends_at)
+
     def _sending(self, conn: Any) -> None:
         """The request starts to go out on ``conn`` (connected already, or connecting in the request): the upload's
         clock starts. Its socket is taken from ``conn`` when the deadline comes."""
         with _owners:
             conn._answer_watch, self._conn, self._sock = self, conn, None
             self._phase = 1
-        _deadlines.add(time.monotonic() + self.upload_limit_s, self, 1)
+        _deadlines.add(self._capped(time.monotonic() + self.upload_limit_s), self, 1)
 
     def _awaiting(self, conn: Any) -> None:
         """The request is sent on ``conn``; the answer's clock starts. Its socket is held here: a connection whose
@@ -117,7 +129,7 @@ class AnswerWatch:
             conn._answer_watch, self._conn, self._sock = self, conn, conn.sock
             self._phase = 2
             self._awaited_at = time.monotonic()
-        _deadlines.add(self._awaited_at + self.limit_s, self, 2)
+        _deadlines.add(self._capped(self._awaited_at + self.limit_s), self, 2)
 
     def _fire(self, phase: int | None = None) -> None:
         """The deadline of ``phase`` (None: the current one) has come; one of a phase that has passed is void, and
@@ -129,7 +141,7 @@ class AnswerWatch:
                 return  # answered, or the connection went back to the pool: another call's now
             if phase is not None and phase != self._phase:
                 return  # the upload's deadline, come after the request went out: the answer has its own
-            if self._phase == 2 and self.received and (due := self._due()) > time.monotonic():
+            if self._phase == 2 and self.received and (due := self._capped(self._due())) > time.monotonic():
                 later = due  # its body keeps coming
             else:
                 self._fired = True

@@ -303,16 +303,17 @@ class BackendClient:
         return self.save_draft_payload(body, attachments)
 
     def save_draft_payload(self, body: dict[str, Any], attachments: Iterable[Attachment] = (), *,
-                           upload_within_s: float | None = None) -> dict[str, Any]:
+                           upload_within_s: float | None = None, within_s: float | None = None) -> dict[str, Any]:
         """``PUT /drafts`` with a ``DraftIn`` as ``save_draft`` builds it (a draft queued while the backend was away
         is sent so: offline_queue/item_kinds.py), the pages declared here. A save replaces the draft whole, so the
-        same save twice is one draft. ``upload_within_s``: the pages go within this or the call fails as offline (a
-        person waits on it; the queue then sends it with the whole upload's time)."""
+        same save twice is one draft. ``upload_within_s``: the pages go within this, ``within_s``: the call whole
+        within this, or it fails as offline (a person waits on it; the queue then sends it with the whole upload's
+        time)."""
         body, files = dict(body), list(attachments)
         if files:
             body["attachments"] = declare(files)
         return self._call("PUT", "/drafts", body=body, files=files, json_part="draft", retry=True,
-                          upload_within_s=upload_within_s)
+                          upload_within_s=upload_within_s, within_s=within_s)
 
     def save_application_draft(self, application: Application, attachments: Iterable[Attachment] = (), *,
                                materials_done: Iterable[str] = (), missing: Iterable[str] = (),
@@ -506,15 +507,15 @@ class BackendClient:
                legal_reason: str = "", note: str = "", received: Iterable[str] = (),
                within_s: float | None = None) -> dict[str, Any]:
         """``received``: with "accepted", the codes of the materials the clerk received (for the notice's copy);
-        ``within_s``: the answer awaited this long at most, if less than the answer's limit (the rest of what a
-        clerk and applicant wait for a decision: kiosk/workflows/clerk_case.py ``decide_in_time``)."""
+        ``within_s``: the call whole within this (the rest of what a clerk and applicant wait for a decision:
+        kiosk/workflows/clerk_case.py ``decide_in_time``)."""
         body: dict[str, Any] = {"decision": decision, "legal_reason": legal_reason, "note": note}
         if notice_id:
             body["notice_id"] = notice_id
         if received:
             body["received"] = list(received)
         return self._call("POST", f"/cases/{_q(case_number)}/decision", body=body,
-                          headers={"X-Staff-Token": staff_token}, answer_within_s=within_s)
+                          headers={"X-Staff-Token": staff_token}, within_s=within_s)
 
     def decision_of(self, case_number: str, staff_token: str) -> RecordedDecision:
         """A case's window decision as recorded, for its document printed again (kiosk/decision_copy.py)."""
@@ -615,12 +616,12 @@ class BackendClient:
     def _call(self, method: str, path: str, *, body: Any = None, files: list[Attachment] | None = None,
               query: dict[str, str] | None = None, headers: dict[str, str] | None = None,
               retry: bool = False, json_part: str = "case", raw: bool = False,
-              upload_within_s: float | None = None, answer_within_s: float | None = None,
+              upload_within_s: float | None = None, within_s: float | None = None,
               wanted: Callable[[], bool] | None = None) -> Any:
         """The answer's JSON object (``raw``: its bytes); ``json_part``: the multipart part that holds ``body``;
         ``upload_within_s``: a shorter deadline for the body's upload than its size gives (``upload_limit_s``);
-        ``answer_within_s``: a shorter deadline for the answer than ``answer_limit_s`` (half a second at least);
-        ``wanted``: the caller still waits for it (``draft_page``), else :class:`kiosk.tasks.Dropped`."""
+        ``within_s``: the call whole, its tries included, within this (a person's wait with a share already
+        spent); ``wanted``: the caller still waits for it (``draft_page``), else :class:`kiosk.tasks.Dropped`."""
         target = path + ("?" + urlencode(query) if query else "")
         data, content_type = self._encode(body, files, json_part)
         attempts = 1 + (self._config.retries if (retry or method == "GET") else 0)
@@ -628,17 +629,20 @@ class BackendClient:
         last: BackendError | None = None
         attempt = 0
         began = time.monotonic()
+        tries_within_s = self._config.read_timeout_s if within_s is None else min(self._config.read_timeout_s,
+                                                                                   within_s)
         while attempt < attempts:
             if attempt and last is not None:
                 delay = self._delay(attempt, last)
-                if time.monotonic() - began + delay >= self._config.read_timeout_s:
+                if time.monotonic() - began + delay >= tries_within_s:
                     log.info("%s %s: not tried again, %.1f s after it began", method, path, time.monotonic() - began)
                     break  # a slow failure is not asked again at once: the caller's next try, or the queue's, is
                 self._sleep(delay)
                 _still(wanted)
             try:
+                left_s = None if within_s is None else max(0.1, within_s - (time.monotonic() - began))
                 return self._once(method, target, data, content_type, headers or {}, raw, upload_within_s,
-                                  answer_within_s, wanted)
+                                  left_s, wanted)
             except AuthError as exc:
                 if exc.detail == "stale_timestamp" and not clock_retried:
                     clock_retried = True  # the offset was corrected from the refusal's server time
@@ -677,7 +681,7 @@ class BackendClient:
 
     def _once(self, method: str, target: str, data: bytes, content_type: str | None,
               extra: dict[str, str], raw: bool = False, upload_within_s: float | None = None,
-              answer_within_s: float | None = None,
+              within_s: float | None = None,
               wanted: Callable[[], bool] | None = None) -> dict[str, Any] | bytes:
         url = self._base + target
         headers = dict(extra)
@@ -691,14 +695,14 @@ class BackendClient:
 
         from kiosk.backend.answer_watch import AnswerWatch
 
-        upload_limit_s = self.upload_limit_s(len(data))
+        upload_limit_s, answer_limit_s = self.upload_limit_s(len(data)), self.answer_limit_s
         if upload_within_s is not None:
             upload_limit_s = min(upload_limit_s, upload_within_s)
-        answer_limit_s = self.answer_limit_s
-        if answer_within_s is not None:
-            answer_limit_s = max(0.5, min(answer_limit_s, answer_within_s))
+        if within_s is not None:  # what is said of a cut names the shorter time
+            upload_limit_s, answer_limit_s = min(upload_limit_s, within_s), min(answer_limit_s, within_s)
         watch = AnswerWatch(answer_limit_s, upload_bytes=len(data), upload_limit_s=upload_limit_s,
-                            answer_bytes_per_s=1024 * self._config.min_download_kib_per_second)
+                            answer_bytes_per_s=1024 * self._config.min_download_kib_per_second,
+                            whole_within_s=within_s)
         try:
             with watch:
                 # a file, so the body goes in pieces, each write within the socket's timeout (answer_watch.py)
@@ -709,8 +713,9 @@ class BackendClient:
                                       lambda size: (watch.took(size), _still(wanted)))
         except Exception as exc:
             if watch.fired_uploading:  # whatever the cut made the libraries say: the line did not take the body
+                limit = f"{watch.upload_limit_s:.0f}" if watch.upload_limit_s >= 1 else f"{watch.upload_limit_s:.1f}"
                 raise OfflineError(detail=f"{url} did not take the request's {len(data) // 1024} KiB within "
-                                          f"{watch.upload_limit_s:.0f} s") from None
+                                          f"{limit} s") from None
             if watch.fired:  # whatever the cut made the libraries say: the answer did not come in time
                 raise self._late(watch, url) from None
             if isinstance(exc, BackendError):
@@ -739,8 +744,8 @@ class BackendClient:
         if watch.fired_slow:  # its body came, but slower than the slowest line given
             return OfflineError(detail=f"the answer from {url} came slower than "
                                        f"{self._config.min_download_kib_per_second:g} KiB/s ({watch.received // 1024} "
-                                       f"KiB within {watch.limit_s:g} s and that pace)")
-        return OfflineError(detail=f"no whole answer from {url} within {watch.limit_s:g} s")
+                                       f"KiB within {watch.limit_s:.3g} s and that pace)")
+        return OfflineError(detail=f"no whole answer from {url} within {watch.limit_s:.3g} s")
 
     def _learn_clock(self, server: float, sent: float, received: float) -> None:
         self.clock_offset_s = server - (sent + received) / 2

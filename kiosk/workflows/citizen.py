@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import enum
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -1488,6 +1489,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         def work() -> tuple[str, drafts.KeptDraft]:
             """Recorded, then the draft kept (saved, or queued while the backend is away), then printed (below, on
             the print worker): a printer out of paper loses nothing provided."""
+            began = time.monotonic()  # the citizen's wait: the draft has what the notice leaves of it
             number = record_notice(backend, application.service, holder.id_number, missing, attempt,
                                    application.company)
             kept = drafts.KeptDraft(drafts.Kept.DECLINED)
@@ -1495,7 +1497,7 @@ class CitizenSession(SessionTicket, RatingTaps):
                 submitter.discard_draft(dropped, application.applicant.id_number)
             if draft is not None:
                 try:
-                    kept = drafts.keep(backend, submitter, draft)
+                    kept = drafts.keep(backend, submitter, draft, began)
                 except Exception as exc:  # refused, or the terminal cannot store it: the notice prints all the same
                     kept = drafts.KeptDraft(drafts.Kept.NOT_KEPT)
                     log.warning("session: draft not kept (%s)", type(exc).__name__)

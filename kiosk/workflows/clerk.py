@@ -372,9 +372,10 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self._go(Desk.WORKING)
 
         def work() -> tuple[str, KeptDraft | None]:
+            began = time.monotonic()  # the applicant's wait: the draft has what the notice leaves of it
             number = record_notice(self._backend, service, identity.id_number, missing, attempt, company, token)
             return number or "-", save_again(self._backend, self._submitter, to_save, declined, dropped,
-                                             identity.id_number)
+                                             identity.id_number, began)
 
         self._desk_tasks.run(work, lambda done: self._notice_issued(*done), self._failed)
 

@@ -273,11 +273,11 @@ def _wipe(resumed: drafts.Resumed) -> None:
 
 
 def save_again(backend: BackendClient, submitter: Submitter, draft: drafts.ToSave | None, declined: bool = False,
-               dropped: str = "", applicant: str = "") -> drafts.KeptDraft | None:
+               dropped: str = "", applicant: str = "", began: float | None = None) -> drafts.KeptDraft | None:
     """On the task runner, after the notice is recorded: the application as it now stands saved, or queued while
-    the backend is away; None when there was nothing to save, NOT_KEPT when it could not be kept (the draft saved
-    before, if any, stays). ``declined``: the applicant keeps nothing; the saved application ``dropped`` (if any) is deleted
-    through the outbox under ``applicant``."""
+    the backend is away or slow (``began``: the applicant's wait, as ``drafts.keep``); None when there was nothing
+    to save, NOT_KEPT when it could not be kept (the draft saved before, if any, stays). ``declined``: the applicant
+    keeps nothing; the saved application ``dropped`` (if any) is deleted through the outbox under ``applicant``."""
     if declined:
         if dropped:
             submitter.discard_draft(dropped, applicant)
@@ -285,7 +285,7 @@ def save_again(backend: BackendClient, submitter: Submitter, draft: drafts.ToSav
     if draft is None:
         return None
     try:
-        return drafts.keep(backend, submitter, draft)
+        return drafts.keep(backend, submitter, draft, began)
     except Exception as exc:  # refused, or the terminal cannot store it either: the notice stands all the same
         log.warning("desk: saved application not kept (%s)", type(exc).__name__)
         return drafts.KeptDraft(drafts.Kept.NOT_KEPT)
