@@ -79,6 +79,32 @@ def test_an_answer_falling_behind_the_slowest_line_given_is_cut_and_said_so(sand
     assert took < 5.0
 
 
+def saved_pages(sandbox, id_number: str, size: int) -> dict:
+    """A draft of three pages (M1-1..3.jpg) of ``size`` bytes that do not compress, saved directly for ``id_number``."""
+    pages = [Attachment(f"M1-{n}.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + os.urandom(size)) for n in (1, 2, 3)]
+    client = client_for(sandbox.url)
+    try:
+        return client.save_draft(id_number, "GT-001", {}, attachments=pages)
+    finally:
+        client.close()
+
+
+def pages_asked(services) -> list[str]:
+    """The names of the draft pages the terminal's client is asked for from now on, in order (filled as it goes)."""
+    asked: list[str] = []
+    fetch = services.backend.draft_page
+    services.backend.draft_page = lambda draft_id, name, sha256=None, **kw: (
+        asked.append(name), fetch(draft_id, name, sha256, **kw))[1]
+    return asked
+
+
+def first_asked(asked: list[str]) -> None:
+    deadline = time.monotonic() + 10
+    while not asked:
+        assert time.monotonic() < deadline, "the first page was never asked for"
+        time.sleep(0.02)
+
+
 class Aside:
     """Background work at once (as SyncTaskRunner) until ``aside`` is set; then on a thread of its own, as the
     terminal's pool runs it, so that the citizen can walk away meanwhile."""
@@ -104,30 +130,19 @@ def test_a_saved_application_on_a_slow_line_is_fetched_no_further_once_its_citiz
     """Three pages of 300 KB at 300 KB/s, a second each: the citizen's session ends (the idle timeout) while the
     first is coming; the pages after it are not asked for, so the worker is free a second later, not three, and
     nothing of theirs is fetched for nobody. (Before: every page, whoever was at the screen.)"""
-    pages = [Attachment(f"M1-{n}.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + os.urandom(300_000)) for n in (1, 2, 3)]
-    client = client_for(sandbox.url)
-    try:
-        draft = client.save_draft(ZHANG, "GT-001", {}, attachments=pages)
-    finally:
-        client.close()
+    draft = saved_pages(sandbox, ZHANG, 300_000)
     runner = Aside()
     with SlowLine(sandbox.url, rate=FAST, back_rate=300_000) as line:
         services = build_services(make_config(line.url), runner)
         services.start()
         try:
-            asked: list[str] = []
-            fetch = services.backend.draft_page
-            services.backend.draft_page = lambda draft_id, name, sha256=None, **kw: (
-                asked.append(name), fetch(draft_id, name, sha256, **kw))[1]
+            asked = pages_asked(services)
             session = services.new_citizen_session()
             identify(session)
             assert [d["draft_id"] for d in session.drafts_found] == [draft["draft_id"]]
             runner.aside = True
             session.resume_draft(draft["draft_id"])
-            deadline = time.monotonic() + 10
-            while not asked:
-                assert time.monotonic() < deadline, "the first page was never asked for"
-                time.sleep(0.02)
+            first_asked(asked)
             session.end("idle")
             runner.shutdown()
         finally:
@@ -155,27 +170,19 @@ def test_a_page_no_longer_wanted_stops_coming_within_a_piece(sandbox):
 
 
 def test_the_clerk_stops_waiting_for_a_saved_application_on_a_slow_line(sandbox, make_config):
-    """Three pages of 600 KB at 200 KB/s, three seconds each: the clerk presses "Stop waiting" while the first comes. The
-    desk is theirs again at once, nothing of the application is in the matter, the page on its way stops within a
+    """Three pages of 600 KB at 200 KB/s, three seconds each: the clerk presses "Stop waiting" while the first comes.
+    The desk is theirs again at once, nothing of the application is in the matter, the page on its way stops within a
     piece, the others are never asked for, and the application stays saved for another try. (Before: nine seconds
     of a desk nobody could use, the clerk unable even to call the next applicant.)"""
-    pages = [Attachment(f"M1-{n}.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + os.urandom(600_000)) for n in (1, 2, 3)]
     applicant = sample_identity("resident")
-    client = client_for(sandbox.url)
-    try:
-        draft = client.save_draft(applicant.id_number, "GT-001", {}, attachments=pages)
-    finally:
-        client.close()
+    draft = saved_pages(sandbox, applicant.id_number, 600_000)
     desk_runner = Aside()
     desk_runner.aside = True
     with SlowLine(sandbox.url, rate=FAST, back_rate=200_000) as line:
         services = build_services(make_config(line.url), SyncTaskRunner(), desk_tasks=desk_runner)
         services.start()
         try:
-            asked: list[str] = []
-            fetch = services.backend.draft_page
-            services.backend.draft_page = lambda draft_id, name, sha256=None, **kw: (
-                asked.append(name), fetch(draft_id, name, sha256, **kw))[1]
+            asked = pages_asked(services)
             desk = services.new_clerk_desk()
             desk.sign_in("XH0001", "demo-XH0001")
             desk.card_read(sample_identity("resident"))
@@ -183,10 +190,7 @@ def test_the_clerk_stops_waiting_for_a_saved_application_on_a_slow_line(sandbox,
             assert not desk.can_stop_waiting()
             desk.resume_draft(draft["draft_id"])
             assert desk.busy and desk.can_stop_waiting()
-            deadline = time.monotonic() + 10
-            while not asked:
-                assert time.monotonic() < deadline, "the first page was never asked for"
-                time.sleep(0.02)
+            first_asked(asked)
             time.sleep(0.3)  # the page is coming
             desk.stop_waiting()
             assert desk.step is Desk.WAITING and not desk.busy and not desk.can_stop_waiting()

@@ -17,8 +17,8 @@ def test_the_bench_says_each_failure_and_bounds_every_wait():
     lines = run.stdout.splitlines()
     assert lines[0].startswith("backend timeouts: connect 0.3 s, read 0.8 s, whole answer 1.6 s") and \
         lines[0].endswith("(not the defaults)")
-    row_of = re.compile(r"^(\S+) +(GET /services \(read\)|POST payment \(write\)|POST case, 0.3 MB pages|GET draft page, 0.3 MB"
-                        r"|window Accept|window notice) +([\d.]+|-) +[\d.]+ +([\d.]+)  (\S+)")
+    row_of = re.compile(r"^(\S+) +(GET /services \(read\)|POST payment \(write\)|POST case, 0.3 MB pages"
+                        r"|GET draft page, 0.3 MB|window Accept|window notice) +([\d.]+|-) +[\d.]+ +([\d.]+)  (\S+)")
     rows = [row_of.match(line).groups() for line in lines[2:-1]]
     failures = ("refused", "down", "hung", "trickle", "trickle-head", "blackhole")
     calls = ("GET /services (read)", "POST payment (write)")

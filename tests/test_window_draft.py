@@ -382,7 +382,8 @@ def test_the_clerk_stops_waiting_for_a_slow_saved_application_on_the_band_and_ma
     qtbot.mouseClick(band.stop, Qt.MouseButton.LeftButton)
     assert view.desk.step is Desk.WAITING and not view.desk.busy and view.desk.service is None
     assert band.isHidden() and band.stop.isHidden()
-    assert screen.notice.text().startswith("已停止") and screen.drafts.isVisible() and screen.drafts.resume.isEnabled()
+    assert screen.notice.text().startswith("已停止")
+    assert screen.drafts.isVisible() and screen.drafts.resume.isEnabled()
     assert _audited(gui.services, "draft_load_stopped") == [""]
     sandbox.faults.clear()
     qtbot.mouseClick(screen.drafts.resume, Qt.MouseButton.LeftButton)  # behind the stopped one's last piece
