@@ -120,8 +120,9 @@ class DeskRefusal:
             recorded = text("Not accepted: {number} and the decision wait in this terminal's queue and reach the "
                             "service system in that order when it is back.", number=number)
         elif queued:
+            # the backend took the case, then was away or too slow for the decision (clerk_case.decide_in_time)
             recorded = text("Not accepted: the service system has {number}; the decision waits in this terminal's "
-                            "queue and reaches it when it is back.", number=number)
+                            "queue and is sent as soon as the service system answers.", number=number)
         else:
             recorded = text("Not accepted: the decision on {number} is recorded.", number=number)
         if self.has_document_printer():
