@@ -432,7 +432,7 @@ def test_a_draft_refused_so_whose_service_cannot_be_fetched_is_not_queued_to_be_
     from kiosk import drafts
 
     class Backend:
-        def save_draft_payload(self, body, pages, upload_within_s=None):
+        def save_draft_payload(self, body, pages, upload_within_s=None, within_s=None):
             raise RejectedError(code="unknown_material", fields={"materials_done.0": "M3"})
 
         def service(self, code):
