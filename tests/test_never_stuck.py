@@ -82,7 +82,7 @@ NOTICE_SAVED = "The one-time notice is printed: it lists everything still missin
 NOTICE_PROVISIONAL = ("The one-time notice is printed without a number, marked provisional: the service system did "
                       "not confirm it. The list on it is complete. ")
 # whatever the backend did of it (nothing, or saved unheard), the draft waits in the outbox and is saved once
-DRAFT_QUEUED = ("What you provided today is kept on this terminal and saved as soon as the service system is back: "
+DRAFT_QUEUED = ("What you provided today is kept on this terminal and saved as soon as the service system answers: "
                 "next time, identify yourself and continue. If it is not found then, please bring everything on the "
                 "list.")
 APP_CODE = "ZLBID1:ZLB-CQTJKSZPRFK5CKNC7JBD4R6C"  # 张测试's identity code in the government app (sandbox data)

@@ -133,7 +133,7 @@ def test_a_notice_while_the_backend_is_away_keeps_the_application_in_the_outbox_
     desk.issue_notice()
     assert desk.step is Desk.DONE and desk.result == "-", desk.notice
     said = desk.notice.message.render("en")
-    assert "kept on this terminal and saved for their next visit once the service system is back" in said
+    assert "kept on this terminal and saved for their next visit as soon as the service system answers" in said
     assert _audited(services, "draft_queued") == ["GJJ-004 1 missing"]
     pending = services.queue.outbox.items(("pending",))
     assert [next(iter(services.queue.outbox.load(i.id).body)) for i in pending] == ["draft_save"]

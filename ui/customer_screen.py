@@ -62,7 +62,7 @@ def decision_text(desk: ClerkDesk) -> str:
     held = desk.draft_kept
     said = {Kept.SAVED: _("What you provided today is saved: next time, identify yourself at any terminal or window of "
                           "this hall and continue."),
-            Kept.QUEUED: _("What you provided today is kept and saved as soon as the service system is back: next "
+            Kept.QUEUED: _("What you provided today is kept and saved as soon as the service system answers: next "
                            "time, identify yourself and continue."),
             Kept.DECLINED: _("As you chose, nothing of your application is kept: next time, please apply again and "
                              "bring what you provided today, with everything on the list."),

@@ -110,8 +110,8 @@ def _kept_said(kept: drafts.KeptDraft) -> Text:
         return text("As you chose, nothing of your application is kept: next time, please apply again and bring what "
                     "you provided today, with everything on the list.")
     if kept.how is drafts.Kept.QUEUED:
-        return text("What you provided today is kept on this terminal and saved as soon as the service system is "
-                    "back: next time, identify yourself and continue. If it is not found then, please bring "
+        return text("What you provided today is kept on this terminal and saved as soon as the service system "
+                    "answers: next time, identify yourself and continue. If it is not found then, please bring "
                     "everything on the list.")
     if kept.until is not None:
         return text("What you provided today is saved until {date}: before then, identify yourself at any terminal "
@@ -1516,7 +1516,7 @@ class CitizenSession(SessionTicket, RatingTaps):
     def _notice_printed(self, result: tuple[Issued, drafts.KeptDraft]) -> None:
         """Said as it happened: a notice the backend did not confirm has no number and is printed as provisional;
         a draft the backend could not take now waits on this terminal, and the citizen is told it is saved once the
-        service system is back; a printer that told nothing of itself may not have printed, so the citizen is asked
+        service system answers; a printer that told nothing of itself may not have printed, so the citizen is asked
         to look."""
         self.busy = False
         issued, saved = result

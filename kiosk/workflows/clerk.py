@@ -402,7 +402,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
                                          "what the notice lists."),
                      Kept.SAVED: text("What the applicant provided is saved for their next visit."),
                      Kept.QUEUED: text("What the applicant provided is kept on this terminal and saved for their "
-                                       "next visit once the service system is back.")}.get(kept.how) if kept else None
+                                       "next visit as soon as the service system answers.")}.get(kept.how) if kept else None
         if kept is not None and kept.until is not None:
             kept_said = text("What the applicant provided is saved for their next visit, until {date}.",
                              date=kept.until.isoformat())
