@@ -98,9 +98,6 @@ def kept_until(answer: Any, now: dt.datetime | None = None) -> dt.date | None:
     return expires.astimezone(now.tzinfo).date()
 
 
-MIN_SAVE_S = 0.5  # less than this left of the person's wait: the draft is queued without trying
-
-
 def keep(backend: BackendClient, submitter: Submitter, draft: ToSave, began: float | None = None) -> KeptDraft:
     """Save the draft now; while the backend is away (no answer, an answer lost or not believed, a 5xx, this
     terminal's credentials refused, or the save not done within ``queue.deliver_wait_s``, as a case's wait) queue
@@ -111,13 +108,12 @@ def keep(backend: BackendClient, submitter: Submitter, draft: ToSave, began: flo
     same key (they kept nothing, then changed their mind) sent after a save made directly would delete that save.
     Raises RejectedError when the backend refuses it and QueueFullError when the terminal cannot store it either.
     Blocking (network, fsync): on the task runner."""
-    within_s = submitter.deliver_timeout_s  # a save the line or the backend takes longer over goes through the queue
-    if began is not None:
-        within_s -= time.monotonic() - began
+    # a save the line or the backend takes longer over goes through the queue
+    within_s = submitter.deliver_timeout_s if began is None else submitter.wait_left(began)
     if submitter.waiting_for(str(draft.body["id_number"])):
         log.info("drafts: queued behind what waits in the outbox for the same person")
-    elif within_s < MIN_SAVE_S:
-        log.info("drafts: %.1f s left of the person's wait: queued", max(0.0, within_s))
+    elif not within_s:
+        log.info("drafts: nothing left of the person's wait: queued")
     else:
         asked = time.monotonic()
         try:
@@ -134,8 +130,8 @@ def keep(backend: BackendClient, submitter: Submitter, draft: ToSave, began: flo
                     raise exc from None  # not queued as it is: the backend would refuse it again on arrival
                 draft = listed_only(draft, fresh)
                 log.info("drafts: the service's materials changed: saved with what it still lists")
-                answer = backend.save_draft_payload(draft.body, draft.pages,
-                                                    within_s=max(MIN_SAVE_S, within_s - (time.monotonic() - asked)))
+                again_s = within_s - (time.monotonic() - asked)  # what is left of it, the refused try taken out
+                answer = backend.save_draft_payload(draft.body, draft.pages, within_s=max(again_s, 0.5))
             return KeptDraft(Kept.SAVED, kept_until(answer))
         except (OfflineError, ServerError, AuthError) as exc:
             log.info("drafts: not saved now (%s): queued", type(exc).__name__)

@@ -9,6 +9,7 @@ worker delivers the case later, exactly once (same idempotency key).
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
@@ -33,6 +34,8 @@ class Outcome:
     promised_days: int = 0
     submitted_at: str = ""
 
+MIN_CALL_S = 0.5  # less than this left of a person's wait: a call that follows the delivery is not tried (50 ms well)
+
 
 class Submitter:
     def __init__(self, queue: Queue, backend: BackendClient, deliver_timeout_s: float = 15.0) -> None:
@@ -44,6 +47,13 @@ class Submitter:
     def deliver_timeout_s(self) -> float:
         """How long a person waits for a delivery before what they sent stands queued (``queue.deliver_wait_s``)."""
         return self._deliver_timeout_s
+
+    def wait_left(self, began: float) -> float:
+        """What is left of that wait since ``began`` (``time.monotonic()`` at the person's tap), for a call that
+        follows the delivery (a window's decision, a notice's draft); 0 when less than :data:`MIN_CALL_S` is left:
+        the call is then queued without being tried."""
+        left = self._deliver_timeout_s - (time.monotonic() - began)
+        return left if left >= MIN_CALL_S else 0.0
 
     def submit(self, application: Application, attachments: Iterable[Attachment] = ()) -> Outcome:
         """Blocking (fsync, network): call from a worker, never from the GUI thread.

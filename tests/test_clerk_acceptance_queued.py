@@ -122,7 +122,7 @@ def test_a_slow_answer_to_the_decision_is_waited_for_only_what_is_left_of_the_wa
 
 def test_the_shortest_wait_allowed_still_leaves_a_well_backend_time_to_record_the_decision(sandbox, make_config):
     """``queue.deliver_wait_s`` at its floor (1 s): a backend answering at once records the acceptance itself; it
-    is not queued for want of time (``MIN_DECIDE_S`` is half a second)."""
+    is not queued for want of time (``kiosk.submission.MIN_CALL_S`` is half a second)."""
     from kiosk.app import build_services
     from kiosk.tasks import SyncTaskRunner
 

@@ -172,7 +172,7 @@ def _backend_settings(config) -> dict:
 def run(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from entry.bench.unanswered_window import WindowAccept
+    from entry.bench.unanswered_window import WindowWaits
 
     from common.backend_errors import BackendError
     from common.signing import Signer, demo_key
@@ -225,15 +225,16 @@ def run(args: argparse.Namespace) -> int:
                               _case(client, args.case_mb, looked_up=failure == "slow-line")))
             if failure in AT_THE_WINDOW:  # the last call: its terminal's own calls (a heartbeat...) count in no row
 
-                def at_window(tap: str) -> Callable[[], tuple[float, str]]:
+                def at_window(tap: Callable[[WindowWaits], tuple[float, str]]) -> Callable[[], tuple[float, str]]:
                     def timed() -> tuple[float, str]:
                         nonlocal window
                         if window is None:  # built now: its own failing calls are not counted as the others'
-                            window = WindowAccept(sandbox, _backend_settings(config), "T-BENCH-WINDOW",
-                                                  args.deliver_wait)
-                        return getattr(window, tap)()
+                            window = WindowWaits(sandbox, _backend_settings(config), "T-BENCH-WINDOW",
+                                                 args.deliver_wait)
+                        return tap(window)
                     return timed
-                calls += [("window Accept", at_window("call")), ("window notice", at_window("notice"))]
+                calls += [("window Accept", at_window(WindowWaits.accept)),
+                          ("window notice", at_window(WindowWaits.notice))]
             try:
                 for name, call in calls:
                     waits, told = [], ""

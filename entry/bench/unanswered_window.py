@@ -36,8 +36,8 @@ def _config(url: str, data_dir: Path, backend: dict[str, Any], terminal_id: str,
         "devices": {"id_reader": {"type": "sim", "pace": False}}})
 
 
-class WindowAccept:
-    """``call()``: one Accept at the window ``terminal_id`` (on the hall's register) against the sandbox ``sandbox``
+class WindowWaits:
+    """``accept()``: one Accept at the window ``terminal_id`` (on the hall's register) against the sandbox ``sandbox``
     (its faults set by the caller), the wait returned with what the desk said; ``close()`` stops the terminal's
     services. ``deliver_wait_s``: ``queue.deliver_wait_s`` (None: the configuration's default)."""
 
@@ -100,7 +100,7 @@ class WindowAccept:
             for code in list(self.desk.provided):
                 self.desk.mark(code, True)
 
-    def call(self) -> tuple[float, str]:
+    def accept(self) -> tuple[float, str]:
         """Accept: the case, then its decision."""
         self._checking()
         return self._timed(self.desk.accept)

@@ -326,8 +326,8 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         decided_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         if not outcome.provisional:
             try:
-                decide_in_time(self._backend, began, self._submitter.deliver_timeout_s, outcome.number, token,
-                               "accepted", received=received)
+                decide_in_time(self._backend, self._submitter, began, outcome.number, token, "accepted",
+                               received=received)
                 return
             except RejectedError as exc:
                 if exc.code != "already_decided":  # else: this desk's acceptance, its answer or receipt lost

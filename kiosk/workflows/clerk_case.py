@@ -23,7 +23,6 @@ decision goes into the queue behind its case, as when the backend is away (:func
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -34,23 +33,21 @@ from common.i18n import N_
 
 if TYPE_CHECKING:
     from kiosk.backend.client import BackendClient
+    from kiosk.submission import Submitter
     from kiosk.workflows.clerk import ClerkDesk
 
 log = logging.getLogger(__name__)
 
-MIN_DECIDE_S = 0.5  # less than this left of the wait: the decision is queued without asking (a healthy answer: 50 ms)
-
-
-def decide_in_time(backend: BackendClient, began: float, wait_s: float, number: str, token: str, decision: str,
-                   **fields: Any) -> None:
-    """On the worker: ``backend.decide`` on a case the backend has, its answer awaited for what is left of
-    ``wait_s`` since ``began`` (``time.monotonic()`` at the tap). OfflineError when nothing is left or the answer
-    does not come in it: the caller queues the decision behind its case, as when the backend is away; a decision
-    the backend recorded all the same is answered ``already_decided`` when the queue sends it."""
-    left = wait_s - (time.monotonic() - began)
-    if left < MIN_DECIDE_S:
-        raise OfflineError(detail=f"{number}: its delivery took {wait_s - left:.1f} s of the {wait_s:g} s a person "
-                                  f"waits; the decision is queued")
+def decide_in_time(backend: BackendClient, submitter: Submitter, began: float, number: str, token: str,
+                   decision: str, **fields: Any) -> None:
+    """On the worker: ``backend.decide`` on a case the backend has, within what is left of the applicant's wait
+    since ``began`` (``Submitter.wait_left``). OfflineError when nothing is left or the answer does not come in it:
+    the caller queues the decision behind its case, as when the backend is away; a decision the backend recorded all
+    the same is answered ``already_decided`` when the queue sends it."""
+    left = submitter.wait_left(began)
+    if not left:
+        raise OfflineError(detail=f"{number}: its delivery took the {submitter.deliver_timeout_s:g} s a person waits; "
+                                  f"the decision is queued")
     backend.decide(number, token, decision, within_s=left, **fields)
 
 

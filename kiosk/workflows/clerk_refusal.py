@@ -86,7 +86,7 @@ class DeskRefusal:
             decided_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
             if not outcome.provisional:
                 try:  # within what is left of the applicant's wait, else queued (kiosk/workflows/clerk_case.py)
-                    decide_in_time(backend, began, submitter.deliver_timeout_s, outcome.number, token, "not_accepted",
+                    decide_in_time(backend, submitter, began, outcome.number, token, "not_accepted",
                                    legal_reason=refusal.legal_reason(), note=refusal.note)
                     return outcome, False
                 except RejectedError as exc:
