@@ -163,8 +163,8 @@ class SlowLine(_Listening):
                 if outward:
                     self.carried += len(data)
                 sink.sendall(data)
-        except OSError:
-            pass  # one side closed: the other is closed below
+        except (OSError, ValueError):
+            pass  # one side closed (by the other direction's thread: select then sees fd -1): both closed below
         finally:
             for sock in (source, sink):
                 try:
