@@ -41,6 +41,13 @@ def _font() -> str:
     return FONT
 
 
+def preload() -> None:
+    """The CJK font parsed and registered now (on a worker), not at the first document: the window calls it before
+    it sets aside what it keeps for life (ui/long_lived.py). Parsed later, its 35,000 glyph lists were walked by
+    every full collection on the GUI thread (3.8 ms more each; ``kiosk bench soak --terminal window``)."""
+    _font()
+
+
 def wrap(line: str, width: float, size: float) -> list[str]:
     """``line`` broken to ``width`` points: between words in Latin text, anywhere in Chinese, never before closing
     punctuation (a line that would start with it takes it onto the line before)."""

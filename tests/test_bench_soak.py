@@ -11,7 +11,7 @@ from entry.bench.soak import grown, run, slope
 
 def test_the_soak_reads_memory_after_each_block_and_fits_the_growth(capfd):
     assert run(argparse.Namespace(blocks=4, steps=20, seed=7, sessions_a_day=300, trim=True, glibc_defaults=False,
-                                  unfrozen=False)) == 0
+                                  unfrozen=False, terminal="kiosk", customer_screen=False)) == 0
     out = capfd.readouterr().out
     assert "allocator {'MALLOC_ARENA_MAX': 2}, its free pages given back after each citizen" in out  # as kiosk run
     blocks = re.findall(r"block +\d+: +\d+ steps, +\d+ sessions, resident +[\d.]+ MB \([\d.]+ once trimmed\) "
@@ -25,6 +25,22 @@ def test_the_soak_reads_memory_after_each_block_and_fits_the_growth(capfd):
     assert re.search(r"mapped files grown most after the warm-up \(kB\): (none|\+\d+ /)", out), out
 
 
+def test_the_window_is_soaked_as_its_monkey_works_it(capfd):
+    assert run(argparse.Namespace(blocks=4, steps=15, seed=11, sessions_a_day=100, trim=False, glibc_defaults=False,
+                                  unfrozen=False, terminal="window", customer_screen=True)) == 0
+    out = capfd.readouterr().out
+    assert "soak: one window with the applicant's screen, the window-monkey (seed 11) in 4 blocks of 15 steps" in out
+    assert len(re.findall(r"block +\d+: +\d+ steps, +\d+ sessions, resident +[\d.]+ MB", out)) == 4, out
+    assert re.search(r"after the warm-up \(\d+ to \d+ sessions\): [-+][\d.]+ MB .* a month at 100 sessions a day",
+                     out), out
+
+
+def test_the_customer_screen_is_the_windows(capfd):
+    assert run(argparse.Namespace(blocks=4, steps=15, seed=11, sessions_a_day=100, trim=False, glibc_defaults=False,
+                                  unfrozen=False, terminal="kiosk", customer_screen=True)) == 2
+    assert "--customer-screen is the window's" in capfd.readouterr().err
+
+
 def test_the_fit_is_least_squares():
     assert slope([0, 1, 2, 3], [1, 3, 5, 7]) == 2.0
     assert slope([0, 1, 2, 3, 4], [0, 1, 2, 3, 100]) == 1.0  # one high water mark at the end moves it little
@@ -33,7 +49,7 @@ def test_the_fit_is_least_squares():
 
 def test_too_few_blocks_are_refused(capfd):
     assert run(argparse.Namespace(blocks=2, steps=20, seed=7, sessions_a_day=300, trim=False, glibc_defaults=False,
-                                  unfrozen=False)) == 2
+                                  unfrozen=False, terminal="kiosk", customer_screen=False)) == 2
     assert "--blocks at least 4" in capfd.readouterr().err
 
 

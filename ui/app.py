@@ -232,6 +232,8 @@ class Gui:
                 return
             if isinstance(self.window.view, KioskView):
                 self.window.view.warmed_up.connect(self._freeze_after_search_readings)
+            elif self.mode == "window":
+                self._freeze_after_document_font()
             else:  # maintenance's "Test voice" loaded the audio on the GUI thread, 126 ms (bench maintenance-monkey)
                 QTimer.singleShot(0, self._warm_voice_and_freeze)
 
@@ -250,8 +252,19 @@ class Gui:
 
         self.services.tasks.run(search.preload, lambda _done: self._freeze_once(), failed)
 
+    def _freeze_after_document_font(self) -> None:
+        """The window's A4 documents' font (kiosk/a4_layout.py ``preload``) parsed on a worker, then the freeze,
+        the font with it (done or not: the first document then parses it)."""
+        from kiosk import a4_layout
+
+        def failed(exc: BaseException) -> None:
+            log.warning("documents: font not preloaded (%s)", type(exc).__name__)
+            self._freeze_once()
+
+        self.services.tasks.run(a4_layout.preload, lambda _done: self._freeze_once(), failed)
+
     def _warm_voice_and_freeze(self) -> None:
-        """Maintenance's voice (its "Test voice") warmed up as the kiosk's is, then the freeze. The window has none."""
+        """Maintenance's voice (its "Test voice") warmed up as the kiosk's is, then the freeze."""
         from ui.maintenance_view import MaintenanceView
 
         view = self.window.view

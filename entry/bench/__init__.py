@@ -33,7 +33,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "window-monkey": ("entry.bench.window_monkey", "a seeded monkey on the clerk's window: taps, choices, cards, codes; checks every step"),
     "maintenance-monkey": ("entry.bench.maintenance_monkey", "a seeded monkey on maintenance: sign-ins, PINs, taps, device faults, walking away; checks every step"),
     "gui-gc": ("entry.bench.gui_gc", "the GUI thread restyles while receivers of Qt signals die in cycles: frozen or not"),
-    "soak": ("entry.bench.soak", "one kiosk served by the ui-monkey for thousands of sessions: memory and live objects per 100 sessions"),
+    "soak": ("entry.bench.soak", "one kiosk (or window: --terminal window) worked by its monkey for thousands of sessions: memory and live objects per 100 sessions"),
     "restart": ("entry.bench.restart", "kiosk supervise: seconds from a crash or a freeze of the terminal to its next start's first sign of life"),
     "ui": ("entry.bench.ui", "kiosk start-up, GUI-thread stall and memory per session, against a bare PySide6 window"),
 }

@@ -1,8 +1,10 @@
-"""``kiosk bench soak``: does the kiosk grow as it serves citizens, session after session, for hours?
+"""``kiosk bench soak``: does a terminal grow as it serves people, session after session, for hours?
 
 A hall runs the terminal for weeks between restarts, so what a session leaves behind adds up. One kiosk (simulated
 devices; the sandbox in a process of its own on loopback, so that the cases and scans it keeps do not count as the
-kiosk's) is worked by the seeded monkey of ``kiosk bench ui-monkey`` in blocks of ``--steps``. After each block the
+kiosk's) is worked by the seeded monkey of ``kiosk bench ui-monkey`` in blocks of ``--steps``; with ``--terminal
+window``, one window (registered with the hall as a window, as ``kiosk bench window-monkey`` does) by that bench's
+monkey, its "sessions" the applicants' matters that ended (``--customer-screen``: with the applicant's own screen). After each block the
 process's resident memory is read, split into anonymous memory (what the program allocated) and pages of mapped
 files (libraries, fonts), and Python's live objects (after a full collection; what the terminal set aside for its
 life, ui/long_lived.py, is not counted; ``--unfrozen`` sets nothing aside); with ``--trim``, the resident memory
@@ -30,6 +32,11 @@ from kiosk.allocator import resident_mb
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--terminal", choices=("kiosk", "window"), default="kiosk",
+                        help="the kiosk and its citizens, or the clerk's window and its applicants")
+    parser.add_argument("--customer-screen", action="store_true",
+                        help="with --terminal window: the window has the applicant's own screen, and the applicant "
+                             "steps on it")
     parser.add_argument("--blocks", type=int, default=20, help="blocks of monkey steps")
     parser.add_argument("--steps", type=int, default=300, help="monkey steps a block")
     parser.add_argument("--seed", type=int, default=4242)
@@ -115,9 +122,32 @@ def grown(before: Counter, after: Counter, most: int = 8) -> str:
     return ", ".join(f"+{n} {name}" for name, n in growth.most_common(most)) or "none"
 
 
+def open_worked(args: argparse.Namespace, url: str, work: Path):
+    """The terminal the soak works and its monkey, made as the monkeys' benches make them; a window is first
+    registered with the hall (the sandbox's ``/control/windows/{id}``), as an administrator does."""
+    if args.terminal == "kiosk":
+        from entry.bench.ui_monkey import Monkey, open_kiosk
+
+        gui = open_kiosk(url, work / "kiosk", freeze=not args.unfrozen)
+        return gui, Monkey(gui, args.seed)
+    import requests
+
+    from entry.bench.monkey_common import monkey_terminal_id, open_terminal
+    from entry.bench.window_monkey import WindowMonkey, window_config
+
+    terminal_id = monkey_terminal_id("window-monkey", args.seed)
+    requests.post(f"{url}/control/windows/{terminal_id}", timeout=10).raise_for_status()
+    gui = open_terminal(window_config(url, work / "window", args.customer_screen, terminal_id), "window",
+                        freeze=not args.unfrozen)
+    return gui, WindowMonkey(gui, args.seed)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.blocks < 4 or args.steps < 1 or args.sessions_a_day < 1:
         print("kiosk bench soak: --blocks at least 4, --steps and --sessions-a-day at least 1", file=sys.stderr)
+        return 2
+    if args.customer_screen and args.terminal != "window":
+        print("kiosk bench soak: --customer-screen is the window's (--terminal window)", file=sys.stderr)
         return 2
     from kiosk.allocator import leave_to_glibc, tune
 
@@ -130,9 +160,10 @@ def run(args: argparse.Namespace) -> int:
     from common.i18n import set_language
     from entry.bench.backend import _start_sandbox
     from entry.bench.monkey_common import MonkeyFailure
-    from entry.bench.ui_monkey import Monkey, open_kiosk
 
-    print(f"soak: one kiosk, the ui-monkey (seed {args.seed}) in {args.blocks} blocks of {args.steps} steps; "
+    who = ("one window" + (" with the applicant's screen" if args.customer_screen else "") + ", the window-monkey"
+           if args.terminal == "window" else "one kiosk, the ui-monkey")
+    print(f"soak: {who} (seed {args.seed}) in {args.blocks} blocks of {args.steps} steps; "
           "the first half is warm-up; " + ("glibc's allocator as it comes" if args.glibc_defaults else
                                            f"allocator {tuned or 'as the environment set it'}, its free pages given "
                                            "back after each citizen") + ("; nothing set aside from the collector"
@@ -145,8 +176,7 @@ def run(args: argparse.Namespace) -> int:
     sandbox, url = _start_sandbox()  # a process of its own: the cases it keeps are not the kiosk's memory
     with tempfile.TemporaryDirectory(prefix="soak-") as work:
         set_language("zh_CN")
-        gui = open_kiosk(url, Path(work) / "kiosk", freeze=not args.unfrozen)
-        monkey = Monkey(gui, args.seed)
+        gui, monkey = open_worked(args, url, Path(work))
         try:
             for block in range(args.blocks):
                 try:
