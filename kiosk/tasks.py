@@ -9,6 +9,7 @@ posts onto the GUI thread). Tests of workflows use :class:`SyncTaskRunner`.
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Protocol
 
@@ -78,9 +79,20 @@ class ThreadTaskRunner:
     def __init__(self, post: Callable[[Callable[[], None]], None], workers: int = 4, name: str = "task") -> None:
         self._post = post
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
+        self._waiting = 0  # tasks given and not yet taken up by a worker
+        self._count = threading.Lock()
+
+    def waiting(self) -> int:
+        """Tasks given and not yet taken up by a worker: a task queued behind slow ones holds what it was given
+        (a look-up's ID number) until a worker takes it up, and drops it then if its person has gone
+        (``while_current``). The monkeys wait for none before they look through the memory."""
+        with self._count:
+            return self._waiting
 
     def run(self, fn: Callable[[], Any], on_done: Done, on_error: Failed) -> None:
         def work() -> None:
+            with self._count:
+                self._waiting -= 1
             try:
                 result = fn()
             except Exception as exc:
@@ -88,7 +100,14 @@ class ThreadTaskRunner:
             else:
                 self._post(lambda: on_done(result))
 
-        self._pool.submit(work)
+        with self._count:
+            self._waiting += 1
+        try:
+            self._pool.submit(work)
+        except RuntimeError:  # shut down: the task is not run
+            with self._count:
+                self._waiting -= 1
+            raise
 
     def shutdown(self) -> None:
         """Drop queued tasks and wait for running ones (each is bounded by its own timeout)."""

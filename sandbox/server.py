@@ -53,6 +53,19 @@ class _QuickServer(uvicorn.Server):
             connection.shutdown()
 
 
+def _parse_urls_uncached() -> None:
+    """Starlette parses each request's URL with the standard library's ``urlsplit``, which keeps the last 128 it
+    parsed; the terminal's backend client empties that cache after each call, so that a look-up's ``?id_number=``
+    does not stay in memory (kiosk/backend/client.py). In the tests and the monkeys the sandbox shares the
+    terminal's process: its parses would be taken for the terminal's memory of a person gone, and emptying the
+    cache here would hide the terminal's own (entry/bench/monkey_common.py ``in_memory``). So it parses uncached."""
+    from urllib.parse import urlsplit
+
+    from starlette import datastructures
+
+    datastructures.urlsplit = getattr(urlsplit, "__wrapped__", urlsplit)
+
+
 class SandboxServer:
     """A real HTTP(S) server on loopback. ``with SandboxServer() as s: s.url``.
 
@@ -72,6 +85,7 @@ class SandboxServer:
             self.store.windows.register(terminal_id)
         self.faults = FaultSwitches()
         self.keys = dict(keys or {})
+        _parse_urls_uncached()
         self.app = create_app(self.store, self.faults)
         self.catalogue_changes = self.app.state.catalogue_changes  # the hall's changes, put back between seeds
         # The backend's own bad answers are signed like any; the line's faults sit outside the signing.

@@ -220,3 +220,34 @@ def test_the_hidden_form_keeps_no_principals_name(gui, qtbot, sandbox):
     session.timeout()  # walked away
     assert session.step is Step.HOME and session.principal is None
     assert form.applicant.text() == "" and form.title.text() == ""
+
+
+def test_the_principal_s_details_cannot_be_brought_back_by_undo_or_paste(gui, qtbot):
+    """Found by the monkeys' undo check: Qt's ``QLineEdit.clear()`` is an edit that ``undo()`` reverses, so the
+    principal's ID number and name, cleared when the agent walked away, came back with Ctrl+Z (or "Undo" in the
+    field's context menu) for the next citizen; and what was copied stayed on the clipboard."""
+    from PySide6.QtGui import QGuiApplication
+
+    from entry.walkthrough import key_in
+
+    session, screens = gui.window.session, gui.window.view.screens
+    place_card_and_agree(gui, qtbot)
+    qtbot.mouseClick(screens[Step.IDENTIFIED].next, LEFT)
+    qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
+    qtbot.mouseClick(screens[Step.CHOOSE_SERVICE].buttons["JZ-002"], LEFT)
+    qtbot.mouseClick(screens[Step.GUIDE].apply, LEFT)
+    qtbot.mouseClick(screens[Step.WHO].options[ApplyAs.AGENT], LEFT)
+    principal = screens[Step.PRINCIPAL]
+    key_in(principal.keyboard, principal.id_number, "330106198512300013", "principal's ID number field")
+    key_in(principal.keyboard, principal.name, "李测试", "principal's name field")
+    qtbot.keyClick(principal.id_number, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(principal.id_number, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "330106198512300013"
+    gui.services.devices.id_reader.remove_card()
+    session.timeout()  # walked away
+    assert session.step is Step.HOME
+    assert QGuiApplication.clipboard().text() == ""
+    for field in (principal.id_number, principal.name):
+        assert field.text() == "" and not field.isUndoAvailable()
+        qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert field.text() == ""

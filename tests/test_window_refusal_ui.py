@@ -36,6 +36,8 @@ def test_the_clerk_refuses_through_the_window_s_widgets_and_prints_again(gui, qt
     qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
     assert row.reason.currentIndex() == 0 and row.note.text() == "" and number not in screen.notice.text()
     assert view.desk.unprinted is None and not screen.print_again.isVisible()
+    # Qt's own clear() kept the note in the field's undo history: Ctrl+Z gave it to the next applicant's matter
+    assert not row.note.isUndoAvailable()
 
 
 def test_the_refusal_and_print_again_fit_1280x800_in_large_english(gui, qtbot):

@@ -15,7 +15,7 @@ from common.domain import FieldType, FormField, ServiceItem
 from common.i18n import _, language
 from kiosk import forms
 from kiosk.workflows.clerk import ClerkDesk, Desk
-from ui.widgets import clear_layout, label, scroll_area
+from ui.widgets import LineEdit, clear_layout, label, scroll_area
 
 
 @dataclass
@@ -65,7 +65,7 @@ class FormPanel(QWidget):
                 row.choice.activated.connect(lambda _i, name=f.name, box=row.choice: self._chose(name, box))
                 editor: QWidget = row.choice
             else:
-                row.edit = QLineEdit()
+                row.edit = LineEdit()
                 row.edit.setMaxLength(min(f.max_length or forms.MAX_VALUE, forms.MAX_VALUE))
                 hint = forms.example(f, touch=False)
                 row.edit.setPlaceholderText(hint.render() if hint else "")

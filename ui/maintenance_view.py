@@ -30,7 +30,7 @@ from ui.bridge import DeviceBridge
 from ui.keyboard import TouchKeyboard
 from ui.staff_idle import StaffIdle
 from ui.staff_sign_in import SignInScreen
-from ui.widgets import FocusWatch, NoticeLabel, Screen, button, label
+from ui.widgets import FocusWatch, LineEdit, NoticeLabel, Screen, button, label
 
 if TYPE_CHECKING:
     from ui.maintenance_diagnostics import DiagnosticsScreen
@@ -104,7 +104,7 @@ class PinScreen(Screen):
         self.compact()  # with a notice, the pad pushed the window to 1280x804 (maintenance-monkey seed 6)
         self._access = access
         self.title = label("title")
-        self.entry = QLineEdit()
+        self.entry = LineEdit()
         self.entry.setEchoMode(QLineEdit.EchoMode.Password)
         self.entry.setMaxLength(12)
         self.entry.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit
 
 from common.i18n import _
 from kiosk.workflows.citizen import Notice
-from ui.widgets import NoticeLabel, Screen, button, label
+from ui.widgets import LineEdit, NoticeLabel, Screen, button, label
 
 
 class Signer(Protocol):
@@ -25,7 +25,7 @@ class SignInScreen(Screen):
         super().__init__()
         self._signer, self._title = signer, title  # ``title``: an N_() msgid, translated on each refresh
         self.title = label("title")
-        self.staff_id, self.password = QLineEdit(), QLineEdit()
+        self.staff_id, self.password = LineEdit(), LineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.returnPressed.connect(self.submit)
         self.notice = NoticeLabel()

@@ -326,8 +326,30 @@ def scroll_area(content: QWidget, fit: bool = False) -> QScrollArea:
     return area
 
 
+class LineEdit(QLineEdit):
+    """The terminal's line edit. Qt's ``clear()`` is an edit like any other, which ``undo()`` reverses: the words
+    cleared stayed in the field's undo history, and Ctrl+Z, or "Undo" in its context menu, gave one person's words
+    (a principal's ID number and name, a holder's number, a comment) back to the next (kiosk bench window-monkey,
+    its undo check). Here ``clear()`` empties the text with ``setText``, which also empties the history."""
+
+    def clear(self) -> None:
+        self.setText("")
+
+
+def forget_clipboard(only_ours: bool = False) -> None:
+    """Empty the clipboard (a person copied their words with Ctrl+C, or "Copy" in a field's context menu): they are
+    not left there for the next. ``only_ours``: only when what it holds came from this terminal, as the platform
+    says (the window, on a clerk's PC whose other programs' clipboard is theirs; some platforms, offscreen among
+    them, never say so); the kiosk runs nothing else and always empties it."""
+    from PySide6.QtGui import QGuiApplication
+
+    clipboard = QGuiApplication.clipboard()
+    if clipboard is not None and (clipboard.ownsClipboard() or not only_ours):
+        clipboard.clear()
+
+
 def field_edit(name: str = "field") -> QLineEdit:
-    edit = QLineEdit()
+    edit = LineEdit()
     edit.setObjectName(name)
     edit.setMinimumHeight(56)
     return edit

@@ -21,7 +21,7 @@ from ui.refusal_row import RefusalRow
 from ui.scan_row import ScanRow, material_note
 from ui.staff_sign_in import SignInScreen
 from ui.bridge import DeviceBridge
-from ui.widgets import NoticeLabel, Screen, button, label
+from ui.widgets import NoticeLabel, Screen, button, forget_clipboard, label
 from ui.staff_idle import StaffIdle
 from ui.wait_band import WaitBand
 
@@ -259,6 +259,7 @@ class WindowView(QStackedWidget):
         terminal = terminal or TerminalConfig()
         customer_screen = terminal.customer_screen == "on"
         self.desk = desk
+        self._applicant = None  # the identity of the matter in hand, as last shown
         self.sign_in = SignInScreen(desk, N_("Clerk sign-in"))
         self.desk_screen = DeskScreen(desk, rated_elsewhere=customer_screen, queue_poll_s=terminal.queue_poll_s)
         self.customer = None  # the applicant's own screen, when configured (terminal.customer_screen)
@@ -277,6 +278,10 @@ class WindowView(QStackedWidget):
         self.show_step()
 
     def show_step(self) -> None:
+        if self.desk.identity is not self._applicant:
+            if self._applicant is not None:  # their matter ended: what the window copied of it goes too
+                forget_clipboard(only_ours=True)
+            self._applicant = self.desk.identity
         screen = self.sign_in if self.desk.step is Desk.SIGNED_OUT else self.desk_screen
         screen.refresh(self.desk)
         self.setCurrentWidget(screen)

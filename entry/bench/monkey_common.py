@@ -22,6 +22,7 @@ import threading
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from types import CodeType, FunctionType, ModuleType
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -151,6 +152,25 @@ def widget_texts(root) -> list[tuple[str, str]]:
     return [(where, t) for where, t in texts if t]
 
 
+def undo_texts(edit) -> list[str]:
+    """What Ctrl+Z (or the field's context menu's "Undo") would bring back into the line edit ``edit``: its undo
+    history walked back, then forward again to where it was, with its signals blocked (nothing it says reaches the
+    terminal)."""
+    texts: list[str] = []
+    blocked = edit.blockSignals(True)
+    try:
+        steps = 0
+        while edit.isUndoAvailable() and steps < 500:
+            edit.undo()
+            steps += 1
+            texts.append(edit.text())
+        for _ in range(steps):
+            edit.redo()
+    finally:
+        edit.blockSignals(blocked)
+    return [t for t in texts if t]
+
+
 def ancestry(widget, root) -> list:
     chain = []
     while widget is not None and widget is not root:
@@ -209,13 +229,107 @@ def screen_problem(shown: str, own: set[str]) -> str | None:
 
 
 def held_by(root, needles: set[str]) -> list[str]:
-    """Where a widget under ``root`` (shown or hidden) holds one of ``needles``; the widgets a screen let go of
-    (clear_layout) are deleted first: they are freed when the event loop next turns, not kept."""
+    """Where a widget under ``root`` (shown or hidden) holds one of ``needles``, a line edit's undo history included;
+    the widgets a screen let go of (clear_layout) are deleted first: they are freed when the event loop next turns,
+    not kept."""
     from PySide6.QtCore import QCoreApplication, QEvent
+
+    from PySide6.QtWidgets import QLineEdit
 
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     texts = widget_texts(root)
+    for edit in root.findChildren(QLineEdit):  # a field emptied by Qt's clear() keeps the words in its undo history
+        where = "/".join(reversed([type(w).__name__ for w in ancestry(edit, root)]))
+        texts += [(where + " (its undo history)", t) for t in undo_texts(edit)]
     return sorted({f"{where} holds {needle[:40]!r}" for needle in needles for where, t in texts if needle in t})
+
+
+# what the terminal is not: the monkeys' own code and data, the test runner, and the stand-ins for the world around it
+# (the sandbox backend with every person's records, the simulated devices with the cards laid on them, the samples)
+NOT_THE_TERMINAL = ("entry.bench", "entry.walkthrough", "entry.demo", "tests", "_pytest", "pytest", "pluggy",
+                    "sandbox", "uvicorn", "starlette", "fastapi", "anyio", "devices.idcard.samples",
+                    "devices.idcard.sim", "devices.idcard.pty_sim", "devices.pcsc.virtual_card", "devices.sscard.sim",
+                    "devices.receipt.sim", "devices.receipt.virtual", "devices.docprinter.sim", "devices.qr.sim",
+                    "devices.camera.sim", "devices.doccam.sim")
+
+
+ID_NUMBER = re.compile(r"\d{17}[\dXx]|[A-Z]{3}\d{12}")  # a resident's (GB 11643) or the 2017 foreigner card's
+MEMORY_EVERY = 5  # the memory is looked through at the first person's end and every fifth after (in_memory)
+
+
+def calls_carrying(needles: set[str]) -> bool:
+    """Whether a backend call whose path or query holds one of ``needles`` is under way on some thread
+    (kiosk/backend/client.py ``_call``): a person's look-up may outlast their matter, bounded by its timeouts."""
+    for frame in list(sys._current_frames().values()):
+        while frame is not None:
+            code = frame.f_code
+            if code.co_name == "_call" and code.co_filename.endswith("client.py"):
+                said = repr((frame.f_locals.get("path"), frame.f_locals.get("query")))
+                if any(needle in said for needle in needles):
+                    return True
+            frame = frame.f_back
+    return False
+
+
+def in_memory(needles: set[str], terminal, spared=()) -> list[str]:
+    """Where the terminal's memory holds one of ``needles`` (a person's ID numbers) in a string or bytes: everything
+    reachable from the loaded modules and the terminal object ``terminal`` (what the garbage collector has set aside
+    included), but not ``spared`` (the monkey) nor what is not the terminal (``NOT_THE_TERMINAL``). The threads'
+    stacks are not looked at: a call under way holds what it sends until it ends (``calls_carrying``). Each place as
+    the containers that lead to it. About a second on a terminal of 500,000 objects: the monkeys look now and then."""
+    wanted = sorted(n for n in needles if n)
+    if not wanted:
+        return []
+    encoded = [n.encode() for n in wanted]
+    skip = {id(o) for o in spared}
+    for name, module in list(sys.modules.items()):
+        if name.startswith(NOT_THE_TERMINAL):  # the module, and its globals that its functions hold
+            skip |= {id(module), id(getattr(module, "__dict__", None))}
+    import linecache
+
+    skip.add(id(linecache.cache))  # source lines read for a traceback
+    roots = [sys.modules, terminal]
+    skip.add(id(roots))
+    parent: dict[int, object] = {}
+    seen = set(skip)
+    stack = list(roots)
+    found: list[tuple[str, object]] = []
+    leaves = (int, float, bool, complex, type(None), CodeType)
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        kind = type(obj)
+        if kind is str:
+            found += [(n, obj) for n in wanted if n in obj]
+            continue
+        if kind is bytes or kind is bytearray:
+            found += [(n, obj) for n, b in zip(wanted, encoded) if b in obj]
+            continue
+        if kind in leaves:
+            continue
+        module = kind.__dict__.get("__module__") if hasattr(kind, "__dict__") else None
+        if isinstance(module, str) and module.startswith(NOT_THE_TERMINAL):
+            continue
+        if kind is FunctionType:  # what it holds, not its code, globals (the modules') and documentation
+            inners = [obj.__closure__, obj.__defaults__, obj.__kwdefaults__, getattr(obj, "__dict__", None)]
+        else:
+            if isinstance(obj, (type, ModuleType)):  # a class's or module's documentation: examples, not data
+                seen.add(id(obj.__dict__.get("__doc__") if isinstance(getattr(obj, "__dict__", None), dict) else None))
+            inners = gc.get_referents(obj)
+        for inner in inners:
+            if id(inner) not in seen:
+                parent.setdefault(id(inner), obj)
+                stack.append(inner)
+    places = []
+    for needle, obj in found:
+        chain, at = [], obj
+        while id(at) in parent and len(chain) < 6:
+            at = parent[id(at)]
+            chain.append(f"{type(at).__name__} {repr(at)[:60]!r}")
+        places.append(f"{needle[:6]}...{needle[-4:]} in {type(obj).__name__} {repr(obj)[:80]!r} <- " + " <- ".join(chain))
+    return sorted(set(places))
 
 
 class SeededMonkey:
@@ -330,6 +444,30 @@ class SeededMonkey:
             self.echo(self.trail[-1])
         self.tally.count(action)
         self.tally.screens.add(screen)
+
+    def memory_holds(self, needles: set[str], spared=()) -> list[str]:
+        """Where the terminal's memory still holds one of ``needles`` that are ID numbers (``in_memory``), looked at
+        once the backend calls carrying them have ended and no task waits for a worker (a queued look-up holds its
+        person's number until a worker takes it up and drops it: kiosk/tasks.py ``waiting``), and again a second
+        later: only what stays is said."""
+        from entry.bench.ui_journey import wait_for
+
+        numbers = {n for n in needles if ID_NUMBER.fullmatch(n)}
+        if not numbers:
+            return []
+        with self.aside():  # the monkey's own looking, not the terminal's hold
+            services = self.gui.services
+            runners = [r for r in (services.tasks, services.device_tasks, services.print_tasks, services.desk_tasks)
+                       if hasattr(r, "waiting")]
+            self.wait(lambda: not calls_carrying(numbers) and not any(r.waiting() for r in runners),
+                      "the backend calls carrying the person's number to end, and the tasks queued to be taken up",
+                      timeout_s=120.0)
+            held = in_memory(numbers, self.gui, spared=(self, *spared))
+            if held:
+                until = time.monotonic() + 1.0
+                wait_for(lambda: time.monotonic() >= until, "a second", 5.0)
+                held = in_memory(numbers, self.gui, spared=(self, *spared))
+        return held
 
     def wait(self, condition: Callable[[], bool], what: str, timeout_s: float | None = None) -> None:
         from entry.bench.ui_journey import wait_for

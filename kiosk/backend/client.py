@@ -27,6 +27,7 @@ import time
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from urllib.parse import clear_cache as forget_parsed_urls
 from urllib.parse import quote, urlencode, urlsplit
 
 from kiosk.backend import answer as answers
@@ -622,6 +623,18 @@ class BackendClient:
         ``upload_within_s``: a shorter deadline for the body's upload than its size gives (``upload_limit_s``);
         ``within_s``: the call whole, its tries included, within this (a person's wait with a share already
         spent); ``wanted``: the caller still waits for it (``draft_page``), else :class:`kiosk.tasks.Dropped`."""
+        try:
+            return self._tries(method, path, body, files, query, headers, retry, json_part, raw, upload_within_s,
+                               within_s, wanted)
+        finally:
+            # the standard library keeps the last 128 URLs it parsed (``urllib.parse.urlsplit``'s cache, which
+            # requests fills), and a look-up's URL holds an ID number (``?id_number=``): after 300 steps of the window's
+            # monkey its memory still held the numbers of four applicants gone long before (monkey_common.in_memory)
+            forget_parsed_urls()
+
+    def _tries(self, method: str, path: str, body: Any, files: list[Attachment] | None, query: dict[str, str] | None,
+               headers: dict[str, str] | None, retry: bool, json_part: str, raw: bool, upload_within_s: float | None,
+               within_s: float | None, wanted: Callable[[], bool] | None) -> Any:
         target = path + ("?" + urlencode(query) if query else "")
         data, content_type = self._encode(body, files, json_part)
         attempts = 1 + (self._config.retries if (retry or method == "GET") else 0)

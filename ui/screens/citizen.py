@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLineEdit, QListView, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QListView, QListWidget, QListWidgetItem,
                                QProgressBar, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
 from common.i18n import _, language
@@ -14,7 +14,8 @@ from kiosk.progress import next_step
 from ui.screens.application import applicant_text, days_text, fee_text
 from ui.rating import RatingPanel
 from ui.screens.materials import status_text
-from ui.widgets import NoticeLabel, Screen, button, button_row, clear_layout, enable_swipe, label, scroll_area
+from ui.widgets import (LineEdit, NoticeLabel, Screen, button, button_row, clear_layout, enable_swipe, label,
+                        scroll_area)
 
 
 class ReadCardScreen(Screen):
@@ -169,7 +170,7 @@ class ServicesScreen(Screen):
         self._session = session
         self.title = label("title")
         self.notice = NoticeLabel()
-        self.search = QLineEdit()
+        self.search = LineEdit()
         self.search.setObjectName("search")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumHeight(56)
