@@ -73,3 +73,11 @@ def test_a_field_s_undo_history_is_looked_at_and_left_as_it_was(qtbot):
     assert held == [f"QLineEdit (its undo history) holds {number!r}"], held
     assert typing.text() == "3301061991" and typing.isUndoAvailable() and typing.cursorPosition() == 10
     assert plain.text() == "" and plain.isUndoAvailable() and not ours.isUndoAvailable()
+
+
+class Documented:
+    """A class's example: ``330106197705050018``."""
+
+
+def test_a_class_s_documentation_is_not_a_person_s_data():
+    assert in_memory({"330106197705050018"}, Documented) == []

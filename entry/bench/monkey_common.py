@@ -316,7 +316,10 @@ def in_memory(needles: set[str], terminal, spared=()) -> list[str]:
             inners = [obj.__closure__, obj.__defaults__, obj.__kwdefaults__, getattr(obj, "__dict__", None)]
         else:
             if isinstance(obj, (type, ModuleType)):  # a class's or module's documentation: examples, not data
-                seen.add(id(obj.__dict__.get("__doc__") if isinstance(getattr(obj, "__dict__", None), dict) else None))
+                try:
+                    seen.add(id(vars(obj).get("__doc__")))
+                except (AttributeError, TypeError):  # a module made in C (cffi's) may have no namespace to read
+                    pass
             inners = gc.get_referents(obj)
         for inner in inners:
             if id(inner) not in seen:
