@@ -17,6 +17,7 @@ import argparse
 import gc
 import json
 import re
+import reprlib
 import sys
 import threading
 import time
@@ -302,16 +303,22 @@ def in_memory(needles: set[str], terminal, spared=()) -> list[str]:
         chain, at = [], obj
         while id(at) in parent and len(chain) < 6:
             at = parent[id(at)]
-            said = f"module {at.__name__}" if isinstance(at, ModuleType) else f"{type(at).__name__} {_shown(at)!r}"
-            chain.append(said)
+            chain.append(f"{type(at).__name__} {_shown(at)!r}")
         places.append(f"{needle[:6]}...{needle[-4:]} in {type(obj).__name__} {_shown(obj, 80)!r} <- "
                       + " <- ".join(chain))
     return sorted(set(places))
 
 
+class _Short(reprlib.Repr):
+    """A container said by its first few items (``sys.modules`` whole took long, and a built-in module's repr warns)."""
+
+    def repr_module(self, module, _level) -> str:
+        return f"<module {module.__name__}>"
+
+
 def _shown(obj, width: int = 60) -> str:
     try:
-        return repr(obj)[:width]
+        return _Short().repr(obj)[:width]
     except Exception as exc:  # noqa: BLE001 - a repr of anything at all may fail; the place is still said
         return f"<{type(exc).__name__}>"
 
