@@ -35,6 +35,18 @@ def to_form(gui, qtbot, code):
         qtbot.mouseClick(screens[Step.WHO].options[ApplyAs.MYSELF], LEFT)
 
 
+def to_principal(gui, qtbot):
+    """A citizen identified applies for another person (JZ-002): the screen for the principal's details."""
+    session, screens = gui.window.session, gui.window.view.screens
+    place_card_and_agree(gui, qtbot)
+    qtbot.mouseClick(screens[Step.IDENTIFIED].next, LEFT)
+    qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
+    qtbot.mouseClick(screens[Step.CHOOSE_SERVICE].buttons["JZ-002"], LEFT)
+    qtbot.mouseClick(screens[Step.GUIDE].apply, LEFT)
+    qtbot.mouseClick(screens[Step.WHO].options[ApplyAs.AGENT], LEFT)
+    assert session.step is Step.PRINCIPAL
+
+
 def evaluation_level(sandbox, case_number):
     """The level the backend recorded for a case."""
     found = sandbox.store.evaluations.of_case(case_number, None)
@@ -206,12 +218,7 @@ def test_the_hidden_form_keeps_no_principals_name(gui, qtbot, sandbox):
     from entry.walkthrough import principal_step
 
     session, screens = gui.window.session, gui.window.view.screens
-    place_card_and_agree(gui, qtbot)
-    qtbot.mouseClick(screens[Step.IDENTIFIED].next, LEFT)
-    qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
-    qtbot.mouseClick(screens[Step.CHOOSE_SERVICE].buttons["JZ-002"], LEFT)
-    qtbot.mouseClick(screens[Step.GUIDE].apply, LEFT)
-    qtbot.mouseClick(screens[Step.WHO].options[ApplyAs.AGENT], LEFT)
+    to_principal(gui, qtbot)
     principal_step(gui, DEMO_PRINCIPAL, None, "")
     qtbot.waitUntil(lambda: session.step is Step.FORM and not session.busy, timeout=10000)
     form = screens[Step.FORM]
@@ -223,20 +230,15 @@ def test_the_hidden_form_keeps_no_principals_name(gui, qtbot, sandbox):
 
 
 def test_the_principal_s_details_cannot_be_brought_back_by_undo_or_paste(gui, qtbot):
-    """Found by the monkeys' undo check: Qt's ``QLineEdit.clear()`` is an edit that ``undo()`` reverses, so the
-    principal's ID number and name, cleared when the agent walked away, came back with Ctrl+Z (or "Undo" in the
-    field's context menu) for the next citizen; and what was copied stayed on the clipboard."""
+    """Qt's ``QLineEdit.clear()`` is an edit that ``undo()`` reverses: the principal's ID number and name, cleared
+    when the agent walked away, came back with Ctrl+Z (or "Undo" in the field's context menu) for the next citizen;
+    and what was copied stayed on the clipboard."""
     from PySide6.QtGui import QGuiApplication
 
     from entry.walkthrough import key_in
 
     session, screens = gui.window.session, gui.window.view.screens
-    place_card_and_agree(gui, qtbot)
-    qtbot.mouseClick(screens[Step.IDENTIFIED].next, LEFT)
-    qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
-    qtbot.mouseClick(screens[Step.CHOOSE_SERVICE].buttons["JZ-002"], LEFT)
-    qtbot.mouseClick(screens[Step.GUIDE].apply, LEFT)
-    qtbot.mouseClick(screens[Step.WHO].options[ApplyAs.AGENT], LEFT)
+    to_principal(gui, qtbot)
     principal = screens[Step.PRINCIPAL]
     key_in(principal.keyboard, principal.id_number, "330106198512300013", "principal's ID number field")
     key_in(principal.keyboard, principal.name, "李测试", "principal's name field")

@@ -329,8 +329,8 @@ def scroll_area(content: QWidget, fit: bool = False) -> QScrollArea:
 class LineEdit(QLineEdit):
     """The terminal's line edit. Qt's ``clear()`` is an edit like any other, which ``undo()`` reverses: the words
     cleared stayed in the field's undo history, and Ctrl+Z, or "Undo" in its context menu, gave one person's words
-    (a principal's ID number and name, a holder's number, a comment) back to the next (kiosk bench window-monkey,
-    its undo check). Here ``clear()`` empties the text with ``setText``, which also empties the history."""
+    (a principal's ID number and name, a holder's number, a comment) back to the next; the monkeys' widget check now
+    reads that history. Here ``clear()`` empties the text with ``setText``, which also empties the history."""
 
     def clear(self) -> None:
         self.setText("")
