@@ -257,7 +257,7 @@ NOT_THE_TERMINAL = ("entry.bench", "entry.walkthrough", "entry.demo", "tests", "
 
 
 ID_NUMBER = re.compile(r"\d{17}[\dXx]|[A-Z]{3}\d{12}")  # a resident's (GB 11643) or the 2017 foreigner card's
-MEMORY_EVERY = 5  # the memory is looked through at the first person's end and every fifth after (in_memory)
+MEMORY_EVERY = 5  # the bench looks through the memory at the first person's end and every fifth after (in_memory)
 
 
 def calls_carrying(needles: set[str]) -> bool:
@@ -401,6 +401,9 @@ class SeededMonkey:
         self.catalogue_changes = False  # whether the hall changes services under the terminal (catalogue_change)
         self.trickle = False  # whether the backend's answers may come a byte at a time (backend_fault)
         self.watch = None  # the StallMeter on the GUI thread, while ``run`` runs
+        # the memory looked through (in_memory) at the first person's end, and with this every so many after (the
+        # bench's MEMORY_EVERY; the suite's short runs look once: each look costs a second or more)
+        self.memory_every: int | None = None
         self._step = 0
         gui.bridge.card_read.connect(self._read)
         gui.bridge.card_failed.connect(self._read)
@@ -485,6 +488,11 @@ class SeededMonkey:
             self.echo(self.trail[-1])
         self.tally.count(action)
         self.tally.screens.add(screen)
+
+    def memory_due(self) -> bool:
+        """Whether the person whose end was just counted is one whose end the memory is looked through at."""
+        ended = self.tally.sessions_ended
+        return ended == 1 or (self.memory_every is not None and ended % self.memory_every == 1)
 
     def memory_holds(self, needles: set[str], spared=()) -> list[str]:
         """Where the terminal's memory still holds one of ``needles`` that are ID numbers (``in_memory``), looked at
@@ -744,6 +752,7 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
             gui = open_gui(sandbox.url, Path(work) / f"seed-{seed}", terminal_id)
             monkey = make_monkey(gui, seed, (lambda line: print(line, flush=True)) if args.verbose else None)
             monkey.catalogue_changes = args.catalogue_changes
+            monkey.memory_every = MEMORY_EVERY
             monkey.trickle = args.trickle
             started = time.monotonic()
             try:

@@ -28,9 +28,9 @@ After every step, once the kiosk is no longer busy (waited on, never slept), it 
 - when a session has ended, nothing of its citizen remains: the session's fields are empty, the
   masker knows no name, the hall's language and text size are back, and no widget of the window,
   shown or hidden (a line edit's undo history included), holds the citizen's name, ID number (whole or masked),
-  address, case number or anything they typed; at the first session's end and every fifth after, nothing in the kiosk's memory
-  (every object its modules and itself reach, what is set aside from the collector included) holds the
-  citizen's ID number once the backend calls carrying it have ended (monkey_common ``in_memory``).
+  address, case number or anything they typed; at the first session's end (the bench: and every fifth after),
+  nothing in the kiosk's memory (every object its modules and itself reach, what is set aside from the collector
+  included) holds the citizen's ID number once the backend calls carrying it have ended (``in_memory``).
 
 Every step is recorded in a trail (``--trail FILE`` writes it as JSON on a failure); the same seed
 walks the same steps again, so a failure is replayed with ``--seed``. The sandbox backend runs in
@@ -44,7 +44,7 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from entry.bench.monkey_common import (CARDS, HOSTILE_CODES, MEMORY_EVERY, VALID_CODES, MonkeyFailure,
+from entry.bench.monkey_common import (CARDS, HOSTILE_CODES, VALID_CODES, MonkeyFailure,
                                        SeededMonkey, Tally, add_arguments, held_by, open_terminal, run_seeds,
                                        screen_problem, terminal_named, visible_texts)
 
@@ -437,7 +437,7 @@ class Monkey(SeededMonkey):
         held = held_by(self.window, self._citizen)
         if held:
             self.fail("the session ended, yet the citizen's data remains:\n    " + "\n    ".join(held))
-        if self.tally.sessions_ended % MEMORY_EVERY == 1:
+        if self.memory_due():
             held = self.memory_holds(self._citizen)
             if held:
                 self.fail("the session ended, yet the kiosk's memory holds the citizen's ID number:\n    "

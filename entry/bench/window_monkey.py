@@ -48,10 +48,10 @@ After every step, once the desk is no longer busy (waited on, never slept), it c
   down), nothing of that applicant remains: the desk holds no service, material, scanned page (every page seen
   zeroed, no thumbnail kept), licence consent or licence offered, company or credit code (nor the field), result,
   notice attempt or evaluation of theirs, the masker knows no name of theirs, and no widget of the window, shown or
-  hidden (a line edit's undo history included), holds their name, ID number (whole or masked), address, case or notice number or the words they gave;
-  at the first matter's end and every fifth after, nothing in the window's memory (every object its modules and
-  itself reach, what is set aside from the collector included) holds the applicant's ID number once the backend
-  calls carrying it have ended (monkey_common ``in_memory``).
+  hidden (a line edit's undo history included), holds their name, ID number (whole or masked), address, case or
+  notice number or the words they gave; at the first matter's end (the bench: and every fifth after), nothing in
+  the window's memory (every object its modules and itself reach, what is set aside from the collector included)
+  holds the applicant's ID number once the backend calls carrying it have ended (monkey_common ``in_memory``).
 
 With ``--catalogue-changes`` the hall now and then changes the service in hand (or another) under the window: a
 material dropped or added, a field added to its form, or a service put back (sandbox/catalogue_changes.py); the
@@ -78,7 +78,7 @@ from pathlib import Path
 from typing import Callable
 
 from entry.bench import monkey_common
-from entry.bench.monkey_common import (CONTROL_TIMEOUT_S, MEMORY_EVERY, SeededMonkey, held_by,
+from entry.bench.monkey_common import (CONTROL_TIMEOUT_S, SeededMonkey, held_by,
                                        open_terminal, run_seeds, screen_problem, terminal_named, visible_texts)
 
 __all__ = ["WindowMonkey", "add_arguments", "open_window", "run", "window_config"]
@@ -830,7 +830,7 @@ class WindowMonkey(SeededMonkey):
         held = held_by(self.window, gone) + (held_by(self.customer, gone) if self.customer is not None else [])
         if held:
             self.fail("the applicant's matter ended, yet their data remains:\n    " + "\n    ".join(held))
-        if self.tally.sessions_ended % MEMORY_EVERY == 1:
+        if self.memory_due():
             held = self.memory_holds(gone, spared=(gone,))
             if held:
                 self.fail("the applicant's matter ended, yet the window's memory holds their ID number:\n    "
