@@ -404,6 +404,7 @@ class SeededMonkey:
         # the memory looked through (in_memory) at the first person's end, and with this every so many after (the
         # bench's MEMORY_EVERY; the suite's short runs look once: each look costs a second or more)
         self.memory_every: int | None = None
+        self._memory_put_off = False  # the suite's look found calls under way: it is taken at the next person's end
         self._step = 0
         gui.bridge.card_read.connect(self._read)
         gui.bridge.card_failed.connect(self._read)
@@ -492,7 +493,7 @@ class SeededMonkey:
     def memory_due(self) -> bool:
         """Whether the person whose end was just counted is one whose end the memory is looked through at."""
         ended = self.tally.sessions_ended
-        return ended == 1 or (self.memory_every is not None and ended % self.memory_every == 1)
+        return ended == 1 or self._memory_put_off or (self.memory_every is not None and ended % self.memory_every == 1)
 
     def memory_holds(self, needles: set[str], spared=()) -> list[str]:
         """Where the terminal's memory still holds one of ``needles`` that are ID numbers (``in_memory``), looked at
@@ -504,10 +505,14 @@ class SeededMonkey:
         numbers = {n for n in needles if ID_NUMBER.fullmatch(n)}
         if not numbers:
             return []
+        services = self.gui.services
+        runners = [r for r in (services.tasks, services.device_tasks, services.print_tasks, services.desk_tasks)
+                   if hasattr(r, "waiting")]
+        busy = calls_carrying(numbers) or any(r.waiting() for r in runners)
+        self._memory_put_off = busy and self.memory_every is None
+        if self._memory_put_off:  # the suite's short runs do not wait for a trickling backend: the next person's end
+            return []
         with self.aside():  # the monkey's own looking, not the terminal's hold
-            services = self.gui.services
-            runners = [r for r in (services.tasks, services.device_tasks, services.print_tasks, services.desk_tasks)
-                       if hasattr(r, "waiting")]
             self.wait(lambda: not calls_carrying(numbers) and not any(r.waiting() for r in runners),
                       "the backend calls carrying the person's number to end, and the tasks queued to be taken up",
                       timeout_s=120.0)
