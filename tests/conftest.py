@@ -35,6 +35,23 @@ FREEZE_EVERY = 20
 _tests_started = [0]
 
 
+# The files that take longest (--durations=0, 2026-12-06: 15-110 s each), handed to the suite's processes first. With
+# --dist loadfile --no-loadscope-reorder (the Makefile) a process is given the next file in the collection's order
+# when it is nearly done with one; xdist's own order (most tests first) left a long file of few tests to run alone at
+# the end while the other processes stood idle. Longest first leaves the short ones to even out the end. Only the
+# suite's time depends on this list being current.
+LONGEST_FIRST = ("test_never_stuck.py", "test_window_monkey.py", "test_ui_monkey.py", "test_demo.py",
+                 "test_bench_ui.py", "test_bench_unanswered.py", "test_clerk_acceptance_queued.py",
+                 "test_legibility.py", "test_materials_changed.py", "test_maintenance_monkey.py",
+                 "test_bench_soak.py", "test_window_draft.py", "test_supervise_terminal.py",
+                 "test_backend_unanswered.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest as collected
+
+
 @pytest.fixture(autouse=True)
 def _long_lived_set_aside():
     from PySide6.QtCore import QCoreApplication
