@@ -33,7 +33,7 @@ def test_the_bench_says_each_failure_and_bounds_every_wait():
     # recorded (or not, said provisional), then the page scanned saved or queued within what is left
     for failure, call, _attempts, longest, told in (r for r in rows if r[1] in window):
         assert told == ("Accepted" if call == "window Accept" else "One-time" if failure == "slow" else "The"), \
-            (failure, call, told)
+            (failure, call, told, run.stdout)
         assert float(longest) < (1.0 if call == "window Accept" else 1.6) + 1.0, (failure, call, longest)
     # a page at 100 KB/s takes 3 s, past the whole answer's limit (1.6 s): it keeps coming, so it arrives
     fetched = next(r for r in rows if r[:2] == ("slow-download", page))
