@@ -8,6 +8,7 @@ posts onto the GUI thread). Tests of workflows use :class:`SyncTaskRunner`.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -22,20 +23,48 @@ class Dropped(Exception):
     """A task not run: what it was asked for had gone by the time a worker took it up (``while_current``)."""
 
 
-def while_current(current: Callable[[], bool], fn: Callable[[], Any]) -> Callable[[], Any]:
+class WhileCurrent:
     """``fn``, run only if ``current()`` still holds when a worker takes it up; else :class:`Dropped` is raised to the
     task's ``on_error``. A look-up queued for someone who has gone since (another card read at the window) is then
     not asked: behind a slow backend, such look-ups held the workers a clerk's decision waited for (kiosk bench
-    window-monkey --trickle, seed 560), and they carried the ID number of a person no longer there."""
-    def run() -> Any:
-        if not current():
+    window-monkey --trickle, seed 560), and they carried the ID number of a person no longer there. A runner's
+    :meth:`ThreadTaskRunner.drop_gone` lets go of ``fn`` (and what it carries) at once, without waiting for a
+    worker (:meth:`forget`)."""
+
+    __slots__ = ("_current", "_fn")
+
+    def __init__(self, current: Callable[[], bool], fn: Callable[[], Any]) -> None:
+        self._current: Callable[[], bool] | None = current
+        self._fn: Callable[[], Any] | None = fn
+
+    def gone(self) -> bool:
+        """True once what the task was asked for has gone (or it was forgotten); a failing check counts as gone."""
+        current = self._current
+        try:
+            return current is None or not current()
+        except Exception:
+            log.exception("tasks: a task's check failed; the task is dropped")
+            return True
+
+    def forget(self) -> None:
+        self._current = self._fn = None
+
+    def __call__(self) -> Any:
+        fn = self._fn
+        if fn is None or self.gone():
+            self.forget()
             raise Dropped()
         return fn()
-    return run
+
+
+def while_current(current: Callable[[], bool], fn: Callable[[], Any]) -> WhileCurrent:
+    """``fn`` run only while ``current()`` holds (:class:`WhileCurrent`)."""
+    return WhileCurrent(current, fn)
 
 
 class TaskRunner(Protocol):
     def run(self, fn: Callable[[], Any], on_done: Done, on_error: Failed) -> None: ...
+    def drop_gone(self) -> int: ...
     def shutdown(self) -> None: ...
 
 
@@ -54,6 +83,9 @@ class InTurn:
         second, then = self._second, self._then
         self._first.run(fn, lambda result: second.run(lambda: then(result), on_done, on_error), on_error)
 
+    def drop_gone(self) -> int:
+        return 0  # the first part waits on ``first``, whose own drop_gone sees it; the second is never a look-up
+
     def shutdown(self) -> None:
         pass  # the runners are their owners' to shut down
 
@@ -69,8 +101,23 @@ class SyncTaskRunner:
         else:
             on_done(result)
 
+    def drop_gone(self) -> int:
+        return 0  # nothing waits: each task ran when it was given
+
     def shutdown(self) -> None:
         pass
+
+
+class _Queued:
+    """A task given to a :class:`ThreadTaskRunner` and what to call with its result, until a worker takes it up or it
+    is dropped (then all three are let go)."""
+
+    __slots__ = ("fn", "on_done", "on_error")
+
+    def __init__(self, fn: Callable[[], Any], on_done: Done, on_error: Failed) -> None:
+        self.fn: Callable[[], Any] | None = fn
+        self.on_done: Done | None = on_done
+        self.on_error: Failed | None = on_error
 
 
 class ThreadTaskRunner:
@@ -79,34 +126,59 @@ class ThreadTaskRunner:
     def __init__(self, post: Callable[[Callable[[], None]], None], workers: int = 4, name: str = "task") -> None:
         self._post = post
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
-        self._waiting = 0  # tasks given and not yet taken up by a worker
+        self._queued: dict[int, _Queued] = {}  # given and not yet taken up by a worker, in the order given
+        self._given = itertools.count()
         self._count = threading.Lock()
 
     def waiting(self) -> int:
         """Tasks given and not yet taken up by a worker: a task queued behind slow ones holds what it was given
-        (a look-up's ID number) until a worker takes it up, and drops it then if its person has gone
-        (``while_current``). The monkeys wait for none before they look through the memory."""
+        (a look-up's ID number) until a worker takes it up or :meth:`drop_gone` lets it go. The monkeys wait for
+        none before they look through the memory."""
         with self._count:
-            return self._waiting
+            return len(self._queued)
+
+    def drop_gone(self) -> int:
+        """Let go of every queued look-up whose person has gone (a :class:`WhileCurrent` whose ``current()`` no
+        longer holds), without waiting for a worker to take it up: its ``on_error`` is posted :class:`Dropped`, as a
+        worker would have, and the task with what it carried is let go now. Called at a person's end (the kiosk's
+        session wiped, the window's applicant changed): behind a trickling backend a queued look-up had kept the
+        last person's ID number for seconds after they left. Returns how many were dropped."""
+        with self._count:
+            look_ups = [(key, queued.fn) for key, queued in self._queued.items() if isinstance(queued.fn, WhileCurrent)]
+        gone = {key for key, fn in look_ups if fn.gone()}  # each check outside the lock: the workers go on meanwhile
+        with self._count:
+            dropped = [queued for key in gone if (queued := self._queued.pop(key, None)) is not None]
+        for queued in dropped:  # taken from the queue: no worker will touch it now
+            on_error, fn = queued.on_error, queued.fn
+            queued.fn = queued.on_done = queued.on_error = None
+            fn.forget()
+            self._post(lambda error=Dropped(), told=on_error: told(error))
+        return len(dropped)
 
     def run(self, fn: Callable[[], Any], on_done: Done, on_error: Failed) -> None:
-        def work() -> None:
+        queued = _Queued(fn, on_done, on_error)
+
+        def work(key: int) -> None:
             with self._count:
-                self._waiting -= 1
+                if self._queued.pop(key, None) is None:
+                    return  # dropped while it waited (drop_gone): told then
+            task, done, failed = queued.fn, queued.on_done, queued.on_error
+            queued.fn = queued.on_done = queued.on_error = None
             try:
-                result = fn()
+                result = task()
             except Exception as exc:
-                self._post(lambda error=exc: on_error(error))  # bind now: ``exc`` is cleared after the block
+                self._post(lambda error=exc: failed(error))  # bind now: ``exc`` is cleared after the block
             else:
-                self._post(lambda: on_done(result))
+                self._post(lambda: done(result))
 
         with self._count:
-            self._waiting += 1
+            key = next(self._given)
+            self._queued[key] = queued
         try:
-            self._pool.submit(work)
+            self._pool.submit(work, key)
         except RuntimeError:  # shut down: the task is not run
             with self._count:
-                self._waiting -= 1
+                self._queued.pop(key, None)
             raise
 
     def shutdown(self) -> None:

@@ -105,7 +105,7 @@ def first_asked(asked: list[str]) -> None:
         time.sleep(0.02)
 
 
-class Aside:
+class Aside(SyncTaskRunner):
     """Background work at once (as SyncTaskRunner) until ``aside`` is set; then on a thread of its own, as the
     terminal's pool runs it, so that the citizen can walk away meanwhile."""
 

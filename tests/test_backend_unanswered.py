@@ -228,16 +228,9 @@ def test_a_citizen_waiting_for_the_services_is_told_at_the_deadline(make_config)
     from kiosk.workflows.citizen import Step
     from tests.citizen_steps import identify
 
-    class Runner:
-        def run(self, fn, on_done, on_error):
-            SyncTaskRunner().run(fn, on_done, on_error)
-
-        def shutdown(self):
-            pass
-
     with Trickle(gap_s=0.2) as line:
         config = make_config(line.url, backend={"read_timeout_s": READ_S, "retries": 2, "heartbeat_interval_s": 3600})
-        services = build_services(config, Runner())
+        services = build_services(config, SyncTaskRunner())
         try:
             session = services.new_citizen_session()
             identify(session)  # its consent and saved applications are looked up too: each ends at the deadline

@@ -15,7 +15,7 @@ from kiosk.workflows.citizen import Step
 from tests.citizen_steps import identify, walk_to_confirm
 
 
-class Deferred:
+class Deferred(SyncTaskRunner):
     """A task runner that holds tasks until the test releases them (to test late results)."""
 
     def __init__(self):
@@ -28,8 +28,6 @@ class Deferred:
         while self.pending:
             SyncTaskRunner().run(*self.pending.pop(0))
 
-    def shutdown(self):
-        pass
 
 
 def test_the_whole_journey_prints_a_receipt_with_the_case_number(services, sandbox):

@@ -6,6 +6,7 @@ import json
 from devices.idcard.samples import sample_identity
 from devices.receipt.virtual import render
 from kiosk.audit import AuditTrail
+from kiosk.tasks import SyncTaskRunner
 from kiosk.workflows.clerk import Desk
 
 
@@ -131,7 +132,6 @@ def test_a_card_lying_on_a_reader_that_keeps_answering_found_is_admitted_and_aud
 
     from devices.idcard.base import CardRead
     from kiosk.app import build_services
-    from kiosk.tasks import SyncTaskRunner
 
     services = build_services(make_config(sandbox.url, devices={"id_reader": {
         "type": "sim", "pace": False, "find_after_read": "9F"}}), SyncTaskRunner())
@@ -165,7 +165,7 @@ def test_a_card_lying_on_a_reader_that_keeps_answering_found_is_admitted_and_aud
         services.stop()
 
 
-class HeldTasks:
+class HeldTasks(SyncTaskRunner):
     """Background work (the desk's, the audit's pushes) kept until released: the desk as it is while it works."""
 
     def __init__(self) -> None:
@@ -175,13 +175,8 @@ class HeldTasks:
         self.held.append((fn, on_done, on_error))
 
     def release(self) -> None:
-        from kiosk.tasks import SyncTaskRunner
-
         while self.held:
-            SyncTaskRunner().run(*self.held.pop(0))
-
-    def shutdown(self) -> None:
-        pass
+            SyncTaskRunner.run(self, *self.held.pop(0))
 
 
 def test_the_matter_in_hand_finishes_before_the_next_applicant_or_a_sign_out(services):

@@ -92,7 +92,7 @@ PRINCIPAL = ("330102195506122468", "李样例")  # in the sandbox's register of 
 LICENCE_CASE = "SQ2026112000007"  # 张测试's case whose licence is ready (sandbox data)
 
 
-class Gate:
+class Gate(SyncTaskRunner):
     """Runs background work at once, as SyncTaskRunner does; while held, it waits for the release, so a
     second tap arrives while the first one's call is still under way."""
 
@@ -115,8 +115,6 @@ class Gate:
             for task in waiting:
                 SyncTaskRunner().run(*task)
 
-    def shutdown(self) -> None:
-        pass
 
 
 @dataclass

@@ -1,14 +1,20 @@
 """A look-up the window queued for an applicant who has gone by the time a worker takes it up is not asked
 (kiosk/tasks.py ``while_current``): behind a slow backend, stale look-ups held the workers a clerk's decision waited
 for (kiosk bench window-monkey --trickle, seed 560: "Do not accept" still busy after 30 s), and they sent the ID
-number of someone no longer at the window. Against the sandbox over HTTP, the tasks run when the test says."""
+number of someone no longer at the window. Against the sandbox over HTTP, the tasks run when the test says. At the
+person's end the terminal's pool lets go of their queued look-ups at once (``ThreadTaskRunner.drop_gone``)."""
 
+import dataclasses
+import threading
+import time
 from typing import Any, Callable
 
 import pytest
 
+from common.idnumber import complete
 from devices.idcard.samples import sample_identity
-from kiosk.tasks import Dropped, SyncTaskRunner, while_current
+from entry.bench.monkey_common import in_memory
+from kiosk.tasks import Dropped, SyncTaskRunner, ThreadTaskRunner, while_current
 from tests.citizen_steps import identify
 
 
@@ -88,3 +94,106 @@ def test_the_kiosk_asks_nothing_about_a_citizen_whose_session_ended_before_a_wor
     holder = sample_identity("resident").id_number
     assert asked == ([] if ended else [holder])
     assert sandbox.store.consents(holder)
+
+
+class BusyPool:
+    """The terminal's pool (``ThreadTaskRunner``) of one worker, held busy until ``free``: what is given meanwhile
+    waits in its queue. Callbacks are posted to a list, run by ``deliver`` as the GUI thread would."""
+
+    def __init__(self) -> None:
+        self.posted: list = []
+        self.runner = ThreadTaskRunner(self.posted.append, workers=1, name="test-busy")
+        self._free = threading.Event()
+        self.runner.run(lambda: self._free.wait(30), lambda _r: None, lambda _e: None)
+        self._taken_up()  # the worker busy
+
+    def _taken_up(self) -> None:
+        deadline = time.monotonic() + 10
+        while self.runner.waiting() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def free(self) -> None:
+        """The worker free: what waits is taken up and run, then the pool is shut down."""
+        self._free.set()
+        self._taken_up()
+        self.runner.shutdown()  # waits for the one running
+
+    def deliver(self) -> None:
+        posted, self.posted[:] = list(self.posted), []
+        for callback in posted:
+            callback()
+
+
+def test_a_queued_look_up_whose_person_has_gone_is_let_go_at_once_not_when_a_worker_is_free():
+    """Behind a trickling backend a look-up waited for a worker with the last person's ID number for seconds after
+    they left (window-monkey --trickle, seed 772). ``drop_gone`` at the person's end lets it go then: told Dropped,
+    never asked, and the number no longer held by the runner."""
+    number = complete("33010619580722146")  # nobody else's: not in the catalogue, samples or docs
+    here, asked, done, failed = [True], [], [], []
+    pool = BusyPool()
+    try:
+        pool.runner.run(while_current(lambda: here[0], lambda: asked.append(f"drafts of {number}")),
+                        done.append, failed.append)
+        pool.runner.run(lambda: "owed whoever is there", done.append, failed.append)  # not a look-up: kept
+        assert pool.runner.waiting() == 2 and in_memory({number}, pool.runner)  # the queued look-up holds it
+        assert pool.runner.drop_gone() == 0 and pool.runner.waiting() == 2  # still there: kept
+        here[0] = False
+        assert pool.runner.drop_gone() == 1 and pool.runner.waiting() == 1
+        assert in_memory({number}, pool.runner) == []
+        pool.deliver()
+        assert len(failed) == 1 and isinstance(failed[0], Dropped) and done == []  # told at once
+    finally:
+        pool.free()
+    pool.deliver()
+    assert asked == [] and done == ["owed whoever is there"] and len(failed) == 1
+
+
+def test_a_check_that_fails_counts_as_gone():
+    pool = BusyPool()
+    try:
+        pool.runner.run(while_current(lambda: 1 / 0, lambda: "asked"), lambda _r: None, lambda _e: None)
+        assert pool.runner.drop_gone() == 1
+    finally:
+        pool.free()
+
+
+def test_the_window_lets_go_of_an_applicant_s_look_ups_when_the_next_is_called(services):
+    """The licences ready, the saved applications and the catalogue, queued for the first applicant behind a busy
+    pool: let go when the clerk calls the next one, with the number, before any worker is free."""
+    desk = services.new_clerk_desk()
+    desk.sign_in("XH0001", "demo-XH0001")
+    pool = BusyPool()
+    desk._tasks = pool.runner
+    dropped: list[int] = []
+    let_go = pool.runner.drop_gone
+    pool.runner.drop_gone = lambda: dropped.append(let_go()) or dropped[-1]
+    try:
+        number = complete("33010619900307555")  # the sample resident's card under a number only this test uses
+        desk.card_read(dataclasses.replace(sample_identity("resident"), id_number=number))
+        desk.next_applicant()
+        assert sum(dropped) == 3, dropped
+        assert in_memory({number}, pool.runner) == []
+    finally:
+        pool.free()
+    pool.deliver()
+    assert desk.identity is None and desk.ready_licences == ()
+
+
+def test_the_kiosk_lets_go_of_a_citizen_s_look_ups_when_their_session_ends(services, monkeypatch):
+    asked: list[str] = []
+    real = services.backend.drafts
+    monkeypatch.setattr(services.backend, "drafts", lambda id_number: (asked.append(id_number), real(id_number))[1])
+    session = services.new_citizen_session()
+    pool = BusyPool()
+    session._tasks = pool.runner
+    dropped: list[int] = []
+    let_go = pool.runner.drop_gone
+    pool.runner.drop_gone = lambda: dropped.append(let_go()) or dropped[-1]
+    try:
+        identify(session)
+        session.end("idle")
+        assert sum(dropped) == 1, dropped  # the saved applications' look-up; the consent's record is owed: kept
+    finally:
+        pool.free()
+    pool.deliver()
+    assert asked == []

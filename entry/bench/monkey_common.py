@@ -497,9 +497,9 @@ class SeededMonkey:
 
     def memory_holds(self, needles: set[str], spared=()) -> list[str]:
         """Where the terminal's memory still holds one of ``needles`` that are ID numbers (``in_memory``), looked at
-        once the backend calls carrying them have ended and no task waits for a worker (a queued look-up holds its
-        person's number until a worker takes it up and drops it: kiosk/tasks.py ``waiting``), and again a second
-        later: only what stays is said."""
+        once the backend calls carrying them have ended and no task waits for a worker (work owed whoever is there,
+        a consent's record, holds its person's number until it is done; queued look-ups are let go at the person's
+        end: kiosk/tasks.py ``drop_gone``), and again a second later: only what stays is said."""
         from entry.bench.ui_journey import wait_for
 
         numbers = {n for n in needles if ID_NUMBER.fullmatch(n)}

@@ -1988,6 +1988,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         """Forget everything of the session's citizen: identity buffers zeroed, names unlearned, results dropped."""
         log.info("session: ended (%s)", reason)
         self._generation += 1
+        self._tasks.drop_gone()  # the look-ups queued for this citizen let go now, not when a worker is free
         self._withdrawal, self.withdrawn, self.withdrawal_queued = None, None, False
         self.withdrawal_waits_behind = False
         for person in (self.identity, self._pending_card):

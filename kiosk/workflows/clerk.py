@@ -469,6 +469,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         if self.identity is not None:
             self.identity.wipe()
         self.identity = self.service = None
+        self._tasks.drop_gone()  # the look-ups queued for the applicant let go now, not when a worker is free
         self.provided, self.result, self.draft_kept = {}, "", None
         self._notice_attempt = None
         self.rating.reset()
