@@ -274,8 +274,13 @@ def calls_carrying(needles: set[str]) -> bool:
     return False
 
 
+def people_of(person) -> set[str]:
+    """What the memory look searches for of ``person`` (an Identity) besides the ID number: the name and addresses."""
+    return {s for s in (person.name, person.address, person.appended_address) if len(s) >= 2}
+
+
 def in_memory(needles: set[str], terminal, spared=()) -> list[str]:
-    """Where the terminal's memory holds one of ``needles`` (a person's ID numbers) in a string or bytes: everything
+    """Where the terminal's memory holds one of ``needles`` (a person's texts) in a string or bytes: everything
     reachable from the loaded modules and the terminal object ``terminal`` (what the garbage collector has set aside
     included), but not ``spared`` (the monkey) nor what is not the terminal (``NOT_THE_TERMINAL``). The threads'
     stacks are not looked at: a call under way holds what it sends until it ends (``calls_carrying``). Each place as
@@ -404,6 +409,10 @@ class SeededMonkey:
         # the memory looked through (in_memory) at the first person's end, and with this every so many after (the
         # bench's MEMORY_EVERY; the suite's short runs look once: each look costs a second or more)
         self.memory_every: int | None = None
+        # the names and addresses read from the cards laid, which the memory look searches for besides ID numbers
+        # (since 2026-12-06: a name stayed in re's pattern cache); not what was typed or chosen, which the catalogue
+        # and the translations may hold too (a credit code's example, a choice's value)
+        self.people: set[str] = set()
         self._memory_put_off = False  # the suite's look found calls under way: it is taken at the next person's end
         self._step = 0
         gui.bridge.card_read.connect(self._read)
@@ -496,13 +505,14 @@ class SeededMonkey:
         return ended == 1 or self._memory_put_off or (self.memory_every is not None and ended % self.memory_every == 1)
 
     def memory_holds(self, needles: set[str], spared=()) -> list[str]:
-        """Where the terminal's memory still holds one of ``needles`` that are ID numbers (``in_memory``), looked at
-        once the backend calls carrying them have ended and no task waits for a worker (work owed whoever is there,
-        a consent's record, holds its person's number until it is done; queued look-ups are let go at the person's
-        end: kiosk/tasks.py ``drop_gone``), and again a second later: only what stays is said."""
+        """Where the terminal's memory still holds one of ``needles`` that is an ID number, or a name or address read
+        from a card (``people``) (``in_memory``), looked at once the backend calls carrying them have ended and no task
+        waits for a worker (work owed whoever is there, a consent's record, holds its person's number until it is
+        done; queued look-ups are let go at the person's end: kiosk/tasks.py ``drop_gone``), and again a second
+        later: only what stays is said."""
         from entry.bench.ui_journey import wait_for
 
-        numbers = {n for n in needles if ID_NUMBER.fullmatch(n)}
+        numbers = {n for n in needles if ID_NUMBER.fullmatch(n) or n in self.people}
         if not numbers:
             return []
         services = self.gui.services

@@ -30,7 +30,8 @@ After every step, once the kiosk is no longer busy (waited on, never slept), it 
   shown or hidden (a line edit's undo history included), holds the citizen's name, ID number (whole or masked),
   address, case number or anything they typed; at the first session's end (the bench: and every fifth after),
   nothing in the kiosk's memory (every object its modules and itself reach, what is set aside from the collector
-  included) holds the citizen's ID number once the backend calls carrying it have ended (``in_memory``).
+  included) holds the citizen's ID number, or the name or address read from their card, once the backend calls
+  carrying them have ended (``in_memory``).
 
 Every step is recorded in a trail (``--trail FILE`` writes it as JSON on a failure); the same seed
 walks the same steps again, so a failure is replayed with ``--seed``. The sandbox backend runs in
@@ -45,7 +46,7 @@ from pathlib import Path
 from typing import Callable
 
 from entry.bench.monkey_common import (CARDS, HOSTILE_CODES, VALID_CODES, MonkeyFailure,
-                                       SeededMonkey, Tally, add_arguments, held_by, open_terminal, run_seeds,
+                                       SeededMonkey, Tally, add_arguments, held_by, open_terminal, people_of, run_seeds,
                                        screen_problem, terminal_named, visible_texts)
 
 __all__ = ["CARDS", "HOSTILE_CODES", "VALID_CODES", "Monkey", "MonkeyFailure", "Tally", "add_arguments",
@@ -381,6 +382,7 @@ class Monkey(SeededMonkey):
                                              person.address) if s and len(s) >= 2)
             if len(person.name) >= 2:
                 self._citizen.add(mask_name(person.name))
+            self.people |= people_of(person)
         numbers = [session.receipt.case_number if session.receipt is not None else "", session.notice_number]
         for case in [*session.my_cases, *session.licences, session.progress or {}]:
             numbers += [str(case.get("case_number") or ""), str(case.get("provisional_number") or "")]
@@ -440,7 +442,7 @@ class Monkey(SeededMonkey):
         if self.memory_due():
             held = self.memory_holds(self._citizen)
             if held:
-                self.fail("the session ended, yet the kiosk's memory holds the citizen's ID number:\n    "
+                self.fail("the session ended, yet the kiosk's memory holds what was the citizen's:\n    "
                           + "\n    ".join(held[:10]))
         self._citizen = set()
 

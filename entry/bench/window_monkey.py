@@ -51,7 +51,8 @@ After every step, once the desk is no longer busy (waited on, never slept), it c
   hidden (a line edit's undo history included), holds their name, ID number (whole or masked), address, case or
   notice number or the words they gave; at the first matter's end (the bench: and every fifth after), nothing in
   the window's memory (every object its modules and itself reach, what is set aside from the collector included)
-  holds the applicant's ID number once the backend calls carrying it have ended (monkey_common ``in_memory``).
+  holds the applicant's ID number, or the name or address read from their card, once the backend calls carrying
+  them have ended (monkey_common ``in_memory``).
 
 With ``--catalogue-changes`` the hall now and then changes the service in hand (or another) under the window: a
 material dropped or added, a field added to its form, or a service put back (sandbox/catalogue_changes.py); the
@@ -78,8 +79,8 @@ from pathlib import Path
 from typing import Callable
 
 from entry.bench import monkey_common
-from entry.bench.monkey_common import (CONTROL_TIMEOUT_S, SeededMonkey, held_by,
-                                       open_terminal, run_seeds, screen_problem, terminal_named, visible_texts)
+from entry.bench.monkey_common import (CONTROL_TIMEOUT_S, SeededMonkey, held_by, open_terminal, people_of,
+                                       run_seeds, screen_problem, terminal_named, visible_texts)
 
 __all__ = ["WindowMonkey", "add_arguments", "open_window", "run", "window_config"]
 
@@ -776,6 +777,7 @@ class WindowMonkey(SeededMonkey):
         if person.id_number:
             self._applicant_texts.update(s for s in (person.name, person.id_number, mask_id_number(person.id_number),
                                                      person.address, mask_name(person.name)) if s and len(s) >= 2)
+            self.people |= people_of(person)
         for draft in desk.drafts_found:  # a saved application's company: gone from the window with the matter
             named = str((draft.get("applicant") or {}).get("company_name") or "")
             if len(named) >= 6:
@@ -833,7 +835,7 @@ class WindowMonkey(SeededMonkey):
         if self.memory_due():
             held = self.memory_holds(gone, spared=(gone,))
             if held:
-                self.fail("the applicant's matter ended, yet the window's memory holds their ID number:\n    "
+                self.fail("the applicant's matter ended, yet the window's memory holds what was theirs:\n    "
                           + "\n    ".join(held[:10]))
 
     def check(self) -> None:
