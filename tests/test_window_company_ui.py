@@ -238,3 +238,20 @@ def test_the_applicant_signs_a_companys_form_on_a_screen_that_keeps_its_size(gui
     assert bar.maximum() > 0 and bar.value() == 0  # the rest of the answers below: the applicant's finger drags them
     swipe(qtbot, customer.materials.viewport(), -customer.materials.viewport().height() // 2)
     qtbot.waitUntil(lambda: bar.value() > 0, timeout=3000)
+
+
+def test_a_credit_code_emptied_by_backspace_is_not_in_the_field_s_undo_history_for_the_next(gui, qtbot):
+    """Window-monkey seed 776: a code typed, then the whole field deleted with Backspace, leaves the field as empty as
+    the desk wants it, so nothing emptied it again at the matter's end, and Ctrl+Z gave the code to the next
+    applicant's matter. At the matter's end every field's undo history goes (ui/widgets.py ``forget_histories``)."""
+    view, screen = checking(gui, qtbot, "BDC-005")
+    row = screen.licences.company
+    qtbot.keyClicks(row.code, COMPANY)
+    row.code.selectAll()
+    qtbot.keyClick(row.code, Qt.Key.Key_Backspace)
+    assert row.code.text() == "" and row.code.isUndoAvailable()  # the clerk may take it back within the matter
+    qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.desk.identity is None and not view.desk.busy, timeout=10000)
+    assert not row.code.isUndoAvailable() and not row.code.isRedoAvailable()
+    row.code.undo()
+    assert row.code.text() == ""

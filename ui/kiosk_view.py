@@ -15,7 +15,7 @@ from ui.qt_messages import native_while_loading
 from ui.screens.home import HomeScreen
 from ui.wait_band import WaitBand
 from ui.wedge import WedgeFilter
-from ui.widgets import Screen, forget_clipboard
+from ui.widgets import Screen, forget_clipboard, forget_histories
 
 if TYPE_CHECKING:
     from kiosk.config import TerminalConfig
@@ -206,6 +206,7 @@ class KioskView(PageStack):
                 if other is not screen:  # home keeps the message it has just been given (a code it cannot use)
                     other.forget()  # nothing one citizen typed waits in a hidden screen for the next
             forget_clipboard()  # nor what they copied
+            forget_histories(self)  # nor what they typed, in a field's undo history however it was emptied
         elif not self.warning.warning:  # a new screen while warned does not extend: only "More time" does
             self.idle.start()
         else:

@@ -335,6 +335,24 @@ class LineEdit(QLineEdit):
     def clear(self) -> None:
         self.setText("")
 
+    def forget_history(self) -> None:
+        """Keep the text, empty the undo history: a person's words emptied by an edit (Backspace over the whole
+        field) left the field as empty as the terminal wants it, so it was never cleared, and Ctrl+Z gave them back
+        to the next person (a credit code at the window, window-monkey seed 776)."""
+        if self.isUndoAvailable() or self.isRedoAvailable():
+            blocked = self.blockSignals(True)  # the same text: nobody is told of a change
+            try:
+                self.setText(self.text())
+            finally:
+                self.blockSignals(blocked)
+
+
+def forget_histories(root: QWidget) -> None:
+    """Empty the undo history of every line edit under ``root``, at a person's end: what they typed is gone from
+    each field however it was emptied (``LineEdit.forget_history``)."""
+    for edit in root.findChildren(LineEdit):
+        edit.forget_history()
+
 
 def forget_clipboard(only_ours: bool = False) -> None:
     """Empty the clipboard (a person copied their words with Ctrl+C, or "Copy" in a field's context menu): they are

@@ -21,7 +21,7 @@ from ui.refusal_row import RefusalRow
 from ui.scan_row import ScanRow, material_note
 from ui.staff_sign_in import SignInScreen
 from ui.bridge import DeviceBridge
-from ui.widgets import NoticeLabel, Screen, button, forget_clipboard, label
+from ui.widgets import NoticeLabel, Screen, button, forget_clipboard, forget_histories, label
 from ui.staff_idle import StaffIdle
 from ui.wait_band import WaitBand
 
@@ -281,6 +281,9 @@ class WindowView(QStackedWidget):
         if self.desk.identity is not self._applicant:
             if self._applicant is not None:  # their matter ended: what the window copied of it goes too
                 forget_clipboard(only_ours=True)
+                for view in (self, self.customer):  # and what was typed for them, from every field's undo history
+                    if view is not None:
+                        forget_histories(view)
             self._applicant = self.desk.identity
         screen = self.sign_in if self.desk.step is Desk.SIGNED_OUT else self.desk_screen
         screen.refresh(self.desk)
