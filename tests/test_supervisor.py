@@ -26,8 +26,13 @@ CHILD = textwrap.dedent('''
 
     state, plan, log_dir = Path(sys.argv[1]), sys.argv[2].split(","), Path(sys.argv[3])
     n = int(state.read_text()) if state.exists() else 0
-    state.write_text(str(n + 1))
-    (state.parent / f"pid-{n}").write_text(str(os.getpid()))
+
+    def write(path, text):  # whole or not at all: the test reads these while this process may be killed
+        (path.parent / (path.name + ".tmp")).write_text(text)
+        os.replace(path.parent / (path.name + ".tmp"), path)
+
+    write(state.parent / f"pid-{n}", str(os.getpid()))  # first: a start counted has its process id written
+    write(state, str(n + 1))
     step = plan[min(n, len(plan) - 1)]
     pipe = LivenessPipe.from_environment()
     stacks = dump_stacks_on_signal(log_dir)
