@@ -39,8 +39,8 @@ demo: venv i18n
 
 # Four processes on this project's 2-core machines, a test file each at a time (pytest-xdist): half the suite's time
 # is spent waiting (on sockets, timeouts, the simulated hand), so two processes left the cores half idle (2026-12-06,
-# on this machine: two 610 s, three 548 s, four 432-452 s). The longest files go first (tests/conftest.py). The tests
-# on the one pcscd of a machine take turns (tests/pcsc_rig.py).
+# on this machine: two 610 s, three 548 s, four 432-452 s; the longest files first, 365-417 s: tests/conftest.py).
+# The tests on the one pcscd of a machine take turns (tests/pcsc_rig.py).
 test: venv i18n
 	scripts/test-services.sh
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider -n 4 --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)

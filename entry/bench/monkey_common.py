@@ -275,8 +275,9 @@ def calls_carrying(needles: set[str]) -> bool:
 
 
 def people_of(person) -> set[str]:
-    """What the memory look searches for of ``person`` (an Identity) besides the ID number: the name and addresses."""
-    return {s for s in (person.name, person.address, person.appended_address) if len(s) >= 2}
+    """What the memory look searches for of ``person`` (an Identity) besides the ID number: the name and address (the
+    monkeys' sets of a person's texts, which it is matched against, hold those two)."""
+    return {s for s in (person.name, person.address) if len(s) >= 2}
 
 
 def in_memory(needles: set[str], terminal, spared=()) -> list[str]:
