@@ -118,7 +118,8 @@ class Services:
                                  tasks=self.tasks, terminal_id=self.config.terminal.id, masker=self.masker,
                                  document_printer=self.devices.document_printer,
                                  document_camera=self.devices.document_camera, held_catalogue=self.held_catalogue,
-                                 device_tasks=self.camera_tasks, print_tasks=self.printer_tasks)
+                                 device_tasks=self.camera_tasks, print_tasks=self.printer_tasks,
+                                 desk_tasks=self.desk_tasks)
         give_back_after_each_citizen(session, self.tasks)  # what the citizen's pages and frames freed (kiosk/allocator.py)
         return session
 

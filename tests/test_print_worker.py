@@ -1,6 +1,8 @@
 """Print jobs on a worker of their own (kiosk/app.py ``Services.print_tasks``): the kiosk's receipt and the window's
 papers print one at a time on the "print" worker, so a printer waiting out its timeout holds none of the workers
-the backend's calls need. Through the screens, against the sandbox on loopback."""
+the backend's calls need. What a person waits on to leave with a paper (the kiosk's submission, notice, ticket; the
+window's acceptance, hand-over, copy) runs on the "desk" worker (``Services.desk_tasks``), never behind the pool's
+look-ups. Through the screens, against the sandbox on loopback."""
 
 import threading
 
@@ -50,24 +52,24 @@ def _on(threads: list[str], prefix: str) -> bool:
     return bool(threads) and all(name.startswith(prefix) for name in threads)
 
 
-def test_the_kiosks_notice_is_recorded_on_a_backend_worker_and_printed_on_the_print_worker(open_gui, monkeypatch):
+def test_the_kiosks_notice_is_recorded_on_the_sessions_worker_and_printed_on_the_print_worker(open_gui, monkeypatch):
     kiosk = open_gui("kiosk")
     recorded = _watch(monkeypatch, kiosk.services.backend, "issue_notice")
     printed = _watch(monkeypatch, kiosk.services.devices.receipt_printer, "print_receipt")
     journey = citizen_journey(kiosk, "GJJ-004", licences=False, not_brought=("M2",))
     assert journey.number.startswith("GZ"), journey
-    assert _on(recorded, "task") and _on(printed, "print"), (recorded, printed)
+    assert _on(recorded, "desk") and _on(printed, "print"), (recorded, printed)
 
 
-def test_the_kiosks_queue_ticket_is_taken_on_a_backend_worker_and_printed_on_the_print_worker(open_gui, qtbot,
-                                                                                             monkeypatch):
+def test_the_kiosks_queue_ticket_is_taken_on_the_sessions_worker_and_printed_on_the_print_worker(open_gui, qtbot,
+                                                                                                monkeypatch):
     kiosk = open_gui("kiosk", terminal={"queue_tickets": "on"})
     taken = _watch(monkeypatch, kiosk.services.backend, "take_queue_ticket")
     printed = _watch(monkeypatch, kiosk.services.devices.receipt_printer, "print_receipt")
     home = kiosk.window.view.home
     qtbot.mouseClick(home.ticket_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "A001" in home.notice.text(), timeout=10000)
-    assert _on(taken, "task") and _on(printed, "print"), (taken, printed)
+    assert _on(taken, "desk") and _on(printed, "print"), (taken, printed)
 
 
 def test_the_kiosks_licence_prints_on_the_print_worker(open_gui, monkeypatch):
@@ -132,3 +134,51 @@ def test_the_windows_acceptance_does_not_wait_behind_the_pools_look_ups(open_gui
         held.set()
     assert view.desk.result.startswith("SQ"), view.desk.notice
     assert _on(submitted, "desk"), submitted
+
+
+def _pool_held(gui, qtbot, held: threading.Event):
+    """Every worker of the task pool held and six more look-ups waiting for one, as a trickling backend holds them
+    (each waits out its deadline): the previous citizen's look-ups, still being answered, and this one's."""
+    started: list[str] = []
+
+    def look_up():
+        started.append(threading.current_thread().name)
+        held.wait(30)
+
+    def hold() -> None:
+        for _ in range(4 + 6):
+            gui.services.tasks.run(look_up, lambda _r: None, lambda _e: None)
+        qtbot.waitUntil(lambda: len(started) == 4, timeout=5000)
+
+    return hold, started
+
+
+def test_the_kiosks_submission_does_not_wait_behind_the_pools_look_ups(open_gui, qtbot, monkeypatch):
+    """The pool's workers all held at "Confirm and submit": the case is submitted on the session's own worker
+    ("desk") and the receipt printed while the look-ups still wait; on the pool it waited behind all of them."""
+    kiosk = open_gui("kiosk")
+    submitted = _watch(monkeypatch, kiosk.services.submitter, "submit")
+    held = threading.Event()
+    hold, started = _pool_held(kiosk, qtbot, held)
+    try:
+        journey = citizen_journey(kiosk, "SB-003", licences=False, before_confirm=hold)
+        assert len(started) == 4  # the look-ups still wait: the submission went past them
+    finally:
+        held.set()
+    assert journey.number.startswith("SQ"), journey
+    assert _on(submitted, "desk"), submitted
+
+
+def test_the_kiosks_notice_does_not_wait_behind_the_pools_look_ups(open_gui, qtbot, monkeypatch):
+    """The same for the one-time notice: recorded and its draft kept on the session's own worker, then printed."""
+    kiosk = open_gui("kiosk")
+    recorded = _watch(monkeypatch, kiosk.services.backend, "issue_notice")
+    held = threading.Event()
+    hold, started = _pool_held(kiosk, qtbot, held)
+    try:
+        journey = citizen_journey(kiosk, "GJJ-004", licences=False, not_brought=("M2",), before_confirm=hold)
+        assert len(started) == 4
+    finally:
+        held.set()
+    assert journey.number.startswith("GZ"), journey
+    assert _on(recorded, "desk"), recorded

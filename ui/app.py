@@ -150,7 +150,7 @@ class Gui:
                               device_tasks=ThreadTaskRunner(self.dispatcher.post, workers=1, name="device"),
                               print_tasks=ThreadTaskRunner(self.dispatcher.post, workers=1, name="print"),
                               desk_tasks=ThreadTaskRunner(self.dispatcher.post, workers=1, name="desk")
-                              if self.mode == "window" else None)
+                              if self.mode in ("kiosk", "window") else None)
 
     def _compose(self) -> None:
         """On its own thread (``staged``): the services built and the network started, then handed

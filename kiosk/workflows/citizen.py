@@ -186,10 +186,15 @@ class CitizenSession(SessionTicket, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  terminal_id: str, masker: Masker, document_printer: DocumentPrinter | None = None,
                  document_camera: DocumentCamera | None = None, held_catalogue: HeldCatalogue | None = None,
-                 device_tasks: TaskRunner | None = None, print_tasks: TaskRunner | None = None) -> None:
+                 device_tasks: TaskRunner | None = None, print_tasks: TaskRunner | None = None,
+                 desk_tasks: TaskRunner | None = None) -> None:
         self._backend = backend
         self._device_tasks = device_tasks or tasks  # the camera's captures, never behind backend calls
         self._print_tasks = print_tasks or tasks  # the receipt's print jobs, never holding a backend call's worker
+        # what the citizen waits on to leave with a paper (the submission, the notice and its draft, the fee's
+        # order, a queue ticket, the rating), one at a time on a worker of its own, never queued behind the
+        # pool's look-ups, each waiting out a trickling backend's deadline (kiosk/app.py Services.desk_tasks)
+        self._desk_tasks = desk_tasks or tasks
         self._held_catalogue = held_catalogue or HeldCatalogue()  # the terminal's, shared by its sessions
         self.document_camera = document_camera
         self._submitter = submitter
@@ -1511,7 +1516,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.busy = True
         self._changed()
         self._background(work, self._notice_printed, self._notice_failed,
-                         InTurn(self._tasks, self._print_tasks, print_it))
+                         InTurn(self._desk_tasks, self._print_tasks, print_it))
 
     def _notice_printed(self, result: tuple[Issued, drafts.KeptDraft]) -> None:
         """Said as it happened: a notice the backend did not confirm has no number and is printed as provisional;
@@ -1599,7 +1604,8 @@ class CitizenSession(SessionTicket, RatingTaps):
             application.e_licences = self.checklist.licence_ids()
             application.material_licences = self.checklist.licences_by_material()
         files = self.attachments()
-        self._background(lambda: self._submitter.submit(application, files), self._submitted, self._submit_failed)
+        self._background(lambda: self._submitter.submit(application, files), self._submitted, self._submit_failed,
+                         self._desk_tasks)
 
     def _submitted(self, outcome: Outcome) -> None:
         assert self.application is not None and self.identity is not None
@@ -1670,7 +1676,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             self._go(Step.PAYMENT, Notice(text("The payment code cannot be shown now ({reason}). You can pay at the "
                                                "service window.", reason=user_message(exc))))
 
-        self._background(lambda: backend.payment_order(number), ready, failed)
+        self._background(lambda: backend.payment_order(number), ready, failed, self._desk_tasks)
 
     def poll_payment(self) -> None:
         """Every few seconds while the code is shown (the screen's timer): has the citizen paid?"""
@@ -1949,7 +1955,8 @@ class CitizenSession(SessionTicket, RatingTaps):
         backend, submitter = self._backend, self._submitter
         self.busy = True
         self._changed()
-        self._background(lambda: deliver(evaluation, backend, submitter, applicant), self._rated, self._not_rated)
+        self._background(lambda: deliver(evaluation, backend, submitter, applicant), self._rated, self._not_rated,
+                         self._desk_tasks)
 
     def _rated(self, recorded: Any) -> None:
         self.busy = False

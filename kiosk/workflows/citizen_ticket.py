@@ -109,4 +109,4 @@ class SessionTicket:
             self._go(where, Notice(text("No number could be taken just now: {reason} Please ask at the service "
                                         "desk.", reason=user_message(exc))))
 
-        self._background(work, taken, failed, InTurn(self._tasks, self._print_tasks, print_it))
+        self._background(work, taken, failed, InTurn(self._desk_tasks, self._print_tasks, print_it))
