@@ -62,3 +62,37 @@ def test_the_refusal_and_print_again_fit_1280x800_in_large_english(gui, qtbot):
     qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
     assert screen.print_again.isVisible() and screen.rating.isVisible() and "did not print" in screen.notice.text()
     assert_fits()
+
+
+def _hint_room(field) -> tuple[int, int]:
+    """How wide the field's hint is drawn, and the room its line edit gives text (the style's contents rectangle,
+    less QLineEdit's own 2 px a side): a wider hint is cut with "…"."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+
+    option = QStyleOptionFrame()
+    field.initStyleOption(option)
+    room = field.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, field)
+    margins = field.textMargins()
+    return (field.fontMetrics().horizontalAdvance(field.placeholderText()),
+            room.width() - margins.left() - margins.right() - 4)
+
+
+def test_the_refusal_note_s_hint_is_shown_whole(gui, qtbot):
+    """The note's hint says whether the reason chosen needs a note ("Other" does). 'Note (required for "Other")' was
+    cut to "说明（选"其他"时…" at 1280 x 800, and in large English to its first words. In both languages, in standard
+    and large text, for "Other" and for another reason."""
+    view, screen = _signed_in_with_applicant(gui, qtbot, "GJJ-004")
+    row = screen.refusal
+    hints = {("zh", "other"): "说明（必填）", ("zh", "not_our_remit"): "说明（选填）",
+             ("en", "other"): "Note (required)", ("en", "not_our_remit"): "Note (optional)"}
+    for toggle in (None, gui.window.toggle_language, gui.window.toggle_elderly, gui.window.toggle_language):
+        if toggle is not None:
+            toggle()
+        for reason in ("other", "not_our_remit"):
+            row.reason.setCurrentIndex(row.reason.findData(reason))
+            qtbot.wait(50)  # the layout settles on the event loop
+            assert gui.window.size().toTuple() == (1280, 800)
+            lang = "en" if row.refuse.text() == "Do not accept" else "zh"
+            assert row.note.placeholderText() == hints[lang, reason]
+            drawn, room = _hint_room(row.note)
+            assert drawn <= room, (row.note.placeholderText(), drawn, room)

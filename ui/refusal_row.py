@@ -1,5 +1,5 @@
 """The window's refusal (不予受理): the legal reason chosen from kiosk/refusal_reasons.py's short list, a note
-(required for "Other"), and the button that refuses. The desk does the rest (kiosk/workflows/clerk_refusal.py);
+(required for "Other", its hint saying so), and the button that refuses. The desk does the rest (kiosk/workflows/clerk_refusal.py);
 the row holds nothing of a matter once it ends: the note is emptied with the applicant."""
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ class RefusalRow(QWidget):
 
     def _enable(self) -> None:
         reason = self.chosen()
+        # the hint says whether this reason needs a note, in a few words: "Note (required for "Other")" was cut short
+        # in large English, and at the kiosk's input size in Chinese (tests/test_window_refusal_ui.py)
+        self.note.setPlaceholderText(_("Note (required)") if reason is RefusalReason.OTHER else _("Note (optional)"))
         self.reason.setEnabled(self._open())
         self.note.setEnabled(self._open())
         self.refuse.setEnabled(self._open() and reason is not None
@@ -62,6 +65,5 @@ class RefusalRow(QWidget):
         if desk.identity is None or desk.step is Desk.DONE:  # the matter ended or was decided: its note goes
             self.note.clear()
             self.reason.setCurrentIndex(0)
-        self.note.setPlaceholderText(_('Note (required for "Other")'))
         self.refuse.setText(_("Do not accept"))
         self._enable()
