@@ -133,7 +133,7 @@ def test_the_company_row_fits_1280x800_in_large_english_beside_a_hand_over(gui, 
     qtbot.waitUntil(lambda: screen.handover.isVisible(), timeout=5000)  # a licence is ready for the sample resident
     row, licences = screen.licences.company, screen.licences
     _fits(qtbot, gui, row.code, row.look_up, screen.handover, screen.next, screen.sign_out, screen.accept)
-    assert [str(p) for p in measure(gui.window, gui.window.display, True) if "Company credit code" in p.widget
+    assert [str(p) for p in measure(gui.window, gui.window.display, True) if "'Company code'" in p.widget
             or "'Look up'" in p.widget] == []
     sizes = []  # every size the window is given from here on, even one undone before a step looks
     gui.window.installEventFilter(watcher := ResizeWatcher(gui.window, sizes))
@@ -255,3 +255,19 @@ def test_a_credit_code_emptied_by_backspace_is_not_in_the_field_s_undo_history_f
     assert not row.code.isUndoAvailable() and not row.code.isRedoAvailable()
     row.code.undo()
     assert row.code.text() == ""
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_company_code_s_hint_is_shown_whole_in_large_text(gui, qtbot, language):
+    """The hint says what the field takes (a company's code; empty, the applicant applies for themselves). In large
+    text 'Company credit code' was cut to 'Company credi…' beside "Look up", and 单位统一社会信用代码 lost its last
+    character; the tooltip says the rest."""
+    if language == "en":
+        gui.window.toggle_language()
+    gui.window.toggle_elderly()
+    view, screen = checking(gui, qtbot, "BDC-005")
+    row = screen.licences.company
+    qtbot.wait(50)  # the layout settles on the event loop
+    assert row.code.isVisible() and row.code.text() == "" and row.code.placeholderText()
+    hint = f"'{row.code.placeholderText()}'"
+    assert [str(p) for p in measure(gui.window, gui.window.display, True, headline=False) if hint in p.widget] == []

@@ -115,7 +115,8 @@ class CompanyRow(QWidget):
         kept = self.code.text()  # blanks alone are no code: they stayed past the matter (window-monkey seed 10)
         if kept != desk.company_code and (not desk.company_code or companies.typed_code(kept) != desk.company_code):
             self.code.setText(desk.company_code)  # forgotten by the desk: nothing typed stays
-        self.code.setPlaceholderText(_("Company credit code") if desk.takes_person() else _("Credit code"))
+        # a few words, whole in large text beside "Look up" ("Company credit code" was cut short); the tooltip says more
+        self.code.setPlaceholderText(_("Company code") if desk.takes_person() else _("Credit code"))
         self.code.setToolTip(_("For a company: its unified social credit code, typed or scanned from the business "
                                "licence. Empty: the applicant applies for themselves.") if desk.takes_person() else
                              _("This service is for companies: the unified social credit code, typed or scanned "

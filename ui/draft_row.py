@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from common.i18n import _
 from kiosk.workflows.clerk import ClerkDesk
-from ui.widgets import button, label
+from ui.widgets import ComboBox, button, label
 
 
 class DraftRow(QWidget):
@@ -18,7 +18,7 @@ class DraftRow(QWidget):
         super().__init__()
         self._desk = desk
         self.title = label("", wrap=False, align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.drafts = QComboBox()
+        self.drafts = ComboBox()
         self.drafts.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.drafts.setMinimumContentsLength(8)  # a long service name never widens the window
         self.resume = button("", self._resume)

@@ -15,7 +15,7 @@ from common.domain import FieldType, FormField, ServiceItem
 from common.i18n import _, language
 from kiosk import forms
 from kiosk.workflows.clerk import ClerkDesk, Desk
-from ui.widgets import LineEdit, clear_layout, label, scroll_area
+from ui.widgets import ComboBox, LineEdit, clear_layout, label, scroll_area
 
 
 @dataclass
@@ -58,7 +58,7 @@ class FormPanel(QWidget):
             message.hide()
             row = PanelRow(f, caption, message)
             if f.type is FieldType.CHOICE:
-                row.choice = QComboBox()
+                row.choice = ComboBox()
                 row.choice.addItem(_("Choose..."), "")
                 for choice in f.choices:
                     row.choice.addItem(choice.label(lang), choice.value)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from common.i18n import _, language, ngettext
 from kiosk.workflows.clerk import ClerkDesk
-from ui.widgets import button, field_edit, label
+from ui.widgets import ComboBox, button, field_edit, label
 
 
 class HandoverRow(QWidget):
@@ -22,7 +22,7 @@ class HandoverRow(QWidget):
         self._desk = desk
         self._shown_for = None  # the applicant (the desk's Identity) the row last showed
         self.title = label("", wrap=False, align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.licences = QComboBox()
+        self.licences = ComboBox()
         self.licences.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.licences.setMinimumContentsLength(8)  # a long licence name never widens the window
         self.hand_over = button("", self._hand_over)

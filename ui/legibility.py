@@ -9,7 +9,9 @@ languages. The numbers are the 适老化 rules' and WCAG 2.2's (ui/theme.py says
 - touch targets: every enabled control at least 44 x 44 px, 60 x 60 px in elderly mode;
 - contrast: text at least 4.5:1 against what is behind it, borders of inputs at least 3:1 against
   the page around them (disabled controls are exempt, as WCAG 1.4.3 and 1.4.11 say);
-- line spacing: wrapped text at least 1.3 times its size, from the rows the text fills.
+- line spacing: wrapped text at least 1.3 times its size, from the rows the text fills;
+- whole words: a field's hint (shown while it is empty), a list's choice and a button's words fit in the room they
+  are drawn in (Qt cuts a hint with "…" and clips the others without a sign).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import numpy as np
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QFontInfo, QImage
-from PySide6.QtWidgets import (QAbstractButton, QComboBox, QLabel, QLineEdit, QListWidget, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QComboBox, QLabel, QLineEdit, QListWidget, QPushButton, QStyle,
+                               QStyleOptionComboBox, QStyleOptionFrame, QWidget)
 
 from ui.display import Display
 
@@ -29,6 +32,7 @@ MIN_BORDER_CONTRAST = 3.0
 ELDERLY_MIN_PT, ELDERLY_LARGEST_PT = 18.0, 30.0
 MIN_LINE_SPACING = 1.3
 TOUCH_PX = {False: 44, True: 60}
+BUTTON_BORDER_PX = 3  # ui/theme.py: 2 px, 3 px with the focus
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,8 @@ def _name(widget: QWidget) -> str:
     shown = ""
     if isinstance(widget, (QLabel, QAbstractButton, QLineEdit)):
         shown = (widget.text() or getattr(widget, "placeholderText", lambda: "")())[:30].replace("\n", " ")
+    elif isinstance(widget, QComboBox):
+        shown = widget.currentText()[:30]
     return f"{type(widget).__name__}#{widget.objectName() or '-'} '{shown}'"
 
 
@@ -95,8 +101,9 @@ def _interactive(widget: QWidget) -> bool:
     return isinstance(widget, (QAbstractButton, QLineEdit, QComboBox)) and widget.isEnabled()
 
 
-def measure(window: QWidget, display: Display, elderly: bool) -> list[Problem]:
-    """Every problem of the window as shown now (call after the event loop settled)."""
+def measure(window: QWidget, display: Display, elderly: bool, headline: bool = True) -> list[Problem]:
+    """Every problem of the window as shown now (call after the event loop settled). ``headline``: in elderly mode
+    the screen's largest text is a headline of 30 pt (a kiosk's screens; the clerk's desk has none)."""
     image = _array(window.grab().toImage())
     bounds = QRect(0, 0, image.shape[1], image.shape[0])
     problems: list[Problem] = []
@@ -135,7 +142,8 @@ def measure(window: QWidget, display: Display, elderly: bool) -> list[Problem]:
                 problems += _border(widget, name, image, rect)
             if isinstance(widget, QLabel) and widget.wordWrap():
                 problems += _line_spacing(widget, name, image, rect, background)
-    if elderly and largest_pt < ELDERLY_LARGEST_PT - 0.05:
+        problems += _cut_short(widget, name)
+    if elderly and headline and largest_pt < ELDERLY_LARGEST_PT - 0.05:
         problems.append(Problem("the screen", f"its largest text is {largest_pt:.1f} pt, under "
                                               f"{ELDERLY_LARGEST_PT:.0f} pt"))
     return problems
@@ -185,4 +193,34 @@ def _line_spacing(widget: QLabel, name: str, image: np.ndarray, rect: QRect, bac
     # a line's first inked row depends on its glyphs (a Chinese line's tops are level; Latin has ascenders): 1 px
     if pitch < MIN_LINE_SPACING * px - 1:
         return [Problem(name, f"line spacing {pitch / px:.2f}, under {MIN_LINE_SPACING}")]
+    return []
+
+
+def _cut_short(widget: QWidget, name: str) -> list[Problem]:
+    """A field's hint wider than the room QLineEdit gives it (its contents rectangle less 2 px a side, where the hint
+    is cut with "…" to its advance), a list's choice wider than its box's text part (cut without a sign: Qt does
+    not elide it), or a button's words, in ink, wider than the button within its border (they may
+    run into its padding: Qt draws them whole there)."""
+    if isinstance(widget, QLineEdit) and not widget.text() and widget.placeholderText():
+        option = QStyleOptionFrame()
+        widget.initStyleOption(option)
+        room = widget.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, widget).width()
+        margins = widget.textMargins()
+        room -= margins.left() + margins.right() + 4
+        drawn = widget.fontMetrics().horizontalAdvance(widget.placeholderText())
+    elif isinstance(widget, QComboBox) and widget.currentText() and not getattr(widget, "elides", False):
+        option = QStyleOptionComboBox()
+        widget.initStyleOption(option)
+        room = widget.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                             QStyle.SubControl.SC_ComboBoxEditField, widget).width() - 2
+        drawn = widget.fontMetrics().boundingRect(widget.currentText()).width()
+    elif isinstance(widget, QPushButton) and widget.text() and "\n" not in widget.text():
+        room = widget.width() - 2 * BUTTON_BORDER_PX
+        if not widget.icon().isNull():
+            room -= widget.iconSize().width() + 4
+        drawn = widget.fontMetrics().boundingRect(widget.text().replace("&&", "&")).width()
+    else:
+        return []
+    if drawn > room:
+        return [Problem(name, f"its words are {drawn} px wide in {room} px: cut short")]
     return []

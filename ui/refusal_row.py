@@ -9,14 +9,14 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 from common.i18n import _
 from kiosk.refusal_reasons import LABELS, NOTE_MAX, RefusalReason
 from kiosk.workflows.clerk import ClerkDesk, Desk
-from ui.widgets import button, field_edit
+from ui.widgets import ComboBox, button, field_edit
 
 
 class RefusalRow(QWidget):
     def __init__(self, desk: ClerkDesk) -> None:
         super().__init__()
         self._desk = desk
-        self.reason = QComboBox()
+        self.reason = ComboBox()
         self.reason.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.reason.setMinimumContentsLength(8)  # a long label never widens the window
         self.reason.currentIndexChanged.connect(lambda _i: self._enable())

@@ -197,7 +197,9 @@ def stylesheet(theme: Theme | None = None) -> str:
     /* the clerk's desk (ui/window_view.py): a station worked with a mouse, its rows many; the touch floor kept, the
        padding less, so that every row of a matter fits 1280 x 800 in large text */
     #desk QPushButton {{ padding: {d(2)} {d(12)}; min-height: {touch}; }}
-    #desk QLineEdit {{ padding: {d(2)} {d(6)}; min-height: {touch}; }}
+    /* its fields in the size of the lists and choices beside them (the kiosk's is for a finger and eyes further
+       away): at the kiosk's size a field's hint was cut short ("Company credit co…" in large English) */
+    #desk QLineEdit {{ {f("list")} padding: {d(2)} {d(6)}; min-height: {touch}; }}
     """ + (f"""
     /* large text: a field's 60 px and its caption fit together in the part that scrolls above the pinyin keys
        (126 px on 1280 x 800); with the padding above and below at 11 px the caption was cut in half */

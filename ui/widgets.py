@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
-from PySide6.QtWidgets import (QAbstractScrollArea, QApplication, QHBoxLayout, QLabel, QLayout, QLineEdit, QPushButton, QScrollArea,
-                               QScroller, QScrollerProperties, QVBoxLayout, QWidget, QWidgetItem)
+from PySide6.QtWidgets import (QAbstractScrollArea, QApplication, QComboBox, QHBoxLayout, QLabel, QLayout, QLineEdit,
+                               QPushButton, QScrollArea, QScroller, QScrollerProperties, QStyle, QStyleOptionComboBox,
+                               QStylePainter, QVBoxLayout, QWidget, QWidgetItem)
 
 if TYPE_CHECKING:
     from kiosk.workflows.citizen import Notice
@@ -345,6 +346,32 @@ class LineEdit(QLineEdit):
                 self.setText(self.text())
             finally:
                 self.blockSignals(blocked)
+
+
+class ComboBox(QComboBox):
+    """The terminal's list box. Qt draws its choice clipped at the box's edge without a sign ("Reason for not a", a
+    window in large English); here a choice too long for the box ends in "…", and the list, opened, shows every
+    choice whole. ui/legibility.py takes an eliding box's choice as read. No tooltip holds it: a tooltip set while
+    painting would keep one applicant's choice while the box, hidden, is not painted again."""
+
+    elides = True
+
+    def shown(self, option: QStyleOptionComboBox | None = None) -> str:
+        """The choice as the box draws it at its present size: whole, or cut to end in "…"."""
+        if option is None:
+            option = QStyleOptionComboBox()
+            self.initStyleOption(option)
+        room = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                           QStyle.SubControl.SC_ComboBoxEditField, self).width() - 2
+        return self.fontMetrics().elidedText(option.currentText, Qt.TextElideMode.ElideRight, room)
+
+    def paintEvent(self, _event: QtGui.QPaintEvent) -> None:
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        option.currentText = self.shown(option)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
 def forget_histories(root: QWidget) -> None:

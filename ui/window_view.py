@@ -21,7 +21,7 @@ from ui.refusal_row import RefusalRow
 from ui.scan_row import ScanRow, material_note
 from ui.staff_sign_in import SignInScreen
 from ui.bridge import DeviceBridge
-from ui.widgets import NoticeLabel, Screen, button, forget_clipboard, forget_histories, label
+from ui.widgets import ComboBox, NoticeLabel, Screen, button, forget_clipboard, forget_histories, label
 from ui.staff_idle import StaffIdle
 from ui.wait_band import WaitBand
 
@@ -41,7 +41,7 @@ class DeskScreen(Screen):
         self.applicant.setObjectName("card")
         self.applicant.setContentsMargins(16, 8, 16, 8)  # the text off the box's border, as the kiosk's cards
         self.applicant.setMinimumHeight(160)
-        self.services = QComboBox()
+        self.services = ComboBox()
         # a long service name never widens the window: the form's button shares the row (large English: 1,632 px)
         self.services.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.services.setMinimumContentsLength(8)
