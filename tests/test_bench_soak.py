@@ -64,3 +64,34 @@ def test_mapped_files_are_read_from_smaps():
 
     files = mapped_files()
     assert any("python" in path or "libc" in path for path in files) and all(kb >= 0 for kb in files.values())
+
+
+def test_the_benches_sandbox_writes_its_warnings_to_a_file_not_a_pipe_nobody_reads():
+    """A pipe nobody read filled with the warnings of the faults the monkey asked for, and the sandbox stopped in its
+    next write (soak, window seed 23, block 10): its stderr is a file now."""
+    import os
+    import stat
+
+    from entry.bench.backend import _start_sandbox, stop_sandbox
+
+    proc, url = _start_sandbox()
+    try:
+        assert proc.stderr is None and url.startswith("http://127.0.0.1:")
+        assert stat.S_ISREG(os.stat(f"/proc/{proc.pid}/fd/2").st_mode)
+    finally:
+        stop_sandbox(proc)
+    assert proc.returncode is not None
+
+
+def test_a_sandbox_deaf_to_sigterm_is_killed_not_waited_on_for_ever():
+    import subprocess
+    import sys
+
+    from entry.bench.backend import stop_sandbox
+
+    deaf = subprocess.Popen([sys.executable, "-c", "import signal, sys, time; signal.signal(signal.SIGTERM, "
+                             "signal.SIG_IGN); sys.stdout.write('ready\\n'); sys.stdout.flush(); time.sleep(60)"],
+                            stdout=subprocess.PIPE)
+    assert deaf.stdout.readline() == b"ready\n"  # its SIGTERM ignored before it is asked
+    stop_sandbox(deaf, grace_s=0.5)
+    assert deaf.returncode == -9

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
@@ -26,23 +27,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _start_sandbox() -> tuple[subprocess.Popen, str]:
+    """The sandbox in a process of its own. What it writes to stderr goes to a temporary file, read only if it does
+    not start: a pipe nobody read filled up with the warnings of the faults a monkey asks for (64 KiB), and the
+    sandbox stopped in its next write, answering nothing and deaf to SIGTERM (kiosk bench soak, window seed 23,
+    block 10)."""
     from sandbox.server import free_port
 
     port = free_port()
+    said = tempfile.TemporaryFile()
     proc = subprocess.Popen([sys.executable, "-m", "entry", "sandbox", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=said)
     url = f"http://127.0.0.1:{port}"
     import requests
 
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url + "/api/v1/health", timeout=1).ok:
-                return proc, url
-        except requests.RequestException:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("the sandbox did not start: " + proc.stderr.read().decode(errors="replace")[-500:])
+    with said:  # the child holds its own descriptor: the file goes when both have let it go
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(url + "/api/v1/health", timeout=1).ok:
+                    return proc, url
+            except requests.RequestException:
+                time.sleep(0.1)
+        proc.kill()
+        proc.wait(10)
+        said.seek(0)
+        raise RuntimeError("the sandbox did not start: " + said.read().decode(errors="replace")[-500:])
+
+
+def stop_sandbox(proc: subprocess.Popen, grace_s: float = 10.0) -> None:
+    """Ask it to stop; killed when it has not within ``grace_s``: its own TimeoutExpired raised from a bench's
+    ``finally`` hid the error the bench stopped for."""
+    proc.terminate()
+    try:
+        proc.wait(grace_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -108,8 +128,7 @@ def run(args: argparse.Namespace) -> int:
         wall = time.monotonic() - began
     finally:
         if proc is not None:
-            proc.terminate()
-            proc.wait(10)
+            stop_sandbox(proc)
 
     connections = 0
     for client in clients:

@@ -158,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
         tuned = tune()  # as kiosk run does, before the threads start (kiosk/allocator.py)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from common.i18n import set_language
-    from entry.bench.backend import _start_sandbox
+    from entry.bench.backend import _start_sandbox, stop_sandbox
     from entry.bench.monkey_common import MonkeyFailure
 
     who = ("one window" + (" with the applicant's screen" if args.customer_screen else "") + ", the window-monkey"
@@ -198,8 +198,7 @@ def run(args: argparse.Namespace) -> int:
                       + (f" [{split}]" if split else "") + f", live objects {rows[-1][2]:,}", flush=True)
         finally:
             gui.close()
-            sandbox.terminate()
-            sandbox.wait(10)
+            stop_sandbox(sandbox)
     settled = rows[len(rows) // 2:]
     sessions = [float(r[0]) for r in settled]
     mb_per_100 = 100 * slope(sessions, [r[1] for r in settled])

@@ -258,7 +258,7 @@ def run(args: argparse.Namespace) -> int:
     import shutil
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from entry.bench.backend import _start_sandbox
+    from entry.bench.backend import _start_sandbox, stop_sandbox
 
     if args.trials < 1 or args.sessions < 10:
         print("kiosk bench ui: --trials must be at least 1 and --sessions at least 10", file=sys.stderr)
@@ -271,8 +271,7 @@ def run(args: argparse.Namespace) -> int:
         journeys = measure_journeys(url, work, args.sessions, args.scripted_hand)
     finally:
         if proc is not None:
-            proc.terminate()
-            proc.wait(10)
+            stop_sandbox(proc)
         if not args.dir:
             shutil.rmtree(work, ignore_errors=True)
     return report(args, url, startup, journeys)
