@@ -149,6 +149,20 @@ def measure(window: QWidget, display: Display, elderly: bool, headline: bool = T
     return problems
 
 
+def cut_short(window: QWidget) -> list[Problem]:
+    """The hints, list boxes' choices and buttons' words of the window cut short as shown now: the whole-words part of
+    :func:`measure` alone, without reading pixels (cheap enough for a monkey's every step)."""
+    problems: list[Problem] = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisibleTo(window) or widget.width() <= 0 or widget.height() <= 0:
+            continue
+        seen = widget.visibleRegion().boundingRect()
+        if seen.isEmpty() or seen.width() < widget.width() or seen.height() < widget.height():
+            continue  # scrolled partly out of sight: measured where it is shown whole
+        problems += _cut_short(widget, _name(widget))
+    return problems
+
+
 def _array(image: QImage) -> np.ndarray:
     """The picture as an (h, w, 3) array of RGB."""
     image = image.convertToFormat(QImage.Format.Format_RGB32)

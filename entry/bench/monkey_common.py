@@ -406,6 +406,8 @@ class SeededMonkey:
         self._changed_services: set[str] = set()  # the services this monkey changed in the catalogue (not put back)
         self.catalogue_changes = False  # whether the hall changes services under the terminal (catalogue_change)
         self.trickle = False  # whether the backend's answers may come a byte at a time (backend_fault)
+        # whether a hint, a list box's choice or a button's words cut short fails a step (ui/legibility.py cut_short)
+        self.whole_words = False
         self.watch = None  # the StallMeter on the GUI thread, while ``run`` runs
         # the memory looked through (in_memory) at the first person's end, and with this every so many after (the
         # bench's MEMORY_EVERY; the suite's short runs look once: each look costs a second or more)
@@ -681,6 +683,16 @@ class SeededMonkey:
     def check_errors_and_size(self) -> None:
         if self.errors.seen:
             self.fail("an exception reached the excepthook:\n" + self.errors.seen[0])
+        if self.whole_words:
+            from PySide6.QtCore import QCoreApplication, QEvent
+
+            from ui.legibility import cut_short
+
+            for _ in range(3):  # laid out as it will be painted: a button's new words widen it at the next layout
+                QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            cut = cut_short(self.window)
+            if cut:
+                self.fail(f"words cut short on {type(self.screen()).__name__}: " + "; ".join(map(str, cut)))
         if self.window.size() != self._size:  # a text too long for its line widens the layout, and the window
             self.fail(f"the window grew from {self._size.toTuple()} to {self.window.size().toTuple()} "
                       f"on {type(self.screen()).__name__}")
@@ -700,6 +712,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trickle", action="store_true",
                         help="the backend's upsets include answers sent a byte at a time, ending inside the answer's "
                              "deadline or past it (sandbox/faults.py); off, the seeds run as before")
+    parser.add_argument("--whole-words", action="store_true",
+                        help="fail a step that leaves a field's hint, a list box's choice or a button's words cut "
+                             "short where they are drawn (ui/legibility.py); off, the seeds run as before")
     parser.add_argument("--hold-limit", type=float, default=HOLD_LIMIT_S, metavar="S",
                         help="fail a step that holds the GUI thread longer without turning its event loop "
                              f"(default {HOLD_LIMIT_S:g} s)")
@@ -770,6 +785,7 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
             monkey.catalogue_changes = args.catalogue_changes
             monkey.memory_every = MEMORY_EVERY
             monkey.trickle = args.trickle
+            monkey.whole_words = args.whole_words
             started = time.monotonic()
             try:
                 tally = monkey.run(args.steps, watchdog_s=3 * monkey.wait_s, hold_limit_s=args.hold_limit)
