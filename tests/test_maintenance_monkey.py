@@ -24,7 +24,9 @@ def test_a_seeded_monkey_at_maintenance_breaks_nothing(open_gui, terminal_log, s
     from kiosk.logging_setup import log_dir
 
     terminal_log(log_dir(gui.services.config.data_dir))
-    tally = MaintenanceMonkey(gui, seed, wait_s=20.0).run(STEPS)
+    monkey = MaintenanceMonkey(gui, seed, wait_s=20.0)
+    monkey.whole_words = True  # no hint or button's words cut short on any screen it reaches
+    tally = monkey.run(STEPS)
     assert tally.steps == STEPS
     assert tally.sessions_ended > 0 and tally.by_action.get("sign_in", 0) > 0  # unlocked, and locked again
     assert tally.by_action.get("device", 0) > 0 and tally.by_action.get("backend", 0) > 0

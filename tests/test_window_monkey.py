@@ -25,7 +25,9 @@ def test_seeded_monkeys_at_the_window_break_nothing(open_gui):
     reached: dict[str, int] = {}
     for seed in (4, 9, 10):
         gui = open_gui("window", devices={"id_reader": {"type": "sim", "pace": False}})
-        tally = WindowMonkey(gui, seed, wait_s=20.0, upsets=False).run(STEPS)
+        monkey = WindowMonkey(gui, seed, wait_s=20.0, upsets=False)
+        monkey.whole_words = True  # no hint, choice or button's words cut short in any state it reaches
+        tally = monkey.run(STEPS)
         assert tally.steps == STEPS and tally.sessions_ended > 0, seed
         for action in ("material", "scan", "accepted"):
             reached[action] = reached.get(action, 0) + tally.by_action.get(action, 0)
