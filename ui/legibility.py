@@ -10,8 +10,8 @@ languages. The numbers are the 适老化 rules' and WCAG 2.2's (ui/theme.py says
 - contrast: text at least 4.5:1 against what is behind it, borders of inputs at least 3:1 against
   the page around them (disabled controls are exempt, as WCAG 1.4.3 and 1.4.11 say);
 - line spacing: wrapped text at least 1.3 times its size, from the rows the text fills;
-- whole words: a field's hint (shown while it is empty), a list's choice and a button's words fit in the room they
-  are drawn in (Qt cuts a hint with "…" and clips the others without a sign).
+- whole words: a field's hint (shown while it is empty), a list's choice, a button's words and a one-line label fit
+  in the room they are drawn in (Qt cuts a hint with "…" and clips the others without a sign).
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ def _line_spacing(widget: QLabel, name: str, image: np.ndarray, rect: QRect, bac
 def _cut_short(widget: QWidget, name: str) -> list[Problem]:
     """A field's hint wider than the room QLineEdit gives it (its contents rectangle less 2 px a side, where the hint
     is cut with "…" to its advance), a list's choice wider than its box's text part (cut without a sign: Qt does
-    not elide it), or a button's words, in ink, wider than the button within its border (they may
+    not elide it), a one-line label's plain text wider than the label, or a button's words, in ink, wider than the button within its border (they may
     run into its padding: Qt draws them whole there)."""
     if isinstance(widget, QLineEdit) and not widget.text() and widget.placeholderText():
         option = QStyleOptionFrame()
@@ -228,6 +228,10 @@ def _cut_short(widget: QWidget, name: str) -> list[Problem]:
         room = widget.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
                                              QStyle.SubControl.SC_ComboBoxEditField, widget).width() - 2
         drawn = widget.fontMetrics().boundingRect(widget.currentText()).width()
+    elif (isinstance(widget, QLabel) and not widget.wordWrap() and widget.text() and widget.pixmap().isNull()
+          and not any(c in widget.text() for c in "\n<&")):  # one line of plain text (markup is not measured)
+        room = widget.contentsRect().width() - 2 * widget.margin()
+        drawn = widget.fontMetrics().horizontalAdvance(widget.text())
     elif isinstance(widget, QPushButton) and widget.text() and "\n" not in widget.text():
         room = widget.width() - 2 * BUTTON_BORDER_PX
         if not widget.icon().isNull():
