@@ -11,7 +11,9 @@ languages. The numbers are the 适老化 rules' and WCAG 2.2's (ui/theme.py says
   the page around them (disabled controls are exempt, as WCAG 1.4.3 and 1.4.11 say);
 - line spacing: wrapped text at least 1.3 times its size, from the rows the text fills;
 - whole words: a field's hint (shown while it is empty), a list's choice, a button's words and a one-line label fit
-  in the room they are drawn in (Qt cuts a hint with "…" and clips the others without a sign).
+  in the room they are drawn in (Qt cuts a hint with "…" and clips the others without a sign);
+- whole controls: no button, field or list box shown only in part, cut by the window's edge or its parent (a scroll
+  area's are scrolled to by a finger).
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ import numpy as np
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QFontInfo, QImage
-from PySide6.QtWidgets import (QAbstractButton, QComboBox, QLabel, QLineEdit, QListWidget, QPushButton, QStyle,
-                               QStyleOptionComboBox, QStyleOptionFrame, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QComboBox, QLabel, QLineEdit, QListWidget,
+                               QPushButton, QStyle, QStyleOptionComboBox, QStyleOptionFrame, QWidget)
 
 from ui.display import Display
 
@@ -143,10 +145,37 @@ def measure(window: QWidget, display: Display, elderly: bool, headline: bool = T
             if isinstance(widget, QLabel) and widget.wordWrap():
                 problems += _line_spacing(widget, name, image, rect, background)
         problems += _cut_short(widget, name)
+    problems += clipped(window)
     if elderly and headline and largest_pt < ELDERLY_LARGEST_PT - 0.05:
         problems.append(Problem("the screen", f"its largest text is {largest_pt:.1f} pt, under "
                                               f"{ELDERLY_LARGEST_PT:.0f} pt"))
     return problems
+
+
+def clipped(window: QWidget) -> list[Problem]:
+    """Controls (buttons, fields, list boxes) shown only in part, cut by the window's edge or a parent too small for
+    them, not by a scroll area (which a finger scrolls): a button whose lower half is missing."""
+    problems: list[Problem] = []
+    for widget in window.findChildren(QWidget):
+        if not isinstance(widget, (QAbstractButton, QLineEdit, QComboBox)) or not widget.isVisibleTo(window):
+            continue
+        if widget.width() <= 0 or widget.height() <= 0 or _in_scroll_area(widget, window):
+            continue
+        seen = widget.visibleRegion().boundingRect()
+        if not seen.isEmpty() and (seen.width() < widget.width() or seen.height() < widget.height()):
+            problems.append(Problem(_name(widget), f"shown {seen.width()}x{seen.height()} of "
+                                                   f"{widget.width()}x{widget.height()} px: cut by its window or "
+                                                   "parent"))
+    return problems
+
+
+def _in_scroll_area(widget: QWidget, window: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None and parent is not window:
+        if isinstance(parent, QAbstractScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
 
 
 def cut_short(window: QWidget) -> list[Problem]:

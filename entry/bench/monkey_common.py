@@ -406,7 +406,7 @@ class SeededMonkey:
         self._changed_services: set[str] = set()  # the services this monkey changed in the catalogue (not put back)
         self.catalogue_changes = False  # whether the hall changes services under the terminal (catalogue_change)
         self.trickle = False  # whether the backend's answers may come a byte at a time (backend_fault)
-        # whether a hint, a list box's choice or a button's words cut short fails a step (ui/legibility.py cut_short)
+        # whether words cut short, or a control cut by its window, fail a step (ui/legibility.py cut_short, clipped)
         self.whole_words = False
         self.watch = None  # the StallMeter on the GUI thread, while ``run`` runs
         # the memory looked through (in_memory) at the first person's end, and with this every so many after (the
@@ -686,13 +686,14 @@ class SeededMonkey:
         if self.whole_words:
             from PySide6.QtCore import QCoreApplication, QEvent
 
-            from ui.legibility import cut_short
+            from ui.legibility import clipped, cut_short
 
             for _ in range(3):  # laid out as it will be painted: a button's new words widen it at the next layout
                 QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-            cut = cut_short(self.window)
+            cut = cut_short(self.window) + clipped(self.window)
             if cut:
-                self.fail(f"words cut short on {type(self.screen()).__name__}: " + "; ".join(map(str, cut)))
+                self.fail(f"words or controls cut short on {type(self.screen()).__name__}: "
+                          + "; ".join(map(str, cut)))
         if self.window.size() != self._size:  # a text too long for its line widens the layout, and the window
             self.fail(f"the window grew from {self._size.toTuple()} to {self.window.size().toTuple()} "
                       f"on {type(self.screen()).__name__}")
@@ -713,8 +714,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the backend's upsets include answers sent a byte at a time, ending inside the answer's "
                              "deadline or past it (sandbox/faults.py); off, the seeds run as before")
     parser.add_argument("--whole-words", action="store_true",
-                        help="fail a step that leaves a field's hint, a list box's choice or a button's words cut "
-                             "short where they are drawn (ui/legibility.py); off, the seeds run as before")
+                        help="fail a step that leaves a field's hint, a list box's choice, a button's or a one-line "
+                             "label's words cut short where they are drawn, or a control shown only in part outside a "
+                             "scroll area (ui/legibility.py); off, the seeds run as before")
     parser.add_argument("--hold-limit", type=float, default=HOLD_LIMIT_S, metavar="S",
                         help="fail a step that holds the GUI thread longer without turning its event loop "
                              f"(default {HOLD_LIMIT_S:g} s)")

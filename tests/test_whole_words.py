@@ -1,0 +1,54 @@
+"""ui/legibility.py's whole-words and clipping checks on widgets made to fail them, and to pass: what the monkeys'
+``--whole-words`` and the legibility walks rely on."""
+
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from ui.legibility import clipped, cut_short
+from ui.widgets import ComboBox, LineEdit
+
+
+def _window(qtbot, width: int = 400, height: int = 300) -> QWidget:
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(width, height)
+    return window
+
+
+def test_a_hint_a_label_and_a_button_too_narrow_for_their_words_are_cut_short(qtbot):
+    window = _window(qtbot)
+    hint, line, press = LineEdit(window), QLabel("A label whose words run on and on", window), QPushButton(window)
+    hint.setPlaceholderText("A hint whose words run on and on")
+    press.setText("A button whose words run on")
+    for widget, y in ((hint, 0), (line, 60), (press, 120)):
+        widget.setGeometry(0, y, 60, 44)
+    window.show()
+    said = [str(p) for p in cut_short(window)]
+    assert len(said) == 3 and all("cut short" in s for s in said), said
+    for widget in (hint, line, press):
+        widget.setGeometry(widget.x(), widget.y(), 390, 44)
+    assert cut_short(window) == []
+
+
+def test_a_list_box_that_ends_its_choice_in_an_ellipsis_is_read_whole(qtbot):
+    window = _window(qtbot)
+    box = ComboBox(window)
+    box.addItem("Not within this hall's remit")
+    box.setGeometry(0, 0, 90, 44)
+    window.show()
+    assert cut_short(window) == [] and box.shown().endswith("…")
+
+
+def test_a_button_past_the_window_s_edge_is_clipped_one_in_a_scroll_area_is_not(qtbot):
+    window = _window(qtbot)
+    cut = QPushButton("Continue", window)
+    cut.setGeometry(330, 280, 120, 44)  # its right and lower parts past the window's edge
+    area = QScrollArea(window)
+    area.setGeometry(0, 0, 200, 120)
+    content = QWidget()
+    column = QVBoxLayout(content)
+    for i in range(8):
+        column.addWidget(QPushButton(f"Row {i}"))
+    area.setWidget(content)
+    window.show()
+    said = [str(p) for p in clipped(window)]
+    assert len(said) == 1 and "'Continue'" in said[0] and "cut by its window" in said[0], said
