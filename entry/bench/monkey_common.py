@@ -133,9 +133,9 @@ def device_faults(device) -> tuple[str, ...]:
 
 def widget_texts(root) -> list[tuple[str, str]]:
     """Every text a widget under ``root`` holds, shown or hidden (labels, buttons, fields, list and combo box
-    entries), with where it is: the widget's class and the classes of its parents."""
+    entries, tooltips), with where it is: the widget's class and the classes of its parents."""
     from PySide6.QtWidgets import (QAbstractButton, QComboBox, QLabel, QLineEdit, QListWidget, QPlainTextEdit,
-                                   QTextEdit)
+                                   QTextEdit, QWidget)
 
     texts: list[tuple[str, str]] = []
     for widget in [root, *root.findChildren(QLabel), *root.findChildren(QAbstractButton),
@@ -151,6 +151,10 @@ def widget_texts(root) -> list[tuple[str, str]]:
             texts.append((where, widget.toPlainText()))
         elif isinstance(widget, QComboBox):
             texts.extend((where, widget.itemText(row)) for row in range(widget.count()))
+    for widget in [root, *root.findChildren(QWidget)]:  # a tooltip shows a person's words to whoever points at it
+        if widget.toolTip():
+            texts.append(("/".join(reversed([type(w).__name__ for w in ancestry(widget, root)])) + " (tooltip)",
+                          widget.toolTip()))
     return [(where, t) for where, t in texts if t]
 
 
