@@ -69,6 +69,7 @@ CLOCK_OFFSETS_S = (86400.0, -86400.0, -2 * 86400.0)
 
 def run_trials(trials: int, seed: int | None = None, max_run_s: float = 1.5, workdir: Path | None = None,
                quiet: bool = False, clock_faults: float = 0.3, sequence_faults: float = 0.2) -> dict:
+    from entry.bench.backend import stop_sandbox
     from sandbox.server import free_port
 
     rng = random.Random(seed)
@@ -110,8 +111,7 @@ def run_trials(trials: int, seed: int | None = None, max_run_s: float = 1.5, wor
         drain = subprocess.run(child_cmd + ["--drain"], capture_output=True, timeout=180)
         drained = drain.returncode == 0
     finally:
-        sandbox.terminate()
-        sandbox.wait(10)
+        stop_sandbox(sandbox)  # killed if it will not stop: the bench's own error is not hidden behind a timeout
     with sqlite3.connect(sandbox_db) as db:
         ids = Counter(app_id for (body,) in db.execute("SELECT body FROM cases")
                       if (app_id := json.loads(body).get("application_id", "")).startswith("crash-"))
