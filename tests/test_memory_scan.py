@@ -96,3 +96,45 @@ def test_a_name_masked_in_the_log_is_nowhere_in_memory_once_forgotten():
     masker.forget_names()
     del masked
     assert in_memory({name}, masker) == []
+
+
+def test_the_look_reaches_a_waiting_thread_s_locals_but_not_a_task_under_way():
+    """A loop's variable keeps its last piece of work while the thread waits for the next: the look reaches the
+    stacks of threads between pieces of work (``idle_stacks``), not those of a task still running."""
+    import threading
+
+    from kiosk.tasks import ThreadTaskRunner
+
+    kept, running = "330106199001011235", "330106199001011243"
+    kept_digits, running_digits = int(kept), int(running)  # what the threads are given: no string of the numbers
+    go, started = threading.Event(), threading.Event()
+
+    # a loop of the terminal's (a test's own threads are not the terminal's: the look leaves them out)
+    terminal_module = {"__name__": "kiosk.a_worker", "kept_digits": kept_digits, "started": started, "go": go}
+    exec(compile("def idle_loop():\n"
+                 "    last = str(kept_digits)  # made on this thread: only its frame holds this string\n"
+                 "    started.set()\n"
+                 "    go.wait(10)  # what the loop kept of its last piece of work, while it waits for the next\n",
+                 "kiosk/a_worker.py", "exec"), terminal_module)
+    idle_loop = terminal_module["idle_loop"]
+
+    idle = threading.Thread(target=idle_loop, daemon=True)
+    idle.start()
+    runner = ThreadTaskRunner(lambda _callback: None, workers=1)  # nothing posted back: no event loop here
+    under_way = threading.Event()
+
+    def task():
+        holding = str(running_digits)  # noqa: F841
+        under_way.set()
+        go.wait(10)
+
+    try:
+        runner.run(task, lambda _r: None, lambda _e: None)
+        assert started.wait(5) and under_way.wait(5)
+        held = in_memory({kept, running}, object())
+        assert any(place.startswith(kept[:6]) and kept[-4:] in place for place in held), held
+        assert not any(running[-4:] in place.split(" in ")[0] for place in held), held
+    finally:
+        go.set()
+        idle.join(5)
+        runner.shutdown()

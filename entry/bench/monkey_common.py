@@ -253,8 +253,8 @@ def held_by(root, needles: set[str]) -> list[str]:
 # what the terminal is not: the monkeys' own code and data, the test runner and its libraries (hypothesis keeps
 # the constants of every module it has read), and the stand-ins for the world around it
 # (the sandbox backend with every person's records, the simulated devices with the cards laid on them, the samples)
-NOT_THE_TERMINAL = ("entry.bench", "entry.walkthrough", "entry.demo", "tests", "_pytest", "pytest", "pluggy",
-                    "hypothesis", "sandbox", "uvicorn", "starlette", "fastapi", "anyio", "devices.idcard.samples",
+NOT_THE_TERMINAL = ("entry.bench", "entry.walkthrough", "entry.demo", "tests", "_pytest", "pytest", "pluggy", "xdist",
+                    "execnet", "hypothesis", "sandbox", "uvicorn", "starlette", "fastapi", "anyio", "devices.idcard.samples",
                     "devices.idcard.sim", "devices.idcard.pty_sim", "devices.pcsc.virtual_card", "devices.sscard.sim",
                     "devices.receipt.sim", "devices.receipt.virtual", "devices.docprinter.sim", "devices.qr.sim",
                     "devices.camera.sim", "devices.doccam.sim")
@@ -278,6 +278,33 @@ def calls_carrying(needles: set[str]) -> bool:
     return False
 
 
+def idle_stacks() -> list[dict]:
+    """The locals of every frame on the stacks of the terminal's threads, other than the caller's, that are between
+    pieces of work: a worker waiting for its next task, a device's or the sync worker's thread waiting for its next
+    turn. What a loop kept of its last piece of work (a variable not yet assigned again) is there. A thread running a
+    task (kiosk/tasks.py) or inside a backend call is left out: work under way holds what it was given until it ends,
+    bounded by its timeouts. Read as ``f_locals`` (a copy): a running frame's own references are not the collector's
+    to report (``gc.get_referents`` of such a frame is empty)."""
+    import threading
+
+    me, idle = threading.get_ident(), []
+    for ident, top in sys._current_frames().items():
+        if ident == me:
+            continue
+        frames, frame, busy = [], top, False
+        while frame is not None and not busy:
+            code = frame.f_code
+            busy = ((code.co_name == "work" and code.co_filename.endswith("tasks.py"))  # ThreadTaskRunner's
+                    or (code.co_name == "_call" and code.co_filename.endswith("client.py"))
+                    # not the terminal's thread: the sandbox's server, the test runner's
+                    or str(frame.f_globals.get("__name__", "")).startswith(NOT_THE_TERMINAL))
+            frames.append(frame)
+            frame = frame.f_back
+        if not busy:
+            idle += [dict(f.f_locals) for f in frames]
+    return idle
+
+
 def people_of(person) -> set[str]:
     """What the memory look searches for of ``person`` (an Identity) besides the ID number: the name and address (the
     monkeys' sets of a person's texts, which it is matched against, hold those two)."""
@@ -287,9 +314,10 @@ def people_of(person) -> set[str]:
 def in_memory(needles: set[str], terminal, spared=()) -> list[str]:
     """Where the terminal's memory holds one of ``needles`` (a person's texts) in a string or bytes: everything
     reachable from the loaded modules and the terminal object ``terminal`` (what the garbage collector has set aside
-    included), but not ``spared`` (the monkey) nor what is not the terminal (``NOT_THE_TERMINAL``). The threads'
-    stacks are not looked at: a call under way holds what it sends until it ends (``calls_carrying``). Each place as
-    the containers that lead to it. About 0.6 s of CPU on a window of 500,000 objects: the monkeys look now and
+    included), and the stacks of its threads between pieces of work (``idle_stacks``; since 2026-12-06), but not
+    ``spared`` (the monkey) nor what is not the terminal (``NOT_THE_TERMINAL``). A thread at work is not looked at: a
+    call under way holds what it sends until it ends (``calls_carrying``). Each place as the containers that lead
+    to it. About 0.6 s of CPU on a window of 500,000 objects: the monkeys look now and
     then."""
     wanted = sorted(n for n in needles if n)
     if not wanted:
@@ -301,7 +329,7 @@ def in_memory(needles: set[str], terminal, spared=()) -> list[str]:
     import linecache
 
     skip.add(id(linecache.cache))  # source lines read for a traceback
-    roots = [sys.modules, terminal]
+    roots = [sys.modules, terminal, *idle_stacks()]
     skip.add(id(roots))
     found = _walk(roots, wanted, skip, None)
     if not found:
