@@ -24,8 +24,9 @@ def test_a_hint_a_label_and_a_button_too_narrow_for_their_words_are_cut_short(qt
     window.show()
     said = [str(p) for p in cut_short(window)]
     assert len(said) == 3 and all("cut short" in s for s in said), said
+    window.resize(1600, 300)  # room for the words at whatever size the application's style sheet gives them
     for widget in (hint, line, press):
-        widget.setGeometry(widget.x(), widget.y(), 390, 44)
+        widget.setGeometry(widget.x(), widget.y(), 1500, 60)
     assert cut_short(window) == []
 
 
