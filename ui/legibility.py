@@ -179,8 +179,8 @@ def _in_scroll_area(widget: QWidget, window: QWidget) -> bool:
 
 
 def cut_short(window: QWidget) -> list[Problem]:
-    """The hints, list boxes' choices and buttons' words of the window cut short as shown now: the whole-words part of
-    :func:`measure` alone, without reading pixels (cheap enough for a monkey's every step)."""
+    """The hints, list boxes' choices, buttons' and one-line labels' words of the window cut short as shown now: the
+    whole-words part of :func:`measure` alone, without reading pixels (cheap enough for a monkey's every step)."""
     problems: list[Problem] = []
     for widget in window.findChildren(QWidget):
         if not widget.isVisibleTo(window) or widget.width() <= 0 or widget.height() <= 0:
@@ -242,8 +242,8 @@ def _line_spacing(widget: QLabel, name: str, image: np.ndarray, rect: QRect, bac
 def _cut_short(widget: QWidget, name: str) -> list[Problem]:
     """A field's hint wider than the room QLineEdit gives it (its contents rectangle less 2 px a side, where the hint
     is cut with "…" to its advance), a list's choice wider than its box's text part (cut without a sign: Qt does
-    not elide it), a one-line label's plain text wider than the label, or a button's words, in ink, wider than the button within its border (they may
-    run into its padding: Qt draws them whole there)."""
+    not elide it), a one-line label's plain text wider than the label, or a button's words, in ink, wider than the
+    button within its border (they may run into its padding: Qt draws them whole there)."""
     if isinstance(widget, QLineEdit) and not widget.text() and widget.placeholderText():
         option = QStyleOptionFrame()
         widget.initStyleOption(option)
