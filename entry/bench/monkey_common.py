@@ -254,8 +254,8 @@ def held_by(root, needles: set[str]) -> list[str]:
 # the constants of every module it has read), and the stand-ins for the world around it
 # (the sandbox backend with every person's records, the simulated devices with the cards laid on them, the samples)
 NOT_THE_TERMINAL = ("entry.bench", "entry.walkthrough", "entry.demo", "tests", "_pytest", "pytest", "pluggy", "xdist",
-                    "execnet", "hypothesis", "sandbox", "uvicorn", "starlette", "fastapi", "anyio", "devices.idcard.samples",
-                    "devices.idcard.sim", "devices.idcard.pty_sim", "devices.pcsc.virtual_card", "devices.sscard.sim",
+                    "execnet", "hypothesis", "sandbox", "uvicorn", "starlette", "fastapi", "anyio",
+                    "devices.idcard.samples", "devices.idcard.sim", "devices.idcard.pty_sim", "devices.pcsc.virtual_card", "devices.sscard.sim",
                     "devices.receipt.sim", "devices.receipt.virtual", "devices.docprinter.sim", "devices.qr.sim",
                     "devices.camera.sim", "devices.doccam.sim")
 
