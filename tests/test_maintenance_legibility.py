@@ -4,30 +4,15 @@ through the widgets as the demo walks them. The staff's screens, like the clerk'
 
 import pytest
 
-from common.i18n import language as current_language
 from entry import walkthrough as walk
 from entry.demo import MAINTENANCE_ID, MAINTENANCE_PASSWORD
-from ui.legibility import measure
-
-
-class StaffRuler:
-    def __init__(self, elderly: bool) -> None:
-        self.elderly = elderly
-        self.screens: dict[str, list[str]] = {}
-
-    def shot(self, gui, name: str) -> None:
-        walk.settle()
-        self.screens[name] = [str(p) for p in measure(gui.window, gui.window.display, self.elderly, headline=False)]
+from tests.test_window_legibility import WindowRuler  # the staff's screens measured as the clerk's
 
 
 @pytest.mark.parametrize("language, elderly", [("zh_CN", False), ("en", True)])
 def test_every_maintenance_screen_meets_the_numbers(open_gui, language, elderly):
     gui = open_gui("maintenance")
-    if current_language() != language:
-        gui.window.toggle_language()
-    if gui.window.elderly != elderly:
-        gui.window.toggle_elderly()
-    ruler = StaffRuler(elderly)
+    ruler = WindowRuler.on(gui, language, elderly)
     walk.maintenance_sign_in(gui, MAINTENANCE_ID, MAINTENANCE_PASSWORD, ruler)
     walk.maintenance_self_test(gui, ruler)
     walk.maintenance_diagnostics(gui, ruler)

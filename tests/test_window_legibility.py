@@ -24,6 +24,15 @@ class WindowRuler:
         self.gui, self.elderly = gui, elderly
         self.screens: dict[str, list[str]] = {}
 
+    @classmethod
+    def on(cls, gui, language: str, elderly: bool) -> "WindowRuler":
+        """A ruler for ``gui`` once it shows ``language`` in large text or not, as its user picks them."""
+        if current_language() != language:
+            gui.window.toggle_language()
+        if gui.window.elderly != elderly:
+            gui.window.toggle_elderly()
+        return cls(gui, elderly)
+
     def shot(self, gui, name: str) -> None:
         walk.settle()
         self.screens[name] = [str(p) for p in measure(gui.window, gui.window.display, self.elderly, headline=False)]
@@ -36,11 +45,7 @@ class WindowRuler:
 @pytest.mark.parametrize("language, elderly", [("zh_CN", False), ("en", True)])
 def test_every_step_of_the_window_meets_the_numbers(open_gui, language, elderly):
     gui = open_gui("window", terminal={"customer_screen": "on", "window_number": WINDOW_NUMBER})
-    if current_language() != language:
-        gui.window.toggle_language()
-    if gui.window.elderly != elderly:
-        gui.window.toggle_elderly()
-    ruler = WindowRuler(gui, elderly)
+    ruler = WindowRuler.on(gui, language, elderly)
     walk.clerk_sign_in(gui, STAFF_ID, STAFF_PASSWORD, ruler)
     gui.services.backend.take_queue_ticket(service_code=CLERK_SERVICE, idempotency_key=uuid.uuid4().hex)
     walk.clerk_call_ticket(gui, ruler)

@@ -1,6 +1,7 @@
 """The window's refusal (不予受理): the legal reason chosen from kiosk/refusal_reasons.py's short list, a note
-(required for "Other", its hint saying so), and the button that refuses. The desk does the rest (kiosk/workflows/clerk_refusal.py);
-the row holds nothing of a matter once it ends: the note is emptied with the applicant."""
+(required for "Other", its hint saying so), and the button that refuses. The desk does the rest
+(kiosk/workflows/clerk_refusal.py); the row holds nothing of a matter once it ends: the note is emptied with the
+applicant."""
 
 from __future__ import annotations
 

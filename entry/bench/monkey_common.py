@@ -255,9 +255,9 @@ def held_by(root, needles: set[str]) -> list[str]:
 # (the sandbox backend with every person's records, the simulated devices with the cards laid on them, the samples)
 NOT_THE_TERMINAL = ("entry.bench", "entry.walkthrough", "entry.demo", "tests", "_pytest", "pytest", "pluggy", "xdist",
                     "execnet", "hypothesis", "sandbox", "uvicorn", "starlette", "fastapi", "anyio",
-                    "devices.idcard.samples", "devices.idcard.sim", "devices.idcard.pty_sim", "devices.pcsc.virtual_card", "devices.sscard.sim",
-                    "devices.receipt.sim", "devices.receipt.virtual", "devices.docprinter.sim", "devices.qr.sim",
-                    "devices.camera.sim", "devices.doccam.sim")
+                    "devices.idcard.samples", "devices.idcard.sim", "devices.idcard.pty_sim", "devices.pcsc.virtual_card",
+                    "devices.sscard.sim", "devices.receipt.sim", "devices.receipt.virtual", "devices.docprinter.sim",
+                    "devices.qr.sim", "devices.camera.sim", "devices.doccam.sim")
 
 
 ID_NUMBER = re.compile(r"\d{17}[\dXx]|[A-Z]{3}\d{12}")  # a resident's (GB 11643) or the 2017 foreigner card's
