@@ -69,6 +69,17 @@ def _long_lived_set_aside():
 
 
 @pytest.fixture
+def no_application_style(qapp):
+    """An earlier test's window may leave its style on the application, and an application rule
+    as specific as the host's can win over it: measure with the host's style alone, then put the
+    application's back for the tests after."""
+    left = qapp.styleSheet()
+    qapp.setStyleSheet("")
+    yield
+    qapp.setStyleSheet(left)
+
+
+@pytest.fixture
 def sandbox():
     with SandboxServer(windows=TEST_WINDOWS) as server:
         yield server

@@ -122,10 +122,9 @@ def test_the_timer_runs_only_while_the_preview_is_shown(camera, shown, qtbot):
     qtbot.waitUntil(lambda: preview.frames_shown > frames, timeout=10000)
 
 
-def test_the_preview_fits_the_window_with_a_title_thumbnails_and_buttons(qtbot, camera):
+def test_the_preview_fits_the_window_with_a_title_thumbnails_and_buttons(qtbot, camera, no_application_style):
     heights = {}
     for elderly in (False, True):
-        # The style on the host only: the application's stays as it is for the other tests.
         host = QWidget()
         host.setStyleSheet(stylesheet(Theme(elderly=elderly)))
         column = QVBoxLayout(host)
@@ -146,6 +145,7 @@ def test_the_preview_fits_the_window_with_a_title_thumbnails_and_buttons(qtbot, 
             buttons.addWidget(QPushButton(name))
         column.addLayout(buttons)
         qtbot.addWidget(host)
+        host.ensurePolished()  # the host's style on every child now, not at the first show
         need = host.minimumSizeHint()
         heights[elderly] = need.height()
         assert need.width() <= 1280 and need.height() <= 800 - 110, (elderly, need)  # header and footer: 110

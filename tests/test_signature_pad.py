@@ -106,17 +106,6 @@ def test_a_tap_or_a_tiny_scribble_is_not_a_signature(pad):
     assert not pad.is_empty()
 
 
-@pytest.fixture
-def no_application_style(qapp):
-    """An earlier test's window may leave its style on the application, and an application rule
-    as specific as the host's can win over it: measure with the host's style alone, then put the
-    application's back for the tests after."""
-    left = qapp.styleSheet()
-    qapp.setStyleSheet("")
-    yield
-    qapp.setStyleSheet(left)
-
-
 def test_the_pad_and_its_buttons_fit_the_kiosk_window_in_both_text_sizes(qtbot, no_application_style):
     heights = {}
     for elderly in (False, True):
