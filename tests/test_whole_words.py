@@ -53,3 +53,27 @@ def test_a_button_past_the_window_s_edge_is_clipped_one_in_a_scroll_area_is_not(
     window.show()
     said = [str(p) for p in clipped(window)]
     assert len(said) == 1 and "'Continue'" in said[0] and "cut by its window" in said[0], said
+
+
+def test_wrapped_and_marked_up_labels_squeezed_are_cut_short_and_given_room_are_not(qtbot):
+    window = _window(qtbot, 1600, 900)
+    lines = QLabel("一次性告知书：请补齐以下材料后再来办理。" * 4, window)
+    lines.setWordWrap(True)
+    word = QLabel("Supercalifragilisticexpialidocious", window)
+    word.setWordWrap(True)
+    bold = QLabel("<b>Case number</b> SQ2026120600001", window)
+    two = QLabel("First line\nSecond line", window)
+    lines.setGeometry(0, 0, 200, 30)   # its lines need several rows of height at this width
+    word.setGeometry(0, 100, 40, 200)  # one word, no break in it, wider than the label
+    bold.setGeometry(0, 320, 40, 60)
+    two.setGeometry(0, 400, 400, 10)
+    window.show()
+    said = sorted(str(p) for p in cut_short(window))
+    assert len(said) == 4 and all("cut short" in s for s in said), said
+    assert any("a word of it is" in s for s in said) and any("of height at 200 px wide" in s for s in said), said
+    # room for each at whatever size the application's style sheet gives the text
+    lines.setGeometry(0, 0, 1500, lines.heightForWidth(1500))
+    word.setGeometry(0, 100, 1500, word.heightForWidth(1500))
+    bold.setGeometry(0, 320, 1500, bold.sizeHint().height())
+    two.setGeometry(0, 400, 1500, two.sizeHint().height())
+    assert cut_short(window) == []

@@ -10,8 +10,9 @@ languages. The numbers are the 适老化 rules' and WCAG 2.2's (ui/theme.py says
 - contrast: text at least 4.5:1 against what is behind it, borders of inputs at least 3:1 against
   the page around them (disabled controls are exempt, as WCAG 1.4.3 and 1.4.11 say);
 - line spacing: wrapped text at least 1.3 times its size, from the rows the text fills;
-- whole words: a field's hint (shown while it is empty), a list's choice, a button's words and a one-line label fit
-  in the room they are drawn in (Qt cuts a hint with "…" and clips the others without a sign);
+- whole words: a field's hint (shown while it is empty), a list's choice, a button's words and a label's text (one
+  line or wrapped, plain or marked up) fit in the room they are drawn in (Qt cuts a hint with "…" and clips the
+  others without a sign);
 - whole controls: no button, field or list box shown only in part, cut by the window's edge or its parent (a scroll
   area's are scrolled to by a finger).
 """
@@ -22,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from PySide6.QtCore import QRect
-from PySide6.QtGui import QFontInfo, QImage
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFontInfo, QImage, Qt as GuiQt
 from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QComboBox, QLabel, QLineEdit, QListWidget,
                                QPushButton, QStyle, QStyleOptionComboBox, QStyleOptionFrame, QWidget)
 
@@ -179,7 +180,7 @@ def _in_scroll_area(widget: QWidget, window: QWidget) -> bool:
 
 
 def cut_short(window: QWidget) -> list[Problem]:
-    """The hints, list boxes' choices, buttons' and one-line labels' words of the window cut short as shown now: the
+    """The hints, list boxes' choices, buttons' and labels' words of the window cut short as shown now: the
     whole-words part of :func:`measure` alone, without reading pixels (cheap enough for a monkey's every step)."""
     problems: list[Problem] = []
     for widget in window.findChildren(QWidget):
@@ -242,8 +243,8 @@ def _line_spacing(widget: QLabel, name: str, image: np.ndarray, rect: QRect, bac
 def _cut_short(widget: QWidget, name: str) -> list[Problem]:
     """A field's hint wider than the room QLineEdit gives it (its contents rectangle less 2 px a side, where the hint
     is cut with "…" to its advance), a list's choice wider than its box's text part (cut without a sign: Qt does
-    not elide it), a one-line label's plain text wider than the label, or a button's words, in ink, wider than the
-    button within its border (they may run into its padding: Qt draws them whole there)."""
+    not elide it), a label's text not all inside it (:func:`_label_cut_short`), or a button's words, in ink, wider
+    than the button within its border (they may run into its padding: Qt draws them whole there)."""
     if isinstance(widget, QLineEdit) and not widget.text() and widget.placeholderText():
         option = QStyleOptionFrame()
         widget.initStyleOption(option)
@@ -257,10 +258,8 @@ def _cut_short(widget: QWidget, name: str) -> list[Problem]:
         room = widget.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
                                              QStyle.SubControl.SC_ComboBoxEditField, widget).width() - 2
         drawn = widget.fontMetrics().boundingRect(widget.currentText()).width()
-    elif (isinstance(widget, QLabel) and not widget.wordWrap() and widget.text() and widget.pixmap().isNull()
-          and not any(c in widget.text() for c in "\n<&")):  # one line of plain text (markup is not measured)
-        room = widget.contentsRect().width() - 2 * widget.margin()
-        drawn = widget.fontMetrics().horizontalAdvance(widget.text())
+    elif isinstance(widget, QLabel) and widget.text() and widget.pixmap().isNull():
+        return _label_cut_short(widget, name)
     elif isinstance(widget, QPushButton) and widget.text() and "\n" not in widget.text():
         room = widget.width() - 2 * BUTTON_BORDER_PX
         if not widget.icon().isNull():
@@ -270,4 +269,34 @@ def _cut_short(widget: QWidget, name: str) -> list[Problem]:
         return []
     if drawn > room:
         return [Problem(name, f"its words are {drawn} px wide in {room} px: cut short")]
+    return []
+
+
+def _label_cut_short(label: QLabel, name: str) -> list[Problem]:
+    """A label's text laid out as Qt lays it out (plain or markup, on one line or wrapped at the label's width) and
+    not all inside the label: a line running past its right edge, or the last lines below its bottom (a wrapped
+    label given less height than its width needs). One line of plain text is measured by its advance; the rest by
+    the label's own size hint (one line or lines broken at newlines) or height for its width (wrapped): what Qt
+    asks of the layout to show it whole."""
+    plain = label.textFormat() == Qt.TextFormat.PlainText or (
+        label.textFormat() == Qt.TextFormat.AutoText and not GuiQt.mightBeRichText(label.text()))
+    if not label.wordWrap() and plain and "\n" not in label.text():
+        room = label.contentsRect().width() - 2 * label.margin()
+        drawn = label.fontMetrics().horizontalAdvance(label.text())
+        if drawn > room:
+            return [Problem(name, f"its words are {drawn} px wide in {room} px: cut short")]
+        return []
+    if label.wordWrap():
+        widest = label.minimumSizeHint().width()  # its longest word, which no line break helps
+        if widest > label.width() + 1:
+            return [Problem(name, f"a word of it is {widest} px wide in {label.width()} px: cut short")]
+        needed = label.heightForWidth(label.width())
+        if needed > label.height() + 1:
+            return [Problem(name, f"its lines need {needed} px of height at {label.width()} px wide, shown in "
+                                  f"{label.height()} px: cut short")]
+        return []
+    hint = label.sizeHint()
+    if hint.width() > label.width() + 1 or hint.height() > label.height() + 1:
+        return [Problem(name, f"its lines need {hint.width()}x{hint.height()} px, shown in "
+                              f"{label.width()}x{label.height()} px: cut short")]
     return []
