@@ -35,6 +35,8 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "gui-gc": ("entry.bench.gui_gc", "the GUI thread restyles while receivers of Qt signals die in cycles: frozen or not"),
     "soak": ("entry.bench.soak", "one kiosk (or window: --terminal window) worked by its monkey for thousands of sessions: memory and live objects per 100 sessions"),
     "restart": ("entry.bench.restart", "kiosk supervise: seconds from a crash or a freeze of the terminal to its next start's first sign of life"),
+    "desk": ("entry.bench.desk", "the kiosk's 'Confirm and submit' to its done screen with the task pool held by "
+                                 "look-ups on a trickling line: on the session's own worker and on the pool"),
     "ui": ("entry.bench.ui", "kiosk start-up, GUI-thread stall and memory per session, against a bare PySide6 window"),
 }
 

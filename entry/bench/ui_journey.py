@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import json
 import threading
+import time
 import urllib.request
 from pathlib import Path
 from typing import Callable
@@ -70,6 +71,7 @@ class Journey:
         self.screens = gui.window.view.screens
         self.reader = gui.services.devices.id_reader
         self.removed = 0
+        self.confirm_s = 0.0  # the last session's: from the "confirm and submit" tap to the done screen
         gui.bridge.card_removed.connect(self._card_removed)
 
     def _card_removed(self) -> None:
@@ -109,10 +111,11 @@ class Journey:
     def _wait_screen(self, step: Step, timeout_s: float = 30.0) -> None:
         wait_for(lambda: showing(self.gui, step) and not self.session.busy, f"the {step.value} screen", timeout_s)
 
-    def session_once(self, label: str = "online", offline: bool = False) -> str:
+    def session_once(self, label: str = "online", offline: bool = False,
+                     before_confirm: Callable[[], None] | None = None) -> str:
         """Consent -> card placed -> identified -> catalogue -> service -> guide -> myself -> the form on the
         touch keyboard -> licences fetched, the application form's pages captured, signed -> confirm -> receipt
-        -> finish -> home.
+        -> finish -> home. ``before_confirm`` is called on the confirm screen, just before the tap.
 
         Returns the number on the done screen (a case number, or a provisional one offline).
         """
@@ -145,9 +148,13 @@ class Journey:
         self._wait_screen(Step.CONFIRM)
         if offline:
             self.set_fault("down")
+        if before_confirm is not None:
+            before_confirm()
         self._step(f"submitted {label}, receipt printed")
+        tapped = time.monotonic()
         tap(screens[Step.CONFIRM].confirm, "'confirm and submit' button")
-        wait_for(lambda: showing(self.gui, Step.DONE) or showing(self.gui, Step.FAILED), "the done screen", 60)
+        wait_for(lambda: showing(self.gui, Step.DONE) or showing(self.gui, Step.FAILED), "the done screen", 90)
+        self.confirm_s = time.monotonic() - tapped
         if showing(self.gui, Step.FAILED):
             raise WalkError(f"the {label} application was not submitted: {screens[Step.FAILED].notice.text()}")
         number = screens[Step.DONE].number.text()
