@@ -4,16 +4,18 @@ A hall runs the terminal for weeks between restarts, so what a session leaves be
 devices; the sandbox in a process of its own on loopback, so that the cases and scans it keeps do not count as the
 kiosk's) is worked by the seeded monkey of ``kiosk bench ui-monkey`` in blocks of ``--steps``; with ``--terminal
 window``, one window (registered with the hall as a window, as ``kiosk bench window-monkey`` does) by that bench's
-monkey, its "sessions" the applicants' matters that ended (``--customer-screen``: with the applicant's own screen). After each block the
-process's resident memory is read, split into anonymous memory (what the program allocated) and pages of mapped
-files (libraries, fonts), and Python's live objects (after a full collection; what the terminal set aside for its
-life, ui/long_lived.py, is not counted; ``--unfrozen`` sets nothing aside); with ``--trim``, the resident memory
-again once glibc has handed back its free heap (``malloc_trim``, which the terminal itself does after each citizen:
-kiosk/allocator.py). The allocator is set as ``kiosk run`` sets it. The first half of the blocks is the warm-up
-(screens built, caches filled); the growth is fitted over the second half (Theil-Sen), in MB and objects per 100
-sessions, and said as MB per month at ``--sessions-a-day`` (300: a busy hall's kiosk); the types of live objects
-and the mapped files that grew most over it are named. Exit status 1 when a block fails (the monkey's own checks:
-an error, a dead end, a citizen's leftovers).
+monkey, its "sessions" the applicants' matters that ended (``--customer-screen``: with the applicant's own
+screen). After each block the process's resident memory is read, split into anonymous memory (what the program
+allocated) and pages of mapped files (libraries, fonts), and Python's live objects (after a full collection; what
+the terminal set aside for its life, ui/long_lived.py, is not counted; ``--unfrozen`` sets nothing aside); with
+``--trim``, the resident memory again once glibc has handed back its free heap (``malloc_trim``, which the terminal
+itself does after each citizen: kiosk/allocator.py). The allocator is set as ``kiosk run`` sets it. The first half
+of the blocks is the warm-up (screens built, caches filled); the growth is fitted over the second half (Theil-Sen),
+in MB and objects per 100 sessions, and said as MB per month at ``--sessions-a-day`` (300: a busy hall's kiosk);
+the types of live objects and the mapped files that grew most over it are named; with ``--tracemalloc``, also the
+lines whose allocations, still live, grew Python's heap most over it (every object, strings and bytes too, which
+the count of live objects leaves out: it counts what the collector tracks). Exit status 1 when a block fails (the
+monkey's own checks: an error, a dead end, a citizen's leftovers).
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unfrozen", action="store_true",
                         help="leave what the terminal keeps for life to the garbage collector (kiosk run sets it "
                              "aside: ui/long_lived.py), to compare")
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="trace Python's allocations from the first block fitted to the last and list the "
+                             "source lines whose live memory grew most (slows the terminal: its own figures are not "
+                             "the shipped terminal's)")
     parser.add_argument("--trim", action="store_true",
                         help="after each block also read the memory once glibc has handed back its free heap "
                              "(malloc_trim; it changes what the next block starts from)")
@@ -108,6 +114,49 @@ def mapped_files() -> Counter:
     except (OSError, ValueError):
         return Counter()
     return resident
+
+
+HEAP_FRAMES = 6  # of each allocation's stack kept by tracemalloc: enough to see which of our lines asked for it
+
+
+def heap_snapshot(path: Path) -> Path:
+    """tracemalloc's snapshot of Python's live allocations written to ``path`` and let go: a snapshot holds a tuple
+    for each live block (a million), which the next block's figures would count as the terminal's."""
+    import tracemalloc
+
+    snapshot = tracemalloc.take_snapshot()
+    snapshot.dump(str(path))
+    del snapshot
+    gc.collect()
+    return path
+
+
+def heap_grown(before: Path, after: Path, most: int = 12) -> str:
+    """The allocation sites (the innermost frame, and the innermost of this project's when that is not it) whose live
+    memory grew most from the snapshot ``before`` to ``after``, and the total: what Python's heap kept of the growth
+    (tracemalloc's own allocations left out)."""
+    import tracemalloc
+
+    root = str(Path(__file__).resolve().parents[2])
+    own = [tracemalloc.Filter(False, tracemalloc.__file__)]
+    diff = tracemalloc.Snapshot.load(str(after)).filter_traces(own).compare_to(
+        tracemalloc.Snapshot.load(str(before)).filter_traces(own), "traceback")
+    total = sum(stat.size_diff for stat in diff)
+    sites: Counter = Counter()
+    counts: Counter = Counter()
+    for stat in diff:
+        frames = list(reversed(stat.traceback))  # innermost first (a traceback is kept oldest first)
+        ours = next((f for f in frames if f.filename.startswith(root) and "/.venv/" not in f.filename), frames[0])
+        inner = frames[0]
+        site = f"{Path(inner.filename).name}:{inner.lineno}"
+        if ours is not inner:
+            site += f" from {os.path.relpath(ours.filename, root)}:{ours.lineno}"
+        sites[site] += stat.size_diff
+        counts[site] += stat.count_diff
+    lines = [f"Python's traced heap after the warm-up: {total / 1e6:+.2f} MB; grown most:"]
+    lines += [f"  {size / 1e3:+9.1f} kB {counts[site]:+7,} blocks  {site}" for site, size in sites.most_common(most)
+              if size > 0]
+    return "\n".join(lines)
 
 
 def census() -> Counter:
@@ -172,6 +221,11 @@ def run(args: argparse.Namespace) -> int:
     kinds: list[dict[str, float]] = []  # each block's resident MB by kind
     censuses: list[Counter] = []  # live objects by type, after the warm-up and at the end
     files: list[Counter] = []  # resident kB of each mapped file, at the same two points
+    heaps: list = []  # tracemalloc's snapshots at the same two points (--tracemalloc)
+    if args.tracemalloc:
+        import tracemalloc
+
+        tracemalloc.start(HEAP_FRAMES)
     began = time.monotonic()
     sandbox, url = _start_sandbox()  # a process of its own: the cases it keeps are not the kiosk's memory
     with tempfile.TemporaryDirectory(prefix="soak-") as work:
@@ -188,6 +242,9 @@ def run(args: argparse.Namespace) -> int:
                 if block + 1 in (args.blocks // 2 + 1, args.blocks):  # the first block fitted, and the last
                     censuses.append(census())
                     files.append(mapped_files())
+                    if args.tracemalloc:  # on disk until compared: a snapshot holds a tuple for each live block
+                        name = f"soak-heap-{os.getpid()}-{block + 1}"
+                        heaps.append(heap_snapshot(Path(tempfile.gettempdir()) / name))
                 resident = resident_mb() or 0.0
                 trimmed = trimmed_mb() if args.trim else None
                 rows.append((tally.sessions_ended, resident, len(gc.get_objects()), trimmed))
@@ -220,4 +277,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"live objects grown most after the warm-up: {grown(*censuses)}")
     if len(files) == 2:
         print(f"mapped files grown most after the warm-up (kB): {grown(*files)}")
+    if len(heaps) == 2:
+        print(heap_grown(*heaps))
+        for path in heaps:
+            path.unlink()
     return 0
