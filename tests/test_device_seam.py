@@ -80,6 +80,33 @@ def test_worker_times_out_instead_of_hanging():
         worker.stop()
 
 
+def test_a_call_behind_a_job_that_overran_its_wait_fails_within_the_grace_not_its_own_timeout(monkeypatch):
+    """A clerk's second "Scan" on a hung document camera waited its 10 s again behind the first one's job (window
+    monkey, seed 804): now it waits for that job at most the grace, and once the device lets go, calls run again."""
+    monkeypatch.setattr("devices.worker.OVERDUE_GRACE_S", 0.3)
+    worker = DeviceWorker("hung")
+    worker.start()
+    try:
+        release = threading.Event()
+        with pytest.raises(DeviceTimeoutError):
+            worker.call(release.wait, 30, timeout_s=0.1)  # running when its caller gives up: the worker is held
+        began = time.monotonic()
+        with pytest.raises(DeviceTimeoutError, match="still held by a call that overran"):
+            worker.call(lambda: 42, timeout_s=20)
+        assert time.monotonic() - began < 5  # the grace (0.3 s), not its own 20 s
+        release.set()  # the device lets go
+        assert worker.call(lambda: 43, timeout_s=5) == 43
+        # a job that ends within the grace: the next call waits for it and runs
+        slow = threading.Event()
+        with pytest.raises(DeviceTimeoutError):
+            worker.call(slow.wait, 30, timeout_s=0.05)
+        threading.Timer(0.1, slow.set).start()
+        assert worker.call(lambda: 44, timeout_s=5) == 44
+    finally:
+        release.set()
+        worker.stop()
+
+
 def test_a_worker_stopped_behind_a_hung_job_ends_cleanly_with_a_timed_out_call_still_queued():
     """Found by the window monkey (a document camera hung, then the window closed): the job a timed-out call had
     cancelled was still queued when the worker stopped, and failing it raised InvalidStateError in the thread."""
