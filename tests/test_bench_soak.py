@@ -3,15 +3,17 @@ the growth fitted after the warm-up. The long runs (thousands of sessions) are t
 
 import argparse
 import re
+import tracemalloc
+from pathlib import Path
 
 from collections import Counter
 
-from entry.bench.soak import grown, run, slope
+from entry.bench.soak import HEAP_FRAMES, grown, heap_grown, heap_snapshot, run, slope
 
 
 def test_the_soak_reads_memory_after_each_block_and_fits_the_growth(capfd):
     assert run(argparse.Namespace(blocks=4, steps=20, seed=7, sessions_a_day=300, trim=True, glibc_defaults=False,
-                                  unfrozen=False, terminal="kiosk", customer_screen=False)) == 0
+                                  unfrozen=False, terminal="kiosk", customer_screen=False, tracemalloc=False)) == 0
     out = capfd.readouterr().out
     assert "allocator {'MALLOC_ARENA_MAX': 2}, its free pages given back after each citizen" in out  # as kiosk run
     blocks = re.findall(r"block +\d+: +\d+ steps, +\d+ sessions, resident +[\d.]+ MB \([\d.]+ once trimmed\) "
@@ -27,7 +29,7 @@ def test_the_soak_reads_memory_after_each_block_and_fits_the_growth(capfd):
 
 def test_the_window_is_soaked_as_its_monkey_works_it(capfd):
     assert run(argparse.Namespace(blocks=4, steps=15, seed=11, sessions_a_day=100, trim=False, glibc_defaults=False,
-                                  unfrozen=False, terminal="window", customer_screen=True)) == 0
+                                  unfrozen=False, terminal="window", customer_screen=True, tracemalloc=False)) == 0
     out = capfd.readouterr().out
     assert "soak: one window with the applicant's screen, the window-monkey (seed 11) in 4 blocks of 15 steps" in out
     assert len(re.findall(r"block +\d+: +\d+ steps, +\d+ sessions, resident +[\d.]+ MB", out)) == 4, out
@@ -35,9 +37,10 @@ def test_the_window_is_soaked_as_its_monkey_works_it(capfd):
                      out), out
 
 
+
 def test_the_customer_screen_is_the_windows(capfd):
     assert run(argparse.Namespace(blocks=4, steps=15, seed=11, sessions_a_day=100, trim=False, glibc_defaults=False,
-                                  unfrozen=False, terminal="kiosk", customer_screen=True)) == 2
+                                  unfrozen=False, terminal="kiosk", customer_screen=True, tracemalloc=False)) == 2
     assert "--customer-screen is the window's" in capfd.readouterr().err
 
 
@@ -49,7 +52,7 @@ def test_the_fit_is_least_squares():
 
 def test_too_few_blocks_are_refused(capfd):
     assert run(argparse.Namespace(blocks=2, steps=20, seed=7, sessions_a_day=300, trim=False, glibc_defaults=False,
-                                  unfrozen=False, terminal="kiosk", customer_screen=False)) == 2
+                                  unfrozen=False, terminal="kiosk", customer_screen=False, tracemalloc=False)) == 2
     assert "--blocks at least 4" in capfd.readouterr().err
 
 
@@ -95,3 +98,32 @@ def test_a_sandbox_deaf_to_sigterm_is_killed_not_waited_on_for_ever():
     assert deaf.stdout.readline() == b"ready\n"  # its SIGTERM ignored before it is asked
     stop_sandbox(deaf, grace_s=0.5)
     assert deaf.returncode == -9
+
+
+KEPT: list[bytes] = []
+
+
+def _keep_some() -> None:
+    KEPT.extend(b"x" * 1000 + bytes([i % 256]) for i in range(300))  # about 300 kB, still live when compared
+
+
+def test_the_traced_heap_names_the_line_whose_memory_grew(tmp_path):
+    """--tracemalloc's report (the window's soak with it: 107 s, so the bench's alone): two snapshots on disk, the
+    line that kept 300 kB between them named with what it kept."""
+    tracemalloc.start(HEAP_FRAMES)
+    try:
+        before = heap_snapshot(tmp_path / "before")
+        _keep_some()
+        after = heap_snapshot(tmp_path / "after")
+    finally:
+        tracemalloc.stop()
+    try:
+        report = heap_grown(before, after)
+    finally:
+        KEPT.clear()
+    lines = report.splitlines()
+    assert re.fullmatch(r"Python's traced heap after the warm-up: \+0\.[2-4]\d MB; grown most:", lines[0]), report
+    site = re.fullmatch(r" +\+(\d+\.\d) kB +\+(\d+) blocks +test_bench_soak\.py:(\d+)", lines[1])
+    assert site is not None, report
+    assert 300 <= float(site[1]) <= 340 and int(site[2]) >= 300, report
+    assert "KEPT.extend" in Path(__file__).read_text().splitlines()[int(site[3]) - 1], report

@@ -30,6 +30,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from entry.bench.monkey_common import HOLD_LIMIT_S
 from kiosk.allocator import resident_mb
 
 
@@ -116,6 +117,7 @@ def mapped_files() -> Counter:
     return resident
 
 
+TRACED_SLOWER = 4  # the GUI thread's hold limit under --tracemalloc, times the monkeys' (a window step held 1.36 s)
 HEAP_FRAMES = 6  # of each allocation's stack kept by tracemalloc: enough to see which of our lines asked for it
 
 
@@ -222,10 +224,12 @@ def run(args: argparse.Namespace) -> int:
     censuses: list[Counter] = []  # live objects by type, after the warm-up and at the end
     files: list[Counter] = []  # resident kB of each mapped file, at the same two points
     heaps: list = []  # tracemalloc's snapshots at the same two points (--tracemalloc)
+    hold_limit_s = HOLD_LIMIT_S
     if args.tracemalloc:
         import tracemalloc
 
         tracemalloc.start(HEAP_FRAMES)
+        hold_limit_s *= TRACED_SLOWER  # every allocation recorded: a step the monkey's limit allows takes longer
     began = time.monotonic()
     sandbox, url = _start_sandbox()  # a process of its own: the cases it keeps are not the kiosk's memory
     with tempfile.TemporaryDirectory(prefix="soak-") as work:
@@ -234,7 +238,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             for block in range(args.blocks):
                 try:
-                    tally = monkey.run(args.steps, watchdog_s=3 * monkey.wait_s)
+                    tally = monkey.run(args.steps, watchdog_s=3 * monkey.wait_s, hold_limit_s=hold_limit_s)
                 except MonkeyFailure as failure:
                     print(f"block {block + 1}: FAILED\n{failure}")
                     return 1
@@ -256,6 +260,8 @@ def run(args: argparse.Namespace) -> int:
         finally:
             gui.close()
             stop_sandbox(sandbox)
+            if args.tracemalloc:
+                tracemalloc.stop()
     settled = rows[len(rows) // 2:]
     sessions = [float(r[0]) for r in settled]
     mb_per_100 = 100 * slope(sessions, [r[1] for r in settled])
