@@ -11,6 +11,7 @@ from kiosk.forms import Keyboard
 from kiosk.workflows.citizen import Notice
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import place_card_and_agree
+from ui.legibility import clipped, cut_short
 from tests.touch import swipe
 
 LEFT = Qt.MouseButton.LeftButton
@@ -24,9 +25,9 @@ def gui(open_gui):
     return gui
 
 
-def to_who(gui, qtbot, code):
+def to_who(gui, qtbot, code, sample="resident"):
     session, screens = gui.window.session, gui.window.view.screens
-    place_card_and_agree(gui, qtbot)
+    place_card_and_agree(gui, qtbot, sample)
     qtbot.mouseClick(screens[Step.IDENTIFIED].next, LEFT)
     qtbot.waitUntil(lambda: session.step is Step.CHOOSE_SERVICE, timeout=5000)
     qtbot.mouseClick(screens[Step.CHOOSE_SERVICE].buttons[code], LEFT)
@@ -94,6 +95,35 @@ def test_the_company_found_is_in_sight_in_large_english_and_a_touch_on_the_code_
     assert company.keyboard.isVisible()
     qtbot.mouseClick(company.keyboard.keys["backspace"], LEFT)
     assert not company.next.isEnabled() and not company.found.isVisible() and company.keyboard.isVisible()
+
+
+def test_a_notice_the_keys_do_not_fit_beside_takes_their_room_until_the_code_is_touched(gui, qtbot):
+    """kiosk bench ui-monkey --whole-words, seed 807: in large English the notice that the applicant is not the
+    company's handler took five lines beside the title, and with the keys stacked over them Back and Continue were
+    pushed off the screen (shown 1 px high). In standard Chinese it fits beside the keys, and they stay."""
+    window = gui.window
+    session = window.session
+    screens = to_who(gui, qtbot, "YZ-007", sample="hmt_residence")  # not among the sample company's handlers
+    company = screens[Step.COMPANY]
+    company.keyboard.type_text("91330106MA2H7Q3K8C")
+    qtbot.mouseClick(company.look_up, LEFT)
+    qtbot.waitUntil(lambda: session.notice is not None and not session.busy, timeout=5000)
+    qtbot.wait(50)  # the layout settles on the event loop
+    assert company.notice.isVisible() and company.keyboard.isVisible(), company.notice.text()
+    assert clipped(window) == [] and cut_short(window) == []
+    qtbot.mouseClick(window.language_button, LEFT)
+    qtbot.mouseClick(window.elderly_button, LEFT)
+    qtbot.wait(50)
+    assert "not registered as the legal representative" in company.notice.text() and "Ltd.." not in \
+        company.notice.text()
+    assert company.notice.isVisible() and not company.keyboard.isVisible()  # the keys gave way to it
+    assert clipped(window) == [] and cut_short(window) == [], (clipped(window), cut_short(window))
+    qtbot.mouseClick(company.code, LEFT)  # to type the code again: the keys back, the notice read set aside
+    qtbot.wait(50)
+    assert company.keyboard.isVisible() and not company.notice.isVisible()
+    assert clipped(window) == [] and cut_short(window) == [], (clipped(window), cut_short(window))
+    qtbot.mouseClick(company.keyboard.keys["backspace"], LEFT)
+    assert session.notice is None and company.keyboard.isVisible() and not company.next.isEnabled()
 
 
 def test_a_company_unknown_to_the_backend_is_explained_on_the_screen(gui, qtbot):

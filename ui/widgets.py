@@ -208,6 +208,18 @@ class KeyboardRow(QLayout):
         buttons = max(back.height(), forward.height())
         return max(buttons, keyboard.height()) if side_by_side else keyboard.height() + self.SPACING + buttons
 
+    def height_with_keyboard(self, width: int) -> int:
+        """The row's height at ``width`` with its keyboard shown, whether it is shown now or not (a screen asks it
+        before it lets the keys take their room)."""
+        back, _keyboard, forward = self._hints()
+        keys = self._items[1].widget()
+        hint = keys.sizeHint()
+        buttons = max(back.height(), forward.height())
+        room = width - back.width() - forward.width() - 2 * self.SPACING
+        if room >= keys.minimumSizeHint().width():
+            return max(buttons, hint.height())
+        return hint.height() + self.SPACING + buttons
+
     def sizeHint(self) -> QSize:  # noqa: N802
         back, keyboard, forward = self._hints()
         return QSize(back.width() + keyboard.width() + forward.width() + 2 * self.SPACING, self._height(True))

@@ -1074,7 +1074,7 @@ class CitizenSession(SessionTicket, RatingTaps):
             self._go(Step.COMPANY, Notice(text(
                 "You are not registered as the legal representative or an authorised handler of {company}. "
                 "Ask the company to register you as a handler, or apply as its agent at the service window with "
-                "a power of attorney.", company=company.name(language()))))
+                "a power of attorney.", company=company.name(language()).rstrip("."))))  # not "Co., Ltd.."
             return
         self.company = company
         self._go(Step.COMPANY)
