@@ -196,29 +196,30 @@ class KeyboardRow(QLayout):
         minimum (large English's Back and Continue left it 2 px short of its hint, and the row stacked: 90 px
         taller, it pushed Back and Continue off a 1280 x 800 screen); None when even that does not fit."""
         back, keyboard, forward = self._hints()
-        room = width - back.width() - forward.width() - 2 * self.SPACING
         least = self._items[1].minimumSize().width() if not self._items[1].isEmpty() else 0
+        return self._between(width, back, keyboard, forward, least)
+
+    def _between(self, width: int, back: QSize, keyboard: QSize, forward: QSize, least: int) -> int | None:
+        room = width - back.width() - forward.width() - 2 * self.SPACING
         return min(keyboard.width(), room) if room >= least else None
 
     def _side_by_side(self, width: int) -> bool:
         return self._keyboard_width(width) is not None
 
-    def _height(self, side_by_side: bool) -> int:
-        back, keyboard, forward = self._hints()
+    def _height(self, side_by_side: bool, keyboard: QSize | None = None) -> int:
+        back, shown, forward = self._hints()
+        keyboard = shown if keyboard is None else keyboard
         buttons = max(back.height(), forward.height())
         return max(buttons, keyboard.height()) if side_by_side else keyboard.height() + self.SPACING + buttons
 
     def height_with_keyboard(self, width: int) -> int:
         """The row's height at ``width`` with its keyboard shown, whether it is shown now or not (a screen asks it
         before it lets the keys take their room)."""
-        back, _keyboard, forward = self._hints()
+        back, _shown, forward = self._hints()
         keys = self._items[1].widget()
         hint = keys.sizeHint()
-        buttons = max(back.height(), forward.height())
-        room = width - back.width() - forward.width() - 2 * self.SPACING
-        if room >= keys.minimumSizeHint().width():
-            return max(buttons, hint.height())
-        return hint.height() + self.SPACING + buttons
+        return self._height(self._between(width, back, hint, forward, keys.minimumSizeHint().width()) is not None,
+                            hint)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         back, keyboard, forward = self._hints()
