@@ -223,7 +223,7 @@ def run(args: argparse.Namespace) -> int:
     kinds: list[dict[str, float]] = []  # each block's resident MB by kind
     censuses: list[Counter] = []  # live objects by type, after the warm-up and at the end
     files: list[Counter] = []  # resident kB of each mapped file, at the same two points
-    heaps: list = []  # tracemalloc's snapshots at the same two points (--tracemalloc)
+    heaps: list[Path] = []  # tracemalloc's snapshots at the same two points, in the work directory (--tracemalloc)
     hold_limit_s = HOLD_LIMIT_S
     if args.tracemalloc:
         import tracemalloc
@@ -247,8 +247,7 @@ def run(args: argparse.Namespace) -> int:
                     censuses.append(census())
                     files.append(mapped_files())
                     if args.tracemalloc:  # on disk until compared: a snapshot holds a tuple for each live block
-                        name = f"soak-heap-{os.getpid()}-{block + 1}"
-                        heaps.append(heap_snapshot(Path(tempfile.gettempdir()) / name))
+                        heaps.append(heap_snapshot(Path(work) / f"heap-{block + 1}.tracemalloc"))
                 resident = resident_mb() or 0.0
                 trimmed = trimmed_mb() if args.trim else None
                 rows.append((tally.sessions_ended, resident, len(gc.get_objects()), trimmed))
@@ -262,6 +261,7 @@ def run(args: argparse.Namespace) -> int:
             stop_sandbox(sandbox)
             if args.tracemalloc:
                 tracemalloc.stop()
+        heap = heap_grown(*heaps) if len(heaps) == 2 else ""  # before the work directory goes, with the snapshots
     settled = rows[len(rows) // 2:]
     sessions = [float(r[0]) for r in settled]
     mb_per_100 = 100 * slope(sessions, [r[1] for r in settled])
@@ -283,8 +283,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"live objects grown most after the warm-up: {grown(*censuses)}")
     if len(files) == 2:
         print(f"mapped files grown most after the warm-up (kB): {grown(*files)}")
-    if len(heaps) == 2:
-        print(heap_grown(*heaps))
-        for path in heaps:
-            path.unlink()
+    if heap:
+        print(heap)
     return 0
