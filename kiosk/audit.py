@@ -8,6 +8,10 @@ key, and ``.ack``, the head the backend last acknowledged. The backend checks ev
 and answers with the head it holds; entries are marked sent only up to that head, so a failed
 push marks nothing and a refused one puts the mark back where the backend stands.
 
+Memory holds every unsent entry and the last ``KEEP_SENT`` sent ones, not the whole trail: a window
+terminal writes about ten entries a matter, all year. When the backend's head goes back before
+what memory holds (its database restored), the entries after it are read back from the trail on disk.
+
 One process writes the trail at a time: the open trail holds a lock beside it, and a console command
 run while the terminal runs leaves its entry in a spool folder that this trail chains
 (``kiosk.audit_spool``: when it opens, after each ``record`` and at each heartbeat).
@@ -27,8 +31,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
-from common.audit_chain import (VERSION, ChainReport, Head, Tamper, entry_mac, old_format, seal_mac,
-                                verify_chain)
+from common.audit_chain import (VERSION, ChainReport, Head, Tamper, entry_mac, mac_matches, old_format,
+                                seal_mac, verify_chain)
 from common.backend_errors import RejectedError
 from common.i18n import N_, Text, plural_text, text
 from common.private_files import open_private, private_dir
@@ -40,6 +44,7 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 500  # the contract's most entries in one push
 CHAIN_BROKEN = "audit_chain_broken"
 SPOOL_ACTOR = "audit"  # the actor of the entry that says a spooled request was moved aside
+KEEP_SENT = 200  # entries the backend holds that stay in memory, the latest (the rest are on disk)
 
 
 class AuditBackend(Protocol):
@@ -130,9 +135,11 @@ class AuditTrail:
         self._lock_fd: int | None = None
         self._state = "opening"  # then "open", or "busy" while another process holds the lock
         self._deferred: list[Request] = []  # steps recorded while opening, chained when open
-        self.entries: list[dict[str, Any]] = []
+        # the entries from seq _first on: every unsent one and the latest KEEP_SENT sent ones
+        self._kept: list[dict[str, Any]] = []
+        self._first = 0
         self.acknowledged = Head(0, "")
-        self.sent = 0  # entries[:sent] are held by the backend, as it last acknowledged
+        self.sent = 0  # entries with seq < sent are held by the backend, as it last acknowledged
         # Opening, appends and fsyncs happen on this one thread, in order: the GUI thread never waits on a disk.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-writer")
         self._spool = audit_spool.spool_folder(path)
@@ -207,9 +214,10 @@ class AuditTrail:
                         "(kiosk audit verify)", path, len(entries), seal["count"])
         acknowledged = read_acknowledged(path)
         with self._lock:
-            self.entries, self.acknowledged, self.sent = entries, acknowledged, 0
+            self._kept, self._first, self.acknowledged, self.sent = entries, 0, acknowledged, 0
             if self._holds(acknowledged):
                 self.sent = acknowledged.count
+                self._let_go_of_sent()
             else:
                 log.warning("audit: the backend acknowledged %d entries ending %s, which this trail does not hold",
                             acknowledged.count, acknowledged.head[:12])
@@ -223,9 +231,9 @@ class AuditTrail:
         they match (time, actor, action, detail), the request is deleted instead of chained again."""
         oldest = next(iter(audit_spool.pending(self._spool, set(), limit=1)), None)
         request = audit_spool.read_request(oldest) if oldest is not None else None
-        if request is None or not self.entries:
+        if request is None or not self._kept:
             return
-        last = self.entries[-1]
+        last = self._kept[-1]
         if (last.get("at"), last.get("actor"), last.get("action"), last.get("detail")) != (
                 request.at.isoformat(timespec="seconds"), request.actor, request.action, request.detail[:1000]):
             return
@@ -255,19 +263,44 @@ class AuditTrail:
         return json.dumps({"count": count, "head": head, "mac": seal_mac(self._key, count, head)}).encode()
 
     def _holds(self, held: Head) -> bool:
-        """Whether this trail has exactly ``held``'s entries at its start (the caller holds the lock or owns us)."""
+        """Whether this trail has exactly ``held``'s entries at its start, as far as memory can tell (the caller
+        holds the lock or owns us): False when ``held`` ends before the entries kept in memory."""
         if held.count == 0:
             return held.head == ""
-        return held.count <= len(self.entries) and self.entries[held.count - 1].get("mac") == held.head
+        last = held.count - 1 - self._first
+        return 0 <= last < len(self._kept) and self._kept[last].get("mac") == held.head
+
+    def _let_go_of_sent(self) -> None:
+        """Drop from memory the sent entries but the latest ``KEEP_SENT`` (the caller holds the lock)."""
+        drop = min(self.sent, self._count) - KEEP_SENT - self._first
+        if drop > 0:
+            del self._kept[:drop]
+            self._first += drop
+
+    @property
+    def _count(self) -> int:
+        return self._first + len(self._kept)
 
     @property
     def head(self) -> str:
-        return self.entries[-1]["mac"] if self.entries else ""
+        return self._kept[-1]["mac"] if self._kept else ""
 
     def written(self) -> Head:
         """How far the trail goes, read at once (the heartbeat reports it)."""
         with self._lock:
-            return Head(len(self.entries), self.head)
+            return Head(self._count, self.head)
+
+    @property
+    def recent(self) -> list[dict[str, Any]]:
+        """The entries memory holds, oldest first: every unsent one and the latest ``KEEP_SENT`` sent ones
+        (``kiosk audit verify`` reads the whole trail)."""
+        with self._lock:
+            return list(self._kept)
+
+    def since(self, seq: int) -> list[dict[str, Any]]:
+        """The entries from ``seq`` on that memory still holds (a bench counting what each step wrote)."""
+        with self._lock:
+            return self._kept[max(seq - self._first, 0):]
 
     def record(self, actor: str, action: str, detail: str = "", *,
                at: dt.datetime | None = None) -> dict[str, Any] | None:
@@ -300,12 +333,12 @@ class AuditTrail:
         """The entry for ``request`` chained in memory and its write queued, in one step under the lock
         (the caller holds it): the order in memory is the order on disk. ``spooled`` is deleted once
         the entry is written."""
-        entry = {"v": VERSION, "seq": len(self.entries), "at": request.at.isoformat(timespec="seconds"),
+        entry = {"v": VERSION, "seq": self._count, "at": request.at.isoformat(timespec="seconds"),
                  "actor": request.actor, "action": request.action, "detail": request.detail[:1000],
                  "prev_mac": self.head}
         entry["mac"] = entry_mac(self._key, entry)
-        self.entries.append(entry)
-        seal = self._seal(len(self.entries), entry["mac"])
+        self._kept.append(entry)
+        seal = self._seal(self._count, entry["mac"])
         self._writer.submit(self._append, json.dumps(entry, ensure_ascii=False) + "\n", seal, spooled)
         log.info("audit: %s %s %s", request.actor, request.action, request.detail)
         return entry
@@ -406,11 +439,17 @@ class AuditTrail:
 
     def unsent(self) -> list[dict[str, Any]]:
         with self._lock:
-            return list(self.entries[self.sent:])
+            return self._kept[self.sent - self._first:]
 
     def acknowledge(self, held: Head) -> bool:
         """The backend holds ``held``: entries up to it are sent, the rest are not. False, and a warning,
-        when this trail does not hold that head (the two chains differ: ``kiosk audit verify``)."""
+        when this trail does not hold that head (the two chains differ: ``kiosk audit verify``).
+        A head before the entries memory holds (the backend's database restored) has the entries
+        after it read back from the trail on disk, on the caller's thread (the push's)."""
+        with self._lock:
+            first = self._first
+        if max(held.count - 1, 0) < first:
+            self._read_back(max(held.count - 1, 0), first)
         with self._lock:
             if not self._holds(held):
                 log.warning("audit: the backend holds %d entries ending %s, which this trail does not; "
@@ -418,9 +457,29 @@ class AuditTrail:
                             held.count, held.head[:12])
                 return False
             self.sent, self.acknowledged = held.count, held
+            self._let_go_of_sent()
             record = json.dumps({"count": held.count, "head": held.head}).encode()
             self._writer.submit(self._write_record, ".ack", record)
         return True
+
+    def _read_back(self, start: int, first: int) -> None:
+        """Put the entries ``start`` to ``first`` (not included) back in memory from the trail on disk, read
+        outside the lock; only when they read whole, under the key, and chain onto what memory holds."""
+        older = read_trail(self._path)[start:first]
+        whole = len(older) == first - start and all(
+            isinstance(e, dict) and e.get("seq") == start + i and mac_matches(self._key, e)
+            and (i == 0 or e.get("prev_mac") == older[i - 1].get("mac")) for i, e in enumerate(older))
+        with self._lock:
+            if self._first != first:
+                return  # another acknowledgement moved the kept entries meanwhile
+            if not whole or not self._kept or self._kept[0].get("prev_mac") != older[-1].get("mac"):
+                log.error("audit: entries %d to %d are no longer in memory and do not read whole from %s "
+                          "(kiosk audit verify)", start, first - 1, self._path)
+                return
+            self._kept[:0] = older
+            self._first = start
+        log.warning("audit: the backend went back to entry %d; entries %d to %d read back from the trail to "
+                    "send again", start, start, first - 1)
 
 
 def record_or_spool(path: Path, key: bytes | None, request: Request) -> Path | None:

@@ -127,3 +127,80 @@ def test_maintenance_shows_the_check_and_the_acknowledged_head(open_gui, qtbot):
     view.status.check_audit.click()
     qtbot.waitUntil(lambda: "改动" in line.text(), timeout=10000)
     assert line.text().startswith("审计记录：序号 1 的记录在写入后被改动过。")
+
+
+def test_memory_holds_the_unsent_entries_and_only_the_latest_sent_ones(services, sandbox, monkeypatch):
+    monkeypatch.setattr("kiosk.audit.KEEP_SENT", 3)
+    audit, path = services.audit, services.config.data_dir / "audit" / "trail.jsonl"
+    for n in range(10):
+        audit.record("XH0001", "card_read", f"entry {n}")
+    assert [e["seq"] for e in audit.recent] == list(range(10))  # nothing sent yet: all kept
+    assert push(audit, services.backend) == 10
+    assert [e["seq"] for e in audit.recent] == [7, 8, 9] and audit.written() == Head(10, audit.head)
+    audit.record("XH0001", "sign_out")
+    assert [e["seq"] for e in audit.unsent()] == [10] and [e["seq"] for e in audit.since(9)] == [9, 10]
+    assert audit.verify().ok and audit.verify().entries == 11  # the trail on disk is whole
+    audit.close()
+    reopened = AuditTrail(path, services.backend.audit_key)  # a restart reads the trail, keeps its tail
+    assert [e["seq"] for e in reopened.recent] == [7, 8, 9, 10] and reopened.sent == 10
+    assert push(reopened, services.backend) == 1 and [e["seq"] for e in reopened.recent] == [8, 9, 10]
+    reopened.close()
+
+
+def restore_backend_to(sandbox, services, count: int) -> None:
+    """The backend's database put back to a copy that held the first ``count`` entries."""
+    with sandbox.store.tx() as db:
+        db.execute("DELETE FROM audit_chain WHERE terminal_id = ? AND seq >= ?", (services.config.terminal.id, count))
+
+
+def test_a_backend_gone_back_before_what_memory_holds_gets_the_rest_from_the_trail_on_disk(
+        services, sandbox, monkeypatch, caplog):
+    monkeypatch.setattr("kiosk.audit.KEEP_SENT", 3)
+    audit = services.audit
+    for n in range(10):
+        audit.record("XH0001", "card_read", f"entry {n}")
+    push(audit, services.backend)
+    audit.flush()
+    restore_backend_to(sandbox, services, 2)
+    audit.record("XH0001", "sign_out")
+    with caplog.at_level(logging.WARNING, logger="kiosk.audit"), pytest.raises(RejectedError):
+        push(audit, services.backend)  # refused: the backend names the head it holds, entry 1's
+    assert audit.sent == 2 and [e["seq"] for e in audit.unsent()] == list(range(2, 11))
+    assert any("read back from the trail" in r.getMessage() for r in caplog.records)
+    assert push(audit, services.backend) == 9 and held(sandbox, services) == Head(11, audit.head)
+    assert [e["seq"] for e in audit.recent] == [8, 9, 10]
+
+
+def test_a_backend_emptied_gets_the_whole_trail_again(services, sandbox, monkeypatch):
+    monkeypatch.setattr("kiosk.audit.KEEP_SENT", 2)
+    audit = services.audit
+    for n in range(6):
+        audit.record("XH0001", "card_read", f"entry {n}")
+    push(audit, services.backend)
+    audit.flush()
+    restore_backend_to(sandbox, services, 0)
+    audit.record("XH0001", "sign_out")
+    with pytest.raises(RejectedError):
+        push(audit, services.backend)
+    assert push(audit, services.backend) == 7 and held(sandbox, services) == Head(7, audit.head)
+
+
+def test_entries_that_do_not_read_back_whole_are_not_sent_and_staff_are_told(services, sandbox, monkeypatch, caplog):
+    monkeypatch.setattr("kiosk.audit.KEEP_SENT", 3)
+    audit, path = services.audit, services.config.data_dir / "audit" / "trail.jsonl"
+    for n in range(10):
+        audit.record("XH0001", "card_read", f"entry {n}")
+    push(audit, services.backend)
+    audit.flush()
+    lines = path.read_text("utf-8").splitlines()
+    lines[4] = lines[4].replace("entry 4", "entry X")  # edited on disk after it was sent
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    restore_backend_to(sandbox, services, 2)
+    audit.record("XH0001", "sign_out")
+    with caplog.at_level(logging.WARNING, logger="kiosk.audit"), pytest.raises(RejectedError):
+        push(audit, services.backend)
+    assert any(r.levelno == logging.ERROR and "do not read whole" in r.getMessage() for r in caplog.records)
+    assert audit.sent == 10 and held(sandbox, services) == Head(2, held(sandbox, services).head)
+    with pytest.raises(RejectedError):  # and so on at each push, until staff check the trail
+        push(audit, services.backend)
+    assert held(sandbox, services).count == 2

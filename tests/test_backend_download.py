@@ -200,7 +200,7 @@ def test_the_clerk_stops_waiting_for_a_saved_application_on_a_slow_line(sandbox,
             desk_runner.shutdown()
             freed = time.monotonic() - stopped
             assert desk.step is Desk.WAITING and desk.service is None  # the worker's end changed nothing
-            audited = [e["action"] for e in services.audit.entries]
+            audited = [e["action"] for e in services.audit.recent]
         finally:
             services.stop()
     assert asked == ["M1-1.jpg"]

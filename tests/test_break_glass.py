@@ -160,7 +160,7 @@ def test_the_break_glass_pin_unlocks_from_its_hash_and_is_audited(open_gui, qtbo
     assert view.currentWidget() is view.pin and view.pin.notice.text() == "密码错误。"
     enter_pin(view, qtbot, PIN)
     assert view.currentWidget() is view.status and view.access.actor == "break-glass"
-    actions = [(e["actor"], e["action"]) for e in gui.services.audit.entries]
+    actions = [(e["actor"], e["action"]) for e in gui.services.audit.recent]
     assert actions[:2] == [("break-glass", "maintenance_pin_refused"), ("break-glass", "maintenance_unlock")]
 
 

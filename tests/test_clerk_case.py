@@ -49,7 +49,7 @@ def test_an_acceptance_whose_receipt_failed_stands_and_its_receipt_is_printed_ag
     with sandbox.store.tx() as db:
         assert db.execute("SELECT COUNT(*) FROM decisions WHERE case_number = ?", (submitted,)).fetchone()[0] == 1
     slip, a4, out = f"acceptance {submitted}", f"acceptance-{submitted}", f"acceptance {submitted} PaperOutError"
-    audited = [(e["action"], e["detail"]) for e in services.audit.entries]
+    audited = [(e["action"], e["detail"]) for e in services.audit.recent]
     assert audited[audited.index(("accepted", submitted)):] == [
         ("accepted", submitted), ("document_not_printed", out), ("document_printed", a4),
         ("print_again", slip), ("document_not_printed", out),
@@ -122,7 +122,7 @@ def test_papers_left_unprinted_when_the_matter_ends_are_audited_and_said_once(se
     assert said == "The receipt slip and Acceptance Notice of the last matter were never printed. Its decision is " \
                    "recorded in the service system: a copy of its document can be printed by the case number below."
     assert desk.notice.message.render("zh_CN").startswith("上一件事项的小票和受理通知书始终未能打印")
-    audited = [(e["action"], e["detail"]) for e in services.audit.entries]
+    audited = [(e["action"], e["detail"]) for e in services.audit.recent]
     assert ("papers_never_printed", f"acceptance {submitted} + acceptance-{submitted}") in audited
     receipts.inject("clear")
     documents.inject("clear")

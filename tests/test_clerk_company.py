@@ -33,7 +33,7 @@ def licence_consents(sandbox):
 
 
 def audit_details(desk):
-    return " ".join(f"{e['action']} {e['detail']}" for e in desk._audit.entries)
+    return " ".join(f"{e['action']} {e['detail']}" for e in desk._audit.recent)
 
 
 def test_a_companys_matter_takes_the_companys_licences_and_goes_as_the_kiosks_company_case(screen_services, sandbox):

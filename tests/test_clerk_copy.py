@@ -26,7 +26,7 @@ def _pdfs(services):
 
 
 def _audited(services, action):
-    return [e["detail"] for e in services.audit.entries if e["action"] == action]
+    return [e["detail"] for e in services.audit.recent if e["action"] == action]
 
 
 def test_an_acceptance_notice_the_printer_jammed_is_printed_again_after_the_applicant_went(services, sandbox):

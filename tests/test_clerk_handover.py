@@ -44,7 +44,7 @@ def test_a_ready_licence_is_listed_handed_over_once_and_its_receipt_printed(serv
     assert services.backend.ready_licences(ID_NUMBER) == []  # nor listed by the backend
     audit = services.audit
     audit.flush()
-    actions = [e["action"] for e in audit.entries]
+    actions = [e["action"] for e in audit.recent]
     assert actions[-2:] == ["card_read", "licence_handed_over"]
     raw = (services.config.data_dir / "audit" / "trail.jsonl").read_text("utf-8")
     assert ID_NUMBER not in raw and NAME not in raw and "3301**********1236" in raw
@@ -52,7 +52,7 @@ def test_a_ready_licence_is_listed_handed_over_once_and_its_receipt_printed(serv
 
 def actions(services):
     services.audit.flush()
-    return [(e["action"], e["detail"]) for e in services.audit.entries]
+    return [(e["action"], e["detail"]) for e in services.audit.recent]
 
 
 def test_a_receipt_that_did_not_print_is_offered_again_and_printed_without_a_second_record(services, sandbox):

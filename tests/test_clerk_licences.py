@@ -41,7 +41,7 @@ def test_agreed_on_the_applicants_screen_the_licence_goes_with_the_case_and_noth
     assert [c["consent_key"] for c in body["consents"]] == [consent["consent_key"]]  # the one recorded, linked
     desk.next_applicant()
     assert desk.licence_consent == "" and desk.offered == {} and desk.checklist is None
-    actions = [entry["action"] for entry in desk._audit.entries]
+    actions = [entry["action"] for entry in desk._audit.recent]
     assert {"licence_consent_asked", "licence_consent", "material_licence_used"} <= set(actions)
 
 
@@ -54,7 +54,7 @@ def test_without_a_customer_screen_the_clerk_records_a_witnessed_consent(service
     [consent] = licence_consents(sandbox)
     assert (consent["method"], consent["service_code"]) == ("clerk_witnessed", "GT-001")
     assert set(desk.offered) == {"M2", "M3"}  # resident_id and property_certificate
-    witnessed = [e for e in desk._audit.entries if e["action"] == "licence_consent"]
+    witnessed = [e for e in desk._audit.recent if e["action"] == "licence_consent"]
     assert witnessed and witnessed[-1]["actor"] == "XH0001" and "clerk_witnessed" in witnessed[-1]["detail"]
     desk.use_licence("M2")
     desk.mark("M2", False)  # unticked: the licence no longer stands for it, and is offered again

@@ -39,7 +39,7 @@ def statuses(sandbox) -> dict[str, str]:
 
 def actions(services) -> list[str]:
     services.audit.flush()
-    return [e["action"] for e in services.audit.entries]
+    return [e["action"] for e in services.audit.recent]
 
 
 def test_call_next_calls_in_order_and_the_matter_s_end_serves_the_ticket(desk, services, sandbox):
@@ -49,7 +49,7 @@ def test_call_next_calls_in_order_and_the_matter_s_end_serves_the_ticket(desk, s
     desk.call_next()
     assert desk.called_ticket.number == "A001" and desk.called_ticket.window == 3 and desk.queue_waiting == 2
     assert desk.notice.message.render("zh_CN") == "A001 号已呼叫到 3 号窗口。" and not desk.notice.error
-    assert actions(services)[-1] == "ticket_called" and services.audit.entries[-1]["detail"] == "A001 window 3"
+    assert actions(services)[-1] == "ticket_called" and services.audit.recent[-1]["detail"] == "A001 window 3"
     desk.card_read(sample_identity("resident"))  # the holder came: the clerk reads their card
     assert desk.identity is not None and not desk.can_mark_no_show() and desk.can_recall()
     desk.choose_service("SB-003")

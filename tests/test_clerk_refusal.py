@@ -127,7 +127,7 @@ def test_a_refusal_is_recorded_with_its_legal_reason_and_its_decision_comes_out_
     assert desk.can_rate()  # the applicant is offered the rating after the refusal
     audit = cups_services.audit
     audit.flush()
-    assert [e["action"] for e in audit.entries][-2:] == ["not_accepted", "document_printed"]
+    assert [e["action"] for e in audit.recent][-2:] == ["not_accepted", "document_printed"]
     raw = (cups_services.config.data_dir / "audit" / "trail.jsonl").read_text("utf-8")
     assert ID_NUMBER not in raw and NAME not in raw
     desk.next_applicant()
@@ -190,7 +190,7 @@ def test_other_needs_a_note_and_a_refusal_while_the_backend_is_away_arrives_deci
     with sandbox.store.tx() as db:
         assert db.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == before + 1
     services.audit.flush()
-    assert [e for e in services.audit.entries if e["action"] == "not_accepted_queued"]
+    assert [e for e in services.audit.recent if e["action"] == "not_accepted_queued"]
 
 
 def test_a_case_taken_then_the_backend_gone_before_the_decision_gets_its_refusal_queued(services, sandbox,

@@ -32,7 +32,7 @@ def test_a_scanned_material_arrives_with_the_accepted_case_and_nothing_stays_aft
     assert sandbox.store.attachment(desk.result, "M1-1.jpg") == ("image/jpeg", scanned)
     desk.next_applicant()
     assert desk.checklist is None and desk.page_count() == 0 and len(page) == 0  # zeroed, not just dropped
-    actions = [entry["action"] for entry in desk._audit.entries]
+    actions = [entry["action"] for entry in desk._audit.recent]
     assert "material_scanned" in actions and actions[-1] == "applicant_done"
 
 
@@ -66,7 +66,7 @@ def test_a_scanned_tick_stays_until_removed_and_retake_replaces_the_last_page(se
     first = bytes(desk.scanned(code).pages[0])
     desk.retake(code)
     assert len(desk.scanned(code).pages) == 2 and bytes(desk.scanned(code).pages[0]) == first  # the last one replaced
-    assert desk._audit.entries[-1]["detail"] == f"{code} page 2 again"
+    assert desk._audit.recent[-1]["detail"] == f"{code} page 2 again"
     pages = list(desk.scanned(code).pages)
     desk.remove_scan(code)
     assert desk.scanned(code) is None and not desk.provided[code] and all(len(p) == 0 for p in pages)

@@ -101,13 +101,13 @@ def test_with_the_terminal_running_the_command_spools_and_the_terminal_chains_it
         assert stat.S_IMODE(request.parent.stat().st_mode) == 0o700
         asked = json.loads(request.read_text("utf-8"))
         terminal.flush()
-        assert len(terminal.entries) == 1  # nothing written behind the open trail's back
+        assert len(terminal.recent) == 1  # nothing written behind the open trail's back
         terminal.record("XH0001", "self_tests")  # a step recorded: the spool is looked at after it
         terminal.flush()
-        assert [(e["actor"], e["action"]) for e in terminal.entries] == [
+        assert [(e["actor"], e["action"]) for e in terminal.recent] == [
             ("XH0001", "maintenance_sign_in"), ("XH0001", "self_tests"),
             (f"console:{USER} (says XH0004)", "queue_purge_delivered")]
-        assert terminal.entries[2]["at"] == asked["at"]  # when the action happened
+        assert terminal.recent[2]["at"] == asked["at"]  # when the action happened
         assert spooled(trail_path) == []
         terminal.record("XH0001", "maintenance_sign_out")
     finally:
@@ -123,10 +123,10 @@ def test_the_heartbeat_has_an_idle_terminal_chain_the_spool(services, sandbox):
     at = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     assert record_or_spool(path, services.backend.audit_key, Request(at, "console:kiosk", "queue_retry",
                                                                      "dead letters: 2 back in line")) is not None
-    assert audit.entries == []
+    assert audit.recent == []
     terminal_status(services.queue, audit, RestartLog(services.config.data_dir))  # what each heartbeat reports
     audit.flush()
-    assert [e["at"] for e in audit.entries] == ["2026-12-01T09:30:00+08:00"]
+    assert [e["at"] for e in audit.recent] == ["2026-12-01T09:30:00+08:00"]
     assert audit.verify().ok and spooled(path) == []
 
 
@@ -142,9 +142,9 @@ def test_a_damaged_spool_file_is_moved_aside_and_the_chain_goes_on(site, trail_p
         with caplog.at_level(logging.WARNING, logger="kiosk.audit"):
             terminal.take_spooled()
             terminal.flush()
-        assert [(e["actor"], e["action"]) for e in terminal.entries] == [
+        assert [(e["actor"], e["action"]) for e in terminal.recent] == [
             ("audit", "audit_spool_rejected"), ("console:kiosk", "queue_import")]
-        assert terminal.entries[0]["detail"] == "00000000000000000001-1-damaged.json moved aside"
+        assert terminal.recent[0]["detail"] == "00000000000000000001-1-damaged.json moved aside"
         assert (folder / "rejected" / "00000000000000000001-1-damaged.json").exists()
         assert [p.name for p in spooled(trail_path)] == ["00000000000000000002-1-notes.txt"]
         assert any("does not read; moved aside" in r.getMessage() for r in caplog.records)
@@ -168,7 +168,7 @@ def test_the_lock_is_held_while_open_and_released_on_close(trail_path):
     try:
         second.record("XH0001", "sign_out")
         second.flush()
-        assert [e["action"] for e in second.entries] == ["sign_in", "queue_retry", "sign_out"]
+        assert [e["action"] for e in second.recent] == ["sign_in", "queue_retry", "sign_out"]
         assert second.verify().ok and not left.exists()
     finally:
         second.close()
@@ -185,7 +185,7 @@ def test_a_terminal_opening_behind_a_held_lock_neither_waits_nor_loses_a_step(tr
         assert not terminal.busy
         holder.close()
         terminal.flush()
-        assert [e["action"] for e in terminal.entries] == ["queue_retry", "maintenance_sign_in"]
+        assert [e["action"] for e in terminal.recent] == ["queue_retry", "maintenance_sign_in"]
         assert terminal.verify().ok
     finally:
         terminal.close()
@@ -204,15 +204,15 @@ def test_a_second_terminal_on_the_same_data_folder_spools_its_steps_and_says_so(
         assert busy and "Another program holds the audit trail" in report_text(report, acknowledged, busy).render("en")
         first.record("XH0001", "sign_out")
         first.flush()
-        assert [(e["actor"], e["action"]) for e in first.entries] == [
+        assert [(e["actor"], e["action"]) for e in first.recent] == [
             ("XH0001", "sign_out"), ("XH0002", "maintenance_sign_in")]
         first.close()
         second.take_spooled()  # what each heartbeat does: a busy trail tries the lock again
         second.flush()
-        assert not second.busy and len(second.entries) == 2
+        assert not second.busy and len(second.recent) == 2
         second.record("XH0002", "maintenance_sign_out")
         second.flush()
-        assert second.verify().ok and len(second.entries) == 3
+        assert second.verify().ok and len(second.recent) == 3
     finally:
         second.close()
         first.close()
@@ -233,7 +233,7 @@ def test_closing_a_trail_before_it_opened_leaves_its_steps_in_the_spool(trail_pa
     reopened = AuditTrail(trail_path, KEY)
     try:
         reopened.flush()
-        assert [e["action"] for e in reopened.entries] == ["sign_in"]
+        assert [e["action"] for e in reopened.recent] == ["sign_in"]
     finally:
         reopened.close()
 
@@ -251,7 +251,7 @@ def test_a_request_chained_just_before_the_terminal_died_is_not_chained_again(si
         left_behind = request.read_bytes()
         terminal.take_spooled()
         terminal.flush()
-        assert [e["action"] for e in terminal.entries] == ["sign_in", "queue_retry"] and not spooled(trail_path)
+        assert [e["action"] for e in terminal.recent] == ["sign_in", "queue_retry"] and not spooled(trail_path)
     finally:
         terminal.close()
     request.write_bytes(left_behind)  # as if the terminal had died between writing the entry and deleting this
@@ -260,7 +260,7 @@ def test_a_request_chained_just_before_the_terminal_died_is_not_chained_again(si
         again = AuditTrail(trail_path, KEY)
         try:
             again.flush()
-            assert [e["action"] for e in again.entries] == ["sign_in", "queue_retry", "queue_purge"]
+            assert [e["action"] for e in again.recent] == ["sign_in", "queue_retry", "queue_purge"]
             assert not spooled(trail_path)
         finally:
             again.close()

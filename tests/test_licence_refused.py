@@ -52,7 +52,7 @@ def test_the_window_unticks_a_material_whose_licence_was_refused(services, sandb
     desk.accept()
     assert desk.step is Desk.CHECKING and desk.result == "", desk.notice
     assert desk.provided["M1"] is False and "M1" not in desk.offered
-    assert [e["detail"] for e in services.audit.entries if e["action"] == "licence_refused"] == ["M1"]
+    assert [e["detail"] for e in services.audit.recent if e["action"] == "licence_refused"] == ["M1"]
     assert len(services.queue.outbox.items(("dead",))) == 1  # the refused try
     desk.mark("M1", True)  # the paper the applicant brought
     desk.accept()

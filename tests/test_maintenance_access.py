@@ -12,7 +12,7 @@ from tests.maintenance_steps import LEFT, MAINTENANCE_STAFF, sign_in, signed_in
 
 
 def actions(gui) -> list[tuple[str, str]]:
-    return [(e["actor"], e["action"]) for e in gui.services.audit.entries]
+    return [(e["actor"], e["action"]) for e in gui.services.audit.recent]
 
 
 def test_staff_sign_in_to_maintenance_and_every_action_is_audited_under_their_id(open_gui, qtbot):

@@ -35,7 +35,7 @@ def test_idle_staff_are_warned_then_signed_out_from_the_diagnostics_page_too(gui
     assert view.currentWidget() is view.sign_in and view.sign_in.staff_id.text() == ""
     assert not idle.warning.isVisible() and not idle.idle.isActive()
     gui.services.audit.flush()
-    last = gui.services.audit.entries[-1]
+    last = gui.services.audit.recent[-1]
     assert (last["actor"], last["action"]) == ("XH0004", "signed_out_idle")
 
 
@@ -66,7 +66,7 @@ def test_the_break_glass_pin_is_timed_too_and_a_sign_in_under_way_is_not_cut(gui
     idle.idle.start()
     qtbot.waitUntil(lambda: not view.access.unlocked, timeout=5000)
     gui.services.audit.flush()
-    assert [(e["actor"], e["action"]) for e in gui.services.audit.entries][-1] == ("break-glass", "signed_out_idle")
+    assert [(e["actor"], e["action"]) for e in gui.services.audit.recent][-1] == ("break-glass", "signed_out_idle")
 
 
 @pytest.mark.parametrize("value, says", [("10", "is below the minimum 30"), ("nan", "nan is not a number")])

@@ -168,7 +168,7 @@ def test_network_log_and_configuration_are_one_tap_away_and_the_look_is_audited(
     qtbot.waitUntil(lambda: terminal in page.hall_lines.text(), timeout=10000)
     assert page.hall_heading.text() == "本大厅的终端"
     assert "terminal.staff_pin" not in page.config_lines.text()  # the demo PIN is the default: not listed
-    qtbot.waitUntil(lambda: any(e["action"] == "diagnostics" for e in gui.services.audit.entries), timeout=5000)
+    qtbot.waitUntil(lambda: any(e["action"] == "diagnostics" for e in gui.services.audit.recent), timeout=5000)
 
     qtbot.mouseClick(gui.window.language_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.title.text() == "Diagnostics: network, terminals, log, configuration", timeout=5000)

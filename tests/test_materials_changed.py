@@ -219,7 +219,7 @@ def test_the_window_follows_a_changed_list_keeping_the_scans_and_ticks_that_stil
                     "Lease contract. No longer asked for, left out: Your bank card.")
     assert desk.provided == {"M1": True, "M2": True, "M3": True, "M5": False}
     assert [m.code for m in desk.missing()] == ["M5"] and desk.scanned("M2") is not None
-    assert any(e["action"] == "materials_changed" and e["detail"] == "+M5 -M4" for e in desk._audit.entries)
+    assert any(e["action"] == "materials_changed" and e["detail"] == "+M5 -M4" for e in desk._audit.recent)
     desk.accept()  # the lease is missing: no acceptance
     assert desk.step is Desk.CHECKING and desk.result == ""
     desk.scan("M5")

@@ -54,7 +54,7 @@ def _at_the_window(services):
 
 
 def _audited(services, action):
-    return [e["detail"] for e in services.audit.entries if e["action"] == action]
+    return [e["detail"] for e in services.audit.recent if e["action"] == action]
 
 
 def test_a_kiosks_saved_application_is_continued_at_the_window_and_goes_whole(services, sandbox):

@@ -49,7 +49,7 @@ def test_an_idle_clerk_is_warned_then_signed_out_and_nothing_of_the_applicant_re
     assert desk.identity is None and desk.service is None and identity.id_number == ""  # wiped
     assert screen.refusal.note.text() == "" and not idle.idle.isActive()
     gui.services.audit.flush()
-    assert [e["action"] for e in gui.services.audit.entries][-2:] == ["applicant_done", "signed_out_idle"]
+    assert [e["action"] for e in gui.services.audit.recent][-2:] == ["applicant_done", "signed_out_idle"]
 
 
 def test_the_warning_dismissed_by_a_touch_keeps_the_clerk_in(gui, qtbot):

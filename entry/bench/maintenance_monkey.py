@@ -183,19 +183,21 @@ class MaintenanceMonkey(SeededMonkey):
         name = names.get(id(button), "")
         self.note("tap", f"{name or button.text() or type(button).__name__!r}")
         actor, audited = self.access.actor, AUDITED.get(name)
-        before = self._count(audited, actor) if audited and actor else 0
+        self.audit.flush()
+        before = self.audit.written().count
         if name == "sign_out":
             self.tally.sessions_ended += 1
         tap(button, "button")
         self.settle(f"the answer to {name or button.text()!r}")
-        if audited and actor and self._count(audited, actor) <= before:
+        if audited and actor and not self._wrote(audited, actor, before):
             self.fail(f"{name!r} tapped by {actor}, yet no {audited!r} entry of theirs in the audit trail")
         if name == "sign_out":
             self._check_signed_out("maintenance_sign_out", actor)
 
-    def _count(self, action: str, actor: str) -> int:
+    def _wrote(self, action: str, actor: str, since: int) -> bool:
+        """Whether the trail has an entry of ``actor``'s ``action`` from entry ``since`` on."""
         self.audit.flush()
-        return sum(1 for e in self.audit.entries if e.get("action") == action and e.get("actor") == actor)
+        return any(e.get("action") == action and e.get("actor") == actor for e in self.audit.since(since))
 
     def type_text(self) -> None:
         from PySide6.QtWidgets import QLineEdit
@@ -236,7 +238,7 @@ class MaintenanceMonkey(SeededMonkey):
         if self.access.unlocked:
             self.fail(f"still unlocked by {self.access.actor} after {how}")
         self.audit.flush()
-        last = self.audit.entries[-1] if self.audit.entries else {}
+        last = next(reversed(self.audit.recent), {})
         if (last.get("action"), last.get("actor")) != (how, actor):
             self.fail(f"{actor} signed out ({how}), yet the trail's last entry is {last.get('action')!r} "
                       f"of {last.get('actor')!r}")
@@ -276,7 +278,7 @@ class MaintenanceMonkey(SeededMonkey):
         secrets = {s for s in self._secrets if len(s) >= 6 and s not in self._typed}  # 1-5 digits are in any number
         if not secrets:
             return
-        said = [f"{e.get('actor', '')} {e.get('action', '')} {e.get('detail', '')}" for e in self.audit.entries[-20:]]
+        said = [f"{e.get('actor', '')} {e.get('action', '')} {e.get('detail', '')}" for e in self.audit.recent[-20:]]
         said += shown
         try:
             with open(self.log_file, "rb") as fh:

@@ -720,7 +720,7 @@ class WindowMonkey(SeededMonkey):
         finally:
             idle.set_second_ms(1000)
         self.audit.flush()
-        last = self.audit.entries[-1]["action"] if self.audit.entries else ""
+        last = next(reversed(self.audit.recent), {}).get("action", "")
         if last != "signed_out_idle":
             self.fail(f"signed out idle, yet the trail's last entry is {last!r}")
         self.tally.idle_endings += 1
@@ -890,9 +890,9 @@ class WindowMonkey(SeededMonkey):
         """The copies of decisions printed and the saved applications continued or saved by a notice since the last
         step, from the trail (the print ends after the step); a draft continued is saved again for a later
         applicant."""
-        entries = self.audit.entries
         resumed = False
-        for entry in entries[self._audit_seen:]:
+        entries = self.audit.since(self._audit_seen)
+        for entry in entries:
             if entry.get("action") == "decision_copy_printed":
                 self.tally.count("copy printed")
             elif entry.get("action") == "draft_resumed":
@@ -908,7 +908,7 @@ class WindowMonkey(SeededMonkey):
                 self.tally.count("notice issued")
             elif entry.get("action") == "materials_changed":  # the hall changed the service's list under the desk
                 self.tally.count("materials followed")
-        self._audit_seen = len(entries)
+        self._audit_seen = entries[-1]["seq"] + 1 if entries else self._audit_seen
         if resumed:
             self._save_drafts()
 
@@ -918,7 +918,7 @@ class WindowMonkey(SeededMonkey):
         if person is None or not person.id_number:
             return
         secrets = [s for s in (person.name, person.id_number, person.address) if len(s) >= 2]
-        for entry in self.audit.entries[-20:]:
+        for entry in self.audit.recent[-20:]:
             said = f"{entry.get('actor', '')} {entry.get('action', '')} {entry.get('detail', '')}"
             found = [s for s in secrets if s in said]
             if found:
