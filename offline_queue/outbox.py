@@ -241,7 +241,10 @@ class Outbox:
         return self._files / f"{item_id}.{idx}.bin"
 
     def _attachment_files(self, item_id: str) -> list[Path]:
-        return sorted(self._files.glob(f"{item_id}.*.bin"))
+        """The item's attachment files on disk. Matched by name, not by a glob: pathlib compiles each new
+        glob pattern to a regular expression, and every item's id made a new one (re keeps 512)."""
+        prefix = f"{item_id}."
+        return sorted(p for p in self._files.iterdir() if p.name.startswith(prefix) and p.name.endswith(".bin"))
 
     def _sweep_orphans(self) -> None:
         with self._lock:
