@@ -212,6 +212,10 @@ class KeyboardRow(QLayout):
         buttons = max(back.height(), forward.height())
         return max(buttons, keyboard.height()) if side_by_side else keyboard.height() + self.SPACING + buttons
 
+    @property
+    def keyboard(self) -> QWidget:
+        return self._items[1].widget()
+
     def height_with_keyboard(self, width: int) -> int:
         """The row's height at ``width`` with its keyboard shown, whether it is shown now or not (a screen asks it
         before it lets the keys take their room)."""
@@ -260,19 +264,44 @@ def keyboard_row(back: QPushButton, keyboard: QWidget, forward: QPushButton) -> 
     return KeyboardRow(back, keyboard, forward)
 
 
-def title_with_notice(title: QLabel, notice: "NoticeLabel", *after: QWidget) -> QHBoxLayout:
+class TitleWithNotice(QHBoxLayout):
     """A screen's title with its notice beside it, for a screen whose fields scroll above a touch keyboard: in the
     scrolling part the notice sat below the fields, out of sight (the principal's "does not match the register"), and
     a line of its own made the screen taller than 1280x800 in large text (kiosk bench ui-monkey). The title has two
     fifths of the width: at one third a long service name took four lines in large English, beside a notice, and left
     the form's field a sliver above the keyboard (a saved application resumed at its form, GJJ-004)."""
-    heading = QHBoxLayout()
-    title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    heading.addWidget(title, 2)
-    heading.addWidget(notice, 3)
-    for widget in after:
-        heading.addWidget(widget)
-    return heading
+
+    TITLE_SHARE, NOTICE_SHARE = 2, 3
+
+    def __init__(self, title: QLabel, notice: "NoticeLabel", *after: QWidget) -> None:
+        super().__init__()
+        self.title, self.notice, self._after = title, notice, after
+        title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.addWidget(title, self.TITLE_SHARE)
+        self.addWidget(notice, self.NOTICE_SHARE)
+        for widget in after:
+            self.addWidget(widget)
+
+    def height_with_notice(self, width: int) -> int:
+        """The heading's height at ``width`` with its notice shown, whether it is shown now or not (a screen asks it
+        before it lets the keys take their room)."""
+        spacing = max(self.spacing(), 0)
+        margins = self.contentsMargins()
+        after = [w for w in self._after if not w.isHidden()]
+        rest = (width - margins.left() - margins.right() - sum(w.sizeHint().width() for w in after)
+                - spacing * (1 + len(after)))
+        title_width = rest * self.TITLE_SHARE // (self.TITLE_SHARE + self.NOTICE_SHARE)
+        heights = [_height_for(self.title, title_width), _height_for(self.notice, rest - title_width)]
+        return max(heights + [w.sizeHint().height() for w in after]) + margins.top() + margins.bottom()
+
+
+def _height_for(widget: QWidget, width: int) -> int:
+    height = widget.heightForWidth(width) if widget.hasHeightForWidth() else -1
+    return height if height >= 0 else widget.sizeHint().height()
+
+
+def title_with_notice(title: QLabel, notice: "NoticeLabel", *after: QWidget) -> TitleWithNotice:
+    return TitleWithNotice(title, notice, *after)
 
 
 def column_host(spacing: int = 12) -> tuple[QWidget, QVBoxLayout]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from common.domain import ApplyAs, CompanyRole, ServiceItem
@@ -14,7 +14,8 @@ from kiosk.forms import Keyboard
 from kiosk.materials import condition_text, notes_text, with_note
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.keyboard import TouchKeyboard
-from ui.widgets import (FocusWatch, NoticeLabel, Screen, TouchWatch, button, button_row, field_edit, keyboard_row,
+from ui.keys_give_way import KeysGiveWay, field_room
+from ui.widgets import (FocusWatch, NoticeLabel, Screen, button, button_row, field_edit, keyboard_row,
                         label, neutral, scroll_area, title_with_notice)
 
 _TOP_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
@@ -257,9 +258,9 @@ class CompanyScreen(Screen):
             column.addWidget(widget)
         column.addStretch(1)
         self.compact()
-        self._code_row = row
         self._keys = keyboard_row(self.back, self.keyboard, self.next)
-        self.layout_.addLayout(title_with_notice(self.title, self.notice))
+        heading = title_with_notice(self.title, self.notice)
+        self.layout_.addLayout(heading)
         self.layout_.addWidget(scroll_area(host), 1)
         self.layout_.addLayout(self._keys)
         # only now, inside the screen: a keyboard shown before it has a parent opens as a window of its
@@ -268,53 +269,11 @@ class CompanyScreen(Screen):
         self.keyboard.attach(self.code)
         # the company found, the keyboard gives its room to it (in large English the part that scrolls was 60 px
         # high, the company's name out of sight under the code: the demo's screenshot), and so to a notice it does
-        # not fit beside (:meth:`_fit_keys`); a touch on the code brings the keys back
-        self._keys_asked = False
-        self._fitted_for: tuple[object, object] = (None, None)  # the session's notice and company when last fitted
-        self._touch = TouchWatch(lambda _field: self._ask_keys())
-        self.code.installEventFilter(self._touch)
-
-    def _ask_keys(self) -> None:
-        self._keys_asked = True
-        self._fit_keys()
-
-    def _keys_fit(self) -> bool:
-        """Whether the title with the session's notice beside it, the code's row and the keyboard row with its keys
-        fit the screen's height. In large English the notice that the applicant is not the company's handler took
-        five lines beside the title, the keys stacked over Back and Continue, and the screen needed 772 px of its
-        657: Back and Continue were pushed off it (kiosk bench ui-monkey --whole-words, seed 807)."""
-        if self.width() <= 0 or self.height() <= 0:
-            return True
-        margins, spacing = self.layout_.contentsMargins(), self.layout_.spacing()
-        width = self.width() - margins.left() - margins.right()
-        title_width = (width - spacing) * 2 // 5  # the heading's share (ui/widgets.py title_with_notice)
-        heading = max(self.title.heightForWidth(title_width),
-                      self.notice.heightForWidth(width - spacing - title_width))
-        need = (margins.top() + heading + spacing + self._code_row.sizeHint().height() + spacing
-                + self._keys.height_with_keyboard(width) + margins.bottom())
-        return need <= self.height()
-
-    def _fit_keys(self) -> None:
-        """The keys shown unless a company is found, or a notice would not fit beside them: then the notice is shown
-        and the keys wait for a touch on the code; once touched, the keys are shown and a notice that does not fit
-        is set aside (read already: the code is being typed again). A new notice or company starts over."""
-        session = self._session
-        if session.notice is not self._fitted_for[0] or session.company is not self._fitted_for[1]:
-            self._fitted_for, self._keys_asked = (session.notice, session.company), False
-        keys, set_aside = session.company is None or self._keys_asked, False
-        if keys and session.notice is not None and not self._keys_fit():
-            set_aside, keys = self._keys_asked, self._keys_asked
-        self.notice.setVisible(session.notice is not None and not set_aside)
-        self.keyboard.setVisible(keys)
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:  # a text or a style changed what the parts need
-            self._fit_keys()
-        return super().event(event)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        self._fit_keys()
+        # not fit beside (ui/keys_give_way.py); a touch on the code brings the keys back
+        self.keys_give_way = KeysGiveWay(self, heading, self._keys, lambda _width: row.sizeHint().height(),
+                                         wanted=lambda: session.company is None,
+                                         shown_for=lambda: (session.notice, session.company))
+        self.keys_give_way.watch(self.code)
 
     def forget(self) -> None:
         super().forget()
@@ -354,7 +313,7 @@ class CompanyScreen(Screen):
                                                                                role=role))
         self.found.setVisible(company is not None)
         self.notice.show_notice(session.notice)
-        self._fit_keys()
+        self.keys_give_way.fit()
         self.keyboard.retranslate()
         self.back.setText(_("Back"))
         self.next.setText(_("Continue"))
@@ -400,9 +359,16 @@ class PrincipalScreen(Screen):
         column.addStretch(1)
         self.scroll = scroll_area(host)
         self.compact()
-        self.layout_.addLayout(title_with_notice(self.title, self.notice))
+        heading, keys = title_with_notice(self.title, self.notice), keyboard_row(self.back, self.keyboard, self.next)
+        self.layout_.addLayout(heading)
         self.layout_.addWidget(self.scroll, 1)
-        self.layout_.addLayout(keyboard_row(self.back, self.keyboard, self.next))
+        self.layout_.addLayout(keys)
+        # in large English the register's "No person is registered..." beside the title and the ID number's keys
+        # stacked over Back and Continue pushed them 7 px off the screen: the keys give way until a field is touched
+        self.keys_give_way = KeysGiveWay(self, heading, keys, lambda width: field_room(
+            self.id_caption, self.id_number, width, column.spacing()))
+        for edit in (self.id_number, self.name):
+            self.keys_give_way.watch(edit)
 
     def _focused(self, edit: QObject) -> None:
         field = forms.PRINCIPAL_ID_FIELD if edit is self.id_number else forms.PRINCIPAL_NAME_FIELD
@@ -415,6 +381,7 @@ class PrincipalScreen(Screen):
         English it left the fields about 50 px)."""
         self._session.principal_edited()
         self.notice.show_notice(self._session.notice)
+        self.keys_give_way.fit()
 
     def _show_messages(self) -> None:
         problems = self._session.principal_messages(self.id_number.text(), self.name.text())
@@ -447,6 +414,7 @@ class PrincipalScreen(Screen):
                 edit.blockSignals(False)
         self._show_messages()
         self.notice.show_notice(session.notice)
+        self.keys_give_way.fit()
         self.keyboard.retranslate()
         self.back.setText(_("Back"))
         self.next.setText(_("Checking...") if session.busy else _("Continue"))

@@ -17,6 +17,7 @@ from common.i18n import _, language
 from kiosk import forms
 from kiosk.workflows.citizen import CitizenSession, Step
 from ui.keyboard import TouchKeyboard
+from ui.keys_give_way import KeysGiveWay, field_room
 from ui.screens.application import applicant_text
 from ui.widgets import (FocusWatch, NoticeLabel, Screen, button, clear_layout, column_host, field_edit, keyboard_row,
                         label, scroll_area, title_with_notice)
@@ -47,9 +48,15 @@ class FormScreen(Screen):
         self.next = button("primary", session.submit_form)
         self.compact()
         self.applicant.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.layout_.addLayout(title_with_notice(self.title, self.notice, self.applicant))
+        heading = title_with_notice(self.title, self.notice, self.applicant)
+        keys = keyboard_row(self.back, self.keyboard, self.next)
+        self.layout_.addLayout(heading)
         self.layout_.addWidget(self.scroll, 1)
-        self.layout_.addLayout(keyboard_row(self.back, self.keyboard, self.next))
+        self.layout_.addLayout(keys)
+        # a long notice beside the title (a backend's refusal of the answers, in its own words) and the keys stacked
+        # over Back and Continue pushed them off the screen in large English: the keys give way until a field is
+        # touched (ui/keys_give_way.py)
+        self.keys_give_way = KeysGiveWay(self, heading, keys, self._field_room)
         self.rows: dict[str, FieldRow] = {}
         self._left: set[str] = set()
         self._watch = FocusWatch(self.focused, self.left)  # a field left once shows its message
@@ -87,6 +94,7 @@ class FormScreen(Screen):
                 hint = forms.example(f, touch=True)
                 edit.setPlaceholderText(hint.render() if hint else "")
                 edit.installEventFilter(self._watch)
+                self.keys_give_way.watch(edit)
                 edit.textChanged.connect(lambda value, name=f.name: self._typed(name, value))
                 row.edit = edit
                 caption.setBuddy(edit)  # kept in sight with its field (FocusKeepingScrollArea), and named for it
@@ -104,6 +112,12 @@ class FormScreen(Screen):
         self.scroll.verticalScrollBar().setValue(0)
 
     # -- typing ---------------------------------------------------------------------------------
+
+    def _field_room(self, width: int) -> int:
+        """The least room of the fields: the field being typed in (or the first) with its caption."""
+        rows = [r for r in self.rows.values() if r.edit is not None]
+        row = next((r for r in rows if r.edit is self.keyboard.target), None) or next(iter(rows), None)
+        return field_room(row.caption, row.edit, width, self.column.spacing()) if row is not None else 0
 
     def _row_of(self, edit: QObject) -> FieldRow | None:
         return next((r for r in self.rows.values() if r.edit is edit), None)
@@ -172,6 +186,7 @@ class FormScreen(Screen):
                 widget.setChecked(session.form_values.get(row.field.name) == value)
             self._show(row)
         self.notice.show_notice(session.notice)
+        self.keys_give_way.fit()
         self.keyboard.retranslate()
         self.back.setText(_("Back"))
         self.next.setText(_("Continue"))
