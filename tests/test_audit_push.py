@@ -147,6 +147,14 @@ def test_memory_holds_the_unsent_entries_and_only_the_latest_sent_ones(services,
     reopened.close()
 
 
+def sent_entries(audit, services, count: int) -> None:
+    """``count`` entries recorded, pushed and on disk."""
+    for n in range(count):
+        audit.record("XH0001", "card_read", f"entry {n}")
+    push(audit, services.backend)
+    audit.flush()
+
+
 def restore_backend_to(sandbox, services, count: int) -> None:
     """The backend's database put back to a copy that held the first ``count`` entries."""
     with sandbox.store.tx() as db:
@@ -157,10 +165,7 @@ def test_a_backend_gone_back_before_what_memory_holds_gets_the_rest_from_the_tra
         services, sandbox, monkeypatch, caplog):
     monkeypatch.setattr("kiosk.audit.KEEP_SENT", 3)
     audit = services.audit
-    for n in range(10):
-        audit.record("XH0001", "card_read", f"entry {n}")
-    push(audit, services.backend)
-    audit.flush()
+    sent_entries(audit, services, 10)
     restore_backend_to(sandbox, services, 2)
     audit.record("XH0001", "sign_out")
     with caplog.at_level(logging.WARNING, logger="kiosk.audit"), pytest.raises(RejectedError):
@@ -174,10 +179,7 @@ def test_a_backend_gone_back_before_what_memory_holds_gets_the_rest_from_the_tra
 def test_a_backend_emptied_gets_the_whole_trail_again(services, sandbox, monkeypatch):
     monkeypatch.setattr("kiosk.audit.KEEP_SENT", 2)
     audit = services.audit
-    for n in range(6):
-        audit.record("XH0001", "card_read", f"entry {n}")
-    push(audit, services.backend)
-    audit.flush()
+    sent_entries(audit, services, 6)
     restore_backend_to(sandbox, services, 0)
     audit.record("XH0001", "sign_out")
     with pytest.raises(RejectedError):
@@ -188,10 +190,7 @@ def test_a_backend_emptied_gets_the_whole_trail_again(services, sandbox, monkeyp
 def test_entries_that_do_not_read_back_whole_are_not_sent_and_staff_are_told(services, sandbox, monkeypatch, caplog):
     monkeypatch.setattr("kiosk.audit.KEEP_SENT", 3)
     audit, path = services.audit, services.config.data_dir / "audit" / "trail.jsonl"
-    for n in range(10):
-        audit.record("XH0001", "card_read", f"entry {n}")
-    push(audit, services.backend)
-    audit.flush()
+    sent_entries(audit, services, 10)
     lines = path.read_text("utf-8").splitlines()
     lines[4] = lines[4].replace("entry 4", "entry X")  # edited on disk after it was sent
     path.write_text("\n".join(lines) + "\n", "utf-8")
