@@ -28,6 +28,7 @@ import logging
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -62,6 +63,42 @@ def read_trail(path: Path) -> list[Any]:
         except ValueError:
             entries.append(None)
     return entries
+
+
+@dataclass
+class TrailPart:
+    """Part of a trail read a line at a time: its readable entries from ``start`` on (indexes among the readable
+    ones), how many it holds, how many lines did not read, and its first line parsed (None if unreadable)."""
+
+    entries: list[dict[str, Any]]
+    start: int
+    count: int
+    unreadable: int
+    first_line: Any
+
+
+def read_part(path: Path, start: int = 0, stop: int | None = None) -> TrailPart:
+    """The entries ``start`` to ``stop`` of the trail at ``path``, the rest only counted: a terminal opening a year's
+    trail keeps its tail, not 100,000 parsed entries."""
+    part = TrailPart([], start, 0, 0, None)
+    if not path.exists():
+        return part
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh):
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                entry = None
+            if n == 0:
+                part.first_line = entry
+            if not isinstance(entry, dict):
+                part.unreadable += 1
+                continue
+            if start <= part.count and (stop is None or part.count < stop):
+                part.entries.append(entry)
+            part.count += 1
+    part.start = min(start, part.count)
+    return part
 
 
 def _read_record(path: Path) -> dict[str, Any] | None:
@@ -199,28 +236,33 @@ class AuditTrail:
             log.error("audit: could not leave a step in the spool (%s): %s lost", exc.strerror, request.action)
 
     def _open(self, path: Path) -> None:
-        found = read_trail(path)
-        if found and old_format(found[0]):
-            found = self._move_old_trail_aside()
-        entries = [e for e in found if isinstance(e, dict)]
-        if len(entries) < len(found):
-            log.warning("audit: %d unreadable line(s) in %s ignored (kiosk audit verify names them)",
-                        len(found) - len(entries), path)
-        seal = _read_record(path.with_suffix(".seal"))
-        if seal is None and not entries:
-            self._write_record(".seal", self._seal(0, ""))
-        elif seal is not None and seal["count"] > len(entries):
-            log.warning("audit: %s ends after %d entries but %d were written: its tail was cut "
-                        "(kiosk audit verify)", path, len(entries), seal["count"])
         acknowledged = read_acknowledged(path)
+        part = read_part(path, max(acknowledged.count - KEEP_SENT, 0))  # the tail memory keeps, if the ack holds
+        if part.first_line is not None and old_format(part.first_line):
+            self._move_old_trail_aside()
+            part, acknowledged = TrailPart([], 0, 0, 0, None), Head(0, "")
+        if part.unreadable:
+            log.warning("audit: %d unreadable line(s) in %s ignored (kiosk audit verify names them)",
+                        part.unreadable, path)
+        seal = _read_record(path.with_suffix(".seal"))
+        if seal is None and not part.count:
+            self._write_record(".seal", self._seal(0, ""))
+        elif seal is not None and seal["count"] > part.count:
+            log.warning("audit: %s ends after %d entries but %d were written: its tail was cut "
+                        "(kiosk audit verify)", path, part.count, seal["count"])
         with self._lock:
-            self._kept, self._first, self.acknowledged, self.sent = entries, 0, acknowledged, 0
-            if self._holds(acknowledged):
+            self._kept, self._first, self.acknowledged, self.sent = part.entries, part.start, acknowledged, 0
+            holds = self._holds(acknowledged)
+        if not holds:
+            log.warning("audit: the backend acknowledged %d entries ending %s, which this trail does not hold",
+                        acknowledged.count, acknowledged.head[:12])
+            if part.start:  # then every entry is unsent: all of them in memory
+                part = read_part(path)
+        with self._lock:
+            self._kept, self._first = part.entries, part.start
+            if holds:
                 self.sent = acknowledged.count
                 self._let_go_of_sent()
-            else:
-                log.warning("audit: the backend acknowledged %d entries ending %s, which this trail does not hold",
-                            acknowledged.count, acknowledged.head[:12])
         self._drop_chained_before_a_crash()
         self._take_spooled()  # what console commands left while no trail was open, before anything new
 
@@ -246,7 +288,7 @@ class AuditTrail:
         log.warning("audit: the spooled request %s was chained as entry %s before the terminal stopped; not chained "
                     "again", oldest.name, last.get("seq"))
 
-    def _move_old_trail_aside(self) -> list[Any]:
+    def _move_old_trail_aside(self) -> None:
         aside = self._path.with_name(self._path.stem + ".v1.jsonl")
         n = 1
         while aside.exists():
@@ -257,7 +299,6 @@ class AuditTrail:
             self._path.with_suffix(suffix).unlink(missing_ok=True)
         log.warning("audit: %s was written in the old unkeyed format; moved aside to %s, a keyed trail begins",
                     self._path, aside.name)
-        return []
 
     def _seal(self, count: int, head: str) -> bytes:
         return json.dumps({"count": count, "head": head, "mac": seal_mac(self._key, count, head)}).encode()
@@ -465,7 +506,7 @@ class AuditTrail:
     def _read_back(self, start: int, first: int) -> None:
         """Put the entries ``start`` to ``first`` (not included) back in memory from the trail on disk, read
         outside the lock; only when they read whole, under the key, and chain onto what memory holds."""
-        older = read_trail(self._path)[start:first]
+        older = read_part(self._path, start, first).entries
         whole = len(older) == first - start and all(
             isinstance(e, dict) and e.get("seq") == start + i and mac_matches(self._key, e)
             and (i == 0 or e.get("prev_mac") == older[i - 1].get("mac")) for i, e in enumerate(older))

@@ -203,3 +203,14 @@ def test_entries_that_do_not_read_back_whole_are_not_sent_and_staff_are_told(ser
     with pytest.raises(RejectedError):  # and so on at each push, until staff check the trail
         push(audit, services.backend)
     assert held(sandbox, services).count == 2
+
+
+def test_a_restart_whose_acknowledged_head_the_trail_does_not_hold_keeps_every_entry_to_send(services, monkeypatch):
+    monkeypatch.setattr("kiosk.audit.KEEP_SENT", 2)
+    audit, path = services.audit, services.config.data_dir / "audit" / "trail.jsonl"
+    sent_entries(audit, services, 6)
+    audit.close()
+    path.with_suffix(".ack").write_text(json.dumps({"count": 5, "head": "f" * 64}))  # not this trail's
+    reopened = AuditTrail(path, services.backend.audit_key)
+    assert reopened.sent == 0 and [e["seq"] for e in reopened.unsent()] == list(range(6))
+    reopened.close()

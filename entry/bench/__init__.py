@@ -37,6 +37,8 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "restart": ("entry.bench.restart", "kiosk supervise: seconds from a crash or a freeze of the terminal to its next start's first sign of life"),
     "desk": ("entry.bench.desk", "the kiosk's 'Confirm and submit' to its done screen with the task pool held by "
                                  "look-ups on a trickling line: on the session's own worker and on the pool"),
+    "audit-open": ("entry.bench.audit_open", "a year's audit trail of a window (100,000 entries) opened: seconds, "
+                                             "Python's peak heap and what it holds once open"),
     "ui": ("entry.bench.ui", "kiosk start-up, GUI-thread stall and memory per session, against a bare PySide6 window"),
 }
 
