@@ -25,6 +25,7 @@ prove nothing at all.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import hmac
 import json
 from dataclasses import dataclass
@@ -105,7 +106,7 @@ class ChainReport:
 
 
 def _out_of_place(entries: Sequence[Any], i: int, found: int) -> Finding:
-    later = {e.get("seq") for e in entries[i + 1:] if isinstance(e, dict)}
+    later = {e.get("seq") for e in itertools.islice(entries, i + 1, None) if isinstance(e, dict)}
     if i in later or found < i:
         return Finding(min(i, found), Tamper.REORDERED, f"entry {found} stands where entry {i} belongs")
     return Finding(i, Tamper.REMOVED, f"entry {i} is missing (the trail goes on at entry {found})"

@@ -66,6 +66,21 @@ def test_an_untouched_trail_verifies(site, trail_file, capsys):
     assert code == 0 and "6 entries, intact" in out and "the backend acknowledged 4" in out
 
 
+def test_a_detail_holding_a_unicode_line_separator_is_one_entry_and_verifies(site, tmp_path, capsys):
+    """JSON leaves U+2028 and U+2029 as they are: the trail was once split with ``str.splitlines``, which breaks a line
+    there too, and such an entry (a company's name scanned from a licence's QR text) read as two unreadable lines."""
+    path = tmp_path / "data" / "audit" / "trail.jsonl"
+    trail = AuditTrail(path, KEY)
+    trail.record("XH0001", "company_found", "91330106MA2H7Q3K8C \u6837\u4f8b\u2028\u516c\u53f8 \x85")
+    trail.record("XH0001", "sign_out")
+    trail.close()
+    code, out = verify(site, path, capsys)
+    assert code == 0 and "2 entries, intact" in out, out
+    reopened = AuditTrail(path, KEY)
+    assert [e["action"] for e in reopened.recent] == ["company_found", "sign_out"]
+    reopened.close()
+
+
 def test_the_real_command_finds_an_edited_entry(site, trail_file):
     entries = lines_of(trail_file)
     entries[2]["detail"] = "nothing happened here"

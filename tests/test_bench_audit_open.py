@@ -9,4 +9,4 @@ from kiosk.audit import KEEP_SENT
 def test_the_bench_opens_a_written_trail_and_keeps_only_its_tail(capsys):
     assert audit_open.run(argparse.Namespace(entries=KEEP_SENT * 3)) == 0
     said = capsys.readouterr().out
-    assert f"({KEEP_SENT} entries kept in memory); its head and count as written" in said, said
+    assert f"({KEEP_SENT} entries kept in memory); checked in" in said and "(intact); its head and count as written" in said, said
