@@ -1,7 +1,10 @@
 """The window's licence hand-over (领证), driven through the desk's widgets against the sandbox and the simulated
 receipt printer; and the window at 1280x800 in large English with the hand-over shown."""
 
+import requests
 from PySide6.QtCore import QPoint, QRect, Qt
+
+from ui.legibility import clipped, cut_short
 
 from tests.window_steps import signed_in
 from tests.test_window_ui import _signed_in_with_applicant, gui  # noqa: F401  (gui: the window's fixture)
@@ -60,6 +63,31 @@ def test_the_hand_over_fits_1280x800_in_large_english(gui, qtbot, sandbox):
     qtbot.waitUntil(lambda: not view.desk.busy and "did not print" in screen.notice.text(), timeout=10000)
     assert row.isVisible() and row.print_again.isVisible() and len(_handovers(sandbox)) == 1
     assert_fits()
+    assert cut_short(gui.window) == [], cut_short(gui.window)
+
+
+def test_a_receipt_unprinted_beside_a_licence_still_ready_fits_1280x800_in_large_english(gui, qtbot, sandbox):
+    """kiosk bench soak --terminal window --customer-screen, seed 23, block 10: the title, the list, "Hand over" and
+    "Print again" on one line widened the window to 1363 px. The title gives way to "Print again"."""
+    requests.post(f"{sandbox.url}/control/cases/SQ2026112600018/ready", timeout=5).raise_for_status()  # a second one
+    gui.window.toggle_language()
+    gui.window.toggle_elderly()
+    view, screen = _signed_in_with_applicant(gui, qtbot, "GJJ-004")
+    row = screen.handover
+    qtbot.waitUntil(lambda: row.isVisible() and row.licences.count() == 2, timeout=5000)
+    assert row.title.isVisible() and row.title.text() == "2 licences ready for collection:"
+    gui.services.devices.receipt_printer.inject("paper_out")
+    qtbot.mouseClick(row.hand_over, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.desk.busy and "did not print" in screen.notice.text(), timeout=10000)
+    qtbot.wait(50)  # the layout settles on the event loop
+    assert row.licences.count() == 1 and row.hand_over.isVisible() and row.print_again.isVisible()
+    assert not row.title.isVisible() and row.licences.toolTip() == "1 licence ready for collection:"
+    assert gui.window.size().toTuple() == (1280, 800)
+    assert cut_short(gui.window) == [] and clipped(gui.window) == [], (cut_short(gui.window), clipped(gui.window))
+    gui.services.devices.receipt_printer.inject("clear")
+    qtbot.mouseClick(row.print_again, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.desk.busy and not row.print_again.isVisible(), timeout=10000)
+    assert row.title.isVisible() and row.title.text() == "1 licence ready for collection:"
 
 
 def test_an_agent_collects_for_the_holder_through_the_window_s_widgets_and_it_fits_in_large_english(gui, qtbot,

@@ -34,7 +34,8 @@ from offline_queue.outbox import QueueFullError
 from kiosk.tasks import TaskRunner, while_current
 from kiosk.workflows import admit
 from kiosk.window_documents import AcceptanceNotice, OneTimeNoticeA4
-from kiosk.workflows.citizen import Notice, user_message
+from kiosk.workflows.citizen import Notice
+from kiosk.staff_words import staff_message
 from kiosk.workflows.clerk_case import DeskCase, decide_in_time
 from kiosk.workflows.clerk_company import DeskCompany
 from kiosk.workflows.clerk_copy import DeskCopy
@@ -178,7 +179,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
                            "register terminal {terminal}.", terminal=self._terminal_id))
 
     def _sign_in_failed(self, exc: BaseException) -> None:
-        self._go(Desk.SIGNED_OUT, Notice(user_message(exc)))
+        self._go(Desk.SIGNED_OUT, Notice(staff_message(exc)))
 
     def sign_out(self) -> None:
         self._sign_out("sign_out")
@@ -436,7 +437,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self._audit_step("evaluated", f"{evaluation.key.value} level {evaluation.level}")
         self._tasks.run(lambda: deliver(evaluation, self._backend, self._submitter, applicant),
                         lambda recorded: self._go(Desk.DONE, Notice(thanks(recorded), error=False)),
-                        lambda exc: self._go(Desk.DONE, Notice(not_sent(self.rating, user_message(exc)))))
+                        lambda exc: self._go(Desk.DONE, Notice(not_sent(self.rating, staff_message(exc)))))
 
     def _failed(self, exc: BaseException) -> None:
         self._audit_step("failed", type(exc).__name__)
@@ -449,7 +450,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
             return
         self._licence_refused(exc)  # a licence the backend would not take: its material unticked (clerk_licences.py)
         self._company_refused(exc)  # the applicant's role in the company changed: looked up again (clerk_company.py)
-        self._go(Desk.CHECKING, Notice(user_message(exc)))
+        self._go(Desk.CHECKING, Notice(staff_message(exc)))
 
     def next_applicant(self) -> None:
         """The matter in hand ends. Not while the desk works on it: an acceptance or a notice finishing after the

@@ -28,7 +28,8 @@ from common.backend_errors import CompanyNotFoundError, RejectedError
 from common.domain import Company
 from common.i18n import Text, language, text
 from kiosk import companies
-from kiosk.workflows.citizen import Notice, user_message
+from kiosk.workflows.citizen import Notice
+from kiosk.staff_words import staff_message
 
 if TYPE_CHECKING:
     from kiosk.workflows.clerk import ClerkDesk
@@ -143,7 +144,7 @@ class DeskCompany:
             return
         log.info("desk: company not found (%s)", type(exc).__name__)
         message = (text("No company is registered under {code}. Check the code against the business licence.",
-                        code=code) if isinstance(exc, CompanyNotFoundError) else user_message(exc))
+                        code=code) if isinstance(exc, CompanyNotFoundError) else staff_message(exc))
         self._go(Desk.CHECKING, Notice(message))
 
     def _company_refused(self: "ClerkDesk", exc: BaseException) -> None:

@@ -27,7 +27,8 @@ from kiosk.decision_copy import document_of, notice_document_of
 from kiosk.payloads import PayloadKind, classify, is_case_number, is_notice_number
 from kiosk.tasks import InTurn
 from kiosk.window_documents import NAMES, AcceptanceNotice, OneTimeNoticeA4, WindowDocument, job_title, render
-from kiosk.workflows.citizen import Notice, user_message
+from kiosk.workflows.citizen import Notice
+from kiosk.staff_words import staff_message
 
 if TYPE_CHECKING:
     from kiosk.workflows.clerk import ClerkDesk
@@ -157,4 +158,4 @@ class DeskCopy:
                     getattr(exc, "detail", "") or "")
         self._audit_step("decision_copy_failed", type(exc).__name__)
         self._go(Desk.WAITING if self.staff is not None else Desk.SIGNED_OUT,
-                 Notice(text("No copy was printed: {reason}", reason=user_message(exc))))
+                 Notice(text("No copy was printed: {reason}", reason=staff_message(exc))))

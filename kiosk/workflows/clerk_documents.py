@@ -22,7 +22,8 @@ from common.i18n import Text, language, text
 from devices.docprinter.base import DocumentPrinter
 from devices.receipt.document import ReceiptDocument
 from kiosk.window_documents import NAMES, Matter, WindowDocument, job_title, render
-from kiosk.workflows.citizen import Notice, user_message
+from kiosk.workflows.citizen import Notice
+from kiosk.staff_words import staff_message
 
 if TYPE_CHECKING:
     from kiosk.workflows.clerk import ClerkDesk
@@ -46,7 +47,7 @@ def _print(work: Callable[[], bool]) -> Came:
     failure, so the other paper is still printed."""
     try:
         return work()
-    except Exception as exc:  # noqa: BLE001 - said to the clerk plainly (user_message), audited by its type
+    except Exception as exc:  # noqa: BLE001 - said to the clerk plainly (staff_message), audited by its type
         return exc
 
 
@@ -154,7 +155,7 @@ class DeskDocuments:
         if isinstance(came, BaseException):
             self._audit_step("document_not_printed", f"{title} {type(came).__name__}")
             return text("{done} The {document} did not print: {reason}", done=said, document=paper,
-                        reason=user_message(came))
+                        reason=staff_message(came))
         self._audit_step("document_printed", title)
         return text("{done} The {document} is printed.", done=said, document=paper) if came else \
             text("{done} Please check that the {document} was printed.", done=said, document=paper)

@@ -30,7 +30,8 @@ from kiosk import drafts
 from kiosk.materials import Provided
 from kiosk.workflows.clerk_case import MatterCase
 from kiosk.tasks import while_current
-from kiosk.workflows.citizen import Notice, user_message
+from kiosk.workflows.citizen import Notice
+from kiosk.staff_words import staff_message
 
 if TYPE_CHECKING:
     from kiosk.backend.client import BackendClient
@@ -216,7 +217,7 @@ class DeskDrafts:
         log.info("desk: saved application not continued (%s)", type(exc).__name__)
         self._go(Desk.WAITING if self.staff is not None else Desk.SIGNED_OUT, Notice(text(
             "The saved application could not be opened: {reason} Choose the service to start afresh.",
-            reason=user_message(exc))))
+            reason=staff_message(exc))))
 
     def _draft_submitted(self: "ClerkDesk", outcome: Outcome) -> None:
         """The matter's case went (accepted or not accepted): the saved application it continued is done with, once

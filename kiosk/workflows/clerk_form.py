@@ -22,7 +22,8 @@ from common.domain import Company, Identity, ServiceItem
 from common.i18n import Text, plural_text, text
 from kiosk import forms
 from kiosk.materials import MATERIALS_REFUSALS, Changed, still_offered
-from kiosk.workflows.citizen import Notice, user_message
+from kiosk.workflows.citizen import Notice
+from kiosk.staff_words import staff_message
 
 if TYPE_CHECKING:
     from kiosk.workflows.clerk import ClerkDesk
@@ -153,7 +154,7 @@ class DeskForm:
 
         def fetched(fresh: ServiceItem) -> None:
             if self.service is not held or not forms.takes_place_of(fresh, held, added):
-                self._go(Desk.CHECKING, Notice(user_message(exc)))
+                self._go(Desk.CHECKING, Notice(staff_message(exc)))
                 return
             changed = self._service_changed(fresh)
             if added:
@@ -169,7 +170,7 @@ class DeskForm:
 
         self._go(Desk.WORKING)
         self._desk_tasks.run(lambda: backend.service(held.code), fetched,
-                             lambda _e: self._go(Desk.CHECKING, Notice(user_message(exc))))
+                             lambda _e: self._go(Desk.CHECKING, Notice(staff_message(exc))))
 
     def _service_changed(self: "ClerkDesk", fresh: ServiceItem) -> Changed:
         """The same service as the backend now has it, in the matter's place: its case, its materials' list (what

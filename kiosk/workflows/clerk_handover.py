@@ -30,7 +30,8 @@ from devices.errors import DeviceError
 from kiosk.handover_receipt import HandedOver, ReadyLicence, handover_receipt
 from kiosk.workflows.clerk_agent import DeskAgent
 from kiosk.tasks import InTurn, while_current
-from kiosk.workflows.citizen import Notice, user_message
+from kiosk.workflows.citizen import Notice
+from kiosk.staff_words import staff_message
 
 if TYPE_CHECKING:
     from kiosk.workflows.clerk import ClerkDesk, Desk
@@ -152,12 +153,12 @@ class DeskHandover(DeskAgent):
             self._go(back, Notice(text("The hand-over of {licence} is recorded ({number}), but its receipt did not "
                                        'print: {reason} Press "Print again" once the printer is ready; it is not '
                                        "recorded twice.", licence=licence.name(language()), number=done.handover_id,
-                                       reason=user_message(exc.cause))))
+                                       reason=staff_message(exc.cause))))
             return
         self._audit_step("handover_failed", f"{licence.licence_id} {type(exc).__name__}")
         self._go(back, Notice(text("The service system did not confirm the hand-over of {licence}: {reason} Tap "
                                    '"Hand over" again; it is never recorded twice.',
-                                   licence=licence.name(language()), reason=user_message(exc))))
+                                   licence=licence.name(language()), reason=staff_message(exc))))
 
     def can_print_handover_again(self: "ClerkDesk") -> bool:
         from kiosk.workflows.clerk import Desk
@@ -205,7 +206,7 @@ class DeskHandover(DeskAgent):
             self._audit_step("handover_receipt_printed", done.handover_id)
         self._audit_step("handover_receipt_not_printed", type(cause).__name__)
         self._go(back, Notice(text('The hand-over receipt did not print again: {reason} Press "Print again" once '
-                                   "the printer is ready.", reason=user_message(cause))))
+                                   "the printer is ready.", reason=staff_message(cause))))
 
     def _forget_handover(self: "ClerkDesk") -> None:
         """The applicant's matter ends: a receipt still unprinted is audited and said at the next applicant."""

@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from common.backend_errors import BackendError, OfflineError, ServerError
 from common.i18n import text
-from kiosk.workflows.citizen import Notice, user_message
+from kiosk.workflows.citizen import Notice
+from kiosk.staff_words import staff_message
 
 if TYPE_CHECKING:
     from kiosk.workflows.clerk import ClerkDesk
@@ -121,7 +122,7 @@ class DeskQueue:
             return Notice(text("The queue system cannot be reached, so no ticket was called. Serve the applicant at "
                                'the window by reading their ID card; tap "Call next" again later.'))
         return Notice(text("The queue system did not call a ticket: {reason} Serve the applicant at the window by "
-                           "reading their ID card.", reason=user_message(exc)))
+                           "reading their ID card.", reason=staff_message(exc)))
 
     # -- the clerk's buttons ----------------------------------------------------------------------
 

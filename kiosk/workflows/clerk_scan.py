@@ -33,7 +33,8 @@ from common.domain import Attachment
 from common.i18n import text
 from devices.doccam.base import CapturedPage, DocumentCamera
 from kiosk.materials import Checklist, Material, Provided, page_taken
-from kiosk.workflows.citizen import Notice, user_message
+from kiosk.workflows.citizen import Notice
+from kiosk.staff_words import staff_message
 
 if TYPE_CHECKING:
     from kiosk.workflows.clerk import ClerkDesk
@@ -139,7 +140,7 @@ class DeskScan:
             return
         self._go(Desk.CHECKING, Notice(text("Not scanned: {reason} The pages scanned before are kept; a material "
                                             "the hall keeps on paper can be ticked instead.",
-                                            reason=user_message(exc))))
+                                            reason=staff_message(exc))))
 
     def _start_scans(self: "ClerkDesk") -> None:
         """A service chosen: its materials, none scanned (pages of another service's are zeroed)."""
