@@ -125,9 +125,9 @@ class DeskCompany:
         if not company.may_apply:
             self._audit_step("company_refused", "no role")
             self._go(Desk.CHECKING, Notice(text(
-                "{name} is neither the legal representative nor an authorised handler of {company}: they cannot "
-                "apply for it. The company can register them as a handler, or they can apply as its agent with a "
-                "power of attorney.", name=self.identity.masked_name, company=company.name(language()))))
+                "{name} is neither the legal representative nor an authorised handler of {company}. The company can "
+                "register them as a handler, or they can apply as its agent with a power of attorney.",
+                name=self.identity.masked_name, company=company.name(language()))))
             return
         self.company = company
         self._company_prefill()  # its name and code in the form's fields that take them (clerk_form.py)
