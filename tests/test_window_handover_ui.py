@@ -4,6 +4,8 @@ receipt printer; and the window at 1280x800 in large English with the hand-over 
 import requests
 from PySide6.QtCore import QPoint, QRect, Qt
 
+from common.i18n import text
+from kiosk.workflows.citizen import Notice
 from ui.legibility import clipped, cut_short
 
 from tests.window_steps import signed_in
@@ -162,3 +164,31 @@ def test_the_holder_s_card_laid_on_the_reader_finds_their_licences_and_shows_onl
     assert "330106199003071236" not in screen.applicant.text()
     qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton)
     assert row.holder.text() == "" and not row.for_another.isChecked() and view.desk.collecting_for is None
+
+
+def test_a_notice_longer_than_the_desk_s_room_scrolls_whole_and_the_materials_keep_a_row(gui, qtbot, sandbox):
+    """Four lines at the desk beside the hand-over row in large English: a longer notice (a backend's refusal in its
+    own words may run to 500 characters) scrolls in its box, never cut short, taking no more of the materials' list
+    than a short one (it took the list down to a sliver)."""
+    gui.window.toggle_language()
+    gui.window.toggle_elderly()
+    view, screen = _signed_in_with_applicant(gui, qtbot, "GJJ-004")
+    row = screen.handover
+    qtbot.waitUntil(lambda: row.isVisible() and row.licences.count() == 1, timeout=5000)
+    area, notice = screen.notice_area, screen.notice
+    screen.notice.show_notice(Notice(text("The service system refused: " + "the register is being moved. " * 6)))
+    qtbot.wait(50)  # the layout settles on the event loop
+    assert notice.height() == area.viewport().height() and not area.verticalScrollBar().isVisible()  # it fits
+    beside_a_short_one = screen.materials.viewport().height()
+    said = "The service system refused: " + "the register is being moved to a new data centre; try after the move. " * 5
+    screen.notice.show_notice(Notice(text(said)))
+    qtbot.wait(50)
+    assert area.isVisible() and notice.height() > area.viewport().height()  # more than its room: it scrolls
+    assert area.verticalScrollBar().isVisible() and area.verticalScrollBar().maximum() > 0
+    assert gui.window.size().toTuple() == (1280, 800)
+    assert cut_short(gui.window) == [] and clipped(gui.window) == [], (cut_short(gui.window), clipped(gui.window))
+    quarter_line = notice.fontMetrics().lineSpacing() * 1.3 / 4
+    assert screen.materials.viewport().height() >= beside_a_short_one - quarter_line  # not the list's room
+    screen.notice.show_notice(None)
+    qtbot.wait(20)
+    assert not area.isVisible()  # no notice, no box

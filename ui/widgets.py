@@ -357,6 +357,58 @@ class FittingScrollArea(FocusKeepingScrollArea):
             self.updateGeometry()  # the lines wrap anew: another height
 
 
+class _VisibilityFollower(QObject):
+    def __init__(self, follower: QWidget, leader: QWidget) -> None:
+        super().__init__(leader)
+        self._follower = follower
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.ShowToParent:
+            self._follower.show()
+        elif event.type() == QEvent.Type.HideToParent:
+            self._follower.hide()
+        return False
+
+
+def follow_visibility(follower: QWidget, leader: QWidget) -> None:
+    """``follower`` (a scroll area around ``leader``) shown and hidden as ``leader`` is shown and hidden (told to:
+    Qt's ShowToParent and HideToParent come whether or not the follower is visible itself)."""
+    leader.installEventFilter(_VisibilityFollower(follower, leader))
+    follower.setVisible(not leader.isHidden())
+
+
+class NoticeArea(FittingScrollArea):
+    """A notice in a box of its own that asks for the notice's whole height up to ``lines`` lines, and scrolls the
+    rest: the lines a long notice asked for beyond them were taken from a list beside it (the window's materials, cut
+    to a sliver in large English), and where the screen had no room at all they were cut short."""
+
+    def __init__(self, lines: int) -> None:
+        super().__init__()
+        self._lines = lines
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint, notice = super().sizeHint(), self.widget()
+        if notice is not None:
+            box = notice.height() - notice.contentsRect().height()  # its padding and border
+            pitch = notice.fontMetrics().lineSpacing() * LINE_HEIGHT_PERCENT / 100
+            # and a quarter line: the marked-up text rounds each line's height up (four lines of large English measured
+            # 167 px where four pitches are 161); the scroll bar says there is more
+            hint.setHeight(min(hint.height(), round((self._lines + 0.25) * pitch) + box + 2 * self.frameWidth()))
+        return hint
+
+
+def notice_area(notice: "NoticeLabel", lines: int = 4) -> NoticeArea:
+    """``notice`` in a :class:`NoticeArea`, shown and hidden with it."""
+    area = NoticeArea(lines)
+    area.setWidgetResizable(True)
+    area.setWidget(notice)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    enable_swipe(area)
+    follow_visibility(area, notice)
+    return area
+
+
 def scroll_area(content: QWidget, fit: bool = False) -> QScrollArea:
     """A page part that scrolls down by swiping; never sideways; the field typed in stays in sight. ``fit``: it
     asks for the whole of its content's height, scrolling only what the screen has no room for."""

@@ -21,7 +21,8 @@ from ui.refusal_row import RefusalRow
 from ui.scan_row import ScanRow, material_note
 from ui.staff_sign_in import SignInScreen
 from ui.bridge import DeviceBridge
-from ui.widgets import ComboBox, NoticeLabel, Screen, button, forget_clipboard, forget_histories, label
+from ui.widgets import (ComboBox, NoticeLabel, Screen, button, forget_clipboard, forget_histories, label,
+                        notice_area)
 from ui.staff_idle import StaffIdle
 from ui.wait_band import WaitBand
 
@@ -65,6 +66,9 @@ class DeskScreen(Screen):
         # read from the start of its line as the clerk's other texts are: centred, a wrapped message's second line
         # sat in the middle under the first (the headless demo's window screenshots)
         self.notice = NoticeLabel(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        # all of it in its box: where the desk has less room than its lines need (large English at 1280x800 beside the
+        # hand-over row has four lines; a backend's refusal in its own words may have ten) it scrolls, never cut short
+        self.notice_area = notice_area(self.notice)
         self.accept = button("primary", self._accept)
         self.issue = button("", desk.issue_notice)
         # the applicant's say on a notice: what they provided kept for the next visit, or nothing (the kiosk's
@@ -103,7 +107,7 @@ class DeskScreen(Screen):
         right.addWidget(self.scan, 1)  # the materials list, the scanning row under it
         right.addWidget(self.form, 1)  # or the application form in their place
         right.addWidget(self.copy)
-        right.addWidget(self.notice)
+        right.addWidget(self.notice_area)
         right.addWidget(self.rating)
         right.addWidget(self.refusal)
         actions = QHBoxLayout()
