@@ -116,8 +116,8 @@ class TrailPart:
 
 
 def read_part(path: Path, start: int = 0, stop: int | None = None) -> TrailPart:
-    """The entries ``start`` to ``stop`` of the trail at ``path``, the rest only counted: a terminal opening a year's
-    trail keeps its tail, not 100,000 parsed entries."""
+    """The entries ``start`` to ``stop`` of the trail at ``path``, those before only counted (and with ``stop``, none
+    after read): a terminal opening a year's trail keeps its tail, not 100,000 parsed entries."""
     part = TrailPart([], start, 0, 0, None)
     if not path.exists():
         return part
@@ -129,7 +129,9 @@ def read_part(path: Path, start: int = 0, stop: int | None = None) -> TrailPart:
             if not isinstance(entry, dict):
                 part.unreadable += 1
                 continue
-            if start <= part.count and (stop is None or part.count < stop):
+            if stop is not None and part.count >= stop:
+                break  # read back what was asked for: the rest is not counted
+            if start <= part.count:
                 part.entries.append(entry)
             part.count += 1
     part.start = min(start, part.count)
