@@ -399,12 +399,7 @@ class NoticeArea(FittingScrollArea):
 
 def notice_area(notice: "NoticeLabel", lines: int = 4) -> NoticeArea:
     """``notice`` in a :class:`NoticeArea`, shown and hidden with it."""
-    area = NoticeArea(lines)
-    area.setWidgetResizable(True)
-    area.setWidget(notice)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    enable_swipe(area)
+    area = _holding(NoticeArea(lines), notice)
     follow_visibility(area, notice)
     return area
 
@@ -412,7 +407,11 @@ def notice_area(notice: "NoticeLabel", lines: int = 4) -> NoticeArea:
 def scroll_area(content: QWidget, fit: bool = False) -> QScrollArea:
     """A page part that scrolls down by swiping; never sideways; the field typed in stays in sight. ``fit``: it
     asks for the whole of its content's height, scrolling only what the screen has no room for."""
-    area = FittingScrollArea() if fit else FocusKeepingScrollArea()
+    return _holding(FittingScrollArea() if fit else FocusKeepingScrollArea(), content)
+
+
+def _holding(area: QScrollArea, content: QWidget) -> QScrollArea:
+    """``area`` holding ``content``: its width followed, no frame, scrolled down by swiping, never sideways."""
     area.setWidgetResizable(True)
     area.setWidget(content)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
