@@ -18,7 +18,7 @@ from typing import Callable
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QWidget
 
-from ui.widgets import KeyboardRow, Screen, TitleWithNotice, TouchWatch
+from ui.widgets import KeyboardRow, Screen, TitleWithNotice, TouchWatch, height_for
 
 
 class KeysGiveWay(QObject):
@@ -26,9 +26,8 @@ class KeysGiveWay(QObject):
     height the fields need at the least (the field being typed in, with its caption); ``wanted()``: whether the
     keys are wanted at all (the company screen's are not once the company is found); ``shown_for()``: what the
     fit was made for, a tuple compared item by item by identity (a new one starts over; the notice shown by
-    default). The screen calls :meth:`watch` on
-    each field a touch on which brings the keys back, and :meth:`fit` after each refresh; a resize or a layout
-    request fits again by itself."""
+    default). The screen calls :meth:`watch` on each field a touch on which brings the keys back, and :meth:`fit`
+    after each refresh; a resize or a layout request fits again by itself."""
 
     def __init__(self, screen: Screen, heading: TitleWithNotice, keys: KeyboardRow, room: Callable[[int], int], *,
                  wanted: Callable[[], bool] = lambda: True, shown_for: Callable[[], tuple] | None = None) -> None:
@@ -85,7 +84,4 @@ class KeysGiveWay(QObject):
 
 def field_room(caption: QWidget, field: QWidget, width: int, spacing: int) -> int:
     """The least room of a field with its caption above it, in a column ``width`` wide."""
-    caption_height = caption.heightForWidth(width) if caption.hasHeightForWidth() else -1
-    if caption_height < 0:
-        caption_height = caption.sizeHint().height()
-    return caption_height + max(spacing, 0) + field.sizeHint().height()
+    return height_for(caption, width) + max(spacing, 0) + field.sizeHint().height()

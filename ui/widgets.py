@@ -291,11 +291,12 @@ class TitleWithNotice(QHBoxLayout):
         rest = (width - margins.left() - margins.right() - sum(w.sizeHint().width() for w in after)
                 - spacing * (1 + len(after)))
         title_width = rest * self.TITLE_SHARE // (self.TITLE_SHARE + self.NOTICE_SHARE)
-        heights = [_height_for(self.title, title_width), _height_for(self.notice, rest - title_width)]
+        heights = [height_for(self.title, title_width), height_for(self.notice, rest - title_width)]
         return max(heights + [w.sizeHint().height() for w in after]) + margins.top() + margins.bottom()
 
 
-def _height_for(widget: QWidget, width: int) -> int:
+def height_for(widget: QWidget, width: int) -> int:
+    """The widget's height at ``width`` where it has one that depends on it, else its size hint's."""
     height = widget.heightForWidth(width) if widget.hasHeightForWidth() else -1
     return height if height >= 0 else widget.sizeHint().height()
 
