@@ -25,6 +25,20 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+def _bound(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` (0: any free one), held until the server listens on it: a port found free
+    and bound again later was taken meanwhile by another test process now and then ("address already in use", the
+    sandbox "did not start" in CI)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 class _QuickServer(uvicorn.Server):
     """uvicorn's server ticking every 10 ms instead of 100, so ``stop`` takes effect at once: the tests
     start and stop a sandbox some 400 times, and the tick was most of a stop."""
@@ -79,7 +93,8 @@ class SandboxServer:
                  draft_keep_days: float = DRAFT_KEEP_DAYS, ssl_certfile: str | None = None,
                  ssl_keyfile: str | None = None, signing: bool = True, windows: Iterable[str] = ()) -> None:
         self.host = host
-        self.port = port or free_port(host)
+        self._socket = _bound(host, port)
+        self.port = self._socket.getsockname()[1]
         self.store = Store(db if db is not None else ":memory:", advance_s=advance_s, draft_keep_days=draft_keep_days)
         for terminal_id in windows:  # the hall's window terminals (sandbox/window_register.py)
             self.store.windows.register(terminal_id)
@@ -109,7 +124,8 @@ class SandboxServer:
         return self.app.state.settings["remote_config"]
 
     def start(self, timeout_s: float = 10.0) -> "SandboxServer":
-        self._thread = threading.Thread(target=self._server.run, name="sandbox-http", daemon=True)
+        self._thread = threading.Thread(target=self._server.run, args=([self._socket],), name="sandbox-http",
+                                        daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout_s
         while not self._server.started:
@@ -123,6 +139,7 @@ class SandboxServer:
         self._server.should_exit = self._server.force_exit = True
         if self._thread is not None:
             self._thread.join(5)
+        self._socket.close()
         self.store.close()
 
     def __enter__(self) -> "SandboxServer":
@@ -132,4 +149,7 @@ class SandboxServer:
         self.stop()
 
     def serve_forever(self) -> None:
-        self._server.run()
+        try:
+            self._server.run([self._socket])
+        finally:
+            self._socket.close()
