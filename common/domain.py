@@ -523,7 +523,7 @@ class HallTerminal:
     queue_waiting: int
     queue_for_staff: int                 # refused, held and damaged items together
     restarts_24h: int
-    last_restart: str                    # froze, crashed, exited, unstartable, memory; "" for none
+    last_restart: str                    # froze, crashed, exited, unstartable, memory, device; "" for none
     window_registered: bool | None = None  # on the hall's register of windows; None: the backend did not say
 
 

@@ -35,6 +35,10 @@ class Device:
                 log.warning("%s: closing failed while stopping", self.name, exc_info=True)
         self._worker.stop()
 
+    def held_s(self, now: float | None = None) -> float:
+        """How long the call running on this device's worker now has run (0: none); see devices/worker.py."""
+        return self._worker.held_s(now)
+
     def set_call_timeouts(self, timeouts: CallTimeouts) -> None:
         self.call_timeouts = timeouts
 

@@ -13,6 +13,10 @@ most :data:`OVERDUE_GRACE_S` (a device let go a moment ago finishes its job
 first) and then fails, instead of waiting out its own timeout behind it: a
 clerk's second "Scan" on a hung document camera waited 10 s again for the same
 answer (window monkey, seed 804, three scans in a row).
+
+Only a new process gets such a worker back. :meth:`DeviceWorker.held_s` says how long the job or poll
+running now has run; the terminal tells ``kiosk supervise`` of one held past
+``supervisor.device_held_s``, which starts it afresh once nobody uses it (kiosk/held_devices.py).
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ class DeviceWorker:
         self._running = threading.Event()
         # the running job a caller stopped waiting for, and since when (monotonic): None while none overran
         self._overdue: tuple[Future, float] | None = None
+        # when the job or poll running now began (monotonic): None between them; written by the worker alone
+        self._busy_since: float | None = None
 
     def start(self) -> None:
         if self._thread is not None:
@@ -67,6 +73,13 @@ class DeviceWorker:
     @property
     def running(self) -> bool:
         return self._running.is_set()
+
+    def held_s(self, now: float | None = None) -> float:
+        """How long the job or poll running now has run; 0 between them. Any thread, never waits."""
+        since = self._busy_since
+        if since is None:
+            return 0.0
+        return max(0.0, (time.monotonic() if now is None else now) - since)
 
     def is_current(self) -> bool:
         return self._thread is not None and threading.current_thread() is self._thread
@@ -109,16 +122,22 @@ class DeviceWorker:
                 future, fn, args = job
                 if not future.set_running_or_notify_cancel():
                     continue
+                self._busy_since = time.monotonic()
                 try:
                     future.set_result(fn(*args))
                 except BaseException as exc:  # delivered to the caller, never lost
                     future.set_exception(exc)
+                finally:
+                    self._busy_since = None
                 continue
             if self._poll is not None:
+                self._busy_since = time.monotonic()
                 try:
                     self._poll()
                 except Exception:
                     log.exception("%s: poll failed", self.name)
+                finally:
+                    self._busy_since = None
         # Fail whatever is still waiting so no caller hangs.
         while True:
             try:

@@ -42,6 +42,7 @@ from kiosk.staff_verifiers import VerifierFile
 from kiosk.workflows.clerk import ClerkDesk
 from kiosk.workflows.maintenance import MaintenanceAccess
 from kiosk.queue_setup import Queue, build_queue
+from kiosk.held_devices import HeldDevices
 from kiosk.restarts import RestartLog
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,8 @@ class Services:
     # ``tasks`` it queued behind look-ups, each waiting out a trickling backend's deadline: an acceptance began
     # 17 s after its tap behind six of them (kiosk bench window-monkey --trickle, seed 660) (None: on ``tasks``)
     desk_tasks: TaskRunner | None = None
+    # the devices held by a call that never returned (kiosk/held_devices.py); None: nobody looks
+    held_devices: HeldDevices | None = None
     _network_started: bool = field(default=False, init=False, repr=False)
 
     @property
@@ -201,12 +204,13 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
         if on_config is not None:
             on_config(updated)
 
+    held = HeldDevices(devices.all(), config.supervisor.device_held_s)
     heartbeat = Heartbeat(backend, config, devices.all(),
-                          status_extra=lambda: terminal_status(queue, audit, restarts),
+                          status_extra=lambda: terminal_status(queue, audit, restarts), before_status=held.look,
                           on_config=remote_config, on_first_beat=answered.set,
                           interval_s=config.backend.heartbeat_interval_s)
     return Services(config=config, masker=masker or Masker(), backend=backend, devices=devices, tasks=tasks,
-                    heartbeat=heartbeat, queue=queue, audit=audit,
+                    heartbeat=heartbeat, held_devices=held, queue=queue, audit=audit,
                     staff_sign_in=StaffSignIn(backend, offline_for_s=config.terminal.offline_sign_in_s,
                                               kept=VerifierFile(config.data_dir / "staff" / "verifiers.sealed",
                                                                 queue.outbox.sealer)),

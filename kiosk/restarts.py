@@ -38,12 +38,15 @@ class Reason(str, Enum):
     EXITED = "exited"    # ended by itself, with its exit status
     UNSTARTABLE = "unstartable"  # the program could not be started at all
     MEMORY = "memory"    # its resident memory passed supervisor.max_resident_mb: stopped while nobody used it
+    DEVICE = "device"    # a device held by a call that never returned (supervisor.device_held_s): the same
 
 
 # each reason as staff read it (maintenance's line, the hall's terminals)
 LABELS = {Reason.FROZE: N_("it froze (its screen stopped answering)"), Reason.CRASHED: N_("it crashed"),
           Reason.EXITED: N_("it closed"), Reason.UNSTARTABLE: N_("it could not be started"),
-          Reason.MEMORY: N_("it had grown too large in memory and was started afresh while nobody used it")}
+          Reason.MEMORY: N_("it had grown too large in memory and was started afresh while nobody used it"),
+          Reason.DEVICE: N_("a device had stopped answering, and it was started afresh while nobody used it")}
+PLANNED = frozenset({Reason.MEMORY, Reason.DEVICE})  # started afresh while nobody used it: nobody was cut short
 
 
 @dataclass(frozen=True)
@@ -129,9 +132,9 @@ class RestartLog:
 
 
 def just_restarted(last: list[Restart], now: float) -> bool:
-    """The newest restart (``last``: the record's newest, or none) came within ``JUST_S`` of ``now``: someone may
-    have been halfway through at the screen."""
-    return bool(last) and 0 <= now - last[-1].at <= JUST_S
+    """The newest restart (``last``: the record's newest, or none) came within ``JUST_S`` of ``now``, and was not
+    planned: someone may have been halfway through at the screen."""
+    return bool(last) and last[-1].reason not in PLANNED and 0 <= now - last[-1].at <= JUST_S
 
 
 def of_the_day(restarts: list[Restart], now: float) -> list[Restart]:

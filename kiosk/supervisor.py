@@ -24,6 +24,9 @@ that starts the terminal watches it from outside:
   ``supervisor.stable_s``: a limit set too low restarts it once per ``stable_s`` at most, never in a loop.
   glibc's kept pages are given back after each citizen (kiosk/allocator.py); what still grows slowly
   (docs/memory.md) ends here, between citizens, not in the OOM killer in front of one.
+- A terminal whose signs of life say a device is held by a call that never returned (``HELD``:
+  kiosk/held_devices.py, past ``supervisor.device_held_s``) is started afresh the same way: while nobody
+  uses it, once it has run ``supervisor.stable_s``. Only a new process gets that device's thread back.
 - Each restart is recorded (kiosk/restarts.py) for ``kiosk doctor``, the heartbeat and the next
   start's log.
 - ``SIGTERM`` or ``SIGINT`` to the supervisor (systemd stopping the session, Ctrl+C) stops the
@@ -49,7 +52,7 @@ from typing import Callable, Mapping, Sequence
 from common.private_files import open_private, private_dir
 from kiosk.allocator import resident_mb
 from kiosk.config import SupervisorConfig
-from kiosk.liveness import IDLE, LIVENESS_FD_ENV, STACKS_FILE, STACKS_SIGNAL
+from kiosk.liveness import HELD, IDLE, LIVENESS_FD_ENV, STACKS_FILE, STACKS_SIGNAL
 from kiosk.restarts import Reason, Restart, RestartLog
 
 log = logging.getLogger(__name__)
@@ -178,7 +181,7 @@ class Supervisor:
     def _watch(self, child: subprocess.Popen, beat_r: int) -> tuple[Reason, str] | None:
         os.set_blocking(beat_r, False)
         started = last = looked = self._clock()
-        limit, beating, listening, idle = self._settings.start_s, False, True, False
+        limit, beating, listening, idle, held = self._settings.start_s, False, True, False, False
         while True:
             if self._stopping:
                 self._end(child)
@@ -187,6 +190,11 @@ class Supervisor:
             if status is not None:
                 return ending(status)
             now = self._clock()
+            if held and now - started >= self._settings.stable_s:
+                log.warning("the terminal (process %d) says a device is held by a call that never returned, and "
+                            "nobody uses it: starting it afresh", child.pid)
+                self._end(child)
+                return Reason.DEVICE, "a device held by a call that never returned"
             if idle and now - looked >= MEMORY_LOOK_S and now - started >= self._settings.stable_s:
                 looked = now
                 grown = self._grown(child)
@@ -211,7 +219,8 @@ class Supervisor:
                 if data:
                     self.beats += len(data)
                     last, limit, beating = self._clock(), self._settings.freeze_s, True
-                    idle = data[-1:] == IDLE  # the newest says whether anyone uses it now
+                    newest = data[-1:]  # says whether anyone uses it now, and whether a device is held
+                    idle, held = newest in (IDLE, HELD), newest == HELD
                 else:  # its end closed: it is ending (its status is read at once), or falls silent as a freeze
                     listening = False
                     try:

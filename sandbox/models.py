@@ -58,7 +58,7 @@ class QueueStatus(Strict):
 class RestartStatus(Strict):
     last_24h: int = Field(default=0, ge=0, le=100000, description="times kiosk supervise started the terminal again "
                                                                   "in the last 24 hours")
-    last_reason: Literal["", "froze", "crashed", "exited", "unstartable", "memory"] = Field(
+    last_reason: Literal["", "froze", "crashed", "exited", "unstartable", "memory", "device"] = Field(
         default="", description="why the last restart was needed (empty: none recorded)")
     last_at: str = Field(default="", max_length=32, pattern=r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2})?$",
                          description="when the last restart was needed, ISO 8601 with its offset (empty: none)")

@@ -17,6 +17,11 @@ def test_a_restart_counts_as_just_now_for_two_minutes():
     assert not just_restarted(last, NOW - 3600)  # a clock set back: not "just now"
 
 
+def test_a_restart_made_while_nobody_used_the_terminal_is_not_told_to_the_next_citizen():
+    for reason in (Reason.MEMORY, Reason.DEVICE):
+        assert not just_restarted([Restart(NOW - 30, reason, "planned", 4000.0)], NOW)
+
+
 def test_home_says_the_terminal_restarted_then_the_message_goes(qapp, qtbot, sandbox, make_config):
     from ui.app import Gui
 

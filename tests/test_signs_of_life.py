@@ -103,3 +103,29 @@ def test_each_beat_says_whether_anyone_uses_the_terminal_and_a_failing_question_
         beats.stop()
         owner.deleteLater()
         os.close(r)
+
+
+def test_a_device_held_is_said_only_while_nobody_uses_the_terminal(qapp, qtbot):
+    r, w = os.pipe()
+    os.set_blocking(r, False)
+    owner = QObject()
+    idle_answers = iter([True, False, True, True])
+    held_answers = iter([True, False])
+    asked = []
+
+    def held() -> bool:
+        asked.append(True)
+        return next(held_answers)  # then StopIteration: a bug in the question
+
+    beats = signs_of_life.SignsOfLife(LivenessPipe(w), owner, lambda: None, lambda: next(idle_answers), held)
+    try:
+        beats._timer.stop()
+        qtbot.wait(50)  # the first beat, posted at once: idle, a device held
+        for _ in range(3):
+            beats.beat()  # in use (not asked), idle and none held, idle and the question failing
+        assert os.read(r, 64) == b"h.ii"
+        assert len(asked) == 3
+    finally:
+        beats.stop()
+        owner.deleteLater()
+        os.close(r)

@@ -13,14 +13,16 @@ import sys
 import time
 from pathlib import Path
 
+from tests.test_idcard_sdk import compile_standin
 from tests.test_supervisor import process_gone
 
 FREEZE_S = 5
+HELD_S = 10  # supervisor.device_held_s and stable_s: the least each may be
 
 
-def _site(tmp_path: Path) -> Path:
+def _site(tmp_path: Path, extra: str = "") -> Path:
     site = tmp_path / "site.toml"
-    site.write_text(f"""
+    site.write_text(extra + f"""
 [terminal]
 id = "KIOSK-SUPERVISED"
 language = "en"
@@ -35,6 +37,8 @@ console = false
 freeze_s = {FREEZE_S}
 start_s = 90
 stop_s = 2
+device_held_s = {HELD_S}
+stable_s = {HELD_S}
 """)
     return site
 
@@ -49,14 +53,16 @@ def _until(what, timeout_s: float, why: str):
     raise AssertionError(why)
 
 
-def _supervise(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
-    """``kiosk supervise`` offscreen over the site file; its stderr (the supervisor's log) in a file."""
+def _supervise(tmp_path: Path, extra: str = "") -> tuple[subprocess.Popen, Path]:
+    """``kiosk supervise`` offscreen over the site file (``extra``: sections before its own); its stderr (the
+    supervisor's log) in a file."""
     err = tmp_path / "supervise.err"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.pop("DISPLAY", None)
     env.pop("MALLOC_ARENA_MAX", None)  # the terminal sets its own (kiosk/allocator.py)
     with err.open("w") as stderr:
-        supervisor = subprocess.Popen([sys.executable, "-m", "entry", "supervise", "--config", str(_site(tmp_path)),
+        supervisor = subprocess.Popen([sys.executable, "-m", "entry", "supervise", "--config",
+                                       str(_site(tmp_path, extra)),
                                        "--windowed"], env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     return supervisor, err
 
@@ -137,3 +143,39 @@ def test_a_killed_supervisor_takes_its_terminal_with_it(tmp_path):
             supervisor.kill()
         if child and not _ended(child):
             os.kill(child, signal.SIGKILL)
+
+
+def test_a_reader_stuck_in_its_library_is_marked_and_the_idle_terminal_started_afresh(tmp_path):
+    """The ID card reader's vendor library (the C stand-in, built to never return from its find call) holds the
+    reader's thread from its first poll: past supervisor.device_held_s the reader is marked in error, and the kiosk,
+    at home, is started afresh, the restart recorded as a device's."""
+    library = compile_standin(tmp_path / "libsdtapi.so", "-DSTANDIN_HANG_IN_FIND")
+    supervisor, err = _supervise(tmp_path, f"""
+[devices.id_reader]
+type = "sdk"
+library = "{library}"
+""")
+    log = tmp_path / "data" / "logs" / "kiosk.log"
+    record = tmp_path / "data" / "maintenance" / "restarts.json"
+    try:
+        [first] = _until(lambda: _children(err), 30, "the supervisor started no terminal")
+        _until(lambda: _children(err)[1:], 120, "the terminal with its reader held was not started afresh")
+        assert process_gone(first) or _ended(first)
+        [restart] = json.loads(record.read_text())["restarts"]
+        assert (restart["reason"], restart["detail"]) == ("device", "a device held by a call that never returned")
+        assert restart["ran_s"] >= HELD_S
+        logged = _logged(log)
+        assert re.search(r"id_reader: a call has run \d+ s \(supervisor.device_held_s 10\) and holds the device's "
+                         r"thread", logged)
+        assert "id_reader: ready -> error (The device has stopped answering." in logged
+        assert "nobody uses it: starting it afresh" in err.read_text()
+        supervisor.send_signal(signal.SIGTERM)
+        assert supervisor.wait(30) == 0
+        assert "Traceback" not in err.read_text()
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
+            supervisor.wait(10)
+        for pid in _children(err):
+            if not _ended(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -68,6 +68,13 @@ CHILD = textwrap.dedent('''
         while True:
             pipe.beat(idle=True)
             time.sleep(0.1)
+    elif step == "held":  # a device held by a call that never returned: first while in use, then nobody uses it
+        for _ in range(30):
+            pipe.beat(idle=False, held=True)  # in use: a beat says nothing of the device
+            time.sleep(0.1)
+        while True:
+            pipe.beat(idle=True, held=True)
+            time.sleep(0.1)
 ''')
 
 
@@ -167,6 +174,23 @@ def test_a_terminal_grown_too_large_is_started_afresh_only_once_nobody_uses_it(t
     [restart] = rig.record.recent()
     assert restart.reason is Reason.MEMORY and restart.detail.startswith("resident memory ")
     assert restart.detail.endswith(" MB above 50 MB") and 120 <= int(restart.detail.split()[2]) < 400
+    assert restart.ran_s >= 3.0  # not while it was in use
+    assert process_gone(rig.pid(0))
+
+
+def test_a_terminal_with_a_device_held_is_started_afresh_only_once_nobody_uses_it(tmp_path):
+    """Held while in use for 3 s, then idle: stopped and started again at once, the reason recorded; a terminal
+    beating idle with no device held is left running."""
+    rig = Rig(tmp_path, "held,live", _settings(stable_s=1.0))
+    try:
+        rig.until(lambda: rig.supervisor.starts == 2 and rig.state.read_text() == "2")
+        beats = rig.supervisor.beats
+        rig.until(lambda: rig.supervisor.beats >= beats + 20)
+        assert rig.supervisor.child is not None and rig.supervisor.child.poll() is None
+    finally:
+        rig.stop()
+    [restart] = rig.record.recent()
+    assert (restart.reason, restart.detail) == (Reason.DEVICE, "a device held by a call that never returned")
     assert restart.ran_s >= 3.0  # not while it was in use
     assert process_gone(rig.pid(0))
 

@@ -304,6 +304,13 @@ class Gui:
         access = getattr(window.view, "access", None)
         return access is not None and not access.unlocked
 
+    def device_held(self) -> bool:
+        """A device has been held by one call past ``supervisor.device_held_s`` (kiosk/held_devices.py): said with
+        the signs of life, so the supervisor starts the terminal afresh once nobody uses it."""
+        services = self.services
+        held = None if services is None else services.held_devices
+        return held is not None and held.any()
+
     def close(self) -> None:
         """Tear down in order: no thread may hold or emit on a Qt object once it is deleted. Once."""
         if self._closed:
@@ -358,7 +365,7 @@ def run_gui(config: Config, mode: str, masker: Masker | None = None, fullscreen:
     else:
         gui.window.resize(1280, 800)
         gui.window.show()
-    beats = signs_of_life.install(gui.app, gui.app.quit, gui.nobody_using)  # under kiosk supervise
+    beats = signs_of_life.install(gui.app, gui.app.quit, gui.nobody_using, gui.device_held)  # under kiosk supervise
     try:
         return gui.app.exec()
     finally:

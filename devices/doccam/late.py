@@ -71,6 +71,11 @@ class LateDocumentCamera(DocumentCamera):
             raise CaptureError(text(MSG_STARTING))
         return real.id_card_copy(front, back)
 
+    def held_s(self, now: float | None = None) -> float:
+        """The longer of this worker's call and the driver's (a capture waits on the driver's worker)."""
+        real = self._real
+        return max(super().held_s(now), 0.0 if real is None else real.held_s(now))
+
     @on_worker
     def _self_test(self) -> SelfTestResult:
         return self._real.self_test()

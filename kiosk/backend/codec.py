@@ -217,7 +217,7 @@ def evaluation_recorded_from_json(obj: dict[str, Any], level: int) -> Evaluation
 
 TERMINAL_MODES = ("kiosk", "window", "maintenance")
 DEVICE_STATES = ("ready", "busy", "offline", "error")
-RESTART_REASONS = ("", "froze", "crashed", "exited", "unstartable", "memory")
+RESTART_REASONS = ("", "froze", "crashed", "exited", "unstartable", "memory", "device")
 MAX_HALL_TERMINALS = 500
 
 

@@ -6,11 +6,13 @@
  * 0x9F card found, 0x80 no card, 0x81 select failed, 0x41 read failed, ...) and the transport codes
  * 0x01-0x06 of the SDT manuals. No hardware: a test steers it through the functions named
  * standin_*, which no SDK exports. Build with: gcc -shared -fPIC -o libsdtapi.so sdtapi_standin.c
- * (-DSTANDIN_WITHOUT_READ leaves out SDT_ReadBaseMsg, a library missing a symbol).
+ * (-DSTANDIN_WITHOUT_READ leaves out SDT_ReadBaseMsg, a library missing a symbol; -DSTANDIN_HANG_IN_FIND makes
+ * SDT_StartFindIDCard never return, a reader's library stuck in a call).
  */
 
 #include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TEXT_MAX 256
 #define PHOTO_MAX 1024
@@ -81,6 +83,9 @@ int SDT_GetSAMIDToStr(int iPort, char *pcSAMID, int iIfOpen) {
 }
 
 int SDT_StartFindIDCard(int iPort, unsigned char *pucManaInfo, int iIfOpen) {
+#ifdef STANDIN_HANG_IN_FIND
+    for (;;) sleep(3600);
+#endif
     int rc = begin(C_FIND, iPort);
     (void)iIfOpen;
     if (rc) return end(rc);

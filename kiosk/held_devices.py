@@ -1,0 +1,71 @@
+"""Devices held by a call that never returned: marked in error, and the terminal started afresh once nobody uses it.
+
+Each device's I/O runs on its own worker thread (devices/worker.py). A driver stuck inside a call that never
+returns (a vendor's reader library, a camera's driver, a write to a port whose far end has stopped reading) holds
+that thread for good: a thread cannot be stopped from outside, and a caller that stopped waiting only frees itself.
+The device then answers nothing, while its health still says what it said before the call.
+
+:meth:`HeldDevices.look` finds each device whose running call has passed ``supervisor.device_held_s``. The first
+look that finds one logs it and sets its health to ERROR with a plain reason (maintenance's device list, the
+heartbeat's report to the hall); a look that finds it let go puts back the health it had, unless its driver has
+set another since. Under ``kiosk supervise`` the terminal's signs of life say so while nobody uses it
+(kiosk/liveness.py ``HELD``), and the supervisor starts it afresh: a new process is the only way to get the thread,
+and the port or library it holds, back. The heartbeat looks before each report and the signs of life each second,
+from their own threads: a look only reads each worker's start time, under this object's lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Sequence
+
+from common.i18n import N_, Text, text
+from devices.base import Device
+from devices.health import DeviceState
+
+log = logging.getLogger(__name__)
+
+MSG_HELD = N_("The device has stopped answering. The terminal will start again when nobody is using it.")
+
+
+class HeldDevices:
+    def __init__(self, devices: Sequence[Device], bound_s: float) -> None:
+        self._devices = list(devices)
+        self.bound_s = bound_s
+        self._lock = threading.Lock()
+        # each device marked held: the health (state, reason) it had before, put back when it lets go
+        self._marked: dict[str, tuple[DeviceState, Text | None]] = {}
+
+    def look(self, now: float | None = None) -> tuple[str, ...]:
+        """The names of the devices held past the bound now; marks and unmarks their health."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            held = []
+            for device in self._devices:
+                held_s = device.held_s(now)
+                if held_s >= self.bound_s:
+                    held.append(device.name)
+                    if device.name not in self._marked:
+                        self._mark(device, held_s)
+                elif device.name in self._marked:
+                    self._unmark(device)
+            return tuple(held)
+
+    def any(self) -> bool:
+        return bool(self.look())
+
+    def _mark(self, device: Device, held_s: float) -> None:
+        health = device.health.snapshot()
+        self._marked[device.name] = (health.state, health.reason)
+        log.error("%s: a call has run %.0f s (supervisor.device_held_s %g) and holds the device's thread; marked in "
+                  "error until it returns or the terminal is started afresh", device.name, held_s, self.bound_s)
+        device.health.set_state(DeviceState.ERROR, text(MSG_HELD))
+
+    def _unmark(self, device: Device) -> None:
+        state, reason = self._marked.pop(device.name)
+        log.warning("%s: the call that held the device has returned", device.name)
+        health = device.health.snapshot()
+        if health.state is DeviceState.ERROR and health.reason == text(MSG_HELD):
+            device.health.set_state(state, reason)

@@ -1,0 +1,92 @@
+"""A device held by a call that never returns (kiosk/held_devices.py): how long its worker has been held, the device
+marked in error for staff and the hall while it is, its health put back once it lets go. The supervisor's side:
+tests/test_supervisor.py; the beat that says so: tests/test_signs_of_life.py."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from devices.doccam.late import LateDocumentCamera
+from devices.doccam.sim import SimDocumentCamera
+from devices.errors import DeviceTimeoutError
+from devices.health import DeviceState
+from devices.worker import DeviceWorker
+from kiosk.heartbeat import Heartbeat
+from kiosk.held_devices import MSG_HELD, HeldDevices
+
+
+def wait_for(what, timeout_s: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not what():
+        assert time.monotonic() < deadline, "not in time"
+        time.sleep(0.02)
+
+
+def test_a_worker_says_how_long_its_running_job_has_run_and_nothing_between_jobs():
+    worker = DeviceWorker("slow")
+    worker.start()
+    try:
+        assert worker.held_s() == 0.0
+        release = threading.Event()
+        job = worker.submit(release.wait, 10)
+        wait_for(lambda: worker.held_s() > 0)
+        assert worker.held_s(time.monotonic() + 100) >= 100
+        release.set()
+        assert job.result(timeout=5) is True
+        wait_for(lambda: worker.held_s() == 0.0)
+        assert worker.call(lambda: 7, timeout_s=5) == 7 and worker.held_s() == 0.0
+    finally:
+        release.set()
+        worker.stop()
+
+
+@pytest.fixture
+def hung_camera():
+    """The document camera built late, as ``kiosk run`` builds it, its simulator hanging every capture."""
+    usable = threading.Event()
+    usable.set()  # the rest of the terminal is up: the driver is built at once
+    camera = LateDocumentCamera("document_camera", SimDocumentCamera, after=usable)
+    camera.start()
+    wait_for(lambda: camera.health.state is DeviceState.READY)
+    camera.inject("hang")
+    yield camera
+    camera.inject("clear")
+    camera.stop()
+
+
+def test_a_capture_that_never_returns_marks_the_camera_in_error_until_it_lets_go(hung_camera, make_config):
+    camera = hung_camera
+    held = HeldDevices([camera], bound_s=0.5)
+    heartbeat = Heartbeat(None, make_config(), [camera], before_status=held.look)
+    with pytest.raises(DeviceTimeoutError):
+        camera.capture(timeout_s=0.2)  # the caller gives up; the driver's capture goes on
+    assert held.look() == () and camera.health.state is DeviceState.READY  # held, not yet past the bound
+    wait_for(lambda: camera.held_s() >= 0.5)
+    [report] = heartbeat.status()["devices"]  # the report looks first
+    assert report == {"name": "document_camera", "state": "error",
+                      "reason": "The device has stopped answering. The terminal will start again when nobody is "
+                                "using it."}
+    assert held.look() == ("document_camera",) and held.any()
+    assert camera.health.snapshot().reason.msgid == MSG_HELD
+    camera.inject("clear")  # the device lets go: the capture returns
+    wait_for(lambda: camera.held_s() == 0.0)
+    assert held.look() == () and not held.any()
+    assert camera.health.state is DeviceState.READY and camera.health.snapshot().reason is None
+
+
+def test_a_health_the_driver_set_while_held_is_not_overwritten_when_it_lets_go(hung_camera, caplog):
+    camera = hung_camera
+    held = HeldDevices([camera], bound_s=0.3)
+    with pytest.raises(DeviceTimeoutError):
+        camera.capture(timeout_s=0.2)
+    wait_for(lambda: held.look() == ("document_camera",))
+    assert "holds the device's thread" in caplog.text
+    camera.health.set_state(DeviceState.OFFLINE)  # what the driver found when its call came back
+    camera.inject("clear")
+    wait_for(lambda: camera.held_s() == 0.0)
+    assert held.look() == ()
+    assert camera.health.state is DeviceState.OFFLINE
+    assert "the call that held the device has returned" in caplog.text
