@@ -42,7 +42,7 @@ from kiosk.staff_verifiers import VerifierFile
 from kiosk.workflows.clerk import ClerkDesk
 from kiosk.workflows.maintenance import MaintenanceAccess
 from kiosk.queue_setup import Queue, build_queue
-from kiosk.held_devices import HeldDevices
+from kiosk.held_devices import HeldDevices, held_bound_s
 from kiosk.restarts import RestartLog
 
 log = logging.getLogger(__name__)
@@ -204,7 +204,8 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
         if on_config is not None:
             on_config(updated)
 
-    held = HeldDevices(devices.all(), config.supervisor.device_held_s)
+    held = HeldDevices(devices.all(), held_bound_s(config.supervisor.device_held_s,
+                                                   CallTimeouts(**dataclasses.asdict(config.device_calls))))
     heartbeat = Heartbeat(backend, config, devices.all(),
                           status_extra=lambda: terminal_status(queue, audit, restarts), before_status=held.look,
                           on_config=remote_config, on_first_beat=answered.set,

@@ -5,7 +5,9 @@ returns (a vendor's reader library, a camera's driver, a write to a port whose f
 that thread for good: a thread cannot be stopped from outside, and a caller that stopped waiting only frees itself.
 The device then answers nothing, while its health still says what it said before the call.
 
-:meth:`HeldDevices.look` finds each device whose running call has passed ``supervisor.device_held_s``. The first
+:meth:`HeldDevices.look` finds each device whose running call has passed ``supervisor.device_held_s``. The bound is
+never less than twice the longest call a caller waits for (``[device_calls]``): a licence printed within a
+``document_print_s`` set to 300 s is not a hung printer. The first
 look that finds one logs it and sets its health to ERROR with a plain reason (maintenance's device list, the
 heartbeat's report to the hall); a look that finds it let go puts back the health it had, unless its driver has
 set another since. Under ``kiosk supervise`` the terminal's signs of life say so while nobody uses it
@@ -16,6 +18,7 @@ from their own threads: a look only reads each worker's start time, under this o
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -23,11 +26,17 @@ from typing import Sequence
 
 from common.i18n import N_, Text, text
 from devices.base import Device
+from devices.call_timeouts import CallTimeouts
 from devices.health import DeviceState
 
 log = logging.getLogger(__name__)
 
 MSG_HELD = N_("The device has stopped answering. The terminal will start again when nobody is using it.")
+
+
+def held_bound_s(device_held_s: float, calls: CallTimeouts) -> float:
+    """``supervisor.device_held_s``, raised to twice the longest wait of ``calls`` where that is longer."""
+    return max(device_held_s, 2 * max(dataclasses.astuple(calls)))
 
 
 class HeldDevices:
@@ -59,7 +68,7 @@ class HeldDevices:
     def _mark(self, device: Device, held_s: float) -> None:
         health = device.health.snapshot()
         self._marked[device.name] = (health.state, health.reason)
-        log.error("%s: a call has run %.0f s (supervisor.device_held_s %g) and holds the device's thread; marked in "
+        log.error("%s: a call has run %.0f s (the bound: %g s) and holds the device's thread; marked in "
                   "error until it returns or the terminal is started afresh", device.name, held_s, self.bound_s)
         device.health.set_state(DeviceState.ERROR, text(MSG_HELD))
 

@@ -15,7 +15,8 @@ from devices.errors import DeviceTimeoutError
 from devices.health import DeviceState
 from devices.worker import DeviceWorker
 from kiosk.heartbeat import Heartbeat
-from kiosk.held_devices import MSG_HELD, HeldDevices
+from devices.call_timeouts import CallTimeouts
+from kiosk.held_devices import MSG_HELD, HeldDevices, held_bound_s
 
 
 def wait_for(what, timeout_s: float = 20.0) -> None:
@@ -90,3 +91,9 @@ def test_a_health_the_driver_set_while_held_is_not_overwritten_when_it_lets_go(h
     assert held.look() == ()
     assert camera.health.state is DeviceState.OFFLINE
     assert "the call that held the device has returned" in caplog.text
+
+
+def test_the_bound_is_never_less_than_twice_the_longest_call_a_caller_waits_for():
+    assert held_bound_s(120.0, CallTimeouts()) == 120.0  # the longest, a licence's print, 60 s
+    assert held_bound_s(120.0, CallTimeouts(document_print_s=300.0)) == 600.0
+    assert held_bound_s(900.0, CallTimeouts(document_print_s=300.0)) == 900.0
