@@ -108,12 +108,17 @@ def test_a_frozen_terminal_is_killed_started_again_and_the_restart_recorded(tmp_
         assert len(json.loads(record.read_text())["restarts"]) == 1  # a stop asked for is no restart
         assert "Traceback" not in err.read_text()
     finally:
-        if supervisor.poll() is None:
-            supervisor.kill()
-            supervisor.wait(10)
-        for pid in _children(err):
-            if not process_gone(pid):
-                os.kill(pid, signal.SIGKILL)
+        _end_all(supervisor, err)
+
+
+def _end_all(supervisor: subprocess.Popen, err: Path) -> None:
+    """A test that failed leaves no supervisor or terminal behind."""
+    if supervisor.poll() is None:
+        supervisor.kill()
+        supervisor.wait(10)
+    for pid in _children(err):
+        if not _ended(pid):
+            os.kill(pid, signal.SIGKILL)
 
 
 def _ended(pid: int) -> bool:
@@ -179,9 +184,4 @@ capture_s = 5
         assert supervisor.wait(30) == 0
         assert "Traceback" not in err.read_text()
     finally:
-        if supervisor.poll() is None:
-            supervisor.kill()
-            supervisor.wait(10)
-        for pid in _children(err):
-            if not _ended(pid):
-                os.kill(pid, signal.SIGKILL)
+        _end_all(supervisor, err)
