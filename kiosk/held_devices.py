@@ -9,7 +9,8 @@ The device then answers nothing, while its health still says what it said before
 never less than twice the longest call a caller waits for (``[device_calls]``): a licence printed within a
 ``document_print_s`` set to 300 s is not a hung printer. The first
 look that finds one logs it and sets its health to ERROR with a plain reason (maintenance's device list, the
-heartbeat's report to the hall); a look that finds it let go puts back the health it had, unless its driver has
+heartbeat's report to the hall); a look that finds it still held with another health (a thread of the driver's own, a camera's
+feed, set it) marks it again; a look that finds it let go puts back the health it had, unless its driver has
 set another since. Under ``kiosk supervise`` the terminal's signs of life say so while nobody uses it
 (kiosk/liveness.py ``HELD``), and the supervisor starts it afresh: a new process is the only way to get the thread,
 and the port or library it holds, back. The heartbeat looks before each report and the signs of life each second,
@@ -58,6 +59,8 @@ class HeldDevices:
                     held.append(device.name)
                     if device.name not in self._marked:
                         self._mark(device, held_s)
+                    elif not _ours(device):  # a thread of the driver's own (a camera's feed) set it since
+                        self._mark(device, held_s, again=True)
                 elif device.name in self._marked:
                     self._unmark(device)
             return tuple(held)
@@ -65,16 +68,25 @@ class HeldDevices:
     def any(self) -> bool:
         return bool(self.look())
 
-    def _mark(self, device: Device, held_s: float) -> None:
+    def _mark(self, device: Device, held_s: float, again: bool = False) -> None:
         health = device.health.snapshot()
         self._marked[device.name] = (health.state, health.reason)
-        log.error("%s: a call has run %.0f s (the bound: %g s) and holds the device's thread; marked in "
-                  "error until it returns or the terminal is started afresh", device.name, held_s, self.bound_s)
+        if again:
+            log.warning("%s: still held (%.0f s), its health set to %s since: marked in error again", device.name,
+                        held_s, health.state.value)
+        else:
+            log.error("%s: a call has run %.0f s (the bound: %g s) and holds the device's thread; marked in error "
+                      "until it returns or the terminal is started afresh", device.name, held_s, self.bound_s)
         device.health.set_state(DeviceState.ERROR, text(MSG_HELD))
 
     def _unmark(self, device: Device) -> None:
         state, reason = self._marked.pop(device.name)
         log.warning("%s: the call that held the device has returned", device.name)
-        health = device.health.snapshot()
-        if health.state is DeviceState.ERROR and health.reason == text(MSG_HELD):
+        if _ours(device):
             device.health.set_state(state, reason)
+
+
+def _ours(device: Device) -> bool:
+    """The device's health is still the one a look set."""
+    health = device.health.snapshot()
+    return health.state is DeviceState.ERROR and health.reason == text(MSG_HELD)

@@ -78,13 +78,16 @@ def test_a_capture_that_never_returns_marks_the_camera_in_error_until_it_lets_go
     assert camera.health.state is DeviceState.READY and camera.health.snapshot().reason is None
 
 
-def test_a_health_the_driver_set_while_held_is_not_overwritten_when_it_lets_go(hung_camera, caplog):
+def test_a_health_the_driver_sets_while_held_is_marked_again_and_not_overwritten_once_it_lets_go(hung_camera, caplog):
     camera = hung_camera
     held = HeldDevices([camera], bound_s=0.3)
     with pytest.raises(DeviceTimeoutError):
         camera.capture(timeout_s=0.2)
     wait_for(lambda: held.look() == ("document_camera",))
     assert "holds the device's thread" in caplog.text
+    camera.health.set_state(DeviceState.READY)  # the camera's feed, on a thread of its own, streams on
+    assert held.look() == ("document_camera",) and camera.health.state is DeviceState.ERROR
+    assert "still held" in caplog.text and "marked in error again" in caplog.text
     camera.health.set_state(DeviceState.OFFLINE)  # what the driver found when its call came back
     camera.inject("clear")
     wait_for(lambda: camera.held_s() == 0.0)

@@ -335,3 +335,30 @@ def test_a_reading_of_the_restarts_that_comes_back_late_is_not_shown_over_a_newe
     release.set()
     qtbot.wait(300)
     assert "自动重启了 2 次" in status.restart_line.text()
+
+
+def test_a_document_camera_held_by_a_capture_that_never_returns_is_shown_in_error_with_why(gui, qtbot):
+    """kiosk/held_devices.py: the bound lowered from its 120 s for the test; the heartbeat and the signs of life look
+    in the terminal, the test looks itself."""
+    from devices.errors import DeviceTimeoutError
+
+    view = gui.window.view
+    signed_in(view, qtbot)
+    gui.window.resize(1280, 800)
+    camera, held = gui.services.devices.document_camera, gui.services.held_devices
+    held.bound_s = 0.3
+    qtbot.waitUntil(lambda: camera.health.state.value == "ready", timeout=10000)  # its feed streaming
+    camera.inject("hang")
+    try:
+        with pytest.raises(DeviceTimeoutError):
+            camera.capture(timeout_s=0.1)
+        qtbot.waitUntil(lambda: held.look() == ("document_camera",), timeout=5000)
+        status = view.status
+        row = next(r for r in range(status.table.rowCount()) if status.table.item(r, 0).text() == "高拍仪")
+        qtbot.waitUntil(lambda: status.table.item(row, 1).text() == "故障", timeout=5000)  # the bridge's refresh
+        assert status.table.item(row, 2).text() == "设备已无响应。无人使用时，本机将自动重新启动。"
+    finally:
+        camera.inject("clear")
+    qtbot.waitUntil(lambda: camera.held_s() == 0.0 and held.look() == (), timeout=10000)
+    qtbot.waitUntil(lambda: status.table.item(row, 1).text() == "正常", timeout=5000)
+    assert status.table.item(row, 2).text() == ""
