@@ -154,6 +154,8 @@ class Services:
         self.start_network()
         for device in self.devices.all():
             device.start()
+        if self.held_devices is not None:
+            self.held_devices.start()
 
     def start_network(self) -> None:
         """The queue's sync and the heartbeat, whose first call enrols the terminal: started once. ``kiosk
@@ -167,6 +169,8 @@ class Services:
         self.heartbeat.start()
 
     def stop(self) -> None:
+        if self.held_devices is not None:
+            self.held_devices.stop()
         self.heartbeat.stop()
         self.queue.close()
         self.audit.close()
@@ -207,7 +211,7 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
     held = HeldDevices(devices.all(), held_bound_s(config.supervisor.device_held_s,
                                                    CallTimeouts(**dataclasses.asdict(config.device_calls))))
     heartbeat = Heartbeat(backend, config, devices.all(),
-                          status_extra=lambda: terminal_status(queue, audit, restarts), before_status=held.look,
+                          status_extra=lambda: terminal_status(queue, audit, restarts),
                           on_config=remote_config, on_first_beat=answered.set,
                           interval_s=config.backend.heartbeat_interval_s)
     return Services(config=config, masker=masker or Masker(), backend=backend, devices=devices, tasks=tasks,

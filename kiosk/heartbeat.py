@@ -37,12 +37,8 @@ class Heartbeat:
     def __init__(self, backend: BackendClient, config: Config, devices: list, *,
                  status_extra: Callable[[], dict] | None = None,
                  on_config: Callable[[Config], None] | None = None, interval_s: float = 60.0,
-                 on_first_beat: Callable[[], None] | None = None,
-                 before_status: Callable[[], object] | None = None) -> None:
-        """``before_status``: called before each report reads the devices' health (kiosk/held_devices.py marks a
-        device held by a call that never returned)."""
+                 on_first_beat: Callable[[], None] | None = None) -> None:
         self._backend = backend
-        self._before_status = before_status
         self._config = config
         self._devices = devices
         self._status_extra = status_extra or (lambda: {"queue": {"depth": 0, "oldest_age_s": 0.0}})
@@ -69,8 +65,6 @@ class Heartbeat:
             self._thread.join(5)
 
     def status(self) -> dict:
-        if self._before_status is not None:
-            self._before_status()
         devices = []
         for device in self._devices:
             health = device.health.snapshot()

@@ -13,8 +13,9 @@ heartbeat's report to the hall); a look that finds it still held with another he
 feed, set it) marks it again; a look that finds it let go puts back the health it had, unless its driver has
 set another since. Under ``kiosk supervise`` the terminal's signs of life say so while nobody uses it
 (kiosk/liveness.py ``HELD``), and the supervisor starts it afresh: a new process is the only way to get the thread,
-and the port or library it holds, back. The heartbeat looks before each report and the signs of life each second,
-from their own threads: a look only reads each worker's start time, under this object's lock.
+and the port or library it holds, back. A thread of its own looks every ``LOOK_EVERY_S`` (the heartbeat's next report and maintenance's table show what it
+marked); the signs of life only ask :meth:`HeldDevices.any` each second, which reads each worker's start time and
+marks nothing, so the GUI thread never waits on a health listener or the log.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from devices.health import DeviceState
 
 log = logging.getLogger(__name__)
 
+LOOK_EVERY_S = 5.0  # how often the devices are looked at
 MSG_HELD = N_("The device has stopped answering. The terminal will start again when nobody is using it.")
 
 
@@ -47,6 +49,27 @@ class HeldDevices:
         self._lock = threading.Lock()
         # each device marked held: the health (state, reason) it had before, put back when it lets go
         self._marked: dict[str, tuple[DeviceState, Text | None]] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="held-devices", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.wait(LOOK_EVERY_S):
+            try:
+                self.look()
+            except Exception:  # a listener's or a driver's bug must not end the looking
+                log.exception("held devices: a look failed")
 
     def look(self, now: float | None = None) -> tuple[str, ...]:
         """The names of the devices held past the bound now; marks and unmarks their health."""
@@ -65,8 +88,11 @@ class HeldDevices:
                     self._unmark(device)
             return tuple(held)
 
-    def any(self) -> bool:
-        return bool(self.look())
+    def any(self, now: float | None = None) -> bool:
+        """Whether a device is held past the bound now: each worker's start time read, nothing marked, no lock (the
+        signs of life ask it each second on the GUI thread)."""
+        now = time.monotonic() if now is None else now
+        return any(device.held_s(now) >= self.bound_s for device in self._devices)
 
     def _mark(self, device: Device, held_s: float, again: bool = False) -> None:
         health = device.health.snapshot()

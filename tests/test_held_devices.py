@@ -58,24 +58,30 @@ def hung_camera():
     camera.stop()
 
 
-def test_a_capture_that_never_returns_marks_the_camera_in_error_until_it_lets_go(hung_camera, make_config):
+def test_a_capture_that_never_returns_marks_the_camera_in_error_until_it_lets_go(hung_camera, make_config,
+                                                                                 monkeypatch):
+    monkeypatch.setattr("kiosk.held_devices.LOOK_EVERY_S", 0.05)
     camera = hung_camera
     held = HeldDevices([camera], bound_s=0.5)
-    heartbeat = Heartbeat(None, make_config(), [camera], before_status=held.look)
+    heartbeat = Heartbeat(None, make_config(), [camera])
     with pytest.raises(DeviceTimeoutError):
         camera.capture(timeout_s=0.2)  # the caller gives up; the driver's capture goes on
-    assert held.look() == () and camera.health.state is DeviceState.READY  # held, not yet past the bound
-    wait_for(lambda: camera.held_s() >= 0.5)
-    [report] = heartbeat.status()["devices"]  # the report looks first
-    assert report == {"name": "document_camera", "state": "error",
-                      "reason": "The device has stopped answering. The terminal will start again when nobody is "
-                                "using it."}
-    assert held.look() == ("document_camera",) and held.any()
-    assert camera.health.snapshot().reason.msgid == MSG_HELD
-    camera.inject("clear")  # the device lets go: the capture returns
-    wait_for(lambda: camera.held_s() == 0.0)
-    assert held.look() == () and not held.any()
-    assert camera.health.state is DeviceState.READY and camera.health.snapshot().reason is None
+    assert held.look() == () and not held.any() and camera.health.state is DeviceState.READY  # not yet past it
+    held.start()
+    try:
+        wait_for(lambda: camera.health.state is DeviceState.ERROR)  # the watcher's own look
+        assert held.any() and camera.held_s() >= 0.5
+        [report] = heartbeat.status()["devices"]
+        assert report == {"name": "document_camera", "state": "error",
+                          "reason": "The device has stopped answering. The terminal will start again when nobody "
+                                    "is using it."}
+        assert camera.health.snapshot().reason.msgid == MSG_HELD
+        camera.inject("clear")  # the device lets go: the capture returns
+        wait_for(lambda: camera.health.state is DeviceState.READY)
+    finally:
+        held.stop()
+    assert camera.held_s() == 0.0 and held.look() == () and not held.any()
+    assert camera.health.snapshot().reason is None
 
 
 def test_a_health_the_driver_sets_while_held_is_marked_again_and_not_overwritten_once_it_lets_go(hung_camera, caplog):
@@ -100,3 +106,27 @@ def test_the_bound_is_never_less_than_twice_the_longest_call_a_caller_waits_for(
     assert held_bound_s(120.0, CallTimeouts()) == 120.0  # the longest, a licence's print, 60 s
     assert held_bound_s(120.0, CallTimeouts(document_print_s=300.0)) == 600.0
     assert held_bound_s(900.0, CallTimeouts(document_print_s=300.0)) == 900.0
+
+
+def test_the_watcher_goes_on_after_a_look_that_failed(hung_camera, monkeypatch, caplog):
+    monkeypatch.setattr("kiosk.held_devices.LOOK_EVERY_S", 0.05)
+    camera = hung_camera
+    asked = []
+    real_held_s = camera.held_s
+
+    def failing_once(now=None):
+        asked.append(now)
+        if len(asked) == 1:
+            raise RuntimeError("a driver's bug")
+        return real_held_s(now)
+
+    camera.held_s = failing_once
+    held = HeldDevices([camera], bound_s=0.3)
+    with pytest.raises(DeviceTimeoutError):
+        camera.capture(timeout_s=0.1)
+    held.start()
+    try:
+        wait_for(lambda: camera.health.state is DeviceState.ERROR)
+    finally:
+        held.stop()
+    assert "held devices: a look failed" in caplog.text and len(asked) >= 2

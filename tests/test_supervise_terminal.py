@@ -150,11 +150,11 @@ def test_a_killed_supervisor_takes_its_terminal_with_it(tmp_path):
             os.kill(child, signal.SIGKILL)
 
 
-def test_a_reader_stuck_in_its_library_is_marked_and_the_idle_terminal_started_afresh(tmp_path):
+def test_a_reader_stuck_in_its_library_has_the_idle_terminal_started_afresh(tmp_path):
     """The ID card reader's vendor library (the C stand-in, built to never return from its find call) holds the
     reader's thread from its first poll: past supervisor.device_held_s (the device calls' waits set short enough for
-its least, 10 s, to be the bound) the reader is marked in error, and the kiosk,
-    at home, is started afresh, the restart recorded as a device's."""
+    its least, 10 s, to be the bound) the kiosk, at home, is started afresh, the restart recorded as a device's. The
+    reader marked in error meanwhile: tests/test_held_devices.py."""
     library = compile_standin(tmp_path / "libsdtapi.so", "-DSTANDIN_HANG_IN_FIND")
     supervisor, err = _supervise(tmp_path, f"""
 [devices.id_reader]
@@ -175,11 +175,9 @@ capture_s = 5
         [restart] = json.loads(record.read_text())["restarts"]
         assert (restart["reason"], restart["detail"]) == ("device", "a device held by a call that never returned")
         assert restart["ran_s"] >= HELD_S
-        logged = _logged(log)
-        assert re.search(r"id_reader: a call has run \d+ s \(the bound: 10 s\) and holds the device's "
-                         r"thread", logged)
-        assert "id_reader: ready -> error (The device has stopped answering." in logged
         assert "nobody uses it: starting it afresh" in err.read_text()
+        _until(lambda: "device: a device held by a call that never returned" in _logged(log), 60,
+               "the second terminal did not log the restart")
         supervisor.send_signal(signal.SIGTERM)
         assert supervisor.wait(30) == 0
         assert "Traceback" not in err.read_text()
