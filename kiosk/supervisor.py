@@ -26,7 +26,10 @@ that starts the terminal watches it from outside:
   (docs/memory.md) ends here, between citizens, not in the OOM killer in front of one.
 - A terminal whose signs of life say a device is held by a call that never returned (``HELD``:
   kiosk/held_devices.py, past ``supervisor.device_held_s``) is started afresh the same way: while nobody
-  uses it, once it has run ``supervisor.stable_s``. Only a new process gets that device's thread back.
+  uses it, once it has run ``supervisor.stable_s``. Only a new process gets that device's thread back. A device
+  that hangs again in each new terminal (wedged until someone unplugs it) is not restarted for every
+  ``stable_s``: each device restart in a row doubles the run asked before the next, up to 64 times ``stable_s``
+  (``device_run_s``); a run that ends for any other reason starts the count again.
 - Each restart is recorded (kiosk/restarts.py) for ``kiosk doctor``, the heartbeat and the next
   start's log.
 - ``SIGTERM`` or ``SIGINT`` to the supervisor (systemd stopping the session, Ctrl+C) stops the
@@ -61,6 +64,13 @@ FIRST_DELAY_S = 1.0   # the wait before the second start in a row of short runs;
 LOOK_EVERY_S = 0.5    # the child's exit status is looked at this often between its signs of life
 STACKS_WAIT_S = 0.5   # after SIGUSR1, for faulthandler to write the stacks, before SIGTERM
 MEMORY_LOOK_S = 5.0   # the child's resident memory is read this often
+DEVICE_DOUBLINGS = 6  # device restarts in a row double the run asked before the next this many times at most
+
+
+def device_run_s(stable_s: float, in_a_row: int) -> float:
+    """How long a terminal must have run before a held device starts it afresh, after ``in_a_row`` restarts in a row
+    for a held device."""
+    return stable_s * 2 ** min(max(in_a_row, 0), DEVICE_DOUBLINGS)
 
 
 def restart_delay(short_runs: int, max_delay_s: float) -> float:
@@ -99,6 +109,7 @@ class Supervisor:
         self.child: subprocess.Popen | None = None  # the terminal running now
         self.starts = 0
         self.beats = 0  # signs of life read, over every run
+        self.device_restarts = 0  # restarts in a row for a held device (device_run_s)
 
     # -- stopping ------------------------------------------------------------------
 
@@ -131,6 +142,7 @@ class Supervisor:
                     break
                 ran_s = self._clock() - started
                 reason, detail = ended
+                self.device_restarts = self.device_restarts + 1 if reason is Reason.DEVICE else 0
                 self._restarts.add(Restart(self._wall(), reason, detail, ran_s))
                 short_runs = 0 if ran_s >= self._settings.stable_s else short_runs + 1
                 delay = restart_delay(short_runs, self._settings.max_delay_s)
@@ -190,7 +202,7 @@ class Supervisor:
             if status is not None:
                 return ending(status)
             now = self._clock()
-            if held and now - started >= self._settings.stable_s:
+            if held and now - started >= device_run_s(self._settings.stable_s, self.device_restarts):
                 log.warning("the terminal (process %d) says a device is held by a call that never returned, and "
                             "nobody uses it: starting it afresh", child.pid)
                 self._end(child)

@@ -17,7 +17,7 @@ import pytest
 from kiosk.config import SupervisorConfig
 from kiosk.liveness import STACKS_FILE
 from kiosk.restarts import Reason, RestartLog
-from kiosk.supervisor import Supervisor, ending, restart_delay
+from kiosk.supervisor import Supervisor, device_run_s, ending, restart_delay
 
 CHILD = textwrap.dedent('''
     import os, signal, sys, time
@@ -72,6 +72,10 @@ CHILD = textwrap.dedent('''
         for _ in range(30):
             pipe.beat(idle=False, held=True)  # in use: a beat says nothing of the device
             time.sleep(0.1)
+        while True:
+            pipe.beat(idle=True, held=True)
+            time.sleep(0.1)
+    elif step == "wedged":  # held from the start, nobody using it: a device that hangs again in each new terminal
         while True:
             pipe.beat(idle=True, held=True)
             time.sleep(0.1)
@@ -193,6 +197,24 @@ def test_a_terminal_with_a_device_held_is_started_afresh_only_once_nobody_uses_i
     assert (restart.reason, restart.detail) == (Reason.DEVICE, "a device held by a call that never returned")
     assert restart.ran_s >= 3.0  # not while it was in use
     assert process_gone(rig.pid(0))
+
+
+def test_a_device_that_hangs_again_in_each_new_terminal_doubles_the_run_before_each_restart(tmp_path):
+    rig = Rig(tmp_path, "wedged,wedged,wedged,live", _settings(stable_s=1.0))
+    try:
+        rig.until(lambda: rig.supervisor.starts == 4 and rig.state.read_text() == "4")
+    finally:
+        rig.stop()
+    runs = [r.ran_s for r in rig.record.recent()]
+    assert [r.reason for r in rig.record.recent()] == [Reason.DEVICE] * 3
+    # stable_s, then doubled for each in a row (without the doubling the third came after 1 s and its start's time)
+    assert runs[0] >= 1 and runs[1] >= 2 and runs[2] >= 4, runs
+    assert rig.supervisor.device_restarts == 3
+
+
+@pytest.mark.parametrize("in_a_row, run_s", [(0, 300), (1, 600), (2, 1200), (6, 19200), (40, 19200)])
+def test_the_run_asked_before_a_restart_for_a_held_device_doubles_up_to_64_times_stable_s(in_a_row, run_s):
+    assert device_run_s(300.0, in_a_row) == run_s
 
 
 def test_a_program_that_cannot_start_is_tried_again_and_again_with_a_delay(tmp_path):
