@@ -82,7 +82,7 @@ class HeldDevices:
                     held.append(device.name)
                     if device.name not in self._marked:
                         self._mark(device, held_s)
-                    elif not _ours(device):  # a thread of the driver's own (a camera's feed) set it since
+                    elif not is_held(device):  # a thread of the driver's own (a camera's feed) set it since
                         self._mark(device, held_s, again=True)
                 elif device.name in self._marked:
                     self._unmark(device)
@@ -108,11 +108,11 @@ class HeldDevices:
     def _unmark(self, device: Device) -> None:
         state, reason = self._marked.pop(device.name)
         log.warning("%s: the call that held the device has returned", device.name)
-        if _ours(device):
+        if is_held(device):
             device.health.set_state(state, reason)
 
 
-def _ours(device: Device) -> bool:
-    """The device's health is still the one a look set."""
+def is_held(device: Device) -> bool:
+    """The device is marked held: its health is still the one a look set (the window's clerk is told to sign out)."""
     health = device.health.snapshot()
     return health.state is DeviceState.ERROR and health.reason == text(MSG_HELD)

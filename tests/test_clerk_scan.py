@@ -2,6 +2,8 @@
 a scanned material goes with the accepted case as the kiosk's pages do, nothing of it stays after the matter, and a
 camera that fails says so plainly and loses nothing."""
 
+import time
+
 from devices.idcard.samples import sample_identity
 from kiosk.materials import Provided
 from kiosk.workflows.clerk import Desk
@@ -120,3 +122,35 @@ def test_another_card_or_an_idle_sign_out_drops_the_pages(services):
     desk.scan("M1")
     page = desk.scanned("M1").pages[0]
     assert desk.sign_out_idle() and desk.step is Desk.SIGNED_OUT and len(page) == 0 and desk.checklist is None
+
+
+def test_a_camera_held_by_a_capture_that_never_returns_tells_the_clerk_to_sign_out(services):
+    """kiosk/held_devices.py marks it (its bound lowered for the test); the terminal starts afresh once nobody is
+    signed in, the one thing that frees the camera's thread."""
+    from devices.call_timeouts import CallTimeouts
+    from kiosk.held_devices import HeldDevices
+
+    desk = checking(services, "GT-001")
+    code = desk.service.materials[0].code
+    camera = services.devices.document_camera
+    camera.set_call_timeouts(CallTimeouts(capture_s=0.3))
+    held = HeldDevices([camera], bound_s=0.5)
+    camera.inject("hang")
+    try:
+        desk.scan(code)  # the capture's wait runs out: the camera is not (yet) taken for held
+        said = desk.notice.message.render("en")
+        assert said.startswith("Not scanned: ") and "sign out" not in said, said
+        deadline = time.monotonic() + 10
+        while held.look() != ("document_camera",):
+            assert time.monotonic() < deadline, "the camera was not taken for held"
+            time.sleep(0.05)
+        desk.scan(code)
+        assert desk.step is Desk.CHECKING and not desk.busy and desk.notice.error
+        assert desk.notice.message.render("en") == (
+            "Not scanned: The document camera has stopped answering. Once you sign out, the terminal will start "
+            "again to bring it back. The pages scanned before are kept; a material the hall keeps on paper can be "
+            "ticked instead.")
+        assert "签退" in desk.notice.message.render("zh_CN")
+    finally:
+        camera.inject("clear")
+    assert desk.scanned(code) is None

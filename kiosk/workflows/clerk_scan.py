@@ -30,16 +30,19 @@ import logging
 from typing import TYPE_CHECKING
 
 from common.domain import Attachment
-from common.i18n import text
+from common.i18n import N_, text
 from devices.doccam.base import CapturedPage, DocumentCamera
+from kiosk.held_devices import is_held
 from kiosk.materials import Checklist, Material, Provided, page_taken
-from kiosk.workflows.citizen import Notice
 from kiosk.staff_words import staff_message
+from kiosk.workflows.citizen import Notice
 
 if TYPE_CHECKING:
     from kiosk.workflows.clerk import ClerkDesk
 
 log = logging.getLogger(__name__)
+CAMERA_HELD = N_("The document camera has stopped answering. Once you sign out, the terminal will start again to "
+                 "bring it back.")
 
 
 class DeskScan:
@@ -138,9 +141,12 @@ class DeskScan:
             self.busy = False
             self._changed()
             return
+        camera = self.document_camera
+        # held by a capture that never returned (kiosk/held_devices.py): the clerk's sign-out lets the terminal start
+        # afresh, the one thing that brings it back
+        reason = text(CAMERA_HELD) if camera is not None and is_held(camera) else staff_message(exc)
         self._go(Desk.CHECKING, Notice(text("Not scanned: {reason} The pages scanned before are kept; a material "
-                                            "the hall keeps on paper can be ticked instead.",
-                                            reason=staff_message(exc))))
+                                            "the hall keeps on paper can be ticked instead.", reason=reason)))
 
     def _start_scans(self: "ClerkDesk") -> None:
         """A service chosen: its materials, none scanned (pages of another service's are zeroed)."""
