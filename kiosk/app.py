@@ -139,7 +139,8 @@ class Services:
                          document_camera=camera if (camera := self.devices.document_camera).installed else None,
                          held_catalogue=self.held_catalogue, device_tasks=self.camera_tasks,
                          print_tasks=self.printer_tasks, desk_tasks=self.desk_tasks,
-                         registered_window=lambda: self.heartbeat.registered_window)
+                         registered_window=lambda: self.heartbeat.registered_window,
+                         held_devices=self.held_devices)
 
     def new_maintenance(self) -> MaintenanceAccess:
         terminal = self.config.terminal

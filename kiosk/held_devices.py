@@ -82,17 +82,21 @@ class HeldDevices:
                     held.append(device.name)
                     if device.name not in self._marked:
                         self._mark(device, held_s)
-                    elif not is_held(device):  # a thread of the driver's own (a camera's feed) set it since
+                    elif not _ours(device):  # a thread of the driver's own (a camera's feed) set it since
                         self._mark(device, held_s, again=True)
                 elif device.name in self._marked:
                     self._unmark(device)
             return tuple(held)
 
+    def holds(self, device: Device, now: float | None = None) -> bool:
+        """Whether ``device`` is held past the bound now (the window's clerk is told to sign out); reads only."""
+        return device.held_s(now) >= self.bound_s
+
     def any(self, now: float | None = None) -> bool:
         """Whether a device is held past the bound now: each worker's start time read, nothing marked, no lock (the
         signs of life ask it each second on the GUI thread)."""
         now = time.monotonic() if now is None else now
-        return any(device.held_s(now) >= self.bound_s for device in self._devices)
+        return any(self.holds(device, now) for device in self._devices)
 
     def _mark(self, device: Device, held_s: float, again: bool = False) -> None:
         health = device.health.snapshot()
@@ -108,11 +112,11 @@ class HeldDevices:
     def _unmark(self, device: Device) -> None:
         state, reason = self._marked.pop(device.name)
         log.warning("%s: the call that held the device has returned", device.name)
-        if is_held(device):
+        if _ours(device):
             device.health.set_state(state, reason)
 
 
-def is_held(device: Device) -> bool:
-    """The device is marked held: its health is still the one a look set (the window's clerk is told to sign out)."""
+def _ours(device: Device) -> bool:
+    """The device's health is still the one a look set."""
     health = device.health.snapshot()
     return health.state is DeviceState.ERROR and health.reason == text(MSG_HELD)

@@ -134,14 +134,16 @@ def test_a_camera_held_by_a_capture_that_never_returns_tells_the_clerk_to_sign_o
     code = desk.service.materials[0].code
     camera = services.devices.document_camera
     camera.set_call_timeouts(CallTimeouts(capture_s=0.3))
-    held = HeldDevices([camera], bound_s=0.5)
+    held = services.held_devices
+    assert isinstance(held, HeldDevices) and desk._held_devices is held
+    held.bound_s = 0.5
     camera.inject("hang")
     try:
         desk.scan(code)  # the capture's wait runs out: the camera is not (yet) taken for held
         said = desk.notice.message.render("en")
         assert said.startswith("Not scanned: ") and "sign out" not in said, said
         deadline = time.monotonic() + 10
-        while held.look() != ("document_camera",):
+        while not held.holds(camera):
             assert time.monotonic() < deadline, "the camera was not taken for held"
             time.sleep(0.05)
         desk.scan(code)

@@ -20,6 +20,7 @@ from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import AuditTrail, push as push_audit
 from kiosk.backend.client import BackendClient
 from kiosk.catalogue import HeldCatalogue
+from kiosk.held_devices import HeldDevices
 from common.backend_errors import BackendError, OfflineError, RejectedError, ServerError
 from common.domain import Application, Evaluation, EvaluationKey, Identity, MaterialRequirement, ServiceItem
 from common.i18n import language, text
@@ -89,7 +90,8 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
                  queue_categories: tuple[str, ...] = (), hall_id: str = "",
                  held_catalogue: HeldCatalogue | None = None, device_tasks: TaskRunner | None = None,
                  print_tasks: TaskRunner | None = None, desk_tasks: TaskRunner | None = None,
-                 registered_window: Callable[[], bool | None] = lambda: None) -> None:
+                 registered_window: Callable[[], bool | None] = lambda: None,
+                 held_devices: HeldDevices | None = None) -> None:
         self._backend, self._submitter, self._printer = backend, submitter, printer
         # whether the hall registered this terminal as a window, as the backend last said (kiosk/heartbeat.py)
         self._registered_window = registered_window
@@ -119,7 +121,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self._init_documents(document_printer, hall, hall_id)  # the A4 documents (kiosk/workflows/clerk_documents.py)
         self._init_handover()  # licences ready for collection (kiosk/workflows/clerk_handover.py)
         self._init_queue(window_number, queue_categories)  # queue tickets called to this window (kiosk/workflows/clerk_queue.py)
-        self._init_scans(document_camera)  # paper materials scanned (kiosk/workflows/clerk_scan.py)
+        self._init_scans(document_camera, held_devices)  # paper materials scanned (kiosk/workflows/clerk_scan.py)
         self._init_licences(consent_on_screen)  # electronic licences for materials (kiosk/workflows/clerk_licences.py)
         self._init_company()  # a matter for a company (kiosk/workflows/clerk_company.py)
         self._init_drafts()  # the applicant's saved applications, continued here (kiosk/workflows/clerk_drafts.py)

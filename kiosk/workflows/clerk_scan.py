@@ -32,12 +32,12 @@ from typing import TYPE_CHECKING
 from common.domain import Attachment
 from common.i18n import N_, text
 from devices.doccam.base import CapturedPage, DocumentCamera
-from kiosk.held_devices import is_held
 from kiosk.materials import Checklist, Material, Provided, page_taken
 from kiosk.staff_words import staff_message
 from kiosk.workflows.citizen import Notice
 
 if TYPE_CHECKING:
+    from kiosk.held_devices import HeldDevices
     from kiosk.workflows.clerk import ClerkDesk
 
 log = logging.getLogger(__name__)
@@ -52,8 +52,9 @@ class DeskScan:
     checklist: Checklist | None = None  # the matter's materials: their pages (None before a service is chosen)
     scanning: str = ""  # the material whose page is being captured
 
-    def _init_scans(self, camera: DocumentCamera | None) -> None:
+    def _init_scans(self, camera: DocumentCamera | None, held: "HeldDevices | None") -> None:
         self.document_camera = camera
+        self._held_devices = held  # which devices a call that never returned holds (kiosk/held_devices.py)
         self.checklist, self.scanning = None, ""
 
     def can_scan(self: "ClerkDesk") -> bool:
@@ -144,7 +145,9 @@ class DeskScan:
         camera = self.document_camera
         # held by a capture that never returned (kiosk/held_devices.py): the clerk's sign-out lets the terminal start
         # afresh, the one thing that brings it back
-        reason = text(CAMERA_HELD) if camera is not None and is_held(camera) else staff_message(exc)
+        held = self._held_devices
+        reason = text(CAMERA_HELD) if camera is not None and held is not None and held.holds(camera) \
+            else staff_message(exc)
         self._go(Desk.CHECKING, Notice(text("Not scanned: {reason} The pages scanned before are kept; a material "
                                             "the hall keeps on paper can be ticked instead.", reason=reason)))
 
