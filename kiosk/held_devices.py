@@ -7,15 +7,17 @@ The device then answers nothing, while its health still says what it said before
 
 :meth:`HeldDevices.look` finds each device whose running call has passed ``supervisor.device_held_s``. The bound is
 never less than twice the longest call a caller waits for (``[device_calls]``): a licence printed within a
-``document_print_s`` set to 300 s is not a hung printer. The first
-look that finds one logs it and sets its health to ERROR with a plain reason (maintenance's device list, the
-heartbeat's report to the hall); a look that finds it still held with another health (a thread of the driver's own, a camera's
-feed, set it) marks it again; a look that finds it let go puts back the health it had, unless its driver has
-set another since. Under ``kiosk supervise`` the terminal's signs of life say so while nobody uses it
-(kiosk/liveness.py ``HELD``), and the supervisor starts it afresh: a new process is the only way to get the thread,
-and the port or library it holds, back. A thread of its own looks every ``LOOK_EVERY_S`` (the heartbeat's next report and maintenance's table show what it
-marked); the signs of life only ask :meth:`HeldDevices.any` each second, which reads each worker's start time and
-marks nothing, so the GUI thread never waits on a health listener or the log.
+``document_print_s`` set to 300 s is not a hung printer. The first look that finds one logs it and sets its health to
+ERROR with a plain reason (maintenance's device list, the heartbeat's report to the hall); a look that finds it still
+held with another health (a thread of the driver's own, a camera's feed, set it) marks it again; a look that finds it
+let go puts back the health it had, unless its driver has set another since. A thread of its own looks every
+``LOOK_EVERY_S``.
+
+Under ``kiosk supervise`` the terminal's signs of life say so while nobody uses it (kiosk/liveness.py ``HELD``), and
+the supervisor starts it afresh: a new process is the only way to get the thread, and the port or library it holds,
+back. The signs of life only ask :meth:`HeldDevices.any` each second, which reads each worker's start time and marks
+nothing, so the GUI thread never waits on a health listener or the log. The window's desk asks
+:meth:`HeldDevices.holds` when a scan fails, and tells the clerk to sign out.
 """
 
 from __future__ import annotations

@@ -749,6 +749,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="fail a step that leaves a field's hint, a list box's choice, a button's or a one-line "
                              "label's words cut short where they are drawn, or a control shown only in part outside a "
                              "scroll area (ui/legibility.py); off, the seeds run as before")
+    parser.add_argument("--held-after-s", type=float, default=0.0, metavar="S",
+                        help="take a device whose call has run this long for held (kiosk/held_devices.py), not the "
+                             "terminal's bound (120 s at least): a simulated camera's hang (60 s at most) is then "
+                             "marked in error, said to the clerk and shown in maintenance; off, the seeds run as before")
     parser.add_argument("--hold-limit", type=float, default=HOLD_LIMIT_S, metavar="S",
                         help="fail a step that holds the GUI thread longer without turning its event loop "
                              f"(default {HOLD_LIMIT_S:g} s)")
@@ -815,6 +819,8 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
             if name == "window-monkey":  # the hall registers it as a window (sandbox/window_register.py)
                 sandbox.store.windows.register(terminal_id)
             gui = open_gui(sandbox.url, Path(work) / f"seed-{seed}", terminal_id)
+            if args.held_after_s > 0 and gui.services.held_devices is not None:
+                gui.services.held_devices.bound_s = args.held_after_s
             monkey = make_monkey(gui, seed, (lambda line: print(line, flush=True)) if args.verbose else None)
             monkey.catalogue_changes = args.catalogue_changes
             monkey.memory_every = MEMORY_EVERY
