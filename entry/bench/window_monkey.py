@@ -78,6 +78,7 @@ import argparse
 from pathlib import Path
 from typing import Callable
 
+from common.i18n import text
 from entry.bench import monkey_common
 from entry.bench.monkey_common import (CONTROL_TIMEOUT_S, SeededMonkey, held_by, open_terminal, people_of,
                                        run_seeds, screen_problem, terminal_named, visible_texts)
@@ -366,7 +367,19 @@ class WindowMonkey(SeededMonkey):
             return
         button = self.pick(buttons)
         self.note("scan", f"{button.text()!r} {materials.item(index).text()[:30]!r}")
+        held, camera = self.gui.services.held_devices, self.desk.document_camera
+        held_before = held is not None and camera is not None and held.holds(camera)
         tap(button, "scanning button")
+        if held_before and button is row.scan:  # held past the bound (--held-after-s): the clerk is told to sign out
+            from kiosk.workflows.clerk_scan import CAMERA_HELD
+
+            self.settle("a scan on a held camera")
+            if not held.holds(camera):  # the hung capture ended meanwhile (the simulator's 60 s): nothing to say
+                return
+            self.note("knows", "the camera is held: the scan tells the clerk to sign out")
+            notice = self.desk.notice
+            if notice is None or notice.message.params.get("reason") != text(CAMERA_HELD):
+                self.fail(f"a scan on a camera held past the bound said {notice.message.render() if notice else None!r}")
 
     def licences(self) -> None:
         """A material chosen in the list, then one of the licence row's buttons: "E-licences" (the consent asked
