@@ -25,3 +25,12 @@ def test_a_terminal_past_its_memory_bound_is_started_afresh_while_idle_and_the_b
     assert code == 0, out
     assert "memory trial 1: decided " in out and "memory back: median " in out
     assert "restarts recorded: memory (resident memory " in out and out.rstrip().endswith("PASS")
+
+
+def test_a_terminal_whose_reader_hangs_is_started_afresh_while_idle_and_the_bench_times_it(capsys):
+    code = run(argparse.Namespace(trials=1, faults="device", freeze_s=10.0, settle_s=1.0))
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "device trial 1: decided " in out and "device back: median " in out
+    assert "restarts recorded: device (a device held by a call that never returned)" in out
+    assert out.rstrip().endswith("PASS")

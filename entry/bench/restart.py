@@ -13,6 +13,11 @@ it gives signs of life and has run ``--settle-s``, a fault is put on it:
   supervisor's decision (its log record) to the new terminal's first sign of life: how long the hall is
   without it (the graceful stop included); the wait before the decision is reported apart, since nobody is
   using the terminal then.
+- ``device``: its ID card reader's vendor library stuck in a call that never returns (the SDK stand-in of
+  tests/sdk_standin, built by gcc to hang in its find call, which the reader polls): past
+  ``supervisor.device_held_s`` (10 s, its least; the device calls' waits set to 5 s so that it is the bound)
+  the supervisor starts it afresh once nobody uses it, timed as ``memory`` is. Each new terminal's reader hangs
+  again, so each decision waits twice the run of the one before (kiosk/supervisor.py ``device_run_s``).
 
 The time is from the fault to the new terminal's first sign of life, which its GUI thread gives on
 the first turn of its event loop, after its window is shown. For a freeze it splits into the
@@ -39,21 +44,49 @@ from kiosk.config import SupervisorConfig
 from kiosk.restarts import RestartLog
 from kiosk.supervisor import MEMORY_LOOK_S, Supervisor
 
-FAULTS = {"crash": signal.SIGSEGV, "freeze": signal.SIGSTOP, "memory": None}
+FAULTS = {"crash": signal.SIGSEGV, "freeze": signal.SIGSTOP, "memory": None, "device": None}
+PLANNED = ("memory", "device")  # restarts the supervisor decides while nobody uses the terminal
+STANDIN = Path(__file__).resolve().parents[2] / "tests" / "sdk_standin" / "sdtapi_standin.c"
 BACK_WITHIN_S = 90.0  # beyond the freeze's silence, a terminal not back by then is a failed trial
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trials", type=int, default=5, help="faults of each kind")
-    parser.add_argument("--faults", default="crash,freeze", help="crash, freeze or both (comma-separated)")
+    parser.add_argument("--faults", default="crash,freeze",
+                        help="crash, freeze, memory, device, comma-separated (device needs gcc)")
     parser.add_argument("--freeze-s", type=float, default=30.0, help="the supervisor's supervisor.freeze_s")
     parser.add_argument("--settle-s", type=float, default=3.0,
                         help="how long the terminal runs after its first sign of life before the fault")
 
 
-def _site(folder: Path) -> Path:
+def _hung_reader(folder: Path) -> str:
+    """The site file's sections for an ID card reader whose library never returns from its find call."""
+    import shutil
+    import subprocess
+
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        raise SystemExit("restart: --faults device needs gcc to build the SDK stand-in (scripts/system-deps.sh)")
+    library = folder / "libsdtapi-hung.so"
+    subprocess.run([gcc, "-shared", "-fPIC", "-O1", "-DSTANDIN_HANG_IN_FIND", "-o", str(library), str(STANDIN),
+                    "-lpthread"], check=True, capture_output=True)
+    return f"""
+[devices.id_reader]
+type = "sdk"
+library = "{library}"
+[device_calls]
+self_test_s = 5
+receipt_print_s = 5
+document_print_s = 5
+capture_s = 5
+[supervisor]
+device_held_s = 10
+"""
+
+
+def _site(folder: Path, extra: str = "") -> Path:
     site = folder / "site.toml"
-    site.write_text(f"""
+    site.write_text(extra + f"""
 [terminal]
 id = "BENCH-RESTART"
 [backend]
@@ -79,9 +112,9 @@ def _until(what, timeout_s: float) -> bool:
 class Rig:
     """The supervisor on its thread, over the real terminal."""
 
-    def __init__(self, folder: Path, freeze_s: float, max_resident_mb: int = 65536) -> None:
+    def __init__(self, folder: Path, freeze_s: float, max_resident_mb: int = 65536, site_extra: str = "") -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        argv = [sys.executable, "-m", "entry", "run", "--config", str(_site(folder)), "--windowed"]
+        argv = [sys.executable, "-m", "entry", "run", "--config", str(_site(folder, site_extra)), "--windowed"]
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         env.pop("DISPLAY", None)
         settings = SupervisorConfig(freeze_s=freeze_s, start_s=120.0, stop_s=2.0, stable_s=1.0, max_delay_s=60.0,
@@ -105,7 +138,8 @@ class Rig:
 
 
 class _Decisions(logging.Handler):
-    """The supervisor's "starting it afresh" for memory, timed on its own thread as it is made (before the stop)."""
+    """The supervisor's "starting it afresh" (for memory, for a held device), timed on its own thread as it is made
+    (before the stop)."""
 
     def __init__(self, rig: Rig) -> None:
         super().__init__(logging.WARNING)
@@ -117,8 +151,8 @@ class _Decisions(logging.Handler):
             self._rig.decisions.append((time.monotonic(), s.starts, s.beats))
 
 
-def memory_trial(rig: Rig, n: int) -> tuple[float, float] | None:
-    """(when the supervisor decided the ``n``-th memory restart (from 0), when the next terminal gave its first sign
+def planned_trial(rig: Rig, n: int) -> tuple[float, float] | None:
+    """(when the supervisor decided the ``n``-th restart of its own (from 0), when the next terminal gave its first sign
     of life), on the monotonic clock; None when either did not come."""
     if not _until(lambda: len(rig.decisions) > n, 60 + BACK_WITHIN_S):
         return None
@@ -145,20 +179,21 @@ def trial(rig: Rig, fault: str, settle_s: float, freeze_s: float) -> float | Non
     return time.monotonic() - faulted
 
 
-def _memory_trials(rig: Rig, trials: int, alive: float) -> tuple[list[float], list[float]] | None:
-    """The seconds each memory restart waited for its decision (the terminal idle at home from its first sign of
-    life) and the seconds the hall was then without it; None when a trial's terminal did not come back."""
+def _planned_trials(rig: Rig, fault: str, trials: int, alive: float) -> tuple[list[float], list[float]] | None:
+    """The seconds each restart the supervisor decided waited for its decision (the terminal idle at home from its
+    first sign of life) and the seconds the hall was then without it; None when a trial's terminal did not come
+    back."""
     waited, away = [], []
     for n in range(trials):
-        got = memory_trial(rig, n)
+        got = planned_trial(rig, n)
         if got is None:
-            print(f"memory trial {n + 1}: NOT BACK")
+            print(f"{fault} trial {n + 1}: NOT BACK")
             return None
         decided, back = got
         waited.append(decided - alive)
         away.append(back - decided)
         alive = back
-        print(f"memory trial {n + 1}: decided {waited[-1]:.2f} s after its first sign of life, back after "
+        print(f"{fault} trial {n + 1}: decided {waited[-1]:.2f} s after its first sign of life, back after "
               f"{away[-1]:.2f} s")
     return waited, away
 
@@ -182,7 +217,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _fault_trials(folder: Path, fault: str, args: argparse.Namespace) -> bool:
     """One fault's trials on a terminal of its own; True when one failed."""
-    rig = Rig(folder, args.freeze_s, max_resident_mb=1 if fault == "memory" else 65536)
+    folder.mkdir(parents=True, exist_ok=True)
+    rig = Rig(folder, args.freeze_s, max_resident_mb=1 if fault == "memory" else 65536,
+              site_extra=_hung_reader(folder) if fault == "device" else "")
     try:
         started = time.monotonic()
         if not rig.back(1, 0, 120):
@@ -190,15 +227,16 @@ def _fault_trials(folder: Path, fault: str, args: argparse.Namespace) -> bool:
             return True
         alive = time.monotonic()
         print(f"{fault}: first start, first sign of life {alive - started:.2f} s after the supervisor began")
-        if fault == "memory":
-            got = _memory_trials(rig, args.trials, alive)
+        if fault in PLANNED:
+            got = _planned_trials(rig, fault, args.trials, alive)
             if got is None:
                 return True
             waited, away = got
-            print(f"memory back: median {statistics.median(away):.2f} s, max {max(away):.2f} s from the decision "
+            why = (f"resident memory read every {MEMORY_LOOK_S:g} s" if fault == "memory" else
+                   "the reader held from its first poll, supervisor.device_held_s 10 s, the run asked doubling")
+            print(f"{fault} back: median {statistics.median(away):.2f} s, max {max(away):.2f} s from the decision "
                   f"(the hall without its terminal); the decision came {statistics.median(waited):.2f} s (median) "
-                  f"after a start, the terminal idle at home (supervisor.stable_s 1 s, resident memory read every "
-                  f"{MEMORY_LOOK_S:g} s)")
+                  f"after a start, the terminal idle at home (supervisor.stable_s 1 s, {why})")
             return False
         times = []
         for n in range(args.trials):
