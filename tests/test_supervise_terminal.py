@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.test_idcard_sdk import compile_standin
+from entry.bench.restart import hung_reader
 from tests.test_supervisor import process_gone
 
 FREEZE_S = 5
@@ -155,17 +155,7 @@ def test_a_reader_stuck_in_its_library_has_the_idle_terminal_started_afresh(tmp_
     reader's thread from its first poll: past supervisor.device_held_s (the device calls' waits set short enough for
     its least, 10 s, to be the bound) the kiosk, at home, is started afresh, the restart recorded as a device's. The
     reader marked in error meanwhile: tests/test_held_devices.py."""
-    library = compile_standin(tmp_path / "libsdtapi.so", "-DSTANDIN_HANG_IN_FIND")
-    supervisor, err = _supervise(tmp_path, f"""
-[devices.id_reader]
-type = "sdk"
-library = "{library}"
-[device_calls]
-self_test_s = 5
-receipt_print_s = 5
-document_print_s = 5
-capture_s = 5
-""")
+    supervisor, err = _supervise(tmp_path, hung_reader(tmp_path))
     log = tmp_path / "data" / "logs" / "kiosk.log"
     record = tmp_path / "data" / "maintenance" / "restarts.json"
     try:

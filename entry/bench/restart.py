@@ -59,8 +59,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="how long the terminal runs after its first sign of life before the fault")
 
 
-def _hung_reader(folder: Path) -> str:
-    """The site file's sections for an ID card reader whose library never returns from its find call."""
+def hung_reader(folder: Path) -> str:
+    """The site file's sections for an ID card reader whose library never returns from its find call (built into
+    ``folder``), and device calls' waits short enough (5 s) for ``supervisor.device_held_s``'s least (10 s) to be the
+    bound (kiosk/held_devices.py)."""
     import shutil
     import subprocess
 
@@ -79,8 +81,6 @@ self_test_s = 5
 receipt_print_s = 5
 document_print_s = 5
 capture_s = 5
-[supervisor]
-device_held_s = 10
 """
 
 
@@ -219,7 +219,7 @@ def _fault_trials(folder: Path, fault: str, args: argparse.Namespace) -> bool:
     """One fault's trials on a terminal of its own; True when one failed."""
     folder.mkdir(parents=True, exist_ok=True)
     rig = Rig(folder, args.freeze_s, max_resident_mb=1 if fault == "memory" else 65536,
-              site_extra=_hung_reader(folder) if fault == "device" else "")
+              site_extra=hung_reader(folder) + "[supervisor]\ndevice_held_s = 10\n" if fault == "device" else "")
     try:
         started = time.monotonic()
         if not rig.back(1, 0, 120):
