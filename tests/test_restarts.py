@@ -106,3 +106,16 @@ def test_doctor_says_none_or_lists_the_day_s_restarts_with_where_the_stacks_are(
 def test_restart_times_are_wall_clock_utc(tmp_path):
     restart = Restart(time.time(), Reason.EXITED, "exited with status 0", 1.0)
     assert restart.when().endswith("+00:00") and "exited: exited with status 0 (after 1 s)" in restart.line()
+
+
+def test_every_reason_the_supervisor_records_is_one_the_contract_names():
+    """The heartbeat's restarts.last_reason: the terminal's reasons, the client's codec and the sandbox's model agree
+    (a reason added to one alone was read as none, or refused by the backend)."""
+    import typing
+
+    from kiosk.backend.codec import RESTART_REASONS
+    from sandbox.models import RestartStatus
+
+    ours = {"", *(reason.value for reason in Reason)}
+    assert set(RESTART_REASONS) == ours
+    assert set(typing.get_args(RestartStatus.model_fields["last_reason"].annotation)) == ours
