@@ -62,11 +62,16 @@ class Devices:
         return [device for device in (getattr(self, kind) for kind in DEVICE_KINDS) if device.installed]
 
 
+def call_timeouts(config: Config) -> CallTimeouts:
+    """How long callers wait for each kind of device call, from ``[device_calls]``."""
+    return CallTimeouts(**dataclasses.asdict(config.device_calls))
+
+
 def build_devices(config: Config, late: threading.Event | None = None) -> Devices:
     """Every device from its configuration. With ``late``, the document camera's driver is built
     on its own worker once ``late`` is set (see devices/doccam/late.py), not here."""
     data_dir = config.data_dir
-    waits = CallTimeouts(**dataclasses.asdict(config.device_calls))
+    waits = call_timeouts(config)
     built = {}
     for kind in DEVICE_KINDS:
         section = config.device(kind)
@@ -209,8 +214,7 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
         if on_config is not None:
             on_config(updated)
 
-    held = HeldDevices(devices.all(), held_bound_s(config.supervisor.device_held_s,
-                                                   CallTimeouts(**dataclasses.asdict(config.device_calls))))
+    held = HeldDevices(devices.all(), held_bound_s(config.supervisor.device_held_s, call_timeouts(config)))
     heartbeat = Heartbeat(backend, config, devices.all(),
                           status_extra=lambda: terminal_status(queue, audit, restarts),
                           on_config=remote_config, on_first_beat=answered.set,
