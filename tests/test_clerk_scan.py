@@ -136,7 +136,7 @@ def test_a_camera_held_by_a_capture_that_never_returns_tells_the_clerk_to_sign_o
     camera.set_call_timeouts(CallTimeouts(capture_s=0.3))
     held = services.held_devices
     assert isinstance(held, HeldDevices) and desk._held_devices is held
-    held.bound_s = 0.5
+    held.bound_s = 2.0  # well past the capture's 0.3 s wait, however slow the machine
     camera.inject("hang")
     try:
         desk.scan(code)  # the capture's wait runs out: the camera is not (yet) taken for held
