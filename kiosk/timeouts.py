@@ -106,8 +106,8 @@ TIMEOUTS: tuple[Timeout, ...] = (
             "terminal that keeps ending soon after its start"),
     Timeout("supervisor.device_held_s", 120.0, 10, 3600, "a device call running this long (a driver stuck in a "
             "call that never returns holds the device's thread, which only a new process frees) marks the device "
-            "in error; under kiosk supervise the terminal is started afresh the next time nobody uses it (never less than "
-            "twice the longest device_calls wait)"),
+            "in error; under kiosk supervise the terminal is started afresh the next time nobody uses it (never "
+            "less than twice the longest device_calls wait)"),
     Timeout("voice.timeout_s", 10.0, 0.5, 60, "espeak-ng synthesizing one spoken prompt (tens of milliseconds as a "
             "rule); a hung one is stopped and the prompt stays unsaid"),
 )

@@ -752,7 +752,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--held-after-s", type=float, default=0.0, metavar="S",
                         help="take a device whose call has run this long for held (kiosk/held_devices.py), not the "
                              "terminal's bound (120 s at least): a simulated camera's hang (60 s at most) is then "
-                             "marked in error, said to the clerk and shown in maintenance; off, the seeds run as before")
+                             "marked in error, said to the clerk and shown in maintenance; off, the seeds run as "
+                             "before")
     parser.add_argument("--hold-limit", type=float, default=HOLD_LIMIT_S, metavar="S",
                         help="fail a step that holds the GUI thread longer without turning its event loop "
                              f"(default {HOLD_LIMIT_S:g} s)")

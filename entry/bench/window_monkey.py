@@ -379,7 +379,8 @@ class WindowMonkey(SeededMonkey):
             self.note("knows", "the camera is held: the scan tells the clerk to sign out")
             notice = self.desk.notice
             if notice is None or notice.message.params.get("reason") != text(CAMERA_HELD):
-                self.fail(f"a scan on a camera held past the bound said {notice.message.render() if notice else None!r}")
+                said = notice.message.render() if notice is not None else None
+                self.fail(f"a scan on a camera held past the bound said {said!r}")
 
     def licences(self) -> None:
         """A material chosen in the list, then one of the licence row's buttons: "E-licences" (the consent asked
