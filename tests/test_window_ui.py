@@ -123,9 +123,17 @@ def test_a_long_run_breaks_where_a_label_may_wrap_it_and_nowhere_else():
 
     assert breakable("x" * 60) == ("x" * LONGEST_UNBROKEN + "\u200b") * 2 + "x" * (60 - 2 * LONGEST_UNBROKEN)
     assert breakable("short words stay as they are") == "short words stay as they are"
-    family = "👨\u200d👩\u200d👧"  # a joined emoji is one character on screen: never parted
-    broken = breakable("a" * (LONGEST_UNBROKEN - 1) + family * 10)
+    joined = "x\u200dx"  # a joiner's characters are one on screen: never parted
+    broken = breakable("a" * (LONGEST_UNBROKEN - 1) + joined * 20)
     assert "\u200b" in broken and "\u200b\u200d" not in broken and "\u200d\u200b" not in broken
+    family = "👨\u200d👩\u200d👧"  # wide, as CJK: Qt breaks beside each, so nothing is put in
+    assert breakable("a" * (LONGEST_UNBROKEN - 1) + family * 10) == "a" * (LONGEST_UNBROKEN - 1) + family * 10
+    # a record number in a Chinese sentence stays whole (the window's hand-over notice, in large Chinese, broke it
+    # "（HO-e|b4ddea08171）"); a run past the limit inside Chinese still breaks, counted from the wide character
+    said = "证照“个体工商户设立登记”的交付已登记（HO-eb4ddea08171），但领证回执未能打印：凭条打印机缺纸。"
+    assert breakable(said) == said
+    assert breakable("名称" + "x" * 30) == "名称" + "x" * LONGEST_UNBROKEN + "\u200b" + "x" * 6
+    assert "\u200b" in breakable("。" * 60)  # full-width punctuation may not begin a line: counted as a run
     assert all(not part.startswith("\u0301") for part in breakable(("e\u0301" * 40)).split("\u200b"))
 
 

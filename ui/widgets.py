@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 LINE_HEIGHT_PERCENT = 130  # the 适老化 rules' line spacing, for text that wraps
 LONGEST_UNBROKEN = 24  # characters of a run without a break opportunity before a wrapped label may break it
+_WIDE = ("W", "F")  # East Asian Width, with _IDEOGRAPHIC: a character Qt's line breaking breaks beside (UAX #14 "ID")
+_IDEOGRAPHIC = ("Lo", "So")  # letters (ideographs, kana, hangul) and symbols (emoji); never punctuation: "。" or "）"
+# may not begin a line, and two hundred of them typed as a note would stand unbroken
 _NO_BREAK_BEFORE = ("Mn", "Mc", "Me", "Cf", "Cs")  # combining marks and format characters (ZWJ, selectors) stay on
 LINE_SPACED = '<div style="line-height:{percent}%">{body}</div>'
 SPACED_PARAGRAPH = '<p style="line-height:{percent}%">'
@@ -63,20 +66,24 @@ def breakable(value: str) -> str:
     """``value`` with a zero-width space after every LONGEST_UNBROKEN characters of a run without a space, where a
     wrapped label may break it: Qt breaks lines only where Unicode allows, and a word longer than the line (200
     "x" an applicant gave as their words) set the label's minimum width, and the window's, past the screen
-    (2,434 px: kiosk bench window-monkey, seed 13). CJK text breaks between characters anyway; a combining mark
-    or a joiner is never parted from the character before it."""
+    (2,434 px: kiosk bench window-monkey, seed 13). A wide letter or symbol (a Chinese character, an emoji) ends a
+    run: Qt breaks beside it anyway, and counted into one, a Chinese sentence had a break put into the record number it
+    names ("（HO-e|b4ddea08171）", the window's hand-over notice in large Chinese). A combining mark or a joiner is
+    never parted from the character before it."""
     import unicodedata
 
     out, run = [], 0
     for index, char in enumerate(value):
-        if char.isspace() or char == "\u200b":
-            run = 0
-        elif run >= LONGEST_UNBROKEN and unicodedata.category(char) not in _NO_BREAK_BEFORE \
-                and value[index - 1] != "\u200d":
-            out.append("\u200b")
-            run = 0
-        run += not char.isspace()
         out.append(char)
+        if char.isspace() or char == "\u200b" or (unicodedata.east_asian_width(char) in _WIDE
+                                                   and unicodedata.category(char) in _IDEOGRAPHIC):
+            run = 0
+            continue
+        if run >= LONGEST_UNBROKEN and unicodedata.category(char) not in _NO_BREAK_BEFORE \
+                and value[index - 1] != "\u200d":
+            out.insert(-1, "\u200b")
+            run = 0
+        run += 1
     return "".join(out)
 
 
