@@ -45,8 +45,16 @@ class SelfTestResult:
     details: dict[str, str] = field(default_factory=dict)
 
 
+# a state shown: the one before, the new one, its reason, whom to tell
+_Change = tuple[DeviceState, DeviceState, "Text | None", list[Callable[[Health], None]]]
+
+
 class HealthTracker:
-    """Holds a device's state. Every transition passes through :meth:`set_state` (logged, notified)."""
+    """Holds a device's state. Every transition passes through :meth:`set_state` (logged, notified).
+
+    :meth:`hold` shows ERROR with a reason over whatever the driver says until :meth:`release`: a device stuck in a
+    call that never returns (kiosk/held_devices.py) stays marked while a thread of the driver's own (a camera's feed)
+    goes on setting its state, and once released it shows the last state the driver set."""
 
     def __init__(self, device: str, state: DeviceState = DeviceState.OFFLINE, reason: Text | None = None) -> None:
         self._device = device
@@ -56,6 +64,7 @@ class HealthTracker:
         self._since = time.time()
         self._counters: dict[str, int] = {}
         self._listeners: list[Callable[[Health], None]] = []
+        self._under: tuple[DeviceState, Text | None] | None = None  # held: what the driver last set, shown on release
 
     def subscribe(self, listener: Callable[[Health], None]) -> None:
         with self._lock:
@@ -68,11 +77,43 @@ class HealthTracker:
 
     def set_state(self, state: DeviceState, reason: Text | None = None) -> None:
         with self._lock:
-            if state == self._state and reason == self._reason:
+            if self._under is not None:  # held: kept for the release, the hold still shown
+                self._under = (state, reason)
                 return
-            previous = self._state
-            self._state, self._reason, self._since = state, reason, time.time()
-            listeners = list(self._listeners)
+            change = self._change(state, reason)
+        self._notify(change)
+
+    def hold(self, reason: Text) -> None:
+        """ERROR with ``reason`` shown until :meth:`release`, whatever the driver sets meanwhile."""
+        with self._lock:
+            if self._under is None:
+                self._under = (self._state, self._reason)
+            change = self._change(DeviceState.ERROR, reason)
+        self._notify(change)
+
+    def release(self) -> None:
+        """The hold ends: the state the driver last set is shown."""
+        with self._lock:
+            under, self._under = self._under, None
+            change = self._change(*under) if under is not None else None
+        self._notify(change)
+
+    @property
+    def held(self) -> bool:
+        return self._under is not None
+
+    def _change(self, state: DeviceState, reason: Text | None) -> _Change | None:
+        """Under the lock: the state shown set; what to log and whom to tell, or None when nothing changed."""
+        if state == self._state and reason == self._reason:
+            return None
+        previous = self._state
+        self._state, self._reason, self._since = state, reason, time.time()
+        return previous, state, reason, list(self._listeners)
+
+    def _notify(self, change: _Change | None) -> None:
+        if change is None:
+            return
+        previous, state, reason, listeners = change
         log.info("%s: %s -> %s%s", self._device, previous.value, state.value,
                  f" ({reason.render('en')})" if reason else "")
         snapshot = self.snapshot()

@@ -8,10 +8,9 @@ The device then answers nothing, while its health still says what it said before
 :meth:`HeldDevices.look` finds each device whose running call has passed ``supervisor.device_held_s``. The bound is
 never less than twice the longest call a caller waits for (``[device_calls]``): a licence printed within a
 ``document_print_s`` set to 300 s is not a hung printer. The first look that finds one logs it and sets its health to
-ERROR with a plain reason (maintenance's device list, the heartbeat's report to the hall); a look that finds it still
-held with another health (a thread of the driver's own, a camera's feed, set it) marks it again; a look that finds it
-let go puts back the health it had, unless its driver has set another since. A thread of its own looks every
-``LOOK_EVERY_S``.
+ERROR with a plain reason (maintenance's device list, the heartbeat's report to the hall), held there
+(``HealthTracker.hold``) whatever a thread of the driver's own (a camera's feed) sets meanwhile; a look that finds it
+let go releases it, and it shows what its driver set last. A thread of its own looks every ``LOOK_EVERY_S``.
 
 Under ``kiosk supervise`` the terminal's signs of life say so while nobody uses it (kiosk/liveness.py ``HELD``), and
 the supervisor starts it afresh: a new process is the only way to get the thread, and the port or library it holds,
@@ -28,10 +27,9 @@ import threading
 import time
 from typing import Sequence
 
-from common.i18n import N_, Text, text
+from common.i18n import N_, text
 from devices.base import Device
 from devices.call_timeouts import CallTimeouts
-from devices.health import DeviceState
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +47,7 @@ class HeldDevices:
         self._devices = list(devices)
         self.bound_s = bound_s
         self._lock = threading.Lock()
-        # each device marked held: the health (state, reason) it had before, put back when it lets go
-        self._marked: dict[str, tuple[DeviceState, Text | None]] = {}
+        self._marked: set[str] = set()  # the devices whose health this holds in error
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -84,8 +81,6 @@ class HeldDevices:
                     held.append(device.name)
                     if device.name not in self._marked:
                         self._mark(device, held_s)
-                    elif not _ours(device):  # a thread of the driver's own (a camera's feed) set it since
-                        self._mark(device, held_s, again=True)
                 elif device.name in self._marked:
                     self._unmark(device)
             return tuple(held)
@@ -100,25 +95,13 @@ class HeldDevices:
         now = time.monotonic() if now is None else now
         return any(self.holds(device, now) for device in self._devices)
 
-    def _mark(self, device: Device, held_s: float, again: bool = False) -> None:
-        health = device.health.snapshot()
-        self._marked[device.name] = (health.state, health.reason)
-        if again:
-            log.warning("%s: still held (%.0f s), its health set to %s since: marked in error again", device.name,
-                        held_s, health.state.value)
-        else:
-            log.error("%s: a call has run %.0f s (the bound: %g s) and holds the device's thread; marked in error "
-                      "until it returns or the terminal is started afresh", device.name, held_s, self.bound_s)
-        device.health.set_state(DeviceState.ERROR, text(MSG_HELD))
+    def _mark(self, device: Device, held_s: float) -> None:
+        self._marked.add(device.name)
+        log.error("%s: a call has run %.0f s (the bound: %g s) and holds the device's thread; marked in error until it "
+                  "returns or the terminal is started afresh", device.name, held_s, self.bound_s)
+        device.health.hold(text(MSG_HELD))
 
     def _unmark(self, device: Device) -> None:
-        state, reason = self._marked.pop(device.name)
+        self._marked.discard(device.name)
         log.warning("%s: the call that held the device has returned", device.name)
-        if _ours(device):
-            device.health.set_state(state, reason)
-
-
-def _ours(device: Device) -> bool:
-    """The device's health is still the one a look set."""
-    health = device.health.snapshot()
-    return health.state is DeviceState.ERROR and health.reason == text(MSG_HELD)
+        device.health.release()

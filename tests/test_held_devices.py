@@ -12,7 +12,8 @@ import pytest
 from devices.doccam.late import LateDocumentCamera
 from devices.doccam.sim import SimDocumentCamera
 from devices.errors import DeviceTimeoutError
-from devices.health import DeviceState
+from common.i18n import text
+from devices.health import DeviceState, HealthTracker
 from devices.worker import DeviceWorker
 from kiosk.heartbeat import Heartbeat
 from devices.call_timeouts import CallTimeouts
@@ -84,22 +85,53 @@ def test_a_capture_that_never_returns_marks_the_camera_in_error_until_it_lets_go
     assert camera.health.snapshot().reason is None
 
 
-def test_a_health_the_driver_sets_while_held_is_marked_again_and_not_overwritten_once_it_lets_go(hung_camera, caplog):
+def test_a_health_the_driver_sets_while_held_stays_under_the_mark_and_shows_once_it_lets_go(hung_camera, caplog):
     camera = hung_camera
     held = HeldDevices([camera], bound_s=0.3)
+    told = []
+    camera.health.subscribe(told.append)
     with pytest.raises(DeviceTimeoutError):
         camera.capture(timeout_s=0.2)
     wait_for(lambda: held.look() == ("document_camera",))
-    assert "holds the device's thread" in caplog.text
+    assert "holds the device's thread" in caplog.text and camera.health.held
     camera.health.set_state(DeviceState.READY)  # the camera's feed, on a thread of its own, streams on
+    assert camera.health.state is DeviceState.ERROR and camera.health.snapshot().reason.msgid == MSG_HELD
     assert held.look() == ("document_camera",) and camera.health.state is DeviceState.ERROR
-    assert "still held" in caplog.text and "marked in error again" in caplog.text
     camera.health.set_state(DeviceState.OFFLINE)  # what the driver found when its call came back
+    assert [h.state for h in told] == [DeviceState.ERROR]  # the feed's states were never shown
     camera.inject("clear")
     wait_for(lambda: camera.held_s() == 0.0)
     assert held.look() == ()
-    assert camera.health.state is DeviceState.OFFLINE
+    assert camera.health.state is DeviceState.OFFLINE and not camera.health.held
     assert "the call that held the device has returned" in caplog.text
+
+
+def test_a_hold_keeps_what_the_driver_sets_from_any_thread_and_shows_the_last_on_release():
+    health = HealthTracker("reader", DeviceState.READY)
+    shown = []
+    health.subscribe(lambda h: shown.append((h.state, h.reason)))
+    busy = threading.Event()
+
+    def feed():
+        while not busy.is_set():
+            health.set_state(DeviceState.BUSY)
+            health.set_state(DeviceState.READY)
+
+    thread = threading.Thread(target=feed)
+    thread.start()
+    try:
+        health.hold(text(MSG_HELD))
+        for _ in range(200):  # however the feed's states fall around the hold, ERROR is what shows
+            assert health.state is DeviceState.ERROR
+            time.sleep(0.0005)
+    finally:
+        busy.set()
+        thread.join(5)
+    assert health.state is DeviceState.ERROR and (DeviceState.ERROR, text(MSG_HELD)) in shown
+    health.release()
+    assert health.state is DeviceState.READY and shown[-1] == (DeviceState.READY, None)
+    health.release()  # not held: nothing changes
+    assert health.state is DeviceState.READY and not health.held
 
 
 def test_the_bound_is_never_less_than_twice_the_longest_call_a_caller_waits_for():
