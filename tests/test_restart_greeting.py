@@ -41,6 +41,40 @@ def test_home_says_the_terminal_restarted_then_the_message_goes(qapp, qtbot, san
         gui.close()
 
 
+def test_the_window_s_sign_in_says_the_matter_in_hand_was_not_kept_and_the_trail_says_after_a_restart(
+        qapp, qtbot, sandbox, make_config):
+    """A window started again after a crash: the clerk halfway through a matter finds the sign-in screen, told what
+    became of the matter; their sign-in is audited as the first after a restart, so the trail says why the matter
+    before it has no end. The sign-in after that is an ordinary one."""
+    from kiosk.workflows.clerk import Desk
+    from tests.window_steps import signed_in
+    from ui.app import Gui
+
+    gui = Gui(make_config(sandbox.url), "window", restarted=True)
+    try:
+        gui.window.resize(1280, 800)
+        gui.window.show()
+        qtbot.waitUntil(lambda: gui.started)
+        view = gui.window.view
+        qtbot.waitUntil(lambda: "本机刚刚重新启动，正在办理的事项未能保留" in view.sign_in.notice.text(), timeout=5000)
+        assert view.sign_in.notice.isVisible() and not view.desk.notice.error and view.desk.notice.check
+        assert "凭办件编号重新打印" in view.sign_in.notice.text()
+        signed_in(gui, qtbot)
+        assert view.desk.notice is None  # said once: gone with the sign-in
+        qtbot.waitUntil(lambda: any(e["action"] == "sign_in" for e in gui.services.audit.recent), timeout=5000)
+        first = [e for e in gui.services.audit.recent if e["action"] == "sign_in"]
+        assert [e["detail"] for e in first] == ["after a restart"]
+        view.desk.sign_out()
+        qtbot.waitUntil(lambda: view.desk.step is Desk.SIGNED_OUT, timeout=5000)
+        assert not view.sign_in.notice.isVisible()
+        signed_in(gui, qtbot)
+        qtbot.waitUntil(lambda: len([e for e in gui.services.audit.recent if e["action"] == "sign_in"]) == 2,
+                        timeout=5000)
+        assert [e["detail"] for e in gui.services.audit.recent if e["action"] == "sign_in"] == ["after a restart", ""]
+    finally:
+        gui.close()
+
+
 def test_a_terminal_not_restarted_says_nothing_at_home(open_gui, qtbot):
     gui = open_gui("kiosk")
     assert gui.window.session.notice is None and gui.window.view.home.notice.isHidden()

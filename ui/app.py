@@ -118,7 +118,7 @@ class Gui:
                  freeze_long_lived: bool | None = None, restarted: bool = False) -> None:
         self.app = qt_application()
         self.config, self.mode, self.masker, self.staged = config, mode, masker, staged
-        self.restarted = restarted  # kiosk supervise has just started it again: the home screen says so
+        self.restarted = restarted  # kiosk supervise has just started it again: home, or the window's sign-in, says so
         # a terminal process (kiosk run, and the bench that measures it) freezes what it keeps for life;
         # a test process that makes hundreds of Guis does not (their leftovers would never be collected)
         self.freeze_long_lived = staged if freeze_long_lived is None else freeze_long_lived
@@ -204,6 +204,8 @@ class Gui:
             from kiosk.workflows.citizen import Notice
 
             view.session.tell_at_home(Notice(text(RESTARTED), error=False))
+        elif self.restarted and self.mode == "window":  # nor the clerk: the matter in hand was not kept
+            view.desk.tell_restarted()
         if self._early_config is not None:
             self.window.apply_config(self._early_config)
             self._early_config = None

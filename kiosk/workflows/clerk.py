@@ -23,7 +23,7 @@ from kiosk.catalogue import HeldCatalogue
 from kiosk.held_devices import HeldDevices
 from common.backend_errors import BackendError, OfflineError, RejectedError, ServerError
 from common.domain import Application, Evaluation, EvaluationKey, Identity, MaterialRequirement, ServiceItem
-from common.i18n import language, text
+from common.i18n import N_, language, text
 from common.masking import Masker
 from kiosk.materials import Provided
 from kiosk.evaluation import Rating, RatingTaps, deliver, not_sent, thanks
@@ -52,6 +52,11 @@ from kiosk.workflows.clerk_scan import DeskScan
 from kiosk.workflows.clerk_signature import DeskSignature
 
 log = logging.getLogger(__name__)
+# said at the sign-in after kiosk supervise started the window again (a crash, a freeze): a clerk halfway through a
+# matter finds the sign-in screen and would not know what became of it
+RESTARTED = N_("This terminal has just restarted, and the matter in hand was not kept. After signing in, read the "
+               "applicant's card again. A decision the window confirmed before stands; its document can be printed "
+               "again by the case number.")
 
 
 def _audit_kept(exc: BaseException) -> None:
@@ -117,6 +122,7 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         self.rating = Rating("window")  # the applicant's 好差评 on the customer-facing side (kiosk.evaluation)
         self._rating_applicant = ""  # whom a case rated offline is queued under
         self.busy = False
+        self._after_restart = False  # the next sign-in is audited as the first after a restart
         self.signs_at_window = signs_at_window  # the applicant signs on the customer screen (clerk_signature.py)
         self._init_documents(document_printer, hall, hall_id)  # the A4 documents (kiosk/workflows/clerk_documents.py)
         self._init_handover()  # licences ready for collection (kiosk/workflows/clerk_handover.py)
@@ -168,8 +174,19 @@ class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, De
         session, catalogue = result
         self.staff = session
         self.catalogue = catalogue or self.catalogue
-        self._audit_step("sign_in", "offline" if session.get("offline") else "")
+        detail = ["offline"] if session.get("offline") else []
+        if self._after_restart:  # the trail says why the matter before has no end
+            detail.append("after a restart")
+            self._after_restart = False
+        self._audit_step("sign_in", ", ".join(detail))
         self._go(Desk.WAITING, self._not_registered())
+
+    def tell_restarted(self) -> None:
+        """``kiosk supervise`` has just started the terminal again after a crash or a freeze: the sign-in screen says
+        what became of the matter in hand, and the next sign-in is audited as after a restart."""
+        self._after_restart = True
+        if self.step is Desk.SIGNED_OUT and not self.busy:
+            self._go(Desk.SIGNED_OUT, Notice(text(RESTARTED), error=False, check=True))  # to look at, not done
 
     def _not_registered(self) -> Notice | None:
         """Said at sign-in when the backend's register does not list this terminal as a window: every acceptance
