@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_devices:
         check_devices(config, findings)
     check_pcsc(config, findings)
+    check_cups_keeping(config, findings)
     check_backend(config, findings)
     check_queue(config, findings)
     check_disk(config, findings)
@@ -111,6 +112,17 @@ def check_pcsc(config: Config, findings: Findings) -> None:
     findings.add("OK", "PC/SC service", f"{report.service}, {len(report.readers)} reader(s)")
     for reader in report.readers:
         findings.more(reader.line())
+
+
+def check_cups_keeping(config: Config, findings: Findings) -> None:
+    """A CUPS that keeps each document once printed keeps a citizen's printed licence in its spool, unencrypted
+    (devices/docprinter/cups_keeping.py): a warning with the command that stops it."""
+    if config.device("document_printer").type != "cups":
+        return
+    from devices.docprinter.cups import DELETED, printed_documents
+
+    said = printed_documents(SETTLE_S)
+    findings.add("OK" if said == DELETED else "WARN", "CUPS printed documents", said)
 
 
 def check_backend(config: Config, findings: Findings) -> None:

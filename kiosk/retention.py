@@ -74,6 +74,9 @@ KINDS: tuple[Kind, ...] = (
          "logs_days", True),
     Kind("printouts", "a simulated printer's receipts and documents (PNG, bytes, PDF)",
          "the simulators' output_dir (receipts/, printouts/)", "printouts_days", True),
+    Kind("cups_spool", "a document printed on a CUPS A4 printer (the kiosk's printed licence; the window's documents, "
+         "the applicant masked)", "CUPS's spool, /var/spool/cups/d* (outside the data directory)", "printed",
+         False),
     Kind("staff_verifiers", "staff offline sign-in verifiers: the salted hash of a secret, the name and roles "
          "(sealed)", "staff/verifiers.sealed", "offline_sign_in", False),
 )
@@ -90,6 +93,9 @@ def rule_text(kind: Kind, config: RetentionConfig, purge_after_s: float = 0.0) -
         return "deleted at delivery" if purge_after_s == 0 else f"deleted {_number(purge_after_s)} s after delivery"
     if kind.rule == "staff":
         return "until staff retry or remove it (`kiosk queue`)"
+    if kind.rule == "printed":
+        return ("until printed, where CUPS is set `PreserveJobFiles No` (CUPS's default keeps it a day: `kiosk doctor` "
+                "warns)")
     if kind.rule == "offline_sign_in":
         return ("`terminal.offline_sign_in_s` after that person's last online sign-in here, never past the "
                 "backend's limit; dropped from the file at each sign-in")

@@ -11,6 +11,15 @@ for _ in $(seq 1 50); do
   lpstat -r 2>/dev/null | grep -q "is running" && break
   sleep 0.2
 done
+# each document deleted once printed, as a hall sets it (devices/docprinter/cups_keeping.py; CUPS's default keeps
+# it a day); cupsctl restarts cupsd, so only when it is not set already
+if ! cupsctl | grep -qx "PreserveJobFiles=No"; then
+  cupsctl PreserveJobFiles=No
+  for _ in $(seq 1 50); do
+    lpstat -r 2>/dev/null | grep -q "is running" && break
+    sleep 0.2
+  done
+fi
 if ! lpstat -p OneTrip-A4 >/dev/null 2>&1; then
   lpadmin -p OneTrip-A4 -E -v cups-pdf:/ -m lsb/usr/cups-pdf/CUPS-PDF_opt.ppd 2>/dev/null
 fi

@@ -16,10 +16,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from devices.docprinter.base import DocumentPrintError
-from devices.docprinter.cups import CupsDocumentPrinter, CupsDocumentPrinterOptions
+from devices.docprinter.cups import DELETED, CupsDocumentPrinter, CupsDocumentPrinterOptions
 from common.fonts import cjk_font_path
 
 OUTPUT = Path(pwd.getpwuid(os.getuid()).pw_dir) / "PDF"  # cups-pdf writes to the job owner's ~/PDF
+SPOOL = Path("/var/spool/cups")  # Debian's CUPS RequestRoot: a job's document is d<5-digit id>-001 there
 
 
 def a4_pdf(line: str) -> bytes:
@@ -43,7 +44,9 @@ def printer():
 
 
 def test_a_pdf_goes_through_cups_and_comes_out_intact(printer):
-    assert printer.self_test().ok
+    tested = printer.self_test()
+    assert tested.ok
+    assert tested.details["printed_documents"] == DELETED  # as scripts/test-services.sh sets CUPS, as a hall does
     title = "onetrip-" + uuid.uuid4().hex[:8]
     job = printer.print_pdf(a4_pdf(f"营业执照（样证） {title}"), title, timeout_s=30)
     assert job.startswith("OneTrip-A4-")
@@ -57,6 +60,12 @@ def test_a_pdf_goes_through_cups_and_comes_out_intact(printer):
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, timeout=30).stdout
     assert title in text
     out.unlink()  # a licence is personal data: nothing stays on disk after the test
+    number = int(job.rsplit("-", 1)[1])
+    while subprocess.run(["lpstat", "-W", "completed", "-o", "OneTrip-A4"], capture_output=True, text=True,
+                         timeout=30).stdout.split().count(job) == 0:
+        assert time.monotonic() < deadline + 30, f"CUPS never said {job} completed"
+        time.sleep(0.2)
+    assert not (SPOOL / f"d{number:05d}-001").exists()  # CUPS kept no copy of the document once printed
 
 
 def test_a_printer_cups_does_not_know_is_a_plain_error():

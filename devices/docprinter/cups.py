@@ -1,4 +1,5 @@
-"""A4 printing through CUPS's ``lp`` command (works with any queue CUPS knows)."""
+"""A4 printing through CUPS's ``lp`` command (works with any queue CUPS knows). Its self-test also says whether CUPS
+keeps a document once printed (devices/docprinter/cups_keeping.py): a citizen's licence would lie in its spool."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import subprocess
 from dataclasses import dataclass
 
 from devices.docprinter.base import DocumentPrinter, DocumentPrintError
+from devices.docprinter.cups_keeping import FIX, kept_for
 from devices.health import DeviceState, SelfTestResult
 from devices.worker import on_worker
 from common.i18n import text
+
+DELETED = "deleted once printed"  # what the self-test and kiosk doctor say of a CUPS set as a hall sets it
 
 
 @dataclass(frozen=True)
@@ -53,4 +57,17 @@ class CupsDocumentPrinter(DocumentPrinter):
         ok = done.returncode == 0 and b"disabled" not in done.stdout
         return SelfTestResult(self.name, ok, text("The document printer is ready.") if ok
                               else text("The document printer is not working."),
-                              {"lpstat": done.stdout.decode(errors="replace").strip()})
+                              {"lpstat": done.stdout.decode(errors="replace").strip(),
+                               "printed_documents": printed_documents(self._options.timeout_s)})
+
+
+def printed_documents(timeout_s: float) -> str:
+    """What CUPS does with a document once printed, for staff: deleted, or kept how long and how to stop it."""
+    try:
+        done = subprocess.run(["cupsctl"], capture_output=True, timeout=timeout_s)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"not known: cupsctl could not be asked ({type(exc).__name__})"
+    if done.returncode != 0:
+        return f"not known: {done.stderr.decode(errors='replace').strip()[:200]}"
+    kept = kept_for(done.stdout.decode(errors="replace"))
+    return DELETED if kept is None else f"kept by CUPS {kept} in its spool: set {FIX}"
