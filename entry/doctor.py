@@ -3,8 +3,9 @@
 The configuration and where it came from; each configured device started, given time to connect,
 self-tested and stopped; the PC/SC service, its readers, their states and the cards' ATRs (as
 ``pcsc_scan`` shows them); the backend's ``/health`` and, for a window, whether the hall registered it as
-one (it enrols, as the terminal does when it starts); the offline queue's counts; the free disk space;
-what ``kiosk supervise`` restarted in the last day, and why.
+one (it enrols, as the terminal does when it starts), and this terminal's clock against the backend's; whether
+CUPS keeps a document once printed; the offline queue's counts; the free disk space; the time zone (receipts and
+documents print local time); what ``kiosk supervise`` restarted in the last day, and why.
 Every line is OK, WARN or FAIL; the exit status is 1 when anything failed. It reads no card and prints
 no personal data. Run it while the terminal is stopped: a device held by a running terminal (a serial
 port, the camera) fails here for that reason, and says so.
@@ -13,6 +14,7 @@ port, the camera) fails here for that reason, and says so.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from kiosk.config import DEVICE_KINDS, Config, load_config
 
+CHINA_STANDARD_TIME = dt.timedelta(hours=8)  # what a hall in China keeps, and its receipts print
 SETTLE_S = 3.0      # how long each device is given to connect before its self-test
 MIN_FREE_MB = 500   # below this the queue's attachments are at risk
 RESTARTS_LISTED = 5  # the newest restarts of the last day shown
@@ -43,7 +46,8 @@ class Findings:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    doctor = sub.add_parser("doctor", help="check the configuration, devices, PC/SC, backend, queue and disk")
+    doctor = sub.add_parser("doctor", help="check the configuration, devices, PC/SC, CUPS, backend, clock, queue, disk "
+                                           "and time zone")
     doctor.add_argument("--config", type=Path, help="site configuration file (TOML)")
     doctor.add_argument("--no-devices", action="store_true", help="skip starting the devices")
 
@@ -59,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
     check_backend(config, findings)
     check_queue(config, findings)
     check_disk(config, findings)
+    check_time_zone(findings)
     check_restarts(config, findings)
     print("\n".join(findings.lines))
     print(f"{findings.failed} failed, {findings.warned} warnings")
@@ -133,12 +138,40 @@ def check_backend(config: Config, findings: Findings) -> None:
     try:
         client.health()
         findings.add("OK", "backend", f"{config.backend.url} answers ({(time.monotonic() - started) * 1000:.0f} ms)")
+        check_clock(client.clock_offset_s, findings)
         if config.terminal.mode in ("window", "kiosk"):
             check_window_register(client, config, findings)
     except Exception as exc:
         findings.add("FAIL", "backend", f"{config.backend.url}: {_plain(exc)}")
     finally:
         client.close()
+
+
+def check_clock(offset_s: float, findings: Findings) -> None:
+    """This terminal's clock against the backend's (learned from its signed answer): receipts, notices and the
+    window's documents print this terminal's own time."""
+    from kiosk.diagnostics import CLOCK_OFF_S
+
+    way = "behind" if offset_s > 0 else "ahead of"
+    said = f"{abs(offset_s):.1f} s {way} the backend's" if abs(offset_s) >= 0.05 else "the backend's, within 0.1 s"
+    if abs(offset_s) >= CLOCK_OFF_S:
+        findings.add("WARN", "clock", f"{said}: receipts, notices and documents print this terminal's time; set it "
+                                      "right or let NTP keep it (timedatectl set-ntp true)")
+    else:
+        findings.add("OK", "clock", said)
+
+
+def check_time_zone(findings: Findings, now: dt.datetime | None = None) -> None:
+    """Receipts, notices and documents print local time: a hall in China keeps China Standard Time."""
+    local = now if now is not None else dt.datetime.now().astimezone()
+    offset = local.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    shown = f"{local.tzname()} (UTC{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d})"
+    if offset == CHINA_STANDARD_TIME:
+        findings.add("OK", "time zone", shown)
+    else:
+        findings.add("WARN", "time zone", f"{shown}: receipts, notices and documents print this terminal's local time, "
+                                          "and a hall in China keeps UTC+08:00 (timedatectl set-timezone Asia/Shanghai)")
 
 
 def check_window_register(client, config: Config, findings: Findings) -> None:

@@ -43,6 +43,9 @@ KIND_LABELS = {"id_reader": N_("ID card reader"), "ss_card_reader": N_("Social s
                "receipt_printer": N_("Receipt printer"), "document_printer": N_("A4 document printer")}
 LIST_SEPARATOR = N_(", ")  # between the items of a list in a sentence (Chinese: 、)
 SILENT_AFTER_BEATS = 3  # a terminal not heard for this many heartbeat intervals is marked for staff
+# a terminal's clock this far from the backend's is said: receipts, notices and the window's documents (a refusal's
+# date starts the applicant's 60 days to ask for reconsideration) print this terminal's own time
+CLOCK_OFF_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class BackendContact:
     answered_at: float | None     # wall clock of the last answer; None: none since the terminal started
     round_trip_ms: float | None   # how long that answer took
     failure: Text | None          # why the last beat had no answer; None when it had one (or none was tried)
+    clock_offset_s: float | None = None  # the backend's clock less this terminal's, from its last signed answer
 
 
 def _clock(at: float) -> str:
@@ -70,6 +74,19 @@ def network_text(contact: BackendContact) -> Text:
         return text("Backend {url}: not asked yet.", url=contact.url)
     return text("Backend {url}: answered at {time} in {ms} ms.", url=contact.url, time=_clock(contact.answered_at),
                 ms=f"{contact.round_trip_ms or 0:.0f}")
+
+
+def clock_text(contact: BackendContact) -> Text | None:
+    """What staff should know of this terminal's clock against the backend's, or None while they agree within
+    ``CLOCK_OFF_S`` (or the backend has not answered)."""
+    offset = contact.clock_offset_s
+    if offset is None or contact.answered_at is None or not abs(offset) >= CLOCK_OFF_S:  # NaN: nothing known
+        return None
+    said = (N_("This terminal's clock is {amount} behind the backend's: receipts, notices and documents print this "
+               "terminal's time. Set its clock right, or let NTP keep it.") if offset > 0 else
+            N_("This terminal's clock is {amount} ahead of the backend's: receipts, notices and documents print this "
+               "terminal's time. Set its clock right, or let NTP keep it."))
+    return text(said, amount=_ago(abs(offset)))
 
 
 @dataclass(frozen=True)

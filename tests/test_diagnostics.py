@@ -11,7 +11,7 @@ from datetime import datetime
 
 from common.i18n import set_language, text
 from kiosk.config import load_config
-from kiosk.diagnostics import (LOG_ENTRIES, MESSAGE_CHARS, TAIL_BYTES, BackendContact, network_text,
+from kiosk.diagnostics import (LOG_ENTRIES, MESSAGE_CHARS, TAIL_BYTES, BackendContact, clock_text, network_text,
                                newest_log_entries, settings_not_at_default)
 from kiosk.logging_setup import LOG_FILE
 
@@ -30,6 +30,25 @@ def test_the_network_line_says_when_the_backend_last_answered_or_why_it_does_not
     assert "no answer since this terminal started" in network_text(BackendContact(URL, None, None, down)).render()
     set_language("zh_CN")
     assert network_text(BackendContact(URL, at, 12.0, None)).render() == f"后台 {URL}：{clock} 应答，用时 12 毫秒。"
+
+
+def test_a_clock_far_from_the_backend_s_is_said_with_which_way_and_how_far():
+    """Receipts, notices and the window's documents print this terminal's own time: maintenance says a clock a
+    minute or more from the backend's (its signed answers' time), nothing while they agree or nothing is known."""
+    set_language("en")
+    at = time.time()
+    assert clock_text(BackendContact(URL, at, 40.0, None, 600.0)).render() == (
+        "This terminal's clock is 10 minutes behind the backend's: receipts, notices and documents print this "
+        "terminal's time. Set its clock right, or let NTP keep it.")
+    assert clock_text(BackendContact(URL, at, 40.0, None, -6 * 3600.0)).render().startswith(
+        "This terminal's clock is 6 hours ahead of the backend's")
+    assert clock_text(BackendContact(URL, at, 40.0, None, 61.0)).render().startswith(
+        "This terminal's clock is 61 seconds behind")
+    for offset in (None, 0.0, 59.0, -59.0, float("nan")):
+        assert clock_text(BackendContact(URL, at, 40.0, None, offset)) is None, offset
+    assert clock_text(BackendContact(URL, None, None, None, 600.0)) is None  # not from an answer since the start
+    set_language("zh_CN")
+    assert clock_text(BackendContact(URL, at, 40.0, None, 600.0)).render().startswith("本机时钟比后台慢 10 分钟")
 
 
 def test_the_log_s_newest_warnings_and_errors_newest_first_and_masked_as_written(tmp_path, terminal_log):

@@ -55,3 +55,33 @@ def test_doctor_fails_plainly_without_the_pcsc_service_or_the_backend(tmp_path, 
     assert code == 1
     assert "FAIL  PC/SC service: not running: SCardEstablishContext: 0x8010001D" in out
     assert "FAIL  backend: http://127.0.0.1:9:" in out and "Traceback" not in out
+
+
+def test_doctor_says_a_clock_far_from_the_backend_s_and_a_time_zone_other_than_china_s(tmp_path, capsys):
+    """Receipts, notices and the window's documents print this terminal's own time: a clock ten minutes behind the
+    backend's (learned from its signed answer) and a time zone other than UTC+08:00 are warnings."""
+    import datetime as dt
+    import re
+    import time
+
+    from entry.doctor import Findings, check_time_zone
+    from tests.backend_helpers import Scripted, ScriptedBackend
+
+    with ScriptedBackend(terminal="KIOSK-DOCTOR") as line:
+        line.answer = Scripted(200, b'{"status": "ok"}', server_time=f"{time.time() + 600:.3f}")
+        site = _site(tmp_path, line.url, "")
+        site.write_text(site.read_text().replace('id = "KIOSK-DOCTOR"', 'id = "KIOSK-DOCTOR"\nmode = "maintenance"'))
+        code = main(["doctor", "--no-devices", "--config", str(site)])
+    out = capsys.readouterr().out
+    assert f"OK    backend: {line.url} answers" in out, out
+    assert re.search(r"WARN  clock: (599\.\d|600\.\d) s behind the backend's: receipts, notices and documents print "
+                     r"this terminal's time", out), out
+    assert code == 0  # warnings, nothing failed: the terminal works
+    china, utc = dt.timezone(dt.timedelta(hours=8), "CST"), dt.timezone.utc
+    findings = Findings()
+    check_time_zone(findings, dt.datetime(2026, 12, 7, 10, 0, tzinfo=china))
+    check_time_zone(findings, dt.datetime(2026, 12, 7, 2, 0, tzinfo=utc))
+    check_time_zone(findings, dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.timezone(dt.timedelta(hours=-3, minutes=-30))))
+    assert findings.lines[0] == "OK    time zone: CST (UTC+08:00)"
+    assert findings.lines[1].startswith("WARN  time zone: UTC (UTC+00:00): receipts, notices and documents print")
+    assert findings.lines[2].startswith("WARN  time zone: UTC-03:30 (UTC-03:30)")

@@ -161,6 +161,7 @@ def test_network_log_and_configuration_are_one_tap_away_and_the_look_is_audited(
     page = view.diagnostics
     assert view.currentWidget() is page
     assert page.network_line.text().startswith(f"后台 {gui.services.config.backend.url}：") and "毫秒" in page.network_line.text()
+    assert "时钟" not in page.network_line.text()  # the sandbox's clock is this terminal's
     qtbot.waitUntil(lambda: "paper jam" in page.log_lines.text(), timeout=10000)
     assert "330106199001011234" not in page.log_lines.text() and "ERROR" in page.log_lines.text()
     assert f"backend.url = {gui.services.config.backend.url}" in page.config_lines.text()
@@ -173,6 +174,11 @@ def test_network_log_and_configuration_are_one_tap_away_and_the_look_is_audited(
     qtbot.mouseClick(gui.window.language_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.title.text() == "Diagnostics: network, terminals, log, configuration", timeout=5000)
     assert page.network_line.text().startswith("Backend ") and page.back.text() == "Back to devices"
+    # the backend's signed answers put its clock 10 minutes ahead of this terminal's (as the client learns it from
+    # X-Server-Time: tests/test_doctor.py, through a real line): the line under the network's says so
+    gui.services.backend.clock_offset_s = 600.0
+    qtbot.mouseClick(page.read_again, Qt.MouseButton.LeftButton)
+    assert "\nThis terminal's clock is 10 minutes behind the backend's" in page.network_line.text()
     qtbot.mouseClick(page.back, Qt.MouseButton.LeftButton)
     assert view.currentWidget() is status
 
