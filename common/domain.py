@@ -510,6 +510,11 @@ class EvaluationRecorded:
     case_number: str | None = None  # the case it belongs to (None: a notice, a licence, a case still on its way)
 
 
+# a terminal's clock against the backend's, as its heartbeat says (``clock_offset_s``): a century either way; a
+# terminal further off (a dead clock battery reads 1970) says nothing rather than have its heartbeat refused
+CLOCK_OFFSET_MAX_S = 100 * 365 * 86400.0
+
+
 @dataclass(frozen=True)
 class HallTerminal:
     """One terminal of the hall as the backend last heard from it (maintenance's list of the hall's terminals)."""
@@ -525,6 +530,7 @@ class HallTerminal:
     restarts_24h: int
     last_restart: str                    # froze, crashed, exited, unstartable, memory, device; "" for none
     window_registered: bool | None = None  # on the hall's register of windows; None: the backend did not say
+    clock_offset_s: float | None = None  # the backend's clock less the terminal's, as its heartbeat said; None: unsaid
 
 
 @dataclass(frozen=True)

@@ -227,14 +227,21 @@ def _device(name: str, state: str) -> str:
 def hall_terminal_text(terminal: HallTerminal, heartbeat_interval_s: float) -> Text:
     """One line of maintenance's list of the hall's terminals; one not heard for ``SILENT_AFTER_BEATS`` heartbeat
     intervals is marked, and so is a window the hall's register does not list (its acceptances with paper checked
-    at the counter are refused), or a kiosk it does (the register is the hall's word that a terminal is a window)."""
+    at the counter are refused), or a kiosk it does (the register is the hall's word that a terminal is a window);
+    and one whose clock is ``CLOCK_OFF_S`` or more from the backend's (its papers print the wrong time)."""
     line = _hall_terminal_line(terminal, heartbeat_interval_s)
     if terminal.mode == "window" and terminal.window_registered is False:
-        return text("{line} ⚠ Not registered as a window: its acceptances with paper checked at the counter are "
+        line = text("{line} ⚠ Not registered as a window: its acceptances with paper checked at the counter are "
                     "refused.", line=line)
     if terminal.mode == "kiosk" and terminal.window_registered is True:
-        return text("{line} ⚠ A kiosk on the register of windows: it could say paper was checked at a counter; "
+        line = text("{line} ⚠ A kiosk on the register of windows: it could say paper was checked at a counter; "
                     "take it off the register.", line=line)
+    offset = terminal.clock_offset_s
+    if terminal.heard and offset is not None and abs(offset) >= CLOCK_OFF_S:
+        line = text(N_("{line} ⚠ Its clock is {amount} behind the backend's: its papers print the wrong time.")
+                    if offset > 0 else
+                    N_("{line} ⚠ Its clock is {amount} ahead of the backend's: its papers print the wrong time."),
+                    line=line, amount=_ago(abs(offset)))
     return line
 
 

@@ -19,6 +19,7 @@ from typing import Callable
 from kiosk import __version__
 from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError
+from common.domain import CLOCK_OFFSET_MAX_S
 from kiosk.config import Config, ConfigError, apply_remote
 from kiosk.diagnostics import BackendContact
 
@@ -72,9 +73,18 @@ class Heartbeat:
                             "reason": health.reason.render("en") if health.reason else ""})
         status = {"version": __version__, "mode": self._config.terminal.mode, "devices": devices,
                   "free_disk_mb": round(free_disk_mb(self._config.data_dir), 1),
-                  "config_refused": self.config_refused}
+                  "config_refused": self.config_refused, "clock_offset_s": self._clock_offset()}
         status.update(self._status_extra())
         return status
+
+    def _clock_offset(self) -> float | None:
+        """The backend's clock less this terminal's, as the client learned it from the backend's signed answers: the
+        hall's list of terminals shows a terminal whose receipts print the wrong time. None before any answer, or
+        past the contract's bound (a dead clock battery: the heartbeat is not refused for it)."""
+        offset = getattr(self._backend, "clock_offset_s", None)
+        if self.answered_at is None or not isinstance(offset, float) or not abs(offset) <= CLOCK_OFFSET_MAX_S:
+            return None
+        return round(offset, 1)
 
     def beat_once(self) -> bool:
         try:

@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from common import idnumber
+from common.domain import CLOCK_OFFSET_MAX_S
 from common.form_fields import field_problem, repeated_name
 from common.form_patterns import MAX_PATTERN, compile_pattern
 from sandbox.attachments import MATERIAL_CODE, MAX_FILES, SIGNATURE, SIGNATURE_NAME, name_problem
@@ -85,6 +86,10 @@ class HeartbeatIn(Strict):
     restarts: RestartStatus = Field(default_factory=RestartStatus,
                                     description="the terminal started again by its supervisor: frozen, crashed "
                                                 "or ended")
+    clock_offset_s: Optional[float] = Field(default=None, ge=-CLOCK_OFFSET_MAX_S, le=CLOCK_OFFSET_MAX_S,
+                                            description="the backend's clock less the terminal's, as the terminal "
+                                                        "learned it from the backend's signed answers (seconds); null "
+                                                        "before any, absent from older terminals")
 
 
 class HallTerminal(BaseModel):
@@ -101,6 +106,8 @@ class HallTerminal(BaseModel):
     window: bool = Field(default=False, description="whether the hall registered it as one of its windows (a "
                                                    "case's counter_checked is taken only from one); absent from "
                                                    "older backends")
+    clock_offset_s: Optional[float] = Field(default=None, description="the backend's clock less the terminal's, "
+                                            "as its last heartbeat said; null when it did not say")
 
 
 class HallTerminals(BaseModel):

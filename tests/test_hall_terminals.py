@@ -84,6 +84,42 @@ def test_a_window_the_hall_has_not_registered_is_marked_for_maintenance(sandbox)
     set_language("zh_CN")
 
 
+def test_a_terminal_whose_clock_is_off_is_marked_from_what_its_heartbeat_said(sandbox, make_config):
+    """A terminal's papers print its own time: its heartbeat says its clock against the backend's (as it learned it
+    from the backend's signed answers), and maintenance's list marks one a minute or more off."""
+    from kiosk.heartbeat import Heartbeat
+
+    kiosk, window = (client_for(sandbox.url, terminal=t) for t in ("HALL-K1", "HALL-W1"))
+    kiosk.enrol(HALL, "0.1.0", "kiosk")
+    window.enrol(HALL, "0.1.0", "window")
+    sandbox.store.windows.register("HALL-W1")
+    _beat(kiosk, clock_offset_s=-600.0)  # ten minutes ahead of the backend's
+    heartbeat = Heartbeat(window, make_config(sandbox.url, terminal={"mode": "window"}), [])
+    assert heartbeat.status()["clock_offset_s"] is None  # nothing learned yet: nothing said
+    assert heartbeat.beat_once() and heartbeat.beat_once()  # enrolled, then beating: the client's clock learned
+    assert abs(heartbeat.status()["clock_offset_s"]) < 5
+    (k1, w1) = kiosk.hall_terminals(HALL, _staff_token(kiosk, "XH0004"))
+    assert k1.clock_offset_s == -600.0 and w1.clock_offset_s is not None and abs(w1.clock_offset_s) < 5
+    set_language("en")
+    assert hall_terminal_text(k1, 60.0).render().endswith(
+        " ⚠ Its clock is 10 minutes ahead of the backend's: its papers print the wrong time.")
+    assert "clock" not in hall_terminal_text(w1, 60.0).render()
+    behind = HallTerminal("HALL-K9", "kiosk", "0.1.0", silent_s=5.0, heard=True, devices_not_ready=(),
+                          queue_waiting=0, queue_for_staff=0, restarts_24h=0, last_restart="", window_registered=True,
+                          clock_offset_s=3 * 3600.0)
+    said = hall_terminal_text(behind, 60.0).render()  # both marks, each said
+    assert "⚠ A kiosk on the register of windows" in said and said.endswith(
+        " ⚠ Its clock is 3 hours behind the backend's: its papers print the wrong time.")
+    set_language("zh_CN")
+    assert hall_terminal_text(k1, 60.0).render().endswith("⚠ 其时钟比后台快 10 分钟：其打印的单据时间有误。")
+    wrong = {"version": "0.1.0", "mode": "kiosk", "free_disk_mb": 1.0, "queue": {"depth": 0, "oldest_age_s": 0.0}}
+    for value in ("soon", 1e12, -1e12):  # off the contract: the heartbeat is refused, what it said before kept
+        with pytest.raises(RejectedError):
+            kiosk.heartbeat({**wrong, "clock_offset_s": value})
+    (k1, _) = kiosk.hall_terminals(HALL, _staff_token(kiosk, "XH0004"))
+    assert k1.clock_offset_s == -600.0
+
+
 def test_a_clerk_another_hall_and_a_stale_token_are_refused(sandbox):
     kiosk = client_for(sandbox.url, terminal="HALL-K1")
     kiosk.enrol(HALL, "0.1.0", "kiosk")
@@ -116,6 +152,8 @@ GOOD = {"terminal_id": "HALL-K1", "mode": "kiosk", "version": "0.1.0", "last_hea
     {"terminal_id": "X" * 33}, {"devices": [{"name": "qr_scanner", "state": "melting"}]}, {"devices": "all fine"},
     {"queue": {"depth": -3}}, {"queue": {"dead": True}}, {"restarts": {"last_24h": -1}},
     {"restarts": {"last_reason": "bored"}}, {"version": 7}, {"window": "yes"}, {"window": 1},
+    {"clock_offset_s": math.nan}, {"clock_offset_s": math.inf}, {"clock_offset_s": "10 min"},
+    {"clock_offset_s": 1e12}, {"clock_offset_s": True}, {"silent_s": True},
 ])
 def test_an_answer_off_the_contract_is_a_server_error_not_a_line_for_staff(change):
     with pytest.raises(ServerError):

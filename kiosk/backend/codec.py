@@ -9,8 +9,8 @@ import re
 from typing import Any, TypeVar
 
 from common.backend_errors import ServerError
-from common.domain import (CaseRefusal, Company, CompanyRole, EvaluationRecorded, HallTerminal, PaymentOrder,
-                           PaymentStatus, RecordedConsent, RecordedDecision, RecordedNotice,
+from common.domain import (CLOCK_OFFSET_MAX_S, CaseRefusal, Company, CompanyRole, EvaluationRecorded, HallTerminal,
+                           PaymentOrder, PaymentStatus, RecordedConsent, RecordedDecision, RecordedNotice,
                            WithdrawalRecorded)
 from common.domain import FieldType, FormChoice, FormField, MaterialKind, MaterialRequirement, ServiceItem
 from common.form_fields import field_problem, repeated_name
@@ -32,7 +32,7 @@ def _get(obj: dict[str, Any], key: str, tp: type, default: Any = ...) -> Any:
             raise ServerError(detail=f"missing field {key!r}")
         return default
     value = obj[key]
-    if tp is float and isinstance(value, int):
+    if tp is float and isinstance(value, int) and not isinstance(value, bool):  # true is no number of seconds
         value = float(value)
     if not isinstance(value, tp) or (tp in (int, float) and isinstance(value, bool)):
         raise ServerError(detail=f"field {key!r}: expected {tp.__name__}")
@@ -244,6 +244,9 @@ def hall_terminal_from_json(obj: dict[str, Any]) -> HallTerminal:
             devices.append((_text(device, "name")[:40], state))
     queue = _get(obj, "queue", dict, {})
     restarts = _get(obj, "restarts", dict, {})
+    clock = _get(obj, "clock_offset_s", float, None)
+    if clock is not None and not (math.isfinite(clock) and abs(clock) <= CLOCK_OFFSET_MAX_S):
+        raise ServerError(detail="hall terminal: clock_offset_s not a time")
     return HallTerminal(terminal_id=terminal_id, mode=_one_of(obj, "mode", TERMINAL_MODES),
                         version=_text(obj, "version", "")[:32], silent_s=silent,
                         heard=bool(_text(obj, "last_heartbeat", "")), devices_not_ready=tuple(devices),
@@ -251,7 +254,7 @@ def hall_terminal_from_json(obj: dict[str, Any]) -> HallTerminal:
                         queue_for_staff=sum(_count(queue, k) for k in ("dead", "held", "quarantined")),
                         restarts_24h=_count(restarts, "last_24h"),
                         last_restart=_one_of(restarts, "last_reason", RESTART_REASONS),
-                        window_registered=_get(obj, "window", bool, None))
+                        window_registered=_get(obj, "window", bool, None), clock_offset_s=clock)
 
 
 def hall_terminals_from_json(obj: dict[str, Any], hall_id: str) -> list[HallTerminal]:
