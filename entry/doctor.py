@@ -4,8 +4,9 @@ The configuration and where it came from; each configured device started, given 
 self-tested and stopped; the PC/SC service, its readers, their states and the cards' ATRs (as
 ``pcsc_scan`` shows them); the backend's ``/health`` and, for a window, whether the hall registered it as
 one (it enrols, as the terminal does when it starts), and this terminal's clock against the backend's; whether
-CUPS keeps a document once printed; the offline queue's counts; the free disk space; the time zone (receipts and
-documents print local time); what ``kiosk supervise`` restarted in the last day, and why.
+CUPS keeps a document once printed; the offline queue's counts; the free disk space; the Chinese font; a kiosk's
+voice guidance (espeak-ng speaking a prompt in each language); the time zone (receipts and documents print local
+time); what ``kiosk supervise`` restarted in the last day, and why.
 Every line is OK, WARN or FAIL; the exit status is 1 when anything failed. It reads no card and prints
 no personal data. Run it while the terminal is stopped: a device held by a running terminal (a serial
 port, the camera) fails here for that reason, and says so.
@@ -46,8 +47,8 @@ class Findings:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    doctor = sub.add_parser("doctor", help="check the configuration, devices, PC/SC, CUPS, backend, clock, queue, disk "
-                                           "and time zone")
+    doctor = sub.add_parser("doctor", help="check the configuration, devices, PC/SC, CUPS, backend, clock, queue, disk, "
+                                           "font, voice and time zone")
     doctor.add_argument("--config", type=Path, help="site configuration file (TOML)")
     doctor.add_argument("--no-devices", action="store_true", help="skip starting the devices")
 
@@ -63,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
     check_backend(config, findings)
     check_queue(config, findings)
     check_disk(config, findings)
+    check_font(findings)
+    check_voice(config, findings)
     check_time_zone(findings)
     check_restarts(config, findings)
     print("\n".join(findings.lines))
@@ -153,12 +156,44 @@ def check_clock(offset_s: float, findings: Findings) -> None:
     from kiosk.diagnostics import CLOCK_OFF_S
 
     way = "behind" if offset_s > 0 else "ahead of"
-    said = f"{abs(offset_s):.1f} s {way} the backend's" if abs(offset_s) >= 0.05 else "the backend's, within 0.1 s"
+    said = f"{abs(offset_s):.1f} s {way} the backend's" if abs(offset_s) >= 0.05 else "as the backend's (within 0.1 s)"
     if abs(offset_s) >= CLOCK_OFF_S:
         findings.add("WARN", "clock", f"{said}: receipts, notices and documents print this terminal's time; set it "
                                       "right or let NTP keep it (timedatectl set-ntp true)")
     else:
         findings.add("OK", "clock", said)
+
+
+def check_font(findings: Findings) -> None:
+    """Without a Chinese TrueType font every screen's Chinese is drawn as empty boxes (ui/theme.py)."""
+    from common.fonts import FontMissingError, cjk_font_path
+
+    try:
+        findings.add("OK", "Chinese font", str(cjk_font_path()))
+    except FontMissingError as exc:
+        findings.add("FAIL", "Chinese font", f"{exc}: every screen's Chinese would be drawn as empty boxes")
+
+
+def check_voice(config: Config, findings: Findings) -> None:
+    """The kiosk's voice guidance: espeak-ng speaks a Chinese and an English prompt, as the kiosk would."""
+    if config.terminal.mode != "kiosk" or config.voice.engine == "qt":
+        return
+    from kiosk.voice import EspeakSynthesizer, VoiceError
+
+    engine = EspeakSynthesizer(config.voice.espeak_binary, config.voice.timeout_s)
+    if not engine.available():
+        findings.add("FAIL" if config.voice.engine == "espeak-ng" else "WARN", "voice",
+                     f"{config.voice.espeak_binary} not found: prompts fall back to Qt's text-to-speech where the "
+                     "system has a voice, else the kiosk is silent (install espeak-ng)")
+        return
+    try:
+        spoken = [engine.synthesize(words, lang) for words, lang in (("欢迎", "zh_CN"), ("Welcome", "en"))]
+    except VoiceError as exc:
+        findings.add("FAIL", "voice", f"{engine.path()}: {exc.detail}")
+        return
+    findings.add("OK" if all(audio.rms() > 0 for audio in spoken) else "FAIL", "voice",
+                 f"{engine.path()}: " + ", ".join(f"{lang} {audio.duration_s:.1f} s"
+                                                 for lang, audio in zip(("Chinese", "English"), spoken)))
 
 
 def check_time_zone(findings: Findings, now: dt.datetime | None = None) -> None:

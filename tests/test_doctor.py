@@ -70,13 +70,15 @@ def test_doctor_says_a_clock_far_from_the_backend_s_and_a_time_zone_other_than_c
     with ScriptedBackend(terminal="KIOSK-DOCTOR") as line:
         line.answer = Scripted(200, b'{"status": "ok"}', server_time=f"{time.time() + 600:.3f}")
         site = _site(tmp_path, line.url, "")
-        site.write_text(site.read_text().replace('id = "KIOSK-DOCTOR"', 'id = "KIOSK-DOCTOR"\nmode = "maintenance"'))
+        site.write_text(site.read_text().replace('id = "KIOSK-DOCTOR"', 'id = "KIOSK-DOCTOR"\nmode = "maintenance"')
+                        .replace('type = "pcsc"\nreader = ""', 'type = "sim"'))  # no pcscd asked for here
         code = main(["doctor", "--no-devices", "--config", str(site)])
-    out = capsys.readouterr().out
-    assert f"OK    backend: {line.url} answers" in out, out
+    said = capsys.readouterr()
+    out = said.out
+    assert f"OK    backend: {line.url} answers" in out, said
     assert re.search(r"WARN  clock: (599\.\d|600\.\d) s behind the backend's: receipts, notices and documents print "
                      r"this terminal's time", out), out
-    assert code == 0  # warnings, nothing failed: the terminal works
+    assert code == 0, out  # warnings, nothing failed: the terminal works
     china, utc = dt.timezone(dt.timedelta(hours=8), "CST"), dt.timezone.utc
     findings = Findings()
     check_time_zone(findings, dt.datetime(2026, 12, 7, 10, 0, tzinfo=china))
@@ -85,3 +87,31 @@ def test_doctor_says_a_clock_far_from_the_backend_s_and_a_time_zone_other_than_c
     assert findings.lines[0] == "OK    time zone: CST (UTC+08:00)"
     assert findings.lines[1].startswith("WARN  time zone: UTC (UTC+00:00): receipts, notices and documents print")
     assert findings.lines[2].startswith("WARN  time zone: UTC-03:30 (UTC-03:30)")
+
+
+def test_doctor_checks_the_chinese_font_and_a_kiosk_s_voice_in_both_languages(tmp_path, monkeypatch, make_config):
+    """Without a Chinese font every screen's Chinese is empty boxes; without espeak-ng a kiosk may be silent."""
+    from common import fonts
+    from entry.doctor import Findings, check_font, check_voice
+
+    findings = Findings()
+    check_font(findings)
+    check_voice(make_config(), findings)  # the kiosk, espeak-ng as make installs it
+    check_voice(make_config(voice={"espeak_binary": "no-such-espeak"}), findings)
+    check_voice(make_config(voice={"espeak_binary": "no-such-espeak", "engine": "espeak-ng"}), findings)
+    check_voice(make_config(terminal={"mode": "window"}), findings)  # a window speaks no prompts: not checked
+    font, voice, missing, required = findings.lines
+    assert font.startswith("OK    Chinese font: /") and font.endswith((".ttf", ".ttc"))
+    assert voice.startswith("OK    voice: /") and "Chinese " in voice and "English " in voice
+    assert missing.startswith("WARN  voice: no-such-espeak not found: prompts fall back to Qt's text-to-speech")
+    assert required.startswith("FAIL  voice: no-such-espeak not found")
+    monkeypatch.setattr(fonts, "_CANDIDATES", ())
+    monkeypatch.setenv("PATH", str(tmp_path))  # nor fc-match to ask
+    fonts.cjk_font_path.cache_clear()  # found once per process: asked again here, and again after the test
+    none = Findings()
+    try:
+        check_font(none)
+    finally:
+        fonts.cjk_font_path.cache_clear()
+    assert none.lines == ["FAIL  Chinese font: no Chinese TrueType font found; install fonts-wqy-microhei (make does): "
+                          "every screen's Chinese would be drawn as empty boxes"]
