@@ -20,7 +20,7 @@ from devices.docprinter.cups import DELETED, CupsDocumentPrinter, CupsDocumentPr
 from common.fonts import cjk_font_path
 
 OUTPUT = Path(pwd.getpwuid(os.getuid()).pw_dir) / "PDF"  # cups-pdf writes to the job owner's ~/PDF
-SPOOL = Path("/var/spool/cups")  # Debian's CUPS RequestRoot: a job's document is d<5-digit id>-001 there
+SPOOL = Path("/var/spool/cups")  # not read: CUPS's spool (its RequestRoot), only asked whether a job's document is gone
 
 
 def a4_pdf(line: str) -> bytes:
