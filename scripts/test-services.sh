@@ -24,6 +24,12 @@ if ! lpstat -p OneTrip-A4 >/dev/null 2>&1; then
   lpadmin -p OneTrip-A4 -E -v cups-pdf:/ -m lsb/usr/cups-pdf/CUPS-PDF_opt.ppd 2>/dev/null
 fi
 lpstat -p OneTrip-A4 >/dev/null
+# a queue whose printer never answers (a socket nobody listens on): CUPS keeps each job and retries, the driver
+# cancels it (tests/test_document_printer.py)
+if ! lpstat -p OneTrip-Unreachable >/dev/null 2>&1; then
+  lpadmin -p OneTrip-Unreachable -E -v socket://127.0.0.1:9 -m lsb/usr/cups-pdf/CUPS-PDF_opt.ppd 2>/dev/null
+fi
+lpstat -p OneTrip-Unreachable >/dev/null
 
 # pcscd is not started here: tests/pcsc_rig.py runs it as the tests' child, with a vpcd reader
 # configuration of its own, and restarts it under the running driver (a test needs that).

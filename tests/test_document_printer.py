@@ -16,6 +16,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from devices.docprinter.base import DocumentPrintError
+from devices.health import DeviceState
 from devices.docprinter.cups import DELETED, CupsDocumentPrinter, CupsDocumentPrinterOptions
 from common.fonts import cjk_font_path
 
@@ -66,6 +67,46 @@ def test_a_pdf_goes_through_cups_and_comes_out_intact(printer):
         assert time.monotonic() < deadline + 30, f"CUPS never said {job} completed"
         time.sleep(0.2)
     assert not (SPOOL / f"d{number:05d}-001").exists()  # CUPS kept no copy of the document once printed
+
+
+def test_a_job_the_printer_never_takes_is_cancelled_its_document_purged_and_said():
+    """CUPS keeps a job whose printer is off or out of reach and retries: the page would come out whenever the
+    printer is back, a citizen's licence in the tray for whoever is there. A job still pending past its time is
+    cancelled, its document purged, and the print fails plainly (scripts/test-services.sh: a queue on a socket
+    nobody listens on)."""
+    device = CupsDocumentPrinter("document_printer", CupsDocumentPrinterOptions(
+        printer="OneTrip-Unreachable", timeout_s=10, printed_within_s=2))
+    device.start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(DocumentPrintError) as caught:
+            device.print_pdf(a4_pdf("营业执照（样证）"), "onetrip-unreachable", timeout_s=30)
+        assert time.monotonic() - started < 15
+        found = re.search(r"^(OneTrip-Unreachable-(\d+)) not printed within 2 s \(.*\); cancelled, its document "
+                          r"purged$", caught.value.detail)
+        assert found, caught.value.detail
+        assert "工作人员" in caught.value.message.render("zh_CN")
+        assert device.health.state is DeviceState.ERROR
+        pending = subprocess.run(["lpstat", "-W", "not-completed", "-o", "OneTrip-Unreachable"], capture_output=True,
+                                 text=True, timeout=30).stdout
+        assert found[1] not in pending.split()  # not left to print later
+        assert not (SPOOL / f"d{int(found[2]):05d}-001").exists()
+    finally:
+        device.stop()
+
+
+def test_the_driver_decides_before_its_caller_stops_waiting():
+    """A caller that waits less than the driver's own limit (a window's print, say) hears the driver's plain answer,
+    not a timeout while the job goes on: the job's wait is cut to the caller's, less a margin."""
+    device = CupsDocumentPrinter("document_printer", CupsDocumentPrinterOptions(
+        printer="OneTrip-Unreachable", timeout_s=10, printed_within_s=60))
+    device.start()
+    try:
+        with pytest.raises(DocumentPrintError) as caught:
+            device.print_pdf(a4_pdf("x"), "onetrip-unreachable", timeout_s=6)
+        assert re.search(r" not printed within [23] s ", caught.value.detail), caught.value.detail
+    finally:
+        device.stop()
 
 
 def test_a_printer_cups_does_not_know_is_a_plain_error():

@@ -1,10 +1,20 @@
-"""A4 printing through CUPS's ``lp`` command (works with any queue CUPS knows). Its self-test also says whether CUPS
-keeps a document once printed (devices/docprinter/cups_keeping.py): a citizen's licence would lie in its spool."""
+"""A4 printing through CUPS's ``lp`` command (works with any queue CUPS knows).
+
+A job CUPS takes is not a page printed: behind a printer switched off, unplugged or out of reach, CUPS keeps the job
+and retries, and the page would come out whenever the printer is back, a citizen's licence in the tray for whoever
+stands there next, its document kept in the spool meanwhile. So a print waits until CUPS no longer lists the job as
+pending (``lpstat -W not-completed``), within ``printed_within_s`` and the caller's own wait (by default
+``call_timeouts.document_print_s``), less a margin, so the driver decides first; a job still pending then is
+cancelled and its document purged (``cancel -x``), and the print fails plainly: the kiosk keeps the licence printable,
+the window offers "Print again".
+
+Its self-test also says whether CUPS keeps a document once printed (devices/docprinter/cups_keeping.py)."""
 
 from __future__ import annotations
 
 import re
 import subprocess
+import time
 from dataclasses import dataclass
 
 from devices.docprinter.base import DocumentPrinter, DocumentPrintError
@@ -14,12 +24,19 @@ from devices.worker import on_worker
 from common.i18n import text
 
 DELETED = "deleted once printed"  # what the self-test and kiosk doctor say of a CUPS set as a hall sets it
+POLL_S = 0.25  # how often a job's state is asked while it prints
+DECIDE_BEFORE_S = 3.0  # the driver decides a job's fate this long before the caller stops waiting
 
 
 @dataclass(frozen=True)
 class CupsDocumentPrinterOptions:
     printer: str = "OneTrip-A4"
-    timeout_s: float = 30.0
+    timeout_s: float = 30.0  # each CUPS command (lp, lpstat, cancel)
+    printed_within_s: float = 40.0  # a job still pending this long after lp is cancelled and its document purged
+
+    def __post_init__(self) -> None:
+        if not 1.0 <= self.printed_within_s <= 3600.0:
+            raise ValueError(f"printed_within_s: {self.printed_within_s!r} is not between 1 and 3600 seconds")
 
 
 class CupsDocumentPrinter(DocumentPrinter):
@@ -40,16 +57,40 @@ class CupsDocumentPrinter(DocumentPrinter):
         self.health.set_state(DeviceState.READY)
 
     @on_worker
-    def _print_pdf(self, pdf: bytes, title: str) -> str:
+    def _print_pdf(self, pdf: bytes, title: str, wait_s: float) -> str:
+        started = time.monotonic()
         self.health.set_state(DeviceState.BUSY)
         done = self._run(["lp", "-d", self._options.printer, "-t", title, "-"], stdin=pdf)
         if done.returncode != 0:
             reason = done.stderr.decode(errors="replace").strip()
             self.health.set_state(DeviceState.ERROR, text("The document printer is not working."))
             raise DocumentPrintError(detail=reason)
-        self.health.set_state(DeviceState.READY)
         match = re.search(rb"request id is (\S+)", done.stdout)
-        return match.group(1).decode() if match else ""
+        job = match.group(1).decode() if match else ""
+        if job:
+            within_s = min(self._options.printed_within_s, wait_s - DECIDE_BEFORE_S - (time.monotonic() - started))
+            self._wait_printed(job, max(within_s, POLL_S))
+        self.health.set_state(DeviceState.READY)
+        return job
+
+    def _wait_printed(self, job: str, within_s: float) -> None:
+        """Back once CUPS no longer lists ``job`` as pending; else, after ``within_s``, the job cancelled, its
+        document purged, and DocumentPrintError."""
+        deadline = time.monotonic() + within_s
+        while True:
+            pending = self._run(["lpstat", "-W", "not-completed", "-o", self._options.printer])
+            if pending.returncode == 0 and job not in pending.stdout.decode(errors="replace").split():
+                return
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(POLL_S)
+        said = self._run(["lpstat", "-l", "-p", self._options.printer]).stdout.decode(errors="replace")
+        cancelled = self._run(["cancel", "-x", job])
+        self.health.set_state(DeviceState.ERROR, text("The document printer is not working."))
+        why = " ".join(said.split())[:300]
+        raise DocumentPrintError(detail=f"{job} not printed within {within_s:.0f} s ({why}); "
+                                        + ("cancelled, its document purged" if cancelled.returncode == 0 else
+                                           f"cancel failed: {cancelled.stderr.decode(errors='replace').strip()}"))
 
     @on_worker
     def _self_test(self) -> SelfTestResult:

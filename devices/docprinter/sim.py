@@ -35,7 +35,7 @@ class SimDocumentPrinter(DocumentPrinter, FaultInjection):
         self.health.set_state(DeviceState.READY)
 
     @on_worker
-    def _print_pdf(self, pdf: bytes, title: str) -> str:
+    def _print_pdf(self, pdf: bytes, title: str, wait_s: float) -> str:
         if self.fault("jam"):
             raise DocumentPrintError(text("The document printer has a paper jam. Please ask the hall staff for help."))
         private_dir(self.output_dir)
