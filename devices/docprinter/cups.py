@@ -77,20 +77,30 @@ class CupsDocumentPrinter(DocumentPrinter):
         """Back once CUPS no longer lists ``job`` as pending; else, after ``within_s``, the job cancelled, its
         document purged, and DocumentPrintError."""
         deadline = time.monotonic() + within_s
-        while True:
-            pending = self._run(["lpstat", "-W", "not-completed", "-o", self._options.printer])
-            if pending.returncode == 0 and job not in pending.stdout.decode(errors="replace").split():
-                return
+        while not self._printed(job):
             if time.monotonic() >= deadline:
-                break
+                self._give_up(job, within_s)
+                return
             time.sleep(POLL_S)
+
+    def _give_up(self, job: str, within_s: float) -> None:
+        """The job still pending past its time: cancelled and its document purged, unless it printed meanwhile."""
         said = self._run(["lpstat", "-l", "-p", self._options.printer]).stdout.decode(errors="replace")
+        if self._printed(job):  # done while the printer's words were asked: not cancelled, not printed twice
+            return
         cancelled = self._run(["cancel", "-x", job])
         self.health.set_state(DeviceState.ERROR, text("The document printer is not working."))
         why = " ".join(said.split())[:300]
         raise DocumentPrintError(detail=f"{job} not printed within {within_s:.0f} s ({why}); "
                                         + ("cancelled, its document purged" if cancelled.returncode == 0 else
                                            f"cancel failed: {cancelled.stderr.decode(errors='replace').strip()}"))
+
+    def _printed(self, job: str) -> bool:
+        """CUPS no longer lists ``job`` as pending: printed, or ended by CUPS itself (a filter that failed: its log
+        says so; its job-state-reasons do not tell one from the other reliably, cups-pdf's finished jobs read
+        ``processing-to-stop-point``)."""
+        pending = self._run(["lpstat", "-W", "not-completed", "-o", self._options.printer])
+        return pending.returncode == 0 and job not in pending.stdout.decode(errors="replace").split()
 
     @on_worker
     def _self_test(self) -> SelfTestResult:
