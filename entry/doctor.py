@@ -5,7 +5,7 @@ self-tested and stopped; the PC/SC service, its readers, their states and the ca
 ``pcsc_scan`` shows them); the backend's ``/health`` and, for a window, whether the hall registered it as
 one (it enrols, as the terminal does when it starts), and this terminal's clock against the backend's; whether
 CUPS keeps a document once printed; the offline queue's counts; the free disk space; the Chinese font; a kiosk's
-voice guidance (espeak-ng speaking a prompt in each language); the time zone (receipts and documents print local
+voice guidance (espeak-ng speaking a prompt in each language, and a sound card to hear it through); the time zone (receipts and documents print local
 time); what ``kiosk supervise`` restarted in the last day, and why.
 Every line is OK, WARN or FAIL; the exit status is 1 when anything failed. It reads no card and prints
 no personal data. Run it while the terminal is stopped: a device held by a running terminal (a serial
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.config import DEVICE_KINDS, Config, load_config
+from kiosk.voice import SOUND_CARDS, sound_cards
 
 CHINA_STANDARD_TIME = dt.timedelta(hours=8)  # what a hall in China keeps, and its receipts print
 SETTLE_S = 3.0      # how long each device is given to connect before its self-test
@@ -48,7 +49,7 @@ class Findings:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     doctor = sub.add_parser("doctor", help="check the configuration, devices, PC/SC, CUPS, backend, clock, queue, disk, "
-                                           "font, voice and time zone")
+                                           "font, voice, sound card and time zone")
     doctor.add_argument("--config", type=Path, help="site configuration file (TOML)")
     doctor.add_argument("--no-devices", action="store_true", help="skip starting the devices")
 
@@ -194,6 +195,20 @@ def check_voice(config: Config, findings: Findings) -> None:
     findings.add("OK" if all(audio.rms() > 0 for audio in spoken) else "FAIL", "voice",
                  f"{engine.path()}: " + ", ".join(f"{lang} {audio.duration_s:.1f} s"
                                                  for lang, audio in zip(("Chinese", "English"), spoken)))
+    check_sound(findings)
+
+
+def check_sound(findings: Findings, listing: Path = Path(SOUND_CARDS)) -> None:
+    """A kiosk's prompts are heard only through a sound card: ALSA's list of them (Linux)."""
+    try:
+        cards = sound_cards(listing.read_text(errors="replace"))
+    except OSError:
+        cards = []
+    if cards:
+        findings.add("OK", "sound", ", ".join(cards))
+    else:
+        findings.add("WARN", "sound", f"no sound card listed in {listing}: the kiosk's spoken prompts cannot be heard "
+                                      "(a USB speaker or the display's HDMI audio, and its driver)")
 
 
 def check_time_zone(findings: Findings, now: dt.datetime | None = None) -> None:

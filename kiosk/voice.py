@@ -51,6 +51,8 @@ from common.i18n import N_
 # espeak-ng's voice for each language of the terminal (common.i18n.LANGUAGES).
 ESPEAK_VOICES = {"zh_CN": "cmn-latn-pinyin", "en": "en"}
 MAX_CHARS = 600  # a screen's title, instruction and notice; anything longer is cut, not read for minutes
+SOUND_CARDS = "/proc/asound/cards"  # ALSA's list of the machine's sound cards (Linux)
+_CARD = re.compile(r"^\s*\d+\s+\[[^\]]*\]:\s*(.+?)\s*$")
 _SENTENCE_END = {"zh_CN": "。", "en": "."}
 _ENDS = "。！？.!?…:："
 
@@ -141,6 +143,13 @@ def gain(volume: int) -> float:
     """The configured volume (0..100, as people hear it) as a linear factor 0..1 for a player."""
     volume = min(max(volume, 0), 100) / 100
     return volume ** 2  # loudness is heard on a log scale; a square is close and never silences 10 %
+
+
+def sound_cards(listing: str) -> list[str]:
+    """The sound cards ALSA lists (``/proc/asound/cards``: a card's number, id and name on a line of its own, its
+    address on the next; "--- no soundcards ---" when there is none): their names. A kiosk without one makes
+    its prompts and nobody hears them (``kiosk doctor``)."""
+    return [found[1] for found in map(_CARD.match, listing.splitlines()) if found]
 
 
 class Synthesizer(Protocol):

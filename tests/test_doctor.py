@@ -100,9 +100,10 @@ def test_doctor_checks_the_chinese_font_and_a_kiosk_s_voice_in_both_languages(tm
     check_voice(make_config(voice={"espeak_binary": "no-such-espeak"}), findings)
     check_voice(make_config(voice={"espeak_binary": "no-such-espeak", "engine": "espeak-ng"}), findings)
     check_voice(make_config(terminal={"mode": "window"}), findings)  # a window speaks no prompts: not checked
-    font, voice, missing, required = findings.lines
+    font, voice, sound, missing, required = findings.lines
     assert font.startswith("OK    Chinese font: /") and font.endswith((".ttf", ".ttc"))
     assert voice.startswith("OK    voice: /") and "Chinese " in voice and "English " in voice
+    assert sound.startswith(("OK    sound: ", "WARN  sound: no sound card listed in /proc/asound/cards"))
     assert missing.startswith("WARN  voice: no-such-espeak not found: prompts fall back to Qt's text-to-speech")
     assert required.startswith("FAIL  voice: no-such-espeak not found")
     monkeypatch.setattr(fonts, "_CANDIDATES", ())
@@ -115,3 +116,28 @@ def test_doctor_checks_the_chinese_font_and_a_kiosk_s_voice_in_both_languages(tm
         fonts.cjk_font_path.cache_clear()
     assert none.lines == ["FAIL  Chinese font: no Chinese TrueType font found; install fonts-wqy-microhei (make does): "
                           "every screen's Chinese would be drawn as empty boxes"]
+
+
+# /proc/asound/cards as ALSA writes it on a PC with two cards, and with none
+TWO_CARDS = """ 0 [PCH            ]: HDA-Intel - HDA Intel PCH
+                      HDA Intel PCH at 0xf7f10000 irq 32
+ 1 [Device         ]: USB-Audio - USB Audio Device
+                      C-Media Electronics Inc. USB Audio Device at usb-0000:00:14.0-2, full speed
+"""
+
+
+def test_doctor_says_whether_a_sound_card_is_there_to_hear_the_prompts(tmp_path):
+    from entry.doctor import Findings, check_sound
+    from kiosk.voice import sound_cards
+
+    assert sound_cards(TWO_CARDS) == ["HDA-Intel - HDA Intel PCH", "USB-Audio - USB Audio Device"]
+    assert sound_cards("--- no soundcards ---\n") == [] and sound_cards("") == []
+    (tmp_path / "two").write_text(TWO_CARDS)
+    (tmp_path / "none").write_text("--- no soundcards ---\n")
+    findings = Findings()
+    for name in ("two", "none", "absent"):  # absent: a machine without ALSA
+        check_sound(findings, tmp_path / name)
+    assert findings.lines[0] == "OK    sound: HDA-Intel - HDA Intel PCH, USB-Audio - USB Audio Device"
+    assert findings.lines[1] == (f"WARN  sound: no sound card listed in {tmp_path / 'none'}: the kiosk's spoken "
+                                 "prompts cannot be heard (a USB speaker or the display's HDMI audio, and its driver)")
+    assert findings.lines[2].startswith(f"WARN  sound: no sound card listed in {tmp_path / 'absent'}")
