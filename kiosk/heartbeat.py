@@ -126,8 +126,7 @@ class Heartbeat:
         """The last contact with the backend, for maintenance."""
         error = self.last_error
         return BackendContact(self._config.backend.url, self.answered_at, self.round_trip_ms,
-                              error.message if error is not None else None,
-                              getattr(self._backend, "clock_offset_s", None) if self.answered_at is not None else None)
+                              error.message if error is not None else None, self._clock_offset())
 
     def _apply(self, remote: dict) -> None:
         try:
