@@ -5,8 +5,8 @@ self-tested and stopped; the PC/SC service, its readers, their states and the ca
 ``pcsc_scan`` shows them); the backend's ``/health`` and, for a window, whether the hall registered it as
 one (it enrols, as the terminal does when it starts), and this terminal's clock against the backend's; whether
 CUPS keeps a document once printed; the offline queue's counts; the free disk space; the Chinese font; a kiosk's
-voice guidance (espeak-ng speaking a prompt in each language, and a sound card to hear it through); the time zone (receipts and documents print local
-time); what ``kiosk supervise`` restarted in the last day, and why.
+voice guidance (espeak-ng speaking a prompt in each language) and a sound card to hear it through; the time zone
+(receipts and documents print local time); what ``kiosk supervise`` restarted in the last day, and why.
 Every line is OK, WARN or FAIL; the exit status is 1 when anything failed. It reads no card and prints
 no personal data. Run it while the terminal is stopped: a device held by a running terminal (a serial
 port, the camera) fails here for that reason, and says so.
@@ -48,8 +48,8 @@ class Findings:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    doctor = sub.add_parser("doctor", help="check the configuration, devices, PC/SC, CUPS, backend, clock, queue, disk, "
-                                           "font, voice, sound card and time zone")
+    doctor = sub.add_parser("doctor", help="check the configuration, devices, PC/SC, CUPS, backend, clock, queue, "
+                                           "disk, font, voice, sound card and time zone")
     doctor.add_argument("--config", type=Path, help="site configuration file (TOML)")
     doctor.add_argument("--no-devices", action="store_true", help="skip starting the devices")
 
@@ -67,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     check_disk(config, findings)
     check_font(findings)
     check_voice(config, findings)
+    if config.terminal.mode == "kiosk":  # the window and maintenance speak no prompts
+        check_sound(findings)
     check_time_zone(findings)
     check_restarts(config, findings)
     print("\n".join(findings.lines))
@@ -195,11 +197,10 @@ def check_voice(config: Config, findings: Findings) -> None:
     findings.add("OK" if all(audio.rms() > 0 for audio in spoken) else "FAIL", "voice",
                  f"{engine.path()}: " + ", ".join(f"{lang} {audio.duration_s:.1f} s"
                                                  for lang, audio in zip(("Chinese", "English"), spoken)))
-    check_sound(findings)
 
 
 def check_sound(findings: Findings, listing: Path = Path(SOUND_CARDS)) -> None:
-    """A kiosk's prompts are heard only through a sound card: ALSA's list of them (Linux)."""
+    """A kiosk's prompts, espeak-ng's or Qt's, are heard only through a sound card: ALSA's list of them (Linux)."""
     try:
         cards = sound_cards(listing.read_text(errors="replace"))
     except OSError:
@@ -220,8 +221,9 @@ def check_time_zone(findings: Findings, now: dt.datetime | None = None) -> None:
     if offset == CHINA_STANDARD_TIME:
         findings.add("OK", "time zone", shown)
     else:
-        findings.add("WARN", "time zone", f"{shown}: receipts, notices and documents print this terminal's local time, "
-                                          "and a hall in China keeps UTC+08:00 (timedatectl set-timezone Asia/Shanghai)")
+        findings.add("WARN", "time zone", f"{shown}: receipts, notices and documents print this terminal's local "
+                                          "time, and a hall in China keeps UTC+08:00 (timedatectl set-timezone "
+                                          "Asia/Shanghai)")
 
 
 def check_window_register(client, config: Config, findings: Findings) -> None:
