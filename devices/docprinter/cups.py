@@ -32,7 +32,7 @@ DECIDE_BEFORE_S = 3.0  # the driver decides a job's fate this long before the ca
 class CupsDocumentPrinterOptions:
     printer: str = "OneTrip-A4"
     timeout_s: float = 30.0  # each CUPS command (lp, lpstat, cancel)
-    printed_within_s: float = 40.0  # a job still pending this long after lp is cancelled and its document purged
+    printed_within_s: float = 30.0  # a job still pending this long after lp is cancelled and its document purged
 
     def __post_init__(self) -> None:
         if not 1.0 <= self.printed_within_s <= 3600.0:
