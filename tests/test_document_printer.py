@@ -19,6 +19,7 @@ from devices.docprinter.base import DocumentPrintError
 from devices.health import DeviceState
 from devices.docprinter.cups import DELETED, CupsDocumentPrinter, CupsDocumentPrinterOptions
 from common.fonts import cjk_font_path
+from tests.cups_rig import OwnQueue
 
 OUTPUT = Path(pwd.getpwuid(os.getuid()).pw_dir) / "PDF"  # cups-pdf writes to the job owner's ~/PDF
 SPOOL = Path("/var/spool/cups")  # not read: CUPS's spool (its RequestRoot), only asked whether a job's document is gone
@@ -69,25 +70,36 @@ def test_a_pdf_goes_through_cups_and_comes_out_intact(printer):
     assert not (SPOOL / f"d{number:05d}-001").exists()  # CUPS kept no copy of the document once printed
 
 
-def test_a_job_the_printer_never_takes_is_cancelled_its_document_purged_and_said():
-    """CUPS keeps a job whose printer is off or out of reach and retries: the page would come out whenever the
-    printer is back, a citizen's licence in the tray for whoever is there. A job still pending past its time is
-    cancelled, its document purged, and the print fails plainly (scripts/test-services.sh: a queue on a socket
-    nobody listens on)."""
+@pytest.fixture
+def stalled_queue():
+    """A CUPS queue whose printer takes the connection and never the job (tests/cups_rig.py)."""
+    queue = OwnQueue()
+    queue.listen()
+    try:
+        yield queue.name
+    finally:
+        queue.remove()
+
+
+def test_a_job_the_printer_never_takes_is_cancelled_its_document_purged_and_said(stalled_queue):
+    """CUPS keeps a job its printer does not take and retries: the page would come out whenever the printer is
+    back, a citizen's licence in the tray for whoever is there. A job still pending past its time is cancelled, its
+    document purged, and the print fails plainly."""
     device = CupsDocumentPrinter("document_printer", CupsDocumentPrinterOptions(
-        printer="OneTrip-Unreachable", timeout_s=10, printed_within_s=2))
+        printer=stalled_queue, timeout_s=10, printed_within_s=2))
     device.start()
     try:
+        assert device.self_test().ok  # it answers: nothing says it will not print
         started = time.monotonic()
         with pytest.raises(DocumentPrintError) as caught:
-            device.print_pdf(a4_pdf("营业执照（样证）"), "onetrip-unreachable", timeout_s=30)
+            device.print_pdf(a4_pdf("营业执照（样证）"), "onetrip-stalled", timeout_s=30)
         assert time.monotonic() - started < 15
-        found = re.search(r"^(OneTrip-Unreachable-(\d+)) not printed within 2 s \(.*\); cancelled, its document "
+        found = re.search(rf"^({stalled_queue}-(\d+)) not printed within 2 s \(.*\); cancelled, its document "
                           r"purged$", caught.value.detail)
         assert found, caught.value.detail
         assert "工作人员" in caught.value.message.render("zh_CN")
         assert device.health.state is DeviceState.ERROR
-        pending = subprocess.run(["lpstat", "-W", "not-completed", "-o", "OneTrip-Unreachable"], capture_output=True,
+        pending = subprocess.run(["lpstat", "-W", "not-completed", "-o", stalled_queue], capture_output=True,
                                  text=True, timeout=30).stdout
         assert found[1] not in pending.split()  # not left to print later
         assert not (SPOOL / f"d{int(found[2]):05d}-001").exists()
@@ -95,16 +107,68 @@ def test_a_job_the_printer_never_takes_is_cancelled_its_document_purged_and_said
         device.stop()
 
 
-def test_the_driver_decides_before_its_caller_stops_waiting():
+def test_the_driver_decides_before_its_caller_stops_waiting(stalled_queue):
     """A caller that waits less than the driver's own limit (a window's print, say) hears the driver's plain answer,
     not a timeout while the job goes on: the job's wait is cut to the caller's, less a margin."""
     device = CupsDocumentPrinter("document_printer", CupsDocumentPrinterOptions(
-        printer="OneTrip-Unreachable", timeout_s=10, printed_within_s=60))
+        printer=stalled_queue, timeout_s=10, printed_within_s=60))
     device.start()
     try:
         with pytest.raises(DocumentPrintError) as caught:
-            device.print_pdf(a4_pdf("x"), "onetrip-unreachable", timeout_s=6)
+            device.print_pdf(a4_pdf("x"), "onetrip-stalled", timeout_s=6)
         assert re.search(r" not printed within [23] s ", caught.value.detail), caught.value.detail
+    finally:
+        device.stop()
+
+
+def test_a_printer_out_of_reach_is_said_at_once_and_no_job_is_sent():
+    """A printer switched off or unplugged from the network (a socket nobody listens on, scripts/test-services.sh):
+    health says so between jobs, so the kiosk stops offering the print, and a print fails at once, with nothing
+    left in CUPS to come out later."""
+    device = CupsDocumentPrinter("document_printer", CupsDocumentPrinterOptions(
+        printer="OneTrip-Unreachable", timeout_s=10, check_every_s=1))
+    before = subprocess.run(["lpstat", "-W", "all", "-o", "OneTrip-Unreachable"], capture_output=True, text=True,
+                            timeout=30).stdout
+    device.start()
+    try:
+        deadline = time.monotonic() + 10
+        while device.health.state is not DeviceState.ERROR:
+            assert time.monotonic() < deadline, "health never said the printer is out of reach"
+            time.sleep(0.05)
+        assert device.health.snapshot().reason.msgid.startswith("The document printer cannot be reached.")
+        tested = device.self_test()
+        assert not tested.ok and tested.details["trouble"].startswith("127.0.0.1:9: ")
+        started = time.monotonic()
+        with pytest.raises(DocumentPrintError) as caught:
+            device.print_pdf(a4_pdf("营业执照（样证）"), "onetrip-unreachable", timeout_s=30)
+        assert time.monotonic() - started < 2
+        assert "工作人员" in caught.value.message.render("zh_CN")
+        assert "Connection refused" in caught.value.detail
+        after = subprocess.run(["lpstat", "-W", "all", "-o", "OneTrip-Unreachable"], capture_output=True, text=True,
+                               timeout=30).stdout
+        assert after == before  # no job was sent
+    finally:
+        device.stop()
+
+
+def test_a_queue_stopped_in_cups_is_said_and_ready_again_once_started(stalled_queue):
+    """CUPS stops a queue when a job fails (its error policy) or staff stop it: no job is sent to it, and once
+    staff start it again the printer is offered again without a restart."""
+    device = CupsDocumentPrinter("document_printer", CupsDocumentPrinterOptions(
+        printer=stalled_queue, timeout_s=10, check_every_s=1))
+    device.start()
+    try:
+        assert device.self_test().ok
+        subprocess.run(["cupsdisable", stalled_queue], check=True, capture_output=True, timeout=30)
+        tested = device.self_test()
+        assert not tested.ok and "disabled" in tested.details["trouble"]
+        with pytest.raises(DocumentPrintError):
+            device.print_pdf(a4_pdf("x"), "onetrip-stopped", timeout_s=30)
+        subprocess.run(["cupsenable", stalled_queue], check=True, capture_output=True, timeout=30)
+        deadline = time.monotonic() + 10
+        while device.health.state is not DeviceState.READY:
+            assert time.monotonic() < deadline, "health never said the queue is started again"
+            time.sleep(0.05)
     finally:
         device.stop()
 

@@ -22,6 +22,7 @@ class DeviceBridge(QObject):
     code_scanned = Signal(object)    # CodeScanned
     health_changed = Signal(object)  # Health
     reader_available = Signal(bool)  # the ID reader's health: not offline, not in error
+    printer_available = Signal(bool)  # the A4 document printer's health: not offline, not in error
 
     def __init__(self, devices: Devices) -> None:
         super().__init__()
@@ -54,4 +55,19 @@ class DeviceBridge(QObject):
     def _on_health(self, health: Health) -> None:
         self.health_changed.emit(health)
         if health.device == self._devices.id_reader.name:
-            self.reader_available.emit(health.state not in (DeviceState.OFFLINE, DeviceState.ERROR))
+            self.reader_available.emit(_available(health))
+        if health.device == self._devices.document_printer.name:
+            self.printer_available.emit(_available(health))
+
+    def announce(self) -> None:
+        """What the availability signals would have said before anyone listened (a device opened early)."""
+        self.reader_available.emit(_available(self._devices.id_reader.health.snapshot()))
+        self.printer_available.emit(_available(self._devices.document_printer.health.snapshot()))
+
+
+def _available(health: Health) -> bool:
+    """Not offline, not in error; a device not opened yet (offline, no reason given: every driver gives one) is not
+    taken for broken: at start-up the home screen would offer no licence printing for the moment its printer opens."""
+    if health.state is DeviceState.OFFLINE:
+        return health.reason is None
+    return health.state is not DeviceState.ERROR

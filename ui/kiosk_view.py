@@ -117,6 +117,8 @@ class KioskView(PageStack):
         bridge.card_removed.connect(self._card_lifted)
         bridge.card_failed.connect(session.card_failed)
         bridge.reader_available.connect(session.reader_available)  # a broken reader is told on the card screen
+        bridge.printer_available.connect(session.printer_available)  # a broken A4 printer: no licence offered
+        bridge.announce()
         bridge.code_scanned.connect(lambda event: session.code_scanned(event.text))
         self.wedge.scanned.connect(session.code_scanned)
         session.subscribe(lambda _s: self.show_step())

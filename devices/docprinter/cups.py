@@ -8,10 +8,15 @@ pending (``lpstat -W not-completed``), within ``printed_within_s`` and the calle
 cancelled and its document purged (``cancel -x``), and the print fails plainly: the kiosk keeps the licence printable,
 the window offers "Print again".
 
-Its self-test also says whether CUPS keeps a document once printed (devices/docprinter/cups_keeping.py)."""
+Between jobs, every ``check_every_s``, it asks whether a job could print now: CUPS knows the queue and has it enabled,
+and a network printer answers at the address of its device URI (devices/docprinter/cups_reach.py). Health says so
+(the kiosk offers printing a licence only while it can), and a print meets the same check first: a printer out of
+reach is said at once, not after a job's wait. Its self-test also says whether CUPS keeps a document once printed
+(devices/docprinter/cups_keeping.py)."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import time
@@ -19,13 +24,16 @@ from dataclasses import dataclass
 
 from devices.docprinter.base import DocumentPrinter, DocumentPrintError
 from devices.docprinter.cups_keeping import FIX, kept_for
+from devices.docprinter.cups_reach import device_uri, network_address, unreachable
+from devices.errors import DeviceError
 from devices.health import DeviceState, SelfTestResult
 from devices.worker import on_worker
-from common.i18n import text
+from common.i18n import Text, text
 
 DELETED = "deleted once printed"  # what the self-test and kiosk doctor say of a CUPS set as a hall sets it
 POLL_S = 0.25  # how often a job's state is asked while it prints
 DECIDE_BEFORE_S = 3.0  # the driver decides a job's fate this long before the caller stops waiting
+C_LOCALE = {**os.environ, "LC_ALL": "C", "LANG": "C"}  # lpstat's words are read: never translated
 
 
 @dataclass(frozen=True)
@@ -33,20 +41,25 @@ class CupsDocumentPrinterOptions:
     printer: str = "OneTrip-A4"
     timeout_s: float = 30.0  # each CUPS command (lp, lpstat, cancel)
     printed_within_s: float = 30.0  # a job still pending this long after lp is cancelled and its document purged
+    check_every_s: float = 10.0  # between jobs, whether a job could print is asked this often
+    reach_s: float = 3.0  # the wait for a network printer to take a connection
 
     def __post_init__(self) -> None:
-        if not 1.0 <= self.printed_within_s <= 3600.0:
-            raise ValueError(f"printed_within_s: {self.printed_within_s!r} is not between 1 and 3600 seconds")
+        for name, low, high in (("printed_within_s", 1.0, 3600.0), ("check_every_s", 1.0, 3600.0),
+                                ("reach_s", 0.1, 60.0)):
+            if not low <= getattr(self, name) <= high:
+                raise ValueError(f"{name}: {getattr(self, name)!r} is not between {low:g} and {high:g} seconds")
 
 
 class CupsDocumentPrinter(DocumentPrinter):
     def __init__(self, name: str, options: CupsDocumentPrinterOptions) -> None:
-        super().__init__(name)
+        super().__init__(name, poll_interval_s=options.check_every_s)
         self._options = options
 
     def _run(self, args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess:
         try:
-            return subprocess.run(args, input=stdin, capture_output=True, timeout=self._options.timeout_s)
+            return subprocess.run(args, input=stdin, capture_output=True, timeout=self._options.timeout_s,
+                                  env=C_LOCALE)
         except FileNotFoundError:
             raise DocumentPrintError(detail="CUPS client tools (lp, lpstat) are not installed") from None
         except subprocess.TimeoutExpired:
@@ -54,11 +67,44 @@ class CupsDocumentPrinter(DocumentPrinter):
 
     @on_worker
     def _open(self) -> None:
-        self.health.set_state(DeviceState.READY)
+        self._poll()
+
+    @on_worker
+    def _poll(self) -> None:
+        self._check()
+
+    def _check(self) -> tuple[Text, str] | None:
+        """Whether a job could print now, to health; why not, or None."""
+        try:
+            trouble = self._trouble()
+        except DeviceError as exc:  # lpstat missing or silent
+            trouble = exc.message, exc.detail
+        if trouble is None:
+            self.health.set_state(DeviceState.READY)
+        else:
+            self.health.set_state(DeviceState.ERROR, trouble[0])
+        return trouble
+
+    def _trouble(self) -> tuple[Text, str] | None:
+        """Why a job would not print now (what a citizen or clerk is told, and the detail for staff), or None."""
+        printer = self._options.printer
+        state = self._run(["lpstat", "-p", printer])
+        said = state.stdout.decode(errors="replace").strip() or state.stderr.decode(errors="replace").strip()
+        if state.returncode != 0 or " disabled" in said:
+            return text("The document printer is stopped. Please ask the hall staff for help."), said[:300]
+        uri = device_uri(self._run(["lpstat", "-v", printer]).stdout.decode(errors="replace"), printer)
+        address = network_address(uri) if uri else None
+        why = unreachable(address, self._options.reach_s) if address else None
+        if why:
+            return text("The document printer cannot be reached. Please ask the hall staff for help."), why
+        return None
 
     @on_worker
     def _print_pdf(self, pdf: bytes, title: str, wait_s: float) -> str:
         started = time.monotonic()
+        trouble = self._check()
+        if trouble is not None:  # said at once: a job sent now would only wait to be cancelled
+            raise DocumentPrintError(trouble[0], detail=trouble[1])
         self.health.set_state(DeviceState.BUSY)
         done = self._run(["lp", "-d", self._options.printer, "-t", title, "-"], stdin=pdf)
         if done.returncode != 0:
@@ -104,11 +150,10 @@ class CupsDocumentPrinter(DocumentPrinter):
 
     @on_worker
     def _self_test(self) -> SelfTestResult:
-        done = self._run(["lpstat", "-p", self._options.printer])
-        ok = done.returncode == 0 and b"disabled" not in done.stdout
-        return SelfTestResult(self.name, ok, text("The document printer is ready.") if ok
-                              else text("The document printer is not working."),
-                              {"lpstat": done.stdout.decode(errors="replace").strip(),
+        trouble = self._check()
+        return SelfTestResult(self.name, trouble is None, text("The document printer is ready.") if trouble is None
+                              else trouble[0],
+                              {"trouble": trouble[1] if trouble else "none",
                                "printed_documents": printed_documents(self._options.timeout_s)})
 
 

@@ -260,6 +260,7 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.notice: Notice | None = None
         self.busy = False
         self.reader_down = False  # the ID reader is offline or in error (its health): the card screen says so
+        self.printer_down = False  # the A4 printer is offline or in error: "Print my licence" is not offered
         # Consent withdrawn (PIPL art. 15): the withdrawal being sent (one key however often it is tried),
         # then the backend's answer, shown after the session's data is wiped.
         self._withdrawal: ConsentWithdrawal | None = None
@@ -329,7 +330,7 @@ class CitizenSession(SessionTicket, RatingTaps):
 
     def start_with_card(self, purpose: str = "apply") -> None:
         """The citizen starts an errand: the consent screen comes before any card is read."""
-        if self.step is Step.HOME:
+        if self.step is Step.HOME and not (purpose == "licence" and self.printer_down):
             self.purpose = purpose if purpose in ("apply", "licence") else "apply"
             self._go(Step.CONSENT)
 
@@ -810,6 +811,15 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.reader_down = not available
         if self.step is Step.READ_CARD:
             self._go(Step.READ_CARD, self._reader_notice())
+
+    def printer_available(self, available: bool) -> None:
+        """The A4 printer's health: while it is offline or in error (out of reach, stopped, held), the home screen
+        does not offer to print a licence, rather than let a citizen identify and choose one to hear it fail."""
+        if self.printer_down != available:  # no change
+            return
+        self.printer_down = not available
+        if self.step is Step.HOME:
+            self._changed()
 
     def _reader_notice(self) -> Notice | None:
         if not self.reader_down:

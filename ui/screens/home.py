@@ -136,7 +136,9 @@ class HomeScreen(Screen):
         self.title.setText(_("Run at most once"))
         self.subtitle.setText(_("Do your government errands here, in one visit or none."))
         self.card_button.setText(_("Start with my ID card"))
-        self.licence_button.setText(_("Print my licence"))
+        printer_down = session is not None and session.printer_down
+        self.licence_button.setText(_("Printer out of order") if printer_down else _("Print my licence"))
+        self.licence_button.setEnabled(not printer_down)
         self.ticket_button.setText(_("Take a number for the service windows"))
         self.ticket_button.setEnabled(session is None or not session.busy)
         if self.social_security_card:

@@ -1,0 +1,68 @@
+"""A kiosk whose A4 printer is out of reach does not offer to print a licence, and offers it again once the printer
+answers: a real CUPS queue whose printer is a loopback address switched on and off (tests/cups_rig.py)."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from devices.docprinter.cups_reach import device_uri, network_address, unreachable
+from kiosk.workflows.citizen import Step
+from tests.cups_rig import OwnQueue
+
+
+@pytest.mark.parametrize("uri, address", [
+    ("socket://192.168.1.20", ("192.168.1.20", 9100)),
+    ("socket://192.168.1.20:9101?waiteof=false", ("192.168.1.20", 9101)),
+    ("ipp://printer.hall.local/ipp/print", ("printer.hall.local", 631)),
+    ("ipps://10.0.0.7:443/ipp/print", ("10.0.0.7", 443)),
+    ("http://10.0.0.7/ipp", ("10.0.0.7", 80)),
+    ("lpd://10.0.0.8/queue", ("10.0.0.8", 515)),
+    ("IPP://[fe80::1]:631/ipp", ("fe80::1", 631)),
+    ("cups-pdf:/", None),
+    ("usb://HP/LaserJet%20Pro?serial=X", None),
+    ("dnssd://Printer._ipp._tcp.local/", None),
+    ("file:///dev/null", None),
+    ("socket://10.0.0.9:99999", None),  # out of range: not a usable address, never probed
+    ("socket://10.0.0.9:abc", None),
+    ("socket://", None),
+    ("", None),
+])
+def test_a_device_uri_gives_a_network_printers_address_and_nothing_else(uri, address):
+    assert network_address(uri) == address
+
+
+def test_the_device_uri_is_read_for_its_own_queue_only():
+    said = "device for OneTrip-A4: cups-pdf:/\ndevice for OneTrip-A4-2: socket://10.0.0.5\n"
+    assert device_uri(said, "OneTrip-A4") == "cups-pdf:/"
+    assert device_uri(said, "OneTrip-A4-2") == "socket://10.0.0.5"
+    assert device_uri(said, "Other") is None
+    assert device_uri("", "OneTrip-A4") is None
+
+
+def test_an_address_that_refuses_is_said_plainly():
+    queue = OwnQueue()  # its port, nobody listening
+    try:
+        assert unreachable(("127.0.0.1", queue.port), 1.0).startswith(f"127.0.0.1:{queue.port}: ")
+        queue.listen()
+        assert unreachable(("127.0.0.1", queue.port), 1.0) is None
+    finally:
+        queue.remove()
+
+
+def test_the_kiosk_offers_licence_printing_only_while_its_printer_answers(open_gui, qtbot):
+    queue = OwnQueue()
+    try:
+        kiosk = open_gui("kiosk", devices={"document_printer": {"type": "cups", "printer": queue.name, "timeout_s": 10,
+                                                                "check_every_s": 1, "reach_s": 0.5}})
+        home = kiosk.window.view.screens[Step.HOME]
+        button = home.licence_button
+        qtbot.waitUntil(lambda: not button.isEnabled(), timeout=10000)
+        assert button.text() == "证照打印暂停服务"
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # a finger on it anyway: nothing starts
+        assert kiosk.window.view.session.step is Step.HOME
+        queue.listen()  # the printer is switched on again
+        qtbot.waitUntil(button.isEnabled, timeout=10000)
+        assert button.text() == "打印证照"
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: kiosk.window.view.session.step is Step.CONSENT, timeout=5000)
+    finally:
+        queue.remove()
