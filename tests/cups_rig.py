@@ -15,7 +15,8 @@ PPD = "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd"
 
 
 class OwnQueue:
-    def __init__(self) -> None:
+    def __init__(self, *options: str) -> None:
+        """``options``: lpadmin's ``-o`` settings (``printer-error-policy=abort-job``)."""
         probe = socket.create_server(("127.0.0.1", 0))
         self.port = probe.getsockname()[1]
         probe.close()
@@ -23,8 +24,9 @@ class OwnQueue:
         self._listener: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._held: list[socket.socket] = []
-        subprocess.run(["lpadmin", "-p", self.name, "-E", "-v", f"socket://127.0.0.1:{self.port}", "-m", PPD],
-                       check=True, capture_output=True, timeout=30)
+        settings = [arg for option in options for arg in ("-o", option)]
+        subprocess.run(["lpadmin", "-p", self.name, "-E", "-v", f"socket://127.0.0.1:{self.port}", "-m", PPD,
+                        *settings], check=True, capture_output=True, timeout=30)
 
     def listen(self) -> None:
         """The printer answers (and never takes a job)."""

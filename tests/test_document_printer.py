@@ -5,6 +5,7 @@ import os
 import pwd
 import re
 import subprocess
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -119,6 +120,67 @@ def test_the_driver_decides_before_its_caller_stops_waiting(stalled_queue):
         assert re.search(r" not printed within [23] s ", caught.value.detail), caught.value.detail
     finally:
         device.stop()
+
+
+def test_a_job_staff_cancel_while_it_waits_is_not_taken_for_printed(stalled_queue):
+    """Staff cancel a stuck job in CUPS (its web page, lprm): CUPS no longer lists it as pending, as it would a
+    printed one; its job-state says it was cancelled, and the kiosk keeps the licence printable."""
+    device = CupsDocumentPrinter("document_printer", CupsDocumentPrinterOptions(
+        printer=stalled_queue, timeout_s=10, printed_within_s=30))
+    device.start()
+    outcome: list[BaseException | str] = []
+
+    def print_it() -> None:
+        try:
+            outcome.append(device.print_pdf(a4_pdf("营业执照（样证）"), "onetrip-cancelled", timeout_s=40))
+        except BaseException as exc:  # told to the test below
+            outcome.append(exc)
+
+    thread = threading.Thread(target=print_it)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 15
+        while not (jobs := pending(stalled_queue)):
+            assert time.monotonic() < deadline, "the job never reached CUPS"
+            time.sleep(0.1)
+        subprocess.run(["cancel", jobs[0]], check=True, capture_output=True, timeout=30)
+        thread.join(20)
+        assert len(outcome) == 1 and isinstance(outcome[0], DocumentPrintError), outcome
+        assert outcome[0].detail == f"{jobs[0]} canceled before it printed"
+        assert device.health.state is DeviceState.ERROR
+    finally:
+        thread.join(40)
+        device.stop()
+
+
+@pytest.mark.parametrize("policy", ["abort-job", "stop-printer"])
+def test_a_job_cups_stops_is_given_up_at_once_not_after_its_wait(policy):
+    """A filter that fails on the document stops the job (``abort-job``) or the queue (``stop-printer``, CUPS's
+    default): either way nothing will print, and the print says so at once rather than after ``printed_within_s``;
+    the job is cancelled and its document purged."""
+    queue = OwnQueue(f"printer-error-policy={policy}")
+    queue.listen()
+    device = CupsDocumentPrinter("document_printer", CupsDocumentPrinterOptions(
+        printer=queue.name, timeout_s=10, printed_within_s=60))
+    device.start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(DocumentPrintError) as caught:
+            device.print_pdf(b"%PDF-1.4\n not a document\n%%EOF\n", "onetrip-broken", timeout_s=90)
+        assert time.monotonic() - started < 20
+        found = re.search(rf"^({queue.name}-\d+) stopped by CUPS \(.*\); cancelled, its document purged$",
+                          caught.value.detail)
+        assert found, caught.value.detail
+        assert found[1] not in pending(queue.name)
+    finally:
+        device.stop()
+        queue.remove()
+
+
+def pending(queue: str) -> list[str]:
+    said = subprocess.run(["lpstat", "-W", "not-completed", "-o", queue], capture_output=True, text=True,
+                          timeout=30).stdout
+    return [line.split()[0] for line in said.splitlines() if line.strip()]
 
 
 def test_a_printer_out_of_reach_is_said_at_once_and_no_job_is_sent():

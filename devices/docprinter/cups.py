@@ -2,11 +2,12 @@
 
 A job CUPS takes is not a page printed: behind a printer switched off, unplugged or out of reach, CUPS keeps the job
 and retries, and the page would come out whenever the printer is back, a citizen's licence in the tray for whoever
-stands there next, its document kept in the spool meanwhile. So a print waits until CUPS no longer lists the job as
-pending (``lpstat -W not-completed``), within ``printed_within_s`` and the caller's own wait (by default
-``call_timeouts.document_print_s``), less a margin, so the driver decides first; a job still pending then is
-cancelled and its document purged (``cancel -x``), and the print fails plainly: the kiosk keeps the licence printable,
-the window offers "Print again".
+stands there next, its document kept in the spool meanwhile. So a print waits until CUPS says the job completed
+(its ``job-state`` over IPP: devices/docprinter/ipp.py), within ``printed_within_s`` and the caller's own wait (by
+default ``call_timeouts.document_print_s``), less a margin, so the driver decides first; a job still pending then,
+stopped by CUPS (a filter that failed) or in a queue CUPS stopped is cancelled and its document purged
+(``cancel -x``), and one cancelled by staff or aborted is not taken for printed: the print fails plainly, the kiosk
+keeps the licence printable, the window offers "Print again".
 
 Between jobs, every ``check_every_s``, it asks whether a job could print now: CUPS knows the queue and has it enabled,
 and a network printer answers at the address of its device URI (devices/docprinter/cups_reach.py). Health says so
@@ -16,6 +17,8 @@ reach is said at once, not after a job's wait. Its self-test also says whether C
 
 from __future__ import annotations
 
+import getpass
+import logging
 import os
 import re
 import subprocess
@@ -24,16 +27,30 @@ from dataclasses import dataclass
 
 from devices.docprinter.base import DocumentPrinter, DocumentPrintError
 from devices.docprinter.cups_keeping import FIX, kept_for
+from devices.docprinter.ipp import NOT_PRINTED, PRINTED, IppError, ask_job_state, ask_printer_state
 from devices.docprinter.cups_reach import device_uri, network_address, unreachable
 from devices.errors import DeviceError
 from devices.health import DeviceState, SelfTestResult
 from devices.worker import on_worker
 from common.i18n import Text, text
 
+log = logging.getLogger(__name__)
+
 DELETED = "deleted once printed"  # what the self-test and kiosk doctor say of a CUPS set as a hall sets it
 POLL_S = 0.25  # how often a job's state is asked while it prints
 DECIDE_BEFORE_S = 3.0  # the driver decides a job's fate this long before the caller stops waiting
+IPP_S = 5.0  # each IPP question to CUPS (a local socket: milliseconds)
 C_LOCALE = {**os.environ, "LC_ALL": "C", "LANG": "C"}  # lpstat's words are read: never translated
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid
+        return "anonymous"
+
+
+USER = _user()  # named in each IPP question, as lp names the job's owner
 
 
 @dataclass(frozen=True)
@@ -120,33 +137,58 @@ class CupsDocumentPrinter(DocumentPrinter):
         return job
 
     def _wait_printed(self, job: str, within_s: float) -> None:
-        """Back once CUPS no longer lists ``job`` as pending; else, after ``within_s``, the job cancelled, its
-        document purged, and DocumentPrintError."""
+        """Back once CUPS says ``job`` completed. Ended otherwise (cancelled by staff, aborted by CUPS):
+        DocumentPrintError. Stopped (a filter that failed), its queue stopped, or still pending after ``within_s``:
+        the job cancelled, its document purged, and DocumentPrintError."""
         deadline = time.monotonic() + within_s
-        while not self._printed(job):
-            if time.monotonic() >= deadline:
-                self._give_up(job, within_s)
+        while True:
+            state = self._job_state(job)
+            if state == PRINTED:
+                return
+            if state in NOT_PRINTED:
+                self.health.set_state(DeviceState.ERROR, text("The document printer is not working."))
+                raise DocumentPrintError(detail=f"{job} {state} before it printed")
+            stopped = state == "processing-stopped" or self._queue_stopped()
+            if stopped or time.monotonic() >= deadline:
+                self._give_up(job, "stopped by CUPS" if stopped else f"not printed within {within_s:.0f} s")
                 return
             time.sleep(POLL_S)
 
-    def _give_up(self, job: str, within_s: float) -> None:
-        """The job still pending past its time: cancelled and its document purged, unless it printed meanwhile."""
+    def _give_up(self, job: str, why: str) -> None:
+        """The job that will not print: cancelled and its document purged, unless it printed meanwhile."""
         said = self._run(["lpstat", "-l", "-p", self._options.printer]).stdout.decode(errors="replace")
-        if self._printed(job):  # done while the printer's words were asked: not cancelled, not printed twice
+        if self._job_state(job) == PRINTED:  # done while the printer's words were asked: not cancelled
             return
         cancelled = self._run(["cancel", "-x", job])
         self.health.set_state(DeviceState.ERROR, text("The document printer is not working."))
-        why = " ".join(said.split())[:300]
-        raise DocumentPrintError(detail=f"{job} not printed within {within_s:.0f} s ({why}); "
+        words = " ".join(said.split())[:300]
+        raise DocumentPrintError(detail=f"{job} {why} ({words}); "
                                         + ("cancelled, its document purged" if cancelled.returncode == 0 else
                                            f"cancel failed: {cancelled.stderr.decode(errors='replace').strip()}"))
 
-    def _printed(self, job: str) -> bool:
-        """CUPS no longer lists ``job`` as pending: printed, or ended by CUPS itself (a filter that failed: its log
-        says so; its job-state-reasons do not tell one from the other reliably, cups-pdf's finished jobs read
-        ``processing-to-stop-point``)."""
+    def _job_state(self, job: str) -> str:
+        """The job's ``job-state`` as CUPS says it over IPP (devices/docprinter/ipp.py). When IPP cannot tell (CUPS
+        on another server, or keeping no job history: the job not known once it ended), lpstat's word:
+        ``completed`` once it no longer lists the job as pending (printed or ended otherwise, not told apart),
+        else ``pending``."""
+        number = job.rsplit("-", 1)[-1]
+        if number.isdigit():
+            try:
+                return ask_job_state(int(number), USER, min(self._options.timeout_s, IPP_S))
+            except (IppError, OSError) as exc:
+                log.info("%s: %s's state not asked over IPP (%s); lpstat says whether it is pending", self.name,
+                         job, exc)
         pending = self._run(["lpstat", "-W", "not-completed", "-o", self._options.printer])
-        return pending.returncode == 0 and job not in pending.stdout.decode(errors="replace").split()
+        listed = pending.returncode != 0 or job in pending.stdout.decode(errors="replace").split()
+        return "pending" if listed else PRINTED
+
+    def _queue_stopped(self) -> bool:
+        """CUPS stopped the queue (its error policy after a failed job, or staff): nothing will print until
+        started again. Not known (IPP unanswered): False, the job's own wait decides."""
+        try:
+            return ask_printer_state(self._options.printer, USER, min(self._options.timeout_s, IPP_S)) == "stopped"
+        except (IppError, OSError):
+            return False
 
     @on_worker
     def _self_test(self) -> SelfTestResult:
