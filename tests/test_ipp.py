@@ -5,7 +5,8 @@ import struct
 
 import pytest
 
-from devices.docprinter.ipp import (DEFAULT_SOCKET, IppError, ask_job_state, ask_printer_state, cups_address, http_body, job_state,
+from devices.docprinter.ipp import (DEFAULT_SOCKET, IppError, ask_job_state, ask_printer_state, cups_address,
+                                    http_body, job_state, job_state_request, printer_state)
                                     job_state_request, printer_state)
 
 
