@@ -7,7 +7,6 @@ import pytest
 
 from devices.docprinter.ipp import (DEFAULT_SOCKET, IppError, ask_job_state, ask_printer_state, cups_address,
                                     http_body, job_state, job_state_request, printer_state)
-                                    job_state_request, printer_state)
 
 
 def attribute(tag: int, name: str, value: bytes) -> bytes:
