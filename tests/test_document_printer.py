@@ -203,7 +203,7 @@ def test_a_printer_out_of_reach_is_said_at_once_and_no_job_is_sent():
         started = time.monotonic()
         with pytest.raises(DocumentPrintError) as caught:
             device.print_pdf(a4_pdf("营业执照（样证）"), "onetrip-unreachable", timeout_s=30)
-        assert time.monotonic() - started < 2
+        assert time.monotonic() - started < 5  # the address asked twice, a second apart
         assert "工作人员" in caught.value.message.render("zh_CN")
         assert "Connection refused" in caught.value.detail
         after = subprocess.run(["lpstat", "-W", "all", "-o", "OneTrip-Unreachable"], capture_output=True, text=True,

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 DELETED = "deleted once printed"  # what the self-test and kiosk doctor say of a CUPS set as a hall sets it
 POLL_S = 0.25  # how often a job's state is asked while it prints
 DECIDE_BEFORE_S = 3.0  # the driver decides a job's fate this long before the caller stops waiting
+REACH_AGAIN_S = 1.0  # a network printer that did not answer is asked once more after this long
 IPP_S = 5.0  # each IPP question to CUPS (a local socket: milliseconds)
 C_LOCALE = {**os.environ, "LC_ALL": "C", "LANG": "C"}  # lpstat's words are read: never translated
 
@@ -112,6 +113,9 @@ class CupsDocumentPrinter(DocumentPrinter):
         uri = device_uri(self._run(["lpstat", "-v", printer]).stdout.decode(errors="replace"), printer)
         address = network_address(uri) if uri else None
         why = unreachable(address, self._options.reach_s) if address else None
+        if why:  # asked again: a printer busy with another terminal's job may refuse a second connection a moment
+            time.sleep(REACH_AGAIN_S)
+            why = unreachable(address, self._options.reach_s)
         if why:
             return text("The document printer cannot be reached. Please ask the hall staff for help."), why
         return None
