@@ -36,6 +36,14 @@ class Health:
     counters: dict[str, int]
     since: float  # time.time() of the last state change
 
+    @property
+    def out_of_order(self) -> bool:
+        """In error, or offline for a reason its driver gave. A device not opened yet is offline with no reason
+        (every driver gives one): not out of order, or a kiosk at start-up would hide what it has for a moment."""
+        if self.state is DeviceState.OFFLINE:
+            return self.reason is not None
+        return self.state is DeviceState.ERROR
+
 
 @dataclass(frozen=True)
 class SelfTestResult:

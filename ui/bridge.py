@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from devices.health import DeviceState, Health
+from devices.health import Health
 from devices.idcard.base import CardEvent, CardRead, CardRemoved, ReadFailed
 from devices.qr.base import CodeScanned
 from kiosk.app import Devices
@@ -59,6 +59,10 @@ class DeviceBridge(QObject):
         if health.device == self._devices.document_printer.name:
             self.printer_available.emit(_available(health))
 
+    def healths(self) -> list[Health]:
+        """Each of the terminal's devices' health now."""
+        return [device.health.snapshot() for device in self._devices.all()]
+
     def announce(self) -> None:
         """What the availability signals would have said before anyone listened (a device opened early)."""
         self.reader_available.emit(_available(self._devices.id_reader.health.snapshot()))
@@ -66,8 +70,4 @@ class DeviceBridge(QObject):
 
 
 def _available(health: Health) -> bool:
-    """Not offline, not in error; a device not opened yet (offline, no reason given: every driver gives one) is not
-    taken for broken: at start-up the home screen would offer no licence printing for the moment its printer opens."""
-    if health.state is DeviceState.OFFLINE:
-        return health.reason is None
-    return health.state is not DeviceState.ERROR
+    return not health.out_of_order

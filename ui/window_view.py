@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QVBoxLayout
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from common.i18n import N_, _, language, ngettext
 from kiosk.config import TerminalConfig
@@ -21,6 +22,7 @@ from ui.refusal_row import RefusalRow
 from ui.scan_row import ScanRow, material_note
 from ui.staff_sign_in import SignInScreen
 from ui.bridge import DeviceBridge
+from ui.device_troubles import DeviceTroubles
 from ui.widgets import (ComboBox, NoticeLabel, Screen, button, forget_clipboard, forget_histories, label,
                         notice_area)
 from ui.staff_idle import StaffIdle
@@ -92,6 +94,7 @@ class DeskScreen(Screen):
         left.addWidget(self.applicant)
         left.addWidget(self.queue)
         left.addWidget(self.licences.company)  # for a company: its credit code (ui/company_row.py)
+        self._left = left  # the devices not working now go under these (show_troubles)
         left.addStretch(1)
         left.addWidget(self.licences.withdraw)  # an unanswered licence question withdrawn (ui/licence_row.py)
         left.addWidget(self.keep_draft)  # the left column has room: a row on the right cost the materials' list rows
@@ -118,6 +121,10 @@ class DeskScreen(Screen):
         row.addLayout(left, 1)
         row.addLayout(right, 2)
         self.layout_.addLayout(row)
+
+    def show_troubles(self, line: QWidget) -> None:
+        """The line naming the devices not working now (ui/device_troubles.py), under the applicant's rows."""
+        self._left.insertWidget(self._left.indexOf(self.licences.company) + 1, line)
 
     def _service_chosen(self, index: int) -> None:
         code = self.services.itemData(index)
@@ -272,6 +279,9 @@ class WindowView(QStackedWidget):
             self.customer.place()
         self.addWidget(self.sign_in)
         self.addWidget(self.desk_screen)
+        self.troubles = DeviceTroubles(bridge.healths())  # the devices not working now, named for the clerk
+        self.desk_screen.show_troubles(self.troubles.widget)
+        bridge.health_changed.connect(self.troubles.follow)
         bridge.card_read.connect(desk.card_read)
         desk.subscribe(lambda _d: self.show_step())
         # an idle clerk is signed out (ui/staff_idle.py)
@@ -296,6 +306,7 @@ class WindowView(QStackedWidget):
 
     def retranslate(self) -> None:
         self.show_step()
+        self.troubles.refresh()
         self.idle.retranslate()
         self.wait_band.retranslate()
         if self.customer is not None:

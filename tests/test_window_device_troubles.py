@@ -1,0 +1,55 @@
+"""The window names the devices not working now (ui/device_troubles.py), so the clerk knows before a decision's papers
+fail to print: its A4 printer a real CUPS queue whose printer is a loopback address switched off and on
+(tests/cups_rig.py)."""
+
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+
+from common.i18n import text
+from devices.health import DeviceState, Health
+from tests import window_steps
+from tests.cups_rig import OwnQueue
+from ui import device_troubles
+from ui.device_troubles import DeviceTroubles
+
+
+@pytest.fixture
+def queue():
+    own = OwnQueue()
+    yield own
+    own.remove()
+
+
+def test_the_clerk_sees_the_a4_printer_named_while_it_cannot_be_reached(open_gui, qtbot, queue, monkeypatch):
+    monkeypatch.setattr(device_troubles, "GRACE_S", 2.0)  # the simulated camera starts within about 1 s
+    gui = open_gui("window", devices={"document_printer": {"type": "cups", "printer": queue.name, "timeout_s": 10,
+                                                           "check_every_s": 1, "reach_s": 0.5}})
+    view = window_steps.signed_in(gui, qtbot)
+    line = view.troubles.widget
+    qtbot.waitUntil(lambda: line.isVisible() and line.text() == "⚠ 暂不能使用：A4 文书打印机", timeout=10000)
+    assert line.parent() is not None and view.desk_screen.isAncestorOf(line)
+    qtbot.mouseClick(gui.window.language_button, Qt.MouseButton.LeftButton)
+    assert line.text() == "⚠ Not working now: A4 document printer"
+    queue.listen()  # switched on again
+    qtbot.waitUntil(lambda: not line.isVisible(), timeout=10000)
+
+
+def health(device: str, state: DeviceState, reason: str | None, since: float) -> Health:
+    return Health(device, state, text(reason) if reason else None, {}, since)
+
+
+def test_a_trouble_is_named_once_it_has_lasted_and_a_device_not_opened_yet_never(qapp):
+    now = time.time()
+    troubles = DeviceTroubles([health("document_camera", DeviceState.OFFLINE, None, now - 60),  # not opened yet
+                               health("receipt_printer", DeviceState.READY, None, now - 60)])
+    assert troubles.named(now) == [] and not troubles.widget.isVisibleTo(troubles.widget.parentWidget())
+    troubles.follow(health("receipt_printer", DeviceState.OFFLINE, "The receipt printer is not connected.", now))
+    assert troubles.named(now + 1) == []  # a moment: a printer switched off and on, a camera connecting
+    assert troubles.named(now + device_troubles.GRACE_S) == ["receipt_printer"]
+    troubles.follow(health("document_camera", DeviceState.ERROR, "held", now - 10))
+    troubles.follow(health("qr_scanner", DeviceState.ERROR, "not ours", now - 10))  # not this terminal's: ignored
+    assert troubles.named(now + 10) == ["document_camera", "receipt_printer"]
+    troubles.follow(health("receipt_printer", DeviceState.BUSY, None, now))
+    assert troubles.named(now + 10) == ["document_camera"]

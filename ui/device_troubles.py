@@ -1,0 +1,56 @@
+"""The window's line naming the devices that cannot work now, so the clerk knows before a decision's papers fail to
+print or a scan fails: "⚠ Not working now: A4 document printer, Receipt printer". Each device's reason is for
+maintenance; the line only names them, one line even in large text where the desk's left column has little room.
+
+A device counts once its trouble has lasted ``GRACE_S``: a camera connecting at start-up or a printer busy a moment
+is not named, nor one not opened yet (devices/health.Health.out_of_order)."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, QTimer
+
+from common.i18n import _
+from devices.health import Health
+from kiosk.diagnostics import KIND_LABELS, LIST_SEPARATOR
+from ui.widgets import label
+
+GRACE_S = 5.0  # a trouble shorter than this is not named
+RECHECK_MS = 1000  # while a trouble waits out its grace, the line is looked at again this often
+
+
+class DeviceTroubles:
+    """A label (``widget``) fed each device's health; hidden while every device works."""
+
+    def __init__(self, healths: list[Health]) -> None:
+        self.widget = label("notice", align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.widget.hide()
+        self._healths = {health.device: health for health in healths}
+        self._timer = QTimer(self.widget)
+        self._timer.setInterval(RECHECK_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.refresh()
+
+    def follow(self, health: Health) -> None:
+        if health.device in self._healths:  # a device of this terminal's (one not installed is never told)
+            self._healths[health.device] = health
+            self.refresh()
+
+    def named(self, now: float | None = None) -> list[str]:
+        """The devices in trouble past their grace, by kind, as staff call them."""
+        now = time.time() if now is None else now
+        return [device for device, health in self._healths.items()
+                if health.out_of_order and now - health.since >= GRACE_S]
+
+    def refresh(self) -> None:
+        named = self.named()
+        waiting = sum(health.out_of_order for health in self._healths.values()) > len(named)  # within their grace
+        if waiting and not self._timer.isActive():
+            self._timer.start()
+        elif not waiting:
+            self._timer.stop()
+        if named:
+            devices = _(LIST_SEPARATOR).join(_(KIND_LABELS[name]) if name in KIND_LABELS else name for name in named)
+            self.widget.setText("⚠ " + _("Not working now: {devices}").format(devices=devices))
+        self.widget.setVisible(bool(named))
