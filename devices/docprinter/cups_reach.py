@@ -8,9 +8,14 @@ that address, opened and closed without a byte, says whether anything answers th
 
 from __future__ import annotations
 
+import ipaddress
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
+# one resolution at a time, off the device's worker: a resolution past its bound finishes here on its own (within the
+# resolver's retries) while the check has already said so; a check behind it waits its own bound
+_RESOLVER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cups-resolve")
 DEFAULT_PORTS = {"socket": 9100, "ipp": 631, "ipps": 631, "http": 80, "https": 443, "lpd": 515}
 
 
@@ -37,12 +42,31 @@ def network_address(uri: str) -> tuple[str, int] | None:
 
 
 def unreachable(address: tuple[str, int], timeout_s: float) -> str | None:
-    """None when a TCP connection to ``address`` opens within ``timeout_s``; else why not, for staff.
-    (A host name is resolved first, within the system resolver's own bound.)"""
+    """None when a TCP connection to ``address`` opens within ``timeout_s``; else why not, for staff. A host name is
+    resolved first, within ``timeout_s`` too (the system's resolver has no bound of its own but its retries: a
+    hall's DNS server gone held each check 10 s and more)."""
+    host, port = address
     try:
-        with socket.create_connection(address, timeout=timeout_s):
-            return None
-    except socket.timeout:
-        return f"{address[0]}:{address[1]} did not answer within {timeout_s:g} s"
-    except OSError as exc:
-        return f"{address[0]}:{address[1]}: {exc.strerror or type(exc).__name__}"
+        ipaddress.ip_address(host)
+        numeric: list[tuple[str, int]] = [(host, port)]
+    except ValueError:
+        try:
+            found = _RESOLVER.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM).result(timeout_s)
+        except TimeoutError:
+            return f"{host}: its name not resolved within {timeout_s:g} s"
+        except OSError as exc:
+            return f"{host}: {exc.strerror or type(exc).__name__}"
+        numeric = [(info[4][0], port) for info in found][:2]  # each tried within the bound: two at most
+    why = f"{host}:{port}: no address"
+    for where in numeric:
+        family = socket.AF_INET6 if ipaddress.ip_address(where[0]).version == 6 else socket.AF_INET
+        try:
+            with socket.socket(family, socket.SOCK_STREAM) as connection:  # an address: no resolver asked
+                connection.settimeout(timeout_s)
+                connection.connect(where)
+                return None
+        except socket.timeout:
+            why = f"{host}:{port} did not answer within {timeout_s:g} s"
+        except OSError as exc:
+            why = f"{host}:{port}: {exc.strerror or type(exc).__name__}"
+    return why
