@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk import screen_blanking
 from kiosk.config import DEVICE_KINDS, Config, load_config
 from kiosk.voice import SOUND_CARDS, sound_cards
 
@@ -70,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if config.terminal.mode == "kiosk":  # the window and maintenance speak no prompts
         check_sound(findings)
     check_time_zone(findings)
+    check_screen_blanking(config, findings)
     check_restarts(config, findings)
     print("\n".join(findings.lines))
     print(f"{findings.failed} failed, {findings.warned} warnings")
@@ -226,12 +229,36 @@ def check_time_zone(findings: Findings, now: dt.datetime | None = None) -> None:
                                           "Asia/Shanghai)")
 
 
+def check_screen_blanking(config: Config, findings: Findings, display: str | None = None) -> None:
+    """Whether the X server blanks the screen between citizens (kiosk/screen_blanking.py)."""
+    display = os.environ.get("DISPLAY", "") if display is None else display
+    leaves = config.terminal.screen_blanking == "system"
+    if not display:
+        findings.add("OK" if not leaves else "WARN", "screen blanking",
+                     "not asked: no X display in this shell (DISPLAY unset); " +
+                     ("kiosk run turns it off on X11" if not leaves else
+                      "terminal.screen_blanking = system leaves the X server's own, which blanks after 600 s unless "
+                      "the hall set otherwise"))
+        return
+    blanking = screen_blanking.read(display)
+    if blanking is None:
+        findings.add("WARN", "screen blanking", f"not known: xset could not ask the X server at {display} "
+                                                "(x11-xserver-utils)")
+    elif not blanking.blanks:
+        findings.add("OK", "screen blanking", blanking.said())
+    elif leaves:
+        findings.add("WARN", "screen blanking", f"{blanking.said()}: terminal.screen_blanking = system leaves it so "
+                                                "(off: the terminal turns it off; or xset s off -dpms in the session)")
+    else:
+        findings.add("OK", "screen blanking", f"{blanking.said()} until kiosk run turns it off (as it starts)")
+
+
 def check_window_register(client, config: Config, findings: Findings) -> None:
     """A window's clerk says which paper was checked at the counter; the backend takes that only from a terminal
     its hall registered as a window (docs/api/payloads.md, "Forms"). Asked by enrolling, as the terminal does when
     it starts: a window left off the register would have every such case refused, those accepted offline too; a
     kiosk on it could vouch for paper nobody checked."""
-    from kiosk import __version__
+    from kiosk import screen_blanking, __version__
 
     mode = config.terminal.mode
     try:

@@ -68,6 +68,11 @@ class TerminalConfig:
                                   doc="window mode: on: a screen facing the applicant (ui/customer_screen.py), on "
                                       "the second display when there is one, else a window of its own; the "
                                       "applicant rates there and the clerk's window hides its rating; off: none")
+    screen_blanking: str = option("off", choices=("off", "system"),
+                                  doc="off: once its window is up on X11 the terminal turns the X server's screen saver "
+                                      "and DPMS off, so the screen never goes dark between citizens "
+                                      "(kiosk/screen_blanking.py); system: the X server's settings are left as the "
+                                      "hall set them")
     queue_tickets: str = option("off", choices=("off", "on"),
                                 doc="kiosk mode: on: home offers \"Take a number\" for the hall's windows, printed on "
                                     "the receipt printer (kiosk/workflows/citizen_ticket.py); off: the hall's own "

@@ -16,7 +16,7 @@ PACKAGES=(
   libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libxkbfile1 libasound2
   xvfb xauth                                      # Qt under a real X display
   x11-utils                                       # xwininfo: where the X server put each window (tests)
-  x11-xserver-utils                               # xrandr: two RandR monitors on one Xvfb screen (tests)
+  x11-xserver-utils                               # xrandr: RandR monitors (tests); xset: screen blanking off
   cups printer-driver-cups-pdf poppler-utils      # A4 printing and PDF checks
   gettext                                         # msgfmt for the translation catalogues
   espeak-ng                                       # voice guidance: Mandarin and English prompts (kiosk/voice.py)

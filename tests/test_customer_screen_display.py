@@ -11,44 +11,20 @@ either."""
 
 from __future__ import annotations
 
-import os
 import re
-import select
 import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
+from tests.xvfb_rig import run_terminal, xvfb
+
 CLERK, APPLICANT = "Integrated window", "for the applicant"  # the windows' titles in English
-
-
-@contextmanager
-def _xvfb(*args: str) -> Iterator[str]:
-    """An Xvfb with these screen arguments, on a display number it chose itself."""
-    read, write = os.pipe()
-    # -noreset: a server resets when its last client leaves, and the reset drops the RandR monitors set by xrandr
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-noreset", *args, "-nolisten", "tcp"],
-                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    try:
-        ready, _, _ = select.select([read], [], [], 20)
-        assert ready, "Xvfb did not start within 20 s"
-        number = os.read(read, 32).decode().strip()
-        assert number.isdigit(), number
-        yield f":{number}"
-    finally:
-        os.close(read)
-        xvfb.terminate()
-        xvfb.wait(10)
 
 
 @pytest.fixture
 def two_screens():
     """Two X screens: a 1280 x 800 one and a 1920 x 1080 one."""
-    with _xvfb("-screen", "0", "1280x800x24", "-screen", "1", "1920x1080x24") as display:
+    with xvfb("-screen", "0", "1280x800x24", "-screen", "1", "1920x1080x24") as display:
         yield display
 
 
@@ -56,7 +32,7 @@ def two_screens():
 def two_monitors():
     """One 3200 x 1080 X screen as two RandR monitors side by side: 1280 x 800 on the left (the clerk's, on the
     server's one output, so primary) and 1920 x 1080 on the right."""
-    with _xvfb("-screen", "0", "3200x1080x24") as display:
+    with xvfb("-screen", "0", "3200x1080x24") as display:
         for name, geometry, output in (("LEFT", "1280/338x800/211+0+0", "screen"),
                                        ("RIGHT", "1920/508x1080/286+1280+0", "none")):
             subprocess.run(["xrandr", "--display", display, "--setmonitor", name, geometry, output], check=True,
@@ -80,8 +56,7 @@ def _titled(windows: dict[str, str], part: str) -> list[str]:
 
 def _run_window_terminal(display: str, sandbox, tmp_path, placed) -> None:
     """``kiosk run`` in window mode with the customer screen on, until ``placed()`` holds (or 60 s pass)."""
-    site = tmp_path / "site.toml"
-    site.write_text(f"""
+    run_terminal(display, f"""
 [terminal]
 id = "WINDOW-2-SCREENS"
 mode = "window"
@@ -90,28 +65,7 @@ language = "en"
 [backend]
 url = "{sandbox.url}"
 retries = 0
-[paths]
-data_dir = "{tmp_path / 'data'}"
-[logging]
-console = false
-""")
-    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
-    log = (tmp_path / "run.log").open("w")
-    app = subprocess.Popen([sys.executable, "-m", "entry", "run", "--config", str(site)], env=env,
-                           stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while not placed() and time.monotonic() < deadline:
-            assert app.poll() is None, (tmp_path / "run.log").read_text()[-2000:]
-            time.sleep(0.25)
-    finally:
-        app.terminate()
-        try:
-            app.wait(20)
-        except subprocess.TimeoutExpired:
-            app.kill()
-            app.wait(10)
-        log.close()
+""", tmp_path, placed)
 
 
 def test_the_applicants_screen_fills_the_second_display_and_the_clerks_the_first(two_screens, sandbox, tmp_path):

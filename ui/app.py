@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 from typing import TYPE_CHECKING, Any, Callable
@@ -230,6 +231,7 @@ class Gui:
         if not self.started and not self._closed:
             self.started = True
             self.services.start()
+            self._keep_screen_on()
             if not self.freeze_long_lived:
                 return
             if isinstance(self.window.view, KioskView):
@@ -238,6 +240,25 @@ class Gui:
                 self._freeze_after_document_font()
             else:  # maintenance's "Test voice" loaded the audio on the GUI thread, 126 ms (bench maintenance-monkey)
                 QTimer.singleShot(0, self._warm_voice_and_freeze)
+
+    def _keep_screen_on(self) -> None:
+        """On X11, the X server's screen saver and DPMS turned off (kiosk/screen_blanking.py), on the task pool; with
+        the window up, its connection keeps the settings (a server resets them when its last client leaves)."""
+        display = os.environ.get("DISPLAY", "")
+        if self.services.config.terminal.screen_blanking != "off" or QApplication.platformName() != "xcb" \
+                or not display:
+            return
+        from kiosk import screen_blanking
+
+        def done(result: tuple) -> None:
+            before, after = result
+            if after is None or after.blanks:
+                log.warning("screen: blanking not turned off (%s)", after.said() if after else "xset could not ask")
+            elif before is not None and before.blanks:
+                log.info("screen: blanking turned off (was: %s)", before.said())
+
+        self.services.tasks.run(lambda: screen_blanking.keep_on(display), done,
+                                lambda exc: log.warning("screen: blanking not turned off (%s)", type(exc).__name__))
 
     def _freeze_after_search_readings(self) -> None:
         """The voice's audio backend is loaded (ui/voice.py ``warm_up``, on this thread), the service search's

@@ -1,0 +1,91 @@
+"""The X server does not blank a terminal's screen between citizens (kiosk/screen_blanking.py): ``kiosk run`` on a
+real X server (Xvfb, resetting when its last client leaves as a hall's does) turns its screen saver off; ``xset q``
+read as xset.c prints it; kiosk doctor's line."""
+
+import pytest
+
+from entry.doctor import Findings, check_screen_blanking
+from kiosk import screen_blanking
+from kiosk.config import load_config
+from kiosk.screen_blanking import Blanking, parse
+from tests.xvfb_rig import run_terminal, xvfb
+
+XVFB_Q = """Keyboard Control:
+  auto repeat:  on    key click percent:  0    LED mask:  00000000
+  bell percent:  50    bell pitch:  400    bell duration:  100
+Pointer Control:
+  acceleration:  2/1    threshold:  4
+Screen Saver:
+  prefer blanking:  yes    allow exposures:  yes
+  timeout:  600    cycle:  600
+Colors:
+  default colormap:  0x20    BlackPixel:  0x0    WhitePixel:  0xffffff
+Font Path:
+  /usr/share/fonts/X11/Type1,built-ins
+DPMS (Energy Star):
+  Server does not have the DPMS Extension
+"""
+XORG_Q = """Screen Saver:
+  prefer blanking:  no    allow exposures:  yes
+  timeout:  0    cycle:  600
+Colors:
+  default colormap:  0x22    BlackPixel:  0x0    WhitePixel:  0xffffff
+DPMS (Energy Star):
+  Standby: 600    Suspend: 600    Off: 600
+  DPMS is Enabled
+  Monitor is On
+"""
+
+
+def test_xset_q_is_read_as_xset_prints_it():
+    assert parse(XVFB_Q) == Blanking(600, None)
+    assert parse(XVFB_Q).blanks
+    assert parse(XORG_Q) == Blanking(0, True) and parse(XORG_Q).blanks  # the saver off, DPMS still on
+    disabled = parse(XORG_Q.replace("DPMS is Enabled", "DPMS is Disabled"))
+    assert disabled == Blanking(0, False) and not disabled.blanks
+    assert disabled.said() == "the screen never blanks; DPMS off"
+    assert parse("") is None and parse("Screen Saver:\n  prefer blanking: yes\n") is None
+
+
+def test_kiosk_run_turns_the_x_servers_screen_saver_off(tmp_path, sandbox):
+    with xvfb("-screen", "0", "1280x800x24", reset=True) as display:
+        assert screen_blanking.read(display) == Blanking(600, None)  # X's default
+        seen: list[Blanking | None] = []
+
+        def kept_on() -> bool:
+            seen.append(screen_blanking.read(display))  # while the terminal runs: it keeps the server's settings
+            return seen[-1] is not None and not seen[-1].blanks
+
+        run_terminal(display, f'[terminal]\nmode = "kiosk"\n[backend]\nurl = "{sandbox.url}"\nretries = 0\n',
+                     tmp_path, kept_on)
+        assert seen[-1] == Blanking(0, None), (seen[-3:], (tmp_path / "run.log").read_text()[-2000:])
+        assert "screen: blanking turned off (was: the screen blanks after 600 s without a touch; no DPMS)" in \
+            (tmp_path / "data" / "logs" / "kiosk.log").read_text()
+
+
+@pytest.mark.parametrize("setting, display, level, said", [
+    ("off", "", "OK", "not asked: no X display in this shell (DISPLAY unset); kiosk run turns it off on X11"),
+    ("system", "", "WARN", "not asked: no X display in this shell (DISPLAY unset); terminal.screen_blanking = "
+                           "system leaves the X server's own, which blanks after 600 s unless the hall set otherwise"),
+])
+def test_kiosk_doctor_says_what_it_cannot_ask(tmp_path, setting, display, level, said):
+    findings = Findings()
+    config = load_config(environ={}, overrides={"terminal": {"screen_blanking": setting},
+                                                "paths": {"data_dir": str(tmp_path)}})
+    check_screen_blanking(config, findings, display=display)
+    assert findings.lines == [f"{level:<4}  screen blanking: {said}"]
+
+
+def test_kiosk_doctor_reads_the_x_server(tmp_path):
+    config = load_config(environ={}, overrides={"terminal": {"screen_blanking": "system"},
+                                                "paths": {"data_dir": str(tmp_path)}})
+    with xvfb("-screen", "0", "640x480x24") as display:
+        findings = Findings()
+        check_screen_blanking(config, findings, display=display)
+        assert findings.lines == ["WARN  screen blanking: the screen blanks after 600 s without a touch; no DPMS: "
+                                  "terminal.screen_blanking = system leaves it so (off: the terminal turns it off; "
+                                  "or xset s off -dpms in the session)"]
+        screen_blanking.keep_on(display)  # -noreset: set for the next client, as the terminal's window keeps it
+        findings = Findings()
+        check_screen_blanking(config, findings, display=display)
+        assert findings.lines == ["OK    screen blanking: the screen never blanks; no DPMS"]
