@@ -258,7 +258,7 @@ def check_window_register(client, config: Config, findings: Findings) -> None:
     its hall registered as a window (docs/api/payloads.md, "Forms"). Asked by enrolling, as the terminal does when
     it starts: a window left off the register would have every such case refused, those accepted offline too; a
     kiosk on it could vouch for paper nobody checked."""
-    from kiosk import screen_blanking, __version__
+    from kiosk import __version__
 
     mode = config.terminal.mode
     try:
