@@ -73,6 +73,7 @@ class CupsDocumentPrinter(DocumentPrinter):
     def __init__(self, name: str, options: CupsDocumentPrinterOptions) -> None:
         super().__init__(name, poll_interval_s=options.check_every_s)
         self._options = options
+        self._ipp_unanswered = ""  # the job whose state IPP last could not tell (logged once)
 
     def _run(self, args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess:
         try:
@@ -180,8 +181,10 @@ class CupsDocumentPrinter(DocumentPrinter):
             try:
                 return ask_job_state(int(number), USER, min(self._options.timeout_s, IPP_S))
             except (IppError, OSError) as exc:
-                log.info("%s: %s's state not asked over IPP (%s); lpstat says whether it is pending", self.name,
-                         job, exc)
+                if self._ipp_unanswered != job:  # once per job, not at every look while it prints
+                    self._ipp_unanswered = job
+                    log.info("%s: %s's state not asked over IPP (%s); lpstat says whether it is pending", self.name,
+                             job, exc)
         pending = self._run(["lpstat", "-W", "not-completed", "-o", self._options.printer])
         listed = pending.returncode != 0 or job in pending.stdout.decode(errors="replace").split()
         return "pending" if listed else PRINTED
