@@ -71,6 +71,28 @@ def test_a_pdf_goes_through_cups_and_comes_out_intact(printer):
     assert not (SPOOL / f"d{number:05d}-001").exists()  # CUPS kept no copy of the document once printed
 
 
+def test_where_ipp_cannot_be_asked_lpstat_says_the_job_is_done(printer, monkeypatch, caplog):
+    """CUPS on another server (client.conf), or keeping no job history: IPP cannot tell the job's state (here its
+    address refuses), and a job CUPS no longer lists as pending is taken as printed, as lpstat says, logged once."""
+    from devices.docprinter import ipp
+
+    monkeypatch.setattr(ipp, "cups_address", lambda: ("127.0.0.1", 9))
+    title = "onetrip-" + uuid.uuid4().hex[:8]
+    with caplog.at_level("INFO", logger="devices.docprinter.cups"):
+        job = printer.print_pdf(a4_pdf(title), title, timeout_s=30)
+    assert job.startswith("OneTrip-A4-")
+    said = [r.getMessage() for r in caplog.records if "not asked over IPP" in r.getMessage()]
+    assert said == [f"document_printer: {job}'s state not asked over IPP ([Errno 111] Connection refused); lpstat "
+                    "says whether it is pending"]
+    deadline = time.monotonic() + 30
+    while not (found := list(OUTPUT.glob(f"{title}*.pdf"))):  # cups-pdf's copy: personal data, not left behind
+        assert time.monotonic() < deadline, f"cups-pdf wrote no PDF to {OUTPUT}"
+        time.sleep(0.2)
+    time.sleep(0.5)
+    for out in found:
+        out.unlink()
+
+
 @pytest.fixture
 def stalled_queue():
     """A CUPS queue whose printer takes the connection and never the job (tests/cups_rig.py)."""
