@@ -1,12 +1,17 @@
 """A kiosk whose A4 printer is out of reach does not offer to print a licence, and offers it again once the printer
 answers: a real CUPS queue whose printer is a loopback address switched on and off (tests/cups_rig.py)."""
 
+import subprocess
+import uuid
+
 import pytest
 from PySide6.QtCore import Qt
 
-from devices.docprinter.cups_reach import device_uri, network_address, unreachable
+from devices.docprinter.base import DocumentPrintError
+from devices.docprinter.cups import CupsDocumentPrinter, CupsDocumentPrinterOptions
+from devices.docprinter.cups_reach import device_uri, network_address, unreachable, usb_listed
 from kiosk.workflows.citizen import Step
-from tests.cups_rig import OwnQueue
+from tests.cups_rig import PPD, OwnQueue
 
 
 @pytest.mark.parametrize("uri, address", [
@@ -90,3 +95,45 @@ def test_a_printer_name_the_resolver_does_not_answer_for_is_said_within_the_boun
     finally:
         released.set()
     assert unreachable(("127.0.0.1", 9), 0.5) == "127.0.0.1:9: Connection refused"  # an address needs no name
+
+
+LPINFO = """network socket
+network beh
+direct usb://HP/LaserJet%20Pro%20M404?serial=PHBXX12345&interface=1
+direct usb://Kyocera/ECOSYS%20P2040dn?serial=VCF9Z00001
+network ipp
+"""
+
+
+@pytest.mark.parametrize("uri, listed", [
+    ("usb://HP/LaserJet%20Pro%20M404?serial=PHBXX12345", True),  # the queue's URI without the interface
+    ("usb://HP/LaserJet%20Pro%20M404?serial=PHBXX12345&interface=1", True),
+    ("usb://hp/laserjet%20pro%20m404", True),  # no serial named: the model alone
+    ("usb://HP/LaserJet%20Pro%20M404?serial=OTHER", False),  # another printer of the same model
+    ("usb://Kyocera/ECOSYS%20P2040dn?serial=VCF9Z00001", True),
+    ("usb://Brother/HL-L2350DW?serial=E7", False),  # unplugged, or switched off
+])
+def test_a_usb_printer_is_looked_for_among_those_on_the_bus(uri, listed):
+    assert usb_listed(LPINFO, uri) is listed
+
+
+def test_a_usb_printer_not_on_the_bus_is_said_not_connected():
+    """A queue on a USB printer that is not plugged in (none is, on this machine: CUPS's usb backend finds none)."""
+    name = "OneTrip-USB-" + uuid.uuid4().hex[:6]
+    subprocess.run(["lpadmin", "-p", name, "-E", "-v", "usb://Brother/HL-L2350DW?serial=E7", "-m", PPD],
+                   check=True, capture_output=True, timeout=30)
+    device = CupsDocumentPrinter("document_printer", CupsDocumentPrinterOptions(printer=name, timeout_s=10))
+    device.start()
+    try:
+        tested = device.self_test()
+        assert not tested.ok
+        assert tested.message.render("en") == "The document printer is not connected. Please ask the hall staff for " \
+                                              "help."
+        assert tested.details["trouble"] == "usb://Brother/HL-L2350DW?serial=E7 is not among the USB printers CUPS " \
+                                            "finds"
+        with pytest.raises(DocumentPrintError):
+            device.print_pdf(b"%PDF-1.4\n%%EOF\n", "onetrip-usb", timeout_s=30)
+        assert name not in subprocess.run(["lpstat", "-o"], capture_output=True, text=True, timeout=30).stdout
+    finally:
+        device.stop()
+        subprocess.run(["lpadmin", "-x", name], capture_output=True, timeout=30)

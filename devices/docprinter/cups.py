@@ -10,7 +10,8 @@ stopped by CUPS (a filter that failed) or in a queue CUPS stopped is cancelled a
 keeps the licence printable, the window offers "Print again".
 
 Between jobs, every ``check_every_s``, it asks whether a job could print now: CUPS knows the queue and has it enabled,
-and a network printer answers at the address of its device URI (devices/docprinter/cups_reach.py). Health says so
+a network printer answers at the address of its device URI, and a USB printer is on the bus
+(devices/docprinter/cups_reach.py). Health says so
 (the kiosk offers printing a licence only while it can), and a print meets the same check first: a printer out of
 reach is said at once, not after a job's wait. Its self-test also says whether CUPS keeps a document once printed
 (devices/docprinter/cups_keeping.py)."""
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from devices.docprinter.base import DocumentPrinter, DocumentPrintError
 from devices.docprinter.cups_keeping import FIX, kept_for
 from devices.docprinter.ipp import NOT_PRINTED, PRINTED, IppError, ask_job_state, ask_printer_state
-from devices.docprinter.cups_reach import device_uri, network_address, unreachable
+from devices.docprinter.cups_reach import device_uri, is_usb, network_address, unreachable, usb_listed
 from devices.errors import DeviceError
 from devices.health import DeviceState, SelfTestResult
 from devices.worker import on_worker
@@ -112,6 +113,11 @@ class CupsDocumentPrinter(DocumentPrinter):
         if state.returncode != 0 or " disabled" in said:
             return text("The document printer is stopped. Please ask the hall staff for help."), said[:300]
         uri = device_uri(self._run(["lpstat", "-v", printer]).stdout.decode(errors="replace"), printer)
+        if uri and is_usb(uri):  # on the bus? (CUPS refuses the question to a user it does not let ask: not known)
+            found = self._run(["lpinfo", "--include-schemes", "usb", "-v"])
+            if found.returncode == 0 and not usb_listed(found.stdout.decode(errors="replace"), uri):
+                return (text("The document printer is not connected. Please ask the hall staff for help."),
+                        f"{uri} is not among the USB printers CUPS finds")
         address = network_address(uri) if uri else None
         why = unreachable(address, self._options.reach_s) if address else None
         if why:  # asked again: a printer busy with another terminal's job may refuse a second connection a moment

@@ -3,15 +3,17 @@
 CUPS itself does not know: it asks a printer only while a job is sent, and a job for a printer switched off or
 unplugged from the network waits and is retried. A queue's device URI (``lpstat -v``) names where CUPS sends the
 job; for a network printer (``socket://``, ``ipp://``, ``ipps://``, ``http(s)://``, ``lpd://``) a TCP connection to
-that address, opened and closed without a byte, says whether anything answers there. Local backends (``usb://``,
-``cups-pdf:/``, ``file:``) and ``dnssd://`` names are not probed: their state is only known by printing."""
+that address, opened and closed without a byte, says whether anything answers there. A USB printer (``usb://``) is
+looked for among those CUPS's usb backend finds on the bus now (``lpinfo --include-schemes usb -v``): one unplugged
+or switched off is not among them. Other local backends (``cups-pdf:/``, ``file:``) and ``dnssd://`` names are not
+probed: their state is only known by printing."""
 
 from __future__ import annotations
 
 import ipaddress
 import socket
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 # one resolution at a time, off the device's worker: a resolution past its bound finishes here on its own (within the
 # resolver's retries) while the check has already said so; a check behind it waits its own bound
@@ -39,6 +41,28 @@ def network_address(uri: str) -> tuple[str, int] | None:
     if scheme not in DEFAULT_PORTS or not parts.hostname:
         return None
     return parts.hostname, port or DEFAULT_PORTS[scheme]
+
+
+def is_usb(uri: str) -> bool:
+    return uri.lower().startswith("usb:")
+
+
+def usb_listed(lpinfo_v: str, uri: str) -> bool:
+    """Whether the USB printer ``uri`` names is among ``lpinfo -v``'s devices: the same make and model, and the same
+    serial number when the queue's URI names one (the URIs' other options may differ)."""
+    def key(listed: str) -> tuple[str, str, str]:
+        parts = urlsplit(listed)
+        serial = parse_qs(parts.query).get("serial", [""])[0]
+        return (parts.netloc + parts.path).lower(), serial, parts.scheme.lower()
+
+    wanted = key(uri)
+    for line in lpinfo_v.splitlines():
+        fields = line.split(None, 1)
+        if len(fields) == 2 and is_usb(fields[1].strip()):
+            found = key(fields[1].strip())
+            if found[0] == wanted[0] and (not wanted[1] or found[1] == wanted[1]):
+                return True
+    return False
 
 
 def unreachable(address: tuple[str, int], timeout_s: float) -> str | None:
