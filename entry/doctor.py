@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from kiosk import screen_blanking
 from kiosk.config import DEVICE_KINDS, Config, load_config
 from kiosk.voice import SOUND_CARDS, sound_cards
 
+SERIAL_BY_ID = "/dev/serial/by-id"  # udev's names for serial devices, by their adapter's make and serial number
+SERIAL_NUMBERED = re.compile(r"^/dev/tty(?:USB|ACM)\d+$")
 CHINA_STANDARD_TIME = dt.timedelta(hours=8)  # what a hall in China keeps, and its receipts print
 SETTLE_S = 3.0      # how long each device is given to connect before its self-test
 MIN_FREE_MB = 500   # below this the queue's attachments are at risk
@@ -62,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     findings.add("OK", "configuration", f"{config.source} (terminal {config.terminal.id}, mode {config.terminal.mode})")
     if not args.no_devices:
         check_devices(config, findings)
+    check_serial_ports(config, findings)
     check_pcsc(config, findings)
     check_cups_keeping(config, findings)
     check_backend(config, findings)
@@ -110,6 +114,24 @@ def check_devices(config: Config, findings: Findings) -> None:
                 device.stop()
             except Exception as exc:
                 findings.add("WARN", where, f"did not stop cleanly: {_plain(exc)}")
+
+
+def check_serial_ports(config: Config, findings: Findings, by_id: Path = Path(SERIAL_BY_ID)) -> None:
+    """A USB serial adapter's ``/dev/ttyUSBn`` (``ttyACMn``) is numbered in the order the kernel finds adapters at
+    start-up: with two (an ID reader and a QR scanner, or a receipt printer) they may swap after a restart, and each
+    driver then talks to the other's device. Its name under /dev/serial/by-id stays with the adapter."""
+    for kind in DEVICE_KINDS:
+        section = config.device(kind)
+        port = getattr(section.options, "port", None)
+        if section.type == "sim" or not isinstance(port, str) or not SERIAL_NUMBERED.match(port):
+            continue
+        here = os.path.realpath(port)
+        stable = sorted(str(link) for link in (by_id.iterdir() if by_id.is_dir() else ())
+                        if os.path.realpath(link) == here)
+        findings.add("WARN", f"{kind} port", f"{port} may name another device after a restart (USB serial adapters "
+                                             "are numbered in the order they are found): set " +
+                     (f"port = \"{stable[0]}\", its name that stays" if stable else
+                      "its name under /dev/serial/by-id, which stays (none links to it now)"))
 
 
 def check_pcsc(config: Config, findings: Findings) -> None:

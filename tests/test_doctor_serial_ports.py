@@ -1,0 +1,39 @@
+"""kiosk doctor names a serial port given by its number (/dev/ttyUSB0), which may swap with another adapter's after a
+restart, and the /dev/serial/by-id name that stays (entry/doctor.py)."""
+
+import os
+
+from entry.doctor import Findings, check_serial_ports
+from kiosk.config import load_config
+
+
+def config(tmp_path, **devices):
+    return load_config(environ={}, overrides={"devices": devices, "paths": {"data_dir": str(tmp_path)}})
+
+
+def test_a_numbered_port_is_named_with_the_name_that_stays(tmp_path):
+    by_id = tmp_path / "by-id"  # as udev lays it out: links to the numbered device nodes
+    by_id.mkdir()
+    os.symlink("/dev/ttyUSB1", by_id / "usb-FTDI_FT232R_USB_UART_A10K4XYZ-if00-port0")
+    os.symlink("/dev/ttyACM0", by_id / "usb-Honeywell_Imaging_1900_19001C1234-if00")
+    findings = Findings()
+    check_serial_ports(config(tmp_path, id_reader={"type": "serial_sam", "port": "/dev/ttyUSB1"},
+                              qr_scanner={"type": "serial", "port": "/dev/ttyUSB2"},
+                              receipt_printer={"type": "escpos_serial",
+                                               "port": str(by_id / "usb-Honeywell_Imaging_1900_19001C1234-if00")}),
+                       findings, by_id=by_id)
+    assert findings.lines == [
+        f'WARN  id_reader port: /dev/ttyUSB1 may name another device after a restart (USB serial adapters are numbered '
+        f'in the order they are found): set port = "{by_id}/usb-FTDI_FT232R_USB_UART_A10K4XYZ-if00-port0", its name '
+        'that stays',
+        "WARN  qr_scanner port: /dev/ttyUSB2 may name another device after a restart (USB serial adapters are numbered "
+        "in the order they are found): set its name under /dev/serial/by-id, which stays (none links to it now)"]
+    assert findings.warned == 2  # the receipt printer's name stays: nothing said
+
+
+def test_simulated_devices_and_ports_by_name_are_not_questioned(tmp_path):
+    findings = Findings()
+    check_serial_ports(config(tmp_path, id_reader={"type": "serial_sam",
+                                                   "port": "/dev/serial/by-id/usb-FTDI_FT232R-if00-port0"}),
+                       findings, by_id=tmp_path / "absent")
+    assert findings.lines == []  # and the simulated devices of the default configuration are not named either
