@@ -119,11 +119,16 @@ def check_devices(config: Config, findings: Findings) -> None:
 def check_serial_ports(config: Config, findings: Findings, by_id: Path = Path(SERIAL_BY_ID)) -> None:
     """A USB serial adapter's ``/dev/ttyUSBn`` (``ttyACMn``) is numbered in the order the kernel finds adapters at
     start-up: with two (an ID reader and a QR scanner, or a receipt printer) they may swap after a restart, and each
-    driver then talks to the other's device. Its name under /dev/serial/by-id stays with the adapter."""
+    driver then talks to the other's device. Its name under /dev/serial/by-id stays with the adapter. Two devices on
+    one port (the ID reader's and the receipt printer's default are both /dev/ttyUSB0) cannot both work."""
+    users: dict[str, list[str]] = {}
     for kind in DEVICE_KINDS:
         section = config.device(kind)
         port = getattr(section.options, "port", None)
-        if section.type == "sim" or not isinstance(port, str) or not SERIAL_NUMBERED.match(port):
+        if section.type == "sim" or not isinstance(port, str):
+            continue
+        users.setdefault(os.path.realpath(port), []).append(kind)
+        if not SERIAL_NUMBERED.match(port):
             continue
         here = os.path.realpath(port)
         stable = sorted(str(link) for link in (by_id.iterdir() if by_id.is_dir() else ())
@@ -132,6 +137,10 @@ def check_serial_ports(config: Config, findings: Findings, by_id: Path = Path(SE
                                              "are numbered in the order they are found): set " +
                      (f"port = \"{stable[0]}\", its name that stays" if stable else
                       "its name under /dev/serial/by-id, which stays (none links to it now)"))
+    for port, kinds in users.items():
+        if len(kinds) > 1:
+            findings.add("FAIL", "serial ports", f"{' and '.join(kinds)} are both set to {port}: one device answers "
+                                                 "there; set each its own port")
 
 
 def check_pcsc(config: Config, findings: Findings) -> None:

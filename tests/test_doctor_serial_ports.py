@@ -37,3 +37,13 @@ def test_simulated_devices_and_ports_by_name_are_not_questioned(tmp_path):
                                                    "port": "/dev/serial/by-id/usb-FTDI_FT232R-if00-port0"}),
                        findings, by_id=tmp_path / "absent")
     assert findings.lines == []  # and the simulated devices of the default configuration are not named either
+
+
+def test_two_devices_on_one_port_fail(tmp_path):
+    """The serial ID reader's default port and the serial receipt printer's are both /dev/ttyUSB0."""
+    findings = Findings()
+    check_serial_ports(config(tmp_path, id_reader={"type": "serial_sam"}, receipt_printer={"type": "escpos_serial"}),
+                       findings, by_id=tmp_path / "absent")
+    assert findings.lines[-1] == ("FAIL  serial ports: id_reader and receipt_printer are both set to /dev/ttyUSB0: "
+                                  "one device answers there; set each its own port")
+    assert findings.failed == 1 and findings.warned == 2
