@@ -31,5 +31,13 @@ if ! lpstat -p OneTrip-Unreachable >/dev/null 2>&1; then
 fi
 lpstat -p OneTrip-Unreachable >/dev/null
 
+# a backend whose printer reports a state reason (out of paper, jammed), as a network printer's does
+# (tests/cups_backend/onetriptest; tests/test_document_printer.py): installed where CUPS runs its backends
+backends=/usr/lib/cups/backend
+ours="$(cd "$(dirname "$0")/.." && pwd)/tests/cups_backend/onetriptest"
+if ! cmp -s "$ours" "$backends/onetriptest"; then
+  install -m 0755 "$ours" "$backends/onetriptest"
+fi
+
 # pcscd is not started here: tests/pcsc_rig.py runs it as the tests' child, with a vpcd reader
 # configuration of its own, and restarts it under the running driver (a test needs that).

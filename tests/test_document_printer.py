@@ -199,6 +199,72 @@ def test_a_job_cups_stops_is_given_up_at_once_not_after_its_wait(policy):
         queue.remove()
 
 
+@pytest.fixture
+def reporting_queue():
+    """A CUPS queue of its own on tests/cups_backend/onetriptest: a printer that reports a state reason."""
+    made = []
+
+    def make(uri: str) -> str:
+        name = "OneTrip-Reports-" + uuid.uuid4().hex[:6]
+        subprocess.run(["lpadmin", "-p", name, "-E", "-v", uri, "-m", "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd"],
+                       check=True, capture_output=True, timeout=30)
+        made.append(name)
+        return name
+
+    yield make
+    for name in made:
+        subprocess.run(["lpadmin", "-x", name], capture_output=True, timeout=30)
+
+
+def test_a_printer_out_of_paper_is_said_so_at_once_and_the_job_purged(reporting_queue):
+    """The printer tells CUPS it is out of paper and CUPS keeps the job waiting for paper (as its ipp backend does):
+    the print is given up at once, with the reason in the citizen's words, not after its wait; and that reason, which
+    CUPS keeps on the idle queue after the job, does not stop the next print unseen (paper may be loaded by then)."""
+    queue = reporting_queue("onetriptest:/media-empty?then=wait")
+    device = CupsDocumentPrinter("document_printer", CupsDocumentPrinterOptions(
+        printer=queue, timeout_s=10, printed_within_s=12))
+    device.start()
+    try:
+        for attempt in range(2):
+            started = time.monotonic()
+            with pytest.raises(DocumentPrintError) as caught:
+                device.print_pdf(a4_pdf("营业执照（样证）"), "onetrip-paper", timeout_s=90)
+            took = time.monotonic() - started
+            if attempt == 0:
+                assert took < 8, took  # 0.2 s here
+                assert caught.value.message.render("en") == ("The document printer is out of paper. Please ask the "
+                                                             "hall staff for help.")
+                found = re.search(rf"^({queue}-\d+) stopped: media-empty-error \(.*\); cancelled, its document "
+                                  r"purged$", caught.value.detail)
+                assert found, caught.value.detail
+                assert found[1] not in pending(queue)
+                assert device.health.snapshot().reason.msgid.startswith("The document printer is out of paper.")
+                tested = device.self_test()
+                assert tested.details["printer_state_reasons"] == "media-empty-error"  # kept by CUPS: for staff
+                assert tested.ok  # the queue is enabled and takes jobs: the next print tries
+            else:  # the reason was there before this job: its own wait decides (the fake printer never prints)
+                assert took > 11, took
+                assert " not printed within " in caught.value.detail, caught.value.detail
+    finally:
+        device.stop()
+
+
+def test_a_jammed_printer_whose_backend_stops_the_queue_is_said_jammed(reporting_queue):
+    queue = reporting_queue("onetriptest:/media-jam?then=stop")
+    device = CupsDocumentPrinter("document_printer", CupsDocumentPrinterOptions(
+        printer=queue, timeout_s=10, printed_within_s=60))
+    device.start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(DocumentPrintError) as caught:
+            device.print_pdf(a4_pdf("x"), "onetrip-jam", timeout_s=90)
+        assert time.monotonic() - started < 20
+        assert caught.value.message.render("zh_CN") == "文档打印机卡纸，请联系大厅工作人员。"
+        assert " stopped: media-jam-error (" in caught.value.detail, caught.value.detail
+    finally:
+        device.stop()
+
+
 def pending(queue: str) -> list[str]:
     said = subprocess.run(["lpstat", "-W", "not-completed", "-o", queue], capture_output=True, text=True,
                           timeout=30).stdout

@@ -6,7 +6,8 @@ import struct
 import pytest
 
 from devices.docprinter.ipp import (DEFAULT_SOCKET, IppError, ask_job_state, ask_printer_state, cups_address,
-                                    http_body, job_state, job_state_request, printer_state)
+                                    http_body, job_state, job_state_request, keywords, printer_state)
+from devices.docprinter.printer_reasons import JAMMED, OPEN, OUT_OF_PAPER, OUT_OF_TONER, stopping
 
 
 def attribute(tag: int, name: str, value: bytes) -> bytes:
@@ -79,3 +80,22 @@ def test_the_real_cups_answers_for_its_queue_and_says_a_job_it_does_not_know():
     for where in (DEFAULT_SOCKET, ("localhost", 631)):  # both places cupsd listens (its default)
         with pytest.raises(IppError, match="IPP status 0x0406"):
             ask_job_state(2_000_000_000, "root", 5, address=where)
+
+
+def test_every_value_of_a_reason_list_is_read():
+    said = answer(0, attribute(0x44, "printer-state-reasons", b"media-empty-error"), attribute(0x44, "", b"paused"),
+                  attribute(0x44, "printer-name", b"x"))
+    assert keywords(said, "printer-state-reasons") == ["media-empty-error", "paused"]
+
+
+@pytest.mark.parametrize("reasons, stops", [
+    (["none"], None),
+    (["media-empty-error", "paused"], ("media-empty-error", OUT_OF_PAPER)),
+    (["media-empty"], ("media-empty", OUT_OF_PAPER)),  # no suffix: an error (RFC 8011)
+    (["media-low-report", "toner-low-warning", "offline-report", "connecting-to-device"], None),
+    (["toner-low-warning", "media-jam-error"], ("media-jam-error", JAMMED)),
+    (["Door-Open-Error"], ("Door-Open-Error", OPEN)),
+    (["marker-supply-empty-error"], ("marker-supply-empty-error", OUT_OF_TONER)),
+])
+def test_only_an_error_that_stops_the_printer_ends_a_print(reasons, stops):
+    assert stopping(reasons) == stops

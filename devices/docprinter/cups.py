@@ -28,7 +28,9 @@ from dataclasses import dataclass
 
 from devices.docprinter.base import DocumentPrinter, DocumentPrintError
 from devices.docprinter.cups_keeping import FIX, kept_for
-from devices.docprinter.ipp import NOT_PRINTED, PRINTED, IppError, ask_job_state, ask_printer_state
+from devices.docprinter.ipp import (NOT_PRINTED, PRINTED, IppError, ask_job_state, ask_printer_reasons,
+                                   ask_printer_state)
+from devices.docprinter.printer_reasons import stopping
 from devices.docprinter.cups_reach import device_uri, is_usb, network_address, unreachable, usb_listed
 from devices.errors import DeviceError
 from devices.health import DeviceState, SelfTestResult
@@ -134,6 +136,7 @@ class CupsDocumentPrinter(DocumentPrinter):
         if trouble is not None:  # said at once: a job sent now would only wait to be cancelled
             raise DocumentPrintError(trouble[0], detail=trouble[1])
         self.health.set_state(DeviceState.BUSY)
+        before = self._reasons()
         done = self._run(["lp", "-d", self._options.printer, "-t", title, "-"], stdin=pdf)
         if done.returncode != 0:
             reason = done.stderr.decode(errors="replace").strip()
@@ -143,14 +146,19 @@ class CupsDocumentPrinter(DocumentPrinter):
         job = match.group(1).decode() if match else ""
         if job:
             within_s = min(self._options.printed_within_s, wait_s - DECIDE_BEFORE_S - (time.monotonic() - started))
-            self._wait_printed(job, max(within_s, POLL_S))
+            self._wait_printed(job, max(within_s, POLL_S), before)
         self.health.set_state(DeviceState.READY)
         return job
 
-    def _wait_printed(self, job: str, within_s: float) -> None:
+    def _wait_printed(self, job: str, within_s: float, before: list[str]) -> None:
         """Back once CUPS says ``job`` completed. Ended otherwise (cancelled by staff, aborted by CUPS):
-        DocumentPrintError. Stopped (a filter that failed), its queue stopped, or still pending after ``within_s``:
-        the job cancelled, its document purged, and DocumentPrintError."""
+        DocumentPrintError. Stopped (a filter that failed), its queue stopped, its printer out of paper, jammed or
+        open (a reason the queue did not have when the job was sent: ``before``), or still pending after
+        ``within_s``: the job cancelled, its document purged, and DocumentPrintError.
+
+        A reason the queue had before is not taken as the printer's word now: CUPS keeps the last job's reasons
+        until the next job's backend changes them (after a job given up for want of paper, ``media-empty-error``
+        stays on the idle queue), and paper loaded since would be refused unseen."""
         deadline = time.monotonic() + within_s
         while True:
             state = self._job_state(job)
@@ -159,21 +167,26 @@ class CupsDocumentPrinter(DocumentPrinter):
             if state in NOT_PRINTED:
                 self.health.set_state(DeviceState.ERROR, text("The document printer is not working."))
                 raise DocumentPrintError(detail=f"{job} {state} before it printed")
+            stops = stopping([reason for reason in self._reasons() if reason not in before])
+            if stops is not None:  # out of paper, jammed, open: nobody is there to see to it within the wait
+                self._give_up(job, f"stopped: {stops[0]}", text(stops[1]))
+                return
             stopped = state == "processing-stopped" or self._queue_stopped()
             if stopped or time.monotonic() >= deadline:
                 self._give_up(job, "stopped by CUPS" if stopped else f"not printed within {within_s:.0f} s")
                 return
             time.sleep(POLL_S)
 
-    def _give_up(self, job: str, why: str) -> None:
-        """The job that will not print: cancelled and its document purged, unless it printed meanwhile."""
+    def _give_up(self, job: str, why: str, told: Text | None = None) -> None:
+        """The job that will not print: cancelled and its document purged, unless it printed meanwhile; ``told``:
+        what the citizen or clerk is told (by default, that it could not be printed)."""
         said = self._run(["lpstat", "-l", "-p", self._options.printer]).stdout.decode(errors="replace")
         if self._job_state(job) == PRINTED:  # done while the printer's words were asked: not cancelled
             return
         cancelled = self._run(["cancel", "-x", job])
-        self.health.set_state(DeviceState.ERROR, text("The document printer is not working."))
+        self.health.set_state(DeviceState.ERROR, told or text("The document printer is not working."))
         words = " ".join(said.split())[:300]
-        raise DocumentPrintError(detail=f"{job} {why} ({words}); "
+        raise DocumentPrintError(told, detail=f"{job} {why} ({words}); "
                                         + ("cancelled, its document purged" if cancelled.returncode == 0 else
                                            f"cancel failed: {cancelled.stderr.decode(errors='replace').strip()}"))
 
@@ -195,6 +208,13 @@ class CupsDocumentPrinter(DocumentPrinter):
         listed = pending.returncode != 0 or job in pending.stdout.decode(errors="replace").split()
         return "pending" if listed else PRINTED
 
+    def _reasons(self) -> list[str]:
+        """The queue's ``printer-state-reasons`` over IPP (empty when IPP cannot tell)."""
+        try:
+            return ask_printer_reasons(self._options.printer, USER, min(self._options.timeout_s, IPP_S))
+        except (IppError, OSError):
+            return []
+
     def _queue_stopped(self) -> bool:
         """CUPS stopped the queue (its error policy after a failed job, or staff): nothing will print until
         started again. Not known (IPP unanswered): False, the job's own wait decides."""
@@ -209,6 +229,7 @@ class CupsDocumentPrinter(DocumentPrinter):
         return SelfTestResult(self.name, trouble is None, text("The document printer is ready.") if trouble is None
                               else trouble[0],
                               {"trouble": trouble[1] if trouble else "none",
+                               "printer_state_reasons": ", ".join(self._reasons()) or "not known",
                                "printed_documents": printed_documents(self._options.timeout_s)})
 
 

@@ -67,18 +67,40 @@ def printer_state(answer: bytes) -> str:
 def enum_named(answer: bytes, wanted: str, names: dict[int, str]) -> str:
     """The enum attribute ``wanted`` an IPP answer gives, by its name in ``names``; IppError when the answer is not
     a successful one carrying it."""
+    for tag, value in values(answer, wanted):
+        if tag == _ENUM and len(value) == 4:
+            number = struct.unpack(">i", value)[0]
+            if number not in names:
+                raise IppError(f"{wanted} {number} is not one IPP defines")
+            return names[number]
+    raise IppError(f"no {wanted} in the answer")
+
+
+def keywords(answer: bytes, wanted: str) -> list[str]:
+    """Every keyword value of the attribute ``wanted`` (``printer-state-reasons``); IppError when the answer is not
+    a successful one carrying it."""
+    found = [value.decode("ascii", "replace") for tag, value in values(answer, wanted) if tag == _KEYWORD]
+    if not found:
+        raise IppError(f"no {wanted} in the answer")
+    return found
+
+
+def values(answer: bytes, wanted: str) -> list[tuple[int, bytes]]:
+    """(value tag, value) of each value of the attribute ``wanted`` in a successful IPP answer, in order; IppError
+    when the answer is not a successful one or is cut short."""
     if len(answer) < 8:
         raise IppError(f"an IPP answer of {len(answer)} bytes")
     status = struct.unpack(">H", answer[2:4])[0]
     if status > 0x00FF:
         raise IppError(f"IPP status 0x{status:04x}")
-    at, name = 8, ""
+    at, name, found = 8, "", []
     while at < len(answer):
         tag = answer[at]
         at += 1
         if tag == _END:
             break
         if tag < 0x10:  # a group begins
+            name = ""
             continue
         if at + 2 > len(answer):
             raise IppError("an IPP attribute cut short")
@@ -93,12 +115,9 @@ def enum_named(answer: bytes, wanted: str, names: dict[int, str]) -> str:
         if len(value) != size or len(raw_name) != length:
             raise IppError("an IPP attribute cut short")
         name = raw_name.decode("utf-8", "replace") if length else name  # no name: another value of the last
-        if name == wanted and tag == _ENUM and size == 4:
-            number = struct.unpack(">i", value)[0]
-            if number not in names:
-                raise IppError(f"{wanted} {number} is not one IPP defines")
-            return names[number]
-    raise IppError(f"no {wanted} in the answer")
+        if name == wanted:
+            found.append((tag, value))
+    return found
 
 
 def http_body(answer: bytes) -> bytes:
@@ -133,6 +152,14 @@ def ask_printer_state(printer: str, user: str, timeout_s: float,
                       address: str | tuple[str, int] | None = None) -> str:
     """The queue's ``printer-state`` from CUPS (``stopped``: disabled); IppError or OSError when not learned."""
     return printer_state(ask(printer_state_request(printer, user), f"/printers/{printer}", timeout_s, address))
+
+
+def ask_printer_reasons(printer: str, user: str, timeout_s: float,
+                        address: str | tuple[str, int] | None = None) -> list[str]:
+    """The queue's ``printer-state-reasons`` (``none``, ``media-empty-error``, ``toner-low-report``, ...)."""
+    body = state_request(GET_PRINTER_ATTRIBUTES, "printer-uri", f"ipp://localhost/printers/{printer}",
+                         "printer-state-reasons", user)
+    return keywords(ask(body, f"/printers/{printer}", timeout_s, address), "printer-state-reasons")
 
 
 def ask(body: bytes, path: str, timeout_s: float, address: str | tuple[str, int] | None = None) -> bytes:
