@@ -43,6 +43,7 @@ DELETED = "deleted once printed"  # what the self-test and kiosk doctor say of a
 POLL_S = 0.25  # how often a job's state is asked while it prints
 DECIDE_BEFORE_S = 3.0  # the driver decides a job's fate this long before the caller stops waiting
 REACH_AGAIN_S = 1.0  # a network printer that did not answer is asked once more after this long
+STALE_GRACE_S = 8.0  # a reason the queue had before a job counts once it stands this far into the job
 IPP_S = 5.0  # each IPP question to CUPS (a local socket: milliseconds)
 C_LOCALE = {**os.environ, "LC_ALL": "C", "LANG": "C"}  # lpstat's words are read: never translated
 
@@ -156,10 +157,12 @@ class CupsDocumentPrinter(DocumentPrinter):
         open (a reason the queue did not have when the job was sent: ``before``), or still pending after
         ``within_s``: the job cancelled, its document purged, and DocumentPrintError.
 
-        A reason the queue had before is not taken as the printer's word now: CUPS keeps the last job's reasons
-        until the next job's backend changes them (after a job given up for want of paper, ``media-empty-error``
-        stays on the idle queue), and paper loaded since would be refused unseen."""
-        deadline = time.monotonic() + within_s
+        A reason the queue had before is taken as the printer's word only once it stands ``STALE_GRACE_S`` into the
+        job: CUPS keeps the last job's reasons until the next job's backend changes them (after a job given up for
+        want of paper, ``media-empty-error`` stays on the idle queue), and paper loaded since would be refused unseen;
+        a backend that has asked the printer by then has taken it away."""
+        sent = time.monotonic()
+        deadline = sent + within_s
         while True:
             state = self._job_state(job)
             if state == PRINTED:
@@ -167,7 +170,9 @@ class CupsDocumentPrinter(DocumentPrinter):
             if state in NOT_PRINTED:
                 self.health.set_state(DeviceState.ERROR, text("The document printer is not working."))
                 raise DocumentPrintError(detail=f"{job} {state} before it printed")
-            stops = stopping([reason for reason in self._reasons() if reason not in before])
+            reasons = self._reasons()
+            stops = stopping([reason for reason in reasons if reason not in before]) or \
+                (stopping(reasons) if time.monotonic() - sent >= STALE_GRACE_S else None)
             if stops is not None:  # out of paper, jammed, open: nobody is there to see to it within the wait
                 self._give_up(job, f"stopped: {stops[0]}", text(stops[1]))
                 return
