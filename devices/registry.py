@@ -123,6 +123,8 @@ DRIVERS: dict[str, dict[str, Driver]] = {
                              _escpos(lambda t, o: t.DeviceFileTransport(o.path, o.timeout_s))),
     },
     "document_printer": {
+        "none": Driver("devices.docprinter.absent", "NoDocumentPrinterOptions",
+                       lambda m, name, o, d: m.NoDocumentPrinter(name)),
         "sim": Driver("devices.docprinter.sim", "SimDocumentPrinterOptions",
                       lambda m, name, o, d: m.SimDocumentPrinter(name, data_path(d, o.output_dir))),
         "cups": Driver("devices.docprinter.cups", "CupsDocumentPrinterOptions",

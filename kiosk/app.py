@@ -124,17 +124,22 @@ class Services:
     def new_citizen_session(self) -> CitizenSession:
         session = CitizenSession(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,
                                  tasks=self.tasks, terminal_id=self.config.terminal.id, masker=self.masker,
-                                 document_printer=self.devices.document_printer,
+                                 document_printer=self._document_printer(),
                                  document_camera=self.devices.document_camera, held_catalogue=self.held_catalogue,
                                  device_tasks=self.camera_tasks, print_tasks=self.printer_tasks,
                                  desk_tasks=self.desk_tasks)
         give_back_after_each_citizen(session, self.tasks)  # what the citizen's pages and frames freed (kiosk/allocator.py)
         return session
 
+    def _document_printer(self) -> DocumentPrinter | None:
+        """The A4 printer, or None where the terminal has none (``type = "none"``: nothing offered that needs it)."""
+        printer = self.devices.document_printer
+        return printer if printer.installed else None
+
     def new_clerk_desk(self) -> ClerkDesk:
         return ClerkDesk(backend=self.backend, submitter=self.submitter, printer=self.devices.receipt_printer,
                          tasks=self.tasks, audit=self.audit, terminal_id=self.config.terminal.id, masker=self.masker,
-                         staff_sign_in=self.staff_sign_in, document_printer=self.devices.document_printer,
+                         staff_sign_in=self.staff_sign_in, document_printer=self._document_printer(),
                          hall=self.config.terminal.hall_name or self.config.terminal.hall_id,
                          hall_id=self.config.terminal.hall_id,
                          signs_at_window=self.config.terminal.customer_screen == "on",

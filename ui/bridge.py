@@ -66,7 +66,8 @@ class DeviceBridge(QObject):
     def announce(self) -> None:
         """What the availability signals would have said before anyone listened (a device opened early)."""
         self.reader_available.emit(_available(self._devices.id_reader.health.snapshot()))
-        self.printer_available.emit(_available(self._devices.document_printer.health.snapshot()))
+        if self._devices.document_printer.installed:
+            self.printer_available.emit(_available(self._devices.document_printer.health.snapshot()))
 
 
 def _available(health: Health) -> bool:

@@ -330,7 +330,7 @@ class CitizenSession(SessionTicket, RatingTaps):
 
     def start_with_card(self, purpose: str = "apply") -> None:
         """The citizen starts an errand: the consent screen comes before any card is read."""
-        if self.step is Step.HOME and not (purpose == "licence" and self.printer_down):
+        if self.step is Step.HOME and not (purpose == "licence" and (self.printer_down or not self.prints_licences)):
             self.purpose = purpose if purpose in ("apply", "licence") else "apply"
             self._go(Step.CONSENT)
 
@@ -811,6 +811,11 @@ class CitizenSession(SessionTicket, RatingTaps):
         self.reader_down = not available
         if self.step is Step.READ_CARD:
             self._go(Step.READ_CARD, self._reader_notice())
+
+    @property
+    def prints_licences(self) -> bool:
+        """The terminal has an A4 printer (``document_printer`` is not ``none``): printing a licence is offered."""
+        return self._document_printer is not None
 
     def printer_available(self, available: bool) -> None:
         """The A4 printer's health: while it is offline or in error (out of reach, stopped, held), the home screen

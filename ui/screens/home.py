@@ -131,6 +131,7 @@ class HomeScreen(Screen):
         self.ticket_button.clicked.connect(session.take_queue_ticket)
         self.card_button.clicked.connect(lambda: session.start_with_card("apply"))  # not clicked's `checked`
         self.licence_button.clicked.connect(lambda: session.start_with_card("licence"))
+        self.licence_button.setVisible(session.prints_licences)  # a kiosk without an A4 printer offers none
 
     def refresh(self, session=None) -> None:
         self.title.setText(_("Run at most once"))
