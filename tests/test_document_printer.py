@@ -50,6 +50,7 @@ def test_a_pdf_goes_through_cups_and_comes_out_intact(printer):
     tested = printer.self_test()
     assert tested.ok
     assert tested.details["printed_documents"] == DELETED  # as scripts/test-services.sh sets CUPS, as a hall does
+    assert tested.details["reach"] == "cups-pdf:/: not asked (only a USB or a network printer is)"
     title = "onetrip-" + uuid.uuid4().hex[:8]
     job = printer.print_pdf(a4_pdf(f"营业执照（样证） {title}"), title, timeout_s=30)
     assert job.startswith("OneTrip-A4-")
@@ -112,7 +113,8 @@ def test_a_job_the_printer_never_takes_is_cancelled_its_document_purged_and_said
         printer=stalled_queue, timeout_s=10, printed_within_s=2))
     device.start()
     try:
-        assert device.self_test().ok  # it answers: nothing says it will not print
+        tested = device.self_test()
+        assert tested.ok and tested.details["reach"].endswith(" answers")  # nothing says it will not print
         started = time.monotonic()
         with pytest.raises(DocumentPrintError) as caught:
             device.print_pdf(a4_pdf("营业执照（样证）"), "onetrip-stalled", timeout_s=30)
@@ -310,6 +312,7 @@ def test_a_printer_out_of_reach_is_said_at_once_and_no_job_is_sent():
         assert device.health.snapshot().reason.msgid.startswith("The document printer cannot be reached.")
         tested = device.self_test()
         assert not tested.ok and tested.details["trouble"].startswith("127.0.0.1:9: ")
+        assert tested.details["reach"] == tested.details["trouble"]
         started = time.monotonic()
         with pytest.raises(DocumentPrintError) as caught:
             device.print_pdf(a4_pdf("营业执照（样证）"), "onetrip-unreachable", timeout_s=30)

@@ -78,6 +78,7 @@ class CupsDocumentPrinter(DocumentPrinter):
         super().__init__(name, poll_interval_s=options.check_every_s)
         self._options = options
         self._ipp_unanswered = ""  # the job whose state IPP last could not tell (logged once)
+        self.reach = "not asked yet"  # how the last check found the printer itself, for staff (the self-test)
 
     def _run(self, args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess:
         try:
@@ -116,16 +117,24 @@ class CupsDocumentPrinter(DocumentPrinter):
         if state.returncode != 0 or " disabled" in said:
             return text("The document printer is stopped. Please ask the hall staff for help."), said[:300]
         uri = device_uri(self._run(["lpstat", "-v", printer]).stdout.decode(errors="replace"), printer)
-        if uri and is_usb(uri):  # on the bus? (CUPS refuses the question to a user it does not let ask: not known)
+        self.reach = f"{uri}: not asked (only a USB or a network printer is)" if uri else "no device URI"
+        if uri and is_usb(uri):  # on the bus?
             found = self._run(["lpinfo", "--include-schemes", "usb", "-v"])
-            if found.returncode == 0 and not usb_listed(found.stdout.decode(errors="replace"), uri):
-                return (text("The document printer is not connected. Please ask the hall staff for help."),
-                        f"{uri} is not among the USB printers CUPS finds")
+            if found.returncode != 0:  # CUPS refuses the question to a user it does not let administer printers
+                why = found.stderr.decode(errors="replace").strip()[:100]
+                self.reach = f"{uri}: not known ({why}; the terminal's user may ask in the lpadmin group)"
+            elif not usb_listed(found.stdout.decode(errors="replace"), uri):
+                self.reach = f"{uri} is not among the USB printers CUPS finds"
+                return text("The document printer is not connected. Please ask the hall staff for help."), self.reach
+            else:
+                self.reach = f"{uri}: on the bus"
         address = network_address(uri) if uri else None
         why = unreachable(address, self._options.reach_s) if address else None
         if why:  # asked again: a printer busy with another terminal's job may refuse a second connection a moment
             time.sleep(REACH_AGAIN_S)
             why = unreachable(address, self._options.reach_s)
+        if address:
+            self.reach = why or f"{address[0]}:{address[1]} answers"
         if why:
             return text("The document printer cannot be reached. Please ask the hall staff for help."), why
         return None
@@ -234,6 +243,7 @@ class CupsDocumentPrinter(DocumentPrinter):
         return SelfTestResult(self.name, trouble is None, text("The document printer is ready.") if trouble is None
                               else trouble[0],
                               {"trouble": trouble[1] if trouble else "none",
+                               "reach": self.reach,
                                "printer_state_reasons": ", ".join(self._reasons()) or "not known",
                                "printed_documents": printed_documents(self._options.timeout_s)})
 
