@@ -17,6 +17,7 @@ from entry.bench.monkey_common import TRICKLE_GAP_S
 from entry.bench.ui_monkey import Monkey
 
 STEPS = 150
+CUPS_SEED = 2
 TRICKLE_SEED = 2  # switches a trickle on early (step 59, at home); which later steps meet depends on timing
 
 
@@ -132,3 +133,23 @@ def test_a_monkey_whose_backend_answers_a_byte_at_a_time_breaks_nothing(open_gui
     trickled = [line for line in monkey.trail if "backend: trickle" in line]
     assert trickled, "the seed switched no trickle on"
     assert sandbox.faults.trickle_gap_s == TRICKLE_GAP_S
+
+
+def test_a_monkey_on_a_kiosk_printing_through_cups_breaks_nothing(open_gui):
+    """``--cups``: the A4 printer through a real CUPS queue of the bench's own, stopped and started among the
+    monkey's device upsets; the home screen's "Print my licence" follows it (greyed "Printer out of order")."""
+    from entry.bench.cups_queue import BenchQueue
+
+    queue = BenchQueue()
+    try:
+        gui = open_gui("kiosk", terminal={"idle_timeout_s": 60, "idle_warning_s": 20}, voice={"engine": "espeak-ng"},
+                       devices={"id_reader": {"type": "sim", "pace": False},
+                                "document_printer": {"type": "cups", "printer": queue.name, "timeout_s": 10,
+                                                     "check_every_s": 1, "printed_within_s": 20}})
+        monkey = Monkey(gui, CUPS_SEED, wait_s=20.0, voice=False)
+        monkey.devices.append((queue, queue.faults))
+        tally = monkey.run(STEPS)
+        assert tally.steps == STEPS and tally.sessions_ended > 0
+        assert queue.stops >= 1, "the queue was never stopped: another seed is needed"
+    finally:
+        queue.remove()

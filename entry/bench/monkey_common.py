@@ -674,9 +674,10 @@ class SeededMonkey:
         reply.raise_for_status()
         (self._changed_services.discard if what == "restore" else self._changed_services.add)(code)
 
-    def card(self) -> None:
-        """Lift the card on the reader, or lay one of the sample cards (broken ones too) and wait for its report;
-        a reader this monkey put at a fault (unplugged, garbled...) is set right first, as a step of its own."""
+    def card(self, sample: str | None = None) -> None:
+        """Lift the card on the reader, or lay one of the sample cards (broken ones too; ``sample``: that one) and
+        wait for its report; a reader this monkey put at a fault (unplugged, garbled...) is set right first, as a
+        step of its own."""
         if self._set_right(self.reader):
             return
         if self._card_on:
@@ -688,7 +689,7 @@ class SeededMonkey:
             until = time.monotonic() + LIFTED_S
             self.wait(lambda: time.monotonic() >= until, "the card to be seen gone")
             return
-        sample = str(self.rng.choice(CARDS))
+        sample = sample or str(self.rng.choice(CARDS))
         self.note("card", f"placed {sample}")
         reads = self._reads
         self.reader.place_card(sample)

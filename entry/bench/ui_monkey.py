@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Callable
 
 from entry.bench.monkey_common import (CARDS, HOSTILE_CODES, VALID_CODES, MonkeyFailure,
-                                       SeededMonkey, Tally, add_arguments, held_by, open_terminal, people_of, run_seeds,
+                                       SeededMonkey, Tally, held_by, open_terminal, people_of, run_seeds,
                                        screen_problem, terminal_named, visible_texts)
 
 __all__ = ["CARDS", "HOSTILE_CODES", "VALID_CODES", "Monkey", "MonkeyFailure", "Tally", "add_arguments",
@@ -57,7 +57,8 @@ __all__ = ["CARDS", "HOSTILE_CODES", "VALID_CODES", "Monkey", "MonkeyFailure", "
 KNOWING = {"read_card": "lays a card on the reader", "form": "fills the form rightly", "signature": "signs on the pad",
            "company": "keys in the company's code", "principal": "keys in the principal's details",
            "materials": "provides every material", "payment": "pays on the phone",
-           "choose_service": "chooses a service that charges a fee"}
+           "choose_service": "chooses a service that charges a fee",
+           "licences": "taps a ready licence", "licence_preview": "prints it"}
 KNOWING_ODDS = 0.35
 # A fee is charged for 1 service in 15 (JSZ-010): chosen at random alone, no run reached the payment screen (session
 # 29's note). Chosen by someone who came for it at these lower odds, so that the other services stay drawn.
@@ -202,14 +203,18 @@ class Monkey(SeededMonkey):
         from entry.demo import DEMO_COMPANY, DEMO_PRINCIPAL
 
         step, gui = self.session.step.value, self.gui
-        doings = {"read_card": self.card,  # its one button is "Back to start": 482 of 645 sessions ended there
+        # its one button is "Back to start": 482 of 645 sessions ended there; a person come to print their licence
+        # has one ready (the resident's, in the sandbox)
+        doings = {"read_card": lambda: self.card("resident" if self.session.purpose == "licence" else None),
                   "form": lambda: walk.fill_form(gui, None, ""),
                   "signature": lambda: walk.sign_on_pad(gui, None, ""),
                   "company": lambda: walk.company_step(gui, DEMO_COMPANY, None, ""),
                   "principal": lambda: walk.principal_step(gui, self._principal(DEMO_PRINCIPAL), None, ""),
                   # a licence where one is offered, else the paper on the camera, then the signature
                   "materials": lambda: walk.provide_materials(gui, None, ""),
-                  "payment": self._pay, "choose_service": self._fee_service}
+                  "payment": self._pay, "choose_service": self._fee_service,
+                  "licences": self._licence, "licence_preview": lambda: walk.tap(self.view.currentWidget().print,
+                                                                                 "'print it' button")}
         camera = self.gui.services.devices.document_camera
         if step == "materials" and self._set_right(camera):  # staff first: no page comes from a camera at fault
             return
@@ -218,6 +223,16 @@ class Monkey(SeededMonkey):
             doings[step]()
         except walk.WalkError as refused:
             self.note("knows", f"not taken: {refused}")
+
+    def _licence(self) -> None:
+        """A ready licence tapped, where the list has one."""
+        from entry.walkthrough import tap
+
+        shown = [button for button in self.view.currentWidget().buttons.values() if button.isVisible()]
+        if not shown:
+            self.note("knows", "no licence in the list")
+            return
+        tap(shown[int(self.rng.integers(len(shown)))], "licence button")
 
     def _fee_service(self) -> None:
         """A service that charges a fee, tapped in the list where it shows (a search typed may have hidden it)."""
@@ -449,21 +464,52 @@ class Monkey(SeededMonkey):
 
 # -- the bench -------------------------------------------------------------------------------------
 
-def kiosk_config(url: str, data_dir: Path, terminal_id: str | None = None):
+def kiosk_config(url: str, data_dir: Path, terminal_id: str | None = None, a4_queue: str = ""):
+    """``a4_queue``: the A4 printer through that CUPS queue, checked every second, rather than simulated."""
     from kiosk.config import load_config
 
+    a4 = {"document_printer": {"type": "cups", "printer": a4_queue, "timeout_s": 10, "check_every_s": 1,
+                               "printed_within_s": 20}} if a4_queue else {}
     return load_config(environ={}, overrides={
         "backend": {"url": url, "retries": 0, "connect_timeout_s": 1.0, "read_timeout_s": 2.0},
         "paths": {"data_dir": str(data_dir)}, "logging": {"console": False},
         "terminal": {"demo": True, "idle_timeout_s": 60, "idle_warning_s": 20, **terminal_named(terminal_id)},
         "voice": {"engine": "espeak-ng"},
         "devices": {"id_reader": {"type": "sim", "pace": False},
-                    "document_camera": {"type": "sim", "still_s": 0.4, "page_s": 1.0}}})
+                    "document_camera": {"type": "sim", "still_s": 0.4, "page_s": 1.0}, **a4}})
 
 
-def open_kiosk(url: str, data_dir: Path, terminal_id: str | None = None, freeze: bool = True):
-    return open_terminal(kiosk_config(url, data_dir, terminal_id), "kiosk", freeze)
+def open_kiosk(url: str, data_dir: Path, terminal_id: str | None = None, freeze: bool = True, a4_queue: str = ""):
+    return open_terminal(kiosk_config(url, data_dir, terminal_id, a4_queue), "kiosk", freeze)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from entry.bench import monkey_common
+
+    monkey_common.add_arguments(parser)
+    parser.add_argument("--cups", action="store_true",
+                        help="the A4 printer through a real CUPS queue of the bench's own (cups-pdf), which the "
+                             "monkey stops and starts among its device upsets (entry/bench/cups_queue.py); off, the "
+                             "simulated printer as before")
 
 
 def run(args: argparse.Namespace) -> int:
-    return run_seeds(args, "ui-monkey", open_kiosk, lambda gui, seed, echo: Monkey(gui, seed, echo=echo))
+    if not getattr(args, "cups", False):
+        return run_seeds(args, "ui-monkey", open_kiosk, lambda gui, seed, echo: Monkey(gui, seed, echo=echo))
+    from entry.bench.cups_queue import BenchQueue
+
+    queue = BenchQueue()
+
+    def make_monkey(gui, seed, echo):
+        monkey = Monkey(gui, seed, echo=echo)
+        monkey.devices.append((queue, queue.faults))  # stopped and started as a simulator's faults are
+        queue.inject("clear")  # each seed begins with the queue started
+        return monkey
+
+    try:
+        return run_seeds(args, "ui-monkey", lambda url, data_dir, terminal_id: open_kiosk(
+            url, data_dir, terminal_id, a4_queue=queue.name), make_monkey)
+    finally:
+        print(f"ui-monkey --cups: {queue.printed()} licence(s) printed through CUPS, the queue stopped "
+              f"{queue.stops} time(s)")
+        queue.remove()
