@@ -488,8 +488,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     monkey_common.add_arguments(parser)
     parser.add_argument("--cups", action="store_true",
-                        help="the A4 printer through a real CUPS queue of the bench's own (cups-pdf), which the "
-                             "monkey stops and starts among its device upsets (entry/bench/cups_queue.py); off, the "
+                        help="the A4 printer through a real CUPS queue of the bench's own, which the "
+                             "monkey stops and starts among its device upsets (entry/bench/cups_queue.py; after "
+                             "scripts/test-services.sh); off, the "
                              "simulated printer as before")
 
 
