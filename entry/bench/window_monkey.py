@@ -122,6 +122,7 @@ class WindowMonkey(SeededMonkey):
         self._decided: list[str] = []  # the case and notice numbers of this window's matters: copied later
         self._accepted: list[str] = []  # the cases this window accepted, whose licence the department may issue
         self.licences_issued = False  # whether the department issues those licences now and then (--licences-issued)
+        self.a4_queue = None  # the bench's CUPS queue the window prints through (--cups), else None
         self._audit_seen = 0  # the trail's entries counted for copies printed
         self._pages: list[bytearray] = []  # every page the matter in hand scanned, to be zeroed when it ends
         self.customer = self.view.customer  # the applicant's screen (terminal.customer_screen), or None
@@ -754,7 +755,10 @@ class WindowMonkey(SeededMonkey):
         printer.inject(fault)
 
     def _document_printer(self):
-        """The simulated A4 printer, when the window has one (a real one takes no faults)."""
+        """The simulated A4 printer, when the window has one (a real one takes no faults), or the bench's CUPS queue
+        the window prints through (``--cups``: stopped and started as a simulator's faults)."""
+        if self.a4_queue is not None:
+            return self.a4_queue
         printer = getattr(self.gui.services.devices, "document_printer", None)
         return printer if hasattr(printer, "inject") else None
 
@@ -941,20 +945,25 @@ class WindowMonkey(SeededMonkey):
 
 # -- the bench -------------------------------------------------------------------------------------
 
-def window_config(url: str, data_dir: Path, customer_screen: bool = False, terminal_id: str | None = None):
+def window_config(url: str, data_dir: Path, customer_screen: bool = False, terminal_id: str | None = None,
+                  a4_queue: str = ""):
+    """``a4_queue``: the A4 printer through that CUPS queue, checked every second, rather than simulated."""
     from kiosk.config import load_config
 
+    a4 = {"document_printer": {"type": "cups", "printer": a4_queue, "timeout_s": 10, "check_every_s": 1,
+                               "printed_within_s": 20}} if a4_queue else {}
     return load_config(environ={}, overrides={
         "backend": {"url": url, "retries": 0, "connect_timeout_s": 1.0, "read_timeout_s": 2.0},
         "paths": {"data_dir": str(data_dir)}, "logging": {"console": False},
         # the window calls the hall's queue, category A only: the dispenser's B tickets are another window's
         "terminal": {"demo": True, "window_number": 3, "queue_categories": "A",
                      "customer_screen": "on" if customer_screen else "off", **terminal_named(terminal_id)},
-        "devices": {"id_reader": {"type": "sim", "pace": False}}})
+        "devices": {"id_reader": {"type": "sim", "pace": False}, **a4}})
 
 
-def open_window(url: str, data_dir: Path, customer_screen: bool = False, terminal_id: str | None = None):
-    return open_terminal(window_config(url, data_dir, customer_screen, terminal_id), "window")
+def open_window(url: str, data_dir: Path, customer_screen: bool = False, terminal_id: str | None = None,
+                a4_queue: str = ""):
+    return open_terminal(window_config(url, data_dir, customer_screen, terminal_id, a4_queue), "window")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -965,16 +974,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the department now and then issues the licence of a case this window accepted "
                              "(the sandbox's /control/cases/{n}/ready), to hand over when its holder comes again; "
                              "off, the seeds run as before")
+    parser.add_argument("--cups", action="store_true",
+                        help="the A4 printer through a real CUPS queue of the bench's own, which the monkey stops "
+                             "and starts among its device upsets (entry/bench/cups_queue.py; after "
+                             "scripts/test-services.sh); off, the simulated printer as before")
 
 
 def run(args: argparse.Namespace) -> int:
     customer_screen, issued = args.customer_screen, args.licences_issued
 
+    queue = None
+    if args.cups:
+        from entry.bench.cups_queue import BenchQueue
+
+        queue = BenchQueue()
+
     def monkey(gui, seed: int, echo) -> WindowMonkey:
         made = WindowMonkey(gui, seed, echo=echo)
         made.licences_issued = issued
+        if queue is not None:
+            made.a4_queue = queue
+            made.devices.append((queue, queue.faults))  # stopped and started as a simulator's faults are
+            queue.inject("clear")  # each seed begins with the queue started
         return made
 
-    return run_seeds(args, "window-monkey",
-                     lambda url, data_dir, terminal_id: open_window(url, data_dir, customer_screen, terminal_id),
-                     monkey)
+    try:
+        return run_seeds(args, "window-monkey", lambda url, data_dir, terminal_id: open_window(
+            url, data_dir, customer_screen, terminal_id, queue.name if queue is not None else ""), monkey)
+    finally:
+        if queue is not None:
+            print(f"window-monkey --cups: {queue.printed()} document(s) printed through CUPS, the queue stopped "
+                  f"{queue.stops} time(s)")
+            queue.remove()
