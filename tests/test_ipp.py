@@ -6,7 +6,8 @@ import struct
 import pytest
 
 from devices.docprinter.ipp import (DEFAULT_SOCKET, IppError, ask_job_state, ask_printer_state, cups_address,
-                                    http_body, job_state, job_state_request, keywords, printer_state)
+                                    http_body, job_state, job_state_request, keywords, printer_state,
+                                    printer_state_request)
 from devices.docprinter.printer_reasons import JAMMED, OPEN, OUT_OF_PAPER, OUT_OF_TONER, stopping
 
 
@@ -26,6 +27,10 @@ def test_the_request_is_an_ipp_1_1_get_job_attributes_for_the_job_state():
     assert attribute(0x45, "job-uri", b"ipp://localhost/jobs/42") in request
     assert attribute(0x44, "requested-attributes", b"job-state") in request
     assert attribute(0x42, "requesting-user-name", b"root") in request
+    both = printer_state_request("OneTrip-A4", "root")  # two attributes in one question: the second value unnamed
+    assert both[:4] == b"\x01\x01\x00\x0b"  # Get-Printer-Attributes
+    assert attribute(0x44, "requested-attributes", b"printer-state") + attribute(0x44, "", b"printer-state-reasons") \
+        in both
 
 
 @pytest.mark.parametrize("number, name", [(3, "pending"), (6, "processing-stopped"), (7, "canceled"),
@@ -76,7 +81,8 @@ def test_cups_is_found_where_its_own_clients_find_it(monkeypatch, tmp_path):
 
 def test_the_real_cups_answers_for_its_queue_and_says_a_job_it_does_not_know():
     """(A job printed is said completed: tests/test_document_printer.py prints through the driver, which asks.)"""
-    assert ask_printer_state("OneTrip-A4", "root", 5) in ("idle", "processing")
+    state, reasons = ask_printer_state("OneTrip-A4", "root", 5)
+    assert state in ("idle", "processing") and reasons  # "none" at the least
     for where in (DEFAULT_SOCKET, ("localhost", 631)):  # both places cupsd listens (its default)
         with pytest.raises(IppError, match="IPP status 0x0406"):
             ask_job_state(2_000_000_000, "root", 5, address=where)

@@ -11,10 +11,10 @@ keeps the licence printable, the window offers "Print again".
 
 Between jobs, every ``check_every_s``, it asks whether a job could print now: CUPS knows the queue and has it enabled,
 a network printer answers at the address of its device URI, and a USB printer is on the bus
-(devices/docprinter/cups_reach.py). Health says so
-(the kiosk offers printing a licence only while it can), and a print meets the same check first: a printer out of
-reach is said at once, not after a job's wait. Its self-test also says whether CUPS keeps a document once printed
-(devices/docprinter/cups_keeping.py)."""
+(devices/docprinter/cups_reach.py). Health says so (the kiosk offers printing a licence only while it can), and a
+print meets the same check first: a printer out of reach is said at once, not after a job's wait. Its self-test also
+says whether CUPS keeps a document once printed (devices/docprinter/cups_keeping.py). docs/a4-printer.md says what a
+hall sets and what each failure costs a citizen."""
 
 from __future__ import annotations
 
@@ -28,10 +28,9 @@ from dataclasses import dataclass
 
 from devices.docprinter.base import DocumentPrinter, DocumentPrintError
 from devices.docprinter.cups_keeping import FIX, kept_for
-from devices.docprinter.ipp import (NOT_PRINTED, PRINTED, IppError, ask_job_state, ask_printer_reasons,
-                                   ask_printer_state)
-from devices.docprinter.printer_reasons import stopping
 from devices.docprinter.cups_reach import device_uri, is_usb, network_address, unreachable, usb_listed
+from devices.docprinter.ipp import NOT_PRINTED, PRINTED, IppError, ask_job_state, ask_printer_state
+from devices.docprinter.printer_reasons import stopping
 from devices.errors import DeviceError
 from devices.health import DeviceState, SelfTestResult
 from devices.worker import on_worker
@@ -146,7 +145,7 @@ class CupsDocumentPrinter(DocumentPrinter):
         if trouble is not None:  # said at once: a job sent now would only wait to be cancelled
             raise DocumentPrintError(trouble[0], detail=trouble[1])
         self.health.set_state(DeviceState.BUSY)
-        before = self._reasons()
+        before = self._queue()[1]
         done = self._run(["lp", "-d", self._options.printer, "-t", title, "-"], stdin=pdf)
         if done.returncode != 0:
             reason = done.stderr.decode(errors="replace").strip()
@@ -179,13 +178,13 @@ class CupsDocumentPrinter(DocumentPrinter):
             if state in NOT_PRINTED:
                 self.health.set_state(DeviceState.ERROR, text("The document printer is not working."))
                 raise DocumentPrintError(detail=f"{job} {state} before it printed")
-            reasons = self._reasons()
+            queue, reasons = self._queue()
             stops = stopping([reason for reason in reasons if reason not in before]) or \
                 (stopping(reasons) if time.monotonic() - sent >= STALE_GRACE_S else None)
             if stops is not None:  # out of paper, jammed, open: nobody is there to see to it within the wait
                 self._give_up(job, f"stopped: {stops[0]}", text(stops[1]))
                 return
-            stopped = state == "processing-stopped" or self._queue_stopped()
+            stopped = state == "processing-stopped" or queue == "stopped"
             if stopped or time.monotonic() >= deadline:
                 self._give_up(job, "stopped by CUPS" if stopped else f"not printed within {within_s:.0f} s")
                 return
@@ -222,20 +221,13 @@ class CupsDocumentPrinter(DocumentPrinter):
         listed = pending.returncode != 0 or job in pending.stdout.decode(errors="replace").split()
         return "pending" if listed else PRINTED
 
-    def _reasons(self) -> list[str]:
-        """The queue's ``printer-state-reasons`` over IPP (empty when IPP cannot tell)."""
+    def _queue(self) -> tuple[str, list[str]]:
+        """The queue's state (``stopped``: CUPS stopped it, by its error policy after a failed job, or staff) and its
+        ``printer-state-reasons``, over IPP; ("", []) when IPP cannot tell (the job's own wait then decides)."""
         try:
-            return ask_printer_reasons(self._options.printer, USER, min(self._options.timeout_s, IPP_S))
+            return ask_printer_state(self._options.printer, USER, min(self._options.timeout_s, IPP_S))
         except (IppError, OSError):
-            return []
-
-    def _queue_stopped(self) -> bool:
-        """CUPS stopped the queue (its error policy after a failed job, or staff): nothing will print until
-        started again. Not known (IPP unanswered): False, the job's own wait decides."""
-        try:
-            return ask_printer_state(self._options.printer, USER, min(self._options.timeout_s, IPP_S)) == "stopped"
-        except (IppError, OSError):
-            return False
+            return "", []
 
     @on_worker
     def _self_test(self) -> SelfTestResult:
@@ -244,7 +236,7 @@ class CupsDocumentPrinter(DocumentPrinter):
                               else trouble[0],
                               {"trouble": trouble[1] if trouble else "none",
                                "reach": self.reach,
-                               "printer_state_reasons": ", ".join(self._reasons()) or "not known",
+                               "printer_state_reasons": ", ".join(self._queue()[1]) or "not known",
                                "printed_documents": printed_documents(self._options.timeout_s)})
 
 

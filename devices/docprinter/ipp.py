@@ -35,25 +35,28 @@ def _attribute(tag: int, name: str, value: str) -> bytes:
     return struct.pack(">BH", tag, len(raw_name)) + raw_name + struct.pack(">H", len(raw_value)) + raw_value
 
 
-def state_request(operation: int, target: str, uri: str, wanted: str, user: str, request_id: int = 1) -> bytes:
-    """An IPP/1.1 request of ``operation`` for the one attribute ``wanted`` of ``uri`` (named ``target``:
-    ``job-uri``, ``printer-uri``)."""
+def state_request(operation: int, target: str, uri: str, wanted: tuple[str, ...], user: str,
+                  request_id: int = 1) -> bytes:
+    """An IPP/1.1 request of ``operation`` for the attributes ``wanted`` of ``uri`` (named ``target``: ``job-uri``,
+    ``printer-uri``)."""
+    first, *more = wanted
     return (struct.pack(">BBHI", 1, 1, operation, request_id) + bytes([_OPERATION])
             + _attribute(_CHARSET, "attributes-charset", "utf-8")
             + _attribute(_LANGUAGE, "attributes-natural-language", "en")
             + _attribute(_URI, target, uri)
             + _attribute(_NAME, "requesting-user-name", user or "anonymous")
-            + _attribute(_KEYWORD, "requested-attributes", wanted)
+            + _attribute(_KEYWORD, "requested-attributes", first)
+            + b"".join(_attribute(_KEYWORD, "", name) for name in more)  # no name: another value of the last
             + bytes([_END]))
 
 
 def job_state_request(job_id: int, user: str) -> bytes:
-    return state_request(GET_JOB_ATTRIBUTES, "job-uri", f"ipp://localhost/jobs/{job_id}", "job-state", user)
+    return state_request(GET_JOB_ATTRIBUTES, "job-uri", f"ipp://localhost/jobs/{job_id}", ("job-state",), user)
 
 
 def printer_state_request(printer: str, user: str) -> bytes:
     return state_request(GET_PRINTER_ATTRIBUTES, "printer-uri", f"ipp://localhost/printers/{printer}",
-                         "printer-state", user)
+                         ("printer-state", "printer-state-reasons"), user)
 
 
 def job_state(answer: bytes) -> str:
@@ -149,17 +152,12 @@ def ask_job_state(job_id: int, user: str, timeout_s: float, address: str | tuple
 
 
 def ask_printer_state(printer: str, user: str, timeout_s: float,
-                      address: str | tuple[str, int] | None = None) -> str:
-    """The queue's ``printer-state`` from CUPS (``stopped``: disabled); IppError or OSError when not learned."""
-    return printer_state(ask(printer_state_request(printer, user), f"/printers/{printer}", timeout_s, address))
-
-
-def ask_printer_reasons(printer: str, user: str, timeout_s: float,
-                        address: str | tuple[str, int] | None = None) -> list[str]:
-    """The queue's ``printer-state-reasons`` (``none``, ``media-empty-error``, ``toner-low-report``, ...)."""
-    body = state_request(GET_PRINTER_ATTRIBUTES, "printer-uri", f"ipp://localhost/printers/{printer}",
-                         "printer-state-reasons", user)
-    return keywords(ask(body, f"/printers/{printer}", timeout_s, address), "printer-state-reasons")
+                      address: str | tuple[str, int] | None = None) -> tuple[str, list[str]]:
+    """The queue's ``printer-state`` (``stopped``: disabled) and its ``printer-state-reasons`` (``none``,
+    ``media-empty-error``, ``toner-low-report``, ...) from CUPS, in one question; IppError or OSError when not
+    learned."""
+    answer = ask(printer_state_request(printer, user), f"/printers/{printer}", timeout_s, address)
+    return printer_state(answer), keywords(answer, "printer-state-reasons")
 
 
 def ask(body: bytes, path: str, timeout_s: float, address: str | tuple[str, int] | None = None) -> bytes:
