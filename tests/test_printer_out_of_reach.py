@@ -112,6 +112,7 @@ network ipp
     ("usb://HP/LaserJet%20Pro%20M404?serial=OTHER", False),  # another printer of the same model
     ("usb://Kyocera/ECOSYS%20P2040dn?serial=VCF9Z00001", True),
     ("usb://Brother/HL-L2350DW?serial=E7", False),  # unplugged, or switched off
+    ("usb://[", True),  # a queue's URI that cannot be read says nothing of the bus (it raised ValueError: fuzzing)
 ])
 def test_a_usb_printer_is_looked_for_among_those_on_the_bus(uri, listed):
     assert usb_listed(LPINFO, uri) is listed

@@ -50,18 +50,21 @@ def is_usb(uri: str) -> bool:
 def usb_listed(lpinfo_v: str, uri: str) -> bool:
     """Whether the USB printer ``uri`` names is among ``lpinfo -v``'s devices: the same make and model, and the same
     serial number when the queue's URI names one (the URIs' other options may differ)."""
-    def key(listed: str) -> tuple[str, str, str]:
-        parts = urlsplit(listed)
-        serial = parse_qs(parts.query).get("serial", [""])[0]
-        return (parts.netloc + parts.path).lower(), serial, parts.scheme.lower()
+    def key(listed: str) -> tuple[str, str] | None:
+        try:
+            parts = urlsplit(listed)
+        except ValueError:  # "usb://[": no URI a printer was found at, nor one to look for
+            return None
+        return (parts.netloc + parts.path).lower(), parse_qs(parts.query).get("serial", [""])[0]
 
     wanted = key(uri)
+    if wanted is None:
+        return True  # a queue's URI that cannot be read says nothing of the bus: CUPS's own attempt will say
     for line in lpinfo_v.splitlines():
         fields = line.split(None, 1)
-        if len(fields) == 2 and is_usb(fields[1].strip()):
-            found = key(fields[1].strip())
-            if found[0] == wanted[0] and (not wanted[1] or found[1] == wanted[1]):
-                return True
+        found = key(fields[1].strip()) if len(fields) == 2 and is_usb(fields[1].strip()) else None
+        if found is not None and found[0] == wanted[0] and (not wanted[1] or found[1] == wanted[1]):
+            return True
     return False
 
 

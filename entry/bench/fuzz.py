@@ -8,14 +8,14 @@ failing example hypothesis shrank it to; exits 1 on any failure.
 
 Targets: ``frames`` (SAM frames), ``textblock`` (ID card text blocks and photos), ``payloads`` (scanned QR
 payloads), ``qrtext`` (QR bytes to text, serial scanner lines), ``config`` (site file, environment,
-remote keys), or ``all``.
+remote keys), ``printer`` (CUPS's IPP answers, lpstat's device URIs, xset's output), or ``all``.
 """
 
 from __future__ import annotations
 
 import argparse
 
-TARGET_NAMES = ("frames", "textblock", "payloads", "qrtext", "qrsymbol", "config")
+TARGET_NAMES = ("frames", "textblock", "payloads", "qrtext", "qrsymbol", "config", "printer")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -36,11 +36,13 @@ from devices.idcard import frames as f
 from devices.idcard.base import IdCardError
 from devices.idcard.photo import OUT_CAPACITY, PhotoDecoder, _as_bmp, is_placeholder
 from devices.idcard.text_block import encode_text_block, parse_text_block
+from devices.docprinter import cups_reach, ipp, printer_reasons
 from devices.qr.serial_scanner import split_scans
 from devices.qr.text import _ZXING_GUESSES, _strict, decode_bytes, reconcile
 from entry.bench import fuzz_strategies as s
 from entry.bench.toml_text import toml_document
 from kiosk import config as kconfig
+from kiosk import screen_blanking
 from kiosk.payloads import MAX_LENGTH, PayloadKind, classify, is_case_number
 
 # -- shared checks ------------------------------------------------------------------------------
@@ -561,6 +563,32 @@ class Property:
         return given(self.strategy())(run)
 
 
+def ipp_answer_reads_or_ipp_error(answer: bytes) -> None:
+    """Whatever CUPS (or anything on its socket) answers, the A4 printer's driver reads a state, the reasons, or
+    IppError: nothing else escapes into the print worker."""
+    for read in (ipp.job_state, ipp.printer_state, lambda a: ipp.keywords(a, "printer-state-reasons")):
+        try:
+            said = read(answer)
+        except ipp.IppError:
+            continue
+        assert said and (isinstance(said, str) or all(isinstance(reason, str) for reason in said)), said
+        if isinstance(said, list):
+            printer_reasons.stopping(said)  # whatever the reasons, said or not: never raises
+
+
+def device_uri_gives_an_address_or_nothing(uri: str) -> None:
+    """lpstat's device URI read into a network printer's (host, port) or None, and a USB printer's matched."""
+    address = cups_reach.network_address(uri)
+    assert address is None or (address[0] and 0 < address[1] < 65536), address
+    cups_reach.usb_listed(f"direct {uri}\nnetwork socket\n", uri)
+    cups_reach.device_uri(f"device for Q: {uri}\n", "Q")
+
+
+def xset_output_parses_or_nothing(said: str) -> None:
+    blanking = screen_blanking.parse(said)
+    assert blanking is None or blanking.saver_s >= 0, blanking
+
+
 TARGETS: dict[str, tuple[Property, ...]] = {
     "frames": (
         Property("frame_parses_or_frame_error", s.frame_inputs, frame_parses_or_frame_error),
@@ -592,6 +620,11 @@ TARGETS: dict[str, tuple[Property, ...]] = {
     ),
     "qrsymbol": (
         Property("erasure_reads_the_code_or_nothing", s.located_symbols, erasure_reads_the_code_or_nothing),
+    ),
+    "printer": (
+        Property("ipp_answer_reads_or_ipp_error", s.ipp_inputs, ipp_answer_reads_or_ipp_error),
+        Property("device_uri_gives_an_address_or_nothing", s.device_uris, device_uri_gives_an_address_or_nothing),
+        Property("xset_output_parses_or_nothing", s.xset_outputs, xset_output_parses_or_nothing),
     ),
     "config": (
         Property("config_file_loads_or_names_the_key",

@@ -733,3 +733,53 @@ def located_symbols(draw) -> tuple[typing.Any, str, list[tuple[list[float], str]
     # first a report about where the symbol is (the case that reads), then any others
     first = draw(st.tuples(st.one_of(st.just(true), near), st.just(str(qr.version))))
     return gray, text, [first] + draw(st.lists(st.tuples(corners, versions), max_size=2))
+
+
+# -- the A4 printer's answers from CUPS (devices/docprinter/ipp.py, cups_reach.py) and xset's (kiosk/screen_blanking.py)
+
+def _ipp_attribute(tag: int, name: bytes, value: bytes) -> bytes:
+    return tag.to_bytes(1, "big") + len(name).to_bytes(2, "big") + name + len(value).to_bytes(2, "big") + value
+
+
+@st.composite
+def ipp_answers(draw) -> bytes:
+    """A well-formed IPP answer of CUPS's: a status, the operation group, then a job or printer group holding
+    ``job-state``, ``printer-state`` (enums) and ``printer-state-reasons`` (keywords, extra values unnamed)."""
+    status = draw(st.sampled_from([0, 1, 0x0406, 0x0400, 0x0500]))
+    attributes = [_ipp_attribute(0x47, b"attributes-charset", b"utf-8")]
+    group = [_ipp_attribute(0x23, draw(st.sampled_from([b"job-state", b"printer-state"])),
+                            draw(st.integers(-2**31, 2**31 - 1)).to_bytes(4, "big", signed=True))]
+    reasons = draw(st.lists(st.sampled_from([b"none", b"media-empty-error", b"paused", b"toner-low-report"]),
+                            min_size=1, max_size=3))
+    group.append(_ipp_attribute(0x44, b"printer-state-reasons", reasons[0]))
+    group += [_ipp_attribute(0x44, b"", reason) for reason in reasons[1:]]
+    return (b"\x01\x01" + status.to_bytes(2, "big") + b"\x00\x00\x00\x01" + b"\x01" + b"".join(attributes)
+            + draw(st.sampled_from([b"\x02", b"\x04"])) + b"".join(group) + b"\x03")
+
+
+@functools.lru_cache(maxsize=None)
+def ipp_inputs() -> st.SearchStrategy[bytes]:
+    """Answers as CUPS gives them, the same mutated (bits flipped, bytes set, cut, inserted), and any bytes."""
+    mutated = st.builds(lambda answer, mutations: mutate(answer, mutations, False), ipp_answers(), _MUTATION_LISTS)
+    return st.one_of(ipp_answers(), mutated, st.binary(max_size=120))
+
+
+@functools.lru_cache(maxsize=None)
+def device_uris() -> st.SearchStrategy[str]:
+    """Device URIs as lpstat -v gives them, and text that only looks like one."""
+    scheme = st.sampled_from(["socket", "ipp", "ipps", "http", "https", "lpd", "usb", "cups-pdf", "dnssd", "IPP", ""])
+    rest = st.text(alphabet="abc.-_:/?=&%[]@0123456789 ", max_size=30)
+    return st.one_of(st.builds(lambda s, r: f"{s}://{r}", scheme, rest), st.text(max_size=40))
+
+
+@functools.lru_cache(maxsize=None)
+def xset_outputs() -> st.SearchStrategy[str]:
+    """``xset q`` as xset.c prints it, with its numbers and DPMS lines drawn, pieces of it, and any text."""
+    printed = st.builds(
+        lambda timeout, dpms: ("Screen Saver:\n  prefer blanking:  yes    allow exposures:  yes\n"
+                               f"  timeout:  {timeout}    cycle:  600\nDPMS (Energy Star):\n{dpms}\n"),
+        st.one_of(st.integers(0, 10**12).map(str), st.text(max_size=6)),
+        st.sampled_from(["  DPMS is Enabled", "  DPMS is Disabled", "  Server does not have the DPMS Extension",
+                         ""]))
+    return st.one_of(printed, printed.flatmap(lambda text: st.integers(0, len(text)).map(lambda n: text[:n])),
+                     st.text(max_size=200))
