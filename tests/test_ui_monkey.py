@@ -17,8 +17,10 @@ from entry.bench.monkey_common import TRICKLE_GAP_S
 from entry.bench.ui_monkey import Monkey
 
 STEPS = 150
-CUPS_SEED, CUPS_STEPS = 2, 60  # the queue stopped at step 37
-TRICKLE_SEED = 2  # switches a trickle on early (step 59, at home); which later steps meet depends on timing
+CUPS_SEED, CUPS_STEPS = 9, 40  # the queue stopped at step 11, early: a walk may part with timing later
+# a trickle switched on at its second step, at home, before timing can change the walk (seed 2 switched one on at
+# step 59 until the monkey learnt to print licences: then, under CI's load, not at all)
+TRICKLE_SEED, TRICKLE_STEPS = 1, 60
 
 
 # Seeds 8 and 15 get past the form (the monkey now and then knows what a screen asks: Monkey.knows) to the
@@ -128,8 +130,8 @@ def test_a_monkey_whose_backend_answers_a_byte_at_a_time_breaks_nothing(open_gui
                    devices={"id_reader": {"type": "sim", "pace": False}})
     monkey = Monkey(gui, TRICKLE_SEED, wait_s=20.0, voice=False)
     monkey.trickle = True
-    tally = monkey.run(STEPS)
-    assert tally.steps == STEPS and tally.sessions_ended > 0
+    tally = monkey.run(TRICKLE_STEPS)
+    assert tally.steps == TRICKLE_STEPS and tally.sessions_ended > 0
     trickled = [line for line in monkey.trail if "backend: trickle" in line]
     assert trickled, "the seed switched no trickle on"
     assert sandbox.faults.trickle_gap_s == TRICKLE_GAP_S

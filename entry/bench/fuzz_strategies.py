@@ -737,6 +737,9 @@ def located_symbols(draw) -> tuple[typing.Any, str, list[tuple[list[float], str]
 
 # -- the A4 printer's answers from CUPS (devices/docprinter/ipp.py, cups_reach.py) and xset's (kiosk/screen_blanking.py)
 
+URI_CHARACTERS = "abc.-_:/?=&%[]@0123456789 "  # a URI's own characters, and a space
+
+
 def _ipp_attribute(tag: int, name: bytes, value: bytes) -> bytes:
     return tag.to_bytes(1, "big") + len(name).to_bytes(2, "big") + name + len(value).to_bytes(2, "big") + value
 
@@ -768,7 +771,7 @@ def ipp_inputs() -> st.SearchStrategy[bytes]:
 def device_uris() -> st.SearchStrategy[str]:
     """Device URIs as lpstat -v gives them, and text that only looks like one."""
     scheme = st.sampled_from(["socket", "ipp", "ipps", "http", "https", "lpd", "usb", "cups-pdf", "dnssd", "IPP", ""])
-    rest = st.text(alphabet="abc.-_:/?=&%[]@0123456789 ", max_size=30)
+    rest = st.text(alphabet=URI_CHARACTERS, max_size=30)
     return st.one_of(st.builds(lambda s, r: f"{s}://{r}", scheme, rest), st.text(max_size=40))
 
 
