@@ -17,7 +17,6 @@ import subprocess
 from dataclasses import dataclass
 
 XSET_S = 10.0  # each xset call
-CHOICES = ("off", "system")
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ class DeviceBridge(QObject):
     card_failed = Signal(object)     # common.i18n.Text
     code_scanned = Signal(object)    # CodeScanned
     health_changed = Signal(object)  # Health
-    reader_available = Signal(bool)  # the ID reader's health: not offline, not in error
-    printer_available = Signal(bool)  # the A4 document printer's health: not offline, not in error
+    reader_available = Signal(bool)  # the ID reader is not out of order (Health.out_of_order)
+    printer_available = Signal(bool)  # nor the A4 document printer
 
     def __init__(self, devices: Devices) -> None:
         super().__init__()
@@ -55,9 +55,9 @@ class DeviceBridge(QObject):
     def _on_health(self, health: Health) -> None:
         self.health_changed.emit(health)
         if health.device == self._devices.id_reader.name:
-            self.reader_available.emit(_available(health))
+            self.reader_available.emit(not health.out_of_order)
         if health.device == self._devices.document_printer.name:
-            self.printer_available.emit(_available(health))
+            self.printer_available.emit(not health.out_of_order)
 
     def healths(self) -> list[Health]:
         """Each of the terminal's devices' health now."""
@@ -65,10 +65,7 @@ class DeviceBridge(QObject):
 
     def announce(self) -> None:
         """What the availability signals would have said before anyone listened (a device opened early)."""
-        self.reader_available.emit(_available(self._devices.id_reader.health.snapshot()))
+        self.reader_available.emit(not self._devices.id_reader.health.snapshot().out_of_order)
         if self._devices.document_printer.installed:
-            self.printer_available.emit(_available(self._devices.document_printer.health.snapshot()))
+            self.printer_available.emit(not self._devices.document_printer.health.snapshot().out_of_order)
 
-
-def _available(health: Health) -> bool:
-    return not health.out_of_order

@@ -1,6 +1,6 @@
 """The window's line naming the devices that cannot work now, so the clerk knows before a decision's papers fail to
 print or a scan fails: "⚠ Not working now: A4 document printer, Receipt printer". Each device's reason is for
-maintenance; the line only names them, one line even in large text where the desk's left column has little room.
+maintenance; the line only names them, as the desk's left column has little room (two lines in large English).
 
 A device counts once its trouble has lasted ``GRACE_S``: a camera connecting at start-up or a printer busy a moment
 is not named, nor one not opened yet (devices/health.Health.out_of_order)."""
@@ -18,6 +18,15 @@ from ui.widgets import label
 
 GRACE_S = 5.0  # a trouble shorter than this is not named
 RECHECK_MS = 1000  # while a trouble waits out its grace, the line is looked at again this often
+
+
+def whole(name: str) -> str:
+    """A device's name never parted within a word at a line's end: Qt breaks Chinese between any two characters
+    ("A4 文书打印|机" in large text); a word joiner (U+2060) between two characters of a word forbids it."""
+    joined = []
+    for char, after in zip(name, name[1:] + " "):
+        joined.append(char + ("\u2060" if not char.isspace() and not after.isspace() else ""))
+    return "".join(joined)
 
 
 class DeviceTroubles:
@@ -51,6 +60,7 @@ class DeviceTroubles:
         elif not waiting:
             self._timer.stop()
         if named:
-            devices = _(LIST_SEPARATOR).join(_(KIND_LABELS[name]) if name in KIND_LABELS else name for name in named)
+            devices = _(LIST_SEPARATOR).join(whole(_(KIND_LABELS[name]) if name in KIND_LABELS else name)
+                                             for name in named)
             self.widget.setText("⚠ " + _("Not working now: {devices}").format(devices=devices))
         self.widget.setVisible(bool(named))
