@@ -18,6 +18,7 @@ PACKAGES=(
   x11-utils                                       # xwininfo: where the X server put each window (tests)
   x11-xserver-utils                               # xrandr: RandR monitors (tests); xset: screen blanking off
   cups printer-driver-cups-pdf poppler-utils      # A4 printing and PDF checks
+  cups-ipp-utils dbus-daemon                      # a real IPP printer for tests (ippeveprinter; its DNS-SD wants a bus)
   gettext                                         # msgfmt for the translation catalogues
   espeak-ng                                       # voice guidance: Mandarin and English prompts (kiosk/voice.py)
   pulseaudio pulseaudio-utils                     # a private sound server with a null sink: voice played in tests

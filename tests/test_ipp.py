@@ -1,13 +1,16 @@
 """The IPP questions the CUPS driver asks (devices/docprinter/ipp.py): encoded as RFC 8010 says, answers read
 strictly, and asked of the real CUPS that scripts/test-services.sh starts."""
 
+import socket
 import struct
+import threading
+import time
 
 import pytest
 
-from devices.docprinter.ipp import (DEFAULT_SOCKET, IppError, ask_job_state, ask_printer_state, cups_address,
-                                    http_body, job_state, job_state_request, keywords, printer_state,
-                                    printer_state_request)
+from devices.docprinter.ipp import (DEFAULT_SOCKET, IppError, ask_device_state, ask_job_state, ask_printer_state,
+                                    cups_address, http_body, job_state, job_state_request, keywords, printer_state,
+                                    printer_state_request, printer_uri)
 from devices.docprinter.printer_reasons import JAMMED, OPEN, OUT_OF_PAPER, OUT_OF_TONER, stopping
 
 
@@ -97,11 +100,92 @@ def test_every_value_of_a_reason_list_is_read():
 @pytest.mark.parametrize("reasons, stops", [
     (["none"], None),
     (["media-empty-error", "paused"], ("media-empty-error", OUT_OF_PAPER)),
-    (["media-empty"], ("media-empty", OUT_OF_PAPER)),  # no suffix: an error (RFC 8011)
-    (["media-low-report", "toner-low-warning", "offline-report", "connecting-to-device"], None),
+    (["media-empty"], ("media-empty", OUT_OF_PAPER)),
+    # the severity rates it by what the printer is doing (ippeveprinter: idle, a job waiting, stopped), not the tray
+    (["media-empty-report"], ("media-empty-report", OUT_OF_PAPER)),
+    (["cups-waiting-for-job-completed", "media-empty-warning", "media-needed-warning"],
+     ("media-empty-warning", OUT_OF_PAPER)),
+    (["media-low-report", "toner-low-warning", "offline-report", "connecting-to-device", "paused"], None),
     (["toner-low-warning", "media-jam-error"], ("media-jam-error", JAMMED)),
     (["Door-Open-Error"], ("Door-Open-Error", OPEN)),
     (["marker-supply-empty-error"], ("marker-supply-empty-error", OUT_OF_TONER)),
+    (["toner-empty-report"], ("toner-empty-report", OUT_OF_TONER)),
 ])
-def test_only_an_error_that_stops_the_printer_ends_a_print(reasons, stops):
+def test_only_a_reason_that_stops_the_printer_ends_a_print(reasons, stops):
     assert stopping(reasons) == stops
+
+
+@pytest.mark.parametrize("device_uri, found", [
+    ("ipp://10.0.0.7/ipp/print", ("ipp://10.0.0.7:631/ipp/print", "10.0.0.7", 631, "/ipp/print", False)),
+    ("ipps://printer.hall.local:8443/ipp/print?waitjob=false",
+     ("ipps://printer.hall.local:8443/ipp/print", "printer.hall.local", 8443, "/ipp/print", True)),
+    ("http://10.0.0.7/ipp", ("ipp://10.0.0.7:80/ipp", "10.0.0.7", 80, "/ipp", False)),
+    ("https://10.0.0.7", ("ipps://10.0.0.7:443/", "10.0.0.7", 443, "/", True)),
+    ("IPP://[fe80::1]/ipp/print", ("ipp://[fe80::1]:631/ipp/print", "fe80::1", 631, "/ipp/print", False)),
+    ("socket://10.0.0.7", None), ("lpd://10.0.0.8/queue", None), ("usb://HP/LaserJet", None),
+    ("ipp:///ipp/print", None), ("ipp://10.0.0.7:99999/", None), ("cups-pdf:/", None),
+])
+def test_a_device_uri_names_an_ipp_printer_to_ask_or_none(device_uri, found):
+    assert printer_uri(device_uri) == found
+
+
+def test_an_ipp_question_to_a_uri_that_names_no_ipp_printer_is_refused_without_a_connection():
+    with pytest.raises(IppError, match="names no IPP printer"):
+        ask_device_state("socket://127.0.0.1:9", "root", 1)
+
+
+@pytest.fixture
+def answering():
+    """A loopback server that gives each connection ``said`` and then holds it open (as a printer does after its
+    answer to HTTP/1.0), or closes it when ``close`` is set."""
+    servers = []
+
+    def serve(said: bytes, close: bool = False) -> tuple[str, int]:
+        server = socket.create_server(("127.0.0.1", 0))
+        held = []
+
+        def answer():
+            while True:
+                try:
+                    connection = server.accept()[0]
+                except OSError:
+                    return
+                connection.recv(65536)
+                connection.sendall(said)
+                if close:
+                    connection.close()
+                else:
+                    held.append(connection)
+
+        threading.Thread(target=answer, daemon=True).start()
+        servers.append((server, held))
+        return server.getsockname()
+
+    yield serve
+    for server, held in servers:
+        server.close()
+        for connection in held:
+            connection.close()
+
+
+def test_an_answer_is_read_up_to_its_content_length_on_a_connection_held_open(answering):
+    body = answer(0, attribute(0x23, "printer-state", struct.pack(">i", 3)),
+                  attribute(0x44, "printer-state-reasons", b"media-empty-report"))
+    head = b"HTTP/1.0 200 OK\r\nContent-Type: application/ipp\r\nContent-Length: %d\r\n\r\n" % len(body)
+    where = answering(head + body + b"trailing bytes of nothing asked")
+    started = time.monotonic()
+    assert ask_device_state("ipp://printer.hall.local/ipp/print", "root", 3, where) == ("idle",
+                                                                                       ["media-empty-report"])
+    assert time.monotonic() - started < 1  # not the 3 s bound: the answer was whole
+
+
+@pytest.mark.parametrize("said, close, why", [
+    (b"HTTP/1.0 200 OK\r\nContent-Length: 500\r\n\r\nshort", True, "an answer cut short of its Content-Length"),
+    (b"HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello", False,
+     "a chunked answer to an HTTP/1.0 request"),
+    (b"HTTP/1.0 200 OK\r\nContent-Length: 500\r\n\r\nshort", False, "no whole answer within 0.5 s"),
+])
+def test_an_answer_that_does_not_come_whole_is_refused_plainly(answering, said, close, why):
+    with pytest.raises(IppError) as caught:
+        ask_device_state("ipp://printer/ipp/print", "root", 0.5, answering(said, close))
+    assert str(caught.value) == why

@@ -10,8 +10,8 @@ stopped by CUPS (a filter that failed) or in a queue CUPS stopped is cancelled a
 keeps the licence printable, the window offers "Print again".
 
 Between jobs, every ``check_every_s``, it asks whether a job could print now: CUPS knows the queue and has it enabled,
-a network printer answers at the address of its device URI, and a USB printer is on the bus
-(devices/docprinter/cups_reach.py). Health says so (the kiosk offers printing a licence only while it can), and a
+a network printer answers at the address of its device URI (an IPP printer, asked its own state there, does not say
+it is out of paper, jammed, open or out of toner), and a USB printer is on the bus (devices/docprinter/cups_reach.py). Health says so (the kiosk offers printing a licence only while it can), and a
 print meets the same check first: a printer out of reach is said at once, not after a job's wait. Its self-test also
 says whether CUPS keeps a document once printed (devices/docprinter/cups_keeping.py). docs/a4-printer.md says what a
 hall sets and what each failure costs a citizen."""
@@ -28,8 +28,9 @@ from dataclasses import dataclass
 
 from devices.docprinter.base import DocumentPrinter, DocumentPrintError
 from devices.docprinter.cups_keeping import FIX, kept_for
-from devices.docprinter.cups_reach import device_uri, is_usb, network_address, unreachable, usb_listed
-from devices.docprinter.ipp import NOT_PRINTED, PRINTED, IppError, ask_job_state, ask_printer_state
+from devices.docprinter.cups_reach import connect, device_uri, is_usb, network_address, usb_listed
+from devices.docprinter.ipp import (NOT_PRINTED, PRINTED, IppError, ask_device_state, ask_job_state, ask_printer_state,
+                                   printer_uri)
 from devices.docprinter.printer_reasons import stopping
 from devices.errors import DeviceError
 from devices.health import DeviceState, SelfTestResult
@@ -43,6 +44,7 @@ POLL_S = 0.25  # how often a job's state is asked while it prints
 DECIDE_BEFORE_S = 3.0  # the driver decides a job's fate this long before the caller stops waiting
 REACH_AGAIN_S = 1.0  # a network printer that did not answer is asked once more after this long
 STALE_GRACE_S = 8.0  # a reason the queue had before a job counts once it stands this far into the job
+OWN_WORD_EVERY_S = 1.0  # while a job waits, an IPP printer itself is asked this often
 IPP_S = 5.0  # each IPP question to CUPS (a local socket: milliseconds)
 C_LOCALE = {**os.environ, "LC_ALL": "C", "LANG": "C"}  # lpstat's words are read: never translated
 
@@ -78,6 +80,7 @@ class CupsDocumentPrinter(DocumentPrinter):
         self._options = options
         self._ipp_unanswered = ""  # the job whose state IPP last could not tell (logged once)
         self.reach = "not asked yet"  # how the last check found the printer itself, for staff (the self-test)
+        self._ipp_printer: tuple[str, tuple[str, int]] | None = None  # (device URI, address) of an IPP printer
 
     def _run(self, args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess:
         try:
@@ -111,6 +114,7 @@ class CupsDocumentPrinter(DocumentPrinter):
     def _trouble(self) -> tuple[Text, str] | None:
         """Why a job would not print now (what a citizen or clerk is told, and the detail for staff), or None."""
         printer = self._options.printer
+        self._ipp_printer = None
         state = self._run(["lpstat", "-p", printer])
         said = state.stdout.decode(errors="replace").strip() or state.stderr.decode(errors="replace").strip()
         if state.returncode != 0 or " disabled" in said:
@@ -128,15 +132,34 @@ class CupsDocumentPrinter(DocumentPrinter):
             else:
                 self.reach = f"{uri}: on the bus"
         address = network_address(uri) if uri else None
-        why = unreachable(address, self._options.reach_s) if address else None
+        if address is None:
+            return None
+        answered, why = connect(address, self._options.reach_s)
         if why:  # asked again: a printer busy with another terminal's job may refuse a second connection a moment
             time.sleep(REACH_AGAIN_S)
-            why = unreachable(address, self._options.reach_s)
-        if address:
-            self.reach = why or f"{address[0]}:{address[1]} answers"
-        if why:
+            answered, why = connect(address, self._options.reach_s)
+        if answered is None:
+            self.reach = why
             return text("The document printer cannot be reached. Please ask the hall staff for help."), why
-        return None
+        self.reach = f"{address[0]}:{address[1]} answers"
+        return self._printer_says(uri, answered)
+
+    def _printer_says(self, uri: str, answered: tuple[str, int]) -> tuple[Text, str] | None:
+        """Why an IPP printer says it would not print now (out of paper, jammed, open, out of toner: CUPS asks it
+        only while a job is sent), or None; a printer that does not answer IPP there is taken at its connection."""
+        if printer_uri(uri) is None:
+            return None
+        self._ipp_printer = uri, answered
+        try:
+            state, reasons = ask_device_state(uri, USER, self._options.reach_s, answered)
+        except (IppError, OSError) as exc:
+            self.reach += f"; its own state not asked ({exc})"
+            return None
+        self.reach += f"; it says {state}, {', '.join(reasons)}"
+        stops = stopping(reasons)
+        if stops is None:
+            return None
+        return text(stops[1]), f"the printer says {stops[0]} ({self.reach})"
 
     @on_worker
     def _print_pdf(self, pdf: bytes, title: str, wait_s: float) -> str:
@@ -168,9 +191,11 @@ class CupsDocumentPrinter(DocumentPrinter):
         A reason the queue had before is taken as the printer's word only once it stands ``STALE_GRACE_S`` into the
         job: CUPS keeps the last job's reasons until the next job's backend changes them (after a job given up for
         want of paper, ``media-empty-error`` stays on the idle queue), and paper loaded since would be refused unseen;
-        a backend that has asked the printer by then has taken it away."""
+        a backend that has asked the printer by then has taken it away. An IPP printer is also asked itself, every
+        ``OWN_WORD_EVERY_S``: its word is never stale."""
         sent = time.monotonic()
         deadline = sent + within_s
+        own_asked = sent
         while True:
             state = self._job_state(job)
             if state == PRINTED:
@@ -181,6 +206,9 @@ class CupsDocumentPrinter(DocumentPrinter):
             queue, reasons = self._queue()
             stops = stopping([reason for reason in reasons if reason not in before]) or \
                 (stopping(reasons) if time.monotonic() - sent >= STALE_GRACE_S else None)
+            if stops is None and self._ipp_printer is not None and time.monotonic() - own_asked >= OWN_WORD_EVERY_S:
+                own_asked = time.monotonic()
+                stops = self._printer_stops(*self._ipp_printer)
             if stops is not None:  # out of paper, jammed, open: nobody is there to see to it within the wait
                 self._give_up(job, f"stopped: {stops[0]}", text(stops[1]))
                 return
@@ -189,6 +217,14 @@ class CupsDocumentPrinter(DocumentPrinter):
                 self._give_up(job, "stopped by CUPS" if stopped else f"not printed within {within_s:.0f} s")
                 return
             time.sleep(POLL_S)
+
+    def _printer_stops(self, uri: str, answered: tuple[str, int]) -> tuple[str, str] | None:
+        """(the reason, its msgid) when the IPP printer itself says it cannot print now; None when it does not, or
+        does not answer (CUPS's word and the job's wait then decide)."""
+        try:
+            return stopping(ask_device_state(uri, USER, self._options.reach_s, answered)[1])
+        except (IppError, OSError):
+            return None
 
     def _give_up(self, job: str, why: str, told: Text | None = None) -> None:
         """The job that will not print: cancelled and its document purged, unless it printed meanwhile; ``told``:

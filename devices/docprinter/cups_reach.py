@@ -69,9 +69,14 @@ def usb_listed(lpinfo_v: str, uri: str) -> bool:
 
 
 def unreachable(address: tuple[str, int], timeout_s: float) -> str | None:
-    """None when a TCP connection to ``address`` opens within ``timeout_s``; else why not, for staff. A host name is
-    resolved first, within ``timeout_s`` too (the system's resolver has no bound of its own but its retries: a
-    hall's DNS server gone held each check 10 s and more)."""
+    """None when a TCP connection to ``address`` opens within ``timeout_s``; else why not, for staff."""
+    return connect(address, timeout_s)[1]
+
+
+def connect(address: tuple[str, int], timeout_s: float) -> tuple[tuple[str, int] | None, str | None]:
+    """(the numeric address that took a TCP connection within ``timeout_s``, None) or (None, why none did, for
+    staff). A host name is resolved first, within ``timeout_s`` too (the system's resolver has no bound of its own
+    but its retries: a hall's DNS server gone held each check 10 s and more)."""
     host, port = address
     try:
         ipaddress.ip_address(host)
@@ -80,9 +85,9 @@ def unreachable(address: tuple[str, int], timeout_s: float) -> str | None:
         try:
             found = _RESOLVER.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM).result(timeout_s)
         except TimeoutError:
-            return f"{host}: its name not resolved within {timeout_s:g} s"
+            return None, f"{host}: its name not resolved within {timeout_s:g} s"
         except OSError as exc:
-            return f"{host}: {exc.strerror or type(exc).__name__}"
+            return None, f"{host}: {exc.strerror or type(exc).__name__}"
         numeric = [(info[4][0], port) for info in found][:2]  # each tried within the bound: two at most
     why = f"{host}:{port}: no address"
     for where in numeric:
@@ -91,9 +96,9 @@ def unreachable(address: tuple[str, int], timeout_s: float) -> str | None:
             with socket.socket(family, socket.SOCK_STREAM) as connection:  # an address: no resolver asked
                 connection.settimeout(timeout_s)
                 connection.connect(where)
-                return None
+                return where, None
         except socket.timeout:
             why = f"{host}:{port} did not answer within {timeout_s:g} s"
         except OSError as exc:
             why = f"{host}:{port}: {exc.strerror or type(exc).__name__}"
-    return why
+    return None, why

@@ -1,17 +1,23 @@
-"""A CUPS job's state and its queue's, asked over IPP (RFC 8011's Get-Job-Attributes and Get-Printer-Attributes,
-encoded as RFC 8010 says).
+"""A CUPS job's state and its queue's, and a network printer's own, asked over IPP (RFC 8011's Get-Job-Attributes
+and Get-Printer-Attributes, encoded as RFC 8010 says).
 
 ``lpstat`` lists a job as no longer pending alike when it printed and when staff cancelled it or CUPS ended it;
 only the job's ``job-state`` tells them apart, and says when CUPS stopped it (a filter that failed).
-CUPS answers IPP on its local socket (``/run/cups/cups.sock``) or on ``localhost:631``, as its own clients do; the
-request and the answer are HTTP/1.0 (no chunks), the answer read within a bound and a size."""
+CUPS answers IPP on its local socket (``/run/cups/cups.sock``) or on ``localhost:631``, as its own clients do.
+An IPP printer (a queue's ``ipp://``/``ipps://`` device URI) answers at its own address: between jobs it is the one
+that knows whether paper is loaded (CUPS asks it only while a job is sent). The request and the answer are HTTP/1.0
+(no chunks), the answer read within a bound and a size, and up to its ``Content-Length`` (a printer keeps the
+connection open after it)."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
+import ssl
 import struct
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 GET_JOB_ATTRIBUTES, GET_PRINTER_ATTRIBUTES = 0x0009, 0x000B
 JOB_STATES = {3: "pending", 4: "pending-held", 5: "processing", 6: "processing-stopped", 7: "canceled",
@@ -160,11 +166,92 @@ def ask_printer_state(printer: str, user: str, timeout_s: float,
     return printer_state(answer), keywords(answer, "printer-state-reasons")
 
 
-def ask(body: bytes, path: str, timeout_s: float, address: str | tuple[str, int] | None = None) -> bytes:
-    """CUPS's IPP answer to ``body`` POSTed to ``path``, within ``timeout_s`` (each of connect and send, and the
-    whole answer)."""
+def printer_uri(device_uri: str) -> tuple[str, str, int, str, bool] | None:
+    """(the printer-uri to name, its host, port and resource path, whether TLS) of a queue's device URI when it names
+    an IPP printer (``ipp``, ``ipps``; ``http``/``https`` as CUPS's ipp backend takes them); None otherwise. The
+    URI's options (``?waitjob=false``) are CUPS's backend's, not the printer's."""
+    try:
+        parts = urlsplit(device_uri)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("ipp", "ipps", "http", "https") or not parts.hostname:
+        return None
+    tls = scheme in ("ipps", "https")
+    port = port or (443 if scheme == "https" else 80 if scheme == "http" else 631)
+    path = parts.path or "/"
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    named = urlunsplit(("ipps" if tls else "ipp", f"{host}:{port}", path, "", ""))
+    return named, parts.hostname, port, path, tls
+
+
+def device_state_request(uri: str, user: str) -> bytes:
+    return state_request(GET_PRINTER_ATTRIBUTES, "printer-uri", uri, ("printer-state", "printer-state-reasons"), user)
+
+
+def ask_device_state(device_uri: str, user: str, timeout_s: float,
+                     address: tuple[str, int] | None = None) -> tuple[str, list[str]]:
+    """An IPP printer's own ``printer-state`` and ``printer-state-reasons``, asked at its device URI (at ``address``,
+    a numeric one already resolved, when given: the name is then only said in the request); IppError when the URI
+    names no IPP printer or the answer does not say, OSError when it cannot be asked.
+
+    An ``ipps`` printer's certificate is not checked (printers make their own, signed by nobody the terminal knows):
+    the answer only ever says whether a print is offered (one forged could only say there is no paper), and no
+    document travels on this connection."""
+    found = printer_uri(device_uri)
+    if found is None:
+        raise IppError(f"{device_uri!r} names no IPP printer")
+    named, host, port, path, tls = found
+    answer = ask(device_state_request(named, user), path, timeout_s, address or (host, port),
+                 host=f"{host}:{port}", server_name=host if tls else None)
+    return printer_state(answer), keywords(answer, "printer-state-reasons")
+
+
+def _tls(connection: socket.socket, server_name: str) -> socket.socket:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # see ask_device_state
+    try:
+        ipaddress.ip_address(server_name)
+        named = None  # an address is no name to offer (SNI)
+    except ValueError:
+        named = server_name
+    try:
+        return context.wrap_socket(connection, server_hostname=named)
+    except OSError:
+        connection.close()
+        raise
+
+
+def answer_length(answer: bytes | bytearray) -> int | None:
+    """The whole answer's length once its head is in and says its body's length; None until then (or when it says
+    none: the answer then ends when the connection does)."""
+    end = answer.find(b"\r\n\r\n")
+    if end < 0:
+        return None
+    for line in bytes(answer[:end]).split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length" and value.strip().isdigit():
+            return end + 4 + int(value.strip())
+        if name.strip().lower() == b"transfer-encoding":
+            raise IppError("a chunked answer to an HTTP/1.0 request")
+    return None
+
+
+def _received(connection: socket.socket, timeout_s: float) -> bytes:
+    try:
+        return connection.recv(4096)
+    except TimeoutError:
+        raise IppError(f"no whole answer within {timeout_s:g} s") from None
+
+
+def ask(body: bytes, path: str, timeout_s: float, address: str | tuple[str, int] | None = None,
+        host: str = "localhost", server_name: str | None = None) -> bytes:
+    """The IPP answer to ``body`` POSTed to ``path`` (of CUPS by default; ``server_name``: over TLS, to that
+    server), within ``timeout_s`` (each of connect, handshake and send, and the whole answer)."""
     where = cups_address() if address is None else address
-    request = (f"POST {path} HTTP/1.0\r\n".encode() + b"Host: localhost\r\nContent-Type: application/ipp\r\n"
+    request = (f"POST {path} HTTP/1.0\r\nHost: {host}\r\n".encode() + b"Content-Type: application/ipp\r\n"
                + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
     if isinstance(where, str):
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -176,15 +263,22 @@ def ask(body: bytes, path: str, timeout_s: float, address: str | tuple[str, int]
             raise
     else:
         connection = socket.create_connection(where, timeout=timeout_s)
+    if server_name is not None:
+        connection = _tls(connection, server_name)
     with connection:
         connection.sendall(request)
-        answer, deadline = bytearray(), time.monotonic() + timeout_s
-        while chunk := connection.recv(4096):
+        answer, deadline, whole = bytearray(), time.monotonic() + timeout_s, None
+        while chunk := _received(connection, timeout_s):
             answer += chunk
             if len(answer) > MAX_ANSWER:
                 raise IppError(f"an answer past {MAX_ANSWER} bytes")
+            whole = whole or answer_length(answer)
+            if whole is not None and len(answer) >= whole:
+                break
             left = deadline - time.monotonic()
             if left <= 0:
                 raise IppError(f"no whole answer within {timeout_s:g} s")
             connection.settimeout(left)
-    return http_body(bytes(answer))
+    if whole is not None and len(answer) < whole:
+        raise IppError("an answer cut short of its Content-Length")
+    return http_body(bytes(answer[:whole] if whole is not None else answer))

@@ -1,11 +1,13 @@
-"""What a CUPS queue's ``printer-state-reasons`` say of whether a page can print now (RFC 8011 5.4.12; the reasons
-of PWG 5100.9), in words for a citizen or clerk.
+"""What a printer's ``printer-state-reasons`` say of whether a page can print now (RFC 8011 5.4.12; the reasons of
+PWG 5100.9), in words for a citizen or clerk.
 
-A printer out of paper, jammed or open stops printing until someone attends to it; CUPS says so in the queue's reasons
-(set by the backend from what the printer reports), while a job for it waits. Only those reasons end a print's wait
-(devices/docprinter/cups.py: one that appeared while the job waited, as CUPS keeps the last job's reasons on the idle
-queue), and only at the ``error`` severity (a reason without a suffix is one too): a ``-warning`` or ``-report``
-(``media-low-report``, ``toner-low-warning``, ``offline-report``) and a passing state such as
+A printer out of paper, jammed or open stops printing until someone attends to it. It says so in its reasons, and
+CUPS copies them to the queue while a job for it waits (devices/docprinter/cups.py: there only one that appeared while
+the job waited counts, as CUPS keeps the last job's reasons on the idle queue); between jobs an IPP printer is asked
+itself. Those reasons stop a print at any severity: the suffix rates the condition by what the printer is doing, not
+whether paper is there (the IPP Everywhere reference printer, ippeveprinter, says ``media-empty-report`` while idle,
+``media-empty-warning`` while a job waits for paper, ``-error`` once stopped; CUPS passes the job's on as they are).
+Other reasons (``media-low-report``, ``toner-low-warning``, ``offline-report``) and passing states such as
 ``connecting-to-device`` are for staff, in the self-test's details."""
 
 from __future__ import annotations
@@ -23,17 +25,18 @@ STOPPING = {"media-empty": OUT_OF_PAPER, "media-needed": OUT_OF_PAPER, "input-tr
 SEVERITIES = ("-error", "-warning", "-report")
 
 
-def _split(reason: str) -> tuple[str, str]:
+def _name(reason: str) -> str:
+    """The reason without its severity suffix."""
     for severity in SEVERITIES:
         if reason.endswith(severity):
-            return reason[:-len(severity)], severity
-    return reason, "-error"  # no suffix: an error (RFC 8011)
+            return reason[:-len(severity)]
+    return reason
 
 
 def stopping(reasons: list[str]) -> tuple[str, str] | None:
     """(the reason, its message's msgid) of the first reason that stops printing; None when none does."""
     for reason in reasons:
-        name, severity = _split(reason.strip().lower())
-        if severity == "-error" and name in STOPPING:
+        name = _name(reason.strip().lower())
+        if name in STOPPING:
             return reason, STOPPING[name]
     return None

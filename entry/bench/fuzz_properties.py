@@ -576,12 +576,31 @@ def ipp_answer_reads_or_ipp_error(answer: bytes) -> None:
             printer_reasons.stopping(said)  # whatever the reasons, said or not: never raises
 
 
+def http_answer_is_whole_or_ipp_error(said: bytes) -> None:
+    """Whatever comes back on a printer's connection: the length it says its answer has (past its head), or not
+    yet, or IppError; then the body of a whole one read, or IppError."""
+    try:
+        whole = ipp.answer_length(said)
+    except ipp.IppError:
+        return
+    assert whole is None or whole >= said.index(b"\r\n\r\n") + 4, whole
+    try:
+        ipp_answer_reads_or_ipp_error(ipp.http_body(said[:whole] if whole is not None else said))
+    except ipp.IppError:
+        pass
+
+
 def device_uri_gives_an_address_or_nothing(uri: str) -> None:
     """lpstat's device URI read into a network printer's (host, port) or None, and a USB printer's matched."""
     address = cups_reach.network_address(uri)
     assert address is None or (address[0] and 0 < address[1] < 65536), address
     cups_reach.usb_listed(f"direct {uri}\nnetwork socket\n", uri)
     cups_reach.device_uri(f"device for Q: {uri}\n", "Q")
+    asked = ipp.printer_uri(uri)  # an IPP printer to ask its own state: a URI to name, an address, a path
+    if asked is not None:
+        named, host, port, path, _tls = asked
+        assert named.startswith(("ipp://", "ipps://")) and host and 0 < port < 65536 and path.startswith("/"), asked
+        ipp.device_state_request(named, "kiosk")
 
 
 def xset_output_parses_or_nothing(said: str) -> None:
@@ -624,6 +643,7 @@ TARGETS: dict[str, tuple[Property, ...]] = {
     "printer": (
         Property("ipp_answer_reads_or_ipp_error", s.ipp_inputs, ipp_answer_reads_or_ipp_error),
         Property("device_uri_gives_an_address_or_nothing", s.device_uris, device_uri_gives_an_address_or_nothing),
+        Property("http_answer_is_whole_or_ipp_error", s.http_answers, http_answer_is_whole_or_ipp_error),
         Property("xset_output_parses_or_nothing", s.xset_outputs, xset_output_parses_or_nothing),
     ),
     "config": (

@@ -768,6 +768,21 @@ def ipp_inputs() -> st.SearchStrategy[bytes]:
 
 
 @functools.lru_cache(maxsize=None)
+def http_answers() -> st.SearchStrategy[bytes]:
+    """HTTP answers around an IPP one as a printer or CUPS gives them (a status line, a Content-Length true, false or
+    none, chunked), the same cut anywhere, and any bytes."""
+    heads = st.builds(
+        lambda status, length, extra: b"HTTP/1." + status + b"\r\n" + length + extra + b"\r\n",
+        st.sampled_from([b"0 200 OK", b"1 200 OK", b"1 404 Not Found", b"0 200", b"x"]),
+        st.one_of(st.integers(-5, 10**6).map(lambda n: b"Content-Length: %d\r\n" % n),
+                  st.sampled_from([b"", b"content-length:  12 \r\n", b"Content-Length: 1e3\r\n"])),
+        st.sampled_from([b"", b"Transfer-Encoding: chunked\r\n", b"Connection: keep-alive\r\n", b"X: \xff\r\n"]))
+    whole = st.builds(lambda head, body: head + body, heads, ipp_inputs())
+    return st.one_of(whole, whole.flatmap(lambda said: st.integers(0, len(said)).map(lambda n: said[:n])),
+                     st.binary(max_size=200))
+
+
+@functools.lru_cache(maxsize=None)
 def device_uris() -> st.SearchStrategy[str]:
     """Device URIs as lpstat -v gives them, and text that only looks like one."""
     scheme = st.sampled_from(["socket", "ipp", "ipps", "http", "https", "lpd", "usb", "cups-pdf", "dnssd", "IPP", ""])

@@ -1,0 +1,132 @@
+"""A real IPP printer for the tests: CUPS's IPP Everywhere reference printer (``ippeveprinter``, cups-ipp-utils) on a
+loopback port, behind a CUPS queue of the test's own (``ipp://localhost:PORT/ipp/print``, driverless as a hall sets
+one up: ``-m everywhere``).
+
+The printer keeps its own paper and toner: its web forms (``/media``, ``/supplies``) fill or empty its trays and
+cartridges, as staff do at a real one, and it says so in its ``printer-state-reasons`` (``media-empty-report`` while
+idle, ``-warning`` while a job waits for paper). A job waits in the printer for paper as a real one's does. The
+printer takes TLS on the same port (``ipps://``).
+
+ippeveprinter opens the DNS-SD client library before it reads ``-r off``, which needs a D-Bus bus to connect to: a
+private session bus is started for it (nothing else is registered there). Each part is stopped and the queue deleted by
+``close()``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+SOURCES = ("size1=iso_a4_210x297mm&type1=stationery", "size3=iso_a4_210x297mm&type3=stationery")  # main, by-pass
+
+
+RUNS_OUT = """#!/bin/sh
+# ippeveprinter's print command: the paper runs out as the job starts, and the job waits until paper is loaded
+# (IppPrinter.load_paper; the job then ends, printed unless it was cancelled meanwhile) or close()
+echo "STATE: +media-empty,media-needed" >&2
+touch "{waiting}"
+i=0
+while [ $i -lt 300 ] && [ -e "{waiting}" ]; do sleep 0.1; i=$((i + 1)); done
+"""
+
+
+class IppPrinter:
+    def __init__(self, paper_runs_out_in_a_job: bool = False) -> None:
+        """``paper_runs_out_in_a_job``: each job finds the paper running out as it starts, and waits (the printer
+        then says ``media-empty``, as after its last sheet); else each job prints at once."""
+        self._dir = Path(tempfile.mkdtemp(prefix="onetrip-ipp-"))
+        self._bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self._printer: subprocess.Popen | None = None
+        self.name = "OneTrip-Ipp-" + uuid.uuid4().hex[:6]
+        try:
+            bus = (self._bus.stdout.readline() if self._bus.stdout else "").strip()
+            if not bus:
+                raise RuntimeError("dbus-daemon gave no address")
+            probe = socket.create_server(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+            probe.close()
+            (self._dir / "spool").mkdir()
+            command = shutil.which("true") or "true"  # each job printed at once
+            if paper_runs_out_in_a_job:
+                command = str(self._dir / "runs-out")
+                Path(command).write_text(RUNS_OUT.format(waiting=self._dir / "waiting-for-paper"))
+                Path(command).chmod(0o755)
+            self._log = (self._dir / "printer.log").open("wb")
+            self._printer = subprocess.Popen(
+                ["ippeveprinter", "-p", str(self.port), "-n", "localhost", "-r", "off", "-c", command,
+                 "-d", str(self._dir / "spool"), "-f", "application/pdf,image/pwg-raster", "-m", "Hall A4",
+                 self.name], env={**os.environ, "DBUS_SYSTEM_BUS_ADDRESS": bus}, stdout=self._log,
+                stderr=subprocess.STDOUT)
+            self._wait_listening()
+            self.load_paper()
+            subprocess.run(["lpadmin", "-p", self.name, "-E", "-v", self.uri(), "-m", "everywhere"], check=True,
+                           capture_output=True, timeout=60)
+        except BaseException:
+            self.close()
+            raise
+
+    def _wait_listening(self) -> None:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self._printer is not None and self._printer.poll() is not None:
+                raise RuntimeError(f"ippeveprinter ended: {self.log()[-500:]}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"ippeveprinter did not listen within 15 s: {self.log()[-500:]}")
+
+    def uri(self, scheme: str = "ipp") -> str:
+        return f"{scheme}://localhost:{self.port}/ipp/print"
+
+    def log(self) -> str:
+        path = self._dir / "printer.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def _form(self, page: str, query: str) -> None:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{page}?{query}", timeout=10) as answer:
+            assert answer.status == 200, answer.status
+
+    def load_paper(self) -> None:
+        """Both trays filled (250 sheets in the main one, 25 in the by-pass); a job waiting for paper goes on."""
+        (self._dir / "waiting-for-paper").unlink(missing_ok=True)
+        self._form("media", "&".join(f"{source}&level{tray}={sheets}"
+                                     for source, tray, sheets in zip(SOURCES, (1, 3), (250, 25))))
+
+    def run_out_of_paper(self) -> None:
+        """Both trays empty: the printer says ``media-empty`` (and waits for paper with a job)."""
+        self._form("media", "&".join(f"{source}&level{tray}=0" for source, tray in zip(SOURCES, (1, 3))))
+
+    def toner(self, percent: int) -> None:
+        """The black toner at ``percent`` (0: the printer says ``toner-empty``; under 10, ``toner-low``), its waste
+        tank nearly empty."""
+        self._form("supplies", f"supply0=10&supply1={percent}")
+
+    def jobs_received(self) -> int:
+        """How many documents the printer itself has been sent."""
+        return self.log().count("Send-Document successful-ok") + self.log().count("Print-Job successful-ok")
+
+    def close(self) -> None:
+        (self._dir / "waiting-for-paper").unlink(missing_ok=True)
+        subprocess.run(["lpadmin", "-x", self.name], capture_output=True, timeout=30)
+        for process in (self._printer, self._bus):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(10)
+        if getattr(self, "_log", None) is not None:
+            self._log.close()
+        if self._bus.stdout is not None:
+            self._bus.stdout.close()
+        shutil.rmtree(self._dir, ignore_errors=True)
