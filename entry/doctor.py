@@ -29,6 +29,8 @@ from kiosk.voice import SOUND_CARDS, sound_cards
 
 SERIAL_BY_ID = "/dev/serial/by-id"  # udev's names for serial devices, by their adapter's make and serial number
 SERIAL_NUMBERED = re.compile(r"^/dev/tty(?:USB|ACM)\d+$")
+SERIAL_ON_BOARD = re.compile(r"^/dev/(ttyS\d+)$")  # the machine's own COM ports, numbered as its firmware lists them
+SYS_TTY = "/sys/class/tty"  # the kernel's ttys; an on-board port's "type" is its UART's (0: none there)
 CHINA_STANDARD_TIME = dt.timedelta(hours=8)  # what a hall in China keeps, and its receipts print
 SETTLE_S = 3.0      # how long each device is given to connect before its self-test
 MIN_FREE_MB = 500   # below this the queue's attachments are at risk
@@ -116,11 +118,15 @@ def check_devices(config: Config, findings: Findings) -> None:
                 findings.add("WARN", where, f"did not stop cleanly: {_plain(exc)}")
 
 
-def check_serial_ports(config: Config, findings: Findings, by_id: Path = Path(SERIAL_BY_ID)) -> None:
+def check_serial_ports(config: Config, findings: Findings, by_id: Path = Path(SERIAL_BY_ID),
+                       sys_tty: Path = Path(SYS_TTY)) -> None:
     """A USB serial adapter's ``/dev/ttyUSBn`` (``ttyACMn``) is numbered in the order the kernel finds adapters at
     start-up: with two (an ID reader and a QR scanner, or a receipt printer) they may swap after a restart, and each
     driver then talks to the other's device. Its name under /dev/serial/by-id stays with the adapter. Two devices on
-    one port (the ID reader's and the receipt printer's default are both /dev/ttyUSB0) cannot both work."""
+    one port (the ID reader's and the receipt printer's default are both /dev/ttyUSB0) cannot both work. The
+    machine's own COM ports (``/dev/ttyS0``...) keep their numbers, but the kernel makes four or more such nodes
+    whatever the board has: one with no UART behind it opens with an I/O error, or not at all, and the device set
+    there is never heard."""
     users: dict[str, list[str]] = {}
     for kind in DEVICE_KINDS:
         section = config.device(kind)
@@ -128,6 +134,14 @@ def check_serial_ports(config: Config, findings: Findings, by_id: Path = Path(SE
         if section.type == "sim" or not isinstance(port, str):
             continue
         users.setdefault(os.path.realpath(port), []).append(kind)
+        on_board = SERIAL_ON_BOARD.match(port)
+        if on_board and not _uart(sys_tty, on_board[1]):
+            present = sorted((tty.name for tty in (sys_tty.iterdir() if sys_tty.is_dir() else ())
+                              if re.fullmatch(r"ttyS\d+", tty.name) and _uart(sys_tty, tty.name)),
+                             key=lambda name: int(name[4:]))
+            findings.add("FAIL", f"{kind} port", f"{port} has no serial port behind it (the kernel found no UART "
+                                                 "there): set the port the device is plugged into; this machine's "
+                                                 f"are {', '.join('/dev/' + name for name in present) or 'none'}")
         if not SERIAL_NUMBERED.match(port):
             continue
         here = os.path.realpath(port)
@@ -141,6 +155,14 @@ def check_serial_ports(config: Config, findings: Findings, by_id: Path = Path(SE
         if len(kinds) > 1:
             findings.add("FAIL", "serial ports", f"{' and '.join(kinds)} are both set to {port}: one device answers "
                                                  "there; set each its own port")
+
+
+def _uart(sys_tty: Path, name: str) -> bool:
+    """Whether the kernel found a UART at the on-board port ``name`` (its ``type`` is not 0, PORT_UNKNOWN)."""
+    try:
+        return (sys_tty / name / "type").read_text().strip() not in ("", "0")
+    except OSError:  # no such port at all
+        return False
 
 
 def check_pcsc(config: Config, findings: Findings) -> None:

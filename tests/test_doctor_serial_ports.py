@@ -47,3 +47,25 @@ def test_two_devices_on_one_port_fail(tmp_path):
     assert findings.lines[-1] == ("FAIL  serial ports: id_reader and receipt_printer are both set to /dev/ttyUSB0: "
                                   "one device answers there; set each its own port")
     assert findings.failed == 1 and findings.warned == 2
+
+
+def test_an_on_board_port_without_a_uart_behind_it_fails_and_the_ports_there_are_named(tmp_path):
+    """The kernel makes /dev/ttyS0 to ttyS3 on any PC; a board with one COM port has a UART at ttyS0 only (its
+    ``type`` in sysfs: 4, a 16550A; the others 0). The ID reader set to ttyS1 would never be heard."""
+    sys_tty = tmp_path / "sys-class-tty"  # as the kernel lays it out
+    for name, uart in (("ttyS0", "4"), ("ttyS1", "0"), ("ttyS2", "0"), ("ttyS3", "0"), ("ttyS10", "4"),
+                       ("ttyUSB0", None)):
+        (sys_tty / name).mkdir(parents=True)
+        if uart is not None:
+            (sys_tty / name / "type").write_text(uart + "\n")
+    findings = Findings()
+    check_serial_ports(config(tmp_path, id_reader={"type": "serial_sam", "port": "/dev/ttyS1"},
+                              qr_scanner={"type": "serial", "port": "/dev/ttyS0"},
+                              receipt_printer={"type": "escpos_serial", "port": "/dev/ttyS7"}),
+                       findings, by_id=tmp_path / "absent", sys_tty=sys_tty)
+    assert findings.lines == [
+        "FAIL  id_reader port: /dev/ttyS1 has no serial port behind it (the kernel found no UART there): set the port "
+        "the device is plugged into; this machine's are /dev/ttyS0, /dev/ttyS10",
+        "FAIL  receipt_printer port: /dev/ttyS7 has no serial port behind it (the kernel found no UART there): set "
+        "the port the device is plugged into; this machine's are /dev/ttyS0, /dev/ttyS10"]
+    assert findings.failed == 2 and findings.warned == 0  # ttyS0 has its UART, and its number stays: nothing said
