@@ -80,11 +80,13 @@ class PaymentScreen(Screen):
         order = self._session.payment
         if order is None or not order.status.open or self._session.step is not Step.PAYMENT:
             self.countdown.setText("")
+            self.countdown.setVisible(False)
             return
         now = dt.datetime.now(order.expires_at.tzinfo) if order.expires_at.tzinfo else dt.datetime.now()
         left = int((order.expires_at - now).total_seconds())
         left = max(left, 0)
         self.countdown.setText(_("Pay within {time}").format(time=f"{left // 60}:{left % 60:02d}"))
+        self.countdown.setVisible(True)
 
     def refresh(self, session: CitizenSession) -> None:
         order = session.payment
@@ -102,8 +104,13 @@ class PaymentScreen(Screen):
         receipt = session.receipt
         self.what.setText("\n".join((receipt.service_name(language()), _("Case number: {number}").format(
             number=receipt.case_number))) if receipt is not None else "")
-        fee = order.amount_yuan if order is not None else (session.service.fee_yuan if session.service else 0.0)
-        self.amount.setText(f"¥{fee:.2f}")
+        # no order (its code could not be had): the fee of the case, paid from its progress, or of the service just
+        # applied for; never ¥0.00 for a fee unknown
+        fee = order.amount_yuan if order is not None else (receipt.fee_yuan if receipt is not None else 0.0) or (
+            session.service.fee_yuan if session.service is not None else 0.0)
+        self.amount.setText(f"¥{fee:.2f}" if fee or order is not None else "")
         self.hint.setText(_("Scan the code with your payment app. This screen moves on by itself once it is paid.")
                           if open_order else "")
         self._tick()
+        for shown in (self.amount, self.hint, self.countdown):  # an empty one takes no room from the others
+            shown.setVisible(bool(shown.text()))
