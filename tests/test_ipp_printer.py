@@ -1,5 +1,5 @@
 """An IPP printer's own word on paper and toner, through a real CUPS to a real IPP printer (CUPS's IPP Everywhere
-reference printer, tests/ipp_printer_rig.py): between jobs the driver asks the printer itself, so a kiosk whose
+reference printer, entry/bench/ipp_printer.py): between jobs the driver asks the printer itself, so a kiosk whose
 printer is out of paper stops offering the print before a citizen asks, and a print meets the empty tray at once with
 nothing sent; paper that runs out while a job waits ends the print at once (the printer says so at the ``-warning``
 severity, which CUPS passes on)."""
@@ -15,7 +15,7 @@ from devices.docprinter.cups import CupsDocumentPrinter, CupsDocumentPrinterOpti
 from devices.docprinter.printer_reasons import OUT_OF_PAPER, OUT_OF_TONER
 from devices.health import DeviceState
 from kiosk.workflows.citizen import Step
-from tests.ipp_printer_rig import IppPrinter
+from entry.bench.ipp_printer import IppPrinter
 from tests.test_document_printer import a4_pdf, pending
 
 

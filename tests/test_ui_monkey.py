@@ -18,6 +18,7 @@ from entry.bench.ui_monkey import Monkey
 
 STEPS = 150
 CUPS_SEED, CUPS_STEPS = 9, 40  # the queue stopped at step 11, early: a walk may part with timing later
+IPP_SEED, IPP_STEPS = 9, 30  # the IPP printer's paper made to run out in its jobs at step 11, as early
 # a trickle switched on at its second step, at home, before timing can change the walk (seed 2 switched one on at
 # step 59 until the monkey learnt to print licences: then, under CI's load, not at all)
 TRICKLE_SEED, TRICKLE_STEPS = 1, 60
@@ -155,3 +156,25 @@ def test_a_monkey_on_a_kiosk_printing_through_cups_breaks_nothing(open_gui):
         assert queue.stops >= 1, "the queue was never stopped: another seed is needed"
     finally:
         queue.remove()
+
+
+def test_a_monkey_on_a_kiosk_printing_on_an_ipp_printer_breaks_nothing(open_gui):
+    """``--ipp-printer``: the A4 printer a real IPP printer behind CUPS (entry/bench/ipp_printer.py), its paper and
+    toner emptied and filled, its paper made to run out in its jobs, among the monkey's device upsets; the
+    department issues the licences of cases applied for here, to print."""
+    from entry.bench.ipp_printer import IppPrinter
+
+    printer = IppPrinter()
+    try:
+        gui = open_gui("kiosk", terminal={"idle_timeout_s": 60, "idle_warning_s": 20}, voice={"engine": "espeak-ng"},
+                       devices={"id_reader": {"type": "sim", "pace": False},
+                                "document_printer": {"type": "cups", "printer": printer.name, "timeout_s": 10,
+                                                     "check_every_s": 1, "printed_within_s": 20}})
+        monkey = Monkey(gui, IPP_SEED, wait_s=20.0, voice=False)
+        monkey.devices.append((printer, printer.faults))
+        monkey.licences_issued = True
+        tally = monkey.run(IPP_STEPS)
+        assert tally.steps == IPP_STEPS and tally.sessions_ended > 0
+        assert sum(printer.injected.values()) >= 1, "the printer was never upset: another seed is needed"
+    finally:
+        printer.close()

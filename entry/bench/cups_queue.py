@@ -33,9 +33,17 @@ class BenchQueue:
     def printed(self) -> int:
         """The jobs CUPS completed on this queue (the licences printed; a job given up is purged with ``cancel
         -x`` and not counted)."""
-        said = subprocess.run(["lpstat", "-W", "completed", "-o", self.name], capture_output=True, text=True,
-                              timeout=30).stdout
-        return sum(1 for line in said.splitlines() if line.startswith(self.name + "-"))
+        return completed_jobs(self.name)
+
+    def tally(self) -> str:
+        return f"{self.printed()} printed through CUPS, the queue stopped {self.stops} time(s)"
 
     def remove(self) -> None:
         subprocess.run(["lpadmin", "-x", self.name], capture_output=True, timeout=30)
+
+
+def completed_jobs(queue: str) -> int:
+    """How many jobs CUPS completed on ``queue``."""
+    said = subprocess.run(["lpstat", "-W", "completed", "-o", queue], capture_output=True, text=True,
+                          timeout=30).stdout
+    return sum(1 for line in said.splitlines() if line.startswith(queue + "-"))

@@ -1,11 +1,12 @@
-"""A real IPP printer for the tests: CUPS's IPP Everywhere reference printer (``ippeveprinter``, cups-ipp-utils) on a
-loopback port, behind a CUPS queue of the test's own (``ipp://localhost:PORT/ipp/print``, driverless as a hall sets
-one up: ``-m everywhere``).
+"""A real IPP printer for the tests and the monkeys (``--ipp-printer``): CUPS's IPP Everywhere reference printer
+(``ippeveprinter``, cups-ipp-utils) on a loopback port, behind a CUPS queue of its own
+(``ipp://localhost:PORT/ipp/print``, driverless as a hall sets one up: ``-m everywhere``). A hall never runs this.
 
 The printer keeps its own paper and toner: its web forms (``/media``, ``/supplies``) fill or empty its trays and
 cartridges, as staff do at a real one, and it says so in its ``printer-state-reasons`` (``media-empty-report`` while
-idle, ``-warning`` while a job waits for paper). A job waits in the printer for paper as a real one's does. The
-printer takes TLS on the same port (``ipps://``).
+idle, ``-warning`` while a job waits for paper). A job waits in the printer for paper as a real one's does; and the
+paper can be made to run out as a job starts. The printer takes TLS on the same port (``ipps://``). Printed pages
+are not kept (its print command is a script that writes nothing).
 
 ippeveprinter opens the DNS-SD client library before it reads ``-r off``, which needs a D-Bus bus to connect to: a
 private session bus is started for it (nothing else is registered there). Each part is stopped and the queue deleted by
@@ -22,13 +23,18 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import BinaryIO
+
+from entry.bench.cups_queue import completed_jobs
 
 SOURCES = ("size1=iso_a4_210x297mm&type1=stationery", "size3=iso_a4_210x297mm&type3=stationery")  # main, by-pass
 
 
-RUNS_OUT = """#!/bin/sh
-# ippeveprinter's print command: the paper runs out as the job starts, and the job waits until paper is loaded
-# (IppPrinter.load_paper; the job then ends, printed unless it was cancelled meanwhile) or close()
+PRINT_COMMAND = """#!/bin/sh
+# ippeveprinter's print command: the page printed at once, writing nothing; while {runs_out} exists, the paper runs
+# out as the job starts and the job waits until paper is loaded (IppPrinter.load_paper, or close(); the job then
+# ends, printed unless it was cancelled meanwhile)
+[ -e "{runs_out}" ] || exit 0
 echo "STATE: +media-empty,media-needed" >&2
 touch "{waiting}"
 i=0
@@ -37,13 +43,20 @@ while [ $i -lt 300 ] && [ -e "{waiting}" ]; do sleep 0.1; i=$((i + 1)); done
 
 
 class IppPrinter:
+    """``name`` for the terminal's ``printer``; as a monkey's device, ``inject(fault)`` with ``faults`` or
+    ``"clear"``."""
+
+    faults = ("out_of_paper", "out_of_toner", "runs_out_in_a_job")
+
     def __init__(self, paper_runs_out_in_a_job: bool = False) -> None:
         """``paper_runs_out_in_a_job``: each job finds the paper running out as it starts, and waits (the printer
         then says ``media-empty``, as after its last sheet); else each job prints at once."""
         self._dir = Path(tempfile.mkdtemp(prefix="onetrip-ipp-"))
+        self.injected = {fault: 0 for fault in self.faults}
         self._bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self._printer: subprocess.Popen | None = None
+        self._log: BinaryIO | None = None
         self.name = "OneTrip-Ipp-" + uuid.uuid4().hex[:6]
         try:
             bus = (self._bus.stdout.readline() if self._bus.stdout else "").strip()
@@ -53,14 +66,15 @@ class IppPrinter:
             self.port = probe.getsockname()[1]
             probe.close()
             (self._dir / "spool").mkdir()
-            command = shutil.which("true") or "true"  # each job printed at once
+            command = self._dir / "print"
+            command.write_text(PRINT_COMMAND.format(runs_out=self._dir / "runs-out",
+                                                    waiting=self._dir / "waiting-for-paper"))
+            command.chmod(0o755)
             if paper_runs_out_in_a_job:
-                command = str(self._dir / "runs-out")
-                Path(command).write_text(RUNS_OUT.format(waiting=self._dir / "waiting-for-paper"))
-                Path(command).chmod(0o755)
+                (self._dir / "runs-out").touch()
             self._log = (self._dir / "printer.log").open("wb")
             self._printer = subprocess.Popen(
-                ["ippeveprinter", "-p", str(self.port), "-n", "localhost", "-r", "off", "-c", command,
+                ["ippeveprinter", "-p", str(self.port), "-n", "localhost", "-r", "off", "-c", str(command),
                  "-d", str(self._dir / "spool"), "-f", "application/pdf,image/pwg-raster", "-m", "Hall A4",
                  self.name], env={**os.environ, "DBUS_SYSTEM_BUS_ADDRESS": bus}, stdout=self._log,
                 stderr=subprocess.STDOUT)
@@ -110,6 +124,34 @@ class IppPrinter:
         tank nearly empty."""
         self._form("supplies", f"supply0=10&supply1={percent}")
 
+    def inject(self, fault: str) -> None:
+        """A monkey's upset: the trays emptied, the toner out, the paper running out in each job from now; or
+        ``clear``: paper loaded, a new cartridge."""
+        if fault == "clear":
+            (self._dir / "runs-out").unlink(missing_ok=True)
+            self.load_paper()
+            self.toner(80)
+            return
+        self.injected[fault] += 1
+        if fault == "out_of_paper":
+            self.run_out_of_paper()
+        elif fault == "out_of_toner":
+            self.toner(0)
+        else:
+            (self._dir / "runs-out").touch()
+
+    def printed(self) -> int:
+        """The jobs CUPS completed on this queue (a job given up is purged with ``cancel -x`` and not counted)."""
+        return completed_jobs(self.name)
+
+    def tally(self) -> str:
+        return (f"{self.printed()} printed through CUPS on an IPP printer; out of paper {self.injected['out_of_paper']}"
+                f", out of toner {self.injected['out_of_toner']}, paper running out in its jobs "
+                f"{self.injected['runs_out_in_a_job']} time(s)")
+
+    def remove(self) -> None:
+        self.close()
+
     def jobs_received(self) -> int:
         """How many documents the printer itself has been sent."""
         return self.log().count("Send-Document successful-ok") + self.log().count("Print-Job successful-ok")
@@ -125,7 +167,7 @@ class IppPrinter:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait(10)
-        if getattr(self, "_log", None) is not None:
+        if self._log is not None:
             self._log.close()
         if self._bus.stdout is not None:
             self._bus.stdout.close()

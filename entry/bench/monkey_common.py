@@ -851,3 +851,30 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
         args.trail.write_text(json.dumps([{"seed": f.seed, "step": f.step, "what": f.what, "trail": f.trail}
                                           for f in failures], ensure_ascii=False, indent=1))
     return 1 if failures else 0
+
+
+def add_a4_arguments(parser: argparse.ArgumentParser) -> None:
+    """The A4 printer a monkey's terminal prints through, when not the simulated one."""
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--cups", action="store_true",
+                       help="the A4 printer through a real CUPS queue of the bench's own, which the monkey stops "
+                            "and starts among its device upsets (entry/bench/cups_queue.py; after "
+                            "scripts/test-services.sh); off, the simulated printer as before")
+    which.add_argument("--ipp-printer", action="store_true",
+                       help="the A4 printer a real IPP printer behind CUPS (CUPS's reference printer, "
+                            "entry/bench/ipp_printer.py), whose paper and toner the monkey empties and fills, and "
+                            "whose paper it makes run out in each job for a while, among its device upsets")
+
+
+def bench_a4_printer(args: argparse.Namespace):
+    """The A4 printer a monkey's terminal prints through (``--cups``, ``--ipp-printer``), a device it upsets (its
+    ``faults``, ``inject``, ``tally()``, ``remove()``); None: the simulated printer."""
+    if getattr(args, "ipp_printer", False):
+        from entry.bench.ipp_printer import IppPrinter
+
+        return IppPrinter()
+    if getattr(args, "cups", False):
+        from entry.bench.cups_queue import BenchQueue
+
+        return BenchQueue()
+    return None

@@ -45,7 +45,7 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from entry.bench.monkey_common import (CARDS, HOSTILE_CODES, VALID_CODES, MonkeyFailure,
+from entry.bench.monkey_common import (CARDS, CONTROL_TIMEOUT_S, HOSTILE_CODES, VALID_CODES, MonkeyFailure,
                                        SeededMonkey, Tally, held_by, open_terminal, people_of, run_seeds,
                                        screen_problem, terminal_named, visible_texts)
 
@@ -77,6 +77,8 @@ FOLLOWED = frozenset({
     "kept."})
 
 # Buttons that end the session or step back: tapped less often than the others, so the monkey gets deep.
+# the sample cards a citizen is identified by, who may come back for a licence issued (--cups, --ipp-printer)
+SAMPLE_HOLDERS = ("resident", "resident_long_term", "hmt_residence", "foreigner_2017", "foreigner_2023")
 LEAVING = {"back", "finish", "home", "decline", "later", "withdraw", "cancel", "sign_out"}
 
 
@@ -94,6 +96,9 @@ class Monkey(SeededMonkey):
         self._generation = self.session.generation
         self._wipe_due = False
         self._followed = None  # the last notice of a service changed under the citizen, counted
+        self.licences_issued = False  # the department issues the licences of cases applied for here (--cups, ...)
+        self._applied: dict[str, str] = {}  # case number -> its holder's ID number, of cases applied for here
+        self._issued: set[str] = set()  # the ID numbers of holders with a licence issued to print
 
     def screen(self):
         return self.view.currentWidget()
@@ -120,6 +125,9 @@ class Monkey(SeededMonkey):
             self.catalogue_change(self.session.service)
             self.settle(self.trail[-1])
             return
+        if self.licences_issued and self._applied and self.rng.random() < 0.04:  # else the seeds run as before
+            self.department_issues()
+            return
         roll = float(self.rng.random())
         if roll < 0.64:
             self.tap()
@@ -139,6 +147,38 @@ class Monkey(SeededMonkey):
         self.settle(self.trail[-1] if self.trail else "the step")
         self._remember_citizen()
         self._count_followed()
+        self._remember_applied()
+
+    def _remember_applied(self) -> None:
+        """The case a citizen just applied for (its receipt shown), with its holder, for the department to issue."""
+        receipt, identity = self.session.receipt, self.session.identity
+        if self.licences_issued and receipt is not None and identity is not None and receipt.case_number:
+            self._applied.setdefault(receipt.case_number, identity.id_number)
+
+    def department_issues(self) -> None:
+        """The department approves a case applied for here and makes its licence (the sandbox's
+        ``/control/cases/{n}/ready``): its holder, come to print a licence, lays that card (``knows``)."""
+        import requests
+
+        number = sorted(self._applied)[int(self.rng.integers(len(self._applied)))]
+        holder = self._applied.pop(number)
+        self.note("licence issued", number)
+        with self.aside():
+            reply = requests.post(self.gui.services.config.backend.url.rstrip("/") + f"/control/cases/{number}/ready",
+                                  timeout=CONTROL_TIMEOUT_S)
+        if reply.status_code in (404, 409):  # a case still queued here; or decided otherwise, or issued already
+            return
+        reply.raise_for_status()
+        self._issued.add(holder)
+        self.tally.count("licences issued")
+
+    def _licence_holder(self) -> str:
+        """The sample card of a holder with a licence issued to print (the resident, whose is in the sandbox, when
+        none)."""
+        from devices.idcard.samples import sample_identity
+
+        holders = [name for name in SAMPLE_HOLDERS if sample_identity(name).id_number in self._issued]
+        return holders[int(self.rng.integers(len(holders)))] if holders else "resident"
 
     def _count_followed(self) -> None:
         """A service changed under the citizen, met and followed (kiosk/workflows/citizen.py ``_service_changed``):
@@ -205,7 +245,8 @@ class Monkey(SeededMonkey):
         step, gui = self.session.step.value, self.gui
         # its one button is "Back to start": 482 of 645 sessions ended there; a person come to print their licence
         # has one ready (the resident's, in the sandbox)
-        doings = {"read_card": lambda: self.card("resident" if self.session.purpose == "licence" else None),
+        doings = {"read_card": lambda: self.card((self._licence_holder() if self.licences_issued else "resident")
+                                                 if self.session.purpose == "licence" else None),
                   "form": lambda: walk.fill_form(gui, None, ""),
                   "signature": lambda: walk.sign_on_pad(gui, None, ""),
                   "company": lambda: walk.company_step(gui, DEMO_COMPANY, None, ""),
@@ -487,30 +528,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from entry.bench import monkey_common
 
     monkey_common.add_arguments(parser)
-    parser.add_argument("--cups", action="store_true",
-                        help="the A4 printer through a real CUPS queue of the bench's own, which the "
-                             "monkey stops and starts among its device upsets (entry/bench/cups_queue.py; after "
-                             "scripts/test-services.sh); off, the "
-                             "simulated printer as before")
+    monkey_common.add_a4_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    if not getattr(args, "cups", False):
-        return run_seeds(args, "ui-monkey", open_kiosk, lambda gui, seed, echo: Monkey(gui, seed, echo=echo))
-    from entry.bench.cups_queue import BenchQueue
+    from entry.bench import monkey_common
 
-    queue = BenchQueue()
+    a4 = monkey_common.bench_a4_printer(args)
+    if a4 is None:
+        return run_seeds(args, "ui-monkey", open_kiosk, lambda gui, seed, echo: Monkey(gui, seed, echo=echo))
 
     def make_monkey(gui, seed, echo):
         monkey = Monkey(gui, seed, echo=echo)
-        monkey.devices.append((queue, queue.faults))  # stopped and started as a simulator's faults are
-        queue.inject("clear")  # each seed begins with the queue started
+        monkey.devices.append((a4, a4.faults))  # upset as a simulator's faults are
+        monkey.licences_issued = True  # licences to print on it, more than the sandbox's one
+        a4.inject("clear")  # each seed begins with the printer ready
         return monkey
 
     try:
         return run_seeds(args, "ui-monkey", lambda url, data_dir, terminal_id: open_kiosk(
-            url, data_dir, terminal_id, a4_queue=queue.name), make_monkey)
+            url, data_dir, terminal_id, a4_queue=a4.name), make_monkey)
     finally:
-        print(f"ui-monkey --cups: {queue.printed()} licence(s) printed through CUPS, the queue stopped "
-              f"{queue.stops} time(s)")
-        queue.remove()
+        print(f"ui-monkey: {a4.tally()}")
+        a4.remove()

@@ -122,7 +122,7 @@ class WindowMonkey(SeededMonkey):
         self._decided: list[str] = []  # the case and notice numbers of this window's matters: copied later
         self._accepted: list[str] = []  # the cases this window accepted, whose licence the department may issue
         self.licences_issued = False  # whether the department issues those licences now and then (--licences-issued)
-        self.a4_queue = None  # the bench's CUPS queue the window prints through (--cups), else None
+        self.a4_queue = None  # the bench's A4 printer the window prints through (--cups, --ipp-printer), else None
         self._audit_seen = 0  # the trail's entries counted for copies printed
         self._pages: list[bytearray] = []  # every page the matter in hand scanned, to be zeroed when it ends
         self.customer = self.view.customer  # the applicant's screen (terminal.customer_screen), or None
@@ -741,11 +741,13 @@ class WindowMonkey(SeededMonkey):
         self.tally.idle_endings += 1
 
     def printer_fault(self) -> None:
-        """The receipt printer runs out of paper, opens, jams... or the A4 document printer jams (the decision's
-        document then offered again: "Print again"); or either is set right again."""
+        """The receipt printer runs out of paper, opens, jams... or the A4 document printer jams, stops or runs out
+        (the decision's document then offered again: "Print again"); or either is set right again."""
         document_printer = self._document_printer()
         if document_printer is not None and self.rng.random() < 0.4:
-            fault = "clear" if self.rng.random() < 0.5 else "jam"
+            faults = document_printer.faults  # the simulator's jam; the bench's CUPS queue stopped, its IPP printer
+            # out of paper or toner (a single one drawn without a draw: the seeds' walks stay as they were)
+            fault = "clear" if self.rng.random() < 0.5 else faults[0] if len(faults) == 1 else self.rng.choice(faults)
             self.note("document printer", fault)
             document_printer.inject(fault)
             return
@@ -974,28 +976,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the department now and then issues the licence of a case this window accepted "
                              "(the sandbox's /control/cases/{n}/ready), to hand over when its holder comes again; "
                              "off, the seeds run as before")
-    parser.add_argument("--cups", action="store_true",
-                        help="the A4 printer through a real CUPS queue of the bench's own, which the monkey stops "
-                             "and starts among its device upsets (entry/bench/cups_queue.py; after "
-                             "scripts/test-services.sh); off, the simulated printer as before")
+    monkey_common.add_a4_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     customer_screen, issued = args.customer_screen, args.licences_issued
-
-    queue = None
-    if args.cups:
-        from entry.bench.cups_queue import BenchQueue
-
-        queue = BenchQueue()
+    queue = monkey_common.bench_a4_printer(args)
 
     def monkey(gui, seed: int, echo) -> WindowMonkey:
         made = WindowMonkey(gui, seed, echo=echo)
         made.licences_issued = issued
         if queue is not None:
             made.a4_queue = queue
-            made.devices.append((queue, queue.faults))  # stopped and started as a simulator's faults are
-            queue.inject("clear")  # each seed begins with the queue started
+            made.devices.append((queue, queue.faults))  # upset as a simulator's faults are
+            queue.inject("clear")  # each seed begins with the printer ready
         return made
 
     try:
@@ -1003,6 +997,5 @@ def run(args: argparse.Namespace) -> int:
             url, data_dir, customer_screen, terminal_id, queue.name if queue is not None else ""), monkey)
     finally:
         if queue is not None:
-            print(f"window-monkey --cups: {queue.printed()} document(s) printed through CUPS, the queue stopped "
-                  f"{queue.stops} time(s)")
+            print(f"window-monkey: {queue.tally()}")
             queue.remove()
