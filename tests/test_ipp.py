@@ -11,7 +11,8 @@ import pytest
 from devices.docprinter.ipp import (DEFAULT_SOCKET, IppError, ask_device_state, ask_job_state, ask_printer_state,
                                     cups_address, http_body, job_state, job_state_request, keywords, printer_state,
                                     printer_state_request, printer_uri)
-from devices.docprinter.printer_reasons import JAMMED, OPEN, OUT_OF_PAPER, OUT_OF_TONER, stopping
+from devices.docprinter.printer_reasons import (JAMMED, OPEN, OUT_OF_PAPER, OUT_OF_TONER, PAPER_LOW, TONER_LOW,
+                                                running_low, stopping)
 
 
 def attribute(tag: int, name: str, value: bytes) -> bytes:
@@ -113,6 +114,16 @@ def test_every_value_of_a_reason_list_is_read():
 ])
 def test_only_a_reason_that_stops_the_printer_ends_a_print(reasons, stops):
     assert stopping(reasons) == stops
+
+
+@pytest.mark.parametrize("reasons, low", [
+    (["none"], None), (["media-empty-report"], None), (["offline-report"], None),
+    (["media-low-report"], ("media-low-report", PAPER_LOW)),
+    (["other-warning", "Toner-Low-Warning"], ("Toner-Low-Warning", TONER_LOW)),
+    (["marker-supply-low-report"], ("marker-supply-low-report", TONER_LOW)),
+])
+def test_paper_or_toner_running_low_is_told_to_staff(reasons, low):
+    assert running_low(reasons) == low
 
 
 @pytest.mark.parametrize("device_uri, found", [

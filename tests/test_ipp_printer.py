@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 
 from devices.docprinter.base import DocumentPrintError
 from devices.docprinter.cups import CupsDocumentPrinter, CupsDocumentPrinterOptions
-from devices.docprinter.printer_reasons import OUT_OF_PAPER, OUT_OF_TONER
+from devices.docprinter.printer_reasons import OUT_OF_PAPER, OUT_OF_TONER, PAPER_LOW, TONER_LOW
 from devices.health import DeviceState
 from kiosk.workflows.citizen import Step
 from entry.bench.ipp_printer import IppPrinter
@@ -74,9 +74,20 @@ def test_a_printer_out_of_paper_between_jobs_is_said_before_a_print_and_nothing_
 
         printer.toner(0)
         wait_for(lambda: said(device) == OUT_OF_TONER, 5)
-        printer.toner(5)  # low, not empty: still prints (the self-test tells staff)
-        wait_for(lambda: device.health.snapshot().state is DeviceState.READY, 5)
-        assert "toner-low-report" in device.self_test().details["reach"]
+        printer.toner(5)  # low, not empty: still prints, and staff are told (maintenance, the hall's fleet view)
+        wait_for(lambda: said(device) == TONER_LOW, 5)
+        assert device.health.snapshot().state is DeviceState.READY and not device.health.snapshot().out_of_order
+        tested = device.self_test()
+        assert tested.ok and tested.message.render("en") == ("The document printer is ready. The document printer's "
+                                                              "toner is running low.")
+        assert "toner-low-report" in tested.details["reach"]
+        printer.toner(80)
+        printer.load_paper(sheets=10)
+        wait_for(lambda: said(device) == PAPER_LOW, 5)
+        device.print_pdf(a4_pdf("营业执照（样证）"), "onetrip-ipp-low", timeout_s=60)
+        assert printer.jobs_received() == 3 and said(device) == PAPER_LOW  # printed, and still said
+        printer.load_paper()
+        wait_for(lambda: said(device) == "" and device.health.snapshot().state is DeviceState.READY, 5)
     finally:
         device.stop()
 

@@ -31,7 +31,7 @@ from devices.docprinter.cups_keeping import FIX, kept_for
 from devices.docprinter.cups_reach import connect, device_uri, is_usb, network_address, usb_listed
 from devices.docprinter.ipp import (NOT_PRINTED, PRINTED, IppError, ask_device_state, ask_job_state, ask_printer_state,
                                    printer_uri)
-from devices.docprinter.printer_reasons import stopping
+from devices.docprinter.printer_reasons import running_low, stopping
 from devices.errors import DeviceError
 from devices.health import DeviceState, SelfTestResult
 from devices.worker import on_worker
@@ -81,6 +81,7 @@ class CupsDocumentPrinter(DocumentPrinter):
         self._ipp_unanswered = ""  # the job whose state IPP last could not tell (logged once)
         self.reach = "not asked yet"  # how the last check found the printer itself, for staff (the self-test)
         self._ipp_printer: tuple[str, tuple[str, int]] | None = None  # (device URI, address) of an IPP printer
+        self._running_low: Text | None = None  # the IPP printer's paper or toner running low, for staff
 
     def _run(self, args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess:
         try:
@@ -106,7 +107,7 @@ class CupsDocumentPrinter(DocumentPrinter):
         except DeviceError as exc:  # lpstat missing or silent
             trouble = exc.message, exc.detail
         if trouble is None:
-            self.health.set_state(DeviceState.READY)
+            self.health.set_state(DeviceState.READY, self._running_low)  # prints; staff told what runs low
         else:
             self.health.set_state(DeviceState.ERROR, trouble[0])
         return trouble
@@ -114,7 +115,7 @@ class CupsDocumentPrinter(DocumentPrinter):
     def _trouble(self) -> tuple[Text, str] | None:
         """Why a job would not print now (what a citizen or clerk is told, and the detail for staff), or None."""
         printer = self._options.printer
-        self._ipp_printer = None
+        self._ipp_printer, self._running_low = None, None
         state = self._run(["lpstat", "-p", printer])
         said = state.stdout.decode(errors="replace").strip() or state.stderr.decode(errors="replace").strip()
         if state.returncode != 0 or " disabled" in said:
@@ -158,6 +159,8 @@ class CupsDocumentPrinter(DocumentPrinter):
         self.reach += f"; it says {state}, {', '.join(reasons)}"
         stops = stopping(reasons)
         if stops is None:
+            low = running_low(reasons)
+            self._running_low = text(low[1]) if low is not None else None
             return None
         return text(stops[1]), f"the printer says {stops[0]} ({self.reach})"
 
@@ -179,7 +182,7 @@ class CupsDocumentPrinter(DocumentPrinter):
         if job:
             within_s = min(self._options.printed_within_s, wait_s - DECIDE_BEFORE_S - (time.monotonic() - started))
             self._wait_printed(job, max(within_s, POLL_S), before)
-        self.health.set_state(DeviceState.READY)
+        self.health.set_state(DeviceState.READY, self._running_low)
         return job
 
     def _wait_printed(self, job: str, within_s: float, before: list[str]) -> None:
@@ -268,8 +271,9 @@ class CupsDocumentPrinter(DocumentPrinter):
     @on_worker
     def _self_test(self) -> SelfTestResult:
         trouble = self._check()
-        return SelfTestResult(self.name, trouble is None, text("The document printer is ready.") if trouble is None
-                              else trouble[0],
+        ready = text("The document printer is ready. {warning}", warning=self._running_low) \
+            if self._running_low is not None else text("The document printer is ready.")
+        return SelfTestResult(self.name, trouble is None, ready if trouble is None else trouble[0],
                               {"trouble": trouble[1] if trouble else "none",
                                "reach": self.reach,
                                "printer_state_reasons": ", ".join(self._queue()[1]) or "not known",

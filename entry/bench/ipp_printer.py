@@ -109,11 +109,12 @@ class IppPrinter:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{page}?{query}", timeout=10) as answer:
             assert answer.status == 200, answer.status
 
-    def load_paper(self) -> None:
-        """Both trays filled (250 sheets in the main one, 25 in the by-pass); a job waiting for paper goes on."""
+    def load_paper(self, sheets: int = 250) -> None:
+        """The main tray filled with ``sheets`` (under 25: the printer says ``media-low``), the by-pass with 25; a
+        job waiting for paper goes on."""
         (self._dir / "waiting-for-paper").unlink(missing_ok=True)
-        self._form("media", "&".join(f"{source}&level{tray}={sheets}"
-                                     for source, tray, sheets in zip(SOURCES, (1, 3), (250, 25))))
+        self._form("media", "&".join(f"{source}&level{tray}={count}"
+                                     for source, tray, count in zip(SOURCES, (1, 3), (sheets, 25))))
 
     def run_out_of_paper(self) -> None:
         """Both trays empty: the printer says ``media-empty`` (and waits for paper with a job)."""
