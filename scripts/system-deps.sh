@@ -19,6 +19,7 @@ PACKAGES=(
   x11-xserver-utils                               # xrandr: RandR monitors (tests); xset: screen blanking off
   cups printer-driver-cups-pdf poppler-utils      # A4 printing and PDF checks
   cups-ipp-utils dbus-daemon                      # a real IPP printer for tests (ippeveprinter; its DNS-SD wants a bus)
+  snmpd                                           # a JetDirect printer's SNMP agent for tests (tests/snmp_agent_rig.py)
   gettext                                         # msgfmt for the translation catalogues
   espeak-ng                                       # voice guidance: Mandarin and English prompts (kiosk/voice.py)
   pulseaudio pulseaudio-utils                     # a private sound server with a null sink: voice played in tests

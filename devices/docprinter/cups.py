@@ -10,8 +10,9 @@ stopped by CUPS (a filter that failed) or in a queue CUPS stopped is cancelled a
 keeps the licence printable, the window offers "Print again".
 
 Between jobs, every ``check_every_s``, it asks whether a job could print now: CUPS knows the queue and has it enabled,
-a network printer answers at the address of its device URI (an IPP printer, asked its own state there, does not say
-it is out of paper, jammed, open or out of toner), and a USB printer is on the bus (devices/docprinter/cups_reach.py). Health says so (the kiosk offers printing a licence only while it can), and a
+a network printer answers at the address of its device URI (and does not say it is out of paper, jammed, open or out
+of toner: an IPP printer asked there over IPP, another over SNMP, devices/docprinter/snmp.py), and a USB printer is on
+the bus (devices/docprinter/cups_reach.py). Health says so (the kiosk offers printing a licence only while it can), and a
 print meets the same check first: a printer out of reach is said at once, not after a job's wait. Its self-test also
 says whether CUPS keeps a document once printed (devices/docprinter/cups_keeping.py). docs/a4-printer.md says what a
 hall sets and what each failure costs a citizen."""
@@ -32,6 +33,8 @@ from devices.docprinter.cups_reach import connect, device_uri, is_usb, network_a
 from devices.docprinter.ipp import (NOT_PRINTED, PRINTED, IppError, ask_device_state, ask_job_state, ask_printer_state,
                                    printer_uri)
 from devices.docprinter.printer_reasons import running_low, stopping
+from devices.docprinter.snmp import SnmpError, ask_error_state
+from devices.docprinter.snmp import reasons as snmp_reasons
 from devices.errors import DeviceError
 from devices.health import DeviceState, SelfTestResult
 from devices.worker import on_worker
@@ -45,6 +48,8 @@ DECIDE_BEFORE_S = 3.0  # the driver decides a job's fate this long before the ca
 REACH_AGAIN_S = 1.0  # a network printer that did not answer is asked once more after this long
 STALE_GRACE_S = 8.0  # a reason the queue had before a job counts once it stands this far into the job
 OWN_WORD_EVERY_S = 1.0  # while a job waits, an IPP printer itself is asked this often
+SNMP_S = 1.0  # the wait for a printer's SNMP answer (at most reach_s)
+SNMP_QUIET_S = 300.0  # a printer that did not answer SNMP is not asked again for this long
 IPP_S = 5.0  # each IPP question to CUPS (a local socket: milliseconds)
 C_LOCALE = {**os.environ, "LC_ALL": "C", "LANG": "C"}  # lpstat's words are read: never translated
 
@@ -65,13 +70,19 @@ class CupsDocumentPrinterOptions:
     timeout_s: float = 30.0  # each CUPS command (lp, lpstat, cancel)
     printed_within_s: float = 30.0  # a job still pending this long after lp is cancelled and its document purged
     check_every_s: float = 10.0  # between jobs, whether a job could print is asked this often
-    reach_s: float = 3.0  # the wait for a network printer to take a connection
+    reach_s: float = 3.0  # the wait for a network printer to take a connection (and to answer IPP or SNMP)
+    snmp_community: str = "public"  # a socket:// or lpd:// printer's SNMP community; "": SNMP not asked
+    snmp_port: int = 161
 
     def __post_init__(self) -> None:
         for name, low, high in (("printed_within_s", 1.0, 3600.0), ("check_every_s", 1.0, 3600.0),
                                 ("reach_s", 0.1, 60.0)):
             if not low <= getattr(self, name) <= high:
                 raise ValueError(f"{name}: {getattr(self, name)!r} is not between {low:g} and {high:g} seconds")
+        if not 1 <= self.snmp_port <= 65535:
+            raise ValueError(f"snmp_port: {self.snmp_port!r} is not a port (1 to 65535)")
+        if len(self.snmp_community) > 64 or not self.snmp_community.isprintable():
+            raise ValueError("snmp_community: not a community name (printable, 64 characters at most)")
 
 
 class CupsDocumentPrinter(DocumentPrinter):
@@ -82,6 +93,8 @@ class CupsDocumentPrinter(DocumentPrinter):
         self.reach = "not asked yet"  # how the last check found the printer itself, for staff (the self-test)
         self._ipp_printer: tuple[str, tuple[str, int]] | None = None  # (device URI, address) of an IPP printer
         self._running_low: Text | None = None  # the IPP printer's paper or toner running low, for staff
+        self._snmp_quiet_until = 0.0  # a printer that did not answer SNMP is not asked again before this
+        self._snmp_printer: tuple[str, int] | None = None  # the SNMP address of a printer that answered there
 
     def _run(self, args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess:
         try:
@@ -115,7 +128,7 @@ class CupsDocumentPrinter(DocumentPrinter):
     def _trouble(self) -> tuple[Text, str] | None:
         """Why a job would not print now (what a citizen or clerk is told, and the detail for staff), or None."""
         printer = self._options.printer
-        self._ipp_printer, self._running_low = None, None
+        self._ipp_printer, self._snmp_printer, self._running_low = None, None, None
         state = self._run(["lpstat", "-p", printer])
         said = state.stdout.decode(errors="replace").strip() or state.stderr.decode(errors="replace").strip()
         if state.returncode != 0 or " disabled" in said:
@@ -143,13 +156,13 @@ class CupsDocumentPrinter(DocumentPrinter):
             self.reach = why
             return text("The document printer cannot be reached. Please ask the hall staff for help."), why
         self.reach = f"{address[0]}:{address[1]} answers"
+        if printer_uri(uri) is None:
+            return self._snmp_says(answered)
         return self._printer_says(uri, answered)
 
     def _printer_says(self, uri: str, answered: tuple[str, int]) -> tuple[Text, str] | None:
         """Why an IPP printer says it would not print now (out of paper, jammed, open, out of toner: CUPS asks it
         only while a job is sent), or None; a printer that does not answer IPP there is taken at its connection."""
-        if printer_uri(uri) is None:
-            return None
         self._ipp_printer = uri, answered
         try:
             state, reasons = ask_device_state(uri, USER, self._options.reach_s, answered)
@@ -157,12 +170,36 @@ class CupsDocumentPrinter(DocumentPrinter):
             self.reach += f"; its own state not asked ({exc})"
             return None
         self.reach += f"; it says {state}, {', '.join(reasons)}"
+        return self._said(reasons)
+
+    def _said(self, reasons: list[str]) -> tuple[Text, str] | None:
+        """The trouble the printer's own reasons say (and what runs low, kept for health)."""
         stops = stopping(reasons)
         if stops is None:
             low = running_low(reasons)
             self._running_low = text(low[1]) if low is not None else None
             return None
         return text(stops[1]), f"the printer says {stops[0]} ({self.reach})"
+
+    def _snmp_says(self, answered: tuple[str, int]) -> tuple[Text, str] | None:
+        """Why a printer that speaks no IPP says over SNMP it would not print now (devices/docprinter/snmp.py), or
+        None; one that does not answer SNMP is taken at its connection, and not asked again for ``SNMP_QUIET_S``
+        (a printer with SNMP off would cost each check and each print the wait)."""
+        community = self._options.snmp_community
+        if not community or time.monotonic() < self._snmp_quiet_until:
+            self.reach += "; SNMP not asked" if not community else "; SNMP not answered lately"
+            return None
+        try:
+            error_state = ask_error_state((answered[0], self._options.snmp_port), community,
+                                          min(self._options.reach_s, SNMP_S))
+        except (SnmpError, OSError) as exc:
+            self._snmp_quiet_until = time.monotonic() + SNMP_QUIET_S
+            self.reach += f"; SNMP not answered ({exc or type(exc).__name__})"
+            return None
+        reasons = snmp_reasons(error_state)
+        self._snmp_printer = answered[0], self._options.snmp_port
+        self.reach += f"; it says over SNMP {', '.join(reasons)}"
+        return self._said(reasons)
 
     @on_worker
     def _print_pdf(self, pdf: bytes, title: str, wait_s: float) -> str:
@@ -194,8 +231,8 @@ class CupsDocumentPrinter(DocumentPrinter):
         A reason the queue had before is taken as the printer's word only once it stands ``STALE_GRACE_S`` into the
         job: CUPS keeps the last job's reasons until the next job's backend changes them (after a job given up for
         want of paper, ``media-empty-error`` stays on the idle queue), and paper loaded since would be refused unseen;
-        a backend that has asked the printer by then has taken it away. An IPP printer is also asked itself, every
-        ``OWN_WORD_EVERY_S``: its word is never stale."""
+        a backend that has asked the printer by then has taken it away. A printer that answered its own state before
+        the job (over IPP or SNMP) is also asked itself, every ``OWN_WORD_EVERY_S``: its word is never stale."""
         sent = time.monotonic()
         deadline = sent + within_s
         own_asked = sent
@@ -209,9 +246,9 @@ class CupsDocumentPrinter(DocumentPrinter):
             queue, reasons = self._queue()
             stops = stopping([reason for reason in reasons if reason not in before]) or \
                 (stopping(reasons) if time.monotonic() - sent >= STALE_GRACE_S else None)
-            if stops is None and self._ipp_printer is not None and time.monotonic() - own_asked >= OWN_WORD_EVERY_S:
+            if stops is None and time.monotonic() - own_asked >= OWN_WORD_EVERY_S:
                 own_asked = time.monotonic()
-                stops = self._printer_stops(*self._ipp_printer)
+                stops = self._printer_stops()
             if stops is not None:  # out of paper, jammed, open: nobody is there to see to it within the wait
                 self._give_up(job, f"stopped: {stops[0]}", text(stops[1]))
                 return
@@ -221,13 +258,19 @@ class CupsDocumentPrinter(DocumentPrinter):
                 return
             time.sleep(POLL_S)
 
-    def _printer_stops(self, uri: str, answered: tuple[str, int]) -> tuple[str, str] | None:
-        """(the reason, its msgid) when the IPP printer itself says it cannot print now; None when it does not, or
-        does not answer (CUPS's word and the job's wait then decide)."""
+    def _printer_stops(self) -> tuple[str, str] | None:
+        """(the reason, its msgid) when the printer itself (over IPP, or SNMP) says it cannot print now; None when it
+        does not, does not answer, or was not asked before the job (CUPS's word and the job's wait then decide)."""
         try:
-            return stopping(ask_device_state(uri, USER, self._options.reach_s, answered)[1])
-        except (IppError, OSError):
-            return None
+            if self._ipp_printer is not None:
+                return stopping(ask_device_state(self._ipp_printer[0], USER, self._options.reach_s,
+                                                 self._ipp_printer[1])[1])
+            if self._snmp_printer is not None:
+                return stopping(snmp_reasons(ask_error_state(self._snmp_printer, self._options.snmp_community,
+                                                             min(self._options.reach_s, SNMP_S))))
+        except (IppError, SnmpError, OSError):
+            pass
+        return None
 
     def _give_up(self, job: str, why: str, told: Text | None = None) -> None:
         """The job that will not print: cancelled and its document purged, unless it printed meanwhile; ``told``:

@@ -36,7 +36,7 @@ from devices.idcard import frames as f
 from devices.idcard.base import IdCardError
 from devices.idcard.photo import OUT_CAPACITY, PhotoDecoder, _as_bmp, is_placeholder
 from devices.idcard.text_block import encode_text_block, parse_text_block
-from devices.docprinter import cups_reach, ipp, printer_reasons
+from devices.docprinter import cups_reach, ipp, printer_reasons, snmp
 from devices.qr.serial_scanner import split_scans
 from devices.qr.text import _ZXING_GUESSES, _strict, decode_bytes, reconcile
 from entry.bench import fuzz_strategies as s
@@ -590,6 +590,17 @@ def http_answer_is_whole_or_ipp_error(said: bytes) -> None:
         pass
 
 
+def snmp_answer_reads_or_snmp_error(answer: bytes) -> None:
+    """Whatever comes back on a printer's SNMP port: its error state read into reasons, or SnmpError."""
+    try:
+        value = snmp.response_value(answer, 7)
+    except snmp.SnmpError:
+        return
+    said = snmp.reasons(value)
+    assert said and all(isinstance(reason, str) for reason in said), said
+    printer_reasons.stopping(said)
+
+
 def device_uri_gives_an_address_or_nothing(uri: str) -> None:
     """lpstat's device URI read into a network printer's (host, port) or None, and a USB printer's matched."""
     address = cups_reach.network_address(uri)
@@ -644,6 +655,7 @@ TARGETS: dict[str, tuple[Property, ...]] = {
         Property("ipp_answer_reads_or_ipp_error", s.ipp_inputs, ipp_answer_reads_or_ipp_error),
         Property("device_uri_gives_an_address_or_nothing", s.device_uris, device_uri_gives_an_address_or_nothing),
         Property("http_answer_is_whole_or_ipp_error", s.http_answers, http_answer_is_whole_or_ipp_error),
+        Property("snmp_answer_reads_or_snmp_error", s.snmp_inputs, snmp_answer_reads_or_snmp_error),
         Property("xset_output_parses_or_nothing", s.xset_outputs, xset_output_parses_or_nothing),
     ),
     "config": (

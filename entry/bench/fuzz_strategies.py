@@ -782,6 +782,34 @@ def http_answers() -> st.SearchStrategy[bytes]:
                      st.binary(max_size=200))
 
 
+def _tlv(tag: int, value: bytes) -> bytes:
+    size = len(value)
+    length = bytes([size]) if size < 0x80 else bytes([0x81, size]) if size < 0x100 else bytes([0x82]) + \
+        size.to_bytes(2, "big")
+    return bytes([tag]) + length + value
+
+
+@st.composite
+def snmp_answers(draw) -> bytes:
+    """A printer agent's SNMPv1 GetResponse for hrPrinterDetectedErrorState (request id 7), its fields drawn: the
+    status, the object named, the value's type and bytes."""
+    oid = draw(st.sampled_from([bytes.fromhex("2b 06 01 02 01 19 03 05 01 02 01"), bytes.fromhex("2b 06 01"),
+                                bytes.fromhex("2b 86 01 ff")]))
+    value = _tlv(draw(st.sampled_from([0x04, 0x04, 0x02, 0x05, 0x80, 0x81])), draw(st.binary(max_size=4)))
+    body = _tlv(0x02, bytes([draw(st.sampled_from([7, 7, 8]))])) + _tlv(0x02, bytes([draw(st.sampled_from([0, 2]))])) \
+        + _tlv(0x02, b"\x00") + _tlv(0x30, _tlv(0x30, _tlv(0x06, oid) + value))
+    return _tlv(0x30, _tlv(0x02, bytes([draw(st.sampled_from([0, 1, 3]))])) + _tlv(0x04, b"public")
+                + _tlv(draw(st.sampled_from([0xA2, 0xA2, 0xA0])), body))
+
+
+@functools.lru_cache(maxsize=None)
+def snmp_inputs() -> st.SearchStrategy[bytes]:
+    """Answers as a printer's agent gives them, the same mutated (bits flipped, bytes set, cut, inserted), and any
+    bytes."""
+    mutated = st.builds(lambda answer, mutations: mutate(answer, mutations, False), snmp_answers(), _MUTATION_LISTS)
+    return st.one_of(snmp_answers(), mutated, st.binary(max_size=80))
+
+
 @functools.lru_cache(maxsize=None)
 def device_uris() -> st.SearchStrategy[str]:
     """Device URIs as lpstat -v gives them, and text that only looks like one."""
