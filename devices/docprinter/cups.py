@@ -10,12 +10,12 @@ stopped by CUPS (a filter that failed) or in a queue CUPS stopped is cancelled a
 keeps the licence printable, the window offers "Print again".
 
 Between jobs, every ``check_every_s``, it asks whether a job could print now: CUPS knows the queue and has it enabled,
-a network printer answers at the address of its device URI (and does not say it is out of paper, jammed, open or out
-of toner: an IPP printer asked there over IPP, another over SNMP, devices/docprinter/snmp.py), and a USB printer is on
-the bus (devices/docprinter/cups_reach.py). Health says so (the kiosk offers printing a licence only while it can), and a
-print meets the same check first: a printer out of reach is said at once, not after a job's wait. Its self-test also
-says whether CUPS keeps a document once printed (devices/docprinter/cups_keeping.py). docs/a4-printer.md says what a
-hall sets and what each failure costs a citizen."""
+a network printer answers at the address of its device URI and does not say it is out of paper, jammed, open or out
+of toner (devices/docprinter/own_word.py), and a USB printer is on the bus (devices/docprinter/cups_reach.py). Health
+says so (the kiosk offers printing a licence only while it can), and a print meets the same check first: a printer
+out of reach or out of paper is said at once, not after a job's wait. Its self-test also says whether CUPS keeps a
+document once printed (devices/docprinter/cups_keeping.py). docs/a4-printer.md says what a hall sets and what each
+failure costs a citizen."""
 
 from __future__ import annotations
 
@@ -30,11 +30,9 @@ from dataclasses import dataclass
 from devices.docprinter.base import DocumentPrinter, DocumentPrintError
 from devices.docprinter.cups_keeping import FIX, kept_for
 from devices.docprinter.cups_reach import connect, device_uri, is_usb, network_address, usb_listed
-from devices.docprinter.ipp import (NOT_PRINTED, PRINTED, IppError, ask_device_state, ask_job_state, ask_printer_state,
-                                   printer_uri)
+from devices.docprinter.ipp import NOT_PRINTED, PRINTED, IppError, ask_job_state, ask_printer_state
+from devices.docprinter.own_word import OwnWord
 from devices.docprinter.printer_reasons import running_low, stopping
-from devices.docprinter.snmp import SnmpError, ask_error_state
-from devices.docprinter.snmp import reasons as snmp_reasons
 from devices.errors import DeviceError
 from devices.health import DeviceState, SelfTestResult
 from devices.worker import on_worker
@@ -47,9 +45,7 @@ POLL_S = 0.25  # how often a job's state is asked while it prints
 DECIDE_BEFORE_S = 3.0  # the driver decides a job's fate this long before the caller stops waiting
 REACH_AGAIN_S = 1.0  # a network printer that did not answer is asked once more after this long
 STALE_GRACE_S = 8.0  # a reason the queue had before a job counts once it stands this far into the job
-OWN_WORD_EVERY_S = 1.0  # while a job waits, an IPP printer itself is asked this often
-SNMP_S = 1.0  # the wait for a printer's SNMP answer (at most reach_s)
-SNMP_QUIET_S = 300.0  # a printer that did not answer SNMP is not asked again for this long
+OWN_WORD_EVERY_S = 1.0  # while a job waits, a printer that answered its own state is asked it this often
 IPP_S = 5.0  # each IPP question to CUPS (a local socket: milliseconds)
 C_LOCALE = {**os.environ, "LC_ALL": "C", "LANG": "C"}  # lpstat's words are read: never translated
 
@@ -91,10 +87,9 @@ class CupsDocumentPrinter(DocumentPrinter):
         self._options = options
         self._ipp_unanswered = ""  # the job whose state IPP last could not tell (logged once)
         self.reach = "not asked yet"  # how the last check found the printer itself, for staff (the self-test)
-        self._ipp_printer: tuple[str, tuple[str, int]] | None = None  # (device URI, address) of an IPP printer
-        self._running_low: Text | None = None  # the IPP printer's paper or toner running low, for staff
-        self._snmp_quiet_until = 0.0  # a printer that did not answer SNMP is not asked again before this
-        self._snmp_printer: tuple[str, int] | None = None  # the SNMP address of a printer that answered there
+        self._own_word = OwnWord(USER, options.snmp_community, options.snmp_port, options.reach_s)
+        self._uri = ""  # the queue's device URI as last read
+        self._running_low: Text | None = None  # the printer's paper or toner running low, for staff
 
     def _run(self, args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess:
         try:
@@ -128,12 +123,13 @@ class CupsDocumentPrinter(DocumentPrinter):
     def _trouble(self) -> tuple[Text, str] | None:
         """Why a job would not print now (what a citizen or clerk is told, and the detail for staff), or None."""
         printer = self._options.printer
-        self._ipp_printer, self._snmp_printer, self._running_low = None, None, None
+        self._running_low = None
         state = self._run(["lpstat", "-p", printer])
         said = state.stdout.decode(errors="replace").strip() or state.stderr.decode(errors="replace").strip()
         if state.returncode != 0 or " disabled" in said:
             return text("The document printer is stopped. Please ask the hall staff for help."), said[:300]
         uri = device_uri(self._run(["lpstat", "-v", printer]).stdout.decode(errors="replace"), printer)
+        self._uri = uri or ""
         self.reach = f"{uri}: not asked (only a USB or a network printer is)" if uri else "no device URI"
         if uri and is_usb(uri):  # on the bus?
             found = self._run(["lpinfo", "--include-schemes", "usb", "-v"])
@@ -155,22 +151,9 @@ class CupsDocumentPrinter(DocumentPrinter):
         if answered is None:
             self.reach = why
             return text("The document printer cannot be reached. Please ask the hall staff for help."), why
-        self.reach = f"{address[0]}:{address[1]} answers"
-        if printer_uri(uri) is None:
-            return self._snmp_says(answered)
-        return self._printer_says(uri, answered)
-
-    def _printer_says(self, uri: str, answered: tuple[str, int]) -> tuple[Text, str] | None:
-        """Why an IPP printer says it would not print now (out of paper, jammed, open, out of toner: CUPS asks it
-        only while a job is sent), or None; a printer that does not answer IPP there is taken at its connection."""
-        self._ipp_printer = uri, answered
-        try:
-            state, reasons = ask_device_state(uri, USER, self._options.reach_s, answered)
-        except (IppError, OSError) as exc:
-            self.reach += f"; its own state not asked ({exc})"
-            return None
-        self.reach += f"; it says {state}, {', '.join(reasons)}"
-        return self._said(reasons)
+        reasons, said = self._own_word.ask(uri, answered)
+        self.reach = f"{address[0]}:{address[1]} answers; {said}"
+        return None if reasons is None else self._said(reasons)
 
     def _said(self, reasons: list[str]) -> tuple[Text, str] | None:
         """The trouble the printer's own reasons say (and what runs low, kept for health)."""
@@ -180,26 +163,6 @@ class CupsDocumentPrinter(DocumentPrinter):
             self._running_low = text(low[1]) if low is not None else None
             return None
         return text(stops[1]), f"the printer says {stops[0]} ({self.reach})"
-
-    def _snmp_says(self, answered: tuple[str, int]) -> tuple[Text, str] | None:
-        """Why a printer that speaks no IPP says over SNMP it would not print now (devices/docprinter/snmp.py), or
-        None; one that does not answer SNMP is taken at its connection, and not asked again for ``SNMP_QUIET_S``
-        (a printer with SNMP off would cost each check and each print the wait)."""
-        community = self._options.snmp_community
-        if not community or time.monotonic() < self._snmp_quiet_until:
-            self.reach += "; SNMP not asked" if not community else "; SNMP not answered lately"
-            return None
-        try:
-            error_state = ask_error_state((answered[0], self._options.snmp_port), community,
-                                          min(self._options.reach_s, SNMP_S))
-        except (SnmpError, OSError) as exc:
-            self._snmp_quiet_until = time.monotonic() + SNMP_QUIET_S
-            self.reach += f"; SNMP not answered ({exc or type(exc).__name__})"
-            return None
-        reasons = snmp_reasons(error_state)
-        self._snmp_printer = answered[0], self._options.snmp_port
-        self.reach += f"; it says over SNMP {', '.join(reasons)}"
-        return self._said(reasons)
 
     @on_worker
     def _print_pdf(self, pdf: bytes, title: str, wait_s: float) -> str:
@@ -248,7 +211,7 @@ class CupsDocumentPrinter(DocumentPrinter):
                 (stopping(reasons) if time.monotonic() - sent >= STALE_GRACE_S else None)
             if stops is None and time.monotonic() - own_asked >= OWN_WORD_EVERY_S:
                 own_asked = time.monotonic()
-                stops = self._printer_stops()
+                stops = stopping(self._own_word.again(self._uri) or [])
             if stops is not None:  # out of paper, jammed, open: nobody is there to see to it within the wait
                 self._give_up(job, f"stopped: {stops[0]}", text(stops[1]))
                 return
@@ -257,20 +220,6 @@ class CupsDocumentPrinter(DocumentPrinter):
                 self._give_up(job, "stopped by CUPS" if stopped else f"not printed within {within_s:.0f} s")
                 return
             time.sleep(POLL_S)
-
-    def _printer_stops(self) -> tuple[str, str] | None:
-        """(the reason, its msgid) when the printer itself (over IPP, or SNMP) says it cannot print now; None when it
-        does not, does not answer, or was not asked before the job (CUPS's word and the job's wait then decide)."""
-        try:
-            if self._ipp_printer is not None:
-                return stopping(ask_device_state(self._ipp_printer[0], USER, self._options.reach_s,
-                                                 self._ipp_printer[1])[1])
-            if self._snmp_printer is not None:
-                return stopping(snmp_reasons(ask_error_state(self._snmp_printer, self._options.snmp_community,
-                                                             min(self._options.reach_s, SNMP_S))))
-        except (IppError, SnmpError, OSError):
-            pass
-        return None
 
     def _give_up(self, job: str, why: str, told: Text | None = None) -> None:
         """The job that will not print: cancelled and its document purged, unless it printed meanwhile; ``told``:
