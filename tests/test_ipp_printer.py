@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from devices.docprinter.base import DocumentPrintError
 from devices.docprinter.cups import CupsDocumentPrinter, CupsDocumentPrinterOptions
+from devices.docprinter.ipp import GET_JOB_ATTRIBUTES, ask, state_request, values
 from devices.docprinter.printer_reasons import OUT_OF_PAPER, OUT_OF_TONER, PAPER_LOW, TONER_LOW
 from devices.health import DeviceState
 from kiosk.workflows.citizen import Step
@@ -30,6 +31,13 @@ def ipp_printer():
     yield make
     for printer in printers:
         printer.close()
+
+
+def job_media(job: str) -> str:
+    """The ``media`` CUPS printed ``job`` on, asked of it over IPP."""
+    number = int(job.rsplit("-", 1)[1])
+    asked = state_request(GET_JOB_ATTRIBUTES, "job-uri", f"ipp://localhost/jobs/{number}", ("media",), "root")
+    return b"".join(value for _tag, value in values(ask(asked, "/jobs", 5), "media")).decode()
 
 
 def said(device: CupsDocumentPrinter) -> str:
@@ -52,6 +60,10 @@ def test_a_printer_out_of_paper_between_jobs_is_said_before_a_print_and_nothing_
     try:
         job = device.print_pdf(a4_pdf("营业执照（样证）"), "onetrip-ipp", timeout_s=60)
         assert job.startswith(printer.name) and printer.jobs_received() == 1
+        # on A4, though the queue's default is the printer's own, Letter (as many a printer made for another market)
+        assert "*Letter" in subprocess.run(["lpoptions", "-p", printer.name, "-l"], capture_output=True, text=True,
+                                           timeout=30).stdout
+        assert job_media(job) == "A4"
         assert "; it says idle, none" in device.self_test().details["reach"]
 
         printer.run_out_of_paper()  # the last sheet taken: the printer idle, its tray empty

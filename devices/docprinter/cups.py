@@ -172,7 +172,9 @@ class CupsDocumentPrinter(DocumentPrinter):
             raise DocumentPrintError(trouble[0], detail=trouble[1])
         self.health.set_state(DeviceState.BUSY)
         before = self._queue()[1]
-        done = self._run(["lp", "-d", self._options.printer, "-t", title, "-"], stdin=pdf)
+        # A4 asked for: a driverless queue takes the printer's own default size, Letter on many a printer made for
+        # another market, which then waits for Letter paper with A4 in its tray (the job given up, nothing printed)
+        done = self._run(["lp", "-d", self._options.printer, "-o", "media=A4", "-t", title, "-"], stdin=pdf)
         if done.returncode != 0:
             reason = done.stderr.decode(errors="replace").strip()
             self.health.set_state(DeviceState.ERROR, text("The document printer is not working."))
