@@ -80,7 +80,24 @@ def test_cups_is_found_where_its_own_clients_find_it(monkeypatch, tmp_path):
     monkeypatch.setenv("CUPS_SERVER", "printhost")
     assert cups_address() == ("printhost", 631)
     monkeypatch.delenv("CUPS_SERVER")
-    assert cups_address() in (DEFAULT_SOCKET, ("localhost", 631))
+    assert cups_address(()) in (DEFAULT_SOCKET, ("localhost", 631))
+    mine, machines = tmp_path / "mine.conf", tmp_path / "client.conf"
+    machines.write_text("# the hall's print server\nEncryption IfRequested\nServerName print.hall.local:8631\n")
+    assert cups_address((mine, machines)) == ("print.hall.local", 8631)  # the user's own absent: the machine's
+    mine.write_text("servername [fd00::7]\n")
+    assert cups_address((mine, machines)) == ("fd00::7", 631)
+    mine.write_text("ServerName /run/cups/other.sock\n")
+    assert cups_address((mine, machines)) == "/run/cups/other.sock"
+    monkeypatch.setenv("CUPS_SERVER", "printhost")  # the environment first, as lp reads it
+    assert cups_address((mine, machines)) == ("printhost", 631)
+
+
+def test_cups_named_as_another_server_is_asked_with_its_own_name(monkeypatch):
+    """A hall's print server named in client.conf or CUPS_SERVER: CUPS refuses a request whose Host is not one of
+    its names, so the request names the server as it was given (here the real CUPS, by its address)."""
+    monkeypatch.setenv("CUPS_SERVER", "127.0.0.1:631")
+    state, reasons = ask_printer_state("OneTrip-A4", "root", 5)
+    assert state in ("idle", "processing") and reasons
 
 
 def test_the_real_cups_answers_for_its_queue_and_says_a_job_it_does_not_know():

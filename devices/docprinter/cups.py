@@ -237,8 +237,9 @@ class CupsDocumentPrinter(DocumentPrinter):
                                            f"cancel failed: {cancelled.stderr.decode(errors='replace').strip()}"))
 
     def _job_state(self, job: str) -> str:
-        """The job's ``job-state`` as CUPS says it over IPP (devices/docprinter/ipp.py). When IPP cannot tell (CUPS
-        on another server, or keeping no job history: the job not known once it ended), lpstat's word:
+        """The job's ``job-state`` as CUPS says it over IPP (devices/docprinter/ipp.py; the hall's CUPS server when
+        client.conf names one, as lp finds it). When IPP cannot tell (a server that refuses it, or CUPS keeping no job
+        history: the job not known once it ended), lpstat's word:
         ``completed`` once it no longer lists the job as pending (printed or ended otherwise, not told apart),
         else ``pending``."""
         number = job.rsplit("-", 1)[-1]

@@ -3,7 +3,8 @@ and Get-Printer-Attributes, encoded as RFC 8010 says).
 
 ``lpstat`` lists a job as no longer pending alike when it printed and when staff cancelled it or CUPS ended it;
 only the job's ``job-state`` tells them apart, and says when CUPS stopped it (a filter that failed).
-CUPS answers IPP on its local socket (``/run/cups/cups.sock``) or on ``localhost:631``, as its own clients do.
+CUPS answers IPP on its local socket (``/run/cups/cups.sock``) or on ``localhost:631``, or on the hall's CUPS server
+that client.conf names, as its own clients find it.
 An IPP printer (a queue's ``ipp://``/``ipps://`` device URI) answers at its own address: between jobs it is the one
 that knows whether paper is loaded (CUPS asks it only while a job is sent). The request and the answer are HTTP/1.0
 (no chunks), the answer read within a bound and a size, and up to its ``Content-Length`` (a printer keeps the
@@ -17,6 +18,7 @@ import socket
 import ssl
 import struct
 import time
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 GET_JOB_ATTRIBUTES, GET_PRINTER_ATTRIBUTES = 0x0009, 0x000B
@@ -139,17 +141,39 @@ def http_body(answer: bytes) -> bytes:
     return body
 
 
-def cups_address() -> str | tuple[str, int]:
-    """Where CUPS's own clients find it: ``CUPS_SERVER`` (a socket path or host[:port]), else its local socket when
-    present, else localhost:631. (A client.conf naming another server is not read: the job is then not known here,
-    and the caller says so.)"""
-    server = os.environ.get("CUPS_SERVER", "").strip()
+# where CUPS's clients read which server to ask, in that order (a home that cannot be told: "~" stays, never read)
+CLIENT_CONFS = (Path(os.path.expanduser("~/.cups/client.conf")), Path("/etc/cups/client.conf"))
+
+
+def cups_address(client_confs: tuple[Path, ...] = CLIENT_CONFS) -> str | tuple[str, int]:
+    """Where CUPS's own clients (``lp``, ``lpstat``) find it: ``CUPS_SERVER`` (a socket path or host[:port]), else
+    the ``ServerName`` of the first client.conf that names one (a hall's terminals may print through the hall's CUPS
+    server), else its local socket when present, else localhost:631."""
+    server = os.environ.get("CUPS_SERVER", "").strip() or _server_named(client_confs)
     if server.startswith("/"):
         return server
+    if server.startswith("["):  # [v6 address]:port
+        host, _, port = server[1:].partition("]")
+        port = port.lstrip(":")
+        return host, int(port) if port.isdigit() else 631
     if server:
         host, _, port = server.rpartition(":") if server.count(":") == 1 else (server, "", "")
         return (host or server, int(port)) if port.isdigit() else (server, 631)
     return DEFAULT_SOCKET if os.path.exists(DEFAULT_SOCKET) else ("localhost", 631)
+
+
+def _server_named(client_confs: tuple[Path, ...]) -> str:
+    """The ``ServerName`` the first readable client.conf gives ("" when none does)."""
+    for conf in client_confs:
+        try:
+            lines = conf.read_text(errors="replace").splitlines()
+        except OSError:  # none there, or not ours to read
+            continue
+        for line in lines:
+            fields = line.split(None, 1)
+            if len(fields) == 2 and fields[0].lower() == "servername":
+                return fields[1].strip()
+    return ""
 
 
 def ask_job_state(job_id: int, user: str, timeout_s: float, address: str | tuple[str, int] | None = None) -> str:
@@ -251,6 +275,8 @@ def ask(body: bytes, path: str, timeout_s: float, address: str | tuple[str, int]
     """The IPP answer to ``body`` POSTed to ``path`` (of CUPS by default; ``server_name``: over TLS, to that
     server), within ``timeout_s`` (each of connect, handshake and send, and the whole answer)."""
     where = cups_address() if address is None else address
+    if address is None and not isinstance(where, str):
+        host = f"{where[0]}:{where[1]}" if ":" not in where[0] else f"[{where[0]}]:{where[1]}"  # CUPS checks Host
     request = (f"POST {path} HTTP/1.0\r\nHost: {host}\r\n".encode() + b"Content-Type: application/ipp\r\n"
                + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
     if isinstance(where, str):
