@@ -1,6 +1,7 @@
 """The window's line naming the devices that cannot work now, so the clerk knows before a decision's papers fail to
-print or a scan fails: "⚠ Not working now: A4 document printer, Receipt printer". Each device's reason is for
-maintenance; the line only names them, as the desk's left column has little room (two lines in large English).
+print or a scan fails: "⚠ Not working now: A4 document printer, Receipt printer". The line only names them, as the
+desk's left column has little room (two lines in large English); its tooltip says why, each device on a line ("A4
+document printer: The document printer is out of paper. ..."), for a clerk whose own desk printer wants paper.
 
 A device counts once its trouble has lasted ``GRACE_S``: a camera connecting at start-up or a printer busy a moment
 is not named, nor one not opened yet (devices/health.Health.out_of_order)."""
@@ -60,7 +61,14 @@ class DeviceTroubles:
         elif not waiting:
             self._timer.stop()
         if named:
-            devices = _(LIST_SEPARATOR).join(whole(_(KIND_LABELS[name]) if name in KIND_LABELS else name)
-                                             for name in named)
+            devices = _(LIST_SEPARATOR).join(whole(_label(name)) for name in named)
             self.widget.setText("⚠ " + _("Not working now: {devices}").format(devices=devices))
+            reasons = [(name, self._healths[name].reason) for name in named]
+            self.widget.setToolTip("\n".join(_("{device}: {reason}").format(device=_label(name), reason=reason.render())
+                                             for name, reason in reasons if reason is not None))
         self.widget.setVisible(bool(named))
+
+
+def _label(device: str) -> str:
+    """The device's name as staff call it (its kind's label), in the language shown."""
+    return _(KIND_LABELS[device]) if device in KIND_LABELS else device
