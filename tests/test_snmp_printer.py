@@ -15,6 +15,7 @@ from devices.health import DeviceState
 from tests.cups_rig import OwnQueue
 from tests.snmp_agent_rig import SnmpAgent
 from tests.test_document_printer import a4_pdf, pending
+from tests.test_ipp_printer import said, wait_for
 
 OID = bytes.fromhex("06 0b 2b 06 01 02 01 19 03 05 01 02 01")  # 1.3.6.1.2.1.25.3.5.1.2.1
 
@@ -78,18 +79,6 @@ def jetdirect():
     yield queue, agent
     agent.close()
     queue.remove()
-
-
-def said(device: CupsDocumentPrinter) -> str:
-    reason = device.health.snapshot().reason
-    return reason.msgid if reason is not None else ""
-
-
-def wait_for(condition, within_s: float) -> None:
-    deadline = time.monotonic() + within_s
-    while not condition():
-        assert time.monotonic() < deadline, "not within the wait"
-        time.sleep(0.1)
 
 
 def test_a_jetdirect_printer_out_of_paper_between_jobs_is_said_before_a_print_and_nothing_is_sent(jetdirect):
