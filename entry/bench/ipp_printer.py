@@ -5,8 +5,8 @@
 The printer keeps its own paper and toner: its web forms (``/media``, ``/supplies``) fill or empty its trays and
 cartridges, as staff do at a real one, and it says so in its ``printer-state-reasons`` (``media-empty-report`` while
 idle, ``-warning`` while a job waits for paper). A job waits in the printer for paper as a real one's does; and the
-paper can be made to run out as a job starts. The printer takes TLS on the same port (``ipps://``). Printed pages
-are not kept (its print command is a script that writes nothing).
+paper can be made to run out as a job starts. The printer takes TLS on the same port (``ipps://``). Its print command
+is a script that writes nothing; the documents it spools go with its directory at ``close()``.
 
 ippeveprinter opens the DNS-SD client library before it reads ``-r off``, which needs a D-Bus bus to connect to: a
 private session bus is started for it (nothing else is registered there). Each part is stopped and the queue deleted by
