@@ -156,3 +156,36 @@ def test_a_restart_during_an_outage_keeps_the_offline_sign_in_sealed_on_disk(ser
     with pytest.raises(NoOfflineSignInError):
         other_key.sign_in(*MAINTENANCE_STAFF, role="maintenance")
     assert not path.exists() and list(path.parent.iterdir()) == []
+
+
+def test_staff_print_an_a4_test_page_and_see_it_printed_or_why_not(open_gui, qtbot):
+    """After loading paper or clearing a jam, staff print a test page on the A4 printer from maintenance: the page
+    says which terminal sent it when, in Chinese and English; audited under the staff id. A jam said in its words."""
+    import subprocess
+
+    gui = open_gui("maintenance")
+    view = gui.window.view
+    signed_in(view, qtbot)
+    status = view.status
+    assert status.test_a4.isVisible() and status.test_a4.text() == "A4 测试打印"
+    printer = gui.services.devices.document_printer
+    printer.inject("jam")
+    qtbot.mouseClick(status.test_a4, LEFT)
+    qtbot.waitUntil(lambda: status.notice.text() == "文档打印机卡纸，请联系大厅工作人员。", timeout=10000)
+    printer.inject("clear")
+    qtbot.mouseClick(status.test_a4, LEFT)
+    qtbot.waitUntil(lambda: status.notice.text() == "A4 测试页已打印。", timeout=10000)
+    (page,) = sorted(printer.output_dir.glob("*test-page.pdf"))
+    said = " ".join(subprocess.run(["pdftotext", str(page), "-"], capture_output=True, text=True,
+                                   timeout=30).stdout.split())
+    terminal = gui.services.config.terminal.id
+    assert "A4 打印机测试页 · A4 printer test page" in said
+    assert f"终端编号：{terminal} Terminal: {terminal}" in said and "打印时间：" in said and "Printed at: " in said
+    assert [action for actor, action in actions(gui) if actor == "XH0004"].count("test_print_a4") == 2
+
+
+def test_a_terminal_without_an_a4_printer_offers_no_a4_test_print(open_gui, qtbot):
+    gui = open_gui("maintenance", devices={"document_printer": {"type": "none"}})
+    view = gui.window.view
+    signed_in(view, qtbot)
+    assert not view.status.test_a4.isVisible() and view.status.test_print.isVisible()

@@ -62,7 +62,8 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
                               audit_check=services.audit.check,
                               voice=VoiceGuide(services.config.voice, services.tasks),  # staff try the volume
                               record=access.record,
-                              restarts=RestartLog(services.config.data_dir).recent)
+                              restarts=RestartLog(services.config.data_dir).recent,
+                              document_printer=devices.document_printer, terminal_id=services.config.terminal.id)
         log_file = log_dir(services.config.data_dir) / LOG_FILE
         diagnostics = DiagnosticsScreen(services.heartbeat.contact, log_file, services.config, services.tasks,
                                         back=lambda: view.back_to_devices(), hall_terminals=access.hall_terminals,

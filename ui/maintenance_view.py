@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView, QL
 from common.audit_chain import ChainReport, Head
 from devices.health import Health, SelfTestResult
 from devices.base import Device
+from devices.docprinter.base import DocumentPrinter
 from devices.receipt.base import ReceiptPrinter
 from kiosk.audit import report_text
 from kiosk.diagnostics import KIND_LABELS
@@ -146,7 +147,10 @@ class StatusScreen(Screen):
                  config_refused: Callable[[], str] = lambda: "", voice: VoiceGuide | None = None,
                  audit_check: Callable[[], tuple[ChainReport, Head, bool]] | None = None,
                  record: Callable[..., None] = lambda action, detail="": None,
-                 restarts: Callable[[], list[Restart]] | None = None) -> None:
+                 restarts: Callable[[], list[Restart]] | None = None,
+                 document_printer: DocumentPrinter | None = None, terminal_id: str = "") -> None:
+        """``document_printer``: the A4 printer "Test A4 print" prints a page on (None, or one not installed: no
+        button); ``terminal_id``: said on that page."""
         super().__init__()
         self.compact()  # staff's dense page: the air of a citizen's screen cost the device table its sixth row
         self.record = record  # an action into the audit trail under whoever unlocked (MaintenanceAccess.record)
@@ -188,12 +192,21 @@ class StatusScreen(Screen):
         self.notice = NoticeLabel()
         self.self_test = button("primary", self.run_self_tests)
         self.test_print = button("", self.run_test_print)
+        self._document_printer = document_printer if document_printer is not None and document_printer.installed \
+            else None
+        self._terminal_id = terminal_id
+        self.test_a4 = button("", self.run_test_a4)
+        self.test_a4.setVisible(self._document_printer is not None)
         self.test_voice = button("", self.run_test_voice)
         self.test_voice.setVisible(voice is not None)
         self.voice_line = label("", align=Qt.AlignmentFlag.AlignLeft)
         self.voice_line.setVisible(voice is not None)
-        heading = QHBoxLayout()  # the way to the second page beside the title: the row of actions below has no
-        heading.addWidget(self.title, 1)  # room left for it in English on a 1080 px wide screen
+        # the printers' test pages and the way to the second page beside the title: the row of actions below has no
+        # room left for them in English on a 1080 px wide screen
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.test_print)
+        heading.addWidget(self.test_a4)
         heading.addWidget(self.more)
         self.layout_.addLayout(heading)
         self.layout_.addWidget(self.table, 1)
@@ -219,7 +232,6 @@ class StatusScreen(Screen):
         self.layout_.addStretch(0)  # what the table's and the queue's lines leave, kept above the buttons
         row = QHBoxLayout()
         row.addWidget(self.self_test)
-        row.addWidget(self.test_print)
         row.addWidget(self.test_voice)
         row.addWidget(self.check_audit)
         row.addStretch(1)
@@ -235,7 +247,8 @@ class StatusScreen(Screen):
         self.title.setText(_("Devices"))
         self.table.setHorizontalHeaderLabels([_("Device"), _("State"), _("Reason"), _("Self-test"), _("Counters")])
         self.self_test.setText(_("Run self-tests"))
-        self.test_print.setText(_("Test print"))
+        self.test_print.setText(_("Test receipt print"))
+        self.test_a4.setText(_("Test A4 print"))
         self.test_voice.setText(_("Test voice"))
         self.check_audit.setText(_("Check the audit trail"))
         self.sign_out.setText(_("Sign out"))
@@ -392,6 +405,22 @@ class StatusScreen(Screen):
         self.record("test_print", printer.name)
         self._tasks.run(lambda: printer.print_receipt(page),
                         lambda _r: self.notice.show_notice(Notice(text("Test page printed."), error=False)),
+                        lambda exc: self.notice.show_notice(Notice(user_message(exc))))
+
+    def run_test_a4(self) -> None:
+        """A test page on the A4 printer, made and printed on the task pool; said once it printed (or why not)."""
+        printer, terminal_id = self._document_printer, self._terminal_id
+        if printer is None:
+            return
+        self.record("test_print_a4", printer.name)
+
+        def print_page() -> str:
+            from kiosk import a4_test_page
+
+            return printer.print_pdf(a4_test_page.page(terminal_id, datetime.now()), "test-page")
+
+        self._tasks.run(print_page,
+                        lambda _job: self.notice.show_notice(Notice(text("A4 test page printed."), error=False)),
                         lambda exc: self.notice.show_notice(Notice(user_message(exc))))
 
     def run_test_voice(self) -> None:

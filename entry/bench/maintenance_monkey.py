@@ -48,8 +48,8 @@ PIN = "246810"  # the demo configuration's break-glass PIN
 # Buttons that leave a page or lock maintenance: tapped less often, so the monkey gets round the pages
 LEAVING = {"sign_out": 0.15, "back": 0.3}
 # What each of the devices page's and diagnostics page's buttons records in the audit trail
-AUDITED = {"self_test": "self_tests", "test_print": "test_print", "test_voice": "voice_test", "more": "diagnostics",
-           "check_audit": "audit_check"}
+AUDITED = {"self_test": "self_tests", "test_print": "test_print", "test_a4": "test_print_a4", "test_voice": "voice_test",
+           "more": "diagnostics", "check_audit": "audit_check"}
 
 
 class MaintenanceMonkey(SeededMonkey):
