@@ -20,7 +20,7 @@ from devices.docprinter.base import DocumentPrintError
 from devices.health import DeviceState
 from devices.docprinter.cups import DELETED, CupsDocumentPrinter, CupsDocumentPrinterOptions
 from common.fonts import cjk_font_path
-from tests.cups_rig import OwnQueue
+from entry.bench.own_queue import OwnQueue
 
 OUTPUT = Path(pwd.getpwuid(os.getuid()).pw_dir) / "PDF"  # cups-pdf writes to the job owner's ~/PDF
 SPOOL = Path("/var/spool/cups")  # not read: CUPS's spool (its RequestRoot), only asked whether a job's document is gone
@@ -96,7 +96,7 @@ def test_where_ipp_cannot_be_asked_lpstat_says_the_job_is_done(printer, monkeypa
 
 @pytest.fixture
 def stalled_queue():
-    """A CUPS queue whose printer takes the connection and never the job (tests/cups_rig.py)."""
+    """A CUPS queue whose printer takes the connection and never the job (entry/bench/own_queue.py)."""
     queue = OwnQueue()
     queue.listen()
     try:

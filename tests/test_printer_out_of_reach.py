@@ -1,5 +1,5 @@
 """A kiosk whose A4 printer is out of reach does not offer to print a licence, and offers it again once the printer
-answers: a real CUPS queue whose printer is a loopback address switched on and off (tests/cups_rig.py)."""
+answers: a real CUPS queue whose printer is a loopback address switched on and off (entry/bench/own_queue.py)."""
 
 import subprocess
 import uuid
@@ -11,7 +11,8 @@ from devices.docprinter.base import DocumentPrintError
 from devices.docprinter.cups import CupsDocumentPrinter, CupsDocumentPrinterOptions
 from devices.docprinter.cups_reach import device_uri, network_address, unreachable, usb_listed
 from kiosk.workflows.citizen import Step
-from tests.cups_rig import PPD, OwnQueue
+from entry.bench.cups_queue import PPD
+from entry.bench.own_queue import OwnQueue
 
 
 @pytest.mark.parametrize("uri, address", [

@@ -1,7 +1,7 @@
 """A network printer that speaks no IPP (``socket://``, JetDirect) says over SNMP that it is out of paper, jammed or
 open (devices/docprinter/snmp.py): its request encoded and its answer read as X.690 says, strictly; and between
 jobs the driver asks it, so the kiosk stops offering a print its printer cannot make. The printer's print port is a
-loopback listener (tests/cups_rig.py), its SNMP agent a real snmpd (tests/snmp_agent_rig.py)."""
+loopback listener (entry/bench/own_queue.py), its SNMP agent a real snmpd (entry/bench/snmp_agent.py)."""
 
 import time
 
@@ -12,8 +12,8 @@ from devices.docprinter.cups import CupsDocumentPrinter, CupsDocumentPrinterOpti
 from devices.docprinter.printer_reasons import JAMMED, OUT_OF_PAPER, PAPER_LOW
 from devices.docprinter.snmp import SnmpError, get_request, reasons, response_value
 from devices.health import DeviceState
-from tests.cups_rig import OwnQueue
-from tests.snmp_agent_rig import SnmpAgent
+from entry.bench.own_queue import OwnQueue
+from entry.bench.snmp_agent import SnmpAgent
 from tests.test_document_printer import a4_pdf, pending
 from tests.test_ipp_printer import said, wait_for
 

@@ -1,6 +1,6 @@
 """The window names the devices not working now (ui/device_troubles.py), so the clerk knows before a decision's papers
 fail to print: its A4 printer a real CUPS queue whose printer is a loopback address switched off and on
-(tests/cups_rig.py)."""
+(entry/bench/own_queue.py)."""
 
 import time
 
@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from common.i18n import text
 from devices.health import DeviceState, Health
 from tests import window_steps
-from tests.cups_rig import OwnQueue
+from entry.bench.own_queue import OwnQueue
 from ui import device_troubles
 from ui.device_troubles import DeviceTroubles, whole
 

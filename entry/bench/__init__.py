@@ -39,6 +39,8 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
                                  "look-ups on a trickling line: on the session's own worker and on the pool"),
     "audit-open": ("entry.bench.audit_open", "a year's audit trail of a window (100,000 entries) opened: seconds, "
                                              "Python's peak heap and what it holds once open"),
+    "a4-printer": ("entry.bench.a4_printer", "seconds from an A4 printer's trouble (out of paper, off, paper out in "
+                                             "a job) to the terminal's word, on a real CUPS, IPP and SNMP printer"),
     "ui": ("entry.bench.ui", "kiosk start-up, GUI-thread stall and memory per session, against a bare PySide6 window"),
 }
 

@@ -1,5 +1,6 @@
-"""A network printer's SNMP agent for the tests: net-snmp's snmpd on a loopback UDP port, answering the printer's
-``hrPrinterDetectedErrorState`` (RFC 2790) with whatever bits the test sets, as a JetDirect printer's agent does.
+"""A network printer's SNMP agent for the tests and ``kiosk bench a4-printer``: net-snmp's snmpd on a loopback UDP
+port, answering the printer's ``hrPrinterDetectedErrorState`` (RFC 2790) with whatever bits are set, as a JetDirect
+printer's agent does.
 
 snmpd's own Host Resources module would answer that object for this machine (no printer: noSuchName), so it is left
 out (``-I -hr_print``), and a ``pass_persist`` script of the rig's answers it from a file the test writes. Community

@@ -1,4 +1,4 @@
-"""A CUPS queue of a test's own whose printer is a loopback listener the test switches on and off.
+"""A CUPS queue of a test's or a bench's own whose printer is a loopback listener switched on and off.
 
 Listening, the "printer" takes each connection and never reads or closes it: a printer jammed, out of paper or hung,
 whose job CUPS keeps sending. Not listening, the address refuses: a printer switched off or unplugged from the
@@ -11,7 +11,7 @@ import subprocess
 import threading
 import uuid
 
-PPD = "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd"
+from entry.bench.cups_queue import PPD
 
 
 class OwnQueue:
