@@ -128,6 +128,7 @@ def test_every_value_of_a_reason_list_is_read():
     (["Door-Open-Error"], ("Door-Open-Error", OPEN)),
     (["marker-supply-empty-error"], ("marker-supply-empty-error", OUT_OF_TONER)),
     (["toner-empty-report"], ("toner-empty-report", OUT_OF_TONER)),
+    (["input-tray-missing-warning"], None),  # an optional tray not fitted: the main tray still feeds
 ])
 def test_only_a_reason_that_stops_the_printer_ends_a_print(reasons, stops):
     assert stopping(reasons) == stops

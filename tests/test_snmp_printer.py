@@ -41,7 +41,8 @@ def test_the_request_is_an_snmpv1_get_of_the_printers_error_state():
 
 @pytest.mark.parametrize("error_state, said", [
     (b"\x00\x00", ["none"]), (b"", ["none"]),
-    (b"\x40\x00", ["media-empty"]), (b"\x00\x04", ["media-empty"]),  # noPaper; inputTrayEmpty
+    (b"\x40\x00", ["media-empty"]),  # noPaper
+    (b"\x00\x04", ["input-tray-empty"]),  # a tray empty, perhaps the by-pass: not the printer out of paper
     (b"\x44", ["media-empty", "media-jam"]), (b"\x08\x00", ["door-open"]), (b"\x80\x00", ["media-low"]),
     (b"\x30\x00", ["toner-low", "toner-empty"]), (b"\x03\x00", ["none"]),  # offline, serviceRequested: unreliable
     (b"\x00\x80\xff", ["input-tray-missing"]),  # octets past the second read too (none of them names a bit)

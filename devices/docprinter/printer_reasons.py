@@ -20,7 +20,8 @@ JAMMED = N_("The document printer has a paper jam. Please ask the hall staff for
 OPEN = N_("The document printer's cover is open. Please ask the hall staff for help.")
 OUT_OF_TONER = N_("The document printer is out of toner. Please ask the hall staff for help.")
 
-STOPPING = {"media-empty": OUT_OF_PAPER, "media-needed": OUT_OF_PAPER, "input-tray-missing": OUT_OF_PAPER,
+# (input-tray-missing is not among them: a printer may say it of an optional tray not fitted, and print from its own)
+STOPPING = {"media-empty": OUT_OF_PAPER, "media-needed": OUT_OF_PAPER,
             "media-jam": JAMMED, "door-open": OPEN, "cover-open": OPEN, "interlock-open": OPEN,
             "toner-empty": OUT_OF_TONER, "marker-supply-empty": OUT_OF_TONER}
 PAPER_LOW = N_("The document printer's paper is running low.")

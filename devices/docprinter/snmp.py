@@ -4,8 +4,10 @@ A ``socket://`` (JetDirect) or ``lpd://`` printer says nothing on its print port
 asks it over SNMP only while a job waits. Between jobs the driver asks the same thing CUPS's backend does: the Host
 Resources MIB's ``hrPrinterDetectedErrorState`` (RFC 2790, ``1.3.6.1.2.1.25.3.5.1.2.1``), a bit string whose first
 octet's high bit is ``lowPaper``. Its bits are read into IPP's reason names (devices/docprinter/printer_reasons.py),
-as CUPS's backend/snmp-supplies.c does (``noPaper`` or ``inputTrayEmpty``: ``media-empty``; ``offline`` and
-``serviceRequested`` left out, which it calls unreliable).
+as CUPS's backend/snmp-supplies.c does (``offline`` and ``serviceRequested`` left out, which it calls unreliable),
+but for ``inputTrayEmpty``: CUPS calls it ``media-empty`` too, as a warning while a job waits; between jobs it may be
+an optional or by-pass tray left empty while the main tray has paper, so it is ``input-tray-empty`` here, for staff,
+and only ``noPaper`` says the printer has none.
 
 SNMPv1, community ``public`` by default (what printers answer out of the box, and what CUPS asks), one GetRequest in
 one UDP datagram, its answer read strictly (BER, X.690): anything else on the port is not an answer."""
@@ -21,7 +23,7 @@ ERROR_STATE_OID = "1.3.6.1.2.1.25.3.5.1.2.1"  # hrPrinterDetectedErrorState of t
 MAX_DATAGRAM = 1500
 # hrPrinterDetectedErrorState's bits (RFC 2790: bit 0 is the first octet's high bit) as IPP reason names
 BITS = {0: "media-low", 1: "media-empty", 2: "toner-low", 3: "toner-empty", 4: "door-open", 5: "media-jam",
-        8: "input-tray-missing", 10: "marker-supply-missing", 12: "output-area-full", 13: "media-empty"}
+        8: "input-tray-missing", 10: "marker-supply-missing", 12: "output-area-full", 13: "input-tray-empty"}
 
 _INTEGER, _OCTETS, _NULL, _OID, _SEQUENCE = 0x02, 0x04, 0x05, 0x06, 0x30
 _GET, _RESPONSE = 0xA0, 0xA2
