@@ -12,7 +12,7 @@ from devices.docprinter.ipp import (DEFAULT_SOCKET, IppError, ask_device_state, 
                                     cups_address, http_body, job_state, job_state_request, keywords, printer_state,
                                     printer_state_request, printer_uri)
 from devices.docprinter.printer_reasons import (JAMMED, OPEN, OUT_OF_PAPER, OUT_OF_TONER, PAPER_LOW, TONER_LOW,
-                                                running_low, stopping)
+                                                running_low, stopping, trays_empty)
 
 
 def attribute(tag: int, name: str, value: bytes) -> bytes:
@@ -118,20 +118,40 @@ def test_every_value_of_a_reason_list_is_read():
 @pytest.mark.parametrize("reasons, stops", [
     (["none"], None),
     (["media-empty-error", "paused"], ("media-empty-error", OUT_OF_PAPER)),
-    (["media-empty"], ("media-empty", OUT_OF_PAPER)),
-    # the severity rates it by what the printer is doing (ippeveprinter: idle, a job waiting, stopped), not the tray
-    (["media-empty-report"], ("media-empty-report", OUT_OF_PAPER)),
+    (["media-empty"], ("media-empty", OUT_OF_PAPER)),  # no severity given: an error (RFC 8011)
+    # a tray empty, the by-pass most of all, while the main one feeds: ippeveprinter says -report idle, -warning busy
+    (["media-empty-report"], None), (["media-empty-warning"], None),
+    # a job waiting for paper says media-needed: at any severity (the suffix rates what the printer is doing)
     (["cups-waiting-for-job-completed", "media-empty-warning", "media-needed-warning"],
-     ("media-empty-warning", OUT_OF_PAPER)),
+     ("media-needed-warning", OUT_OF_PAPER)),
     (["media-low-report", "toner-low-warning", "offline-report", "connecting-to-device", "paused"], None),
     (["toner-low-warning", "media-jam-error"], ("media-jam-error", JAMMED)),
-    (["Door-Open-Error"], ("Door-Open-Error", OPEN)),
+    (["Door-Open-Error"], ("Door-Open-Error", OPEN)), (["door-open-report"], ("door-open-report", OPEN)),
     (["marker-supply-empty-error"], ("marker-supply-empty-error", OUT_OF_TONER)),
     (["toner-empty-report"], ("toner-empty-report", OUT_OF_TONER)),
     (["input-tray-missing-warning"], None),  # an optional tray not fitted: the main tray still feeds
 ])
 def test_only_a_reason_that_stops_the_printer_ends_a_print(reasons, stops):
     assert stopping(reasons) == stops
+
+
+def test_a_tray_empty_is_out_of_paper_only_when_the_trays_say_every_one_is():
+    assert stopping(["media-empty-report"], trays_empty=True) == ("media-empty-report", OUT_OF_PAPER)
+    assert stopping(["media-empty-report"], trays_empty=False) is None  # the main tray has paper
+    assert stopping(["none"], trays_empty=True) is None  # the reasons decide; the trays only weigh media-empty
+
+
+@pytest.mark.parametrize("trays, empty", [
+    ([], None),
+    ([b"type=sheetFeedAutoRemovableTray;mediafeed=11690;mediaxfeed=8267;maxcapacity=250;level=250;status=0;"
+      b"name=main;", b"type=sheetFeedAutoNonRemovableTray;maxcapacity=25;level=0;status=0;name=by-pass-tray;"], False),
+    ([b"type=sheetFeedAutoRemovableTray;level=0;name=main;", b"level=0;name=by-pass-tray;"], True),
+    ([b"level=-3;name=main;", b"level=0;name=by-pass-tray;"], False),  # -3: some sheets
+    ([b"level=-2;name=main;", b"level=0;name=by-pass-tray;"], True),  # -2: not known; the known one empty
+    ([b"level=-2;name=main;"], None), ([b"name=main;"], None), ([b"level=;x", b"\xff\xfe"], None),
+])
+def test_the_trays_levels_say_whether_every_one_is_empty(trays, empty):
+    assert trays_empty(trays) is empty
 
 
 @pytest.mark.parametrize("reasons, low", [
@@ -204,7 +224,7 @@ def test_an_answer_is_read_up_to_its_content_length_on_a_connection_held_open(an
     where = answering(head + body + b"trailing bytes of nothing asked")
     started = time.monotonic()
     assert ask_device_state("ipp://printer.hall.local/ipp/print", "root", 3, where) == ("idle",
-                                                                                       ["media-empty-report"])
+                                                                                       ["media-empty-report"], [])
     assert time.monotonic() - started < 1  # not the 3 s bound: the answer was whole
 
 

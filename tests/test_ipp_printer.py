@@ -147,6 +147,25 @@ def test_the_kiosk_offers_licence_printing_only_while_its_printer_has_paper(ipp_
     assert button.text() == "打印证照"
 
 
+def test_a_by_pass_tray_left_empty_does_not_stop_the_kiosk_offering_the_print(ipp_printer):
+    """The printer says ``media-empty-report`` of its empty by-pass tray while its main tray is full: its trays
+    (``printer-input-tray``) say there is paper, so the print is offered; every tray empty, it is not."""
+    printer = ipp_printer()
+    device = CupsDocumentPrinter("document_printer", CupsDocumentPrinterOptions(
+        printer=printer.name, timeout_s=10, check_every_s=1, reach_s=2))
+    device.start()
+    try:
+        printer.by_pass_empty()
+        tested = device.self_test()
+        assert tested.ok and device.health.snapshot().state is DeviceState.READY, tested.details
+        assert tested.details["reach"].endswith("; it says idle, media-empty-report; paper in a tray"), tested.details
+        printer.run_out_of_paper()
+        wait_for(lambda: said(device) == OUT_OF_PAPER, 5)
+        assert device.self_test().details["reach"].endswith("; every tray empty")
+    finally:
+        device.stop()
+
+
 def test_a_printer_that_answers_no_ipp_at_its_address_is_taken_at_its_connection(ipp_printer):
     """An ``ipp://`` address where something answers but not IPP (a printer's web page on port 80): the
     connection says the printer is there; the self-test says its state was not asked."""

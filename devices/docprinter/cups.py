@@ -151,15 +151,13 @@ class CupsDocumentPrinter(DocumentPrinter):
         if answered is None:
             self.reach = why
             return text("The document printer cannot be reached. Please ask the hall staff for help."), why
-        reasons, said = self._own_word.ask(uri, answered)
-        self.reach = f"{address[0]}:{address[1]} answers; {said}"
-        return None if reasons is None else self._said(reasons)
-
-    def _said(self, reasons: list[str]) -> tuple[Text, str] | None:
-        """The trouble the printer's own reasons say (and what runs low, kept for health)."""
-        stops = stopping(reasons)
+        said, words = self._own_word.ask(uri, answered)
+        self.reach = f"{address[0]}:{address[1]} answers; {words}"
+        if said is None:
+            return None
+        stops = said.stops()
         if stops is None:
-            low = running_low(reasons)
+            low = running_low(said.reasons)
             self._running_low = text(low[1]) if low is not None else None
             return None
         return text(stops[1]), f"the printer says {stops[0]} ({self.reach})"
@@ -213,7 +211,8 @@ class CupsDocumentPrinter(DocumentPrinter):
                 (stopping(reasons) if time.monotonic() - sent >= STALE_GRACE_S else None)
             if stops is None and time.monotonic() - own_asked >= OWN_WORD_EVERY_S:
                 own_asked = time.monotonic()
-                stops = stopping(self._own_word.again(self._uri) or [])
+                said = self._own_word.again(self._uri)
+                stops = said.stops() if said is not None else None
             if stops is not None:  # out of paper, jammed, open: nobody is there to see to it within the wait
                 self._give_up(job, f"stopped: {stops[0]}", text(stops[1]))
                 return

@@ -31,7 +31,7 @@ MAX_ANSWER = 64 * 1024  # a job-state answer is a few hundred bytes
 DEFAULT_SOCKET = "/run/cups/cups.sock"
 
 _OPERATION, _END = 0x01, 0x03
-_ENUM, _URI, _KEYWORD, _NAME, _CHARSET, _LANGUAGE = 0x23, 0x45, 0x44, 0x42, 0x47, 0x48
+_ENUM, _OCTET_STRING, _URI, _KEYWORD, _NAME, _CHARSET, _LANGUAGE = 0x23, 0x30, 0x45, 0x44, 0x42, 0x47, 0x48
 
 
 class IppError(Exception):
@@ -211,14 +211,16 @@ def printer_uri(device_uri: str) -> tuple[str, str, int, str, bool] | None:
 
 
 def device_state_request(uri: str, user: str) -> bytes:
-    return state_request(GET_PRINTER_ATTRIBUTES, "printer-uri", uri, ("printer-state", "printer-state-reasons"), user)
+    return state_request(GET_PRINTER_ATTRIBUTES, "printer-uri", uri,
+                         ("printer-state", "printer-state-reasons", "printer-input-tray"), user)
 
 
 def ask_device_state(device_uri: str, user: str, timeout_s: float,
-                     address: tuple[str, int] | None = None) -> tuple[str, list[str]]:
-    """An IPP printer's own ``printer-state`` and ``printer-state-reasons``, asked at its device URI (at ``address``,
-    a numeric one already resolved, when given: the name is then only said in the request); IppError when the URI
-    names no IPP printer or the answer does not say, OSError when it cannot be asked.
+                     address: tuple[str, int] | None = None) -> tuple[str, list[str], list[bytes]]:
+    """An IPP printer's own ``printer-state``, ``printer-state-reasons`` and ``printer-input-tray`` (each tray's
+    ``key=value;`` description, none when it gives none), asked at its device URI (at ``address``, a numeric one
+    already resolved, when given: the name is then only said in the request); IppError when the URI names no IPP
+    printer or the answer does not say, OSError when it cannot be asked.
 
     An ``ipps`` printer's certificate is not checked (printers make their own, signed by nobody the terminal knows):
     the answer only ever says whether a print is offered (one forged could only say there is no paper), and no
@@ -229,7 +231,8 @@ def ask_device_state(device_uri: str, user: str, timeout_s: float,
     named, host, port, path, tls = found
     answer = ask(device_state_request(named, user), path, timeout_s, address or (host, port),
                  host=f"{host}:{port}", server_name=host if tls else None)
-    return printer_state(answer), keywords(answer, "printer-state-reasons")
+    trays = [value for tag, value in values(answer, "printer-input-tray") if tag == _OCTET_STRING]
+    return printer_state(answer), keywords(answer, "printer-state-reasons"), trays
 
 
 def _tls(connection: socket.socket, server_name: str) -> socket.socket:

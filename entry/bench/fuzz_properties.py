@@ -574,6 +574,15 @@ def ipp_answer_reads_or_ipp_error(answer: bytes) -> None:
         assert said and (isinstance(said, str) or all(isinstance(reason, str) for reason in said)), said
         if isinstance(said, list):
             printer_reasons.stopping(said)  # whatever the reasons, said or not: never raises
+    trays = [value for _tag, value in _values_or_none(answer, "printer-input-tray")]
+    assert printer_reasons.trays_empty(trays) in (True, False, None)  # any tray's bytes: read or not known
+
+
+def _values_or_none(answer: bytes, name: str) -> list[tuple[int, bytes]]:
+    try:
+        return ipp.values(answer, name)
+    except ipp.IppError:
+        return []
 
 
 def http_answer_is_whole_or_ipp_error(said: bytes) -> None:

@@ -756,6 +756,10 @@ def ipp_answers(draw) -> bytes:
                             min_size=1, max_size=3))
     group.append(_ipp_attribute(0x44, b"printer-state-reasons", reasons[0]))
     group += [_ipp_attribute(0x44, b"", reason) for reason in reasons[1:]]
+    trays = draw(st.lists(st.builds(lambda level, name: b"type=sheetFeedAutoRemovableTray;level=%s;name=%s;" % (
+        level, name), st.sampled_from([b"0", b"250", b"-2", b"-3", b"", b"x", b"-"]),
+        st.sampled_from([b"main", b"by-pass-tray", b"\xff"])), max_size=3))
+    group += [_ipp_attribute(0x30, b"printer-input-tray" if i == 0 else b"", tray) for i, tray in enumerate(trays)]
     return (b"\x01\x01" + status.to_bytes(2, "big") + b"\x00\x00\x00\x01" + b"\x01" + b"".join(attributes)
             + draw(st.sampled_from([b"\x02", b"\x04"])) + b"".join(group) + b"\x03")
 

@@ -116,6 +116,13 @@ class IppPrinter:
         self._form("media", "&".join(f"{source}&level{tray}={count}"
                                      for source, tray, count in zip(SOURCES, (1, 3), (sheets, 25))))
 
+    def by_pass_empty(self) -> None:
+        """The main tray full, the by-pass tray empty (as most are): the printer says ``media-empty`` all the same,
+        its trays that the main one has paper. (This printer then holds a job until every tray has paper: a real one
+        feeds from its main tray.)"""
+        self._form("media", "&".join(f"{source}&level{tray}={count}"
+                                     for source, tray, count in zip(SOURCES, (1, 3), (250, 0))))
+
     def run_out_of_paper(self) -> None:
         """Both trays empty: the printer says ``media-empty`` (and waits for paper with a job)."""
         self._form("media", "&".join(f"{source}&level{tray}=0" for source, tray in zip(SOURCES, (1, 3))))
