@@ -14,8 +14,8 @@ from kiosk.progress import next_step
 from ui.screens.application import applicant_text, days_text, fee_text
 from ui.rating import RatingPanel
 from ui.screens.materials import status_text
-from ui.widgets import (LineEdit, NoticeLabel, Screen, button, button_row, clear_layout, enable_swipe, label,
-                        scroll_area)
+from ui.widgets import (LineEdit, NoticeLabel, Screen, button, button_row, clear_layout, enable_swipe, height_for,
+                        label, scroll_area)
 
 
 class ReadCardScreen(Screen):
@@ -535,6 +535,7 @@ class DoneScreen(Screen):
         self.rating = RatingPanel("kiosk", session.choose_rating, session.give_reason, session.rating_comment,
                                   on_typing=lambda _typing: self.refresh(session))
         self.rate_buttons, self.reason_buttons = self.rating.level_buttons, self.rating.reason_buttons
+        self._caption_wanted = True  # what refresh last wanted of the caption, before it gives way
         self.compact()  # it carries the keyboard for the rating's words; in large text a notice's number, its
         # message and the five levels needed 802 px of 800 with the standard margins (kiosk bench ui-monkey, seed 201)
         self.layout_.addStretch(1)
@@ -576,11 +577,34 @@ class DoneScreen(Screen):
         for widget in (self.title, self.caption, self.number):  # the number is on the paper: room for the keyboard
             widget.setVisible(not asking_why and (widget is not self.caption or bool(self.number.text())))
         self.notice.setVisible(self.notice.isVisibleTo(self) and not self.rating.typing)
+        self._caption_wanted = self.caption.isVisibleTo(self)
+        self._caption_gives_way()
         self.finish.setVisible(not self.rating.typing)  # the words are closed with "done", then the reason tapped
         self.ticket.setText(_("Take a number for the service windows"))
         self.ticket.setVisible(self.queue_tickets and session.ticket_offered() and not self.rating.typing)
         self.ticket.setEnabled(not session.busy)
 
+
+    def _caption_gives_way(self) -> None:
+        """In large English a receipt not printed with the fee still to pay made a notice of five lines, and with the
+        number and the five levels it needed more than the screen: it was cut short (kiosk bench ui-monkey
+        --ipp-printer --whole-words, seed 847). The caption over the number then gives way (the notice says what the
+        number is and to note it down); where everything fits it stays."""
+        if self.caption.isHidden() or not self.notice.isVisibleTo(self) or self.height() <= 0:
+            return
+        layout = self.layout_
+        margins, spacing = layout.contentsMargins(), max(layout.spacing(), 0)
+        width = self.width() - margins.left() - margins.right()
+        shown = [self.layout_.itemAt(i) for i in range(self.layout_.count())]
+        need = margins.top() + margins.bottom() + sum(
+            (height_for(item.widget(), width) if item.widget() is not None else item.minimumSize().height()) + spacing
+            for item in shown if not item.isEmpty() and item.spacerItem() is None) - spacing
+        self.caption.setVisible(need <= self.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.caption.setVisible(self._caption_wanted)  # a size changes what fits: fitted again
+        self._caption_gives_way()
 
     def spoken_prompt(self) -> list[str]:
         """Voice guidance says the number the citizen keeps, and asks for the rating when it is offered."""
