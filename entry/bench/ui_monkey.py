@@ -76,9 +76,9 @@ FOLLOWED = frozenset({
     "The form of this service has changed since you began: please fill in the fields marked in red. The rest is "
     "kept."})
 
-# Buttons that end the session or step back: tapped less often than the others, so the monkey gets deep.
-# the sample cards a citizen is identified by, who may come back for a licence issued (--cups, --ipp-printer)
+# The sample cards a citizen is identified by, who may come back for a licence issued (--cups, --ipp-printer).
 SAMPLE_HOLDERS = ("resident", "resident_long_term", "hmt_residence", "foreigner_2017", "foreigner_2023")
+# Buttons that end the session or step back: tapped less often than the others, so the monkey gets deep.
 LEAVING = {"back", "finish", "home", "decline", "later", "withdraw", "cancel", "sign_out"}
 
 
