@@ -174,7 +174,9 @@ class PtyPrinter:
 
     def close(self):
         self._running = False
-        self._thread.join(2)
+        self._thread.join(10)
+        # a loop still running would read and write the closed descriptor's number, another file's once reused
+        assert not self._thread.is_alive(), "the printer's pty loop did not stop"
         os.close(self.master)
         os.close(self._slave)
 

@@ -16,13 +16,43 @@ from devices.qr.serial_scanner import SerialQrScanner, SerialQrScannerOptions, s
 
 # 30 s: clean-clone CI at 7ccbd11 once saw no scan within 10 s of writing it, the device READY and no disconnect
 # logged (four test workers on two cores, the window monkey's test beside it); not seen in 15 runs alone, its cause not
-# found. A working scanner reads in milliseconds, so the wait costs nothing when it works.
-def wait_for(condition, timeout_s: float = 30.0) -> None:
+# found. A working scanner reads in milliseconds, so the wait costs nothing when it works. A wait that fails says
+# what the scanner's port and thread were doing (``_state``), so a failure in CI can be told from a slow machine.
+def wait_for(condition, timeout_s: float = 30.0, state=None) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
+            raise AssertionError("condition not met in time" + (f": {state()}" if state else ""))
         time.sleep(0.01)
+
+
+def _state(scanner, line) -> str:
+    """The scanner's port as the process sees it: which file its descriptor is now, what waits unread on it and
+    on the line's far end, and whether its worker thread lives."""
+    import fcntl
+    import struct
+    import termios
+
+    def waiting(fd: int) -> str:
+        try:
+            return str(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0])
+        except OSError as exc:
+            return exc.strerror or "?"
+
+    def target(fd: int) -> str:
+        try:
+            return os.readlink(f"/proc/self/fd/{fd}")
+        except OSError as exc:
+            return exc.strerror or "?"
+
+    port = scanner._serial
+    fd = getattr(port, "fd", None)
+    thread = scanner._worker._thread
+    return (f"codes {len(scanner.codes)}, health {scanner.health.snapshot()}, buffer {scanner._buffer!r}, "
+            f"worker alive {thread is not None and thread.is_alive()}, busy since {scanner._worker._busy_since}, "
+            f"link -> {os.readlink(line.link) if line.link.is_symlink() else None}, "
+            f"port fd {fd} -> {target(fd) if fd is not None else None} waiting {waiting(fd) if fd is not None else None}, "
+            f"master fd {line.master} -> {target(line.master)}")
 
 
 class Pty:
@@ -121,7 +151,7 @@ def test_continuous_mode_repeats_are_one_presentation(line, scanner):
 def test_unplug_goes_offline_and_replug_reads_again(line, scanner):
     wait_for(lambda: scanner.health.state is DeviceState.READY)
     line.send(b"OTR1:SQ2026112700042\r\n")
-    wait_for(lambda: len(scanner.codes) == 1)
+    wait_for(lambda: len(scanner.codes) == 1, state=lambda: _state(scanner, line))
     line.unplug()
     wait_for(lambda: scanner.health.state is DeviceState.OFFLINE)
     assert scanner.health.snapshot().reason.render("en") == "The QR code scanner is not connected."
@@ -129,7 +159,7 @@ def test_unplug_goes_offline_and_replug_reads_again(line, scanner):
     line.plug()
     wait_for(lambda: scanner.health.state is DeviceState.READY)
     line.send(b"OTR1:SQ2026112700043\r\n")
-    wait_for(lambda: len(scanner.codes) == 2)
+    wait_for(lambda: len(scanner.codes) == 2, state=lambda: _state(scanner, line))
     assert scanner.codes[-1].text == "OTR1:SQ2026112700043"
     assert scanner.self_test(timeout_s=5).ok
 

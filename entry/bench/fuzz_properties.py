@@ -134,7 +134,9 @@ def stream_gives_back_its_frames(case: tuple[bytes, list[bytes]]) -> None:
     master, slave = pty.openpty()
     tty.setraw(slave)
     link = SerialLink(os.ttyname(slave))
-    writer = threading.Thread(target=_write_all, args=(master, stream), daemon=True)
+    os.set_blocking(master, False)
+    stop = threading.Event()
+    writer = threading.Thread(target=_write_all, args=(master, stream, stop), daemon=True)
     got: list[bytes] = []
     try:
         link.open(115200)
@@ -152,19 +154,30 @@ def stream_gives_back_its_frames(case: tuple[bytes, list[bytes]]) -> None:
             got.append(bytes(frame))
             link.release(frame)
     finally:
+        stop.set()
         writer.join(5.0)
         link.close()
+        if writer.is_alive():  # its descriptor's number, closed, could be another file's by its next write
+            raise AssertionError("the pty's writer did not stop")
         os.close(master)
         os.close(slave)
     assert got == replies
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes, stop) -> None:
+    """Write ``data`` to a non-blocking ``fd`` until it is all taken or ``stop`` is set (the reader gave up, and a
+    full pty would hold a blocking write for ever)."""
     import os
+    import select
 
     view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+    while view and not stop.is_set():
+        _, ready, _ = select.select([], [fd], [], 0.05)
+        if ready:
+            try:
+                view = view[os.write(fd, view):]
+            except BlockingIOError:
+                pass
 
 
 def cut_frame_waits_for_the_rest(case: tuple[bytes, float]) -> None:
