@@ -99,6 +99,7 @@ class ChainReport:
     entries: int
     head: str
     finding: Finding | None
+    torn_bytes: int = 0  # a last line left unfinished by a stop, not checked as an entry (kiosk.audit.verify_file)
 
     @property
     def ok(self) -> bool:

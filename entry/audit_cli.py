@@ -50,8 +50,10 @@ def run(args: argparse.Namespace) -> int:
     report, acknowledged = verify_file(path, audit_key(signer.key))
     backend = (f"the backend acknowledged {acknowledged.count} (head {acknowledged.head[:16]})"
                if acknowledged.count else "the backend has acknowledged none")
+    torn = (f"; its last line ({report.torn_bytes} bytes) is an entry the terminal did not finish writing when it "
+            f"stopped, set aside when the trail is next opened" if report.torn_bytes else "")
     if report.finding is None:
-        print(f"{path}: {report.entries} entries, intact (head {report.head[:16] or '-'}); {backend}")
+        print(f"{path}: {report.entries} entries, intact (head {report.head[:16] or '-'}){torn}; {backend}")
         return OK
     finding = report.finding
     print(f"{path}: entry {finding.seq}: {finding.kind.value}: {finding.detail}; {backend}")

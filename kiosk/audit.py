@@ -12,6 +12,9 @@ Memory holds every unsent entry and the last ``KEEP_SENT`` sent ones, not the wh
 terminal writes about ten entries a matter, all year. When the backend's head goes back before
 what memory holds (its database restored), the entries after it are read back from the trail on disk.
 
+A write the terminal did not finish (a power cut mid-line, a disk that filled up mid-line) is taken back or set
+aside, so it never joins the next entry (``kiosk.audit_tail``).
+
 One process writes the trail at a time: the open trail holds a lock beside it, and a console command
 run while the terminal runs leaves its entry in a spool folder that this trail chains
 (``kiosk.audit_spool``: when it opens, after each ``record`` and at each heartbeat).
@@ -22,6 +25,7 @@ which ``kiosk audit verify`` reports as the old format) and a keyed trail begins
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -34,11 +38,11 @@ from pathlib import Path
 from typing import Any, Iterator, Protocol, Sequence
 
 from common.audit_chain import (VERSION, ChainReport, Head, Tamper, entry_mac, mac_matches, old_format,
-                                seal_mac, verify_chain)
+                                seal_mac, verify_chain, well_formed)
 from common.backend_errors import RejectedError
 from common.i18n import N_, Text, plural_text, text
-from common.private_files import open_private, private_dir
-from kiosk import audit_spool
+from common.private_files import private_dir
+from kiosk import audit_spool, audit_tail
 from kiosk.audit_spool import LOCK_WAIT_S, Request, TrailBusyError
 from offline_queue.durable import write_durably
 
@@ -81,6 +85,11 @@ class TrailLines(Sequence[Any]):
 
     def __len__(self) -> int:
         return len(self._starts)
+
+    def drop_last(self) -> None:
+        """The last line left out (an unfinished one, which the check reports apart)."""
+        self._starts.pop()
+        self._ends.pop()
 
     def __getitem__(self, index):  # type: ignore[override]
         if isinstance(index, slice):
@@ -153,11 +162,20 @@ def read_acknowledged(path: Path) -> Head:
 
 
 def verify_file(path: Path, key: bytes) -> tuple[ChainReport, Head]:
-    """Check the trail at ``path`` with its seal and acknowledged head; the report and that head."""
+    """Check the trail at ``path`` with its seal and acknowledged head; the report and that head. A last line left
+    unfinished by a stop (no line ending, not an entry) is not checked as an entry: the report gives its length,
+    and the chain before it is checked against the seal as always (a cut sealed entry is still found)."""
     seal = _read_record(path.with_suffix(".seal"))
     sealed = (Head(seal["count"], seal["head"]), str(seal.get("mac", ""))) if seal else None
     acknowledged = read_acknowledged(path)
-    return verify_chain(read_trail(path), key, sealed=sealed, acknowledged=acknowledged), acknowledged
+    lines = read_trail(path)
+    torn = audit_tail.fragment(path)
+    torn_bytes = 0
+    if torn is not None and len(lines) and not well_formed(_parsed(torn[1])):
+        lines.drop_last()
+        torn_bytes = len(torn[1])
+    report = verify_chain(lines, key, sealed=sealed, acknowledged=acknowledged)
+    return dataclasses.replace(report, torn_bytes=torn_bytes), acknowledged
 
 
 FINDINGS = {
@@ -181,6 +199,12 @@ def report_text(report: ChainReport, acknowledged: Head, busy: bool = False) -> 
                            "The backend has acknowledged {count} entries (head {head}).",
                            acknowledged.count, count=acknowledged.count, head=acknowledged.head[:12])
                if acknowledged.count else text("The backend has acknowledged no entry yet."))
+    if report.torn_bytes:
+        verdict = text("{verdict} {torn}", verdict=verdict, torn=plural_text(
+            "Its last line ({count} byte) is an entry the terminal did not finish writing when it stopped; it is set "
+            "aside when the trail is next opened.",
+            "Its last line ({count} bytes) is an entry the terminal did not finish writing when it stopped; it is set "
+            "aside when the trail is next opened.", report.torn_bytes, count=report.torn_bytes))
     said = text("{verdict} {backend}", verdict=verdict, backend=backend)
     if busy:
         return text("{said} Another program holds the audit trail, perhaps a second terminal using this "
@@ -215,6 +239,8 @@ class AuditTrail:
         self._first = 0
         self.acknowledged = Head(0, "")
         self.sent = 0  # entries with seq < sent are held by the backend, as it last acknowledged
+        # lines not yet on disk (a write failed: a full disk), written before the next, and each one's spooled request
+        self._unwritten: list[tuple[str, Path | None]] = []  # the writer thread's alone
         # Opening, appends and fsyncs happen on this one thread, in order: the GUI thread never waits on a disk.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-writer")
         self._spool = audit_spool.spool_folder(path)
@@ -274,6 +300,7 @@ class AuditTrail:
             log.error("audit: could not leave a step in the spool (%s): %s lost", exc.strerror, request.action)
 
     def _open(self, path: Path) -> None:
+        torn = audit_tail.fragment(path)
         acknowledged = read_acknowledged(path)
         part = read_part(path, max(acknowledged.count - KEEP_SENT, 0))  # the tail memory keeps, if the ack holds
         if part.first_line is not None and old_format(part.first_line):
@@ -288,6 +315,8 @@ class AuditTrail:
         elif seal is not None and seal["count"] > part.count:
             log.warning("audit: %s ends after %d entries but %d were written: its tail was cut "
                         "(kiosk audit verify)", path, part.count, seal["count"])
+        if torn is not None and seal is not None and seal["count"] <= part.count and not well_formed(_parsed(torn[1])):
+            self._set_torn_tail_aside(path, *torn)
         with self._lock:
             self._kept, self._first, self.acknowledged, self.sent = part.entries, part.start, acknowledged, 0
             holds = self._holds(acknowledged)
@@ -303,6 +332,22 @@ class AuditTrail:
                 self._let_go_of_sent()
         self._drop_chained_before_a_crash()
         self._take_spooled()  # what console commands left while no trail was open, before anything new
+
+    def _set_torn_tail_aside(self, path: Path, begins: int, data: bytes) -> None:
+        """The last line, left unfinished when the terminal stopped and counted by no seal, moved to the ``.torn``
+        file; the trail's first entry then says so (before the steps recorded while it opened)."""
+        try:
+            aside = audit_tail.set_aside(path, begins, data)
+        except OSError as exc:
+            log.error("audit: could not set aside the unfinished last line of %s (%s); it stays, and the entries "
+                      "go on below it", path.name, exc.strerror)
+            return
+        log.warning("audit: the last line of %s (%d bytes) was an entry not finished when the terminal stopped; "
+                    "moved to %s", path.name, len(data), aside.name)
+        with self._lock:
+            self._deferred.insert(0, Request(dt.datetime.now().astimezone(), SPOOL_ACTOR, "audit_torn_tail",
+                                             f"{len(data)} bytes of an entry not finished when the terminal stopped, "
+                                             f"moved to {aside.name}"))
 
     def _drop_chained_before_a_crash(self) -> None:
         """A spooled request is deleted right after its entry is written; a terminal that died between the two
@@ -423,22 +468,25 @@ class AuditTrail:
         return entry
 
     def _append(self, line: str, seal: bytes, spooled: Path | None = None) -> None:
+        """``line`` written after any that could not be (on the writer thread), then ``seal``. A write that fails
+        leaves nothing of itself on disk; its lines wait in memory for the next append, and go to the backend."""
+        self._unwritten.append((line, spooled))
         try:
-            with os.fdopen(open_private(self._path), "a", encoding="utf-8") as fh:
-                fh.write(line)
-                fh.flush()
-                os.fsync(fh.fileno())
+            audit_tail.append_lines(self._path, "".join(text for text, _ in self._unwritten).encode("utf-8"))
         except OSError as exc:
-            log.error("audit: could not write the trail (%s); entries stay in memory and go to the backend",
-                      exc.strerror)
+            log.error("audit: could not write the trail (%s); %d entries wait in memory for the next write and go "
+                      "to the backend", exc.strerror, len(self._unwritten))
             return
+        written, self._unwritten = self._unwritten, []
         self._write_record(".seal", seal)
-        if spooled is not None:
+        for _text, chained in written:
+            if chained is None:
+                continue
             try:
-                audit_spool.remove(spooled)
+                audit_spool.remove(chained)
             except OSError as exc:
                 log.error("audit: could not delete the chained request %s (%s); it would be chained again "
-                          "at the next start", spooled.name, exc.strerror)
+                          "at the next start", chained.name, exc.strerror)
 
     def take_spooled(self) -> None:
         """Chain what console commands left in the spool, on the writer thread (after each ``record``
@@ -496,6 +544,9 @@ class AuditTrail:
                 return
             self._closing = True
         self._writer.shutdown(wait=True)
+        if self._unwritten:
+            log.error("audit: %d entries never reached the trail on disk (%s); the backend has those it was sent",
+                      len(self._unwritten), self._path.name)
         with self._lock:
             if self._state == "opening":  # closed before it opened: keep what was recorded for the next holder
                 for request in self._deferred:

@@ -15,6 +15,7 @@ from offline_queue.sequence import ProvisionalSequence
 from common import provisional
 from common.checkchars import MOD37_2, pure_check
 from tests.queue_helpers import KEY, SCAN, outbox
+from tests.small_disk import tmpfs
 
 BODY = {"application_id": "a" * 32, "applicant": {"id_number": "330106199003071236", "name": "张测试"}}
 
@@ -121,10 +122,7 @@ def test_limits_refuse_with_a_plain_message_and_store_nothing(tmp_path):
 
 
 def test_a_full_disk_never_corrupts_the_queue(tmp_path):
-    mount = tmp_path / "small"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)], check=True, timeout=10)
-    try:
+    with tmpfs(tmp_path / "small", "600k") as mount:
         # The free-space check off (negative threshold), so the writes run into the disk's own ENOSPC.
         box = outbox(mount, limits=QueueLimits(min_free_mb=-10))
         stored, refused = [], 0
@@ -143,8 +141,6 @@ def test_a_full_disk_never_corrupts_the_queue(tmp_path):
             assert box.load(item).attachments[0].name == "M"
         assert not list(mount.rglob("*.tmp"))
         box.close()
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], timeout=10)
 
 
 def test_tampered_item_is_quarantined_reason_given(tmp_path):

@@ -4,10 +4,6 @@ staff (a plain message, nothing half-stored). The disk is a real 64 KB tmpfs, fi
 
 from __future__ import annotations
 
-import errno
-import os
-import subprocess
-
 import pytest
 
 from common.domain import Application
@@ -20,25 +16,14 @@ from offline_queue.sync import SyncWorker
 from sandbox.form_answers import answers
 from tests.backend_helpers import TERMINAL, brought, client_for
 from tests.queue_helpers import outbox
+from tests.small_disk import fill, tmpfs
 
 
 @pytest.fixture
 def full_disk(tmp_path):
-    mount = tmp_path / "full"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], check=True, timeout=10)
-    try:
-        fd = os.open(mount / "filler", os.O_WRONLY | os.O_CREAT)
-        try:
-            while os.write(fd, b"\0" * 4096):
-                pass
-        except OSError as exc:
-            assert exc.errno == errno.ENOSPC
-        finally:
-            os.close(fd)
+    with tmpfs(tmp_path / "full", "64k") as mount:
+        fill(mount)
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], timeout=10)
 
 
 def submitter_with_sequence_on(full_disk, tmp_path, sandbox):
