@@ -35,6 +35,8 @@ CHINA_STANDARD_TIME = dt.timedelta(hours=8)  # what a hall in China keeps, and i
 SETTLE_S = 3.0      # how long each device is given to connect before its self-test
 MIN_FREE_MB = 500   # below this the queue's attachments are at risk
 RESTARTS_LISTED = 5  # the newest restarts of the last day shown
+DNS_SLOW_S = 1.0     # a hall's DNS answers in milliseconds: slower than this is said
+DNS_WAIT_S = 12.0    # past glibc's own wait for one server that does not answer (5 s x 2), so slow is told from gone
 
 
 @dataclass
@@ -70,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     check_serial_ports(config, findings)
     check_pcsc(config, findings)
     check_cups_keeping(config, findings)
+    check_backend_name(config.backend.url, findings)
     check_backend(config, findings)
     check_queue(config, findings)
     check_disk(config, findings)
@@ -190,6 +193,53 @@ def check_cups_keeping(config: Config, findings: Findings) -> None:
 
     said = printed_documents(SETTLE_S)
     findings.add("OK" if said == DELETED else "WARN", "CUPS printed documents", said)
+
+
+def check_backend_name(url: str, findings: Findings) -> None:
+    """The backend's host name looked up as the system does, timed: the terminal waits at most its connect timeout
+    for it and keeps the last answer while the DNS is away (``kiosk.backend.names``), but staff should know the
+    DNS is slow or gone, since after a restart nothing is known. Nothing is said of an address."""
+    import ipaddress
+    import socket
+    import threading
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname
+    if not host:
+        return
+    try:
+        ipaddress.ip_address(host)
+        return
+    except ValueError:
+        pass
+    found: dict[str, object] = {}
+
+    def ask() -> None:
+        try:
+            found["infos"] = socket.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            found["error"] = exc
+
+    started = time.monotonic()
+    asking = threading.Thread(target=ask, name="doctor-resolve", daemon=True)  # no bound of its own: see below
+    asking.start()
+    asking.join(DNS_WAIT_S)
+    took = time.monotonic() - started
+    infos = found.get("infos")
+    if isinstance(infos, list) and infos:
+        addresses = ", ".join(dict.fromkeys(str(info[4][0]) for info in infos))
+        if took < DNS_SLOW_S:
+            findings.add("OK", "backend name", f"{host} is {addresses} ({took * 1000:.0f} ms)")
+        else:
+            findings.add("WARN", "backend name", f"{host} is {addresses}, but the DNS took {took:.1f} s: each new "
+                                                 "connection to the backend waits for it, up to "
+                                                 "backend.connect_timeout_s; check this terminal's DNS server")
+        return
+    why = f"no answer within {DNS_WAIT_S:.0f} s" if asking.is_alive() else f"{found.get('error')}"
+    findings.add("FAIL", "backend name", f"{host} does not resolve ({why}): the terminal reaches the backend only at "
+                                         "an address it looked up before, and none after a restart; check this "
+                                         "terminal's DNS server (/etc/resolv.conf)")
 
 
 def check_backend(config: Config, findings: Findings) -> None:

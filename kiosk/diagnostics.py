@@ -57,6 +57,7 @@ class BackendContact:
     round_trip_ms: float | None   # how long that answer took
     failure: Text | None          # why the last beat had no answer; None when it had one (or none was tried)
     clock_offset_s: float | None = None  # the backend's clock less this terminal's, from its last signed answer
+    stale_names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # names the DNS does not answer, the addresses used
 
 
 def _clock(at: float) -> str:
@@ -74,6 +75,17 @@ def network_text(contact: BackendContact) -> Text:
         return text("Backend {url}: not asked yet.", url=contact.url)
     return text("Backend {url}: answered at {time} in {ms} ms.", url=contact.url, time=_clock(contact.answered_at),
                 ms=f"{contact.round_trip_ms or 0:.0f}")
+
+
+def names_text(contact: BackendContact) -> Text | None:
+    """What staff should know of the hall's DNS: a name it no longer answers, which the terminal reaches at the
+    address it last gave (``kiosk.backend.names``); None while every name answers."""
+    if not contact.stale_names:
+        return None
+    name, addresses = contact.stale_names[0]
+    return text("The hall's DNS does not answer for {name}: this terminal connects to {addresses}, the address it "
+                "last gave. Check the DNS server in this terminal's network settings.", name=name,
+                addresses=", ".join(addresses))
 
 
 def clock_text(contact: BackendContact) -> Text | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from kiosk import __version__
+from kiosk.backend import names
 from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError
 from common.domain import CLOCK_OFFSET_MAX_S
@@ -126,7 +127,8 @@ class Heartbeat:
         """The last contact with the backend, for maintenance."""
         error = self.last_error
         return BackendContact(self._config.backend.url, self.answered_at, self.round_trip_ms,
-                              error.message if error is not None else None, self._clock_offset())
+                              error.message if error is not None else None, self._clock_offset(),
+                              tuple((name, tuple(addresses)) for name, addresses in names.NAMES.stale()))
 
     def _apply(self, remote: dict) -> None:
         try:

@@ -67,7 +67,9 @@ TIMEOUTS: tuple[Timeout, ...] = (
             "pad refuses every PIN this long (a restart or a changed clock does not end it)"),
     Timeout("terminal.offline_sign_in_s", 3 * 86400.0, 0, 7 * 86400, "staff may sign in offline (the backend away) "
             "this long after their last online sign-in at this terminal, never past the backend's own limit"),
-    Timeout("backend.connect_timeout_s", 3.0, 0.1, 60, "connecting to the backend; and each 16 KiB piece of a "
+    Timeout("backend.connect_timeout_s", 3.0, 0.1, 60, "looking up the backend's name (once an address is "
+            "known, 0.5 s, then the last one is used while the hall's DNS does not answer) and connecting to it; and "
+            "each 16 KiB piece of a "
             "request's body is taken by the line within this (the whole body within the answer's limit and its "
             "size at backend.min_upload_kib_per_second)", remote=True),
     Timeout("backend.read_timeout_s", 10.0, 0.1, 300, "waiting for the backend's answer to begin; the whole answer "

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from common.i18n import set_language, text
 from kiosk.config import load_config
-from kiosk.diagnostics import (LOG_ENTRIES, MESSAGE_CHARS, TAIL_BYTES, BackendContact, clock_text, network_text,
-                               newest_log_entries, settings_not_at_default)
+from kiosk.diagnostics import (LOG_ENTRIES, MESSAGE_CHARS, TAIL_BYTES, BackendContact, clock_text, names_text,
+                               network_text, newest_log_entries, settings_not_at_default)
 from kiosk.logging_setup import LOG_FILE
 
 URL = "https://hall.example.gov.cn"
@@ -30,6 +30,19 @@ def test_the_network_line_says_when_the_backend_last_answered_or_why_it_does_not
     assert "no answer since this terminal started" in network_text(BackendContact(URL, None, None, down)).render()
     set_language("zh_CN")
     assert network_text(BackendContact(URL, at, 12.0, None)).render() == f"后台 {URL}：{clock} 应答，用时 12 毫秒。"
+
+
+def test_a_name_the_hall_s_dns_no_longer_answers_is_said_with_the_address_used():
+    set_language("en")
+    at = time.time()
+    assert names_text(BackendContact(URL, at, 40.0, None)) is None
+    stale = BackendContact(URL, at, 40.0, None, None, (("hall.example.gov.cn", ("10.1.2.3", "10.1.2.4")),))
+    assert names_text(stale).render() == (
+        "The hall's DNS does not answer for hall.example.gov.cn: this terminal connects to 10.1.2.3, 10.1.2.4, the "
+        "address it last gave. Check the DNS server in this terminal's network settings.")
+    set_language("zh_CN")
+    assert "10.1.2.3" in names_text(stale).render() and "DNS" in names_text(stale).render()
+    set_language("en")
 
 
 def test_a_clock_far_from_the_backend_s_is_said_with_which_way_and_how_far():

@@ -41,6 +41,8 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
                                              "Python's peak heap and what it holds once open"),
     "a4-printer": ("entry.bench.a4_printer", "seconds from an A4 printer's trouble (out of paper, off, paper out in "
                                              "a job) to the terminal's word, on a real CUPS, IPP and SNMP printer"),
+    "names": ("entry.bench.names", "a call to the backend by its host name while the hall's DNS answers, is "
+                                   "silent or fails, an address known or not: the terminal against requests alone"),
     "ui": ("entry.bench.ui", "kiosk start-up, GUI-thread stall and memory per session, against a bare PySide6 window"),
 }
 

@@ -28,6 +28,9 @@ A call a person waits on with a budget of their own (a window's decision, a noti
 took its share of ``queue.deliver_wait_s``) is given ``whole_within_s``: every deadline above is brought forward to
 that end of the whole attempt, connecting, sending and answering together.
 
+A new connection's host name is looked up within its connect timeout, its last addresses kept while the hall's DNS
+is away (``kiosk.backend.names``): the system's resolver waited 10-30 s before the connect timeout began.
+
 The connection pool's classes are this module's (:class:`WatchedAdapter`, through a proxy too): a connection records
 which watch owns it when its answer is awaited (``getresponse``, on the calling thread) and forgets it when it goes
 back to the pool, so a late deadline never touches a connection another call has taken since.
@@ -50,6 +53,8 @@ from typing import Any
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from kiosk.backend import names
 
 log = logging.getLogger(__name__)
 _current = threading.local()  # the watch of the call this thread is making, if any
@@ -248,7 +253,18 @@ def _sent(conn: Any, sending: Any) -> None:
         step = min(2 * step, _DRAIN_STEP_S[1])
 
 
+def _connected(conn: Any, connecting: Any) -> socket.socket:
+    """``conn``'s new socket, its name looked up within its connect timeout and what is left of the calling
+    thread's whole attempt, if it has one (``kiosk.backend.names``)."""
+    watch = getattr(_current, "watch", None)
+    left = None if watch is None or watch._ends_at is None else watch._ends_at - time.monotonic()
+    return names.connect(conn, connecting, left)
+
+
 class _WatchedHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        return _connected(self, super()._new_conn)
+
     def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         _sent(self, lambda: super(_WatchedHTTPConnection, self).request(*args, **kwargs))
 
@@ -258,6 +274,9 @@ class _WatchedHTTPConnection(HTTPConnection):
 
 
 class _WatchedHTTPSConnection(HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        return _connected(self, super()._new_conn)
+
     def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         _sent(self, lambda: super(_WatchedHTTPSConnection, self).request(*args, **kwargs))
 

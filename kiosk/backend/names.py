@@ -1,0 +1,152 @@
+"""The backend's host name looked up within a bound, and its last addresses kept for when the hall's DNS is away.
+
+The system's resolver has no bound but its own retries: a DNS server that takes the question and never answers holds
+``getaddrinfo`` for ``timeout`` x ``attempts`` x nameservers (glibc's defaults: 5 s, 2, up to 3), 10 to 30 s, and
+urllib3 looks the name up before the connect timeout starts. Every new connection to the backend waited that long,
+retries included, while the hall's DNS was down, and the backend itself was up all the time.
+
+So a connection's name is looked up on a thread of its own (:class:`Names`), waited for within the connect timeout (and
+within what is left of a call's whole attempt), one lookup per name at a time however many calls wait on it. An
+answer is used for ``FRESH_S``; after that the name is asked again, and when it does not answer within
+``STALE_WAIT_S`` (or fails) the addresses it last gave are used, for as long as it stays away (RFC 8767's "serve
+stale"): the backend's address rarely changes, and a terminal that cannot look it up can still reach it. With no
+answer ever, the call fails within the bound as a line down. An address (``https://10.1.2.3``) is not looked up.
+
+The connection is then made to each address in turn, as urllib3 does, under the name (the Host header, TLS's server
+name and certificate check).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+import threading
+import time
+from typing import Any, Callable
+
+log = logging.getLogger(__name__)
+FRESH_S = 30.0   # an answer used this long before the name is asked again
+# The wait for a fresh answer when an older one is known: a hall's DNS answers in milliseconds, and one that does not
+# should cost each new connection little (RFC 8767 suggests 1.8 s before serving stale; the bound stands when shorter)
+STALE_WAIT_S = 0.5
+UNBOUNDED_S = 10.0  # the wait when a connection has no connect timeout of its own (never the client's case)
+
+
+class _Lookup:
+    """One ``getaddrinfo`` under way, on a daemon thread (a resolver that never answers must not hold the exit)."""
+
+    def __init__(self, host: str, port: int, done: Callable[["_Lookup"], None]) -> None:
+        self.host, self.port = host, port
+        self.finished = threading.Event()
+        self.addresses: list[str] = []
+        self.error: OSError | None = None
+        self._done = done
+        threading.Thread(target=self._run, name=f"resolve-{host}", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            found = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
+            self.addresses = list(dict.fromkeys(str(info[4][0]) for info in found))  # in the resolver's order, once
+            if not self.addresses:
+                self.error = socket.gaierror(socket.EAI_NONAME, "no address")
+        except OSError as exc:
+            self.error = exc
+        except Exception as exc:  # noqa: BLE001 - a bug must not leave the waiters without an answer
+            self.error = OSError(f"lookup failed: {exc!r}")
+        finally:
+            self._done(self)
+            self.finished.set()
+
+
+class Names:
+    """Host names to addresses, each within its caller's bound; the last answer kept (module docstring)."""
+
+    def __init__(self, fresh_s: float = FRESH_S, clock: Callable[[], float] = time.monotonic) -> None:
+        self.fresh_s = fresh_s
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._known: dict[tuple[str, int], tuple[list[str], float]] = {}  # the last answer and when it came
+        self._asking: dict[tuple[str, int], _Lookup] = {}
+        self._stale_said: set[tuple[str, int]] = set()  # names said to be served stale, until they answer again
+
+    def addresses(self, host: str, port: int, within_s: float) -> list[str]:
+        """The addresses to connect to for ``host``, waiting at most ``within_s`` for the resolver; raises
+        ``socket.gaierror`` when it gave none in time and none is known."""
+        try:
+            ipaddress.ip_address(host.strip("[]"))
+            return [host]
+        except ValueError:
+            pass
+        key = (host, port)
+        with self._lock:
+            known = self._known.get(key)
+            if known is not None and self._clock() - known[1] < self.fresh_s:
+                return known[0]
+            lookup = self._asking.get(key)
+            if lookup is None:
+                lookup = self._asking[key] = _Lookup(host, port, self._answered)
+        waited = max(0.0, within_s if known is None else min(within_s, STALE_WAIT_S))
+        lookup.finished.wait(waited)
+        if lookup.finished.is_set() and lookup.error is None:
+            return lookup.addresses
+        with self._lock:
+            known = self._known.get(key)
+            said = key in self._stale_said
+            self._stale_said.add(key)
+        why = "did not answer within %.1f s" % waited if not lookup.finished.is_set() else f"failed ({lookup.error})"
+        if known is not None:
+            if not said:
+                log.warning("the name %s %s; connecting to its last known addresses %s until it answers", host,
+                            why, ", ".join(known[0]))
+            return known[0]
+        log.warning("the name %s %s, and no address of it is known", host, why)
+        raise socket.gaierror(socket.EAI_AGAIN, f"{host}: the name lookup {why}")
+
+    def stale(self) -> list[tuple[str, list[str]]]:
+        """The names whose DNS has not answered since their last addresses were used in its place, with those
+        addresses (maintenance: the hall's DNS is away though the backend is reached)."""
+        with self._lock:
+            return [(host, self._known[(host, port)][0]) for host, port in sorted(self._stale_said)
+                    if (host, port) in self._known]
+
+    def _answered(self, lookup: _Lookup) -> None:
+        key = (lookup.host, lookup.port)
+        with self._lock:
+            if self._asking.get(key) is lookup:
+                del self._asking[key]
+            if lookup.error is None:
+                self._known[key] = (lookup.addresses, self._clock())
+                if key in self._stale_said:
+                    self._stale_said.discard(key)
+                    log.info("the name %s answers again: %s", lookup.host, ", ".join(lookup.addresses))
+
+
+NAMES = Names()  # the process's: every client and connection shares the answers
+
+
+def connect(conn: Any, connect_to: Callable[[], Any], within_s: float | None = None) -> Any:
+    """urllib3's ``_new_conn`` for ``conn``: its name (``_dns_host``, the proxy's when there is one) looked up within
+    its connect timeout (and ``within_s``, what is left of the call's whole attempt), then ``connect_to`` called with
+    each address in turn until one connects. The name stays the connection's for its Host header and TLS."""
+    from urllib3.exceptions import NameResolutionError
+
+    name = conn._dns_host
+    bound = conn.timeout if isinstance(conn.timeout, (int, float)) and conn.timeout > 0 else UNBOUNDED_S
+    if within_s is not None:
+        bound = min(bound, within_s)
+    try:
+        addresses = NAMES.addresses(name, conn.port, bound)
+    except socket.gaierror as exc:
+        raise NameResolutionError(conn.host, conn, exc) from exc
+    failed: Exception | None = None
+    for address in addresses:
+        conn._dns_host = address
+        try:
+            return connect_to()
+        except Exception as exc:  # each address as urllib3's create_connection tries them; the last error raised
+            failed = exc
+        finally:
+            conn._dns_host = name
+    assert failed is not None
+    raise failed
