@@ -197,7 +197,7 @@ def check_cups_keeping(config: Config, findings: Findings) -> None:
 
 def check_backend_name(url: str, findings: Findings) -> None:
     """The backend's host name looked up as the system does, timed: the terminal waits at most its connect timeout
-    for it and keeps the last answer while the DNS is away (``kiosk.backend.names``), but staff should know the
+    for it and keeps the last answer while the DNS is away (``common.names``), but staff should know the
     DNS is slow or gone, since after a restart nothing is known. Nothing is said of an address."""
     import ipaddress
     import socket

@@ -79,7 +79,7 @@ def network_text(contact: BackendContact) -> Text:
 
 def names_text(contact: BackendContact) -> Text | None:
     """What staff should know of the hall's DNS: a name it no longer answers, which the terminal reaches at the
-    address it last gave (``kiosk.backend.names``); None while every name answers."""
+    address it last gave (``common.names``); None while every name answers."""
     if not contact.stale_names:
         return None
     name, addresses = contact.stale_names[0]

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Callable
 
 from kiosk import __version__
-from kiosk.backend import names
 from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError
+from common import names
 from common.domain import CLOCK_OFFSET_MAX_S
 from kiosk.config import Config, ConfigError, apply_remote
 from kiosk.diagnostics import BackendContact

@@ -10,14 +10,10 @@ probed: their state is only known by printing."""
 
 from __future__ import annotations
 
-import ipaddress
-import socket
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlsplit
 
-# one resolution at a time, off the device's worker: a resolution past its bound finishes here on its own (within the
-# resolver's retries) while the check has already said so; a check behind it waits its own bound
-_RESOLVER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cups-resolve")
+from common import names
+
 DEFAULT_PORTS = {"socket": 9100, "ipp": 631, "ipps": 631, "http": 80, "https": 443, "lpd": 515}
 
 
@@ -75,30 +71,11 @@ def unreachable(address: tuple[str, int], timeout_s: float) -> str | None:
 
 def connect(address: tuple[str, int], timeout_s: float) -> tuple[tuple[str, int] | None, str | None]:
     """(the numeric address that took a TCP connection within ``timeout_s``, None) or (None, why none did, for
-    staff). A host name is resolved first, within ``timeout_s`` too (the system's resolver has no bound of its own
-    but its retries: a hall's DNS server gone held each check 10 s and more)."""
-    host, port = address
+    staff). A host name is looked up within ``timeout_s`` too, its last addresses used while the DNS is away
+    (``common.names``: the system's resolver has no bound of its own but its retries, and a hall's DNS server gone
+    held each check 10 s and more)."""
     try:
-        ipaddress.ip_address(host)
-        numeric: list[tuple[str, int]] = [(host, port)]
-    except ValueError:
-        try:
-            found = _RESOLVER.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM).result(timeout_s)
-        except TimeoutError:
-            return None, f"{host}: its name not resolved within {timeout_s:g} s"
-        except OSError as exc:
-            return None, f"{host}: {exc.strerror or type(exc).__name__}"
-        numeric = [(info[4][0], port) for info in found][:2]  # each tried within the bound: two at most
-    why = f"{host}:{port}: no address"
-    for where in numeric:
-        family = socket.AF_INET6 if ipaddress.ip_address(where[0]).version == 6 else socket.AF_INET
-        try:
-            with socket.socket(family, socket.SOCK_STREAM) as connection:  # an address: no resolver asked
-                connection.settimeout(timeout_s)
-                connection.connect(where)
-                return where, None
-        except socket.timeout:
-            why = f"{host}:{port} did not answer within {timeout_s:g} s"
-        except OSError as exc:
-            why = f"{host}:{port}: {exc.strerror or type(exc).__name__}"
-    return None, why
+        with names.tcp_connection(*address, timeout_s) as connection:
+            return connection.getpeername()[:2], None
+    except OSError as exc:  # TimeoutError included: each says which step failed
+        return None, str(exc)

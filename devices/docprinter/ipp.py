@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from common import names
+
 GET_JOB_ATTRIBUTES, GET_PRINTER_ATTRIBUTES = 0x0009, 0x000B
 JOB_STATES = {3: "pending", 4: "pending-held", 5: "processing", 6: "processing-stopped", 7: "canceled",
               8: "aborted", 9: "completed"}
@@ -291,7 +293,7 @@ def ask(body: bytes, path: str, timeout_s: float, address: str | tuple[str, int]
             connection.close()
             raise
     else:
-        connection = socket.create_connection(where, timeout=timeout_s)
+        connection = names.tcp_connection(*where, timeout_s)  # a remote CUPS by name: looked up within the bound
     if server_name is not None:
         connection = _tls(connection, server_name)
     with connection:

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
+from common import names
 from devices.errors import DeviceOfflineError, DeviceTimeoutError
 from common.i18n import N_, text
 
@@ -36,12 +37,12 @@ class TcpTransport:
     _sock: socket.socket | None = None
 
     def open(self) -> None:
-        try:
-            self._sock = socket.create_connection((self.host, self.port), timeout=self.timeout_s)
-        except socket.timeout:
-            raise DeviceTimeoutError(text(OFFLINE), detail=f"connect {self.host}:{self.port} timed out") from None
+        try:  # a printer by name: looked up within the bound, its last address used while the DNS is away
+            self._sock = names.tcp_connection(self.host, self.port, self.timeout_s)
+        except TimeoutError as exc:
+            raise DeviceTimeoutError(text(OFFLINE), detail=str(exc)) from None
         except OSError as exc:
-            raise DeviceOfflineError(text(OFFLINE), detail=f"{self.host}:{self.port}: {exc}") from None
+            raise DeviceOfflineError(text(OFFLINE), detail=str(exc)) from None
 
     def write(self, data: bytes) -> None:
         if self._sock is None:

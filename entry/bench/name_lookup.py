@@ -5,10 +5,10 @@ tests and ``kiosk bench names``.
 ``/etc/resolv.conf`` names only the rig's server (``entry.bench.dns_server``) and ``/etc/hosts`` knows nothing of the
 backend's name, so glibc's resolver asks that server as it would the hall's. Its calls are asked one at a time over
 stdin (a JSON line each) and answered on stdout; the process lives across calls, as the terminal does, so what the
-terminal knows of a name (``kiosk.backend.names``) carries from one call to the next. Each call is made on a new
+terminal knows of a name (``common.names``) carries from one call to the next. Each call is made on a new
 client (a new connection, as after the backend's keep-alive ended): ``client`` is the terminal's BackendClient (GET
 /services), ``library`` requests alone with the same timeouts (the reference: the system's resolver unbounded); ``doctor``:
-``kiosk doctor``'s check of the backend's name."""
+``kiosk doctor``'s check of the backend's name; ``tcp``: a network printer's connection (``common.names.tcp_connection``)."""
 
 from __future__ import annotations
 
@@ -108,7 +108,15 @@ def _call(request: dict[str, Any]) -> dict[str, Any]:
             check_backend_name(request["url"], findings)
             return {"s": round(time.monotonic() - started, 3), "ok": not findings.failed and not findings.warned,
                     "said": "\n".join(findings.lines), "stale": []}
-        if request["how"] == "library":
+        if request["how"] == "tcp":  # a network printer's connection (devices): host and port from the URL
+            from urllib.parse import urlsplit
+
+            from common.names import tcp_connection
+
+            where = urlsplit(request["url"])
+            with tcp_connection(where.hostname or "", where.port or 9100, request["connect_s"]) as connection:
+                said = f"connected to {connection.getpeername()[0]}"
+        elif request["how"] == "library":
             answer = requests.get(request["url"] + "/api/v1/services",
                                   timeout=(request["connect_s"], request["read_s"]))
             said = f"HTTP {answer.status_code}"
@@ -121,7 +129,7 @@ def _call(request: dict[str, Any]) -> dict[str, Any]:
         ok = True
     except Exception as exc:  # noqa: BLE001 - what the call said is the measurement
         ok, said = False, f"{type(exc).__name__}: {getattr(exc, 'detail', None) or exc}"
-    from kiosk.backend import names
+    from common import names
 
     return {"s": round(time.monotonic() - started, 3), "ok": ok, "said": said[:300], "stale": names.NAMES.stale()}
 
@@ -130,7 +138,7 @@ def main() -> None:
     import logging
     from concurrent.futures import ThreadPoolExecutor
 
-    from kiosk.backend import names
+    from common import names
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     if len(sys.argv) > 1:

@@ -1,6 +1,6 @@
 """``kiosk bench names``: seconds for a call to the backend by its host name while the hall's DNS answers, takes
 questions and answers none, or fails them (SERVFAIL), with an address of the backend known from an earlier answer or
-not; the terminal's client (``kiosk.backend.names``) against requests alone with the same timeouts.
+not; the terminal's client (``common.names``) against requests alone with the same timeouts.
 
 The calls come from a process whose resolver asks only the rig's DNS servers (``entry.bench.dns_server``, real UDP
 servers on port 53 speaking RFC 1035; ``entry.bench.name_lookup``: a private mount namespace, so root), glibc's

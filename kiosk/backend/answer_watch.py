@@ -29,7 +29,7 @@ took its share of ``queue.deliver_wait_s``) is given ``whole_within_s``: every d
 that end of the whole attempt, connecting, sending and answering together.
 
 A new connection's host name is looked up within its connect timeout, its last addresses kept while the hall's DNS
-is away (``kiosk.backend.names``): the system's resolver waited 10-30 s before the connect timeout began.
+is away (``common.names``): the system's resolver waited 10-30 s before the connect timeout began.
 
 The connection pool's classes are this module's (:class:`WatchedAdapter`, through a proxy too): a connection records
 which watch owns it when its answer is awaited (``getresponse``, on the calling thread) and forgets it when it goes
@@ -53,8 +53,9 @@ from typing import Any
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NameResolutionError
 
-from kiosk.backend import names
+from common import names
 
 log = logging.getLogger(__name__)
 _current = threading.local()  # the watch of the call this thread is making, if any
@@ -254,11 +255,30 @@ def _sent(conn: Any, sending: Any) -> None:
 
 
 def _connected(conn: Any, connecting: Any) -> socket.socket:
-    """``conn``'s new socket, its name looked up within its connect timeout and what is left of the calling
-    thread's whole attempt, if it has one (``kiosk.backend.names``)."""
+    """urllib3's ``_new_conn`` for ``conn``: its name (``_dns_host``, the proxy's when there is one) looked up within
+    its connect timeout and what is left of the calling thread's whole attempt, if it has one (``common.names``),
+    then ``connecting`` called with each address in turn until one connects. The name stays the connection's for its
+    Host header and TLS."""
     watch = getattr(_current, "watch", None)
-    left = None if watch is None or watch._ends_at is None else watch._ends_at - time.monotonic()
-    return names.connect(conn, connecting, left)
+    bound = conn.timeout if isinstance(conn.timeout, (int, float)) and conn.timeout > 0 else names.UNBOUNDED_S
+    if watch is not None and watch._ends_at is not None:
+        bound = min(bound, watch._ends_at - time.monotonic())
+    name = conn._dns_host
+    try:
+        addresses = names.NAMES.addresses(name, conn.port, bound)
+    except socket.gaierror as exc:
+        raise NameResolutionError(conn.host, conn, exc) from exc
+    failed: Exception | None = None
+    for address in addresses:
+        conn._dns_host = address
+        try:
+            return connecting()
+        except Exception as exc:  # each address as urllib3's create_connection tries them; the last error raised
+            failed = exc
+        finally:
+            conn._dns_host = name
+    assert failed is not None
+    raise failed
 
 
 class _WatchedHTTPConnection(HTTPConnection):

@@ -1,9 +1,11 @@
-"""The backend's host name looked up within a bound, and its last addresses kept for when the hall's DNS is away.
+"""Host names looked up within a bound, and their last addresses kept for when the hall's DNS is away: the backend's
+(``kiosk.backend.answer_watch``) and a network printer's (``devices``).
 
 The system's resolver has no bound but its own retries: a DNS server that takes the question and never answers holds
 ``getaddrinfo`` for ``timeout`` x ``attempts`` x nameservers (glibc's defaults: 5 s, 2, up to 3), 10 to 30 s, and
 urllib3 looks the name up before the connect timeout starts. Every new connection to the backend waited that long,
-retries included, while the hall's DNS was down, and the backend itself was up all the time.
+retries included, while the hall's DNS was down, and the backend itself was up all the time; a network printer's
+check or job held its device's worker as long.
 
 So a connection's name is looked up on a thread of its own (:class:`Names`), waited for within the connect timeout (and
 within what is left of a call's whole attempt), one lookup per name at a time however many calls wait on it. An
@@ -12,8 +14,8 @@ answer is used for ``FRESH_S``; after that the name is asked again, and when it 
 stale"): the backend's address rarely changes, and a terminal that cannot look it up can still reach it. With no
 answer ever, the call fails within the bound as a line down. An address (``https://10.1.2.3``) is not looked up.
 
-The connection is then made to each address in turn, as urllib3 does, under the name (the Host header, TLS's server
-name and certificate check).
+The connection is then made to each address in turn: the backend's as urllib3 does, under the name (the Host header,
+TLS's server name and certificate check); a device's by :func:`tcp_connection`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import logging
 import socket
 import threading
 import time
-from typing import Any, Callable
+from typing import Callable
 
 log = logging.getLogger(__name__)
 FRESH_S = 30.0   # an answer used this long before the name is asked again
@@ -101,7 +103,7 @@ class Names:
                             why, ", ".join(known[0]))
             return known[0]
         log.warning("the name %s %s, and no address of it is known", host, why)
-        raise socket.gaierror(socket.EAI_AGAIN, f"{host}: the name lookup {why}")
+        raise socket.gaierror(socket.EAI_AGAIN, f"its name lookup {why}")
 
     def stale(self) -> list[tuple[str, list[str]]]:
         """The names whose DNS has not answered since their last addresses were used in its place, with those
@@ -122,31 +124,28 @@ class Names:
                     log.info("the name %s answers again: %s", lookup.host, ", ".join(lookup.addresses))
 
 
-NAMES = Names()  # the process's: every client and connection shares the answers
+NAMES = Names()  # the process's: the backend's client and the devices on the network share the answers
 
 
-def connect(conn: Any, connect_to: Callable[[], Any], within_s: float | None = None) -> Any:
-    """urllib3's ``_new_conn`` for ``conn``: its name (``_dns_host``, the proxy's when there is one) looked up within
-    its connect timeout (and ``within_s``, what is left of the call's whole attempt), then ``connect_to`` called with
-    each address in turn until one connects. The name stays the connection's for its Host header and TLS."""
-    from urllib3.exceptions import NameResolutionError
-
-    name = conn._dns_host
-    bound = conn.timeout if isinstance(conn.timeout, (int, float)) and conn.timeout > 0 else UNBOUNDED_S
-    if within_s is not None:
-        bound = min(bound, within_s)
+def tcp_connection(host: str, port: int, timeout_s: float, names: Names = NAMES) -> socket.socket:
+    """A TCP connection to ``host`` (a name or an address) at ``port``: the name looked up within ``timeout_s``
+    (its last addresses while its DNS is away), then each address tried in turn within ``timeout_s`` (two at
+    most). Raises ``TimeoutError`` or ``OSError`` saying which step failed, for staff."""
     try:
-        addresses = NAMES.addresses(name, conn.port, bound)
+        addresses = names.addresses(host, port, timeout_s)
     except socket.gaierror as exc:
-        raise NameResolutionError(conn.host, conn, exc) from exc
-    failed: Exception | None = None
-    for address in addresses:
-        conn._dns_host = address
+        raise OSError(f"{host}: {exc.strerror or exc}") from None
+    failed: OSError = OSError(f"{host}:{port}: no address")
+    for address in addresses[:2]:
+        family = socket.AF_INET6 if ipaddress.ip_address(address).version == 6 else socket.AF_INET
+        connection = socket.socket(family, socket.SOCK_STREAM)
+        connection.settimeout(timeout_s)
         try:
-            return connect_to()
-        except Exception as exc:  # each address as urllib3's create_connection tries them; the last error raised
-            failed = exc
-        finally:
-            conn._dns_host = name
-    assert failed is not None
+            connection.connect((address, port))  # an address: no resolver asked
+            return connection
+        except socket.timeout:
+            failed = TimeoutError(f"{host}:{port} did not answer within {timeout_s:g} s")
+        except OSError as exc:
+            failed = OSError(f"{host}:{port}: {exc.strerror or type(exc).__name__}")
+        connection.close()
     raise failed

@@ -1,4 +1,4 @@
-"""The backend reached by its host name while the hall's DNS is away (kiosk/backend/names.py).
+"""The backend and a network printer reached by their host names while the hall's DNS is away (common/names.py).
 
 The calls are made from a process whose /etc/resolv.conf names a real DNS server of the rig's (a UDP server on port 53
 speaking RFC 1035, entry/bench/dns_server.py) and nothing else, so glibc's own resolver asks it as it would the
@@ -14,7 +14,7 @@ import pytest
 
 from entry.bench.dns_server import DnsServer, answer, question
 from entry.bench.name_lookup import LookupProcess
-from kiosk.backend.names import STALE_WAIT_S, Names
+from common.names import STALE_WAIT_S, Names
 from sandbox.server import SandboxServer
 
 NAME = "backend.hall.test"
@@ -95,6 +95,22 @@ def test_kiosk_doctor_says_the_name_s_addresses_a_slow_dns_and_one_that_does_not
         with LookupProcess(slow) as calls:  # the first server does not answer; glibc asks the second after 2 s
             [late] = calls.call("doctor", backend, 0, 0)
             assert late["said"].startswith(f"WARN  backend name: {NAME} is 127.0.0.1, but the DNS took 2."), late
+
+
+def test_a_network_printer_by_name_is_given_up_within_the_bound_and_reached_at_its_last_address(backend):
+    """A receipt printer, a CUPS server or a printer CUPS sends to, named rather than numbered: the check or job that
+    connects to it held its device's worker for glibc's whole wait (devices/receipt/transports.py,
+    devices/docprinter/cups_reach.py and ipp.py connect through common.names.tcp_connection)."""
+    with DnsServer(NAME, "silent") as dns, LookupProcess(dns.resolv_conf(SLOW_RESOLVER), fresh_s=0) as calls:
+        [gone] = calls.call("tcp", backend, connect_s=0.5, read_s=0)
+        assert not gone["ok"] and gone["s"] < 1.0, gone
+        assert gone["said"] == f"OSError: {NAME}: its name lookup did not answer within 0.5 s"
+    with DnsServer(NAME) as dns, LookupProcess(dns.resolv_conf(SLOW_RESOLVER), fresh_s=0) as calls:
+        [first] = calls.call("tcp", backend, connect_s=0.5, read_s=0)
+        assert first["ok"] and first["said"] == "connected to 127.0.0.1"
+        dns.mode = "silent"
+        [stale] = calls.call("tcp", backend, connect_s=0.5, read_s=0)
+        assert stale["ok"] and stale["s"] < 1.0, stale
 
 
 def test_an_address_is_not_looked_up():
