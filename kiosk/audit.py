@@ -51,6 +51,7 @@ MAX_BATCH = 500  # the contract's most entries in one push
 CHAIN_BROKEN = "audit_chain_broken"
 SPOOL_ACTOR = "audit"  # the actor of the entry that says a spooled request was moved aside
 KEEP_SENT = 200  # entries the backend holds that stay in memory, the latest (the rest are on disk)
+WRITTEN_WAIT_S = 10.0  # a push waits this long at most for the steps before it to reach the disk
 
 
 class AuditBackend(Protocol):
@@ -241,6 +242,11 @@ class AuditTrail:
         self.sent = 0  # entries with seq < sent are held by the backend, as it last acknowledged
         # lines not yet on disk (a write failed: a full disk), written before the next, and each one's spooled request
         self._unwritten: list[tuple[str, Path | None]] = []  # the writer thread's alone
+        # Entries with seq < _on_disk are on disk: only they are pushed, so the backend never holds an entry a power
+        # cut took from the disk (the trail would then chain another in its place, and pushing would stop for good).
+        # While the disk refuses writes (_disk_failing), the unwritten ones are pushed too: the backend is their copy.
+        self._on_disk = 0
+        self._disk_failing = False
         # Opening, appends and fsyncs happen on this one thread, in order: the GUI thread never waits on a disk.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-writer")
         self._spool = audit_spool.spool_folder(path)
@@ -319,6 +325,7 @@ class AuditTrail:
             self._set_torn_tail_aside(path, *torn)
         with self._lock:
             self._kept, self._first, self.acknowledged, self.sent = part.entries, part.start, acknowledged, 0
+            self._on_disk = part.count
             holds = self._holds(acknowledged)
         if not holds:
             log.warning("audit: the backend acknowledged %d entries ending %s, which this trail does not hold",
@@ -463,20 +470,25 @@ class AuditTrail:
         entry["mac"] = entry_mac(self._key, entry)
         self._kept.append(entry)
         seal = self._seal(self._count, entry["mac"])
-        self._writer.submit(self._append, json.dumps(entry, ensure_ascii=False) + "\n", seal, spooled)
+        self._writer.submit(self._append, json.dumps(entry, ensure_ascii=False) + "\n", seal, spooled, entry["seq"])
         log.info("audit: %s %s %s", request.actor, request.action, request.detail)
         return entry
 
-    def _append(self, line: str, seal: bytes, spooled: Path | None = None) -> None:
-        """``line`` written after any that could not be (on the writer thread), then ``seal``. A write that fails
-        leaves nothing of itself on disk; its lines wait in memory for the next append, and go to the backend."""
+    def _append(self, line: str, seal: bytes, spooled: Path | None, seq: int) -> None:
+        """``line`` (entry ``seq``) written after any that could not be (on the writer thread), then ``seal``. A write
+        that fails leaves nothing of itself on disk; its lines wait in memory for the next append, and go to the
+        backend."""
         self._unwritten.append((line, spooled))
         try:
             audit_tail.append_lines(self._path, "".join(text for text, _ in self._unwritten).encode("utf-8"))
         except OSError as exc:
             log.error("audit: could not write the trail (%s); %d entries wait in memory for the next write and go "
                       "to the backend", exc.strerror, len(self._unwritten))
+            with self._lock:
+                self._disk_failing = True
             return
+        with self._lock:
+            self._on_disk, self._disk_failing = seq + 1, False
         written, self._unwritten = self._unwritten, []
         self._write_record(".seal", seal)
         for _text, chained in written:
@@ -568,8 +580,29 @@ class AuditTrail:
         return report, acknowledged, self.busy
 
     def unsent(self) -> list[dict[str, Any]]:
+        """The entries to push: those on disk the backend does not hold, and while the disk refuses writes, those
+        that wait for it too."""
         with self._lock:
-            return self._kept[self.sent - self._first:]
+            start = self.sent - self._first
+            end = len(self._kept) if self._disk_failing else self._on_disk - self._first
+            return self._kept[start:max(start, end)]
+
+    def has_unsent(self) -> bool:
+        """Whether an entry the backend does not hold was recorded, on disk yet or not (a push is then due)."""
+        with self._lock:
+            return self._count > self.sent
+
+    def wait_written(self, timeout_s: float = WRITTEN_WAIT_S) -> None:
+        """Wait (not the GUI thread) until what was recorded before this call has been written, or the write has
+        failed, within ``timeout_s``: a push right after a step then sends that step."""
+        with self._lock:
+            if self._closing or self._state != "open":
+                return
+            done = self._writer.submit(lambda: None)
+        try:
+            done.result(timeout=timeout_s)
+        except TimeoutError:
+            log.warning("audit: the trail's writes took more than %.0f s; the push sends what is on disk", timeout_s)
 
     def acknowledge(self, held: Head) -> bool:
         """The backend holds ``held``: entries up to it are sent, the rest are not. False, and a warning,
@@ -645,6 +678,7 @@ def push(trail: AuditTrail, backend: AuditBackend) -> int:
 
 
 def _push(trail: AuditTrail, backend: AuditBackend) -> int:
+    trail.wait_written()
     accepted = 0
     while batch := trail.unsent()[:MAX_BATCH]:
         try:

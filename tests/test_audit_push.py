@@ -139,6 +139,7 @@ def test_memory_holds_the_unsent_entries_and_only_the_latest_sent_ones(services,
     assert push(audit, services.backend) == 10
     assert [e["seq"] for e in audit.recent] == [7, 8, 9] and audit.written() == Head(10, audit.head)
     audit.record("XH0001", "sign_out")
+    audit.wait_written()  # only what is on disk is pushed (tests/test_audit_torn.py)
     assert [e["seq"] for e in audit.unsent()] == [10] and [e["seq"] for e in audit.since(9)] == [9, 10]
     assert audit.verify().ok and audit.verify().entries == 11  # the trail on disk is whole
     audit.close()

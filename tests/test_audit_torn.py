@@ -135,6 +135,7 @@ def test_a_disk_full_mid_line_leaves_no_torn_line_and_the_entries_are_written_on
     trail.flush()
     assert "could not write the trail" in caplog.text
     assert path.stat().st_size == size  # what part of the line the disk took was taken back
+    assert trail.unsent()[-3:] == stuck  # while the disk refuses them, the backend is their copy
     filler.unlink()
     after = trail.record("XH0001", "sign_out")
     trail.flush()
@@ -143,3 +144,26 @@ def test_a_disk_full_mid_line_leaves_no_torn_line_and_the_entries_are_written_on
     assert lines[-4:] == [*stuck, after]
     assert [e["seq"] for e in lines] == list(range(len(lines)))
     assert verify_file(path, KEY)[0].ok
+
+
+def test_a_step_is_pushed_only_once_it_is_on_disk(tmp_path):
+    """A push right after a step (record_and_push) sent it while the writer was still at its fsync: a power cut then
+    left the backend holding an entry the disk did not, the trail chained another in its place, and the backend
+    refused every push after (chain broken) until staff came. The push now waits for the step's write and sends
+    only what is on disk."""
+    import threading
+
+    path = tmp_path / "audit" / "trail.jsonl"
+    trail = AuditTrail(path, KEY)
+    trail.record("XH0001", "sign_in")
+    trail.flush()
+    assert [e["seq"] for e in trail.unsent()] == [0]
+    held = threading.Event()
+    trail._writer.submit(held.wait, 10)  # the writer busy (a slow disk's fsync)
+    entry = trail.record("XH0001", "accepted", "SQ2026120700042")
+    assert [e["seq"] for e in trail.unsent()] == [0]  # not on disk: not to be pushed
+    assert len(entries(path)) == 1
+    held.set()
+    trail.wait_written()
+    assert trail.unsent()[-1] == entry and len(entries(path)) == 2
+    trail.close()

@@ -73,7 +73,7 @@ def record_and_push(audit: AuditTrail, backend: BackendClient, tasks: TaskRunner
     """One step into the audit trail, then the trail pushed to the backend on the task pool (the window's
     steps and maintenance's actions)."""
     audit.record(actor, action, detail)
-    if audit.unsent():
+    if audit.has_unsent():
         tasks.run(lambda: push_audit(audit, backend), lambda _n: None, _audit_kept)
 
 
