@@ -15,14 +15,14 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 
 from common.i18n import N_
-from common.private_files import private_dir, write_private
+from common.private_files import private_dir
+from offline_queue.durable import write_durably
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +114,9 @@ class RestartLog:
         goes on restarting whether or not it can write down that it did."""
         kept = [*self.recent(), restart][-KEEP:]
         text = json.dumps({"restarts": [{**asdict(r), "reason": r.reason.value} for r in kept]}, indent=1)
-        tmp = self._path.with_name(self._path.name + ".tmp")
         try:
             private_dir(self._path.parent)
-            write_private(tmp, text.encode("utf-8"))
-            os.replace(tmp, self._path)
+            write_durably(self._path, text.encode("utf-8"))  # whole across a power cut: the supervisor's thread waits
         except OSError as exc:
             log.error("the restart record %s cannot be written (%s): %s", self._path, exc, restart.line())
 
