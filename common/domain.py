@@ -513,6 +513,10 @@ class EvaluationRecorded:
 # a terminal's clock against the backend's, as its heartbeat says (``clock_offset_s``): a century either way; a
 # terminal further off (a dead clock battery reads 1970) says nothing rather than have its heartbeat refused
 CLOCK_OFFSET_MAX_S = 100 * 365 * 86400.0
+# host names a terminal's heartbeat says its DNS does not answer for (``dns_stale``; ``common.names``): at most this
+# many, each a DNS name's letters, digits, dots and hyphens (RFC 1123), so no backend can put other words in them
+DNS_STALE_MAX = 10
+HOST_NAME = r"^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$"
 
 
 @dataclass(frozen=True)
@@ -531,6 +535,7 @@ class HallTerminal:
     last_restart: str                    # froze, crashed, exited, unstartable, memory, device; "" for none
     window_registered: bool | None = None  # on the hall's register of windows; None: the backend did not say
     clock_offset_s: float | None = None  # the backend's clock less the terminal's, as its heartbeat said; None: unsaid
+    dns_stale: tuple[str, ...] = ()      # names its DNS does not answer for, reached at their last addresses
 
 
 @dataclass(frozen=True)

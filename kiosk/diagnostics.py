@@ -254,6 +254,9 @@ def hall_terminal_text(terminal: HallTerminal, heartbeat_interval_s: float) -> T
                     if offset > 0 else
                     N_("{line} ⚠ Its clock is {amount} ahead of the backend's: its papers print the wrong time."),
                     line=line, amount=_ago(abs(offset)))
+    if terminal.heard and terminal.dns_stale:
+        line = text("{line} ⚠ Its DNS does not answer for {name}: it reaches it at the address it last gave.",
+                    line=line, name=terminal.dns_stale[0])
     return line
 
 

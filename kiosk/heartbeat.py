@@ -10,6 +10,7 @@ decides what to apply live.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import threading
 import time
@@ -20,11 +21,12 @@ from kiosk import __version__
 from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError
 from common import names
-from common.domain import CLOCK_OFFSET_MAX_S
+from common.domain import CLOCK_OFFSET_MAX_S, DNS_STALE_MAX, HOST_NAME
 from kiosk.config import Config, ConfigError, apply_remote
 from kiosk.diagnostics import BackendContact
 
 log = logging.getLogger(__name__)
+_HOST_NAME = re.compile(HOST_NAME)
 MAX_BACKOFF_FACTOR = 8  # after repeated exceptions, beats come at most 8 intervals apart
 
 
@@ -74,9 +76,16 @@ class Heartbeat:
                             "reason": health.reason.render("en") if health.reason else ""})
         status = {"version": __version__, "mode": self._config.terminal.mode, "devices": devices,
                   "free_disk_mb": round(free_disk_mb(self._config.data_dir), 1),
-                  "config_refused": self.config_refused, "clock_offset_s": self._clock_offset()}
+                  "config_refused": self.config_refused, "clock_offset_s": self._clock_offset(),
+                  "dns_stale": self._dns_stale()}
         status.update(self._status_extra())
         return status
+
+    @staticmethod
+    def _dns_stale() -> list[str]:
+        """The names the DNS does not answer for, that the terminal reaches at their last addresses (as many as
+        the contract takes, each a host name)."""
+        return [name for name, _ in names.NAMES.stale() if _HOST_NAME.match(name)][:DNS_STALE_MAX]
 
     def _clock_offset(self) -> float | None:
         """The backend's clock less this terminal's, as the client learned it from the backend's signed answers: the

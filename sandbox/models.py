@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from common import idnumber
-from common.domain import CLOCK_OFFSET_MAX_S
+from common.domain import CLOCK_OFFSET_MAX_S, DNS_STALE_MAX, HOST_NAME
 from common.form_fields import field_problem, repeated_name
 from common.form_patterns import MAX_PATTERN, compile_pattern
 from sandbox.attachments import MATERIAL_CODE, MAX_FILES, SIGNATURE, SIGNATURE_NAME, name_problem
@@ -90,6 +90,10 @@ class HeartbeatIn(Strict):
                                             description="the backend's clock less the terminal's, as the terminal "
                                                         "learned it from the backend's signed answers (seconds); null "
                                                         "before any, absent from older terminals")
+    dns_stale: list[Annotated[str, StringConstraints(pattern=HOST_NAME)]] = Field(
+        default_factory=list, max_length=DNS_STALE_MAX,
+        description="host names the terminal's DNS does not answer for, which it reaches at the addresses they last "
+                    "gave (the backend's, a printer's); empty while every name answers, absent from older terminals")
 
 
 class HallTerminal(BaseModel):
@@ -108,6 +112,9 @@ class HallTerminal(BaseModel):
                                                    "older backends")
     clock_offset_s: Optional[float] = Field(default=None, description="the backend's clock less the terminal's, "
                                             "as its last heartbeat said; null when it did not say")
+    dns_stale: list[str] = Field(default_factory=list, max_length=DNS_STALE_MAX,
+                                 description="host names its DNS does not answer for, as its last heartbeat said; "
+                                             "absent from older backends")
 
 
 class HallTerminals(BaseModel):

@@ -120,6 +120,35 @@ def test_a_terminal_whose_clock_is_off_is_marked_from_what_its_heartbeat_said(sa
     assert k1.clock_offset_s == -600.0
 
 
+def test_a_terminal_whose_dns_does_not_answer_is_marked_from_what_its_heartbeat_said(sandbox, make_config):
+    """The hall's DNS away is the hall's, not one terminal's: each terminal that reaches a name at its last address
+    (common.names) says so in its heartbeat, and maintenance's list marks it."""
+    from common import names
+    from kiosk.heartbeat import Heartbeat
+
+    kiosk, window = (client_for(sandbox.url, terminal=t) for t in ("HALL-K1", "HALL-W1"))
+    kiosk.enrol(HALL, "0.1.0", "kiosk")
+    window.enrol(HALL, "0.1.0", "window")
+    _beat(kiosk, dns_stale=["zwfw.hall.example.gov.cn"])
+    heartbeat = Heartbeat(window, make_config(sandbox.url, terminal={"mode": "window"}), [])
+    assert heartbeat.status()["dns_stale"] == [n for n, _ in names.NAMES.stale()] == []  # every name answers here
+    assert heartbeat.beat_once() and heartbeat.beat_once()
+    (k1, w1) = kiosk.hall_terminals(HALL, _staff_token(kiosk, "XH0004"))
+    assert k1.dns_stale == ("zwfw.hall.example.gov.cn",) and w1.dns_stale == ()
+    set_language("en")
+    assert hall_terminal_text(k1, 60.0).render().endswith(
+        " ⚠ Its DNS does not answer for zwfw.hall.example.gov.cn: it reaches it at the address it last gave.")
+    assert "DNS" not in hall_terminal_text(w1, 60.0).render()
+    set_language("zh_CN")
+    assert "zwfw.hall.example.gov.cn" in hall_terminal_text(k1, 60.0).render()
+    wrong = {"version": "0.1.0", "mode": "kiosk", "free_disk_mb": 1.0, "queue": {"depth": 0, "oldest_age_s": 0.0}}
+    for value in (["a name"], ["-x"], "host", [7], ["h"] * 11, ["x" * 254]):  # off the contract: refused
+        with pytest.raises(RejectedError):
+            kiosk.heartbeat({**wrong, "dns_stale": value})
+    (k1, _) = kiosk.hall_terminals(HALL, _staff_token(kiosk, "XH0004"))
+    assert k1.dns_stale == ("zwfw.hall.example.gov.cn",)
+
+
 def test_a_clerk_another_hall_and_a_stale_token_are_refused(sandbox):
     kiosk = client_for(sandbox.url, terminal="HALL-K1")
     kiosk.enrol(HALL, "0.1.0", "kiosk")
@@ -154,6 +183,8 @@ GOOD = {"terminal_id": "HALL-K1", "mode": "kiosk", "version": "0.1.0", "last_hea
     {"restarts": {"last_reason": "bored"}}, {"version": 7}, {"window": "yes"}, {"window": 1},
     {"clock_offset_s": math.nan}, {"clock_offset_s": math.inf}, {"clock_offset_s": "10 min"},
     {"clock_offset_s": 1e12}, {"clock_offset_s": True}, {"silent_s": True},
+    {"dns_stale": "host"}, {"dns_stale": ["two words"]}, {"dns_stale": ["ok.name", 7]}, {"dns_stale": ["h"] * 11},
+    {"dns_stale": ["name\u202e"]}, {"dns_stale": ["-x"]},
 ])
 def test_an_answer_off_the_contract_is_a_server_error_not_a_line_for_staff(change):
     with pytest.raises(ServerError):

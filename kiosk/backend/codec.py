@@ -9,9 +9,9 @@ import re
 from typing import Any, TypeVar
 
 from common.backend_errors import ServerError
-from common.domain import (CLOCK_OFFSET_MAX_S, CaseRefusal, Company, CompanyRole, EvaluationRecorded, HallTerminal,
-                           PaymentOrder, PaymentStatus, RecordedConsent, RecordedDecision, RecordedNotice,
-                           WithdrawalRecorded)
+from common.domain import (CLOCK_OFFSET_MAX_S, DNS_STALE_MAX, HOST_NAME, CaseRefusal, Company, CompanyRole,
+                           EvaluationRecorded, HallTerminal, PaymentOrder, PaymentStatus, RecordedConsent,
+                           RecordedDecision, RecordedNotice, WithdrawalRecorded)
 from common.domain import FieldType, FormChoice, FormField, MaterialKind, MaterialRequirement, ServiceItem
 from common.form_fields import field_problem, repeated_name
 from common.form_patterns import UnsafePattern, compile_pattern
@@ -21,6 +21,7 @@ from kiosk.progress import company_case, masked_person
 E = TypeVar("E", bound=enum.Enum)
 DECISIONS = ("accepted", "incomplete", "not_accepted")
 _STAFF_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+_HOST_NAME = re.compile(HOST_NAME)
 _MAX_RECEIVED = 60
 
 
@@ -247,6 +248,9 @@ def hall_terminal_from_json(obj: dict[str, Any]) -> HallTerminal:
     clock = _get(obj, "clock_offset_s", float, None)
     if clock is not None and not (math.isfinite(clock) and abs(clock) <= CLOCK_OFFSET_MAX_S):
         raise ServerError(detail="hall terminal: clock_offset_s not a time")
+    stale = _strings(obj, "dns_stale", [])
+    if len(stale) > DNS_STALE_MAX or not all(_HOST_NAME.match(name) for name in stale):
+        raise ServerError(detail="hall terminal: dns_stale not a list of host names")
     return HallTerminal(terminal_id=terminal_id, mode=_one_of(obj, "mode", TERMINAL_MODES),
                         version=_text(obj, "version", "")[:32], silent_s=silent,
                         heard=bool(_text(obj, "last_heartbeat", "")), devices_not_ready=tuple(devices),
@@ -254,7 +258,8 @@ def hall_terminal_from_json(obj: dict[str, Any]) -> HallTerminal:
                         queue_for_staff=sum(_count(queue, k) for k in ("dead", "held", "quarantined")),
                         restarts_24h=_count(restarts, "last_24h"),
                         last_restart=_one_of(restarts, "last_reason", RESTART_REASONS),
-                        window_registered=_get(obj, "window", bool, None), clock_offset_s=clock)
+                        window_registered=_get(obj, "window", bool, None), clock_offset_s=clock,
+                        dns_stale=stale)
 
 
 def hall_terminals_from_json(obj: dict[str, Any], hall_id: str) -> list[HallTerminal]:
