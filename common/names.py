@@ -11,8 +11,10 @@ So a connection's name is looked up on a thread of its own (:class:`Names`), wai
 within what is left of a call's whole attempt), one lookup per name at a time however many calls wait on it. An
 answer is used for ``FRESH_S``; after that the name is asked again, and when it does not answer within
 ``STALE_WAIT_S`` (or fails) the addresses it last gave are used, for as long as it stays away (RFC 8767's "serve
-stale"): the backend's address rarely changes, and a terminal that cannot look it up can still reach it. With no
-answer ever, the call fails within the bound as a line down. An address (``https://10.1.2.3``) is not looked up.
+stale"): the backend's address rarely changes, and a terminal that cannot look it up can still reach it. The
+terminal keeps the last answers in its data folder (:meth:`Names.keep_in`), so one started again while the DNS is
+away does too. With no answer ever, the call fails within the bound as a line down. An address
+(``https://10.1.2.3``) is not looked up.
 
 The connection is then made to each address in turn: the backend's as urllib3 does, under the name (the Host header,
 TLS's server name and certificate check); a device's by :func:`tcp_connection`.
@@ -21,17 +23,27 @@ TLS's server name and certificate check); a device's by :func:`tcp_connection`.
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
+import math
+import os
+import re
 import socket
 import threading
 import time
+from pathlib import Path
 from typing import Callable
+
+from common.domain import HOST_NAME
+from common.private_files import private_writer
 
 log = logging.getLogger(__name__)
 FRESH_S = 30.0   # an answer used this long before the name is asked again
 # The wait for a fresh answer when an older one is known: a hall's DNS answers in milliseconds, and one that does not
 # should cost each new connection little (RFC 8767 suggests 1.8 s before serving stale; the bound stands when shorter)
 STALE_WAIT_S = 0.5
+KEPT_MAX = 20    # names kept across restarts (the backend's, a proxy's, the printers')
+_HOST_NAME = re.compile(HOST_NAME)
 UNBOUNDED_S = 10.0  # the wait when a connection has no connect timeout of its own (never the client's case)
 
 
@@ -61,6 +73,39 @@ class _Lookup:
             self.finished.set()
 
 
+def _kept_answers(data: object) -> dict[tuple[str, int], list[str]]:
+    """The answers a file of :meth:`Names.keep_in` holds: names that are host names, ports, and addresses that are
+    addresses; anything else left out."""
+    found: dict[tuple[str, int], list[str]] = {}
+    items = data.get("names") if isinstance(data, dict) else None
+    for item in items[:KEPT_MAX] if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        host, port, addresses = item.get("host"), item.get("port"), item.get("addresses")
+        if not (isinstance(host, str) and _HOST_NAME.match(host) and type(port) is int and 0 < port < 65536
+                and isinstance(addresses, list) and 0 < len(addresses) <= 16):
+            continue
+        try:
+            found[(host, port)] = [str(ipaddress.ip_address(a)) for a in addresses]
+        except (TypeError, ValueError):
+            continue
+    return found
+
+
+def _write_kept(path: Path, kept: list[dict[str, object]]) -> None:
+    """The answers written whole (a temporary file, fsynced, renamed), 0600; a failure is logged: the answers stay
+    in memory."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with private_writer(tmp) as fh:
+            fh.write(json.dumps({"names": kept}, indent=1).encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("the names' last answers could not be kept in %s (%s)", path, exc.strerror)
+
+
 class Names:
     """Host names to addresses, each within its caller's bound; the last answer kept (module docstring)."""
 
@@ -71,6 +116,23 @@ class Names:
         self._known: dict[tuple[str, int], tuple[list[str], float]] = {}  # the last answer and when it came
         self._asking: dict[tuple[str, int], _Lookup] = {}
         self._stale_said: set[tuple[str, int]] = set()  # names said to be served stale, until they answer again
+        self._file: Path | None = None  # where the last answers are kept across restarts (:meth:`keep_in`)
+
+    def keep_in(self, path: Path) -> None:
+        """Keep the last answers in ``path`` (the terminal's data folder), and take those kept there by the last
+        run: a terminal started again while the hall's DNS is away still reaches what it reached before. A name
+        taken from the file is asked first, as one whose answer is old. A file that does not read is said and
+        left to be written over."""
+        found: dict[tuple[str, int], list[str]] = {}
+        try:
+            if path.exists():
+                found = _kept_answers(json.loads(path.read_text("utf-8")))
+        except (OSError, ValueError) as exc:
+            log.warning("the names kept in %s do not read (%s): none taken", path, exc)
+        with self._lock:
+            self._file = path
+            for key, addresses in found.items():
+                self._known.setdefault(key, (addresses, -math.inf))
 
     def addresses(self, host: str, port: int, within_s: float) -> list[str]:
         """The addresses to connect to for ``host``, waiting at most ``within_s`` for the resolver; raises
@@ -117,11 +179,17 @@ class Names:
         with self._lock:
             if self._asking.get(key) is lookup:
                 del self._asking[key]
-            if lookup.error is None:
-                self._known[key] = (lookup.addresses, self._clock())
-                if key in self._stale_said:
-                    self._stale_said.discard(key)
-                    log.info("the name %s answers again: %s", lookup.host, ", ".join(lookup.addresses))
+            if lookup.error is not None:
+                return
+            changed = self._known.get(key, ([], 0.0))[0] != lookup.addresses
+            self._known[key] = (lookup.addresses, self._clock())
+            if key in self._stale_said:
+                self._stale_said.discard(key)
+                log.info("the name %s answers again: %s", lookup.host, ", ".join(lookup.addresses))
+            kept = [{"host": h, "port": p, "addresses": a} for (h, p), (a, _at) in sorted(self._known.items())]
+            path = self._file
+        if changed and path is not None:  # on the lookup's own thread: no caller waits on the disk
+            _write_kept(path, kept[:KEPT_MAX])
 
 
 NAMES = Names()  # the process's: the backend's client and the devices on the network share the answers

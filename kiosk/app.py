@@ -31,6 +31,7 @@ from kiosk.catalogue import FILE_NAME as CATALOGUE_FILE, HeldCatalogue, file_key
 from kiosk.heartbeat import Heartbeat
 from kiosk.logging_setup import set_log_level
 from kiosk.submission import Submitter
+from common import names
 from common.i18n import set_language
 from common.masking import Masker
 from common.private_files import private_dir
@@ -46,6 +47,7 @@ from kiosk.held_devices import HeldDevices, held_bound_s
 from kiosk.restarts import RestartLog
 
 log = logging.getLogger(__name__)
+NAMES_FILE = "names.json"  # the last addresses of the names the terminal reached (common.names)
 
 
 @dataclass
@@ -207,6 +209,7 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
     """
     set_language(config.terminal.language)
     private_dir(config.data_dir)
+    names.NAMES.keep_in(config.data_dir / NAMES_FILE)  # the last answers: the backend reached while the DNS is away
     backend = BackendClient(config.backend, config.terminal.id)
     answered = threading.Event()
     devices = build_devices(config, late=answered if late_document_camera else None)

@@ -9,6 +9,7 @@ the connect timeout even began, though the backend was up."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -111,6 +112,36 @@ def test_a_network_printer_by_name_is_given_up_within_the_bound_and_reached_at_i
         dns.mode = "silent"
         [stale] = calls.call("tcp", backend, connect_s=0.5, read_s=0)
         assert stale["ok"] and stale["s"] < 1.0, stale
+
+
+def test_a_terminal_started_again_while_the_dns_is_away_reaches_the_backend_at_the_address_it_kept(backend, tmp_path):
+    kept = tmp_path / "names.json"
+    with DnsServer(NAME) as dns:
+        with LookupProcess(dns.resolv_conf(SLOW_RESOLVER), keep=kept) as calls:
+            [first] = calls.call("client", backend, connect_s=1.0, read_s=3.0)
+            assert first["ok"]
+        assert json.loads(kept.read_text())["names"] == [{"host": NAME, "port": int(backend.rsplit(":", 1)[1]),
+                                                          "addresses": ["127.0.0.1"]}]
+        assert kept.stat().st_mode & 0o777 == 0o600
+        dns.mode = "silent"
+        with LookupProcess(dns.resolv_conf(SLOW_RESOLVER), keep=kept) as calls:  # the terminal started again
+            [after] = calls.call("client", backend, connect_s=1.0, read_s=3.0)
+            assert after["ok"] and after["s"] < STALE_WAIT_S + 0.5, after
+            assert after["stale"] == [[NAME, ["127.0.0.1"]]]
+        with LookupProcess(dns.resolv_conf(SLOW_RESOLVER)) as calls:  # without the file: nothing known
+            [none] = calls.call("client", backend, connect_s=1.0, read_s=3.0)
+            assert not none["ok"]
+
+
+@pytest.mark.parametrize("text", ["not json", "[]", '{"names": 7}', '{"names": [{"host": "a b", "port": 1, '
+                                  '"addresses": ["127.0.0.1"]}]}', '{"names": [{"host": "h", "port": 0, "addresses": '
+                                  '["127.0.0.1"]}]}', '{"names": [{"host": "h", "port": 80, "addresses": ["here"]}]}'])
+def test_a_kept_file_that_does_not_read_gives_nothing_and_harms_nothing(tmp_path, text):
+    kept = tmp_path / "names.json"
+    kept.write_text(text)
+    names = Names()
+    names.keep_in(kept)
+    assert names._known == {}
 
 
 def test_an_address_is_not_looked_up():

@@ -29,12 +29,13 @@ TERMINAL = "T-BENCH-NAMES"
 class LookupProcess:
     """The calling process (module docstring); a context manager. ``resolv_conf``: the file's text."""
 
-    def __init__(self, resolv_conf: str, fresh_s: float | None = None) -> None:
+    def __init__(self, resolv_conf: str, fresh_s: float | None = None, keep: Path | None = None) -> None:
         self._dir = Path(tempfile.mkdtemp(prefix="onetrip-names-"))
         (self._dir / "resolv.conf").write_text(resolv_conf)
         (self._dir / "hosts").write_text("127.0.0.1 localhost\n")
         script = 'mount --bind "$1" /etc/resolv.conf && mount --bind "$2" /etc/hosts && shift 2 && exec "$@"'
-        command = [sys.executable, "-m", "entry.bench.name_lookup"] + ([] if fresh_s is None else [str(fresh_s)])
+        command = [sys.executable, "-m", "entry.bench.name_lookup", "" if fresh_s is None else str(fresh_s),
+                   "" if keep is None else str(keep)]  # keep: the terminal's names file (Names.keep_in)
         self.log = self._dir / "stderr"  # what the process logged (the names said stale, the client's attempts)
         with self.log.open("w") as err:
             self._process = subprocess.Popen(
@@ -141,8 +142,11 @@ def main() -> None:
     from common import names
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    if len(sys.argv) > 1:
-        names.NAMES.fresh_s = float(sys.argv[1])
+    fresh, keep = (sys.argv[1:] + ["", ""])[:2]
+    if fresh:
+        names.NAMES.fresh_s = float(fresh)
+    if keep:
+        names.NAMES.keep_in(Path(keep))
     print("ready", flush=True)
     for line in sys.stdin:
         request = json.loads(line)
