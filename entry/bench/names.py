@@ -5,15 +5,20 @@ not; the terminal's client (``common.names``) against requests alone with the sa
 The calls come from a process whose resolver asks only the rig's DNS servers (``entry.bench.dns_server``, real UDP
 servers on port 53 speaking RFC 1035; ``entry.bench.name_lookup``: a private mount namespace, so root), glibc's
 resolver with its own options (by default 5 s a question, 2 attempts, for each server). Each case starts a process
-of its own; "known" asks the name once while it answers, then the case's call past the answer's fresh time."""
+of its own; "known" asks the name once while it answers, then the case's call past the answer's fresh time; "after a
+restart" asks it in a first process keeping its answers in a file (``Names.keep_in``, as the terminal does in its
+data folder) and makes the call from a second on the same file."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 
-CASES = (("answering", "answer", False), ("silent, none known", "silent", False), ("silent, known", "silent", True),
-         ("SERVFAIL, none known", "fail", False), ("SERVFAIL, known", "fail", True))
+# (label, the DNS's mode for the call, what the process knows: "" nothing, "memory" an answer it had, "file" the
+# answers its last run kept (a terminal started again while the DNS is away))
+CASES = (("answering", "answer", ""), ("silent, none known", "silent", ""), ("silent, known", "silent", "memory"),
+         ("silent, after a restart", "silent", "file"), ("SERVFAIL, none known", "fail", ""),
+         ("SERVFAIL, known", "fail", "memory"))
 NAME = "backend.hall.test"
 
 
@@ -30,6 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import tempfile
+    from pathlib import Path
+
     from entry.bench import median
     from entry.bench.dns_server import DnsServer
     from entry.bench.name_lookup import LookupProcess
@@ -44,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     options = args.resolver_options or "(glibc defaults: timeout 5 s, attempts 2)"
     print(f"resolver: {servers_n} DNS server(s), options {options}; backend timeouts: connect {connect} s, read "
           f"{read} s, retries {retries}; {args.rounds} call(s) per row, each on a new connection")
-    print(f"{'DNS':22s} {'caller':9s} {'answered':>8s} {'median s':>9s} {'longest s':>9s}  said")
+    print(f"{'DNS':24s} {'caller':9s} {'answered':>8s} {'median s':>9s} {'longest s':>9s}  said")
     with SandboxServer() as sandbox, contextlib.ExitStack() as stack:
         servers = [stack.enter_context(DnsServer(NAME)) for _ in range(servers_n)]
         resolv = "".join(f"nameserver {server.host}\n" for server in servers) + (
@@ -56,17 +64,22 @@ def run(args: argparse.Namespace) -> int:
                 for _ in range(args.rounds):
                     for server in servers:
                         server.mode = "answer"
-                    with LookupProcess(resolv, fresh_s=0) as calls:
-                        if known:
-                            [warm] = calls.call(caller, url, connect, read, retries)
-                            if not warm["ok"] and caller == "client":
-                                raise RuntimeError(f"the name did not answer while it should: {warm}")
-                        for server in servers:
-                            server.mode = mode
-                        results += calls.call(caller, url, connect, read, retries)
+                    with tempfile.TemporaryDirectory() as folder:
+                        kept = Path(folder) / "names.json"
+                        if known == "file":
+                            with LookupProcess(resolv, fresh_s=0, keep=kept) as calls:
+                                calls.call(caller, url, connect, read, retries)
+                        with LookupProcess(resolv, fresh_s=0, keep=kept) as calls:
+                            if known == "memory":
+                                [warm] = calls.call(caller, url, connect, read, retries)
+                                if not warm["ok"] and caller == "client":
+                                    raise RuntimeError(f"the name did not answer while it should: {warm}")
+                            for server in servers:
+                                server.mode = mode
+                            results += calls.call(caller, url, connect, read, retries)
                 times = [r["s"] for r in results]
                 answered = sum(r["ok"] for r in results)
                 said = results[-1]["said"]
-                print(f"{label:22s} {'terminal' if caller == 'client' else 'library':9s} "
+                print(f"{label:24s} {'terminal' if caller == 'client' else 'library':9s} "
                       f"{f'{answered}/{len(results)}':>8s} {median(times):9.2f} {max(times):9.2f}  {said[:70]}")
     return 0
