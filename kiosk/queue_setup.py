@@ -61,7 +61,7 @@ def build_queue(config: Config, backend: BackendClient, clock: Callable[[], floa
     policy = SyncPolicy(base_delay_s=q.base_delay_s, max_delay_s=q.max_delay_s, max_attempts=q.max_attempts,
                         idle_poll_s=q.idle_poll_s, purge_after_s=q.purge_after_s,
                         keep_metadata_days=q.keep_metadata_days, retention_every_s=q.retention_every_s)
-    retention = RetentionPass(config, outbox, clock)
+    retention = RetentionPass(config, outbox, clock, lambda: backend.clock_offset_s)
     sync = SyncWorker(outbox, backend, policy, retention=retention, on_refused=kept_when_refused(outbox, backend))
     sequence = ProvisionalSequence(sequence_path(config), config.terminal.id, clock=clock)
     return Queue(outbox, sequence, sync, retention)

@@ -37,6 +37,9 @@ from offline_queue.rows import ItemState
 log = logging.getLogger(__name__)
 
 DAY_S = 86400.0
+# a clock reading before this is wrong (this software did not exist): 2026-01-01T00:00:00+08:00
+CLOCK_PLAUSIBLE_SINCE = 1767196800.0
+CLOCK_WRONG_S = DAY_S  # a clock this far from the backend's (its signed answers) is not trusted for an age
 ROTATED_LOG_GLOB = f"{LOG_FILE}.*"  # the current file is rotated by size; rotated ones age out
 PRINTERS = ("receipt_printer", "document_printer")  # a simulator's printouts land in its output_dir
 
@@ -117,7 +120,9 @@ def markdown(config: Config | None = None) -> str:
         "",
         "Paths are under the data directory (`paths.data_dir`). The sync worker's retention pass runs every "
         "`queue.retention_every_s` and deletes each kind marked *swept* when its time is up; maintenance shows "
-        "its last run. A citizen who withdraws consent at the kiosk ends the session at once.",
+        "its last run. A citizen who withdraws consent at the kiosk ends the session at once. Ages are read on the "
+        "terminal's clock; while it is wrong (before 2026, or a day or more from the backend's signed time) the pass "
+        "deletes nothing for its age, and once it is right an item the wrong clock stamped is counted from then.",
         "",
         "| kind | where | kept | swept |",
         "| --- | --- | --- | --- |",
@@ -159,13 +164,21 @@ def _aged_files(files: Iterable[Path]) -> list[tuple[Path, float]]:
 
 
 class RetentionPass:
-    """Every swept kind of the table, deleted when due; run by the sync worker (``SyncWorker(retention=...)``)."""
+    """Every swept kind of the table, deleted when due; run by the sync worker (``SyncWorker(retention=...)``).
 
-    def __init__(self, config: Config, outbox: Outbox, clock: Callable[[], float] = time.time) -> None:
+    Ages are read on the terminal's clock. While that clock is wrong (before ``CLOCK_PLAUSIBLE_SINCE``: a dead
+    clock battery's 2000 or 1970; or a day or more from the backend's, by its signed answers: ``clock_offset_s``)
+    nothing is deleted for its age: the applications refused or damaged here wait for staff, and a clock set right
+    later would have made them look decades old. Delivered payloads still go (the backend has them). Once the clock
+    is right, an item stamped by the wrong one is counted from then (``Outbox.purge_stopped``)."""
+
+    def __init__(self, config: Config, outbox: Outbox, clock: Callable[[], float] = time.time,
+                 clock_offset_s: Callable[[], float] = lambda: 0.0) -> None:
         self._rules = config.retention
         self._queue = config.queue
         self._outbox = outbox
         self._clock = clock
+        self._clock_offset_s = clock_offset_s  # the backend's clock less this one's, as the client learned it
         self._log_dir = config.data_dir / LOG_DIR
         self._printout_dirs = [data_path(config.data_dir, validate_options(kind, "sim", config.device(kind).options,
                                                                            f"[devices.{kind}]").output_dir)
@@ -188,14 +201,29 @@ class RetentionPass:
                 removed += 1
         return removed
 
+    def clock_wrong(self, now: float) -> bool:
+        """Whether this terminal's clock cannot be trusted for an age (the class's docstring)."""
+        offset = self._clock_offset_s()
+        return not now >= CLOCK_PLAUSIBLE_SINCE or not abs(offset) < CLOCK_WRONG_S  # NaN: wrong
+
     def __call__(self) -> dict[str, int]:
         now = self._clock()
-        removed = {"delivered": self._outbox.purge_delivered(self._queue.purge_after_s, self._queue.keep_metadata_days),
-                   "dead": self._outbox.purge_stopped(ItemState.DEAD, self._period_s("dead")),
-                   "quarantined": self._outbox.purge_stopped(ItemState.QUARANTINED, self._period_s("quarantined")),
-                   "moved_aside": recovery.remove_aside(self._outbox.root, self._period_s("moved_aside"), now),
-                   "logs": self._sweep_files("logs", now),
-                   "printouts": self._sweep_files("printouts", now)}
+        delivered = self._outbox.purge_delivered(self._queue.purge_after_s, self._queue.keep_metadata_days)
+        if self.clock_wrong(now):
+            log.warning("retention: this terminal's clock reads %s, %.0f s from the backend's: nothing is deleted "
+                        "for its age until it is right", time.strftime("%Y-%m-%d %H:%M", time.localtime(now)),
+                        self._clock_offset_s())
+            removed = dict.fromkeys(("dead", "quarantined", "moved_aside", "logs", "printouts"), 0)
+            removed = {"delivered": delivered, **removed}
+        else:
+            removed = {"delivered": delivered,
+                       "dead": self._outbox.purge_stopped(ItemState.DEAD, self._period_s("dead"),
+                                                          CLOCK_PLAUSIBLE_SINCE),
+                       "quarantined": self._outbox.purge_stopped(ItemState.QUARANTINED, self._period_s("quarantined"),
+                                                                 CLOCK_PLAUSIBLE_SINCE),
+                       "moved_aside": recovery.remove_aside(self._outbox.root, self._period_s("moved_aside"), now),
+                       "logs": self._sweep_files("logs", now),
+                       "printouts": self._sweep_files("printouts", now)}
         self.last = RetentionReport(now, removed, self.kept())
         if any(removed.values()):
             log.info("retention: removed %s", ", ".join(f"{n} {kind}" for kind, n in removed.items() if n))

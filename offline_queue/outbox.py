@@ -542,16 +542,19 @@ class Outbox:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return len(ids)
 
-    def purge_stopped(self, state: ItemState, older_than_s: float) -> int:
+    def purge_stopped(self, state: ItemState, older_than_s: float, stamped_since: float = 0.0) -> int:
         """Delete items that stopped in ``state`` (dead, quarantined) more than ``older_than_s`` ago, rows and scans.
 
         Their period counts from when they stopped (``next_attempt_at`` is set then); a row whose time does not
-        read as a number is counted from now, so it is kept a whole period rather than deleted at once.
+        read as a number, is before ``stamped_since`` (stamped by a clock that was wrong: a dead clock battery's
+        2000) or is more than a day ahead of now (a clock that was ahead) is counted from now, so it is kept a whole
+        period rather than deleted at once, or kept for decades.
         """
         now = self._clock()
         with self._lock:
             self._db.execute("UPDATE items SET next_attempt_at = ? WHERE state = ? "
-                             "AND typeof(next_attempt_at) NOT IN ('integer', 'real')", (now, state.value))
+                             "AND (typeof(next_attempt_at) NOT IN ('integer', 'real') OR next_attempt_at < ? "
+                             "OR next_attempt_at > ?)", (now, state.value, stamped_since, now + 86400.0))
             ids = [r["id"] for r in self._db.execute("SELECT id FROM items WHERE state = ? AND next_attempt_at <= ?",
                                                      (state.value, now - older_than_s))]
             self._db.execute("DELETE FROM items WHERE state = ? AND next_attempt_at <= ?",

@@ -189,3 +189,49 @@ def test_the_current_log_file_holds_one_day_at_most(tmp_path):
     assert path.read_text("utf-8").split() == ["today"]
     assert path.with_name("kiosk.log.2").read_text("utf-8").split() == ["first", "second"]
     assert (path.stat().st_mode & 0o777) == 0o600
+
+
+def test_a_clock_that_was_or_is_wrong_deletes_no_refused_application_for_its_age(make_config):
+    """A terminal with a dead clock battery starts in 2000 (or 1970), until NTP or staff set it: an application
+    refused then was stamped in 2000, and the clock set right made it 26 years old, deleted at the next pass before
+    staff saw it. A clock far ahead (the backend's signed answers say how far) made every refused one look decades
+    old. While the clock is wrong nothing is deleted for its age; once right, what the wrong clock stamped is counted
+    from then, and one stamped ahead is not kept for decades."""
+    from kiosk.retention import CLOCK_PLAUSIBLE_SINCE
+
+    config = make_config(retention={"dead_days": 3, "quarantined_days": 3})
+    now, offset = [time.mktime((2000, 1, 1, 9, 0, 0, 0, 0, -1))], [0.0]
+    backend = BackendClient(config.backend, config.terminal.id)
+    box = open_outbox(config, lambda: now[0])
+    from kiosk.retention import RetentionPass
+
+    retention = RetentionPass(config, box, lambda: now[0], lambda: offset[0])
+    try:
+        scan = [Attachment("M1-1.jpg", "image/jpeg", b"\xff\xd8 a page \xff\xd9")]
+        refused_in_2000 = box.enqueue({"service_code": "S1"}, "key-2000", "110101199003077777", attachments=scan)
+        box.mark_dead(refused_in_2000, "422 refused")
+        now[0] += 10 * DAY_S
+        assert retention()["dead"] == 0 and retention.clock_wrong(now[0])  # still 2000: nothing goes
+        now[0] = CLOCK_PLAUSIBLE_SINCE + 300 * DAY_S  # set right
+        assert retention()["dead"] == 0, "a refused application deleted the moment the clock was set right"
+        assert box.item(refused_in_2000).state == "dead"
+        now[0] += 3 * DAY_S - MARGIN_S
+        assert retention()["dead"] == 0
+        now[0] += 2 * MARGIN_S
+        assert retention()["dead"] == 1  # its whole period, counted from when the clock was right
+
+        stamped_ahead = box.enqueue({"service_code": "S1"}, "key-ahead", "110101199003077777", attachments=scan)
+        later = now[0]
+        now[0] = later + 40 * 365 * DAY_S  # the clock jumps decades ahead
+        box.mark_dead(stamped_ahead, "422 refused")
+        offset[0] = -(now[0] - later)  # the backend's answers say so
+        assert retention()["dead"] == 0 and retention.clock_wrong(now[0])
+        now[0], offset[0] = later, 0.0  # set right again: the item stamped decades ahead is counted from now
+        assert retention()["dead"] == 0
+        now[0] += 3 * DAY_S + MARGIN_S
+        assert retention()["dead"] == 1, "an item stamped by a clock ahead kept for decades"
+        offset[0] = math.nan
+        assert retention.clock_wrong(now[0])
+    finally:
+        box.close()
+        backend.close()
