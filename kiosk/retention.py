@@ -150,6 +150,7 @@ class RetentionReport:
     at: float                                   # wall time of the pass
     removed: dict[str, int]
     kept: dict[str, Kept] = field(default_factory=dict)
+    clock_wrong: bool = False                   # nothing deleted for its age: the clock could not be trusted
 
 
 def _aged_files(files: Iterable[Path]) -> list[tuple[Path, float]]:
@@ -209,7 +210,8 @@ class RetentionPass:
     def __call__(self) -> dict[str, int]:
         now = self._clock()
         delivered = self._outbox.purge_delivered(self._queue.purge_after_s, self._queue.keep_metadata_days)
-        if self.clock_wrong(now):
+        wrong = self.clock_wrong(now)
+        if wrong:
             log.warning("retention: this terminal's clock reads %s, %.0f s from the backend's: nothing is deleted "
                         "for its age until it is right", time.strftime("%Y-%m-%d %H:%M", time.localtime(now)),
                         self._clock_offset_s())
@@ -224,7 +226,7 @@ class RetentionPass:
                        "moved_aside": recovery.remove_aside(self._outbox.root, self._period_s("moved_aside"), now),
                        "logs": self._sweep_files("logs", now),
                        "printouts": self._sweep_files("printouts", now)}
-        self.last = RetentionReport(now, removed, self.kept())
+        self.last = RetentionReport(now, removed, self.kept(), wrong)
         if any(removed.values()):
             log.info("retention: removed %s", ", ".join(f"{n} {kind}" for kind, n in removed.items() if n))
         return removed
@@ -248,6 +250,8 @@ def report_lines(report: RetentionReport | None) -> list[Text]:
     if report is None:
         return [text("Retention: no pass yet since the terminal started")]
     lines = [text("Retention, last pass {when}", when=time.strftime("%Y-%m-%d %H:%M", time.localtime(report.at)))]
+    if report.clock_wrong:
+        lines.append(text("This terminal's clock is wrong: nothing is deleted for its age until it is set right."))
     lines += [plural_text("Removed: {kind}, {count} item", "Removed: {kind}, {count} items", n, kind=text(LABELS[kind]),
                           count=n) for kind, n in report.removed.items() if n]
     lines += [plural_text("Kept: {kind}, {count} item; the first is deleted on {date}",

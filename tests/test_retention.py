@@ -212,8 +212,11 @@ def test_a_clock_that_was_or_is_wrong_deletes_no_refused_application_for_its_age
         box.mark_dead(refused_in_2000, "422 refused")
         now[0] += 10 * DAY_S
         assert retention()["dead"] == 0 and retention.clock_wrong(now[0])  # still 2000: nothing goes
+        assert "This terminal's clock is wrong: nothing is deleted for its age until it is set right." in [
+            line.render("en") for line in report_lines(retention.last)]
         now[0] = CLOCK_PLAUSIBLE_SINCE + 300 * DAY_S  # set right
         assert retention()["dead"] == 0, "a refused application deleted the moment the clock was set right"
+        assert not retention.last.clock_wrong
         assert box.item(refused_in_2000).state == "dead"
         now[0] += 3 * DAY_S - MARGIN_S
         assert retention()["dead"] == 0
