@@ -34,7 +34,7 @@ class Health:
     state: DeviceState
     reason: Text | None
     counters: dict[str, int]
-    since: float  # time.time() of the last state change
+    since: float  # time.monotonic() of the last state change: a clock set back or ahead moves no grace
 
     @property
     def out_of_order(self) -> bool:
@@ -69,7 +69,7 @@ class HealthTracker:
         self._lock = threading.Lock()
         self._state = state
         self._reason = reason
-        self._since = time.time()
+        self._since = time.monotonic()
         self._counters: dict[str, int] = {}
         self._listeners: list[Callable[[Health], None]] = []
         self._under: tuple[DeviceState, Text | None] | None = None  # held: what the driver last set, shown on release
@@ -115,7 +115,7 @@ class HealthTracker:
         if state == self._state and reason == self._reason:
             return None
         previous = self._state
-        self._state, self._reason, self._since = state, reason, time.time()
+        self._state, self._reason, self._since = state, reason, time.monotonic()
         return previous, state, reason, list(self._listeners)
 
     def _notify(self, change: _Change | None) -> None:

@@ -46,7 +46,7 @@ def health(device: str, state: DeviceState, reason: str | None, since: float) ->
 
 
 def test_a_trouble_is_named_once_it_has_lasted_and_a_device_not_opened_yet_never(qapp):
-    now = time.time()
+    now = time.monotonic()
     troubles = DeviceTroubles([health("document_camera", DeviceState.OFFLINE, None, now - 60),  # not opened yet
                                health("receipt_printer", DeviceState.READY, None, now - 60)])
     assert troubles.named(now) == [] and not troubles.widget.isVisibleTo(troubles.widget.parentWidget())

@@ -49,7 +49,7 @@ class DeviceTroubles:
 
     def named(self, now: float | None = None) -> list[str]:
         """The devices in trouble past their grace, by kind, as staff call them."""
-        now = time.time() if now is None else now
+        now = time.monotonic() if now is None else now
         return [device for device, health in self._healths.items()
                 if health.out_of_order and now - health.since >= GRACE_S]
 
