@@ -89,6 +89,8 @@ class SyncWorker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # the backoff after a failed probe, on the monotonic clock: read on the wall clock, NTP stepping it back 8 h
+        # (an RTC kept in local time read as UTC) held every delivery 8 h
         self._offline_until = 0.0
         self._offline_streak = 0
         self._failed_passes = 0  # consecutive passes that raised: the loop backs off on them
@@ -192,7 +194,7 @@ class SyncWorker:
 
     def run_once(self) -> int:
         """One pass over what is due; returns how many items were delivered."""
-        if time.time() < self._offline_until:
+        if time.monotonic() < self._offline_until:
             return 0
         if self._offline_streak and not self._probe():
             return 0
@@ -218,7 +220,7 @@ class SyncWorker:
             if not isinstance(exc, BackendError):
                 log.warning("queue: health probe raised %s: %s", type(exc).__name__, exc)
             self._offline_streak += 1
-            self._offline_until = time.time() + self.delay(self._offline_streak)
+            self._offline_until = time.monotonic() + self.delay(self._offline_streak)
             return False
         return True
 
@@ -385,7 +387,7 @@ class SyncWorker:
                 self._failed_passes += 1
                 wait = self.delay(self._failed_passes)
                 log.exception("queue: sync pass failed (%d in a row); next pass in %.1f s", self._failed_passes, wait)
-            if time.time() < self._offline_until:
-                wait = min(self._policy.idle_poll_s, max(0.05, self._offline_until - time.time()))
+            if time.monotonic() < self._offline_until:
+                wait = min(self._policy.idle_poll_s, max(0.05, self._offline_until - time.monotonic()))
             self._wake.wait(wait)
             self._wake.clear()

@@ -300,3 +300,24 @@ def test_queue_cli_status_and_retry(tmp_path):
     assert bad.returncode == 2 and "needs an item id" in bad.stdout
     assert run("export", str(tmp_path / "out")).returncode == 0
     assert "Traceback" not in bad.stderr + status.stderr
+
+
+def test_the_clock_stepped_back_after_a_failed_probe_holds_no_delivery(tmp_path, monkeypatch):
+    """A terminal whose clock keeps the RTC's local time as UTC starts 8 hours ahead until NTP steps it back. The
+    sync worker's wait after a failed probe was a wall-clock time: stepped back, every delivery waited those 8 hours.
+    The wait is on the monotonic clock now. (The wall clock here is the sync module's alone.)"""
+    import time
+    import types
+
+    from offline_queue import sync
+    from tests.backend_helpers import client_for
+    from tests.queue_helpers import fast_sync
+
+    worker = fast_sync(outbox(tmp_path), client_for("http://127.0.0.1:9"))  # nothing listens: every probe fails
+    monkeypatch.setattr(sync, "time", types.SimpleNamespace(time=lambda: time.time() + 8 * 3600,
+                                                            monotonic=time.monotonic, sleep=time.sleep))
+    assert not worker._probe() and worker._offline_streak == 1  # the backend away, the clock 8 h ahead
+    monkeypatch.setattr(sync, "time", time)  # NTP steps it back
+    time.sleep(0.3)  # past the longest backoff (0.2 s)
+    worker.run_once()
+    assert worker._offline_streak == 2, "the next probe waited for the wall clock to come back"
