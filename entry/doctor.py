@@ -413,6 +413,13 @@ def check_disk(config: Config, findings: Findings) -> None:
     while not path.exists() and path != path.parent:
         path = path.parent
     free_mb = shutil.disk_usage(path).free / 1e6
+    from kiosk.disk_check import unwritable
+
+    problem = unwritable(config.data_dir)
+    if problem is not None:  # the terminal shows it is out of order (ui/out_of_order.py)
+        findings.add("FAIL", "disk", f"cannot write: {problem}; the terminal is out of order until it can "
+                                     f"({free_mb:,.0f} MB free)")
+        return
     findings.add("WARN" if free_mb < MIN_FREE_MB else "OK", "disk", f"{free_mb:,.0f} MB free under {config.data_dir}")
 
 

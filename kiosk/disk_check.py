@@ -1,0 +1,39 @@
+"""Whether the terminal can write to its data folder at all: checked before ``kiosk run`` opens anything there.
+
+A terminal's disk worn out (an eMMC or SD card: ext4 remounts read-only on its errors) or full refused the log file
+at start, ``kiosk run`` ended with an error, and ``kiosk supervise`` started it again and again: the citizen saw the
+bare desktop. Nothing of a citizen can be kept safely there, so the terminal shows that it is out of order instead
+(``ui.out_of_order``) and looks again every ``RECHECK_S``. Qt-free."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROBE = ".write-check"
+PROBE_BYTES = 64 * 1024  # what a start writes before it can say anything: the log's first lines, the queue's pages
+RECHECK_S = 30.0
+
+
+def unwritable(data_dir: Path) -> str | None:
+    """Why the terminal cannot write to ``data_dir`` (English, for the log and staff), or None when it can: the
+    folder made if missing, a file of ``PROBE_BYTES`` written, fsynced and removed."""
+    probe = data_dir / PROBE
+    try:
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            view = memoryview(bytes(PROBE_BYTES))
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        return f"{data_dir}: {exc.strerror or type(exc).__name__}"
+    finally:
+        try:
+            probe.unlink()
+        except OSError:
+            pass
+    return None

@@ -1,0 +1,82 @@
+"""The screen of a terminal that cannot write to its disk (``kiosk.disk_check``): out of order, in both languages,
+for whoever walks up; why, in small type, for staff. It looks at the disk again every ``RECHECK_S`` and ends when the
+disk takes writes again, for ``kiosk supervise`` to start the terminal afresh. It keeps nothing and asks nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from common.i18n import N_, text
+from kiosk.disk_check import RECHECK_S, unwritable
+from ui import signs_of_life
+from ui.app import qt_application
+from ui.theme import ERROR, MUTED, PAGE, TEXT
+
+TITLE = N_("Out of order")
+SAID = N_("This terminal cannot store anything right now. Please use another terminal, or ask the hall staff.")
+FOR_STAFF = N_("For staff: the terminal cannot write to its disk ({detail}). It starts again by itself once the "
+               "disk takes writes; kiosk doctor says more.")
+
+
+class OutOfOrder(QWidget):
+    """The screen; ``check`` is asked every ``recheck_s`` and the screen closes once it says None."""
+
+    def __init__(self, data_dir: Path, detail: str, recheck_s: float = RECHECK_S, check=unwritable) -> None:
+        super().__init__()
+        self.setObjectName("outOfOrder")
+        self.setStyleSheet(f"#outOfOrder {{ background: {PAGE}; }}")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        self.lines: list[QLabel] = []
+        for language in ("zh_CN", "en"):
+            title = QLabel(text(TITLE).render(language))
+            title.setStyleSheet(f"font-size: 48px; font-weight: bold; color: {ERROR};")
+            said = QLabel(text(SAID).render(language))
+            said.setStyleSheet(f"font-size: 28px; color: {TEXT};")
+            for label in (title, said):
+                label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                label.setWordWrap(True)
+                layout.addWidget(label)
+                self.lines.append(label)
+            layout.addSpacing(40)
+        self.staff = QLabel(text(FOR_STAFF, detail=detail).render("zh_CN") + "\n"
+                            + text(FOR_STAFF, detail=detail).render("en"))
+        self.staff.setStyleSheet(f"font-size: 16px; color: {MUTED};")
+        self.staff.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.staff.setWordWrap(True)
+        layout.addStretch(1)
+        layout.addWidget(self.staff)
+        self._data_dir, self._check = data_dir, check
+        self.writable_again = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(int(recheck_s * 1000))
+        self._timer.timeout.connect(self._look_again)
+        self._timer.start()
+
+    def _look_again(self) -> None:
+        if self._check(self._data_dir) is None:
+            self.writable_again = True
+            self._timer.stop()
+            self.close()
+
+
+def run_out_of_order(data_dir: Path, detail: str, fullscreen: bool = True) -> int:
+    """The screen until the disk takes writes again (then 0: ``kiosk supervise`` starts the terminal afresh)."""
+    app = qt_application()
+    screen = OutOfOrder(data_dir, detail)
+    if fullscreen:
+        screen.setGeometry(app.primaryScreen().geometry())
+        screen.showFullScreen()
+    else:
+        screen.resize(1280, 800)
+        screen.show()
+    app.setQuitOnLastWindowClosed(True)
+    beats = signs_of_life.install(app, app.quit)  # under kiosk supervise: alive, not to be started again
+    try:
+        return app.exec()
+    finally:
+        if beats is not None:
+            beats.stop()
