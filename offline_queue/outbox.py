@@ -47,6 +47,8 @@ PENDING, DELIVERED, DEAD, QUARANTINED, HELD = (ItemState.PENDING, ItemState.DELI
 _OPEN = ", ".join(f"'{s.value}'" for s in OPEN_STATES)  # for SQL: the enum is the one place states are spelled
 SEAL_OVERHEAD = 2 + NONCE + TAG  # a sealed blob's header, nonce and tag (crypto.py)
 SQLITE_FULL = 13
+CANNOT_STORE_SQLITE = (SQLITE_FULL, 8, 10)  # SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR
+CANNOT_STORE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO)
 _INSERT = ("INSERT INTO items (id, applicant, idempotency_key, provisional_number, state, next_attempt_at, created_at, "
            f"size, files, payload, aad) VALUES (?1, ?2, ?3, ?4, '{PENDING.value}', ?5, ?5, ?6, ?7, ?8, {AAD_ROW})")
 MAX_ITEM_BYTES = 1 << 40  # a size past this is damage, not an item (it must not fill the quota)
@@ -323,11 +325,16 @@ class Outbox:
                 self._written_since += size
         except (DiskFullError, sqlite3.OperationalError, OSError) as exc:
             for path in written:
-                path.unlink(missing_ok=True)
-            full = (isinstance(exc, DiskFullError) or getattr(exc, "sqlite_errorcode", None) == SQLITE_FULL
-                    or getattr(exc, "errno", 0) == errno.ENOSPC)
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError:  # a read-only disk keeps what it has; sweep_temporaries and recovery see to it
+                    pass
+            # a disk that cannot store (full, or read-only or failing: a worn disk remounted read-only on its
+            # errors): the caller's own way round (the case straight to the backend), not a failure of its own
+            full = (isinstance(exc, DiskFullError) or getattr(exc, "sqlite_errorcode", None) in CANNOT_STORE_SQLITE
+                    or getattr(exc, "errno", 0) in CANNOT_STORE_ERRNOS)
             if full:
-                raise QueueFullError(text(FULL_MESSAGE), f"disk full while storing: {exc}") from None
+                raise QueueFullError(text(FULL_MESSAGE), f"the disk cannot store the item: {exc}") from None
             raise
         log.info("queue: stored item %s (%d bytes, %d attachments)", item_id, size, len(attachments))
         return item_id
