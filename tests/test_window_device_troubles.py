@@ -66,3 +66,40 @@ def test_a_devices_name_is_kept_whole_within_its_words():
     assert whole("A4 文书打印机") == "A\u20604 文\u2060书\u2060打\u2060印\u2060机"
     assert whole("Receipt printer") == "\u2060".join("Receipt") + " " + "\u2060".join("printer")
     assert whole("") == "" and whole("x") == "x"
+
+
+def test_three_devices_in_trouble_in_large_english_beside_a_company_s_matter_are_not_cut_short(open_gui, qtbot):
+    """kiosk bench window-monkey --whole-words, seed 857, step 205: the A4 printer, the receipt printer and the
+    document camera out of order, in large English, the applicant's company row shown: the line naming them needed
+    141 px of the left column's 128 and was cut short. Three or more are counted, each named in the tooltip."""
+    from ui.legibility import cut_short
+
+    gui = open_gui("window", terminal={"customer_screen": "on"})
+    for choice in (gui.window.language_button, gui.window.elderly_button):
+        qtbot.mouseClick(choice, Qt.MouseButton.LeftButton)
+    view, screen = window_steps.checking(gui, qtbot, "BDC-005")  # companies may apply: the company row shows
+    assert screen.licences.company.isVisible()
+    now = time.monotonic()
+    troubles = view.troubles
+    reasons = {"document_printer": "The document printer is out of paper.",
+               "receipt_printer": "The receipt printer's cover is open.",
+               "document_camera": "The document camera is not connected."}
+    for device, reason in reasons.items():
+        troubles.follow(health(device, DeviceState.ERROR, reason, now - 60))
+    qtbot.wait(50)  # the layout settles on the event loop
+    line = troubles.widget
+    gui.window.resize(1280, 800)  # as a full screen holds it: the first layout, before the line's width was known,
+    qtbot.wait(50)  # asked for the names' height; a window in a test grows for it and keeps the size
+    assert [p for p in cut_short(gui.window) if "Not working" in p.widget] == []
+    assert gui.window.size().toTuple() == (1280, 800)  # the names need 1280 x 843
+    assert line.isVisible() and line.text() == "⚠ Not working now: 3 devices"
+    assert sorted(line.toolTip().splitlines()) == ["A4 document printer: The document printer is out of paper.",
+                                                   "Document camera: The document camera is not connected.",
+                                                   "Receipt printer: The receipt printer's cover is open."]
+    troubles.follow(health("document_camera", DeviceState.READY, None, now))
+    troubles.follow(health("receipt_printer", DeviceState.READY, None, now))
+    gui.window.resize(1280, 800)
+    qtbot.wait(50)
+    assert line.text().replace("\u2060", "") == "⚠ Not working now: A4 document printer"  # one: named
+    assert [p for p in cut_short(gui.window) if "Not working" in p.widget] == []
+    assert gui.window.size().toTuple() == (1280, 800)
