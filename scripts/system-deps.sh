@@ -17,6 +17,7 @@ PACKAGES=(
   xvfb xauth                                      # Qt under a real X display
   x11-utils                                       # xwininfo: where the X server put each window (tests)
   x11-xserver-utils                               # xrandr: RandR monitors (tests); xset: screen blanking off
+  xserver-xorg-core xserver-xorg-video-dummy      # an X server whose mode xrandr switches: a monitor coming on (tests)
   cups printer-driver-cups-pdf poppler-utils      # A4 printing and PDF checks
   cups-ipp-utils dbus-daemon                      # a real IPP printer for tests (ippeveprinter; its DNS-SD wants a bus)
   snmpd                                           # a JetDirect printer's SNMP agent for tests (tests/snmp_agent_rig.py)

@@ -1,4 +1,5 @@
-"""A real X server for tests that need one (Xvfb), and ``kiosk run`` on it as a hall starts it."""
+"""A real X server for tests that need one (Xvfb, or Xorg with its dummy driver where the screen's mode must
+change), and ``kiosk run`` on it as a hall starts it."""
 
 from __future__ import annotations
 
@@ -32,6 +33,60 @@ def xvfb(*args: str, reset: bool = False) -> Iterator[str]:
         os.close(read)
         xvfb_.terminate()
         xvfb_.wait(10)
+
+
+DUMMY_CONF = """Section "Device"
+    Identifier "dummy"
+    Driver "dummy"
+    VideoRam 65536
+EndSection
+Section "Monitor"
+    Identifier "monitor"
+    HorizSync 5.0 - 1000.0
+    VertRefresh 5.0 - 200.0
+    Modeline "1920x1080" 148.50 1920 2008 2052 2200 1080 1084 1089 1125 +hsync +vsync
+    Modeline "1024x768" 65.00 1024 1048 1184 1344 768 771 777 806 -hsync -vsync
+EndSection
+Section "Screen"
+    Identifier "screen"
+    Device "dummy"
+    Monitor "monitor"
+    DefaultDepth 24
+    SubSection "Display"
+        Depth 24
+        Modes "1024x768" "1920x1080"
+        Virtual 1920 1080
+    EndSubSection
+EndSection
+"""
+
+
+@contextmanager
+def xorg_dummy(folder: Path) -> Iterator[str]:
+    """Xorg with its dummy video driver, its one output ``DUMMY0`` at 1024 x 768 (the mode an X server falls back
+    to with no monitor to ask), switchable to 1920 x 1080 by ``xrandr --output DUMMY0 --mode 1920x1080`` as a monitor
+    coming on; on a display number it chose itself. Xvfb cannot change its screen's size."""
+    conf = folder / "xorg-dummy.conf"
+    conf.write_text(DUMMY_CONF)
+    read, write = os.pipe()
+    xorg = subprocess.Popen(["Xorg", "-displayfd", str(write), "-config", str(conf), "-noreset", "-nolisten", "tcp",
+                             "-logfile", str(folder / "xorg.log")], pass_fds=(write,), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    os.close(write)
+    try:
+        ready, _, _ = select.select([read], [], [], 30)
+        assert ready, "Xorg did not start within 30 s: " + (folder / "xorg.log").read_text(errors="replace")[-2000:]
+        number = os.read(read, 32).decode().strip()
+        assert number.isdigit(), number
+        yield f":{number}"
+    finally:
+        os.close(read)
+        xorg.terminate()
+        try:
+            xorg.wait(10)
+        except subprocess.TimeoutExpired:
+            xorg.kill()
+            xorg.wait(10)
 
 
 def run_terminal(display: str, site: str, tmp_path: Path, until: Callable[[], bool], within_s: float = 60) -> None:

@@ -372,20 +372,47 @@ class Gui:
         QCoreApplication.processEvents()
 
 
+def fill_screen(window: MainWindow, app: QApplication, diagonal_in: float) -> None:
+    """``window`` full screen on the primary screen, and again whenever that screen's size changes or another screen
+    becomes primary: a terminal started while its monitor was off (or before it woke) comes up on the X server's
+    fallback mode (1024 x 768), and when the monitor came on at 1920 x 1080 the window stayed 1024 x 768 in a corner,
+    as nothing but the window itself resizes it on a bare X session (tests/test_screen_change.py)."""
+    watched: list = []
+
+    def fill() -> None:
+        screen = app.primaryScreen()
+        if screen is None:  # every monitor gone: the window stays as it is until one comes back
+            return
+        if not watched or watched[0] is not screen:
+            if watched:
+                try:
+                    watched[0].geometryChanged.disconnect(on_change)
+                except (RuntimeError, TypeError):  # the screen object is gone with its monitor
+                    pass
+            watched[:] = [screen]
+            screen.geometryChanged.connect(on_change)
+        size = screen.size()
+        window.set_display(display_for(size.width(), size.height(), diagonal_in, screen.physicalDotsPerInch()))
+        # the screen's whole size as well as the full-screen state: a terminal's bare X session often has no window
+        # manager to honour the state, and the window came up at its own size in a corner (714 x 581 of 1280 x 800,
+        # tests/test_customer_screen_display.py)
+        window.setGeometry(screen.geometry())
+        window.showFullScreen()
+        log.info("display: full screen at %dx%d", size.width(), size.height())
+
+    def on_change(*_args: object) -> None:
+        fill()
+
+    app.primaryScreenChanged.connect(on_change)
+    fill()
+
+
 def run_gui(config: Config, mode: str, masker: Masker | None = None, fullscreen: bool = True,
             restarted: bool = False) -> int:
     """``restarted``: kiosk supervise has just started the terminal again after a freeze or a crash."""
     gui = Gui(config, mode, masker, staged=True, restarted=restarted)
     if fullscreen:
-        screen = gui.app.primaryScreen()
-        size = screen.size()
-        gui.window.set_display(display_for(size.width(), size.height(), config.terminal.screen_diagonal_in,
-                                           screen.physicalDotsPerInch()))
-        # the screen's whole size as well as the full-screen state: a terminal's bare X session often has no window
-        # manager to honour the state, and the window came up at its own size in a corner (714 x 581 of 1280 x 800,
-        # tests/test_customer_screen_display.py)
-        gui.window.setGeometry(screen.geometry())
-        gui.window.showFullScreen()
+        fill_screen(gui.window, gui.app, config.terminal.screen_diagonal_in)
     else:
         gui.window.resize(1280, 800)
         gui.window.show()
