@@ -14,25 +14,41 @@ from pathlib import Path
 
 
 @contextmanager
-def xvfb(*args: str, reset: bool = False) -> Iterator[str]:
-    """An Xvfb with these screen arguments, on a display number it chose itself. ``reset``: the server resets when
-    its last client leaves, as a hall's X server does by default (its settings back to the defaults); without it
-    (-noreset) what xrandr or xset set stays for the next client."""
+def _x_server(command: list[str], name: str, within_s: float, log: Path | None = None) -> Iterator[str]:
+    """The X server ``command`` started with ``-displayfd``: the display it chose (":N") while the block runs."""
     read, write = os.pipe()
-    xvfb_ = subprocess.Popen(["Xvfb", "-displayfd", str(write), *([] if reset else ["-noreset"]), *args,
-                              "-nolisten", "tcp"], pass_fds=(write,), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([command[0], "-displayfd", str(write), *command[1:]], pass_fds=(write,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write)
     try:
-        ready, _, _ = select.select([read], [], [], 20)
-        assert ready, "Xvfb did not start within 20 s"
+        ready, _, _ = select.select([read], [], [], within_s)
+        said = log.read_text(errors="replace")[-2000:] if log is not None and log.exists() else ""
+        assert ready, f"{name} did not start within {within_s:.0f} s {said}"
         number = os.read(read, 32).decode().strip()
         assert number.isdigit(), number
         yield f":{number}"
     finally:
         os.close(read)
-        xvfb_.terminate()
-        xvfb_.wait(10)
+        _stop(server, 10)
+
+
+def _stop(process: subprocess.Popen, within_s: float) -> None:
+    """``process`` asked to end, and killed if it has not within ``within_s``."""
+    process.terminate()
+    try:
+        process.wait(within_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
+
+
+@contextmanager
+def xvfb(*args: str, reset: bool = False) -> Iterator[str]:
+    """An Xvfb with these screen arguments, on a display number it chose itself. ``reset``: the server resets when
+    its last client leaves, as a hall's X server does by default (its settings back to the defaults); without it
+    (-noreset) what xrandr or xset set stays for the next client."""
+    with _x_server(["Xvfb", *([] if reset else ["-noreset"]), *args, "-nolisten", "tcp"], "Xvfb", 20) as display:
+        yield display
 
 
 DUMMY_CONF = """Section "Device"
@@ -66,27 +82,11 @@ def xorg_dummy(folder: Path) -> Iterator[str]:
     """Xorg with its dummy video driver, its one output ``DUMMY0`` at 1024 x 768 (the mode an X server falls back
     to with no monitor to ask), switchable to 1920 x 1080 by ``xrandr --output DUMMY0 --mode 1920x1080`` as a monitor
     coming on; on a display number it chose itself. Xvfb cannot change its screen's size."""
-    conf = folder / "xorg-dummy.conf"
+    conf, log = folder / "xorg-dummy.conf", folder / "xorg.log"
     conf.write_text(DUMMY_CONF)
-    read, write = os.pipe()
-    xorg = subprocess.Popen(["Xorg", "-displayfd", str(write), "-config", str(conf), "-noreset", "-nolisten", "tcp",
-                             "-logfile", str(folder / "xorg.log")], pass_fds=(write,), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    os.close(write)
-    try:
-        ready, _, _ = select.select([read], [], [], 30)
-        assert ready, "Xorg did not start within 30 s: " + (folder / "xorg.log").read_text(errors="replace")[-2000:]
-        number = os.read(read, 32).decode().strip()
-        assert number.isdigit(), number
-        yield f":{number}"
-    finally:
-        os.close(read)
-        xorg.terminate()
-        try:
-            xorg.wait(10)
-        except subprocess.TimeoutExpired:
-            xorg.kill()
-            xorg.wait(10)
+    with _x_server(["Xorg", "-config", str(conf), "-noreset", "-nolisten", "tcp", "-logfile", str(log)], "Xorg", 30,
+                   log) as display:
+        yield display
 
 
 def run_terminal(display: str, site: str, tmp_path: Path, until: Callable[[], bool], within_s: float = 60) -> None:
@@ -104,10 +104,5 @@ def run_terminal(display: str, site: str, tmp_path: Path, until: Callable[[], bo
             assert app.poll() is None, (tmp_path / "run.log").read_text()[-2000:]
             time.sleep(0.25)
     finally:
-        app.terminate()
-        try:
-            app.wait(20)
-        except subprocess.TimeoutExpired:
-            app.kill()
-            app.wait(10)
+        _stop(app, 20)
         log.close()
