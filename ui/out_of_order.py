@@ -1,9 +1,11 @@
 """The screen of a terminal that cannot write to its disk (``kiosk.disk_check``): out of order, in both languages,
-for whoever walks up; why, in small type, for staff. It looks at the disk again every ``RECHECK_S`` and ends when the
-disk takes writes again, for ``kiosk supervise`` to start the terminal afresh. It keeps nothing and asks nothing."""
+for whoever walks up; why, in small type, for staff. It looks at the disk again every ``RECHECK_S``, off the GUI
+thread, and ends when the disk takes writes again, for ``kiosk supervise`` to start the terminal afresh. It keeps
+nothing and asks nothing."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -13,6 +15,7 @@ from common.i18n import N_, text
 from kiosk.disk_check import RECHECK_S, unwritable
 from ui import signs_of_life
 from ui.app import qt_application
+from ui.dispatcher import Dispatcher
 from ui.theme import ERROR, MUTED, PAGE, TEXT
 
 TITLE = N_("Out of order")
@@ -51,13 +54,32 @@ class OutOfOrder(QWidget):
         layout.addWidget(self.staff)
         self._data_dir, self._check = data_dir, check
         self.writable_again = False
+        self._looking = False
+        self._dispatcher = Dispatcher()  # the check's answer back on the GUI thread
         self._timer = QTimer(self)
         self._timer.setInterval(int(recheck_s * 1000))
         self._timer.timeout.connect(self._look_again)
         self._timer.start()
 
     def _look_again(self) -> None:
-        if self._check(self._data_dir) is None:
+        """The disk asked on a thread of its own: a failing disk's write and fsync may take minutes, and the GUI
+        thread that waited would stop the signs of life (kiosk supervise would start it again and again)."""
+        if self._looking:
+            return
+        self._looking = True
+
+        def look() -> None:
+            try:
+                problem = self._check(self._data_dir)
+            except Exception as exc:  # noqa: BLE001 - a bug in the check: still out of order, asked again later
+                problem = f"{type(exc).__name__}: {exc}"
+            self._dispatcher.post(lambda: self._looked(problem))
+
+        threading.Thread(target=look, name="disk-check", daemon=True).start()
+
+    def _looked(self, problem: str | None) -> None:
+        self._looking = False
+        if problem is None:
             self.writable_again = True
             self._timer.stop()
             self.close()
