@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from shiboken6 import Shiboken
 
 from common.i18n import _, ngettext
 from devices.health import Health
@@ -52,7 +53,8 @@ class DeviceTroubles(QObject):
     def follow(self, health: Health) -> None:
         if health.device in self._healths:  # a device of this terminal's (one not installed is never told)
             self._healths[health.device] = health
-            self.refresh()
+            if Shiboken.isValid(self._timer):  # a change told as the window closes, its line gone: nothing to show
+                self.refresh()
 
     def named(self, now: float | None = None) -> list[str]:
         """The devices in trouble past their grace, by kind, as staff call them."""
