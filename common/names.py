@@ -164,7 +164,8 @@ class Names:
                 log.warning("the name %s %s; connecting to its last known addresses %s until it answers", host,
                             why, ", ".join(known[0]))
             return known[0]
-        log.warning("the name %s %s, and no address of it is known", host, why)
+        if not said:  # once until it answers again, as above: every new connection asks
+            log.warning("the name %s %s, and no address of it is known", host, why)
         raise socket.gaierror(socket.EAI_AGAIN, f"its name lookup {why}")
 
     def stale(self) -> list[tuple[str, list[str]]]:

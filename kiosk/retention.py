@@ -211,12 +211,13 @@ class RetentionPass:
         now = self._clock()
         delivered = self._outbox.purge_delivered(self._queue.purge_after_s, self._queue.keep_metadata_days)
         wrong = self.clock_wrong(now)
-        if wrong:
+        if wrong and not (self.last is not None and self.last.clock_wrong):  # said once, not at every pass
             log.warning("retention: this terminal's clock reads %s, %.0f s from the backend's: nothing is deleted "
                         "for its age until it is right", time.strftime("%Y-%m-%d %H:%M", time.localtime(now)),
                         self._clock_offset_s())
-            removed = dict.fromkeys(("dead", "quarantined", "moved_aside", "logs", "printouts"), 0)
-            removed = {"delivered": delivered, **removed}
+        if wrong:
+            removed = {"delivered": delivered, **dict.fromkeys(("dead", "quarantined", "moved_aside", "logs",
+                                                               "printouts"), 0)}
         else:
             removed = {"delivered": delivered,
                        "dead": self._outbox.purge_stopped(ItemState.DEAD, self._period_s("dead"),
