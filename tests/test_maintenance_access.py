@@ -31,7 +31,7 @@ def test_staff_sign_in_to_maintenance_and_every_action_is_audited_under_their_id
     assert mine == ["maintenance_sign_in", "audit_check", "self_tests", "test_print", "voice_test",
                     "maintenance_sign_out"]
     assert all(actor == "XH0004" for actor, _a in actions(gui))
-    qtbot.waitUntil(lambda: not gui.services.audit.unsent(), timeout=10000)  # and the backend holds them
+    qtbot.waitUntil(lambda: not gui.services.audit.has_unsent(), timeout=10000)  # and the backend holds them
 
 
 def test_staff_sign_in_on_the_touch_keyboard(open_gui, qtbot):
