@@ -532,10 +532,11 @@ class HallTerminal:
     queue_waiting: int
     queue_for_staff: int                 # refused, held and damaged items together
     restarts_24h: int
-    last_restart: str                    # froze, crashed, exited, unstartable, memory, device; "" for none
+    last_restart: str                    # froze, crashed, exited, unstartable, memory, device, disk; "" for none
     window_registered: bool | None = None  # on the hall's register of windows; None: the backend did not say
     clock_offset_s: float | None = None  # the backend's clock less the terminal's, as its heartbeat said; None: unsaid
     dns_stale: tuple[str, ...] = ()      # names its DNS does not answer for, reached at their last addresses
+    disk_writable: bool | None = None    # its disk took the last write it tried; None: its heartbeat did not say
 
 
 @dataclass(frozen=True)

@@ -115,17 +115,17 @@ def _cmd_run(args) -> int:
     overrides = {"terminal": {"mode": args.mode}} if args.mode else None
     config = load_config(args.config, overrides=overrides)
     keep_running_on_errors()
-    from kiosk.disk_check import RECHECK_S, unwritable
+    from kiosk.disk_check import unwritable
 
     problem = unwritable(config.data_dir)  # before the log file: a disk that takes no writes takes none of it
     if problem is not None:
         logging.basicConfig(level=logging.INFO, stream=sys.stderr, force=True,
                             format="%(asctime)s %(levelname)-7s kiosk run: %(message)s")
         log.error("out of order: the terminal cannot write to its disk (%s); looking again every %.0f s", problem,
-                  RECHECK_S)
+                  config.supervisor.disk_look_s)
         from ui.out_of_order import run_out_of_order
 
-        return run_out_of_order(config.data_dir, problem, fullscreen=not args.windowed)
+        return run_out_of_order(config.data_dir, problem, config.supervisor.disk_look_s, fullscreen=not args.windowed)
     masker = _setup_logging(config)
     log.info("allocator: %s", ", ".join(f"{k}={v}" for k, v in tuned.items()) or "as the environment set it")
     from kiosk.liveness import LIVENESS_FD_ENV, dump_stacks_on_signal

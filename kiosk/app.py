@@ -43,6 +43,7 @@ from kiosk.staff_verifiers import VerifierFile
 from kiosk.workflows.clerk import ClerkDesk
 from kiosk.workflows.maintenance import MaintenanceAccess
 from kiosk.queue_setup import Queue, build_queue
+from kiosk.disk_watch import DiskWatch
 from kiosk.held_devices import HeldDevices, held_bound_s
 from kiosk.restarts import RestartLog
 
@@ -113,6 +114,8 @@ class Services:
     desk_tasks: TaskRunner | None = None
     # the devices held by a call that never returned (kiosk/held_devices.py); None: nobody looks
     held_devices: HeldDevices | None = None
+    # whether the disk still takes writes, looked at while the terminal runs (kiosk/disk_watch.py); None: nobody looks
+    disk_watch: DiskWatch | None = None
     _network_started: bool = field(default=False, init=False, repr=False)
 
     @property
@@ -169,6 +172,8 @@ class Services:
             device.start()
         if self.held_devices is not None:
             self.held_devices.start()
+        if self.disk_watch is not None:
+            self.disk_watch.start()
 
     def start_network(self) -> None:
         """The queue's sync and the heartbeat, whose first call enrols the terminal: started once. ``kiosk
@@ -184,6 +189,8 @@ class Services:
     def stop(self) -> None:
         if self.held_devices is not None:
             self.held_devices.stop()
+        if self.disk_watch is not None:
+            self.disk_watch.stop()
         self.heartbeat.stop()
         self.queue.close()
         self.audit.close()
@@ -223,12 +230,13 @@ def build_services(config: Config, tasks: TaskRunner, masker: Masker | None = No
             on_config(updated)
 
     held = HeldDevices(devices.all(), held_bound_s(config.supervisor.device_held_s, call_timeouts(config)))
-    heartbeat = Heartbeat(backend, config, devices.all(),
+    disk = DiskWatch(config.data_dir, config.supervisor.disk_look_s)
+    heartbeat = Heartbeat(backend, config, devices.all(), disk=disk,
                           status_extra=lambda: terminal_status(queue, audit, restarts),
                           on_config=remote_config, on_first_beat=answered.set,
                           interval_s=config.backend.heartbeat_interval_s)
     return Services(config=config, masker=masker or Masker(), backend=backend, devices=devices, tasks=tasks,
-                    heartbeat=heartbeat, held_devices=held, queue=queue, audit=audit,
+                    heartbeat=heartbeat, held_devices=held, disk_watch=disk, queue=queue, audit=audit,
                     staff_sign_in=StaffSignIn(backend, offline_for_s=config.terminal.offline_sign_in_s,
                                               kept=VerifierFile(config.data_dir / "staff" / "verifiers.sealed",
                                                                 queue.outbox.sealer)),

@@ -183,6 +183,7 @@ class SupervisorConfig:
     stable_s: float = timeout("supervisor.stable_s")
     max_delay_s: float = timeout("supervisor.max_delay_s")
     device_held_s: float = timeout("supervisor.device_held_s")
+    disk_look_s: float = timeout("supervisor.disk_look_s")
     max_resident_mb: int = option(1500, minimum=500, maximum=65536,
                                   doc="a terminal whose resident memory passes this many MB is started afresh the "
                                       "next time nobody uses it (its kiosk at home, its window or maintenance signed "

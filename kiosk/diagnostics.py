@@ -240,7 +240,8 @@ def hall_terminal_text(terminal: HallTerminal, heartbeat_interval_s: float) -> T
     """One line of maintenance's list of the hall's terminals; one not heard for ``SILENT_AFTER_BEATS`` heartbeat
     intervals is marked, and so is a window the hall's register does not list (its acceptances with paper checked
     at the counter are refused), or a kiosk it does (the register is the hall's word that a terminal is a window);
-    and one whose clock is ``CLOCK_OFF_S`` or more from the backend's (its papers print the wrong time)."""
+    and one whose clock is ``CLOCK_OFF_S`` or more from the backend's (its papers print the wrong time), one whose DNS
+    does not answer and one whose disk takes no writes."""
     line = _hall_terminal_line(terminal, heartbeat_interval_s)
     if terminal.mode == "window" and terminal.window_registered is False:
         line = text("{line} ⚠ Not registered as a window: its acceptances with paper checked at the counter are "
@@ -257,6 +258,8 @@ def hall_terminal_text(terminal: HallTerminal, heartbeat_interval_s: float) -> T
     if terminal.heard and terminal.dns_stale:
         line = text("{line} ⚠ Its DNS does not answer for {name}: it reaches it at the address it last gave.",
                     line=line, name=terminal.dns_stale[0])
+    if terminal.heard and terminal.disk_writable is False:
+        line = text("{line} ⚠ Its disk takes no writes: it keeps nothing (kiosk doctor on it says why).", line=line)
     return line
 
 

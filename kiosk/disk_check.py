@@ -3,7 +3,8 @@
 A terminal's disk worn out (an eMMC or SD card: ext4 remounts read-only on its errors) or full refused the log file
 at start, ``kiosk run`` ended with an error, and ``kiosk supervise`` started it again and again: the citizen saw the
 bare desktop. Nothing of a citizen can be kept safely there, so the terminal shows that it is out of order instead
-(``ui.out_of_order``) and looks again every ``RECHECK_S``. Qt-free."""
+(``ui.out_of_order``) and looks again every ``supervisor.disk_look_s``. While it runs, ``kiosk.disk_watch`` looks
+as often. Qt-free."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from pathlib import Path
 
 PROBE = ".write-check"
 PROBE_BYTES = 64 * 1024  # what a start writes before it can say anything: the log's first lines, the queue's pages
-RECHECK_S = 30.0
 
 
 def unwritable(data_dir: Path) -> str | None:

@@ -24,6 +24,7 @@ from common import names
 from common.domain import CLOCK_OFFSET_MAX_S, DNS_STALE_MAX, HOST_NAME
 from kiosk.config import Config, ConfigError, apply_remote
 from kiosk.diagnostics import BackendContact
+from kiosk.disk_watch import DiskWatch
 
 log = logging.getLogger(__name__)
 _HOST_NAME = re.compile(HOST_NAME)
@@ -41,8 +42,9 @@ class Heartbeat:
     def __init__(self, backend: BackendClient, config: Config, devices: list, *,
                  status_extra: Callable[[], dict] | None = None,
                  on_config: Callable[[Config], None] | None = None, interval_s: float = 60.0,
-                 on_first_beat: Callable[[], None] | None = None) -> None:
+                 on_first_beat: Callable[[], None] | None = None, disk: DiskWatch | None = None) -> None:
         self._backend = backend
+        self._disk = disk  # whether the disk takes writes (kiosk/disk_watch.py); None: not said
         self._config = config
         self._devices = devices
         self._status_extra = status_extra or (lambda: {"queue": {"depth": 0, "oldest_age_s": 0.0}})
@@ -77,7 +79,8 @@ class Heartbeat:
         status = {"version": __version__, "mode": self._config.terminal.mode, "devices": devices,
                   "free_disk_mb": round(free_disk_mb(self._config.data_dir), 1),
                   "config_refused": self.config_refused, "clock_offset_s": self._clock_offset(),
-                  "dns_stale": self._dns_stale()}
+                  "dns_stale": self._dns_stale(),
+                  "disk_writable": not (self._disk is not None and self._disk.refused)}
         status.update(self._status_extra())
         return status
 

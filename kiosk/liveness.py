@@ -6,8 +6,9 @@ comes only while the GUI thread turns its event loop, so a GUI thread stuck anyw
 the one in ui/gui_thread_gc.py, a call that never returns) falls silent while the process lives on.
 A beat is one non-blocking ``write``: it never waits, and a supervisor gone (a closed pipe) or behind
 (a full pipe) only ends or skips the beats. Its byte says whether anyone uses the terminal: the supervisor
-restarts one grown too large in memory only while nobody does; and whether a device is held by a call that
-never returned (kiosk/held_devices.py), for which it is restarted too, while nobody uses it.
+restarts one grown too large in memory only while nobody does; whether a device is held by a call that
+never returned (kiosk/held_devices.py), and whether its disk refuses writes (kiosk/disk_watch.py), for each of
+which it is restarted too, while nobody uses it.
 
 Before it stops a silent terminal, the supervisor sends ``SIGUSR1``: :func:`dump_stacks_on_signal`
 has ``faulthandler`` write every thread's Python stack to ``logs/freeze-stacks.txt``. faulthandler
@@ -36,6 +37,7 @@ STACKS_KEEP_BYTES = 256 * 1024  # past this, the file is moved to .1 at the next
 STACKS_SIGNAL = signal.SIGUSR1
 BUSY, IDLE = b".", b"i"  # a sign of life while someone uses the terminal, and while nobody does
 HELD = b"h"  # nobody uses it, and a device has been held past supervisor.device_held_s
+DISK = b"d"  # nobody uses it, and its disk refuses writes (kiosk/disk_watch.py)
 
 
 class LivenessPipe:
@@ -65,14 +67,14 @@ class LivenessPipe:
     def open(self) -> bool:
         return self._fd is not None
 
-    def beat(self, idle: bool = False, held: bool = False) -> bool:
+    def beat(self, idle: bool = False, held: bool = False, disk: bool = False) -> bool:
         """One sign of life, saying whether anyone uses the terminal now (``IDLE``: nobody, ``BUSY``) and, when
-        nobody does, whether a device is held (``HELD``); False once the supervisor is gone (its end of the pipe
-        closed)."""
+        nobody does, whether its disk refuses writes (``DISK``) or a device is held (``HELD``); False once the
+        supervisor is gone (its end of the pipe closed)."""
         if self._fd is None:
             return False
         try:
-            os.write(self._fd, (HELD if held else IDLE) if idle else BUSY)
+            os.write(self._fd, (DISK if disk else HELD if held else IDLE) if idle else BUSY)
         except BlockingIOError:
             pass  # the supervisor has not read the last few: it still knows we live
         except OSError as exc:  # EPIPE: the supervisor is gone; nobody is listening any more

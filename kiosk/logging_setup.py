@@ -11,6 +11,7 @@ import json
 import logging
 import logging.handlers
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -50,11 +51,35 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     record older than its day, so the retention pass, which deletes rotated files after
     ``retention.logs_days``, bounds how long any record stays (a quiet terminal's file no longer keeps
     old records for weeks until it reaches the size). The day of a file found on opening is its last
-    write's."""
+    write's.
+
+    A disk that refuses the file (full, or worn and remounted read-only: kiosk/disk_watch.py) is said once on
+    stderr, in one line, and once more when the file takes records again, with how many were lost: logging's own
+    answer was a traceback on stderr for every record, the journal filling with them while the terminal ran on."""
 
     def __init__(self, *args, **kwargs) -> None:
         self._day: str | None = None
+        self.lost = 0  # records the disk refused since it last took one
+        self._refused_now = False
         super().__init__(*args, **kwargs)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._refused_now = False
+        super().emit(record)  # its failures come to handleError
+        if self.lost and not self._refused_now:
+            _said(f"kiosk log: {self.baseFilename} takes records again; {self.lost} were lost while it did not")
+            self.lost = 0
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        failure = sys.exc_info()[1]
+        if not isinstance(failure, OSError):
+            super().handleError(record)  # a bug (a record that cannot be formatted): logging's own report
+            return
+        self._refused_now = True
+        if not self.lost:
+            _said(f"kiosk log: {self.baseFilename} cannot be written ({failure.strerror or failure}); records are "
+                  "lost until it can")
+        self.lost += 1
 
     def _open(self):
         stream = os.fdopen(open_private(Path(self.baseFilename)), self.mode, encoding=self.encoding,
@@ -80,6 +105,14 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     def doRollover(self) -> None:  # noqa: N802
         super().doRollover()
         self._day = None  # the new file's day is its first record's
+
+
+def _said(line: str) -> None:
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):  # no stderr (closed, or none under a service): nowhere to say it
+        pass
 
 
 def _day_of(epoch: float) -> str:

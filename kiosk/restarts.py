@@ -39,14 +39,17 @@ class Reason(str, Enum):
     UNSTARTABLE = "unstartable"  # the program could not be started at all
     MEMORY = "memory"    # its resident memory passed supervisor.max_resident_mb: stopped while nobody used it
     DEVICE = "device"    # a device held by a call that never returned (supervisor.device_held_s): the same
+    DISK = "disk"        # its disk refused writes (kiosk/disk_watch.py): the same, to show that it is out of order
 
 
 # each reason as staff read it (maintenance's line, the hall's terminals)
 LABELS = {Reason.FROZE: N_("it froze (its screen stopped answering)"), Reason.CRASHED: N_("it crashed"),
           Reason.EXITED: N_("it closed"), Reason.UNSTARTABLE: N_("it could not be started"),
           Reason.MEMORY: N_("it had grown too large in memory and was started afresh while nobody used it"),
-          Reason.DEVICE: N_("a device had stopped answering, and it was started afresh while nobody used it")}
-PLANNED = frozenset({Reason.MEMORY, Reason.DEVICE})  # started afresh while nobody used it: nobody was cut short
+          Reason.DEVICE: N_("a device had stopped answering, and it was started afresh while nobody used it"),
+          Reason.DISK: N_("its disk had stopped taking writes, and it was started afresh while nobody used it, to "
+                          "show that it is out of order")}
+PLANNED = frozenset({Reason.MEMORY, Reason.DEVICE, Reason.DISK})  # started afresh while nobody used it: nobody was cut short
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,10 @@ that starts the terminal watches it from outside:
   that hangs again in each new terminal (wedged until someone unplugs it) is not restarted for every
   ``stable_s``: each device restart in a row doubles the run asked before the next, up to 64 times ``stable_s``
   (``device_run_s``); a run that ends for any other reason starts the count again.
+- A terminal whose signs of life say its disk refuses writes (``DISK``: kiosk/disk_watch.py) is started afresh at
+  once while nobody uses it: the new start's check (kiosk/disk_check.py) shows that it is out of order until the
+  disk takes writes, then ends, and the next start is the terminal again. A disk the start's check passes and the
+  running terminal's look refuses again (a flaky one) asks each time for twice the run before: ``disk_run_s``.
 - Each restart is recorded (kiosk/restarts.py) for ``kiosk doctor``, the heartbeat and the next
   start's log.
 - ``SIGTERM`` or ``SIGINT`` to the supervisor (systemd stopping the session, Ctrl+C) stops the
@@ -55,7 +59,7 @@ from typing import Callable, Mapping, Sequence
 from common.private_files import open_private, private_dir
 from kiosk.allocator import resident_mb
 from kiosk.config import SupervisorConfig
-from kiosk.liveness import HELD, IDLE, LIVENESS_FD_ENV, STACKS_FILE, STACKS_SIGNAL
+from kiosk.liveness import DISK, HELD, IDLE, LIVENESS_FD_ENV, STACKS_FILE, STACKS_SIGNAL
 from kiosk.restarts import Reason, Restart, RestartLog
 
 log = logging.getLogger(__name__)
@@ -71,6 +75,12 @@ def device_run_s(stable_s: float, in_a_row: int) -> float:
     """How long a terminal must have run before a held device starts it afresh, after ``in_a_row`` restarts in a row
     for a held device."""
     return stable_s * 2 ** min(max(in_a_row, 0), DEVICE_DOUBLINGS)
+
+
+def disk_run_s(stable_s: float, in_a_row: int) -> float:
+    """How long a terminal must have run before a disk that refuses writes starts it afresh, after ``in_a_row``
+    restarts in a row for its disk: at once the first time, then as ``device_run_s``."""
+    return 0.0 if in_a_row <= 0 else device_run_s(stable_s, in_a_row - 1)
 
 
 def restart_delay(short_runs: int, max_delay_s: float) -> float:
@@ -110,6 +120,7 @@ class Supervisor:
         self.starts = 0
         self.beats = 0  # signs of life read, over every run
         self.device_restarts = 0  # restarts in a row for a held device (device_run_s)
+        self.disk_restarts = 0  # restarts in a row for a disk that refused writes (disk_run_s)
 
     # -- stopping ------------------------------------------------------------------
 
@@ -143,6 +154,7 @@ class Supervisor:
                 ran_s = self._clock() - started
                 reason, detail = ended
                 self.device_restarts = self.device_restarts + 1 if reason is Reason.DEVICE else 0
+                self.disk_restarts = self.disk_restarts + 1 if reason is Reason.DISK else 0
                 self._restarts.add(Restart(self._wall(), reason, detail, ran_s))
                 short_runs = 0 if ran_s >= self._settings.stable_s else short_runs + 1
                 delay = restart_delay(short_runs, self._settings.max_delay_s)
@@ -193,7 +205,7 @@ class Supervisor:
     def _watch(self, child: subprocess.Popen, beat_r: int) -> tuple[Reason, str] | None:
         os.set_blocking(beat_r, False)
         started = last = looked = self._clock()
-        limit, beating, listening, idle, held = self._settings.start_s, False, True, False, False
+        limit, beating, listening, idle, held, disk = self._settings.start_s, False, True, False, False, False
         while True:
             if self._stopping:
                 self._end(child)
@@ -202,6 +214,11 @@ class Supervisor:
             if status is not None:
                 return ending(status)
             now = self._clock()
+            if disk and now - started >= disk_run_s(self._settings.stable_s, self.disk_restarts):
+                log.warning("the terminal (process %d) says its disk refuses writes, and nobody uses it: starting it "
+                            "afresh, to show that it is out of order", child.pid)
+                self._end(child)
+                return Reason.DISK, "its disk refused writes"
             if held and now - started >= device_run_s(self._settings.stable_s, self.device_restarts):
                 log.warning("the terminal (process %d) says a device is held by a call that never returned, and "
                             "nobody uses it: starting it afresh", child.pid)
@@ -231,8 +248,8 @@ class Supervisor:
                 if data:
                     self.beats += len(data)
                     last, limit, beating = self._clock(), self._settings.freeze_s, True
-                    newest = data[-1:]  # says whether anyone uses it now, and whether a device is held
-                    idle, held = newest in (IDLE, HELD), newest == HELD
+                    newest = data[-1:]  # whether anyone uses it now, a device is held, the disk refuses writes
+                    idle, held, disk = newest in (IDLE, HELD, DISK), newest == HELD, newest == DISK
                 else:  # its end closed: it is ending (its status is read at once), or falls silent as a freeze
                     listening = False
                     try:

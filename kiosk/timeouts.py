@@ -110,6 +110,10 @@ TIMEOUTS: tuple[Timeout, ...] = (
             "call that never returns holds the device's thread, which only a new process frees) marks the device "
             "in error; under kiosk supervise the terminal is started afresh the next time nobody uses it (never "
             "less than twice the longest device_calls wait)"),
+    Timeout("supervisor.disk_look_s", 60.0, 5, 3600, "how often the running terminal tries a write to its data "
+            "folder (kiosk/disk_watch.py); a disk that refuses it (a worn one remounted read-only, a full one) is "
+            "said in the heartbeat, and under kiosk supervise the terminal is started afresh the next time nobody "
+            "uses it, to show that it is out of order; that screen looks again as often"),
     Timeout("voice.timeout_s", 10.0, 0.5, 60, "espeak-ng synthesizing one spoken prompt (tens of milliseconds as a "
             "rule); a hung one is stopped and the prompt stays unsaid"),
 )

@@ -65,7 +65,7 @@ def hall_terminal(terminal_id: str, body: dict, seen: float, now: float, window:
             "last_heartbeat": body.get("last_heartbeat", ""), "silent_s": round(max(0.0, now - seen), 1),
             "devices": body.get("devices", []), "queue": body.get("queue"), "free_disk_mb": body.get("free_disk_mb"),
             "restarts": body.get("restarts") or {}, "window": window, "clock_offset_s": body.get("clock_offset_s"),
-            "dns_stale": body.get("dns_stale") or []}
+            "dns_stale": body.get("dns_stale") or [], "disk_writable": body.get("disk_writable")}
 
 
 def signed_in(store: Store, token: str | None, at: float | None = None) -> dict:

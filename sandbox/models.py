@@ -59,7 +59,7 @@ class QueueStatus(Strict):
 class RestartStatus(Strict):
     last_24h: int = Field(default=0, ge=0, le=100000, description="times kiosk supervise started the terminal again "
                                                                   "in the last 24 hours")
-    last_reason: Literal["", "froze", "crashed", "exited", "unstartable", "memory", "device"] = Field(
+    last_reason: Literal["", "froze", "crashed", "exited", "unstartable", "memory", "device", "disk"] = Field(
         default="", description="why the last restart was needed (empty: none recorded)")
     last_at: str = Field(default="", max_length=32, pattern=r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2})?$",
                          description="when the last restart was needed, ISO 8601 with its offset (empty: none)")
@@ -94,6 +94,10 @@ class HeartbeatIn(Strict):
         default_factory=list, max_length=DNS_STALE_MAX,
         description="host names the terminal's DNS does not answer for, which it reaches at the addresses they last "
                     "gave (the backend's, a printer's); empty while every name answers, absent from older terminals")
+    disk_writable: bool = Field(default=True, strict=True, description="whether the terminal's disk took the last write it tried "
+                                                          "(false: worn and remounted read-only, or full; it keeps "
+                                                          "nothing, and under kiosk supervise shows that it is out of "
+                                                          "order once nobody uses it); absent from older terminals")
 
 
 class HallTerminal(BaseModel):
@@ -115,6 +119,9 @@ class HallTerminal(BaseModel):
     dns_stale: list[str] = Field(default_factory=list, max_length=DNS_STALE_MAX,
                                  description="host names its DNS does not answer for, as its last heartbeat said; "
                                              "absent from older backends")
+    disk_writable: Optional[bool] = Field(default=None, description="whether its disk took the last write it tried, "
+                                                                    "as its last heartbeat said; null when it did not "
+                                                                    "say, absent from older backends")
 
 
 class HallTerminals(BaseModel):

@@ -149,6 +149,33 @@ def test_a_terminal_whose_dns_does_not_answer_is_marked_from_what_its_heartbeat_
     assert k1.dns_stale == ("zwfw.hall.example.gov.cn",)
 
 
+def test_a_terminal_whose_disk_takes_no_writes_is_marked_from_what_its_heartbeat_said(sandbox):
+    """kiosk/disk_watch.py: a terminal whose disk refused its last write says so; the hall's list marks it (its
+    out-of-order screen sends no heartbeat: the mark stays, with the terminal not heard)."""
+    kiosk, window = (client_for(sandbox.url, terminal=t) for t in ("HALL-K1", "HALL-W1"))
+    kiosk.enrol(HALL, "0.1.0", "kiosk")
+    window.enrol(HALL, "0.1.0", "window")
+    _beat(kiosk, disk_writable=False)
+    (k1, w1) = kiosk.hall_terminals(HALL, _staff_token(kiosk, "XH0004"))
+    assert k1.disk_writable is False and w1.disk_writable is None  # no heartbeat yet: not said
+    _beat(window, "window")  # an older terminal, which does not say: taken as true
+    (k1, w1) = kiosk.hall_terminals(HALL, _staff_token(kiosk, "XH0004"))
+    assert k1.disk_writable is False and w1.disk_writable is True
+    set_language("en")
+    assert hall_terminal_text(k1, 60.0).render().endswith(
+        " ⚠ Its disk takes no writes: it keeps nothing (kiosk doctor on it says why).")
+    assert "disk" not in hall_terminal_text(w1, 60.0).render()
+    set_language("zh_CN")
+    assert "磁盘" in hall_terminal_text(k1, 60.0).render()
+    wrong = {"version": "0.1.0", "mode": "kiosk", "free_disk_mb": 1.0, "queue": {"depth": 0, "oldest_age_s": 0.0}}
+    for value in ("no", 0, None):  # off the contract: refused, what it said before kept
+        with pytest.raises(RejectedError):
+            kiosk.heartbeat({**wrong, "disk_writable": value})
+    _beat(kiosk, disk_writable=True)
+    (k1, _) = kiosk.hall_terminals(HALL, _staff_token(kiosk, "XH0004"))
+    assert k1.disk_writable is True and "⚠" not in hall_terminal_text(k1, 60.0).render()
+
+
 def test_a_clerk_another_hall_and_a_stale_token_are_refused(sandbox):
     kiosk = client_for(sandbox.url, terminal="HALL-K1")
     kiosk.enrol(HALL, "0.1.0", "kiosk")
@@ -184,7 +211,8 @@ GOOD = {"terminal_id": "HALL-K1", "mode": "kiosk", "version": "0.1.0", "last_hea
     {"clock_offset_s": math.nan}, {"clock_offset_s": math.inf}, {"clock_offset_s": "10 min"},
     {"clock_offset_s": 1e12}, {"clock_offset_s": True}, {"silent_s": True},
     {"dns_stale": "host"}, {"dns_stale": ["two words"]}, {"dns_stale": ["ok.name", 7]}, {"dns_stale": ["h"] * 11},
-    {"dns_stale": ["name\u202e"]}, {"dns_stale": ["-x"]},
+    {"dns_stale": ["name\u202e"]}, {"dns_stale": ["-x"]}, {"disk_writable": "no"}, {"disk_writable": 0},
+    {"disk_writable": []},
 ])
 def test_an_answer_off_the_contract_is_a_server_error_not_a_line_for_staff(change):
     with pytest.raises(ServerError):

@@ -129,3 +129,30 @@ def test_a_device_held_is_said_only_while_nobody_uses_the_terminal(qapp, qtbot):
         beats.stop()
         owner.deleteLater()
         os.close(r)
+
+
+def test_a_disk_that_refuses_writes_is_said_only_while_nobody_uses_the_terminal_and_before_a_held_device(qapp, qtbot):
+    r, w = os.pipe()
+    os.set_blocking(r, False)
+    owner = QObject()
+    idle_answers = iter([True, False, True, True])
+    disk_answers = iter([True, False])
+    asked = []
+
+    def disk() -> bool:
+        asked.append(True)
+        return next(disk_answers)  # then StopIteration: a bug in the question
+
+    beats = signs_of_life.SignsOfLife(LivenessPipe(w), owner, lambda: None, lambda: next(idle_answers),
+                                      lambda: True, disk)
+    try:
+        beats._timer.stop()
+        qtbot.wait(50)  # the first beat: idle, the disk refusing (and a device held: the disk is said)
+        for _ in range(3):
+            beats.beat()  # in use (not asked), idle and the disk fine (the held device said), the question failing
+        assert os.read(r, 64) == b"d.hh"
+        assert len(asked) == 3
+    finally:
+        beats.stop()
+        owner.deleteLater()
+        os.close(r)

@@ -55,3 +55,24 @@ def test_a_staged_gui_closed_before_its_first_paint_starts_nothing_and_leaves_no
     ours = [t.name for t in threading.enumerate()
             if t not in before and t.is_alive() and not t.name.startswith("AnyIO")]  # AnyIO: the sandbox's
     assert ours == []
+
+
+def test_a_staged_gui_whose_services_cannot_be_built_ends_rather_than_stand_there(qapp, qtbot, sandbox, make_config,
+                                                                                  monkeypatch):
+    """A home screen without services answers nothing, and never says nobody uses it (no planned restart comes):
+    kiosk run ends instead (ui.app.START_FAILED), for kiosk supervise to start it again, whose start's disk check
+    shows the out-of-order screen when the disk is why (tests/test_supervise_terminal.py)."""
+    import kiosk.app
+    from ui.app import Gui
+
+    def cannot(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kiosk.app, "build_services", cannot)
+    ended = []
+    gui = Gui(make_config(sandbox.url), "kiosk", staged=True, on_start_failed=lambda: ended.append(True))
+    try:
+        qtbot.waitUntil(lambda: ended == [True], timeout=10000)
+        assert gui.services is None and not gui.started and not gui.nobody_using()
+    finally:
+        gui.close()

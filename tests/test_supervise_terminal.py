@@ -14,13 +14,15 @@ import time
 from pathlib import Path
 
 from entry.bench.restart import hung_reader
+from tests.small_disk import fill, tmpfs
 from tests.test_supervisor import process_gone
 
 FREEZE_S = 5
 HELD_S = 10  # supervisor.device_held_s and stable_s: the least each may be
+DISK_LOOK_S = 5  # supervisor.disk_look_s: the least it may be
 
 
-def _site(tmp_path: Path, extra: str = "") -> Path:
+def _site(tmp_path: Path, extra: str = "", supervisor: str = "") -> Path:
     site = tmp_path / "site.toml"
     site.write_text(extra + f"""
 [terminal]
@@ -39,6 +41,7 @@ start_s = 90
 stop_s = 2
 device_held_s = {HELD_S}
 stable_s = {HELD_S}
+{supervisor}
 """)
     return site
 
@@ -53,16 +56,16 @@ def _until(what, timeout_s: float, why: str):
     raise AssertionError(why)
 
 
-def _supervise(tmp_path: Path, extra: str = "") -> tuple[subprocess.Popen, Path]:
-    """``kiosk supervise`` offscreen over the site file (``extra``: sections before its own); its stderr (the
-    supervisor's log) in a file."""
+def _supervise(tmp_path: Path, extra: str = "", supervisor: str = "") -> tuple[subprocess.Popen, Path]:
+    """``kiosk supervise`` offscreen over the site file (``extra``: sections before its own; ``supervisor``: lines
+    of its [supervisor] section); its stderr (the supervisor's log, and the terminals') in a file."""
     err = tmp_path / "supervise.err"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.pop("DISPLAY", None)
     env.pop("MALLOC_ARENA_MAX", None)  # the terminal sets its own (kiosk/allocator.py)
     with err.open("w") as stderr:
         supervisor = subprocess.Popen([sys.executable, "-m", "entry", "supervise", "--config",
-                                       str(_site(tmp_path, extra)),
+                                       str(_site(tmp_path, extra, supervisor)),
                                        "--windowed"], env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     return supervisor, err
 
@@ -109,6 +112,43 @@ def test_a_frozen_terminal_is_killed_started_again_and_the_restart_recorded(tmp_
         assert "Traceback" not in err.read_text()
     finally:
         _end_all(supervisor, err)
+
+
+def test_a_disk_that_fills_under_the_running_terminal_has_it_out_of_order_until_it_takes_writes(tmp_path):
+    """kiosk/disk_watch.py, under the real supervisor: the data folder's disk (a real tmpfs) filled to the last byte
+    while the kiosk waits at home; within disk_look_s the supervisor starts it afresh, the start shows that it is out
+    of order (and stays so while the disk is full), and once room is made it ends and the terminal comes back. A
+    disk gone read-only takes the same path (tests/test_out_of_order.py): a tmpfs the terminal holds files open on
+    for writing cannot be remounted read-only (EBUSY), and a full one refuses the same writes."""
+    with tmpfs(tmp_path / "data", "64m") as mount:
+        supervisor, err = _supervise(tmp_path, supervisor=f"disk_look_s = {DISK_LOOK_S}")
+        log = mount / "logs" / "kiosk.log"
+        try:
+            [first] = _until(lambda: _children(err), 30, "the supervisor started no terminal")
+            _until(lambda: "long-lived objects set aside" in _logged(log), 90,  # its services built and started
+                   "the terminal did not start under the supervisor")
+            filler = fill(mount)
+            _until(lambda: _children(err)[1:], 60, "the terminal whose disk filled was not started afresh")
+            assert process_gone(first) or _ended(first)
+            said = err.read_text()
+            assert f"(process {first}) says its disk refuses writes, and nobody uses it: starting it afresh" in said
+            _until(lambda: "out of order: the terminal cannot write to its disk" in err.read_text(), 60,
+                   "the new start did not show that it is out of order")
+            time.sleep(DISK_LOOK_S + 2)
+            assert len(_children(err)) == 2  # still full: still out of order, not started again and again
+            filler.unlink()
+            _until(lambda: _children(err)[2:], DISK_LOOK_S + 30, "the out-of-order screen did not end")
+            _until(lambda: _logged(log).count("running under kiosk supervise") == 2, 60,
+                   "the terminal did not come back")
+            restarts = json.loads((mount / "maintenance" / "restarts.json").read_text())["restarts"]
+            assert restarts[-1]["reason"] == "exited" and restarts[-1]["detail"] == "exited with status 0"
+            said = err.read_text()
+            assert "disk" in [r["reason"] for r in restarts] or "restart record" in said  # full: maybe unwritten
+            supervisor.send_signal(signal.SIGTERM)
+            assert supervisor.wait(30) == 0
+            assert "Traceback" not in err.read_text(), err.read_text()
+        finally:
+            _end_all(supervisor, err)
 
 
 def _end_all(supervisor: subprocess.Popen, err: Path) -> None:

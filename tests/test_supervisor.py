@@ -17,7 +17,7 @@ import pytest
 from kiosk.config import SupervisorConfig
 from kiosk.liveness import STACKS_FILE
 from kiosk.restarts import Reason, RestartLog
-from kiosk.supervisor import Supervisor, device_run_s, ending, restart_delay
+from kiosk.supervisor import Supervisor, device_run_s, disk_run_s, ending, restart_delay
 
 CHILD = textwrap.dedent('''
     import os, signal, sys, time
@@ -75,6 +75,17 @@ CHILD = textwrap.dedent('''
         while True:
             pipe.beat(idle=True, held=True)
             time.sleep(0.1)
+    elif step == "disk":  # its disk refuses writes: first while in use, then nobody uses it
+        for _ in range(30):
+            pipe.beat(idle=False, disk=True)  # in use: a beat says nothing of the disk
+            time.sleep(0.1)
+        while True:
+            pipe.beat(idle=True, disk=True)
+            time.sleep(0.1)
+    elif step == "flaky-disk":  # refuses writes from the start, nobody using it: the start's check passed each time
+        while True:
+            pipe.beat(idle=True, disk=True)
+            time.sleep(0.05)
     elif step == "wedged":  # held from the start, nobody using it: a device that hangs again in each new terminal
         while True:
             pipe.beat(idle=True, held=True)
@@ -215,6 +226,37 @@ def test_a_device_that_hangs_again_in_each_new_terminal_doubles_the_run_before_e
 @pytest.mark.parametrize("in_a_row, run_s", [(0, 300), (1, 600), (2, 1200), (6, 19200), (40, 19200)])
 def test_the_run_asked_before_a_restart_for_a_held_device_doubles_up_to_64_times_stable_s(in_a_row, run_s):
     assert device_run_s(300.0, in_a_row) == run_s
+
+
+def test_a_terminal_whose_disk_refuses_writes_is_started_afresh_at_once_once_nobody_uses_it(tmp_path):
+    """Refused while in use for 3 s, then idle: started afresh at once (its start shows that it is out of order:
+    tests/test_supervise_terminal.py), not after stable_s as a held device is; the reason recorded as planned."""
+    rig = Rig(tmp_path, "disk,live", _settings(stable_s=60.0))
+    try:
+        rig.until(lambda: rig.supervisor.starts == 2 and rig.state.read_text() == "2")
+    finally:
+        rig.stop()
+    [restart] = rig.record.recent()
+    assert (restart.reason, restart.detail) == (Reason.DISK, "its disk refused writes")
+    assert 3.0 <= restart.ran_s < 30.0  # not while in use; not after stable_s (60 s)
+    assert process_gone(rig.pid(0))
+
+
+def test_a_disk_the_start_passes_and_the_terminal_then_refuses_doubles_the_run_before_each_restart(tmp_path):
+    rig = Rig(tmp_path, "flaky-disk,flaky-disk,flaky-disk,live", _settings(stable_s=3.0))
+    try:
+        rig.until(lambda: rig.supervisor.starts == 4 and rig.state.read_text() == "4")
+    finally:
+        rig.stop()
+    runs = [r.ran_s for r in rig.record.recent()]
+    assert [r.reason for r in rig.record.recent()] == [Reason.DISK] * 3
+    assert runs[0] < 3 and runs[1] >= 3 and runs[2] >= 6, runs  # at once, then stable_s, then doubled
+    assert rig.supervisor.disk_restarts == 3
+
+
+@pytest.mark.parametrize("in_a_row, run_s", [(0, 0), (1, 300), (2, 600), (7, 19200), (40, 19200)])
+def test_the_run_asked_before_a_restart_for_the_disk_is_none_then_doubles_from_stable_s(in_a_row, run_s):
+    assert disk_run_s(300.0, in_a_row) == run_s
 
 
 def test_a_program_that_cannot_start_is_tried_again_and_again_with_a_delay(tmp_path):

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 RESTARTED = N_("This terminal has just restarted. If you were in the middle of something, please start again.")
 COMPOSE_JOIN_S = 30.0  # closing while the services are still being built: how long to wait for them
 COMPOSE_SWITCH_S = 0.001  # the interpreter's switch interval while the services are composed beside the first paint
+START_FAILED = 3  # kiosk run's exit status when the services could not be built (ui.app.run_gui)
 
 
 def qt_application() -> QApplication:
@@ -117,8 +118,12 @@ class Gui:
     """
 
     def __init__(self, config: Config, mode: str, masker: Masker | None = None, *, staged: bool = False,
-                 freeze_long_lived: bool | None = None, restarted: bool = False) -> None:
+                 freeze_long_lived: bool | None = None, restarted: bool = False,
+                 on_start_failed: Callable[[], None] | None = None) -> None:
+        """``on_start_failed``: called on the GUI thread when the staged services could not be built (``kiosk run``
+        ends, for ``kiosk supervise`` to start it again); without it the failure is raised there."""
         self.app = qt_application()
+        self._on_start_failed = on_start_failed
         self.config, self.mode, self.masker, self.staged = config, mode, masker, staged
         self.restarted = restarted  # kiosk supervise has just started it again: home, or the window's sign-in, says so
         # a terminal process (kiosk run, and the bench that measures it) freezes what it keeps for life;
@@ -169,7 +174,13 @@ class Gui:
             failure = exc
 
             def fail() -> None:
-                raise failure
+                # a home screen without services answers nothing and said nobody was using it never: it stood there
+                # for good (a disk that filled while the queue's key was written, tests/test_supervise_terminal.py)
+                if self._on_start_failed is None:
+                    raise failure
+                log.error("start-up: the terminal ends, to be started again (kiosk supervise): %s",
+                          type(failure).__name__)
+                self._on_start_failed()
 
             self.dispatcher.post(fail)
             return
@@ -335,6 +346,13 @@ class Gui:
         held = None if services is None else services.held_devices
         return held is not None and held.any()
 
+    def disk_refused(self) -> bool:
+        """The disk refused the last write the terminal tried (kiosk/disk_watch.py): said with the signs of life, so
+        the supervisor starts the terminal afresh once nobody uses it, and its start shows that it is out of order."""
+        services = self.services
+        watch = None if services is None else services.disk_watch
+        return watch is not None and watch.refused
+
     def close(self) -> None:
         """Tear down in order: no thread may hold or emit on a Qt object once it is deleted. Once."""
         if self._closed:
@@ -410,13 +428,15 @@ def fill_screen(window: MainWindow, app: QApplication, diagonal_in: float) -> No
 def run_gui(config: Config, mode: str, masker: Masker | None = None, fullscreen: bool = True,
             restarted: bool = False) -> int:
     """``restarted``: kiosk supervise has just started the terminal again after a freeze or a crash."""
-    gui = Gui(config, mode, masker, staged=True, restarted=restarted)
+    gui = Gui(config, mode, masker, staged=True, restarted=restarted,
+              on_start_failed=lambda: QCoreApplication.exit(START_FAILED))
     if fullscreen:
         fill_screen(gui.window, gui.app, config.terminal.screen_diagonal_in)
     else:
         gui.window.resize(1280, 800)
         gui.window.show()
-    beats = signs_of_life.install(gui.app, gui.app.quit, gui.nobody_using, gui.device_held)  # under kiosk supervise
+    beats = signs_of_life.install(gui.app, gui.app.quit, gui.nobody_using, gui.device_held,  # under kiosk supervise
+                                  gui.disk_refused)
     try:
         return gui.app.exec()
     finally:

@@ -1,7 +1,7 @@
 """The screen of a terminal that cannot write to its disk (``kiosk.disk_check``): out of order, in both languages,
-for whoever walks up; why, in small type, for staff. It looks at the disk again every ``RECHECK_S``, off the GUI
-thread, and ends when the disk takes writes again, for ``kiosk supervise`` to start the terminal afresh. It keeps
-nothing and asks nothing."""
+for whoever walks up; why, in small type, for staff. It looks at the disk again every ``supervisor.disk_look_s``, off
+the GUI thread, and ends when the disk takes writes again, for ``kiosk supervise`` to start the terminal afresh. It
+keeps nothing and asks nothing."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from common.i18n import N_, text
-from kiosk.disk_check import RECHECK_S, unwritable
+from kiosk.disk_check import unwritable
 from ui import signs_of_life
 from ui.app import qt_application
 from ui.dispatcher import Dispatcher
@@ -27,7 +27,7 @@ FOR_STAFF = N_("For staff: the terminal cannot write to its disk ({detail}). It 
 class OutOfOrder(QWidget):
     """The screen; ``check`` is asked every ``recheck_s`` and the screen closes once it says None."""
 
-    def __init__(self, data_dir: Path, detail: str, recheck_s: float = RECHECK_S, check=unwritable) -> None:
+    def __init__(self, data_dir: Path, detail: str, recheck_s: float, check=unwritable) -> None:
         super().__init__()
         self.setObjectName("outOfOrder")
         self.setStyleSheet(f"#outOfOrder {{ background: {PAGE}; }}")
@@ -85,10 +85,11 @@ class OutOfOrder(QWidget):
             self.close()
 
 
-def run_out_of_order(data_dir: Path, detail: str, fullscreen: bool = True) -> int:
-    """The screen until the disk takes writes again (then 0: ``kiosk supervise`` starts the terminal afresh)."""
+def run_out_of_order(data_dir: Path, detail: str, recheck_s: float, fullscreen: bool = True) -> int:
+    """The screen until the disk takes writes again, looked at every ``recheck_s`` (then 0: ``kiosk supervise``
+    starts the terminal afresh)."""
     app = qt_application()
-    screen = OutOfOrder(data_dir, detail)
+    screen = OutOfOrder(data_dir, detail, recheck_s)
     if fullscreen:
         screen.setGeometry(app.primaryScreen().geometry())
         screen.showFullScreen()

@@ -24,13 +24,16 @@ log = logging.getLogger(__name__)
 
 class SignsOfLife(QObject):
     def __init__(self, pipe: LivenessPipe, parent: QObject, on_supervisor_gone: Callable[[], None],
-                 idle: Callable[[], bool] = lambda: False, held: Callable[[], bool] = lambda: False) -> None:
+                 idle: Callable[[], bool] = lambda: False, held: Callable[[], bool] = lambda: False,
+                 disk: Callable[[], bool] = lambda: False) -> None:
         """``idle``: nobody uses the terminal now (said with each beat; a planned restart waits for it); ``held``: a
-        device is held by a call that never returned (asked only while nobody uses it)."""
+        device is held by a call that never returned; ``disk``: the disk refuses writes (both asked only while nobody
+        uses it)."""
         super().__init__(parent)
         self._pipe = pipe
         self._idle = idle
         self._held = held
+        self._disk = disk
         self._on_supervisor_gone = on_supervisor_gone
         self._timer = QTimer(self)
         self._timer.setInterval(round(BEAT_INTERVAL_S * 1000))
@@ -49,7 +52,12 @@ class SignsOfLife(QObject):
         except Exception:  # as above: no restart comes of a bug here
             log.exception("signs of life: could not tell whether a device is held")
             held = False
-        if not self._pipe.beat(idle, held) and self._timer.isActive():
+        try:
+            disk = idle and bool(self._disk())
+        except Exception:  # as above
+            log.exception("signs of life: could not tell whether the disk takes writes")
+            disk = False
+        if not self._pipe.beat(idle, held, disk) and self._timer.isActive():
             self._timer.stop()
             log.error("kiosk supervise is gone (killed?): this terminal ends, so that the one a new supervisor "
                       "starts has the devices and the audit trail to itself")
@@ -61,9 +69,10 @@ class SignsOfLife(QObject):
 
 
 def install(app: QObject, on_supervisor_gone: Callable[[], None],
-            idle: Callable[[], bool] = lambda: False, held: Callable[[], bool] = lambda: False) -> SignsOfLife | None:
+            idle: Callable[[], bool] = lambda: False, held: Callable[[], bool] = lambda: False,
+            disk: Callable[[], bool] = lambda: False) -> SignsOfLife | None:
     """Under ``kiosk supervise``: the beats, owned by ``app``; ``on_supervisor_gone`` (the application's quit)
     when the supervisor's end of the pipe is closed; ``idle``: nobody uses the terminal now; ``held``: a device is
-    held by a call that never returned. None when nobody watches."""
+    held by a call that never returned; ``disk``: the disk refuses writes. None when nobody watches."""
     pipe = LivenessPipe.from_environment()
-    return None if pipe is None else SignsOfLife(pipe, app, on_supervisor_gone, idle, held)
+    return None if pipe is None else SignsOfLife(pipe, app, on_supervisor_gone, idle, held, disk)

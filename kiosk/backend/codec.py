@@ -218,7 +218,7 @@ def evaluation_recorded_from_json(obj: dict[str, Any], level: int) -> Evaluation
 
 TERMINAL_MODES = ("kiosk", "window", "maintenance")
 DEVICE_STATES = ("ready", "busy", "offline", "error")
-RESTART_REASONS = ("", "froze", "crashed", "exited", "unstartable", "memory", "device")
+RESTART_REASONS = ("", "froze", "crashed", "exited", "unstartable", "memory", "device", "disk")
 MAX_HALL_TERMINALS = 500
 
 
@@ -259,7 +259,7 @@ def hall_terminal_from_json(obj: dict[str, Any]) -> HallTerminal:
                         restarts_24h=_count(restarts, "last_24h"),
                         last_restart=_one_of(restarts, "last_reason", RESTART_REASONS),
                         window_registered=_get(obj, "window", bool, None), clock_offset_s=clock,
-                        dns_stale=stale)
+                        dns_stale=stale, disk_writable=_get(obj, "disk_writable", bool, None))
 
 
 def hall_terminals_from_json(obj: dict[str, Any], hall_id: str) -> list[HallTerminal]:
