@@ -93,3 +93,42 @@ def test_the_applicants_screen_fills_the_second_randr_monitor_of_one_display(two
     windows = seen["windows"]
     assert _titled(windows, CLERK) == ["1280x800+0+0"], windows  # the clerk's window fills the left monitor
     assert _titled(windows, APPLICANT) == ["1920x1080+1280+0"], windows  # the applicant's the right one, not over it
+
+
+def test_the_applicants_screen_follows_its_monitor_switched_on_after_the_terminal_and_unplugged(sandbox, tmp_path):
+    """The applicant's monitor is often switched on after the terminal: the applicant's screen came up as a window
+    of its own on the clerk's monitor and stayed there. Unplugged, Qt moved it, still full screen, onto the clerk's
+    monitor at the gone monitor's size. Now it follows: to the monitor when it comes, full screen, to the size it is
+    set to, and back to a window of its own when it goes. The monitors come and go as RandR monitors of one X screen."""
+    def monitor(display: str, *args: str) -> None:
+        subprocess.run(["xrandr", "--display", display, *args], check=True, capture_output=True, timeout=10)
+
+    with xvfb("-screen", "0", "3200x1080x24") as display:
+        monitor(display, "--setmonitor", "LEFT", "1280/338x800/211+0+0", "screen")  # the clerk's, alone at first
+        steps = [("1280x800+0+0", ("--setmonitor", "RIGHT", "1920/508x1080/286+1280+0", "none")),  # switched on
+                 ("1920x1080+1280+0", ("--delmonitor", "RIGHT")),  # unplugged
+                 ("1280x800+0+0", ("--setmonitor", "RIGHT", "1600/423x900/238+1280+0", "none")),  # another one
+                 ("1600x900+1280+0", None)]
+        seen: list[str] = []
+
+        def placed() -> bool:
+            windows = _windows(display, 0)
+            where = _titled(windows, APPLICANT)
+            if not where or _titled(windows, CLERK) != ["1280x800+0+0"]:
+                return False
+            if not seen or seen[-1] != where[0]:
+                seen.append(where[0])
+            expected, then = steps[0]
+            if where[0] != expected:
+                return False
+            steps.pop(0)
+            if then is None:
+                return True
+            monitor(display, *then)
+            return False
+
+        _run_window_terminal(display, sandbox, tmp_path, placed)
+        assert seen == ["1280x800+0+0", "1920x1080+1280+0", "1280x800+0+0", "1600x900+1280+0"], seen
+        log = (tmp_path / "data" / "logs" / "kiosk.log").read_text()
+        assert "customer screen: full screen on RIGHT at 1920x1080" in log
+        assert "customer screen: no second monitor; a window of its own" in log

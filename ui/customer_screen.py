@@ -30,8 +30,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QGuiApplication, QIcon
+import logging
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon, QScreen
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QVBoxLayout, QWidget
 
 from common.domain import EvaluationKeyKind
@@ -47,6 +49,8 @@ from ui.scan_row import material_note
 from ui.signature import SignaturePad
 from ui.theme import Theme, stylesheet
 from ui.widgets import button, enable_swipe, label
+
+log = logging.getLogger(__name__)
 
 # a sign beside each material, colour never the only signal: drawn as an icon, so that every name starts at one
 # edge (as text, "✓ " and "○ " set the names 10 px apart), and said in the item's accessible text
@@ -154,6 +158,14 @@ class CustomerScreen(QMainWindow):
             column.addWidget(widget)
         desk.subscribe(self.refresh)
         self.refresh(desk)
+        self.on_screen: QScreen | None = None  # the applicant's own monitor it fills, or None (a window of its own)
+        # placed again once Qt has taken in a monitor coming, going or changing its size: the applicant's monitor is
+        # often switched on after the terminal (it came up as a window of its own and stayed so), and one unplugged
+        # left it full screen over the clerk's (Qt moves a gone screen's windows to the primary one)
+        self._place_again = QTimer(self, singleShot=True, interval=0, timeout=self.place)
+        app = QGuiApplication.instance()
+        for changed in (app.screenAdded, app.screenRemoved, app.primaryScreenChanged):
+            changed.connect(self._place_again.start)
 
     def refresh(self, desk: ClerkDesk) -> None:
         lang = language()
@@ -266,10 +278,12 @@ class CustomerScreen(QMainWindow):
         self.signed.setEnabled(not self.pad.is_empty())
 
     def place(self) -> None:
-        """Full screen on the screen that is not the clerk's, when there is one; else a window of its own."""
+        """Full screen on the screen that is not the clerk's, when there is one; else a window of its own. Again
+        whenever a monitor comes, goes or changes its size (tests/test_customer_screen_display.py)."""
         screens = QGuiApplication.screens()
         primary = QGuiApplication.primaryScreen()
         others = [s for s in screens if s is not primary]
+        self._follow(others[0] if others else None)
         if others:
             screen = others[0]
             self.setStyleSheet(stylesheet(Theme(display_for(screen.size().width(), screen.size().height(),
@@ -280,6 +294,28 @@ class CustomerScreen(QMainWindow):
             self.setScreen(screen)
             self.setGeometry(screen.geometry())
             self.showFullScreen()
+            log.info("customer screen: full screen on %s at %dx%d", screen.name(), screen.size().width(),
+                     screen.size().height())
         else:
+            if self.isFullScreen():  # its monitor gone: out of the full-screen state it had there
+                self.setStyleSheet(stylesheet(Theme(SMALL, True)))
+                self.showNormal()
+            if primary is not None:
+                self.setScreen(primary)
+                self.move(primary.geometry().topLeft())
             self.resize(SMALL.width_px, SMALL.height_px)
             self.show()
+            log.info("customer screen: no second monitor; a window of its own")
+
+    def _follow(self, screen: QScreen | None) -> None:
+        """Size changes of the monitor it fills place it again (a monitor's mode set after it came on)."""
+        if screen is self.on_screen:
+            return
+        if self.on_screen is not None:
+            try:
+                self.on_screen.geometryChanged.disconnect(self._place_again.start)
+            except (RuntimeError, TypeError):  # the screen object is gone with its monitor
+                pass
+        self.on_screen = screen
+        if screen is not None:
+            screen.geometryChanged.connect(self._place_again.start)
