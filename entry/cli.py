@@ -127,6 +127,13 @@ def _cmd_run(args) -> int:
 
         return run_out_of_order(config.data_dir, problem, config.supervisor.disk_look_s, fullscreen=not args.windowed)
     masker = _setup_logging(config)
+    from kiosk.instance_lock import ANOTHER_TERMINAL, WAIT_S, AnotherTerminal, hold
+
+    try:
+        hold(config.data_dir)  # its descriptor stays open, and the lock held, for the process's life
+    except AnotherTerminal as exc:
+        log.error("%s (%s): this one ends, having waited %.0f s for it to end", exc, config.data_dir, WAIT_S)
+        return ANOTHER_TERMINAL
     log.info("allocator: %s", ", ".join(f"{k}={v}" for k, v in tuned.items()) or "as the environment set it")
     from kiosk.liveness import LIVENESS_FD_ENV, dump_stacks_on_signal
     from kiosk.logging_setup import log_dir
