@@ -14,6 +14,7 @@ import select
 import time
 
 from devices.errors import DeviceOfflineError, DeviceTimeoutError
+from devices.serial_port import IN_USE, PortInUse, open_serial
 from devices.idcard import frames
 from common.i18n import N_, text
 
@@ -50,7 +51,9 @@ class SerialLink:
 
         self.close()
         try:
-            self._serial = serial.Serial(self.port, baudrate, timeout=0, write_timeout=1.0)
+            self._serial = open_serial(self.port, baudrate, timeout=0, write_timeout=1.0)
+        except PortInUse as exc:
+            raise DeviceOfflineError(text(IN_USE), detail=str(exc)) from None
         except (serial.SerialException, OSError, ValueError) as exc:
             raise DeviceOfflineError(text(NOT_CONNECTED), detail=f"{self.port}: {exc}") from None
 

@@ -10,6 +10,7 @@ from devices.health import DeviceState, SelfTestResult
 from devices.qr.base import CodeScanned, QrScanner
 from devices.qr.text import decode_bytes
 from devices.worker import on_worker
+from devices.serial_port import IN_USE, PortInUse, open_serial
 from common.i18n import text
 
 log = logging.getLogger(__name__)
@@ -63,8 +64,13 @@ class SerialQrScanner(QrScanner):
 
         self._next_open_at = time.monotonic() + self.options.reconnect_interval_s
         try:
-            self._serial = serial.Serial(self.options.port, self.options.baudrate,
-                                         timeout=self.options.read_timeout_s)
+            self._serial = open_serial(self.options.port, self.options.baudrate,
+                                       timeout=self.options.read_timeout_s)
+        except PortInUse as exc:
+            self._serial = None
+            self.health.set_state(DeviceState.OFFLINE, text(IN_USE))
+            log.debug("%s: %s", self.name, exc)
+            return False
         except (serial.SerialException, OSError, ValueError) as exc:
             self._serial = None
             self.health.set_state(DeviceState.OFFLINE, text("The QR code scanner is not connected."))

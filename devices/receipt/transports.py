@@ -13,6 +13,7 @@ from typing import Protocol
 
 from common import names
 from devices.errors import DeviceOfflineError, DeviceTimeoutError
+from devices.serial_port import IN_USE, PortInUse, open_serial
 from common.i18n import N_, text
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,9 @@ class SerialTransport:
         import serial  # pyserial
 
         try:
-            self._serial = serial.Serial(self.port, self.baudrate, timeout=self.timeout_s, write_timeout=self.timeout_s)
+            self._serial = open_serial(self.port, self.baudrate, timeout=self.timeout_s, write_timeout=self.timeout_s)
+        except PortInUse as exc:
+            raise DeviceOfflineError(text(IN_USE), detail=str(exc)) from None
         except serial.SerialException as exc:
             raise DeviceOfflineError(text(OFFLINE), detail=str(exc)) from None
 
