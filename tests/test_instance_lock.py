@@ -81,7 +81,7 @@ def test_a_second_kiosk_run_on_the_same_folder_waits_for_the_first_and_then_take
         time.sleep(5)
         assert second.poll() is None and starts() == 1  # waiting: it opened nothing of the first one's
         first.terminate()
-        first.wait(30)
+        assert first.wait(30) == 0  # closed in order (ui/stop_signals.py)
         until(lambda: starts() == 2, 30)  # the first gone within WAIT_S: the second takes over
         assert second.poll() is None
         assert holder(tmp_path / "data" / LOCK_FILE) == second.pid

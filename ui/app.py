@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from common.i18n import N_, text
-from ui import gui_thread_gc, long_lived, qt_messages, signs_of_life
+from ui import gui_thread_gc, long_lived, qt_messages, signs_of_life, stop_signals
 from ui.dispatcher import Dispatcher
 from ui.display import display_for
 from ui.kiosk_view import KioskView
@@ -437,9 +437,12 @@ def run_gui(config: Config, mode: str, masker: Masker | None = None, fullscreen:
         gui.window.show()
     beats = signs_of_life.install(gui.app, gui.app.quit, gui.nobody_using, gui.device_held,  # under kiosk supervise
                                   gui.disk_refused)
+    stops = stop_signals.install(gui.app, gui.app.quit)
     try:
         return gui.app.exec()
     finally:
         if beats is not None:
             beats.stop()
         gui.close()
+        stops.uninstall()
+        log.info("the terminal closed in order")

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from common.i18n import N_, text
 from kiosk.disk_check import unwritable
-from ui import signs_of_life
+from ui import signs_of_life, stop_signals
 from ui.app import qt_application
 from ui.dispatcher import Dispatcher
 from ui.theme import ERROR, MUTED, PAGE, TEXT
@@ -98,8 +98,10 @@ def run_out_of_order(data_dir: Path, detail: str, recheck_s: float, fullscreen: 
         screen.show()
     app.setQuitOnLastWindowClosed(True)
     beats = signs_of_life.install(app, app.quit)  # under kiosk supervise: alive, not to be started again
+    stops = stop_signals.install(app, app.quit)
     try:
         return app.exec()
     finally:
         if beats is not None:
             beats.stop()
+        stops.uninstall()
