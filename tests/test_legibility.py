@@ -95,3 +95,26 @@ def test_each_screen_is_drawn_at_every_target_size_in_both_text_sizes(open_gui, 
     for name, picture in pictures.items():
         assert f"{picture.width()}x{picture.height()}" == name.split("-")[0], name
     assert (gui.window.width(), gui.window.height()) == (SMALL.width_px, SMALL.height_px)
+
+
+def test_a_1366x768_panel_holds_every_screen_in_large_english(open_gui, sandbox):
+    """The commonest cheap panel is 1366 x 768, 32 px shorter than the small target: every screen of the journeys
+    fits it in large English (the longest words, the largest type) and meets the numbers. The licence's preview,
+    drawn at a fixed 440 px, grew the window to 785 px, its footer off the screen (ui/screens/licence_preview.py).
+    Below it, 1024 x 768 does not hold large text: the touch keyboard's 60 px keys take 1,172 px."""
+    gui = open_gui("kiosk", terminal={"payment_poll_s": 1.0})
+    walk.show(gui, 1366, 768)
+    ruler, sizes = Ruler(True), {}
+    measured = ruler.shot
+
+    def shot(gui, name: str) -> None:
+        measured(gui, name)
+        sizes[name] = (gui.window.width(), gui.window.height())
+
+    ruler.shot = shot
+    _journeys(gui, ruler, "en", sandbox.url)
+    assert "licence-preview" in sizes
+    larger = {name: size for name, size in sizes.items() if size != (1366, 768)}
+    assert not larger, larger
+    failures = [f"{screen}: {problem}" for screen, problems in ruler.screens.items() for problem in problems]
+    assert not failures, "\n".join(failures[:60])
