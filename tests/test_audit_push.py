@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 
 import pytest
 
@@ -268,3 +269,34 @@ def test_two_pushes_at_once_never_move_the_acknowledged_head_back(services, sand
     assert audit.acknowledged == Head(5, audit.head) == held(sandbox, services)
     assert ack == {"count": 5, "head": audit.head} and audit.unsent() == []
     assert heads == sorted(heads) and heads[-1] == 5, heads  # never back, not even for a moment
+
+
+def test_a_push_behind_a_hung_one_holds_no_worker_and_its_entry_is_sent_by_the_running_one(services, sandbox):
+    """Each clerk's step queues a push on the task pool. With the backend hung, a push waiting out its answer and
+    three waiting their turn took all four workers, and the clerk's look-ups queued behind them (kiosk bench
+    window-monkey --customer-screen, seed 861: the licences' fetch not begun in 30 s). A push that finds another
+    running returns at once; the running one goes round again and sends its entry."""
+    audit = services.audit
+    audit.record("XH0001", "sign_in")
+    asked, answer = threading.Event(), threading.Event()
+
+    class Hung:
+        def send_audit(self, entries):
+            asked.set()
+            answer.wait(10)  # the backend hung, until the test lets it answer
+            return services.backend.send_audit(entries)
+
+    first = threading.Thread(target=push, args=(audit, Hung()))
+    first.start()
+    try:
+        assert asked.wait(10)
+        audit.record("XH0001", "card_read")
+        started = time.monotonic()
+        assert push(audit, services.backend) == 0  # another runs: this one does not wait for it
+        assert time.monotonic() - started < 1.0
+        assert audit.has_unsent()
+    finally:
+        answer.set()
+        first.join(10)
+    assert not first.is_alive() and not audit.has_unsent()  # the running push went round again and sent it
+    assert audit.acknowledged == Head(2, audit.head) == held(sandbox, services)
