@@ -50,6 +50,11 @@ class AuthError(BackendError):
     default = N_("This terminal is not authorised by the service system. Please ask the hall staff.")
 
 
+class TlsError(AuthError):
+    """The TLS handshake with the backend failed: its certificate not trusted, or out of its dates by this terminal's
+    clock (kiosk/backend/tls_failure.py). Nothing of the request was sent."""
+
+
 class RejectedError(BackendError):
     """The backend refused the request itself (4xx); ``code`` and ``fields`` come from the server."""
 

@@ -182,6 +182,38 @@ def tls_files(tmp_path_factory):
     return cert_path, key_path
 
 
+def _certificate(folder, valid_from: dt.datetime, valid_to: dt.datetime):
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(valid_from).not_valid_after(valid_to)
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+@pytest.mark.parametrize("days_from, days_to, said", [
+    (1, 30, "is not valid yet by this terminal's clock"),  # the clock behind the certificate's start: a flat battery
+    (-30, -1, "has expired by this terminal's clock"),
+])
+def test_a_certificate_out_of_its_dates_by_this_clock_is_said_as_a_clock_or_a_renewal(tmp_path, days_from, days_to,
+                                                                                      said):
+    """A terminal whose clock battery went flat starts years behind: every call failed as "the backend's certificate
+    is not trusted", which sent staff after certificates (kiosk/backend/tls_failure.py)."""
+    now = dt.datetime.now(dt.timezone.utc)
+    cert, key = _certificate(tmp_path, now + dt.timedelta(days=days_from), now + dt.timedelta(days=days_to))
+    with SandboxServer(ssl_certfile=str(cert), ssl_keyfile=str(key)) as server:
+        with pytest.raises(AuthError) as refused:
+            client_for(server.url, ca_bundle=str(cert)).catalogue()
+    assert refused.value.detail.startswith(f"TLS: the backend's certificate {said} (")
+    assert "timedatectl" in refused.value.detail if days_from > 0 else "clock is ahead" in refused.value.detail
+
+
 def test_tls_backend_is_refused_without_its_ca_and_trusted_with_it(tls_files):
     cert, key = tls_files
     with SandboxServer(ssl_certfile=str(cert), ssl_keyfile=str(key)) as server:

@@ -95,6 +95,34 @@ def test_offline_sign_in_holds_for_its_configured_time_and_not_after(services, s
         staff.sign_in(*MAINTENANCE_STAFF, role="maintenance")
 
 
+def test_a_tls_handshake_that_fails_signs_in_offline_as_an_outage_does(services, sandbox, tmp_path, monkeypatch):
+    """A clock gone back years (a flat clock battery) fails every handshake with the backend: nothing is sent, so the
+    cached verifier serves as in an outage; before, the clerk was told the terminal was not authorised. The failure
+    is a real one: a TLS sandbox whose certificate starts tomorrow."""
+    import datetime as dt
+
+    from common.backend_errors import TlsError
+    from sandbox.server import SandboxServer
+    from tests.test_backend_contract import _certificate, client_for
+
+    now = dt.datetime.now(dt.timezone.utc)
+    cert, key = _certificate(tmp_path, now + dt.timedelta(days=1), now + dt.timedelta(days=30))
+    with SandboxServer(ssl_certfile=str(cert), ssl_keyfile=str(key)) as server:
+        with pytest.raises(TlsError) as failed:
+            client_for(server.url, ca_bundle=str(cert)).staff_sign_in(*MAINTENANCE_STAFF)
+    staff = StaffSignIn(services.backend, offline_for_s=3600)
+    assert not staff.sign_in(*MAINTENANCE_STAFF, role="maintenance").get("offline")
+
+    def handshake_fails(*_args):
+        raise failed.value
+
+    monkeypatch.setattr(services.backend, "staff_sign_in", handshake_fails)
+    session = staff.sign_in(*MAINTENANCE_STAFF, role="maintenance")
+    assert session["offline"] and session["staff_id"] == "XH0004"
+    with pytest.raises(NoOfflineSignInError):  # nobody else has a verifier here
+        staff.sign_in("XH0001", "demo-XH0001", role="clerk")
+
+
 def test_the_backends_own_limit_on_the_verifier_wins_over_a_longer_configured_time(services, sandbox):
     clock = Clock()
     staff = StaffSignIn(services.backend, offline_for_s=10 * 86400, clock=clock)  # the sandbox's limit: 7 days

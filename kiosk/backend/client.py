@@ -32,13 +32,14 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from kiosk.backend import answer as answers
 from kiosk.backend.declarations import declare
+from kiosk.backend import tls_failure
 from kiosk.backend.codec import (_get, _objects, company_from_json, consent_from_json, decision_from_json,
                                  evaluation_recorded_from_json, hall_terminals_from_json, notice_from_json,
                                  parse_time, payment_order_from_json, refusal_from_json, service_from_json,
                                  withdrawal_from_json)
 from common import provisional, uscc
 from common.backend_errors import (AuthError, BackendError, BadCreditCodeError, CompanyNotFoundError, OfflineError,
-                                   RejectedError, ServerError)
+                                   RejectedError, ServerError, TlsError)
 from common.audit_chain import audit_key
 from common.signing import H_NONCE, Signer, demo_key
 from kiosk.config import BackendConfig
@@ -734,7 +735,7 @@ class BackendClient:
             if isinstance(exc, BackendError):
                 raise
             if isinstance(exc, requests.exceptions.SSLError):
-                raise AuthError(detail=f"TLS: the backend's certificate is not trusted ({exc})") from None
+                raise TlsError(detail=tls_failure.said(exc)) from None
             if isinstance(exc, requests.exceptions.ConnectTimeout):
                 raise OfflineError(detail=f"connect to {url} timed out") from None
             if isinstance(exc, requests.exceptions.ReadTimeout):
