@@ -516,6 +516,10 @@ CLOCK_OFFSET_MAX_S = 100 * 365 * 86400.0
 # host names a terminal's heartbeat says its DNS does not answer for (``dns_stale``; ``common.names``): at most this
 # many, each a DNS name's letters, digits, dots and hyphens (RFC 1123), so no backend can put other words in them
 DNS_STALE_MAX = 10
+# a terminal's installation (kiosk/installation.py): 128 random bits in hex, or none said; and how long the backend
+# counts installations under one terminal id (two within it: two terminals under one id)
+INSTALLATION_OR_NONE = r"^([0-9a-f]{32})?$"
+INSTALLATIONS_WITHIN_S = 600.0
 HOST_NAME = r"^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$"
 
 
@@ -537,6 +541,7 @@ class HallTerminal:
     clock_offset_s: float | None = None  # the backend's clock less the terminal's, as its heartbeat said; None: unsaid
     dns_stale: tuple[str, ...] = ()      # names its DNS does not answer for, reached at their last addresses
     disk_writable: bool | None = None    # its disk took the last write it tried; None: its heartbeat did not say
+    installations: int = 0               # installations heard under its id lately: more than one, two terminals
 
 
 @dataclass(frozen=True)

@@ -362,13 +362,16 @@ def check_window_register(client, config: Config, findings: Findings) -> None:
     it starts: a window left off the register would have every such case refused, those accepted offline too; a
     kiosk on it could vouch for paper nobody checked."""
     from kiosk import __version__
+    from kiosk.installation import installation_id
 
     mode = config.terminal.mode
     try:
-        said = client.enrol(config.terminal.hall_id, __version__, mode).get("window")
+        reply = client.enrol(config.terminal.hall_id, __version__, mode, installation_id(config.data_dir))
     except Exception as exc:
         findings.add("WARN", "window register", f"not asked: {_plain(exc)}")
         return
+    check_terminal_id(reply.get("id_shared"), config.terminal.id, findings)
+    said = reply.get("window")
     if mode == "kiosk":
         if said is True:
             findings.add("FAIL", "window register", f"kiosk {config.terminal.id} is on the hall's register of "
@@ -386,6 +389,18 @@ def check_window_register(client, config: Config, findings: Findings) -> None:
     else:
         findings.add("WARN", "window register", "the backend does not say whether this terminal is registered as "
                                                 "a window")
+
+
+def check_terminal_id(shared: object, terminal_id: str, findings: Findings) -> None:
+    """Another installation speaks under this terminal's id (kiosk/installation.py): a site file copied from another
+    terminal, or an image cloned with it."""
+    if shared is True:
+        findings.add("FAIL", "terminal id", f"the backend hears {terminal_id} from another terminal too (within the "
+                                            "last 10 minutes): give each terminal its own terminal.id in its site "
+                                            "file; the hall's list, a window's audit trail and the provisional "
+                                            "numbers are kept apart by it")
+    elif shared is False:
+        findings.add("OK", "terminal id", f"{terminal_id} is this terminal's alone")
 
 
 def check_queue(config: Config, findings: Findings) -> None:

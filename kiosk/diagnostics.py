@@ -241,7 +241,7 @@ def hall_terminal_text(terminal: HallTerminal, heartbeat_interval_s: float) -> T
     intervals is marked, and so is a window the hall's register does not list (its acceptances with paper checked
     at the counter are refused), or a kiosk it does (the register is the hall's word that a terminal is a window);
     and one whose clock is ``CLOCK_OFF_S`` or more from the backend's (its papers print the wrong time), one whose DNS
-    does not answer and one whose disk takes no writes."""
+    does not answer, one whose disk takes no writes and an id more than one terminal speaks under."""
     line = _hall_terminal_line(terminal, heartbeat_interval_s)
     if terminal.mode == "window" and terminal.window_registered is False:
         line = text("{line} ⚠ Not registered as a window: its acceptances with paper checked at the counter are "
@@ -258,6 +258,10 @@ def hall_terminal_text(terminal: HallTerminal, heartbeat_interval_s: float) -> T
     if terminal.heard and terminal.dns_stale:
         line = text("{line} ⚠ Its DNS does not answer for {name}: it reaches it at the address it last gave.",
                     line=line, name=terminal.dns_stale[0])
+    if terminal.installations > 1:
+        line = plural_text("{line} ⚠ {count} terminal speaks under this id: give each its own terminal.id.",
+                           "{line} ⚠ {count} terminals speak under this id: give each its own terminal.id.",
+                           terminal.installations, line=line, count=terminal.installations)
     if terminal.heard and terminal.disk_writable is False:
         line = text("{line} ⚠ Its disk takes no writes: it keeps nothing (kiosk doctor on it says why).", line=line)
     return line

@@ -25,6 +25,7 @@ from common.domain import CLOCK_OFFSET_MAX_S, DNS_STALE_MAX, HOST_NAME
 from kiosk.config import Config, ConfigError, apply_remote
 from kiosk.diagnostics import BackendContact
 from kiosk.disk_watch import DiskWatch
+from kiosk.installation import installation_id
 
 log = logging.getLogger(__name__)
 _HOST_NAME = re.compile(HOST_NAME)
@@ -45,6 +46,9 @@ class Heartbeat:
                  on_first_beat: Callable[[], None] | None = None, disk: DiskWatch | None = None) -> None:
         self._backend = backend
         self._disk = disk  # whether the disk takes writes (kiosk/disk_watch.py); None: not said
+        self.installation = installation_id(config.data_dir)  # this installation (kiosk/installation.py)
+        # the backend heard this terminal's id from another installation lately (its answer's ``id_shared``)
+        self.id_shared = False
         self._config = config
         self._devices = devices
         self._status_extra = status_extra or (lambda: {"queue": {"depth": 0, "oldest_age_s": 0.0}})
@@ -81,6 +85,8 @@ class Heartbeat:
                   "config_refused": self.config_refused, "clock_offset_s": self._clock_offset(),
                   "dns_stale": self._dns_stale(),
                   "disk_writable": not (self._disk is not None and self._disk.refused)}
+        if self.installation:
+            status["installation"] = self.installation
         status.update(self._status_extra())
         return status
 
@@ -104,7 +110,8 @@ class Heartbeat:
             status = self.status() if self.enrolled else None
             asked = time.monotonic()
             if status is None:
-                reply = self._backend.enrol(self._config.terminal.hall_id, __version__, self._config.terminal.mode)
+                reply = self._backend.enrol(self._config.terminal.hall_id, __version__, self._config.terminal.mode,
+                                            self.installation)
                 self.enrolled = True
             else:
                 reply = self._backend.heartbeat(status)
@@ -117,7 +124,22 @@ class Heartbeat:
         self.last_error = None
         self._apply(reply.get("config") or {})
         self._note_register(reply.get("window"))
+        self._note_shared(reply.get("id_shared"))
         return True
+
+    def _note_shared(self, said: object) -> None:
+        """Another installation reports under this terminal's id: said in the log when the backend's answer changes
+        (and by kiosk doctor)."""
+        shared = said is True
+        if shared is self.id_shared:
+            return
+        self.id_shared = shared
+        if shared:
+            log.warning("heartbeat: the backend hears terminal id %s from another installation too: two terminals "
+                        "run under one terminal.id (a site file copied?); give each its own", self._config.terminal.id)
+        else:
+            log.info("heartbeat: the backend hears terminal id %s from this installation alone again",
+                     self._config.terminal.id)
 
     def _note_register(self, said: object) -> None:
         """A window the hall has not registered has every case with paper checked at the counter refused (403

@@ -9,6 +9,7 @@ from typing import Optional
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
+from common.domain import INSTALLATIONS_WITHIN_S
 from sandbox.audit_chains import AuditRefused
 from sandbox.errors import ApiError, documented, not_found
 from sandbox.handovers import HandoverConflict
@@ -65,7 +66,9 @@ def hall_terminal(terminal_id: str, body: dict, seen: float, now: float, window:
             "last_heartbeat": body.get("last_heartbeat", ""), "silent_s": round(max(0.0, now - seen), 1),
             "devices": body.get("devices", []), "queue": body.get("queue"), "free_disk_mb": body.get("free_disk_mb"),
             "restarts": body.get("restarts") or {}, "window": window, "clock_offset_s": body.get("clock_offset_s"),
-            "dns_stale": body.get("dns_stale") or [], "disk_writable": body.get("disk_writable")}
+            "dns_stale": body.get("dns_stale") or [], "disk_writable": body.get("disk_writable"),
+            "installations": sum(now - at < INSTALLATIONS_WITHIN_S
+                                 for at in (body.get("installations_heard") or {}).values())}
 
 
 def signed_in(store: Store, token: str | None, at: float | None = None) -> dict:

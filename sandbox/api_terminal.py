@@ -70,24 +70,24 @@ def routes(store: Store, settings: dict) -> APIRouter:
     def health() -> dict:
         return {"status": "ok", "server_time": time.time()}
 
-    def reply(terminal_id: str) -> dict:
+    def reply(terminal_id: str, installations: int) -> dict:
         return {"terminal_id": terminal_id, "server_time": time.time(), "config": settings["remote_config"],
-                "window": store.windows.is_window(terminal_id)}
+                "window": store.windows.is_window(terminal_id), "id_shared": installations > 1}
 
     @api.post("/terminals/enrol", response_model=TerminalReply, tags=["terminals"], responses=documented(400, 401, 403))
     def enrol(body: EnrolIn, request: Request) -> dict:
         if body.terminal_id != request.state.terminal_id:
             raise ApiError(403, "terminal_mismatch", "终端编号与签名不符", "Terminal id does not match the signature")
-        store.touch_terminal(body.terminal_id, {"enrolled_at": now_iso(), **body.model_dump()})
-        return reply(body.terminal_id)
+        heard = store.touch_terminal(body.terminal_id, {"enrolled_at": now_iso(), **body.model_dump()})
+        return reply(body.terminal_id, heard)
 
     @api.post("/terminals/{terminal_id}/heartbeat", response_model=TerminalReply, tags=["terminals"],
               responses=documented(400, 401, 403))
     def heartbeat(terminal_id: str, body: HeartbeatIn, request: Request) -> dict:
         if terminal_id != request.state.terminal_id:
             raise ApiError(403, "terminal_mismatch", "终端编号与签名不符", "Terminal id does not match the signature")
-        store.touch_terminal(terminal_id, {"last_heartbeat": now_iso(), **body.model_dump()})
-        return reply(terminal_id)
+        heard = store.touch_terminal(terminal_id, {"last_heartbeat": now_iso(), **body.model_dump()})
+        return reply(terminal_id, heard)
 
     @api.post("/identity/app-token", response_model=Person, tags=["identity"], responses=documented(400, 401, 404))
     def resolve_token(body: AppTokenIn) -> dict:

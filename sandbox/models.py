@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from common import idnumber
-from common.domain import CLOCK_OFFSET_MAX_S, DNS_STALE_MAX, HOST_NAME
+from common.domain import CLOCK_OFFSET_MAX_S, DNS_STALE_MAX, HOST_NAME, INSTALLATION_OR_NONE
 from common.form_fields import field_problem, repeated_name
 from common.form_patterns import MAX_PATTERN, compile_pattern
 from sandbox.attachments import MATERIAL_CODE, MAX_FILES, SIGNATURE, SIGNATURE_NAME, name_problem
@@ -65,11 +65,16 @@ class RestartStatus(Strict):
                          description="when the last restart was needed, ISO 8601 with its offset (empty: none)")
 
 
+INSTALLATION_DOC = ("the terminal's installation, a random id made once in its data folder, so that two terminals "
+                    "under one terminal id are seen; absent from older terminals")
+
+
 class EnrolIn(Strict):
     terminal_id: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9-]+$")
     hall_id: str = Field(min_length=1, max_length=32)
     version: str = Field(max_length=32)
     mode: Literal["kiosk", "window", "maintenance"]
+    installation: str = Field(default="", pattern=INSTALLATION_OR_NONE, description=INSTALLATION_DOC)
 
 
 class HeartbeatIn(Strict):
@@ -94,6 +99,7 @@ class HeartbeatIn(Strict):
         default_factory=list, max_length=DNS_STALE_MAX,
         description="host names the terminal's DNS does not answer for, which it reaches at the addresses they last "
                     "gave (the backend's, a printer's); empty while every name answers, absent from older terminals")
+    installation: str = Field(default="", pattern=INSTALLATION_OR_NONE, description=INSTALLATION_DOC)
     disk_writable: bool = Field(default=True, strict=True, description="whether the terminal's disk took the last write it tried "
                                                           "(false: worn and remounted read-only, or full; it keeps "
                                                           "nothing, and under kiosk supervise shows that it is out of "
@@ -119,6 +125,9 @@ class HallTerminal(BaseModel):
     dns_stale: list[str] = Field(default_factory=list, max_length=DNS_STALE_MAX,
                                  description="host names its DNS does not answer for, as its last heartbeat said; "
                                              "absent from older backends")
+    installations: int = Field(default=0, ge=0, description="how many installations spoke under this terminal id "
+                                                            "in the last 10 minutes: more than one is two terminals "
+                                                            "under one id; absent from older backends")
     disk_writable: Optional[bool] = Field(default=None, description="whether its disk took the last write it tried, "
                                                                     "as its last heartbeat said; null when it did not "
                                                                     "say, absent from older backends")
@@ -138,6 +147,9 @@ class TerminalReply(BaseModel):
     window: bool = Field(default=False, description="whether the hall registered this terminal as one of its windows, "
                                                    "so a case's counter_checked is taken from it (payloads.md, "
                                                    "'Forms'); a window not registered says so to its staff")
+    id_shared: bool = Field(default=False, description="whether another installation spoke under this terminal id in "
+                                                       "the last 10 minutes (two terminals under one id); absent from "
+                                                       "older backends")
 
 
 # -- identity -----------------------------------------------------------------

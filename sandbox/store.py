@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterator
 
 from contextlib import contextmanager
 
+from common.domain import INSTALLATIONS_WITHIN_S
 from common.masking import mask_id_number, mask_name
 from sandbox.audit_chains import AuditChains
 from sandbox.evaluations import Evaluations
@@ -767,13 +768,22 @@ class Store:
 
     # -- terminals, nonces ------------------------------------------------------------------------------
 
-    def touch_terminal(self, terminal_id: str, body: dict[str, Any]) -> None:
-        """What a terminal said last, over what it said before (its enrolment's hall stays with its heartbeats)."""
+    def touch_terminal(self, terminal_id: str, body: dict[str, Any]) -> int:
+        """What a terminal said last, over what it said before (its enrolment's hall stays with its heartbeats);
+        returns how many installations spoke under its id within ``INSTALLATIONS_WITHIN_S`` (kiosk/installation.py),
+        this one included (0: none said one)."""
         with self.tx() as db:
             row = db.execute("SELECT body FROM terminals WHERE terminal_id = ?", (terminal_id,)).fetchone()
-            merged = {**(json.loads(row[0]) if row else {}), **body}
+            before = json.loads(row[0]) if row else {}
+            now = time.time()
+            heard = {name: at for name, at in (before.get("installations_heard") or {}).items()
+                     if now - at < INSTALLATIONS_WITHIN_S}
+            if body.get("installation"):
+                heard[body["installation"]] = now
+            merged = {**before, **body, "installations_heard": heard}
             db.execute("INSERT OR REPLACE INTO terminals VALUES (?, ?, ?)",
-                       (terminal_id, json.dumps(merged, ensure_ascii=False), time.time()))
+                       (terminal_id, json.dumps(merged, ensure_ascii=False), now))
+        return len(heard)
 
     def hall_terminals(self, hall_id: str) -> list[tuple[str, dict[str, Any], float]]:
         """(terminal id, what it said last, when) for every terminal enrolled in ``hall_id``, by id."""

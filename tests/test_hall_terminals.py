@@ -176,6 +176,50 @@ def test_a_terminal_whose_disk_takes_no_writes_is_marked_from_what_its_heartbeat
     assert k1.disk_writable is True and "⚠" not in hall_terminal_text(k1, 60.0).render()
 
 
+def test_two_terminals_under_one_id_are_seen_by_their_installations(sandbox, make_config, tmp_path, caplog):
+    """A site file copied from one kiosk to the next gave the hall two terminals under one id, and nothing said so
+    (kiosk/installation.py). Each installation says its own random id; the backend counts those it heard lately."""
+    import logging
+
+    from kiosk.heartbeat import Heartbeat
+    from kiosk.installation import INSTALLATION_FILE, installation_id
+
+    first_dir, second_dir = tmp_path / "first", tmp_path / "second"
+
+    def terminal(data_dir) -> Heartbeat:
+        config = make_config(sandbox.url, terminal={"id": "HALL-K1", "hall_id": HALL}, paths={"data_dir": str(data_dir)})
+        return Heartbeat(client_for(sandbox.url, terminal="HALL-K1"), config, [])
+
+    first = terminal(first_dir)
+    assert first.installation == installation_id(first_dir) == (first_dir / INSTALLATION_FILE).read_text().strip()
+    assert oct((first_dir / INSTALLATION_FILE).stat().st_mode & 0o777) == "0o600"
+    assert first.beat_once() and first.beat_once() and not first.id_shared  # enrolled, then a beat: alone
+    second = terminal(second_dir)
+    assert second.installation != first.installation
+    with caplog.at_level(logging.WARNING, logger="kiosk.heartbeat"):
+        assert second.beat_once() and second.id_shared  # its enrolment: the other spoke 0 s ago
+        assert first.beat_once() and first.id_shared
+    assert sum("from another installation too" in r.getMessage() for r in caplog.records) == 2
+    (k1,) = client_for(sandbox.url, terminal="HALL-K1").hall_terminals(HALL, _staff_token(first._backend, "XH0004"))
+    assert k1.installations == 2
+    set_language("en")
+    assert hall_terminal_text(k1, 60.0).render().endswith(
+        " ⚠ 2 terminals speak under this id: give each its own terminal.id.")
+    set_language("zh_CN")
+    assert "2 台终端" in hall_terminal_text(k1, 60.0).render()
+    from entry.doctor import Findings, check_terminal_id
+
+    findings = Findings()
+    check_terminal_id(True, "HALL-K1", findings)
+    check_terminal_id(False, "HALL-K1", findings)
+    assert findings.lines[0].startswith("FAIL  terminal id: the backend hears HALL-K1 from another terminal too")
+    assert findings.lines[1] == "OK    terminal id: HALL-K1 is this terminal's alone"
+    wrong = {"version": "0.1.0", "mode": "kiosk", "free_disk_mb": 1.0, "queue": {"depth": 0, "oldest_age_s": 0.0}}
+    for value in ("ABC", "0" * 31, "g" * 32, 7):  # off the contract: refused
+        with pytest.raises(RejectedError):
+            client_for(sandbox.url, terminal="HALL-K1").heartbeat({**wrong, "installation": value})
+
+
 def test_a_clerk_another_hall_and_a_stale_token_are_refused(sandbox):
     kiosk = client_for(sandbox.url, terminal="HALL-K1")
     kiosk.enrol(HALL, "0.1.0", "kiosk")
@@ -212,7 +256,7 @@ GOOD = {"terminal_id": "HALL-K1", "mode": "kiosk", "version": "0.1.0", "last_hea
     {"clock_offset_s": 1e12}, {"clock_offset_s": True}, {"silent_s": True},
     {"dns_stale": "host"}, {"dns_stale": ["two words"]}, {"dns_stale": ["ok.name", 7]}, {"dns_stale": ["h"] * 11},
     {"dns_stale": ["name\u202e"]}, {"dns_stale": ["-x"]}, {"disk_writable": "no"}, {"disk_writable": 0},
-    {"disk_writable": []},
+    {"disk_writable": []}, {"installations": -1}, {"installations": 501}, {"installations": "two"},
 ])
 def test_an_answer_off_the_contract_is_a_server_error_not_a_line_for_staff(change):
     with pytest.raises(ServerError):

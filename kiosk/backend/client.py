@@ -202,9 +202,12 @@ class BackendClient:
     def health(self) -> dict[str, Any]:
         return self._call("GET", "/health", retry=False)
 
-    def enrol(self, hall_id: str, version: str, mode: str) -> dict[str, Any]:
-        return self._call("POST", "/terminals/enrol", body={"terminal_id": self._terminal_id, "hall_id": hall_id,
-                                                             "version": version, "mode": mode}, retry=True)
+    def enrol(self, hall_id: str, version: str, mode: str, installation: str = "") -> dict[str, Any]:
+        """``installation``: this installation's id (kiosk/installation.py), said when there is one."""
+        body = {"terminal_id": self._terminal_id, "hall_id": hall_id, "version": version, "mode": mode}
+        if installation:
+            body["installation"] = installation
+        return self._call("POST", "/terminals/enrol", body=body, retry=True)
 
     def heartbeat(self, status: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", f"/terminals/{_q(self._terminal_id)}/heartbeat", body=status, retry=True)

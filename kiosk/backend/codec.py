@@ -23,6 +23,7 @@ DECISIONS = ("accepted", "incomplete", "not_accepted")
 _STAFF_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _HOST_NAME = re.compile(HOST_NAME)
 _MAX_RECEIVED = 60
+MAX_INSTALLATIONS = 500  # as many as the hall's list holds terminals
 
 
 def _get(obj: dict[str, Any], key: str, tp: type, default: Any = ...) -> Any:
@@ -229,6 +230,14 @@ def _count(obj: dict[str, Any], key: str) -> int:
     return value
 
 
+def _installations(obj: dict[str, Any]) -> int:
+    """How many installations speak under a terminal's id: a count a hall could have, or the answer is refused."""
+    count = _count(obj, "installations")
+    if count > MAX_INSTALLATIONS:
+        raise ServerError(detail="hall terminal: installations not a count of terminals")
+    return count
+
+
 def hall_terminal_from_json(obj: dict[str, Any]) -> HallTerminal:
     """One ``HallTerminal`` of ``GET /halls/{hall}/terminals``; its names and words are shown to staff as they come,
     so each is bounded and of the contract's kinds."""
@@ -259,7 +268,8 @@ def hall_terminal_from_json(obj: dict[str, Any]) -> HallTerminal:
                         restarts_24h=_count(restarts, "last_24h"),
                         last_restart=_one_of(restarts, "last_reason", RESTART_REASONS),
                         window_registered=_get(obj, "window", bool, None), clock_offset_s=clock,
-                        dns_stale=stale, disk_writable=_get(obj, "disk_writable", bool, None))
+                        dns_stale=stale, disk_writable=_get(obj, "disk_writable", bool, None),
+                        installations=_installations(obj))
 
 
 def hall_terminals_from_json(obj: dict[str, Any], hall_id: str) -> list[HallTerminal]:
