@@ -58,6 +58,8 @@ class BackendContact:
     failure: Text | None          # why the last beat had no answer; None when it had one (or none was tried)
     clock_offset_s: float | None = None  # the backend's clock less this terminal's, from its last signed answer
     stale_names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # names the DNS does not answer, the addresses used
+    id_shared: str = ""  # this terminal's id, when the backend hears it from another installation too
+    disk_refused: bool = False  # the disk refused the last write the terminal tried (kiosk/disk_watch.py)
 
 
 def _clock(at: float) -> str:
@@ -99,6 +101,22 @@ def clock_text(contact: BackendContact) -> Text | None:
             N_("This terminal's clock is {amount} ahead of the backend's: receipts, notices and documents print this "
                "terminal's time. Set its clock right, or let NTP keep it."))
     return text(said, amount=_ago(abs(offset)))
+
+
+def id_text(contact: BackendContact) -> Text | None:
+    """Another terminal speaks under this one's id (kiosk/installation.py), or None."""
+    if not contact.id_shared:
+        return None
+    return text("The backend hears this terminal's id ({id}) from another terminal too: give each terminal its own "
+                "terminal.id in its site file.", id=contact.id_shared)
+
+
+def disk_text(contact: BackendContact) -> Text | None:
+    """This terminal's disk refused its last write (kiosk/disk_watch.py), or None."""
+    if not contact.disk_refused:
+        return None
+    return text("This terminal's disk takes no writes: it keeps nothing now, and under kiosk supervise it shows that "
+                "it is out of order once nobody uses it. kiosk doctor says why.")
 
 
 @dataclass(frozen=True)

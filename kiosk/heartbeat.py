@@ -162,7 +162,9 @@ class Heartbeat:
         error = self.last_error
         return BackendContact(self._config.backend.url, self.answered_at, self.round_trip_ms,
                               error.message if error is not None else None, self._clock_offset(),
-                              tuple((name, tuple(addresses)) for name, addresses in names.NAMES.stale()))
+                              tuple((name, tuple(addresses)) for name, addresses in names.NAMES.stale()),
+                              id_shared=self._config.terminal.id if self.id_shared else "",
+                              disk_refused=self._disk is not None and self._disk.refused)
 
     def _apply(self, remote: dict) -> None:
         try:

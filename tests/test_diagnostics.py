@@ -11,8 +11,8 @@ from datetime import datetime
 
 from common.i18n import set_language, text
 from kiosk.config import load_config
-from kiosk.diagnostics import (LOG_ENTRIES, MESSAGE_CHARS, TAIL_BYTES, BackendContact, clock_text, names_text,
-                               network_text, newest_log_entries, settings_not_at_default)
+from kiosk.diagnostics import (LOG_ENTRIES, MESSAGE_CHARS, TAIL_BYTES, BackendContact, clock_text, disk_text, id_text,
+                               names_text, network_text, newest_log_entries, settings_not_at_default)
 from kiosk.logging_setup import LOG_FILE
 
 URL = "https://hall.example.gov.cn"
@@ -190,3 +190,20 @@ def test_read_again_asks_the_backend_once_while_it_has_not_answered(qapp, tmp_pa
         answer.set()
         tasks.shutdown()
         screen.deleteLater()
+
+
+def test_another_terminal_under_this_id_and_a_disk_that_takes_no_writes_are_said():
+    """Maintenance's network lines: the backend's id_shared (kiosk/installation.py) and the disk's last look
+    (kiosk/disk_watch.py), nothing while neither holds."""
+    set_language("en")
+    at = time.time()
+    fine = BackendContact(URL, at, 40.0, None)
+    assert id_text(fine) is None and disk_text(fine) is None
+    shared = BackendContact(URL, at, 40.0, None, id_shared="ZJ-HZ-T001", disk_refused=True)
+    assert id_text(shared).render() == (
+        "The backend hears this terminal's id (ZJ-HZ-T001) from another terminal too: give each terminal its own "
+        "terminal.id in its site file.")
+    assert disk_text(shared).render().startswith("This terminal's disk takes no writes: it keeps nothing now")
+    set_language("zh_CN")
+    assert "ZJ-HZ-T001" in id_text(shared).render() and "磁盘" in disk_text(shared).render()
+    set_language("en")

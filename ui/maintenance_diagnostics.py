@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLay
 from common.domain import HallTerminal
 from common.i18n import Text, _, text
 from kiosk.config import DEFAULTS_SOURCE, Config
-from kiosk.diagnostics import (TAIL_BYTES, BackendContact, LogEntry, clock_text, hall_terminal_text, names_text,
-                               network_text, newest_log_entries, settings_in_effect)
+from kiosk.diagnostics import (TAIL_BYTES, BackendContact, LogEntry, clock_text, disk_text, hall_terminal_text, id_text,
+                               names_text, network_text, newest_log_entries, settings_in_effect)
 from kiosk.tasks import TaskRunner
 from kiosk.workflows.citizen import user_message
 from ui.widgets import Screen, button, enable_swipe, label
@@ -85,7 +85,7 @@ class DiagnosticsScreen(Screen):
         self.network_heading.setText(_("Network"))
         contact = self._contact()
         clock = clock_text(contact)  # a clock far from the backend's prints wrong times on every paper
-        said = (network_text(contact), names_text(contact), clock)
+        said = (network_text(contact), names_text(contact), clock, id_text(contact), disk_text(contact))
         self.network_line.setText("\n".join(t.render() for t in said if t is not None))
         self.hall_heading.setVisible(self._hall_terminals is not None)
         self.hall_lines.setVisible(self._hall_terminals is not None)
