@@ -30,6 +30,8 @@ from kiosk.voice import SOUND_CARDS, sound_cards
 SERIAL_BY_ID = "/dev/serial/by-id"  # udev's names for serial devices, by their adapter's make and serial number
 SERIAL_NUMBERED = re.compile(r"^/dev/tty(?:USB|ACM)\d+$")
 SERIAL_ON_BOARD = re.compile(r"^/dev/(ttyS\d+)$")  # the machine's own COM ports, numbered as its firmware lists them
+CAMERA_BY_ID = "/dev/v4l/by-id"  # udev's names for cameras, by their make, serial number and node
+CAMERA_NUMBERED = re.compile(r"^(?:/dev/video)?(\d+)$")  # an index, or its node
 SYS_TTY = "/sys/class/tty"  # the kernel's ttys; an on-board port's "type" is its UART's (0: none there)
 CHINA_STANDARD_TIME = dt.timedelta(hours=8)  # what a hall in China keeps, and its receipts print
 SETTLE_S = 3.0      # how long each device is given to connect before its self-test
@@ -70,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_devices:
         check_devices(config, findings)
     check_serial_ports(config, findings)
+    check_cameras(config, findings)
     check_pcsc(config, findings)
     check_cups_keeping(config, findings)
     check_backend_name(config.backend.url, findings)
@@ -158,6 +161,38 @@ def check_serial_ports(config: Config, findings: Findings, by_id: Path = Path(SE
         if len(kinds) > 1:
             findings.add("FAIL", "serial ports", f"{' and '.join(kinds)} are both set to {port}: one device answers "
                                                  "there; set each its own port")
+
+
+def check_cameras(config: Config, findings: Findings, by_id: Path = Path(CAMERA_BY_ID)) -> None:
+    """A camera's ``/dev/videoN`` (or its index N) is numbered in the order the kernel finds cameras, and a document
+    camera (高拍仪) with a face camera beside it, each with a metadata node, brings four: after a restart or a replug
+    the number may name the face camera, and the terminal then scans the citizen's face where the page should be. Its
+    name under /dev/v4l/by-id stays with the camera. Two devices on one camera cannot both have it."""
+    users: dict[str, list[str]] = {}
+    for kind in DEVICE_KINDS:
+        section = config.device(kind)
+        key = "device" if hasattr(section.options, "device") else "source"  # the document camera's, the QR camera's
+        device = getattr(section.options, key, None)
+        if section.type.startswith("sim") or not isinstance(device, str):
+            continue
+        numbered = CAMERA_NUMBERED.match(device.strip())
+        node = f"/dev/video{numbered[1]}" if numbered else device
+        if "://" not in device:
+            users.setdefault(os.path.realpath(node), []).append(kind)
+        if not numbered:
+            continue
+        here = os.path.realpath(node)
+        stable = sorted(str(link) for link in (by_id.iterdir() if by_id.is_dir() else ())
+                        if os.path.realpath(link) == here)
+        findings.add("WARN", f"{kind} camera", f"{device} may name another camera after a restart or a replug "
+                                               "(cameras are numbered in the order they are found; a document camera "
+                                               "with a face camera brings four nodes): set " +
+                     (f"{key} = \"{stable[0]}\", its name that stays" if stable else
+                      "its name under /dev/v4l/by-id, which stays (none links to it now)"))
+    for node, kinds in users.items():
+        if len(kinds) > 1:
+            findings.add("FAIL", "cameras", f"{' and '.join(kinds)} are both set to {node}: one device has it; set each "
+                                            "its own camera")
 
 
 def _uart(sys_tty: Path, name: str) -> bool:
