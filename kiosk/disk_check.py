@@ -15,15 +15,15 @@ PROBE = ".write-check"
 PROBE_BYTES = 64 * 1024  # what a start writes before it can say anything: the log's first lines, the queue's pages
 
 
-def unwritable(data_dir: Path) -> str | None:
+def unwritable(data_dir: Path, probe_bytes: int = PROBE_BYTES) -> str | None:
     """Why the terminal cannot write to ``data_dir`` (English, for the log and staff), or None when it can: the
-    folder made if missing, a file of ``PROBE_BYTES`` written, fsynced and removed."""
+    folder made if missing, a file of ``probe_bytes`` written, fsynced and removed."""
     probe = data_dir / PROBE
     try:
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            view = memoryview(bytes(PROBE_BYTES))
+            view = memoryview(bytes(probe_bytes))
             while view:
                 view = view[os.write(fd, view):]
             os.fsync(fd)

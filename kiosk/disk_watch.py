@@ -2,8 +2,9 @@
 
 A worn eMMC or SD card fails in the middle of a day: ext4 remounts it read-only on its errors, and a terminal that
 had started fine went on inviting citizens it could keep nothing for (their scans, their drafts, a case waiting for
-the backend). The start-up check saw it only at the next start. So a thread of its own tries the same write every
-``supervisor.disk_look_s`` (the probe may take minutes on a failing disk: nothing waits for it). What it finds is
+the backend). The start-up check saw it only at the next start. So a thread of its own tries a write of 4 KiB,
+fsynced, every ``supervisor.disk_look_s`` (it may take minutes on a failing disk: nothing waits for it). What it
+finds is
 
 - logged when it changes, and said in the heartbeat (``disk_writable``): the hall's list marks the terminal;
 - said with the signs of life while nobody uses the terminal (kiosk/liveness.py ``DISK``): ``kiosk supervise``
@@ -26,6 +27,8 @@ from kiosk.disk_check import unwritable
 
 log = logging.getLogger(__name__)
 
+LOOK_BYTES = 4096  # a look's write: any write finds a read-only disk, and one a minute of the start's 64 KiB would
+# have written 92 MB a day to a terminal's eMMC or SD card for nothing
 STOP_WAIT_S = 1.0  # stop() waits this long for a look in progress (a failing disk's may take minutes: not waited)
 
 
@@ -34,7 +37,8 @@ class DiskWatch:
     ``every_s`` on a thread of its own, the first look ``every_s`` after :meth:`start` (``kiosk run`` has just
     looked)."""
 
-    def __init__(self, data_dir: Path, every_s: float, check: Callable[[Path], str | None] = unwritable,
+    def __init__(self, data_dir: Path, every_s: float,
+                 check: Callable[[Path], str | None] = lambda path: unwritable(path, LOOK_BYTES),
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._data_dir, self._every_s, self._check, self._clock = data_dir, every_s, check, clock
         self.problem: str | None = None
