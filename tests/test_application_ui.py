@@ -113,11 +113,13 @@ def test_a_notice_the_keys_do_not_fit_beside_takes_their_room_until_the_code_is_
     assert clipped(window) == [] and cut_short(window) == []
     qtbot.mouseClick(window.language_button, LEFT)
     qtbot.mouseClick(window.elderly_button, LEFT)
-    qtbot.wait(50)
+    # the layout settles on the event loop: 50 ms were not always enough on a loaded machine (CI, session 56: Back
+    # and Continue caught at 62 of their 92 px), so the settled layout is waited for, within a bound
+    settled = lambda: clipped(window) == [] and cut_short(window) == []  # noqa: E731
+    qtbot.waitUntil(settled, timeout=3000)
     assert "not registered as the legal representative" in company.notice.text() and "Ltd.." not in \
         company.notice.text()
     assert company.notice.isVisible() and not company.keyboard.isVisible()  # the keys gave way to it
-    assert clipped(window) == [] and cut_short(window) == [], (clipped(window), cut_short(window))
     qtbot.mouseClick(company.code, LEFT)  # to type the code again: the keys back, the notice read set aside
     qtbot.wait(50)
     assert company.keyboard.isVisible() and not company.notice.isVisible()
