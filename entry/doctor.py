@@ -19,6 +19,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ CAMERA_BY_ID = "/dev/v4l/by-id"  # udev's names for cameras, by their make, seri
 CAMERA_NUMBERED = re.compile(r"^(?:/dev/video)?(\d+)$")  # an index, or its node
 SYS_TTY = "/sys/class/tty"  # the kernel's ttys; an on-board port's "type" is its UART's (0: none there)
 CHINA_STANDARD_TIME = dt.timedelta(hours=8)  # what a hall in China keeps, and its receipts print
+XRANDR_S = 10.0  # the screen's size asked of the X server
 SETTLE_S = 3.0      # how long each device is given to connect before its self-test
 MIN_FREE_MB = 500   # below this the queue's attachments are at risk
 RESTARTS_LISTED = 5  # the newest restarts of the last day shown
@@ -85,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         check_sound(findings)
     check_time_zone(findings)
     check_screen_blanking(config, findings)
+    check_screen_size(findings)
     check_restarts(config, findings)
     print("\n".join(findings.lines))
     print(f"{findings.failed} failed, {findings.warned} warnings")
@@ -389,6 +392,36 @@ def check_screen_blanking(config: Config, findings: Findings, display: str | Non
                                                 "(off: the terminal turns it off; or xset s off -dpms in the session)")
     else:
         findings.add("OK", "screen blanking", f"{blanking.said()} until kiosk run turns it off (as it starts)")
+
+
+def check_screen_size(findings: Findings, display: str | None = None) -> None:
+    """The screen the terminal fills, from the X server (xrandr): below ``LEAST_WIDTH`` x ``LEAST_HEIGHT`` large text
+    (elderly mode) grows the window past the screen, its buttons off it (ui/display.py ``below_least``)."""
+    from ui.display import below_least
+
+    display = os.environ.get("DISPLAY", "") if display is None else display
+    if not display:
+        findings.add("OK", "screen size", "not asked: no X display in this shell (DISPLAY unset)")
+        return
+    try:
+        said = subprocess.run(["xrandr", "--display", display, "--current"], capture_output=True, text=True,
+                              timeout=XRANDR_S).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        said = ""
+    found = (re.search(r" connected primary (\d+)x(\d+)\+", said) or re.search(r" connected (\d+)x(\d+)\+", said)
+             or re.search(r"current (\d+) x (\d+)", said))
+    if found is None:
+        findings.add("WARN", "screen size", f"not known: xrandr could not ask the X server at {display} "
+                                            "(x11-xserver-utils)")
+        return
+    width, height = int(found[1]), int(found[2])
+    least = below_least(width, height)
+    if least is not None:
+        findings.add("WARN", "screen size", f"{width}x{height}, below {least[0]}x{least[1]}: large text (elderly "
+                                            "mode) grows the window past the screen, its buttons off it; set the "
+                                            "monitor's mode higher (xrandr) or use a larger screen")
+    else:
+        findings.add("OK", "screen size", f"{width}x{height}")
 
 
 def check_window_register(client, config: Config, findings: Findings) -> None:

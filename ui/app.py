@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from common.i18n import N_, text
 from ui import gui_thread_gc, long_lived, qt_messages, signs_of_life, stop_signals
 from ui.dispatcher import Dispatcher
-from ui.display import display_for
+from ui.display import below_least, display_for
 from ui.kiosk_view import KioskView
 from ui.main_window import MainWindow
 from ui.theme import install_font, install_palette, stylesheet
@@ -417,6 +417,10 @@ def fill_screen(window: MainWindow, app: QApplication, diagonal_in: float) -> No
         window.setGeometry(screen.geometry())
         window.showFullScreen()
         log.info("display: full screen at %dx%d", size.width(), size.height())
+        least = below_least(size.width(), size.height())
+        if least is not None:
+            log.warning("display: %dx%d is below %dx%d: large text (elderly mode) grows the window past the screen, "
+                        "its buttons off it (kiosk doctor)", size.width(), size.height(), *least)
 
     def on_change(*_args: object) -> None:
         fill()

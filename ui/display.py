@@ -53,10 +53,22 @@ class Display:
         return self.height_px > self.width_px
 
 
+# the least screen every kiosk journey has been walked on in both text sizes without the window growing past it
+# (tests/test_legibility.py): 1366 x 768 and 1280 x 800 hold; 1024 x 768 does not hold large text (the touch
+# keyboard's 60 px keys take 1,172 px, the rating's five levels 1,115 px)
+LEAST_WIDTH, LEAST_HEIGHT = 1280, 768
+
 LANDSCAPE = Display(1920, 1080, 23.8, "1920x1080")
 PORTRAIT = Display(1080, 1920, 32.0, "1080x1920")
 SMALL = Display(1280, 800, 15.4, "1280x800")
 TARGETS = (LANDSCAPE, PORTRAIT, SMALL)
+
+
+def below_least(width_px: int, height_px: int) -> tuple[int, int] | None:
+    """The least screen of this orientation when ``width_px`` x ``height_px`` is below it, else None: landscape
+    ``LEAST_WIDTH`` x ``LEAST_HEIGHT``; portrait the portrait target the journeys were walked on, no smaller one."""
+    least = (PORTRAIT.width_px, PORTRAIT.height_px) if height_px > width_px else (LEAST_WIDTH, LEAST_HEIGHT)
+    return least if width_px < least[0] or height_px < least[1] else None
 
 
 def display_for(width_px: int, height_px: int, diagonal_in: float = 0.0, reported_dpi: float = 0.0) -> Display:
