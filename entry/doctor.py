@@ -6,7 +6,9 @@ self-tested and stopped; the PC/SC service, its readers, their states and the ca
 one (it enrols, as the terminal does when it starts), and this terminal's clock against the backend's; whether
 CUPS keeps a document once printed; the offline queue's counts; the free disk space; the Chinese font; a kiosk's
 voice guidance (espeak-ng speaking a prompt in each language) and a sound card to hear it through; the time zone
-(receipts and documents print local time); what ``kiosk supervise`` restarted in the last day, and why.
+(receipts and documents print local time); the screen's blanking and size; serial ports and cameras given by a
+number that may change, and the names that stay; whether another terminal speaks under this one's id; what
+``kiosk supervise`` restarted in the last day, and why.
 Every line is OK, WARN or FAIL; the exit status is 1 when anything failed. It reads no card and prints
 no personal data. Run it while the terminal is stopped: a device held by a running terminal (a serial
 port, the camera) fails here for that reason, and says so.
