@@ -16,18 +16,23 @@ terminal keeps the last answers in its data folder (:meth:`Names.keep_in`), so o
 away does too. With no answer ever, the call fails within the bound as a line down. An address
 (``https://10.1.2.3``) is not looked up.
 
-The connection is then made to each address in turn: the backend's as urllib3 does, under the name (the Host header,
-TLS's server name and certificate check); a device's by :func:`tcp_connection`.
+The connection is then made by :func:`connect_first`, the backend's under the name (the Host header, TLS's server name
+and certificate check), a device's by :func:`tcp_connection`: the addresses tried ``STAGGER_S`` apart, racing, the
+first to connect taken (RFC 8305, "Happy Eyeballs"). Tried in turn, each with the whole connect timeout, a first
+address that takes no connection (an IPv6 address a hall's network does not route, a server gone from a pair) cost
+every new connection that timeout before the one that answers was tried.
 """
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import json
 import logging
 import math
 import os
 import re
+import select
 import socket
 import threading
 import time
@@ -196,25 +201,89 @@ class Names:
 NAMES = Names()  # the process's: the backend's client and the devices on the network share the answers
 
 
+STAGGER_S = 0.25  # RFC 8305's Connection Attempt Delay: the next address tried when the one before has not connected
+RACED_MAX = 4  # addresses tried for one connection at most
+
+
+def connect_first(addresses: list[str], port: int, timeout_s: float, *,
+                  options: list[tuple[int, int, int]] | None = None, source: tuple[str, int] | None = None,
+                  clock: Callable[[], float] = time.monotonic) -> socket.socket:
+    """A TCP connection to the first of ``addresses`` (numeric, in the order given; ``RACED_MAX`` at most) to accept
+    within ``timeout_s`` in all: each tried ``STAGGER_S`` after the one before, or at once when the one before
+    failed, all racing; the others closed. ``options`` (``setsockopt`` triples) and ``source`` as
+    ``socket.create_connection`` takes them. Returned blocking, with no timeout set. Raises ``TimeoutError`` when
+    none connected in time, else the last address's ``OSError``."""
+    waiting = list(addresses[:RACED_MAX])
+    pending: dict[socket.socket, str] = {}
+    failed: OSError = OSError(errno.EADDRNOTAVAIL, "no address")
+    deadline = clock() + timeout_s
+    next_at = clock()
+    try:
+        while True:
+            now = clock()
+            if waiting and (now >= next_at or not pending):
+                try:
+                    attempt = _attempt(waiting.pop(0), port, options, source)
+                except OSError as exc:
+                    failed = exc
+                    continue  # refused at once: the next now
+                pending[attempt] = ""
+                next_at = now + STAGGER_S
+                continue
+            if not pending:
+                raise failed
+            left = deadline - now
+            if left <= 0:
+                raise TimeoutError(errno.ETIMEDOUT, f"no connection within {timeout_s:g} s")
+            _, ready, broken = select.select([], list(pending), list(pending),
+                                             min(left, next_at - now) if waiting else left)
+            for attempt in dict.fromkeys(ready + broken):
+                code = attempt.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                if code == 0:
+                    del pending[attempt]
+                    attempt.setblocking(True)
+                    return attempt
+                del pending[attempt]
+                attempt.close()
+                failed, next_at = OSError(code, os.strerror(code)), clock()
+    finally:
+        for attempt in pending:
+            attempt.close()
+
+
+def _attempt(address: str, port: int, options: list[tuple[int, int, int]] | None,
+             source: tuple[str, int] | None) -> socket.socket:
+    """A non-blocking connection begun to ``address``; OSError when it failed at once (refused, no route)."""
+    family = socket.AF_INET6 if ipaddress.ip_address(address.split("%")[0]).version == 6 else socket.AF_INET
+    attempt = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        for option in options or ():
+            attempt.setsockopt(*option)
+        if source is not None:
+            attempt.bind(source)
+        attempt.setblocking(False)
+        code = attempt.connect_ex((address, port))  # an address: no resolver asked
+        if code not in (0, errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN):
+            raise OSError(code, os.strerror(code))
+    except BaseException:
+        attempt.close()
+        raise
+    return attempt
+
+
 def tcp_connection(host: str, port: int, timeout_s: float, names: Names = NAMES) -> socket.socket:
     """A TCP connection to ``host`` (a name or an address) at ``port``: the name looked up within ``timeout_s``
-    (its last addresses while its DNS is away), then each address tried in turn within ``timeout_s`` (two at
-    most). Raises ``TimeoutError`` or ``OSError`` saying which step failed, for staff."""
+    (its last addresses while its DNS is away), then its addresses raced within ``timeout_s`` (:func:`connect_first`),
+    returned with ``timeout_s`` set. Raises ``TimeoutError`` or ``OSError`` saying which step failed, for staff."""
     try:
         addresses = names.addresses(host, port, timeout_s)
     except socket.gaierror as exc:
         raise OSError(f"{host}: {exc.strerror or exc}") from None
-    failed: OSError = OSError(f"{host}:{port}: no address")
-    for address in addresses[:2]:
-        family = socket.AF_INET6 if ipaddress.ip_address(address).version == 6 else socket.AF_INET
-        connection = socket.socket(family, socket.SOCK_STREAM)
-        connection.settimeout(timeout_s)
-        try:
-            connection.connect((address, port))  # an address: no resolver asked
-            return connection
-        except socket.timeout:
-            failed = TimeoutError(f"{host}:{port} did not answer within {timeout_s:g} s")
-        except OSError as exc:
-            failed = OSError(f"{host}:{port}: {exc.strerror or type(exc).__name__}")
-        connection.close()
-    raise failed
+    try:
+        connection = connect_first(addresses, port, timeout_s)
+    except TimeoutError:
+        raise TimeoutError(f"{host}:{port} did not answer within {timeout_s:g} s") from None
+    except OSError as exc:
+        raise OSError(f"{host}:{port}: {exc.strerror or type(exc).__name__}") from None
+    connection.settimeout(timeout_s)
+    return connection

@@ -8,14 +8,17 @@ the connect timeout even began, though the backend was up."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import socket
+import time
 
 import pytest
 
 from entry.bench.dns_server import DnsServer, answer, question
 from entry.bench.name_lookup import LookupProcess
-from common.names import STALE_WAIT_S, Names
+from common.names import STAGGER_S, STALE_WAIT_S, Names, connect_first
 from sandbox.server import SandboxServer
 
 NAME = "backend.hall.test"
@@ -160,6 +163,72 @@ def test_the_rig_answers_as_a_dns_server():
     assert answer(query, NAME, "fail")[3] & 0x0F == 2
     assert answer(query, "other.name", "answer")[3] & 0x0F == 3
     assert answer(b"\x00" * 5, NAME, "answer") is None
+
+
+@contextlib.contextmanager
+def black_hole(host: str, port: int):
+    """``host``:``port`` taking no connection, as an address a network does not route: a listener whose one place in
+    its accept queue is taken and never accepted, so the kernel drops every SYN after (a real TCP black hole on
+    loopback, the test's own)."""
+    listener = socket.socket()
+    listener.bind((host, port))
+    listener.listen(0)
+    filler = socket.create_connection((host, port), timeout=2)
+    try:
+        with pytest.raises(TimeoutError):
+            socket.create_connection((host, port), timeout=0.2).close()  # holes indeed
+        yield
+    finally:
+        filler.close()
+        listener.close()
+
+
+@contextlib.contextmanager
+def listening(host: str, port: int = 0):
+    server = socket.socket()
+    server.bind((host, port))
+    server.listen(8)
+    try:
+        yield server.getsockname()[1]
+    finally:
+        server.close()
+
+
+def test_an_address_that_takes_no_connection_costs_a_stagger_not_the_connect_timeout():
+    """RFC 8305: each address tried STAGGER_S after the one before, racing; one refused at once makes way at once.
+    Tried in turn, the hole cost the whole connect timeout (3 s here) before the address that answers was tried."""
+    with listening("127.0.0.1") as port, black_hole("127.0.0.2", port):
+        started = time.monotonic()
+        with connect_first(["127.0.0.2", "127.0.0.1"], port, 3.0) as connection:
+            took = time.monotonic() - started
+            assert connection.getpeername() == ("127.0.0.1", port) and connection.gettimeout() is None
+        assert STAGGER_S <= took < STAGGER_S + 0.5, took
+        started = time.monotonic()
+        with connect_first(["127.0.0.3", "127.0.0.1"], port, 3.0) as connection:  # nothing at .3: refused
+            assert connection.getpeername() == ("127.0.0.1", port)
+        assert time.monotonic() - started < STAGGER_S  # the refusal made way at once
+        started = time.monotonic()
+        with pytest.raises(TimeoutError):
+            connect_first(["127.0.0.2", "127.0.0.2"], port, 0.6)  # nothing answers: the bound, in all
+        assert 0.6 <= time.monotonic() - started < 1.2
+        with pytest.raises(ConnectionRefusedError):
+            connect_first(["127.0.0.3"], port, 3.0)
+
+
+def test_the_backend_is_reached_at_its_second_address_when_its_first_takes_no_connection():
+    """The backend's name gives two addresses, the first a hole: the terminal's call is answered within a stagger of
+    its start; the library alone (requests, addresses in turn) waits out its connect timeout on the hole first."""
+    # 127.0.0.2 and .3 share as long a prefix with the source, 127.0.0.1: glibc keeps the DNS's order (RFC 6724's
+    # rule 9 put 127.0.0.1 itself first)
+    with SandboxServer(host="127.0.0.3") as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        url = f"http://{NAME}:{port}"
+        with black_hole("127.0.0.2", port), DnsServer(NAME, addresses=("127.0.0.2", "127.0.0.3")) as dns, \
+                LookupProcess(dns.resolv_conf()) as calls:
+            [library] = calls.call("library", url, connect_s=2.0, read_s=3.0)
+            assert library["ok"] and library["s"] >= 2.0, library  # the hole first, as the DNS gave them
+            [terminal] = calls.call("client", url, connect_s=2.0, read_s=3.0)
+            assert terminal["ok"] and terminal["s"] < 1.0, terminal
 
 
 def _certificate_for(name: str, folder):

@@ -3,8 +3,8 @@
 ``getaddrinfo`` in a process whose ``/etc/resolv.conf`` names this server: ``entry.bench.name_lookup``) as a DNS
 server does (RFC 1035), or the ways one fails:
 
-- ``answer``: the one name it serves has an A record (``127.0.0.1``, TTL 60 s); its AAAA question is answered with
-  no record, any other name NXDOMAIN;
+- ``answer``: the one name it serves has an A record (``127.0.0.1``, TTL 60 s; or the ``addresses`` given, in that
+  order: a name of several hosts); its AAAA question is answered with no record, any other name NXDOMAIN;
 - ``silent``: every question taken and none answered (a server gone behind a firewall that drops, or overloaded);
 - ``fail``: SERVFAIL to every question (a server up whose upstream is away).
 
@@ -47,8 +47,8 @@ def question(packet: bytes) -> tuple[int, int, str, int, bytes]:
     return ident, flags, ".".join(labels), qtype, packet[12:at + 4]
 
 
-def answer(packet: bytes, name: str, mode: str, address: str = "127.0.0.1") -> bytes | None:
-    """The reply to ``packet`` in ``mode`` (None: no reply)."""
+def answer(packet: bytes, name: str, mode: str, addresses: tuple[str, ...] = ("127.0.0.1",)) -> bytes | None:
+    """The reply to ``packet`` in ``mode`` (None: no reply): ``name``'s A records, ``addresses`` in order."""
     try:
         ident, flags, asked, qtype, section = question(packet)
     except ValueError:
@@ -62,17 +62,18 @@ def answer(packet: bytes, name: str, mode: str, address: str = "127.0.0.1") -> b
         return struct.pack(">HHHHHH", ident, 0x8080 | recursion | 3, 1, 0, 0, 0) + section  # NXDOMAIN
     if qtype != A:
         return struct.pack(">HHHHHH", ident, 0x8080 | recursion, 1, 0, 0, 0) + section  # the name, no such record
-    record = struct.pack(">HHHIH", 0xC00C, A, IN, 60, 4) + socket.inet_aton(address)
-    return struct.pack(">HHHHHH", ident, 0x8080 | recursion, 1, 1, 0, 0) + section + record
+    records = b"".join(struct.pack(">HHHIH", 0xC00C, A, IN, 60, 4) + socket.inet_aton(address)
+                       for address in addresses)
+    return struct.pack(">HHHHHH", ident, 0x8080 | recursion, 1, len(addresses), 0, 0) + section + records
 
 
 class DnsServer:
     """The server, serving ``name`` (module docstring); a context manager. ``mode`` may change at any time."""
 
-    def __init__(self, name: str, mode: str = "answer") -> None:
+    def __init__(self, name: str, mode: str = "answer", addresses: tuple[str, ...] = ("127.0.0.1",)) -> None:
         if mode not in MODES:
             raise ValueError(mode)
-        self.name, self.mode = name, mode
+        self.name, self.mode, self.addresses = name, mode, addresses
         self.asked = 0
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         for _ in range(20):
@@ -103,7 +104,7 @@ class DnsServer:
             except OSError:
                 return
             self.asked += 1
-            reply = answer(packet, self.name, self.mode)
+            reply = answer(packet, self.name, self.mode, self.addresses)
             if reply is not None:
                 try:
                     self._sock.sendto(reply, sender)

@@ -53,7 +53,7 @@ from typing import Any
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import NameResolutionError
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from common import names
 
@@ -254,36 +254,41 @@ def _sent(conn: Any, sending: Any) -> None:
         step = min(2 * step, _DRAIN_STEP_S[1])
 
 
-def _connected(conn: Any, connecting: Any) -> socket.socket:
+def _connected(conn: Any) -> socket.socket:
     """urllib3's ``_new_conn`` for ``conn``: its name (``_dns_host``, the proxy's when there is one) looked up within
     its connect timeout and what is left of the calling thread's whole attempt, if it has one (``common.names``),
-    then ``connecting`` called with each address in turn until one connects. The name stays the connection's for its
-    Host header and TLS."""
+    then its addresses raced within what is left of that bound (``names.connect_first``: one that takes no connection
+    no longer costs the whole connect timeout before the next is tried), raising what urllib3's own raises. The name
+    stays the connection's for its Host header and TLS."""
     watch = getattr(_current, "watch", None)
-    bound = conn.timeout if isinstance(conn.timeout, (int, float)) and conn.timeout > 0 else names.UNBOUNDED_S
-    if watch is not None and watch._ends_at is not None:
-        bound = min(bound, watch._ends_at - time.monotonic())
-    name = conn._dns_host
+    numeric = isinstance(conn.timeout, (int, float)) and conn.timeout > 0
+
+    def bound() -> float:  # the connect timeout, and no more than what is left of the whole attempt
+        limit = conn.timeout if numeric else names.UNBOUNDED_S
+        if watch is not None and watch._ends_at is not None:
+            limit = min(limit, watch._ends_at - time.monotonic())
+        return max(0.0, limit)
+
     try:
-        addresses = names.NAMES.addresses(name, conn.port, bound)
+        addresses = names.NAMES.addresses(conn._dns_host, conn.port, bound())
     except socket.gaierror as exc:
         raise NameResolutionError(conn.host, conn, exc) from exc
-    failed: Exception | None = None
-    for address in addresses:
-        conn._dns_host = address
-        try:
-            return connecting()
-        except Exception as exc:  # each address as urllib3's create_connection tries them; the last error raised
-            failed = exc
-        finally:
-            conn._dns_host = name
-    assert failed is not None
-    raise failed
+    try:  # the lookup and the connection each within the connect timeout, as urllib3's own connect had it
+        sock = names.connect_first(addresses, conn.port, bound(), options=conn.socket_options,
+                                   source=conn.source_address)
+    except TimeoutError as exc:
+        raise ConnectTimeoutError(conn, f"Connection to {conn.host} timed out. (connect timeout={conn.timeout})") \
+            from exc
+    except OSError as exc:
+        raise NewConnectionError(conn, f"Failed to establish a new connection: {exc}") from exc
+    if numeric:
+        sock.settimeout(conn.timeout)  # as urllib3's create_connection leaves it
+    return sock
 
 
 class _WatchedHTTPConnection(HTTPConnection):
     def _new_conn(self) -> socket.socket:
-        return _connected(self, super()._new_conn)
+        return _connected(self)
 
     def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         _sent(self, lambda: super(_WatchedHTTPConnection, self).request(*args, **kwargs))
@@ -295,7 +300,7 @@ class _WatchedHTTPConnection(HTTPConnection):
 
 class _WatchedHTTPSConnection(HTTPSConnection):
     def _new_conn(self) -> socket.socket:
-        return _connected(self, super()._new_conn)
+        return _connected(self)
 
     def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         _sent(self, lambda: super(_WatchedHTTPSConnection, self).request(*args, **kwargs))
