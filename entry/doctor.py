@@ -155,13 +155,9 @@ def check_serial_ports(config: Config, findings: Findings, by_id: Path = Path(SE
                                                  f"are {', '.join('/dev/' + name for name in present) or 'none'}")
         if not SERIAL_NUMBERED.match(port):
             continue
-        here = os.path.realpath(port)
-        stable = sorted(str(link) for link in (by_id.iterdir() if by_id.is_dir() else ())
-                        if os.path.realpath(link) == here)
         findings.add("WARN", f"{kind} port", f"{port} may name another device after a restart (USB serial adapters "
                                              "are numbered in the order they are found): set " +
-                     (f"port = \"{stable[0]}\", its name that stays" if stable else
-                      "its name under /dev/serial/by-id, which stays (none links to it now)"))
+                     _name_that_stays("port", port, by_id, SERIAL_BY_ID))
     for port, kinds in users.items():
         if len(kinds) > 1:
             findings.add("FAIL", "serial ports", f"{' and '.join(kinds)} are both set to {port}: one device answers "
@@ -186,18 +182,24 @@ def check_cameras(config: Config, findings: Findings, by_id: Path = Path(CAMERA_
             users.setdefault(os.path.realpath(node), []).append(kind)
         if not numbered:
             continue
-        here = os.path.realpath(node)
-        stable = sorted(str(link) for link in (by_id.iterdir() if by_id.is_dir() else ())
-                        if os.path.realpath(link) == here)
         findings.add("WARN", f"{kind} camera", f"{device} may name another camera after a restart or a replug "
                                                "(cameras are numbered in the order they are found; a document camera "
                                                "with a face camera brings four nodes): set " +
-                     (f"{key} = \"{stable[0]}\", its name that stays" if stable else
-                      "its name under /dev/v4l/by-id, which stays (none links to it now)"))
+                     _name_that_stays(key, node, by_id, CAMERA_BY_ID))
     for node, kinds in users.items():
         if len(kinds) > 1:
             findings.add("FAIL", "cameras", f"{' and '.join(kinds)} are both set to {node}: one device has it; set each "
                                             "its own camera")
+
+
+def _name_that_stays(key: str, node: str, by_id: Path, folder: str) -> str:
+    """The setting to write for the device at ``node``: its udev name under ``by_id`` that links to it, or where to
+    look for one (``folder``, as udev names it)."""
+    here = os.path.realpath(node)
+    stable = sorted(str(link) for link in (by_id.iterdir() if by_id.is_dir() else ()) if os.path.realpath(link) == here)
+    if stable:
+        return f"{key} = \"{stable[0]}\", its name that stays"
+    return f"its name under {folder}, which stays (none links to it now)"
 
 
 def _uart(sys_tty: Path, name: str) -> bool:
