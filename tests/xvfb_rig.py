@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from entry.bench.backend import stop_sandbox as stop_process  # asked to end, killed after the grace
+
 
 @contextmanager
 def _x_server(command: list[str], name: str, within_s: float, log: Path | None = None) -> Iterator[str]:
@@ -29,17 +31,7 @@ def _x_server(command: list[str], name: str, within_s: float, log: Path | None =
         yield f":{number}"
     finally:
         os.close(read)
-        _stop(server, 10)
-
-
-def _stop(process: subprocess.Popen, within_s: float) -> None:
-    """``process`` asked to end, and killed if it has not within ``within_s``."""
-    process.terminate()
-    try:
-        process.wait(within_s)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(10)
+        stop_process(server, 10)
 
 
 @contextmanager
@@ -104,5 +96,5 @@ def run_terminal(display: str, site: str, tmp_path: Path, until: Callable[[], bo
             assert app.poll() is None, (tmp_path / "run.log").read_text()[-2000:]
             time.sleep(0.25)
     finally:
-        _stop(app, 20)
+        stop_process(app, 20)
         log.close()
