@@ -189,7 +189,9 @@ def _cmd_demo(args) -> int:
     headless = args.headless or not os.environ.get("DISPLAY")
     if headless:
         if not os.environ.get("QT_QPA_PLATFORM"):
-            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+            from entry.offscreen import PLATFORM
+
+            os.environ["QT_QPA_PLATFORM"] = PLATFORM  # the window's applicant screen on a second monitor
     from entry.demo import run_demo
 
     from kiosk.logging_setup import configure_logging

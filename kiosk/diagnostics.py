@@ -40,7 +40,8 @@ SECRET_KEYS = frozenset({"terminal.staff_pin", "terminal.break_glass_pin_hash"})
 # Each kind of device as hall staff call it (the table showed the configuration's keys, "id_reader")
 KIND_LABELS = {"id_reader": N_("ID card reader"), "ss_card_reader": N_("Social security card reader"),
                "qr_scanner": N_("QR code scanner"), "document_camera": N_("Document camera"),
-               "receipt_printer": N_("Receipt printer"), "document_printer": N_("A4 document printer")}
+               "receipt_printer": N_("Receipt printer"), "document_printer": N_("A4 document printer"),
+               "customer_screen": N_("Applicant's screen")}  # the window's second monitor (ui/customer_screen.py)
 LIST_SEPARATOR = N_(", ")  # between the items of a list in a sentence (Chinese: 、)
 SILENT_AFTER_BEATS = 3  # a terminal not heard for this many heartbeat intervals is marked for staff
 # a terminal's clock this far from the backend's is said: receipts, notices and the window's documents (a refusal's

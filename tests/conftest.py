@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from entry.offscreen import use_offscreen  # noqa: E402
+
+use_offscreen()  # two monitors: the window's applicant screen on the second
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 from pathlib import Path  # noqa: E402

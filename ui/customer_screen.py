@@ -1,7 +1,6 @@
 """The window's customer-facing screen (一窗受理的对客屏): what the applicant across the counter sees and rates.
 
-A second top-level window, on the second screen when the terminal has one (else a window of its own;
-offscreen in tests), that only observes the clerk's ``ClerkDesk``: it greets the applicant and names the
+A second top-level window, full screen on the terminal's second monitor, that only observes the clerk's ``ClerkDesk``: it greets the applicant and names the
 clerk serving them (the staff member's name, never their id), shows the applicant masked as the card's
 masker masks them, the service chosen (for a company's matter, the company with its credit code under it:
 ``kiosk/workflows/clerk_company.py``) and the materials the clerk has checked so far, with how many pages of
@@ -24,19 +23,25 @@ When the clerk offers to fetch the applicant's electronic licences (``kiosk/work
 applicant is asked here, in the kiosk's words: what is fetched (the kinds of licence the service can take), why
 (in place of paper, for this application only), "Yes, fetch them" or "No, I will show paper". Nothing is fetched
 before they agree; the panel takes the materials' room while it is shown.
+
+With no second monitor (off, unplugged, broken) it is hidden, never a window over the clerk's: after
+``GONE_GRACE_MS`` (a monitor switching its mode goes and comes back within it) the desk is told
+(``kiosk/workflows/clerk_applicant_screen.py``): the window works as one without that screen, and the clerk's
+line of devices not working names it. It comes back on its own when the monitor does.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon, QScreen
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QVBoxLayout, QWidget
 
 from common.domain import EvaluationKeyKind
-from common.i18n import _, language
+from common.i18n import N_, _, language
 from kiosk import forms
 from kiosk.drafts import Kept
 from kiosk.materials import licence_consent_text, with_note
@@ -56,6 +61,11 @@ log = logging.getLogger(__name__)
 ICONS = Path(__file__).parent / "icons"
 PROVIDED, NOT_YET = "✓ ", "○ "
 _UNBOUNDED = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX, which PySide6 does not export
+APPLICANT_SCREEN = "customer_screen"  # its name among the devices (kiosk.diagnostics.KIND_LABELS)
+SCREEN_GONE = N_("The applicant's screen is not connected: ask for their consent aloud, and they rate on this "
+                 "screen. Cases are accepted without their signature on screen.")
+# a monitor gone for less than this (RandR re-set for a new mode, an input switched) changes nothing at the desk
+GONE_GRACE_MS = 3000
 
 
 def decision_text(desk: ClerkDesk) -> str:
@@ -92,9 +102,12 @@ class CustomerScreen(QMainWindow):
     column, as the clerk's: a bare top-level widget took its layout's height for its width, and the touch
     keyboard's (791 px at 1,184 px wide) grew it to 937 px on the 800 px panel."""
 
-    def __init__(self, desk: ClerkDesk, display: Display = SMALL) -> None:
+    def __init__(self, desk: ClerkDesk, display: Display = SMALL,
+                 on_presence: Callable[[bool], None] = lambda _present: None) -> None:
         super().__init__()
         self._desk = desk
+        self._on_presence = on_presence  # told when the applicant's monitor is there, or gone past its grace
+        self.present: bool | None = None  # None until placed once
         self.setObjectName("customer_screen")
         self.setStyleSheet(stylesheet(Theme(display, True)))
         body = QWidget()
@@ -162,6 +175,7 @@ class CustomerScreen(QMainWindow):
         # often switched on after the terminal (it came up as a window of its own and stayed so), and one unplugged
         # left it full screen over the clerk's (Qt moves a gone screen's windows to the primary one)
         self._place_again = QTimer(self, singleShot=True, interval=0, timeout=self.place)
+        self._gone = QTimer(self, singleShot=True, interval=GONE_GRACE_MS, timeout=lambda: self._tell(False))
         app = QGuiApplication.instance()
         for changed in (app.screenAdded, app.screenRemoved, app.primaryScreenChanged):
             changed.connect(self._place_again.start)
@@ -277,8 +291,9 @@ class CustomerScreen(QMainWindow):
         self.signed.setEnabled(not self.pad.is_empty())
 
     def place(self) -> None:
-        """Full screen on the screen that is not the clerk's, when there is one; else a window of its own. Again
-        whenever a monitor comes, goes or changes its size (tests/test_customer_screen_display.py)."""
+        """Full screen on the screen that is not the clerk's, when there is one; else hidden (the clerk's screen
+        takes its part). Again whenever a monitor comes, goes or changes its size
+        (tests/test_customer_screen_display.py)."""
         screens = QGuiApplication.screens()
         primary = QGuiApplication.primaryScreen()
         others = [s for s in screens if s is not primary]
@@ -295,16 +310,24 @@ class CustomerScreen(QMainWindow):
             self.showFullScreen()
             log.info("customer screen: full screen on %s at %dx%d", screen.name(), screen.size().width(),
                      screen.size().height())
-        else:
-            if self.isFullScreen():  # its monitor gone: out of the full-screen state it had there
-                self.setStyleSheet(stylesheet(Theme(SMALL, True)))
-                self.showNormal()
-            if primary is not None:
-                self.setScreen(primary)
-                self.move(primary.geometry().topLeft())
-            self.resize(SMALL.width_px, SMALL.height_px)
-            self.show()
-            log.info("customer screen: no second monitor; a window of its own")
+            self._gone.stop()
+            self._tell(True)
+            return
+        # not a window of its own over the clerk's (it hid the clerk's desk, and the applicant could not see it);
+        # Qt moves a gone monitor's windows to the primary one, still full screen: out of that state first
+        if self.isFullScreen():
+            self.showNormal()
+        self.hide()
+        log.info("customer screen: no second monitor; hidden")
+        if self.present is None:  # none at start: the desk works without it from the first applicant
+            self._tell(False)
+        elif self.present and not self._gone.isActive():
+            self._gone.start()
+
+    def _tell(self, present: bool) -> None:
+        if present != self.present:
+            self.present = present
+            self._on_presence(present)
 
     def _follow(self, screen: QScreen | None) -> None:
         """Size changes of the monitor it fills place it again (a monitor's mode set after it came on)."""

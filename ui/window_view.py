@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget,
                                QVBoxLayout, QWidget)
 
-from common.i18n import N_, _, language, ngettext
+from common.i18n import N_, _, language, ngettext, text
+from devices.health import DeviceState, Health
 from kiosk.config import TerminalConfig
 from kiosk.materials import with_note
 from kiosk.workflows.clerk import ClerkDesk, Desk
 from ui.copy_row import CopyRow
 from ui.draft_row import DraftRow
 from ui.form_panel import FormPanel
-from ui.customer_screen import CustomerScreen
+from ui.customer_screen import APPLICANT_SCREEN, SCREEN_GONE, CustomerScreen
 from ui.handover_row import HandoverRow
 from ui.licence_row import LicenceRow
 from ui.queue_row import QueueRow, applicant_prompt
@@ -22,7 +25,7 @@ from ui.refusal_row import RefusalRow
 from ui.scan_row import ScanRow, material_note
 from ui.staff_sign_in import SignInScreen
 from ui.bridge import DeviceBridge
-from ui.device_troubles import DeviceTroubles
+from ui.device_troubles import GRACE_S as TROUBLE_GRACE_S, DeviceTroubles
 from ui.widgets import (ComboBox, NoticeLabel, Screen, button, forget_clipboard, forget_histories, label,
                         notice_area)
 from ui.staff_idle import StaffIdle
@@ -35,7 +38,8 @@ class DeskScreen(Screen):
         self.setObjectName("desk")  # its buttons less padded (ui/theme.py)
         self.compact()
         self._desk = desk
-        self._rated_elsewhere = rated_elsewhere  # the applicant rates on the customer screen (ui/customer_screen.py)
+        # the applicant rates on the customer screen (ui/customer_screen.py) while its monitor is connected
+        self._rated_elsewhere = rated_elsewhere
         self._filling = False
         row = QHBoxLayout()
         left, right = QVBoxLayout(), QVBoxLayout()
@@ -174,7 +178,8 @@ class DeskScreen(Screen):
         # what gives way is hidden before anything else changes, so that the window never grows on the way: the
         # applicant says why they were not satisfied, on this screen: the reasons and their words take the room of
         # the materials and the hand-over
-        asking_why = desk.rating.asking_why() and desk.can_rate() and not self._rated_elsewhere
+        rated_here = not (self._rated_elsewhere and desk.screen_present)
+        asking_why = desk.rating.asking_why() and desk.can_rate() and rated_here
         # the licence question open: the hand-over gives its room to the words the clerk reads out (the notice, four
         # lines in large English: the window grew to 1,305 px, window-monkey seeds 2 and 9)
         questioning = desk.licence_consent in ("asked", "witnessing")
@@ -242,7 +247,7 @@ class DeskScreen(Screen):
         for decision in (self.accept, self.issue):
             decision.setVisible(desk.step is not Desk.DONE and not printing)
         self.keep_draft.setVisible(self.issue.isVisibleTo(self) and bool(desk.missing()) and desk.would_keep_draft())
-        self.rating.show_rating(desk.rating, desk.can_rate() and not self._rated_elsewhere)
+        self.rating.show_rating(desk.rating, desk.can_rate() and rated_here)
         self.refusal.show_desk(desk)
         self.print_again.setText(_("Print again"))
         self.print_again.setVisible(desk.can_print_again())
@@ -274,12 +279,14 @@ class WindowView(QStackedWidget):
         self.sign_in = SignInScreen(desk, N_("Clerk sign-in"))
         self.desk_screen = DeskScreen(desk, rated_elsewhere=customer_screen, queue_poll_s=terminal.queue_poll_s)
         self.customer = None  # the applicant's own screen, when configured (terminal.customer_screen)
+        # its monitor not connected is named with the devices not working now (ui/device_troubles.py)
+        self._screen_health = Health(APPLICANT_SCREEN, DeviceState.READY, None, {}, time.monotonic())
+        self.troubles = DeviceTroubles(bridge.healths() + ([self._screen_health] if customer_screen else []))
         if customer_screen:
-            self.customer = CustomerScreen(desk)
+            self.customer = CustomerScreen(desk, on_presence=self.applicant_screen_changed)
             self.customer.place()
         self.addWidget(self.sign_in)
         self.addWidget(self.desk_screen)
-        self.troubles = DeviceTroubles(bridge.healths())  # the devices not working now, named for the clerk
         self.desk_screen.show_troubles(self.troubles.widget)
         bridge.health_changed.connect(self.troubles.follow)
         bridge.card_read.connect(desk.card_read)
@@ -290,6 +297,14 @@ class WindowView(QStackedWidget):
         # "still working" while the desk waits, as the kiosk's; "Stop waiting" while a saved application's pages come
         self.wait_band = WaitBand(self, under=self.idle.warning, on_stop=desk.stop_waiting)
         self.show_step()
+
+    def applicant_screen_changed(self, present: bool) -> None:
+        """The applicant's monitor came, or went past its grace (ui/customer_screen.py tells): the desk works with
+        it or without it, and the clerk's line of devices not working names it at once (it had its grace)."""
+        self._screen_health = Health(APPLICANT_SCREEN, DeviceState.READY if present else DeviceState.OFFLINE,
+                                     None if present else text(SCREEN_GONE), {}, time.monotonic() - TROUBLE_GRACE_S)
+        self.troubles.follow(self._screen_health)
+        self.desk.applicant_screen(present)
 
     def show_step(self) -> None:
         if self.desk.identity is not self._applicant:

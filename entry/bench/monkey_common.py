@@ -804,7 +804,9 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
     import os
     import tempfile
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from entry.offscreen import use_offscreen
+
+    use_offscreen()  # the window's applicant screen on a second monitor
     from common.i18n import set_language
     from sandbox.server import SandboxServer
 

@@ -207,7 +207,9 @@ def run(args: argparse.Namespace) -> int:
         tuned = {}
     else:
         tuned = tune()  # as kiosk run does, before the threads start (kiosk/allocator.py)
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from entry.offscreen import use_offscreen
+
+    use_offscreen()  # the window's applicant screen on a second monitor
     from common.i18n import set_language
     from entry.bench.backend import _start_sandbox, stop_sandbox
     from entry.bench.monkey_common import MonkeyFailure

@@ -49,6 +49,7 @@ from kiosk.workflows.clerk_licences import DeskLicences
 from kiosk.workflows.clerk_queue import DeskQueue
 from kiosk.workflows.clerk_refusal import DeskRefusal
 from kiosk.workflows.clerk_scan import DeskScan
+from kiosk.workflows.clerk_applicant_screen import DeskApplicantScreen
 from kiosk.workflows.clerk_signature import DeskSignature
 
 log = logging.getLogger(__name__)
@@ -85,8 +86,8 @@ class Desk(enum.Enum):
     DONE = "done"
 
 
-class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, DeskSignature, DeskQueue, DeskScan,
-                DeskLicences, DeskCompany, DeskDrafts, DeskForm, RatingTaps):
+class ClerkDesk(DeskRefusal, DeskCase, DeskHandover, DeskDocuments, DeskCopy, DeskSignature, DeskApplicantScreen,
+                DeskQueue, DeskScan, DeskLicences, DeskCompany, DeskDrafts, DeskForm, RatingTaps):
     def __init__(self, *, backend: BackendClient, submitter: Submitter, printer: ReceiptPrinter, tasks: TaskRunner,
                  audit: AuditTrail, terminal_id: str, masker: Masker, staff_sign_in: StaffSignIn,
                  document_printer: DocumentPrinter | None = None, hall: str = "", signs_at_window: bool = False,

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from common.backend_errors import RejectedError
 from common.domain import Consent
-from common.i18n import language, text
+from common.i18n import Text, language, text
 from kiosk import companies
 from kiosk.materials import LICENCE_REFUSALS, Provided, licence_kinds_text, licence_materials, offered_licences
 from kiosk.workflows.citizen import LICENCE_CONSENT_VERSION, Notice, consent_method
@@ -74,15 +74,19 @@ class DeskLicences:
 
         if not self.can_ask_licences():
             return
-        self.licence_consent = "asked" if self.consent_on_screen else "witnessing"
-        self._audit_step("licence_consent_asked", "screen" if self.consent_on_screen else "aloud")
+        on_screen = self.consent_on_screen and self.screen_present  # their monitor connected (clerk_applicant_screen.py)
+        self.licence_consent = "asked" if on_screen else "witnessing"
+        self._audit_step("licence_consent_asked", "screen" if on_screen else "aloud")
         said = (text("The applicant is asked on their screen whether their electronic licences may be fetched.")
-                if self.consent_on_screen else
-                text("Ask the applicant aloud: \"For this application we can fetch these from the government's "
-                     "licence library instead of your paper: {kinds}. They are used for this application only. May "
-                     "we?\" Then record their answer.",
-                     kinds=licence_kinds_text(self.service, language(), self.for_company)))
+                if on_screen else self._aloud_question())
         self._go(Desk.CHECKING, Notice(said, error=False))
+
+    def _aloud_question(self: "ClerkDesk") -> Text:
+        """The words the clerk reads out to ask the consent before witnessing it."""
+        return text("Ask the applicant aloud: \"For this application we can fetch these from the government's "
+                    "licence library instead of your paper: {kinds}. They are used for this application only. May "
+                    "we?\" Then record their answer.",
+                    kinds=licence_kinds_text(self.service, language(), self.for_company))
 
     def agree_licences(self: "ClerkDesk") -> None:
         """The applicant agreed (on their screen, or aloud before the clerk): the consent recorded, then their

@@ -5,7 +5,8 @@ A service whose catalogue entry says ``signature_required`` is signed by the app
 ``signature.png``. At a window with a screen facing the applicant (``terminal.customer_screen``) the
 same happens there: the clerk's Accept asks for it, the applicant signs on their screen's pad
 (``ui/customer_screen.py``, the kiosk's ``ui/signature.py``), and the acceptance then goes on with the
-signature attached. A window without that screen accepts as before, unsigned. The signature belongs to
+signature attached. A window without that screen, or whose screen is not connected now
+(``kiosk/workflows/clerk_applicant_screen.py``), accepts as before, unsigned. The signature belongs to
 the applicant's matter: another service chosen, the next applicant or a sign-out drop it.
 """
 
@@ -31,7 +32,7 @@ class DeskSignature:
 
     def awaiting_signature(self: "ClerkDesk") -> bool:
         """The matter's service asks for a signature, this window can take one, and none is given yet."""
-        return (self.signs_at_window and self.identity is not None and self.service is not None
+        return (self.faces_applicant() and self.identity is not None and self.service is not None
                 and self.service.signature_required and not self.signature)
 
     def _ask_signature(self: "ClerkDesk") -> None:
