@@ -43,7 +43,7 @@ demo: venv i18n
 # The tests on the one pcscd of a machine take turns (tests/pcsc_rig.py).
 test: venv i18n
 	scripts/test-services.sh
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider -n 4 --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
+	$(PY) -m pytest -p no:cacheprovider -n 4 --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 openapi: venv
 	$(PY) -m sandbox.openapi > docs/api/openapi.yaml.tmp

@@ -5,9 +5,10 @@ from __future__ import annotations
 import gc
 import os
 
-from entry.offscreen import use_offscreen  # noqa: E402
+from entry.offscreen import PLATFORM  # noqa: E402
 
-use_offscreen()  # two monitors: the window's applicant screen on the second
+# always, whatever the shell says: two monitors, the window's applicant screen on the second (entry/offscreen.py)
+os.environ["QT_QPA_PLATFORM"] = PLATFORM
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 from pathlib import Path  # noqa: E402

@@ -312,7 +312,12 @@ class CustomerScreen(QMainWindow):
                      screen.size().height())
             self._gone.stop()
             self._tell(True)
-            return
+        else:
+            self.without_monitor()
+
+    def without_monitor(self) -> None:
+        """No monitor for it: hidden, and the desk told at once at start, else once the grace has passed without
+        one coming back (kiosk bench window-monkey --monitor-unplugged unplugs it so)."""
         # not a window of its own over the clerk's (it hid the clerk's desk, and the applicant could not see it);
         # Qt moves a gone monitor's windows to the primary one, still full screen: out of that state first
         if self.isFullScreen():

@@ -66,6 +66,10 @@ With ``--customer-screen`` the window has the applicant's own screen (ui/custome
 acts on it between the clerk's steps: agrees to or declines the licence question, signs on the pad (or clears it),
 rates and taps the reasons and the touch keyboard; that screen keeps its size, shows nothing that reads as a
 traceback or untranslated, and when a matter ends holds nothing of the applicant, shown or hidden, as the clerk's.
+With ``--monitor-unplugged`` (and ``--customer-screen``) the applicant's monitor is now and then unplugged and
+plugged back (``CustomerScreen.without_monitor`` and ``place``, as Qt's screen signals call them; the offscreen
+platform's monitors themselves stay): hidden, the desk told after its grace, the window works without it (the
+signature not asked, the licence question aloud, the rating on the clerk's screen). Without it the seeds run as before.
 Not exercised: printing a licence at the window; the warning's "Stay signed in" and a touch during the countdown
 (tests/test_window_idle.py; a walk-away waits the countdown out); a licence handed over twice from two windows
 (the sandbox's hand-over tests); the printed documents'
@@ -122,6 +126,7 @@ class WindowMonkey(SeededMonkey):
         self._decided: list[str] = []  # the case and notice numbers of this window's matters: copied later
         self._accepted: list[str] = []  # the cases this window accepted, whose licence the department may issue
         self.licences_issued = False  # whether the department issues those licences now and then (--licences-issued)
+        self.monitor_unplugged = False  # whether the applicant's monitor is unplugged now and then (--monitor-unplugged)
         self.a4_queue = None  # the bench's A4 printer the window prints through (--cups, --ipp-printer), else None
         self._audit_seen = 0  # the trail's entries counted for copies printed
         self._pages: list[bytearray] = []  # every page the matter in hand scanned, to be zeroed when it ends
@@ -233,6 +238,8 @@ class WindowMonkey(SeededMonkey):
                 customer = self.customer  # the applicant answers what their screen asks, and now and then taps
                 asked = any(w.isVisible() for w in (customer.pad, customer.consent_row, customer.rating))
                 weights.update({self.applicant: 0.5 if asked else 0.03})
+            if self.monitor_unplugged and self.customer is not None:  # else the weights (and seeds) as before
+                weights.update({self.monitor: 0.03})
             if self.catalogue_changes:  # else the weights (and seeds) as before
                 weights.update({self.hall_changes: 0.06 if desk.step is Desk.CHECKING else 0.02})
             if self.licences_issued and self._accepted:  # else the weights (and seeds) as before
@@ -532,6 +539,16 @@ class WindowMonkey(SeededMonkey):
         self.note("knows", f"fills the form: {len(self.desk.form_messages())} field(s) still wrong")
         if screen.form_toggle.isVisible() and screen.form.isVisible():
             tap(screen.form_toggle, "'materials' button")
+
+    def monitor(self) -> None:
+        """The applicant's monitor unplugged (the window on without it once its grace has passed), or plugged back."""
+        customer = self.customer
+        if customer.isVisible():
+            self.note("applicant's monitor", "unplugged")
+            customer.without_monitor()
+        else:
+            self.note("applicant's monitor", "plugged back")
+            customer.place()
 
     def camera_fault(self) -> None:
         """The document camera unplugged, giving no picture or hanging, or set right again (more often)."""
@@ -885,7 +902,7 @@ class WindowMonkey(SeededMonkey):
         customer = self.customer
         if customer is None:
             return
-        if customer.size() != self._customer_size:
+        if customer.isVisible() and customer.size() != self._customer_size:
             self.fail(f"the applicant's screen grew from {self._customer_size.toTuple()} to {customer.size().toTuple()}")
         for shown in visible_texts(customer):
             problem = screen_problem(shown, self._typed | self._applicant_texts)
@@ -972,6 +989,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     monkey_common.add_arguments(parser)
     parser.add_argument("--customer-screen", action="store_true",
                         help="give the window the applicant's own screen, and the applicant steps on it")
+    parser.add_argument("--monitor-unplugged", action="store_true",
+                        help="with --customer-screen, the applicant's monitor now and then unplugged and plugged "
+                             "back; off, the seeds run as before")
     parser.add_argument("--licences-issued", action="store_true",
                         help="the department now and then issues the licence of a case this window accepted "
                              "(the sandbox's /control/cases/{n}/ready), to hand over when its holder comes again; "
@@ -980,12 +1000,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    customer_screen, issued = args.customer_screen, args.licences_issued
+    customer_screen, issued, unplugged = args.customer_screen, args.licences_issued, args.monitor_unplugged
     queue = monkey_common.bench_a4_printer(args)
 
     def monkey(gui, seed: int, echo) -> WindowMonkey:
         made = WindowMonkey(gui, seed, echo=echo)
         made.licences_issued = issued
+        made.monitor_unplugged = unplugged
         if queue is not None:
             made.a4_queue = queue
             made.devices.append((queue, queue.faults))  # upset as a simulator's faults are
