@@ -31,12 +31,16 @@ def test_the_clerk_sees_the_a4_printer_named_while_it_cannot_be_reached(open_gui
     shown = lambda: line.text().replace("\u2060", "")  # noqa: E731 (the name kept whole: ui/device_troubles.whole)
     qtbot.waitUntil(lambda: line.isVisible() and shown() == "⚠ 暂不能使用：A4 文书打印机", timeout=10000)
     assert "文\u2060书\u2060打\u2060印\u2060机" in line.text()
-    assert line.parent() is not None and view.desk_screen.isAncestorOf(line)
+    assert line.parent() is not None and line.parent().objectName() == "footer"  # the window's, every screen's
+    assert line.mapTo(gui.window, line.rect().topLeft()).y() > view.desk_screen.mapTo(gui.window,
+                                                                                         view.desk_screen.rect().bottomLeft()).y()
     assert line.toolTip() == "A4 文书打印机：文档打印机连接不上，请联系大厅工作人员。"
     qtbot.mouseClick(gui.window.language_button, Qt.MouseButton.LeftButton)
     assert shown() == "⚠ Not working now: A4 document printer"
     assert line.toolTip() == ("A4 document printer: The document printer cannot be reached. Please ask the hall staff "
                               "for help.")  # why, for the clerk whose desk printer it is
+    qtbot.mouseClick(view.desk_screen.sign_out, Qt.MouseButton.LeftButton)
+    assert view.currentWidget() is view.sign_in and line.isVisible()  # said at the sign-in too
     queue.listen()  # switched on again
     qtbot.waitUntil(lambda: not line.isVisible(), timeout=10000)
 
@@ -71,7 +75,8 @@ def test_a_devices_name_is_kept_whole_within_its_words():
 def test_three_devices_in_trouble_in_large_english_beside_a_company_s_matter_are_not_cut_short(open_gui, qtbot):
     """kiosk bench window-monkey --whole-words, seed 857, step 205: the A4 printer, the receipt printer and the
     document camera out of order, in large English, the applicant's company row shown: the line naming them needed
-    141 px of the left column's 128 and was cut short. Three or more are counted, each named in the tooltip."""
+    141 px of the left column's 128 and was cut short. In the footer now, three are named in two lines; names that
+    take more are counted, each named in the tooltip."""
     from ui.legibility import cut_short
 
     gui = open_gui("window", terminal={"customer_screen": "on"})
@@ -92,7 +97,17 @@ def test_three_devices_in_trouble_in_large_english_beside_a_company_s_matter_are
     qtbot.wait(50)  # asked for the names' height; a window in a test grows for it and keeps the size
     assert [p for p in cut_short(gui.window) if "Not working" in p.widget] == []
     assert gui.window.size().toTuple() == (1280, 800)  # the names need 1280 x 843
-    assert line.isVisible() and line.text() == "⚠ Not working now: 3 devices"
+    assert line.isVisible() and line.text().replace("\u2060", "") == (
+        "⚠ Not working now: Document camera, Receipt printer, A4 document printer")
+    assert [p for p in cut_short(gui.window) if "Not working" in p.widget] == []
+    for device in ("id_reader", "qr_scanner"):  # five: more than two lines' worth, counted
+        troubles.follow(health(device, DeviceState.ERROR, "Not connected.", now - 60))
+    qtbot.wait(50)
+    gui.window.resize(1280, 800)
+    qtbot.wait(50)
+    assert line.text() == "⚠ Not working now: 5 devices" and gui.window.size().toTuple() == (1280, 800)
+    for device in ("id_reader", "qr_scanner"):
+        troubles.follow(health(device, DeviceState.READY, None, now))
     assert sorted(line.toolTip().splitlines()) == ["A4 document printer: The document printer is out of paper.",
                                                    "Document camera: The document camera is not connected.",
                                                    "Receipt printer: The receipt printer's cover is open."]

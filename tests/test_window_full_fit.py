@@ -110,3 +110,32 @@ class ResizeWatcher(QObject):
         if watched is self._window and event.type() == QEvent.Type.Resize:
             self._sizes.append(event.size().toTuple())
         return False
+
+
+def test_the_left_column_full_in_large_chinese_fits_1280x800_with_a_device_named(open_gui, qtbot, sandbox):
+    """kiosk bench window-monkey --customer-screen --monitor-unplugged, seed 869, step 82: in large Chinese at a
+    window that calls tickets, a company's matter (its code typed, not found), a page scanned (so a notice would keep
+    it: "Keep for the next visit"), and the line naming a device not working now (the applicant's screen, unplugged):
+    the left column needed 1280 x 843."""
+    gui = open_gui("window", terminal={"window_number": 3, "customer_screen": "on"})
+    qtbot.mouseClick(gui.window.elderly_button, Qt.MouseButton.LeftButton)
+    view, screen = checking(gui, qtbot, "QY-008")
+    row = screen.licences.company
+    qtbot.keyClicks(row.code, "91330106MA2H7Q3K8C")
+    qtbot.keyClick(row.code, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not view.desk.busy, timeout=10000)
+    screen.materials.setCurrentRow(0)
+    qtbot.mouseClick(screen.scan.scan, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.desk.busy and view.desk.scanned(screen.scan.code) is not None, timeout=15000)
+    view.applicant_screen_changed(False)
+    qtbot.wait(100)  # the layout settles on the event loop
+    gui.window.resize(1280, 800)  # as a full screen holds it
+    qtbot.wait(100)
+    gui.window.grab().save("/tmp/left-column.png")
+    shown = [screen.queue.call_next, row, view.troubles.widget, screen.keep_draft, screen.next, screen.sign_out,
+             screen.applicant]
+    assert all(widget.isVisible() for widget in shown), [w.isVisible() for w in shown]
+    assert gui.window.size().toTuple() == (1280, 800)
+    for widget in shown:
+        placed = QRect(widget.mapTo(gui.window, QPoint(0, 0)), widget.size())
+        assert gui.window.rect().contains(placed), (widget, placed)

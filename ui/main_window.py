@@ -90,6 +90,11 @@ class MainWindow(QMainWindow):
             self.view = view
         self.session = getattr(view, "session", None)
         self.desk = getattr(view, "desk", None)
+        status = getattr(view, "status_line", None)  # the window's devices not working now (ui/device_troubles.py)
+        if status is not None:
+            # its width the footer's, never its text's: the names or their count are chosen by the width
+            # (ui/device_troubles.py), and a line as wide as its count never had room for the names again
+            self._footer.layout().insertWidget(0, status, 1)
         if self.session is not None:
             self._activity = ActivityFilter(self.view)
             self._input_window().installEventFilter(self._activity)  # the wedge scanner's filter too

@@ -129,6 +129,7 @@ def stylesheet(theme: Theme | None = None) -> str:
                           min-height: {touch}; }}
     #header QPushButton:checked {{ background: white; color: {ACCENT_DARK}; }}
     #footer QLabel {{ color: {MUTED}; {f("footer")} }}
+    #footer QLabel#notice {{ color: {ERROR}; padding: 2px {d(8)}; }}
     #idleWarning {{ background: #fff8e1; border-bottom: 3px solid #e65100; }}
     #waitBand {{ background: {INFO_BG}; border-bottom: 3px solid {INFO}; }}
     #title {{ {f("title")} font-weight: bold; color: #0d3c78; }}

@@ -6,7 +6,7 @@ import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget,
-                               QVBoxLayout, QWidget)
+                               QVBoxLayout)
 
 from common.i18n import N_, _, language, ngettext, text
 from devices.health import DeviceState, Health
@@ -98,7 +98,6 @@ class DeskScreen(Screen):
         left.addWidget(self.applicant)
         left.addWidget(self.queue)
         left.addWidget(self.licences.company)  # for a company: its credit code (ui/company_row.py)
-        self._left = left  # the devices not working now go under these (show_troubles)
         left.addStretch(1)
         left.addWidget(self.licences.withdraw)  # an unanswered licence question withdrawn (ui/licence_row.py)
         left.addWidget(self.keep_draft)  # the left column has room: a row on the right cost the materials' list rows
@@ -125,10 +124,6 @@ class DeskScreen(Screen):
         row.addLayout(left, 1)
         row.addLayout(right, 2)
         self.layout_.addLayout(row)
-
-    def show_troubles(self, line: QWidget) -> None:
-        """The line naming the devices not working now (ui/device_troubles.py), under the applicant's rows."""
-        self._left.insertWidget(self._left.indexOf(self.licences.company) + 1, line)
 
     def _service_chosen(self, index: int) -> None:
         code = self.services.itemData(index)
@@ -287,7 +282,10 @@ class WindowView(QStackedWidget):
             self.customer.place()
         self.addWidget(self.sign_in)
         self.addWidget(self.desk_screen)
-        self.desk_screen.show_troubles(self.troubles.widget)
+        # in the window's footer, on the sign-in screen too: in the desk's left column it took the height the
+        # column did not have (large Chinese, a company's matter at a window calling tickets: 1280 x 839,
+        # kiosk bench window-monkey --monitor-unplugged, seed 869)
+        self.status_line = self.troubles.widget
         bridge.health_changed.connect(self.troubles.follow)
         bridge.card_read.connect(desk.card_read)
         desk.subscribe(lambda _d: self.show_step())

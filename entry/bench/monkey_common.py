@@ -738,7 +738,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--steps", type=int, default=2000, help="steps per seed")
     parser.add_argument("--seed", type=int, default=1, help="the first seed")
     parser.add_argument("--seeds", type=int, default=1, help="how many seeds, from --seed on (one terminal each)")
-    parser.add_argument("--trail", type=Path, help="write each failure's whole trail here (JSON)")
+    parser.add_argument("--trail", type=Path, help="write each failure's whole trail here (JSON), and a picture of "
+                                                   "the window at each failure beside it (TRAIL-seedN.png)")
     parser.add_argument("--verbose", action="store_true", help="print every step as it is taken")
     parser.add_argument("--catalogue-changes", action="store_true",
                         help="the hall changes services' materials and forms under the terminal now and then "
@@ -801,7 +802,6 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
     """The bench: for each seed a terminal of its own (``open_gui(url, data_dir, terminal_id)``) against one sandbox
     backend on loopback, a monkey on it (``make_monkey(gui, seed, echo)``), its tally and any failure printed;
     the failures' trails written to ``--trail``. 1 if any seed failed."""
-    import os
     import tempfile
 
     from entry.offscreen import use_offscreen
@@ -837,6 +837,10 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
                 failures.append(failure)
                 tally = monkey.tally
                 print(f"seed {seed}: FAILED after {tally.steps} steps\n{failure}", flush=True)
+                if args.trail:  # what the window showed then, beside the trail
+                    picture = args.trail.with_name(f"{args.trail.stem}-seed{seed}.png")
+                    gui.window.grab().save(str(picture))
+                    print(f"seed {seed}: the window at the failure in {picture}", flush=True)
             finally:
                 close_terminal(gui)
                 sandbox.faults.clear()
