@@ -37,3 +37,17 @@ def unwritable(data_dir: Path, probe_bytes: int = PROBE_BYTES) -> str | None:
         except OSError:
             pass
     return None
+
+
+def too_full(data_dir: Path, least_bytes: int = PROBE_BYTES) -> str | None:
+    """Why ``data_dir``'s disk has less room than a start needs (English, for the log and staff), or None: what the
+    statfs call says is free (the blocks root may use when this process is root, as its writes may), so that a
+    running terminal's few kilobytes of writes never pass where its next start's check would fail."""
+    try:
+        fs = os.statvfs(data_dir)
+    except OSError as exc:
+        return f"{data_dir}: {exc.strerror or type(exc).__name__}"
+    free = (fs.f_bfree if os.geteuid() == 0 else fs.f_bavail) * fs.f_frsize
+    if free < least_bytes:
+        return f"{data_dir}: only {free // 1024} KiB free, less than the {least_bytes // 1024} KiB a start needs"
+    return None

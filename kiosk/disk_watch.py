@@ -3,8 +3,9 @@
 A worn eMMC or SD card fails in the middle of a day: ext4 remounts it read-only on its errors, and a terminal that
 had started fine went on inviting citizens it could keep nothing for (their scans, their drafts, a case waiting for
 the backend). The start-up check saw it only at the next start. So a thread of its own tries a write of 4 KiB,
-fsynced, every ``supervisor.disk_look_s`` (it may take minutes on a failing disk: nothing waits for it). What it
-finds is
+fsynced, every ``supervisor.disk_look_s`` (it may take minutes on a failing disk: nothing waits for it), and asks
+the disk's free room: less than the start's 64 KiB counts as full too (a disk with 10 KiB left took the watch's
+writes while the next start, after any restart, found it full). What it finds is
 
 - logged when it changes, and said in the heartbeat (``disk_writable``): the hall's list marks the terminal;
 - said with the signs of life while nobody uses the terminal (kiosk/liveness.py ``DISK``): ``kiosk supervise``
@@ -23,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from kiosk.disk_check import unwritable
+from kiosk.disk_check import too_full, unwritable
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class DiskWatch:
     looked)."""
 
     def __init__(self, data_dir: Path, every_s: float,
-                 check: Callable[[Path], str | None] = lambda path: unwritable(path, LOOK_BYTES),
+                 check: Callable[[Path], str | None] = lambda path: unwritable(path, LOOK_BYTES) or too_full(path),
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._data_dir, self._every_s, self._check, self._clock = data_dir, every_s, check, clock
         self.problem: str | None = None

@@ -5,11 +5,13 @@ supervisor does with it: tests/test_supervisor.py and tests/test_supervise_termi
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import threading
 import time
 
-from kiosk.disk_watch import DiskWatch
+from kiosk.disk_check import unwritable
+from kiosk.disk_watch import LOOK_BYTES, DiskWatch
 from kiosk.heartbeat import Heartbeat
 from tests.small_disk import fill, tmpfs
 
@@ -41,6 +43,21 @@ def test_a_full_disk_is_refused_too(tmp_path):
         watch = DiskWatch(mount, every_s=60.0)
         assert watch.look() == f"{mount}: No space left on device"
         filler.unlink()
+        assert watch.look() is None
+
+
+def test_a_disk_with_less_room_than_a_start_needs_is_refused_though_its_small_writes_pass(tmp_path):
+    """The watch's 4 KiB write passed on a disk with 20 KiB free, where the start's 64 KiB check after any restart
+    failed: the terminal ran until it restarted, then stood out of order. The free room is asked too."""
+    with tmpfs(tmp_path / "data", "1m") as mount:
+        filler = fill(mount)
+        size = filler.stat().st_size
+        os.truncate(filler, size - 24 * 1024)  # 24 KiB back: the 4 KiB write fits, a start's 64 KiB does not
+        watch = DiskWatch(mount, every_s=60.0)
+        problem = watch.look()
+        assert problem is not None and "KiB free, less than the 64 KiB a start needs" in problem
+        assert unwritable(mount, LOOK_BYTES) is None and unwritable(mount) is not None  # as the start would find it
+        os.truncate(filler, size - 128 * 1024)
         assert watch.look() is None
 
 
