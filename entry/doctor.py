@@ -90,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
     check_time_zone(findings)
     check_screen_blanking(config, findings)
     check_screen_size(findings)
+    if config.terminal.mode == "window" and config.terminal.customer_screen == "on":
+        check_applicant_screen(findings)
     check_restarts(config, findings)
     print("\n".join(findings.lines))
     print(f"{findings.failed} failed, {findings.warned} warnings")
@@ -426,6 +428,50 @@ def check_screen_size(findings: Findings, display: str | None = None) -> None:
                                             "monitor's mode higher (xrandr) or use a larger screen")
     else:
         findings.add("OK", "screen size", f"{width}x{height}")
+
+
+_MONITOR = re.compile(r"^\s*\d+: \+?(\*?)(\S+) (\d+)/\d+x(\d+)/\d+\+-?\d+\+-?\d+", re.MULTILINE)
+
+
+def check_applicant_screen(findings: Findings, display: str | None = None) -> None:
+    """A window configured with the applicant's screen (``terminal.customer_screen = "on"``): the X server's second
+    monitor, as RandR lists it, or a second X screen (``:N.1``). None: the window works without it (no signature
+    on screen, the licence consent asked aloud, the rating on the clerk's screen: ui/customer_screen.py), which a
+    hall setting the terminal up wants to know before a clerk finds it."""
+    from ui.display import below_least
+
+    display = os.environ.get("DISPLAY", "") if display is None else display
+    if not display:
+        findings.add("OK", "applicant's screen", "not asked: no X display in this shell (DISPLAY unset)")
+        return
+
+    def xrandr(*args: str) -> str:
+        try:
+            return subprocess.run(["xrandr", *args], capture_output=True, text=True, timeout=XRANDR_S).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+
+    monitors = _MONITOR.findall(xrandr("--display", display, "--listmonitors"))
+    # the clerk's is the primary monitor (starred), or the first where none is (Qt's primary screen, as xcb picks it)
+    first = next((i for i, (primary, *_rest) in enumerate(monitors) if primary), 0)
+    others = [(name, int(w), int(h)) for i, (_primary, name, w, h) in enumerate(monitors) if i != first]
+    if len(monitors) < 2:  # a display of its own per monitor: the second X screen
+        second = re.search(r"current (\d+) x (\d+)", xrandr("--display", display.split(".")[0] + ".1", "--current"))
+        others = [("X screen 1", int(second[1]), int(second[2]))] if second else []
+    if not others:
+        findings.add("WARN", "applicant's screen", "no second monitor: the window works without the applicant's "
+                                                    "screen (no signature on it, the licence consent asked aloud, "
+                                                    "the rating on the clerk's screen); connect it, or set "
+                                                    "terminal.customer_screen = \"off\"")
+        return
+    name, width, height = others[0]
+    least = below_least(width, height)
+    if least is not None:
+        findings.add("WARN", "applicant's screen", f"{name} {width}x{height}, below {least[0]}x{least[1]}: its "
+                                                    "signature pad and evaluation do not fit; set its mode higher "
+                                                    "(xrandr) or use a larger monitor")
+    else:
+        findings.add("OK", "applicant's screen", f"{name} {width}x{height}")
 
 
 def check_window_register(client, config: Config, findings: Findings) -> None:

@@ -113,3 +113,31 @@ def test_kiosk_doctor_reads_the_screen_s_size_from_the_x_server(screen, level, s
     findings = Findings()
     check_screen_size(findings, display="")
     assert findings.lines == ["OK    screen size: not asked: no X display in this shell (DISPLAY unset)"]
+
+
+def test_kiosk_doctor_finds_the_applicants_monitor_or_says_the_window_works_without_it():
+    """A window with ``terminal.customer_screen = "on"``: its second monitor as RandR lists it, a second X screen, or
+    none (ui/customer_screen.py then hides, and the window works without it)."""
+    import subprocess
+
+    from entry.doctor import check_applicant_screen
+
+    def said(display: str) -> list[str]:
+        findings = Findings()
+        check_applicant_screen(findings, display=display)
+        return findings.lines
+
+    with xvfb("-screen", "0", "3200x1080x24") as display:
+        assert said(display)[0].startswith("WARN  applicant's screen: no second monitor: the window works without")
+        for name, geometry, output in (("LEFT", "1280/338x800/211+0+0", "screen"),
+                                       ("RIGHT", "1024/154x600/86+1280+0", "none")):
+            subprocess.run(["xrandr", "--display", display, "--setmonitor", name, geometry, output], check=True,
+                           capture_output=True, timeout=10)
+        assert said(display) == ["WARN  applicant's screen: RIGHT 1024x600, below 1280x768: its signature pad and "
+                                 "evaluation do not fit; set its mode higher (xrandr) or use a larger monitor"]
+        for args in (("--delmonitor", "RIGHT"), ("--setmonitor", "RIGHT", "1920/508x1080/286+1280+0", "none")):
+            subprocess.run(["xrandr", "--display", display, *args], check=True, capture_output=True, timeout=10)
+        assert said(display) == ["OK    applicant's screen: RIGHT 1920x1080"]
+    with xvfb("-screen", "0", "1280x800x24", "-screen", "1", "1280x800x24") as display:
+        assert said(display) == ["OK    applicant's screen: X screen 1 1280x800"]
+    assert said("") == ["OK    applicant's screen: not asked: no X display in this shell (DISPLAY unset)"]
