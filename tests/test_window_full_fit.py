@@ -131,7 +131,6 @@ def test_the_left_column_full_in_large_chinese_fits_1280x800_with_a_device_named
     qtbot.wait(100)  # the layout settles on the event loop
     gui.window.resize(1280, 800)  # as a full screen holds it
     qtbot.wait(100)
-    gui.window.grab().save("/tmp/left-column.png")
     shown = [screen.queue.call_next, row, view.troubles.widget, screen.keep_draft, screen.next, screen.sign_out,
              screen.applicant]
     assert all(widget.isVisible() for widget in shown), [w.isVisible() for w in shown]
