@@ -121,8 +121,8 @@ def test_the_applicants_screen_follows_its_monitor_switched_on_after_the_termina
         # and what happens to the monitors then
         steps = [(None, 1, ("--setmonitor", "RIGHT", "1920/508x1080/286+1280+0", "none")),  # switched on
                  ("1920x1080+1280+0", 1, ("--delmonitor", "RIGHT")),  # unplugged
-                 (None, 2, ("--setmonitor", "RIGHT", "1600/423x900/238+1280+0", "none")),  # another one
-                 ("1600x900+1280+0", 2, None)]
+                 (None, 2, ("--setmonitor", "RIGHT", "1024/154x600/86+1280+0", "none")),  # a 7-inch pad's
+                 ("1024x600+1280+0", 2, None)]
         seen: list[str | None] = []
 
         def placed() -> bool:
@@ -142,8 +142,10 @@ def test_the_applicants_screen_follows_its_monitor_switched_on_after_the_termina
             return False
 
         _run_window_terminal(display, sandbox, tmp_path, placed)
-        assert seen == [None, "1920x1080+1280+0", None, "1600x900+1280+0"], seen
+        assert seen == [None, "1920x1080+1280+0", None, "1024x600+1280+0"], seen
         said = log.read_text()
         assert "customer screen: full screen on RIGHT at 1920x1080" in said
         assert "customer screen: no second monitor; hidden" in said
         assert said.count("the applicant's screen is connected again") == 2, said
+        assert "customer screen: 1024x600 is below 1280x768" in said  # too small for the pad and the evaluation
+        assert "customer screen: 1920x1080 is below" not in said

@@ -47,7 +47,7 @@ from kiosk.drafts import Kept
 from kiosk.materials import licence_consent_text, with_note
 from kiosk.receipts import company_line
 from kiosk.workflows.clerk import ClerkDesk, Desk
-from ui.display import SMALL, Display, display_for
+from ui.display import SMALL, Display, below_least, display_for
 from ui.rating import RatingPanel
 from ui.scan_row import material_note
 from ui.signature import SignaturePad
@@ -310,6 +310,10 @@ class CustomerScreen(QMainWindow):
             self.showFullScreen()
             log.info("customer screen: full screen on %s at %dx%d", screen.name(), screen.size().width(),
                      screen.size().height())
+            least = below_least(screen.size().width(), screen.size().height())
+            if least is not None:  # a 7-inch evaluation pad's 1024 x 600: the screen grew past it in 4 steps
+                log.warning("customer screen: %dx%d is below %dx%d: the signature pad and the evaluation grow past "
+                            "it (kiosk doctor)", screen.size().width(), screen.size().height(), *least)
             self._gone.stop()
             self._tell(True)
         else:
