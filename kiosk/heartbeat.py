@@ -24,6 +24,7 @@ from common import names
 from common.domain import CLOCK_OFFSET_MAX_S, DNS_STALE_MAX, HOST_NAME
 from kiosk.config import Config, ConfigError, apply_remote
 from kiosk.diagnostics import BackendContact
+from devices.health import Health
 from kiosk.disk_watch import DiskWatch
 from kiosk.installation import installation_id
 
@@ -51,6 +52,7 @@ class Heartbeat:
         self.id_shared = False
         self._config = config
         self._devices = devices
+        self._more: list[Callable[[], Health]] = []  # parts the UI reports (also_report)
         self._status_extra = status_extra or (lambda: {"queue": {"depth": 0, "oldest_age_s": 0.0}})
         self._on_config = on_config
         self._on_first_beat = on_first_beat  # once, after the first beat's answer or failure
@@ -74,11 +76,19 @@ class Heartbeat:
         if self._thread is not None:
             self._thread.join(5)
 
+    def also_report(self, health: Callable[[], Health]) -> None:
+        """A part only the UI knows the state of (the window's applicant monitor: ui/window_view.py), reported with
+        the devices in each heartbeat; ``health`` is called on the heartbeat's thread and must not block."""
+        self._more.append(health)
+
     def status(self) -> dict:
         devices = []
-        for device in self._devices:
-            health = device.health.snapshot()
-            devices.append({"name": device.name, "state": health.state.value,
+        healths = [(device.name, device.health.snapshot()) for device in self._devices]
+        for more in self._more:
+            health = more()
+            healths.append((health.device, health))
+        for name, health in healths:
+            devices.append({"name": name, "state": health.state.value,
                             "reason": health.reason.render("en") if health.reason else ""})
         status = {"version": __version__, "mode": self._config.terminal.mode, "devices": devices,
                   "free_disk_mb": round(free_disk_mb(self._config.data_dir), 1),

@@ -84,3 +84,24 @@ def test_the_monitor_back_the_next_question_is_asked_on_it(open_gui, qtbot):
     _all_checked(screen)
     qtbot.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
     assert view.desk.signature_asked and view.customer.pad.isVisible() and view.desk.step is Desk.CHECKING
+
+
+def test_the_hall_hears_of_the_applicants_monitor_with_the_devices(open_gui, qtbot, sandbox):
+    """The heartbeat reports it as a device (``Heartbeat.also_report``): the hall's list of terminals names it."""
+    from kiosk.diagnostics import hall_terminal_text
+    from kiosk.heartbeat import Heartbeat
+
+    gui = open_gui("window", terminal={"customer_screen": "on"})
+    view, heartbeat = gui.window.view, gui.services.heartbeat
+    assert isinstance(heartbeat, Heartbeat)
+    mine = lambda: [d for d in heartbeat.status()["devices"] if d["name"] == "customer_screen"]  # noqa: E731
+    assert mine() == [{"name": "customer_screen", "state": "ready", "reason": ""}]
+    view.applicant_screen_changed(False)
+    assert [(d["state"], d["reason"].startswith("The applicant's screen is not connected")) for d in mine()] == [
+        ("offline", True)]
+    assert heartbeat.beat_once() and heartbeat.beat_once()  # the first enrols, the second beats
+    client, config = gui.services.backend, gui.services.config
+    token = client.staff_sign_in("XH0004", "demo-XH0004")["token"]  # maintenance's staff
+    mine = next(t for t in client.hall_terminals(config.terminal.hall_id, token) if t.terminal_id == config.terminal.id)
+    line = hall_terminal_text(mine, config.backend.heartbeat_interval_s).render()
+    assert "对客屏：离线" in line, line  # among the devices not ready, as staff call them

@@ -48,7 +48,8 @@ def build_view(mode: str, services: Services, bridge: DeviceBridge, first: QWidg
     if mode == "window":
         from ui.window_view import WindowView
 
-        return WindowView(services.new_clerk_desk(), bridge, services.config.terminal)
+        return WindowView(services.new_clerk_desk(), bridge, services.config.terminal,
+                          report=services.heartbeat.also_report)
     if mode == "maintenance":
         from kiosk.logging_setup import LOG_FILE, log_dir
         from kiosk.restarts import RestartLog

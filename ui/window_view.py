@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget,
@@ -265,7 +266,10 @@ class DeskScreen(Screen):
 
 
 class WindowView(QStackedWidget):
-    def __init__(self, desk: ClerkDesk, bridge: DeviceBridge, terminal: TerminalConfig | None = None) -> None:
+    def __init__(self, desk: ClerkDesk, bridge: DeviceBridge, terminal: TerminalConfig | None = None,
+                 report: Callable[[Callable[[], Health]], None] | None = None) -> None:
+        """``report``: where the applicant monitor's state is reported with the devices (``Heartbeat.also_report``:
+        the hall's list of terminals names it)."""
         super().__init__()
         terminal = terminal or TerminalConfig()
         customer_screen = terminal.customer_screen == "on"
@@ -278,6 +282,8 @@ class WindowView(QStackedWidget):
         self._screen_health = Health(APPLICANT_SCREEN, DeviceState.READY, None, {}, time.monotonic())
         self.troubles = DeviceTroubles(bridge.healths() + ([self._screen_health] if customer_screen else []))
         if customer_screen:
+            if report is not None:
+                report(lambda: self._screen_health)  # read on the heartbeat's thread: one attribute, replaced whole
             self.customer = CustomerScreen(desk, on_presence=self.applicant_screen_changed)
             self.customer.place()
         self.addWidget(self.sign_in)
