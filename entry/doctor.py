@@ -403,8 +403,6 @@ def check_screen_blanking(config: Config, findings: Findings, display: str | Non
 def check_screen_size(findings: Findings, display: str | None = None) -> None:
     """The screen the terminal fills, from the X server (xrandr): below ``LEAST_WIDTH`` x ``LEAST_HEIGHT`` large text
     (elderly mode) grows the window past the screen, its buttons off it (ui/display.py ``below_least``)."""
-    from ui.display import below_least
-
     display = os.environ.get("DISPLAY", "") if display is None else display
     if not display:
         findings.add("OK", "screen size", "not asked: no X display in this shell (DISPLAY unset)")
@@ -420,14 +418,21 @@ def check_screen_size(findings: Findings, display: str | None = None) -> None:
         findings.add("WARN", "screen size", f"not known: xrandr could not ask the X server at {display} "
                                             "(x11-xserver-utils)")
         return
-    width, height = int(found[1]), int(found[2])
+    _against_least(findings, "screen size", "", int(found[1]), int(found[2]),
+                   "large text (elderly mode) grows the window past the screen, its buttons off it; set the "
+                   "monitor's mode higher (xrandr) or use a larger screen")
+
+
+def _against_least(findings: Findings, what: str, name: str, width: int, height: int, too_small: str) -> None:
+    """A screen's size found: OK, or a warning of what goes wrong below ``ui.display.below_least``."""
+    from ui.display import below_least
+
+    shown = f"{name} {width}x{height}" if name else f"{width}x{height}"
     least = below_least(width, height)
-    if least is not None:
-        findings.add("WARN", "screen size", f"{width}x{height}, below {least[0]}x{least[1]}: large text (elderly "
-                                            "mode) grows the window past the screen, its buttons off it; set the "
-                                            "monitor's mode higher (xrandr) or use a larger screen")
+    if least is None:
+        findings.add("OK", what, shown)
     else:
-        findings.add("OK", "screen size", f"{width}x{height}")
+        findings.add("WARN", what, f"{shown}, below {least[0]}x{least[1]}: {too_small}")
 
 
 _MONITOR = re.compile(r"^\s*\d+: \+?(\*?)(\S+) (\d+)/\d+x(\d+)/\d+\+-?\d+\+-?\d+", re.MULTILINE)
@@ -438,8 +443,6 @@ def check_applicant_screen(findings: Findings, display: str | None = None) -> No
     monitor, as RandR lists it, or a second X screen (``:N.1``). None: the window works without it (no signature
     on screen, the licence consent asked aloud, the rating on the clerk's screen: ui/customer_screen.py), which a
     hall setting the terminal up wants to know before a clerk finds it."""
-    from ui.display import below_least
-
     display = os.environ.get("DISPLAY", "") if display is None else display
     if not display:
         findings.add("OK", "applicant's screen", "not asked: no X display in this shell (DISPLAY unset)")
@@ -465,13 +468,8 @@ def check_applicant_screen(findings: Findings, display: str | None = None) -> No
                                                     "terminal.customer_screen = \"off\"")
         return
     name, width, height = others[0]
-    least = below_least(width, height)
-    if least is not None:
-        findings.add("WARN", "applicant's screen", f"{name} {width}x{height}, below {least[0]}x{least[1]}: its "
-                                                    "signature pad and evaluation do not fit; set its mode higher "
-                                                    "(xrandr) or use a larger monitor")
-    else:
-        findings.add("OK", "applicant's screen", f"{name} {width}x{height}")
+    _against_least(findings, "applicant's screen", name, width, height,
+                   "its signature pad and evaluation do not fit; set its mode higher (xrandr) or use a larger monitor")
 
 
 def check_window_register(client, config: Config, findings: Findings) -> None:
