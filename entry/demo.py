@@ -19,8 +19,9 @@ voice is on for the whole demo):
   (叫号: the desk and the screen facing the applicant say 请 A001 号到 3 号窗口), reads their card,
   scans the material the applicant brought on the window's document camera (its thumbnail in the
   list, "1 page scanned" on the applicant's screen) and issues a one-time
-  notice for what is missing; then does not accept the next applicant's case (不予受理: not within the
-  hall's remit), the decision recorded with its legal reason; then accepts a third applicant's case
+  notice for what is missing; then, the applicant's monitor unplugged (the window's footer names it), does not
+  accept the next applicant's case (不予受理: not within the hall's remit), the decision recorded with its legal
+  reason, and that applicant rates on the clerk's screen; the monitor back, accepts a third applicant's case
   (HY-011) with its one material scanned at the window, the page going with the case as a kiosk's do;
   then continues an application the citizen saved at a kiosk with a one-time notice (its form, licence
   and pages back in the list), scans the material that was missing and accepts it; then, between
@@ -146,6 +147,7 @@ class Sent:
     progress: str = ""  # the progress screen's title after the offline receipt's code was scanned
     refused: tuple[str, str] | None = None  # (provisional number, what its receipt's code brought up)
     window_rating: int = 0  # the applicant's rating of the clerk's notice, on the window's customer side
+    refusal_rating: int = 0  # the refused applicant's, on the clerk's screen: the applicant's monitor unplugged
     not_accepted: str = ""  # the case the clerk did not accept (不予受理)
     window_accepted: str = ""  # the case the clerk accepted, its material scanned at the window
     ticket: str = ""  # the queue ticket the clerk called before reading the applicant's card
@@ -183,6 +185,9 @@ class Sent:
                          f"SELECT name FROM attachments WHERE case_number = '{self.material_added}')")
         lines.append(f"  receipt of case {self.reprinted or '(none)'} printed again from the citizen's applications")
         lines.append(f"  the clerk's notice rated {self.window_rating or '(not rated)'} on the window's customer side")
+        lines.append(f"  case {self.not_accepted or '(none)'}'s refusal rated {self.refusal_rating or '(not rated)'} "
+                     f"on the clerk's screen, the applicant's monitor unplugged  (SELECT level, channel FROM "
+                     f"evaluations WHERE case_number = '{self.not_accepted}')")
         lines.append(f"  case {self.not_accepted or '(none)'} not accepted at the window  (clerk {STAFF_ID}, service "
                      f"{REFUSED_SERVICE}, reason {REFUSAL_REASON}; in a sandbox's database: SELECT body FROM "
                      f"decisions WHERE case_number = '{self.not_accepted}')")
@@ -402,8 +407,13 @@ def _clerk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         printer = gui.services.devices.receipt_printer
         notice = Path(printer.last_png) if getattr(printer, "last_png", None) else None  # a refusal prints on A4 only
         walk.clerk_next_applicant(gui)
+        # the applicant's monitor unplugged: the footer names it, and the next applicant rates on the clerk's screen
+        walk.applicant_monitor(gui, False, camera)
         walk.clerk_check_materials(gui, REFUSED_SERVICE, (), camera)
         sent.not_accepted = walk.clerk_refuse(gui, REFUSAL_REASON, camera=camera)
+        walk.clerk_applicant_rates(gui, 3, camera)
+        sent.refusal_rating = 3
+        walk.applicant_monitor(gui, True, camera)
         walk.clerk_next_applicant(gui)
         walk.clerk_check_materials(gui, ACCEPTED_SERVICE, (), camera, scanned=ACCEPTED_MATERIALS)
         walk.clerk_fill_form(gui, camera)

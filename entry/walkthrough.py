@@ -806,10 +806,27 @@ def clerk_print_copy(gui: Gui, number: str, camera: Camera | None = None, suffix
     _snap(camera, gui, f"window-copy-printed{suffix}")
 
 
+def applicant_monitor(gui: Gui, connected: bool, camera: Camera | None = None) -> None:
+    """The applicant's monitor unplugged (its screen hidden, the window working without it once the 3 s grace has
+    passed: ui/customer_screen.py) or plugged back (placed on it again), as Qt's screen signals call them; the
+    offscreen platform's monitors themselves stay."""
+    view = gui.window.view
+    if connected:
+        view.customer.place()
+    else:
+        view.customer.without_monitor()
+    wait_until(lambda: gui.window.desk.screen_present is connected, "the desk to work with or without the "
+                                                                    "applicant's screen", 10)
+    settle()
+    _snap(camera, gui, "window-applicant-screen-" + ("back" if connected else "gone"))
+
+
 def clerk_applicant_rates(gui: Gui, level: int, camera: Camera | None = None) -> None:
     """The applicant taps a level on the window's customer-facing side (好差评): on the customer screen when the window
-    has one (ui/customer_screen.py), else on the clerk's."""
+    has one (ui/customer_screen.py) and its monitor is connected, else on the clerk's."""
     customer = getattr(gui.window.view, "customer", None)
+    if customer is not None and not gui.window.desk.screen_present:
+        customer = None
     panel = customer.rating if customer is not None else gui.window.view.desk_screen.rating
     wait_until(panel.isVisible, "the evaluation on the applicant's side", 10)
     _snap(camera, gui, "window-rating")

@@ -263,6 +263,9 @@ def test_headless_demo_against_a_sandbox_started_by_hand(qapp, tmp_path, brisk_p
         window_rating = store.execute("SELECT level, channel FROM evaluations WHERE key_kind = 'notice_number' "
                                       "AND key = ?", (sent.notice,)).fetchone()
         assert window_rating == (4, "window")  # the clerk's notice rated on the window's customer side
+        refusal_rating = store.execute("SELECT level, channel FROM evaluations WHERE case_number = ?",
+                                       (sent.not_accepted,)).fetchone()
+        assert refusal_rating == (3, "window") == (sent.refusal_rating, "window")  # on the clerk's: monitor unplugged
         (notice,) = store.execute("SELECT body FROM notices WHERE number = ?", (sent.notice,)).fetchall()
         body = json.loads(notice[0])
         assert body["service_code"] == CLERK_SERVICE and body["missing"]
