@@ -32,8 +32,8 @@ def test_the_clerk_sees_the_a4_printer_named_while_it_cannot_be_reached(open_gui
     qtbot.waitUntil(lambda: line.isVisible() and shown() == "⚠ 暂不能使用：A4 文书打印机", timeout=10000)
     assert "文\u2060书\u2060打\u2060印\u2060机" in line.text()
     assert line.parent() is not None and line.parent().objectName() == "footer"  # the window's, every screen's
-    assert line.mapTo(gui.window, line.rect().topLeft()).y() > view.desk_screen.mapTo(gui.window,
-                                                                                         view.desk_screen.rect().bottomLeft()).y()
+    desk_bottom = view.desk_screen.mapTo(gui.window, view.desk_screen.rect().bottomLeft()).y()
+    assert line.mapTo(gui.window, line.rect().topLeft()).y() > desk_bottom  # under the desk, in the footer
     assert line.toolTip() == "A4 文书打印机：文档打印机连接不上，请联系大厅工作人员。"
     qtbot.mouseClick(gui.window.language_button, Qt.MouseButton.LeftButton)
     assert shown() == "⚠ Not working now: A4 document printer"

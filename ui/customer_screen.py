@@ -1,13 +1,13 @@
 """The window's customer-facing screen (一窗受理的对客屏): what the applicant across the counter sees and rates.
 
-A second top-level window, full screen on the terminal's second monitor, that only observes the clerk's ``ClerkDesk``: it greets the applicant and names the
-clerk serving them (the staff member's name, never their id), shows the applicant masked as the card's
-masker masks them, the service chosen (for a company's matter, the company with its credit code under it:
-``kiosk/workflows/clerk_company.py``) and the materials the clerk has checked so far, with how many pages of
-each were scanned (read-only, in the language shown; no page shown), what was decided (accepted with its case
-number, the one-time notice with its number, not accepted), then the same evaluation panel as the kiosk's
-(``ui/rating.py``), whose taps go to the desk as the clerk's in-window panel's did; with this screen configured
-(``terminal.customer_screen``) the clerk's window hides its own.
+A second top-level window, full screen on the terminal's second monitor, that only observes the clerk's
+``ClerkDesk``: it greets the applicant and names the clerk serving them (the staff member's name, never their id),
+shows the applicant masked as the card's masker masks them, the service chosen (for a company's matter, the company
+with its credit code under it: ``kiosk/workflows/clerk_company.py``) and the materials the clerk has checked so
+far, with how many pages of each were scanned (read-only, in the language shown; no page shown), what was decided
+(accepted with its case number, the one-time notice with its number, not accepted), then the same evaluation panel
+as the kiosk's (``ui/rating.py``), whose taps go to the desk as the clerk's in-window panel's did; with this screen
+configured (``terminal.customer_screen``) the clerk's window hides its own.
 
 State lives in the desk; the screen renders it on every change, so the next applicant, a sign-out or
 another card leaves nothing of the last one: every label is emptied and the panel's words forgotten.

@@ -1,10 +1,10 @@
 """The window's line naming the devices that cannot work now, so the clerk knows before a decision's papers fail to
 print or a scan fails: "⚠ Not working now: A4 document printer, Receipt printer". The line, in the window's footer
 (it was under the applicant, where the desk's left column had no room left for it: ui/window_view.py), only names
-them: two lines at most. Names that take more at the line's width are counted instead ("⚠ Not working now: 3 devices": three names took 141 px of the left
-column's 128 in large English beside a company's row, kiosk bench window-monkey --whole-words, seed 857). Its
-tooltip names each and says why, a device on a line ("A4 document printer: The document printer is out of paper.
-..."), for a clerk whose own desk printer wants paper.
+them: two lines at most. Names that take more at the line's width are counted instead ("⚠ Not working now: 3
+devices": three names took 141 px of the left column's 128 in large English beside a company's row, kiosk bench
+window-monkey --whole-words, seed 857). Its tooltip names each and says why, a device on a line ("A4 document
+printer: The document printer is out of paper. ..."), for a clerk whose own desk printer wants paper.
 
 A device counts once its trouble has lasted ``GRACE_S``: a camera connecting at start-up or a printer busy a moment
 is not named, nor one not opened yet (devices/health.Health.out_of_order)."""

@@ -126,7 +126,7 @@ class WindowMonkey(SeededMonkey):
         self._decided: list[str] = []  # the case and notice numbers of this window's matters: copied later
         self._accepted: list[str] = []  # the cases this window accepted, whose licence the department may issue
         self.licences_issued = False  # whether the department issues those licences now and then (--licences-issued)
-        self.monitor_unplugged = False  # whether the applicant's monitor is unplugged now and then (--monitor-unplugged)
+        self.monitor_unplugged = False  # the applicant's monitor unplugged now and then (--monitor-unplugged)
         self.a4_queue = None  # the bench's A4 printer the window prints through (--cups, --ipp-printer), else None
         self._audit_seen = 0  # the trail's entries counted for copies printed
         self._pages: list[bytearray] = []  # every page the matter in hand scanned, to be zeroed when it ends

@@ -74,7 +74,8 @@ class DeskLicences:
 
         if not self.can_ask_licences():
             return
-        on_screen = self.consent_on_screen and self.screen_present  # their monitor connected (clerk_applicant_screen.py)
+        # on their screen while its monitor is connected (kiosk/workflows/clerk_applicant_screen.py)
+        on_screen = self.consent_on_screen and self.screen_present
         self.licence_consent = "asked" if on_screen else "witnessing"
         self._audit_step("licence_consent_asked", "screen" if on_screen else "aloud")
         said = (text("The applicant is asked on their screen whether their electronic licences may be fetched.")
