@@ -105,3 +105,20 @@ def test_the_hall_hears_of_the_applicants_monitor_with_the_devices(open_gui, qtb
     mine = next(t for t in client.hall_terminals(config.terminal.hall_id, token) if t.terminal_id == config.terminal.id)
     line = hall_terminal_text(mine, config.backend.heartbeat_interval_s).render()
     assert "对客屏：离线" in line, line  # among the devices not ready, as staff call them
+
+
+def test_the_question_goes_on_aloud_when_the_monitor_goes_while_a_page_is_being_scanned(open_gui, qtbot):
+    """The clerk may scan while the licence question is open on the applicant's screen: the desk is busy with the page
+    when the monitor goes. The question still goes on aloud (it stayed on a hidden screen, and the clerk had only
+    "Cancel the question"); the scan's answer is the desk's next notice."""
+    gui = open_gui("window", terminal={"customer_screen": "on"})
+    view, screen = checking(gui, qtbot, "SB-003")
+    qtbot.mouseClick(screen.licences.fetch, Qt.MouseButton.LeftButton)
+    desk = view.desk
+    assert desk.licence_consent == "asked" and desk.can_scan()
+    desk.busy = True  # the page's capture in flight on the camera's worker (the desk's state while it is)
+    view.applicant_screen_changed(False)
+    assert desk.licence_consent == "witnessing" and desk.busy  # the scan is not cut short
+    desk.busy = False
+    desk._changed()
+    assert screen.licences.agreed.isVisible() and screen.licences.declined.isVisible()

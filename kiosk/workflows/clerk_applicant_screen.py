@@ -40,10 +40,10 @@ class DeskApplicantScreen:
             return
         self.screen_present = present
         log.warning("window: the applicant's screen is %s", "connected again" if present else "not connected")
-        if present or self.busy or self.step is not Desk.CHECKING:
+        if present or self.step is not Desk.CHECKING:
             self._changed()
             return
-        if self.signature_asked:  # waiting for a signature on a screen that is gone: the clerk's Accept goes on
+        if self.signature_asked and not self.busy:  # a signature on a screen that is gone: the clerk's Accept goes on
             self.signature_asked = False
             self._go(Desk.CHECKING, Notice(text("The applicant's screen is not connected, so they cannot sign "
                                                 "on it. Accept again to accept the case without their "
@@ -51,6 +51,9 @@ class DeskApplicantScreen:
         elif self.licence_consent == "asked":  # the question goes on aloud, witnessed by the clerk
             self.licence_consent = "witnessing"
             self._audit_step("licence_consent_asked", "aloud")
-            self._go(Desk.CHECKING, Notice(self._aloud_question(), error=True))
+            if self.busy:  # a page being scanned meanwhile: its answer is the desk's next notice
+                self._changed()
+            else:
+                self._go(Desk.CHECKING, Notice(self._aloud_question(), error=True))
         else:
             self._changed()
