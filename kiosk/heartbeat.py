@@ -85,7 +85,11 @@ class Heartbeat:
         devices = []
         healths = [(device.name, device.health.snapshot()) for device in self._devices]
         for more in self._more:
-            health = more()
+            try:
+                health = more()
+            except Exception:  # noqa: BLE001 - one part's bug leaves it out, not the terminal's whole heartbeat
+                log.exception("heartbeat: a part reported by the UI could not be read; left out of this beat")
+                continue
             healths.append((health.device, health))
         for name, health in healths:
             devices.append({"name": name, "state": health.state.value,

@@ -122,3 +122,16 @@ def test_the_question_goes_on_aloud_when_the_monitor_goes_while_a_page_is_being_
     desk.busy = False
     desk._changed()
     assert screen.licences.agreed.isVisible() and screen.licences.declined.isVisible()
+
+
+def test_a_part_the_ui_reports_that_raises_is_left_out_and_the_heartbeat_goes(open_gui, caplog):
+    gui = open_gui("window", terminal={"customer_screen": "on"})
+    heartbeat = gui.services.heartbeat
+
+    def broken():
+        raise RuntimeError("a bug")
+
+    heartbeat.also_report(broken)
+    names = [d["name"] for d in heartbeat.status()["devices"]]
+    assert "customer_screen" in names and "id_reader" in names  # the devices and the screen, without the broken part
+    assert "could not be read" in caplog.text
