@@ -37,6 +37,9 @@ from ui.app import Gui
 from ui.keyboard import TouchKeyboard
 
 
+SHOWN_WITHIN_S = 1.0  # how long a tap looks for a widget that is not shown yet
+
+
 class WalkError(RuntimeError):
     """A step could not be done as a person would do it: the message says which and why."""
 
@@ -61,7 +64,12 @@ def tap(widget: QWidget | None, what: str) -> None:
     if widget is None:
         raise WalkError(f"there is no {what} on the screen")
     if not widget.isVisible():
-        raise WalkError(f"the {what} is not on the screen")
+        # a widget just added to a shown screen is shown on the event loop's next turn (QLayout queues it): look
+        # again a moment later, as a person would
+        try:
+            wait_until(widget.isVisible, what, SHOWN_WITHIN_S)
+        except WalkError:
+            raise WalkError(f"the {what} is not on the screen") from None
     if not widget.isEnabled():
         raise WalkError(f"the {what} is greyed out")
     QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
