@@ -423,12 +423,14 @@ def check_screen_size(findings: Findings, display: str | None = None) -> None:
                    "monitor's mode higher (xrandr) or use a larger screen")
 
 
-def _against_least(findings: Findings, what: str, name: str, width: int, height: int, too_small: str) -> None:
-    """A screen's size found: OK, or a warning of what goes wrong below ``ui.display.below_least``."""
-    from ui.display import below_least
+def _against_least(findings: Findings, what: str, name: str, width: int, height: int, too_small: str,
+                   applicants: bool = False) -> None:
+    """A screen's size found: OK, or a warning of what goes wrong below ``ui.display.below_least`` (the applicant's
+    screen: ``below_applicant_least``, as it is laid out compact below the other)."""
+    from ui.display import below_applicant_least, below_least
 
     shown = f"{name} {width}x{height}" if name else f"{width}x{height}"
-    least = below_least(width, height)
+    least = (below_applicant_least if applicants else below_least)(width, height)
     if least is None:
         findings.add("OK", what, shown)
     else:
@@ -469,7 +471,8 @@ def check_applicant_screen(findings: Findings, display: str | None = None) -> No
         return
     name, width, height = others[0]
     _against_least(findings, "applicant's screen", name, width, height,
-                   "its signature pad and evaluation do not fit; set its mode higher (xrandr) or use a larger monitor")
+                   "its signature pad and evaluation do not fit; set its mode higher (xrandr) or use a larger monitor",
+                   applicants=True)
 
 
 def check_window_register(client, config: Config, findings: Findings) -> None:

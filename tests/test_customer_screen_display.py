@@ -147,5 +147,5 @@ def test_the_applicants_screen_follows_its_monitor_switched_on_after_the_termina
         assert "customer screen: full screen on RIGHT at 1920x1080" in said
         assert "customer screen: no second monitor; hidden" in said
         assert said.count("the applicant's screen is connected again") == 2, said
-        assert "customer screen: 1024x600 is below 1280x768" in said  # too small for the pad and the evaluation
+        assert "customer screen: 1024x600 is below 1280x768: laid out compact" in said  # a 7-inch evaluation pad
         assert "customer screen: 1920x1080 is below" not in said

@@ -130,14 +130,16 @@ def test_kiosk_doctor_finds_the_applicants_monitor_or_says_the_window_works_with
     with xvfb("-screen", "0", "3200x1080x24") as display:
         assert said(display)[0].startswith("WARN  applicant's screen: no second monitor: the window works without")
         for name, geometry, output in (("LEFT", "1280/338x800/211+0+0", "screen"),
-                                       ("RIGHT", "1024/154x600/86+1280+0", "none")):
+                                       ("RIGHT", "800/154x480/86+1280+0", "none")):  # a 5-inch pad
             subprocess.run(["xrandr", "--display", display, "--setmonitor", name, geometry, output], check=True,
                            capture_output=True, timeout=10)
-        assert said(display) == ["WARN  applicant's screen: RIGHT 1024x600, below 1280x768: its signature pad and "
+        assert said(display) == ["WARN  applicant's screen: RIGHT 800x480, below 1024x600: its signature pad and "
                                  "evaluation do not fit; set its mode higher (xrandr) or use a larger monitor"]
-        for args in (("--delmonitor", "RIGHT"), ("--setmonitor", "RIGHT", "1920/508x1080/286+1280+0", "none")):
-            subprocess.run(["xrandr", "--display", display, *args], check=True, capture_output=True, timeout=10)
-        assert said(display) == ["OK    applicant's screen: RIGHT 1920x1080"]
+        # a 7-inch evaluation pad holds the applicant's screen laid out compact (tests/test_customer_screen_compact.py)
+        for geometry, shown in (("1024/154x600/86+1280+0", "1024x600"), ("1920/508x1080/286+1280+0", "1920x1080")):
+            for args in (("--delmonitor", "RIGHT"), ("--setmonitor", "RIGHT", geometry, "none")):
+                subprocess.run(["xrandr", "--display", display, *args], check=True, capture_output=True, timeout=10)
+            assert said(display) == [f"OK    applicant's screen: RIGHT {shown}"]
     with xvfb("-screen", "0", "1280x800x24", "-screen", "1", "1280x800x24") as display:
         assert said(display) == ["OK    applicant's screen: X screen 1 1280x800"]
     assert said("") == ["OK    applicant's screen: not asked: no X display in this shell (DISPLAY unset)"]

@@ -47,7 +47,7 @@ from kiosk.drafts import Kept
 from kiosk.materials import licence_consent_text, with_note
 from kiosk.receipts import company_line
 from kiosk.workflows.clerk import ClerkDesk, Desk
-from ui.display import SMALL, Display, below_least, display_for
+from ui.display import SMALL, Display, below_applicant_least, below_least, display_for
 from ui.rating import RatingPanel
 from ui.scan_row import material_note
 from ui.signature import SignaturePad
@@ -64,6 +64,8 @@ _UNBOUNDED = (1 << 24) - 1  # Qt's QWIDGETSIZE_MAX, which PySide6 does not expor
 APPLICANT_SCREEN = "customer_screen"  # its name among the devices (kiosk.diagnostics.KIND_LABELS)
 SCREEN_GONE = N_("The applicant's screen is not connected: ask for their consent aloud, and they rate on this "
                  "screen. Cases are accepted without their signature on screen.")
+MARGINS, COMPACT_MARGINS = (48, 24, 48, 24), (16, 8, 16, 8)  # left, top, right, bottom
+SPACING, COMPACT_SPACING = 12, 6
 # a monitor gone for less than this (RandR re-set for a new mode, an input switched) changes nothing at the desk
 GONE_GRACE_MS = 3000
 
@@ -113,8 +115,7 @@ class CustomerScreen(QMainWindow):
         body = QWidget()
         self.setCentralWidget(body)
         column = QVBoxLayout(body)
-        column.setContentsMargins(48, 24, 48, 24)
-        column.setSpacing(12)
+        self.compact = False  # a monitor below the least (a 1024 x 600 evaluation pad): see fit()
         self.greeting = label("title")
         self.called = label("title")  # 请 A012 号到 3 号窗口: the ticket this window called (kiosk/workflows/clerk_queue.py)
         self.clerk = label("subtitle")
@@ -168,6 +169,7 @@ class CustomerScreen(QMainWindow):
         column.addWidget(self.consent_row)
         for widget in (self.decision, self.rating, self.thanks):
             column.addWidget(widget)
+        self.fit(False)
         desk.subscribe(self.refresh)
         self.refresh(desk)
         self.on_screen: QScreen | None = None  # the applicant's own monitor it fills, or None (a window of its own)
@@ -260,7 +262,9 @@ class CustomerScreen(QMainWindow):
                  self.consent_title: consenting, self.consent_body: consenting, self.consent_row: consenting,
                  self.decision: decided, self.sign_hint: signing, self.pad: signing, self.sign_row: signing}
         shown = {widget: visible and not typing for widget, visible in shown.items()}
-        if signing:  # the answers and the pad take the room of the greeting and the clerk's name (the card stays)
+        if signing or (self.compact and (decided or consenting)):
+            # the answers and the pad, or on a small monitor the decision and the rating or the licence question,
+            # take the room of the greeting and the clerk's name (the card stays)
             shown[self.greeting] = shown[self.clerk] = False
         if desk.rating.asking_why():  # the reasons and the applicant's words: only what was decided stays above
             for widget in (self.greeting, self.called, self.clerk, self.applicant, self.service):
@@ -273,6 +277,16 @@ class CustomerScreen(QMainWindow):
         self.rating.show_rating(desk.rating, desk.can_rate())
         for widget in (w for w, visible in shown.items() if visible):
             widget.show()
+
+    def fit(self, compact: bool) -> None:
+        """Below the least screen (``ui.display.below_least``; down to ``APPLICANT_LEAST``, the 7-inch 1024 x 600
+        evaluation pads sold for windows) the margins and spacing narrow, the rating's reasons go two to a row and the decision takes the
+        greeting's room: in large English the screen grew to 1,110 x 625 px (kiosk bench window-monkey)."""
+        self.compact = compact
+        column = self.centralWidget().layout()
+        column.setContentsMargins(*(COMPACT_MARGINS if compact else MARGINS))
+        column.setSpacing(COMPACT_SPACING if compact else SPACING)
+        self.rating.narrow(compact)
 
     def _room_for_answers(self) -> int:
         """The height the answers may take while the applicant signs: the screen's, less what shows with them (the
@@ -310,10 +324,15 @@ class CustomerScreen(QMainWindow):
             self.showFullScreen()
             log.info("customer screen: full screen on %s at %dx%d", screen.name(), screen.size().width(),
                      screen.size().height())
-            least = below_least(screen.size().width(), screen.size().height())
-            if least is not None:  # a 7-inch evaluation pad's 1024 x 600: the screen grew past it in 4 steps
-                log.warning("customer screen: %dx%d is below %dx%d: the signature pad and the evaluation grow past "
-                            "it (kiosk doctor)", screen.size().width(), screen.size().height(), *least)
+            size = screen.size().width(), screen.size().height()
+            least, compact_least = below_least(*size), below_applicant_least(*size)
+            self.fit(least is not None)
+            self.refresh(self._desk)
+            if compact_least is not None:
+                log.warning("customer screen: %dx%d is below %dx%d even laid out compact: the signature pad and the "
+                            "evaluation grow past it (kiosk doctor)", *size, *compact_least)
+            elif least is not None:  # a 7-inch evaluation pad's 1024 x 600
+                log.info("customer screen: %dx%d is below %dx%d: laid out compact", *size, *least)
             self._gone.stop()
             self._tell(True)
         else:

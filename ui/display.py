@@ -58,6 +58,17 @@ class Display:
 # keyboard's 60 px keys take 1,172 px, the rating's five levels 1,115 px)
 LEAST_WIDTH, LEAST_HEIGHT = 1280, 768
 
+# the applicant's screen at a window (ui/customer_screen.py) is laid out compact below the least: down to a 7-inch
+# evaluation pad's 1024 x 600 every state holds in both languages (tests/test_customer_screen_compact.py, kiosk bench
+# window-monkey on such a screen); below it the signature pad and the evaluation grow past it
+APPLICANT_LEAST = (1024, 600)
+
+
+def below_applicant_least(width_px: int, height_px: int) -> tuple[int, int] | None:
+    """``APPLICANT_LEAST`` when the applicant's screen ``width_px`` x ``height_px`` is below it, else None."""
+    return APPLICANT_LEAST if width_px < APPLICANT_LEAST[0] or height_px < APPLICANT_LEAST[1] else None
+
+
 LANDSCAPE = Display(1920, 1080, 23.8, "1920x1080")
 PORTRAIT = Display(1080, 1920, 32.0, "1080x1920")
 SMALL = Display(1280, 800, 15.4, "1280x800")

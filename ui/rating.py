@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from common.domain import RatingReason
@@ -18,10 +19,13 @@ from common.i18n import _
 from kiosk import forms
 from kiosk.evaluation import CHANNEL_REASONS, LEVELS, REASON_LABELS, Rating
 from ui.keyboard import TouchKeyboard
-from ui.widgets import button, field_edit, label, neutral
+from ui.widgets import breakable, button, field_edit, label, neutral
 
 
 REASONS_PER_ROW = 3
+NARROW_REASONS_PER_ROW = 2
+NARROW_WORDS_LINES = 2
+ELLIPSIS = "…"
 
 
 class RatingPanel(QWidget):
@@ -50,10 +54,8 @@ class RatingPanel(QWidget):
         for index, widget in enumerate(self.level_buttons.values()):
             levels.addWidget(widget, index // levels_per_row, index % levels_per_row)
         column.addLayout(levels)
-        reasons = QGridLayout()  # in rows of three: five in one row were 1,505 px wide in large English (ui-monkey)
-        for index, widget in enumerate(self.reason_buttons.values()):
-            reasons.addWidget(widget, index // reasons_per_row, index % reasons_per_row)
-        column.addLayout(reasons)
+        self._reasons = QGridLayout()  # in rows of three: five in one row were 1,505 px wide in large English
+        column.addLayout(self._reasons)
         typing_row = QHBoxLayout()  # the words and "done" side by side: the keyboard needs the height
         typing_row.addWidget(self.comment, 1)
         typing_row.addWidget(self.words_done)
@@ -61,12 +63,30 @@ class RatingPanel(QWidget):
         if self.keyboard is not None:
             column.addWidget(self.keyboard)  # held first: a keyboard shown before would open a window of its own
             self.keyboard.set_kind(forms.Keyboard.CHINESE)
-        column.addLayout(_buttons(self.add_words))
+        self._words_row = _buttons()
+        column.addLayout(self._words_row)
+        self._reasons_per_row, self._narrow = reasons_per_row, False
+        self.narrow(False)
         for widget in (self.words, self.comment, self.keyboard, self.add_words, self.words_done,
                        *self.reason_buttons.values()):
             if widget is not None:
                 widget.hide()  # until a low level asks why: hidden, they take no room in the screen's minimum
         self._rating, self._can_rate = Rating(channel), False
+
+    def narrow(self, on: bool) -> None:
+        """On a narrow screen (the applicant's 1024 x 600 evaluation pad, ui/customer_screen.py) the reasons go two
+        to a row with "Add a few words" in the grid's last place: three to a row were 1,110 px wide in large
+        English, and a row of its own for the words made the panel too tall for 600 px."""
+        self._narrow = on
+        per_row = NARROW_REASONS_PER_ROW if on else self._reasons_per_row
+        placed = [*self.reason_buttons.values()] + ([self.add_words] if on else [])
+        for widget in [*self.reason_buttons.values(), self.add_words]:
+            self._reasons.removeWidget(widget)
+            self._words_row.removeWidget(widget)
+        for index, widget in enumerate(placed):
+            self._reasons.addWidget(widget, index // per_row, index % per_row)
+        if not on:
+            self._words_row.insertWidget(1, self.add_words)
 
     def forget(self) -> None:
         """The session ended: the words typed go from the field and the line that repeats them (found by kiosk
@@ -108,7 +128,7 @@ class RatingPanel(QWidget):
             widget.setVisible(choosing)
         if self.comment.text() != rating.comment:
             self.comment.setText(rating.comment)  # a new matter: the last citizen's words are gone
-        self.words.setText(rating.comment)
+        self.words.setText(self._shown_words(rating.comment))
         self.words.setVisible(choosing and bool(rating.comment))
         typed_here = self.keyboard is None  # the window's applicant tells the clerk, who types on the counter
         self.comment.setVisible(asking_why and (self.typing or typed_here))
@@ -121,11 +141,32 @@ class RatingPanel(QWidget):
             self.keyboard.attach(self.comment if self.typing else None)
             self.keyboard.retranslate()
 
+    def _shown_words(self, comment: str) -> str:
+        """The words typed, repeated above the reasons; on a narrow screen at most ``NARROW_WORDS_LINES`` lines,
+        cut with an ellipsis (200 characters took four lines of a 600 px screen; "Change my words" shows them
+        whole). The panel's own width, as the label's is not known before it shows."""
+        words = " ".join(comment.split())
+        if not self._narrow or not words:
+            return comment
+        metrics, width = self.words.fontMetrics(), max(1, self.width())
 
-def _buttons(*widgets: QWidget) -> QHBoxLayout:
+        def fits(text: str) -> bool:  # wrapped where the label wraps it (ui.widgets.breakable)
+            height = metrics.boundingRect(QRect(0, 0, width, 1 << 20), int(Qt.TextFlag.TextWordWrap),
+                                          breakable(text)).height()
+            return height <= metrics.lineSpacing() * NARROW_WORDS_LINES
+
+        if fits(words):
+            return words
+        low, high = 0, len(words)  # the longest start that fits with its ellipsis
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if fits(words[:middle] + ELLIPSIS) else (low, middle - 1)
+        return words[:low].rstrip() + ELLIPSIS
+
+
+def _buttons() -> QHBoxLayout:
+    """A centred row: its widgets go between the two stretches (``insertWidget(1, ...)``)."""
     row = QHBoxLayout()
     row.addStretch(1)
-    for widget in widgets:
-        row.addWidget(widget)
     row.addStretch(1)
     return row
