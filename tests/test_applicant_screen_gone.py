@@ -135,3 +135,23 @@ def test_a_part_the_ui_reports_that_raises_is_left_out_and_the_heartbeat_goes(op
     names = [d["name"] for d in heartbeat.status()["devices"]]
     assert "customer_screen" in names and "id_reader" in names  # the devices and the screen, without the broken part
     assert "could not be read" in caplog.text
+
+
+def test_words_the_applicant_typed_on_a_screen_that_went_are_on_the_clerks_and_go_with_the_rating(open_gui, qtbot,
+                                                                                                  sandbox):
+    gui = open_gui("window", terminal={"customer_screen": "on"})
+    view, screen = checking(gui, qtbot, "JZ-002")
+    qtbot.mouseClick(screen.issue, Qt.MouseButton.LeftButton)  # nothing brought: the one-time notice
+    qtbot.waitUntil(lambda: view.desk.step is Desk.DONE and not view.desk.busy, timeout=10000)
+    number, customer = view.desk.result, view.customer
+    qtbot.mouseClick(customer.rating.level_buttons[1], Qt.MouseButton.LeftButton)  # very dissatisfied: why?
+    qtbot.mouseClick(customer.rating.add_words, Qt.MouseButton.LeftButton)
+    customer.rating.comment.setText("等了一个小时")  # on the applicant's touch keyboard, when the monitor goes
+    view.applicant_screen_changed(False)
+    clerks = screen.rating
+    assert clerks.isVisible() and clerks.comment.text() == "等了一个小时"  # the clerk types on for them, or not
+    reason = next(iter(clerks.reason_buttons))
+    qtbot.mouseClick(clerks.reason_buttons[reason], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: sandbox.store.evaluations.by_key("notice_number", number) is not None, timeout=10000)
+    given = sandbox.store.evaluations.by_key("notice_number", number)
+    assert given["level"] == 1 and given["comment"] == "等了一个小时", given
