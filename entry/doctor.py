@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         check_sound(findings)
     check_time_zone(findings)
     check_screen_blanking(config, findings)
-    check_screen_size(findings)
+    check_screen_size(findings, mode=config.terminal.mode)
     if config.terminal.mode == "window" and config.terminal.customer_screen == "on":
         check_applicant_screen(findings)
     check_restarts(config, findings)
@@ -400,8 +400,8 @@ def check_screen_blanking(config: Config, findings: Findings, display: str | Non
         findings.add("OK", "screen blanking", f"{blanking.said()} until kiosk run turns it off (as it starts)")
 
 
-def check_screen_size(findings: Findings, display: str | None = None) -> None:
-    """The screen the terminal fills, from the X server (xrandr): below ``LEAST_WIDTH`` x ``LEAST_HEIGHT`` large text
+def check_screen_size(findings: Findings, display: str | None = None, mode: str = "kiosk") -> None:
+    """The screen the terminal fills, from the X server (xrandr): below the least of its ``mode`` large text
     (elderly mode) grows the window past the screen, its buttons off it (ui/display.py ``below_least``)."""
     display = os.environ.get("DISPLAY", "") if display is None else display
     if not display:
@@ -420,17 +420,17 @@ def check_screen_size(findings: Findings, display: str | None = None) -> None:
         return
     _against_least(findings, "screen size", "", int(found[1]), int(found[2]),
                    "large text (elderly mode) grows the window past the screen, its buttons off it; set the "
-                   "monitor's mode higher (xrandr) or use a larger screen")
+                   "monitor's mode higher (xrandr) or use a larger screen", mode=mode)
 
 
 def _against_least(findings: Findings, what: str, name: str, width: int, height: int, too_small: str,
-                   applicants: bool = False) -> None:
+                   applicants: bool = False, mode: str = "kiosk") -> None:
     """A screen's size found: OK, or a warning of what goes wrong below ``ui.display.below_least`` (the applicant's
     screen: ``below_applicant_least``, as it is laid out compact below the other)."""
     from ui.display import below_applicant_least, below_least
 
     shown = f"{name} {width}x{height}" if name else f"{width}x{height}"
-    least = (below_applicant_least if applicants else below_least)(width, height)
+    least = below_applicant_least(width, height) if applicants else below_least(width, height, mode)
     if least is None:
         findings.add("OK", what, shown)
     else:

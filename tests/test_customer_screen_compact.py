@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractButton
 from kiosk.workflows.clerk import Desk
 from tests.test_window_scan_ui import _scan
 from tests.window_steps import checking
-from ui.display import APPLICANT_LEAST, below_applicant_least, below_least
+from ui.display import APPLICANT_LEAST, below_applicant_least, below_design
 from ui.rating import ELLIPSIS
 
 PAD = APPLICANT_LEAST
@@ -25,7 +25,7 @@ def on_a_pad(gui, qtbot, service: str, lang: str):
         gui.window.toggle_language()
     view, screen = checking(gui, qtbot, service)
     customer = view.customer
-    assert below_least(*PAD) is not None and below_applicant_least(*PAD) is None
+    assert below_design(*PAD) and below_applicant_least(*PAD) is None
     customer.fit(True)  # as place() does on a monitor of that size (tests/test_customer_screen_display.py)
     customer.showNormal()
     customer.resize(*PAD)

@@ -96,19 +96,24 @@ def test_kiosk_doctor_reads_the_x_server(tmp_path):
         assert findings.lines == ["OK    screen blanking: the screen never blanks; no DPMS"]
 
 
-@pytest.mark.parametrize("screen, level, said", [
-    ("1024x768x24", "WARN", "1024x768, below 1280x768: large text (elderly mode) grows the window past the screen, "
-                            "its buttons off it; set the monitor's mode higher (xrandr) or use a larger screen"),
-    ("1366x768x24", "OK", "1366x768"),
-    ("1080x1920x24", "OK", "1080x1920"),
+TOO_SMALL = ("large text (elderly mode) grows the window past the screen, its buttons off it; set the monitor's mode "
+             "higher (xrandr) or use a larger screen")
+
+
+@pytest.mark.parametrize("screen, mode, level, said", [
+    ("800x600x24", "kiosk", "WARN", f"800x600, below 1024x768: {TOO_SMALL}"),
+    ("1024x768x24", "kiosk", "OK", "1024x768"),  # an old 4:3 kiosk's, laid out narrow
+    ("1024x768x24", "window", "WARN", f"1024x768, below 1280x768: {TOO_SMALL}"),  # the clerk's desk is not
+    ("1366x768x24", "window", "OK", "1366x768"),
+    ("1080x1920x24", "kiosk", "OK", "1080x1920"),
 ])
-def test_kiosk_doctor_reads_the_screen_s_size_from_the_x_server(screen, level, said):
-    """ui/display.py LEAST_WIDTH x LEAST_HEIGHT: below it large text does not fit (tests/test_legibility.py)."""
+def test_kiosk_doctor_reads_the_screen_s_size_from_the_x_server(screen, mode, level, said):
+    """ui/display.py ``below_least``: below it large text does not fit (tests/test_legibility.py)."""
     from entry.doctor import check_screen_size
 
     with xvfb("-screen", "0", screen) as display:
         findings = Findings()
-        check_screen_size(findings, display=display)
+        check_screen_size(findings, display=display, mode=mode)
     assert findings.lines == [f"{level:<4}  screen size: {said}"]
     findings = Findings()
     check_screen_size(findings, display="")

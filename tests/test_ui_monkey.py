@@ -22,6 +22,7 @@ IPP_SEED, IPP_STEPS = 9, 30  # the IPP printer's paper made to run out in its jo
 # a trickle switched on at its second step, at home, before timing can change the walk (seed 2 switched one on at
 # step 59 until the monkey learnt to print licences: then, under CI's load, not at all)
 TRICKLE_SEED, TRICKLE_STEPS = 1, 60
+NARROW_SEED = 8  # a deep seed (below) on a 1024 x 768 screen
 
 
 # Seeds 8 and 15 get past the form (the monkey now and then knows what a screen asks: Monkey.knows) to the
@@ -40,6 +41,22 @@ def test_a_seeded_monkey_breaks_nothing(open_gui, seed, deep):
     assert tally.sessions_ended > 0 and len(tally.screens) >= 5  # it went somewhere, and came back
     if deep:
         assert DEEP <= tally.screens, sorted(tally.screens)
+
+
+def test_a_monkey_on_an_old_4_3_kiosks_1024x768_breaks_nothing(open_gui):
+    """``--screen 1024x768``: the terminal laid out narrow (ui/theme.py ``narrow``); the window never grows past the
+    screen and no words are cut, in whichever text size and language the monkey taps."""
+    from entry.bench.monkey_common import on_screen
+
+    gui = open_gui("kiosk", terminal={"idle_timeout_s": 60, "idle_warning_s": 20},
+                   devices={"id_reader": {"type": "sim", "pace": False}})
+    on_screen(gui, 1024, 768)
+    assert gui.window.size().toTuple() == (1024, 768) and gui.window.hall.text() == "政务服务中心"  # no mode's words
+    monkey = Monkey(gui, NARROW_SEED, wait_s=20.0, voice=False)
+    monkey.whole_words = True
+    tally = monkey.run(STEPS)
+    assert tally.steps == STEPS and tally.sessions_ended > 0
+    assert DEEP <= tally.screens, sorted(tally.screens)  # the keyboard's, the materials', the rating's screens
 
 
 @pytest.mark.parametrize("name", ["ui-monkey", "window-monkey", "maintenance-monkey"])

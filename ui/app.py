@@ -418,7 +418,7 @@ def fill_screen(window: MainWindow, app: QApplication, diagonal_in: float) -> No
         window.setGeometry(screen.geometry())
         window.showFullScreen()
         log.info("display: full screen at %dx%d", size.width(), size.height())
-        least = below_least(size.width(), size.height())
+        least = below_least(size.width(), size.height(), window.mode)
         if least is not None:
             log.warning("display: %dx%d is below %dx%d: large text (elderly mode) grows the window past the screen, "
                         "its buttons off it (kiosk doctor)", size.width(), size.height(), *least)

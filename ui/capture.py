@@ -26,6 +26,7 @@ MSG_WAITING = N_("The document camera is starting.")
 FPS = 9
 NO_VIEW_GRACE_TICKS = 12          # about 1.3 s without a view on a camera that says it is ready
 FRAME_MIN = QSize(400, 225)       # 16:9; leaves room for a title, thumbnails and buttons at 1280 x 800
+NARROW_FRAME_MIN = QSize(336, 189)  # at 1024 x 768, where the capture buttons stand in pairs (ui/theme.py narrow)
 STEADY = QColor("#2e7d32")        # green: still and sharp, or being taken
 UNSTEADY = QColor("#f9a825")      # amber: moving, blurred, glare
 BACKDROP = QColor("#263238")

@@ -47,7 +47,7 @@ from kiosk.drafts import Kept
 from kiosk.materials import licence_consent_text, with_note
 from kiosk.receipts import company_line
 from kiosk.workflows.clerk import ClerkDesk, Desk
-from ui.display import SMALL, Display, below_applicant_least, below_least, display_for
+from ui.display import DESIGN_HEIGHT, DESIGN_WIDTH, SMALL, Display, below_applicant_least, below_design, display_for
 from ui.rating import RatingPanel
 from ui.scan_row import material_note
 from ui.signature import SignaturePad
@@ -279,7 +279,7 @@ class CustomerScreen(QMainWindow):
             widget.show()
 
     def fit(self, compact: bool) -> None:
-        """Below the least screen (``ui.display.below_least``; down to ``APPLICANT_LEAST``, the 7-inch 1024 x 600
+        """Below the design's screen (``ui.display.below_design``; down to ``APPLICANT_LEAST``, the 7-inch 1024 x 600
         evaluation pads sold for windows) the margins and spacing narrow, the rating's reasons go two to a row and the decision takes the
         greeting's room: in large English the screen grew to 1,110 x 625 px (kiosk bench window-monkey)."""
         self.compact = compact
@@ -325,14 +325,14 @@ class CustomerScreen(QMainWindow):
             log.info("customer screen: full screen on %s at %dx%d", screen.name(), screen.size().width(),
                      screen.size().height())
             size = screen.size().width(), screen.size().height()
-            least, compact_least = below_least(*size), below_applicant_least(*size)
-            self.fit(least is not None)
+            compact, compact_least = below_design(*size), below_applicant_least(*size)
+            self.fit(compact)
             self.refresh(self._desk)
             if compact_least is not None:
                 log.warning("customer screen: %dx%d is below %dx%d even laid out compact: the signature pad and the "
                             "evaluation grow past it (kiosk doctor)", *size, *compact_least)
-            elif least is not None:  # a 7-inch evaluation pad's 1024 x 600
-                log.info("customer screen: %dx%d is below %dx%d: laid out compact", *size, *least)
+            elif compact:  # a 7-inch evaluation pad's 1024 x 600
+                log.info("customer screen: %dx%d is below %dx%d: laid out compact", *size, DESIGN_WIDTH, DESIGN_HEIGHT)
             self._gone.stop()
             self._tell(True)
         else:

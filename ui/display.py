@@ -53,15 +53,27 @@ class Display:
         return self.height_px > self.width_px
 
 
+# the screen the layouts are drawn for at their fullest: a landscape screen narrower than DESIGN_WIDTH is laid out
+# narrow (ui/theme.py ``narrow``: keys to the width, a shorter header, buttons with less air), and the applicant's
+# screen at a window compact below DESIGN_WIDTH x DESIGN_HEIGHT (ui/customer_screen.py ``fit``)
+DESIGN_WIDTH, DESIGN_HEIGHT = 1280, 768
 # the least screen every kiosk journey has been walked on in both text sizes without the window growing past it
-# (tests/test_legibility.py): 1366 x 768 and 1280 x 800 hold; 1024 x 768 does not hold large text (the touch
-# keyboard's 60 px keys take 1,172 px, the rating's five levels 1,115 px)
-LEAST_WIDTH, LEAST_HEIGHT = 1280, 768
+# (tests/test_legibility.py): 1366 x 768 and 1280 x 800 hold; 1024 x 768, an old 4:3 kiosk's, holds laid out narrow
+# (before it, large text grew it to 1,172 px: the touch keyboard's keys, the rating's five levels in a row)
+LEAST_WIDTH, LEAST_HEIGHT = 1024, 768
+# the window's and maintenance's least: the design's (at 1024 x 768 the clerk's desk grew to 1,111 px, kiosk bench
+# window-monkey --screen 1024x768)
+STAFF_LEAST = (DESIGN_WIDTH, DESIGN_HEIGHT)
 
-# the applicant's screen at a window (ui/customer_screen.py) is laid out compact below the least: down to a 7-inch
+# the applicant's screen at a window (ui/customer_screen.py) is laid out compact below the design: down to a 7-inch
 # evaluation pad's 1024 x 600 every state holds in both languages (tests/test_customer_screen_compact.py, kiosk bench
 # window-monkey on such a screen); below it the signature pad and the evaluation grow past it
 APPLICANT_LEAST = (1024, 600)
+
+
+def below_design(width_px: int, height_px: int) -> bool:
+    """Narrower or shorter than ``DESIGN_WIDTH`` x ``DESIGN_HEIGHT``."""
+    return width_px < DESIGN_WIDTH or height_px < DESIGN_HEIGHT
 
 
 def below_applicant_least(width_px: int, height_px: int) -> tuple[int, int] | None:
@@ -75,10 +87,12 @@ SMALL = Display(1280, 800, 15.4, "1280x800")
 TARGETS = (LANDSCAPE, PORTRAIT, SMALL)
 
 
-def below_least(width_px: int, height_px: int) -> tuple[int, int] | None:
-    """The least screen of this orientation when ``width_px`` x ``height_px`` is below it, else None: landscape
-    ``LEAST_WIDTH`` x ``LEAST_HEIGHT``; portrait the portrait target the journeys were walked on, no smaller one."""
-    least = (PORTRAIT.width_px, PORTRAIT.height_px) if height_px > width_px else (LEAST_WIDTH, LEAST_HEIGHT)
+def below_least(width_px: int, height_px: int, mode: str = "kiosk") -> tuple[int, int] | None:
+    """The least screen of this orientation and ``mode`` when ``width_px`` x ``height_px`` is below it, else None:
+    landscape ``LEAST_WIDTH`` x ``LEAST_HEIGHT`` for a kiosk, ``STAFF_LEAST`` for the window and maintenance;
+    portrait the portrait target the journeys were walked on, no smaller one."""
+    landscape = (LEAST_WIDTH, LEAST_HEIGHT) if mode == "kiosk" else STAFF_LEAST
+    least = (PORTRAIT.width_px, PORTRAIT.height_px) if height_px > width_px else landscape
     return least if width_px < least[0] or height_px < least[1] else None
 
 

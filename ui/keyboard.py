@@ -98,6 +98,12 @@ LAYOUTS: dict[Keyboard, list[list[Cell]]] = {
 }
 
 
+def words_whole(key: QPushButton) -> None:
+    """An action key never narrower than its words: squeezed beside "Back" and "Continue" on a 1024 px screen,
+    "Backspace" took 124 px of a 118 px key. Wider keys are as before (a key's hint is its words)."""
+    key.setSizePolicy(QSizePolicy.Policy.Minimum, key.sizePolicy().verticalPolicy())
+
+
 class InputMethod(Protocol):
     """What a registered input method's widget offers besides being a QWidget."""
 
@@ -255,6 +261,8 @@ class TouchKeyboard(QWidget):
             key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             key.setProperty("pad", wide)
             key.setProperty("latin", latin)
+            if name in ACTIONS:
+                words_whole(key)
             if rows > 1:  # Backspace and Clear beside a number pad: as tall as the rows they span
                 key.setSizePolicy(key.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Expanding)
             if name == "backspace":

@@ -10,7 +10,10 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
 from kiosk.timeouts import ELDERLY_TIME_FACTOR
 from ui.idle_warning import USER_INPUT, IdleWarning
+from ui.display import Display
 from ui.page_stack import PageStack
+from ui.rating import RatingPanel
+from ui.theme import narrow
 from ui.qt_messages import native_while_loading
 from ui.screens.home import HomeScreen
 from ui.wait_band import WaitBand
@@ -77,6 +80,7 @@ class KioskView(PageStack):
         self.addWidget(self.home)
         self.session: CitizenSession | None = None
         self.screens: Mapping = {}
+        self.narrow = False  # a landscape screen narrower than the least: see set_display
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.timeout.connect(self._idle_up)
@@ -169,6 +173,7 @@ class KioskView(PageStack):
     def _add(self, screen: Screen) -> None:
         if self.indexOf(screen) < 0:
             self.addWidget(screen)
+        self._fit(screen)
 
     def _warm_next(self) -> None:
         if not isinstance(self.screens, Screens):
@@ -233,6 +238,20 @@ class KioskView(PageStack):
         """How long the timers' second lasts: 1000, but tests shorten it so a 20 s countdown passes quickly."""
         self.second_ms = ms
         self._apply_timeouts()
+
+    def set_display(self, display: Display) -> None:
+        """A landscape screen narrower than the least (an old 4:3 kiosk's 1024 x 768): less air on the screens with
+        the keyboard (``Screen.narrow``) and the result screen's rating in narrower rows (ui/rating.py ``narrow``),
+        on the screens built and those built later (the style itself: ui/theme.py ``narrow``)."""
+        self.narrow = narrow(display)
+        for screen in self.screens.built() if isinstance(self.screens, Screens) else ():
+            self._fit(screen)
+
+    def _fit(self, screen: Screen) -> None:
+        screen.narrow(self.narrow)
+        rating = getattr(screen, "rating", None)
+        if isinstance(rating, RatingPanel):
+            rating.narrow(self.narrow)
 
     def set_elderly(self, elderly: bool) -> None:
         """Elderly mode doubles the citizen's times and enlarges the "More time" button."""

@@ -12,7 +12,7 @@ from common.i18n import _, language, set_language
 from ui.kiosk_view import ActivityFilter
 from ui.page_stack import PageStack
 from ui.display import SMALL, Display
-from ui.theme import Theme, stylesheet
+from ui.theme import Theme, narrow, stylesheet
 from ui.widgets import button, label
 
 
@@ -155,15 +155,21 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence("F3"), self, activated=reader.remove_card)
 
     def _update_clock(self) -> None:
-        # a portrait screen is narrow for the header's buttons: the time alone there
-        self.clock.setText(time.strftime("%H:%M" if self.display.portrait else "%Y-%m-%d %H:%M"))
+        # a portrait screen, or a narrow landscape one, is narrow for the header's buttons: the time alone there
+        self.clock.setText(time.strftime("%H:%M" if self.display.portrait or narrow(self.display)
+                                         else "%Y-%m-%d %H:%M"))
 
-    def retranslate(self) -> None:
+    def _name_hall(self) -> None:
         title = {"kiosk": _("Government Service Hall · Self-service"),
                  "window": _("Government Service Hall · Integrated window"),
                  "maintenance": _("Government Service Hall · Maintenance")}[self.mode]
-        self.hall.setText(title)
+        # a narrow landscape screen (1024 x 768): the hall alone, on one line beside the header's buttons (the mode's
+        # words after it took the header a second line, and the keyboard's screens their "Continue")
+        self.hall.setText(_("Government Service Hall") if narrow(self.display) else title)
         self.setWindowTitle("OneTrip — " + title)
+
+    def retranslate(self) -> None:
+        self._name_hall()
         self.language_button.setText("English" if language() == "zh_CN" else "中文")
         self.elderly_button.setText(_("Standard text") if self.elderly else _("Large text"))
         voice_on = self.voice is not None and self.voice.enabled
@@ -271,7 +277,10 @@ class MainWindow(QMainWindow):
     def set_display(self, display: Display) -> None:
         """The screen the window is shown on (its real size sets the type), e.g. from the configuration."""
         self.display = display
+        if hasattr(self.view, "set_display"):  # the kiosk's: narrower rows on a narrow screen
+            self.view.set_display(display)
         self._apply_theme()
+        self._name_hall()  # the header's words for the screen's width
         self._update_clock()
 
     def _apply_theme(self) -> None:

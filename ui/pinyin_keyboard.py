@@ -33,7 +33,7 @@ from common.i18n import _
 from kiosk.forms import Keyboard
 from kiosk.pinyin_input import Candidate, PinyinComposer, PinyinWords, WordsFileError
 from kiosk.tasks import TaskRunner
-from ui.keyboard import DIGITS, LATIN_LETTERS, Cell, TouchKeyboard
+from ui.keyboard import DIGITS, LATIN_LETTERS, Cell, TouchKeyboard, words_whole
 from ui.widgets import button, label
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,8 @@ class PinyinKeyboard(QWidget):
         for name, row, col, rows, cols in pinyin_cells():
             key = self.keys[name] = self._key("keyAction" if name in ACTIONS else "key", partial(self._pressed, name))
             key.setProperty("latin", True)
+            if name in ACTIONS:
+                words_whole(key)
             if name == "backspace":
                 key.setAutoRepeat(True)  # held down, it keeps deleting
                 key.setAutoRepeatDelay(500)

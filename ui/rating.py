@@ -23,7 +23,7 @@ from ui.widgets import breakable, button, field_edit, label, neutral
 
 
 REASONS_PER_ROW = 3
-NARROW_REASONS_PER_ROW = 2
+NARROW_LEVELS_PER_ROW, NARROW_REASONS_PER_ROW = 3, 2
 NARROW_WORDS_LINES = 2
 ELLIPSIS = "…"
 
@@ -65,7 +65,7 @@ class RatingPanel(QWidget):
             self.keyboard.set_kind(forms.Keyboard.CHINESE)
         self._words_row = _buttons()
         column.addLayout(self._words_row)
-        self._reasons_per_row, self._narrow = reasons_per_row, False
+        self._levels_per_row, self._reasons_per_row, self._narrow = levels_per_row, reasons_per_row, False
         self.narrow(False)
         for widget in (self.words, self.comment, self.keyboard, self.add_words, self.words_done,
                        *self.reason_buttons.values()):
@@ -74,9 +74,11 @@ class RatingPanel(QWidget):
         self._rating, self._can_rate = Rating(channel), False
 
     def narrow(self, on: bool) -> None:
-        """On a narrow screen (the applicant's 1024 x 600 evaluation pad, ui/customer_screen.py) the reasons go two
-        to a row with "Add a few words" in the grid's last place: three to a row were 1,110 px wide in large
-        English, and a row of its own for the words made the panel too tall for 600 px."""
+        """On a narrow screen (the applicant's 1024 x 600 evaluation pad, ui/customer_screen.py; a 1024 x 768
+        kiosk) the reasons go two to a row with "Add a few words" in the grid's last place: three to a row were
+        1,110 px wide in large English, and a row of its own for the words made the panel too tall for 600 px.
+        Five levels to a row (the kiosk's) are set on two lines each: they took 1,115 px in large English, and
+        in rows of three the panel was too tall for 768 px under a notice."""
         self._narrow = on
         per_row = NARROW_REASONS_PER_ROW if on else self._reasons_per_row
         placed = [*self.reason_buttons.values()] + ([self.add_words] if on else [])
@@ -120,8 +122,9 @@ class RatingPanel(QWidget):
                              if asking_why else _("How was our service?"))
         self.caption.setVisible(not self.typing)
         self.comment.setPlaceholderText(_("Your words (optional)"))
+        wrapped = self._narrow and self._levels_per_row > NARROW_LEVELS_PER_ROW
         for level, message in LEVELS:
-            self.level_buttons[level].setText(_(message))
+            self.level_buttons[level].setText(_(message).replace(" ", "\n") if wrapped else _(message))
             self.level_buttons[level].setVisible(not asking_why)
         for reason, widget in self.reason_buttons.items():
             widget.setText(_(REASON_LABELS[reason]))

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
 from common.fonts import FontMissingError, cjk_font_path
-from ui.display import SMALL, Display
+from ui.display import DESIGN_WIDTH, SMALL, Display
 
 ACCENT = "#1565c0"         # 5.75:1 on white
 ACCENT_DARK = "#0d47a1"    # the header; white on it 8.6:1
@@ -41,6 +41,10 @@ FONT_PT = {
     "key": (21, 26), "key_action": (15, 20), "choice": (16, 20), "small": (15, 18), "guide": (16, 20),
     "advice": (19, 24), "list": (15, 20), "table": (13, 18), "input": (22, 26),
 }
+# the widest built-in keyboard (ui/keyboard.py: the ID number's pad and 9 letters a row) and what is beside it on a
+# screen: the window's and the screen's margins, the gap between the blocks and the keys' spacing
+KEY_COLUMNS, KEYBOARD_MARGINS_PX = 12, 260
+NARROW_PAD_KEYS = 1.75  # a number pad's key on a narrow screen, in keys
 # The touch floors in pixels (WCAG 2.5.5: 44 x 44; the 适老化 rules: 60 x 60)
 TOUCH_PX = {False: 44, True: 60}
 
@@ -100,6 +104,11 @@ def install_palette(app: QApplication) -> None:
     app.setPalette(palette)
 
 
+def narrow(display: Display) -> bool:
+    """A landscape screen narrower than the design (``ui.display.DESIGN_WIDTH``): an old 4:3 kiosk's 1024 x 768."""
+    return not display.portrait and display.width_px < DESIGN_WIDTH
+
+
 def stylesheet(theme: Theme | None = None) -> str:
     t = theme or Theme()
 
@@ -116,6 +125,21 @@ def stylesheet(theme: Theme | None = None) -> str:
     # keys: 48 pt standard (65 px on the small panel); in large text just over the 60 px floor, so that the
     # keyboard still leaves its field in sight on a 800 px high screen
     key_height = max(t.touch_px, t.px(52 if t.elderly else 48))
+    # a key's width: 45 pt, but on a landscape screen narrower than the least (an old 4:3 kiosk's 1024 x 768) the
+    # widest built-in layout, the ID number's pad and letters (KEY_COLUMNS keys), fits beside the margins: 80 px
+    # keys took 1,108 px in large text. Never below the touch floor.
+    # There too, keys as tall as the touch floor (a screen as short as the least's, where the header takes two lines)
+    # and an action key's words with less padding ("Backspace" took 124 px of a 118 px key).
+    # A number pad's keys, wide where it is alone, narrower there too: beside "Back" and "Continue" its 153 px keys
+    # left "Backspace" 124 px of the 135 its words need.
+    key_width, key_action_pad, pad_width = t.size_px(45, touch=True), t.size_px(8), t.size_px(84, touch=True)
+    if narrow(t.display):
+        key_width = max(t.touch_px, min(key_width, (t.display.width_px - KEYBOARD_MARGINS_PX) // KEY_COLUMNS))
+        key_height, key_action_pad = t.touch_px, 2
+        pad_width = max(t.touch_px, min(pad_width, round(NARROW_PAD_KEYS * key_width)))
+    # and a button's padding above and below its words halved: a form's "Back" and "Continue" under the keyboard
+    # were 21 px short of 768 (an agent's form, its title beside "For 李**, as their agent" on two lines)
+    button_pad = d(4) if narrow(t.display) else d(8)
     # the home screen's two ways in, by proportion of the screen: a third of its width, an eighth of its height
     hero_w = round(t.display.width_px * (0.34 if t.display.portrait else 0.28))  # content: padding comes on top
     hero_h = max(t.touch_px, round(t.display.height_px * (0.09 if t.display.portrait else 0.15)))
@@ -150,17 +174,17 @@ def stylesheet(theme: Theme | None = None) -> str:
     QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; border: none; background: none; }}
     QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
     QPushButton {{ background: white; border: 2px solid {ACCENT}; border-radius: 12px; color: {ACCENT};
-                  padding: {d(8)} {d(16)}; {f("button")} min-height: {target(30)}; }}
+                  padding: {button_pad} {d(16)}; {f("button")} min-height: {target(30)}; }}
     /* no min-width for buttons with words: an explicit one would let a layout squeeze them below their text */
     QPushButton:pressed {{ background: #e3eefc; }}
     QPushButton:focus {{ border: 3px solid #0d3c78; }}
     QPushButton#primary {{ background: {ACCENT}; color: white; }}
     QPushButton#service {{ text-align: left; padding: {d(10)}; {f("service")} min-height: {target(66)}; }}
     QPushButton#key, QPushButton#keyAction {{ padding: 0px; border-radius: 10px; {f("key")}
-                                             min-height: {key_height}px; min-width: {target(45)}; }}
-    QPushButton#key[pad="true"] {{ min-width: {target(84)}; }}
+                                             min-height: {key_height}px; min-width: {key_width}px; }}
+    QPushButton#key[pad="true"] {{ min-width: {pad_width}px; }}
     QPushButton#key[latin="true"] {{ min-width: 60px; }}  /* taller in large text, not wider: the row still fits */
-    QPushButton#keyAction {{ background: #e3eefc; {f("key_action")} padding: 0px {d(8)}; }}
+    QPushButton#keyAction {{ background: #e3eefc; {f("key_action")} padding: 0px {key_action_pad}px; }}
     QPushButton#keyAction:checked {{ background: {ACCENT}; color: white; }}
     QPushButton#key:pressed, QPushButton#keyAction:pressed {{ background: #bbd4f5; }}
     QPushButton[hero="true"] {{ {f("title")} min-width: {hero_w}px; min-height: {hero_h}px; }}

@@ -576,6 +576,7 @@ class Screen(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(48, 32, 48, 32)
         self.layout_.setSpacing(16)
+        self._compact = self._narrow = False
 
     def forget(self) -> None:
         """The session ended: drop anything a citizen typed into this screen, and the last notice it showed them
@@ -588,8 +589,23 @@ class Screen(QWidget):
 
     def compact(self) -> None:
         """Less air, for a screen that carries the touch keyboard."""
-        self.layout_.setContentsMargins(32, 12, 32, 12)
-        self.layout_.setSpacing(8)
+        self._compact = True
+        self._air()
+
+    def narrow(self, on: bool) -> None:
+        """On a narrow landscape screen (``ui.theme.narrow``: 1024 x 768) a compact screen's margins above and
+        below are less again: an agent's form with the keyboard open was 7 px short of 768."""
+        self._narrow = on
+        self._air()
+
+    @property
+    def is_narrow(self) -> bool:
+        return self._narrow
+
+    def _air(self) -> None:
+        if self._compact:
+            self.layout_.setContentsMargins(32, 4 if self._narrow else 12, 32, 4 if self._narrow else 12)
+            self.layout_.setSpacing(8)
 
 
 def clear_layout(layout) -> None:

@@ -741,6 +741,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trail", type=Path, help="write each failure's whole trail here (JSON), and a picture of "
                                                    "the window at each failure beside it (TRAIL-seedN.png)")
     parser.add_argument("--verbose", action="store_true", help="print every step as it is taken")
+    parser.add_argument("--screen", type=screen_size, metavar="WxH",
+                        help="the terminal's screen, e.g. 1024x768 (an old 4:3 kiosk's); default 1280x800")
     parser.add_argument("--catalogue-changes", action="store_true",
                         help="the hall changes services' materials and forms under the terminal now and then "
                              "(sandbox/catalogue_changes.py); off, the seeds run as before")
@@ -798,6 +800,32 @@ def close_terminal(gui) -> None:
     gc.collect()
 
 
+def screen_size(text: str) -> tuple[int, int]:
+    """``--screen``'s WIDTHxHEIGHT, each 320-7680 px."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT, e.g. 1024x768") from None
+    if not (320 <= width <= 7680 and 320 <= height <= 7680):
+        raise argparse.ArgumentTypeError(f"{text!r}: each side 320-7680 px")
+    return width, height
+
+
+def on_screen(gui, width: int, height: int) -> None:
+    """The terminal's window on a width x height screen (its type set for it, as ``kiosk run`` sets it), before the
+    monkey takes the window's size as the one it must keep."""
+    from PySide6.QtCore import QCoreApplication
+
+    from ui.display import display_for
+
+    gui.window.set_display(display_for(width, height))
+    for _ in range(5):  # restyled first: the window's least size is the new one before it is resized
+        QCoreApplication.processEvents()
+    gui.window.resize(width, height)
+    for _ in range(5):
+        QCoreApplication.processEvents()
+
+
 def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monkey: Callable) -> int:
     """The bench: for each seed a terminal of its own (``open_gui(url, data_dir, terminal_id)``) against one sandbox
     backend on loopback, a monkey on it (``make_monkey(gui, seed, echo)``), its tally and any failure printed;
@@ -823,6 +851,8 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
             if name == "window-monkey":  # the hall registers it as a window (sandbox/window_register.py)
                 sandbox.store.windows.register(terminal_id)
             gui = open_gui(sandbox.url, Path(work) / f"seed-{seed}", terminal_id)
+            if args.screen is not None:
+                on_screen(gui, *args.screen)
             if args.held_after_s > 0 and gui.services.held_devices is not None:
                 gui.services.held_devices.bound_s = args.held_after_s
             monkey = make_monkey(gui, seed, (lambda line: print(line, flush=True)) if args.verbose else None)

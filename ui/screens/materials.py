@@ -186,6 +186,7 @@ class MaterialsScreen(Screen):
 
 THUMB_HEIGHT = 90  # a page taken, in the capture screen's strip
 BUTTON_ROW_PX = 1000  # the capture buttons side by side at most this wide: 1,280 px less margins and the strip
+NARROW_BUTTON_ROW_PX = 744  # on a narrow screen (ui/theme.py ``narrow``): 1,024 px less the same
 
 
 def thumbnail(jpeg: bytes | bytearray, height: int = THUMB_HEIGHT) -> QPixmap:
@@ -330,11 +331,20 @@ class CaptureScreen(Screen):
         self.done.setText(_("Finished"))
         self._stack_buttons_if_too_wide()
 
+    def narrow(self, on: bool) -> None:
+        """On a narrow screen the buttons stand in pairs sooner and the live view may be smaller: at 1024 x 768
+        in large English the pairs and the view's least took the window to 800 px."""
+        super().narrow(on)
+        frame = getattr(self.preview, "frame", None)
+        if frame is not None:
+            from ui.capture import FRAME_MIN, NARROW_FRAME_MIN
+            frame.setMinimumSize(NARROW_FRAME_MIN if on else FRAME_MIN)
+
     def _stack_buttons_if_too_wide(self) -> None:
         """Side by side the buttons can outgrow the kiosk's width (large text in English: 1,435 px for
         the four); then each side's pair stands one above the other."""
         shown = [b for b in (self.done, self.retake, self.card, self.take) if not b.isHidden()]
-        wide = sum(b.sizeHint().width() for b in shown) > BUTTON_ROW_PX
+        wide = sum(b.sizeHint().width() for b in shown) > (NARROW_BUTTON_ROW_PX if self.is_narrow else BUTTON_ROW_PX)
         for side in self._sides:
             side.setDirection(QBoxLayout.Direction.TopToBottom if wide else QBoxLayout.Direction.LeftToRight)
 
