@@ -26,7 +26,7 @@ def on_a_pad(gui, qtbot, service: str, lang: str):
     view, screen = checking(gui, qtbot, service)
     customer = view.customer
     assert below_design(*PAD) and below_applicant_least(*PAD) is None
-    customer.fit(True)  # as place() does on a monitor of that size (tests/test_customer_screen_display.py)
+    assert customer.suit(*PAD)  # as place() does on a monitor of that size (tests/test_customer_screen_display.py)
     customer.showNormal()
     customer.resize(*PAD)
     holds(customer, "the matter's materials")

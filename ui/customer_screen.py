@@ -278,6 +278,15 @@ class CustomerScreen(QMainWindow):
         for widget in (w for w, visible in shown.items() if visible):
             widget.show()
 
+    def suit(self, width: int, height: int, dpi: float = 0.0) -> bool:
+        """Styled and laid out for a monitor of ``width`` x ``height`` (its type in points at its size, always large;
+        compact below the design's screen); True when compact."""
+        self.setStyleSheet(stylesheet(Theme(display_for(width, height, 0.0, dpi), True)))
+        compact = below_design(width, height)
+        self.fit(compact)
+        self.refresh(self._desk)
+        return compact
+
     def fit(self, compact: bool) -> None:
         """Below the design's screen (``ui.display.below_design``; down to ``APPLICANT_LEAST``, the 7-inch 1024 x 600
         evaluation pads sold for windows) the margins and spacing narrow, the rating's reasons go two to a row and the decision takes the
@@ -314,20 +323,18 @@ class CustomerScreen(QMainWindow):
         self._follow(others[0] if others else None)
         if others:
             screen = others[0]
-            self.setStyleSheet(stylesheet(Theme(display_for(screen.size().width(), screen.size().height(),
-                                                            0.0, screen.physicalDotsPerInch()), True)))
+            size = screen.size().width(), screen.size().height()
+            # laid out for the monitor before it is shown on it: shown first at the last layout, a larger one's, a
+            # top-level window may grow past the monitor and stay so
+            compact = self.suit(*size, screen.physicalDotsPerInch())
             # the screen itself, not only its geometry: two X screens (a display of its own per monitor) both start
             # at (0, 0), and the geometry alone put the applicant's screen full over the clerk's
             # (tests/test_customer_screen_display.py, under an Xvfb with two screens)
             self.setScreen(screen)
             self.setGeometry(screen.geometry())
             self.showFullScreen()
-            log.info("customer screen: full screen on %s at %dx%d", screen.name(), screen.size().width(),
-                     screen.size().height())
-            size = screen.size().width(), screen.size().height()
-            compact, compact_least = below_design(*size), below_applicant_least(*size)
-            self.fit(compact)
-            self.refresh(self._desk)
+            log.info("customer screen: full screen on %s at %dx%d", screen.name(), *size)
+            compact_least = below_applicant_least(*size)
             if compact_least is not None:
                 log.warning("customer screen: %dx%d is below %dx%d even laid out compact: the signature pad and the "
                             "evaluation grow past it (kiosk doctor)", *size, *compact_least)
