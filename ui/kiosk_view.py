@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
 from kiosk.timeouts import ELDERLY_TIME_FACTOR
-from ui.idle_warning import USER_INPUT, IdleWarning
 from ui.display import Display
+from ui.idle_warning import USER_INPUT, IdleWarning
 from ui.page_stack import PageStack
-from ui.rating import RatingPanel
-from ui.theme import narrow
 from ui.qt_messages import native_while_loading
+from ui.rating import RatingPanel
 from ui.screens.home import HomeScreen
+from ui.theme import narrow
 from ui.wait_band import WaitBand
 from ui.wedge import WedgeFilter
 from ui.widgets import Screen, forget_clipboard, forget_histories
@@ -80,7 +80,7 @@ class KioskView(PageStack):
         self.addWidget(self.home)
         self.session: CitizenSession | None = None
         self.screens: Mapping = {}
-        self.narrow = False  # a landscape screen narrower than the least: see set_display
+        self.narrow = False  # a landscape screen narrower than the design: see set_display
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.timeout.connect(self._idle_up)
@@ -240,7 +240,7 @@ class KioskView(PageStack):
         self._apply_timeouts()
 
     def set_display(self, display: Display) -> None:
-        """A landscape screen narrower than the least (an old 4:3 kiosk's 1024 x 768): less air on the screens with
+        """A landscape screen narrower than the design (an old 4:3 kiosk's 1024 x 768): less air on the screens with
         the keyboard (``Screen.narrow``) and the result screen's rating in narrower rows (ui/rating.py ``narrow``),
         on the screens built and those built later (the style itself: ui/theme.py ``narrow``)."""
         self.narrow = narrow(display)

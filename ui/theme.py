@@ -125,21 +125,18 @@ def stylesheet(theme: Theme | None = None) -> str:
     # keys: 48 pt standard (65 px on the small panel); in large text just over the 60 px floor, so that the
     # keyboard still leaves its field in sight on a 800 px high screen
     key_height = max(t.touch_px, t.px(52 if t.elderly else 48))
-    # a key's width: 45 pt, but on a landscape screen narrower than the least (an old 4:3 kiosk's 1024 x 768) the
-    # widest built-in layout, the ID number's pad and letters (KEY_COLUMNS keys), fits beside the margins: 80 px
-    # keys took 1,108 px in large text. Never below the touch floor.
-    # There too, keys as tall as the touch floor (a screen as short as the least's, where the header takes two lines)
-    # and an action key's words with less padding ("Backspace" took 124 px of a 118 px key).
-    # A number pad's keys, wide where it is alone, narrower there too: beside "Back" and "Continue" its 153 px keys
-    # left "Backspace" 124 px of the 135 its words need.
+    # On a landscape screen narrower than the design (``narrow``: an old 4:3 kiosk's 1024 x 768) the keyboards fit its
+    # width, never below the touch floor: a key as wide as the widest built-in layout (the ID number's pad and letters,
+    # KEY_COLUMNS keys) allows beside the margins (80 px keys took 1,108 px), a number pad's keys NARROW_PAD_KEYS keys
+    # wide (beside "Back" and "Continue" its 153 px keys left "Backspace" 124 px of the 135 its words need), an action
+    # key's words with less padding at its sides; and keys and buttons have less air above and below (an agent's form
+    # with the pinyin keyboard lost its "Back" and "Continue" under the footer).
     key_width, key_action_pad, pad_width = t.size_px(45, touch=True), t.size_px(8), t.size_px(84, touch=True)
+    button_pad = d(8)
     if narrow(t.display):
         key_width = max(t.touch_px, min(key_width, (t.display.width_px - KEYBOARD_MARGINS_PX) // KEY_COLUMNS))
-        key_height, key_action_pad = t.touch_px, 2
+        key_height, key_action_pad, button_pad = t.touch_px, 2, d(4)
         pad_width = max(t.touch_px, min(pad_width, round(NARROW_PAD_KEYS * key_width)))
-    # and a button's padding above and below its words halved: a form's "Back" and "Continue" under the keyboard
-    # were 21 px short of 768 (an agent's form, its title beside "For 李**, as their agent" on two lines)
-    button_pad = d(4) if narrow(t.display) else d(8)
     # the home screen's two ways in, by proportion of the screen: a third of its width, an eighth of its height
     hero_w = round(t.display.width_px * (0.34 if t.display.portrait else 0.28))  # content: padding comes on top
     hero_h = max(t.touch_px, round(t.display.height_px * (0.09 if t.display.portrait else 0.15)))
