@@ -67,7 +67,7 @@ from entry.demo_voice import VoiceRecorder
 from entry.outage import outage_for
 from kiosk.config import Config, load_config
 from sandbox.catalogue_changes import ADDED_MATERIAL
-from ui.display import TARGETS
+from ui.display import DRAWN
 from ui.app import Gui, run_gui
 
 DEMO_SERVICE = "GT-001"     # individual business registration: myself (an agent is allowed too)
@@ -457,7 +457,7 @@ def _maintenance(config: Config, masker: Masker | None, camera: walk.Camera) -> 
 def run_headless(out: Path, masker: Masker | None = None, backend: str | None = None,
                  outage: str = "auto", every_size: bool = False) -> DemoRun:
     """The scripted walkthrough. ``outage``: ``auto``, ``backend`` (its fault switch) or ``terminal`` (a line cut).
-    ``every_size``: each screen also drawn at every target screen size in both text sizes, under ``sizes/``."""
+    ``every_size``: each screen also drawn at every target screen size and 1024x768 in both text sizes, under ``sizes/``."""
     data_dir = _prepare(out)
     set_language("zh_CN")
     camera = walk.Camera(out, every_size=every_size)
@@ -502,7 +502,7 @@ def run_demo(out: Path, headless: bool, masker: Masker | None = None, backend: s
         for path in run.documents:
             print(path)
         if every_size:
-            print(f"every screen at {', '.join(d.name for d in TARGETS)}, standard and large text, in {out / 'sizes'}")
+            print(f"every screen at {', '.join(d.name for d in DRAWN)}, standard and large text, in {out / 'sizes'}")
         print(run.sent.report())
         return 0
     with backend_at(backend) as url:

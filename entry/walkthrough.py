@@ -32,7 +32,7 @@ from kiosk.materials import Provided
 from kiosk.workflows.citizen import Step
 from entry.file_writer import BackgroundWriter
 from sandbox.form_answers import ANSWERS, answer_for
-from ui.display import TARGETS, display_for
+from ui.display import DRAWN, display_for
 from ui.app import Gui
 from ui.keyboard import TouchKeyboard
 
@@ -180,13 +180,15 @@ class Camera:
 
 
 def render_every_size(gui: Gui) -> list[tuple[str, QImage]]:
-    """The window as it is now, drawn at every target screen size in both text sizes (the style only: the session,
-    the voice and the timers are not touched), then put back. ``[(folder, picture)]``, e.g. ``1080x1920-large``."""
+    """The window as it is now, drawn at every target screen size and an old 4:3 kiosk's (``ui.display.DRAWN``) in
+    both text sizes (the display and the style only: the session, the voice and the timers are not touched), then
+    put back. ``[(folder, picture)]``, e.g. ``1080x1920-large``."""
     window = gui.window
     shown, elderly, size = window.display, window.elderly, window.size()
     pictures = []
     try:
-        for display in TARGETS:
+        for display in DRAWN:
+            window.set_display(display)  # laid out for it: narrow below 1280 px (ui/theme.py)
             for large in (False, True):
                 window.restyle(display, large)  # the screen shown at once: the only one drawn
                 # the header's button offers the other size, as a citizen who chose this one sees it
@@ -196,6 +198,7 @@ def render_every_size(gui: Gui) -> list[tuple[str, QImage]]:
                 settle()
                 pictures.append((f"{display.name}-{'large' if large else 'standard'}", window.grab().toImage()))
     finally:
+        window.set_display(shown)
         window.restyle(shown, elderly)
         window.retranslate()
         settle()

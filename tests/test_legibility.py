@@ -11,7 +11,7 @@ from common.i18n import language as current_language
 from common.domain import ApplyAs
 from entry import walkthrough as walk
 from entry.demo import AGENT_SERVICE, COMPANY_SERVICE, DEMO_COMPANY, DEMO_PRINCIPAL, FEE_SERVICE
-from ui.display import SMALL, TARGETS
+from ui.display import DRAWN, SMALL
 from ui.legibility import measure
 
 
@@ -74,8 +74,8 @@ def test_every_screen_meets_the_numbers(open_gui, sandbox, language, elderly):
 
 
 def test_each_screen_is_drawn_at_every_target_size_in_both_text_sizes(open_gui, monkeypatch):
-    """What `make demo` writes under sizes/: the window as it is, at 1920x1080, 1080x1920 and 1280x800, standard and
-    large, each filling its screen (nothing wider or taller than the screen), then the window as it was. The header's
+    """What `make demo` writes under sizes/: the window as it is, at 1920x1080, 1080x1920, 1280x800 and 1024x768,
+    standard and large, each filling its screen (nothing wider or taller than the screen), then the window as it was. The header's
     button offers the other text size in each (it offered large text on the large pictures too)."""
     gui = open_gui("kiosk")
     walk.show(gui, SMALL.width_px, SMALL.height_px)
@@ -89,9 +89,9 @@ def test_each_screen_is_drawn_at_every_target_size_in_both_text_sizes(open_gui, 
     monkeypatch.setattr(type(gui.window), "grab", grab_noting_the_button)
     pictures = dict(walk.render_every_size(gui))
     monkeypatch.undo()
-    assert offered == ["长辈版", "标准版"] * len(TARGETS)
+    assert offered == ["长辈版", "标准版"] * len(DRAWN)
     assert gui.window.elderly_button.text() == "长辈版"  # as it was
-    assert sorted(pictures) == sorted(f"{d.name}-{size}" for d in TARGETS for size in ("standard", "large"))
+    assert sorted(pictures) == sorted(f"{d.name}-{size}" for d in DRAWN for size in ("standard", "large"))
     for name, picture in pictures.items():
         assert f"{picture.width()}x{picture.height()}" == name.split("-")[0], name
     assert (gui.window.width(), gui.window.height()) == (SMALL.width_px, SMALL.height_px)

@@ -85,6 +85,10 @@ LANDSCAPE = Display(1920, 1080, 23.8, "1920x1080")
 PORTRAIT = Display(1080, 1920, 32.0, "1080x1920")
 SMALL = Display(1280, 800, 15.4, "1280x800")
 TARGETS = (LANDSCAPE, PORTRAIT, SMALL)
+# an old hall's 15-inch 4:3 kiosk, laid out narrow (ui/theme.py ``narrow``): not sold now, so not a target, but drawn
+# with them by make demo (sizes/) and walked by tests/test_legibility.py
+OLD_4_3 = Display(1024, 768, 15.0, "1024x768")
+DRAWN = (*TARGETS, OLD_4_3)
 
 
 def below_least(width_px: int, height_px: int, mode: str = "kiosk") -> tuple[int, int] | None:
