@@ -457,7 +457,8 @@ def _maintenance(config: Config, masker: Masker | None, camera: walk.Camera) -> 
 def run_headless(out: Path, masker: Masker | None = None, backend: str | None = None,
                  outage: str = "auto", every_size: bool = False) -> DemoRun:
     """The scripted walkthrough. ``outage``: ``auto``, ``backend`` (its fault switch) or ``terminal`` (a line cut).
-    ``every_size``: each screen also drawn at every target screen size and 1024x768 in both text sizes, under ``sizes/``."""
+    ``every_size``: each screen also drawn at every target screen size and 1024x768 in both text sizes, under
+    ``sizes/``."""
     data_dir = _prepare(out)
     set_language("zh_CN")
     camera = walk.Camera(out, every_size=every_size)

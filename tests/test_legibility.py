@@ -75,8 +75,8 @@ def test_every_screen_meets_the_numbers(open_gui, sandbox, language, elderly):
 
 def test_each_screen_is_drawn_at_every_target_size_in_both_text_sizes(open_gui, monkeypatch):
     """What `make demo` writes under sizes/: the window as it is, at 1920x1080, 1080x1920, 1280x800 and 1024x768,
-    standard and large, each filling its screen (nothing wider or taller than the screen), then the window as it was. The header's
-    button offers the other text size in each (it offered large text on the large pictures too)."""
+    standard and large, each filling its screen (nothing wider or taller than the screen), then the window as it
+    was. The header's button offers the other text size in each (it offered large text on the large pictures too)."""
     gui = open_gui("kiosk")
     walk.show(gui, SMALL.width_px, SMALL.height_px)
     walk.citizen_journey(gui, "GT-001", None, "")  # back home, every screen of the journey built
