@@ -103,6 +103,8 @@ TOO_SMALL = ("large text (elderly mode) grows the window past the screen, its bu
 @pytest.mark.parametrize("screen, mode, level, said", [
     ("800x600x24", "kiosk", "WARN", f"800x600, below 1024x768: {TOO_SMALL}"),
     ("1024x768x24", "kiosk", "OK", "1024x768"),  # an old 4:3 kiosk's, laid out narrow
+    ("1280x720x24", "kiosk", "OK", "1280x720"),  # a 720p panel's, laid out narrow
+    ("1280x600x24", "kiosk", "WARN", f"1280x600, below 1280x720: {TOO_SMALL}"),
     ("1024x768x24", "window", "WARN", f"1024x768, below 1280x768: {TOO_SMALL}"),  # the clerk's desk is not
     ("1366x768x24", "window", "OK", "1366x768"),
     ("1080x1920x24", "kiosk", "OK", "1080x1920"),

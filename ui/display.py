@@ -53,14 +53,15 @@ class Display:
         return self.height_px > self.width_px
 
 
-# the screen the layouts are drawn for at their fullest: a landscape screen narrower than DESIGN_WIDTH is laid out
+# the screen the layouts are drawn for at their fullest: a landscape screen narrower or shorter than it is laid out
 # narrow (ui/theme.py ``narrow``: keys to the width, a shorter header, buttons with less air), and the applicant's
-# screen at a window compact below DESIGN_WIDTH x DESIGN_HEIGHT (ui/customer_screen.py ``fit``)
+# screen at a window compact (ui/customer_screen.py ``fit``)
 DESIGN_WIDTH, DESIGN_HEIGHT = 1280, 768
-# the least screen every kiosk journey has been walked on in both text sizes without the window growing past it
-# (tests/test_legibility.py): 1366 x 768 and 1280 x 800 hold; 1024 x 768, an old 4:3 kiosk's, holds laid out narrow
-# (before it, large text grew it to 1,172 px: the touch keyboard's keys, the rating's five levels in a row)
-LEAST_WIDTH, LEAST_HEIGHT = 1024, 768
+# the least landscape screens every kiosk journey has been walked on in both text sizes without the window growing
+# past it (tests/test_legibility.py): 1366 x 768 and 1280 x 800 hold; an old 4:3 kiosk's 1024 x 768 and a 720p
+# panel's 1280 x 720 hold laid out narrow (before it, large text grew them to 1,172 px: the touch keyboard's keys,
+# the rating's five levels in a row; and to 764 px: the keyboard's screens, the capture screen)
+KIOSK_LEAST = ((1024, 768), (1280, 720))
 # the window's and maintenance's least: the design's (at 1024 x 768 the clerk's desk grew to 1,111 px, kiosk bench
 # window-monkey --screen 1024x768)
 STAFF_LEAST = (DESIGN_WIDTH, DESIGN_HEIGHT)
@@ -92,12 +93,16 @@ DRAWN = (*TARGETS, OLD_4_3)
 
 
 def below_least(width_px: int, height_px: int, mode: str = "kiosk") -> tuple[int, int] | None:
-    """The least screen of this orientation and ``mode`` when ``width_px`` x ``height_px`` is below it, else None:
-    landscape ``LEAST_WIDTH`` x ``LEAST_HEIGHT`` for a kiosk, ``STAFF_LEAST`` for the window and maintenance;
-    portrait the portrait target the journeys were walked on, no smaller one."""
-    landscape = (LEAST_WIDTH, LEAST_HEIGHT) if mode == "kiosk" else STAFF_LEAST
-    least = (PORTRAIT.width_px, PORTRAIT.height_px) if height_px > width_px else landscape
-    return least if width_px < least[0] or height_px < least[1] else None
+    """The least screen of this orientation and ``mode`` that ``width_px`` x ``height_px`` falls short of (the
+    nearest, when a kiosk's screen fits none of ``KIOSK_LEAST``), else None: ``STAFF_LEAST`` for the window and
+    maintenance; portrait the portrait target the journeys were walked on, no smaller one."""
+    if height_px > width_px:
+        leasts: tuple[tuple[int, int], ...] = ((PORTRAIT.width_px, PORTRAIT.height_px),)
+    else:
+        leasts = KIOSK_LEAST if mode == "kiosk" else (STAFF_LEAST,)
+    if any(width_px >= w and height_px >= h for w, h in leasts):
+        return None
+    return min(leasts, key=lambda least: max(0, least[0] - width_px) + max(0, least[1] - height_px))
 
 
 def display_for(width_px: int, height_px: int, diagonal_in: float = 0.0, reported_dpi: float = 0.0) -> Display:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
 from kiosk.timeouts import ELDERLY_TIME_FACTOR
-from ui.display import Display
+from ui.display import DESIGN_HEIGHT, Display
 from ui.idle_warning import USER_INPUT, IdleWarning
 from ui.page_stack import PageStack
 from ui.qt_messages import native_while_loading
@@ -80,7 +80,7 @@ class KioskView(PageStack):
         self.addWidget(self.home)
         self.session: CitizenSession | None = None
         self.screens: Mapping = {}
-        self.narrow = False  # a landscape screen narrower than the design: see set_display
+        self.narrow = self.short = False  # a landscape screen narrower or shorter than the design: see set_display
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.timeout.connect(self._idle_up)
@@ -243,12 +243,12 @@ class KioskView(PageStack):
         """A landscape screen narrower than the design (an old 4:3 kiosk's 1024 x 768): less air on the screens with
         the keyboard (``Screen.narrow``) and the result screen's rating in narrower rows (ui/rating.py ``narrow``),
         on the screens built and those built later (the style itself: ui/theme.py ``narrow``)."""
-        self.narrow = narrow(display)
+        self.narrow, self.short = narrow(display), not display.portrait and display.height_px < DESIGN_HEIGHT
         for screen in self.screens.built() if isinstance(self.screens, Screens) else ():
             self._fit(screen)
 
     def _fit(self, screen: Screen) -> None:
-        screen.narrow(self.narrow)
+        screen.narrow(self.narrow, self.short)
         rating = getattr(screen, "rating", None)
         if isinstance(rating, RatingPanel):
             rating.narrow(self.narrow)

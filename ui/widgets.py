@@ -574,9 +574,8 @@ class Screen(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(48, 32, 48, 32)
-        self.layout_.setSpacing(16)
-        self._compact = self._narrow = False
+        self._compact = self._narrow = self._short = False
+        self._air()
 
     def forget(self) -> None:
         """The session ended: drop anything a citizen typed into this screen, and the last notice it showed them
@@ -592,10 +591,11 @@ class Screen(QWidget):
         self._compact = True
         self._air()
 
-    def narrow(self, on: bool) -> None:
-        """On a narrow landscape screen (``ui.theme.narrow``: 1024 x 768) a compact screen's margins above and
-        below are less again: an agent's form with the keyboard open was 7 px short of 768."""
-        self._narrow = on
+    def narrow(self, on: bool, short: bool = False) -> None:
+        """On a narrow landscape screen (``ui.theme.narrow``: 1024 x 768, 1280 x 720) a compact screen's margins above
+        and below are less again: an agent's form with the keyboard open was 7 px short of 768. On a short one (less
+        than 768 px high) the others' too: the fee's screen pressed its words together at 720."""
+        self._narrow, self._short = on, short
         self._air()
 
     @property
@@ -606,6 +606,9 @@ class Screen(QWidget):
         if self._compact:
             self.layout_.setContentsMargins(32, 4 if self._narrow else 12, 32, 4 if self._narrow else 12)
             self.layout_.setSpacing(8)
+        else:
+            self.layout_.setContentsMargins(48, 16 if self._short else 32, 48, 16 if self._short else 32)
+            self.layout_.setSpacing(10 if self._short else 16)
 
 
 def clear_layout(layout) -> None:

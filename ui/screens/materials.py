@@ -186,7 +186,7 @@ class MaterialsScreen(Screen):
 
 THUMB_HEIGHT = 90  # a page taken, in the capture screen's strip
 BUTTON_ROW_PX = 1000  # the capture buttons side by side at most this wide: 1,280 px less margins and the strip
-NARROW_BUTTON_ROW_PX = 744  # on a narrow screen (ui/theme.py ``narrow``): 1,024 px less the same
+BESIDE_BUTTONS_PX = 280  # those margins and the strip, on a screen narrower than 1,280 px
 
 
 def thumbnail(jpeg: bytes | bytearray, height: int = THUMB_HEIGHT) -> QPixmap:
@@ -331,10 +331,11 @@ class CaptureScreen(Screen):
         self.done.setText(_("Finished"))
         self._stack_buttons_if_too_wide()
 
-    def narrow(self, on: bool) -> None:
-        """On a narrow screen the buttons stand in pairs sooner and the live view may be smaller: at 1024 x 768
-        in large English the pairs and the view's least took the window to 800 px."""
-        super().narrow(on)
+    def narrow(self, on: bool, short: bool = False) -> None:
+        """On a narrow or short screen the buttons stand in pairs sooner where the screen is narrower, and the live
+        view may be smaller: at 1024 x 768 in large English the pairs and the view's least took the window to 800
+        px."""
+        super().narrow(on, short)
         frame = getattr(self.preview, "frame", None)
         if frame is not None:
             from ui.capture import FRAME_MIN, NARROW_FRAME_MIN
@@ -344,7 +345,8 @@ class CaptureScreen(Screen):
         """Side by side the buttons can outgrow the kiosk's width (large text in English: 1,435 px for
         the four); then each side's pair stands one above the other."""
         shown = [b for b in (self.done, self.retake, self.card, self.take) if not b.isHidden()]
-        wide = sum(b.sizeHint().width() for b in shown) > (NARROW_BUTTON_ROW_PX if self.is_narrow else BUTTON_ROW_PX)
+        room = min(BUTTON_ROW_PX, self.window().width() - BESIDE_BUTTONS_PX) if self.is_narrow else BUTTON_ROW_PX
+        wide = sum(b.sizeHint().width() for b in shown) > room
         for side in self._sides:
             side.setDirection(QBoxLayout.Direction.TopToBottom if wide else QBoxLayout.Direction.LeftToRight)
 
