@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
 from common.fonts import FontMissingError, cjk_font_path
-from ui.display import DESIGN_HEIGHT, DESIGN_WIDTH, SMALL, Display
+from ui.display import SMALL, Display, below_design
 
 ACCENT = "#1565c0"         # 5.75:1 on white
 ACCENT_DARK = "#0d47a1"    # the header; white on it 8.6:1
@@ -105,9 +105,9 @@ def install_palette(app: QApplication) -> None:
 
 
 def narrow(display: Display) -> bool:
-    """A landscape screen narrower or shorter than the design (``ui.display.DESIGN_WIDTH`` x ``DESIGN_HEIGHT``): an
-    old 4:3 kiosk's 1024 x 768, a 720p panel's 1280 x 720."""
-    return not display.portrait and (display.width_px < DESIGN_WIDTH or display.height_px < DESIGN_HEIGHT)
+    """A landscape screen narrower or shorter than the design (``ui.display.below_design``): an old 4:3 kiosk's
+    1024 x 768, a 720p panel's 1280 x 720."""
+    return not display.portrait and below_design(display.width_px, display.height_px)
 
 
 def stylesheet(theme: Theme | None = None) -> str:
