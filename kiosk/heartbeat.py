@@ -22,9 +22,9 @@ from kiosk.backend.client import BackendClient
 from common.backend_errors import BackendError
 from common import names
 from common.domain import CLOCK_OFFSET_MAX_S, DNS_STALE_MAX, HOST_NAME
+from devices.health import Health
 from kiosk.config import Config, ConfigError, apply_remote
 from kiosk.diagnostics import BackendContact
-from devices.health import Health
 from kiosk.disk_watch import DiskWatch
 from kiosk.installation import installation_id
 

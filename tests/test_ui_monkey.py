@@ -46,11 +46,11 @@ def test_a_seeded_monkey_breaks_nothing(open_gui, seed, deep):
 def test_a_monkey_on_an_old_4_3_kiosks_1024x768_breaks_nothing(open_gui):
     """``--screen 1024x768``: the terminal laid out narrow (ui/theme.py ``narrow``); the window never grows past the
     screen and no words are cut, in whichever text size and language the monkey taps."""
-    from entry.bench.monkey_common import on_screen
+    from entry.walkthrough import show
 
     gui = open_gui("kiosk", terminal={"idle_timeout_s": 60, "idle_warning_s": 20},
                    devices={"id_reader": {"type": "sim", "pace": False}})
-    on_screen(gui, 1024, 768)
+    show(gui, 1024, 768)
     assert gui.window.size().toTuple() == (1024, 768) and gui.window.hall.text() == "政务服务中心"  # no mode's words
     monkey = Monkey(gui, NARROW_SEED, wait_s=20.0, voice=False)
     monkey.whole_words = True

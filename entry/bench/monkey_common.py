@@ -811,21 +811,6 @@ def screen_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def on_screen(gui, width: int, height: int) -> None:
-    """The terminal's window on a width x height screen (its type set for it, as ``kiosk run`` sets it), before the
-    monkey takes the window's size as the one it must keep."""
-    from PySide6.QtCore import QCoreApplication
-
-    from ui.display import display_for
-
-    gui.window.set_display(display_for(width, height))
-    for _ in range(5):  # restyled first: the window's least size is the new one before it is resized
-        QCoreApplication.processEvents()
-    gui.window.resize(width, height)
-    for _ in range(5):
-        QCoreApplication.processEvents()
-
-
 def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monkey: Callable) -> int:
     """The bench: for each seed a terminal of its own (``open_gui(url, data_dir, terminal_id)``) against one sandbox
     backend on loopback, a monkey on it (``make_monkey(gui, seed, echo)``), its tally and any failure printed;
@@ -851,8 +836,10 @@ def run_seeds(args: argparse.Namespace, name: str, open_gui: Callable, make_monk
             if name == "window-monkey":  # the hall registers it as a window (sandbox/window_register.py)
                 sandbox.store.windows.register(terminal_id)
             gui = open_gui(sandbox.url, Path(work) / f"seed-{seed}", terminal_id)
-            if args.screen is not None:
-                on_screen(gui, *args.screen)
+            if args.screen is not None:  # laid out for it as kiosk run lays it out, before the monkey takes its size
+                from entry.walkthrough import show
+
+                show(gui, *args.screen)
             if args.held_after_s > 0 and gui.services.held_devices is not None:
                 gui.services.held_devices.bound_s = args.held_after_s
             monkey = make_monkey(gui, seed, (lambda line: print(line, flush=True)) if args.verbose else None)
