@@ -21,8 +21,8 @@ from typing import Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, Qt
 from PySide6.QtGui import QImage, QKeyEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import (QComboBox, QLineEdit, QListWidget, QStyle, QStyleOptionViewItem,
-                               QTableWidget, QWidget)
+from PySide6.QtWidgets import (QComboBox, QLabel, QLineEdit, QListWidget, QScrollArea, QStyle,
+                               QStyleOptionViewItem, QTableWidget, QWidget)
 
 from common import provisional
 from common.i18n import _
@@ -259,8 +259,14 @@ class Journey:
 
 def key_in(keyboard: TouchKeyboard, field: QLineEdit, value: str, what: str) -> None:
     """Tap the field, clear it with the keyboard's Clear key, then tap the value key by key. A field
-    the keyboard has no keys for (Chinese, until pinyin input comes) is typed on the hardware keyboard."""
+    the keyboard has no keys for (Chinese: the pinyin keys are walked in tests/test_pinyin_keyboard.py) is typed on the
+    hardware keyboard. The field, once tapped, must be in sight whole with its caption above it, as the citizen types
+    (the title stands aside for them where the keys leave too little room: ui/keys_give_way.py)."""
     tap(field, what)
+    settle()  # the keys for the field come up, and the screen makes room for them
+    hidden = out_of_sight(field)
+    if hidden:
+        raise WalkError(f"the {what} is tapped, but its {hidden} is out of sight above the keys")
     if keyboard.kind in (Keyboard.CHINESE, Keyboard.NONE):
         field.selectAll()
         for ch in value:  # key by key, as the counter's keyboard (or a scanner typing a code) delivers them
@@ -275,6 +281,22 @@ def key_in(keyboard: TouchKeyboard, field: QLineEdit, value: str, what: str) -> 
         tap(keyboard.keys.get(ch), f"keyboard key {ch!r}")
     if field.text() != value:
         raise WalkError(f"the {what} shows {field.text()!r} after typing {value!r}")
+
+
+def out_of_sight(field: QWidget) -> str:
+    """What of a field being typed in the citizen cannot see: "field" (cut by its scroll area's edge, or not shown),
+    "caption" (the label whose buddy it is, where it has one), or "" for neither."""
+    area = field.parentWidget()
+    while area is not None and not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    view = area.viewport() if area is not None else field.window()
+
+    def whole(widget: QWidget) -> bool:
+        top = widget.mapTo(view, widget.rect().topLeft()).y()
+        return widget.isVisible() and top >= 0 and top + widget.height() <= view.height()
+
+    caption = next((c for c in view.findChildren(QLabel) if c.buddy() is field and c.isVisible()), None)
+    return "field" if not whole(field) else "caption" if caption is not None and not whole(caption) else ""
 
 
 def fill_form(gui: Gui, camera: Camera | None, suffix: str) -> None:

@@ -1,16 +1,20 @@
 """The touch keys give way to a notice they do not fit beside (ui/keys_give_way.py): on the principal's and the form's
-screens, in large English, as on the company's (tests/test_application_ui.py). Offscreen, through the widgets, against
-the sandbox."""
+screens, in large English, as on the company's (tests/test_application_ui.py); and the title to the field being typed
+in. Offscreen, through the widgets, against the sandbox."""
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
+from entry import walkthrough as walk
+from entry.demo import AGENT_SERVICE, DEMO_PRINCIPAL
 from entry.walkthrough import citizen_journey
+from kiosk.forms import Keyboard
 from kiosk.workflows.citizen import Step
 from tests.test_application_ui import to_who
 from tests.test_form_refused import AtConfirm, at_confirm, tighten
 from common.domain import ApplyAs
-from ui.legibility import clipped, cut_short
+from ui.legibility import clipped, cut_short, measure
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -85,3 +89,56 @@ def test_the_form_s_keys_give_way_to_a_refusal_and_the_field_in_red_is_in_sight(
         qtbot.mouseClick(form.keyboard.keys[ch], LEFT)
     qtbot.mouseClick(form.next, LEFT)
     assert session.step is Step.CONFIRM
+
+
+def test_the_title_stands_aside_for_a_chinese_field_s_pinyin_keys_and_its_caption_leads(open_gui, sandbox, qtbot):
+    """Before: on an old 4:3 kiosk (1024 x 768) in large text the pinyin keys left the principal's name 71 px, its
+    caption out of sight and the field cut; the citizen typed into a box without the words saying what it was for.
+    Now the title (and its line) stand aside while that field is typed in, the caption takes the title's type (the
+    screen keeps a 30 pt headline), both whole in sight; a field with fewer keys brings the title back."""
+    gui = open_gui("kiosk")
+    walk.show(gui, 1024, 768)
+    walk.toggle_large_text(gui)
+    seen = {}
+
+    def at_the_principal() -> None:
+        principal = gui.window.view.screens[Step.PRINCIPAL]
+        heading = principal.keys_give_way
+        walk.tap(principal.name, "principal's name field")
+        assert principal.keyboard.kind is Keyboard.CHINESE
+        assert not principal.title.isVisible() and heading.headline is principal.name_caption
+        assert walk.out_of_sight(principal.name) == ""  # the field whole, its caption above it
+        assert measure(gui.window, gui.window.display, True) == []  # the caption is the 30 pt headline
+        seen["name"] = principal.name_caption.fontInfo().pixelSize(), principal.id_caption.fontInfo().pixelSize()
+        walk.tap(principal.id_number, "principal's ID number field")  # its keys fit beside the title
+        assert principal.keyboard.kind is Keyboard.ID_NUMBER
+        assert principal.title.isVisible() and heading.headline is None
+        assert walk.out_of_sight(principal.id_number) == ""
+        assert principal.name_caption.fontInfo().pixelSize() == principal.id_caption.fontInfo().pixelSize()
+        seen["id"] = principal.name_caption.fontInfo().pixelSize()
+
+    walk.citizen_journey(gui, AGENT_SERVICE, None, "-agent", apply_as=ApplyAs.AGENT, principal=DEMO_PRINCIPAL,
+                         before_principal=at_the_principal)  # then typed in, each field in sight (walk.key_in)
+    leading, other = seen["name"]
+    assert leading > other == seen["id"], seen  # the leading caption in the title's type, the others in their own
+
+
+def test_a_heading_that_stood_aside_comes_back_as_it_was(qapp):
+    """What was hidden before the heading stood aside stays hidden when it comes back, and its height is asked as
+    though it had not stood aside (the keys' room is weighed against it without going back and forth)."""
+    from ui.widgets import NoticeLabel, TitleWithNotice, label
+    host = QWidget()
+    title, applicant, hidden = label("title"), label("subtitle"), label("subtitle")
+    title.setText("Residence permit")
+    applicant.setText("For Li**")
+    hidden.setText("not shown")
+    heading = TitleWithNotice(title, NoticeLabel(), applicant, hidden)
+    host.setLayout(heading)
+    host.show()
+    hidden.hide()
+    height = heading.height_with_notice(600, notice=False)
+    heading.stand_aside(True)
+    assert heading.stood_aside and not title.isVisible() and not applicant.isVisible()
+    assert heading.height_with_notice(600, notice=False) == height
+    heading.stand_aside(False)
+    assert not heading.stood_aside and title.isVisible() and applicant.isVisible() and not hidden.isVisible()

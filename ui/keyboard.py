@@ -135,7 +135,10 @@ class TouchKeyboard(QWidget):
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(8, 8, 8, 8)
+        # none above and below: the screen's spacing parts the keys from the fields and from Back and Continue, and
+        # the 16 px are the fields' (a caption leading in the title's type and its field, ui/keys_give_way.py, were
+        # 3 px short of the part that scrolls above the pinyin keys on a 1024 x 768 screen in large text)
+        self._layout.setContentsMargins(8, 0, 8, 0)
         self._pages: dict[tuple[Keyboard, InputMethodFactory | None], tuple[QWidget, dict[str, QPushButton]]] = {}
         self._page: QWidget | None = None
         self._keys: dict[str, QPushButton] = {}

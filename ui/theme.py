@@ -155,6 +155,8 @@ def stylesheet(theme: Theme | None = None) -> str:
     #idleWarning {{ background: #fff8e1; border-bottom: 3px solid #e65100; }}
     #waitBand {{ background: {INFO_BG}; border-bottom: 3px solid {INFO}; }}
     #title {{ {f("title")} font-weight: bold; color: #0d3c78; }}
+    /* the caption of the field being typed in, while the title stands aside for it (ui/keys_give_way.py) */
+    QLabel[headline="true"] {{ {f("title")} font-weight: bold; color: #0d3c78; }}
     #subtitle {{ {f("subtitle")} color: #333; }}
     #section {{ {f("subtitle")} font-weight: bold; color: #0d3c78; }}
     #notice {{ {f("notice")} color: {ERROR}; background: {ERROR_BG}; border: 2px solid {ERROR}; border-radius: 8px;

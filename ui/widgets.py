@@ -283,23 +283,41 @@ class TitleWithNotice(QHBoxLayout):
     def __init__(self, title: QLabel, notice: "NoticeLabel", *after: QWidget) -> None:
         super().__init__()
         self.title, self.notice, self._after = title, notice, after
+        self._put_away: list[QWidget] = []  # what stand_aside hid, to show again
         title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.addWidget(title, self.TITLE_SHARE)
         self.addWidget(notice, self.NOTICE_SHARE)
         for widget in after:
             self.addWidget(widget)
 
-    def height_with_notice(self, width: int) -> int:
+    def height_with_notice(self, width: int, notice: bool = True) -> int:
         """The heading's height at ``width`` with its notice shown, whether it is shown now or not (a screen asks it
-        before it lets the keys take their room)."""
+        before it lets the keys take their room); or with no notice, the title alone beside what follows it. Both as
+        though the heading had not stood aside."""
         spacing = max(self.spacing(), 0)
         margins = self.contentsMargins()
-        after = [w for w in self._after if not w.isHidden()]
+        after = [w for w in self._after if not w.isHidden() or w in self._put_away]
         rest = (width - margins.left() - margins.right() - sum(w.sizeHint().width() for w in after)
-                - spacing * (1 + len(after)))
-        title_width = rest * self.TITLE_SHARE // (self.TITLE_SHARE + self.NOTICE_SHARE)
-        heights = [height_for(self.title, title_width), height_for(self.notice, rest - title_width)]
+                - spacing * (len(after) + (1 if notice else 0)))
+        title_width = rest * self.TITLE_SHARE // (self.TITLE_SHARE + self.NOTICE_SHARE) if notice else rest
+        heights = [height_for(self.title, title_width)] + ([height_for(self.notice, rest - title_width)] if notice else [])
         return max(heights + [w.sizeHint().height() for w in after]) + margins.top() + margins.bottom()
+
+    def stand_aside(self, aside: bool) -> None:
+        """The title and what follows it hidden, so that the part between the heading and the keys has its height
+        (the notice is its screen's to show or hide); or shown again as they were."""
+        if aside and not self._put_away:
+            self._put_away = [w for w in (self.title, *self._after) if not w.isHidden()]
+            for widget in self._put_away:
+                widget.hide()
+        elif not aside and self._put_away:
+            put_away, self._put_away = self._put_away, []
+            for widget in put_away:
+                widget.show()
+
+    @property
+    def stood_aside(self) -> bool:
+        return bool(self._put_away)
 
 
 def height_for(widget: QWidget, width: int) -> int:
