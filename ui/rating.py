@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from common.domain import RatingReason
 from common.i18n import _
@@ -52,7 +52,12 @@ class RatingPanel(QWidget):
         column.addWidget(self.words)
         levels = QGridLayout()  # the window's side of the desk takes them in rows of three (1,051 px in large English)
         for index, widget in enumerate(self.level_buttons.values()):
+            # as tall as the row and as wide as each other where the words allow: set on two lines on a narrow
+            # screen, "Very satisfied" stood 10 px taller than "Satisfied" beside it, and "Fair" 60 px narrower
+            widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
             levels.addWidget(widget, index // levels_per_row, index % levels_per_row)
+        for place in range(levels_per_row):
+            levels.setColumnStretch(place, 1)
         column.addLayout(levels)
         self._reasons = QGridLayout()  # in rows of three: five in one row were 1,505 px wide in large English
         column.addLayout(self._reasons)
