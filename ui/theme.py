@@ -165,6 +165,8 @@ def stylesheet(theme: Theme | None = None) -> str:
     #check {{ {f("notice")} color: {CHECK}; background: {CHECK_BG}; border: 2px solid {CHECK}; border-radius: 8px;
              padding: 6px {d(8)}; }}
     #big {{ {f("big")} font-weight: bold; color: #0d3c78; }}
+    /* a number too long for one line in the big type, in the title's on one line (ui/screens/citizen.py, DoneScreen) */
+    QLabel#big[long="true"] {{ {f("title")} }}
     #card {{ background: white; border: 1px solid {BORDER}; border-radius: 12px; }}
     QScrollBar:vertical {{ background: {SCROLL_GROOVE}; width: {d(9)}; margin: 0; border: none;
                           border-radius: {d(4)}; }}

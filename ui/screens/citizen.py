@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QListView, QListWidget, QListWidgetItem,
                                QProgressBar, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
 
@@ -536,6 +537,9 @@ class DoneScreen(Screen):
                                   on_typing=lambda _typing: self.refresh(session))
         self.rate_buttons, self.reason_buttons = self.rating.level_buttons, self.rating.reason_buttons
         self._caption_wanted = True  # what refresh last wanted of the caption, before it gives way
+        self._big = label("big")  # never shown: the big type, to measure the number in
+        self._big.setParent(self)
+        self._big.hide()
         self.compact()  # it carries the keyboard for the rating's words; in large text a notice's number, its
         # message and the five levels needed 802 px of 800 with the standard margins (kiosk bench ui-monkey, seed 201)
         self.layout_.addStretch(1)
@@ -570,6 +574,7 @@ class DoneScreen(Screen):
                                else _("Submitted"))
             self.caption.setText(_("Your provisional number") if offline else _("Your case number"))
             self.number.setText(receipt.case_number if receipt else "")
+        self._fit_number()
         self.notice.show_notice(session.notice)
         self.finish.setText(_("Finish"))
         self.rating.show_rating(session.evaluation, session.can_rate())  # the session holds it: never a screen
@@ -601,8 +606,25 @@ class DoneScreen(Screen):
             for item in shown if not item.isEmpty() and item.spacerItem() is None) - spacing
         self.caption.setVisible(need <= self.height())
 
+    def _fit_number(self) -> None:
+        """A number too long for one line in the big type is set in the title's, on one line: an offline receipt's
+        provisional number (34 characters, 1,120 px in large English) broke inside its code over two lines on a
+        1024 x 768 kiosk ("...-GH / 41-..."), and with the offline notice the screen needed 26 px more than it had
+        (kiosk bench ui-monkey --screen 1024x768 --whole-words, seed 892)."""
+        margins = self.layout_.contentsMargins()
+        width = self.width() - margins.left() - margins.right()
+        if width <= 0:
+            return
+        self._big.ensurePolished()  # the type in force (large text, the screen's size)
+        long = QFontMetrics(self._big.font()).horizontalAdvance(self.number.text()) > width
+        if bool(self.number.property("long")) != long:
+            self.number.setProperty("long", long)
+            self.number.style().unpolish(self.number)
+            self.number.style().polish(self.number)
+
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
+        self._fit_number()
         self.caption.setVisible(self._caption_wanted)  # a size changes what fits: fitted again
         self._caption_gives_way()
 
