@@ -304,7 +304,7 @@ def _kiosk(config: Config, masker: Masker | None, camera: walk.Camera, sent: Sen
         sent.cases.append(("an agent for another person, in large text", third.number))
         receipts += [first.receipt_png, second.receipt_png, third.receipt_png]
         # A fee: the order's code on screen, "pay later" tapped; paid later from the citizen's applications (below)
-        fee = walk.citizen_journey(gui, FEE_SERVICE, camera, "-fee")
+        fee = walk.citizen_journey(gui, FEE_SERVICE, camera, "-fee", search=FEE_SERVICE.lower())  # on the keys
         sent.cases.append((f"{FEE_SERVICE} with its fee paid later from the citizen's applications, by the code on "
                            "screen", fee.number))
         receipts.append(fee.receipt_png)

@@ -511,11 +511,12 @@ def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, s
                     rating: int | None = None, apply_as: ApplyAs = ApplyAs.MYSELF, company: str = "",
                     principal: tuple[str, str] | None = None, licences: bool = True,
                     not_brought: tuple[str, ...] = (), pay: Callable[[str], bool] | None = None,
-                    before_principal: Callable[[], None] | None = None) -> Journey:
+                    before_principal: Callable[[], None] | None = None, search: str = "") -> Journey:
     """Identified -> continue -> a service -> its guide -> who applies (the company's code, or the
     principal's details) -> the form on the touch keyboard -> the materials (and the signature)
     -> confirm -> finish; or, with a material not brought, the one-time notice (``before_confirm`` then runs just
-    before it is printed)."""
+    before it is printed). With ``search``, the service is found by tapping those keys on the search's touch keys
+    (its initials, its code) rather than in the list."""
     identify_at_kiosk(gui, camera, suffix, sample_card)
     _snap(camera, gui, f"identity{suffix}")
     identified = _screen(gui, Step.IDENTIFIED)
@@ -527,6 +528,12 @@ def citizen_journey(gui: Gui, service_code: str, camera: Camera | None = None, s
     if refused():
         raise WalkError(f"the services could not be shown: {identified.notice.text()}")
     _snap(camera, gui, f"services{suffix}")
+    if search:
+        tap(services.search, "search field")
+        for ch in search:
+            tap(services.keyboard.keys.get(ch), f"search key {ch!r}")
+        wait_until(services.buttons[service_code].isVisible, f"service {service_code} found by {search!r}")
+        _snap(camera, gui, f"services-search{suffix}")
     services.scroll.ensureWidgetVisible(services.buttons[service_code])
     tap(services.buttons[service_code], f"service button {service_code}")
     wait_for_screen(gui, Step.GUIDE)

@@ -35,6 +35,7 @@ class Keyboard(enum.Enum):
     ID_NUMBER = "id_number"      # digits and X
     CREDIT_CODE = "credit_code"  # digits and the capitals a credit code uses
     LATIN = "latin"
+    SEARCH = "search"            # finding a service (kiosk.search): letters, digits, a dash and Space
     CHINESE = "chinese"          # pinyin keys and candidates (ui/pinyin_keyboard.py)
     NONE = "none"                # a choice: buttons, no keyboard
 

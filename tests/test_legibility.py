@@ -47,7 +47,7 @@ def _journeys(gui, ruler: Ruler, language: str, backend: str) -> None:
     walk.citizen_journey(gui, AGENT_SERVICE, ruler, "-agent", apply_as=ApplyAs.AGENT, principal=DEMO_PRINCIPAL)
     start()
     pay = lambda order: requests.post(f"{backend}/control/payments/{order}/paid", timeout=5).ok  # noqa: E731
-    walk.citizen_journey(gui, FEE_SERVICE, ruler, "-fee", pay=pay)
+    walk.citizen_journey(gui, FEE_SERVICE, ruler, "-fee", pay=pay, search=FEE_SERVICE.lower())  # on the search's keys
     start()
     walk.licence_journey(gui, ruler)
 
@@ -70,6 +70,7 @@ def test_every_screen_meets_the_numbers(open_gui, sandbox, language, elderly):
                    "capture", "materials", "signature", "confirm", "done", "payment", "incomplete", "my", "case",
                    "licences", "licence"):
         assert screen in shown, f"{screen} was not measured: {sorted(ruler.screens)}"
+    assert "services-search-fee" in ruler.screens  # the search's keys up, a service found on them
     assert not failures, "\n".join(failures[:60]) + f"\n({len(failures)} in all, {time.monotonic() - began:.0f} s)"
 
 
@@ -133,7 +134,7 @@ def _holds(open_gui, sandbox, width: int, height: int) -> None:
 
     ruler.shot = shot
     _journeys(gui, ruler, "en", sandbox.url)
-    assert "licence-preview" in sizes
+    assert "licence-preview" in sizes and "services-search-fee" in sizes
     larger = {name: size for name, size in sizes.items() if size != (width, height)}
     assert not larger, larger
     failures = [f"{screen}: {problem}" for screen, problems in ruler.screens.items() for problem in problems]

@@ -4,9 +4,11 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
 from PySide6.QtWidgets import QScroller
 
+from entry import walkthrough as walk
 from kiosk.workflows.citizen import Step
 from tests.citizen_steps import place_card_and_agree
 from tests.touch import swipe
+from ui.legibility import clipped, cut_short, measure
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -170,9 +172,17 @@ def test_no_match_in_large_english_leaves_the_window_its_size(gui, qtbot):
     assert strip.height() >= max(b.sizeHint().height() for b in screen.category_buttons.values()) > 60
     size = gui.window.size()
     qtbot.mouseClick(screen.search, LEFT)
-    qtbot.keyClicks(screen.search, "zzzz")
+    for key in "zzzz":  # on the search's touch keys
+        qtbot.mouseClick(screen.keyboard.keys[key], LEFT)
     for _ in range(3):  # the layouts asked for are done now
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    assert screen.no_match.isVisible() and screen.keyboard.isVisible() and not screen.show_all.isVisible()
+    assert gui.window.size() == size and gui.window.minimumSizeHint().height() <= 800
+    assert clipped(gui.window) == [] and cut_short(gui.window) == []
+    qtbot.mouseClick(screen.back, LEFT)  # the keys put away; "Show all services" comes
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    assert gui.window.session.step is Step.CHOOSE_SERVICE and not screen.keyboard.isVisible()
     assert screen.no_match.isVisible() and screen.show_all.isVisible()
     assert gui.window.size() == size and gui.window.minimumSizeHint().height() <= 800
     assert not screen.scroll.isVisible()  # the empty list gave up its place
@@ -226,3 +236,39 @@ def test_no_match_under_the_held_catalogues_notice_fits_the_kiosk_in_large_text(
     assert bottom.y() < gui.window.height() and bottom.x() < gui.window.width()
     qtbot.mouseClick(screen.show_all, LEFT)
     assert screen.search.text() == "" and visible_codes(screen) == set(screen.buttons)
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_a_touch_on_the_search_brings_up_keys_that_find_a_service_by_its_initials(open_gui, sandbox, size):
+    """Before: the search had no keys of its own, and a kiosk's touch screen has no others: a citizen could not type
+    into it. A touch brings up letters and digits; the title and the categories stand aside for them (in large text
+    on a 1024 x 768 kiosk too), the list shows what matches as each key is tapped, the keys' Clear empties the
+    search, and Back puts the keys away before it leaves the screen."""
+    gui = open_gui("kiosk")
+    walk.show(gui, *size)
+    walk.toggle_large_text(gui)
+    walk.identify_at_kiosk(gui, None, "")
+    walk.tap(gui.window.view.screens[Step.IDENTIFIED].next, "'continue' button")
+    walk.wait_for_screen(gui, Step.CHOOSE_SERVICE)
+    screen = gui.window.view.screens[Step.CHOOSE_SERVICE]
+    assert not screen.keyboard.isVisible() and screen.title.isVisible()
+    walk.tap(screen.search, "search")
+    assert screen.keyboard.isVisible() and not screen.title.isVisible() and not screen.category_strip.isVisible()
+    for key in "gtgsh":  # 个体工商户设立登记's initials
+        walk.tap(screen.keyboard.keys.get(key), f"key {key}")
+    assert screen.search.text() == "gtgsh" and "GT-001" in visible_codes(screen)
+    assert visible_codes(screen) < set(screen.buttons)
+    assert screen.buttons["GT-001"].visibleRegion().boundingRect() == screen.buttons["GT-001"].rect()  # in sight
+    assert (gui.window.width(), gui.window.height()) == size
+    assert measure(gui.window, gui.window.display, True) == []  # the title stood aside: the search leads
+    walk.tap(screen.keyboard.keys.get("clear"), "the keys' clear")
+    assert screen.search.text() == "" and visible_codes(screen) == set(screen.buttons)
+    walk.tap(screen.back, "'back' button")
+    assert gui.window.session.step is Step.CHOOSE_SERVICE and not screen.keyboard.isVisible()
+    assert screen.title.isVisible() and screen.category_strip.isVisible()
+    walk.tap(screen.search, "search")
+    walk.tap(screen.buttons["GT-001"], "service GT-001")  # a service chosen with the keys up
+    walk.wait_for_screen(gui, Step.GUIDE)
+    walk.tap(gui.window.view.screens[Step.GUIDE].back, "the guide's 'back' button")
+    walk.wait_for_screen(gui, Step.CHOOSE_SERVICE)
+    assert not screen.keyboard.isVisible() and screen.title.isVisible()  # the list as it was

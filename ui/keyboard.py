@@ -5,7 +5,8 @@ shows only those keys: a number pad for digits and phone numbers, with "." and "
 X for an ID number and the other 25 capitals beside it (the 2017 foreigner card's 15-character number
 starts with three letters of nationality); the 31 characters of a unified social credit code (the digits and the capitals
 of common.uscc.CHARSET: no I, O, S, V or Z, so a citizen cannot type a character GB 32100 never
-uses); QWERTY with a digits row, Shift and a few marks for Latin text. Chinese comes from an input
+uses); QWERTY with a digits row, Shift and a few marks for Latin text, and without Shift and the marks for
+finding a service. Chinese comes from an input
 method registered through ``TouchKeyboard.register_input_method``: the pinyin keyboard
 (ui/pinyin_keyboard.py), which the Gui installs; without one, a sentence sends the citizen to the
 counter's keyboard or the scanner.
@@ -87,6 +88,19 @@ def latin_cells() -> list[Cell]:
     return cells
 
 
+def search_cells() -> list[Cell]:
+    """Finding a service (kiosk.search): the digits and the dash of a code, the letters of its pinyin, initials or
+    English name, Space between English words; in four rows, so that a match stands above the keys in large text on
+    a 1024 x 768 kiosk (the Latin keys' Shift, marks and row of its own for Space left the list 60 px, under one
+    service's line)."""
+    first, second, third = LATIN_LETTERS
+    cells = [(ch, 0, 2 * i, 1, 2) for i, ch in enumerate(DIGITS[1:] + "0")] + [("backspace", 0, 20, 1, 4)]
+    cells += [(ch, 1, 2 * i, 1, 2) for i, ch in enumerate(first + "-")]
+    cells += [(ch, 2, 1 + 2 * i, 1, 2) for i, ch in enumerate(second)] + [("clear", 2, 19, 1, 4)]
+    cells += [(ch, 3, 3 + 2 * i, 1, 2) for i, ch in enumerate(third)] + [("space", 3, 17, 1, 6)]
+    return cells
+
+
 # Each kind's blocks; a pad alone gets wide keys ("pad" in the stylesheet).
 LAYOUTS: dict[Keyboard, list[list[Cell]]] = {
     Keyboard.DIGITS: [pad_cells()],
@@ -95,7 +109,9 @@ LAYOUTS: dict[Keyboard, list[list[Cell]]] = {
     Keyboard.ID_NUMBER: [pad_cells("X", actions=False), letter_cells(ID_LETTERS, 9)],
     Keyboard.CREDIT_CODE: [pad_cells(actions=False), credit_letter_cells()],
     Keyboard.LATIN: [latin_cells()],
+    Keyboard.SEARCH: [search_cells()],
 }
+HALF_KEYS = (Keyboard.LATIN, Keyboard.SEARCH)  # the layouts counted in half keys: QWERTY's staggered rows
 
 
 def words_whole(key: QPushButton) -> None:
@@ -230,10 +246,9 @@ class TouchKeyboard(QWidget):
             row.setContentsMargins(0, 0, 0, 0)
             row.setSpacing(24)
             row.addStretch(1)
-            blocks = LAYOUTS[kind]
+            blocks, half_keys = LAYOUTS[kind], kind in HALF_KEYS
             for cells in blocks:
-                row.addLayout(self._grid(cells, keys, wide=len(blocks) == 1 and kind is not Keyboard.LATIN,
-                                         latin=kind is Keyboard.LATIN))
+                row.addLayout(self._grid(cells, keys, wide=len(blocks) == 1 and not half_keys, latin=half_keys))
             row.addStretch(1)
         page.hide()
         self._pages[(kind, factory)] = (page, keys)

@@ -182,6 +182,8 @@ def stylesheet(theme: Theme | None = None) -> str:
     QPushButton:focus {{ border: 3px solid #0d3c78; }}
     QPushButton#primary {{ background: {ACCENT}; color: white; }}
     QPushButton#service {{ text-align: left; padding: {d(10)}; {f("service")} min-height: {target(66)}; }}
+    /* while the search's keys are up: a line each, the name alone (ui/screens/citizen.py, ServicesScreen) */
+    QPushButton#service[brief="true"] {{ padding: {d(2)} {d(10)}; min-height: {touch}; }}
     QPushButton#key, QPushButton#keyAction {{ padding: 0px; border-radius: 10px; {f("key")}
                                              min-height: {key_height}px; min-width: {key_width}px; }}
     QPushButton#key[pad="true"] {{ min-width: {pad_width}px; }}
@@ -221,6 +223,8 @@ def stylesheet(theme: Theme | None = None) -> str:
                 placeholder-text-color: {MUTED};
                 min-height: {target(30)}; }}
     QLineEdit:focus {{ border: 3px solid {ACCENT}; }}
+    /* the service search while its keys are up, in the title's type in the title's place (ui/screens/citizen.py) */
+    QLineEdit#search[typing="true"] {{ {f("title")} }}
     /* the clerk's desk (ui/window_view.py): a station worked with a mouse, its rows many; the touch floor kept, the
        padding less, so that every row of a matter fits 1280 x 800 in large text */
     #desk QPushButton {{ padding: {d(2)} {d(12)}; min-height: {touch}; }}

@@ -9,14 +9,16 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QListView, QListWidget,
 
 from common.i18n import _, language
 from kiosk import drafts, forms
+from kiosk.forms import Keyboard
 from kiosk.materials import with_note
 from kiosk.workflows.citizen import CATEGORY_LABELS, STATUS_LABELS, CitizenSession, Step
 from kiosk.progress import next_step
 from ui.screens.application import applicant_text, days_text, fee_text
 from ui.rating import RatingPanel
 from ui.screens.materials import status_text
-from ui.widgets import (LineEdit, NoticeLabel, Screen, button, button_row, clear_layout, enable_swipe, height_for,
-                        label, scroll_area)
+from ui.keyboard import TouchKeyboard
+from ui.widgets import (FocusWatch, KeyboardRow, LineEdit, NoticeLabel, Screen, button, button_row, clear_layout,
+                        enable_swipe, height_for, label, scroll_area)
 
 
 class ReadCardScreen(Screen):
@@ -173,7 +175,7 @@ class ServicesScreen(Screen):
         self.notice = NoticeLabel()
         self.search = LineEdit()
         self.search.setObjectName("search")
-        self.search.setClearButtonEnabled(True)
+        # no clear button of Qt's: 22 x 18 px, under any touch floor; the keys' Clear empties the field
         self.search.setMinimumHeight(56)
         # a name, its initials or a code is a few words; "No service matches" quoted it whole, and 20,000
         # characters pasted or scanned there made the label, and with it the window, 230,000 px wide for good
@@ -204,7 +206,15 @@ class ServicesScreen(Screen):
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the list scrolls down only
         enable_swipe(self.scroll)
-        self.back = button("", session.back)
+        self.back = button("", self._back)
+        # a touch screen has no other keys: a tap on the search brings up letters and digits (pinyin, initials, a
+        # code, English words); the title and the categories stand aside for them while they are up, and Back
+        # puts the keys away first
+        self.keyboard = TouchKeyboard()
+        self._search_watch = FocusWatch(lambda _field: self._type(True))
+        self.search.installEventFilter(self._search_watch)
+        self.typing = False  # the keys are up
+        self._texts: dict[str, tuple[str, str]] = {}  # a service's button's words: in full, and while typing
         self.layout_.addWidget(self.title)
         self.layout_.addWidget(self.notice)
         self.layout_.addWidget(self.search)
@@ -214,13 +224,49 @@ class ServicesScreen(Screen):
         self.layout_.addStretch(0)  # where the list was, when nothing matches: Back stays at the bottom
         # "Show all services" beside Back, the way on: under the message it made the screen taller than the kiosk's
         # in large text with the held catalogue's notice above (kiosk bench ui-monkey --trickle, seed 475: 1280x850)
-        self.layout_.addLayout(button_row(self.back, self.show_all))
+        # the keys between them, beside them where the screen is wide enough (ui/widgets.py, KeyboardRow)
+        self.layout_.addLayout(KeyboardRow(self.back, self.keyboard, self.show_all))
+        # only now, inside the screen: a keyboard shown before it has a parent opens as a window of its own
+        self.keyboard.set_kind(Keyboard.SEARCH)
+        self.keyboard.attach(self.search)
+        self.keyboard.hide()
         self.buttons: dict[str, QPushButton] = {}
         self._built_for: tuple[tuple[str, ...], str] | None = None
+
+    def _type(self, on: bool) -> None:
+        """The keys up (the search touched) or put away (Back), the title and the categories the other way."""
+        if on == self.typing:
+            return
+        self.typing = on
+        self.keyboard.setVisible(on)
+        self.title.setVisible(not on)
+        self.category_strip.setVisible(not on and bool(self.category_buttons))
+        self.show_all.setVisible(self.no_match.isVisibleTo(self) and not on)  # the keys' Clear does it
+        self._compact = on  # less air while the keys are up
+        self._air()
+        for code, widget in self.buttons.items():  # a line each, the name alone: more of the list above the keys
+            widget.setText(self._texts[code][on])
+        for widget, name in [(w, "brief") for w in self.buttons.values()] + [(self.search, "typing")]:
+            widget.setProperty(name, on)  # the search in the title's type: what is typed is the headline
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+        if not on:
+            self.search.clearFocus()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().hideEvent(event)
+        self._type(False)  # a service chosen, or the citizen gone: the list as it was, come back to
+
+    def _back(self) -> None:
+        if self.typing:
+            self._type(False)  # the keys put away first, as a phone's Back does
+        else:
+            self._session.back()
 
     def forget(self) -> None:
         """What the citizen searched for goes with the session: the field, and "No service matches" quoting it."""
         super().forget()
+        self._type(False)
         self.search.blockSignals(True)  # the session has already dropped its query
         self.search.clear()
         self.search.blockSignals(False)
@@ -260,7 +306,7 @@ class ServicesScreen(Screen):
             self.no_match.setText(_('No service matches "{query}".').format(query=query)
                                   if session.service_query.strip() else _("No service in this category."))
         self.no_match.setVisible(nothing)
-        self.show_all.setVisible(nothing)
+        self.show_all.setVisible(nothing and not self.typing)
         # an empty list gives up its place: in large English its least height and the two lines above made
         # the screen 62 px taller than a 1280x800 window (kiosk bench ui-monkey, seed 46)
         self.scroll.setVisible(not nothing)
@@ -282,14 +328,16 @@ class ServicesScreen(Screen):
             self.grid.takeAt(0)
         while self.category_row.count():
             self.category_row.takeAt(0)
-        self.buttons, self.category_buttons = {}, {}
+        self.buttons, self.category_buttons, self._texts = {}, {}, {}
         for service in session.catalogue:
             visits = _("No visit needed") if service.visits == 0 else _("One visit")
             days = days_text(service.promised_days)
             widget = button("service", lambda _checked=False, code=service.code: self._session.choose_service(code))
             widget.setParent(self.grid_host)
             widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # the columns share the width
-            widget.setText(f"{service.name(lang)}\n{visits} · {days}")
+            self._texts[service.code] = (f"{service.name(lang)}\n{visits} · {days}", service.name(lang))
+            widget.setText(self._texts[service.code][self.typing])
+            widget.setProperty("brief", self.typing)
             self.buttons[service.code] = widget
         categories = session.service_categories()
         if len(categories) > 1:
@@ -306,7 +354,7 @@ class ServicesScreen(Screen):
                 widget.show()
                 self.category_buttons[category] = widget
             self.category_row.addStretch(1)
-        self.category_strip.setVisible(bool(self.category_buttons))
+        self.category_strip.setVisible(bool(self.category_buttons) and not self.typing)
 
 
 class ConfirmScreen(Screen):
