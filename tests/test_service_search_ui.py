@@ -239,8 +239,8 @@ def test_no_match_under_the_held_catalogues_notice_fits_the_kiosk_in_large_text(
     assert screen.search.text() == "" and visible_codes(screen) == set(screen.buttons)
 
 
-@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
-def test_a_touch_on_the_search_brings_up_keys_that_find_a_service_by_its_initials(open_gui, sandbox, size):
+@pytest.mark.parametrize("size, english", [((1280, 800), False), ((1024, 768), False), ((1024, 768), True)])
+def test_a_touch_on_the_search_brings_up_keys_that_find_a_service_by_its_initials(open_gui, sandbox, size, english):
     """Before: the search had no keys of its own, and a kiosk's touch screen has no others: a citizen could not type
     into it. A touch brings up letters and digits; the title and the categories stand aside for them (in large text
     on a 1024 x 768 kiosk too), the list shows what matches as each key is tapped, the keys' Clear empties the
@@ -248,6 +248,8 @@ def test_a_touch_on_the_search_brings_up_keys_that_find_a_service_by_its_initial
     gui = open_gui("kiosk")
     walk.show(gui, *size)
     walk.toggle_large_text(gui)
+    if english:
+        walk.switch_language(gui)
     walk.identify_at_kiosk(gui, None, "")
     walk.tap(gui.window.view.screens[Step.IDENTIFIED].next, "'continue' button")
     walk.wait_for_screen(gui, Step.CHOOSE_SERVICE)
@@ -255,6 +257,7 @@ def test_a_touch_on_the_search_brings_up_keys_that_find_a_service_by_its_initial
     assert not screen.keyboard.isVisible() and screen.title.isVisible()
     walk.tap(screen.search, "search")
     assert screen.keyboard.isVisible() and not screen.title.isVisible() and not screen.category_strip.isVisible()
+    assert measure(gui.window, gui.window.display, True) == []  # its hint whole in the title's type
     for key in "gtgsh":  # 个体工商户设立登记's initials
         walk.tap(screen.keyboard.keys.get(key), f"key {key}")
     assert screen.search.text() == "gtgsh" and "GT-001" in visible_codes(screen)
