@@ -278,7 +278,12 @@ def test_a_touch_on_the_search_brings_up_keys_that_find_a_service_by_its_initial
     assert not screen.keyboard.isVisible() and screen.title.isVisible()  # the list as it was
 
 
-def test_no_match_quotes_the_search_on_one_line_under_the_held_catalogues_notice_on_an_old_kiosk(open_gui, sandbox):
+SYMBOLS = "⾧⮻ᛗ⛵ድ\u2427⛙ⶾᑋ␋Ⲇᐉ⽴⬣ᅨ⨕⠀⒍⢽᧷⌾Ẍ᷸⼔☫"  # seed 891's search: symbols drawn from fallback fonts
+
+
+@pytest.mark.parametrize("query, english", [("没有这样的事项" * 4, False), (SYMBOLS, True)])
+def test_no_match_quotes_the_search_on_one_line_under_the_held_catalogues_notice_on_an_old_kiosk(open_gui, sandbox,
+                                                                                                  query, english):
     """Before: 24 characters quoted took two lines in large text on a 1024 x 768 kiosk, and under the held catalogue's
     notice the screen was 2 px short (kiosk bench ui-monkey --screen 1024x768 --whole-words, seeds 889 and 891).
     The query is cut with "…" where the line ends."""
@@ -287,15 +292,17 @@ def test_no_match_quotes_the_search_on_one_line_under_the_held_catalogues_notice
     sandbox.faults.set("down")
     walk.show(gui, 1024, 768)
     walk.toggle_large_text(gui)
+    if english:
+        walk.switch_language(gui)
     walk.identify_at_kiosk(gui, None, "")
     walk.tap(gui.window.view.screens[Step.IDENTIFIED].next, "'continue' button")
     walk.wait_for_screen(gui, Step.CHOOSE_SERVICE)
     screen = gui.window.view.screens[Step.CHOOSE_SERVICE]
     walk.wait_until(lambda: not gui.window.session.busy and screen.notice.isVisible(), "the held catalogue's notice")
-    screen.search.setText("没有这样的事项" * 4)  # 28 characters, from a wedge or the counter's keyboard
+    screen.search.setText(query)  # from a wedge or the counter's keyboard
     walk.settle()
     said = screen.no_match.text()
-    assert said.startswith("没有与“没有这样的事项") and "…" in said, said
+    assert said.startswith("No service matches" if english else "没有与“没有这样的事项") and "…" in said, said
     assert screen.no_match.height() < 2 * QFontMetrics(screen.no_match.font()).lineSpacing()  # one line
     assert (gui.window.width(), gui.window.height()) == (1024, 768)
     assert measure(gui.window, gui.window.display, True) == []

@@ -195,6 +195,11 @@ class ServicesScreen(Screen):
         enable_swipe(self.category_strip)
         self.category_buttons: dict[str | None, QPushButton] = {}
         self.no_match = label("subtitle")
+        # one line, the search cut to it (_quoted) with the metrics it is drawn with: wrapped, a quote of symbols
+        # from fallback fonts measured one line and was set on two (kiosk bench ui-monkey, seed 891); never wider
+        # than the screen, whatever it says
+        self.no_match.setWordWrap(False)
+        self.no_match.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.show_all = button("", session.clear_service_search)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
@@ -321,8 +326,14 @@ class ServicesScreen(Screen):
         if width <= 0:
             return query
         metrics = QFontMetrics(self.no_match.font())
-        room = width - metrics.horizontalAdvance(said.format(query="")) - metrics.averageCharWidth()
-        return metrics.elidedText(query, Qt.TextElideMode.ElideRight, max(room, 0)) or "…"
+        room = width - metrics.horizontalAdvance(said.format(query=""))
+        for _ in range(8):  # the whole line measured again: glyphs from fallback fonts add up otherwise in pieces
+            quoted = metrics.elidedText(query, Qt.TextElideMode.ElideRight, max(room, 0)) or "…"
+            over = metrics.horizontalAdvance(said.format(query=quoted)) - width
+            if over <= 0 or quoted == "…":
+                break
+            room -= max(over, metrics.averageCharWidth())
+        return quoted
 
     def _tap_category(self, category: str | None) -> None:
         self._session.set_service_category(category)
