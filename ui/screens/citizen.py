@@ -327,7 +327,7 @@ class ServicesScreen(Screen):
             return query
         metrics = QFontMetrics(self.no_match.font())
         room = width - metrics.horizontalAdvance(said.format(query=""))
-        for _ in range(8):  # the whole line measured again: glyphs from fallback fonts add up otherwise in pieces
+        for _attempt in range(8):  # the whole line measured again: glyphs from fallback fonts add up otherwise in pieces
             quoted = metrics.elidedText(query, Qt.TextElideMode.ElideRight, max(room, 0)) or "…"
             over = metrics.horizontalAdvance(said.format(query=quoted)) - width
             if over <= 0 or quoted == "…":
