@@ -17,7 +17,7 @@ from ui.screens.application import applicant_text, days_text, fee_text
 from ui.rating import RatingPanel
 from ui.screens.materials import status_text
 from ui.keyboard import TouchKeyboard
-from ui.widgets import (FocusWatch, KeyboardRow, LineEdit, NoticeLabel, Screen, button, button_row, clear_layout,
+from ui.widgets import (KeyboardRow, LineEdit, NoticeLabel, Screen, TouchWatch, button, button_row, clear_layout,
                         enable_swipe, height_for, label, scroll_area)
 
 
@@ -216,7 +216,9 @@ class ServicesScreen(Screen):
         # code, English words); the title and the categories stand aside for them while they are up, and Back
         # puts the keys away first
         self.keyboard = TouchKeyboard()
-        self._search_watch = FocusWatch(lambda _field: self._type(True))
+        # on a touch only: the focus alone (moved there by Qt when a focused widget elsewhere hides, a scanner typing
+        # into it) brings no keys up
+        self._search_watch = TouchWatch(lambda _field: self._type(True))
         self.search.installEventFilter(self._search_watch)
         self.typing = False  # the keys are up
         self._texts: dict[str, tuple[str, str]] = {}  # a service's button's words: in full, and while typing
