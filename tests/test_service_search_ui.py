@@ -307,3 +307,25 @@ def test_no_match_quotes_the_search_on_one_line_under_the_held_catalogues_notice
     assert screen.no_match.height() < 2 * QFontMetrics(screen.no_match.font()).lineSpacing()  # one line
     assert (gui.window.width(), gui.window.height()) == (1024, 768)
     assert measure(gui.window, gui.window.display, True) == []
+
+
+def test_no_match_is_cut_again_when_large_text_comes_after_the_search(open_gui, sandbox):
+    """Before: cut to one line in standard text, the quote stayed as cut when large text came (949 px of 928: kiosk
+    bench ui-monkey --screen 1024x768 --whole-words, seeds 891 and 892)."""
+    gui = open_gui("kiosk")
+    walk.show(gui, 1024, 768)
+    walk.identify_at_kiosk(gui, None, "")
+    walk.tap(gui.window.view.screens[Step.IDENTIFIED].next, "'continue' button")
+    walk.wait_for_screen(gui, Step.CHOOSE_SERVICE)
+    screen = gui.window.view.screens[Step.CHOOSE_SERVICE]
+    screen.search.setText("测" * 24)  # from a wedge or the counter's keyboard
+    walk.settle()
+    standard = screen.no_match.text()
+    walk.tap(screen.back, "'back' button")  # large text chosen on the identity screen: the services' comes later
+    walk.wait_for_screen(gui, Step.IDENTIFIED)
+    walk.toggle_large_text(gui)
+    walk.tap(gui.window.view.screens[Step.IDENTIFIED].next, "'continue' button")
+    walk.wait_for_screen(gui, Step.CHOOSE_SERVICE)
+    walk.settle()
+    assert "…" in screen.no_match.text() and len(screen.no_match.text()) < len(standard), screen.no_match.text()
+    assert cut_short(gui.window) == [] and (gui.window.width(), gui.window.height()) == (1024, 768)

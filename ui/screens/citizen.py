@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QListView, QListWidget, QListWidgetItem,
                                QProgressBar, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget)
@@ -200,6 +200,8 @@ class ServicesScreen(Screen):
         # than the screen, whatever it says
         self.no_match.setWordWrap(False)
         self.no_match.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._no_match_words = ("", "")  # what it says, and the search it quotes
+        self.no_match.installEventFilter(self)
         self.show_all = button("", session.clear_service_search)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
@@ -277,6 +279,7 @@ class ServicesScreen(Screen):
         self.search.blockSignals(True)  # the session has already dropped its query
         self.search.clear()
         self.search.blockSignals(False)
+        self._no_match_words = ("", "")  # the search it quoted too, said again at a resize otherwise
         self.no_match.clear()
         self.no_match.hide()
         self.show_all.hide()
@@ -310,21 +313,30 @@ class ServicesScreen(Screen):
         if nothing:
             query = session.service_query.strip()
             query = query if len(query) <= QUOTED_CHARS else query[:QUOTED_CHARS - 3] + "..."
-            said = _('No service matches "{query}".')
-            self.no_match.setText(said.format(query=self._quoted(query, said)) if session.service_query.strip()
-                                  else _("No service in this category."))
+            self._no_match_words = (_('No service matches "{query}".'), query) if session.service_query.strip() \
+                else (_("No service in this category."), "")
+            self._say_no_match()
         self.no_match.setVisible(nothing)
         self.show_all.setVisible(nothing and not self.typing)
         # an empty list gives up its place: in large English its least height and the two lines above made
         # the screen 62 px taller than a 1280x800 window (kiosk bench ui-monkey, seed 46)
         self.scroll.setVisible(not nothing)
 
+    def _say_no_match(self) -> None:
+        said, query = self._no_match_words
+        self.no_match.setText(said.format(query=self._quoted(query, said)) if query else said)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.no_match and event.type() in (QEvent.Type.FontChange, QEvent.Type.Resize):
+            self._say_no_match()  # cut again for its type (large text comes to a hidden screen later) and width
+        return super().eventFilter(watched, event)
+
     def _quoted(self, query: str, said: str) -> str:
         """As much of the query as leaves ``said`` one line on this screen, cut with "…": two lines of it, with the
         held catalogue's notice above, left the screen 2 px short of a 1024 x 768 kiosk in large text (kiosk bench
         ui-monkey --screen 1024x768 --whole-words, seeds 889 and 891: symbols drawn from fallback fonts)."""
         margins = self.layout_.contentsMargins()
-        width = self.width() - margins.left() - margins.right()
+        width = self.no_match.width() if self.no_match.isVisible() else self.width() - margins.left() - margins.right()
         if width <= 0:
             return query
         metrics = QFontMetrics(self.no_match.font())
