@@ -21,8 +21,8 @@ from typing import Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, Qt
 from PySide6.QtGui import QImage, QKeyEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import (QComboBox, QLabel, QLineEdit, QListWidget, QScrollArea, QStyle,
-                               QStyleOptionViewItem, QTableWidget, QWidget)
+from PySide6.QtWidgets import (QComboBox, QLineEdit, QListWidget, QScrollArea, QStyle, QStyleOptionViewItem,
+                               QTableWidget, QWidget)
 
 from common import provisional
 from common.i18n import _
@@ -35,6 +35,7 @@ from sandbox.form_answers import ANSWERS, answer_for
 from ui.display import DRAWN, display_for
 from ui.app import Gui
 from ui.keyboard import TouchKeyboard
+from ui.widgets import caption_of
 
 
 SHOWN_WITHIN_S = 1.0  # how long a tap looks for a widget that is not shown yet
@@ -295,7 +296,7 @@ def out_of_sight(field: QWidget) -> str:
         top = widget.mapTo(view, widget.rect().topLeft()).y()
         return widget.isVisible() and top >= 0 and top + widget.height() <= view.height()
 
-    caption = next((c for c in view.findChildren(QLabel) if c.buddy() is field and c.isVisible()), None)
+    caption = caption_of(field, view)
     return "field" if not whole(field) else "caption" if caption is not None and not whole(caption) else ""
 
 

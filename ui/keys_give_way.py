@@ -13,9 +13,10 @@ set aside. A new notice starts over. Where the two fit, nothing changes.
 With no notice in sight, the title gives way in its turn to the field being typed in: where the heading, the
 field with its caption and the keys do not fit, the title (and what is beside it, the applicant's line) stands
 aside while the keys are up, and the field's caption takes the title's type: the screen keeps its headline (the
-适老化 rules' largest text of 30 pt in large text), and the headline says what to type. In large text the pinyin keys left a Chinese field 48-71 px on a 1024 x 768 screen
-(the field cut, its caption out of sight) and 100 px at 1280 x 800 (the residence address's caption out of sight):
-the citizen typed into a box without the words saying what it was for.
+适老化 rules' largest text of 30 pt in large text), and the headline says what to type. In large text the pinyin
+keys left a Chinese field 48-71 px on a 1024 x 768 screen (the field cut, its caption out of sight) and 100 px at
+1280 x 800 (the residence address's caption out of sight): the citizen typed into a box without the words saying
+what it was for.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 from shiboken6 import Shiboken
 
-from ui.widgets import FocusKeepingScrollArea, KeyboardRow, Screen, TitleWithNotice, TouchWatch, height_for
+from ui.widgets import (FocusKeepingScrollArea, KeyboardRow, Screen, TitleWithNotice, TouchWatch, caption_of,
+                        height_for, restyle_as)
 
 
 class KeysGiveWay(QObject):
@@ -95,9 +97,7 @@ class KeysGiveWay(QObject):
 
     def _caption_typed_in(self) -> QLabel | None:
         field = self._keys.keyboard.target
-        if field is None:
-            return None
-        return next((c for c in self._screen.findChildren(QLabel) if c.buddy() is field and c.isVisible()), None)
+        return caption_of(field, self._screen) if field is not None else None
 
     def _lead(self, caption: QLabel | None) -> None:
         """``caption`` in the title's type, the one that had it before in its own again."""
@@ -105,9 +105,7 @@ class KeysGiveWay(QObject):
             return
         for label, lead in ((self._headline, False), (caption, True)):
             if label is not None and Shiboken.isValid(label):
-                label.setProperty("headline", lead)
-                label.style().unpolish(label)
-                label.style().polish(label)
+                restyle_as(label, "headline", lead)
         self._headline = caption
         QTimer.singleShot(0, self, self._keep_in_sight)  # laid out in the new type: the field and its caption in sight
 

@@ -300,7 +300,9 @@ class TitleWithNotice(QHBoxLayout):
         rest = (width - margins.left() - margins.right() - sum(w.sizeHint().width() for w in after)
                 - spacing * (len(after) + (1 if notice else 0)))
         title_width = rest * self.TITLE_SHARE // (self.TITLE_SHARE + self.NOTICE_SHARE) if notice else rest
-        heights = [height_for(self.title, title_width)] + ([height_for(self.notice, rest - title_width)] if notice else [])
+        heights = [height_for(self.title, title_width)]
+        if notice:
+            heights.append(height_for(self.notice, rest - title_width))
         return max(heights + [w.sizeHint().height() for w in after]) + margins.top() + margins.bottom()
 
     def stand_aside(self, aside: bool) -> None:
@@ -318,6 +320,19 @@ class TitleWithNotice(QHBoxLayout):
     @property
     def stood_aside(self) -> bool:
         return bool(self._put_away)
+
+
+def caption_of(field: QWidget, within: QWidget) -> QLabel | None:
+    """The shown label of ``within`` whose buddy ``field`` is: the words saying what the field is for."""
+    return next((c for c in within.findChildren(QLabel) if c.buddy() is field and c.isVisible()), None)
+
+
+def restyle_as(widget: QWidget, name: str, value: bool) -> None:
+    """A dynamic property the stylesheet selects on (``QLabel[headline="true"]``) set, and the widget styled again
+    at once: Qt reads such a selector only when it polishes the widget."""
+    widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
 
 
 def height_for(widget: QWidget, width: int) -> int:
@@ -357,7 +372,7 @@ class FocusKeepingScrollArea(QScrollArea):
         content = self.widget()
         top = widget.mapTo(content, widget.rect().topLeft()).y()
         bottom = top + widget.height()
-        caption = next((c for c in content.findChildren(QLabel) if c.buddy() is widget and c.isVisible()), None)
+        caption = caption_of(widget, content)
         if caption is not None:
             above = caption.mapTo(content, caption.rect().topLeft()).y()
             if bottom - above <= self.viewport().height():

@@ -17,8 +17,8 @@ from ui.screens.application import applicant_text, days_text, fee_text
 from ui.rating import RatingPanel
 from ui.screens.materials import status_text
 from ui.keyboard import TouchKeyboard
-from ui.widgets import (KeyboardRow, LineEdit, NoticeLabel, Screen, TouchWatch, button, button_row, clear_layout,
-                        enable_swipe, height_for, label, scroll_area)
+from ui.widgets import (LineEdit, NoticeLabel, Screen, TouchWatch, button, button_row, clear_layout, enable_swipe,
+                        height_for, keyboard_row, label, restyle_as, scroll_area)
 
 
 class ReadCardScreen(Screen):
@@ -234,7 +234,7 @@ class ServicesScreen(Screen):
         # "Show all services" beside Back, the way on: under the message it made the screen taller than the kiosk's
         # in large text with the held catalogue's notice above (kiosk bench ui-monkey --trickle, seed 475: 1280x850)
         # the keys between them, beside them where the screen is wide enough (ui/widgets.py, KeyboardRow)
-        self.layout_.addLayout(KeyboardRow(self.back, self.keyboard, self.show_all))
+        self.layout_.addLayout(keyboard_row(self.back, self.keyboard, self.show_all))
         # only now, inside the screen: a keyboard shown before it has a parent opens as a window of its own
         self.keyboard.set_kind(Keyboard.SEARCH)
         self.keyboard.attach(self.search)
@@ -256,9 +256,7 @@ class ServicesScreen(Screen):
         for code, widget in self.buttons.items():  # a line each, the name alone: more of the list above the keys
             widget.setText(self._texts[code][on])
         for widget, name in [(w, "brief") for w in self.buttons.values()] + [(self.search, "typing")]:
-            widget.setProperty(name, on)  # the search in the title's type: what is typed is the headline
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+            restyle_as(widget, name, on)  # the search in the title's type: what is typed is the headline
         if not on:
             self.search.clearFocus()
 
@@ -341,7 +339,7 @@ class ServicesScreen(Screen):
             return query
         metrics = QFontMetrics(self.no_match.font())
         room = width - metrics.horizontalAdvance(said.format(query=""))
-        for _attempt in range(8):  # the whole line measured again: glyphs from fallback fonts add up otherwise in pieces
+        for _attempt in range(8):  # the whole line measured again: fallback fonts' glyphs add up otherwise in pieces
             quoted = metrics.elidedText(query, Qt.TextElideMode.ElideRight, max(room, 0)) or "…"
             over = metrics.horizontalAdvance(said.format(query=quoted)) - width
             if over <= 0 or quoted == "…":
@@ -704,9 +702,7 @@ class DoneScreen(Screen):
         self._big.ensurePolished()  # the type in force (large text, the screen's size)
         long = QFontMetrics(self._big.font()).horizontalAdvance(self.number.text()) > width
         if bool(self.number.property("long")) != long:
-            self.number.setProperty("long", long)
-            self.number.style().unpolish(self.number)
-            self.number.style().polish(self.number)
+            restyle_as(self.number, "long", long)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
