@@ -39,6 +39,8 @@ def installation_id(data_dir: Path) -> str:
         said = ""
     if _INSTALLATION.match(said):
         return said
+    if path.is_file():  # emptied or cut by a power cut or the disk: said, as the backend will count two installations
+        log.warning("installation: %s holds no installation id (%d characters); a new id is made", path, len(said))
     made = secrets.token_hex(16)
     try:
         private_dir(data_dir)

@@ -282,3 +282,19 @@ def test_a_restart_for_memory_travels_to_the_hall_s_list_in_the_staff_s_words(sa
     set_language("en")
     assert "restarts in 24 hours: 1 (it had grown too large in memory and was started afresh while nobody used it)" \
         in hall_terminal_text(terminal, 60.0).render()
+
+
+@pytest.mark.parametrize("damaged", [b"", b"3f2a9c", b"\x00" * 33])
+def test_a_damaged_installation_file_is_said_and_a_new_id_made(tmp_path, caplog, damaged):
+    """Emptied or cut (a power cut, a failing disk): the backend will count this terminal's new id beside the old one
+    for a while (two installations), so the log says why, as it does for an unreadable file."""
+    import logging
+
+    from kiosk.installation import INSTALLATION, INSTALLATION_FILE, installation_id
+
+    (tmp_path / INSTALLATION_FILE).write_bytes(damaged)
+    with caplog.at_level(logging.WARNING, logger="kiosk.installation"):
+        made = installation_id(tmp_path)
+    assert re.match(INSTALLATION, made) and installation_id(tmp_path) == made  # kept from now on
+    said = [r.getMessage() for r in caplog.records]
+    assert len(said) == 1 and "holds no installation id" in said[0], said
