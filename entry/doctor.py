@@ -523,7 +523,7 @@ def check_terminal_id(shared: object, terminal_id: str, findings: Findings) -> N
 
 
 def check_queue(config: Config, findings: Findings) -> None:
-    from kiosk.queue_setup import open_outbox
+    from kiosk.queue_setup import damaged_keys, open_outbox
 
     try:
         outbox = open_outbox(config)
@@ -537,7 +537,12 @@ def check_queue(config: Config, findings: Findings) -> None:
         text = ", ".join(f"{state} {n}" for state, n in counts.items())
         if status["recovered_from"]:
             text += f"; a damaged database is kept in {status['recovered_from']}"
-        findings.add("WARN" if stuck or status["recovered_from"] else "OK", "offline queue", text)
+        damaged = damaged_keys(config)
+        if damaged:
+            text += (f"; a damaged key was set aside as {damaged[-1]} and a new one made: items sealed under the old "
+                     f"key cannot be read and are held for staff (quarantined); remove {damaged[-1].name} once "
+                     f"they are settled")
+        findings.add("WARN" if stuck or status["recovered_from"] or damaged else "OK", "offline queue", text)
     finally:
         outbox.close()
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,10 +16,12 @@ from kiosk.backend.client import BackendClient
 from kiosk.config import Config
 from kiosk.drafts import kept_when_refused
 from kiosk.retention import RetentionPass
-from offline_queue.crypto import Sealer, load_or_create_key
+from offline_queue.crypto import DamagedKeyError, Sealer, load_or_create_key
 from offline_queue.outbox import Outbox, QueueLimits
 from offline_queue.sequence import ProvisionalSequence
 from offline_queue.sync import SyncPolicy, SyncWorker
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -41,13 +45,42 @@ def key_path(config: Config) -> Path:
     return path if path.is_absolute() else config.data_dir / path
 
 
+def damaged_keys(config: Config) -> list[Path]:
+    """Queue keys found damaged and set aside (:func:`master_key`), oldest first."""
+    path = key_path(config)
+    return sorted(path.parent.glob(path.name + ".damaged-*"))
+
+
+def master_key(config: Config) -> bytes:
+    """The queue's key, made the first time. A key file that holds no key (cut short by a disk that filled while it
+    was written, or damaged since) is set aside beside it and a new key made: before, every start failed on it and
+    the terminal was started again and again, out of service for good (found damaging a used data folder file by
+    file). What was sealed under the old key (queued items, staff sign-ins kept for an outage) cannot be read: the
+    sync worker quarantines those items, kept for staff, and ``kiosk doctor`` names the key set aside."""
+    path = key_path(config)
+    try:
+        return load_or_create_key(path)
+    except DamagedKeyError as exc:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = next(candidate for n in range(1000)
+                     if not (candidate := path.with_name(f"{path.name}.damaged-{stamp}" + (f"-{n}" if n else "")))
+                     .exists())
+        try:
+            os.replace(path, aside)
+        except OSError:
+            raise exc from None
+        log.error("queue: %s; set aside as %s and a new key made: what was sealed under the old one cannot be read, "
+                  "its items held for staff (kiosk doctor)", exc, aside.name)
+        return load_or_create_key(path)
+
+
 def sequence_path(config: Config) -> Path:
     return config.data_dir / "provisional-sequence.dat"
 
 
 def open_outbox(config: Config, clock: Callable[[], float] = time.time) -> Outbox:
     private_dir(config.data_dir)
-    master = load_or_create_key(key_path(config))
+    master = master_key(config)
     q = config.queue
     return Outbox(config.data_dir / "queue", Sealer(master, q.cipher),
                   hmac.new(master, b"applicant-order", hashlib.sha256).digest(),

@@ -30,6 +30,11 @@ class KeyFileError(Exception):
     """The key file is missing, unreadable, the wrong size, or readable by others."""
 
 
+class DamagedKeyError(KeyFileError):
+    """The key file is there but holds no key: the wrong size (cut by a disk that filled as it was written, or by
+    the disk itself), or not a file at all."""
+
+
 class TamperedError(Exception):
     """A sealed blob does not authenticate: tampered, truncated, or sealed under another key or item."""
 
@@ -52,13 +57,15 @@ def load_or_create_key(path: Path) -> bytes:
             os.close(dir_fd)
     try:
         mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise DamagedKeyError(f"{path}: the queue key is not a file")
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise KeyFileError(f"{path}: the queue key must be readable by its owner only (chmod 600)")
         key = path.read_bytes()
     except OSError as exc:
         raise KeyFileError(f"{path}: cannot read the queue key ({exc.strerror})") from None
     if len(key) != 32:
-        raise KeyFileError(f"{path}: the queue key must be exactly 32 bytes, found {len(key)}")
+        raise DamagedKeyError(f"{path}: the queue key must be exactly 32 bytes, found {len(key)}")
     return key
 
 

@@ -176,3 +176,47 @@ def test_a_lost_log_is_seen_after_a_reboot_that_gave_the_terminal_its_old_pid_ag
     (tmp_path / "open" / f"{os.getpid()}-0123456789ab-deadbeef").write_bytes(b"")
     box = outbox(tmp_path)
     assert box.recovered_from is not None and "write-ahead log" in (box.recovered_from / "REASON.txt").read_text()
+
+
+@pytest.mark.parametrize("damage", ["empty", "cut", "folder"])
+def test_a_damaged_queue_key_is_set_aside_the_terminal_starts_and_its_items_are_held_for_staff(
+        sandbox, make_config, caplog, damage):
+    """A key file cut short (a disk that filled as it was first written) or damaged made every start fail, the
+    terminal started again and again for good (kiosk/queue_setup.py ``master_key``). Now it is set aside, a new key
+    is made, what was queued under the old one is quarantined on delivery (kept, said to staff), and the doctor names
+    the key set aside."""
+    import logging
+
+    from entry.doctor import Findings, check_queue
+    from kiosk.queue_setup import build_queue, damaged_keys, key_path
+    from offline_queue.outbox import ItemState
+
+    config = make_config(sandbox.url)
+    queue = build_queue(config, client_for(sandbox.url))
+    item = queue.outbox.enqueue(BODY, "key-00000001", "A", None, [SCAN])
+    queue.close()
+    key = key_path(config)
+    if damage == "folder":
+        key.unlink()
+        key.mkdir()
+    else:
+        key.write_bytes(b"" if damage == "empty" else key.read_bytes()[:16])
+    with caplog.at_level(logging.ERROR, logger="kiosk.queue_setup"):
+        queue = build_queue(config, client_for(sandbox.url))
+    try:
+        [aside] = damaged_keys(config)
+        assert key.is_file() and len(key.read_bytes()) == 32 and (key.stat().st_mode & 0o777) == 0o600
+        said = " ".join(r.getMessage() for r in caplog.records)
+        assert f"set aside as {aside.name} and a new key made" in said
+        assert queue.sync.run_once() == 0
+        held = queue.outbox.item(item)
+        assert held.state == ItemState.QUARANTINED and "cannot load" in held.last_error  # kept, for staff
+        enqueue(queue.outbox, client_for(sandbox.url), "P-T-TEST-20261208-00051-K", [SCAN])
+        assert queue.sync.run_once() == 1  # the new key seals and opens: a case queued since is delivered
+    finally:
+        queue.close()
+    findings = Findings()
+    check_queue(config, findings)
+    [line] = findings.lines
+    assert line.startswith("WARN  offline queue:") and f"a damaged key was set aside as {aside}" in line, line
+    assert damaged_keys(config) == [aside]  # the doctor's look opened the queue and set nothing more aside
