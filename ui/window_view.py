@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget,
                                QVBoxLayout)
 
@@ -27,10 +28,32 @@ from ui.scan_row import ScanRow, material_note
 from ui.staff_sign_in import SignInScreen
 from ui.bridge import DeviceBridge
 from ui.device_troubles import GRACE_S as TROUBLE_GRACE_S, DeviceTroubles
-from ui.widgets import (ComboBox, NoticeLabel, Screen, button, forget_clipboard, forget_histories, label,
-                        notice_area)
+from ui.widgets import (LINE_HEIGHT_PERCENT, ComboBox, Label, NoticeLabel, Screen, button, forget_clipboard,
+                        forget_histories, label, notice_area)
 from ui.staff_idle import StaffIdle
 from ui.wait_band import WaitBand
+
+
+class ApplicantBox(Label):
+    """The applicant's box: three lines high at least in its type (name, ID number, valid until), more when its words
+    take more. A fixed 160 px was 14 px more than three lines of large text, and the left column of a company's matter
+    that may be kept grew the window 9 px past a 1366 x 768 panel (tests/test_window_short_panel.py)."""
+
+    LINES = 3
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.setContentsMargins(16, 8, 16, 8)  # the text off the box's border, as the kiosk's cards
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        margins = self.contentsMargins()
+        pitch = self.fontMetrics().lineSpacing() * LINE_HEIGHT_PERCENT / 100
+        lines = math.ceil(self.LINES * pitch) + margins.top() + margins.bottom() + 2  # its 1 px border (ui/theme.py #card)
+        return QSize(hint.width(), max(hint.height(), lines))
 
 
 class DeskScreen(Screen):
@@ -45,10 +68,7 @@ class DeskScreen(Screen):
         row = QHBoxLayout()
         left, right = QVBoxLayout(), QVBoxLayout()
         self.clerk = label("subtitle", align=Qt.AlignmentFlag.AlignLeft)
-        self.applicant = label("", align=Qt.AlignmentFlag.AlignLeft)
-        self.applicant.setObjectName("card")
-        self.applicant.setContentsMargins(16, 8, 16, 8)  # the text off the box's border, as the kiosk's cards
-        self.applicant.setMinimumHeight(160)
+        self.applicant = ApplicantBox()
         self.services = ComboBox()
         # a long service name never widens the window: the form's button shares the row (large English: 1,632 px)
         self.services.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
