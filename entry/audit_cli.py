@@ -38,7 +38,14 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     path = args.file or config.data_dir / "audit" / "trail.jsonl"
     if not path.is_file():
-        print(f"kiosk: no audit trail at {path}", file=sys.stderr)
+        what = "is not a file (the terminal spools its steps until it is)" if path.exists() else "is missing"
+        print(f"kiosk: the audit trail at {path} {what}", file=sys.stderr)
+        return UNUSABLE
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        print(f"kiosk: the audit trail at {path} cannot be read ({exc.strerror})", file=sys.stderr)
         return UNUSABLE
     try:
         signer = load_signer(config.backend, config.terminal.id)

@@ -40,6 +40,7 @@ from typing import Any, Iterator, Protocol, Sequence
 from common.audit_chain import (VERSION, ChainReport, Head, Tamper, entry_mac, mac_matches, old_format,
                                 seal_mac, verify_chain, well_formed)
 from common.backend_errors import RejectedError
+from common.errors import OneTripError
 from common.i18n import N_, Text, plural_text, text
 from common.private_files import private_dir
 from kiosk import audit_spool, audit_tail
@@ -213,6 +214,13 @@ def report_text(report: ChainReport, acknowledged: Head, busy: bool = False) -> 
     return said
 
 
+class TrailUnreadableError(OneTripError):
+    """The trail cannot be read (a folder in its place, a file the terminal may not read): said to staff by a check."""
+
+    default = N_("The audit trail cannot be read: this terminal's steps wait in the trail's spool until it can be. "
+                 "Run kiosk audit verify on the terminal.")
+
+
 class AuditTrail:
     """The open trail: the only writer of ``path`` while it is open (it holds the lock beside it until
     :meth:`close`).
@@ -234,7 +242,8 @@ class AuditTrail:
         self.push_again = False  # a push came while another ran: the running one goes round again before it ends
         self._closing = False
         self._lock_fd: int | None = None
-        self._state = "opening"  # then "open", or "busy" while another process holds the lock
+        # then "open", or "busy" while another process holds the lock, or "unreadable" while the trail cannot be read
+        self._state = "opening"
         self._deferred: list[Request] = []  # steps recorded while opening, chained when open
         # the entries from seq _first on: every unsent one and the latest KEEP_SENT sent ones
         self._kept: list[dict[str, Any]] = []
@@ -288,6 +297,12 @@ class AuditTrail:
             return
         try:
             self._open(self._path)
+        except Exception as exc:
+            os.close(fd)
+            if raise_busy:
+                raise
+            self._could_not_open(exc)
+            return
         except BaseException:
             os.close(fd)
             raise
@@ -299,6 +314,22 @@ class AuditTrail:
                 self._chain_locked(request)
             self._deferred = []
             self._state = "open"
+
+    def _could_not_open(self, exc: Exception) -> None:
+        """The trail could not be read (a folder in its place, a file the terminal may not read): its steps go to the
+        spool, as while another process holds it, and opening is tried again with each step and heartbeat. Before,
+        the failure stayed in the writer's future: the trail stayed "opening", every step kept in memory only, nothing
+        written and nothing said (found damaging a used data folder file by file)."""
+        reason = f"{type(exc).__name__}: {getattr(exc, 'strerror', None) or exc}"
+        with self._lock:
+            first = self._state != "unreadable"
+            self._state = "unreadable"
+            deferred, self._deferred = self._deferred, []
+        if first:
+            log.error("audit: the audit trail %s cannot be read (%s); this terminal's steps wait in its spool until it "
+                      "can be (kiosk audit verify)", self._path, reason)
+        for request in deferred:
+            self._spool_request(request)
 
     def _spool_request(self, request: Request) -> None:
         try:
@@ -316,12 +347,21 @@ class AuditTrail:
         if part.unreadable:
             log.warning("audit: %d unreadable line(s) in %s ignored (kiosk audit verify names them)",
                         part.unreadable, path)
-        seal = _read_record(path.with_suffix(".seal"))
+        seal_path = path.with_suffix(".seal")
+        seal = _read_record(seal_path)
         if seal is None and not part.count:
             self._write_record(".seal", self._seal(0, ""))
-        elif seal is not None and seal["count"] > part.count:
+        elif seal is None:  # written after every entry: its loss hides a cut tail once the next entry seals again
+            how = "unreadable" if seal_path.exists() else "missing"
+            log.warning("audit: the seal beside %s is %s: whether entries were cut from its end cannot be told "
+                        "(kiosk audit verify)", path, how)
+            self._note_first(f"the seal was {how} when the trail was opened after {part.count} entries: whether "
+                             f"entries were cut from its end cannot be told", "audit_seal_lost")
+        elif seal["count"] > part.count:
             log.warning("audit: %s ends after %d entries but %d were written: its tail was cut "
                         "(kiosk audit verify)", path, part.count, seal["count"])
+            self._note_first(f"the trail ended after {part.count} entries when opened, its seal counting "
+                             f"{seal['count']}: its tail was cut", "audit_tail_cut")
         if torn is not None and seal is not None and seal["count"] <= part.count and not well_formed(_parsed(torn[1])):
             self._set_torn_tail_aside(path, *torn)
         with self._lock:
@@ -352,10 +392,14 @@ class AuditTrail:
             return
         log.warning("audit: the last line of %s (%d bytes) was an entry not finished when the terminal stopped; "
                     "moved to %s", path.name, len(data), aside.name)
+        self._note_first(f"{len(data)} bytes of an entry not finished when the terminal stopped, moved to "
+                         f"{aside.name}", "audit_torn_tail")
+
+    def _note_first(self, detail: str, action: str) -> None:
+        """What opening found, the trail's first entry from now on (before the steps recorded while it opened): the
+        trail carries it even once the seal is written again over what was found."""
         with self._lock:
-            self._deferred.insert(0, Request(dt.datetime.now().astimezone(), SPOOL_ACTOR, "audit_torn_tail",
-                                             f"{len(data)} bytes of an entry not finished when the terminal stopped, "
-                                             f"moved to {aside.name}"))
+            self._deferred.insert(0, Request(dt.datetime.now().astimezone(), SPOOL_ACTOR, action, detail))
 
     def _drop_chained_before_a_crash(self) -> None:
         """A spooled request is deleted right after its entry is written; a terminal that died between the two
@@ -447,7 +491,7 @@ class AuditTrail:
             if self._state == "opening":
                 self._deferred.append(request)
                 return None
-            if self._state == "busy":
+            if self._state in ("busy", "unreadable"):
                 self._writer.submit(self._spool_request, request)
                 return None
             entry = self._chain_locked(request)
@@ -507,7 +551,7 @@ class AuditTrail:
         with self._lock:
             if self._closing or self._state == "opening":
                 return
-            if self._state == "busy":
+            if self._state in ("busy", "unreadable"):
                 self._writer.submit(self._take_lock_and_open, 0, False)
             else:
                 self._writer.submit(self._take_spooled)
@@ -577,7 +621,10 @@ class AuditTrail:
         """The check of the trail on disk, the backend's acknowledged head, and whether another process
         holds the trail (maintenance; not the GUI thread)."""
         self.flush()
-        report, acknowledged = verify_file(self._path, self._key)
+        try:
+            report, acknowledged = verify_file(self._path, self._key)
+        except OSError as exc:
+            raise TrailUnreadableError(detail=f"{self._path}: {exc.strerror or type(exc).__name__}") from None
         return report, acknowledged, self.busy
 
     def unsent(self) -> list[dict[str, Any]]:

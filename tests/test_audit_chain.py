@@ -163,7 +163,10 @@ def test_a_trail_of_the_old_unkeyed_format_is_reported_as_such(site, tmp_path, c
 
 def test_a_missing_trail_or_key_is_a_usage_error(site, tmp_path, capsys):
     assert main(["audit", "--config", str(site), "verify", str(tmp_path / "none.jsonl")]) == 2
-    assert "no audit trail" in capsys.readouterr().err
+    assert "none.jsonl is missing" in capsys.readouterr().err
+    (tmp_path / "folder.jsonl").mkdir()
+    assert main(["audit", "--config", str(site), "verify", str(tmp_path / "folder.jsonl")]) == 2
+    assert "folder.jsonl is not a file" in capsys.readouterr().err
 
 
 # -- the sandbox checks every pushed entry -------------------------------------------------------------------

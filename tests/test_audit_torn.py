@@ -167,3 +167,29 @@ def test_a_step_is_pushed_only_once_it_is_on_disk(tmp_path):
     trail.wait_written()
     assert trail.unsent()[-1] == entry and len(entries(path)) == 2
     trail.close()
+
+
+@pytest.mark.parametrize("damage", ["missing", "unreadable", "cut"])
+def test_a_lost_seal_or_a_cut_tail_found_on_opening_is_carried_by_the_trail_itself(tmp_path, damage):
+    """The seal is written again after the next entry, over what opening found: the log said it, and then nothing
+    did. The trail's next entry now says it (as it does for a torn line)."""
+    path = tmp_path / "audit" / "trail.jsonl"
+    trail_of(path, 4)
+    seal = path.with_suffix(".seal")
+    if damage == "missing":
+        seal.unlink()
+    elif damage == "unreadable":
+        seal.write_bytes(b"\x00garbled")
+    else:
+        path.write_bytes(b"".join(path.read_bytes().splitlines(keepends=True)[:3]))
+    report, _ = verify_file(path, KEY)
+    assert not report.ok and report.finding.kind is Tamper.TRUNCATED  # as staff would find it before the start
+    trail = AuditTrail(path, KEY)
+    trail.record("XH0001", "sign_in")
+    trail.close()
+    written = entries(path)
+    action = "audit_tail_cut" if damage == "cut" else "audit_seal_lost"
+    assert [e["action"] for e in written[-2:]] == [action, "sign_in"]
+    assert (damage if damage != "cut" else "its tail was cut") in written[-2]["detail"]
+    report, _ = verify_file(path, KEY)
+    assert report.ok  # sealed again: the finding is the trail's entry now

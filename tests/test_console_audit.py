@@ -280,3 +280,42 @@ def test_a_command_run_as_another_account_than_the_terminals_is_refused_plainly(
     finally:
         os.chown(data, os.getuid(), os.getgid())
     assert kiosk(site, "status").returncode == 0
+
+
+def test_a_trail_that_cannot_be_read_has_its_steps_spooled_and_said_until_it_can_be(trail_path, caplog):
+    """A folder in the trail's place (or a file the terminal may not read): the failure stayed in the writer thread's
+    future, the trail "opening" for good, every step held in memory only and nothing said. Now the steps go to the
+    spool as while another process holds the trail, it is said once, and each step and heartbeat tries again."""
+    import logging
+
+    trail_path.parent.mkdir(parents=True, exist_ok=True)
+    trail_path.mkdir()
+    with caplog.at_level(logging.ERROR, logger="kiosk.audit"):
+        terminal = AuditTrail(trail_path, KEY, in_background=True)
+        try:
+            assert terminal.record("XH0001", "sign_in") is None
+            terminal.flush()
+            assert terminal.record("XH0001", "card_read", "3301**********1236") is None
+            terminal.take_spooled()  # a heartbeat: tried again, still a folder
+            terminal.flush()
+            assert len(spooled(trail_path)) == 2  # on disk, for the trail once it reads
+            said = [r.getMessage() for r in caplog.records if "cannot be read" in r.getMessage()]
+            assert len(said) == 1 and "IsADirectoryError" in said[0] and "spool" in said[0], said
+            from common.i18n import set_language
+            from kiosk.audit import TrailUnreadableError
+
+            with pytest.raises(TrailUnreadableError) as unreadable:  # maintenance's check, said plainly
+                terminal.check()
+            set_language("en")
+            assert unreadable.value.message.render().startswith("The audit trail cannot be read")
+            set_language("zh_CN")
+            assert unreadable.value.message.render().startswith("审计记录无法读取")
+            trail_path.rmdir()  # staff put it right
+            terminal.take_spooled()
+            terminal.flush()
+            assert [e["action"] for e in terminal.recent] == ["sign_in", "card_read"] and spooled(trail_path) == []
+            terminal.record("XH0001", "sign_out")
+            terminal.flush()
+            assert terminal.verify().ok and len(terminal.recent) == 3
+        finally:
+            terminal.close()
