@@ -43,6 +43,8 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
                                              "a job) to the terminal's word, on a real CUPS, IPP and SNMP printer"),
     "names": ("entry.bench.names", "a call to the backend by its host name while the hall's DNS answers, is "
                                    "silent or fails, an address known or not: the terminal against requests alone"),
+    "data-damage": ("entry.bench.data_damage", "kiosk run on a used data folder with one file emptied, garbled, cut "
+                                               "or a folder: started, running, stopped in order"),
     "ui": ("entry.bench.ui", "kiosk start-up, GUI-thread stall and memory per session, against a bare PySide6 window"),
 }
 
