@@ -60,6 +60,7 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     def __init__(self, *args, **kwargs) -> None:
         self._day: str | None = None
         self.lost = 0  # records the disk refused since it last took one
+        self.also_on_stderr = False  # the file could not be opened at the start: every record goes to stderr too
         self._refused_now = False
         super().__init__(*args, **kwargs)
 
@@ -67,7 +68,8 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         self._refused_now = False
         super().emit(record)  # its failures come to handleError
         if self.lost and not self._refused_now:
-            _said(f"kiosk log: {self.baseFilename} takes records again; {self.lost} were lost while it did not")
+            fate = "were on stderr only" if self.also_on_stderr else "were lost"
+            _said(f"kiosk log: {self.baseFilename} takes records again; {self.lost} {fate} while it did not")
             self.lost = 0
 
     def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
@@ -76,7 +78,7 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
             super().handleError(record)  # a bug (a record that cannot be formatted): logging's own report
             return
         self._refused_now = True
-        if not self.lost:
+        if not self.lost and not self.also_on_stderr:  # already said, and the records are on stderr
             _said(f"kiosk log: {self.baseFilename} cannot be written ({failure.strerror or failure}); records are "
                   "lost until it can")
         self.lost += 1
@@ -138,16 +140,27 @@ def configure_logging(log_dir: Path, masker: Masker, level: str = "INFO", consol
     """Install the file and console handlers on the root logger; returns the log file's path. The file
     rotates daily and by size; ``backups`` (40) leaves room for ``retention.logs_days`` (30 by default)
     of daily files, which the retention pass deletes when due."""
-    private_dir(log_dir)
     path = log_dir / LOG_FILE
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_onetrip", False):
             root.removeHandler(handler)
             handler.close()
-    file_handler = PrivateRotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+    # opened here, not by the handler: a file it cannot open (left root's by a command run as root, a folder in its
+    # place) stopped every start, the terminal started again and again for good (kiosk bench data-damage). Now it is
+    # said on stderr, records go there too, and the file is tried again with each record
+    file_handler = PrivateRotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8",
+                                              delay=True)
     file_handler.setFormatter(JsonLinesFormatter())
     handlers: list[logging.Handler] = [file_handler]
+    try:
+        private_dir(log_dir)
+        file_handler.stream = file_handler._open()
+    except OSError as exc:
+        _said(f"kiosk log: {path} cannot be opened ({exc.strerror or exc}); records go to stderr as well from now "
+              "on")
+        console, stream = True, sys.stderr
+        file_handler.also_on_stderr = True
     if console:
         console_handler = logging.StreamHandler(stream)
         console_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S"))

@@ -140,3 +140,21 @@ def test_a_log_file_the_disk_refuses_is_said_once_on_stderr_without_a_traceback(
         finally:
             log.removeHandler(handler)
             handler.close()
+
+
+def test_a_log_file_that_cannot_be_opened_stops_no_start_and_its_records_go_to_stderr(tmp_path, capsys, terminal_log):
+    """A log file the terminal cannot open (left root's 0600 by a command run as root, a folder in its place) made
+    ``configure_logging`` raise, and every start of ``kiosk run`` ended at once (kiosk bench data-damage). Now it is
+    said once, the records go to stderr meanwhile, and the file takes them once it can."""
+    folder = tmp_path / "logs"
+    (folder / "kiosk.log").mkdir(parents=True)
+    path = terminal_log(folder)
+    logging.getLogger("tests.unopened").warning("while it cannot be opened")
+    said = capsys.readouterr().err
+    assert said.startswith(f"kiosk log: {path} cannot be opened (Is a directory); records go to stderr"), said
+    assert "while it cannot be opened" in said and "Traceback" not in said and said.count("kiosk log:") == 1
+    path.rmdir()  # put right
+    logging.getLogger("tests.unopened").warning("once it can")
+    said = capsys.readouterr().err
+    assert "takes records again; 1 were on stderr only" in said and "once it can" in said
+    assert '"msg": "once it can"' in path.read_text()

@@ -52,7 +52,8 @@ class ApplicantBox(Label):
         hint = super().minimumSizeHint()
         margins = self.contentsMargins()
         pitch = self.fontMetrics().lineSpacing() * LINE_HEIGHT_PERCENT / 100
-        lines = math.ceil(self.LINES * pitch) + margins.top() + margins.bottom() + 2  # its 1 px border (ui/theme.py #card)
+        border = 2  # 1 px above and below (ui/theme.py, #card)
+        lines = math.ceil(self.LINES * pitch) + margins.top() + margins.bottom() + border
         return QSize(hint.width(), max(hint.height(), lines))
 
 
