@@ -92,6 +92,19 @@ def _setup_logging(config):
     return masker
 
 
+def _not_the_terminals_user(config) -> int:
+    """2, said on stderr, when this account does not own the data folder (root, as a rule, where the terminal runs as
+    its own user: deploy/onetrip-terminal.service): its key, log and queue files would be 0600 and that account's,
+    unreadable to the terminal at its next start. 0 to go on."""
+    from entry.console_audit import not_the_terminals_user
+
+    refused = not_the_terminals_user(config)
+    if refused:
+        print(refused, file=sys.stderr)
+        return 2
+    return 0
+
+
 def _log_unhandled(exc_type, exc, tb) -> None:
     """A bug in a Qt slot is logged (masked) and the terminal keeps running; no traceback on screen."""
     log.error("unhandled error in the UI", exc_info=(exc_type, exc, tb))
@@ -114,6 +127,9 @@ def _cmd_run(args) -> int:
     tuned = tune()  # before any thread starts (kiosk/allocator.py)
     overrides = {"terminal": {"mode": args.mode}} if args.mode else None
     config = load_config(args.config, overrides=overrides)
+    refused = _not_the_terminals_user(config)
+    if refused:
+        return refused
     keep_running_on_errors()
     from kiosk.disk_check import unwritable
 
@@ -160,6 +176,9 @@ def _cmd_supervise(args) -> int:
     """``kiosk run`` with the same arguments as a child process, watched (kiosk/supervisor.py)."""
     overrides = {"terminal": {"mode": args.mode}} if args.mode else None
     config = load_config(args.config, overrides=overrides)
+    refused = _not_the_terminals_user(config)
+    if refused:
+        return refused
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s kiosk supervise: %(message)s",
                         stream=sys.stderr, force=True)
     from kiosk.logging_setup import log_dir

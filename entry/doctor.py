@@ -523,8 +523,13 @@ def check_terminal_id(shared: object, terminal_id: str, findings: Findings) -> N
 
 
 def check_queue(config: Config, findings: Findings) -> None:
+    from entry.console_audit import not_the_terminals_user
     from kiosk.queue_setup import damaged_keys, open_outbox
 
+    if not_the_terminals_user(config):  # opening it would make its key, or its files, this account's
+        findings.add("WARN", "offline queue", f"not opened: {config.data_dir} is another account's; run kiosk doctor "
+                                              f"as the terminal's user to check it")
+        return
     try:
         outbox = open_outbox(config)
     except Exception as exc:

@@ -277,6 +277,15 @@ def test_a_command_run_as_another_account_than_the_terminals_is_refused_plainly(
         assert result.returncode == 2
         assert "run this as the terminal's user" in result.stderr and "sudo -u" in result.stderr
         assert list(data.iterdir()) == []  # nothing written that the terminal could not read
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}, "QT_QPA_PLATFORM": "offscreen"}
+        for command in (["run", "--windowed"], ["supervise", "--windowed"]):  # a first start as root: its queue key
+            started = subprocess.run([str(KIOSK), *command, "--config", str(site)], capture_output=True, text=True,
+                                     env=env, timeout=60)  # and log root's, and every start after it failed
+            assert started.returncode == 2 and "run this as the terminal's user" in started.stderr, started.stderr
+        doctor = subprocess.run([str(KIOSK), "doctor", "--no-devices", "--config", str(site)], capture_output=True,
+                                text=True, env=env, timeout=120)
+        assert "WARN  offline queue: not opened: " in doctor.stdout and "Traceback" not in doctor.stderr, doctor.stdout
+        assert list(data.iterdir()) == []
     finally:
         os.chown(data, os.getuid(), os.getgid())
     assert kiosk(site, "status").returncode == 0
