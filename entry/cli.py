@@ -93,12 +93,13 @@ def _setup_logging(config):
 
 
 def _not_the_terminals_user(config) -> int:
-    """2, said on stderr, when this account does not own the data folder (root, as a rule, where the terminal runs as
-    its own user: deploy/onetrip-terminal.service): its key, log and queue files would be 0600 and that account's,
-    unreadable to the terminal at its next start. 0 to go on."""
+    """2, said on stderr, when root starts the terminal on a data folder another account owns (the terminal's own,
+    deploy/onetrip-terminal.service): its key, log and queue files would be 0600 and root's, unreadable to the
+    terminal at its next start. 0 to go on: any other account may write only what the folder lets it, and a folder
+    it may not write has the terminal out of order, saying so (ui/out_of_order.py)."""
     from entry.console_audit import not_the_terminals_user
 
-    refused = not_the_terminals_user(config)
+    refused = not_the_terminals_user(config) if os.geteuid() == 0 else None
     if refused:
         print(refused, file=sys.stderr)
         return 2
