@@ -329,3 +329,22 @@ def test_no_match_is_cut_again_when_large_text_comes_after_the_search(open_gui, 
     walk.settle()
     assert "…" in screen.no_match.text() and len(screen.no_match.text()) < len(standard), screen.no_match.text()
     assert cut_short(gui.window) == [] and (gui.window.width(), gui.window.height()) == (1024, 768)
+
+
+def test_on_a_1024x768_kiosk_in_large_text_back_stands_beside_the_search_keys_and_two_rows_of_matches_show(
+        open_gui, sandbox):
+    """The keyboard's row kept a spacing for "Show all services", hidden while typing: the keys stood 15 px short of
+    Back's side and went under it, and the list of matches kept 139 px, one row of services and part of the next.
+    Beside Back, the list keeps two rows whole (ui/widgets.py ``KeyboardRow``)."""
+    gui = open_gui("kiosk")
+    screen = _at_services_in_large_text(gui, (1024, 768), False)
+    walk.tap(screen.search, "search")
+    walk.settle()
+    assert not screen.show_all.isVisible() and screen.back.isVisible()
+    back, keys = screen.back.geometry(), screen.keyboard.geometry()
+    assert back.right() < keys.left() and back.bottom() == keys.bottom(), (back, keys)  # side by side, at its foot
+    rows = {screen.buttons[code].y() for code in visible_codes(screen)}
+    line = next(iter(screen.buttons.values())).height()
+    whole = [y for y in rows if y + line <= screen.scroll.viewport().height()]
+    assert len(whole) >= 2, (sorted(rows), line, screen.scroll.viewport().height())
+    assert gui.window.size().toTuple() == (1024, 768)
