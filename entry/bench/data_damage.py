@@ -34,6 +34,8 @@ DAMAGES = ("empty", "garbage", "half", "folder")
 OUTPUT = ("printouts", "receipts", "logs")  # what the terminal made for people, not what it runs on
 STARTED = "long-lived objects set aside"  # the log's line once the services are built and started
 _TERMINAL_ID = re.compile(r"DEMO-[0-9A-F]{6}")
+# said at every start of a demo terminal on a sandbox, damaged or not: left out of what each start said
+ORDINARY = ("signing with the sandbox demo key", "another installation too", "does not list terminal", "asked to stop")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -149,7 +151,7 @@ def start_once(data: Path, mode: str, terminal_id: str, backend: str, settle_s: 
 def damaged_starts(source: Path, terminal_id: str, backend: str, modes: list[str], damages: list[str],
                    only: list[str], work: Path, settle_s: float = 3.0, report=print) -> list[Start]:
     """Every file of ``source`` (those whose path contains one of ``only``, if given) damaged each way, started in
-    each mode; a start not ok is reported whole."""
+    each mode: a line a start, with what it said of the damage, and for one that failed how it failed."""
     files = [f for f in state_files(source) if not only or any(o in str(f) for o in only)]
     results = []
     for mode in modes:
@@ -162,9 +164,7 @@ def damaged_starts(source: Path, terminal_id: str, backend: str, modes: list[str
                 start = start_once(data, mode, terminal_id, backend, settle_s)
                 start.file, start.damage = str(relative), how
                 results.append(start)
-                ordinary = ("signing with the sandbox demo key", "another installation too", "does not list terminal",
-                            "asked to stop")
-                said = [s for s in start.said if not any(o in s for o in ordinary)]
+                said = [s for s in start.said if not any(o in s for o in ORDINARY)]
                 verdict = "ok  " if start.ok else "FAIL"
                 report(f"{verdict} {mode:<6} {how:<7} {relative}  ({start.seconds:.1f} s)"
                        + ("" if start.ok else f"  started={start.started} alive={start.alive} "
