@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import logging
 import os
+import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,10 +62,7 @@ def master_key(config: Config) -> bytes:
     try:
         return load_or_create_key(path)
     except DamagedKeyError as exc:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = next(candidate for n in range(1000)
-                     if not (candidate := path.with_name(f"{path.name}.damaged-{stamp}" + (f"-{n}" if n else "")))
-                     .exists())
+        aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}")
         try:
             os.replace(path, aside)
         except OSError:
